@@ -258,7 +258,7 @@ fn converse() -> ConverseStreamRequest {
         .model_id("anthropic.claude-test-v1:0")
         .messages(vec![Message::default()
             .role(ConversationRole::User)
-            .content(vec![ContentBlock::default().text("Hi")])])
+            .content(vec![ContentBlock::Text("Hi".into())])])
 }
 
 /// A Bedrock server answering every `ConverseStream` with `frames`, sent
@@ -314,7 +314,7 @@ async fn bedrock_converse_stream(mode: Mode) {
                 "start"
             }
             ConverseStreamOutput::ContentBlockDelta(d) => {
-                text.push_str(d.delta.as_ref().unwrap().text.as_deref().unwrap());
+                text.push_str(d.delta.as_ref().unwrap().as_text().unwrap());
                 "delta"
             }
             ConverseStreamOutput::ContentBlockStop(_) => "block-stop",

@@ -25,7 +25,7 @@ fn key(name: &str, kind: KeyType) -> KeySchemaElement {
 }
 
 fn s(value: &str) -> AttributeValue {
-    AttributeValue::default().s(value)
+    AttributeValue::S(value.to_string())
 }
 
 /// A table with `count` items under partition `p`, sort keys `000`, `001`, ...
@@ -65,7 +65,7 @@ fn query(table: &str) -> QueryInput {
 fn sort_keys(items: &[HashMap<String, AttributeValue>]) -> Vec<String> {
     items
         .iter()
-        .filter_map(|i| i.get("sk").and_then(|v| v.s.clone()))
+        .filter_map(|i| i.get("sk").and_then(|v| v.as_s().cloned()))
         .collect()
 }
 

@@ -56,7 +56,7 @@ impl Client {
     /// Create an ApiKey resource.
     pub async fn create_api_key(
         &self,
-        input: crate::types::CreateApiKeyRequest,
+        input: crate::types::CreateApiKeyInput,
     ) -> Result<crate::types::ApiKey, SdkError<crate::error::CreateApiKeyError>> {
         self.handle.call(0, input).await
     }
@@ -64,7 +64,7 @@ impl Client {
     /// Adds a new Authorizer resource to an existing RestApi resource.
     pub async fn create_authorizer(
         &self,
-        input: crate::types::CreateAuthorizerRequest,
+        input: crate::types::CreateAuthorizerInput,
     ) -> Result<crate::types::Authorizer, SdkError<crate::error::CreateAuthorizerError>> {
         self.handle.call(1, input).await
     }
@@ -72,7 +72,7 @@ impl Client {
     /// Creates a new BasePathMapping resource.
     pub async fn create_base_path_mapping(
         &self,
-        input: crate::types::CreateBasePathMappingRequest,
+        input: crate::types::CreateBasePathMappingInput,
     ) -> Result<crate::types::BasePathMapping, SdkError<crate::error::CreateBasePathMappingError>>
     {
         self.handle.call(2, input).await
@@ -81,7 +81,7 @@ impl Client {
     /// Creates a Deployment resource, which makes a specified RestApi callable over the internet.
     pub async fn create_deployment(
         &self,
-        input: crate::types::CreateDeploymentRequest,
+        input: crate::types::CreateDeploymentInput,
     ) -> Result<crate::types::Deployment, SdkError<crate::error::CreateDeploymentError>> {
         self.handle.call(3, input).await
     }
@@ -89,7 +89,7 @@ impl Client {
     /// Creates a documentation part.
     pub async fn create_documentation_part(
         &self,
-        input: crate::types::CreateDocumentationPartRequest,
+        input: crate::types::CreateDocumentationPartInput,
     ) -> Result<crate::types::DocumentationPart, SdkError<crate::error::CreateDocumentationPartError>>
     {
         self.handle.call(4, input).await
@@ -98,7 +98,7 @@ impl Client {
     /// Creates a documentation version
     pub async fn create_documentation_version(
         &self,
-        input: crate::types::CreateDocumentationVersionRequest,
+        input: crate::types::CreateDocumentationVersionInput,
     ) -> Result<
         crate::types::DocumentationVersion,
         SdkError<crate::error::CreateDocumentationVersionError>,
@@ -109,7 +109,7 @@ impl Client {
     /// Creates a new domain name.
     pub async fn create_domain_name(
         &self,
-        input: crate::types::CreateDomainNameRequest,
+        input: crate::types::CreateDomainNameInput,
     ) -> Result<crate::types::DomainName, SdkError<crate::error::CreateDomainNameError>> {
         self.handle.call(6, input).await
     }
@@ -117,7 +117,7 @@ impl Client {
     /// Creates a domain name access association resource between an access association source and a private custom domain name.
     pub async fn create_domain_name_access_association(
         &self,
-        input: crate::types::CreateDomainNameAccessAssociationRequest,
+        input: crate::types::CreateDomainNameAccessAssociationInput,
     ) -> Result<
         crate::types::DomainNameAccessAssociation,
         SdkError<crate::error::CreateDomainNameAccessAssociationError>,
@@ -128,7 +128,7 @@ impl Client {
     /// Adds a new Model resource to an existing RestApi resource.
     pub async fn create_model(
         &self,
-        input: crate::types::CreateModelRequest,
+        input: crate::types::CreateModelInput,
     ) -> Result<crate::types::Model, SdkError<crate::error::CreateModelError>> {
         self.handle.call(8, input).await
     }
@@ -136,7 +136,7 @@ impl Client {
     /// Creates a RequestValidator of a given RestApi.
     pub async fn create_request_validator(
         &self,
-        input: crate::types::CreateRequestValidatorRequest,
+        input: crate::types::CreateRequestValidatorInput,
     ) -> Result<crate::types::RequestValidator, SdkError<crate::error::CreateRequestValidatorError>>
     {
         self.handle.call(9, input).await
@@ -145,7 +145,7 @@ impl Client {
     /// Creates a Resource resource.
     pub async fn create_resource(
         &self,
-        input: crate::types::CreateResourceRequest,
+        input: crate::types::CreateResourceInput,
     ) -> Result<crate::types::Resource, SdkError<crate::error::CreateResourceError>> {
         self.handle.call(10, input).await
     }
@@ -153,7 +153,7 @@ impl Client {
     /// Creates a new RestApi resource.
     pub async fn create_rest_api(
         &self,
-        input: crate::types::CreateRestApiRequest,
+        input: crate::types::CreateRestApiInput,
     ) -> Result<crate::types::RestApi, SdkError<crate::error::CreateRestApiError>> {
         self.handle.call(11, input).await
     }
@@ -161,7 +161,7 @@ impl Client {
     /// Creates a new Stage resource that references a pre-existing Deployment for the API.
     pub async fn create_stage(
         &self,
-        input: crate::types::CreateStageRequest,
+        input: crate::types::CreateStageInput,
     ) -> Result<crate::types::Stage, SdkError<crate::error::CreateStageError>> {
         self.handle.call(12, input).await
     }
@@ -169,7 +169,7 @@ impl Client {
     /// Creates a usage plan with the throttle and quota limits, as well as the associated API stages, specified in the payload.
     pub async fn create_usage_plan(
         &self,
-        input: crate::types::CreateUsagePlanRequest,
+        input: crate::types::CreateUsagePlanInput,
     ) -> Result<crate::types::UsagePlan, SdkError<crate::error::CreateUsagePlanError>> {
         self.handle.call(13, input).await
     }
@@ -177,7 +177,7 @@ impl Client {
     /// Creates a usage plan key for adding an existing API key to a usage plan.
     pub async fn create_usage_plan_key(
         &self,
-        input: crate::types::CreateUsagePlanKeyRequest,
+        input: crate::types::CreateUsagePlanKeyInput,
     ) -> Result<crate::types::UsagePlanKey, SdkError<crate::error::CreateUsagePlanKeyError>> {
         self.handle.call(14, input).await
     }
@@ -185,7 +185,7 @@ impl Client {
     /// Creates a VPC link, under the caller's account in a selected region, in an asynchronous operation that typically takes 2-4 minutes to complete and become operational. The caller must have permissions to create and update VPC Endpoint services.
     pub async fn create_vpc_link(
         &self,
-        input: crate::types::CreateVpcLinkRequest,
+        input: crate::types::CreateVpcLinkInput,
     ) -> Result<crate::types::VpcLink, SdkError<crate::error::CreateVpcLinkError>> {
         self.handle.call(15, input).await
     }
@@ -193,7 +193,7 @@ impl Client {
     /// Deletes the ApiKey resource.
     pub async fn delete_api_key(
         &self,
-        input: crate::types::DeleteApiKeyRequest,
+        input: crate::types::DeleteApiKeyInput,
     ) -> Result<crate::types::DeleteApiKeyOutput, SdkError<crate::error::DeleteApiKeyError>> {
         self.handle.call(16, input).await
     }
@@ -201,7 +201,7 @@ impl Client {
     /// Deletes an existing Authorizer resource.
     pub async fn delete_authorizer(
         &self,
-        input: crate::types::DeleteAuthorizerRequest,
+        input: crate::types::DeleteAuthorizerInput,
     ) -> Result<crate::types::DeleteAuthorizerOutput, SdkError<crate::error::DeleteAuthorizerError>>
     {
         self.handle.call(17, input).await
@@ -210,7 +210,7 @@ impl Client {
     /// Deletes the BasePathMapping resource.
     pub async fn delete_base_path_mapping(
         &self,
-        input: crate::types::DeleteBasePathMappingRequest,
+        input: crate::types::DeleteBasePathMappingInput,
     ) -> Result<
         crate::types::DeleteBasePathMappingOutput,
         SdkError<crate::error::DeleteBasePathMappingError>,
@@ -221,7 +221,7 @@ impl Client {
     /// Deletes the ClientCertificate resource.
     pub async fn delete_client_certificate(
         &self,
-        input: crate::types::DeleteClientCertificateRequest,
+        input: crate::types::DeleteClientCertificateInput,
     ) -> Result<
         crate::types::DeleteClientCertificateOutput,
         SdkError<crate::error::DeleteClientCertificateError>,
@@ -232,7 +232,7 @@ impl Client {
     /// Deletes a Deployment resource. Deleting a deployment will only succeed if there are no Stage resources associated with it.
     pub async fn delete_deployment(
         &self,
-        input: crate::types::DeleteDeploymentRequest,
+        input: crate::types::DeleteDeploymentInput,
     ) -> Result<crate::types::DeleteDeploymentOutput, SdkError<crate::error::DeleteDeploymentError>>
     {
         self.handle.call(20, input).await
@@ -241,7 +241,7 @@ impl Client {
     /// Deletes a documentation part
     pub async fn delete_documentation_part(
         &self,
-        input: crate::types::DeleteDocumentationPartRequest,
+        input: crate::types::DeleteDocumentationPartInput,
     ) -> Result<
         crate::types::DeleteDocumentationPartOutput,
         SdkError<crate::error::DeleteDocumentationPartError>,
@@ -252,7 +252,7 @@ impl Client {
     /// Deletes a documentation version.
     pub async fn delete_documentation_version(
         &self,
-        input: crate::types::DeleteDocumentationVersionRequest,
+        input: crate::types::DeleteDocumentationVersionInput,
     ) -> Result<
         crate::types::DeleteDocumentationVersionOutput,
         SdkError<crate::error::DeleteDocumentationVersionError>,
@@ -263,7 +263,7 @@ impl Client {
     /// Deletes the DomainName resource.
     pub async fn delete_domain_name(
         &self,
-        input: crate::types::DeleteDomainNameRequest,
+        input: crate::types::DeleteDomainNameInput,
     ) -> Result<crate::types::DeleteDomainNameOutput, SdkError<crate::error::DeleteDomainNameError>>
     {
         self.handle.call(23, input).await
@@ -274,7 +274,7 @@ impl Client {
     /// Only the AWS account that created the DomainNameAccessAssociation resource can delete it. To stop an access association source in another AWS account from accessing your private custom domain name, use the RejectDomainNameAccessAssociation operation.
     pub async fn delete_domain_name_access_association(
         &self,
-        input: crate::types::DeleteDomainNameAccessAssociationRequest,
+        input: crate::types::DeleteDomainNameAccessAssociationInput,
     ) -> Result<
         crate::types::DeleteDomainNameAccessAssociationOutput,
         SdkError<crate::error::DeleteDomainNameAccessAssociationError>,
@@ -285,7 +285,7 @@ impl Client {
     /// Clears any customization of a GatewayResponse of a specified response type on the given RestApi and resets it with the default settings.
     pub async fn delete_gateway_response(
         &self,
-        input: crate::types::DeleteGatewayResponseRequest,
+        input: crate::types::DeleteGatewayResponseInput,
     ) -> Result<
         crate::types::DeleteGatewayResponseOutput,
         SdkError<crate::error::DeleteGatewayResponseError>,
@@ -296,7 +296,7 @@ impl Client {
     /// Represents a delete integration.
     pub async fn delete_integration(
         &self,
-        input: crate::types::DeleteIntegrationRequest,
+        input: crate::types::DeleteIntegrationInput,
     ) -> Result<crate::types::DeleteIntegrationOutput, SdkError<crate::error::DeleteIntegrationError>>
     {
         self.handle.call(26, input).await
@@ -305,7 +305,7 @@ impl Client {
     /// Represents a delete integration response.
     pub async fn delete_integration_response(
         &self,
-        input: crate::types::DeleteIntegrationResponseRequest,
+        input: crate::types::DeleteIntegrationResponseInput,
     ) -> Result<
         crate::types::DeleteIntegrationResponseOutput,
         SdkError<crate::error::DeleteIntegrationResponseError>,
@@ -316,7 +316,7 @@ impl Client {
     /// Deletes an existing Method resource.
     pub async fn delete_method(
         &self,
-        input: crate::types::DeleteMethodRequest,
+        input: crate::types::DeleteMethodInput,
     ) -> Result<crate::types::DeleteMethodOutput, SdkError<crate::error::DeleteMethodError>> {
         self.handle.call(28, input).await
     }
@@ -324,7 +324,7 @@ impl Client {
     /// Deletes an existing MethodResponse resource.
     pub async fn delete_method_response(
         &self,
-        input: crate::types::DeleteMethodResponseRequest,
+        input: crate::types::DeleteMethodResponseInput,
     ) -> Result<
         crate::types::DeleteMethodResponseOutput,
         SdkError<crate::error::DeleteMethodResponseError>,
@@ -335,7 +335,7 @@ impl Client {
     /// Deletes a model.
     pub async fn delete_model(
         &self,
-        input: crate::types::DeleteModelRequest,
+        input: crate::types::DeleteModelInput,
     ) -> Result<crate::types::DeleteModelOutput, SdkError<crate::error::DeleteModelError>> {
         self.handle.call(30, input).await
     }
@@ -343,7 +343,7 @@ impl Client {
     /// Deletes a RequestValidator of a given RestApi.
     pub async fn delete_request_validator(
         &self,
-        input: crate::types::DeleteRequestValidatorRequest,
+        input: crate::types::DeleteRequestValidatorInput,
     ) -> Result<
         crate::types::DeleteRequestValidatorOutput,
         SdkError<crate::error::DeleteRequestValidatorError>,
@@ -354,7 +354,7 @@ impl Client {
     /// Deletes a Resource resource.
     pub async fn delete_resource(
         &self,
-        input: crate::types::DeleteResourceRequest,
+        input: crate::types::DeleteResourceInput,
     ) -> Result<crate::types::DeleteResourceOutput, SdkError<crate::error::DeleteResourceError>>
     {
         self.handle.call(32, input).await
@@ -363,7 +363,7 @@ impl Client {
     /// Deletes the specified API.
     pub async fn delete_rest_api(
         &self,
-        input: crate::types::DeleteRestApiRequest,
+        input: crate::types::DeleteRestApiInput,
     ) -> Result<crate::types::DeleteRestApiOutput, SdkError<crate::error::DeleteRestApiError>> {
         self.handle.call(33, input).await
     }
@@ -371,7 +371,7 @@ impl Client {
     /// Deletes a Stage resource.
     pub async fn delete_stage(
         &self,
-        input: crate::types::DeleteStageRequest,
+        input: crate::types::DeleteStageInput,
     ) -> Result<crate::types::DeleteStageOutput, SdkError<crate::error::DeleteStageError>> {
         self.handle.call(34, input).await
     }
@@ -379,7 +379,7 @@ impl Client {
     /// Deletes a usage plan of a given plan Id.
     pub async fn delete_usage_plan(
         &self,
-        input: crate::types::DeleteUsagePlanRequest,
+        input: crate::types::DeleteUsagePlanInput,
     ) -> Result<crate::types::DeleteUsagePlanOutput, SdkError<crate::error::DeleteUsagePlanError>>
     {
         self.handle.call(35, input).await
@@ -388,7 +388,7 @@ impl Client {
     /// Deletes a usage plan key and remove the underlying API key from the associated usage plan.
     pub async fn delete_usage_plan_key(
         &self,
-        input: crate::types::DeleteUsagePlanKeyRequest,
+        input: crate::types::DeleteUsagePlanKeyInput,
     ) -> Result<
         crate::types::DeleteUsagePlanKeyOutput,
         SdkError<crate::error::DeleteUsagePlanKeyError>,
@@ -399,7 +399,7 @@ impl Client {
     /// Deletes an existing VpcLink of a specified identifier.
     pub async fn delete_vpc_link(
         &self,
-        input: crate::types::DeleteVpcLinkRequest,
+        input: crate::types::DeleteVpcLinkInput,
     ) -> Result<crate::types::DeleteVpcLinkOutput, SdkError<crate::error::DeleteVpcLinkError>> {
         self.handle.call(37, input).await
     }
@@ -407,7 +407,7 @@ impl Client {
     /// Flushes all authorizer cache entries on a stage.
     pub async fn flush_stage_authorizers_cache(
         &self,
-        input: crate::types::FlushStageAuthorizersCacheRequest,
+        input: crate::types::FlushStageAuthorizersCacheInput,
     ) -> Result<
         crate::types::FlushStageAuthorizersCacheOutput,
         SdkError<crate::error::FlushStageAuthorizersCacheError>,
@@ -418,7 +418,7 @@ impl Client {
     /// Flushes a stage's cache.
     pub async fn flush_stage_cache(
         &self,
-        input: crate::types::FlushStageCacheRequest,
+        input: crate::types::FlushStageCacheInput,
     ) -> Result<crate::types::FlushStageCacheOutput, SdkError<crate::error::FlushStageCacheError>>
     {
         self.handle.call(39, input).await
@@ -427,7 +427,7 @@ impl Client {
     /// Generates a ClientCertificate resource.
     pub async fn generate_client_certificate(
         &self,
-        input: crate::types::GenerateClientCertificateRequest,
+        input: crate::types::GenerateClientCertificateInput,
     ) -> Result<
         crate::types::ClientCertificate,
         SdkError<crate::error::GenerateClientCertificateError>,
@@ -438,7 +438,7 @@ impl Client {
     /// Gets information about the current Account resource.
     pub async fn get_account(
         &self,
-        input: crate::types::GetAccountRequest,
+        input: crate::types::GetAccountInput,
     ) -> Result<crate::types::Account, SdkError<crate::error::GetAccountError>> {
         self.handle.call(41, input).await
     }
@@ -446,7 +446,7 @@ impl Client {
     /// Gets information about the current ApiKey resource.
     pub async fn get_api_key(
         &self,
-        input: crate::types::GetApiKeyRequest,
+        input: crate::types::GetApiKeyInput,
     ) -> Result<crate::types::ApiKey, SdkError<crate::error::GetApiKeyError>> {
         self.handle.call(42, input).await
     }
@@ -454,15 +454,15 @@ impl Client {
     /// Gets information about the current ApiKeys resource.
     pub async fn get_api_keys(
         &self,
-        input: crate::types::GetApiKeysRequest,
-    ) -> Result<crate::types::ApiKeys, SdkError<crate::error::GetApiKeysError>> {
+        input: crate::types::GetApiKeysInput,
+    ) -> Result<crate::types::GetApiKeysOutput, SdkError<crate::error::GetApiKeysError>> {
         self.handle.call(43, input).await
     }
 
     /// Describe an existing Authorizer resource.
     pub async fn get_authorizer(
         &self,
-        input: crate::types::GetAuthorizerRequest,
+        input: crate::types::GetAuthorizerInput,
     ) -> Result<crate::types::Authorizer, SdkError<crate::error::GetAuthorizerError>> {
         self.handle.call(44, input).await
     }
@@ -470,15 +470,16 @@ impl Client {
     /// Describe an existing Authorizers resource.
     pub async fn get_authorizers(
         &self,
-        input: crate::types::GetAuthorizersRequest,
-    ) -> Result<crate::types::Authorizers, SdkError<crate::error::GetAuthorizersError>> {
+        input: crate::types::GetAuthorizersInput,
+    ) -> Result<crate::types::GetAuthorizersOutput, SdkError<crate::error::GetAuthorizersError>>
+    {
         self.handle.call(45, input).await
     }
 
     /// Describe a BasePathMapping resource.
     pub async fn get_base_path_mapping(
         &self,
-        input: crate::types::GetBasePathMappingRequest,
+        input: crate::types::GetBasePathMappingInput,
     ) -> Result<crate::types::BasePathMapping, SdkError<crate::error::GetBasePathMappingError>>
     {
         self.handle.call(46, input).await
@@ -487,16 +488,18 @@ impl Client {
     /// Represents a collection of BasePathMapping resources.
     pub async fn get_base_path_mappings(
         &self,
-        input: crate::types::GetBasePathMappingsRequest,
-    ) -> Result<crate::types::BasePathMappings, SdkError<crate::error::GetBasePathMappingsError>>
-    {
+        input: crate::types::GetBasePathMappingsInput,
+    ) -> Result<
+        crate::types::GetBasePathMappingsOutput,
+        SdkError<crate::error::GetBasePathMappingsError>,
+    > {
         self.handle.call(47, input).await
     }
 
     /// Gets information about the current ClientCertificate resource.
     pub async fn get_client_certificate(
         &self,
-        input: crate::types::GetClientCertificateRequest,
+        input: crate::types::GetClientCertificateInput,
     ) -> Result<crate::types::ClientCertificate, SdkError<crate::error::GetClientCertificateError>>
     {
         self.handle.call(48, input).await
@@ -505,16 +508,18 @@ impl Client {
     /// Gets a collection of ClientCertificate resources.
     pub async fn get_client_certificates(
         &self,
-        input: crate::types::GetClientCertificatesRequest,
-    ) -> Result<crate::types::ClientCertificates, SdkError<crate::error::GetClientCertificatesError>>
-    {
+        input: crate::types::GetClientCertificatesInput,
+    ) -> Result<
+        crate::types::GetClientCertificatesOutput,
+        SdkError<crate::error::GetClientCertificatesError>,
+    > {
         self.handle.call(49, input).await
     }
 
     /// Gets information about a Deployment resource.
     pub async fn get_deployment(
         &self,
-        input: crate::types::GetDeploymentRequest,
+        input: crate::types::GetDeploymentInput,
     ) -> Result<crate::types::Deployment, SdkError<crate::error::GetDeploymentError>> {
         self.handle.call(50, input).await
     }
@@ -522,15 +527,16 @@ impl Client {
     /// Gets information about a Deployments collection.
     pub async fn get_deployments(
         &self,
-        input: crate::types::GetDeploymentsRequest,
-    ) -> Result<crate::types::Deployments, SdkError<crate::error::GetDeploymentsError>> {
+        input: crate::types::GetDeploymentsInput,
+    ) -> Result<crate::types::GetDeploymentsOutput, SdkError<crate::error::GetDeploymentsError>>
+    {
         self.handle.call(51, input).await
     }
 
     /// Gets a documentation part.
     pub async fn get_documentation_part(
         &self,
-        input: crate::types::GetDocumentationPartRequest,
+        input: crate::types::GetDocumentationPartInput,
     ) -> Result<crate::types::DocumentationPart, SdkError<crate::error::GetDocumentationPartError>>
     {
         self.handle.call(52, input).await
@@ -539,16 +545,18 @@ impl Client {
     /// Gets documentation parts.
     pub async fn get_documentation_parts(
         &self,
-        input: crate::types::GetDocumentationPartsRequest,
-    ) -> Result<crate::types::DocumentationParts, SdkError<crate::error::GetDocumentationPartsError>>
-    {
+        input: crate::types::GetDocumentationPartsInput,
+    ) -> Result<
+        crate::types::GetDocumentationPartsOutput,
+        SdkError<crate::error::GetDocumentationPartsError>,
+    > {
         self.handle.call(53, input).await
     }
 
     /// Gets a documentation version.
     pub async fn get_documentation_version(
         &self,
-        input: crate::types::GetDocumentationVersionRequest,
+        input: crate::types::GetDocumentationVersionInput,
     ) -> Result<
         crate::types::DocumentationVersion,
         SdkError<crate::error::GetDocumentationVersionError>,
@@ -559,9 +567,9 @@ impl Client {
     /// Gets documentation versions.
     pub async fn get_documentation_versions(
         &self,
-        input: crate::types::GetDocumentationVersionsRequest,
+        input: crate::types::GetDocumentationVersionsInput,
     ) -> Result<
-        crate::types::DocumentationVersions,
+        crate::types::GetDocumentationVersionsOutput,
         SdkError<crate::error::GetDocumentationVersionsError>,
     > {
         self.handle.call(55, input).await
@@ -570,7 +578,7 @@ impl Client {
     /// Represents a domain name that is contained in a simpler, more intuitive URL that can be called.
     pub async fn get_domain_name(
         &self,
-        input: crate::types::GetDomainNameRequest,
+        input: crate::types::GetDomainNameInput,
     ) -> Result<crate::types::DomainName, SdkError<crate::error::GetDomainNameError>> {
         self.handle.call(56, input).await
     }
@@ -578,9 +586,9 @@ impl Client {
     /// Represents a collection on DomainNameAccessAssociations resources.
     pub async fn get_domain_name_access_associations(
         &self,
-        input: crate::types::GetDomainNameAccessAssociationsRequest,
+        input: crate::types::GetDomainNameAccessAssociationsInput,
     ) -> Result<
-        crate::types::DomainNameAccessAssociations,
+        crate::types::GetDomainNameAccessAssociationsOutput,
         SdkError<crate::error::GetDomainNameAccessAssociationsError>,
     > {
         self.handle.call(57, input).await
@@ -589,23 +597,24 @@ impl Client {
     /// Represents a collection of DomainName resources.
     pub async fn get_domain_names(
         &self,
-        input: crate::types::GetDomainNamesRequest,
-    ) -> Result<crate::types::DomainNames, SdkError<crate::error::GetDomainNamesError>> {
+        input: crate::types::GetDomainNamesInput,
+    ) -> Result<crate::types::GetDomainNamesOutput, SdkError<crate::error::GetDomainNamesError>>
+    {
         self.handle.call(58, input).await
     }
 
     /// Exports a deployed version of a RestApi in a specified format.
     pub async fn get_export(
         &self,
-        input: crate::types::GetExportRequest,
-    ) -> Result<crate::types::ExportResponse, SdkError<crate::error::GetExportError>> {
+        input: crate::types::GetExportInput,
+    ) -> Result<crate::types::GetExportOutput, SdkError<crate::error::GetExportError>> {
         self.handle.call(59, input).await
     }
 
     /// Gets a GatewayResponse of a specified response type on the given RestApi.
     pub async fn get_gateway_response(
         &self,
-        input: crate::types::GetGatewayResponseRequest,
+        input: crate::types::GetGatewayResponseInput,
     ) -> Result<crate::types::GatewayResponse, SdkError<crate::error::GetGatewayResponseError>>
     {
         self.handle.call(60, input).await
@@ -614,16 +623,18 @@ impl Client {
     /// Gets the GatewayResponses collection on the given RestApi. If an API developer has not added any definitions for gateway responses, the result will be the API Gateway-generated default GatewayResponses collection for the supported response types.
     pub async fn get_gateway_responses(
         &self,
-        input: crate::types::GetGatewayResponsesRequest,
-    ) -> Result<crate::types::GatewayResponses, SdkError<crate::error::GetGatewayResponsesError>>
-    {
+        input: crate::types::GetGatewayResponsesInput,
+    ) -> Result<
+        crate::types::GetGatewayResponsesOutput,
+        SdkError<crate::error::GetGatewayResponsesError>,
+    > {
         self.handle.call(61, input).await
     }
 
     /// Get the integration settings.
     pub async fn get_integration(
         &self,
-        input: crate::types::GetIntegrationRequest,
+        input: crate::types::GetIntegrationInput,
     ) -> Result<crate::types::Integration, SdkError<crate::error::GetIntegrationError>> {
         self.handle.call(62, input).await
     }
@@ -631,7 +642,7 @@ impl Client {
     /// Represents a get integration response.
     pub async fn get_integration_response(
         &self,
-        input: crate::types::GetIntegrationResponseRequest,
+        input: crate::types::GetIntegrationResponseInput,
     ) -> Result<
         crate::types::IntegrationResponse,
         SdkError<crate::error::GetIntegrationResponseError>,
@@ -642,7 +653,7 @@ impl Client {
     /// Describe an existing Method resource.
     pub async fn get_method(
         &self,
-        input: crate::types::GetMethodRequest,
+        input: crate::types::GetMethodInput,
     ) -> Result<crate::types::Method, SdkError<crate::error::GetMethodError>> {
         self.handle.call(64, input).await
     }
@@ -650,7 +661,7 @@ impl Client {
     /// Describes a MethodResponse resource.
     pub async fn get_method_response(
         &self,
-        input: crate::types::GetMethodResponseRequest,
+        input: crate::types::GetMethodResponseInput,
     ) -> Result<crate::types::MethodResponse, SdkError<crate::error::GetMethodResponseError>> {
         self.handle.call(65, input).await
     }
@@ -658,7 +669,7 @@ impl Client {
     /// Describes an existing model defined for a RestApi resource.
     pub async fn get_model(
         &self,
-        input: crate::types::GetModelRequest,
+        input: crate::types::GetModelInput,
     ) -> Result<crate::types::Model, SdkError<crate::error::GetModelError>> {
         self.handle.call(66, input).await
     }
@@ -666,23 +677,24 @@ impl Client {
     /// Generates a sample mapping template that can be used to transform a payload into the structure of a model.
     pub async fn get_model_template(
         &self,
-        input: crate::types::GetModelTemplateRequest,
-    ) -> Result<crate::types::Template, SdkError<crate::error::GetModelTemplateError>> {
+        input: crate::types::GetModelTemplateInput,
+    ) -> Result<crate::types::GetModelTemplateOutput, SdkError<crate::error::GetModelTemplateError>>
+    {
         self.handle.call(67, input).await
     }
 
     /// Describes existing Models defined for a RestApi resource.
     pub async fn get_models(
         &self,
-        input: crate::types::GetModelsRequest,
-    ) -> Result<crate::types::Models, SdkError<crate::error::GetModelsError>> {
+        input: crate::types::GetModelsInput,
+    ) -> Result<crate::types::GetModelsOutput, SdkError<crate::error::GetModelsError>> {
         self.handle.call(68, input).await
     }
 
     /// Gets a RequestValidator of a given RestApi.
     pub async fn get_request_validator(
         &self,
-        input: crate::types::GetRequestValidatorRequest,
+        input: crate::types::GetRequestValidatorInput,
     ) -> Result<crate::types::RequestValidator, SdkError<crate::error::GetRequestValidatorError>>
     {
         self.handle.call(69, input).await
@@ -691,16 +703,18 @@ impl Client {
     /// Gets the RequestValidators collection of a given RestApi.
     pub async fn get_request_validators(
         &self,
-        input: crate::types::GetRequestValidatorsRequest,
-    ) -> Result<crate::types::RequestValidators, SdkError<crate::error::GetRequestValidatorsError>>
-    {
+        input: crate::types::GetRequestValidatorsInput,
+    ) -> Result<
+        crate::types::GetRequestValidatorsOutput,
+        SdkError<crate::error::GetRequestValidatorsError>,
+    > {
         self.handle.call(70, input).await
     }
 
     /// Lists information about a resource.
     pub async fn get_resource(
         &self,
-        input: crate::types::GetResourceRequest,
+        input: crate::types::GetResourceInput,
     ) -> Result<crate::types::Resource, SdkError<crate::error::GetResourceError>> {
         self.handle.call(71, input).await
     }
@@ -708,15 +722,15 @@ impl Client {
     /// Lists information about a collection of Resource resources.
     pub async fn get_resources(
         &self,
-        input: crate::types::GetResourcesRequest,
-    ) -> Result<crate::types::Resources, SdkError<crate::error::GetResourcesError>> {
+        input: crate::types::GetResourcesInput,
+    ) -> Result<crate::types::GetResourcesOutput, SdkError<crate::error::GetResourcesError>> {
         self.handle.call(72, input).await
     }
 
     /// Lists the RestApi resource in the collection.
     pub async fn get_rest_api(
         &self,
-        input: crate::types::GetRestApiRequest,
+        input: crate::types::GetRestApiInput,
     ) -> Result<crate::types::RestApi, SdkError<crate::error::GetRestApiError>> {
         self.handle.call(73, input).await
     }
@@ -724,23 +738,23 @@ impl Client {
     /// Lists the RestApis resources for your collection.
     pub async fn get_rest_apis(
         &self,
-        input: crate::types::GetRestApisRequest,
-    ) -> Result<crate::types::RestApis, SdkError<crate::error::GetRestApisError>> {
+        input: crate::types::GetRestApisInput,
+    ) -> Result<crate::types::GetRestApisOutput, SdkError<crate::error::GetRestApisError>> {
         self.handle.call(74, input).await
     }
 
     /// Generates a client SDK for a RestApi and Stage.
     pub async fn get_sdk(
         &self,
-        input: crate::types::GetSdkRequest,
-    ) -> Result<crate::types::SdkResponse, SdkError<crate::error::GetSdkError>> {
+        input: crate::types::GetSdkInput,
+    ) -> Result<crate::types::GetSdkOutput, SdkError<crate::error::GetSdkError>> {
         self.handle.call(75, input).await
     }
 
     /// Gets an SDK type.
     pub async fn get_sdk_type(
         &self,
-        input: crate::types::GetSdkTypeRequest,
+        input: crate::types::GetSdkTypeInput,
     ) -> Result<crate::types::SdkType, SdkError<crate::error::GetSdkTypeError>> {
         self.handle.call(76, input).await
     }
@@ -748,15 +762,15 @@ impl Client {
     /// Gets SDK types
     pub async fn get_sdk_types(
         &self,
-        input: crate::types::GetSdkTypesRequest,
-    ) -> Result<crate::types::SdkTypes, SdkError<crate::error::GetSdkTypesError>> {
+        input: crate::types::GetSdkTypesInput,
+    ) -> Result<crate::types::GetSdkTypesOutput, SdkError<crate::error::GetSdkTypesError>> {
         self.handle.call(77, input).await
     }
 
     /// Gets information about a Stage resource.
     pub async fn get_stage(
         &self,
-        input: crate::types::GetStageRequest,
+        input: crate::types::GetStageInput,
     ) -> Result<crate::types::Stage, SdkError<crate::error::GetStageError>> {
         self.handle.call(78, input).await
     }
@@ -764,23 +778,23 @@ impl Client {
     /// Gets information about one or more Stage resources.
     pub async fn get_stages(
         &self,
-        input: crate::types::GetStagesRequest,
-    ) -> Result<crate::types::Stages, SdkError<crate::error::GetStagesError>> {
+        input: crate::types::GetStagesInput,
+    ) -> Result<crate::types::GetStagesOutput, SdkError<crate::error::GetStagesError>> {
         self.handle.call(79, input).await
     }
 
     /// Gets the Tags collection for a given resource.
     pub async fn get_tags(
         &self,
-        input: crate::types::GetTagsRequest,
-    ) -> Result<crate::types::Tags, SdkError<crate::error::GetTagsError>> {
+        input: crate::types::GetTagsInput,
+    ) -> Result<crate::types::GetTagsOutput, SdkError<crate::error::GetTagsError>> {
         self.handle.call(80, input).await
     }
 
     /// Gets the usage data of a usage plan in a specified time interval.
     pub async fn get_usage(
         &self,
-        input: crate::types::GetUsageRequest,
+        input: crate::types::GetUsageInput,
     ) -> Result<crate::types::Usage, SdkError<crate::error::GetUsageError>> {
         self.handle.call(81, input).await
     }
@@ -788,7 +802,7 @@ impl Client {
     /// Gets a usage plan of a given plan identifier.
     pub async fn get_usage_plan(
         &self,
-        input: crate::types::GetUsagePlanRequest,
+        input: crate::types::GetUsagePlanInput,
     ) -> Result<crate::types::UsagePlan, SdkError<crate::error::GetUsagePlanError>> {
         self.handle.call(82, input).await
     }
@@ -796,7 +810,7 @@ impl Client {
     /// Gets a usage plan key of a given key identifier.
     pub async fn get_usage_plan_key(
         &self,
-        input: crate::types::GetUsagePlanKeyRequest,
+        input: crate::types::GetUsagePlanKeyInput,
     ) -> Result<crate::types::UsagePlanKey, SdkError<crate::error::GetUsagePlanKeyError>> {
         self.handle.call(83, input).await
     }
@@ -804,23 +818,24 @@ impl Client {
     /// Gets all the usage plan keys representing the API keys added to a specified usage plan.
     pub async fn get_usage_plan_keys(
         &self,
-        input: crate::types::GetUsagePlanKeysRequest,
-    ) -> Result<crate::types::UsagePlanKeys, SdkError<crate::error::GetUsagePlanKeysError>> {
+        input: crate::types::GetUsagePlanKeysInput,
+    ) -> Result<crate::types::GetUsagePlanKeysOutput, SdkError<crate::error::GetUsagePlanKeysError>>
+    {
         self.handle.call(84, input).await
     }
 
     /// Gets all the usage plans of the caller's account.
     pub async fn get_usage_plans(
         &self,
-        input: crate::types::GetUsagePlansRequest,
-    ) -> Result<crate::types::UsagePlans, SdkError<crate::error::GetUsagePlansError>> {
+        input: crate::types::GetUsagePlansInput,
+    ) -> Result<crate::types::GetUsagePlansOutput, SdkError<crate::error::GetUsagePlansError>> {
         self.handle.call(85, input).await
     }
 
     /// Gets a specified VPC link under the caller's account in a region.
     pub async fn get_vpc_link(
         &self,
-        input: crate::types::GetVpcLinkRequest,
+        input: crate::types::GetVpcLinkInput,
     ) -> Result<crate::types::VpcLink, SdkError<crate::error::GetVpcLinkError>> {
         self.handle.call(86, input).await
     }
@@ -828,25 +843,25 @@ impl Client {
     /// Gets the VpcLinks collection under the caller's account in a selected region.
     pub async fn get_vpc_links(
         &self,
-        input: crate::types::GetVpcLinksRequest,
-    ) -> Result<crate::types::VpcLinks, SdkError<crate::error::GetVpcLinksError>> {
+        input: crate::types::GetVpcLinksInput,
+    ) -> Result<crate::types::GetVpcLinksOutput, SdkError<crate::error::GetVpcLinksError>> {
         self.handle.call(87, input).await
     }
 
     /// Import API keys from an external source, such as a CSV-formatted file.
     pub async fn import_api_keys(
         &self,
-        input: crate::types::ImportApiKeysRequest,
-    ) -> Result<crate::types::ApiKeyIds, SdkError<crate::error::ImportApiKeysError>> {
+        input: crate::types::ImportApiKeysInput,
+    ) -> Result<crate::types::ImportApiKeysOutput, SdkError<crate::error::ImportApiKeysError>> {
         self.handle.call(88, input).await
     }
 
     /// Imports documentation parts
     pub async fn import_documentation_parts(
         &self,
-        input: crate::types::ImportDocumentationPartsRequest,
+        input: crate::types::ImportDocumentationPartsInput,
     ) -> Result<
-        crate::types::DocumentationPartIds,
+        crate::types::ImportDocumentationPartsOutput,
         SdkError<crate::error::ImportDocumentationPartsError>,
     > {
         self.handle.call(89, input).await
@@ -855,7 +870,7 @@ impl Client {
     /// A feature of the API Gateway control service for creating a new API from an external API definition file.
     pub async fn import_rest_api(
         &self,
-        input: crate::types::ImportRestApiRequest,
+        input: crate::types::ImportRestApiInput,
     ) -> Result<crate::types::RestApi, SdkError<crate::error::ImportRestApiError>> {
         self.handle.call(90, input).await
     }
@@ -863,7 +878,7 @@ impl Client {
     /// Creates a customization of a GatewayResponse of a specified response type and status code on the given RestApi.
     pub async fn put_gateway_response(
         &self,
-        input: crate::types::PutGatewayResponseRequest,
+        input: crate::types::PutGatewayResponseInput,
     ) -> Result<crate::types::GatewayResponse, SdkError<crate::error::PutGatewayResponseError>>
     {
         self.handle.call(91, input).await
@@ -872,7 +887,7 @@ impl Client {
     /// Sets up a method's integration.
     pub async fn put_integration(
         &self,
-        input: crate::types::PutIntegrationRequest,
+        input: crate::types::PutIntegrationInput,
     ) -> Result<crate::types::Integration, SdkError<crate::error::PutIntegrationError>> {
         self.handle.call(92, input).await
     }
@@ -880,7 +895,7 @@ impl Client {
     /// Represents a put integration.
     pub async fn put_integration_response(
         &self,
-        input: crate::types::PutIntegrationResponseRequest,
+        input: crate::types::PutIntegrationResponseInput,
     ) -> Result<
         crate::types::IntegrationResponse,
         SdkError<crate::error::PutIntegrationResponseError>,
@@ -891,7 +906,7 @@ impl Client {
     /// Add a method to an existing Resource resource.
     pub async fn put_method(
         &self,
-        input: crate::types::PutMethodRequest,
+        input: crate::types::PutMethodInput,
     ) -> Result<crate::types::Method, SdkError<crate::error::PutMethodError>> {
         self.handle.call(94, input).await
     }
@@ -899,7 +914,7 @@ impl Client {
     /// Adds a MethodResponse to an existing Method resource.
     pub async fn put_method_response(
         &self,
-        input: crate::types::PutMethodResponseRequest,
+        input: crate::types::PutMethodResponseInput,
     ) -> Result<crate::types::MethodResponse, SdkError<crate::error::PutMethodResponseError>> {
         self.handle.call(95, input).await
     }
@@ -907,7 +922,7 @@ impl Client {
     /// A feature of the API Gateway control service for updating an existing API with an input of external API definitions. The update can take the form of merging the supplied definition into the existing API or overwriting the existing API.
     pub async fn put_rest_api(
         &self,
-        input: crate::types::PutRestApiRequest,
+        input: crate::types::PutRestApiInput,
     ) -> Result<crate::types::RestApi, SdkError<crate::error::PutRestApiError>> {
         self.handle.call(96, input).await
     }
@@ -917,7 +932,7 @@ impl Client {
     /// To reject a domain name access association with an access association source in another AWS account, use this operation. To remove a domain name access association with an access association source in your own account, use the DeleteDomainNameAccessAssociation operation.
     pub async fn reject_domain_name_access_association(
         &self,
-        input: crate::types::RejectDomainNameAccessAssociationRequest,
+        input: crate::types::RejectDomainNameAccessAssociationInput,
     ) -> Result<
         crate::types::RejectDomainNameAccessAssociationOutput,
         SdkError<crate::error::RejectDomainNameAccessAssociationError>,
@@ -928,7 +943,7 @@ impl Client {
     /// Adds or updates a tag on a given resource.
     pub async fn tag_resource(
         &self,
-        input: crate::types::TagResourceRequest,
+        input: crate::types::TagResourceInput,
     ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(98, input).await
     }
@@ -936,9 +951,9 @@ impl Client {
     /// Simulate the execution of an Authorizer in your RestApi with headers, parameters, and an incoming request body.
     pub async fn test_invoke_authorizer(
         &self,
-        input: crate::types::TestInvokeAuthorizerRequest,
+        input: crate::types::TestInvokeAuthorizerInput,
     ) -> Result<
-        crate::types::TestInvokeAuthorizerResponse,
+        crate::types::TestInvokeAuthorizerOutput,
         SdkError<crate::error::TestInvokeAuthorizerError>,
     > {
         self.handle.call(99, input).await
@@ -947,8 +962,8 @@ impl Client {
     /// Simulate the invocation of a Method in your RestApi with headers, parameters, and an incoming request body.
     pub async fn test_invoke_method(
         &self,
-        input: crate::types::TestInvokeMethodRequest,
-    ) -> Result<crate::types::TestInvokeMethodResponse, SdkError<crate::error::TestInvokeMethodError>>
+        input: crate::types::TestInvokeMethodInput,
+    ) -> Result<crate::types::TestInvokeMethodOutput, SdkError<crate::error::TestInvokeMethodError>>
     {
         self.handle.call(100, input).await
     }
@@ -956,7 +971,7 @@ impl Client {
     /// Removes a tag from a given resource.
     pub async fn untag_resource(
         &self,
-        input: crate::types::UntagResourceRequest,
+        input: crate::types::UntagResourceInput,
     ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(101, input).await
     }
@@ -964,7 +979,7 @@ impl Client {
     /// Changes information about the current Account resource.
     pub async fn update_account(
         &self,
-        input: crate::types::UpdateAccountRequest,
+        input: crate::types::UpdateAccountInput,
     ) -> Result<crate::types::Account, SdkError<crate::error::UpdateAccountError>> {
         self.handle.call(102, input).await
     }
@@ -972,7 +987,7 @@ impl Client {
     /// Changes information about an ApiKey resource.
     pub async fn update_api_key(
         &self,
-        input: crate::types::UpdateApiKeyRequest,
+        input: crate::types::UpdateApiKeyInput,
     ) -> Result<crate::types::ApiKey, SdkError<crate::error::UpdateApiKeyError>> {
         self.handle.call(103, input).await
     }
@@ -980,7 +995,7 @@ impl Client {
     /// Updates an existing Authorizer resource.
     pub async fn update_authorizer(
         &self,
-        input: crate::types::UpdateAuthorizerRequest,
+        input: crate::types::UpdateAuthorizerInput,
     ) -> Result<crate::types::Authorizer, SdkError<crate::error::UpdateAuthorizerError>> {
         self.handle.call(104, input).await
     }
@@ -988,7 +1003,7 @@ impl Client {
     /// Changes information about the BasePathMapping resource.
     pub async fn update_base_path_mapping(
         &self,
-        input: crate::types::UpdateBasePathMappingRequest,
+        input: crate::types::UpdateBasePathMappingInput,
     ) -> Result<crate::types::BasePathMapping, SdkError<crate::error::UpdateBasePathMappingError>>
     {
         self.handle.call(105, input).await
@@ -997,7 +1012,7 @@ impl Client {
     /// Changes information about an ClientCertificate resource.
     pub async fn update_client_certificate(
         &self,
-        input: crate::types::UpdateClientCertificateRequest,
+        input: crate::types::UpdateClientCertificateInput,
     ) -> Result<crate::types::ClientCertificate, SdkError<crate::error::UpdateClientCertificateError>>
     {
         self.handle.call(106, input).await
@@ -1006,7 +1021,7 @@ impl Client {
     /// Changes information about a Deployment resource.
     pub async fn update_deployment(
         &self,
-        input: crate::types::UpdateDeploymentRequest,
+        input: crate::types::UpdateDeploymentInput,
     ) -> Result<crate::types::Deployment, SdkError<crate::error::UpdateDeploymentError>> {
         self.handle.call(107, input).await
     }
@@ -1014,7 +1029,7 @@ impl Client {
     /// Updates a documentation part.
     pub async fn update_documentation_part(
         &self,
-        input: crate::types::UpdateDocumentationPartRequest,
+        input: crate::types::UpdateDocumentationPartInput,
     ) -> Result<crate::types::DocumentationPart, SdkError<crate::error::UpdateDocumentationPartError>>
     {
         self.handle.call(108, input).await
@@ -1023,7 +1038,7 @@ impl Client {
     /// Updates a documentation version.
     pub async fn update_documentation_version(
         &self,
-        input: crate::types::UpdateDocumentationVersionRequest,
+        input: crate::types::UpdateDocumentationVersionInput,
     ) -> Result<
         crate::types::DocumentationVersion,
         SdkError<crate::error::UpdateDocumentationVersionError>,
@@ -1034,7 +1049,7 @@ impl Client {
     /// Changes information about the DomainName resource.
     pub async fn update_domain_name(
         &self,
-        input: crate::types::UpdateDomainNameRequest,
+        input: crate::types::UpdateDomainNameInput,
     ) -> Result<crate::types::DomainName, SdkError<crate::error::UpdateDomainNameError>> {
         self.handle.call(110, input).await
     }
@@ -1042,7 +1057,7 @@ impl Client {
     /// Updates a GatewayResponse of a specified response type on the given RestApi.
     pub async fn update_gateway_response(
         &self,
-        input: crate::types::UpdateGatewayResponseRequest,
+        input: crate::types::UpdateGatewayResponseInput,
     ) -> Result<crate::types::GatewayResponse, SdkError<crate::error::UpdateGatewayResponseError>>
     {
         self.handle.call(111, input).await
@@ -1051,7 +1066,7 @@ impl Client {
     /// Represents an update integration.
     pub async fn update_integration(
         &self,
-        input: crate::types::UpdateIntegrationRequest,
+        input: crate::types::UpdateIntegrationInput,
     ) -> Result<crate::types::Integration, SdkError<crate::error::UpdateIntegrationError>> {
         self.handle.call(112, input).await
     }
@@ -1059,7 +1074,7 @@ impl Client {
     /// Represents an update integration response.
     pub async fn update_integration_response(
         &self,
-        input: crate::types::UpdateIntegrationResponseRequest,
+        input: crate::types::UpdateIntegrationResponseInput,
     ) -> Result<
         crate::types::IntegrationResponse,
         SdkError<crate::error::UpdateIntegrationResponseError>,
@@ -1070,7 +1085,7 @@ impl Client {
     /// Updates an existing Method resource.
     pub async fn update_method(
         &self,
-        input: crate::types::UpdateMethodRequest,
+        input: crate::types::UpdateMethodInput,
     ) -> Result<crate::types::Method, SdkError<crate::error::UpdateMethodError>> {
         self.handle.call(114, input).await
     }
@@ -1078,7 +1093,7 @@ impl Client {
     /// Updates an existing MethodResponse resource.
     pub async fn update_method_response(
         &self,
-        input: crate::types::UpdateMethodResponseRequest,
+        input: crate::types::UpdateMethodResponseInput,
     ) -> Result<crate::types::MethodResponse, SdkError<crate::error::UpdateMethodResponseError>>
     {
         self.handle.call(115, input).await
@@ -1087,7 +1102,7 @@ impl Client {
     /// Changes information about a model. The maximum size of the model is 400 KB.
     pub async fn update_model(
         &self,
-        input: crate::types::UpdateModelRequest,
+        input: crate::types::UpdateModelInput,
     ) -> Result<crate::types::Model, SdkError<crate::error::UpdateModelError>> {
         self.handle.call(116, input).await
     }
@@ -1095,7 +1110,7 @@ impl Client {
     /// Updates a RequestValidator of a given RestApi.
     pub async fn update_request_validator(
         &self,
-        input: crate::types::UpdateRequestValidatorRequest,
+        input: crate::types::UpdateRequestValidatorInput,
     ) -> Result<crate::types::RequestValidator, SdkError<crate::error::UpdateRequestValidatorError>>
     {
         self.handle.call(117, input).await
@@ -1104,7 +1119,7 @@ impl Client {
     /// Changes information about a Resource resource.
     pub async fn update_resource(
         &self,
-        input: crate::types::UpdateResourceRequest,
+        input: crate::types::UpdateResourceInput,
     ) -> Result<crate::types::Resource, SdkError<crate::error::UpdateResourceError>> {
         self.handle.call(118, input).await
     }
@@ -1112,7 +1127,7 @@ impl Client {
     /// Changes information about the specified API.
     pub async fn update_rest_api(
         &self,
-        input: crate::types::UpdateRestApiRequest,
+        input: crate::types::UpdateRestApiInput,
     ) -> Result<crate::types::RestApi, SdkError<crate::error::UpdateRestApiError>> {
         self.handle.call(119, input).await
     }
@@ -1120,7 +1135,7 @@ impl Client {
     /// Changes information about a Stage resource.
     pub async fn update_stage(
         &self,
-        input: crate::types::UpdateStageRequest,
+        input: crate::types::UpdateStageInput,
     ) -> Result<crate::types::Stage, SdkError<crate::error::UpdateStageError>> {
         self.handle.call(120, input).await
     }
@@ -1128,7 +1143,7 @@ impl Client {
     /// Grants a temporary extension to the remaining quota of a usage plan associated with a specified API key.
     pub async fn update_usage(
         &self,
-        input: crate::types::UpdateUsageRequest,
+        input: crate::types::UpdateUsageInput,
     ) -> Result<crate::types::Usage, SdkError<crate::error::UpdateUsageError>> {
         self.handle.call(121, input).await
     }
@@ -1136,7 +1151,7 @@ impl Client {
     /// Updates a usage plan of a given plan Id.
     pub async fn update_usage_plan(
         &self,
-        input: crate::types::UpdateUsagePlanRequest,
+        input: crate::types::UpdateUsagePlanInput,
     ) -> Result<crate::types::UsagePlan, SdkError<crate::error::UpdateUsagePlanError>> {
         self.handle.call(122, input).await
     }
@@ -1144,7 +1159,7 @@ impl Client {
     /// Updates an existing VpcLink of a specified identifier.
     pub async fn update_vpc_link(
         &self,
-        input: crate::types::UpdateVpcLinkRequest,
+        input: crate::types::UpdateVpcLinkInput,
     ) -> Result<crate::types::VpcLink, SdkError<crate::error::UpdateVpcLinkError>> {
         self.handle.call(123, input).await
     }

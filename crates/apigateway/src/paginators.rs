@@ -22,18 +22,21 @@ impl crate::Client {
     /// Every page of [`Self::get_api_keys`] (typed pages; `.items()` streams the result items).
     pub fn get_api_keys_paginator(
         &self,
-        input: crate::types::GetApiKeysRequest,
-    ) -> TypedPages<crate::types::ApiKeys, crate::error::GetApiKeysError, crate::types::ApiKey>
-    {
+        input: crate::types::GetApiKeysInput,
+    ) -> TypedPages<
+        crate::types::GetApiKeysOutput,
+        crate::error::GetApiKeysError,
+        crate::types::ApiKey,
+    > {
         self.handle().typed_paginator(43, input)
     }
 
     /// Every page of [`Self::get_base_path_mappings`] (typed pages; `.items()` streams the result items).
     pub fn get_base_path_mappings_paginator(
         &self,
-        input: crate::types::GetBasePathMappingsRequest,
+        input: crate::types::GetBasePathMappingsInput,
     ) -> TypedPages<
-        crate::types::BasePathMappings,
+        crate::types::GetBasePathMappingsOutput,
         crate::error::GetBasePathMappingsError,
         crate::types::BasePathMapping,
     > {
@@ -43,9 +46,9 @@ impl crate::Client {
     /// Every page of [`Self::get_client_certificates`] (typed pages; `.items()` streams the result items).
     pub fn get_client_certificates_paginator(
         &self,
-        input: crate::types::GetClientCertificatesRequest,
+        input: crate::types::GetClientCertificatesInput,
     ) -> TypedPages<
-        crate::types::ClientCertificates,
+        crate::types::GetClientCertificatesOutput,
         crate::error::GetClientCertificatesError,
         crate::types::ClientCertificate,
     > {
@@ -55,9 +58,9 @@ impl crate::Client {
     /// Every page of [`Self::get_deployments`] (typed pages; `.items()` streams the result items).
     pub fn get_deployments_paginator(
         &self,
-        input: crate::types::GetDeploymentsRequest,
+        input: crate::types::GetDeploymentsInput,
     ) -> TypedPages<
-        crate::types::Deployments,
+        crate::types::GetDeploymentsOutput,
         crate::error::GetDeploymentsError,
         crate::types::Deployment,
     > {
@@ -67,9 +70,9 @@ impl crate::Client {
     /// Every page of [`Self::get_domain_names`] (typed pages; `.items()` streams the result items).
     pub fn get_domain_names_paginator(
         &self,
-        input: crate::types::GetDomainNamesRequest,
+        input: crate::types::GetDomainNamesInput,
     ) -> TypedPages<
-        crate::types::DomainNames,
+        crate::types::GetDomainNamesOutput,
         crate::error::GetDomainNamesError,
         crate::types::DomainName,
     > {
@@ -79,33 +82,40 @@ impl crate::Client {
     /// Every page of [`Self::get_models`] (typed pages; `.items()` streams the result items).
     pub fn get_models_paginator(
         &self,
-        input: crate::types::GetModelsRequest,
-    ) -> TypedPages<crate::types::Models, crate::error::GetModelsError, crate::types::Model> {
+        input: crate::types::GetModelsInput,
+    ) -> TypedPages<crate::types::GetModelsOutput, crate::error::GetModelsError, crate::types::Model>
+    {
         self.handle().typed_paginator(68, input)
     }
 
     /// Every page of [`Self::get_resources`] (typed pages; `.items()` streams the result items).
     pub fn get_resources_paginator(
         &self,
-        input: crate::types::GetResourcesRequest,
-    ) -> TypedPages<crate::types::Resources, crate::error::GetResourcesError, crate::types::Resource>
-    {
+        input: crate::types::GetResourcesInput,
+    ) -> TypedPages<
+        crate::types::GetResourcesOutput,
+        crate::error::GetResourcesError,
+        crate::types::Resource,
+    > {
         self.handle().typed_paginator(72, input)
     }
 
     /// Every page of [`Self::get_rest_apis`] (typed pages; `.items()` streams the result items).
     pub fn get_rest_apis_paginator(
         &self,
-        input: crate::types::GetRestApisRequest,
-    ) -> TypedPages<crate::types::RestApis, crate::error::GetRestApisError, crate::types::RestApi>
-    {
+        input: crate::types::GetRestApisInput,
+    ) -> TypedPages<
+        crate::types::GetRestApisOutput,
+        crate::error::GetRestApisError,
+        crate::types::RestApi,
+    > {
         self.handle().typed_paginator(74, input)
     }
 
     /// Every page of [`Self::get_usage`] (typed pages; `.items()` streams the result items).
     pub fn get_usage_paginator(
         &self,
-        input: crate::types::GetUsageRequest,
+        input: crate::types::GetUsageInput,
     ) -> TypedPages<crate::types::Usage, crate::error::GetUsageError, myaws_core::Document> {
         self.handle().typed_paginator(81, input)
     }
@@ -113,9 +123,9 @@ impl crate::Client {
     /// Every page of [`Self::get_usage_plans`] (typed pages; `.items()` streams the result items).
     pub fn get_usage_plans_paginator(
         &self,
-        input: crate::types::GetUsagePlansRequest,
+        input: crate::types::GetUsagePlansInput,
     ) -> TypedPages<
-        crate::types::UsagePlans,
+        crate::types::GetUsagePlansOutput,
         crate::error::GetUsagePlansError,
         crate::types::UsagePlan,
     > {
@@ -125,9 +135,9 @@ impl crate::Client {
     /// Every page of [`Self::get_usage_plan_keys`] (typed pages; `.items()` streams the result items).
     pub fn get_usage_plan_keys_paginator(
         &self,
-        input: crate::types::GetUsagePlanKeysRequest,
+        input: crate::types::GetUsagePlanKeysInput,
     ) -> TypedPages<
-        crate::types::UsagePlanKeys,
+        crate::types::GetUsagePlanKeysOutput,
         crate::error::GetUsagePlanKeysError,
         crate::types::UsagePlanKey,
     > {
@@ -137,18 +147,21 @@ impl crate::Client {
     /// Every page of [`Self::get_vpc_links`] (typed pages; `.items()` streams the result items).
     pub fn get_vpc_links_paginator(
         &self,
-        input: crate::types::GetVpcLinksRequest,
-    ) -> TypedPages<crate::types::VpcLinks, crate::error::GetVpcLinksError, crate::types::VpcLink>
-    {
+        input: crate::types::GetVpcLinksInput,
+    ) -> TypedPages<
+        crate::types::GetVpcLinksOutput,
+        crate::error::GetVpcLinksError,
+        crate::types::VpcLink,
+    > {
         self.handle().typed_paginator(87, input)
     }
 
     /// Every page of [`Self::get_authorizers`] (typed pages; `.items()` streams the result items).
     pub fn get_authorizers_paginator(
         &self,
-        input: crate::types::GetAuthorizersRequest,
+        input: crate::types::GetAuthorizersInput,
     ) -> TypedPages<
-        crate::types::Authorizers,
+        crate::types::GetAuthorizersOutput,
         crate::error::GetAuthorizersError,
         crate::types::Authorizer,
     > {
@@ -158,9 +171,9 @@ impl crate::Client {
     /// Every page of [`Self::get_documentation_parts`] (typed pages; `.items()` streams the result items).
     pub fn get_documentation_parts_paginator(
         &self,
-        input: crate::types::GetDocumentationPartsRequest,
+        input: crate::types::GetDocumentationPartsInput,
     ) -> TypedPages<
-        crate::types::DocumentationParts,
+        crate::types::GetDocumentationPartsOutput,
         crate::error::GetDocumentationPartsError,
         crate::types::DocumentationPart,
     > {
@@ -170,9 +183,9 @@ impl crate::Client {
     /// Every page of [`Self::get_documentation_versions`] (typed pages; `.items()` streams the result items).
     pub fn get_documentation_versions_paginator(
         &self,
-        input: crate::types::GetDocumentationVersionsRequest,
+        input: crate::types::GetDocumentationVersionsInput,
     ) -> TypedPages<
-        crate::types::DocumentationVersions,
+        crate::types::GetDocumentationVersionsOutput,
         crate::error::GetDocumentationVersionsError,
         crate::types::DocumentationVersion,
     > {
@@ -182,9 +195,9 @@ impl crate::Client {
     /// Every page of [`Self::get_gateway_responses`] (typed pages; `.items()` streams the result items).
     pub fn get_gateway_responses_paginator(
         &self,
-        input: crate::types::GetGatewayResponsesRequest,
+        input: crate::types::GetGatewayResponsesInput,
     ) -> TypedPages<
-        crate::types::GatewayResponses,
+        crate::types::GetGatewayResponsesOutput,
         crate::error::GetGatewayResponsesError,
         crate::types::GatewayResponse,
     > {
@@ -194,9 +207,9 @@ impl crate::Client {
     /// Every page of [`Self::get_request_validators`] (typed pages; `.items()` streams the result items).
     pub fn get_request_validators_paginator(
         &self,
-        input: crate::types::GetRequestValidatorsRequest,
+        input: crate::types::GetRequestValidatorsInput,
     ) -> TypedPages<
-        crate::types::RequestValidators,
+        crate::types::GetRequestValidatorsOutput,
         crate::error::GetRequestValidatorsError,
         crate::types::RequestValidator,
     > {
@@ -206,9 +219,12 @@ impl crate::Client {
     /// Every page of [`Self::get_sdk_types`] (typed pages; `.items()` streams the result items).
     pub fn get_sdk_types_paginator(
         &self,
-        input: crate::types::GetSdkTypesRequest,
-    ) -> TypedPages<crate::types::SdkTypes, crate::error::GetSdkTypesError, crate::types::SdkType>
-    {
+        input: crate::types::GetSdkTypesInput,
+    ) -> TypedPages<
+        crate::types::GetSdkTypesOutput,
+        crate::error::GetSdkTypesError,
+        crate::types::SdkType,
+    > {
         self.handle().typed_paginator(77, input)
     }
 }

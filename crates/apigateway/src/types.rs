@@ -89,18 +89,10 @@ pub struct AccessLogSettings {
     pub destination_arn: Option<String>,
 }
 
-impl AccessLogSettings {
-    /// Sets `format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<String>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `destinationArn` (see [`Self::destination_arn`]).
-    pub fn destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.destination_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccessLogSettings {
+    into format("format"): String;
+    into destination_arn("destinationArn"): String;
+});
 
 impl FromValue for AccessLogSettings {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -128,28 +120,12 @@ pub struct Account {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl Account {
-    /// Sets `cloudwatchRoleArn` (see [`Self::cloudwatch_role_arn`]).
-    pub fn cloudwatch_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.cloudwatch_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `throttleSettings` (see [`Self::throttle_settings`]).
-    pub fn throttle_settings(mut self, value: crate::types::ThrottleSettings) -> Self {
-        self.throttle_settings = Some(value);
-        self
-    }
-    /// Sets `features` (see [`Self::features`]).
-    pub fn features(mut self, value: Vec<String>) -> Self {
-        self.features = Some(value);
-        self
-    }
-    /// Sets `apiKeyVersion` (see [`Self::api_key_version`]).
-    pub fn api_key_version(mut self, value: impl Into<String>) -> Self {
-        self.api_key_version = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Account {
+    into cloudwatch_role_arn("cloudwatchRoleArn"): String;
+    value throttle_settings("throttleSettings"): crate::types::ThrottleSettings;
+    list_into features("features"): String, push_features;
+    into api_key_version("apiKeyVersion"): String;
+});
 
 impl FromValue for Account {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -191,58 +167,18 @@ pub struct ApiKey {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ApiKey {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `customerId` (see [`Self::customer_id`]).
-    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
-        self.customer_id = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `createdDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_date = Some(value);
-        self
-    }
-    /// Sets `lastUpdatedDate` (see [`Self::last_updated_date`]).
-    pub fn last_updated_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_date = Some(value);
-        self
-    }
-    /// Sets `stageKeys` (see [`Self::stage_keys`]).
-    pub fn stage_keys(mut self, value: Vec<String>) -> Self {
-        self.stage_keys = Some(value);
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ApiKey {
+    into id("id"): String;
+    into value("value"): String;
+    into name("name"): String;
+    into customer_id("customerId"): String;
+    into description("description"): String;
+    value enabled("enabled"): bool;
+    value created_date("createdDate"): myaws_core::DateTime;
+    value last_updated_date("lastUpdatedDate"): myaws_core::DateTime;
+    list_into stage_keys("stageKeys"): String, push_stage_keys;
+    map_into tags("tags"): String, insert_tags;
+});
 
 impl FromValue for ApiKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -258,41 +194,6 @@ impl FromValue for ApiKey {
         out.last_updated_date = r.next("lastUpdatedDate")?;
         out.stage_keys = r.next("stageKeys")?;
         out.tags = r.next("tags")?;
-        Ok(out)
-    }
-}
-
-/// The identifier of an ApiKey used in a UsagePlan.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ApiKeyIds {
-    /// A list of all the ApiKey identifiers.
-    pub ids: Option<Vec<String>>,
-    /// A list of warning messages.
-    pub warnings: Option<Vec<String>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ApiKeyIds {
-    /// Sets `ids` (see [`Self::ids`]).
-    pub fn ids(mut self, value: Vec<String>) -> Self {
-        self.ids = Some(value);
-        self
-    }
-    /// Sets `warnings` (see [`Self::warnings`]).
-    pub fn warnings(mut self, value: Vec<String>) -> Self {
-        self.warnings = Some(value);
-        self
-    }
-}
-
-impl FromValue for ApiKeyIds {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.ids = r.next("ids")?;
-        out.warnings = r.next("warnings")?;
         Ok(out)
     }
 }
@@ -370,49 +271,6 @@ impl IntoValue for ApiKeySourceType {
 impl FromValue for ApiKeySourceType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         String::from_value(value).map(Self::from)
-    }
-}
-
-/// Represents a collection of API keys as represented by an ApiKeys resource.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ApiKeys {
-    /// A list of warning messages logged during the import of API keys when the `failOnWarnings` option is set to true.
-    pub warnings: Option<Vec<String>>,
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::ApiKey>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ApiKeys {
-    /// Sets `warnings` (see [`Self::warnings`]).
-    pub fn warnings(mut self, value: Vec<String>) -> Self {
-        self.warnings = Some(value);
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::ApiKey>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for ApiKeys {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.warnings = r.next("warnings")?;
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
-        Ok(out)
     }
 }
 
@@ -500,23 +358,11 @@ pub struct ApiStage {
     pub throttle: Option<HashMap<String, crate::types::ThrottleSettings>>,
 }
 
-impl ApiStage {
-    /// Sets `apiId` (see [`Self::api_id`]).
-    pub fn api_id(mut self, value: impl Into<String>) -> Self {
-        self.api_id = Some(value.into());
-        self
-    }
-    /// Sets `stage` (see [`Self::stage`]).
-    pub fn stage(mut self, value: impl Into<String>) -> Self {
-        self.stage = Some(value.into());
-        self
-    }
-    /// Sets `throttle` (see [`Self::throttle`]).
-    pub fn throttle(mut self, value: HashMap<String, crate::types::ThrottleSettings>) -> Self {
-        self.throttle = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ApiStage {
+    into api_id("apiId"): String;
+    into stage("stage"): String;
+    map throttle("throttle"): crate::types::ThrottleSettings, insert_throttle;
+});
 
 impl IntoValue for ApiStage {
     fn into_value(self) -> Value {
@@ -651,58 +497,18 @@ pub struct Authorizer {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl Authorizer {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::AuthorizerType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `providerARNs` (see [`Self::provider_arns`]).
-    pub fn provider_arns(mut self, value: Vec<String>) -> Self {
-        self.provider_arns = Some(value);
-        self
-    }
-    /// Sets `authType` (see [`Self::auth_type`]).
-    pub fn auth_type(mut self, value: impl Into<String>) -> Self {
-        self.auth_type = Some(value.into());
-        self
-    }
-    /// Sets `authorizerUri` (see [`Self::authorizer_uri`]).
-    pub fn authorizer_uri(mut self, value: impl Into<String>) -> Self {
-        self.authorizer_uri = Some(value.into());
-        self
-    }
-    /// Sets `authorizerCredentials` (see [`Self::authorizer_credentials`]).
-    pub fn authorizer_credentials(mut self, value: impl Into<String>) -> Self {
-        self.authorizer_credentials = Some(value.into());
-        self
-    }
-    /// Sets `identitySource` (see [`Self::identity_source`]).
-    pub fn identity_source(mut self, value: impl Into<String>) -> Self {
-        self.identity_source = Some(value.into());
-        self
-    }
-    /// Sets `identityValidationExpression` (see [`Self::identity_validation_expression`]).
-    pub fn identity_validation_expression(mut self, value: impl Into<String>) -> Self {
-        self.identity_validation_expression = Some(value.into());
-        self
-    }
-    /// Sets `authorizerResultTtlInSeconds` (see [`Self::authorizer_result_ttl_in_seconds`]).
-    pub fn authorizer_result_ttl_in_seconds(mut self, value: i32) -> Self {
-        self.authorizer_result_ttl_in_seconds = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Authorizer {
+    into id("id"): String;
+    into name("name"): String;
+    into r#type("type"): crate::types::AuthorizerType;
+    list_into provider_arns("providerARNs"): String, push_provider_arns;
+    into auth_type("authType"): String;
+    into authorizer_uri("authorizerUri"): String;
+    into authorizer_credentials("authorizerCredentials"): String;
+    into identity_source("identitySource"): String;
+    into identity_validation_expression("identityValidationExpression"): String;
+    value authorizer_result_ttl_in_seconds("authorizerResultTtlInSeconds"): i32;
+});
 
 impl FromValue for Authorizer {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -802,41 +608,6 @@ impl FromValue for AuthorizerType {
     }
 }
 
-/// Represents a collection of Authorizer resources.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Authorizers {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::Authorizer>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl Authorizers {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::Authorizer>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for Authorizers {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
-        Ok(out)
-    }
-}
-
 /// The submitted request is not valid, for example, the input is incomplete or incorrect. See the accompanying error message for details.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -845,13 +616,9 @@ pub struct BadRequestException {
     pub message: Option<String>,
 }
 
-impl BadRequestException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BadRequestException {
+    into message("message"): String;
+});
 
 impl FromValue for BadRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -876,23 +643,11 @@ pub struct BasePathMapping {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl BasePathMapping {
-    /// Sets `basePath` (see [`Self::base_path`]).
-    pub fn base_path(mut self, value: impl Into<String>) -> Self {
-        self.base_path = Some(value.into());
-        self
-    }
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `stage` (see [`Self::stage`]).
-    pub fn stage(mut self, value: impl Into<String>) -> Self {
-        self.stage = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BasePathMapping {
+    into base_path("basePath"): String;
+    into rest_api_id("restApiId"): String;
+    into stage("stage"): String;
+});
 
 impl FromValue for BasePathMapping {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -901,41 +656,6 @@ impl FromValue for BasePathMapping {
         out.base_path = r.next("basePath")?;
         out.rest_api_id = r.next("restApiId")?;
         out.stage = r.next("stage")?;
-        Ok(out)
-    }
-}
-
-/// Represents a collection of BasePathMapping resources.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct BasePathMappings {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::BasePathMapping>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl BasePathMappings {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::BasePathMapping>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for BasePathMappings {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
         Ok(out)
     }
 }
@@ -1149,28 +869,12 @@ pub struct CanarySettings {
     pub use_stage_cache: Option<bool>,
 }
 
-impl CanarySettings {
-    /// Sets `percentTraffic` (see [`Self::percent_traffic`]).
-    pub fn percent_traffic(mut self, value: f64) -> Self {
-        self.percent_traffic = Some(value);
-        self
-    }
-    /// Sets `deploymentId` (see [`Self::deployment_id`]).
-    pub fn deployment_id(mut self, value: impl Into<String>) -> Self {
-        self.deployment_id = Some(value.into());
-        self
-    }
-    /// Sets `stageVariableOverrides` (see [`Self::stage_variable_overrides`]).
-    pub fn stage_variable_overrides(mut self, value: HashMap<String, String>) -> Self {
-        self.stage_variable_overrides = Some(value);
-        self
-    }
-    /// Sets `useStageCache` (see [`Self::use_stage_cache`]).
-    pub fn use_stage_cache(mut self, value: bool) -> Self {
-        self.use_stage_cache = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CanarySettings {
+    value percent_traffic("percentTraffic"): f64;
+    into deployment_id("deploymentId"): String;
+    map_into stage_variable_overrides("stageVariableOverrides"): String, insert_stage_variable_overrides;
+    value use_stage_cache("useStageCache"): bool;
+});
 
 impl IntoValue for CanarySettings {
     fn into_value(self) -> Value {
@@ -1215,38 +919,14 @@ pub struct ClientCertificate {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ClientCertificate {
-    /// Sets `clientCertificateId` (see [`Self::client_certificate_id`]).
-    pub fn client_certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.client_certificate_id = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `pemEncodedCertificate` (see [`Self::pem_encoded_certificate`]).
-    pub fn pem_encoded_certificate(mut self, value: impl Into<String>) -> Self {
-        self.pem_encoded_certificate = Some(value.into());
-        self
-    }
-    /// Sets `createdDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_date = Some(value);
-        self
-    }
-    /// Sets `expirationDate` (see [`Self::expiration_date`]).
-    pub fn expiration_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.expiration_date = Some(value);
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ClientCertificate {
+    into client_certificate_id("clientCertificateId"): String;
+    into description("description"): String;
+    into pem_encoded_certificate("pemEncodedCertificate"): String;
+    value created_date("createdDate"): myaws_core::DateTime;
+    value expiration_date("expirationDate"): myaws_core::DateTime;
+    map_into tags("tags"): String, insert_tags;
+});
 
 impl FromValue for ClientCertificate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1262,41 +942,6 @@ impl FromValue for ClientCertificate {
     }
 }
 
-/// Represents a collection of ClientCertificate resources.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ClientCertificates {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::ClientCertificate>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ClientCertificates {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::ClientCertificate>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for ClientCertificates {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
-        Ok(out)
-    }
-}
-
 /// The request configuration has conflicts. For details, see the accompanying error message.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1305,13 +950,9 @@ pub struct ConflictException {
     pub message: Option<String>,
 }
 
-impl ConflictException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConflictException {
+    into message("message"): String;
+});
 
 impl FromValue for ConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1477,7 +1118,7 @@ impl FromValue for ContentHandlingStrategy {
 /// Request to create an ApiKey resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateApiKeyRequest {
+pub struct CreateApiKeyInput {
     /// The name of the ApiKey.
     pub name: Option<String>,
     /// The description of the ApiKey.
@@ -1496,50 +1137,18 @@ pub struct CreateApiKeyRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl CreateApiKeyRequest {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `generateDistinctId` (see [`Self::generate_distinct_id`]).
-    pub fn generate_distinct_id(mut self, value: bool) -> Self {
-        self.generate_distinct_id = Some(value);
-        self
-    }
-    /// Sets `value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `stageKeys` (see [`Self::stage_keys`]).
-    pub fn stage_keys(mut self, value: Vec<crate::types::StageKey>) -> Self {
-        self.stage_keys = Some(value);
-        self
-    }
-    /// Sets `customerId` (see [`Self::customer_id`]).
-    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
-        self.customer_id = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateApiKeyInput {
+    into name("name"): String;
+    into description("description"): String;
+    value enabled("enabled"): bool;
+    value generate_distinct_id("generateDistinctId"): bool;
+    into value("value"): String;
+    list stage_keys("stageKeys"): crate::types::StageKey, push_stage_keys;
+    into customer_id("customerId"): String;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for CreateApiKeyRequest {
+impl IntoValue for CreateApiKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.name.into_value(),
@@ -1557,7 +1166,7 @@ impl IntoValue for CreateApiKeyRequest {
 /// Request to add a new Authorizer to an existing RestApi resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAuthorizerRequest {
+pub struct CreateAuthorizerInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -1586,60 +1195,20 @@ pub struct CreateAuthorizerRequest {
     pub authorizer_result_ttl_in_seconds: Option<i32>,
 }
 
-impl CreateAuthorizerRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::AuthorizerType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `providerARNs` (see [`Self::provider_arns`]).
-    pub fn provider_arns(mut self, value: Vec<String>) -> Self {
-        self.provider_arns = Some(value);
-        self
-    }
-    /// Sets `authType` (see [`Self::auth_type`]).
-    pub fn auth_type(mut self, value: impl Into<String>) -> Self {
-        self.auth_type = Some(value.into());
-        self
-    }
-    /// Sets `authorizerUri` (see [`Self::authorizer_uri`]).
-    pub fn authorizer_uri(mut self, value: impl Into<String>) -> Self {
-        self.authorizer_uri = Some(value.into());
-        self
-    }
-    /// Sets `authorizerCredentials` (see [`Self::authorizer_credentials`]).
-    pub fn authorizer_credentials(mut self, value: impl Into<String>) -> Self {
-        self.authorizer_credentials = Some(value.into());
-        self
-    }
-    /// Sets `identitySource` (see [`Self::identity_source`]).
-    pub fn identity_source(mut self, value: impl Into<String>) -> Self {
-        self.identity_source = Some(value.into());
-        self
-    }
-    /// Sets `identityValidationExpression` (see [`Self::identity_validation_expression`]).
-    pub fn identity_validation_expression(mut self, value: impl Into<String>) -> Self {
-        self.identity_validation_expression = Some(value.into());
-        self
-    }
-    /// Sets `authorizerResultTtlInSeconds` (see [`Self::authorizer_result_ttl_in_seconds`]).
-    pub fn authorizer_result_ttl_in_seconds(mut self, value: i32) -> Self {
-        self.authorizer_result_ttl_in_seconds = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateAuthorizerInput {
+    into rest_api_id("restApiId"): String;
+    into name("name"): String;
+    into r#type("type"): crate::types::AuthorizerType;
+    list_into provider_arns("providerARNs"): String, push_provider_arns;
+    into auth_type("authType"): String;
+    into authorizer_uri("authorizerUri"): String;
+    into authorizer_credentials("authorizerCredentials"): String;
+    into identity_source("identitySource"): String;
+    into identity_validation_expression("identityValidationExpression"): String;
+    value authorizer_result_ttl_in_seconds("authorizerResultTtlInSeconds"): i32;
+});
 
-impl IntoValue for CreateAuthorizerRequest {
+impl IntoValue for CreateAuthorizerInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -1659,7 +1228,7 @@ impl IntoValue for CreateAuthorizerRequest {
 /// Requests API Gateway to create a new BasePathMapping resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateBasePathMappingRequest {
+pub struct CreateBasePathMappingInput {
     /// The domain name of the BasePathMapping resource to create.
     ///
     /// Required.
@@ -1676,35 +1245,15 @@ pub struct CreateBasePathMappingRequest {
     pub stage: Option<String>,
 }
 
-impl CreateBasePathMappingRequest {
-    /// Sets `domainName` (see [`Self::domain_name`]).
-    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = Some(value.into());
-        self
-    }
-    /// Sets `domainNameId` (see [`Self::domain_name_id`]).
-    pub fn domain_name_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_id = Some(value.into());
-        self
-    }
-    /// Sets `basePath` (see [`Self::base_path`]).
-    pub fn base_path(mut self, value: impl Into<String>) -> Self {
-        self.base_path = Some(value.into());
-        self
-    }
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `stage` (see [`Self::stage`]).
-    pub fn stage(mut self, value: impl Into<String>) -> Self {
-        self.stage = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateBasePathMappingInput {
+    into domain_name("domainName"): String;
+    into domain_name_id("domainNameId"): String;
+    into base_path("basePath"): String;
+    into rest_api_id("restApiId"): String;
+    into stage("stage"): String;
+});
 
-impl IntoValue for CreateBasePathMappingRequest {
+impl IntoValue for CreateBasePathMappingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.domain_name.into_value(),
@@ -1719,7 +1268,7 @@ impl IntoValue for CreateBasePathMappingRequest {
 /// Requests API Gateway to create a Deployment resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDeploymentRequest {
+pub struct CreateDeploymentInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -1742,55 +1291,19 @@ pub struct CreateDeploymentRequest {
     pub tracing_enabled: Option<bool>,
 }
 
-impl CreateDeploymentRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `stageName` (see [`Self::stage_name`]).
-    pub fn stage_name(mut self, value: impl Into<String>) -> Self {
-        self.stage_name = Some(value.into());
-        self
-    }
-    /// Sets `stageDescription` (see [`Self::stage_description`]).
-    pub fn stage_description(mut self, value: impl Into<String>) -> Self {
-        self.stage_description = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `cacheClusterEnabled` (see [`Self::cache_cluster_enabled`]).
-    pub fn cache_cluster_enabled(mut self, value: bool) -> Self {
-        self.cache_cluster_enabled = Some(value);
-        self
-    }
-    /// Sets `cacheClusterSize` (see [`Self::cache_cluster_size`]).
-    pub fn cache_cluster_size(mut self, value: impl Into<crate::types::CacheClusterSize>) -> Self {
-        self.cache_cluster_size = Some(value.into());
-        self
-    }
-    /// Sets `variables` (see [`Self::variables`]).
-    pub fn variables(mut self, value: HashMap<String, String>) -> Self {
-        self.variables = Some(value);
-        self
-    }
-    /// Sets `canarySettings` (see [`Self::canary_settings`]).
-    pub fn canary_settings(mut self, value: crate::types::DeploymentCanarySettings) -> Self {
-        self.canary_settings = Some(value);
-        self
-    }
-    /// Sets `tracingEnabled` (see [`Self::tracing_enabled`]).
-    pub fn tracing_enabled(mut self, value: bool) -> Self {
-        self.tracing_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDeploymentInput {
+    into rest_api_id("restApiId"): String;
+    into stage_name("stageName"): String;
+    into stage_description("stageDescription"): String;
+    into description("description"): String;
+    value cache_cluster_enabled("cacheClusterEnabled"): bool;
+    into cache_cluster_size("cacheClusterSize"): crate::types::CacheClusterSize;
+    map_into variables("variables"): String, insert_variables;
+    value canary_settings("canarySettings"): crate::types::DeploymentCanarySettings;
+    value tracing_enabled("tracingEnabled"): bool;
+});
 
-impl IntoValue for CreateDeploymentRequest {
+impl IntoValue for CreateDeploymentInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -1809,7 +1322,7 @@ impl IntoValue for CreateDeploymentRequest {
 /// Creates a new documentation part of a given API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDocumentationPartRequest {
+pub struct CreateDocumentationPartInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -1824,25 +1337,13 @@ pub struct CreateDocumentationPartRequest {
     pub properties: Option<String>,
 }
 
-impl CreateDocumentationPartRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `location` (see [`Self::location`]).
-    pub fn location(mut self, value: crate::types::DocumentationPartLocation) -> Self {
-        self.location = Some(value);
-        self
-    }
-    /// Sets `properties` (see [`Self::properties`]).
-    pub fn properties(mut self, value: impl Into<String>) -> Self {
-        self.properties = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateDocumentationPartInput {
+    into rest_api_id("restApiId"): String;
+    value location("location"): crate::types::DocumentationPartLocation;
+    into properties("properties"): String;
+});
 
-impl IntoValue for CreateDocumentationPartRequest {
+impl IntoValue for CreateDocumentationPartInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -1855,7 +1356,7 @@ impl IntoValue for CreateDocumentationPartRequest {
 /// Creates a new documentation version of a given API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDocumentationVersionRequest {
+pub struct CreateDocumentationVersionInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -1870,30 +1371,14 @@ pub struct CreateDocumentationVersionRequest {
     pub description: Option<String>,
 }
 
-impl CreateDocumentationVersionRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `documentationVersion` (see [`Self::documentation_version`]).
-    pub fn documentation_version(mut self, value: impl Into<String>) -> Self {
-        self.documentation_version = Some(value.into());
-        self
-    }
-    /// Sets `stageName` (see [`Self::stage_name`]).
-    pub fn stage_name(mut self, value: impl Into<String>) -> Self {
-        self.stage_name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateDocumentationVersionInput {
+    into rest_api_id("restApiId"): String;
+    into documentation_version("documentationVersion"): String;
+    into stage_name("stageName"): String;
+    into description("description"): String;
+});
 
-impl IntoValue for CreateDocumentationVersionRequest {
+impl IntoValue for CreateDocumentationVersionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -1907,7 +1392,7 @@ impl IntoValue for CreateDocumentationVersionRequest {
 /// The `CreateDomainNameAccessAssociationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDomainNameAccessAssociationRequest {
+pub struct CreateDomainNameAccessAssociationInput {
     /// The ARN of the domain name.
     ///
     /// Required.
@@ -1924,33 +1409,14 @@ pub struct CreateDomainNameAccessAssociationRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl CreateDomainNameAccessAssociationRequest {
-    /// Sets `domainNameArn` (see [`Self::domain_name_arn`]).
-    pub fn domain_name_arn(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_arn = Some(value.into());
-        self
-    }
-    /// Sets `accessAssociationSourceType` (see [`Self::access_association_source_type`]).
-    pub fn access_association_source_type(
-        mut self,
-        value: impl Into<crate::types::AccessAssociationSourceType>,
-    ) -> Self {
-        self.access_association_source_type = Some(value.into());
-        self
-    }
-    /// Sets `accessAssociationSource` (see [`Self::access_association_source`]).
-    pub fn access_association_source(mut self, value: impl Into<String>) -> Self {
-        self.access_association_source = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDomainNameAccessAssociationInput {
+    into domain_name_arn("domainNameArn"): String;
+    into access_association_source_type("accessAssociationSourceType"): crate::types::AccessAssociationSourceType;
+    into access_association_source("accessAssociationSource"): String;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for CreateDomainNameAccessAssociationRequest {
+impl IntoValue for CreateDomainNameAccessAssociationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.domain_name_arn.into_value(),
@@ -1964,7 +1430,7 @@ impl IntoValue for CreateDomainNameAccessAssociationRequest {
 /// A request to create a new domain name.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDomainNameRequest {
+pub struct CreateDomainNameInput {
     /// The name of the DomainName resource.
     ///
     /// Required.
@@ -2001,96 +1467,26 @@ pub struct CreateDomainNameRequest {
     pub routing_mode: Option<crate::types::RoutingMode>,
 }
 
-impl CreateDomainNameRequest {
-    /// Sets `domainName` (see [`Self::domain_name`]).
-    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = Some(value.into());
-        self
-    }
-    /// Sets `certificateName` (see [`Self::certificate_name`]).
-    pub fn certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.certificate_name = Some(value.into());
-        self
-    }
-    /// Sets `certificateBody` (see [`Self::certificate_body`]).
-    pub fn certificate_body(mut self, value: impl Into<String>) -> Self {
-        self.certificate_body = Some(value.into());
-        self
-    }
-    /// Sets `certificatePrivateKey` (see [`Self::certificate_private_key`]).
-    pub fn certificate_private_key(mut self, value: impl Into<String>) -> Self {
-        self.certificate_private_key = Some(value.into());
-        self
-    }
-    /// Sets `certificateChain` (see [`Self::certificate_chain`]).
-    pub fn certificate_chain(mut self, value: impl Into<String>) -> Self {
-        self.certificate_chain = Some(value.into());
-        self
-    }
-    /// Sets `certificateArn` (see [`Self::certificate_arn`]).
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets `regionalCertificateName` (see [`Self::regional_certificate_name`]).
-    pub fn regional_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.regional_certificate_name = Some(value.into());
-        self
-    }
-    /// Sets `regionalCertificateArn` (see [`Self::regional_certificate_arn`]).
-    pub fn regional_certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.regional_certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets `endpointConfiguration` (see [`Self::endpoint_configuration`]).
-    pub fn endpoint_configuration(mut self, value: crate::types::EndpointConfiguration) -> Self {
-        self.endpoint_configuration = Some(value);
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `securityPolicy` (see [`Self::security_policy`]).
-    pub fn security_policy(mut self, value: impl Into<crate::types::SecurityPolicy>) -> Self {
-        self.security_policy = Some(value.into());
-        self
-    }
-    /// Sets `endpointAccessMode` (see [`Self::endpoint_access_mode`]).
-    pub fn endpoint_access_mode(
-        mut self,
-        value: impl Into<crate::types::EndpointAccessMode>,
-    ) -> Self {
-        self.endpoint_access_mode = Some(value.into());
-        self
-    }
-    /// Sets `mutualTlsAuthentication` (see [`Self::mutual_tls_authentication`]).
-    pub fn mutual_tls_authentication(
-        mut self,
-        value: crate::types::MutualTlsAuthenticationInput,
-    ) -> Self {
-        self.mutual_tls_authentication = Some(value);
-        self
-    }
-    /// Sets `ownershipVerificationCertificateArn` (see [`Self::ownership_verification_certificate_arn`]).
-    pub fn ownership_verification_certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.ownership_verification_certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets `policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `routingMode` (see [`Self::routing_mode`]).
-    pub fn routing_mode(mut self, value: impl Into<crate::types::RoutingMode>) -> Self {
-        self.routing_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateDomainNameInput {
+    into domain_name("domainName"): String;
+    into certificate_name("certificateName"): String;
+    into certificate_body("certificateBody"): String;
+    into certificate_private_key("certificatePrivateKey"): String;
+    into certificate_chain("certificateChain"): String;
+    into certificate_arn("certificateArn"): String;
+    into regional_certificate_name("regionalCertificateName"): String;
+    into regional_certificate_arn("regionalCertificateArn"): String;
+    value endpoint_configuration("endpointConfiguration"): crate::types::EndpointConfiguration;
+    map_into tags("tags"): String, insert_tags;
+    into security_policy("securityPolicy"): crate::types::SecurityPolicy;
+    into endpoint_access_mode("endpointAccessMode"): crate::types::EndpointAccessMode;
+    value mutual_tls_authentication("mutualTlsAuthentication"): crate::types::MutualTlsAuthenticationInput;
+    into ownership_verification_certificate_arn("ownershipVerificationCertificateArn"): String;
+    into policy("policy"): String;
+    into routing_mode("routingMode"): crate::types::RoutingMode;
+});
 
-impl IntoValue for CreateDomainNameRequest {
+impl IntoValue for CreateDomainNameInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.domain_name.into_value(),
@@ -2116,7 +1512,7 @@ impl IntoValue for CreateDomainNameRequest {
 /// Request to add a new Model to an existing RestApi resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateModelRequest {
+pub struct CreateModelInput {
     /// The RestApi identifier under which the Model will be created.
     ///
     /// Required.
@@ -2135,35 +1531,15 @@ pub struct CreateModelRequest {
     pub content_type: Option<String>,
 }
 
-impl CreateModelRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `schema` (see [`Self::schema`]).
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-    /// Sets `contentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateModelInput {
+    into rest_api_id("restApiId"): String;
+    into name("name"): String;
+    into description("description"): String;
+    into schema("schema"): String;
+    into content_type("contentType"): String;
+});
 
-impl IntoValue for CreateModelRequest {
+impl IntoValue for CreateModelInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -2178,7 +1554,7 @@ impl IntoValue for CreateModelRequest {
 /// Creates a RequestValidator of a given RestApi.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateRequestValidatorRequest {
+pub struct CreateRequestValidatorInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -2191,30 +1567,14 @@ pub struct CreateRequestValidatorRequest {
     pub validate_request_parameters: Option<bool>,
 }
 
-impl CreateRequestValidatorRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `validateRequestBody` (see [`Self::validate_request_body`]).
-    pub fn validate_request_body(mut self, value: bool) -> Self {
-        self.validate_request_body = Some(value);
-        self
-    }
-    /// Sets `validateRequestParameters` (see [`Self::validate_request_parameters`]).
-    pub fn validate_request_parameters(mut self, value: bool) -> Self {
-        self.validate_request_parameters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateRequestValidatorInput {
+    into rest_api_id("restApiId"): String;
+    into name("name"): String;
+    value validate_request_body("validateRequestBody"): bool;
+    value validate_request_parameters("validateRequestParameters"): bool;
+});
 
-impl IntoValue for CreateRequestValidatorRequest {
+impl IntoValue for CreateRequestValidatorInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -2228,7 +1588,7 @@ impl IntoValue for CreateRequestValidatorRequest {
 /// Requests API Gateway to create a Resource resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateResourceRequest {
+pub struct CreateResourceInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -2243,25 +1603,13 @@ pub struct CreateResourceRequest {
     pub path_part: Option<String>,
 }
 
-impl CreateResourceRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `parentId` (see [`Self::parent_id`]).
-    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `pathPart` (see [`Self::path_part`]).
-    pub fn path_part(mut self, value: impl Into<String>) -> Self {
-        self.path_part = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateResourceInput {
+    into rest_api_id("restApiId"): String;
+    into parent_id("parentId"): String;
+    into path_part("pathPart"): String;
+});
 
-impl IntoValue for CreateResourceRequest {
+impl IntoValue for CreateResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -2274,7 +1622,7 @@ impl IntoValue for CreateResourceRequest {
 /// The POST Request to add a new RestApi resource to your collection.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateRestApiRequest {
+pub struct CreateRestApiInput {
     /// The name of the RestApi.
     ///
     /// Required.
@@ -2305,78 +1653,23 @@ pub struct CreateRestApiRequest {
     pub endpoint_access_mode: Option<crate::types::EndpointAccessMode>,
 }
 
-impl CreateRestApiRequest {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `version` (see [`Self::version`]).
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-    /// Sets `cloneFrom` (see [`Self::clone_from`]).
-    pub fn clone_from(mut self, value: impl Into<String>) -> Self {
-        self.clone_from = Some(value.into());
-        self
-    }
-    /// Sets `binaryMediaTypes` (see [`Self::binary_media_types`]).
-    pub fn binary_media_types(mut self, value: Vec<String>) -> Self {
-        self.binary_media_types = Some(value);
-        self
-    }
-    /// Sets `minimumCompressionSize` (see [`Self::minimum_compression_size`]).
-    pub fn minimum_compression_size(mut self, value: i32) -> Self {
-        self.minimum_compression_size = Some(value);
-        self
-    }
-    /// Sets `apiKeySource` (see [`Self::api_key_source`]).
-    pub fn api_key_source(mut self, value: impl Into<crate::types::ApiKeySourceType>) -> Self {
-        self.api_key_source = Some(value.into());
-        self
-    }
-    /// Sets `endpointConfiguration` (see [`Self::endpoint_configuration`]).
-    pub fn endpoint_configuration(mut self, value: crate::types::EndpointConfiguration) -> Self {
-        self.endpoint_configuration = Some(value);
-        self
-    }
-    /// Sets `policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `disableExecuteApiEndpoint` (see [`Self::disable_execute_api_endpoint`]).
-    pub fn disable_execute_api_endpoint(mut self, value: bool) -> Self {
-        self.disable_execute_api_endpoint = Some(value);
-        self
-    }
-    /// Sets `securityPolicy` (see [`Self::security_policy`]).
-    pub fn security_policy(mut self, value: impl Into<crate::types::SecurityPolicy>) -> Self {
-        self.security_policy = Some(value.into());
-        self
-    }
-    /// Sets `endpointAccessMode` (see [`Self::endpoint_access_mode`]).
-    pub fn endpoint_access_mode(
-        mut self,
-        value: impl Into<crate::types::EndpointAccessMode>,
-    ) -> Self {
-        self.endpoint_access_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateRestApiInput {
+    into name("name"): String;
+    into description("description"): String;
+    into version("version"): String;
+    into clone_from("cloneFrom"): String;
+    list_into binary_media_types("binaryMediaTypes"): String, push_binary_media_types;
+    value minimum_compression_size("minimumCompressionSize"): i32;
+    into api_key_source("apiKeySource"): crate::types::ApiKeySourceType;
+    value endpoint_configuration("endpointConfiguration"): crate::types::EndpointConfiguration;
+    into policy("policy"): String;
+    map_into tags("tags"): String, insert_tags;
+    value disable_execute_api_endpoint("disableExecuteApiEndpoint"): bool;
+    into security_policy("securityPolicy"): crate::types::SecurityPolicy;
+    into endpoint_access_mode("endpointAccessMode"): crate::types::EndpointAccessMode;
+});
 
-impl IntoValue for CreateRestApiRequest {
+impl IntoValue for CreateRestApiInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.name.into_value(),
@@ -2399,7 +1692,7 @@ impl IntoValue for CreateRestApiRequest {
 /// Requests API Gateway to create a Stage resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateStageRequest {
+pub struct CreateStageInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -2430,65 +1723,21 @@ pub struct CreateStageRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl CreateStageRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `stageName` (see [`Self::stage_name`]).
-    pub fn stage_name(mut self, value: impl Into<String>) -> Self {
-        self.stage_name = Some(value.into());
-        self
-    }
-    /// Sets `deploymentId` (see [`Self::deployment_id`]).
-    pub fn deployment_id(mut self, value: impl Into<String>) -> Self {
-        self.deployment_id = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `cacheClusterEnabled` (see [`Self::cache_cluster_enabled`]).
-    pub fn cache_cluster_enabled(mut self, value: bool) -> Self {
-        self.cache_cluster_enabled = Some(value);
-        self
-    }
-    /// Sets `cacheClusterSize` (see [`Self::cache_cluster_size`]).
-    pub fn cache_cluster_size(mut self, value: impl Into<crate::types::CacheClusterSize>) -> Self {
-        self.cache_cluster_size = Some(value.into());
-        self
-    }
-    /// Sets `variables` (see [`Self::variables`]).
-    pub fn variables(mut self, value: HashMap<String, String>) -> Self {
-        self.variables = Some(value);
-        self
-    }
-    /// Sets `documentationVersion` (see [`Self::documentation_version`]).
-    pub fn documentation_version(mut self, value: impl Into<String>) -> Self {
-        self.documentation_version = Some(value.into());
-        self
-    }
-    /// Sets `canarySettings` (see [`Self::canary_settings`]).
-    pub fn canary_settings(mut self, value: crate::types::CanarySettings) -> Self {
-        self.canary_settings = Some(value);
-        self
-    }
-    /// Sets `tracingEnabled` (see [`Self::tracing_enabled`]).
-    pub fn tracing_enabled(mut self, value: bool) -> Self {
-        self.tracing_enabled = Some(value);
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateStageInput {
+    into rest_api_id("restApiId"): String;
+    into stage_name("stageName"): String;
+    into deployment_id("deploymentId"): String;
+    into description("description"): String;
+    value cache_cluster_enabled("cacheClusterEnabled"): bool;
+    into cache_cluster_size("cacheClusterSize"): crate::types::CacheClusterSize;
+    map_into variables("variables"): String, insert_variables;
+    into documentation_version("documentationVersion"): String;
+    value canary_settings("canarySettings"): crate::types::CanarySettings;
+    value tracing_enabled("tracingEnabled"): bool;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for CreateStageRequest {
+impl IntoValue for CreateStageInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -2506,56 +1755,10 @@ impl IntoValue for CreateStageRequest {
     }
 }
 
-/// The POST request to create a usage plan key for adding an existing API key to a usage plan.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateUsagePlanKeyRequest {
-    /// The Id of the UsagePlan resource representing the usage plan containing the to-be-created UsagePlanKey resource representing a plan customer.
-    ///
-    /// Required.
-    pub usage_plan_id: Option<String>,
-    /// The identifier of a UsagePlanKey resource for a plan customer.
-    ///
-    /// Required.
-    pub key_id: Option<String>,
-    /// The type of a UsagePlanKey resource for a plan customer.
-    ///
-    /// Required.
-    pub key_type: Option<String>,
-}
-
-impl CreateUsagePlanKeyRequest {
-    /// Sets `usagePlanId` (see [`Self::usage_plan_id`]).
-    pub fn usage_plan_id(mut self, value: impl Into<String>) -> Self {
-        self.usage_plan_id = Some(value.into());
-        self
-    }
-    /// Sets `keyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `keyType` (see [`Self::key_type`]).
-    pub fn key_type(mut self, value: impl Into<String>) -> Self {
-        self.key_type = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for CreateUsagePlanKeyRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.usage_plan_id.into_value(),
-            self.key_id.into_value(),
-            self.key_type.into_value(),
-        ])
-    }
-}
-
 /// The POST request to create a usage plan with the name, description, throttle limits and quota limits, as well as the associated API stages, specified in the payload.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateUsagePlanRequest {
+pub struct CreateUsagePlanInput {
     /// The name of the usage plan.
     ///
     /// Required.
@@ -2572,40 +1775,16 @@ pub struct CreateUsagePlanRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl CreateUsagePlanRequest {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `apiStages` (see [`Self::api_stages`]).
-    pub fn api_stages(mut self, value: Vec<crate::types::ApiStage>) -> Self {
-        self.api_stages = Some(value);
-        self
-    }
-    /// Sets `throttle` (see [`Self::throttle`]).
-    pub fn throttle(mut self, value: crate::types::ThrottleSettings) -> Self {
-        self.throttle = Some(value);
-        self
-    }
-    /// Sets `quota` (see [`Self::quota`]).
-    pub fn quota(mut self, value: crate::types::QuotaSettings) -> Self {
-        self.quota = Some(value);
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateUsagePlanInput {
+    into name("name"): String;
+    into description("description"): String;
+    list api_stages("apiStages"): crate::types::ApiStage, push_api_stages;
+    value throttle("throttle"): crate::types::ThrottleSettings;
+    value quota("quota"): crate::types::QuotaSettings;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for CreateUsagePlanRequest {
+impl IntoValue for CreateUsagePlanInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.name.into_value(),
@@ -2618,10 +1797,44 @@ impl IntoValue for CreateUsagePlanRequest {
     }
 }
 
+/// The POST request to create a usage plan key for adding an existing API key to a usage plan.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateUsagePlanKeyInput {
+    /// The Id of the UsagePlan resource representing the usage plan containing the to-be-created UsagePlanKey resource representing a plan customer.
+    ///
+    /// Required.
+    pub usage_plan_id: Option<String>,
+    /// The identifier of a UsagePlanKey resource for a plan customer.
+    ///
+    /// Required.
+    pub key_id: Option<String>,
+    /// The type of a UsagePlanKey resource for a plan customer.
+    ///
+    /// Required.
+    pub key_type: Option<String>,
+}
+
+myaws_core::setters!(CreateUsagePlanKeyInput {
+    into usage_plan_id("usagePlanId"): String;
+    into key_id("keyId"): String;
+    into key_type("keyType"): String;
+});
+
+impl IntoValue for CreateUsagePlanKeyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.usage_plan_id.into_value(),
+            self.key_id.into_value(),
+            self.key_type.into_value(),
+        ])
+    }
+}
+
 /// Creates a VPC link, under the caller's account in a selected region, in an asynchronous operation that typically takes 2-4 minutes to complete and become operational. The caller must have permissions to create and update VPC Endpoint services.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateVpcLinkRequest {
+pub struct CreateVpcLinkInput {
     /// The name used to label and identify the VPC link.
     ///
     /// Required.
@@ -2636,30 +1849,14 @@ pub struct CreateVpcLinkRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl CreateVpcLinkRequest {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `targetArns` (see [`Self::target_arns`]).
-    pub fn target_arns(mut self, value: Vec<String>) -> Self {
-        self.target_arns = Some(value);
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateVpcLinkInput {
+    into name("name"): String;
+    into description("description"): String;
+    list_into target_arns("targetArns"): String, push_target_arns;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for CreateVpcLinkRequest {
+impl IntoValue for CreateVpcLinkInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.name.into_value(),
@@ -2673,22 +1870,18 @@ impl IntoValue for CreateVpcLinkRequest {
 /// A request to delete the ApiKey resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteApiKeyRequest {
+pub struct DeleteApiKeyInput {
     /// The identifier of the ApiKey resource to be deleted.
     ///
     /// Required.
     pub api_key: Option<String>,
 }
 
-impl DeleteApiKeyRequest {
-    /// Sets `apiKey` (see [`Self::api_key`]).
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
-        self.api_key = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteApiKeyInput {
+    into api_key("apiKey"): String;
+});
 
-impl IntoValue for DeleteApiKeyRequest {
+impl IntoValue for DeleteApiKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.api_key.into_value()])
     }
@@ -2697,7 +1890,7 @@ impl IntoValue for DeleteApiKeyRequest {
 /// Request to delete an existing Authorizer resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAuthorizerRequest {
+pub struct DeleteAuthorizerInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -2708,20 +1901,12 @@ pub struct DeleteAuthorizerRequest {
     pub authorizer_id: Option<String>,
 }
 
-impl DeleteAuthorizerRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `authorizerId` (see [`Self::authorizer_id`]).
-    pub fn authorizer_id(mut self, value: impl Into<String>) -> Self {
-        self.authorizer_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAuthorizerInput {
+    into rest_api_id("restApiId"): String;
+    into authorizer_id("authorizerId"): String;
+});
 
-impl IntoValue for DeleteAuthorizerRequest {
+impl IntoValue for DeleteAuthorizerInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -2733,7 +1918,7 @@ impl IntoValue for DeleteAuthorizerRequest {
 /// A request to delete the BasePathMapping resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBasePathMappingRequest {
+pub struct DeleteBasePathMappingInput {
     /// The domain name of the BasePathMapping resource to delete.
     ///
     /// Required.
@@ -2748,25 +1933,13 @@ pub struct DeleteBasePathMappingRequest {
     pub base_path: Option<String>,
 }
 
-impl DeleteBasePathMappingRequest {
-    /// Sets `domainName` (see [`Self::domain_name`]).
-    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = Some(value.into());
-        self
-    }
-    /// Sets `domainNameId` (see [`Self::domain_name_id`]).
-    pub fn domain_name_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_id = Some(value.into());
-        self
-    }
-    /// Sets `basePath` (see [`Self::base_path`]).
-    pub fn base_path(mut self, value: impl Into<String>) -> Self {
-        self.base_path = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBasePathMappingInput {
+    into domain_name("domainName"): String;
+    into domain_name_id("domainNameId"): String;
+    into base_path("basePath"): String;
+});
 
-impl IntoValue for DeleteBasePathMappingRequest {
+impl IntoValue for DeleteBasePathMappingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.domain_name.into_value(),
@@ -2779,22 +1952,18 @@ impl IntoValue for DeleteBasePathMappingRequest {
 /// A request to delete the ClientCertificate resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteClientCertificateRequest {
+pub struct DeleteClientCertificateInput {
     /// The identifier of the ClientCertificate resource to be deleted.
     ///
     /// Required.
     pub client_certificate_id: Option<String>,
 }
 
-impl DeleteClientCertificateRequest {
-    /// Sets `clientCertificateId` (see [`Self::client_certificate_id`]).
-    pub fn client_certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.client_certificate_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteClientCertificateInput {
+    into client_certificate_id("clientCertificateId"): String;
+});
 
-impl IntoValue for DeleteClientCertificateRequest {
+impl IntoValue for DeleteClientCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.client_certificate_id.into_value()])
     }
@@ -2803,7 +1972,7 @@ impl IntoValue for DeleteClientCertificateRequest {
 /// Requests API Gateway to delete a Deployment resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDeploymentRequest {
+pub struct DeleteDeploymentInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -2814,20 +1983,12 @@ pub struct DeleteDeploymentRequest {
     pub deployment_id: Option<String>,
 }
 
-impl DeleteDeploymentRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `deploymentId` (see [`Self::deployment_id`]).
-    pub fn deployment_id(mut self, value: impl Into<String>) -> Self {
-        self.deployment_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDeploymentInput {
+    into rest_api_id("restApiId"): String;
+    into deployment_id("deploymentId"): String;
+});
 
-impl IntoValue for DeleteDeploymentRequest {
+impl IntoValue for DeleteDeploymentInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -2839,7 +2000,7 @@ impl IntoValue for DeleteDeploymentRequest {
 /// Deletes an existing documentation part of an API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDocumentationPartRequest {
+pub struct DeleteDocumentationPartInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -2850,20 +2011,12 @@ pub struct DeleteDocumentationPartRequest {
     pub documentation_part_id: Option<String>,
 }
 
-impl DeleteDocumentationPartRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `documentationPartId` (see [`Self::documentation_part_id`]).
-    pub fn documentation_part_id(mut self, value: impl Into<String>) -> Self {
-        self.documentation_part_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDocumentationPartInput {
+    into rest_api_id("restApiId"): String;
+    into documentation_part_id("documentationPartId"): String;
+});
 
-impl IntoValue for DeleteDocumentationPartRequest {
+impl IntoValue for DeleteDocumentationPartInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -2875,7 +2028,7 @@ impl IntoValue for DeleteDocumentationPartRequest {
 /// Deletes an existing documentation version of an API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDocumentationVersionRequest {
+pub struct DeleteDocumentationVersionInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -2886,20 +2039,12 @@ pub struct DeleteDocumentationVersionRequest {
     pub documentation_version: Option<String>,
 }
 
-impl DeleteDocumentationVersionRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `documentationVersion` (see [`Self::documentation_version`]).
-    pub fn documentation_version(mut self, value: impl Into<String>) -> Self {
-        self.documentation_version = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDocumentationVersionInput {
+    into rest_api_id("restApiId"): String;
+    into documentation_version("documentationVersion"): String;
+});
 
-impl IntoValue for DeleteDocumentationVersionRequest {
+impl IntoValue for DeleteDocumentationVersionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -2911,22 +2056,18 @@ impl IntoValue for DeleteDocumentationVersionRequest {
 /// The `DeleteDomainNameAccessAssociationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDomainNameAccessAssociationRequest {
+pub struct DeleteDomainNameAccessAssociationInput {
     /// The ARN of the domain name access association resource.
     ///
     /// Required.
     pub domain_name_access_association_arn: Option<String>,
 }
 
-impl DeleteDomainNameAccessAssociationRequest {
-    /// Sets `domainNameAccessAssociationArn` (see [`Self::domain_name_access_association_arn`]).
-    pub fn domain_name_access_association_arn(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_access_association_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDomainNameAccessAssociationInput {
+    into domain_name_access_association_arn("domainNameAccessAssociationArn"): String;
+});
 
-impl IntoValue for DeleteDomainNameAccessAssociationRequest {
+impl IntoValue for DeleteDomainNameAccessAssociationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.domain_name_access_association_arn.into_value()])
     }
@@ -2935,7 +2076,7 @@ impl IntoValue for DeleteDomainNameAccessAssociationRequest {
 /// A request to delete the DomainName resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDomainNameRequest {
+pub struct DeleteDomainNameInput {
     /// The name of the DomainName resource to be deleted.
     ///
     /// Required.
@@ -2944,20 +2085,12 @@ pub struct DeleteDomainNameRequest {
     pub domain_name_id: Option<String>,
 }
 
-impl DeleteDomainNameRequest {
-    /// Sets `domainName` (see [`Self::domain_name`]).
-    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = Some(value.into());
-        self
-    }
-    /// Sets `domainNameId` (see [`Self::domain_name_id`]).
-    pub fn domain_name_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDomainNameInput {
+    into domain_name("domainName"): String;
+    into domain_name_id("domainNameId"): String;
+});
 
-impl IntoValue for DeleteDomainNameRequest {
+impl IntoValue for DeleteDomainNameInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.domain_name.into_value(),
@@ -2969,7 +2102,7 @@ impl IntoValue for DeleteDomainNameRequest {
 /// Clears any customization of a GatewayResponse of a specified response type on the given RestApi and resets it with the default settings.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteGatewayResponseRequest {
+pub struct DeleteGatewayResponseInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -2980,20 +2113,12 @@ pub struct DeleteGatewayResponseRequest {
     pub response_type: Option<crate::types::GatewayResponseType>,
 }
 
-impl DeleteGatewayResponseRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `responseType` (see [`Self::response_type`]).
-    pub fn response_type(mut self, value: impl Into<crate::types::GatewayResponseType>) -> Self {
-        self.response_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteGatewayResponseInput {
+    into rest_api_id("restApiId"): String;
+    into response_type("responseType"): crate::types::GatewayResponseType;
+});
 
-impl IntoValue for DeleteGatewayResponseRequest {
+impl IntoValue for DeleteGatewayResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -3005,7 +2130,7 @@ impl IntoValue for DeleteGatewayResponseRequest {
 /// Represents a delete integration request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIntegrationRequest {
+pub struct DeleteIntegrationInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -3020,25 +2145,13 @@ pub struct DeleteIntegrationRequest {
     pub http_method: Option<String>,
 }
 
-impl DeleteIntegrationRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteIntegrationInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+});
 
-impl IntoValue for DeleteIntegrationRequest {
+impl IntoValue for DeleteIntegrationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -3051,7 +2164,7 @@ impl IntoValue for DeleteIntegrationRequest {
 /// Represents a delete integration response request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIntegrationResponseRequest {
+pub struct DeleteIntegrationResponseInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -3070,30 +2183,14 @@ pub struct DeleteIntegrationResponseRequest {
     pub status_code: Option<String>,
 }
 
-impl DeleteIntegrationResponseRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteIntegrationResponseInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    into status_code("statusCode"): String;
+});
 
-impl IntoValue for DeleteIntegrationResponseRequest {
+impl IntoValue for DeleteIntegrationResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -3107,7 +2204,7 @@ impl IntoValue for DeleteIntegrationResponseRequest {
 /// Request to delete an existing Method resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteMethodRequest {
+pub struct DeleteMethodInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -3122,25 +2219,13 @@ pub struct DeleteMethodRequest {
     pub http_method: Option<String>,
 }
 
-impl DeleteMethodRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteMethodInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+});
 
-impl IntoValue for DeleteMethodRequest {
+impl IntoValue for DeleteMethodInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -3153,7 +2238,7 @@ impl IntoValue for DeleteMethodRequest {
 /// A request to delete an existing MethodResponse resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteMethodResponseRequest {
+pub struct DeleteMethodResponseInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -3172,30 +2257,14 @@ pub struct DeleteMethodResponseRequest {
     pub status_code: Option<String>,
 }
 
-impl DeleteMethodResponseRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteMethodResponseInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    into status_code("statusCode"): String;
+});
 
-impl IntoValue for DeleteMethodResponseRequest {
+impl IntoValue for DeleteMethodResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -3209,7 +2278,7 @@ impl IntoValue for DeleteMethodResponseRequest {
 /// Request to delete an existing model in an existing RestApi resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteModelRequest {
+pub struct DeleteModelInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -3220,20 +2289,12 @@ pub struct DeleteModelRequest {
     pub model_name: Option<String>,
 }
 
-impl DeleteModelRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `modelName` (see [`Self::model_name`]).
-    pub fn model_name(mut self, value: impl Into<String>) -> Self {
-        self.model_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteModelInput {
+    into rest_api_id("restApiId"): String;
+    into model_name("modelName"): String;
+});
 
-impl IntoValue for DeleteModelRequest {
+impl IntoValue for DeleteModelInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -3245,7 +2306,7 @@ impl IntoValue for DeleteModelRequest {
 /// Deletes a specified RequestValidator of a given RestApi.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteRequestValidatorRequest {
+pub struct DeleteRequestValidatorInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -3256,20 +2317,12 @@ pub struct DeleteRequestValidatorRequest {
     pub request_validator_id: Option<String>,
 }
 
-impl DeleteRequestValidatorRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `requestValidatorId` (see [`Self::request_validator_id`]).
-    pub fn request_validator_id(mut self, value: impl Into<String>) -> Self {
-        self.request_validator_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteRequestValidatorInput {
+    into rest_api_id("restApiId"): String;
+    into request_validator_id("requestValidatorId"): String;
+});
 
-impl IntoValue for DeleteRequestValidatorRequest {
+impl IntoValue for DeleteRequestValidatorInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -3281,7 +2334,7 @@ impl IntoValue for DeleteRequestValidatorRequest {
 /// Request to delete a Resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteResourceRequest {
+pub struct DeleteResourceInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -3292,20 +2345,12 @@ pub struct DeleteResourceRequest {
     pub resource_id: Option<String>,
 }
 
-impl DeleteResourceRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteResourceInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+});
 
-impl IntoValue for DeleteResourceRequest {
+impl IntoValue for DeleteResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -3317,22 +2362,18 @@ impl IntoValue for DeleteResourceRequest {
 /// Request to delete the specified API from your collection.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteRestApiRequest {
+pub struct DeleteRestApiInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
     pub rest_api_id: Option<String>,
 }
 
-impl DeleteRestApiRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteRestApiInput {
+    into rest_api_id("restApiId"): String;
+});
 
-impl IntoValue for DeleteRestApiRequest {
+impl IntoValue for DeleteRestApiInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.rest_api_id.into_value()])
     }
@@ -3341,7 +2382,7 @@ impl IntoValue for DeleteRestApiRequest {
 /// Requests API Gateway to delete a Stage resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteStageRequest {
+pub struct DeleteStageInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -3352,20 +2393,12 @@ pub struct DeleteStageRequest {
     pub stage_name: Option<String>,
 }
 
-impl DeleteStageRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `stageName` (see [`Self::stage_name`]).
-    pub fn stage_name(mut self, value: impl Into<String>) -> Self {
-        self.stage_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteStageInput {
+    into rest_api_id("restApiId"): String;
+    into stage_name("stageName"): String;
+});
 
-impl IntoValue for DeleteStageRequest {
+impl IntoValue for DeleteStageInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -3374,10 +2407,30 @@ impl IntoValue for DeleteStageRequest {
     }
 }
 
+/// The DELETE request to delete a usage plan of a given plan Id.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUsagePlanInput {
+    /// The Id of the to-be-deleted usage plan.
+    ///
+    /// Required.
+    pub usage_plan_id: Option<String>,
+}
+
+myaws_core::setters!(DeleteUsagePlanInput {
+    into usage_plan_id("usagePlanId"): String;
+});
+
+impl IntoValue for DeleteUsagePlanInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.usage_plan_id.into_value()])
+    }
+}
+
 /// The DELETE request to delete a usage plan key and remove the underlying API key from the associated usage plan.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteUsagePlanKeyRequest {
+pub struct DeleteUsagePlanKeyInput {
     /// The Id of the UsagePlan resource representing the usage plan containing the to-be-deleted UsagePlanKey resource representing a plan customer.
     ///
     /// Required.
@@ -3388,20 +2441,12 @@ pub struct DeleteUsagePlanKeyRequest {
     pub key_id: Option<String>,
 }
 
-impl DeleteUsagePlanKeyRequest {
-    /// Sets `usagePlanId` (see [`Self::usage_plan_id`]).
-    pub fn usage_plan_id(mut self, value: impl Into<String>) -> Self {
-        self.usage_plan_id = Some(value.into());
-        self
-    }
-    /// Sets `keyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteUsagePlanKeyInput {
+    into usage_plan_id("usagePlanId"): String;
+    into key_id("keyId"): String;
+});
 
-impl IntoValue for DeleteUsagePlanKeyRequest {
+impl IntoValue for DeleteUsagePlanKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.usage_plan_id.into_value(),
@@ -3410,49 +2455,21 @@ impl IntoValue for DeleteUsagePlanKeyRequest {
     }
 }
 
-/// The DELETE request to delete a usage plan of a given plan Id.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteUsagePlanRequest {
-    /// The Id of the to-be-deleted usage plan.
-    ///
-    /// Required.
-    pub usage_plan_id: Option<String>,
-}
-
-impl DeleteUsagePlanRequest {
-    /// Sets `usagePlanId` (see [`Self::usage_plan_id`]).
-    pub fn usage_plan_id(mut self, value: impl Into<String>) -> Self {
-        self.usage_plan_id = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DeleteUsagePlanRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.usage_plan_id.into_value()])
-    }
-}
-
 /// Deletes an existing VpcLink of a specified identifier.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteVpcLinkRequest {
+pub struct DeleteVpcLinkInput {
     /// The identifier of the VpcLink. It is used in an Integration to reference this VpcLink.
     ///
     /// Required.
     pub vpc_link_id: Option<String>,
 }
 
-impl DeleteVpcLinkRequest {
-    /// Sets `vpcLinkId` (see [`Self::vpc_link_id`]).
-    pub fn vpc_link_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_link_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteVpcLinkInput {
+    into vpc_link_id("vpcLinkId"): String;
+});
 
-impl IntoValue for DeleteVpcLinkRequest {
+impl IntoValue for DeleteVpcLinkInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.vpc_link_id.into_value()])
     }
@@ -3474,31 +2491,12 @@ pub struct Deployment {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl Deployment {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `createdDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_date = Some(value);
-        self
-    }
-    /// Sets `apiSummary` (see [`Self::api_summary`]).
-    pub fn api_summary(
-        mut self,
-        value: HashMap<String, HashMap<String, crate::types::MethodSnapshot>>,
-    ) -> Self {
-        self.api_summary = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Deployment {
+    into id("id"): String;
+    into description("description"): String;
+    value created_date("createdDate"): myaws_core::DateTime;
+    map api_summary("apiSummary"): HashMap<String, crate::types::MethodSnapshot>, insert_api_summary;
+});
 
 impl FromValue for Deployment {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3524,23 +2522,11 @@ pub struct DeploymentCanarySettings {
     pub use_stage_cache: Option<bool>,
 }
 
-impl DeploymentCanarySettings {
-    /// Sets `percentTraffic` (see [`Self::percent_traffic`]).
-    pub fn percent_traffic(mut self, value: f64) -> Self {
-        self.percent_traffic = Some(value);
-        self
-    }
-    /// Sets `stageVariableOverrides` (see [`Self::stage_variable_overrides`]).
-    pub fn stage_variable_overrides(mut self, value: HashMap<String, String>) -> Self {
-        self.stage_variable_overrides = Some(value);
-        self
-    }
-    /// Sets `useStageCache` (see [`Self::use_stage_cache`]).
-    pub fn use_stage_cache(mut self, value: bool) -> Self {
-        self.use_stage_cache = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeploymentCanarySettings {
+    value percent_traffic("percentTraffic"): f64;
+    map_into stage_variable_overrides("stageVariableOverrides"): String, insert_stage_variable_overrides;
+    value use_stage_cache("useStageCache"): bool;
+});
 
 impl IntoValue for DeploymentCanarySettings {
     fn into_value(self) -> Value {
@@ -3549,41 +2535,6 @@ impl IntoValue for DeploymentCanarySettings {
             self.stage_variable_overrides.into_value(),
             self.use_stage_cache.into_value(),
         ])
-    }
-}
-
-/// Represents a collection resource that contains zero or more references to your existing deployments, and links that guide you on how to interact with your collection. The collection offers a paginated view of the contained deployments.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Deployments {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::Deployment>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl Deployments {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::Deployment>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for Deployments {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
-        Ok(out)
     }
 }
 
@@ -3601,23 +2552,11 @@ pub struct DocumentationPart {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DocumentationPart {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `location` (see [`Self::location`]).
-    pub fn location(mut self, value: crate::types::DocumentationPartLocation) -> Self {
-        self.location = Some(value);
-        self
-    }
-    /// Sets `properties` (see [`Self::properties`]).
-    pub fn properties(mut self, value: impl Into<String>) -> Self {
-        self.properties = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DocumentationPart {
+    into id("id"): String;
+    value location("location"): crate::types::DocumentationPartLocation;
+    into properties("properties"): String;
+});
 
 impl FromValue for DocumentationPart {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3626,41 +2565,6 @@ impl FromValue for DocumentationPart {
         out.id = r.next("id")?;
         out.location = r.next("location")?;
         out.properties = r.next("properties")?;
-        Ok(out)
-    }
-}
-
-/// A collection of the imported DocumentationPart identifiers.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DocumentationPartIds {
-    /// A list of the returned documentation part identifiers.
-    pub ids: Option<Vec<String>>,
-    /// A list of warning messages reported during import of documentation parts.
-    pub warnings: Option<Vec<String>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DocumentationPartIds {
-    /// Sets `ids` (see [`Self::ids`]).
-    pub fn ids(mut self, value: Vec<String>) -> Self {
-        self.ids = Some(value);
-        self
-    }
-    /// Sets `warnings` (see [`Self::warnings`]).
-    pub fn warnings(mut self, value: Vec<String>) -> Self {
-        self.warnings = Some(value);
-        self
-    }
-}
-
-impl FromValue for DocumentationPartIds {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.ids = r.next("ids")?;
-        out.warnings = r.next("warnings")?;
         Ok(out)
     }
 }
@@ -3683,33 +2587,13 @@ pub struct DocumentationPartLocation {
     pub name: Option<String>,
 }
 
-impl DocumentationPartLocation {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::DocumentationPartType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `method` (see [`Self::method`]).
-    pub fn method(mut self, value: impl Into<String>) -> Self {
-        self.method = Some(value.into());
-        self
-    }
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DocumentationPartLocation {
+    into r#type("type"): crate::types::DocumentationPartType;
+    into path("path"): String;
+    into method("method"): String;
+    into status_code("statusCode"): String;
+    into name("name"): String;
+});
 
 impl IntoValue for DocumentationPartLocation {
     fn into_value(self) -> Value {
@@ -3865,41 +2749,6 @@ impl FromValue for DocumentationPartType {
     }
 }
 
-/// The collection of documentation parts of an API.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DocumentationParts {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::DocumentationPart>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DocumentationParts {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::DocumentationPart>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for DocumentationParts {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
-        Ok(out)
-    }
-}
-
 /// A snapshot of the documentation of an API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3914,23 +2763,11 @@ pub struct DocumentationVersion {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DocumentationVersion {
-    /// Sets `version` (see [`Self::version`]).
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-    /// Sets `createdDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_date = Some(value);
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DocumentationVersion {
+    into version("version"): String;
+    value created_date("createdDate"): myaws_core::DateTime;
+    into description("description"): String;
+});
 
 impl FromValue for DocumentationVersion {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3939,41 +2776,6 @@ impl FromValue for DocumentationVersion {
         out.version = r.next("version")?;
         out.created_date = r.next("createdDate")?;
         out.description = r.next("description")?;
-        Ok(out)
-    }
-}
-
-/// The collection of documentation snapshots of an API.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DocumentationVersions {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::DocumentationVersion>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DocumentationVersions {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::DocumentationVersion>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for DocumentationVersions {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
         Ok(out)
     }
 }
@@ -4032,129 +2834,31 @@ pub struct DomainName {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DomainName {
-    /// Sets `domainName` (see [`Self::domain_name`]).
-    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = Some(value.into());
-        self
-    }
-    /// Sets `domainNameId` (see [`Self::domain_name_id`]).
-    pub fn domain_name_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_id = Some(value.into());
-        self
-    }
-    /// Sets `domainNameArn` (see [`Self::domain_name_arn`]).
-    pub fn domain_name_arn(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_arn = Some(value.into());
-        self
-    }
-    /// Sets `certificateName` (see [`Self::certificate_name`]).
-    pub fn certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.certificate_name = Some(value.into());
-        self
-    }
-    /// Sets `certificateArn` (see [`Self::certificate_arn`]).
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets `certificateUploadDate` (see [`Self::certificate_upload_date`]).
-    pub fn certificate_upload_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.certificate_upload_date = Some(value);
-        self
-    }
-    /// Sets `regionalDomainName` (see [`Self::regional_domain_name`]).
-    pub fn regional_domain_name(mut self, value: impl Into<String>) -> Self {
-        self.regional_domain_name = Some(value.into());
-        self
-    }
-    /// Sets `regionalHostedZoneId` (see [`Self::regional_hosted_zone_id`]).
-    pub fn regional_hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.regional_hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `regionalCertificateName` (see [`Self::regional_certificate_name`]).
-    pub fn regional_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.regional_certificate_name = Some(value.into());
-        self
-    }
-    /// Sets `regionalCertificateArn` (see [`Self::regional_certificate_arn`]).
-    pub fn regional_certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.regional_certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets `distributionDomainName` (see [`Self::distribution_domain_name`]).
-    pub fn distribution_domain_name(mut self, value: impl Into<String>) -> Self {
-        self.distribution_domain_name = Some(value.into());
-        self
-    }
-    /// Sets `distributionHostedZoneId` (see [`Self::distribution_hosted_zone_id`]).
-    pub fn distribution_hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.distribution_hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `endpointConfiguration` (see [`Self::endpoint_configuration`]).
-    pub fn endpoint_configuration(mut self, value: crate::types::EndpointConfiguration) -> Self {
-        self.endpoint_configuration = Some(value);
-        self
-    }
-    /// Sets `domainNameStatus` (see [`Self::domain_name_status`]).
-    pub fn domain_name_status(mut self, value: impl Into<crate::types::DomainNameStatus>) -> Self {
-        self.domain_name_status = Some(value.into());
-        self
-    }
-    /// Sets `domainNameStatusMessage` (see [`Self::domain_name_status_message`]).
-    pub fn domain_name_status_message(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_status_message = Some(value.into());
-        self
-    }
-    /// Sets `securityPolicy` (see [`Self::security_policy`]).
-    pub fn security_policy(mut self, value: impl Into<crate::types::SecurityPolicy>) -> Self {
-        self.security_policy = Some(value.into());
-        self
-    }
-    /// Sets `endpointAccessMode` (see [`Self::endpoint_access_mode`]).
-    pub fn endpoint_access_mode(
-        mut self,
-        value: impl Into<crate::types::EndpointAccessMode>,
-    ) -> Self {
-        self.endpoint_access_mode = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `mutualTlsAuthentication` (see [`Self::mutual_tls_authentication`]).
-    pub fn mutual_tls_authentication(
-        mut self,
-        value: crate::types::MutualTlsAuthentication,
-    ) -> Self {
-        self.mutual_tls_authentication = Some(value);
-        self
-    }
-    /// Sets `ownershipVerificationCertificateArn` (see [`Self::ownership_verification_certificate_arn`]).
-    pub fn ownership_verification_certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.ownership_verification_certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets `managementPolicy` (see [`Self::management_policy`]).
-    pub fn management_policy(mut self, value: impl Into<String>) -> Self {
-        self.management_policy = Some(value.into());
-        self
-    }
-    /// Sets `policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `routingMode` (see [`Self::routing_mode`]).
-    pub fn routing_mode(mut self, value: impl Into<crate::types::RoutingMode>) -> Self {
-        self.routing_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DomainName {
+    into domain_name("domainName"): String;
+    into domain_name_id("domainNameId"): String;
+    into domain_name_arn("domainNameArn"): String;
+    into certificate_name("certificateName"): String;
+    into certificate_arn("certificateArn"): String;
+    value certificate_upload_date("certificateUploadDate"): myaws_core::DateTime;
+    into regional_domain_name("regionalDomainName"): String;
+    into regional_hosted_zone_id("regionalHostedZoneId"): String;
+    into regional_certificate_name("regionalCertificateName"): String;
+    into regional_certificate_arn("regionalCertificateArn"): String;
+    into distribution_domain_name("distributionDomainName"): String;
+    into distribution_hosted_zone_id("distributionHostedZoneId"): String;
+    value endpoint_configuration("endpointConfiguration"): crate::types::EndpointConfiguration;
+    into domain_name_status("domainNameStatus"): crate::types::DomainNameStatus;
+    into domain_name_status_message("domainNameStatusMessage"): String;
+    into security_policy("securityPolicy"): crate::types::SecurityPolicy;
+    into endpoint_access_mode("endpointAccessMode"): crate::types::EndpointAccessMode;
+    map_into tags("tags"): String, insert_tags;
+    value mutual_tls_authentication("mutualTlsAuthentication"): crate::types::MutualTlsAuthentication;
+    into ownership_verification_certificate_arn("ownershipVerificationCertificateArn"): String;
+    into management_policy("managementPolicy"): String;
+    into policy("policy"): String;
+    into routing_mode("routingMode"): crate::types::RoutingMode;
+});
 
 impl FromValue for DomainName {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4206,36 +2910,13 @@ pub struct DomainNameAccessAssociation {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DomainNameAccessAssociation {
-    /// Sets `domainNameAccessAssociationArn` (see [`Self::domain_name_access_association_arn`]).
-    pub fn domain_name_access_association_arn(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_access_association_arn = Some(value.into());
-        self
-    }
-    /// Sets `domainNameArn` (see [`Self::domain_name_arn`]).
-    pub fn domain_name_arn(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_arn = Some(value.into());
-        self
-    }
-    /// Sets `accessAssociationSourceType` (see [`Self::access_association_source_type`]).
-    pub fn access_association_source_type(
-        mut self,
-        value: impl Into<crate::types::AccessAssociationSourceType>,
-    ) -> Self {
-        self.access_association_source_type = Some(value.into());
-        self
-    }
-    /// Sets `accessAssociationSource` (see [`Self::access_association_source`]).
-    pub fn access_association_source(mut self, value: impl Into<String>) -> Self {
-        self.access_association_source = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DomainNameAccessAssociation {
+    into domain_name_access_association_arn("domainNameAccessAssociationArn"): String;
+    into domain_name_arn("domainNameArn"): String;
+    into access_association_source_type("accessAssociationSourceType"): crate::types::AccessAssociationSourceType;
+    into access_association_source("accessAssociationSource"): String;
+    map_into tags("tags"): String, insert_tags;
+});
 
 impl FromValue for DomainNameAccessAssociation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4246,41 +2927,6 @@ impl FromValue for DomainNameAccessAssociation {
         out.access_association_source_type = r.next("accessAssociationSourceType")?;
         out.access_association_source = r.next("accessAssociationSource")?;
         out.tags = r.next("tags")?;
-        Ok(out)
-    }
-}
-
-/// The `DomainNameAccessAssociations` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DomainNameAccessAssociations {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::DomainNameAccessAssociation>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DomainNameAccessAssociations {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::DomainNameAccessAssociation>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for DomainNameAccessAssociations {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
         Ok(out)
     }
 }
@@ -4384,41 +3030,6 @@ impl FromValue for DomainNameStatus {
     }
 }
 
-/// Represents a collection of DomainName resources.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DomainNames {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::DomainName>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DomainNames {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::DomainName>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for DomainNames {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
-        Ok(out)
-    }
-}
-
 /// Values of `EndpointAccessMode`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4507,23 +3118,11 @@ pub struct EndpointConfiguration {
     pub vpc_endpoint_ids: Option<Vec<String>>,
 }
 
-impl EndpointConfiguration {
-    /// Sets `types` (see [`Self::types`]).
-    pub fn types(mut self, value: Vec<crate::types::EndpointType>) -> Self {
-        self.types = Some(value);
-        self
-    }
-    /// Sets `ipAddressType` (see [`Self::ip_address_type`]).
-    pub fn ip_address_type(mut self, value: impl Into<crate::types::IpAddressType>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
-    }
-    /// Sets `vpcEndpointIds` (see [`Self::vpc_endpoint_ids`]).
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.vpc_endpoint_ids = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EndpointConfiguration {
+    list_into types("types"): crate::types::EndpointType, push_types;
+    into ip_address_type("ipAddressType"): crate::types::IpAddressType;
+    list_into vpc_endpoint_ids("vpcEndpointIds"): String, push_vpc_endpoint_ids;
+});
 
 impl IntoValue for EndpointConfiguration {
     fn into_value(self) -> Value {
@@ -4626,53 +3225,10 @@ impl FromValue for EndpointType {
     }
 }
 
-/// The binary blob response to GetExport, which contains the generated SDK.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ExportResponse {
-    /// The content-type header value in the HTTP response. This will correspond to a valid 'accept' type in the request.
-    pub content_type: Option<String>,
-    /// The content-disposition header value in the HTTP response.
-    pub content_disposition: Option<String>,
-    /// The binary blob response to GetExport, which contains the export.
-    pub body: Option<myaws_core::Bytes>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ExportResponse {
-    /// Sets `contentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `contentDisposition` (see [`Self::content_disposition`]).
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.content_disposition = Some(value.into());
-        self
-    }
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for ExportResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.content_type = r.next("contentType")?;
-        out.content_disposition = r.next("contentDisposition")?;
-        out.body = r.next("body")?;
-        Ok(out)
-    }
-}
-
 /// Request to flush authorizer cache entries on a specified stage.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct FlushStageAuthorizersCacheRequest {
+pub struct FlushStageAuthorizersCacheInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -4683,20 +3239,12 @@ pub struct FlushStageAuthorizersCacheRequest {
     pub stage_name: Option<String>,
 }
 
-impl FlushStageAuthorizersCacheRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `stageName` (see [`Self::stage_name`]).
-    pub fn stage_name(mut self, value: impl Into<String>) -> Self {
-        self.stage_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FlushStageAuthorizersCacheInput {
+    into rest_api_id("restApiId"): String;
+    into stage_name("stageName"): String;
+});
 
-impl IntoValue for FlushStageAuthorizersCacheRequest {
+impl IntoValue for FlushStageAuthorizersCacheInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -4708,7 +3256,7 @@ impl IntoValue for FlushStageAuthorizersCacheRequest {
 /// Requests API Gateway to flush a stage's cache.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct FlushStageCacheRequest {
+pub struct FlushStageCacheInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -4719,20 +3267,12 @@ pub struct FlushStageCacheRequest {
     pub stage_name: Option<String>,
 }
 
-impl FlushStageCacheRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `stageName` (see [`Self::stage_name`]).
-    pub fn stage_name(mut self, value: impl Into<String>) -> Self {
-        self.stage_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FlushStageCacheInput {
+    into rest_api_id("restApiId"): String;
+    into stage_name("stageName"): String;
+});
 
-impl IntoValue for FlushStageCacheRequest {
+impl IntoValue for FlushStageCacheInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -4759,33 +3299,13 @@ pub struct GatewayResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GatewayResponse {
-    /// Sets `responseType` (see [`Self::response_type`]).
-    pub fn response_type(mut self, value: impl Into<crate::types::GatewayResponseType>) -> Self {
-        self.response_type = Some(value.into());
-        self
-    }
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `responseParameters` (see [`Self::response_parameters`]).
-    pub fn response_parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.response_parameters = Some(value);
-        self
-    }
-    /// Sets `responseTemplates` (see [`Self::response_templates`]).
-    pub fn response_templates(mut self, value: HashMap<String, String>) -> Self {
-        self.response_templates = Some(value);
-        self
-    }
-    /// Sets `defaultResponse` (see [`Self::default_response`]).
-    pub fn default_response(mut self, value: bool) -> Self {
-        self.default_response = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GatewayResponse {
+    into response_type("responseType"): crate::types::GatewayResponseType;
+    into status_code("statusCode"): String;
+    map_into response_parameters("responseParameters"): String, insert_response_parameters;
+    map_into response_templates("responseTemplates"): String, insert_response_templates;
+    value default_response("defaultResponse"): bool;
+});
 
 impl FromValue for GatewayResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4974,65 +3494,22 @@ impl FromValue for GatewayResponseType {
     }
 }
 
-/// The collection of the GatewayResponse instances of a RestApi as a `responseType`-to-GatewayResponse object map of key-value pairs. As such, pagination is not supported for querying this collection.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GatewayResponses {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// Returns the entire collection, because of no pagination support.
-    pub items: Option<Vec<crate::types::GatewayResponse>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GatewayResponses {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::GatewayResponse>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for GatewayResponses {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
-        Ok(out)
-    }
-}
-
 /// A request to generate a ClientCertificate resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateClientCertificateRequest {
+pub struct GenerateClientCertificateInput {
     /// The description of the ClientCertificate.
     pub description: Option<String>,
     /// The key-value map of strings. The valid character set is \[a-zA-Z+-=._:/\]. The tag key can be up to 128 characters and must not start with `aws:`. The tag value can be up to 256 characters.
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl GenerateClientCertificateRequest {
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GenerateClientCertificateInput {
+    into description("description"): String;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for GenerateClientCertificateRequest {
+impl IntoValue for GenerateClientCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.description.into_value(), self.tags.into_value()])
     }
@@ -5041,9 +3518,9 @@ impl IntoValue for GenerateClientCertificateRequest {
 /// Requests API Gateway to get information about the current Account resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccountRequest {}
+pub struct GetAccountInput {}
 
-impl IntoValue for GetAccountRequest {
+impl IntoValue for GetAccountInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -5052,7 +3529,7 @@ impl IntoValue for GetAccountRequest {
 /// A request to get information about the current ApiKey resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetApiKeyRequest {
+pub struct GetApiKeyInput {
     /// The identifier of the ApiKey resource.
     ///
     /// Required.
@@ -5061,20 +3538,12 @@ pub struct GetApiKeyRequest {
     pub include_value: Option<bool>,
 }
 
-impl GetApiKeyRequest {
-    /// Sets `apiKey` (see [`Self::api_key`]).
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
-        self.api_key = Some(value.into());
-        self
-    }
-    /// Sets `includeValue` (see [`Self::include_value`]).
-    pub fn include_value(mut self, value: bool) -> Self {
-        self.include_value = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetApiKeyInput {
+    into api_key("apiKey"): String;
+    value include_value("includeValue"): bool;
+});
 
-impl IntoValue for GetApiKeyRequest {
+impl IntoValue for GetApiKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.api_key.into_value(),
@@ -5086,7 +3555,7 @@ impl IntoValue for GetApiKeyRequest {
 /// A request to get information about the current ApiKeys resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetApiKeysRequest {
+pub struct GetApiKeysInput {
     /// The current pagination position in the paged result set.
     pub position: Option<String>,
     /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
@@ -5099,35 +3568,15 @@ pub struct GetApiKeysRequest {
     pub include_values: Option<bool>,
 }
 
-impl GetApiKeysRequest {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `nameQuery` (see [`Self::name_query`]).
-    pub fn name_query(mut self, value: impl Into<String>) -> Self {
-        self.name_query = Some(value.into());
-        self
-    }
-    /// Sets `customerId` (see [`Self::customer_id`]).
-    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
-        self.customer_id = Some(value.into());
-        self
-    }
-    /// Sets `includeValues` (see [`Self::include_values`]).
-    pub fn include_values(mut self, value: bool) -> Self {
-        self.include_values = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetApiKeysInput {
+    into position("position"): String;
+    value limit("limit"): i32;
+    into name_query("nameQuery"): String;
+    into customer_id("customerId"): String;
+    value include_values("includeValues"): bool;
+});
 
-impl IntoValue for GetApiKeysRequest {
+impl IntoValue for GetApiKeysInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.position.into_value(),
@@ -5139,10 +3588,41 @@ impl IntoValue for GetApiKeysRequest {
     }
 }
 
+/// Represents a collection of API keys as represented by an ApiKeys resource.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetApiKeysOutput {
+    /// A list of warning messages logged during the import of API keys when the `failOnWarnings` option is set to true.
+    pub warnings: Option<Vec<String>>,
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::ApiKey>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetApiKeysOutput {
+    list_into warnings("warnings"): String, push_warnings;
+    into position("position"): String;
+    list items("items"): crate::types::ApiKey, push_items;
+});
+
+impl FromValue for GetApiKeysOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.warnings = r.next("warnings")?;
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// Request to describe an existing Authorizer resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAuthorizerRequest {
+pub struct GetAuthorizerInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5153,20 +3633,12 @@ pub struct GetAuthorizerRequest {
     pub authorizer_id: Option<String>,
 }
 
-impl GetAuthorizerRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `authorizerId` (see [`Self::authorizer_id`]).
-    pub fn authorizer_id(mut self, value: impl Into<String>) -> Self {
-        self.authorizer_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAuthorizerInput {
+    into rest_api_id("restApiId"): String;
+    into authorizer_id("authorizerId"): String;
+});
 
-impl IntoValue for GetAuthorizerRequest {
+impl IntoValue for GetAuthorizerInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5178,7 +3650,7 @@ impl IntoValue for GetAuthorizerRequest {
 /// Request to describe an existing Authorizers resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAuthorizersRequest {
+pub struct GetAuthorizersInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5189,25 +3661,13 @@ pub struct GetAuthorizersRequest {
     pub limit: Option<i32>,
 }
 
-impl GetAuthorizersRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetAuthorizersInput {
+    into rest_api_id("restApiId"): String;
+    into position("position"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for GetAuthorizersRequest {
+impl IntoValue for GetAuthorizersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5217,10 +3677,37 @@ impl IntoValue for GetAuthorizersRequest {
     }
 }
 
+/// Represents a collection of Authorizer resources.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAuthorizersOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::Authorizer>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetAuthorizersOutput {
+    into position("position"): String;
+    list items("items"): crate::types::Authorizer, push_items;
+});
+
+impl FromValue for GetAuthorizersOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// Request to describe a BasePathMapping resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBasePathMappingRequest {
+pub struct GetBasePathMappingInput {
     /// The domain name of the BasePathMapping resource to be described.
     ///
     /// Required.
@@ -5233,25 +3720,13 @@ pub struct GetBasePathMappingRequest {
     pub base_path: Option<String>,
 }
 
-impl GetBasePathMappingRequest {
-    /// Sets `domainName` (see [`Self::domain_name`]).
-    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = Some(value.into());
-        self
-    }
-    /// Sets `domainNameId` (see [`Self::domain_name_id`]).
-    pub fn domain_name_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_id = Some(value.into());
-        self
-    }
-    /// Sets `basePath` (see [`Self::base_path`]).
-    pub fn base_path(mut self, value: impl Into<String>) -> Self {
-        self.base_path = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBasePathMappingInput {
+    into domain_name("domainName"): String;
+    into domain_name_id("domainNameId"): String;
+    into base_path("basePath"): String;
+});
 
-impl IntoValue for GetBasePathMappingRequest {
+impl IntoValue for GetBasePathMappingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.domain_name.into_value(),
@@ -5264,7 +3739,7 @@ impl IntoValue for GetBasePathMappingRequest {
 /// A request to get information about a collection of BasePathMapping resources.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBasePathMappingsRequest {
+pub struct GetBasePathMappingsInput {
     /// The domain name of a BasePathMapping resource.
     ///
     /// Required.
@@ -5277,30 +3752,14 @@ pub struct GetBasePathMappingsRequest {
     pub limit: Option<i32>,
 }
 
-impl GetBasePathMappingsRequest {
-    /// Sets `domainName` (see [`Self::domain_name`]).
-    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = Some(value.into());
-        self
-    }
-    /// Sets `domainNameId` (see [`Self::domain_name_id`]).
-    pub fn domain_name_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_id = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBasePathMappingsInput {
+    into domain_name("domainName"): String;
+    into domain_name_id("domainNameId"): String;
+    into position("position"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for GetBasePathMappingsRequest {
+impl IntoValue for GetBasePathMappingsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.domain_name.into_value(),
@@ -5311,25 +3770,48 @@ impl IntoValue for GetBasePathMappingsRequest {
     }
 }
 
+/// Represents a collection of BasePathMapping resources.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBasePathMappingsOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::BasePathMapping>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetBasePathMappingsOutput {
+    into position("position"): String;
+    list items("items"): crate::types::BasePathMapping, push_items;
+});
+
+impl FromValue for GetBasePathMappingsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// A request to get information about the current ClientCertificate resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetClientCertificateRequest {
+pub struct GetClientCertificateInput {
     /// The identifier of the ClientCertificate resource to be described.
     ///
     /// Required.
     pub client_certificate_id: Option<String>,
 }
 
-impl GetClientCertificateRequest {
-    /// Sets `clientCertificateId` (see [`Self::client_certificate_id`]).
-    pub fn client_certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.client_certificate_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetClientCertificateInput {
+    into client_certificate_id("clientCertificateId"): String;
+});
 
-impl IntoValue for GetClientCertificateRequest {
+impl IntoValue for GetClientCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.client_certificate_id.into_value()])
     }
@@ -5338,36 +3820,55 @@ impl IntoValue for GetClientCertificateRequest {
 /// A request to get information about a collection of ClientCertificate resources.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetClientCertificatesRequest {
+pub struct GetClientCertificatesInput {
     /// The current pagination position in the paged result set.
     pub position: Option<String>,
     /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
     pub limit: Option<i32>,
 }
 
-impl GetClientCertificatesRequest {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
+myaws_core::setters!(GetClientCertificatesInput {
+    into position("position"): String;
+    value limit("limit"): i32;
+});
+
+impl IntoValue for GetClientCertificatesInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.position.into_value(), self.limit.into_value()])
     }
 }
 
-impl IntoValue for GetClientCertificatesRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.position.into_value(), self.limit.into_value()])
+/// Represents a collection of ClientCertificate resources.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetClientCertificatesOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::ClientCertificate>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetClientCertificatesOutput {
+    into position("position"): String;
+    list items("items"): crate::types::ClientCertificate, push_items;
+});
+
+impl FromValue for GetClientCertificatesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
     }
 }
 
 /// Requests API Gateway to get information about a Deployment resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDeploymentRequest {
+pub struct GetDeploymentInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5380,25 +3881,13 @@ pub struct GetDeploymentRequest {
     pub embed: Option<Vec<String>>,
 }
 
-impl GetDeploymentRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `deploymentId` (see [`Self::deployment_id`]).
-    pub fn deployment_id(mut self, value: impl Into<String>) -> Self {
-        self.deployment_id = Some(value.into());
-        self
-    }
-    /// Sets `embed` (see [`Self::embed`]).
-    pub fn embed(mut self, value: Vec<String>) -> Self {
-        self.embed = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDeploymentInput {
+    into rest_api_id("restApiId"): String;
+    into deployment_id("deploymentId"): String;
+    list_into embed("embed"): String, push_embed;
+});
 
-impl IntoValue for GetDeploymentRequest {
+impl IntoValue for GetDeploymentInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5411,7 +3900,7 @@ impl IntoValue for GetDeploymentRequest {
 /// Requests API Gateway to get information about a Deployments collection.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDeploymentsRequest {
+pub struct GetDeploymentsInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5422,25 +3911,13 @@ pub struct GetDeploymentsRequest {
     pub limit: Option<i32>,
 }
 
-impl GetDeploymentsRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDeploymentsInput {
+    into rest_api_id("restApiId"): String;
+    into position("position"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for GetDeploymentsRequest {
+impl IntoValue for GetDeploymentsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5450,10 +3927,37 @@ impl IntoValue for GetDeploymentsRequest {
     }
 }
 
+/// Represents a collection resource that contains zero or more references to your existing deployments, and links that guide you on how to interact with your collection. The collection offers a paginated view of the contained deployments.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDeploymentsOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::Deployment>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetDeploymentsOutput {
+    into position("position"): String;
+    list items("items"): crate::types::Deployment, push_items;
+});
+
+impl FromValue for GetDeploymentsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// Gets a specified documentation part of a given API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDocumentationPartRequest {
+pub struct GetDocumentationPartInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5464,20 +3968,12 @@ pub struct GetDocumentationPartRequest {
     pub documentation_part_id: Option<String>,
 }
 
-impl GetDocumentationPartRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `documentationPartId` (see [`Self::documentation_part_id`]).
-    pub fn documentation_part_id(mut self, value: impl Into<String>) -> Self {
-        self.documentation_part_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDocumentationPartInput {
+    into rest_api_id("restApiId"): String;
+    into documentation_part_id("documentationPartId"): String;
+});
 
-impl IntoValue for GetDocumentationPartRequest {
+impl IntoValue for GetDocumentationPartInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5489,7 +3985,7 @@ impl IntoValue for GetDocumentationPartRequest {
 /// Gets the documentation parts of an API. The result may be filtered by the type, name, or path of API entities (targets).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDocumentationPartsRequest {
+pub struct GetDocumentationPartsInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5508,45 +4004,17 @@ pub struct GetDocumentationPartsRequest {
     pub location_status: Option<crate::types::LocationStatusType>,
 }
 
-impl GetDocumentationPartsRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::DocumentationPartType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `nameQuery` (see [`Self::name_query`]).
-    pub fn name_query(mut self, value: impl Into<String>) -> Self {
-        self.name_query = Some(value.into());
-        self
-    }
-    /// Sets `path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `locationStatus` (see [`Self::location_status`]).
-    pub fn location_status(mut self, value: impl Into<crate::types::LocationStatusType>) -> Self {
-        self.location_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDocumentationPartsInput {
+    into rest_api_id("restApiId"): String;
+    into r#type("type"): crate::types::DocumentationPartType;
+    into name_query("nameQuery"): String;
+    into path("path"): String;
+    into position("position"): String;
+    value limit("limit"): i32;
+    into location_status("locationStatus"): crate::types::LocationStatusType;
+});
 
-impl IntoValue for GetDocumentationPartsRequest {
+impl IntoValue for GetDocumentationPartsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5560,10 +4028,37 @@ impl IntoValue for GetDocumentationPartsRequest {
     }
 }
 
+/// The collection of documentation parts of an API.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDocumentationPartsOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::DocumentationPart>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetDocumentationPartsOutput {
+    into position("position"): String;
+    list items("items"): crate::types::DocumentationPart, push_items;
+});
+
+impl FromValue for GetDocumentationPartsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// Gets a documentation snapshot of an API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDocumentationVersionRequest {
+pub struct GetDocumentationVersionInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5574,20 +4069,12 @@ pub struct GetDocumentationVersionRequest {
     pub documentation_version: Option<String>,
 }
 
-impl GetDocumentationVersionRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `documentationVersion` (see [`Self::documentation_version`]).
-    pub fn documentation_version(mut self, value: impl Into<String>) -> Self {
-        self.documentation_version = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDocumentationVersionInput {
+    into rest_api_id("restApiId"): String;
+    into documentation_version("documentationVersion"): String;
+});
 
-impl IntoValue for GetDocumentationVersionRequest {
+impl IntoValue for GetDocumentationVersionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5599,7 +4086,7 @@ impl IntoValue for GetDocumentationVersionRequest {
 /// Gets the documentation versions of an API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDocumentationVersionsRequest {
+pub struct GetDocumentationVersionsInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5610,25 +4097,13 @@ pub struct GetDocumentationVersionsRequest {
     pub limit: Option<i32>,
 }
 
-impl GetDocumentationVersionsRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDocumentationVersionsInput {
+    into rest_api_id("restApiId"): String;
+    into position("position"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for GetDocumentationVersionsRequest {
+impl IntoValue for GetDocumentationVersionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5638,10 +4113,37 @@ impl IntoValue for GetDocumentationVersionsRequest {
     }
 }
 
+/// The collection of documentation snapshots of an API.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDocumentationVersionsOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::DocumentationVersion>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetDocumentationVersionsOutput {
+    into position("position"): String;
+    list items("items"): crate::types::DocumentationVersion, push_items;
+});
+
+impl FromValue for GetDocumentationVersionsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// The `GetDomainNameAccessAssociationsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDomainNameAccessAssociationsRequest {
+pub struct GetDomainNameAccessAssociationsInput {
     /// The current pagination position in the paged result set.
     pub position: Option<String>,
     /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
@@ -5650,25 +4152,13 @@ pub struct GetDomainNameAccessAssociationsRequest {
     pub resource_owner: Option<crate::types::ResourceOwner>,
 }
 
-impl GetDomainNameAccessAssociationsRequest {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `resourceOwner` (see [`Self::resource_owner`]).
-    pub fn resource_owner(mut self, value: impl Into<crate::types::ResourceOwner>) -> Self {
-        self.resource_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDomainNameAccessAssociationsInput {
+    into position("position"): String;
+    value limit("limit"): i32;
+    into resource_owner("resourceOwner"): crate::types::ResourceOwner;
+});
 
-impl IntoValue for GetDomainNameAccessAssociationsRequest {
+impl IntoValue for GetDomainNameAccessAssociationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.position.into_value(),
@@ -5678,10 +4168,37 @@ impl IntoValue for GetDomainNameAccessAssociationsRequest {
     }
 }
 
+/// The `DomainNameAccessAssociations` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDomainNameAccessAssociationsOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::DomainNameAccessAssociation>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetDomainNameAccessAssociationsOutput {
+    into position("position"): String;
+    list items("items"): crate::types::DomainNameAccessAssociation, push_items;
+});
+
+impl FromValue for GetDomainNameAccessAssociationsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// Request to get the name of a DomainName resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDomainNameRequest {
+pub struct GetDomainNameInput {
     /// The name of the DomainName resource.
     ///
     /// Required.
@@ -5690,20 +4207,12 @@ pub struct GetDomainNameRequest {
     pub domain_name_id: Option<String>,
 }
 
-impl GetDomainNameRequest {
-    /// Sets `domainName` (see [`Self::domain_name`]).
-    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = Some(value.into());
-        self
-    }
-    /// Sets `domainNameId` (see [`Self::domain_name_id`]).
-    pub fn domain_name_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDomainNameInput {
+    into domain_name("domainName"): String;
+    into domain_name_id("domainNameId"): String;
+});
 
-impl IntoValue for GetDomainNameRequest {
+impl IntoValue for GetDomainNameInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.domain_name.into_value(),
@@ -5715,7 +4224,7 @@ impl IntoValue for GetDomainNameRequest {
 /// Request to describe a collection of DomainName resources.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDomainNamesRequest {
+pub struct GetDomainNamesInput {
     /// The current pagination position in the paged result set.
     pub position: Option<String>,
     /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
@@ -5724,25 +4233,13 @@ pub struct GetDomainNamesRequest {
     pub resource_owner: Option<crate::types::ResourceOwner>,
 }
 
-impl GetDomainNamesRequest {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `resourceOwner` (see [`Self::resource_owner`]).
-    pub fn resource_owner(mut self, value: impl Into<crate::types::ResourceOwner>) -> Self {
-        self.resource_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDomainNamesInput {
+    into position("position"): String;
+    value limit("limit"): i32;
+    into resource_owner("resourceOwner"): crate::types::ResourceOwner;
+});
 
-impl IntoValue for GetDomainNamesRequest {
+impl IntoValue for GetDomainNamesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.position.into_value(),
@@ -5752,10 +4249,37 @@ impl IntoValue for GetDomainNamesRequest {
     }
 }
 
+/// Represents a collection of DomainName resources.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDomainNamesOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::DomainName>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetDomainNamesOutput {
+    into position("position"): String;
+    list items("items"): crate::types::DomainName, push_items;
+});
+
+impl FromValue for GetDomainNamesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// Request a new export of a RestApi for a particular Stage.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetExportRequest {
+pub struct GetExportInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5774,35 +4298,15 @@ pub struct GetExportRequest {
     pub accepts: Option<String>,
 }
 
-impl GetExportRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `stageName` (see [`Self::stage_name`]).
-    pub fn stage_name(mut self, value: impl Into<String>) -> Self {
-        self.stage_name = Some(value.into());
-        self
-    }
-    /// Sets `exportType` (see [`Self::export_type`]).
-    pub fn export_type(mut self, value: impl Into<String>) -> Self {
-        self.export_type = Some(value.into());
-        self
-    }
-    /// Sets `parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `accepts` (see [`Self::accepts`]).
-    pub fn accepts(mut self, value: impl Into<String>) -> Self {
-        self.accepts = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetExportInput {
+    into rest_api_id("restApiId"): String;
+    into stage_name("stageName"): String;
+    into export_type("exportType"): String;
+    map_into parameters("parameters"): String, insert_parameters;
+    into accepts("accepts"): String;
+});
 
-impl IntoValue for GetExportRequest {
+impl IntoValue for GetExportInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5814,10 +4318,41 @@ impl IntoValue for GetExportRequest {
     }
 }
 
+/// The binary blob response to GetExport, which contains the generated SDK.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetExportOutput {
+    /// The content-type header value in the HTTP response. This will correspond to a valid 'accept' type in the request.
+    pub content_type: Option<String>,
+    /// The content-disposition header value in the HTTP response.
+    pub content_disposition: Option<String>,
+    /// The binary blob response to GetExport, which contains the export.
+    pub body: Option<myaws_core::Bytes>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetExportOutput {
+    into content_type("contentType"): String;
+    into content_disposition("contentDisposition"): String;
+    into body("body"): myaws_core::Bytes;
+});
+
+impl FromValue for GetExportOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.content_type = r.next("contentType")?;
+        out.content_disposition = r.next("contentDisposition")?;
+        out.body = r.next("body")?;
+        Ok(out)
+    }
+}
+
 /// Gets a GatewayResponse of a specified response type on the given RestApi.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetGatewayResponseRequest {
+pub struct GetGatewayResponseInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5828,20 +4363,12 @@ pub struct GetGatewayResponseRequest {
     pub response_type: Option<crate::types::GatewayResponseType>,
 }
 
-impl GetGatewayResponseRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `responseType` (see [`Self::response_type`]).
-    pub fn response_type(mut self, value: impl Into<crate::types::GatewayResponseType>) -> Self {
-        self.response_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetGatewayResponseInput {
+    into rest_api_id("restApiId"): String;
+    into response_type("responseType"): crate::types::GatewayResponseType;
+});
 
-impl IntoValue for GetGatewayResponseRequest {
+impl IntoValue for GetGatewayResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5853,7 +4380,7 @@ impl IntoValue for GetGatewayResponseRequest {
 /// Gets the GatewayResponses collection on the given RestApi. If an API developer has not added any definitions for gateway responses, the result will be the API Gateway-generated default GatewayResponses collection for the supported response types.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetGatewayResponsesRequest {
+pub struct GetGatewayResponsesInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5864,25 +4391,13 @@ pub struct GetGatewayResponsesRequest {
     pub limit: Option<i32>,
 }
 
-impl GetGatewayResponsesRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetGatewayResponsesInput {
+    into rest_api_id("restApiId"): String;
+    into position("position"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for GetGatewayResponsesRequest {
+impl IntoValue for GetGatewayResponsesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5892,10 +4407,37 @@ impl IntoValue for GetGatewayResponsesRequest {
     }
 }
 
+/// The collection of the GatewayResponse instances of a RestApi as a `responseType`-to-GatewayResponse object map of key-value pairs. As such, pagination is not supported for querying this collection.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetGatewayResponsesOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// Returns the entire collection, because of no pagination support.
+    pub items: Option<Vec<crate::types::GatewayResponse>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetGatewayResponsesOutput {
+    into position("position"): String;
+    list items("items"): crate::types::GatewayResponse, push_items;
+});
+
+impl FromValue for GetGatewayResponsesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// Represents a request to get the integration configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetIntegrationRequest {
+pub struct GetIntegrationInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5910,25 +4452,13 @@ pub struct GetIntegrationRequest {
     pub http_method: Option<String>,
 }
 
-impl GetIntegrationRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetIntegrationInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+});
 
-impl IntoValue for GetIntegrationRequest {
+impl IntoValue for GetIntegrationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5941,7 +4471,7 @@ impl IntoValue for GetIntegrationRequest {
 /// Represents a get integration response request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetIntegrationResponseRequest {
+pub struct GetIntegrationResponseInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -5960,30 +4490,14 @@ pub struct GetIntegrationResponseRequest {
     pub status_code: Option<String>,
 }
 
-impl GetIntegrationResponseRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetIntegrationResponseInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    into status_code("statusCode"): String;
+});
 
-impl IntoValue for GetIntegrationResponseRequest {
+impl IntoValue for GetIntegrationResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -5997,7 +4511,7 @@ impl IntoValue for GetIntegrationResponseRequest {
 /// Request to describe an existing Method resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetMethodRequest {
+pub struct GetMethodInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -6012,25 +4526,13 @@ pub struct GetMethodRequest {
     pub http_method: Option<String>,
 }
 
-impl GetMethodRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetMethodInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+});
 
-impl IntoValue for GetMethodRequest {
+impl IntoValue for GetMethodInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -6043,7 +4545,7 @@ impl IntoValue for GetMethodRequest {
 /// Request to describe a MethodResponse resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetMethodResponseRequest {
+pub struct GetMethodResponseInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -6062,30 +4564,14 @@ pub struct GetMethodResponseRequest {
     pub status_code: Option<String>,
 }
 
-impl GetMethodResponseRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetMethodResponseInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    into status_code("statusCode"): String;
+});
 
-impl IntoValue for GetMethodResponseRequest {
+impl IntoValue for GetMethodResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -6099,7 +4585,7 @@ impl IntoValue for GetMethodResponseRequest {
 /// Request to list information about a model in an existing RestApi resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetModelRequest {
+pub struct GetModelInput {
     /// The RestApi identifier under which the Model exists.
     ///
     /// Required.
@@ -6112,25 +4598,13 @@ pub struct GetModelRequest {
     pub flatten: Option<bool>,
 }
 
-impl GetModelRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `modelName` (see [`Self::model_name`]).
-    pub fn model_name(mut self, value: impl Into<String>) -> Self {
-        self.model_name = Some(value.into());
-        self
-    }
-    /// Sets `flatten` (see [`Self::flatten`]).
-    pub fn flatten(mut self, value: bool) -> Self {
-        self.flatten = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetModelInput {
+    into rest_api_id("restApiId"): String;
+    into model_name("modelName"): String;
+    value flatten("flatten"): bool;
+});
 
-impl IntoValue for GetModelRequest {
+impl IntoValue for GetModelInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -6143,7 +4617,7 @@ impl IntoValue for GetModelRequest {
 /// Request to generate a sample mapping template used to transform the payload.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetModelTemplateRequest {
+pub struct GetModelTemplateInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -6154,20 +4628,12 @@ pub struct GetModelTemplateRequest {
     pub model_name: Option<String>,
 }
 
-impl GetModelTemplateRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `modelName` (see [`Self::model_name`]).
-    pub fn model_name(mut self, value: impl Into<String>) -> Self {
-        self.model_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetModelTemplateInput {
+    into rest_api_id("restApiId"): String;
+    into model_name("modelName"): String;
+});
 
-impl IntoValue for GetModelTemplateRequest {
+impl IntoValue for GetModelTemplateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -6176,10 +4642,33 @@ impl IntoValue for GetModelTemplateRequest {
     }
 }
 
+/// Represents a mapping template used to transform a payload.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetModelTemplateOutput {
+    /// The Apache Velocity Template Language (VTL) template content used for the template resource.
+    pub value: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetModelTemplateOutput {
+    into value("value"): String;
+});
+
+impl FromValue for GetModelTemplateOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.value = r.next("value")?;
+        Ok(out)
+    }
+}
+
 /// Request to list existing Models defined for a RestApi resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetModelsRequest {
+pub struct GetModelsInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -6190,25 +4679,13 @@ pub struct GetModelsRequest {
     pub limit: Option<i32>,
 }
 
-impl GetModelsRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetModelsInput {
+    into rest_api_id("restApiId"): String;
+    into position("position"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for GetModelsRequest {
+impl IntoValue for GetModelsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -6218,10 +4695,37 @@ impl IntoValue for GetModelsRequest {
     }
 }
 
+/// Represents a collection of Model resources.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetModelsOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::Model>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetModelsOutput {
+    into position("position"): String;
+    list items("items"): crate::types::Model, push_items;
+});
+
+impl FromValue for GetModelsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// Gets a RequestValidator of a given RestApi.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetRequestValidatorRequest {
+pub struct GetRequestValidatorInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -6232,20 +4736,12 @@ pub struct GetRequestValidatorRequest {
     pub request_validator_id: Option<String>,
 }
 
-impl GetRequestValidatorRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `requestValidatorId` (see [`Self::request_validator_id`]).
-    pub fn request_validator_id(mut self, value: impl Into<String>) -> Self {
-        self.request_validator_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetRequestValidatorInput {
+    into rest_api_id("restApiId"): String;
+    into request_validator_id("requestValidatorId"): String;
+});
 
-impl IntoValue for GetRequestValidatorRequest {
+impl IntoValue for GetRequestValidatorInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -6257,7 +4753,7 @@ impl IntoValue for GetRequestValidatorRequest {
 /// Gets the RequestValidators collection of a given RestApi.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetRequestValidatorsRequest {
+pub struct GetRequestValidatorsInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -6268,25 +4764,13 @@ pub struct GetRequestValidatorsRequest {
     pub limit: Option<i32>,
 }
 
-impl GetRequestValidatorsRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetRequestValidatorsInput {
+    into rest_api_id("restApiId"): String;
+    into position("position"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for GetRequestValidatorsRequest {
+impl IntoValue for GetRequestValidatorsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -6296,10 +4780,37 @@ impl IntoValue for GetRequestValidatorsRequest {
     }
 }
 
+/// A collection of RequestValidator resources of a given RestApi.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRequestValidatorsOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::RequestValidator>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetRequestValidatorsOutput {
+    into position("position"): String;
+    list items("items"): crate::types::RequestValidator, push_items;
+});
+
+impl FromValue for GetRequestValidatorsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// Request to list information about a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetResourceRequest {
+pub struct GetResourceInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -6312,25 +4823,13 @@ pub struct GetResourceRequest {
     pub embed: Option<Vec<String>>,
 }
 
-impl GetResourceRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `embed` (see [`Self::embed`]).
-    pub fn embed(mut self, value: Vec<String>) -> Self {
-        self.embed = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetResourceInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    list_into embed("embed"): String, push_embed;
+});
 
-impl IntoValue for GetResourceRequest {
+impl IntoValue for GetResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -6343,7 +4842,7 @@ impl IntoValue for GetResourceRequest {
 /// Request to list information about a collection of resources.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetResourcesRequest {
+pub struct GetResourcesInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -6356,30 +4855,14 @@ pub struct GetResourcesRequest {
     pub embed: Option<Vec<String>>,
 }
 
-impl GetResourcesRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `embed` (see [`Self::embed`]).
-    pub fn embed(mut self, value: Vec<String>) -> Self {
-        self.embed = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetResourcesInput {
+    into rest_api_id("restApiId"): String;
+    into position("position"): String;
+    value limit("limit"): i32;
+    list_into embed("embed"): String, push_embed;
+});
 
-impl IntoValue for GetResourcesRequest {
+impl IntoValue for GetResourcesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -6390,25 +4873,48 @@ impl IntoValue for GetResourcesRequest {
     }
 }
 
+/// Represents a collection of Resource resources.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetResourcesOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::Resource>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetResourcesOutput {
+    into position("position"): String;
+    list items("items"): crate::types::Resource, push_items;
+});
+
+impl FromValue for GetResourcesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// The GET request to list an existing RestApi defined for your collection.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetRestApiRequest {
+pub struct GetRestApiInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
     pub rest_api_id: Option<String>,
 }
 
-impl GetRestApiRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetRestApiInput {
+    into rest_api_id("restApiId"): String;
+});
 
-impl IntoValue for GetRestApiRequest {
+impl IntoValue for GetRestApiInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.rest_api_id.into_value()])
     }
@@ -6417,36 +4923,55 @@ impl IntoValue for GetRestApiRequest {
 /// The GET request to list existing RestApis defined for your collection.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetRestApisRequest {
+pub struct GetRestApisInput {
     /// The current pagination position in the paged result set.
     pub position: Option<String>,
     /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
     pub limit: Option<i32>,
 }
 
-impl GetRestApisRequest {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
+myaws_core::setters!(GetRestApisInput {
+    into position("position"): String;
+    value limit("limit"): i32;
+});
+
+impl IntoValue for GetRestApisInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.position.into_value(), self.limit.into_value()])
     }
 }
 
-impl IntoValue for GetRestApisRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.position.into_value(), self.limit.into_value()])
+/// Contains references to your APIs and links that guide you in how to interact with your collection. A collection offers a paginated view of your APIs.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRestApisOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::RestApi>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetRestApisOutput {
+    into position("position"): String;
+    list items("items"): crate::types::RestApi, push_items;
+});
+
+impl FromValue for GetRestApisOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
     }
 }
 
 /// Request a new generated client SDK for a RestApi and Stage.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSdkRequest {
+pub struct GetSdkInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -6463,30 +4988,14 @@ pub struct GetSdkRequest {
     pub parameters: Option<HashMap<String, String>>,
 }
 
-impl GetSdkRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `stageName` (see [`Self::stage_name`]).
-    pub fn stage_name(mut self, value: impl Into<String>) -> Self {
-        self.stage_name = Some(value.into());
-        self
-    }
-    /// Sets `sdkType` (see [`Self::sdk_type`]).
-    pub fn sdk_type(mut self, value: impl Into<String>) -> Self {
-        self.sdk_type = Some(value.into());
-        self
-    }
-    /// Sets `parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetSdkInput {
+    into rest_api_id("restApiId"): String;
+    into stage_name("stageName"): String;
+    into sdk_type("sdkType"): String;
+    map_into parameters("parameters"): String, insert_parameters;
+});
 
-impl IntoValue for GetSdkRequest {
+impl IntoValue for GetSdkInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -6497,25 +5006,52 @@ impl IntoValue for GetSdkRequest {
     }
 }
 
+/// The binary blob response to GetSdk, which contains the generated SDK.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSdkOutput {
+    /// The content-type header value in the HTTP response.
+    pub content_type: Option<String>,
+    /// The content-disposition header value in the HTTP response.
+    pub content_disposition: Option<String>,
+    /// The binary blob response to GetSdk, which contains the generated SDK.
+    pub body: Option<myaws_core::Bytes>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetSdkOutput {
+    into content_type("contentType"): String;
+    into content_disposition("contentDisposition"): String;
+    into body("body"): myaws_core::Bytes;
+});
+
+impl FromValue for GetSdkOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.content_type = r.next("contentType")?;
+        out.content_disposition = r.next("contentDisposition")?;
+        out.body = r.next("body")?;
+        Ok(out)
+    }
+}
+
 /// Get an SdkType instance.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSdkTypeRequest {
+pub struct GetSdkTypeInput {
     /// The identifier of the queried SdkType instance.
     ///
     /// Required.
     pub id: Option<String>,
 }
 
-impl GetSdkTypeRequest {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetSdkTypeInput {
+    into id("id"): String;
+});
 
-impl IntoValue for GetSdkTypeRequest {
+impl IntoValue for GetSdkTypeInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.id.into_value()])
     }
@@ -6524,36 +5060,55 @@ impl IntoValue for GetSdkTypeRequest {
 /// Get the SdkTypes collection.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSdkTypesRequest {
+pub struct GetSdkTypesInput {
     /// The current pagination position in the paged result set.
     pub position: Option<String>,
     /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
     pub limit: Option<i32>,
 }
 
-impl GetSdkTypesRequest {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
+myaws_core::setters!(GetSdkTypesInput {
+    into position("position"): String;
+    value limit("limit"): i32;
+});
+
+impl IntoValue for GetSdkTypesInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.position.into_value(), self.limit.into_value()])
     }
 }
 
-impl IntoValue for GetSdkTypesRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.position.into_value(), self.limit.into_value()])
+/// The collection of SdkType instances.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSdkTypesOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::SdkType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetSdkTypesOutput {
+    into position("position"): String;
+    list items("items"): crate::types::SdkType, push_items;
+});
+
+impl FromValue for GetSdkTypesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
     }
 }
 
 /// Requests API Gateway to get information about a Stage resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetStageRequest {
+pub struct GetStageInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -6564,20 +5119,12 @@ pub struct GetStageRequest {
     pub stage_name: Option<String>,
 }
 
-impl GetStageRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `stageName` (see [`Self::stage_name`]).
-    pub fn stage_name(mut self, value: impl Into<String>) -> Self {
-        self.stage_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetStageInput {
+    into rest_api_id("restApiId"): String;
+    into stage_name("stageName"): String;
+});
 
-impl IntoValue for GetStageRequest {
+impl IntoValue for GetStageInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -6589,7 +5136,7 @@ impl IntoValue for GetStageRequest {
 /// Requests API Gateway to get information about one or more Stage resources.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetStagesRequest {
+pub struct GetStagesInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -6598,20 +5145,12 @@ pub struct GetStagesRequest {
     pub deployment_id: Option<String>,
 }
 
-impl GetStagesRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `deploymentId` (see [`Self::deployment_id`]).
-    pub fn deployment_id(mut self, value: impl Into<String>) -> Self {
-        self.deployment_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetStagesInput {
+    into rest_api_id("restApiId"): String;
+    into deployment_id("deploymentId"): String;
+});
 
-impl IntoValue for GetStagesRequest {
+impl IntoValue for GetStagesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -6620,10 +5159,33 @@ impl IntoValue for GetStagesRequest {
     }
 }
 
+/// A list of Stage resources that are associated with the ApiKey resource.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetStagesOutput {
+    /// The current page of elements from this collection.
+    pub item: Option<Vec<crate::types::Stage>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetStagesOutput {
+    list item("item"): crate::types::Stage, push_item;
+});
+
+impl FromValue for GetStagesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.item = r.next("item")?;
+        Ok(out)
+    }
+}
+
 /// Gets the Tags collection for a given resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetTagsRequest {
+pub struct GetTagsInput {
     /// The ARN of a resource that can be tagged.
     ///
     /// Required.
@@ -6634,25 +5196,13 @@ pub struct GetTagsRequest {
     pub limit: Option<i32>,
 }
 
-impl GetTagsRequest {
-    /// Sets `resourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetTagsInput {
+    into resource_arn("resourceArn"): String;
+    into position("position"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for GetTagsRequest {
+impl IntoValue for GetTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.resource_arn.into_value(),
@@ -6662,160 +5212,33 @@ impl IntoValue for GetTagsRequest {
     }
 }
 
-/// The GET request to get a usage plan key of a given key identifier.
+/// The collection of tags. Each tag element is associated with a given resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetUsagePlanKeyRequest {
-    /// The Id of the UsagePlan resource representing the usage plan containing the to-be-retrieved UsagePlanKey resource representing a plan customer.
-    ///
-    /// Required.
-    pub usage_plan_id: Option<String>,
-    /// The key Id of the to-be-retrieved UsagePlanKey resource representing a plan customer.
-    ///
-    /// Required.
-    pub key_id: Option<String>,
+pub struct GetTagsOutput {
+    /// The collection of tags. Each tag element is associated with a given resource.
+    pub tags: Option<HashMap<String, String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetUsagePlanKeyRequest {
-    /// Sets `usagePlanId` (see [`Self::usage_plan_id`]).
-    pub fn usage_plan_id(mut self, value: impl Into<String>) -> Self {
-        self.usage_plan_id = Some(value.into());
-        self
-    }
-    /// Sets `keyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetTagsOutput {
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for GetUsagePlanKeyRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.usage_plan_id.into_value(),
-            self.key_id.into_value(),
-        ])
-    }
-}
-
-/// The GET request to get all the usage plan keys representing the API keys added to a specified usage plan.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetUsagePlanKeysRequest {
-    /// The Id of the UsagePlan resource representing the usage plan containing the to-be-retrieved UsagePlanKey resource representing a plan customer.
-    ///
-    /// Required.
-    pub usage_plan_id: Option<String>,
-    /// The current pagination position in the paged result set.
-    pub position: Option<String>,
-    /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
-    pub limit: Option<i32>,
-    /// A query parameter specifying the name of the to-be-returned usage plan keys.
-    pub name_query: Option<String>,
-}
-
-impl GetUsagePlanKeysRequest {
-    /// Sets `usagePlanId` (see [`Self::usage_plan_id`]).
-    pub fn usage_plan_id(mut self, value: impl Into<String>) -> Self {
-        self.usage_plan_id = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `nameQuery` (see [`Self::name_query`]).
-    pub fn name_query(mut self, value: impl Into<String>) -> Self {
-        self.name_query = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetUsagePlanKeysRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.usage_plan_id.into_value(),
-            self.position.into_value(),
-            self.limit.into_value(),
-            self.name_query.into_value(),
-        ])
-    }
-}
-
-/// The GET request to get a usage plan of a given plan identifier.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetUsagePlanRequest {
-    /// The identifier of the UsagePlan resource to be retrieved.
-    ///
-    /// Required.
-    pub usage_plan_id: Option<String>,
-}
-
-impl GetUsagePlanRequest {
-    /// Sets `usagePlanId` (see [`Self::usage_plan_id`]).
-    pub fn usage_plan_id(mut self, value: impl Into<String>) -> Self {
-        self.usage_plan_id = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetUsagePlanRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.usage_plan_id.into_value()])
-    }
-}
-
-/// The GET request to get all the usage plans of the caller's account.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetUsagePlansRequest {
-    /// The current pagination position in the paged result set.
-    pub position: Option<String>,
-    /// The identifier of the API key associated with the usage plans.
-    pub key_id: Option<String>,
-    /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
-    pub limit: Option<i32>,
-}
-
-impl GetUsagePlansRequest {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `keyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
-
-impl IntoValue for GetUsagePlansRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.position.into_value(),
-            self.key_id.into_value(),
-            self.limit.into_value(),
-        ])
+impl FromValue for GetTagsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.tags = r.next("tags")?;
+        Ok(out)
     }
 }
 
 /// The GET request to get the usage data of a usage plan in a specified time interval.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetUsageRequest {
+pub struct GetUsageInput {
     /// The Id of the usage plan associated with the usage data.
     ///
     /// Required.
@@ -6836,40 +5259,16 @@ pub struct GetUsageRequest {
     pub limit: Option<i32>,
 }
 
-impl GetUsageRequest {
-    /// Sets `usagePlanId` (see [`Self::usage_plan_id`]).
-    pub fn usage_plan_id(mut self, value: impl Into<String>) -> Self {
-        self.usage_plan_id = Some(value.into());
-        self
-    }
-    /// Sets `keyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `startDate` (see [`Self::start_date`]).
-    pub fn start_date(mut self, value: impl Into<String>) -> Self {
-        self.start_date = Some(value.into());
-        self
-    }
-    /// Sets `endDate` (see [`Self::end_date`]).
-    pub fn end_date(mut self, value: impl Into<String>) -> Self {
-        self.end_date = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetUsageInput {
+    into usage_plan_id("usagePlanId"): String;
+    into key_id("keyId"): String;
+    into start_date("startDate"): String;
+    into end_date("endDate"): String;
+    into position("position"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for GetUsageRequest {
+impl IntoValue for GetUsageInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.usage_plan_id.into_value(),
@@ -6882,25 +5281,185 @@ impl IntoValue for GetUsageRequest {
     }
 }
 
+/// The GET request to get a usage plan of a given plan identifier.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUsagePlanInput {
+    /// The identifier of the UsagePlan resource to be retrieved.
+    ///
+    /// Required.
+    pub usage_plan_id: Option<String>,
+}
+
+myaws_core::setters!(GetUsagePlanInput {
+    into usage_plan_id("usagePlanId"): String;
+});
+
+impl IntoValue for GetUsagePlanInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.usage_plan_id.into_value()])
+    }
+}
+
+/// The GET request to get a usage plan key of a given key identifier.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUsagePlanKeyInput {
+    /// The Id of the UsagePlan resource representing the usage plan containing the to-be-retrieved UsagePlanKey resource representing a plan customer.
+    ///
+    /// Required.
+    pub usage_plan_id: Option<String>,
+    /// The key Id of the to-be-retrieved UsagePlanKey resource representing a plan customer.
+    ///
+    /// Required.
+    pub key_id: Option<String>,
+}
+
+myaws_core::setters!(GetUsagePlanKeyInput {
+    into usage_plan_id("usagePlanId"): String;
+    into key_id("keyId"): String;
+});
+
+impl IntoValue for GetUsagePlanKeyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.usage_plan_id.into_value(),
+            self.key_id.into_value(),
+        ])
+    }
+}
+
+/// The GET request to get all the usage plan keys representing the API keys added to a specified usage plan.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUsagePlanKeysInput {
+    /// The Id of the UsagePlan resource representing the usage plan containing the to-be-retrieved UsagePlanKey resource representing a plan customer.
+    ///
+    /// Required.
+    pub usage_plan_id: Option<String>,
+    /// The current pagination position in the paged result set.
+    pub position: Option<String>,
+    /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
+    pub limit: Option<i32>,
+    /// A query parameter specifying the name of the to-be-returned usage plan keys.
+    pub name_query: Option<String>,
+}
+
+myaws_core::setters!(GetUsagePlanKeysInput {
+    into usage_plan_id("usagePlanId"): String;
+    into position("position"): String;
+    value limit("limit"): i32;
+    into name_query("nameQuery"): String;
+});
+
+impl IntoValue for GetUsagePlanKeysInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.usage_plan_id.into_value(),
+            self.position.into_value(),
+            self.limit.into_value(),
+            self.name_query.into_value(),
+        ])
+    }
+}
+
+/// Represents the collection of usage plan keys added to usage plans for the associated API keys and, possibly, other types of keys.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUsagePlanKeysOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::UsagePlanKey>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetUsagePlanKeysOutput {
+    into position("position"): String;
+    list items("items"): crate::types::UsagePlanKey, push_items;
+});
+
+impl FromValue for GetUsagePlanKeysOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
+/// The GET request to get all the usage plans of the caller's account.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUsagePlansInput {
+    /// The current pagination position in the paged result set.
+    pub position: Option<String>,
+    /// The identifier of the API key associated with the usage plans.
+    pub key_id: Option<String>,
+    /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
+    pub limit: Option<i32>,
+}
+
+myaws_core::setters!(GetUsagePlansInput {
+    into position("position"): String;
+    into key_id("keyId"): String;
+    value limit("limit"): i32;
+});
+
+impl IntoValue for GetUsagePlansInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.position.into_value(),
+            self.key_id.into_value(),
+            self.limit.into_value(),
+        ])
+    }
+}
+
+/// Represents a collection of usage plans for an AWS account.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUsagePlansOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::UsagePlan>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetUsagePlansOutput {
+    into position("position"): String;
+    list items("items"): crate::types::UsagePlan, push_items;
+});
+
+impl FromValue for GetUsagePlansOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
+    }
+}
+
 /// Gets a specified VPC link under the caller's account in a region.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetVpcLinkRequest {
+pub struct GetVpcLinkInput {
     /// The identifier of the VpcLink. It is used in an Integration to reference this VpcLink.
     ///
     /// Required.
     pub vpc_link_id: Option<String>,
 }
 
-impl GetVpcLinkRequest {
-    /// Sets `vpcLinkId` (see [`Self::vpc_link_id`]).
-    pub fn vpc_link_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_link_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetVpcLinkInput {
+    into vpc_link_id("vpcLinkId"): String;
+});
 
-impl IntoValue for GetVpcLinkRequest {
+impl IntoValue for GetVpcLinkInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.vpc_link_id.into_value()])
     }
@@ -6909,36 +5468,55 @@ impl IntoValue for GetVpcLinkRequest {
 /// Gets the VpcLinks collection under the caller's account in a selected region.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetVpcLinksRequest {
+pub struct GetVpcLinksInput {
     /// The current pagination position in the paged result set.
     pub position: Option<String>,
     /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
     pub limit: Option<i32>,
 }
 
-impl GetVpcLinksRequest {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
+myaws_core::setters!(GetVpcLinksInput {
+    into position("position"): String;
+    value limit("limit"): i32;
+});
+
+impl IntoValue for GetVpcLinksInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.position.into_value(), self.limit.into_value()])
     }
 }
 
-impl IntoValue for GetVpcLinksRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.position.into_value(), self.limit.into_value()])
+/// The collection of VPC links under the caller's account in a region.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetVpcLinksOutput {
+    /// The `position` member.
+    pub position: Option<String>,
+    /// The current page of elements from this collection.
+    pub items: Option<Vec<crate::types::VpcLink>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetVpcLinksOutput {
+    into position("position"): String;
+    list items("items"): crate::types::VpcLink, push_items;
+});
+
+impl FromValue for GetVpcLinksOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.position = r.next("position")?;
+        out.items = r.next("items")?;
+        Ok(out)
     }
 }
 
 /// The POST request to import API keys from an external source, such as a CSV-formatted file.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ImportApiKeysRequest {
+pub struct ImportApiKeysInput {
     /// The payload of the POST request to import API keys. For the payload format, see API Key File Format.
     ///
     /// Required.
@@ -6951,25 +5529,13 @@ pub struct ImportApiKeysRequest {
     pub fail_on_warnings: Option<bool>,
 }
 
-impl ImportApiKeysRequest {
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::ApiKeysFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `failOnWarnings` (see [`Self::fail_on_warnings`]).
-    pub fn fail_on_warnings(mut self, value: bool) -> Self {
-        self.fail_on_warnings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ImportApiKeysInput {
+    into body("body"): myaws_core::Bytes;
+    into format("format"): crate::types::ApiKeysFormat;
+    value fail_on_warnings("failOnWarnings"): bool;
+});
 
-impl IntoValue for ImportApiKeysRequest {
+impl IntoValue for ImportApiKeysInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.body.into_value(),
@@ -6979,10 +5545,37 @@ impl IntoValue for ImportApiKeysRequest {
     }
 }
 
+/// The identifier of an ApiKey used in a UsagePlan.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImportApiKeysOutput {
+    /// A list of all the ApiKey identifiers.
+    pub ids: Option<Vec<String>>,
+    /// A list of warning messages.
+    pub warnings: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(ImportApiKeysOutput {
+    list_into ids("ids"): String, push_ids;
+    list_into warnings("warnings"): String, push_warnings;
+});
+
+impl FromValue for ImportApiKeysOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.ids = r.next("ids")?;
+        out.warnings = r.next("warnings")?;
+        Ok(out)
+    }
+}
+
 /// Import documentation parts from an external (e.g., OpenAPI) definition file.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ImportDocumentationPartsRequest {
+pub struct ImportDocumentationPartsInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -6997,30 +5590,14 @@ pub struct ImportDocumentationPartsRequest {
     pub body: Option<myaws_core::Bytes>,
 }
 
-impl ImportDocumentationPartsRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `mode` (see [`Self::mode`]).
-    pub fn mode(mut self, value: impl Into<crate::types::PutMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// Sets `failOnWarnings` (see [`Self::fail_on_warnings`]).
-    pub fn fail_on_warnings(mut self, value: bool) -> Self {
-        self.fail_on_warnings = Some(value);
-        self
-    }
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImportDocumentationPartsInput {
+    into rest_api_id("restApiId"): String;
+    into mode("mode"): crate::types::PutMode;
+    value fail_on_warnings("failOnWarnings"): bool;
+    into body("body"): myaws_core::Bytes;
+});
 
-impl IntoValue for ImportDocumentationPartsRequest {
+impl IntoValue for ImportDocumentationPartsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -7031,10 +5608,37 @@ impl IntoValue for ImportDocumentationPartsRequest {
     }
 }
 
+/// A collection of the imported DocumentationPart identifiers.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImportDocumentationPartsOutput {
+    /// A list of the returned documentation part identifiers.
+    pub ids: Option<Vec<String>>,
+    /// A list of warning messages reported during import of documentation parts.
+    pub warnings: Option<Vec<String>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(ImportDocumentationPartsOutput {
+    list_into ids("ids"): String, push_ids;
+    list_into warnings("warnings"): String, push_warnings;
+});
+
+impl FromValue for ImportDocumentationPartsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.ids = r.next("ids")?;
+        out.warnings = r.next("warnings")?;
+        Ok(out)
+    }
+}
+
 /// A POST request to import an API to API Gateway using an input of an API definition file.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ImportRestApiRequest {
+pub struct ImportRestApiInput {
     /// A query parameter to indicate whether to rollback the API creation (`true`) or not (`false`) when a warning is encountered. The default value is `false`.
     pub fail_on_warnings: Option<bool>,
     /// A key-value map of context-specific query string parameters specifying the behavior of different API importing operations. The following shows operation-specific parameters and their supported values.
@@ -7051,25 +5655,13 @@ pub struct ImportRestApiRequest {
     pub body: Option<myaws_core::Bytes>,
 }
 
-impl ImportRestApiRequest {
-    /// Sets `failOnWarnings` (see [`Self::fail_on_warnings`]).
-    pub fn fail_on_warnings(mut self, value: bool) -> Self {
-        self.fail_on_warnings = Some(value);
-        self
-    }
-    /// Sets `parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImportRestApiInput {
+    value fail_on_warnings("failOnWarnings"): bool;
+    map_into parameters("parameters"): String, insert_parameters;
+    into body("body"): myaws_core::Bytes;
+});
 
-impl IntoValue for ImportRestApiRequest {
+impl IntoValue for ImportRestApiInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.fail_on_warnings.into_value(),
@@ -7127,102 +5719,25 @@ pub struct Integration {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl Integration {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::IntegrationType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `uri` (see [`Self::uri`]).
-    pub fn uri(mut self, value: impl Into<String>) -> Self {
-        self.uri = Some(value.into());
-        self
-    }
-    /// Sets `connectionType` (see [`Self::connection_type`]).
-    pub fn connection_type(mut self, value: impl Into<crate::types::ConnectionType>) -> Self {
-        self.connection_type = Some(value.into());
-        self
-    }
-    /// Sets `connectionId` (see [`Self::connection_id`]).
-    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
-        self.connection_id = Some(value.into());
-        self
-    }
-    /// Sets `credentials` (see [`Self::credentials`]).
-    pub fn credentials(mut self, value: impl Into<String>) -> Self {
-        self.credentials = Some(value.into());
-        self
-    }
-    /// Sets `requestParameters` (see [`Self::request_parameters`]).
-    pub fn request_parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.request_parameters = Some(value);
-        self
-    }
-    /// Sets `requestTemplates` (see [`Self::request_templates`]).
-    pub fn request_templates(mut self, value: HashMap<String, String>) -> Self {
-        self.request_templates = Some(value);
-        self
-    }
-    /// Sets `passthroughBehavior` (see [`Self::passthrough_behavior`]).
-    pub fn passthrough_behavior(mut self, value: impl Into<String>) -> Self {
-        self.passthrough_behavior = Some(value.into());
-        self
-    }
-    /// Sets `contentHandling` (see [`Self::content_handling`]).
-    pub fn content_handling(
-        mut self,
-        value: impl Into<crate::types::ContentHandlingStrategy>,
-    ) -> Self {
-        self.content_handling = Some(value.into());
-        self
-    }
-    /// Sets `timeoutInMillis` (see [`Self::timeout_in_millis`]).
-    pub fn timeout_in_millis(mut self, value: i32) -> Self {
-        self.timeout_in_millis = Some(value);
-        self
-    }
-    /// Sets `cacheNamespace` (see [`Self::cache_namespace`]).
-    pub fn cache_namespace(mut self, value: impl Into<String>) -> Self {
-        self.cache_namespace = Some(value.into());
-        self
-    }
-    /// Sets `cacheKeyParameters` (see [`Self::cache_key_parameters`]).
-    pub fn cache_key_parameters(mut self, value: Vec<String>) -> Self {
-        self.cache_key_parameters = Some(value);
-        self
-    }
-    /// Sets `integrationResponses` (see [`Self::integration_responses`]).
-    pub fn integration_responses(
-        mut self,
-        value: HashMap<String, crate::types::IntegrationResponse>,
-    ) -> Self {
-        self.integration_responses = Some(value);
-        self
-    }
-    /// Sets `tlsConfig` (see [`Self::tls_config`]).
-    pub fn tls_config(mut self, value: crate::types::TlsConfig) -> Self {
-        self.tls_config = Some(value);
-        self
-    }
-    /// Sets `responseTransferMode` (see [`Self::response_transfer_mode`]).
-    pub fn response_transfer_mode(
-        mut self,
-        value: impl Into<crate::types::ResponseTransferMode>,
-    ) -> Self {
-        self.response_transfer_mode = Some(value.into());
-        self
-    }
-    /// Sets `integrationTarget` (see [`Self::integration_target`]).
-    pub fn integration_target(mut self, value: impl Into<String>) -> Self {
-        self.integration_target = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Integration {
+    into r#type("type"): crate::types::IntegrationType;
+    into http_method("httpMethod"): String;
+    into uri("uri"): String;
+    into connection_type("connectionType"): crate::types::ConnectionType;
+    into connection_id("connectionId"): String;
+    into credentials("credentials"): String;
+    map_into request_parameters("requestParameters"): String, insert_request_parameters;
+    map_into request_templates("requestTemplates"): String, insert_request_templates;
+    into passthrough_behavior("passthroughBehavior"): String;
+    into content_handling("contentHandling"): crate::types::ContentHandlingStrategy;
+    value timeout_in_millis("timeoutInMillis"): i32;
+    into cache_namespace("cacheNamespace"): String;
+    list_into cache_key_parameters("cacheKeyParameters"): String, push_cache_key_parameters;
+    map integration_responses("integrationResponses"): crate::types::IntegrationResponse, insert_integration_responses;
+    value tls_config("tlsConfig"): crate::types::TlsConfig;
+    into response_transfer_mode("responseTransferMode"): crate::types::ResponseTransferMode;
+    into integration_target("integrationTarget"): String;
+});
 
 impl FromValue for Integration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7269,36 +5784,13 @@ pub struct IntegrationResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl IntegrationResponse {
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `selectionPattern` (see [`Self::selection_pattern`]).
-    pub fn selection_pattern(mut self, value: impl Into<String>) -> Self {
-        self.selection_pattern = Some(value.into());
-        self
-    }
-    /// Sets `responseParameters` (see [`Self::response_parameters`]).
-    pub fn response_parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.response_parameters = Some(value);
-        self
-    }
-    /// Sets `responseTemplates` (see [`Self::response_templates`]).
-    pub fn response_templates(mut self, value: HashMap<String, String>) -> Self {
-        self.response_templates = Some(value);
-        self
-    }
-    /// Sets `contentHandling` (see [`Self::content_handling`]).
-    pub fn content_handling(
-        mut self,
-        value: impl Into<crate::types::ContentHandlingStrategy>,
-    ) -> Self {
-        self.content_handling = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IntegrationResponse {
+    into status_code("statusCode"): String;
+    into selection_pattern("selectionPattern"): String;
+    map_into response_parameters("responseParameters"): String, insert_response_parameters;
+    map_into response_templates("responseTemplates"): String, insert_response_templates;
+    into content_handling("contentHandling"): crate::types::ContentHandlingStrategy;
+});
 
 impl FromValue for IntegrationResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7487,18 +5979,10 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 
-impl LimitExceededException {
-    /// Sets `retryAfterSeconds` (see [`Self::retry_after_seconds`]).
-    pub fn retry_after_seconds(mut self, value: impl Into<String>) -> Self {
-        self.retry_after_seconds = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LimitExceededException {
+    into retry_after_seconds("retryAfterSeconds"): String;
+    into message("message"): String;
+});
 
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7616,66 +6100,19 @@ pub struct Method {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl Method {
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `authorizationType` (see [`Self::authorization_type`]).
-    pub fn authorization_type(mut self, value: impl Into<String>) -> Self {
-        self.authorization_type = Some(value.into());
-        self
-    }
-    /// Sets `authorizerId` (see [`Self::authorizer_id`]).
-    pub fn authorizer_id(mut self, value: impl Into<String>) -> Self {
-        self.authorizer_id = Some(value.into());
-        self
-    }
-    /// Sets `apiKeyRequired` (see [`Self::api_key_required`]).
-    pub fn api_key_required(mut self, value: bool) -> Self {
-        self.api_key_required = Some(value);
-        self
-    }
-    /// Sets `requestValidatorId` (see [`Self::request_validator_id`]).
-    pub fn request_validator_id(mut self, value: impl Into<String>) -> Self {
-        self.request_validator_id = Some(value.into());
-        self
-    }
-    /// Sets `operationName` (see [`Self::operation_name`]).
-    pub fn operation_name(mut self, value: impl Into<String>) -> Self {
-        self.operation_name = Some(value.into());
-        self
-    }
-    /// Sets `requestParameters` (see [`Self::request_parameters`]).
-    pub fn request_parameters(mut self, value: HashMap<String, bool>) -> Self {
-        self.request_parameters = Some(value);
-        self
-    }
-    /// Sets `requestModels` (see [`Self::request_models`]).
-    pub fn request_models(mut self, value: HashMap<String, String>) -> Self {
-        self.request_models = Some(value);
-        self
-    }
-    /// Sets `methodResponses` (see [`Self::method_responses`]).
-    pub fn method_responses(
-        mut self,
-        value: HashMap<String, crate::types::MethodResponse>,
-    ) -> Self {
-        self.method_responses = Some(value);
-        self
-    }
-    /// Sets `methodIntegration` (see [`Self::method_integration`]).
-    pub fn method_integration(mut self, value: crate::types::Integration) -> Self {
-        self.method_integration = Some(value);
-        self
-    }
-    /// Sets `authorizationScopes` (see [`Self::authorization_scopes`]).
-    pub fn authorization_scopes(mut self, value: Vec<String>) -> Self {
-        self.authorization_scopes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Method {
+    into http_method("httpMethod"): String;
+    into authorization_type("authorizationType"): String;
+    into authorizer_id("authorizerId"): String;
+    value api_key_required("apiKeyRequired"): bool;
+    into request_validator_id("requestValidatorId"): String;
+    into operation_name("operationName"): String;
+    map request_parameters("requestParameters"): bool, insert_request_parameters;
+    map_into request_models("requestModels"): String, insert_request_models;
+    map method_responses("methodResponses"): crate::types::MethodResponse, insert_method_responses;
+    value method_integration("methodIntegration"): crate::types::Integration;
+    list_into authorization_scopes("authorizationScopes"): String, push_authorization_scopes;
+});
 
 impl FromValue for Method {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7710,23 +6147,11 @@ pub struct MethodResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl MethodResponse {
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `responseParameters` (see [`Self::response_parameters`]).
-    pub fn response_parameters(mut self, value: HashMap<String, bool>) -> Self {
-        self.response_parameters = Some(value);
-        self
-    }
-    /// Sets `responseModels` (see [`Self::response_models`]).
-    pub fn response_models(mut self, value: HashMap<String, String>) -> Self {
-        self.response_models = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MethodResponse {
+    into status_code("statusCode"): String;
+    map response_parameters("responseParameters"): bool, insert_response_parameters;
+    map_into response_models("responseModels"): String, insert_response_models;
+});
 
 impl FromValue for MethodResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7766,61 +6191,18 @@ pub struct MethodSetting {
         Option<crate::types::UnauthorizedCacheControlHeaderStrategy>,
 }
 
-impl MethodSetting {
-    /// Sets `metricsEnabled` (see [`Self::metrics_enabled`]).
-    pub fn metrics_enabled(mut self, value: bool) -> Self {
-        self.metrics_enabled = Some(value);
-        self
-    }
-    /// Sets `loggingLevel` (see [`Self::logging_level`]).
-    pub fn logging_level(mut self, value: impl Into<String>) -> Self {
-        self.logging_level = Some(value.into());
-        self
-    }
-    /// Sets `dataTraceEnabled` (see [`Self::data_trace_enabled`]).
-    pub fn data_trace_enabled(mut self, value: bool) -> Self {
-        self.data_trace_enabled = Some(value);
-        self
-    }
-    /// Sets `throttlingBurstLimit` (see [`Self::throttling_burst_limit`]).
-    pub fn throttling_burst_limit(mut self, value: i32) -> Self {
-        self.throttling_burst_limit = Some(value);
-        self
-    }
-    /// Sets `throttlingRateLimit` (see [`Self::throttling_rate_limit`]).
-    pub fn throttling_rate_limit(mut self, value: f64) -> Self {
-        self.throttling_rate_limit = Some(value);
-        self
-    }
-    /// Sets `cachingEnabled` (see [`Self::caching_enabled`]).
-    pub fn caching_enabled(mut self, value: bool) -> Self {
-        self.caching_enabled = Some(value);
-        self
-    }
-    /// Sets `cacheTtlInSeconds` (see [`Self::cache_ttl_in_seconds`]).
-    pub fn cache_ttl_in_seconds(mut self, value: i32) -> Self {
-        self.cache_ttl_in_seconds = Some(value);
-        self
-    }
-    /// Sets `cacheDataEncrypted` (see [`Self::cache_data_encrypted`]).
-    pub fn cache_data_encrypted(mut self, value: bool) -> Self {
-        self.cache_data_encrypted = Some(value);
-        self
-    }
-    /// Sets `requireAuthorizationForCacheControl` (see [`Self::require_authorization_for_cache_control`]).
-    pub fn require_authorization_for_cache_control(mut self, value: bool) -> Self {
-        self.require_authorization_for_cache_control = Some(value);
-        self
-    }
-    /// Sets `unauthorizedCacheControlHeaderStrategy` (see [`Self::unauthorized_cache_control_header_strategy`]).
-    pub fn unauthorized_cache_control_header_strategy(
-        mut self,
-        value: impl Into<crate::types::UnauthorizedCacheControlHeaderStrategy>,
-    ) -> Self {
-        self.unauthorized_cache_control_header_strategy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MethodSetting {
+    value metrics_enabled("metricsEnabled"): bool;
+    into logging_level("loggingLevel"): String;
+    value data_trace_enabled("dataTraceEnabled"): bool;
+    value throttling_burst_limit("throttlingBurstLimit"): i32;
+    value throttling_rate_limit("throttlingRateLimit"): f64;
+    value caching_enabled("cachingEnabled"): bool;
+    value cache_ttl_in_seconds("cacheTtlInSeconds"): i32;
+    value cache_data_encrypted("cacheDataEncrypted"): bool;
+    value require_authorization_for_cache_control("requireAuthorizationForCacheControl"): bool;
+    into unauthorized_cache_control_header_strategy("unauthorizedCacheControlHeaderStrategy"): crate::types::UnauthorizedCacheControlHeaderStrategy;
+});
 
 impl FromValue for MethodSetting {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7852,18 +6234,10 @@ pub struct MethodSnapshot {
     pub api_key_required: Option<bool>,
 }
 
-impl MethodSnapshot {
-    /// Sets `authorizationType` (see [`Self::authorization_type`]).
-    pub fn authorization_type(mut self, value: impl Into<String>) -> Self {
-        self.authorization_type = Some(value.into());
-        self
-    }
-    /// Sets `apiKeyRequired` (see [`Self::api_key_required`]).
-    pub fn api_key_required(mut self, value: bool) -> Self {
-        self.api_key_required = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MethodSnapshot {
+    into authorization_type("authorizationType"): String;
+    value api_key_required("apiKeyRequired"): bool;
+});
 
 impl FromValue for MethodSnapshot {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7893,33 +6267,13 @@ pub struct Model {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl Model {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `schema` (see [`Self::schema`]).
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-    /// Sets `contentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Model {
+    into id("id"): String;
+    into name("name"): String;
+    into description("description"): String;
+    into schema("schema"): String;
+    into content_type("contentType"): String;
+});
 
 impl FromValue for Model {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7930,41 +6284,6 @@ impl FromValue for Model {
         out.description = r.next("description")?;
         out.schema = r.next("schema")?;
         out.content_type = r.next("contentType")?;
-        Ok(out)
-    }
-}
-
-/// Represents a collection of Model resources.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Models {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::Model>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl Models {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::Model>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for Models {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
         Ok(out)
     }
 }
@@ -7981,23 +6300,11 @@ pub struct MutualTlsAuthentication {
     pub truststore_warnings: Option<Vec<String>>,
 }
 
-impl MutualTlsAuthentication {
-    /// Sets `truststoreUri` (see [`Self::truststore_uri`]).
-    pub fn truststore_uri(mut self, value: impl Into<String>) -> Self {
-        self.truststore_uri = Some(value.into());
-        self
-    }
-    /// Sets `truststoreVersion` (see [`Self::truststore_version`]).
-    pub fn truststore_version(mut self, value: impl Into<String>) -> Self {
-        self.truststore_version = Some(value.into());
-        self
-    }
-    /// Sets `truststoreWarnings` (see [`Self::truststore_warnings`]).
-    pub fn truststore_warnings(mut self, value: Vec<String>) -> Self {
-        self.truststore_warnings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MutualTlsAuthentication {
+    into truststore_uri("truststoreUri"): String;
+    into truststore_version("truststoreVersion"): String;
+    list_into truststore_warnings("truststoreWarnings"): String, push_truststore_warnings;
+});
 
 impl FromValue for MutualTlsAuthentication {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8020,18 +6327,10 @@ pub struct MutualTlsAuthenticationInput {
     pub truststore_version: Option<String>,
 }
 
-impl MutualTlsAuthenticationInput {
-    /// Sets `truststoreUri` (see [`Self::truststore_uri`]).
-    pub fn truststore_uri(mut self, value: impl Into<String>) -> Self {
-        self.truststore_uri = Some(value.into());
-        self
-    }
-    /// Sets `truststoreVersion` (see [`Self::truststore_version`]).
-    pub fn truststore_version(mut self, value: impl Into<String>) -> Self {
-        self.truststore_version = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MutualTlsAuthenticationInput {
+    into truststore_uri("truststoreUri"): String;
+    into truststore_version("truststoreVersion"): String;
+});
 
 impl IntoValue for MutualTlsAuthenticationInput {
     fn into_value(self) -> Value {
@@ -8050,13 +6349,9 @@ pub struct NotFoundException {
     pub message: Option<String>,
 }
 
-impl NotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for NotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8174,28 +6469,12 @@ pub struct PatchOperation {
     pub from: Option<String>,
 }
 
-impl PatchOperation {
-    /// Sets `op` (see [`Self::op`]).
-    pub fn op(mut self, value: impl Into<crate::types::Op>) -> Self {
-        self.op = Some(value.into());
-        self
-    }
-    /// Sets `path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `from` (see [`Self::from`]).
-    pub fn from(mut self, value: impl Into<String>) -> Self {
-        self.from = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PatchOperation {
+    into op("op"): crate::types::Op;
+    into path("path"): String;
+    into value("value"): String;
+    into from("from"): String;
+});
 
 impl IntoValue for PatchOperation {
     fn into_value(self) -> Value {
@@ -8211,7 +6490,7 @@ impl IntoValue for PatchOperation {
 /// Creates a customization of a GatewayResponse of a specified response type and status code on the given RestApi.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutGatewayResponseRequest {
+pub struct PutGatewayResponseInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -8228,35 +6507,15 @@ pub struct PutGatewayResponseRequest {
     pub response_templates: Option<HashMap<String, String>>,
 }
 
-impl PutGatewayResponseRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `responseType` (see [`Self::response_type`]).
-    pub fn response_type(mut self, value: impl Into<crate::types::GatewayResponseType>) -> Self {
-        self.response_type = Some(value.into());
-        self
-    }
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `responseParameters` (see [`Self::response_parameters`]).
-    pub fn response_parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.response_parameters = Some(value);
-        self
-    }
-    /// Sets `responseTemplates` (see [`Self::response_templates`]).
-    pub fn response_templates(mut self, value: HashMap<String, String>) -> Self {
-        self.response_templates = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutGatewayResponseInput {
+    into rest_api_id("restApiId"): String;
+    into response_type("responseType"): crate::types::GatewayResponseType;
+    into status_code("statusCode"): String;
+    map_into response_parameters("responseParameters"): String, insert_response_parameters;
+    map_into response_templates("responseTemplates"): String, insert_response_templates;
+});
 
-impl IntoValue for PutGatewayResponseRequest {
+impl IntoValue for PutGatewayResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -8271,7 +6530,7 @@ impl IntoValue for PutGatewayResponseRequest {
 /// Sets up a method's integration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutIntegrationRequest {
+pub struct PutIntegrationInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -8322,111 +6581,29 @@ pub struct PutIntegrationRequest {
     pub integration_target: Option<String>,
 }
 
-impl PutIntegrationRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::IntegrationType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `integrationHttpMethod` (see [`Self::integration_http_method`]).
-    pub fn integration_http_method(mut self, value: impl Into<String>) -> Self {
-        self.integration_http_method = Some(value.into());
-        self
-    }
-    /// Sets `uri` (see [`Self::uri`]).
-    pub fn uri(mut self, value: impl Into<String>) -> Self {
-        self.uri = Some(value.into());
-        self
-    }
-    /// Sets `connectionType` (see [`Self::connection_type`]).
-    pub fn connection_type(mut self, value: impl Into<crate::types::ConnectionType>) -> Self {
-        self.connection_type = Some(value.into());
-        self
-    }
-    /// Sets `connectionId` (see [`Self::connection_id`]).
-    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
-        self.connection_id = Some(value.into());
-        self
-    }
-    /// Sets `credentials` (see [`Self::credentials`]).
-    pub fn credentials(mut self, value: impl Into<String>) -> Self {
-        self.credentials = Some(value.into());
-        self
-    }
-    /// Sets `requestParameters` (see [`Self::request_parameters`]).
-    pub fn request_parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.request_parameters = Some(value);
-        self
-    }
-    /// Sets `requestTemplates` (see [`Self::request_templates`]).
-    pub fn request_templates(mut self, value: HashMap<String, String>) -> Self {
-        self.request_templates = Some(value);
-        self
-    }
-    /// Sets `passthroughBehavior` (see [`Self::passthrough_behavior`]).
-    pub fn passthrough_behavior(mut self, value: impl Into<String>) -> Self {
-        self.passthrough_behavior = Some(value.into());
-        self
-    }
-    /// Sets `cacheNamespace` (see [`Self::cache_namespace`]).
-    pub fn cache_namespace(mut self, value: impl Into<String>) -> Self {
-        self.cache_namespace = Some(value.into());
-        self
-    }
-    /// Sets `cacheKeyParameters` (see [`Self::cache_key_parameters`]).
-    pub fn cache_key_parameters(mut self, value: Vec<String>) -> Self {
-        self.cache_key_parameters = Some(value);
-        self
-    }
-    /// Sets `contentHandling` (see [`Self::content_handling`]).
-    pub fn content_handling(
-        mut self,
-        value: impl Into<crate::types::ContentHandlingStrategy>,
-    ) -> Self {
-        self.content_handling = Some(value.into());
-        self
-    }
-    /// Sets `timeoutInMillis` (see [`Self::timeout_in_millis`]).
-    pub fn timeout_in_millis(mut self, value: i32) -> Self {
-        self.timeout_in_millis = Some(value);
-        self
-    }
-    /// Sets `tlsConfig` (see [`Self::tls_config`]).
-    pub fn tls_config(mut self, value: crate::types::TlsConfig) -> Self {
-        self.tls_config = Some(value);
-        self
-    }
-    /// Sets `responseTransferMode` (see [`Self::response_transfer_mode`]).
-    pub fn response_transfer_mode(
-        mut self,
-        value: impl Into<crate::types::ResponseTransferMode>,
-    ) -> Self {
-        self.response_transfer_mode = Some(value.into());
-        self
-    }
-    /// Sets `integrationTarget` (see [`Self::integration_target`]).
-    pub fn integration_target(mut self, value: impl Into<String>) -> Self {
-        self.integration_target = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutIntegrationInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    into r#type("type"): crate::types::IntegrationType;
+    into integration_http_method("integrationHttpMethod"): String;
+    into uri("uri"): String;
+    into connection_type("connectionType"): crate::types::ConnectionType;
+    into connection_id("connectionId"): String;
+    into credentials("credentials"): String;
+    map_into request_parameters("requestParameters"): String, insert_request_parameters;
+    map_into request_templates("requestTemplates"): String, insert_request_templates;
+    into passthrough_behavior("passthroughBehavior"): String;
+    into cache_namespace("cacheNamespace"): String;
+    list_into cache_key_parameters("cacheKeyParameters"): String, push_cache_key_parameters;
+    into content_handling("contentHandling"): crate::types::ContentHandlingStrategy;
+    value timeout_in_millis("timeoutInMillis"): i32;
+    value tls_config("tlsConfig"): crate::types::TlsConfig;
+    into response_transfer_mode("responseTransferMode"): crate::types::ResponseTransferMode;
+    into integration_target("integrationTarget"): String;
+});
 
-impl IntoValue for PutIntegrationRequest {
+impl IntoValue for PutIntegrationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -8455,7 +6632,7 @@ impl IntoValue for PutIntegrationRequest {
 /// Represents a put integration response request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutIntegrationResponseRequest {
+pub struct PutIntegrationResponseInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -8484,53 +6661,18 @@ pub struct PutIntegrationResponseRequest {
     pub content_handling: Option<crate::types::ContentHandlingStrategy>,
 }
 
-impl PutIntegrationResponseRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `selectionPattern` (see [`Self::selection_pattern`]).
-    pub fn selection_pattern(mut self, value: impl Into<String>) -> Self {
-        self.selection_pattern = Some(value.into());
-        self
-    }
-    /// Sets `responseParameters` (see [`Self::response_parameters`]).
-    pub fn response_parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.response_parameters = Some(value);
-        self
-    }
-    /// Sets `responseTemplates` (see [`Self::response_templates`]).
-    pub fn response_templates(mut self, value: HashMap<String, String>) -> Self {
-        self.response_templates = Some(value);
-        self
-    }
-    /// Sets `contentHandling` (see [`Self::content_handling`]).
-    pub fn content_handling(
-        mut self,
-        value: impl Into<crate::types::ContentHandlingStrategy>,
-    ) -> Self {
-        self.content_handling = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutIntegrationResponseInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    into status_code("statusCode"): String;
+    into selection_pattern("selectionPattern"): String;
+    map_into response_parameters("responseParameters"): String, insert_response_parameters;
+    map_into response_templates("responseTemplates"): String, insert_response_templates;
+    into content_handling("contentHandling"): crate::types::ContentHandlingStrategy;
+});
 
-impl IntoValue for PutIntegrationResponseRequest {
+impl IntoValue for PutIntegrationResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -8548,7 +6690,7 @@ impl IntoValue for PutIntegrationResponseRequest {
 /// Request to add a method to an existing Resource resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutMethodRequest {
+pub struct PutMethodInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -8581,65 +6723,21 @@ pub struct PutMethodRequest {
     pub authorization_scopes: Option<Vec<String>>,
 }
 
-impl PutMethodRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `authorizationType` (see [`Self::authorization_type`]).
-    pub fn authorization_type(mut self, value: impl Into<String>) -> Self {
-        self.authorization_type = Some(value.into());
-        self
-    }
-    /// Sets `authorizerId` (see [`Self::authorizer_id`]).
-    pub fn authorizer_id(mut self, value: impl Into<String>) -> Self {
-        self.authorizer_id = Some(value.into());
-        self
-    }
-    /// Sets `apiKeyRequired` (see [`Self::api_key_required`]).
-    pub fn api_key_required(mut self, value: bool) -> Self {
-        self.api_key_required = Some(value);
-        self
-    }
-    /// Sets `operationName` (see [`Self::operation_name`]).
-    pub fn operation_name(mut self, value: impl Into<String>) -> Self {
-        self.operation_name = Some(value.into());
-        self
-    }
-    /// Sets `requestParameters` (see [`Self::request_parameters`]).
-    pub fn request_parameters(mut self, value: HashMap<String, bool>) -> Self {
-        self.request_parameters = Some(value);
-        self
-    }
-    /// Sets `requestModels` (see [`Self::request_models`]).
-    pub fn request_models(mut self, value: HashMap<String, String>) -> Self {
-        self.request_models = Some(value);
-        self
-    }
-    /// Sets `requestValidatorId` (see [`Self::request_validator_id`]).
-    pub fn request_validator_id(mut self, value: impl Into<String>) -> Self {
-        self.request_validator_id = Some(value.into());
-        self
-    }
-    /// Sets `authorizationScopes` (see [`Self::authorization_scopes`]).
-    pub fn authorization_scopes(mut self, value: Vec<String>) -> Self {
-        self.authorization_scopes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutMethodInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    into authorization_type("authorizationType"): String;
+    into authorizer_id("authorizerId"): String;
+    value api_key_required("apiKeyRequired"): bool;
+    into operation_name("operationName"): String;
+    map request_parameters("requestParameters"): bool, insert_request_parameters;
+    map_into request_models("requestModels"): String, insert_request_models;
+    into request_validator_id("requestValidatorId"): String;
+    list_into authorization_scopes("authorizationScopes"): String, push_authorization_scopes;
+});
 
-impl IntoValue for PutMethodRequest {
+impl IntoValue for PutMethodInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -8660,7 +6758,7 @@ impl IntoValue for PutMethodRequest {
 /// Request to add a MethodResponse to an existing Method resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutMethodResponseRequest {
+pub struct PutMethodResponseInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -8683,40 +6781,16 @@ pub struct PutMethodResponseRequest {
     pub response_models: Option<HashMap<String, String>>,
 }
 
-impl PutMethodResponseRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `responseParameters` (see [`Self::response_parameters`]).
-    pub fn response_parameters(mut self, value: HashMap<String, bool>) -> Self {
-        self.response_parameters = Some(value);
-        self
-    }
-    /// Sets `responseModels` (see [`Self::response_models`]).
-    pub fn response_models(mut self, value: HashMap<String, String>) -> Self {
-        self.response_models = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutMethodResponseInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    into status_code("statusCode"): String;
+    map response_parameters("responseParameters"): bool, insert_response_parameters;
+    map_into response_models("responseModels"): String, insert_response_models;
+});
 
-impl IntoValue for PutMethodResponseRequest {
+impl IntoValue for PutMethodResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -8808,7 +6882,7 @@ impl FromValue for PutMode {
 /// A PUT request to update an existing API, with external API definitions specified as the request body.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutRestApiRequest {
+pub struct PutRestApiInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -8825,35 +6899,15 @@ pub struct PutRestApiRequest {
     pub body: Option<myaws_core::Bytes>,
 }
 
-impl PutRestApiRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `mode` (see [`Self::mode`]).
-    pub fn mode(mut self, value: impl Into<crate::types::PutMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// Sets `failOnWarnings` (see [`Self::fail_on_warnings`]).
-    pub fn fail_on_warnings(mut self, value: bool) -> Self {
-        self.fail_on_warnings = Some(value);
-        self
-    }
-    /// Sets `parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutRestApiInput {
+    into rest_api_id("restApiId"): String;
+    into mode("mode"): crate::types::PutMode;
+    value fail_on_warnings("failOnWarnings"): bool;
+    map_into parameters("parameters"): String, insert_parameters;
+    into body("body"): myaws_core::Bytes;
+});
 
-impl IntoValue for PutRestApiRequest {
+impl IntoValue for PutRestApiInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -8957,23 +7011,11 @@ pub struct QuotaSettings {
     pub period: Option<crate::types::QuotaPeriodType>,
 }
 
-impl QuotaSettings {
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `offset` (see [`Self::offset`]).
-    pub fn offset(mut self, value: i32) -> Self {
-        self.offset = Some(value);
-        self
-    }
-    /// Sets `period` (see [`Self::period`]).
-    pub fn period(mut self, value: impl Into<crate::types::QuotaPeriodType>) -> Self {
-        self.period = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(QuotaSettings {
+    value limit("limit"): i32;
+    value offset("offset"): i32;
+    into period("period"): crate::types::QuotaPeriodType;
+});
 
 impl IntoValue for QuotaSettings {
     fn into_value(self) -> Value {
@@ -8999,7 +7041,7 @@ impl FromValue for QuotaSettings {
 /// The `RejectDomainNameAccessAssociationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RejectDomainNameAccessAssociationRequest {
+pub struct RejectDomainNameAccessAssociationInput {
     /// The ARN of the domain name access association resource.
     ///
     /// Required.
@@ -9010,20 +7052,12 @@ pub struct RejectDomainNameAccessAssociationRequest {
     pub domain_name_arn: Option<String>,
 }
 
-impl RejectDomainNameAccessAssociationRequest {
-    /// Sets `domainNameAccessAssociationArn` (see [`Self::domain_name_access_association_arn`]).
-    pub fn domain_name_access_association_arn(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_access_association_arn = Some(value.into());
-        self
-    }
-    /// Sets `domainNameArn` (see [`Self::domain_name_arn`]).
-    pub fn domain_name_arn(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RejectDomainNameAccessAssociationInput {
+    into domain_name_access_association_arn("domainNameAccessAssociationArn"): String;
+    into domain_name_arn("domainNameArn"): String;
+});
 
-impl IntoValue for RejectDomainNameAccessAssociationRequest {
+impl IntoValue for RejectDomainNameAccessAssociationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.domain_name_access_association_arn.into_value(),
@@ -9048,28 +7082,12 @@ pub struct RequestValidator {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RequestValidator {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `validateRequestBody` (see [`Self::validate_request_body`]).
-    pub fn validate_request_body(mut self, value: bool) -> Self {
-        self.validate_request_body = Some(value);
-        self
-    }
-    /// Sets `validateRequestParameters` (see [`Self::validate_request_parameters`]).
-    pub fn validate_request_parameters(mut self, value: bool) -> Self {
-        self.validate_request_parameters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RequestValidator {
+    into id("id"): String;
+    into name("name"): String;
+    value validate_request_body("validateRequestBody"): bool;
+    value validate_request_parameters("validateRequestParameters"): bool;
+});
 
 impl FromValue for RequestValidator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9079,41 +7097,6 @@ impl FromValue for RequestValidator {
         out.name = r.next("name")?;
         out.validate_request_body = r.next("validateRequestBody")?;
         out.validate_request_parameters = r.next("validateRequestParameters")?;
-        Ok(out)
-    }
-}
-
-/// A collection of RequestValidator resources of a given RestApi.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RequestValidators {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::RequestValidator>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl RequestValidators {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::RequestValidator>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for RequestValidators {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
         Ok(out)
     }
 }
@@ -9136,33 +7119,13 @@ pub struct Resource {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl Resource {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `parentId` (see [`Self::parent_id`]).
-    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `pathPart` (see [`Self::path_part`]).
-    pub fn path_part(mut self, value: impl Into<String>) -> Self {
-        self.path_part = Some(value.into());
-        self
-    }
-    /// Sets `path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `resourceMethods` (see [`Self::resource_methods`]).
-    pub fn resource_methods(mut self, value: HashMap<String, crate::types::Method>) -> Self {
-        self.resource_methods = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Resource {
+    into id("id"): String;
+    into parent_id("parentId"): String;
+    into path_part("pathPart"): String;
+    into path("path"): String;
+    map resource_methods("resourceMethods"): crate::types::Method, insert_resource_methods;
+});
 
 impl FromValue for Resource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9250,41 +7213,6 @@ impl IntoValue for ResourceOwner {
 impl FromValue for ResourceOwner {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         String::from_value(value).map(Self::from)
-    }
-}
-
-/// Represents a collection of Resource resources.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Resources {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::Resource>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl Resources {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::Resource>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for Resources {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
-        Ok(out)
     }
 }
 
@@ -9408,101 +7336,26 @@ pub struct RestApi {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RestApi {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `createdDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_date = Some(value);
-        self
-    }
-    /// Sets `version` (see [`Self::version`]).
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-    /// Sets `warnings` (see [`Self::warnings`]).
-    pub fn warnings(mut self, value: Vec<String>) -> Self {
-        self.warnings = Some(value);
-        self
-    }
-    /// Sets `binaryMediaTypes` (see [`Self::binary_media_types`]).
-    pub fn binary_media_types(mut self, value: Vec<String>) -> Self {
-        self.binary_media_types = Some(value);
-        self
-    }
-    /// Sets `minimumCompressionSize` (see [`Self::minimum_compression_size`]).
-    pub fn minimum_compression_size(mut self, value: i32) -> Self {
-        self.minimum_compression_size = Some(value);
-        self
-    }
-    /// Sets `apiKeySource` (see [`Self::api_key_source`]).
-    pub fn api_key_source(mut self, value: impl Into<crate::types::ApiKeySourceType>) -> Self {
-        self.api_key_source = Some(value.into());
-        self
-    }
-    /// Sets `endpointConfiguration` (see [`Self::endpoint_configuration`]).
-    pub fn endpoint_configuration(mut self, value: crate::types::EndpointConfiguration) -> Self {
-        self.endpoint_configuration = Some(value);
-        self
-    }
-    /// Sets `policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `disableExecuteApiEndpoint` (see [`Self::disable_execute_api_endpoint`]).
-    pub fn disable_execute_api_endpoint(mut self, value: bool) -> Self {
-        self.disable_execute_api_endpoint = Some(value);
-        self
-    }
-    /// Sets `rootResourceId` (see [`Self::root_resource_id`]).
-    pub fn root_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.root_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `securityPolicy` (see [`Self::security_policy`]).
-    pub fn security_policy(mut self, value: impl Into<crate::types::SecurityPolicy>) -> Self {
-        self.security_policy = Some(value.into());
-        self
-    }
-    /// Sets `endpointAccessMode` (see [`Self::endpoint_access_mode`]).
-    pub fn endpoint_access_mode(
-        mut self,
-        value: impl Into<crate::types::EndpointAccessMode>,
-    ) -> Self {
-        self.endpoint_access_mode = Some(value.into());
-        self
-    }
-    /// Sets `apiStatus` (see [`Self::api_status`]).
-    pub fn api_status(mut self, value: impl Into<crate::types::ApiStatus>) -> Self {
-        self.api_status = Some(value.into());
-        self
-    }
-    /// Sets `apiStatusMessage` (see [`Self::api_status_message`]).
-    pub fn api_status_message(mut self, value: impl Into<String>) -> Self {
-        self.api_status_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RestApi {
+    into id("id"): String;
+    into name("name"): String;
+    into description("description"): String;
+    value created_date("createdDate"): myaws_core::DateTime;
+    into version("version"): String;
+    list_into warnings("warnings"): String, push_warnings;
+    list_into binary_media_types("binaryMediaTypes"): String, push_binary_media_types;
+    value minimum_compression_size("minimumCompressionSize"): i32;
+    into api_key_source("apiKeySource"): crate::types::ApiKeySourceType;
+    value endpoint_configuration("endpointConfiguration"): crate::types::EndpointConfiguration;
+    into policy("policy"): String;
+    map_into tags("tags"): String, insert_tags;
+    value disable_execute_api_endpoint("disableExecuteApiEndpoint"): bool;
+    into root_resource_id("rootResourceId"): String;
+    into security_policy("securityPolicy"): crate::types::SecurityPolicy;
+    into endpoint_access_mode("endpointAccessMode"): crate::types::EndpointAccessMode;
+    into api_status("apiStatus"): crate::types::ApiStatus;
+    into api_status_message("apiStatusMessage"): String;
+});
 
 impl FromValue for RestApi {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9526,41 +7379,6 @@ impl FromValue for RestApi {
         out.endpoint_access_mode = r.next("endpointAccessMode")?;
         out.api_status = r.next("apiStatus")?;
         out.api_status_message = r.next("apiStatusMessage")?;
-        Ok(out)
-    }
-}
-
-/// Contains references to your APIs and links that guide you in how to interact with your collection. A collection offers a paginated view of your APIs.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RestApis {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::RestApi>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl RestApis {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::RestApi>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for RestApis {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
         Ok(out)
     }
 }
@@ -9665,33 +7483,13 @@ pub struct SdkConfigurationProperty {
     pub default_value: Option<String>,
 }
 
-impl SdkConfigurationProperty {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `friendlyName` (see [`Self::friendly_name`]).
-    pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
-        self.friendly_name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (see [`Self::required`]).
-    pub fn required(mut self, value: bool) -> Self {
-        self.required = Some(value);
-        self
-    }
-    /// Sets `defaultValue` (see [`Self::default_value`]).
-    pub fn default_value(mut self, value: impl Into<String>) -> Self {
-        self.default_value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SdkConfigurationProperty {
+    into name("name"): String;
+    into friendly_name("friendlyName"): String;
+    into description("description"): String;
+    value required("required"): bool;
+    into default_value("defaultValue"): String;
+});
 
 impl FromValue for SdkConfigurationProperty {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9702,49 +7500,6 @@ impl FromValue for SdkConfigurationProperty {
         out.description = r.next("description")?;
         out.required = r.next("required")?;
         out.default_value = r.next("defaultValue")?;
-        Ok(out)
-    }
-}
-
-/// The binary blob response to GetSdk, which contains the generated SDK.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct SdkResponse {
-    /// The content-type header value in the HTTP response.
-    pub content_type: Option<String>,
-    /// The content-disposition header value in the HTTP response.
-    pub content_disposition: Option<String>,
-    /// The binary blob response to GetSdk, which contains the generated SDK.
-    pub body: Option<myaws_core::Bytes>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl SdkResponse {
-    /// Sets `contentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `contentDisposition` (see [`Self::content_disposition`]).
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.content_disposition = Some(value.into());
-        self
-    }
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for SdkResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.content_type = r.next("contentType")?;
-        out.content_disposition = r.next("contentDisposition")?;
-        out.body = r.next("body")?;
         Ok(out)
     }
 }
@@ -9765,31 +7520,12 @@ pub struct SdkType {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SdkType {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `friendlyName` (see [`Self::friendly_name`]).
-    pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
-        self.friendly_name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `configurationProperties` (see [`Self::configuration_properties`]).
-    pub fn configuration_properties(
-        mut self,
-        value: Vec<crate::types::SdkConfigurationProperty>,
-    ) -> Self {
-        self.configuration_properties = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SdkType {
+    into id("id"): String;
+    into friendly_name("friendlyName"): String;
+    into description("description"): String;
+    list configuration_properties("configurationProperties"): crate::types::SdkConfigurationProperty, push_configuration_properties;
+});
 
 impl FromValue for SdkType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9799,41 +7535,6 @@ impl FromValue for SdkType {
         out.friendly_name = r.next("friendlyName")?;
         out.description = r.next("description")?;
         out.configuration_properties = r.next("configurationProperties")?;
-        Ok(out)
-    }
-}
-
-/// The collection of SdkType instances.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct SdkTypes {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::SdkType>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl SdkTypes {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::SdkType>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for SdkTypes {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
         Ok(out)
     }
 }
@@ -9981,18 +7682,10 @@ pub struct ServiceUnavailableException {
     pub message: Option<String>,
 }
 
-impl ServiceUnavailableException {
-    /// Sets `retryAfterSeconds` (see [`Self::retry_after_seconds`]).
-    pub fn retry_after_seconds(mut self, value: impl Into<String>) -> Self {
-        self.retry_after_seconds = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceUnavailableException {
+    into retry_after_seconds("retryAfterSeconds"): String;
+    into message("message"): String;
+});
 
 impl FromValue for ServiceUnavailableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10046,96 +7739,25 @@ pub struct Stage {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl Stage {
-    /// Sets `deploymentId` (see [`Self::deployment_id`]).
-    pub fn deployment_id(mut self, value: impl Into<String>) -> Self {
-        self.deployment_id = Some(value.into());
-        self
-    }
-    /// Sets `clientCertificateId` (see [`Self::client_certificate_id`]).
-    pub fn client_certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.client_certificate_id = Some(value.into());
-        self
-    }
-    /// Sets `stageName` (see [`Self::stage_name`]).
-    pub fn stage_name(mut self, value: impl Into<String>) -> Self {
-        self.stage_name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `cacheClusterEnabled` (see [`Self::cache_cluster_enabled`]).
-    pub fn cache_cluster_enabled(mut self, value: bool) -> Self {
-        self.cache_cluster_enabled = Some(value);
-        self
-    }
-    /// Sets `cacheClusterSize` (see [`Self::cache_cluster_size`]).
-    pub fn cache_cluster_size(mut self, value: impl Into<crate::types::CacheClusterSize>) -> Self {
-        self.cache_cluster_size = Some(value.into());
-        self
-    }
-    /// Sets `cacheClusterStatus` (see [`Self::cache_cluster_status`]).
-    pub fn cache_cluster_status(
-        mut self,
-        value: impl Into<crate::types::CacheClusterStatus>,
-    ) -> Self {
-        self.cache_cluster_status = Some(value.into());
-        self
-    }
-    /// Sets `methodSettings` (see [`Self::method_settings`]).
-    pub fn method_settings(mut self, value: HashMap<String, crate::types::MethodSetting>) -> Self {
-        self.method_settings = Some(value);
-        self
-    }
-    /// Sets `variables` (see [`Self::variables`]).
-    pub fn variables(mut self, value: HashMap<String, String>) -> Self {
-        self.variables = Some(value);
-        self
-    }
-    /// Sets `documentationVersion` (see [`Self::documentation_version`]).
-    pub fn documentation_version(mut self, value: impl Into<String>) -> Self {
-        self.documentation_version = Some(value.into());
-        self
-    }
-    /// Sets `accessLogSettings` (see [`Self::access_log_settings`]).
-    pub fn access_log_settings(mut self, value: crate::types::AccessLogSettings) -> Self {
-        self.access_log_settings = Some(value);
-        self
-    }
-    /// Sets `canarySettings` (see [`Self::canary_settings`]).
-    pub fn canary_settings(mut self, value: crate::types::CanarySettings) -> Self {
-        self.canary_settings = Some(value);
-        self
-    }
-    /// Sets `tracingEnabled` (see [`Self::tracing_enabled`]).
-    pub fn tracing_enabled(mut self, value: bool) -> Self {
-        self.tracing_enabled = Some(value);
-        self
-    }
-    /// Sets `webAclArn` (see [`Self::web_acl_arn`]).
-    pub fn web_acl_arn(mut self, value: impl Into<String>) -> Self {
-        self.web_acl_arn = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `createdDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_date = Some(value);
-        self
-    }
-    /// Sets `lastUpdatedDate` (see [`Self::last_updated_date`]).
-    pub fn last_updated_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Stage {
+    into deployment_id("deploymentId"): String;
+    into client_certificate_id("clientCertificateId"): String;
+    into stage_name("stageName"): String;
+    into description("description"): String;
+    value cache_cluster_enabled("cacheClusterEnabled"): bool;
+    into cache_cluster_size("cacheClusterSize"): crate::types::CacheClusterSize;
+    into cache_cluster_status("cacheClusterStatus"): crate::types::CacheClusterStatus;
+    map method_settings("methodSettings"): crate::types::MethodSetting, insert_method_settings;
+    map_into variables("variables"): String, insert_variables;
+    into documentation_version("documentationVersion"): String;
+    value access_log_settings("accessLogSettings"): crate::types::AccessLogSettings;
+    value canary_settings("canarySettings"): crate::types::CanarySettings;
+    value tracing_enabled("tracingEnabled"): bool;
+    into web_acl_arn("webAclArn"): String;
+    map_into tags("tags"): String, insert_tags;
+    value created_date("createdDate"): myaws_core::DateTime;
+    value last_updated_date("lastUpdatedDate"): myaws_core::DateTime;
+});
 
 impl FromValue for Stage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10172,18 +7794,10 @@ pub struct StageKey {
     pub stage_name: Option<String>,
 }
 
-impl StageKey {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `stageName` (see [`Self::stage_name`]).
-    pub fn stage_name(mut self, value: impl Into<String>) -> Self {
-        self.stage_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StageKey {
+    into rest_api_id("restApiId"): String;
+    into stage_name("stageName"): String;
+});
 
 impl IntoValue for StageKey {
     fn into_value(self) -> Value {
@@ -10194,37 +7808,10 @@ impl IntoValue for StageKey {
     }
 }
 
-/// A list of Stage resources that are associated with the ApiKey resource.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Stages {
-    /// The current page of elements from this collection.
-    pub item: Option<Vec<crate::types::Stage>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl Stages {
-    /// Sets `item` (see [`Self::item`]).
-    pub fn item(mut self, value: Vec<crate::types::Stage>) -> Self {
-        self.item = Some(value);
-        self
-    }
-}
-
-impl FromValue for Stages {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.item = r.next("item")?;
-        Ok(out)
-    }
-}
-
 /// Adds or updates a tag on a given resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceRequest {
+pub struct TagResourceInput {
     /// The ARN of a resource that can be tagged.
     ///
     /// Required.
@@ -10235,83 +7822,21 @@ pub struct TagResourceRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl TagResourceRequest {
-    /// Sets `resourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagResourceInput {
+    into resource_arn("resourceArn"): String;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for TagResourceRequest {
+impl IntoValue for TagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.resource_arn.into_value(), self.tags.into_value()])
-    }
-}
-
-/// The collection of tags. Each tag element is associated with a given resource.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Tags {
-    /// The collection of tags. Each tag element is associated with a given resource.
-    pub tags: Option<HashMap<String, String>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl Tags {
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
-
-impl FromValue for Tags {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.tags = r.next("tags")?;
-        Ok(out)
-    }
-}
-
-/// Represents a mapping template used to transform a payload.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Template {
-    /// The Apache Velocity Template Language (VTL) template content used for the template resource.
-    pub value: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl Template {
-    /// Sets `value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for Template {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.value = r.next("value")?;
-        Ok(out)
     }
 }
 
 /// Make a request to simulate the invocation of an Authorizer.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TestInvokeAuthorizerRequest {
+pub struct TestInvokeAuthorizerInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -10334,50 +7859,18 @@ pub struct TestInvokeAuthorizerRequest {
     pub additional_context: Option<HashMap<String, String>>,
 }
 
-impl TestInvokeAuthorizerRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `authorizerId` (see [`Self::authorizer_id`]).
-    pub fn authorizer_id(mut self, value: impl Into<String>) -> Self {
-        self.authorizer_id = Some(value.into());
-        self
-    }
-    /// Sets `headers` (see [`Self::headers`]).
-    pub fn headers(mut self, value: HashMap<String, String>) -> Self {
-        self.headers = Some(value);
-        self
-    }
-    /// Sets `multiValueHeaders` (see [`Self::multi_value_headers`]).
-    pub fn multi_value_headers(mut self, value: HashMap<String, Vec<String>>) -> Self {
-        self.multi_value_headers = Some(value);
-        self
-    }
-    /// Sets `pathWithQueryString` (see [`Self::path_with_query_string`]).
-    pub fn path_with_query_string(mut self, value: impl Into<String>) -> Self {
-        self.path_with_query_string = Some(value.into());
-        self
-    }
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `stageVariables` (see [`Self::stage_variables`]).
-    pub fn stage_variables(mut self, value: HashMap<String, String>) -> Self {
-        self.stage_variables = Some(value);
-        self
-    }
-    /// Sets `additionalContext` (see [`Self::additional_context`]).
-    pub fn additional_context(mut self, value: HashMap<String, String>) -> Self {
-        self.additional_context = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TestInvokeAuthorizerInput {
+    into rest_api_id("restApiId"): String;
+    into authorizer_id("authorizerId"): String;
+    map_into headers("headers"): String, insert_headers;
+    map multi_value_headers("multiValueHeaders"): Vec<String>, insert_multi_value_headers;
+    into path_with_query_string("pathWithQueryString"): String;
+    into body("body"): String;
+    map_into stage_variables("stageVariables"): String, insert_stage_variables;
+    map_into additional_context("additionalContext"): String, insert_additional_context;
+});
 
-impl IntoValue for TestInvokeAuthorizerRequest {
+impl IntoValue for TestInvokeAuthorizerInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -10395,7 +7888,7 @@ impl IntoValue for TestInvokeAuthorizerRequest {
 /// Represents the response of the test invoke request for a custom Authorizer
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TestInvokeAuthorizerResponse {
+pub struct TestInvokeAuthorizerOutput {
     /// The HTTP status code that the client would have received. Value is 0 if the authorizer succeeded.
     pub client_status: Option<i32>,
     /// The API Gateway execution log for the test authorizer request.
@@ -10414,45 +7907,17 @@ pub struct TestInvokeAuthorizerResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl TestInvokeAuthorizerResponse {
-    /// Sets `clientStatus` (see [`Self::client_status`]).
-    pub fn client_status(mut self, value: i32) -> Self {
-        self.client_status = Some(value);
-        self
-    }
-    /// Sets `log` (see [`Self::log`]).
-    pub fn log(mut self, value: impl Into<String>) -> Self {
-        self.log = Some(value.into());
-        self
-    }
-    /// Sets `latency` (see [`Self::latency`]).
-    pub fn latency(mut self, value: i64) -> Self {
-        self.latency = Some(value);
-        self
-    }
-    /// Sets `principalId` (see [`Self::principal_id`]).
-    pub fn principal_id(mut self, value: impl Into<String>) -> Self {
-        self.principal_id = Some(value.into());
-        self
-    }
-    /// Sets `policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `authorization` (see [`Self::authorization`]).
-    pub fn authorization(mut self, value: HashMap<String, Vec<String>>) -> Self {
-        self.authorization = Some(value);
-        self
-    }
-    /// Sets `claims` (see [`Self::claims`]).
-    pub fn claims(mut self, value: HashMap<String, String>) -> Self {
-        self.claims = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TestInvokeAuthorizerOutput {
+    value client_status("clientStatus"): i32;
+    into log("log"): String;
+    value latency("latency"): i64;
+    into principal_id("principalId"): String;
+    into policy("policy"): String;
+    map authorization("authorization"): Vec<String>, insert_authorization;
+    map_into claims("claims"): String, insert_claims;
+});
 
-impl FromValue for TestInvokeAuthorizerResponse {
+impl FromValue for TestInvokeAuthorizerOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10470,7 +7935,7 @@ impl FromValue for TestInvokeAuthorizerResponse {
 /// Make a request to simulate the invocation of a Method.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TestInvokeMethodRequest {
+pub struct TestInvokeMethodInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -10497,55 +7962,19 @@ pub struct TestInvokeMethodRequest {
     pub stage_variables: Option<HashMap<String, String>>,
 }
 
-impl TestInvokeMethodRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `pathWithQueryString` (see [`Self::path_with_query_string`]).
-    pub fn path_with_query_string(mut self, value: impl Into<String>) -> Self {
-        self.path_with_query_string = Some(value.into());
-        self
-    }
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `headers` (see [`Self::headers`]).
-    pub fn headers(mut self, value: HashMap<String, String>) -> Self {
-        self.headers = Some(value);
-        self
-    }
-    /// Sets `multiValueHeaders` (see [`Self::multi_value_headers`]).
-    pub fn multi_value_headers(mut self, value: HashMap<String, Vec<String>>) -> Self {
-        self.multi_value_headers = Some(value);
-        self
-    }
-    /// Sets `clientCertificateId` (see [`Self::client_certificate_id`]).
-    pub fn client_certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.client_certificate_id = Some(value.into());
-        self
-    }
-    /// Sets `stageVariables` (see [`Self::stage_variables`]).
-    pub fn stage_variables(mut self, value: HashMap<String, String>) -> Self {
-        self.stage_variables = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TestInvokeMethodInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    into path_with_query_string("pathWithQueryString"): String;
+    into body("body"): String;
+    map_into headers("headers"): String, insert_headers;
+    map multi_value_headers("multiValueHeaders"): Vec<String>, insert_multi_value_headers;
+    into client_certificate_id("clientCertificateId"): String;
+    map_into stage_variables("stageVariables"): String, insert_stage_variables;
+});
 
-impl IntoValue for TestInvokeMethodRequest {
+impl IntoValue for TestInvokeMethodInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -10564,7 +7993,7 @@ impl IntoValue for TestInvokeMethodRequest {
 /// Represents the response of the test invoke request in the HTTP method.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TestInvokeMethodResponse {
+pub struct TestInvokeMethodOutput {
     /// The HTTP status code.
     pub status: Option<i32>,
     /// The body of the HTTP response.
@@ -10581,40 +8010,16 @@ pub struct TestInvokeMethodResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl TestInvokeMethodResponse {
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: i32) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `headers` (see [`Self::headers`]).
-    pub fn headers(mut self, value: HashMap<String, String>) -> Self {
-        self.headers = Some(value);
-        self
-    }
-    /// Sets `multiValueHeaders` (see [`Self::multi_value_headers`]).
-    pub fn multi_value_headers(mut self, value: HashMap<String, Vec<String>>) -> Self {
-        self.multi_value_headers = Some(value);
-        self
-    }
-    /// Sets `log` (see [`Self::log`]).
-    pub fn log(mut self, value: impl Into<String>) -> Self {
-        self.log = Some(value.into());
-        self
-    }
-    /// Sets `latency` (see [`Self::latency`]).
-    pub fn latency(mut self, value: i64) -> Self {
-        self.latency = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TestInvokeMethodOutput {
+    value status("status"): i32;
+    into body("body"): String;
+    map_into headers("headers"): String, insert_headers;
+    map multi_value_headers("multiValueHeaders"): Vec<String>, insert_multi_value_headers;
+    into log("log"): String;
+    value latency("latency"): i64;
+});
 
-impl FromValue for TestInvokeMethodResponse {
+impl FromValue for TestInvokeMethodOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10638,18 +8043,10 @@ pub struct ThrottleSettings {
     pub rate_limit: Option<f64>,
 }
 
-impl ThrottleSettings {
-    /// Sets `burstLimit` (see [`Self::burst_limit`]).
-    pub fn burst_limit(mut self, value: i32) -> Self {
-        self.burst_limit = Some(value);
-        self
-    }
-    /// Sets `rateLimit` (see [`Self::rate_limit`]).
-    pub fn rate_limit(mut self, value: f64) -> Self {
-        self.rate_limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ThrottleSettings {
+    value burst_limit("burstLimit"): i32;
+    value rate_limit("rateLimit"): f64;
+});
 
 impl IntoValue for ThrottleSettings {
     fn into_value(self) -> Value {
@@ -10680,13 +8077,9 @@ pub struct TlsConfig {
     pub insecure_skip_verification: Option<bool>,
 }
 
-impl TlsConfig {
-    /// Sets `insecureSkipVerification` (see [`Self::insecure_skip_verification`]).
-    pub fn insecure_skip_verification(mut self, value: bool) -> Self {
-        self.insecure_skip_verification = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TlsConfig {
+    value insecure_skip_verification("insecureSkipVerification"): bool;
+});
 
 impl IntoValue for TlsConfig {
     fn into_value(self) -> Value {
@@ -10713,18 +8106,10 @@ pub struct TooManyRequestsException {
     pub message: Option<String>,
 }
 
-impl TooManyRequestsException {
-    /// Sets `retryAfterSeconds` (see [`Self::retry_after_seconds`]).
-    pub fn retry_after_seconds(mut self, value: impl Into<String>) -> Self {
-        self.retry_after_seconds = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyRequestsException {
+    into retry_after_seconds("retryAfterSeconds"): String;
+    into message("message"): String;
+});
 
 impl FromValue for TooManyRequestsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10828,13 +8213,9 @@ pub struct UnauthorizedException {
     pub message: Option<String>,
 }
 
-impl UnauthorizedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnauthorizedException {
+    into message("message"): String;
+});
 
 impl FromValue for UnauthorizedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10848,7 +8229,7 @@ impl FromValue for UnauthorizedException {
 /// Removes a tag from a given resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceRequest {
+pub struct UntagResourceInput {
     /// The ARN of a resource that can be tagged.
     ///
     /// Required.
@@ -10859,20 +8240,12 @@ pub struct UntagResourceRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagResourceRequest {
-    /// Sets `resourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `tagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagResourceInput {
+    into resource_arn("resourceArn"): String;
+    list_into tag_keys("tagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagResourceRequest {
+impl IntoValue for UntagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.resource_arn.into_value(),
@@ -10884,20 +8257,16 @@ impl IntoValue for UntagResourceRequest {
 /// Requests API Gateway to change information about the current Account resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateAccountRequest {
+pub struct UpdateAccountInput {
     /// For more information about supported patch operations, see [Patch Operations](https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html).
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateAccountRequest {
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateAccountInput {
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateAccountRequest {
+impl IntoValue for UpdateAccountInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.patch_operations.into_value()])
     }
@@ -10906,7 +8275,7 @@ impl IntoValue for UpdateAccountRequest {
 /// A request to change information about an ApiKey resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateApiKeyRequest {
+pub struct UpdateApiKeyInput {
     /// The identifier of the ApiKey resource to be updated.
     ///
     /// Required.
@@ -10915,20 +8284,12 @@ pub struct UpdateApiKeyRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateApiKeyRequest {
-    /// Sets `apiKey` (see [`Self::api_key`]).
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
-        self.api_key = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateApiKeyInput {
+    into api_key("apiKey"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateApiKeyRequest {
+impl IntoValue for UpdateApiKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.api_key.into_value(),
@@ -10940,7 +8301,7 @@ impl IntoValue for UpdateApiKeyRequest {
 /// Request to update an existing Authorizer resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateAuthorizerRequest {
+pub struct UpdateAuthorizerInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -10953,25 +8314,13 @@ pub struct UpdateAuthorizerRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateAuthorizerRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `authorizerId` (see [`Self::authorizer_id`]).
-    pub fn authorizer_id(mut self, value: impl Into<String>) -> Self {
-        self.authorizer_id = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateAuthorizerInput {
+    into rest_api_id("restApiId"): String;
+    into authorizer_id("authorizerId"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateAuthorizerRequest {
+impl IntoValue for UpdateAuthorizerInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -10984,7 +8333,7 @@ impl IntoValue for UpdateAuthorizerRequest {
 /// A request to change information about the BasePathMapping resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateBasePathMappingRequest {
+pub struct UpdateBasePathMappingInput {
     /// The domain name of the BasePathMapping resource to change.
     ///
     /// Required.
@@ -11001,30 +8350,14 @@ pub struct UpdateBasePathMappingRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateBasePathMappingRequest {
-    /// Sets `domainName` (see [`Self::domain_name`]).
-    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = Some(value.into());
-        self
-    }
-    /// Sets `domainNameId` (see [`Self::domain_name_id`]).
-    pub fn domain_name_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_id = Some(value.into());
-        self
-    }
-    /// Sets `basePath` (see [`Self::base_path`]).
-    pub fn base_path(mut self, value: impl Into<String>) -> Self {
-        self.base_path = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateBasePathMappingInput {
+    into domain_name("domainName"): String;
+    into domain_name_id("domainNameId"): String;
+    into base_path("basePath"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateBasePathMappingRequest {
+impl IntoValue for UpdateBasePathMappingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.domain_name.into_value(),
@@ -11038,7 +8371,7 @@ impl IntoValue for UpdateBasePathMappingRequest {
 /// A request to change information about an ClientCertificate resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateClientCertificateRequest {
+pub struct UpdateClientCertificateInput {
     /// The identifier of the ClientCertificate resource to be updated.
     ///
     /// Required.
@@ -11047,20 +8380,12 @@ pub struct UpdateClientCertificateRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateClientCertificateRequest {
-    /// Sets `clientCertificateId` (see [`Self::client_certificate_id`]).
-    pub fn client_certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.client_certificate_id = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateClientCertificateInput {
+    into client_certificate_id("clientCertificateId"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateClientCertificateRequest {
+impl IntoValue for UpdateClientCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.client_certificate_id.into_value(),
@@ -11072,7 +8397,7 @@ impl IntoValue for UpdateClientCertificateRequest {
 /// Requests API Gateway to change information about a Deployment resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateDeploymentRequest {
+pub struct UpdateDeploymentInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11085,25 +8410,13 @@ pub struct UpdateDeploymentRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateDeploymentRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `deploymentId` (see [`Self::deployment_id`]).
-    pub fn deployment_id(mut self, value: impl Into<String>) -> Self {
-        self.deployment_id = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateDeploymentInput {
+    into rest_api_id("restApiId"): String;
+    into deployment_id("deploymentId"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateDeploymentRequest {
+impl IntoValue for UpdateDeploymentInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11116,7 +8429,7 @@ impl IntoValue for UpdateDeploymentRequest {
 /// Updates an existing documentation part of a given API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateDocumentationPartRequest {
+pub struct UpdateDocumentationPartInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11129,25 +8442,13 @@ pub struct UpdateDocumentationPartRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateDocumentationPartRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `documentationPartId` (see [`Self::documentation_part_id`]).
-    pub fn documentation_part_id(mut self, value: impl Into<String>) -> Self {
-        self.documentation_part_id = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateDocumentationPartInput {
+    into rest_api_id("restApiId"): String;
+    into documentation_part_id("documentationPartId"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateDocumentationPartRequest {
+impl IntoValue for UpdateDocumentationPartInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11160,7 +8461,7 @@ impl IntoValue for UpdateDocumentationPartRequest {
 /// Updates an existing documentation version of an API.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateDocumentationVersionRequest {
+pub struct UpdateDocumentationVersionInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11173,25 +8474,13 @@ pub struct UpdateDocumentationVersionRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateDocumentationVersionRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `documentationVersion` (see [`Self::documentation_version`]).
-    pub fn documentation_version(mut self, value: impl Into<String>) -> Self {
-        self.documentation_version = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateDocumentationVersionInput {
+    into rest_api_id("restApiId"): String;
+    into documentation_version("documentationVersion"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateDocumentationVersionRequest {
+impl IntoValue for UpdateDocumentationVersionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11204,7 +8493,7 @@ impl IntoValue for UpdateDocumentationVersionRequest {
 /// A request to change information about the DomainName resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateDomainNameRequest {
+pub struct UpdateDomainNameInput {
     /// The name of the DomainName resource to be changed.
     ///
     /// Required.
@@ -11215,25 +8504,13 @@ pub struct UpdateDomainNameRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateDomainNameRequest {
-    /// Sets `domainName` (see [`Self::domain_name`]).
-    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = Some(value.into());
-        self
-    }
-    /// Sets `domainNameId` (see [`Self::domain_name_id`]).
-    pub fn domain_name_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_name_id = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateDomainNameInput {
+    into domain_name("domainName"): String;
+    into domain_name_id("domainNameId"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateDomainNameRequest {
+impl IntoValue for UpdateDomainNameInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.domain_name.into_value(),
@@ -11246,7 +8523,7 @@ impl IntoValue for UpdateDomainNameRequest {
 /// Updates a GatewayResponse of a specified response type on the given RestApi.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateGatewayResponseRequest {
+pub struct UpdateGatewayResponseInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11259,25 +8536,13 @@ pub struct UpdateGatewayResponseRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateGatewayResponseRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `responseType` (see [`Self::response_type`]).
-    pub fn response_type(mut self, value: impl Into<crate::types::GatewayResponseType>) -> Self {
-        self.response_type = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateGatewayResponseInput {
+    into rest_api_id("restApiId"): String;
+    into response_type("responseType"): crate::types::GatewayResponseType;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateGatewayResponseRequest {
+impl IntoValue for UpdateGatewayResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11290,7 +8555,7 @@ impl IntoValue for UpdateGatewayResponseRequest {
 /// Represents an update integration request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateIntegrationRequest {
+pub struct UpdateIntegrationInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11307,30 +8572,14 @@ pub struct UpdateIntegrationRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateIntegrationRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateIntegrationInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateIntegrationRequest {
+impl IntoValue for UpdateIntegrationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11344,7 +8593,7 @@ impl IntoValue for UpdateIntegrationRequest {
 /// Represents an update integration response request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateIntegrationResponseRequest {
+pub struct UpdateIntegrationResponseInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11365,35 +8614,15 @@ pub struct UpdateIntegrationResponseRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateIntegrationResponseRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateIntegrationResponseInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    into status_code("statusCode"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateIntegrationResponseRequest {
+impl IntoValue for UpdateIntegrationResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11408,7 +8637,7 @@ impl IntoValue for UpdateIntegrationResponseRequest {
 /// Request to update an existing Method resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateMethodRequest {
+pub struct UpdateMethodInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11425,30 +8654,14 @@ pub struct UpdateMethodRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateMethodRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateMethodInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateMethodRequest {
+impl IntoValue for UpdateMethodInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11462,7 +8675,7 @@ impl IntoValue for UpdateMethodRequest {
 /// A request to update an existing MethodResponse resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateMethodResponseRequest {
+pub struct UpdateMethodResponseInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11483,35 +8696,15 @@ pub struct UpdateMethodResponseRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateMethodResponseRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `httpMethod` (see [`Self::http_method`]).
-    pub fn http_method(mut self, value: impl Into<String>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<String>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateMethodResponseInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    into http_method("httpMethod"): String;
+    into status_code("statusCode"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateMethodResponseRequest {
+impl IntoValue for UpdateMethodResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11526,7 +8719,7 @@ impl IntoValue for UpdateMethodResponseRequest {
 /// Request to update an existing model in an existing RestApi resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateModelRequest {
+pub struct UpdateModelInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11539,25 +8732,13 @@ pub struct UpdateModelRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateModelRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `modelName` (see [`Self::model_name`]).
-    pub fn model_name(mut self, value: impl Into<String>) -> Self {
-        self.model_name = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateModelInput {
+    into rest_api_id("restApiId"): String;
+    into model_name("modelName"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateModelRequest {
+impl IntoValue for UpdateModelInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11570,7 +8751,7 @@ impl IntoValue for UpdateModelRequest {
 /// Updates a RequestValidator of a given RestApi.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateRequestValidatorRequest {
+pub struct UpdateRequestValidatorInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11583,25 +8764,13 @@ pub struct UpdateRequestValidatorRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateRequestValidatorRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `requestValidatorId` (see [`Self::request_validator_id`]).
-    pub fn request_validator_id(mut self, value: impl Into<String>) -> Self {
-        self.request_validator_id = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateRequestValidatorInput {
+    into rest_api_id("restApiId"): String;
+    into request_validator_id("requestValidatorId"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateRequestValidatorRequest {
+impl IntoValue for UpdateRequestValidatorInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11614,7 +8783,7 @@ impl IntoValue for UpdateRequestValidatorRequest {
 /// Request to change information about a Resource resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateResourceRequest {
+pub struct UpdateResourceInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11627,25 +8796,13 @@ pub struct UpdateResourceRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateResourceRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateResourceInput {
+    into rest_api_id("restApiId"): String;
+    into resource_id("resourceId"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateResourceRequest {
+impl IntoValue for UpdateResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11658,7 +8815,7 @@ impl IntoValue for UpdateResourceRequest {
 /// Request to update an existing RestApi resource in your collection.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateRestApiRequest {
+pub struct UpdateRestApiInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11667,20 +8824,12 @@ pub struct UpdateRestApiRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateRestApiRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateRestApiInput {
+    into rest_api_id("restApiId"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateRestApiRequest {
+impl IntoValue for UpdateRestApiInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11692,7 +8841,7 @@ impl IntoValue for UpdateRestApiRequest {
 /// Requests API Gateway to change information about a Stage resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateStageRequest {
+pub struct UpdateStageInput {
     /// The string identifier of the associated RestApi.
     ///
     /// Required.
@@ -11705,25 +8854,13 @@ pub struct UpdateStageRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateStageRequest {
-    /// Sets `restApiId` (see [`Self::rest_api_id`]).
-    pub fn rest_api_id(mut self, value: impl Into<String>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
-    }
-    /// Sets `stageName` (see [`Self::stage_name`]).
-    pub fn stage_name(mut self, value: impl Into<String>) -> Self {
-        self.stage_name = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateStageInput {
+    into rest_api_id("restApiId"): String;
+    into stage_name("stageName"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateStageRequest {
+impl IntoValue for UpdateStageInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.rest_api_id.into_value(),
@@ -11733,44 +8870,10 @@ impl IntoValue for UpdateStageRequest {
     }
 }
 
-/// The PATCH request to update a usage plan of a given plan Id.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateUsagePlanRequest {
-    /// The Id of the to-be-updated usage plan.
-    ///
-    /// Required.
-    pub usage_plan_id: Option<String>,
-    /// For more information about supported patch operations, see [Patch Operations](https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html).
-    pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
-}
-
-impl UpdateUsagePlanRequest {
-    /// Sets `usagePlanId` (see [`Self::usage_plan_id`]).
-    pub fn usage_plan_id(mut self, value: impl Into<String>) -> Self {
-        self.usage_plan_id = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
-
-impl IntoValue for UpdateUsagePlanRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.usage_plan_id.into_value(),
-            self.patch_operations.into_value(),
-        ])
-    }
-}
-
 /// The PATCH request to grant a temporary extension to the remaining quota of a usage plan associated with a specified API key.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateUsageRequest {
+pub struct UpdateUsageInput {
     /// The Id of the usage plan associated with the usage data.
     ///
     /// Required.
@@ -11783,25 +8886,13 @@ pub struct UpdateUsageRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateUsageRequest {
-    /// Sets `usagePlanId` (see [`Self::usage_plan_id`]).
-    pub fn usage_plan_id(mut self, value: impl Into<String>) -> Self {
-        self.usage_plan_id = Some(value.into());
-        self
-    }
-    /// Sets `keyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateUsageInput {
+    into usage_plan_id("usagePlanId"): String;
+    into key_id("keyId"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateUsageRequest {
+impl IntoValue for UpdateUsageInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.usage_plan_id.into_value(),
@@ -11811,10 +8902,36 @@ impl IntoValue for UpdateUsageRequest {
     }
 }
 
+/// The PATCH request to update a usage plan of a given plan Id.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateUsagePlanInput {
+    /// The Id of the to-be-updated usage plan.
+    ///
+    /// Required.
+    pub usage_plan_id: Option<String>,
+    /// For more information about supported patch operations, see [Patch Operations](https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html).
+    pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
+}
+
+myaws_core::setters!(UpdateUsagePlanInput {
+    into usage_plan_id("usagePlanId"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
+
+impl IntoValue for UpdateUsagePlanInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.usage_plan_id.into_value(),
+            self.patch_operations.into_value(),
+        ])
+    }
+}
+
 /// Updates an existing VpcLink of a specified identifier.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateVpcLinkRequest {
+pub struct UpdateVpcLinkInput {
     /// The identifier of the VpcLink. It is used in an Integration to reference this VpcLink.
     ///
     /// Required.
@@ -11823,20 +8940,12 @@ pub struct UpdateVpcLinkRequest {
     pub patch_operations: Option<Vec<crate::types::PatchOperation>>,
 }
 
-impl UpdateVpcLinkRequest {
-    /// Sets `vpcLinkId` (see [`Self::vpc_link_id`]).
-    pub fn vpc_link_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_link_id = Some(value.into());
-        self
-    }
-    /// Sets `patchOperations` (see [`Self::patch_operations`]).
-    pub fn patch_operations(mut self, value: Vec<crate::types::PatchOperation>) -> Self {
-        self.patch_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateVpcLinkInput {
+    into vpc_link_id("vpcLinkId"): String;
+    list patch_operations("patchOperations"): crate::types::PatchOperation, push_patch_operations;
+});
 
-impl IntoValue for UpdateVpcLinkRequest {
+impl IntoValue for UpdateVpcLinkInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.vpc_link_id.into_value(),
@@ -11863,33 +8972,13 @@ pub struct Usage {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl Usage {
-    /// Sets `usagePlanId` (see [`Self::usage_plan_id`]).
-    pub fn usage_plan_id(mut self, value: impl Into<String>) -> Self {
-        self.usage_plan_id = Some(value.into());
-        self
-    }
-    /// Sets `startDate` (see [`Self::start_date`]).
-    pub fn start_date(mut self, value: impl Into<String>) -> Self {
-        self.start_date = Some(value.into());
-        self
-    }
-    /// Sets `endDate` (see [`Self::end_date`]).
-    pub fn end_date(mut self, value: impl Into<String>) -> Self {
-        self.end_date = Some(value.into());
-        self
-    }
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: HashMap<String, Vec<Vec<i64>>>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Usage {
+    into usage_plan_id("usagePlanId"): String;
+    into start_date("startDate"): String;
+    into end_date("endDate"): String;
+    into position("position"): String;
+    map items("items"): Vec<Vec<i64>>, insert_items;
+});
 
 impl FromValue for Usage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11928,48 +9017,16 @@ pub struct UsagePlan {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UsagePlan {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `apiStages` (see [`Self::api_stages`]).
-    pub fn api_stages(mut self, value: Vec<crate::types::ApiStage>) -> Self {
-        self.api_stages = Some(value);
-        self
-    }
-    /// Sets `throttle` (see [`Self::throttle`]).
-    pub fn throttle(mut self, value: crate::types::ThrottleSettings) -> Self {
-        self.throttle = Some(value);
-        self
-    }
-    /// Sets `quota` (see [`Self::quota`]).
-    pub fn quota(mut self, value: crate::types::QuotaSettings) -> Self {
-        self.quota = Some(value);
-        self
-    }
-    /// Sets `productCode` (see [`Self::product_code`]).
-    pub fn product_code(mut self, value: impl Into<String>) -> Self {
-        self.product_code = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UsagePlan {
+    into id("id"): String;
+    into name("name"): String;
+    into description("description"): String;
+    list api_stages("apiStages"): crate::types::ApiStage, push_api_stages;
+    value throttle("throttle"): crate::types::ThrottleSettings;
+    value quota("quota"): crate::types::QuotaSettings;
+    into product_code("productCode"): String;
+    map_into tags("tags"): String, insert_tags;
+});
 
 impl FromValue for UsagePlan {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12003,28 +9060,12 @@ pub struct UsagePlanKey {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UsagePlanKey {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UsagePlanKey {
+    into id("id"): String;
+    into r#type("type"): String;
+    into value("value"): String;
+    into name("name"): String;
+});
 
 impl FromValue for UsagePlanKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12034,76 +9075,6 @@ impl FromValue for UsagePlanKey {
         out.r#type = r.next("type")?;
         out.value = r.next("value")?;
         out.name = r.next("name")?;
-        Ok(out)
-    }
-}
-
-/// Represents the collection of usage plan keys added to usage plans for the associated API keys and, possibly, other types of keys.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UsagePlanKeys {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::UsagePlanKey>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl UsagePlanKeys {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::UsagePlanKey>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for UsagePlanKeys {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
-        Ok(out)
-    }
-}
-
-/// Represents a collection of usage plans for an AWS account.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UsagePlans {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::UsagePlan>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl UsagePlans {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::UsagePlan>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for UsagePlans {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
         Ok(out)
     }
 }
@@ -12130,43 +9101,15 @@ pub struct VpcLink {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl VpcLink {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `targetArns` (see [`Self::target_arns`]).
-    pub fn target_arns(mut self, value: Vec<String>) -> Self {
-        self.target_arns = Some(value);
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::VpcLinkStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `statusMessage` (see [`Self::status_message`]).
-    pub fn status_message(mut self, value: impl Into<String>) -> Self {
-        self.status_message = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(VpcLink {
+    into id("id"): String;
+    into name("name"): String;
+    into description("description"): String;
+    list_into target_arns("targetArns"): String, push_target_arns;
+    into status("status"): crate::types::VpcLinkStatus;
+    into status_message("statusMessage"): String;
+    map_into tags("tags"): String, insert_tags;
+});
 
 impl FromValue for VpcLink {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12264,41 +9207,6 @@ impl IntoValue for VpcLinkStatus {
 impl FromValue for VpcLinkStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         String::from_value(value).map(Self::from)
-    }
-}
-
-/// The collection of VPC links under the caller's account in a region.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct VpcLinks {
-    /// The `position` member.
-    pub position: Option<String>,
-    /// The current page of elements from this collection.
-    pub items: Option<Vec<crate::types::VpcLink>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl VpcLinks {
-    /// Sets `position` (see [`Self::position`]).
-    pub fn position(mut self, value: impl Into<String>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<crate::types::VpcLink>) -> Self {
-        self.items = Some(value);
-        self
-    }
-}
-
-impl FromValue for VpcLinks {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.position = r.next("position")?;
-        out.items = r.next("items")?;
-        Ok(out)
     }
 }
 
@@ -12683,14 +9591,9 @@ impl FromValue for UntagResourceOutput {
 myaws_core::with_response_metadata!(
     Account,
     ApiKey,
-    ApiKeyIds,
-    ApiKeys,
     Authorizer,
-    Authorizers,
     BasePathMapping,
-    BasePathMappings,
     ClientCertificate,
-    ClientCertificates,
     DeleteApiKeyOutput,
     DeleteAuthorizerOutput,
     DeleteBasePathMappingOutput,
@@ -12714,50 +9617,718 @@ myaws_core::with_response_metadata!(
     DeleteUsagePlanOutput,
     DeleteVpcLinkOutput,
     Deployment,
-    Deployments,
     DocumentationPart,
-    DocumentationPartIds,
-    DocumentationParts,
     DocumentationVersion,
-    DocumentationVersions,
     DomainName,
     DomainNameAccessAssociation,
-    DomainNameAccessAssociations,
-    DomainNames,
-    ExportResponse,
     FlushStageAuthorizersCacheOutput,
     FlushStageCacheOutput,
     GatewayResponse,
-    GatewayResponses,
+    GetApiKeysOutput,
+    GetAuthorizersOutput,
+    GetBasePathMappingsOutput,
+    GetClientCertificatesOutput,
+    GetDeploymentsOutput,
+    GetDocumentationPartsOutput,
+    GetDocumentationVersionsOutput,
+    GetDomainNameAccessAssociationsOutput,
+    GetDomainNamesOutput,
+    GetExportOutput,
+    GetGatewayResponsesOutput,
+    GetModelTemplateOutput,
+    GetModelsOutput,
+    GetRequestValidatorsOutput,
+    GetResourcesOutput,
+    GetRestApisOutput,
+    GetSdkOutput,
+    GetSdkTypesOutput,
+    GetStagesOutput,
+    GetTagsOutput,
+    GetUsagePlanKeysOutput,
+    GetUsagePlansOutput,
+    GetVpcLinksOutput,
+    ImportApiKeysOutput,
+    ImportDocumentationPartsOutput,
     Integration,
     IntegrationResponse,
     Method,
     MethodResponse,
     Model,
-    Models,
     RejectDomainNameAccessAssociationOutput,
     RequestValidator,
-    RequestValidators,
     Resource,
-    Resources,
     RestApi,
-    RestApis,
-    SdkResponse,
     SdkType,
-    SdkTypes,
     Stage,
-    Stages,
     TagResourceOutput,
-    Tags,
-    Template,
-    TestInvokeAuthorizerResponse,
-    TestInvokeMethodResponse,
+    TestInvokeAuthorizerOutput,
+    TestInvokeMethodOutput,
     UntagResourceOutput,
     Usage,
     UsagePlan,
     UsagePlanKey,
-    UsagePlanKeys,
-    UsagePlans,
     VpcLink,
-    VpcLinks,
 );
+
+/// Another name of [`ImportApiKeysOutput`].
+pub type ApiKeyIds = ImportApiKeysOutput;
+
+/// Another name of [`GetApiKeysOutput`].
+pub type ApiKeys = GetApiKeysOutput;
+
+/// Another name of [`GetAuthorizersOutput`].
+pub type Authorizers = GetAuthorizersOutput;
+
+/// Another name of [`GetBasePathMappingsOutput`].
+pub type BasePathMappings = GetBasePathMappingsOutput;
+
+/// Another name of [`GetClientCertificatesOutput`].
+pub type ClientCertificates = GetClientCertificatesOutput;
+
+/// Another name of [`ApiKey`].
+pub type CreateApiKeyOutput = ApiKey;
+
+/// Another name of [`CreateApiKeyInput`].
+pub type CreateApiKeyRequest = CreateApiKeyInput;
+
+/// Another name of [`Authorizer`].
+pub type CreateAuthorizerOutput = Authorizer;
+
+/// Another name of [`CreateAuthorizerInput`].
+pub type CreateAuthorizerRequest = CreateAuthorizerInput;
+
+/// Another name of [`BasePathMapping`].
+pub type CreateBasePathMappingOutput = BasePathMapping;
+
+/// Another name of [`CreateBasePathMappingInput`].
+pub type CreateBasePathMappingRequest = CreateBasePathMappingInput;
+
+/// Another name of [`Deployment`].
+pub type CreateDeploymentOutput = Deployment;
+
+/// Another name of [`CreateDeploymentInput`].
+pub type CreateDeploymentRequest = CreateDeploymentInput;
+
+/// Another name of [`DocumentationPart`].
+pub type CreateDocumentationPartOutput = DocumentationPart;
+
+/// Another name of [`CreateDocumentationPartInput`].
+pub type CreateDocumentationPartRequest = CreateDocumentationPartInput;
+
+/// Another name of [`DocumentationVersion`].
+pub type CreateDocumentationVersionOutput = DocumentationVersion;
+
+/// Another name of [`CreateDocumentationVersionInput`].
+pub type CreateDocumentationVersionRequest = CreateDocumentationVersionInput;
+
+/// Another name of [`DomainNameAccessAssociation`].
+pub type CreateDomainNameAccessAssociationOutput = DomainNameAccessAssociation;
+
+/// Another name of [`CreateDomainNameAccessAssociationInput`].
+pub type CreateDomainNameAccessAssociationRequest = CreateDomainNameAccessAssociationInput;
+
+/// Another name of [`DomainName`].
+pub type CreateDomainNameOutput = DomainName;
+
+/// Another name of [`CreateDomainNameInput`].
+pub type CreateDomainNameRequest = CreateDomainNameInput;
+
+/// Another name of [`Model`].
+pub type CreateModelOutput = Model;
+
+/// Another name of [`CreateModelInput`].
+pub type CreateModelRequest = CreateModelInput;
+
+/// Another name of [`RequestValidator`].
+pub type CreateRequestValidatorOutput = RequestValidator;
+
+/// Another name of [`CreateRequestValidatorInput`].
+pub type CreateRequestValidatorRequest = CreateRequestValidatorInput;
+
+/// Another name of [`Resource`].
+pub type CreateResourceOutput = Resource;
+
+/// Another name of [`CreateResourceInput`].
+pub type CreateResourceRequest = CreateResourceInput;
+
+/// Another name of [`RestApi`].
+pub type CreateRestApiOutput = RestApi;
+
+/// Another name of [`CreateRestApiInput`].
+pub type CreateRestApiRequest = CreateRestApiInput;
+
+/// Another name of [`Stage`].
+pub type CreateStageOutput = Stage;
+
+/// Another name of [`CreateStageInput`].
+pub type CreateStageRequest = CreateStageInput;
+
+/// Another name of [`UsagePlanKey`].
+pub type CreateUsagePlanKeyOutput = UsagePlanKey;
+
+/// Another name of [`CreateUsagePlanKeyInput`].
+pub type CreateUsagePlanKeyRequest = CreateUsagePlanKeyInput;
+
+/// Another name of [`UsagePlan`].
+pub type CreateUsagePlanOutput = UsagePlan;
+
+/// Another name of [`CreateUsagePlanInput`].
+pub type CreateUsagePlanRequest = CreateUsagePlanInput;
+
+/// Another name of [`VpcLink`].
+pub type CreateVpcLinkOutput = VpcLink;
+
+/// Another name of [`CreateVpcLinkInput`].
+pub type CreateVpcLinkRequest = CreateVpcLinkInput;
+
+/// Another name of [`DeleteApiKeyInput`].
+pub type DeleteApiKeyRequest = DeleteApiKeyInput;
+
+/// Another name of [`DeleteAuthorizerInput`].
+pub type DeleteAuthorizerRequest = DeleteAuthorizerInput;
+
+/// Another name of [`DeleteBasePathMappingInput`].
+pub type DeleteBasePathMappingRequest = DeleteBasePathMappingInput;
+
+/// Another name of [`DeleteClientCertificateInput`].
+pub type DeleteClientCertificateRequest = DeleteClientCertificateInput;
+
+/// Another name of [`DeleteDeploymentInput`].
+pub type DeleteDeploymentRequest = DeleteDeploymentInput;
+
+/// Another name of [`DeleteDocumentationPartInput`].
+pub type DeleteDocumentationPartRequest = DeleteDocumentationPartInput;
+
+/// Another name of [`DeleteDocumentationVersionInput`].
+pub type DeleteDocumentationVersionRequest = DeleteDocumentationVersionInput;
+
+/// Another name of [`DeleteDomainNameAccessAssociationInput`].
+pub type DeleteDomainNameAccessAssociationRequest = DeleteDomainNameAccessAssociationInput;
+
+/// Another name of [`DeleteDomainNameInput`].
+pub type DeleteDomainNameRequest = DeleteDomainNameInput;
+
+/// Another name of [`DeleteGatewayResponseInput`].
+pub type DeleteGatewayResponseRequest = DeleteGatewayResponseInput;
+
+/// Another name of [`DeleteIntegrationInput`].
+pub type DeleteIntegrationRequest = DeleteIntegrationInput;
+
+/// Another name of [`DeleteIntegrationResponseInput`].
+pub type DeleteIntegrationResponseRequest = DeleteIntegrationResponseInput;
+
+/// Another name of [`DeleteMethodInput`].
+pub type DeleteMethodRequest = DeleteMethodInput;
+
+/// Another name of [`DeleteMethodResponseInput`].
+pub type DeleteMethodResponseRequest = DeleteMethodResponseInput;
+
+/// Another name of [`DeleteModelInput`].
+pub type DeleteModelRequest = DeleteModelInput;
+
+/// Another name of [`DeleteRequestValidatorInput`].
+pub type DeleteRequestValidatorRequest = DeleteRequestValidatorInput;
+
+/// Another name of [`DeleteResourceInput`].
+pub type DeleteResourceRequest = DeleteResourceInput;
+
+/// Another name of [`DeleteRestApiInput`].
+pub type DeleteRestApiRequest = DeleteRestApiInput;
+
+/// Another name of [`DeleteStageInput`].
+pub type DeleteStageRequest = DeleteStageInput;
+
+/// Another name of [`DeleteUsagePlanKeyInput`].
+pub type DeleteUsagePlanKeyRequest = DeleteUsagePlanKeyInput;
+
+/// Another name of [`DeleteUsagePlanInput`].
+pub type DeleteUsagePlanRequest = DeleteUsagePlanInput;
+
+/// Another name of [`DeleteVpcLinkInput`].
+pub type DeleteVpcLinkRequest = DeleteVpcLinkInput;
+
+/// Another name of [`GetDeploymentsOutput`].
+pub type Deployments = GetDeploymentsOutput;
+
+/// Another name of [`ImportDocumentationPartsOutput`].
+pub type DocumentationPartIds = ImportDocumentationPartsOutput;
+
+/// Another name of [`GetDocumentationPartsOutput`].
+pub type DocumentationParts = GetDocumentationPartsOutput;
+
+/// Another name of [`GetDocumentationVersionsOutput`].
+pub type DocumentationVersions = GetDocumentationVersionsOutput;
+
+/// Another name of [`GetDomainNameAccessAssociationsOutput`].
+pub type DomainNameAccessAssociations = GetDomainNameAccessAssociationsOutput;
+
+/// Another name of [`GetDomainNamesOutput`].
+pub type DomainNames = GetDomainNamesOutput;
+
+/// Another name of [`GetExportOutput`].
+pub type ExportResponse = GetExportOutput;
+
+/// Another name of [`FlushStageAuthorizersCacheInput`].
+pub type FlushStageAuthorizersCacheRequest = FlushStageAuthorizersCacheInput;
+
+/// Another name of [`FlushStageCacheInput`].
+pub type FlushStageCacheRequest = FlushStageCacheInput;
+
+/// Another name of [`GetGatewayResponsesOutput`].
+pub type GatewayResponses = GetGatewayResponsesOutput;
+
+/// Another name of [`ClientCertificate`].
+pub type GenerateClientCertificateOutput = ClientCertificate;
+
+/// Another name of [`GenerateClientCertificateInput`].
+pub type GenerateClientCertificateRequest = GenerateClientCertificateInput;
+
+/// Another name of [`Account`].
+pub type GetAccountOutput = Account;
+
+/// Another name of [`GetAccountInput`].
+pub type GetAccountRequest = GetAccountInput;
+
+/// Another name of [`ApiKey`].
+pub type GetApiKeyOutput = ApiKey;
+
+/// Another name of [`GetApiKeyInput`].
+pub type GetApiKeyRequest = GetApiKeyInput;
+
+/// Another name of [`GetApiKeysInput`].
+pub type GetApiKeysRequest = GetApiKeysInput;
+
+/// Another name of [`Authorizer`].
+pub type GetAuthorizerOutput = Authorizer;
+
+/// Another name of [`GetAuthorizerInput`].
+pub type GetAuthorizerRequest = GetAuthorizerInput;
+
+/// Another name of [`GetAuthorizersInput`].
+pub type GetAuthorizersRequest = GetAuthorizersInput;
+
+/// Another name of [`BasePathMapping`].
+pub type GetBasePathMappingOutput = BasePathMapping;
+
+/// Another name of [`GetBasePathMappingInput`].
+pub type GetBasePathMappingRequest = GetBasePathMappingInput;
+
+/// Another name of [`GetBasePathMappingsInput`].
+pub type GetBasePathMappingsRequest = GetBasePathMappingsInput;
+
+/// Another name of [`ClientCertificate`].
+pub type GetClientCertificateOutput = ClientCertificate;
+
+/// Another name of [`GetClientCertificateInput`].
+pub type GetClientCertificateRequest = GetClientCertificateInput;
+
+/// Another name of [`GetClientCertificatesInput`].
+pub type GetClientCertificatesRequest = GetClientCertificatesInput;
+
+/// Another name of [`Deployment`].
+pub type GetDeploymentOutput = Deployment;
+
+/// Another name of [`GetDeploymentInput`].
+pub type GetDeploymentRequest = GetDeploymentInput;
+
+/// Another name of [`GetDeploymentsInput`].
+pub type GetDeploymentsRequest = GetDeploymentsInput;
+
+/// Another name of [`DocumentationPart`].
+pub type GetDocumentationPartOutput = DocumentationPart;
+
+/// Another name of [`GetDocumentationPartInput`].
+pub type GetDocumentationPartRequest = GetDocumentationPartInput;
+
+/// Another name of [`GetDocumentationPartsInput`].
+pub type GetDocumentationPartsRequest = GetDocumentationPartsInput;
+
+/// Another name of [`DocumentationVersion`].
+pub type GetDocumentationVersionOutput = DocumentationVersion;
+
+/// Another name of [`GetDocumentationVersionInput`].
+pub type GetDocumentationVersionRequest = GetDocumentationVersionInput;
+
+/// Another name of [`GetDocumentationVersionsInput`].
+pub type GetDocumentationVersionsRequest = GetDocumentationVersionsInput;
+
+/// Another name of [`GetDomainNameAccessAssociationsInput`].
+pub type GetDomainNameAccessAssociationsRequest = GetDomainNameAccessAssociationsInput;
+
+/// Another name of [`DomainName`].
+pub type GetDomainNameOutput = DomainName;
+
+/// Another name of [`GetDomainNameInput`].
+pub type GetDomainNameRequest = GetDomainNameInput;
+
+/// Another name of [`GetDomainNamesInput`].
+pub type GetDomainNamesRequest = GetDomainNamesInput;
+
+/// Another name of [`GetExportInput`].
+pub type GetExportRequest = GetExportInput;
+
+/// Another name of [`GatewayResponse`].
+pub type GetGatewayResponseOutput = GatewayResponse;
+
+/// Another name of [`GetGatewayResponseInput`].
+pub type GetGatewayResponseRequest = GetGatewayResponseInput;
+
+/// Another name of [`GetGatewayResponsesInput`].
+pub type GetGatewayResponsesRequest = GetGatewayResponsesInput;
+
+/// Another name of [`Integration`].
+pub type GetIntegrationOutput = Integration;
+
+/// Another name of [`GetIntegrationInput`].
+pub type GetIntegrationRequest = GetIntegrationInput;
+
+/// Another name of [`IntegrationResponse`].
+pub type GetIntegrationResponseOutput = IntegrationResponse;
+
+/// Another name of [`GetIntegrationResponseInput`].
+pub type GetIntegrationResponseRequest = GetIntegrationResponseInput;
+
+/// Another name of [`Method`].
+pub type GetMethodOutput = Method;
+
+/// Another name of [`GetMethodInput`].
+pub type GetMethodRequest = GetMethodInput;
+
+/// Another name of [`MethodResponse`].
+pub type GetMethodResponseOutput = MethodResponse;
+
+/// Another name of [`GetMethodResponseInput`].
+pub type GetMethodResponseRequest = GetMethodResponseInput;
+
+/// Another name of [`Model`].
+pub type GetModelOutput = Model;
+
+/// Another name of [`GetModelInput`].
+pub type GetModelRequest = GetModelInput;
+
+/// Another name of [`GetModelTemplateInput`].
+pub type GetModelTemplateRequest = GetModelTemplateInput;
+
+/// Another name of [`GetModelsInput`].
+pub type GetModelsRequest = GetModelsInput;
+
+/// Another name of [`RequestValidator`].
+pub type GetRequestValidatorOutput = RequestValidator;
+
+/// Another name of [`GetRequestValidatorInput`].
+pub type GetRequestValidatorRequest = GetRequestValidatorInput;
+
+/// Another name of [`GetRequestValidatorsInput`].
+pub type GetRequestValidatorsRequest = GetRequestValidatorsInput;
+
+/// Another name of [`Resource`].
+pub type GetResourceOutput = Resource;
+
+/// Another name of [`GetResourceInput`].
+pub type GetResourceRequest = GetResourceInput;
+
+/// Another name of [`GetResourcesInput`].
+pub type GetResourcesRequest = GetResourcesInput;
+
+/// Another name of [`RestApi`].
+pub type GetRestApiOutput = RestApi;
+
+/// Another name of [`GetRestApiInput`].
+pub type GetRestApiRequest = GetRestApiInput;
+
+/// Another name of [`GetRestApisInput`].
+pub type GetRestApisRequest = GetRestApisInput;
+
+/// Another name of [`GetSdkInput`].
+pub type GetSdkRequest = GetSdkInput;
+
+/// Another name of [`SdkType`].
+pub type GetSdkTypeOutput = SdkType;
+
+/// Another name of [`GetSdkTypeInput`].
+pub type GetSdkTypeRequest = GetSdkTypeInput;
+
+/// Another name of [`GetSdkTypesInput`].
+pub type GetSdkTypesRequest = GetSdkTypesInput;
+
+/// Another name of [`Stage`].
+pub type GetStageOutput = Stage;
+
+/// Another name of [`GetStageInput`].
+pub type GetStageRequest = GetStageInput;
+
+/// Another name of [`GetStagesInput`].
+pub type GetStagesRequest = GetStagesInput;
+
+/// Another name of [`GetTagsInput`].
+pub type GetTagsRequest = GetTagsInput;
+
+/// Another name of [`Usage`].
+pub type GetUsageOutput = Usage;
+
+/// Another name of [`UsagePlanKey`].
+pub type GetUsagePlanKeyOutput = UsagePlanKey;
+
+/// Another name of [`GetUsagePlanKeyInput`].
+pub type GetUsagePlanKeyRequest = GetUsagePlanKeyInput;
+
+/// Another name of [`GetUsagePlanKeysInput`].
+pub type GetUsagePlanKeysRequest = GetUsagePlanKeysInput;
+
+/// Another name of [`UsagePlan`].
+pub type GetUsagePlanOutput = UsagePlan;
+
+/// Another name of [`GetUsagePlanInput`].
+pub type GetUsagePlanRequest = GetUsagePlanInput;
+
+/// Another name of [`GetUsagePlansInput`].
+pub type GetUsagePlansRequest = GetUsagePlansInput;
+
+/// Another name of [`GetUsageInput`].
+pub type GetUsageRequest = GetUsageInput;
+
+/// Another name of [`VpcLink`].
+pub type GetVpcLinkOutput = VpcLink;
+
+/// Another name of [`GetVpcLinkInput`].
+pub type GetVpcLinkRequest = GetVpcLinkInput;
+
+/// Another name of [`GetVpcLinksInput`].
+pub type GetVpcLinksRequest = GetVpcLinksInput;
+
+/// Another name of [`ImportApiKeysInput`].
+pub type ImportApiKeysRequest = ImportApiKeysInput;
+
+/// Another name of [`ImportDocumentationPartsInput`].
+pub type ImportDocumentationPartsRequest = ImportDocumentationPartsInput;
+
+/// Another name of [`RestApi`].
+pub type ImportRestApiOutput = RestApi;
+
+/// Another name of [`ImportRestApiInput`].
+pub type ImportRestApiRequest = ImportRestApiInput;
+
+/// Another name of [`GetModelsOutput`].
+pub type Models = GetModelsOutput;
+
+/// Another name of [`GatewayResponse`].
+pub type PutGatewayResponseOutput = GatewayResponse;
+
+/// Another name of [`PutGatewayResponseInput`].
+pub type PutGatewayResponseRequest = PutGatewayResponseInput;
+
+/// Another name of [`Integration`].
+pub type PutIntegrationOutput = Integration;
+
+/// Another name of [`PutIntegrationInput`].
+pub type PutIntegrationRequest = PutIntegrationInput;
+
+/// Another name of [`IntegrationResponse`].
+pub type PutIntegrationResponseOutput = IntegrationResponse;
+
+/// Another name of [`PutIntegrationResponseInput`].
+pub type PutIntegrationResponseRequest = PutIntegrationResponseInput;
+
+/// Another name of [`Method`].
+pub type PutMethodOutput = Method;
+
+/// Another name of [`PutMethodInput`].
+pub type PutMethodRequest = PutMethodInput;
+
+/// Another name of [`MethodResponse`].
+pub type PutMethodResponseOutput = MethodResponse;
+
+/// Another name of [`PutMethodResponseInput`].
+pub type PutMethodResponseRequest = PutMethodResponseInput;
+
+/// Another name of [`RestApi`].
+pub type PutRestApiOutput = RestApi;
+
+/// Another name of [`PutRestApiInput`].
+pub type PutRestApiRequest = PutRestApiInput;
+
+/// Another name of [`RejectDomainNameAccessAssociationInput`].
+pub type RejectDomainNameAccessAssociationRequest = RejectDomainNameAccessAssociationInput;
+
+/// Another name of [`GetRequestValidatorsOutput`].
+pub type RequestValidators = GetRequestValidatorsOutput;
+
+/// Another name of [`GetResourcesOutput`].
+pub type Resources = GetResourcesOutput;
+
+/// Another name of [`GetRestApisOutput`].
+pub type RestApis = GetRestApisOutput;
+
+/// Another name of [`GetSdkOutput`].
+pub type SdkResponse = GetSdkOutput;
+
+/// Another name of [`GetSdkTypesOutput`].
+pub type SdkTypes = GetSdkTypesOutput;
+
+/// Another name of [`GetStagesOutput`].
+pub type Stages = GetStagesOutput;
+
+/// Another name of [`TagResourceInput`].
+pub type TagResourceRequest = TagResourceInput;
+
+/// Another name of [`GetTagsOutput`].
+pub type Tags = GetTagsOutput;
+
+/// Another name of [`GetModelTemplateOutput`].
+pub type Template = GetModelTemplateOutput;
+
+/// Another name of [`TestInvokeAuthorizerInput`].
+pub type TestInvokeAuthorizerRequest = TestInvokeAuthorizerInput;
+
+/// Another name of [`TestInvokeAuthorizerOutput`].
+pub type TestInvokeAuthorizerResponse = TestInvokeAuthorizerOutput;
+
+/// Another name of [`TestInvokeMethodInput`].
+pub type TestInvokeMethodRequest = TestInvokeMethodInput;
+
+/// Another name of [`TestInvokeMethodOutput`].
+pub type TestInvokeMethodResponse = TestInvokeMethodOutput;
+
+/// Another name of [`UntagResourceInput`].
+pub type UntagResourceRequest = UntagResourceInput;
+
+/// Another name of [`Account`].
+pub type UpdateAccountOutput = Account;
+
+/// Another name of [`UpdateAccountInput`].
+pub type UpdateAccountRequest = UpdateAccountInput;
+
+/// Another name of [`ApiKey`].
+pub type UpdateApiKeyOutput = ApiKey;
+
+/// Another name of [`UpdateApiKeyInput`].
+pub type UpdateApiKeyRequest = UpdateApiKeyInput;
+
+/// Another name of [`Authorizer`].
+pub type UpdateAuthorizerOutput = Authorizer;
+
+/// Another name of [`UpdateAuthorizerInput`].
+pub type UpdateAuthorizerRequest = UpdateAuthorizerInput;
+
+/// Another name of [`BasePathMapping`].
+pub type UpdateBasePathMappingOutput = BasePathMapping;
+
+/// Another name of [`UpdateBasePathMappingInput`].
+pub type UpdateBasePathMappingRequest = UpdateBasePathMappingInput;
+
+/// Another name of [`ClientCertificate`].
+pub type UpdateClientCertificateOutput = ClientCertificate;
+
+/// Another name of [`UpdateClientCertificateInput`].
+pub type UpdateClientCertificateRequest = UpdateClientCertificateInput;
+
+/// Another name of [`Deployment`].
+pub type UpdateDeploymentOutput = Deployment;
+
+/// Another name of [`UpdateDeploymentInput`].
+pub type UpdateDeploymentRequest = UpdateDeploymentInput;
+
+/// Another name of [`DocumentationPart`].
+pub type UpdateDocumentationPartOutput = DocumentationPart;
+
+/// Another name of [`UpdateDocumentationPartInput`].
+pub type UpdateDocumentationPartRequest = UpdateDocumentationPartInput;
+
+/// Another name of [`DocumentationVersion`].
+pub type UpdateDocumentationVersionOutput = DocumentationVersion;
+
+/// Another name of [`UpdateDocumentationVersionInput`].
+pub type UpdateDocumentationVersionRequest = UpdateDocumentationVersionInput;
+
+/// Another name of [`DomainName`].
+pub type UpdateDomainNameOutput = DomainName;
+
+/// Another name of [`UpdateDomainNameInput`].
+pub type UpdateDomainNameRequest = UpdateDomainNameInput;
+
+/// Another name of [`GatewayResponse`].
+pub type UpdateGatewayResponseOutput = GatewayResponse;
+
+/// Another name of [`UpdateGatewayResponseInput`].
+pub type UpdateGatewayResponseRequest = UpdateGatewayResponseInput;
+
+/// Another name of [`Integration`].
+pub type UpdateIntegrationOutput = Integration;
+
+/// Another name of [`UpdateIntegrationInput`].
+pub type UpdateIntegrationRequest = UpdateIntegrationInput;
+
+/// Another name of [`IntegrationResponse`].
+pub type UpdateIntegrationResponseOutput = IntegrationResponse;
+
+/// Another name of [`UpdateIntegrationResponseInput`].
+pub type UpdateIntegrationResponseRequest = UpdateIntegrationResponseInput;
+
+/// Another name of [`Method`].
+pub type UpdateMethodOutput = Method;
+
+/// Another name of [`UpdateMethodInput`].
+pub type UpdateMethodRequest = UpdateMethodInput;
+
+/// Another name of [`MethodResponse`].
+pub type UpdateMethodResponseOutput = MethodResponse;
+
+/// Another name of [`UpdateMethodResponseInput`].
+pub type UpdateMethodResponseRequest = UpdateMethodResponseInput;
+
+/// Another name of [`Model`].
+pub type UpdateModelOutput = Model;
+
+/// Another name of [`UpdateModelInput`].
+pub type UpdateModelRequest = UpdateModelInput;
+
+/// Another name of [`RequestValidator`].
+pub type UpdateRequestValidatorOutput = RequestValidator;
+
+/// Another name of [`UpdateRequestValidatorInput`].
+pub type UpdateRequestValidatorRequest = UpdateRequestValidatorInput;
+
+/// Another name of [`Resource`].
+pub type UpdateResourceOutput = Resource;
+
+/// Another name of [`UpdateResourceInput`].
+pub type UpdateResourceRequest = UpdateResourceInput;
+
+/// Another name of [`RestApi`].
+pub type UpdateRestApiOutput = RestApi;
+
+/// Another name of [`UpdateRestApiInput`].
+pub type UpdateRestApiRequest = UpdateRestApiInput;
+
+/// Another name of [`Stage`].
+pub type UpdateStageOutput = Stage;
+
+/// Another name of [`UpdateStageInput`].
+pub type UpdateStageRequest = UpdateStageInput;
+
+/// Another name of [`Usage`].
+pub type UpdateUsageOutput = Usage;
+
+/// Another name of [`UsagePlan`].
+pub type UpdateUsagePlanOutput = UsagePlan;
+
+/// Another name of [`UpdateUsagePlanInput`].
+pub type UpdateUsagePlanRequest = UpdateUsagePlanInput;
+
+/// Another name of [`UpdateUsageInput`].
+pub type UpdateUsageRequest = UpdateUsageInput;
+
+/// Another name of [`VpcLink`].
+pub type UpdateVpcLinkOutput = VpcLink;
+
+/// Another name of [`UpdateVpcLinkInput`].
+pub type UpdateVpcLinkRequest = UpdateVpcLinkInput;
+
+/// Another name of [`GetUsagePlanKeysOutput`].
+pub type UsagePlanKeys = GetUsagePlanKeysOutput;
+
+/// Another name of [`GetUsagePlansOutput`].
+pub type UsagePlans = GetUsagePlansOutput;
+
+/// Another name of [`GetVpcLinksOutput`].
+pub type VpcLinks = GetVpcLinksOutput;

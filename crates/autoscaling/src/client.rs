@@ -62,7 +62,7 @@ impl Client {
     /// For more information, see [Detach or attach instances](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-detach-attach-instances.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn attach_instances(
         &self,
-        input: crate::types::AttachInstancesQuery,
+        input: crate::types::AttachInstancesInput,
     ) -> Result<crate::types::AttachInstancesOutput, SdkError<crate::error::AttachInstancesError>>
     {
         self.handle.call(0, input).await
@@ -85,9 +85,9 @@ impl Client {
     /// For more information, see [Use Elastic Load Balancing to distribute traffic across the instances in your Auto Scaling group](https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-load-balancer.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn attach_load_balancer_target_groups(
         &self,
-        input: crate::types::AttachLoadBalancerTargetGroupsType,
+        input: crate::types::AttachLoadBalancerTargetGroupsInput,
     ) -> Result<
-        crate::types::AttachLoadBalancerTargetGroupsResultType,
+        crate::types::AttachLoadBalancerTargetGroupsOutput,
         SdkError<crate::error::AttachLoadBalancerTargetGroupsError>,
     > {
         self.handle.call(1, input).await
@@ -104,9 +104,9 @@ impl Client {
     /// For more information, see [Use Elastic Load Balancing to distribute traffic across the instances in your Auto Scaling group](https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-load-balancer.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn attach_load_balancers(
         &self,
-        input: crate::types::AttachLoadBalancersType,
+        input: crate::types::AttachLoadBalancersInput,
     ) -> Result<
-        crate::types::AttachLoadBalancersResultType,
+        crate::types::AttachLoadBalancersOutput,
         SdkError<crate::error::AttachLoadBalancersError>,
     > {
         self.handle.call(2, input).await
@@ -127,9 +127,9 @@ impl Client {
     /// After the operation completes, use the [DescribeTrafficSources](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeTrafficSources.html) API to return details about the state of the attachments between traffic sources and your Auto Scaling group. To detach a traffic source from the Auto Scaling group, call the [DetachTrafficSources](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DetachTrafficSources.html) API.
     pub async fn attach_traffic_sources(
         &self,
-        input: crate::types::AttachTrafficSourcesType,
+        input: crate::types::AttachTrafficSourcesInput,
     ) -> Result<
-        crate::types::AttachTrafficSourcesResultType,
+        crate::types::AttachTrafficSourcesOutput,
         SdkError<crate::error::AttachTrafficSourcesError>,
     > {
         self.handle.call(3, input).await
@@ -138,9 +138,9 @@ impl Client {
     /// Deletes one or more scheduled actions for the specified Auto Scaling group.
     pub async fn batch_delete_scheduled_action(
         &self,
-        input: crate::types::BatchDeleteScheduledActionType,
+        input: crate::types::BatchDeleteScheduledActionInput,
     ) -> Result<
-        crate::types::BatchDeleteScheduledActionAnswer,
+        crate::types::BatchDeleteScheduledActionOutput,
         SdkError<crate::error::BatchDeleteScheduledActionError>,
     > {
         self.handle.call(4, input).await
@@ -149,9 +149,9 @@ impl Client {
     /// Creates or updates one or more scheduled scaling actions for an Auto Scaling group.
     pub async fn batch_put_scheduled_update_group_action(
         &self,
-        input: crate::types::BatchPutScheduledUpdateGroupActionType,
+        input: crate::types::BatchPutScheduledUpdateGroupActionInput,
     ) -> Result<
-        crate::types::BatchPutScheduledUpdateGroupActionAnswer,
+        crate::types::BatchPutScheduledUpdateGroupActionOutput,
         SdkError<crate::error::BatchPutScheduledUpdateGroupActionError>,
     > {
         self.handle.call(5, input).await
@@ -164,9 +164,9 @@ impl Client {
     /// When you cancel an instance refresh, this does not roll back any changes that it made. Use the [RollbackInstanceRefresh](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RollbackInstanceRefresh.html) API to roll back instead.
     pub async fn cancel_instance_refresh(
         &self,
-        input: crate::types::CancelInstanceRefreshType,
+        input: crate::types::CancelInstanceRefreshInput,
     ) -> Result<
-        crate::types::CancelInstanceRefreshAnswer,
+        crate::types::CancelInstanceRefreshOutput,
         SdkError<crate::error::CancelInstanceRefreshError>,
     > {
         self.handle.call(6, input).await
@@ -186,9 +186,9 @@ impl Client {
     /// For more information, see [Complete a lifecycle action](https://docs.aws.amazon.com/autoscaling/ec2/userguide/completing-lifecycle-hooks.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn complete_lifecycle_action(
         &self,
-        input: crate::types::CompleteLifecycleActionType,
+        input: crate::types::CompleteLifecycleActionInput,
     ) -> Result<
-        crate::types::CompleteLifecycleActionAnswer,
+        crate::types::CompleteLifecycleActionOutput,
         SdkError<crate::error::CompleteLifecycleActionError>,
     > {
         self.handle.call(7, input).await
@@ -205,7 +205,7 @@ impl Client {
     /// Every Auto Scaling group has three size properties (`DesiredCapacity`, `MaxSize`, and `MinSize`). Usually, you set these sizes based on a specific number of instances. However, if you configure a mixed instances policy that defines weights for the instance types, you must specify these sizes with the same units that you use for weighting instances.
     pub async fn create_auto_scaling_group(
         &self,
-        input: crate::types::CreateAutoScalingGroupType,
+        input: crate::types::CreateAutoScalingGroupInput,
     ) -> Result<
         crate::types::CreateAutoScalingGroupOutput,
         SdkError<crate::error::CreateAutoScalingGroupError>,
@@ -222,7 +222,7 @@ impl Client {
     /// Amazon EC2 Auto Scaling configures instances launched as part of an Auto Scaling group using either a launch template or a launch configuration. We strongly recommend that you do not use launch configurations. They do not provide full functionality for Amazon EC2 Auto Scaling or Amazon EC2. For information about using launch templates, see [Launch templates](https://docs.aws.amazon.com/autoscaling/ec2/userguide/launch-templates.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn create_launch_configuration(
         &self,
-        input: crate::types::CreateLaunchConfigurationType,
+        input: crate::types::CreateLaunchConfigurationInput,
     ) -> Result<
         crate::types::CreateLaunchConfigurationOutput,
         SdkError<crate::error::CreateLaunchConfigurationError>,
@@ -237,7 +237,7 @@ impl Client {
     /// For more information, see [Tag Auto Scaling groups and instances](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-tagging.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn create_or_update_tags(
         &self,
-        input: crate::types::CreateOrUpdateTagsType,
+        input: crate::types::CreateOrUpdateTagsInput,
     ) -> Result<
         crate::types::CreateOrUpdateTagsOutput,
         SdkError<crate::error::CreateOrUpdateTagsError>,
@@ -258,7 +258,7 @@ impl Client {
     /// For more information, see [Delete your Auto Scaling infrastructure](https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-process-shutdown.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn delete_auto_scaling_group(
         &self,
-        input: crate::types::DeleteAutoScalingGroupType,
+        input: crate::types::DeleteAutoScalingGroupInput,
     ) -> Result<
         crate::types::DeleteAutoScalingGroupOutput,
         SdkError<crate::error::DeleteAutoScalingGroupError>,
@@ -271,7 +271,7 @@ impl Client {
     /// The launch configuration must not be attached to an Auto Scaling group. When this call completes, the launch configuration is no longer available for use.
     pub async fn delete_launch_configuration(
         &self,
-        input: crate::types::LaunchConfigurationNameType,
+        input: crate::types::DeleteLaunchConfigurationInput,
     ) -> Result<
         crate::types::DeleteLaunchConfigurationOutput,
         SdkError<crate::error::DeleteLaunchConfigurationError>,
@@ -284,9 +284,9 @@ impl Client {
     /// If there are any outstanding lifecycle actions, they are completed first (`ABANDON` for launching instances, `CONTINUE` for terminating instances).
     pub async fn delete_lifecycle_hook(
         &self,
-        input: crate::types::DeleteLifecycleHookType,
+        input: crate::types::DeleteLifecycleHookInput,
     ) -> Result<
-        crate::types::DeleteLifecycleHookAnswer,
+        crate::types::DeleteLifecycleHookOutput,
         SdkError<crate::error::DeleteLifecycleHookError>,
     > {
         self.handle.call(13, input).await
@@ -295,7 +295,7 @@ impl Client {
     /// Deletes the specified notification.
     pub async fn delete_notification_configuration(
         &self,
-        input: crate::types::DeleteNotificationConfigurationType,
+        input: crate::types::DeleteNotificationConfigurationInput,
     ) -> Result<
         crate::types::DeleteNotificationConfigurationOutput,
         SdkError<crate::error::DeleteNotificationConfigurationError>,
@@ -310,7 +310,7 @@ impl Client {
     /// For more information, see [Delete a scaling policy](https://docs.aws.amazon.com/autoscaling/ec2/userguide/deleting-scaling-policy.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn delete_policy(
         &self,
-        input: crate::types::DeletePolicyType,
+        input: crate::types::DeletePolicyInput,
     ) -> Result<crate::types::DeletePolicyOutput, SdkError<crate::error::DeletePolicyError>> {
         self.handle.call(15, input).await
     }
@@ -318,7 +318,7 @@ impl Client {
     /// Deletes the specified scheduled action.
     pub async fn delete_scheduled_action(
         &self,
-        input: crate::types::DeleteScheduledActionType,
+        input: crate::types::DeleteScheduledActionInput,
     ) -> Result<
         crate::types::DeleteScheduledActionOutput,
         SdkError<crate::error::DeleteScheduledActionError>,
@@ -329,7 +329,7 @@ impl Client {
     /// Deletes the specified tags.
     pub async fn delete_tags(
         &self,
-        input: crate::types::DeleteTagsType,
+        input: crate::types::DeleteTagsInput,
     ) -> Result<crate::types::DeleteTagsOutput, SdkError<crate::error::DeleteTagsError>> {
         self.handle.call(17, input).await
     }
@@ -339,8 +339,8 @@ impl Client {
     /// For more information, see [Warm pools for Amazon EC2 Auto Scaling](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn delete_warm_pool(
         &self,
-        input: crate::types::DeleteWarmPoolType,
-    ) -> Result<crate::types::DeleteWarmPoolAnswer, SdkError<crate::error::DeleteWarmPoolError>>
+        input: crate::types::DeleteWarmPoolInput,
+    ) -> Result<crate::types::DeleteWarmPoolOutput, SdkError<crate::error::DeleteWarmPoolError>>
     {
         self.handle.call(18, input).await
     }
@@ -351,7 +351,7 @@ impl Client {
     pub async fn describe_account_limits(
         &self,
     ) -> Result<
-        crate::types::DescribeAccountLimitsAnswer,
+        crate::types::DescribeAccountLimitsOutput,
         SdkError<crate::error::DescribeAccountLimitsError>,
     > {
         self.handle.call(19, ()).await
@@ -367,7 +367,7 @@ impl Client {
     pub async fn describe_adjustment_types(
         &self,
     ) -> Result<
-        crate::types::DescribeAdjustmentTypesAnswer,
+        crate::types::DescribeAdjustmentTypesOutput,
         SdkError<crate::error::DescribeAdjustmentTypesError>,
     > {
         self.handle.call(20, ()).await
@@ -380,9 +380,9 @@ impl Client {
     /// This operation also returns information about instances in Auto Scaling groups. To retrieve information about the instances in a warm pool, you must call the [DescribeWarmPool](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeWarmPool.html) API.
     pub async fn describe_auto_scaling_groups(
         &self,
-        input: crate::types::AutoScalingGroupNamesType,
+        input: crate::types::DescribeAutoScalingGroupsInput,
     ) -> Result<
-        crate::types::AutoScalingGroupsType,
+        crate::types::DescribeAutoScalingGroupsOutput,
         SdkError<crate::error::DescribeAutoScalingGroupsError>,
     > {
         self.handle.call(21, input).await
@@ -391,9 +391,9 @@ impl Client {
     /// Gets information about the Auto Scaling instances in the account and Region.
     pub async fn describe_auto_scaling_instances(
         &self,
-        input: crate::types::DescribeAutoScalingInstancesType,
+        input: crate::types::DescribeAutoScalingInstancesInput,
     ) -> Result<
-        crate::types::AutoScalingInstancesType,
+        crate::types::DescribeAutoScalingInstancesOutput,
         SdkError<crate::error::DescribeAutoScalingInstancesError>,
     > {
         self.handle.call(22, input).await
@@ -403,7 +403,7 @@ impl Client {
     pub async fn describe_auto_scaling_notification_types(
         &self,
     ) -> Result<
-        crate::types::DescribeAutoScalingNotificationTypesAnswer,
+        crate::types::DescribeAutoScalingNotificationTypesOutput,
         SdkError<crate::error::DescribeAutoScalingNotificationTypesError>,
     > {
         self.handle.call(23, ()).await
@@ -416,9 +416,9 @@ impl Client {
     /// To help you determine the status of an instance refresh, Amazon EC2 Auto Scaling returns information about the instance refreshes you previously initiated, including their status, start time, end time, the percentage of the instance refresh that is complete, and the number of instances remaining to update before the instance refresh is complete. If a rollback is initiated while an instance refresh is in progress, Amazon EC2 Auto Scaling also returns information about the rollback of the instance refresh.
     pub async fn describe_instance_refreshes(
         &self,
-        input: crate::types::DescribeInstanceRefreshesType,
+        input: crate::types::DescribeInstanceRefreshesInput,
     ) -> Result<
-        crate::types::DescribeInstanceRefreshesAnswer,
+        crate::types::DescribeInstanceRefreshesOutput,
         SdkError<crate::error::DescribeInstanceRefreshesError>,
     > {
         self.handle.call(24, input).await
@@ -427,9 +427,9 @@ impl Client {
     /// Gets information about the launch configurations in the account and Region.
     pub async fn describe_launch_configurations(
         &self,
-        input: crate::types::LaunchConfigurationNamesType,
+        input: crate::types::DescribeLaunchConfigurationsInput,
     ) -> Result<
-        crate::types::LaunchConfigurationsType,
+        crate::types::DescribeLaunchConfigurationsOutput,
         SdkError<crate::error::DescribeLaunchConfigurationsError>,
     > {
         self.handle.call(25, input).await
@@ -444,7 +444,7 @@ impl Client {
     pub async fn describe_lifecycle_hook_types(
         &self,
     ) -> Result<
-        crate::types::DescribeLifecycleHookTypesAnswer,
+        crate::types::DescribeLifecycleHookTypesOutput,
         SdkError<crate::error::DescribeLifecycleHookTypesError>,
     > {
         self.handle.call(26, ()).await
@@ -453,9 +453,9 @@ impl Client {
     /// Gets information about the lifecycle hooks for the specified Auto Scaling group.
     pub async fn describe_lifecycle_hooks(
         &self,
-        input: crate::types::DescribeLifecycleHooksType,
+        input: crate::types::DescribeLifecycleHooksInput,
     ) -> Result<
-        crate::types::DescribeLifecycleHooksAnswer,
+        crate::types::DescribeLifecycleHooksOutput,
         SdkError<crate::error::DescribeLifecycleHooksError>,
     > {
         self.handle.call(27, input).await
@@ -474,9 +474,9 @@ impl Client {
     /// You can use this operation to describe target groups that were attached by using [AttachLoadBalancerTargetGroups](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AttachLoadBalancerTargetGroups.html), but not for target groups that were attached by using [AttachTrafficSources](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AttachTrafficSources.html).
     pub async fn describe_load_balancer_target_groups(
         &self,
-        input: crate::types::DescribeLoadBalancerTargetGroupsRequest,
+        input: crate::types::DescribeLoadBalancerTargetGroupsInput,
     ) -> Result<
-        crate::types::DescribeLoadBalancerTargetGroupsResponse,
+        crate::types::DescribeLoadBalancerTargetGroupsOutput,
         SdkError<crate::error::DescribeLoadBalancerTargetGroupsError>,
     > {
         self.handle.call(28, input).await
@@ -495,9 +495,9 @@ impl Client {
     /// For help with failed health checks, see [Troubleshooting Amazon EC2 Auto Scaling: Health checks](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ts-as-healthchecks.html) in the *Amazon EC2 Auto Scaling User Guide*. For more information, see [Use Elastic Load Balancing to distribute traffic across the instances in your Auto Scaling group](https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-load-balancer.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn describe_load_balancers(
         &self,
-        input: crate::types::DescribeLoadBalancersRequest,
+        input: crate::types::DescribeLoadBalancersInput,
     ) -> Result<
-        crate::types::DescribeLoadBalancersResponse,
+        crate::types::DescribeLoadBalancersOutput,
         SdkError<crate::error::DescribeLoadBalancersError>,
     > {
         self.handle.call(29, input).await
@@ -507,7 +507,7 @@ impl Client {
     pub async fn describe_metric_collection_types(
         &self,
     ) -> Result<
-        crate::types::DescribeMetricCollectionTypesAnswer,
+        crate::types::DescribeMetricCollectionTypesOutput,
         SdkError<crate::error::DescribeMetricCollectionTypesError>,
     > {
         self.handle.call(30, ()).await
@@ -516,9 +516,9 @@ impl Client {
     /// Gets information about the Amazon SNS notifications that are configured for one or more Auto Scaling groups.
     pub async fn describe_notification_configurations(
         &self,
-        input: crate::types::DescribeNotificationConfigurationsType,
+        input: crate::types::DescribeNotificationConfigurationsInput,
     ) -> Result<
-        crate::types::DescribeNotificationConfigurationsAnswer,
+        crate::types::DescribeNotificationConfigurationsOutput,
         SdkError<crate::error::DescribeNotificationConfigurationsError>,
     > {
         self.handle.call(31, input).await
@@ -527,8 +527,9 @@ impl Client {
     /// Gets information about the scaling policies in the account and Region.
     pub async fn describe_policies(
         &self,
-        input: crate::types::DescribePoliciesType,
-    ) -> Result<crate::types::PoliciesType, SdkError<crate::error::DescribePoliciesError>> {
+        input: crate::types::DescribePoliciesInput,
+    ) -> Result<crate::types::DescribePoliciesOutput, SdkError<crate::error::DescribePoliciesError>>
+    {
         self.handle.call(32, input).await
     }
 
@@ -539,17 +540,21 @@ impl Client {
     /// If the scaling event succeeds, the value of the `StatusCode` element in the response is `Successful`. If an attempt to launch instances failed, the `StatusCode` value is `Failed` or `Cancelled` and the `StatusMessage` element in the response indicates the cause of the failure. For help interpreting the `StatusMessage`, see [Troubleshooting Amazon EC2 Auto Scaling](https://docs.aws.amazon.com/autoscaling/ec2/userguide/CHAP_Troubleshooting.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn describe_scaling_activities(
         &self,
-        input: crate::types::DescribeScalingActivitiesType,
-    ) -> Result<crate::types::ActivitiesType, SdkError<crate::error::DescribeScalingActivitiesError>>
-    {
+        input: crate::types::DescribeScalingActivitiesInput,
+    ) -> Result<
+        crate::types::DescribeScalingActivitiesOutput,
+        SdkError<crate::error::DescribeScalingActivitiesError>,
+    > {
         self.handle.call(33, input).await
     }
 
     /// Describes the scaling process types for use with the [ResumeProcesses](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_ResumeProcesses.html) and [SuspendProcesses](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_SuspendProcesses.html) APIs.
     pub async fn describe_scaling_process_types(
         &self,
-    ) -> Result<crate::types::ProcessesType, SdkError<crate::error::DescribeScalingProcessTypesError>>
-    {
+    ) -> Result<
+        crate::types::DescribeScalingProcessTypesOutput,
+        SdkError<crate::error::DescribeScalingProcessTypesError>,
+    > {
         self.handle.call(34, ()).await
     }
 
@@ -558,9 +563,9 @@ impl Client {
     /// To describe the scaling activities for scheduled actions that have already run, call the [DescribeScalingActivities](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeScalingActivities.html) API.
     pub async fn describe_scheduled_actions(
         &self,
-        input: crate::types::DescribeScheduledActionsType,
+        input: crate::types::DescribeScheduledActionsInput,
     ) -> Result<
-        crate::types::ScheduledActionsType,
+        crate::types::DescribeScheduledActionsOutput,
         SdkError<crate::error::DescribeScheduledActionsError>,
     > {
         self.handle.call(35, input).await
@@ -575,8 +580,8 @@ impl Client {
     /// For more information, see [Tag Auto Scaling groups and instances](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-tagging.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn describe_tags(
         &self,
-        input: crate::types::DescribeTagsType,
-    ) -> Result<crate::types::TagsType, SdkError<crate::error::DescribeTagsError>> {
+        input: crate::types::DescribeTagsInput,
+    ) -> Result<crate::types::DescribeTagsOutput, SdkError<crate::error::DescribeTagsError>> {
         self.handle.call(36, input).await
     }
 
@@ -586,7 +591,7 @@ impl Client {
     pub async fn describe_termination_policy_types(
         &self,
     ) -> Result<
-        crate::types::DescribeTerminationPolicyTypesAnswer,
+        crate::types::DescribeTerminationPolicyTypesOutput,
         SdkError<crate::error::DescribeTerminationPolicyTypesError>,
     > {
         self.handle.call(37, ()).await
@@ -599,9 +604,9 @@ impl Client {
     /// If you do not provide a traffic source type, then the results include all the traffic sources for the specified Auto Scaling group.
     pub async fn describe_traffic_sources(
         &self,
-        input: crate::types::DescribeTrafficSourcesRequest,
+        input: crate::types::DescribeTrafficSourcesInput,
     ) -> Result<
-        crate::types::DescribeTrafficSourcesResponse,
+        crate::types::DescribeTrafficSourcesOutput,
         SdkError<crate::error::DescribeTrafficSourcesError>,
     > {
         self.handle.call(38, input).await
@@ -612,8 +617,8 @@ impl Client {
     /// For more information, see [Warm pools for Amazon EC2 Auto Scaling](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn describe_warm_pool(
         &self,
-        input: crate::types::DescribeWarmPoolType,
-    ) -> Result<crate::types::DescribeWarmPoolAnswer, SdkError<crate::error::DescribeWarmPoolError>>
+        input: crate::types::DescribeWarmPoolInput,
+    ) -> Result<crate::types::DescribeWarmPoolOutput, SdkError<crate::error::DescribeWarmPoolError>>
     {
         self.handle.call(39, input).await
     }
@@ -629,8 +634,8 @@ impl Client {
     /// For more information, see [Detach or attach instances](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-detach-attach-instances.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn detach_instances(
         &self,
-        input: crate::types::DetachInstancesQuery,
-    ) -> Result<crate::types::DetachInstancesAnswer, SdkError<crate::error::DetachInstancesError>>
+        input: crate::types::DetachInstancesInput,
+    ) -> Result<crate::types::DetachInstancesOutput, SdkError<crate::error::DetachInstancesError>>
     {
         self.handle.call(40, input).await
     }
@@ -644,9 +649,9 @@ impl Client {
     /// You can use this operation to detach target groups that were attached by using [AttachLoadBalancerTargetGroups](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AttachLoadBalancerTargetGroups.html), but not for target groups that were attached by using [AttachTrafficSources](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AttachTrafficSources.html).
     pub async fn detach_load_balancer_target_groups(
         &self,
-        input: crate::types::DetachLoadBalancerTargetGroupsType,
+        input: crate::types::DetachLoadBalancerTargetGroupsInput,
     ) -> Result<
-        crate::types::DetachLoadBalancerTargetGroupsResultType,
+        crate::types::DetachLoadBalancerTargetGroupsOutput,
         SdkError<crate::error::DetachLoadBalancerTargetGroupsError>,
     > {
         self.handle.call(41, input).await
@@ -661,9 +666,9 @@ impl Client {
     /// When you detach a load balancer, it enters the `Removing` state while deregistering the instances in the group. When all instances are deregistered, then you can no longer describe the load balancer using the [DescribeLoadBalancers](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeLoadBalancers.html) API call. The instances remain running.
     pub async fn detach_load_balancers(
         &self,
-        input: crate::types::DetachLoadBalancersType,
+        input: crate::types::DetachLoadBalancersInput,
     ) -> Result<
-        crate::types::DetachLoadBalancersResultType,
+        crate::types::DetachLoadBalancersOutput,
         SdkError<crate::error::DetachLoadBalancersError>,
     > {
         self.handle.call(42, input).await
@@ -674,9 +679,9 @@ impl Client {
     /// When you detach a traffic source, it enters the `Removing` state while deregistering the instances in the group. When all instances are deregistered, then you can no longer describe the traffic source using the [DescribeTrafficSources](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeTrafficSources.html) API call. The instances continue to run.
     pub async fn detach_traffic_sources(
         &self,
-        input: crate::types::DetachTrafficSourcesType,
+        input: crate::types::DetachTrafficSourcesInput,
     ) -> Result<
-        crate::types::DetachTrafficSourcesResultType,
+        crate::types::DetachTrafficSourcesOutput,
         SdkError<crate::error::DetachTrafficSourcesError>,
     > {
         self.handle.call(43, input).await
@@ -685,7 +690,7 @@ impl Client {
     /// Disables group metrics collection for the specified Auto Scaling group.
     pub async fn disable_metrics_collection(
         &self,
-        input: crate::types::DisableMetricsCollectionQuery,
+        input: crate::types::DisableMetricsCollectionInput,
     ) -> Result<
         crate::types::DisableMetricsCollectionOutput,
         SdkError<crate::error::DisableMetricsCollectionError>,
@@ -698,7 +703,7 @@ impl Client {
     /// You can use these metrics to track changes in an Auto Scaling group and to set alarms on threshold values. You can view group metrics using the Amazon EC2 Auto Scaling console or the CloudWatch console. For more information, see [Monitor CloudWatch metrics for your Auto Scaling groups and instances](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-cloudwatch-monitoring.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn enable_metrics_collection(
         &self,
-        input: crate::types::EnableMetricsCollectionQuery,
+        input: crate::types::EnableMetricsCollectionInput,
     ) -> Result<
         crate::types::EnableMetricsCollectionOutput,
         SdkError<crate::error::EnableMetricsCollectionError>,
@@ -715,15 +720,15 @@ impl Client {
     /// For more information, see [Temporarily removing instances from your Auto Scaling group](https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-enter-exit-standby.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn enter_standby(
         &self,
-        input: crate::types::EnterStandbyQuery,
-    ) -> Result<crate::types::EnterStandbyAnswer, SdkError<crate::error::EnterStandbyError>> {
+        input: crate::types::EnterStandbyInput,
+    ) -> Result<crate::types::EnterStandbyOutput, SdkError<crate::error::EnterStandbyError>> {
         self.handle.call(46, input).await
     }
 
     /// Executes the specified policy. This can be useful for testing the design of your scaling policy.
     pub async fn execute_policy(
         &self,
-        input: crate::types::ExecutePolicyType,
+        input: crate::types::ExecutePolicyInput,
     ) -> Result<crate::types::ExecutePolicyOutput, SdkError<crate::error::ExecutePolicyError>> {
         self.handle.call(47, input).await
     }
@@ -735,8 +740,8 @@ impl Client {
     /// For more information, see [Temporarily removing instances from your Auto Scaling group](https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-enter-exit-standby.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn exit_standby(
         &self,
-        input: crate::types::ExitStandbyQuery,
-    ) -> Result<crate::types::ExitStandbyAnswer, SdkError<crate::error::ExitStandbyError>> {
+        input: crate::types::ExitStandbyInput,
+    ) -> Result<crate::types::ExitStandbyOutput, SdkError<crate::error::ExitStandbyError>> {
         self.handle.call(48, input).await
     }
 
@@ -749,9 +754,9 @@ impl Client {
     /// For more information, see [Predictive scaling for Amazon EC2 Auto Scaling](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-predictive-scaling.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn get_predictive_scaling_forecast(
         &self,
-        input: crate::types::GetPredictiveScalingForecastType,
+        input: crate::types::GetPredictiveScalingForecastInput,
     ) -> Result<
-        crate::types::GetPredictiveScalingForecastAnswer,
+        crate::types::GetPredictiveScalingForecastOutput,
         SdkError<crate::error::GetPredictiveScalingForecastError>,
     > {
         self.handle.call(49, input).await
@@ -760,8 +765,8 @@ impl Client {
     /// Launches a specified number of instances in an Auto Scaling group. Returns instance IDs and other details if launch is successful or error details if launch is unsuccessful.
     pub async fn launch_instances(
         &self,
-        input: crate::types::LaunchInstancesRequest,
-    ) -> Result<crate::types::LaunchInstancesResult, SdkError<crate::error::LaunchInstancesError>>
+        input: crate::types::LaunchInstancesInput,
+    ) -> Result<crate::types::LaunchInstancesOutput, SdkError<crate::error::LaunchInstancesError>>
     {
         self.handle.call(50, input).await
     }
@@ -786,8 +791,8 @@ impl Client {
     /// You can view the lifecycle hooks for an Auto Scaling group using the [DescribeLifecycleHooks](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeLifecycleHooks.html) API call. If you are no longer using a lifecycle hook, you can delete it by calling the [DeleteLifecycleHook](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DeleteLifecycleHook.html) API.
     pub async fn put_lifecycle_hook(
         &self,
-        input: crate::types::PutLifecycleHookType,
-    ) -> Result<crate::types::PutLifecycleHookAnswer, SdkError<crate::error::PutLifecycleHookError>>
+        input: crate::types::PutLifecycleHookInput,
+    ) -> Result<crate::types::PutLifecycleHookOutput, SdkError<crate::error::PutLifecycleHookError>>
     {
         self.handle.call(51, input).await
     }
@@ -801,7 +806,7 @@ impl Client {
     /// If you exceed your maximum limit of SNS topics, which is 10 per Auto Scaling group, the call fails.
     pub async fn put_notification_configuration(
         &self,
-        input: crate::types::PutNotificationConfigurationType,
+        input: crate::types::PutNotificationConfigurationInput,
     ) -> Result<
         crate::types::PutNotificationConfigurationOutput,
         SdkError<crate::error::PutNotificationConfigurationError>,
@@ -818,8 +823,9 @@ impl Client {
     /// You can view the scaling policies for an Auto Scaling group using the [DescribePolicies](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribePolicies.html) API call. If you are no longer using a scaling policy, you can delete it by calling the [DeletePolicy](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DeletePolicy.html) API.
     pub async fn put_scaling_policy(
         &self,
-        input: crate::types::PutScalingPolicyType,
-    ) -> Result<crate::types::PolicyARNType, SdkError<crate::error::PutScalingPolicyError>> {
+        input: crate::types::PutScalingPolicyInput,
+    ) -> Result<crate::types::PutScalingPolicyOutput, SdkError<crate::error::PutScalingPolicyError>>
+    {
         self.handle.call(53, input).await
     }
 
@@ -832,7 +838,7 @@ impl Client {
     /// If you try to schedule your action in the past, Amazon EC2 Auto Scaling returns an error message.
     pub async fn put_scheduled_update_group_action(
         &self,
-        input: crate::types::PutScheduledUpdateGroupActionType,
+        input: crate::types::PutScheduledUpdateGroupActionInput,
     ) -> Result<
         crate::types::PutScheduledUpdateGroupActionOutput,
         SdkError<crate::error::PutScheduledUpdateGroupActionError>,
@@ -849,8 +855,8 @@ impl Client {
     /// For more information, see [Warm pools for Amazon EC2 Auto Scaling](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn put_warm_pool(
         &self,
-        input: crate::types::PutWarmPoolType,
-    ) -> Result<crate::types::PutWarmPoolAnswer, SdkError<crate::error::PutWarmPoolError>> {
+        input: crate::types::PutWarmPoolInput,
+    ) -> Result<crate::types::PutWarmPoolOutput, SdkError<crate::error::PutWarmPoolError>> {
         self.handle.call(55, input).await
     }
 
@@ -868,9 +874,9 @@ impl Client {
     /// For more information, see [Amazon EC2 Auto Scaling lifecycle hooks](https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn record_lifecycle_action_heartbeat(
         &self,
-        input: crate::types::RecordLifecycleActionHeartbeatType,
+        input: crate::types::RecordLifecycleActionHeartbeatInput,
     ) -> Result<
-        crate::types::RecordLifecycleActionHeartbeatAnswer,
+        crate::types::RecordLifecycleActionHeartbeatOutput,
         SdkError<crate::error::RecordLifecycleActionHeartbeatError>,
     > {
         self.handle.call(56, input).await
@@ -900,9 +906,9 @@ impl Client {
     /// When you receive a successful response from this operation, Amazon EC2 Auto Scaling immediately begins replacing instances. You can check the status of this operation through the [DescribeInstanceRefreshes](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeInstanceRefreshes.html) API operation.
     pub async fn rollback_instance_refresh(
         &self,
-        input: crate::types::RollbackInstanceRefreshType,
+        input: crate::types::RollbackInstanceRefreshInput,
     ) -> Result<
-        crate::types::RollbackInstanceRefreshAnswer,
+        crate::types::RollbackInstanceRefreshOutput,
         SdkError<crate::error::RollbackInstanceRefreshError>,
     > {
         self.handle.call(58, input).await
@@ -915,7 +921,7 @@ impl Client {
     /// For more information, see [Manual scaling](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-manually.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn set_desired_capacity(
         &self,
-        input: crate::types::SetDesiredCapacityType,
+        input: crate::types::SetDesiredCapacityInput,
     ) -> Result<
         crate::types::SetDesiredCapacityOutput,
         SdkError<crate::error::SetDesiredCapacityError>,
@@ -928,7 +934,7 @@ impl Client {
     /// For more information, see [Set up a custom health check for your Auto Scaling group](https://docs.aws.amazon.com/autoscaling/ec2/userguide/set-up-a-custom-health-check.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn set_instance_health(
         &self,
-        input: crate::types::SetInstanceHealthQuery,
+        input: crate::types::SetInstanceHealthInput,
     ) -> Result<crate::types::SetInstanceHealthOutput, SdkError<crate::error::SetInstanceHealthError>>
     {
         self.handle.call(60, input).await
@@ -941,9 +947,9 @@ impl Client {
     /// If you exceed your maximum limit of instance IDs, which is 50 per Auto Scaling group, the call fails.
     pub async fn set_instance_protection(
         &self,
-        input: crate::types::SetInstanceProtectionQuery,
+        input: crate::types::SetInstanceProtectionInput,
     ) -> Result<
-        crate::types::SetInstanceProtectionAnswer,
+        crate::types::SetInstanceProtectionOutput,
         SdkError<crate::error::SetInstanceProtectionError>,
     > {
         self.handle.call(61, input).await
@@ -960,9 +966,9 @@ impl Client {
     /// If you enable auto rollback, your Auto Scaling group will be rolled back automatically when the instance refresh fails. You can enable this feature before starting an instance refresh by specifying the `AutoRollback` property in the instance refresh preferences. Otherwise, to roll back an instance refresh before it finishes, use the [RollbackInstanceRefresh](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RollbackInstanceRefresh.html) API.
     pub async fn start_instance_refresh(
         &self,
-        input: crate::types::StartInstanceRefreshType,
+        input: crate::types::StartInstanceRefreshInput,
     ) -> Result<
-        crate::types::StartInstanceRefreshAnswer,
+        crate::types::StartInstanceRefreshOutput,
         SdkError<crate::error::StartInstanceRefreshError>,
     > {
         self.handle.call(62, input).await
@@ -990,9 +996,9 @@ impl Client {
     /// By default, Amazon EC2 Auto Scaling balances instances across all Availability Zones. If you decrement the desired capacity, your Auto Scaling group can become unbalanced between Availability Zones. Amazon EC2 Auto Scaling tries to rebalance the group, and rebalancing might terminate instances in other zones. For more information, see [Manual scaling](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-manually.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn terminate_instance_in_auto_scaling_group(
         &self,
-        input: crate::types::TerminateInstanceInAutoScalingGroupType,
+        input: crate::types::TerminateInstanceInAutoScalingGroupInput,
     ) -> Result<
-        crate::types::ActivityType,
+        crate::types::TerminateInstanceInAutoScalingGroupOutput,
         SdkError<crate::error::TerminateInstanceInAutoScalingGroupError>,
     > {
         self.handle.call(64, input).await
@@ -1015,7 +1021,7 @@ impl Client {
     /// To see which properties have been set, call the [DescribeAutoScalingGroups](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeAutoScalingGroups.html) API. To view the scaling policies for an Auto Scaling group, call the [DescribePolicies](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribePolicies.html) API. If the group has scaling policies, you can update them by calling the [PutScalingPolicy](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutScalingPolicy.html) API.
     pub async fn update_auto_scaling_group(
         &self,
-        input: crate::types::UpdateAutoScalingGroupType,
+        input: crate::types::UpdateAutoScalingGroupInput,
     ) -> Result<
         crate::types::UpdateAutoScalingGroupOutput,
         SdkError<crate::error::UpdateAutoScalingGroupError>,

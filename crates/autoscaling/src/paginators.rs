@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_auto_scaling_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_auto_scaling_groups_paginator(
         &self,
-        input: crate::types::AutoScalingGroupNamesType,
+        input: crate::types::DescribeAutoScalingGroupsInput,
     ) -> TypedPages<
-        crate::types::AutoScalingGroupsType,
+        crate::types::DescribeAutoScalingGroupsOutput,
         crate::error::DescribeAutoScalingGroupsError,
         crate::types::AutoScalingGroup,
     > {
@@ -34,9 +34,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_auto_scaling_instances`] (typed pages; `.items()` streams the result items).
     pub fn describe_auto_scaling_instances_paginator(
         &self,
-        input: crate::types::DescribeAutoScalingInstancesType,
+        input: crate::types::DescribeAutoScalingInstancesInput,
     ) -> TypedPages<
-        crate::types::AutoScalingInstancesType,
+        crate::types::DescribeAutoScalingInstancesOutput,
         crate::error::DescribeAutoScalingInstancesError,
         crate::types::AutoScalingInstanceDetails,
     > {
@@ -46,9 +46,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_launch_configurations`] (typed pages; `.items()` streams the result items).
     pub fn describe_launch_configurations_paginator(
         &self,
-        input: crate::types::LaunchConfigurationNamesType,
+        input: crate::types::DescribeLaunchConfigurationsInput,
     ) -> TypedPages<
-        crate::types::LaunchConfigurationsType,
+        crate::types::DescribeLaunchConfigurationsOutput,
         crate::error::DescribeLaunchConfigurationsError,
         crate::types::LaunchConfiguration,
     > {
@@ -58,9 +58,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_notification_configurations`] (typed pages; `.items()` streams the result items).
     pub fn describe_notification_configurations_paginator(
         &self,
-        input: crate::types::DescribeNotificationConfigurationsType,
+        input: crate::types::DescribeNotificationConfigurationsInput,
     ) -> TypedPages<
-        crate::types::DescribeNotificationConfigurationsAnswer,
+        crate::types::DescribeNotificationConfigurationsOutput,
         crate::error::DescribeNotificationConfigurationsError,
         crate::types::NotificationConfiguration,
     > {
@@ -70,9 +70,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_policies`] (typed pages; `.items()` streams the result items).
     pub fn describe_policies_paginator(
         &self,
-        input: crate::types::DescribePoliciesType,
+        input: crate::types::DescribePoliciesInput,
     ) -> TypedPages<
-        crate::types::PoliciesType,
+        crate::types::DescribePoliciesOutput,
         crate::error::DescribePoliciesError,
         crate::types::ScalingPolicy,
     > {
@@ -82,9 +82,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_scaling_activities`] (typed pages; `.items()` streams the result items).
     pub fn describe_scaling_activities_paginator(
         &self,
-        input: crate::types::DescribeScalingActivitiesType,
+        input: crate::types::DescribeScalingActivitiesInput,
     ) -> TypedPages<
-        crate::types::ActivitiesType,
+        crate::types::DescribeScalingActivitiesOutput,
         crate::error::DescribeScalingActivitiesError,
         crate::types::Activity,
     > {
@@ -94,9 +94,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_scheduled_actions`] (typed pages; `.items()` streams the result items).
     pub fn describe_scheduled_actions_paginator(
         &self,
-        input: crate::types::DescribeScheduledActionsType,
+        input: crate::types::DescribeScheduledActionsInput,
     ) -> TypedPages<
-        crate::types::ScheduledActionsType,
+        crate::types::DescribeScheduledActionsOutput,
         crate::error::DescribeScheduledActionsError,
         crate::types::ScheduledUpdateGroupAction,
     > {
@@ -106,9 +106,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_tags`] (typed pages; `.items()` streams the result items).
     pub fn describe_tags_paginator(
         &self,
-        input: crate::types::DescribeTagsType,
+        input: crate::types::DescribeTagsInput,
     ) -> TypedPages<
-        crate::types::TagsType,
+        crate::types::DescribeTagsOutput,
         crate::error::DescribeTagsError,
         crate::types::TagDescription,
     > {
@@ -118,9 +118,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_load_balancer_target_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_load_balancer_target_groups_paginator(
         &self,
-        input: crate::types::DescribeLoadBalancerTargetGroupsRequest,
+        input: crate::types::DescribeLoadBalancerTargetGroupsInput,
     ) -> TypedPages<
-        crate::types::DescribeLoadBalancerTargetGroupsResponse,
+        crate::types::DescribeLoadBalancerTargetGroupsOutput,
         crate::error::DescribeLoadBalancerTargetGroupsError,
         crate::types::LoadBalancerTargetGroupState,
     > {
@@ -130,9 +130,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_load_balancers`] (typed pages; `.items()` streams the result items).
     pub fn describe_load_balancers_paginator(
         &self,
-        input: crate::types::DescribeLoadBalancersRequest,
+        input: crate::types::DescribeLoadBalancersInput,
     ) -> TypedPages<
-        crate::types::DescribeLoadBalancersResponse,
+        crate::types::DescribeLoadBalancersOutput,
         crate::error::DescribeLoadBalancersError,
         crate::types::LoadBalancerState,
     > {
@@ -142,9 +142,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_warm_pool`] (typed pages; `.items()` streams the result items).
     pub fn describe_warm_pool_paginator(
         &self,
-        input: crate::types::DescribeWarmPoolType,
+        input: crate::types::DescribeWarmPoolInput,
     ) -> TypedPages<
-        crate::types::DescribeWarmPoolAnswer,
+        crate::types::DescribeWarmPoolOutput,
         crate::error::DescribeWarmPoolError,
         crate::types::Instance,
     > {

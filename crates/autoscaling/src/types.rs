@@ -17,18 +17,10 @@ pub struct AcceleratorCountRequest {
     pub max: Option<i32>,
 }
 
-impl AcceleratorCountRequest {
-    /// Sets `Min` (see [`Self::min`]).
-    pub fn min(mut self, value: i32) -> Self {
-        self.min = Some(value);
-        self
-    }
-    /// Sets `Max` (see [`Self::max`]).
-    pub fn max(mut self, value: i32) -> Self {
-        self.max = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AcceleratorCountRequest {
+    value min("Min"): i32;
+    value max("Max"): i32;
+});
 
 impl IntoValue for AcceleratorCountRequest {
     fn into_value(self) -> Value {
@@ -244,18 +236,10 @@ pub struct AcceleratorTotalMemoryMiBRequest {
     pub max: Option<i32>,
 }
 
-impl AcceleratorTotalMemoryMiBRequest {
-    /// Sets `Min` (see [`Self::min`]).
-    pub fn min(mut self, value: i32) -> Self {
-        self.min = Some(value);
-        self
-    }
-    /// Sets `Max` (see [`Self::max`]).
-    pub fn max(mut self, value: i32) -> Self {
-        self.max = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AcceleratorTotalMemoryMiBRequest {
+    value min("Min"): i32;
+    value max("Max"): i32;
+});
 
 impl IntoValue for AcceleratorTotalMemoryMiBRequest {
     fn into_value(self) -> Value {
@@ -361,54 +345,15 @@ pub struct ActiveInstanceRefreshNotFoundFault {
     pub message: Option<String>,
 }
 
-impl ActiveInstanceRefreshNotFoundFault {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ActiveInstanceRefreshNotFoundFault {
+    into message("message"): String;
+});
 
 impl FromValue for ActiveInstanceRefreshNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
         out.message = r.next("message")?;
-        Ok(out)
-    }
-}
-
-/// The `ActivitiesType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ActivitiesType {
-    /// The scaling activities. Activities are sorted by start time. Activities still in progress are described first.
-    pub activities: Option<Vec<crate::types::Activity>>,
-    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ActivitiesType {
-    /// Sets `Activities` (see [`Self::activities`]).
-    pub fn activities(mut self, value: Vec<crate::types::Activity>) -> Self {
-        self.activities = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for ActivitiesType {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.activities = r.next("Activities")?;
-        out.next_token = r.next("NextToken")?;
         Ok(out)
     }
 }
@@ -443,71 +388,20 @@ pub struct Activity {
     pub auto_scaling_group_arn: Option<String>,
 }
 
-impl Activity {
-    /// Sets `ActivityId` (see [`Self::activity_id`]).
-    pub fn activity_id(mut self, value: impl Into<String>) -> Self {
-        self.activity_id = Some(value.into());
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Cause` (see [`Self::cause`]).
-    pub fn cause(mut self, value: impl Into<String>) -> Self {
-        self.cause = Some(value.into());
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `StatusCode` (see [`Self::status_code`]).
-    pub fn status_code(
-        mut self,
-        value: impl Into<crate::types::ScalingActivityStatusCode>,
-    ) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `StatusMessage` (see [`Self::status_message`]).
-    pub fn status_message(mut self, value: impl Into<String>) -> Self {
-        self.status_message = Some(value.into());
-        self
-    }
-    /// Sets `Progress` (see [`Self::progress`]).
-    pub fn progress(mut self, value: i32) -> Self {
-        self.progress = Some(value);
-        self
-    }
-    /// Sets `Details` (see [`Self::details`]).
-    pub fn details(mut self, value: impl Into<String>) -> Self {
-        self.details = Some(value.into());
-        self
-    }
-    /// Sets `AutoScalingGroupState` (see [`Self::auto_scaling_group_state`]).
-    pub fn auto_scaling_group_state(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_state = Some(value.into());
-        self
-    }
-    /// Sets `AutoScalingGroupARN` (see [`Self::auto_scaling_group_arn`]).
-    pub fn auto_scaling_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Activity {
+    into activity_id("ActivityId"): String;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into description("Description"): String;
+    into cause("Cause"): String;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    into status_code("StatusCode"): crate::types::ScalingActivityStatusCode;
+    into status_message("StatusMessage"): String;
+    value progress("Progress"): i32;
+    into details("Details"): String;
+    into auto_scaling_group_state("AutoScalingGroupState"): String;
+    into auto_scaling_group_arn("AutoScalingGroupARN"): String;
+});
 
 impl FromValue for Activity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -529,33 +423,6 @@ impl FromValue for Activity {
     }
 }
 
-/// The `ActivityType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ActivityType {
-    /// A scaling activity.
-    pub activity: Option<crate::types::Activity>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ActivityType {
-    /// Sets `Activity` (see [`Self::activity`]).
-    pub fn activity(mut self, value: crate::types::Activity) -> Self {
-        self.activity = Some(value);
-        self
-    }
-}
-
-impl FromValue for ActivityType {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.activity = r.next("Activity")?;
-        Ok(out)
-    }
-}
-
 /// Describes a policy adjustment type.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -564,13 +431,9 @@ pub struct AdjustmentType {
     pub adjustment_type: Option<String>,
 }
 
-impl AdjustmentType {
-    /// Sets `AdjustmentType` (see [`Self::adjustment_type`]).
-    pub fn adjustment_type(mut self, value: impl Into<String>) -> Self {
-        self.adjustment_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AdjustmentType {
+    into adjustment_type("AdjustmentType"): String;
+});
 
 impl FromValue for AdjustmentType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -591,18 +454,10 @@ pub struct Alarm {
     pub alarm_arn: Option<String>,
 }
 
-impl Alarm {
-    /// Sets `AlarmName` (see [`Self::alarm_name`]).
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `AlarmARN` (see [`Self::alarm_arn`]).
-    pub fn alarm_arn(mut self, value: impl Into<String>) -> Self {
-        self.alarm_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Alarm {
+    into alarm_name("AlarmName"): String;
+    into alarm_arn("AlarmARN"): String;
+});
 
 impl FromValue for Alarm {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -622,13 +477,9 @@ pub struct AlarmSpecification {
     pub alarms: Option<Vec<String>>,
 }
 
-impl AlarmSpecification {
-    /// Sets `Alarms` (see [`Self::alarms`]).
-    pub fn alarms(mut self, value: Vec<String>) -> Self {
-        self.alarms = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AlarmSpecification {
+    list_into alarms("Alarms"): String, push_alarms;
+});
 
 impl IntoValue for AlarmSpecification {
     fn into_value(self) -> Value {
@@ -653,13 +504,9 @@ pub struct AlreadyExistsFault {
     pub message: Option<String>,
 }
 
-impl AlreadyExistsFault {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AlreadyExistsFault {
+    into message("message"): String;
+});
 
 impl FromValue for AlreadyExistsFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -673,7 +520,7 @@ impl FromValue for AlreadyExistsFault {
 /// The `AttachInstancesQuery` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AttachInstancesQuery {
+pub struct AttachInstancesInput {
     /// The IDs of the instances. You can specify up to 20 instances.
     pub instance_ids: Option<Vec<String>>,
     /// The name of the Auto Scaling group.
@@ -682,20 +529,12 @@ pub struct AttachInstancesQuery {
     pub auto_scaling_group_name: Option<String>,
 }
 
-impl AttachInstancesQuery {
-    /// Sets `InstanceIds` (see [`Self::instance_ids`]).
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.instance_ids = Some(value);
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AttachInstancesInput {
+    list_into instance_ids("InstanceIds"): String, push_instance_ids;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+});
 
-impl IntoValue for AttachInstancesQuery {
+impl IntoValue for AttachInstancesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_ids.into_value(),
@@ -704,25 +543,10 @@ impl IntoValue for AttachInstancesQuery {
     }
 }
 
-/// The `AttachLoadBalancerTargetGroupsResultType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AttachLoadBalancerTargetGroupsResultType {
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl FromValue for AttachLoadBalancerTargetGroupsResultType {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        StructReader::new(value)?;
-        Ok(Self::default())
-    }
-}
-
 /// The `AttachLoadBalancerTargetGroupsType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AttachLoadBalancerTargetGroupsType {
+pub struct AttachLoadBalancerTargetGroupsInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -733,20 +557,12 @@ pub struct AttachLoadBalancerTargetGroupsType {
     pub target_group_arns: Option<Vec<String>>,
 }
 
-impl AttachLoadBalancerTargetGroupsType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `TargetGroupARNs` (see [`Self::target_group_arns`]).
-    pub fn target_group_arns(mut self, value: Vec<String>) -> Self {
-        self.target_group_arns = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AttachLoadBalancerTargetGroupsInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list_into target_group_arns("TargetGroupARNs"): String, push_target_group_arns;
+});
 
-impl IntoValue for AttachLoadBalancerTargetGroupsType {
+impl IntoValue for AttachLoadBalancerTargetGroupsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -755,15 +571,15 @@ impl IntoValue for AttachLoadBalancerTargetGroupsType {
     }
 }
 
-/// The `AttachLoadBalancersResultType` structure.
+/// The `AttachLoadBalancerTargetGroupsResultType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AttachLoadBalancersResultType {
+pub struct AttachLoadBalancerTargetGroupsOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for AttachLoadBalancersResultType {
+impl FromValue for AttachLoadBalancerTargetGroupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -773,7 +589,7 @@ impl FromValue for AttachLoadBalancersResultType {
 /// The `AttachLoadBalancersType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AttachLoadBalancersType {
+pub struct AttachLoadBalancersInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -784,20 +600,12 @@ pub struct AttachLoadBalancersType {
     pub load_balancer_names: Option<Vec<String>>,
 }
 
-impl AttachLoadBalancersType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `LoadBalancerNames` (see [`Self::load_balancer_names`]).
-    pub fn load_balancer_names(mut self, value: Vec<String>) -> Self {
-        self.load_balancer_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AttachLoadBalancersInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list_into load_balancer_names("LoadBalancerNames"): String, push_load_balancer_names;
+});
 
-impl IntoValue for AttachLoadBalancersType {
+impl IntoValue for AttachLoadBalancersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -806,15 +614,15 @@ impl IntoValue for AttachLoadBalancersType {
     }
 }
 
-/// The `AttachTrafficSourcesResultType` structure.
+/// The `AttachLoadBalancersResultType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AttachTrafficSourcesResultType {
+pub struct AttachLoadBalancersOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for AttachTrafficSourcesResultType {
+impl FromValue for AttachLoadBalancersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -824,7 +632,7 @@ impl FromValue for AttachTrafficSourcesResultType {
 /// The `AttachTrafficSourcesType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AttachTrafficSourcesType {
+pub struct AttachTrafficSourcesInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -837,31 +645,34 @@ pub struct AttachTrafficSourcesType {
     pub skip_zonal_shift_validation: Option<bool>,
 }
 
-impl AttachTrafficSourcesType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `TrafficSources` (see [`Self::traffic_sources`]).
-    pub fn traffic_sources(mut self, value: Vec<crate::types::TrafficSourceIdentifier>) -> Self {
-        self.traffic_sources = Some(value);
-        self
-    }
-    /// Sets `SkipZonalShiftValidation` (see [`Self::skip_zonal_shift_validation`]).
-    pub fn skip_zonal_shift_validation(mut self, value: bool) -> Self {
-        self.skip_zonal_shift_validation = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AttachTrafficSourcesInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list traffic_sources("TrafficSources"): crate::types::TrafficSourceIdentifier, push_traffic_sources;
+    value skip_zonal_shift_validation("SkipZonalShiftValidation"): bool;
+});
 
-impl IntoValue for AttachTrafficSourcesType {
+impl IntoValue for AttachTrafficSourcesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
             self.traffic_sources.into_value(),
             self.skip_zonal_shift_validation.into_value(),
         ])
+    }
+}
+
+/// The `AttachTrafficSourcesResultType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachTrafficSourcesOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for AttachTrafficSourcesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        StructReader::new(value)?;
+        Ok(Self::default())
     }
 }
 
@@ -957,236 +768,50 @@ pub struct AutoScalingGroup {
     pub operator: Option<crate::types::Operator>,
 }
 
-impl AutoScalingGroup {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `AutoScalingGroupARN` (see [`Self::auto_scaling_group_arn`]).
-    pub fn auto_scaling_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_arn = Some(value.into());
-        self
-    }
-    /// Sets `LaunchConfigurationName` (see [`Self::launch_configuration_name`]).
-    pub fn launch_configuration_name(mut self, value: impl Into<String>) -> Self {
-        self.launch_configuration_name = Some(value.into());
-        self
-    }
-    /// Sets `LaunchTemplate` (see [`Self::launch_template`]).
-    pub fn launch_template(mut self, value: crate::types::LaunchTemplateSpecification) -> Self {
-        self.launch_template = Some(value);
-        self
-    }
-    /// Sets `MixedInstancesPolicy` (see [`Self::mixed_instances_policy`]).
-    pub fn mixed_instances_policy(mut self, value: crate::types::MixedInstancesPolicy) -> Self {
-        self.mixed_instances_policy = Some(value);
-        self
-    }
-    /// Sets `MinSize` (see [`Self::min_size`]).
-    pub fn min_size(mut self, value: i32) -> Self {
-        self.min_size = Some(value);
-        self
-    }
-    /// Sets `MaxSize` (see [`Self::max_size`]).
-    pub fn max_size(mut self, value: i32) -> Self {
-        self.max_size = Some(value);
-        self
-    }
-    /// Sets `DesiredCapacity` (see [`Self::desired_capacity`]).
-    pub fn desired_capacity(mut self, value: i32) -> Self {
-        self.desired_capacity = Some(value);
-        self
-    }
-    /// Sets `PredictedCapacity` (see [`Self::predicted_capacity`]).
-    pub fn predicted_capacity(mut self, value: i32) -> Self {
-        self.predicted_capacity = Some(value);
-        self
-    }
-    /// Sets `DefaultCooldown` (see [`Self::default_cooldown`]).
-    pub fn default_cooldown(mut self, value: i32) -> Self {
-        self.default_cooldown = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZones` (see [`Self::availability_zones`]).
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.availability_zones = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZoneIds` (see [`Self::availability_zone_ids`]).
-    pub fn availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.availability_zone_ids = Some(value);
-        self
-    }
-    /// Sets `LoadBalancerNames` (see [`Self::load_balancer_names`]).
-    pub fn load_balancer_names(mut self, value: Vec<String>) -> Self {
-        self.load_balancer_names = Some(value);
-        self
-    }
-    /// Sets `TargetGroupARNs` (see [`Self::target_group_arns`]).
-    pub fn target_group_arns(mut self, value: Vec<String>) -> Self {
-        self.target_group_arns = Some(value);
-        self
-    }
-    /// Sets `HealthCheckType` (see [`Self::health_check_type`]).
-    pub fn health_check_type(mut self, value: impl Into<String>) -> Self {
-        self.health_check_type = Some(value.into());
-        self
-    }
-    /// Sets `HealthCheckGracePeriod` (see [`Self::health_check_grace_period`]).
-    pub fn health_check_grace_period(mut self, value: i32) -> Self {
-        self.health_check_grace_period = Some(value);
-        self
-    }
-    /// Sets `Instances` (see [`Self::instances`]).
-    pub fn instances(mut self, value: Vec<crate::types::Instance>) -> Self {
-        self.instances = Some(value);
-        self
-    }
-    /// Sets `CreatedTime` (see [`Self::created_time`]).
-    pub fn created_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_time = Some(value);
-        self
-    }
-    /// Sets `SuspendedProcesses` (see [`Self::suspended_processes`]).
-    pub fn suspended_processes(mut self, value: Vec<crate::types::SuspendedProcess>) -> Self {
-        self.suspended_processes = Some(value);
-        self
-    }
-    /// Sets `PlacementGroup` (see [`Self::placement_group`]).
-    pub fn placement_group(mut self, value: impl Into<String>) -> Self {
-        self.placement_group = Some(value.into());
-        self
-    }
-    /// Sets `VPCZoneIdentifier` (see [`Self::vpc_zone_identifier`]).
-    pub fn vpc_zone_identifier(mut self, value: impl Into<String>) -> Self {
-        self.vpc_zone_identifier = Some(value.into());
-        self
-    }
-    /// Sets `EnabledMetrics` (see [`Self::enabled_metrics`]).
-    pub fn enabled_metrics(mut self, value: Vec<crate::types::EnabledMetric>) -> Self {
-        self.enabled_metrics = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::TagDescription>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `TerminationPolicies` (see [`Self::termination_policies`]).
-    pub fn termination_policies(mut self, value: Vec<String>) -> Self {
-        self.termination_policies = Some(value);
-        self
-    }
-    /// Sets `NewInstancesProtectedFromScaleIn` (see [`Self::new_instances_protected_from_scale_in`]).
-    pub fn new_instances_protected_from_scale_in(mut self, value: bool) -> Self {
-        self.new_instances_protected_from_scale_in = Some(value);
-        self
-    }
-    /// Sets `ServiceLinkedRoleARN` (see [`Self::service_linked_role_arn`]).
-    pub fn service_linked_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.service_linked_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `MaxInstanceLifetime` (see [`Self::max_instance_lifetime`]).
-    pub fn max_instance_lifetime(mut self, value: i32) -> Self {
-        self.max_instance_lifetime = Some(value);
-        self
-    }
-    /// Sets `CapacityRebalance` (see [`Self::capacity_rebalance`]).
-    pub fn capacity_rebalance(mut self, value: bool) -> Self {
-        self.capacity_rebalance = Some(value);
-        self
-    }
-    /// Sets `WarmPoolConfiguration` (see [`Self::warm_pool_configuration`]).
-    pub fn warm_pool_configuration(mut self, value: crate::types::WarmPoolConfiguration) -> Self {
-        self.warm_pool_configuration = Some(value);
-        self
-    }
-    /// Sets `WarmPoolSize` (see [`Self::warm_pool_size`]).
-    pub fn warm_pool_size(mut self, value: i32) -> Self {
-        self.warm_pool_size = Some(value);
-        self
-    }
-    /// Sets `Context` (see [`Self::context`]).
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.context = Some(value.into());
-        self
-    }
-    /// Sets `DesiredCapacityType` (see [`Self::desired_capacity_type`]).
-    pub fn desired_capacity_type(mut self, value: impl Into<String>) -> Self {
-        self.desired_capacity_type = Some(value.into());
-        self
-    }
-    /// Sets `DefaultInstanceWarmup` (see [`Self::default_instance_warmup`]).
-    pub fn default_instance_warmup(mut self, value: i32) -> Self {
-        self.default_instance_warmup = Some(value);
-        self
-    }
-    /// Sets `TrafficSources` (see [`Self::traffic_sources`]).
-    pub fn traffic_sources(mut self, value: Vec<crate::types::TrafficSourceIdentifier>) -> Self {
-        self.traffic_sources = Some(value);
-        self
-    }
-    /// Sets `InstanceMaintenancePolicy` (see [`Self::instance_maintenance_policy`]).
-    pub fn instance_maintenance_policy(
-        mut self,
-        value: crate::types::InstanceMaintenancePolicy,
-    ) -> Self {
-        self.instance_maintenance_policy = Some(value);
-        self
-    }
-    /// Sets `DeletionProtection` (see [`Self::deletion_protection`]).
-    pub fn deletion_protection(
-        mut self,
-        value: impl Into<crate::types::DeletionProtection>,
-    ) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZoneDistribution` (see [`Self::availability_zone_distribution`]).
-    pub fn availability_zone_distribution(
-        mut self,
-        value: crate::types::AvailabilityZoneDistribution,
-    ) -> Self {
-        self.availability_zone_distribution = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZoneImpairmentPolicy` (see [`Self::availability_zone_impairment_policy`]).
-    pub fn availability_zone_impairment_policy(
-        mut self,
-        value: crate::types::AvailabilityZoneImpairmentPolicy,
-    ) -> Self {
-        self.availability_zone_impairment_policy = Some(value);
-        self
-    }
-    /// Sets `CapacityReservationSpecification` (see [`Self::capacity_reservation_specification`]).
-    pub fn capacity_reservation_specification(
-        mut self,
-        value: crate::types::CapacityReservationSpecification,
-    ) -> Self {
-        self.capacity_reservation_specification = Some(value);
-        self
-    }
-    /// Sets `InstanceLifecyclePolicy` (see [`Self::instance_lifecycle_policy`]).
-    pub fn instance_lifecycle_policy(
-        mut self,
-        value: crate::types::InstanceLifecyclePolicy,
-    ) -> Self {
-        self.instance_lifecycle_policy = Some(value);
-        self
-    }
-    /// Sets `Operator` (see [`Self::operator`]).
-    pub fn operator(mut self, value: crate::types::Operator) -> Self {
-        self.operator = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AutoScalingGroup {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into auto_scaling_group_arn("AutoScalingGroupARN"): String;
+    into launch_configuration_name("LaunchConfigurationName"): String;
+    value launch_template("LaunchTemplate"): crate::types::LaunchTemplateSpecification;
+    value mixed_instances_policy("MixedInstancesPolicy"): crate::types::MixedInstancesPolicy;
+    value min_size("MinSize"): i32;
+    value max_size("MaxSize"): i32;
+    value desired_capacity("DesiredCapacity"): i32;
+    value predicted_capacity("PredictedCapacity"): i32;
+    value default_cooldown("DefaultCooldown"): i32;
+    list_into availability_zones("AvailabilityZones"): String, push_availability_zones;
+    list_into availability_zone_ids("AvailabilityZoneIds"): String, push_availability_zone_ids;
+    list_into load_balancer_names("LoadBalancerNames"): String, push_load_balancer_names;
+    list_into target_group_arns("TargetGroupARNs"): String, push_target_group_arns;
+    into health_check_type("HealthCheckType"): String;
+    value health_check_grace_period("HealthCheckGracePeriod"): i32;
+    list instances("Instances"): crate::types::Instance, push_instances;
+    value created_time("CreatedTime"): myaws_core::DateTime;
+    list suspended_processes("SuspendedProcesses"): crate::types::SuspendedProcess, push_suspended_processes;
+    into placement_group("PlacementGroup"): String;
+    into vpc_zone_identifier("VPCZoneIdentifier"): String;
+    list enabled_metrics("EnabledMetrics"): crate::types::EnabledMetric, push_enabled_metrics;
+    into status("Status"): String;
+    list tags("Tags"): crate::types::TagDescription, push_tags;
+    list_into termination_policies("TerminationPolicies"): String, push_termination_policies;
+    value new_instances_protected_from_scale_in("NewInstancesProtectedFromScaleIn"): bool;
+    into service_linked_role_arn("ServiceLinkedRoleARN"): String;
+    value max_instance_lifetime("MaxInstanceLifetime"): i32;
+    value capacity_rebalance("CapacityRebalance"): bool;
+    value warm_pool_configuration("WarmPoolConfiguration"): crate::types::WarmPoolConfiguration;
+    value warm_pool_size("WarmPoolSize"): i32;
+    into context("Context"): String;
+    into desired_capacity_type("DesiredCapacityType"): String;
+    value default_instance_warmup("DefaultInstanceWarmup"): i32;
+    list traffic_sources("TrafficSources"): crate::types::TrafficSourceIdentifier, push_traffic_sources;
+    value instance_maintenance_policy("InstanceMaintenancePolicy"): crate::types::InstanceMaintenancePolicy;
+    into deletion_protection("DeletionProtection"): crate::types::DeletionProtection;
+    value availability_zone_distribution("AvailabilityZoneDistribution"): crate::types::AvailabilityZoneDistribution;
+    value availability_zone_impairment_policy("AvailabilityZoneImpairmentPolicy"): crate::types::AvailabilityZoneImpairmentPolicy;
+    value capacity_reservation_specification("CapacityReservationSpecification"): crate::types::CapacityReservationSpecification;
+    value instance_lifecycle_policy("InstanceLifecyclePolicy"): crate::types::InstanceLifecyclePolicy;
+    value operator("Operator"): crate::types::Operator;
+});
 
 impl FromValue for AutoScalingGroup {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1238,99 +863,6 @@ impl FromValue for AutoScalingGroup {
     }
 }
 
-/// The `AutoScalingGroupNamesType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AutoScalingGroupNamesType {
-    /// The names of the Auto Scaling groups. By default, you can only specify up to 50 names. You can optionally increase this limit using the `MaxRecords` property.
-    ///
-    /// If you omit this property, all Auto Scaling groups are described.
-    pub auto_scaling_group_names: Option<Vec<String>>,
-    /// Specifies whether to include information about Amazon EC2 instances in the response. When set to `true` (default), the response includes instance details.
-    pub include_instances: Option<bool>,
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    pub next_token: Option<String>,
-    /// The maximum number of items to return with this call. The default value is `50` and the maximum value is `100`.
-    pub max_records: Option<i32>,
-    /// One or more filters to limit the results based on specific tags.
-    pub filters: Option<Vec<crate::types::Filter>>,
-}
-
-impl AutoScalingGroupNamesType {
-    /// Sets `AutoScalingGroupNames` (see [`Self::auto_scaling_group_names`]).
-    pub fn auto_scaling_group_names(mut self, value: Vec<String>) -> Self {
-        self.auto_scaling_group_names = Some(value);
-        self
-    }
-    /// Sets `IncludeInstances` (see [`Self::include_instances`]).
-    pub fn include_instances(mut self, value: bool) -> Self {
-        self.include_instances = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-}
-
-impl IntoValue for AutoScalingGroupNamesType {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.auto_scaling_group_names.into_value(),
-            self.include_instances.into_value(),
-            self.next_token.into_value(),
-            self.max_records.into_value(),
-            self.filters.into_value(),
-        ])
-    }
-}
-
-/// The `AutoScalingGroupsType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AutoScalingGroupsType {
-    /// The groups.
-    pub auto_scaling_groups: Option<Vec<crate::types::AutoScalingGroup>>,
-    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl AutoScalingGroupsType {
-    /// Sets `AutoScalingGroups` (see [`Self::auto_scaling_groups`]).
-    pub fn auto_scaling_groups(mut self, value: Vec<crate::types::AutoScalingGroup>) -> Self {
-        self.auto_scaling_groups = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for AutoScalingGroupsType {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.auto_scaling_groups = r.next("AutoScalingGroups")?;
-        out.next_token = r.next("NextToken")?;
-        Ok(out)
-    }
-}
-
 /// Describes an EC2 instance associated with an Auto Scaling group.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1375,68 +907,20 @@ pub struct AutoScalingInstanceDetails {
     pub weighted_capacity: Option<String>,
 }
 
-impl AutoScalingInstanceDetails {
-    /// Sets `InstanceId` (see [`Self::instance_id`]).
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_id = Some(value.into());
-        self
-    }
-    /// Sets `InstanceType` (see [`Self::instance_type`]).
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.instance_type = Some(value.into());
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZone` (see [`Self::availability_zone`]).
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZoneId` (see [`Self::availability_zone_id`]).
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleState` (see [`Self::lifecycle_state`]).
-    pub fn lifecycle_state(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_state = Some(value.into());
-        self
-    }
-    /// Sets `HealthStatus` (see [`Self::health_status`]).
-    pub fn health_status(mut self, value: impl Into<String>) -> Self {
-        self.health_status = Some(value.into());
-        self
-    }
-    /// Sets `LaunchConfigurationName` (see [`Self::launch_configuration_name`]).
-    pub fn launch_configuration_name(mut self, value: impl Into<String>) -> Self {
-        self.launch_configuration_name = Some(value.into());
-        self
-    }
-    /// Sets `LaunchTemplate` (see [`Self::launch_template`]).
-    pub fn launch_template(mut self, value: crate::types::LaunchTemplateSpecification) -> Self {
-        self.launch_template = Some(value);
-        self
-    }
-    /// Sets `ImageId` (see [`Self::image_id`]).
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.image_id = Some(value.into());
-        self
-    }
-    /// Sets `ProtectedFromScaleIn` (see [`Self::protected_from_scale_in`]).
-    pub fn protected_from_scale_in(mut self, value: bool) -> Self {
-        self.protected_from_scale_in = Some(value);
-        self
-    }
-    /// Sets `WeightedCapacity` (see [`Self::weighted_capacity`]).
-    pub fn weighted_capacity(mut self, value: impl Into<String>) -> Self {
-        self.weighted_capacity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AutoScalingInstanceDetails {
+    into instance_id("InstanceId"): String;
+    into instance_type("InstanceType"): String;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into availability_zone("AvailabilityZone"): String;
+    into availability_zone_id("AvailabilityZoneId"): String;
+    into lifecycle_state("LifecycleState"): String;
+    into health_status("HealthStatus"): String;
+    into launch_configuration_name("LaunchConfigurationName"): String;
+    value launch_template("LaunchTemplate"): crate::types::LaunchTemplateSpecification;
+    into image_id("ImageId"): String;
+    value protected_from_scale_in("ProtectedFromScaleIn"): bool;
+    into weighted_capacity("WeightedCapacity"): String;
+});
 
 impl FromValue for AutoScalingInstanceDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1458,44 +942,6 @@ impl FromValue for AutoScalingInstanceDetails {
     }
 }
 
-/// The `AutoScalingInstancesType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AutoScalingInstancesType {
-    /// The instances.
-    pub auto_scaling_instances: Option<Vec<crate::types::AutoScalingInstanceDetails>>,
-    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl AutoScalingInstancesType {
-    /// Sets `AutoScalingInstances` (see [`Self::auto_scaling_instances`]).
-    pub fn auto_scaling_instances(
-        mut self,
-        value: Vec<crate::types::AutoScalingInstanceDetails>,
-    ) -> Self {
-        self.auto_scaling_instances = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for AutoScalingInstancesType {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.auto_scaling_instances = r.next("AutoScalingInstances")?;
-        out.next_token = r.next("NextToken")?;
-        Ok(out)
-    }
-}
-
 /// Describes an Availability Zone distribution.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1508,16 +954,9 @@ pub struct AvailabilityZoneDistribution {
     pub capacity_distribution_strategy: Option<crate::types::CapacityDistributionStrategy>,
 }
 
-impl AvailabilityZoneDistribution {
-    /// Sets `CapacityDistributionStrategy` (see [`Self::capacity_distribution_strategy`]).
-    pub fn capacity_distribution_strategy(
-        mut self,
-        value: impl Into<crate::types::CapacityDistributionStrategy>,
-    ) -> Self {
-        self.capacity_distribution_strategy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AvailabilityZoneDistribution {
+    into capacity_distribution_strategy("CapacityDistributionStrategy"): crate::types::CapacityDistributionStrategy;
+});
 
 impl IntoValue for AvailabilityZoneDistribution {
     fn into_value(self) -> Value {
@@ -1544,21 +983,10 @@ pub struct AvailabilityZoneImpairmentPolicy {
     pub impaired_zone_health_check_behavior: Option<crate::types::ImpairedZoneHealthCheckBehavior>,
 }
 
-impl AvailabilityZoneImpairmentPolicy {
-    /// Sets `ZonalShiftEnabled` (see [`Self::zonal_shift_enabled`]).
-    pub fn zonal_shift_enabled(mut self, value: bool) -> Self {
-        self.zonal_shift_enabled = Some(value);
-        self
-    }
-    /// Sets `ImpairedZoneHealthCheckBehavior` (see [`Self::impaired_zone_health_check_behavior`]).
-    pub fn impaired_zone_health_check_behavior(
-        mut self,
-        value: impl Into<crate::types::ImpairedZoneHealthCheckBehavior>,
-    ) -> Self {
-        self.impaired_zone_health_check_behavior = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AvailabilityZoneImpairmentPolicy {
+    value zonal_shift_enabled("ZonalShiftEnabled"): bool;
+    into impaired_zone_health_check_behavior("ImpairedZoneHealthCheckBehavior"): crate::types::ImpairedZoneHealthCheckBehavior;
+});
 
 impl IntoValue for AvailabilityZoneImpairmentPolicy {
     fn into_value(self) -> Value {
@@ -1669,18 +1097,10 @@ pub struct BaselineEbsBandwidthMbpsRequest {
     pub max: Option<i32>,
 }
 
-impl BaselineEbsBandwidthMbpsRequest {
-    /// Sets `Min` (see [`Self::min`]).
-    pub fn min(mut self, value: i32) -> Self {
-        self.min = Some(value);
-        self
-    }
-    /// Sets `Max` (see [`Self::max`]).
-    pub fn max(mut self, value: i32) -> Self {
-        self.max = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BaselineEbsBandwidthMbpsRequest {
+    value min("Min"): i32;
+    value max("Max"): i32;
+});
 
 impl IntoValue for BaselineEbsBandwidthMbpsRequest {
     fn into_value(self) -> Value {
@@ -1708,13 +1128,9 @@ pub struct BaselinePerformanceFactorsRequest {
     pub cpu: Option<crate::types::CpuPerformanceFactorRequest>,
 }
 
-impl BaselinePerformanceFactorsRequest {
-    /// Sets `Cpu` (see [`Self::cpu`]).
-    pub fn cpu(mut self, value: crate::types::CpuPerformanceFactorRequest) -> Self {
-        self.cpu = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BaselinePerformanceFactorsRequest {
+    value cpu("Cpu"): crate::types::CpuPerformanceFactorRequest;
+});
 
 impl IntoValue for BaselinePerformanceFactorsRequest {
     fn into_value(self) -> Value {
@@ -1731,41 +1147,10 @@ impl FromValue for BaselinePerformanceFactorsRequest {
     }
 }
 
-/// The `BatchDeleteScheduledActionAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct BatchDeleteScheduledActionAnswer {
-    /// The names of the scheduled actions that could not be deleted, including an error message.
-    pub failed_scheduled_actions:
-        Option<Vec<crate::types::FailedScheduledUpdateGroupActionRequest>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl BatchDeleteScheduledActionAnswer {
-    /// Sets `FailedScheduledActions` (see [`Self::failed_scheduled_actions`]).
-    pub fn failed_scheduled_actions(
-        mut self,
-        value: Vec<crate::types::FailedScheduledUpdateGroupActionRequest>,
-    ) -> Self {
-        self.failed_scheduled_actions = Some(value);
-        self
-    }
-}
-
-impl FromValue for BatchDeleteScheduledActionAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.failed_scheduled_actions = r.next("FailedScheduledActions")?;
-        Ok(out)
-    }
-}
-
 /// The `BatchDeleteScheduledActionType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct BatchDeleteScheduledActionType {
+pub struct BatchDeleteScheduledActionInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -1776,20 +1161,12 @@ pub struct BatchDeleteScheduledActionType {
     pub scheduled_action_names: Option<Vec<String>>,
 }
 
-impl BatchDeleteScheduledActionType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ScheduledActionNames` (see [`Self::scheduled_action_names`]).
-    pub fn scheduled_action_names(mut self, value: Vec<String>) -> Self {
-        self.scheduled_action_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchDeleteScheduledActionInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list_into scheduled_action_names("ScheduledActionNames"): String, push_scheduled_action_names;
+});
 
-impl IntoValue for BatchDeleteScheduledActionType {
+impl IntoValue for BatchDeleteScheduledActionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -1798,33 +1175,26 @@ impl IntoValue for BatchDeleteScheduledActionType {
     }
 }
 
-/// The `BatchPutScheduledUpdateGroupActionAnswer` structure.
+/// The `BatchDeleteScheduledActionAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct BatchPutScheduledUpdateGroupActionAnswer {
-    /// The names of the scheduled actions that could not be created or updated, including an error message.
-    pub failed_scheduled_update_group_actions:
+pub struct BatchDeleteScheduledActionOutput {
+    /// The names of the scheduled actions that could not be deleted, including an error message.
+    pub failed_scheduled_actions:
         Option<Vec<crate::types::FailedScheduledUpdateGroupActionRequest>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl BatchPutScheduledUpdateGroupActionAnswer {
-    /// Sets `FailedScheduledUpdateGroupActions` (see [`Self::failed_scheduled_update_group_actions`]).
-    pub fn failed_scheduled_update_group_actions(
-        mut self,
-        value: Vec<crate::types::FailedScheduledUpdateGroupActionRequest>,
-    ) -> Self {
-        self.failed_scheduled_update_group_actions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchDeleteScheduledActionOutput {
+    list failed_scheduled_actions("FailedScheduledActions"): crate::types::FailedScheduledUpdateGroupActionRequest, push_failed_scheduled_actions;
+});
 
-impl FromValue for BatchPutScheduledUpdateGroupActionAnswer {
+impl FromValue for BatchDeleteScheduledActionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
-        out.failed_scheduled_update_group_actions = r.next("FailedScheduledUpdateGroupActions")?;
+        out.failed_scheduled_actions = r.next("FailedScheduledActions")?;
         Ok(out)
     }
 }
@@ -1832,7 +1202,7 @@ impl FromValue for BatchPutScheduledUpdateGroupActionAnswer {
 /// The `BatchPutScheduledUpdateGroupActionType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct BatchPutScheduledUpdateGroupActionType {
+pub struct BatchPutScheduledUpdateGroupActionInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -1844,28 +1214,41 @@ pub struct BatchPutScheduledUpdateGroupActionType {
         Option<Vec<crate::types::ScheduledUpdateGroupActionRequest>>,
 }
 
-impl BatchPutScheduledUpdateGroupActionType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ScheduledUpdateGroupActions` (see [`Self::scheduled_update_group_actions`]).
-    pub fn scheduled_update_group_actions(
-        mut self,
-        value: Vec<crate::types::ScheduledUpdateGroupActionRequest>,
-    ) -> Self {
-        self.scheduled_update_group_actions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchPutScheduledUpdateGroupActionInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list scheduled_update_group_actions("ScheduledUpdateGroupActions"): crate::types::ScheduledUpdateGroupActionRequest, push_scheduled_update_group_actions;
+});
 
-impl IntoValue for BatchPutScheduledUpdateGroupActionType {
+impl IntoValue for BatchPutScheduledUpdateGroupActionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
             self.scheduled_update_group_actions.into_value(),
         ])
+    }
+}
+
+/// The `BatchPutScheduledUpdateGroupActionAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct BatchPutScheduledUpdateGroupActionOutput {
+    /// The names of the scheduled actions that could not be created or updated, including an error message.
+    pub failed_scheduled_update_group_actions:
+        Option<Vec<crate::types::FailedScheduledUpdateGroupActionRequest>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(BatchPutScheduledUpdateGroupActionOutput {
+    list failed_scheduled_update_group_actions("FailedScheduledUpdateGroupActions"): crate::types::FailedScheduledUpdateGroupActionRequest, push_failed_scheduled_update_group_actions;
+});
+
+impl FromValue for BatchPutScheduledUpdateGroupActionOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.failed_scheduled_update_group_actions = r.next("FailedScheduledUpdateGroupActions")?;
+        Ok(out)
     }
 }
 
@@ -1889,28 +1272,12 @@ pub struct BlockDeviceMapping {
     pub no_device: Option<bool>,
 }
 
-impl BlockDeviceMapping {
-    /// Sets `VirtualName` (see [`Self::virtual_name`]).
-    pub fn virtual_name(mut self, value: impl Into<String>) -> Self {
-        self.virtual_name = Some(value.into());
-        self
-    }
-    /// Sets `DeviceName` (see [`Self::device_name`]).
-    pub fn device_name(mut self, value: impl Into<String>) -> Self {
-        self.device_name = Some(value.into());
-        self
-    }
-    /// Sets `Ebs` (see [`Self::ebs`]).
-    pub fn ebs(mut self, value: crate::types::Ebs) -> Self {
-        self.ebs = Some(value);
-        self
-    }
-    /// Sets `NoDevice` (see [`Self::no_device`]).
-    pub fn no_device(mut self, value: bool) -> Self {
-        self.no_device = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BlockDeviceMapping {
+    into virtual_name("VirtualName"): String;
+    into device_name("DeviceName"): String;
+    value ebs("Ebs"): crate::types::Ebs;
+    value no_device("NoDevice"): bool;
+});
 
 impl IntoValue for BlockDeviceMapping {
     fn into_value(self) -> Value {
@@ -2015,37 +1382,10 @@ impl FromValue for BurstablePerformance {
     }
 }
 
-/// The `CancelInstanceRefreshAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CancelInstanceRefreshAnswer {
-    /// The instance refresh ID associated with the request. This is the unique ID assigned to the instance refresh when it was started.
-    pub instance_refresh_id: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl CancelInstanceRefreshAnswer {
-    /// Sets `InstanceRefreshId` (see [`Self::instance_refresh_id`]).
-    pub fn instance_refresh_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_refresh_id = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for CancelInstanceRefreshAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.instance_refresh_id = r.next("InstanceRefreshId")?;
-        Ok(out)
-    }
-}
-
 /// The `CancelInstanceRefreshType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CancelInstanceRefreshType {
+pub struct CancelInstanceRefreshInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -2056,25 +1396,40 @@ pub struct CancelInstanceRefreshType {
     pub wait_for_transitioning_instances: Option<bool>,
 }
 
-impl CancelInstanceRefreshType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `WaitForTransitioningInstances` (see [`Self::wait_for_transitioning_instances`]).
-    pub fn wait_for_transitioning_instances(mut self, value: bool) -> Self {
-        self.wait_for_transitioning_instances = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CancelInstanceRefreshInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    value wait_for_transitioning_instances("WaitForTransitioningInstances"): bool;
+});
 
-impl IntoValue for CancelInstanceRefreshType {
+impl IntoValue for CancelInstanceRefreshInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
             self.wait_for_transitioning_instances.into_value(),
         ])
+    }
+}
+
+/// The `CancelInstanceRefreshAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelInstanceRefreshOutput {
+    /// The instance refresh ID associated with the request. This is the unique ID assigned to the instance refresh when it was started.
+    pub instance_refresh_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(CancelInstanceRefreshOutput {
+    into instance_refresh_id("InstanceRefreshId"): String;
+});
+
+impl FromValue for CancelInstanceRefreshOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.instance_refresh_id = r.next("InstanceRefreshId")?;
+        Ok(out)
     }
 }
 
@@ -2172,18 +1527,10 @@ pub struct CapacityForecast {
     pub values: Option<Vec<f64>>,
 }
 
-impl CapacityForecast {
-    /// Sets `Timestamps` (see [`Self::timestamps`]).
-    pub fn timestamps(mut self, value: Vec<myaws_core::DateTime>) -> Self {
-        self.timestamps = Some(value);
-        self
-    }
-    /// Sets `Values` (see [`Self::values`]).
-    pub fn values(mut self, value: Vec<f64>) -> Self {
-        self.values = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CapacityForecast {
+    list timestamps("Timestamps"): myaws_core::DateTime, push_timestamps;
+    list values("Values"): f64, push_values;
+});
 
 impl FromValue for CapacityForecast {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2299,24 +1646,10 @@ pub struct CapacityReservationSpecification {
     pub capacity_reservation_target: Option<crate::types::CapacityReservationTarget>,
 }
 
-impl CapacityReservationSpecification {
-    /// Sets `CapacityReservationPreference` (see [`Self::capacity_reservation_preference`]).
-    pub fn capacity_reservation_preference(
-        mut self,
-        value: impl Into<crate::types::CapacityReservationPreference>,
-    ) -> Self {
-        self.capacity_reservation_preference = Some(value.into());
-        self
-    }
-    /// Sets `CapacityReservationTarget` (see [`Self::capacity_reservation_target`]).
-    pub fn capacity_reservation_target(
-        mut self,
-        value: crate::types::CapacityReservationTarget,
-    ) -> Self {
-        self.capacity_reservation_target = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CapacityReservationSpecification {
+    into capacity_reservation_preference("CapacityReservationPreference"): crate::types::CapacityReservationPreference;
+    value capacity_reservation_target("CapacityReservationTarget"): crate::types::CapacityReservationTarget;
+});
 
 impl IntoValue for CapacityReservationSpecification {
     fn into_value(self) -> Value {
@@ -2347,18 +1680,10 @@ pub struct CapacityReservationTarget {
     pub capacity_reservation_resource_group_arns: Option<Vec<String>>,
 }
 
-impl CapacityReservationTarget {
-    /// Sets `CapacityReservationIds` (see [`Self::capacity_reservation_ids`]).
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.capacity_reservation_ids = Some(value);
-        self
-    }
-    /// Sets `CapacityReservationResourceGroupArns` (see [`Self::capacity_reservation_resource_group_arns`]).
-    pub fn capacity_reservation_resource_group_arns(mut self, value: Vec<String>) -> Self {
-        self.capacity_reservation_resource_group_arns = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CapacityReservationTarget {
+    list_into capacity_reservation_ids("CapacityReservationIds"): String, push_capacity_reservation_ids;
+    list_into capacity_reservation_resource_group_arns("CapacityReservationResourceGroupArns"): String, push_capacity_reservation_resource_group_arns;
+});
 
 impl IntoValue for CapacityReservationTarget {
     fn into_value(self) -> Value {
@@ -2380,25 +1705,10 @@ impl FromValue for CapacityReservationTarget {
     }
 }
 
-/// The `CompleteLifecycleActionAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CompleteLifecycleActionAnswer {
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl FromValue for CompleteLifecycleActionAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        StructReader::new(value)?;
-        Ok(Self::default())
-    }
-}
-
 /// The `CompleteLifecycleActionType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CompleteLifecycleActionType {
+pub struct CompleteLifecycleActionInput {
     /// The name of the lifecycle hook.
     ///
     /// Required.
@@ -2417,35 +1727,15 @@ pub struct CompleteLifecycleActionType {
     pub instance_id: Option<String>,
 }
 
-impl CompleteLifecycleActionType {
-    /// Sets `LifecycleHookName` (see [`Self::lifecycle_hook_name`]).
-    pub fn lifecycle_hook_name(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_hook_name = Some(value.into());
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleActionToken` (see [`Self::lifecycle_action_token`]).
-    pub fn lifecycle_action_token(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_action_token = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleActionResult` (see [`Self::lifecycle_action_result`]).
-    pub fn lifecycle_action_result(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_action_result = Some(value.into());
-        self
-    }
-    /// Sets `InstanceId` (see [`Self::instance_id`]).
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CompleteLifecycleActionInput {
+    into lifecycle_hook_name("LifecycleHookName"): String;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into lifecycle_action_token("LifecycleActionToken"): String;
+    into lifecycle_action_result("LifecycleActionResult"): String;
+    into instance_id("InstanceId"): String;
+});
 
-impl IntoValue for CompleteLifecycleActionType {
+impl IntoValue for CompleteLifecycleActionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.lifecycle_hook_name.into_value(),
@@ -2454,6 +1744,21 @@ impl IntoValue for CompleteLifecycleActionType {
             self.lifecycle_action_result.into_value(),
             self.instance_id.into_value(),
         ])
+    }
+}
+
+/// The `CompleteLifecycleActionAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CompleteLifecycleActionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for CompleteLifecycleActionOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        StructReader::new(value)?;
+        Ok(Self::default())
     }
 }
 
@@ -2551,16 +1856,9 @@ pub struct CpuPerformanceFactorRequest {
     pub references: Option<Vec<crate::types::PerformanceFactorReferenceRequest>>,
 }
 
-impl CpuPerformanceFactorRequest {
-    /// Sets `References` (see [`Self::references`]).
-    pub fn references(
-        mut self,
-        value: Vec<crate::types::PerformanceFactorReferenceRequest>,
-    ) -> Self {
-        self.references = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CpuPerformanceFactorRequest {
+    list references("References"): crate::types::PerformanceFactorReferenceRequest, push_references;
+});
 
 impl IntoValue for CpuPerformanceFactorRequest {
     fn into_value(self) -> Value {
@@ -2580,7 +1878,7 @@ impl FromValue for CpuPerformanceFactorRequest {
 /// The `CreateAutoScalingGroupType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAutoScalingGroupType {
+pub struct CreateAutoScalingGroupInput {
     /// The name of the Auto Scaling group. This name must be unique per Region per account.
     ///
     /// The name can contain any ASCII character 33 to 126 including most punctuation characters, digits, and upper and lowercased letters.
@@ -2707,211 +2005,46 @@ pub struct CreateAutoScalingGroupType {
     pub operator: Option<crate::types::Operator>,
 }
 
-impl CreateAutoScalingGroupType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `LaunchConfigurationName` (see [`Self::launch_configuration_name`]).
-    pub fn launch_configuration_name(mut self, value: impl Into<String>) -> Self {
-        self.launch_configuration_name = Some(value.into());
-        self
-    }
-    /// Sets `LaunchTemplate` (see [`Self::launch_template`]).
-    pub fn launch_template(mut self, value: crate::types::LaunchTemplateSpecification) -> Self {
-        self.launch_template = Some(value);
-        self
-    }
-    /// Sets `MixedInstancesPolicy` (see [`Self::mixed_instances_policy`]).
-    pub fn mixed_instances_policy(mut self, value: crate::types::MixedInstancesPolicy) -> Self {
-        self.mixed_instances_policy = Some(value);
-        self
-    }
-    /// Sets `InstanceId` (see [`Self::instance_id`]).
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_id = Some(value.into());
-        self
-    }
-    /// Sets `MinSize` (see [`Self::min_size`]).
-    pub fn min_size(mut self, value: i32) -> Self {
-        self.min_size = Some(value);
-        self
-    }
-    /// Sets `MaxSize` (see [`Self::max_size`]).
-    pub fn max_size(mut self, value: i32) -> Self {
-        self.max_size = Some(value);
-        self
-    }
-    /// Sets `DesiredCapacity` (see [`Self::desired_capacity`]).
-    pub fn desired_capacity(mut self, value: i32) -> Self {
-        self.desired_capacity = Some(value);
-        self
-    }
-    /// Sets `DefaultCooldown` (see [`Self::default_cooldown`]).
-    pub fn default_cooldown(mut self, value: i32) -> Self {
-        self.default_cooldown = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZones` (see [`Self::availability_zones`]).
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.availability_zones = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZoneIds` (see [`Self::availability_zone_ids`]).
-    pub fn availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.availability_zone_ids = Some(value);
-        self
-    }
-    /// Sets `LoadBalancerNames` (see [`Self::load_balancer_names`]).
-    pub fn load_balancer_names(mut self, value: Vec<String>) -> Self {
-        self.load_balancer_names = Some(value);
-        self
-    }
-    /// Sets `TargetGroupARNs` (see [`Self::target_group_arns`]).
-    pub fn target_group_arns(mut self, value: Vec<String>) -> Self {
-        self.target_group_arns = Some(value);
-        self
-    }
-    /// Sets `HealthCheckType` (see [`Self::health_check_type`]).
-    pub fn health_check_type(mut self, value: impl Into<String>) -> Self {
-        self.health_check_type = Some(value.into());
-        self
-    }
-    /// Sets `HealthCheckGracePeriod` (see [`Self::health_check_grace_period`]).
-    pub fn health_check_grace_period(mut self, value: i32) -> Self {
-        self.health_check_grace_period = Some(value);
-        self
-    }
-    /// Sets `PlacementGroup` (see [`Self::placement_group`]).
-    pub fn placement_group(mut self, value: impl Into<String>) -> Self {
-        self.placement_group = Some(value.into());
-        self
-    }
-    /// Sets `VPCZoneIdentifier` (see [`Self::vpc_zone_identifier`]).
-    pub fn vpc_zone_identifier(mut self, value: impl Into<String>) -> Self {
-        self.vpc_zone_identifier = Some(value.into());
-        self
-    }
-    /// Sets `TerminationPolicies` (see [`Self::termination_policies`]).
-    pub fn termination_policies(mut self, value: Vec<String>) -> Self {
-        self.termination_policies = Some(value);
-        self
-    }
-    /// Sets `NewInstancesProtectedFromScaleIn` (see [`Self::new_instances_protected_from_scale_in`]).
-    pub fn new_instances_protected_from_scale_in(mut self, value: bool) -> Self {
-        self.new_instances_protected_from_scale_in = Some(value);
-        self
-    }
-    /// Sets `CapacityRebalance` (see [`Self::capacity_rebalance`]).
-    pub fn capacity_rebalance(mut self, value: bool) -> Self {
-        self.capacity_rebalance = Some(value);
-        self
-    }
-    /// Sets `LifecycleHookSpecificationList` (see [`Self::lifecycle_hook_specification_list`]).
-    pub fn lifecycle_hook_specification_list(
-        mut self,
-        value: Vec<crate::types::LifecycleHookSpecification>,
-    ) -> Self {
-        self.lifecycle_hook_specification_list = Some(value);
-        self
-    }
-    /// Sets `DeletionProtection` (see [`Self::deletion_protection`]).
-    pub fn deletion_protection(
-        mut self,
-        value: impl Into<crate::types::DeletionProtection>,
-    ) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `ServiceLinkedRoleARN` (see [`Self::service_linked_role_arn`]).
-    pub fn service_linked_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.service_linked_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `MaxInstanceLifetime` (see [`Self::max_instance_lifetime`]).
-    pub fn max_instance_lifetime(mut self, value: i32) -> Self {
-        self.max_instance_lifetime = Some(value);
-        self
-    }
-    /// Sets `Context` (see [`Self::context`]).
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.context = Some(value.into());
-        self
-    }
-    /// Sets `DesiredCapacityType` (see [`Self::desired_capacity_type`]).
-    pub fn desired_capacity_type(mut self, value: impl Into<String>) -> Self {
-        self.desired_capacity_type = Some(value.into());
-        self
-    }
-    /// Sets `DefaultInstanceWarmup` (see [`Self::default_instance_warmup`]).
-    pub fn default_instance_warmup(mut self, value: i32) -> Self {
-        self.default_instance_warmup = Some(value);
-        self
-    }
-    /// Sets `TrafficSources` (see [`Self::traffic_sources`]).
-    pub fn traffic_sources(mut self, value: Vec<crate::types::TrafficSourceIdentifier>) -> Self {
-        self.traffic_sources = Some(value);
-        self
-    }
-    /// Sets `InstanceMaintenancePolicy` (see [`Self::instance_maintenance_policy`]).
-    pub fn instance_maintenance_policy(
-        mut self,
-        value: crate::types::InstanceMaintenancePolicy,
-    ) -> Self {
-        self.instance_maintenance_policy = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZoneDistribution` (see [`Self::availability_zone_distribution`]).
-    pub fn availability_zone_distribution(
-        mut self,
-        value: crate::types::AvailabilityZoneDistribution,
-    ) -> Self {
-        self.availability_zone_distribution = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZoneImpairmentPolicy` (see [`Self::availability_zone_impairment_policy`]).
-    pub fn availability_zone_impairment_policy(
-        mut self,
-        value: crate::types::AvailabilityZoneImpairmentPolicy,
-    ) -> Self {
-        self.availability_zone_impairment_policy = Some(value);
-        self
-    }
-    /// Sets `SkipZonalShiftValidation` (see [`Self::skip_zonal_shift_validation`]).
-    pub fn skip_zonal_shift_validation(mut self, value: bool) -> Self {
-        self.skip_zonal_shift_validation = Some(value);
-        self
-    }
-    /// Sets `CapacityReservationSpecification` (see [`Self::capacity_reservation_specification`]).
-    pub fn capacity_reservation_specification(
-        mut self,
-        value: crate::types::CapacityReservationSpecification,
-    ) -> Self {
-        self.capacity_reservation_specification = Some(value);
-        self
-    }
-    /// Sets `InstanceLifecyclePolicy` (see [`Self::instance_lifecycle_policy`]).
-    pub fn instance_lifecycle_policy(
-        mut self,
-        value: crate::types::InstanceLifecyclePolicy,
-    ) -> Self {
-        self.instance_lifecycle_policy = Some(value);
-        self
-    }
-    /// Sets `Operator` (see [`Self::operator`]).
-    pub fn operator(mut self, value: crate::types::Operator) -> Self {
-        self.operator = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateAutoScalingGroupInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into launch_configuration_name("LaunchConfigurationName"): String;
+    value launch_template("LaunchTemplate"): crate::types::LaunchTemplateSpecification;
+    value mixed_instances_policy("MixedInstancesPolicy"): crate::types::MixedInstancesPolicy;
+    into instance_id("InstanceId"): String;
+    value min_size("MinSize"): i32;
+    value max_size("MaxSize"): i32;
+    value desired_capacity("DesiredCapacity"): i32;
+    value default_cooldown("DefaultCooldown"): i32;
+    list_into availability_zones("AvailabilityZones"): String, push_availability_zones;
+    list_into availability_zone_ids("AvailabilityZoneIds"): String, push_availability_zone_ids;
+    list_into load_balancer_names("LoadBalancerNames"): String, push_load_balancer_names;
+    list_into target_group_arns("TargetGroupARNs"): String, push_target_group_arns;
+    into health_check_type("HealthCheckType"): String;
+    value health_check_grace_period("HealthCheckGracePeriod"): i32;
+    into placement_group("PlacementGroup"): String;
+    into vpc_zone_identifier("VPCZoneIdentifier"): String;
+    list_into termination_policies("TerminationPolicies"): String, push_termination_policies;
+    value new_instances_protected_from_scale_in("NewInstancesProtectedFromScaleIn"): bool;
+    value capacity_rebalance("CapacityRebalance"): bool;
+    list lifecycle_hook_specification_list("LifecycleHookSpecificationList"): crate::types::LifecycleHookSpecification, push_lifecycle_hook_specification_list;
+    into deletion_protection("DeletionProtection"): crate::types::DeletionProtection;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into service_linked_role_arn("ServiceLinkedRoleARN"): String;
+    value max_instance_lifetime("MaxInstanceLifetime"): i32;
+    into context("Context"): String;
+    into desired_capacity_type("DesiredCapacityType"): String;
+    value default_instance_warmup("DefaultInstanceWarmup"): i32;
+    list traffic_sources("TrafficSources"): crate::types::TrafficSourceIdentifier, push_traffic_sources;
+    value instance_maintenance_policy("InstanceMaintenancePolicy"): crate::types::InstanceMaintenancePolicy;
+    value availability_zone_distribution("AvailabilityZoneDistribution"): crate::types::AvailabilityZoneDistribution;
+    value availability_zone_impairment_policy("AvailabilityZoneImpairmentPolicy"): crate::types::AvailabilityZoneImpairmentPolicy;
+    value skip_zonal_shift_validation("SkipZonalShiftValidation"): bool;
+    value capacity_reservation_specification("CapacityReservationSpecification"): crate::types::CapacityReservationSpecification;
+    value instance_lifecycle_policy("InstanceLifecyclePolicy"): crate::types::InstanceLifecyclePolicy;
+    value operator("Operator"): crate::types::Operator;
+});
 
-impl IntoValue for CreateAutoScalingGroupType {
+impl IntoValue for CreateAutoScalingGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -2957,7 +2090,7 @@ impl IntoValue for CreateAutoScalingGroupType {
 /// The `CreateLaunchConfigurationType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateLaunchConfigurationType {
+pub struct CreateLaunchConfigurationInput {
     /// The name of the launch configuration. This name must be unique per Region per account.
     ///
     /// Required.
@@ -3030,105 +2163,29 @@ pub struct CreateLaunchConfigurationType {
     pub metadata_options: Option<crate::types::InstanceMetadataOptions>,
 }
 
-impl CreateLaunchConfigurationType {
-    /// Sets `LaunchConfigurationName` (see [`Self::launch_configuration_name`]).
-    pub fn launch_configuration_name(mut self, value: impl Into<String>) -> Self {
-        self.launch_configuration_name = Some(value.into());
-        self
-    }
-    /// Sets `ImageId` (see [`Self::image_id`]).
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.image_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyName` (see [`Self::key_name`]).
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.key_name = Some(value.into());
-        self
-    }
-    /// Sets `SecurityGroups` (see [`Self::security_groups`]).
-    pub fn security_groups(mut self, value: Vec<String>) -> Self {
-        self.security_groups = Some(value);
-        self
-    }
-    /// Sets `ClassicLinkVPCId` (see [`Self::classic_link_vpc_id`]).
-    pub fn classic_link_vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.classic_link_vpc_id = Some(value.into());
-        self
-    }
-    /// Sets `ClassicLinkVPCSecurityGroups` (see [`Self::classic_link_vpc_security_groups`]).
-    pub fn classic_link_vpc_security_groups(mut self, value: Vec<String>) -> Self {
-        self.classic_link_vpc_security_groups = Some(value);
-        self
-    }
-    /// Sets `UserData` (see [`Self::user_data`]).
-    pub fn user_data(mut self, value: impl Into<String>) -> Self {
-        self.user_data = Some(value.into());
-        self
-    }
-    /// Sets `InstanceId` (see [`Self::instance_id`]).
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_id = Some(value.into());
-        self
-    }
-    /// Sets `InstanceType` (see [`Self::instance_type`]).
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.instance_type = Some(value.into());
-        self
-    }
-    /// Sets `KernelId` (see [`Self::kernel_id`]).
-    pub fn kernel_id(mut self, value: impl Into<String>) -> Self {
-        self.kernel_id = Some(value.into());
-        self
-    }
-    /// Sets `RamdiskId` (see [`Self::ramdisk_id`]).
-    pub fn ramdisk_id(mut self, value: impl Into<String>) -> Self {
-        self.ramdisk_id = Some(value.into());
-        self
-    }
-    /// Sets `BlockDeviceMappings` (see [`Self::block_device_mappings`]).
-    pub fn block_device_mappings(mut self, value: Vec<crate::types::BlockDeviceMapping>) -> Self {
-        self.block_device_mappings = Some(value);
-        self
-    }
-    /// Sets `InstanceMonitoring` (see [`Self::instance_monitoring`]).
-    pub fn instance_monitoring(mut self, value: crate::types::InstanceMonitoring) -> Self {
-        self.instance_monitoring = Some(value);
-        self
-    }
-    /// Sets `SpotPrice` (see [`Self::spot_price`]).
-    pub fn spot_price(mut self, value: impl Into<String>) -> Self {
-        self.spot_price = Some(value.into());
-        self
-    }
-    /// Sets `IamInstanceProfile` (see [`Self::iam_instance_profile`]).
-    pub fn iam_instance_profile(mut self, value: impl Into<String>) -> Self {
-        self.iam_instance_profile = Some(value.into());
-        self
-    }
-    /// Sets `EbsOptimized` (see [`Self::ebs_optimized`]).
-    pub fn ebs_optimized(mut self, value: bool) -> Self {
-        self.ebs_optimized = Some(value);
-        self
-    }
-    /// Sets `AssociatePublicIpAddress` (see [`Self::associate_public_ip_address`]).
-    pub fn associate_public_ip_address(mut self, value: bool) -> Self {
-        self.associate_public_ip_address = Some(value);
-        self
-    }
-    /// Sets `PlacementTenancy` (see [`Self::placement_tenancy`]).
-    pub fn placement_tenancy(mut self, value: impl Into<String>) -> Self {
-        self.placement_tenancy = Some(value.into());
-        self
-    }
-    /// Sets `MetadataOptions` (see [`Self::metadata_options`]).
-    pub fn metadata_options(mut self, value: crate::types::InstanceMetadataOptions) -> Self {
-        self.metadata_options = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateLaunchConfigurationInput {
+    into launch_configuration_name("LaunchConfigurationName"): String;
+    into image_id("ImageId"): String;
+    into key_name("KeyName"): String;
+    list_into security_groups("SecurityGroups"): String, push_security_groups;
+    into classic_link_vpc_id("ClassicLinkVPCId"): String;
+    list_into classic_link_vpc_security_groups("ClassicLinkVPCSecurityGroups"): String, push_classic_link_vpc_security_groups;
+    into user_data("UserData"): String;
+    into instance_id("InstanceId"): String;
+    into instance_type("InstanceType"): String;
+    into kernel_id("KernelId"): String;
+    into ramdisk_id("RamdiskId"): String;
+    list block_device_mappings("BlockDeviceMappings"): crate::types::BlockDeviceMapping, push_block_device_mappings;
+    value instance_monitoring("InstanceMonitoring"): crate::types::InstanceMonitoring;
+    into spot_price("SpotPrice"): String;
+    into iam_instance_profile("IamInstanceProfile"): String;
+    value ebs_optimized("EbsOptimized"): bool;
+    value associate_public_ip_address("AssociatePublicIpAddress"): bool;
+    into placement_tenancy("PlacementTenancy"): String;
+    value metadata_options("MetadataOptions"): crate::types::InstanceMetadataOptions;
+});
 
-impl IntoValue for CreateLaunchConfigurationType {
+impl IntoValue for CreateLaunchConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.launch_configuration_name.into_value(),
@@ -3157,22 +2214,18 @@ impl IntoValue for CreateLaunchConfigurationType {
 /// The `CreateOrUpdateTagsType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateOrUpdateTagsType {
+pub struct CreateOrUpdateTagsInput {
     /// One or more tags.
     ///
     /// Required.
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateOrUpdateTagsType {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateOrUpdateTagsInput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateOrUpdateTagsType {
+impl IntoValue for CreateOrUpdateTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.tags.into_value()])
     }
@@ -3209,43 +2262,15 @@ pub struct CustomizedMetricSpecification {
     pub metrics: Option<Vec<crate::types::TargetTrackingMetricDataQuery>>,
 }
 
-impl CustomizedMetricSpecification {
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::MetricDimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `Statistic` (see [`Self::statistic`]).
-    pub fn statistic(mut self, value: impl Into<crate::types::MetricStatistic>) -> Self {
-        self.statistic = Some(value.into());
-        self
-    }
-    /// Sets `Unit` (see [`Self::unit`]).
-    pub fn unit(mut self, value: impl Into<String>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-    /// Sets `Period` (see [`Self::period`]).
-    pub fn period(mut self, value: i32) -> Self {
-        self.period = Some(value);
-        self
-    }
-    /// Sets `Metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: Vec<crate::types::TargetTrackingMetricDataQuery>) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CustomizedMetricSpecification {
+    into metric_name("MetricName"): String;
+    into namespace("Namespace"): String;
+    list dimensions("Dimensions"): crate::types::MetricDimension, push_dimensions;
+    into statistic("Statistic"): crate::types::MetricStatistic;
+    into unit("Unit"): String;
+    value period("Period"): i32;
+    list metrics("Metrics"): crate::types::TargetTrackingMetricDataQuery, push_metrics;
+});
 
 impl IntoValue for CustomizedMetricSpecification {
     fn into_value(self) -> Value {
@@ -3279,7 +2304,7 @@ impl FromValue for CustomizedMetricSpecification {
 /// The `DeleteAutoScalingGroupType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAutoScalingGroupType {
+pub struct DeleteAutoScalingGroupInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -3288,20 +2313,12 @@ pub struct DeleteAutoScalingGroupType {
     pub force_delete: Option<bool>,
 }
 
-impl DeleteAutoScalingGroupType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ForceDelete` (see [`Self::force_delete`]).
-    pub fn force_delete(mut self, value: bool) -> Self {
-        self.force_delete = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteAutoScalingGroupInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    value force_delete("ForceDelete"): bool;
+});
 
-impl IntoValue for DeleteAutoScalingGroupType {
+impl IntoValue for DeleteAutoScalingGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -3310,25 +2327,30 @@ impl IntoValue for DeleteAutoScalingGroupType {
     }
 }
 
-/// The `DeleteLifecycleHookAnswer` structure.
+/// The `LaunchConfigurationNameType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteLifecycleHookAnswer {
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+pub struct DeleteLaunchConfigurationInput {
+    /// The name of the launch configuration.
+    ///
+    /// Required.
+    pub launch_configuration_name: Option<String>,
 }
 
-impl FromValue for DeleteLifecycleHookAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        StructReader::new(value)?;
-        Ok(Self::default())
+myaws_core::setters!(DeleteLaunchConfigurationInput {
+    into launch_configuration_name("LaunchConfigurationName"): String;
+});
+
+impl IntoValue for DeleteLaunchConfigurationInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.launch_configuration_name.into_value()])
     }
 }
 
 /// The `DeleteLifecycleHookType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteLifecycleHookType {
+pub struct DeleteLifecycleHookInput {
     /// The name of the lifecycle hook.
     ///
     /// Required.
@@ -3339,20 +2361,12 @@ pub struct DeleteLifecycleHookType {
     pub auto_scaling_group_name: Option<String>,
 }
 
-impl DeleteLifecycleHookType {
-    /// Sets `LifecycleHookName` (see [`Self::lifecycle_hook_name`]).
-    pub fn lifecycle_hook_name(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_hook_name = Some(value.into());
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteLifecycleHookInput {
+    into lifecycle_hook_name("LifecycleHookName"): String;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+});
 
-impl IntoValue for DeleteLifecycleHookType {
+impl IntoValue for DeleteLifecycleHookInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.lifecycle_hook_name.into_value(),
@@ -3361,10 +2375,25 @@ impl IntoValue for DeleteLifecycleHookType {
     }
 }
 
+/// The `DeleteLifecycleHookAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLifecycleHookOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteLifecycleHookOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        StructReader::new(value)?;
+        Ok(Self::default())
+    }
+}
+
 /// The `DeleteNotificationConfigurationType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteNotificationConfigurationType {
+pub struct DeleteNotificationConfigurationInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -3375,20 +2404,12 @@ pub struct DeleteNotificationConfigurationType {
     pub topic_arn: Option<String>,
 }
 
-impl DeleteNotificationConfigurationType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `TopicARN` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteNotificationConfigurationInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into topic_arn("TopicARN"): String;
+});
 
-impl IntoValue for DeleteNotificationConfigurationType {
+impl IntoValue for DeleteNotificationConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -3400,7 +2421,7 @@ impl IntoValue for DeleteNotificationConfigurationType {
 /// The `DeletePolicyType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeletePolicyType {
+pub struct DeletePolicyInput {
     /// The name of the Auto Scaling group.
     pub auto_scaling_group_name: Option<String>,
     /// The name or Amazon Resource Name (ARN) of the policy.
@@ -3409,20 +2430,12 @@ pub struct DeletePolicyType {
     pub policy_name: Option<String>,
 }
 
-impl DeletePolicyType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeletePolicyInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into policy_name("PolicyName"): String;
+});
 
-impl IntoValue for DeletePolicyType {
+impl IntoValue for DeletePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -3434,7 +2447,7 @@ impl IntoValue for DeletePolicyType {
 /// The `DeleteScheduledActionType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteScheduledActionType {
+pub struct DeleteScheduledActionInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -3445,20 +2458,12 @@ pub struct DeleteScheduledActionType {
     pub scheduled_action_name: Option<String>,
 }
 
-impl DeleteScheduledActionType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ScheduledActionName` (see [`Self::scheduled_action_name`]).
-    pub fn scheduled_action_name(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_action_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteScheduledActionInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into scheduled_action_name("ScheduledActionName"): String;
+});
 
-impl IntoValue for DeleteScheduledActionType {
+impl IntoValue for DeleteScheduledActionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -3470,46 +2475,27 @@ impl IntoValue for DeleteScheduledActionType {
 /// The `DeleteTagsType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteTagsType {
+pub struct DeleteTagsInput {
     /// One or more tags.
     ///
     /// Required.
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl DeleteTagsType {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteTagsInput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for DeleteTagsType {
+impl IntoValue for DeleteTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.tags.into_value()])
-    }
-}
-
-/// The `DeleteWarmPoolAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteWarmPoolAnswer {
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl FromValue for DeleteWarmPoolAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        StructReader::new(value)?;
-        Ok(Self::default())
     }
 }
 
 /// The `DeleteWarmPoolType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteWarmPoolType {
+pub struct DeleteWarmPoolInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -3518,25 +2504,32 @@ pub struct DeleteWarmPoolType {
     pub force_delete: Option<bool>,
 }
 
-impl DeleteWarmPoolType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ForceDelete` (see [`Self::force_delete`]).
-    pub fn force_delete(mut self, value: bool) -> Self {
-        self.force_delete = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteWarmPoolInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    value force_delete("ForceDelete"): bool;
+});
 
-impl IntoValue for DeleteWarmPoolType {
+impl IntoValue for DeleteWarmPoolInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
             self.force_delete.into_value(),
         ])
+    }
+}
+
+/// The `DeleteWarmPoolAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteWarmPoolOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteWarmPoolOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        StructReader::new(value)?;
+        Ok(Self::default())
     }
 }
 
@@ -3624,7 +2617,7 @@ impl FromValue for DeletionProtection {
 /// The `DescribeAccountLimitsAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeAccountLimitsAnswer {
+pub struct DescribeAccountLimitsOutput {
     /// The maximum number of groups allowed for your account. The default is 200 groups per Region.
     pub max_number_of_auto_scaling_groups: Option<i32>,
     /// The maximum number of launch configurations allowed for your account. The default is 200 launch configurations per Region.
@@ -3637,30 +2630,14 @@ pub struct DescribeAccountLimitsAnswer {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeAccountLimitsAnswer {
-    /// Sets `MaxNumberOfAutoScalingGroups` (see [`Self::max_number_of_auto_scaling_groups`]).
-    pub fn max_number_of_auto_scaling_groups(mut self, value: i32) -> Self {
-        self.max_number_of_auto_scaling_groups = Some(value);
-        self
-    }
-    /// Sets `MaxNumberOfLaunchConfigurations` (see [`Self::max_number_of_launch_configurations`]).
-    pub fn max_number_of_launch_configurations(mut self, value: i32) -> Self {
-        self.max_number_of_launch_configurations = Some(value);
-        self
-    }
-    /// Sets `NumberOfAutoScalingGroups` (see [`Self::number_of_auto_scaling_groups`]).
-    pub fn number_of_auto_scaling_groups(mut self, value: i32) -> Self {
-        self.number_of_auto_scaling_groups = Some(value);
-        self
-    }
-    /// Sets `NumberOfLaunchConfigurations` (see [`Self::number_of_launch_configurations`]).
-    pub fn number_of_launch_configurations(mut self, value: i32) -> Self {
-        self.number_of_launch_configurations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeAccountLimitsOutput {
+    value max_number_of_auto_scaling_groups("MaxNumberOfAutoScalingGroups"): i32;
+    value max_number_of_launch_configurations("MaxNumberOfLaunchConfigurations"): i32;
+    value number_of_auto_scaling_groups("NumberOfAutoScalingGroups"): i32;
+    value number_of_launch_configurations("NumberOfLaunchConfigurations"): i32;
+});
 
-impl FromValue for DescribeAccountLimitsAnswer {
+impl FromValue for DescribeAccountLimitsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3675,22 +2652,18 @@ impl FromValue for DescribeAccountLimitsAnswer {
 /// The `DescribeAdjustmentTypesAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeAdjustmentTypesAnswer {
+pub struct DescribeAdjustmentTypesOutput {
     /// The policy adjustment types.
     pub adjustment_types: Option<Vec<crate::types::AdjustmentType>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeAdjustmentTypesAnswer {
-    /// Sets `AdjustmentTypes` (see [`Self::adjustment_types`]).
-    pub fn adjustment_types(mut self, value: Vec<crate::types::AdjustmentType>) -> Self {
-        self.adjustment_types = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeAdjustmentTypesOutput {
+    list adjustment_types("AdjustmentTypes"): crate::types::AdjustmentType, push_adjustment_types;
+});
 
-impl FromValue for DescribeAdjustmentTypesAnswer {
+impl FromValue for DescribeAdjustmentTypesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3699,10 +2672,75 @@ impl FromValue for DescribeAdjustmentTypesAnswer {
     }
 }
 
+/// The `AutoScalingGroupNamesType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAutoScalingGroupsInput {
+    /// The names of the Auto Scaling groups. By default, you can only specify up to 50 names. You can optionally increase this limit using the `MaxRecords` property.
+    ///
+    /// If you omit this property, all Auto Scaling groups are described.
+    pub auto_scaling_group_names: Option<Vec<String>>,
+    /// Specifies whether to include information about Amazon EC2 instances in the response. When set to `true` (default), the response includes instance details.
+    pub include_instances: Option<bool>,
+    /// The token for the next set of items to return. (You received this token from a previous call.)
+    pub next_token: Option<String>,
+    /// The maximum number of items to return with this call. The default value is `50` and the maximum value is `100`.
+    pub max_records: Option<i32>,
+    /// One or more filters to limit the results based on specific tags.
+    pub filters: Option<Vec<crate::types::Filter>>,
+}
+
+myaws_core::setters!(DescribeAutoScalingGroupsInput {
+    list_into auto_scaling_group_names("AutoScalingGroupNames"): String, push_auto_scaling_group_names;
+    value include_instances("IncludeInstances"): bool;
+    into next_token("NextToken"): String;
+    value max_records("MaxRecords"): i32;
+    list filters("Filters"): crate::types::Filter, push_filters;
+});
+
+impl IntoValue for DescribeAutoScalingGroupsInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.auto_scaling_group_names.into_value(),
+            self.include_instances.into_value(),
+            self.next_token.into_value(),
+            self.max_records.into_value(),
+            self.filters.into_value(),
+        ])
+    }
+}
+
+/// The `AutoScalingGroupsType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAutoScalingGroupsOutput {
+    /// The groups.
+    pub auto_scaling_groups: Option<Vec<crate::types::AutoScalingGroup>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeAutoScalingGroupsOutput {
+    list auto_scaling_groups("AutoScalingGroups"): crate::types::AutoScalingGroup, push_auto_scaling_groups;
+    into next_token("NextToken"): String;
+});
+
+impl FromValue for DescribeAutoScalingGroupsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.auto_scaling_groups = r.next("AutoScalingGroups")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
+    }
+}
+
 /// The `DescribeAutoScalingInstancesType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeAutoScalingInstancesType {
+pub struct DescribeAutoScalingInstancesInput {
     /// The IDs of the instances. If you omit this property, all Auto Scaling instances are described. If you specify an ID that does not exist, it is ignored with no error.
     ///
     /// Array Members: Maximum number of 50 items.
@@ -3713,25 +2751,13 @@ pub struct DescribeAutoScalingInstancesType {
     pub next_token: Option<String>,
 }
 
-impl DescribeAutoScalingInstancesType {
-    /// Sets `InstanceIds` (see [`Self::instance_ids`]).
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.instance_ids = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAutoScalingInstancesInput {
+    list_into instance_ids("InstanceIds"): String, push_instance_ids;
+    value max_records("MaxRecords"): i32;
+    into next_token("NextToken"): String;
+});
 
-impl IntoValue for DescribeAutoScalingInstancesType {
+impl IntoValue for DescribeAutoScalingInstancesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_ids.into_value(),
@@ -3741,25 +2767,48 @@ impl IntoValue for DescribeAutoScalingInstancesType {
     }
 }
 
+/// The `AutoScalingInstancesType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAutoScalingInstancesOutput {
+    /// The instances.
+    pub auto_scaling_instances: Option<Vec<crate::types::AutoScalingInstanceDetails>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeAutoScalingInstancesOutput {
+    list auto_scaling_instances("AutoScalingInstances"): crate::types::AutoScalingInstanceDetails, push_auto_scaling_instances;
+    into next_token("NextToken"): String;
+});
+
+impl FromValue for DescribeAutoScalingInstancesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.auto_scaling_instances = r.next("AutoScalingInstances")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
+    }
+}
+
 /// The `DescribeAutoScalingNotificationTypesAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeAutoScalingNotificationTypesAnswer {
+pub struct DescribeAutoScalingNotificationTypesOutput {
     /// The notification types.
     pub auto_scaling_notification_types: Option<Vec<String>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeAutoScalingNotificationTypesAnswer {
-    /// Sets `AutoScalingNotificationTypes` (see [`Self::auto_scaling_notification_types`]).
-    pub fn auto_scaling_notification_types(mut self, value: Vec<String>) -> Self {
-        self.auto_scaling_notification_types = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeAutoScalingNotificationTypesOutput {
+    list_into auto_scaling_notification_types("AutoScalingNotificationTypes"): String, push_auto_scaling_notification_types;
+});
 
-impl FromValue for DescribeAutoScalingNotificationTypesAnswer {
+impl FromValue for DescribeAutoScalingNotificationTypesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3768,45 +2817,10 @@ impl FromValue for DescribeAutoScalingNotificationTypesAnswer {
     }
 }
 
-/// The `DescribeInstanceRefreshesAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DescribeInstanceRefreshesAnswer {
-    /// The instance refreshes for the specified group, sorted by creation timestamp in descending order.
-    pub instance_refreshes: Option<Vec<crate::types::InstanceRefresh>>,
-    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DescribeInstanceRefreshesAnswer {
-    /// Sets `InstanceRefreshes` (see [`Self::instance_refreshes`]).
-    pub fn instance_refreshes(mut self, value: Vec<crate::types::InstanceRefresh>) -> Self {
-        self.instance_refreshes = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for DescribeInstanceRefreshesAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.instance_refreshes = r.next("InstanceRefreshes")?;
-        out.next_token = r.next("NextToken")?;
-        Ok(out)
-    }
-}
-
 /// The `DescribeInstanceRefreshesType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeInstanceRefreshesType {
+pub struct DescribeInstanceRefreshesInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -3819,30 +2833,14 @@ pub struct DescribeInstanceRefreshesType {
     pub max_records: Option<i32>,
 }
 
-impl DescribeInstanceRefreshesType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `InstanceRefreshIds` (see [`Self::instance_refresh_ids`]).
-    pub fn instance_refresh_ids(mut self, value: Vec<String>) -> Self {
-        self.instance_refresh_ids = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeInstanceRefreshesInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list_into instance_refresh_ids("InstanceRefreshIds"): String, push_instance_refresh_ids;
+    into next_token("NextToken"): String;
+    value max_records("MaxRecords"): i32;
+});
 
-impl IntoValue for DescribeInstanceRefreshesType {
+impl IntoValue for DescribeInstanceRefreshesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -3853,25 +2851,105 @@ impl IntoValue for DescribeInstanceRefreshesType {
     }
 }
 
+/// The `DescribeInstanceRefreshesAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceRefreshesOutput {
+    /// The instance refreshes for the specified group, sorted by creation timestamp in descending order.
+    pub instance_refreshes: Option<Vec<crate::types::InstanceRefresh>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeInstanceRefreshesOutput {
+    list instance_refreshes("InstanceRefreshes"): crate::types::InstanceRefresh, push_instance_refreshes;
+    into next_token("NextToken"): String;
+});
+
+impl FromValue for DescribeInstanceRefreshesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.instance_refreshes = r.next("InstanceRefreshes")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
+    }
+}
+
+/// The `LaunchConfigurationNamesType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLaunchConfigurationsInput {
+    /// The launch configuration names. If you omit this property, all launch configurations are described.
+    ///
+    /// Array Members: Maximum number of 50 items.
+    pub launch_configuration_names: Option<Vec<String>>,
+    /// The token for the next set of items to return. (You received this token from a previous call.)
+    pub next_token: Option<String>,
+    /// The maximum number of items to return with this call. The default value is `50` and the maximum value is `100`.
+    pub max_records: Option<i32>,
+}
+
+myaws_core::setters!(DescribeLaunchConfigurationsInput {
+    list_into launch_configuration_names("LaunchConfigurationNames"): String, push_launch_configuration_names;
+    into next_token("NextToken"): String;
+    value max_records("MaxRecords"): i32;
+});
+
+impl IntoValue for DescribeLaunchConfigurationsInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.launch_configuration_names.into_value(),
+            self.next_token.into_value(),
+            self.max_records.into_value(),
+        ])
+    }
+}
+
+/// The `LaunchConfigurationsType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLaunchConfigurationsOutput {
+    /// The launch configurations.
+    pub launch_configurations: Option<Vec<crate::types::LaunchConfiguration>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeLaunchConfigurationsOutput {
+    list launch_configurations("LaunchConfigurations"): crate::types::LaunchConfiguration, push_launch_configurations;
+    into next_token("NextToken"): String;
+});
+
+impl FromValue for DescribeLaunchConfigurationsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.launch_configurations = r.next("LaunchConfigurations")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
+    }
+}
+
 /// The `DescribeLifecycleHookTypesAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeLifecycleHookTypesAnswer {
+pub struct DescribeLifecycleHookTypesOutput {
     /// The lifecycle hook types.
     pub lifecycle_hook_types: Option<Vec<String>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeLifecycleHookTypesAnswer {
-    /// Sets `LifecycleHookTypes` (see [`Self::lifecycle_hook_types`]).
-    pub fn lifecycle_hook_types(mut self, value: Vec<String>) -> Self {
-        self.lifecycle_hook_types = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeLifecycleHookTypesOutput {
+    list_into lifecycle_hook_types("LifecycleHookTypes"): String, push_lifecycle_hook_types;
+});
 
-impl FromValue for DescribeLifecycleHookTypesAnswer {
+impl FromValue for DescribeLifecycleHookTypesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3880,37 +2958,10 @@ impl FromValue for DescribeLifecycleHookTypesAnswer {
     }
 }
 
-/// The `DescribeLifecycleHooksAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DescribeLifecycleHooksAnswer {
-    /// The lifecycle hooks for the specified group.
-    pub lifecycle_hooks: Option<Vec<crate::types::LifecycleHook>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DescribeLifecycleHooksAnswer {
-    /// Sets `LifecycleHooks` (see [`Self::lifecycle_hooks`]).
-    pub fn lifecycle_hooks(mut self, value: Vec<crate::types::LifecycleHook>) -> Self {
-        self.lifecycle_hooks = Some(value);
-        self
-    }
-}
-
-impl FromValue for DescribeLifecycleHooksAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.lifecycle_hooks = r.next("LifecycleHooks")?;
-        Ok(out)
-    }
-}
-
 /// The `DescribeLifecycleHooksType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeLifecycleHooksType {
+pub struct DescribeLifecycleHooksInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -3919,20 +2970,12 @@ pub struct DescribeLifecycleHooksType {
     pub lifecycle_hook_names: Option<Vec<String>>,
 }
 
-impl DescribeLifecycleHooksType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleHookNames` (see [`Self::lifecycle_hook_names`]).
-    pub fn lifecycle_hook_names(mut self, value: Vec<String>) -> Self {
-        self.lifecycle_hook_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeLifecycleHooksInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list_into lifecycle_hook_names("LifecycleHookNames"): String, push_lifecycle_hook_names;
+});
 
-impl IntoValue for DescribeLifecycleHooksType {
+impl IntoValue for DescribeLifecycleHooksInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -3941,10 +2984,33 @@ impl IntoValue for DescribeLifecycleHooksType {
     }
 }
 
+/// The `DescribeLifecycleHooksAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLifecycleHooksOutput {
+    /// The lifecycle hooks for the specified group.
+    pub lifecycle_hooks: Option<Vec<crate::types::LifecycleHook>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeLifecycleHooksOutput {
+    list lifecycle_hooks("LifecycleHooks"): crate::types::LifecycleHook, push_lifecycle_hooks;
+});
+
+impl FromValue for DescribeLifecycleHooksOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.lifecycle_hooks = r.next("LifecycleHooks")?;
+        Ok(out)
+    }
+}
+
 /// The `DescribeLoadBalancerTargetGroupsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeLoadBalancerTargetGroupsRequest {
+pub struct DescribeLoadBalancerTargetGroupsInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -3955,25 +3021,13 @@ pub struct DescribeLoadBalancerTargetGroupsRequest {
     pub max_records: Option<i32>,
 }
 
-impl DescribeLoadBalancerTargetGroupsRequest {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeLoadBalancerTargetGroupsInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into next_token("NextToken"): String;
+    value max_records("MaxRecords"): i32;
+});
 
-impl IntoValue for DescribeLoadBalancerTargetGroupsRequest {
+impl IntoValue for DescribeLoadBalancerTargetGroupsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -3986,7 +3040,7 @@ impl IntoValue for DescribeLoadBalancerTargetGroupsRequest {
 /// The `DescribeLoadBalancerTargetGroupsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeLoadBalancerTargetGroupsResponse {
+pub struct DescribeLoadBalancerTargetGroupsOutput {
     /// Information about the target groups.
     pub load_balancer_target_groups: Option<Vec<crate::types::LoadBalancerTargetGroupState>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
@@ -3995,23 +3049,12 @@ pub struct DescribeLoadBalancerTargetGroupsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeLoadBalancerTargetGroupsResponse {
-    /// Sets `LoadBalancerTargetGroups` (see [`Self::load_balancer_target_groups`]).
-    pub fn load_balancer_target_groups(
-        mut self,
-        value: Vec<crate::types::LoadBalancerTargetGroupState>,
-    ) -> Self {
-        self.load_balancer_target_groups = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeLoadBalancerTargetGroupsOutput {
+    list load_balancer_target_groups("LoadBalancerTargetGroups"): crate::types::LoadBalancerTargetGroupState, push_load_balancer_target_groups;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for DescribeLoadBalancerTargetGroupsResponse {
+impl FromValue for DescribeLoadBalancerTargetGroupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4024,7 +3067,7 @@ impl FromValue for DescribeLoadBalancerTargetGroupsResponse {
 /// The `DescribeLoadBalancersRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeLoadBalancersRequest {
+pub struct DescribeLoadBalancersInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -4035,25 +3078,13 @@ pub struct DescribeLoadBalancersRequest {
     pub max_records: Option<i32>,
 }
 
-impl DescribeLoadBalancersRequest {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeLoadBalancersInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into next_token("NextToken"): String;
+    value max_records("MaxRecords"): i32;
+});
 
-impl IntoValue for DescribeLoadBalancersRequest {
+impl IntoValue for DescribeLoadBalancersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -4066,7 +3097,7 @@ impl IntoValue for DescribeLoadBalancersRequest {
 /// The `DescribeLoadBalancersResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeLoadBalancersResponse {
+pub struct DescribeLoadBalancersOutput {
     /// The load balancers.
     pub load_balancers: Option<Vec<crate::types::LoadBalancerState>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
@@ -4075,20 +3106,12 @@ pub struct DescribeLoadBalancersResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeLoadBalancersResponse {
-    /// Sets `LoadBalancers` (see [`Self::load_balancers`]).
-    pub fn load_balancers(mut self, value: Vec<crate::types::LoadBalancerState>) -> Self {
-        self.load_balancers = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeLoadBalancersOutput {
+    list load_balancers("LoadBalancers"): crate::types::LoadBalancerState, push_load_balancers;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for DescribeLoadBalancersResponse {
+impl FromValue for DescribeLoadBalancersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4101,7 +3124,7 @@ impl FromValue for DescribeLoadBalancersResponse {
 /// The `DescribeMetricCollectionTypesAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeMetricCollectionTypesAnswer {
+pub struct DescribeMetricCollectionTypesOutput {
     /// The metrics.
     pub metrics: Option<Vec<crate::types::MetricCollectionType>>,
     /// The granularities for the metrics.
@@ -4110,20 +3133,12 @@ pub struct DescribeMetricCollectionTypesAnswer {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeMetricCollectionTypesAnswer {
-    /// Sets `Metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: Vec<crate::types::MetricCollectionType>) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-    /// Sets `Granularities` (see [`Self::granularities`]).
-    pub fn granularities(mut self, value: Vec<crate::types::MetricGranularityType>) -> Self {
-        self.granularities = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeMetricCollectionTypesOutput {
+    list metrics("Metrics"): crate::types::MetricCollectionType, push_metrics;
+    list granularities("Granularities"): crate::types::MetricGranularityType, push_granularities;
+});
 
-impl FromValue for DescribeMetricCollectionTypesAnswer {
+impl FromValue for DescribeMetricCollectionTypesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4133,48 +3148,10 @@ impl FromValue for DescribeMetricCollectionTypesAnswer {
     }
 }
 
-/// The `DescribeNotificationConfigurationsAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DescribeNotificationConfigurationsAnswer {
-    /// The notification configurations.
-    pub notification_configurations: Option<Vec<crate::types::NotificationConfiguration>>,
-    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DescribeNotificationConfigurationsAnswer {
-    /// Sets `NotificationConfigurations` (see [`Self::notification_configurations`]).
-    pub fn notification_configurations(
-        mut self,
-        value: Vec<crate::types::NotificationConfiguration>,
-    ) -> Self {
-        self.notification_configurations = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for DescribeNotificationConfigurationsAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.notification_configurations = r.next("NotificationConfigurations")?;
-        out.next_token = r.next("NextToken")?;
-        Ok(out)
-    }
-}
-
 /// The `DescribeNotificationConfigurationsType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeNotificationConfigurationsType {
+pub struct DescribeNotificationConfigurationsInput {
     /// The name of the Auto Scaling group.
     pub auto_scaling_group_names: Option<Vec<String>>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -4183,25 +3160,13 @@ pub struct DescribeNotificationConfigurationsType {
     pub max_records: Option<i32>,
 }
 
-impl DescribeNotificationConfigurationsType {
-    /// Sets `AutoScalingGroupNames` (see [`Self::auto_scaling_group_names`]).
-    pub fn auto_scaling_group_names(mut self, value: Vec<String>) -> Self {
-        self.auto_scaling_group_names = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeNotificationConfigurationsInput {
+    list_into auto_scaling_group_names("AutoScalingGroupNames"): String, push_auto_scaling_group_names;
+    into next_token("NextToken"): String;
+    value max_records("MaxRecords"): i32;
+});
 
-impl IntoValue for DescribeNotificationConfigurationsType {
+impl IntoValue for DescribeNotificationConfigurationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_names.into_value(),
@@ -4211,10 +3176,37 @@ impl IntoValue for DescribeNotificationConfigurationsType {
     }
 }
 
+/// The `DescribeNotificationConfigurationsAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeNotificationConfigurationsOutput {
+    /// The notification configurations.
+    pub notification_configurations: Option<Vec<crate::types::NotificationConfiguration>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeNotificationConfigurationsOutput {
+    list notification_configurations("NotificationConfigurations"): crate::types::NotificationConfiguration, push_notification_configurations;
+    into next_token("NextToken"): String;
+});
+
+impl FromValue for DescribeNotificationConfigurationsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.notification_configurations = r.next("NotificationConfigurations")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
+    }
+}
+
 /// The `DescribePoliciesType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribePoliciesType {
+pub struct DescribePoliciesInput {
     /// The name of the Auto Scaling group.
     pub auto_scaling_group_name: Option<String>,
     /// The names of one or more policies. If you omit this property, all policies are described. If a group name is provided, the results are limited to that group. If you specify an unknown policy name, it is ignored with no error.
@@ -4229,35 +3221,15 @@ pub struct DescribePoliciesType {
     pub max_records: Option<i32>,
 }
 
-impl DescribePoliciesType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyNames` (see [`Self::policy_names`]).
-    pub fn policy_names(mut self, value: Vec<String>) -> Self {
-        self.policy_names = Some(value);
-        self
-    }
-    /// Sets `PolicyTypes` (see [`Self::policy_types`]).
-    pub fn policy_types(mut self, value: Vec<String>) -> Self {
-        self.policy_types = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribePoliciesInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list_into policy_names("PolicyNames"): String, push_policy_names;
+    list_into policy_types("PolicyTypes"): String, push_policy_types;
+    into next_token("NextToken"): String;
+    value max_records("MaxRecords"): i32;
+});
 
-impl IntoValue for DescribePoliciesType {
+impl IntoValue for DescribePoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -4269,10 +3241,37 @@ impl IntoValue for DescribePoliciesType {
     }
 }
 
+/// The `PoliciesType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribePoliciesOutput {
+    /// The scaling policies.
+    pub scaling_policies: Option<Vec<crate::types::ScalingPolicy>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribePoliciesOutput {
+    list scaling_policies("ScalingPolicies"): crate::types::ScalingPolicy, push_scaling_policies;
+    into next_token("NextToken"): String;
+});
+
+impl FromValue for DescribePoliciesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.scaling_policies = r.next("ScalingPolicies")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
+    }
+}
+
 /// The `DescribeScalingActivitiesType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeScalingActivitiesType {
+pub struct DescribeScalingActivitiesInput {
     /// The activity IDs of the desired scaling activities. If unknown activity IDs are requested, they are ignored with no error. Only activities started within the last six weeks can be returned regardless of the activity IDs specified. If other filters are specified with the request, only results matching all filter criteria can be returned.
     ///
     /// Array Members: Maximum number of 50 IDs.
@@ -4300,40 +3299,16 @@ pub struct DescribeScalingActivitiesType {
     pub filters: Option<Vec<crate::types::Filter>>,
 }
 
-impl DescribeScalingActivitiesType {
-    /// Sets `ActivityIds` (see [`Self::activity_ids`]).
-    pub fn activity_ids(mut self, value: Vec<String>) -> Self {
-        self.activity_ids = Some(value);
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `IncludeDeletedGroups` (see [`Self::include_deleted_groups`]).
-    pub fn include_deleted_groups(mut self, value: bool) -> Self {
-        self.include_deleted_groups = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeScalingActivitiesInput {
+    list_into activity_ids("ActivityIds"): String, push_activity_ids;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    value include_deleted_groups("IncludeDeletedGroups"): bool;
+    value max_records("MaxRecords"): i32;
+    into next_token("NextToken"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+});
 
-impl IntoValue for DescribeScalingActivitiesType {
+impl IntoValue for DescribeScalingActivitiesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.activity_ids.into_value(),
@@ -4346,10 +3321,60 @@ impl IntoValue for DescribeScalingActivitiesType {
     }
 }
 
+/// The `ActivitiesType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeScalingActivitiesOutput {
+    /// The scaling activities. Activities are sorted by start time. Activities still in progress are described first.
+    pub activities: Option<Vec<crate::types::Activity>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeScalingActivitiesOutput {
+    list activities("Activities"): crate::types::Activity, push_activities;
+    into next_token("NextToken"): String;
+});
+
+impl FromValue for DescribeScalingActivitiesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.activities = r.next("Activities")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
+    }
+}
+
+/// The `ProcessesType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeScalingProcessTypesOutput {
+    /// The names of the process types.
+    pub processes: Option<Vec<crate::types::ProcessType>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeScalingProcessTypesOutput {
+    list processes("Processes"): crate::types::ProcessType, push_processes;
+});
+
+impl FromValue for DescribeScalingProcessTypesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.processes = r.next("Processes")?;
+        Ok(out)
+    }
+}
+
 /// The `DescribeScheduledActionsType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeScheduledActionsType {
+pub struct DescribeScheduledActionsInput {
     /// The name of the Auto Scaling group.
     pub auto_scaling_group_name: Option<String>,
     /// The names of one or more scheduled actions. If you omit this property, all scheduled actions are described. If you specify an unknown scheduled action, it is ignored with no error.
@@ -4366,40 +3391,16 @@ pub struct DescribeScheduledActionsType {
     pub max_records: Option<i32>,
 }
 
-impl DescribeScheduledActionsType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ScheduledActionNames` (see [`Self::scheduled_action_names`]).
-    pub fn scheduled_action_names(mut self, value: Vec<String>) -> Self {
-        self.scheduled_action_names = Some(value);
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeScheduledActionsInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list_into scheduled_action_names("ScheduledActionNames"): String, push_scheduled_action_names;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    into next_token("NextToken"): String;
+    value max_records("MaxRecords"): i32;
+});
 
-impl IntoValue for DescribeScheduledActionsType {
+impl IntoValue for DescribeScheduledActionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -4412,10 +3413,37 @@ impl IntoValue for DescribeScheduledActionsType {
     }
 }
 
+/// The `ScheduledActionsType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeScheduledActionsOutput {
+    /// The scheduled actions.
+    pub scheduled_update_group_actions: Option<Vec<crate::types::ScheduledUpdateGroupAction>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeScheduledActionsOutput {
+    list scheduled_update_group_actions("ScheduledUpdateGroupActions"): crate::types::ScheduledUpdateGroupAction, push_scheduled_update_group_actions;
+    into next_token("NextToken"): String;
+});
+
+impl FromValue for DescribeScheduledActionsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.scheduled_update_group_actions = r.next("ScheduledUpdateGroupActions")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
+    }
+}
+
 /// The `DescribeTagsType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeTagsType {
+pub struct DescribeTagsInput {
     /// One or more filters to scope the tags to return. The maximum number of filters per filter type (for example, `auto-scaling-group`) is 1000.
     pub filters: Option<Vec<crate::types::Filter>>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -4424,25 +3452,13 @@ pub struct DescribeTagsType {
     pub max_records: Option<i32>,
 }
 
-impl DescribeTagsType {
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeTagsInput {
+    list filters("Filters"): crate::types::Filter, push_filters;
+    into next_token("NextToken"): String;
+    value max_records("MaxRecords"): i32;
+});
 
-impl IntoValue for DescribeTagsType {
+impl IntoValue for DescribeTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.filters.into_value(),
@@ -4452,25 +3468,48 @@ impl IntoValue for DescribeTagsType {
     }
 }
 
+/// The `TagsType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTagsOutput {
+    /// One or more tags.
+    pub tags: Option<Vec<crate::types::TagDescription>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeTagsOutput {
+    list tags("Tags"): crate::types::TagDescription, push_tags;
+    into next_token("NextToken"): String;
+});
+
+impl FromValue for DescribeTagsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.tags = r.next("Tags")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
+    }
+}
+
 /// The `DescribeTerminationPolicyTypesAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeTerminationPolicyTypesAnswer {
+pub struct DescribeTerminationPolicyTypesOutput {
     /// The termination policies supported by Amazon EC2 Auto Scaling: `OldestInstance`, `OldestLaunchConfiguration`, `NewestInstance`, `ClosestToNextInstanceHour`, `Default`, `OldestLaunchTemplate`, and `AllocationStrategy`.
     pub termination_policy_types: Option<Vec<String>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeTerminationPolicyTypesAnswer {
-    /// Sets `TerminationPolicyTypes` (see [`Self::termination_policy_types`]).
-    pub fn termination_policy_types(mut self, value: Vec<String>) -> Self {
-        self.termination_policy_types = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeTerminationPolicyTypesOutput {
+    list_into termination_policy_types("TerminationPolicyTypes"): String, push_termination_policy_types;
+});
 
-impl FromValue for DescribeTerminationPolicyTypesAnswer {
+impl FromValue for DescribeTerminationPolicyTypesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4482,7 +3521,7 @@ impl FromValue for DescribeTerminationPolicyTypesAnswer {
 /// The `DescribeTrafficSourcesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeTrafficSourcesRequest {
+pub struct DescribeTrafficSourcesInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -4501,30 +3540,14 @@ pub struct DescribeTrafficSourcesRequest {
     pub max_records: Option<i32>,
 }
 
-impl DescribeTrafficSourcesRequest {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `TrafficSourceType` (see [`Self::traffic_source_type`]).
-    pub fn traffic_source_type(mut self, value: impl Into<String>) -> Self {
-        self.traffic_source_type = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeTrafficSourcesInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into traffic_source_type("TrafficSourceType"): String;
+    into next_token("NextToken"): String;
+    value max_records("MaxRecords"): i32;
+});
 
-impl IntoValue for DescribeTrafficSourcesRequest {
+impl IntoValue for DescribeTrafficSourcesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -4538,7 +3561,7 @@ impl IntoValue for DescribeTrafficSourcesRequest {
 /// The `DescribeTrafficSourcesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeTrafficSourcesResponse {
+pub struct DescribeTrafficSourcesOutput {
     /// Information about the traffic sources.
     pub traffic_sources: Option<Vec<crate::types::TrafficSourceState>>,
     /// This string indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
@@ -4547,20 +3570,12 @@ pub struct DescribeTrafficSourcesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeTrafficSourcesResponse {
-    /// Sets `TrafficSources` (see [`Self::traffic_sources`]).
-    pub fn traffic_sources(mut self, value: Vec<crate::types::TrafficSourceState>) -> Self {
-        self.traffic_sources = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeTrafficSourcesOutput {
+    list traffic_sources("TrafficSources"): crate::types::TrafficSourceState, push_traffic_sources;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for DescribeTrafficSourcesResponse {
+impl FromValue for DescribeTrafficSourcesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4570,53 +3585,10 @@ impl FromValue for DescribeTrafficSourcesResponse {
     }
 }
 
-/// The `DescribeWarmPoolAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DescribeWarmPoolAnswer {
-    /// The warm pool configuration details.
-    pub warm_pool_configuration: Option<crate::types::WarmPoolConfiguration>,
-    /// The instances that are currently in the warm pool.
-    pub instances: Option<Vec<crate::types::Instance>>,
-    /// This string indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DescribeWarmPoolAnswer {
-    /// Sets `WarmPoolConfiguration` (see [`Self::warm_pool_configuration`]).
-    pub fn warm_pool_configuration(mut self, value: crate::types::WarmPoolConfiguration) -> Self {
-        self.warm_pool_configuration = Some(value);
-        self
-    }
-    /// Sets `Instances` (see [`Self::instances`]).
-    pub fn instances(mut self, value: Vec<crate::types::Instance>) -> Self {
-        self.instances = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for DescribeWarmPoolAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.warm_pool_configuration = r.next("WarmPoolConfiguration")?;
-        out.instances = r.next("Instances")?;
-        out.next_token = r.next("NextToken")?;
-        Ok(out)
-    }
-}
-
 /// The `DescribeWarmPoolType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeWarmPoolType {
+pub struct DescribeWarmPoolInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -4627,31 +3599,50 @@ pub struct DescribeWarmPoolType {
     pub next_token: Option<String>,
 }
 
-impl DescribeWarmPoolType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeWarmPoolInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    value max_records("MaxRecords"): i32;
+    into next_token("NextToken"): String;
+});
 
-impl IntoValue for DescribeWarmPoolType {
+impl IntoValue for DescribeWarmPoolInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
             self.max_records.into_value(),
             self.next_token.into_value(),
         ])
+    }
+}
+
+/// The `DescribeWarmPoolAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeWarmPoolOutput {
+    /// The warm pool configuration details.
+    pub warm_pool_configuration: Option<crate::types::WarmPoolConfiguration>,
+    /// The instances that are currently in the warm pool.
+    pub instances: Option<Vec<crate::types::Instance>>,
+    /// This string indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeWarmPoolOutput {
+    value warm_pool_configuration("WarmPoolConfiguration"): crate::types::WarmPoolConfiguration;
+    list instances("Instances"): crate::types::Instance, push_instances;
+    into next_token("NextToken"): String;
+});
+
+impl FromValue for DescribeWarmPoolOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.warm_pool_configuration = r.next("WarmPoolConfiguration")?;
+        out.instances = r.next("Instances")?;
+        out.next_token = r.next("NextToken")?;
+        Ok(out)
     }
 }
 
@@ -4669,18 +3660,10 @@ pub struct DesiredConfiguration {
     pub mixed_instances_policy: Option<crate::types::MixedInstancesPolicy>,
 }
 
-impl DesiredConfiguration {
-    /// Sets `LaunchTemplate` (see [`Self::launch_template`]).
-    pub fn launch_template(mut self, value: crate::types::LaunchTemplateSpecification) -> Self {
-        self.launch_template = Some(value);
-        self
-    }
-    /// Sets `MixedInstancesPolicy` (see [`Self::mixed_instances_policy`]).
-    pub fn mixed_instances_policy(mut self, value: crate::types::MixedInstancesPolicy) -> Self {
-        self.mixed_instances_policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DesiredConfiguration {
+    value launch_template("LaunchTemplate"): crate::types::LaunchTemplateSpecification;
+    value mixed_instances_policy("MixedInstancesPolicy"): crate::types::MixedInstancesPolicy;
+});
 
 impl IntoValue for DesiredConfiguration {
     fn into_value(self) -> Value {
@@ -4701,37 +3684,10 @@ impl FromValue for DesiredConfiguration {
     }
 }
 
-/// The `DetachInstancesAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DetachInstancesAnswer {
-    /// The activities related to detaching the instances from the Auto Scaling group.
-    pub activities: Option<Vec<crate::types::Activity>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DetachInstancesAnswer {
-    /// Sets `Activities` (see [`Self::activities`]).
-    pub fn activities(mut self, value: Vec<crate::types::Activity>) -> Self {
-        self.activities = Some(value);
-        self
-    }
-}
-
-impl FromValue for DetachInstancesAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.activities = r.next("Activities")?;
-        Ok(out)
-    }
-}
-
 /// The `DetachInstancesQuery` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachInstancesQuery {
+pub struct DetachInstancesInput {
     /// The IDs of the instances. You can specify up to 20 instances.
     pub instance_ids: Option<Vec<String>>,
     /// The name of the Auto Scaling group.
@@ -4744,25 +3700,13 @@ pub struct DetachInstancesQuery {
     pub should_decrement_desired_capacity: Option<bool>,
 }
 
-impl DetachInstancesQuery {
-    /// Sets `InstanceIds` (see [`Self::instance_ids`]).
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.instance_ids = Some(value);
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ShouldDecrementDesiredCapacity` (see [`Self::should_decrement_desired_capacity`]).
-    pub fn should_decrement_desired_capacity(mut self, value: bool) -> Self {
-        self.should_decrement_desired_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DetachInstancesInput {
+    list_into instance_ids("InstanceIds"): String, push_instance_ids;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    value should_decrement_desired_capacity("ShouldDecrementDesiredCapacity"): bool;
+});
 
-impl IntoValue for DetachInstancesQuery {
+impl IntoValue for DetachInstancesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_ids.into_value(),
@@ -4772,25 +3716,33 @@ impl IntoValue for DetachInstancesQuery {
     }
 }
 
-/// The `DetachLoadBalancerTargetGroupsResultType` structure.
+/// The `DetachInstancesAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachLoadBalancerTargetGroupsResultType {
+pub struct DetachInstancesOutput {
+    /// The activities related to detaching the instances from the Auto Scaling group.
+    pub activities: Option<Vec<crate::types::Activity>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DetachLoadBalancerTargetGroupsResultType {
+myaws_core::setters!(DetachInstancesOutput {
+    list activities("Activities"): crate::types::Activity, push_activities;
+});
+
+impl FromValue for DetachInstancesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        StructReader::new(value)?;
-        Ok(Self::default())
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.activities = r.next("Activities")?;
+        Ok(out)
     }
 }
 
 /// The `DetachLoadBalancerTargetGroupsType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachLoadBalancerTargetGroupsType {
+pub struct DetachLoadBalancerTargetGroupsInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -4801,20 +3753,12 @@ pub struct DetachLoadBalancerTargetGroupsType {
     pub target_group_arns: Option<Vec<String>>,
 }
 
-impl DetachLoadBalancerTargetGroupsType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `TargetGroupARNs` (see [`Self::target_group_arns`]).
-    pub fn target_group_arns(mut self, value: Vec<String>) -> Self {
-        self.target_group_arns = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DetachLoadBalancerTargetGroupsInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list_into target_group_arns("TargetGroupARNs"): String, push_target_group_arns;
+});
 
-impl IntoValue for DetachLoadBalancerTargetGroupsType {
+impl IntoValue for DetachLoadBalancerTargetGroupsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -4823,15 +3767,15 @@ impl IntoValue for DetachLoadBalancerTargetGroupsType {
     }
 }
 
-/// The `DetachLoadBalancersResultType` structure.
+/// The `DetachLoadBalancerTargetGroupsResultType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachLoadBalancersResultType {
+pub struct DetachLoadBalancerTargetGroupsOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DetachLoadBalancersResultType {
+impl FromValue for DetachLoadBalancerTargetGroupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -4841,7 +3785,7 @@ impl FromValue for DetachLoadBalancersResultType {
 /// The `DetachLoadBalancersType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachLoadBalancersType {
+pub struct DetachLoadBalancersInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -4852,20 +3796,12 @@ pub struct DetachLoadBalancersType {
     pub load_balancer_names: Option<Vec<String>>,
 }
 
-impl DetachLoadBalancersType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `LoadBalancerNames` (see [`Self::load_balancer_names`]).
-    pub fn load_balancer_names(mut self, value: Vec<String>) -> Self {
-        self.load_balancer_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DetachLoadBalancersInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list_into load_balancer_names("LoadBalancerNames"): String, push_load_balancer_names;
+});
 
-impl IntoValue for DetachLoadBalancersType {
+impl IntoValue for DetachLoadBalancersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -4874,15 +3810,15 @@ impl IntoValue for DetachLoadBalancersType {
     }
 }
 
-/// The `DetachTrafficSourcesResultType` structure.
+/// The `DetachLoadBalancersResultType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachTrafficSourcesResultType {
+pub struct DetachLoadBalancersOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DetachTrafficSourcesResultType {
+impl FromValue for DetachLoadBalancersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -4892,7 +3828,7 @@ impl FromValue for DetachTrafficSourcesResultType {
 /// The `DetachTrafficSourcesType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachTrafficSourcesType {
+pub struct DetachTrafficSourcesInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -4903,20 +3839,12 @@ pub struct DetachTrafficSourcesType {
     pub traffic_sources: Option<Vec<crate::types::TrafficSourceIdentifier>>,
 }
 
-impl DetachTrafficSourcesType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `TrafficSources` (see [`Self::traffic_sources`]).
-    pub fn traffic_sources(mut self, value: Vec<crate::types::TrafficSourceIdentifier>) -> Self {
-        self.traffic_sources = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DetachTrafficSourcesInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list traffic_sources("TrafficSources"): crate::types::TrafficSourceIdentifier, push_traffic_sources;
+});
 
-impl IntoValue for DetachTrafficSourcesType {
+impl IntoValue for DetachTrafficSourcesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -4925,10 +3853,25 @@ impl IntoValue for DetachTrafficSourcesType {
     }
 }
 
+/// The `DetachTrafficSourcesResultType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachTrafficSourcesOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DetachTrafficSourcesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        StructReader::new(value)?;
+        Ok(Self::default())
+    }
+}
+
 /// The `DisableMetricsCollectionQuery` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisableMetricsCollectionQuery {
+pub struct DisableMetricsCollectionInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -4964,20 +3907,12 @@ pub struct DisableMetricsCollectionQuery {
     pub metrics: Option<Vec<String>>,
 }
 
-impl DisableMetricsCollectionQuery {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: Vec<String>) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DisableMetricsCollectionInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list_into metrics("Metrics"): String, push_metrics;
+});
 
-impl IntoValue for DisableMetricsCollectionQuery {
+impl IntoValue for DisableMetricsCollectionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -5032,43 +3967,15 @@ pub struct Ebs {
     pub throughput: Option<i32>,
 }
 
-impl Ebs {
-    /// Sets `SnapshotId` (see [`Self::snapshot_id`]).
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.snapshot_id = Some(value.into());
-        self
-    }
-    /// Sets `VolumeSize` (see [`Self::volume_size`]).
-    pub fn volume_size(mut self, value: i32) -> Self {
-        self.volume_size = Some(value);
-        self
-    }
-    /// Sets `VolumeType` (see [`Self::volume_type`]).
-    pub fn volume_type(mut self, value: impl Into<String>) -> Self {
-        self.volume_type = Some(value.into());
-        self
-    }
-    /// Sets `DeleteOnTermination` (see [`Self::delete_on_termination`]).
-    pub fn delete_on_termination(mut self, value: bool) -> Self {
-        self.delete_on_termination = Some(value);
-        self
-    }
-    /// Sets `Iops` (see [`Self::iops`]).
-    pub fn iops(mut self, value: i32) -> Self {
-        self.iops = Some(value);
-        self
-    }
-    /// Sets `Encrypted` (see [`Self::encrypted`]).
-    pub fn encrypted(mut self, value: bool) -> Self {
-        self.encrypted = Some(value);
-        self
-    }
-    /// Sets `Throughput` (see [`Self::throughput`]).
-    pub fn throughput(mut self, value: i32) -> Self {
-        self.throughput = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Ebs {
+    into snapshot_id("SnapshotId"): String;
+    value volume_size("VolumeSize"): i32;
+    into volume_type("VolumeType"): String;
+    value delete_on_termination("DeleteOnTermination"): bool;
+    value iops("Iops"): i32;
+    value encrypted("Encrypted"): bool;
+    value throughput("Throughput"): i32;
+});
 
 impl IntoValue for Ebs {
     fn into_value(self) -> Value {
@@ -5102,7 +4009,7 @@ impl FromValue for Ebs {
 /// The `EnableMetricsCollectionQuery` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableMetricsCollectionQuery {
+pub struct EnableMetricsCollectionInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -5142,25 +4049,13 @@ pub struct EnableMetricsCollectionQuery {
     pub granularity: Option<String>,
 }
 
-impl EnableMetricsCollectionQuery {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: Vec<String>) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-    /// Sets `Granularity` (see [`Self::granularity`]).
-    pub fn granularity(mut self, value: impl Into<String>) -> Self {
-        self.granularity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EnableMetricsCollectionInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list_into metrics("Metrics"): String, push_metrics;
+    into granularity("Granularity"): String;
+});
 
-impl IntoValue for EnableMetricsCollectionQuery {
+impl IntoValue for EnableMetricsCollectionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -5203,18 +4098,10 @@ pub struct EnabledMetric {
     pub granularity: Option<String>,
 }
 
-impl EnabledMetric {
-    /// Sets `Metric` (see [`Self::metric`]).
-    pub fn metric(mut self, value: impl Into<String>) -> Self {
-        self.metric = Some(value.into());
-        self
-    }
-    /// Sets `Granularity` (see [`Self::granularity`]).
-    pub fn granularity(mut self, value: impl Into<String>) -> Self {
-        self.granularity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EnabledMetric {
+    into metric("Metric"): String;
+    into granularity("Granularity"): String;
+});
 
 impl FromValue for EnabledMetric {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5226,37 +4113,10 @@ impl FromValue for EnabledMetric {
     }
 }
 
-/// The `EnterStandbyAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct EnterStandbyAnswer {
-    /// The activities related to moving instances into `Standby` mode.
-    pub activities: Option<Vec<crate::types::Activity>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl EnterStandbyAnswer {
-    /// Sets `Activities` (see [`Self::activities`]).
-    pub fn activities(mut self, value: Vec<crate::types::Activity>) -> Self {
-        self.activities = Some(value);
-        self
-    }
-}
-
-impl FromValue for EnterStandbyAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.activities = r.next("Activities")?;
-        Ok(out)
-    }
-}
-
 /// The `EnterStandbyQuery` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnterStandbyQuery {
+pub struct EnterStandbyInput {
     /// The IDs of the instances. You can specify up to 20 instances.
     pub instance_ids: Option<Vec<String>>,
     /// The name of the Auto Scaling group.
@@ -5269,25 +4129,13 @@ pub struct EnterStandbyQuery {
     pub should_decrement_desired_capacity: Option<bool>,
 }
 
-impl EnterStandbyQuery {
-    /// Sets `InstanceIds` (see [`Self::instance_ids`]).
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.instance_ids = Some(value);
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ShouldDecrementDesiredCapacity` (see [`Self::should_decrement_desired_capacity`]).
-    pub fn should_decrement_desired_capacity(mut self, value: bool) -> Self {
-        self.should_decrement_desired_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EnterStandbyInput {
+    list_into instance_ids("InstanceIds"): String, push_instance_ids;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    value should_decrement_desired_capacity("ShouldDecrementDesiredCapacity"): bool;
+});
 
-impl IntoValue for EnterStandbyQuery {
+impl IntoValue for EnterStandbyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_ids.into_value(),
@@ -5297,10 +4145,33 @@ impl IntoValue for EnterStandbyQuery {
     }
 }
 
+/// The `EnterStandbyAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnterStandbyOutput {
+    /// The activities related to moving instances into `Standby` mode.
+    pub activities: Option<Vec<crate::types::Activity>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(EnterStandbyOutput {
+    list activities("Activities"): crate::types::Activity, push_activities;
+});
+
+impl FromValue for EnterStandbyOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.activities = r.next("Activities")?;
+        Ok(out)
+    }
+}
+
 /// The `ExecutePolicyType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ExecutePolicyType {
+pub struct ExecutePolicyInput {
     /// The name of the Auto Scaling group.
     pub auto_scaling_group_name: Option<String>,
     /// The name or ARN of the policy.
@@ -5323,35 +4194,15 @@ pub struct ExecutePolicyType {
     pub breach_threshold: Option<f64>,
 }
 
-impl ExecutePolicyType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `HonorCooldown` (see [`Self::honor_cooldown`]).
-    pub fn honor_cooldown(mut self, value: bool) -> Self {
-        self.honor_cooldown = Some(value);
-        self
-    }
-    /// Sets `MetricValue` (see [`Self::metric_value`]).
-    pub fn metric_value(mut self, value: f64) -> Self {
-        self.metric_value = Some(value);
-        self
-    }
-    /// Sets `BreachThreshold` (see [`Self::breach_threshold`]).
-    pub fn breach_threshold(mut self, value: f64) -> Self {
-        self.breach_threshold = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExecutePolicyInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into policy_name("PolicyName"): String;
+    value honor_cooldown("HonorCooldown"): bool;
+    value metric_value("MetricValue"): f64;
+    value breach_threshold("BreachThreshold"): f64;
+});
 
-impl IntoValue for ExecutePolicyType {
+impl IntoValue for ExecutePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -5363,37 +4214,10 @@ impl IntoValue for ExecutePolicyType {
     }
 }
 
-/// The `ExitStandbyAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ExitStandbyAnswer {
-    /// The activities related to moving instances out of `Standby` mode.
-    pub activities: Option<Vec<crate::types::Activity>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ExitStandbyAnswer {
-    /// Sets `Activities` (see [`Self::activities`]).
-    pub fn activities(mut self, value: Vec<crate::types::Activity>) -> Self {
-        self.activities = Some(value);
-        self
-    }
-}
-
-impl FromValue for ExitStandbyAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.activities = r.next("Activities")?;
-        Ok(out)
-    }
-}
-
 /// The `ExitStandbyQuery` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ExitStandbyQuery {
+pub struct ExitStandbyInput {
     /// The IDs of the instances. You can specify up to 20 instances.
     pub instance_ids: Option<Vec<String>>,
     /// The name of the Auto Scaling group.
@@ -5402,25 +4226,40 @@ pub struct ExitStandbyQuery {
     pub auto_scaling_group_name: Option<String>,
 }
 
-impl ExitStandbyQuery {
-    /// Sets `InstanceIds` (see [`Self::instance_ids`]).
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.instance_ids = Some(value);
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExitStandbyInput {
+    list_into instance_ids("InstanceIds"): String, push_instance_ids;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+});
 
-impl IntoValue for ExitStandbyQuery {
+impl IntoValue for ExitStandbyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_ids.into_value(),
             self.auto_scaling_group_name.into_value(),
         ])
+    }
+}
+
+/// The `ExitStandbyAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExitStandbyOutput {
+    /// The activities related to moving instances out of `Standby` mode.
+    pub activities: Option<Vec<crate::types::Activity>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(ExitStandbyOutput {
+    list activities("Activities"): crate::types::Activity, push_activities;
+});
+
+impl FromValue for ExitStandbyOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.activities = r.next("Activities")?;
+        Ok(out)
     }
 }
 
@@ -5436,23 +4275,11 @@ pub struct FailedScheduledUpdateGroupActionRequest {
     pub error_message: Option<String>,
 }
 
-impl FailedScheduledUpdateGroupActionRequest {
-    /// Sets `ScheduledActionName` (see [`Self::scheduled_action_name`]).
-    pub fn scheduled_action_name(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_action_name = Some(value.into());
-        self
-    }
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `ErrorMessage` (see [`Self::error_message`]).
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FailedScheduledUpdateGroupActionRequest {
+    into scheduled_action_name("ScheduledActionName"): String;
+    into error_code("ErrorCode"): String;
+    into error_message("ErrorMessage"): String;
+});
 
 impl FromValue for FailedScheduledUpdateGroupActionRequest {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5517,18 +4344,10 @@ pub struct Filter {
     pub values: Option<Vec<String>>,
 }
 
-impl Filter {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Values` (see [`Self::values`]).
-    pub fn values(mut self, value: Vec<String>) -> Self {
-        self.values = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Filter {
+    into name("Name"): String;
+    list_into values("Values"): String, push_values;
+});
 
 impl IntoValue for Filter {
     fn into_value(self) -> Value {
@@ -5536,53 +4355,10 @@ impl IntoValue for Filter {
     }
 }
 
-/// The `GetPredictiveScalingForecastAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetPredictiveScalingForecastAnswer {
-    /// The load forecast.
-    pub load_forecast: Option<Vec<crate::types::LoadForecast>>,
-    /// The capacity forecast.
-    pub capacity_forecast: Option<crate::types::CapacityForecast>,
-    /// The time the forecast was made.
-    pub update_time: Option<myaws_core::DateTime>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetPredictiveScalingForecastAnswer {
-    /// Sets `LoadForecast` (see [`Self::load_forecast`]).
-    pub fn load_forecast(mut self, value: Vec<crate::types::LoadForecast>) -> Self {
-        self.load_forecast = Some(value);
-        self
-    }
-    /// Sets `CapacityForecast` (see [`Self::capacity_forecast`]).
-    pub fn capacity_forecast(mut self, value: crate::types::CapacityForecast) -> Self {
-        self.capacity_forecast = Some(value);
-        self
-    }
-    /// Sets `UpdateTime` (see [`Self::update_time`]).
-    pub fn update_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.update_time = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetPredictiveScalingForecastAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.load_forecast = r.next("LoadForecast")?;
-        out.capacity_forecast = r.next("CapacityForecast")?;
-        out.update_time = r.next("UpdateTime")?;
-        Ok(out)
-    }
-}
-
 /// The `GetPredictiveScalingForecastType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetPredictiveScalingForecastType {
+pub struct GetPredictiveScalingForecastInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -5603,30 +4379,14 @@ pub struct GetPredictiveScalingForecastType {
     pub end_time: Option<myaws_core::DateTime>,
 }
 
-impl GetPredictiveScalingForecastType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetPredictiveScalingForecastInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into policy_name("PolicyName"): String;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+});
 
-impl IntoValue for GetPredictiveScalingForecastType {
+impl IntoValue for GetPredictiveScalingForecastInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -5634,6 +4394,37 @@ impl IntoValue for GetPredictiveScalingForecastType {
             self.start_time.into_value(),
             self.end_time.into_value(),
         ])
+    }
+}
+
+/// The `GetPredictiveScalingForecastAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPredictiveScalingForecastOutput {
+    /// The load forecast.
+    pub load_forecast: Option<Vec<crate::types::LoadForecast>>,
+    /// The capacity forecast.
+    pub capacity_forecast: Option<crate::types::CapacityForecast>,
+    /// The time the forecast was made.
+    pub update_time: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetPredictiveScalingForecastOutput {
+    list load_forecast("LoadForecast"): crate::types::LoadForecast, push_load_forecast;
+    value capacity_forecast("CapacityForecast"): crate::types::CapacityForecast;
+    value update_time("UpdateTime"): myaws_core::DateTime;
+});
+
+impl FromValue for GetPredictiveScalingForecastOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.load_forecast = r.next("LoadForecast")?;
+        out.capacity_forecast = r.next("CapacityForecast")?;
+        out.update_time = r.next("UpdateTime")?;
+        Ok(out)
     }
 }
 
@@ -5645,13 +4436,9 @@ pub struct IdempotentParameterMismatchError {
     pub message: Option<String>,
 }
 
-impl IdempotentParameterMismatchError {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IdempotentParameterMismatchError {
+    into message("Message"): String;
+});
 
 impl FromValue for IdempotentParameterMismatchError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5778,63 +4565,19 @@ pub struct Instance {
     pub weighted_capacity: Option<String>,
 }
 
-impl Instance {
-    /// Sets `InstanceId` (see [`Self::instance_id`]).
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_id = Some(value.into());
-        self
-    }
-    /// Sets `InstanceType` (see [`Self::instance_type`]).
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.instance_type = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZone` (see [`Self::availability_zone`]).
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZoneId` (see [`Self::availability_zone_id`]).
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleState` (see [`Self::lifecycle_state`]).
-    pub fn lifecycle_state(mut self, value: impl Into<crate::types::LifecycleState>) -> Self {
-        self.lifecycle_state = Some(value.into());
-        self
-    }
-    /// Sets `HealthStatus` (see [`Self::health_status`]).
-    pub fn health_status(mut self, value: impl Into<String>) -> Self {
-        self.health_status = Some(value.into());
-        self
-    }
-    /// Sets `LaunchConfigurationName` (see [`Self::launch_configuration_name`]).
-    pub fn launch_configuration_name(mut self, value: impl Into<String>) -> Self {
-        self.launch_configuration_name = Some(value.into());
-        self
-    }
-    /// Sets `LaunchTemplate` (see [`Self::launch_template`]).
-    pub fn launch_template(mut self, value: crate::types::LaunchTemplateSpecification) -> Self {
-        self.launch_template = Some(value);
-        self
-    }
-    /// Sets `ImageId` (see [`Self::image_id`]).
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.image_id = Some(value.into());
-        self
-    }
-    /// Sets `ProtectedFromScaleIn` (see [`Self::protected_from_scale_in`]).
-    pub fn protected_from_scale_in(mut self, value: bool) -> Self {
-        self.protected_from_scale_in = Some(value);
-        self
-    }
-    /// Sets `WeightedCapacity` (see [`Self::weighted_capacity`]).
-    pub fn weighted_capacity(mut self, value: impl Into<String>) -> Self {
-        self.weighted_capacity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Instance {
+    into instance_id("InstanceId"): String;
+    into instance_type("InstanceType"): String;
+    into availability_zone("AvailabilityZone"): String;
+    into availability_zone_id("AvailabilityZoneId"): String;
+    into lifecycle_state("LifecycleState"): crate::types::LifecycleState;
+    into health_status("HealthStatus"): String;
+    into launch_configuration_name("LaunchConfigurationName"): String;
+    value launch_template("LaunchTemplate"): crate::types::LaunchTemplateSpecification;
+    into image_id("ImageId"): String;
+    value protected_from_scale_in("ProtectedFromScaleIn"): bool;
+    into weighted_capacity("WeightedCapacity"): String;
+});
 
 impl FromValue for Instance {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5873,38 +4616,14 @@ pub struct InstanceCollection {
     pub instance_ids: Option<Vec<String>>,
 }
 
-impl InstanceCollection {
-    /// Sets `InstanceType` (see [`Self::instance_type`]).
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.instance_type = Some(value.into());
-        self
-    }
-    /// Sets `MarketType` (see [`Self::market_type`]).
-    pub fn market_type(mut self, value: impl Into<String>) -> Self {
-        self.market_type = Some(value.into());
-        self
-    }
-    /// Sets `SubnetId` (see [`Self::subnet_id`]).
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZone` (see [`Self::availability_zone`]).
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZoneId` (see [`Self::availability_zone_id`]).
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `InstanceIds` (see [`Self::instance_ids`]).
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.instance_ids = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InstanceCollection {
+    into instance_type("InstanceType"): String;
+    into market_type("MarketType"): String;
+    into subnet_id("SubnetId"): String;
+    into availability_zone("AvailabilityZone"): String;
+    into availability_zone_id("AvailabilityZoneId"): String;
+    list_into instance_ids("InstanceIds"): String, push_instance_ids;
+});
 
 impl FromValue for InstanceCollection {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6006,13 +4725,9 @@ pub struct InstanceLifecyclePolicy {
     pub retention_triggers: Option<crate::types::RetentionTriggers>,
 }
 
-impl InstanceLifecyclePolicy {
-    /// Sets `RetentionTriggers` (see [`Self::retention_triggers`]).
-    pub fn retention_triggers(mut self, value: crate::types::RetentionTriggers) -> Self {
-        self.retention_triggers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InstanceLifecyclePolicy {
+    value retention_triggers("RetentionTriggers"): crate::types::RetentionTriggers;
+});
 
 impl IntoValue for InstanceLifecyclePolicy {
     fn into_value(self) -> Value {
@@ -6043,18 +4758,10 @@ pub struct InstanceMaintenancePolicy {
     pub max_healthy_percentage: Option<i32>,
 }
 
-impl InstanceMaintenancePolicy {
-    /// Sets `MinHealthyPercentage` (see [`Self::min_healthy_percentage`]).
-    pub fn min_healthy_percentage(mut self, value: i32) -> Self {
-        self.min_healthy_percentage = Some(value);
-        self
-    }
-    /// Sets `MaxHealthyPercentage` (see [`Self::max_healthy_percentage`]).
-    pub fn max_healthy_percentage(mut self, value: i32) -> Self {
-        self.max_healthy_percentage = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InstanceMaintenancePolicy {
+    value min_healthy_percentage("MinHealthyPercentage"): i32;
+    value max_healthy_percentage("MaxHealthyPercentage"): i32;
+});
 
 impl IntoValue for InstanceMaintenancePolicy {
     fn into_value(self) -> Value {
@@ -6247,29 +4954,11 @@ pub struct InstanceMetadataOptions {
     pub http_endpoint: Option<crate::types::InstanceMetadataEndpointState>,
 }
 
-impl InstanceMetadataOptions {
-    /// Sets `HttpTokens` (see [`Self::http_tokens`]).
-    pub fn http_tokens(
-        mut self,
-        value: impl Into<crate::types::InstanceMetadataHttpTokensState>,
-    ) -> Self {
-        self.http_tokens = Some(value.into());
-        self
-    }
-    /// Sets `HttpPutResponseHopLimit` (see [`Self::http_put_response_hop_limit`]).
-    pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
-        self.http_put_response_hop_limit = Some(value);
-        self
-    }
-    /// Sets `HttpEndpoint` (see [`Self::http_endpoint`]).
-    pub fn http_endpoint(
-        mut self,
-        value: impl Into<crate::types::InstanceMetadataEndpointState>,
-    ) -> Self {
-        self.http_endpoint = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InstanceMetadataOptions {
+    into http_tokens("HttpTokens"): crate::types::InstanceMetadataHttpTokensState;
+    value http_put_response_hop_limit("HttpPutResponseHopLimit"): i32;
+    into http_endpoint("HttpEndpoint"): crate::types::InstanceMetadataEndpointState;
+});
 
 impl IntoValue for InstanceMetadataOptions {
     fn into_value(self) -> Value {
@@ -6300,13 +4989,9 @@ pub struct InstanceMonitoring {
     pub enabled: Option<bool>,
 }
 
-impl InstanceMonitoring {
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InstanceMonitoring {
+    value enabled("Enabled"): bool;
+});
 
 impl IntoValue for InstanceMonitoring {
     fn into_value(self) -> Value {
@@ -6373,73 +5058,21 @@ pub struct InstanceRefresh {
     pub strategy: Option<crate::types::RefreshStrategy>,
 }
 
-impl InstanceRefresh {
-    /// Sets `InstanceRefreshId` (see [`Self::instance_refresh_id`]).
-    pub fn instance_refresh_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_refresh_id = Some(value.into());
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::InstanceRefreshStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `PercentageComplete` (see [`Self::percentage_complete`]).
-    pub fn percentage_complete(mut self, value: i32) -> Self {
-        self.percentage_complete = Some(value);
-        self
-    }
-    /// Sets `InstancesToUpdate` (see [`Self::instances_to_update`]).
-    pub fn instances_to_update(mut self, value: i32) -> Self {
-        self.instances_to_update = Some(value);
-        self
-    }
-    /// Sets `ProgressDetails` (see [`Self::progress_details`]).
-    pub fn progress_details(mut self, value: crate::types::InstanceRefreshProgressDetails) -> Self {
-        self.progress_details = Some(value);
-        self
-    }
-    /// Sets `Preferences` (see [`Self::preferences`]).
-    pub fn preferences(mut self, value: crate::types::RefreshPreferences) -> Self {
-        self.preferences = Some(value);
-        self
-    }
-    /// Sets `DesiredConfiguration` (see [`Self::desired_configuration`]).
-    pub fn desired_configuration(mut self, value: crate::types::DesiredConfiguration) -> Self {
-        self.desired_configuration = Some(value);
-        self
-    }
-    /// Sets `RollbackDetails` (see [`Self::rollback_details`]).
-    pub fn rollback_details(mut self, value: crate::types::RollbackDetails) -> Self {
-        self.rollback_details = Some(value);
-        self
-    }
-    /// Sets `Strategy` (see [`Self::strategy`]).
-    pub fn strategy(mut self, value: impl Into<crate::types::RefreshStrategy>) -> Self {
-        self.strategy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InstanceRefresh {
+    into instance_refresh_id("InstanceRefreshId"): String;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into status("Status"): crate::types::InstanceRefreshStatus;
+    into status_reason("StatusReason"): String;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    value percentage_complete("PercentageComplete"): i32;
+    value instances_to_update("InstancesToUpdate"): i32;
+    value progress_details("ProgressDetails"): crate::types::InstanceRefreshProgressDetails;
+    value preferences("Preferences"): crate::types::RefreshPreferences;
+    value desired_configuration("DesiredConfiguration"): crate::types::DesiredConfiguration;
+    value rollback_details("RollbackDetails"): crate::types::RollbackDetails;
+    into strategy("Strategy"): crate::types::RefreshStrategy;
+});
 
 impl FromValue for InstanceRefresh {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6470,13 +5103,9 @@ pub struct InstanceRefreshInProgressFault {
     pub message: Option<String>,
 }
 
-impl InstanceRefreshInProgressFault {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InstanceRefreshInProgressFault {
+    into message("message"): String;
+});
 
 impl FromValue for InstanceRefreshInProgressFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6497,18 +5126,10 @@ pub struct InstanceRefreshLivePoolProgress {
     pub instances_to_update: Option<i32>,
 }
 
-impl InstanceRefreshLivePoolProgress {
-    /// Sets `PercentageComplete` (see [`Self::percentage_complete`]).
-    pub fn percentage_complete(mut self, value: i32) -> Self {
-        self.percentage_complete = Some(value);
-        self
-    }
-    /// Sets `InstancesToUpdate` (see [`Self::instances_to_update`]).
-    pub fn instances_to_update(mut self, value: i32) -> Self {
-        self.instances_to_update = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InstanceRefreshLivePoolProgress {
+    value percentage_complete("PercentageComplete"): i32;
+    value instances_to_update("InstancesToUpdate"): i32;
+});
 
 impl FromValue for InstanceRefreshLivePoolProgress {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6530,24 +5151,10 @@ pub struct InstanceRefreshProgressDetails {
     pub warm_pool_progress: Option<crate::types::InstanceRefreshWarmPoolProgress>,
 }
 
-impl InstanceRefreshProgressDetails {
-    /// Sets `LivePoolProgress` (see [`Self::live_pool_progress`]).
-    pub fn live_pool_progress(
-        mut self,
-        value: crate::types::InstanceRefreshLivePoolProgress,
-    ) -> Self {
-        self.live_pool_progress = Some(value);
-        self
-    }
-    /// Sets `WarmPoolProgress` (see [`Self::warm_pool_progress`]).
-    pub fn warm_pool_progress(
-        mut self,
-        value: crate::types::InstanceRefreshWarmPoolProgress,
-    ) -> Self {
-        self.warm_pool_progress = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InstanceRefreshProgressDetails {
+    value live_pool_progress("LivePoolProgress"): crate::types::InstanceRefreshLivePoolProgress;
+    value warm_pool_progress("WarmPoolProgress"): crate::types::InstanceRefreshWarmPoolProgress;
+});
 
 impl FromValue for InstanceRefreshProgressDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6688,18 +5295,10 @@ pub struct InstanceRefreshWarmPoolProgress {
     pub instances_to_update: Option<i32>,
 }
 
-impl InstanceRefreshWarmPoolProgress {
-    /// Sets `PercentageComplete` (see [`Self::percentage_complete`]).
-    pub fn percentage_complete(mut self, value: i32) -> Self {
-        self.percentage_complete = Some(value);
-        self
-    }
-    /// Sets `InstancesToUpdate` (see [`Self::instances_to_update`]).
-    pub fn instances_to_update(mut self, value: i32) -> Self {
-        self.instances_to_update = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InstanceRefreshWarmPoolProgress {
+    value percentage_complete("PercentageComplete"): i32;
+    value instances_to_update("InstancesToUpdate"): i32;
+});
 
 impl FromValue for InstanceRefreshWarmPoolProgress {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6882,157 +5481,33 @@ pub struct InstanceRequirements {
     pub baseline_performance_factors: Option<crate::types::BaselinePerformanceFactorsRequest>,
 }
 
-impl InstanceRequirements {
-    /// Sets `VCpuCount` (see [`Self::v_cpu_count`]).
-    pub fn v_cpu_count(mut self, value: crate::types::VCpuCountRequest) -> Self {
-        self.v_cpu_count = Some(value);
-        self
-    }
-    /// Sets `MemoryMiB` (see [`Self::memory_mi_b`]).
-    pub fn memory_mi_b(mut self, value: crate::types::MemoryMiBRequest) -> Self {
-        self.memory_mi_b = Some(value);
-        self
-    }
-    /// Sets `CpuManufacturers` (see [`Self::cpu_manufacturers`]).
-    pub fn cpu_manufacturers(mut self, value: Vec<crate::types::CpuManufacturer>) -> Self {
-        self.cpu_manufacturers = Some(value);
-        self
-    }
-    /// Sets `MemoryGiBPerVCpu` (see [`Self::memory_gi_b_per_v_cpu`]).
-    pub fn memory_gi_b_per_v_cpu(mut self, value: crate::types::MemoryGiBPerVCpuRequest) -> Self {
-        self.memory_gi_b_per_v_cpu = Some(value);
-        self
-    }
-    /// Sets `ExcludedInstanceTypes` (see [`Self::excluded_instance_types`]).
-    pub fn excluded_instance_types(mut self, value: Vec<String>) -> Self {
-        self.excluded_instance_types = Some(value);
-        self
-    }
-    /// Sets `InstanceGenerations` (see [`Self::instance_generations`]).
-    pub fn instance_generations(mut self, value: Vec<crate::types::InstanceGeneration>) -> Self {
-        self.instance_generations = Some(value);
-        self
-    }
-    /// Sets `SpotMaxPricePercentageOverLowestPrice` (see [`Self::spot_max_price_percentage_over_lowest_price`]).
-    pub fn spot_max_price_percentage_over_lowest_price(mut self, value: i32) -> Self {
-        self.spot_max_price_percentage_over_lowest_price = Some(value);
-        self
-    }
-    /// Sets `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` (see [`Self::max_spot_price_as_percentage_of_optimal_on_demand_price`]).
-    pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(mut self, value: i32) -> Self {
-        self.max_spot_price_as_percentage_of_optimal_on_demand_price = Some(value);
-        self
-    }
-    /// Sets `OnDemandMaxPricePercentageOverLowestPrice` (see [`Self::on_demand_max_price_percentage_over_lowest_price`]).
-    pub fn on_demand_max_price_percentage_over_lowest_price(mut self, value: i32) -> Self {
-        self.on_demand_max_price_percentage_over_lowest_price = Some(value);
-        self
-    }
-    /// Sets `BareMetal` (see [`Self::bare_metal`]).
-    pub fn bare_metal(mut self, value: impl Into<crate::types::BareMetal>) -> Self {
-        self.bare_metal = Some(value.into());
-        self
-    }
-    /// Sets `BurstablePerformance` (see [`Self::burstable_performance`]).
-    pub fn burstable_performance(
-        mut self,
-        value: impl Into<crate::types::BurstablePerformance>,
-    ) -> Self {
-        self.burstable_performance = Some(value.into());
-        self
-    }
-    /// Sets `RequireHibernateSupport` (see [`Self::require_hibernate_support`]).
-    pub fn require_hibernate_support(mut self, value: bool) -> Self {
-        self.require_hibernate_support = Some(value);
-        self
-    }
-    /// Sets `NetworkInterfaceCount` (see [`Self::network_interface_count`]).
-    pub fn network_interface_count(
-        mut self,
-        value: crate::types::NetworkInterfaceCountRequest,
-    ) -> Self {
-        self.network_interface_count = Some(value);
-        self
-    }
-    /// Sets `LocalStorage` (see [`Self::local_storage`]).
-    pub fn local_storage(mut self, value: impl Into<crate::types::LocalStorage>) -> Self {
-        self.local_storage = Some(value.into());
-        self
-    }
-    /// Sets `LocalStorageTypes` (see [`Self::local_storage_types`]).
-    pub fn local_storage_types(mut self, value: Vec<crate::types::LocalStorageType>) -> Self {
-        self.local_storage_types = Some(value);
-        self
-    }
-    /// Sets `TotalLocalStorageGB` (see [`Self::total_local_storage_gb`]).
-    pub fn total_local_storage_gb(
-        mut self,
-        value: crate::types::TotalLocalStorageGBRequest,
-    ) -> Self {
-        self.total_local_storage_gb = Some(value);
-        self
-    }
-    /// Sets `BaselineEbsBandwidthMbps` (see [`Self::baseline_ebs_bandwidth_mbps`]).
-    pub fn baseline_ebs_bandwidth_mbps(
-        mut self,
-        value: crate::types::BaselineEbsBandwidthMbpsRequest,
-    ) -> Self {
-        self.baseline_ebs_bandwidth_mbps = Some(value);
-        self
-    }
-    /// Sets `AcceleratorTypes` (see [`Self::accelerator_types`]).
-    pub fn accelerator_types(mut self, value: Vec<crate::types::AcceleratorType>) -> Self {
-        self.accelerator_types = Some(value);
-        self
-    }
-    /// Sets `AcceleratorCount` (see [`Self::accelerator_count`]).
-    pub fn accelerator_count(mut self, value: crate::types::AcceleratorCountRequest) -> Self {
-        self.accelerator_count = Some(value);
-        self
-    }
-    /// Sets `AcceleratorManufacturers` (see [`Self::accelerator_manufacturers`]).
-    pub fn accelerator_manufacturers(
-        mut self,
-        value: Vec<crate::types::AcceleratorManufacturer>,
-    ) -> Self {
-        self.accelerator_manufacturers = Some(value);
-        self
-    }
-    /// Sets `AcceleratorNames` (see [`Self::accelerator_names`]).
-    pub fn accelerator_names(mut self, value: Vec<crate::types::AcceleratorName>) -> Self {
-        self.accelerator_names = Some(value);
-        self
-    }
-    /// Sets `AcceleratorTotalMemoryMiB` (see [`Self::accelerator_total_memory_mi_b`]).
-    pub fn accelerator_total_memory_mi_b(
-        mut self,
-        value: crate::types::AcceleratorTotalMemoryMiBRequest,
-    ) -> Self {
-        self.accelerator_total_memory_mi_b = Some(value);
-        self
-    }
-    /// Sets `NetworkBandwidthGbps` (see [`Self::network_bandwidth_gbps`]).
-    pub fn network_bandwidth_gbps(
-        mut self,
-        value: crate::types::NetworkBandwidthGbpsRequest,
-    ) -> Self {
-        self.network_bandwidth_gbps = Some(value);
-        self
-    }
-    /// Sets `AllowedInstanceTypes` (see [`Self::allowed_instance_types`]).
-    pub fn allowed_instance_types(mut self, value: Vec<String>) -> Self {
-        self.allowed_instance_types = Some(value);
-        self
-    }
-    /// Sets `BaselinePerformanceFactors` (see [`Self::baseline_performance_factors`]).
-    pub fn baseline_performance_factors(
-        mut self,
-        value: crate::types::BaselinePerformanceFactorsRequest,
-    ) -> Self {
-        self.baseline_performance_factors = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InstanceRequirements {
+    value v_cpu_count("VCpuCount"): crate::types::VCpuCountRequest;
+    value memory_mi_b("MemoryMiB"): crate::types::MemoryMiBRequest;
+    list_into cpu_manufacturers("CpuManufacturers"): crate::types::CpuManufacturer, push_cpu_manufacturers;
+    value memory_gi_b_per_v_cpu("MemoryGiBPerVCpu"): crate::types::MemoryGiBPerVCpuRequest;
+    list_into excluded_instance_types("ExcludedInstanceTypes"): String, push_excluded_instance_types;
+    list_into instance_generations("InstanceGenerations"): crate::types::InstanceGeneration, push_instance_generations;
+    value spot_max_price_percentage_over_lowest_price("SpotMaxPricePercentageOverLowestPrice"): i32;
+    value max_spot_price_as_percentage_of_optimal_on_demand_price("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice"): i32;
+    value on_demand_max_price_percentage_over_lowest_price("OnDemandMaxPricePercentageOverLowestPrice"): i32;
+    into bare_metal("BareMetal"): crate::types::BareMetal;
+    into burstable_performance("BurstablePerformance"): crate::types::BurstablePerformance;
+    value require_hibernate_support("RequireHibernateSupport"): bool;
+    value network_interface_count("NetworkInterfaceCount"): crate::types::NetworkInterfaceCountRequest;
+    into local_storage("LocalStorage"): crate::types::LocalStorage;
+    list_into local_storage_types("LocalStorageTypes"): crate::types::LocalStorageType, push_local_storage_types;
+    value total_local_storage_gb("TotalLocalStorageGB"): crate::types::TotalLocalStorageGBRequest;
+    value baseline_ebs_bandwidth_mbps("BaselineEbsBandwidthMbps"): crate::types::BaselineEbsBandwidthMbpsRequest;
+    list_into accelerator_types("AcceleratorTypes"): crate::types::AcceleratorType, push_accelerator_types;
+    value accelerator_count("AcceleratorCount"): crate::types::AcceleratorCountRequest;
+    list_into accelerator_manufacturers("AcceleratorManufacturers"): crate::types::AcceleratorManufacturer, push_accelerator_manufacturers;
+    list_into accelerator_names("AcceleratorNames"): crate::types::AcceleratorName, push_accelerator_names;
+    value accelerator_total_memory_mi_b("AcceleratorTotalMemoryMiB"): crate::types::AcceleratorTotalMemoryMiBRequest;
+    value network_bandwidth_gbps("NetworkBandwidthGbps"): crate::types::NetworkBandwidthGbpsRequest;
+    list_into allowed_instance_types("AllowedInstanceTypes"): String, push_allowed_instance_types;
+    value baseline_performance_factors("BaselinePerformanceFactors"): crate::types::BaselinePerformanceFactorsRequest;
+});
 
 impl IntoValue for InstanceRequirements {
     fn into_value(self) -> Value {
@@ -7115,13 +5590,9 @@ pub struct InstanceReusePolicy {
     pub reuse_on_scale_in: Option<bool>,
 }
 
-impl InstanceReusePolicy {
-    /// Sets `ReuseOnScaleIn` (see [`Self::reuse_on_scale_in`]).
-    pub fn reuse_on_scale_in(mut self, value: bool) -> Self {
-        self.reuse_on_scale_in = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InstanceReusePolicy {
+    value reuse_on_scale_in("ReuseOnScaleIn"): bool;
+});
 
 impl IntoValue for InstanceReusePolicy {
     fn into_value(self) -> Value {
@@ -7196,38 +5667,14 @@ pub struct InstancesDistribution {
     pub spot_max_price: Option<String>,
 }
 
-impl InstancesDistribution {
-    /// Sets `OnDemandAllocationStrategy` (see [`Self::on_demand_allocation_strategy`]).
-    pub fn on_demand_allocation_strategy(mut self, value: impl Into<String>) -> Self {
-        self.on_demand_allocation_strategy = Some(value.into());
-        self
-    }
-    /// Sets `OnDemandBaseCapacity` (see [`Self::on_demand_base_capacity`]).
-    pub fn on_demand_base_capacity(mut self, value: i32) -> Self {
-        self.on_demand_base_capacity = Some(value);
-        self
-    }
-    /// Sets `OnDemandPercentageAboveBaseCapacity` (see [`Self::on_demand_percentage_above_base_capacity`]).
-    pub fn on_demand_percentage_above_base_capacity(mut self, value: i32) -> Self {
-        self.on_demand_percentage_above_base_capacity = Some(value);
-        self
-    }
-    /// Sets `SpotAllocationStrategy` (see [`Self::spot_allocation_strategy`]).
-    pub fn spot_allocation_strategy(mut self, value: impl Into<String>) -> Self {
-        self.spot_allocation_strategy = Some(value.into());
-        self
-    }
-    /// Sets `SpotInstancePools` (see [`Self::spot_instance_pools`]).
-    pub fn spot_instance_pools(mut self, value: i32) -> Self {
-        self.spot_instance_pools = Some(value);
-        self
-    }
-    /// Sets `SpotMaxPrice` (see [`Self::spot_max_price`]).
-    pub fn spot_max_price(mut self, value: impl Into<String>) -> Self {
-        self.spot_max_price = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InstancesDistribution {
+    into on_demand_allocation_strategy("OnDemandAllocationStrategy"): String;
+    value on_demand_base_capacity("OnDemandBaseCapacity"): i32;
+    value on_demand_percentage_above_base_capacity("OnDemandPercentageAboveBaseCapacity"): i32;
+    into spot_allocation_strategy("SpotAllocationStrategy"): String;
+    value spot_instance_pools("SpotInstancePools"): i32;
+    into spot_max_price("SpotMaxPrice"): String;
+});
 
 impl IntoValue for InstancesDistribution {
     fn into_value(self) -> Value {
@@ -7265,13 +5712,9 @@ pub struct InvalidNextToken {
     pub message: Option<String>,
 }
 
-impl InvalidNextToken {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidNextToken {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidNextToken {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7290,13 +5733,9 @@ pub struct IrreversibleInstanceRefreshFault {
     pub message: Option<String>,
 }
 
-impl IrreversibleInstanceRefreshFault {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IrreversibleInstanceRefreshFault {
+    into message("message"): String;
+});
 
 impl FromValue for IrreversibleInstanceRefreshFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7357,108 +5796,28 @@ pub struct LaunchConfiguration {
     pub metadata_options: Option<crate::types::InstanceMetadataOptions>,
 }
 
-impl LaunchConfiguration {
-    /// Sets `LaunchConfigurationName` (see [`Self::launch_configuration_name`]).
-    pub fn launch_configuration_name(mut self, value: impl Into<String>) -> Self {
-        self.launch_configuration_name = Some(value.into());
-        self
-    }
-    /// Sets `LaunchConfigurationARN` (see [`Self::launch_configuration_arn`]).
-    pub fn launch_configuration_arn(mut self, value: impl Into<String>) -> Self {
-        self.launch_configuration_arn = Some(value.into());
-        self
-    }
-    /// Sets `ImageId` (see [`Self::image_id`]).
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.image_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyName` (see [`Self::key_name`]).
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.key_name = Some(value.into());
-        self
-    }
-    /// Sets `SecurityGroups` (see [`Self::security_groups`]).
-    pub fn security_groups(mut self, value: Vec<String>) -> Self {
-        self.security_groups = Some(value);
-        self
-    }
-    /// Sets `ClassicLinkVPCId` (see [`Self::classic_link_vpc_id`]).
-    pub fn classic_link_vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.classic_link_vpc_id = Some(value.into());
-        self
-    }
-    /// Sets `ClassicLinkVPCSecurityGroups` (see [`Self::classic_link_vpc_security_groups`]).
-    pub fn classic_link_vpc_security_groups(mut self, value: Vec<String>) -> Self {
-        self.classic_link_vpc_security_groups = Some(value);
-        self
-    }
-    /// Sets `UserData` (see [`Self::user_data`]).
-    pub fn user_data(mut self, value: impl Into<String>) -> Self {
-        self.user_data = Some(value.into());
-        self
-    }
-    /// Sets `InstanceType` (see [`Self::instance_type`]).
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.instance_type = Some(value.into());
-        self
-    }
-    /// Sets `KernelId` (see [`Self::kernel_id`]).
-    pub fn kernel_id(mut self, value: impl Into<String>) -> Self {
-        self.kernel_id = Some(value.into());
-        self
-    }
-    /// Sets `RamdiskId` (see [`Self::ramdisk_id`]).
-    pub fn ramdisk_id(mut self, value: impl Into<String>) -> Self {
-        self.ramdisk_id = Some(value.into());
-        self
-    }
-    /// Sets `BlockDeviceMappings` (see [`Self::block_device_mappings`]).
-    pub fn block_device_mappings(mut self, value: Vec<crate::types::BlockDeviceMapping>) -> Self {
-        self.block_device_mappings = Some(value);
-        self
-    }
-    /// Sets `InstanceMonitoring` (see [`Self::instance_monitoring`]).
-    pub fn instance_monitoring(mut self, value: crate::types::InstanceMonitoring) -> Self {
-        self.instance_monitoring = Some(value);
-        self
-    }
-    /// Sets `SpotPrice` (see [`Self::spot_price`]).
-    pub fn spot_price(mut self, value: impl Into<String>) -> Self {
-        self.spot_price = Some(value.into());
-        self
-    }
-    /// Sets `IamInstanceProfile` (see [`Self::iam_instance_profile`]).
-    pub fn iam_instance_profile(mut self, value: impl Into<String>) -> Self {
-        self.iam_instance_profile = Some(value.into());
-        self
-    }
-    /// Sets `CreatedTime` (see [`Self::created_time`]).
-    pub fn created_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_time = Some(value);
-        self
-    }
-    /// Sets `EbsOptimized` (see [`Self::ebs_optimized`]).
-    pub fn ebs_optimized(mut self, value: bool) -> Self {
-        self.ebs_optimized = Some(value);
-        self
-    }
-    /// Sets `AssociatePublicIpAddress` (see [`Self::associate_public_ip_address`]).
-    pub fn associate_public_ip_address(mut self, value: bool) -> Self {
-        self.associate_public_ip_address = Some(value);
-        self
-    }
-    /// Sets `PlacementTenancy` (see [`Self::placement_tenancy`]).
-    pub fn placement_tenancy(mut self, value: impl Into<String>) -> Self {
-        self.placement_tenancy = Some(value.into());
-        self
-    }
-    /// Sets `MetadataOptions` (see [`Self::metadata_options`]).
-    pub fn metadata_options(mut self, value: crate::types::InstanceMetadataOptions) -> Self {
-        self.metadata_options = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LaunchConfiguration {
+    into launch_configuration_name("LaunchConfigurationName"): String;
+    into launch_configuration_arn("LaunchConfigurationARN"): String;
+    into image_id("ImageId"): String;
+    into key_name("KeyName"): String;
+    list_into security_groups("SecurityGroups"): String, push_security_groups;
+    into classic_link_vpc_id("ClassicLinkVPCId"): String;
+    list_into classic_link_vpc_security_groups("ClassicLinkVPCSecurityGroups"): String, push_classic_link_vpc_security_groups;
+    into user_data("UserData"): String;
+    into instance_type("InstanceType"): String;
+    into kernel_id("KernelId"): String;
+    into ramdisk_id("RamdiskId"): String;
+    list block_device_mappings("BlockDeviceMappings"): crate::types::BlockDeviceMapping, push_block_device_mappings;
+    value instance_monitoring("InstanceMonitoring"): crate::types::InstanceMonitoring;
+    into spot_price("SpotPrice"): String;
+    into iam_instance_profile("IamInstanceProfile"): String;
+    value created_time("CreatedTime"): myaws_core::DateTime;
+    value ebs_optimized("EbsOptimized"): bool;
+    value associate_public_ip_address("AssociatePublicIpAddress"): bool;
+    into placement_tenancy("PlacementTenancy"): String;
+    value metadata_options("MetadataOptions"): crate::types::InstanceMetadataOptions;
+});
 
 impl FromValue for LaunchConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7488,107 +5847,6 @@ impl FromValue for LaunchConfiguration {
     }
 }
 
-/// The `LaunchConfigurationNameType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct LaunchConfigurationNameType {
-    /// The name of the launch configuration.
-    ///
-    /// Required.
-    pub launch_configuration_name: Option<String>,
-}
-
-impl LaunchConfigurationNameType {
-    /// Sets `LaunchConfigurationName` (see [`Self::launch_configuration_name`]).
-    pub fn launch_configuration_name(mut self, value: impl Into<String>) -> Self {
-        self.launch_configuration_name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for LaunchConfigurationNameType {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.launch_configuration_name.into_value()])
-    }
-}
-
-/// The `LaunchConfigurationNamesType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct LaunchConfigurationNamesType {
-    /// The launch configuration names. If you omit this property, all launch configurations are described.
-    ///
-    /// Array Members: Maximum number of 50 items.
-    pub launch_configuration_names: Option<Vec<String>>,
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    pub next_token: Option<String>,
-    /// The maximum number of items to return with this call. The default value is `50` and the maximum value is `100`.
-    pub max_records: Option<i32>,
-}
-
-impl LaunchConfigurationNamesType {
-    /// Sets `LaunchConfigurationNames` (see [`Self::launch_configuration_names`]).
-    pub fn launch_configuration_names(mut self, value: Vec<String>) -> Self {
-        self.launch_configuration_names = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-}
-
-impl IntoValue for LaunchConfigurationNamesType {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.launch_configuration_names.into_value(),
-            self.next_token.into_value(),
-            self.max_records.into_value(),
-        ])
-    }
-}
-
-/// The `LaunchConfigurationsType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct LaunchConfigurationsType {
-    /// The launch configurations.
-    pub launch_configurations: Option<Vec<crate::types::LaunchConfiguration>>,
-    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl LaunchConfigurationsType {
-    /// Sets `LaunchConfigurations` (see [`Self::launch_configurations`]).
-    pub fn launch_configurations(mut self, value: Vec<crate::types::LaunchConfiguration>) -> Self {
-        self.launch_configurations = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for LaunchConfigurationsType {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.launch_configurations = r.next("LaunchConfigurations")?;
-        out.next_token = r.next("NextToken")?;
-        Ok(out)
-    }
-}
-
 /// Contains details about errors encountered during instance launch attempts.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -7609,43 +5867,15 @@ pub struct LaunchInstancesError {
     pub error_message: Option<String>,
 }
 
-impl LaunchInstancesError {
-    /// Sets `InstanceType` (see [`Self::instance_type`]).
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.instance_type = Some(value.into());
-        self
-    }
-    /// Sets `MarketType` (see [`Self::market_type`]).
-    pub fn market_type(mut self, value: impl Into<String>) -> Self {
-        self.market_type = Some(value.into());
-        self
-    }
-    /// Sets `SubnetId` (see [`Self::subnet_id`]).
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZone` (see [`Self::availability_zone`]).
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZoneId` (see [`Self::availability_zone_id`]).
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `ErrorMessage` (see [`Self::error_message`]).
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LaunchInstancesError {
+    into instance_type("InstanceType"): String;
+    into market_type("MarketType"): String;
+    into subnet_id("SubnetId"): String;
+    into availability_zone("AvailabilityZone"): String;
+    into availability_zone_id("AvailabilityZoneId"): String;
+    into error_code("ErrorCode"): String;
+    into error_message("ErrorMessage"): String;
+});
 
 impl FromValue for LaunchInstancesError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7665,7 +5895,7 @@ impl FromValue for LaunchInstancesError {
 /// The `LaunchInstancesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct LaunchInstancesRequest {
+pub struct LaunchInstancesInput {
     /// The name of the Auto Scaling group to launch instances into.
     ///
     /// Required.
@@ -7688,45 +5918,17 @@ pub struct LaunchInstancesRequest {
     pub retry_strategy: Option<crate::types::RetryStrategy>,
 }
 
-impl LaunchInstancesRequest {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `RequestedCapacity` (see [`Self::requested_capacity`]).
-    pub fn requested_capacity(mut self, value: i32) -> Self {
-        self.requested_capacity = Some(value);
-        self
-    }
-    /// Sets `ClientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZones` (see [`Self::availability_zones`]).
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.availability_zones = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZoneIds` (see [`Self::availability_zone_ids`]).
-    pub fn availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.availability_zone_ids = Some(value);
-        self
-    }
-    /// Sets `SubnetIds` (see [`Self::subnet_ids`]).
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.subnet_ids = Some(value);
-        self
-    }
-    /// Sets `RetryStrategy` (see [`Self::retry_strategy`]).
-    pub fn retry_strategy(mut self, value: impl Into<crate::types::RetryStrategy>) -> Self {
-        self.retry_strategy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LaunchInstancesInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    value requested_capacity("RequestedCapacity"): i32;
+    into client_token("ClientToken"): String;
+    list_into availability_zones("AvailabilityZones"): String, push_availability_zones;
+    list_into availability_zone_ids("AvailabilityZoneIds"): String, push_availability_zone_ids;
+    list_into subnet_ids("SubnetIds"): String, push_subnet_ids;
+    into retry_strategy("RetryStrategy"): crate::types::RetryStrategy;
+});
 
-impl IntoValue for LaunchInstancesRequest {
+impl IntoValue for LaunchInstancesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -7743,7 +5945,7 @@ impl IntoValue for LaunchInstancesRequest {
 /// The `LaunchInstancesResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct LaunchInstancesResult {
+pub struct LaunchInstancesOutput {
     /// The name of the Auto Scaling group where the instances were launched.
     pub auto_scaling_group_name: Option<String>,
     /// The idempotency token used for the request, either customer-specified or auto-generated.
@@ -7756,30 +5958,14 @@ pub struct LaunchInstancesResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl LaunchInstancesResult {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ClientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets `Instances` (see [`Self::instances`]).
-    pub fn instances(mut self, value: Vec<crate::types::InstanceCollection>) -> Self {
-        self.instances = Some(value);
-        self
-    }
-    /// Sets `Errors` (see [`Self::errors`]).
-    pub fn errors(mut self, value: Vec<crate::types::LaunchInstancesError>) -> Self {
-        self.errors = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LaunchInstancesOutput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into client_token("ClientToken"): String;
+    list instances("Instances"): crate::types::InstanceCollection, push_instances;
+    list errors("Errors"): crate::types::LaunchInstancesError, push_errors;
+});
 
-impl FromValue for LaunchInstancesResult {
+impl FromValue for LaunchInstancesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7801,21 +5987,10 @@ pub struct LaunchTemplate {
     pub overrides: Option<Vec<crate::types::LaunchTemplateOverrides>>,
 }
 
-impl LaunchTemplate {
-    /// Sets `LaunchTemplateSpecification` (see [`Self::launch_template_specification`]).
-    pub fn launch_template_specification(
-        mut self,
-        value: crate::types::LaunchTemplateSpecification,
-    ) -> Self {
-        self.launch_template_specification = Some(value);
-        self
-    }
-    /// Sets `Overrides` (see [`Self::overrides`]).
-    pub fn overrides(mut self, value: Vec<crate::types::LaunchTemplateOverrides>) -> Self {
-        self.overrides = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LaunchTemplate {
+    value launch_template_specification("LaunchTemplateSpecification"): crate::types::LaunchTemplateSpecification;
+    list overrides("Overrides"): crate::types::LaunchTemplateOverrides, push_overrides;
+});
 
 impl IntoValue for LaunchTemplate {
     fn into_value(self) -> Value {
@@ -7877,36 +6052,13 @@ pub struct LaunchTemplateOverrides {
     pub image_id: Option<String>,
 }
 
-impl LaunchTemplateOverrides {
-    /// Sets `InstanceType` (see [`Self::instance_type`]).
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.instance_type = Some(value.into());
-        self
-    }
-    /// Sets `WeightedCapacity` (see [`Self::weighted_capacity`]).
-    pub fn weighted_capacity(mut self, value: impl Into<String>) -> Self {
-        self.weighted_capacity = Some(value.into());
-        self
-    }
-    /// Sets `LaunchTemplateSpecification` (see [`Self::launch_template_specification`]).
-    pub fn launch_template_specification(
-        mut self,
-        value: crate::types::LaunchTemplateSpecification,
-    ) -> Self {
-        self.launch_template_specification = Some(value);
-        self
-    }
-    /// Sets `InstanceRequirements` (see [`Self::instance_requirements`]).
-    pub fn instance_requirements(mut self, value: crate::types::InstanceRequirements) -> Self {
-        self.instance_requirements = Some(value);
-        self
-    }
-    /// Sets `ImageId` (see [`Self::image_id`]).
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.image_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LaunchTemplateOverrides {
+    into instance_type("InstanceType"): String;
+    into weighted_capacity("WeightedCapacity"): String;
+    value launch_template_specification("LaunchTemplateSpecification"): crate::types::LaunchTemplateSpecification;
+    value instance_requirements("InstanceRequirements"): crate::types::InstanceRequirements;
+    into image_id("ImageId"): String;
+});
 
 impl IntoValue for LaunchTemplateOverrides {
     fn into_value(self) -> Value {
@@ -7949,23 +6101,11 @@ pub struct LaunchTemplateSpecification {
     pub version: Option<String>,
 }
 
-impl LaunchTemplateSpecification {
-    /// Sets `LaunchTemplateId` (see [`Self::launch_template_id`]).
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.launch_template_id = Some(value.into());
-        self
-    }
-    /// Sets `LaunchTemplateName` (see [`Self::launch_template_name`]).
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.launch_template_name = Some(value.into());
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LaunchTemplateSpecification {
+    into launch_template_id("LaunchTemplateId"): String;
+    into launch_template_name("LaunchTemplateName"): String;
+    into version("Version"): String;
+});
 
 impl IntoValue for LaunchTemplateSpecification {
     fn into_value(self) -> Value {
@@ -8016,53 +6156,17 @@ pub struct LifecycleHook {
     pub default_result: Option<String>,
 }
 
-impl LifecycleHook {
-    /// Sets `LifecycleHookName` (see [`Self::lifecycle_hook_name`]).
-    pub fn lifecycle_hook_name(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_hook_name = Some(value.into());
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleTransition` (see [`Self::lifecycle_transition`]).
-    pub fn lifecycle_transition(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_transition = Some(value.into());
-        self
-    }
-    /// Sets `NotificationTargetARN` (see [`Self::notification_target_arn`]).
-    pub fn notification_target_arn(mut self, value: impl Into<String>) -> Self {
-        self.notification_target_arn = Some(value.into());
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `NotificationMetadata` (see [`Self::notification_metadata`]).
-    pub fn notification_metadata(mut self, value: impl Into<String>) -> Self {
-        self.notification_metadata = Some(value.into());
-        self
-    }
-    /// Sets `HeartbeatTimeout` (see [`Self::heartbeat_timeout`]).
-    pub fn heartbeat_timeout(mut self, value: i32) -> Self {
-        self.heartbeat_timeout = Some(value);
-        self
-    }
-    /// Sets `GlobalTimeout` (see [`Self::global_timeout`]).
-    pub fn global_timeout(mut self, value: i32) -> Self {
-        self.global_timeout = Some(value);
-        self
-    }
-    /// Sets `DefaultResult` (see [`Self::default_result`]).
-    pub fn default_result(mut self, value: impl Into<String>) -> Self {
-        self.default_result = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LifecycleHook {
+    into lifecycle_hook_name("LifecycleHookName"): String;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into lifecycle_transition("LifecycleTransition"): String;
+    into notification_target_arn("NotificationTargetARN"): String;
+    into role_arn("RoleARN"): String;
+    into notification_metadata("NotificationMetadata"): String;
+    value heartbeat_timeout("HeartbeatTimeout"): i32;
+    value global_timeout("GlobalTimeout"): i32;
+    into default_result("DefaultResult"): String;
+});
 
 impl FromValue for LifecycleHook {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8114,43 +6218,15 @@ pub struct LifecycleHookSpecification {
     pub role_arn: Option<String>,
 }
 
-impl LifecycleHookSpecification {
-    /// Sets `LifecycleHookName` (see [`Self::lifecycle_hook_name`]).
-    pub fn lifecycle_hook_name(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_hook_name = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleTransition` (see [`Self::lifecycle_transition`]).
-    pub fn lifecycle_transition(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_transition = Some(value.into());
-        self
-    }
-    /// Sets `NotificationMetadata` (see [`Self::notification_metadata`]).
-    pub fn notification_metadata(mut self, value: impl Into<String>) -> Self {
-        self.notification_metadata = Some(value.into());
-        self
-    }
-    /// Sets `HeartbeatTimeout` (see [`Self::heartbeat_timeout`]).
-    pub fn heartbeat_timeout(mut self, value: i32) -> Self {
-        self.heartbeat_timeout = Some(value);
-        self
-    }
-    /// Sets `DefaultResult` (see [`Self::default_result`]).
-    pub fn default_result(mut self, value: impl Into<String>) -> Self {
-        self.default_result = Some(value.into());
-        self
-    }
-    /// Sets `NotificationTargetARN` (see [`Self::notification_target_arn`]).
-    pub fn notification_target_arn(mut self, value: impl Into<String>) -> Self {
-        self.notification_target_arn = Some(value.into());
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LifecycleHookSpecification {
+    into lifecycle_hook_name("LifecycleHookName"): String;
+    into lifecycle_transition("LifecycleTransition"): String;
+    into notification_metadata("NotificationMetadata"): String;
+    value heartbeat_timeout("HeartbeatTimeout"): i32;
+    into default_result("DefaultResult"): String;
+    into notification_target_arn("NotificationTargetARN"): String;
+    into role_arn("RoleARN"): String;
+});
 
 impl IntoValue for LifecycleHookSpecification {
     fn into_value(self) -> Value {
@@ -8393,13 +6469,9 @@ pub struct LimitExceededFault {
     pub message: Option<String>,
 }
 
-impl LimitExceededFault {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LimitExceededFault {
+    into message("message"): String;
+});
 
 impl FromValue for LimitExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8426,18 +6498,10 @@ pub struct LoadBalancerState {
     pub state: Option<String>,
 }
 
-impl LoadBalancerState {
-    /// Sets `LoadBalancerName` (see [`Self::load_balancer_name`]).
-    pub fn load_balancer_name(mut self, value: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(value.into());
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LoadBalancerState {
+    into load_balancer_name("LoadBalancerName"): String;
+    into state("State"): String;
+});
 
 impl FromValue for LoadBalancerState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8465,18 +6529,10 @@ pub struct LoadBalancerTargetGroupState {
     pub state: Option<String>,
 }
 
-impl LoadBalancerTargetGroupState {
-    /// Sets `LoadBalancerTargetGroupARN` (see [`Self::load_balancer_target_group_arn`]).
-    pub fn load_balancer_target_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.load_balancer_target_group_arn = Some(value.into());
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LoadBalancerTargetGroupState {
+    into load_balancer_target_group_arn("LoadBalancerTargetGroupARN"): String;
+    into state("State"): String;
+});
 
 impl FromValue for LoadBalancerTargetGroupState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8500,26 +6556,11 @@ pub struct LoadForecast {
     pub metric_specification: Option<crate::types::PredictiveScalingMetricSpecification>,
 }
 
-impl LoadForecast {
-    /// Sets `Timestamps` (see [`Self::timestamps`]).
-    pub fn timestamps(mut self, value: Vec<myaws_core::DateTime>) -> Self {
-        self.timestamps = Some(value);
-        self
-    }
-    /// Sets `Values` (see [`Self::values`]).
-    pub fn values(mut self, value: Vec<f64>) -> Self {
-        self.values = Some(value);
-        self
-    }
-    /// Sets `MetricSpecification` (see [`Self::metric_specification`]).
-    pub fn metric_specification(
-        mut self,
-        value: crate::types::PredictiveScalingMetricSpecification,
-    ) -> Self {
-        self.metric_specification = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LoadForecast {
+    list timestamps("Timestamps"): myaws_core::DateTime, push_timestamps;
+    list values("Values"): f64, push_values;
+    value metric_specification("MetricSpecification"): crate::types::PredictiveScalingMetricSpecification;
+});
 
 impl FromValue for LoadForecast {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8698,18 +6739,10 @@ pub struct MemoryGiBPerVCpuRequest {
     pub max: Option<f64>,
 }
 
-impl MemoryGiBPerVCpuRequest {
-    /// Sets `Min` (see [`Self::min`]).
-    pub fn min(mut self, value: f64) -> Self {
-        self.min = Some(value);
-        self
-    }
-    /// Sets `Max` (see [`Self::max`]).
-    pub fn max(mut self, value: f64) -> Self {
-        self.max = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MemoryGiBPerVCpuRequest {
+    value min("Min"): f64;
+    value max("Max"): f64;
+});
 
 impl IntoValue for MemoryGiBPerVCpuRequest {
     fn into_value(self) -> Value {
@@ -8739,18 +6772,10 @@ pub struct MemoryMiBRequest {
     pub max: Option<i32>,
 }
 
-impl MemoryMiBRequest {
-    /// Sets `Min` (see [`Self::min`]).
-    pub fn min(mut self, value: i32) -> Self {
-        self.min = Some(value);
-        self
-    }
-    /// Sets `Max` (see [`Self::max`]).
-    pub fn max(mut self, value: i32) -> Self {
-        self.max = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MemoryMiBRequest {
+    value min("Min"): i32;
+    value max("Max"): i32;
+});
 
 impl IntoValue for MemoryMiBRequest {
     fn into_value(self) -> Value {
@@ -8786,23 +6811,11 @@ pub struct Metric {
     pub dimensions: Option<Vec<crate::types::MetricDimension>>,
 }
 
-impl Metric {
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::MetricDimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Metric {
+    into namespace("Namespace"): String;
+    into metric_name("MetricName"): String;
+    list dimensions("Dimensions"): crate::types::MetricDimension, push_dimensions;
+});
 
 impl IntoValue for Metric {
     fn into_value(self) -> Value {
@@ -8854,13 +6867,9 @@ pub struct MetricCollectionType {
     pub metric: Option<String>,
 }
 
-impl MetricCollectionType {
-    /// Sets `Metric` (see [`Self::metric`]).
-    pub fn metric(mut self, value: impl Into<String>) -> Self {
-        self.metric = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MetricCollectionType {
+    into metric("Metric"): String;
+});
 
 impl FromValue for MetricCollectionType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8899,33 +6908,13 @@ pub struct MetricDataQuery {
     pub return_data: Option<bool>,
 }
 
-impl MetricDataQuery {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Expression` (see [`Self::expression`]).
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.expression = Some(value.into());
-        self
-    }
-    /// Sets `MetricStat` (see [`Self::metric_stat`]).
-    pub fn metric_stat(mut self, value: crate::types::MetricStat) -> Self {
-        self.metric_stat = Some(value);
-        self
-    }
-    /// Sets `Label` (see [`Self::label`]).
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// Sets `ReturnData` (see [`Self::return_data`]).
-    pub fn return_data(mut self, value: bool) -> Self {
-        self.return_data = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetricDataQuery {
+    into id("Id"): String;
+    into expression("Expression"): String;
+    value metric_stat("MetricStat"): crate::types::MetricStat;
+    into label("Label"): String;
+    value return_data("ReturnData"): bool;
+});
 
 impl IntoValue for MetricDataQuery {
     fn into_value(self) -> Value {
@@ -8966,18 +6955,10 @@ pub struct MetricDimension {
     pub value: Option<String>,
 }
 
-impl MetricDimension {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MetricDimension {
+    into name("Name"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for MetricDimension {
     fn into_value(self) -> Value {
@@ -9003,13 +6984,9 @@ pub struct MetricGranularityType {
     pub granularity: Option<String>,
 }
 
-impl MetricGranularityType {
-    /// Sets `Granularity` (see [`Self::granularity`]).
-    pub fn granularity(mut self, value: impl Into<String>) -> Self {
-        self.granularity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MetricGranularityType {
+    into granularity("Granularity"): String;
+});
 
 impl FromValue for MetricGranularityType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9040,23 +7017,11 @@ pub struct MetricStat {
     pub unit: Option<String>,
 }
 
-impl MetricStat {
-    /// Sets `Metric` (see [`Self::metric`]).
-    pub fn metric(mut self, value: crate::types::Metric) -> Self {
-        self.metric = Some(value);
-        self
-    }
-    /// Sets `Stat` (see [`Self::stat`]).
-    pub fn stat(mut self, value: impl Into<String>) -> Self {
-        self.stat = Some(value.into());
-        self
-    }
-    /// Sets `Unit` (see [`Self::unit`]).
-    pub fn unit(mut self, value: impl Into<String>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MetricStat {
+    value metric("Metric"): crate::types::Metric;
+    into stat("Stat"): String;
+    into unit("Unit"): String;
+});
 
 impl IntoValue for MetricStat {
     fn into_value(self) -> Value {
@@ -9269,18 +7234,10 @@ pub struct MixedInstancesPolicy {
     pub instances_distribution: Option<crate::types::InstancesDistribution>,
 }
 
-impl MixedInstancesPolicy {
-    /// Sets `LaunchTemplate` (see [`Self::launch_template`]).
-    pub fn launch_template(mut self, value: crate::types::LaunchTemplate) -> Self {
-        self.launch_template = Some(value);
-        self
-    }
-    /// Sets `InstancesDistribution` (see [`Self::instances_distribution`]).
-    pub fn instances_distribution(mut self, value: crate::types::InstancesDistribution) -> Self {
-        self.instances_distribution = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MixedInstancesPolicy {
+    value launch_template("LaunchTemplate"): crate::types::LaunchTemplate;
+    value instances_distribution("InstancesDistribution"): crate::types::InstancesDistribution;
+});
 
 impl IntoValue for MixedInstancesPolicy {
     fn into_value(self) -> Value {
@@ -9313,18 +7270,10 @@ pub struct NetworkBandwidthGbpsRequest {
     pub max: Option<f64>,
 }
 
-impl NetworkBandwidthGbpsRequest {
-    /// Sets `Min` (see [`Self::min`]).
-    pub fn min(mut self, value: f64) -> Self {
-        self.min = Some(value);
-        self
-    }
-    /// Sets `Max` (see [`Self::max`]).
-    pub fn max(mut self, value: f64) -> Self {
-        self.max = Some(value);
-        self
-    }
-}
+myaws_core::setters!(NetworkBandwidthGbpsRequest {
+    value min("Min"): f64;
+    value max("Max"): f64;
+});
 
 impl IntoValue for NetworkBandwidthGbpsRequest {
     fn into_value(self) -> Value {
@@ -9352,18 +7301,10 @@ pub struct NetworkInterfaceCountRequest {
     pub max: Option<i32>,
 }
 
-impl NetworkInterfaceCountRequest {
-    /// Sets `Min` (see [`Self::min`]).
-    pub fn min(mut self, value: i32) -> Self {
-        self.min = Some(value);
-        self
-    }
-    /// Sets `Max` (see [`Self::max`]).
-    pub fn max(mut self, value: i32) -> Self {
-        self.max = Some(value);
-        self
-    }
-}
+myaws_core::setters!(NetworkInterfaceCountRequest {
+    value min("Min"): i32;
+    value max("Max"): i32;
+});
 
 impl IntoValue for NetworkInterfaceCountRequest {
     fn into_value(self) -> Value {
@@ -9399,23 +7340,11 @@ pub struct NotificationConfiguration {
     pub notification_type: Option<String>,
 }
 
-impl NotificationConfiguration {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `TopicARN` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `NotificationType` (see [`Self::notification_type`]).
-    pub fn notification_type(mut self, value: impl Into<String>) -> Self {
-        self.notification_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NotificationConfiguration {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into topic_arn("TopicARN"): String;
+    into notification_type("NotificationType"): String;
+});
 
 impl FromValue for NotificationConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9438,13 +7367,9 @@ pub struct Operator {
     pub principal: Option<String>,
 }
 
-impl Operator {
-    /// Sets `Principal` (see [`Self::principal`]).
-    pub fn principal(mut self, value: impl Into<String>) -> Self {
-        self.principal = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Operator {
+    into principal("Principal"): String;
+});
 
 impl IntoValue for Operator {
     fn into_value(self) -> Value {
@@ -9488,13 +7413,9 @@ pub struct PerformanceFactorReferenceRequest {
     pub instance_family: Option<String>,
 }
 
-impl PerformanceFactorReferenceRequest {
-    /// Sets `InstanceFamily` (see [`Self::instance_family`]).
-    pub fn instance_family(mut self, value: impl Into<String>) -> Self {
-        self.instance_family = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PerformanceFactorReferenceRequest {
+    into instance_family("InstanceFamily"): String;
+});
 
 impl IntoValue for PerformanceFactorReferenceRequest {
     fn into_value(self) -> Value {
@@ -9507,76 +7428,6 @@ impl FromValue for PerformanceFactorReferenceRequest {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
         out.instance_family = r.next("InstanceFamily")?;
-        Ok(out)
-    }
-}
-
-/// The `PoliciesType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PoliciesType {
-    /// The scaling policies.
-    pub scaling_policies: Option<Vec<crate::types::ScalingPolicy>>,
-    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl PoliciesType {
-    /// Sets `ScalingPolicies` (see [`Self::scaling_policies`]).
-    pub fn scaling_policies(mut self, value: Vec<crate::types::ScalingPolicy>) -> Self {
-        self.scaling_policies = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for PoliciesType {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.scaling_policies = r.next("ScalingPolicies")?;
-        out.next_token = r.next("NextToken")?;
-        Ok(out)
-    }
-}
-
-/// Contains the output of PutScalingPolicy.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PolicyARNType {
-    /// The Amazon Resource Name (ARN) of the policy.
-    pub policy_arn: Option<String>,
-    /// The CloudWatch alarms created for the target tracking scaling policy.
-    pub alarms: Option<Vec<crate::types::Alarm>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl PolicyARNType {
-    /// Sets `PolicyARN` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `Alarms` (see [`Self::alarms`]).
-    pub fn alarms(mut self, value: Vec<crate::types::Alarm>) -> Self {
-        self.alarms = Some(value);
-        self
-    }
-}
-
-impl FromValue for PolicyARNType {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.policy_arn = r.next("PolicyARN")?;
-        out.alarms = r.next("Alarms")?;
         Ok(out)
     }
 }
@@ -9787,18 +7638,10 @@ pub struct PredefinedMetricSpecification {
     pub resource_label: Option<String>,
 }
 
-impl PredefinedMetricSpecification {
-    /// Sets `PredefinedMetricType` (see [`Self::predefined_metric_type`]).
-    pub fn predefined_metric_type(mut self, value: impl Into<crate::types::MetricType>) -> Self {
-        self.predefined_metric_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceLabel` (see [`Self::resource_label`]).
-    pub fn resource_label(mut self, value: impl Into<String>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PredefinedMetricSpecification {
+    into predefined_metric_type("PredefinedMetricType"): crate::types::MetricType;
+    into resource_label("ResourceLabel"): String;
+});
 
 impl IntoValue for PredefinedMetricSpecification {
     fn into_value(self) -> Value {
@@ -9942,39 +7785,13 @@ pub struct PredictiveScalingConfiguration {
     pub max_capacity_buffer: Option<i32>,
 }
 
-impl PredictiveScalingConfiguration {
-    /// Sets `MetricSpecifications` (see [`Self::metric_specifications`]).
-    pub fn metric_specifications(
-        mut self,
-        value: Vec<crate::types::PredictiveScalingMetricSpecification>,
-    ) -> Self {
-        self.metric_specifications = Some(value);
-        self
-    }
-    /// Sets `Mode` (see [`Self::mode`]).
-    pub fn mode(mut self, value: impl Into<crate::types::PredictiveScalingMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// Sets `SchedulingBufferTime` (see [`Self::scheduling_buffer_time`]).
-    pub fn scheduling_buffer_time(mut self, value: i32) -> Self {
-        self.scheduling_buffer_time = Some(value);
-        self
-    }
-    /// Sets `MaxCapacityBreachBehavior` (see [`Self::max_capacity_breach_behavior`]).
-    pub fn max_capacity_breach_behavior(
-        mut self,
-        value: impl Into<crate::types::PredictiveScalingMaxCapacityBreachBehavior>,
-    ) -> Self {
-        self.max_capacity_breach_behavior = Some(value.into());
-        self
-    }
-    /// Sets `MaxCapacityBuffer` (see [`Self::max_capacity_buffer`]).
-    pub fn max_capacity_buffer(mut self, value: i32) -> Self {
-        self.max_capacity_buffer = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PredictiveScalingConfiguration {
+    list metric_specifications("MetricSpecifications"): crate::types::PredictiveScalingMetricSpecification, push_metric_specifications;
+    into mode("Mode"): crate::types::PredictiveScalingMode;
+    value scheduling_buffer_time("SchedulingBufferTime"): i32;
+    into max_capacity_breach_behavior("MaxCapacityBreachBehavior"): crate::types::PredictiveScalingMaxCapacityBreachBehavior;
+    value max_capacity_buffer("MaxCapacityBuffer"): i32;
+});
 
 impl IntoValue for PredictiveScalingConfiguration {
     fn into_value(self) -> Value {
@@ -10011,13 +7828,9 @@ pub struct PredictiveScalingCustomizedCapacityMetric {
     pub metric_data_queries: Option<Vec<crate::types::MetricDataQuery>>,
 }
 
-impl PredictiveScalingCustomizedCapacityMetric {
-    /// Sets `MetricDataQueries` (see [`Self::metric_data_queries`]).
-    pub fn metric_data_queries(mut self, value: Vec<crate::types::MetricDataQuery>) -> Self {
-        self.metric_data_queries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PredictiveScalingCustomizedCapacityMetric {
+    list metric_data_queries("MetricDataQueries"): crate::types::MetricDataQuery, push_metric_data_queries;
+});
 
 impl IntoValue for PredictiveScalingCustomizedCapacityMetric {
     fn into_value(self) -> Value {
@@ -10044,13 +7857,9 @@ pub struct PredictiveScalingCustomizedLoadMetric {
     pub metric_data_queries: Option<Vec<crate::types::MetricDataQuery>>,
 }
 
-impl PredictiveScalingCustomizedLoadMetric {
-    /// Sets `MetricDataQueries` (see [`Self::metric_data_queries`]).
-    pub fn metric_data_queries(mut self, value: Vec<crate::types::MetricDataQuery>) -> Self {
-        self.metric_data_queries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PredictiveScalingCustomizedLoadMetric {
+    list metric_data_queries("MetricDataQueries"): crate::types::MetricDataQuery, push_metric_data_queries;
+});
 
 impl IntoValue for PredictiveScalingCustomizedLoadMetric {
     fn into_value(self) -> Value {
@@ -10077,13 +7886,9 @@ pub struct PredictiveScalingCustomizedScalingMetric {
     pub metric_data_queries: Option<Vec<crate::types::MetricDataQuery>>,
 }
 
-impl PredictiveScalingCustomizedScalingMetric {
-    /// Sets `MetricDataQueries` (see [`Self::metric_data_queries`]).
-    pub fn metric_data_queries(mut self, value: Vec<crate::types::MetricDataQuery>) -> Self {
-        self.metric_data_queries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PredictiveScalingCustomizedScalingMetric {
+    list metric_data_queries("MetricDataQueries"): crate::types::MetricDataQuery, push_metric_data_queries;
+});
 
 impl IntoValue for PredictiveScalingCustomizedScalingMetric {
     fn into_value(self) -> Value {
@@ -10218,61 +8023,15 @@ pub struct PredictiveScalingMetricSpecification {
         Option<crate::types::PredictiveScalingCustomizedCapacityMetric>,
 }
 
-impl PredictiveScalingMetricSpecification {
-    /// Sets `TargetValue` (see [`Self::target_value`]).
-    pub fn target_value(mut self, value: f64) -> Self {
-        self.target_value = Some(value);
-        self
-    }
-    /// Sets `PredefinedMetricPairSpecification` (see [`Self::predefined_metric_pair_specification`]).
-    pub fn predefined_metric_pair_specification(
-        mut self,
-        value: crate::types::PredictiveScalingPredefinedMetricPair,
-    ) -> Self {
-        self.predefined_metric_pair_specification = Some(value);
-        self
-    }
-    /// Sets `PredefinedScalingMetricSpecification` (see [`Self::predefined_scaling_metric_specification`]).
-    pub fn predefined_scaling_metric_specification(
-        mut self,
-        value: crate::types::PredictiveScalingPredefinedScalingMetric,
-    ) -> Self {
-        self.predefined_scaling_metric_specification = Some(value);
-        self
-    }
-    /// Sets `PredefinedLoadMetricSpecification` (see [`Self::predefined_load_metric_specification`]).
-    pub fn predefined_load_metric_specification(
-        mut self,
-        value: crate::types::PredictiveScalingPredefinedLoadMetric,
-    ) -> Self {
-        self.predefined_load_metric_specification = Some(value);
-        self
-    }
-    /// Sets `CustomizedScalingMetricSpecification` (see [`Self::customized_scaling_metric_specification`]).
-    pub fn customized_scaling_metric_specification(
-        mut self,
-        value: crate::types::PredictiveScalingCustomizedScalingMetric,
-    ) -> Self {
-        self.customized_scaling_metric_specification = Some(value);
-        self
-    }
-    /// Sets `CustomizedLoadMetricSpecification` (see [`Self::customized_load_metric_specification`]).
-    pub fn customized_load_metric_specification(
-        mut self,
-        value: crate::types::PredictiveScalingCustomizedLoadMetric,
-    ) -> Self {
-        self.customized_load_metric_specification = Some(value);
-        self
-    }
-    /// Sets `CustomizedCapacityMetricSpecification` (see [`Self::customized_capacity_metric_specification`]).
-    pub fn customized_capacity_metric_specification(
-        mut self,
-        value: crate::types::PredictiveScalingCustomizedCapacityMetric,
-    ) -> Self {
-        self.customized_capacity_metric_specification = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PredictiveScalingMetricSpecification {
+    value target_value("TargetValue"): f64;
+    value predefined_metric_pair_specification("PredefinedMetricPairSpecification"): crate::types::PredictiveScalingPredefinedMetricPair;
+    value predefined_scaling_metric_specification("PredefinedScalingMetricSpecification"): crate::types::PredictiveScalingPredefinedScalingMetric;
+    value predefined_load_metric_specification("PredefinedLoadMetricSpecification"): crate::types::PredictiveScalingPredefinedLoadMetric;
+    value customized_scaling_metric_specification("CustomizedScalingMetricSpecification"): crate::types::PredictiveScalingCustomizedScalingMetric;
+    value customized_load_metric_specification("CustomizedLoadMetricSpecification"): crate::types::PredictiveScalingCustomizedLoadMetric;
+    value customized_capacity_metric_specification("CustomizedCapacityMetricSpecification"): crate::types::PredictiveScalingCustomizedCapacityMetric;
+});
 
 impl IntoValue for PredictiveScalingMetricSpecification {
     fn into_value(self) -> Value {
@@ -10407,21 +8166,10 @@ pub struct PredictiveScalingPredefinedLoadMetric {
     pub resource_label: Option<String>,
 }
 
-impl PredictiveScalingPredefinedLoadMetric {
-    /// Sets `PredefinedMetricType` (see [`Self::predefined_metric_type`]).
-    pub fn predefined_metric_type(
-        mut self,
-        value: impl Into<crate::types::PredefinedLoadMetricType>,
-    ) -> Self {
-        self.predefined_metric_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceLabel` (see [`Self::resource_label`]).
-    pub fn resource_label(mut self, value: impl Into<String>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PredictiveScalingPredefinedLoadMetric {
+    into predefined_metric_type("PredefinedMetricType"): crate::types::PredefinedLoadMetricType;
+    into resource_label("ResourceLabel"): String;
+});
 
 impl IntoValue for PredictiveScalingPredefinedLoadMetric {
     fn into_value(self) -> Value {
@@ -10465,21 +8213,10 @@ pub struct PredictiveScalingPredefinedMetricPair {
     pub resource_label: Option<String>,
 }
 
-impl PredictiveScalingPredefinedMetricPair {
-    /// Sets `PredefinedMetricType` (see [`Self::predefined_metric_type`]).
-    pub fn predefined_metric_type(
-        mut self,
-        value: impl Into<crate::types::PredefinedMetricPairType>,
-    ) -> Self {
-        self.predefined_metric_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceLabel` (see [`Self::resource_label`]).
-    pub fn resource_label(mut self, value: impl Into<String>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PredictiveScalingPredefinedMetricPair {
+    into predefined_metric_type("PredefinedMetricType"): crate::types::PredefinedMetricPairType;
+    into resource_label("ResourceLabel"): String;
+});
 
 impl IntoValue for PredictiveScalingPredefinedMetricPair {
     fn into_value(self) -> Value {
@@ -10525,21 +8262,10 @@ pub struct PredictiveScalingPredefinedScalingMetric {
     pub resource_label: Option<String>,
 }
 
-impl PredictiveScalingPredefinedScalingMetric {
-    /// Sets `PredefinedMetricType` (see [`Self::predefined_metric_type`]).
-    pub fn predefined_metric_type(
-        mut self,
-        value: impl Into<crate::types::PredefinedScalingMetricType>,
-    ) -> Self {
-        self.predefined_metric_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceLabel` (see [`Self::resource_label`]).
-    pub fn resource_label(mut self, value: impl Into<String>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PredictiveScalingPredefinedScalingMetric {
+    into predefined_metric_type("PredefinedMetricType"): crate::types::PredefinedScalingMetricType;
+    into resource_label("ResourceLabel"): String;
+});
 
 impl IntoValue for PredictiveScalingPredefinedScalingMetric {
     fn into_value(self) -> Value {
@@ -10580,13 +8306,9 @@ pub struct ProcessType {
     pub process_name: Option<String>,
 }
 
-impl ProcessType {
-    /// Sets `ProcessName` (see [`Self::process_name`]).
-    pub fn process_name(mut self, value: impl Into<String>) -> Self {
-        self.process_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ProcessType {
+    into process_name("ProcessName"): String;
+});
 
 impl FromValue for ProcessType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10597,52 +8319,10 @@ impl FromValue for ProcessType {
     }
 }
 
-/// The `ProcessesType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ProcessesType {
-    /// The names of the process types.
-    pub processes: Option<Vec<crate::types::ProcessType>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ProcessesType {
-    /// Sets `Processes` (see [`Self::processes`]).
-    pub fn processes(mut self, value: Vec<crate::types::ProcessType>) -> Self {
-        self.processes = Some(value);
-        self
-    }
-}
-
-impl FromValue for ProcessesType {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.processes = r.next("Processes")?;
-        Ok(out)
-    }
-}
-
-/// The `PutLifecycleHookAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PutLifecycleHookAnswer {
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl FromValue for PutLifecycleHookAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        StructReader::new(value)?;
-        Ok(Self::default())
-    }
-}
-
 /// The `PutLifecycleHookType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutLifecycleHookType {
+pub struct PutLifecycleHookInput {
     /// The name of the lifecycle hook.
     ///
     /// Required.
@@ -10680,50 +8360,18 @@ pub struct PutLifecycleHookType {
     pub default_result: Option<String>,
 }
 
-impl PutLifecycleHookType {
-    /// Sets `LifecycleHookName` (see [`Self::lifecycle_hook_name`]).
-    pub fn lifecycle_hook_name(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_hook_name = Some(value.into());
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleTransition` (see [`Self::lifecycle_transition`]).
-    pub fn lifecycle_transition(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_transition = Some(value.into());
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `NotificationTargetARN` (see [`Self::notification_target_arn`]).
-    pub fn notification_target_arn(mut self, value: impl Into<String>) -> Self {
-        self.notification_target_arn = Some(value.into());
-        self
-    }
-    /// Sets `NotificationMetadata` (see [`Self::notification_metadata`]).
-    pub fn notification_metadata(mut self, value: impl Into<String>) -> Self {
-        self.notification_metadata = Some(value.into());
-        self
-    }
-    /// Sets `HeartbeatTimeout` (see [`Self::heartbeat_timeout`]).
-    pub fn heartbeat_timeout(mut self, value: i32) -> Self {
-        self.heartbeat_timeout = Some(value);
-        self
-    }
-    /// Sets `DefaultResult` (see [`Self::default_result`]).
-    pub fn default_result(mut self, value: impl Into<String>) -> Self {
-        self.default_result = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutLifecycleHookInput {
+    into lifecycle_hook_name("LifecycleHookName"): String;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into lifecycle_transition("LifecycleTransition"): String;
+    into role_arn("RoleARN"): String;
+    into notification_target_arn("NotificationTargetARN"): String;
+    into notification_metadata("NotificationMetadata"): String;
+    value heartbeat_timeout("HeartbeatTimeout"): i32;
+    into default_result("DefaultResult"): String;
+});
 
-impl IntoValue for PutLifecycleHookType {
+impl IntoValue for PutLifecycleHookInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.lifecycle_hook_name.into_value(),
@@ -10738,10 +8386,25 @@ impl IntoValue for PutLifecycleHookType {
     }
 }
 
+/// The `PutLifecycleHookAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutLifecycleHookOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for PutLifecycleHookOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        StructReader::new(value)?;
+        Ok(Self::default())
+    }
+}
+
 /// The `PutNotificationConfigurationType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutNotificationConfigurationType {
+pub struct PutNotificationConfigurationInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -10756,25 +8419,13 @@ pub struct PutNotificationConfigurationType {
     pub notification_types: Option<Vec<String>>,
 }
 
-impl PutNotificationConfigurationType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `TopicARN` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `NotificationTypes` (see [`Self::notification_types`]).
-    pub fn notification_types(mut self, value: Vec<String>) -> Self {
-        self.notification_types = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutNotificationConfigurationInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into topic_arn("TopicARN"): String;
+    list_into notification_types("NotificationTypes"): String, push_notification_types;
+});
 
-impl IntoValue for PutNotificationConfigurationType {
+impl IntoValue for PutNotificationConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -10787,7 +8438,7 @@ impl IntoValue for PutNotificationConfigurationType {
 /// The `PutScalingPolicyType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutScalingPolicyType {
+pub struct PutScalingPolicyInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -10868,86 +8519,24 @@ pub struct PutScalingPolicyType {
     pub predictive_scaling_configuration: Option<crate::types::PredictiveScalingConfiguration>,
 }
 
-impl PutScalingPolicyType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyType` (see [`Self::policy_type`]).
-    pub fn policy_type(mut self, value: impl Into<String>) -> Self {
-        self.policy_type = Some(value.into());
-        self
-    }
-    /// Sets `AdjustmentType` (see [`Self::adjustment_type`]).
-    pub fn adjustment_type(mut self, value: impl Into<String>) -> Self {
-        self.adjustment_type = Some(value.into());
-        self
-    }
-    /// Sets `MinAdjustmentStep` (see [`Self::min_adjustment_step`]).
-    pub fn min_adjustment_step(mut self, value: i32) -> Self {
-        self.min_adjustment_step = Some(value);
-        self
-    }
-    /// Sets `MinAdjustmentMagnitude` (see [`Self::min_adjustment_magnitude`]).
-    pub fn min_adjustment_magnitude(mut self, value: i32) -> Self {
-        self.min_adjustment_magnitude = Some(value);
-        self
-    }
-    /// Sets `ScalingAdjustment` (see [`Self::scaling_adjustment`]).
-    pub fn scaling_adjustment(mut self, value: i32) -> Self {
-        self.scaling_adjustment = Some(value);
-        self
-    }
-    /// Sets `Cooldown` (see [`Self::cooldown`]).
-    pub fn cooldown(mut self, value: i32) -> Self {
-        self.cooldown = Some(value);
-        self
-    }
-    /// Sets `MetricAggregationType` (see [`Self::metric_aggregation_type`]).
-    pub fn metric_aggregation_type(mut self, value: impl Into<String>) -> Self {
-        self.metric_aggregation_type = Some(value.into());
-        self
-    }
-    /// Sets `StepAdjustments` (see [`Self::step_adjustments`]).
-    pub fn step_adjustments(mut self, value: Vec<crate::types::StepAdjustment>) -> Self {
-        self.step_adjustments = Some(value);
-        self
-    }
-    /// Sets `EstimatedInstanceWarmup` (see [`Self::estimated_instance_warmup`]).
-    pub fn estimated_instance_warmup(mut self, value: i32) -> Self {
-        self.estimated_instance_warmup = Some(value);
-        self
-    }
-    /// Sets `TargetTrackingConfiguration` (see [`Self::target_tracking_configuration`]).
-    pub fn target_tracking_configuration(
-        mut self,
-        value: crate::types::TargetTrackingConfiguration,
-    ) -> Self {
-        self.target_tracking_configuration = Some(value);
-        self
-    }
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `PredictiveScalingConfiguration` (see [`Self::predictive_scaling_configuration`]).
-    pub fn predictive_scaling_configuration(
-        mut self,
-        value: crate::types::PredictiveScalingConfiguration,
-    ) -> Self {
-        self.predictive_scaling_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutScalingPolicyInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into policy_name("PolicyName"): String;
+    into policy_type("PolicyType"): String;
+    into adjustment_type("AdjustmentType"): String;
+    value min_adjustment_step("MinAdjustmentStep"): i32;
+    value min_adjustment_magnitude("MinAdjustmentMagnitude"): i32;
+    value scaling_adjustment("ScalingAdjustment"): i32;
+    value cooldown("Cooldown"): i32;
+    into metric_aggregation_type("MetricAggregationType"): String;
+    list step_adjustments("StepAdjustments"): crate::types::StepAdjustment, push_step_adjustments;
+    value estimated_instance_warmup("EstimatedInstanceWarmup"): i32;
+    value target_tracking_configuration("TargetTrackingConfiguration"): crate::types::TargetTrackingConfiguration;
+    value enabled("Enabled"): bool;
+    value predictive_scaling_configuration("PredictiveScalingConfiguration"): crate::types::PredictiveScalingConfiguration;
+});
 
-impl IntoValue for PutScalingPolicyType {
+impl IntoValue for PutScalingPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -10968,10 +8557,37 @@ impl IntoValue for PutScalingPolicyType {
     }
 }
 
+/// Contains the output of PutScalingPolicy.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutScalingPolicyOutput {
+    /// The Amazon Resource Name (ARN) of the policy.
+    pub policy_arn: Option<String>,
+    /// The CloudWatch alarms created for the target tracking scaling policy.
+    pub alarms: Option<Vec<crate::types::Alarm>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(PutScalingPolicyOutput {
+    into policy_arn("PolicyARN"): String;
+    list alarms("Alarms"): crate::types::Alarm, push_alarms;
+});
+
+impl FromValue for PutScalingPolicyOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.policy_arn = r.next("PolicyARN")?;
+        out.alarms = r.next("Alarms")?;
+        Ok(out)
+    }
+}
+
 /// The `PutScheduledUpdateGroupActionType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutScheduledUpdateGroupActionType {
+pub struct PutScheduledUpdateGroupActionInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -11008,60 +8624,20 @@ pub struct PutScheduledUpdateGroupActionType {
     pub time_zone: Option<String>,
 }
 
-impl PutScheduledUpdateGroupActionType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ScheduledActionName` (see [`Self::scheduled_action_name`]).
-    pub fn scheduled_action_name(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_action_name = Some(value.into());
-        self
-    }
-    /// Sets `Time` (see [`Self::time`]).
-    pub fn time(mut self, value: myaws_core::DateTime) -> Self {
-        self.time = Some(value);
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `Recurrence` (see [`Self::recurrence`]).
-    pub fn recurrence(mut self, value: impl Into<String>) -> Self {
-        self.recurrence = Some(value.into());
-        self
-    }
-    /// Sets `MinSize` (see [`Self::min_size`]).
-    pub fn min_size(mut self, value: i32) -> Self {
-        self.min_size = Some(value);
-        self
-    }
-    /// Sets `MaxSize` (see [`Self::max_size`]).
-    pub fn max_size(mut self, value: i32) -> Self {
-        self.max_size = Some(value);
-        self
-    }
-    /// Sets `DesiredCapacity` (see [`Self::desired_capacity`]).
-    pub fn desired_capacity(mut self, value: i32) -> Self {
-        self.desired_capacity = Some(value);
-        self
-    }
-    /// Sets `TimeZone` (see [`Self::time_zone`]).
-    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
-        self.time_zone = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutScheduledUpdateGroupActionInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into scheduled_action_name("ScheduledActionName"): String;
+    value time("Time"): myaws_core::DateTime;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    into recurrence("Recurrence"): String;
+    value min_size("MinSize"): i32;
+    value max_size("MaxSize"): i32;
+    value desired_capacity("DesiredCapacity"): i32;
+    into time_zone("TimeZone"): String;
+});
 
-impl IntoValue for PutScheduledUpdateGroupActionType {
+impl IntoValue for PutScheduledUpdateGroupActionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -11078,25 +8654,10 @@ impl IntoValue for PutScheduledUpdateGroupActionType {
     }
 }
 
-/// The `PutWarmPoolAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PutWarmPoolAnswer {
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl FromValue for PutWarmPoolAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        StructReader::new(value)?;
-        Ok(Self::default())
-    }
-}
-
 /// The `PutWarmPoolType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutWarmPoolType {
+pub struct PutWarmPoolInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -11117,35 +8678,15 @@ pub struct PutWarmPoolType {
     pub instance_reuse_policy: Option<crate::types::InstanceReusePolicy>,
 }
 
-impl PutWarmPoolType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `MaxGroupPreparedCapacity` (see [`Self::max_group_prepared_capacity`]).
-    pub fn max_group_prepared_capacity(mut self, value: i32) -> Self {
-        self.max_group_prepared_capacity = Some(value);
-        self
-    }
-    /// Sets `MinSize` (see [`Self::min_size`]).
-    pub fn min_size(mut self, value: i32) -> Self {
-        self.min_size = Some(value);
-        self
-    }
-    /// Sets `PoolState` (see [`Self::pool_state`]).
-    pub fn pool_state(mut self, value: impl Into<crate::types::WarmPoolState>) -> Self {
-        self.pool_state = Some(value.into());
-        self
-    }
-    /// Sets `InstanceReusePolicy` (see [`Self::instance_reuse_policy`]).
-    pub fn instance_reuse_policy(mut self, value: crate::types::InstanceReusePolicy) -> Self {
-        self.instance_reuse_policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutWarmPoolInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    value max_group_prepared_capacity("MaxGroupPreparedCapacity"): i32;
+    value min_size("MinSize"): i32;
+    into pool_state("PoolState"): crate::types::WarmPoolState;
+    value instance_reuse_policy("InstanceReusePolicy"): crate::types::InstanceReusePolicy;
+});
 
-impl IntoValue for PutWarmPoolType {
+impl IntoValue for PutWarmPoolInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -11157,15 +8698,15 @@ impl IntoValue for PutWarmPoolType {
     }
 }
 
-/// The `RecordLifecycleActionHeartbeatAnswer` structure.
+/// The `PutWarmPoolAnswer` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RecordLifecycleActionHeartbeatAnswer {
+pub struct PutWarmPoolOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for RecordLifecycleActionHeartbeatAnswer {
+impl FromValue for PutWarmPoolOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -11175,7 +8716,7 @@ impl FromValue for RecordLifecycleActionHeartbeatAnswer {
 /// The `RecordLifecycleActionHeartbeatType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RecordLifecycleActionHeartbeatType {
+pub struct RecordLifecycleActionHeartbeatInput {
     /// The name of the lifecycle hook.
     ///
     /// Required.
@@ -11190,30 +8731,14 @@ pub struct RecordLifecycleActionHeartbeatType {
     pub instance_id: Option<String>,
 }
 
-impl RecordLifecycleActionHeartbeatType {
-    /// Sets `LifecycleHookName` (see [`Self::lifecycle_hook_name`]).
-    pub fn lifecycle_hook_name(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_hook_name = Some(value.into());
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleActionToken` (see [`Self::lifecycle_action_token`]).
-    pub fn lifecycle_action_token(mut self, value: impl Into<String>) -> Self {
-        self.lifecycle_action_token = Some(value.into());
-        self
-    }
-    /// Sets `InstanceId` (see [`Self::instance_id`]).
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RecordLifecycleActionHeartbeatInput {
+    into lifecycle_hook_name("LifecycleHookName"): String;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into lifecycle_action_token("LifecycleActionToken"): String;
+    into instance_id("InstanceId"): String;
+});
 
-impl IntoValue for RecordLifecycleActionHeartbeatType {
+impl IntoValue for RecordLifecycleActionHeartbeatInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.lifecycle_hook_name.into_value(),
@@ -11221,6 +8746,21 @@ impl IntoValue for RecordLifecycleActionHeartbeatType {
             self.lifecycle_action_token.into_value(),
             self.instance_id.into_value(),
         ])
+    }
+}
+
+/// The `RecordLifecycleActionHeartbeatAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RecordLifecycleActionHeartbeatOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RecordLifecycleActionHeartbeatOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        StructReader::new(value)?;
+        Ok(Self::default())
     }
 }
 
@@ -11302,66 +8842,19 @@ pub struct RefreshPreferences {
     pub bake_time: Option<i32>,
 }
 
-impl RefreshPreferences {
-    /// Sets `MinHealthyPercentage` (see [`Self::min_healthy_percentage`]).
-    pub fn min_healthy_percentage(mut self, value: i32) -> Self {
-        self.min_healthy_percentage = Some(value);
-        self
-    }
-    /// Sets `InstanceWarmup` (see [`Self::instance_warmup`]).
-    pub fn instance_warmup(mut self, value: i32) -> Self {
-        self.instance_warmup = Some(value);
-        self
-    }
-    /// Sets `CheckpointPercentages` (see [`Self::checkpoint_percentages`]).
-    pub fn checkpoint_percentages(mut self, value: Vec<i32>) -> Self {
-        self.checkpoint_percentages = Some(value);
-        self
-    }
-    /// Sets `CheckpointDelay` (see [`Self::checkpoint_delay`]).
-    pub fn checkpoint_delay(mut self, value: i32) -> Self {
-        self.checkpoint_delay = Some(value);
-        self
-    }
-    /// Sets `SkipMatching` (see [`Self::skip_matching`]).
-    pub fn skip_matching(mut self, value: bool) -> Self {
-        self.skip_matching = Some(value);
-        self
-    }
-    /// Sets `AutoRollback` (see [`Self::auto_rollback`]).
-    pub fn auto_rollback(mut self, value: bool) -> Self {
-        self.auto_rollback = Some(value);
-        self
-    }
-    /// Sets `ScaleInProtectedInstances` (see [`Self::scale_in_protected_instances`]).
-    pub fn scale_in_protected_instances(
-        mut self,
-        value: impl Into<crate::types::ScaleInProtectedInstances>,
-    ) -> Self {
-        self.scale_in_protected_instances = Some(value.into());
-        self
-    }
-    /// Sets `StandbyInstances` (see [`Self::standby_instances`]).
-    pub fn standby_instances(mut self, value: impl Into<crate::types::StandbyInstances>) -> Self {
-        self.standby_instances = Some(value.into());
-        self
-    }
-    /// Sets `AlarmSpecification` (see [`Self::alarm_specification`]).
-    pub fn alarm_specification(mut self, value: crate::types::AlarmSpecification) -> Self {
-        self.alarm_specification = Some(value);
-        self
-    }
-    /// Sets `MaxHealthyPercentage` (see [`Self::max_healthy_percentage`]).
-    pub fn max_healthy_percentage(mut self, value: i32) -> Self {
-        self.max_healthy_percentage = Some(value);
-        self
-    }
-    /// Sets `BakeTime` (see [`Self::bake_time`]).
-    pub fn bake_time(mut self, value: i32) -> Self {
-        self.bake_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RefreshPreferences {
+    value min_healthy_percentage("MinHealthyPercentage"): i32;
+    value instance_warmup("InstanceWarmup"): i32;
+    list checkpoint_percentages("CheckpointPercentages"): i32, push_checkpoint_percentages;
+    value checkpoint_delay("CheckpointDelay"): i32;
+    value skip_matching("SkipMatching"): bool;
+    value auto_rollback("AutoRollback"): bool;
+    into scale_in_protected_instances("ScaleInProtectedInstances"): crate::types::ScaleInProtectedInstances;
+    into standby_instances("StandbyInstances"): crate::types::StandbyInstances;
+    value alarm_specification("AlarmSpecification"): crate::types::AlarmSpecification;
+    value max_healthy_percentage("MaxHealthyPercentage"): i32;
+    value bake_time("BakeTime"): i32;
+});
 
 impl IntoValue for RefreshPreferences {
     fn into_value(self) -> Value {
@@ -11484,13 +8977,9 @@ pub struct ResourceContentionFault {
     pub message: Option<String>,
 }
 
-impl ResourceContentionFault {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceContentionFault {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceContentionFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11509,13 +8998,9 @@ pub struct ResourceInUseFault {
     pub message: Option<String>,
 }
 
-impl ResourceInUseFault {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceInUseFault {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceInUseFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11614,16 +9099,9 @@ pub struct RetentionTriggers {
     pub terminate_hook_abandon: Option<crate::types::RetentionAction>,
 }
 
-impl RetentionTriggers {
-    /// Sets `TerminateHookAbandon` (see [`Self::terminate_hook_abandon`]).
-    pub fn terminate_hook_abandon(
-        mut self,
-        value: impl Into<crate::types::RetentionAction>,
-    ) -> Self {
-        self.terminate_hook_abandon = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RetentionTriggers {
+    into terminate_hook_abandon("TerminateHookAbandon"): crate::types::RetentionAction;
+});
 
 impl IntoValue for RetentionTriggers {
     fn into_value(self) -> Value {
@@ -11732,36 +9210,13 @@ pub struct RollbackDetails {
     pub progress_details_on_rollback: Option<crate::types::InstanceRefreshProgressDetails>,
 }
 
-impl RollbackDetails {
-    /// Sets `RollbackReason` (see [`Self::rollback_reason`]).
-    pub fn rollback_reason(mut self, value: impl Into<String>) -> Self {
-        self.rollback_reason = Some(value.into());
-        self
-    }
-    /// Sets `RollbackStartTime` (see [`Self::rollback_start_time`]).
-    pub fn rollback_start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.rollback_start_time = Some(value);
-        self
-    }
-    /// Sets `PercentageCompleteOnRollback` (see [`Self::percentage_complete_on_rollback`]).
-    pub fn percentage_complete_on_rollback(mut self, value: i32) -> Self {
-        self.percentage_complete_on_rollback = Some(value);
-        self
-    }
-    /// Sets `InstancesToUpdateOnRollback` (see [`Self::instances_to_update_on_rollback`]).
-    pub fn instances_to_update_on_rollback(mut self, value: i32) -> Self {
-        self.instances_to_update_on_rollback = Some(value);
-        self
-    }
-    /// Sets `ProgressDetailsOnRollback` (see [`Self::progress_details_on_rollback`]).
-    pub fn progress_details_on_rollback(
-        mut self,
-        value: crate::types::InstanceRefreshProgressDetails,
-    ) -> Self {
-        self.progress_details_on_rollback = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RollbackDetails {
+    into rollback_reason("RollbackReason"): String;
+    value rollback_start_time("RollbackStartTime"): myaws_core::DateTime;
+    value percentage_complete_on_rollback("PercentageCompleteOnRollback"): i32;
+    value instances_to_update_on_rollback("InstancesToUpdateOnRollback"): i32;
+    value progress_details_on_rollback("ProgressDetailsOnRollback"): crate::types::InstanceRefreshProgressDetails;
+});
 
 impl FromValue for RollbackDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11776,54 +9231,46 @@ impl FromValue for RollbackDetails {
     }
 }
 
-/// The `RollbackInstanceRefreshAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RollbackInstanceRefreshAnswer {
-    /// The instance refresh ID associated with the request. This is the unique ID assigned to the instance refresh when it was started.
-    pub instance_refresh_id: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl RollbackInstanceRefreshAnswer {
-    /// Sets `InstanceRefreshId` (see [`Self::instance_refresh_id`]).
-    pub fn instance_refresh_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_refresh_id = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for RollbackInstanceRefreshAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.instance_refresh_id = r.next("InstanceRefreshId")?;
-        Ok(out)
-    }
-}
-
 /// The `RollbackInstanceRefreshType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RollbackInstanceRefreshType {
+pub struct RollbackInstanceRefreshInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
     pub auto_scaling_group_name: Option<String>,
 }
 
-impl RollbackInstanceRefreshType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
+myaws_core::setters!(RollbackInstanceRefreshInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+});
+
+impl IntoValue for RollbackInstanceRefreshInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.auto_scaling_group_name.into_value()])
     }
 }
 
-impl IntoValue for RollbackInstanceRefreshType {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.auto_scaling_group_name.into_value()])
+/// The `RollbackInstanceRefreshAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RollbackInstanceRefreshOutput {
+    /// The instance refresh ID associated with the request. This is the unique ID assigned to the instance refresh when it was started.
+    pub instance_refresh_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(RollbackInstanceRefreshOutput {
+    into instance_refresh_id("InstanceRefreshId"): String;
+});
+
+impl FromValue for RollbackInstanceRefreshOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.instance_refresh_id = r.next("InstanceRefreshId")?;
+        Ok(out)
     }
 }
 
@@ -11915,13 +9362,9 @@ pub struct ScalingActivityInProgressFault {
     pub message: Option<String>,
 }
 
-impl ScalingActivityInProgressFault {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ScalingActivityInProgressFault {
+    into message("message"): String;
+});
 
 impl FromValue for ScalingActivityInProgressFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12126,94 +9569,24 @@ pub struct ScalingPolicy {
     pub predictive_scaling_configuration: Option<crate::types::PredictiveScalingConfiguration>,
 }
 
-impl ScalingPolicy {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyARN` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `PolicyType` (see [`Self::policy_type`]).
-    pub fn policy_type(mut self, value: impl Into<String>) -> Self {
-        self.policy_type = Some(value.into());
-        self
-    }
-    /// Sets `AdjustmentType` (see [`Self::adjustment_type`]).
-    pub fn adjustment_type(mut self, value: impl Into<String>) -> Self {
-        self.adjustment_type = Some(value.into());
-        self
-    }
-    /// Sets `MinAdjustmentStep` (see [`Self::min_adjustment_step`]).
-    pub fn min_adjustment_step(mut self, value: i32) -> Self {
-        self.min_adjustment_step = Some(value);
-        self
-    }
-    /// Sets `MinAdjustmentMagnitude` (see [`Self::min_adjustment_magnitude`]).
-    pub fn min_adjustment_magnitude(mut self, value: i32) -> Self {
-        self.min_adjustment_magnitude = Some(value);
-        self
-    }
-    /// Sets `ScalingAdjustment` (see [`Self::scaling_adjustment`]).
-    pub fn scaling_adjustment(mut self, value: i32) -> Self {
-        self.scaling_adjustment = Some(value);
-        self
-    }
-    /// Sets `Cooldown` (see [`Self::cooldown`]).
-    pub fn cooldown(mut self, value: i32) -> Self {
-        self.cooldown = Some(value);
-        self
-    }
-    /// Sets `StepAdjustments` (see [`Self::step_adjustments`]).
-    pub fn step_adjustments(mut self, value: Vec<crate::types::StepAdjustment>) -> Self {
-        self.step_adjustments = Some(value);
-        self
-    }
-    /// Sets `MetricAggregationType` (see [`Self::metric_aggregation_type`]).
-    pub fn metric_aggregation_type(mut self, value: impl Into<String>) -> Self {
-        self.metric_aggregation_type = Some(value.into());
-        self
-    }
-    /// Sets `EstimatedInstanceWarmup` (see [`Self::estimated_instance_warmup`]).
-    pub fn estimated_instance_warmup(mut self, value: i32) -> Self {
-        self.estimated_instance_warmup = Some(value);
-        self
-    }
-    /// Sets `Alarms` (see [`Self::alarms`]).
-    pub fn alarms(mut self, value: Vec<crate::types::Alarm>) -> Self {
-        self.alarms = Some(value);
-        self
-    }
-    /// Sets `TargetTrackingConfiguration` (see [`Self::target_tracking_configuration`]).
-    pub fn target_tracking_configuration(
-        mut self,
-        value: crate::types::TargetTrackingConfiguration,
-    ) -> Self {
-        self.target_tracking_configuration = Some(value);
-        self
-    }
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `PredictiveScalingConfiguration` (see [`Self::predictive_scaling_configuration`]).
-    pub fn predictive_scaling_configuration(
-        mut self,
-        value: crate::types::PredictiveScalingConfiguration,
-    ) -> Self {
-        self.predictive_scaling_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScalingPolicy {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into policy_name("PolicyName"): String;
+    into policy_arn("PolicyARN"): String;
+    into policy_type("PolicyType"): String;
+    into adjustment_type("AdjustmentType"): String;
+    value min_adjustment_step("MinAdjustmentStep"): i32;
+    value min_adjustment_magnitude("MinAdjustmentMagnitude"): i32;
+    value scaling_adjustment("ScalingAdjustment"): i32;
+    value cooldown("Cooldown"): i32;
+    list step_adjustments("StepAdjustments"): crate::types::StepAdjustment, push_step_adjustments;
+    into metric_aggregation_type("MetricAggregationType"): String;
+    value estimated_instance_warmup("EstimatedInstanceWarmup"): i32;
+    list alarms("Alarms"): crate::types::Alarm, push_alarms;
+    value target_tracking_configuration("TargetTrackingConfiguration"): crate::types::TargetTrackingConfiguration;
+    value enabled("Enabled"): bool;
+    value predictive_scaling_configuration("PredictiveScalingConfiguration"): crate::types::PredictiveScalingConfiguration;
+});
 
 impl FromValue for ScalingPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12263,18 +9636,10 @@ pub struct ScalingProcessQuery {
     pub scaling_processes: Option<Vec<String>>,
 }
 
-impl ScalingProcessQuery {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ScalingProcesses` (see [`Self::scaling_processes`]).
-    pub fn scaling_processes(mut self, value: Vec<String>) -> Self {
-        self.scaling_processes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScalingProcessQuery {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    list_into scaling_processes("ScalingProcesses"): String, push_scaling_processes;
+});
 
 impl IntoValue for ScalingProcessQuery {
     fn into_value(self) -> Value {
@@ -12282,44 +9647,6 @@ impl IntoValue for ScalingProcessQuery {
             self.auto_scaling_group_name.into_value(),
             self.scaling_processes.into_value(),
         ])
-    }
-}
-
-/// The `ScheduledActionsType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ScheduledActionsType {
-    /// The scheduled actions.
-    pub scheduled_update_group_actions: Option<Vec<crate::types::ScheduledUpdateGroupAction>>,
-    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ScheduledActionsType {
-    /// Sets `ScheduledUpdateGroupActions` (see [`Self::scheduled_update_group_actions`]).
-    pub fn scheduled_update_group_actions(
-        mut self,
-        value: Vec<crate::types::ScheduledUpdateGroupAction>,
-    ) -> Self {
-        self.scheduled_update_group_actions = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for ScheduledActionsType {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.scheduled_update_group_actions = r.next("ScheduledUpdateGroupActions")?;
-        out.next_token = r.next("NextToken")?;
-        Ok(out)
     }
 }
 
@@ -12353,63 +9680,19 @@ pub struct ScheduledUpdateGroupAction {
     pub time_zone: Option<String>,
 }
 
-impl ScheduledUpdateGroupAction {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ScheduledActionName` (see [`Self::scheduled_action_name`]).
-    pub fn scheduled_action_name(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_action_name = Some(value.into());
-        self
-    }
-    /// Sets `ScheduledActionARN` (see [`Self::scheduled_action_arn`]).
-    pub fn scheduled_action_arn(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_action_arn = Some(value.into());
-        self
-    }
-    /// Sets `Time` (see [`Self::time`]).
-    pub fn time(mut self, value: myaws_core::DateTime) -> Self {
-        self.time = Some(value);
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `Recurrence` (see [`Self::recurrence`]).
-    pub fn recurrence(mut self, value: impl Into<String>) -> Self {
-        self.recurrence = Some(value.into());
-        self
-    }
-    /// Sets `MinSize` (see [`Self::min_size`]).
-    pub fn min_size(mut self, value: i32) -> Self {
-        self.min_size = Some(value);
-        self
-    }
-    /// Sets `MaxSize` (see [`Self::max_size`]).
-    pub fn max_size(mut self, value: i32) -> Self {
-        self.max_size = Some(value);
-        self
-    }
-    /// Sets `DesiredCapacity` (see [`Self::desired_capacity`]).
-    pub fn desired_capacity(mut self, value: i32) -> Self {
-        self.desired_capacity = Some(value);
-        self
-    }
-    /// Sets `TimeZone` (see [`Self::time_zone`]).
-    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
-        self.time_zone = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ScheduledUpdateGroupAction {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into scheduled_action_name("ScheduledActionName"): String;
+    into scheduled_action_arn("ScheduledActionARN"): String;
+    value time("Time"): myaws_core::DateTime;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    into recurrence("Recurrence"): String;
+    value min_size("MinSize"): i32;
+    value max_size("MaxSize"): i32;
+    value desired_capacity("DesiredCapacity"): i32;
+    into time_zone("TimeZone"): String;
+});
 
 impl FromValue for ScheduledUpdateGroupAction {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12464,48 +9747,16 @@ pub struct ScheduledUpdateGroupActionRequest {
     pub time_zone: Option<String>,
 }
 
-impl ScheduledUpdateGroupActionRequest {
-    /// Sets `ScheduledActionName` (see [`Self::scheduled_action_name`]).
-    pub fn scheduled_action_name(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_action_name = Some(value.into());
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `Recurrence` (see [`Self::recurrence`]).
-    pub fn recurrence(mut self, value: impl Into<String>) -> Self {
-        self.recurrence = Some(value.into());
-        self
-    }
-    /// Sets `MinSize` (see [`Self::min_size`]).
-    pub fn min_size(mut self, value: i32) -> Self {
-        self.min_size = Some(value);
-        self
-    }
-    /// Sets `MaxSize` (see [`Self::max_size`]).
-    pub fn max_size(mut self, value: i32) -> Self {
-        self.max_size = Some(value);
-        self
-    }
-    /// Sets `DesiredCapacity` (see [`Self::desired_capacity`]).
-    pub fn desired_capacity(mut self, value: i32) -> Self {
-        self.desired_capacity = Some(value);
-        self
-    }
-    /// Sets `TimeZone` (see [`Self::time_zone`]).
-    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
-        self.time_zone = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ScheduledUpdateGroupActionRequest {
+    into scheduled_action_name("ScheduledActionName"): String;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    into recurrence("Recurrence"): String;
+    value min_size("MinSize"): i32;
+    value max_size("MaxSize"): i32;
+    value desired_capacity("DesiredCapacity"): i32;
+    into time_zone("TimeZone"): String;
+});
 
 impl IntoValue for ScheduledUpdateGroupActionRequest {
     fn into_value(self) -> Value {
@@ -12530,13 +9781,9 @@ pub struct ServiceLinkedRoleFailure {
     pub message: Option<String>,
 }
 
-impl ServiceLinkedRoleFailure {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceLinkedRoleFailure {
+    into message("message"): String;
+});
 
 impl FromValue for ServiceLinkedRoleFailure {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12550,7 +9797,7 @@ impl FromValue for ServiceLinkedRoleFailure {
 /// The `SetDesiredCapacityType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SetDesiredCapacityType {
+pub struct SetDesiredCapacityInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -12563,25 +9810,13 @@ pub struct SetDesiredCapacityType {
     pub honor_cooldown: Option<bool>,
 }
 
-impl SetDesiredCapacityType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `DesiredCapacity` (see [`Self::desired_capacity`]).
-    pub fn desired_capacity(mut self, value: i32) -> Self {
-        self.desired_capacity = Some(value);
-        self
-    }
-    /// Sets `HonorCooldown` (see [`Self::honor_cooldown`]).
-    pub fn honor_cooldown(mut self, value: bool) -> Self {
-        self.honor_cooldown = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetDesiredCapacityInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    value desired_capacity("DesiredCapacity"): i32;
+    value honor_cooldown("HonorCooldown"): bool;
+});
 
-impl IntoValue for SetDesiredCapacityType {
+impl IntoValue for SetDesiredCapacityInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -12594,7 +9829,7 @@ impl IntoValue for SetDesiredCapacityType {
 /// The `SetInstanceHealthQuery` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SetInstanceHealthQuery {
+pub struct SetInstanceHealthInput {
     /// The ID of the instance.
     ///
     /// Required.
@@ -12609,25 +9844,13 @@ pub struct SetInstanceHealthQuery {
     pub should_respect_grace_period: Option<bool>,
 }
 
-impl SetInstanceHealthQuery {
-    /// Sets `InstanceId` (see [`Self::instance_id`]).
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_id = Some(value.into());
-        self
-    }
-    /// Sets `HealthStatus` (see [`Self::health_status`]).
-    pub fn health_status(mut self, value: impl Into<String>) -> Self {
-        self.health_status = Some(value.into());
-        self
-    }
-    /// Sets `ShouldRespectGracePeriod` (see [`Self::should_respect_grace_period`]).
-    pub fn should_respect_grace_period(mut self, value: bool) -> Self {
-        self.should_respect_grace_period = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetInstanceHealthInput {
+    into instance_id("InstanceId"): String;
+    into health_status("HealthStatus"): String;
+    value should_respect_grace_period("ShouldRespectGracePeriod"): bool;
+});
 
-impl IntoValue for SetInstanceHealthQuery {
+impl IntoValue for SetInstanceHealthInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_id.into_value(),
@@ -12637,25 +9860,10 @@ impl IntoValue for SetInstanceHealthQuery {
     }
 }
 
-/// The `SetInstanceProtectionAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct SetInstanceProtectionAnswer {
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl FromValue for SetInstanceProtectionAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        StructReader::new(value)?;
-        Ok(Self::default())
-    }
-}
-
 /// The `SetInstanceProtectionQuery` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SetInstanceProtectionQuery {
+pub struct SetInstanceProtectionInput {
     /// One or more instance IDs. You can specify up to 50 instances.
     ///
     /// Required.
@@ -12670,31 +9878,34 @@ pub struct SetInstanceProtectionQuery {
     pub protected_from_scale_in: Option<bool>,
 }
 
-impl SetInstanceProtectionQuery {
-    /// Sets `InstanceIds` (see [`Self::instance_ids`]).
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.instance_ids = Some(value);
-        self
-    }
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ProtectedFromScaleIn` (see [`Self::protected_from_scale_in`]).
-    pub fn protected_from_scale_in(mut self, value: bool) -> Self {
-        self.protected_from_scale_in = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetInstanceProtectionInput {
+    list_into instance_ids("InstanceIds"): String, push_instance_ids;
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    value protected_from_scale_in("ProtectedFromScaleIn"): bool;
+});
 
-impl IntoValue for SetInstanceProtectionQuery {
+impl IntoValue for SetInstanceProtectionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_ids.into_value(),
             self.auto_scaling_group_name.into_value(),
             self.protected_from_scale_in.into_value(),
         ])
+    }
+}
+
+/// The `SetInstanceProtectionAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetInstanceProtectionOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for SetInstanceProtectionOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        StructReader::new(value)?;
+        Ok(Self::default())
     }
 }
 
@@ -12778,37 +9989,10 @@ impl FromValue for StandbyInstances {
     }
 }
 
-/// The `StartInstanceRefreshAnswer` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct StartInstanceRefreshAnswer {
-    /// A unique ID for tracking the progress of the instance refresh.
-    pub instance_refresh_id: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl StartInstanceRefreshAnswer {
-    /// Sets `InstanceRefreshId` (see [`Self::instance_refresh_id`]).
-    pub fn instance_refresh_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_refresh_id = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for StartInstanceRefreshAnswer {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.instance_refresh_id = r.next("InstanceRefreshId")?;
-        Ok(out)
-    }
-}
-
 /// The `StartInstanceRefreshType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartInstanceRefreshType {
+pub struct StartInstanceRefreshInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -12831,30 +10015,14 @@ pub struct StartInstanceRefreshType {
     pub preferences: Option<crate::types::RefreshPreferences>,
 }
 
-impl StartInstanceRefreshType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Strategy` (see [`Self::strategy`]).
-    pub fn strategy(mut self, value: impl Into<crate::types::RefreshStrategy>) -> Self {
-        self.strategy = Some(value.into());
-        self
-    }
-    /// Sets `DesiredConfiguration` (see [`Self::desired_configuration`]).
-    pub fn desired_configuration(mut self, value: crate::types::DesiredConfiguration) -> Self {
-        self.desired_configuration = Some(value);
-        self
-    }
-    /// Sets `Preferences` (see [`Self::preferences`]).
-    pub fn preferences(mut self, value: crate::types::RefreshPreferences) -> Self {
-        self.preferences = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StartInstanceRefreshInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into strategy("Strategy"): crate::types::RefreshStrategy;
+    value desired_configuration("DesiredConfiguration"): crate::types::DesiredConfiguration;
+    value preferences("Preferences"): crate::types::RefreshPreferences;
+});
 
-impl IntoValue for StartInstanceRefreshType {
+impl IntoValue for StartInstanceRefreshInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -12862,6 +10030,29 @@ impl IntoValue for StartInstanceRefreshType {
             self.desired_configuration.into_value(),
             self.preferences.into_value(),
         ])
+    }
+}
+
+/// The `StartInstanceRefreshAnswer` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartInstanceRefreshOutput {
+    /// A unique ID for tracking the progress of the instance refresh.
+    pub instance_refresh_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(StartInstanceRefreshOutput {
+    into instance_refresh_id("InstanceRefreshId"): String;
+});
+
+impl FromValue for StartInstanceRefreshOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.instance_refresh_id = r.next("InstanceRefreshId")?;
+        Ok(out)
     }
 }
 
@@ -12895,23 +10086,11 @@ pub struct StepAdjustment {
     pub scaling_adjustment: Option<i32>,
 }
 
-impl StepAdjustment {
-    /// Sets `MetricIntervalLowerBound` (see [`Self::metric_interval_lower_bound`]).
-    pub fn metric_interval_lower_bound(mut self, value: f64) -> Self {
-        self.metric_interval_lower_bound = Some(value);
-        self
-    }
-    /// Sets `MetricIntervalUpperBound` (see [`Self::metric_interval_upper_bound`]).
-    pub fn metric_interval_upper_bound(mut self, value: f64) -> Self {
-        self.metric_interval_upper_bound = Some(value);
-        self
-    }
-    /// Sets `ScalingAdjustment` (see [`Self::scaling_adjustment`]).
-    pub fn scaling_adjustment(mut self, value: i32) -> Self {
-        self.scaling_adjustment = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StepAdjustment {
+    value metric_interval_lower_bound("MetricIntervalLowerBound"): f64;
+    value metric_interval_upper_bound("MetricIntervalUpperBound"): f64;
+    value scaling_adjustment("ScalingAdjustment"): i32;
+});
 
 impl IntoValue for StepAdjustment {
     fn into_value(self) -> Value {
@@ -12946,18 +10125,10 @@ pub struct SuspendedProcess {
     pub suspension_reason: Option<String>,
 }
 
-impl SuspendedProcess {
-    /// Sets `ProcessName` (see [`Self::process_name`]).
-    pub fn process_name(mut self, value: impl Into<String>) -> Self {
-        self.process_name = Some(value.into());
-        self
-    }
-    /// Sets `SuspensionReason` (see [`Self::suspension_reason`]).
-    pub fn suspension_reason(mut self, value: impl Into<String>) -> Self {
-        self.suspension_reason = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SuspendedProcess {
+    into process_name("ProcessName"): String;
+    into suspension_reason("SuspensionReason"): String;
+});
 
 impl FromValue for SuspendedProcess {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12987,33 +10158,13 @@ pub struct Tag {
     pub propagate_at_launch: Option<bool>,
 }
 
-impl Tag {
-    /// Sets `ResourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `PropagateAtLaunch` (see [`Self::propagate_at_launch`]).
-    pub fn propagate_at_launch(mut self, value: bool) -> Self {
-        self.propagate_at_launch = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into resource_id("ResourceId"): String;
+    into resource_type("ResourceType"): String;
+    into key("Key"): String;
+    into value("Value"): String;
+    value propagate_at_launch("PropagateAtLaunch"): bool;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -13043,33 +10194,13 @@ pub struct TagDescription {
     pub propagate_at_launch: Option<bool>,
 }
 
-impl TagDescription {
-    /// Sets `ResourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `PropagateAtLaunch` (see [`Self::propagate_at_launch`]).
-    pub fn propagate_at_launch(mut self, value: bool) -> Self {
-        self.propagate_at_launch = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagDescription {
+    into resource_id("ResourceId"): String;
+    into resource_type("ResourceType"): String;
+    into key("Key"): String;
+    into value("Value"): String;
+    value propagate_at_launch("PropagateAtLaunch"): bool;
+});
 
 impl FromValue for TagDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13080,41 +10211,6 @@ impl FromValue for TagDescription {
         out.key = r.next("Key")?;
         out.value = r.next("Value")?;
         out.propagate_at_launch = r.next("PropagateAtLaunch")?;
-        Ok(out)
-    }
-}
-
-/// The `TagsType` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct TagsType {
-    /// One or more tags.
-    pub tags: Option<Vec<crate::types::TagDescription>>,
-    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl TagsType {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::TagDescription>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for TagsType {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.tags = r.next("Tags")?;
-        out.next_token = r.next("NextToken")?;
         Ok(out)
     }
 }
@@ -13137,34 +10233,12 @@ pub struct TargetTrackingConfiguration {
     pub disable_scale_in: Option<bool>,
 }
 
-impl TargetTrackingConfiguration {
-    /// Sets `PredefinedMetricSpecification` (see [`Self::predefined_metric_specification`]).
-    pub fn predefined_metric_specification(
-        mut self,
-        value: crate::types::PredefinedMetricSpecification,
-    ) -> Self {
-        self.predefined_metric_specification = Some(value);
-        self
-    }
-    /// Sets `CustomizedMetricSpecification` (see [`Self::customized_metric_specification`]).
-    pub fn customized_metric_specification(
-        mut self,
-        value: crate::types::CustomizedMetricSpecification,
-    ) -> Self {
-        self.customized_metric_specification = Some(value);
-        self
-    }
-    /// Sets `TargetValue` (see [`Self::target_value`]).
-    pub fn target_value(mut self, value: f64) -> Self {
-        self.target_value = Some(value);
-        self
-    }
-    /// Sets `DisableScaleIn` (see [`Self::disable_scale_in`]).
-    pub fn disable_scale_in(mut self, value: bool) -> Self {
-        self.disable_scale_in = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TargetTrackingConfiguration {
+    value predefined_metric_specification("PredefinedMetricSpecification"): crate::types::PredefinedMetricSpecification;
+    value customized_metric_specification("CustomizedMetricSpecification"): crate::types::CustomizedMetricSpecification;
+    value target_value("TargetValue"): f64;
+    value disable_scale_in("DisableScaleIn"): bool;
+});
 
 impl IntoValue for TargetTrackingConfiguration {
     fn into_value(self) -> Value {
@@ -13217,38 +10291,14 @@ pub struct TargetTrackingMetricDataQuery {
     pub return_data: Option<bool>,
 }
 
-impl TargetTrackingMetricDataQuery {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Expression` (see [`Self::expression`]).
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.expression = Some(value.into());
-        self
-    }
-    /// Sets `MetricStat` (see [`Self::metric_stat`]).
-    pub fn metric_stat(mut self, value: crate::types::TargetTrackingMetricStat) -> Self {
-        self.metric_stat = Some(value);
-        self
-    }
-    /// Sets `Label` (see [`Self::label`]).
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// Sets `Period` (see [`Self::period`]).
-    pub fn period(mut self, value: i32) -> Self {
-        self.period = Some(value);
-        self
-    }
-    /// Sets `ReturnData` (see [`Self::return_data`]).
-    pub fn return_data(mut self, value: bool) -> Self {
-        self.return_data = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TargetTrackingMetricDataQuery {
+    into id("Id"): String;
+    into expression("Expression"): String;
+    value metric_stat("MetricStat"): crate::types::TargetTrackingMetricStat;
+    into label("Label"): String;
+    value period("Period"): i32;
+    value return_data("ReturnData"): bool;
+});
 
 impl IntoValue for TargetTrackingMetricDataQuery {
     fn into_value(self) -> Value {
@@ -13299,28 +10349,12 @@ pub struct TargetTrackingMetricStat {
     pub period: Option<i32>,
 }
 
-impl TargetTrackingMetricStat {
-    /// Sets `Metric` (see [`Self::metric`]).
-    pub fn metric(mut self, value: crate::types::Metric) -> Self {
-        self.metric = Some(value);
-        self
-    }
-    /// Sets `Stat` (see [`Self::stat`]).
-    pub fn stat(mut self, value: impl Into<String>) -> Self {
-        self.stat = Some(value.into());
-        self
-    }
-    /// Sets `Unit` (see [`Self::unit`]).
-    pub fn unit(mut self, value: impl Into<String>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-    /// Sets `Period` (see [`Self::period`]).
-    pub fn period(mut self, value: i32) -> Self {
-        self.period = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TargetTrackingMetricStat {
+    value metric("Metric"): crate::types::Metric;
+    into stat("Stat"): String;
+    into unit("Unit"): String;
+    value period("Period"): i32;
+});
 
 impl IntoValue for TargetTrackingMetricStat {
     fn into_value(self) -> Value {
@@ -13348,7 +10382,7 @@ impl FromValue for TargetTrackingMetricStat {
 /// The `TerminateInstanceInAutoScalingGroupType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TerminateInstanceInAutoScalingGroupType {
+pub struct TerminateInstanceInAutoScalingGroupInput {
     /// The ID of the instance.
     ///
     /// Required.
@@ -13359,25 +10393,40 @@ pub struct TerminateInstanceInAutoScalingGroupType {
     pub should_decrement_desired_capacity: Option<bool>,
 }
 
-impl TerminateInstanceInAutoScalingGroupType {
-    /// Sets `InstanceId` (see [`Self::instance_id`]).
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_id = Some(value.into());
-        self
-    }
-    /// Sets `ShouldDecrementDesiredCapacity` (see [`Self::should_decrement_desired_capacity`]).
-    pub fn should_decrement_desired_capacity(mut self, value: bool) -> Self {
-        self.should_decrement_desired_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TerminateInstanceInAutoScalingGroupInput {
+    into instance_id("InstanceId"): String;
+    value should_decrement_desired_capacity("ShouldDecrementDesiredCapacity"): bool;
+});
 
-impl IntoValue for TerminateInstanceInAutoScalingGroupType {
+impl IntoValue for TerminateInstanceInAutoScalingGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_id.into_value(),
             self.should_decrement_desired_capacity.into_value(),
         ])
+    }
+}
+
+/// The `ActivityType` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TerminateInstanceInAutoScalingGroupOutput {
+    /// A scaling activity.
+    pub activity: Option<crate::types::Activity>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(TerminateInstanceInAutoScalingGroupOutput {
+    value activity("Activity"): crate::types::Activity;
+});
+
+impl FromValue for TerminateInstanceInAutoScalingGroupOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.activity = r.next("Activity")?;
+        Ok(out)
     }
 }
 
@@ -13391,18 +10440,10 @@ pub struct TotalLocalStorageGBRequest {
     pub max: Option<f64>,
 }
 
-impl TotalLocalStorageGBRequest {
-    /// Sets `Min` (see [`Self::min`]).
-    pub fn min(mut self, value: f64) -> Self {
-        self.min = Some(value);
-        self
-    }
-    /// Sets `Max` (see [`Self::max`]).
-    pub fn max(mut self, value: f64) -> Self {
-        self.max = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TotalLocalStorageGBRequest {
+    value min("Min"): f64;
+    value max("Max"): f64;
+});
 
 impl IntoValue for TotalLocalStorageGBRequest {
     fn into_value(self) -> Value {
@@ -13452,18 +10493,10 @@ pub struct TrafficSourceIdentifier {
     pub r#type: Option<String>,
 }
 
-impl TrafficSourceIdentifier {
-    /// Sets `Identifier` (see [`Self::identifier`]).
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TrafficSourceIdentifier {
+    into identifier("Identifier"): String;
+    into r#type("Type"): String;
+});
 
 impl IntoValue for TrafficSourceIdentifier {
     fn into_value(self) -> Value {
@@ -13511,28 +10544,12 @@ pub struct TrafficSourceState {
     pub r#type: Option<String>,
 }
 
-impl TrafficSourceState {
-    /// Sets `TrafficSource` (see [`Self::traffic_source`]).
-    pub fn traffic_source(mut self, value: impl Into<String>) -> Self {
-        self.traffic_source = Some(value.into());
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `Identifier` (see [`Self::identifier`]).
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TrafficSourceState {
+    into traffic_source("TrafficSource"): String;
+    into state("State"): String;
+    into identifier("Identifier"): String;
+    into r#type("Type"): String;
+});
 
 impl FromValue for TrafficSourceState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13549,7 +10566,7 @@ impl FromValue for TrafficSourceState {
 /// The `UpdateAutoScalingGroupType` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateAutoScalingGroupType {
+pub struct UpdateAutoScalingGroupInput {
     /// The name of the Auto Scaling group.
     ///
     /// Required.
@@ -13642,173 +10659,39 @@ pub struct UpdateAutoScalingGroupType {
     pub deletion_protection: Option<crate::types::DeletionProtection>,
 }
 
-impl UpdateAutoScalingGroupType {
-    /// Sets `AutoScalingGroupName` (see [`Self::auto_scaling_group_name`]).
-    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
-    }
-    /// Sets `LaunchConfigurationName` (see [`Self::launch_configuration_name`]).
-    pub fn launch_configuration_name(mut self, value: impl Into<String>) -> Self {
-        self.launch_configuration_name = Some(value.into());
-        self
-    }
-    /// Sets `LaunchTemplate` (see [`Self::launch_template`]).
-    pub fn launch_template(mut self, value: crate::types::LaunchTemplateSpecification) -> Self {
-        self.launch_template = Some(value);
-        self
-    }
-    /// Sets `MixedInstancesPolicy` (see [`Self::mixed_instances_policy`]).
-    pub fn mixed_instances_policy(mut self, value: crate::types::MixedInstancesPolicy) -> Self {
-        self.mixed_instances_policy = Some(value);
-        self
-    }
-    /// Sets `MinSize` (see [`Self::min_size`]).
-    pub fn min_size(mut self, value: i32) -> Self {
-        self.min_size = Some(value);
-        self
-    }
-    /// Sets `MaxSize` (see [`Self::max_size`]).
-    pub fn max_size(mut self, value: i32) -> Self {
-        self.max_size = Some(value);
-        self
-    }
-    /// Sets `DesiredCapacity` (see [`Self::desired_capacity`]).
-    pub fn desired_capacity(mut self, value: i32) -> Self {
-        self.desired_capacity = Some(value);
-        self
-    }
-    /// Sets `DefaultCooldown` (see [`Self::default_cooldown`]).
-    pub fn default_cooldown(mut self, value: i32) -> Self {
-        self.default_cooldown = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZones` (see [`Self::availability_zones`]).
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.availability_zones = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZoneIds` (see [`Self::availability_zone_ids`]).
-    pub fn availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.availability_zone_ids = Some(value);
-        self
-    }
-    /// Sets `HealthCheckType` (see [`Self::health_check_type`]).
-    pub fn health_check_type(mut self, value: impl Into<String>) -> Self {
-        self.health_check_type = Some(value.into());
-        self
-    }
-    /// Sets `HealthCheckGracePeriod` (see [`Self::health_check_grace_period`]).
-    pub fn health_check_grace_period(mut self, value: i32) -> Self {
-        self.health_check_grace_period = Some(value);
-        self
-    }
-    /// Sets `PlacementGroup` (see [`Self::placement_group`]).
-    pub fn placement_group(mut self, value: impl Into<String>) -> Self {
-        self.placement_group = Some(value.into());
-        self
-    }
-    /// Sets `VPCZoneIdentifier` (see [`Self::vpc_zone_identifier`]).
-    pub fn vpc_zone_identifier(mut self, value: impl Into<String>) -> Self {
-        self.vpc_zone_identifier = Some(value.into());
-        self
-    }
-    /// Sets `TerminationPolicies` (see [`Self::termination_policies`]).
-    pub fn termination_policies(mut self, value: Vec<String>) -> Self {
-        self.termination_policies = Some(value);
-        self
-    }
-    /// Sets `NewInstancesProtectedFromScaleIn` (see [`Self::new_instances_protected_from_scale_in`]).
-    pub fn new_instances_protected_from_scale_in(mut self, value: bool) -> Self {
-        self.new_instances_protected_from_scale_in = Some(value);
-        self
-    }
-    /// Sets `ServiceLinkedRoleARN` (see [`Self::service_linked_role_arn`]).
-    pub fn service_linked_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.service_linked_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `MaxInstanceLifetime` (see [`Self::max_instance_lifetime`]).
-    pub fn max_instance_lifetime(mut self, value: i32) -> Self {
-        self.max_instance_lifetime = Some(value);
-        self
-    }
-    /// Sets `CapacityRebalance` (see [`Self::capacity_rebalance`]).
-    pub fn capacity_rebalance(mut self, value: bool) -> Self {
-        self.capacity_rebalance = Some(value);
-        self
-    }
-    /// Sets `Context` (see [`Self::context`]).
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.context = Some(value.into());
-        self
-    }
-    /// Sets `DesiredCapacityType` (see [`Self::desired_capacity_type`]).
-    pub fn desired_capacity_type(mut self, value: impl Into<String>) -> Self {
-        self.desired_capacity_type = Some(value.into());
-        self
-    }
-    /// Sets `DefaultInstanceWarmup` (see [`Self::default_instance_warmup`]).
-    pub fn default_instance_warmup(mut self, value: i32) -> Self {
-        self.default_instance_warmup = Some(value);
-        self
-    }
-    /// Sets `InstanceMaintenancePolicy` (see [`Self::instance_maintenance_policy`]).
-    pub fn instance_maintenance_policy(
-        mut self,
-        value: crate::types::InstanceMaintenancePolicy,
-    ) -> Self {
-        self.instance_maintenance_policy = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZoneDistribution` (see [`Self::availability_zone_distribution`]).
-    pub fn availability_zone_distribution(
-        mut self,
-        value: crate::types::AvailabilityZoneDistribution,
-    ) -> Self {
-        self.availability_zone_distribution = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZoneImpairmentPolicy` (see [`Self::availability_zone_impairment_policy`]).
-    pub fn availability_zone_impairment_policy(
-        mut self,
-        value: crate::types::AvailabilityZoneImpairmentPolicy,
-    ) -> Self {
-        self.availability_zone_impairment_policy = Some(value);
-        self
-    }
-    /// Sets `SkipZonalShiftValidation` (see [`Self::skip_zonal_shift_validation`]).
-    pub fn skip_zonal_shift_validation(mut self, value: bool) -> Self {
-        self.skip_zonal_shift_validation = Some(value);
-        self
-    }
-    /// Sets `CapacityReservationSpecification` (see [`Self::capacity_reservation_specification`]).
-    pub fn capacity_reservation_specification(
-        mut self,
-        value: crate::types::CapacityReservationSpecification,
-    ) -> Self {
-        self.capacity_reservation_specification = Some(value);
-        self
-    }
-    /// Sets `InstanceLifecyclePolicy` (see [`Self::instance_lifecycle_policy`]).
-    pub fn instance_lifecycle_policy(
-        mut self,
-        value: crate::types::InstanceLifecyclePolicy,
-    ) -> Self {
-        self.instance_lifecycle_policy = Some(value);
-        self
-    }
-    /// Sets `DeletionProtection` (see [`Self::deletion_protection`]).
-    pub fn deletion_protection(
-        mut self,
-        value: impl Into<crate::types::DeletionProtection>,
-    ) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateAutoScalingGroupInput {
+    into auto_scaling_group_name("AutoScalingGroupName"): String;
+    into launch_configuration_name("LaunchConfigurationName"): String;
+    value launch_template("LaunchTemplate"): crate::types::LaunchTemplateSpecification;
+    value mixed_instances_policy("MixedInstancesPolicy"): crate::types::MixedInstancesPolicy;
+    value min_size("MinSize"): i32;
+    value max_size("MaxSize"): i32;
+    value desired_capacity("DesiredCapacity"): i32;
+    value default_cooldown("DefaultCooldown"): i32;
+    list_into availability_zones("AvailabilityZones"): String, push_availability_zones;
+    list_into availability_zone_ids("AvailabilityZoneIds"): String, push_availability_zone_ids;
+    into health_check_type("HealthCheckType"): String;
+    value health_check_grace_period("HealthCheckGracePeriod"): i32;
+    into placement_group("PlacementGroup"): String;
+    into vpc_zone_identifier("VPCZoneIdentifier"): String;
+    list_into termination_policies("TerminationPolicies"): String, push_termination_policies;
+    value new_instances_protected_from_scale_in("NewInstancesProtectedFromScaleIn"): bool;
+    into service_linked_role_arn("ServiceLinkedRoleARN"): String;
+    value max_instance_lifetime("MaxInstanceLifetime"): i32;
+    value capacity_rebalance("CapacityRebalance"): bool;
+    into context("Context"): String;
+    into desired_capacity_type("DesiredCapacityType"): String;
+    value default_instance_warmup("DefaultInstanceWarmup"): i32;
+    value instance_maintenance_policy("InstanceMaintenancePolicy"): crate::types::InstanceMaintenancePolicy;
+    value availability_zone_distribution("AvailabilityZoneDistribution"): crate::types::AvailabilityZoneDistribution;
+    value availability_zone_impairment_policy("AvailabilityZoneImpairmentPolicy"): crate::types::AvailabilityZoneImpairmentPolicy;
+    value skip_zonal_shift_validation("SkipZonalShiftValidation"): bool;
+    value capacity_reservation_specification("CapacityReservationSpecification"): crate::types::CapacityReservationSpecification;
+    value instance_lifecycle_policy("InstanceLifecyclePolicy"): crate::types::InstanceLifecyclePolicy;
+    into deletion_protection("DeletionProtection"): crate::types::DeletionProtection;
+});
 
-impl IntoValue for UpdateAutoScalingGroupType {
+impl IntoValue for UpdateAutoScalingGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.auto_scaling_group_name.into_value(),
@@ -13856,18 +10739,10 @@ pub struct VCpuCountRequest {
     pub max: Option<i32>,
 }
 
-impl VCpuCountRequest {
-    /// Sets `Min` (see [`Self::min`]).
-    pub fn min(mut self, value: i32) -> Self {
-        self.min = Some(value);
-        self
-    }
-    /// Sets `Max` (see [`Self::max`]).
-    pub fn max(mut self, value: i32) -> Self {
-        self.max = Some(value);
-        self
-    }
-}
+myaws_core::setters!(VCpuCountRequest {
+    value min("Min"): i32;
+    value max("Max"): i32;
+});
 
 impl IntoValue for VCpuCountRequest {
     fn into_value(self) -> Value {
@@ -13901,33 +10776,13 @@ pub struct WarmPoolConfiguration {
     pub instance_reuse_policy: Option<crate::types::InstanceReusePolicy>,
 }
 
-impl WarmPoolConfiguration {
-    /// Sets `MaxGroupPreparedCapacity` (see [`Self::max_group_prepared_capacity`]).
-    pub fn max_group_prepared_capacity(mut self, value: i32) -> Self {
-        self.max_group_prepared_capacity = Some(value);
-        self
-    }
-    /// Sets `MinSize` (see [`Self::min_size`]).
-    pub fn min_size(mut self, value: i32) -> Self {
-        self.min_size = Some(value);
-        self
-    }
-    /// Sets `PoolState` (see [`Self::pool_state`]).
-    pub fn pool_state(mut self, value: impl Into<crate::types::WarmPoolState>) -> Self {
-        self.pool_state = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::WarmPoolStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `InstanceReusePolicy` (see [`Self::instance_reuse_policy`]).
-    pub fn instance_reuse_policy(mut self, value: crate::types::InstanceReusePolicy) -> Self {
-        self.instance_reuse_policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(WarmPoolConfiguration {
+    value max_group_prepared_capacity("MaxGroupPreparedCapacity"): i32;
+    value min_size("MinSize"): i32;
+    into pool_state("PoolState"): crate::types::WarmPoolState;
+    into status("Status"): crate::types::WarmPoolStatus;
+    value instance_reuse_policy("InstanceReusePolicy"): crate::types::InstanceReusePolicy;
+});
 
 impl FromValue for WarmPoolConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14375,70 +11230,385 @@ impl FromValue for UpdateAutoScalingGroupOutput {
 }
 
 myaws_core::with_response_metadata!(
-    ActivitiesType,
-    ActivityType,
     AttachInstancesOutput,
-    AttachLoadBalancerTargetGroupsResultType,
-    AttachLoadBalancersResultType,
-    AttachTrafficSourcesResultType,
-    AutoScalingGroupsType,
-    AutoScalingInstancesType,
-    BatchDeleteScheduledActionAnswer,
-    BatchPutScheduledUpdateGroupActionAnswer,
-    CancelInstanceRefreshAnswer,
-    CompleteLifecycleActionAnswer,
+    AttachLoadBalancerTargetGroupsOutput,
+    AttachLoadBalancersOutput,
+    AttachTrafficSourcesOutput,
+    BatchDeleteScheduledActionOutput,
+    BatchPutScheduledUpdateGroupActionOutput,
+    CancelInstanceRefreshOutput,
+    CompleteLifecycleActionOutput,
     CreateAutoScalingGroupOutput,
     CreateLaunchConfigurationOutput,
     CreateOrUpdateTagsOutput,
     DeleteAutoScalingGroupOutput,
     DeleteLaunchConfigurationOutput,
-    DeleteLifecycleHookAnswer,
+    DeleteLifecycleHookOutput,
     DeleteNotificationConfigurationOutput,
     DeletePolicyOutput,
     DeleteScheduledActionOutput,
     DeleteTagsOutput,
-    DeleteWarmPoolAnswer,
-    DescribeAccountLimitsAnswer,
-    DescribeAdjustmentTypesAnswer,
-    DescribeAutoScalingNotificationTypesAnswer,
-    DescribeInstanceRefreshesAnswer,
-    DescribeLifecycleHookTypesAnswer,
-    DescribeLifecycleHooksAnswer,
-    DescribeLoadBalancerTargetGroupsResponse,
-    DescribeLoadBalancersResponse,
-    DescribeMetricCollectionTypesAnswer,
-    DescribeNotificationConfigurationsAnswer,
-    DescribeTerminationPolicyTypesAnswer,
-    DescribeTrafficSourcesResponse,
-    DescribeWarmPoolAnswer,
-    DetachInstancesAnswer,
-    DetachLoadBalancerTargetGroupsResultType,
-    DetachLoadBalancersResultType,
-    DetachTrafficSourcesResultType,
+    DeleteWarmPoolOutput,
+    DescribeAccountLimitsOutput,
+    DescribeAdjustmentTypesOutput,
+    DescribeAutoScalingGroupsOutput,
+    DescribeAutoScalingInstancesOutput,
+    DescribeAutoScalingNotificationTypesOutput,
+    DescribeInstanceRefreshesOutput,
+    DescribeLaunchConfigurationsOutput,
+    DescribeLifecycleHookTypesOutput,
+    DescribeLifecycleHooksOutput,
+    DescribeLoadBalancerTargetGroupsOutput,
+    DescribeLoadBalancersOutput,
+    DescribeMetricCollectionTypesOutput,
+    DescribeNotificationConfigurationsOutput,
+    DescribePoliciesOutput,
+    DescribeScalingActivitiesOutput,
+    DescribeScalingProcessTypesOutput,
+    DescribeScheduledActionsOutput,
+    DescribeTagsOutput,
+    DescribeTerminationPolicyTypesOutput,
+    DescribeTrafficSourcesOutput,
+    DescribeWarmPoolOutput,
+    DetachInstancesOutput,
+    DetachLoadBalancerTargetGroupsOutput,
+    DetachLoadBalancersOutput,
+    DetachTrafficSourcesOutput,
     DisableMetricsCollectionOutput,
     EnableMetricsCollectionOutput,
-    EnterStandbyAnswer,
+    EnterStandbyOutput,
     ExecutePolicyOutput,
-    ExitStandbyAnswer,
-    GetPredictiveScalingForecastAnswer,
-    LaunchConfigurationsType,
-    LaunchInstancesResult,
-    PoliciesType,
-    PolicyARNType,
-    ProcessesType,
-    PutLifecycleHookAnswer,
+    ExitStandbyOutput,
+    GetPredictiveScalingForecastOutput,
+    LaunchInstancesOutput,
+    PutLifecycleHookOutput,
     PutNotificationConfigurationOutput,
+    PutScalingPolicyOutput,
     PutScheduledUpdateGroupActionOutput,
-    PutWarmPoolAnswer,
-    RecordLifecycleActionHeartbeatAnswer,
+    PutWarmPoolOutput,
+    RecordLifecycleActionHeartbeatOutput,
     ResumeProcessesOutput,
-    RollbackInstanceRefreshAnswer,
-    ScheduledActionsType,
+    RollbackInstanceRefreshOutput,
     SetDesiredCapacityOutput,
     SetInstanceHealthOutput,
-    SetInstanceProtectionAnswer,
-    StartInstanceRefreshAnswer,
+    SetInstanceProtectionOutput,
+    StartInstanceRefreshOutput,
     SuspendProcessesOutput,
-    TagsType,
+    TerminateInstanceInAutoScalingGroupOutput,
     UpdateAutoScalingGroupOutput,
 );
+
+/// Another name of [`DescribeScalingActivitiesOutput`].
+pub type ActivitiesType = DescribeScalingActivitiesOutput;
+
+/// Another name of [`TerminateInstanceInAutoScalingGroupOutput`].
+pub type ActivityType = TerminateInstanceInAutoScalingGroupOutput;
+
+/// Another name of [`AttachInstancesInput`].
+pub type AttachInstancesQuery = AttachInstancesInput;
+
+/// Another name of [`AttachLoadBalancerTargetGroupsOutput`].
+pub type AttachLoadBalancerTargetGroupsResultType = AttachLoadBalancerTargetGroupsOutput;
+
+/// Another name of [`AttachLoadBalancerTargetGroupsInput`].
+pub type AttachLoadBalancerTargetGroupsType = AttachLoadBalancerTargetGroupsInput;
+
+/// Another name of [`AttachLoadBalancersOutput`].
+pub type AttachLoadBalancersResultType = AttachLoadBalancersOutput;
+
+/// Another name of [`AttachLoadBalancersInput`].
+pub type AttachLoadBalancersType = AttachLoadBalancersInput;
+
+/// Another name of [`AttachTrafficSourcesOutput`].
+pub type AttachTrafficSourcesResultType = AttachTrafficSourcesOutput;
+
+/// Another name of [`AttachTrafficSourcesInput`].
+pub type AttachTrafficSourcesType = AttachTrafficSourcesInput;
+
+/// Another name of [`DescribeAutoScalingGroupsInput`].
+pub type AutoScalingGroupNamesType = DescribeAutoScalingGroupsInput;
+
+/// Another name of [`DescribeAutoScalingGroupsOutput`].
+pub type AutoScalingGroupsType = DescribeAutoScalingGroupsOutput;
+
+/// Another name of [`DescribeAutoScalingInstancesOutput`].
+pub type AutoScalingInstancesType = DescribeAutoScalingInstancesOutput;
+
+/// Another name of [`BatchDeleteScheduledActionOutput`].
+pub type BatchDeleteScheduledActionAnswer = BatchDeleteScheduledActionOutput;
+
+/// Another name of [`BatchDeleteScheduledActionInput`].
+pub type BatchDeleteScheduledActionType = BatchDeleteScheduledActionInput;
+
+/// Another name of [`BatchPutScheduledUpdateGroupActionOutput`].
+pub type BatchPutScheduledUpdateGroupActionAnswer = BatchPutScheduledUpdateGroupActionOutput;
+
+/// Another name of [`BatchPutScheduledUpdateGroupActionInput`].
+pub type BatchPutScheduledUpdateGroupActionType = BatchPutScheduledUpdateGroupActionInput;
+
+/// Another name of [`CancelInstanceRefreshOutput`].
+pub type CancelInstanceRefreshAnswer = CancelInstanceRefreshOutput;
+
+/// Another name of [`CancelInstanceRefreshInput`].
+pub type CancelInstanceRefreshType = CancelInstanceRefreshInput;
+
+/// Another name of [`CompleteLifecycleActionOutput`].
+pub type CompleteLifecycleActionAnswer = CompleteLifecycleActionOutput;
+
+/// Another name of [`CompleteLifecycleActionInput`].
+pub type CompleteLifecycleActionType = CompleteLifecycleActionInput;
+
+/// Another name of [`CreateAutoScalingGroupInput`].
+pub type CreateAutoScalingGroupType = CreateAutoScalingGroupInput;
+
+/// Another name of [`CreateLaunchConfigurationInput`].
+pub type CreateLaunchConfigurationType = CreateLaunchConfigurationInput;
+
+/// Another name of [`CreateOrUpdateTagsInput`].
+pub type CreateOrUpdateTagsType = CreateOrUpdateTagsInput;
+
+/// Another name of [`DeleteAutoScalingGroupInput`].
+pub type DeleteAutoScalingGroupType = DeleteAutoScalingGroupInput;
+
+/// Another name of [`DeleteLifecycleHookOutput`].
+pub type DeleteLifecycleHookAnswer = DeleteLifecycleHookOutput;
+
+/// Another name of [`DeleteLifecycleHookInput`].
+pub type DeleteLifecycleHookType = DeleteLifecycleHookInput;
+
+/// Another name of [`DeleteNotificationConfigurationInput`].
+pub type DeleteNotificationConfigurationType = DeleteNotificationConfigurationInput;
+
+/// Another name of [`DeletePolicyInput`].
+pub type DeletePolicyType = DeletePolicyInput;
+
+/// Another name of [`DeleteScheduledActionInput`].
+pub type DeleteScheduledActionType = DeleteScheduledActionInput;
+
+/// Another name of [`DeleteTagsInput`].
+pub type DeleteTagsType = DeleteTagsInput;
+
+/// Another name of [`DeleteWarmPoolOutput`].
+pub type DeleteWarmPoolAnswer = DeleteWarmPoolOutput;
+
+/// Another name of [`DeleteWarmPoolInput`].
+pub type DeleteWarmPoolType = DeleteWarmPoolInput;
+
+/// Another name of [`DescribeAccountLimitsOutput`].
+pub type DescribeAccountLimitsAnswer = DescribeAccountLimitsOutput;
+
+/// Another name of [`DescribeAdjustmentTypesOutput`].
+pub type DescribeAdjustmentTypesAnswer = DescribeAdjustmentTypesOutput;
+
+/// Another name of [`DescribeAutoScalingInstancesInput`].
+pub type DescribeAutoScalingInstancesType = DescribeAutoScalingInstancesInput;
+
+/// Another name of [`DescribeAutoScalingNotificationTypesOutput`].
+pub type DescribeAutoScalingNotificationTypesAnswer = DescribeAutoScalingNotificationTypesOutput;
+
+/// Another name of [`DescribeInstanceRefreshesOutput`].
+pub type DescribeInstanceRefreshesAnswer = DescribeInstanceRefreshesOutput;
+
+/// Another name of [`DescribeInstanceRefreshesInput`].
+pub type DescribeInstanceRefreshesType = DescribeInstanceRefreshesInput;
+
+/// Another name of [`DescribeLifecycleHookTypesOutput`].
+pub type DescribeLifecycleHookTypesAnswer = DescribeLifecycleHookTypesOutput;
+
+/// Another name of [`DescribeLifecycleHooksOutput`].
+pub type DescribeLifecycleHooksAnswer = DescribeLifecycleHooksOutput;
+
+/// Another name of [`DescribeLifecycleHooksInput`].
+pub type DescribeLifecycleHooksType = DescribeLifecycleHooksInput;
+
+/// Another name of [`DescribeLoadBalancerTargetGroupsInput`].
+pub type DescribeLoadBalancerTargetGroupsRequest = DescribeLoadBalancerTargetGroupsInput;
+
+/// Another name of [`DescribeLoadBalancerTargetGroupsOutput`].
+pub type DescribeLoadBalancerTargetGroupsResponse = DescribeLoadBalancerTargetGroupsOutput;
+
+/// Another name of [`DescribeLoadBalancersInput`].
+pub type DescribeLoadBalancersRequest = DescribeLoadBalancersInput;
+
+/// Another name of [`DescribeLoadBalancersOutput`].
+pub type DescribeLoadBalancersResponse = DescribeLoadBalancersOutput;
+
+/// Another name of [`DescribeMetricCollectionTypesOutput`].
+pub type DescribeMetricCollectionTypesAnswer = DescribeMetricCollectionTypesOutput;
+
+/// Another name of [`DescribeNotificationConfigurationsOutput`].
+pub type DescribeNotificationConfigurationsAnswer = DescribeNotificationConfigurationsOutput;
+
+/// Another name of [`DescribeNotificationConfigurationsInput`].
+pub type DescribeNotificationConfigurationsType = DescribeNotificationConfigurationsInput;
+
+/// Another name of [`DescribePoliciesInput`].
+pub type DescribePoliciesType = DescribePoliciesInput;
+
+/// Another name of [`DescribeScalingActivitiesInput`].
+pub type DescribeScalingActivitiesType = DescribeScalingActivitiesInput;
+
+/// Another name of [`DescribeScheduledActionsInput`].
+pub type DescribeScheduledActionsType = DescribeScheduledActionsInput;
+
+/// Another name of [`DescribeTagsInput`].
+pub type DescribeTagsType = DescribeTagsInput;
+
+/// Another name of [`DescribeTerminationPolicyTypesOutput`].
+pub type DescribeTerminationPolicyTypesAnswer = DescribeTerminationPolicyTypesOutput;
+
+/// Another name of [`DescribeTrafficSourcesInput`].
+pub type DescribeTrafficSourcesRequest = DescribeTrafficSourcesInput;
+
+/// Another name of [`DescribeTrafficSourcesOutput`].
+pub type DescribeTrafficSourcesResponse = DescribeTrafficSourcesOutput;
+
+/// Another name of [`DescribeWarmPoolOutput`].
+pub type DescribeWarmPoolAnswer = DescribeWarmPoolOutput;
+
+/// Another name of [`DescribeWarmPoolInput`].
+pub type DescribeWarmPoolType = DescribeWarmPoolInput;
+
+/// Another name of [`DetachInstancesOutput`].
+pub type DetachInstancesAnswer = DetachInstancesOutput;
+
+/// Another name of [`DetachInstancesInput`].
+pub type DetachInstancesQuery = DetachInstancesInput;
+
+/// Another name of [`DetachLoadBalancerTargetGroupsOutput`].
+pub type DetachLoadBalancerTargetGroupsResultType = DetachLoadBalancerTargetGroupsOutput;
+
+/// Another name of [`DetachLoadBalancerTargetGroupsInput`].
+pub type DetachLoadBalancerTargetGroupsType = DetachLoadBalancerTargetGroupsInput;
+
+/// Another name of [`DetachLoadBalancersOutput`].
+pub type DetachLoadBalancersResultType = DetachLoadBalancersOutput;
+
+/// Another name of [`DetachLoadBalancersInput`].
+pub type DetachLoadBalancersType = DetachLoadBalancersInput;
+
+/// Another name of [`DetachTrafficSourcesOutput`].
+pub type DetachTrafficSourcesResultType = DetachTrafficSourcesOutput;
+
+/// Another name of [`DetachTrafficSourcesInput`].
+pub type DetachTrafficSourcesType = DetachTrafficSourcesInput;
+
+/// Another name of [`DisableMetricsCollectionInput`].
+pub type DisableMetricsCollectionQuery = DisableMetricsCollectionInput;
+
+/// Another name of [`EnableMetricsCollectionInput`].
+pub type EnableMetricsCollectionQuery = EnableMetricsCollectionInput;
+
+/// Another name of [`EnterStandbyOutput`].
+pub type EnterStandbyAnswer = EnterStandbyOutput;
+
+/// Another name of [`EnterStandbyInput`].
+pub type EnterStandbyQuery = EnterStandbyInput;
+
+/// Another name of [`ExecutePolicyInput`].
+pub type ExecutePolicyType = ExecutePolicyInput;
+
+/// Another name of [`ExitStandbyOutput`].
+pub type ExitStandbyAnswer = ExitStandbyOutput;
+
+/// Another name of [`ExitStandbyInput`].
+pub type ExitStandbyQuery = ExitStandbyInput;
+
+/// Another name of [`GetPredictiveScalingForecastOutput`].
+pub type GetPredictiveScalingForecastAnswer = GetPredictiveScalingForecastOutput;
+
+/// Another name of [`GetPredictiveScalingForecastInput`].
+pub type GetPredictiveScalingForecastType = GetPredictiveScalingForecastInput;
+
+/// Another name of [`DeleteLaunchConfigurationInput`].
+pub type LaunchConfigurationNameType = DeleteLaunchConfigurationInput;
+
+/// Another name of [`DescribeLaunchConfigurationsInput`].
+pub type LaunchConfigurationNamesType = DescribeLaunchConfigurationsInput;
+
+/// Another name of [`DescribeLaunchConfigurationsOutput`].
+pub type LaunchConfigurationsType = DescribeLaunchConfigurationsOutput;
+
+/// Another name of [`LaunchInstancesInput`].
+pub type LaunchInstancesRequest = LaunchInstancesInput;
+
+/// Another name of [`LaunchInstancesOutput`].
+pub type LaunchInstancesResult = LaunchInstancesOutput;
+
+/// Another name of [`DescribePoliciesOutput`].
+pub type PoliciesType = DescribePoliciesOutput;
+
+/// Another name of [`PutScalingPolicyOutput`].
+pub type PolicyARNType = PutScalingPolicyOutput;
+
+/// Another name of [`DescribeScalingProcessTypesOutput`].
+pub type ProcessesType = DescribeScalingProcessTypesOutput;
+
+/// Another name of [`PutLifecycleHookOutput`].
+pub type PutLifecycleHookAnswer = PutLifecycleHookOutput;
+
+/// Another name of [`PutLifecycleHookInput`].
+pub type PutLifecycleHookType = PutLifecycleHookInput;
+
+/// Another name of [`PutNotificationConfigurationInput`].
+pub type PutNotificationConfigurationType = PutNotificationConfigurationInput;
+
+/// Another name of [`PutScalingPolicyInput`].
+pub type PutScalingPolicyType = PutScalingPolicyInput;
+
+/// Another name of [`PutScheduledUpdateGroupActionInput`].
+pub type PutScheduledUpdateGroupActionType = PutScheduledUpdateGroupActionInput;
+
+/// Another name of [`PutWarmPoolOutput`].
+pub type PutWarmPoolAnswer = PutWarmPoolOutput;
+
+/// Another name of [`PutWarmPoolInput`].
+pub type PutWarmPoolType = PutWarmPoolInput;
+
+/// Another name of [`RecordLifecycleActionHeartbeatOutput`].
+pub type RecordLifecycleActionHeartbeatAnswer = RecordLifecycleActionHeartbeatOutput;
+
+/// Another name of [`RecordLifecycleActionHeartbeatInput`].
+pub type RecordLifecycleActionHeartbeatType = RecordLifecycleActionHeartbeatInput;
+
+/// Another name of [`ScalingProcessQuery`].
+pub type ResumeProcessesInput = ScalingProcessQuery;
+
+/// Another name of [`RollbackInstanceRefreshOutput`].
+pub type RollbackInstanceRefreshAnswer = RollbackInstanceRefreshOutput;
+
+/// Another name of [`RollbackInstanceRefreshInput`].
+pub type RollbackInstanceRefreshType = RollbackInstanceRefreshInput;
+
+/// Another name of [`DescribeScheduledActionsOutput`].
+pub type ScheduledActionsType = DescribeScheduledActionsOutput;
+
+/// Another name of [`SetDesiredCapacityInput`].
+pub type SetDesiredCapacityType = SetDesiredCapacityInput;
+
+/// Another name of [`SetInstanceHealthInput`].
+pub type SetInstanceHealthQuery = SetInstanceHealthInput;
+
+/// Another name of [`SetInstanceProtectionOutput`].
+pub type SetInstanceProtectionAnswer = SetInstanceProtectionOutput;
+
+/// Another name of [`SetInstanceProtectionInput`].
+pub type SetInstanceProtectionQuery = SetInstanceProtectionInput;
+
+/// Another name of [`StartInstanceRefreshOutput`].
+pub type StartInstanceRefreshAnswer = StartInstanceRefreshOutput;
+
+/// Another name of [`StartInstanceRefreshInput`].
+pub type StartInstanceRefreshType = StartInstanceRefreshInput;
+
+/// Another name of [`ScalingProcessQuery`].
+pub type SuspendProcessesInput = ScalingProcessQuery;
+
+/// Another name of [`DescribeTagsOutput`].
+pub type TagsType = DescribeTagsOutput;
+
+/// Another name of [`TerminateInstanceInAutoScalingGroupInput`].
+pub type TerminateInstanceInAutoScalingGroupType = TerminateInstanceInAutoScalingGroupInput;
+
+/// Another name of [`UpdateAutoScalingGroupInput`].
+pub type UpdateAutoScalingGroupType = UpdateAutoScalingGroupInput;

@@ -58,8 +58,8 @@ impl Client {
     /// For troubleshooting some of the common errors you might encounter when using the `ApplyGuardrail` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
     pub async fn apply_guardrail(
         &self,
-        input: crate::types::ApplyGuardrailRequest,
-    ) -> Result<crate::types::ApplyGuardrailResponse, SdkError<crate::error::ApplyGuardrailError>>
+        input: crate::types::ApplyGuardrailInput,
+    ) -> Result<crate::types::ApplyGuardrailOutput, SdkError<crate::error::ApplyGuardrailError>>
     {
         self.handle.call(0, input).await
     }
@@ -83,7 +83,7 @@ impl Client {
     /// For troubleshooting some of the common errors you might encounter when using the `Converse` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
     pub async fn converse(
         &self,
-        input: crate::types::ConverseRequest,
+        input: crate::types::ConverseInput,
     ) -> Result<crate::types::ConverseResponse, SdkError<crate::error::ConverseError>> {
         self.handle.call(1, input).await
     }
@@ -111,7 +111,7 @@ impl Client {
     /// For troubleshooting some of the common errors you might encounter when using the `ConverseStream` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
     pub async fn converse_stream(
         &self,
-        input: crate::types::ConverseStreamRequest,
+        input: crate::types::ConverseStreamInput,
     ) -> Result<crate::types::ConverseStreamResponse, SdkError<crate::error::ConverseStreamError>>
     {
         self.handle.call(2, input).await
@@ -136,15 +136,15 @@ impl Client {
     pub async fn count_tokens(
         &self,
         input: crate::types::CountTokensRequest,
-    ) -> Result<crate::types::CountTokensResponse, SdkError<crate::error::CountTokensError>> {
+    ) -> Result<crate::types::CountTokensOutput, SdkError<crate::error::CountTokensError>> {
         self.handle.call(3, input).await
     }
 
     /// Retrieve information about an asynchronous invocation.
     pub async fn get_async_invoke(
         &self,
-        input: crate::types::GetAsyncInvokeRequest,
-    ) -> Result<crate::types::GetAsyncInvokeResponse, SdkError<crate::error::GetAsyncInvokeError>>
+        input: crate::types::GetAsyncInvokeInput,
+    ) -> Result<crate::types::GetAsyncInvokeOutput, SdkError<crate::error::GetAsyncInvokeError>>
     {
         self.handle.call(4, input).await
     }
@@ -152,9 +152,9 @@ impl Client {
     /// Evaluates messages against inline guardrail checks. You specify the check configurations directly in the request, and Amazon Bedrock returns per-check results with severity or confidence scores.
     pub async fn invoke_guardrail_checks(
         &self,
-        input: crate::types::InvokeGuardrailChecksRequest,
+        input: crate::types::InvokeGuardrailChecksInput,
     ) -> Result<
-        crate::types::InvokeGuardrailChecksResponse,
+        crate::types::InvokeGuardrailChecksOutput,
         SdkError<crate::error::InvokeGuardrailChecksError>,
     > {
         self.handle.call(5, input).await
@@ -171,8 +171,8 @@ impl Client {
     /// For troubleshooting some of the common errors you might encounter when using the `InvokeModel` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
     pub async fn invoke_model(
         &self,
-        input: crate::types::InvokeModelRequest,
-    ) -> Result<crate::types::InvokeModelResponse, SdkError<crate::error::InvokeModelError>> {
+        input: crate::types::InvokeModelInput,
+    ) -> Result<crate::types::InvokeModelOutput, SdkError<crate::error::InvokeModelError>> {
         self.handle.call(6, input).await
     }
 
@@ -204,9 +204,9 @@ impl Client {
     /// For troubleshooting some of the common errors you might encounter when using the `InvokeModelWithResponseStream` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
     pub async fn invoke_model_with_response_stream(
         &self,
-        input: crate::types::InvokeModelWithResponseStreamRequest,
+        input: crate::types::InvokeModelWithResponseStreamInput,
     ) -> Result<
-        crate::types::InvokeModelWithResponseStreamResponse,
+        crate::types::InvokeModelWithResponseStreamOutput,
         SdkError<crate::error::InvokeModelWithResponseStreamError>,
     > {
         self.handle.call(8, input).await
@@ -215,8 +215,8 @@ impl Client {
     /// Lists asynchronous invocations.
     pub async fn list_async_invokes(
         &self,
-        input: crate::types::ListAsyncInvokesRequest,
-    ) -> Result<crate::types::ListAsyncInvokesResponse, SdkError<crate::error::ListAsyncInvokesError>>
+        input: crate::types::ListAsyncInvokesInput,
+    ) -> Result<crate::types::ListAsyncInvokesOutput, SdkError<crate::error::ListAsyncInvokesError>>
     {
         self.handle.call(9, input).await
     }
@@ -228,8 +228,8 @@ impl Client {
     /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the Converse API actions ([Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) and [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
     pub async fn start_async_invoke(
         &self,
-        input: crate::types::StartAsyncInvokeRequest,
-    ) -> Result<crate::types::StartAsyncInvokeResponse, SdkError<crate::error::StartAsyncInvokeError>>
+        input: crate::types::StartAsyncInvokeInput,
+    ) -> Result<crate::types::StartAsyncInvokeOutput, SdkError<crate::error::StartAsyncInvokeError>>
     {
         self.handle.call(10, input).await
     }

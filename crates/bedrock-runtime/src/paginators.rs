@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::list_async_invokes`] (typed pages; `.items()` streams the result items).
     pub fn list_async_invokes_paginator(
         &self,
-        input: crate::types::ListAsyncInvokesRequest,
+        input: crate::types::ListAsyncInvokesInput,
     ) -> TypedPages<
-        crate::types::ListAsyncInvokesResponse,
+        crate::types::ListAsyncInvokesOutput,
         crate::error::ListAsyncInvokesError,
         crate::types::AsyncInvokeSummary,
     > {

@@ -15,13 +15,9 @@ pub struct AccessDeniedException {
     pub message: Option<String>,
 }
 
-impl AccessDeniedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccessDeniedException {
+    into message("message"): String;
+});
 
 impl FromValue for AccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -59,36 +55,13 @@ pub struct AppliedGuardrailDetails {
     pub guardrail_ownership: Option<crate::types::GuardrailOwnership>,
 }
 
-impl AppliedGuardrailDetails {
-    /// Sets `guardrailId` (see [`Self::guardrail_id`]).
-    pub fn guardrail_id(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_id = Some(value.into());
-        self
-    }
-    /// Sets `guardrailVersion` (see [`Self::guardrail_version`]).
-    pub fn guardrail_version(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_version = Some(value.into());
-        self
-    }
-    /// Sets `guardrailArn` (see [`Self::guardrail_arn`]).
-    pub fn guardrail_arn(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_arn = Some(value.into());
-        self
-    }
-    /// Sets `guardrailOrigin` (see [`Self::guardrail_origin`]).
-    pub fn guardrail_origin(mut self, value: Vec<crate::types::GuardrailOrigin>) -> Self {
-        self.guardrail_origin = Some(value);
-        self
-    }
-    /// Sets `guardrailOwnership` (see [`Self::guardrail_ownership`]).
-    pub fn guardrail_ownership(
-        mut self,
-        value: impl Into<crate::types::GuardrailOwnership>,
-    ) -> Self {
-        self.guardrail_ownership = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AppliedGuardrailDetails {
+    into guardrail_id("guardrailId"): String;
+    into guardrail_version("guardrailVersion"): String;
+    into guardrail_arn("guardrailArn"): String;
+    list_into guardrail_origin("guardrailOrigin"): crate::types::GuardrailOrigin, push_guardrail_origin;
+    into guardrail_ownership("guardrailOwnership"): crate::types::GuardrailOwnership;
+});
 
 impl FromValue for AppliedGuardrailDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -106,7 +79,7 @@ impl FromValue for AppliedGuardrailDetails {
 /// The `ApplyGuardrailRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ApplyGuardrailRequest {
+pub struct ApplyGuardrailInput {
     /// The guardrail identifier used in the request to apply the guardrail.
     ///
     /// Required.
@@ -129,35 +102,15 @@ pub struct ApplyGuardrailRequest {
     pub output_scope: Option<crate::types::GuardrailOutputScope>,
 }
 
-impl ApplyGuardrailRequest {
-    /// Sets `guardrailIdentifier` (see [`Self::guardrail_identifier`]).
-    pub fn guardrail_identifier(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_identifier = Some(value.into());
-        self
-    }
-    /// Sets `guardrailVersion` (see [`Self::guardrail_version`]).
-    pub fn guardrail_version(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_version = Some(value.into());
-        self
-    }
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<crate::types::GuardrailContentSource>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `content` (see [`Self::content`]).
-    pub fn content(mut self, value: Vec<crate::types::GuardrailContentBlock>) -> Self {
-        self.content = Some(value);
-        self
-    }
-    /// Sets `outputScope` (see [`Self::output_scope`]).
-    pub fn output_scope(mut self, value: impl Into<crate::types::GuardrailOutputScope>) -> Self {
-        self.output_scope = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ApplyGuardrailInput {
+    into guardrail_identifier("guardrailIdentifier"): String;
+    into guardrail_version("guardrailVersion"): String;
+    into source("source"): crate::types::GuardrailContentSource;
+    list content("content"): crate::types::GuardrailContentBlock, push_content;
+    into output_scope("outputScope"): crate::types::GuardrailOutputScope;
+});
 
-impl IntoValue for ApplyGuardrailRequest {
+impl IntoValue for ApplyGuardrailInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.guardrail_identifier.into_value(),
@@ -172,7 +125,7 @@ impl IntoValue for ApplyGuardrailRequest {
 /// The `ApplyGuardrailResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ApplyGuardrailResponse {
+pub struct ApplyGuardrailOutput {
     /// The usage details in the response from the guardrail.
     pub usage: Option<crate::types::GuardrailUsage>,
     /// The action taken in the response from the guardrail.
@@ -189,40 +142,16 @@ pub struct ApplyGuardrailResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ApplyGuardrailResponse {
-    /// Sets `usage` (see [`Self::usage`]).
-    pub fn usage(mut self, value: crate::types::GuardrailUsage) -> Self {
-        self.usage = Some(value);
-        self
-    }
-    /// Sets `action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::GuardrailAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `actionReason` (see [`Self::action_reason`]).
-    pub fn action_reason(mut self, value: impl Into<String>) -> Self {
-        self.action_reason = Some(value.into());
-        self
-    }
-    /// Sets `outputs` (see [`Self::outputs`]).
-    pub fn outputs(mut self, value: Vec<crate::types::GuardrailOutputContent>) -> Self {
-        self.outputs = Some(value);
-        self
-    }
-    /// Sets `assessments` (see [`Self::assessments`]).
-    pub fn assessments(mut self, value: Vec<crate::types::GuardrailAssessment>) -> Self {
-        self.assessments = Some(value);
-        self
-    }
-    /// Sets `guardrailCoverage` (see [`Self::guardrail_coverage`]).
-    pub fn guardrail_coverage(mut self, value: crate::types::GuardrailCoverage) -> Self {
-        self.guardrail_coverage = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ApplyGuardrailOutput {
+    value usage("usage"): crate::types::GuardrailUsage;
+    into action("action"): crate::types::GuardrailAction;
+    into action_reason("actionReason"): String;
+    list outputs("outputs"): crate::types::GuardrailOutputContent, push_outputs;
+    list assessments("assessments"): crate::types::GuardrailAssessment, push_assessments;
+    value guardrail_coverage("guardrailCoverage"): crate::types::GuardrailCoverage;
+});
 
-impl FromValue for ApplyGuardrailResponse {
+impl FromValue for ApplyGuardrailOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -238,39 +167,20 @@ impl FromValue for ApplyGuardrailResponse {
 
 /// Asynchronous invocation output data settings.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `AsyncInvokeOutputDataConfig` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct AsyncInvokeOutputDataConfig {
+pub enum AsyncInvokeOutputDataConfig {
     /// A storage location for the output data in an S3 bucket
-    pub s3_output_data_config: Option<crate::types::AsyncInvokeS3OutputDataConfig>,
+    S3OutputDataConfig(crate::types::AsyncInvokeS3OutputDataConfig),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl AsyncInvokeOutputDataConfig {
-    /// Sets `s3OutputDataConfig` (see [`Self::s3_output_data_config`]).
-    pub fn s3_output_data_config(
-        mut self,
-        value: crate::types::AsyncInvokeS3OutputDataConfig,
-    ) -> Self {
-        self.s3_output_data_config = Some(value);
-        self
-    }
-}
-
-impl IntoValue for AsyncInvokeOutputDataConfig {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.s3_output_data_config.into_value()])
-    }
-}
-
-impl FromValue for AsyncInvokeOutputDataConfig {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.s3_output_data_config = r.next("s3OutputDataConfig")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(AsyncInvokeOutputDataConfig, 1, input = true, output = true;
+    0 S3OutputDataConfig as_s3_output_data_config: crate::types::AsyncInvokeS3OutputDataConfig;
+);
 
 /// Asynchronous invocation output data settings.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -286,23 +196,11 @@ pub struct AsyncInvokeS3OutputDataConfig {
     pub bucket_owner: Option<String>,
 }
 
-impl AsyncInvokeS3OutputDataConfig {
-    /// Sets `s3Uri` (see [`Self::s3_uri`]).
-    pub fn s3_uri(mut self, value: impl Into<String>) -> Self {
-        self.s3_uri = Some(value.into());
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `bucketOwner` (see [`Self::bucket_owner`]).
-    pub fn bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AsyncInvokeS3OutputDataConfig {
+    into s3_uri("s3Uri"): String;
+    into kms_key_id("kmsKeyId"): String;
+    into bucket_owner("bucketOwner"): String;
+});
 
 impl IntoValue for AsyncInvokeS3OutputDataConfig {
     fn into_value(self) -> Value {
@@ -448,53 +346,17 @@ impl std::fmt::Debug for AsyncInvokeSummary {
     }
 }
 
-impl AsyncInvokeSummary {
-    /// Sets `invocationArn` (see [`Self::invocation_arn`]).
-    pub fn invocation_arn(mut self, value: impl Into<String>) -> Self {
-        self.invocation_arn = Some(value.into());
-        self
-    }
-    /// Sets `modelArn` (see [`Self::model_arn`]).
-    pub fn model_arn(mut self, value: impl Into<String>) -> Self {
-        self.model_arn = Some(value.into());
-        self
-    }
-    /// Sets `clientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::AsyncInvokeStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `failureMessage` (see [`Self::failure_message`]).
-    pub fn failure_message(mut self, value: impl Into<String>) -> Self {
-        self.failure_message = Some(value.into());
-        self
-    }
-    /// Sets `submitTime` (see [`Self::submit_time`]).
-    pub fn submit_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.submit_time = Some(value);
-        self
-    }
-    /// Sets `lastModifiedTime` (see [`Self::last_modified_time`]).
-    pub fn last_modified_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified_time = Some(value);
-        self
-    }
-    /// Sets `endTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `outputDataConfig` (see [`Self::output_data_config`]).
-    pub fn output_data_config(mut self, value: crate::types::AsyncInvokeOutputDataConfig) -> Self {
-        self.output_data_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AsyncInvokeSummary {
+    into invocation_arn("invocationArn"): String;
+    into model_arn("modelArn"): String;
+    into client_request_token("clientRequestToken"): String;
+    into status("status"): crate::types::AsyncInvokeStatus;
+    into failure_message("failureMessage"): String;
+    value submit_time("submitTime"): myaws_core::DateTime;
+    value last_modified_time("lastModifiedTime"): myaws_core::DateTime;
+    value end_time("endTime"): myaws_core::DateTime;
+    value output_data_config("outputDataConfig"): crate::types::AsyncInvokeOutputDataConfig;
+});
 
 impl FromValue for AsyncInvokeSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -542,23 +404,11 @@ impl std::fmt::Debug for AudioBlock {
     }
 }
 
-impl AudioBlock {
-    /// Sets `format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::AudioFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: crate::types::AudioSource) -> Self {
-        self.source = Some(value);
-        self
-    }
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorBlock) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AudioBlock {
+    into format("format"): crate::types::AudioFormat;
+    value source("source"): crate::types::AudioSource;
+    value error("error"): crate::types::ErrorBlock;
+});
 
 impl IntoValue for AudioBlock {
     fn into_value(self) -> Value {
@@ -714,56 +564,33 @@ impl FromValue for AudioFormat {
 
 /// The source of audio data, which can be provided either as raw bytes or a reference to an S3 location.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `AudioSource` structure with that member).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct AudioSource {
+pub enum AudioSource {
     /// Audio data encoded in base64.
-    pub bytes: Option<myaws_core::Bytes>,
+    Bytes(myaws_core::Bytes),
     /// A reference to audio data stored in an Amazon S3 bucket. To see which models support S3 uploads, see [Supported models and features for Converse](https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-supported-models-features.html).
-    pub s3_location: Option<crate::types::S3Location>,
+    S3Location(crate::types::S3Location),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
 impl std::fmt::Debug for AudioSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("AudioSource");
-        d.field("bytes", &self.bytes.as_ref().map(|_| myaws_core::REDACTED));
-        d.field(
-            "s3_location",
-            &self.s3_location.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.finish()
+        f.write_str(match self {
+            Self::Bytes(_) => "AudioSource::Bytes(*** Sensitive Data Redacted ***)",
+            Self::S3Location(_) => "AudioSource::S3Location(*** Sensitive Data Redacted ***)",
+            Self::Unknown(_) => "Unknown",
+        })
     }
 }
 
-impl AudioSource {
-    /// Sets `bytes` (see [`Self::bytes`]).
-    pub fn bytes(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.bytes = Some(value.into());
-        self
-    }
-    /// Sets `s3Location` (see [`Self::s3_location`]).
-    pub fn s3_location(mut self, value: crate::types::S3Location) -> Self {
-        self.s3_location = Some(value);
-        self
-    }
-}
-
-impl IntoValue for AudioSource {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.bytes.into_value(), self.s3_location.into_value()])
-    }
-}
-
-impl FromValue for AudioSource {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.bytes = r.next("bytes")?;
-        out.s3_location = r.next("s3Location")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(AudioSource, 2, input = true, output = true;
+    0 Bytes as_bytes: myaws_core::Bytes;
+    1 S3Location as_s3_location: crate::types::S3Location;
+);
 
 /// The Model automatically decides if a tool should be called or whether to generate text instead. For example, `{"auto" : {}}`. For more information, see [Call a tool with the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -792,13 +619,9 @@ impl std::fmt::Debug for BidirectionalInputPayloadPart {
     }
 }
 
-impl BidirectionalInputPayloadPart {
-    /// Sets `bytes` (see [`Self::bytes`]).
-    pub fn bytes(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.bytes = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BidirectionalInputPayloadPart {
+    into bytes("bytes"): myaws_core::Bytes;
+});
 
 impl IntoValue for BidirectionalInputPayloadPart {
     fn into_value(self) -> Value {
@@ -822,13 +645,9 @@ impl std::fmt::Debug for BidirectionalOutputPayloadPart {
     }
 }
 
-impl BidirectionalOutputPayloadPart {
-    /// Sets `bytes` (see [`Self::bytes`]).
-    pub fn bytes(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.bytes = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BidirectionalOutputPayloadPart {
+    into bytes("bytes"): myaws_core::Bytes;
+});
 
 impl FromValue for BidirectionalOutputPayloadPart {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -849,18 +668,10 @@ pub struct CacheDetail {
     pub input_tokens: Option<i32>,
 }
 
-impl CacheDetail {
-    /// Sets `ttl` (see [`Self::ttl`]).
-    pub fn ttl(mut self, value: impl Into<crate::types::CacheTTL>) -> Self {
-        self.ttl = Some(value.into());
-        self
-    }
-    /// Sets `inputTokens` (see [`Self::input_tokens`]).
-    pub fn input_tokens(mut self, value: i32) -> Self {
-        self.input_tokens = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CacheDetail {
+    into ttl("ttl"): crate::types::CacheTTL;
+    value input_tokens("inputTokens"): i32;
+});
 
 impl FromValue for CacheDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -884,18 +695,10 @@ pub struct CachePointBlock {
     pub ttl: Option<crate::types::CacheTTL>,
 }
 
-impl CachePointBlock {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::CachePointType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `ttl` (see [`Self::ttl`]).
-    pub fn ttl(mut self, value: impl Into<crate::types::CacheTTL>) -> Self {
-        self.ttl = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CachePointBlock {
+    into r#type("type"): crate::types::CachePointType;
+    into ttl("ttl"): crate::types::CacheTTL;
+});
 
 impl IntoValue for CachePointBlock {
     fn into_value(self) -> Value {
@@ -1075,28 +878,12 @@ pub struct Citation {
     pub location: Option<crate::types::CitationLocation>,
 }
 
-impl Citation {
-    /// Sets `title` (see [`Self::title`]).
-    pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `sourceContent` (see [`Self::source_content`]).
-    pub fn source_content(mut self, value: Vec<crate::types::CitationSourceContent>) -> Self {
-        self.source_content = Some(value);
-        self
-    }
-    /// Sets `location` (see [`Self::location`]).
-    pub fn location(mut self, value: crate::types::CitationLocation) -> Self {
-        self.location = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Citation {
+    into title("title"): String;
+    into source("source"): String;
+    list source_content("sourceContent"): crate::types::CitationSourceContent, push_source_content;
+    value location("location"): crate::types::CitationLocation;
+});
 
 impl IntoValue for Citation {
     fn into_value(self) -> Value {
@@ -1123,140 +910,66 @@ impl FromValue for Citation {
 
 /// Contains the generated text content that corresponds to or is supported by a citation from a source document.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `CitationGeneratedContent` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct CitationGeneratedContent {
+pub enum CitationGeneratedContent {
     /// The text content that was generated by the model and is supported by the associated citation.
-    pub text: Option<String>,
+    Text(String),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl CitationGeneratedContent {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for CitationGeneratedContent {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.text.into_value()])
-    }
-}
-
-impl FromValue for CitationGeneratedContent {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.text = r.next("text")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(CitationGeneratedContent, 1, input = true, output = true;
+    0 Text as_text: String;
+);
 
 /// Specifies the precise location within a source document where cited content can be found. This can include character-level positions, page numbers, or document chunks depending on the document type and indexing method.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `CitationLocation` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct CitationLocation {
+pub enum CitationLocation {
     /// The web URL that was cited for this reference.
-    pub web: Option<crate::types::WebLocation>,
+    Web(crate::types::WebLocation),
     /// The character-level location within the document where the cited content is found.
-    pub document_char: Option<crate::types::DocumentCharLocation>,
+    DocumentChar(crate::types::DocumentCharLocation),
     /// The page-level location within the document where the cited content is found.
-    pub document_page: Option<crate::types::DocumentPageLocation>,
+    DocumentPage(crate::types::DocumentPageLocation),
     /// The chunk-level location within the document where the cited content is found, typically used for documents that have been segmented into logical chunks.
-    pub document_chunk: Option<crate::types::DocumentChunkLocation>,
+    DocumentChunk(crate::types::DocumentChunkLocation),
     /// The search result location where the cited content is found, including the search result index and block positions within the content array.
-    pub search_result_location: Option<crate::types::SearchResultLocation>,
+    SearchResultLocation(crate::types::SearchResultLocation),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl CitationLocation {
-    /// Sets `web` (see [`Self::web`]).
-    pub fn web(mut self, value: crate::types::WebLocation) -> Self {
-        self.web = Some(value);
-        self
-    }
-    /// Sets `documentChar` (see [`Self::document_char`]).
-    pub fn document_char(mut self, value: crate::types::DocumentCharLocation) -> Self {
-        self.document_char = Some(value);
-        self
-    }
-    /// Sets `documentPage` (see [`Self::document_page`]).
-    pub fn document_page(mut self, value: crate::types::DocumentPageLocation) -> Self {
-        self.document_page = Some(value);
-        self
-    }
-    /// Sets `documentChunk` (see [`Self::document_chunk`]).
-    pub fn document_chunk(mut self, value: crate::types::DocumentChunkLocation) -> Self {
-        self.document_chunk = Some(value);
-        self
-    }
-    /// Sets `searchResultLocation` (see [`Self::search_result_location`]).
-    pub fn search_result_location(mut self, value: crate::types::SearchResultLocation) -> Self {
-        self.search_result_location = Some(value);
-        self
-    }
-}
-
-impl IntoValue for CitationLocation {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.web.into_value(),
-            self.document_char.into_value(),
-            self.document_page.into_value(),
-            self.document_chunk.into_value(),
-            self.search_result_location.into_value(),
-        ])
-    }
-}
-
-impl FromValue for CitationLocation {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.web = r.next("web")?;
-        out.document_char = r.next("documentChar")?;
-        out.document_page = r.next("documentPage")?;
-        out.document_chunk = r.next("documentChunk")?;
-        out.search_result_location = r.next("searchResultLocation")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(CitationLocation, 5, input = true, output = true;
+    0 Web as_web: crate::types::WebLocation;
+    1 DocumentChar as_document_char: crate::types::DocumentCharLocation;
+    2 DocumentPage as_document_page: crate::types::DocumentPageLocation;
+    3 DocumentChunk as_document_chunk: crate::types::DocumentChunkLocation;
+    4 SearchResultLocation as_search_result_location: crate::types::SearchResultLocation;
+);
 
 /// Contains the actual text content from a source document that is being cited or referenced in the model's response.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `CitationSourceContent` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct CitationSourceContent {
+pub enum CitationSourceContent {
     /// The text content from the source document that is being cited.
-    pub text: Option<String>,
+    Text(String),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl CitationSourceContent {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for CitationSourceContent {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.text.into_value()])
-    }
-}
-
-impl FromValue for CitationSourceContent {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.text = r.next("text")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(CitationSourceContent, 1, input = true, output = true;
+    0 Text as_text: String;
+);
 
 /// Contains incremental updates to the source content text during streaming responses, allowing clients to build up the cited content progressively.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1266,13 +979,9 @@ pub struct CitationSourceContentDelta {
     pub text: Option<String>,
 }
 
-impl CitationSourceContentDelta {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CitationSourceContentDelta {
+    into text("text"): String;
+});
 
 impl FromValue for CitationSourceContentDelta {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1293,13 +1002,9 @@ pub struct CitationsConfig {
     pub enabled: Option<bool>,
 }
 
-impl CitationsConfig {
-    /// Sets `enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CitationsConfig {
+    value enabled("enabled"): bool;
+});
 
 impl IntoValue for CitationsConfig {
     fn into_value(self) -> Value {
@@ -1326,18 +1031,10 @@ pub struct CitationsContentBlock {
     pub citations: Option<Vec<crate::types::Citation>>,
 }
 
-impl CitationsContentBlock {
-    /// Sets `content` (see [`Self::content`]).
-    pub fn content(mut self, value: Vec<crate::types::CitationGeneratedContent>) -> Self {
-        self.content = Some(value);
-        self
-    }
-    /// Sets `citations` (see [`Self::citations`]).
-    pub fn citations(mut self, value: Vec<crate::types::Citation>) -> Self {
-        self.citations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CitationsContentBlock {
+    list content("content"): crate::types::CitationGeneratedContent, push_content;
+    list citations("citations"): crate::types::Citation, push_citations;
+});
 
 impl IntoValue for CitationsContentBlock {
     fn into_value(self) -> Value {
@@ -1369,28 +1066,12 @@ pub struct CitationsDelta {
     pub location: Option<crate::types::CitationLocation>,
 }
 
-impl CitationsDelta {
-    /// Sets `title` (see [`Self::title`]).
-    pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `sourceContent` (see [`Self::source_content`]).
-    pub fn source_content(mut self, value: Vec<crate::types::CitationSourceContentDelta>) -> Self {
-        self.source_content = Some(value);
-        self
-    }
-    /// Sets `location` (see [`Self::location`]).
-    pub fn location(mut self, value: crate::types::CitationLocation) -> Self {
-        self.location = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CitationsDelta {
+    into title("title"): String;
+    into source("source"): String;
+    list source_content("sourceContent"): crate::types::CitationSourceContentDelta, push_source_content;
+    value location("location"): crate::types::CitationLocation;
+});
 
 impl FromValue for CitationsDelta {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1412,13 +1093,9 @@ pub struct ConflictException {
     pub message: Option<String>,
 }
 
-impl ConflictException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConflictException {
+    into message("message"): String;
+});
 
 impl FromValue for ConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1431,272 +1108,137 @@ impl FromValue for ConflictException {
 
 /// A block of content for a message that you pass to, or receive from, a model with the [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) or [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html) API operations.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ContentBlock` structure with that member).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct ContentBlock {
+pub enum ContentBlock {
     /// Text to include in the message.
-    pub text: Option<String>,
+    Text(String),
     /// Image to include in the message.
     ///
     /// This field is only supported by Anthropic Claude 3 models.
-    pub image: Option<crate::types::ImageBlock>,
+    Image(crate::types::ImageBlock),
     /// A document to include in the message.
-    pub document: Option<crate::types::DocumentBlock>,
+    Document(crate::types::DocumentBlock),
     /// Video to include in the message.
-    pub video: Option<crate::types::VideoBlock>,
+    Video(crate::types::VideoBlock),
     /// An audio content block containing audio data in the conversation.
-    pub audio: Option<crate::types::AudioBlock>,
+    Audio(crate::types::AudioBlock),
     /// Information about a tool use request from a model.
-    pub tool_use: Option<crate::types::ToolUseBlock>,
+    ToolUse(crate::types::ToolUseBlock),
     /// The result for a tool request that a model makes.
-    pub tool_result: Option<crate::types::ToolResultBlock>,
+    ToolResult(crate::types::ToolResultBlock),
     /// Contains the content to assess with the guardrail. If you don't specify `guardContent` in a call to the Converse API, the guardrail (if passed in the Converse API) assesses the entire message.
     ///
     /// For more information, see *Use a guardrail with the Converse API* in the *Amazon Bedrock User Guide*.
-    pub guard_content: Option<crate::types::GuardrailConverseContentBlock>,
+    GuardContent(crate::types::GuardrailConverseContentBlock),
     /// CachePoint to include in the message.
-    pub cache_point: Option<crate::types::CachePointBlock>,
+    CachePoint(crate::types::CachePointBlock),
     /// Contains content regarding the reasoning that is carried out by the model. Reasoning refers to a Chain of Thought (CoT) that the model generates to enhance the accuracy of its final response.
-    pub reasoning_content: Option<crate::types::ReasoningContentBlock>,
+    ReasoningContent(crate::types::ReasoningContentBlock),
     /// A content block that contains both generated text and associated citation information, providing traceability between the response and source documents.
-    pub citations_content: Option<crate::types::CitationsContentBlock>,
+    CitationsContent(crate::types::CitationsContentBlock),
     /// Search result to include in the message.
-    pub search_result: Option<crate::types::SearchResultBlock>,
+    SearchResult(crate::types::SearchResultBlock),
     /// The `toolAddition` member.
-    pub tool_addition: Option<crate::types::ToolAdditionBlock>,
+    ToolAddition(crate::types::ToolAdditionBlock),
     /// The `toolRemoval` member.
-    pub tool_removal: Option<crate::types::ToolRemovalBlock>,
+    ToolRemoval(crate::types::ToolRemovalBlock),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
 impl std::fmt::Debug for ContentBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ContentBlock");
-        d.field("text", &self.text);
-        d.field("image", &self.image);
-        d.field("document", &self.document);
-        d.field("video", &self.video);
-        d.field("audio", &self.audio);
-        d.field("tool_use", &self.tool_use);
-        d.field("tool_result", &self.tool_result);
-        d.field("guard_content", &self.guard_content);
-        d.field("cache_point", &self.cache_point);
-        d.field(
-            "reasoning_content",
-            &self
-                .reasoning_content
-                .as_ref()
-                .map(|_| myaws_core::REDACTED),
-        );
-        d.field("citations_content", &self.citations_content);
-        d.field("search_result", &self.search_result);
-        d.field("tool_addition", &self.tool_addition);
-        d.field("tool_removal", &self.tool_removal);
-        d.finish()
+        f.write_str(match self {
+            Self::Text(_) => "ContentBlock::Text(*** Sensitive Data Redacted ***)",
+            Self::Image(_) => "ContentBlock::Image(*** Sensitive Data Redacted ***)",
+            Self::Document(_) => "ContentBlock::Document(*** Sensitive Data Redacted ***)",
+            Self::Video(_) => "ContentBlock::Video(*** Sensitive Data Redacted ***)",
+            Self::Audio(_) => "ContentBlock::Audio(*** Sensitive Data Redacted ***)",
+            Self::ToolUse(_) => "ContentBlock::ToolUse(*** Sensitive Data Redacted ***)",
+            Self::ToolResult(_) => "ContentBlock::ToolResult(*** Sensitive Data Redacted ***)",
+            Self::GuardContent(_) => "ContentBlock::GuardContent(*** Sensitive Data Redacted ***)",
+            Self::CachePoint(_) => "ContentBlock::CachePoint(*** Sensitive Data Redacted ***)",
+            Self::ReasoningContent(_) => {
+                "ContentBlock::ReasoningContent(*** Sensitive Data Redacted ***)"
+            }
+            Self::CitationsContent(_) => {
+                "ContentBlock::CitationsContent(*** Sensitive Data Redacted ***)"
+            }
+            Self::SearchResult(_) => "ContentBlock::SearchResult(*** Sensitive Data Redacted ***)",
+            Self::ToolAddition(_) => "ContentBlock::ToolAddition(*** Sensitive Data Redacted ***)",
+            Self::ToolRemoval(_) => "ContentBlock::ToolRemoval(*** Sensitive Data Redacted ***)",
+            Self::Unknown(_) => "Unknown",
+        })
     }
 }
 
-impl ContentBlock {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `image` (see [`Self::image`]).
-    pub fn image(mut self, value: crate::types::ImageBlock) -> Self {
-        self.image = Some(value);
-        self
-    }
-    /// Sets `document` (see [`Self::document`]).
-    pub fn document(mut self, value: crate::types::DocumentBlock) -> Self {
-        self.document = Some(value);
-        self
-    }
-    /// Sets `video` (see [`Self::video`]).
-    pub fn video(mut self, value: crate::types::VideoBlock) -> Self {
-        self.video = Some(value);
-        self
-    }
-    /// Sets `audio` (see [`Self::audio`]).
-    pub fn audio(mut self, value: crate::types::AudioBlock) -> Self {
-        self.audio = Some(value);
-        self
-    }
-    /// Sets `toolUse` (see [`Self::tool_use`]).
-    pub fn tool_use(mut self, value: crate::types::ToolUseBlock) -> Self {
-        self.tool_use = Some(value);
-        self
-    }
-    /// Sets `toolResult` (see [`Self::tool_result`]).
-    pub fn tool_result(mut self, value: crate::types::ToolResultBlock) -> Self {
-        self.tool_result = Some(value);
-        self
-    }
-    /// Sets `guardContent` (see [`Self::guard_content`]).
-    pub fn guard_content(mut self, value: crate::types::GuardrailConverseContentBlock) -> Self {
-        self.guard_content = Some(value);
-        self
-    }
-    /// Sets `cachePoint` (see [`Self::cache_point`]).
-    pub fn cache_point(mut self, value: crate::types::CachePointBlock) -> Self {
-        self.cache_point = Some(value);
-        self
-    }
-    /// Sets `reasoningContent` (see [`Self::reasoning_content`]).
-    pub fn reasoning_content(mut self, value: crate::types::ReasoningContentBlock) -> Self {
-        self.reasoning_content = Some(value);
-        self
-    }
-    /// Sets `citationsContent` (see [`Self::citations_content`]).
-    pub fn citations_content(mut self, value: crate::types::CitationsContentBlock) -> Self {
-        self.citations_content = Some(value);
-        self
-    }
-    /// Sets `searchResult` (see [`Self::search_result`]).
-    pub fn search_result(mut self, value: crate::types::SearchResultBlock) -> Self {
-        self.search_result = Some(value);
-        self
-    }
-    /// Sets `toolAddition` (see [`Self::tool_addition`]).
-    pub fn tool_addition(mut self, value: crate::types::ToolAdditionBlock) -> Self {
-        self.tool_addition = Some(value);
-        self
-    }
-    /// Sets `toolRemoval` (see [`Self::tool_removal`]).
-    pub fn tool_removal(mut self, value: crate::types::ToolRemovalBlock) -> Self {
-        self.tool_removal = Some(value);
-        self
-    }
-}
-
-impl IntoValue for ContentBlock {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.text.into_value(),
-            self.image.into_value(),
-            self.document.into_value(),
-            self.video.into_value(),
-            self.audio.into_value(),
-            self.tool_use.into_value(),
-            self.tool_result.into_value(),
-            self.guard_content.into_value(),
-            self.cache_point.into_value(),
-            self.reasoning_content.into_value(),
-            self.citations_content.into_value(),
-            self.search_result.into_value(),
-            self.tool_addition.into_value(),
-            self.tool_removal.into_value(),
-        ])
-    }
-}
-
-impl FromValue for ContentBlock {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.text = r.next("text")?;
-        out.image = r.next("image")?;
-        out.document = r.next("document")?;
-        out.video = r.next("video")?;
-        out.audio = r.next("audio")?;
-        out.tool_use = r.next("toolUse")?;
-        out.tool_result = r.next("toolResult")?;
-        out.guard_content = r.next("guardContent")?;
-        out.cache_point = r.next("cachePoint")?;
-        out.reasoning_content = r.next("reasoningContent")?;
-        out.citations_content = r.next("citationsContent")?;
-        out.search_result = r.next("searchResult")?;
-        out.tool_addition = r.next("toolAddition")?;
-        out.tool_removal = r.next("toolRemoval")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(ContentBlock, 14, input = true, output = true;
+    0 Text as_text: String;
+    1 Image as_image: crate::types::ImageBlock;
+    2 Document as_document: crate::types::DocumentBlock;
+    3 Video as_video: crate::types::VideoBlock;
+    4 Audio as_audio: crate::types::AudioBlock;
+    5 ToolUse as_tool_use: crate::types::ToolUseBlock;
+    6 ToolResult as_tool_result: crate::types::ToolResultBlock;
+    7 GuardContent as_guard_content: crate::types::GuardrailConverseContentBlock;
+    8 CachePoint as_cache_point: crate::types::CachePointBlock;
+    9 ReasoningContent as_reasoning_content: crate::types::ReasoningContentBlock;
+    10 CitationsContent as_citations_content: crate::types::CitationsContentBlock;
+    11 SearchResult as_search_result: crate::types::SearchResultBlock;
+    12 ToolAddition as_tool_addition: crate::types::ToolAdditionBlock;
+    13 ToolRemoval as_tool_removal: crate::types::ToolRemovalBlock;
+);
 
 /// A block of content in a streaming response.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ContentBlockDelta` structure with that member).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct ContentBlockDelta {
+pub enum ContentBlockDelta {
     /// The content text.
-    pub text: Option<String>,
+    Text(String),
     /// Information about a tool that the model is requesting to use.
-    pub tool_use: Option<crate::types::ToolUseBlockDelta>,
+    ToolUse(crate::types::ToolUseBlockDelta),
     /// An incremental update that contains the results from a tool call.
-    pub tool_result: Option<Vec<crate::types::ToolResultBlockDelta>>,
+    ToolResult(Vec<crate::types::ToolResultBlockDelta>),
     /// Contains content regarding the reasoning that is carried out by the model. Reasoning refers to a Chain of Thought (CoT) that the model generates to enhance the accuracy of its final response.
-    pub reasoning_content: Option<crate::types::ReasoningContentBlockDelta>,
+    ReasoningContent(crate::types::ReasoningContentBlockDelta),
     /// Incremental citation information that is streamed as part of the response generation process.
-    pub citation: Option<crate::types::CitationsDelta>,
+    Citation(crate::types::CitationsDelta),
     /// A streaming delta event containing incremental image data.
-    pub image: Option<crate::types::ImageBlockDelta>,
+    Image(crate::types::ImageBlockDelta),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
 impl std::fmt::Debug for ContentBlockDelta {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ContentBlockDelta");
-        d.field("text", &self.text);
-        d.field("tool_use", &self.tool_use);
-        d.field("tool_result", &self.tool_result);
-        d.field(
-            "reasoning_content",
-            &self
-                .reasoning_content
-                .as_ref()
-                .map(|_| myaws_core::REDACTED),
-        );
-        d.field("citation", &self.citation);
-        d.field("image", &self.image);
-        d.finish()
+        f.write_str(match self {
+            Self::Text(_) => "ContentBlockDelta::Text(*** Sensitive Data Redacted ***)",
+            Self::ToolUse(_) => "ContentBlockDelta::ToolUse(*** Sensitive Data Redacted ***)",
+            Self::ToolResult(_) => "ContentBlockDelta::ToolResult(*** Sensitive Data Redacted ***)",
+            Self::ReasoningContent(_) => {
+                "ContentBlockDelta::ReasoningContent(*** Sensitive Data Redacted ***)"
+            }
+            Self::Citation(_) => "ContentBlockDelta::Citation(*** Sensitive Data Redacted ***)",
+            Self::Image(_) => "ContentBlockDelta::Image(*** Sensitive Data Redacted ***)",
+            Self::Unknown(_) => "Unknown",
+        })
     }
 }
 
-impl ContentBlockDelta {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `toolUse` (see [`Self::tool_use`]).
-    pub fn tool_use(mut self, value: crate::types::ToolUseBlockDelta) -> Self {
-        self.tool_use = Some(value);
-        self
-    }
-    /// Sets `toolResult` (see [`Self::tool_result`]).
-    pub fn tool_result(mut self, value: Vec<crate::types::ToolResultBlockDelta>) -> Self {
-        self.tool_result = Some(value);
-        self
-    }
-    /// Sets `reasoningContent` (see [`Self::reasoning_content`]).
-    pub fn reasoning_content(mut self, value: crate::types::ReasoningContentBlockDelta) -> Self {
-        self.reasoning_content = Some(value);
-        self
-    }
-    /// Sets `citation` (see [`Self::citation`]).
-    pub fn citation(mut self, value: crate::types::CitationsDelta) -> Self {
-        self.citation = Some(value);
-        self
-    }
-    /// Sets `image` (see [`Self::image`]).
-    pub fn image(mut self, value: crate::types::ImageBlockDelta) -> Self {
-        self.image = Some(value);
-        self
-    }
-}
-
-impl FromValue for ContentBlockDelta {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.text = r.next("text")?;
-        out.tool_use = r.next("toolUse")?;
-        out.tool_result = r.next("toolResult")?;
-        out.reasoning_content = r.next("reasoningContent")?;
-        out.citation = r.next("citation")?;
-        out.image = r.next("image")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(ContentBlockDelta, 6, input = false, output = true;
+    0 Text as_text: String;
+    1 ToolUse as_tool_use: crate::types::ToolUseBlockDelta;
+    2 ToolResult as_tool_result: Vec<crate::types::ToolResultBlockDelta>;
+    3 ReasoningContent as_reasoning_content: crate::types::ReasoningContentBlockDelta;
+    4 Citation as_citation: crate::types::CitationsDelta;
+    5 Image as_image: crate::types::ImageBlockDelta;
+);
 
 /// The content block delta event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1708,18 +1250,10 @@ pub struct ContentBlockDeltaEvent {
     pub content_block_index: Option<i32>,
 }
 
-impl ContentBlockDeltaEvent {
-    /// Sets `delta` (see [`Self::delta`]).
-    pub fn delta(mut self, value: crate::types::ContentBlockDelta) -> Self {
-        self.delta = Some(value);
-        self
-    }
-    /// Sets `contentBlockIndex` (see [`Self::content_block_index`]).
-    pub fn content_block_index(mut self, value: i32) -> Self {
-        self.content_block_index = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ContentBlockDeltaEvent {
+    value delta("delta"): crate::types::ContentBlockDelta;
+    value content_block_index("contentBlockIndex"): i32;
+});
 
 impl FromValue for ContentBlockDeltaEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1733,46 +1267,26 @@ impl FromValue for ContentBlockDeltaEvent {
 
 /// Content block start information.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ContentBlockStart` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct ContentBlockStart {
+pub enum ContentBlockStart {
     /// Information about a tool that the model is requesting to use.
-    pub tool_use: Option<crate::types::ToolUseBlockStart>,
+    ToolUse(crate::types::ToolUseBlockStart),
     /// The
-    pub tool_result: Option<crate::types::ToolResultBlockStart>,
+    ToolResult(crate::types::ToolResultBlockStart),
     /// The initial event indicating the start of a streaming image block.
-    pub image: Option<crate::types::ImageBlockStart>,
+    Image(crate::types::ImageBlockStart),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl ContentBlockStart {
-    /// Sets `toolUse` (see [`Self::tool_use`]).
-    pub fn tool_use(mut self, value: crate::types::ToolUseBlockStart) -> Self {
-        self.tool_use = Some(value);
-        self
-    }
-    /// Sets `toolResult` (see [`Self::tool_result`]).
-    pub fn tool_result(mut self, value: crate::types::ToolResultBlockStart) -> Self {
-        self.tool_result = Some(value);
-        self
-    }
-    /// Sets `image` (see [`Self::image`]).
-    pub fn image(mut self, value: crate::types::ImageBlockStart) -> Self {
-        self.image = Some(value);
-        self
-    }
-}
-
-impl FromValue for ContentBlockStart {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.tool_use = r.next("toolUse")?;
-        out.tool_result = r.next("toolResult")?;
-        out.image = r.next("image")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(ContentBlockStart, 3, input = false, output = true;
+    0 ToolUse as_tool_use: crate::types::ToolUseBlockStart;
+    1 ToolResult as_tool_result: crate::types::ToolResultBlockStart;
+    2 Image as_image: crate::types::ImageBlockStart;
+);
 
 /// Content block start event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1784,18 +1298,10 @@ pub struct ContentBlockStartEvent {
     pub content_block_index: Option<i32>,
 }
 
-impl ContentBlockStartEvent {
-    /// Sets `start` (see [`Self::start`]).
-    pub fn start(mut self, value: crate::types::ContentBlockStart) -> Self {
-        self.start = Some(value);
-        self
-    }
-    /// Sets `contentBlockIndex` (see [`Self::content_block_index`]).
-    pub fn content_block_index(mut self, value: i32) -> Self {
-        self.content_block_index = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ContentBlockStartEvent {
+    value start("start"): crate::types::ContentBlockStart;
+    value content_block_index("contentBlockIndex"): i32;
+});
 
 impl FromValue for ContentBlockStartEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1815,13 +1321,9 @@ pub struct ContentBlockStopEvent {
     pub content_block_index: Option<i32>,
 }
 
-impl ContentBlockStopEvent {
-    /// Sets `contentBlockIndex` (see [`Self::content_block_index`]).
-    pub fn content_block_index(mut self, value: i32) -> Self {
-        self.content_block_index = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ContentBlockStopEvent {
+    value content_block_index("contentBlockIndex"): i32;
+});
 
 impl FromValue for ContentBlockStopEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1912,62 +1414,10 @@ impl FromValue for ConversationRole {
     }
 }
 
-/// Metrics for a call to [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html).
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ConverseMetrics {
-    /// The latency of the call to `Converse`, in milliseconds.
-    pub latency_ms: Option<i64>,
-}
-
-impl ConverseMetrics {
-    /// Sets `latencyMs` (see [`Self::latency_ms`]).
-    pub fn latency_ms(mut self, value: i64) -> Self {
-        self.latency_ms = Some(value);
-        self
-    }
-}
-
-impl FromValue for ConverseMetrics {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.latency_ms = r.next("latencyMs")?;
-        Ok(out)
-    }
-}
-
-/// The output from a call to [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html).
-///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ConverseOutput {
-    /// The message that the model generates.
-    pub message: Option<crate::types::Message>,
-}
-
-impl ConverseOutput {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: crate::types::Message) -> Self {
-        self.message = Some(value);
-        self
-    }
-}
-
-impl FromValue for ConverseOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.message = r.next("message")?;
-        Ok(out)
-    }
-}
-
 /// The `ConverseRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ConverseRequest {
+pub struct ConverseInput {
     /// Specifies the model or throughput with which to run inference, or the prompt resource to use in inference. The value depends on the resource that you use:
     ///
     /// - If you use a base model, specify the model ID or its ARN. For a list of model IDs for base models, see [Amazon Bedrock base model IDs (on-demand throughput)](https://docs.aws.amazon.com/bedrock/latest/userguide/model-ids.html#model-ids-arns) in the Amazon Bedrock User Guide.
@@ -2014,9 +1464,9 @@ pub struct ConverseRequest {
     pub output_config: Option<crate::types::OutputConfig>,
 }
 
-impl std::fmt::Debug for ConverseRequest {
+impl std::fmt::Debug for ConverseInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ConverseRequest");
+        let mut d = f.debug_struct("ConverseInput");
         d.field("model_id", &self.model_id);
         d.field("messages", &self.messages);
         d.field("system", &self.system);
@@ -2046,78 +1496,23 @@ impl std::fmt::Debug for ConverseRequest {
     }
 }
 
-impl ConverseRequest {
-    /// Sets `modelId` (see [`Self::model_id`]).
-    pub fn model_id(mut self, value: impl Into<String>) -> Self {
-        self.model_id = Some(value.into());
-        self
-    }
-    /// Sets `messages` (see [`Self::messages`]).
-    pub fn messages(mut self, value: Vec<crate::types::Message>) -> Self {
-        self.messages = Some(value);
-        self
-    }
-    /// Sets `system` (see [`Self::system`]).
-    pub fn system(mut self, value: Vec<crate::types::SystemContentBlock>) -> Self {
-        self.system = Some(value);
-        self
-    }
-    /// Sets `inferenceConfig` (see [`Self::inference_config`]).
-    pub fn inference_config(mut self, value: crate::types::InferenceConfiguration) -> Self {
-        self.inference_config = Some(value);
-        self
-    }
-    /// Sets `toolConfig` (see [`Self::tool_config`]).
-    pub fn tool_config(mut self, value: crate::types::ToolConfiguration) -> Self {
-        self.tool_config = Some(value);
-        self
-    }
-    /// Sets `guardrailConfig` (see [`Self::guardrail_config`]).
-    pub fn guardrail_config(mut self, value: crate::types::GuardrailConfiguration) -> Self {
-        self.guardrail_config = Some(value);
-        self
-    }
-    /// Sets `additionalModelRequestFields` (see [`Self::additional_model_request_fields`]).
-    pub fn additional_model_request_fields(mut self, value: myaws_core::Document) -> Self {
-        self.additional_model_request_fields = Some(value);
-        self
-    }
-    /// Sets `promptVariables` (see [`Self::prompt_variables`]).
-    pub fn prompt_variables(
-        mut self,
-        value: HashMap<String, crate::types::PromptVariableValues>,
-    ) -> Self {
-        self.prompt_variables = Some(value);
-        self
-    }
-    /// Sets `additionalModelResponseFieldPaths` (see [`Self::additional_model_response_field_paths`]).
-    pub fn additional_model_response_field_paths(mut self, value: Vec<String>) -> Self {
-        self.additional_model_response_field_paths = Some(value);
-        self
-    }
-    /// Sets `requestMetadata` (see [`Self::request_metadata`]).
-    pub fn request_metadata(mut self, value: HashMap<String, String>) -> Self {
-        self.request_metadata = Some(value);
-        self
-    }
-    /// Sets `performanceConfig` (see [`Self::performance_config`]).
-    pub fn performance_config(mut self, value: crate::types::PerformanceConfiguration) -> Self {
-        self.performance_config = Some(value);
-        self
-    }
-    /// Sets `serviceTier` (see [`Self::service_tier`]).
-    pub fn service_tier(mut self, value: crate::types::ServiceTier) -> Self {
-        self.service_tier = Some(value);
-        self
-    }
-    /// Sets `outputConfig` (see [`Self::output_config`]).
-    pub fn output_config(mut self, value: crate::types::OutputConfig) -> Self {
-        self.output_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ConverseInput {
+    into model_id("modelId"): String;
+    list messages("messages"): crate::types::Message, push_messages;
+    list system("system"): crate::types::SystemContentBlock, push_system;
+    value inference_config("inferenceConfig"): crate::types::InferenceConfiguration;
+    value tool_config("toolConfig"): crate::types::ToolConfiguration;
+    value guardrail_config("guardrailConfig"): crate::types::GuardrailConfiguration;
+    value additional_model_request_fields("additionalModelRequestFields"): myaws_core::Document;
+    map prompt_variables("promptVariables"): crate::types::PromptVariableValues, insert_prompt_variables;
+    list_into additional_model_response_field_paths("additionalModelResponseFieldPaths"): String, push_additional_model_response_field_paths;
+    map_into request_metadata("requestMetadata"): String, insert_request_metadata;
+    value performance_config("performanceConfig"): crate::types::PerformanceConfiguration;
+    value service_tier("serviceTier"): crate::types::ServiceTier;
+    value output_config("outputConfig"): crate::types::OutputConfig;
+});
 
-impl IntoValue for ConverseRequest {
+impl IntoValue for ConverseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.model_id.into_value(),
@@ -2136,6 +1531,44 @@ impl IntoValue for ConverseRequest {
         ])
     }
 }
+
+/// Metrics for a call to [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ConverseMetrics {
+    /// The latency of the call to `Converse`, in milliseconds.
+    pub latency_ms: Option<i64>,
+}
+
+myaws_core::setters!(ConverseMetrics {
+    value latency_ms("latencyMs"): i64;
+});
+
+impl FromValue for ConverseMetrics {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.latency_ms = r.next("latencyMs")?;
+        Ok(out)
+    }
+}
+
+/// The output from a call to [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html).
+///
+/// A union: exactly one member is set (on the wire, the `ConverseOutput` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ConverseOutput {
+    /// The message that the model generates.
+    Message(crate::types::Message),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
+}
+
+myaws_core::union_impls!(ConverseOutput, 1, input = false, output = true;
+    0 Message as_message: crate::types::Message;
+);
 
 /// The `ConverseResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2161,48 +1594,16 @@ pub struct ConverseResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ConverseResponse {
-    /// Sets `output` (see [`Self::output`]).
-    pub fn output(mut self, value: crate::types::ConverseOutput) -> Self {
-        self.output = Some(value);
-        self
-    }
-    /// Sets `stopReason` (see [`Self::stop_reason`]).
-    pub fn stop_reason(mut self, value: impl Into<crate::types::StopReason>) -> Self {
-        self.stop_reason = Some(value.into());
-        self
-    }
-    /// Sets `usage` (see [`Self::usage`]).
-    pub fn usage(mut self, value: crate::types::TokenUsage) -> Self {
-        self.usage = Some(value);
-        self
-    }
-    /// Sets `metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: crate::types::ConverseMetrics) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-    /// Sets `additionalModelResponseFields` (see [`Self::additional_model_response_fields`]).
-    pub fn additional_model_response_fields(mut self, value: myaws_core::Document) -> Self {
-        self.additional_model_response_fields = Some(value);
-        self
-    }
-    /// Sets `trace` (see [`Self::trace`]).
-    pub fn trace(mut self, value: crate::types::ConverseTrace) -> Self {
-        self.trace = Some(value);
-        self
-    }
-    /// Sets `performanceConfig` (see [`Self::performance_config`]).
-    pub fn performance_config(mut self, value: crate::types::PerformanceConfiguration) -> Self {
-        self.performance_config = Some(value);
-        self
-    }
-    /// Sets `serviceTier` (see [`Self::service_tier`]).
-    pub fn service_tier(mut self, value: crate::types::ServiceTier) -> Self {
-        self.service_tier = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ConverseResponse {
+    value output("output"): crate::types::ConverseOutput;
+    into stop_reason("stopReason"): crate::types::StopReason;
+    value usage("usage"): crate::types::TokenUsage;
+    value metrics("metrics"): crate::types::ConverseMetrics;
+    value additional_model_response_fields("additionalModelResponseFields"): myaws_core::Document;
+    value trace("trace"): crate::types::ConverseTrace;
+    value performance_config("performanceConfig"): crate::types::PerformanceConfiguration;
+    value service_tier("serviceTier"): crate::types::ServiceTier;
+});
 
 impl FromValue for ConverseResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2217,6 +1618,124 @@ impl FromValue for ConverseResponse {
         out.performance_config = r.next("performanceConfig")?;
         out.service_tier = r.next("serviceTier")?;
         Ok(out)
+    }
+}
+
+/// The `ConverseStreamRequest` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ConverseStreamInput {
+    /// Specifies the model or throughput with which to run inference, or the prompt resource to use in inference. The value depends on the resource that you use:
+    ///
+    /// - If you use a base model, specify the model ID or its ARN. For a list of model IDs for base models, see [Amazon Bedrock base model IDs (on-demand throughput)](https://docs.aws.amazon.com/bedrock/latest/userguide/model-ids.html#model-ids-arns) in the Amazon Bedrock User Guide.
+    /// - If you use an inference profile, specify the inference profile ID or its ARN. For a list of inference profile IDs, see [Supported Regions and models for cross-region inference](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference-support.html) in the Amazon Bedrock User Guide.
+    /// - If you use a provisioned model, specify the ARN of the Provisioned Throughput. For more information, see [Run inference using a Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-thru-use.html) in the Amazon Bedrock User Guide.
+    /// - If you use a custom model, first purchase Provisioned Throughput for it. Then specify the ARN of the resulting provisioned model. For more information, see [Use a custom model in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-use.html) in the Amazon Bedrock User Guide.
+    /// - To include a prompt that was defined in [Prompt management](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management.html), specify the ARN of the prompt version to use.
+    ///
+    /// The Converse API doesn't support [imported models](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html).
+    ///
+    /// Required.
+    pub model_id: Option<String>,
+    /// The messages that you want to send to the model.
+    pub messages: Option<Vec<crate::types::Message>>,
+    /// A prompt that provides instructions or context to the model about the task it should perform, or the persona it should adopt during the conversation.
+    pub system: Option<Vec<crate::types::SystemContentBlock>>,
+    /// Inference parameters to pass to the model. `Converse` and `ConverseStream` support a base set of inference parameters. If you need to pass additional parameters that the model supports, use the `additionalModelRequestFields` request field.
+    pub inference_config: Option<crate::types::InferenceConfiguration>,
+    /// Configuration information for the tools that the model can use when generating a response.
+    ///
+    /// For information about models that support streaming tool use, see [Supported models and model features](https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference.html#conversation-inference-supported-models-features).
+    pub tool_config: Option<crate::types::ToolConfiguration>,
+    /// Configuration information for a guardrail that you want to use in the request. If you include `guardContent` blocks in the `content` field in the `messages` field, the guardrail operates only on those messages. If you include no `guardContent` blocks, the guardrail operates on all messages in the request body and in any included prompt resource.
+    pub guardrail_config: Option<crate::types::GuardrailStreamConfiguration>,
+    /// Additional inference parameters that the model supports, beyond the base set of inference parameters that `Converse` and `ConverseStream` support in the `inferenceConfig` field. For more information, see [Model parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
+    pub additional_model_request_fields: Option<myaws_core::Document>,
+    /// Contains a map of variables in a prompt from Prompt management to objects containing the values to fill in for them when running model invocation. This field is ignored if you don't specify a prompt resource in the `modelId` field.
+    pub prompt_variables: Option<HashMap<String, crate::types::PromptVariableValues>>,
+    /// Additional model parameters field paths to return in the response. `Converse` and `ConverseStream` return the requested fields as a JSON Pointer object in the `additionalModelResponseFields` field. The following is example JSON for `additionalModelResponseFieldPaths`.
+    ///
+    /// `\[ "/stop_sequence" \]`
+    ///
+    /// For information about the JSON Pointer syntax, see the [Internet Engineering Task Force (IETF)](https://datatracker.ietf.org/doc/html/rfc6901) documentation.
+    ///
+    /// `Converse` and `ConverseStream` reject an empty JSON Pointer or incorrectly structured JSON Pointer with a `400` error code. if the JSON Pointer is valid, but the requested field is not in the model response, it is ignored by `Converse`.
+    pub additional_model_response_field_paths: Option<Vec<String>>,
+    /// Key-value pairs that you can use to filter invocation logs.
+    pub request_metadata: Option<HashMap<String, String>>,
+    /// Model performance settings for the request.
+    pub performance_config: Option<crate::types::PerformanceConfiguration>,
+    /// Specifies the processing tier configuration used for serving the request.
+    pub service_tier: Option<crate::types::ServiceTier>,
+    /// Output configuration for a model response.
+    pub output_config: Option<crate::types::OutputConfig>,
+}
+
+impl std::fmt::Debug for ConverseStreamInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("ConverseStreamInput");
+        d.field("model_id", &self.model_id);
+        d.field("messages", &self.messages);
+        d.field("system", &self.system);
+        d.field("inference_config", &self.inference_config);
+        d.field("tool_config", &self.tool_config);
+        d.field("guardrail_config", &self.guardrail_config);
+        d.field(
+            "additional_model_request_fields",
+            &self.additional_model_request_fields,
+        );
+        d.field(
+            "prompt_variables",
+            &self.prompt_variables.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field(
+            "additional_model_response_field_paths",
+            &self.additional_model_response_field_paths,
+        );
+        d.field(
+            "request_metadata",
+            &self.request_metadata.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field("performance_config", &self.performance_config);
+        d.field("service_tier", &self.service_tier);
+        d.field("output_config", &self.output_config);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(ConverseStreamInput {
+    into model_id("modelId"): String;
+    list messages("messages"): crate::types::Message, push_messages;
+    list system("system"): crate::types::SystemContentBlock, push_system;
+    value inference_config("inferenceConfig"): crate::types::InferenceConfiguration;
+    value tool_config("toolConfig"): crate::types::ToolConfiguration;
+    value guardrail_config("guardrailConfig"): crate::types::GuardrailStreamConfiguration;
+    value additional_model_request_fields("additionalModelRequestFields"): myaws_core::Document;
+    map prompt_variables("promptVariables"): crate::types::PromptVariableValues, insert_prompt_variables;
+    list_into additional_model_response_field_paths("additionalModelResponseFieldPaths"): String, push_additional_model_response_field_paths;
+    map_into request_metadata("requestMetadata"): String, insert_request_metadata;
+    value performance_config("performanceConfig"): crate::types::PerformanceConfiguration;
+    value service_tier("serviceTier"): crate::types::ServiceTier;
+    value output_config("outputConfig"): crate::types::OutputConfig;
+});
+
+impl IntoValue for ConverseStreamInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.model_id.into_value(),
+            self.messages.into_value(),
+            self.system.into_value(),
+            self.inference_config.into_value(),
+            self.tool_config.into_value(),
+            self.guardrail_config.into_value(),
+            self.additional_model_request_fields.into_value(),
+            self.prompt_variables.into_value(),
+            self.additional_model_response_field_paths.into_value(),
+            self.request_metadata.into_value(),
+            self.performance_config.into_value(),
+            self.service_tier.into_value(),
+            self.output_config.into_value(),
+        ])
     }
 }
 
@@ -2236,33 +1755,13 @@ pub struct ConverseStreamMetadataEvent {
     pub service_tier: Option<crate::types::ServiceTier>,
 }
 
-impl ConverseStreamMetadataEvent {
-    /// Sets `usage` (see [`Self::usage`]).
-    pub fn usage(mut self, value: crate::types::TokenUsage) -> Self {
-        self.usage = Some(value);
-        self
-    }
-    /// Sets `metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: crate::types::ConverseStreamMetrics) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-    /// Sets `trace` (see [`Self::trace`]).
-    pub fn trace(mut self, value: crate::types::ConverseStreamTrace) -> Self {
-        self.trace = Some(value);
-        self
-    }
-    /// Sets `performanceConfig` (see [`Self::performance_config`]).
-    pub fn performance_config(mut self, value: crate::types::PerformanceConfiguration) -> Self {
-        self.performance_config = Some(value);
-        self
-    }
-    /// Sets `serviceTier` (see [`Self::service_tier`]).
-    pub fn service_tier(mut self, value: crate::types::ServiceTier) -> Self {
-        self.service_tier = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ConverseStreamMetadataEvent {
+    value usage("usage"): crate::types::TokenUsage;
+    value metrics("metrics"): crate::types::ConverseStreamMetrics;
+    value trace("trace"): crate::types::ConverseStreamTrace;
+    value performance_config("performanceConfig"): crate::types::PerformanceConfiguration;
+    value service_tier("serviceTier"): crate::types::ServiceTier;
+});
 
 impl FromValue for ConverseStreamMetadataEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2285,13 +1784,9 @@ pub struct ConverseStreamMetrics {
     pub latency_ms: Option<i64>,
 }
 
-impl ConverseStreamMetrics {
-    /// Sets `latencyMs` (see [`Self::latency_ms`]).
-    pub fn latency_ms(mut self, value: i64) -> Self {
-        self.latency_ms = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ConverseStreamMetrics {
+    value latency_ms("latencyMs"): i64;
+});
 
 impl FromValue for ConverseStreamMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2355,179 +1850,6 @@ impl myaws_core::eventstream::EventUnion for ConverseStreamOutput {
     }
 }
 
-/// The `ConverseStreamRequest` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ConverseStreamRequest {
-    /// Specifies the model or throughput with which to run inference, or the prompt resource to use in inference. The value depends on the resource that you use:
-    ///
-    /// - If you use a base model, specify the model ID or its ARN. For a list of model IDs for base models, see [Amazon Bedrock base model IDs (on-demand throughput)](https://docs.aws.amazon.com/bedrock/latest/userguide/model-ids.html#model-ids-arns) in the Amazon Bedrock User Guide.
-    /// - If you use an inference profile, specify the inference profile ID or its ARN. For a list of inference profile IDs, see [Supported Regions and models for cross-region inference](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference-support.html) in the Amazon Bedrock User Guide.
-    /// - If you use a provisioned model, specify the ARN of the Provisioned Throughput. For more information, see [Run inference using a Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-thru-use.html) in the Amazon Bedrock User Guide.
-    /// - If you use a custom model, first purchase Provisioned Throughput for it. Then specify the ARN of the resulting provisioned model. For more information, see [Use a custom model in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-use.html) in the Amazon Bedrock User Guide.
-    /// - To include a prompt that was defined in [Prompt management](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management.html), specify the ARN of the prompt version to use.
-    ///
-    /// The Converse API doesn't support [imported models](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html).
-    ///
-    /// Required.
-    pub model_id: Option<String>,
-    /// The messages that you want to send to the model.
-    pub messages: Option<Vec<crate::types::Message>>,
-    /// A prompt that provides instructions or context to the model about the task it should perform, or the persona it should adopt during the conversation.
-    pub system: Option<Vec<crate::types::SystemContentBlock>>,
-    /// Inference parameters to pass to the model. `Converse` and `ConverseStream` support a base set of inference parameters. If you need to pass additional parameters that the model supports, use the `additionalModelRequestFields` request field.
-    pub inference_config: Option<crate::types::InferenceConfiguration>,
-    /// Configuration information for the tools that the model can use when generating a response.
-    ///
-    /// For information about models that support streaming tool use, see [Supported models and model features](https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference.html#conversation-inference-supported-models-features).
-    pub tool_config: Option<crate::types::ToolConfiguration>,
-    /// Configuration information for a guardrail that you want to use in the request. If you include `guardContent` blocks in the `content` field in the `messages` field, the guardrail operates only on those messages. If you include no `guardContent` blocks, the guardrail operates on all messages in the request body and in any included prompt resource.
-    pub guardrail_config: Option<crate::types::GuardrailStreamConfiguration>,
-    /// Additional inference parameters that the model supports, beyond the base set of inference parameters that `Converse` and `ConverseStream` support in the `inferenceConfig` field. For more information, see [Model parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
-    pub additional_model_request_fields: Option<myaws_core::Document>,
-    /// Contains a map of variables in a prompt from Prompt management to objects containing the values to fill in for them when running model invocation. This field is ignored if you don't specify a prompt resource in the `modelId` field.
-    pub prompt_variables: Option<HashMap<String, crate::types::PromptVariableValues>>,
-    /// Additional model parameters field paths to return in the response. `Converse` and `ConverseStream` return the requested fields as a JSON Pointer object in the `additionalModelResponseFields` field. The following is example JSON for `additionalModelResponseFieldPaths`.
-    ///
-    /// `\[ "/stop_sequence" \]`
-    ///
-    /// For information about the JSON Pointer syntax, see the [Internet Engineering Task Force (IETF)](https://datatracker.ietf.org/doc/html/rfc6901) documentation.
-    ///
-    /// `Converse` and `ConverseStream` reject an empty JSON Pointer or incorrectly structured JSON Pointer with a `400` error code. if the JSON Pointer is valid, but the requested field is not in the model response, it is ignored by `Converse`.
-    pub additional_model_response_field_paths: Option<Vec<String>>,
-    /// Key-value pairs that you can use to filter invocation logs.
-    pub request_metadata: Option<HashMap<String, String>>,
-    /// Model performance settings for the request.
-    pub performance_config: Option<crate::types::PerformanceConfiguration>,
-    /// Specifies the processing tier configuration used for serving the request.
-    pub service_tier: Option<crate::types::ServiceTier>,
-    /// Output configuration for a model response.
-    pub output_config: Option<crate::types::OutputConfig>,
-}
-
-impl std::fmt::Debug for ConverseStreamRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ConverseStreamRequest");
-        d.field("model_id", &self.model_id);
-        d.field("messages", &self.messages);
-        d.field("system", &self.system);
-        d.field("inference_config", &self.inference_config);
-        d.field("tool_config", &self.tool_config);
-        d.field("guardrail_config", &self.guardrail_config);
-        d.field(
-            "additional_model_request_fields",
-            &self.additional_model_request_fields,
-        );
-        d.field(
-            "prompt_variables",
-            &self.prompt_variables.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field(
-            "additional_model_response_field_paths",
-            &self.additional_model_response_field_paths,
-        );
-        d.field(
-            "request_metadata",
-            &self.request_metadata.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field("performance_config", &self.performance_config);
-        d.field("service_tier", &self.service_tier);
-        d.field("output_config", &self.output_config);
-        d.finish()
-    }
-}
-
-impl ConverseStreamRequest {
-    /// Sets `modelId` (see [`Self::model_id`]).
-    pub fn model_id(mut self, value: impl Into<String>) -> Self {
-        self.model_id = Some(value.into());
-        self
-    }
-    /// Sets `messages` (see [`Self::messages`]).
-    pub fn messages(mut self, value: Vec<crate::types::Message>) -> Self {
-        self.messages = Some(value);
-        self
-    }
-    /// Sets `system` (see [`Self::system`]).
-    pub fn system(mut self, value: Vec<crate::types::SystemContentBlock>) -> Self {
-        self.system = Some(value);
-        self
-    }
-    /// Sets `inferenceConfig` (see [`Self::inference_config`]).
-    pub fn inference_config(mut self, value: crate::types::InferenceConfiguration) -> Self {
-        self.inference_config = Some(value);
-        self
-    }
-    /// Sets `toolConfig` (see [`Self::tool_config`]).
-    pub fn tool_config(mut self, value: crate::types::ToolConfiguration) -> Self {
-        self.tool_config = Some(value);
-        self
-    }
-    /// Sets `guardrailConfig` (see [`Self::guardrail_config`]).
-    pub fn guardrail_config(mut self, value: crate::types::GuardrailStreamConfiguration) -> Self {
-        self.guardrail_config = Some(value);
-        self
-    }
-    /// Sets `additionalModelRequestFields` (see [`Self::additional_model_request_fields`]).
-    pub fn additional_model_request_fields(mut self, value: myaws_core::Document) -> Self {
-        self.additional_model_request_fields = Some(value);
-        self
-    }
-    /// Sets `promptVariables` (see [`Self::prompt_variables`]).
-    pub fn prompt_variables(
-        mut self,
-        value: HashMap<String, crate::types::PromptVariableValues>,
-    ) -> Self {
-        self.prompt_variables = Some(value);
-        self
-    }
-    /// Sets `additionalModelResponseFieldPaths` (see [`Self::additional_model_response_field_paths`]).
-    pub fn additional_model_response_field_paths(mut self, value: Vec<String>) -> Self {
-        self.additional_model_response_field_paths = Some(value);
-        self
-    }
-    /// Sets `requestMetadata` (see [`Self::request_metadata`]).
-    pub fn request_metadata(mut self, value: HashMap<String, String>) -> Self {
-        self.request_metadata = Some(value);
-        self
-    }
-    /// Sets `performanceConfig` (see [`Self::performance_config`]).
-    pub fn performance_config(mut self, value: crate::types::PerformanceConfiguration) -> Self {
-        self.performance_config = Some(value);
-        self
-    }
-    /// Sets `serviceTier` (see [`Self::service_tier`]).
-    pub fn service_tier(mut self, value: crate::types::ServiceTier) -> Self {
-        self.service_tier = Some(value);
-        self
-    }
-    /// Sets `outputConfig` (see [`Self::output_config`]).
-    pub fn output_config(mut self, value: crate::types::OutputConfig) -> Self {
-        self.output_config = Some(value);
-        self
-    }
-}
-
-impl IntoValue for ConverseStreamRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.model_id.into_value(),
-            self.messages.into_value(),
-            self.system.into_value(),
-            self.inference_config.into_value(),
-            self.tool_config.into_value(),
-            self.guardrail_config.into_value(),
-            self.additional_model_request_fields.into_value(),
-            self.prompt_variables.into_value(),
-            self.additional_model_response_field_paths.into_value(),
-            self.request_metadata.into_value(),
-            self.performance_config.into_value(),
-            self.service_tier.into_value(),
-            self.output_config.into_value(),
-        ])
-    }
-}
-
 /// The `ConverseStreamResponse` structure.
 #[derive(Debug, Default)]
 #[non_exhaustive]
@@ -2538,16 +1860,9 @@ pub struct ConverseStreamResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ConverseStreamResponse {
-    /// Sets `stream` (see [`Self::stream`]).
-    pub fn stream(
-        mut self,
-        value: myaws_core::eventstream::EventReceiver<crate::types::ConverseStreamOutput>,
-    ) -> Self {
-        self.stream = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ConverseStreamResponse {
+    value stream("stream"): myaws_core::eventstream::EventReceiver<crate::types::ConverseStreamOutput>;
+});
 
 impl FromValue for ConverseStreamResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2568,18 +1883,10 @@ pub struct ConverseStreamTrace {
     pub prompt_router: Option<crate::types::PromptRouterTrace>,
 }
 
-impl ConverseStreamTrace {
-    /// Sets `guardrail` (see [`Self::guardrail`]).
-    pub fn guardrail(mut self, value: crate::types::GuardrailTraceAssessment) -> Self {
-        self.guardrail = Some(value);
-        self
-    }
-    /// Sets `promptRouter` (see [`Self::prompt_router`]).
-    pub fn prompt_router(mut self, value: crate::types::PromptRouterTrace) -> Self {
-        self.prompt_router = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ConverseStreamTrace {
+    value guardrail("guardrail"): crate::types::GuardrailTraceAssessment;
+    value prompt_router("promptRouter"): crate::types::PromptRouterTrace;
+});
 
 impl FromValue for ConverseStreamTrace {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2607,28 +1914,12 @@ pub struct ConverseTokensRequest {
     pub additional_model_request_fields: Option<myaws_core::Document>,
 }
 
-impl ConverseTokensRequest {
-    /// Sets `messages` (see [`Self::messages`]).
-    pub fn messages(mut self, value: Vec<crate::types::Message>) -> Self {
-        self.messages = Some(value);
-        self
-    }
-    /// Sets `system` (see [`Self::system`]).
-    pub fn system(mut self, value: Vec<crate::types::SystemContentBlock>) -> Self {
-        self.system = Some(value);
-        self
-    }
-    /// Sets `toolConfig` (see [`Self::tool_config`]).
-    pub fn tool_config(mut self, value: crate::types::ToolConfiguration) -> Self {
-        self.tool_config = Some(value);
-        self
-    }
-    /// Sets `additionalModelRequestFields` (see [`Self::additional_model_request_fields`]).
-    pub fn additional_model_request_fields(mut self, value: myaws_core::Document) -> Self {
-        self.additional_model_request_fields = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ConverseTokensRequest {
+    list messages("messages"): crate::types::Message, push_messages;
+    list system("system"): crate::types::SystemContentBlock, push_system;
+    value tool_config("toolConfig"): crate::types::ToolConfiguration;
+    value additional_model_request_fields("additionalModelRequestFields"): myaws_core::Document;
+});
 
 impl IntoValue for ConverseTokensRequest {
     fn into_value(self) -> Value {
@@ -2651,18 +1942,10 @@ pub struct ConverseTrace {
     pub prompt_router: Option<crate::types::PromptRouterTrace>,
 }
 
-impl ConverseTrace {
-    /// Sets `guardrail` (see [`Self::guardrail`]).
-    pub fn guardrail(mut self, value: crate::types::GuardrailTraceAssessment) -> Self {
-        self.guardrail = Some(value);
-        self
-    }
-    /// Sets `promptRouter` (see [`Self::prompt_router`]).
-    pub fn prompt_router(mut self, value: crate::types::PromptRouterTrace) -> Self {
-        self.prompt_router = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ConverseTrace {
+    value guardrail("guardrail"): crate::types::GuardrailTraceAssessment;
+    value prompt_router("promptRouter"): crate::types::PromptRouterTrace;
+});
 
 impl FromValue for ConverseTrace {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2676,35 +1959,44 @@ impl FromValue for ConverseTrace {
 
 /// The input value for token counting. The value should be either an `InvokeModel` or `Converse` request body.
 ///
-/// This is a union: set exactly one member.
+/// A union: exactly one member is set (on the wire, the `CountTokensInput` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum CountTokensInput {
+    /// An `InvokeModel` request for which to count tokens. Use this field when you want to count tokens for a raw text input that would be sent to the `InvokeModel` operation.
+    InvokeModel(crate::types::InvokeModelTokensRequest),
+    /// A `Converse` request for which to count tokens. Use this field when you want to count tokens for a conversation-based input that would be sent to the `Converse` operation.
+    Converse(crate::types::ConverseTokensRequest),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
+}
+
+myaws_core::union_impls!(CountTokensInput, 2, input = true, output = false;
+    0 InvokeModel as_invoke_model: crate::types::InvokeModelTokensRequest;
+    1 Converse as_converse: crate::types::ConverseTokensRequest;
+);
+
+/// The `CountTokensResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CountTokensInput {
-    /// An `InvokeModel` request for which to count tokens. Use this field when you want to count tokens for a raw text input that would be sent to the `InvokeModel` operation.
-    pub invoke_model: Option<crate::types::InvokeModelTokensRequest>,
-    /// A `Converse` request for which to count tokens. Use this field when you want to count tokens for a conversation-based input that would be sent to the `Converse` operation.
-    pub converse: Option<crate::types::ConverseTokensRequest>,
+pub struct CountTokensOutput {
+    /// The number of tokens in the provided input according to the specified model's tokenization rules. This count represents the number of input tokens that would be processed if the same input were sent to the model in an inference request. Use this value to estimate costs and ensure your inputs stay within model token limits.
+    pub input_tokens: Option<i32>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CountTokensInput {
-    /// Sets `invokeModel` (see [`Self::invoke_model`]).
-    pub fn invoke_model(mut self, value: crate::types::InvokeModelTokensRequest) -> Self {
-        self.invoke_model = Some(value);
-        self
-    }
-    /// Sets `converse` (see [`Self::converse`]).
-    pub fn converse(mut self, value: crate::types::ConverseTokensRequest) -> Self {
-        self.converse = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CountTokensOutput {
+    value input_tokens("inputTokens"): i32;
+});
 
-impl IntoValue for CountTokensInput {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.invoke_model.into_value(),
-            self.converse.into_value(),
-        ])
+impl FromValue for CountTokensOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.input_tokens = r.next("inputTokens")?;
+        Ok(out)
     }
 }
 
@@ -2727,49 +2019,14 @@ pub struct CountTokensRequest {
     pub input: Option<crate::types::CountTokensInput>,
 }
 
-impl CountTokensRequest {
-    /// Sets `modelId` (see [`Self::model_id`]).
-    pub fn model_id(mut self, value: impl Into<String>) -> Self {
-        self.model_id = Some(value.into());
-        self
-    }
-    /// Sets `input` (see [`Self::input`]).
-    pub fn input(mut self, value: crate::types::CountTokensInput) -> Self {
-        self.input = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CountTokensRequest {
+    into model_id("modelId"): String;
+    value input("input"): crate::types::CountTokensInput;
+});
 
 impl IntoValue for CountTokensRequest {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.model_id.into_value(), self.input.into_value()])
-    }
-}
-
-/// The `CountTokensResponse` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CountTokensResponse {
-    /// The number of tokens in the provided input according to the specified model's tokenization rules. This count represents the number of input tokens that would be processed if the same input were sent to the model in an inference request. Use this value to estimate costs and ensure your inputs stay within model token limits.
-    pub input_tokens: Option<i32>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl CountTokensResponse {
-    /// Sets `inputTokens` (see [`Self::input_tokens`]).
-    pub fn input_tokens(mut self, value: i32) -> Self {
-        self.input_tokens = Some(value);
-        self
-    }
-}
-
-impl FromValue for CountTokensResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.input_tokens = r.next("inputTokens")?;
-        Ok(out)
     }
 }
 
@@ -2801,33 +2058,13 @@ pub struct DocumentBlock {
     pub citations: Option<crate::types::CitationsConfig>,
 }
 
-impl DocumentBlock {
-    /// Sets `format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::DocumentFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: crate::types::DocumentSource) -> Self {
-        self.source = Some(value);
-        self
-    }
-    /// Sets `context` (see [`Self::context`]).
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.context = Some(value.into());
-        self
-    }
-    /// Sets `citations` (see [`Self::citations`]).
-    pub fn citations(mut self, value: crate::types::CitationsConfig) -> Self {
-        self.citations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DocumentBlock {
+    into format("format"): crate::types::DocumentFormat;
+    into name("name"): String;
+    value source("source"): crate::types::DocumentSource;
+    into context("context"): String;
+    value citations("citations"): crate::types::CitationsConfig;
+});
 
 impl IntoValue for DocumentBlock {
     fn into_value(self) -> Value {
@@ -2866,23 +2103,11 @@ pub struct DocumentCharLocation {
     pub end: Option<i32>,
 }
 
-impl DocumentCharLocation {
-    /// Sets `documentIndex` (see [`Self::document_index`]).
-    pub fn document_index(mut self, value: i32) -> Self {
-        self.document_index = Some(value);
-        self
-    }
-    /// Sets `start` (see [`Self::start`]).
-    pub fn start(mut self, value: i32) -> Self {
-        self.start = Some(value);
-        self
-    }
-    /// Sets `end` (see [`Self::end`]).
-    pub fn end(mut self, value: i32) -> Self {
-        self.end = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DocumentCharLocation {
+    value document_index("documentIndex"): i32;
+    value start("start"): i32;
+    value end("end"): i32;
+});
 
 impl IntoValue for DocumentCharLocation {
     fn into_value(self) -> Value {
@@ -2917,23 +2142,11 @@ pub struct DocumentChunkLocation {
     pub end: Option<i32>,
 }
 
-impl DocumentChunkLocation {
-    /// Sets `documentIndex` (see [`Self::document_index`]).
-    pub fn document_index(mut self, value: i32) -> Self {
-        self.document_index = Some(value);
-        self
-    }
-    /// Sets `start` (see [`Self::start`]).
-    pub fn start(mut self, value: i32) -> Self {
-        self.start = Some(value);
-        self
-    }
-    /// Sets `end` (see [`Self::end`]).
-    pub fn end(mut self, value: i32) -> Self {
-        self.end = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DocumentChunkLocation {
+    value document_index("documentIndex"): i32;
+    value start("start"): i32;
+    value end("end"): i32;
+});
 
 impl IntoValue for DocumentChunkLocation {
     fn into_value(self) -> Value {
@@ -2958,36 +2171,20 @@ impl FromValue for DocumentChunkLocation {
 
 /// Contains the actual content of a document that can be processed by the model and potentially cited in the response.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `DocumentContentBlock` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct DocumentContentBlock {
+pub enum DocumentContentBlock {
     /// The text content of the document.
-    pub text: Option<String>,
+    Text(String),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl DocumentContentBlock {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DocumentContentBlock {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.text.into_value()])
-    }
-}
-
-impl FromValue for DocumentContentBlock {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.text = r.next("text")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(DocumentContentBlock, 1, input = true, output = true;
+    0 Text as_text: String;
+);
 
 /// Values of `DocumentFormat`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3107,23 +2304,11 @@ pub struct DocumentPageLocation {
     pub end: Option<i32>,
 }
 
-impl DocumentPageLocation {
-    /// Sets `documentIndex` (see [`Self::document_index`]).
-    pub fn document_index(mut self, value: i32) -> Self {
-        self.document_index = Some(value);
-        self
-    }
-    /// Sets `start` (see [`Self::start`]).
-    pub fn start(mut self, value: i32) -> Self {
-        self.start = Some(value);
-        self
-    }
-    /// Sets `end` (see [`Self::end`]).
-    pub fn end(mut self, value: i32) -> Self {
-        self.end = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DocumentPageLocation {
+    value document_index("documentIndex"): i32;
+    value start("start"): i32;
+    value end("end"): i32;
+});
 
 impl IntoValue for DocumentPageLocation {
     fn into_value(self) -> Value {
@@ -3148,65 +2333,29 @@ impl FromValue for DocumentPageLocation {
 
 /// Contains the content of a document.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `DocumentSource` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct DocumentSource {
+pub enum DocumentSource {
     /// The raw bytes for the document. If you use an Amazon Web Services SDK, you don't need to encode the bytes in base64.
-    pub bytes: Option<myaws_core::Bytes>,
+    Bytes(myaws_core::Bytes),
     /// The location of a document object in an Amazon S3 bucket. To see which models support S3 uploads, see [Supported models and features for Converse](https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-supported-models-features.html).
-    pub s3_location: Option<crate::types::S3Location>,
+    S3Location(crate::types::S3Location),
     /// The text content of the document source.
-    pub text: Option<String>,
+    Text(String),
     /// The structured content of the document source, which may include various content blocks such as text, images, or other document elements.
-    pub content: Option<Vec<crate::types::DocumentContentBlock>>,
+    Content(Vec<crate::types::DocumentContentBlock>),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl DocumentSource {
-    /// Sets `bytes` (see [`Self::bytes`]).
-    pub fn bytes(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.bytes = Some(value.into());
-        self
-    }
-    /// Sets `s3Location` (see [`Self::s3_location`]).
-    pub fn s3_location(mut self, value: crate::types::S3Location) -> Self {
-        self.s3_location = Some(value);
-        self
-    }
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `content` (see [`Self::content`]).
-    pub fn content(mut self, value: Vec<crate::types::DocumentContentBlock>) -> Self {
-        self.content = Some(value);
-        self
-    }
-}
-
-impl IntoValue for DocumentSource {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bytes.into_value(),
-            self.s3_location.into_value(),
-            self.text.into_value(),
-            self.content.into_value(),
-        ])
-    }
-}
-
-impl FromValue for DocumentSource {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.bytes = r.next("bytes")?;
-        out.s3_location = r.next("s3Location")?;
-        out.text = r.next("text")?;
-        out.content = r.next("content")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(DocumentSource, 4, input = true, output = true;
+    0 Bytes as_bytes: myaws_core::Bytes;
+    1 S3Location as_s3_location: crate::types::S3Location;
+    2 Text as_text: String;
+    3 Content as_content: Vec<crate::types::DocumentContentBlock>;
+);
 
 /// A block containing error information when content processing fails.
 #[derive(Clone, Default, PartialEq)]
@@ -3227,13 +2376,9 @@ impl std::fmt::Debug for ErrorBlock {
     }
 }
 
-impl ErrorBlock {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ErrorBlock {
+    into message("message"): String;
+});
 
 impl IntoValue for ErrorBlock {
     fn into_value(self) -> Value {
@@ -3253,22 +2398,18 @@ impl FromValue for ErrorBlock {
 /// The `GetAsyncInvokeRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAsyncInvokeRequest {
+pub struct GetAsyncInvokeInput {
     /// The invocation's ARN.
     ///
     /// Required.
     pub invocation_arn: Option<String>,
 }
 
-impl GetAsyncInvokeRequest {
-    /// Sets `invocationArn` (see [`Self::invocation_arn`]).
-    pub fn invocation_arn(mut self, value: impl Into<String>) -> Self {
-        self.invocation_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAsyncInvokeInput {
+    into invocation_arn("invocationArn"): String;
+});
 
-impl IntoValue for GetAsyncInvokeRequest {
+impl IntoValue for GetAsyncInvokeInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.invocation_arn.into_value()])
     }
@@ -3277,7 +2418,7 @@ impl IntoValue for GetAsyncInvokeRequest {
 /// The `GetAsyncInvokeResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAsyncInvokeResponse {
+pub struct GetAsyncInvokeOutput {
     /// The invocation's ARN.
     pub invocation_arn: Option<String>,
     /// The invocation's model ARN.
@@ -3300,9 +2441,9 @@ pub struct GetAsyncInvokeResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for GetAsyncInvokeResponse {
+impl std::fmt::Debug for GetAsyncInvokeOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetAsyncInvokeResponse");
+        let mut d = f.debug_struct("GetAsyncInvokeOutput");
         d.field("invocation_arn", &self.invocation_arn);
         d.field("model_arn", &self.model_arn);
         d.field("client_request_token", &self.client_request_token);
@@ -3320,55 +2461,19 @@ impl std::fmt::Debug for GetAsyncInvokeResponse {
     }
 }
 
-impl GetAsyncInvokeResponse {
-    /// Sets `invocationArn` (see [`Self::invocation_arn`]).
-    pub fn invocation_arn(mut self, value: impl Into<String>) -> Self {
-        self.invocation_arn = Some(value.into());
-        self
-    }
-    /// Sets `modelArn` (see [`Self::model_arn`]).
-    pub fn model_arn(mut self, value: impl Into<String>) -> Self {
-        self.model_arn = Some(value.into());
-        self
-    }
-    /// Sets `clientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::AsyncInvokeStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `failureMessage` (see [`Self::failure_message`]).
-    pub fn failure_message(mut self, value: impl Into<String>) -> Self {
-        self.failure_message = Some(value.into());
-        self
-    }
-    /// Sets `submitTime` (see [`Self::submit_time`]).
-    pub fn submit_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.submit_time = Some(value);
-        self
-    }
-    /// Sets `lastModifiedTime` (see [`Self::last_modified_time`]).
-    pub fn last_modified_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified_time = Some(value);
-        self
-    }
-    /// Sets `endTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `outputDataConfig` (see [`Self::output_data_config`]).
-    pub fn output_data_config(mut self, value: crate::types::AsyncInvokeOutputDataConfig) -> Self {
-        self.output_data_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetAsyncInvokeOutput {
+    into invocation_arn("invocationArn"): String;
+    into model_arn("modelArn"): String;
+    into client_request_token("clientRequestToken"): String;
+    into status("status"): crate::types::AsyncInvokeStatus;
+    into failure_message("failureMessage"): String;
+    value submit_time("submitTime"): myaws_core::DateTime;
+    value last_modified_time("lastModifiedTime"): myaws_core::DateTime;
+    value end_time("endTime"): myaws_core::DateTime;
+    value output_data_config("outputDataConfig"): crate::types::AsyncInvokeOutputDataConfig;
+});
 
-impl FromValue for GetAsyncInvokeResponse {
+impl FromValue for GetAsyncInvokeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3486,60 +2591,16 @@ pub struct GuardrailAssessment {
     pub applied_guardrail_details: Option<crate::types::AppliedGuardrailDetails>,
 }
 
-impl GuardrailAssessment {
-    /// Sets `topicPolicy` (see [`Self::topic_policy`]).
-    pub fn topic_policy(mut self, value: crate::types::GuardrailTopicPolicyAssessment) -> Self {
-        self.topic_policy = Some(value);
-        self
-    }
-    /// Sets `contentPolicy` (see [`Self::content_policy`]).
-    pub fn content_policy(mut self, value: crate::types::GuardrailContentPolicyAssessment) -> Self {
-        self.content_policy = Some(value);
-        self
-    }
-    /// Sets `wordPolicy` (see [`Self::word_policy`]).
-    pub fn word_policy(mut self, value: crate::types::GuardrailWordPolicyAssessment) -> Self {
-        self.word_policy = Some(value);
-        self
-    }
-    /// Sets `sensitiveInformationPolicy` (see [`Self::sensitive_information_policy`]).
-    pub fn sensitive_information_policy(
-        mut self,
-        value: crate::types::GuardrailSensitiveInformationPolicyAssessment,
-    ) -> Self {
-        self.sensitive_information_policy = Some(value);
-        self
-    }
-    /// Sets `contextualGroundingPolicy` (see [`Self::contextual_grounding_policy`]).
-    pub fn contextual_grounding_policy(
-        mut self,
-        value: crate::types::GuardrailContextualGroundingPolicyAssessment,
-    ) -> Self {
-        self.contextual_grounding_policy = Some(value);
-        self
-    }
-    /// Sets `automatedReasoningPolicy` (see [`Self::automated_reasoning_policy`]).
-    pub fn automated_reasoning_policy(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningPolicyAssessment,
-    ) -> Self {
-        self.automated_reasoning_policy = Some(value);
-        self
-    }
-    /// Sets `invocationMetrics` (see [`Self::invocation_metrics`]).
-    pub fn invocation_metrics(mut self, value: crate::types::GuardrailInvocationMetrics) -> Self {
-        self.invocation_metrics = Some(value);
-        self
-    }
-    /// Sets `appliedGuardrailDetails` (see [`Self::applied_guardrail_details`]).
-    pub fn applied_guardrail_details(
-        mut self,
-        value: crate::types::AppliedGuardrailDetails,
-    ) -> Self {
-        self.applied_guardrail_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailAssessment {
+    value topic_policy("topicPolicy"): crate::types::GuardrailTopicPolicyAssessment;
+    value content_policy("contentPolicy"): crate::types::GuardrailContentPolicyAssessment;
+    value word_policy("wordPolicy"): crate::types::GuardrailWordPolicyAssessment;
+    value sensitive_information_policy("sensitiveInformationPolicy"): crate::types::GuardrailSensitiveInformationPolicyAssessment;
+    value contextual_grounding_policy("contextualGroundingPolicy"): crate::types::GuardrailContextualGroundingPolicyAssessment;
+    value automated_reasoning_policy("automatedReasoningPolicy"): crate::types::GuardrailAutomatedReasoningPolicyAssessment;
+    value invocation_metrics("invocationMetrics"): crate::types::GuardrailInvocationMetrics;
+    value applied_guardrail_details("appliedGuardrailDetails"): crate::types::AppliedGuardrailDetails;
+});
 
 impl FromValue for GuardrailAssessment {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3559,97 +2620,38 @@ impl FromValue for GuardrailAssessment {
 
 /// Represents a logical validation result from automated reasoning policy evaluation. The finding indicates whether claims in the input are logically valid, invalid, satisfiable, impossible, or have other logical issues.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `GuardrailAutomatedReasoningFinding` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct GuardrailAutomatedReasoningFinding {
+pub enum GuardrailAutomatedReasoningFinding {
     /// Contains the result when the automated reasoning evaluation determines that the claims in the input are logically valid and definitively true based on the provided premises and policy rules.
-    pub valid: Option<crate::types::GuardrailAutomatedReasoningValidFinding>,
+    Valid(crate::types::GuardrailAutomatedReasoningValidFinding),
     /// Contains the result when the automated reasoning evaluation determines that the claims in the input are logically invalid and contradict the established premises or policy rules.
-    pub invalid: Option<crate::types::GuardrailAutomatedReasoningInvalidFinding>,
+    Invalid(crate::types::GuardrailAutomatedReasoningInvalidFinding),
     /// Contains the result when the automated reasoning evaluation determines that the claims in the input could be either true or false depending on additional assumptions not provided in the input context.
-    pub satisfiable: Option<crate::types::GuardrailAutomatedReasoningSatisfiableFinding>,
+    Satisfiable(crate::types::GuardrailAutomatedReasoningSatisfiableFinding),
     /// Contains the result when the automated reasoning evaluation determines that no valid logical conclusions can be drawn due to contradictions in the premises or policy rules themselves.
-    pub impossible: Option<crate::types::GuardrailAutomatedReasoningImpossibleFinding>,
+    Impossible(crate::types::GuardrailAutomatedReasoningImpossibleFinding),
     /// Contains the result when the automated reasoning evaluation detects that the input has multiple valid logical interpretations, requiring additional context or clarification to proceed with validation.
-    pub translation_ambiguous:
-        Option<crate::types::GuardrailAutomatedReasoningTranslationAmbiguousFinding>,
+    TranslationAmbiguous(crate::types::GuardrailAutomatedReasoningTranslationAmbiguousFinding),
     /// Contains the result when the automated reasoning evaluation cannot process the input due to its complexity or volume exceeding the system's processing capacity for logical analysis.
-    pub too_complex: Option<crate::types::GuardrailAutomatedReasoningTooComplexFinding>,
+    TooComplex(crate::types::GuardrailAutomatedReasoningTooComplexFinding),
     /// Contains the result when the automated reasoning evaluation cannot extract any relevant logical information from the input that can be validated against the policy rules.
-    pub no_translations: Option<crate::types::GuardrailAutomatedReasoningNoTranslationsFinding>,
+    NoTranslations(crate::types::GuardrailAutomatedReasoningNoTranslationsFinding),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl GuardrailAutomatedReasoningFinding {
-    /// Sets `valid` (see [`Self::valid`]).
-    pub fn valid(mut self, value: crate::types::GuardrailAutomatedReasoningValidFinding) -> Self {
-        self.valid = Some(value);
-        self
-    }
-    /// Sets `invalid` (see [`Self::invalid`]).
-    pub fn invalid(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningInvalidFinding,
-    ) -> Self {
-        self.invalid = Some(value);
-        self
-    }
-    /// Sets `satisfiable` (see [`Self::satisfiable`]).
-    pub fn satisfiable(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningSatisfiableFinding,
-    ) -> Self {
-        self.satisfiable = Some(value);
-        self
-    }
-    /// Sets `impossible` (see [`Self::impossible`]).
-    pub fn impossible(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningImpossibleFinding,
-    ) -> Self {
-        self.impossible = Some(value);
-        self
-    }
-    /// Sets `translationAmbiguous` (see [`Self::translation_ambiguous`]).
-    pub fn translation_ambiguous(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningTranslationAmbiguousFinding,
-    ) -> Self {
-        self.translation_ambiguous = Some(value);
-        self
-    }
-    /// Sets `tooComplex` (see [`Self::too_complex`]).
-    pub fn too_complex(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningTooComplexFinding,
-    ) -> Self {
-        self.too_complex = Some(value);
-        self
-    }
-    /// Sets `noTranslations` (see [`Self::no_translations`]).
-    pub fn no_translations(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningNoTranslationsFinding,
-    ) -> Self {
-        self.no_translations = Some(value);
-        self
-    }
-}
-
-impl FromValue for GuardrailAutomatedReasoningFinding {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.valid = r.next("valid")?;
-        out.invalid = r.next("invalid")?;
-        out.satisfiable = r.next("satisfiable")?;
-        out.impossible = r.next("impossible")?;
-        out.translation_ambiguous = r.next("translationAmbiguous")?;
-        out.too_complex = r.next("tooComplex")?;
-        out.no_translations = r.next("noTranslations")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(GuardrailAutomatedReasoningFinding, 7, input = false, output = true;
+    0 Valid as_valid: crate::types::GuardrailAutomatedReasoningValidFinding;
+    1 Invalid as_invalid: crate::types::GuardrailAutomatedReasoningInvalidFinding;
+    2 Satisfiable as_satisfiable: crate::types::GuardrailAutomatedReasoningSatisfiableFinding;
+    3 Impossible as_impossible: crate::types::GuardrailAutomatedReasoningImpossibleFinding;
+    4 TranslationAmbiguous as_translation_ambiguous: crate::types::GuardrailAutomatedReasoningTranslationAmbiguousFinding;
+    5 TooComplex as_too_complex: crate::types::GuardrailAutomatedReasoningTooComplexFinding;
+    6 NoTranslations as_no_translations: crate::types::GuardrailAutomatedReasoningNoTranslationsFinding;
+);
 
 /// Indicates that no valid claims can be made due to logical contradictions in the premises or rules.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3663,32 +2665,11 @@ pub struct GuardrailAutomatedReasoningImpossibleFinding {
     pub logic_warning: Option<crate::types::GuardrailAutomatedReasoningLogicWarning>,
 }
 
-impl GuardrailAutomatedReasoningImpossibleFinding {
-    /// Sets `translation` (see [`Self::translation`]).
-    pub fn translation(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningTranslation,
-    ) -> Self {
-        self.translation = Some(value);
-        self
-    }
-    /// Sets `contradictingRules` (see [`Self::contradicting_rules`]).
-    pub fn contradicting_rules(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningRule>,
-    ) -> Self {
-        self.contradicting_rules = Some(value);
-        self
-    }
-    /// Sets `logicWarning` (see [`Self::logic_warning`]).
-    pub fn logic_warning(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningLogicWarning,
-    ) -> Self {
-        self.logic_warning = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningImpossibleFinding {
+    value translation("translation"): crate::types::GuardrailAutomatedReasoningTranslation;
+    list contradicting_rules("contradictingRules"): crate::types::GuardrailAutomatedReasoningRule, push_contradicting_rules;
+    value logic_warning("logicWarning"): crate::types::GuardrailAutomatedReasoningLogicWarning;
+});
 
 impl FromValue for GuardrailAutomatedReasoningImpossibleFinding {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3717,13 +2698,9 @@ impl std::fmt::Debug for GuardrailAutomatedReasoningInputTextReference {
     }
 }
 
-impl GuardrailAutomatedReasoningInputTextReference {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningInputTextReference {
+    into text("text"): String;
+});
 
 impl FromValue for GuardrailAutomatedReasoningInputTextReference {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3746,32 +2723,11 @@ pub struct GuardrailAutomatedReasoningInvalidFinding {
     pub logic_warning: Option<crate::types::GuardrailAutomatedReasoningLogicWarning>,
 }
 
-impl GuardrailAutomatedReasoningInvalidFinding {
-    /// Sets `translation` (see [`Self::translation`]).
-    pub fn translation(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningTranslation,
-    ) -> Self {
-        self.translation = Some(value);
-        self
-    }
-    /// Sets `contradictingRules` (see [`Self::contradicting_rules`]).
-    pub fn contradicting_rules(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningRule>,
-    ) -> Self {
-        self.contradicting_rules = Some(value);
-        self
-    }
-    /// Sets `logicWarning` (see [`Self::logic_warning`]).
-    pub fn logic_warning(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningLogicWarning,
-    ) -> Self {
-        self.logic_warning = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningInvalidFinding {
+    value translation("translation"): crate::types::GuardrailAutomatedReasoningTranslation;
+    list contradicting_rules("contradictingRules"): crate::types::GuardrailAutomatedReasoningRule, push_contradicting_rules;
+    value logic_warning("logicWarning"): crate::types::GuardrailAutomatedReasoningLogicWarning;
+});
 
 impl FromValue for GuardrailAutomatedReasoningInvalidFinding {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3796,32 +2752,11 @@ pub struct GuardrailAutomatedReasoningLogicWarning {
     pub claims: Option<Vec<crate::types::GuardrailAutomatedReasoningStatement>>,
 }
 
-impl GuardrailAutomatedReasoningLogicWarning {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(
-        mut self,
-        value: impl Into<crate::types::GuardrailAutomatedReasoningLogicWarningType>,
-    ) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `premises` (see [`Self::premises`]).
-    pub fn premises(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningStatement>,
-    ) -> Self {
-        self.premises = Some(value);
-        self
-    }
-    /// Sets `claims` (see [`Self::claims`]).
-    pub fn claims(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningStatement>,
-    ) -> Self {
-        self.claims = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningLogicWarning {
+    into r#type("type"): crate::types::GuardrailAutomatedReasoningLogicWarningType;
+    list premises("premises"): crate::types::GuardrailAutomatedReasoningStatement, push_premises;
+    list claims("claims"): crate::types::GuardrailAutomatedReasoningStatement, push_claims;
+});
 
 impl FromValue for GuardrailAutomatedReasoningLogicWarning {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3930,16 +2865,9 @@ pub struct GuardrailAutomatedReasoningPolicyAssessment {
     pub findings: Option<Vec<crate::types::GuardrailAutomatedReasoningFinding>>,
 }
 
-impl GuardrailAutomatedReasoningPolicyAssessment {
-    /// Sets `findings` (see [`Self::findings`]).
-    pub fn findings(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningFinding>,
-    ) -> Self {
-        self.findings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningPolicyAssessment {
+    list findings("findings"): crate::types::GuardrailAutomatedReasoningFinding, push_findings;
+});
 
 impl FromValue for GuardrailAutomatedReasoningPolicyAssessment {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3960,18 +2888,10 @@ pub struct GuardrailAutomatedReasoningRule {
     pub policy_version_arn: Option<String>,
 }
 
-impl GuardrailAutomatedReasoningRule {
-    /// Sets `identifier` (see [`Self::identifier`]).
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-    /// Sets `policyVersionArn` (see [`Self::policy_version_arn`]).
-    pub fn policy_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_version_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningRule {
+    into identifier("identifier"): String;
+    into policy_version_arn("policyVersionArn"): String;
+});
 
 impl FromValue for GuardrailAutomatedReasoningRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3997,40 +2917,12 @@ pub struct GuardrailAutomatedReasoningSatisfiableFinding {
     pub logic_warning: Option<crate::types::GuardrailAutomatedReasoningLogicWarning>,
 }
 
-impl GuardrailAutomatedReasoningSatisfiableFinding {
-    /// Sets `translation` (see [`Self::translation`]).
-    pub fn translation(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningTranslation,
-    ) -> Self {
-        self.translation = Some(value);
-        self
-    }
-    /// Sets `claimsTrueScenario` (see [`Self::claims_true_scenario`]).
-    pub fn claims_true_scenario(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningScenario,
-    ) -> Self {
-        self.claims_true_scenario = Some(value);
-        self
-    }
-    /// Sets `claimsFalseScenario` (see [`Self::claims_false_scenario`]).
-    pub fn claims_false_scenario(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningScenario,
-    ) -> Self {
-        self.claims_false_scenario = Some(value);
-        self
-    }
-    /// Sets `logicWarning` (see [`Self::logic_warning`]).
-    pub fn logic_warning(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningLogicWarning,
-    ) -> Self {
-        self.logic_warning = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningSatisfiableFinding {
+    value translation("translation"): crate::types::GuardrailAutomatedReasoningTranslation;
+    value claims_true_scenario("claimsTrueScenario"): crate::types::GuardrailAutomatedReasoningScenario;
+    value claims_false_scenario("claimsFalseScenario"): crate::types::GuardrailAutomatedReasoningScenario;
+    value logic_warning("logicWarning"): crate::types::GuardrailAutomatedReasoningLogicWarning;
+});
 
 impl FromValue for GuardrailAutomatedReasoningSatisfiableFinding {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4052,16 +2944,9 @@ pub struct GuardrailAutomatedReasoningScenario {
     pub statements: Option<Vec<crate::types::GuardrailAutomatedReasoningStatement>>,
 }
 
-impl GuardrailAutomatedReasoningScenario {
-    /// Sets `statements` (see [`Self::statements`]).
-    pub fn statements(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningStatement>,
-    ) -> Self {
-        self.statements = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningScenario {
+    list statements("statements"): crate::types::GuardrailAutomatedReasoningStatement, push_statements;
+});
 
 impl FromValue for GuardrailAutomatedReasoningScenario {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4094,18 +2979,10 @@ impl std::fmt::Debug for GuardrailAutomatedReasoningStatement {
     }
 }
 
-impl GuardrailAutomatedReasoningStatement {
-    /// Sets `logic` (see [`Self::logic`]).
-    pub fn logic(mut self, value: impl Into<String>) -> Self {
-        self.logic = Some(value.into());
-        self
-    }
-    /// Sets `naturalLanguage` (see [`Self::natural_language`]).
-    pub fn natural_language(mut self, value: impl Into<String>) -> Self {
-        self.natural_language = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningStatement {
+    into logic("logic"): String;
+    into natural_language("naturalLanguage"): String;
+});
 
 impl FromValue for GuardrailAutomatedReasoningStatement {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4147,45 +3024,13 @@ pub struct GuardrailAutomatedReasoningTranslation {
     pub confidence: Option<f64>,
 }
 
-impl GuardrailAutomatedReasoningTranslation {
-    /// Sets `premises` (see [`Self::premises`]).
-    pub fn premises(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningStatement>,
-    ) -> Self {
-        self.premises = Some(value);
-        self
-    }
-    /// Sets `claims` (see [`Self::claims`]).
-    pub fn claims(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningStatement>,
-    ) -> Self {
-        self.claims = Some(value);
-        self
-    }
-    /// Sets `untranslatedPremises` (see [`Self::untranslated_premises`]).
-    pub fn untranslated_premises(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningInputTextReference>,
-    ) -> Self {
-        self.untranslated_premises = Some(value);
-        self
-    }
-    /// Sets `untranslatedClaims` (see [`Self::untranslated_claims`]).
-    pub fn untranslated_claims(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningInputTextReference>,
-    ) -> Self {
-        self.untranslated_claims = Some(value);
-        self
-    }
-    /// Sets `confidence` (see [`Self::confidence`]).
-    pub fn confidence(mut self, value: f64) -> Self {
-        self.confidence = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningTranslation {
+    list premises("premises"): crate::types::GuardrailAutomatedReasoningStatement, push_premises;
+    list claims("claims"): crate::types::GuardrailAutomatedReasoningStatement, push_claims;
+    list untranslated_premises("untranslatedPremises"): crate::types::GuardrailAutomatedReasoningInputTextReference, push_untranslated_premises;
+    list untranslated_claims("untranslatedClaims"): crate::types::GuardrailAutomatedReasoningInputTextReference, push_untranslated_claims;
+    value confidence("confidence"): f64;
+});
 
 impl FromValue for GuardrailAutomatedReasoningTranslation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4210,24 +3055,10 @@ pub struct GuardrailAutomatedReasoningTranslationAmbiguousFinding {
     pub difference_scenarios: Option<Vec<crate::types::GuardrailAutomatedReasoningScenario>>,
 }
 
-impl GuardrailAutomatedReasoningTranslationAmbiguousFinding {
-    /// Sets `options` (see [`Self::options`]).
-    pub fn options(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningTranslationOption>,
-    ) -> Self {
-        self.options = Some(value);
-        self
-    }
-    /// Sets `differenceScenarios` (see [`Self::difference_scenarios`]).
-    pub fn difference_scenarios(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningScenario>,
-    ) -> Self {
-        self.difference_scenarios = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningTranslationAmbiguousFinding {
+    list options("options"): crate::types::GuardrailAutomatedReasoningTranslationOption, push_options;
+    list difference_scenarios("differenceScenarios"): crate::types::GuardrailAutomatedReasoningScenario, push_difference_scenarios;
+});
 
 impl FromValue for GuardrailAutomatedReasoningTranslationAmbiguousFinding {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4247,16 +3078,9 @@ pub struct GuardrailAutomatedReasoningTranslationOption {
     pub translations: Option<Vec<crate::types::GuardrailAutomatedReasoningTranslation>>,
 }
 
-impl GuardrailAutomatedReasoningTranslationOption {
-    /// Sets `translations` (see [`Self::translations`]).
-    pub fn translations(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningTranslation>,
-    ) -> Self {
-        self.translations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningTranslationOption {
+    list translations("translations"): crate::types::GuardrailAutomatedReasoningTranslation, push_translations;
+});
 
 impl FromValue for GuardrailAutomatedReasoningTranslationOption {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4281,40 +3105,12 @@ pub struct GuardrailAutomatedReasoningValidFinding {
     pub logic_warning: Option<crate::types::GuardrailAutomatedReasoningLogicWarning>,
 }
 
-impl GuardrailAutomatedReasoningValidFinding {
-    /// Sets `translation` (see [`Self::translation`]).
-    pub fn translation(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningTranslation,
-    ) -> Self {
-        self.translation = Some(value);
-        self
-    }
-    /// Sets `claimsTrueScenario` (see [`Self::claims_true_scenario`]).
-    pub fn claims_true_scenario(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningScenario,
-    ) -> Self {
-        self.claims_true_scenario = Some(value);
-        self
-    }
-    /// Sets `supportingRules` (see [`Self::supporting_rules`]).
-    pub fn supporting_rules(
-        mut self,
-        value: Vec<crate::types::GuardrailAutomatedReasoningRule>,
-    ) -> Self {
-        self.supporting_rules = Some(value);
-        self
-    }
-    /// Sets `logicWarning` (see [`Self::logic_warning`]).
-    pub fn logic_warning(
-        mut self,
-        value: crate::types::GuardrailAutomatedReasoningLogicWarning,
-    ) -> Self {
-        self.logic_warning = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailAutomatedReasoningValidFinding {
+    value translation("translation"): crate::types::GuardrailAutomatedReasoningTranslation;
+    value claims_true_scenario("claimsTrueScenario"): crate::types::GuardrailAutomatedReasoningScenario;
+    list supporting_rules("supportingRules"): crate::types::GuardrailAutomatedReasoningRule, push_supporting_rules;
+    value logic_warning("logicWarning"): crate::types::GuardrailAutomatedReasoningLogicWarning;
+});
 
 impl FromValue for GuardrailAutomatedReasoningValidFinding {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4340,29 +3136,11 @@ pub struct GuardrailChecksConfig {
     pub sensitive_information: Option<crate::types::GuardrailChecksSensitiveInformationConfig>,
 }
 
-impl GuardrailChecksConfig {
-    /// Sets `contentFilter` (see [`Self::content_filter`]).
-    pub fn content_filter(
-        mut self,
-        value: crate::types::GuardrailChecksContentFilterConfig,
-    ) -> Self {
-        self.content_filter = Some(value);
-        self
-    }
-    /// Sets `promptAttack` (see [`Self::prompt_attack`]).
-    pub fn prompt_attack(mut self, value: crate::types::GuardrailChecksPromptAttackConfig) -> Self {
-        self.prompt_attack = Some(value);
-        self
-    }
-    /// Sets `sensitiveInformation` (see [`Self::sensitive_information`]).
-    pub fn sensitive_information(
-        mut self,
-        value: crate::types::GuardrailChecksSensitiveInformationConfig,
-    ) -> Self {
-        self.sensitive_information = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksConfig {
+    value content_filter("contentFilter"): crate::types::GuardrailChecksContentFilterConfig;
+    value prompt_attack("promptAttack"): crate::types::GuardrailChecksPromptAttackConfig;
+    value sensitive_information("sensitiveInformation"): crate::types::GuardrailChecksSensitiveInformationConfig;
+});
 
 impl IntoValue for GuardrailChecksConfig {
     fn into_value(self) -> Value {
@@ -4376,35 +3154,29 @@ impl IntoValue for GuardrailChecksConfig {
 
 /// A content block within a message to evaluate.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `GuardrailChecksContentBlock` structure with that member).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct GuardrailChecksContentBlock {
+pub enum GuardrailChecksContentBlock {
     /// The text content to evaluate.
-    pub text: Option<String>,
+    Text(String),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
 impl std::fmt::Debug for GuardrailChecksContentBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GuardrailChecksContentBlock");
-        d.field("text", &self.text.as_ref().map(|_| myaws_core::REDACTED));
-        d.finish()
+        f.write_str(match self {
+            Self::Text(_) => "GuardrailChecksContentBlock::Text(*** Sensitive Data Redacted ***)",
+            Self::Unknown(_) => "Unknown",
+        })
     }
 }
 
-impl GuardrailChecksContentBlock {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GuardrailChecksContentBlock {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.text.into_value()])
-    }
-}
+myaws_core::union_impls!(GuardrailChecksContentBlock, 1, input = true, output = false;
+    0 Text as_text: String;
+);
 
 /// The category for content filter evaluation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4505,16 +3277,9 @@ pub struct GuardrailChecksContentFilterCategoryConfig {
     pub category: Option<crate::types::GuardrailChecksContentFilterCategory>,
 }
 
-impl GuardrailChecksContentFilterCategoryConfig {
-    /// Sets `category` (see [`Self::category`]).
-    pub fn category(
-        mut self,
-        value: impl Into<crate::types::GuardrailChecksContentFilterCategory>,
-    ) -> Self {
-        self.category = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksContentFilterCategoryConfig {
+    into category("category"): crate::types::GuardrailChecksContentFilterCategory;
+});
 
 impl IntoValue for GuardrailChecksContentFilterCategoryConfig {
     fn into_value(self) -> Value {
@@ -4532,16 +3297,9 @@ pub struct GuardrailChecksContentFilterConfig {
     pub categories: Option<Vec<crate::types::GuardrailChecksContentFilterCategoryConfig>>,
 }
 
-impl GuardrailChecksContentFilterConfig {
-    /// Sets `categories` (see [`Self::categories`]).
-    pub fn categories(
-        mut self,
-        value: Vec<crate::types::GuardrailChecksContentFilterCategoryConfig>,
-    ) -> Self {
-        self.categories = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksContentFilterConfig {
+    list categories("categories"): crate::types::GuardrailChecksContentFilterCategoryConfig, push_categories;
+});
 
 impl IntoValue for GuardrailChecksContentFilterConfig {
     fn into_value(self) -> Value {
@@ -4557,16 +3315,9 @@ pub struct GuardrailChecksContentFilterResult {
     pub results: Option<Vec<crate::types::GuardrailChecksContentFilterResultEntry>>,
 }
 
-impl GuardrailChecksContentFilterResult {
-    /// Sets `results` (see [`Self::results`]).
-    pub fn results(
-        mut self,
-        value: Vec<crate::types::GuardrailChecksContentFilterResultEntry>,
-    ) -> Self {
-        self.results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksContentFilterResult {
+    list results("results"): crate::types::GuardrailChecksContentFilterResultEntry, push_results;
+});
 
 impl FromValue for GuardrailChecksContentFilterResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4587,21 +3338,10 @@ pub struct GuardrailChecksContentFilterResultEntry {
     pub severity_score: Option<f64>,
 }
 
-impl GuardrailChecksContentFilterResultEntry {
-    /// Sets `category` (see [`Self::category`]).
-    pub fn category(
-        mut self,
-        value: impl Into<crate::types::GuardrailChecksContentFilterCategory>,
-    ) -> Self {
-        self.category = Some(value.into());
-        self
-    }
-    /// Sets `severityScore` (see [`Self::severity_score`]).
-    pub fn severity_score(mut self, value: f64) -> Self {
-        self.severity_score = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksContentFilterResultEntry {
+    into category("category"): crate::types::GuardrailChecksContentFilterCategory;
+    value severity_score("severityScore"): f64;
+});
 
 impl FromValue for GuardrailChecksContentFilterResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4621,13 +3361,9 @@ pub struct GuardrailChecksContentFilterUsage {
     pub text_units: Option<i32>,
 }
 
-impl GuardrailChecksContentFilterUsage {
-    /// Sets `textUnits` (see [`Self::text_units`]).
-    pub fn text_units(mut self, value: i32) -> Self {
-        self.text_units = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksContentFilterUsage {
+    value text_units("textUnits"): i32;
+});
 
 impl FromValue for GuardrailChecksContentFilterUsage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4652,18 +3388,10 @@ pub struct GuardrailChecksMessage {
     pub content: Option<Vec<crate::types::GuardrailChecksContentBlock>>,
 }
 
-impl GuardrailChecksMessage {
-    /// Sets `role` (see [`Self::role`]).
-    pub fn role(mut self, value: impl Into<crate::types::GuardrailChecksRole>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-    /// Sets `content` (see [`Self::content`]).
-    pub fn content(mut self, value: Vec<crate::types::GuardrailChecksContentBlock>) -> Self {
-        self.content = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksMessage {
+    into role("role"): crate::types::GuardrailChecksRole;
+    list content("content"): crate::types::GuardrailChecksContentBlock, push_content;
+});
 
 impl IntoValue for GuardrailChecksMessage {
     fn into_value(self) -> Value {
@@ -4762,16 +3490,9 @@ pub struct GuardrailChecksPromptAttackCategoryConfig {
     pub category: Option<crate::types::GuardrailChecksPromptAttackCategory>,
 }
 
-impl GuardrailChecksPromptAttackCategoryConfig {
-    /// Sets `category` (see [`Self::category`]).
-    pub fn category(
-        mut self,
-        value: impl Into<crate::types::GuardrailChecksPromptAttackCategory>,
-    ) -> Self {
-        self.category = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksPromptAttackCategoryConfig {
+    into category("category"): crate::types::GuardrailChecksPromptAttackCategory;
+});
 
 impl IntoValue for GuardrailChecksPromptAttackCategoryConfig {
     fn into_value(self) -> Value {
@@ -4789,16 +3510,9 @@ pub struct GuardrailChecksPromptAttackConfig {
     pub categories: Option<Vec<crate::types::GuardrailChecksPromptAttackCategoryConfig>>,
 }
 
-impl GuardrailChecksPromptAttackConfig {
-    /// Sets `categories` (see [`Self::categories`]).
-    pub fn categories(
-        mut self,
-        value: Vec<crate::types::GuardrailChecksPromptAttackCategoryConfig>,
-    ) -> Self {
-        self.categories = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksPromptAttackConfig {
+    list categories("categories"): crate::types::GuardrailChecksPromptAttackCategoryConfig, push_categories;
+});
 
 impl IntoValue for GuardrailChecksPromptAttackConfig {
     fn into_value(self) -> Value {
@@ -4814,16 +3528,9 @@ pub struct GuardrailChecksPromptAttackResult {
     pub results: Option<Vec<crate::types::GuardrailChecksPromptAttackResultEntry>>,
 }
 
-impl GuardrailChecksPromptAttackResult {
-    /// Sets `results` (see [`Self::results`]).
-    pub fn results(
-        mut self,
-        value: Vec<crate::types::GuardrailChecksPromptAttackResultEntry>,
-    ) -> Self {
-        self.results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksPromptAttackResult {
+    list results("results"): crate::types::GuardrailChecksPromptAttackResultEntry, push_results;
+});
 
 impl FromValue for GuardrailChecksPromptAttackResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4844,21 +3551,10 @@ pub struct GuardrailChecksPromptAttackResultEntry {
     pub severity_score: Option<f64>,
 }
 
-impl GuardrailChecksPromptAttackResultEntry {
-    /// Sets `category` (see [`Self::category`]).
-    pub fn category(
-        mut self,
-        value: impl Into<crate::types::GuardrailChecksPromptAttackCategory>,
-    ) -> Self {
-        self.category = Some(value.into());
-        self
-    }
-    /// Sets `severityScore` (see [`Self::severity_score`]).
-    pub fn severity_score(mut self, value: f64) -> Self {
-        self.severity_score = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksPromptAttackResultEntry {
+    into category("category"): crate::types::GuardrailChecksPromptAttackCategory;
+    value severity_score("severityScore"): f64;
+});
 
 impl FromValue for GuardrailChecksPromptAttackResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4878,13 +3574,9 @@ pub struct GuardrailChecksPromptAttackUsage {
     pub text_units: Option<i32>,
 }
 
-impl GuardrailChecksPromptAttackUsage {
-    /// Sets `textUnits` (see [`Self::text_units`]).
-    pub fn text_units(mut self, value: i32) -> Self {
-        self.text_units = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksPromptAttackUsage {
+    value text_units("textUnits"): i32;
+});
 
 impl FromValue for GuardrailChecksPromptAttackUsage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4907,29 +3599,11 @@ pub struct GuardrailChecksResults {
     pub sensitive_information: Option<crate::types::GuardrailChecksSensitiveInformationResult>,
 }
 
-impl GuardrailChecksResults {
-    /// Sets `contentFilter` (see [`Self::content_filter`]).
-    pub fn content_filter(
-        mut self,
-        value: crate::types::GuardrailChecksContentFilterResult,
-    ) -> Self {
-        self.content_filter = Some(value);
-        self
-    }
-    /// Sets `promptAttack` (see [`Self::prompt_attack`]).
-    pub fn prompt_attack(mut self, value: crate::types::GuardrailChecksPromptAttackResult) -> Self {
-        self.prompt_attack = Some(value);
-        self
-    }
-    /// Sets `sensitiveInformation` (see [`Self::sensitive_information`]).
-    pub fn sensitive_information(
-        mut self,
-        value: crate::types::GuardrailChecksSensitiveInformationResult,
-    ) -> Self {
-        self.sensitive_information = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksResults {
+    value content_filter("contentFilter"): crate::types::GuardrailChecksContentFilterResult;
+    value prompt_attack("promptAttack"): crate::types::GuardrailChecksPromptAttackResult;
+    value sensitive_information("sensitiveInformation"): crate::types::GuardrailChecksSensitiveInformationResult;
+});
 
 impl FromValue for GuardrailChecksResults {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5032,16 +3706,9 @@ pub struct GuardrailChecksSensitiveInformationConfig {
     pub entities: Option<Vec<crate::types::GuardrailChecksSensitiveInformationEntityConfig>>,
 }
 
-impl GuardrailChecksSensitiveInformationConfig {
-    /// Sets `entities` (see [`Self::entities`]).
-    pub fn entities(
-        mut self,
-        value: Vec<crate::types::GuardrailChecksSensitiveInformationEntityConfig>,
-    ) -> Self {
-        self.entities = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksSensitiveInformationConfig {
+    list entities("entities"): crate::types::GuardrailChecksSensitiveInformationEntityConfig, push_entities;
+});
 
 impl IntoValue for GuardrailChecksSensitiveInformationConfig {
     fn into_value(self) -> Value {
@@ -5059,16 +3726,9 @@ pub struct GuardrailChecksSensitiveInformationEntityConfig {
     pub r#type: Option<crate::types::GuardrailChecksSensitiveInformationEntityType>,
 }
 
-impl GuardrailChecksSensitiveInformationEntityConfig {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(
-        mut self,
-        value: impl Into<crate::types::GuardrailChecksSensitiveInformationEntityType>,
-    ) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksSensitiveInformationEntityConfig {
+    into r#type("type"): crate::types::GuardrailChecksSensitiveInformationEntityType;
+});
 
 impl IntoValue for GuardrailChecksSensitiveInformationEntityConfig {
     fn into_value(self) -> Value {
@@ -5310,21 +3970,10 @@ pub struct GuardrailChecksSensitiveInformationResult {
     pub truncated: Option<bool>,
 }
 
-impl GuardrailChecksSensitiveInformationResult {
-    /// Sets `results` (see [`Self::results`]).
-    pub fn results(
-        mut self,
-        value: Vec<crate::types::GuardrailChecksSensitiveInformationResultEntry>,
-    ) -> Self {
-        self.results = Some(value);
-        self
-    }
-    /// Sets `truncated` (see [`Self::truncated`]).
-    pub fn truncated(mut self, value: bool) -> Self {
-        self.truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksSensitiveInformationResult {
+    list results("results"): crate::types::GuardrailChecksSensitiveInformationResultEntry, push_results;
+    value truncated("truncated"): bool;
+});
 
 impl FromValue for GuardrailChecksSensitiveInformationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5354,41 +4003,14 @@ pub struct GuardrailChecksSensitiveInformationResultEntry {
     pub content_index: Option<i32>,
 }
 
-impl GuardrailChecksSensitiveInformationResultEntry {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(
-        mut self,
-        value: impl Into<crate::types::GuardrailChecksSensitiveInformationEntityType>,
-    ) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `confidenceScore` (see [`Self::confidence_score`]).
-    pub fn confidence_score(mut self, value: f64) -> Self {
-        self.confidence_score = Some(value);
-        self
-    }
-    /// Sets `beginOffset` (see [`Self::begin_offset`]).
-    pub fn begin_offset(mut self, value: i32) -> Self {
-        self.begin_offset = Some(value);
-        self
-    }
-    /// Sets `endOffset` (see [`Self::end_offset`]).
-    pub fn end_offset(mut self, value: i32) -> Self {
-        self.end_offset = Some(value);
-        self
-    }
-    /// Sets `messageIndex` (see [`Self::message_index`]).
-    pub fn message_index(mut self, value: i32) -> Self {
-        self.message_index = Some(value);
-        self
-    }
-    /// Sets `contentIndex` (see [`Self::content_index`]).
-    pub fn content_index(mut self, value: i32) -> Self {
-        self.content_index = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksSensitiveInformationResultEntry {
+    into r#type("type"): crate::types::GuardrailChecksSensitiveInformationEntityType;
+    value confidence_score("confidenceScore"): f64;
+    value begin_offset("beginOffset"): i32;
+    value end_offset("endOffset"): i32;
+    value message_index("messageIndex"): i32;
+    value content_index("contentIndex"): i32;
+});
 
 impl FromValue for GuardrailChecksSensitiveInformationResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5412,13 +4034,9 @@ pub struct GuardrailChecksSensitiveInformationUsage {
     pub text_units: Option<i32>,
 }
 
-impl GuardrailChecksSensitiveInformationUsage {
-    /// Sets `textUnits` (see [`Self::text_units`]).
-    pub fn text_units(mut self, value: i32) -> Self {
-        self.text_units = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksSensitiveInformationUsage {
+    value text_units("textUnits"): i32;
+});
 
 impl FromValue for GuardrailChecksSensitiveInformationUsage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5441,29 +4059,11 @@ pub struct GuardrailChecksUsageResults {
     pub sensitive_information: Option<crate::types::GuardrailChecksSensitiveInformationUsage>,
 }
 
-impl GuardrailChecksUsageResults {
-    /// Sets `contentFilter` (see [`Self::content_filter`]).
-    pub fn content_filter(
-        mut self,
-        value: crate::types::GuardrailChecksContentFilterUsage,
-    ) -> Self {
-        self.content_filter = Some(value);
-        self
-    }
-    /// Sets `promptAttack` (see [`Self::prompt_attack`]).
-    pub fn prompt_attack(mut self, value: crate::types::GuardrailChecksPromptAttackUsage) -> Self {
-        self.prompt_attack = Some(value);
-        self
-    }
-    /// Sets `sensitiveInformation` (see [`Self::sensitive_information`]).
-    pub fn sensitive_information(
-        mut self,
-        value: crate::types::GuardrailChecksSensitiveInformationUsage,
-    ) -> Self {
-        self.sensitive_information = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailChecksUsageResults {
+    value content_filter("contentFilter"): crate::types::GuardrailChecksContentFilterUsage;
+    value prompt_attack("promptAttack"): crate::types::GuardrailChecksPromptAttackUsage;
+    value sensitive_information("sensitiveInformation"): crate::types::GuardrailChecksSensitiveInformationUsage;
+});
 
 impl FromValue for GuardrailChecksUsageResults {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5488,23 +4088,11 @@ pub struct GuardrailConfiguration {
     pub trace: Option<crate::types::GuardrailTrace>,
 }
 
-impl GuardrailConfiguration {
-    /// Sets `guardrailIdentifier` (see [`Self::guardrail_identifier`]).
-    pub fn guardrail_identifier(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_identifier = Some(value.into());
-        self
-    }
-    /// Sets `guardrailVersion` (see [`Self::guardrail_version`]).
-    pub fn guardrail_version(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_version = Some(value.into());
-        self
-    }
-    /// Sets `trace` (see [`Self::trace`]).
-    pub fn trace(mut self, value: impl Into<crate::types::GuardrailTrace>) -> Self {
-        self.trace = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GuardrailConfiguration {
+    into guardrail_identifier("guardrailIdentifier"): String;
+    into guardrail_version("guardrailVersion"): String;
+    into trace("trace"): crate::types::GuardrailTrace;
+});
 
 impl IntoValue for GuardrailConfiguration {
     fn into_value(self) -> Value {
@@ -5518,43 +4106,33 @@ impl IntoValue for GuardrailConfiguration {
 
 /// The content block to be evaluated by the guardrail.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `GuardrailContentBlock` structure with that member).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct GuardrailContentBlock {
+pub enum GuardrailContentBlock {
     /// Text within content block to be evaluated by the guardrail.
-    pub text: Option<crate::types::GuardrailTextBlock>,
+    Text(crate::types::GuardrailTextBlock),
     /// Image within guardrail content block to be evaluated by the guardrail.
-    pub image: Option<crate::types::GuardrailImageBlock>,
+    Image(crate::types::GuardrailImageBlock),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
 impl std::fmt::Debug for GuardrailContentBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GuardrailContentBlock");
-        d.field("text", &self.text);
-        d.field("image", &self.image.as_ref().map(|_| myaws_core::REDACTED));
-        d.finish()
+        f.write_str(match self {
+            Self::Text(_) => "GuardrailContentBlock::Text(*** Sensitive Data Redacted ***)",
+            Self::Image(_) => "GuardrailContentBlock::Image(*** Sensitive Data Redacted ***)",
+            Self::Unknown(_) => "Unknown",
+        })
     }
 }
 
-impl GuardrailContentBlock {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: crate::types::GuardrailTextBlock) -> Self {
-        self.text = Some(value);
-        self
-    }
-    /// Sets `image` (see [`Self::image`]).
-    pub fn image(mut self, value: crate::types::GuardrailImageBlock) -> Self {
-        self.image = Some(value);
-        self
-    }
-}
-
-impl IntoValue for GuardrailContentBlock {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.text.into_value(), self.image.into_value()])
-    }
-}
+myaws_core::union_impls!(GuardrailContentBlock, 2, input = true, output = false;
+    0 Text as_text: crate::types::GuardrailTextBlock;
+    1 Image as_image: crate::types::GuardrailImageBlock;
+);
 
 /// The content filter for a guardrail.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5572,39 +4150,13 @@ pub struct GuardrailContentFilter {
     pub detected: Option<bool>,
 }
 
-impl GuardrailContentFilter {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::GuardrailContentFilterType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `confidence` (see [`Self::confidence`]).
-    pub fn confidence(
-        mut self,
-        value: impl Into<crate::types::GuardrailContentFilterConfidence>,
-    ) -> Self {
-        self.confidence = Some(value.into());
-        self
-    }
-    /// Sets `filterStrength` (see [`Self::filter_strength`]).
-    pub fn filter_strength(
-        mut self,
-        value: impl Into<crate::types::GuardrailContentFilterStrength>,
-    ) -> Self {
-        self.filter_strength = Some(value.into());
-        self
-    }
-    /// Sets `action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::GuardrailContentPolicyAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `detected` (see [`Self::detected`]).
-    pub fn detected(mut self, value: bool) -> Self {
-        self.detected = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailContentFilter {
+    into r#type("type"): crate::types::GuardrailContentFilterType;
+    into confidence("confidence"): crate::types::GuardrailContentFilterConfidence;
+    into filter_strength("filterStrength"): crate::types::GuardrailContentFilterStrength;
+    into action("action"): crate::types::GuardrailContentPolicyAction;
+    value detected("detected"): bool;
+});
 
 impl FromValue for GuardrailContentFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5970,13 +4522,9 @@ pub struct GuardrailContentPolicyAssessment {
     pub filters: Option<Vec<crate::types::GuardrailContentFilter>>,
 }
 
-impl GuardrailContentPolicyAssessment {
-    /// Sets `filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::GuardrailContentFilter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailContentPolicyAssessment {
+    list filters("filters"): crate::types::GuardrailContentFilter, push_filters;
+});
 
 impl FromValue for GuardrailContentPolicyAssessment {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6159,39 +4707,13 @@ pub struct GuardrailContextualGroundingFilter {
     pub detected: Option<bool>,
 }
 
-impl GuardrailContextualGroundingFilter {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(
-        mut self,
-        value: impl Into<crate::types::GuardrailContextualGroundingFilterType>,
-    ) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `threshold` (see [`Self::threshold`]).
-    pub fn threshold(mut self, value: f64) -> Self {
-        self.threshold = Some(value);
-        self
-    }
-    /// Sets `score` (see [`Self::score`]).
-    pub fn score(mut self, value: f64) -> Self {
-        self.score = Some(value);
-        self
-    }
-    /// Sets `action` (see [`Self::action`]).
-    pub fn action(
-        mut self,
-        value: impl Into<crate::types::GuardrailContextualGroundingPolicyAction>,
-    ) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `detected` (see [`Self::detected`]).
-    pub fn detected(mut self, value: bool) -> Self {
-        self.detected = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailContextualGroundingFilter {
+    into r#type("type"): crate::types::GuardrailContextualGroundingFilterType;
+    value threshold("threshold"): f64;
+    value score("score"): f64;
+    into action("action"): crate::types::GuardrailContextualGroundingPolicyAction;
+    value detected("detected"): bool;
+});
 
 impl FromValue for GuardrailContextualGroundingFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6366,13 +4888,9 @@ pub struct GuardrailContextualGroundingPolicyAssessment {
     pub filters: Option<Vec<crate::types::GuardrailContextualGroundingFilter>>,
 }
 
-impl GuardrailContextualGroundingPolicyAssessment {
-    /// Sets `filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::GuardrailContextualGroundingFilter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailContextualGroundingPolicyAssessment {
+    list filters("filters"): crate::types::GuardrailContextualGroundingFilter, push_filters;
+});
 
 impl FromValue for GuardrailContextualGroundingPolicyAssessment {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6385,53 +4903,35 @@ impl FromValue for GuardrailContextualGroundingPolicyAssessment {
 
 /// A content block for selective guarding with the [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) or [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html) API operations.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `GuardrailConverseContentBlock` structure with that member).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct GuardrailConverseContentBlock {
+pub enum GuardrailConverseContentBlock {
     /// The text to guard.
-    pub text: Option<crate::types::GuardrailConverseTextBlock>,
+    Text(crate::types::GuardrailConverseTextBlock),
     /// Image within converse content block to be evaluated by the guardrail.
-    pub image: Option<crate::types::GuardrailConverseImageBlock>,
+    Image(crate::types::GuardrailConverseImageBlock),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
 impl std::fmt::Debug for GuardrailConverseContentBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GuardrailConverseContentBlock");
-        d.field("text", &self.text);
-        d.field("image", &self.image.as_ref().map(|_| myaws_core::REDACTED));
-        d.finish()
+        f.write_str(match self {
+            Self::Text(_) => "GuardrailConverseContentBlock::Text(*** Sensitive Data Redacted ***)",
+            Self::Image(_) => {
+                "GuardrailConverseContentBlock::Image(*** Sensitive Data Redacted ***)"
+            }
+            Self::Unknown(_) => "Unknown",
+        })
     }
 }
 
-impl GuardrailConverseContentBlock {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: crate::types::GuardrailConverseTextBlock) -> Self {
-        self.text = Some(value);
-        self
-    }
-    /// Sets `image` (see [`Self::image`]).
-    pub fn image(mut self, value: crate::types::GuardrailConverseImageBlock) -> Self {
-        self.image = Some(value);
-        self
-    }
-}
-
-impl IntoValue for GuardrailConverseContentBlock {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.text.into_value(), self.image.into_value()])
-    }
-}
-
-impl FromValue for GuardrailConverseContentBlock {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.text = r.next("text")?;
-        out.image = r.next("image")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(GuardrailConverseContentBlock, 2, input = true, output = true;
+    0 Text as_text: crate::types::GuardrailConverseTextBlock;
+    1 Image as_image: crate::types::GuardrailConverseImageBlock;
+);
 
 /// Values of `GuardrailConverseContentQualifier`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6542,18 +5042,10 @@ impl std::fmt::Debug for GuardrailConverseImageBlock {
     }
 }
 
-impl GuardrailConverseImageBlock {
-    /// Sets `format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::GuardrailConverseImageFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: crate::types::GuardrailConverseImageSource) -> Self {
-        self.source = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailConverseImageBlock {
+    into format("format"): crate::types::GuardrailConverseImageFormat;
+    value source("source"): crate::types::GuardrailConverseImageSource;
+});
 
 impl IntoValue for GuardrailConverseImageBlock {
     fn into_value(self) -> Value {
@@ -6649,44 +5141,31 @@ impl FromValue for GuardrailConverseImageFormat {
 
 /// The image source (image bytes) of the guardrail converse image source.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `GuardrailConverseImageSource` structure with that member).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct GuardrailConverseImageSource {
+pub enum GuardrailConverseImageSource {
     /// The raw image bytes for the image.
-    pub bytes: Option<myaws_core::Bytes>,
+    Bytes(myaws_core::Bytes),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
 impl std::fmt::Debug for GuardrailConverseImageSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GuardrailConverseImageSource");
-        d.field("bytes", &self.bytes.as_ref().map(|_| myaws_core::REDACTED));
-        d.finish()
+        f.write_str(match self {
+            Self::Bytes(_) => {
+                "GuardrailConverseImageSource::Bytes(*** Sensitive Data Redacted ***)"
+            }
+            Self::Unknown(_) => "Unknown",
+        })
     }
 }
 
-impl GuardrailConverseImageSource {
-    /// Sets `bytes` (see [`Self::bytes`]).
-    pub fn bytes(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.bytes = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GuardrailConverseImageSource {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.bytes.into_value()])
-    }
-}
-
-impl FromValue for GuardrailConverseImageSource {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.bytes = r.next("bytes")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(GuardrailConverseImageSource, 1, input = true, output = true;
+    0 Bytes as_bytes: myaws_core::Bytes;
+);
 
 /// A text block that contains text that you want to assess with a guardrail. For more information, see [GuardrailConverseContentBlock](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_GuardrailConverseContentBlock.html).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6700,21 +5179,10 @@ pub struct GuardrailConverseTextBlock {
     pub qualifiers: Option<Vec<crate::types::GuardrailConverseContentQualifier>>,
 }
 
-impl GuardrailConverseTextBlock {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `qualifiers` (see [`Self::qualifiers`]).
-    pub fn qualifiers(
-        mut self,
-        value: Vec<crate::types::GuardrailConverseContentQualifier>,
-    ) -> Self {
-        self.qualifiers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailConverseTextBlock {
+    into text("text"): String;
+    list_into qualifiers("qualifiers"): crate::types::GuardrailConverseContentQualifier, push_qualifiers;
+});
 
 impl IntoValue for GuardrailConverseTextBlock {
     fn into_value(self) -> Value {
@@ -6742,18 +5210,10 @@ pub struct GuardrailCoverage {
     pub images: Option<crate::types::GuardrailImageCoverage>,
 }
 
-impl GuardrailCoverage {
-    /// Sets `textCharacters` (see [`Self::text_characters`]).
-    pub fn text_characters(mut self, value: crate::types::GuardrailTextCharactersCoverage) -> Self {
-        self.text_characters = Some(value);
-        self
-    }
-    /// Sets `images` (see [`Self::images`]).
-    pub fn images(mut self, value: crate::types::GuardrailImageCoverage) -> Self {
-        self.images = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailCoverage {
+    value text_characters("textCharacters"): crate::types::GuardrailTextCharactersCoverage;
+    value images("images"): crate::types::GuardrailImageCoverage;
+});
 
 impl FromValue for GuardrailCoverage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6777,23 +5237,11 @@ pub struct GuardrailCustomWord {
     pub detected: Option<bool>,
 }
 
-impl GuardrailCustomWord {
-    /// Sets `match` (see [`Self::match`]).
-    pub fn r#match(mut self, value: impl Into<String>) -> Self {
-        self.r#match = Some(value.into());
-        self
-    }
-    /// Sets `action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::GuardrailWordPolicyAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `detected` (see [`Self::detected`]).
-    pub fn detected(mut self, value: bool) -> Self {
-        self.detected = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailCustomWord {
+    into r#match("match"): String;
+    into action("action"): crate::types::GuardrailWordPolicyAction;
+    value detected("detected"): bool;
+});
 
 impl FromValue for GuardrailCustomWord {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6835,18 +5283,10 @@ impl std::fmt::Debug for GuardrailImageBlock {
     }
 }
 
-impl GuardrailImageBlock {
-    /// Sets `format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::GuardrailImageFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: crate::types::GuardrailImageSource) -> Self {
-        self.source = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailImageBlock {
+    into format("format"): crate::types::GuardrailImageFormat;
+    value source("source"): crate::types::GuardrailImageSource;
+});
 
 impl IntoValue for GuardrailImageBlock {
     fn into_value(self) -> Value {
@@ -6864,18 +5304,10 @@ pub struct GuardrailImageCoverage {
     pub total: Option<i32>,
 }
 
-impl GuardrailImageCoverage {
-    /// Sets `guarded` (see [`Self::guarded`]).
-    pub fn guarded(mut self, value: i32) -> Self {
-        self.guarded = Some(value);
-        self
-    }
-    /// Sets `total` (see [`Self::total`]).
-    pub fn total(mut self, value: i32) -> Self {
-        self.total = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailImageCoverage {
+    value guarded("guarded"): i32;
+    value total("total"): i32;
+});
 
 impl FromValue for GuardrailImageCoverage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6965,35 +5397,29 @@ impl FromValue for GuardrailImageFormat {
 
 /// The image source (image bytes) of the guardrail image source. Object used in independent api.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `GuardrailImageSource` structure with that member).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct GuardrailImageSource {
+pub enum GuardrailImageSource {
     /// The bytes details of the guardrail image source. Object used in independent api.
-    pub bytes: Option<myaws_core::Bytes>,
+    Bytes(myaws_core::Bytes),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
 impl std::fmt::Debug for GuardrailImageSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GuardrailImageSource");
-        d.field("bytes", &self.bytes.as_ref().map(|_| myaws_core::REDACTED));
-        d.finish()
+        f.write_str(match self {
+            Self::Bytes(_) => "GuardrailImageSource::Bytes(*** Sensitive Data Redacted ***)",
+            Self::Unknown(_) => "Unknown",
+        })
     }
 }
 
-impl GuardrailImageSource {
-    /// Sets `bytes` (see [`Self::bytes`]).
-    pub fn bytes(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.bytes = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GuardrailImageSource {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.bytes.into_value()])
-    }
-}
+myaws_core::union_impls!(GuardrailImageSource, 1, input = true, output = false;
+    0 Bytes as_bytes: myaws_core::Bytes;
+);
 
 /// The invocation metrics for the guardrail.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7007,23 +5433,11 @@ pub struct GuardrailInvocationMetrics {
     pub guardrail_coverage: Option<crate::types::GuardrailCoverage>,
 }
 
-impl GuardrailInvocationMetrics {
-    /// Sets `guardrailProcessingLatency` (see [`Self::guardrail_processing_latency`]).
-    pub fn guardrail_processing_latency(mut self, value: i64) -> Self {
-        self.guardrail_processing_latency = Some(value);
-        self
-    }
-    /// Sets `usage` (see [`Self::usage`]).
-    pub fn usage(mut self, value: crate::types::GuardrailUsage) -> Self {
-        self.usage = Some(value);
-        self
-    }
-    /// Sets `guardrailCoverage` (see [`Self::guardrail_coverage`]).
-    pub fn guardrail_coverage(mut self, value: crate::types::GuardrailCoverage) -> Self {
-        self.guardrail_coverage = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailInvocationMetrics {
+    value guardrail_processing_latency("guardrailProcessingLatency"): i64;
+    value usage("usage"): crate::types::GuardrailUsage;
+    value guardrail_coverage("guardrailCoverage"): crate::types::GuardrailCoverage;
+});
 
 impl FromValue for GuardrailInvocationMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7050,28 +5464,12 @@ pub struct GuardrailManagedWord {
     pub detected: Option<bool>,
 }
 
-impl GuardrailManagedWord {
-    /// Sets `match` (see [`Self::match`]).
-    pub fn r#match(mut self, value: impl Into<String>) -> Self {
-        self.r#match = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::GuardrailManagedWordType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::GuardrailWordPolicyAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `detected` (see [`Self::detected`]).
-    pub fn detected(mut self, value: bool) -> Self {
-        self.detected = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailManagedWord {
+    into r#match("match"): String;
+    into r#type("type"): crate::types::GuardrailManagedWordType;
+    into action("action"): crate::types::GuardrailWordPolicyAction;
+    value detected("detected"): bool;
+});
 
 impl FromValue for GuardrailManagedWord {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7246,13 +5644,9 @@ pub struct GuardrailOutputContent {
     pub text: Option<String>,
 }
 
-impl GuardrailOutputContent {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GuardrailOutputContent {
+    into text("text"): String;
+});
 
 impl FromValue for GuardrailOutputContent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7429,31 +5823,12 @@ pub struct GuardrailPiiEntityFilter {
     pub detected: Option<bool>,
 }
 
-impl GuardrailPiiEntityFilter {
-    /// Sets `match` (see [`Self::match`]).
-    pub fn r#match(mut self, value: impl Into<String>) -> Self {
-        self.r#match = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::GuardrailPiiEntityType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `action` (see [`Self::action`]).
-    pub fn action(
-        mut self,
-        value: impl Into<crate::types::GuardrailSensitiveInformationPolicyAction>,
-    ) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `detected` (see [`Self::detected`]).
-    pub fn detected(mut self, value: bool) -> Self {
-        self.detected = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailPiiEntityFilter {
+    into r#match("match"): String;
+    into r#type("type"): crate::types::GuardrailPiiEntityType;
+    into action("action"): crate::types::GuardrailSensitiveInformationPolicyAction;
+    value detected("detected"): bool;
+});
 
 impl FromValue for GuardrailPiiEntityFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7707,36 +6082,13 @@ pub struct GuardrailRegexFilter {
     pub detected: Option<bool>,
 }
 
-impl GuardrailRegexFilter {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `match` (see [`Self::match`]).
-    pub fn r#match(mut self, value: impl Into<String>) -> Self {
-        self.r#match = Some(value.into());
-        self
-    }
-    /// Sets `regex` (see [`Self::regex`]).
-    pub fn regex(mut self, value: impl Into<String>) -> Self {
-        self.regex = Some(value.into());
-        self
-    }
-    /// Sets `action` (see [`Self::action`]).
-    pub fn action(
-        mut self,
-        value: impl Into<crate::types::GuardrailSensitiveInformationPolicyAction>,
-    ) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `detected` (see [`Self::detected`]).
-    pub fn detected(mut self, value: bool) -> Self {
-        self.detected = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailRegexFilter {
+    into name("name"): String;
+    into r#match("match"): String;
+    into regex("regex"): String;
+    into action("action"): crate::types::GuardrailSensitiveInformationPolicyAction;
+    value detected("detected"): bool;
+});
 
 impl FromValue for GuardrailRegexFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7841,18 +6193,10 @@ pub struct GuardrailSensitiveInformationPolicyAssessment {
     pub regexes: Option<Vec<crate::types::GuardrailRegexFilter>>,
 }
 
-impl GuardrailSensitiveInformationPolicyAssessment {
-    /// Sets `piiEntities` (see [`Self::pii_entities`]).
-    pub fn pii_entities(mut self, value: Vec<crate::types::GuardrailPiiEntityFilter>) -> Self {
-        self.pii_entities = Some(value);
-        self
-    }
-    /// Sets `regexes` (see [`Self::regexes`]).
-    pub fn regexes(mut self, value: Vec<crate::types::GuardrailRegexFilter>) -> Self {
-        self.regexes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailSensitiveInformationPolicyAssessment {
+    list pii_entities("piiEntities"): crate::types::GuardrailPiiEntityFilter, push_pii_entities;
+    list regexes("regexes"): crate::types::GuardrailRegexFilter, push_regexes;
+});
 
 impl FromValue for GuardrailSensitiveInformationPolicyAssessment {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7880,31 +6224,12 @@ pub struct GuardrailStreamConfiguration {
     pub stream_processing_mode: Option<crate::types::GuardrailStreamProcessingMode>,
 }
 
-impl GuardrailStreamConfiguration {
-    /// Sets `guardrailIdentifier` (see [`Self::guardrail_identifier`]).
-    pub fn guardrail_identifier(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_identifier = Some(value.into());
-        self
-    }
-    /// Sets `guardrailVersion` (see [`Self::guardrail_version`]).
-    pub fn guardrail_version(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_version = Some(value.into());
-        self
-    }
-    /// Sets `trace` (see [`Self::trace`]).
-    pub fn trace(mut self, value: impl Into<crate::types::GuardrailTrace>) -> Self {
-        self.trace = Some(value.into());
-        self
-    }
-    /// Sets `streamProcessingMode` (see [`Self::stream_processing_mode`]).
-    pub fn stream_processing_mode(
-        mut self,
-        value: impl Into<crate::types::GuardrailStreamProcessingMode>,
-    ) -> Self {
-        self.stream_processing_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GuardrailStreamConfiguration {
+    into guardrail_identifier("guardrailIdentifier"): String;
+    into guardrail_version("guardrailVersion"): String;
+    into trace("trace"): crate::types::GuardrailTrace;
+    into stream_processing_mode("streamProcessingMode"): crate::types::GuardrailStreamProcessingMode;
+});
 
 impl IntoValue for GuardrailStreamConfiguration {
     fn into_value(self) -> Value {
@@ -8005,18 +6330,10 @@ pub struct GuardrailTextBlock {
     pub qualifiers: Option<Vec<crate::types::GuardrailContentQualifier>>,
 }
 
-impl GuardrailTextBlock {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `qualifiers` (see [`Self::qualifiers`]).
-    pub fn qualifiers(mut self, value: Vec<crate::types::GuardrailContentQualifier>) -> Self {
-        self.qualifiers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailTextBlock {
+    into text("text"): String;
+    list_into qualifiers("qualifiers"): crate::types::GuardrailContentQualifier, push_qualifiers;
+});
 
 impl IntoValue for GuardrailTextBlock {
     fn into_value(self) -> Value {
@@ -8034,18 +6351,10 @@ pub struct GuardrailTextCharactersCoverage {
     pub total: Option<i32>,
 }
 
-impl GuardrailTextCharactersCoverage {
-    /// Sets `guarded` (see [`Self::guarded`]).
-    pub fn guarded(mut self, value: i32) -> Self {
-        self.guarded = Some(value);
-        self
-    }
-    /// Sets `total` (see [`Self::total`]).
-    pub fn total(mut self, value: i32) -> Self {
-        self.total = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailTextCharactersCoverage {
+    value guarded("guarded"): i32;
+    value total("total"): i32;
+});
 
 impl FromValue for GuardrailTextCharactersCoverage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8071,28 +6380,12 @@ pub struct GuardrailTopic {
     pub detected: Option<bool>,
 }
 
-impl GuardrailTopic {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::GuardrailTopicType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::GuardrailTopicPolicyAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `detected` (see [`Self::detected`]).
-    pub fn detected(mut self, value: bool) -> Self {
-        self.detected = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailTopic {
+    into name("name"): String;
+    into r#type("type"): crate::types::GuardrailTopicType;
+    into action("action"): crate::types::GuardrailTopicPolicyAction;
+    value detected("detected"): bool;
+});
 
 impl FromValue for GuardrailTopic {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8190,13 +6483,9 @@ pub struct GuardrailTopicPolicyAssessment {
     pub topics: Option<Vec<crate::types::GuardrailTopic>>,
 }
 
-impl GuardrailTopicPolicyAssessment {
-    /// Sets `topics` (see [`Self::topics`]).
-    pub fn topics(mut self, value: Vec<crate::types::GuardrailTopic>) -> Self {
-        self.topics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailTopicPolicyAssessment {
+    list topics("topics"): crate::types::GuardrailTopic, push_topics;
+});
 
 impl FromValue for GuardrailTopicPolicyAssessment {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8373,34 +6662,12 @@ pub struct GuardrailTraceAssessment {
     pub action_reason: Option<String>,
 }
 
-impl GuardrailTraceAssessment {
-    /// Sets `modelOutput` (see [`Self::model_output`]).
-    pub fn model_output(mut self, value: Vec<String>) -> Self {
-        self.model_output = Some(value);
-        self
-    }
-    /// Sets `inputAssessment` (see [`Self::input_assessment`]).
-    pub fn input_assessment(
-        mut self,
-        value: HashMap<String, crate::types::GuardrailAssessment>,
-    ) -> Self {
-        self.input_assessment = Some(value);
-        self
-    }
-    /// Sets `outputAssessments` (see [`Self::output_assessments`]).
-    pub fn output_assessments(
-        mut self,
-        value: HashMap<String, Vec<crate::types::GuardrailAssessment>>,
-    ) -> Self {
-        self.output_assessments = Some(value);
-        self
-    }
-    /// Sets `actionReason` (see [`Self::action_reason`]).
-    pub fn action_reason(mut self, value: impl Into<String>) -> Self {
-        self.action_reason = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GuardrailTraceAssessment {
+    list_into model_output("modelOutput"): String, push_model_output;
+    map input_assessment("inputAssessment"): crate::types::GuardrailAssessment, insert_input_assessment;
+    map output_assessments("outputAssessments"): Vec<crate::types::GuardrailAssessment>, insert_output_assessments;
+    into action_reason("actionReason"): String;
+});
 
 impl FromValue for GuardrailTraceAssessment {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8438,53 +6705,17 @@ pub struct GuardrailUsage {
     pub automated_reasoning_policies: Option<i32>,
 }
 
-impl GuardrailUsage {
-    /// Sets `topicPolicyUnits` (see [`Self::topic_policy_units`]).
-    pub fn topic_policy_units(mut self, value: i32) -> Self {
-        self.topic_policy_units = Some(value);
-        self
-    }
-    /// Sets `contentPolicyUnits` (see [`Self::content_policy_units`]).
-    pub fn content_policy_units(mut self, value: i32) -> Self {
-        self.content_policy_units = Some(value);
-        self
-    }
-    /// Sets `wordPolicyUnits` (see [`Self::word_policy_units`]).
-    pub fn word_policy_units(mut self, value: i32) -> Self {
-        self.word_policy_units = Some(value);
-        self
-    }
-    /// Sets `sensitiveInformationPolicyUnits` (see [`Self::sensitive_information_policy_units`]).
-    pub fn sensitive_information_policy_units(mut self, value: i32) -> Self {
-        self.sensitive_information_policy_units = Some(value);
-        self
-    }
-    /// Sets `sensitiveInformationPolicyFreeUnits` (see [`Self::sensitive_information_policy_free_units`]).
-    pub fn sensitive_information_policy_free_units(mut self, value: i32) -> Self {
-        self.sensitive_information_policy_free_units = Some(value);
-        self
-    }
-    /// Sets `contextualGroundingPolicyUnits` (see [`Self::contextual_grounding_policy_units`]).
-    pub fn contextual_grounding_policy_units(mut self, value: i32) -> Self {
-        self.contextual_grounding_policy_units = Some(value);
-        self
-    }
-    /// Sets `contentPolicyImageUnits` (see [`Self::content_policy_image_units`]).
-    pub fn content_policy_image_units(mut self, value: i32) -> Self {
-        self.content_policy_image_units = Some(value);
-        self
-    }
-    /// Sets `automatedReasoningPolicyUnits` (see [`Self::automated_reasoning_policy_units`]).
-    pub fn automated_reasoning_policy_units(mut self, value: i32) -> Self {
-        self.automated_reasoning_policy_units = Some(value);
-        self
-    }
-    /// Sets `automatedReasoningPolicies` (see [`Self::automated_reasoning_policies`]).
-    pub fn automated_reasoning_policies(mut self, value: i32) -> Self {
-        self.automated_reasoning_policies = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailUsage {
+    value topic_policy_units("topicPolicyUnits"): i32;
+    value content_policy_units("contentPolicyUnits"): i32;
+    value word_policy_units("wordPolicyUnits"): i32;
+    value sensitive_information_policy_units("sensitiveInformationPolicyUnits"): i32;
+    value sensitive_information_policy_free_units("sensitiveInformationPolicyFreeUnits"): i32;
+    value contextual_grounding_policy_units("contextualGroundingPolicyUnits"): i32;
+    value content_policy_image_units("contentPolicyImageUnits"): i32;
+    value automated_reasoning_policy_units("automatedReasoningPolicyUnits"): i32;
+    value automated_reasoning_policies("automatedReasoningPolicies"): i32;
+});
 
 impl FromValue for GuardrailUsage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8590,18 +6821,10 @@ pub struct GuardrailWordPolicyAssessment {
     pub managed_word_lists: Option<Vec<crate::types::GuardrailManagedWord>>,
 }
 
-impl GuardrailWordPolicyAssessment {
-    /// Sets `customWords` (see [`Self::custom_words`]).
-    pub fn custom_words(mut self, value: Vec<crate::types::GuardrailCustomWord>) -> Self {
-        self.custom_words = Some(value);
-        self
-    }
-    /// Sets `managedWordLists` (see [`Self::managed_word_lists`]).
-    pub fn managed_word_lists(mut self, value: Vec<crate::types::GuardrailManagedWord>) -> Self {
-        self.managed_word_lists = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GuardrailWordPolicyAssessment {
+    list custom_words("customWords"): crate::types::GuardrailCustomWord, push_custom_words;
+    list managed_word_lists("managedWordLists"): crate::types::GuardrailManagedWord, push_managed_word_lists;
+});
 
 impl FromValue for GuardrailWordPolicyAssessment {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8642,23 +6865,11 @@ impl std::fmt::Debug for ImageBlock {
     }
 }
 
-impl ImageBlock {
-    /// Sets `format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::ImageFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: crate::types::ImageSource) -> Self {
-        self.source = Some(value);
-        self
-    }
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorBlock) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ImageBlock {
+    into format("format"): crate::types::ImageFormat;
+    value source("source"): crate::types::ImageSource;
+    value error("error"): crate::types::ErrorBlock;
+});
 
 impl IntoValue for ImageBlock {
     fn into_value(self) -> Value {
@@ -8703,18 +6914,10 @@ impl std::fmt::Debug for ImageBlockDelta {
     }
 }
 
-impl ImageBlockDelta {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: crate::types::ImageSource) -> Self {
-        self.source = Some(value);
-        self
-    }
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorBlock) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ImageBlockDelta {
+    value source("source"): crate::types::ImageSource;
+    value error("error"): crate::types::ErrorBlock;
+});
 
 impl FromValue for ImageBlockDelta {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8734,13 +6937,9 @@ pub struct ImageBlockStart {
     pub format: Option<crate::types::ImageFormat>,
 }
 
-impl ImageBlockStart {
-    /// Sets `format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::ImageFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImageBlockStart {
+    into format("format"): crate::types::ImageFormat;
+});
 
 impl FromValue for ImageBlockStart {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8837,56 +7036,33 @@ impl FromValue for ImageFormat {
 
 /// The source for an image.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ImageSource` structure with that member).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct ImageSource {
+pub enum ImageSource {
     /// The raw image bytes for the image. If you use an AWS SDK, you don't need to encode the image bytes in base64.
-    pub bytes: Option<myaws_core::Bytes>,
+    Bytes(myaws_core::Bytes),
     /// The location of an image object in an Amazon S3 bucket. To see which models support S3 uploads, see [Supported models and features for Converse](https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-supported-models-features.html).
-    pub s3_location: Option<crate::types::S3Location>,
+    S3Location(crate::types::S3Location),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
 impl std::fmt::Debug for ImageSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ImageSource");
-        d.field("bytes", &self.bytes.as_ref().map(|_| myaws_core::REDACTED));
-        d.field(
-            "s3_location",
-            &self.s3_location.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.finish()
+        f.write_str(match self {
+            Self::Bytes(_) => "ImageSource::Bytes(*** Sensitive Data Redacted ***)",
+            Self::S3Location(_) => "ImageSource::S3Location(*** Sensitive Data Redacted ***)",
+            Self::Unknown(_) => "Unknown",
+        })
     }
 }
 
-impl ImageSource {
-    /// Sets `bytes` (see [`Self::bytes`]).
-    pub fn bytes(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.bytes = Some(value.into());
-        self
-    }
-    /// Sets `s3Location` (see [`Self::s3_location`]).
-    pub fn s3_location(mut self, value: crate::types::S3Location) -> Self {
-        self.s3_location = Some(value);
-        self
-    }
-}
-
-impl IntoValue for ImageSource {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.bytes.into_value(), self.s3_location.into_value()])
-    }
-}
-
-impl FromValue for ImageSource {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.bytes = r.next("bytes")?;
-        out.s3_location = r.next("s3Location")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(ImageSource, 2, input = true, output = true;
+    0 Bytes as_bytes: myaws_core::Bytes;
+    1 S3Location as_s3_location: crate::types::S3Location;
+);
 
 /// Base inference parameters to pass to a model in a call to [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) or [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html). For more information, see [Inference parameters for foundation models](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
 ///
@@ -8908,28 +7084,12 @@ pub struct InferenceConfiguration {
     pub stop_sequences: Option<Vec<String>>,
 }
 
-impl InferenceConfiguration {
-    /// Sets `maxTokens` (see [`Self::max_tokens`]).
-    pub fn max_tokens(mut self, value: i32) -> Self {
-        self.max_tokens = Some(value);
-        self
-    }
-    /// Sets `temperature` (see [`Self::temperature`]).
-    pub fn temperature(mut self, value: f32) -> Self {
-        self.temperature = Some(value);
-        self
-    }
-    /// Sets `topP` (see [`Self::top_p`]).
-    pub fn top_p(mut self, value: f32) -> Self {
-        self.top_p = Some(value);
-        self
-    }
-    /// Sets `stopSequences` (see [`Self::stop_sequences`]).
-    pub fn stop_sequences(mut self, value: Vec<String>) -> Self {
-        self.stop_sequences = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InferenceConfiguration {
+    value max_tokens("maxTokens"): i32;
+    value temperature("temperature"): f32;
+    value top_p("topP"): f32;
+    list_into stop_sequences("stopSequences"): String, push_stop_sequences;
+});
 
 impl IntoValue for InferenceConfiguration {
     fn into_value(self) -> Value {
@@ -8950,13 +7110,9 @@ pub struct InternalServerException {
     pub message: Option<String>,
 }
 
-impl InternalServerException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InternalServerException {
+    into message("message"): String;
+});
 
 impl FromValue for InternalServerException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8970,7 +7126,7 @@ impl FromValue for InternalServerException {
 /// The `InvokeGuardrailChecksRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct InvokeGuardrailChecksRequest {
+pub struct InvokeGuardrailChecksInput {
     /// The messages to evaluate against the specified guardrail checks. Each message includes a role and one or more content blocks.
     ///
     /// Required.
@@ -8981,20 +7137,12 @@ pub struct InvokeGuardrailChecksRequest {
     pub checks: Option<crate::types::GuardrailChecksConfig>,
 }
 
-impl InvokeGuardrailChecksRequest {
-    /// Sets `messages` (see [`Self::messages`]).
-    pub fn messages(mut self, value: Vec<crate::types::GuardrailChecksMessage>) -> Self {
-        self.messages = Some(value);
-        self
-    }
-    /// Sets `checks` (see [`Self::checks`]).
-    pub fn checks(mut self, value: crate::types::GuardrailChecksConfig) -> Self {
-        self.checks = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InvokeGuardrailChecksInput {
+    list messages("messages"): crate::types::GuardrailChecksMessage, push_messages;
+    value checks("checks"): crate::types::GuardrailChecksConfig;
+});
 
-impl IntoValue for InvokeGuardrailChecksRequest {
+impl IntoValue for InvokeGuardrailChecksInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.messages.into_value(), self.checks.into_value()])
     }
@@ -9003,7 +7151,7 @@ impl IntoValue for InvokeGuardrailChecksRequest {
 /// The `InvokeGuardrailChecksResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct InvokeGuardrailChecksResponse {
+pub struct InvokeGuardrailChecksOutput {
     /// The per-check results containing findings from the guardrail evaluation.
     pub results: Option<crate::types::GuardrailChecksResults>,
     /// The per-check text unit consumption for the guardrail evaluation.
@@ -9012,20 +7160,12 @@ pub struct InvokeGuardrailChecksResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl InvokeGuardrailChecksResponse {
-    /// Sets `results` (see [`Self::results`]).
-    pub fn results(mut self, value: crate::types::GuardrailChecksResults) -> Self {
-        self.results = Some(value);
-        self
-    }
-    /// Sets `usage` (see [`Self::usage`]).
-    pub fn usage(mut self, value: crate::types::GuardrailChecksUsageResults) -> Self {
-        self.usage = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InvokeGuardrailChecksOutput {
+    value results("results"): crate::types::GuardrailChecksResults;
+    value usage("usage"): crate::types::GuardrailChecksUsageResults;
+});
 
-impl FromValue for InvokeGuardrailChecksResponse {
+impl FromValue for InvokeGuardrailChecksOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9038,7 +7178,7 @@ impl FromValue for InvokeGuardrailChecksResponse {
 /// The `InvokeModelRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct InvokeModelRequest {
+pub struct InvokeModelInput {
     /// The prompt and inference parameters in the format specified in the `contentType` in the header. You must provide the body in JSON format. To see the format and content of the request and response bodies for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html). For more information, see [Run inference](https://docs.aws.amazon.com/bedrock/latest/userguide/api-methods-run.html) in the Bedrock User Guide.
     pub body: Option<myaws_core::Bytes>,
     /// The MIME type of the input data in the request. You must specify `application/json`.
@@ -9077,9 +7217,9 @@ pub struct InvokeModelRequest {
     pub request_metadata: Option<String>,
 }
 
-impl std::fmt::Debug for InvokeModelRequest {
+impl std::fmt::Debug for InvokeModelInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("InvokeModelRequest");
+        let mut d = f.debug_struct("InvokeModelInput");
         d.field("body", &self.body.as_ref().map(|_| myaws_core::REDACTED));
         d.field("content_type", &self.content_type);
         d.field("accept", &self.accept);
@@ -9100,63 +7240,20 @@ impl std::fmt::Debug for InvokeModelRequest {
     }
 }
 
-impl InvokeModelRequest {
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `contentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `accept` (see [`Self::accept`]).
-    pub fn accept(mut self, value: impl Into<String>) -> Self {
-        self.accept = Some(value.into());
-        self
-    }
-    /// Sets `modelId` (see [`Self::model_id`]).
-    pub fn model_id(mut self, value: impl Into<String>) -> Self {
-        self.model_id = Some(value.into());
-        self
-    }
-    /// Sets `trace` (see [`Self::trace`]).
-    pub fn trace(mut self, value: impl Into<crate::types::Trace>) -> Self {
-        self.trace = Some(value.into());
-        self
-    }
-    /// Sets `guardrailIdentifier` (see [`Self::guardrail_identifier`]).
-    pub fn guardrail_identifier(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_identifier = Some(value.into());
-        self
-    }
-    /// Sets `guardrailVersion` (see [`Self::guardrail_version`]).
-    pub fn guardrail_version(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_version = Some(value.into());
-        self
-    }
-    /// Sets `performanceConfigLatency` (see [`Self::performance_config_latency`]).
-    pub fn performance_config_latency(
-        mut self,
-        value: impl Into<crate::types::PerformanceConfigLatency>,
-    ) -> Self {
-        self.performance_config_latency = Some(value.into());
-        self
-    }
-    /// Sets `serviceTier` (see [`Self::service_tier`]).
-    pub fn service_tier(mut self, value: impl Into<crate::types::ServiceTierType>) -> Self {
-        self.service_tier = Some(value.into());
-        self
-    }
-    /// Sets `requestMetadata` (see [`Self::request_metadata`]).
-    pub fn request_metadata(mut self, value: impl Into<String>) -> Self {
-        self.request_metadata = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvokeModelInput {
+    into body("body"): myaws_core::Bytes;
+    into content_type("contentType"): String;
+    into accept("accept"): String;
+    into model_id("modelId"): String;
+    into trace("trace"): crate::types::Trace;
+    into guardrail_identifier("guardrailIdentifier"): String;
+    into guardrail_version("guardrailVersion"): String;
+    into performance_config_latency("performanceConfigLatency"): crate::types::PerformanceConfigLatency;
+    into service_tier("serviceTier"): crate::types::ServiceTierType;
+    into request_metadata("requestMetadata"): String;
+});
 
-impl IntoValue for InvokeModelRequest {
+impl IntoValue for InvokeModelInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.body.into_value(),
@@ -9176,7 +7273,7 @@ impl IntoValue for InvokeModelRequest {
 /// The `InvokeModelResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct InvokeModelResponse {
+pub struct InvokeModelOutput {
     /// Inference response from the model in the format specified in the `contentType` header. To see the format and content of the request and response bodies for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
     pub body: Option<myaws_core::Bytes>,
     /// The MIME type of the inference result.
@@ -9189,9 +7286,9 @@ pub struct InvokeModelResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for InvokeModelResponse {
+impl std::fmt::Debug for InvokeModelOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("InvokeModelResponse");
+        let mut d = f.debug_struct("InvokeModelOutput");
         d.field("body", &self.body.as_ref().map(|_| myaws_core::REDACTED));
         d.field("content_type", &self.content_type);
         d.field(
@@ -9204,33 +7301,14 @@ impl std::fmt::Debug for InvokeModelResponse {
     }
 }
 
-impl InvokeModelResponse {
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `contentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `performanceConfigLatency` (see [`Self::performance_config_latency`]).
-    pub fn performance_config_latency(
-        mut self,
-        value: impl Into<crate::types::PerformanceConfigLatency>,
-    ) -> Self {
-        self.performance_config_latency = Some(value.into());
-        self
-    }
-    /// Sets `serviceTier` (see [`Self::service_tier`]).
-    pub fn service_tier(mut self, value: impl Into<crate::types::ServiceTierType>) -> Self {
-        self.service_tier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvokeModelOutput {
+    into body("body"): myaws_core::Bytes;
+    into content_type("contentType"): String;
+    into performance_config_latency("performanceConfigLatency"): crate::types::PerformanceConfigLatency;
+    into service_tier("serviceTier"): crate::types::ServiceTierType;
+});
 
-impl FromValue for InvokeModelResponse {
+impl FromValue for InvokeModelOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9260,13 +7338,9 @@ impl std::fmt::Debug for InvokeModelTokensRequest {
     }
 }
 
-impl InvokeModelTokensRequest {
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvokeModelTokensRequest {
+    into body("body"): myaws_core::Bytes;
+});
 
 impl IntoValue for InvokeModelTokensRequest {
     fn into_value(self) -> Value {
@@ -9354,24 +7428,10 @@ pub struct InvokeModelWithBidirectionalStreamRequest {
     >,
 }
 
-impl InvokeModelWithBidirectionalStreamRequest {
-    /// Sets `modelId` (see [`Self::model_id`]).
-    pub fn model_id(mut self, value: impl Into<String>) -> Self {
-        self.model_id = Some(value.into());
-        self
-    }
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(
-        mut self,
-        value: impl myaws_core::eventstream::Stream<
-                Item = crate::types::InvokeModelWithBidirectionalStreamInput,
-            > + Send
-            + 'static,
-    ) -> Self {
-        self.body = Some(myaws_core::eventstream::EventStreamInput::new(value));
-        self
-    }
-}
+myaws_core::setters!(InvokeModelWithBidirectionalStreamRequest {
+    into model_id("modelId"): String;
+    events body("body"): crate::types::InvokeModelWithBidirectionalStreamInput;
+});
 
 impl IntoValue for InvokeModelWithBidirectionalStreamRequest {
     fn into_value(self) -> Value {
@@ -9393,18 +7453,9 @@ pub struct InvokeModelWithBidirectionalStreamResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl InvokeModelWithBidirectionalStreamResponse {
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(
-        mut self,
-        value: myaws_core::eventstream::EventReceiver<
-            crate::types::InvokeModelWithBidirectionalStreamOutput,
-        >,
-    ) -> Self {
-        self.body = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InvokeModelWithBidirectionalStreamResponse {
+    value body("body"): myaws_core::eventstream::EventReceiver<crate::types::InvokeModelWithBidirectionalStreamOutput>;
+});
 
 impl FromValue for InvokeModelWithBidirectionalStreamResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9418,7 +7469,7 @@ impl FromValue for InvokeModelWithBidirectionalStreamResponse {
 /// The `InvokeModelWithResponseStreamRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct InvokeModelWithResponseStreamRequest {
+pub struct InvokeModelWithResponseStreamInput {
     /// The prompt and inference parameters in the format specified in the `contentType` in the header. You must provide the body in JSON format. To see the format and content of the request and response bodies for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html). For more information, see [Run inference](https://docs.aws.amazon.com/bedrock/latest/userguide/api-methods-run.html) in the Bedrock User Guide.
     pub body: Option<myaws_core::Bytes>,
     /// The MIME type of the input data in the request. You must specify `application/json`.
@@ -9457,9 +7508,9 @@ pub struct InvokeModelWithResponseStreamRequest {
     pub request_metadata: Option<String>,
 }
 
-impl std::fmt::Debug for InvokeModelWithResponseStreamRequest {
+impl std::fmt::Debug for InvokeModelWithResponseStreamInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("InvokeModelWithResponseStreamRequest");
+        let mut d = f.debug_struct("InvokeModelWithResponseStreamInput");
         d.field("body", &self.body.as_ref().map(|_| myaws_core::REDACTED));
         d.field("content_type", &self.content_type);
         d.field("accept", &self.accept);
@@ -9480,63 +7531,20 @@ impl std::fmt::Debug for InvokeModelWithResponseStreamRequest {
     }
 }
 
-impl InvokeModelWithResponseStreamRequest {
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `contentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `accept` (see [`Self::accept`]).
-    pub fn accept(mut self, value: impl Into<String>) -> Self {
-        self.accept = Some(value.into());
-        self
-    }
-    /// Sets `modelId` (see [`Self::model_id`]).
-    pub fn model_id(mut self, value: impl Into<String>) -> Self {
-        self.model_id = Some(value.into());
-        self
-    }
-    /// Sets `trace` (see [`Self::trace`]).
-    pub fn trace(mut self, value: impl Into<crate::types::Trace>) -> Self {
-        self.trace = Some(value.into());
-        self
-    }
-    /// Sets `guardrailIdentifier` (see [`Self::guardrail_identifier`]).
-    pub fn guardrail_identifier(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_identifier = Some(value.into());
-        self
-    }
-    /// Sets `guardrailVersion` (see [`Self::guardrail_version`]).
-    pub fn guardrail_version(mut self, value: impl Into<String>) -> Self {
-        self.guardrail_version = Some(value.into());
-        self
-    }
-    /// Sets `performanceConfigLatency` (see [`Self::performance_config_latency`]).
-    pub fn performance_config_latency(
-        mut self,
-        value: impl Into<crate::types::PerformanceConfigLatency>,
-    ) -> Self {
-        self.performance_config_latency = Some(value.into());
-        self
-    }
-    /// Sets `serviceTier` (see [`Self::service_tier`]).
-    pub fn service_tier(mut self, value: impl Into<crate::types::ServiceTierType>) -> Self {
-        self.service_tier = Some(value.into());
-        self
-    }
-    /// Sets `requestMetadata` (see [`Self::request_metadata`]).
-    pub fn request_metadata(mut self, value: impl Into<String>) -> Self {
-        self.request_metadata = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvokeModelWithResponseStreamInput {
+    into body("body"): myaws_core::Bytes;
+    into content_type("contentType"): String;
+    into accept("accept"): String;
+    into model_id("modelId"): String;
+    into trace("trace"): crate::types::Trace;
+    into guardrail_identifier("guardrailIdentifier"): String;
+    into guardrail_version("guardrailVersion"): String;
+    into performance_config_latency("performanceConfigLatency"): crate::types::PerformanceConfigLatency;
+    into service_tier("serviceTier"): crate::types::ServiceTierType;
+    into request_metadata("requestMetadata"): String;
+});
 
-impl IntoValue for InvokeModelWithResponseStreamRequest {
+impl IntoValue for InvokeModelWithResponseStreamInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.body.into_value(),
@@ -9556,7 +7564,7 @@ impl IntoValue for InvokeModelWithResponseStreamRequest {
 /// The `InvokeModelWithResponseStreamResponse` structure.
 #[derive(Debug, Default)]
 #[non_exhaustive]
-pub struct InvokeModelWithResponseStreamResponse {
+pub struct InvokeModelWithResponseStreamOutput {
     /// Inference response from the model in the format specified by the `contentType` header. To see the format and content of this field for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
     pub body: Option<myaws_core::eventstream::EventReceiver<crate::types::ResponseStream>>,
     /// The MIME type of the inference result.
@@ -9569,36 +7577,14 @@ pub struct InvokeModelWithResponseStreamResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl InvokeModelWithResponseStreamResponse {
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(
-        mut self,
-        value: myaws_core::eventstream::EventReceiver<crate::types::ResponseStream>,
-    ) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Sets `contentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `performanceConfigLatency` (see [`Self::performance_config_latency`]).
-    pub fn performance_config_latency(
-        mut self,
-        value: impl Into<crate::types::PerformanceConfigLatency>,
-    ) -> Self {
-        self.performance_config_latency = Some(value.into());
-        self
-    }
-    /// Sets `serviceTier` (see [`Self::service_tier`]).
-    pub fn service_tier(mut self, value: impl Into<crate::types::ServiceTierType>) -> Self {
-        self.service_tier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvokeModelWithResponseStreamOutput {
+    value body("body"): myaws_core::eventstream::EventReceiver<crate::types::ResponseStream>;
+    into content_type("contentType"): String;
+    into performance_config_latency("performanceConfigLatency"): crate::types::PerformanceConfigLatency;
+    into service_tier("serviceTier"): crate::types::ServiceTierType;
+});
 
-impl FromValue for InvokeModelWithResponseStreamResponse {
+impl FromValue for InvokeModelWithResponseStreamOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9624,23 +7610,11 @@ pub struct JsonSchemaDefinition {
     pub description: Option<String>,
 }
 
-impl JsonSchemaDefinition {
-    /// Sets `schema` (see [`Self::schema`]).
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(JsonSchemaDefinition {
+    into schema("schema"): String;
+    into name("name"): String;
+    into description("description"): String;
+});
 
 impl IntoValue for JsonSchemaDefinition {
     fn into_value(self) -> Value {
@@ -9655,7 +7629,7 @@ impl IntoValue for JsonSchemaDefinition {
 /// The `ListAsyncInvokesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAsyncInvokesRequest {
+pub struct ListAsyncInvokesInput {
     /// Include invocations submitted after this time.
     pub submit_time_after: Option<myaws_core::DateTime>,
     /// Include invocations submitted before this time.
@@ -9672,45 +7646,17 @@ pub struct ListAsyncInvokesRequest {
     pub sort_order: Option<crate::types::SortOrder>,
 }
 
-impl ListAsyncInvokesRequest {
-    /// Sets `submitTimeAfter` (see [`Self::submit_time_after`]).
-    pub fn submit_time_after(mut self, value: myaws_core::DateTime) -> Self {
-        self.submit_time_after = Some(value);
-        self
-    }
-    /// Sets `submitTimeBefore` (see [`Self::submit_time_before`]).
-    pub fn submit_time_before(mut self, value: myaws_core::DateTime) -> Self {
-        self.submit_time_before = Some(value);
-        self
-    }
-    /// Sets `statusEquals` (see [`Self::status_equals`]).
-    pub fn status_equals(mut self, value: impl Into<crate::types::AsyncInvokeStatus>) -> Self {
-        self.status_equals = Some(value.into());
-        self
-    }
-    /// Sets `maxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `sortBy` (see [`Self::sort_by`]).
-    pub fn sort_by(mut self, value: impl Into<crate::types::SortAsyncInvocationBy>) -> Self {
-        self.sort_by = Some(value.into());
-        self
-    }
-    /// Sets `sortOrder` (see [`Self::sort_order`]).
-    pub fn sort_order(mut self, value: impl Into<crate::types::SortOrder>) -> Self {
-        self.sort_order = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAsyncInvokesInput {
+    value submit_time_after("submitTimeAfter"): myaws_core::DateTime;
+    value submit_time_before("submitTimeBefore"): myaws_core::DateTime;
+    into status_equals("statusEquals"): crate::types::AsyncInvokeStatus;
+    value max_results("maxResults"): i32;
+    into next_token("nextToken"): String;
+    into sort_by("sortBy"): crate::types::SortAsyncInvocationBy;
+    into sort_order("sortOrder"): crate::types::SortOrder;
+});
 
-impl IntoValue for ListAsyncInvokesRequest {
+impl IntoValue for ListAsyncInvokesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.submit_time_after.into_value(),
@@ -9727,7 +7673,7 @@ impl IntoValue for ListAsyncInvokesRequest {
 /// The `ListAsyncInvokesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAsyncInvokesResponse {
+pub struct ListAsyncInvokesOutput {
     /// Specify the pagination token from a previous request to retrieve the next page of results.
     pub next_token: Option<String>,
     /// A list of invocation summaries.
@@ -9736,20 +7682,12 @@ pub struct ListAsyncInvokesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAsyncInvokesResponse {
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `asyncInvokeSummaries` (see [`Self::async_invoke_summaries`]).
-    pub fn async_invoke_summaries(mut self, value: Vec<crate::types::AsyncInvokeSummary>) -> Self {
-        self.async_invoke_summaries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAsyncInvokesOutput {
+    into next_token("nextToken"): String;
+    list async_invoke_summaries("asyncInvokeSummaries"): crate::types::AsyncInvokeSummary, push_async_invoke_summaries;
+});
 
-impl FromValue for ListAsyncInvokesResponse {
+impl FromValue for ListAsyncInvokesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9778,18 +7716,10 @@ pub struct Message {
     pub content: Option<Vec<crate::types::ContentBlock>>,
 }
 
-impl Message {
-    /// Sets `role` (see [`Self::role`]).
-    pub fn role(mut self, value: impl Into<crate::types::ConversationRole>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-    /// Sets `content` (see [`Self::content`]).
-    pub fn content(mut self, value: Vec<crate::types::ContentBlock>) -> Self {
-        self.content = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Message {
+    into role("role"): crate::types::ConversationRole;
+    list content("content"): crate::types::ContentBlock, push_content;
+});
 
 impl IntoValue for Message {
     fn into_value(self) -> Value {
@@ -9815,13 +7745,9 @@ pub struct MessageStartEvent {
     pub role: Option<crate::types::ConversationRole>,
 }
 
-impl MessageStartEvent {
-    /// Sets `role` (see [`Self::role`]).
-    pub fn role(mut self, value: impl Into<crate::types::ConversationRole>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MessageStartEvent {
+    into role("role"): crate::types::ConversationRole;
+});
 
 impl FromValue for MessageStartEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9842,18 +7768,10 @@ pub struct MessageStopEvent {
     pub additional_model_response_fields: Option<myaws_core::Document>,
 }
 
-impl MessageStopEvent {
-    /// Sets `stopReason` (see [`Self::stop_reason`]).
-    pub fn stop_reason(mut self, value: impl Into<crate::types::StopReason>) -> Self {
-        self.stop_reason = Some(value.into());
-        self
-    }
-    /// Sets `additionalModelResponseFields` (see [`Self::additional_model_response_fields`]).
-    pub fn additional_model_response_fields(mut self, value: myaws_core::Document) -> Self {
-        self.additional_model_response_fields = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MessageStopEvent {
+    into stop_reason("stopReason"): crate::types::StopReason;
+    value additional_model_response_fields("additionalModelResponseFields"): myaws_core::Document;
+});
 
 impl FromValue for MessageStopEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9877,23 +7795,11 @@ pub struct ModelErrorException {
     pub resource_name: Option<String>,
 }
 
-impl ModelErrorException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `originalStatusCode` (see [`Self::original_status_code`]).
-    pub fn original_status_code(mut self, value: i32) -> Self {
-        self.original_status_code = Some(value);
-        self
-    }
-    /// Sets `resourceName` (see [`Self::resource_name`]).
-    pub fn resource_name(mut self, value: impl Into<String>) -> Self {
-        self.resource_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ModelErrorException {
+    into message("message"): String;
+    value original_status_code("originalStatusCode"): i32;
+    into resource_name("resourceName"): String;
+});
 
 impl FromValue for ModelErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9914,13 +7820,9 @@ pub struct ModelNotReadyException {
     pub message: Option<String>,
 }
 
-impl ModelNotReadyException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ModelNotReadyException {
+    into message("message"): String;
+});
 
 impl FromValue for ModelNotReadyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9943,23 +7845,11 @@ pub struct ModelStreamErrorException {
     pub original_message: Option<String>,
 }
 
-impl ModelStreamErrorException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `originalStatusCode` (see [`Self::original_status_code`]).
-    pub fn original_status_code(mut self, value: i32) -> Self {
-        self.original_status_code = Some(value);
-        self
-    }
-    /// Sets `originalMessage` (see [`Self::original_message`]).
-    pub fn original_message(mut self, value: impl Into<String>) -> Self {
-        self.original_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ModelStreamErrorException {
+    into message("message"): String;
+    value original_status_code("originalStatusCode"): i32;
+    into original_message("originalMessage"): String;
+});
 
 impl FromValue for ModelStreamErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9980,13 +7870,9 @@ pub struct ModelTimeoutException {
     pub message: Option<String>,
 }
 
-impl ModelTimeoutException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ModelTimeoutException {
+    into message("message"): String;
+});
 
 impl FromValue for ModelTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10009,18 +7895,10 @@ pub struct OutputConfig {
     pub effort: Option<String>,
 }
 
-impl OutputConfig {
-    /// Sets `textFormat` (see [`Self::text_format`]).
-    pub fn text_format(mut self, value: crate::types::OutputFormat) -> Self {
-        self.text_format = Some(value);
-        self
-    }
-    /// Sets `effort` (see [`Self::effort`]).
-    pub fn effort(mut self, value: impl Into<String>) -> Self {
-        self.effort = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OutputConfig {
+    value text_format("textFormat"): crate::types::OutputFormat;
+    into effort("effort"): String;
+});
 
 impl IntoValue for OutputConfig {
     fn into_value(self) -> Value {
@@ -10057,18 +7935,10 @@ impl std::fmt::Debug for OutputFormat {
     }
 }
 
-impl OutputFormat {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::OutputFormatType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `structure` (see [`Self::structure`]).
-    pub fn structure(mut self, value: crate::types::OutputFormatStructure) -> Self {
-        self.structure = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OutputFormat {
+    into r#type("type"): crate::types::OutputFormatType;
+    value structure("structure"): crate::types::OutputFormatStructure;
+});
 
 impl IntoValue for OutputFormat {
     fn into_value(self) -> Value {
@@ -10078,38 +7948,31 @@ impl IntoValue for OutputFormat {
 
 /// The structure that the model's output must adhere to.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `OutputFormatStructure` structure with that member).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct OutputFormatStructure {
+pub enum OutputFormatStructure {
     /// A JSON schema structure that the model's output must adhere to.
-    pub json_schema: Option<crate::types::JsonSchemaDefinition>,
+    JsonSchema(crate::types::JsonSchemaDefinition),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
 impl std::fmt::Debug for OutputFormatStructure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("OutputFormatStructure");
-        d.field(
-            "json_schema",
-            &self.json_schema.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.finish()
+        f.write_str(match self {
+            Self::JsonSchema(_) => {
+                "OutputFormatStructure::JsonSchema(*** Sensitive Data Redacted ***)"
+            }
+            Self::Unknown(_) => "Unknown",
+        })
     }
 }
 
-impl OutputFormatStructure {
-    /// Sets `jsonSchema` (see [`Self::json_schema`]).
-    pub fn json_schema(mut self, value: crate::types::JsonSchemaDefinition) -> Self {
-        self.json_schema = Some(value);
-        self
-    }
-}
-
-impl IntoValue for OutputFormatStructure {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.json_schema.into_value()])
-    }
-}
+myaws_core::union_impls!(OutputFormatStructure, 1, input = true, output = false;
+    0 JsonSchema as_json_schema: crate::types::JsonSchemaDefinition;
+);
 
 /// The type of structured output format. Available options are: json_schema.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -10199,13 +8062,9 @@ impl std::fmt::Debug for PayloadPart {
     }
 }
 
-impl PayloadPart {
-    /// Sets `bytes` (see [`Self::bytes`]).
-    pub fn bytes(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.bytes = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PayloadPart {
+    into bytes("bytes"): myaws_core::Bytes;
+});
 
 impl FromValue for PayloadPart {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10300,13 +8159,9 @@ pub struct PerformanceConfiguration {
     pub latency: Option<crate::types::PerformanceConfigLatency>,
 }
 
-impl PerformanceConfiguration {
-    /// Sets `latency` (see [`Self::latency`]).
-    pub fn latency(mut self, value: impl Into<crate::types::PerformanceConfigLatency>) -> Self {
-        self.latency = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PerformanceConfiguration {
+    into latency("latency"): crate::types::PerformanceConfigLatency;
+});
 
 impl IntoValue for PerformanceConfiguration {
     fn into_value(self) -> Value {
@@ -10331,13 +8186,9 @@ pub struct PromptRouterTrace {
     pub invoked_model_id: Option<String>,
 }
 
-impl PromptRouterTrace {
-    /// Sets `invokedModelId` (see [`Self::invoked_model_id`]).
-    pub fn invoked_model_id(mut self, value: impl Into<String>) -> Self {
-        self.invoked_model_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PromptRouterTrace {
+    into invoked_model_id("invokedModelId"): String;
+});
 
 impl FromValue for PromptRouterTrace {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10350,145 +8201,92 @@ impl FromValue for PromptRouterTrace {
 
 /// Contains a map of variables in a prompt from Prompt management to an object containing the values to fill in for them when running model invocation. For more information, see [How Prompt management works](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-how.html).
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `PromptVariableValues` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct PromptVariableValues {
+pub enum PromptVariableValues {
     /// The text value that the variable maps to.
-    pub text: Option<String>,
+    Text(String),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl PromptVariableValues {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for PromptVariableValues {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.text.into_value()])
-    }
-}
+myaws_core::union_impls!(PromptVariableValues, 1, input = true, output = false;
+    0 Text as_text: String;
+);
 
 /// Contains content regarding the reasoning that is carried out by the model with respect to the content in the content block. Reasoning refers to a Chain of Thought (CoT) that the model generates to enhance the accuracy of its final response.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ReasoningContentBlock` structure with that member).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct ReasoningContentBlock {
+pub enum ReasoningContentBlock {
     /// The reasoning that the model used to return the output.
-    pub reasoning_text: Option<crate::types::ReasoningTextBlock>,
+    ReasoningText(crate::types::ReasoningTextBlock),
     /// The content in the reasoning that was encrypted by the model provider for safety reasons. The encryption doesn't affect the quality of responses.
-    pub redacted_content: Option<myaws_core::Bytes>,
+    RedactedContent(myaws_core::Bytes),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
 impl std::fmt::Debug for ReasoningContentBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ReasoningContentBlock");
-        d.field(
-            "reasoning_text",
-            &self.reasoning_text.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field(
-            "redacted_content",
-            &self.redacted_content.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.finish()
+        f.write_str(match self {
+            Self::ReasoningText(_) => {
+                "ReasoningContentBlock::ReasoningText(*** Sensitive Data Redacted ***)"
+            }
+            Self::RedactedContent(_) => {
+                "ReasoningContentBlock::RedactedContent(*** Sensitive Data Redacted ***)"
+            }
+            Self::Unknown(_) => "Unknown",
+        })
     }
 }
 
-impl ReasoningContentBlock {
-    /// Sets `reasoningText` (see [`Self::reasoning_text`]).
-    pub fn reasoning_text(mut self, value: crate::types::ReasoningTextBlock) -> Self {
-        self.reasoning_text = Some(value);
-        self
-    }
-    /// Sets `redactedContent` (see [`Self::redacted_content`]).
-    pub fn redacted_content(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.redacted_content = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for ReasoningContentBlock {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.reasoning_text.into_value(),
-            self.redacted_content.into_value(),
-        ])
-    }
-}
-
-impl FromValue for ReasoningContentBlock {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.reasoning_text = r.next("reasoningText")?;
-        out.redacted_content = r.next("redactedContent")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(ReasoningContentBlock, 2, input = true, output = true;
+    0 ReasoningText as_reasoning_text: crate::types::ReasoningTextBlock;
+    1 RedactedContent as_redacted_content: myaws_core::Bytes;
+);
 
 /// Contains content regarding the reasoning that is carried out by the model with respect to the content in the content block. Reasoning refers to a Chain of Thought (CoT) that the model generates to enhance the accuracy of its final response.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ReasoningContentBlockDelta` structure with that member).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct ReasoningContentBlockDelta {
+pub enum ReasoningContentBlockDelta {
     /// The reasoning that the model used to return the output.
-    pub text: Option<String>,
+    Text(String),
     /// The content in the reasoning that was encrypted by the model provider for safety reasons. The encryption doesn't affect the quality of responses.
-    pub redacted_content: Option<myaws_core::Bytes>,
+    RedactedContent(myaws_core::Bytes),
     /// A token that verifies that the reasoning text was generated by the model. If you pass a reasoning block back to the API in a multi-turn conversation, include the text and its signature unmodified.
-    pub signature: Option<String>,
+    Signature(String),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
 impl std::fmt::Debug for ReasoningContentBlockDelta {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ReasoningContentBlockDelta");
-        d.field("text", &self.text.as_ref().map(|_| myaws_core::REDACTED));
-        d.field(
-            "redacted_content",
-            &self.redacted_content.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field(
-            "signature",
-            &self.signature.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.finish()
+        f.write_str(match self {
+            Self::Text(_) => "ReasoningContentBlockDelta::Text(*** Sensitive Data Redacted ***)",
+            Self::RedactedContent(_) => {
+                "ReasoningContentBlockDelta::RedactedContent(*** Sensitive Data Redacted ***)"
+            }
+            Self::Signature(_) => {
+                "ReasoningContentBlockDelta::Signature(*** Sensitive Data Redacted ***)"
+            }
+            Self::Unknown(_) => "Unknown",
+        })
     }
 }
 
-impl ReasoningContentBlockDelta {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `redactedContent` (see [`Self::redacted_content`]).
-    pub fn redacted_content(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.redacted_content = Some(value.into());
-        self
-    }
-    /// Sets `signature` (see [`Self::signature`]).
-    pub fn signature(mut self, value: impl Into<String>) -> Self {
-        self.signature = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for ReasoningContentBlockDelta {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.text = r.next("text")?;
-        out.redacted_content = r.next("redactedContent")?;
-        out.signature = r.next("signature")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(ReasoningContentBlockDelta, 3, input = false, output = true;
+    0 Text as_text: String;
+    1 RedactedContent as_redacted_content: myaws_core::Bytes;
+    2 Signature as_signature: String;
+);
 
 /// Contains the reasoning that the model used to return the output.
 #[derive(Clone, Default, PartialEq)]
@@ -10514,18 +8312,10 @@ impl std::fmt::Debug for ReasoningTextBlock {
     }
 }
 
-impl ReasoningTextBlock {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `signature` (see [`Self::signature`]).
-    pub fn signature(mut self, value: impl Into<String>) -> Self {
-        self.signature = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReasoningTextBlock {
+    into text("text"): String;
+    into signature("signature"): String;
+});
 
 impl IntoValue for ReasoningTextBlock {
     fn into_value(self) -> Value {
@@ -10551,13 +8341,9 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10618,18 +8404,10 @@ pub struct S3Location {
     pub bucket_owner: Option<String>,
 }
 
-impl S3Location {
-    /// Sets `uri` (see [`Self::uri`]).
-    pub fn uri(mut self, value: impl Into<String>) -> Self {
-        self.uri = Some(value.into());
-        self
-    }
-    /// Sets `bucketOwner` (see [`Self::bucket_owner`]).
-    pub fn bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3Location {
+    into uri("uri"): String;
+    into bucket_owner("bucketOwner"): String;
+});
 
 impl IntoValue for S3Location {
     fn into_value(self) -> Value {
@@ -10669,28 +8447,12 @@ pub struct SearchResultBlock {
     pub citations: Option<crate::types::CitationsConfig>,
 }
 
-impl SearchResultBlock {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `title` (see [`Self::title`]).
-    pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `content` (see [`Self::content`]).
-    pub fn content(mut self, value: Vec<crate::types::SearchResultContentBlock>) -> Self {
-        self.content = Some(value);
-        self
-    }
-    /// Sets `citations` (see [`Self::citations`]).
-    pub fn citations(mut self, value: crate::types::CitationsConfig) -> Self {
-        self.citations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SearchResultBlock {
+    into source("source"): String;
+    into title("title"): String;
+    list content("content"): crate::types::SearchResultContentBlock, push_content;
+    value citations("citations"): crate::types::CitationsConfig;
+});
 
 impl IntoValue for SearchResultBlock {
     fn into_value(self) -> Value {
@@ -10725,13 +8487,9 @@ pub struct SearchResultContentBlock {
     pub text: Option<String>,
 }
 
-impl SearchResultContentBlock {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SearchResultContentBlock {
+    into text("text"): String;
+});
 
 impl IntoValue for SearchResultContentBlock {
     fn into_value(self) -> Value {
@@ -10760,23 +8518,11 @@ pub struct SearchResultLocation {
     pub end: Option<i32>,
 }
 
-impl SearchResultLocation {
-    /// Sets `searchResultIndex` (see [`Self::search_result_index`]).
-    pub fn search_result_index(mut self, value: i32) -> Self {
-        self.search_result_index = Some(value);
-        self
-    }
-    /// Sets `start` (see [`Self::start`]).
-    pub fn start(mut self, value: i32) -> Self {
-        self.start = Some(value);
-        self
-    }
-    /// Sets `end` (see [`Self::end`]).
-    pub fn end(mut self, value: i32) -> Self {
-        self.end = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SearchResultLocation {
+    value search_result_index("searchResultIndex"): i32;
+    value start("start"): i32;
+    value end("end"): i32;
+});
 
 impl IntoValue for SearchResultLocation {
     fn into_value(self) -> Value {
@@ -10807,13 +8553,9 @@ pub struct ServiceQuotaExceededException {
     pub message: Option<String>,
 }
 
-impl ServiceQuotaExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceQuotaExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for ServiceQuotaExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10834,13 +8576,9 @@ pub struct ServiceTier {
     pub r#type: Option<crate::types::ServiceTierType>,
 }
 
-impl ServiceTier {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::ServiceTierType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceTier {
+    into r#type("type"): crate::types::ServiceTierType;
+});
 
 impl IntoValue for ServiceTier {
     fn into_value(self) -> Value {
@@ -10949,13 +8687,9 @@ pub struct ServiceUnavailableException {
     pub message: Option<String>,
 }
 
-impl ServiceUnavailableException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceUnavailableException {
+    into message("message"): String;
+});
 
 impl FromValue for ServiceUnavailableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11126,13 +8860,9 @@ pub struct SpecificToolChoice {
     pub name: Option<String>,
 }
 
-impl SpecificToolChoice {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SpecificToolChoice {
+    into name("name"): String;
+});
 
 impl IntoValue for SpecificToolChoice {
     fn into_value(self) -> Value {
@@ -11143,7 +8873,7 @@ impl IntoValue for SpecificToolChoice {
 /// The `StartAsyncInvokeRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartAsyncInvokeRequest {
+pub struct StartAsyncInvokeInput {
     /// Specify idempotency token to ensure that requests are not duplicated.
     pub client_request_token: Option<String>,
     /// The model to invoke.
@@ -11162,9 +8892,9 @@ pub struct StartAsyncInvokeRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl std::fmt::Debug for StartAsyncInvokeRequest {
+impl std::fmt::Debug for StartAsyncInvokeInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("StartAsyncInvokeRequest");
+        let mut d = f.debug_struct("StartAsyncInvokeInput");
         d.field("client_request_token", &self.client_request_token);
         d.field("model_id", &self.model_id);
         d.field(
@@ -11177,35 +8907,15 @@ impl std::fmt::Debug for StartAsyncInvokeRequest {
     }
 }
 
-impl StartAsyncInvokeRequest {
-    /// Sets `clientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `modelId` (see [`Self::model_id`]).
-    pub fn model_id(mut self, value: impl Into<String>) -> Self {
-        self.model_id = Some(value.into());
-        self
-    }
-    /// Sets `modelInput` (see [`Self::model_input`]).
-    pub fn model_input(mut self, value: myaws_core::Document) -> Self {
-        self.model_input = Some(value);
-        self
-    }
-    /// Sets `outputDataConfig` (see [`Self::output_data_config`]).
-    pub fn output_data_config(mut self, value: crate::types::AsyncInvokeOutputDataConfig) -> Self {
-        self.output_data_config = Some(value);
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StartAsyncInvokeInput {
+    into client_request_token("clientRequestToken"): String;
+    into model_id("modelId"): String;
+    value model_input("modelInput"): myaws_core::Document;
+    value output_data_config("outputDataConfig"): crate::types::AsyncInvokeOutputDataConfig;
+    list tags("tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for StartAsyncInvokeRequest {
+impl IntoValue for StartAsyncInvokeInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.client_request_token.into_value(),
@@ -11220,22 +8930,18 @@ impl IntoValue for StartAsyncInvokeRequest {
 /// The `StartAsyncInvokeResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartAsyncInvokeResponse {
+pub struct StartAsyncInvokeOutput {
     /// The ARN of the invocation.
     pub invocation_arn: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StartAsyncInvokeResponse {
-    /// Sets `invocationArn` (see [`Self::invocation_arn`]).
-    pub fn invocation_arn(mut self, value: impl Into<String>) -> Self {
-        self.invocation_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StartAsyncInvokeOutput {
+    into invocation_arn("invocationArn"): String;
+});
 
-impl FromValue for StartAsyncInvokeResponse {
+impl FromValue for StartAsyncInvokeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -11360,47 +9066,28 @@ impl FromValue for StopReason {
 
 /// Contains configurations for instructions to provide the model for how to handle input. To learn more, see [Using the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-call.html).
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `SystemContentBlock` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct SystemContentBlock {
+pub enum SystemContentBlock {
     /// A system prompt for the model.
-    pub text: Option<String>,
+    Text(String),
     /// A content block to assess with the guardrail. Use with the [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) or [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html) API operations.
     ///
     /// For more information, see *Use a guardrail with the Converse API* in the *Amazon Bedrock User Guide*.
-    pub guard_content: Option<crate::types::GuardrailConverseContentBlock>,
+    GuardContent(crate::types::GuardrailConverseContentBlock),
     /// CachePoint to include in the system prompt.
-    pub cache_point: Option<crate::types::CachePointBlock>,
+    CachePoint(crate::types::CachePointBlock),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl SystemContentBlock {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `guardContent` (see [`Self::guard_content`]).
-    pub fn guard_content(mut self, value: crate::types::GuardrailConverseContentBlock) -> Self {
-        self.guard_content = Some(value);
-        self
-    }
-    /// Sets `cachePoint` (see [`Self::cache_point`]).
-    pub fn cache_point(mut self, value: crate::types::CachePointBlock) -> Self {
-        self.cache_point = Some(value);
-        self
-    }
-}
-
-impl IntoValue for SystemContentBlock {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.text.into_value(),
-            self.guard_content.into_value(),
-            self.cache_point.into_value(),
-        ])
-    }
-}
+myaws_core::union_impls!(SystemContentBlock, 3, input = true, output = false;
+    0 Text as_text: String;
+    1 GuardContent as_guard_content: crate::types::GuardrailConverseContentBlock;
+    2 CachePoint as_cache_point: crate::types::CachePointBlock;
+);
 
 /// Specifies a system-defined tool for the model to use. *System-defined tools* are tools that are created and provided by the model provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11412,13 +9099,9 @@ pub struct SystemTool {
     pub name: Option<String>,
 }
 
-impl SystemTool {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SystemTool {
+    into name("name"): String;
+});
 
 impl IntoValue for SystemTool {
     fn into_value(self) -> Value {
@@ -11440,18 +9123,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("key"): String;
+    into value("value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -11467,13 +9142,9 @@ pub struct ThrottlingException {
     pub message: Option<String>,
 }
 
-impl ThrottlingException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ThrottlingException {
+    into message("message"): String;
+});
 
 impl FromValue for ThrottlingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11502,38 +9173,14 @@ pub struct TokenUsage {
     pub cache_details: Option<Vec<crate::types::CacheDetail>>,
 }
 
-impl TokenUsage {
-    /// Sets `inputTokens` (see [`Self::input_tokens`]).
-    pub fn input_tokens(mut self, value: i32) -> Self {
-        self.input_tokens = Some(value);
-        self
-    }
-    /// Sets `outputTokens` (see [`Self::output_tokens`]).
-    pub fn output_tokens(mut self, value: i32) -> Self {
-        self.output_tokens = Some(value);
-        self
-    }
-    /// Sets `totalTokens` (see [`Self::total_tokens`]).
-    pub fn total_tokens(mut self, value: i32) -> Self {
-        self.total_tokens = Some(value);
-        self
-    }
-    /// Sets `cacheReadInputTokens` (see [`Self::cache_read_input_tokens`]).
-    pub fn cache_read_input_tokens(mut self, value: i32) -> Self {
-        self.cache_read_input_tokens = Some(value);
-        self
-    }
-    /// Sets `cacheWriteInputTokens` (see [`Self::cache_write_input_tokens`]).
-    pub fn cache_write_input_tokens(mut self, value: i32) -> Self {
-        self.cache_write_input_tokens = Some(value);
-        self
-    }
-    /// Sets `cacheDetails` (see [`Self::cache_details`]).
-    pub fn cache_details(mut self, value: Vec<crate::types::CacheDetail>) -> Self {
-        self.cache_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TokenUsage {
+    value input_tokens("inputTokens"): i32;
+    value output_tokens("outputTokens"): i32;
+    value total_tokens("totalTokens"): i32;
+    value cache_read_input_tokens("cacheReadInputTokens"): i32;
+    value cache_write_input_tokens("cacheWriteInputTokens"): i32;
+    list cache_details("cacheDetails"): crate::types::CacheDetail, push_cache_details;
+});
 
 impl FromValue for TokenUsage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11551,45 +9198,26 @@ impl FromValue for TokenUsage {
 
 /// Information about a tool that you can use with the Converse API. For more information, see [Call a tool with the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `Tool` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct Tool {
+pub enum Tool {
     /// The specfication for the tool.
-    pub tool_spec: Option<crate::types::ToolSpecification>,
+    ToolSpec(crate::types::ToolSpecification),
     /// Specifies the system-defined tool that you want use.
-    pub system_tool: Option<crate::types::SystemTool>,
+    SystemTool(crate::types::SystemTool),
     /// CachePoint to include in the tool configuration.
-    pub cache_point: Option<crate::types::CachePointBlock>,
+    CachePoint(crate::types::CachePointBlock),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl Tool {
-    /// Sets `toolSpec` (see [`Self::tool_spec`]).
-    pub fn tool_spec(mut self, value: crate::types::ToolSpecification) -> Self {
-        self.tool_spec = Some(value);
-        self
-    }
-    /// Sets `systemTool` (see [`Self::system_tool`]).
-    pub fn system_tool(mut self, value: crate::types::SystemTool) -> Self {
-        self.system_tool = Some(value);
-        self
-    }
-    /// Sets `cachePoint` (see [`Self::cache_point`]).
-    pub fn cache_point(mut self, value: crate::types::CachePointBlock) -> Self {
-        self.cache_point = Some(value);
-        self
-    }
-}
-
-impl IntoValue for Tool {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.tool_spec.into_value(),
-            self.system_tool.into_value(),
-            self.cache_point.into_value(),
-        ])
-    }
-}
+myaws_core::union_impls!(Tool, 3, input = true, output = false;
+    0 ToolSpec as_tool_spec: crate::types::ToolSpecification;
+    1 SystemTool as_system_tool: crate::types::SystemTool;
+    2 CachePoint as_cache_point: crate::types::CachePointBlock;
+);
 
 /// A content block for adding a tool to the available tool set mid-conversation. Each block references a single tool via its `tool` field. Use within a `system` role message to make a tool available without re-sending the full tool configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11601,13 +9229,9 @@ pub struct ToolAdditionBlock {
     pub tool: Option<crate::types::ToolReference>,
 }
 
-impl ToolAdditionBlock {
-    /// Sets `tool` (see [`Self::tool`]).
-    pub fn tool(mut self, value: crate::types::ToolReference) -> Self {
-        self.tool = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ToolAdditionBlock {
+    value tool("tool"): crate::types::ToolReference;
+});
 
 impl IntoValue for ToolAdditionBlock {
     fn into_value(self) -> Value {
@@ -11626,45 +9250,26 @@ impl FromValue for ToolAdditionBlock {
 
 /// Determines which tools the model should request in a call to `Converse` or `ConverseStream`. For more information, see [Call a tool with the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ToolChoice` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct ToolChoice {
+pub enum ToolChoice {
     /// (Default). The Model automatically decides if a tool should be called or whether to generate text instead.
-    pub auto: Option<crate::types::AutoToolChoice>,
+    Auto(crate::types::AutoToolChoice),
     /// The model must request at least one tool (no text is generated).
-    pub any: Option<crate::types::AnyToolChoice>,
+    Any(crate::types::AnyToolChoice),
     /// The Model must request the specified tool. Only supported by Anthropic Claude 3 and Amazon Nova models.
-    pub tool: Option<crate::types::SpecificToolChoice>,
+    Tool(crate::types::SpecificToolChoice),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl ToolChoice {
-    /// Sets `auto` (see [`Self::auto`]).
-    pub fn auto(mut self, value: crate::types::AutoToolChoice) -> Self {
-        self.auto = Some(value);
-        self
-    }
-    /// Sets `any` (see [`Self::any`]).
-    pub fn any(mut self, value: crate::types::AnyToolChoice) -> Self {
-        self.any = Some(value);
-        self
-    }
-    /// Sets `tool` (see [`Self::tool`]).
-    pub fn tool(mut self, value: crate::types::SpecificToolChoice) -> Self {
-        self.tool = Some(value);
-        self
-    }
-}
-
-impl IntoValue for ToolChoice {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.auto.into_value(),
-            self.any.into_value(),
-            self.tool.into_value(),
-        ])
-    }
-}
+myaws_core::union_impls!(ToolChoice, 3, input = true, output = false;
+    0 Auto as_auto: crate::types::AutoToolChoice;
+    1 Any as_any: crate::types::AnyToolChoice;
+    2 Tool as_tool: crate::types::SpecificToolChoice;
+);
 
 /// Configuration information for the tools that you pass to a model. For more information, see [Tool use (function calling)](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11678,18 +9283,10 @@ pub struct ToolConfiguration {
     pub tool_choice: Option<crate::types::ToolChoice>,
 }
 
-impl ToolConfiguration {
-    /// Sets `tools` (see [`Self::tools`]).
-    pub fn tools(mut self, value: Vec<crate::types::Tool>) -> Self {
-        self.tools = Some(value);
-        self
-    }
-    /// Sets `toolChoice` (see [`Self::tool_choice`]).
-    pub fn tool_choice(mut self, value: crate::types::ToolChoice) -> Self {
-        self.tool_choice = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ToolConfiguration {
+    list tools("tools"): crate::types::Tool, push_tools;
+    value tool_choice("toolChoice"): crate::types::ToolChoice;
+});
 
 impl IntoValue for ToolConfiguration {
     fn into_value(self) -> Value {
@@ -11699,27 +9296,20 @@ impl IntoValue for ToolConfiguration {
 
 /// The schema for the tool. The top level schema type must be `object`. For more information, see [Call a tool with the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ToolInputSchema` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct ToolInputSchema {
+pub enum ToolInputSchema {
     /// The JSON schema for the tool. For more information, see [JSON Schema Reference](https://json-schema.org/understanding-json-schema/reference).
-    pub json: Option<myaws_core::Document>,
+    Json(myaws_core::Document),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl ToolInputSchema {
-    /// Sets `json` (see [`Self::json`]).
-    pub fn json(mut self, value: myaws_core::Document) -> Self {
-        self.json = Some(value);
-        self
-    }
-}
-
-impl IntoValue for ToolInputSchema {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.json.into_value()])
-    }
-}
+myaws_core::union_impls!(ToolInputSchema, 1, input = true, output = false;
+    0 Json as_json: myaws_core::Document;
+);
 
 /// A reference to a tool in the tool configuration. Used with `ToolAdditionBlock` and `ToolRemovalBlock` to identify which tool to add or remove mid-conversation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11733,23 +9323,11 @@ pub struct ToolReference {
     pub server_name: Option<String>,
 }
 
-impl ToolReference {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `serverName` (see [`Self::server_name`]).
-    pub fn server_name(mut self, value: impl Into<String>) -> Self {
-        self.server_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ToolReference {
+    into r#type("type"): String;
+    into name("name"): String;
+    into server_name("serverName"): String;
+});
 
 impl IntoValue for ToolReference {
     fn into_value(self) -> Value {
@@ -11782,13 +9360,9 @@ pub struct ToolRemovalBlock {
     pub tool: Option<crate::types::ToolReference>,
 }
 
-impl ToolRemovalBlock {
-    /// Sets `tool` (see [`Self::tool`]).
-    pub fn tool(mut self, value: crate::types::ToolReference) -> Self {
-        self.tool = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ToolRemovalBlock {
+    value tool("tool"): crate::types::ToolReference;
+});
 
 impl IntoValue for ToolRemovalBlock {
     fn into_value(self) -> Value {
@@ -11825,28 +9399,12 @@ pub struct ToolResultBlock {
     pub r#type: Option<String>,
 }
 
-impl ToolResultBlock {
-    /// Sets `toolUseId` (see [`Self::tool_use_id`]).
-    pub fn tool_use_id(mut self, value: impl Into<String>) -> Self {
-        self.tool_use_id = Some(value.into());
-        self
-    }
-    /// Sets `content` (see [`Self::content`]).
-    pub fn content(mut self, value: Vec<crate::types::ToolResultContentBlock>) -> Self {
-        self.content = Some(value);
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ToolResultStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ToolResultBlock {
+    into tool_use_id("toolUseId"): String;
+    list content("content"): crate::types::ToolResultContentBlock, push_content;
+    into status("status"): crate::types::ToolResultStatus;
+    into r#type("type"): String;
+});
 
 impl IntoValue for ToolResultBlock {
     fn into_value(self) -> Value {
@@ -11873,38 +9431,23 @@ impl FromValue for ToolResultBlock {
 
 /// Contains incremental updates to tool results information during streaming responses. This allows clients to build up tool results data progressively as the response is generated.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ToolResultBlockDelta` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct ToolResultBlockDelta {
+pub enum ToolResultBlockDelta {
     /// The reasoning the model used to return the output.
-    pub text: Option<String>,
+    Text(String),
     /// The JSON schema for the tool result content block. see [JSON Schema Reference](https://json-schema.org/understanding-json-schema/reference).
-    pub json: Option<myaws_core::Document>,
+    Json(myaws_core::Document),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl ToolResultBlockDelta {
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `json` (see [`Self::json`]).
-    pub fn json(mut self, value: myaws_core::Document) -> Self {
-        self.json = Some(value);
-        self
-    }
-}
-
-impl FromValue for ToolResultBlockDelta {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.text = r.next("text")?;
-        out.json = r.next("json")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(ToolResultBlockDelta, 2, input = false, output = true;
+    0 Text as_text: String;
+    1 Json as_json: myaws_core::Document;
+);
 
 /// The start of a tool result block. For more information, see [Call a tool with the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11918,23 +9461,11 @@ pub struct ToolResultBlockStart {
     pub status: Option<crate::types::ToolResultStatus>,
 }
 
-impl ToolResultBlockStart {
-    /// Sets `toolUseId` (see [`Self::tool_use_id`]).
-    pub fn tool_use_id(mut self, value: impl Into<String>) -> Self {
-        self.tool_use_id = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ToolResultStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ToolResultBlockStart {
+    into tool_use_id("toolUseId"): String;
+    into r#type("type"): String;
+    into status("status"): crate::types::ToolResultStatus;
+});
 
 impl FromValue for ToolResultBlockStart {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11949,85 +9480,37 @@ impl FromValue for ToolResultBlockStart {
 
 /// The tool result content block. For more information, see [Call a tool with the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ToolResultContentBlock` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct ToolResultContentBlock {
+pub enum ToolResultContentBlock {
     /// A tool result that is JSON format data.
-    pub json: Option<myaws_core::Document>,
+    Json(myaws_core::Document),
     /// A tool result that is text.
-    pub text: Option<String>,
+    Text(String),
     /// A tool result that is an image.
     ///
     /// This field is only supported by Amazon Nova and Anthropic Claude 3 and 4 models.
-    pub image: Option<crate::types::ImageBlock>,
+    Image(crate::types::ImageBlock),
     /// A tool result that is a document.
-    pub document: Option<crate::types::DocumentBlock>,
+    Document(crate::types::DocumentBlock),
     /// A tool result that is video.
-    pub video: Option<crate::types::VideoBlock>,
+    Video(crate::types::VideoBlock),
     /// A tool result that is a search result.
-    pub search_result: Option<crate::types::SearchResultBlock>,
+    SearchResult(crate::types::SearchResultBlock),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl ToolResultContentBlock {
-    /// Sets `json` (see [`Self::json`]).
-    pub fn json(mut self, value: myaws_core::Document) -> Self {
-        self.json = Some(value);
-        self
-    }
-    /// Sets `text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `image` (see [`Self::image`]).
-    pub fn image(mut self, value: crate::types::ImageBlock) -> Self {
-        self.image = Some(value);
-        self
-    }
-    /// Sets `document` (see [`Self::document`]).
-    pub fn document(mut self, value: crate::types::DocumentBlock) -> Self {
-        self.document = Some(value);
-        self
-    }
-    /// Sets `video` (see [`Self::video`]).
-    pub fn video(mut self, value: crate::types::VideoBlock) -> Self {
-        self.video = Some(value);
-        self
-    }
-    /// Sets `searchResult` (see [`Self::search_result`]).
-    pub fn search_result(mut self, value: crate::types::SearchResultBlock) -> Self {
-        self.search_result = Some(value);
-        self
-    }
-}
-
-impl IntoValue for ToolResultContentBlock {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.json.into_value(),
-            self.text.into_value(),
-            self.image.into_value(),
-            self.document.into_value(),
-            self.video.into_value(),
-            self.search_result.into_value(),
-        ])
-    }
-}
-
-impl FromValue for ToolResultContentBlock {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.json = r.next("json")?;
-        out.text = r.next("text")?;
-        out.image = r.next("image")?;
-        out.document = r.next("document")?;
-        out.video = r.next("video")?;
-        out.search_result = r.next("searchResult")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(ToolResultContentBlock, 6, input = true, output = true;
+    0 Json as_json: myaws_core::Document;
+    1 Text as_text: String;
+    2 Image as_image: crate::types::ImageBlock;
+    3 Document as_document: crate::types::DocumentBlock;
+    4 Video as_video: crate::types::VideoBlock;
+    5 SearchResult as_search_result: crate::types::SearchResultBlock;
+);
 
 /// Values of `ToolResultStatus`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -12123,28 +9606,12 @@ pub struct ToolSpecification {
     pub strict: Option<bool>,
 }
 
-impl ToolSpecification {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `inputSchema` (see [`Self::input_schema`]).
-    pub fn input_schema(mut self, value: crate::types::ToolInputSchema) -> Self {
-        self.input_schema = Some(value);
-        self
-    }
-    /// Sets `strict` (see [`Self::strict`]).
-    pub fn strict(mut self, value: bool) -> Self {
-        self.strict = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ToolSpecification {
+    into name("name"): String;
+    into description("description"): String;
+    value input_schema("inputSchema"): crate::types::ToolInputSchema;
+    value strict("strict"): bool;
+});
 
 impl IntoValue for ToolSpecification {
     fn into_value(self) -> Value {
@@ -12177,28 +9644,12 @@ pub struct ToolUseBlock {
     pub r#type: Option<crate::types::ToolUseType>,
 }
 
-impl ToolUseBlock {
-    /// Sets `toolUseId` (see [`Self::tool_use_id`]).
-    pub fn tool_use_id(mut self, value: impl Into<String>) -> Self {
-        self.tool_use_id = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `input` (see [`Self::input`]).
-    pub fn input(mut self, value: myaws_core::Document) -> Self {
-        self.input = Some(value);
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::ToolUseType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ToolUseBlock {
+    into tool_use_id("toolUseId"): String;
+    into name("name"): String;
+    value input("input"): myaws_core::Document;
+    into r#type("type"): crate::types::ToolUseType;
+});
 
 impl IntoValue for ToolUseBlock {
     fn into_value(self) -> Value {
@@ -12231,13 +9682,9 @@ pub struct ToolUseBlockDelta {
     pub input: Option<String>,
 }
 
-impl ToolUseBlockDelta {
-    /// Sets `input` (see [`Self::input`]).
-    pub fn input(mut self, value: impl Into<String>) -> Self {
-        self.input = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ToolUseBlockDelta {
+    into input("input"): String;
+});
 
 impl FromValue for ToolUseBlockDelta {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12260,23 +9707,11 @@ pub struct ToolUseBlockStart {
     pub r#type: Option<crate::types::ToolUseType>,
 }
 
-impl ToolUseBlockStart {
-    /// Sets `toolUseId` (see [`Self::tool_use_id`]).
-    pub fn tool_use_id(mut self, value: impl Into<String>) -> Self {
-        self.tool_use_id = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::ToolUseType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ToolUseBlockStart {
+    into tool_use_id("toolUseId"): String;
+    into name("name"): String;
+    into r#type("type"): crate::types::ToolUseType;
+});
 
 impl FromValue for ToolUseBlockStart {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12449,13 +9884,9 @@ pub struct ValidationException {
     pub message: Option<String>,
 }
 
-impl ValidationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ValidationException {
+    into message("message"): String;
+});
 
 impl FromValue for ValidationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12480,18 +9911,10 @@ pub struct VideoBlock {
     pub source: Option<crate::types::VideoSource>,
 }
 
-impl VideoBlock {
-    /// Sets `format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::VideoFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: crate::types::VideoSource) -> Self {
-        self.source = Some(value);
-        self
-    }
-}
+myaws_core::setters!(VideoBlock {
+    into format("format"): crate::types::VideoFormat;
+    value source("source"): crate::types::VideoSource;
+});
 
 impl IntoValue for VideoBlock {
     fn into_value(self) -> Value {
@@ -12617,44 +10040,23 @@ impl FromValue for VideoFormat {
 
 /// A video source. You can upload a smaller video as a base64-encoded string as long as the encoded file is less than 25MB. You can also transfer videos up to 1GB in size from an S3 bucket.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `VideoSource` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct VideoSource {
+pub enum VideoSource {
     /// Video content encoded in base64.
-    pub bytes: Option<myaws_core::Bytes>,
+    Bytes(myaws_core::Bytes),
     /// The location of a video object in an Amazon S3 bucket. To see which models support S3 uploads, see [Supported models and features for Converse](https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-supported-models-features.html).
-    pub s3_location: Option<crate::types::S3Location>,
+    S3Location(crate::types::S3Location),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl VideoSource {
-    /// Sets `bytes` (see [`Self::bytes`]).
-    pub fn bytes(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.bytes = Some(value.into());
-        self
-    }
-    /// Sets `s3Location` (see [`Self::s3_location`]).
-    pub fn s3_location(mut self, value: crate::types::S3Location) -> Self {
-        self.s3_location = Some(value);
-        self
-    }
-}
-
-impl IntoValue for VideoSource {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.bytes.into_value(), self.s3_location.into_value()])
-    }
-}
-
-impl FromValue for VideoSource {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.bytes = r.next("bytes")?;
-        out.s3_location = r.next("s3Location")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(VideoSource, 2, input = true, output = true;
+    0 Bytes as_bytes: myaws_core::Bytes;
+    1 S3Location as_s3_location: crate::types::S3Location;
+);
 
 /// Provides the URL and domain information for the website that was cited when performing a web search.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12666,18 +10068,10 @@ pub struct WebLocation {
     pub domain: Option<String>,
 }
 
-impl WebLocation {
-    /// Sets `url` (see [`Self::url`]).
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `domain` (see [`Self::domain`]).
-    pub fn domain(mut self, value: impl Into<String>) -> Self {
-        self.domain = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(WebLocation {
+    into url("url"): String;
+    into domain("domain"): String;
+});
 
 impl IntoValue for WebLocation {
     fn into_value(self) -> Value {
@@ -12696,15 +10090,66 @@ impl FromValue for WebLocation {
 }
 
 myaws_core::with_response_metadata!(
-    ApplyGuardrailResponse,
+    ApplyGuardrailOutput,
     ConverseResponse,
     ConverseStreamResponse,
-    CountTokensResponse,
-    GetAsyncInvokeResponse,
-    InvokeGuardrailChecksResponse,
-    InvokeModelResponse,
+    CountTokensOutput,
+    GetAsyncInvokeOutput,
+    InvokeGuardrailChecksOutput,
+    InvokeModelOutput,
     InvokeModelWithBidirectionalStreamResponse,
-    InvokeModelWithResponseStreamResponse,
-    ListAsyncInvokesResponse,
-    StartAsyncInvokeResponse,
+    InvokeModelWithResponseStreamOutput,
+    ListAsyncInvokesOutput,
+    StartAsyncInvokeOutput,
 );
+
+/// Another name of [`ApplyGuardrailInput`].
+pub type ApplyGuardrailRequest = ApplyGuardrailInput;
+
+/// Another name of [`ApplyGuardrailOutput`].
+pub type ApplyGuardrailResponse = ApplyGuardrailOutput;
+
+/// Another name of [`ConverseInput`].
+pub type ConverseRequest = ConverseInput;
+
+/// Another name of [`ConverseStreamInput`].
+pub type ConverseStreamRequest = ConverseStreamInput;
+
+/// Another name of [`CountTokensOutput`].
+pub type CountTokensResponse = CountTokensOutput;
+
+/// Another name of [`GetAsyncInvokeInput`].
+pub type GetAsyncInvokeRequest = GetAsyncInvokeInput;
+
+/// Another name of [`GetAsyncInvokeOutput`].
+pub type GetAsyncInvokeResponse = GetAsyncInvokeOutput;
+
+/// Another name of [`InvokeGuardrailChecksInput`].
+pub type InvokeGuardrailChecksRequest = InvokeGuardrailChecksInput;
+
+/// Another name of [`InvokeGuardrailChecksOutput`].
+pub type InvokeGuardrailChecksResponse = InvokeGuardrailChecksOutput;
+
+/// Another name of [`InvokeModelInput`].
+pub type InvokeModelRequest = InvokeModelInput;
+
+/// Another name of [`InvokeModelOutput`].
+pub type InvokeModelResponse = InvokeModelOutput;
+
+/// Another name of [`InvokeModelWithResponseStreamInput`].
+pub type InvokeModelWithResponseStreamRequest = InvokeModelWithResponseStreamInput;
+
+/// Another name of [`InvokeModelWithResponseStreamOutput`].
+pub type InvokeModelWithResponseStreamResponse = InvokeModelWithResponseStreamOutput;
+
+/// Another name of [`ListAsyncInvokesInput`].
+pub type ListAsyncInvokesRequest = ListAsyncInvokesInput;
+
+/// Another name of [`ListAsyncInvokesOutput`].
+pub type ListAsyncInvokesResponse = ListAsyncInvokesOutput;
+
+/// Another name of [`StartAsyncInvokeInput`].
+pub type StartAsyncInvokeRequest = StartAsyncInvokeInput;
+
+/// Another name of [`StartAsyncInvokeOutput`].
+pub type StartAsyncInvokeResponse = StartAsyncInvokeOutput;

@@ -113,18 +113,10 @@ pub struct AccountGateResult {
     pub status_reason: Option<String>,
 }
 
-impl AccountGateResult {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::AccountGateStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccountGateResult {
+    into status("Status"): crate::types::AccountGateStatus;
+    into status_reason("StatusReason"): String;
+});
 
 impl FromValue for AccountGateResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -236,18 +228,10 @@ pub struct AccountLimit {
     pub value: Option<i32>,
 }
 
-impl AccountLimit {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: i32) -> Self {
-        self.value = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AccountLimit {
+    into name("Name"): String;
+    value value("Value"): i32;
+});
 
 impl FromValue for AccountLimit {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -328,58 +312,18 @@ pub struct ActivateTypeInput {
     pub major_version: Option<i64>,
 }
 
-impl ActivateTypeInput {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::ThirdPartyType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `PublicTypeArn` (see [`Self::public_type_arn`]).
-    pub fn public_type_arn(mut self, value: impl Into<String>) -> Self {
-        self.public_type_arn = Some(value.into());
-        self
-    }
-    /// Sets `PublisherId` (see [`Self::publisher_id`]).
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.publisher_id = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `TypeNameAlias` (see [`Self::type_name_alias`]).
-    pub fn type_name_alias(mut self, value: impl Into<String>) -> Self {
-        self.type_name_alias = Some(value.into());
-        self
-    }
-    /// Sets `AutoUpdate` (see [`Self::auto_update`]).
-    pub fn auto_update(mut self, value: bool) -> Self {
-        self.auto_update = Some(value);
-        self
-    }
-    /// Sets `LoggingConfig` (see [`Self::logging_config`]).
-    pub fn logging_config(mut self, value: crate::types::LoggingConfig) -> Self {
-        self.logging_config = Some(value);
-        self
-    }
-    /// Sets `ExecutionRoleArn` (see [`Self::execution_role_arn`]).
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `VersionBump` (see [`Self::version_bump`]).
-    pub fn version_bump(mut self, value: impl Into<crate::types::VersionBump>) -> Self {
-        self.version_bump = Some(value.into());
-        self
-    }
-    /// Sets `MajorVersion` (see [`Self::major_version`]).
-    pub fn major_version(mut self, value: i64) -> Self {
-        self.major_version = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ActivateTypeInput {
+    into r#type("Type"): crate::types::ThirdPartyType;
+    into public_type_arn("PublicTypeArn"): String;
+    into publisher_id("PublisherId"): String;
+    into type_name("TypeName"): String;
+    into type_name_alias("TypeNameAlias"): String;
+    value auto_update("AutoUpdate"): bool;
+    value logging_config("LoggingConfig"): crate::types::LoggingConfig;
+    into execution_role_arn("ExecutionRoleArn"): String;
+    into version_bump("VersionBump"): crate::types::VersionBump;
+    value major_version("MajorVersion"): i64;
+});
 
 impl IntoValue for ActivateTypeInput {
     fn into_value(self) -> Value {
@@ -408,13 +352,9 @@ pub struct ActivateTypeOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ActivateTypeOutput {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ActivateTypeOutput {
+    into arn("Arn"): String;
+});
 
 impl FromValue for ActivateTypeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -529,41 +469,14 @@ pub struct Annotation {
     pub severity_level: Option<crate::types::AnnotationSeverityLevel>,
 }
 
-impl Annotation {
-    /// Sets `AnnotationName` (see [`Self::annotation_name`]).
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.annotation_name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::AnnotationStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusMessage` (see [`Self::status_message`]).
-    pub fn status_message(mut self, value: impl Into<String>) -> Self {
-        self.status_message = Some(value.into());
-        self
-    }
-    /// Sets `RemediationMessage` (see [`Self::remediation_message`]).
-    pub fn remediation_message(mut self, value: impl Into<String>) -> Self {
-        self.remediation_message = Some(value.into());
-        self
-    }
-    /// Sets `RemediationLink` (see [`Self::remediation_link`]).
-    pub fn remediation_link(mut self, value: impl Into<String>) -> Self {
-        self.remediation_link = Some(value.into());
-        self
-    }
-    /// Sets `SeverityLevel` (see [`Self::severity_level`]).
-    pub fn severity_level(
-        mut self,
-        value: impl Into<crate::types::AnnotationSeverityLevel>,
-    ) -> Self {
-        self.severity_level = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Annotation {
+    into annotation_name("AnnotationName"): String;
+    into status("Status"): crate::types::AnnotationStatus;
+    into status_message("StatusMessage"): String;
+    into remediation_message("RemediationMessage"): String;
+    into remediation_link("RemediationLink"): String;
+    into severity_level("SeverityLevel"): crate::types::AnnotationSeverityLevel;
+});
 
 impl FromValue for Annotation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -844,23 +757,11 @@ pub struct AutoDeployment {
     pub depends_on: Option<Vec<String>>,
 }
 
-impl AutoDeployment {
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `RetainStacksOnAccountRemoval` (see [`Self::retain_stacks_on_account_removal`]).
-    pub fn retain_stacks_on_account_removal(mut self, value: bool) -> Self {
-        self.retain_stacks_on_account_removal = Some(value);
-        self
-    }
-    /// Sets `DependsOn` (see [`Self::depends_on`]).
-    pub fn depends_on(mut self, value: Vec<String>) -> Self {
-        self.depends_on = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AutoDeployment {
+    value enabled("Enabled"): bool;
+    value retain_stacks_on_account_removal("RetainStacksOnAccountRemoval"): bool;
+    list_into depends_on("DependsOn"): String, push_depends_on;
+});
 
 impl IntoValue for AutoDeployment {
     fn into_value(self) -> Value {
@@ -895,26 +796,11 @@ pub struct BatchDescribeTypeConfigurationsError {
     pub type_configuration_identifier: Option<crate::types::TypeConfigurationIdentifier>,
 }
 
-impl BatchDescribeTypeConfigurationsError {
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `ErrorMessage` (see [`Self::error_message`]).
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-    /// Sets `TypeConfigurationIdentifier` (see [`Self::type_configuration_identifier`]).
-    pub fn type_configuration_identifier(
-        mut self,
-        value: crate::types::TypeConfigurationIdentifier,
-    ) -> Self {
-        self.type_configuration_identifier = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchDescribeTypeConfigurationsError {
+    into error_code("ErrorCode"): String;
+    into error_message("ErrorMessage"): String;
+    value type_configuration_identifier("TypeConfigurationIdentifier"): crate::types::TypeConfigurationIdentifier;
+});
 
 impl FromValue for BatchDescribeTypeConfigurationsError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -937,16 +823,9 @@ pub struct BatchDescribeTypeConfigurationsInput {
     pub type_configuration_identifiers: Option<Vec<crate::types::TypeConfigurationIdentifier>>,
 }
 
-impl BatchDescribeTypeConfigurationsInput {
-    /// Sets `TypeConfigurationIdentifiers` (see [`Self::type_configuration_identifiers`]).
-    pub fn type_configuration_identifiers(
-        mut self,
-        value: Vec<crate::types::TypeConfigurationIdentifier>,
-    ) -> Self {
-        self.type_configuration_identifiers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchDescribeTypeConfigurationsInput {
+    list type_configuration_identifiers("TypeConfigurationIdentifiers"): crate::types::TypeConfigurationIdentifier, push_type_configuration_identifiers;
+});
 
 impl IntoValue for BatchDescribeTypeConfigurationsInput {
     fn into_value(self) -> Value {
@@ -968,32 +847,11 @@ pub struct BatchDescribeTypeConfigurationsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl BatchDescribeTypeConfigurationsOutput {
-    /// Sets `Errors` (see [`Self::errors`]).
-    pub fn errors(
-        mut self,
-        value: Vec<crate::types::BatchDescribeTypeConfigurationsError>,
-    ) -> Self {
-        self.errors = Some(value);
-        self
-    }
-    /// Sets `UnprocessedTypeConfigurations` (see [`Self::unprocessed_type_configurations`]).
-    pub fn unprocessed_type_configurations(
-        mut self,
-        value: Vec<crate::types::TypeConfigurationIdentifier>,
-    ) -> Self {
-        self.unprocessed_type_configurations = Some(value);
-        self
-    }
-    /// Sets `TypeConfigurations` (see [`Self::type_configurations`]).
-    pub fn type_configurations(
-        mut self,
-        value: Vec<crate::types::TypeConfigurationDetails>,
-    ) -> Self {
-        self.type_configurations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchDescribeTypeConfigurationsOutput {
+    list errors("Errors"): crate::types::BatchDescribeTypeConfigurationsError, push_errors;
+    list unprocessed_type_configurations("UnprocessedTypeConfigurations"): crate::types::TypeConfigurationIdentifier, push_unprocessed_type_configurations;
+    list type_configurations("TypeConfigurations"): crate::types::TypeConfigurationDetails, push_type_configurations;
+});
 
 impl FromValue for BatchDescribeTypeConfigurationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1170,13 +1028,9 @@ pub struct CFNRegistryException {
     pub message: Option<String>,
 }
 
-impl CFNRegistryException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CFNRegistryException {
+    into message("Message"): String;
+});
 
 impl FromValue for CFNRegistryException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1281,18 +1135,10 @@ pub struct CancelUpdateStackInput {
     pub client_request_token: Option<String>,
 }
 
-impl CancelUpdateStackInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CancelUpdateStackInput {
+    into stack_name("StackName"): String;
+    into client_request_token("ClientRequestToken"): String;
+});
 
 impl IntoValue for CancelUpdateStackInput {
     fn into_value(self) -> Value {
@@ -1486,23 +1332,11 @@ pub struct Change {
     pub resource_change: Option<crate::types::ResourceChange>,
 }
 
-impl Change {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::ChangeType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `HookInvocationCount` (see [`Self::hook_invocation_count`]).
-    pub fn hook_invocation_count(mut self, value: i32) -> Self {
-        self.hook_invocation_count = Some(value);
-        self
-    }
-    /// Sets `ResourceChange` (see [`Self::resource_change`]).
-    pub fn resource_change(mut self, value: crate::types::ResourceChange) -> Self {
-        self.resource_change = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Change {
+    into r#type("Type"): crate::types::ChangeType;
+    value hook_invocation_count("HookInvocationCount"): i32;
+    value resource_change("ResourceChange"): crate::types::ResourceChange;
+});
 
 impl FromValue for Change {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1645,38 +1479,14 @@ pub struct ChangeSetHook {
     pub target_details: Option<crate::types::ChangeSetHookTargetDetails>,
 }
 
-impl ChangeSetHook {
-    /// Sets `InvocationPoint` (see [`Self::invocation_point`]).
-    pub fn invocation_point(mut self, value: impl Into<crate::types::HookInvocationPoint>) -> Self {
-        self.invocation_point = Some(value.into());
-        self
-    }
-    /// Sets `FailureMode` (see [`Self::failure_mode`]).
-    pub fn failure_mode(mut self, value: impl Into<crate::types::HookFailureMode>) -> Self {
-        self.failure_mode = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `TypeVersionId` (see [`Self::type_version_id`]).
-    pub fn type_version_id(mut self, value: impl Into<String>) -> Self {
-        self.type_version_id = Some(value.into());
-        self
-    }
-    /// Sets `TypeConfigurationVersionId` (see [`Self::type_configuration_version_id`]).
-    pub fn type_configuration_version_id(mut self, value: impl Into<String>) -> Self {
-        self.type_configuration_version_id = Some(value.into());
-        self
-    }
-    /// Sets `TargetDetails` (see [`Self::target_details`]).
-    pub fn target_details(mut self, value: crate::types::ChangeSetHookTargetDetails) -> Self {
-        self.target_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChangeSetHook {
+    into invocation_point("InvocationPoint"): crate::types::HookInvocationPoint;
+    into failure_mode("FailureMode"): crate::types::HookFailureMode;
+    into type_name("TypeName"): String;
+    into type_version_id("TypeVersionId"): String;
+    into type_configuration_version_id("TypeConfigurationVersionId"): String;
+    value target_details("TargetDetails"): crate::types::ChangeSetHookTargetDetails;
+});
 
 impl FromValue for ChangeSetHook {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1704,23 +1514,11 @@ pub struct ChangeSetHookResourceTargetDetails {
     pub resource_action: Option<crate::types::ChangeAction>,
 }
 
-impl ChangeSetHookResourceTargetDetails {
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceAction` (see [`Self::resource_action`]).
-    pub fn resource_action(mut self, value: impl Into<crate::types::ChangeAction>) -> Self {
-        self.resource_action = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ChangeSetHookResourceTargetDetails {
+    into logical_resource_id("LogicalResourceId"): String;
+    into resource_type("ResourceType"): String;
+    into resource_action("ResourceAction"): crate::types::ChangeAction;
+});
 
 impl FromValue for ChangeSetHookResourceTargetDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1743,21 +1541,10 @@ pub struct ChangeSetHookTargetDetails {
     pub resource_target_details: Option<crate::types::ChangeSetHookResourceTargetDetails>,
 }
 
-impl ChangeSetHookTargetDetails {
-    /// Sets `TargetType` (see [`Self::target_type`]).
-    pub fn target_type(mut self, value: impl Into<crate::types::HookTargetType>) -> Self {
-        self.target_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceTargetDetails` (see [`Self::resource_target_details`]).
-    pub fn resource_target_details(
-        mut self,
-        value: crate::types::ChangeSetHookResourceTargetDetails,
-    ) -> Self {
-        self.resource_target_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChangeSetHookTargetDetails {
+    into target_type("TargetType"): crate::types::HookTargetType;
+    value resource_target_details("ResourceTargetDetails"): crate::types::ChangeSetHookResourceTargetDetails;
+});
 
 impl FromValue for ChangeSetHookTargetDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2002,73 +1789,21 @@ pub struct ChangeSetSummary {
     pub import_existing_resources: Option<bool>,
 }
 
-impl ChangeSetSummary {
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `ChangeSetId` (see [`Self::change_set_id`]).
-    pub fn change_set_id(mut self, value: impl Into<String>) -> Self {
-        self.change_set_id = Some(value.into());
-        self
-    }
-    /// Sets `ChangeSetName` (see [`Self::change_set_name`]).
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.change_set_name = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionStatus` (see [`Self::execution_status`]).
-    pub fn execution_status(mut self, value: impl Into<crate::types::ExecutionStatus>) -> Self {
-        self.execution_status = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ChangeSetStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `IncludeNestedStacks` (see [`Self::include_nested_stacks`]).
-    pub fn include_nested_stacks(mut self, value: bool) -> Self {
-        self.include_nested_stacks = Some(value);
-        self
-    }
-    /// Sets `ParentChangeSetId` (see [`Self::parent_change_set_id`]).
-    pub fn parent_change_set_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_change_set_id = Some(value.into());
-        self
-    }
-    /// Sets `RootChangeSetId` (see [`Self::root_change_set_id`]).
-    pub fn root_change_set_id(mut self, value: impl Into<String>) -> Self {
-        self.root_change_set_id = Some(value.into());
-        self
-    }
-    /// Sets `ImportExistingResources` (see [`Self::import_existing_resources`]).
-    pub fn import_existing_resources(mut self, value: bool) -> Self {
-        self.import_existing_resources = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChangeSetSummary {
+    into stack_id("StackId"): String;
+    into stack_name("StackName"): String;
+    into change_set_id("ChangeSetId"): String;
+    into change_set_name("ChangeSetName"): String;
+    into execution_status("ExecutionStatus"): crate::types::ExecutionStatus;
+    into status("Status"): crate::types::ChangeSetStatus;
+    into status_reason("StatusReason"): String;
+    value creation_time("CreationTime"): myaws_core::DateTime;
+    into description("Description"): String;
+    value include_nested_stacks("IncludeNestedStacks"): bool;
+    into parent_change_set_id("ParentChangeSetId"): String;
+    into root_change_set_id("RootChangeSetId"): String;
+    value import_existing_resources("ImportExistingResources"): bool;
+});
 
 impl FromValue for ChangeSetSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2459,28 +2194,12 @@ pub struct ContinueUpdateRollbackInput {
     pub client_request_token: Option<String>,
 }
 
-impl ContinueUpdateRollbackInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ResourcesToSkip` (see [`Self::resources_to_skip`]).
-    pub fn resources_to_skip(mut self, value: Vec<String>) -> Self {
-        self.resources_to_skip = Some(value);
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ContinueUpdateRollbackInput {
+    into stack_name("StackName"): String;
+    into role_arn("RoleARN"): String;
+    list_into resources_to_skip("ResourcesToSkip"): String, push_resources_to_skip;
+    into client_request_token("ClientRequestToken"): String;
+});
 
 impl IntoValue for ContinueUpdateRollbackInput {
     fn into_value(self) -> Value {
@@ -2618,118 +2337,30 @@ pub struct CreateChangeSetInput {
     pub disable_validation: Option<bool>,
 }
 
-impl CreateChangeSetInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `TemplateBody` (see [`Self::template_body`]).
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.template_body = Some(value.into());
-        self
-    }
-    /// Sets `TemplateURL` (see [`Self::template_url`]).
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.template_url = Some(value.into());
-        self
-    }
-    /// Sets `UsePreviousTemplate` (see [`Self::use_previous_template`]).
-    pub fn use_previous_template(mut self, value: bool) -> Self {
-        self.use_previous_template = Some(value);
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `Capabilities` (see [`Self::capabilities`]).
-    pub fn capabilities(mut self, value: Vec<crate::types::Capability>) -> Self {
-        self.capabilities = Some(value);
-        self
-    }
-    /// Sets `ResourceTypes` (see [`Self::resource_types`]).
-    pub fn resource_types(mut self, value: Vec<String>) -> Self {
-        self.resource_types = Some(value);
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `RollbackConfiguration` (see [`Self::rollback_configuration`]).
-    pub fn rollback_configuration(mut self, value: crate::types::RollbackConfiguration) -> Self {
-        self.rollback_configuration = Some(value);
-        self
-    }
-    /// Sets `NotificationARNs` (see [`Self::notification_arns`]).
-    pub fn notification_arns(mut self, value: Vec<String>) -> Self {
-        self.notification_arns = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `ChangeSetName` (see [`Self::change_set_name`]).
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.change_set_name = Some(value.into());
-        self
-    }
-    /// Sets `ClientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `ChangeSetType` (see [`Self::change_set_type`]).
-    pub fn change_set_type(mut self, value: impl Into<crate::types::ChangeSetType>) -> Self {
-        self.change_set_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourcesToImport` (see [`Self::resources_to_import`]).
-    pub fn resources_to_import(mut self, value: Vec<crate::types::ResourceToImport>) -> Self {
-        self.resources_to_import = Some(value);
-        self
-    }
-    /// Sets `IncludeNestedStacks` (see [`Self::include_nested_stacks`]).
-    pub fn include_nested_stacks(mut self, value: bool) -> Self {
-        self.include_nested_stacks = Some(value);
-        self
-    }
-    /// Sets `OnStackFailure` (see [`Self::on_stack_failure`]).
-    pub fn on_stack_failure(mut self, value: impl Into<crate::types::OnStackFailure>) -> Self {
-        self.on_stack_failure = Some(value.into());
-        self
-    }
-    /// Sets `ImportExistingResources` (see [`Self::import_existing_resources`]).
-    pub fn import_existing_resources(mut self, value: bool) -> Self {
-        self.import_existing_resources = Some(value);
-        self
-    }
-    /// Sets `DeploymentMode` (see [`Self::deployment_mode`]).
-    pub fn deployment_mode(mut self, value: impl Into<crate::types::DeploymentMode>) -> Self {
-        self.deployment_mode = Some(value.into());
-        self
-    }
-    /// Sets `DeploymentConfig` (see [`Self::deployment_config`]).
-    pub fn deployment_config(mut self, value: crate::types::DeploymentConfig) -> Self {
-        self.deployment_config = Some(value);
-        self
-    }
-    /// Sets `DisableValidation` (see [`Self::disable_validation`]).
-    pub fn disable_validation(mut self, value: bool) -> Self {
-        self.disable_validation = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateChangeSetInput {
+    into stack_name("StackName"): String;
+    into template_body("TemplateBody"): String;
+    into template_url("TemplateURL"): String;
+    value use_previous_template("UsePreviousTemplate"): bool;
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+    list_into capabilities("Capabilities"): crate::types::Capability, push_capabilities;
+    list_into resource_types("ResourceTypes"): String, push_resource_types;
+    into role_arn("RoleARN"): String;
+    value rollback_configuration("RollbackConfiguration"): crate::types::RollbackConfiguration;
+    list_into notification_arns("NotificationARNs"): String, push_notification_arns;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into change_set_name("ChangeSetName"): String;
+    into client_token("ClientToken"): String;
+    into description("Description"): String;
+    into change_set_type("ChangeSetType"): crate::types::ChangeSetType;
+    list resources_to_import("ResourcesToImport"): crate::types::ResourceToImport, push_resources_to_import;
+    value include_nested_stacks("IncludeNestedStacks"): bool;
+    into on_stack_failure("OnStackFailure"): crate::types::OnStackFailure;
+    value import_existing_resources("ImportExistingResources"): bool;
+    into deployment_mode("DeploymentMode"): crate::types::DeploymentMode;
+    value deployment_config("DeploymentConfig"): crate::types::DeploymentConfig;
+    value disable_validation("DisableValidation"): bool;
+});
 
 impl IntoValue for CreateChangeSetInput {
     fn into_value(self) -> Value {
@@ -2772,18 +2403,10 @@ pub struct CreateChangeSetOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateChangeSetOutput {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateChangeSetOutput {
+    into id("Id"): String;
+    into stack_id("StackId"): String;
+});
 
 impl FromValue for CreateChangeSetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2813,28 +2436,12 @@ pub struct CreateGeneratedTemplateInput {
     pub template_configuration: Option<crate::types::TemplateConfiguration>,
 }
 
-impl CreateGeneratedTemplateInput {
-    /// Sets `Resources` (see [`Self::resources`]).
-    pub fn resources(mut self, value: Vec<crate::types::ResourceDefinition>) -> Self {
-        self.resources = Some(value);
-        self
-    }
-    /// Sets `GeneratedTemplateName` (see [`Self::generated_template_name`]).
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.generated_template_name = Some(value.into());
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `TemplateConfiguration` (see [`Self::template_configuration`]).
-    pub fn template_configuration(mut self, value: crate::types::TemplateConfiguration) -> Self {
-        self.template_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateGeneratedTemplateInput {
+    list resources("Resources"): crate::types::ResourceDefinition, push_resources;
+    into generated_template_name("GeneratedTemplateName"): String;
+    into stack_name("StackName"): String;
+    value template_configuration("TemplateConfiguration"): crate::types::TemplateConfiguration;
+});
 
 impl IntoValue for CreateGeneratedTemplateInput {
     fn into_value(self) -> Value {
@@ -2857,13 +2464,9 @@ pub struct CreateGeneratedTemplateOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateGeneratedTemplateOutput {
-    /// Sets `GeneratedTemplateId` (see [`Self::generated_template_id`]).
-    pub fn generated_template_id(mut self, value: impl Into<String>) -> Self {
-        self.generated_template_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateGeneratedTemplateOutput {
+    into generated_template_id("GeneratedTemplateId"): String;
+});
 
 impl FromValue for CreateGeneratedTemplateOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2974,108 +2577,28 @@ pub struct CreateStackInput {
     pub disable_validation: Option<bool>,
 }
 
-impl CreateStackInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `TemplateBody` (see [`Self::template_body`]).
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.template_body = Some(value.into());
-        self
-    }
-    /// Sets `TemplateURL` (see [`Self::template_url`]).
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.template_url = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `DisableRollback` (see [`Self::disable_rollback`]).
-    pub fn disable_rollback(mut self, value: bool) -> Self {
-        self.disable_rollback = Some(value);
-        self
-    }
-    /// Sets `RollbackConfiguration` (see [`Self::rollback_configuration`]).
-    pub fn rollback_configuration(mut self, value: crate::types::RollbackConfiguration) -> Self {
-        self.rollback_configuration = Some(value);
-        self
-    }
-    /// Sets `TimeoutInMinutes` (see [`Self::timeout_in_minutes`]).
-    pub fn timeout_in_minutes(mut self, value: i32) -> Self {
-        self.timeout_in_minutes = Some(value);
-        self
-    }
-    /// Sets `NotificationARNs` (see [`Self::notification_arns`]).
-    pub fn notification_arns(mut self, value: Vec<String>) -> Self {
-        self.notification_arns = Some(value);
-        self
-    }
-    /// Sets `Capabilities` (see [`Self::capabilities`]).
-    pub fn capabilities(mut self, value: Vec<crate::types::Capability>) -> Self {
-        self.capabilities = Some(value);
-        self
-    }
-    /// Sets `ResourceTypes` (see [`Self::resource_types`]).
-    pub fn resource_types(mut self, value: Vec<String>) -> Self {
-        self.resource_types = Some(value);
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `OnFailure` (see [`Self::on_failure`]).
-    pub fn on_failure(mut self, value: impl Into<crate::types::OnFailure>) -> Self {
-        self.on_failure = Some(value.into());
-        self
-    }
-    /// Sets `StackPolicyBody` (see [`Self::stack_policy_body`]).
-    pub fn stack_policy_body(mut self, value: impl Into<String>) -> Self {
-        self.stack_policy_body = Some(value.into());
-        self
-    }
-    /// Sets `StackPolicyURL` (see [`Self::stack_policy_url`]).
-    pub fn stack_policy_url(mut self, value: impl Into<String>) -> Self {
-        self.stack_policy_url = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `EnableTerminationProtection` (see [`Self::enable_termination_protection`]).
-    pub fn enable_termination_protection(mut self, value: bool) -> Self {
-        self.enable_termination_protection = Some(value);
-        self
-    }
-    /// Sets `RetainExceptOnCreate` (see [`Self::retain_except_on_create`]).
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.retain_except_on_create = Some(value);
-        self
-    }
-    /// Sets `DeploymentConfig` (see [`Self::deployment_config`]).
-    pub fn deployment_config(mut self, value: crate::types::DeploymentConfig) -> Self {
-        self.deployment_config = Some(value);
-        self
-    }
-    /// Sets `DisableValidation` (see [`Self::disable_validation`]).
-    pub fn disable_validation(mut self, value: bool) -> Self {
-        self.disable_validation = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateStackInput {
+    into stack_name("StackName"): String;
+    into template_body("TemplateBody"): String;
+    into template_url("TemplateURL"): String;
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+    value disable_rollback("DisableRollback"): bool;
+    value rollback_configuration("RollbackConfiguration"): crate::types::RollbackConfiguration;
+    value timeout_in_minutes("TimeoutInMinutes"): i32;
+    list_into notification_arns("NotificationARNs"): String, push_notification_arns;
+    list_into capabilities("Capabilities"): crate::types::Capability, push_capabilities;
+    list_into resource_types("ResourceTypes"): String, push_resource_types;
+    into role_arn("RoleARN"): String;
+    into on_failure("OnFailure"): crate::types::OnFailure;
+    into stack_policy_body("StackPolicyBody"): String;
+    into stack_policy_url("StackPolicyURL"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into client_request_token("ClientRequestToken"): String;
+    value enable_termination_protection("EnableTerminationProtection"): bool;
+    value retain_except_on_create("RetainExceptOnCreate"): bool;
+    value deployment_config("DeploymentConfig"): crate::types::DeploymentConfig;
+    value disable_validation("DisableValidation"): bool;
+});
 
 impl IntoValue for CreateStackInput {
     fn into_value(self) -> Value {
@@ -3156,51 +2679,16 @@ pub struct CreateStackInstancesInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl CreateStackInstancesInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `Accounts` (see [`Self::accounts`]).
-    pub fn accounts(mut self, value: Vec<String>) -> Self {
-        self.accounts = Some(value);
-        self
-    }
-    /// Sets `DeploymentTargets` (see [`Self::deployment_targets`]).
-    pub fn deployment_targets(mut self, value: crate::types::DeploymentTargets) -> Self {
-        self.deployment_targets = Some(value);
-        self
-    }
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(mut self, value: Vec<String>) -> Self {
-        self.regions = Some(value);
-        self
-    }
-    /// Sets `ParameterOverrides` (see [`Self::parameter_overrides`]).
-    pub fn parameter_overrides(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameter_overrides = Some(value);
-        self
-    }
-    /// Sets `OperationPreferences` (see [`Self::operation_preferences`]).
-    pub fn operation_preferences(
-        mut self,
-        value: crate::types::StackSetOperationPreferences,
-    ) -> Self {
-        self.operation_preferences = Some(value);
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateStackInstancesInput {
+    into stack_set_name("StackSetName"): String;
+    list_into accounts("Accounts"): String, push_accounts;
+    value deployment_targets("DeploymentTargets"): crate::types::DeploymentTargets;
+    list_into regions("Regions"): String, push_regions;
+    list parameter_overrides("ParameterOverrides"): crate::types::Parameter, push_parameter_overrides;
+    value operation_preferences("OperationPreferences"): crate::types::StackSetOperationPreferences;
+    into operation_id("OperationId"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for CreateStackInstancesInput {
     fn into_value(self) -> Value {
@@ -3227,13 +2715,9 @@ pub struct CreateStackInstancesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateStackInstancesOutput {
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateStackInstancesOutput {
+    into operation_id("OperationId"): String;
+});
 
 impl FromValue for CreateStackInstancesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3256,18 +2740,10 @@ pub struct CreateStackOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateStackOutput {
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateStackOutput {
+    into stack_id("StackId"): String;
+    into operation_id("OperationId"): String;
+});
 
 impl FromValue for CreateStackOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3295,28 +2771,12 @@ pub struct CreateStackRefactorInput {
     pub stack_definitions: Option<Vec<crate::types::StackDefinition>>,
 }
 
-impl CreateStackRefactorInput {
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `EnableStackCreation` (see [`Self::enable_stack_creation`]).
-    pub fn enable_stack_creation(mut self, value: bool) -> Self {
-        self.enable_stack_creation = Some(value);
-        self
-    }
-    /// Sets `ResourceMappings` (see [`Self::resource_mappings`]).
-    pub fn resource_mappings(mut self, value: Vec<crate::types::ResourceMapping>) -> Self {
-        self.resource_mappings = Some(value);
-        self
-    }
-    /// Sets `StackDefinitions` (see [`Self::stack_definitions`]).
-    pub fn stack_definitions(mut self, value: Vec<crate::types::StackDefinition>) -> Self {
-        self.stack_definitions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateStackRefactorInput {
+    into description("Description"): String;
+    value enable_stack_creation("EnableStackCreation"): bool;
+    list resource_mappings("ResourceMappings"): crate::types::ResourceMapping, push_resource_mappings;
+    list stack_definitions("StackDefinitions"): crate::types::StackDefinition, push_stack_definitions;
+});
 
 impl IntoValue for CreateStackRefactorInput {
     fn into_value(self) -> Value {
@@ -3339,13 +2799,9 @@ pub struct CreateStackRefactorOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateStackRefactorOutput {
-    /// Sets `StackRefactorId` (see [`Self::stack_refactor_id`]).
-    pub fn stack_refactor_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_refactor_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateStackRefactorOutput {
+    into stack_refactor_id("StackRefactorId"): String;
+});
 
 impl FromValue for CreateStackRefactorOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3445,83 +2901,23 @@ pub struct CreateStackSetInput {
     pub managed_execution: Option<crate::types::ManagedExecution>,
 }
 
-impl CreateStackSetInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `TemplateBody` (see [`Self::template_body`]).
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.template_body = Some(value.into());
-        self
-    }
-    /// Sets `TemplateURL` (see [`Self::template_url`]).
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.template_url = Some(value.into());
-        self
-    }
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `Capabilities` (see [`Self::capabilities`]).
-    pub fn capabilities(mut self, value: Vec<crate::types::Capability>) -> Self {
-        self.capabilities = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `AdministrationRoleARN` (see [`Self::administration_role_arn`]).
-    pub fn administration_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.administration_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionRoleName` (see [`Self::execution_role_name`]).
-    pub fn execution_role_name(mut self, value: impl Into<String>) -> Self {
-        self.execution_role_name = Some(value.into());
-        self
-    }
-    /// Sets `PermissionModel` (see [`Self::permission_model`]).
-    pub fn permission_model(mut self, value: impl Into<crate::types::PermissionModels>) -> Self {
-        self.permission_model = Some(value.into());
-        self
-    }
-    /// Sets `AutoDeployment` (see [`Self::auto_deployment`]).
-    pub fn auto_deployment(mut self, value: crate::types::AutoDeployment) -> Self {
-        self.auto_deployment = Some(value);
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `ManagedExecution` (see [`Self::managed_execution`]).
-    pub fn managed_execution(mut self, value: crate::types::ManagedExecution) -> Self {
-        self.managed_execution = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateStackSetInput {
+    into stack_set_name("StackSetName"): String;
+    into description("Description"): String;
+    into template_body("TemplateBody"): String;
+    into template_url("TemplateURL"): String;
+    into stack_id("StackId"): String;
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+    list_into capabilities("Capabilities"): crate::types::Capability, push_capabilities;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into administration_role_arn("AdministrationRoleARN"): String;
+    into execution_role_name("ExecutionRoleName"): String;
+    into permission_model("PermissionModel"): crate::types::PermissionModels;
+    value auto_deployment("AutoDeployment"): crate::types::AutoDeployment;
+    into call_as("CallAs"): crate::types::CallAs;
+    into client_request_token("ClientRequestToken"): String;
+    value managed_execution("ManagedExecution"): crate::types::ManagedExecution;
+});
 
 impl IntoValue for CreateStackSetInput {
     fn into_value(self) -> Value {
@@ -3555,13 +2951,9 @@ pub struct CreateStackSetOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateStackSetOutput {
-    /// Sets `StackSetId` (see [`Self::stack_set_id`]).
-    pub fn stack_set_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateStackSetOutput {
+    into stack_set_id("StackSetId"): String;
+});
 
 impl FromValue for CreateStackSetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3628,23 +3020,11 @@ pub struct DeactivateTypeInput {
     pub arn: Option<String>,
 }
 
-impl DeactivateTypeInput {
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::ThirdPartyType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeactivateTypeInput {
+    into type_name("TypeName"): String;
+    into r#type("Type"): crate::types::ThirdPartyType;
+    into arn("Arn"): String;
+});
 
 impl IntoValue for DeactivateTypeInput {
     fn into_value(self) -> Value {
@@ -3683,18 +3063,10 @@ pub struct DeleteChangeSetInput {
     pub stack_name: Option<String>,
 }
 
-impl DeleteChangeSetInput {
-    /// Sets `ChangeSetName` (see [`Self::change_set_name`]).
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.change_set_name = Some(value.into());
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteChangeSetInput {
+    into change_set_name("ChangeSetName"): String;
+    into stack_name("StackName"): String;
+});
 
 impl IntoValue for DeleteChangeSetInput {
     fn into_value(self) -> Value {
@@ -3730,13 +3102,9 @@ pub struct DeleteGeneratedTemplateInput {
     pub generated_template_name: Option<String>,
 }
 
-impl DeleteGeneratedTemplateInput {
-    /// Sets `GeneratedTemplateName` (see [`Self::generated_template_name`]).
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.generated_template_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteGeneratedTemplateInput {
+    into generated_template_name("GeneratedTemplateName"): String;
+});
 
 impl IntoValue for DeleteGeneratedTemplateInput {
     fn into_value(self) -> Value {
@@ -3775,38 +3143,14 @@ pub struct DeleteStackInput {
     pub deployment_config: Option<crate::types::DeploymentConfig>,
 }
 
-impl DeleteStackInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `RetainResources` (see [`Self::retain_resources`]).
-    pub fn retain_resources(mut self, value: Vec<String>) -> Self {
-        self.retain_resources = Some(value);
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `DeletionMode` (see [`Self::deletion_mode`]).
-    pub fn deletion_mode(mut self, value: impl Into<crate::types::DeletionMode>) -> Self {
-        self.deletion_mode = Some(value.into());
-        self
-    }
-    /// Sets `DeploymentConfig` (see [`Self::deployment_config`]).
-    pub fn deployment_config(mut self, value: crate::types::DeploymentConfig) -> Self {
-        self.deployment_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteStackInput {
+    into stack_name("StackName"): String;
+    list_into retain_resources("RetainResources"): String, push_retain_resources;
+    into role_arn("RoleARN"): String;
+    into client_request_token("ClientRequestToken"): String;
+    into deletion_mode("DeletionMode"): crate::types::DeletionMode;
+    value deployment_config("DeploymentConfig"): crate::types::DeploymentConfig;
+});
 
 impl IntoValue for DeleteStackInput {
     fn into_value(self) -> Value {
@@ -3866,51 +3210,16 @@ pub struct DeleteStackInstancesInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl DeleteStackInstancesInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `Accounts` (see [`Self::accounts`]).
-    pub fn accounts(mut self, value: Vec<String>) -> Self {
-        self.accounts = Some(value);
-        self
-    }
-    /// Sets `DeploymentTargets` (see [`Self::deployment_targets`]).
-    pub fn deployment_targets(mut self, value: crate::types::DeploymentTargets) -> Self {
-        self.deployment_targets = Some(value);
-        self
-    }
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(mut self, value: Vec<String>) -> Self {
-        self.regions = Some(value);
-        self
-    }
-    /// Sets `OperationPreferences` (see [`Self::operation_preferences`]).
-    pub fn operation_preferences(
-        mut self,
-        value: crate::types::StackSetOperationPreferences,
-    ) -> Self {
-        self.operation_preferences = Some(value);
-        self
-    }
-    /// Sets `RetainStacks` (see [`Self::retain_stacks`]).
-    pub fn retain_stacks(mut self, value: bool) -> Self {
-        self.retain_stacks = Some(value);
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteStackInstancesInput {
+    into stack_set_name("StackSetName"): String;
+    list_into accounts("Accounts"): String, push_accounts;
+    value deployment_targets("DeploymentTargets"): crate::types::DeploymentTargets;
+    list_into regions("Regions"): String, push_regions;
+    value operation_preferences("OperationPreferences"): crate::types::StackSetOperationPreferences;
+    value retain_stacks("RetainStacks"): bool;
+    into operation_id("OperationId"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for DeleteStackInstancesInput {
     fn into_value(self) -> Value {
@@ -3937,13 +3246,9 @@ pub struct DeleteStackInstancesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteStackInstancesOutput {
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteStackInstancesOutput {
+    into operation_id("OperationId"): String;
+});
 
 impl FromValue for DeleteStackInstancesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3971,18 +3276,10 @@ pub struct DeleteStackSetInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl DeleteStackSetInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteStackSetInput {
+    into stack_set_name("StackSetName"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for DeleteStackSetInput {
     fn into_value(self) -> Value {
@@ -4099,18 +3396,10 @@ pub struct DeploymentConfig {
     pub disable_rollback: Option<bool>,
 }
 
-impl DeploymentConfig {
-    /// Sets `Mode` (see [`Self::mode`]).
-    pub fn mode(mut self, value: impl Into<crate::types::DeploymentConfigMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// Sets `DisableRollback` (see [`Self::disable_rollback`]).
-    pub fn disable_rollback(mut self, value: bool) -> Self {
-        self.disable_rollback = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeploymentConfig {
+    into mode("Mode"): crate::types::DeploymentConfigMode;
+    value disable_rollback("DisableRollback"): bool;
+});
 
 impl IntoValue for DeploymentConfig {
     fn into_value(self) -> Value {
@@ -4308,31 +3597,12 @@ pub struct DeploymentTargets {
     pub account_filter_type: Option<crate::types::AccountFilterType>,
 }
 
-impl DeploymentTargets {
-    /// Sets `Accounts` (see [`Self::accounts`]).
-    pub fn accounts(mut self, value: Vec<String>) -> Self {
-        self.accounts = Some(value);
-        self
-    }
-    /// Sets `AccountsUrl` (see [`Self::accounts_url`]).
-    pub fn accounts_url(mut self, value: impl Into<String>) -> Self {
-        self.accounts_url = Some(value.into());
-        self
-    }
-    /// Sets `OrganizationalUnitIds` (see [`Self::organizational_unit_ids`]).
-    pub fn organizational_unit_ids(mut self, value: Vec<String>) -> Self {
-        self.organizational_unit_ids = Some(value);
-        self
-    }
-    /// Sets `AccountFilterType` (see [`Self::account_filter_type`]).
-    pub fn account_filter_type(
-        mut self,
-        value: impl Into<crate::types::AccountFilterType>,
-    ) -> Self {
-        self.account_filter_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeploymentTargets {
+    list_into accounts("Accounts"): String, push_accounts;
+    into accounts_url("AccountsUrl"): String;
+    list_into organizational_unit_ids("OrganizationalUnitIds"): String, push_organizational_unit_ids;
+    into account_filter_type("AccountFilterType"): crate::types::AccountFilterType;
+});
 
 impl IntoValue for DeploymentTargets {
     fn into_value(self) -> Value {
@@ -4453,28 +3723,12 @@ pub struct DeregisterTypeInput {
     pub version_id: Option<String>,
 }
 
-impl DeregisterTypeInput {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RegistryType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeregisterTypeInput {
+    into arn("Arn"): String;
+    into r#type("Type"): crate::types::RegistryType;
+    into type_name("TypeName"): String;
+    into version_id("VersionId"): String;
+});
 
 impl IntoValue for DeregisterTypeInput {
     fn into_value(self) -> Value {
@@ -4510,13 +3764,9 @@ pub struct DescribeAccountLimitsInput {
     pub next_token: Option<String>,
 }
 
-impl DescribeAccountLimitsInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAccountLimitsInput {
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for DescribeAccountLimitsInput {
     fn into_value(self) -> Value {
@@ -4536,18 +3786,10 @@ pub struct DescribeAccountLimitsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeAccountLimitsOutput {
-    /// Sets `AccountLimits` (see [`Self::account_limits`]).
-    pub fn account_limits(mut self, value: Vec<crate::types::AccountLimit>) -> Self {
-        self.account_limits = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAccountLimitsOutput {
+    list account_limits("AccountLimits"): crate::types::AccountLimit, push_account_limits;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeAccountLimitsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4575,28 +3817,12 @@ pub struct DescribeChangeSetHooksInput {
     pub logical_resource_id: Option<String>,
 }
 
-impl DescribeChangeSetHooksInput {
-    /// Sets `ChangeSetName` (see [`Self::change_set_name`]).
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.change_set_name = Some(value.into());
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeChangeSetHooksInput {
+    into change_set_name("ChangeSetName"): String;
+    into stack_name("StackName"): String;
+    into next_token("NextToken"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+});
 
 impl IntoValue for DescribeChangeSetHooksInput {
     fn into_value(self) -> Value {
@@ -4631,43 +3857,15 @@ pub struct DescribeChangeSetHooksOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeChangeSetHooksOutput {
-    /// Sets `ChangeSetId` (see [`Self::change_set_id`]).
-    pub fn change_set_id(mut self, value: impl Into<String>) -> Self {
-        self.change_set_id = Some(value.into());
-        self
-    }
-    /// Sets `ChangeSetName` (see [`Self::change_set_name`]).
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.change_set_name = Some(value.into());
-        self
-    }
-    /// Sets `Hooks` (see [`Self::hooks`]).
-    pub fn hooks(mut self, value: Vec<crate::types::ChangeSetHook>) -> Self {
-        self.hooks = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ChangeSetHooksStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeChangeSetHooksOutput {
+    into change_set_id("ChangeSetId"): String;
+    into change_set_name("ChangeSetName"): String;
+    list hooks("Hooks"): crate::types::ChangeSetHook, push_hooks;
+    into status("Status"): crate::types::ChangeSetHooksStatus;
+    into next_token("NextToken"): String;
+    into stack_id("StackId"): String;
+    into stack_name("StackName"): String;
+});
 
 impl FromValue for DescribeChangeSetHooksOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4700,28 +3898,12 @@ pub struct DescribeChangeSetInput {
     pub include_property_values: Option<bool>,
 }
 
-impl DescribeChangeSetInput {
-    /// Sets `ChangeSetName` (see [`Self::change_set_name`]).
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.change_set_name = Some(value.into());
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `IncludePropertyValues` (see [`Self::include_property_values`]).
-    pub fn include_property_values(mut self, value: bool) -> Self {
-        self.include_property_values = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeChangeSetInput {
+    into change_set_name("ChangeSetName"): String;
+    into stack_name("StackName"): String;
+    into next_token("NextToken"): String;
+    value include_property_values("IncludePropertyValues"): bool;
+});
 
 impl IntoValue for DescribeChangeSetInput {
     fn into_value(self) -> Value {
@@ -4803,128 +3985,32 @@ pub struct DescribeChangeSetOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeChangeSetOutput {
-    /// Sets `ChangeSetName` (see [`Self::change_set_name`]).
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.change_set_name = Some(value.into());
-        self
-    }
-    /// Sets `ChangeSetId` (see [`Self::change_set_id`]).
-    pub fn change_set_id(mut self, value: impl Into<String>) -> Self {
-        self.change_set_id = Some(value.into());
-        self
-    }
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `ExecutionStatus` (see [`Self::execution_status`]).
-    pub fn execution_status(mut self, value: impl Into<crate::types::ExecutionStatus>) -> Self {
-        self.execution_status = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ChangeSetStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `StackDriftStatus` (see [`Self::stack_drift_status`]).
-    pub fn stack_drift_status(mut self, value: impl Into<crate::types::StackDriftStatus>) -> Self {
-        self.stack_drift_status = Some(value.into());
-        self
-    }
-    /// Sets `NotificationARNs` (see [`Self::notification_arns`]).
-    pub fn notification_arns(mut self, value: Vec<String>) -> Self {
-        self.notification_arns = Some(value);
-        self
-    }
-    /// Sets `RollbackConfiguration` (see [`Self::rollback_configuration`]).
-    pub fn rollback_configuration(mut self, value: crate::types::RollbackConfiguration) -> Self {
-        self.rollback_configuration = Some(value);
-        self
-    }
-    /// Sets `Capabilities` (see [`Self::capabilities`]).
-    pub fn capabilities(mut self, value: Vec<crate::types::Capability>) -> Self {
-        self.capabilities = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `Changes` (see [`Self::changes`]).
-    pub fn changes(mut self, value: Vec<crate::types::Change>) -> Self {
-        self.changes = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `IncludeNestedStacks` (see [`Self::include_nested_stacks`]).
-    pub fn include_nested_stacks(mut self, value: bool) -> Self {
-        self.include_nested_stacks = Some(value);
-        self
-    }
-    /// Sets `ParentChangeSetId` (see [`Self::parent_change_set_id`]).
-    pub fn parent_change_set_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_change_set_id = Some(value.into());
-        self
-    }
-    /// Sets `RootChangeSetId` (see [`Self::root_change_set_id`]).
-    pub fn root_change_set_id(mut self, value: impl Into<String>) -> Self {
-        self.root_change_set_id = Some(value.into());
-        self
-    }
-    /// Sets `OnStackFailure` (see [`Self::on_stack_failure`]).
-    pub fn on_stack_failure(mut self, value: impl Into<crate::types::OnStackFailure>) -> Self {
-        self.on_stack_failure = Some(value.into());
-        self
-    }
-    /// Sets `ImportExistingResources` (see [`Self::import_existing_resources`]).
-    pub fn import_existing_resources(mut self, value: bool) -> Self {
-        self.import_existing_resources = Some(value);
-        self
-    }
-    /// Sets `DeploymentMode` (see [`Self::deployment_mode`]).
-    pub fn deployment_mode(mut self, value: impl Into<crate::types::DeploymentMode>) -> Self {
-        self.deployment_mode = Some(value.into());
-        self
-    }
-    /// Sets `DeploymentConfig` (see [`Self::deployment_config`]).
-    pub fn deployment_config(mut self, value: crate::types::DeploymentConfig) -> Self {
-        self.deployment_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeChangeSetOutput {
+    into change_set_name("ChangeSetName"): String;
+    into change_set_id("ChangeSetId"): String;
+    into stack_id("StackId"): String;
+    into stack_name("StackName"): String;
+    into description("Description"): String;
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+    value creation_time("CreationTime"): myaws_core::DateTime;
+    into execution_status("ExecutionStatus"): crate::types::ExecutionStatus;
+    into status("Status"): crate::types::ChangeSetStatus;
+    into status_reason("StatusReason"): String;
+    into stack_drift_status("StackDriftStatus"): crate::types::StackDriftStatus;
+    list_into notification_arns("NotificationARNs"): String, push_notification_arns;
+    value rollback_configuration("RollbackConfiguration"): crate::types::RollbackConfiguration;
+    list_into capabilities("Capabilities"): crate::types::Capability, push_capabilities;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    list changes("Changes"): crate::types::Change, push_changes;
+    into next_token("NextToken"): String;
+    value include_nested_stacks("IncludeNestedStacks"): bool;
+    into parent_change_set_id("ParentChangeSetId"): String;
+    into root_change_set_id("RootChangeSetId"): String;
+    into on_stack_failure("OnStackFailure"): crate::types::OnStackFailure;
+    value import_existing_resources("ImportExistingResources"): bool;
+    into deployment_mode("DeploymentMode"): crate::types::DeploymentMode;
+    value deployment_config("DeploymentConfig"): crate::types::DeploymentConfig;
+});
 
 impl FromValue for DescribeChangeSetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4974,33 +4060,13 @@ pub struct DescribeEventsInput {
     pub next_token: Option<String>,
 }
 
-impl DescribeEventsInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `ChangeSetName` (see [`Self::change_set_name`]).
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.change_set_name = Some(value.into());
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: crate::types::EventFilter) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeEventsInput {
+    into stack_name("StackName"): String;
+    into change_set_name("ChangeSetName"): String;
+    into operation_id("OperationId"): String;
+    value filters("Filters"): crate::types::EventFilter;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for DescribeEventsInput {
     fn into_value(self) -> Value {
@@ -5026,18 +4092,10 @@ pub struct DescribeEventsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeEventsOutput {
-    /// Sets `OperationEvents` (see [`Self::operation_events`]).
-    pub fn operation_events(mut self, value: Vec<crate::types::OperationEvent>) -> Self {
-        self.operation_events = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeEventsOutput {
+    list operation_events("OperationEvents"): crate::types::OperationEvent, push_operation_events;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeEventsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5059,13 +4117,9 @@ pub struct DescribeGeneratedTemplateInput {
     pub generated_template_name: Option<String>,
 }
 
-impl DescribeGeneratedTemplateInput {
-    /// Sets `GeneratedTemplateName` (see [`Self::generated_template_name`]).
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.generated_template_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeGeneratedTemplateInput {
+    into generated_template_name("GeneratedTemplateName"): String;
+});
 
 impl IntoValue for DescribeGeneratedTemplateInput {
     fn into_value(self) -> Value {
@@ -5112,63 +4166,19 @@ pub struct DescribeGeneratedTemplateOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeGeneratedTemplateOutput {
-    /// Sets `GeneratedTemplateId` (see [`Self::generated_template_id`]).
-    pub fn generated_template_id(mut self, value: impl Into<String>) -> Self {
-        self.generated_template_id = Some(value.into());
-        self
-    }
-    /// Sets `GeneratedTemplateName` (see [`Self::generated_template_name`]).
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.generated_template_name = Some(value.into());
-        self
-    }
-    /// Sets `Resources` (see [`Self::resources`]).
-    pub fn resources(mut self, value: Vec<crate::types::ResourceDetail>) -> Self {
-        self.resources = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::GeneratedTemplateStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-    /// Sets `Progress` (see [`Self::progress`]).
-    pub fn progress(mut self, value: crate::types::TemplateProgress) -> Self {
-        self.progress = Some(value);
-        self
-    }
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `TemplateConfiguration` (see [`Self::template_configuration`]).
-    pub fn template_configuration(mut self, value: crate::types::TemplateConfiguration) -> Self {
-        self.template_configuration = Some(value);
-        self
-    }
-    /// Sets `TotalWarnings` (see [`Self::total_warnings`]).
-    pub fn total_warnings(mut self, value: i32) -> Self {
-        self.total_warnings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeGeneratedTemplateOutput {
+    into generated_template_id("GeneratedTemplateId"): String;
+    into generated_template_name("GeneratedTemplateName"): String;
+    list resources("Resources"): crate::types::ResourceDetail, push_resources;
+    into status("Status"): crate::types::GeneratedTemplateStatus;
+    into status_reason("StatusReason"): String;
+    value creation_time("CreationTime"): myaws_core::DateTime;
+    value last_updated_time("LastUpdatedTime"): myaws_core::DateTime;
+    value progress("Progress"): crate::types::TemplateProgress;
+    into stack_id("StackId"): String;
+    value template_configuration("TemplateConfiguration"): crate::types::TemplateConfiguration;
+    value total_warnings("TotalWarnings"): i32;
+});
 
 impl FromValue for DescribeGeneratedTemplateOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5202,13 +4212,9 @@ pub struct DescribeOrganizationsAccessInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl DescribeOrganizationsAccessInput {
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeOrganizationsAccessInput {
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for DescribeOrganizationsAccessInput {
     fn into_value(self) -> Value {
@@ -5226,13 +4232,9 @@ pub struct DescribeOrganizationsAccessOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeOrganizationsAccessOutput {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::OrganizationStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeOrganizationsAccessOutput {
+    into status("Status"): crate::types::OrganizationStatus;
+});
 
 impl FromValue for DescribeOrganizationsAccessOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5253,13 +4255,9 @@ pub struct DescribePublisherInput {
     pub publisher_id: Option<String>,
 }
 
-impl DescribePublisherInput {
-    /// Sets `PublisherId` (see [`Self::publisher_id`]).
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.publisher_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribePublisherInput {
+    into publisher_id("PublisherId"): String;
+});
 
 impl IntoValue for DescribePublisherInput {
     fn into_value(self) -> Value {
@@ -5283,28 +4281,12 @@ pub struct DescribePublisherOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribePublisherOutput {
-    /// Sets `PublisherId` (see [`Self::publisher_id`]).
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.publisher_id = Some(value.into());
-        self
-    }
-    /// Sets `PublisherStatus` (see [`Self::publisher_status`]).
-    pub fn publisher_status(mut self, value: impl Into<crate::types::PublisherStatus>) -> Self {
-        self.publisher_status = Some(value.into());
-        self
-    }
-    /// Sets `IdentityProvider` (see [`Self::identity_provider`]).
-    pub fn identity_provider(mut self, value: impl Into<crate::types::IdentityProvider>) -> Self {
-        self.identity_provider = Some(value.into());
-        self
-    }
-    /// Sets `PublisherProfile` (see [`Self::publisher_profile`]).
-    pub fn publisher_profile(mut self, value: impl Into<String>) -> Self {
-        self.publisher_profile = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribePublisherOutput {
+    into publisher_id("PublisherId"): String;
+    into publisher_status("PublisherStatus"): crate::types::PublisherStatus;
+    into identity_provider("IdentityProvider"): crate::types::IdentityProvider;
+    into publisher_profile("PublisherProfile"): String;
+});
 
 impl FromValue for DescribePublisherOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5328,13 +4310,9 @@ pub struct DescribeResourceScanInput {
     pub resource_scan_id: Option<String>,
 }
 
-impl DescribeResourceScanInput {
-    /// Sets `ResourceScanId` (see [`Self::resource_scan_id`]).
-    pub fn resource_scan_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_scan_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeResourceScanInput {
+    into resource_scan_id("ResourceScanId"): String;
+});
 
 impl IntoValue for DescribeResourceScanInput {
     fn into_value(self) -> Value {
@@ -5388,58 +4366,18 @@ pub struct DescribeResourceScanOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeResourceScanOutput {
-    /// Sets `ResourceScanId` (see [`Self::resource_scan_id`]).
-    pub fn resource_scan_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_scan_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ResourceScanStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `PercentageCompleted` (see [`Self::percentage_completed`]).
-    pub fn percentage_completed(mut self, value: f64) -> Self {
-        self.percentage_completed = Some(value);
-        self
-    }
-    /// Sets `ResourceTypes` (see [`Self::resource_types`]).
-    pub fn resource_types(mut self, value: Vec<String>) -> Self {
-        self.resource_types = Some(value);
-        self
-    }
-    /// Sets `ResourcesScanned` (see [`Self::resources_scanned`]).
-    pub fn resources_scanned(mut self, value: i32) -> Self {
-        self.resources_scanned = Some(value);
-        self
-    }
-    /// Sets `ResourcesRead` (see [`Self::resources_read`]).
-    pub fn resources_read(mut self, value: i32) -> Self {
-        self.resources_read = Some(value);
-        self
-    }
-    /// Sets `ScanFilters` (see [`Self::scan_filters`]).
-    pub fn scan_filters(mut self, value: Vec<crate::types::ScanFilter>) -> Self {
-        self.scan_filters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeResourceScanOutput {
+    into resource_scan_id("ResourceScanId"): String;
+    into status("Status"): crate::types::ResourceScanStatus;
+    into status_reason("StatusReason"): String;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    value percentage_completed("PercentageCompleted"): f64;
+    list_into resource_types("ResourceTypes"): String, push_resource_types;
+    value resources_scanned("ResourcesScanned"): i32;
+    value resources_read("ResourcesRead"): i32;
+    list scan_filters("ScanFilters"): crate::types::ScanFilter, push_scan_filters;
+});
 
 impl FromValue for DescribeResourceScanOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5471,13 +4409,9 @@ pub struct DescribeStackDriftDetectionStatusInput {
     pub stack_drift_detection_id: Option<String>,
 }
 
-impl DescribeStackDriftDetectionStatusInput {
-    /// Sets `StackDriftDetectionId` (see [`Self::stack_drift_detection_id`]).
-    pub fn stack_drift_detection_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_drift_detection_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStackDriftDetectionStatusInput {
+    into stack_drift_detection_id("StackDriftDetectionId"): String;
+});
 
 impl IntoValue for DescribeStackDriftDetectionStatusInput {
     fn into_value(self) -> Value {
@@ -5518,46 +4452,15 @@ pub struct DescribeStackDriftDetectionStatusOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStackDriftDetectionStatusOutput {
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `StackDriftDetectionId` (see [`Self::stack_drift_detection_id`]).
-    pub fn stack_drift_detection_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_drift_detection_id = Some(value.into());
-        self
-    }
-    /// Sets `StackDriftStatus` (see [`Self::stack_drift_status`]).
-    pub fn stack_drift_status(mut self, value: impl Into<crate::types::StackDriftStatus>) -> Self {
-        self.stack_drift_status = Some(value.into());
-        self
-    }
-    /// Sets `DetectionStatus` (see [`Self::detection_status`]).
-    pub fn detection_status(
-        mut self,
-        value: impl Into<crate::types::StackDriftDetectionStatus>,
-    ) -> Self {
-        self.detection_status = Some(value.into());
-        self
-    }
-    /// Sets `DetectionStatusReason` (see [`Self::detection_status_reason`]).
-    pub fn detection_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.detection_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `DriftedStackResourceCount` (see [`Self::drifted_stack_resource_count`]).
-    pub fn drifted_stack_resource_count(mut self, value: i32) -> Self {
-        self.drifted_stack_resource_count = Some(value);
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeStackDriftDetectionStatusOutput {
+    into stack_id("StackId"): String;
+    into stack_drift_detection_id("StackDriftDetectionId"): String;
+    into stack_drift_status("StackDriftStatus"): crate::types::StackDriftStatus;
+    into detection_status("DetectionStatus"): crate::types::StackDriftDetectionStatus;
+    into detection_status_reason("DetectionStatusReason"): String;
+    value drifted_stack_resource_count("DriftedStackResourceCount"): i32;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for DescribeStackDriftDetectionStatusOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5589,18 +4492,10 @@ pub struct DescribeStackEventsInput {
     pub next_token: Option<String>,
 }
 
-impl DescribeStackEventsInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStackEventsInput {
+    into stack_name("StackName"): String;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for DescribeStackEventsInput {
     fn into_value(self) -> Value {
@@ -5623,18 +4518,10 @@ pub struct DescribeStackEventsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStackEventsOutput {
-    /// Sets `StackEvents` (see [`Self::stack_events`]).
-    pub fn stack_events(mut self, value: Vec<crate::types::StackEvent>) -> Self {
-        self.stack_events = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStackEventsOutput {
+    list stack_events("StackEvents"): crate::types::StackEvent, push_stack_events;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeStackEventsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5671,28 +4558,12 @@ pub struct DescribeStackInstanceInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl DescribeStackInstanceInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `StackInstanceAccount` (see [`Self::stack_instance_account`]).
-    pub fn stack_instance_account(mut self, value: impl Into<String>) -> Self {
-        self.stack_instance_account = Some(value.into());
-        self
-    }
-    /// Sets `StackInstanceRegion` (see [`Self::stack_instance_region`]).
-    pub fn stack_instance_region(mut self, value: impl Into<String>) -> Self {
-        self.stack_instance_region = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStackInstanceInput {
+    into stack_set_name("StackSetName"): String;
+    into stack_instance_account("StackInstanceAccount"): String;
+    into stack_instance_region("StackInstanceRegion"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for DescribeStackInstanceInput {
     fn into_value(self) -> Value {
@@ -5715,13 +4586,9 @@ pub struct DescribeStackInstanceOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStackInstanceOutput {
-    /// Sets `StackInstance` (see [`Self::stack_instance`]).
-    pub fn stack_instance(mut self, value: crate::types::StackInstance) -> Self {
-        self.stack_instance = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeStackInstanceOutput {
+    value stack_instance("StackInstance"): crate::types::StackInstance;
+});
 
 impl FromValue for DescribeStackInstanceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5742,13 +4609,9 @@ pub struct DescribeStackRefactorInput {
     pub stack_refactor_id: Option<String>,
 }
 
-impl DescribeStackRefactorInput {
-    /// Sets `StackRefactorId` (see [`Self::stack_refactor_id`]).
-    pub fn stack_refactor_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_refactor_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStackRefactorInput {
+    into stack_refactor_id("StackRefactorId"): String;
+});
 
 impl IntoValue for DescribeStackRefactorInput {
     fn into_value(self) -> Value {
@@ -5778,46 +4641,15 @@ pub struct DescribeStackRefactorOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStackRefactorOutput {
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `StackRefactorId` (see [`Self::stack_refactor_id`]).
-    pub fn stack_refactor_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_refactor_id = Some(value.into());
-        self
-    }
-    /// Sets `StackIds` (see [`Self::stack_ids`]).
-    pub fn stack_ids(mut self, value: Vec<String>) -> Self {
-        self.stack_ids = Some(value);
-        self
-    }
-    /// Sets `ExecutionStatus` (see [`Self::execution_status`]).
-    pub fn execution_status(
-        mut self,
-        value: impl Into<crate::types::StackRefactorExecutionStatus>,
-    ) -> Self {
-        self.execution_status = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionStatusReason` (see [`Self::execution_status_reason`]).
-    pub fn execution_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.execution_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StackRefactorStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStackRefactorOutput {
+    into description("Description"): String;
+    into stack_refactor_id("StackRefactorId"): String;
+    list_into stack_ids("StackIds"): String, push_stack_ids;
+    into execution_status("ExecutionStatus"): crate::types::StackRefactorExecutionStatus;
+    into execution_status_reason("ExecutionStatusReason"): String;
+    into status("Status"): crate::types::StackRefactorStatus;
+    into status_reason("StatusReason"): String;
+});
 
 impl FromValue for DescribeStackRefactorOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5856,31 +4688,12 @@ pub struct DescribeStackResourceDriftsInput {
     pub max_results: Option<i32>,
 }
 
-impl DescribeStackResourceDriftsInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `StackResourceDriftStatusFilters` (see [`Self::stack_resource_drift_status_filters`]).
-    pub fn stack_resource_drift_status_filters(
-        mut self,
-        value: Vec<crate::types::StackResourceDriftStatus>,
-    ) -> Self {
-        self.stack_resource_drift_status_filters = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeStackResourceDriftsInput {
+    into stack_name("StackName"): String;
+    list_into stack_resource_drift_status_filters("StackResourceDriftStatusFilters"): crate::types::StackResourceDriftStatus, push_stack_resource_drift_status_filters;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
 impl IntoValue for DescribeStackResourceDriftsInput {
     fn into_value(self) -> Value {
@@ -5907,18 +4720,10 @@ pub struct DescribeStackResourceDriftsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStackResourceDriftsOutput {
-    /// Sets `StackResourceDrifts` (see [`Self::stack_resource_drifts`]).
-    pub fn stack_resource_drifts(mut self, value: Vec<crate::types::StackResourceDrift>) -> Self {
-        self.stack_resource_drifts = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStackResourceDriftsOutput {
+    list stack_resource_drifts("StackResourceDrifts"): crate::types::StackResourceDrift, push_stack_resource_drifts;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeStackResourceDriftsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5947,18 +4752,10 @@ pub struct DescribeStackResourceInput {
     pub logical_resource_id: Option<String>,
 }
 
-impl DescribeStackResourceInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStackResourceInput {
+    into stack_name("StackName"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+});
 
 impl IntoValue for DescribeStackResourceInput {
     fn into_value(self) -> Value {
@@ -5979,13 +4776,9 @@ pub struct DescribeStackResourceOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStackResourceOutput {
-    /// Sets `StackResourceDetail` (see [`Self::stack_resource_detail`]).
-    pub fn stack_resource_detail(mut self, value: crate::types::StackResourceDetail) -> Self {
-        self.stack_resource_detail = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeStackResourceOutput {
+    value stack_resource_detail("StackResourceDetail"): crate::types::StackResourceDetail;
+});
 
 impl FromValue for DescribeStackResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6017,23 +4810,11 @@ pub struct DescribeStackResourcesInput {
     pub physical_resource_id: Option<String>,
 }
 
-impl DescribeStackResourcesInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `PhysicalResourceId` (see [`Self::physical_resource_id`]).
-    pub fn physical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.physical_resource_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStackResourcesInput {
+    into stack_name("StackName"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+    into physical_resource_id("PhysicalResourceId"): String;
+});
 
 impl IntoValue for DescribeStackResourcesInput {
     fn into_value(self) -> Value {
@@ -6055,13 +4836,9 @@ pub struct DescribeStackResourcesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStackResourcesOutput {
-    /// Sets `StackResources` (see [`Self::stack_resources`]).
-    pub fn stack_resources(mut self, value: Vec<crate::types::StackResource>) -> Self {
-        self.stack_resources = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeStackResourcesOutput {
+    list stack_resources("StackResources"): crate::types::StackResource, push_stack_resources;
+});
 
 impl FromValue for DescribeStackResourcesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6089,18 +4866,10 @@ pub struct DescribeStackSetInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl DescribeStackSetInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStackSetInput {
+    into stack_set_name("StackSetName"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for DescribeStackSetInput {
     fn into_value(self) -> Value {
@@ -6132,23 +4901,11 @@ pub struct DescribeStackSetOperationInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl DescribeStackSetOperationInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStackSetOperationInput {
+    into stack_set_name("StackSetName"): String;
+    into operation_id("OperationId"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for DescribeStackSetOperationInput {
     fn into_value(self) -> Value {
@@ -6170,13 +4927,9 @@ pub struct DescribeStackSetOperationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStackSetOperationOutput {
-    /// Sets `StackSetOperation` (see [`Self::stack_set_operation`]).
-    pub fn stack_set_operation(mut self, value: crate::types::StackSetOperation) -> Self {
-        self.stack_set_operation = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeStackSetOperationOutput {
+    value stack_set_operation("StackSetOperation"): crate::types::StackSetOperation;
+});
 
 impl FromValue for DescribeStackSetOperationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6197,13 +4950,9 @@ pub struct DescribeStackSetOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStackSetOutput {
-    /// Sets `StackSet` (see [`Self::stack_set`]).
-    pub fn stack_set(mut self, value: crate::types::StackSet) -> Self {
-        self.stack_set = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeStackSetOutput {
+    value stack_set("StackSet"): crate::types::StackSet;
+});
 
 impl FromValue for DescribeStackSetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6235,18 +4984,10 @@ pub struct DescribeStacksInput {
     pub next_token: Option<String>,
 }
 
-impl DescribeStacksInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStacksInput {
+    into stack_name("StackName"): String;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for DescribeStacksInput {
     fn into_value(self) -> Value {
@@ -6269,18 +5010,10 @@ pub struct DescribeStacksOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStacksOutput {
-    /// Sets `Stacks` (see [`Self::stacks`]).
-    pub fn stacks(mut self, value: Vec<crate::types::Stack>) -> Self {
-        self.stacks = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStacksOutput {
+    list stacks("Stacks"): crate::types::Stack, push_stacks;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeStacksOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6320,38 +5053,14 @@ pub struct DescribeTypeInput {
     pub public_version_number: Option<String>,
 }
 
-impl DescribeTypeInput {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RegistryType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `PublisherId` (see [`Self::publisher_id`]).
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.publisher_id = Some(value.into());
-        self
-    }
-    /// Sets `PublicVersionNumber` (see [`Self::public_version_number`]).
-    pub fn public_version_number(mut self, value: impl Into<String>) -> Self {
-        self.public_version_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeTypeInput {
+    into r#type("Type"): crate::types::RegistryType;
+    into type_name("TypeName"): String;
+    into arn("Arn"): String;
+    into version_id("VersionId"): String;
+    into publisher_id("PublisherId"): String;
+    into public_version_number("PublicVersionNumber"): String;
+});
 
 impl IntoValue for DescribeTypeInput {
     fn into_value(self) -> Value {
@@ -6486,146 +5195,35 @@ pub struct DescribeTypeOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeTypeOutput {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RegistryType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `DefaultVersionId` (see [`Self::default_version_id`]).
-    pub fn default_version_id(mut self, value: impl Into<String>) -> Self {
-        self.default_version_id = Some(value.into());
-        self
-    }
-    /// Sets `IsDefaultVersion` (see [`Self::is_default_version`]).
-    pub fn is_default_version(mut self, value: bool) -> Self {
-        self.is_default_version = Some(value);
-        self
-    }
-    /// Sets `TypeTestsStatus` (see [`Self::type_tests_status`]).
-    pub fn type_tests_status(mut self, value: impl Into<crate::types::TypeTestsStatus>) -> Self {
-        self.type_tests_status = Some(value.into());
-        self
-    }
-    /// Sets `TypeTestsStatusDescription` (see [`Self::type_tests_status_description`]).
-    pub fn type_tests_status_description(mut self, value: impl Into<String>) -> Self {
-        self.type_tests_status_description = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Schema` (see [`Self::schema`]).
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-    /// Sets `ProvisioningType` (see [`Self::provisioning_type`]).
-    pub fn provisioning_type(mut self, value: impl Into<crate::types::ProvisioningType>) -> Self {
-        self.provisioning_type = Some(value.into());
-        self
-    }
-    /// Sets `DeprecatedStatus` (see [`Self::deprecated_status`]).
-    pub fn deprecated_status(mut self, value: impl Into<crate::types::DeprecatedStatus>) -> Self {
-        self.deprecated_status = Some(value.into());
-        self
-    }
-    /// Sets `LoggingConfig` (see [`Self::logging_config`]).
-    pub fn logging_config(mut self, value: crate::types::LoggingConfig) -> Self {
-        self.logging_config = Some(value);
-        self
-    }
-    /// Sets `RequiredActivatedTypes` (see [`Self::required_activated_types`]).
-    pub fn required_activated_types(
-        mut self,
-        value: Vec<crate::types::RequiredActivatedType>,
-    ) -> Self {
-        self.required_activated_types = Some(value);
-        self
-    }
-    /// Sets `ExecutionRoleArn` (see [`Self::execution_role_arn`]).
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `Visibility` (see [`Self::visibility`]).
-    pub fn visibility(mut self, value: impl Into<crate::types::Visibility>) -> Self {
-        self.visibility = Some(value.into());
-        self
-    }
-    /// Sets `SourceUrl` (see [`Self::source_url`]).
-    pub fn source_url(mut self, value: impl Into<String>) -> Self {
-        self.source_url = Some(value.into());
-        self
-    }
-    /// Sets `DocumentationUrl` (see [`Self::documentation_url`]).
-    pub fn documentation_url(mut self, value: impl Into<String>) -> Self {
-        self.documentation_url = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdated` (see [`Self::last_updated`]).
-    pub fn last_updated(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated = Some(value);
-        self
-    }
-    /// Sets `TimeCreated` (see [`Self::time_created`]).
-    pub fn time_created(mut self, value: myaws_core::DateTime) -> Self {
-        self.time_created = Some(value);
-        self
-    }
-    /// Sets `ConfigurationSchema` (see [`Self::configuration_schema`]).
-    pub fn configuration_schema(mut self, value: impl Into<String>) -> Self {
-        self.configuration_schema = Some(value.into());
-        self
-    }
-    /// Sets `PublisherId` (see [`Self::publisher_id`]).
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.publisher_id = Some(value.into());
-        self
-    }
-    /// Sets `OriginalTypeName` (see [`Self::original_type_name`]).
-    pub fn original_type_name(mut self, value: impl Into<String>) -> Self {
-        self.original_type_name = Some(value.into());
-        self
-    }
-    /// Sets `OriginalTypeArn` (see [`Self::original_type_arn`]).
-    pub fn original_type_arn(mut self, value: impl Into<String>) -> Self {
-        self.original_type_arn = Some(value.into());
-        self
-    }
-    /// Sets `PublicVersionNumber` (see [`Self::public_version_number`]).
-    pub fn public_version_number(mut self, value: impl Into<String>) -> Self {
-        self.public_version_number = Some(value.into());
-        self
-    }
-    /// Sets `LatestPublicVersion` (see [`Self::latest_public_version`]).
-    pub fn latest_public_version(mut self, value: impl Into<String>) -> Self {
-        self.latest_public_version = Some(value.into());
-        self
-    }
-    /// Sets `IsActivated` (see [`Self::is_activated`]).
-    pub fn is_activated(mut self, value: bool) -> Self {
-        self.is_activated = Some(value);
-        self
-    }
-    /// Sets `AutoUpdate` (see [`Self::auto_update`]).
-    pub fn auto_update(mut self, value: bool) -> Self {
-        self.auto_update = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeTypeOutput {
+    into arn("Arn"): String;
+    into r#type("Type"): crate::types::RegistryType;
+    into type_name("TypeName"): String;
+    into default_version_id("DefaultVersionId"): String;
+    value is_default_version("IsDefaultVersion"): bool;
+    into type_tests_status("TypeTestsStatus"): crate::types::TypeTestsStatus;
+    into type_tests_status_description("TypeTestsStatusDescription"): String;
+    into description("Description"): String;
+    into schema("Schema"): String;
+    into provisioning_type("ProvisioningType"): crate::types::ProvisioningType;
+    into deprecated_status("DeprecatedStatus"): crate::types::DeprecatedStatus;
+    value logging_config("LoggingConfig"): crate::types::LoggingConfig;
+    list required_activated_types("RequiredActivatedTypes"): crate::types::RequiredActivatedType, push_required_activated_types;
+    into execution_role_arn("ExecutionRoleArn"): String;
+    into visibility("Visibility"): crate::types::Visibility;
+    into source_url("SourceUrl"): String;
+    into documentation_url("DocumentationUrl"): String;
+    value last_updated("LastUpdated"): myaws_core::DateTime;
+    value time_created("TimeCreated"): myaws_core::DateTime;
+    into configuration_schema("ConfigurationSchema"): String;
+    into publisher_id("PublisherId"): String;
+    into original_type_name("OriginalTypeName"): String;
+    into original_type_arn("OriginalTypeArn"): String;
+    into public_version_number("PublicVersionNumber"): String;
+    into latest_public_version("LatestPublicVersion"): String;
+    value is_activated("IsActivated"): bool;
+    value auto_update("AutoUpdate"): bool;
+});
 
 impl FromValue for DescribeTypeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6674,13 +5272,9 @@ pub struct DescribeTypeRegistrationInput {
     pub registration_token: Option<String>,
 }
 
-impl DescribeTypeRegistrationInput {
-    /// Sets `RegistrationToken` (see [`Self::registration_token`]).
-    pub fn registration_token(mut self, value: impl Into<String>) -> Self {
-        self.registration_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeTypeRegistrationInput {
+    into registration_token("RegistrationToken"): String;
+});
 
 impl IntoValue for DescribeTypeRegistrationInput {
     fn into_value(self) -> Value {
@@ -6708,28 +5302,12 @@ pub struct DescribeTypeRegistrationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeTypeRegistrationOutput {
-    /// Sets `ProgressStatus` (see [`Self::progress_status`]).
-    pub fn progress_status(mut self, value: impl Into<crate::types::RegistrationStatus>) -> Self {
-        self.progress_status = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `TypeArn` (see [`Self::type_arn`]).
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.type_arn = Some(value.into());
-        self
-    }
-    /// Sets `TypeVersionArn` (see [`Self::type_version_arn`]).
-    pub fn type_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.type_version_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeTypeRegistrationOutput {
+    into progress_status("ProgressStatus"): crate::types::RegistrationStatus;
+    into description("Description"): String;
+    into type_arn("TypeArn"): String;
+    into type_version_arn("TypeVersionArn"): String;
+});
 
 impl FromValue for DescribeTypeRegistrationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6831,18 +5409,10 @@ pub struct DetectStackDriftInput {
     pub logical_resource_ids: Option<Vec<String>>,
 }
 
-impl DetectStackDriftInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceIds` (see [`Self::logical_resource_ids`]).
-    pub fn logical_resource_ids(mut self, value: Vec<String>) -> Self {
-        self.logical_resource_ids = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DetectStackDriftInput {
+    into stack_name("StackName"): String;
+    list_into logical_resource_ids("LogicalResourceIds"): String, push_logical_resource_ids;
+});
 
 impl IntoValue for DetectStackDriftInput {
     fn into_value(self) -> Value {
@@ -6865,13 +5435,9 @@ pub struct DetectStackDriftOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DetectStackDriftOutput {
-    /// Sets `StackDriftDetectionId` (see [`Self::stack_drift_detection_id`]).
-    pub fn stack_drift_detection_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_drift_detection_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DetectStackDriftOutput {
+    into stack_drift_detection_id("StackDriftDetectionId"): String;
+});
 
 impl FromValue for DetectStackDriftOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6896,18 +5462,10 @@ pub struct DetectStackResourceDriftInput {
     pub logical_resource_id: Option<String>,
 }
 
-impl DetectStackResourceDriftInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DetectStackResourceDriftInput {
+    into stack_name("StackName"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+});
 
 impl IntoValue for DetectStackResourceDriftInput {
     fn into_value(self) -> Value {
@@ -6928,13 +5486,9 @@ pub struct DetectStackResourceDriftOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DetectStackResourceDriftOutput {
-    /// Sets `StackResourceDrift` (see [`Self::stack_resource_drift`]).
-    pub fn stack_resource_drift(mut self, value: crate::types::StackResourceDrift) -> Self {
-        self.stack_resource_drift = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DetectStackResourceDriftOutput {
+    value stack_resource_drift("StackResourceDrift"): crate::types::StackResourceDrift;
+});
 
 impl FromValue for DetectStackResourceDriftOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6968,31 +5522,12 @@ pub struct DetectStackSetDriftInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl DetectStackSetDriftInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `OperationPreferences` (see [`Self::operation_preferences`]).
-    pub fn operation_preferences(
-        mut self,
-        value: crate::types::StackSetOperationPreferences,
-    ) -> Self {
-        self.operation_preferences = Some(value);
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DetectStackSetDriftInput {
+    into stack_set_name("StackSetName"): String;
+    value operation_preferences("OperationPreferences"): crate::types::StackSetOperationPreferences;
+    into operation_id("OperationId"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for DetectStackSetDriftInput {
     fn into_value(self) -> Value {
@@ -7017,13 +5552,9 @@ pub struct DetectStackSetDriftOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DetectStackSetDriftOutput {
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DetectStackSetDriftOutput {
+    into operation_id("OperationId"): String;
+});
 
 impl FromValue for DetectStackSetDriftOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7214,23 +5745,11 @@ pub struct EstimateTemplateCostInput {
     pub parameters: Option<Vec<crate::types::Parameter>>,
 }
 
-impl EstimateTemplateCostInput {
-    /// Sets `TemplateBody` (see [`Self::template_body`]).
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.template_body = Some(value.into());
-        self
-    }
-    /// Sets `TemplateURL` (see [`Self::template_url`]).
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.template_url = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EstimateTemplateCostInput {
+    into template_body("TemplateBody"): String;
+    into template_url("TemplateURL"): String;
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+});
 
 impl IntoValue for EstimateTemplateCostInput {
     fn into_value(self) -> Value {
@@ -7252,13 +5771,9 @@ pub struct EstimateTemplateCostOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl EstimateTemplateCostOutput {
-    /// Sets `Url` (see [`Self::url`]).
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EstimateTemplateCostOutput {
+    into url("Url"): String;
+});
 
 impl FromValue for EstimateTemplateCostOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7353,13 +5868,9 @@ pub struct EventFilter {
     pub failed_events: Option<bool>,
 }
 
-impl EventFilter {
-    /// Sets `FailedEvents` (see [`Self::failed_events`]).
-    pub fn failed_events(mut self, value: bool) -> Self {
-        self.failed_events = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EventFilter {
+    value failed_events("FailedEvents"): bool;
+});
 
 impl IntoValue for EventFilter {
     fn into_value(self) -> Value {
@@ -7486,33 +5997,13 @@ pub struct ExecuteChangeSetInput {
     pub retain_except_on_create: Option<bool>,
 }
 
-impl ExecuteChangeSetInput {
-    /// Sets `ChangeSetName` (see [`Self::change_set_name`]).
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.change_set_name = Some(value.into());
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `DisableRollback` (see [`Self::disable_rollback`]).
-    pub fn disable_rollback(mut self, value: bool) -> Self {
-        self.disable_rollback = Some(value);
-        self
-    }
-    /// Sets `RetainExceptOnCreate` (see [`Self::retain_except_on_create`]).
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.retain_except_on_create = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExecuteChangeSetInput {
+    into change_set_name("ChangeSetName"): String;
+    into stack_name("StackName"): String;
+    into client_request_token("ClientRequestToken"): String;
+    value disable_rollback("DisableRollback"): bool;
+    value retain_except_on_create("RetainExceptOnCreate"): bool;
+});
 
 impl IntoValue for ExecuteChangeSetInput {
     fn into_value(self) -> Value {
@@ -7551,13 +6042,9 @@ pub struct ExecuteStackRefactorInput {
     pub stack_refactor_id: Option<String>,
 }
 
-impl ExecuteStackRefactorInput {
-    /// Sets `StackRefactorId` (see [`Self::stack_refactor_id`]).
-    pub fn stack_refactor_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_refactor_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExecuteStackRefactorInput {
+    into stack_refactor_id("StackRefactorId"): String;
+});
 
 impl IntoValue for ExecuteStackRefactorInput {
     fn into_value(self) -> Value {
@@ -7678,23 +6165,11 @@ pub struct Export {
     pub value: Option<String>,
 }
 
-impl Export {
-    /// Sets `ExportingStackId` (see [`Self::exporting_stack_id`]).
-    pub fn exporting_stack_id(mut self, value: impl Into<String>) -> Self {
-        self.exporting_stack_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Export {
+    into exporting_stack_id("ExportingStackId"): String;
+    into name("Name"): String;
+    into value("Value"): String;
+});
 
 impl FromValue for Export {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8079,18 +6554,10 @@ pub struct GetGeneratedTemplateInput {
     pub generated_template_name: Option<String>,
 }
 
-impl GetGeneratedTemplateInput {
-    /// Sets `Format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::TemplateFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `GeneratedTemplateName` (see [`Self::generated_template_name`]).
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.generated_template_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetGeneratedTemplateInput {
+    into format("Format"): crate::types::TemplateFormat;
+    into generated_template_name("GeneratedTemplateName"): String;
+});
 
 impl IntoValue for GetGeneratedTemplateInput {
     fn into_value(self) -> Value {
@@ -8122,18 +6589,10 @@ pub struct GetGeneratedTemplateOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetGeneratedTemplateOutput {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::GeneratedTemplateStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `TemplateBody` (see [`Self::template_body`]).
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.template_body = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetGeneratedTemplateOutput {
+    into status("Status"): crate::types::GeneratedTemplateStatus;
+    into template_body("TemplateBody"): String;
+});
 
 impl FromValue for GetGeneratedTemplateOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8153,13 +6612,9 @@ pub struct GetHookResultInput {
     pub hook_result_id: Option<String>,
 }
 
-impl GetHookResultInput {
-    /// Sets `HookResultId` (see [`Self::hook_result_id`]).
-    pub fn hook_result_id(mut self, value: impl Into<String>) -> Self {
-        self.hook_result_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetHookResultInput {
+    into hook_result_id("HookResultId"): String;
+});
 
 impl IntoValue for GetHookResultInput {
     fn into_value(self) -> Value {
@@ -8208,73 +6663,21 @@ pub struct GetHookResultOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetHookResultOutput {
-    /// Sets `HookResultId` (see [`Self::hook_result_id`]).
-    pub fn hook_result_id(mut self, value: impl Into<String>) -> Self {
-        self.hook_result_id = Some(value.into());
-        self
-    }
-    /// Sets `InvocationPoint` (see [`Self::invocation_point`]).
-    pub fn invocation_point(mut self, value: impl Into<crate::types::HookInvocationPoint>) -> Self {
-        self.invocation_point = Some(value.into());
-        self
-    }
-    /// Sets `FailureMode` (see [`Self::failure_mode`]).
-    pub fn failure_mode(mut self, value: impl Into<crate::types::HookFailureMode>) -> Self {
-        self.failure_mode = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `OriginalTypeName` (see [`Self::original_type_name`]).
-    pub fn original_type_name(mut self, value: impl Into<String>) -> Self {
-        self.original_type_name = Some(value.into());
-        self
-    }
-    /// Sets `TypeVersionId` (see [`Self::type_version_id`]).
-    pub fn type_version_id(mut self, value: impl Into<String>) -> Self {
-        self.type_version_id = Some(value.into());
-        self
-    }
-    /// Sets `TypeConfigurationVersionId` (see [`Self::type_configuration_version_id`]).
-    pub fn type_configuration_version_id(mut self, value: impl Into<String>) -> Self {
-        self.type_configuration_version_id = Some(value.into());
-        self
-    }
-    /// Sets `TypeArn` (see [`Self::type_arn`]).
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.type_arn = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::HookStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `HookStatusReason` (see [`Self::hook_status_reason`]).
-    pub fn hook_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.hook_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `InvokedAt` (see [`Self::invoked_at`]).
-    pub fn invoked_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.invoked_at = Some(value);
-        self
-    }
-    /// Sets `Target` (see [`Self::target`]).
-    pub fn target(mut self, value: crate::types::HookTarget) -> Self {
-        self.target = Some(value);
-        self
-    }
-    /// Sets `Annotations` (see [`Self::annotations`]).
-    pub fn annotations(mut self, value: Vec<crate::types::Annotation>) -> Self {
-        self.annotations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetHookResultOutput {
+    into hook_result_id("HookResultId"): String;
+    into invocation_point("InvocationPoint"): crate::types::HookInvocationPoint;
+    into failure_mode("FailureMode"): crate::types::HookFailureMode;
+    into type_name("TypeName"): String;
+    into original_type_name("OriginalTypeName"): String;
+    into type_version_id("TypeVersionId"): String;
+    into type_configuration_version_id("TypeConfigurationVersionId"): String;
+    into type_arn("TypeArn"): String;
+    into status("Status"): crate::types::HookStatus;
+    into hook_status_reason("HookStatusReason"): String;
+    value invoked_at("InvokedAt"): myaws_core::DateTime;
+    value target("Target"): crate::types::HookTarget;
+    list annotations("Annotations"): crate::types::Annotation, push_annotations;
+});
 
 impl FromValue for GetHookResultOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8307,13 +6710,9 @@ pub struct GetStackPolicyInput {
     pub stack_name: Option<String>,
 }
 
-impl GetStackPolicyInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetStackPolicyInput {
+    into stack_name("StackName"): String;
+});
 
 impl IntoValue for GetStackPolicyInput {
     fn into_value(self) -> Value {
@@ -8331,13 +6730,9 @@ pub struct GetStackPolicyOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetStackPolicyOutput {
-    /// Sets `StackPolicyBody` (see [`Self::stack_policy_body`]).
-    pub fn stack_policy_body(mut self, value: impl Into<String>) -> Self {
-        self.stack_policy_body = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetStackPolicyOutput {
+    into stack_policy_body("StackPolicyBody"): String;
+});
 
 impl FromValue for GetStackPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8365,23 +6760,11 @@ pub struct GetTemplateInput {
     pub template_stage: Option<crate::types::TemplateStage>,
 }
 
-impl GetTemplateInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `ChangeSetName` (see [`Self::change_set_name`]).
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.change_set_name = Some(value.into());
-        self
-    }
-    /// Sets `TemplateStage` (see [`Self::template_stage`]).
-    pub fn template_stage(mut self, value: impl Into<crate::types::TemplateStage>) -> Self {
-        self.template_stage = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetTemplateInput {
+    into stack_name("StackName"): String;
+    into change_set_name("ChangeSetName"): String;
+    into template_stage("TemplateStage"): crate::types::TemplateStage;
+});
 
 impl IntoValue for GetTemplateInput {
     fn into_value(self) -> Value {
@@ -8407,18 +6790,10 @@ pub struct GetTemplateOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetTemplateOutput {
-    /// Sets `TemplateBody` (see [`Self::template_body`]).
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.template_body = Some(value.into());
-        self
-    }
-    /// Sets `StagesAvailable` (see [`Self::stages_available`]).
-    pub fn stages_available(mut self, value: Vec<crate::types::TemplateStage>) -> Self {
-        self.stages_available = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetTemplateOutput {
+    into template_body("TemplateBody"): String;
+    list_into stages_available("StagesAvailable"): crate::types::TemplateStage, push_stages_available;
+});
 
 impl FromValue for GetTemplateOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8461,38 +6836,14 @@ pub struct GetTemplateSummaryInput {
     pub template_summary_config: Option<crate::types::TemplateSummaryConfig>,
 }
 
-impl GetTemplateSummaryInput {
-    /// Sets `TemplateBody` (see [`Self::template_body`]).
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.template_body = Some(value.into());
-        self
-    }
-    /// Sets `TemplateURL` (see [`Self::template_url`]).
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.template_url = Some(value.into());
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-    /// Sets `TemplateSummaryConfig` (see [`Self::template_summary_config`]).
-    pub fn template_summary_config(mut self, value: crate::types::TemplateSummaryConfig) -> Self {
-        self.template_summary_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetTemplateSummaryInput {
+    into template_body("TemplateBody"): String;
+    into template_url("TemplateURL"): String;
+    into stack_name("StackName"): String;
+    into stack_set_name("StackSetName"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+    value template_summary_config("TemplateSummaryConfig"): crate::types::TemplateSummaryConfig;
+});
 
 impl IntoValue for GetTemplateSummaryInput {
     fn into_value(self) -> Value {
@@ -8537,61 +6888,18 @@ pub struct GetTemplateSummaryOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetTemplateSummaryOutput {
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::ParameterDeclaration>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Capabilities` (see [`Self::capabilities`]).
-    pub fn capabilities(mut self, value: Vec<crate::types::Capability>) -> Self {
-        self.capabilities = Some(value);
-        self
-    }
-    /// Sets `CapabilitiesReason` (see [`Self::capabilities_reason`]).
-    pub fn capabilities_reason(mut self, value: impl Into<String>) -> Self {
-        self.capabilities_reason = Some(value.into());
-        self
-    }
-    /// Sets `ResourceTypes` (see [`Self::resource_types`]).
-    pub fn resource_types(mut self, value: Vec<String>) -> Self {
-        self.resource_types = Some(value);
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-    /// Sets `Metadata` (see [`Self::metadata`]).
-    pub fn metadata(mut self, value: impl Into<String>) -> Self {
-        self.metadata = Some(value.into());
-        self
-    }
-    /// Sets `DeclaredTransforms` (see [`Self::declared_transforms`]).
-    pub fn declared_transforms(mut self, value: Vec<String>) -> Self {
-        self.declared_transforms = Some(value);
-        self
-    }
-    /// Sets `ResourceIdentifierSummaries` (see [`Self::resource_identifier_summaries`]).
-    pub fn resource_identifier_summaries(
-        mut self,
-        value: Vec<crate::types::ResourceIdentifierSummary>,
-    ) -> Self {
-        self.resource_identifier_summaries = Some(value);
-        self
-    }
-    /// Sets `Warnings` (see [`Self::warnings`]).
-    pub fn warnings(mut self, value: crate::types::Warnings) -> Self {
-        self.warnings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetTemplateSummaryOutput {
+    list parameters("Parameters"): crate::types::ParameterDeclaration, push_parameters;
+    into description("Description"): String;
+    list_into capabilities("Capabilities"): crate::types::Capability, push_capabilities;
+    into capabilities_reason("CapabilitiesReason"): String;
+    list_into resource_types("ResourceTypes"): String, push_resource_types;
+    into version("Version"): String;
+    into metadata("Metadata"): String;
+    list_into declared_transforms("DeclaredTransforms"): String, push_declared_transforms;
+    list resource_identifier_summaries("ResourceIdentifierSummaries"): crate::types::ResourceIdentifierSummary, push_resource_identifier_summaries;
+    value warnings("Warnings"): crate::types::Warnings;
+});
 
 impl FromValue for GetTemplateSummaryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8976,76 +7284,21 @@ pub struct HookResultSummary {
     pub hook_execution_target: Option<String>,
 }
 
-impl HookResultSummary {
-    /// Sets `HookResultId` (see [`Self::hook_result_id`]).
-    pub fn hook_result_id(mut self, value: impl Into<String>) -> Self {
-        self.hook_result_id = Some(value.into());
-        self
-    }
-    /// Sets `InvocationPoint` (see [`Self::invocation_point`]).
-    pub fn invocation_point(mut self, value: impl Into<crate::types::HookInvocationPoint>) -> Self {
-        self.invocation_point = Some(value.into());
-        self
-    }
-    /// Sets `FailureMode` (see [`Self::failure_mode`]).
-    pub fn failure_mode(mut self, value: impl Into<crate::types::HookFailureMode>) -> Self {
-        self.failure_mode = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `TypeVersionId` (see [`Self::type_version_id`]).
-    pub fn type_version_id(mut self, value: impl Into<String>) -> Self {
-        self.type_version_id = Some(value.into());
-        self
-    }
-    /// Sets `TypeConfigurationVersionId` (see [`Self::type_configuration_version_id`]).
-    pub fn type_configuration_version_id(mut self, value: impl Into<String>) -> Self {
-        self.type_configuration_version_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::HookStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `HookStatusReason` (see [`Self::hook_status_reason`]).
-    pub fn hook_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.hook_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `InvokedAt` (see [`Self::invoked_at`]).
-    pub fn invoked_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.invoked_at = Some(value);
-        self
-    }
-    /// Sets `TargetType` (see [`Self::target_type`]).
-    pub fn target_type(
-        mut self,
-        value: impl Into<crate::types::ListHookResultsTargetType>,
-    ) -> Self {
-        self.target_type = Some(value.into());
-        self
-    }
-    /// Sets `TargetId` (see [`Self::target_id`]).
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.target_id = Some(value.into());
-        self
-    }
-    /// Sets `TypeArn` (see [`Self::type_arn`]).
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.type_arn = Some(value.into());
-        self
-    }
-    /// Sets `HookExecutionTarget` (see [`Self::hook_execution_target`]).
-    pub fn hook_execution_target(mut self, value: impl Into<String>) -> Self {
-        self.hook_execution_target = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HookResultSummary {
+    into hook_result_id("HookResultId"): String;
+    into invocation_point("InvocationPoint"): crate::types::HookInvocationPoint;
+    into failure_mode("FailureMode"): crate::types::HookFailureMode;
+    into type_name("TypeName"): String;
+    into type_version_id("TypeVersionId"): String;
+    into type_configuration_version_id("TypeConfigurationVersionId"): String;
+    into status("Status"): crate::types::HookStatus;
+    into hook_status_reason("HookStatusReason"): String;
+    value invoked_at("InvokedAt"): myaws_core::DateTime;
+    into target_type("TargetType"): crate::types::ListHookResultsTargetType;
+    into target_id("TargetId"): String;
+    into type_arn("TypeArn"): String;
+    into hook_execution_target("HookExecutionTarget"): String;
+});
 
 impl FromValue for HookResultSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9171,28 +7424,12 @@ pub struct HookTarget {
     pub action: Option<crate::types::HookTargetAction>,
 }
 
-impl HookTarget {
-    /// Sets `TargetType` (see [`Self::target_type`]).
-    pub fn target_type(mut self, value: impl Into<crate::types::HookTargetType>) -> Self {
-        self.target_type = Some(value.into());
-        self
-    }
-    /// Sets `TargetTypeName` (see [`Self::target_type_name`]).
-    pub fn target_type_name(mut self, value: impl Into<String>) -> Self {
-        self.target_type_name = Some(value.into());
-        self
-    }
-    /// Sets `TargetId` (see [`Self::target_id`]).
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.target_id = Some(value.into());
-        self
-    }
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::HookTargetAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HookTarget {
+    into target_type("TargetType"): crate::types::HookTargetType;
+    into target_type_name("TargetTypeName"): String;
+    into target_id("TargetId"): String;
+    into action("Action"): crate::types::HookTargetAction;
+});
 
 impl FromValue for HookTarget {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9473,46 +7710,15 @@ pub struct ImportStacksToStackSetInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl ImportStacksToStackSetInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `StackIds` (see [`Self::stack_ids`]).
-    pub fn stack_ids(mut self, value: Vec<String>) -> Self {
-        self.stack_ids = Some(value);
-        self
-    }
-    /// Sets `StackIdsUrl` (see [`Self::stack_ids_url`]).
-    pub fn stack_ids_url(mut self, value: impl Into<String>) -> Self {
-        self.stack_ids_url = Some(value.into());
-        self
-    }
-    /// Sets `OrganizationalUnitIds` (see [`Self::organizational_unit_ids`]).
-    pub fn organizational_unit_ids(mut self, value: Vec<String>) -> Self {
-        self.organizational_unit_ids = Some(value);
-        self
-    }
-    /// Sets `OperationPreferences` (see [`Self::operation_preferences`]).
-    pub fn operation_preferences(
-        mut self,
-        value: crate::types::StackSetOperationPreferences,
-    ) -> Self {
-        self.operation_preferences = Some(value);
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImportStacksToStackSetInput {
+    into stack_set_name("StackSetName"): String;
+    list_into stack_ids("StackIds"): String, push_stack_ids;
+    into stack_ids_url("StackIdsUrl"): String;
+    list_into organizational_unit_ids("OrganizationalUnitIds"): String, push_organizational_unit_ids;
+    value operation_preferences("OperationPreferences"): crate::types::StackSetOperationPreferences;
+    into operation_id("OperationId"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for ImportStacksToStackSetInput {
     fn into_value(self) -> Value {
@@ -9538,13 +7744,9 @@ pub struct ImportStacksToStackSetOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ImportStacksToStackSetOutput {
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImportStacksToStackSetOutput {
+    into operation_id("OperationId"): String;
+});
 
 impl FromValue for ImportStacksToStackSetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9629,18 +7831,10 @@ pub struct ListChangeSetsInput {
     pub next_token: Option<String>,
 }
 
-impl ListChangeSetsInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListChangeSetsInput {
+    into stack_name("StackName"): String;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListChangeSetsInput {
     fn into_value(self) -> Value {
@@ -9663,18 +7857,10 @@ pub struct ListChangeSetsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListChangeSetsOutput {
-    /// Sets `Summaries` (see [`Self::summaries`]).
-    pub fn summaries(mut self, value: Vec<crate::types::ChangeSetSummary>) -> Self {
-        self.summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListChangeSetsOutput {
+    list summaries("Summaries"): crate::types::ChangeSetSummary, push_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListChangeSetsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9694,13 +7880,9 @@ pub struct ListExportsInput {
     pub next_token: Option<String>,
 }
 
-impl ListExportsInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListExportsInput {
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListExportsInput {
     fn into_value(self) -> Value {
@@ -9720,18 +7902,10 @@ pub struct ListExportsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListExportsOutput {
-    /// Sets `Exports` (see [`Self::exports`]).
-    pub fn exports(mut self, value: Vec<crate::types::Export>) -> Self {
-        self.exports = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListExportsOutput {
+    list exports("Exports"): crate::types::Export, push_exports;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListExportsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9753,18 +7927,10 @@ pub struct ListGeneratedTemplatesInput {
     pub max_results: Option<i32>,
 }
 
-impl ListGeneratedTemplatesInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListGeneratedTemplatesInput {
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
 impl IntoValue for ListGeneratedTemplatesInput {
     fn into_value(self) -> Value {
@@ -9787,18 +7953,10 @@ pub struct ListGeneratedTemplatesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListGeneratedTemplatesOutput {
-    /// Sets `Summaries` (see [`Self::summaries`]).
-    pub fn summaries(mut self, value: Vec<crate::types::TemplateSummary>) -> Self {
-        self.summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListGeneratedTemplatesOutput {
+    list summaries("Summaries"): crate::types::TemplateSummary, push_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListGeneratedTemplatesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9837,36 +7995,13 @@ pub struct ListHookResultsInput {
     pub next_token: Option<String>,
 }
 
-impl ListHookResultsInput {
-    /// Sets `TargetType` (see [`Self::target_type`]).
-    pub fn target_type(
-        mut self,
-        value: impl Into<crate::types::ListHookResultsTargetType>,
-    ) -> Self {
-        self.target_type = Some(value.into());
-        self
-    }
-    /// Sets `TargetId` (see [`Self::target_id`]).
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.target_id = Some(value.into());
-        self
-    }
-    /// Sets `TypeArn` (see [`Self::type_arn`]).
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.type_arn = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::HookStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListHookResultsInput {
+    into target_type("TargetType"): crate::types::ListHookResultsTargetType;
+    into target_id("TargetId"): String;
+    into type_arn("TypeArn"): String;
+    into status("Status"): crate::types::HookStatus;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListHookResultsInput {
     fn into_value(self) -> Value {
@@ -9896,31 +8031,12 @@ pub struct ListHookResultsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListHookResultsOutput {
-    /// Sets `TargetType` (see [`Self::target_type`]).
-    pub fn target_type(
-        mut self,
-        value: impl Into<crate::types::ListHookResultsTargetType>,
-    ) -> Self {
-        self.target_type = Some(value.into());
-        self
-    }
-    /// Sets `TargetId` (see [`Self::target_id`]).
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.target_id = Some(value.into());
-        self
-    }
-    /// Sets `HookResults` (see [`Self::hook_results`]).
-    pub fn hook_results(mut self, value: Vec<crate::types::HookResultSummary>) -> Self {
-        self.hook_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListHookResultsOutput {
+    into target_type("TargetType"): crate::types::ListHookResultsTargetType;
+    into target_id("TargetId"): String;
+    list hook_results("HookResults"): crate::types::HookResultSummary, push_hook_results;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListHookResultsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10031,18 +8147,10 @@ pub struct ListImportsInput {
     pub next_token: Option<String>,
 }
 
-impl ListImportsInput {
-    /// Sets `ExportName` (see [`Self::export_name`]).
-    pub fn export_name(mut self, value: impl Into<String>) -> Self {
-        self.export_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListImportsInput {
+    into export_name("ExportName"): String;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListImportsInput {
     fn into_value(self) -> Value {
@@ -10065,18 +8173,10 @@ pub struct ListImportsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListImportsOutput {
-    /// Sets `Imports` (see [`Self::imports`]).
-    pub fn imports(mut self, value: Vec<String>) -> Self {
-        self.imports = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListImportsOutput {
+    list_into imports("Imports"): String, push_imports;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListImportsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10106,28 +8206,12 @@ pub struct ListResourceScanRelatedResourcesInput {
     pub max_results: Option<i32>,
 }
 
-impl ListResourceScanRelatedResourcesInput {
-    /// Sets `ResourceScanId` (see [`Self::resource_scan_id`]).
-    pub fn resource_scan_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_scan_id = Some(value.into());
-        self
-    }
-    /// Sets `Resources` (see [`Self::resources`]).
-    pub fn resources(mut self, value: Vec<crate::types::ScannedResourceIdentifier>) -> Self {
-        self.resources = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListResourceScanRelatedResourcesInput {
+    into resource_scan_id("ResourceScanId"): String;
+    list resources("Resources"): crate::types::ScannedResourceIdentifier, push_resources;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
 impl IntoValue for ListResourceScanRelatedResourcesInput {
     fn into_value(self) -> Value {
@@ -10152,18 +8236,10 @@ pub struct ListResourceScanRelatedResourcesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListResourceScanRelatedResourcesOutput {
-    /// Sets `RelatedResources` (see [`Self::related_resources`]).
-    pub fn related_resources(mut self, value: Vec<crate::types::ScannedResource>) -> Self {
-        self.related_resources = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListResourceScanRelatedResourcesOutput {
+    list related_resources("RelatedResources"): crate::types::ScannedResource, push_related_resources;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListResourceScanRelatedResourcesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10197,43 +8273,15 @@ pub struct ListResourceScanResourcesInput {
     pub max_results: Option<i32>,
 }
 
-impl ListResourceScanResourcesInput {
-    /// Sets `ResourceScanId` (see [`Self::resource_scan_id`]).
-    pub fn resource_scan_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_scan_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceIdentifier` (see [`Self::resource_identifier`]).
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
-    }
-    /// Sets `ResourceTypePrefix` (see [`Self::resource_type_prefix`]).
-    pub fn resource_type_prefix(mut self, value: impl Into<String>) -> Self {
-        self.resource_type_prefix = Some(value.into());
-        self
-    }
-    /// Sets `TagKey` (see [`Self::tag_key`]).
-    pub fn tag_key(mut self, value: impl Into<String>) -> Self {
-        self.tag_key = Some(value.into());
-        self
-    }
-    /// Sets `TagValue` (see [`Self::tag_value`]).
-    pub fn tag_value(mut self, value: impl Into<String>) -> Self {
-        self.tag_value = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListResourceScanResourcesInput {
+    into resource_scan_id("ResourceScanId"): String;
+    into resource_identifier("ResourceIdentifier"): String;
+    into resource_type_prefix("ResourceTypePrefix"): String;
+    into tag_key("TagKey"): String;
+    into tag_value("TagValue"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
 impl IntoValue for ListResourceScanResourcesInput {
     fn into_value(self) -> Value {
@@ -10261,18 +8309,10 @@ pub struct ListResourceScanResourcesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListResourceScanResourcesOutput {
-    /// Sets `Resources` (see [`Self::resources`]).
-    pub fn resources(mut self, value: Vec<crate::types::ScannedResource>) -> Self {
-        self.resources = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListResourceScanResourcesOutput {
+    list resources("Resources"): crate::types::ScannedResource, push_resources;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListResourceScanResourcesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10296,23 +8336,11 @@ pub struct ListResourceScansInput {
     pub scan_type_filter: Option<crate::types::ScanType>,
 }
 
-impl ListResourceScansInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `ScanTypeFilter` (see [`Self::scan_type_filter`]).
-    pub fn scan_type_filter(mut self, value: impl Into<crate::types::ScanType>) -> Self {
-        self.scan_type_filter = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListResourceScansInput {
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    into scan_type_filter("ScanTypeFilter"): crate::types::ScanType;
+});
 
 impl IntoValue for ListResourceScansInput {
     fn into_value(self) -> Value {
@@ -10336,21 +8364,10 @@ pub struct ListResourceScansOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListResourceScansOutput {
-    /// Sets `ResourceScanSummaries` (see [`Self::resource_scan_summaries`]).
-    pub fn resource_scan_summaries(
-        mut self,
-        value: Vec<crate::types::ResourceScanSummary>,
-    ) -> Self {
-        self.resource_scan_summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListResourceScansOutput {
+    list resource_scan_summaries("ResourceScanSummaries"): crate::types::ResourceScanSummary, push_resource_scan_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListResourceScansOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10402,51 +8419,16 @@ pub struct ListStackInstanceResourceDriftsInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl ListStackInstanceResourceDriftsInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `StackInstanceResourceDriftStatuses` (see [`Self::stack_instance_resource_drift_statuses`]).
-    pub fn stack_instance_resource_drift_statuses(
-        mut self,
-        value: Vec<crate::types::StackResourceDriftStatus>,
-    ) -> Self {
-        self.stack_instance_resource_drift_statuses = Some(value);
-        self
-    }
-    /// Sets `StackInstanceAccount` (see [`Self::stack_instance_account`]).
-    pub fn stack_instance_account(mut self, value: impl Into<String>) -> Self {
-        self.stack_instance_account = Some(value.into());
-        self
-    }
-    /// Sets `StackInstanceRegion` (see [`Self::stack_instance_region`]).
-    pub fn stack_instance_region(mut self, value: impl Into<String>) -> Self {
-        self.stack_instance_region = Some(value.into());
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackInstanceResourceDriftsInput {
+    into stack_set_name("StackSetName"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    list_into stack_instance_resource_drift_statuses("StackInstanceResourceDriftStatuses"): crate::types::StackResourceDriftStatus, push_stack_instance_resource_drift_statuses;
+    into stack_instance_account("StackInstanceAccount"): String;
+    into stack_instance_region("StackInstanceRegion"): String;
+    into operation_id("OperationId"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for ListStackInstanceResourceDriftsInput {
     fn into_value(self) -> Value {
@@ -10475,21 +8457,10 @@ pub struct ListStackInstanceResourceDriftsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStackInstanceResourceDriftsOutput {
-    /// Sets `Summaries` (see [`Self::summaries`]).
-    pub fn summaries(
-        mut self,
-        value: Vec<crate::types::StackInstanceResourceDriftsSummary>,
-    ) -> Self {
-        self.summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackInstanceResourceDriftsOutput {
+    list summaries("Summaries"): crate::types::StackInstanceResourceDriftsSummary, push_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListStackInstanceResourceDriftsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10528,43 +8499,15 @@ pub struct ListStackInstancesInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl ListStackInstancesInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::StackInstanceFilter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `StackInstanceAccount` (see [`Self::stack_instance_account`]).
-    pub fn stack_instance_account(mut self, value: impl Into<String>) -> Self {
-        self.stack_instance_account = Some(value.into());
-        self
-    }
-    /// Sets `StackInstanceRegion` (see [`Self::stack_instance_region`]).
-    pub fn stack_instance_region(mut self, value: impl Into<String>) -> Self {
-        self.stack_instance_region = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackInstancesInput {
+    into stack_set_name("StackSetName"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    list filters("Filters"): crate::types::StackInstanceFilter, push_filters;
+    into stack_instance_account("StackInstanceAccount"): String;
+    into stack_instance_region("StackInstanceRegion"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for ListStackInstancesInput {
     fn into_value(self) -> Value {
@@ -10592,18 +8535,10 @@ pub struct ListStackInstancesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStackInstancesOutput {
-    /// Sets `Summaries` (see [`Self::summaries`]).
-    pub fn summaries(mut self, value: Vec<crate::types::StackInstanceSummary>) -> Self {
-        self.summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackInstancesOutput {
+    list summaries("Summaries"): crate::types::StackInstanceSummary, push_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListStackInstancesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10629,23 +8564,11 @@ pub struct ListStackRefactorActionsInput {
     pub max_results: Option<i32>,
 }
 
-impl ListStackRefactorActionsInput {
-    /// Sets `StackRefactorId` (see [`Self::stack_refactor_id`]).
-    pub fn stack_refactor_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_refactor_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListStackRefactorActionsInput {
+    into stack_refactor_id("StackRefactorId"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
 impl IntoValue for ListStackRefactorActionsInput {
     fn into_value(self) -> Value {
@@ -10669,18 +8592,10 @@ pub struct ListStackRefactorActionsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStackRefactorActionsOutput {
-    /// Sets `StackRefactorActions` (see [`Self::stack_refactor_actions`]).
-    pub fn stack_refactor_actions(mut self, value: Vec<crate::types::StackRefactorAction>) -> Self {
-        self.stack_refactor_actions = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackRefactorActionsOutput {
+    list stack_refactor_actions("StackRefactorActions"): crate::types::StackRefactorAction, push_stack_refactor_actions;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListStackRefactorActionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10704,26 +8619,11 @@ pub struct ListStackRefactorsInput {
     pub max_results: Option<i32>,
 }
 
-impl ListStackRefactorsInput {
-    /// Sets `ExecutionStatusFilter` (see [`Self::execution_status_filter`]).
-    pub fn execution_status_filter(
-        mut self,
-        value: Vec<crate::types::StackRefactorExecutionStatus>,
-    ) -> Self {
-        self.execution_status_filter = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListStackRefactorsInput {
+    list_into execution_status_filter("ExecutionStatusFilter"): crate::types::StackRefactorExecutionStatus, push_execution_status_filter;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
 impl IntoValue for ListStackRefactorsInput {
     fn into_value(self) -> Value {
@@ -10754,21 +8654,10 @@ pub struct ListStackRefactorsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStackRefactorsOutput {
-    /// Sets `StackRefactorSummaries` (see [`Self::stack_refactor_summaries`]).
-    pub fn stack_refactor_summaries(
-        mut self,
-        value: Vec<crate::types::StackRefactorSummary>,
-    ) -> Self {
-        self.stack_refactor_summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackRefactorsOutput {
+    list stack_refactor_summaries("StackRefactorSummaries"): crate::types::StackRefactorSummary, push_stack_refactor_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListStackRefactorsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10795,18 +8684,10 @@ pub struct ListStackResourcesInput {
     pub next_token: Option<String>,
 }
 
-impl ListStackResourcesInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackResourcesInput {
+    into stack_name("StackName"): String;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListStackResourcesInput {
     fn into_value(self) -> Value {
@@ -10829,21 +8710,10 @@ pub struct ListStackResourcesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStackResourcesOutput {
-    /// Sets `StackResourceSummaries` (see [`Self::stack_resource_summaries`]).
-    pub fn stack_resource_summaries(
-        mut self,
-        value: Vec<crate::types::StackResourceSummary>,
-    ) -> Self {
-        self.stack_resource_summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackResourcesOutput {
+    list stack_resource_summaries("StackResourceSummaries"): crate::types::StackResourceSummary, push_stack_resource_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListStackResourcesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10876,28 +8746,12 @@ pub struct ListStackSetAutoDeploymentTargetsInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl ListStackSetAutoDeploymentTargetsInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackSetAutoDeploymentTargetsInput {
+    into stack_set_name("StackSetName"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for ListStackSetAutoDeploymentTargetsInput {
     fn into_value(self) -> Value {
@@ -10922,21 +8776,10 @@ pub struct ListStackSetAutoDeploymentTargetsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStackSetAutoDeploymentTargetsOutput {
-    /// Sets `Summaries` (see [`Self::summaries`]).
-    pub fn summaries(
-        mut self,
-        value: Vec<crate::types::StackSetAutoDeploymentTargetSummary>,
-    ) -> Self {
-        self.summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackSetAutoDeploymentTargetsOutput {
+    list summaries("Summaries"): crate::types::StackSetAutoDeploymentTargetSummary, push_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListStackSetAutoDeploymentTargetsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10975,38 +8818,14 @@ pub struct ListStackSetOperationResultsInput {
     pub filters: Option<Vec<crate::types::OperationResultFilter>>,
 }
 
-impl ListStackSetOperationResultsInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::OperationResultFilter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListStackSetOperationResultsInput {
+    into stack_set_name("StackSetName"): String;
+    into operation_id("OperationId"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    into call_as("CallAs"): crate::types::CallAs;
+    list filters("Filters"): crate::types::OperationResultFilter, push_filters;
+});
 
 impl IntoValue for ListStackSetOperationResultsInput {
     fn into_value(self) -> Value {
@@ -11033,18 +8852,10 @@ pub struct ListStackSetOperationResultsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStackSetOperationResultsOutput {
-    /// Sets `Summaries` (see [`Self::summaries`]).
-    pub fn summaries(mut self, value: Vec<crate::types::StackSetOperationResultSummary>) -> Self {
-        self.summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackSetOperationResultsOutput {
+    list summaries("Summaries"): crate::types::StackSetOperationResultSummary, push_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListStackSetOperationResultsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11077,28 +8888,12 @@ pub struct ListStackSetOperationsInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl ListStackSetOperationsInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackSetOperationsInput {
+    into stack_set_name("StackSetName"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for ListStackSetOperationsInput {
     fn into_value(self) -> Value {
@@ -11123,18 +8918,10 @@ pub struct ListStackSetOperationsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStackSetOperationsOutput {
-    /// Sets `Summaries` (see [`Self::summaries`]).
-    pub fn summaries(mut self, value: Vec<crate::types::StackSetOperationSummary>) -> Self {
-        self.summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackSetOperationsOutput {
+    list summaries("Summaries"): crate::types::StackSetOperationSummary, push_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListStackSetOperationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11165,28 +8952,12 @@ pub struct ListStackSetsInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl ListStackSetsInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StackSetStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackSetsInput {
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    into status("Status"): crate::types::StackSetStatus;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for ListStackSetsInput {
     fn into_value(self) -> Value {
@@ -11211,18 +8982,10 @@ pub struct ListStackSetsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStackSetsOutput {
-    /// Sets `Summaries` (see [`Self::summaries`]).
-    pub fn summaries(mut self, value: Vec<crate::types::StackSetSummary>) -> Self {
-        self.summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStackSetsOutput {
+    list summaries("Summaries"): crate::types::StackSetSummary, push_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListStackSetsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11244,18 +9007,10 @@ pub struct ListStacksInput {
     pub stack_status_filter: Option<Vec<crate::types::StackStatus>>,
 }
 
-impl ListStacksInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `StackStatusFilter` (see [`Self::stack_status_filter`]).
-    pub fn stack_status_filter(mut self, value: Vec<crate::types::StackStatus>) -> Self {
-        self.stack_status_filter = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListStacksInput {
+    into next_token("NextToken"): String;
+    list_into stack_status_filter("StackStatusFilter"): crate::types::StackStatus, push_stack_status_filter;
+});
 
 impl IntoValue for ListStacksInput {
     fn into_value(self) -> Value {
@@ -11278,18 +9033,10 @@ pub struct ListStacksOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStacksOutput {
-    /// Sets `StackSummaries` (see [`Self::stack_summaries`]).
-    pub fn stack_summaries(mut self, value: Vec<crate::types::StackSummary>) -> Self {
-        self.stack_summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStacksOutput {
+    list stack_summaries("StackSummaries"): crate::types::StackSummary, push_stack_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListStacksOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11327,41 +9074,14 @@ pub struct ListTypeRegistrationsInput {
     pub next_token: Option<String>,
 }
 
-impl ListTypeRegistrationsInput {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RegistryType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `TypeArn` (see [`Self::type_arn`]).
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.type_arn = Some(value.into());
-        self
-    }
-    /// Sets `RegistrationStatusFilter` (see [`Self::registration_status_filter`]).
-    pub fn registration_status_filter(
-        mut self,
-        value: impl Into<crate::types::RegistrationStatus>,
-    ) -> Self {
-        self.registration_status_filter = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTypeRegistrationsInput {
+    into r#type("Type"): crate::types::RegistryType;
+    into type_name("TypeName"): String;
+    into type_arn("TypeArn"): String;
+    into registration_status_filter("RegistrationStatusFilter"): crate::types::RegistrationStatus;
+    value max_results("MaxResults"): i32;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListTypeRegistrationsInput {
     fn into_value(self) -> Value {
@@ -11390,18 +9110,10 @@ pub struct ListTypeRegistrationsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTypeRegistrationsOutput {
-    /// Sets `RegistrationTokenList` (see [`Self::registration_token_list`]).
-    pub fn registration_token_list(mut self, value: Vec<String>) -> Self {
-        self.registration_token_list = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTypeRegistrationsOutput {
+    list_into registration_token_list("RegistrationTokenList"): String, push_registration_token_list;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListTypeRegistrationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11448,43 +9160,15 @@ pub struct ListTypeVersionsInput {
     pub publisher_id: Option<String>,
 }
 
-impl ListTypeVersionsInput {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RegistryType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `DeprecatedStatus` (see [`Self::deprecated_status`]).
-    pub fn deprecated_status(mut self, value: impl Into<crate::types::DeprecatedStatus>) -> Self {
-        self.deprecated_status = Some(value.into());
-        self
-    }
-    /// Sets `PublisherId` (see [`Self::publisher_id`]).
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.publisher_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTypeVersionsInput {
+    into r#type("Type"): crate::types::RegistryType;
+    into type_name("TypeName"): String;
+    into arn("Arn"): String;
+    value max_results("MaxResults"): i32;
+    into next_token("NextToken"): String;
+    into deprecated_status("DeprecatedStatus"): crate::types::DeprecatedStatus;
+    into publisher_id("PublisherId"): String;
+});
 
 impl IntoValue for ListTypeVersionsInput {
     fn into_value(self) -> Value {
@@ -11512,18 +9196,10 @@ pub struct ListTypeVersionsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTypeVersionsOutput {
-    /// Sets `TypeVersionSummaries` (see [`Self::type_version_summaries`]).
-    pub fn type_version_summaries(mut self, value: Vec<crate::types::TypeVersionSummary>) -> Self {
-        self.type_version_summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTypeVersionsOutput {
+    list type_version_summaries("TypeVersionSummaries"): crate::types::TypeVersionSummary, push_type_version_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListTypeVersionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11581,43 +9257,15 @@ pub struct ListTypesInput {
     pub next_token: Option<String>,
 }
 
-impl ListTypesInput {
-    /// Sets `Visibility` (see [`Self::visibility`]).
-    pub fn visibility(mut self, value: impl Into<crate::types::Visibility>) -> Self {
-        self.visibility = Some(value.into());
-        self
-    }
-    /// Sets `ProvisioningType` (see [`Self::provisioning_type`]).
-    pub fn provisioning_type(mut self, value: impl Into<crate::types::ProvisioningType>) -> Self {
-        self.provisioning_type = Some(value.into());
-        self
-    }
-    /// Sets `DeprecatedStatus` (see [`Self::deprecated_status`]).
-    pub fn deprecated_status(mut self, value: impl Into<crate::types::DeprecatedStatus>) -> Self {
-        self.deprecated_status = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RegistryType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: crate::types::TypeFilters) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTypesInput {
+    into visibility("Visibility"): crate::types::Visibility;
+    into provisioning_type("ProvisioningType"): crate::types::ProvisioningType;
+    into deprecated_status("DeprecatedStatus"): crate::types::DeprecatedStatus;
+    into r#type("Type"): crate::types::RegistryType;
+    value filters("Filters"): crate::types::TypeFilters;
+    value max_results("MaxResults"): i32;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListTypesInput {
     fn into_value(self) -> Value {
@@ -11645,18 +9293,10 @@ pub struct ListTypesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTypesOutput {
-    /// Sets `TypeSummaries` (see [`Self::type_summaries`]).
-    pub fn type_summaries(mut self, value: Vec<crate::types::TypeSummary>) -> Self {
-        self.type_summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTypesOutput {
+    list type_summaries("TypeSummaries"): crate::types::TypeSummary, push_type_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListTypesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11680,23 +9320,11 @@ pub struct LiveResourceDrift {
     pub drift_detection_timestamp: Option<myaws_core::DateTime>,
 }
 
-impl LiveResourceDrift {
-    /// Sets `PreviousValue` (see [`Self::previous_value`]).
-    pub fn previous_value(mut self, value: impl Into<String>) -> Self {
-        self.previous_value = Some(value.into());
-        self
-    }
-    /// Sets `ActualValue` (see [`Self::actual_value`]).
-    pub fn actual_value(mut self, value: impl Into<String>) -> Self {
-        self.actual_value = Some(value.into());
-        self
-    }
-    /// Sets `DriftDetectionTimestamp` (see [`Self::drift_detection_timestamp`]).
-    pub fn drift_detection_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.drift_detection_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LiveResourceDrift {
+    into previous_value("PreviousValue"): String;
+    into actual_value("ActualValue"): String;
+    value drift_detection_timestamp("DriftDetectionTimestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for LiveResourceDrift {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11723,18 +9351,10 @@ pub struct LoggingConfig {
     pub log_group_name: Option<String>,
 }
 
-impl LoggingConfig {
-    /// Sets `LogRoleArn` (see [`Self::log_role_arn`]).
-    pub fn log_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.log_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `LogGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LoggingConfig {
+    into log_role_arn("LogRoleArn"): String;
+    into log_group_name("LogGroupName"): String;
+});
 
 impl IntoValue for LoggingConfig {
     fn into_value(self) -> Value {
@@ -11769,13 +9389,9 @@ pub struct ManagedExecution {
     pub active: Option<bool>,
 }
 
-impl ManagedExecution {
-    /// Sets `Active` (see [`Self::active`]).
-    pub fn active(mut self, value: bool) -> Self {
-        self.active = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ManagedExecution {
+    value active("Active"): bool;
+});
 
 impl IntoValue for ManagedExecution {
     fn into_value(self) -> Value {
@@ -11814,18 +9430,10 @@ pub struct ModuleInfo {
     pub logical_id_hierarchy: Option<String>,
 }
 
-impl ModuleInfo {
-    /// Sets `TypeHierarchy` (see [`Self::type_hierarchy`]).
-    pub fn type_hierarchy(mut self, value: impl Into<String>) -> Self {
-        self.type_hierarchy = Some(value.into());
-        self
-    }
-    /// Sets `LogicalIdHierarchy` (see [`Self::logical_id_hierarchy`]).
-    pub fn logical_id_hierarchy(mut self, value: impl Into<String>) -> Self {
-        self.logical_id_hierarchy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ModuleInfo {
+    into type_hierarchy("TypeHierarchy"): String;
+    into logical_id_hierarchy("LogicalIdHierarchy"): String;
+});
 
 impl FromValue for ModuleInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12019,18 +9627,10 @@ pub struct OperationEntry {
     pub operation_id: Option<String>,
 }
 
-impl OperationEntry {
-    /// Sets `OperationType` (see [`Self::operation_type`]).
-    pub fn operation_type(mut self, value: impl Into<crate::types::OperationType>) -> Self {
-        self.operation_type = Some(value.into());
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OperationEntry {
+    into operation_type("OperationType"): crate::types::OperationType;
+    into operation_id("OperationId"): String;
+});
 
 impl FromValue for OperationEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12102,152 +9702,35 @@ pub struct OperationEvent {
     pub validation_path: Option<String>,
 }
 
-impl OperationEvent {
-    /// Sets `EventId` (see [`Self::event_id`]).
-    pub fn event_id(mut self, value: impl Into<String>) -> Self {
-        self.event_id = Some(value.into());
-        self
-    }
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `OperationType` (see [`Self::operation_type`]).
-    pub fn operation_type(mut self, value: impl Into<crate::types::OperationType>) -> Self {
-        self.operation_type = Some(value.into());
-        self
-    }
-    /// Sets `OperationStatus` (see [`Self::operation_status`]).
-    pub fn operation_status(
-        mut self,
-        value: impl Into<crate::types::BeaconStackOperationStatus>,
-    ) -> Self {
-        self.operation_status = Some(value.into());
-        self
-    }
-    /// Sets `EventType` (see [`Self::event_type`]).
-    pub fn event_type(mut self, value: impl Into<crate::types::EventType>) -> Self {
-        self.event_type = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `PhysicalResourceId` (see [`Self::physical_resource_id`]).
-    pub fn physical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.physical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `ResourceStatus` (see [`Self::resource_status`]).
-    pub fn resource_status(mut self, value: impl Into<crate::types::ResourceStatus>) -> Self {
-        self.resource_status = Some(value.into());
-        self
-    }
-    /// Sets `ResourceStatusReason` (see [`Self::resource_status_reason`]).
-    pub fn resource_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.resource_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `ResourceProperties` (see [`Self::resource_properties`]).
-    pub fn resource_properties(mut self, value: impl Into<String>) -> Self {
-        self.resource_properties = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `HookType` (see [`Self::hook_type`]).
-    pub fn hook_type(mut self, value: impl Into<String>) -> Self {
-        self.hook_type = Some(value.into());
-        self
-    }
-    /// Sets `HookStatus` (see [`Self::hook_status`]).
-    pub fn hook_status(mut self, value: impl Into<crate::types::HookStatus>) -> Self {
-        self.hook_status = Some(value.into());
-        self
-    }
-    /// Sets `HookStatusReason` (see [`Self::hook_status_reason`]).
-    pub fn hook_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.hook_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `HookInvocationPoint` (see [`Self::hook_invocation_point`]).
-    pub fn hook_invocation_point(
-        mut self,
-        value: impl Into<crate::types::HookInvocationPoint>,
-    ) -> Self {
-        self.hook_invocation_point = Some(value.into());
-        self
-    }
-    /// Sets `HookFailureMode` (see [`Self::hook_failure_mode`]).
-    pub fn hook_failure_mode(mut self, value: impl Into<crate::types::HookFailureMode>) -> Self {
-        self.hook_failure_mode = Some(value.into());
-        self
-    }
-    /// Sets `DetailedStatus` (see [`Self::detailed_status`]).
-    pub fn detailed_status(mut self, value: impl Into<crate::types::DetailedStatus>) -> Self {
-        self.detailed_status = Some(value.into());
-        self
-    }
-    /// Sets `ValidationFailureMode` (see [`Self::validation_failure_mode`]).
-    pub fn validation_failure_mode(
-        mut self,
-        value: impl Into<crate::types::HookFailureMode>,
-    ) -> Self {
-        self.validation_failure_mode = Some(value.into());
-        self
-    }
-    /// Sets `ValidationName` (see [`Self::validation_name`]).
-    pub fn validation_name(mut self, value: impl Into<String>) -> Self {
-        self.validation_name = Some(value.into());
-        self
-    }
-    /// Sets `ValidationStatus` (see [`Self::validation_status`]).
-    pub fn validation_status(mut self, value: impl Into<crate::types::ValidationStatus>) -> Self {
-        self.validation_status = Some(value.into());
-        self
-    }
-    /// Sets `ValidationStatusReason` (see [`Self::validation_status_reason`]).
-    pub fn validation_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.validation_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `ValidationPath` (see [`Self::validation_path`]).
-    pub fn validation_path(mut self, value: impl Into<String>) -> Self {
-        self.validation_path = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OperationEvent {
+    into event_id("EventId"): String;
+    into stack_id("StackId"): String;
+    into operation_id("OperationId"): String;
+    into operation_type("OperationType"): crate::types::OperationType;
+    into operation_status("OperationStatus"): crate::types::BeaconStackOperationStatus;
+    into event_type("EventType"): crate::types::EventType;
+    into logical_resource_id("LogicalResourceId"): String;
+    into physical_resource_id("PhysicalResourceId"): String;
+    into resource_type("ResourceType"): String;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    into resource_status("ResourceStatus"): crate::types::ResourceStatus;
+    into resource_status_reason("ResourceStatusReason"): String;
+    into resource_properties("ResourceProperties"): String;
+    into client_request_token("ClientRequestToken"): String;
+    into hook_type("HookType"): String;
+    into hook_status("HookStatus"): crate::types::HookStatus;
+    into hook_status_reason("HookStatusReason"): String;
+    into hook_invocation_point("HookInvocationPoint"): crate::types::HookInvocationPoint;
+    into hook_failure_mode("HookFailureMode"): crate::types::HookFailureMode;
+    into detailed_status("DetailedStatus"): crate::types::DetailedStatus;
+    into validation_failure_mode("ValidationFailureMode"): crate::types::HookFailureMode;
+    into validation_name("ValidationName"): String;
+    into validation_status("ValidationStatus"): crate::types::ValidationStatus;
+    into validation_status_reason("ValidationStatusReason"): String;
+    into validation_path("ValidationPath"): String;
+});
 
 impl FromValue for OperationEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12330,18 +9813,10 @@ pub struct OperationResultFilter {
     pub values: Option<String>,
 }
 
-impl OperationResultFilter {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<crate::types::OperationResultFilterName>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Values` (see [`Self::values`]).
-    pub fn values(mut self, value: impl Into<String>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OperationResultFilter {
+    into name("Name"): crate::types::OperationResultFilterName;
+    into values("Values"): String;
+});
 
 impl IntoValue for OperationResultFilter {
     fn into_value(self) -> Value {
@@ -12710,28 +10185,12 @@ pub struct Output {
     pub export_name: Option<String>,
 }
 
-impl Output {
-    /// Sets `OutputKey` (see [`Self::output_key`]).
-    pub fn output_key(mut self, value: impl Into<String>) -> Self {
-        self.output_key = Some(value.into());
-        self
-    }
-    /// Sets `OutputValue` (see [`Self::output_value`]).
-    pub fn output_value(mut self, value: impl Into<String>) -> Self {
-        self.output_value = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `ExportName` (see [`Self::export_name`]).
-    pub fn export_name(mut self, value: impl Into<String>) -> Self {
-        self.export_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Output {
+    into output_key("OutputKey"): String;
+    into output_value("OutputValue"): String;
+    into description("Description"): String;
+    into export_name("ExportName"): String;
+});
 
 impl FromValue for Output {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12759,28 +10218,12 @@ pub struct Parameter {
     pub resolved_value: Option<String>,
 }
 
-impl Parameter {
-    /// Sets `ParameterKey` (see [`Self::parameter_key`]).
-    pub fn parameter_key(mut self, value: impl Into<String>) -> Self {
-        self.parameter_key = Some(value.into());
-        self
-    }
-    /// Sets `ParameterValue` (see [`Self::parameter_value`]).
-    pub fn parameter_value(mut self, value: impl Into<String>) -> Self {
-        self.parameter_value = Some(value.into());
-        self
-    }
-    /// Sets `UsePreviousValue` (see [`Self::use_previous_value`]).
-    pub fn use_previous_value(mut self, value: bool) -> Self {
-        self.use_previous_value = Some(value);
-        self
-    }
-    /// Sets `ResolvedValue` (see [`Self::resolved_value`]).
-    pub fn resolved_value(mut self, value: impl Into<String>) -> Self {
-        self.resolved_value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Parameter {
+    into parameter_key("ParameterKey"): String;
+    into parameter_value("ParameterValue"): String;
+    value use_previous_value("UsePreviousValue"): bool;
+    into resolved_value("ResolvedValue"): String;
+});
 
 impl IntoValue for Parameter {
     fn into_value(self) -> Value {
@@ -12813,13 +10256,9 @@ pub struct ParameterConstraints {
     pub allowed_values: Option<Vec<String>>,
 }
 
-impl ParameterConstraints {
-    /// Sets `AllowedValues` (see [`Self::allowed_values`]).
-    pub fn allowed_values(mut self, value: Vec<String>) -> Self {
-        self.allowed_values = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ParameterConstraints {
+    list_into allowed_values("AllowedValues"): String, push_allowed_values;
+});
 
 impl FromValue for ParameterConstraints {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12848,38 +10287,14 @@ pub struct ParameterDeclaration {
     pub parameter_constraints: Option<crate::types::ParameterConstraints>,
 }
 
-impl ParameterDeclaration {
-    /// Sets `ParameterKey` (see [`Self::parameter_key`]).
-    pub fn parameter_key(mut self, value: impl Into<String>) -> Self {
-        self.parameter_key = Some(value.into());
-        self
-    }
-    /// Sets `DefaultValue` (see [`Self::default_value`]).
-    pub fn default_value(mut self, value: impl Into<String>) -> Self {
-        self.default_value = Some(value.into());
-        self
-    }
-    /// Sets `ParameterType` (see [`Self::parameter_type`]).
-    pub fn parameter_type(mut self, value: impl Into<String>) -> Self {
-        self.parameter_type = Some(value.into());
-        self
-    }
-    /// Sets `NoEcho` (see [`Self::no_echo`]).
-    pub fn no_echo(mut self, value: bool) -> Self {
-        self.no_echo = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `ParameterConstraints` (see [`Self::parameter_constraints`]).
-    pub fn parameter_constraints(mut self, value: crate::types::ParameterConstraints) -> Self {
-        self.parameter_constraints = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ParameterDeclaration {
+    into parameter_key("ParameterKey"): String;
+    into default_value("DefaultValue"): String;
+    into parameter_type("ParameterType"): String;
+    value no_echo("NoEcho"): bool;
+    into description("Description"): String;
+    value parameter_constraints("ParameterConstraints"): crate::types::ParameterConstraints;
+});
 
 impl FromValue for ParameterDeclaration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12981,18 +10396,10 @@ pub struct PhysicalResourceIdContextKeyValuePair {
     pub value: Option<String>,
 }
 
-impl PhysicalResourceIdContextKeyValuePair {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PhysicalResourceIdContextKeyValuePair {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl FromValue for PhysicalResourceIdContextKeyValuePair {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13121,28 +10528,12 @@ pub struct PropertyDifference {
     pub difference_type: Option<crate::types::DifferenceType>,
 }
 
-impl PropertyDifference {
-    /// Sets `PropertyPath` (see [`Self::property_path`]).
-    pub fn property_path(mut self, value: impl Into<String>) -> Self {
-        self.property_path = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedValue` (see [`Self::expected_value`]).
-    pub fn expected_value(mut self, value: impl Into<String>) -> Self {
-        self.expected_value = Some(value.into());
-        self
-    }
-    /// Sets `ActualValue` (see [`Self::actual_value`]).
-    pub fn actual_value(mut self, value: impl Into<String>) -> Self {
-        self.actual_value = Some(value.into());
-        self
-    }
-    /// Sets `DifferenceType` (see [`Self::difference_type`]).
-    pub fn difference_type(mut self, value: impl Into<crate::types::DifferenceType>) -> Self {
-        self.difference_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PropertyDifference {
+    into property_path("PropertyPath"): String;
+    into expected_value("ExpectedValue"): String;
+    into actual_value("ActualValue"): String;
+    into difference_type("DifferenceType"): crate::types::DifferenceType;
+});
 
 impl FromValue for PropertyDifference {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13267,28 +10658,12 @@ pub struct PublishTypeInput {
     pub public_version_number: Option<String>,
 }
 
-impl PublishTypeInput {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::ThirdPartyType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `PublicVersionNumber` (see [`Self::public_version_number`]).
-    pub fn public_version_number(mut self, value: impl Into<String>) -> Self {
-        self.public_version_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PublishTypeInput {
+    into r#type("Type"): crate::types::ThirdPartyType;
+    into arn("Arn"): String;
+    into type_name("TypeName"): String;
+    into public_version_number("PublicVersionNumber"): String;
+});
 
 impl IntoValue for PublishTypeInput {
     fn into_value(self) -> Value {
@@ -13311,13 +10686,9 @@ pub struct PublishTypeOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PublishTypeOutput {
-    /// Sets `PublicTypeArn` (see [`Self::public_type_arn`]).
-    pub fn public_type_arn(mut self, value: impl Into<String>) -> Self {
-        self.public_type_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PublishTypeOutput {
+    into public_type_arn("PublicTypeArn"): String;
+});
 
 impl FromValue for PublishTypeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13428,46 +10799,15 @@ pub struct RecordHandlerProgressInput {
     pub client_request_token: Option<String>,
 }
 
-impl RecordHandlerProgressInput {
-    /// Sets `BearerToken` (see [`Self::bearer_token`]).
-    pub fn bearer_token(mut self, value: impl Into<String>) -> Self {
-        self.bearer_token = Some(value.into());
-        self
-    }
-    /// Sets `OperationStatus` (see [`Self::operation_status`]).
-    pub fn operation_status(mut self, value: impl Into<crate::types::OperationStatus>) -> Self {
-        self.operation_status = Some(value.into());
-        self
-    }
-    /// Sets `CurrentOperationStatus` (see [`Self::current_operation_status`]).
-    pub fn current_operation_status(
-        mut self,
-        value: impl Into<crate::types::OperationStatus>,
-    ) -> Self {
-        self.current_operation_status = Some(value.into());
-        self
-    }
-    /// Sets `StatusMessage` (see [`Self::status_message`]).
-    pub fn status_message(mut self, value: impl Into<String>) -> Self {
-        self.status_message = Some(value.into());
-        self
-    }
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<crate::types::HandlerErrorCode>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `ResourceModel` (see [`Self::resource_model`]).
-    pub fn resource_model(mut self, value: impl Into<String>) -> Self {
-        self.resource_model = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RecordHandlerProgressInput {
+    into bearer_token("BearerToken"): String;
+    into operation_status("OperationStatus"): crate::types::OperationStatus;
+    into current_operation_status("CurrentOperationStatus"): crate::types::OperationStatus;
+    into status_message("StatusMessage"): String;
+    into error_code("ErrorCode"): crate::types::HandlerErrorCode;
+    into resource_model("ResourceModel"): String;
+    into client_request_token("ClientRequestToken"): String;
+});
 
 impl IntoValue for RecordHandlerProgressInput {
     fn into_value(self) -> Value {
@@ -13588,18 +10928,10 @@ pub struct RegisterPublisherInput {
     pub connection_arn: Option<String>,
 }
 
-impl RegisterPublisherInput {
-    /// Sets `AcceptTermsAndConditions` (see [`Self::accept_terms_and_conditions`]).
-    pub fn accept_terms_and_conditions(mut self, value: bool) -> Self {
-        self.accept_terms_and_conditions = Some(value);
-        self
-    }
-    /// Sets `ConnectionArn` (see [`Self::connection_arn`]).
-    pub fn connection_arn(mut self, value: impl Into<String>) -> Self {
-        self.connection_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RegisterPublisherInput {
+    value accept_terms_and_conditions("AcceptTermsAndConditions"): bool;
+    into connection_arn("ConnectionArn"): String;
+});
 
 impl IntoValue for RegisterPublisherInput {
     fn into_value(self) -> Value {
@@ -13620,13 +10952,9 @@ pub struct RegisterPublisherOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RegisterPublisherOutput {
-    /// Sets `PublisherId` (see [`Self::publisher_id`]).
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.publisher_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RegisterPublisherOutput {
+    into publisher_id("PublisherId"): String;
+});
 
 impl FromValue for RegisterPublisherOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13682,38 +11010,14 @@ pub struct RegisterTypeInput {
     pub client_request_token: Option<String>,
 }
 
-impl RegisterTypeInput {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RegistryType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `SchemaHandlerPackage` (see [`Self::schema_handler_package`]).
-    pub fn schema_handler_package(mut self, value: impl Into<String>) -> Self {
-        self.schema_handler_package = Some(value.into());
-        self
-    }
-    /// Sets `LoggingConfig` (see [`Self::logging_config`]).
-    pub fn logging_config(mut self, value: crate::types::LoggingConfig) -> Self {
-        self.logging_config = Some(value);
-        self
-    }
-    /// Sets `ExecutionRoleArn` (see [`Self::execution_role_arn`]).
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RegisterTypeInput {
+    into r#type("Type"): crate::types::RegistryType;
+    into type_name("TypeName"): String;
+    into schema_handler_package("SchemaHandlerPackage"): String;
+    value logging_config("LoggingConfig"): crate::types::LoggingConfig;
+    into execution_role_arn("ExecutionRoleArn"): String;
+    into client_request_token("ClientRequestToken"): String;
+});
 
 impl IntoValue for RegisterTypeInput {
     fn into_value(self) -> Value {
@@ -13740,13 +11044,9 @@ pub struct RegisterTypeOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RegisterTypeOutput {
-    /// Sets `RegistrationToken` (see [`Self::registration_token`]).
-    pub fn registration_token(mut self, value: impl Into<String>) -> Self {
-        self.registration_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RegisterTypeOutput {
+    into registration_token("RegistrationToken"): String;
+});
 
 impl FromValue for RegisterTypeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14015,28 +11315,12 @@ pub struct RequiredActivatedType {
     pub supported_major_versions: Option<Vec<i32>>,
 }
 
-impl RequiredActivatedType {
-    /// Sets `TypeNameAlias` (see [`Self::type_name_alias`]).
-    pub fn type_name_alias(mut self, value: impl Into<String>) -> Self {
-        self.type_name_alias = Some(value.into());
-        self
-    }
-    /// Sets `OriginalTypeName` (see [`Self::original_type_name`]).
-    pub fn original_type_name(mut self, value: impl Into<String>) -> Self {
-        self.original_type_name = Some(value.into());
-        self
-    }
-    /// Sets `PublisherId` (see [`Self::publisher_id`]).
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.publisher_id = Some(value.into());
-        self
-    }
-    /// Sets `SupportedMajorVersions` (see [`Self::supported_major_versions`]).
-    pub fn supported_major_versions(mut self, value: Vec<i32>) -> Self {
-        self.supported_major_versions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RequiredActivatedType {
+    into type_name_alias("TypeNameAlias"): String;
+    into original_type_name("OriginalTypeName"): String;
+    into publisher_id("PublisherId"): String;
+    list supported_major_versions("SupportedMajorVersions"): i32, push_supported_major_versions;
+});
 
 impl FromValue for RequiredActivatedType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14288,89 +11572,23 @@ pub struct ResourceChange {
     pub previous_deployment_context: Option<String>,
 }
 
-impl ResourceChange {
-    /// Sets `PolicyAction` (see [`Self::policy_action`]).
-    pub fn policy_action(mut self, value: impl Into<crate::types::PolicyAction>) -> Self {
-        self.policy_action = Some(value.into());
-        self
-    }
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::ChangeAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `PhysicalResourceId` (see [`Self::physical_resource_id`]).
-    pub fn physical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.physical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `Replacement` (see [`Self::replacement`]).
-    pub fn replacement(mut self, value: impl Into<crate::types::Replacement>) -> Self {
-        self.replacement = Some(value.into());
-        self
-    }
-    /// Sets `Scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: Vec<crate::types::ResourceAttribute>) -> Self {
-        self.scope = Some(value);
-        self
-    }
-    /// Sets `ResourceDriftStatus` (see [`Self::resource_drift_status`]).
-    pub fn resource_drift_status(
-        mut self,
-        value: impl Into<crate::types::StackResourceDriftStatus>,
-    ) -> Self {
-        self.resource_drift_status = Some(value.into());
-        self
-    }
-    /// Sets `ResourceDriftIgnoredAttributes` (see [`Self::resource_drift_ignored_attributes`]).
-    pub fn resource_drift_ignored_attributes(
-        mut self,
-        value: Vec<crate::types::ResourceDriftIgnoredAttribute>,
-    ) -> Self {
-        self.resource_drift_ignored_attributes = Some(value);
-        self
-    }
-    /// Sets `Details` (see [`Self::details`]).
-    pub fn details(mut self, value: Vec<crate::types::ResourceChangeDetail>) -> Self {
-        self.details = Some(value);
-        self
-    }
-    /// Sets `ChangeSetId` (see [`Self::change_set_id`]).
-    pub fn change_set_id(mut self, value: impl Into<String>) -> Self {
-        self.change_set_id = Some(value.into());
-        self
-    }
-    /// Sets `ModuleInfo` (see [`Self::module_info`]).
-    pub fn module_info(mut self, value: crate::types::ModuleInfo) -> Self {
-        self.module_info = Some(value);
-        self
-    }
-    /// Sets `BeforeContext` (see [`Self::before_context`]).
-    pub fn before_context(mut self, value: impl Into<String>) -> Self {
-        self.before_context = Some(value.into());
-        self
-    }
-    /// Sets `AfterContext` (see [`Self::after_context`]).
-    pub fn after_context(mut self, value: impl Into<String>) -> Self {
-        self.after_context = Some(value.into());
-        self
-    }
-    /// Sets `PreviousDeploymentContext` (see [`Self::previous_deployment_context`]).
-    pub fn previous_deployment_context(mut self, value: impl Into<String>) -> Self {
-        self.previous_deployment_context = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceChange {
+    into policy_action("PolicyAction"): crate::types::PolicyAction;
+    into action("Action"): crate::types::ChangeAction;
+    into logical_resource_id("LogicalResourceId"): String;
+    into physical_resource_id("PhysicalResourceId"): String;
+    into resource_type("ResourceType"): String;
+    into replacement("Replacement"): crate::types::Replacement;
+    list_into scope("Scope"): crate::types::ResourceAttribute, push_scope;
+    into resource_drift_status("ResourceDriftStatus"): crate::types::StackResourceDriftStatus;
+    list resource_drift_ignored_attributes("ResourceDriftIgnoredAttributes"): crate::types::ResourceDriftIgnoredAttribute, push_resource_drift_ignored_attributes;
+    list details("Details"): crate::types::ResourceChangeDetail, push_details;
+    into change_set_id("ChangeSetId"): String;
+    value module_info("ModuleInfo"): crate::types::ModuleInfo;
+    into before_context("BeforeContext"): String;
+    into after_context("AfterContext"): String;
+    into previous_deployment_context("PreviousDeploymentContext"): String;
+});
 
 impl FromValue for ResourceChange {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14422,28 +11640,12 @@ pub struct ResourceChangeDetail {
     pub causing_entity: Option<String>,
 }
 
-impl ResourceChangeDetail {
-    /// Sets `Target` (see [`Self::target`]).
-    pub fn target(mut self, value: crate::types::ResourceTargetDefinition) -> Self {
-        self.target = Some(value);
-        self
-    }
-    /// Sets `Evaluation` (see [`Self::evaluation`]).
-    pub fn evaluation(mut self, value: impl Into<crate::types::EvaluationType>) -> Self {
-        self.evaluation = Some(value.into());
-        self
-    }
-    /// Sets `ChangeSource` (see [`Self::change_source`]).
-    pub fn change_source(mut self, value: impl Into<crate::types::ChangeSource>) -> Self {
-        self.change_source = Some(value.into());
-        self
-    }
-    /// Sets `CausingEntity` (see [`Self::causing_entity`]).
-    pub fn causing_entity(mut self, value: impl Into<String>) -> Self {
-        self.causing_entity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceChangeDetail {
+    value target("Target"): crate::types::ResourceTargetDefinition;
+    into evaluation("Evaluation"): crate::types::EvaluationType;
+    into change_source("ChangeSource"): crate::types::ChangeSource;
+    into causing_entity("CausingEntity"): String;
+});
 
 impl FromValue for ResourceChangeDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14473,23 +11675,11 @@ pub struct ResourceDefinition {
     pub resource_identifier: Option<HashMap<String, String>>,
 }
 
-impl ResourceDefinition {
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceIdentifier` (see [`Self::resource_identifier`]).
-    pub fn resource_identifier(mut self, value: HashMap<String, String>) -> Self {
-        self.resource_identifier = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ResourceDefinition {
+    into resource_type("ResourceType"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+    map_into resource_identifier("ResourceIdentifier"): String, insert_resource_identifier;
+});
 
 impl IntoValue for ResourceDefinition {
     fn into_value(self) -> Value {
@@ -14535,41 +11725,14 @@ pub struct ResourceDetail {
     pub warnings: Option<Vec<crate::types::WarningDetail>>,
 }
 
-impl ResourceDetail {
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceIdentifier` (see [`Self::resource_identifier`]).
-    pub fn resource_identifier(mut self, value: HashMap<String, String>) -> Self {
-        self.resource_identifier = Some(value);
-        self
-    }
-    /// Sets `ResourceStatus` (see [`Self::resource_status`]).
-    pub fn resource_status(
-        mut self,
-        value: impl Into<crate::types::GeneratedTemplateResourceStatus>,
-    ) -> Self {
-        self.resource_status = Some(value.into());
-        self
-    }
-    /// Sets `ResourceStatusReason` (see [`Self::resource_status_reason`]).
-    pub fn resource_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.resource_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `Warnings` (see [`Self::warnings`]).
-    pub fn warnings(mut self, value: Vec<crate::types::WarningDetail>) -> Self {
-        self.warnings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ResourceDetail {
+    into resource_type("ResourceType"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+    map_into resource_identifier("ResourceIdentifier"): String, insert_resource_identifier;
+    into resource_status("ResourceStatus"): crate::types::GeneratedTemplateResourceStatus;
+    into resource_status_reason("ResourceStatusReason"): String;
+    list warnings("Warnings"): crate::types::WarningDetail, push_warnings;
+});
 
 impl FromValue for ResourceDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14599,18 +11762,10 @@ pub struct ResourceDriftIgnoredAttribute {
     pub reason: Option<crate::types::DriftIgnoredReason>,
 }
 
-impl ResourceDriftIgnoredAttribute {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `Reason` (see [`Self::reason`]).
-    pub fn reason(mut self, value: impl Into<crate::types::DriftIgnoredReason>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceDriftIgnoredAttribute {
+    into path("Path"): String;
+    into reason("Reason"): crate::types::DriftIgnoredReason;
+});
 
 impl FromValue for ResourceDriftIgnoredAttribute {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14634,23 +11789,11 @@ pub struct ResourceIdentifierSummary {
     pub resource_identifiers: Option<Vec<String>>,
 }
 
-impl ResourceIdentifierSummary {
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceIds` (see [`Self::logical_resource_ids`]).
-    pub fn logical_resource_ids(mut self, value: Vec<String>) -> Self {
-        self.logical_resource_ids = Some(value);
-        self
-    }
-    /// Sets `ResourceIdentifiers` (see [`Self::resource_identifiers`]).
-    pub fn resource_identifiers(mut self, value: Vec<String>) -> Self {
-        self.resource_identifiers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ResourceIdentifierSummary {
+    into resource_type("ResourceType"): String;
+    list_into logical_resource_ids("LogicalResourceIds"): String, push_logical_resource_ids;
+    list_into resource_identifiers("ResourceIdentifiers"): String, push_resource_identifiers;
+});
 
 impl FromValue for ResourceIdentifierSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14677,18 +11820,10 @@ pub struct ResourceLocation {
     pub logical_resource_id: Option<String>,
 }
 
-impl ResourceLocation {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceLocation {
+    into stack_name("StackName"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+});
 
 impl IntoValue for ResourceLocation {
     fn into_value(self) -> Value {
@@ -14723,18 +11858,10 @@ pub struct ResourceMapping {
     pub destination: Option<crate::types::ResourceLocation>,
 }
 
-impl ResourceMapping {
-    /// Sets `Source` (see [`Self::source`]).
-    pub fn source(mut self, value: crate::types::ResourceLocation) -> Self {
-        self.source = Some(value);
-        self
-    }
-    /// Sets `Destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: crate::types::ResourceLocation) -> Self {
-        self.destination = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ResourceMapping {
+    value source("Source"): crate::types::ResourceLocation;
+    value destination("Destination"): crate::types::ResourceLocation;
+});
 
 impl IntoValue for ResourceMapping {
     fn into_value(self) -> Value {
@@ -14915,43 +12042,15 @@ pub struct ResourceScanSummary {
     pub scan_type: Option<crate::types::ScanType>,
 }
 
-impl ResourceScanSummary {
-    /// Sets `ResourceScanId` (see [`Self::resource_scan_id`]).
-    pub fn resource_scan_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_scan_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ResourceScanStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `PercentageCompleted` (see [`Self::percentage_completed`]).
-    pub fn percentage_completed(mut self, value: f64) -> Self {
-        self.percentage_completed = Some(value);
-        self
-    }
-    /// Sets `ScanType` (see [`Self::scan_type`]).
-    pub fn scan_type(mut self, value: impl Into<crate::types::ScanType>) -> Self {
-        self.scan_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceScanSummary {
+    into resource_scan_id("ResourceScanId"): String;
+    into status("Status"): crate::types::ResourceScanStatus;
+    into status_reason("StatusReason"): String;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    value percentage_completed("PercentageCompleted"): f64;
+    into scan_type("ScanType"): crate::types::ScanType;
+});
 
 impl FromValue for ResourceScanSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15293,64 +12392,18 @@ pub struct ResourceTargetDefinition {
     pub attribute_change_type: Option<crate::types::AttributeChangeType>,
 }
 
-impl ResourceTargetDefinition {
-    /// Sets `Attribute` (see [`Self::attribute`]).
-    pub fn attribute(mut self, value: impl Into<crate::types::ResourceAttribute>) -> Self {
-        self.attribute = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `RequiresRecreation` (see [`Self::requires_recreation`]).
-    pub fn requires_recreation(
-        mut self,
-        value: impl Into<crate::types::RequiresRecreation>,
-    ) -> Self {
-        self.requires_recreation = Some(value.into());
-        self
-    }
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `BeforeValue` (see [`Self::before_value`]).
-    pub fn before_value(mut self, value: impl Into<String>) -> Self {
-        self.before_value = Some(value.into());
-        self
-    }
-    /// Sets `AfterValue` (see [`Self::after_value`]).
-    pub fn after_value(mut self, value: impl Into<String>) -> Self {
-        self.after_value = Some(value.into());
-        self
-    }
-    /// Sets `BeforeValueFrom` (see [`Self::before_value_from`]).
-    pub fn before_value_from(mut self, value: impl Into<crate::types::BeforeValueFrom>) -> Self {
-        self.before_value_from = Some(value.into());
-        self
-    }
-    /// Sets `AfterValueFrom` (see [`Self::after_value_from`]).
-    pub fn after_value_from(mut self, value: impl Into<crate::types::AfterValueFrom>) -> Self {
-        self.after_value_from = Some(value.into());
-        self
-    }
-    /// Sets `Drift` (see [`Self::drift`]).
-    pub fn drift(mut self, value: crate::types::LiveResourceDrift) -> Self {
-        self.drift = Some(value);
-        self
-    }
-    /// Sets `AttributeChangeType` (see [`Self::attribute_change_type`]).
-    pub fn attribute_change_type(
-        mut self,
-        value: impl Into<crate::types::AttributeChangeType>,
-    ) -> Self {
-        self.attribute_change_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceTargetDefinition {
+    into attribute("Attribute"): crate::types::ResourceAttribute;
+    into name("Name"): String;
+    into requires_recreation("RequiresRecreation"): crate::types::RequiresRecreation;
+    into path("Path"): String;
+    into before_value("BeforeValue"): String;
+    into after_value("AfterValue"): String;
+    into before_value_from("BeforeValueFrom"): crate::types::BeforeValueFrom;
+    into after_value_from("AfterValueFrom"): crate::types::AfterValueFrom;
+    value drift("Drift"): crate::types::LiveResourceDrift;
+    into attribute_change_type("AttributeChangeType"): crate::types::AttributeChangeType;
+});
 
 impl FromValue for ResourceTargetDefinition {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15388,23 +12441,11 @@ pub struct ResourceToImport {
     pub resource_identifier: Option<HashMap<String, String>>,
 }
 
-impl ResourceToImport {
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceIdentifier` (see [`Self::resource_identifier`]).
-    pub fn resource_identifier(mut self, value: HashMap<String, String>) -> Self {
-        self.resource_identifier = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ResourceToImport {
+    into resource_type("ResourceType"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+    map_into resource_identifier("ResourceIdentifier"): String, insert_resource_identifier;
+});
 
 impl IntoValue for ResourceToImport {
     fn into_value(self) -> Value {
@@ -15442,18 +12483,10 @@ pub struct RollbackConfiguration {
     pub monitoring_time_in_minutes: Option<i32>,
 }
 
-impl RollbackConfiguration {
-    /// Sets `RollbackTriggers` (see [`Self::rollback_triggers`]).
-    pub fn rollback_triggers(mut self, value: Vec<crate::types::RollbackTrigger>) -> Self {
-        self.rollback_triggers = Some(value);
-        self
-    }
-    /// Sets `MonitoringTimeInMinutes` (see [`Self::monitoring_time_in_minutes`]).
-    pub fn monitoring_time_in_minutes(mut self, value: i32) -> Self {
-        self.monitoring_time_in_minutes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RollbackConfiguration {
+    list rollback_triggers("RollbackTriggers"): crate::types::RollbackTrigger, push_rollback_triggers;
+    value monitoring_time_in_minutes("MonitoringTimeInMinutes"): i32;
+});
 
 impl IntoValue for RollbackConfiguration {
     fn into_value(self) -> Value {
@@ -15494,33 +12527,13 @@ pub struct RollbackStackInput {
     pub deployment_config: Option<crate::types::DeploymentConfig>,
 }
 
-impl RollbackStackInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `RetainExceptOnCreate` (see [`Self::retain_except_on_create`]).
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.retain_except_on_create = Some(value);
-        self
-    }
-    /// Sets `DeploymentConfig` (see [`Self::deployment_config`]).
-    pub fn deployment_config(mut self, value: crate::types::DeploymentConfig) -> Self {
-        self.deployment_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RollbackStackInput {
+    into stack_name("StackName"): String;
+    into role_arn("RoleARN"): String;
+    into client_request_token("ClientRequestToken"): String;
+    value retain_except_on_create("RetainExceptOnCreate"): bool;
+    value deployment_config("DeploymentConfig"): crate::types::DeploymentConfig;
+});
 
 impl IntoValue for RollbackStackInput {
     fn into_value(self) -> Value {
@@ -15546,18 +12559,10 @@ pub struct RollbackStackOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RollbackStackOutput {
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RollbackStackOutput {
+    into stack_id("StackId"): String;
+    into operation_id("OperationId"): String;
+});
 
 impl FromValue for RollbackStackOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15585,18 +12590,10 @@ pub struct RollbackTrigger {
     pub r#type: Option<String>,
 }
 
-impl RollbackTrigger {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RollbackTrigger {
+    into arn("Arn"): String;
+    into r#type("Type"): String;
+});
 
 impl IntoValue for RollbackTrigger {
     fn into_value(self) -> Value {
@@ -15624,13 +12621,9 @@ pub struct ScanFilter {
     pub types: Option<Vec<String>>,
 }
 
-impl ScanFilter {
-    /// Sets `Types` (see [`Self::types`]).
-    pub fn types(mut self, value: Vec<String>) -> Self {
-        self.types = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScanFilter {
+    list_into types("Types"): String, push_types;
+});
 
 impl IntoValue for ScanFilter {
     fn into_value(self) -> Value {
@@ -15735,23 +12728,11 @@ pub struct ScannedResource {
     pub managed_by_stack: Option<bool>,
 }
 
-impl ScannedResource {
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceIdentifier` (see [`Self::resource_identifier`]).
-    pub fn resource_identifier(mut self, value: HashMap<String, String>) -> Self {
-        self.resource_identifier = Some(value);
-        self
-    }
-    /// Sets `ManagedByStack` (see [`Self::managed_by_stack`]).
-    pub fn managed_by_stack(mut self, value: bool) -> Self {
-        self.managed_by_stack = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScannedResource {
+    into resource_type("ResourceType"): String;
+    map_into resource_identifier("ResourceIdentifier"): String, insert_resource_identifier;
+    value managed_by_stack("ManagedByStack"): bool;
+});
 
 impl FromValue for ScannedResource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15778,18 +12759,10 @@ pub struct ScannedResourceIdentifier {
     pub resource_identifier: Option<HashMap<String, String>>,
 }
 
-impl ScannedResourceIdentifier {
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceIdentifier` (see [`Self::resource_identifier`]).
-    pub fn resource_identifier(mut self, value: HashMap<String, String>) -> Self {
-        self.resource_identifier = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScannedResourceIdentifier {
+    into resource_type("ResourceType"): String;
+    map_into resource_identifier("ResourceIdentifier"): String, insert_resource_identifier;
+});
 
 impl IntoValue for ScannedResourceIdentifier {
     fn into_value(self) -> Value {
@@ -15816,23 +12789,11 @@ pub struct SetStackPolicyInput {
     pub stack_policy_url: Option<String>,
 }
 
-impl SetStackPolicyInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `StackPolicyBody` (see [`Self::stack_policy_body`]).
-    pub fn stack_policy_body(mut self, value: impl Into<String>) -> Self {
-        self.stack_policy_body = Some(value.into());
-        self
-    }
-    /// Sets `StackPolicyURL` (see [`Self::stack_policy_url`]).
-    pub fn stack_policy_url(mut self, value: impl Into<String>) -> Self {
-        self.stack_policy_url = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SetStackPolicyInput {
+    into stack_name("StackName"): String;
+    into stack_policy_body("StackPolicyBody"): String;
+    into stack_policy_url("StackPolicyURL"): String;
+});
 
 impl IntoValue for SetStackPolicyInput {
     fn into_value(self) -> Value {
@@ -15874,33 +12835,13 @@ pub struct SetTypeConfigurationInput {
     pub r#type: Option<crate::types::ThirdPartyType>,
 }
 
-impl SetTypeConfigurationInput {
-    /// Sets `TypeArn` (see [`Self::type_arn`]).
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.type_arn = Some(value.into());
-        self
-    }
-    /// Sets `Configuration` (see [`Self::configuration`]).
-    pub fn configuration(mut self, value: impl Into<String>) -> Self {
-        self.configuration = Some(value.into());
-        self
-    }
-    /// Sets `ConfigurationAlias` (see [`Self::configuration_alias`]).
-    pub fn configuration_alias(mut self, value: impl Into<String>) -> Self {
-        self.configuration_alias = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::ThirdPartyType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SetTypeConfigurationInput {
+    into type_arn("TypeArn"): String;
+    into configuration("Configuration"): String;
+    into configuration_alias("ConfigurationAlias"): String;
+    into type_name("TypeName"): String;
+    into r#type("Type"): crate::types::ThirdPartyType;
+});
 
 impl IntoValue for SetTypeConfigurationInput {
     fn into_value(self) -> Value {
@@ -15926,13 +12867,9 @@ pub struct SetTypeConfigurationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SetTypeConfigurationOutput {
-    /// Sets `ConfigurationArn` (see [`Self::configuration_arn`]).
-    pub fn configuration_arn(mut self, value: impl Into<String>) -> Self {
-        self.configuration_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SetTypeConfigurationOutput {
+    into configuration_arn("ConfigurationArn"): String;
+});
 
 impl FromValue for SetTypeConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15963,28 +12900,12 @@ pub struct SetTypeDefaultVersionInput {
     pub version_id: Option<String>,
 }
 
-impl SetTypeDefaultVersionInput {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RegistryType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SetTypeDefaultVersionInput {
+    into arn("Arn"): String;
+    into r#type("Type"): crate::types::RegistryType;
+    into type_name("TypeName"): String;
+    into version_id("VersionId"): String;
+});
 
 impl IntoValue for SetTypeDefaultVersionInput {
     fn into_value(self) -> Value {
@@ -16034,28 +12955,12 @@ pub struct SignalResourceInput {
     pub status: Option<crate::types::ResourceSignalStatus>,
 }
 
-impl SignalResourceInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `UniqueId` (see [`Self::unique_id`]).
-    pub fn unique_id(mut self, value: impl Into<String>) -> Self {
-        self.unique_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ResourceSignalStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SignalResourceInput {
+    into stack_name("StackName"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+    into unique_id("UniqueId"): String;
+    into status("Status"): crate::types::ResourceSignalStatus;
+});
 
 impl IntoValue for SignalResourceInput {
     fn into_value(self) -> Value {
@@ -16142,143 +13047,35 @@ pub struct Stack {
     pub last_operations: Option<Vec<crate::types::OperationEntry>>,
 }
 
-impl Stack {
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `ChangeSetId` (see [`Self::change_set_id`]).
-    pub fn change_set_id(mut self, value: impl Into<String>) -> Self {
-        self.change_set_id = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `DeletionTime` (see [`Self::deletion_time`]).
-    pub fn deletion_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.deletion_time = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-    /// Sets `RollbackConfiguration` (see [`Self::rollback_configuration`]).
-    pub fn rollback_configuration(mut self, value: crate::types::RollbackConfiguration) -> Self {
-        self.rollback_configuration = Some(value);
-        self
-    }
-    /// Sets `StackStatus` (see [`Self::stack_status`]).
-    pub fn stack_status(mut self, value: impl Into<crate::types::StackStatus>) -> Self {
-        self.stack_status = Some(value.into());
-        self
-    }
-    /// Sets `StackStatusReason` (see [`Self::stack_status_reason`]).
-    pub fn stack_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.stack_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `DisableRollback` (see [`Self::disable_rollback`]).
-    pub fn disable_rollback(mut self, value: bool) -> Self {
-        self.disable_rollback = Some(value);
-        self
-    }
-    /// Sets `DeploymentConfig` (see [`Self::deployment_config`]).
-    pub fn deployment_config(mut self, value: crate::types::DeploymentConfig) -> Self {
-        self.deployment_config = Some(value);
-        self
-    }
-    /// Sets `NotificationARNs` (see [`Self::notification_arns`]).
-    pub fn notification_arns(mut self, value: Vec<String>) -> Self {
-        self.notification_arns = Some(value);
-        self
-    }
-    /// Sets `TimeoutInMinutes` (see [`Self::timeout_in_minutes`]).
-    pub fn timeout_in_minutes(mut self, value: i32) -> Self {
-        self.timeout_in_minutes = Some(value);
-        self
-    }
-    /// Sets `Capabilities` (see [`Self::capabilities`]).
-    pub fn capabilities(mut self, value: Vec<crate::types::Capability>) -> Self {
-        self.capabilities = Some(value);
-        self
-    }
-    /// Sets `Outputs` (see [`Self::outputs`]).
-    pub fn outputs(mut self, value: Vec<crate::types::Output>) -> Self {
-        self.outputs = Some(value);
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `EnableTerminationProtection` (see [`Self::enable_termination_protection`]).
-    pub fn enable_termination_protection(mut self, value: bool) -> Self {
-        self.enable_termination_protection = Some(value);
-        self
-    }
-    /// Sets `ParentId` (see [`Self::parent_id`]).
-    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `RootId` (see [`Self::root_id`]).
-    pub fn root_id(mut self, value: impl Into<String>) -> Self {
-        self.root_id = Some(value.into());
-        self
-    }
-    /// Sets `DriftInformation` (see [`Self::drift_information`]).
-    pub fn drift_information(mut self, value: crate::types::StackDriftInformation) -> Self {
-        self.drift_information = Some(value);
-        self
-    }
-    /// Sets `RetainExceptOnCreate` (see [`Self::retain_except_on_create`]).
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.retain_except_on_create = Some(value);
-        self
-    }
-    /// Sets `DeletionMode` (see [`Self::deletion_mode`]).
-    pub fn deletion_mode(mut self, value: impl Into<crate::types::DeletionMode>) -> Self {
-        self.deletion_mode = Some(value.into());
-        self
-    }
-    /// Sets `DetailedStatus` (see [`Self::detailed_status`]).
-    pub fn detailed_status(mut self, value: impl Into<crate::types::DetailedStatus>) -> Self {
-        self.detailed_status = Some(value.into());
-        self
-    }
-    /// Sets `LastOperations` (see [`Self::last_operations`]).
-    pub fn last_operations(mut self, value: Vec<crate::types::OperationEntry>) -> Self {
-        self.last_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Stack {
+    into stack_id("StackId"): String;
+    into stack_name("StackName"): String;
+    into change_set_id("ChangeSetId"): String;
+    into description("Description"): String;
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+    value creation_time("CreationTime"): myaws_core::DateTime;
+    value deletion_time("DeletionTime"): myaws_core::DateTime;
+    value last_updated_time("LastUpdatedTime"): myaws_core::DateTime;
+    value rollback_configuration("RollbackConfiguration"): crate::types::RollbackConfiguration;
+    into stack_status("StackStatus"): crate::types::StackStatus;
+    into stack_status_reason("StackStatusReason"): String;
+    value disable_rollback("DisableRollback"): bool;
+    value deployment_config("DeploymentConfig"): crate::types::DeploymentConfig;
+    list_into notification_arns("NotificationARNs"): String, push_notification_arns;
+    value timeout_in_minutes("TimeoutInMinutes"): i32;
+    list_into capabilities("Capabilities"): crate::types::Capability, push_capabilities;
+    list outputs("Outputs"): crate::types::Output, push_outputs;
+    into role_arn("RoleARN"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value enable_termination_protection("EnableTerminationProtection"): bool;
+    into parent_id("ParentId"): String;
+    into root_id("RootId"): String;
+    value drift_information("DriftInformation"): crate::types::StackDriftInformation;
+    value retain_except_on_create("RetainExceptOnCreate"): bool;
+    into deletion_mode("DeletionMode"): crate::types::DeletionMode;
+    into detailed_status("DetailedStatus"): crate::types::DetailedStatus;
+    list last_operations("LastOperations"): crate::types::OperationEntry, push_last_operations;
+});
 
 impl FromValue for Stack {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16327,23 +13124,11 @@ pub struct StackDefinition {
     pub template_url: Option<String>,
 }
 
-impl StackDefinition {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `TemplateBody` (see [`Self::template_body`]).
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.template_body = Some(value.into());
-        self
-    }
-    /// Sets `TemplateURL` (see [`Self::template_url`]).
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.template_url = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StackDefinition {
+    into stack_name("StackName"): String;
+    into template_body("TemplateBody"): String;
+    into template_url("TemplateURL"): String;
+});
 
 impl IntoValue for StackDefinition {
     fn into_value(self) -> Value {
@@ -16454,18 +13239,10 @@ pub struct StackDriftInformation {
     pub last_check_timestamp: Option<myaws_core::DateTime>,
 }
 
-impl StackDriftInformation {
-    /// Sets `StackDriftStatus` (see [`Self::stack_drift_status`]).
-    pub fn stack_drift_status(mut self, value: impl Into<crate::types::StackDriftStatus>) -> Self {
-        self.stack_drift_status = Some(value.into());
-        self
-    }
-    /// Sets `LastCheckTimestamp` (see [`Self::last_check_timestamp`]).
-    pub fn last_check_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_check_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackDriftInformation {
+    into stack_drift_status("StackDriftStatus"): crate::types::StackDriftStatus;
+    value last_check_timestamp("LastCheckTimestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for StackDriftInformation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16492,18 +13269,10 @@ pub struct StackDriftInformationSummary {
     pub last_check_timestamp: Option<myaws_core::DateTime>,
 }
 
-impl StackDriftInformationSummary {
-    /// Sets `StackDriftStatus` (see [`Self::stack_drift_status`]).
-    pub fn stack_drift_status(mut self, value: impl Into<crate::types::StackDriftStatus>) -> Self {
-        self.stack_drift_status = Some(value.into());
-        self
-    }
-    /// Sets `LastCheckTimestamp` (see [`Self::last_check_timestamp`]).
-    pub fn last_check_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_check_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackDriftInformationSummary {
+    into stack_drift_status("StackDriftStatus"): crate::types::StackDriftStatus;
+    value last_check_timestamp("LastCheckTimestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for StackDriftInformationSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16654,106 +13423,27 @@ pub struct StackEvent {
     pub detailed_status: Option<crate::types::DetailedStatus>,
 }
 
-impl StackEvent {
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `EventId` (see [`Self::event_id`]).
-    pub fn event_id(mut self, value: impl Into<String>) -> Self {
-        self.event_id = Some(value.into());
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `PhysicalResourceId` (see [`Self::physical_resource_id`]).
-    pub fn physical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.physical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `ResourceStatus` (see [`Self::resource_status`]).
-    pub fn resource_status(mut self, value: impl Into<crate::types::ResourceStatus>) -> Self {
-        self.resource_status = Some(value.into());
-        self
-    }
-    /// Sets `ResourceStatusReason` (see [`Self::resource_status_reason`]).
-    pub fn resource_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.resource_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `ResourceProperties` (see [`Self::resource_properties`]).
-    pub fn resource_properties(mut self, value: impl Into<String>) -> Self {
-        self.resource_properties = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `HookType` (see [`Self::hook_type`]).
-    pub fn hook_type(mut self, value: impl Into<String>) -> Self {
-        self.hook_type = Some(value.into());
-        self
-    }
-    /// Sets `HookStatus` (see [`Self::hook_status`]).
-    pub fn hook_status(mut self, value: impl Into<crate::types::HookStatus>) -> Self {
-        self.hook_status = Some(value.into());
-        self
-    }
-    /// Sets `HookStatusReason` (see [`Self::hook_status_reason`]).
-    pub fn hook_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.hook_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `HookInvocationPoint` (see [`Self::hook_invocation_point`]).
-    pub fn hook_invocation_point(
-        mut self,
-        value: impl Into<crate::types::HookInvocationPoint>,
-    ) -> Self {
-        self.hook_invocation_point = Some(value.into());
-        self
-    }
-    /// Sets `HookInvocationId` (see [`Self::hook_invocation_id`]).
-    pub fn hook_invocation_id(mut self, value: impl Into<String>) -> Self {
-        self.hook_invocation_id = Some(value.into());
-        self
-    }
-    /// Sets `HookFailureMode` (see [`Self::hook_failure_mode`]).
-    pub fn hook_failure_mode(mut self, value: impl Into<crate::types::HookFailureMode>) -> Self {
-        self.hook_failure_mode = Some(value.into());
-        self
-    }
-    /// Sets `DetailedStatus` (see [`Self::detailed_status`]).
-    pub fn detailed_status(mut self, value: impl Into<crate::types::DetailedStatus>) -> Self {
-        self.detailed_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StackEvent {
+    into stack_id("StackId"): String;
+    into event_id("EventId"): String;
+    into stack_name("StackName"): String;
+    into operation_id("OperationId"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+    into physical_resource_id("PhysicalResourceId"): String;
+    into resource_type("ResourceType"): String;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+    into resource_status("ResourceStatus"): crate::types::ResourceStatus;
+    into resource_status_reason("ResourceStatusReason"): String;
+    into resource_properties("ResourceProperties"): String;
+    into client_request_token("ClientRequestToken"): String;
+    into hook_type("HookType"): String;
+    into hook_status("HookStatus"): crate::types::HookStatus;
+    into hook_status_reason("HookStatusReason"): String;
+    into hook_invocation_point("HookInvocationPoint"): crate::types::HookInvocationPoint;
+    into hook_invocation_id("HookInvocationId"): String;
+    into hook_failure_mode("HookFailureMode"): crate::types::HookFailureMode;
+    into detailed_status("DetailedStatus"): crate::types::DetailedStatus;
+});
 
 impl FromValue for StackEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16825,71 +13515,20 @@ pub struct StackInstance {
     pub last_operation_id: Option<String>,
 }
 
-impl StackInstance {
-    /// Sets `StackSetId` (see [`Self::stack_set_id`]).
-    pub fn stack_set_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_id = Some(value.into());
-        self
-    }
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `Account` (see [`Self::account`]).
-    pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.account = Some(value.into());
-        self
-    }
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `ParameterOverrides` (see [`Self::parameter_overrides`]).
-    pub fn parameter_overrides(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameter_overrides = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StackInstanceStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StackInstanceStatus` (see [`Self::stack_instance_status`]).
-    pub fn stack_instance_status(
-        mut self,
-        value: crate::types::StackInstanceComprehensiveStatus,
-    ) -> Self {
-        self.stack_instance_status = Some(value);
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `OrganizationalUnitId` (see [`Self::organizational_unit_id`]).
-    pub fn organizational_unit_id(mut self, value: impl Into<String>) -> Self {
-        self.organizational_unit_id = Some(value.into());
-        self
-    }
-    /// Sets `DriftStatus` (see [`Self::drift_status`]).
-    pub fn drift_status(mut self, value: impl Into<crate::types::StackDriftStatus>) -> Self {
-        self.drift_status = Some(value.into());
-        self
-    }
-    /// Sets `LastDriftCheckTimestamp` (see [`Self::last_drift_check_timestamp`]).
-    pub fn last_drift_check_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_drift_check_timestamp = Some(value);
-        self
-    }
-    /// Sets `LastOperationId` (see [`Self::last_operation_id`]).
-    pub fn last_operation_id(mut self, value: impl Into<String>) -> Self {
-        self.last_operation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StackInstance {
+    into stack_set_id("StackSetId"): String;
+    into region("Region"): String;
+    into account("Account"): String;
+    into stack_id("StackId"): String;
+    list parameter_overrides("ParameterOverrides"): crate::types::Parameter, push_parameter_overrides;
+    into status("Status"): crate::types::StackInstanceStatus;
+    value stack_instance_status("StackInstanceStatus"): crate::types::StackInstanceComprehensiveStatus;
+    into status_reason("StatusReason"): String;
+    into organizational_unit_id("OrganizationalUnitId"): String;
+    into drift_status("DriftStatus"): crate::types::StackDriftStatus;
+    value last_drift_check_timestamp("LastDriftCheckTimestamp"): myaws_core::DateTime;
+    into last_operation_id("LastOperationId"): String;
+});
 
 impl FromValue for StackInstance {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16926,16 +13565,9 @@ pub struct StackInstanceComprehensiveStatus {
     pub detailed_status: Option<crate::types::StackInstanceDetailedStatus>,
 }
 
-impl StackInstanceComprehensiveStatus {
-    /// Sets `DetailedStatus` (see [`Self::detailed_status`]).
-    pub fn detailed_status(
-        mut self,
-        value: impl Into<crate::types::StackInstanceDetailedStatus>,
-    ) -> Self {
-        self.detailed_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StackInstanceComprehensiveStatus {
+    into detailed_status("DetailedStatus"): crate::types::StackInstanceDetailedStatus;
+});
 
 impl FromValue for StackInstanceComprehensiveStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17065,18 +13697,10 @@ pub struct StackInstanceFilter {
     pub values: Option<String>,
 }
 
-impl StackInstanceFilter {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<crate::types::StackInstanceFilterName>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Values` (see [`Self::values`]).
-    pub fn values(mut self, value: impl Into<String>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StackInstanceFilter {
+    into name("Name"): crate::types::StackInstanceFilterName;
+    into values("Values"): String;
+});
 
 impl IntoValue for StackInstanceFilter {
     fn into_value(self) -> Value {
@@ -17205,54 +13829,16 @@ pub struct StackInstanceResourceDriftsSummary {
     pub timestamp: Option<myaws_core::DateTime>,
 }
 
-impl StackInstanceResourceDriftsSummary {
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `PhysicalResourceId` (see [`Self::physical_resource_id`]).
-    pub fn physical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.physical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `PhysicalResourceIdContext` (see [`Self::physical_resource_id_context`]).
-    pub fn physical_resource_id_context(
-        mut self,
-        value: Vec<crate::types::PhysicalResourceIdContextKeyValuePair>,
-    ) -> Self {
-        self.physical_resource_id_context = Some(value);
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `PropertyDifferences` (see [`Self::property_differences`]).
-    pub fn property_differences(mut self, value: Vec<crate::types::PropertyDifference>) -> Self {
-        self.property_differences = Some(value);
-        self
-    }
-    /// Sets `StackResourceDriftStatus` (see [`Self::stack_resource_drift_status`]).
-    pub fn stack_resource_drift_status(
-        mut self,
-        value: impl Into<crate::types::StackResourceDriftStatus>,
-    ) -> Self {
-        self.stack_resource_drift_status = Some(value.into());
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackInstanceResourceDriftsSummary {
+    into stack_id("StackId"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+    into physical_resource_id("PhysicalResourceId"): String;
+    list physical_resource_id_context("PhysicalResourceIdContext"): crate::types::PhysicalResourceIdContextKeyValuePair, push_physical_resource_id_context;
+    into resource_type("ResourceType"): String;
+    list property_differences("PropertyDifferences"): crate::types::PropertyDifference, push_property_differences;
+    into stack_resource_drift_status("StackResourceDriftStatus"): crate::types::StackResourceDriftStatus;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for StackInstanceResourceDriftsSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17391,66 +13977,19 @@ pub struct StackInstanceSummary {
     pub last_operation_id: Option<String>,
 }
 
-impl StackInstanceSummary {
-    /// Sets `StackSetId` (see [`Self::stack_set_id`]).
-    pub fn stack_set_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_id = Some(value.into());
-        self
-    }
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `Account` (see [`Self::account`]).
-    pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.account = Some(value.into());
-        self
-    }
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StackInstanceStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `StackInstanceStatus` (see [`Self::stack_instance_status`]).
-    pub fn stack_instance_status(
-        mut self,
-        value: crate::types::StackInstanceComprehensiveStatus,
-    ) -> Self {
-        self.stack_instance_status = Some(value);
-        self
-    }
-    /// Sets `OrganizationalUnitId` (see [`Self::organizational_unit_id`]).
-    pub fn organizational_unit_id(mut self, value: impl Into<String>) -> Self {
-        self.organizational_unit_id = Some(value.into());
-        self
-    }
-    /// Sets `DriftStatus` (see [`Self::drift_status`]).
-    pub fn drift_status(mut self, value: impl Into<crate::types::StackDriftStatus>) -> Self {
-        self.drift_status = Some(value.into());
-        self
-    }
-    /// Sets `LastDriftCheckTimestamp` (see [`Self::last_drift_check_timestamp`]).
-    pub fn last_drift_check_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_drift_check_timestamp = Some(value);
-        self
-    }
-    /// Sets `LastOperationId` (see [`Self::last_operation_id`]).
-    pub fn last_operation_id(mut self, value: impl Into<String>) -> Self {
-        self.last_operation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StackInstanceSummary {
+    into stack_set_id("StackSetId"): String;
+    into region("Region"): String;
+    into account("Account"): String;
+    into stack_id("StackId"): String;
+    into status("Status"): crate::types::StackInstanceStatus;
+    into status_reason("StatusReason"): String;
+    value stack_instance_status("StackInstanceStatus"): crate::types::StackInstanceComprehensiveStatus;
+    into organizational_unit_id("OrganizationalUnitId"): String;
+    into drift_status("DriftStatus"): crate::types::StackDriftStatus;
+    value last_drift_check_timestamp("LastDriftCheckTimestamp"): myaws_core::DateTime;
+    into last_operation_id("LastOperationId"): String;
+});
 
 impl FromValue for StackInstanceSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17515,58 +14054,18 @@ pub struct StackRefactorAction {
     pub resource_mapping: Option<crate::types::ResourceMapping>,
 }
 
-impl StackRefactorAction {
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::StackRefactorActionType>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `Entity` (see [`Self::entity`]).
-    pub fn entity(mut self, value: impl Into<crate::types::StackRefactorActionEntity>) -> Self {
-        self.entity = Some(value.into());
-        self
-    }
-    /// Sets `PhysicalResourceId` (see [`Self::physical_resource_id`]).
-    pub fn physical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.physical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceIdentifier` (see [`Self::resource_identifier`]).
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Detection` (see [`Self::detection`]).
-    pub fn detection(mut self, value: impl Into<crate::types::StackRefactorDetection>) -> Self {
-        self.detection = Some(value.into());
-        self
-    }
-    /// Sets `DetectionReason` (see [`Self::detection_reason`]).
-    pub fn detection_reason(mut self, value: impl Into<String>) -> Self {
-        self.detection_reason = Some(value.into());
-        self
-    }
-    /// Sets `TagResources` (see [`Self::tag_resources`]).
-    pub fn tag_resources(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tag_resources = Some(value);
-        self
-    }
-    /// Sets `UntagResources` (see [`Self::untag_resources`]).
-    pub fn untag_resources(mut self, value: Vec<String>) -> Self {
-        self.untag_resources = Some(value);
-        self
-    }
-    /// Sets `ResourceMapping` (see [`Self::resource_mapping`]).
-    pub fn resource_mapping(mut self, value: crate::types::ResourceMapping) -> Self {
-        self.resource_mapping = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackRefactorAction {
+    into action("Action"): crate::types::StackRefactorActionType;
+    into entity("Entity"): crate::types::StackRefactorActionEntity;
+    into physical_resource_id("PhysicalResourceId"): String;
+    into resource_identifier("ResourceIdentifier"): String;
+    into description("Description"): String;
+    into detection("Detection"): crate::types::StackRefactorDetection;
+    into detection_reason("DetectionReason"): String;
+    list tag_resources("TagResources"): crate::types::Tag, push_tag_resources;
+    list_into untag_resources("UntagResources"): String, push_untag_resources;
+    value resource_mapping("ResourceMapping"): crate::types::ResourceMapping;
+});
 
 impl FromValue for StackRefactorAction {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18057,41 +14556,14 @@ pub struct StackRefactorSummary {
     pub status_reason: Option<String>,
 }
 
-impl StackRefactorSummary {
-    /// Sets `StackRefactorId` (see [`Self::stack_refactor_id`]).
-    pub fn stack_refactor_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_refactor_id = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionStatus` (see [`Self::execution_status`]).
-    pub fn execution_status(
-        mut self,
-        value: impl Into<crate::types::StackRefactorExecutionStatus>,
-    ) -> Self {
-        self.execution_status = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionStatusReason` (see [`Self::execution_status_reason`]).
-    pub fn execution_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.execution_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StackRefactorStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StackRefactorSummary {
+    into stack_refactor_id("StackRefactorId"): String;
+    into description("Description"): String;
+    into execution_status("ExecutionStatus"): crate::types::StackRefactorExecutionStatus;
+    into execution_status_reason("ExecutionStatusReason"): String;
+    into status("Status"): crate::types::StackRefactorStatus;
+    into status_reason("StatusReason"): String;
+});
 
 impl FromValue for StackRefactorSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18135,63 +14607,19 @@ pub struct StackResource {
     pub module_info: Option<crate::types::ModuleInfo>,
 }
 
-impl StackResource {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `PhysicalResourceId` (see [`Self::physical_resource_id`]).
-    pub fn physical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.physical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `ResourceStatus` (see [`Self::resource_status`]).
-    pub fn resource_status(mut self, value: impl Into<crate::types::ResourceStatus>) -> Self {
-        self.resource_status = Some(value.into());
-        self
-    }
-    /// Sets `ResourceStatusReason` (see [`Self::resource_status_reason`]).
-    pub fn resource_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.resource_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `DriftInformation` (see [`Self::drift_information`]).
-    pub fn drift_information(mut self, value: crate::types::StackResourceDriftInformation) -> Self {
-        self.drift_information = Some(value);
-        self
-    }
-    /// Sets `ModuleInfo` (see [`Self::module_info`]).
-    pub fn module_info(mut self, value: crate::types::ModuleInfo) -> Self {
-        self.module_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackResource {
+    into stack_name("StackName"): String;
+    into stack_id("StackId"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+    into physical_resource_id("PhysicalResourceId"): String;
+    into resource_type("ResourceType"): String;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+    into resource_status("ResourceStatus"): crate::types::ResourceStatus;
+    into resource_status_reason("ResourceStatusReason"): String;
+    into description("Description"): String;
+    value drift_information("DriftInformation"): crate::types::StackResourceDriftInformation;
+    value module_info("ModuleInfo"): crate::types::ModuleInfo;
+});
 
 impl FromValue for StackResource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18242,68 +14670,20 @@ pub struct StackResourceDetail {
     pub module_info: Option<crate::types::ModuleInfo>,
 }
 
-impl StackResourceDetail {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `PhysicalResourceId` (see [`Self::physical_resource_id`]).
-    pub fn physical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.physical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdatedTimestamp` (see [`Self::last_updated_timestamp`]).
-    pub fn last_updated_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_timestamp = Some(value);
-        self
-    }
-    /// Sets `ResourceStatus` (see [`Self::resource_status`]).
-    pub fn resource_status(mut self, value: impl Into<crate::types::ResourceStatus>) -> Self {
-        self.resource_status = Some(value.into());
-        self
-    }
-    /// Sets `ResourceStatusReason` (see [`Self::resource_status_reason`]).
-    pub fn resource_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.resource_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Metadata` (see [`Self::metadata`]).
-    pub fn metadata(mut self, value: impl Into<String>) -> Self {
-        self.metadata = Some(value.into());
-        self
-    }
-    /// Sets `DriftInformation` (see [`Self::drift_information`]).
-    pub fn drift_information(mut self, value: crate::types::StackResourceDriftInformation) -> Self {
-        self.drift_information = Some(value);
-        self
-    }
-    /// Sets `ModuleInfo` (see [`Self::module_info`]).
-    pub fn module_info(mut self, value: crate::types::ModuleInfo) -> Self {
-        self.module_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackResourceDetail {
+    into stack_name("StackName"): String;
+    into stack_id("StackId"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+    into physical_resource_id("PhysicalResourceId"): String;
+    into resource_type("ResourceType"): String;
+    value last_updated_timestamp("LastUpdatedTimestamp"): myaws_core::DateTime;
+    into resource_status("ResourceStatus"): crate::types::ResourceStatus;
+    into resource_status_reason("ResourceStatusReason"): String;
+    into description("Description"): String;
+    into metadata("Metadata"): String;
+    value drift_information("DriftInformation"): crate::types::StackResourceDriftInformation;
+    value module_info("ModuleInfo"): crate::types::ModuleInfo;
+});
 
 impl FromValue for StackResourceDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18370,74 +14750,20 @@ pub struct StackResourceDrift {
     pub drift_status_reason: Option<String>,
 }
 
-impl StackResourceDrift {
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `PhysicalResourceId` (see [`Self::physical_resource_id`]).
-    pub fn physical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.physical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `PhysicalResourceIdContext` (see [`Self::physical_resource_id_context`]).
-    pub fn physical_resource_id_context(
-        mut self,
-        value: Vec<crate::types::PhysicalResourceIdContextKeyValuePair>,
-    ) -> Self {
-        self.physical_resource_id_context = Some(value);
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedProperties` (see [`Self::expected_properties`]).
-    pub fn expected_properties(mut self, value: impl Into<String>) -> Self {
-        self.expected_properties = Some(value.into());
-        self
-    }
-    /// Sets `ActualProperties` (see [`Self::actual_properties`]).
-    pub fn actual_properties(mut self, value: impl Into<String>) -> Self {
-        self.actual_properties = Some(value.into());
-        self
-    }
-    /// Sets `PropertyDifferences` (see [`Self::property_differences`]).
-    pub fn property_differences(mut self, value: Vec<crate::types::PropertyDifference>) -> Self {
-        self.property_differences = Some(value);
-        self
-    }
-    /// Sets `StackResourceDriftStatus` (see [`Self::stack_resource_drift_status`]).
-    pub fn stack_resource_drift_status(
-        mut self,
-        value: impl Into<crate::types::StackResourceDriftStatus>,
-    ) -> Self {
-        self.stack_resource_drift_status = Some(value.into());
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `ModuleInfo` (see [`Self::module_info`]).
-    pub fn module_info(mut self, value: crate::types::ModuleInfo) -> Self {
-        self.module_info = Some(value);
-        self
-    }
-    /// Sets `DriftStatusReason` (see [`Self::drift_status_reason`]).
-    pub fn drift_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.drift_status_reason = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StackResourceDrift {
+    into stack_id("StackId"): String;
+    into logical_resource_id("LogicalResourceId"): String;
+    into physical_resource_id("PhysicalResourceId"): String;
+    list physical_resource_id_context("PhysicalResourceIdContext"): crate::types::PhysicalResourceIdContextKeyValuePair, push_physical_resource_id_context;
+    into resource_type("ResourceType"): String;
+    into expected_properties("ExpectedProperties"): String;
+    into actual_properties("ActualProperties"): String;
+    list property_differences("PropertyDifferences"): crate::types::PropertyDifference, push_property_differences;
+    into stack_resource_drift_status("StackResourceDriftStatus"): crate::types::StackResourceDriftStatus;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+    value module_info("ModuleInfo"): crate::types::ModuleInfo;
+    into drift_status_reason("DriftStatusReason"): String;
+});
 
 impl FromValue for StackResourceDrift {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18474,21 +14800,10 @@ pub struct StackResourceDriftInformation {
     pub last_check_timestamp: Option<myaws_core::DateTime>,
 }
 
-impl StackResourceDriftInformation {
-    /// Sets `StackResourceDriftStatus` (see [`Self::stack_resource_drift_status`]).
-    pub fn stack_resource_drift_status(
-        mut self,
-        value: impl Into<crate::types::StackResourceDriftStatus>,
-    ) -> Self {
-        self.stack_resource_drift_status = Some(value.into());
-        self
-    }
-    /// Sets `LastCheckTimestamp` (see [`Self::last_check_timestamp`]).
-    pub fn last_check_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_check_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackResourceDriftInformation {
+    into stack_resource_drift_status("StackResourceDriftStatus"): crate::types::StackResourceDriftStatus;
+    value last_check_timestamp("LastCheckTimestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for StackResourceDriftInformation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18515,21 +14830,10 @@ pub struct StackResourceDriftInformationSummary {
     pub last_check_timestamp: Option<myaws_core::DateTime>,
 }
 
-impl StackResourceDriftInformationSummary {
-    /// Sets `StackResourceDriftStatus` (see [`Self::stack_resource_drift_status`]).
-    pub fn stack_resource_drift_status(
-        mut self,
-        value: impl Into<crate::types::StackResourceDriftStatus>,
-    ) -> Self {
-        self.stack_resource_drift_status = Some(value.into());
-        self
-    }
-    /// Sets `LastCheckTimestamp` (see [`Self::last_check_timestamp`]).
-    pub fn last_check_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_check_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackResourceDriftInformationSummary {
+    into stack_resource_drift_status("StackResourceDriftStatus"): crate::types::StackResourceDriftStatus;
+    value last_check_timestamp("LastCheckTimestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for StackResourceDriftInformationSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18662,51 +14966,16 @@ pub struct StackResourceSummary {
     pub module_info: Option<crate::types::ModuleInfo>,
 }
 
-impl StackResourceSummary {
-    /// Sets `LogicalResourceId` (see [`Self::logical_resource_id`]).
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `PhysicalResourceId` (see [`Self::physical_resource_id`]).
-    pub fn physical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.physical_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdatedTimestamp` (see [`Self::last_updated_timestamp`]).
-    pub fn last_updated_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_timestamp = Some(value);
-        self
-    }
-    /// Sets `ResourceStatus` (see [`Self::resource_status`]).
-    pub fn resource_status(mut self, value: impl Into<crate::types::ResourceStatus>) -> Self {
-        self.resource_status = Some(value.into());
-        self
-    }
-    /// Sets `ResourceStatusReason` (see [`Self::resource_status_reason`]).
-    pub fn resource_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.resource_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `DriftInformation` (see [`Self::drift_information`]).
-    pub fn drift_information(
-        mut self,
-        value: crate::types::StackResourceDriftInformationSummary,
-    ) -> Self {
-        self.drift_information = Some(value);
-        self
-    }
-    /// Sets `ModuleInfo` (see [`Self::module_info`]).
-    pub fn module_info(mut self, value: crate::types::ModuleInfo) -> Self {
-        self.module_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackResourceSummary {
+    into logical_resource_id("LogicalResourceId"): String;
+    into physical_resource_id("PhysicalResourceId"): String;
+    into resource_type("ResourceType"): String;
+    value last_updated_timestamp("LastUpdatedTimestamp"): myaws_core::DateTime;
+    into resource_status("ResourceStatus"): crate::types::ResourceStatus;
+    into resource_status_reason("ResourceStatusReason"): String;
+    value drift_information("DriftInformation"): crate::types::StackResourceDriftInformationSummary;
+    value module_info("ModuleInfo"): crate::types::ModuleInfo;
+});
 
 impl FromValue for StackResourceSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18773,96 +15042,25 @@ pub struct StackSet {
     pub regions: Option<Vec<String>>,
 }
 
-impl StackSet {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `StackSetId` (see [`Self::stack_set_id`]).
-    pub fn stack_set_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_id = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StackSetStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `TemplateBody` (see [`Self::template_body`]).
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.template_body = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `Capabilities` (see [`Self::capabilities`]).
-    pub fn capabilities(mut self, value: Vec<crate::types::Capability>) -> Self {
-        self.capabilities = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `StackSetARN` (see [`Self::stack_set_arn`]).
-    pub fn stack_set_arn(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_arn = Some(value.into());
-        self
-    }
-    /// Sets `AdministrationRoleARN` (see [`Self::administration_role_arn`]).
-    pub fn administration_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.administration_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionRoleName` (see [`Self::execution_role_name`]).
-    pub fn execution_role_name(mut self, value: impl Into<String>) -> Self {
-        self.execution_role_name = Some(value.into());
-        self
-    }
-    /// Sets `StackSetDriftDetectionDetails` (see [`Self::stack_set_drift_detection_details`]).
-    pub fn stack_set_drift_detection_details(
-        mut self,
-        value: crate::types::StackSetDriftDetectionDetails,
-    ) -> Self {
-        self.stack_set_drift_detection_details = Some(value);
-        self
-    }
-    /// Sets `AutoDeployment` (see [`Self::auto_deployment`]).
-    pub fn auto_deployment(mut self, value: crate::types::AutoDeployment) -> Self {
-        self.auto_deployment = Some(value);
-        self
-    }
-    /// Sets `PermissionModel` (see [`Self::permission_model`]).
-    pub fn permission_model(mut self, value: impl Into<crate::types::PermissionModels>) -> Self {
-        self.permission_model = Some(value.into());
-        self
-    }
-    /// Sets `OrganizationalUnitIds` (see [`Self::organizational_unit_ids`]).
-    pub fn organizational_unit_ids(mut self, value: Vec<String>) -> Self {
-        self.organizational_unit_ids = Some(value);
-        self
-    }
-    /// Sets `ManagedExecution` (see [`Self::managed_execution`]).
-    pub fn managed_execution(mut self, value: crate::types::ManagedExecution) -> Self {
-        self.managed_execution = Some(value);
-        self
-    }
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(mut self, value: Vec<String>) -> Self {
-        self.regions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackSet {
+    into stack_set_name("StackSetName"): String;
+    into stack_set_id("StackSetId"): String;
+    into description("Description"): String;
+    into status("Status"): crate::types::StackSetStatus;
+    into template_body("TemplateBody"): String;
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+    list_into capabilities("Capabilities"): crate::types::Capability, push_capabilities;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into stack_set_arn("StackSetARN"): String;
+    into administration_role_arn("AdministrationRoleARN"): String;
+    into execution_role_name("ExecutionRoleName"): String;
+    value stack_set_drift_detection_details("StackSetDriftDetectionDetails"): crate::types::StackSetDriftDetectionDetails;
+    value auto_deployment("AutoDeployment"): crate::types::AutoDeployment;
+    into permission_model("PermissionModel"): crate::types::PermissionModels;
+    list_into organizational_unit_ids("OrganizationalUnitIds"): String, push_organizational_unit_ids;
+    value managed_execution("ManagedExecution"): crate::types::ManagedExecution;
+    list_into regions("Regions"): String, push_regions;
+});
 
 impl FromValue for StackSet {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18899,18 +15097,10 @@ pub struct StackSetAutoDeploymentTargetSummary {
     pub regions: Option<Vec<String>>,
 }
 
-impl StackSetAutoDeploymentTargetSummary {
-    /// Sets `OrganizationalUnitId` (see [`Self::organizational_unit_id`]).
-    pub fn organizational_unit_id(mut self, value: impl Into<String>) -> Self {
-        self.organizational_unit_id = Some(value.into());
-        self
-    }
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(mut self, value: Vec<String>) -> Self {
-        self.regions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackSetAutoDeploymentTargetSummary {
+    into organizational_unit_id("OrganizationalUnitId"): String;
+    list_into regions("Regions"): String, push_regions;
+});
 
 impl FromValue for StackSetAutoDeploymentTargetSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18967,51 +15157,16 @@ pub struct StackSetDriftDetectionDetails {
     pub failed_stack_instances_count: Option<i32>,
 }
 
-impl StackSetDriftDetectionDetails {
-    /// Sets `DriftStatus` (see [`Self::drift_status`]).
-    pub fn drift_status(mut self, value: impl Into<crate::types::StackSetDriftStatus>) -> Self {
-        self.drift_status = Some(value.into());
-        self
-    }
-    /// Sets `DriftDetectionStatus` (see [`Self::drift_detection_status`]).
-    pub fn drift_detection_status(
-        mut self,
-        value: impl Into<crate::types::StackSetDriftDetectionStatus>,
-    ) -> Self {
-        self.drift_detection_status = Some(value.into());
-        self
-    }
-    /// Sets `LastDriftCheckTimestamp` (see [`Self::last_drift_check_timestamp`]).
-    pub fn last_drift_check_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_drift_check_timestamp = Some(value);
-        self
-    }
-    /// Sets `TotalStackInstancesCount` (see [`Self::total_stack_instances_count`]).
-    pub fn total_stack_instances_count(mut self, value: i32) -> Self {
-        self.total_stack_instances_count = Some(value);
-        self
-    }
-    /// Sets `DriftedStackInstancesCount` (see [`Self::drifted_stack_instances_count`]).
-    pub fn drifted_stack_instances_count(mut self, value: i32) -> Self {
-        self.drifted_stack_instances_count = Some(value);
-        self
-    }
-    /// Sets `InSyncStackInstancesCount` (see [`Self::in_sync_stack_instances_count`]).
-    pub fn in_sync_stack_instances_count(mut self, value: i32) -> Self {
-        self.in_sync_stack_instances_count = Some(value);
-        self
-    }
-    /// Sets `InProgressStackInstancesCount` (see [`Self::in_progress_stack_instances_count`]).
-    pub fn in_progress_stack_instances_count(mut self, value: i32) -> Self {
-        self.in_progress_stack_instances_count = Some(value);
-        self
-    }
-    /// Sets `FailedStackInstancesCount` (see [`Self::failed_stack_instances_count`]).
-    pub fn failed_stack_instances_count(mut self, value: i32) -> Self {
-        self.failed_stack_instances_count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackSetDriftDetectionDetails {
+    into drift_status("DriftStatus"): crate::types::StackSetDriftStatus;
+    into drift_detection_status("DriftDetectionStatus"): crate::types::StackSetDriftDetectionStatus;
+    value last_drift_check_timestamp("LastDriftCheckTimestamp"): myaws_core::DateTime;
+    value total_stack_instances_count("TotalStackInstancesCount"): i32;
+    value drifted_stack_instances_count("DriftedStackInstancesCount"): i32;
+    value in_sync_stack_instances_count("InSyncStackInstancesCount"): i32;
+    value in_progress_stack_instances_count("InProgressStackInstancesCount"): i32;
+    value failed_stack_instances_count("FailedStackInstancesCount"): i32;
+});
 
 impl FromValue for StackSetDriftDetectionDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -19276,84 +15431,22 @@ pub struct StackSetOperation {
     pub status_details: Option<crate::types::StackSetOperationStatusDetails>,
 }
 
-impl StackSetOperation {
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `StackSetId` (see [`Self::stack_set_id`]).
-    pub fn stack_set_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_id = Some(value.into());
-        self
-    }
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::StackSetOperationAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StackSetOperationStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `OperationPreferences` (see [`Self::operation_preferences`]).
-    pub fn operation_preferences(
-        mut self,
-        value: crate::types::StackSetOperationPreferences,
-    ) -> Self {
-        self.operation_preferences = Some(value);
-        self
-    }
-    /// Sets `RetainStacks` (see [`Self::retain_stacks`]).
-    pub fn retain_stacks(mut self, value: bool) -> Self {
-        self.retain_stacks = Some(value);
-        self
-    }
-    /// Sets `AdministrationRoleARN` (see [`Self::administration_role_arn`]).
-    pub fn administration_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.administration_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionRoleName` (see [`Self::execution_role_name`]).
-    pub fn execution_role_name(mut self, value: impl Into<String>) -> Self {
-        self.execution_role_name = Some(value.into());
-        self
-    }
-    /// Sets `CreationTimestamp` (see [`Self::creation_timestamp`]).
-    pub fn creation_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_timestamp = Some(value);
-        self
-    }
-    /// Sets `EndTimestamp` (see [`Self::end_timestamp`]).
-    pub fn end_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_timestamp = Some(value);
-        self
-    }
-    /// Sets `DeploymentTargets` (see [`Self::deployment_targets`]).
-    pub fn deployment_targets(mut self, value: crate::types::DeploymentTargets) -> Self {
-        self.deployment_targets = Some(value);
-        self
-    }
-    /// Sets `StackSetDriftDetectionDetails` (see [`Self::stack_set_drift_detection_details`]).
-    pub fn stack_set_drift_detection_details(
-        mut self,
-        value: crate::types::StackSetDriftDetectionDetails,
-    ) -> Self {
-        self.stack_set_drift_detection_details = Some(value);
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `StatusDetails` (see [`Self::status_details`]).
-    pub fn status_details(mut self, value: crate::types::StackSetOperationStatusDetails) -> Self {
-        self.status_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackSetOperation {
+    into operation_id("OperationId"): String;
+    into stack_set_id("StackSetId"): String;
+    into action("Action"): crate::types::StackSetOperationAction;
+    into status("Status"): crate::types::StackSetOperationStatus;
+    value operation_preferences("OperationPreferences"): crate::types::StackSetOperationPreferences;
+    value retain_stacks("RetainStacks"): bool;
+    into administration_role_arn("AdministrationRoleARN"): String;
+    into execution_role_name("ExecutionRoleName"): String;
+    value creation_timestamp("CreationTimestamp"): myaws_core::DateTime;
+    value end_timestamp("EndTimestamp"): myaws_core::DateTime;
+    value deployment_targets("DeploymentTargets"): crate::types::DeploymentTargets;
+    value stack_set_drift_detection_details("StackSetDriftDetectionDetails"): crate::types::StackSetDriftDetectionDetails;
+    into status_reason("StatusReason"): String;
+    value status_details("StatusDetails"): crate::types::StackSetOperationStatusDetails;
+});
 
 impl FromValue for StackSetOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -19512,46 +15605,15 @@ pub struct StackSetOperationPreferences {
     pub concurrency_mode: Option<crate::types::ConcurrencyMode>,
 }
 
-impl StackSetOperationPreferences {
-    /// Sets `RegionConcurrencyType` (see [`Self::region_concurrency_type`]).
-    pub fn region_concurrency_type(
-        mut self,
-        value: impl Into<crate::types::RegionConcurrencyType>,
-    ) -> Self {
-        self.region_concurrency_type = Some(value.into());
-        self
-    }
-    /// Sets `RegionOrder` (see [`Self::region_order`]).
-    pub fn region_order(mut self, value: Vec<String>) -> Self {
-        self.region_order = Some(value);
-        self
-    }
-    /// Sets `FailureToleranceCount` (see [`Self::failure_tolerance_count`]).
-    pub fn failure_tolerance_count(mut self, value: i32) -> Self {
-        self.failure_tolerance_count = Some(value);
-        self
-    }
-    /// Sets `FailureTolerancePercentage` (see [`Self::failure_tolerance_percentage`]).
-    pub fn failure_tolerance_percentage(mut self, value: i32) -> Self {
-        self.failure_tolerance_percentage = Some(value);
-        self
-    }
-    /// Sets `MaxConcurrentCount` (see [`Self::max_concurrent_count`]).
-    pub fn max_concurrent_count(mut self, value: i32) -> Self {
-        self.max_concurrent_count = Some(value);
-        self
-    }
-    /// Sets `MaxConcurrentPercentage` (see [`Self::max_concurrent_percentage`]).
-    pub fn max_concurrent_percentage(mut self, value: i32) -> Self {
-        self.max_concurrent_percentage = Some(value);
-        self
-    }
-    /// Sets `ConcurrencyMode` (see [`Self::concurrency_mode`]).
-    pub fn concurrency_mode(mut self, value: impl Into<crate::types::ConcurrencyMode>) -> Self {
-        self.concurrency_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StackSetOperationPreferences {
+    into region_concurrency_type("RegionConcurrencyType"): crate::types::RegionConcurrencyType;
+    list_into region_order("RegionOrder"): String, push_region_order;
+    value failure_tolerance_count("FailureToleranceCount"): i32;
+    value failure_tolerance_percentage("FailureTolerancePercentage"): i32;
+    value max_concurrent_count("MaxConcurrentCount"): i32;
+    value max_concurrent_percentage("MaxConcurrentPercentage"): i32;
+    into concurrency_mode("ConcurrencyMode"): crate::types::ConcurrencyMode;
+});
 
 impl IntoValue for StackSetOperationPreferences {
     fn into_value(self) -> Value {
@@ -19695,38 +15757,14 @@ pub struct StackSetOperationResultSummary {
     pub organizational_unit_id: Option<String>,
 }
 
-impl StackSetOperationResultSummary {
-    /// Sets `Account` (see [`Self::account`]).
-    pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.account = Some(value.into());
-        self
-    }
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StackSetOperationResultStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `AccountGateResult` (see [`Self::account_gate_result`]).
-    pub fn account_gate_result(mut self, value: crate::types::AccountGateResult) -> Self {
-        self.account_gate_result = Some(value);
-        self
-    }
-    /// Sets `OrganizationalUnitId` (see [`Self::organizational_unit_id`]).
-    pub fn organizational_unit_id(mut self, value: impl Into<String>) -> Self {
-        self.organizational_unit_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StackSetOperationResultSummary {
+    into account("Account"): String;
+    into region("Region"): String;
+    into status("Status"): crate::types::StackSetOperationResultStatus;
+    into status_reason("StatusReason"): String;
+    value account_gate_result("AccountGateResult"): crate::types::AccountGateResult;
+    into organizational_unit_id("OrganizationalUnitId"): String;
+});
 
 impl FromValue for StackSetOperationResultSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -19849,13 +15887,9 @@ pub struct StackSetOperationStatusDetails {
     pub failed_stack_instances_count: Option<i32>,
 }
 
-impl StackSetOperationStatusDetails {
-    /// Sets `FailedStackInstancesCount` (see [`Self::failed_stack_instances_count`]).
-    pub fn failed_stack_instances_count(mut self, value: i32) -> Self {
-        self.failed_stack_instances_count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackSetOperationStatusDetails {
+    value failed_stack_instances_count("FailedStackInstancesCount"): i32;
+});
 
 impl FromValue for StackSetOperationStatusDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -19897,51 +15931,16 @@ pub struct StackSetOperationSummary {
     pub operation_preferences: Option<crate::types::StackSetOperationPreferences>,
 }
 
-impl StackSetOperationSummary {
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::StackSetOperationAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StackSetOperationStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `CreationTimestamp` (see [`Self::creation_timestamp`]).
-    pub fn creation_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_timestamp = Some(value);
-        self
-    }
-    /// Sets `EndTimestamp` (see [`Self::end_timestamp`]).
-    pub fn end_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_timestamp = Some(value);
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `StatusDetails` (see [`Self::status_details`]).
-    pub fn status_details(mut self, value: crate::types::StackSetOperationStatusDetails) -> Self {
-        self.status_details = Some(value);
-        self
-    }
-    /// Sets `OperationPreferences` (see [`Self::operation_preferences`]).
-    pub fn operation_preferences(
-        mut self,
-        value: crate::types::StackSetOperationPreferences,
-    ) -> Self {
-        self.operation_preferences = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackSetOperationSummary {
+    into operation_id("OperationId"): String;
+    into action("Action"): crate::types::StackSetOperationAction;
+    into status("Status"): crate::types::StackSetOperationStatus;
+    value creation_timestamp("CreationTimestamp"): myaws_core::DateTime;
+    value end_timestamp("EndTimestamp"): myaws_core::DateTime;
+    into status_reason("StatusReason"): String;
+    value status_details("StatusDetails"): crate::types::StackSetOperationStatusDetails;
+    value operation_preferences("OperationPreferences"): crate::types::StackSetOperationPreferences;
+});
 
 impl FromValue for StackSetOperationSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -20067,53 +16066,17 @@ pub struct StackSetSummary {
     pub managed_execution: Option<crate::types::ManagedExecution>,
 }
 
-impl StackSetSummary {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `StackSetId` (see [`Self::stack_set_id`]).
-    pub fn stack_set_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_id = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StackSetStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `AutoDeployment` (see [`Self::auto_deployment`]).
-    pub fn auto_deployment(mut self, value: crate::types::AutoDeployment) -> Self {
-        self.auto_deployment = Some(value);
-        self
-    }
-    /// Sets `PermissionModel` (see [`Self::permission_model`]).
-    pub fn permission_model(mut self, value: impl Into<crate::types::PermissionModels>) -> Self {
-        self.permission_model = Some(value.into());
-        self
-    }
-    /// Sets `DriftStatus` (see [`Self::drift_status`]).
-    pub fn drift_status(mut self, value: impl Into<crate::types::StackDriftStatus>) -> Self {
-        self.drift_status = Some(value.into());
-        self
-    }
-    /// Sets `LastDriftCheckTimestamp` (see [`Self::last_drift_check_timestamp`]).
-    pub fn last_drift_check_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_drift_check_timestamp = Some(value);
-        self
-    }
-    /// Sets `ManagedExecution` (see [`Self::managed_execution`]).
-    pub fn managed_execution(mut self, value: crate::types::ManagedExecution) -> Self {
-        self.managed_execution = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackSetSummary {
+    into stack_set_name("StackSetName"): String;
+    into stack_set_id("StackSetId"): String;
+    into description("Description"): String;
+    into status("Status"): crate::types::StackSetStatus;
+    value auto_deployment("AutoDeployment"): crate::types::AutoDeployment;
+    into permission_model("PermissionModel"): crate::types::PermissionModels;
+    into drift_status("DriftStatus"): crate::types::StackDriftStatus;
+    value last_drift_check_timestamp("LastDriftCheckTimestamp"): myaws_core::DateTime;
+    value managed_execution("ManagedExecution"): crate::types::ManagedExecution;
+});
 
 impl FromValue for StackSetSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -20354,68 +16317,20 @@ pub struct StackSummary {
     pub last_operations: Option<Vec<crate::types::OperationEntry>>,
 }
 
-impl StackSummary {
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `TemplateDescription` (see [`Self::template_description`]).
-    pub fn template_description(mut self, value: impl Into<String>) -> Self {
-        self.template_description = Some(value.into());
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-    /// Sets `DeletionTime` (see [`Self::deletion_time`]).
-    pub fn deletion_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.deletion_time = Some(value);
-        self
-    }
-    /// Sets `StackStatus` (see [`Self::stack_status`]).
-    pub fn stack_status(mut self, value: impl Into<crate::types::StackStatus>) -> Self {
-        self.stack_status = Some(value.into());
-        self
-    }
-    /// Sets `StackStatusReason` (see [`Self::stack_status_reason`]).
-    pub fn stack_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.stack_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `ParentId` (see [`Self::parent_id`]).
-    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `RootId` (see [`Self::root_id`]).
-    pub fn root_id(mut self, value: impl Into<String>) -> Self {
-        self.root_id = Some(value.into());
-        self
-    }
-    /// Sets `DriftInformation` (see [`Self::drift_information`]).
-    pub fn drift_information(mut self, value: crate::types::StackDriftInformationSummary) -> Self {
-        self.drift_information = Some(value);
-        self
-    }
-    /// Sets `LastOperations` (see [`Self::last_operations`]).
-    pub fn last_operations(mut self, value: Vec<crate::types::OperationEntry>) -> Self {
-        self.last_operations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StackSummary {
+    into stack_id("StackId"): String;
+    into stack_name("StackName"): String;
+    into template_description("TemplateDescription"): String;
+    value creation_time("CreationTime"): myaws_core::DateTime;
+    value last_updated_time("LastUpdatedTime"): myaws_core::DateTime;
+    value deletion_time("DeletionTime"): myaws_core::DateTime;
+    into stack_status("StackStatus"): crate::types::StackStatus;
+    into stack_status_reason("StackStatusReason"): String;
+    into parent_id("ParentId"): String;
+    into root_id("RootId"): String;
+    value drift_information("DriftInformation"): crate::types::StackDriftInformationSummary;
+    list last_operations("LastOperations"): crate::types::OperationEntry, push_last_operations;
+});
 
 impl FromValue for StackSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -20459,18 +16374,10 @@ pub struct StartResourceScanInput {
     pub scan_filters: Option<Vec<crate::types::ScanFilter>>,
 }
 
-impl StartResourceScanInput {
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `ScanFilters` (see [`Self::scan_filters`]).
-    pub fn scan_filters(mut self, value: Vec<crate::types::ScanFilter>) -> Self {
-        self.scan_filters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StartResourceScanInput {
+    into client_request_token("ClientRequestToken"): String;
+    list scan_filters("ScanFilters"): crate::types::ScanFilter, push_scan_filters;
+});
 
 impl IntoValue for StartResourceScanInput {
     fn into_value(self) -> Value {
@@ -20491,13 +16398,9 @@ pub struct StartResourceScanOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StartResourceScanOutput {
-    /// Sets `ResourceScanId` (see [`Self::resource_scan_id`]).
-    pub fn resource_scan_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_scan_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StartResourceScanOutput {
+    into resource_scan_id("ResourceScanId"): String;
+});
 
 impl FromValue for StartResourceScanOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -20529,23 +16432,11 @@ pub struct StopStackSetOperationInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl StopStackSetOperationInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StopStackSetOperationInput {
+    into stack_set_name("StackSetName"): String;
+    into operation_id("OperationId"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for StopStackSetOperationInput {
     fn into_value(self) -> Value {
@@ -20586,18 +16477,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -20635,24 +16518,10 @@ pub struct TemplateConfiguration {
     pub update_replace_policy: Option<crate::types::GeneratedTemplateUpdateReplacePolicy>,
 }
 
-impl TemplateConfiguration {
-    /// Sets `DeletionPolicy` (see [`Self::deletion_policy`]).
-    pub fn deletion_policy(
-        mut self,
-        value: impl Into<crate::types::GeneratedTemplateDeletionPolicy>,
-    ) -> Self {
-        self.deletion_policy = Some(value.into());
-        self
-    }
-    /// Sets `UpdateReplacePolicy` (see [`Self::update_replace_policy`]).
-    pub fn update_replace_policy(
-        mut self,
-        value: impl Into<crate::types::GeneratedTemplateUpdateReplacePolicy>,
-    ) -> Self {
-        self.update_replace_policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TemplateConfiguration {
+    into deletion_policy("DeletionPolicy"): crate::types::GeneratedTemplateDeletionPolicy;
+    into update_replace_policy("UpdateReplacePolicy"): crate::types::GeneratedTemplateUpdateReplacePolicy;
+});
 
 impl IntoValue for TemplateConfiguration {
     fn into_value(self) -> Value {
@@ -20763,28 +16632,12 @@ pub struct TemplateParameter {
     pub description: Option<String>,
 }
 
-impl TemplateParameter {
-    /// Sets `ParameterKey` (see [`Self::parameter_key`]).
-    pub fn parameter_key(mut self, value: impl Into<String>) -> Self {
-        self.parameter_key = Some(value.into());
-        self
-    }
-    /// Sets `DefaultValue` (see [`Self::default_value`]).
-    pub fn default_value(mut self, value: impl Into<String>) -> Self {
-        self.default_value = Some(value.into());
-        self
-    }
-    /// Sets `NoEcho` (see [`Self::no_echo`]).
-    pub fn no_echo(mut self, value: bool) -> Self {
-        self.no_echo = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TemplateParameter {
+    into parameter_key("ParameterKey"): String;
+    into default_value("DefaultValue"): String;
+    value no_echo("NoEcho"): bool;
+    into description("Description"): String;
+});
 
 impl FromValue for TemplateParameter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -20812,28 +16665,12 @@ pub struct TemplateProgress {
     pub resources_pending: Option<i32>,
 }
 
-impl TemplateProgress {
-    /// Sets `ResourcesSucceeded` (see [`Self::resources_succeeded`]).
-    pub fn resources_succeeded(mut self, value: i32) -> Self {
-        self.resources_succeeded = Some(value);
-        self
-    }
-    /// Sets `ResourcesFailed` (see [`Self::resources_failed`]).
-    pub fn resources_failed(mut self, value: i32) -> Self {
-        self.resources_failed = Some(value);
-        self
-    }
-    /// Sets `ResourcesProcessing` (see [`Self::resources_processing`]).
-    pub fn resources_processing(mut self, value: i32) -> Self {
-        self.resources_processing = Some(value);
-        self
-    }
-    /// Sets `ResourcesPending` (see [`Self::resources_pending`]).
-    pub fn resources_pending(mut self, value: i32) -> Self {
-        self.resources_pending = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TemplateProgress {
+    value resources_succeeded("ResourcesSucceeded"): i32;
+    value resources_failed("ResourcesFailed"): i32;
+    value resources_processing("ResourcesProcessing"): i32;
+    value resources_pending("ResourcesPending"): i32;
+});
 
 impl FromValue for TemplateProgress {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -20952,43 +16789,15 @@ pub struct TemplateSummary {
     pub number_of_resources: Option<i32>,
 }
 
-impl TemplateSummary {
-    /// Sets `GeneratedTemplateId` (see [`Self::generated_template_id`]).
-    pub fn generated_template_id(mut self, value: impl Into<String>) -> Self {
-        self.generated_template_id = Some(value.into());
-        self
-    }
-    /// Sets `GeneratedTemplateName` (see [`Self::generated_template_name`]).
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.generated_template_name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::GeneratedTemplateStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-    /// Sets `NumberOfResources` (see [`Self::number_of_resources`]).
-    pub fn number_of_resources(mut self, value: i32) -> Self {
-        self.number_of_resources = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TemplateSummary {
+    into generated_template_id("GeneratedTemplateId"): String;
+    into generated_template_name("GeneratedTemplateName"): String;
+    into status("Status"): crate::types::GeneratedTemplateStatus;
+    into status_reason("StatusReason"): String;
+    value creation_time("CreationTime"): myaws_core::DateTime;
+    value last_updated_time("LastUpdatedTime"): myaws_core::DateTime;
+    value number_of_resources("NumberOfResources"): i32;
+});
 
 impl FromValue for TemplateSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -21013,13 +16822,9 @@ pub struct TemplateSummaryConfig {
     pub treat_unrecognized_resource_types_as_warnings: Option<bool>,
 }
 
-impl TemplateSummaryConfig {
-    /// Sets `TreatUnrecognizedResourceTypesAsWarnings` (see [`Self::treat_unrecognized_resource_types_as_warnings`]).
-    pub fn treat_unrecognized_resource_types_as_warnings(mut self, value: bool) -> Self {
-        self.treat_unrecognized_resource_types_as_warnings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TemplateSummaryConfig {
+    value treat_unrecognized_resource_types_as_warnings("TreatUnrecognizedResourceTypesAsWarnings"): bool;
+});
 
 impl IntoValue for TemplateSummaryConfig {
     fn into_value(self) -> Value {
@@ -21064,33 +16869,13 @@ pub struct TestTypeInput {
     pub log_delivery_bucket: Option<String>,
 }
 
-impl TestTypeInput {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::ThirdPartyType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `LogDeliveryBucket` (see [`Self::log_delivery_bucket`]).
-    pub fn log_delivery_bucket(mut self, value: impl Into<String>) -> Self {
-        self.log_delivery_bucket = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TestTypeInput {
+    into arn("Arn"): String;
+    into r#type("Type"): crate::types::ThirdPartyType;
+    into type_name("TypeName"): String;
+    into version_id("VersionId"): String;
+    into log_delivery_bucket("LogDeliveryBucket"): String;
+});
 
 impl IntoValue for TestTypeInput {
     fn into_value(self) -> Value {
@@ -21114,13 +16899,9 @@ pub struct TestTypeOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl TestTypeOutput {
-    /// Sets `TypeVersionArn` (see [`Self::type_version_arn`]).
-    pub fn type_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.type_version_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TestTypeOutput {
+    into type_version_arn("TypeVersionArn"): String;
+});
 
 impl FromValue for TestTypeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -21251,43 +17032,15 @@ pub struct TypeConfigurationDetails {
     pub is_default_configuration: Option<bool>,
 }
 
-impl TypeConfigurationDetails {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Alias` (see [`Self::alias`]).
-    pub fn alias(mut self, value: impl Into<String>) -> Self {
-        self.alias = Some(value.into());
-        self
-    }
-    /// Sets `Configuration` (see [`Self::configuration`]).
-    pub fn configuration(mut self, value: impl Into<String>) -> Self {
-        self.configuration = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdated` (see [`Self::last_updated`]).
-    pub fn last_updated(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated = Some(value);
-        self
-    }
-    /// Sets `TypeArn` (see [`Self::type_arn`]).
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.type_arn = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `IsDefaultConfiguration` (see [`Self::is_default_configuration`]).
-    pub fn is_default_configuration(mut self, value: bool) -> Self {
-        self.is_default_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TypeConfigurationDetails {
+    into arn("Arn"): String;
+    into alias("Alias"): String;
+    into configuration("Configuration"): String;
+    value last_updated("LastUpdated"): myaws_core::DateTime;
+    into type_arn("TypeArn"): String;
+    into type_name("TypeName"): String;
+    value is_default_configuration("IsDefaultConfiguration"): bool;
+});
 
 impl FromValue for TypeConfigurationDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -21322,33 +17075,13 @@ pub struct TypeConfigurationIdentifier {
     pub type_name: Option<String>,
 }
 
-impl TypeConfigurationIdentifier {
-    /// Sets `TypeArn` (see [`Self::type_arn`]).
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.type_arn = Some(value.into());
-        self
-    }
-    /// Sets `TypeConfigurationAlias` (see [`Self::type_configuration_alias`]).
-    pub fn type_configuration_alias(mut self, value: impl Into<String>) -> Self {
-        self.type_configuration_alias = Some(value.into());
-        self
-    }
-    /// Sets `TypeConfigurationArn` (see [`Self::type_configuration_arn`]).
-    pub fn type_configuration_arn(mut self, value: impl Into<String>) -> Self {
-        self.type_configuration_arn = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::ThirdPartyType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TypeConfigurationIdentifier {
+    into type_arn("TypeArn"): String;
+    into type_configuration_alias("TypeConfigurationAlias"): String;
+    into type_configuration_arn("TypeConfigurationArn"): String;
+    into r#type("Type"): crate::types::ThirdPartyType;
+    into type_name("TypeName"): String;
+});
 
 impl IntoValue for TypeConfigurationIdentifier {
     fn into_value(self) -> Value {
@@ -21410,23 +17143,11 @@ pub struct TypeFilters {
     pub type_name_prefix: Option<String>,
 }
 
-impl TypeFilters {
-    /// Sets `Category` (see [`Self::category`]).
-    pub fn category(mut self, value: impl Into<crate::types::Category>) -> Self {
-        self.category = Some(value.into());
-        self
-    }
-    /// Sets `PublisherId` (see [`Self::publisher_id`]).
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.publisher_id = Some(value.into());
-        self
-    }
-    /// Sets `TypeNamePrefix` (see [`Self::type_name_prefix`]).
-    pub fn type_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.type_name_prefix = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TypeFilters {
+    into category("Category"): crate::types::Category;
+    into publisher_id("PublisherId"): String;
+    into type_name_prefix("TypeNamePrefix"): String;
+});
 
 impl IntoValue for TypeFilters {
     fn into_value(self) -> Value {
@@ -21503,73 +17224,21 @@ pub struct TypeSummary {
     pub is_activated: Option<bool>,
 }
 
-impl TypeSummary {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RegistryType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `DefaultVersionId` (see [`Self::default_version_id`]).
-    pub fn default_version_id(mut self, value: impl Into<String>) -> Self {
-        self.default_version_id = Some(value.into());
-        self
-    }
-    /// Sets `TypeArn` (see [`Self::type_arn`]).
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.type_arn = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdated` (see [`Self::last_updated`]).
-    pub fn last_updated(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `PublisherId` (see [`Self::publisher_id`]).
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.publisher_id = Some(value.into());
-        self
-    }
-    /// Sets `OriginalTypeName` (see [`Self::original_type_name`]).
-    pub fn original_type_name(mut self, value: impl Into<String>) -> Self {
-        self.original_type_name = Some(value.into());
-        self
-    }
-    /// Sets `PublicVersionNumber` (see [`Self::public_version_number`]).
-    pub fn public_version_number(mut self, value: impl Into<String>) -> Self {
-        self.public_version_number = Some(value.into());
-        self
-    }
-    /// Sets `LatestPublicVersion` (see [`Self::latest_public_version`]).
-    pub fn latest_public_version(mut self, value: impl Into<String>) -> Self {
-        self.latest_public_version = Some(value.into());
-        self
-    }
-    /// Sets `PublisherIdentity` (see [`Self::publisher_identity`]).
-    pub fn publisher_identity(mut self, value: impl Into<crate::types::IdentityProvider>) -> Self {
-        self.publisher_identity = Some(value.into());
-        self
-    }
-    /// Sets `PublisherName` (see [`Self::publisher_name`]).
-    pub fn publisher_name(mut self, value: impl Into<String>) -> Self {
-        self.publisher_name = Some(value.into());
-        self
-    }
-    /// Sets `IsActivated` (see [`Self::is_activated`]).
-    pub fn is_activated(mut self, value: bool) -> Self {
-        self.is_activated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TypeSummary {
+    into r#type("Type"): crate::types::RegistryType;
+    into type_name("TypeName"): String;
+    into default_version_id("DefaultVersionId"): String;
+    into type_arn("TypeArn"): String;
+    value last_updated("LastUpdated"): myaws_core::DateTime;
+    into description("Description"): String;
+    into publisher_id("PublisherId"): String;
+    into original_type_name("OriginalTypeName"): String;
+    into public_version_number("PublicVersionNumber"): String;
+    into latest_public_version("LatestPublicVersion"): String;
+    into publisher_identity("PublisherIdentity"): crate::types::IdentityProvider;
+    into publisher_name("PublisherName"): String;
+    value is_activated("IsActivated"): bool;
+});
 
 impl FromValue for TypeSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -21702,48 +17371,16 @@ pub struct TypeVersionSummary {
     pub public_version_number: Option<String>,
 }
 
-impl TypeVersionSummary {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RegistryType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `TypeName` (see [`Self::type_name`]).
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `IsDefaultVersion` (see [`Self::is_default_version`]).
-    pub fn is_default_version(mut self, value: bool) -> Self {
-        self.is_default_version = Some(value);
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `TimeCreated` (see [`Self::time_created`]).
-    pub fn time_created(mut self, value: myaws_core::DateTime) -> Self {
-        self.time_created = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `PublicVersionNumber` (see [`Self::public_version_number`]).
-    pub fn public_version_number(mut self, value: impl Into<String>) -> Self {
-        self.public_version_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TypeVersionSummary {
+    into r#type("Type"): crate::types::RegistryType;
+    into type_name("TypeName"): String;
+    into version_id("VersionId"): String;
+    value is_default_version("IsDefaultVersion"): bool;
+    into arn("Arn"): String;
+    value time_created("TimeCreated"): myaws_core::DateTime;
+    into description("Description"): String;
+    into public_version_number("PublicVersionNumber"): String;
+});
 
 impl FromValue for TypeVersionSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -21781,38 +17418,14 @@ pub struct UpdateGeneratedTemplateInput {
     pub template_configuration: Option<crate::types::TemplateConfiguration>,
 }
 
-impl UpdateGeneratedTemplateInput {
-    /// Sets `GeneratedTemplateName` (see [`Self::generated_template_name`]).
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.generated_template_name = Some(value.into());
-        self
-    }
-    /// Sets `NewGeneratedTemplateName` (see [`Self::new_generated_template_name`]).
-    pub fn new_generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.new_generated_template_name = Some(value.into());
-        self
-    }
-    /// Sets `AddResources` (see [`Self::add_resources`]).
-    pub fn add_resources(mut self, value: Vec<crate::types::ResourceDefinition>) -> Self {
-        self.add_resources = Some(value);
-        self
-    }
-    /// Sets `RemoveResources` (see [`Self::remove_resources`]).
-    pub fn remove_resources(mut self, value: Vec<String>) -> Self {
-        self.remove_resources = Some(value);
-        self
-    }
-    /// Sets `RefreshAllResources` (see [`Self::refresh_all_resources`]).
-    pub fn refresh_all_resources(mut self, value: bool) -> Self {
-        self.refresh_all_resources = Some(value);
-        self
-    }
-    /// Sets `TemplateConfiguration` (see [`Self::template_configuration`]).
-    pub fn template_configuration(mut self, value: crate::types::TemplateConfiguration) -> Self {
-        self.template_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateGeneratedTemplateInput {
+    into generated_template_name("GeneratedTemplateName"): String;
+    into new_generated_template_name("NewGeneratedTemplateName"): String;
+    list add_resources("AddResources"): crate::types::ResourceDefinition, push_add_resources;
+    list_into remove_resources("RemoveResources"): String, push_remove_resources;
+    value refresh_all_resources("RefreshAllResources"): bool;
+    value template_configuration("TemplateConfiguration"): crate::types::TemplateConfiguration;
+});
 
 impl IntoValue for UpdateGeneratedTemplateInput {
     fn into_value(self) -> Value {
@@ -21837,13 +17450,9 @@ pub struct UpdateGeneratedTemplateOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateGeneratedTemplateOutput {
-    /// Sets `GeneratedTemplateId` (see [`Self::generated_template_id`]).
-    pub fn generated_template_id(mut self, value: impl Into<String>) -> Self {
-        self.generated_template_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateGeneratedTemplateOutput {
+    into generated_template_id("GeneratedTemplateId"): String;
+});
 
 impl FromValue for UpdateGeneratedTemplateOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -21962,108 +17571,28 @@ pub struct UpdateStackInput {
     pub disable_validation: Option<bool>,
 }
 
-impl UpdateStackInput {
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-    /// Sets `TemplateBody` (see [`Self::template_body`]).
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.template_body = Some(value.into());
-        self
-    }
-    /// Sets `TemplateURL` (see [`Self::template_url`]).
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.template_url = Some(value.into());
-        self
-    }
-    /// Sets `UsePreviousTemplate` (see [`Self::use_previous_template`]).
-    pub fn use_previous_template(mut self, value: bool) -> Self {
-        self.use_previous_template = Some(value);
-        self
-    }
-    /// Sets `StackPolicyDuringUpdateBody` (see [`Self::stack_policy_during_update_body`]).
-    pub fn stack_policy_during_update_body(mut self, value: impl Into<String>) -> Self {
-        self.stack_policy_during_update_body = Some(value.into());
-        self
-    }
-    /// Sets `StackPolicyDuringUpdateURL` (see [`Self::stack_policy_during_update_url`]).
-    pub fn stack_policy_during_update_url(mut self, value: impl Into<String>) -> Self {
-        self.stack_policy_during_update_url = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `Capabilities` (see [`Self::capabilities`]).
-    pub fn capabilities(mut self, value: Vec<crate::types::Capability>) -> Self {
-        self.capabilities = Some(value);
-        self
-    }
-    /// Sets `ResourceTypes` (see [`Self::resource_types`]).
-    pub fn resource_types(mut self, value: Vec<String>) -> Self {
-        self.resource_types = Some(value);
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `RollbackConfiguration` (see [`Self::rollback_configuration`]).
-    pub fn rollback_configuration(mut self, value: crate::types::RollbackConfiguration) -> Self {
-        self.rollback_configuration = Some(value);
-        self
-    }
-    /// Sets `StackPolicyBody` (see [`Self::stack_policy_body`]).
-    pub fn stack_policy_body(mut self, value: impl Into<String>) -> Self {
-        self.stack_policy_body = Some(value.into());
-        self
-    }
-    /// Sets `StackPolicyURL` (see [`Self::stack_policy_url`]).
-    pub fn stack_policy_url(mut self, value: impl Into<String>) -> Self {
-        self.stack_policy_url = Some(value.into());
-        self
-    }
-    /// Sets `NotificationARNs` (see [`Self::notification_arns`]).
-    pub fn notification_arns(mut self, value: Vec<String>) -> Self {
-        self.notification_arns = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `DisableRollback` (see [`Self::disable_rollback`]).
-    pub fn disable_rollback(mut self, value: bool) -> Self {
-        self.disable_rollback = Some(value);
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `RetainExceptOnCreate` (see [`Self::retain_except_on_create`]).
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.retain_except_on_create = Some(value);
-        self
-    }
-    /// Sets `DeploymentConfig` (see [`Self::deployment_config`]).
-    pub fn deployment_config(mut self, value: crate::types::DeploymentConfig) -> Self {
-        self.deployment_config = Some(value);
-        self
-    }
-    /// Sets `DisableValidation` (see [`Self::disable_validation`]).
-    pub fn disable_validation(mut self, value: bool) -> Self {
-        self.disable_validation = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateStackInput {
+    into stack_name("StackName"): String;
+    into template_body("TemplateBody"): String;
+    into template_url("TemplateURL"): String;
+    value use_previous_template("UsePreviousTemplate"): bool;
+    into stack_policy_during_update_body("StackPolicyDuringUpdateBody"): String;
+    into stack_policy_during_update_url("StackPolicyDuringUpdateURL"): String;
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+    list_into capabilities("Capabilities"): crate::types::Capability, push_capabilities;
+    list_into resource_types("ResourceTypes"): String, push_resource_types;
+    into role_arn("RoleARN"): String;
+    value rollback_configuration("RollbackConfiguration"): crate::types::RollbackConfiguration;
+    into stack_policy_body("StackPolicyBody"): String;
+    into stack_policy_url("StackPolicyURL"): String;
+    list_into notification_arns("NotificationARNs"): String, push_notification_arns;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value disable_rollback("DisableRollback"): bool;
+    into client_request_token("ClientRequestToken"): String;
+    value retain_except_on_create("RetainExceptOnCreate"): bool;
+    value deployment_config("DeploymentConfig"): crate::types::DeploymentConfig;
+    value disable_validation("DisableValidation"): bool;
+});
 
 impl IntoValue for UpdateStackInput {
     fn into_value(self) -> Value {
@@ -22142,51 +17671,16 @@ pub struct UpdateStackInstancesInput {
     pub call_as: Option<crate::types::CallAs>,
 }
 
-impl UpdateStackInstancesInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `Accounts` (see [`Self::accounts`]).
-    pub fn accounts(mut self, value: Vec<String>) -> Self {
-        self.accounts = Some(value);
-        self
-    }
-    /// Sets `DeploymentTargets` (see [`Self::deployment_targets`]).
-    pub fn deployment_targets(mut self, value: crate::types::DeploymentTargets) -> Self {
-        self.deployment_targets = Some(value);
-        self
-    }
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(mut self, value: Vec<String>) -> Self {
-        self.regions = Some(value);
-        self
-    }
-    /// Sets `ParameterOverrides` (see [`Self::parameter_overrides`]).
-    pub fn parameter_overrides(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameter_overrides = Some(value);
-        self
-    }
-    /// Sets `OperationPreferences` (see [`Self::operation_preferences`]).
-    pub fn operation_preferences(
-        mut self,
-        value: crate::types::StackSetOperationPreferences,
-    ) -> Self {
-        self.operation_preferences = Some(value);
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateStackInstancesInput {
+    into stack_set_name("StackSetName"): String;
+    list_into accounts("Accounts"): String, push_accounts;
+    value deployment_targets("DeploymentTargets"): crate::types::DeploymentTargets;
+    list_into regions("Regions"): String, push_regions;
+    list parameter_overrides("ParameterOverrides"): crate::types::Parameter, push_parameter_overrides;
+    value operation_preferences("OperationPreferences"): crate::types::StackSetOperationPreferences;
+    into operation_id("OperationId"): String;
+    into call_as("CallAs"): crate::types::CallAs;
+});
 
 impl IntoValue for UpdateStackInstancesInput {
     fn into_value(self) -> Value {
@@ -22213,13 +17707,9 @@ pub struct UpdateStackInstancesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateStackInstancesOutput {
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateStackInstancesOutput {
+    into operation_id("OperationId"): String;
+});
 
 impl FromValue for UpdateStackInstancesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -22242,18 +17732,10 @@ pub struct UpdateStackOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateStackOutput {
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateStackOutput {
+    into stack_id("StackId"): String;
+    into operation_id("OperationId"): String;
+});
 
 impl FromValue for UpdateStackOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -22380,106 +17862,27 @@ pub struct UpdateStackSetInput {
     pub managed_execution: Option<crate::types::ManagedExecution>,
 }
 
-impl UpdateStackSetInput {
-    /// Sets `StackSetName` (see [`Self::stack_set_name`]).
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `TemplateBody` (see [`Self::template_body`]).
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.template_body = Some(value.into());
-        self
-    }
-    /// Sets `TemplateURL` (see [`Self::template_url`]).
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.template_url = Some(value.into());
-        self
-    }
-    /// Sets `UsePreviousTemplate` (see [`Self::use_previous_template`]).
-    pub fn use_previous_template(mut self, value: bool) -> Self {
-        self.use_previous_template = Some(value);
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `Capabilities` (see [`Self::capabilities`]).
-    pub fn capabilities(mut self, value: Vec<crate::types::Capability>) -> Self {
-        self.capabilities = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `OperationPreferences` (see [`Self::operation_preferences`]).
-    pub fn operation_preferences(
-        mut self,
-        value: crate::types::StackSetOperationPreferences,
-    ) -> Self {
-        self.operation_preferences = Some(value);
-        self
-    }
-    /// Sets `AdministrationRoleARN` (see [`Self::administration_role_arn`]).
-    pub fn administration_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.administration_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionRoleName` (see [`Self::execution_role_name`]).
-    pub fn execution_role_name(mut self, value: impl Into<String>) -> Self {
-        self.execution_role_name = Some(value.into());
-        self
-    }
-    /// Sets `DeploymentTargets` (see [`Self::deployment_targets`]).
-    pub fn deployment_targets(mut self, value: crate::types::DeploymentTargets) -> Self {
-        self.deployment_targets = Some(value);
-        self
-    }
-    /// Sets `PermissionModel` (see [`Self::permission_model`]).
-    pub fn permission_model(mut self, value: impl Into<crate::types::PermissionModels>) -> Self {
-        self.permission_model = Some(value.into());
-        self
-    }
-    /// Sets `AutoDeployment` (see [`Self::auto_deployment`]).
-    pub fn auto_deployment(mut self, value: crate::types::AutoDeployment) -> Self {
-        self.auto_deployment = Some(value);
-        self
-    }
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-    /// Sets `Accounts` (see [`Self::accounts`]).
-    pub fn accounts(mut self, value: Vec<String>) -> Self {
-        self.accounts = Some(value);
-        self
-    }
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(mut self, value: Vec<String>) -> Self {
-        self.regions = Some(value);
-        self
-    }
-    /// Sets `CallAs` (see [`Self::call_as`]).
-    pub fn call_as(mut self, value: impl Into<crate::types::CallAs>) -> Self {
-        self.call_as = Some(value.into());
-        self
-    }
-    /// Sets `ManagedExecution` (see [`Self::managed_execution`]).
-    pub fn managed_execution(mut self, value: crate::types::ManagedExecution) -> Self {
-        self.managed_execution = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateStackSetInput {
+    into stack_set_name("StackSetName"): String;
+    into description("Description"): String;
+    into template_body("TemplateBody"): String;
+    into template_url("TemplateURL"): String;
+    value use_previous_template("UsePreviousTemplate"): bool;
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+    list_into capabilities("Capabilities"): crate::types::Capability, push_capabilities;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value operation_preferences("OperationPreferences"): crate::types::StackSetOperationPreferences;
+    into administration_role_arn("AdministrationRoleARN"): String;
+    into execution_role_name("ExecutionRoleName"): String;
+    value deployment_targets("DeploymentTargets"): crate::types::DeploymentTargets;
+    into permission_model("PermissionModel"): crate::types::PermissionModels;
+    value auto_deployment("AutoDeployment"): crate::types::AutoDeployment;
+    into operation_id("OperationId"): String;
+    list_into accounts("Accounts"): String, push_accounts;
+    list_into regions("Regions"): String, push_regions;
+    into call_as("CallAs"): crate::types::CallAs;
+    value managed_execution("ManagedExecution"): crate::types::ManagedExecution;
+});
 
 impl IntoValue for UpdateStackSetInput {
     fn into_value(self) -> Value {
@@ -22517,13 +17920,9 @@ pub struct UpdateStackSetOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateStackSetOutput {
-    /// Sets `OperationId` (see [`Self::operation_id`]).
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.operation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateStackSetOutput {
+    into operation_id("OperationId"): String;
+});
 
 impl FromValue for UpdateStackSetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -22548,18 +17947,10 @@ pub struct UpdateTerminationProtectionInput {
     pub stack_name: Option<String>,
 }
 
-impl UpdateTerminationProtectionInput {
-    /// Sets `EnableTerminationProtection` (see [`Self::enable_termination_protection`]).
-    pub fn enable_termination_protection(mut self, value: bool) -> Self {
-        self.enable_termination_protection = Some(value);
-        self
-    }
-    /// Sets `StackName` (see [`Self::stack_name`]).
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.stack_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateTerminationProtectionInput {
+    value enable_termination_protection("EnableTerminationProtection"): bool;
+    into stack_name("StackName"): String;
+});
 
 impl IntoValue for UpdateTerminationProtectionInput {
     fn into_value(self) -> Value {
@@ -22580,13 +17971,9 @@ pub struct UpdateTerminationProtectionOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateTerminationProtectionOutput {
-    /// Sets `StackId` (see [`Self::stack_id`]).
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.stack_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateTerminationProtectionOutput {
+    into stack_id("StackId"): String;
+});
 
 impl FromValue for UpdateTerminationProtectionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -22611,18 +17998,10 @@ pub struct ValidateTemplateInput {
     pub template_url: Option<String>,
 }
 
-impl ValidateTemplateInput {
-    /// Sets `TemplateBody` (see [`Self::template_body`]).
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.template_body = Some(value.into());
-        self
-    }
-    /// Sets `TemplateURL` (see [`Self::template_url`]).
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.template_url = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ValidateTemplateInput {
+    into template_body("TemplateBody"): String;
+    into template_url("TemplateURL"): String;
+});
 
 impl IntoValue for ValidateTemplateInput {
     fn into_value(self) -> Value {
@@ -22653,33 +18032,13 @@ pub struct ValidateTemplateOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ValidateTemplateOutput {
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::TemplateParameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Capabilities` (see [`Self::capabilities`]).
-    pub fn capabilities(mut self, value: Vec<crate::types::Capability>) -> Self {
-        self.capabilities = Some(value);
-        self
-    }
-    /// Sets `CapabilitiesReason` (see [`Self::capabilities_reason`]).
-    pub fn capabilities_reason(mut self, value: impl Into<String>) -> Self {
-        self.capabilities_reason = Some(value.into());
-        self
-    }
-    /// Sets `DeclaredTransforms` (see [`Self::declared_transforms`]).
-    pub fn declared_transforms(mut self, value: Vec<String>) -> Self {
-        self.declared_transforms = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ValidateTemplateOutput {
+    list parameters("Parameters"): crate::types::TemplateParameter, push_parameters;
+    into description("Description"): String;
+    list_into capabilities("Capabilities"): crate::types::Capability, push_capabilities;
+    into capabilities_reason("CapabilitiesReason"): String;
+    list_into declared_transforms("DeclaredTransforms"): String, push_declared_transforms;
+});
 
 impl FromValue for ValidateTemplateOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -22938,18 +18297,10 @@ pub struct WarningDetail {
     pub properties: Option<Vec<crate::types::WarningProperty>>,
 }
 
-impl WarningDetail {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::WarningType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Properties` (see [`Self::properties`]).
-    pub fn properties(mut self, value: Vec<crate::types::WarningProperty>) -> Self {
-        self.properties = Some(value);
-        self
-    }
-}
+myaws_core::setters!(WarningDetail {
+    into r#type("Type"): crate::types::WarningType;
+    list properties("Properties"): crate::types::WarningProperty, push_properties;
+});
 
 impl FromValue for WarningDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -22973,23 +18324,11 @@ pub struct WarningProperty {
     pub description: Option<String>,
 }
 
-impl WarningProperty {
-    /// Sets `PropertyPath` (see [`Self::property_path`]).
-    pub fn property_path(mut self, value: impl Into<String>) -> Self {
-        self.property_path = Some(value.into());
-        self
-    }
-    /// Sets `Required` (see [`Self::required`]).
-    pub fn required(mut self, value: bool) -> Self {
-        self.required = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(WarningProperty {
+    into property_path("PropertyPath"): String;
+    value required("Required"): bool;
+    into description("Description"): String;
+});
 
 impl FromValue for WarningProperty {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -23104,13 +18443,9 @@ pub struct Warnings {
     pub unrecognized_resource_types: Option<Vec<String>>,
 }
 
-impl Warnings {
-    /// Sets `UnrecognizedResourceTypes` (see [`Self::unrecognized_resource_types`]).
-    pub fn unrecognized_resource_types(mut self, value: Vec<String>) -> Self {
-        self.unrecognized_resource_types = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Warnings {
+    list_into unrecognized_resource_types("UnrecognizedResourceTypes"): String, push_unrecognized_resource_types;
+});
 
 impl FromValue for Warnings {
     fn from_value(value: Value) -> Result<Self, ConversionError> {

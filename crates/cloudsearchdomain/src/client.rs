@@ -65,8 +65,8 @@ impl Client {
     /// The endpoint for submitting `Search` requests is domain-specific. You submit search requests to a domain's search endpoint. To get the search endpoint for your domain, use the Amazon CloudSearch configuration service `DescribeDomains` action. A domain's endpoints are also displayed on the domain dashboard in the Amazon CloudSearch console.
     pub async fn search(
         &self,
-        input: crate::types::SearchRequest,
-    ) -> Result<crate::types::SearchResponse, SdkError<crate::error::SearchError>> {
+        input: crate::types::SearchInput,
+    ) -> Result<crate::types::SearchOutput, SdkError<crate::error::SearchError>> {
         self.handle.call(0, input).await
     }
 
@@ -77,8 +77,8 @@ impl Client {
     /// The endpoint for submitting `Suggest` requests is domain-specific. You submit suggest requests to a domain's search endpoint. To get the search endpoint for your domain, use the Amazon CloudSearch configuration service `DescribeDomains` action. A domain's endpoints are also displayed on the domain dashboard in the Amazon CloudSearch console.
     pub async fn suggest(
         &self,
-        input: crate::types::SuggestRequest,
-    ) -> Result<crate::types::SuggestResponse, SdkError<crate::error::SuggestError>> {
+        input: crate::types::SuggestInput,
+    ) -> Result<crate::types::SuggestOutput, SdkError<crate::error::SuggestError>> {
         self.handle.call(1, input).await
     }
 
@@ -89,8 +89,8 @@ impl Client {
     /// For more information about formatting your data for Amazon CloudSearch, see [Preparing Your Data](http://docs.aws.amazon.com/cloudsearch/latest/developerguide/preparing-data.html) in the *Amazon CloudSearch Developer Guide*. For more information about uploading data for indexing, see [Uploading Data](http://docs.aws.amazon.com/cloudsearch/latest/developerguide/uploading-data.html) in the *Amazon CloudSearch Developer Guide*.
     pub async fn upload_documents(
         &self,
-        input: crate::types::UploadDocumentsRequest,
-    ) -> Result<crate::types::UploadDocumentsResponse, SdkError<crate::error::UploadDocumentsError>>
+        input: crate::types::UploadDocumentsInput,
+    ) -> Result<crate::types::UploadDocumentsOutput, SdkError<crate::error::UploadDocumentsError>>
     {
         self.handle.call(2, input).await
     }

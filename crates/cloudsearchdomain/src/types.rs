@@ -17,18 +17,10 @@ pub struct Bucket {
     pub count: Option<i64>,
 }
 
-impl Bucket {
-    /// Sets `value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `count` (see [`Self::count`]).
-    pub fn count(mut self, value: i64) -> Self {
-        self.count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Bucket {
+    into value("value"): String;
+    value count("count"): i64;
+});
 
 impl FromValue for Bucket {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -48,13 +40,9 @@ pub struct BucketInfo {
     pub buckets: Option<Vec<crate::types::Bucket>>,
 }
 
-impl BucketInfo {
-    /// Sets `buckets` (see [`Self::buckets`]).
-    pub fn buckets(mut self, value: Vec<crate::types::Bucket>) -> Self {
-        self.buckets = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BucketInfo {
+    list buckets("buckets"): crate::types::Bucket, push_buckets;
+});
 
 impl FromValue for BucketInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -151,18 +139,10 @@ pub struct DocumentServiceException {
     pub message: Option<String>,
 }
 
-impl DocumentServiceException {
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DocumentServiceException {
+    into status("status"): String;
+    into message("message"): String;
+});
 
 impl FromValue for DocumentServiceException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -182,13 +162,9 @@ pub struct DocumentServiceWarning {
     pub message: Option<String>,
 }
 
-impl DocumentServiceWarning {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DocumentServiceWarning {
+    into message("message"): String;
+});
 
 impl FromValue for DocumentServiceWarning {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -227,48 +203,16 @@ pub struct FieldStats {
     pub stddev: Option<f64>,
 }
 
-impl FieldStats {
-    /// Sets `min` (see [`Self::min`]).
-    pub fn min(mut self, value: impl Into<String>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-    /// Sets `max` (see [`Self::max`]).
-    pub fn max(mut self, value: impl Into<String>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `count` (see [`Self::count`]).
-    pub fn count(mut self, value: i64) -> Self {
-        self.count = Some(value);
-        self
-    }
-    /// Sets `missing` (see [`Self::missing`]).
-    pub fn missing(mut self, value: i64) -> Self {
-        self.missing = Some(value);
-        self
-    }
-    /// Sets `sum` (see [`Self::sum`]).
-    pub fn sum(mut self, value: f64) -> Self {
-        self.sum = Some(value);
-        self
-    }
-    /// Sets `sumOfSquares` (see [`Self::sum_of_squares`]).
-    pub fn sum_of_squares(mut self, value: f64) -> Self {
-        self.sum_of_squares = Some(value);
-        self
-    }
-    /// Sets `mean` (see [`Self::mean`]).
-    pub fn mean(mut self, value: impl Into<String>) -> Self {
-        self.mean = Some(value.into());
-        self
-    }
-    /// Sets `stddev` (see [`Self::stddev`]).
-    pub fn stddev(mut self, value: f64) -> Self {
-        self.stddev = Some(value);
-        self
-    }
-}
+myaws_core::setters!(FieldStats {
+    into min("min"): String;
+    into max("max"): String;
+    value count("count"): i64;
+    value missing("missing"): i64;
+    value sum("sum"): f64;
+    value sum_of_squares("sumOfSquares"): f64;
+    into mean("mean"): String;
+    value stddev("stddev"): f64;
+});
 
 impl FromValue for FieldStats {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -300,28 +244,12 @@ pub struct Hit {
     pub highlights: Option<HashMap<String, String>>,
 }
 
-impl Hit {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `fields` (see [`Self::fields`]).
-    pub fn fields(mut self, value: HashMap<String, Vec<String>>) -> Self {
-        self.fields = Some(value);
-        self
-    }
-    /// Sets `exprs` (see [`Self::exprs`]).
-    pub fn exprs(mut self, value: HashMap<String, String>) -> Self {
-        self.exprs = Some(value);
-        self
-    }
-    /// Sets `highlights` (see [`Self::highlights`]).
-    pub fn highlights(mut self, value: HashMap<String, String>) -> Self {
-        self.highlights = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Hit {
+    into id("id"): String;
+    map fields("fields"): Vec<String>, insert_fields;
+    map_into exprs("exprs"): String, insert_exprs;
+    map_into highlights("highlights"): String, insert_highlights;
+});
 
 impl FromValue for Hit {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -349,28 +277,12 @@ pub struct Hits {
     pub hit: Option<Vec<crate::types::Hit>>,
 }
 
-impl Hits {
-    /// Sets `found` (see [`Self::found`]).
-    pub fn found(mut self, value: i64) -> Self {
-        self.found = Some(value);
-        self
-    }
-    /// Sets `start` (see [`Self::start`]).
-    pub fn start(mut self, value: i64) -> Self {
-        self.start = Some(value);
-        self
-    }
-    /// Sets `cursor` (see [`Self::cursor`]).
-    pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
-        self
-    }
-    /// Sets `hit` (see [`Self::hit`]).
-    pub fn hit(mut self, value: Vec<crate::types::Hit>) -> Self {
-        self.hit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Hits {
+    value found("found"): i64;
+    value start("start"): i64;
+    into cursor("cursor"): String;
+    list hit("hit"): crate::types::Hit, push_hit;
+});
 
 impl FromValue for Hits {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -476,13 +388,9 @@ pub struct SearchException {
     pub message: Option<String>,
 }
 
-impl SearchException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SearchException {
+    into message("message"): String;
+});
 
 impl FromValue for SearchException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -496,7 +404,7 @@ impl FromValue for SearchException {
 /// Container for the parameters to the `Search` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SearchRequest {
+pub struct SearchInput {
     /// Retrieves a cursor value you can use to page through large result sets. Use the `size` parameter to control the number of hits to include in each response. You can specify either the `cursor` or `start` parameter in a request; they are mutually exclusive. To get the first cursor, set the cursor value to `initial`. In subsequent requests, specify the cursor value returned in the hits section of the response.
     ///
     /// For more information, see [Paginating Results](http://docs.aws.amazon.com/cloudsearch/latest/developerguide/paginating-results.html) in the *Amazon CloudSearch Developer Guide*.
@@ -601,80 +509,24 @@ pub struct SearchRequest {
     pub stats: Option<String>,
 }
 
-impl SearchRequest {
-    /// Sets `cursor` (see [`Self::cursor`]).
-    pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
-        self
-    }
-    /// Sets `expr` (see [`Self::expr`]).
-    pub fn expr(mut self, value: impl Into<String>) -> Self {
-        self.expr = Some(value.into());
-        self
-    }
-    /// Sets `facet` (see [`Self::facet`]).
-    pub fn facet(mut self, value: impl Into<String>) -> Self {
-        self.facet = Some(value.into());
-        self
-    }
-    /// Sets `filterQuery` (see [`Self::filter_query`]).
-    pub fn filter_query(mut self, value: impl Into<String>) -> Self {
-        self.filter_query = Some(value.into());
-        self
-    }
-    /// Sets `highlight` (see [`Self::highlight`]).
-    pub fn highlight(mut self, value: impl Into<String>) -> Self {
-        self.highlight = Some(value.into());
-        self
-    }
-    /// Sets `partial` (see [`Self::partial`]).
-    pub fn partial(mut self, value: bool) -> Self {
-        self.partial = Some(value);
-        self
-    }
-    /// Sets `query` (see [`Self::query`]).
-    pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-    /// Sets `queryOptions` (see [`Self::query_options`]).
-    pub fn query_options(mut self, value: impl Into<String>) -> Self {
-        self.query_options = Some(value.into());
-        self
-    }
-    /// Sets `queryParser` (see [`Self::query_parser`]).
-    pub fn query_parser(mut self, value: impl Into<crate::types::QueryParser>) -> Self {
-        self.query_parser = Some(value.into());
-        self
-    }
-    /// Sets `return` (see [`Self::return`]).
-    pub fn r#return(mut self, value: impl Into<String>) -> Self {
-        self.r#return = Some(value.into());
-        self
-    }
-    /// Sets `size` (see [`Self::size`]).
-    pub fn size(mut self, value: i64) -> Self {
-        self.size = Some(value);
-        self
-    }
-    /// Sets `sort` (see [`Self::sort`]).
-    pub fn sort(mut self, value: impl Into<String>) -> Self {
-        self.sort = Some(value.into());
-        self
-    }
-    /// Sets `start` (see [`Self::start`]).
-    pub fn start(mut self, value: i64) -> Self {
-        self.start = Some(value);
-        self
-    }
-    /// Sets `stats` (see [`Self::stats`]).
-    pub fn stats(mut self, value: impl Into<String>) -> Self {
-        self.stats = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SearchInput {
+    into cursor("cursor"): String;
+    into expr("expr"): String;
+    into facet("facet"): String;
+    into filter_query("filterQuery"): String;
+    into highlight("highlight"): String;
+    value partial("partial"): bool;
+    into query("query"): String;
+    into query_options("queryOptions"): String;
+    into query_parser("queryParser"): crate::types::QueryParser;
+    into r#return("return"): String;
+    value size("size"): i64;
+    into sort("sort"): String;
+    value start("start"): i64;
+    into stats("stats"): String;
+});
 
-impl IntoValue for SearchRequest {
+impl IntoValue for SearchInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.cursor.into_value(),
@@ -698,7 +550,7 @@ impl IntoValue for SearchRequest {
 /// The result of a `Search` request. Contains the documents that match the specified search criteria and any requested fields, highlights, and facet information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SearchResponse {
+pub struct SearchOutput {
     /// The status information returned for the search request.
     pub status: Option<crate::types::SearchStatus>,
     /// The documents that match the search criteria.
@@ -711,30 +563,14 @@ pub struct SearchResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SearchResponse {
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: crate::types::SearchStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets `hits` (see [`Self::hits`]).
-    pub fn hits(mut self, value: crate::types::Hits) -> Self {
-        self.hits = Some(value);
-        self
-    }
-    /// Sets `facets` (see [`Self::facets`]).
-    pub fn facets(mut self, value: HashMap<String, crate::types::BucketInfo>) -> Self {
-        self.facets = Some(value);
-        self
-    }
-    /// Sets `stats` (see [`Self::stats`]).
-    pub fn stats(mut self, value: HashMap<String, crate::types::FieldStats>) -> Self {
-        self.stats = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SearchOutput {
+    value status("status"): crate::types::SearchStatus;
+    value hits("hits"): crate::types::Hits;
+    map facets("facets"): crate::types::BucketInfo, insert_facets;
+    map stats("stats"): crate::types::FieldStats, insert_stats;
+});
 
-impl FromValue for SearchResponse {
+impl FromValue for SearchOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -756,18 +592,10 @@ pub struct SearchStatus {
     pub rid: Option<String>,
 }
 
-impl SearchStatus {
-    /// Sets `timems` (see [`Self::timems`]).
-    pub fn timems(mut self, value: i64) -> Self {
-        self.timems = Some(value);
-        self
-    }
-    /// Sets `rid` (see [`Self::rid`]).
-    pub fn rid(mut self, value: impl Into<String>) -> Self {
-        self.rid = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SearchStatus {
+    value timems("timems"): i64;
+    into rid("rid"): String;
+});
 
 impl FromValue for SearchStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -776,6 +604,38 @@ impl FromValue for SearchStatus {
         out.timems = r.next("timems")?;
         out.rid = r.next("rid")?;
         Ok(out)
+    }
+}
+
+/// Container for the parameters to the `Suggest` request.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SuggestInput {
+    /// Specifies the string for which you want to get suggestions.
+    ///
+    /// Required.
+    pub query: Option<String>,
+    /// Specifies the name of the suggester to use to find suggested matches.
+    ///
+    /// Required.
+    pub suggester: Option<String>,
+    /// Specifies the maximum number of suggestions to return.
+    pub size: Option<i64>,
+}
+
+myaws_core::setters!(SuggestInput {
+    into query("query"): String;
+    into suggester("suggester"): String;
+    value size("size"): i64;
+});
+
+impl IntoValue for SuggestInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.query.into_value(),
+            self.suggester.into_value(),
+            self.size.into_value(),
+        ])
     }
 }
 
@@ -791,23 +651,11 @@ pub struct SuggestModel {
     pub suggestions: Option<Vec<crate::types::SuggestionMatch>>,
 }
 
-impl SuggestModel {
-    /// Sets `query` (see [`Self::query`]).
-    pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-    /// Sets `found` (see [`Self::found`]).
-    pub fn found(mut self, value: i64) -> Self {
-        self.found = Some(value);
-        self
-    }
-    /// Sets `suggestions` (see [`Self::suggestions`]).
-    pub fn suggestions(mut self, value: Vec<crate::types::SuggestionMatch>) -> Self {
-        self.suggestions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SuggestModel {
+    into query("query"): String;
+    value found("found"): i64;
+    list suggestions("suggestions"): crate::types::SuggestionMatch, push_suggestions;
+});
 
 impl FromValue for SuggestModel {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -820,54 +668,10 @@ impl FromValue for SuggestModel {
     }
 }
 
-/// Container for the parameters to the `Suggest` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct SuggestRequest {
-    /// Specifies the string for which you want to get suggestions.
-    ///
-    /// Required.
-    pub query: Option<String>,
-    /// Specifies the name of the suggester to use to find suggested matches.
-    ///
-    /// Required.
-    pub suggester: Option<String>,
-    /// Specifies the maximum number of suggestions to return.
-    pub size: Option<i64>,
-}
-
-impl SuggestRequest {
-    /// Sets `query` (see [`Self::query`]).
-    pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-    /// Sets `suggester` (see [`Self::suggester`]).
-    pub fn suggester(mut self, value: impl Into<String>) -> Self {
-        self.suggester = Some(value.into());
-        self
-    }
-    /// Sets `size` (see [`Self::size`]).
-    pub fn size(mut self, value: i64) -> Self {
-        self.size = Some(value);
-        self
-    }
-}
-
-impl IntoValue for SuggestRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.query.into_value(),
-            self.suggester.into_value(),
-            self.size.into_value(),
-        ])
-    }
-}
-
 /// Contains the response to a `Suggest` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SuggestResponse {
+pub struct SuggestOutput {
     /// The status of a `SuggestRequest`. Contains the resource ID (`rid`) and how long it took to process the request (`timems`).
     pub status: Option<crate::types::SuggestStatus>,
     /// Container for the matching search suggestion information.
@@ -876,20 +680,12 @@ pub struct SuggestResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SuggestResponse {
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: crate::types::SuggestStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets `suggest` (see [`Self::suggest`]).
-    pub fn suggest(mut self, value: crate::types::SuggestModel) -> Self {
-        self.suggest = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SuggestOutput {
+    value status("status"): crate::types::SuggestStatus;
+    value suggest("suggest"): crate::types::SuggestModel;
+});
 
-impl FromValue for SuggestResponse {
+impl FromValue for SuggestOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -909,18 +705,10 @@ pub struct SuggestStatus {
     pub rid: Option<String>,
 }
 
-impl SuggestStatus {
-    /// Sets `timems` (see [`Self::timems`]).
-    pub fn timems(mut self, value: i64) -> Self {
-        self.timems = Some(value);
-        self
-    }
-    /// Sets `rid` (see [`Self::rid`]).
-    pub fn rid(mut self, value: impl Into<String>) -> Self {
-        self.rid = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SuggestStatus {
+    value timems("timems"): i64;
+    into rid("rid"): String;
+});
 
 impl FromValue for SuggestStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -944,23 +732,11 @@ pub struct SuggestionMatch {
     pub id: Option<String>,
 }
 
-impl SuggestionMatch {
-    /// Sets `suggestion` (see [`Self::suggestion`]).
-    pub fn suggestion(mut self, value: impl Into<String>) -> Self {
-        self.suggestion = Some(value.into());
-        self
-    }
-    /// Sets `score` (see [`Self::score`]).
-    pub fn score(mut self, value: i64) -> Self {
-        self.score = Some(value);
-        self
-    }
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SuggestionMatch {
+    into suggestion("suggestion"): String;
+    value score("score"): i64;
+    into id("id"): String;
+});
 
 impl FromValue for SuggestionMatch {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -976,7 +752,7 @@ impl FromValue for SuggestionMatch {
 /// Container for the parameters to the `UploadDocuments` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UploadDocumentsRequest {
+pub struct UploadDocumentsInput {
     /// A batch of documents formatted in JSON or HTML.
     ///
     /// Required.
@@ -990,20 +766,12 @@ pub struct UploadDocumentsRequest {
     pub content_type: Option<crate::types::ContentType>,
 }
 
-impl UploadDocumentsRequest {
-    /// Sets `documents` (see [`Self::documents`]).
-    pub fn documents(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.documents = Some(value.into());
-        self
-    }
-    /// Sets `contentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<crate::types::ContentType>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UploadDocumentsInput {
+    into documents("documents"): myaws_core::body::ByteStream;
+    into content_type("contentType"): crate::types::ContentType;
+});
 
-impl IntoValue for UploadDocumentsRequest {
+impl IntoValue for UploadDocumentsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.documents.into_value(),
@@ -1015,7 +783,7 @@ impl IntoValue for UploadDocumentsRequest {
 /// Contains the response to an `UploadDocuments` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UploadDocumentsResponse {
+pub struct UploadDocumentsOutput {
     /// The status of an `UploadDocumentsRequest`.
     pub status: Option<String>,
     /// The number of documents that were added to the search domain.
@@ -1028,30 +796,14 @@ pub struct UploadDocumentsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UploadDocumentsResponse {
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `adds` (see [`Self::adds`]).
-    pub fn adds(mut self, value: i64) -> Self {
-        self.adds = Some(value);
-        self
-    }
-    /// Sets `deletes` (see [`Self::deletes`]).
-    pub fn deletes(mut self, value: i64) -> Self {
-        self.deletes = Some(value);
-        self
-    }
-    /// Sets `warnings` (see [`Self::warnings`]).
-    pub fn warnings(mut self, value: Vec<crate::types::DocumentServiceWarning>) -> Self {
-        self.warnings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UploadDocumentsOutput {
+    into status("status"): String;
+    value adds("adds"): i64;
+    value deletes("deletes"): i64;
+    list warnings("warnings"): crate::types::DocumentServiceWarning, push_warnings;
+});
 
-impl FromValue for UploadDocumentsResponse {
+impl FromValue for UploadDocumentsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1063,4 +815,22 @@ impl FromValue for UploadDocumentsResponse {
     }
 }
 
-myaws_core::with_response_metadata!(SearchResponse, SuggestResponse, UploadDocumentsResponse,);
+myaws_core::with_response_metadata!(SearchOutput, SuggestOutput, UploadDocumentsOutput,);
+
+/// Another name of [`SearchInput`].
+pub type SearchRequest = SearchInput;
+
+/// Another name of [`SearchOutput`].
+pub type SearchResponse = SearchOutput;
+
+/// Another name of [`SuggestInput`].
+pub type SuggestRequest = SuggestInput;
+
+/// Another name of [`SuggestOutput`].
+pub type SuggestResponse = SuggestOutput;
+
+/// Another name of [`UploadDocumentsInput`].
+pub type UploadDocumentsRequest = UploadDocumentsInput;
+
+/// Another name of [`UploadDocumentsOutput`].
+pub type UploadDocumentsResponse = UploadDocumentsOutput;

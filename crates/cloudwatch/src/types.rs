@@ -101,28 +101,12 @@ pub struct AlarmContributor {
     pub state_transitioned_timestamp: Option<myaws_core::DateTime>,
 }
 
-impl AlarmContributor {
-    /// Sets `ContributorId` (see [`Self::contributor_id`]).
-    pub fn contributor_id(mut self, value: impl Into<String>) -> Self {
-        self.contributor_id = Some(value.into());
-        self
-    }
-    /// Sets `ContributorAttributes` (see [`Self::contributor_attributes`]).
-    pub fn contributor_attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.contributor_attributes = Some(value);
-        self
-    }
-    /// Sets `StateReason` (see [`Self::state_reason`]).
-    pub fn state_reason(mut self, value: impl Into<String>) -> Self {
-        self.state_reason = Some(value.into());
-        self
-    }
-    /// Sets `StateTransitionedTimestamp` (see [`Self::state_transitioned_timestamp`]).
-    pub fn state_transitioned_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.state_transitioned_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AlarmContributor {
+    into contributor_id("ContributorId"): String;
+    map_into contributor_attributes("ContributorAttributes"): String, insert_contributor_attributes;
+    into state_reason("StateReason"): String;
+    value state_transitioned_timestamp("StateTransitionedTimestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for AlarmContributor {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -158,48 +142,16 @@ pub struct AlarmHistoryItem {
     pub alarm_contributor_attributes: Option<HashMap<String, String>>,
 }
 
-impl AlarmHistoryItem {
-    /// Sets `AlarmName` (see [`Self::alarm_name`]).
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `AlarmContributorId` (see [`Self::alarm_contributor_id`]).
-    pub fn alarm_contributor_id(mut self, value: impl Into<String>) -> Self {
-        self.alarm_contributor_id = Some(value.into());
-        self
-    }
-    /// Sets `AlarmType` (see [`Self::alarm_type`]).
-    pub fn alarm_type(mut self, value: impl Into<crate::types::AlarmType>) -> Self {
-        self.alarm_type = Some(value.into());
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `HistoryItemType` (see [`Self::history_item_type`]).
-    pub fn history_item_type(mut self, value: impl Into<crate::types::HistoryItemType>) -> Self {
-        self.history_item_type = Some(value.into());
-        self
-    }
-    /// Sets `HistorySummary` (see [`Self::history_summary`]).
-    pub fn history_summary(mut self, value: impl Into<String>) -> Self {
-        self.history_summary = Some(value.into());
-        self
-    }
-    /// Sets `HistoryData` (see [`Self::history_data`]).
-    pub fn history_data(mut self, value: impl Into<String>) -> Self {
-        self.history_data = Some(value.into());
-        self
-    }
-    /// Sets `AlarmContributorAttributes` (see [`Self::alarm_contributor_attributes`]).
-    pub fn alarm_contributor_attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.alarm_contributor_attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AlarmHistoryItem {
+    into alarm_name("AlarmName"): String;
+    into alarm_contributor_id("AlarmContributorId"): String;
+    into alarm_type("AlarmType"): crate::types::AlarmType;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+    into history_item_type("HistoryItemType"): crate::types::HistoryItemType;
+    into history_summary("HistorySummary"): String;
+    into history_data("HistoryData"): String;
+    map_into alarm_contributor_attributes("AlarmContributorAttributes"): String, insert_alarm_contributor_attributes;
+});
 
 impl FromValue for AlarmHistoryItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -313,33 +265,13 @@ pub struct AlarmMuteRuleSummary {
     pub last_updated_timestamp: Option<myaws_core::DateTime>,
 }
 
-impl AlarmMuteRuleSummary {
-    /// Sets `AlarmMuteRuleArn` (see [`Self::alarm_mute_rule_arn`]).
-    pub fn alarm_mute_rule_arn(mut self, value: impl Into<String>) -> Self {
-        self.alarm_mute_rule_arn = Some(value.into());
-        self
-    }
-    /// Sets `ExpireDate` (see [`Self::expire_date`]).
-    pub fn expire_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.expire_date = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::AlarmMuteRuleStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `MuteType` (see [`Self::mute_type`]).
-    pub fn mute_type(mut self, value: impl Into<String>) -> Self {
-        self.mute_type = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdatedTimestamp` (see [`Self::last_updated_timestamp`]).
-    pub fn last_updated_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AlarmMuteRuleSummary {
+    into alarm_mute_rule_arn("AlarmMuteRuleArn"): String;
+    value expire_date("ExpireDate"): myaws_core::DateTime;
+    into status("Status"): crate::types::AlarmMuteRuleStatus;
+    into mute_type("MuteType"): String;
+    value last_updated_timestamp("LastUpdatedTimestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for AlarmMuteRuleSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -368,23 +300,11 @@ pub struct AlarmPromQLCriteria {
     pub recovery_period: Option<i32>,
 }
 
-impl AlarmPromQLCriteria {
-    /// Sets `Query` (see [`Self::query`]).
-    pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-    /// Sets `PendingPeriod` (see [`Self::pending_period`]).
-    pub fn pending_period(mut self, value: i32) -> Self {
-        self.pending_period = Some(value);
-        self
-    }
-    /// Sets `RecoveryPeriod` (see [`Self::recovery_period`]).
-    pub fn recovery_period(mut self, value: i32) -> Self {
-        self.recovery_period = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AlarmPromQLCriteria {
+    into query("Query"): String;
+    value pending_period("PendingPeriod"): i32;
+    value recovery_period("RecoveryPeriod"): i32;
+});
 
 impl IntoValue for AlarmPromQLCriteria {
     fn into_value(self) -> Value {
@@ -517,67 +437,18 @@ pub struct AnomalyDetector {
     pub metric_math_anomaly_detector: Option<crate::types::MetricMathAnomalyDetector>,
 }
 
-impl AnomalyDetector {
-    /// Sets `AnomalyDetectorId` (see [`Self::anomaly_detector_id`]).
-    pub fn anomaly_detector_id(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_detector_id = Some(value.into());
-        self
-    }
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::Dimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `Stat` (see [`Self::stat`]).
-    pub fn stat(mut self, value: impl Into<String>) -> Self {
-        self.stat = Some(value.into());
-        self
-    }
-    /// Sets `Configuration` (see [`Self::configuration`]).
-    pub fn configuration(mut self, value: crate::types::AnomalyDetectorConfiguration) -> Self {
-        self.configuration = Some(value);
-        self
-    }
-    /// Sets `StateValue` (see [`Self::state_value`]).
-    pub fn state_value(
-        mut self,
-        value: impl Into<crate::types::AnomalyDetectorStateValue>,
-    ) -> Self {
-        self.state_value = Some(value.into());
-        self
-    }
-    /// Sets `MetricCharacteristics` (see [`Self::metric_characteristics`]).
-    pub fn metric_characteristics(mut self, value: crate::types::MetricCharacteristics) -> Self {
-        self.metric_characteristics = Some(value);
-        self
-    }
-    /// Sets `SingleMetricAnomalyDetector` (see [`Self::single_metric_anomaly_detector`]).
-    pub fn single_metric_anomaly_detector(
-        mut self,
-        value: crate::types::SingleMetricAnomalyDetector,
-    ) -> Self {
-        self.single_metric_anomaly_detector = Some(value);
-        self
-    }
-    /// Sets `MetricMathAnomalyDetector` (see [`Self::metric_math_anomaly_detector`]).
-    pub fn metric_math_anomaly_detector(
-        mut self,
-        value: crate::types::MetricMathAnomalyDetector,
-    ) -> Self {
-        self.metric_math_anomaly_detector = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AnomalyDetector {
+    into anomaly_detector_id("AnomalyDetectorId"): String;
+    into namespace("Namespace"): String;
+    into metric_name("MetricName"): String;
+    list dimensions("Dimensions"): crate::types::Dimension, push_dimensions;
+    into stat("Stat"): String;
+    value configuration("Configuration"): crate::types::AnomalyDetectorConfiguration;
+    into state_value("StateValue"): crate::types::AnomalyDetectorStateValue;
+    value metric_characteristics("MetricCharacteristics"): crate::types::MetricCharacteristics;
+    value single_metric_anomaly_detector("SingleMetricAnomalyDetector"): crate::types::SingleMetricAnomalyDetector;
+    value metric_math_anomaly_detector("MetricMathAnomalyDetector"): crate::types::MetricMathAnomalyDetector;
+});
 
 impl FromValue for AnomalyDetector {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -609,18 +480,10 @@ pub struct AnomalyDetectorConfiguration {
     pub metric_timezone: Option<String>,
 }
 
-impl AnomalyDetectorConfiguration {
-    /// Sets `ExcludedTimeRanges` (see [`Self::excluded_time_ranges`]).
-    pub fn excluded_time_ranges(mut self, value: Vec<crate::types::Range>) -> Self {
-        self.excluded_time_ranges = Some(value);
-        self
-    }
-    /// Sets `MetricTimezone` (see [`Self::metric_timezone`]).
-    pub fn metric_timezone(mut self, value: impl Into<String>) -> Self {
-        self.metric_timezone = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AnomalyDetectorConfiguration {
+    list excluded_time_ranges("ExcludedTimeRanges"): crate::types::Range, push_excluded_time_ranges;
+    into metric_timezone("MetricTimezone"): String;
+});
 
 impl IntoValue for AnomalyDetectorConfiguration {
     fn into_value(self) -> Value {
@@ -816,18 +679,10 @@ pub struct AssociateDatasetKmsKeyInput {
     pub kms_key_arn: Option<String>,
 }
 
-impl AssociateDatasetKmsKeyInput {
-    /// Sets `DatasetIdentifier` (see [`Self::dataset_identifier`]).
-    pub fn dataset_identifier(mut self, value: impl Into<String>) -> Self {
-        self.dataset_identifier = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AssociateDatasetKmsKeyInput {
+    into dataset_identifier("DatasetIdentifier"): String;
+    into kms_key_arn("KmsKeyArn"): String;
+});
 
 impl IntoValue for AssociateDatasetKmsKeyInput {
     fn into_value(self) -> Value {
@@ -1009,106 +864,27 @@ pub struct CompositeAlarm {
     pub actions_suppressor_extension_period: Option<i32>,
 }
 
-impl CompositeAlarm {
-    /// Sets `ActionsEnabled` (see [`Self::actions_enabled`]).
-    pub fn actions_enabled(mut self, value: bool) -> Self {
-        self.actions_enabled = Some(value);
-        self
-    }
-    /// Sets `AlarmActions` (see [`Self::alarm_actions`]).
-    pub fn alarm_actions(mut self, value: Vec<String>) -> Self {
-        self.alarm_actions = Some(value);
-        self
-    }
-    /// Sets `AlarmArn` (see [`Self::alarm_arn`]).
-    pub fn alarm_arn(mut self, value: impl Into<String>) -> Self {
-        self.alarm_arn = Some(value.into());
-        self
-    }
-    /// Sets `AlarmConfigurationUpdatedTimestamp` (see [`Self::alarm_configuration_updated_timestamp`]).
-    pub fn alarm_configuration_updated_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.alarm_configuration_updated_timestamp = Some(value);
-        self
-    }
-    /// Sets `AlarmDescription` (see [`Self::alarm_description`]).
-    pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
-        self.alarm_description = Some(value.into());
-        self
-    }
-    /// Sets `AlarmName` (see [`Self::alarm_name`]).
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `AlarmRule` (see [`Self::alarm_rule`]).
-    pub fn alarm_rule(mut self, value: impl Into<String>) -> Self {
-        self.alarm_rule = Some(value.into());
-        self
-    }
-    /// Sets `InsufficientDataActions` (see [`Self::insufficient_data_actions`]).
-    pub fn insufficient_data_actions(mut self, value: Vec<String>) -> Self {
-        self.insufficient_data_actions = Some(value);
-        self
-    }
-    /// Sets `OKActions` (see [`Self::ok_actions`]).
-    pub fn ok_actions(mut self, value: Vec<String>) -> Self {
-        self.ok_actions = Some(value);
-        self
-    }
-    /// Sets `StateReason` (see [`Self::state_reason`]).
-    pub fn state_reason(mut self, value: impl Into<String>) -> Self {
-        self.state_reason = Some(value.into());
-        self
-    }
-    /// Sets `StateReasonData` (see [`Self::state_reason_data`]).
-    pub fn state_reason_data(mut self, value: impl Into<String>) -> Self {
-        self.state_reason_data = Some(value.into());
-        self
-    }
-    /// Sets `StateUpdatedTimestamp` (see [`Self::state_updated_timestamp`]).
-    pub fn state_updated_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.state_updated_timestamp = Some(value);
-        self
-    }
-    /// Sets `StateValue` (see [`Self::state_value`]).
-    pub fn state_value(mut self, value: impl Into<crate::types::StateValue>) -> Self {
-        self.state_value = Some(value.into());
-        self
-    }
-    /// Sets `StateTransitionedTimestamp` (see [`Self::state_transitioned_timestamp`]).
-    pub fn state_transitioned_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.state_transitioned_timestamp = Some(value);
-        self
-    }
-    /// Sets `ActionsSuppressedBy` (see [`Self::actions_suppressed_by`]).
-    pub fn actions_suppressed_by(
-        mut self,
-        value: impl Into<crate::types::ActionsSuppressedBy>,
-    ) -> Self {
-        self.actions_suppressed_by = Some(value.into());
-        self
-    }
-    /// Sets `ActionsSuppressedReason` (see [`Self::actions_suppressed_reason`]).
-    pub fn actions_suppressed_reason(mut self, value: impl Into<String>) -> Self {
-        self.actions_suppressed_reason = Some(value.into());
-        self
-    }
-    /// Sets `ActionsSuppressor` (see [`Self::actions_suppressor`]).
-    pub fn actions_suppressor(mut self, value: impl Into<String>) -> Self {
-        self.actions_suppressor = Some(value.into());
-        self
-    }
-    /// Sets `ActionsSuppressorWaitPeriod` (see [`Self::actions_suppressor_wait_period`]).
-    pub fn actions_suppressor_wait_period(mut self, value: i32) -> Self {
-        self.actions_suppressor_wait_period = Some(value);
-        self
-    }
-    /// Sets `ActionsSuppressorExtensionPeriod` (see [`Self::actions_suppressor_extension_period`]).
-    pub fn actions_suppressor_extension_period(mut self, value: i32) -> Self {
-        self.actions_suppressor_extension_period = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CompositeAlarm {
+    value actions_enabled("ActionsEnabled"): bool;
+    list_into alarm_actions("AlarmActions"): String, push_alarm_actions;
+    into alarm_arn("AlarmArn"): String;
+    value alarm_configuration_updated_timestamp("AlarmConfigurationUpdatedTimestamp"): myaws_core::DateTime;
+    into alarm_description("AlarmDescription"): String;
+    into alarm_name("AlarmName"): String;
+    into alarm_rule("AlarmRule"): String;
+    list_into insufficient_data_actions("InsufficientDataActions"): String, push_insufficient_data_actions;
+    list_into ok_actions("OKActions"): String, push_ok_actions;
+    into state_reason("StateReason"): String;
+    into state_reason_data("StateReasonData"): String;
+    value state_updated_timestamp("StateUpdatedTimestamp"): myaws_core::DateTime;
+    into state_value("StateValue"): crate::types::StateValue;
+    value state_transitioned_timestamp("StateTransitionedTimestamp"): myaws_core::DateTime;
+    into actions_suppressed_by("ActionsSuppressedBy"): crate::types::ActionsSuppressedBy;
+    into actions_suppressed_reason("ActionsSuppressedReason"): String;
+    into actions_suppressor("ActionsSuppressor"): String;
+    value actions_suppressor_wait_period("ActionsSuppressorWaitPeriod"): i32;
+    value actions_suppressor_extension_period("ActionsSuppressorExtensionPeriod"): i32;
+});
 
 impl FromValue for CompositeAlarm {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1157,13 +933,9 @@ pub struct ConflictException {
     pub message: Option<String>,
 }
 
-impl ConflictException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConflictException {
+    into message("Message"): String;
+});
 
 impl FromValue for ConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1188,28 +960,12 @@ pub struct DashboardEntry {
     pub size: Option<i64>,
 }
 
-impl DashboardEntry {
-    /// Sets `DashboardName` (see [`Self::dashboard_name`]).
-    pub fn dashboard_name(mut self, value: impl Into<String>) -> Self {
-        self.dashboard_name = Some(value.into());
-        self
-    }
-    /// Sets `DashboardArn` (see [`Self::dashboard_arn`]).
-    pub fn dashboard_arn(mut self, value: impl Into<String>) -> Self {
-        self.dashboard_arn = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `Size` (see [`Self::size`]).
-    pub fn size(mut self, value: i64) -> Self {
-        self.size = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DashboardEntry {
+    into dashboard_name("DashboardName"): String;
+    into dashboard_arn("DashboardArn"): String;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    value size("Size"): i64;
+});
 
 impl FromValue for DashboardEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1233,21 +989,10 @@ pub struct DashboardInvalidInputError {
     pub dashboard_validation_messages: Option<Vec<crate::types::DashboardValidationMessage>>,
 }
 
-impl DashboardInvalidInputError {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `dashboardValidationMessages` (see [`Self::dashboard_validation_messages`]).
-    pub fn dashboard_validation_messages(
-        mut self,
-        value: Vec<crate::types::DashboardValidationMessage>,
-    ) -> Self {
-        self.dashboard_validation_messages = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DashboardInvalidInputError {
+    into message("message"): String;
+    list dashboard_validation_messages("dashboardValidationMessages"): crate::types::DashboardValidationMessage, push_dashboard_validation_messages;
+});
 
 impl FromValue for DashboardInvalidInputError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1267,13 +1012,9 @@ pub struct DashboardNotFoundError {
     pub message: Option<String>,
 }
 
-impl DashboardNotFoundError {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DashboardNotFoundError {
+    into message("message"): String;
+});
 
 impl FromValue for DashboardNotFoundError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1294,18 +1035,10 @@ pub struct DashboardValidationMessage {
     pub message: Option<String>,
 }
 
-impl DashboardValidationMessage {
-    /// Sets `DataPath` (see [`Self::data_path`]).
-    pub fn data_path(mut self, value: impl Into<String>) -> Self {
-        self.data_path = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DashboardValidationMessage {
+    into data_path("DataPath"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for DashboardValidationMessage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1339,48 +1072,16 @@ pub struct Datapoint {
     pub extended_statistics: Option<HashMap<String, f64>>,
 }
 
-impl Datapoint {
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `SampleCount` (see [`Self::sample_count`]).
-    pub fn sample_count(mut self, value: f64) -> Self {
-        self.sample_count = Some(value);
-        self
-    }
-    /// Sets `Average` (see [`Self::average`]).
-    pub fn average(mut self, value: f64) -> Self {
-        self.average = Some(value);
-        self
-    }
-    /// Sets `Sum` (see [`Self::sum`]).
-    pub fn sum(mut self, value: f64) -> Self {
-        self.sum = Some(value);
-        self
-    }
-    /// Sets `Minimum` (see [`Self::minimum`]).
-    pub fn minimum(mut self, value: f64) -> Self {
-        self.minimum = Some(value);
-        self
-    }
-    /// Sets `Maximum` (see [`Self::maximum`]).
-    pub fn maximum(mut self, value: f64) -> Self {
-        self.maximum = Some(value);
-        self
-    }
-    /// Sets `Unit` (see [`Self::unit`]).
-    pub fn unit(mut self, value: impl Into<crate::types::StandardUnit>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-    /// Sets `ExtendedStatistics` (see [`Self::extended_statistics`]).
-    pub fn extended_statistics(mut self, value: HashMap<String, f64>) -> Self {
-        self.extended_statistics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Datapoint {
+    value timestamp("Timestamp"): myaws_core::DateTime;
+    value sample_count("SampleCount"): f64;
+    value average("Average"): f64;
+    value sum("Sum"): f64;
+    value minimum("Minimum"): f64;
+    value maximum("Maximum"): f64;
+    into unit("Unit"): crate::types::StandardUnit;
+    map extended_statistics("ExtendedStatistics"): f64, insert_extended_statistics;
+});
 
 impl FromValue for Datapoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1408,13 +1109,9 @@ pub struct DeleteAlarmMuteRuleInput {
     pub alarm_mute_rule_name: Option<String>,
 }
 
-impl DeleteAlarmMuteRuleInput {
-    /// Sets `AlarmMuteRuleName` (see [`Self::alarm_mute_rule_name`]).
-    pub fn alarm_mute_rule_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_mute_rule_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAlarmMuteRuleInput {
+    into alarm_mute_rule_name("AlarmMuteRuleName"): String;
+});
 
 impl IntoValue for DeleteAlarmMuteRuleInput {
     fn into_value(self) -> Value {
@@ -1432,13 +1129,9 @@ pub struct DeleteAlarmsInput {
     pub alarm_names: Option<Vec<String>>,
 }
 
-impl DeleteAlarmsInput {
-    /// Sets `AlarmNames` (see [`Self::alarm_names`]).
-    pub fn alarm_names(mut self, value: Vec<String>) -> Self {
-        self.alarm_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteAlarmsInput {
+    list_into alarm_names("AlarmNames"): String, push_alarm_names;
+});
 
 impl IntoValue for DeleteAlarmsInput {
     fn into_value(self) -> Value {
@@ -1486,49 +1179,15 @@ pub struct DeleteAnomalyDetectorInput {
     pub metric_math_anomaly_detector: Option<crate::types::MetricMathAnomalyDetector>,
 }
 
-impl DeleteAnomalyDetectorInput {
-    /// Sets `AnomalyDetectorId` (see [`Self::anomaly_detector_id`]).
-    pub fn anomaly_detector_id(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_detector_id = Some(value.into());
-        self
-    }
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::Dimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `Stat` (see [`Self::stat`]).
-    pub fn stat(mut self, value: impl Into<String>) -> Self {
-        self.stat = Some(value.into());
-        self
-    }
-    /// Sets `SingleMetricAnomalyDetector` (see [`Self::single_metric_anomaly_detector`]).
-    pub fn single_metric_anomaly_detector(
-        mut self,
-        value: crate::types::SingleMetricAnomalyDetector,
-    ) -> Self {
-        self.single_metric_anomaly_detector = Some(value);
-        self
-    }
-    /// Sets `MetricMathAnomalyDetector` (see [`Self::metric_math_anomaly_detector`]).
-    pub fn metric_math_anomaly_detector(
-        mut self,
-        value: crate::types::MetricMathAnomalyDetector,
-    ) -> Self {
-        self.metric_math_anomaly_detector = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteAnomalyDetectorInput {
+    into anomaly_detector_id("AnomalyDetectorId"): String;
+    into namespace("Namespace"): String;
+    into metric_name("MetricName"): String;
+    list dimensions("Dimensions"): crate::types::Dimension, push_dimensions;
+    into stat("Stat"): String;
+    value single_metric_anomaly_detector("SingleMetricAnomalyDetector"): crate::types::SingleMetricAnomalyDetector;
+    value metric_math_anomaly_detector("MetricMathAnomalyDetector"): crate::types::MetricMathAnomalyDetector;
+});
 
 impl IntoValue for DeleteAnomalyDetectorInput {
     fn into_value(self) -> Value {
@@ -1569,13 +1228,9 @@ pub struct DeleteDashboardsInput {
     pub dashboard_names: Option<Vec<String>>,
 }
 
-impl DeleteDashboardsInput {
-    /// Sets `DashboardNames` (see [`Self::dashboard_names`]).
-    pub fn dashboard_names(mut self, value: Vec<String>) -> Self {
-        self.dashboard_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteDashboardsInput {
+    list_into dashboard_names("DashboardNames"): String, push_dashboard_names;
+});
 
 impl IntoValue for DeleteDashboardsInput {
     fn into_value(self) -> Value {
@@ -1608,13 +1263,9 @@ pub struct DeleteInsightRulesInput {
     pub rule_names: Option<Vec<String>>,
 }
 
-impl DeleteInsightRulesInput {
-    /// Sets `RuleNames` (see [`Self::rule_names`]).
-    pub fn rule_names(mut self, value: Vec<String>) -> Self {
-        self.rule_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteInsightRulesInput {
+    list_into rule_names("RuleNames"): String, push_rule_names;
+});
 
 impl IntoValue for DeleteInsightRulesInput {
     fn into_value(self) -> Value {
@@ -1632,13 +1283,9 @@ pub struct DeleteInsightRulesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteInsightRulesOutput {
-    /// Sets `Failures` (see [`Self::failures`]).
-    pub fn failures(mut self, value: Vec<crate::types::PartialFailure>) -> Self {
-        self.failures = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteInsightRulesOutput {
+    list failures("Failures"): crate::types::PartialFailure, push_failures;
+});
 
 impl FromValue for DeleteInsightRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1659,13 +1306,9 @@ pub struct DeleteMetricStreamInput {
     pub name: Option<String>,
 }
 
-impl DeleteMetricStreamInput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteMetricStreamInput {
+    into name("Name"): String;
+});
 
 impl IntoValue for DeleteMetricStreamInput {
     fn into_value(self) -> Value {
@@ -1700,18 +1343,10 @@ pub struct DescribeAlarmContributorsInput {
     pub next_token: Option<String>,
 }
 
-impl DescribeAlarmContributorsInput {
-    /// Sets `AlarmName` (see [`Self::alarm_name`]).
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAlarmContributorsInput {
+    into alarm_name("AlarmName"): String;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for DescribeAlarmContributorsInput {
     fn into_value(self) -> Value {
@@ -1734,18 +1369,10 @@ pub struct DescribeAlarmContributorsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeAlarmContributorsOutput {
-    /// Sets `AlarmContributors` (see [`Self::alarm_contributors`]).
-    pub fn alarm_contributors(mut self, value: Vec<crate::types::AlarmContributor>) -> Self {
-        self.alarm_contributors = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAlarmContributorsOutput {
+    list alarm_contributors("AlarmContributors"): crate::types::AlarmContributor, push_alarm_contributors;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeAlarmContributorsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1781,53 +1408,17 @@ pub struct DescribeAlarmHistoryInput {
     pub scan_by: Option<crate::types::ScanBy>,
 }
 
-impl DescribeAlarmHistoryInput {
-    /// Sets `AlarmName` (see [`Self::alarm_name`]).
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `AlarmContributorId` (see [`Self::alarm_contributor_id`]).
-    pub fn alarm_contributor_id(mut self, value: impl Into<String>) -> Self {
-        self.alarm_contributor_id = Some(value.into());
-        self
-    }
-    /// Sets `AlarmTypes` (see [`Self::alarm_types`]).
-    pub fn alarm_types(mut self, value: Vec<crate::types::AlarmType>) -> Self {
-        self.alarm_types = Some(value);
-        self
-    }
-    /// Sets `HistoryItemType` (see [`Self::history_item_type`]).
-    pub fn history_item_type(mut self, value: impl Into<crate::types::HistoryItemType>) -> Self {
-        self.history_item_type = Some(value.into());
-        self
-    }
-    /// Sets `StartDate` (see [`Self::start_date`]).
-    pub fn start_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_date = Some(value);
-        self
-    }
-    /// Sets `EndDate` (see [`Self::end_date`]).
-    pub fn end_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_date = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `ScanBy` (see [`Self::scan_by`]).
-    pub fn scan_by(mut self, value: impl Into<crate::types::ScanBy>) -> Self {
-        self.scan_by = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAlarmHistoryInput {
+    into alarm_name("AlarmName"): String;
+    into alarm_contributor_id("AlarmContributorId"): String;
+    list_into alarm_types("AlarmTypes"): crate::types::AlarmType, push_alarm_types;
+    into history_item_type("HistoryItemType"): crate::types::HistoryItemType;
+    value start_date("StartDate"): myaws_core::DateTime;
+    value end_date("EndDate"): myaws_core::DateTime;
+    value max_records("MaxRecords"): i32;
+    into next_token("NextToken"): String;
+    into scan_by("ScanBy"): crate::types::ScanBy;
+});
 
 impl IntoValue for DescribeAlarmHistoryInput {
     fn into_value(self) -> Value {
@@ -1857,18 +1448,10 @@ pub struct DescribeAlarmHistoryOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeAlarmHistoryOutput {
-    /// Sets `AlarmHistoryItems` (see [`Self::alarm_history_items`]).
-    pub fn alarm_history_items(mut self, value: Vec<crate::types::AlarmHistoryItem>) -> Self {
-        self.alarm_history_items = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAlarmHistoryOutput {
+    list alarm_history_items("AlarmHistoryItems"): crate::types::AlarmHistoryItem, push_alarm_history_items;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeAlarmHistoryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1904,43 +1487,15 @@ pub struct DescribeAlarmsForMetricInput {
     pub unit: Option<crate::types::StandardUnit>,
 }
 
-impl DescribeAlarmsForMetricInput {
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `Statistic` (see [`Self::statistic`]).
-    pub fn statistic(mut self, value: impl Into<crate::types::Statistic>) -> Self {
-        self.statistic = Some(value.into());
-        self
-    }
-    /// Sets `ExtendedStatistic` (see [`Self::extended_statistic`]).
-    pub fn extended_statistic(mut self, value: impl Into<String>) -> Self {
-        self.extended_statistic = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::Dimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `Period` (see [`Self::period`]).
-    pub fn period(mut self, value: i32) -> Self {
-        self.period = Some(value);
-        self
-    }
-    /// Sets `Unit` (see [`Self::unit`]).
-    pub fn unit(mut self, value: impl Into<crate::types::StandardUnit>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAlarmsForMetricInput {
+    into metric_name("MetricName"): String;
+    into namespace("Namespace"): String;
+    into statistic("Statistic"): crate::types::Statistic;
+    into extended_statistic("ExtendedStatistic"): String;
+    list dimensions("Dimensions"): crate::types::Dimension, push_dimensions;
+    value period("Period"): i32;
+    into unit("Unit"): crate::types::StandardUnit;
+});
 
 impl IntoValue for DescribeAlarmsForMetricInput {
     fn into_value(self) -> Value {
@@ -1966,13 +1521,9 @@ pub struct DescribeAlarmsForMetricOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeAlarmsForMetricOutput {
-    /// Sets `MetricAlarms` (see [`Self::metric_alarms`]).
-    pub fn metric_alarms(mut self, value: Vec<crate::types::MetricAlarm>) -> Self {
-        self.metric_alarms = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeAlarmsForMetricOutput {
+    list metric_alarms("MetricAlarms"): crate::types::MetricAlarm, push_metric_alarms;
+});
 
 impl FromValue for DescribeAlarmsForMetricOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2023,53 +1574,17 @@ pub struct DescribeAlarmsInput {
     pub next_token: Option<String>,
 }
 
-impl DescribeAlarmsInput {
-    /// Sets `AlarmNames` (see [`Self::alarm_names`]).
-    pub fn alarm_names(mut self, value: Vec<String>) -> Self {
-        self.alarm_names = Some(value);
-        self
-    }
-    /// Sets `AlarmNamePrefix` (see [`Self::alarm_name_prefix`]).
-    pub fn alarm_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `AlarmTypes` (see [`Self::alarm_types`]).
-    pub fn alarm_types(mut self, value: Vec<crate::types::AlarmType>) -> Self {
-        self.alarm_types = Some(value);
-        self
-    }
-    /// Sets `ChildrenOfAlarmName` (see [`Self::children_of_alarm_name`]).
-    pub fn children_of_alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.children_of_alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `ParentsOfAlarmName` (see [`Self::parents_of_alarm_name`]).
-    pub fn parents_of_alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.parents_of_alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `StateValue` (see [`Self::state_value`]).
-    pub fn state_value(mut self, value: impl Into<crate::types::StateValue>) -> Self {
-        self.state_value = Some(value.into());
-        self
-    }
-    /// Sets `ActionPrefix` (see [`Self::action_prefix`]).
-    pub fn action_prefix(mut self, value: impl Into<String>) -> Self {
-        self.action_prefix = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAlarmsInput {
+    list_into alarm_names("AlarmNames"): String, push_alarm_names;
+    into alarm_name_prefix("AlarmNamePrefix"): String;
+    list_into alarm_types("AlarmTypes"): crate::types::AlarmType, push_alarm_types;
+    into children_of_alarm_name("ChildrenOfAlarmName"): String;
+    into parents_of_alarm_name("ParentsOfAlarmName"): String;
+    into state_value("StateValue"): crate::types::StateValue;
+    into action_prefix("ActionPrefix"): String;
+    value max_records("MaxRecords"): i32;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for DescribeAlarmsInput {
     fn into_value(self) -> Value {
@@ -2103,28 +1618,12 @@ pub struct DescribeAlarmsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeAlarmsOutput {
-    /// Sets `CompositeAlarms` (see [`Self::composite_alarms`]).
-    pub fn composite_alarms(mut self, value: Vec<crate::types::CompositeAlarm>) -> Self {
-        self.composite_alarms = Some(value);
-        self
-    }
-    /// Sets `MetricAlarms` (see [`Self::metric_alarms`]).
-    pub fn metric_alarms(mut self, value: Vec<crate::types::MetricAlarm>) -> Self {
-        self.metric_alarms = Some(value);
-        self
-    }
-    /// Sets `LogAlarms` (see [`Self::log_alarms`]).
-    pub fn log_alarms(mut self, value: Vec<crate::types::LogAlarm>) -> Self {
-        self.log_alarms = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAlarmsOutput {
+    list composite_alarms("CompositeAlarms"): crate::types::CompositeAlarm, push_composite_alarms;
+    list metric_alarms("MetricAlarms"): crate::types::MetricAlarm, push_metric_alarms;
+    list log_alarms("LogAlarms"): crate::types::LogAlarm, push_log_alarms;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeAlarmsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2160,43 +1659,15 @@ pub struct DescribeAnomalyDetectorsInput {
     pub anomaly_detector_types: Option<Vec<crate::types::AnomalyDetectorType>>,
 }
 
-impl DescribeAnomalyDetectorsInput {
-    /// Sets `AnomalyDetectorIds` (see [`Self::anomaly_detector_ids`]).
-    pub fn anomaly_detector_ids(mut self, value: Vec<String>) -> Self {
-        self.anomaly_detector_ids = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::Dimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `AnomalyDetectorTypes` (see [`Self::anomaly_detector_types`]).
-    pub fn anomaly_detector_types(mut self, value: Vec<crate::types::AnomalyDetectorType>) -> Self {
-        self.anomaly_detector_types = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeAnomalyDetectorsInput {
+    list_into anomaly_detector_ids("AnomalyDetectorIds"): String, push_anomaly_detector_ids;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    into namespace("Namespace"): String;
+    into metric_name("MetricName"): String;
+    list dimensions("Dimensions"): crate::types::Dimension, push_dimensions;
+    list_into anomaly_detector_types("AnomalyDetectorTypes"): crate::types::AnomalyDetectorType, push_anomaly_detector_types;
+});
 
 impl IntoValue for DescribeAnomalyDetectorsInput {
     fn into_value(self) -> Value {
@@ -2224,18 +1695,10 @@ pub struct DescribeAnomalyDetectorsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeAnomalyDetectorsOutput {
-    /// Sets `AnomalyDetectors` (see [`Self::anomaly_detectors`]).
-    pub fn anomaly_detectors(mut self, value: Vec<crate::types::AnomalyDetector>) -> Self {
-        self.anomaly_detectors = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAnomalyDetectorsOutput {
+    list anomaly_detectors("AnomalyDetectors"): crate::types::AnomalyDetector, push_anomaly_detectors;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeAnomalyDetectorsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2257,18 +1720,10 @@ pub struct DescribeInsightRulesInput {
     pub max_results: Option<i32>,
 }
 
-impl DescribeInsightRulesInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeInsightRulesInput {
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
 impl IntoValue for DescribeInsightRulesInput {
     fn into_value(self) -> Value {
@@ -2291,18 +1746,10 @@ pub struct DescribeInsightRulesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeInsightRulesOutput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `InsightRules` (see [`Self::insight_rules`]).
-    pub fn insight_rules(mut self, value: Vec<crate::types::InsightRule>) -> Self {
-        self.insight_rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeInsightRulesOutput {
+    into next_token("NextToken"): String;
+    list insight_rules("InsightRules"): crate::types::InsightRule, push_insight_rules;
+});
 
 impl FromValue for DescribeInsightRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2330,18 +1777,10 @@ pub struct Dimension {
     pub value: Option<String>,
 }
 
-impl Dimension {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Dimension {
+    into name("Name"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Dimension {
     fn into_value(self) -> Value {
@@ -2371,18 +1810,10 @@ pub struct DimensionFilter {
     pub value: Option<String>,
 }
 
-impl DimensionFilter {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DimensionFilter {
+    into name("Name"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for DimensionFilter {
     fn into_value(self) -> Value {
@@ -2400,13 +1831,9 @@ pub struct DisableAlarmActionsInput {
     pub alarm_names: Option<Vec<String>>,
 }
 
-impl DisableAlarmActionsInput {
-    /// Sets `AlarmNames` (see [`Self::alarm_names`]).
-    pub fn alarm_names(mut self, value: Vec<String>) -> Self {
-        self.alarm_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DisableAlarmActionsInput {
+    list_into alarm_names("AlarmNames"): String, push_alarm_names;
+});
 
 impl IntoValue for DisableAlarmActionsInput {
     fn into_value(self) -> Value {
@@ -2424,13 +1851,9 @@ pub struct DisableInsightRulesInput {
     pub rule_names: Option<Vec<String>>,
 }
 
-impl DisableInsightRulesInput {
-    /// Sets `RuleNames` (see [`Self::rule_names`]).
-    pub fn rule_names(mut self, value: Vec<String>) -> Self {
-        self.rule_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DisableInsightRulesInput {
+    list_into rule_names("RuleNames"): String, push_rule_names;
+});
 
 impl IntoValue for DisableInsightRulesInput {
     fn into_value(self) -> Value {
@@ -2448,13 +1871,9 @@ pub struct DisableInsightRulesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DisableInsightRulesOutput {
-    /// Sets `Failures` (see [`Self::failures`]).
-    pub fn failures(mut self, value: Vec<crate::types::PartialFailure>) -> Self {
-        self.failures = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DisableInsightRulesOutput {
+    list failures("Failures"): crate::types::PartialFailure, push_failures;
+});
 
 impl FromValue for DisableInsightRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2475,13 +1894,9 @@ pub struct DisassociateDatasetKmsKeyInput {
     pub dataset_identifier: Option<String>,
 }
 
-impl DisassociateDatasetKmsKeyInput {
-    /// Sets `DatasetIdentifier` (see [`Self::dataset_identifier`]).
-    pub fn dataset_identifier(mut self, value: impl Into<String>) -> Self {
-        self.dataset_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DisassociateDatasetKmsKeyInput {
+    into dataset_identifier("DatasetIdentifier"): String;
+});
 
 impl IntoValue for DisassociateDatasetKmsKeyInput {
     fn into_value(self) -> Value {
@@ -2514,13 +1929,9 @@ pub struct EnableAlarmActionsInput {
     pub alarm_names: Option<Vec<String>>,
 }
 
-impl EnableAlarmActionsInput {
-    /// Sets `AlarmNames` (see [`Self::alarm_names`]).
-    pub fn alarm_names(mut self, value: Vec<String>) -> Self {
-        self.alarm_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EnableAlarmActionsInput {
+    list_into alarm_names("AlarmNames"): String, push_alarm_names;
+});
 
 impl IntoValue for EnableAlarmActionsInput {
     fn into_value(self) -> Value {
@@ -2538,13 +1949,9 @@ pub struct EnableInsightRulesInput {
     pub rule_names: Option<Vec<String>>,
 }
 
-impl EnableInsightRulesInput {
-    /// Sets `RuleNames` (see [`Self::rule_names`]).
-    pub fn rule_names(mut self, value: Vec<String>) -> Self {
-        self.rule_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EnableInsightRulesInput {
+    list_into rule_names("RuleNames"): String, push_rule_names;
+});
 
 impl IntoValue for EnableInsightRulesInput {
     fn into_value(self) -> Value {
@@ -2562,13 +1969,9 @@ pub struct EnableInsightRulesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl EnableInsightRulesOutput {
-    /// Sets `Failures` (see [`Self::failures`]).
-    pub fn failures(mut self, value: Vec<crate::types::PartialFailure>) -> Self {
-        self.failures = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EnableInsightRulesOutput {
+    list failures("Failures"): crate::types::PartialFailure, push_failures;
+});
 
 impl FromValue for EnableInsightRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2595,18 +1998,10 @@ pub struct Entity {
     pub attributes: Option<HashMap<String, String>>,
 }
 
-impl Entity {
-    /// Sets `KeyAttributes` (see [`Self::key_attributes`]).
-    pub fn key_attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.key_attributes = Some(value);
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Entity {
+    map_into key_attributes("KeyAttributes"): String, insert_key_attributes;
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
 impl IntoValue for Entity {
     fn into_value(self) -> Value {
@@ -2627,18 +2022,10 @@ pub struct EntityMetricData {
     pub metric_data: Option<Vec<crate::types::MetricDatum>>,
 }
 
-impl EntityMetricData {
-    /// Sets `Entity` (see [`Self::entity`]).
-    pub fn entity(mut self, value: crate::types::Entity) -> Self {
-        self.entity = Some(value);
-        self
-    }
-    /// Sets `MetricData` (see [`Self::metric_data`]).
-    pub fn metric_data(mut self, value: Vec<crate::types::MetricDatum>) -> Self {
-        self.metric_data = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EntityMetricData {
+    value entity("Entity"): crate::types::Entity;
+    list metric_data("MetricData"): crate::types::MetricDatum, push_metric_data;
+});
 
 impl IntoValue for EntityMetricData {
     fn into_value(self) -> Value {
@@ -2651,36 +2038,20 @@ impl IntoValue for EntityMetricData {
 
 /// The evaluation criteria for an alarm. This is a union type that currently supports `PromQLCriteria`.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `EvaluationCriteria` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct EvaluationCriteria {
+pub enum EvaluationCriteria {
     /// The PromQL criteria for the alarm evaluation.
-    pub prom_ql_criteria: Option<crate::types::AlarmPromQLCriteria>,
+    PromQLCriteria(crate::types::AlarmPromQLCriteria),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl EvaluationCriteria {
-    /// Sets `PromQLCriteria` (see [`Self::prom_ql_criteria`]).
-    pub fn prom_ql_criteria(mut self, value: crate::types::AlarmPromQLCriteria) -> Self {
-        self.prom_ql_criteria = Some(value);
-        self
-    }
-}
-
-impl IntoValue for EvaluationCriteria {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.prom_ql_criteria.into_value()])
-    }
-}
-
-impl FromValue for EvaluationCriteria {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.prom_ql_criteria = r.next("PromQLCriteria")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(EvaluationCriteria, 1, input = true, output = true;
+    0 PromQLCriteria as_prom_ql_criteria: crate::types::AlarmPromQLCriteria;
+);
 
 /// Values of `EvaluationState`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2767,47 +2138,23 @@ impl FromValue for EvaluationState {
 ///
 /// For more information, see [Alarm evaluation windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the *CloudWatch User Guide*.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `EvaluationWindow` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct EvaluationWindow {
+pub enum EvaluationWindow {
     /// A wall clock window, which aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week.
-    pub wall_clock_window: Option<crate::types::WallClockWindow>,
+    WallClockWindow(crate::types::WallClockWindow),
     /// A sliding window, which advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window.
-    pub sliding_window: Option<crate::types::SlidingWindow>,
+    SlidingWindow(crate::types::SlidingWindow),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl EvaluationWindow {
-    /// Sets `WallClockWindow` (see [`Self::wall_clock_window`]).
-    pub fn wall_clock_window(mut self, value: crate::types::WallClockWindow) -> Self {
-        self.wall_clock_window = Some(value);
-        self
-    }
-    /// Sets `SlidingWindow` (see [`Self::sliding_window`]).
-    pub fn sliding_window(mut self, value: crate::types::SlidingWindow) -> Self {
-        self.sliding_window = Some(value);
-        self
-    }
-}
-
-impl IntoValue for EvaluationWindow {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.wall_clock_window.into_value(),
-            self.sliding_window.into_value(),
-        ])
-    }
-}
-
-impl FromValue for EvaluationWindow {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.wall_clock_window = r.next("WallClockWindow")?;
-        out.sliding_window = r.next("SlidingWindow")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(EvaluationWindow, 2, input = true, output = true;
+    0 WallClockWindow as_wall_clock_window: crate::types::WallClockWindow;
+    1 SlidingWindow as_sliding_window: crate::types::SlidingWindow;
+);
 
 /// The `GetAlarmMuteRuleInput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2819,13 +2166,9 @@ pub struct GetAlarmMuteRuleInput {
     pub alarm_mute_rule_name: Option<String>,
 }
 
-impl GetAlarmMuteRuleInput {
-    /// Sets `AlarmMuteRuleName` (see [`Self::alarm_mute_rule_name`]).
-    pub fn alarm_mute_rule_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_mute_rule_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAlarmMuteRuleInput {
+    into alarm_mute_rule_name("AlarmMuteRuleName"): String;
+});
 
 impl IntoValue for GetAlarmMuteRuleInput {
     fn into_value(self) -> Value {
@@ -2861,58 +2204,18 @@ pub struct GetAlarmMuteRuleOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAlarmMuteRuleOutput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `AlarmMuteRuleArn` (see [`Self::alarm_mute_rule_arn`]).
-    pub fn alarm_mute_rule_arn(mut self, value: impl Into<String>) -> Self {
-        self.alarm_mute_rule_arn = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Rule` (see [`Self::rule`]).
-    pub fn rule(mut self, value: crate::types::Rule) -> Self {
-        self.rule = Some(value);
-        self
-    }
-    /// Sets `MuteTargets` (see [`Self::mute_targets`]).
-    pub fn mute_targets(mut self, value: crate::types::MuteTargets) -> Self {
-        self.mute_targets = Some(value);
-        self
-    }
-    /// Sets `StartDate` (see [`Self::start_date`]).
-    pub fn start_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_date = Some(value);
-        self
-    }
-    /// Sets `ExpireDate` (see [`Self::expire_date`]).
-    pub fn expire_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.expire_date = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::AlarmMuteRuleStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdatedTimestamp` (see [`Self::last_updated_timestamp`]).
-    pub fn last_updated_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_timestamp = Some(value);
-        self
-    }
-    /// Sets `MuteType` (see [`Self::mute_type`]).
-    pub fn mute_type(mut self, value: impl Into<String>) -> Self {
-        self.mute_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAlarmMuteRuleOutput {
+    into name("Name"): String;
+    into alarm_mute_rule_arn("AlarmMuteRuleArn"): String;
+    into description("Description"): String;
+    value rule("Rule"): crate::types::Rule;
+    value mute_targets("MuteTargets"): crate::types::MuteTargets;
+    value start_date("StartDate"): myaws_core::DateTime;
+    value expire_date("ExpireDate"): myaws_core::DateTime;
+    into status("Status"): crate::types::AlarmMuteRuleStatus;
+    value last_updated_timestamp("LastUpdatedTimestamp"): myaws_core::DateTime;
+    into mute_type("MuteType"): String;
+});
 
 impl FromValue for GetAlarmMuteRuleOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2942,13 +2245,9 @@ pub struct GetDashboardInput {
     pub dashboard_name: Option<String>,
 }
 
-impl GetDashboardInput {
-    /// Sets `DashboardName` (see [`Self::dashboard_name`]).
-    pub fn dashboard_name(mut self, value: impl Into<String>) -> Self {
-        self.dashboard_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDashboardInput {
+    into dashboard_name("DashboardName"): String;
+});
 
 impl IntoValue for GetDashboardInput {
     fn into_value(self) -> Value {
@@ -2970,23 +2269,11 @@ pub struct GetDashboardOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDashboardOutput {
-    /// Sets `DashboardArn` (see [`Self::dashboard_arn`]).
-    pub fn dashboard_arn(mut self, value: impl Into<String>) -> Self {
-        self.dashboard_arn = Some(value.into());
-        self
-    }
-    /// Sets `DashboardBody` (see [`Self::dashboard_body`]).
-    pub fn dashboard_body(mut self, value: impl Into<String>) -> Self {
-        self.dashboard_body = Some(value.into());
-        self
-    }
-    /// Sets `DashboardName` (see [`Self::dashboard_name`]).
-    pub fn dashboard_name(mut self, value: impl Into<String>) -> Self {
-        self.dashboard_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDashboardOutput {
+    into dashboard_arn("DashboardArn"): String;
+    into dashboard_body("DashboardBody"): String;
+    into dashboard_name("DashboardName"): String;
+});
 
 impl FromValue for GetDashboardOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3009,13 +2296,9 @@ pub struct GetDatasetInput {
     pub dataset_identifier: Option<String>,
 }
 
-impl GetDatasetInput {
-    /// Sets `DatasetIdentifier` (see [`Self::dataset_identifier`]).
-    pub fn dataset_identifier(mut self, value: impl Into<String>) -> Self {
-        self.dataset_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDatasetInput {
+    into dataset_identifier("DatasetIdentifier"): String;
+});
 
 impl IntoValue for GetDatasetInput {
     fn into_value(self) -> Value {
@@ -3037,23 +2320,11 @@ pub struct GetDatasetOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDatasetOutput {
-    /// Sets `DatasetId` (see [`Self::dataset_id`]).
-    pub fn dataset_id(mut self, value: impl Into<String>) -> Self {
-        self.dataset_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDatasetOutput {
+    into dataset_id("DatasetId"): String;
+    into arn("Arn"): String;
+    into kms_key_arn("KmsKeyArn"): String;
+});
 
 impl FromValue for GetDatasetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3102,43 +2373,15 @@ pub struct GetInsightRuleReportInput {
     pub order_by: Option<String>,
 }
 
-impl GetInsightRuleReportInput {
-    /// Sets `RuleName` (see [`Self::rule_name`]).
-    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
-        self.rule_name = Some(value.into());
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `Period` (see [`Self::period`]).
-    pub fn period(mut self, value: i32) -> Self {
-        self.period = Some(value);
-        self
-    }
-    /// Sets `MaxContributorCount` (see [`Self::max_contributor_count`]).
-    pub fn max_contributor_count(mut self, value: i32) -> Self {
-        self.max_contributor_count = Some(value);
-        self
-    }
-    /// Sets `Metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: Vec<String>) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-    /// Sets `OrderBy` (see [`Self::order_by`]).
-    pub fn order_by(mut self, value: impl Into<String>) -> Self {
-        self.order_by = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetInsightRuleReportInput {
+    into rule_name("RuleName"): String;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    value period("Period"): i32;
+    value max_contributor_count("MaxContributorCount"): i32;
+    list_into metrics("Metrics"): String, push_metrics;
+    into order_by("OrderBy"): String;
+});
 
 impl IntoValue for GetInsightRuleReportInput {
     fn into_value(self) -> Value {
@@ -3174,41 +2417,14 @@ pub struct GetInsightRuleReportOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetInsightRuleReportOutput {
-    /// Sets `KeyLabels` (see [`Self::key_labels`]).
-    pub fn key_labels(mut self, value: Vec<String>) -> Self {
-        self.key_labels = Some(value);
-        self
-    }
-    /// Sets `AggregationStatistic` (see [`Self::aggregation_statistic`]).
-    pub fn aggregation_statistic(mut self, value: impl Into<String>) -> Self {
-        self.aggregation_statistic = Some(value.into());
-        self
-    }
-    /// Sets `AggregateValue` (see [`Self::aggregate_value`]).
-    pub fn aggregate_value(mut self, value: f64) -> Self {
-        self.aggregate_value = Some(value);
-        self
-    }
-    /// Sets `ApproximateUniqueCount` (see [`Self::approximate_unique_count`]).
-    pub fn approximate_unique_count(mut self, value: i64) -> Self {
-        self.approximate_unique_count = Some(value);
-        self
-    }
-    /// Sets `Contributors` (see [`Self::contributors`]).
-    pub fn contributors(mut self, value: Vec<crate::types::InsightRuleContributor>) -> Self {
-        self.contributors = Some(value);
-        self
-    }
-    /// Sets `MetricDatapoints` (see [`Self::metric_datapoints`]).
-    pub fn metric_datapoints(
-        mut self,
-        value: Vec<crate::types::InsightRuleMetricDatapoint>,
-    ) -> Self {
-        self.metric_datapoints = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetInsightRuleReportOutput {
+    list_into key_labels("KeyLabels"): String, push_key_labels;
+    into aggregation_statistic("AggregationStatistic"): String;
+    value aggregate_value("AggregateValue"): f64;
+    value approximate_unique_count("ApproximateUniqueCount"): i64;
+    list contributors("Contributors"): crate::types::InsightRuleContributor, push_contributors;
+    list metric_datapoints("MetricDatapoints"): crate::types::InsightRuleMetricDatapoint, push_metric_datapoints;
+});
 
 impl FromValue for GetInsightRuleReportOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3268,43 +2484,15 @@ pub struct GetMetricDataInput {
     pub label_options: Option<crate::types::LabelOptions>,
 }
 
-impl GetMetricDataInput {
-    /// Sets `MetricDataQueries` (see [`Self::metric_data_queries`]).
-    pub fn metric_data_queries(mut self, value: Vec<crate::types::MetricDataQuery>) -> Self {
-        self.metric_data_queries = Some(value);
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `ScanBy` (see [`Self::scan_by`]).
-    pub fn scan_by(mut self, value: impl Into<crate::types::ScanBy>) -> Self {
-        self.scan_by = Some(value.into());
-        self
-    }
-    /// Sets `MaxDatapoints` (see [`Self::max_datapoints`]).
-    pub fn max_datapoints(mut self, value: i32) -> Self {
-        self.max_datapoints = Some(value);
-        self
-    }
-    /// Sets `LabelOptions` (see [`Self::label_options`]).
-    pub fn label_options(mut self, value: crate::types::LabelOptions) -> Self {
-        self.label_options = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetMetricDataInput {
+    list metric_data_queries("MetricDataQueries"): crate::types::MetricDataQuery, push_metric_data_queries;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    into next_token("NextToken"): String;
+    into scan_by("ScanBy"): crate::types::ScanBy;
+    value max_datapoints("MaxDatapoints"): i32;
+    value label_options("LabelOptions"): crate::types::LabelOptions;
+});
 
 impl IntoValue for GetMetricDataInput {
     fn into_value(self) -> Value {
@@ -3336,23 +2524,11 @@ pub struct GetMetricDataOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetMetricDataOutput {
-    /// Sets `MetricDataResults` (see [`Self::metric_data_results`]).
-    pub fn metric_data_results(mut self, value: Vec<crate::types::MetricDataResult>) -> Self {
-        self.metric_data_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `Messages` (see [`Self::messages`]).
-    pub fn messages(mut self, value: Vec<crate::types::MessageData>) -> Self {
-        self.messages = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetMetricDataOutput {
+    list metric_data_results("MetricDataResults"): crate::types::MetricDataResult, push_metric_data_results;
+    into next_token("NextToken"): String;
+    list messages("Messages"): crate::types::MessageData, push_messages;
+});
 
 impl FromValue for GetMetricDataOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3417,53 +2593,17 @@ pub struct GetMetricStatisticsInput {
     pub unit: Option<crate::types::StandardUnit>,
 }
 
-impl GetMetricStatisticsInput {
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::Dimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `Period` (see [`Self::period`]).
-    pub fn period(mut self, value: i32) -> Self {
-        self.period = Some(value);
-        self
-    }
-    /// Sets `Statistics` (see [`Self::statistics`]).
-    pub fn statistics(mut self, value: Vec<crate::types::Statistic>) -> Self {
-        self.statistics = Some(value);
-        self
-    }
-    /// Sets `ExtendedStatistics` (see [`Self::extended_statistics`]).
-    pub fn extended_statistics(mut self, value: Vec<String>) -> Self {
-        self.extended_statistics = Some(value);
-        self
-    }
-    /// Sets `Unit` (see [`Self::unit`]).
-    pub fn unit(mut self, value: impl Into<crate::types::StandardUnit>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetMetricStatisticsInput {
+    into namespace("Namespace"): String;
+    into metric_name("MetricName"): String;
+    list dimensions("Dimensions"): crate::types::Dimension, push_dimensions;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    value period("Period"): i32;
+    list_into statistics("Statistics"): crate::types::Statistic, push_statistics;
+    list_into extended_statistics("ExtendedStatistics"): String, push_extended_statistics;
+    into unit("Unit"): crate::types::StandardUnit;
+});
 
 impl IntoValue for GetMetricStatisticsInput {
     fn into_value(self) -> Value {
@@ -3493,18 +2633,10 @@ pub struct GetMetricStatisticsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetMetricStatisticsOutput {
-    /// Sets `Label` (see [`Self::label`]).
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// Sets `Datapoints` (see [`Self::datapoints`]).
-    pub fn datapoints(mut self, value: Vec<crate::types::Datapoint>) -> Self {
-        self.datapoints = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetMetricStatisticsOutput {
+    into label("Label"): String;
+    list datapoints("Datapoints"): crate::types::Datapoint, push_datapoints;
+});
 
 impl FromValue for GetMetricStatisticsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3526,13 +2658,9 @@ pub struct GetMetricStreamInput {
     pub name: Option<String>,
 }
 
-impl GetMetricStreamInput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetMetricStreamInput {
+    into name("Name"): String;
+});
 
 impl IntoValue for GetMetricStreamInput {
     fn into_value(self) -> Value {
@@ -3572,74 +2700,20 @@ pub struct GetMetricStreamOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetMetricStreamOutput {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `IncludeFilters` (see [`Self::include_filters`]).
-    pub fn include_filters(mut self, value: Vec<crate::types::MetricStreamFilter>) -> Self {
-        self.include_filters = Some(value);
-        self
-    }
-    /// Sets `ExcludeFilters` (see [`Self::exclude_filters`]).
-    pub fn exclude_filters(mut self, value: Vec<crate::types::MetricStreamFilter>) -> Self {
-        self.exclude_filters = Some(value);
-        self
-    }
-    /// Sets `FirehoseArn` (see [`Self::firehose_arn`]).
-    pub fn firehose_arn(mut self, value: impl Into<String>) -> Self {
-        self.firehose_arn = Some(value.into());
-        self
-    }
-    /// Sets `RoleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date = Some(value);
-        self
-    }
-    /// Sets `LastUpdateDate` (see [`Self::last_update_date`]).
-    pub fn last_update_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_update_date = Some(value);
-        self
-    }
-    /// Sets `OutputFormat` (see [`Self::output_format`]).
-    pub fn output_format(
-        mut self,
-        value: impl Into<crate::types::MetricStreamOutputFormat>,
-    ) -> Self {
-        self.output_format = Some(value.into());
-        self
-    }
-    /// Sets `StatisticsConfigurations` (see [`Self::statistics_configurations`]).
-    pub fn statistics_configurations(
-        mut self,
-        value: Vec<crate::types::MetricStreamStatisticsConfiguration>,
-    ) -> Self {
-        self.statistics_configurations = Some(value);
-        self
-    }
-    /// Sets `IncludeLinkedAccountsMetrics` (see [`Self::include_linked_accounts_metrics`]).
-    pub fn include_linked_accounts_metrics(mut self, value: bool) -> Self {
-        self.include_linked_accounts_metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetMetricStreamOutput {
+    into arn("Arn"): String;
+    into name("Name"): String;
+    list include_filters("IncludeFilters"): crate::types::MetricStreamFilter, push_include_filters;
+    list exclude_filters("ExcludeFilters"): crate::types::MetricStreamFilter, push_exclude_filters;
+    into firehose_arn("FirehoseArn"): String;
+    into role_arn("RoleArn"): String;
+    into state("State"): String;
+    value creation_date("CreationDate"): myaws_core::DateTime;
+    value last_update_date("LastUpdateDate"): myaws_core::DateTime;
+    into output_format("OutputFormat"): crate::types::MetricStreamOutputFormat;
+    list statistics_configurations("StatisticsConfigurations"): crate::types::MetricStreamStatisticsConfiguration, push_statistics_configurations;
+    value include_linked_accounts_metrics("IncludeLinkedAccountsMetrics"): bool;
+});
 
 impl FromValue for GetMetricStreamOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3701,18 +2775,10 @@ pub struct GetMetricWidgetImageInput {
     pub output_format: Option<String>,
 }
 
-impl GetMetricWidgetImageInput {
-    /// Sets `MetricWidget` (see [`Self::metric_widget`]).
-    pub fn metric_widget(mut self, value: impl Into<String>) -> Self {
-        self.metric_widget = Some(value.into());
-        self
-    }
-    /// Sets `OutputFormat` (see [`Self::output_format`]).
-    pub fn output_format(mut self, value: impl Into<String>) -> Self {
-        self.output_format = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetMetricWidgetImageInput {
+    into metric_widget("MetricWidget"): String;
+    into output_format("OutputFormat"): String;
+});
 
 impl IntoValue for GetMetricWidgetImageInput {
     fn into_value(self) -> Value {
@@ -3733,13 +2799,9 @@ pub struct GetMetricWidgetImageOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetMetricWidgetImageOutput {
-    /// Sets `MetricWidgetImage` (see [`Self::metric_widget_image`]).
-    pub fn metric_widget_image(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.metric_widget_image = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetMetricWidgetImageOutput {
+    into metric_widget_image("MetricWidgetImage"): myaws_core::Bytes;
+});
 
 impl FromValue for GetMetricWidgetImageOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3771,13 +2833,9 @@ pub struct GetOTelEnrichmentOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetOTelEnrichmentOutput {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::OTelEnrichmentStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetOTelEnrichmentOutput {
+    into status("Status"): crate::types::OTelEnrichmentStatus;
+});
 
 impl FromValue for GetOTelEnrichmentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3900,38 +2958,14 @@ pub struct InsightRule {
     pub apply_on_transformed_logs: Option<bool>,
 }
 
-impl InsightRule {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `Schema` (see [`Self::schema`]).
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-    /// Sets `Definition` (see [`Self::definition`]).
-    pub fn definition(mut self, value: impl Into<String>) -> Self {
-        self.definition = Some(value.into());
-        self
-    }
-    /// Sets `ManagedRule` (see [`Self::managed_rule`]).
-    pub fn managed_rule(mut self, value: bool) -> Self {
-        self.managed_rule = Some(value);
-        self
-    }
-    /// Sets `ApplyOnTransformedLogs` (see [`Self::apply_on_transformed_logs`]).
-    pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
-        self.apply_on_transformed_logs = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InsightRule {
+    into name("Name"): String;
+    into state("State"): String;
+    into schema("Schema"): String;
+    into definition("Definition"): String;
+    value managed_rule("ManagedRule"): bool;
+    value apply_on_transformed_logs("ApplyOnTransformedLogs"): bool;
+});
 
 impl FromValue for InsightRule {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3963,23 +2997,11 @@ pub struct InsightRuleContributor {
     pub datapoints: Option<Vec<crate::types::InsightRuleContributorDatapoint>>,
 }
 
-impl InsightRuleContributor {
-    /// Sets `Keys` (see [`Self::keys`]).
-    pub fn keys(mut self, value: Vec<String>) -> Self {
-        self.keys = Some(value);
-        self
-    }
-    /// Sets `ApproximateAggregateValue` (see [`Self::approximate_aggregate_value`]).
-    pub fn approximate_aggregate_value(mut self, value: f64) -> Self {
-        self.approximate_aggregate_value = Some(value);
-        self
-    }
-    /// Sets `Datapoints` (see [`Self::datapoints`]).
-    pub fn datapoints(mut self, value: Vec<crate::types::InsightRuleContributorDatapoint>) -> Self {
-        self.datapoints = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InsightRuleContributor {
+    list_into keys("Keys"): String, push_keys;
+    value approximate_aggregate_value("ApproximateAggregateValue"): f64;
+    list datapoints("Datapoints"): crate::types::InsightRuleContributorDatapoint, push_datapoints;
+});
 
 impl FromValue for InsightRuleContributor {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4004,18 +3026,10 @@ pub struct InsightRuleContributorDatapoint {
     pub approximate_value: Option<f64>,
 }
 
-impl InsightRuleContributorDatapoint {
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `ApproximateValue` (see [`Self::approximate_value`]).
-    pub fn approximate_value(mut self, value: f64) -> Self {
-        self.approximate_value = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InsightRuleContributorDatapoint {
+    value timestamp("Timestamp"): myaws_core::DateTime;
+    value approximate_value("ApproximateValue"): f64;
+});
 
 impl FromValue for InsightRuleContributorDatapoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4065,48 +3079,16 @@ pub struct InsightRuleMetricDatapoint {
     pub maximum: Option<f64>,
 }
 
-impl InsightRuleMetricDatapoint {
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `UniqueContributors` (see [`Self::unique_contributors`]).
-    pub fn unique_contributors(mut self, value: f64) -> Self {
-        self.unique_contributors = Some(value);
-        self
-    }
-    /// Sets `MaxContributorValue` (see [`Self::max_contributor_value`]).
-    pub fn max_contributor_value(mut self, value: f64) -> Self {
-        self.max_contributor_value = Some(value);
-        self
-    }
-    /// Sets `SampleCount` (see [`Self::sample_count`]).
-    pub fn sample_count(mut self, value: f64) -> Self {
-        self.sample_count = Some(value);
-        self
-    }
-    /// Sets `Average` (see [`Self::average`]).
-    pub fn average(mut self, value: f64) -> Self {
-        self.average = Some(value);
-        self
-    }
-    /// Sets `Sum` (see [`Self::sum`]).
-    pub fn sum(mut self, value: f64) -> Self {
-        self.sum = Some(value);
-        self
-    }
-    /// Sets `Minimum` (see [`Self::minimum`]).
-    pub fn minimum(mut self, value: f64) -> Self {
-        self.minimum = Some(value);
-        self
-    }
-    /// Sets `Maximum` (see [`Self::maximum`]).
-    pub fn maximum(mut self, value: f64) -> Self {
-        self.maximum = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InsightRuleMetricDatapoint {
+    value timestamp("Timestamp"): myaws_core::DateTime;
+    value unique_contributors("UniqueContributors"): f64;
+    value max_contributor_value("MaxContributorValue"): f64;
+    value sample_count("SampleCount"): f64;
+    value average("Average"): f64;
+    value sum("Sum"): f64;
+    value minimum("Minimum"): f64;
+    value maximum("Maximum"): f64;
+});
 
 impl FromValue for InsightRuleMetricDatapoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4132,13 +3114,9 @@ pub struct InternalServiceFault {
     pub message: Option<String>,
 }
 
-impl InternalServiceFault {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InternalServiceFault {
+    into message("Message"): String;
+});
 
 impl FromValue for InternalServiceFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4157,13 +3135,9 @@ pub struct InvalidFormatFault {
     pub message: Option<String>,
 }
 
-impl InvalidFormatFault {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidFormatFault {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidFormatFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4182,13 +3156,9 @@ pub struct InvalidNextToken {
     pub message: Option<String>,
 }
 
-impl InvalidNextToken {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidNextToken {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidNextToken {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4207,13 +3177,9 @@ pub struct InvalidParameterCombinationException {
     pub message: Option<String>,
 }
 
-impl InvalidParameterCombinationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidParameterCombinationException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidParameterCombinationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4232,13 +3198,9 @@ pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
 
-impl InvalidParameterValueException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidParameterValueException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidParameterValueException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4257,13 +3219,9 @@ pub struct KmsAccessDeniedException {
     pub message: Option<String>,
 }
 
-impl KmsAccessDeniedException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KmsAccessDeniedException {
+    into message("Message"): String;
+});
 
 impl FromValue for KmsAccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4282,13 +3240,9 @@ pub struct KmsKeyDisabledException {
     pub message: Option<String>,
 }
 
-impl KmsKeyDisabledException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KmsKeyDisabledException {
+    into message("Message"): String;
+});
 
 impl FromValue for KmsKeyDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4307,13 +3261,9 @@ pub struct KmsKeyNotFoundException {
     pub message: Option<String>,
 }
 
-impl KmsKeyNotFoundException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KmsKeyNotFoundException {
+    into message("Message"): String;
+});
 
 impl FromValue for KmsKeyNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4334,13 +3284,9 @@ pub struct LabelOptions {
     pub timezone: Option<String>,
 }
 
-impl LabelOptions {
-    /// Sets `Timezone` (see [`Self::timezone`]).
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LabelOptions {
+    into timezone("Timezone"): String;
+});
 
 impl IntoValue for LabelOptions {
     fn into_value(self) -> Value {
@@ -4368,13 +3314,9 @@ pub struct LimitExceededFault {
     pub message: Option<String>,
 }
 
-impl LimitExceededFault {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LimitExceededFault {
+    into message("message"): String;
+});
 
 impl FromValue for LimitExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4399,28 +3341,12 @@ pub struct ListAlarmMuteRulesInput {
     pub next_token: Option<String>,
 }
 
-impl ListAlarmMuteRulesInput {
-    /// Sets `AlarmName` (see [`Self::alarm_name`]).
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `Statuses` (see [`Self::statuses`]).
-    pub fn statuses(mut self, value: Vec<crate::types::AlarmMuteRuleStatus>) -> Self {
-        self.statuses = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAlarmMuteRulesInput {
+    into alarm_name("AlarmName"): String;
+    list_into statuses("Statuses"): crate::types::AlarmMuteRuleStatus, push_statuses;
+    value max_records("MaxRecords"): i32;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListAlarmMuteRulesInput {
     fn into_value(self) -> Value {
@@ -4445,21 +3371,10 @@ pub struct ListAlarmMuteRulesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAlarmMuteRulesOutput {
-    /// Sets `AlarmMuteRuleSummaries` (see [`Self::alarm_mute_rule_summaries`]).
-    pub fn alarm_mute_rule_summaries(
-        mut self,
-        value: Vec<crate::types::AlarmMuteRuleSummary>,
-    ) -> Self {
-        self.alarm_mute_rule_summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAlarmMuteRulesOutput {
+    list alarm_mute_rule_summaries("AlarmMuteRuleSummaries"): crate::types::AlarmMuteRuleSummary, push_alarm_mute_rule_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListAlarmMuteRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4481,18 +3396,10 @@ pub struct ListDashboardsInput {
     pub next_token: Option<String>,
 }
 
-impl ListDashboardsInput {
-    /// Sets `DashboardNamePrefix` (see [`Self::dashboard_name_prefix`]).
-    pub fn dashboard_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.dashboard_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListDashboardsInput {
+    into dashboard_name_prefix("DashboardNamePrefix"): String;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListDashboardsInput {
     fn into_value(self) -> Value {
@@ -4515,18 +3422,10 @@ pub struct ListDashboardsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListDashboardsOutput {
-    /// Sets `DashboardEntries` (see [`Self::dashboard_entries`]).
-    pub fn dashboard_entries(mut self, value: Vec<crate::types::DashboardEntry>) -> Self {
-        self.dashboard_entries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListDashboardsOutput {
+    list dashboard_entries("DashboardEntries"): crate::types::DashboardEntry, push_dashboard_entries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListDashboardsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4552,23 +3451,11 @@ pub struct ListManagedInsightRulesInput {
     pub max_results: Option<i32>,
 }
 
-impl ListManagedInsightRulesInput {
-    /// Sets `ResourceARN` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListManagedInsightRulesInput {
+    into resource_arn("ResourceARN"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
 impl IntoValue for ListManagedInsightRulesInput {
     fn into_value(self) -> Value {
@@ -4592,18 +3479,10 @@ pub struct ListManagedInsightRulesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListManagedInsightRulesOutput {
-    /// Sets `ManagedRules` (see [`Self::managed_rules`]).
-    pub fn managed_rules(mut self, value: Vec<crate::types::ManagedRuleDescription>) -> Self {
-        self.managed_rules = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListManagedInsightRulesOutput {
+    list managed_rules("ManagedRules"): crate::types::ManagedRuleDescription, push_managed_rules;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListManagedInsightRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4625,18 +3504,10 @@ pub struct ListMetricStreamsInput {
     pub max_results: Option<i32>,
 }
 
-impl ListMetricStreamsInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListMetricStreamsInput {
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
 impl IntoValue for ListMetricStreamsInput {
     fn into_value(self) -> Value {
@@ -4659,18 +3530,10 @@ pub struct ListMetricStreamsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListMetricStreamsOutput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `Entries` (see [`Self::entries`]).
-    pub fn entries(mut self, value: Vec<crate::types::MetricStreamEntry>) -> Self {
-        self.entries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListMetricStreamsOutput {
+    into next_token("NextToken"): String;
+    list entries("Entries"): crate::types::MetricStreamEntry, push_entries;
+});
 
 impl FromValue for ListMetricStreamsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4706,43 +3569,15 @@ pub struct ListMetricsInput {
     pub owning_account: Option<String>,
 }
 
-impl ListMetricsInput {
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::DimensionFilter>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `RecentlyActive` (see [`Self::recently_active`]).
-    pub fn recently_active(mut self, value: impl Into<crate::types::RecentlyActive>) -> Self {
-        self.recently_active = Some(value.into());
-        self
-    }
-    /// Sets `IncludeLinkedAccounts` (see [`Self::include_linked_accounts`]).
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.include_linked_accounts = Some(value);
-        self
-    }
-    /// Sets `OwningAccount` (see [`Self::owning_account`]).
-    pub fn owning_account(mut self, value: impl Into<String>) -> Self {
-        self.owning_account = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListMetricsInput {
+    into namespace("Namespace"): String;
+    into metric_name("MetricName"): String;
+    list dimensions("Dimensions"): crate::types::DimensionFilter, push_dimensions;
+    into next_token("NextToken"): String;
+    into recently_active("RecentlyActive"): crate::types::RecentlyActive;
+    value include_linked_accounts("IncludeLinkedAccounts"): bool;
+    into owning_account("OwningAccount"): String;
+});
 
 impl IntoValue for ListMetricsInput {
     fn into_value(self) -> Value {
@@ -4774,23 +3609,11 @@ pub struct ListMetricsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListMetricsOutput {
-    /// Sets `Metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: Vec<crate::types::Metric>) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `OwningAccounts` (see [`Self::owning_accounts`]).
-    pub fn owning_accounts(mut self, value: Vec<String>) -> Self {
-        self.owning_accounts = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListMetricsOutput {
+    list metrics("Metrics"): crate::types::Metric, push_metrics;
+    into next_token("NextToken"): String;
+    list_into owning_accounts("OwningAccounts"): String, push_owning_accounts;
+});
 
 impl FromValue for ListMetricsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4823,13 +3646,9 @@ pub struct ListTagsForResourceInput {
     pub resource_arn: Option<String>,
 }
 
-impl ListTagsForResourceInput {
-    /// Sets `ResourceARN` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceInput {
+    into resource_arn("ResourceARN"): String;
+});
 
 impl IntoValue for ListTagsForResourceInput {
     fn into_value(self) -> Value {
@@ -4847,13 +3666,9 @@ pub struct ListTagsForResourceOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsForResourceOutput {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl FromValue for ListTagsForResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4918,124 +3733,30 @@ pub struct LogAlarm {
     pub action_log_line_role_arn: Option<String>,
 }
 
-impl LogAlarm {
-    /// Sets `AlarmName` (see [`Self::alarm_name`]).
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `AlarmArn` (see [`Self::alarm_arn`]).
-    pub fn alarm_arn(mut self, value: impl Into<String>) -> Self {
-        self.alarm_arn = Some(value.into());
-        self
-    }
-    /// Sets `AlarmDescription` (see [`Self::alarm_description`]).
-    pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
-        self.alarm_description = Some(value.into());
-        self
-    }
-    /// Sets `AlarmConfigurationUpdatedTimestamp` (see [`Self::alarm_configuration_updated_timestamp`]).
-    pub fn alarm_configuration_updated_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.alarm_configuration_updated_timestamp = Some(value);
-        self
-    }
-    /// Sets `ActionsEnabled` (see [`Self::actions_enabled`]).
-    pub fn actions_enabled(mut self, value: bool) -> Self {
-        self.actions_enabled = Some(value);
-        self
-    }
-    /// Sets `OKActions` (see [`Self::ok_actions`]).
-    pub fn ok_actions(mut self, value: Vec<String>) -> Self {
-        self.ok_actions = Some(value);
-        self
-    }
-    /// Sets `AlarmActions` (see [`Self::alarm_actions`]).
-    pub fn alarm_actions(mut self, value: Vec<String>) -> Self {
-        self.alarm_actions = Some(value);
-        self
-    }
-    /// Sets `InsufficientDataActions` (see [`Self::insufficient_data_actions`]).
-    pub fn insufficient_data_actions(mut self, value: Vec<String>) -> Self {
-        self.insufficient_data_actions = Some(value);
-        self
-    }
-    /// Sets `StateValue` (see [`Self::state_value`]).
-    pub fn state_value(mut self, value: impl Into<crate::types::StateValue>) -> Self {
-        self.state_value = Some(value.into());
-        self
-    }
-    /// Sets `StateReason` (see [`Self::state_reason`]).
-    pub fn state_reason(mut self, value: impl Into<String>) -> Self {
-        self.state_reason = Some(value.into());
-        self
-    }
-    /// Sets `StateReasonData` (see [`Self::state_reason_data`]).
-    pub fn state_reason_data(mut self, value: impl Into<String>) -> Self {
-        self.state_reason_data = Some(value.into());
-        self
-    }
-    /// Sets `StateUpdatedTimestamp` (see [`Self::state_updated_timestamp`]).
-    pub fn state_updated_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.state_updated_timestamp = Some(value);
-        self
-    }
-    /// Sets `ScheduledQueryConfiguration` (see [`Self::scheduled_query_configuration`]).
-    pub fn scheduled_query_configuration(
-        mut self,
-        value: crate::types::ScheduledQueryConfiguration,
-    ) -> Self {
-        self.scheduled_query_configuration = Some(value);
-        self
-    }
-    /// Sets `QueryResultsToEvaluate` (see [`Self::query_results_to_evaluate`]).
-    pub fn query_results_to_evaluate(mut self, value: i32) -> Self {
-        self.query_results_to_evaluate = Some(value);
-        self
-    }
-    /// Sets `QueryResultsToAlarm` (see [`Self::query_results_to_alarm`]).
-    pub fn query_results_to_alarm(mut self, value: i32) -> Self {
-        self.query_results_to_alarm = Some(value);
-        self
-    }
-    /// Sets `Threshold` (see [`Self::threshold`]).
-    pub fn threshold(mut self, value: f64) -> Self {
-        self.threshold = Some(value);
-        self
-    }
-    /// Sets `ComparisonOperator` (see [`Self::comparison_operator`]).
-    pub fn comparison_operator(
-        mut self,
-        value: impl Into<crate::types::ComparisonOperator>,
-    ) -> Self {
-        self.comparison_operator = Some(value.into());
-        self
-    }
-    /// Sets `TreatMissingData` (see [`Self::treat_missing_data`]).
-    pub fn treat_missing_data(mut self, value: impl Into<String>) -> Self {
-        self.treat_missing_data = Some(value.into());
-        self
-    }
-    /// Sets `StateTransitionedTimestamp` (see [`Self::state_transitioned_timestamp`]).
-    pub fn state_transitioned_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.state_transitioned_timestamp = Some(value);
-        self
-    }
-    /// Sets `EvaluationState` (see [`Self::evaluation_state`]).
-    pub fn evaluation_state(mut self, value: impl Into<crate::types::EvaluationState>) -> Self {
-        self.evaluation_state = Some(value.into());
-        self
-    }
-    /// Sets `ActionLogLineCount` (see [`Self::action_log_line_count`]).
-    pub fn action_log_line_count(mut self, value: i32) -> Self {
-        self.action_log_line_count = Some(value);
-        self
-    }
-    /// Sets `ActionLogLineRoleArn` (see [`Self::action_log_line_role_arn`]).
-    pub fn action_log_line_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.action_log_line_role_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LogAlarm {
+    into alarm_name("AlarmName"): String;
+    into alarm_arn("AlarmArn"): String;
+    into alarm_description("AlarmDescription"): String;
+    value alarm_configuration_updated_timestamp("AlarmConfigurationUpdatedTimestamp"): myaws_core::DateTime;
+    value actions_enabled("ActionsEnabled"): bool;
+    list_into ok_actions("OKActions"): String, push_ok_actions;
+    list_into alarm_actions("AlarmActions"): String, push_alarm_actions;
+    list_into insufficient_data_actions("InsufficientDataActions"): String, push_insufficient_data_actions;
+    into state_value("StateValue"): crate::types::StateValue;
+    into state_reason("StateReason"): String;
+    into state_reason_data("StateReasonData"): String;
+    value state_updated_timestamp("StateUpdatedTimestamp"): myaws_core::DateTime;
+    value scheduled_query_configuration("ScheduledQueryConfiguration"): crate::types::ScheduledQueryConfiguration;
+    value query_results_to_evaluate("QueryResultsToEvaluate"): i32;
+    value query_results_to_alarm("QueryResultsToAlarm"): i32;
+    value threshold("Threshold"): f64;
+    into comparison_operator("ComparisonOperator"): crate::types::ComparisonOperator;
+    into treat_missing_data("TreatMissingData"): String;
+    value state_transitioned_timestamp("StateTransitionedTimestamp"): myaws_core::DateTime;
+    into evaluation_state("EvaluationState"): crate::types::EvaluationState;
+    value action_log_line_count("ActionLogLineCount"): i32;
+    into action_log_line_role_arn("ActionLogLineRoleArn"): String;
+});
 
 impl FromValue for LogAlarm {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5083,23 +3804,11 @@ pub struct ManagedRule {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl ManagedRule {
-    /// Sets `TemplateName` (see [`Self::template_name`]).
-    pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
-        self
-    }
-    /// Sets `ResourceARN` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ManagedRule {
+    into template_name("TemplateName"): String;
+    into resource_arn("ResourceARN"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl IntoValue for ManagedRule {
     fn into_value(self) -> Value {
@@ -5123,23 +3832,11 @@ pub struct ManagedRuleDescription {
     pub rule_state: Option<crate::types::ManagedRuleState>,
 }
 
-impl ManagedRuleDescription {
-    /// Sets `TemplateName` (see [`Self::template_name`]).
-    pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
-        self
-    }
-    /// Sets `ResourceARN` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `RuleState` (see [`Self::rule_state`]).
-    pub fn rule_state(mut self, value: crate::types::ManagedRuleState) -> Self {
-        self.rule_state = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ManagedRuleDescription {
+    into template_name("TemplateName"): String;
+    into resource_arn("ResourceARN"): String;
+    value rule_state("RuleState"): crate::types::ManagedRuleState;
+});
 
 impl FromValue for ManagedRuleDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5162,18 +3859,10 @@ pub struct ManagedRuleState {
     pub state: Option<String>,
 }
 
-impl ManagedRuleState {
-    /// Sets `RuleName` (see [`Self::rule_name`]).
-    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
-        self.rule_name = Some(value.into());
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ManagedRuleState {
+    into rule_name("RuleName"): String;
+    into state("State"): String;
+});
 
 impl FromValue for ManagedRuleState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5197,18 +3886,10 @@ pub struct MessageData {
     pub value: Option<String>,
 }
 
-impl MessageData {
-    /// Sets `Code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MessageData {
+    into code("Code"): String;
+    into value("Value"): String;
+});
 
 impl FromValue for MessageData {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5232,23 +3913,11 @@ pub struct Metric {
     pub dimensions: Option<Vec<crate::types::Dimension>>,
 }
 
-impl Metric {
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::Dimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Metric {
+    into namespace("Namespace"): String;
+    into metric_name("MetricName"): String;
+    list dimensions("Dimensions"): crate::types::Dimension, push_dimensions;
+});
 
 impl IntoValue for Metric {
     fn into_value(self) -> Value {
@@ -5349,171 +4018,40 @@ pub struct MetricAlarm {
     pub evaluation_interval: Option<i32>,
 }
 
-impl MetricAlarm {
-    /// Sets `AlarmName` (see [`Self::alarm_name`]).
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `AlarmArn` (see [`Self::alarm_arn`]).
-    pub fn alarm_arn(mut self, value: impl Into<String>) -> Self {
-        self.alarm_arn = Some(value.into());
-        self
-    }
-    /// Sets `AlarmDescription` (see [`Self::alarm_description`]).
-    pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
-        self.alarm_description = Some(value.into());
-        self
-    }
-    /// Sets `AlarmConfigurationUpdatedTimestamp` (see [`Self::alarm_configuration_updated_timestamp`]).
-    pub fn alarm_configuration_updated_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.alarm_configuration_updated_timestamp = Some(value);
-        self
-    }
-    /// Sets `ActionsEnabled` (see [`Self::actions_enabled`]).
-    pub fn actions_enabled(mut self, value: bool) -> Self {
-        self.actions_enabled = Some(value);
-        self
-    }
-    /// Sets `OKActions` (see [`Self::ok_actions`]).
-    pub fn ok_actions(mut self, value: Vec<String>) -> Self {
-        self.ok_actions = Some(value);
-        self
-    }
-    /// Sets `AlarmActions` (see [`Self::alarm_actions`]).
-    pub fn alarm_actions(mut self, value: Vec<String>) -> Self {
-        self.alarm_actions = Some(value);
-        self
-    }
-    /// Sets `InsufficientDataActions` (see [`Self::insufficient_data_actions`]).
-    pub fn insufficient_data_actions(mut self, value: Vec<String>) -> Self {
-        self.insufficient_data_actions = Some(value);
-        self
-    }
-    /// Sets `StateValue` (see [`Self::state_value`]).
-    pub fn state_value(mut self, value: impl Into<crate::types::StateValue>) -> Self {
-        self.state_value = Some(value.into());
-        self
-    }
-    /// Sets `StateReason` (see [`Self::state_reason`]).
-    pub fn state_reason(mut self, value: impl Into<String>) -> Self {
-        self.state_reason = Some(value.into());
-        self
-    }
-    /// Sets `StateReasonData` (see [`Self::state_reason_data`]).
-    pub fn state_reason_data(mut self, value: impl Into<String>) -> Self {
-        self.state_reason_data = Some(value.into());
-        self
-    }
-    /// Sets `StateUpdatedTimestamp` (see [`Self::state_updated_timestamp`]).
-    pub fn state_updated_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.state_updated_timestamp = Some(value);
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `Statistic` (see [`Self::statistic`]).
-    pub fn statistic(mut self, value: impl Into<crate::types::Statistic>) -> Self {
-        self.statistic = Some(value.into());
-        self
-    }
-    /// Sets `ExtendedStatistic` (see [`Self::extended_statistic`]).
-    pub fn extended_statistic(mut self, value: impl Into<String>) -> Self {
-        self.extended_statistic = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::Dimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `Period` (see [`Self::period`]).
-    pub fn period(mut self, value: i32) -> Self {
-        self.period = Some(value);
-        self
-    }
-    /// Sets `Unit` (see [`Self::unit`]).
-    pub fn unit(mut self, value: impl Into<crate::types::StandardUnit>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-    /// Sets `EvaluationPeriods` (see [`Self::evaluation_periods`]).
-    pub fn evaluation_periods(mut self, value: i32) -> Self {
-        self.evaluation_periods = Some(value);
-        self
-    }
-    /// Sets `DatapointsToAlarm` (see [`Self::datapoints_to_alarm`]).
-    pub fn datapoints_to_alarm(mut self, value: i32) -> Self {
-        self.datapoints_to_alarm = Some(value);
-        self
-    }
-    /// Sets `Threshold` (see [`Self::threshold`]).
-    pub fn threshold(mut self, value: f64) -> Self {
-        self.threshold = Some(value);
-        self
-    }
-    /// Sets `ComparisonOperator` (see [`Self::comparison_operator`]).
-    pub fn comparison_operator(
-        mut self,
-        value: impl Into<crate::types::ComparisonOperator>,
-    ) -> Self {
-        self.comparison_operator = Some(value.into());
-        self
-    }
-    /// Sets `TreatMissingData` (see [`Self::treat_missing_data`]).
-    pub fn treat_missing_data(mut self, value: impl Into<String>) -> Self {
-        self.treat_missing_data = Some(value.into());
-        self
-    }
-    /// Sets `EvaluateLowSampleCountPercentile` (see [`Self::evaluate_low_sample_count_percentile`]).
-    pub fn evaluate_low_sample_count_percentile(mut self, value: impl Into<String>) -> Self {
-        self.evaluate_low_sample_count_percentile = Some(value.into());
-        self
-    }
-    /// Sets `Metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: Vec<crate::types::MetricDataQuery>) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-    /// Sets `ThresholdMetricId` (see [`Self::threshold_metric_id`]).
-    pub fn threshold_metric_id(mut self, value: impl Into<String>) -> Self {
-        self.threshold_metric_id = Some(value.into());
-        self
-    }
-    /// Sets `EvaluationState` (see [`Self::evaluation_state`]).
-    pub fn evaluation_state(mut self, value: impl Into<crate::types::EvaluationState>) -> Self {
-        self.evaluation_state = Some(value.into());
-        self
-    }
-    /// Sets `StateTransitionedTimestamp` (see [`Self::state_transitioned_timestamp`]).
-    pub fn state_transitioned_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.state_transitioned_timestamp = Some(value);
-        self
-    }
-    /// Sets `EvaluationWindow` (see [`Self::evaluation_window`]).
-    pub fn evaluation_window(mut self, value: crate::types::EvaluationWindow) -> Self {
-        self.evaluation_window = Some(value);
-        self
-    }
-    /// Sets `EvaluationCriteria` (see [`Self::evaluation_criteria`]).
-    pub fn evaluation_criteria(mut self, value: crate::types::EvaluationCriteria) -> Self {
-        self.evaluation_criteria = Some(value);
-        self
-    }
-    /// Sets `EvaluationInterval` (see [`Self::evaluation_interval`]).
-    pub fn evaluation_interval(mut self, value: i32) -> Self {
-        self.evaluation_interval = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetricAlarm {
+    into alarm_name("AlarmName"): String;
+    into alarm_arn("AlarmArn"): String;
+    into alarm_description("AlarmDescription"): String;
+    value alarm_configuration_updated_timestamp("AlarmConfigurationUpdatedTimestamp"): myaws_core::DateTime;
+    value actions_enabled("ActionsEnabled"): bool;
+    list_into ok_actions("OKActions"): String, push_ok_actions;
+    list_into alarm_actions("AlarmActions"): String, push_alarm_actions;
+    list_into insufficient_data_actions("InsufficientDataActions"): String, push_insufficient_data_actions;
+    into state_value("StateValue"): crate::types::StateValue;
+    into state_reason("StateReason"): String;
+    into state_reason_data("StateReasonData"): String;
+    value state_updated_timestamp("StateUpdatedTimestamp"): myaws_core::DateTime;
+    into metric_name("MetricName"): String;
+    into namespace("Namespace"): String;
+    into statistic("Statistic"): crate::types::Statistic;
+    into extended_statistic("ExtendedStatistic"): String;
+    list dimensions("Dimensions"): crate::types::Dimension, push_dimensions;
+    value period("Period"): i32;
+    into unit("Unit"): crate::types::StandardUnit;
+    value evaluation_periods("EvaluationPeriods"): i32;
+    value datapoints_to_alarm("DatapointsToAlarm"): i32;
+    value threshold("Threshold"): f64;
+    into comparison_operator("ComparisonOperator"): crate::types::ComparisonOperator;
+    into treat_missing_data("TreatMissingData"): String;
+    into evaluate_low_sample_count_percentile("EvaluateLowSampleCountPercentile"): String;
+    list metrics("Metrics"): crate::types::MetricDataQuery, push_metrics;
+    into threshold_metric_id("ThresholdMetricId"): String;
+    into evaluation_state("EvaluationState"): crate::types::EvaluationState;
+    value state_transitioned_timestamp("StateTransitionedTimestamp"): myaws_core::DateTime;
+    value evaluation_window("EvaluationWindow"): crate::types::EvaluationWindow;
+    value evaluation_criteria("EvaluationCriteria"): crate::types::EvaluationCriteria;
+    value evaluation_interval("EvaluationInterval"): i32;
+});
 
 impl FromValue for MetricAlarm {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5563,13 +4101,9 @@ pub struct MetricCharacteristics {
     pub periodic_spikes: Option<bool>,
 }
 
-impl MetricCharacteristics {
-    /// Sets `PeriodicSpikes` (see [`Self::periodic_spikes`]).
-    pub fn periodic_spikes(mut self, value: bool) -> Self {
-        self.periodic_spikes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetricCharacteristics {
+    value periodic_spikes("PeriodicSpikes"): bool;
+});
 
 impl IntoValue for MetricCharacteristics {
     fn into_value(self) -> Value {
@@ -5630,43 +4164,15 @@ pub struct MetricDataQuery {
     pub account_id: Option<String>,
 }
 
-impl MetricDataQuery {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `MetricStat` (see [`Self::metric_stat`]).
-    pub fn metric_stat(mut self, value: crate::types::MetricStat) -> Self {
-        self.metric_stat = Some(value);
-        self
-    }
-    /// Sets `Expression` (see [`Self::expression`]).
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.expression = Some(value.into());
-        self
-    }
-    /// Sets `Label` (see [`Self::label`]).
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// Sets `ReturnData` (see [`Self::return_data`]).
-    pub fn return_data(mut self, value: bool) -> Self {
-        self.return_data = Some(value);
-        self
-    }
-    /// Sets `Period` (see [`Self::period`]).
-    pub fn period(mut self, value: i32) -> Self {
-        self.period = Some(value);
-        self
-    }
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MetricDataQuery {
+    into id("Id"): String;
+    value metric_stat("MetricStat"): crate::types::MetricStat;
+    into expression("Expression"): String;
+    into label("Label"): String;
+    value return_data("ReturnData"): bool;
+    value period("Period"): i32;
+    into account_id("AccountId"): String;
+});
 
 impl IntoValue for MetricDataQuery {
     fn into_value(self) -> Value {
@@ -5715,38 +4221,14 @@ pub struct MetricDataResult {
     pub messages: Option<Vec<crate::types::MessageData>>,
 }
 
-impl MetricDataResult {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Label` (see [`Self::label`]).
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// Sets `Timestamps` (see [`Self::timestamps`]).
-    pub fn timestamps(mut self, value: Vec<myaws_core::DateTime>) -> Self {
-        self.timestamps = Some(value);
-        self
-    }
-    /// Sets `Values` (see [`Self::values`]).
-    pub fn values(mut self, value: Vec<f64>) -> Self {
-        self.values = Some(value);
-        self
-    }
-    /// Sets `StatusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<crate::types::StatusCode>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `Messages` (see [`Self::messages`]).
-    pub fn messages(mut self, value: Vec<crate::types::MessageData>) -> Self {
-        self.messages = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetricDataResult {
+    into id("Id"): String;
+    into label("Label"): String;
+    list timestamps("Timestamps"): myaws_core::DateTime, push_timestamps;
+    list values("Values"): f64, push_values;
+    into status_code("StatusCode"): crate::types::StatusCode;
+    list messages("Messages"): crate::types::MessageData, push_messages;
+});
 
 impl FromValue for MetricDataResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5798,53 +4280,17 @@ pub struct MetricDatum {
     pub storage_resolution: Option<i32>,
 }
 
-impl MetricDatum {
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::Dimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: f64) -> Self {
-        self.value = Some(value);
-        self
-    }
-    /// Sets `StatisticValues` (see [`Self::statistic_values`]).
-    pub fn statistic_values(mut self, value: crate::types::StatisticSet) -> Self {
-        self.statistic_values = Some(value);
-        self
-    }
-    /// Sets `Values` (see [`Self::values`]).
-    pub fn values(mut self, value: Vec<f64>) -> Self {
-        self.values = Some(value);
-        self
-    }
-    /// Sets `Counts` (see [`Self::counts`]).
-    pub fn counts(mut self, value: Vec<f64>) -> Self {
-        self.counts = Some(value);
-        self
-    }
-    /// Sets `Unit` (see [`Self::unit`]).
-    pub fn unit(mut self, value: impl Into<crate::types::StandardUnit>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-    /// Sets `StorageResolution` (see [`Self::storage_resolution`]).
-    pub fn storage_resolution(mut self, value: i32) -> Self {
-        self.storage_resolution = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetricDatum {
+    into metric_name("MetricName"): String;
+    list dimensions("Dimensions"): crate::types::Dimension, push_dimensions;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+    value value("Value"): f64;
+    value statistic_values("StatisticValues"): crate::types::StatisticSet;
+    list values("Values"): f64, push_values;
+    list counts("Counts"): f64, push_counts;
+    into unit("Unit"): crate::types::StandardUnit;
+    value storage_resolution("StorageResolution"): i32;
+});
 
 impl IntoValue for MetricDatum {
     fn into_value(self) -> Value {
@@ -5870,13 +4316,9 @@ pub struct MetricMathAnomalyDetector {
     pub metric_data_queries: Option<Vec<crate::types::MetricDataQuery>>,
 }
 
-impl MetricMathAnomalyDetector {
-    /// Sets `MetricDataQueries` (see [`Self::metric_data_queries`]).
-    pub fn metric_data_queries(mut self, value: Vec<crate::types::MetricDataQuery>) -> Self {
-        self.metric_data_queries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetricMathAnomalyDetector {
+    list metric_data_queries("MetricDataQueries"): crate::types::MetricDataQuery, push_metric_data_queries;
+});
 
 impl IntoValue for MetricMathAnomalyDetector {
     fn into_value(self) -> Value {
@@ -5921,28 +4363,12 @@ pub struct MetricStat {
     pub unit: Option<crate::types::StandardUnit>,
 }
 
-impl MetricStat {
-    /// Sets `Metric` (see [`Self::metric`]).
-    pub fn metric(mut self, value: crate::types::Metric) -> Self {
-        self.metric = Some(value);
-        self
-    }
-    /// Sets `Period` (see [`Self::period`]).
-    pub fn period(mut self, value: i32) -> Self {
-        self.period = Some(value);
-        self
-    }
-    /// Sets `Stat` (see [`Self::stat`]).
-    pub fn stat(mut self, value: impl Into<String>) -> Self {
-        self.stat = Some(value.into());
-        self
-    }
-    /// Sets `Unit` (see [`Self::unit`]).
-    pub fn unit(mut self, value: impl Into<crate::types::StandardUnit>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MetricStat {
+    value metric("Metric"): crate::types::Metric;
+    value period("Period"): i32;
+    into stat("Stat"): String;
+    into unit("Unit"): crate::types::StandardUnit;
+});
 
 impl IntoValue for MetricStat {
     fn into_value(self) -> Value {
@@ -5987,46 +4413,15 @@ pub struct MetricStreamEntry {
     pub output_format: Option<crate::types::MetricStreamOutputFormat>,
 }
 
-impl MetricStreamEntry {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date = Some(value);
-        self
-    }
-    /// Sets `LastUpdateDate` (see [`Self::last_update_date`]).
-    pub fn last_update_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_update_date = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `FirehoseArn` (see [`Self::firehose_arn`]).
-    pub fn firehose_arn(mut self, value: impl Into<String>) -> Self {
-        self.firehose_arn = Some(value.into());
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `OutputFormat` (see [`Self::output_format`]).
-    pub fn output_format(
-        mut self,
-        value: impl Into<crate::types::MetricStreamOutputFormat>,
-    ) -> Self {
-        self.output_format = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MetricStreamEntry {
+    into arn("Arn"): String;
+    value creation_date("CreationDate"): myaws_core::DateTime;
+    value last_update_date("LastUpdateDate"): myaws_core::DateTime;
+    into name("Name"): String;
+    into firehose_arn("FirehoseArn"): String;
+    into state("State"): String;
+    into output_format("OutputFormat"): crate::types::MetricStreamOutputFormat;
+});
 
 impl FromValue for MetricStreamEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6061,18 +4456,10 @@ pub struct MetricStreamFilter {
     pub metric_names: Option<Vec<String>>,
 }
 
-impl MetricStreamFilter {
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `MetricNames` (see [`Self::metric_names`]).
-    pub fn metric_names(mut self, value: Vec<String>) -> Self {
-        self.metric_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetricStreamFilter {
+    into namespace("Namespace"): String;
+    list_into metric_names("MetricNames"): String, push_metric_names;
+});
 
 impl IntoValue for MetricStreamFilter {
     fn into_value(self) -> Value {
@@ -6193,21 +4580,10 @@ pub struct MetricStreamStatisticsConfiguration {
     pub additional_statistics: Option<Vec<String>>,
 }
 
-impl MetricStreamStatisticsConfiguration {
-    /// Sets `IncludeMetrics` (see [`Self::include_metrics`]).
-    pub fn include_metrics(
-        mut self,
-        value: Vec<crate::types::MetricStreamStatisticsMetric>,
-    ) -> Self {
-        self.include_metrics = Some(value);
-        self
-    }
-    /// Sets `AdditionalStatistics` (see [`Self::additional_statistics`]).
-    pub fn additional_statistics(mut self, value: Vec<String>) -> Self {
-        self.additional_statistics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetricStreamStatisticsConfiguration {
+    list include_metrics("IncludeMetrics"): crate::types::MetricStreamStatisticsMetric, push_include_metrics;
+    list_into additional_statistics("AdditionalStatistics"): String, push_additional_statistics;
+});
 
 impl IntoValue for MetricStreamStatisticsConfiguration {
     fn into_value(self) -> Value {
@@ -6242,18 +4618,10 @@ pub struct MetricStreamStatisticsMetric {
     pub metric_name: Option<String>,
 }
 
-impl MetricStreamStatisticsMetric {
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MetricStreamStatisticsMetric {
+    into namespace("Namespace"): String;
+    into metric_name("MetricName"): String;
+});
 
 impl IntoValue for MetricStreamStatisticsMetric {
     fn into_value(self) -> Value {
@@ -6282,13 +4650,9 @@ pub struct MissingRequiredParameterException {
     pub message: Option<String>,
 }
 
-impl MissingRequiredParameterException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MissingRequiredParameterException {
+    into message("message"): String;
+});
 
 impl FromValue for MissingRequiredParameterException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6313,13 +4677,9 @@ pub struct MuteTargets {
     pub alarm_names: Option<Vec<String>>,
 }
 
-impl MuteTargets {
-    /// Sets `AlarmNames` (see [`Self::alarm_names`]).
-    pub fn alarm_names(mut self, value: Vec<String>) -> Self {
-        self.alarm_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MuteTargets {
+    list_into alarm_names("AlarmNames"): String, push_alarm_names;
+});
 
 impl IntoValue for MuteTargets {
     fn into_value(self) -> Value {
@@ -6426,28 +4786,12 @@ pub struct PartialFailure {
     pub failure_description: Option<String>,
 }
 
-impl PartialFailure {
-    /// Sets `FailureResource` (see [`Self::failure_resource`]).
-    pub fn failure_resource(mut self, value: impl Into<String>) -> Self {
-        self.failure_resource = Some(value.into());
-        self
-    }
-    /// Sets `ExceptionType` (see [`Self::exception_type`]).
-    pub fn exception_type(mut self, value: impl Into<String>) -> Self {
-        self.exception_type = Some(value.into());
-        self
-    }
-    /// Sets `FailureCode` (see [`Self::failure_code`]).
-    pub fn failure_code(mut self, value: impl Into<String>) -> Self {
-        self.failure_code = Some(value.into());
-        self
-    }
-    /// Sets `FailureDescription` (see [`Self::failure_description`]).
-    pub fn failure_description(mut self, value: impl Into<String>) -> Self {
-        self.failure_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PartialFailure {
+    into failure_resource("FailureResource"): String;
+    into exception_type("ExceptionType"): String;
+    into failure_code("FailureCode"): String;
+    into failure_description("FailureDescription"): String;
+});
 
 impl FromValue for PartialFailure {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6485,43 +4829,15 @@ pub struct PutAlarmMuteRuleInput {
     pub expire_date: Option<myaws_core::DateTime>,
 }
 
-impl PutAlarmMuteRuleInput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Rule` (see [`Self::rule`]).
-    pub fn rule(mut self, value: crate::types::Rule) -> Self {
-        self.rule = Some(value);
-        self
-    }
-    /// Sets `MuteTargets` (see [`Self::mute_targets`]).
-    pub fn mute_targets(mut self, value: crate::types::MuteTargets) -> Self {
-        self.mute_targets = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `StartDate` (see [`Self::start_date`]).
-    pub fn start_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_date = Some(value);
-        self
-    }
-    /// Sets `ExpireDate` (see [`Self::expire_date`]).
-    pub fn expire_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.expire_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutAlarmMuteRuleInput {
+    into name("Name"): String;
+    into description("Description"): String;
+    value rule("Rule"): crate::types::Rule;
+    value mute_targets("MuteTargets"): crate::types::MuteTargets;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value start_date("StartDate"): myaws_core::DateTime;
+    value expire_date("ExpireDate"): myaws_core::DateTime;
+});
 
 impl IntoValue for PutAlarmMuteRuleInput {
     fn into_value(self) -> Value {
@@ -6581,54 +4897,16 @@ pub struct PutAnomalyDetectorInput {
     pub metric_math_anomaly_detector: Option<crate::types::MetricMathAnomalyDetector>,
 }
 
-impl PutAnomalyDetectorInput {
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::Dimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `Stat` (see [`Self::stat`]).
-    pub fn stat(mut self, value: impl Into<String>) -> Self {
-        self.stat = Some(value.into());
-        self
-    }
-    /// Sets `Configuration` (see [`Self::configuration`]).
-    pub fn configuration(mut self, value: crate::types::AnomalyDetectorConfiguration) -> Self {
-        self.configuration = Some(value);
-        self
-    }
-    /// Sets `MetricCharacteristics` (see [`Self::metric_characteristics`]).
-    pub fn metric_characteristics(mut self, value: crate::types::MetricCharacteristics) -> Self {
-        self.metric_characteristics = Some(value);
-        self
-    }
-    /// Sets `SingleMetricAnomalyDetector` (see [`Self::single_metric_anomaly_detector`]).
-    pub fn single_metric_anomaly_detector(
-        mut self,
-        value: crate::types::SingleMetricAnomalyDetector,
-    ) -> Self {
-        self.single_metric_anomaly_detector = Some(value);
-        self
-    }
-    /// Sets `MetricMathAnomalyDetector` (see [`Self::metric_math_anomaly_detector`]).
-    pub fn metric_math_anomaly_detector(
-        mut self,
-        value: crate::types::MetricMathAnomalyDetector,
-    ) -> Self {
-        self.metric_math_anomaly_detector = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutAnomalyDetectorInput {
+    into namespace("Namespace"): String;
+    into metric_name("MetricName"): String;
+    list dimensions("Dimensions"): crate::types::Dimension, push_dimensions;
+    into stat("Stat"): String;
+    value configuration("Configuration"): crate::types::AnomalyDetectorConfiguration;
+    value metric_characteristics("MetricCharacteristics"): crate::types::MetricCharacteristics;
+    value single_metric_anomaly_detector("SingleMetricAnomalyDetector"): crate::types::SingleMetricAnomalyDetector;
+    value metric_math_anomaly_detector("MetricMathAnomalyDetector"): crate::types::MetricMathAnomalyDetector;
+});
 
 impl IntoValue for PutAnomalyDetectorInput {
     fn into_value(self) -> Value {
@@ -6655,13 +4933,9 @@ pub struct PutAnomalyDetectorOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutAnomalyDetectorOutput {
-    /// Sets `AnomalyDetectorId` (see [`Self::anomaly_detector_id`]).
-    pub fn anomaly_detector_id(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_detector_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutAnomalyDetectorOutput {
+    into anomaly_detector_id("AnomalyDetectorId"): String;
+});
 
 impl FromValue for PutAnomalyDetectorOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6778,63 +5052,19 @@ pub struct PutCompositeAlarmInput {
     pub actions_suppressor_extension_period: Option<i32>,
 }
 
-impl PutCompositeAlarmInput {
-    /// Sets `ActionsEnabled` (see [`Self::actions_enabled`]).
-    pub fn actions_enabled(mut self, value: bool) -> Self {
-        self.actions_enabled = Some(value);
-        self
-    }
-    /// Sets `AlarmActions` (see [`Self::alarm_actions`]).
-    pub fn alarm_actions(mut self, value: Vec<String>) -> Self {
-        self.alarm_actions = Some(value);
-        self
-    }
-    /// Sets `AlarmDescription` (see [`Self::alarm_description`]).
-    pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
-        self.alarm_description = Some(value.into());
-        self
-    }
-    /// Sets `AlarmName` (see [`Self::alarm_name`]).
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `AlarmRule` (see [`Self::alarm_rule`]).
-    pub fn alarm_rule(mut self, value: impl Into<String>) -> Self {
-        self.alarm_rule = Some(value.into());
-        self
-    }
-    /// Sets `InsufficientDataActions` (see [`Self::insufficient_data_actions`]).
-    pub fn insufficient_data_actions(mut self, value: Vec<String>) -> Self {
-        self.insufficient_data_actions = Some(value);
-        self
-    }
-    /// Sets `OKActions` (see [`Self::ok_actions`]).
-    pub fn ok_actions(mut self, value: Vec<String>) -> Self {
-        self.ok_actions = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `ActionsSuppressor` (see [`Self::actions_suppressor`]).
-    pub fn actions_suppressor(mut self, value: impl Into<String>) -> Self {
-        self.actions_suppressor = Some(value.into());
-        self
-    }
-    /// Sets `ActionsSuppressorWaitPeriod` (see [`Self::actions_suppressor_wait_period`]).
-    pub fn actions_suppressor_wait_period(mut self, value: i32) -> Self {
-        self.actions_suppressor_wait_period = Some(value);
-        self
-    }
-    /// Sets `ActionsSuppressorExtensionPeriod` (see [`Self::actions_suppressor_extension_period`]).
-    pub fn actions_suppressor_extension_period(mut self, value: i32) -> Self {
-        self.actions_suppressor_extension_period = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutCompositeAlarmInput {
+    value actions_enabled("ActionsEnabled"): bool;
+    list_into alarm_actions("AlarmActions"): String, push_alarm_actions;
+    into alarm_description("AlarmDescription"): String;
+    into alarm_name("AlarmName"): String;
+    into alarm_rule("AlarmRule"): String;
+    list_into insufficient_data_actions("InsufficientDataActions"): String, push_insufficient_data_actions;
+    list_into ok_actions("OKActions"): String, push_ok_actions;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into actions_suppressor("ActionsSuppressor"): String;
+    value actions_suppressor_wait_period("ActionsSuppressorWaitPeriod"): i32;
+    value actions_suppressor_extension_period("ActionsSuppressorExtensionPeriod"): i32;
+});
 
 impl IntoValue for PutCompositeAlarmInput {
     fn into_value(self) -> Value {
@@ -6876,23 +5106,11 @@ pub struct PutDashboardInput {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl PutDashboardInput {
-    /// Sets `DashboardName` (see [`Self::dashboard_name`]).
-    pub fn dashboard_name(mut self, value: impl Into<String>) -> Self {
-        self.dashboard_name = Some(value.into());
-        self
-    }
-    /// Sets `DashboardBody` (see [`Self::dashboard_body`]).
-    pub fn dashboard_body(mut self, value: impl Into<String>) -> Self {
-        self.dashboard_body = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutDashboardInput {
+    into dashboard_name("DashboardName"): String;
+    into dashboard_body("DashboardBody"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl IntoValue for PutDashboardInput {
     fn into_value(self) -> Value {
@@ -6918,16 +5136,9 @@ pub struct PutDashboardOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutDashboardOutput {
-    /// Sets `DashboardValidationMessages` (see [`Self::dashboard_validation_messages`]).
-    pub fn dashboard_validation_messages(
-        mut self,
-        value: Vec<crate::types::DashboardValidationMessage>,
-    ) -> Self {
-        self.dashboard_validation_messages = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutDashboardOutput {
+    list dashboard_validation_messages("DashboardValidationMessages"): crate::types::DashboardValidationMessage, push_dashboard_validation_messages;
+});
 
 impl FromValue for PutDashboardOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6968,33 +5179,13 @@ pub struct PutInsightRuleInput {
     pub apply_on_transformed_logs: Option<bool>,
 }
 
-impl PutInsightRuleInput {
-    /// Sets `RuleName` (see [`Self::rule_name`]).
-    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
-        self.rule_name = Some(value.into());
-        self
-    }
-    /// Sets `RuleState` (see [`Self::rule_state`]).
-    pub fn rule_state(mut self, value: impl Into<String>) -> Self {
-        self.rule_state = Some(value.into());
-        self
-    }
-    /// Sets `RuleDefinition` (see [`Self::rule_definition`]).
-    pub fn rule_definition(mut self, value: impl Into<String>) -> Self {
-        self.rule_definition = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `ApplyOnTransformedLogs` (see [`Self::apply_on_transformed_logs`]).
-    pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
-        self.apply_on_transformed_logs = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutInsightRuleInput {
+    into rule_name("RuleName"): String;
+    into rule_state("RuleState"): String;
+    into rule_definition("RuleDefinition"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value apply_on_transformed_logs("ApplyOnTransformedLogs"): bool;
+});
 
 impl IntoValue for PutInsightRuleInput {
     fn into_value(self) -> Value {
@@ -7111,89 +5302,23 @@ pub struct PutLogAlarmInput {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl PutLogAlarmInput {
-    /// Sets `AlarmName` (see [`Self::alarm_name`]).
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `AlarmDescription` (see [`Self::alarm_description`]).
-    pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
-        self.alarm_description = Some(value.into());
-        self
-    }
-    /// Sets `ScheduledQueryConfiguration` (see [`Self::scheduled_query_configuration`]).
-    pub fn scheduled_query_configuration(
-        mut self,
-        value: crate::types::ScheduledQueryConfiguration,
-    ) -> Self {
-        self.scheduled_query_configuration = Some(value);
-        self
-    }
-    /// Sets `ActionLogLineCount` (see [`Self::action_log_line_count`]).
-    pub fn action_log_line_count(mut self, value: i32) -> Self {
-        self.action_log_line_count = Some(value);
-        self
-    }
-    /// Sets `ActionLogLineRoleArn` (see [`Self::action_log_line_role_arn`]).
-    pub fn action_log_line_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.action_log_line_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ActionsEnabled` (see [`Self::actions_enabled`]).
-    pub fn actions_enabled(mut self, value: bool) -> Self {
-        self.actions_enabled = Some(value);
-        self
-    }
-    /// Sets `OKActions` (see [`Self::ok_actions`]).
-    pub fn ok_actions(mut self, value: Vec<String>) -> Self {
-        self.ok_actions = Some(value);
-        self
-    }
-    /// Sets `AlarmActions` (see [`Self::alarm_actions`]).
-    pub fn alarm_actions(mut self, value: Vec<String>) -> Self {
-        self.alarm_actions = Some(value);
-        self
-    }
-    /// Sets `InsufficientDataActions` (see [`Self::insufficient_data_actions`]).
-    pub fn insufficient_data_actions(mut self, value: Vec<String>) -> Self {
-        self.insufficient_data_actions = Some(value);
-        self
-    }
-    /// Sets `QueryResultsToEvaluate` (see [`Self::query_results_to_evaluate`]).
-    pub fn query_results_to_evaluate(mut self, value: i32) -> Self {
-        self.query_results_to_evaluate = Some(value);
-        self
-    }
-    /// Sets `QueryResultsToAlarm` (see [`Self::query_results_to_alarm`]).
-    pub fn query_results_to_alarm(mut self, value: i32) -> Self {
-        self.query_results_to_alarm = Some(value);
-        self
-    }
-    /// Sets `Threshold` (see [`Self::threshold`]).
-    pub fn threshold(mut self, value: f64) -> Self {
-        self.threshold = Some(value);
-        self
-    }
-    /// Sets `ComparisonOperator` (see [`Self::comparison_operator`]).
-    pub fn comparison_operator(
-        mut self,
-        value: impl Into<crate::types::ComparisonOperator>,
-    ) -> Self {
-        self.comparison_operator = Some(value.into());
-        self
-    }
-    /// Sets `TreatMissingData` (see [`Self::treat_missing_data`]).
-    pub fn treat_missing_data(mut self, value: impl Into<String>) -> Self {
-        self.treat_missing_data = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutLogAlarmInput {
+    into alarm_name("AlarmName"): String;
+    into alarm_description("AlarmDescription"): String;
+    value scheduled_query_configuration("ScheduledQueryConfiguration"): crate::types::ScheduledQueryConfiguration;
+    value action_log_line_count("ActionLogLineCount"): i32;
+    into action_log_line_role_arn("ActionLogLineRoleArn"): String;
+    value actions_enabled("ActionsEnabled"): bool;
+    list_into ok_actions("OKActions"): String, push_ok_actions;
+    list_into alarm_actions("AlarmActions"): String, push_alarm_actions;
+    list_into insufficient_data_actions("InsufficientDataActions"): String, push_insufficient_data_actions;
+    value query_results_to_evaluate("QueryResultsToEvaluate"): i32;
+    value query_results_to_alarm("QueryResultsToAlarm"): i32;
+    value threshold("Threshold"): f64;
+    into comparison_operator("ComparisonOperator"): crate::types::ComparisonOperator;
+    into treat_missing_data("TreatMissingData"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl IntoValue for PutLogAlarmInput {
     fn into_value(self) -> Value {
@@ -7227,13 +5352,9 @@ pub struct PutManagedInsightRulesInput {
     pub managed_rules: Option<Vec<crate::types::ManagedRule>>,
 }
 
-impl PutManagedInsightRulesInput {
-    /// Sets `ManagedRules` (see [`Self::managed_rules`]).
-    pub fn managed_rules(mut self, value: Vec<crate::types::ManagedRule>) -> Self {
-        self.managed_rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutManagedInsightRulesInput {
+    list managed_rules("ManagedRules"): crate::types::ManagedRule, push_managed_rules;
+});
 
 impl IntoValue for PutManagedInsightRulesInput {
     fn into_value(self) -> Value {
@@ -7251,13 +5372,9 @@ pub struct PutManagedInsightRulesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutManagedInsightRulesOutput {
-    /// Sets `Failures` (see [`Self::failures`]).
-    pub fn failures(mut self, value: Vec<crate::types::PartialFailure>) -> Self {
-        self.failures = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutManagedInsightRulesOutput {
+    list failures("Failures"): crate::types::PartialFailure, push_failures;
+});
 
 impl FromValue for PutManagedInsightRulesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7492,136 +5609,33 @@ pub struct PutMetricAlarmInput {
     pub evaluation_interval: Option<i32>,
 }
 
-impl PutMetricAlarmInput {
-    /// Sets `AlarmName` (see [`Self::alarm_name`]).
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `AlarmDescription` (see [`Self::alarm_description`]).
-    pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
-        self.alarm_description = Some(value.into());
-        self
-    }
-    /// Sets `ActionsEnabled` (see [`Self::actions_enabled`]).
-    pub fn actions_enabled(mut self, value: bool) -> Self {
-        self.actions_enabled = Some(value);
-        self
-    }
-    /// Sets `OKActions` (see [`Self::ok_actions`]).
-    pub fn ok_actions(mut self, value: Vec<String>) -> Self {
-        self.ok_actions = Some(value);
-        self
-    }
-    /// Sets `AlarmActions` (see [`Self::alarm_actions`]).
-    pub fn alarm_actions(mut self, value: Vec<String>) -> Self {
-        self.alarm_actions = Some(value);
-        self
-    }
-    /// Sets `InsufficientDataActions` (see [`Self::insufficient_data_actions`]).
-    pub fn insufficient_data_actions(mut self, value: Vec<String>) -> Self {
-        self.insufficient_data_actions = Some(value);
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `Statistic` (see [`Self::statistic`]).
-    pub fn statistic(mut self, value: impl Into<crate::types::Statistic>) -> Self {
-        self.statistic = Some(value.into());
-        self
-    }
-    /// Sets `ExtendedStatistic` (see [`Self::extended_statistic`]).
-    pub fn extended_statistic(mut self, value: impl Into<String>) -> Self {
-        self.extended_statistic = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::Dimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `Period` (see [`Self::period`]).
-    pub fn period(mut self, value: i32) -> Self {
-        self.period = Some(value);
-        self
-    }
-    /// Sets `Unit` (see [`Self::unit`]).
-    pub fn unit(mut self, value: impl Into<crate::types::StandardUnit>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-    /// Sets `EvaluationPeriods` (see [`Self::evaluation_periods`]).
-    pub fn evaluation_periods(mut self, value: i32) -> Self {
-        self.evaluation_periods = Some(value);
-        self
-    }
-    /// Sets `DatapointsToAlarm` (see [`Self::datapoints_to_alarm`]).
-    pub fn datapoints_to_alarm(mut self, value: i32) -> Self {
-        self.datapoints_to_alarm = Some(value);
-        self
-    }
-    /// Sets `Threshold` (see [`Self::threshold`]).
-    pub fn threshold(mut self, value: f64) -> Self {
-        self.threshold = Some(value);
-        self
-    }
-    /// Sets `ComparisonOperator` (see [`Self::comparison_operator`]).
-    pub fn comparison_operator(
-        mut self,
-        value: impl Into<crate::types::ComparisonOperator>,
-    ) -> Self {
-        self.comparison_operator = Some(value.into());
-        self
-    }
-    /// Sets `TreatMissingData` (see [`Self::treat_missing_data`]).
-    pub fn treat_missing_data(mut self, value: impl Into<String>) -> Self {
-        self.treat_missing_data = Some(value.into());
-        self
-    }
-    /// Sets `EvaluateLowSampleCountPercentile` (see [`Self::evaluate_low_sample_count_percentile`]).
-    pub fn evaluate_low_sample_count_percentile(mut self, value: impl Into<String>) -> Self {
-        self.evaluate_low_sample_count_percentile = Some(value.into());
-        self
-    }
-    /// Sets `Metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: Vec<crate::types::MetricDataQuery>) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `ThresholdMetricId` (see [`Self::threshold_metric_id`]).
-    pub fn threshold_metric_id(mut self, value: impl Into<String>) -> Self {
-        self.threshold_metric_id = Some(value.into());
-        self
-    }
-    /// Sets `EvaluationWindow` (see [`Self::evaluation_window`]).
-    pub fn evaluation_window(mut self, value: crate::types::EvaluationWindow) -> Self {
-        self.evaluation_window = Some(value);
-        self
-    }
-    /// Sets `EvaluationCriteria` (see [`Self::evaluation_criteria`]).
-    pub fn evaluation_criteria(mut self, value: crate::types::EvaluationCriteria) -> Self {
-        self.evaluation_criteria = Some(value);
-        self
-    }
-    /// Sets `EvaluationInterval` (see [`Self::evaluation_interval`]).
-    pub fn evaluation_interval(mut self, value: i32) -> Self {
-        self.evaluation_interval = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutMetricAlarmInput {
+    into alarm_name("AlarmName"): String;
+    into alarm_description("AlarmDescription"): String;
+    value actions_enabled("ActionsEnabled"): bool;
+    list_into ok_actions("OKActions"): String, push_ok_actions;
+    list_into alarm_actions("AlarmActions"): String, push_alarm_actions;
+    list_into insufficient_data_actions("InsufficientDataActions"): String, push_insufficient_data_actions;
+    into metric_name("MetricName"): String;
+    into namespace("Namespace"): String;
+    into statistic("Statistic"): crate::types::Statistic;
+    into extended_statistic("ExtendedStatistic"): String;
+    list dimensions("Dimensions"): crate::types::Dimension, push_dimensions;
+    value period("Period"): i32;
+    into unit("Unit"): crate::types::StandardUnit;
+    value evaluation_periods("EvaluationPeriods"): i32;
+    value datapoints_to_alarm("DatapointsToAlarm"): i32;
+    value threshold("Threshold"): f64;
+    into comparison_operator("ComparisonOperator"): crate::types::ComparisonOperator;
+    into treat_missing_data("TreatMissingData"): String;
+    into evaluate_low_sample_count_percentile("EvaluateLowSampleCountPercentile"): String;
+    list metrics("Metrics"): crate::types::MetricDataQuery, push_metrics;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into threshold_metric_id("ThresholdMetricId"): String;
+    value evaluation_window("EvaluationWindow"): crate::types::EvaluationWindow;
+    value evaluation_criteria("EvaluationCriteria"): crate::types::EvaluationCriteria;
+    value evaluation_interval("EvaluationInterval"): i32;
+});
 
 impl IntoValue for PutMetricAlarmInput {
     fn into_value(self) -> Value {
@@ -7691,28 +5705,12 @@ pub struct PutMetricDataInput {
     pub strict_entity_validation: Option<bool>,
 }
 
-impl PutMetricDataInput {
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `MetricData` (see [`Self::metric_data`]).
-    pub fn metric_data(mut self, value: Vec<crate::types::MetricDatum>) -> Self {
-        self.metric_data = Some(value);
-        self
-    }
-    /// Sets `EntityMetricData` (see [`Self::entity_metric_data`]).
-    pub fn entity_metric_data(mut self, value: Vec<crate::types::EntityMetricData>) -> Self {
-        self.entity_metric_data = Some(value);
-        self
-    }
-    /// Sets `StrictEntityValidation` (see [`Self::strict_entity_validation`]).
-    pub fn strict_entity_validation(mut self, value: bool) -> Self {
-        self.strict_entity_validation = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutMetricDataInput {
+    into namespace("Namespace"): String;
+    list metric_data("MetricData"): crate::types::MetricDatum, push_metric_data;
+    list entity_metric_data("EntityMetricData"): crate::types::EntityMetricData, push_entity_metric_data;
+    value strict_entity_validation("StrictEntityValidation"): bool;
+});
 
 impl IntoValue for PutMetricDataInput {
     fn into_value(self) -> Value {
@@ -7774,59 +5772,17 @@ pub struct PutMetricStreamInput {
     pub include_linked_accounts_metrics: Option<bool>,
 }
 
-impl PutMetricStreamInput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `IncludeFilters` (see [`Self::include_filters`]).
-    pub fn include_filters(mut self, value: Vec<crate::types::MetricStreamFilter>) -> Self {
-        self.include_filters = Some(value);
-        self
-    }
-    /// Sets `ExcludeFilters` (see [`Self::exclude_filters`]).
-    pub fn exclude_filters(mut self, value: Vec<crate::types::MetricStreamFilter>) -> Self {
-        self.exclude_filters = Some(value);
-        self
-    }
-    /// Sets `FirehoseArn` (see [`Self::firehose_arn`]).
-    pub fn firehose_arn(mut self, value: impl Into<String>) -> Self {
-        self.firehose_arn = Some(value.into());
-        self
-    }
-    /// Sets `RoleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `OutputFormat` (see [`Self::output_format`]).
-    pub fn output_format(
-        mut self,
-        value: impl Into<crate::types::MetricStreamOutputFormat>,
-    ) -> Self {
-        self.output_format = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `StatisticsConfigurations` (see [`Self::statistics_configurations`]).
-    pub fn statistics_configurations(
-        mut self,
-        value: Vec<crate::types::MetricStreamStatisticsConfiguration>,
-    ) -> Self {
-        self.statistics_configurations = Some(value);
-        self
-    }
-    /// Sets `IncludeLinkedAccountsMetrics` (see [`Self::include_linked_accounts_metrics`]).
-    pub fn include_linked_accounts_metrics(mut self, value: bool) -> Self {
-        self.include_linked_accounts_metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutMetricStreamInput {
+    into name("Name"): String;
+    list include_filters("IncludeFilters"): crate::types::MetricStreamFilter, push_include_filters;
+    list exclude_filters("ExcludeFilters"): crate::types::MetricStreamFilter, push_exclude_filters;
+    into firehose_arn("FirehoseArn"): String;
+    into role_arn("RoleArn"): String;
+    into output_format("OutputFormat"): crate::types::MetricStreamOutputFormat;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    list statistics_configurations("StatisticsConfigurations"): crate::types::MetricStreamStatisticsConfiguration, push_statistics_configurations;
+    value include_linked_accounts_metrics("IncludeLinkedAccountsMetrics"): bool;
+});
 
 impl IntoValue for PutMetricStreamInput {
     fn into_value(self) -> Value {
@@ -7854,13 +5810,9 @@ pub struct PutMetricStreamOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutMetricStreamOutput {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutMetricStreamOutput {
+    into arn("Arn"): String;
+});
 
 impl FromValue for PutMetricStreamOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7885,18 +5837,10 @@ pub struct Range {
     pub end_time: Option<myaws_core::DateTime>,
 }
 
-impl Range {
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Range {
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+});
 
 impl IntoValue for Range {
     fn into_value(self) -> Value {
@@ -7997,13 +5941,9 @@ pub struct ResourceConflict {
     pub message: Option<String>,
 }
 
-impl ResourceConflict {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceConflict {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceConflict {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8022,13 +5962,9 @@ pub struct ResourceNotFound {
     pub message: Option<String>,
 }
 
-impl ResourceNotFound {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFound {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceNotFound {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8049,18 +5985,10 @@ pub struct ResourceNotFoundException {
     pub resource_id: Option<String>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into resource_type("ResourceType"): String;
+    into resource_id("ResourceId"): String;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8084,13 +6012,9 @@ pub struct Rule {
     pub schedule: Option<crate::types::Schedule>,
 }
 
-impl Rule {
-    /// Sets `Schedule` (see [`Self::schedule`]).
-    pub fn schedule(mut self, value: crate::types::Schedule) -> Self {
-        self.schedule = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Rule {
+    value schedule("Schedule"): crate::types::Schedule;
+});
 
 impl IntoValue for Rule {
     fn into_value(self) -> Value {
@@ -8241,23 +6165,11 @@ pub struct Schedule {
     pub timezone: Option<String>,
 }
 
-impl Schedule {
-    /// Sets `Expression` (see [`Self::expression`]).
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.expression = Some(value.into());
-        self
-    }
-    /// Sets `Duration` (see [`Self::duration`]).
-    pub fn duration(mut self, value: impl Into<String>) -> Self {
-        self.duration = Some(value.into());
-        self
-    }
-    /// Sets `Timezone` (see [`Self::timezone`]).
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Schedule {
+    into expression("Expression"): String;
+    into duration("Duration"): String;
+    into timezone("Timezone"): String;
+});
 
 impl IntoValue for Schedule {
     fn into_value(self) -> Value {
@@ -8296,23 +6208,11 @@ pub struct ScheduleConfiguration {
     pub end_time_offset: Option<i64>,
 }
 
-impl ScheduleConfiguration {
-    /// Sets `ScheduleExpression` (see [`Self::schedule_expression`]).
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
-    }
-    /// Sets `StartTimeOffset` (see [`Self::start_time_offset`]).
-    pub fn start_time_offset(mut self, value: i64) -> Self {
-        self.start_time_offset = Some(value);
-        self
-    }
-    /// Sets `EndTimeOffset` (see [`Self::end_time_offset`]).
-    pub fn end_time_offset(mut self, value: i64) -> Self {
-        self.end_time_offset = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScheduleConfiguration {
+    into schedule_expression("ScheduleExpression"): String;
+    value start_time_offset("StartTimeOffset"): i64;
+    value end_time_offset("EndTimeOffset"): i64;
+});
 
 impl IntoValue for ScheduleConfiguration {
     fn into_value(self) -> Value {
@@ -8363,43 +6263,15 @@ pub struct ScheduledQueryConfiguration {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl ScheduledQueryConfiguration {
-    /// Sets `QueryString` (see [`Self::query_string`]).
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.query_string = Some(value.into());
-        self
-    }
-    /// Sets `LogGroupIdentifiers` (see [`Self::log_group_identifiers`]).
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.log_group_identifiers = Some(value);
-        self
-    }
-    /// Sets `QueryARN` (see [`Self::query_arn`]).
-    pub fn query_arn(mut self, value: impl Into<String>) -> Self {
-        self.query_arn = Some(value.into());
-        self
-    }
-    /// Sets `ScheduledQueryRoleARN` (see [`Self::scheduled_query_role_arn`]).
-    pub fn scheduled_query_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_query_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ScheduleConfiguration` (see [`Self::schedule_configuration`]).
-    pub fn schedule_configuration(mut self, value: crate::types::ScheduleConfiguration) -> Self {
-        self.schedule_configuration = Some(value);
-        self
-    }
-    /// Sets `AggregationExpression` (see [`Self::aggregation_expression`]).
-    pub fn aggregation_expression(mut self, value: impl Into<String>) -> Self {
-        self.aggregation_expression = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScheduledQueryConfiguration {
+    into query_string("QueryString"): String;
+    list_into log_group_identifiers("LogGroupIdentifiers"): String, push_log_group_identifiers;
+    into query_arn("QueryARN"): String;
+    into scheduled_query_role_arn("ScheduledQueryRoleARN"): String;
+    value schedule_configuration("ScheduleConfiguration"): crate::types::ScheduleConfiguration;
+    into aggregation_expression("AggregationExpression"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl IntoValue for ScheduledQueryConfiguration {
     fn into_value(self) -> Value {
@@ -8452,28 +6324,12 @@ pub struct SetAlarmStateInput {
     pub state_reason_data: Option<String>,
 }
 
-impl SetAlarmStateInput {
-    /// Sets `AlarmName` (see [`Self::alarm_name`]).
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
-    }
-    /// Sets `StateValue` (see [`Self::state_value`]).
-    pub fn state_value(mut self, value: impl Into<crate::types::StateValue>) -> Self {
-        self.state_value = Some(value.into());
-        self
-    }
-    /// Sets `StateReason` (see [`Self::state_reason`]).
-    pub fn state_reason(mut self, value: impl Into<String>) -> Self {
-        self.state_reason = Some(value.into());
-        self
-    }
-    /// Sets `StateReasonData` (see [`Self::state_reason_data`]).
-    pub fn state_reason_data(mut self, value: impl Into<String>) -> Self {
-        self.state_reason_data = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SetAlarmStateInput {
+    into alarm_name("AlarmName"): String;
+    into state_value("StateValue"): crate::types::StateValue;
+    into state_reason("StateReason"): String;
+    into state_reason_data("StateReasonData"): String;
+});
 
 impl IntoValue for SetAlarmStateInput {
     fn into_value(self) -> Value {
@@ -8502,33 +6358,13 @@ pub struct SingleMetricAnomalyDetector {
     pub stat: Option<String>,
 }
 
-impl SingleMetricAnomalyDetector {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::Dimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `Stat` (see [`Self::stat`]).
-    pub fn stat(mut self, value: impl Into<String>) -> Self {
-        self.stat = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SingleMetricAnomalyDetector {
+    into account_id("AccountId"): String;
+    into namespace("Namespace"): String;
+    into metric_name("MetricName"): String;
+    list dimensions("Dimensions"): crate::types::Dimension, push_dimensions;
+    into stat("Stat"): String;
+});
 
 impl IntoValue for SingleMetricAnomalyDetector {
     fn into_value(self) -> Value {
@@ -8791,13 +6627,9 @@ pub struct StartMetricStreamsInput {
     pub names: Option<Vec<String>>,
 }
 
-impl StartMetricStreamsInput {
-    /// Sets `Names` (see [`Self::names`]).
-    pub fn names(mut self, value: Vec<String>) -> Self {
-        self.names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StartMetricStreamsInput {
+    list_into names("Names"): String, push_names;
+});
 
 impl IntoValue for StartMetricStreamsInput {
     fn into_value(self) -> Value {
@@ -9037,28 +6869,12 @@ pub struct StatisticSet {
     pub maximum: Option<f64>,
 }
 
-impl StatisticSet {
-    /// Sets `SampleCount` (see [`Self::sample_count`]).
-    pub fn sample_count(mut self, value: f64) -> Self {
-        self.sample_count = Some(value);
-        self
-    }
-    /// Sets `Sum` (see [`Self::sum`]).
-    pub fn sum(mut self, value: f64) -> Self {
-        self.sum = Some(value);
-        self
-    }
-    /// Sets `Minimum` (see [`Self::minimum`]).
-    pub fn minimum(mut self, value: f64) -> Self {
-        self.minimum = Some(value);
-        self
-    }
-    /// Sets `Maximum` (see [`Self::maximum`]).
-    pub fn maximum(mut self, value: f64) -> Self {
-        self.maximum = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StatisticSet {
+    value sample_count("SampleCount"): f64;
+    value sum("Sum"): f64;
+    value minimum("Minimum"): f64;
+    value maximum("Maximum"): f64;
+});
 
 impl IntoValue for StatisticSet {
     fn into_value(self) -> Value {
@@ -9168,13 +6984,9 @@ pub struct StopMetricStreamsInput {
     pub names: Option<Vec<String>>,
 }
 
-impl StopMetricStreamsInput {
-    /// Sets `Names` (see [`Self::names`]).
-    pub fn names(mut self, value: Vec<String>) -> Self {
-        self.names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StopMetricStreamsInput {
+    list_into names("Names"): String, push_names;
+});
 
 impl IntoValue for StopMetricStreamsInput {
     fn into_value(self) -> Value {
@@ -9237,18 +7049,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -9290,18 +7094,10 @@ pub struct TagResourceInput {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagResourceInput {
-    /// Sets `ResourceARN` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagResourceInput {
+    into resource_arn("ResourceARN"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl IntoValue for TagResourceInput {
     fn into_value(self) -> Value {
@@ -9348,18 +7144,10 @@ pub struct UntagResourceInput {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagResourceInput {
-    /// Sets `ResourceARN` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagResourceInput {
+    into resource_arn("ResourceARN"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
 impl IntoValue for UntagResourceInput {
     fn into_value(self) -> Value {
@@ -9399,13 +7187,9 @@ pub struct WallClockWindow {
     pub timezone: Option<String>,
 }
 
-impl WallClockWindow {
-    /// Sets `Timezone` (see [`Self::timezone`]).
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(WallClockWindow {
+    into timezone("Timezone"): String;
+});
 
 impl IntoValue for WallClockWindow {
     fn into_value(self) -> Value {

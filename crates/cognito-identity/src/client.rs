@@ -78,7 +78,7 @@ impl Client {
     pub async fn delete_identities(
         &self,
         input: crate::types::DeleteIdentitiesInput,
-    ) -> Result<crate::types::DeleteIdentitiesResponse, SdkError<crate::error::DeleteIdentitiesError>>
+    ) -> Result<crate::types::DeleteIdentitiesOutput, SdkError<crate::error::DeleteIdentitiesError>>
     {
         self.handle.call(1, input).await
     }
@@ -124,7 +124,7 @@ impl Client {
         &self,
         input: crate::types::GetCredentialsForIdentityInput,
     ) -> Result<
-        crate::types::GetCredentialsForIdentityResponse,
+        crate::types::GetCredentialsForIdentityOutput,
         SdkError<crate::error::GetCredentialsForIdentityError>,
     > {
         self.handle.call(5, input).await
@@ -136,7 +136,7 @@ impl Client {
     pub async fn get_id(
         &self,
         input: crate::types::GetIdInput,
-    ) -> Result<crate::types::GetIdResponse, SdkError<crate::error::GetIdError>> {
+    ) -> Result<crate::types::GetIdOutput, SdkError<crate::error::GetIdError>> {
         self.handle.call(6, input).await
     }
 
@@ -147,7 +147,7 @@ impl Client {
         &self,
         input: crate::types::GetIdentityPoolRolesInput,
     ) -> Result<
-        crate::types::GetIdentityPoolRolesResponse,
+        crate::types::GetIdentityPoolRolesOutput,
         SdkError<crate::error::GetIdentityPoolRolesError>,
     > {
         self.handle.call(7, input).await
@@ -161,7 +161,7 @@ impl Client {
     pub async fn get_open_id_token(
         &self,
         input: crate::types::GetOpenIdTokenInput,
-    ) -> Result<crate::types::GetOpenIdTokenResponse, SdkError<crate::error::GetOpenIdTokenError>>
+    ) -> Result<crate::types::GetOpenIdTokenOutput, SdkError<crate::error::GetOpenIdTokenError>>
     {
         self.handle.call(8, input).await
     }
@@ -175,7 +175,7 @@ impl Client {
         &self,
         input: crate::types::GetOpenIdTokenForDeveloperIdentityInput,
     ) -> Result<
-        crate::types::GetOpenIdTokenForDeveloperIdentityResponse,
+        crate::types::GetOpenIdTokenForDeveloperIdentityOutput,
         SdkError<crate::error::GetOpenIdTokenForDeveloperIdentityError>,
     > {
         self.handle.call(9, input).await
@@ -186,7 +186,7 @@ impl Client {
         &self,
         input: crate::types::GetPrincipalTagAttributeMapInput,
     ) -> Result<
-        crate::types::GetPrincipalTagAttributeMapResponse,
+        crate::types::GetPrincipalTagAttributeMapOutput,
         SdkError<crate::error::GetPrincipalTagAttributeMapError>,
     > {
         self.handle.call(10, input).await
@@ -198,7 +198,7 @@ impl Client {
     pub async fn list_identities(
         &self,
         input: crate::types::ListIdentitiesInput,
-    ) -> Result<crate::types::ListIdentitiesResponse, SdkError<crate::error::ListIdentitiesError>>
+    ) -> Result<crate::types::ListIdentitiesOutput, SdkError<crate::error::ListIdentitiesError>>
     {
         self.handle.call(11, input).await
     }
@@ -209,10 +209,8 @@ impl Client {
     pub async fn list_identity_pools(
         &self,
         input: crate::types::ListIdentityPoolsInput,
-    ) -> Result<
-        crate::types::ListIdentityPoolsResponse,
-        SdkError<crate::error::ListIdentityPoolsError>,
-    > {
+    ) -> Result<crate::types::ListIdentityPoolsOutput, SdkError<crate::error::ListIdentityPoolsError>>
+    {
         self.handle.call(12, input).await
     }
 
@@ -225,7 +223,7 @@ impl Client {
         &self,
         input: crate::types::ListTagsForResourceInput,
     ) -> Result<
-        crate::types::ListTagsForResourceResponse,
+        crate::types::ListTagsForResourceOutput,
         SdkError<crate::error::ListTagsForResourceError>,
     > {
         self.handle.call(13, input).await
@@ -240,7 +238,7 @@ impl Client {
         &self,
         input: crate::types::LookupDeveloperIdentityInput,
     ) -> Result<
-        crate::types::LookupDeveloperIdentityResponse,
+        crate::types::LookupDeveloperIdentityOutput,
         SdkError<crate::error::LookupDeveloperIdentityError>,
     > {
         self.handle.call(14, input).await
@@ -255,7 +253,7 @@ impl Client {
         &self,
         input: crate::types::MergeDeveloperIdentitiesInput,
     ) -> Result<
-        crate::types::MergeDeveloperIdentitiesResponse,
+        crate::types::MergeDeveloperIdentitiesOutput,
         SdkError<crate::error::MergeDeveloperIdentitiesError>,
     > {
         self.handle.call(15, input).await
@@ -279,7 +277,7 @@ impl Client {
         &self,
         input: crate::types::SetPrincipalTagAttributeMapInput,
     ) -> Result<
-        crate::types::SetPrincipalTagAttributeMapResponse,
+        crate::types::SetPrincipalTagAttributeMapOutput,
         SdkError<crate::error::SetPrincipalTagAttributeMapError>,
     > {
         self.handle.call(17, input).await
@@ -295,7 +293,7 @@ impl Client {
     pub async fn tag_resource(
         &self,
         input: crate::types::TagResourceInput,
-    ) -> Result<crate::types::TagResourceResponse, SdkError<crate::error::TagResourceError>> {
+    ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(18, input).await
     }
 
@@ -327,8 +325,7 @@ impl Client {
     pub async fn untag_resource(
         &self,
         input: crate::types::UntagResourceInput,
-    ) -> Result<crate::types::UntagResourceResponse, SdkError<crate::error::UntagResourceError>>
-    {
+    ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(21, input).await
     }
 

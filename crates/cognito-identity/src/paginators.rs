@@ -24,7 +24,7 @@ impl crate::Client {
         &self,
         input: crate::types::ListIdentityPoolsInput,
     ) -> TypedPages<
-        crate::types::ListIdentityPoolsResponse,
+        crate::types::ListIdentityPoolsOutput,
         crate::error::ListIdentityPoolsError,
         crate::types::IdentityPoolShortDescription,
     > {

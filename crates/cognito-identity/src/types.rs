@@ -99,23 +99,11 @@ pub struct CognitoIdentityProvider {
     pub server_side_token_check: Option<bool>,
 }
 
-impl CognitoIdentityProvider {
-    /// Sets `ProviderName` (see [`Self::provider_name`]).
-    pub fn provider_name(mut self, value: impl Into<String>) -> Self {
-        self.provider_name = Some(value.into());
-        self
-    }
-    /// Sets `ClientId` (see [`Self::client_id`]).
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideTokenCheck` (see [`Self::server_side_token_check`]).
-    pub fn server_side_token_check(mut self, value: bool) -> Self {
-        self.server_side_token_check = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CognitoIdentityProvider {
+    into provider_name("ProviderName"): String;
+    into client_id("ClientId"): String;
+    value server_side_token_check("ServerSideTokenCheck"): bool;
+});
 
 impl IntoValue for CognitoIdentityProvider {
     fn into_value(self) -> Value {
@@ -146,13 +134,9 @@ pub struct ConcurrentModificationException {
     pub message: Option<String>,
 }
 
-impl ConcurrentModificationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConcurrentModificationException {
+    into message("message"): String;
+});
 
 impl FromValue for ConcurrentModificationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -193,56 +177,17 @@ pub struct CreateIdentityPoolInput {
     pub identity_pool_tags: Option<HashMap<String, String>>,
 }
 
-impl CreateIdentityPoolInput {
-    /// Sets `IdentityPoolName` (see [`Self::identity_pool_name`]).
-    pub fn identity_pool_name(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_name = Some(value.into());
-        self
-    }
-    /// Sets `AllowUnauthenticatedIdentities` (see [`Self::allow_unauthenticated_identities`]).
-    pub fn allow_unauthenticated_identities(mut self, value: bool) -> Self {
-        self.allow_unauthenticated_identities = Some(value);
-        self
-    }
-    /// Sets `AllowClassicFlow` (see [`Self::allow_classic_flow`]).
-    pub fn allow_classic_flow(mut self, value: bool) -> Self {
-        self.allow_classic_flow = Some(value);
-        self
-    }
-    /// Sets `SupportedLoginProviders` (see [`Self::supported_login_providers`]).
-    pub fn supported_login_providers(mut self, value: HashMap<String, String>) -> Self {
-        self.supported_login_providers = Some(value);
-        self
-    }
-    /// Sets `DeveloperProviderName` (see [`Self::developer_provider_name`]).
-    pub fn developer_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.developer_provider_name = Some(value.into());
-        self
-    }
-    /// Sets `OpenIdConnectProviderARNs` (see [`Self::open_id_connect_provider_arns`]).
-    pub fn open_id_connect_provider_arns(mut self, value: Vec<String>) -> Self {
-        self.open_id_connect_provider_arns = Some(value);
-        self
-    }
-    /// Sets `CognitoIdentityProviders` (see [`Self::cognito_identity_providers`]).
-    pub fn cognito_identity_providers(
-        mut self,
-        value: Vec<crate::types::CognitoIdentityProvider>,
-    ) -> Self {
-        self.cognito_identity_providers = Some(value);
-        self
-    }
-    /// Sets `SamlProviderARNs` (see [`Self::saml_provider_arns`]).
-    pub fn saml_provider_arns(mut self, value: Vec<String>) -> Self {
-        self.saml_provider_arns = Some(value);
-        self
-    }
-    /// Sets `IdentityPoolTags` (see [`Self::identity_pool_tags`]).
-    pub fn identity_pool_tags(mut self, value: HashMap<String, String>) -> Self {
-        self.identity_pool_tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateIdentityPoolInput {
+    into identity_pool_name("IdentityPoolName"): String;
+    value allow_unauthenticated_identities("AllowUnauthenticatedIdentities"): bool;
+    value allow_classic_flow("AllowClassicFlow"): bool;
+    map_into supported_login_providers("SupportedLoginProviders"): String, insert_supported_login_providers;
+    into developer_provider_name("DeveloperProviderName"): String;
+    list_into open_id_connect_provider_arns("OpenIdConnectProviderARNs"): String, push_open_id_connect_provider_arns;
+    list cognito_identity_providers("CognitoIdentityProviders"): crate::types::CognitoIdentityProvider, push_cognito_identity_providers;
+    list_into saml_provider_arns("SamlProviderARNs"): String, push_saml_provider_arns;
+    map_into identity_pool_tags("IdentityPoolTags"): String, insert_identity_pool_tags;
+});
 
 impl IntoValue for CreateIdentityPoolInput {
     fn into_value(self) -> Value {
@@ -288,28 +233,12 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-impl Credentials {
-    /// Sets `AccessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SecretKey` (see [`Self::secret_key`]).
-    pub fn secret_key(mut self, value: impl Into<String>) -> Self {
-        self.secret_key = Some(value.into());
-        self
-    }
-    /// Sets `SessionToken` (see [`Self::session_token`]).
-    pub fn session_token(mut self, value: impl Into<String>) -> Self {
-        self.session_token = Some(value.into());
-        self
-    }
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: myaws_core::DateTime) -> Self {
-        self.expiration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Credentials {
+    into access_key_id("AccessKeyId"): String;
+    into secret_key("SecretKey"): String;
+    into session_token("SessionToken"): String;
+    value expiration("Expiration"): myaws_core::DateTime;
+});
 
 impl FromValue for Credentials {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -333,13 +262,9 @@ pub struct DeleteIdentitiesInput {
     pub identity_ids_to_delete: Option<Vec<String>>,
 }
 
-impl DeleteIdentitiesInput {
-    /// Sets `IdentityIdsToDelete` (see [`Self::identity_ids_to_delete`]).
-    pub fn identity_ids_to_delete(mut self, value: Vec<String>) -> Self {
-        self.identity_ids_to_delete = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteIdentitiesInput {
+    list_into identity_ids_to_delete("IdentityIdsToDelete"): String, push_identity_ids_to_delete;
+});
 
 impl IntoValue for DeleteIdentitiesInput {
     fn into_value(self) -> Value {
@@ -350,25 +275,18 @@ impl IntoValue for DeleteIdentitiesInput {
 /// Returned in response to a successful `DeleteIdentities` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIdentitiesResponse {
+pub struct DeleteIdentitiesOutput {
     /// An array of UnprocessedIdentityId objects, each of which contains an ErrorCode and IdentityId.
     pub unprocessed_identity_ids: Option<Vec<crate::types::UnprocessedIdentityId>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteIdentitiesResponse {
-    /// Sets `UnprocessedIdentityIds` (see [`Self::unprocessed_identity_ids`]).
-    pub fn unprocessed_identity_ids(
-        mut self,
-        value: Vec<crate::types::UnprocessedIdentityId>,
-    ) -> Self {
-        self.unprocessed_identity_ids = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteIdentitiesOutput {
+    list unprocessed_identity_ids("UnprocessedIdentityIds"): crate::types::UnprocessedIdentityId, push_unprocessed_identity_ids;
+});
 
-impl FromValue for DeleteIdentitiesResponse {
+impl FromValue for DeleteIdentitiesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -387,13 +305,9 @@ pub struct DeleteIdentityPoolInput {
     pub identity_pool_id: Option<String>,
 }
 
-impl DeleteIdentityPoolInput {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteIdentityPoolInput {
+    into identity_pool_id("IdentityPoolId"): String;
+});
 
 impl IntoValue for DeleteIdentityPoolInput {
     fn into_value(self) -> Value {
@@ -411,13 +325,9 @@ pub struct DescribeIdentityInput {
     pub identity_id: Option<String>,
 }
 
-impl DescribeIdentityInput {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeIdentityInput {
+    into identity_id("IdentityId"): String;
+});
 
 impl IntoValue for DescribeIdentityInput {
     fn into_value(self) -> Value {
@@ -435,13 +345,9 @@ pub struct DescribeIdentityPoolInput {
     pub identity_pool_id: Option<String>,
 }
 
-impl DescribeIdentityPoolInput {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeIdentityPoolInput {
+    into identity_pool_id("IdentityPoolId"): String;
+});
 
 impl IntoValue for DescribeIdentityPoolInput {
     fn into_value(self) -> Value {
@@ -457,13 +363,9 @@ pub struct DeveloperUserAlreadyRegisteredException {
     pub message: Option<String>,
 }
 
-impl DeveloperUserAlreadyRegisteredException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeveloperUserAlreadyRegisteredException {
+    into message("message"): String;
+});
 
 impl FromValue for DeveloperUserAlreadyRegisteredException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -558,13 +460,9 @@ pub struct ExternalServiceException {
     pub message: Option<String>,
 }
 
-impl ExternalServiceException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExternalServiceException {
+    into message("message"): String;
+});
 
 impl FromValue for ExternalServiceException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -593,23 +491,11 @@ pub struct GetCredentialsForIdentityInput {
     pub custom_role_arn: Option<String>,
 }
 
-impl GetCredentialsForIdentityInput {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-    /// Sets `Logins` (see [`Self::logins`]).
-    pub fn logins(mut self, value: HashMap<String, String>) -> Self {
-        self.logins = Some(value);
-        self
-    }
-    /// Sets `CustomRoleArn` (see [`Self::custom_role_arn`]).
-    pub fn custom_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.custom_role_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetCredentialsForIdentityInput {
+    into identity_id("IdentityId"): String;
+    map_into logins("Logins"): String, insert_logins;
+    into custom_role_arn("CustomRoleArn"): String;
+});
 
 impl IntoValue for GetCredentialsForIdentityInput {
     fn into_value(self) -> Value {
@@ -624,7 +510,7 @@ impl IntoValue for GetCredentialsForIdentityInput {
 /// Returned in response to a successful `GetCredentialsForIdentity` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetCredentialsForIdentityResponse {
+pub struct GetCredentialsForIdentityOutput {
     /// A unique identifier in the format REGION:GUID.
     pub identity_id: Option<String>,
     /// Credentials for the provided identity ID.
@@ -633,20 +519,12 @@ pub struct GetCredentialsForIdentityResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetCredentialsForIdentityResponse {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-    /// Sets `Credentials` (see [`Self::credentials`]).
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetCredentialsForIdentityOutput {
+    into identity_id("IdentityId"): String;
+    value credentials("Credentials"): crate::types::Credentials;
+});
 
-impl FromValue for GetCredentialsForIdentityResponse {
+impl FromValue for GetCredentialsForIdentityOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -677,23 +555,11 @@ pub struct GetIdInput {
     pub logins: Option<HashMap<String, String>>,
 }
 
-impl GetIdInput {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `Logins` (see [`Self::logins`]).
-    pub fn logins(mut self, value: HashMap<String, String>) -> Self {
-        self.logins = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetIdInput {
+    into account_id("AccountId"): String;
+    into identity_pool_id("IdentityPoolId"): String;
+    map_into logins("Logins"): String, insert_logins;
+});
 
 impl IntoValue for GetIdInput {
     fn into_value(self) -> Value {
@@ -708,22 +574,18 @@ impl IntoValue for GetIdInput {
 /// Returned in response to a GetId request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetIdResponse {
+pub struct GetIdOutput {
     /// A unique identifier in the format REGION:GUID.
     pub identity_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetIdResponse {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetIdOutput {
+    into identity_id("IdentityId"): String;
+});
 
-impl FromValue for GetIdResponse {
+impl FromValue for GetIdOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -742,13 +604,9 @@ pub struct GetIdentityPoolRolesInput {
     pub identity_pool_id: Option<String>,
 }
 
-impl GetIdentityPoolRolesInput {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetIdentityPoolRolesInput {
+    into identity_pool_id("IdentityPoolId"): String;
+});
 
 impl IntoValue for GetIdentityPoolRolesInput {
     fn into_value(self) -> Value {
@@ -759,7 +617,7 @@ impl IntoValue for GetIdentityPoolRolesInput {
 /// Returned in response to a successful `GetIdentityPoolRoles` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetIdentityPoolRolesResponse {
+pub struct GetIdentityPoolRolesOutput {
     /// An identity pool ID in the format REGION:GUID.
     pub identity_pool_id: Option<String>,
     /// The map of roles associated with this pool. Currently only authenticated and unauthenticated roles are supported.
@@ -770,25 +628,13 @@ pub struct GetIdentityPoolRolesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetIdentityPoolRolesResponse {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `Roles` (see [`Self::roles`]).
-    pub fn roles(mut self, value: HashMap<String, String>) -> Self {
-        self.roles = Some(value);
-        self
-    }
-    /// Sets `RoleMappings` (see [`Self::role_mappings`]).
-    pub fn role_mappings(mut self, value: HashMap<String, crate::types::RoleMapping>) -> Self {
-        self.role_mappings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetIdentityPoolRolesOutput {
+    into identity_pool_id("IdentityPoolId"): String;
+    map_into roles("Roles"): String, insert_roles;
+    map role_mappings("RoleMappings"): crate::types::RoleMapping, insert_role_mappings;
+});
 
-impl FromValue for GetIdentityPoolRolesResponse {
+impl FromValue for GetIdentityPoolRolesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -821,33 +667,13 @@ pub struct GetOpenIdTokenForDeveloperIdentityInput {
     pub token_duration: Option<i64>,
 }
 
-impl GetOpenIdTokenForDeveloperIdentityInput {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-    /// Sets `Logins` (see [`Self::logins`]).
-    pub fn logins(mut self, value: HashMap<String, String>) -> Self {
-        self.logins = Some(value);
-        self
-    }
-    /// Sets `PrincipalTags` (see [`Self::principal_tags`]).
-    pub fn principal_tags(mut self, value: HashMap<String, String>) -> Self {
-        self.principal_tags = Some(value);
-        self
-    }
-    /// Sets `TokenDuration` (see [`Self::token_duration`]).
-    pub fn token_duration(mut self, value: i64) -> Self {
-        self.token_duration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetOpenIdTokenForDeveloperIdentityInput {
+    into identity_pool_id("IdentityPoolId"): String;
+    into identity_id("IdentityId"): String;
+    map_into logins("Logins"): String, insert_logins;
+    map_into principal_tags("PrincipalTags"): String, insert_principal_tags;
+    value token_duration("TokenDuration"): i64;
+});
 
 impl IntoValue for GetOpenIdTokenForDeveloperIdentityInput {
     fn into_value(self) -> Value {
@@ -864,7 +690,7 @@ impl IntoValue for GetOpenIdTokenForDeveloperIdentityInput {
 /// Returned in response to a successful `GetOpenIdTokenForDeveloperIdentity` request.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetOpenIdTokenForDeveloperIdentityResponse {
+pub struct GetOpenIdTokenForDeveloperIdentityOutput {
     /// A unique identifier in the format REGION:GUID.
     pub identity_id: Option<String>,
     /// An OpenID token.
@@ -873,9 +699,9 @@ pub struct GetOpenIdTokenForDeveloperIdentityResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for GetOpenIdTokenForDeveloperIdentityResponse {
+impl std::fmt::Debug for GetOpenIdTokenForDeveloperIdentityOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetOpenIdTokenForDeveloperIdentityResponse");
+        let mut d = f.debug_struct("GetOpenIdTokenForDeveloperIdentityOutput");
         d.field("identity_id", &self.identity_id);
         d.field("token", &self.token.as_ref().map(|_| myaws_core::REDACTED));
         d.field("response_metadata", &self.response_metadata);
@@ -883,20 +709,12 @@ impl std::fmt::Debug for GetOpenIdTokenForDeveloperIdentityResponse {
     }
 }
 
-impl GetOpenIdTokenForDeveloperIdentityResponse {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-    /// Sets `Token` (see [`Self::token`]).
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetOpenIdTokenForDeveloperIdentityOutput {
+    into identity_id("IdentityId"): String;
+    into token("Token"): String;
+});
 
-impl FromValue for GetOpenIdTokenForDeveloperIdentityResponse {
+impl FromValue for GetOpenIdTokenForDeveloperIdentityOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -918,18 +736,10 @@ pub struct GetOpenIdTokenInput {
     pub logins: Option<HashMap<String, String>>,
 }
 
-impl GetOpenIdTokenInput {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-    /// Sets `Logins` (see [`Self::logins`]).
-    pub fn logins(mut self, value: HashMap<String, String>) -> Self {
-        self.logins = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetOpenIdTokenInput {
+    into identity_id("IdentityId"): String;
+    map_into logins("Logins"): String, insert_logins;
+});
 
 impl IntoValue for GetOpenIdTokenInput {
     fn into_value(self) -> Value {
@@ -943,7 +753,7 @@ impl IntoValue for GetOpenIdTokenInput {
 /// Returned in response to a successful GetOpenIdToken request.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetOpenIdTokenResponse {
+pub struct GetOpenIdTokenOutput {
     /// A unique identifier in the format REGION:GUID. Note that the IdentityId returned may not match the one passed on input.
     pub identity_id: Option<String>,
     /// An OpenID token, valid for 10 minutes.
@@ -952,9 +762,9 @@ pub struct GetOpenIdTokenResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for GetOpenIdTokenResponse {
+impl std::fmt::Debug for GetOpenIdTokenOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetOpenIdTokenResponse");
+        let mut d = f.debug_struct("GetOpenIdTokenOutput");
         d.field("identity_id", &self.identity_id);
         d.field("token", &self.token.as_ref().map(|_| myaws_core::REDACTED));
         d.field("response_metadata", &self.response_metadata);
@@ -962,20 +772,12 @@ impl std::fmt::Debug for GetOpenIdTokenResponse {
     }
 }
 
-impl GetOpenIdTokenResponse {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-    /// Sets `Token` (see [`Self::token`]).
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetOpenIdTokenOutput {
+    into identity_id("IdentityId"): String;
+    into token("Token"): String;
+});
 
-impl FromValue for GetOpenIdTokenResponse {
+impl FromValue for GetOpenIdTokenOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -999,18 +801,10 @@ pub struct GetPrincipalTagAttributeMapInput {
     pub identity_provider_name: Option<String>,
 }
 
-impl GetPrincipalTagAttributeMapInput {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityProviderName` (see [`Self::identity_provider_name`]).
-    pub fn identity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.identity_provider_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetPrincipalTagAttributeMapInput {
+    into identity_pool_id("IdentityPoolId"): String;
+    into identity_provider_name("IdentityProviderName"): String;
+});
 
 impl IntoValue for GetPrincipalTagAttributeMapInput {
     fn into_value(self) -> Value {
@@ -1024,7 +818,7 @@ impl IntoValue for GetPrincipalTagAttributeMapInput {
 /// The `GetPrincipalTagAttributeMapResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetPrincipalTagAttributeMapResponse {
+pub struct GetPrincipalTagAttributeMapOutput {
     /// You can use this operation to get the ID of the Identity Pool you setup attribute mappings for.
     pub identity_pool_id: Option<String>,
     /// You can use this operation to get the provider name.
@@ -1037,30 +831,14 @@ pub struct GetPrincipalTagAttributeMapResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetPrincipalTagAttributeMapResponse {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityProviderName` (see [`Self::identity_provider_name`]).
-    pub fn identity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.identity_provider_name = Some(value.into());
-        self
-    }
-    /// Sets `UseDefaults` (see [`Self::use_defaults`]).
-    pub fn use_defaults(mut self, value: bool) -> Self {
-        self.use_defaults = Some(value);
-        self
-    }
-    /// Sets `PrincipalTags` (see [`Self::principal_tags`]).
-    pub fn principal_tags(mut self, value: HashMap<String, String>) -> Self {
-        self.principal_tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetPrincipalTagAttributeMapOutput {
+    into identity_pool_id("IdentityPoolId"): String;
+    into identity_provider_name("IdentityProviderName"): String;
+    value use_defaults("UseDefaults"): bool;
+    map_into principal_tags("PrincipalTags"): String, insert_principal_tags;
+});
 
-impl FromValue for GetPrincipalTagAttributeMapResponse {
+impl FromValue for GetPrincipalTagAttributeMapOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1088,28 +866,12 @@ pub struct IdentityDescription {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl IdentityDescription {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-    /// Sets `Logins` (see [`Self::logins`]).
-    pub fn logins(mut self, value: Vec<String>) -> Self {
-        self.logins = Some(value);
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date = Some(value);
-        self
-    }
-    /// Sets `LastModifiedDate` (see [`Self::last_modified_date`]).
-    pub fn last_modified_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(IdentityDescription {
+    into identity_id("IdentityId"): String;
+    list_into logins("Logins"): String, push_logins;
+    value creation_date("CreationDate"): myaws_core::DateTime;
+    value last_modified_date("LastModifiedDate"): myaws_core::DateTime;
+});
 
 impl FromValue for IdentityDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1157,61 +919,18 @@ pub struct IdentityPool {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl IdentityPool {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityPoolName` (see [`Self::identity_pool_name`]).
-    pub fn identity_pool_name(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_name = Some(value.into());
-        self
-    }
-    /// Sets `AllowUnauthenticatedIdentities` (see [`Self::allow_unauthenticated_identities`]).
-    pub fn allow_unauthenticated_identities(mut self, value: bool) -> Self {
-        self.allow_unauthenticated_identities = Some(value);
-        self
-    }
-    /// Sets `AllowClassicFlow` (see [`Self::allow_classic_flow`]).
-    pub fn allow_classic_flow(mut self, value: bool) -> Self {
-        self.allow_classic_flow = Some(value);
-        self
-    }
-    /// Sets `SupportedLoginProviders` (see [`Self::supported_login_providers`]).
-    pub fn supported_login_providers(mut self, value: HashMap<String, String>) -> Self {
-        self.supported_login_providers = Some(value);
-        self
-    }
-    /// Sets `DeveloperProviderName` (see [`Self::developer_provider_name`]).
-    pub fn developer_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.developer_provider_name = Some(value.into());
-        self
-    }
-    /// Sets `OpenIdConnectProviderARNs` (see [`Self::open_id_connect_provider_arns`]).
-    pub fn open_id_connect_provider_arns(mut self, value: Vec<String>) -> Self {
-        self.open_id_connect_provider_arns = Some(value);
-        self
-    }
-    /// Sets `CognitoIdentityProviders` (see [`Self::cognito_identity_providers`]).
-    pub fn cognito_identity_providers(
-        mut self,
-        value: Vec<crate::types::CognitoIdentityProvider>,
-    ) -> Self {
-        self.cognito_identity_providers = Some(value);
-        self
-    }
-    /// Sets `SamlProviderARNs` (see [`Self::saml_provider_arns`]).
-    pub fn saml_provider_arns(mut self, value: Vec<String>) -> Self {
-        self.saml_provider_arns = Some(value);
-        self
-    }
-    /// Sets `IdentityPoolTags` (see [`Self::identity_pool_tags`]).
-    pub fn identity_pool_tags(mut self, value: HashMap<String, String>) -> Self {
-        self.identity_pool_tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(IdentityPool {
+    into identity_pool_id("IdentityPoolId"): String;
+    into identity_pool_name("IdentityPoolName"): String;
+    value allow_unauthenticated_identities("AllowUnauthenticatedIdentities"): bool;
+    value allow_classic_flow("AllowClassicFlow"): bool;
+    map_into supported_login_providers("SupportedLoginProviders"): String, insert_supported_login_providers;
+    into developer_provider_name("DeveloperProviderName"): String;
+    list_into open_id_connect_provider_arns("OpenIdConnectProviderARNs"): String, push_open_id_connect_provider_arns;
+    list cognito_identity_providers("CognitoIdentityProviders"): crate::types::CognitoIdentityProvider, push_cognito_identity_providers;
+    list_into saml_provider_arns("SamlProviderARNs"): String, push_saml_provider_arns;
+    map_into identity_pool_tags("IdentityPoolTags"): String, insert_identity_pool_tags;
+});
 
 impl IntoValue for IdentityPool {
     fn into_value(self) -> Value {
@@ -1258,18 +977,10 @@ pub struct IdentityPoolShortDescription {
     pub identity_pool_name: Option<String>,
 }
 
-impl IdentityPoolShortDescription {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityPoolName` (see [`Self::identity_pool_name`]).
-    pub fn identity_pool_name(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IdentityPoolShortDescription {
+    into identity_pool_id("IdentityPoolId"): String;
+    into identity_pool_name("IdentityPoolName"): String;
+});
 
 impl FromValue for IdentityPoolShortDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1289,13 +1000,9 @@ pub struct InternalErrorException {
     pub message: Option<String>,
 }
 
-impl InternalErrorException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InternalErrorException {
+    into message("message"): String;
+});
 
 impl FromValue for InternalErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1316,13 +1023,9 @@ pub struct InvalidIdentityPoolConfigurationException {
     pub message: Option<String>,
 }
 
-impl InvalidIdentityPoolConfigurationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidIdentityPoolConfigurationException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidIdentityPoolConfigurationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1341,13 +1044,9 @@ pub struct InvalidParameterException {
     pub message: Option<String>,
 }
 
-impl InvalidParameterException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidParameterException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidParameterException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1366,13 +1065,9 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 
-impl LimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1401,28 +1096,12 @@ pub struct ListIdentitiesInput {
     pub hide_disabled: Option<bool>,
 }
 
-impl ListIdentitiesInput {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `HideDisabled` (see [`Self::hide_disabled`]).
-    pub fn hide_disabled(mut self, value: bool) -> Self {
-        self.hide_disabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListIdentitiesInput {
+    into identity_pool_id("IdentityPoolId"): String;
+    value max_results("MaxResults"): i32;
+    into next_token("NextToken"): String;
+    value hide_disabled("HideDisabled"): bool;
+});
 
 impl IntoValue for ListIdentitiesInput {
     fn into_value(self) -> Value {
@@ -1438,7 +1117,7 @@ impl IntoValue for ListIdentitiesInput {
 /// The response to a ListIdentities request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListIdentitiesResponse {
+pub struct ListIdentitiesOutput {
     /// An identity pool ID in the format REGION:GUID.
     pub identity_pool_id: Option<String>,
     /// An object containing a set of identities and associated mappings.
@@ -1449,25 +1128,13 @@ pub struct ListIdentitiesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListIdentitiesResponse {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `Identities` (see [`Self::identities`]).
-    pub fn identities(mut self, value: Vec<crate::types::IdentityDescription>) -> Self {
-        self.identities = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListIdentitiesOutput {
+    into identity_pool_id("IdentityPoolId"): String;
+    list identities("Identities"): crate::types::IdentityDescription, push_identities;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListIdentitiesResponse {
+impl FromValue for ListIdentitiesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1490,18 +1157,10 @@ pub struct ListIdentityPoolsInput {
     pub next_token: Option<String>,
 }
 
-impl ListIdentityPoolsInput {
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListIdentityPoolsInput {
+    value max_results("MaxResults"): i32;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListIdentityPoolsInput {
     fn into_value(self) -> Value {
@@ -1515,7 +1174,7 @@ impl IntoValue for ListIdentityPoolsInput {
 /// The result of a successful ListIdentityPools action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListIdentityPoolsResponse {
+pub struct ListIdentityPoolsOutput {
     /// The identity pools returned by the ListIdentityPools action.
     pub identity_pools: Option<Vec<crate::types::IdentityPoolShortDescription>>,
     /// A pagination token.
@@ -1524,23 +1183,12 @@ pub struct ListIdentityPoolsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListIdentityPoolsResponse {
-    /// Sets `IdentityPools` (see [`Self::identity_pools`]).
-    pub fn identity_pools(
-        mut self,
-        value: Vec<crate::types::IdentityPoolShortDescription>,
-    ) -> Self {
-        self.identity_pools = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListIdentityPoolsOutput {
+    list identity_pools("IdentityPools"): crate::types::IdentityPoolShortDescription, push_identity_pools;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListIdentityPoolsResponse {
+impl FromValue for ListIdentityPoolsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1560,13 +1208,9 @@ pub struct ListTagsForResourceInput {
     pub resource_arn: Option<String>,
 }
 
-impl ListTagsForResourceInput {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceInput {
+    into resource_arn("ResourceArn"): String;
+});
 
 impl IntoValue for ListTagsForResourceInput {
     fn into_value(self) -> Value {
@@ -1577,22 +1221,18 @@ impl IntoValue for ListTagsForResourceInput {
 /// The `ListTagsForResourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsForResourceResponse {
+pub struct ListTagsForResourceOutput {
     /// The tags that are assigned to the identity pool.
     pub tags: Option<HashMap<String, String>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsForResourceResponse {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceOutput {
+    map_into tags("Tags"): String, insert_tags;
+});
 
-impl FromValue for ListTagsForResourceResponse {
+impl FromValue for ListTagsForResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1619,33 +1259,13 @@ pub struct LookupDeveloperIdentityInput {
     pub next_token: Option<String>,
 }
 
-impl LookupDeveloperIdentityInput {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-    /// Sets `DeveloperUserIdentifier` (see [`Self::developer_user_identifier`]).
-    pub fn developer_user_identifier(mut self, value: impl Into<String>) -> Self {
-        self.developer_user_identifier = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LookupDeveloperIdentityInput {
+    into identity_pool_id("IdentityPoolId"): String;
+    into identity_id("IdentityId"): String;
+    into developer_user_identifier("DeveloperUserIdentifier"): String;
+    value max_results("MaxResults"): i32;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for LookupDeveloperIdentityInput {
     fn into_value(self) -> Value {
@@ -1662,7 +1282,7 @@ impl IntoValue for LookupDeveloperIdentityInput {
 /// Returned in response to a successful `LookupDeveloperIdentity` action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct LookupDeveloperIdentityResponse {
+pub struct LookupDeveloperIdentityOutput {
     /// A unique identifier in the format REGION:GUID.
     pub identity_id: Option<String>,
     /// This is the list of developer user identifiers associated with an identity ID. Cognito supports the association of multiple developer user identifiers with an identity ID.
@@ -1673,25 +1293,13 @@ pub struct LookupDeveloperIdentityResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl LookupDeveloperIdentityResponse {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-    /// Sets `DeveloperUserIdentifierList` (see [`Self::developer_user_identifier_list`]).
-    pub fn developer_user_identifier_list(mut self, value: Vec<String>) -> Self {
-        self.developer_user_identifier_list = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LookupDeveloperIdentityOutput {
+    into identity_id("IdentityId"): String;
+    list_into developer_user_identifier_list("DeveloperUserIdentifierList"): String, push_developer_user_identifier_list;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for LookupDeveloperIdentityResponse {
+impl FromValue for LookupDeveloperIdentityOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1724,28 +1332,12 @@ pub struct MappingRule {
     pub role_arn: Option<String>,
 }
 
-impl MappingRule {
-    /// Sets `Claim` (see [`Self::claim`]).
-    pub fn claim(mut self, value: impl Into<String>) -> Self {
-        self.claim = Some(value.into());
-        self
-    }
-    /// Sets `MatchType` (see [`Self::match_type`]).
-    pub fn match_type(mut self, value: impl Into<crate::types::MappingRuleMatchType>) -> Self {
-        self.match_type = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MappingRule {
+    into claim("Claim"): String;
+    into match_type("MatchType"): crate::types::MappingRuleMatchType;
+    into value("Value"): String;
+    into role_arn("RoleARN"): String;
+});
 
 impl IntoValue for MappingRule {
     fn into_value(self) -> Value {
@@ -1876,28 +1468,12 @@ pub struct MergeDeveloperIdentitiesInput {
     pub identity_pool_id: Option<String>,
 }
 
-impl MergeDeveloperIdentitiesInput {
-    /// Sets `SourceUserIdentifier` (see [`Self::source_user_identifier`]).
-    pub fn source_user_identifier(mut self, value: impl Into<String>) -> Self {
-        self.source_user_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DestinationUserIdentifier` (see [`Self::destination_user_identifier`]).
-    pub fn destination_user_identifier(mut self, value: impl Into<String>) -> Self {
-        self.destination_user_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DeveloperProviderName` (see [`Self::developer_provider_name`]).
-    pub fn developer_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.developer_provider_name = Some(value.into());
-        self
-    }
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MergeDeveloperIdentitiesInput {
+    into source_user_identifier("SourceUserIdentifier"): String;
+    into destination_user_identifier("DestinationUserIdentifier"): String;
+    into developer_provider_name("DeveloperProviderName"): String;
+    into identity_pool_id("IdentityPoolId"): String;
+});
 
 impl IntoValue for MergeDeveloperIdentitiesInput {
     fn into_value(self) -> Value {
@@ -1913,22 +1489,18 @@ impl IntoValue for MergeDeveloperIdentitiesInput {
 /// Returned in response to a successful `MergeDeveloperIdentities` action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct MergeDeveloperIdentitiesResponse {
+pub struct MergeDeveloperIdentitiesOutput {
     /// A unique identifier in the format REGION:GUID.
     pub identity_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl MergeDeveloperIdentitiesResponse {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MergeDeveloperIdentitiesOutput {
+    into identity_id("IdentityId"): String;
+});
 
-impl FromValue for MergeDeveloperIdentitiesResponse {
+impl FromValue for MergeDeveloperIdentitiesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1945,13 +1517,9 @@ pub struct NotAuthorizedException {
     pub message: Option<String>,
 }
 
-impl NotAuthorizedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NotAuthorizedException {
+    into message("message"): String;
+});
 
 impl FromValue for NotAuthorizedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1970,13 +1538,9 @@ pub struct ResourceConflictException {
     pub message: Option<String>,
 }
 
-impl ResourceConflictException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceConflictException {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1995,13 +1559,9 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2030,26 +1590,11 @@ pub struct RoleMapping {
     pub rules_configuration: Option<crate::types::RulesConfigurationType>,
 }
 
-impl RoleMapping {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RoleMappingType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `AmbiguousRoleResolution` (see [`Self::ambiguous_role_resolution`]).
-    pub fn ambiguous_role_resolution(
-        mut self,
-        value: impl Into<crate::types::AmbiguousRoleResolutionType>,
-    ) -> Self {
-        self.ambiguous_role_resolution = Some(value.into());
-        self
-    }
-    /// Sets `RulesConfiguration` (see [`Self::rules_configuration`]).
-    pub fn rules_configuration(mut self, value: crate::types::RulesConfigurationType) -> Self {
-        self.rules_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RoleMapping {
+    into r#type("Type"): crate::types::RoleMappingType;
+    into ambiguous_role_resolution("AmbiguousRoleResolution"): crate::types::AmbiguousRoleResolutionType;
+    value rules_configuration("RulesConfiguration"): crate::types::RulesConfigurationType;
+});
 
 impl IntoValue for RoleMapping {
     fn into_value(self) -> Value {
@@ -2160,13 +1705,9 @@ pub struct RulesConfigurationType {
     pub rules: Option<Vec<crate::types::MappingRule>>,
 }
 
-impl RulesConfigurationType {
-    /// Sets `Rules` (see [`Self::rules`]).
-    pub fn rules(mut self, value: Vec<crate::types::MappingRule>) -> Self {
-        self.rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RulesConfigurationType {
+    list rules("Rules"): crate::types::MappingRule, push_rules;
+});
 
 impl IntoValue for RulesConfigurationType {
     fn into_value(self) -> Value {
@@ -2201,23 +1742,11 @@ pub struct SetIdentityPoolRolesInput {
     pub role_mappings: Option<HashMap<String, crate::types::RoleMapping>>,
 }
 
-impl SetIdentityPoolRolesInput {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `Roles` (see [`Self::roles`]).
-    pub fn roles(mut self, value: HashMap<String, String>) -> Self {
-        self.roles = Some(value);
-        self
-    }
-    /// Sets `RoleMappings` (see [`Self::role_mappings`]).
-    pub fn role_mappings(mut self, value: HashMap<String, crate::types::RoleMapping>) -> Self {
-        self.role_mappings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetIdentityPoolRolesInput {
+    into identity_pool_id("IdentityPoolId"): String;
+    map_into roles("Roles"): String, insert_roles;
+    map role_mappings("RoleMappings"): crate::types::RoleMapping, insert_role_mappings;
+});
 
 impl IntoValue for SetIdentityPoolRolesInput {
     fn into_value(self) -> Value {
@@ -2247,28 +1776,12 @@ pub struct SetPrincipalTagAttributeMapInput {
     pub principal_tags: Option<HashMap<String, String>>,
 }
 
-impl SetPrincipalTagAttributeMapInput {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityProviderName` (see [`Self::identity_provider_name`]).
-    pub fn identity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.identity_provider_name = Some(value.into());
-        self
-    }
-    /// Sets `UseDefaults` (see [`Self::use_defaults`]).
-    pub fn use_defaults(mut self, value: bool) -> Self {
-        self.use_defaults = Some(value);
-        self
-    }
-    /// Sets `PrincipalTags` (see [`Self::principal_tags`]).
-    pub fn principal_tags(mut self, value: HashMap<String, String>) -> Self {
-        self.principal_tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetPrincipalTagAttributeMapInput {
+    into identity_pool_id("IdentityPoolId"): String;
+    into identity_provider_name("IdentityProviderName"): String;
+    value use_defaults("UseDefaults"): bool;
+    map_into principal_tags("PrincipalTags"): String, insert_principal_tags;
+});
 
 impl IntoValue for SetPrincipalTagAttributeMapInput {
     fn into_value(self) -> Value {
@@ -2284,7 +1797,7 @@ impl IntoValue for SetPrincipalTagAttributeMapInput {
 /// The `SetPrincipalTagAttributeMapResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SetPrincipalTagAttributeMapResponse {
+pub struct SetPrincipalTagAttributeMapOutput {
     /// The ID of the Identity Pool you want to set attribute mappings for.
     pub identity_pool_id: Option<String>,
     /// The provider name you want to use for attribute mappings.
@@ -2297,30 +1810,14 @@ pub struct SetPrincipalTagAttributeMapResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SetPrincipalTagAttributeMapResponse {
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityProviderName` (see [`Self::identity_provider_name`]).
-    pub fn identity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.identity_provider_name = Some(value.into());
-        self
-    }
-    /// Sets `UseDefaults` (see [`Self::use_defaults`]).
-    pub fn use_defaults(mut self, value: bool) -> Self {
-        self.use_defaults = Some(value);
-        self
-    }
-    /// Sets `PrincipalTags` (see [`Self::principal_tags`]).
-    pub fn principal_tags(mut self, value: HashMap<String, String>) -> Self {
-        self.principal_tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetPrincipalTagAttributeMapOutput {
+    into identity_pool_id("IdentityPoolId"): String;
+    into identity_provider_name("IdentityProviderName"): String;
+    value use_defaults("UseDefaults"): bool;
+    map_into principal_tags("PrincipalTags"): String, insert_principal_tags;
+});
 
-impl FromValue for SetPrincipalTagAttributeMapResponse {
+impl FromValue for SetPrincipalTagAttributeMapOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2346,18 +1843,10 @@ pub struct TagResourceInput {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl TagResourceInput {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagResourceInput {
+    into resource_arn("ResourceArn"): String;
+    map_into tags("Tags"): String, insert_tags;
+});
 
 impl IntoValue for TagResourceInput {
     fn into_value(self) -> Value {
@@ -2368,12 +1857,12 @@ impl IntoValue for TagResourceInput {
 /// The `TagResourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceResponse {
+pub struct TagResourceOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for TagResourceResponse {
+impl FromValue for TagResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -2388,13 +1877,9 @@ pub struct TooManyRequestsException {
     pub message: Option<String>,
 }
 
-impl TooManyRequestsException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyRequestsException {
+    into message("message"): String;
+});
 
 impl FromValue for TooManyRequestsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2427,28 +1912,12 @@ pub struct UnlinkDeveloperIdentityInput {
     pub developer_user_identifier: Option<String>,
 }
 
-impl UnlinkDeveloperIdentityInput {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityPoolId` (see [`Self::identity_pool_id`]).
-    pub fn identity_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `DeveloperProviderName` (see [`Self::developer_provider_name`]).
-    pub fn developer_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.developer_provider_name = Some(value.into());
-        self
-    }
-    /// Sets `DeveloperUserIdentifier` (see [`Self::developer_user_identifier`]).
-    pub fn developer_user_identifier(mut self, value: impl Into<String>) -> Self {
-        self.developer_user_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnlinkDeveloperIdentityInput {
+    into identity_id("IdentityId"): String;
+    into identity_pool_id("IdentityPoolId"): String;
+    into developer_provider_name("DeveloperProviderName"): String;
+    into developer_user_identifier("DeveloperUserIdentifier"): String;
+});
 
 impl IntoValue for UnlinkDeveloperIdentityInput {
     fn into_value(self) -> Value {
@@ -2479,23 +1948,11 @@ pub struct UnlinkIdentityInput {
     pub logins_to_remove: Option<Vec<String>>,
 }
 
-impl UnlinkIdentityInput {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-    /// Sets `Logins` (see [`Self::logins`]).
-    pub fn logins(mut self, value: HashMap<String, String>) -> Self {
-        self.logins = Some(value);
-        self
-    }
-    /// Sets `LoginsToRemove` (see [`Self::logins_to_remove`]).
-    pub fn logins_to_remove(mut self, value: Vec<String>) -> Self {
-        self.logins_to_remove = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UnlinkIdentityInput {
+    into identity_id("IdentityId"): String;
+    map_into logins("Logins"): String, insert_logins;
+    list_into logins_to_remove("LoginsToRemove"): String, push_logins_to_remove;
+});
 
 impl IntoValue for UnlinkIdentityInput {
     fn into_value(self) -> Value {
@@ -2517,18 +1974,10 @@ pub struct UnprocessedIdentityId {
     pub error_code: Option<crate::types::ErrorCode>,
 }
 
-impl UnprocessedIdentityId {
-    /// Sets `IdentityId` (see [`Self::identity_id`]).
-    pub fn identity_id(mut self, value: impl Into<String>) -> Self {
-        self.identity_id = Some(value.into());
-        self
-    }
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<crate::types::ErrorCode>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnprocessedIdentityId {
+    into identity_id("IdentityId"): String;
+    into error_code("ErrorCode"): crate::types::ErrorCode;
+});
 
 impl FromValue for UnprocessedIdentityId {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2554,18 +2003,10 @@ pub struct UntagResourceInput {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagResourceInput {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagResourceInput {
+    into resource_arn("ResourceArn"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
 impl IntoValue for UntagResourceInput {
     fn into_value(self) -> Value {
@@ -2579,12 +2020,12 @@ impl IntoValue for UntagResourceInput {
 /// The `UntagResourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceResponse {
+pub struct UntagResourceOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for UntagResourceResponse {
+impl FromValue for UntagResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -2648,25 +2089,85 @@ impl FromValue for UnlinkIdentityOutput {
 }
 
 myaws_core::with_response_metadata!(
-    DeleteIdentitiesResponse,
+    DeleteIdentitiesOutput,
     DeleteIdentityPoolOutput,
-    GetCredentialsForIdentityResponse,
-    GetIdResponse,
-    GetIdentityPoolRolesResponse,
-    GetOpenIdTokenForDeveloperIdentityResponse,
-    GetOpenIdTokenResponse,
-    GetPrincipalTagAttributeMapResponse,
+    GetCredentialsForIdentityOutput,
+    GetIdOutput,
+    GetIdentityPoolRolesOutput,
+    GetOpenIdTokenForDeveloperIdentityOutput,
+    GetOpenIdTokenOutput,
+    GetPrincipalTagAttributeMapOutput,
     IdentityDescription,
     IdentityPool,
-    ListIdentitiesResponse,
-    ListIdentityPoolsResponse,
-    ListTagsForResourceResponse,
-    LookupDeveloperIdentityResponse,
-    MergeDeveloperIdentitiesResponse,
+    ListIdentitiesOutput,
+    ListIdentityPoolsOutput,
+    ListTagsForResourceOutput,
+    LookupDeveloperIdentityOutput,
+    MergeDeveloperIdentitiesOutput,
     SetIdentityPoolRolesOutput,
-    SetPrincipalTagAttributeMapResponse,
-    TagResourceResponse,
+    SetPrincipalTagAttributeMapOutput,
+    TagResourceOutput,
     UnlinkDeveloperIdentityOutput,
     UnlinkIdentityOutput,
-    UntagResourceResponse,
+    UntagResourceOutput,
 );
+
+/// Another name of [`IdentityPool`].
+pub type CreateIdentityPoolOutput = IdentityPool;
+
+/// Another name of [`DeleteIdentitiesOutput`].
+pub type DeleteIdentitiesResponse = DeleteIdentitiesOutput;
+
+/// Another name of [`IdentityDescription`].
+pub type DescribeIdentityOutput = IdentityDescription;
+
+/// Another name of [`IdentityPool`].
+pub type DescribeIdentityPoolOutput = IdentityPool;
+
+/// Another name of [`GetCredentialsForIdentityOutput`].
+pub type GetCredentialsForIdentityResponse = GetCredentialsForIdentityOutput;
+
+/// Another name of [`GetIdOutput`].
+pub type GetIdResponse = GetIdOutput;
+
+/// Another name of [`GetIdentityPoolRolesOutput`].
+pub type GetIdentityPoolRolesResponse = GetIdentityPoolRolesOutput;
+
+/// Another name of [`GetOpenIdTokenForDeveloperIdentityOutput`].
+pub type GetOpenIdTokenForDeveloperIdentityResponse = GetOpenIdTokenForDeveloperIdentityOutput;
+
+/// Another name of [`GetOpenIdTokenOutput`].
+pub type GetOpenIdTokenResponse = GetOpenIdTokenOutput;
+
+/// Another name of [`GetPrincipalTagAttributeMapOutput`].
+pub type GetPrincipalTagAttributeMapResponse = GetPrincipalTagAttributeMapOutput;
+
+/// Another name of [`ListIdentitiesOutput`].
+pub type ListIdentitiesResponse = ListIdentitiesOutput;
+
+/// Another name of [`ListIdentityPoolsOutput`].
+pub type ListIdentityPoolsResponse = ListIdentityPoolsOutput;
+
+/// Another name of [`ListTagsForResourceOutput`].
+pub type ListTagsForResourceResponse = ListTagsForResourceOutput;
+
+/// Another name of [`LookupDeveloperIdentityOutput`].
+pub type LookupDeveloperIdentityResponse = LookupDeveloperIdentityOutput;
+
+/// Another name of [`MergeDeveloperIdentitiesOutput`].
+pub type MergeDeveloperIdentitiesResponse = MergeDeveloperIdentitiesOutput;
+
+/// Another name of [`SetPrincipalTagAttributeMapOutput`].
+pub type SetPrincipalTagAttributeMapResponse = SetPrincipalTagAttributeMapOutput;
+
+/// Another name of [`TagResourceOutput`].
+pub type TagResourceResponse = TagResourceOutput;
+
+/// Another name of [`UntagResourceOutput`].
+pub type UntagResourceResponse = UntagResourceOutput;
+
+/// Another name of [`IdentityPool`].
+pub type UpdateIdentityPoolInput = IdentityPool;
+
+/// Another name of [`IdentityPool`].
+pub type UpdateIdentityPoolOutput = IdentityPool;

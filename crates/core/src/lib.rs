@@ -26,6 +26,7 @@ pub mod endpoint_resolution;
 pub mod error;
 pub mod events;
 pub mod eventstream;
+pub mod generated;
 mod hooks;
 pub mod http;
 pub mod jmes;
@@ -47,6 +48,7 @@ pub mod stub;
 pub(crate) mod test_server;
 pub mod time;
 pub mod token;
+pub mod user_config;
 pub mod validate;
 pub mod value;
 

@@ -56,9 +56,9 @@ impl Client {
     /// Adds a source identifier to an existing event notification subscription.
     pub async fn add_source_identifier_to_subscription(
         &self,
-        input: crate::types::AddSourceIdentifierToSubscriptionMessage,
+        input: crate::types::AddSourceIdentifierToSubscriptionInput,
     ) -> Result<
-        crate::types::AddSourceIdentifierToSubscriptionResult,
+        crate::types::AddSourceIdentifierToSubscriptionOutput,
         SdkError<crate::error::AddSourceIdentifierToSubscriptionError>,
     > {
         self.handle.call(0, input).await
@@ -67,7 +67,7 @@ impl Client {
     /// Adds metadata tags to an Amazon DocumentDB resource. You can use these tags with cost allocation reporting to track costs that are associated with Amazon DocumentDB resources or in a `Condition` statement in an Identity and Access Management (IAM) policy for Amazon DocumentDB.
     pub async fn add_tags_to_resource(
         &self,
-        input: crate::types::AddTagsToResourceMessage,
+        input: crate::types::AddTagsToResourceInput,
     ) -> Result<crate::types::AddTagsToResourceOutput, SdkError<crate::error::AddTagsToResourceError>>
     {
         self.handle.call(1, input).await
@@ -76,9 +76,9 @@ impl Client {
     /// Applies a pending maintenance action to a resource (for example, to an Amazon DocumentDB instance).
     pub async fn apply_pending_maintenance_action(
         &self,
-        input: crate::types::ApplyPendingMaintenanceActionMessage,
+        input: crate::types::ApplyPendingMaintenanceActionInput,
     ) -> Result<
-        crate::types::ApplyPendingMaintenanceActionResult,
+        crate::types::ApplyPendingMaintenanceActionOutput,
         SdkError<crate::error::ApplyPendingMaintenanceActionError>,
     > {
         self.handle.call(2, input).await
@@ -87,9 +87,9 @@ impl Client {
     /// Copies the specified cluster parameter group.
     pub async fn copy_db_cluster_parameter_group(
         &self,
-        input: crate::types::CopyDBClusterParameterGroupMessage,
+        input: crate::types::CopyDBClusterParameterGroupInput,
     ) -> Result<
-        crate::types::CopyDBClusterParameterGroupResult,
+        crate::types::CopyDBClusterParameterGroupOutput,
         SdkError<crate::error::CopyDBClusterParameterGroupError>,
     > {
         self.handle.call(3, input).await
@@ -102,9 +102,9 @@ impl Client {
     /// To cancel the copy operation after it is in progress, delete the target cluster snapshot identified by `TargetDBClusterSnapshotIdentifier` while that cluster snapshot is in the *copying* status.
     pub async fn copy_db_cluster_snapshot(
         &self,
-        input: crate::types::CopyDBClusterSnapshotMessage,
+        input: crate::types::CopyDBClusterSnapshotInput,
     ) -> Result<
-        crate::types::CopyDBClusterSnapshotResult,
+        crate::types::CopyDBClusterSnapshotOutput,
         SdkError<crate::error::CopyDBClusterSnapshotError>,
     > {
         self.handle.call(4, input).await
@@ -113,8 +113,8 @@ impl Client {
     /// Creates a new Amazon DocumentDB cluster.
     pub async fn create_db_cluster(
         &self,
-        input: crate::types::CreateDBClusterMessage,
-    ) -> Result<crate::types::CreateDBClusterResult, SdkError<crate::error::CreateDBClusterError>>
+        input: crate::types::CreateDBClusterInput,
+    ) -> Result<crate::types::CreateDBClusterOutput, SdkError<crate::error::CreateDBClusterError>>
     {
         self.handle.call(5, input).await
     }
@@ -126,9 +126,9 @@ impl Client {
     /// A cluster parameter group is initially created with the default parameters for the database engine used by instances in the cluster. In Amazon DocumentDB, you cannot make modifications directly to the `default.docdb3.6` cluster parameter group. If your Amazon DocumentDB cluster is using the default cluster parameter group and you want to modify a value in it, you must first [ create a new parameter group](https://docs.aws.amazon.com/documentdb/latest/developerguide/cluster_parameter_group-create.html) or [ copy an existing parameter group](https://docs.aws.amazon.com/documentdb/latest/developerguide/cluster_parameter_group-copy.html), modify it, and then apply the modified parameter group to your cluster. For the new cluster parameter group and associated settings to take effect, you must then reboot the instances in the cluster without failover. For more information, see [ Modifying Amazon DocumentDB Cluster Parameter Groups](https://docs.aws.amazon.com/documentdb/latest/developerguide/cluster_parameter_group-modify.html).
     pub async fn create_db_cluster_parameter_group(
         &self,
-        input: crate::types::CreateDBClusterParameterGroupMessage,
+        input: crate::types::CreateDBClusterParameterGroupInput,
     ) -> Result<
-        crate::types::CreateDBClusterParameterGroupResult,
+        crate::types::CreateDBClusterParameterGroupOutput,
         SdkError<crate::error::CreateDBClusterParameterGroupError>,
     > {
         self.handle.call(6, input).await
@@ -137,9 +137,9 @@ impl Client {
     /// Creates a snapshot of a cluster.
     pub async fn create_db_cluster_snapshot(
         &self,
-        input: crate::types::CreateDBClusterSnapshotMessage,
+        input: crate::types::CreateDBClusterSnapshotInput,
     ) -> Result<
-        crate::types::CreateDBClusterSnapshotResult,
+        crate::types::CreateDBClusterSnapshotOutput,
         SdkError<crate::error::CreateDBClusterSnapshotError>,
     > {
         self.handle.call(7, input).await
@@ -148,8 +148,8 @@ impl Client {
     /// Creates a new instance.
     pub async fn create_db_instance(
         &self,
-        input: crate::types::CreateDBInstanceMessage,
-    ) -> Result<crate::types::CreateDBInstanceResult, SdkError<crate::error::CreateDBInstanceError>>
+        input: crate::types::CreateDBInstanceInput,
+    ) -> Result<crate::types::CreateDBInstanceOutput, SdkError<crate::error::CreateDBInstanceError>>
     {
         self.handle.call(8, input).await
     }
@@ -157,9 +157,9 @@ impl Client {
     /// Creates a new subnet group. subnet groups must contain at least one subnet in at least two Availability Zones in the Amazon Web Services Region.
     pub async fn create_db_subnet_group(
         &self,
-        input: crate::types::CreateDBSubnetGroupMessage,
+        input: crate::types::CreateDBSubnetGroupInput,
     ) -> Result<
-        crate::types::CreateDBSubnetGroupResult,
+        crate::types::CreateDBSubnetGroupOutput,
         SdkError<crate::error::CreateDBSubnetGroupError>,
     > {
         self.handle.call(9, input).await
@@ -172,9 +172,9 @@ impl Client {
     /// If you specify both the `SourceType` and `SourceIds` (such as `SourceType = db-instance` and `SourceIdentifier = myDBInstance1`), you are notified of all the `db-instance` events for the specified source. If you specify a `SourceType` but do not specify a `SourceIdentifier`, you receive notice of the events for that source type for all your Amazon DocumentDB sources. If you do not specify either the `SourceType` or the `SourceIdentifier`, you are notified of events generated from all Amazon DocumentDB sources belonging to your customer account.
     pub async fn create_event_subscription(
         &self,
-        input: crate::types::CreateEventSubscriptionMessage,
+        input: crate::types::CreateEventSubscriptionInput,
     ) -> Result<
-        crate::types::CreateEventSubscriptionResult,
+        crate::types::CreateEventSubscriptionOutput,
         SdkError<crate::error::CreateEventSubscriptionError>,
     > {
         self.handle.call(10, input).await
@@ -187,9 +187,9 @@ impl Client {
     /// This action only applies to Amazon DocumentDB clusters.
     pub async fn create_global_cluster(
         &self,
-        input: crate::types::CreateGlobalClusterMessage,
+        input: crate::types::CreateGlobalClusterInput,
     ) -> Result<
-        crate::types::CreateGlobalClusterResult,
+        crate::types::CreateGlobalClusterOutput,
         SdkError<crate::error::CreateGlobalClusterError>,
     > {
         self.handle.call(11, input).await
@@ -198,8 +198,8 @@ impl Client {
     /// Deletes a previously provisioned cluster. When you delete a cluster, all automated backups for that cluster are deleted and can't be recovered. Manual DB cluster snapshots of the specified cluster are not deleted.
     pub async fn delete_db_cluster(
         &self,
-        input: crate::types::DeleteDBClusterMessage,
-    ) -> Result<crate::types::DeleteDBClusterResult, SdkError<crate::error::DeleteDBClusterError>>
+        input: crate::types::DeleteDBClusterInput,
+    ) -> Result<crate::types::DeleteDBClusterOutput, SdkError<crate::error::DeleteDBClusterError>>
     {
         self.handle.call(12, input).await
     }
@@ -207,7 +207,7 @@ impl Client {
     /// Deletes a specified cluster parameter group. The cluster parameter group to be deleted can't be associated with any clusters.
     pub async fn delete_db_cluster_parameter_group(
         &self,
-        input: crate::types::DeleteDBClusterParameterGroupMessage,
+        input: crate::types::DeleteDBClusterParameterGroupInput,
     ) -> Result<
         crate::types::DeleteDBClusterParameterGroupOutput,
         SdkError<crate::error::DeleteDBClusterParameterGroupError>,
@@ -220,9 +220,9 @@ impl Client {
     /// The cluster snapshot must be in the `available` state to be deleted.
     pub async fn delete_db_cluster_snapshot(
         &self,
-        input: crate::types::DeleteDBClusterSnapshotMessage,
+        input: crate::types::DeleteDBClusterSnapshotInput,
     ) -> Result<
-        crate::types::DeleteDBClusterSnapshotResult,
+        crate::types::DeleteDBClusterSnapshotOutput,
         SdkError<crate::error::DeleteDBClusterSnapshotError>,
     > {
         self.handle.call(14, input).await
@@ -231,8 +231,8 @@ impl Client {
     /// Deletes a previously provisioned instance.
     pub async fn delete_db_instance(
         &self,
-        input: crate::types::DeleteDBInstanceMessage,
-    ) -> Result<crate::types::DeleteDBInstanceResult, SdkError<crate::error::DeleteDBInstanceError>>
+        input: crate::types::DeleteDBInstanceInput,
+    ) -> Result<crate::types::DeleteDBInstanceOutput, SdkError<crate::error::DeleteDBInstanceError>>
     {
         self.handle.call(15, input).await
     }
@@ -242,7 +242,7 @@ impl Client {
     /// The specified database subnet group must not be associated with any DB instances.
     pub async fn delete_db_subnet_group(
         &self,
-        input: crate::types::DeleteDBSubnetGroupMessage,
+        input: crate::types::DeleteDBSubnetGroupInput,
     ) -> Result<
         crate::types::DeleteDBSubnetGroupOutput,
         SdkError<crate::error::DeleteDBSubnetGroupError>,
@@ -253,9 +253,9 @@ impl Client {
     /// Deletes an Amazon DocumentDB event notification subscription.
     pub async fn delete_event_subscription(
         &self,
-        input: crate::types::DeleteEventSubscriptionMessage,
+        input: crate::types::DeleteEventSubscriptionInput,
     ) -> Result<
-        crate::types::DeleteEventSubscriptionResult,
+        crate::types::DeleteEventSubscriptionOutput,
         SdkError<crate::error::DeleteEventSubscriptionError>,
     > {
         self.handle.call(17, input).await
@@ -266,9 +266,9 @@ impl Client {
     /// This action only applies to Amazon DocumentDB clusters.
     pub async fn delete_global_cluster(
         &self,
-        input: crate::types::DeleteGlobalClusterMessage,
+        input: crate::types::DeleteGlobalClusterInput,
     ) -> Result<
-        crate::types::DeleteGlobalClusterResult,
+        crate::types::DeleteGlobalClusterOutput,
         SdkError<crate::error::DeleteGlobalClusterError>,
     > {
         self.handle.call(18, input).await
@@ -277,18 +277,20 @@ impl Client {
     /// Returns a list of certificate authority (CA) certificates provided by Amazon DocumentDB for this Amazon Web Services account.
     pub async fn describe_certificates(
         &self,
-        input: crate::types::DescribeCertificatesMessage,
-    ) -> Result<crate::types::CertificateMessage, SdkError<crate::error::DescribeCertificatesError>>
-    {
+        input: crate::types::DescribeCertificatesInput,
+    ) -> Result<
+        crate::types::DescribeCertificatesOutput,
+        SdkError<crate::error::DescribeCertificatesError>,
+    > {
         self.handle.call(19, input).await
     }
 
     /// Returns a list of `DBClusterParameterGroup` descriptions. If a `DBClusterParameterGroupName` parameter is specified, the list contains only the description of the specified cluster parameter group.
     pub async fn describe_db_cluster_parameter_groups(
         &self,
-        input: crate::types::DescribeDBClusterParameterGroupsMessage,
+        input: crate::types::DescribeDBClusterParameterGroupsInput,
     ) -> Result<
-        crate::types::DBClusterParameterGroupsMessage,
+        crate::types::DescribeDBClusterParameterGroupsOutput,
         SdkError<crate::error::DescribeDBClusterParameterGroupsError>,
     > {
         self.handle.call(20, input).await
@@ -297,9 +299,9 @@ impl Client {
     /// Returns the detailed parameter list for a particular cluster parameter group.
     pub async fn describe_db_cluster_parameters(
         &self,
-        input: crate::types::DescribeDBClusterParametersMessage,
+        input: crate::types::DescribeDBClusterParametersInput,
     ) -> Result<
-        crate::types::DBClusterParameterGroupDetails,
+        crate::types::DescribeDBClusterParametersOutput,
         SdkError<crate::error::DescribeDBClusterParametersError>,
     > {
         self.handle.call(21, input).await
@@ -310,9 +312,9 @@ impl Client {
     /// When you share snapshots with other Amazon Web Services accounts, `DescribeDBClusterSnapshotAttributes` returns the `restore` attribute and a list of IDs for the Amazon Web Services accounts that are authorized to copy or restore the manual cluster snapshot. If `all` is included in the list of values for the `restore` attribute, then the manual cluster snapshot is public and can be copied or restored by all Amazon Web Services accounts.
     pub async fn describe_db_cluster_snapshot_attributes(
         &self,
-        input: crate::types::DescribeDBClusterSnapshotAttributesMessage,
+        input: crate::types::DescribeDBClusterSnapshotAttributesInput,
     ) -> Result<
-        crate::types::DescribeDBClusterSnapshotAttributesResult,
+        crate::types::DescribeDBClusterSnapshotAttributesOutput,
         SdkError<crate::error::DescribeDBClusterSnapshotAttributesError>,
     > {
         self.handle.call(22, input).await
@@ -321,9 +323,9 @@ impl Client {
     /// Returns information about cluster snapshots. This API operation supports pagination.
     pub async fn describe_db_cluster_snapshots(
         &self,
-        input: crate::types::DescribeDBClusterSnapshotsMessage,
+        input: crate::types::DescribeDBClusterSnapshotsInput,
     ) -> Result<
-        crate::types::DBClusterSnapshotMessage,
+        crate::types::DescribeDBClusterSnapshotsOutput,
         SdkError<crate::error::DescribeDBClusterSnapshotsError>,
     > {
         self.handle.call(23, input).await
@@ -332,18 +334,20 @@ impl Client {
     /// Returns information about provisioned Amazon DocumentDB clusters. This API operation supports pagination. For certain management features such as cluster and instance lifecycle management, Amazon DocumentDB leverages operational technology that is shared with Amazon RDS and Amazon Neptune. Use the `filterName=engine,Values=docdb` filter parameter to return only Amazon DocumentDB clusters.
     pub async fn describe_db_clusters(
         &self,
-        input: crate::types::DescribeDBClustersMessage,
-    ) -> Result<crate::types::DBClusterMessage, SdkError<crate::error::DescribeDBClustersError>>
-    {
+        input: crate::types::DescribeDBClustersInput,
+    ) -> Result<
+        crate::types::DescribeDBClustersOutput,
+        SdkError<crate::error::DescribeDBClustersError>,
+    > {
         self.handle.call(24, input).await
     }
 
     /// Returns a list of the available engines.
     pub async fn describe_db_engine_versions(
         &self,
-        input: crate::types::DescribeDBEngineVersionsMessage,
+        input: crate::types::DescribeDBEngineVersionsInput,
     ) -> Result<
-        crate::types::DBEngineVersionMessage,
+        crate::types::DescribeDBEngineVersionsOutput,
         SdkError<crate::error::DescribeDBEngineVersionsError>,
     > {
         self.handle.call(25, input).await
@@ -352,18 +356,20 @@ impl Client {
     /// Returns information about provisioned Amazon DocumentDB instances. This API supports pagination.
     pub async fn describe_db_instances(
         &self,
-        input: crate::types::DescribeDBInstancesMessage,
-    ) -> Result<crate::types::DBInstanceMessage, SdkError<crate::error::DescribeDBInstancesError>>
-    {
+        input: crate::types::DescribeDBInstancesInput,
+    ) -> Result<
+        crate::types::DescribeDBInstancesOutput,
+        SdkError<crate::error::DescribeDBInstancesError>,
+    > {
         self.handle.call(26, input).await
     }
 
     /// Returns a list of `DBSubnetGroup` descriptions. If a `DBSubnetGroupName` is specified, the list will contain only the descriptions of the specified `DBSubnetGroup`.
     pub async fn describe_db_subnet_groups(
         &self,
-        input: crate::types::DescribeDBSubnetGroupsMessage,
+        input: crate::types::DescribeDBSubnetGroupsInput,
     ) -> Result<
-        crate::types::DBSubnetGroupMessage,
+        crate::types::DescribeDBSubnetGroupsOutput,
         SdkError<crate::error::DescribeDBSubnetGroupsError>,
     > {
         self.handle.call(27, input).await
@@ -372,9 +378,9 @@ impl Client {
     /// Returns the default engine and system parameter information for the cluster database engine.
     pub async fn describe_engine_default_cluster_parameters(
         &self,
-        input: crate::types::DescribeEngineDefaultClusterParametersMessage,
+        input: crate::types::DescribeEngineDefaultClusterParametersInput,
     ) -> Result<
-        crate::types::DescribeEngineDefaultClusterParametersResult,
+        crate::types::DescribeEngineDefaultClusterParametersOutput,
         SdkError<crate::error::DescribeEngineDefaultClusterParametersError>,
     > {
         self.handle.call(28, input).await
@@ -383,9 +389,9 @@ impl Client {
     /// Displays a list of categories for all event source types, or, if specified, for a specified source type.
     pub async fn describe_event_categories(
         &self,
-        input: crate::types::DescribeEventCategoriesMessage,
+        input: crate::types::DescribeEventCategoriesInput,
     ) -> Result<
-        crate::types::EventCategoriesMessage,
+        crate::types::DescribeEventCategoriesOutput,
         SdkError<crate::error::DescribeEventCategoriesError>,
     > {
         self.handle.call(29, input).await
@@ -396,9 +402,9 @@ impl Client {
     /// If you specify a `SubscriptionName`, lists the description for that subscription.
     pub async fn describe_event_subscriptions(
         &self,
-        input: crate::types::DescribeEventSubscriptionsMessage,
+        input: crate::types::DescribeEventSubscriptionsInput,
     ) -> Result<
-        crate::types::EventSubscriptionsMessage,
+        crate::types::DescribeEventSubscriptionsOutput,
         SdkError<crate::error::DescribeEventSubscriptionsError>,
     > {
         self.handle.call(30, input).await
@@ -407,8 +413,9 @@ impl Client {
     /// Returns events related to instances, security groups, snapshots, and DB parameter groups for the past 14 days. You can obtain events specific to a particular DB instance, security group, snapshot, or parameter group by providing the name as a parameter. By default, the events of the past hour are returned.
     pub async fn describe_events(
         &self,
-        input: crate::types::DescribeEventsMessage,
-    ) -> Result<crate::types::EventsMessage, SdkError<crate::error::DescribeEventsError>> {
+        input: crate::types::DescribeEventsInput,
+    ) -> Result<crate::types::DescribeEventsOutput, SdkError<crate::error::DescribeEventsError>>
+    {
         self.handle.call(31, input).await
     }
 
@@ -417,9 +424,9 @@ impl Client {
     /// This action only applies to Amazon DocumentDB clusters.
     pub async fn describe_global_clusters(
         &self,
-        input: crate::types::DescribeGlobalClustersMessage,
+        input: crate::types::DescribeGlobalClustersInput,
     ) -> Result<
-        crate::types::GlobalClustersMessage,
+        crate::types::DescribeGlobalClustersOutput,
         SdkError<crate::error::DescribeGlobalClustersError>,
     > {
         self.handle.call(32, input).await
@@ -428,9 +435,9 @@ impl Client {
     /// Returns a list of orderable instance options for the specified engine.
     pub async fn describe_orderable_db_instance_options(
         &self,
-        input: crate::types::DescribeOrderableDBInstanceOptionsMessage,
+        input: crate::types::DescribeOrderableDBInstanceOptionsInput,
     ) -> Result<
-        crate::types::OrderableDBInstanceOptionsMessage,
+        crate::types::DescribeOrderableDBInstanceOptionsOutput,
         SdkError<crate::error::DescribeOrderableDBInstanceOptionsError>,
     > {
         self.handle.call(33, input).await
@@ -439,9 +446,9 @@ impl Client {
     /// Returns a list of resources (for example, instances) that have at least one pending maintenance action.
     pub async fn describe_pending_maintenance_actions(
         &self,
-        input: crate::types::DescribePendingMaintenanceActionsMessage,
+        input: crate::types::DescribePendingMaintenanceActionsInput,
     ) -> Result<
-        crate::types::PendingMaintenanceActionsMessage,
+        crate::types::DescribePendingMaintenanceActionsOutput,
         SdkError<crate::error::DescribePendingMaintenanceActionsError>,
     > {
         self.handle.call(34, input).await
@@ -454,8 +461,8 @@ impl Client {
     /// If the primary instance fails, Amazon DocumentDB automatically fails over to an Amazon DocumentDB replica, if one exists. You can force a failover when you want to simulate a failure of a primary instance for testing.
     pub async fn failover_db_cluster(
         &self,
-        input: crate::types::FailoverDBClusterMessage,
-    ) -> Result<crate::types::FailoverDBClusterResult, SdkError<crate::error::FailoverDBClusterError>>
+        input: crate::types::FailoverDBClusterInput,
+    ) -> Result<crate::types::FailoverDBClusterOutput, SdkError<crate::error::FailoverDBClusterError>>
     {
         self.handle.call(35, input).await
     }
@@ -465,9 +472,9 @@ impl Client {
     /// Use this operation to respond to an unplanned event, such as a regional disaster in the primary region. Failing over can result in a loss of write transaction data that wasn't replicated to the chosen secondary before the failover event occurred. However, the recovery process that promotes a DB instance on the chosen seconday DB cluster to be the primary writer DB instance guarantees that the data is in a transactionally consistent state.
     pub async fn failover_global_cluster(
         &self,
-        input: crate::types::FailoverGlobalClusterMessage,
+        input: crate::types::FailoverGlobalClusterInput,
     ) -> Result<
-        crate::types::FailoverGlobalClusterResult,
+        crate::types::FailoverGlobalClusterOutput,
         SdkError<crate::error::FailoverGlobalClusterError>,
     > {
         self.handle.call(36, input).await
@@ -476,17 +483,19 @@ impl Client {
     /// Lists all tags on an Amazon DocumentDB resource.
     pub async fn list_tags_for_resource(
         &self,
-        input: crate::types::ListTagsForResourceMessage,
-    ) -> Result<crate::types::TagListMessage, SdkError<crate::error::ListTagsForResourceError>>
-    {
+        input: crate::types::ListTagsForResourceInput,
+    ) -> Result<
+        crate::types::ListTagsForResourceOutput,
+        SdkError<crate::error::ListTagsForResourceError>,
+    > {
         self.handle.call(37, input).await
     }
 
     /// Modifies a setting for an Amazon DocumentDB cluster. You can change one or more database configuration parameters by specifying these parameters and the new values in the request.
     pub async fn modify_db_cluster(
         &self,
-        input: crate::types::ModifyDBClusterMessage,
-    ) -> Result<crate::types::ModifyDBClusterResult, SdkError<crate::error::ModifyDBClusterError>>
+        input: crate::types::ModifyDBClusterInput,
+    ) -> Result<crate::types::ModifyDBClusterOutput, SdkError<crate::error::ModifyDBClusterError>>
     {
         self.handle.call(38, input).await
     }
@@ -498,7 +507,7 @@ impl Client {
     /// After you create a cluster parameter group, you should wait at least 5 minutes before creating your first cluster that uses that cluster parameter group as the default parameter group. This allows Amazon DocumentDB to fully complete the create action before the parameter group is used as the default for a new cluster. This step is especially important for parameters that are critical when creating the default database for a cluster, such as the character set for the default database defined by the `character_set_database` parameter.
     pub async fn modify_db_cluster_parameter_group(
         &self,
-        input: crate::types::ModifyDBClusterParameterGroupMessage,
+        input: crate::types::ModifyDBClusterParameterGroupInput,
     ) -> Result<
         crate::types::DBClusterParameterGroupNameMessage,
         SdkError<crate::error::ModifyDBClusterParameterGroupError>,
@@ -511,9 +520,9 @@ impl Client {
     /// To share a manual cluster snapshot with other Amazon Web Services accounts, specify `restore` as the `AttributeName`, and use the `ValuesToAdd` parameter to add a list of IDs of the Amazon Web Services accounts that are authorized to restore the manual cluster snapshot. Use the value `all` to make the manual cluster snapshot public, which means that it can be copied or restored by all Amazon Web Services accounts. Do not add the `all` value for any manual cluster snapshots that contain private information that you don't want available to all Amazon Web Services accounts. If a manual cluster snapshot is encrypted, it can be shared, but only by specifying a list of authorized Amazon Web Services account IDs for the `ValuesToAdd` parameter. You can't use `all` as a value for that parameter in this case.
     pub async fn modify_db_cluster_snapshot_attribute(
         &self,
-        input: crate::types::ModifyDBClusterSnapshotAttributeMessage,
+        input: crate::types::ModifyDBClusterSnapshotAttributeInput,
     ) -> Result<
-        crate::types::ModifyDBClusterSnapshotAttributeResult,
+        crate::types::ModifyDBClusterSnapshotAttributeOutput,
         SdkError<crate::error::ModifyDBClusterSnapshotAttributeError>,
     > {
         self.handle.call(40, input).await
@@ -522,8 +531,8 @@ impl Client {
     /// Modifies settings for an instance. You can change one or more database configuration parameters by specifying these parameters and the new values in the request.
     pub async fn modify_db_instance(
         &self,
-        input: crate::types::ModifyDBInstanceMessage,
-    ) -> Result<crate::types::ModifyDBInstanceResult, SdkError<crate::error::ModifyDBInstanceError>>
+        input: crate::types::ModifyDBInstanceInput,
+    ) -> Result<crate::types::ModifyDBInstanceOutput, SdkError<crate::error::ModifyDBInstanceError>>
     {
         self.handle.call(41, input).await
     }
@@ -531,9 +540,9 @@ impl Client {
     /// Modifies an existing subnet group. subnet groups must contain at least one subnet in at least two Availability Zones in the Amazon Web Services Region.
     pub async fn modify_db_subnet_group(
         &self,
-        input: crate::types::ModifyDBSubnetGroupMessage,
+        input: crate::types::ModifyDBSubnetGroupInput,
     ) -> Result<
-        crate::types::ModifyDBSubnetGroupResult,
+        crate::types::ModifyDBSubnetGroupOutput,
         SdkError<crate::error::ModifyDBSubnetGroupError>,
     > {
         self.handle.call(42, input).await
@@ -542,9 +551,9 @@ impl Client {
     /// Modifies an existing Amazon DocumentDB event notification subscription.
     pub async fn modify_event_subscription(
         &self,
-        input: crate::types::ModifyEventSubscriptionMessage,
+        input: crate::types::ModifyEventSubscriptionInput,
     ) -> Result<
-        crate::types::ModifyEventSubscriptionResult,
+        crate::types::ModifyEventSubscriptionOutput,
         SdkError<crate::error::ModifyEventSubscriptionError>,
     > {
         self.handle.call(43, input).await
@@ -555,9 +564,9 @@ impl Client {
     /// This action only applies to Amazon DocumentDB clusters.
     pub async fn modify_global_cluster(
         &self,
-        input: crate::types::ModifyGlobalClusterMessage,
+        input: crate::types::ModifyGlobalClusterInput,
     ) -> Result<
-        crate::types::ModifyGlobalClusterResult,
+        crate::types::ModifyGlobalClusterOutput,
         SdkError<crate::error::ModifyGlobalClusterError>,
     > {
         self.handle.call(44, input).await
@@ -568,8 +577,8 @@ impl Client {
     /// Rebooting an instance restarts the database engine service. Rebooting an instance results in a momentary outage, during which the instance status is set to *rebooting*.
     pub async fn reboot_db_instance(
         &self,
-        input: crate::types::RebootDBInstanceMessage,
-    ) -> Result<crate::types::RebootDBInstanceResult, SdkError<crate::error::RebootDBInstanceError>>
+        input: crate::types::RebootDBInstanceInput,
+    ) -> Result<crate::types::RebootDBInstanceOutput, SdkError<crate::error::RebootDBInstanceError>>
     {
         self.handle.call(45, input).await
     }
@@ -579,9 +588,9 @@ impl Client {
     /// This action only applies to Amazon DocumentDB clusters.
     pub async fn remove_from_global_cluster(
         &self,
-        input: crate::types::RemoveFromGlobalClusterMessage,
+        input: crate::types::RemoveFromGlobalClusterInput,
     ) -> Result<
-        crate::types::RemoveFromGlobalClusterResult,
+        crate::types::RemoveFromGlobalClusterOutput,
         SdkError<crate::error::RemoveFromGlobalClusterError>,
     > {
         self.handle.call(46, input).await
@@ -590,9 +599,9 @@ impl Client {
     /// Removes a source identifier from an existing Amazon DocumentDB event notification subscription.
     pub async fn remove_source_identifier_from_subscription(
         &self,
-        input: crate::types::RemoveSourceIdentifierFromSubscriptionMessage,
+        input: crate::types::RemoveSourceIdentifierFromSubscriptionInput,
     ) -> Result<
-        crate::types::RemoveSourceIdentifierFromSubscriptionResult,
+        crate::types::RemoveSourceIdentifierFromSubscriptionOutput,
         SdkError<crate::error::RemoveSourceIdentifierFromSubscriptionError>,
     > {
         self.handle.call(47, input).await
@@ -601,7 +610,7 @@ impl Client {
     /// Removes metadata tags from an Amazon DocumentDB resource.
     pub async fn remove_tags_from_resource(
         &self,
-        input: crate::types::RemoveTagsFromResourceMessage,
+        input: crate::types::RemoveTagsFromResourceInput,
     ) -> Result<
         crate::types::RemoveTagsFromResourceOutput,
         SdkError<crate::error::RemoveTagsFromResourceError>,
@@ -614,7 +623,7 @@ impl Client {
     /// When you reset the entire group, dynamic parameters are updated immediately and static parameters are set to `pending-reboot` to take effect on the next DB instance reboot.
     pub async fn reset_db_cluster_parameter_group(
         &self,
-        input: crate::types::ResetDBClusterParameterGroupMessage,
+        input: crate::types::ResetDBClusterParameterGroupInput,
     ) -> Result<
         crate::types::DBClusterParameterGroupNameMessage,
         SdkError<crate::error::ResetDBClusterParameterGroupError>,
@@ -629,9 +638,9 @@ impl Client {
     /// If a cluster snapshot is specified, the target cluster is created from the source cluster restore point with the same configuration as the original source DB cluster, except that the new cluster is created with the default security group.
     pub async fn restore_db_cluster_from_snapshot(
         &self,
-        input: crate::types::RestoreDBClusterFromSnapshotMessage,
+        input: crate::types::RestoreDBClusterFromSnapshotInput,
     ) -> Result<
-        crate::types::RestoreDBClusterFromSnapshotResult,
+        crate::types::RestoreDBClusterFromSnapshotOutput,
         SdkError<crate::error::RestoreDBClusterFromSnapshotError>,
     > {
         self.handle.call(50, input).await
@@ -640,9 +649,9 @@ impl Client {
     /// Restores a cluster to an arbitrary point in time. Users can restore to any point in time before `LatestRestorableTime` for up to `BackupRetentionPeriod` days. The target cluster is created from the source cluster with the same configuration as the original cluster, except that the new cluster is created with the default security group.
     pub async fn restore_db_cluster_to_point_in_time(
         &self,
-        input: crate::types::RestoreDBClusterToPointInTimeMessage,
+        input: crate::types::RestoreDBClusterToPointInTimeInput,
     ) -> Result<
-        crate::types::RestoreDBClusterToPointInTimeResult,
+        crate::types::RestoreDBClusterToPointInTimeOutput,
         SdkError<crate::error::RestoreDBClusterToPointInTimeError>,
     > {
         self.handle.call(51, input).await
@@ -651,8 +660,8 @@ impl Client {
     /// Restarts the stopped cluster that is specified by `DBClusterIdentifier`. For more information, see [Stopping and Starting an Amazon DocumentDB Cluster](https://docs.aws.amazon.com/documentdb/latest/developerguide/db-cluster-stop-start.html).
     pub async fn start_db_cluster(
         &self,
-        input: crate::types::StartDBClusterMessage,
-    ) -> Result<crate::types::StartDBClusterResult, SdkError<crate::error::StartDBClusterError>>
+        input: crate::types::StartDBClusterInput,
+    ) -> Result<crate::types::StartDBClusterOutput, SdkError<crate::error::StartDBClusterError>>
     {
         self.handle.call(52, input).await
     }
@@ -660,17 +669,17 @@ impl Client {
     /// Stops the running cluster that is specified by `DBClusterIdentifier`. The cluster must be in the *available* state. For more information, see [Stopping and Starting an Amazon DocumentDB Cluster](https://docs.aws.amazon.com/documentdb/latest/developerguide/db-cluster-stop-start.html).
     pub async fn stop_db_cluster(
         &self,
-        input: crate::types::StopDBClusterMessage,
-    ) -> Result<crate::types::StopDBClusterResult, SdkError<crate::error::StopDBClusterError>> {
+        input: crate::types::StopDBClusterInput,
+    ) -> Result<crate::types::StopDBClusterOutput, SdkError<crate::error::StopDBClusterError>> {
         self.handle.call(53, input).await
     }
 
     /// Switches over the specified secondary Amazon DocumentDB cluster to be the new primary Amazon DocumentDB cluster in the global database cluster.
     pub async fn switchover_global_cluster(
         &self,
-        input: crate::types::SwitchoverGlobalClusterMessage,
+        input: crate::types::SwitchoverGlobalClusterInput,
     ) -> Result<
-        crate::types::SwitchoverGlobalClusterResult,
+        crate::types::SwitchoverGlobalClusterOutput,
         SdkError<crate::error::SwitchoverGlobalClusterError>,
     > {
         self.handle.call(54, input).await

@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_certificates`] (typed pages; `.items()` streams the result items).
     pub fn describe_certificates_paginator(
         &self,
-        input: crate::types::DescribeCertificatesMessage,
+        input: crate::types::DescribeCertificatesInput,
     ) -> TypedPages<
-        crate::types::CertificateMessage,
+        crate::types::DescribeCertificatesOutput,
         crate::error::DescribeCertificatesError,
         crate::types::Certificate,
     > {
@@ -34,9 +34,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_cluster_parameter_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_cluster_parameter_groups_paginator(
         &self,
-        input: crate::types::DescribeDBClusterParameterGroupsMessage,
+        input: crate::types::DescribeDBClusterParameterGroupsInput,
     ) -> TypedPages<
-        crate::types::DBClusterParameterGroupsMessage,
+        crate::types::DescribeDBClusterParameterGroupsOutput,
         crate::error::DescribeDBClusterParameterGroupsError,
         crate::types::DBClusterParameterGroup,
     > {
@@ -46,9 +46,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_cluster_parameters`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_cluster_parameters_paginator(
         &self,
-        input: crate::types::DescribeDBClusterParametersMessage,
+        input: crate::types::DescribeDBClusterParametersInput,
     ) -> TypedPages<
-        crate::types::DBClusterParameterGroupDetails,
+        crate::types::DescribeDBClusterParametersOutput,
         crate::error::DescribeDBClusterParametersError,
         crate::types::Parameter,
     > {
@@ -58,9 +58,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_cluster_snapshots`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_cluster_snapshots_paginator(
         &self,
-        input: crate::types::DescribeDBClusterSnapshotsMessage,
+        input: crate::types::DescribeDBClusterSnapshotsInput,
     ) -> TypedPages<
-        crate::types::DBClusterSnapshotMessage,
+        crate::types::DescribeDBClusterSnapshotsOutput,
         crate::error::DescribeDBClusterSnapshotsError,
         crate::types::DBClusterSnapshot,
     > {
@@ -70,9 +70,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_clusters`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_clusters_paginator(
         &self,
-        input: crate::types::DescribeDBClustersMessage,
+        input: crate::types::DescribeDBClustersInput,
     ) -> TypedPages<
-        crate::types::DBClusterMessage,
+        crate::types::DescribeDBClustersOutput,
         crate::error::DescribeDBClustersError,
         crate::types::DBCluster,
     > {
@@ -82,9 +82,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_engine_versions`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_engine_versions_paginator(
         &self,
-        input: crate::types::DescribeDBEngineVersionsMessage,
+        input: crate::types::DescribeDBEngineVersionsInput,
     ) -> TypedPages<
-        crate::types::DBEngineVersionMessage,
+        crate::types::DescribeDBEngineVersionsOutput,
         crate::error::DescribeDBEngineVersionsError,
         crate::types::DBEngineVersion,
     > {
@@ -94,9 +94,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_instances`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_instances_paginator(
         &self,
-        input: crate::types::DescribeDBInstancesMessage,
+        input: crate::types::DescribeDBInstancesInput,
     ) -> TypedPages<
-        crate::types::DBInstanceMessage,
+        crate::types::DescribeDBInstancesOutput,
         crate::error::DescribeDBInstancesError,
         crate::types::DBInstance,
     > {
@@ -106,9 +106,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_subnet_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_subnet_groups_paginator(
         &self,
-        input: crate::types::DescribeDBSubnetGroupsMessage,
+        input: crate::types::DescribeDBSubnetGroupsInput,
     ) -> TypedPages<
-        crate::types::DBSubnetGroupMessage,
+        crate::types::DescribeDBSubnetGroupsOutput,
         crate::error::DescribeDBSubnetGroupsError,
         crate::types::DBSubnetGroup,
     > {
@@ -118,9 +118,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_events`] (typed pages; `.items()` streams the result items).
     pub fn describe_events_paginator(
         &self,
-        input: crate::types::DescribeEventsMessage,
+        input: crate::types::DescribeEventsInput,
     ) -> TypedPages<
-        crate::types::EventsMessage,
+        crate::types::DescribeEventsOutput,
         crate::error::DescribeEventsError,
         crate::types::Event,
     > {
@@ -130,9 +130,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_orderable_db_instance_options`] (typed pages; `.items()` streams the result items).
     pub fn describe_orderable_db_instance_options_paginator(
         &self,
-        input: crate::types::DescribeOrderableDBInstanceOptionsMessage,
+        input: crate::types::DescribeOrderableDBInstanceOptionsInput,
     ) -> TypedPages<
-        crate::types::OrderableDBInstanceOptionsMessage,
+        crate::types::DescribeOrderableDBInstanceOptionsOutput,
         crate::error::DescribeOrderableDBInstanceOptionsError,
         crate::types::OrderableDBInstanceOption,
     > {
@@ -142,9 +142,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_pending_maintenance_actions`] (typed pages; `.items()` streams the result items).
     pub fn describe_pending_maintenance_actions_paginator(
         &self,
-        input: crate::types::DescribePendingMaintenanceActionsMessage,
+        input: crate::types::DescribePendingMaintenanceActionsInput,
     ) -> TypedPages<
-        crate::types::PendingMaintenanceActionsMessage,
+        crate::types::DescribePendingMaintenanceActionsOutput,
         crate::error::DescribePendingMaintenanceActionsError,
         crate::types::ResourcePendingMaintenanceActions,
     > {
@@ -154,9 +154,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_event_subscriptions`] (typed pages; `.items()` streams the result items).
     pub fn describe_event_subscriptions_paginator(
         &self,
-        input: crate::types::DescribeEventSubscriptionsMessage,
+        input: crate::types::DescribeEventSubscriptionsInput,
     ) -> TypedPages<
-        crate::types::EventSubscriptionsMessage,
+        crate::types::DescribeEventSubscriptionsOutput,
         crate::error::DescribeEventSubscriptionsError,
         crate::types::EventSubscription,
     > {
@@ -166,9 +166,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_global_clusters`] (typed pages; `.items()` streams the result items).
     pub fn describe_global_clusters_paginator(
         &self,
-        input: crate::types::DescribeGlobalClustersMessage,
+        input: crate::types::DescribeGlobalClustersInput,
     ) -> TypedPages<
-        crate::types::GlobalClustersMessage,
+        crate::types::DescribeGlobalClustersOutput,
         crate::error::DescribeGlobalClustersError,
         crate::types::GlobalCluster,
     > {

@@ -10,7 +10,7 @@ use myaws_core::{ConversionError, FromValue, IntoValue, StructReader, Value};
 /// Represents the input to [AddSourceIdentifierToSubscription].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddSourceIdentifierToSubscriptionMessage {
+pub struct AddSourceIdentifierToSubscriptionInput {
     /// The name of the Amazon DocumentDB event notification subscription that you want to add a source identifier to.
     ///
     /// Required.
@@ -26,20 +26,12 @@ pub struct AddSourceIdentifierToSubscriptionMessage {
     pub source_identifier: Option<String>,
 }
 
-impl AddSourceIdentifierToSubscriptionMessage {
-    /// Sets `SubscriptionName` (see [`Self::subscription_name`]).
-    pub fn subscription_name(mut self, value: impl Into<String>) -> Self {
-        self.subscription_name = Some(value.into());
-        self
-    }
-    /// Sets `SourceIdentifier` (see [`Self::source_identifier`]).
-    pub fn source_identifier(mut self, value: impl Into<String>) -> Self {
-        self.source_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AddSourceIdentifierToSubscriptionInput {
+    into subscription_name("SubscriptionName"): String;
+    into source_identifier("SourceIdentifier"): String;
+});
 
-impl IntoValue for AddSourceIdentifierToSubscriptionMessage {
+impl IntoValue for AddSourceIdentifierToSubscriptionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.subscription_name.into_value(),
@@ -51,22 +43,18 @@ impl IntoValue for AddSourceIdentifierToSubscriptionMessage {
 /// The `AddSourceIdentifierToSubscriptionResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddSourceIdentifierToSubscriptionResult {
+pub struct AddSourceIdentifierToSubscriptionOutput {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl AddSourceIdentifierToSubscriptionResult {
-    /// Sets `EventSubscription` (see [`Self::event_subscription`]).
-    pub fn event_subscription(mut self, value: crate::types::EventSubscription) -> Self {
-        self.event_subscription = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AddSourceIdentifierToSubscriptionOutput {
+    value event_subscription("EventSubscription"): crate::types::EventSubscription;
+});
 
-impl FromValue for AddSourceIdentifierToSubscriptionResult {
+impl FromValue for AddSourceIdentifierToSubscriptionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -78,7 +66,7 @@ impl FromValue for AddSourceIdentifierToSubscriptionResult {
 /// Represents the input to [AddTagsToResource].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddTagsToResourceMessage {
+pub struct AddTagsToResourceInput {
     /// The Amazon DocumentDB resource that the tags are added to. This value is an Amazon Resource Name .
     ///
     /// Required.
@@ -89,20 +77,12 @@ pub struct AddTagsToResourceMessage {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl AddTagsToResourceMessage {
-    /// Sets `ResourceName` (see [`Self::resource_name`]).
-    pub fn resource_name(mut self, value: impl Into<String>) -> Self {
-        self.resource_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AddTagsToResourceInput {
+    into resource_name("ResourceName"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for AddTagsToResourceMessage {
+impl IntoValue for AddTagsToResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.resource_name.into_value(),
@@ -190,7 +170,7 @@ impl FromValue for ApplyMethod {
 /// Represents the input to [ApplyPendingMaintenanceAction].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ApplyPendingMaintenanceActionMessage {
+pub struct ApplyPendingMaintenanceActionInput {
     /// The Amazon Resource Name (ARN) of the resource that the pending maintenance action applies to.
     ///
     /// Required.
@@ -213,25 +193,13 @@ pub struct ApplyPendingMaintenanceActionMessage {
     pub opt_in_type: Option<String>,
 }
 
-impl ApplyPendingMaintenanceActionMessage {
-    /// Sets `ResourceIdentifier` (see [`Self::resource_identifier`]).
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
-    }
-    /// Sets `ApplyAction` (see [`Self::apply_action`]).
-    pub fn apply_action(mut self, value: impl Into<String>) -> Self {
-        self.apply_action = Some(value.into());
-        self
-    }
-    /// Sets `OptInType` (see [`Self::opt_in_type`]).
-    pub fn opt_in_type(mut self, value: impl Into<String>) -> Self {
-        self.opt_in_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ApplyPendingMaintenanceActionInput {
+    into resource_identifier("ResourceIdentifier"): String;
+    into apply_action("ApplyAction"): String;
+    into opt_in_type("OptInType"): String;
+});
 
-impl IntoValue for ApplyPendingMaintenanceActionMessage {
+impl IntoValue for ApplyPendingMaintenanceActionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.resource_identifier.into_value(),
@@ -244,7 +212,7 @@ impl IntoValue for ApplyPendingMaintenanceActionMessage {
 /// The `ApplyPendingMaintenanceActionResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ApplyPendingMaintenanceActionResult {
+pub struct ApplyPendingMaintenanceActionOutput {
     /// The `ResourcePendingMaintenanceActions` member.
     pub resource_pending_maintenance_actions:
         Option<crate::types::ResourcePendingMaintenanceActions>,
@@ -252,18 +220,11 @@ pub struct ApplyPendingMaintenanceActionResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ApplyPendingMaintenanceActionResult {
-    /// Sets `ResourcePendingMaintenanceActions` (see [`Self::resource_pending_maintenance_actions`]).
-    pub fn resource_pending_maintenance_actions(
-        mut self,
-        value: crate::types::ResourcePendingMaintenanceActions,
-    ) -> Self {
-        self.resource_pending_maintenance_actions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ApplyPendingMaintenanceActionOutput {
+    value resource_pending_maintenance_actions("ResourcePendingMaintenanceActions"): crate::types::ResourcePendingMaintenanceActions;
+});
 
-impl FromValue for ApplyPendingMaintenanceActionResult {
+impl FromValue for ApplyPendingMaintenanceActionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -294,13 +255,9 @@ pub struct AvailabilityZone {
     pub name: Option<String>,
 }
 
-impl AvailabilityZone {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AvailabilityZone {
+    into name("Name"): String;
+});
 
 impl FromValue for AvailabilityZone {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -339,38 +296,14 @@ pub struct Certificate {
     pub certificate_arn: Option<String>,
 }
 
-impl Certificate {
-    /// Sets `CertificateIdentifier` (see [`Self::certificate_identifier`]).
-    pub fn certificate_identifier(mut self, value: impl Into<String>) -> Self {
-        self.certificate_identifier = Some(value.into());
-        self
-    }
-    /// Sets `CertificateType` (see [`Self::certificate_type`]).
-    pub fn certificate_type(mut self, value: impl Into<String>) -> Self {
-        self.certificate_type = Some(value.into());
-        self
-    }
-    /// Sets `Thumbprint` (see [`Self::thumbprint`]).
-    pub fn thumbprint(mut self, value: impl Into<String>) -> Self {
-        self.thumbprint = Some(value.into());
-        self
-    }
-    /// Sets `ValidFrom` (see [`Self::valid_from`]).
-    pub fn valid_from(mut self, value: myaws_core::DateTime) -> Self {
-        self.valid_from = Some(value);
-        self
-    }
-    /// Sets `ValidTill` (see [`Self::valid_till`]).
-    pub fn valid_till(mut self, value: myaws_core::DateTime) -> Self {
-        self.valid_till = Some(value);
-        self
-    }
-    /// Sets `CertificateArn` (see [`Self::certificate_arn`]).
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Certificate {
+    into certificate_identifier("CertificateIdentifier"): String;
+    into certificate_type("CertificateType"): String;
+    into thumbprint("Thumbprint"): String;
+    value valid_from("ValidFrom"): myaws_core::DateTime;
+    value valid_till("ValidTill"): myaws_core::DateTime;
+    into certificate_arn("CertificateArn"): String;
+});
 
 impl FromValue for Certificate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -398,18 +331,10 @@ pub struct CertificateDetails {
     pub valid_till: Option<myaws_core::DateTime>,
 }
 
-impl CertificateDetails {
-    /// Sets `CAIdentifier` (see [`Self::ca_identifier`]).
-    pub fn ca_identifier(mut self, value: impl Into<String>) -> Self {
-        self.ca_identifier = Some(value.into());
-        self
-    }
-    /// Sets `ValidTill` (see [`Self::valid_till`]).
-    pub fn valid_till(mut self, value: myaws_core::DateTime) -> Self {
-        self.valid_till = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CertificateDetails {
+    into ca_identifier("CAIdentifier"): String;
+    value valid_till("ValidTill"): myaws_core::DateTime;
+});
 
 impl FromValue for CertificateDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -417,41 +342,6 @@ impl FromValue for CertificateDetails {
         let mut out = Self::default();
         out.ca_identifier = r.next("CAIdentifier")?;
         out.valid_till = r.next("ValidTill")?;
-        Ok(out)
-    }
-}
-
-/// The `CertificateMessage` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CertificateMessage {
-    /// A list of certificates for this Amazon Web Services account.
-    pub certificates: Option<Vec<crate::types::Certificate>>,
-    /// An optional pagination token provided if the number of records retrieved is greater than `MaxRecords`. If this parameter is specified, the marker specifies the next record in the list. Including the value of `Marker` in the next call to `DescribeCertificates` results in the next page of certificates.
-    pub marker: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl CertificateMessage {
-    /// Sets `Certificates` (see [`Self::certificates`]).
-    pub fn certificates(mut self, value: Vec<crate::types::Certificate>) -> Self {
-        self.certificates = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for CertificateMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.certificates = r.next("Certificates")?;
-        out.marker = r.next("Marker")?;
         Ok(out)
     }
 }
@@ -480,18 +370,10 @@ pub struct CloudwatchLogsExportConfiguration {
     pub disable_log_types: Option<Vec<String>>,
 }
 
-impl CloudwatchLogsExportConfiguration {
-    /// Sets `EnableLogTypes` (see [`Self::enable_log_types`]).
-    pub fn enable_log_types(mut self, value: Vec<String>) -> Self {
-        self.enable_log_types = Some(value);
-        self
-    }
-    /// Sets `DisableLogTypes` (see [`Self::disable_log_types`]).
-    pub fn disable_log_types(mut self, value: Vec<String>) -> Self {
-        self.disable_log_types = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CloudwatchLogsExportConfiguration {
+    list_into enable_log_types("EnableLogTypes"): String, push_enable_log_types;
+    list_into disable_log_types("DisableLogTypes"): String, push_disable_log_types;
+});
 
 impl IntoValue for CloudwatchLogsExportConfiguration {
     fn into_value(self) -> Value {
@@ -521,23 +403,11 @@ pub struct ClusterMasterUserSecret {
     pub kms_key_id: Option<String>,
 }
 
-impl ClusterMasterUserSecret {
-    /// Sets `SecretArn` (see [`Self::secret_arn`]).
-    pub fn secret_arn(mut self, value: impl Into<String>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
-    }
-    /// Sets `SecretStatus` (see [`Self::secret_status`]).
-    pub fn secret_status(mut self, value: impl Into<String>) -> Self {
-        self.secret_status = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ClusterMasterUserSecret {
+    into secret_arn("SecretArn"): String;
+    into secret_status("SecretStatus"): String;
+    into kms_key_id("KmsKeyId"): String;
+});
 
 impl FromValue for ClusterMasterUserSecret {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -553,7 +423,7 @@ impl FromValue for ClusterMasterUserSecret {
 /// Represents the input to [CopyDBClusterParameterGroup].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CopyDBClusterParameterGroupMessage {
+pub struct CopyDBClusterParameterGroupInput {
     /// The identifier or Amazon Resource Name (ARN) for the source cluster parameter group.
     ///
     /// Constraints:
@@ -585,39 +455,14 @@ pub struct CopyDBClusterParameterGroupMessage {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CopyDBClusterParameterGroupMessage {
-    /// Sets `SourceDBClusterParameterGroupIdentifier` (see [`Self::source_db_cluster_parameter_group_identifier`]).
-    pub fn source_db_cluster_parameter_group_identifier(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.source_db_cluster_parameter_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `TargetDBClusterParameterGroupIdentifier` (see [`Self::target_db_cluster_parameter_group_identifier`]).
-    pub fn target_db_cluster_parameter_group_identifier(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.target_db_cluster_parameter_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `TargetDBClusterParameterGroupDescription` (see [`Self::target_db_cluster_parameter_group_description`]).
-    pub fn target_db_cluster_parameter_group_description(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.target_db_cluster_parameter_group_description = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CopyDBClusterParameterGroupInput {
+    into source_db_cluster_parameter_group_identifier("SourceDBClusterParameterGroupIdentifier"): String;
+    into target_db_cluster_parameter_group_identifier("TargetDBClusterParameterGroupIdentifier"): String;
+    into target_db_cluster_parameter_group_description("TargetDBClusterParameterGroupDescription"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CopyDBClusterParameterGroupMessage {
+impl IntoValue for CopyDBClusterParameterGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.source_db_cluster_parameter_group_identifier
@@ -634,25 +479,18 @@ impl IntoValue for CopyDBClusterParameterGroupMessage {
 /// The `CopyDBClusterParameterGroupResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CopyDBClusterParameterGroupResult {
+pub struct CopyDBClusterParameterGroupOutput {
     /// The `DBClusterParameterGroup` member.
     pub db_cluster_parameter_group: Option<crate::types::DBClusterParameterGroup>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CopyDBClusterParameterGroupResult {
-    /// Sets `DBClusterParameterGroup` (see [`Self::db_cluster_parameter_group`]).
-    pub fn db_cluster_parameter_group(
-        mut self,
-        value: crate::types::DBClusterParameterGroup,
-    ) -> Self {
-        self.db_cluster_parameter_group = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CopyDBClusterParameterGroupOutput {
+    value db_cluster_parameter_group("DBClusterParameterGroup"): crate::types::DBClusterParameterGroup;
+});
 
-impl FromValue for CopyDBClusterParameterGroupResult {
+impl FromValue for CopyDBClusterParameterGroupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -664,7 +502,7 @@ impl FromValue for CopyDBClusterParameterGroupResult {
 /// Represents the input to [CopyDBClusterSnapshot].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CopyDBClusterSnapshotMessage {
+pub struct CopyDBClusterSnapshotInput {
     /// The identifier of the cluster snapshot to copy. This parameter is not case sensitive.
     ///
     /// Constraints:
@@ -717,45 +555,17 @@ pub struct CopyDBClusterSnapshotMessage {
     pub source_region: Option<String>,
 }
 
-impl CopyDBClusterSnapshotMessage {
-    /// Sets `SourceDBClusterSnapshotIdentifier` (see [`Self::source_db_cluster_snapshot_identifier`]).
-    pub fn source_db_cluster_snapshot_identifier(mut self, value: impl Into<String>) -> Self {
-        self.source_db_cluster_snapshot_identifier = Some(value.into());
-        self
-    }
-    /// Sets `TargetDBClusterSnapshotIdentifier` (see [`Self::target_db_cluster_snapshot_identifier`]).
-    pub fn target_db_cluster_snapshot_identifier(mut self, value: impl Into<String>) -> Self {
-        self.target_db_cluster_snapshot_identifier = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `PreSignedUrl` (see [`Self::pre_signed_url`]).
-    pub fn pre_signed_url(mut self, value: impl Into<String>) -> Self {
-        self.pre_signed_url = Some(value.into());
-        self
-    }
-    /// Sets `CopyTags` (see [`Self::copy_tags`]).
-    pub fn copy_tags(mut self, value: bool) -> Self {
-        self.copy_tags = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `SourceRegion` (see [`Self::source_region`]).
-    pub fn source_region(mut self, value: impl Into<String>) -> Self {
-        self.source_region = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CopyDBClusterSnapshotInput {
+    into source_db_cluster_snapshot_identifier("SourceDBClusterSnapshotIdentifier"): String;
+    into target_db_cluster_snapshot_identifier("TargetDBClusterSnapshotIdentifier"): String;
+    into kms_key_id("KmsKeyId"): String;
+    into pre_signed_url("PreSignedUrl"): String;
+    value copy_tags("CopyTags"): bool;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into source_region("SourceRegion"): String;
+});
 
-impl IntoValue for CopyDBClusterSnapshotMessage {
+impl IntoValue for CopyDBClusterSnapshotInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.source_db_cluster_snapshot_identifier.into_value(),
@@ -772,22 +582,18 @@ impl IntoValue for CopyDBClusterSnapshotMessage {
 /// The `CopyDBClusterSnapshotResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CopyDBClusterSnapshotResult {
+pub struct CopyDBClusterSnapshotOutput {
     /// The `DBClusterSnapshot` member.
     pub db_cluster_snapshot: Option<crate::types::DBClusterSnapshot>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CopyDBClusterSnapshotResult {
-    /// Sets `DBClusterSnapshot` (see [`Self::db_cluster_snapshot`]).
-    pub fn db_cluster_snapshot(mut self, value: crate::types::DBClusterSnapshot) -> Self {
-        self.db_cluster_snapshot = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CopyDBClusterSnapshotOutput {
+    value db_cluster_snapshot("DBClusterSnapshot"): crate::types::DBClusterSnapshot;
+});
 
-impl FromValue for CopyDBClusterSnapshotResult {
+impl FromValue for CopyDBClusterSnapshotOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -799,7 +605,7 @@ impl FromValue for CopyDBClusterSnapshotResult {
 /// Represents the input to [CreateDBCluster].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDBClusterMessage {
+pub struct CreateDBClusterInput {
     /// A list of Amazon EC2 Availability Zones that instances in the cluster can be created in.
     pub availability_zones: Option<Vec<String>>,
     /// The number of days for which automated backups are retained. You must specify a minimum value of 1.
@@ -933,143 +739,36 @@ pub struct CreateDBClusterMessage {
     pub source_region: Option<String>,
 }
 
-impl CreateDBClusterMessage {
-    /// Sets `AvailabilityZones` (see [`Self::availability_zones`]).
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.availability_zones = Some(value);
-        self
-    }
-    /// Sets `BackupRetentionPeriod` (see [`Self::backup_retention_period`]).
-    pub fn backup_retention_period(mut self, value: i32) -> Self {
-        self.backup_retention_period = Some(value);
-        self
-    }
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterParameterGroupName` (see [`Self::db_cluster_parameter_group_name`]).
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
-    }
-    /// Sets `VpcSecurityGroupIds` (see [`Self::vpc_security_group_ids`]).
-    pub fn vpc_security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.vpc_security_group_ids = Some(value);
-        self
-    }
-    /// Sets `DBSubnetGroupName` (see [`Self::db_subnet_group_name`]).
-    pub fn db_subnet_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `Port` (see [`Self::port`]).
-    pub fn port(mut self, value: i32) -> Self {
-        self.port = Some(value);
-        self
-    }
-    /// Sets `MasterUsername` (see [`Self::master_username`]).
-    pub fn master_username(mut self, value: impl Into<String>) -> Self {
-        self.master_username = Some(value.into());
-        self
-    }
-    /// Sets `MasterUserPassword` (see [`Self::master_user_password`]).
-    pub fn master_user_password(mut self, value: impl Into<String>) -> Self {
-        self.master_user_password = Some(value.into());
-        self
-    }
-    /// Sets `PreferredBackupWindow` (see [`Self::preferred_backup_window`]).
-    pub fn preferred_backup_window(mut self, value: impl Into<String>) -> Self {
-        self.preferred_backup_window = Some(value.into());
-        self
-    }
-    /// Sets `PreferredMaintenanceWindow` (see [`Self::preferred_maintenance_window`]).
-    pub fn preferred_maintenance_window(mut self, value: impl Into<String>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `StorageEncrypted` (see [`Self::storage_encrypted`]).
-    pub fn storage_encrypted(mut self, value: bool) -> Self {
-        self.storage_encrypted = Some(value);
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `PreSignedUrl` (see [`Self::pre_signed_url`]).
-    pub fn pre_signed_url(mut self, value: impl Into<String>) -> Self {
-        self.pre_signed_url = Some(value.into());
-        self
-    }
-    /// Sets `EnableCloudwatchLogsExports` (see [`Self::enable_cloudwatch_logs_exports`]).
-    pub fn enable_cloudwatch_logs_exports(mut self, value: Vec<String>) -> Self {
-        self.enable_cloudwatch_logs_exports = Some(value);
-        self
-    }
-    /// Sets `DeletionProtection` (see [`Self::deletion_protection`]).
-    pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = Some(value);
-        self
-    }
-    /// Sets `GlobalClusterIdentifier` (see [`Self::global_cluster_identifier`]).
-    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.global_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `StorageType` (see [`Self::storage_type`]).
-    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
-        self.storage_type = Some(value.into());
-        self
-    }
-    /// Sets `ServerlessV2ScalingConfiguration` (see [`Self::serverless_v2_scaling_configuration`]).
-    pub fn serverless_v2_scaling_configuration(
-        mut self,
-        value: crate::types::ServerlessV2ScalingConfiguration,
-    ) -> Self {
-        self.serverless_v2_scaling_configuration = Some(value);
-        self
-    }
-    /// Sets `ManageMasterUserPassword` (see [`Self::manage_master_user_password`]).
-    pub fn manage_master_user_password(mut self, value: bool) -> Self {
-        self.manage_master_user_password = Some(value);
-        self
-    }
-    /// Sets `MasterUserSecretKmsKeyId` (see [`Self::master_user_secret_kms_key_id`]).
-    pub fn master_user_secret_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.master_user_secret_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `NetworkType` (see [`Self::network_type`]).
-    pub fn network_type(mut self, value: impl Into<String>) -> Self {
-        self.network_type = Some(value.into());
-        self
-    }
-    /// Sets `SourceRegion` (see [`Self::source_region`]).
-    pub fn source_region(mut self, value: impl Into<String>) -> Self {
-        self.source_region = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateDBClusterInput {
+    list_into availability_zones("AvailabilityZones"): String, push_availability_zones;
+    value backup_retention_period("BackupRetentionPeriod"): i32;
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    into db_cluster_parameter_group_name("DBClusterParameterGroupName"): String;
+    list_into vpc_security_group_ids("VpcSecurityGroupIds"): String, push_vpc_security_group_ids;
+    into db_subnet_group_name("DBSubnetGroupName"): String;
+    into engine("Engine"): String;
+    into engine_version("EngineVersion"): String;
+    value port("Port"): i32;
+    into master_username("MasterUsername"): String;
+    into master_user_password("MasterUserPassword"): String;
+    into preferred_backup_window("PreferredBackupWindow"): String;
+    into preferred_maintenance_window("PreferredMaintenanceWindow"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value storage_encrypted("StorageEncrypted"): bool;
+    into kms_key_id("KmsKeyId"): String;
+    into pre_signed_url("PreSignedUrl"): String;
+    list_into enable_cloudwatch_logs_exports("EnableCloudwatchLogsExports"): String, push_enable_cloudwatch_logs_exports;
+    value deletion_protection("DeletionProtection"): bool;
+    into global_cluster_identifier("GlobalClusterIdentifier"): String;
+    into storage_type("StorageType"): String;
+    value serverless_v2_scaling_configuration("ServerlessV2ScalingConfiguration"): crate::types::ServerlessV2ScalingConfiguration;
+    value manage_master_user_password("ManageMasterUserPassword"): bool;
+    into master_user_secret_kms_key_id("MasterUserSecretKmsKeyId"): String;
+    into network_type("NetworkType"): String;
+    into source_region("SourceRegion"): String;
+});
 
-impl IntoValue for CreateDBClusterMessage {
+impl IntoValue for CreateDBClusterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.availability_zones.into_value(),
@@ -1102,10 +801,33 @@ impl IntoValue for CreateDBClusterMessage {
     }
 }
 
+/// The `CreateDBClusterResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDBClusterOutput {
+    /// The `DBCluster` member.
+    pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(CreateDBClusterOutput {
+    value db_cluster("DBCluster"): crate::types::DBCluster;
+});
+
+impl FromValue for CreateDBClusterOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.db_cluster = r.next("DBCluster")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input of [CreateDBClusterParameterGroup].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDBClusterParameterGroupMessage {
+pub struct CreateDBClusterParameterGroupInput {
     /// The name of the cluster parameter group.
     ///
     /// Constraints:
@@ -1128,30 +850,14 @@ pub struct CreateDBClusterParameterGroupMessage {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateDBClusterParameterGroupMessage {
-    /// Sets `DBClusterParameterGroupName` (see [`Self::db_cluster_parameter_group_name`]).
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
-    }
-    /// Sets `DBParameterGroupFamily` (see [`Self::db_parameter_group_family`]).
-    pub fn db_parameter_group_family(mut self, value: impl Into<String>) -> Self {
-        self.db_parameter_group_family = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDBClusterParameterGroupInput {
+    into db_cluster_parameter_group_name("DBClusterParameterGroupName"): String;
+    into db_parameter_group_family("DBParameterGroupFamily"): String;
+    into description("Description"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateDBClusterParameterGroupMessage {
+impl IntoValue for CreateDBClusterParameterGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_parameter_group_name.into_value(),
@@ -1165,25 +871,18 @@ impl IntoValue for CreateDBClusterParameterGroupMessage {
 /// The `CreateDBClusterParameterGroupResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDBClusterParameterGroupResult {
+pub struct CreateDBClusterParameterGroupOutput {
     /// The `DBClusterParameterGroup` member.
     pub db_cluster_parameter_group: Option<crate::types::DBClusterParameterGroup>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateDBClusterParameterGroupResult {
-    /// Sets `DBClusterParameterGroup` (see [`Self::db_cluster_parameter_group`]).
-    pub fn db_cluster_parameter_group(
-        mut self,
-        value: crate::types::DBClusterParameterGroup,
-    ) -> Self {
-        self.db_cluster_parameter_group = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDBClusterParameterGroupOutput {
+    value db_cluster_parameter_group("DBClusterParameterGroup"): crate::types::DBClusterParameterGroup;
+});
 
-impl FromValue for CreateDBClusterParameterGroupResult {
+impl FromValue for CreateDBClusterParameterGroupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1192,37 +891,10 @@ impl FromValue for CreateDBClusterParameterGroupResult {
     }
 }
 
-/// The `CreateDBClusterResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateDBClusterResult {
-    /// The `DBCluster` member.
-    pub db_cluster: Option<crate::types::DBCluster>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl CreateDBClusterResult {
-    /// Sets `DBCluster` (see [`Self::db_cluster`]).
-    pub fn db_cluster(mut self, value: crate::types::DBCluster) -> Self {
-        self.db_cluster = Some(value);
-        self
-    }
-}
-
-impl FromValue for CreateDBClusterResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.db_cluster = r.next("DBCluster")?;
-        Ok(out)
-    }
-}
-
 /// Represents the input of [CreateDBClusterSnapshot].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDBClusterSnapshotMessage {
+pub struct CreateDBClusterSnapshotInput {
     /// The identifier of the cluster snapshot. This parameter is stored as a lowercase string.
     ///
     /// Constraints:
@@ -1249,25 +921,13 @@ pub struct CreateDBClusterSnapshotMessage {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateDBClusterSnapshotMessage {
-    /// Sets `DBClusterSnapshotIdentifier` (see [`Self::db_cluster_snapshot_identifier`]).
-    pub fn db_cluster_snapshot_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_snapshot_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDBClusterSnapshotInput {
+    into db_cluster_snapshot_identifier("DBClusterSnapshotIdentifier"): String;
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateDBClusterSnapshotMessage {
+impl IntoValue for CreateDBClusterSnapshotInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_snapshot_identifier.into_value(),
@@ -1280,22 +940,18 @@ impl IntoValue for CreateDBClusterSnapshotMessage {
 /// The `CreateDBClusterSnapshotResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDBClusterSnapshotResult {
+pub struct CreateDBClusterSnapshotOutput {
     /// The `DBClusterSnapshot` member.
     pub db_cluster_snapshot: Option<crate::types::DBClusterSnapshot>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateDBClusterSnapshotResult {
-    /// Sets `DBClusterSnapshot` (see [`Self::db_cluster_snapshot`]).
-    pub fn db_cluster_snapshot(mut self, value: crate::types::DBClusterSnapshot) -> Self {
-        self.db_cluster_snapshot = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDBClusterSnapshotOutput {
+    value db_cluster_snapshot("DBClusterSnapshot"): crate::types::DBClusterSnapshot;
+});
 
-impl FromValue for CreateDBClusterSnapshotResult {
+impl FromValue for CreateDBClusterSnapshotOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1307,7 +963,7 @@ impl FromValue for CreateDBClusterSnapshotResult {
 /// Represents the input to [CreateDBInstance].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDBInstanceMessage {
+pub struct CreateDBInstanceInput {
     /// The instance identifier. This parameter is stored as a lowercase string.
     ///
     /// Constraints:
@@ -1378,75 +1034,23 @@ pub struct CreateDBInstanceMessage {
     pub ca_certificate_identifier: Option<String>,
 }
 
-impl CreateDBInstanceMessage {
-    /// Sets `DBInstanceIdentifier` (see [`Self::db_instance_identifier`]).
-    pub fn db_instance_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBInstanceClass` (see [`Self::db_instance_class`]).
-    pub fn db_instance_class(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_class = Some(value.into());
-        self
-    }
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZone` (see [`Self::availability_zone`]).
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
-    }
-    /// Sets `PreferredMaintenanceWindow` (see [`Self::preferred_maintenance_window`]).
-    pub fn preferred_maintenance_window(mut self, value: impl Into<String>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
-    }
-    /// Sets `AutoMinorVersionUpgrade` (see [`Self::auto_minor_version_upgrade`]).
-    pub fn auto_minor_version_upgrade(mut self, value: bool) -> Self {
-        self.auto_minor_version_upgrade = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `CopyTagsToSnapshot` (see [`Self::copy_tags_to_snapshot`]).
-    pub fn copy_tags_to_snapshot(mut self, value: bool) -> Self {
-        self.copy_tags_to_snapshot = Some(value);
-        self
-    }
-    /// Sets `PromotionTier` (see [`Self::promotion_tier`]).
-    pub fn promotion_tier(mut self, value: i32) -> Self {
-        self.promotion_tier = Some(value);
-        self
-    }
-    /// Sets `EnablePerformanceInsights` (see [`Self::enable_performance_insights`]).
-    pub fn enable_performance_insights(mut self, value: bool) -> Self {
-        self.enable_performance_insights = Some(value);
-        self
-    }
-    /// Sets `PerformanceInsightsKMSKeyId` (see [`Self::performance_insights_kms_key_id`]).
-    pub fn performance_insights_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.performance_insights_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `CACertificateIdentifier` (see [`Self::ca_certificate_identifier`]).
-    pub fn ca_certificate_identifier(mut self, value: impl Into<String>) -> Self {
-        self.ca_certificate_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateDBInstanceInput {
+    into db_instance_identifier("DBInstanceIdentifier"): String;
+    into db_instance_class("DBInstanceClass"): String;
+    into engine("Engine"): String;
+    into availability_zone("AvailabilityZone"): String;
+    into preferred_maintenance_window("PreferredMaintenanceWindow"): String;
+    value auto_minor_version_upgrade("AutoMinorVersionUpgrade"): bool;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    value copy_tags_to_snapshot("CopyTagsToSnapshot"): bool;
+    value promotion_tier("PromotionTier"): i32;
+    value enable_performance_insights("EnablePerformanceInsights"): bool;
+    into performance_insights_kms_key_id("PerformanceInsightsKMSKeyId"): String;
+    into ca_certificate_identifier("CACertificateIdentifier"): String;
+});
 
-impl IntoValue for CreateDBInstanceMessage {
+impl IntoValue for CreateDBInstanceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_instance_identifier.into_value(),
@@ -1469,22 +1073,18 @@ impl IntoValue for CreateDBInstanceMessage {
 /// The `CreateDBInstanceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDBInstanceResult {
+pub struct CreateDBInstanceOutput {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateDBInstanceResult {
-    /// Sets `DBInstance` (see [`Self::db_instance`]).
-    pub fn db_instance(mut self, value: crate::types::DBInstance) -> Self {
-        self.db_instance = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDBInstanceOutput {
+    value db_instance("DBInstance"): crate::types::DBInstance;
+});
 
-impl FromValue for CreateDBInstanceResult {
+impl FromValue for CreateDBInstanceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1496,7 +1096,7 @@ impl FromValue for CreateDBInstanceResult {
 /// Represents the input to [CreateDBSubnetGroup].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDBSubnetGroupMessage {
+pub struct CreateDBSubnetGroupInput {
     /// The name for the subnet group. This value is stored as a lowercase string.
     ///
     /// Constraints: Must contain no more than 255 letters, numbers, periods, underscores, spaces, or hyphens. Must not be default.
@@ -1517,30 +1117,14 @@ pub struct CreateDBSubnetGroupMessage {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateDBSubnetGroupMessage {
-    /// Sets `DBSubnetGroupName` (see [`Self::db_subnet_group_name`]).
-    pub fn db_subnet_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
-    }
-    /// Sets `DBSubnetGroupDescription` (see [`Self::db_subnet_group_description`]).
-    pub fn db_subnet_group_description(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_description = Some(value.into());
-        self
-    }
-    /// Sets `SubnetIds` (see [`Self::subnet_ids`]).
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.subnet_ids = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDBSubnetGroupInput {
+    into db_subnet_group_name("DBSubnetGroupName"): String;
+    into db_subnet_group_description("DBSubnetGroupDescription"): String;
+    list_into subnet_ids("SubnetIds"): String, push_subnet_ids;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateDBSubnetGroupMessage {
+impl IntoValue for CreateDBSubnetGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_subnet_group_name.into_value(),
@@ -1554,22 +1138,18 @@ impl IntoValue for CreateDBSubnetGroupMessage {
 /// The `CreateDBSubnetGroupResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDBSubnetGroupResult {
+pub struct CreateDBSubnetGroupOutput {
     /// The `DBSubnetGroup` member.
     pub db_subnet_group: Option<crate::types::DBSubnetGroup>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateDBSubnetGroupResult {
-    /// Sets `DBSubnetGroup` (see [`Self::db_subnet_group`]).
-    pub fn db_subnet_group(mut self, value: crate::types::DBSubnetGroup) -> Self {
-        self.db_subnet_group = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDBSubnetGroupOutput {
+    value db_subnet_group("DBSubnetGroup"): crate::types::DBSubnetGroup;
+});
 
-impl FromValue for CreateDBSubnetGroupResult {
+impl FromValue for CreateDBSubnetGroupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1581,7 +1161,7 @@ impl FromValue for CreateDBSubnetGroupResult {
 /// Represents the input to [CreateEventSubscription].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateEventSubscriptionMessage {
+pub struct CreateEventSubscriptionInput {
     /// The name of the subscription.
     ///
     /// Constraints: The name must be fewer than 255 characters.
@@ -1614,45 +1194,17 @@ pub struct CreateEventSubscriptionMessage {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateEventSubscriptionMessage {
-    /// Sets `SubscriptionName` (see [`Self::subscription_name`]).
-    pub fn subscription_name(mut self, value: impl Into<String>) -> Self {
-        self.subscription_name = Some(value.into());
-        self
-    }
-    /// Sets `SnsTopicArn` (see [`Self::sns_topic_arn`]).
-    pub fn sns_topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.sns_topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `SourceType` (see [`Self::source_type`]).
-    pub fn source_type(mut self, value: impl Into<String>) -> Self {
-        self.source_type = Some(value.into());
-        self
-    }
-    /// Sets `EventCategories` (see [`Self::event_categories`]).
-    pub fn event_categories(mut self, value: Vec<String>) -> Self {
-        self.event_categories = Some(value);
-        self
-    }
-    /// Sets `SourceIds` (see [`Self::source_ids`]).
-    pub fn source_ids(mut self, value: Vec<String>) -> Self {
-        self.source_ids = Some(value);
-        self
-    }
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateEventSubscriptionInput {
+    into subscription_name("SubscriptionName"): String;
+    into sns_topic_arn("SnsTopicArn"): String;
+    into source_type("SourceType"): String;
+    list_into event_categories("EventCategories"): String, push_event_categories;
+    list_into source_ids("SourceIds"): String, push_source_ids;
+    value enabled("Enabled"): bool;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateEventSubscriptionMessage {
+impl IntoValue for CreateEventSubscriptionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.subscription_name.into_value(),
@@ -1669,22 +1221,18 @@ impl IntoValue for CreateEventSubscriptionMessage {
 /// The `CreateEventSubscriptionResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateEventSubscriptionResult {
+pub struct CreateEventSubscriptionOutput {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateEventSubscriptionResult {
-    /// Sets `EventSubscription` (see [`Self::event_subscription`]).
-    pub fn event_subscription(mut self, value: crate::types::EventSubscription) -> Self {
-        self.event_subscription = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateEventSubscriptionOutput {
+    value event_subscription("EventSubscription"): crate::types::EventSubscription;
+});
 
-impl FromValue for CreateEventSubscriptionResult {
+impl FromValue for CreateEventSubscriptionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1696,7 +1244,7 @@ impl FromValue for CreateEventSubscriptionResult {
 /// Represents the input to [CreateGlobalCluster].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateGlobalClusterMessage {
+pub struct CreateGlobalClusterInput {
     /// The cluster identifier of the new global cluster.
     ///
     /// Required.
@@ -1715,45 +1263,17 @@ pub struct CreateGlobalClusterMessage {
     pub storage_encrypted: Option<bool>,
 }
 
-impl CreateGlobalClusterMessage {
-    /// Sets `GlobalClusterIdentifier` (see [`Self::global_cluster_identifier`]).
-    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.global_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `SourceDBClusterIdentifier` (see [`Self::source_db_cluster_identifier`]).
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.source_db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `DeletionProtection` (see [`Self::deletion_protection`]).
-    pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = Some(value);
-        self
-    }
-    /// Sets `DatabaseName` (see [`Self::database_name`]).
-    pub fn database_name(mut self, value: impl Into<String>) -> Self {
-        self.database_name = Some(value.into());
-        self
-    }
-    /// Sets `StorageEncrypted` (see [`Self::storage_encrypted`]).
-    pub fn storage_encrypted(mut self, value: bool) -> Self {
-        self.storage_encrypted = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateGlobalClusterInput {
+    into global_cluster_identifier("GlobalClusterIdentifier"): String;
+    into source_db_cluster_identifier("SourceDBClusterIdentifier"): String;
+    into engine("Engine"): String;
+    into engine_version("EngineVersion"): String;
+    value deletion_protection("DeletionProtection"): bool;
+    into database_name("DatabaseName"): String;
+    value storage_encrypted("StorageEncrypted"): bool;
+});
 
-impl IntoValue for CreateGlobalClusterMessage {
+impl IntoValue for CreateGlobalClusterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.global_cluster_identifier.into_value(),
@@ -1770,22 +1290,18 @@ impl IntoValue for CreateGlobalClusterMessage {
 /// The `CreateGlobalClusterResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateGlobalClusterResult {
+pub struct CreateGlobalClusterOutput {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateGlobalClusterResult {
-    /// Sets `GlobalCluster` (see [`Self::global_cluster`]).
-    pub fn global_cluster(mut self, value: crate::types::GlobalCluster) -> Self {
-        self.global_cluster = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateGlobalClusterOutput {
+    value global_cluster("GlobalCluster"): crate::types::GlobalCluster;
+});
 
-impl FromValue for CreateGlobalClusterResult {
+impl FromValue for CreateGlobalClusterOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1889,202 +1405,45 @@ pub struct DBCluster {
     pub network_type: Option<String>,
 }
 
-impl DBCluster {
-    /// Sets `AvailabilityZones` (see [`Self::availability_zones`]).
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.availability_zones = Some(value);
-        self
-    }
-    /// Sets `BackupRetentionPeriod` (see [`Self::backup_retention_period`]).
-    pub fn backup_retention_period(mut self, value: i32) -> Self {
-        self.backup_retention_period = Some(value);
-        self
-    }
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterParameterGroup` (see [`Self::db_cluster_parameter_group`]).
-    pub fn db_cluster_parameter_group(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group = Some(value.into());
-        self
-    }
-    /// Sets `DBSubnetGroup` (see [`Self::db_subnet_group`]).
-    pub fn db_subnet_group(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `PercentProgress` (see [`Self::percent_progress`]).
-    pub fn percent_progress(mut self, value: impl Into<String>) -> Self {
-        self.percent_progress = Some(value.into());
-        self
-    }
-    /// Sets `EarliestRestorableTime` (see [`Self::earliest_restorable_time`]).
-    pub fn earliest_restorable_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.earliest_restorable_time = Some(value);
-        self
-    }
-    /// Sets `Endpoint` (see [`Self::endpoint`]).
-    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
-        self.endpoint = Some(value.into());
-        self
-    }
-    /// Sets `ReaderEndpoint` (see [`Self::reader_endpoint`]).
-    pub fn reader_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.reader_endpoint = Some(value.into());
-        self
-    }
-    /// Sets `MultiAZ` (see [`Self::multi_az`]).
-    pub fn multi_az(mut self, value: bool) -> Self {
-        self.multi_az = Some(value);
-        self
-    }
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `LatestRestorableTime` (see [`Self::latest_restorable_time`]).
-    pub fn latest_restorable_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.latest_restorable_time = Some(value);
-        self
-    }
-    /// Sets `Port` (see [`Self::port`]).
-    pub fn port(mut self, value: i32) -> Self {
-        self.port = Some(value);
-        self
-    }
-    /// Sets `MasterUsername` (see [`Self::master_username`]).
-    pub fn master_username(mut self, value: impl Into<String>) -> Self {
-        self.master_username = Some(value.into());
-        self
-    }
-    /// Sets `PreferredBackupWindow` (see [`Self::preferred_backup_window`]).
-    pub fn preferred_backup_window(mut self, value: impl Into<String>) -> Self {
-        self.preferred_backup_window = Some(value.into());
-        self
-    }
-    /// Sets `PreferredMaintenanceWindow` (see [`Self::preferred_maintenance_window`]).
-    pub fn preferred_maintenance_window(mut self, value: impl Into<String>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationSourceIdentifier` (see [`Self::replication_source_identifier`]).
-    pub fn replication_source_identifier(mut self, value: impl Into<String>) -> Self {
-        self.replication_source_identifier = Some(value.into());
-        self
-    }
-    /// Sets `ReadReplicaIdentifiers` (see [`Self::read_replica_identifiers`]).
-    pub fn read_replica_identifiers(mut self, value: Vec<String>) -> Self {
-        self.read_replica_identifiers = Some(value);
-        self
-    }
-    /// Sets `DBClusterMembers` (see [`Self::db_cluster_members`]).
-    pub fn db_cluster_members(mut self, value: Vec<crate::types::DBClusterMember>) -> Self {
-        self.db_cluster_members = Some(value);
-        self
-    }
-    /// Sets `VpcSecurityGroups` (see [`Self::vpc_security_groups`]).
-    pub fn vpc_security_groups(
-        mut self,
-        value: Vec<crate::types::VpcSecurityGroupMembership>,
-    ) -> Self {
-        self.vpc_security_groups = Some(value);
-        self
-    }
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `StorageEncrypted` (see [`Self::storage_encrypted`]).
-    pub fn storage_encrypted(mut self, value: bool) -> Self {
-        self.storage_encrypted = Some(value);
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `DbClusterResourceId` (see [`Self::db_cluster_resource_id`]).
-    pub fn db_cluster_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterArn` (see [`Self::db_cluster_arn`]).
-    pub fn db_cluster_arn(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_arn = Some(value.into());
-        self
-    }
-    /// Sets `AssociatedRoles` (see [`Self::associated_roles`]).
-    pub fn associated_roles(mut self, value: Vec<crate::types::DBClusterRole>) -> Self {
-        self.associated_roles = Some(value);
-        self
-    }
-    /// Sets `CloneGroupId` (see [`Self::clone_group_id`]).
-    pub fn clone_group_id(mut self, value: impl Into<String>) -> Self {
-        self.clone_group_id = Some(value.into());
-        self
-    }
-    /// Sets `ClusterCreateTime` (see [`Self::cluster_create_time`]).
-    pub fn cluster_create_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.cluster_create_time = Some(value);
-        self
-    }
-    /// Sets `EnabledCloudwatchLogsExports` (see [`Self::enabled_cloudwatch_logs_exports`]).
-    pub fn enabled_cloudwatch_logs_exports(mut self, value: Vec<String>) -> Self {
-        self.enabled_cloudwatch_logs_exports = Some(value);
-        self
-    }
-    /// Sets `DeletionProtection` (see [`Self::deletion_protection`]).
-    pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = Some(value);
-        self
-    }
-    /// Sets `IOOptimizedNextAllowedModificationTime` (see [`Self::io_optimized_next_allowed_modification_time`]).
-    pub fn io_optimized_next_allowed_modification_time(
-        mut self,
-        value: myaws_core::DateTime,
-    ) -> Self {
-        self.io_optimized_next_allowed_modification_time = Some(value);
-        self
-    }
-    /// Sets `StorageType` (see [`Self::storage_type`]).
-    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
-        self.storage_type = Some(value.into());
-        self
-    }
-    /// Sets `ServerlessV2ScalingConfiguration` (see [`Self::serverless_v2_scaling_configuration`]).
-    pub fn serverless_v2_scaling_configuration(
-        mut self,
-        value: crate::types::ServerlessV2ScalingConfigurationInfo,
-    ) -> Self {
-        self.serverless_v2_scaling_configuration = Some(value);
-        self
-    }
-    /// Sets `MasterUserSecret` (see [`Self::master_user_secret`]).
-    pub fn master_user_secret(mut self, value: crate::types::ClusterMasterUserSecret) -> Self {
-        self.master_user_secret = Some(value);
-        self
-    }
-    /// Sets `NetworkType` (see [`Self::network_type`]).
-    pub fn network_type(mut self, value: impl Into<String>) -> Self {
-        self.network_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DBCluster {
+    list_into availability_zones("AvailabilityZones"): String, push_availability_zones;
+    value backup_retention_period("BackupRetentionPeriod"): i32;
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    into db_cluster_parameter_group("DBClusterParameterGroup"): String;
+    into db_subnet_group("DBSubnetGroup"): String;
+    into status("Status"): String;
+    into percent_progress("PercentProgress"): String;
+    value earliest_restorable_time("EarliestRestorableTime"): myaws_core::DateTime;
+    into endpoint("Endpoint"): String;
+    into reader_endpoint("ReaderEndpoint"): String;
+    value multi_az("MultiAZ"): bool;
+    into engine("Engine"): String;
+    into engine_version("EngineVersion"): String;
+    value latest_restorable_time("LatestRestorableTime"): myaws_core::DateTime;
+    value port("Port"): i32;
+    into master_username("MasterUsername"): String;
+    into preferred_backup_window("PreferredBackupWindow"): String;
+    into preferred_maintenance_window("PreferredMaintenanceWindow"): String;
+    into replication_source_identifier("ReplicationSourceIdentifier"): String;
+    list_into read_replica_identifiers("ReadReplicaIdentifiers"): String, push_read_replica_identifiers;
+    list db_cluster_members("DBClusterMembers"): crate::types::DBClusterMember, push_db_cluster_members;
+    list vpc_security_groups("VpcSecurityGroups"): crate::types::VpcSecurityGroupMembership, push_vpc_security_groups;
+    into hosted_zone_id("HostedZoneId"): String;
+    value storage_encrypted("StorageEncrypted"): bool;
+    into kms_key_id("KmsKeyId"): String;
+    into db_cluster_resource_id("DbClusterResourceId"): String;
+    into db_cluster_arn("DBClusterArn"): String;
+    list associated_roles("AssociatedRoles"): crate::types::DBClusterRole, push_associated_roles;
+    into clone_group_id("CloneGroupId"): String;
+    value cluster_create_time("ClusterCreateTime"): myaws_core::DateTime;
+    list_into enabled_cloudwatch_logs_exports("EnabledCloudwatchLogsExports"): String, push_enabled_cloudwatch_logs_exports;
+    value deletion_protection("DeletionProtection"): bool;
+    value io_optimized_next_allowed_modification_time("IOOptimizedNextAllowedModificationTime"): myaws_core::DateTime;
+    into storage_type("StorageType"): String;
+    value serverless_v2_scaling_configuration("ServerlessV2ScalingConfiguration"): crate::types::ServerlessV2ScalingConfigurationInfo;
+    value master_user_secret("MasterUserSecret"): crate::types::ClusterMasterUserSecret;
+    into network_type("NetworkType"): String;
+});
 
 impl FromValue for DBCluster {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2158,28 +1517,12 @@ pub struct DBClusterMember {
     pub promotion_tier: Option<i32>,
 }
 
-impl DBClusterMember {
-    /// Sets `DBInstanceIdentifier` (see [`Self::db_instance_identifier`]).
-    pub fn db_instance_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_identifier = Some(value.into());
-        self
-    }
-    /// Sets `IsClusterWriter` (see [`Self::is_cluster_writer`]).
-    pub fn is_cluster_writer(mut self, value: bool) -> Self {
-        self.is_cluster_writer = Some(value);
-        self
-    }
-    /// Sets `DBClusterParameterGroupStatus` (see [`Self::db_cluster_parameter_group_status`]).
-    pub fn db_cluster_parameter_group_status(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_status = Some(value.into());
-        self
-    }
-    /// Sets `PromotionTier` (see [`Self::promotion_tier`]).
-    pub fn promotion_tier(mut self, value: i32) -> Self {
-        self.promotion_tier = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DBClusterMember {
+    into db_instance_identifier("DBInstanceIdentifier"): String;
+    value is_cluster_writer("IsClusterWriter"): bool;
+    into db_cluster_parameter_group_status("DBClusterParameterGroupStatus"): String;
+    value promotion_tier("PromotionTier"): i32;
+});
 
 impl FromValue for DBClusterMember {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2189,41 +1532,6 @@ impl FromValue for DBClusterMember {
         out.is_cluster_writer = r.next("IsClusterWriter")?;
         out.db_cluster_parameter_group_status = r.next("DBClusterParameterGroupStatus")?;
         out.promotion_tier = r.next("PromotionTier")?;
-        Ok(out)
-    }
-}
-
-/// Represents the output of [DescribeDBClusters].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DBClusterMessage {
-    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
-    pub marker: Option<String>,
-    /// A list of clusters.
-    pub db_clusters: Option<Vec<crate::types::DBCluster>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DBClusterMessage {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `DBClusters` (see [`Self::db_clusters`]).
-    pub fn db_clusters(mut self, value: Vec<crate::types::DBCluster>) -> Self {
-        self.db_clusters = Some(value);
-        self
-    }
-}
-
-impl FromValue for DBClusterMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.marker = r.next("Marker")?;
-        out.db_clusters = r.next("DBClusters")?;
         Ok(out)
     }
 }
@@ -2254,28 +1562,12 @@ pub struct DBClusterParameterGroup {
     pub db_cluster_parameter_group_arn: Option<String>,
 }
 
-impl DBClusterParameterGroup {
-    /// Sets `DBClusterParameterGroupName` (see [`Self::db_cluster_parameter_group_name`]).
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
-    }
-    /// Sets `DBParameterGroupFamily` (see [`Self::db_parameter_group_family`]).
-    pub fn db_parameter_group_family(mut self, value: impl Into<String>) -> Self {
-        self.db_parameter_group_family = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterParameterGroupArn` (see [`Self::db_cluster_parameter_group_arn`]).
-    pub fn db_cluster_parameter_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DBClusterParameterGroup {
+    into db_cluster_parameter_group_name("DBClusterParameterGroupName"): String;
+    into db_parameter_group_family("DBParameterGroupFamily"): String;
+    into description("Description"): String;
+    into db_cluster_parameter_group_arn("DBClusterParameterGroupArn"): String;
+});
 
 impl FromValue for DBClusterParameterGroup {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2285,41 +1577,6 @@ impl FromValue for DBClusterParameterGroup {
         out.db_parameter_group_family = r.next("DBParameterGroupFamily")?;
         out.description = r.next("Description")?;
         out.db_cluster_parameter_group_arn = r.next("DBClusterParameterGroupArn")?;
-        Ok(out)
-    }
-}
-
-/// Represents the output of [DBClusterParameterGroup].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DBClusterParameterGroupDetails {
-    /// Provides a list of parameters for the cluster parameter group.
-    pub parameters: Option<Vec<crate::types::Parameter>>,
-    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
-    pub marker: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DBClusterParameterGroupDetails {
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for DBClusterParameterGroupDetails {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.parameters = r.next("Parameters")?;
-        out.marker = r.next("Marker")?;
         Ok(out)
     }
 }
@@ -2342,13 +1599,9 @@ pub struct DBClusterParameterGroupNameMessage {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DBClusterParameterGroupNameMessage {
-    /// Sets `DBClusterParameterGroupName` (see [`Self::db_cluster_parameter_group_name`]).
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DBClusterParameterGroupNameMessage {
+    into db_cluster_parameter_group_name("DBClusterParameterGroupName"): String;
+});
 
 impl FromValue for DBClusterParameterGroupNameMessage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2368,44 +1621,6 @@ impl FromValue for DBClusterParameterGroupNotFoundFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
-    }
-}
-
-/// Represents the output of [DBClusterParameterGroups].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DBClusterParameterGroupsMessage {
-    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
-    pub marker: Option<String>,
-    /// A list of cluster parameter groups.
-    pub db_cluster_parameter_groups: Option<Vec<crate::types::DBClusterParameterGroup>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DBClusterParameterGroupsMessage {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterParameterGroups` (see [`Self::db_cluster_parameter_groups`]).
-    pub fn db_cluster_parameter_groups(
-        mut self,
-        value: Vec<crate::types::DBClusterParameterGroup>,
-    ) -> Self {
-        self.db_cluster_parameter_groups = Some(value);
-        self
-    }
-}
-
-impl FromValue for DBClusterParameterGroupsMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.marker = r.next("Marker")?;
-        out.db_cluster_parameter_groups = r.next("DBClusterParameterGroups")?;
-        Ok(out)
     }
 }
 
@@ -2435,18 +1650,10 @@ pub struct DBClusterRole {
     pub status: Option<String>,
 }
 
-impl DBClusterRole {
-    /// Sets `RoleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DBClusterRole {
+    into role_arn("RoleArn"): String;
+    into status("Status"): String;
+});
 
 impl FromValue for DBClusterRole {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2506,98 +1713,26 @@ pub struct DBClusterSnapshot {
     pub storage_type: Option<String>,
 }
 
-impl DBClusterSnapshot {
-    /// Sets `AvailabilityZones` (see [`Self::availability_zones`]).
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.availability_zones = Some(value);
-        self
-    }
-    /// Sets `DBClusterSnapshotIdentifier` (see [`Self::db_cluster_snapshot_identifier`]).
-    pub fn db_cluster_snapshot_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_snapshot_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `SnapshotCreateTime` (see [`Self::snapshot_create_time`]).
-    pub fn snapshot_create_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.snapshot_create_time = Some(value);
-        self
-    }
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Port` (see [`Self::port`]).
-    pub fn port(mut self, value: i32) -> Self {
-        self.port = Some(value);
-        self
-    }
-    /// Sets `VpcId` (see [`Self::vpc_id`]).
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-    /// Sets `ClusterCreateTime` (see [`Self::cluster_create_time`]).
-    pub fn cluster_create_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.cluster_create_time = Some(value);
-        self
-    }
-    /// Sets `MasterUsername` (see [`Self::master_username`]).
-    pub fn master_username(mut self, value: impl Into<String>) -> Self {
-        self.master_username = Some(value.into());
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `SnapshotType` (see [`Self::snapshot_type`]).
-    pub fn snapshot_type(mut self, value: impl Into<String>) -> Self {
-        self.snapshot_type = Some(value.into());
-        self
-    }
-    /// Sets `PercentProgress` (see [`Self::percent_progress`]).
-    pub fn percent_progress(mut self, value: i32) -> Self {
-        self.percent_progress = Some(value);
-        self
-    }
-    /// Sets `StorageEncrypted` (see [`Self::storage_encrypted`]).
-    pub fn storage_encrypted(mut self, value: bool) -> Self {
-        self.storage_encrypted = Some(value);
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterSnapshotArn` (see [`Self::db_cluster_snapshot_arn`]).
-    pub fn db_cluster_snapshot_arn(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_snapshot_arn = Some(value.into());
-        self
-    }
-    /// Sets `SourceDBClusterSnapshotArn` (see [`Self::source_db_cluster_snapshot_arn`]).
-    pub fn source_db_cluster_snapshot_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_db_cluster_snapshot_arn = Some(value.into());
-        self
-    }
-    /// Sets `StorageType` (see [`Self::storage_type`]).
-    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
-        self.storage_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DBClusterSnapshot {
+    list_into availability_zones("AvailabilityZones"): String, push_availability_zones;
+    into db_cluster_snapshot_identifier("DBClusterSnapshotIdentifier"): String;
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    value snapshot_create_time("SnapshotCreateTime"): myaws_core::DateTime;
+    into engine("Engine"): String;
+    into status("Status"): String;
+    value port("Port"): i32;
+    into vpc_id("VpcId"): String;
+    value cluster_create_time("ClusterCreateTime"): myaws_core::DateTime;
+    into master_username("MasterUsername"): String;
+    into engine_version("EngineVersion"): String;
+    into snapshot_type("SnapshotType"): String;
+    value percent_progress("PercentProgress"): i32;
+    value storage_encrypted("StorageEncrypted"): bool;
+    into kms_key_id("KmsKeyId"): String;
+    into db_cluster_snapshot_arn("DBClusterSnapshotArn"): String;
+    into source_db_cluster_snapshot_arn("SourceDBClusterSnapshotArn"): String;
+    into storage_type("StorageType"): String;
+});
 
 impl FromValue for DBClusterSnapshot {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2653,18 +1788,10 @@ pub struct DBClusterSnapshotAttribute {
     pub attribute_values: Option<Vec<String>>,
 }
 
-impl DBClusterSnapshotAttribute {
-    /// Sets `AttributeName` (see [`Self::attribute_name`]).
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
-    }
-    /// Sets `AttributeValues` (see [`Self::attribute_values`]).
-    pub fn attribute_values(mut self, value: Vec<String>) -> Self {
-        self.attribute_values = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DBClusterSnapshotAttribute {
+    into attribute_name("AttributeName"): String;
+    list_into attribute_values("AttributeValues"): String, push_attribute_values;
+});
 
 impl FromValue for DBClusterSnapshotAttribute {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2686,21 +1813,10 @@ pub struct DBClusterSnapshotAttributesResult {
     pub db_cluster_snapshot_attributes: Option<Vec<crate::types::DBClusterSnapshotAttribute>>,
 }
 
-impl DBClusterSnapshotAttributesResult {
-    /// Sets `DBClusterSnapshotIdentifier` (see [`Self::db_cluster_snapshot_identifier`]).
-    pub fn db_cluster_snapshot_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_snapshot_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterSnapshotAttributes` (see [`Self::db_cluster_snapshot_attributes`]).
-    pub fn db_cluster_snapshot_attributes(
-        mut self,
-        value: Vec<crate::types::DBClusterSnapshotAttribute>,
-    ) -> Self {
-        self.db_cluster_snapshot_attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DBClusterSnapshotAttributesResult {
+    into db_cluster_snapshot_identifier("DBClusterSnapshotIdentifier"): String;
+    list db_cluster_snapshot_attributes("DBClusterSnapshotAttributes"): crate::types::DBClusterSnapshotAttribute, push_db_cluster_snapshot_attributes;
+});
 
 impl FromValue for DBClusterSnapshotAttributesResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2708,41 +1824,6 @@ impl FromValue for DBClusterSnapshotAttributesResult {
         let mut out = Self::default();
         out.db_cluster_snapshot_identifier = r.next("DBClusterSnapshotIdentifier")?;
         out.db_cluster_snapshot_attributes = r.next("DBClusterSnapshotAttributes")?;
-        Ok(out)
-    }
-}
-
-/// Represents the output of [DescribeDBClusterSnapshots].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DBClusterSnapshotMessage {
-    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
-    pub marker: Option<String>,
-    /// Provides a list of cluster snapshots.
-    pub db_cluster_snapshots: Option<Vec<crate::types::DBClusterSnapshot>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DBClusterSnapshotMessage {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterSnapshots` (see [`Self::db_cluster_snapshots`]).
-    pub fn db_cluster_snapshots(mut self, value: Vec<crate::types::DBClusterSnapshot>) -> Self {
-        self.db_cluster_snapshots = Some(value);
-        self
-    }
-}
-
-impl FromValue for DBClusterSnapshotMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.marker = r.next("Marker")?;
-        out.db_cluster_snapshots = r.next("DBClusterSnapshots")?;
         Ok(out)
     }
 }
@@ -2789,66 +1870,19 @@ pub struct DBEngineVersion {
     pub serverless_v2_features_support: Option<crate::types::ServerlessV2FeaturesSupport>,
 }
 
-impl DBEngineVersion {
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `DBParameterGroupFamily` (see [`Self::db_parameter_group_family`]).
-    pub fn db_parameter_group_family(mut self, value: impl Into<String>) -> Self {
-        self.db_parameter_group_family = Some(value.into());
-        self
-    }
-    /// Sets `DBEngineDescription` (see [`Self::db_engine_description`]).
-    pub fn db_engine_description(mut self, value: impl Into<String>) -> Self {
-        self.db_engine_description = Some(value.into());
-        self
-    }
-    /// Sets `DBEngineVersionDescription` (see [`Self::db_engine_version_description`]).
-    pub fn db_engine_version_description(mut self, value: impl Into<String>) -> Self {
-        self.db_engine_version_description = Some(value.into());
-        self
-    }
-    /// Sets `ValidUpgradeTarget` (see [`Self::valid_upgrade_target`]).
-    pub fn valid_upgrade_target(mut self, value: Vec<crate::types::UpgradeTarget>) -> Self {
-        self.valid_upgrade_target = Some(value);
-        self
-    }
-    /// Sets `ExportableLogTypes` (see [`Self::exportable_log_types`]).
-    pub fn exportable_log_types(mut self, value: Vec<String>) -> Self {
-        self.exportable_log_types = Some(value);
-        self
-    }
-    /// Sets `SupportsLogExportsToCloudwatchLogs` (see [`Self::supports_log_exports_to_cloudwatch_logs`]).
-    pub fn supports_log_exports_to_cloudwatch_logs(mut self, value: bool) -> Self {
-        self.supports_log_exports_to_cloudwatch_logs = Some(value);
-        self
-    }
-    /// Sets `SupportedCACertificateIdentifiers` (see [`Self::supported_ca_certificate_identifiers`]).
-    pub fn supported_ca_certificate_identifiers(mut self, value: Vec<String>) -> Self {
-        self.supported_ca_certificate_identifiers = Some(value);
-        self
-    }
-    /// Sets `SupportsCertificateRotationWithoutRestart` (see [`Self::supports_certificate_rotation_without_restart`]).
-    pub fn supports_certificate_rotation_without_restart(mut self, value: bool) -> Self {
-        self.supports_certificate_rotation_without_restart = Some(value);
-        self
-    }
-    /// Sets `ServerlessV2FeaturesSupport` (see [`Self::serverless_v2_features_support`]).
-    pub fn serverless_v2_features_support(
-        mut self,
-        value: crate::types::ServerlessV2FeaturesSupport,
-    ) -> Self {
-        self.serverless_v2_features_support = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DBEngineVersion {
+    into engine("Engine"): String;
+    into engine_version("EngineVersion"): String;
+    into db_parameter_group_family("DBParameterGroupFamily"): String;
+    into db_engine_description("DBEngineDescription"): String;
+    into db_engine_version_description("DBEngineVersionDescription"): String;
+    list valid_upgrade_target("ValidUpgradeTarget"): crate::types::UpgradeTarget, push_valid_upgrade_target;
+    list_into exportable_log_types("ExportableLogTypes"): String, push_exportable_log_types;
+    value supports_log_exports_to_cloudwatch_logs("SupportsLogExportsToCloudwatchLogs"): bool;
+    list_into supported_ca_certificate_identifiers("SupportedCACertificateIdentifiers"): String, push_supported_ca_certificate_identifiers;
+    value supports_certificate_rotation_without_restart("SupportsCertificateRotationWithoutRestart"): bool;
+    value serverless_v2_features_support("ServerlessV2FeaturesSupport"): crate::types::ServerlessV2FeaturesSupport;
+});
 
 impl FromValue for DBEngineVersion {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2867,41 +1901,6 @@ impl FromValue for DBEngineVersion {
         out.supports_certificate_rotation_without_restart =
             r.next("SupportsCertificateRotationWithoutRestart")?;
         out.serverless_v2_features_support = r.next("ServerlessV2FeaturesSupport")?;
-        Ok(out)
-    }
-}
-
-/// Represents the output of [DescribeDBEngineVersions].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DBEngineVersionMessage {
-    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
-    pub marker: Option<String>,
-    /// Detailed information about one or more engine versions.
-    pub db_engine_versions: Option<Vec<crate::types::DBEngineVersion>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DBEngineVersionMessage {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `DBEngineVersions` (see [`Self::db_engine_versions`]).
-    pub fn db_engine_versions(mut self, value: Vec<crate::types::DBEngineVersion>) -> Self {
-        self.db_engine_versions = Some(value);
-        self
-    }
-}
-
-impl FromValue for DBEngineVersionMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.marker = r.next("Marker")?;
-        out.db_engine_versions = r.next("DBEngineVersions")?;
         Ok(out)
     }
 }
@@ -2972,161 +1971,38 @@ pub struct DBInstance {
     pub performance_insights_kms_key_id: Option<String>,
 }
 
-impl DBInstance {
-    /// Sets `DBInstanceIdentifier` (see [`Self::db_instance_identifier`]).
-    pub fn db_instance_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBInstanceClass` (see [`Self::db_instance_class`]).
-    pub fn db_instance_class(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_class = Some(value.into());
-        self
-    }
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `DBInstanceStatus` (see [`Self::db_instance_status`]).
-    pub fn db_instance_status(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_status = Some(value.into());
-        self
-    }
-    /// Sets `Endpoint` (see [`Self::endpoint`]).
-    pub fn endpoint(mut self, value: crate::types::Endpoint) -> Self {
-        self.endpoint = Some(value);
-        self
-    }
-    /// Sets `InstanceCreateTime` (see [`Self::instance_create_time`]).
-    pub fn instance_create_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.instance_create_time = Some(value);
-        self
-    }
-    /// Sets `PreferredBackupWindow` (see [`Self::preferred_backup_window`]).
-    pub fn preferred_backup_window(mut self, value: impl Into<String>) -> Self {
-        self.preferred_backup_window = Some(value.into());
-        self
-    }
-    /// Sets `BackupRetentionPeriod` (see [`Self::backup_retention_period`]).
-    pub fn backup_retention_period(mut self, value: i32) -> Self {
-        self.backup_retention_period = Some(value);
-        self
-    }
-    /// Sets `VpcSecurityGroups` (see [`Self::vpc_security_groups`]).
-    pub fn vpc_security_groups(
-        mut self,
-        value: Vec<crate::types::VpcSecurityGroupMembership>,
-    ) -> Self {
-        self.vpc_security_groups = Some(value);
-        self
-    }
-    /// Sets `AvailabilityZone` (see [`Self::availability_zone`]).
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
-    }
-    /// Sets `DBSubnetGroup` (see [`Self::db_subnet_group`]).
-    pub fn db_subnet_group(mut self, value: crate::types::DBSubnetGroup) -> Self {
-        self.db_subnet_group = Some(value);
-        self
-    }
-    /// Sets `PreferredMaintenanceWindow` (see [`Self::preferred_maintenance_window`]).
-    pub fn preferred_maintenance_window(mut self, value: impl Into<String>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
-    }
-    /// Sets `PendingModifiedValues` (see [`Self::pending_modified_values`]).
-    pub fn pending_modified_values(mut self, value: crate::types::PendingModifiedValues) -> Self {
-        self.pending_modified_values = Some(value);
-        self
-    }
-    /// Sets `LatestRestorableTime` (see [`Self::latest_restorable_time`]).
-    pub fn latest_restorable_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.latest_restorable_time = Some(value);
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `AutoMinorVersionUpgrade` (see [`Self::auto_minor_version_upgrade`]).
-    pub fn auto_minor_version_upgrade(mut self, value: bool) -> Self {
-        self.auto_minor_version_upgrade = Some(value);
-        self
-    }
-    /// Sets `PubliclyAccessible` (see [`Self::publicly_accessible`]).
-    pub fn publicly_accessible(mut self, value: bool) -> Self {
-        self.publicly_accessible = Some(value);
-        self
-    }
-    /// Sets `StatusInfos` (see [`Self::status_infos`]).
-    pub fn status_infos(mut self, value: Vec<crate::types::DBInstanceStatusInfo>) -> Self {
-        self.status_infos = Some(value);
-        self
-    }
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `StorageEncrypted` (see [`Self::storage_encrypted`]).
-    pub fn storage_encrypted(mut self, value: bool) -> Self {
-        self.storage_encrypted = Some(value);
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `DbiResourceId` (see [`Self::dbi_resource_id`]).
-    pub fn dbi_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.dbi_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `CACertificateIdentifier` (see [`Self::ca_certificate_identifier`]).
-    pub fn ca_certificate_identifier(mut self, value: impl Into<String>) -> Self {
-        self.ca_certificate_identifier = Some(value.into());
-        self
-    }
-    /// Sets `CopyTagsToSnapshot` (see [`Self::copy_tags_to_snapshot`]).
-    pub fn copy_tags_to_snapshot(mut self, value: bool) -> Self {
-        self.copy_tags_to_snapshot = Some(value);
-        self
-    }
-    /// Sets `PromotionTier` (see [`Self::promotion_tier`]).
-    pub fn promotion_tier(mut self, value: i32) -> Self {
-        self.promotion_tier = Some(value);
-        self
-    }
-    /// Sets `DBInstanceArn` (see [`Self::db_instance_arn`]).
-    pub fn db_instance_arn(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_arn = Some(value.into());
-        self
-    }
-    /// Sets `EnabledCloudwatchLogsExports` (see [`Self::enabled_cloudwatch_logs_exports`]).
-    pub fn enabled_cloudwatch_logs_exports(mut self, value: Vec<String>) -> Self {
-        self.enabled_cloudwatch_logs_exports = Some(value);
-        self
-    }
-    /// Sets `CertificateDetails` (see [`Self::certificate_details`]).
-    pub fn certificate_details(mut self, value: crate::types::CertificateDetails) -> Self {
-        self.certificate_details = Some(value);
-        self
-    }
-    /// Sets `PerformanceInsightsEnabled` (see [`Self::performance_insights_enabled`]).
-    pub fn performance_insights_enabled(mut self, value: bool) -> Self {
-        self.performance_insights_enabled = Some(value);
-        self
-    }
-    /// Sets `PerformanceInsightsKMSKeyId` (see [`Self::performance_insights_kms_key_id`]).
-    pub fn performance_insights_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.performance_insights_kms_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DBInstance {
+    into db_instance_identifier("DBInstanceIdentifier"): String;
+    into db_instance_class("DBInstanceClass"): String;
+    into engine("Engine"): String;
+    into db_instance_status("DBInstanceStatus"): String;
+    value endpoint("Endpoint"): crate::types::Endpoint;
+    value instance_create_time("InstanceCreateTime"): myaws_core::DateTime;
+    into preferred_backup_window("PreferredBackupWindow"): String;
+    value backup_retention_period("BackupRetentionPeriod"): i32;
+    list vpc_security_groups("VpcSecurityGroups"): crate::types::VpcSecurityGroupMembership, push_vpc_security_groups;
+    into availability_zone("AvailabilityZone"): String;
+    value db_subnet_group("DBSubnetGroup"): crate::types::DBSubnetGroup;
+    into preferred_maintenance_window("PreferredMaintenanceWindow"): String;
+    value pending_modified_values("PendingModifiedValues"): crate::types::PendingModifiedValues;
+    value latest_restorable_time("LatestRestorableTime"): myaws_core::DateTime;
+    into engine_version("EngineVersion"): String;
+    value auto_minor_version_upgrade("AutoMinorVersionUpgrade"): bool;
+    value publicly_accessible("PubliclyAccessible"): bool;
+    list status_infos("StatusInfos"): crate::types::DBInstanceStatusInfo, push_status_infos;
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    value storage_encrypted("StorageEncrypted"): bool;
+    into kms_key_id("KmsKeyId"): String;
+    into dbi_resource_id("DbiResourceId"): String;
+    into ca_certificate_identifier("CACertificateIdentifier"): String;
+    value copy_tags_to_snapshot("CopyTagsToSnapshot"): bool;
+    value promotion_tier("PromotionTier"): i32;
+    into db_instance_arn("DBInstanceArn"): String;
+    list_into enabled_cloudwatch_logs_exports("EnabledCloudwatchLogsExports"): String, push_enabled_cloudwatch_logs_exports;
+    value certificate_details("CertificateDetails"): crate::types::CertificateDetails;
+    value performance_insights_enabled("PerformanceInsightsEnabled"): bool;
+    into performance_insights_kms_key_id("PerformanceInsightsKMSKeyId"): String;
+});
 
 impl FromValue for DBInstance {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3178,41 +2054,6 @@ impl FromValue for DBInstanceAlreadyExistsFault {
     }
 }
 
-/// Represents the output of [DescribeDBInstances].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DBInstanceMessage {
-    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
-    pub marker: Option<String>,
-    /// Detailed information about one or more instances.
-    pub db_instances: Option<Vec<crate::types::DBInstance>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DBInstanceMessage {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `DBInstances` (see [`Self::db_instances`]).
-    pub fn db_instances(mut self, value: Vec<crate::types::DBInstance>) -> Self {
-        self.db_instances = Some(value);
-        self
-    }
-}
-
-impl FromValue for DBInstanceMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.marker = r.next("Marker")?;
-        out.db_instances = r.next("DBInstances")?;
-        Ok(out)
-    }
-}
-
 /// `DBInstanceIdentifier` doesn't refer to an existing instance.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3239,28 +2080,12 @@ pub struct DBInstanceStatusInfo {
     pub message: Option<String>,
 }
 
-impl DBInstanceStatusInfo {
-    /// Sets `StatusType` (see [`Self::status_type`]).
-    pub fn status_type(mut self, value: impl Into<String>) -> Self {
-        self.status_type = Some(value.into());
-        self
-    }
-    /// Sets `Normal` (see [`Self::normal`]).
-    pub fn normal(mut self, value: bool) -> Self {
-        self.normal = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DBInstanceStatusInfo {
+    into status_type("StatusType"): String;
+    value normal("Normal"): bool;
+    into status("Status"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for DBInstanceStatusInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3370,43 +2195,15 @@ pub struct DBSubnetGroup {
     pub supported_network_types: Option<Vec<String>>,
 }
 
-impl DBSubnetGroup {
-    /// Sets `DBSubnetGroupName` (see [`Self::db_subnet_group_name`]).
-    pub fn db_subnet_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
-    }
-    /// Sets `DBSubnetGroupDescription` (see [`Self::db_subnet_group_description`]).
-    pub fn db_subnet_group_description(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_description = Some(value.into());
-        self
-    }
-    /// Sets `VpcId` (see [`Self::vpc_id`]).
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-    /// Sets `SubnetGroupStatus` (see [`Self::subnet_group_status`]).
-    pub fn subnet_group_status(mut self, value: impl Into<String>) -> Self {
-        self.subnet_group_status = Some(value.into());
-        self
-    }
-    /// Sets `Subnets` (see [`Self::subnets`]).
-    pub fn subnets(mut self, value: Vec<crate::types::Subnet>) -> Self {
-        self.subnets = Some(value);
-        self
-    }
-    /// Sets `DBSubnetGroupArn` (see [`Self::db_subnet_group_arn`]).
-    pub fn db_subnet_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_arn = Some(value.into());
-        self
-    }
-    /// Sets `SupportedNetworkTypes` (see [`Self::supported_network_types`]).
-    pub fn supported_network_types(mut self, value: Vec<String>) -> Self {
-        self.supported_network_types = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DBSubnetGroup {
+    into db_subnet_group_name("DBSubnetGroupName"): String;
+    into db_subnet_group_description("DBSubnetGroupDescription"): String;
+    into vpc_id("VpcId"): String;
+    into subnet_group_status("SubnetGroupStatus"): String;
+    list subnets("Subnets"): crate::types::Subnet, push_subnets;
+    into db_subnet_group_arn("DBSubnetGroupArn"): String;
+    list_into supported_network_types("SupportedNetworkTypes"): String, push_supported_network_types;
+});
 
 impl FromValue for DBSubnetGroup {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3444,41 +2241,6 @@ impl FromValue for DBSubnetGroupDoesNotCoverEnoughAZs {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
-    }
-}
-
-/// Represents the output of [DescribeDBSubnetGroups].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DBSubnetGroupMessage {
-    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
-    pub marker: Option<String>,
-    /// Detailed information about one or more subnet groups.
-    pub db_subnet_groups: Option<Vec<crate::types::DBSubnetGroup>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DBSubnetGroupMessage {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `DBSubnetGroups` (see [`Self::db_subnet_groups`]).
-    pub fn db_subnet_groups(mut self, value: Vec<crate::types::DBSubnetGroup>) -> Self {
-        self.db_subnet_groups = Some(value);
-        self
-    }
-}
-
-impl FromValue for DBSubnetGroupMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.marker = r.next("Marker")?;
-        out.db_subnet_groups = r.next("DBSubnetGroups")?;
-        Ok(out)
     }
 }
 
@@ -3533,7 +2295,7 @@ impl FromValue for DBUpgradeDependencyFailureFault {
 /// Represents the input to [DeleteDBCluster].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDBClusterMessage {
+pub struct DeleteDBClusterInput {
     /// The cluster identifier for the cluster to be deleted. This parameter isn't case sensitive.
     ///
     /// Constraints:
@@ -3560,25 +2322,13 @@ pub struct DeleteDBClusterMessage {
     pub final_db_snapshot_identifier: Option<String>,
 }
 
-impl DeleteDBClusterMessage {
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `SkipFinalSnapshot` (see [`Self::skip_final_snapshot`]).
-    pub fn skip_final_snapshot(mut self, value: bool) -> Self {
-        self.skip_final_snapshot = Some(value);
-        self
-    }
-    /// Sets `FinalDBSnapshotIdentifier` (see [`Self::final_db_snapshot_identifier`]).
-    pub fn final_db_snapshot_identifier(mut self, value: impl Into<String>) -> Self {
-        self.final_db_snapshot_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDBClusterInput {
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    value skip_final_snapshot("SkipFinalSnapshot"): bool;
+    into final_db_snapshot_identifier("FinalDBSnapshotIdentifier"): String;
+});
 
-impl IntoValue for DeleteDBClusterMessage {
+impl IntoValue for DeleteDBClusterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_identifier.into_value(),
@@ -3588,10 +2338,33 @@ impl IntoValue for DeleteDBClusterMessage {
     }
 }
 
+/// The `DeleteDBClusterResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDBClusterOutput {
+    /// The `DBCluster` member.
+    pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DeleteDBClusterOutput {
+    value db_cluster("DBCluster"): crate::types::DBCluster;
+});
+
+impl FromValue for DeleteDBClusterOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.db_cluster = r.next("DBCluster")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DeleteDBClusterParameterGroup].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDBClusterParameterGroupMessage {
+pub struct DeleteDBClusterParameterGroupInput {
     /// The name of the cluster parameter group.
     ///
     /// Constraints:
@@ -3604,51 +2377,20 @@ pub struct DeleteDBClusterParameterGroupMessage {
     pub db_cluster_parameter_group_name: Option<String>,
 }
 
-impl DeleteDBClusterParameterGroupMessage {
-    /// Sets `DBClusterParameterGroupName` (see [`Self::db_cluster_parameter_group_name`]).
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDBClusterParameterGroupInput {
+    into db_cluster_parameter_group_name("DBClusterParameterGroupName"): String;
+});
 
-impl IntoValue for DeleteDBClusterParameterGroupMessage {
+impl IntoValue for DeleteDBClusterParameterGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.db_cluster_parameter_group_name.into_value()])
-    }
-}
-
-/// The `DeleteDBClusterResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteDBClusterResult {
-    /// The `DBCluster` member.
-    pub db_cluster: Option<crate::types::DBCluster>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DeleteDBClusterResult {
-    /// Sets `DBCluster` (see [`Self::db_cluster`]).
-    pub fn db_cluster(mut self, value: crate::types::DBCluster) -> Self {
-        self.db_cluster = Some(value);
-        self
-    }
-}
-
-impl FromValue for DeleteDBClusterResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.db_cluster = r.next("DBCluster")?;
-        Ok(out)
     }
 }
 
 /// Represents the input to [DeleteDBClusterSnapshot].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDBClusterSnapshotMessage {
+pub struct DeleteDBClusterSnapshotInput {
     /// The identifier of the cluster snapshot to delete.
     ///
     /// Constraints: Must be the name of an existing cluster snapshot in the `available` state.
@@ -3657,15 +2399,11 @@ pub struct DeleteDBClusterSnapshotMessage {
     pub db_cluster_snapshot_identifier: Option<String>,
 }
 
-impl DeleteDBClusterSnapshotMessage {
-    /// Sets `DBClusterSnapshotIdentifier` (see [`Self::db_cluster_snapshot_identifier`]).
-    pub fn db_cluster_snapshot_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_snapshot_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDBClusterSnapshotInput {
+    into db_cluster_snapshot_identifier("DBClusterSnapshotIdentifier"): String;
+});
 
-impl IntoValue for DeleteDBClusterSnapshotMessage {
+impl IntoValue for DeleteDBClusterSnapshotInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.db_cluster_snapshot_identifier.into_value()])
     }
@@ -3674,22 +2412,18 @@ impl IntoValue for DeleteDBClusterSnapshotMessage {
 /// The `DeleteDBClusterSnapshotResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDBClusterSnapshotResult {
+pub struct DeleteDBClusterSnapshotOutput {
     /// The `DBClusterSnapshot` member.
     pub db_cluster_snapshot: Option<crate::types::DBClusterSnapshot>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteDBClusterSnapshotResult {
-    /// Sets `DBClusterSnapshot` (see [`Self::db_cluster_snapshot`]).
-    pub fn db_cluster_snapshot(mut self, value: crate::types::DBClusterSnapshot) -> Self {
-        self.db_cluster_snapshot = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteDBClusterSnapshotOutput {
+    value db_cluster_snapshot("DBClusterSnapshot"): crate::types::DBClusterSnapshot;
+});
 
-impl FromValue for DeleteDBClusterSnapshotResult {
+impl FromValue for DeleteDBClusterSnapshotOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3701,7 +2435,7 @@ impl FromValue for DeleteDBClusterSnapshotResult {
 /// Represents the input to [DeleteDBInstance].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDBInstanceMessage {
+pub struct DeleteDBInstanceInput {
     /// The instance identifier for the instance to be deleted. This parameter isn't case sensitive.
     ///
     /// Constraints:
@@ -3712,15 +2446,11 @@ pub struct DeleteDBInstanceMessage {
     pub db_instance_identifier: Option<String>,
 }
 
-impl DeleteDBInstanceMessage {
-    /// Sets `DBInstanceIdentifier` (see [`Self::db_instance_identifier`]).
-    pub fn db_instance_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDBInstanceInput {
+    into db_instance_identifier("DBInstanceIdentifier"): String;
+});
 
-impl IntoValue for DeleteDBInstanceMessage {
+impl IntoValue for DeleteDBInstanceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.db_instance_identifier.into_value()])
     }
@@ -3729,22 +2459,18 @@ impl IntoValue for DeleteDBInstanceMessage {
 /// The `DeleteDBInstanceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDBInstanceResult {
+pub struct DeleteDBInstanceOutput {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteDBInstanceResult {
-    /// Sets `DBInstance` (see [`Self::db_instance`]).
-    pub fn db_instance(mut self, value: crate::types::DBInstance) -> Self {
-        self.db_instance = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteDBInstanceOutput {
+    value db_instance("DBInstance"): crate::types::DBInstance;
+});
 
-impl FromValue for DeleteDBInstanceResult {
+impl FromValue for DeleteDBInstanceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3756,7 +2482,7 @@ impl FromValue for DeleteDBInstanceResult {
 /// Represents the input to [DeleteDBSubnetGroup].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDBSubnetGroupMessage {
+pub struct DeleteDBSubnetGroupInput {
     /// The name of the database subnet group to delete.
     ///
     /// You can't delete the default subnet group.
@@ -3771,15 +2497,11 @@ pub struct DeleteDBSubnetGroupMessage {
     pub db_subnet_group_name: Option<String>,
 }
 
-impl DeleteDBSubnetGroupMessage {
-    /// Sets `DBSubnetGroupName` (see [`Self::db_subnet_group_name`]).
-    pub fn db_subnet_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDBSubnetGroupInput {
+    into db_subnet_group_name("DBSubnetGroupName"): String;
+});
 
-impl IntoValue for DeleteDBSubnetGroupMessage {
+impl IntoValue for DeleteDBSubnetGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.db_subnet_group_name.into_value()])
     }
@@ -3788,22 +2510,18 @@ impl IntoValue for DeleteDBSubnetGroupMessage {
 /// Represents the input to [DeleteEventSubscription].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteEventSubscriptionMessage {
+pub struct DeleteEventSubscriptionInput {
     /// The name of the Amazon DocumentDB event notification subscription that you want to delete.
     ///
     /// Required.
     pub subscription_name: Option<String>,
 }
 
-impl DeleteEventSubscriptionMessage {
-    /// Sets `SubscriptionName` (see [`Self::subscription_name`]).
-    pub fn subscription_name(mut self, value: impl Into<String>) -> Self {
-        self.subscription_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteEventSubscriptionInput {
+    into subscription_name("SubscriptionName"): String;
+});
 
-impl IntoValue for DeleteEventSubscriptionMessage {
+impl IntoValue for DeleteEventSubscriptionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.subscription_name.into_value()])
     }
@@ -3812,22 +2530,18 @@ impl IntoValue for DeleteEventSubscriptionMessage {
 /// The `DeleteEventSubscriptionResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteEventSubscriptionResult {
+pub struct DeleteEventSubscriptionOutput {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteEventSubscriptionResult {
-    /// Sets `EventSubscription` (see [`Self::event_subscription`]).
-    pub fn event_subscription(mut self, value: crate::types::EventSubscription) -> Self {
-        self.event_subscription = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteEventSubscriptionOutput {
+    value event_subscription("EventSubscription"): crate::types::EventSubscription;
+});
 
-impl FromValue for DeleteEventSubscriptionResult {
+impl FromValue for DeleteEventSubscriptionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3839,22 +2553,18 @@ impl FromValue for DeleteEventSubscriptionResult {
 /// Represents the input to [DeleteGlobalCluster].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteGlobalClusterMessage {
+pub struct DeleteGlobalClusterInput {
     /// The cluster identifier of the global cluster being deleted.
     ///
     /// Required.
     pub global_cluster_identifier: Option<String>,
 }
 
-impl DeleteGlobalClusterMessage {
-    /// Sets `GlobalClusterIdentifier` (see [`Self::global_cluster_identifier`]).
-    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.global_cluster_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteGlobalClusterInput {
+    into global_cluster_identifier("GlobalClusterIdentifier"): String;
+});
 
-impl IntoValue for DeleteGlobalClusterMessage {
+impl IntoValue for DeleteGlobalClusterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.global_cluster_identifier.into_value()])
     }
@@ -3863,22 +2573,18 @@ impl IntoValue for DeleteGlobalClusterMessage {
 /// The `DeleteGlobalClusterResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteGlobalClusterResult {
+pub struct DeleteGlobalClusterOutput {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteGlobalClusterResult {
-    /// Sets `GlobalCluster` (see [`Self::global_cluster`]).
-    pub fn global_cluster(mut self, value: crate::types::GlobalCluster) -> Self {
-        self.global_cluster = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteGlobalClusterOutput {
+    value global_cluster("GlobalCluster"): crate::types::GlobalCluster;
+});
 
-impl FromValue for DeleteGlobalClusterResult {
+impl FromValue for DeleteGlobalClusterOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3890,7 +2596,7 @@ impl FromValue for DeleteGlobalClusterResult {
 /// The `DescribeCertificatesMessage` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeCertificatesMessage {
+pub struct DescribeCertificatesInput {
     /// The user-supplied certificate identifier. If this parameter is specified, information for only the specified certificate is returned. If this parameter is omitted, a list of up to `MaxRecords` certificates is returned. This parameter is not case sensitive.
     ///
     /// Constraints
@@ -3912,30 +2618,14 @@ pub struct DescribeCertificatesMessage {
     pub marker: Option<String>,
 }
 
-impl DescribeCertificatesMessage {
-    /// Sets `CertificateIdentifier` (see [`Self::certificate_identifier`]).
-    pub fn certificate_identifier(mut self, value: impl Into<String>) -> Self {
-        self.certificate_identifier = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeCertificatesInput {
+    into certificate_identifier("CertificateIdentifier"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for DescribeCertificatesMessage {
+impl IntoValue for DescribeCertificatesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.certificate_identifier.into_value(),
@@ -3946,10 +2636,37 @@ impl IntoValue for DescribeCertificatesMessage {
     }
 }
 
+/// The `CertificateMessage` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCertificatesOutput {
+    /// A list of certificates for this Amazon Web Services account.
+    pub certificates: Option<Vec<crate::types::Certificate>>,
+    /// An optional pagination token provided if the number of records retrieved is greater than `MaxRecords`. If this parameter is specified, the marker specifies the next record in the list. Including the value of `Marker` in the next call to `DescribeCertificates` results in the next page of certificates.
+    pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeCertificatesOutput {
+    list certificates("Certificates"): crate::types::Certificate, push_certificates;
+    into marker("Marker"): String;
+});
+
+impl FromValue for DescribeCertificatesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.certificates = r.next("Certificates")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DescribeDBClusterParameterGroups].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDBClusterParameterGroupsMessage {
+pub struct DescribeDBClusterParameterGroupsInput {
     /// The name of a specific cluster parameter group to return details for.
     ///
     /// Constraints:
@@ -3968,30 +2685,14 @@ pub struct DescribeDBClusterParameterGroupsMessage {
     pub marker: Option<String>,
 }
 
-impl DescribeDBClusterParameterGroupsMessage {
-    /// Sets `DBClusterParameterGroupName` (see [`Self::db_cluster_parameter_group_name`]).
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeDBClusterParameterGroupsInput {
+    into db_cluster_parameter_group_name("DBClusterParameterGroupName"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for DescribeDBClusterParameterGroupsMessage {
+impl IntoValue for DescribeDBClusterParameterGroupsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_parameter_group_name.into_value(),
@@ -4002,10 +2703,37 @@ impl IntoValue for DescribeDBClusterParameterGroupsMessage {
     }
 }
 
+/// Represents the output of [DBClusterParameterGroups].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeDBClusterParameterGroupsOutput {
+    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    pub marker: Option<String>,
+    /// A list of cluster parameter groups.
+    pub db_cluster_parameter_groups: Option<Vec<crate::types::DBClusterParameterGroup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeDBClusterParameterGroupsOutput {
+    into marker("Marker"): String;
+    list db_cluster_parameter_groups("DBClusterParameterGroups"): crate::types::DBClusterParameterGroup, push_db_cluster_parameter_groups;
+});
+
+impl FromValue for DescribeDBClusterParameterGroupsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.marker = r.next("Marker")?;
+        out.db_cluster_parameter_groups = r.next("DBClusterParameterGroups")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DescribeDBClusterParameters].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDBClusterParametersMessage {
+pub struct DescribeDBClusterParametersInput {
     /// The name of a specific cluster parameter group to return parameter details for.
     ///
     /// Constraints:
@@ -4028,35 +2756,15 @@ pub struct DescribeDBClusterParametersMessage {
     pub marker: Option<String>,
 }
 
-impl DescribeDBClusterParametersMessage {
-    /// Sets `DBClusterParameterGroupName` (see [`Self::db_cluster_parameter_group_name`]).
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeDBClusterParametersInput {
+    into db_cluster_parameter_group_name("DBClusterParameterGroupName"): String;
+    into source("Source"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for DescribeDBClusterParametersMessage {
+impl IntoValue for DescribeDBClusterParametersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_parameter_group_name.into_value(),
@@ -4068,25 +2776,48 @@ impl IntoValue for DescribeDBClusterParametersMessage {
     }
 }
 
+/// Represents the output of [DBClusterParameterGroup].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeDBClusterParametersOutput {
+    /// Provides a list of parameters for the cluster parameter group.
+    pub parameters: Option<Vec<crate::types::Parameter>>,
+    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeDBClusterParametersOutput {
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+    into marker("Marker"): String;
+});
+
+impl FromValue for DescribeDBClusterParametersOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.parameters = r.next("Parameters")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DescribeDBClusterSnapshotAttributes].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDBClusterSnapshotAttributesMessage {
+pub struct DescribeDBClusterSnapshotAttributesInput {
     /// The identifier for the cluster snapshot to describe the attributes for.
     ///
     /// Required.
     pub db_cluster_snapshot_identifier: Option<String>,
 }
 
-impl DescribeDBClusterSnapshotAttributesMessage {
-    /// Sets `DBClusterSnapshotIdentifier` (see [`Self::db_cluster_snapshot_identifier`]).
-    pub fn db_cluster_snapshot_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_snapshot_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeDBClusterSnapshotAttributesInput {
+    into db_cluster_snapshot_identifier("DBClusterSnapshotIdentifier"): String;
+});
 
-impl IntoValue for DescribeDBClusterSnapshotAttributesMessage {
+impl IntoValue for DescribeDBClusterSnapshotAttributesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.db_cluster_snapshot_identifier.into_value()])
     }
@@ -4095,7 +2826,7 @@ impl IntoValue for DescribeDBClusterSnapshotAttributesMessage {
 /// The `DescribeDBClusterSnapshotAttributesResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDBClusterSnapshotAttributesResult {
+pub struct DescribeDBClusterSnapshotAttributesOutput {
     /// The `DBClusterSnapshotAttributesResult` member.
     pub db_cluster_snapshot_attributes_result:
         Option<crate::types::DBClusterSnapshotAttributesResult>,
@@ -4103,18 +2834,11 @@ pub struct DescribeDBClusterSnapshotAttributesResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeDBClusterSnapshotAttributesResult {
-    /// Sets `DBClusterSnapshotAttributesResult` (see [`Self::db_cluster_snapshot_attributes_result`]).
-    pub fn db_cluster_snapshot_attributes_result(
-        mut self,
-        value: crate::types::DBClusterSnapshotAttributesResult,
-    ) -> Self {
-        self.db_cluster_snapshot_attributes_result = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeDBClusterSnapshotAttributesOutput {
+    value db_cluster_snapshot_attributes_result("DBClusterSnapshotAttributesResult"): crate::types::DBClusterSnapshotAttributesResult;
+});
 
-impl FromValue for DescribeDBClusterSnapshotAttributesResult {
+impl FromValue for DescribeDBClusterSnapshotAttributesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4126,7 +2850,7 @@ impl FromValue for DescribeDBClusterSnapshotAttributesResult {
 /// Represents the input to [DescribeDBClusterSnapshots].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDBClusterSnapshotsMessage {
+pub struct DescribeDBClusterSnapshotsInput {
     /// The ID of the cluster to retrieve the list of cluster snapshots for. This parameter can't be used with the `DBClusterSnapshotIdentifier` parameter. This parameter is not case sensitive.
     ///
     /// Constraints:
@@ -4167,50 +2891,18 @@ pub struct DescribeDBClusterSnapshotsMessage {
     pub include_public: Option<bool>,
 }
 
-impl DescribeDBClusterSnapshotsMessage {
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterSnapshotIdentifier` (see [`Self::db_cluster_snapshot_identifier`]).
-    pub fn db_cluster_snapshot_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_snapshot_identifier = Some(value.into());
-        self
-    }
-    /// Sets `SnapshotType` (see [`Self::snapshot_type`]).
-    pub fn snapshot_type(mut self, value: impl Into<String>) -> Self {
-        self.snapshot_type = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `IncludeShared` (see [`Self::include_shared`]).
-    pub fn include_shared(mut self, value: bool) -> Self {
-        self.include_shared = Some(value);
-        self
-    }
-    /// Sets `IncludePublic` (see [`Self::include_public`]).
-    pub fn include_public(mut self, value: bool) -> Self {
-        self.include_public = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeDBClusterSnapshotsInput {
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    into db_cluster_snapshot_identifier("DBClusterSnapshotIdentifier"): String;
+    into snapshot_type("SnapshotType"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+    value include_shared("IncludeShared"): bool;
+    value include_public("IncludePublic"): bool;
+});
 
-impl IntoValue for DescribeDBClusterSnapshotsMessage {
+impl IntoValue for DescribeDBClusterSnapshotsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_identifier.into_value(),
@@ -4225,10 +2917,37 @@ impl IntoValue for DescribeDBClusterSnapshotsMessage {
     }
 }
 
+/// Represents the output of [DescribeDBClusterSnapshots].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeDBClusterSnapshotsOutput {
+    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    pub marker: Option<String>,
+    /// Provides a list of cluster snapshots.
+    pub db_cluster_snapshots: Option<Vec<crate::types::DBClusterSnapshot>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeDBClusterSnapshotsOutput {
+    into marker("Marker"): String;
+    list db_cluster_snapshots("DBClusterSnapshots"): crate::types::DBClusterSnapshot, push_db_cluster_snapshots;
+});
+
+impl FromValue for DescribeDBClusterSnapshotsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.marker = r.next("Marker")?;
+        out.db_cluster_snapshots = r.next("DBClusterSnapshots")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DescribeDBClusters].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDBClustersMessage {
+pub struct DescribeDBClustersInput {
     /// The user-provided cluster identifier. If this parameter is specified, information from only the specific cluster is returned. This parameter isn't case sensitive.
     ///
     /// Constraints:
@@ -4251,30 +2970,14 @@ pub struct DescribeDBClustersMessage {
     pub marker: Option<String>,
 }
 
-impl DescribeDBClustersMessage {
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeDBClustersInput {
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for DescribeDBClustersMessage {
+impl IntoValue for DescribeDBClustersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_identifier.into_value(),
@@ -4285,10 +2988,37 @@ impl IntoValue for DescribeDBClustersMessage {
     }
 }
 
+/// Represents the output of [DescribeDBClusters].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeDBClustersOutput {
+    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    pub marker: Option<String>,
+    /// A list of clusters.
+    pub db_clusters: Option<Vec<crate::types::DBCluster>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeDBClustersOutput {
+    into marker("Marker"): String;
+    list db_clusters("DBClusters"): crate::types::DBCluster, push_db_clusters;
+});
+
+impl FromValue for DescribeDBClustersOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.marker = r.next("Marker")?;
+        out.db_clusters = r.next("DBClusters")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DescribeDBEngineVersions].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDBEngineVersionsMessage {
+pub struct DescribeDBEngineVersionsInput {
     /// The database engine to return.
     pub engine: Option<String>,
     /// The database engine version to return.
@@ -4319,55 +3049,19 @@ pub struct DescribeDBEngineVersionsMessage {
     pub list_supported_timezones: Option<bool>,
 }
 
-impl DescribeDBEngineVersionsMessage {
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `DBParameterGroupFamily` (see [`Self::db_parameter_group_family`]).
-    pub fn db_parameter_group_family(mut self, value: impl Into<String>) -> Self {
-        self.db_parameter_group_family = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `DefaultOnly` (see [`Self::default_only`]).
-    pub fn default_only(mut self, value: bool) -> Self {
-        self.default_only = Some(value);
-        self
-    }
-    /// Sets `ListSupportedCharacterSets` (see [`Self::list_supported_character_sets`]).
-    pub fn list_supported_character_sets(mut self, value: bool) -> Self {
-        self.list_supported_character_sets = Some(value);
-        self
-    }
-    /// Sets `ListSupportedTimezones` (see [`Self::list_supported_timezones`]).
-    pub fn list_supported_timezones(mut self, value: bool) -> Self {
-        self.list_supported_timezones = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeDBEngineVersionsInput {
+    into engine("Engine"): String;
+    into engine_version("EngineVersion"): String;
+    into db_parameter_group_family("DBParameterGroupFamily"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+    value default_only("DefaultOnly"): bool;
+    value list_supported_character_sets("ListSupportedCharacterSets"): bool;
+    value list_supported_timezones("ListSupportedTimezones"): bool;
+});
 
-impl IntoValue for DescribeDBEngineVersionsMessage {
+impl IntoValue for DescribeDBEngineVersionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.engine.into_value(),
@@ -4383,10 +3077,37 @@ impl IntoValue for DescribeDBEngineVersionsMessage {
     }
 }
 
+/// Represents the output of [DescribeDBEngineVersions].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeDBEngineVersionsOutput {
+    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    pub marker: Option<String>,
+    /// Detailed information about one or more engine versions.
+    pub db_engine_versions: Option<Vec<crate::types::DBEngineVersion>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeDBEngineVersionsOutput {
+    into marker("Marker"): String;
+    list db_engine_versions("DBEngineVersions"): crate::types::DBEngineVersion, push_db_engine_versions;
+});
+
+impl FromValue for DescribeDBEngineVersionsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.marker = r.next("Marker")?;
+        out.db_engine_versions = r.next("DBEngineVersions")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DescribeDBInstances].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDBInstancesMessage {
+pub struct DescribeDBInstancesInput {
     /// The user-provided instance identifier. If this parameter is specified, information from only the specific instance is returned. This parameter isn't case sensitive.
     ///
     /// Constraints:
@@ -4410,30 +3131,14 @@ pub struct DescribeDBInstancesMessage {
     pub marker: Option<String>,
 }
 
-impl DescribeDBInstancesMessage {
-    /// Sets `DBInstanceIdentifier` (see [`Self::db_instance_identifier`]).
-    pub fn db_instance_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_identifier = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeDBInstancesInput {
+    into db_instance_identifier("DBInstanceIdentifier"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for DescribeDBInstancesMessage {
+impl IntoValue for DescribeDBInstancesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_instance_identifier.into_value(),
@@ -4444,10 +3149,37 @@ impl IntoValue for DescribeDBInstancesMessage {
     }
 }
 
+/// Represents the output of [DescribeDBInstances].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeDBInstancesOutput {
+    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    pub marker: Option<String>,
+    /// Detailed information about one or more instances.
+    pub db_instances: Option<Vec<crate::types::DBInstance>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeDBInstancesOutput {
+    into marker("Marker"): String;
+    list db_instances("DBInstances"): crate::types::DBInstance, push_db_instances;
+});
+
+impl FromValue for DescribeDBInstancesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.marker = r.next("Marker")?;
+        out.db_instances = r.next("DBInstances")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DescribeDBSubnetGroups].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDBSubnetGroupsMessage {
+pub struct DescribeDBSubnetGroupsInput {
     /// The name of the subnet group to return details for.
     pub db_subnet_group_name: Option<String>,
     /// This parameter is not currently supported.
@@ -4462,30 +3194,14 @@ pub struct DescribeDBSubnetGroupsMessage {
     pub marker: Option<String>,
 }
 
-impl DescribeDBSubnetGroupsMessage {
-    /// Sets `DBSubnetGroupName` (see [`Self::db_subnet_group_name`]).
-    pub fn db_subnet_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeDBSubnetGroupsInput {
+    into db_subnet_group_name("DBSubnetGroupName"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for DescribeDBSubnetGroupsMessage {
+impl IntoValue for DescribeDBSubnetGroupsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_subnet_group_name.into_value(),
@@ -4496,10 +3212,37 @@ impl IntoValue for DescribeDBSubnetGroupsMessage {
     }
 }
 
+/// Represents the output of [DescribeDBSubnetGroups].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeDBSubnetGroupsOutput {
+    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    pub marker: Option<String>,
+    /// Detailed information about one or more subnet groups.
+    pub db_subnet_groups: Option<Vec<crate::types::DBSubnetGroup>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeDBSubnetGroupsOutput {
+    into marker("Marker"): String;
+    list db_subnet_groups("DBSubnetGroups"): crate::types::DBSubnetGroup, push_db_subnet_groups;
+});
+
+impl FromValue for DescribeDBSubnetGroupsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.marker = r.next("Marker")?;
+        out.db_subnet_groups = r.next("DBSubnetGroups")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DescribeEngineDefaultClusterParameters].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeEngineDefaultClusterParametersMessage {
+pub struct DescribeEngineDefaultClusterParametersInput {
     /// The name of the cluster parameter group family to return the engine parameter information for.
     ///
     /// Required.
@@ -4516,30 +3259,14 @@ pub struct DescribeEngineDefaultClusterParametersMessage {
     pub marker: Option<String>,
 }
 
-impl DescribeEngineDefaultClusterParametersMessage {
-    /// Sets `DBParameterGroupFamily` (see [`Self::db_parameter_group_family`]).
-    pub fn db_parameter_group_family(mut self, value: impl Into<String>) -> Self {
-        self.db_parameter_group_family = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeEngineDefaultClusterParametersInput {
+    into db_parameter_group_family("DBParameterGroupFamily"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for DescribeEngineDefaultClusterParametersMessage {
+impl IntoValue for DescribeEngineDefaultClusterParametersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_parameter_group_family.into_value(),
@@ -4553,22 +3280,18 @@ impl IntoValue for DescribeEngineDefaultClusterParametersMessage {
 /// The `DescribeEngineDefaultClusterParametersResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeEngineDefaultClusterParametersResult {
+pub struct DescribeEngineDefaultClusterParametersOutput {
     /// The `EngineDefaults` member.
     pub engine_defaults: Option<crate::types::EngineDefaults>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeEngineDefaultClusterParametersResult {
-    /// Sets `EngineDefaults` (see [`Self::engine_defaults`]).
-    pub fn engine_defaults(mut self, value: crate::types::EngineDefaults) -> Self {
-        self.engine_defaults = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeEngineDefaultClusterParametersOutput {
+    value engine_defaults("EngineDefaults"): crate::types::EngineDefaults;
+});
 
-impl FromValue for DescribeEngineDefaultClusterParametersResult {
+impl FromValue for DescribeEngineDefaultClusterParametersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4580,7 +3303,7 @@ impl FromValue for DescribeEngineDefaultClusterParametersResult {
 /// Represents the input to [DescribeEventCategories].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeEventCategoriesMessage {
+pub struct DescribeEventCategoriesInput {
     /// The type of source that is generating the events.
     ///
     /// Valid values: `db-instance`, `db-parameter-group`, `db-security-group`
@@ -4589,20 +3312,12 @@ pub struct DescribeEventCategoriesMessage {
     pub filters: Option<Vec<crate::types::Filter>>,
 }
 
-impl DescribeEventCategoriesMessage {
-    /// Sets `SourceType` (see [`Self::source_type`]).
-    pub fn source_type(mut self, value: impl Into<String>) -> Self {
-        self.source_type = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeEventCategoriesInput {
+    into source_type("SourceType"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+});
 
-impl IntoValue for DescribeEventCategoriesMessage {
+impl IntoValue for DescribeEventCategoriesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.source_type.into_value(),
@@ -4611,10 +3326,33 @@ impl IntoValue for DescribeEventCategoriesMessage {
     }
 }
 
+/// Represents the output of [DescribeEventCategories].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeEventCategoriesOutput {
+    /// A list of event category maps.
+    pub event_categories_map_list: Option<Vec<crate::types::EventCategoriesMap>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeEventCategoriesOutput {
+    list event_categories_map_list("EventCategoriesMapList"): crate::types::EventCategoriesMap, push_event_categories_map_list;
+});
+
+impl FromValue for DescribeEventCategoriesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.event_categories_map_list = r.next("EventCategoriesMapList")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DescribeEventSubscriptions].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeEventSubscriptionsMessage {
+pub struct DescribeEventSubscriptionsInput {
     /// The name of the Amazon DocumentDB event notification subscription that you want to describe.
     pub subscription_name: Option<String>,
     /// This parameter is not currently supported.
@@ -4629,30 +3367,14 @@ pub struct DescribeEventSubscriptionsMessage {
     pub marker: Option<String>,
 }
 
-impl DescribeEventSubscriptionsMessage {
-    /// Sets `SubscriptionName` (see [`Self::subscription_name`]).
-    pub fn subscription_name(mut self, value: impl Into<String>) -> Self {
-        self.subscription_name = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeEventSubscriptionsInput {
+    into subscription_name("SubscriptionName"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for DescribeEventSubscriptionsMessage {
+impl IntoValue for DescribeEventSubscriptionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.subscription_name.into_value(),
@@ -4663,10 +3385,37 @@ impl IntoValue for DescribeEventSubscriptionsMessage {
     }
 }
 
+/// Represents the output of [DescribeEventSubscriptions].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeEventSubscriptionsOutput {
+    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    pub marker: Option<String>,
+    /// A list of event subscriptions.
+    pub event_subscriptions_list: Option<Vec<crate::types::EventSubscription>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeEventSubscriptionsOutput {
+    into marker("Marker"): String;
+    list event_subscriptions_list("EventSubscriptionsList"): crate::types::EventSubscription, push_event_subscriptions_list;
+});
+
+impl FromValue for DescribeEventSubscriptionsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.marker = r.next("Marker")?;
+        out.event_subscriptions_list = r.next("EventSubscriptionsList")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DescribeEvents].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeEventsMessage {
+pub struct DescribeEventsInput {
     /// The identifier of the event source for which events are returned. If not specified, then all sources are included in the response.
     ///
     /// Constraints:
@@ -4706,55 +3455,19 @@ pub struct DescribeEventsMessage {
     pub marker: Option<String>,
 }
 
-impl DescribeEventsMessage {
-    /// Sets `SourceIdentifier` (see [`Self::source_identifier`]).
-    pub fn source_identifier(mut self, value: impl Into<String>) -> Self {
-        self.source_identifier = Some(value.into());
-        self
-    }
-    /// Sets `SourceType` (see [`Self::source_type`]).
-    pub fn source_type(mut self, value: impl Into<crate::types::SourceType>) -> Self {
-        self.source_type = Some(value.into());
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `Duration` (see [`Self::duration`]).
-    pub fn duration(mut self, value: i32) -> Self {
-        self.duration = Some(value);
-        self
-    }
-    /// Sets `EventCategories` (see [`Self::event_categories`]).
-    pub fn event_categories(mut self, value: Vec<String>) -> Self {
-        self.event_categories = Some(value);
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeEventsInput {
+    into source_identifier("SourceIdentifier"): String;
+    into source_type("SourceType"): crate::types::SourceType;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    value duration("Duration"): i32;
+    list_into event_categories("EventCategories"): String, push_event_categories;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for DescribeEventsMessage {
+impl IntoValue for DescribeEventsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.source_identifier.into_value(),
@@ -4770,10 +3483,37 @@ impl IntoValue for DescribeEventsMessage {
     }
 }
 
+/// Represents the output of [DescribeEvents].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeEventsOutput {
+    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    pub marker: Option<String>,
+    /// Detailed information about one or more events.
+    pub events: Option<Vec<crate::types::Event>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeEventsOutput {
+    into marker("Marker"): String;
+    list events("Events"): crate::types::Event, push_events;
+});
+
+impl FromValue for DescribeEventsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.marker = r.next("Marker")?;
+        out.events = r.next("Events")?;
+        Ok(out)
+    }
+}
+
 /// The `DescribeGlobalClustersMessage` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeGlobalClustersMessage {
+pub struct DescribeGlobalClustersInput {
     /// The user-supplied cluster identifier. If this parameter is specified, information from only the specific cluster is returned. This parameter isn't case-sensitive.
     pub global_cluster_identifier: Option<String>,
     /// A filter that specifies one or more global DB clusters to describe.
@@ -4786,30 +3526,14 @@ pub struct DescribeGlobalClustersMessage {
     pub marker: Option<String>,
 }
 
-impl DescribeGlobalClustersMessage {
-    /// Sets `GlobalClusterIdentifier` (see [`Self::global_cluster_identifier`]).
-    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.global_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeGlobalClustersInput {
+    into global_cluster_identifier("GlobalClusterIdentifier"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for DescribeGlobalClustersMessage {
+impl IntoValue for DescribeGlobalClustersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.global_cluster_identifier.into_value(),
@@ -4820,10 +3544,37 @@ impl IntoValue for DescribeGlobalClustersMessage {
     }
 }
 
+/// The `GlobalClustersMessage` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeGlobalClustersOutput {
+    /// The `Marker` member.
+    pub marker: Option<String>,
+    /// The `GlobalClusters` member.
+    pub global_clusters: Option<Vec<crate::types::GlobalCluster>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeGlobalClustersOutput {
+    into marker("Marker"): String;
+    list global_clusters("GlobalClusters"): crate::types::GlobalCluster, push_global_clusters;
+});
+
+impl FromValue for DescribeGlobalClustersOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.marker = r.next("Marker")?;
+        out.global_clusters = r.next("GlobalClusters")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DescribeOrderableDBInstanceOptions].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeOrderableDBInstanceOptionsMessage {
+pub struct DescribeOrderableDBInstanceOptionsInput {
     /// The name of the engine to retrieve instance options for.
     ///
     /// Required.
@@ -4848,50 +3599,18 @@ pub struct DescribeOrderableDBInstanceOptionsMessage {
     pub marker: Option<String>,
 }
 
-impl DescribeOrderableDBInstanceOptionsMessage {
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `DBInstanceClass` (see [`Self::db_instance_class`]).
-    pub fn db_instance_class(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_class = Some(value.into());
-        self
-    }
-    /// Sets `LicenseModel` (see [`Self::license_model`]).
-    pub fn license_model(mut self, value: impl Into<String>) -> Self {
-        self.license_model = Some(value.into());
-        self
-    }
-    /// Sets `Vpc` (see [`Self::vpc`]).
-    pub fn vpc(mut self, value: bool) -> Self {
-        self.vpc = Some(value);
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeOrderableDBInstanceOptionsInput {
+    into engine("Engine"): String;
+    into engine_version("EngineVersion"): String;
+    into db_instance_class("DBInstanceClass"): String;
+    into license_model("LicenseModel"): String;
+    value vpc("Vpc"): bool;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_records("MaxRecords"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for DescribeOrderableDBInstanceOptionsMessage {
+impl IntoValue for DescribeOrderableDBInstanceOptionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.engine.into_value(),
@@ -4906,10 +3625,37 @@ impl IntoValue for DescribeOrderableDBInstanceOptionsMessage {
     }
 }
 
+/// Represents the output of [DescribeOrderableDBInstanceOptions].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeOrderableDBInstanceOptionsOutput {
+    /// The options that are available for a particular orderable instance.
+    pub orderable_db_instance_options: Option<Vec<crate::types::OrderableDBInstanceOption>>,
+    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribeOrderableDBInstanceOptionsOutput {
+    list orderable_db_instance_options("OrderableDBInstanceOptions"): crate::types::OrderableDBInstanceOption, push_orderable_db_instance_options;
+    into marker("Marker"): String;
+});
+
+impl FromValue for DescribeOrderableDBInstanceOptionsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.orderable_db_instance_options = r.next("OrderableDBInstanceOptions")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [DescribePendingMaintenanceActions].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribePendingMaintenanceActionsMessage {
+pub struct DescribePendingMaintenanceActionsInput {
     /// The ARN of a resource to return pending maintenance actions for.
     pub resource_identifier: Option<String>,
     /// A filter that specifies one or more resources to return pending maintenance actions for.
@@ -4929,30 +3675,14 @@ pub struct DescribePendingMaintenanceActionsMessage {
     pub max_records: Option<i32>,
 }
 
-impl DescribePendingMaintenanceActionsMessage {
-    /// Sets `ResourceIdentifier` (see [`Self::resource_identifier`]).
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecords` (see [`Self::max_records`]).
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.max_records = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribePendingMaintenanceActionsInput {
+    into resource_identifier("ResourceIdentifier"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    into marker("Marker"): String;
+    value max_records("MaxRecords"): i32;
+});
 
-impl IntoValue for DescribePendingMaintenanceActionsMessage {
+impl IntoValue for DescribePendingMaintenanceActionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.resource_identifier.into_value(),
@@ -4960,6 +3690,33 @@ impl IntoValue for DescribePendingMaintenanceActionsMessage {
             self.marker.into_value(),
             self.max_records.into_value(),
         ])
+    }
+}
+
+/// Represents the output of [DescribePendingMaintenanceActions].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribePendingMaintenanceActionsOutput {
+    /// The maintenance actions to be applied.
+    pub pending_maintenance_actions: Option<Vec<crate::types::ResourcePendingMaintenanceActions>>,
+    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    pub marker: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DescribePendingMaintenanceActionsOutput {
+    list pending_maintenance_actions("PendingMaintenanceActions"): crate::types::ResourcePendingMaintenanceActions, push_pending_maintenance_actions;
+    into marker("Marker"): String;
+});
+
+impl FromValue for DescribePendingMaintenanceActionsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.pending_maintenance_actions = r.next("PendingMaintenanceActions")?;
+        out.marker = r.next("Marker")?;
+        Ok(out)
     }
 }
 
@@ -4975,23 +3732,11 @@ pub struct Endpoint {
     pub hosted_zone_id: Option<String>,
 }
 
-impl Endpoint {
-    /// Sets `Address` (see [`Self::address`]).
-    pub fn address(mut self, value: impl Into<String>) -> Self {
-        self.address = Some(value.into());
-        self
-    }
-    /// Sets `Port` (see [`Self::port`]).
-    pub fn port(mut self, value: i32) -> Self {
-        self.port = Some(value);
-        self
-    }
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Endpoint {
+    into address("Address"): String;
+    value port("Port"): i32;
+    into hosted_zone_id("HostedZoneId"): String;
+});
 
 impl FromValue for Endpoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5016,23 +3761,11 @@ pub struct EngineDefaults {
     pub parameters: Option<Vec<crate::types::Parameter>>,
 }
 
-impl EngineDefaults {
-    /// Sets `DBParameterGroupFamily` (see [`Self::db_parameter_group_family`]).
-    pub fn db_parameter_group_family(mut self, value: impl Into<String>) -> Self {
-        self.db_parameter_group_family = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EngineDefaults {
+    into db_parameter_group_family("DBParameterGroupFamily"): String;
+    into marker("Marker"): String;
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+});
 
 impl FromValue for EngineDefaults {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5063,38 +3796,14 @@ pub struct Event {
     pub source_arn: Option<String>,
 }
 
-impl Event {
-    /// Sets `SourceIdentifier` (see [`Self::source_identifier`]).
-    pub fn source_identifier(mut self, value: impl Into<String>) -> Self {
-        self.source_identifier = Some(value.into());
-        self
-    }
-    /// Sets `SourceType` (see [`Self::source_type`]).
-    pub fn source_type(mut self, value: impl Into<crate::types::SourceType>) -> Self {
-        self.source_type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `EventCategories` (see [`Self::event_categories`]).
-    pub fn event_categories(mut self, value: Vec<String>) -> Self {
-        self.event_categories = Some(value);
-        self
-    }
-    /// Sets `Date` (see [`Self::date`]).
-    pub fn date(mut self, value: myaws_core::DateTime) -> Self {
-        self.date = Some(value);
-        self
-    }
-    /// Sets `SourceArn` (see [`Self::source_arn`]).
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Event {
+    into source_identifier("SourceIdentifier"): String;
+    into source_type("SourceType"): crate::types::SourceType;
+    into message("Message"): String;
+    list_into event_categories("EventCategories"): String, push_event_categories;
+    value date("Date"): myaws_core::DateTime;
+    into source_arn("SourceArn"): String;
+});
 
 impl FromValue for Event {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5120,18 +3829,10 @@ pub struct EventCategoriesMap {
     pub event_categories: Option<Vec<String>>,
 }
 
-impl EventCategoriesMap {
-    /// Sets `SourceType` (see [`Self::source_type`]).
-    pub fn source_type(mut self, value: impl Into<String>) -> Self {
-        self.source_type = Some(value.into());
-        self
-    }
-    /// Sets `EventCategories` (see [`Self::event_categories`]).
-    pub fn event_categories(mut self, value: Vec<String>) -> Self {
-        self.event_categories = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EventCategoriesMap {
+    into source_type("SourceType"): String;
+    list_into event_categories("EventCategories"): String, push_event_categories;
+});
 
 impl FromValue for EventCategoriesMap {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5139,36 +3840,6 @@ impl FromValue for EventCategoriesMap {
         let mut out = Self::default();
         out.source_type = r.next("SourceType")?;
         out.event_categories = r.next("EventCategories")?;
-        Ok(out)
-    }
-}
-
-/// Represents the output of [DescribeEventCategories].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct EventCategoriesMessage {
-    /// A list of event category maps.
-    pub event_categories_map_list: Option<Vec<crate::types::EventCategoriesMap>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl EventCategoriesMessage {
-    /// Sets `EventCategoriesMapList` (see [`Self::event_categories_map_list`]).
-    pub fn event_categories_map_list(
-        mut self,
-        value: Vec<crate::types::EventCategoriesMap>,
-    ) -> Self {
-        self.event_categories_map_list = Some(value);
-        self
-    }
-}
-
-impl FromValue for EventCategoriesMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.event_categories_map_list = r.next("EventCategoriesMapList")?;
         Ok(out)
     }
 }
@@ -5205,58 +3876,18 @@ pub struct EventSubscription {
     pub event_subscription_arn: Option<String>,
 }
 
-impl EventSubscription {
-    /// Sets `CustomerAwsId` (see [`Self::customer_aws_id`]).
-    pub fn customer_aws_id(mut self, value: impl Into<String>) -> Self {
-        self.customer_aws_id = Some(value.into());
-        self
-    }
-    /// Sets `CustSubscriptionId` (see [`Self::cust_subscription_id`]).
-    pub fn cust_subscription_id(mut self, value: impl Into<String>) -> Self {
-        self.cust_subscription_id = Some(value.into());
-        self
-    }
-    /// Sets `SnsTopicArn` (see [`Self::sns_topic_arn`]).
-    pub fn sns_topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.sns_topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `SubscriptionCreationTime` (see [`Self::subscription_creation_time`]).
-    pub fn subscription_creation_time(mut self, value: impl Into<String>) -> Self {
-        self.subscription_creation_time = Some(value.into());
-        self
-    }
-    /// Sets `SourceType` (see [`Self::source_type`]).
-    pub fn source_type(mut self, value: impl Into<String>) -> Self {
-        self.source_type = Some(value.into());
-        self
-    }
-    /// Sets `SourceIdsList` (see [`Self::source_ids_list`]).
-    pub fn source_ids_list(mut self, value: Vec<String>) -> Self {
-        self.source_ids_list = Some(value);
-        self
-    }
-    /// Sets `EventCategoriesList` (see [`Self::event_categories_list`]).
-    pub fn event_categories_list(mut self, value: Vec<String>) -> Self {
-        self.event_categories_list = Some(value);
-        self
-    }
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `EventSubscriptionArn` (see [`Self::event_subscription_arn`]).
-    pub fn event_subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.event_subscription_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EventSubscription {
+    into customer_aws_id("CustomerAwsId"): String;
+    into cust_subscription_id("CustSubscriptionId"): String;
+    into sns_topic_arn("SnsTopicArn"): String;
+    into status("Status"): String;
+    into subscription_creation_time("SubscriptionCreationTime"): String;
+    into source_type("SourceType"): String;
+    list_into source_ids_list("SourceIdsList"): String, push_source_ids_list;
+    list_into event_categories_list("EventCategoriesList"): String, push_event_categories_list;
+    value enabled("Enabled"): bool;
+    into event_subscription_arn("EventSubscriptionArn"): String;
+});
 
 impl FromValue for EventSubscription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5288,80 +3919,10 @@ impl FromValue for EventSubscriptionQuotaExceededFault {
     }
 }
 
-/// Represents the output of [DescribeEventSubscriptions].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct EventSubscriptionsMessage {
-    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
-    pub marker: Option<String>,
-    /// A list of event subscriptions.
-    pub event_subscriptions_list: Option<Vec<crate::types::EventSubscription>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl EventSubscriptionsMessage {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `EventSubscriptionsList` (see [`Self::event_subscriptions_list`]).
-    pub fn event_subscriptions_list(mut self, value: Vec<crate::types::EventSubscription>) -> Self {
-        self.event_subscriptions_list = Some(value);
-        self
-    }
-}
-
-impl FromValue for EventSubscriptionsMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.marker = r.next("Marker")?;
-        out.event_subscriptions_list = r.next("EventSubscriptionsList")?;
-        Ok(out)
-    }
-}
-
-/// Represents the output of [DescribeEvents].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct EventsMessage {
-    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
-    pub marker: Option<String>,
-    /// Detailed information about one or more events.
-    pub events: Option<Vec<crate::types::Event>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl EventsMessage {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `Events` (see [`Self::events`]).
-    pub fn events(mut self, value: Vec<crate::types::Event>) -> Self {
-        self.events = Some(value);
-        self
-    }
-}
-
-impl FromValue for EventsMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.marker = r.next("Marker")?;
-        out.events = r.next("Events")?;
-        Ok(out)
-    }
-}
-
 /// Represents the input to [FailoverDBCluster].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct FailoverDBClusterMessage {
+pub struct FailoverDBClusterInput {
     /// A cluster identifier to force a failover for. This parameter is not case sensitive.
     ///
     /// Constraints:
@@ -5374,20 +3935,12 @@ pub struct FailoverDBClusterMessage {
     pub target_db_instance_identifier: Option<String>,
 }
 
-impl FailoverDBClusterMessage {
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `TargetDBInstanceIdentifier` (see [`Self::target_db_instance_identifier`]).
-    pub fn target_db_instance_identifier(mut self, value: impl Into<String>) -> Self {
-        self.target_db_instance_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FailoverDBClusterInput {
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    into target_db_instance_identifier("TargetDBInstanceIdentifier"): String;
+});
 
-impl IntoValue for FailoverDBClusterMessage {
+impl IntoValue for FailoverDBClusterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_identifier.into_value(),
@@ -5399,22 +3952,18 @@ impl IntoValue for FailoverDBClusterMessage {
 /// The `FailoverDBClusterResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct FailoverDBClusterResult {
+pub struct FailoverDBClusterOutput {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FailoverDBClusterResult {
-    /// Sets `DBCluster` (see [`Self::db_cluster`]).
-    pub fn db_cluster(mut self, value: crate::types::DBCluster) -> Self {
-        self.db_cluster = Some(value);
-        self
-    }
-}
+myaws_core::setters!(FailoverDBClusterOutput {
+    value db_cluster("DBCluster"): crate::types::DBCluster;
+});
 
-impl FromValue for FailoverDBClusterResult {
+impl FromValue for FailoverDBClusterOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5426,7 +3975,7 @@ impl FromValue for FailoverDBClusterResult {
 /// The `FailoverGlobalClusterMessage` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct FailoverGlobalClusterMessage {
+pub struct FailoverGlobalClusterInput {
     /// The identifier of the Amazon DocumentDB global cluster to apply this operation. The identifier is the unique key assigned by the user when the cluster is created. In other words, it's the name of the global cluster.
     ///
     /// Constraints:
@@ -5465,30 +4014,14 @@ pub struct FailoverGlobalClusterMessage {
     pub switchover: Option<bool>,
 }
 
-impl FailoverGlobalClusterMessage {
-    /// Sets `GlobalClusterIdentifier` (see [`Self::global_cluster_identifier`]).
-    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.global_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `TargetDbClusterIdentifier` (see [`Self::target_db_cluster_identifier`]).
-    pub fn target_db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.target_db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `AllowDataLoss` (see [`Self::allow_data_loss`]).
-    pub fn allow_data_loss(mut self, value: bool) -> Self {
-        self.allow_data_loss = Some(value);
-        self
-    }
-    /// Sets `Switchover` (see [`Self::switchover`]).
-    pub fn switchover(mut self, value: bool) -> Self {
-        self.switchover = Some(value);
-        self
-    }
-}
+myaws_core::setters!(FailoverGlobalClusterInput {
+    into global_cluster_identifier("GlobalClusterIdentifier"): String;
+    into target_db_cluster_identifier("TargetDbClusterIdentifier"): String;
+    value allow_data_loss("AllowDataLoss"): bool;
+    value switchover("Switchover"): bool;
+});
 
-impl IntoValue for FailoverGlobalClusterMessage {
+impl IntoValue for FailoverGlobalClusterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.global_cluster_identifier.into_value(),
@@ -5502,22 +4035,18 @@ impl IntoValue for FailoverGlobalClusterMessage {
 /// The `FailoverGlobalClusterResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct FailoverGlobalClusterResult {
+pub struct FailoverGlobalClusterOutput {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FailoverGlobalClusterResult {
-    /// Sets `GlobalCluster` (see [`Self::global_cluster`]).
-    pub fn global_cluster(mut self, value: crate::types::GlobalCluster) -> Self {
-        self.global_cluster = Some(value);
-        self
-    }
-}
+myaws_core::setters!(FailoverGlobalClusterOutput {
+    value global_cluster("GlobalCluster"): crate::types::GlobalCluster;
+});
 
-impl FromValue for FailoverGlobalClusterResult {
+impl FromValue for FailoverGlobalClusterOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5544,28 +4073,12 @@ pub struct FailoverState {
     pub is_data_loss_allowed: Option<bool>,
 }
 
-impl FailoverState {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::FailoverStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `FromDbClusterArn` (see [`Self::from_db_cluster_arn`]).
-    pub fn from_db_cluster_arn(mut self, value: impl Into<String>) -> Self {
-        self.from_db_cluster_arn = Some(value.into());
-        self
-    }
-    /// Sets `ToDbClusterArn` (see [`Self::to_db_cluster_arn`]).
-    pub fn to_db_cluster_arn(mut self, value: impl Into<String>) -> Self {
-        self.to_db_cluster_arn = Some(value.into());
-        self
-    }
-    /// Sets `IsDataLossAllowed` (see [`Self::is_data_loss_allowed`]).
-    pub fn is_data_loss_allowed(mut self, value: bool) -> Self {
-        self.is_data_loss_allowed = Some(value);
-        self
-    }
-}
+myaws_core::setters!(FailoverState {
+    into status("Status"): crate::types::FailoverStatus;
+    into from_db_cluster_arn("FromDbClusterArn"): String;
+    into to_db_cluster_arn("ToDbClusterArn"): String;
+    value is_data_loss_allowed("IsDataLossAllowed"): bool;
+});
 
 impl FromValue for FailoverState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5675,18 +4188,10 @@ pub struct Filter {
     pub values: Option<Vec<String>>,
 }
 
-impl Filter {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Values` (see [`Self::values`]).
-    pub fn values(mut self, value: Vec<String>) -> Self {
-        self.values = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Filter {
+    into name("Name"): String;
+    list_into values("Values"): String, push_values;
+});
 
 impl IntoValue for Filter {
     fn into_value(self) -> Value {
@@ -5724,68 +4229,20 @@ pub struct GlobalCluster {
     pub tag_list: Option<Vec<crate::types::Tag>>,
 }
 
-impl GlobalCluster {
-    /// Sets `GlobalClusterIdentifier` (see [`Self::global_cluster_identifier`]).
-    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.global_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `GlobalClusterResourceId` (see [`Self::global_cluster_resource_id`]).
-    pub fn global_cluster_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.global_cluster_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `GlobalClusterArn` (see [`Self::global_cluster_arn`]).
-    pub fn global_cluster_arn(mut self, value: impl Into<String>) -> Self {
-        self.global_cluster_arn = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `DatabaseName` (see [`Self::database_name`]).
-    pub fn database_name(mut self, value: impl Into<String>) -> Self {
-        self.database_name = Some(value.into());
-        self
-    }
-    /// Sets `StorageEncrypted` (see [`Self::storage_encrypted`]).
-    pub fn storage_encrypted(mut self, value: bool) -> Self {
-        self.storage_encrypted = Some(value);
-        self
-    }
-    /// Sets `DeletionProtection` (see [`Self::deletion_protection`]).
-    pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = Some(value);
-        self
-    }
-    /// Sets `GlobalClusterMembers` (see [`Self::global_cluster_members`]).
-    pub fn global_cluster_members(mut self, value: Vec<crate::types::GlobalClusterMember>) -> Self {
-        self.global_cluster_members = Some(value);
-        self
-    }
-    /// Sets `FailoverState` (see [`Self::failover_state`]).
-    pub fn failover_state(mut self, value: crate::types::FailoverState) -> Self {
-        self.failover_state = Some(value);
-        self
-    }
-    /// Sets `TagList` (see [`Self::tag_list`]).
-    pub fn tag_list(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tag_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GlobalCluster {
+    into global_cluster_identifier("GlobalClusterIdentifier"): String;
+    into global_cluster_resource_id("GlobalClusterResourceId"): String;
+    into global_cluster_arn("GlobalClusterArn"): String;
+    into status("Status"): String;
+    into engine("Engine"): String;
+    into engine_version("EngineVersion"): String;
+    into database_name("DatabaseName"): String;
+    value storage_encrypted("StorageEncrypted"): bool;
+    value deletion_protection("DeletionProtection"): bool;
+    list global_cluster_members("GlobalClusterMembers"): crate::types::GlobalClusterMember, push_global_cluster_members;
+    value failover_state("FailoverState"): crate::types::FailoverState;
+    list tag_list("TagList"): crate::types::Tag, push_tag_list;
+});
 
 impl FromValue for GlobalCluster {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5833,31 +4290,12 @@ pub struct GlobalClusterMember {
     pub synchronization_status: Option<crate::types::GlobalClusterMemberSynchronizationStatus>,
 }
 
-impl GlobalClusterMember {
-    /// Sets `DBClusterArn` (see [`Self::db_cluster_arn`]).
-    pub fn db_cluster_arn(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_arn = Some(value.into());
-        self
-    }
-    /// Sets `Readers` (see [`Self::readers`]).
-    pub fn readers(mut self, value: Vec<String>) -> Self {
-        self.readers = Some(value);
-        self
-    }
-    /// Sets `IsWriter` (see [`Self::is_writer`]).
-    pub fn is_writer(mut self, value: bool) -> Self {
-        self.is_writer = Some(value);
-        self
-    }
-    /// Sets `SynchronizationStatus` (see [`Self::synchronization_status`]).
-    pub fn synchronization_status(
-        mut self,
-        value: impl Into<crate::types::GlobalClusterMemberSynchronizationStatus>,
-    ) -> Self {
-        self.synchronization_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GlobalClusterMember {
+    into db_cluster_arn("DBClusterArn"): String;
+    list_into readers("Readers"): String, push_readers;
+    value is_writer("IsWriter"): bool;
+    into synchronization_status("SynchronizationStatus"): crate::types::GlobalClusterMemberSynchronizationStatus;
+});
 
 impl FromValue for GlobalClusterMember {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5968,41 +4406,6 @@ impl FromValue for GlobalClusterQuotaExceededFault {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
-    }
-}
-
-/// The `GlobalClustersMessage` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GlobalClustersMessage {
-    /// The `Marker` member.
-    pub marker: Option<String>,
-    /// The `GlobalClusters` member.
-    pub global_clusters: Option<Vec<crate::types::GlobalCluster>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GlobalClustersMessage {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `GlobalClusters` (see [`Self::global_clusters`]).
-    pub fn global_clusters(mut self, value: Vec<crate::types::GlobalCluster>) -> Self {
-        self.global_clusters = Some(value);
-        self
-    }
-}
-
-impl FromValue for GlobalClustersMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.marker = r.next("Marker")?;
-        out.global_clusters = r.next("GlobalClusters")?;
-        Ok(out)
     }
 }
 
@@ -6225,7 +4628,7 @@ impl FromValue for KMSKeyNotAccessibleFault {
 /// Represents the input to [ListTagsForResource].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsForResourceMessage {
+pub struct ListTagsForResourceInput {
     /// The Amazon DocumentDB resource with tags to be listed. This value is an Amazon Resource Name (ARN).
     ///
     /// Required.
@@ -6234,20 +4637,12 @@ pub struct ListTagsForResourceMessage {
     pub filters: Option<Vec<crate::types::Filter>>,
 }
 
-impl ListTagsForResourceMessage {
-    /// Sets `ResourceName` (see [`Self::resource_name`]).
-    pub fn resource_name(mut self, value: impl Into<String>) -> Self {
-        self.resource_name = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceInput {
+    into resource_name("ResourceName"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+});
 
-impl IntoValue for ListTagsForResourceMessage {
+impl IntoValue for ListTagsForResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.resource_name.into_value(),
@@ -6256,10 +4651,33 @@ impl IntoValue for ListTagsForResourceMessage {
     }
 }
 
+/// Represents the output of [ListTagsForResource].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsForResourceOutput {
+    /// A list of one or more tags.
+    pub tag_list: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(ListTagsForResourceOutput {
+    list tag_list("TagList"): crate::types::Tag, push_tag_list;
+});
+
+impl FromValue for ListTagsForResourceOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.tag_list = r.next("TagList")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [ModifyDBCluster].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyDBClusterMessage {
+pub struct ModifyDBClusterInput {
     /// The cluster identifier for the cluster that is being modified. This parameter is not case sensitive.
     ///
     /// Constraints:
@@ -6391,116 +4809,30 @@ pub struct ModifyDBClusterMessage {
     pub network_type: Option<String>,
 }
 
-impl ModifyDBClusterMessage {
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `NewDBClusterIdentifier` (see [`Self::new_db_cluster_identifier`]).
-    pub fn new_db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.new_db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `ApplyImmediately` (see [`Self::apply_immediately`]).
-    pub fn apply_immediately(mut self, value: bool) -> Self {
-        self.apply_immediately = Some(value);
-        self
-    }
-    /// Sets `BackupRetentionPeriod` (see [`Self::backup_retention_period`]).
-    pub fn backup_retention_period(mut self, value: i32) -> Self {
-        self.backup_retention_period = Some(value);
-        self
-    }
-    /// Sets `DBClusterParameterGroupName` (see [`Self::db_cluster_parameter_group_name`]).
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
-    }
-    /// Sets `VpcSecurityGroupIds` (see [`Self::vpc_security_group_ids`]).
-    pub fn vpc_security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.vpc_security_group_ids = Some(value);
-        self
-    }
-    /// Sets `Port` (see [`Self::port`]).
-    pub fn port(mut self, value: i32) -> Self {
-        self.port = Some(value);
-        self
-    }
-    /// Sets `MasterUserPassword` (see [`Self::master_user_password`]).
-    pub fn master_user_password(mut self, value: impl Into<String>) -> Self {
-        self.master_user_password = Some(value.into());
-        self
-    }
-    /// Sets `PreferredBackupWindow` (see [`Self::preferred_backup_window`]).
-    pub fn preferred_backup_window(mut self, value: impl Into<String>) -> Self {
-        self.preferred_backup_window = Some(value.into());
-        self
-    }
-    /// Sets `PreferredMaintenanceWindow` (see [`Self::preferred_maintenance_window`]).
-    pub fn preferred_maintenance_window(mut self, value: impl Into<String>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
-    }
-    /// Sets `CloudwatchLogsExportConfiguration` (see [`Self::cloudwatch_logs_export_configuration`]).
-    pub fn cloudwatch_logs_export_configuration(
-        mut self,
-        value: crate::types::CloudwatchLogsExportConfiguration,
-    ) -> Self {
-        self.cloudwatch_logs_export_configuration = Some(value);
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `AllowMajorVersionUpgrade` (see [`Self::allow_major_version_upgrade`]).
-    pub fn allow_major_version_upgrade(mut self, value: bool) -> Self {
-        self.allow_major_version_upgrade = Some(value);
-        self
-    }
-    /// Sets `DeletionProtection` (see [`Self::deletion_protection`]).
-    pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = Some(value);
-        self
-    }
-    /// Sets `StorageType` (see [`Self::storage_type`]).
-    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
-        self.storage_type = Some(value.into());
-        self
-    }
-    /// Sets `ServerlessV2ScalingConfiguration` (see [`Self::serverless_v2_scaling_configuration`]).
-    pub fn serverless_v2_scaling_configuration(
-        mut self,
-        value: crate::types::ServerlessV2ScalingConfiguration,
-    ) -> Self {
-        self.serverless_v2_scaling_configuration = Some(value);
-        self
-    }
-    /// Sets `ManageMasterUserPassword` (see [`Self::manage_master_user_password`]).
-    pub fn manage_master_user_password(mut self, value: bool) -> Self {
-        self.manage_master_user_password = Some(value);
-        self
-    }
-    /// Sets `MasterUserSecretKmsKeyId` (see [`Self::master_user_secret_kms_key_id`]).
-    pub fn master_user_secret_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.master_user_secret_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `RotateMasterUserPassword` (see [`Self::rotate_master_user_password`]).
-    pub fn rotate_master_user_password(mut self, value: bool) -> Self {
-        self.rotate_master_user_password = Some(value);
-        self
-    }
-    /// Sets `NetworkType` (see [`Self::network_type`]).
-    pub fn network_type(mut self, value: impl Into<String>) -> Self {
-        self.network_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ModifyDBClusterInput {
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    into new_db_cluster_identifier("NewDBClusterIdentifier"): String;
+    value apply_immediately("ApplyImmediately"): bool;
+    value backup_retention_period("BackupRetentionPeriod"): i32;
+    into db_cluster_parameter_group_name("DBClusterParameterGroupName"): String;
+    list_into vpc_security_group_ids("VpcSecurityGroupIds"): String, push_vpc_security_group_ids;
+    value port("Port"): i32;
+    into master_user_password("MasterUserPassword"): String;
+    into preferred_backup_window("PreferredBackupWindow"): String;
+    into preferred_maintenance_window("PreferredMaintenanceWindow"): String;
+    value cloudwatch_logs_export_configuration("CloudwatchLogsExportConfiguration"): crate::types::CloudwatchLogsExportConfiguration;
+    into engine_version("EngineVersion"): String;
+    value allow_major_version_upgrade("AllowMajorVersionUpgrade"): bool;
+    value deletion_protection("DeletionProtection"): bool;
+    into storage_type("StorageType"): String;
+    value serverless_v2_scaling_configuration("ServerlessV2ScalingConfiguration"): crate::types::ServerlessV2ScalingConfiguration;
+    value manage_master_user_password("ManageMasterUserPassword"): bool;
+    into master_user_secret_kms_key_id("MasterUserSecretKmsKeyId"): String;
+    value rotate_master_user_password("RotateMasterUserPassword"): bool;
+    into network_type("NetworkType"): String;
+});
 
-impl IntoValue for ModifyDBClusterMessage {
+impl IntoValue for ModifyDBClusterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_identifier.into_value(),
@@ -6527,10 +4859,33 @@ impl IntoValue for ModifyDBClusterMessage {
     }
 }
 
+/// The `ModifyDBClusterResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyDBClusterOutput {
+    /// The `DBCluster` member.
+    pub db_cluster: Option<crate::types::DBCluster>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(ModifyDBClusterOutput {
+    value db_cluster("DBCluster"): crate::types::DBCluster;
+});
+
+impl FromValue for ModifyDBClusterOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.db_cluster = r.next("DBCluster")?;
+        Ok(out)
+    }
+}
+
 /// Represents the input to [ModifyDBClusterParameterGroup].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyDBClusterParameterGroupMessage {
+pub struct ModifyDBClusterParameterGroupInput {
     /// The name of the cluster parameter group to modify.
     ///
     /// Required.
@@ -6541,20 +4896,12 @@ pub struct ModifyDBClusterParameterGroupMessage {
     pub parameters: Option<Vec<crate::types::Parameter>>,
 }
 
-impl ModifyDBClusterParameterGroupMessage {
-    /// Sets `DBClusterParameterGroupName` (see [`Self::db_cluster_parameter_group_name`]).
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ModifyDBClusterParameterGroupInput {
+    into db_cluster_parameter_group_name("DBClusterParameterGroupName"): String;
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+});
 
-impl IntoValue for ModifyDBClusterParameterGroupMessage {
+impl IntoValue for ModifyDBClusterParameterGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_parameter_group_name.into_value(),
@@ -6563,37 +4910,10 @@ impl IntoValue for ModifyDBClusterParameterGroupMessage {
     }
 }
 
-/// The `ModifyDBClusterResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ModifyDBClusterResult {
-    /// The `DBCluster` member.
-    pub db_cluster: Option<crate::types::DBCluster>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ModifyDBClusterResult {
-    /// Sets `DBCluster` (see [`Self::db_cluster`]).
-    pub fn db_cluster(mut self, value: crate::types::DBCluster) -> Self {
-        self.db_cluster = Some(value);
-        self
-    }
-}
-
-impl FromValue for ModifyDBClusterResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.db_cluster = r.next("DBCluster")?;
-        Ok(out)
-    }
-}
-
 /// Represents the input to [ModifyDBClusterSnapshotAttribute].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyDBClusterSnapshotAttributeMessage {
+pub struct ModifyDBClusterSnapshotAttributeInput {
     /// The identifier for the cluster snapshot to modify the attributes for.
     ///
     /// Required.
@@ -6614,30 +4934,14 @@ pub struct ModifyDBClusterSnapshotAttributeMessage {
     pub values_to_remove: Option<Vec<String>>,
 }
 
-impl ModifyDBClusterSnapshotAttributeMessage {
-    /// Sets `DBClusterSnapshotIdentifier` (see [`Self::db_cluster_snapshot_identifier`]).
-    pub fn db_cluster_snapshot_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_snapshot_identifier = Some(value.into());
-        self
-    }
-    /// Sets `AttributeName` (see [`Self::attribute_name`]).
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
-    }
-    /// Sets `ValuesToAdd` (see [`Self::values_to_add`]).
-    pub fn values_to_add(mut self, value: Vec<String>) -> Self {
-        self.values_to_add = Some(value);
-        self
-    }
-    /// Sets `ValuesToRemove` (see [`Self::values_to_remove`]).
-    pub fn values_to_remove(mut self, value: Vec<String>) -> Self {
-        self.values_to_remove = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ModifyDBClusterSnapshotAttributeInput {
+    into db_cluster_snapshot_identifier("DBClusterSnapshotIdentifier"): String;
+    into attribute_name("AttributeName"): String;
+    list_into values_to_add("ValuesToAdd"): String, push_values_to_add;
+    list_into values_to_remove("ValuesToRemove"): String, push_values_to_remove;
+});
 
-impl IntoValue for ModifyDBClusterSnapshotAttributeMessage {
+impl IntoValue for ModifyDBClusterSnapshotAttributeInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_snapshot_identifier.into_value(),
@@ -6651,7 +4955,7 @@ impl IntoValue for ModifyDBClusterSnapshotAttributeMessage {
 /// The `ModifyDBClusterSnapshotAttributeResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyDBClusterSnapshotAttributeResult {
+pub struct ModifyDBClusterSnapshotAttributeOutput {
     /// The `DBClusterSnapshotAttributesResult` member.
     pub db_cluster_snapshot_attributes_result:
         Option<crate::types::DBClusterSnapshotAttributesResult>,
@@ -6659,18 +4963,11 @@ pub struct ModifyDBClusterSnapshotAttributeResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ModifyDBClusterSnapshotAttributeResult {
-    /// Sets `DBClusterSnapshotAttributesResult` (see [`Self::db_cluster_snapshot_attributes_result`]).
-    pub fn db_cluster_snapshot_attributes_result(
-        mut self,
-        value: crate::types::DBClusterSnapshotAttributesResult,
-    ) -> Self {
-        self.db_cluster_snapshot_attributes_result = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ModifyDBClusterSnapshotAttributeOutput {
+    value db_cluster_snapshot_attributes_result("DBClusterSnapshotAttributesResult"): crate::types::DBClusterSnapshotAttributesResult;
+});
 
-impl FromValue for ModifyDBClusterSnapshotAttributeResult {
+impl FromValue for ModifyDBClusterSnapshotAttributeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6682,7 +4979,7 @@ impl FromValue for ModifyDBClusterSnapshotAttributeResult {
 /// Represents the input to [ModifyDBInstance].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyDBInstanceMessage {
+pub struct ModifyDBInstanceInput {
     /// The instance identifier. This value is stored as a lowercase string.
     ///
     /// Constraints:
@@ -6753,70 +5050,22 @@ pub struct ModifyDBInstanceMessage {
     pub certificate_rotation_restart: Option<bool>,
 }
 
-impl ModifyDBInstanceMessage {
-    /// Sets `DBInstanceIdentifier` (see [`Self::db_instance_identifier`]).
-    pub fn db_instance_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBInstanceClass` (see [`Self::db_instance_class`]).
-    pub fn db_instance_class(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_class = Some(value.into());
-        self
-    }
-    /// Sets `ApplyImmediately` (see [`Self::apply_immediately`]).
-    pub fn apply_immediately(mut self, value: bool) -> Self {
-        self.apply_immediately = Some(value);
-        self
-    }
-    /// Sets `PreferredMaintenanceWindow` (see [`Self::preferred_maintenance_window`]).
-    pub fn preferred_maintenance_window(mut self, value: impl Into<String>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
-    }
-    /// Sets `AutoMinorVersionUpgrade` (see [`Self::auto_minor_version_upgrade`]).
-    pub fn auto_minor_version_upgrade(mut self, value: bool) -> Self {
-        self.auto_minor_version_upgrade = Some(value);
-        self
-    }
-    /// Sets `NewDBInstanceIdentifier` (see [`Self::new_db_instance_identifier`]).
-    pub fn new_db_instance_identifier(mut self, value: impl Into<String>) -> Self {
-        self.new_db_instance_identifier = Some(value.into());
-        self
-    }
-    /// Sets `CACertificateIdentifier` (see [`Self::ca_certificate_identifier`]).
-    pub fn ca_certificate_identifier(mut self, value: impl Into<String>) -> Self {
-        self.ca_certificate_identifier = Some(value.into());
-        self
-    }
-    /// Sets `CopyTagsToSnapshot` (see [`Self::copy_tags_to_snapshot`]).
-    pub fn copy_tags_to_snapshot(mut self, value: bool) -> Self {
-        self.copy_tags_to_snapshot = Some(value);
-        self
-    }
-    /// Sets `PromotionTier` (see [`Self::promotion_tier`]).
-    pub fn promotion_tier(mut self, value: i32) -> Self {
-        self.promotion_tier = Some(value);
-        self
-    }
-    /// Sets `EnablePerformanceInsights` (see [`Self::enable_performance_insights`]).
-    pub fn enable_performance_insights(mut self, value: bool) -> Self {
-        self.enable_performance_insights = Some(value);
-        self
-    }
-    /// Sets `PerformanceInsightsKMSKeyId` (see [`Self::performance_insights_kms_key_id`]).
-    pub fn performance_insights_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.performance_insights_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `CertificateRotationRestart` (see [`Self::certificate_rotation_restart`]).
-    pub fn certificate_rotation_restart(mut self, value: bool) -> Self {
-        self.certificate_rotation_restart = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ModifyDBInstanceInput {
+    into db_instance_identifier("DBInstanceIdentifier"): String;
+    into db_instance_class("DBInstanceClass"): String;
+    value apply_immediately("ApplyImmediately"): bool;
+    into preferred_maintenance_window("PreferredMaintenanceWindow"): String;
+    value auto_minor_version_upgrade("AutoMinorVersionUpgrade"): bool;
+    into new_db_instance_identifier("NewDBInstanceIdentifier"): String;
+    into ca_certificate_identifier("CACertificateIdentifier"): String;
+    value copy_tags_to_snapshot("CopyTagsToSnapshot"): bool;
+    value promotion_tier("PromotionTier"): i32;
+    value enable_performance_insights("EnablePerformanceInsights"): bool;
+    into performance_insights_kms_key_id("PerformanceInsightsKMSKeyId"): String;
+    value certificate_rotation_restart("CertificateRotationRestart"): bool;
+});
 
-impl IntoValue for ModifyDBInstanceMessage {
+impl IntoValue for ModifyDBInstanceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_instance_identifier.into_value(),
@@ -6838,22 +5087,18 @@ impl IntoValue for ModifyDBInstanceMessage {
 /// The `ModifyDBInstanceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyDBInstanceResult {
+pub struct ModifyDBInstanceOutput {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ModifyDBInstanceResult {
-    /// Sets `DBInstance` (see [`Self::db_instance`]).
-    pub fn db_instance(mut self, value: crate::types::DBInstance) -> Self {
-        self.db_instance = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ModifyDBInstanceOutput {
+    value db_instance("DBInstance"): crate::types::DBInstance;
+});
 
-impl FromValue for ModifyDBInstanceResult {
+impl FromValue for ModifyDBInstanceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6865,7 +5110,7 @@ impl FromValue for ModifyDBInstanceResult {
 /// Represents the input to [ModifyDBSubnetGroup].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyDBSubnetGroupMessage {
+pub struct ModifyDBSubnetGroupInput {
     /// The name for the subnet group. This value is stored as a lowercase string. You can't modify the default subnet group.
     ///
     /// Constraints: Must match the name of an existing `DBSubnetGroup`. Must not be default.
@@ -6882,25 +5127,13 @@ pub struct ModifyDBSubnetGroupMessage {
     pub subnet_ids: Option<Vec<String>>,
 }
 
-impl ModifyDBSubnetGroupMessage {
-    /// Sets `DBSubnetGroupName` (see [`Self::db_subnet_group_name`]).
-    pub fn db_subnet_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
-    }
-    /// Sets `DBSubnetGroupDescription` (see [`Self::db_subnet_group_description`]).
-    pub fn db_subnet_group_description(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_description = Some(value.into());
-        self
-    }
-    /// Sets `SubnetIds` (see [`Self::subnet_ids`]).
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.subnet_ids = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ModifyDBSubnetGroupInput {
+    into db_subnet_group_name("DBSubnetGroupName"): String;
+    into db_subnet_group_description("DBSubnetGroupDescription"): String;
+    list_into subnet_ids("SubnetIds"): String, push_subnet_ids;
+});
 
-impl IntoValue for ModifyDBSubnetGroupMessage {
+impl IntoValue for ModifyDBSubnetGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_subnet_group_name.into_value(),
@@ -6913,22 +5146,18 @@ impl IntoValue for ModifyDBSubnetGroupMessage {
 /// The `ModifyDBSubnetGroupResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyDBSubnetGroupResult {
+pub struct ModifyDBSubnetGroupOutput {
     /// The `DBSubnetGroup` member.
     pub db_subnet_group: Option<crate::types::DBSubnetGroup>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ModifyDBSubnetGroupResult {
-    /// Sets `DBSubnetGroup` (see [`Self::db_subnet_group`]).
-    pub fn db_subnet_group(mut self, value: crate::types::DBSubnetGroup) -> Self {
-        self.db_subnet_group = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ModifyDBSubnetGroupOutput {
+    value db_subnet_group("DBSubnetGroup"): crate::types::DBSubnetGroup;
+});
 
-impl FromValue for ModifyDBSubnetGroupResult {
+impl FromValue for ModifyDBSubnetGroupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6940,7 +5169,7 @@ impl FromValue for ModifyDBSubnetGroupResult {
 /// Represents the input to [ModifyEventSubscription].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyEventSubscriptionMessage {
+pub struct ModifyEventSubscriptionInput {
     /// The name of the Amazon DocumentDB event notification subscription.
     ///
     /// Required.
@@ -6957,35 +5186,15 @@ pub struct ModifyEventSubscriptionMessage {
     pub enabled: Option<bool>,
 }
 
-impl ModifyEventSubscriptionMessage {
-    /// Sets `SubscriptionName` (see [`Self::subscription_name`]).
-    pub fn subscription_name(mut self, value: impl Into<String>) -> Self {
-        self.subscription_name = Some(value.into());
-        self
-    }
-    /// Sets `SnsTopicArn` (see [`Self::sns_topic_arn`]).
-    pub fn sns_topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.sns_topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `SourceType` (see [`Self::source_type`]).
-    pub fn source_type(mut self, value: impl Into<String>) -> Self {
-        self.source_type = Some(value.into());
-        self
-    }
-    /// Sets `EventCategories` (see [`Self::event_categories`]).
-    pub fn event_categories(mut self, value: Vec<String>) -> Self {
-        self.event_categories = Some(value);
-        self
-    }
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ModifyEventSubscriptionInput {
+    into subscription_name("SubscriptionName"): String;
+    into sns_topic_arn("SnsTopicArn"): String;
+    into source_type("SourceType"): String;
+    list_into event_categories("EventCategories"): String, push_event_categories;
+    value enabled("Enabled"): bool;
+});
 
-impl IntoValue for ModifyEventSubscriptionMessage {
+impl IntoValue for ModifyEventSubscriptionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.subscription_name.into_value(),
@@ -7000,22 +5209,18 @@ impl IntoValue for ModifyEventSubscriptionMessage {
 /// The `ModifyEventSubscriptionResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyEventSubscriptionResult {
+pub struct ModifyEventSubscriptionOutput {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ModifyEventSubscriptionResult {
-    /// Sets `EventSubscription` (see [`Self::event_subscription`]).
-    pub fn event_subscription(mut self, value: crate::types::EventSubscription) -> Self {
-        self.event_subscription = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ModifyEventSubscriptionOutput {
+    value event_subscription("EventSubscription"): crate::types::EventSubscription;
+});
 
-impl FromValue for ModifyEventSubscriptionResult {
+impl FromValue for ModifyEventSubscriptionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7027,7 +5232,7 @@ impl FromValue for ModifyEventSubscriptionResult {
 /// Represents the input to [ModifyGlobalCluster].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyGlobalClusterMessage {
+pub struct ModifyGlobalClusterInput {
     /// The identifier for the global cluster being modified. This parameter isn't case-sensitive.
     ///
     /// Constraints:
@@ -7046,25 +5251,13 @@ pub struct ModifyGlobalClusterMessage {
     pub deletion_protection: Option<bool>,
 }
 
-impl ModifyGlobalClusterMessage {
-    /// Sets `GlobalClusterIdentifier` (see [`Self::global_cluster_identifier`]).
-    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.global_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `NewGlobalClusterIdentifier` (see [`Self::new_global_cluster_identifier`]).
-    pub fn new_global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.new_global_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DeletionProtection` (see [`Self::deletion_protection`]).
-    pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ModifyGlobalClusterInput {
+    into global_cluster_identifier("GlobalClusterIdentifier"): String;
+    into new_global_cluster_identifier("NewGlobalClusterIdentifier"): String;
+    value deletion_protection("DeletionProtection"): bool;
+});
 
-impl IntoValue for ModifyGlobalClusterMessage {
+impl IntoValue for ModifyGlobalClusterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.global_cluster_identifier.into_value(),
@@ -7077,22 +5270,18 @@ impl IntoValue for ModifyGlobalClusterMessage {
 /// The `ModifyGlobalClusterResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyGlobalClusterResult {
+pub struct ModifyGlobalClusterOutput {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ModifyGlobalClusterResult {
-    /// Sets `GlobalCluster` (see [`Self::global_cluster`]).
-    pub fn global_cluster(mut self, value: crate::types::GlobalCluster) -> Self {
-        self.global_cluster = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ModifyGlobalClusterOutput {
+    value global_cluster("GlobalCluster"): crate::types::GlobalCluster;
+});
 
-impl FromValue for ModifyGlobalClusterResult {
+impl FromValue for ModifyGlobalClusterOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7133,43 +5322,15 @@ pub struct OrderableDBInstanceOption {
     pub storage_type: Option<String>,
 }
 
-impl OrderableDBInstanceOption {
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `DBInstanceClass` (see [`Self::db_instance_class`]).
-    pub fn db_instance_class(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_class = Some(value.into());
-        self
-    }
-    /// Sets `LicenseModel` (see [`Self::license_model`]).
-    pub fn license_model(mut self, value: impl Into<String>) -> Self {
-        self.license_model = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZones` (see [`Self::availability_zones`]).
-    pub fn availability_zones(mut self, value: Vec<crate::types::AvailabilityZone>) -> Self {
-        self.availability_zones = Some(value);
-        self
-    }
-    /// Sets `Vpc` (see [`Self::vpc`]).
-    pub fn vpc(mut self, value: bool) -> Self {
-        self.vpc = Some(value);
-        self
-    }
-    /// Sets `StorageType` (see [`Self::storage_type`]).
-    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
-        self.storage_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OrderableDBInstanceOption {
+    into engine("Engine"): String;
+    into engine_version("EngineVersion"): String;
+    into db_instance_class("DBInstanceClass"): String;
+    into license_model("LicenseModel"): String;
+    list availability_zones("AvailabilityZones"): crate::types::AvailabilityZone, push_availability_zones;
+    value vpc("Vpc"): bool;
+    into storage_type("StorageType"): String;
+});
 
 impl FromValue for OrderableDBInstanceOption {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7182,44 +5343,6 @@ impl FromValue for OrderableDBInstanceOption {
         out.availability_zones = r.next("AvailabilityZones")?;
         out.vpc = r.next("Vpc")?;
         out.storage_type = r.next("StorageType")?;
-        Ok(out)
-    }
-}
-
-/// Represents the output of [DescribeOrderableDBInstanceOptions].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct OrderableDBInstanceOptionsMessage {
-    /// The options that are available for a particular orderable instance.
-    pub orderable_db_instance_options: Option<Vec<crate::types::OrderableDBInstanceOption>>,
-    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
-    pub marker: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl OrderableDBInstanceOptionsMessage {
-    /// Sets `OrderableDBInstanceOptions` (see [`Self::orderable_db_instance_options`]).
-    pub fn orderable_db_instance_options(
-        mut self,
-        value: Vec<crate::types::OrderableDBInstanceOption>,
-    ) -> Self {
-        self.orderable_db_instance_options = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for OrderableDBInstanceOptionsMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.orderable_db_instance_options = r.next("OrderableDBInstanceOptions")?;
-        out.marker = r.next("Marker")?;
         Ok(out)
     }
 }
@@ -7258,58 +5381,18 @@ pub struct Parameter {
     pub apply_method: Option<crate::types::ApplyMethod>,
 }
 
-impl Parameter {
-    /// Sets `ParameterName` (see [`Self::parameter_name`]).
-    pub fn parameter_name(mut self, value: impl Into<String>) -> Self {
-        self.parameter_name = Some(value.into());
-        self
-    }
-    /// Sets `ParameterValue` (see [`Self::parameter_value`]).
-    pub fn parameter_value(mut self, value: impl Into<String>) -> Self {
-        self.parameter_value = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `ApplyType` (see [`Self::apply_type`]).
-    pub fn apply_type(mut self, value: impl Into<String>) -> Self {
-        self.apply_type = Some(value.into());
-        self
-    }
-    /// Sets `DataType` (see [`Self::data_type`]).
-    pub fn data_type(mut self, value: impl Into<String>) -> Self {
-        self.data_type = Some(value.into());
-        self
-    }
-    /// Sets `AllowedValues` (see [`Self::allowed_values`]).
-    pub fn allowed_values(mut self, value: impl Into<String>) -> Self {
-        self.allowed_values = Some(value.into());
-        self
-    }
-    /// Sets `IsModifiable` (see [`Self::is_modifiable`]).
-    pub fn is_modifiable(mut self, value: bool) -> Self {
-        self.is_modifiable = Some(value);
-        self
-    }
-    /// Sets `MinimumEngineVersion` (see [`Self::minimum_engine_version`]).
-    pub fn minimum_engine_version(mut self, value: impl Into<String>) -> Self {
-        self.minimum_engine_version = Some(value.into());
-        self
-    }
-    /// Sets `ApplyMethod` (see [`Self::apply_method`]).
-    pub fn apply_method(mut self, value: impl Into<crate::types::ApplyMethod>) -> Self {
-        self.apply_method = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Parameter {
+    into parameter_name("ParameterName"): String;
+    into parameter_value("ParameterValue"): String;
+    into description("Description"): String;
+    into source("Source"): String;
+    into apply_type("ApplyType"): String;
+    into data_type("DataType"): String;
+    into allowed_values("AllowedValues"): String;
+    value is_modifiable("IsModifiable"): bool;
+    into minimum_engine_version("MinimumEngineVersion"): String;
+    into apply_method("ApplyMethod"): crate::types::ApplyMethod;
+});
 
 impl IntoValue for Parameter {
     fn into_value(self) -> Value {
@@ -7356,18 +5439,10 @@ pub struct PendingCloudwatchLogsExports {
     pub log_types_to_disable: Option<Vec<String>>,
 }
 
-impl PendingCloudwatchLogsExports {
-    /// Sets `LogTypesToEnable` (see [`Self::log_types_to_enable`]).
-    pub fn log_types_to_enable(mut self, value: Vec<String>) -> Self {
-        self.log_types_to_enable = Some(value);
-        self
-    }
-    /// Sets `LogTypesToDisable` (see [`Self::log_types_to_disable`]).
-    pub fn log_types_to_disable(mut self, value: Vec<String>) -> Self {
-        self.log_types_to_disable = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PendingCloudwatchLogsExports {
+    list_into log_types_to_enable("LogTypesToEnable"): String, push_log_types_to_enable;
+    list_into log_types_to_disable("LogTypesToDisable"): String, push_log_types_to_disable;
+});
 
 impl FromValue for PendingCloudwatchLogsExports {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7397,38 +5472,14 @@ pub struct PendingMaintenanceAction {
     pub description: Option<String>,
 }
 
-impl PendingMaintenanceAction {
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `AutoAppliedAfterDate` (see [`Self::auto_applied_after_date`]).
-    pub fn auto_applied_after_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.auto_applied_after_date = Some(value);
-        self
-    }
-    /// Sets `ForcedApplyDate` (see [`Self::forced_apply_date`]).
-    pub fn forced_apply_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.forced_apply_date = Some(value);
-        self
-    }
-    /// Sets `OptInStatus` (see [`Self::opt_in_status`]).
-    pub fn opt_in_status(mut self, value: impl Into<String>) -> Self {
-        self.opt_in_status = Some(value.into());
-        self
-    }
-    /// Sets `CurrentApplyDate` (see [`Self::current_apply_date`]).
-    pub fn current_apply_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.current_apply_date = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PendingMaintenanceAction {
+    into action("Action"): String;
+    value auto_applied_after_date("AutoAppliedAfterDate"): myaws_core::DateTime;
+    value forced_apply_date("ForcedApplyDate"): myaws_core::DateTime;
+    into opt_in_status("OptInStatus"): String;
+    value current_apply_date("CurrentApplyDate"): myaws_core::DateTime;
+    into description("Description"): String;
+});
 
 impl FromValue for PendingMaintenanceAction {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7440,44 +5491,6 @@ impl FromValue for PendingMaintenanceAction {
         out.opt_in_status = r.next("OptInStatus")?;
         out.current_apply_date = r.next("CurrentApplyDate")?;
         out.description = r.next("Description")?;
-        Ok(out)
-    }
-}
-
-/// Represents the output of [DescribePendingMaintenanceActions].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PendingMaintenanceActionsMessage {
-    /// The maintenance actions to be applied.
-    pub pending_maintenance_actions: Option<Vec<crate::types::ResourcePendingMaintenanceActions>>,
-    /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
-    pub marker: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl PendingMaintenanceActionsMessage {
-    /// Sets `PendingMaintenanceActions` (see [`Self::pending_maintenance_actions`]).
-    pub fn pending_maintenance_actions(
-        mut self,
-        value: Vec<crate::types::ResourcePendingMaintenanceActions>,
-    ) -> Self {
-        self.pending_maintenance_actions = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for PendingMaintenanceActionsMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.pending_maintenance_actions = r.next("PendingMaintenanceActions")?;
-        out.marker = r.next("Marker")?;
         Ok(out)
     }
 }
@@ -7518,81 +5531,22 @@ pub struct PendingModifiedValues {
     pub pending_cloudwatch_logs_exports: Option<crate::types::PendingCloudwatchLogsExports>,
 }
 
-impl PendingModifiedValues {
-    /// Sets `DBInstanceClass` (see [`Self::db_instance_class`]).
-    pub fn db_instance_class(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_class = Some(value.into());
-        self
-    }
-    /// Sets `AllocatedStorage` (see [`Self::allocated_storage`]).
-    pub fn allocated_storage(mut self, value: i32) -> Self {
-        self.allocated_storage = Some(value);
-        self
-    }
-    /// Sets `MasterUserPassword` (see [`Self::master_user_password`]).
-    pub fn master_user_password(mut self, value: impl Into<String>) -> Self {
-        self.master_user_password = Some(value.into());
-        self
-    }
-    /// Sets `Port` (see [`Self::port`]).
-    pub fn port(mut self, value: i32) -> Self {
-        self.port = Some(value);
-        self
-    }
-    /// Sets `BackupRetentionPeriod` (see [`Self::backup_retention_period`]).
-    pub fn backup_retention_period(mut self, value: i32) -> Self {
-        self.backup_retention_period = Some(value);
-        self
-    }
-    /// Sets `MultiAZ` (see [`Self::multi_az`]).
-    pub fn multi_az(mut self, value: bool) -> Self {
-        self.multi_az = Some(value);
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `LicenseModel` (see [`Self::license_model`]).
-    pub fn license_model(mut self, value: impl Into<String>) -> Self {
-        self.license_model = Some(value.into());
-        self
-    }
-    /// Sets `Iops` (see [`Self::iops`]).
-    pub fn iops(mut self, value: i32) -> Self {
-        self.iops = Some(value);
-        self
-    }
-    /// Sets `DBInstanceIdentifier` (see [`Self::db_instance_identifier`]).
-    pub fn db_instance_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_identifier = Some(value.into());
-        self
-    }
-    /// Sets `StorageType` (see [`Self::storage_type`]).
-    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
-        self.storage_type = Some(value.into());
-        self
-    }
-    /// Sets `CACertificateIdentifier` (see [`Self::ca_certificate_identifier`]).
-    pub fn ca_certificate_identifier(mut self, value: impl Into<String>) -> Self {
-        self.ca_certificate_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBSubnetGroupName` (see [`Self::db_subnet_group_name`]).
-    pub fn db_subnet_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
-    }
-    /// Sets `PendingCloudwatchLogsExports` (see [`Self::pending_cloudwatch_logs_exports`]).
-    pub fn pending_cloudwatch_logs_exports(
-        mut self,
-        value: crate::types::PendingCloudwatchLogsExports,
-    ) -> Self {
-        self.pending_cloudwatch_logs_exports = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PendingModifiedValues {
+    into db_instance_class("DBInstanceClass"): String;
+    value allocated_storage("AllocatedStorage"): i32;
+    into master_user_password("MasterUserPassword"): String;
+    value port("Port"): i32;
+    value backup_retention_period("BackupRetentionPeriod"): i32;
+    value multi_az("MultiAZ"): bool;
+    into engine_version("EngineVersion"): String;
+    into license_model("LicenseModel"): String;
+    value iops("Iops"): i32;
+    into db_instance_identifier("DBInstanceIdentifier"): String;
+    into storage_type("StorageType"): String;
+    into ca_certificate_identifier("CACertificateIdentifier"): String;
+    into db_subnet_group_name("DBSubnetGroupName"): String;
+    value pending_cloudwatch_logs_exports("PendingCloudwatchLogsExports"): crate::types::PendingCloudwatchLogsExports;
+});
 
 impl FromValue for PendingModifiedValues {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7619,7 +5573,7 @@ impl FromValue for PendingModifiedValues {
 /// Represents the input to [RebootDBInstance].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RebootDBInstanceMessage {
+pub struct RebootDBInstanceInput {
     /// The instance identifier. This parameter is stored as a lowercase string.
     ///
     /// Constraints:
@@ -7634,20 +5588,12 @@ pub struct RebootDBInstanceMessage {
     pub force_failover: Option<bool>,
 }
 
-impl RebootDBInstanceMessage {
-    /// Sets `DBInstanceIdentifier` (see [`Self::db_instance_identifier`]).
-    pub fn db_instance_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_instance_identifier = Some(value.into());
-        self
-    }
-    /// Sets `ForceFailover` (see [`Self::force_failover`]).
-    pub fn force_failover(mut self, value: bool) -> Self {
-        self.force_failover = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RebootDBInstanceInput {
+    into db_instance_identifier("DBInstanceIdentifier"): String;
+    value force_failover("ForceFailover"): bool;
+});
 
-impl IntoValue for RebootDBInstanceMessage {
+impl IntoValue for RebootDBInstanceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_instance_identifier.into_value(),
@@ -7659,22 +5605,18 @@ impl IntoValue for RebootDBInstanceMessage {
 /// The `RebootDBInstanceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RebootDBInstanceResult {
+pub struct RebootDBInstanceOutput {
     /// The `DBInstance` member.
     pub db_instance: Option<crate::types::DBInstance>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RebootDBInstanceResult {
-    /// Sets `DBInstance` (see [`Self::db_instance`]).
-    pub fn db_instance(mut self, value: crate::types::DBInstance) -> Self {
-        self.db_instance = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RebootDBInstanceOutput {
+    value db_instance("DBInstance"): crate::types::DBInstance;
+});
 
-impl FromValue for RebootDBInstanceResult {
+impl FromValue for RebootDBInstanceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7686,7 +5628,7 @@ impl FromValue for RebootDBInstanceResult {
 /// Represents the input to [RemoveFromGlobalCluster].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemoveFromGlobalClusterMessage {
+pub struct RemoveFromGlobalClusterInput {
     /// The cluster identifier to detach from the Amazon DocumentDB global cluster.
     ///
     /// Required.
@@ -7697,20 +5639,12 @@ pub struct RemoveFromGlobalClusterMessage {
     pub db_cluster_identifier: Option<String>,
 }
 
-impl RemoveFromGlobalClusterMessage {
-    /// Sets `GlobalClusterIdentifier` (see [`Self::global_cluster_identifier`]).
-    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.global_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DbClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RemoveFromGlobalClusterInput {
+    into global_cluster_identifier("GlobalClusterIdentifier"): String;
+    into db_cluster_identifier("DbClusterIdentifier"): String;
+});
 
-impl IntoValue for RemoveFromGlobalClusterMessage {
+impl IntoValue for RemoveFromGlobalClusterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.global_cluster_identifier.into_value(),
@@ -7722,22 +5656,18 @@ impl IntoValue for RemoveFromGlobalClusterMessage {
 /// The `RemoveFromGlobalClusterResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemoveFromGlobalClusterResult {
+pub struct RemoveFromGlobalClusterOutput {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RemoveFromGlobalClusterResult {
-    /// Sets `GlobalCluster` (see [`Self::global_cluster`]).
-    pub fn global_cluster(mut self, value: crate::types::GlobalCluster) -> Self {
-        self.global_cluster = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RemoveFromGlobalClusterOutput {
+    value global_cluster("GlobalCluster"): crate::types::GlobalCluster;
+});
 
-impl FromValue for RemoveFromGlobalClusterResult {
+impl FromValue for RemoveFromGlobalClusterOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7749,7 +5679,7 @@ impl FromValue for RemoveFromGlobalClusterResult {
 /// Represents the input to [RemoveSourceIdentifierFromSubscription].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemoveSourceIdentifierFromSubscriptionMessage {
+pub struct RemoveSourceIdentifierFromSubscriptionInput {
     /// The name of the Amazon DocumentDB event notification subscription that you want to remove a source identifier from.
     ///
     /// Required.
@@ -7760,20 +5690,12 @@ pub struct RemoveSourceIdentifierFromSubscriptionMessage {
     pub source_identifier: Option<String>,
 }
 
-impl RemoveSourceIdentifierFromSubscriptionMessage {
-    /// Sets `SubscriptionName` (see [`Self::subscription_name`]).
-    pub fn subscription_name(mut self, value: impl Into<String>) -> Self {
-        self.subscription_name = Some(value.into());
-        self
-    }
-    /// Sets `SourceIdentifier` (see [`Self::source_identifier`]).
-    pub fn source_identifier(mut self, value: impl Into<String>) -> Self {
-        self.source_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RemoveSourceIdentifierFromSubscriptionInput {
+    into subscription_name("SubscriptionName"): String;
+    into source_identifier("SourceIdentifier"): String;
+});
 
-impl IntoValue for RemoveSourceIdentifierFromSubscriptionMessage {
+impl IntoValue for RemoveSourceIdentifierFromSubscriptionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.subscription_name.into_value(),
@@ -7785,22 +5707,18 @@ impl IntoValue for RemoveSourceIdentifierFromSubscriptionMessage {
 /// The `RemoveSourceIdentifierFromSubscriptionResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemoveSourceIdentifierFromSubscriptionResult {
+pub struct RemoveSourceIdentifierFromSubscriptionOutput {
     /// The `EventSubscription` member.
     pub event_subscription: Option<crate::types::EventSubscription>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RemoveSourceIdentifierFromSubscriptionResult {
-    /// Sets `EventSubscription` (see [`Self::event_subscription`]).
-    pub fn event_subscription(mut self, value: crate::types::EventSubscription) -> Self {
-        self.event_subscription = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RemoveSourceIdentifierFromSubscriptionOutput {
+    value event_subscription("EventSubscription"): crate::types::EventSubscription;
+});
 
-impl FromValue for RemoveSourceIdentifierFromSubscriptionResult {
+impl FromValue for RemoveSourceIdentifierFromSubscriptionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7812,7 +5730,7 @@ impl FromValue for RemoveSourceIdentifierFromSubscriptionResult {
 /// Represents the input to [RemoveTagsFromResource].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemoveTagsFromResourceMessage {
+pub struct RemoveTagsFromResourceInput {
     /// The Amazon DocumentDB resource that the tags are removed from. This value is an Amazon Resource Name (ARN).
     ///
     /// Required.
@@ -7823,20 +5741,12 @@ pub struct RemoveTagsFromResourceMessage {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl RemoveTagsFromResourceMessage {
-    /// Sets `ResourceName` (see [`Self::resource_name`]).
-    pub fn resource_name(mut self, value: impl Into<String>) -> Self {
-        self.resource_name = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RemoveTagsFromResourceInput {
+    into resource_name("ResourceName"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for RemoveTagsFromResourceMessage {
+impl IntoValue for RemoveTagsFromResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.resource_name.into_value(),
@@ -7848,7 +5758,7 @@ impl IntoValue for RemoveTagsFromResourceMessage {
 /// Represents the input to [ResetDBClusterParameterGroup].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ResetDBClusterParameterGroupMessage {
+pub struct ResetDBClusterParameterGroupInput {
     /// The name of the cluster parameter group to reset.
     ///
     /// Required.
@@ -7859,25 +5769,13 @@ pub struct ResetDBClusterParameterGroupMessage {
     pub parameters: Option<Vec<crate::types::Parameter>>,
 }
 
-impl ResetDBClusterParameterGroupMessage {
-    /// Sets `DBClusterParameterGroupName` (see [`Self::db_cluster_parameter_group_name`]).
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ResetAllParameters` (see [`Self::reset_all_parameters`]).
-    pub fn reset_all_parameters(mut self, value: bool) -> Self {
-        self.reset_all_parameters = Some(value);
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::Parameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ResetDBClusterParameterGroupInput {
+    into db_cluster_parameter_group_name("DBClusterParameterGroupName"): String;
+    value reset_all_parameters("ResetAllParameters"): bool;
+    list parameters("Parameters"): crate::types::Parameter, push_parameters;
+});
 
-impl IntoValue for ResetDBClusterParameterGroupMessage {
+impl IntoValue for ResetDBClusterParameterGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_parameter_group_name.into_value(),
@@ -7909,21 +5807,10 @@ pub struct ResourcePendingMaintenanceActions {
     pub pending_maintenance_action_details: Option<Vec<crate::types::PendingMaintenanceAction>>,
 }
 
-impl ResourcePendingMaintenanceActions {
-    /// Sets `ResourceIdentifier` (see [`Self::resource_identifier`]).
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
-    }
-    /// Sets `PendingMaintenanceActionDetails` (see [`Self::pending_maintenance_action_details`]).
-    pub fn pending_maintenance_action_details(
-        mut self,
-        value: Vec<crate::types::PendingMaintenanceAction>,
-    ) -> Self {
-        self.pending_maintenance_action_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ResourcePendingMaintenanceActions {
+    into resource_identifier("ResourceIdentifier"): String;
+    list pending_maintenance_action_details("PendingMaintenanceActionDetails"): crate::types::PendingMaintenanceAction, push_pending_maintenance_action_details;
+});
 
 impl FromValue for ResourcePendingMaintenanceActions {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7938,7 +5825,7 @@ impl FromValue for ResourcePendingMaintenanceActions {
 /// Represents the input to [RestoreDBClusterFromSnapshot].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RestoreDBClusterFromSnapshotMessage {
+pub struct RestoreDBClusterFromSnapshotInput {
     /// Provides the list of Amazon EC2 Availability Zones that instances in the restored DB cluster can be created in.
     pub availability_zones: Option<Vec<String>>,
     /// The name of the cluster to create from the snapshot or cluster snapshot. This parameter isn't case sensitive.
@@ -8028,93 +5915,26 @@ pub struct RestoreDBClusterFromSnapshotMessage {
     pub network_type: Option<String>,
 }
 
-impl RestoreDBClusterFromSnapshotMessage {
-    /// Sets `AvailabilityZones` (see [`Self::availability_zones`]).
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.availability_zones = Some(value);
-        self
-    }
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `SnapshotIdentifier` (see [`Self::snapshot_identifier`]).
-    pub fn snapshot_identifier(mut self, value: impl Into<String>) -> Self {
-        self.snapshot_identifier = Some(value.into());
-        self
-    }
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `Port` (see [`Self::port`]).
-    pub fn port(mut self, value: i32) -> Self {
-        self.port = Some(value);
-        self
-    }
-    /// Sets `DBSubnetGroupName` (see [`Self::db_subnet_group_name`]).
-    pub fn db_subnet_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
-    }
-    /// Sets `VpcSecurityGroupIds` (see [`Self::vpc_security_group_ids`]).
-    pub fn vpc_security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.vpc_security_group_ids = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `EnableCloudwatchLogsExports` (see [`Self::enable_cloudwatch_logs_exports`]).
-    pub fn enable_cloudwatch_logs_exports(mut self, value: Vec<String>) -> Self {
-        self.enable_cloudwatch_logs_exports = Some(value);
-        self
-    }
-    /// Sets `DeletionProtection` (see [`Self::deletion_protection`]).
-    pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = Some(value);
-        self
-    }
-    /// Sets `DBClusterParameterGroupName` (see [`Self::db_cluster_parameter_group_name`]).
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ServerlessV2ScalingConfiguration` (see [`Self::serverless_v2_scaling_configuration`]).
-    pub fn serverless_v2_scaling_configuration(
-        mut self,
-        value: crate::types::ServerlessV2ScalingConfiguration,
-    ) -> Self {
-        self.serverless_v2_scaling_configuration = Some(value);
-        self
-    }
-    /// Sets `StorageType` (see [`Self::storage_type`]).
-    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
-        self.storage_type = Some(value.into());
-        self
-    }
-    /// Sets `NetworkType` (see [`Self::network_type`]).
-    pub fn network_type(mut self, value: impl Into<String>) -> Self {
-        self.network_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RestoreDBClusterFromSnapshotInput {
+    list_into availability_zones("AvailabilityZones"): String, push_availability_zones;
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    into snapshot_identifier("SnapshotIdentifier"): String;
+    into engine("Engine"): String;
+    into engine_version("EngineVersion"): String;
+    value port("Port"): i32;
+    into db_subnet_group_name("DBSubnetGroupName"): String;
+    list_into vpc_security_group_ids("VpcSecurityGroupIds"): String, push_vpc_security_group_ids;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into kms_key_id("KmsKeyId"): String;
+    list_into enable_cloudwatch_logs_exports("EnableCloudwatchLogsExports"): String, push_enable_cloudwatch_logs_exports;
+    value deletion_protection("DeletionProtection"): bool;
+    into db_cluster_parameter_group_name("DBClusterParameterGroupName"): String;
+    value serverless_v2_scaling_configuration("ServerlessV2ScalingConfiguration"): crate::types::ServerlessV2ScalingConfiguration;
+    into storage_type("StorageType"): String;
+    into network_type("NetworkType"): String;
+});
 
-impl IntoValue for RestoreDBClusterFromSnapshotMessage {
+impl IntoValue for RestoreDBClusterFromSnapshotInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.availability_zones.into_value(),
@@ -8140,22 +5960,18 @@ impl IntoValue for RestoreDBClusterFromSnapshotMessage {
 /// The `RestoreDBClusterFromSnapshotResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RestoreDBClusterFromSnapshotResult {
+pub struct RestoreDBClusterFromSnapshotOutput {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RestoreDBClusterFromSnapshotResult {
-    /// Sets `DBCluster` (see [`Self::db_cluster`]).
-    pub fn db_cluster(mut self, value: crate::types::DBCluster) -> Self {
-        self.db_cluster = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RestoreDBClusterFromSnapshotOutput {
+    value db_cluster("DBCluster"): crate::types::DBCluster;
+});
 
-impl FromValue for RestoreDBClusterFromSnapshotResult {
+impl FromValue for RestoreDBClusterFromSnapshotOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8167,7 +5983,7 @@ impl FromValue for RestoreDBClusterFromSnapshotResult {
 /// Represents the input to [RestoreDBClusterToPointInTime].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RestoreDBClusterToPointInTimeMessage {
+pub struct RestoreDBClusterToPointInTimeInput {
     /// The name of the new cluster to be created.
     ///
     /// Constraints:
@@ -8267,88 +6083,25 @@ pub struct RestoreDBClusterToPointInTimeMessage {
     pub network_type: Option<String>,
 }
 
-impl RestoreDBClusterToPointInTimeMessage {
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `RestoreType` (see [`Self::restore_type`]).
-    pub fn restore_type(mut self, value: impl Into<String>) -> Self {
-        self.restore_type = Some(value.into());
-        self
-    }
-    /// Sets `SourceDBClusterIdentifier` (see [`Self::source_db_cluster_identifier`]).
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.source_db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `RestoreToTime` (see [`Self::restore_to_time`]).
-    pub fn restore_to_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.restore_to_time = Some(value);
-        self
-    }
-    /// Sets `UseLatestRestorableTime` (see [`Self::use_latest_restorable_time`]).
-    pub fn use_latest_restorable_time(mut self, value: bool) -> Self {
-        self.use_latest_restorable_time = Some(value);
-        self
-    }
-    /// Sets `Port` (see [`Self::port`]).
-    pub fn port(mut self, value: i32) -> Self {
-        self.port = Some(value);
-        self
-    }
-    /// Sets `DBSubnetGroupName` (see [`Self::db_subnet_group_name`]).
-    pub fn db_subnet_group_name(mut self, value: impl Into<String>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
-    }
-    /// Sets `VpcSecurityGroupIds` (see [`Self::vpc_security_group_ids`]).
-    pub fn vpc_security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.vpc_security_group_ids = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `EnableCloudwatchLogsExports` (see [`Self::enable_cloudwatch_logs_exports`]).
-    pub fn enable_cloudwatch_logs_exports(mut self, value: Vec<String>) -> Self {
-        self.enable_cloudwatch_logs_exports = Some(value);
-        self
-    }
-    /// Sets `DeletionProtection` (see [`Self::deletion_protection`]).
-    pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = Some(value);
-        self
-    }
-    /// Sets `ServerlessV2ScalingConfiguration` (see [`Self::serverless_v2_scaling_configuration`]).
-    pub fn serverless_v2_scaling_configuration(
-        mut self,
-        value: crate::types::ServerlessV2ScalingConfiguration,
-    ) -> Self {
-        self.serverless_v2_scaling_configuration = Some(value);
-        self
-    }
-    /// Sets `StorageType` (see [`Self::storage_type`]).
-    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
-        self.storage_type = Some(value.into());
-        self
-    }
-    /// Sets `NetworkType` (see [`Self::network_type`]).
-    pub fn network_type(mut self, value: impl Into<String>) -> Self {
-        self.network_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RestoreDBClusterToPointInTimeInput {
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+    into restore_type("RestoreType"): String;
+    into source_db_cluster_identifier("SourceDBClusterIdentifier"): String;
+    value restore_to_time("RestoreToTime"): myaws_core::DateTime;
+    value use_latest_restorable_time("UseLatestRestorableTime"): bool;
+    value port("Port"): i32;
+    into db_subnet_group_name("DBSubnetGroupName"): String;
+    list_into vpc_security_group_ids("VpcSecurityGroupIds"): String, push_vpc_security_group_ids;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into kms_key_id("KmsKeyId"): String;
+    list_into enable_cloudwatch_logs_exports("EnableCloudwatchLogsExports"): String, push_enable_cloudwatch_logs_exports;
+    value deletion_protection("DeletionProtection"): bool;
+    value serverless_v2_scaling_configuration("ServerlessV2ScalingConfiguration"): crate::types::ServerlessV2ScalingConfiguration;
+    into storage_type("StorageType"): String;
+    into network_type("NetworkType"): String;
+});
 
-impl IntoValue for RestoreDBClusterToPointInTimeMessage {
+impl IntoValue for RestoreDBClusterToPointInTimeInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.db_cluster_identifier.into_value(),
@@ -8373,22 +6126,18 @@ impl IntoValue for RestoreDBClusterToPointInTimeMessage {
 /// The `RestoreDBClusterToPointInTimeResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RestoreDBClusterToPointInTimeResult {
+pub struct RestoreDBClusterToPointInTimeOutput {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RestoreDBClusterToPointInTimeResult {
-    /// Sets `DBCluster` (see [`Self::db_cluster`]).
-    pub fn db_cluster(mut self, value: crate::types::DBCluster) -> Self {
-        self.db_cluster = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RestoreDBClusterToPointInTimeOutput {
+    value db_cluster("DBCluster"): crate::types::DBCluster;
+});
 
-impl FromValue for RestoreDBClusterToPointInTimeResult {
+impl FromValue for RestoreDBClusterToPointInTimeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8443,18 +6192,10 @@ pub struct ServerlessV2FeaturesSupport {
     pub max_capacity: Option<f64>,
 }
 
-impl ServerlessV2FeaturesSupport {
-    /// Sets `MinCapacity` (see [`Self::min_capacity`]).
-    pub fn min_capacity(mut self, value: f64) -> Self {
-        self.min_capacity = Some(value);
-        self
-    }
-    /// Sets `MaxCapacity` (see [`Self::max_capacity`]).
-    pub fn max_capacity(mut self, value: f64) -> Self {
-        self.max_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ServerlessV2FeaturesSupport {
+    value min_capacity("MinCapacity"): f64;
+    value max_capacity("MaxCapacity"): f64;
+});
 
 impl FromValue for ServerlessV2FeaturesSupport {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8476,18 +6217,10 @@ pub struct ServerlessV2ScalingConfiguration {
     pub max_capacity: Option<f64>,
 }
 
-impl ServerlessV2ScalingConfiguration {
-    /// Sets `MinCapacity` (see [`Self::min_capacity`]).
-    pub fn min_capacity(mut self, value: f64) -> Self {
-        self.min_capacity = Some(value);
-        self
-    }
-    /// Sets `MaxCapacity` (see [`Self::max_capacity`]).
-    pub fn max_capacity(mut self, value: f64) -> Self {
-        self.max_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ServerlessV2ScalingConfiguration {
+    value min_capacity("MinCapacity"): f64;
+    value max_capacity("MaxCapacity"): f64;
+});
 
 impl IntoValue for ServerlessV2ScalingConfiguration {
     fn into_value(self) -> Value {
@@ -8508,18 +6241,10 @@ pub struct ServerlessV2ScalingConfigurationInfo {
     pub max_capacity: Option<f64>,
 }
 
-impl ServerlessV2ScalingConfigurationInfo {
-    /// Sets `MinCapacity` (see [`Self::min_capacity`]).
-    pub fn min_capacity(mut self, value: f64) -> Self {
-        self.min_capacity = Some(value);
-        self
-    }
-    /// Sets `MaxCapacity` (see [`Self::max_capacity`]).
-    pub fn max_capacity(mut self, value: f64) -> Self {
-        self.max_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ServerlessV2ScalingConfigurationInfo {
+    value min_capacity("MinCapacity"): f64;
+    value max_capacity("MaxCapacity"): f64;
+});
 
 impl FromValue for ServerlessV2ScalingConfigurationInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8669,22 +6394,18 @@ impl FromValue for SourceType {
 /// The `StartDBClusterMessage` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartDBClusterMessage {
+pub struct StartDBClusterInput {
     /// The identifier of the cluster to restart. Example: `docdb-2019-05-28-15-24-52`
     ///
     /// Required.
     pub db_cluster_identifier: Option<String>,
 }
 
-impl StartDBClusterMessage {
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StartDBClusterInput {
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+});
 
-impl IntoValue for StartDBClusterMessage {
+impl IntoValue for StartDBClusterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.db_cluster_identifier.into_value()])
     }
@@ -8693,22 +6414,18 @@ impl IntoValue for StartDBClusterMessage {
 /// The `StartDBClusterResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartDBClusterResult {
+pub struct StartDBClusterOutput {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StartDBClusterResult {
-    /// Sets `DBCluster` (see [`Self::db_cluster`]).
-    pub fn db_cluster(mut self, value: crate::types::DBCluster) -> Self {
-        self.db_cluster = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StartDBClusterOutput {
+    value db_cluster("DBCluster"): crate::types::DBCluster;
+});
 
-impl FromValue for StartDBClusterResult {
+impl FromValue for StartDBClusterOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8720,22 +6437,18 @@ impl FromValue for StartDBClusterResult {
 /// The `StopDBClusterMessage` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StopDBClusterMessage {
+pub struct StopDBClusterInput {
     /// The identifier of the cluster to stop. Example: `docdb-2019-05-28-15-24-52`
     ///
     /// Required.
     pub db_cluster_identifier: Option<String>,
 }
 
-impl StopDBClusterMessage {
-    /// Sets `DBClusterIdentifier` (see [`Self::db_cluster_identifier`]).
-    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StopDBClusterInput {
+    into db_cluster_identifier("DBClusterIdentifier"): String;
+});
 
-impl IntoValue for StopDBClusterMessage {
+impl IntoValue for StopDBClusterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.db_cluster_identifier.into_value()])
     }
@@ -8744,22 +6457,18 @@ impl IntoValue for StopDBClusterMessage {
 /// The `StopDBClusterResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StopDBClusterResult {
+pub struct StopDBClusterOutput {
     /// The `DBCluster` member.
     pub db_cluster: Option<crate::types::DBCluster>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StopDBClusterResult {
-    /// Sets `DBCluster` (see [`Self::db_cluster`]).
-    pub fn db_cluster(mut self, value: crate::types::DBCluster) -> Self {
-        self.db_cluster = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StopDBClusterOutput {
+    value db_cluster("DBCluster"): crate::types::DBCluster;
+});
 
-impl FromValue for StopDBClusterResult {
+impl FromValue for StopDBClusterOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8804,23 +6513,11 @@ pub struct Subnet {
     pub subnet_status: Option<String>,
 }
 
-impl Subnet {
-    /// Sets `SubnetIdentifier` (see [`Self::subnet_identifier`]).
-    pub fn subnet_identifier(mut self, value: impl Into<String>) -> Self {
-        self.subnet_identifier = Some(value.into());
-        self
-    }
-    /// Sets `SubnetAvailabilityZone` (see [`Self::subnet_availability_zone`]).
-    pub fn subnet_availability_zone(mut self, value: crate::types::AvailabilityZone) -> Self {
-        self.subnet_availability_zone = Some(value);
-        self
-    }
-    /// Sets `SubnetStatus` (see [`Self::subnet_status`]).
-    pub fn subnet_status(mut self, value: impl Into<String>) -> Self {
-        self.subnet_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Subnet {
+    into subnet_identifier("SubnetIdentifier"): String;
+    value subnet_availability_zone("SubnetAvailabilityZone"): crate::types::AvailabilityZone;
+    into subnet_status("SubnetStatus"): String;
+});
 
 impl FromValue for Subnet {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8884,7 +6581,7 @@ impl FromValue for SubscriptionNotFoundFault {
 /// The `SwitchoverGlobalClusterMessage` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SwitchoverGlobalClusterMessage {
+pub struct SwitchoverGlobalClusterInput {
     /// The identifier of the Amazon DocumentDB global database cluster to switch over. The identifier is the unique key assigned by the user when the cluster is created. In other words, it's the name of the global cluster. This parameter isn’t case-sensitive.
     ///
     /// Constraints:
@@ -8909,20 +6606,12 @@ pub struct SwitchoverGlobalClusterMessage {
     pub target_db_cluster_identifier: Option<String>,
 }
 
-impl SwitchoverGlobalClusterMessage {
-    /// Sets `GlobalClusterIdentifier` (see [`Self::global_cluster_identifier`]).
-    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.global_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `TargetDbClusterIdentifier` (see [`Self::target_db_cluster_identifier`]).
-    pub fn target_db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.target_db_cluster_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SwitchoverGlobalClusterInput {
+    into global_cluster_identifier("GlobalClusterIdentifier"): String;
+    into target_db_cluster_identifier("TargetDbClusterIdentifier"): String;
+});
 
-impl IntoValue for SwitchoverGlobalClusterMessage {
+impl IntoValue for SwitchoverGlobalClusterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.global_cluster_identifier.into_value(),
@@ -8934,22 +6623,18 @@ impl IntoValue for SwitchoverGlobalClusterMessage {
 /// The `SwitchoverGlobalClusterResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SwitchoverGlobalClusterResult {
+pub struct SwitchoverGlobalClusterOutput {
     /// The `GlobalCluster` member.
     pub global_cluster: Option<crate::types::GlobalCluster>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SwitchoverGlobalClusterResult {
-    /// Sets `GlobalCluster` (see [`Self::global_cluster`]).
-    pub fn global_cluster(mut self, value: crate::types::GlobalCluster) -> Self {
-        self.global_cluster = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SwitchoverGlobalClusterOutput {
+    value global_cluster("GlobalCluster"): crate::types::GlobalCluster;
+});
 
-impl FromValue for SwitchoverGlobalClusterResult {
+impl FromValue for SwitchoverGlobalClusterOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8968,18 +6653,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -8993,33 +6670,6 @@ impl FromValue for Tag {
         let mut out = Self::default();
         out.key = r.next("Key")?;
         out.value = r.next("Value")?;
-        Ok(out)
-    }
-}
-
-/// Represents the output of [ListTagsForResource].
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct TagListMessage {
-    /// A list of one or more tags.
-    pub tag_list: Option<Vec<crate::types::Tag>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl TagListMessage {
-    /// Sets `TagList` (see [`Self::tag_list`]).
-    pub fn tag_list(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tag_list = Some(value);
-        self
-    }
-}
-
-impl FromValue for TagListMessage {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.tag_list = r.next("TagList")?;
         Ok(out)
     }
 }
@@ -9040,33 +6690,13 @@ pub struct UpgradeTarget {
     pub is_major_version_upgrade: Option<bool>,
 }
 
-impl UpgradeTarget {
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<String>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `EngineVersion` (see [`Self::engine_version`]).
-    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `AutoUpgrade` (see [`Self::auto_upgrade`]).
-    pub fn auto_upgrade(mut self, value: bool) -> Self {
-        self.auto_upgrade = Some(value);
-        self
-    }
-    /// Sets `IsMajorVersionUpgrade` (see [`Self::is_major_version_upgrade`]).
-    pub fn is_major_version_upgrade(mut self, value: bool) -> Self {
-        self.is_major_version_upgrade = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpgradeTarget {
+    into engine("Engine"): String;
+    into engine_version("EngineVersion"): String;
+    into description("Description"): String;
+    value auto_upgrade("AutoUpgrade"): bool;
+    value is_major_version_upgrade("IsMajorVersionUpgrade"): bool;
+});
 
 impl FromValue for UpgradeTarget {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9091,18 +6721,10 @@ pub struct VpcSecurityGroupMembership {
     pub status: Option<String>,
 }
 
-impl VpcSecurityGroupMembership {
-    /// Sets `VpcSecurityGroupId` (see [`Self::vpc_security_group_id`]).
-    pub fn vpc_security_group_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_security_group_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VpcSecurityGroupMembership {
+    into vpc_security_group_id("VpcSecurityGroupId"): String;
+    into status("Status"): String;
+});
 
 impl FromValue for VpcSecurityGroupMembership {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9171,58 +6793,380 @@ impl FromValue for RemoveTagsFromResourceOutput {
 }
 
 myaws_core::with_response_metadata!(
-    AddSourceIdentifierToSubscriptionResult,
+    AddSourceIdentifierToSubscriptionOutput,
     AddTagsToResourceOutput,
-    ApplyPendingMaintenanceActionResult,
-    CertificateMessage,
-    CopyDBClusterParameterGroupResult,
-    CopyDBClusterSnapshotResult,
-    CreateDBClusterParameterGroupResult,
-    CreateDBClusterResult,
-    CreateDBClusterSnapshotResult,
-    CreateDBInstanceResult,
-    CreateDBSubnetGroupResult,
-    CreateEventSubscriptionResult,
-    CreateGlobalClusterResult,
-    DBClusterMessage,
-    DBClusterParameterGroupDetails,
+    ApplyPendingMaintenanceActionOutput,
+    CopyDBClusterParameterGroupOutput,
+    CopyDBClusterSnapshotOutput,
+    CreateDBClusterOutput,
+    CreateDBClusterParameterGroupOutput,
+    CreateDBClusterSnapshotOutput,
+    CreateDBInstanceOutput,
+    CreateDBSubnetGroupOutput,
+    CreateEventSubscriptionOutput,
+    CreateGlobalClusterOutput,
     DBClusterParameterGroupNameMessage,
-    DBClusterParameterGroupsMessage,
-    DBClusterSnapshotMessage,
-    DBEngineVersionMessage,
-    DBInstanceMessage,
-    DBSubnetGroupMessage,
+    DeleteDBClusterOutput,
     DeleteDBClusterParameterGroupOutput,
-    DeleteDBClusterResult,
-    DeleteDBClusterSnapshotResult,
-    DeleteDBInstanceResult,
+    DeleteDBClusterSnapshotOutput,
+    DeleteDBInstanceOutput,
     DeleteDBSubnetGroupOutput,
-    DeleteEventSubscriptionResult,
-    DeleteGlobalClusterResult,
-    DescribeDBClusterSnapshotAttributesResult,
-    DescribeEngineDefaultClusterParametersResult,
-    EventCategoriesMessage,
-    EventSubscriptionsMessage,
-    EventsMessage,
-    FailoverDBClusterResult,
-    FailoverGlobalClusterResult,
-    GlobalClustersMessage,
-    ModifyDBClusterResult,
-    ModifyDBClusterSnapshotAttributeResult,
-    ModifyDBInstanceResult,
-    ModifyDBSubnetGroupResult,
-    ModifyEventSubscriptionResult,
-    ModifyGlobalClusterResult,
-    OrderableDBInstanceOptionsMessage,
-    PendingMaintenanceActionsMessage,
-    RebootDBInstanceResult,
-    RemoveFromGlobalClusterResult,
-    RemoveSourceIdentifierFromSubscriptionResult,
+    DeleteEventSubscriptionOutput,
+    DeleteGlobalClusterOutput,
+    DescribeCertificatesOutput,
+    DescribeDBClusterParameterGroupsOutput,
+    DescribeDBClusterParametersOutput,
+    DescribeDBClusterSnapshotAttributesOutput,
+    DescribeDBClusterSnapshotsOutput,
+    DescribeDBClustersOutput,
+    DescribeDBEngineVersionsOutput,
+    DescribeDBInstancesOutput,
+    DescribeDBSubnetGroupsOutput,
+    DescribeEngineDefaultClusterParametersOutput,
+    DescribeEventCategoriesOutput,
+    DescribeEventSubscriptionsOutput,
+    DescribeEventsOutput,
+    DescribeGlobalClustersOutput,
+    DescribeOrderableDBInstanceOptionsOutput,
+    DescribePendingMaintenanceActionsOutput,
+    FailoverDBClusterOutput,
+    FailoverGlobalClusterOutput,
+    ListTagsForResourceOutput,
+    ModifyDBClusterOutput,
+    ModifyDBClusterSnapshotAttributeOutput,
+    ModifyDBInstanceOutput,
+    ModifyDBSubnetGroupOutput,
+    ModifyEventSubscriptionOutput,
+    ModifyGlobalClusterOutput,
+    RebootDBInstanceOutput,
+    RemoveFromGlobalClusterOutput,
+    RemoveSourceIdentifierFromSubscriptionOutput,
     RemoveTagsFromResourceOutput,
-    RestoreDBClusterFromSnapshotResult,
-    RestoreDBClusterToPointInTimeResult,
-    StartDBClusterResult,
-    StopDBClusterResult,
-    SwitchoverGlobalClusterResult,
-    TagListMessage,
+    RestoreDBClusterFromSnapshotOutput,
+    RestoreDBClusterToPointInTimeOutput,
+    StartDBClusterOutput,
+    StopDBClusterOutput,
+    SwitchoverGlobalClusterOutput,
 );
+
+/// Another name of [`AddSourceIdentifierToSubscriptionInput`].
+pub type AddSourceIdentifierToSubscriptionMessage = AddSourceIdentifierToSubscriptionInput;
+
+/// Another name of [`AddSourceIdentifierToSubscriptionOutput`].
+pub type AddSourceIdentifierToSubscriptionResult = AddSourceIdentifierToSubscriptionOutput;
+
+/// Another name of [`AddTagsToResourceInput`].
+pub type AddTagsToResourceMessage = AddTagsToResourceInput;
+
+/// Another name of [`ApplyPendingMaintenanceActionInput`].
+pub type ApplyPendingMaintenanceActionMessage = ApplyPendingMaintenanceActionInput;
+
+/// Another name of [`ApplyPendingMaintenanceActionOutput`].
+pub type ApplyPendingMaintenanceActionResult = ApplyPendingMaintenanceActionOutput;
+
+/// Another name of [`DescribeCertificatesOutput`].
+pub type CertificateMessage = DescribeCertificatesOutput;
+
+/// Another name of [`CopyDBClusterParameterGroupInput`].
+pub type CopyDBClusterParameterGroupMessage = CopyDBClusterParameterGroupInput;
+
+/// Another name of [`CopyDBClusterParameterGroupOutput`].
+pub type CopyDBClusterParameterGroupResult = CopyDBClusterParameterGroupOutput;
+
+/// Another name of [`CopyDBClusterSnapshotInput`].
+pub type CopyDBClusterSnapshotMessage = CopyDBClusterSnapshotInput;
+
+/// Another name of [`CopyDBClusterSnapshotOutput`].
+pub type CopyDBClusterSnapshotResult = CopyDBClusterSnapshotOutput;
+
+/// Another name of [`CreateDBClusterInput`].
+pub type CreateDBClusterMessage = CreateDBClusterInput;
+
+/// Another name of [`CreateDBClusterParameterGroupInput`].
+pub type CreateDBClusterParameterGroupMessage = CreateDBClusterParameterGroupInput;
+
+/// Another name of [`CreateDBClusterParameterGroupOutput`].
+pub type CreateDBClusterParameterGroupResult = CreateDBClusterParameterGroupOutput;
+
+/// Another name of [`CreateDBClusterOutput`].
+pub type CreateDBClusterResult = CreateDBClusterOutput;
+
+/// Another name of [`CreateDBClusterSnapshotInput`].
+pub type CreateDBClusterSnapshotMessage = CreateDBClusterSnapshotInput;
+
+/// Another name of [`CreateDBClusterSnapshotOutput`].
+pub type CreateDBClusterSnapshotResult = CreateDBClusterSnapshotOutput;
+
+/// Another name of [`CreateDBInstanceInput`].
+pub type CreateDBInstanceMessage = CreateDBInstanceInput;
+
+/// Another name of [`CreateDBInstanceOutput`].
+pub type CreateDBInstanceResult = CreateDBInstanceOutput;
+
+/// Another name of [`CreateDBSubnetGroupInput`].
+pub type CreateDBSubnetGroupMessage = CreateDBSubnetGroupInput;
+
+/// Another name of [`CreateDBSubnetGroupOutput`].
+pub type CreateDBSubnetGroupResult = CreateDBSubnetGroupOutput;
+
+/// Another name of [`CreateEventSubscriptionInput`].
+pub type CreateEventSubscriptionMessage = CreateEventSubscriptionInput;
+
+/// Another name of [`CreateEventSubscriptionOutput`].
+pub type CreateEventSubscriptionResult = CreateEventSubscriptionOutput;
+
+/// Another name of [`CreateGlobalClusterInput`].
+pub type CreateGlobalClusterMessage = CreateGlobalClusterInput;
+
+/// Another name of [`CreateGlobalClusterOutput`].
+pub type CreateGlobalClusterResult = CreateGlobalClusterOutput;
+
+/// Another name of [`DescribeDBClustersOutput`].
+pub type DBClusterMessage = DescribeDBClustersOutput;
+
+/// Another name of [`DescribeDBClusterParametersOutput`].
+pub type DBClusterParameterGroupDetails = DescribeDBClusterParametersOutput;
+
+/// Another name of [`DescribeDBClusterParameterGroupsOutput`].
+pub type DBClusterParameterGroupsMessage = DescribeDBClusterParameterGroupsOutput;
+
+/// Another name of [`DescribeDBClusterSnapshotsOutput`].
+pub type DBClusterSnapshotMessage = DescribeDBClusterSnapshotsOutput;
+
+/// Another name of [`DescribeDBEngineVersionsOutput`].
+pub type DBEngineVersionMessage = DescribeDBEngineVersionsOutput;
+
+/// Another name of [`DescribeDBInstancesOutput`].
+pub type DBInstanceMessage = DescribeDBInstancesOutput;
+
+/// Another name of [`DescribeDBSubnetGroupsOutput`].
+pub type DBSubnetGroupMessage = DescribeDBSubnetGroupsOutput;
+
+/// Another name of [`DeleteDBClusterInput`].
+pub type DeleteDBClusterMessage = DeleteDBClusterInput;
+
+/// Another name of [`DeleteDBClusterParameterGroupInput`].
+pub type DeleteDBClusterParameterGroupMessage = DeleteDBClusterParameterGroupInput;
+
+/// Another name of [`DeleteDBClusterOutput`].
+pub type DeleteDBClusterResult = DeleteDBClusterOutput;
+
+/// Another name of [`DeleteDBClusterSnapshotInput`].
+pub type DeleteDBClusterSnapshotMessage = DeleteDBClusterSnapshotInput;
+
+/// Another name of [`DeleteDBClusterSnapshotOutput`].
+pub type DeleteDBClusterSnapshotResult = DeleteDBClusterSnapshotOutput;
+
+/// Another name of [`DeleteDBInstanceInput`].
+pub type DeleteDBInstanceMessage = DeleteDBInstanceInput;
+
+/// Another name of [`DeleteDBInstanceOutput`].
+pub type DeleteDBInstanceResult = DeleteDBInstanceOutput;
+
+/// Another name of [`DeleteDBSubnetGroupInput`].
+pub type DeleteDBSubnetGroupMessage = DeleteDBSubnetGroupInput;
+
+/// Another name of [`DeleteEventSubscriptionInput`].
+pub type DeleteEventSubscriptionMessage = DeleteEventSubscriptionInput;
+
+/// Another name of [`DeleteEventSubscriptionOutput`].
+pub type DeleteEventSubscriptionResult = DeleteEventSubscriptionOutput;
+
+/// Another name of [`DeleteGlobalClusterInput`].
+pub type DeleteGlobalClusterMessage = DeleteGlobalClusterInput;
+
+/// Another name of [`DeleteGlobalClusterOutput`].
+pub type DeleteGlobalClusterResult = DeleteGlobalClusterOutput;
+
+/// Another name of [`DescribeCertificatesInput`].
+pub type DescribeCertificatesMessage = DescribeCertificatesInput;
+
+/// Another name of [`DescribeDBClusterParameterGroupsInput`].
+pub type DescribeDBClusterParameterGroupsMessage = DescribeDBClusterParameterGroupsInput;
+
+/// Another name of [`DescribeDBClusterParametersInput`].
+pub type DescribeDBClusterParametersMessage = DescribeDBClusterParametersInput;
+
+/// Another name of [`DescribeDBClusterSnapshotAttributesInput`].
+pub type DescribeDBClusterSnapshotAttributesMessage = DescribeDBClusterSnapshotAttributesInput;
+
+/// Another name of [`DescribeDBClusterSnapshotAttributesOutput`].
+pub type DescribeDBClusterSnapshotAttributesResult = DescribeDBClusterSnapshotAttributesOutput;
+
+/// Another name of [`DescribeDBClusterSnapshotsInput`].
+pub type DescribeDBClusterSnapshotsMessage = DescribeDBClusterSnapshotsInput;
+
+/// Another name of [`DescribeDBClustersInput`].
+pub type DescribeDBClustersMessage = DescribeDBClustersInput;
+
+/// Another name of [`DescribeDBEngineVersionsInput`].
+pub type DescribeDBEngineVersionsMessage = DescribeDBEngineVersionsInput;
+
+/// Another name of [`DescribeDBInstancesInput`].
+pub type DescribeDBInstancesMessage = DescribeDBInstancesInput;
+
+/// Another name of [`DescribeDBSubnetGroupsInput`].
+pub type DescribeDBSubnetGroupsMessage = DescribeDBSubnetGroupsInput;
+
+/// Another name of [`DescribeEngineDefaultClusterParametersInput`].
+pub type DescribeEngineDefaultClusterParametersMessage =
+    DescribeEngineDefaultClusterParametersInput;
+
+/// Another name of [`DescribeEngineDefaultClusterParametersOutput`].
+pub type DescribeEngineDefaultClusterParametersResult =
+    DescribeEngineDefaultClusterParametersOutput;
+
+/// Another name of [`DescribeEventCategoriesInput`].
+pub type DescribeEventCategoriesMessage = DescribeEventCategoriesInput;
+
+/// Another name of [`DescribeEventSubscriptionsInput`].
+pub type DescribeEventSubscriptionsMessage = DescribeEventSubscriptionsInput;
+
+/// Another name of [`DescribeEventsInput`].
+pub type DescribeEventsMessage = DescribeEventsInput;
+
+/// Another name of [`DescribeGlobalClustersInput`].
+pub type DescribeGlobalClustersMessage = DescribeGlobalClustersInput;
+
+/// Another name of [`DescribeOrderableDBInstanceOptionsInput`].
+pub type DescribeOrderableDBInstanceOptionsMessage = DescribeOrderableDBInstanceOptionsInput;
+
+/// Another name of [`DescribePendingMaintenanceActionsInput`].
+pub type DescribePendingMaintenanceActionsMessage = DescribePendingMaintenanceActionsInput;
+
+/// Another name of [`DescribeEventCategoriesOutput`].
+pub type EventCategoriesMessage = DescribeEventCategoriesOutput;
+
+/// Another name of [`DescribeEventSubscriptionsOutput`].
+pub type EventSubscriptionsMessage = DescribeEventSubscriptionsOutput;
+
+/// Another name of [`DescribeEventsOutput`].
+pub type EventsMessage = DescribeEventsOutput;
+
+/// Another name of [`FailoverDBClusterInput`].
+pub type FailoverDBClusterMessage = FailoverDBClusterInput;
+
+/// Another name of [`FailoverDBClusterOutput`].
+pub type FailoverDBClusterResult = FailoverDBClusterOutput;
+
+/// Another name of [`FailoverGlobalClusterInput`].
+pub type FailoverGlobalClusterMessage = FailoverGlobalClusterInput;
+
+/// Another name of [`FailoverGlobalClusterOutput`].
+pub type FailoverGlobalClusterResult = FailoverGlobalClusterOutput;
+
+/// Another name of [`DescribeGlobalClustersOutput`].
+pub type GlobalClustersMessage = DescribeGlobalClustersOutput;
+
+/// Another name of [`ListTagsForResourceInput`].
+pub type ListTagsForResourceMessage = ListTagsForResourceInput;
+
+/// Another name of [`ModifyDBClusterInput`].
+pub type ModifyDBClusterMessage = ModifyDBClusterInput;
+
+/// Another name of [`ModifyDBClusterParameterGroupInput`].
+pub type ModifyDBClusterParameterGroupMessage = ModifyDBClusterParameterGroupInput;
+
+/// Another name of [`DBClusterParameterGroupNameMessage`].
+pub type ModifyDBClusterParameterGroupOutput = DBClusterParameterGroupNameMessage;
+
+/// Another name of [`ModifyDBClusterOutput`].
+pub type ModifyDBClusterResult = ModifyDBClusterOutput;
+
+/// Another name of [`ModifyDBClusterSnapshotAttributeInput`].
+pub type ModifyDBClusterSnapshotAttributeMessage = ModifyDBClusterSnapshotAttributeInput;
+
+/// Another name of [`ModifyDBClusterSnapshotAttributeOutput`].
+pub type ModifyDBClusterSnapshotAttributeResult = ModifyDBClusterSnapshotAttributeOutput;
+
+/// Another name of [`ModifyDBInstanceInput`].
+pub type ModifyDBInstanceMessage = ModifyDBInstanceInput;
+
+/// Another name of [`ModifyDBInstanceOutput`].
+pub type ModifyDBInstanceResult = ModifyDBInstanceOutput;
+
+/// Another name of [`ModifyDBSubnetGroupInput`].
+pub type ModifyDBSubnetGroupMessage = ModifyDBSubnetGroupInput;
+
+/// Another name of [`ModifyDBSubnetGroupOutput`].
+pub type ModifyDBSubnetGroupResult = ModifyDBSubnetGroupOutput;
+
+/// Another name of [`ModifyEventSubscriptionInput`].
+pub type ModifyEventSubscriptionMessage = ModifyEventSubscriptionInput;
+
+/// Another name of [`ModifyEventSubscriptionOutput`].
+pub type ModifyEventSubscriptionResult = ModifyEventSubscriptionOutput;
+
+/// Another name of [`ModifyGlobalClusterInput`].
+pub type ModifyGlobalClusterMessage = ModifyGlobalClusterInput;
+
+/// Another name of [`ModifyGlobalClusterOutput`].
+pub type ModifyGlobalClusterResult = ModifyGlobalClusterOutput;
+
+/// Another name of [`DescribeOrderableDBInstanceOptionsOutput`].
+pub type OrderableDBInstanceOptionsMessage = DescribeOrderableDBInstanceOptionsOutput;
+
+/// Another name of [`DescribePendingMaintenanceActionsOutput`].
+pub type PendingMaintenanceActionsMessage = DescribePendingMaintenanceActionsOutput;
+
+/// Another name of [`RebootDBInstanceInput`].
+pub type RebootDBInstanceMessage = RebootDBInstanceInput;
+
+/// Another name of [`RebootDBInstanceOutput`].
+pub type RebootDBInstanceResult = RebootDBInstanceOutput;
+
+/// Another name of [`RemoveFromGlobalClusterInput`].
+pub type RemoveFromGlobalClusterMessage = RemoveFromGlobalClusterInput;
+
+/// Another name of [`RemoveFromGlobalClusterOutput`].
+pub type RemoveFromGlobalClusterResult = RemoveFromGlobalClusterOutput;
+
+/// Another name of [`RemoveSourceIdentifierFromSubscriptionInput`].
+pub type RemoveSourceIdentifierFromSubscriptionMessage =
+    RemoveSourceIdentifierFromSubscriptionInput;
+
+/// Another name of [`RemoveSourceIdentifierFromSubscriptionOutput`].
+pub type RemoveSourceIdentifierFromSubscriptionResult =
+    RemoveSourceIdentifierFromSubscriptionOutput;
+
+/// Another name of [`RemoveTagsFromResourceInput`].
+pub type RemoveTagsFromResourceMessage = RemoveTagsFromResourceInput;
+
+/// Another name of [`ResetDBClusterParameterGroupInput`].
+pub type ResetDBClusterParameterGroupMessage = ResetDBClusterParameterGroupInput;
+
+/// Another name of [`DBClusterParameterGroupNameMessage`].
+pub type ResetDBClusterParameterGroupOutput = DBClusterParameterGroupNameMessage;
+
+/// Another name of [`RestoreDBClusterFromSnapshotInput`].
+pub type RestoreDBClusterFromSnapshotMessage = RestoreDBClusterFromSnapshotInput;
+
+/// Another name of [`RestoreDBClusterFromSnapshotOutput`].
+pub type RestoreDBClusterFromSnapshotResult = RestoreDBClusterFromSnapshotOutput;
+
+/// Another name of [`RestoreDBClusterToPointInTimeInput`].
+pub type RestoreDBClusterToPointInTimeMessage = RestoreDBClusterToPointInTimeInput;
+
+/// Another name of [`RestoreDBClusterToPointInTimeOutput`].
+pub type RestoreDBClusterToPointInTimeResult = RestoreDBClusterToPointInTimeOutput;
+
+/// Another name of [`StartDBClusterInput`].
+pub type StartDBClusterMessage = StartDBClusterInput;
+
+/// Another name of [`StartDBClusterOutput`].
+pub type StartDBClusterResult = StartDBClusterOutput;
+
+/// Another name of [`StopDBClusterInput`].
+pub type StopDBClusterMessage = StopDBClusterInput;
+
+/// Another name of [`StopDBClusterOutput`].
+pub type StopDBClusterResult = StopDBClusterOutput;
+
+/// Another name of [`SwitchoverGlobalClusterInput`].
+pub type SwitchoverGlobalClusterMessage = SwitchoverGlobalClusterInput;
+
+/// Another name of [`SwitchoverGlobalClusterOutput`].
+pub type SwitchoverGlobalClusterResult = SwitchoverGlobalClusterOutput;
+
+/// Another name of [`ListTagsForResourceOutput`].
+pub type TagListMessage = ListTagsForResourceOutput;

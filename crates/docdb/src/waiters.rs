@@ -22,7 +22,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_db_instance_available(
         &self,
-        input: crate::types::DescribeDBInstancesMessage,
+        input: crate::types::DescribeDBInstancesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -35,7 +35,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_db_instance_deleted(
         &self,
-        input: crate::types::DescribeDBInstancesMessage,
+        input: crate::types::DescribeDBInstancesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),

@@ -306,11 +306,9 @@ impl Client {
     /// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints).
     pub async fn describe_endpoints(
         &self,
-        input: crate::types::DescribeEndpointsRequest,
-    ) -> Result<
-        crate::types::DescribeEndpointsResponse,
-        SdkError<crate::error::DescribeEndpointsError>,
-    > {
+        input: crate::types::DescribeEndpointsInput,
+    ) -> Result<crate::types::DescribeEndpointsOutput, SdkError<crate::error::DescribeEndpointsError>>
+    {
         self.handle.call(13, input).await
     }
 

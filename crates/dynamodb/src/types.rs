@@ -97,23 +97,11 @@ pub struct ArchivalSummary {
     pub archival_backup_arn: Option<String>,
 }
 
-impl ArchivalSummary {
-    /// Sets `ArchivalDateTime` (see [`Self::archival_date_time`]).
-    pub fn archival_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.archival_date_time = Some(value);
-        self
-    }
-    /// Sets `ArchivalReason` (see [`Self::archival_reason`]).
-    pub fn archival_reason(mut self, value: impl Into<String>) -> Self {
-        self.archival_reason = Some(value.into());
-        self
-    }
-    /// Sets `ArchivalBackupArn` (see [`Self::archival_backup_arn`]).
-    pub fn archival_backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.archival_backup_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ArchivalSummary {
+    value archival_date_time("ArchivalDateTime"): myaws_core::DateTime;
+    into archival_reason("ArchivalReason"): String;
+    into archival_backup_arn("ArchivalBackupArn"): String;
+});
 
 impl FromValue for ArchivalSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -224,18 +212,10 @@ pub struct AttributeDefinition {
     pub attribute_type: Option<crate::types::ScalarAttributeType>,
 }
 
-impl AttributeDefinition {
-    /// Sets `AttributeName` (see [`Self::attribute_name`]).
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
-    }
-    /// Sets `AttributeType` (see [`Self::attribute_type`]).
-    pub fn attribute_type(mut self, value: impl Into<crate::types::ScalarAttributeType>) -> Self {
-        self.attribute_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AttributeDefinition {
+    into attribute_name("AttributeName"): String;
+    into attribute_type("AttributeType"): crate::types::ScalarAttributeType;
+});
 
 impl IntoValue for AttributeDefinition {
     fn into_value(self) -> Value {
@@ -261,142 +241,72 @@ impl FromValue for AttributeDefinition {
 /// Each attribute value is described as a name-value pair. The name is the data type, and the value is the data itself.
 ///
 /// For more information, see [Data Types](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes) in the *Amazon DynamoDB Developer Guide*.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// A union: exactly one member is set (on the wire, the `AttributeValue` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct AttributeValue {
+pub enum AttributeValue {
     /// An attribute of type String. For example:
     ///
     /// `"S": "Hello"`
-    pub s: Option<String>,
+    S(String),
     /// An attribute of type Number. For example:
     ///
     /// `"N": "123.45"`
     ///
     /// Numbers are sent across the network to DynamoDB as strings, to maximize compatibility across languages and libraries. However, DynamoDB treats them as number type attributes for mathematical operations.
-    pub n: Option<String>,
+    N(String),
     /// An attribute of type Binary. For example:
     ///
     /// `"B": "dGhpcyB0ZXh0IGlzIGJhc2U2NC1lbmNvZGVk"`
-    pub b: Option<myaws_core::Bytes>,
+    B(myaws_core::Bytes),
     /// An attribute of type String Set. For example:
     ///
     /// `"SS": \["Giraffe", "Hippo" ,"Zebra"\]`
-    pub ss: Option<Vec<String>>,
+    Ss(Vec<String>),
     /// An attribute of type Number Set. For example:
     ///
     /// `"NS": \["42.2", "-19", "7.5", "3.14"\]`
     ///
     /// Numbers are sent across the network to DynamoDB as strings, to maximize compatibility across languages and libraries. However, DynamoDB treats them as number type attributes for mathematical operations.
-    pub ns: Option<Vec<String>>,
+    Ns(Vec<String>),
     /// An attribute of type Binary Set. For example:
     ///
     /// `"BS": \["U3Vubnk=", "UmFpbnk=", "U25vd3k="\]`
-    pub bs: Option<Vec<myaws_core::Bytes>>,
+    Bs(Vec<myaws_core::Bytes>),
     /// An attribute of type Map. For example:
     ///
     /// `"M": {"Name": {"S": "Joe"}, "Age": {"N": "35"}}`
-    pub m: Option<HashMap<String, crate::types::AttributeValue>>,
+    M(HashMap<String, crate::types::AttributeValue>),
     /// An attribute of type List. For example:
     ///
     /// `"L": \[ {"S": "Cookies"} , {"S": "Coffee"}, {"N": "3.14159"}\]`
-    pub l: Option<Vec<crate::types::AttributeValue>>,
+    L(Vec<crate::types::AttributeValue>),
     /// An attribute of type Null. For example:
     ///
     /// `"NULL": true`
-    pub null: Option<bool>,
+    Null(bool),
     /// An attribute of type Boolean. For example:
     ///
     /// `"BOOL": true`
-    pub bool: Option<bool>,
+    Bool(bool),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl AttributeValue {
-    /// Sets `S` (see [`Self::s`]).
-    pub fn s(mut self, value: impl Into<String>) -> Self {
-        self.s = Some(value.into());
-        self
-    }
-    /// Sets `N` (see [`Self::n`]).
-    pub fn n(mut self, value: impl Into<String>) -> Self {
-        self.n = Some(value.into());
-        self
-    }
-    /// Sets `B` (see [`Self::b`]).
-    pub fn b(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.b = Some(value.into());
-        self
-    }
-    /// Sets `SS` (see [`Self::ss`]).
-    pub fn ss(mut self, value: Vec<String>) -> Self {
-        self.ss = Some(value);
-        self
-    }
-    /// Sets `NS` (see [`Self::ns`]).
-    pub fn ns(mut self, value: Vec<String>) -> Self {
-        self.ns = Some(value);
-        self
-    }
-    /// Sets `BS` (see [`Self::bs`]).
-    pub fn bs(mut self, value: Vec<myaws_core::Bytes>) -> Self {
-        self.bs = Some(value);
-        self
-    }
-    /// Sets `M` (see [`Self::m`]).
-    pub fn m(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.m = Some(value);
-        self
-    }
-    /// Sets `L` (see [`Self::l`]).
-    pub fn l(mut self, value: Vec<crate::types::AttributeValue>) -> Self {
-        self.l = Some(value);
-        self
-    }
-    /// Sets `NULL` (see [`Self::null`]).
-    pub fn null(mut self, value: bool) -> Self {
-        self.null = Some(value);
-        self
-    }
-    /// Sets `BOOL` (see [`Self::bool`]).
-    pub fn bool(mut self, value: bool) -> Self {
-        self.bool = Some(value);
-        self
-    }
-}
-
-impl IntoValue for AttributeValue {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.s.into_value(),
-            self.n.into_value(),
-            self.b.into_value(),
-            self.ss.into_value(),
-            self.ns.into_value(),
-            self.bs.into_value(),
-            self.m.into_value(),
-            self.l.into_value(),
-            self.null.into_value(),
-            self.bool.into_value(),
-        ])
-    }
-}
-
-impl FromValue for AttributeValue {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.s = r.next("S")?;
-        out.n = r.next("N")?;
-        out.b = r.next("B")?;
-        out.ss = r.next("SS")?;
-        out.ns = r.next("NS")?;
-        out.bs = r.next("BS")?;
-        out.m = r.next("M")?;
-        out.l = r.next("L")?;
-        out.null = r.next("NULL")?;
-        out.bool = r.next("BOOL")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(AttributeValue, 10, input = true, output = true;
+    0 S as_s: String;
+    1 N as_n: String;
+    2 B as_b: myaws_core::Bytes;
+    3 Ss as_ss: Vec<String>;
+    4 Ns as_ns: Vec<String>;
+    5 Bs as_bs: Vec<myaws_core::Bytes>;
+    6 M as_m: HashMap<String, crate::types::AttributeValue>;
+    7 L as_l: Vec<crate::types::AttributeValue>;
+    8 Null as_null: bool;
+    9 Bool as_bool: bool;
+);
 
 /// For the `UpdateItem` operation, represents the attributes to be modified, the action to perform on each, and the new value for each.
 ///
@@ -433,18 +343,10 @@ pub struct AttributeValueUpdate {
     pub action: Option<crate::types::AttributeAction>,
 }
 
-impl AttributeValueUpdate {
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: crate::types::AttributeValue) -> Self {
-        self.value = Some(value);
-        self
-    }
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::AttributeAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AttributeValueUpdate {
+    value value("Value"): crate::types::AttributeValue;
+    into action("Action"): crate::types::AttributeAction;
+});
 
 impl IntoValue for AttributeValueUpdate {
     fn into_value(self) -> Value {
@@ -463,21 +365,10 @@ pub struct AutoScalingPolicyDescription {
         Option<crate::types::AutoScalingTargetTrackingScalingPolicyConfigurationDescription>,
 }
 
-impl AutoScalingPolicyDescription {
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `TargetTrackingScalingPolicyConfiguration` (see [`Self::target_tracking_scaling_policy_configuration`]).
-    pub fn target_tracking_scaling_policy_configuration(
-        mut self,
-        value: crate::types::AutoScalingTargetTrackingScalingPolicyConfigurationDescription,
-    ) -> Self {
-        self.target_tracking_scaling_policy_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AutoScalingPolicyDescription {
+    into policy_name("PolicyName"): String;
+    value target_tracking_scaling_policy_configuration("TargetTrackingScalingPolicyConfiguration"): crate::types::AutoScalingTargetTrackingScalingPolicyConfigurationDescription;
+});
 
 impl FromValue for AutoScalingPolicyDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -503,21 +394,10 @@ pub struct AutoScalingPolicyUpdate {
         Option<crate::types::AutoScalingTargetTrackingScalingPolicyConfigurationUpdate>,
 }
 
-impl AutoScalingPolicyUpdate {
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `TargetTrackingScalingPolicyConfiguration` (see [`Self::target_tracking_scaling_policy_configuration`]).
-    pub fn target_tracking_scaling_policy_configuration(
-        mut self,
-        value: crate::types::AutoScalingTargetTrackingScalingPolicyConfigurationUpdate,
-    ) -> Self {
-        self.target_tracking_scaling_policy_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AutoScalingPolicyUpdate {
+    into policy_name("PolicyName"): String;
+    value target_tracking_scaling_policy_configuration("TargetTrackingScalingPolicyConfiguration"): crate::types::AutoScalingTargetTrackingScalingPolicyConfigurationUpdate;
+});
 
 impl IntoValue for AutoScalingPolicyUpdate {
     fn into_value(self) -> Value {
@@ -545,36 +425,13 @@ pub struct AutoScalingSettingsDescription {
     pub scaling_policies: Option<Vec<crate::types::AutoScalingPolicyDescription>>,
 }
 
-impl AutoScalingSettingsDescription {
-    /// Sets `MinimumUnits` (see [`Self::minimum_units`]).
-    pub fn minimum_units(mut self, value: i64) -> Self {
-        self.minimum_units = Some(value);
-        self
-    }
-    /// Sets `MaximumUnits` (see [`Self::maximum_units`]).
-    pub fn maximum_units(mut self, value: i64) -> Self {
-        self.maximum_units = Some(value);
-        self
-    }
-    /// Sets `AutoScalingDisabled` (see [`Self::auto_scaling_disabled`]).
-    pub fn auto_scaling_disabled(mut self, value: bool) -> Self {
-        self.auto_scaling_disabled = Some(value);
-        self
-    }
-    /// Sets `AutoScalingRoleArn` (see [`Self::auto_scaling_role_arn`]).
-    pub fn auto_scaling_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ScalingPolicies` (see [`Self::scaling_policies`]).
-    pub fn scaling_policies(
-        mut self,
-        value: Vec<crate::types::AutoScalingPolicyDescription>,
-    ) -> Self {
-        self.scaling_policies = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AutoScalingSettingsDescription {
+    value minimum_units("MinimumUnits"): i64;
+    value maximum_units("MaximumUnits"): i64;
+    value auto_scaling_disabled("AutoScalingDisabled"): bool;
+    into auto_scaling_role_arn("AutoScalingRoleArn"): String;
+    list scaling_policies("ScalingPolicies"): crate::types::AutoScalingPolicyDescription, push_scaling_policies;
+});
 
 impl FromValue for AutoScalingSettingsDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -605,33 +462,13 @@ pub struct AutoScalingSettingsUpdate {
     pub scaling_policy_update: Option<crate::types::AutoScalingPolicyUpdate>,
 }
 
-impl AutoScalingSettingsUpdate {
-    /// Sets `MinimumUnits` (see [`Self::minimum_units`]).
-    pub fn minimum_units(mut self, value: i64) -> Self {
-        self.minimum_units = Some(value);
-        self
-    }
-    /// Sets `MaximumUnits` (see [`Self::maximum_units`]).
-    pub fn maximum_units(mut self, value: i64) -> Self {
-        self.maximum_units = Some(value);
-        self
-    }
-    /// Sets `AutoScalingDisabled` (see [`Self::auto_scaling_disabled`]).
-    pub fn auto_scaling_disabled(mut self, value: bool) -> Self {
-        self.auto_scaling_disabled = Some(value);
-        self
-    }
-    /// Sets `AutoScalingRoleArn` (see [`Self::auto_scaling_role_arn`]).
-    pub fn auto_scaling_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.auto_scaling_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ScalingPolicyUpdate` (see [`Self::scaling_policy_update`]).
-    pub fn scaling_policy_update(mut self, value: crate::types::AutoScalingPolicyUpdate) -> Self {
-        self.scaling_policy_update = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AutoScalingSettingsUpdate {
+    value minimum_units("MinimumUnits"): i64;
+    value maximum_units("MaximumUnits"): i64;
+    value auto_scaling_disabled("AutoScalingDisabled"): bool;
+    into auto_scaling_role_arn("AutoScalingRoleArn"): String;
+    value scaling_policy_update("ScalingPolicyUpdate"): crate::types::AutoScalingPolicyUpdate;
+});
 
 impl IntoValue for AutoScalingSettingsUpdate {
     fn into_value(self) -> Value {
@@ -659,28 +496,12 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     pub target_value: Option<f64>,
 }
 
-impl AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
-    /// Sets `DisableScaleIn` (see [`Self::disable_scale_in`]).
-    pub fn disable_scale_in(mut self, value: bool) -> Self {
-        self.disable_scale_in = Some(value);
-        self
-    }
-    /// Sets `ScaleInCooldown` (see [`Self::scale_in_cooldown`]).
-    pub fn scale_in_cooldown(mut self, value: i32) -> Self {
-        self.scale_in_cooldown = Some(value);
-        self
-    }
-    /// Sets `ScaleOutCooldown` (see [`Self::scale_out_cooldown`]).
-    pub fn scale_out_cooldown(mut self, value: i32) -> Self {
-        self.scale_out_cooldown = Some(value);
-        self
-    }
-    /// Sets `TargetValue` (see [`Self::target_value`]).
-    pub fn target_value(mut self, value: f64) -> Self {
-        self.target_value = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
+    value disable_scale_in("DisableScaleIn"): bool;
+    value scale_in_cooldown("ScaleInCooldown"): i32;
+    value scale_out_cooldown("ScaleOutCooldown"): i32;
+    value target_value("TargetValue"): f64;
+});
 
 impl FromValue for AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -710,28 +531,12 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
     pub target_value: Option<f64>,
 }
 
-impl AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
-    /// Sets `DisableScaleIn` (see [`Self::disable_scale_in`]).
-    pub fn disable_scale_in(mut self, value: bool) -> Self {
-        self.disable_scale_in = Some(value);
-        self
-    }
-    /// Sets `ScaleInCooldown` (see [`Self::scale_in_cooldown`]).
-    pub fn scale_in_cooldown(mut self, value: i32) -> Self {
-        self.scale_in_cooldown = Some(value);
-        self
-    }
-    /// Sets `ScaleOutCooldown` (see [`Self::scale_out_cooldown`]).
-    pub fn scale_out_cooldown(mut self, value: i32) -> Self {
-        self.scale_out_cooldown = Some(value);
-        self
-    }
-    /// Sets `TargetValue` (see [`Self::target_value`]).
-    pub fn target_value(mut self, value: f64) -> Self {
-        self.target_value = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
+    value disable_scale_in("DisableScaleIn"): bool;
+    value scale_in_cooldown("ScaleInCooldown"): i32;
+    value scale_out_cooldown("ScaleOutCooldown"): i32;
+    value target_value("TargetValue"): f64;
+});
 
 impl IntoValue for AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
     fn into_value(self) -> Value {
@@ -756,26 +561,11 @@ pub struct BackupDescription {
     pub source_table_feature_details: Option<crate::types::SourceTableFeatureDetails>,
 }
 
-impl BackupDescription {
-    /// Sets `BackupDetails` (see [`Self::backup_details`]).
-    pub fn backup_details(mut self, value: crate::types::BackupDetails) -> Self {
-        self.backup_details = Some(value);
-        self
-    }
-    /// Sets `SourceTableDetails` (see [`Self::source_table_details`]).
-    pub fn source_table_details(mut self, value: crate::types::SourceTableDetails) -> Self {
-        self.source_table_details = Some(value);
-        self
-    }
-    /// Sets `SourceTableFeatureDetails` (see [`Self::source_table_feature_details`]).
-    pub fn source_table_feature_details(
-        mut self,
-        value: crate::types::SourceTableFeatureDetails,
-    ) -> Self {
-        self.source_table_feature_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BackupDescription {
+    value backup_details("BackupDetails"): crate::types::BackupDetails;
+    value source_table_details("SourceTableDetails"): crate::types::SourceTableDetails;
+    value source_table_feature_details("SourceTableFeatureDetails"): crate::types::SourceTableFeatureDetails;
+});
 
 impl FromValue for BackupDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -812,43 +602,15 @@ pub struct BackupDetails {
     pub backup_expiry_date_time: Option<myaws_core::DateTime>,
 }
 
-impl BackupDetails {
-    /// Sets `BackupArn` (see [`Self::backup_arn`]).
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.backup_arn = Some(value.into());
-        self
-    }
-    /// Sets `BackupName` (see [`Self::backup_name`]).
-    pub fn backup_name(mut self, value: impl Into<String>) -> Self {
-        self.backup_name = Some(value.into());
-        self
-    }
-    /// Sets `BackupSizeBytes` (see [`Self::backup_size_bytes`]).
-    pub fn backup_size_bytes(mut self, value: i64) -> Self {
-        self.backup_size_bytes = Some(value);
-        self
-    }
-    /// Sets `BackupStatus` (see [`Self::backup_status`]).
-    pub fn backup_status(mut self, value: impl Into<crate::types::BackupStatus>) -> Self {
-        self.backup_status = Some(value.into());
-        self
-    }
-    /// Sets `BackupType` (see [`Self::backup_type`]).
-    pub fn backup_type(mut self, value: impl Into<crate::types::BackupType>) -> Self {
-        self.backup_type = Some(value.into());
-        self
-    }
-    /// Sets `BackupCreationDateTime` (see [`Self::backup_creation_date_time`]).
-    pub fn backup_creation_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.backup_creation_date_time = Some(value);
-        self
-    }
-    /// Sets `BackupExpiryDateTime` (see [`Self::backup_expiry_date_time`]).
-    pub fn backup_expiry_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.backup_expiry_date_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BackupDetails {
+    into backup_arn("BackupArn"): String;
+    into backup_name("BackupName"): String;
+    value backup_size_bytes("BackupSizeBytes"): i64;
+    into backup_status("BackupStatus"): crate::types::BackupStatus;
+    into backup_type("BackupType"): crate::types::BackupType;
+    value backup_creation_date_time("BackupCreationDateTime"): myaws_core::DateTime;
+    value backup_expiry_date_time("BackupExpiryDateTime"): myaws_core::DateTime;
+});
 
 impl FromValue for BackupDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -873,13 +635,9 @@ pub struct BackupInUseException {
     pub message: Option<String>,
 }
 
-impl BackupInUseException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BackupInUseException {
+    into message("message"): String;
+});
 
 impl FromValue for BackupInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -898,13 +656,9 @@ pub struct BackupNotFoundException {
     pub message: Option<String>,
 }
 
-impl BackupNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BackupNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for BackupNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1025,58 +779,18 @@ pub struct BackupSummary {
     pub backup_size_bytes: Option<i64>,
 }
 
-impl BackupSummary {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `TableId` (see [`Self::table_id`]).
-    pub fn table_id(mut self, value: impl Into<String>) -> Self {
-        self.table_id = Some(value.into());
-        self
-    }
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-    /// Sets `BackupArn` (see [`Self::backup_arn`]).
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.backup_arn = Some(value.into());
-        self
-    }
-    /// Sets `BackupName` (see [`Self::backup_name`]).
-    pub fn backup_name(mut self, value: impl Into<String>) -> Self {
-        self.backup_name = Some(value.into());
-        self
-    }
-    /// Sets `BackupCreationDateTime` (see [`Self::backup_creation_date_time`]).
-    pub fn backup_creation_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.backup_creation_date_time = Some(value);
-        self
-    }
-    /// Sets `BackupExpiryDateTime` (see [`Self::backup_expiry_date_time`]).
-    pub fn backup_expiry_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.backup_expiry_date_time = Some(value);
-        self
-    }
-    /// Sets `BackupStatus` (see [`Self::backup_status`]).
-    pub fn backup_status(mut self, value: impl Into<crate::types::BackupStatus>) -> Self {
-        self.backup_status = Some(value.into());
-        self
-    }
-    /// Sets `BackupType` (see [`Self::backup_type`]).
-    pub fn backup_type(mut self, value: impl Into<crate::types::BackupType>) -> Self {
-        self.backup_type = Some(value.into());
-        self
-    }
-    /// Sets `BackupSizeBytes` (see [`Self::backup_size_bytes`]).
-    pub fn backup_size_bytes(mut self, value: i64) -> Self {
-        self.backup_size_bytes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BackupSummary {
+    into table_name("TableName"): String;
+    into table_id("TableId"): String;
+    into table_arn("TableArn"): String;
+    into backup_arn("BackupArn"): String;
+    into backup_name("BackupName"): String;
+    value backup_creation_date_time("BackupCreationDateTime"): myaws_core::DateTime;
+    value backup_expiry_date_time("BackupExpiryDateTime"): myaws_core::DateTime;
+    into backup_status("BackupStatus"): crate::types::BackupStatus;
+    into backup_type("BackupType"): crate::types::BackupType;
+    value backup_size_bytes("BackupSizeBytes"): i64;
+});
 
 impl FromValue for BackupSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1272,21 +986,10 @@ pub struct BatchExecuteStatementInput {
     pub return_consumed_capacity: Option<crate::types::ReturnConsumedCapacity>,
 }
 
-impl BatchExecuteStatementInput {
-    /// Sets `Statements` (see [`Self::statements`]).
-    pub fn statements(mut self, value: Vec<crate::types::BatchStatementRequest>) -> Self {
-        self.statements = Some(value);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BatchExecuteStatementInput {
+    list statements("Statements"): crate::types::BatchStatementRequest, push_statements;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+});
 
 impl IntoValue for BatchExecuteStatementInput {
     fn into_value(self) -> Value {
@@ -1309,18 +1012,10 @@ pub struct BatchExecuteStatementOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl BatchExecuteStatementOutput {
-    /// Sets `Responses` (see [`Self::responses`]).
-    pub fn responses(mut self, value: Vec<crate::types::BatchStatementResponse>) -> Self {
-        self.responses = Some(value);
-        self
-    }
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: Vec<crate::types::ConsumedCapacity>) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchExecuteStatementOutput {
+    list responses("Responses"): crate::types::BatchStatementResponse, push_responses;
+    list consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity, push_consumed_capacity;
+});
 
 impl FromValue for BatchExecuteStatementOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1370,24 +1065,10 @@ pub struct BatchGetItemInput {
     pub return_consumed_capacity: Option<crate::types::ReturnConsumedCapacity>,
 }
 
-impl BatchGetItemInput {
-    /// Sets `RequestItems` (see [`Self::request_items`]).
-    pub fn request_items(
-        mut self,
-        value: HashMap<String, crate::types::KeysAndAttributes>,
-    ) -> Self {
-        self.request_items = Some(value);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BatchGetItemInput {
+    map request_items("RequestItems"): crate::types::KeysAndAttributes, insert_request_items;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+});
 
 impl IntoValue for BatchGetItemInput {
     fn into_value(self) -> Value {
@@ -1425,29 +1106,11 @@ pub struct BatchGetItemOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl BatchGetItemOutput {
-    /// Sets `Responses` (see [`Self::responses`]).
-    pub fn responses(
-        mut self,
-        value: HashMap<String, Vec<HashMap<String, crate::types::AttributeValue>>>,
-    ) -> Self {
-        self.responses = Some(value);
-        self
-    }
-    /// Sets `UnprocessedKeys` (see [`Self::unprocessed_keys`]).
-    pub fn unprocessed_keys(
-        mut self,
-        value: HashMap<String, crate::types::KeysAndAttributes>,
-    ) -> Self {
-        self.unprocessed_keys = Some(value);
-        self
-    }
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: Vec<crate::types::ConsumedCapacity>) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchGetItemOutput {
+    map responses("Responses"): Vec<HashMap<String, crate::types::AttributeValue>>, insert_responses;
+    map unprocessed_keys("UnprocessedKeys"): crate::types::KeysAndAttributes, insert_unprocessed_keys;
+    list consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity, push_consumed_capacity;
+});
 
 impl FromValue for BatchGetItemOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1472,23 +1135,11 @@ pub struct BatchStatementError {
     pub item: Option<HashMap<String, crate::types::AttributeValue>>,
 }
 
-impl BatchStatementError {
-    /// Sets `Code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<crate::types::BatchStatementErrorCodeEnum>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `Item` (see [`Self::item`]).
-    pub fn item(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.item = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchStatementError {
+    into code("Code"): crate::types::BatchStatementErrorCodeEnum;
+    into message("Message"): String;
+    map item("Item"): crate::types::AttributeValue, insert_item;
+});
 
 impl FromValue for BatchStatementError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1644,31 +1295,12 @@ pub struct BatchStatementRequest {
         Option<crate::types::ReturnValuesOnConditionCheckFailure>,
 }
 
-impl BatchStatementRequest {
-    /// Sets `Statement` (see [`Self::statement`]).
-    pub fn statement(mut self, value: impl Into<String>) -> Self {
-        self.statement = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::AttributeValue>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `ConsistentRead` (see [`Self::consistent_read`]).
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.consistent_read = Some(value);
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure` (see [`Self::return_values_on_condition_check_failure`]).
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<crate::types::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BatchStatementRequest {
+    into statement("Statement"): String;
+    list parameters("Parameters"): crate::types::AttributeValue, push_parameters;
+    value consistent_read("ConsistentRead"): bool;
+    into return_values_on_condition_check_failure("ReturnValuesOnConditionCheckFailure"): crate::types::ReturnValuesOnConditionCheckFailure;
+});
 
 impl IntoValue for BatchStatementRequest {
     fn into_value(self) -> Value {
@@ -1693,23 +1325,11 @@ pub struct BatchStatementResponse {
     pub item: Option<HashMap<String, crate::types::AttributeValue>>,
 }
 
-impl BatchStatementResponse {
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::BatchStatementError) -> Self {
-        self.error = Some(value);
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `Item` (see [`Self::item`]).
-    pub fn item(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.item = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchStatementResponse {
+    value error("Error"): crate::types::BatchStatementError;
+    into table_name("TableName"): String;
+    map item("Item"): crate::types::AttributeValue, insert_item;
+});
 
 impl FromValue for BatchStatementResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1744,32 +1364,11 @@ pub struct BatchWriteItemInput {
     pub return_item_collection_metrics: Option<crate::types::ReturnItemCollectionMetrics>,
 }
 
-impl BatchWriteItemInput {
-    /// Sets `RequestItems` (see [`Self::request_items`]).
-    pub fn request_items(
-        mut self,
-        value: HashMap<String, Vec<crate::types::WriteRequest>>,
-    ) -> Self {
-        self.request_items = Some(value);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets `ReturnItemCollectionMetrics` (see [`Self::return_item_collection_metrics`]).
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<crate::types::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.return_item_collection_metrics = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BatchWriteItemInput {
+    map request_items("RequestItems"): Vec<crate::types::WriteRequest>, insert_request_items;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+    into return_item_collection_metrics("ReturnItemCollectionMetrics"): crate::types::ReturnItemCollectionMetrics;
+});
 
 impl IntoValue for BatchWriteItemInput {
     fn into_value(self) -> Value {
@@ -1819,29 +1418,11 @@ pub struct BatchWriteItemOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl BatchWriteItemOutput {
-    /// Sets `UnprocessedItems` (see [`Self::unprocessed_items`]).
-    pub fn unprocessed_items(
-        mut self,
-        value: HashMap<String, Vec<crate::types::WriteRequest>>,
-    ) -> Self {
-        self.unprocessed_items = Some(value);
-        self
-    }
-    /// Sets `ItemCollectionMetrics` (see [`Self::item_collection_metrics`]).
-    pub fn item_collection_metrics(
-        mut self,
-        value: HashMap<String, Vec<crate::types::ItemCollectionMetrics>>,
-    ) -> Self {
-        self.item_collection_metrics = Some(value);
-        self
-    }
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: Vec<crate::types::ConsumedCapacity>) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchWriteItemOutput {
+    map unprocessed_items("UnprocessedItems"): Vec<crate::types::WriteRequest>, insert_unprocessed_items;
+    map item_collection_metrics("ItemCollectionMetrics"): Vec<crate::types::ItemCollectionMetrics>, insert_item_collection_metrics;
+    list consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity, push_consumed_capacity;
+});
 
 impl FromValue for BatchWriteItemOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1945,18 +1526,10 @@ pub struct BillingModeSummary {
     pub last_update_to_pay_per_request_date_time: Option<myaws_core::DateTime>,
 }
 
-impl BillingModeSummary {
-    /// Sets `BillingMode` (see [`Self::billing_mode`]).
-    pub fn billing_mode(mut self, value: impl Into<crate::types::BillingMode>) -> Self {
-        self.billing_mode = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdateToPayPerRequestDateTime` (see [`Self::last_update_to_pay_per_request_date_time`]).
-    pub fn last_update_to_pay_per_request_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_update_to_pay_per_request_date_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BillingModeSummary {
+    into billing_mode("BillingMode"): crate::types::BillingMode;
+    value last_update_to_pay_per_request_date_time("LastUpdateToPayPerRequestDateTime"): myaws_core::DateTime;
+});
 
 impl FromValue for BillingModeSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1981,23 +1554,11 @@ pub struct CancellationReason {
     pub message: Option<String>,
 }
 
-impl CancellationReason {
-    /// Sets `Item` (see [`Self::item`]).
-    pub fn item(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.item = Some(value);
-        self
-    }
-    /// Sets `Code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CancellationReason {
+    map item("Item"): crate::types::AttributeValue, insert_item;
+    into code("Code"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for CancellationReason {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2022,23 +1583,11 @@ pub struct Capacity {
     pub capacity_units: Option<f64>,
 }
 
-impl Capacity {
-    /// Sets `ReadCapacityUnits` (see [`Self::read_capacity_units`]).
-    pub fn read_capacity_units(mut self, value: f64) -> Self {
-        self.read_capacity_units = Some(value);
-        self
-    }
-    /// Sets `WriteCapacityUnits` (see [`Self::write_capacity_units`]).
-    pub fn write_capacity_units(mut self, value: f64) -> Self {
-        self.write_capacity_units = Some(value);
-        self
-    }
-    /// Sets `CapacityUnits` (see [`Self::capacity_units`]).
-    pub fn capacity_units(mut self, value: f64) -> Self {
-        self.capacity_units = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Capacity {
+    value read_capacity_units("ReadCapacityUnits"): f64;
+    value write_capacity_units("WriteCapacityUnits"): f64;
+    value capacity_units("CapacityUnits"): f64;
+});
 
 impl FromValue for Capacity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2228,21 +1777,10 @@ pub struct Condition {
     pub comparison_operator: Option<crate::types::ComparisonOperator>,
 }
 
-impl Condition {
-    /// Sets `AttributeValueList` (see [`Self::attribute_value_list`]).
-    pub fn attribute_value_list(mut self, value: Vec<crate::types::AttributeValue>) -> Self {
-        self.attribute_value_list = Some(value);
-        self
-    }
-    /// Sets `ComparisonOperator` (see [`Self::comparison_operator`]).
-    pub fn comparison_operator(
-        mut self,
-        value: impl Into<crate::types::ComparisonOperator>,
-    ) -> Self {
-        self.comparison_operator = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Condition {
+    list attribute_value_list("AttributeValueList"): crate::types::AttributeValue, push_attribute_value_list;
+    into comparison_operator("ComparisonOperator"): crate::types::ComparisonOperator;
+});
 
 impl IntoValue for Condition {
     fn into_value(self) -> Value {
@@ -2278,44 +1816,14 @@ pub struct ConditionCheck {
         Option<crate::types::ReturnValuesOnConditionCheckFailure>,
 }
 
-impl ConditionCheck {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.key = Some(value);
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `ConditionExpression` (see [`Self::condition_expression`]).
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.condition_expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-    /// Sets `ExpressionAttributeValues` (see [`Self::expression_attribute_values`]).
-    pub fn expression_attribute_values(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.expression_attribute_values = Some(value);
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure` (see [`Self::return_values_on_condition_check_failure`]).
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<crate::types::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConditionCheck {
+    map key("Key"): crate::types::AttributeValue, insert_key;
+    into table_name("TableName"): String;
+    into condition_expression("ConditionExpression"): String;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+    map expression_attribute_values("ExpressionAttributeValues"): crate::types::AttributeValue, insert_expression_attribute_values;
+    into return_values_on_condition_check_failure("ReturnValuesOnConditionCheckFailure"): crate::types::ReturnValuesOnConditionCheckFailure;
+});
 
 impl IntoValue for ConditionCheck {
     fn into_value(self) -> Value {
@@ -2340,18 +1848,10 @@ pub struct ConditionalCheckFailedException {
     pub item: Option<HashMap<String, crate::types::AttributeValue>>,
 }
 
-impl ConditionalCheckFailedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `Item` (see [`Self::item`]).
-    pub fn item(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.item = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ConditionalCheckFailedException {
+    into message("message"): String;
+    map item("Item"): crate::types::AttributeValue, insert_item;
+});
 
 impl FromValue for ConditionalCheckFailedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2461,54 +1961,16 @@ pub struct ConsumedCapacity {
     pub vector_indexes: Option<HashMap<String, crate::types::VectorCapacity>>,
 }
 
-impl ConsumedCapacity {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `CapacityUnits` (see [`Self::capacity_units`]).
-    pub fn capacity_units(mut self, value: f64) -> Self {
-        self.capacity_units = Some(value);
-        self
-    }
-    /// Sets `ReadCapacityUnits` (see [`Self::read_capacity_units`]).
-    pub fn read_capacity_units(mut self, value: f64) -> Self {
-        self.read_capacity_units = Some(value);
-        self
-    }
-    /// Sets `WriteCapacityUnits` (see [`Self::write_capacity_units`]).
-    pub fn write_capacity_units(mut self, value: f64) -> Self {
-        self.write_capacity_units = Some(value);
-        self
-    }
-    /// Sets `Table` (see [`Self::table`]).
-    pub fn table(mut self, value: crate::types::Capacity) -> Self {
-        self.table = Some(value);
-        self
-    }
-    /// Sets `LocalSecondaryIndexes` (see [`Self::local_secondary_indexes`]).
-    pub fn local_secondary_indexes(
-        mut self,
-        value: HashMap<String, crate::types::Capacity>,
-    ) -> Self {
-        self.local_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes` (see [`Self::global_secondary_indexes`]).
-    pub fn global_secondary_indexes(
-        mut self,
-        value: HashMap<String, crate::types::Capacity>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `VectorIndexes` (see [`Self::vector_indexes`]).
-    pub fn vector_indexes(mut self, value: HashMap<String, crate::types::VectorCapacity>) -> Self {
-        self.vector_indexes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ConsumedCapacity {
+    into table_name("TableName"): String;
+    value capacity_units("CapacityUnits"): f64;
+    value read_capacity_units("ReadCapacityUnits"): f64;
+    value write_capacity_units("WriteCapacityUnits"): f64;
+    value table("Table"): crate::types::Capacity;
+    map local_secondary_indexes("LocalSecondaryIndexes"): crate::types::Capacity, insert_local_secondary_indexes;
+    map global_secondary_indexes("GlobalSecondaryIndexes"): crate::types::Capacity, insert_global_secondary_indexes;
+    map vector_indexes("VectorIndexes"): crate::types::VectorCapacity, insert_vector_indexes;
+});
 
 impl FromValue for ConsumedCapacity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2536,24 +1998,10 @@ pub struct ContinuousBackupsDescription {
     pub point_in_time_recovery_description: Option<crate::types::PointInTimeRecoveryDescription>,
 }
 
-impl ContinuousBackupsDescription {
-    /// Sets `ContinuousBackupsStatus` (see [`Self::continuous_backups_status`]).
-    pub fn continuous_backups_status(
-        mut self,
-        value: impl Into<crate::types::ContinuousBackupsStatus>,
-    ) -> Self {
-        self.continuous_backups_status = Some(value.into());
-        self
-    }
-    /// Sets `PointInTimeRecoveryDescription` (see [`Self::point_in_time_recovery_description`]).
-    pub fn point_in_time_recovery_description(
-        mut self,
-        value: crate::types::PointInTimeRecoveryDescription,
-    ) -> Self {
-        self.point_in_time_recovery_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ContinuousBackupsDescription {
+    into continuous_backups_status("ContinuousBackupsStatus"): crate::types::ContinuousBackupsStatus;
+    value point_in_time_recovery_description("PointInTimeRecoveryDescription"): crate::types::PointInTimeRecoveryDescription;
+});
 
 impl FromValue for ContinuousBackupsDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2649,13 +2097,9 @@ pub struct ContinuousBackupsUnavailableException {
     pub message: Option<String>,
 }
 
-impl ContinuousBackupsUnavailableException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ContinuousBackupsUnavailableException {
+    into message("message"): String;
+});
 
 impl FromValue for ContinuousBackupsUnavailableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2921,34 +2365,12 @@ pub struct ContributorInsightsSummary {
     pub contributor_insights_mode: Option<crate::types::ContributorInsightsMode>,
 }
 
-impl ContributorInsightsSummary {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `ContributorInsightsStatus` (see [`Self::contributor_insights_status`]).
-    pub fn contributor_insights_status(
-        mut self,
-        value: impl Into<crate::types::ContributorInsightsStatus>,
-    ) -> Self {
-        self.contributor_insights_status = Some(value.into());
-        self
-    }
-    /// Sets `ContributorInsightsMode` (see [`Self::contributor_insights_mode`]).
-    pub fn contributor_insights_mode(
-        mut self,
-        value: impl Into<crate::types::ContributorInsightsMode>,
-    ) -> Self {
-        self.contributor_insights_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ContributorInsightsSummary {
+    into table_name("TableName"): String;
+    into index_name("IndexName"): String;
+    into contributor_insights_status("ContributorInsightsStatus"): crate::types::ContributorInsightsStatus;
+    into contributor_insights_mode("ContributorInsightsMode"): crate::types::ContributorInsightsMode;
+});
 
 impl FromValue for ContributorInsightsSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2976,18 +2398,10 @@ pub struct CreateBackupInput {
     pub backup_name: Option<String>,
 }
 
-impl CreateBackupInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `BackupName` (see [`Self::backup_name`]).
-    pub fn backup_name(mut self, value: impl Into<String>) -> Self {
-        self.backup_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateBackupInput {
+    into table_name("TableName"): String;
+    into backup_name("BackupName"): String;
+});
 
 impl IntoValue for CreateBackupInput {
     fn into_value(self) -> Value {
@@ -3008,13 +2422,9 @@ pub struct CreateBackupOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateBackupOutput {
-    /// Sets `BackupDetails` (see [`Self::backup_details`]).
-    pub fn backup_details(mut self, value: crate::types::BackupDetails) -> Self {
-        self.backup_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateBackupOutput {
+    value backup_details("BackupDetails"): crate::types::BackupDetails;
+});
 
 impl FromValue for CreateBackupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3051,38 +2461,14 @@ pub struct CreateGlobalSecondaryIndexAction {
     pub warm_throughput: Option<crate::types::WarmThroughput>,
 }
 
-impl CreateGlobalSecondaryIndexAction {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `KeySchema` (see [`Self::key_schema`]).
-    pub fn key_schema(mut self, value: Vec<crate::types::KeySchemaElement>) -> Self {
-        self.key_schema = Some(value);
-        self
-    }
-    /// Sets `Projection` (see [`Self::projection`]).
-    pub fn projection(mut self, value: crate::types::Projection) -> Self {
-        self.projection = Some(value);
-        self
-    }
-    /// Sets `ProvisionedThroughput` (see [`Self::provisioned_throughput`]).
-    pub fn provisioned_throughput(mut self, value: crate::types::ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughput` (see [`Self::on_demand_throughput`]).
-    pub fn on_demand_throughput(mut self, value: crate::types::OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(value);
-        self
-    }
-    /// Sets `WarmThroughput` (see [`Self::warm_throughput`]).
-    pub fn warm_throughput(mut self, value: crate::types::WarmThroughput) -> Self {
-        self.warm_throughput = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateGlobalSecondaryIndexAction {
+    into index_name("IndexName"): String;
+    list key_schema("KeySchema"): crate::types::KeySchemaElement, push_key_schema;
+    value projection("Projection"): crate::types::Projection;
+    value provisioned_throughput("ProvisionedThroughput"): crate::types::ProvisionedThroughput;
+    value on_demand_throughput("OnDemandThroughput"): crate::types::OnDemandThroughput;
+    value warm_throughput("WarmThroughput"): crate::types::WarmThroughput;
+});
 
 impl IntoValue for CreateGlobalSecondaryIndexAction {
     fn into_value(self) -> Value {
@@ -3111,18 +2497,10 @@ pub struct CreateGlobalTableInput {
     pub replication_group: Option<Vec<crate::types::Replica>>,
 }
 
-impl CreateGlobalTableInput {
-    /// Sets `GlobalTableName` (see [`Self::global_table_name`]).
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.global_table_name = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationGroup` (see [`Self::replication_group`]).
-    pub fn replication_group(mut self, value: Vec<crate::types::Replica>) -> Self {
-        self.replication_group = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateGlobalTableInput {
+    into global_table_name("GlobalTableName"): String;
+    list replication_group("ReplicationGroup"): crate::types::Replica, push_replication_group;
+});
 
 impl IntoValue for CreateGlobalTableInput {
     fn into_value(self) -> Value {
@@ -3143,13 +2521,9 @@ pub struct CreateGlobalTableOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateGlobalTableOutput {
-    /// Sets `GlobalTableDescription` (see [`Self::global_table_description`]).
-    pub fn global_table_description(mut self, value: crate::types::GlobalTableDescription) -> Self {
-        self.global_table_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateGlobalTableOutput {
+    value global_table_description("GlobalTableDescription"): crate::types::GlobalTableDescription;
+});
 
 impl FromValue for CreateGlobalTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3174,13 +2548,9 @@ pub struct CreateGlobalTableWitnessGroupMemberAction {
     pub region_name: Option<String>,
 }
 
-impl CreateGlobalTableWitnessGroupMemberAction {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateGlobalTableWitnessGroupMemberAction {
+    into region_name("RegionName"): String;
+});
 
 impl IntoValue for CreateGlobalTableWitnessGroupMemberAction {
     fn into_value(self) -> Value {
@@ -3198,13 +2568,9 @@ pub struct CreateReplicaAction {
     pub region_name: Option<String>,
 }
 
-impl CreateReplicaAction {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateReplicaAction {
+    into region_name("RegionName"): String;
+});
 
 impl IntoValue for CreateReplicaAction {
     fn into_value(self) -> Value {
@@ -3232,47 +2598,14 @@ pub struct CreateReplicationGroupMemberAction {
     pub table_class_override: Option<crate::types::TableClass>,
 }
 
-impl CreateReplicationGroupMemberAction {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-    /// Sets `KMSMasterKeyId` (see [`Self::kms_master_key_id`]).
-    pub fn kms_master_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_master_key_id = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride` (see [`Self::provisioned_throughput_override`]).
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: crate::types::ProvisionedThroughputOverride,
-    ) -> Self {
-        self.provisioned_throughput_override = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride` (see [`Self::on_demand_throughput_override`]).
-    pub fn on_demand_throughput_override(
-        mut self,
-        value: crate::types::OnDemandThroughputOverride,
-    ) -> Self {
-        self.on_demand_throughput_override = Some(value);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes` (see [`Self::global_secondary_indexes`]).
-    pub fn global_secondary_indexes(
-        mut self,
-        value: Vec<crate::types::ReplicaGlobalSecondaryIndex>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `TableClassOverride` (see [`Self::table_class_override`]).
-    pub fn table_class_override(mut self, value: impl Into<crate::types::TableClass>) -> Self {
-        self.table_class_override = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateReplicationGroupMemberAction {
+    into region_name("RegionName"): String;
+    into kms_master_key_id("KMSMasterKeyId"): String;
+    value provisioned_throughput_override("ProvisionedThroughputOverride"): crate::types::ProvisionedThroughputOverride;
+    value on_demand_throughput_override("OnDemandThroughputOverride"): crate::types::OnDemandThroughputOverride;
+    list global_secondary_indexes("GlobalSecondaryIndexes"): crate::types::ReplicaGlobalSecondaryIndex, push_global_secondary_indexes;
+    into table_class_override("TableClassOverride"): crate::types::TableClass;
+});
 
 impl IntoValue for CreateReplicationGroupMemberAction {
     fn into_value(self) -> Value {
@@ -3406,107 +2739,26 @@ pub struct CreateTableInput {
     pub vector_indexes: Option<Vec<crate::types::VectorIndex>>,
 }
 
-impl CreateTableInput {
-    /// Sets `AttributeDefinitions` (see [`Self::attribute_definitions`]).
-    pub fn attribute_definitions(mut self, value: Vec<crate::types::AttributeDefinition>) -> Self {
-        self.attribute_definitions = Some(value);
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `KeySchema` (see [`Self::key_schema`]).
-    pub fn key_schema(mut self, value: Vec<crate::types::KeySchemaElement>) -> Self {
-        self.key_schema = Some(value);
-        self
-    }
-    /// Sets `LocalSecondaryIndexes` (see [`Self::local_secondary_indexes`]).
-    pub fn local_secondary_indexes(
-        mut self,
-        value: Vec<crate::types::LocalSecondaryIndex>,
-    ) -> Self {
-        self.local_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes` (see [`Self::global_secondary_indexes`]).
-    pub fn global_secondary_indexes(
-        mut self,
-        value: Vec<crate::types::GlobalSecondaryIndex>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `BillingMode` (see [`Self::billing_mode`]).
-    pub fn billing_mode(mut self, value: impl Into<crate::types::BillingMode>) -> Self {
-        self.billing_mode = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedThroughput` (see [`Self::provisioned_throughput`]).
-    pub fn provisioned_throughput(mut self, value: crate::types::ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(value);
-        self
-    }
-    /// Sets `StreamSpecification` (see [`Self::stream_specification`]).
-    pub fn stream_specification(mut self, value: crate::types::StreamSpecification) -> Self {
-        self.stream_specification = Some(value);
-        self
-    }
-    /// Sets `SSESpecification` (see [`Self::sse_specification`]).
-    pub fn sse_specification(mut self, value: crate::types::SSESpecification) -> Self {
-        self.sse_specification = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `TableClass` (see [`Self::table_class`]).
-    pub fn table_class(mut self, value: impl Into<crate::types::TableClass>) -> Self {
-        self.table_class = Some(value.into());
-        self
-    }
-    /// Sets `DeletionProtectionEnabled` (see [`Self::deletion_protection_enabled`]).
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.deletion_protection_enabled = Some(value);
-        self
-    }
-    /// Sets `WarmThroughput` (see [`Self::warm_throughput`]).
-    pub fn warm_throughput(mut self, value: crate::types::WarmThroughput) -> Self {
-        self.warm_throughput = Some(value);
-        self
-    }
-    /// Sets `ResourcePolicy` (see [`Self::resource_policy`]).
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.resource_policy = Some(value.into());
-        self
-    }
-    /// Sets `OnDemandThroughput` (see [`Self::on_demand_throughput`]).
-    pub fn on_demand_throughput(mut self, value: crate::types::OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(value);
-        self
-    }
-    /// Sets `GlobalTableSourceArn` (see [`Self::global_table_source_arn`]).
-    pub fn global_table_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.global_table_source_arn = Some(value.into());
-        self
-    }
-    /// Sets `GlobalTableSettingsReplicationMode` (see [`Self::global_table_settings_replication_mode`]).
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        value: impl Into<crate::types::GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.global_table_settings_replication_mode = Some(value.into());
-        self
-    }
-    /// Sets `VectorIndexes` (see [`Self::vector_indexes`]).
-    pub fn vector_indexes(mut self, value: Vec<crate::types::VectorIndex>) -> Self {
-        self.vector_indexes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateTableInput {
+    list attribute_definitions("AttributeDefinitions"): crate::types::AttributeDefinition, push_attribute_definitions;
+    into table_name("TableName"): String;
+    list key_schema("KeySchema"): crate::types::KeySchemaElement, push_key_schema;
+    list local_secondary_indexes("LocalSecondaryIndexes"): crate::types::LocalSecondaryIndex, push_local_secondary_indexes;
+    list global_secondary_indexes("GlobalSecondaryIndexes"): crate::types::GlobalSecondaryIndex, push_global_secondary_indexes;
+    into billing_mode("BillingMode"): crate::types::BillingMode;
+    value provisioned_throughput("ProvisionedThroughput"): crate::types::ProvisionedThroughput;
+    value stream_specification("StreamSpecification"): crate::types::StreamSpecification;
+    value sse_specification("SSESpecification"): crate::types::SSESpecification;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into table_class("TableClass"): crate::types::TableClass;
+    value deletion_protection_enabled("DeletionProtectionEnabled"): bool;
+    value warm_throughput("WarmThroughput"): crate::types::WarmThroughput;
+    into resource_policy("ResourcePolicy"): String;
+    value on_demand_throughput("OnDemandThroughput"): crate::types::OnDemandThroughput;
+    into global_table_source_arn("GlobalTableSourceArn"): String;
+    into global_table_settings_replication_mode("GlobalTableSettingsReplicationMode"): crate::types::GlobalTableSettingsReplicationMode;
+    list vector_indexes("VectorIndexes"): crate::types::VectorIndex, push_vector_indexes;
+});
 
 impl IntoValue for CreateTableInput {
     fn into_value(self) -> Value {
@@ -3543,13 +2795,9 @@ pub struct CreateTableOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateTableOutput {
-    /// Sets `TableDescription` (see [`Self::table_description`]).
-    pub fn table_description(mut self, value: crate::types::TableDescription) -> Self {
-        self.table_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateTableOutput {
+    value table_description("TableDescription"): crate::types::TableDescription;
+});
 
 impl FromValue for CreateTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3588,41 +2836,14 @@ pub struct CreateVectorIndexAction {
     pub distance_function: Option<crate::types::VectorDistanceFunction>,
 }
 
-impl CreateVectorIndexAction {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `VectorAttribute` (see [`Self::vector_attribute`]).
-    pub fn vector_attribute(mut self, value: crate::types::VectorAttributeDefinition) -> Self {
-        self.vector_attribute = Some(value);
-        self
-    }
-    /// Sets `SearchSchema` (see [`Self::search_schema`]).
-    pub fn search_schema(mut self, value: Vec<crate::types::SearchSchemaElement>) -> Self {
-        self.search_schema = Some(value);
-        self
-    }
-    /// Sets `Projection` (see [`Self::projection`]).
-    pub fn projection(mut self, value: crate::types::Projection) -> Self {
-        self.projection = Some(value);
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: i64) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `DistanceFunction` (see [`Self::distance_function`]).
-    pub fn distance_function(
-        mut self,
-        value: impl Into<crate::types::VectorDistanceFunction>,
-    ) -> Self {
-        self.distance_function = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateVectorIndexAction {
+    into index_name("IndexName"): String;
+    value vector_attribute("VectorAttribute"): crate::types::VectorAttributeDefinition;
+    list search_schema("SearchSchema"): crate::types::SearchSchemaElement, push_search_schema;
+    value projection("Projection"): crate::types::Projection;
+    value dimensions("Dimensions"): i64;
+    into distance_function("DistanceFunction"): crate::types::VectorDistanceFunction;
+});
 
 impl IntoValue for CreateVectorIndexAction {
     fn into_value(self) -> Value {
@@ -3647,18 +2868,10 @@ pub struct CsvOptions {
     pub header_list: Option<Vec<String>>,
 }
 
-impl CsvOptions {
-    /// Sets `Delimiter` (see [`Self::delimiter`]).
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-    /// Sets `HeaderList` (see [`Self::header_list`]).
-    pub fn header_list(mut self, value: Vec<String>) -> Self {
-        self.header_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CsvOptions {
+    into delimiter("Delimiter"): String;
+    list_into header_list("HeaderList"): String, push_header_list;
+});
 
 impl IntoValue for CsvOptions {
     fn into_value(self) -> Value {
@@ -3702,44 +2915,14 @@ pub struct Delete {
         Option<crate::types::ReturnValuesOnConditionCheckFailure>,
 }
 
-impl Delete {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.key = Some(value);
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `ConditionExpression` (see [`Self::condition_expression`]).
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.condition_expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-    /// Sets `ExpressionAttributeValues` (see [`Self::expression_attribute_values`]).
-    pub fn expression_attribute_values(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.expression_attribute_values = Some(value);
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure` (see [`Self::return_values_on_condition_check_failure`]).
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<crate::types::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Delete {
+    map key("Key"): crate::types::AttributeValue, insert_key;
+    into table_name("TableName"): String;
+    into condition_expression("ConditionExpression"): String;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+    map expression_attribute_values("ExpressionAttributeValues"): crate::types::AttributeValue, insert_expression_attribute_values;
+    into return_values_on_condition_check_failure("ReturnValuesOnConditionCheckFailure"): crate::types::ReturnValuesOnConditionCheckFailure;
+});
 
 impl IntoValue for Delete {
     fn into_value(self) -> Value {
@@ -3764,13 +2947,9 @@ pub struct DeleteBackupInput {
     pub backup_arn: Option<String>,
 }
 
-impl DeleteBackupInput {
-    /// Sets `BackupArn` (see [`Self::backup_arn`]).
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.backup_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBackupInput {
+    into backup_arn("BackupArn"): String;
+});
 
 impl IntoValue for DeleteBackupInput {
     fn into_value(self) -> Value {
@@ -3788,13 +2967,9 @@ pub struct DeleteBackupOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteBackupOutput {
-    /// Sets `BackupDescription` (see [`Self::backup_description`]).
-    pub fn backup_description(mut self, value: crate::types::BackupDescription) -> Self {
-        self.backup_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteBackupOutput {
+    value backup_description("BackupDescription"): crate::types::BackupDescription;
+});
 
 impl FromValue for DeleteBackupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3815,13 +2990,9 @@ pub struct DeleteGlobalSecondaryIndexAction {
     pub index_name: Option<String>,
 }
 
-impl DeleteGlobalSecondaryIndexAction {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteGlobalSecondaryIndexAction {
+    into index_name("IndexName"): String;
+});
 
 impl IntoValue for DeleteGlobalSecondaryIndexAction {
     fn into_value(self) -> Value {
@@ -3839,13 +3010,9 @@ pub struct DeleteGlobalTableWitnessGroupMemberAction {
     pub region_name: Option<String>,
 }
 
-impl DeleteGlobalTableWitnessGroupMemberAction {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteGlobalTableWitnessGroupMemberAction {
+    into region_name("RegionName"): String;
+});
 
 impl IntoValue for DeleteGlobalTableWitnessGroupMemberAction {
     fn into_value(self) -> Value {
@@ -3939,81 +3106,19 @@ pub struct DeleteItemInput {
         Option<crate::types::ReturnValuesOnConditionCheckFailure>,
 }
 
-impl DeleteItemInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.key = Some(value);
-        self
-    }
-    /// Sets `Expected` (see [`Self::expected`]).
-    pub fn expected(
-        mut self,
-        value: HashMap<String, crate::types::ExpectedAttributeValue>,
-    ) -> Self {
-        self.expected = Some(value);
-        self
-    }
-    /// Sets `ConditionalOperator` (see [`Self::conditional_operator`]).
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<crate::types::ConditionalOperator>,
-    ) -> Self {
-        self.conditional_operator = Some(value.into());
-        self
-    }
-    /// Sets `ReturnValues` (see [`Self::return_values`]).
-    pub fn return_values(mut self, value: impl Into<crate::types::ReturnValue>) -> Self {
-        self.return_values = Some(value.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets `ReturnItemCollectionMetrics` (see [`Self::return_item_collection_metrics`]).
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<crate::types::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.return_item_collection_metrics = Some(value.into());
-        self
-    }
-    /// Sets `ConditionExpression` (see [`Self::condition_expression`]).
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.condition_expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-    /// Sets `ExpressionAttributeValues` (see [`Self::expression_attribute_values`]).
-    pub fn expression_attribute_values(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.expression_attribute_values = Some(value);
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure` (see [`Self::return_values_on_condition_check_failure`]).
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<crate::types::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteItemInput {
+    into table_name("TableName"): String;
+    map key("Key"): crate::types::AttributeValue, insert_key;
+    map expected("Expected"): crate::types::ExpectedAttributeValue, insert_expected;
+    into conditional_operator("ConditionalOperator"): crate::types::ConditionalOperator;
+    into return_values("ReturnValues"): crate::types::ReturnValue;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+    into return_item_collection_metrics("ReturnItemCollectionMetrics"): crate::types::ReturnItemCollectionMetrics;
+    into condition_expression("ConditionExpression"): String;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+    map expression_attribute_values("ExpressionAttributeValues"): crate::types::AttributeValue, insert_expression_attribute_values;
+    into return_values_on_condition_check_failure("ReturnValuesOnConditionCheckFailure"): crate::types::ReturnValuesOnConditionCheckFailure;
+});
 
 impl IntoValue for DeleteItemInput {
     fn into_value(self) -> Value {
@@ -4054,23 +3159,11 @@ pub struct DeleteItemOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteItemOutput {
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: crate::types::ConsumedCapacity) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-    /// Sets `ItemCollectionMetrics` (see [`Self::item_collection_metrics`]).
-    pub fn item_collection_metrics(mut self, value: crate::types::ItemCollectionMetrics) -> Self {
-        self.item_collection_metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteItemOutput {
+    map attributes("Attributes"): crate::types::AttributeValue, insert_attributes;
+    value consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity;
+    value item_collection_metrics("ItemCollectionMetrics"): crate::types::ItemCollectionMetrics;
+});
 
 impl FromValue for DeleteItemOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4093,13 +3186,9 @@ pub struct DeleteReplicaAction {
     pub region_name: Option<String>,
 }
 
-impl DeleteReplicaAction {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteReplicaAction {
+    into region_name("RegionName"): String;
+});
 
 impl IntoValue for DeleteReplicaAction {
     fn into_value(self) -> Value {
@@ -4117,13 +3206,9 @@ pub struct DeleteReplicationGroupMemberAction {
     pub region_name: Option<String>,
 }
 
-impl DeleteReplicationGroupMemberAction {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteReplicationGroupMemberAction {
+    into region_name("RegionName"): String;
+});
 
 impl IntoValue for DeleteReplicationGroupMemberAction {
     fn into_value(self) -> Value {
@@ -4141,13 +3226,9 @@ pub struct DeleteRequest {
     pub key: Option<HashMap<String, crate::types::AttributeValue>>,
 }
 
-impl DeleteRequest {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.key = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteRequest {
+    map key("Key"): crate::types::AttributeValue, insert_key;
+});
 
 impl IntoValue for DeleteRequest {
     fn into_value(self) -> Value {
@@ -4176,18 +3257,10 @@ pub struct DeleteResourcePolicyInput {
     pub expected_revision_id: Option<String>,
 }
 
-impl DeleteResourcePolicyInput {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedRevisionId` (see [`Self::expected_revision_id`]).
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.expected_revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteResourcePolicyInput {
+    into resource_arn("ResourceArn"): String;
+    into expected_revision_id("ExpectedRevisionId"): String;
+});
 
 impl IntoValue for DeleteResourcePolicyInput {
     fn into_value(self) -> Value {
@@ -4210,13 +3283,9 @@ pub struct DeleteResourcePolicyOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteResourcePolicyOutput {
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteResourcePolicyOutput {
+    into revision_id("RevisionId"): String;
+});
 
 impl FromValue for DeleteResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4237,13 +3306,9 @@ pub struct DeleteTableInput {
     pub table_name: Option<String>,
 }
 
-impl DeleteTableInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteTableInput {
+    into table_name("TableName"): String;
+});
 
 impl IntoValue for DeleteTableInput {
     fn into_value(self) -> Value {
@@ -4261,13 +3326,9 @@ pub struct DeleteTableOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteTableOutput {
-    /// Sets `TableDescription` (see [`Self::table_description`]).
-    pub fn table_description(mut self, value: crate::types::TableDescription) -> Self {
-        self.table_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteTableOutput {
+    value table_description("TableDescription"): crate::types::TableDescription;
+});
 
 impl FromValue for DeleteTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4288,13 +3349,9 @@ pub struct DeleteVectorIndexAction {
     pub index_name: Option<String>,
 }
 
-impl DeleteVectorIndexAction {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteVectorIndexAction {
+    into index_name("IndexName"): String;
+});
 
 impl IntoValue for DeleteVectorIndexAction {
     fn into_value(self) -> Value {
@@ -4312,13 +3369,9 @@ pub struct DescribeBackupInput {
     pub backup_arn: Option<String>,
 }
 
-impl DescribeBackupInput {
-    /// Sets `BackupArn` (see [`Self::backup_arn`]).
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.backup_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeBackupInput {
+    into backup_arn("BackupArn"): String;
+});
 
 impl IntoValue for DescribeBackupInput {
     fn into_value(self) -> Value {
@@ -4336,13 +3389,9 @@ pub struct DescribeBackupOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeBackupOutput {
-    /// Sets `BackupDescription` (see [`Self::backup_description`]).
-    pub fn backup_description(mut self, value: crate::types::BackupDescription) -> Self {
-        self.backup_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeBackupOutput {
+    value backup_description("BackupDescription"): crate::types::BackupDescription;
+});
 
 impl FromValue for DescribeBackupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4365,13 +3414,9 @@ pub struct DescribeContinuousBackupsInput {
     pub table_name: Option<String>,
 }
 
-impl DescribeContinuousBackupsInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeContinuousBackupsInput {
+    into table_name("TableName"): String;
+});
 
 impl IntoValue for DescribeContinuousBackupsInput {
     fn into_value(self) -> Value {
@@ -4389,16 +3434,9 @@ pub struct DescribeContinuousBackupsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeContinuousBackupsOutput {
-    /// Sets `ContinuousBackupsDescription` (see [`Self::continuous_backups_description`]).
-    pub fn continuous_backups_description(
-        mut self,
-        value: crate::types::ContinuousBackupsDescription,
-    ) -> Self {
-        self.continuous_backups_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeContinuousBackupsOutput {
+    value continuous_backups_description("ContinuousBackupsDescription"): crate::types::ContinuousBackupsDescription;
+});
 
 impl FromValue for DescribeContinuousBackupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4421,18 +3459,10 @@ pub struct DescribeContributorInsightsInput {
     pub index_name: Option<String>,
 }
 
-impl DescribeContributorInsightsInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeContributorInsightsInput {
+    into table_name("TableName"): String;
+    into index_name("IndexName"): String;
+});
 
 impl IntoValue for DescribeContributorInsightsInput {
     fn into_value(self) -> Value {
@@ -4472,49 +3502,15 @@ pub struct DescribeContributorInsightsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeContributorInsightsOutput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `ContributorInsightsRuleList` (see [`Self::contributor_insights_rule_list`]).
-    pub fn contributor_insights_rule_list(mut self, value: Vec<String>) -> Self {
-        self.contributor_insights_rule_list = Some(value);
-        self
-    }
-    /// Sets `ContributorInsightsStatus` (see [`Self::contributor_insights_status`]).
-    pub fn contributor_insights_status(
-        mut self,
-        value: impl Into<crate::types::ContributorInsightsStatus>,
-    ) -> Self {
-        self.contributor_insights_status = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdateDateTime` (see [`Self::last_update_date_time`]).
-    pub fn last_update_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_update_date_time = Some(value);
-        self
-    }
-    /// Sets `FailureException` (see [`Self::failure_exception`]).
-    pub fn failure_exception(mut self, value: crate::types::FailureException) -> Self {
-        self.failure_exception = Some(value);
-        self
-    }
-    /// Sets `ContributorInsightsMode` (see [`Self::contributor_insights_mode`]).
-    pub fn contributor_insights_mode(
-        mut self,
-        value: impl Into<crate::types::ContributorInsightsMode>,
-    ) -> Self {
-        self.contributor_insights_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeContributorInsightsOutput {
+    into table_name("TableName"): String;
+    into index_name("IndexName"): String;
+    list_into contributor_insights_rule_list("ContributorInsightsRuleList"): String, push_contributor_insights_rule_list;
+    into contributor_insights_status("ContributorInsightsStatus"): crate::types::ContributorInsightsStatus;
+    value last_update_date_time("LastUpdateDateTime"): myaws_core::DateTime;
+    value failure_exception("FailureException"): crate::types::FailureException;
+    into contributor_insights_mode("ContributorInsightsMode"): crate::types::ContributorInsightsMode;
+});
 
 impl FromValue for DescribeContributorInsightsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4534,9 +3530,9 @@ impl FromValue for DescribeContributorInsightsOutput {
 /// The `DescribeEndpointsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeEndpointsRequest {}
+pub struct DescribeEndpointsInput {}
 
-impl IntoValue for DescribeEndpointsRequest {
+impl IntoValue for DescribeEndpointsInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -4545,22 +3541,18 @@ impl IntoValue for DescribeEndpointsRequest {
 /// The `DescribeEndpointsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeEndpointsResponse {
+pub struct DescribeEndpointsOutput {
     /// List of endpoints.
     pub endpoints: Option<Vec<crate::types::Endpoint>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeEndpointsResponse {
-    /// Sets `Endpoints` (see [`Self::endpoints`]).
-    pub fn endpoints(mut self, value: Vec<crate::types::Endpoint>) -> Self {
-        self.endpoints = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeEndpointsOutput {
+    list endpoints("Endpoints"): crate::types::Endpoint, push_endpoints;
+});
 
-impl FromValue for DescribeEndpointsResponse {
+impl FromValue for DescribeEndpointsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4579,13 +3571,9 @@ pub struct DescribeExportInput {
     pub export_arn: Option<String>,
 }
 
-impl DescribeExportInput {
-    /// Sets `ExportArn` (see [`Self::export_arn`]).
-    pub fn export_arn(mut self, value: impl Into<String>) -> Self {
-        self.export_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeExportInput {
+    into export_arn("ExportArn"): String;
+});
 
 impl IntoValue for DescribeExportInput {
     fn into_value(self) -> Value {
@@ -4603,13 +3591,9 @@ pub struct DescribeExportOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeExportOutput {
-    /// Sets `ExportDescription` (see [`Self::export_description`]).
-    pub fn export_description(mut self, value: crate::types::ExportDescription) -> Self {
-        self.export_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeExportOutput {
+    value export_description("ExportDescription"): crate::types::ExportDescription;
+});
 
 impl FromValue for DescribeExportOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4630,13 +3614,9 @@ pub struct DescribeGlobalTableInput {
     pub global_table_name: Option<String>,
 }
 
-impl DescribeGlobalTableInput {
-    /// Sets `GlobalTableName` (see [`Self::global_table_name`]).
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.global_table_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeGlobalTableInput {
+    into global_table_name("GlobalTableName"): String;
+});
 
 impl IntoValue for DescribeGlobalTableInput {
     fn into_value(self) -> Value {
@@ -4654,13 +3634,9 @@ pub struct DescribeGlobalTableOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeGlobalTableOutput {
-    /// Sets `GlobalTableDescription` (see [`Self::global_table_description`]).
-    pub fn global_table_description(mut self, value: crate::types::GlobalTableDescription) -> Self {
-        self.global_table_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeGlobalTableOutput {
+    value global_table_description("GlobalTableDescription"): crate::types::GlobalTableDescription;
+});
 
 impl FromValue for DescribeGlobalTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4681,13 +3657,9 @@ pub struct DescribeGlobalTableSettingsInput {
     pub global_table_name: Option<String>,
 }
 
-impl DescribeGlobalTableSettingsInput {
-    /// Sets `GlobalTableName` (see [`Self::global_table_name`]).
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.global_table_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeGlobalTableSettingsInput {
+    into global_table_name("GlobalTableName"): String;
+});
 
 impl IntoValue for DescribeGlobalTableSettingsInput {
     fn into_value(self) -> Value {
@@ -4707,21 +3679,10 @@ pub struct DescribeGlobalTableSettingsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeGlobalTableSettingsOutput {
-    /// Sets `GlobalTableName` (see [`Self::global_table_name`]).
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.global_table_name = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaSettings` (see [`Self::replica_settings`]).
-    pub fn replica_settings(
-        mut self,
-        value: Vec<crate::types::ReplicaSettingsDescription>,
-    ) -> Self {
-        self.replica_settings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeGlobalTableSettingsOutput {
+    into global_table_name("GlobalTableName"): String;
+    list replica_settings("ReplicaSettings"): crate::types::ReplicaSettingsDescription, push_replica_settings;
+});
 
 impl FromValue for DescribeGlobalTableSettingsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4743,13 +3704,9 @@ pub struct DescribeImportInput {
     pub import_arn: Option<String>,
 }
 
-impl DescribeImportInput {
-    /// Sets `ImportArn` (see [`Self::import_arn`]).
-    pub fn import_arn(mut self, value: impl Into<String>) -> Self {
-        self.import_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeImportInput {
+    into import_arn("ImportArn"): String;
+});
 
 impl IntoValue for DescribeImportInput {
     fn into_value(self) -> Value {
@@ -4767,13 +3724,9 @@ pub struct DescribeImportOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeImportOutput {
-    /// Sets `ImportTableDescription` (see [`Self::import_table_description`]).
-    pub fn import_table_description(mut self, value: crate::types::ImportTableDescription) -> Self {
-        self.import_table_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeImportOutput {
+    value import_table_description("ImportTableDescription"): crate::types::ImportTableDescription;
+});
 
 impl FromValue for DescribeImportOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4794,13 +3747,9 @@ pub struct DescribeKinesisStreamingDestinationInput {
     pub table_name: Option<String>,
 }
 
-impl DescribeKinesisStreamingDestinationInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeKinesisStreamingDestinationInput {
+    into table_name("TableName"): String;
+});
 
 impl IntoValue for DescribeKinesisStreamingDestinationInput {
     fn into_value(self) -> Value {
@@ -4820,21 +3769,10 @@ pub struct DescribeKinesisStreamingDestinationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeKinesisStreamingDestinationOutput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `KinesisDataStreamDestinations` (see [`Self::kinesis_data_stream_destinations`]).
-    pub fn kinesis_data_stream_destinations(
-        mut self,
-        value: Vec<crate::types::KinesisDataStreamDestination>,
-    ) -> Self {
-        self.kinesis_data_stream_destinations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeKinesisStreamingDestinationOutput {
+    into table_name("TableName"): String;
+    list kinesis_data_stream_destinations("KinesisDataStreamDestinations"): crate::types::KinesisDataStreamDestination, push_kinesis_data_stream_destinations;
+});
 
 impl FromValue for DescribeKinesisStreamingDestinationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4873,28 +3811,12 @@ pub struct DescribeLimitsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeLimitsOutput {
-    /// Sets `AccountMaxReadCapacityUnits` (see [`Self::account_max_read_capacity_units`]).
-    pub fn account_max_read_capacity_units(mut self, value: i64) -> Self {
-        self.account_max_read_capacity_units = Some(value);
-        self
-    }
-    /// Sets `AccountMaxWriteCapacityUnits` (see [`Self::account_max_write_capacity_units`]).
-    pub fn account_max_write_capacity_units(mut self, value: i64) -> Self {
-        self.account_max_write_capacity_units = Some(value);
-        self
-    }
-    /// Sets `TableMaxReadCapacityUnits` (see [`Self::table_max_read_capacity_units`]).
-    pub fn table_max_read_capacity_units(mut self, value: i64) -> Self {
-        self.table_max_read_capacity_units = Some(value);
-        self
-    }
-    /// Sets `TableMaxWriteCapacityUnits` (see [`Self::table_max_write_capacity_units`]).
-    pub fn table_max_write_capacity_units(mut self, value: i64) -> Self {
-        self.table_max_write_capacity_units = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeLimitsOutput {
+    value account_max_read_capacity_units("AccountMaxReadCapacityUnits"): i64;
+    value account_max_write_capacity_units("AccountMaxWriteCapacityUnits"): i64;
+    value table_max_read_capacity_units("TableMaxReadCapacityUnits"): i64;
+    value table_max_write_capacity_units("TableMaxWriteCapacityUnits"): i64;
+});
 
 impl FromValue for DescribeLimitsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4918,13 +3840,9 @@ pub struct DescribeTableInput {
     pub table_name: Option<String>,
 }
 
-impl DescribeTableInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeTableInput {
+    into table_name("TableName"): String;
+});
 
 impl IntoValue for DescribeTableInput {
     fn into_value(self) -> Value {
@@ -4942,13 +3860,9 @@ pub struct DescribeTableOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeTableOutput {
-    /// Sets `Table` (see [`Self::table`]).
-    pub fn table(mut self, value: crate::types::TableDescription) -> Self {
-        self.table = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeTableOutput {
+    value table("Table"): crate::types::TableDescription;
+});
 
 impl FromValue for DescribeTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4969,13 +3883,9 @@ pub struct DescribeTableReplicaAutoScalingInput {
     pub table_name: Option<String>,
 }
 
-impl DescribeTableReplicaAutoScalingInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeTableReplicaAutoScalingInput {
+    into table_name("TableName"): String;
+});
 
 impl IntoValue for DescribeTableReplicaAutoScalingInput {
     fn into_value(self) -> Value {
@@ -4993,16 +3903,9 @@ pub struct DescribeTableReplicaAutoScalingOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeTableReplicaAutoScalingOutput {
-    /// Sets `TableAutoScalingDescription` (see [`Self::table_auto_scaling_description`]).
-    pub fn table_auto_scaling_description(
-        mut self,
-        value: crate::types::TableAutoScalingDescription,
-    ) -> Self {
-        self.table_auto_scaling_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeTableReplicaAutoScalingOutput {
+    value table_auto_scaling_description("TableAutoScalingDescription"): crate::types::TableAutoScalingDescription;
+});
 
 impl FromValue for DescribeTableReplicaAutoScalingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5023,13 +3926,9 @@ pub struct DescribeTimeToLiveInput {
     pub table_name: Option<String>,
 }
 
-impl DescribeTimeToLiveInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeTimeToLiveInput {
+    into table_name("TableName"): String;
+});
 
 impl IntoValue for DescribeTimeToLiveInput {
     fn into_value(self) -> Value {
@@ -5047,13 +3946,9 @@ pub struct DescribeTimeToLiveOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeTimeToLiveOutput {
-    /// Sets `TimeToLiveDescription` (see [`Self::time_to_live_description`]).
-    pub fn time_to_live_description(mut self, value: crate::types::TimeToLiveDescription) -> Self {
-        self.time_to_live_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeTimeToLiveOutput {
+    value time_to_live_description("TimeToLiveDescription"): crate::types::TimeToLiveDescription;
+});
 
 impl FromValue for DescribeTimeToLiveOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5171,13 +4066,9 @@ pub struct DuplicateItemException {
     pub message: Option<String>,
 }
 
-impl DuplicateItemException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DuplicateItemException {
+    into message("message"): String;
+});
 
 impl FromValue for DuplicateItemException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5197,16 +4088,9 @@ pub struct EnableKinesisStreamingConfiguration {
         Option<crate::types::ApproximateCreationDateTimePrecision>,
 }
 
-impl EnableKinesisStreamingConfiguration {
-    /// Sets `ApproximateCreationDateTimePrecision` (see [`Self::approximate_creation_date_time_precision`]).
-    pub fn approximate_creation_date_time_precision(
-        mut self,
-        value: impl Into<crate::types::ApproximateCreationDateTimePrecision>,
-    ) -> Self {
-        self.approximate_creation_date_time_precision = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EnableKinesisStreamingConfiguration {
+    into approximate_creation_date_time_precision("ApproximateCreationDateTimePrecision"): crate::types::ApproximateCreationDateTimePrecision;
+});
 
 impl IntoValue for EnableKinesisStreamingConfiguration {
     fn into_value(self) -> Value {
@@ -5236,18 +4120,10 @@ pub struct Endpoint {
     pub cache_period_in_minutes: Option<i64>,
 }
 
-impl Endpoint {
-    /// Sets `Address` (see [`Self::address`]).
-    pub fn address(mut self, value: impl Into<String>) -> Self {
-        self.address = Some(value.into());
-        self
-    }
-    /// Sets `CachePeriodInMinutes` (see [`Self::cache_period_in_minutes`]).
-    pub fn cache_period_in_minutes(mut self, value: i64) -> Self {
-        self.cache_period_in_minutes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Endpoint {
+    into address("Address"): String;
+    value cache_period_in_minutes("CachePeriodInMinutes"): i64;
+});
 
 impl FromValue for Endpoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5284,49 +4160,15 @@ pub struct ExecuteStatementInput {
         Option<crate::types::ReturnValuesOnConditionCheckFailure>,
 }
 
-impl ExecuteStatementInput {
-    /// Sets `Statement` (see [`Self::statement`]).
-    pub fn statement(mut self, value: impl Into<String>) -> Self {
-        self.statement = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::AttributeValue>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `ConsistentRead` (see [`Self::consistent_read`]).
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.consistent_read = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure` (see [`Self::return_values_on_condition_check_failure`]).
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<crate::types::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExecuteStatementInput {
+    into statement("Statement"): String;
+    list parameters("Parameters"): crate::types::AttributeValue, push_parameters;
+    value consistent_read("ConsistentRead"): bool;
+    into next_token("NextToken"): String;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+    value limit("Limit"): i32;
+    into return_values_on_condition_check_failure("ReturnValuesOnConditionCheckFailure"): crate::types::ReturnValuesOnConditionCheckFailure;
+});
 
 impl IntoValue for ExecuteStatementInput {
     fn into_value(self) -> Value {
@@ -5358,31 +4200,12 @@ pub struct ExecuteStatementOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ExecuteStatementOutput {
-    /// Sets `Items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<HashMap<String, crate::types::AttributeValue>>) -> Self {
-        self.items = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: crate::types::ConsumedCapacity) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-    /// Sets `LastEvaluatedKey` (see [`Self::last_evaluated_key`]).
-    pub fn last_evaluated_key(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.last_evaluated_key = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExecuteStatementOutput {
+    list items("Items"): HashMap<String, crate::types::AttributeValue>, push_items;
+    into next_token("NextToken"): String;
+    value consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity;
+    map last_evaluated_key("LastEvaluatedKey"): crate::types::AttributeValue, insert_last_evaluated_key;
+});
 
 impl FromValue for ExecuteStatementOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5410,26 +4233,11 @@ pub struct ExecuteTransactionInput {
     pub return_consumed_capacity: Option<crate::types::ReturnConsumedCapacity>,
 }
 
-impl ExecuteTransactionInput {
-    /// Sets `TransactStatements` (see [`Self::transact_statements`]).
-    pub fn transact_statements(mut self, value: Vec<crate::types::ParameterizedStatement>) -> Self {
-        self.transact_statements = Some(value);
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExecuteTransactionInput {
+    list transact_statements("TransactStatements"): crate::types::ParameterizedStatement, push_transact_statements;
+    into client_request_token("ClientRequestToken"): String;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+});
 
 impl IntoValue for ExecuteTransactionInput {
     fn into_value(self) -> Value {
@@ -5453,18 +4261,10 @@ pub struct ExecuteTransactionOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ExecuteTransactionOutput {
-    /// Sets `Responses` (see [`Self::responses`]).
-    pub fn responses(mut self, value: Vec<crate::types::ItemResponse>) -> Self {
-        self.responses = Some(value);
-        self
-    }
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: Vec<crate::types::ConsumedCapacity>) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExecuteTransactionOutput {
+    list responses("Responses"): crate::types::ItemResponse, push_responses;
+    list consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity, push_consumed_capacity;
+});
 
 impl FromValue for ExecuteTransactionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5537,31 +4337,12 @@ pub struct ExpectedAttributeValue {
     pub attribute_value_list: Option<Vec<crate::types::AttributeValue>>,
 }
 
-impl ExpectedAttributeValue {
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: crate::types::AttributeValue) -> Self {
-        self.value = Some(value);
-        self
-    }
-    /// Sets `Exists` (see [`Self::exists`]).
-    pub fn exists(mut self, value: bool) -> Self {
-        self.exists = Some(value);
-        self
-    }
-    /// Sets `ComparisonOperator` (see [`Self::comparison_operator`]).
-    pub fn comparison_operator(
-        mut self,
-        value: impl Into<crate::types::ComparisonOperator>,
-    ) -> Self {
-        self.comparison_operator = Some(value.into());
-        self
-    }
-    /// Sets `AttributeValueList` (see [`Self::attribute_value_list`]).
-    pub fn attribute_value_list(mut self, value: Vec<crate::types::AttributeValue>) -> Self {
-        self.attribute_value_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExpectedAttributeValue {
+    value value("Value"): crate::types::AttributeValue;
+    value exists("Exists"): bool;
+    into comparison_operator("ComparisonOperator"): crate::types::ComparisonOperator;
+    list attribute_value_list("AttributeValueList"): crate::types::AttributeValue, push_attribute_value_list;
+});
 
 impl IntoValue for ExpectedAttributeValue {
     fn into_value(self) -> Value {
@@ -5582,13 +4363,9 @@ pub struct ExportConflictException {
     pub message: Option<String>,
 }
 
-impl ExportConflictException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExportConflictException {
+    into message("message"): String;
+});
 
 impl FromValue for ExportConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5650,116 +4427,29 @@ pub struct ExportDescription {
     pub incremental_export_specification: Option<crate::types::IncrementalExportSpecification>,
 }
 
-impl ExportDescription {
-    /// Sets `ExportArn` (see [`Self::export_arn`]).
-    pub fn export_arn(mut self, value: impl Into<String>) -> Self {
-        self.export_arn = Some(value.into());
-        self
-    }
-    /// Sets `ExportStatus` (see [`Self::export_status`]).
-    pub fn export_status(mut self, value: impl Into<crate::types::ExportStatus>) -> Self {
-        self.export_status = Some(value.into());
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `ExportManifest` (see [`Self::export_manifest`]).
-    pub fn export_manifest(mut self, value: impl Into<String>) -> Self {
-        self.export_manifest = Some(value.into());
-        self
-    }
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-    /// Sets `TableId` (see [`Self::table_id`]).
-    pub fn table_id(mut self, value: impl Into<String>) -> Self {
-        self.table_id = Some(value.into());
-        self
-    }
-    /// Sets `ExportTime` (see [`Self::export_time`]).
-    pub fn export_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.export_time = Some(value);
-        self
-    }
-    /// Sets `ClientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets `S3Bucket` (see [`Self::s3_bucket`]).
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.s3_bucket = Some(value.into());
-        self
-    }
-    /// Sets `S3BucketOwner` (see [`Self::s3_bucket_owner`]).
-    pub fn s3_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.s3_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `S3Prefix` (see [`Self::s3_prefix`]).
-    pub fn s3_prefix(mut self, value: impl Into<String>) -> Self {
-        self.s3_prefix = Some(value.into());
-        self
-    }
-    /// Sets `S3SseAlgorithm` (see [`Self::s3_sse_algorithm`]).
-    pub fn s3_sse_algorithm(mut self, value: impl Into<crate::types::S3SseAlgorithm>) -> Self {
-        self.s3_sse_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `S3SseKmsKeyId` (see [`Self::s3_sse_kms_key_id`]).
-    pub fn s3_sse_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.s3_sse_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `FailureCode` (see [`Self::failure_code`]).
-    pub fn failure_code(mut self, value: impl Into<String>) -> Self {
-        self.failure_code = Some(value.into());
-        self
-    }
-    /// Sets `FailureMessage` (see [`Self::failure_message`]).
-    pub fn failure_message(mut self, value: impl Into<String>) -> Self {
-        self.failure_message = Some(value.into());
-        self
-    }
-    /// Sets `ExportFormat` (see [`Self::export_format`]).
-    pub fn export_format(mut self, value: impl Into<crate::types::ExportFormat>) -> Self {
-        self.export_format = Some(value.into());
-        self
-    }
-    /// Sets `BilledSizeBytes` (see [`Self::billed_size_bytes`]).
-    pub fn billed_size_bytes(mut self, value: i64) -> Self {
-        self.billed_size_bytes = Some(value);
-        self
-    }
-    /// Sets `ItemCount` (see [`Self::item_count`]).
-    pub fn item_count(mut self, value: i64) -> Self {
-        self.item_count = Some(value);
-        self
-    }
-    /// Sets `ExportType` (see [`Self::export_type`]).
-    pub fn export_type(mut self, value: impl Into<crate::types::ExportType>) -> Self {
-        self.export_type = Some(value.into());
-        self
-    }
-    /// Sets `IncrementalExportSpecification` (see [`Self::incremental_export_specification`]).
-    pub fn incremental_export_specification(
-        mut self,
-        value: crate::types::IncrementalExportSpecification,
-    ) -> Self {
-        self.incremental_export_specification = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExportDescription {
+    into export_arn("ExportArn"): String;
+    into export_status("ExportStatus"): crate::types::ExportStatus;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    into export_manifest("ExportManifest"): String;
+    into table_arn("TableArn"): String;
+    into table_id("TableId"): String;
+    value export_time("ExportTime"): myaws_core::DateTime;
+    into client_token("ClientToken"): String;
+    into s3_bucket("S3Bucket"): String;
+    into s3_bucket_owner("S3BucketOwner"): String;
+    into s3_prefix("S3Prefix"): String;
+    into s3_sse_algorithm("S3SseAlgorithm"): crate::types::S3SseAlgorithm;
+    into s3_sse_kms_key_id("S3SseKmsKeyId"): String;
+    into failure_code("FailureCode"): String;
+    into failure_message("FailureMessage"): String;
+    into export_format("ExportFormat"): crate::types::ExportFormat;
+    value billed_size_bytes("BilledSizeBytes"): i64;
+    value item_count("ItemCount"): i64;
+    into export_type("ExportType"): crate::types::ExportType;
+    value incremental_export_specification("IncrementalExportSpecification"): crate::types::IncrementalExportSpecification;
+});
 
 impl FromValue for ExportDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5874,13 +4564,9 @@ pub struct ExportNotFoundException {
     pub message: Option<String>,
 }
 
-impl ExportNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExportNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for ExportNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5983,23 +4669,11 @@ pub struct ExportSummary {
     pub export_type: Option<crate::types::ExportType>,
 }
 
-impl ExportSummary {
-    /// Sets `ExportArn` (see [`Self::export_arn`]).
-    pub fn export_arn(mut self, value: impl Into<String>) -> Self {
-        self.export_arn = Some(value.into());
-        self
-    }
-    /// Sets `ExportStatus` (see [`Self::export_status`]).
-    pub fn export_status(mut self, value: impl Into<crate::types::ExportStatus>) -> Self {
-        self.export_status = Some(value.into());
-        self
-    }
-    /// Sets `ExportType` (see [`Self::export_type`]).
-    pub fn export_type(mut self, value: impl Into<crate::types::ExportType>) -> Self {
-        self.export_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExportSummary {
+    into export_arn("ExportArn"): String;
+    into export_status("ExportStatus"): crate::types::ExportStatus;
+    into export_type("ExportType"): crate::types::ExportType;
+});
 
 impl FromValue for ExportSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6053,66 +4727,19 @@ pub struct ExportTableToPointInTimeInput {
     pub incremental_export_specification: Option<crate::types::IncrementalExportSpecification>,
 }
 
-impl ExportTableToPointInTimeInput {
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-    /// Sets `ExportTime` (see [`Self::export_time`]).
-    pub fn export_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.export_time = Some(value);
-        self
-    }
-    /// Sets `ClientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets `S3Bucket` (see [`Self::s3_bucket`]).
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.s3_bucket = Some(value.into());
-        self
-    }
-    /// Sets `S3BucketOwner` (see [`Self::s3_bucket_owner`]).
-    pub fn s3_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.s3_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `S3Prefix` (see [`Self::s3_prefix`]).
-    pub fn s3_prefix(mut self, value: impl Into<String>) -> Self {
-        self.s3_prefix = Some(value.into());
-        self
-    }
-    /// Sets `S3SseAlgorithm` (see [`Self::s3_sse_algorithm`]).
-    pub fn s3_sse_algorithm(mut self, value: impl Into<crate::types::S3SseAlgorithm>) -> Self {
-        self.s3_sse_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `S3SseKmsKeyId` (see [`Self::s3_sse_kms_key_id`]).
-    pub fn s3_sse_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.s3_sse_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `ExportFormat` (see [`Self::export_format`]).
-    pub fn export_format(mut self, value: impl Into<crate::types::ExportFormat>) -> Self {
-        self.export_format = Some(value.into());
-        self
-    }
-    /// Sets `ExportType` (see [`Self::export_type`]).
-    pub fn export_type(mut self, value: impl Into<crate::types::ExportType>) -> Self {
-        self.export_type = Some(value.into());
-        self
-    }
-    /// Sets `IncrementalExportSpecification` (see [`Self::incremental_export_specification`]).
-    pub fn incremental_export_specification(
-        mut self,
-        value: crate::types::IncrementalExportSpecification,
-    ) -> Self {
-        self.incremental_export_specification = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExportTableToPointInTimeInput {
+    into table_arn("TableArn"): String;
+    value export_time("ExportTime"): myaws_core::DateTime;
+    into client_token("ClientToken"): String;
+    into s3_bucket("S3Bucket"): String;
+    into s3_bucket_owner("S3BucketOwner"): String;
+    into s3_prefix("S3Prefix"): String;
+    into s3_sse_algorithm("S3SseAlgorithm"): crate::types::S3SseAlgorithm;
+    into s3_sse_kms_key_id("S3SseKmsKeyId"): String;
+    into export_format("ExportFormat"): crate::types::ExportFormat;
+    into export_type("ExportType"): crate::types::ExportType;
+    value incremental_export_specification("IncrementalExportSpecification"): crate::types::IncrementalExportSpecification;
+});
 
 impl IntoValue for ExportTableToPointInTimeInput {
     fn into_value(self) -> Value {
@@ -6142,13 +4769,9 @@ pub struct ExportTableToPointInTimeOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ExportTableToPointInTimeOutput {
-    /// Sets `ExportDescription` (see [`Self::export_description`]).
-    pub fn export_description(mut self, value: crate::types::ExportDescription) -> Self {
-        self.export_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExportTableToPointInTimeOutput {
+    value export_description("ExportDescription"): crate::types::ExportDescription;
+});
 
 impl FromValue for ExportTableToPointInTimeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6321,18 +4944,10 @@ pub struct FailureException {
     pub exception_description: Option<String>,
 }
 
-impl FailureException {
-    /// Sets `ExceptionName` (see [`Self::exception_name`]).
-    pub fn exception_name(mut self, value: impl Into<String>) -> Self {
-        self.exception_name = Some(value.into());
-        self
-    }
-    /// Sets `ExceptionDescription` (see [`Self::exception_description`]).
-    pub fn exception_description(mut self, value: impl Into<String>) -> Self {
-        self.exception_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FailureException {
+    into exception_name("ExceptionName"): String;
+    into exception_description("ExceptionDescription"): String;
+});
 
 impl FromValue for FailureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6362,28 +4977,12 @@ pub struct Get {
     pub expression_attribute_names: Option<HashMap<String, String>>,
 }
 
-impl Get {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.key = Some(value);
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `ProjectionExpression` (see [`Self::projection_expression`]).
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.projection_expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Get {
+    map key("Key"): crate::types::AttributeValue, insert_key;
+    into table_name("TableName"): String;
+    into projection_expression("ProjectionExpression"): String;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+});
 
 impl IntoValue for Get {
     fn into_value(self) -> Value {
@@ -6446,46 +5045,15 @@ pub struct GetItemInput {
     pub expression_attribute_names: Option<HashMap<String, String>>,
 }
 
-impl GetItemInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.key = Some(value);
-        self
-    }
-    /// Sets `AttributesToGet` (see [`Self::attributes_to_get`]).
-    pub fn attributes_to_get(mut self, value: Vec<String>) -> Self {
-        self.attributes_to_get = Some(value);
-        self
-    }
-    /// Sets `ConsistentRead` (see [`Self::consistent_read`]).
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.consistent_read = Some(value);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets `ProjectionExpression` (see [`Self::projection_expression`]).
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.projection_expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetItemInput {
+    into table_name("TableName"): String;
+    map key("Key"): crate::types::AttributeValue, insert_key;
+    list_into attributes_to_get("AttributesToGet"): String, push_attributes_to_get;
+    value consistent_read("ConsistentRead"): bool;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+    into projection_expression("ProjectionExpression"): String;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+});
 
 impl IntoValue for GetItemInput {
     fn into_value(self) -> Value {
@@ -6513,18 +5081,10 @@ pub struct GetItemOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetItemOutput {
-    /// Sets `Item` (see [`Self::item`]).
-    pub fn item(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.item = Some(value);
-        self
-    }
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: crate::types::ConsumedCapacity) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetItemOutput {
+    map item("Item"): crate::types::AttributeValue, insert_item;
+    value consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity;
+});
 
 impl FromValue for GetItemOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6546,13 +5106,9 @@ pub struct GetResourcePolicyInput {
     pub resource_arn: Option<String>,
 }
 
-impl GetResourcePolicyInput {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetResourcePolicyInput {
+    into resource_arn("ResourceArn"): String;
+});
 
 impl IntoValue for GetResourcePolicyInput {
     fn into_value(self) -> Value {
@@ -6572,18 +5128,10 @@ pub struct GetResourcePolicyOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetResourcePolicyOutput {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetResourcePolicyOutput {
+    into policy("Policy"): String;
+    into revision_id("RevisionId"): String;
+});
 
 impl FromValue for GetResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6628,38 +5176,14 @@ pub struct GlobalSecondaryIndex {
     pub warm_throughput: Option<crate::types::WarmThroughput>,
 }
 
-impl GlobalSecondaryIndex {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `KeySchema` (see [`Self::key_schema`]).
-    pub fn key_schema(mut self, value: Vec<crate::types::KeySchemaElement>) -> Self {
-        self.key_schema = Some(value);
-        self
-    }
-    /// Sets `Projection` (see [`Self::projection`]).
-    pub fn projection(mut self, value: crate::types::Projection) -> Self {
-        self.projection = Some(value);
-        self
-    }
-    /// Sets `ProvisionedThroughput` (see [`Self::provisioned_throughput`]).
-    pub fn provisioned_throughput(mut self, value: crate::types::ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughput` (see [`Self::on_demand_throughput`]).
-    pub fn on_demand_throughput(mut self, value: crate::types::OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(value);
-        self
-    }
-    /// Sets `WarmThroughput` (see [`Self::warm_throughput`]).
-    pub fn warm_throughput(mut self, value: crate::types::WarmThroughput) -> Self {
-        self.warm_throughput = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GlobalSecondaryIndex {
+    into index_name("IndexName"): String;
+    list key_schema("KeySchema"): crate::types::KeySchemaElement, push_key_schema;
+    value projection("Projection"): crate::types::Projection;
+    value provisioned_throughput("ProvisionedThroughput"): crate::types::ProvisionedThroughput;
+    value on_demand_throughput("OnDemandThroughput"): crate::types::OnDemandThroughput;
+    value warm_throughput("WarmThroughput"): crate::types::WarmThroughput;
+});
 
 impl IntoValue for GlobalSecondaryIndex {
     fn into_value(self) -> Value {
@@ -6699,21 +5223,10 @@ pub struct GlobalSecondaryIndexAutoScalingUpdate {
         Option<crate::types::AutoScalingSettingsUpdate>,
 }
 
-impl GlobalSecondaryIndexAutoScalingUpdate {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityAutoScalingUpdate` (see [`Self::provisioned_write_capacity_auto_scaling_update`]).
-    pub fn provisioned_write_capacity_auto_scaling_update(
-        mut self,
-        value: crate::types::AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.provisioned_write_capacity_auto_scaling_update = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GlobalSecondaryIndexAutoScalingUpdate {
+    into index_name("IndexName"): String;
+    value provisioned_write_capacity_auto_scaling_update("ProvisionedWriteCapacityAutoScalingUpdate"): crate::types::AutoScalingSettingsUpdate;
+});
 
 impl IntoValue for GlobalSecondaryIndexAutoScalingUpdate {
     fn into_value(self) -> Value {
@@ -6771,69 +5284,19 @@ pub struct GlobalSecondaryIndexDescription {
     pub warm_throughput: Option<crate::types::GlobalSecondaryIndexWarmThroughputDescription>,
 }
 
-impl GlobalSecondaryIndexDescription {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `KeySchema` (see [`Self::key_schema`]).
-    pub fn key_schema(mut self, value: Vec<crate::types::KeySchemaElement>) -> Self {
-        self.key_schema = Some(value);
-        self
-    }
-    /// Sets `Projection` (see [`Self::projection`]).
-    pub fn projection(mut self, value: crate::types::Projection) -> Self {
-        self.projection = Some(value);
-        self
-    }
-    /// Sets `IndexStatus` (see [`Self::index_status`]).
-    pub fn index_status(mut self, value: impl Into<crate::types::IndexStatus>) -> Self {
-        self.index_status = Some(value.into());
-        self
-    }
-    /// Sets `Backfilling` (see [`Self::backfilling`]).
-    pub fn backfilling(mut self, value: bool) -> Self {
-        self.backfilling = Some(value);
-        self
-    }
-    /// Sets `ProvisionedThroughput` (see [`Self::provisioned_throughput`]).
-    pub fn provisioned_throughput(
-        mut self,
-        value: crate::types::ProvisionedThroughputDescription,
-    ) -> Self {
-        self.provisioned_throughput = Some(value);
-        self
-    }
-    /// Sets `IndexSizeBytes` (see [`Self::index_size_bytes`]).
-    pub fn index_size_bytes(mut self, value: i64) -> Self {
-        self.index_size_bytes = Some(value);
-        self
-    }
-    /// Sets `ItemCount` (see [`Self::item_count`]).
-    pub fn item_count(mut self, value: i64) -> Self {
-        self.item_count = Some(value);
-        self
-    }
-    /// Sets `IndexArn` (see [`Self::index_arn`]).
-    pub fn index_arn(mut self, value: impl Into<String>) -> Self {
-        self.index_arn = Some(value.into());
-        self
-    }
-    /// Sets `OnDemandThroughput` (see [`Self::on_demand_throughput`]).
-    pub fn on_demand_throughput(mut self, value: crate::types::OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(value);
-        self
-    }
-    /// Sets `WarmThroughput` (see [`Self::warm_throughput`]).
-    pub fn warm_throughput(
-        mut self,
-        value: crate::types::GlobalSecondaryIndexWarmThroughputDescription,
-    ) -> Self {
-        self.warm_throughput = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GlobalSecondaryIndexDescription {
+    into index_name("IndexName"): String;
+    list key_schema("KeySchema"): crate::types::KeySchemaElement, push_key_schema;
+    value projection("Projection"): crate::types::Projection;
+    into index_status("IndexStatus"): crate::types::IndexStatus;
+    value backfilling("Backfilling"): bool;
+    value provisioned_throughput("ProvisionedThroughput"): crate::types::ProvisionedThroughputDescription;
+    value index_size_bytes("IndexSizeBytes"): i64;
+    value item_count("ItemCount"): i64;
+    into index_arn("IndexArn"): String;
+    value on_demand_throughput("OnDemandThroughput"): crate::types::OnDemandThroughput;
+    value warm_throughput("WarmThroughput"): crate::types::GlobalSecondaryIndexWarmThroughputDescription;
+});
 
 impl FromValue for GlobalSecondaryIndexDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6877,33 +5340,13 @@ pub struct GlobalSecondaryIndexInfo {
     pub on_demand_throughput: Option<crate::types::OnDemandThroughput>,
 }
 
-impl GlobalSecondaryIndexInfo {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `KeySchema` (see [`Self::key_schema`]).
-    pub fn key_schema(mut self, value: Vec<crate::types::KeySchemaElement>) -> Self {
-        self.key_schema = Some(value);
-        self
-    }
-    /// Sets `Projection` (see [`Self::projection`]).
-    pub fn projection(mut self, value: crate::types::Projection) -> Self {
-        self.projection = Some(value);
-        self
-    }
-    /// Sets `ProvisionedThroughput` (see [`Self::provisioned_throughput`]).
-    pub fn provisioned_throughput(mut self, value: crate::types::ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughput` (see [`Self::on_demand_throughput`]).
-    pub fn on_demand_throughput(mut self, value: crate::types::OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GlobalSecondaryIndexInfo {
+    into index_name("IndexName"): String;
+    list key_schema("KeySchema"): crate::types::KeySchemaElement, push_key_schema;
+    value projection("Projection"): crate::types::Projection;
+    value provisioned_throughput("ProvisionedThroughput"): crate::types::ProvisionedThroughput;
+    value on_demand_throughput("OnDemandThroughput"): crate::types::OnDemandThroughput;
+});
 
 impl FromValue for GlobalSecondaryIndexInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6940,23 +5383,11 @@ pub struct GlobalSecondaryIndexUpdate {
     pub delete: Option<crate::types::DeleteGlobalSecondaryIndexAction>,
 }
 
-impl GlobalSecondaryIndexUpdate {
-    /// Sets `Update` (see [`Self::update`]).
-    pub fn update(mut self, value: crate::types::UpdateGlobalSecondaryIndexAction) -> Self {
-        self.update = Some(value);
-        self
-    }
-    /// Sets `Create` (see [`Self::create`]).
-    pub fn create(mut self, value: crate::types::CreateGlobalSecondaryIndexAction) -> Self {
-        self.create = Some(value);
-        self
-    }
-    /// Sets `Delete` (see [`Self::delete`]).
-    pub fn delete(mut self, value: crate::types::DeleteGlobalSecondaryIndexAction) -> Self {
-        self.delete = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GlobalSecondaryIndexUpdate {
+    value update("Update"): crate::types::UpdateGlobalSecondaryIndexAction;
+    value create("Create"): crate::types::CreateGlobalSecondaryIndexAction;
+    value delete("Delete"): crate::types::DeleteGlobalSecondaryIndexAction;
+});
 
 impl IntoValue for GlobalSecondaryIndexUpdate {
     fn into_value(self) -> Value {
@@ -6980,23 +5411,11 @@ pub struct GlobalSecondaryIndexWarmThroughputDescription {
     pub status: Option<crate::types::IndexStatus>,
 }
 
-impl GlobalSecondaryIndexWarmThroughputDescription {
-    /// Sets `ReadUnitsPerSecond` (see [`Self::read_units_per_second`]).
-    pub fn read_units_per_second(mut self, value: i64) -> Self {
-        self.read_units_per_second = Some(value);
-        self
-    }
-    /// Sets `WriteUnitsPerSecond` (see [`Self::write_units_per_second`]).
-    pub fn write_units_per_second(mut self, value: i64) -> Self {
-        self.write_units_per_second = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::IndexStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GlobalSecondaryIndexWarmThroughputDescription {
+    value read_units_per_second("ReadUnitsPerSecond"): i64;
+    value write_units_per_second("WriteUnitsPerSecond"): i64;
+    into status("Status"): crate::types::IndexStatus;
+});
 
 impl FromValue for GlobalSecondaryIndexWarmThroughputDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7019,18 +5438,10 @@ pub struct GlobalTable {
     pub replication_group: Option<Vec<crate::types::Replica>>,
 }
 
-impl GlobalTable {
-    /// Sets `GlobalTableName` (see [`Self::global_table_name`]).
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.global_table_name = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationGroup` (see [`Self::replication_group`]).
-    pub fn replication_group(mut self, value: Vec<crate::types::Replica>) -> Self {
-        self.replication_group = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GlobalTable {
+    into global_table_name("GlobalTableName"): String;
+    list replication_group("ReplicationGroup"): crate::types::Replica, push_replication_group;
+});
 
 impl FromValue for GlobalTable {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7050,13 +5461,9 @@ pub struct GlobalTableAlreadyExistsException {
     pub message: Option<String>,
 }
 
-impl GlobalTableAlreadyExistsException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GlobalTableAlreadyExistsException {
+    into message("message"): String;
+});
 
 impl FromValue for GlobalTableAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7088,36 +5495,13 @@ pub struct GlobalTableDescription {
     pub global_table_name: Option<String>,
 }
 
-impl GlobalTableDescription {
-    /// Sets `ReplicationGroup` (see [`Self::replication_group`]).
-    pub fn replication_group(mut self, value: Vec<crate::types::ReplicaDescription>) -> Self {
-        self.replication_group = Some(value);
-        self
-    }
-    /// Sets `GlobalTableArn` (see [`Self::global_table_arn`]).
-    pub fn global_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.global_table_arn = Some(value.into());
-        self
-    }
-    /// Sets `CreationDateTime` (see [`Self::creation_date_time`]).
-    pub fn creation_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date_time = Some(value);
-        self
-    }
-    /// Sets `GlobalTableStatus` (see [`Self::global_table_status`]).
-    pub fn global_table_status(
-        mut self,
-        value: impl Into<crate::types::GlobalTableStatus>,
-    ) -> Self {
-        self.global_table_status = Some(value.into());
-        self
-    }
-    /// Sets `GlobalTableName` (see [`Self::global_table_name`]).
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.global_table_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GlobalTableDescription {
+    list replication_group("ReplicationGroup"): crate::types::ReplicaDescription, push_replication_group;
+    into global_table_arn("GlobalTableArn"): String;
+    value creation_date_time("CreationDateTime"): myaws_core::DateTime;
+    into global_table_status("GlobalTableStatus"): crate::types::GlobalTableStatus;
+    into global_table_name("GlobalTableName"): String;
+});
 
 impl FromValue for GlobalTableDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7147,26 +5531,11 @@ pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
         Option<crate::types::AutoScalingSettingsUpdate>,
 }
 
-impl GlobalTableGlobalSecondaryIndexSettingsUpdate {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityUnits` (see [`Self::provisioned_write_capacity_units`]).
-    pub fn provisioned_write_capacity_units(mut self, value: i64) -> Self {
-        self.provisioned_write_capacity_units = Some(value);
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityAutoScalingSettingsUpdate` (see [`Self::provisioned_write_capacity_auto_scaling_settings_update`]).
-    pub fn provisioned_write_capacity_auto_scaling_settings_update(
-        mut self,
-        value: crate::types::AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.provisioned_write_capacity_auto_scaling_settings_update = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GlobalTableGlobalSecondaryIndexSettingsUpdate {
+    into index_name("IndexName"): String;
+    value provisioned_write_capacity_units("ProvisionedWriteCapacityUnits"): i64;
+    value provisioned_write_capacity_auto_scaling_settings_update("ProvisionedWriteCapacityAutoScalingSettingsUpdate"): crate::types::AutoScalingSettingsUpdate;
+});
 
 impl IntoValue for GlobalTableGlobalSecondaryIndexSettingsUpdate {
     fn into_value(self) -> Value {
@@ -7187,13 +5556,9 @@ pub struct GlobalTableNotFoundException {
     pub message: Option<String>,
 }
 
-impl GlobalTableNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GlobalTableNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for GlobalTableNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7378,18 +5743,10 @@ pub struct GlobalTableWitnessDescription {
     pub witness_status: Option<crate::types::WitnessStatus>,
 }
 
-impl GlobalTableWitnessDescription {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-    /// Sets `WitnessStatus` (see [`Self::witness_status`]).
-    pub fn witness_status(mut self, value: impl Into<crate::types::WitnessStatus>) -> Self {
-        self.witness_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GlobalTableWitnessDescription {
+    into region_name("RegionName"): String;
+    into witness_status("WitnessStatus"): crate::types::WitnessStatus;
+});
 
 impl FromValue for GlobalTableWitnessDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7416,24 +5773,10 @@ pub struct GlobalTableWitnessGroupUpdate {
     pub delete: Option<crate::types::DeleteGlobalTableWitnessGroupMemberAction>,
 }
 
-impl GlobalTableWitnessGroupUpdate {
-    /// Sets `Create` (see [`Self::create`]).
-    pub fn create(
-        mut self,
-        value: crate::types::CreateGlobalTableWitnessGroupMemberAction,
-    ) -> Self {
-        self.create = Some(value);
-        self
-    }
-    /// Sets `Delete` (see [`Self::delete`]).
-    pub fn delete(
-        mut self,
-        value: crate::types::DeleteGlobalTableWitnessGroupMemberAction,
-    ) -> Self {
-        self.delete = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GlobalTableWitnessGroupUpdate {
+    value create("Create"): crate::types::CreateGlobalTableWitnessGroupMemberAction;
+    value delete("Delete"): crate::types::DeleteGlobalTableWitnessGroupMemberAction;
+});
 
 impl IntoValue for GlobalTableWitnessGroupUpdate {
     fn into_value(self) -> Value {
@@ -7449,13 +5792,9 @@ pub struct IdempotentParameterMismatchException {
     pub message: Option<String>,
 }
 
-impl IdempotentParameterMismatchException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IdempotentParameterMismatchException {
+    into message("Message"): String;
+});
 
 impl FromValue for IdempotentParameterMismatchException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7474,13 +5813,9 @@ pub struct ImportConflictException {
     pub message: Option<String>,
 }
 
-impl ImportConflictException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImportConflictException {
+    into message("message"): String;
+});
 
 impl FromValue for ImportConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7499,13 +5834,9 @@ pub struct ImportNotFoundException {
     pub message: Option<String>,
 }
 
-impl ImportNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImportNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for ImportNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7632,48 +5963,16 @@ pub struct ImportSummary {
     pub end_time: Option<myaws_core::DateTime>,
 }
 
-impl ImportSummary {
-    /// Sets `ImportArn` (see [`Self::import_arn`]).
-    pub fn import_arn(mut self, value: impl Into<String>) -> Self {
-        self.import_arn = Some(value.into());
-        self
-    }
-    /// Sets `ImportStatus` (see [`Self::import_status`]).
-    pub fn import_status(mut self, value: impl Into<crate::types::ImportStatus>) -> Self {
-        self.import_status = Some(value.into());
-        self
-    }
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-    /// Sets `S3BucketSource` (see [`Self::s3_bucket_source`]).
-    pub fn s3_bucket_source(mut self, value: crate::types::S3BucketSource) -> Self {
-        self.s3_bucket_source = Some(value);
-        self
-    }
-    /// Sets `CloudWatchLogGroupArn` (see [`Self::cloud_watch_log_group_arn`]).
-    pub fn cloud_watch_log_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.cloud_watch_log_group_arn = Some(value.into());
-        self
-    }
-    /// Sets `InputFormat` (see [`Self::input_format`]).
-    pub fn input_format(mut self, value: impl Into<crate::types::InputFormat>) -> Self {
-        self.input_format = Some(value.into());
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ImportSummary {
+    into import_arn("ImportArn"): String;
+    into import_status("ImportStatus"): crate::types::ImportStatus;
+    into table_arn("TableArn"): String;
+    value s3_bucket_source("S3BucketSource"): crate::types::S3BucketSource;
+    into cloud_watch_log_group_arn("CloudWatchLogGroupArn"): String;
+    into input_format("InputFormat"): crate::types::InputFormat;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+});
 
 impl FromValue for ImportSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7735,109 +6034,27 @@ pub struct ImportTableDescription {
     pub failure_message: Option<String>,
 }
 
-impl ImportTableDescription {
-    /// Sets `ImportArn` (see [`Self::import_arn`]).
-    pub fn import_arn(mut self, value: impl Into<String>) -> Self {
-        self.import_arn = Some(value.into());
-        self
-    }
-    /// Sets `ImportStatus` (see [`Self::import_status`]).
-    pub fn import_status(mut self, value: impl Into<crate::types::ImportStatus>) -> Self {
-        self.import_status = Some(value.into());
-        self
-    }
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-    /// Sets `TableId` (see [`Self::table_id`]).
-    pub fn table_id(mut self, value: impl Into<String>) -> Self {
-        self.table_id = Some(value.into());
-        self
-    }
-    /// Sets `ClientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets `S3BucketSource` (see [`Self::s3_bucket_source`]).
-    pub fn s3_bucket_source(mut self, value: crate::types::S3BucketSource) -> Self {
-        self.s3_bucket_source = Some(value);
-        self
-    }
-    /// Sets `ErrorCount` (see [`Self::error_count`]).
-    pub fn error_count(mut self, value: i64) -> Self {
-        self.error_count = Some(value);
-        self
-    }
-    /// Sets `CloudWatchLogGroupArn` (see [`Self::cloud_watch_log_group_arn`]).
-    pub fn cloud_watch_log_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.cloud_watch_log_group_arn = Some(value.into());
-        self
-    }
-    /// Sets `InputFormat` (see [`Self::input_format`]).
-    pub fn input_format(mut self, value: impl Into<crate::types::InputFormat>) -> Self {
-        self.input_format = Some(value.into());
-        self
-    }
-    /// Sets `InputFormatOptions` (see [`Self::input_format_options`]).
-    pub fn input_format_options(mut self, value: crate::types::InputFormatOptions) -> Self {
-        self.input_format_options = Some(value);
-        self
-    }
-    /// Sets `InputCompressionType` (see [`Self::input_compression_type`]).
-    pub fn input_compression_type(
-        mut self,
-        value: impl Into<crate::types::InputCompressionType>,
-    ) -> Self {
-        self.input_compression_type = Some(value.into());
-        self
-    }
-    /// Sets `TableCreationParameters` (see [`Self::table_creation_parameters`]).
-    pub fn table_creation_parameters(
-        mut self,
-        value: crate::types::TableCreationParameters,
-    ) -> Self {
-        self.table_creation_parameters = Some(value);
-        self
-    }
-    /// Sets `StartTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `EndTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `ProcessedSizeBytes` (see [`Self::processed_size_bytes`]).
-    pub fn processed_size_bytes(mut self, value: i64) -> Self {
-        self.processed_size_bytes = Some(value);
-        self
-    }
-    /// Sets `ProcessedItemCount` (see [`Self::processed_item_count`]).
-    pub fn processed_item_count(mut self, value: i64) -> Self {
-        self.processed_item_count = Some(value);
-        self
-    }
-    /// Sets `ImportedItemCount` (see [`Self::imported_item_count`]).
-    pub fn imported_item_count(mut self, value: i64) -> Self {
-        self.imported_item_count = Some(value);
-        self
-    }
-    /// Sets `FailureCode` (see [`Self::failure_code`]).
-    pub fn failure_code(mut self, value: impl Into<String>) -> Self {
-        self.failure_code = Some(value.into());
-        self
-    }
-    /// Sets `FailureMessage` (see [`Self::failure_message`]).
-    pub fn failure_message(mut self, value: impl Into<String>) -> Self {
-        self.failure_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImportTableDescription {
+    into import_arn("ImportArn"): String;
+    into import_status("ImportStatus"): crate::types::ImportStatus;
+    into table_arn("TableArn"): String;
+    into table_id("TableId"): String;
+    into client_token("ClientToken"): String;
+    value s3_bucket_source("S3BucketSource"): crate::types::S3BucketSource;
+    value error_count("ErrorCount"): i64;
+    into cloud_watch_log_group_arn("CloudWatchLogGroupArn"): String;
+    into input_format("InputFormat"): crate::types::InputFormat;
+    value input_format_options("InputFormatOptions"): crate::types::InputFormatOptions;
+    into input_compression_type("InputCompressionType"): crate::types::InputCompressionType;
+    value table_creation_parameters("TableCreationParameters"): crate::types::TableCreationParameters;
+    value start_time("StartTime"): myaws_core::DateTime;
+    value end_time("EndTime"): myaws_core::DateTime;
+    value processed_size_bytes("ProcessedSizeBytes"): i64;
+    value processed_item_count("ProcessedItemCount"): i64;
+    value imported_item_count("ImportedItemCount"): i64;
+    into failure_code("FailureCode"): String;
+    into failure_message("FailureMessage"): String;
+});
 
 impl FromValue for ImportTableDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7894,44 +6111,14 @@ pub struct ImportTableInput {
     pub table_creation_parameters: Option<crate::types::TableCreationParameters>,
 }
 
-impl ImportTableInput {
-    /// Sets `ClientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets `S3BucketSource` (see [`Self::s3_bucket_source`]).
-    pub fn s3_bucket_source(mut self, value: crate::types::S3BucketSource) -> Self {
-        self.s3_bucket_source = Some(value);
-        self
-    }
-    /// Sets `InputFormat` (see [`Self::input_format`]).
-    pub fn input_format(mut self, value: impl Into<crate::types::InputFormat>) -> Self {
-        self.input_format = Some(value.into());
-        self
-    }
-    /// Sets `InputFormatOptions` (see [`Self::input_format_options`]).
-    pub fn input_format_options(mut self, value: crate::types::InputFormatOptions) -> Self {
-        self.input_format_options = Some(value);
-        self
-    }
-    /// Sets `InputCompressionType` (see [`Self::input_compression_type`]).
-    pub fn input_compression_type(
-        mut self,
-        value: impl Into<crate::types::InputCompressionType>,
-    ) -> Self {
-        self.input_compression_type = Some(value.into());
-        self
-    }
-    /// Sets `TableCreationParameters` (see [`Self::table_creation_parameters`]).
-    pub fn table_creation_parameters(
-        mut self,
-        value: crate::types::TableCreationParameters,
-    ) -> Self {
-        self.table_creation_parameters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ImportTableInput {
+    into client_token("ClientToken"): String;
+    value s3_bucket_source("S3BucketSource"): crate::types::S3BucketSource;
+    into input_format("InputFormat"): crate::types::InputFormat;
+    value input_format_options("InputFormatOptions"): crate::types::InputFormatOptions;
+    into input_compression_type("InputCompressionType"): crate::types::InputCompressionType;
+    value table_creation_parameters("TableCreationParameters"): crate::types::TableCreationParameters;
+});
 
 impl IntoValue for ImportTableInput {
     fn into_value(self) -> Value {
@@ -7956,13 +6143,9 @@ pub struct ImportTableOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ImportTableOutput {
-    /// Sets `ImportTableDescription` (see [`Self::import_table_description`]).
-    pub fn import_table_description(mut self, value: crate::types::ImportTableDescription) -> Self {
-        self.import_table_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ImportTableOutput {
+    value import_table_description("ImportTableDescription"): crate::types::ImportTableDescription;
+});
 
 impl FromValue for ImportTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7987,23 +6170,11 @@ pub struct IncrementalExportSpecification {
     pub export_view_type: Option<crate::types::ExportViewType>,
 }
 
-impl IncrementalExportSpecification {
-    /// Sets `ExportFromTime` (see [`Self::export_from_time`]).
-    pub fn export_from_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.export_from_time = Some(value);
-        self
-    }
-    /// Sets `ExportToTime` (see [`Self::export_to_time`]).
-    pub fn export_to_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.export_to_time = Some(value);
-        self
-    }
-    /// Sets `ExportViewType` (see [`Self::export_view_type`]).
-    pub fn export_view_type(mut self, value: impl Into<crate::types::ExportViewType>) -> Self {
-        self.export_view_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IncrementalExportSpecification {
+    value export_from_time("ExportFromTime"): myaws_core::DateTime;
+    value export_to_time("ExportToTime"): myaws_core::DateTime;
+    into export_view_type("ExportViewType"): crate::types::ExportViewType;
+});
 
 impl IntoValue for IncrementalExportSpecification {
     fn into_value(self) -> Value {
@@ -8034,13 +6205,9 @@ pub struct IndexNotFoundException {
     pub message: Option<String>,
 }
 
-impl IndexNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IndexNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for IndexNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8303,13 +6470,9 @@ pub struct InputFormatOptions {
     pub csv: Option<crate::types::CsvOptions>,
 }
 
-impl InputFormatOptions {
-    /// Sets `Csv` (see [`Self::csv`]).
-    pub fn csv(mut self, value: crate::types::CsvOptions) -> Self {
-        self.csv = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InputFormatOptions {
+    value csv("Csv"): crate::types::CsvOptions;
+});
 
 impl IntoValue for InputFormatOptions {
     fn into_value(self) -> Value {
@@ -8334,13 +6497,9 @@ pub struct InternalServerError {
     pub message: Option<String>,
 }
 
-impl InternalServerError {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InternalServerError {
+    into message("message"): String;
+});
 
 impl FromValue for InternalServerError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8359,13 +6518,9 @@ pub struct InvalidExportTimeException {
     pub message: Option<String>,
 }
 
-impl InvalidExportTimeException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidExportTimeException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidExportTimeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8384,13 +6539,9 @@ pub struct InvalidRestoreTimeException {
     pub message: Option<String>,
 }
 
-impl InvalidRestoreTimeException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidRestoreTimeException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidRestoreTimeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8413,21 +6564,10 @@ pub struct ItemCollectionMetrics {
     pub size_estimate_range_gb: Option<Vec<f64>>,
 }
 
-impl ItemCollectionMetrics {
-    /// Sets `ItemCollectionKey` (see [`Self::item_collection_key`]).
-    pub fn item_collection_key(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.item_collection_key = Some(value);
-        self
-    }
-    /// Sets `SizeEstimateRangeGB` (see [`Self::size_estimate_range_gb`]).
-    pub fn size_estimate_range_gb(mut self, value: Vec<f64>) -> Self {
-        self.size_estimate_range_gb = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ItemCollectionMetrics {
+    map item_collection_key("ItemCollectionKey"): crate::types::AttributeValue, insert_item_collection_key;
+    list size_estimate_range_gb("SizeEstimateRangeGB"): f64, push_size_estimate_range_gb;
+});
 
 impl FromValue for ItemCollectionMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8447,13 +6587,9 @@ pub struct ItemCollectionSizeLimitExceededException {
     pub message: Option<String>,
 }
 
-impl ItemCollectionSizeLimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ItemCollectionSizeLimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for ItemCollectionSizeLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8472,13 +6608,9 @@ pub struct ItemResponse {
     pub item: Option<HashMap<String, crate::types::AttributeValue>>,
 }
 
-impl ItemResponse {
-    /// Sets `Item` (see [`Self::item`]).
-    pub fn item(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.item = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ItemResponse {
+    map item("Item"): crate::types::AttributeValue, insert_item;
+});
 
 impl FromValue for ItemResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8514,18 +6646,10 @@ pub struct KeySchemaElement {
     pub key_type: Option<crate::types::KeyType>,
 }
 
-impl KeySchemaElement {
-    /// Sets `AttributeName` (see [`Self::attribute_name`]).
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
-    }
-    /// Sets `KeyType` (see [`Self::key_type`]).
-    pub fn key_type(mut self, value: impl Into<crate::types::KeyType>) -> Self {
-        self.key_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KeySchemaElement {
+    into attribute_name("AttributeName"): String;
+    into key_type("KeyType"): crate::types::KeyType;
+});
 
 impl IntoValue for KeySchemaElement {
     fn into_value(self) -> Value {
@@ -8666,33 +6790,13 @@ pub struct KeysAndAttributes {
     pub expression_attribute_names: Option<HashMap<String, String>>,
 }
 
-impl KeysAndAttributes {
-    /// Sets `Keys` (see [`Self::keys`]).
-    pub fn keys(mut self, value: Vec<HashMap<String, crate::types::AttributeValue>>) -> Self {
-        self.keys = Some(value);
-        self
-    }
-    /// Sets `AttributesToGet` (see [`Self::attributes_to_get`]).
-    pub fn attributes_to_get(mut self, value: Vec<String>) -> Self {
-        self.attributes_to_get = Some(value);
-        self
-    }
-    /// Sets `ConsistentRead` (see [`Self::consistent_read`]).
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.consistent_read = Some(value);
-        self
-    }
-    /// Sets `ProjectionExpression` (see [`Self::projection_expression`]).
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.projection_expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(KeysAndAttributes {
+    list keys("Keys"): HashMap<String, crate::types::AttributeValue>, push_keys;
+    list_into attributes_to_get("AttributesToGet"): String, push_attributes_to_get;
+    value consistent_read("ConsistentRead"): bool;
+    into projection_expression("ProjectionExpression"): String;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+});
 
 impl IntoValue for KeysAndAttributes {
     fn into_value(self) -> Value {
@@ -8734,31 +6838,12 @@ pub struct KinesisDataStreamDestination {
         Option<crate::types::ApproximateCreationDateTimePrecision>,
 }
 
-impl KinesisDataStreamDestination {
-    /// Sets `StreamArn` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `DestinationStatus` (see [`Self::destination_status`]).
-    pub fn destination_status(mut self, value: impl Into<crate::types::DestinationStatus>) -> Self {
-        self.destination_status = Some(value.into());
-        self
-    }
-    /// Sets `DestinationStatusDescription` (see [`Self::destination_status_description`]).
-    pub fn destination_status_description(mut self, value: impl Into<String>) -> Self {
-        self.destination_status_description = Some(value.into());
-        self
-    }
-    /// Sets `ApproximateCreationDateTimePrecision` (see [`Self::approximate_creation_date_time_precision`]).
-    pub fn approximate_creation_date_time_precision(
-        mut self,
-        value: impl Into<crate::types::ApproximateCreationDateTimePrecision>,
-    ) -> Self {
-        self.approximate_creation_date_time_precision = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KinesisDataStreamDestination {
+    into stream_arn("StreamArn"): String;
+    into destination_status("DestinationStatus"): crate::types::DestinationStatus;
+    into destination_status_description("DestinationStatusDescription"): String;
+    into approximate_creation_date_time_precision("ApproximateCreationDateTimePrecision"): crate::types::ApproximateCreationDateTimePrecision;
+});
 
 impl FromValue for KinesisDataStreamDestination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8790,26 +6875,11 @@ pub struct KinesisStreamingDestinationInput {
         Option<crate::types::EnableKinesisStreamingConfiguration>,
 }
 
-impl KinesisStreamingDestinationInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `StreamArn` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `EnableKinesisStreamingConfiguration` (see [`Self::enable_kinesis_streaming_configuration`]).
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        value: crate::types::EnableKinesisStreamingConfiguration,
-    ) -> Self {
-        self.enable_kinesis_streaming_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(KinesisStreamingDestinationInput {
+    into table_name("TableName"): String;
+    into stream_arn("StreamArn"): String;
+    value enable_kinesis_streaming_configuration("EnableKinesisStreamingConfiguration"): crate::types::EnableKinesisStreamingConfiguration;
+});
 
 impl IntoValue for KinesisStreamingDestinationInput {
     fn into_value(self) -> Value {
@@ -8838,31 +6908,12 @@ pub struct KinesisStreamingDestinationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl KinesisStreamingDestinationOutput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `StreamArn` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `DestinationStatus` (see [`Self::destination_status`]).
-    pub fn destination_status(mut self, value: impl Into<crate::types::DestinationStatus>) -> Self {
-        self.destination_status = Some(value.into());
-        self
-    }
-    /// Sets `EnableKinesisStreamingConfiguration` (see [`Self::enable_kinesis_streaming_configuration`]).
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        value: crate::types::EnableKinesisStreamingConfiguration,
-    ) -> Self {
-        self.enable_kinesis_streaming_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(KinesisStreamingDestinationOutput {
+    into table_name("TableName"): String;
+    into stream_arn("StreamArn"): String;
+    into destination_status("DestinationStatus"): crate::types::DestinationStatus;
+    value enable_kinesis_streaming_configuration("EnableKinesisStreamingConfiguration"): crate::types::EnableKinesisStreamingConfiguration;
+});
 
 impl FromValue for KinesisStreamingDestinationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8897,13 +6948,9 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 
-impl LimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8938,38 +6985,14 @@ pub struct ListBackupsInput {
     pub backup_type: Option<crate::types::BackupTypeFilter>,
 }
 
-impl ListBackupsInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `TimeRangeLowerBound` (see [`Self::time_range_lower_bound`]).
-    pub fn time_range_lower_bound(mut self, value: myaws_core::DateTime) -> Self {
-        self.time_range_lower_bound = Some(value);
-        self
-    }
-    /// Sets `TimeRangeUpperBound` (see [`Self::time_range_upper_bound`]).
-    pub fn time_range_upper_bound(mut self, value: myaws_core::DateTime) -> Self {
-        self.time_range_upper_bound = Some(value);
-        self
-    }
-    /// Sets `ExclusiveStartBackupArn` (see [`Self::exclusive_start_backup_arn`]).
-    pub fn exclusive_start_backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.exclusive_start_backup_arn = Some(value.into());
-        self
-    }
-    /// Sets `BackupType` (see [`Self::backup_type`]).
-    pub fn backup_type(mut self, value: impl Into<crate::types::BackupTypeFilter>) -> Self {
-        self.backup_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListBackupsInput {
+    into table_name("TableName"): String;
+    value limit("Limit"): i32;
+    value time_range_lower_bound("TimeRangeLowerBound"): myaws_core::DateTime;
+    value time_range_upper_bound("TimeRangeUpperBound"): myaws_core::DateTime;
+    into exclusive_start_backup_arn("ExclusiveStartBackupArn"): String;
+    into backup_type("BackupType"): crate::types::BackupTypeFilter;
+});
 
 impl IntoValue for ListBackupsInput {
     fn into_value(self) -> Value {
@@ -9000,18 +7023,10 @@ pub struct ListBackupsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListBackupsOutput {
-    /// Sets `BackupSummaries` (see [`Self::backup_summaries`]).
-    pub fn backup_summaries(mut self, value: Vec<crate::types::BackupSummary>) -> Self {
-        self.backup_summaries = Some(value);
-        self
-    }
-    /// Sets `LastEvaluatedBackupArn` (see [`Self::last_evaluated_backup_arn`]).
-    pub fn last_evaluated_backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.last_evaluated_backup_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListBackupsOutput {
+    list backup_summaries("BackupSummaries"): crate::types::BackupSummary, push_backup_summaries;
+    into last_evaluated_backup_arn("LastEvaluatedBackupArn"): String;
+});
 
 impl FromValue for ListBackupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9035,23 +7050,11 @@ pub struct ListContributorInsightsInput {
     pub max_results: Option<i32>,
 }
 
-impl ListContributorInsightsInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListContributorInsightsInput {
+    into table_name("TableName"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
 impl IntoValue for ListContributorInsightsInput {
     fn into_value(self) -> Value {
@@ -9075,21 +7078,10 @@ pub struct ListContributorInsightsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListContributorInsightsOutput {
-    /// Sets `ContributorInsightsSummaries` (see [`Self::contributor_insights_summaries`]).
-    pub fn contributor_insights_summaries(
-        mut self,
-        value: Vec<crate::types::ContributorInsightsSummary>,
-    ) -> Self {
-        self.contributor_insights_summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListContributorInsightsOutput {
+    list contributor_insights_summaries("ContributorInsightsSummaries"): crate::types::ContributorInsightsSummary, push_contributor_insights_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListContributorInsightsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9113,23 +7105,11 @@ pub struct ListExportsInput {
     pub next_token: Option<String>,
 }
 
-impl ListExportsInput {
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListExportsInput {
+    into table_arn("TableArn"): String;
+    value max_results("MaxResults"): i32;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListExportsInput {
     fn into_value(self) -> Value {
@@ -9153,18 +7133,10 @@ pub struct ListExportsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListExportsOutput {
-    /// Sets `ExportSummaries` (see [`Self::export_summaries`]).
-    pub fn export_summaries(mut self, value: Vec<crate::types::ExportSummary>) -> Self {
-        self.export_summaries = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListExportsOutput {
+    list export_summaries("ExportSummaries"): crate::types::ExportSummary, push_export_summaries;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListExportsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9190,23 +7162,11 @@ pub struct ListGlobalTablesInput {
     pub region_name: Option<String>,
 }
 
-impl ListGlobalTablesInput {
-    /// Sets `ExclusiveStartGlobalTableName` (see [`Self::exclusive_start_global_table_name`]).
-    pub fn exclusive_start_global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.exclusive_start_global_table_name = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListGlobalTablesInput {
+    into exclusive_start_global_table_name("ExclusiveStartGlobalTableName"): String;
+    value limit("Limit"): i32;
+    into region_name("RegionName"): String;
+});
 
 impl IntoValue for ListGlobalTablesInput {
     fn into_value(self) -> Value {
@@ -9230,18 +7190,10 @@ pub struct ListGlobalTablesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListGlobalTablesOutput {
-    /// Sets `GlobalTables` (see [`Self::global_tables`]).
-    pub fn global_tables(mut self, value: Vec<crate::types::GlobalTable>) -> Self {
-        self.global_tables = Some(value);
-        self
-    }
-    /// Sets `LastEvaluatedGlobalTableName` (see [`Self::last_evaluated_global_table_name`]).
-    pub fn last_evaluated_global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.last_evaluated_global_table_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListGlobalTablesOutput {
+    list global_tables("GlobalTables"): crate::types::GlobalTable, push_global_tables;
+    into last_evaluated_global_table_name("LastEvaluatedGlobalTableName"): String;
+});
 
 impl FromValue for ListGlobalTablesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9265,23 +7217,11 @@ pub struct ListImportsInput {
     pub next_token: Option<String>,
 }
 
-impl ListImportsInput {
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-    /// Sets `PageSize` (see [`Self::page_size`]).
-    pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListImportsInput {
+    into table_arn("TableArn"): String;
+    value page_size("PageSize"): i32;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListImportsInput {
     fn into_value(self) -> Value {
@@ -9305,18 +7245,10 @@ pub struct ListImportsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListImportsOutput {
-    /// Sets `ImportSummaryList` (see [`Self::import_summary_list`]).
-    pub fn import_summary_list(mut self, value: Vec<crate::types::ImportSummary>) -> Self {
-        self.import_summary_list = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListImportsOutput {
+    list import_summary_list("ImportSummaryList"): crate::types::ImportSummary, push_import_summary_list;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListImportsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9338,18 +7270,10 @@ pub struct ListTablesInput {
     pub limit: Option<i32>,
 }
 
-impl ListTablesInput {
-    /// Sets `ExclusiveStartTableName` (see [`Self::exclusive_start_table_name`]).
-    pub fn exclusive_start_table_name(mut self, value: impl Into<String>) -> Self {
-        self.exclusive_start_table_name = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTablesInput {
+    into exclusive_start_table_name("ExclusiveStartTableName"): String;
+    value limit("Limit"): i32;
+});
 
 impl IntoValue for ListTablesInput {
     fn into_value(self) -> Value {
@@ -9376,18 +7300,10 @@ pub struct ListTablesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTablesOutput {
-    /// Sets `TableNames` (see [`Self::table_names`]).
-    pub fn table_names(mut self, value: Vec<String>) -> Self {
-        self.table_names = Some(value);
-        self
-    }
-    /// Sets `LastEvaluatedTableName` (see [`Self::last_evaluated_table_name`]).
-    pub fn last_evaluated_table_name(mut self, value: impl Into<String>) -> Self {
-        self.last_evaluated_table_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTablesOutput {
+    list_into table_names("TableNames"): String, push_table_names;
+    into last_evaluated_table_name("LastEvaluatedTableName"): String;
+});
 
 impl FromValue for ListTablesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9411,18 +7327,10 @@ pub struct ListTagsOfResourceInput {
     pub next_token: Option<String>,
 }
 
-impl ListTagsOfResourceInput {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsOfResourceInput {
+    into resource_arn("ResourceArn"): String;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListTagsOfResourceInput {
     fn into_value(self) -> Value {
@@ -9445,18 +7353,10 @@ pub struct ListTagsOfResourceOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsOfResourceOutput {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsOfResourceOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListTagsOfResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9493,23 +7393,11 @@ pub struct LocalSecondaryIndex {
     pub projection: Option<crate::types::Projection>,
 }
 
-impl LocalSecondaryIndex {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `KeySchema` (see [`Self::key_schema`]).
-    pub fn key_schema(mut self, value: Vec<crate::types::KeySchemaElement>) -> Self {
-        self.key_schema = Some(value);
-        self
-    }
-    /// Sets `Projection` (see [`Self::projection`]).
-    pub fn projection(mut self, value: crate::types::Projection) -> Self {
-        self.projection = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LocalSecondaryIndex {
+    into index_name("IndexName"): String;
+    list key_schema("KeySchema"): crate::types::KeySchemaElement, push_key_schema;
+    value projection("Projection"): crate::types::Projection;
+});
 
 impl IntoValue for LocalSecondaryIndex {
     fn into_value(self) -> Value {
@@ -9546,38 +7434,14 @@ pub struct LocalSecondaryIndexDescription {
     pub index_arn: Option<String>,
 }
 
-impl LocalSecondaryIndexDescription {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `KeySchema` (see [`Self::key_schema`]).
-    pub fn key_schema(mut self, value: Vec<crate::types::KeySchemaElement>) -> Self {
-        self.key_schema = Some(value);
-        self
-    }
-    /// Sets `Projection` (see [`Self::projection`]).
-    pub fn projection(mut self, value: crate::types::Projection) -> Self {
-        self.projection = Some(value);
-        self
-    }
-    /// Sets `IndexSizeBytes` (see [`Self::index_size_bytes`]).
-    pub fn index_size_bytes(mut self, value: i64) -> Self {
-        self.index_size_bytes = Some(value);
-        self
-    }
-    /// Sets `ItemCount` (see [`Self::item_count`]).
-    pub fn item_count(mut self, value: i64) -> Self {
-        self.item_count = Some(value);
-        self
-    }
-    /// Sets `IndexArn` (see [`Self::index_arn`]).
-    pub fn index_arn(mut self, value: impl Into<String>) -> Self {
-        self.index_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LocalSecondaryIndexDescription {
+    into index_name("IndexName"): String;
+    list key_schema("KeySchema"): crate::types::KeySchemaElement, push_key_schema;
+    value projection("Projection"): crate::types::Projection;
+    value index_size_bytes("IndexSizeBytes"): i64;
+    value item_count("ItemCount"): i64;
+    into index_arn("IndexArn"): String;
+});
 
 impl FromValue for LocalSecondaryIndexDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9612,23 +7476,11 @@ pub struct LocalSecondaryIndexInfo {
     pub projection: Option<crate::types::Projection>,
 }
 
-impl LocalSecondaryIndexInfo {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `KeySchema` (see [`Self::key_schema`]).
-    pub fn key_schema(mut self, value: Vec<crate::types::KeySchemaElement>) -> Self {
-        self.key_schema = Some(value);
-        self
-    }
-    /// Sets `Projection` (see [`Self::projection`]).
-    pub fn projection(mut self, value: crate::types::Projection) -> Self {
-        self.projection = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LocalSecondaryIndexInfo {
+    into index_name("IndexName"): String;
+    list key_schema("KeySchema"): crate::types::KeySchemaElement, push_key_schema;
+    value projection("Projection"): crate::types::Projection;
+});
 
 impl FromValue for LocalSecondaryIndexInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9731,18 +7583,10 @@ pub struct OnDemandThroughput {
     pub max_write_request_units: Option<i64>,
 }
 
-impl OnDemandThroughput {
-    /// Sets `MaxReadRequestUnits` (see [`Self::max_read_request_units`]).
-    pub fn max_read_request_units(mut self, value: i64) -> Self {
-        self.max_read_request_units = Some(value);
-        self
-    }
-    /// Sets `MaxWriteRequestUnits` (see [`Self::max_write_request_units`]).
-    pub fn max_write_request_units(mut self, value: i64) -> Self {
-        self.max_write_request_units = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OnDemandThroughput {
+    value max_read_request_units("MaxReadRequestUnits"): i64;
+    value max_write_request_units("MaxWriteRequestUnits"): i64;
+});
 
 impl IntoValue for OnDemandThroughput {
     fn into_value(self) -> Value {
@@ -9771,13 +7615,9 @@ pub struct OnDemandThroughputOverride {
     pub max_read_request_units: Option<i64>,
 }
 
-impl OnDemandThroughputOverride {
-    /// Sets `MaxReadRequestUnits` (see [`Self::max_read_request_units`]).
-    pub fn max_read_request_units(mut self, value: i64) -> Self {
-        self.max_read_request_units = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OnDemandThroughputOverride {
+    value max_read_request_units("MaxReadRequestUnits"): i64;
+});
 
 impl IntoValue for OnDemandThroughputOverride {
     fn into_value(self) -> Value {
@@ -9811,26 +7651,11 @@ pub struct ParameterizedStatement {
         Option<crate::types::ReturnValuesOnConditionCheckFailure>,
 }
 
-impl ParameterizedStatement {
-    /// Sets `Statement` (see [`Self::statement`]).
-    pub fn statement(mut self, value: impl Into<String>) -> Self {
-        self.statement = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::AttributeValue>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure` (see [`Self::return_values_on_condition_check_failure`]).
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<crate::types::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ParameterizedStatement {
+    into statement("Statement"): String;
+    list parameters("Parameters"): crate::types::AttributeValue, push_parameters;
+    into return_values_on_condition_check_failure("ReturnValuesOnConditionCheckFailure"): crate::types::ReturnValuesOnConditionCheckFailure;
+});
 
 impl IntoValue for ParameterizedStatement {
     fn into_value(self) -> Value {
@@ -9859,31 +7684,12 @@ pub struct PointInTimeRecoveryDescription {
     pub latest_restorable_date_time: Option<myaws_core::DateTime>,
 }
 
-impl PointInTimeRecoveryDescription {
-    /// Sets `PointInTimeRecoveryStatus` (see [`Self::point_in_time_recovery_status`]).
-    pub fn point_in_time_recovery_status(
-        mut self,
-        value: impl Into<crate::types::PointInTimeRecoveryStatus>,
-    ) -> Self {
-        self.point_in_time_recovery_status = Some(value.into());
-        self
-    }
-    /// Sets `RecoveryPeriodInDays` (see [`Self::recovery_period_in_days`]).
-    pub fn recovery_period_in_days(mut self, value: i32) -> Self {
-        self.recovery_period_in_days = Some(value);
-        self
-    }
-    /// Sets `EarliestRestorableDateTime` (see [`Self::earliest_restorable_date_time`]).
-    pub fn earliest_restorable_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.earliest_restorable_date_time = Some(value);
-        self
-    }
-    /// Sets `LatestRestorableDateTime` (see [`Self::latest_restorable_date_time`]).
-    pub fn latest_restorable_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.latest_restorable_date_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PointInTimeRecoveryDescription {
+    into point_in_time_recovery_status("PointInTimeRecoveryStatus"): crate::types::PointInTimeRecoveryStatus;
+    value recovery_period_in_days("RecoveryPeriodInDays"): i32;
+    value earliest_restorable_date_time("EarliestRestorableDateTime"): myaws_core::DateTime;
+    value latest_restorable_date_time("LatestRestorableDateTime"): myaws_core::DateTime;
+});
 
 impl FromValue for PointInTimeRecoveryDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9909,18 +7715,10 @@ pub struct PointInTimeRecoverySpecification {
     pub recovery_period_in_days: Option<i32>,
 }
 
-impl PointInTimeRecoverySpecification {
-    /// Sets `PointInTimeRecoveryEnabled` (see [`Self::point_in_time_recovery_enabled`]).
-    pub fn point_in_time_recovery_enabled(mut self, value: bool) -> Self {
-        self.point_in_time_recovery_enabled = Some(value);
-        self
-    }
-    /// Sets `RecoveryPeriodInDays` (see [`Self::recovery_period_in_days`]).
-    pub fn recovery_period_in_days(mut self, value: i32) -> Self {
-        self.recovery_period_in_days = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PointInTimeRecoverySpecification {
+    value point_in_time_recovery_enabled("PointInTimeRecoveryEnabled"): bool;
+    value recovery_period_in_days("RecoveryPeriodInDays"): i32;
+});
 
 impl IntoValue for PointInTimeRecoverySpecification {
     fn into_value(self) -> Value {
@@ -10015,13 +7813,9 @@ pub struct PointInTimeRecoveryUnavailableException {
     pub message: Option<String>,
 }
 
-impl PointInTimeRecoveryUnavailableException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PointInTimeRecoveryUnavailableException {
+    into message("message"): String;
+});
 
 impl FromValue for PointInTimeRecoveryUnavailableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10042,13 +7836,9 @@ pub struct PolicyNotFoundException {
     pub message: Option<String>,
 }
 
-impl PolicyNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PolicyNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for PolicyNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10077,18 +7867,10 @@ pub struct Projection {
     pub non_key_attributes: Option<Vec<String>>,
 }
 
-impl Projection {
-    /// Sets `ProjectionType` (see [`Self::projection_type`]).
-    pub fn projection_type(mut self, value: impl Into<crate::types::ProjectionType>) -> Self {
-        self.projection_type = Some(value.into());
-        self
-    }
-    /// Sets `NonKeyAttributes` (see [`Self::non_key_attributes`]).
-    pub fn non_key_attributes(mut self, value: Vec<String>) -> Self {
-        self.non_key_attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Projection {
+    into projection_type("ProjectionType"): crate::types::ProjectionType;
+    list_into non_key_attributes("NonKeyAttributes"): String, push_non_key_attributes;
+});
 
 impl IntoValue for Projection {
     fn into_value(self) -> Value {
@@ -10209,18 +7991,10 @@ pub struct ProvisionedThroughput {
     pub write_capacity_units: Option<i64>,
 }
 
-impl ProvisionedThroughput {
-    /// Sets `ReadCapacityUnits` (see [`Self::read_capacity_units`]).
-    pub fn read_capacity_units(mut self, value: i64) -> Self {
-        self.read_capacity_units = Some(value);
-        self
-    }
-    /// Sets `WriteCapacityUnits` (see [`Self::write_capacity_units`]).
-    pub fn write_capacity_units(mut self, value: i64) -> Self {
-        self.write_capacity_units = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ProvisionedThroughput {
+    value read_capacity_units("ReadCapacityUnits"): i64;
+    value write_capacity_units("WriteCapacityUnits"): i64;
+});
 
 impl IntoValue for ProvisionedThroughput {
     fn into_value(self) -> Value {
@@ -10261,33 +8035,13 @@ pub struct ProvisionedThroughputDescription {
     pub write_capacity_units: Option<i64>,
 }
 
-impl ProvisionedThroughputDescription {
-    /// Sets `LastIncreaseDateTime` (see [`Self::last_increase_date_time`]).
-    pub fn last_increase_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_increase_date_time = Some(value);
-        self
-    }
-    /// Sets `LastDecreaseDateTime` (see [`Self::last_decrease_date_time`]).
-    pub fn last_decrease_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_decrease_date_time = Some(value);
-        self
-    }
-    /// Sets `NumberOfDecreasesToday` (see [`Self::number_of_decreases_today`]).
-    pub fn number_of_decreases_today(mut self, value: i64) -> Self {
-        self.number_of_decreases_today = Some(value);
-        self
-    }
-    /// Sets `ReadCapacityUnits` (see [`Self::read_capacity_units`]).
-    pub fn read_capacity_units(mut self, value: i64) -> Self {
-        self.read_capacity_units = Some(value);
-        self
-    }
-    /// Sets `WriteCapacityUnits` (see [`Self::write_capacity_units`]).
-    pub fn write_capacity_units(mut self, value: i64) -> Self {
-        self.write_capacity_units = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ProvisionedThroughputDescription {
+    value last_increase_date_time("LastIncreaseDateTime"): myaws_core::DateTime;
+    value last_decrease_date_time("LastDecreaseDateTime"): myaws_core::DateTime;
+    value number_of_decreases_today("NumberOfDecreasesToday"): i64;
+    value read_capacity_units("ReadCapacityUnits"): i64;
+    value write_capacity_units("WriteCapacityUnits"): i64;
+});
 
 impl FromValue for ProvisionedThroughputDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10312,18 +8066,10 @@ pub struct ProvisionedThroughputExceededException {
     pub throttling_reasons: Option<Vec<crate::types::ThrottlingReason>>,
 }
 
-impl ProvisionedThroughputExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `ThrottlingReasons` (see [`Self::throttling_reasons`]).
-    pub fn throttling_reasons(mut self, value: Vec<crate::types::ThrottlingReason>) -> Self {
-        self.throttling_reasons = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ProvisionedThroughputExceededException {
+    into message("message"): String;
+    list throttling_reasons("ThrottlingReasons"): crate::types::ThrottlingReason, push_throttling_reasons;
+});
 
 impl FromValue for ProvisionedThroughputExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10343,13 +8089,9 @@ pub struct ProvisionedThroughputOverride {
     pub read_capacity_units: Option<i64>,
 }
 
-impl ProvisionedThroughputOverride {
-    /// Sets `ReadCapacityUnits` (see [`Self::read_capacity_units`]).
-    pub fn read_capacity_units(mut self, value: i64) -> Self {
-        self.read_capacity_units = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ProvisionedThroughputOverride {
+    value read_capacity_units("ReadCapacityUnits"): i64;
+});
 
 impl IntoValue for ProvisionedThroughputOverride {
     fn into_value(self) -> Value {
@@ -10389,44 +8131,14 @@ pub struct Put {
         Option<crate::types::ReturnValuesOnConditionCheckFailure>,
 }
 
-impl Put {
-    /// Sets `Item` (see [`Self::item`]).
-    pub fn item(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.item = Some(value);
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `ConditionExpression` (see [`Self::condition_expression`]).
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.condition_expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-    /// Sets `ExpressionAttributeValues` (see [`Self::expression_attribute_values`]).
-    pub fn expression_attribute_values(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.expression_attribute_values = Some(value);
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure` (see [`Self::return_values_on_condition_check_failure`]).
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<crate::types::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Put {
+    map item("Item"): crate::types::AttributeValue, insert_item;
+    into table_name("TableName"): String;
+    into condition_expression("ConditionExpression"): String;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+    map expression_attribute_values("ExpressionAttributeValues"): crate::types::AttributeValue, insert_expression_attribute_values;
+    into return_values_on_condition_check_failure("ReturnValuesOnConditionCheckFailure"): crate::types::ReturnValuesOnConditionCheckFailure;
+});
 
 impl IntoValue for Put {
     fn into_value(self) -> Value {
@@ -10543,81 +8255,19 @@ pub struct PutItemInput {
         Option<crate::types::ReturnValuesOnConditionCheckFailure>,
 }
 
-impl PutItemInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `Item` (see [`Self::item`]).
-    pub fn item(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.item = Some(value);
-        self
-    }
-    /// Sets `Expected` (see [`Self::expected`]).
-    pub fn expected(
-        mut self,
-        value: HashMap<String, crate::types::ExpectedAttributeValue>,
-    ) -> Self {
-        self.expected = Some(value);
-        self
-    }
-    /// Sets `ReturnValues` (see [`Self::return_values`]).
-    pub fn return_values(mut self, value: impl Into<crate::types::ReturnValue>) -> Self {
-        self.return_values = Some(value.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets `ReturnItemCollectionMetrics` (see [`Self::return_item_collection_metrics`]).
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<crate::types::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.return_item_collection_metrics = Some(value.into());
-        self
-    }
-    /// Sets `ConditionalOperator` (see [`Self::conditional_operator`]).
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<crate::types::ConditionalOperator>,
-    ) -> Self {
-        self.conditional_operator = Some(value.into());
-        self
-    }
-    /// Sets `ConditionExpression` (see [`Self::condition_expression`]).
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.condition_expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-    /// Sets `ExpressionAttributeValues` (see [`Self::expression_attribute_values`]).
-    pub fn expression_attribute_values(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.expression_attribute_values = Some(value);
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure` (see [`Self::return_values_on_condition_check_failure`]).
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<crate::types::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutItemInput {
+    into table_name("TableName"): String;
+    map item("Item"): crate::types::AttributeValue, insert_item;
+    map expected("Expected"): crate::types::ExpectedAttributeValue, insert_expected;
+    into return_values("ReturnValues"): crate::types::ReturnValue;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+    into return_item_collection_metrics("ReturnItemCollectionMetrics"): crate::types::ReturnItemCollectionMetrics;
+    into conditional_operator("ConditionalOperator"): crate::types::ConditionalOperator;
+    into condition_expression("ConditionExpression"): String;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+    map expression_attribute_values("ExpressionAttributeValues"): crate::types::AttributeValue, insert_expression_attribute_values;
+    into return_values_on_condition_check_failure("ReturnValuesOnConditionCheckFailure"): crate::types::ReturnValuesOnConditionCheckFailure;
+});
 
 impl IntoValue for PutItemInput {
     fn into_value(self) -> Value {
@@ -10658,23 +8308,11 @@ pub struct PutItemOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutItemOutput {
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: crate::types::ConsumedCapacity) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-    /// Sets `ItemCollectionMetrics` (see [`Self::item_collection_metrics`]).
-    pub fn item_collection_metrics(mut self, value: crate::types::ItemCollectionMetrics) -> Self {
-        self.item_collection_metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutItemOutput {
+    map attributes("Attributes"): crate::types::AttributeValue, insert_attributes;
+    value consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity;
+    value item_collection_metrics("ItemCollectionMetrics"): crate::types::ItemCollectionMetrics;
+});
 
 impl FromValue for PutItemOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10697,13 +8335,9 @@ pub struct PutRequest {
     pub item: Option<HashMap<String, crate::types::AttributeValue>>,
 }
 
-impl PutRequest {
-    /// Sets `Item` (see [`Self::item`]).
-    pub fn item(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.item = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutRequest {
+    map item("Item"): crate::types::AttributeValue, insert_item;
+});
 
 impl IntoValue for PutRequest {
     fn into_value(self) -> Value {
@@ -10749,28 +8383,12 @@ pub struct PutResourcePolicyInput {
     pub confirm_remove_self_resource_access: Option<bool>,
 }
 
-impl PutResourcePolicyInput {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedRevisionId` (see [`Self::expected_revision_id`]).
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.expected_revision_id = Some(value.into());
-        self
-    }
-    /// Sets `ConfirmRemoveSelfResourceAccess` (see [`Self::confirm_remove_self_resource_access`]).
-    pub fn confirm_remove_self_resource_access(mut self, value: bool) -> Self {
-        self.confirm_remove_self_resource_access = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutResourcePolicyInput {
+    into resource_arn("ResourceArn"): String;
+    into policy("Policy"): String;
+    into expected_revision_id("ExpectedRevisionId"): String;
+    value confirm_remove_self_resource_access("ConfirmRemoveSelfResourceAccess"): bool;
+});
 
 impl IntoValue for PutResourcePolicyInput {
     fn into_value(self) -> Value {
@@ -10793,13 +8411,9 @@ pub struct PutResourcePolicyOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutResourcePolicyOutput {
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutResourcePolicyOutput {
+    into revision_id("RevisionId"): String;
+});
 
 impl FromValue for PutResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10949,105 +8563,25 @@ pub struct QueryInput {
     pub expression_attribute_values: Option<HashMap<String, crate::types::AttributeValue>>,
 }
 
-impl QueryInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `Select` (see [`Self::select`]).
-    pub fn select(mut self, value: impl Into<crate::types::Select>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-    /// Sets `AttributesToGet` (see [`Self::attributes_to_get`]).
-    pub fn attributes_to_get(mut self, value: Vec<String>) -> Self {
-        self.attributes_to_get = Some(value);
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `ConsistentRead` (see [`Self::consistent_read`]).
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.consistent_read = Some(value);
-        self
-    }
-    /// Sets `KeyConditions` (see [`Self::key_conditions`]).
-    pub fn key_conditions(mut self, value: HashMap<String, crate::types::Condition>) -> Self {
-        self.key_conditions = Some(value);
-        self
-    }
-    /// Sets `QueryFilter` (see [`Self::query_filter`]).
-    pub fn query_filter(mut self, value: HashMap<String, crate::types::Condition>) -> Self {
-        self.query_filter = Some(value);
-        self
-    }
-    /// Sets `ConditionalOperator` (see [`Self::conditional_operator`]).
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<crate::types::ConditionalOperator>,
-    ) -> Self {
-        self.conditional_operator = Some(value.into());
-        self
-    }
-    /// Sets `ScanIndexForward` (see [`Self::scan_index_forward`]).
-    pub fn scan_index_forward(mut self, value: bool) -> Self {
-        self.scan_index_forward = Some(value);
-        self
-    }
-    /// Sets `ExclusiveStartKey` (see [`Self::exclusive_start_key`]).
-    pub fn exclusive_start_key(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.exclusive_start_key = Some(value);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets `ProjectionExpression` (see [`Self::projection_expression`]).
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.projection_expression = Some(value.into());
-        self
-    }
-    /// Sets `FilterExpression` (see [`Self::filter_expression`]).
-    pub fn filter_expression(mut self, value: impl Into<String>) -> Self {
-        self.filter_expression = Some(value.into());
-        self
-    }
-    /// Sets `KeyConditionExpression` (see [`Self::key_condition_expression`]).
-    pub fn key_condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.key_condition_expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-    /// Sets `ExpressionAttributeValues` (see [`Self::expression_attribute_values`]).
-    pub fn expression_attribute_values(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.expression_attribute_values = Some(value);
-        self
-    }
-}
+myaws_core::setters!(QueryInput {
+    into table_name("TableName"): String;
+    into index_name("IndexName"): String;
+    into select("Select"): crate::types::Select;
+    list_into attributes_to_get("AttributesToGet"): String, push_attributes_to_get;
+    value limit("Limit"): i32;
+    value consistent_read("ConsistentRead"): bool;
+    map key_conditions("KeyConditions"): crate::types::Condition, insert_key_conditions;
+    map query_filter("QueryFilter"): crate::types::Condition, insert_query_filter;
+    into conditional_operator("ConditionalOperator"): crate::types::ConditionalOperator;
+    value scan_index_forward("ScanIndexForward"): bool;
+    map exclusive_start_key("ExclusiveStartKey"): crate::types::AttributeValue, insert_exclusive_start_key;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+    into projection_expression("ProjectionExpression"): String;
+    into filter_expression("FilterExpression"): String;
+    into key_condition_expression("KeyConditionExpression"): String;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+    map expression_attribute_values("ExpressionAttributeValues"): crate::types::AttributeValue, insert_expression_attribute_values;
+});
 
 impl IntoValue for QueryInput {
     fn into_value(self) -> Value {
@@ -11101,36 +8635,13 @@ pub struct QueryOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl QueryOutput {
-    /// Sets `Items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<HashMap<String, crate::types::AttributeValue>>) -> Self {
-        self.items = Some(value);
-        self
-    }
-    /// Sets `Count` (see [`Self::count`]).
-    pub fn count(mut self, value: i32) -> Self {
-        self.count = Some(value);
-        self
-    }
-    /// Sets `ScannedCount` (see [`Self::scanned_count`]).
-    pub fn scanned_count(mut self, value: i32) -> Self {
-        self.scanned_count = Some(value);
-        self
-    }
-    /// Sets `LastEvaluatedKey` (see [`Self::last_evaluated_key`]).
-    pub fn last_evaluated_key(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.last_evaluated_key = Some(value);
-        self
-    }
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: crate::types::ConsumedCapacity) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(QueryOutput {
+    list items("Items"): HashMap<String, crate::types::AttributeValue>, push_items;
+    value count("Count"): i32;
+    value scanned_count("ScannedCount"): i32;
+    map last_evaluated_key("LastEvaluatedKey"): crate::types::AttributeValue, insert_last_evaluated_key;
+    value consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity;
+});
 
 impl FromValue for QueryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11153,13 +8664,9 @@ pub struct Replica {
     pub region_name: Option<String>,
 }
 
-impl Replica {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Replica {
+    into region_name("RegionName"): String;
+});
 
 impl IntoValue for Replica {
     fn into_value(self) -> Value {
@@ -11184,13 +8691,9 @@ pub struct ReplicaAlreadyExistsException {
     pub message: Option<String>,
 }
 
-impl ReplicaAlreadyExistsException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReplicaAlreadyExistsException {
+    into message("message"): String;
+});
 
 impl FromValue for ReplicaAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11225,42 +8728,13 @@ pub struct ReplicaAutoScalingDescription {
     pub replica_status: Option<crate::types::ReplicaStatus>,
 }
 
-impl ReplicaAutoScalingDescription {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes` (see [`Self::global_secondary_indexes`]).
-    pub fn global_secondary_indexes(
-        mut self,
-        value: Vec<crate::types::ReplicaGlobalSecondaryIndexAutoScalingDescription>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `ReplicaProvisionedReadCapacityAutoScalingSettings` (see [`Self::replica_provisioned_read_capacity_auto_scaling_settings`]).
-    pub fn replica_provisioned_read_capacity_auto_scaling_settings(
-        mut self,
-        value: crate::types::AutoScalingSettingsDescription,
-    ) -> Self {
-        self.replica_provisioned_read_capacity_auto_scaling_settings = Some(value);
-        self
-    }
-    /// Sets `ReplicaProvisionedWriteCapacityAutoScalingSettings` (see [`Self::replica_provisioned_write_capacity_auto_scaling_settings`]).
-    pub fn replica_provisioned_write_capacity_auto_scaling_settings(
-        mut self,
-        value: crate::types::AutoScalingSettingsDescription,
-    ) -> Self {
-        self.replica_provisioned_write_capacity_auto_scaling_settings = Some(value);
-        self
-    }
-    /// Sets `ReplicaStatus` (see [`Self::replica_status`]).
-    pub fn replica_status(mut self, value: impl Into<crate::types::ReplicaStatus>) -> Self {
-        self.replica_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReplicaAutoScalingDescription {
+    into region_name("RegionName"): String;
+    list global_secondary_indexes("GlobalSecondaryIndexes"): crate::types::ReplicaGlobalSecondaryIndexAutoScalingDescription, push_global_secondary_indexes;
+    value replica_provisioned_read_capacity_auto_scaling_settings("ReplicaProvisionedReadCapacityAutoScalingSettings"): crate::types::AutoScalingSettingsDescription;
+    value replica_provisioned_write_capacity_auto_scaling_settings("ReplicaProvisionedWriteCapacityAutoScalingSettings"): crate::types::AutoScalingSettingsDescription;
+    into replica_status("ReplicaStatus"): crate::types::ReplicaStatus;
+});
 
 impl FromValue for ReplicaAutoScalingDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11293,29 +8767,11 @@ pub struct ReplicaAutoScalingUpdate {
         Option<crate::types::AutoScalingSettingsUpdate>,
 }
 
-impl ReplicaAutoScalingUpdate {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaGlobalSecondaryIndexUpdates` (see [`Self::replica_global_secondary_index_updates`]).
-    pub fn replica_global_secondary_index_updates(
-        mut self,
-        value: Vec<crate::types::ReplicaGlobalSecondaryIndexAutoScalingUpdate>,
-    ) -> Self {
-        self.replica_global_secondary_index_updates = Some(value);
-        self
-    }
-    /// Sets `ReplicaProvisionedReadCapacityAutoScalingUpdate` (see [`Self::replica_provisioned_read_capacity_auto_scaling_update`]).
-    pub fn replica_provisioned_read_capacity_auto_scaling_update(
-        mut self,
-        value: crate::types::AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.replica_provisioned_read_capacity_auto_scaling_update = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicaAutoScalingUpdate {
+    into region_name("RegionName"): String;
+    list replica_global_secondary_index_updates("ReplicaGlobalSecondaryIndexUpdates"): crate::types::ReplicaGlobalSecondaryIndexAutoScalingUpdate, push_replica_global_secondary_index_updates;
+    value replica_provisioned_read_capacity_auto_scaling_update("ReplicaProvisionedReadCapacityAutoScalingUpdate"): crate::types::AutoScalingSettingsUpdate;
+});
 
 impl IntoValue for ReplicaAutoScalingUpdate {
     fn into_value(self) -> Value {
@@ -11372,85 +8828,21 @@ pub struct ReplicaDescription {
         Option<crate::types::GlobalTableSettingsReplicationMode>,
 }
 
-impl ReplicaDescription {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaStatus` (see [`Self::replica_status`]).
-    pub fn replica_status(mut self, value: impl Into<crate::types::ReplicaStatus>) -> Self {
-        self.replica_status = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaArn` (see [`Self::replica_arn`]).
-    pub fn replica_arn(mut self, value: impl Into<String>) -> Self {
-        self.replica_arn = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaStatusDescription` (see [`Self::replica_status_description`]).
-    pub fn replica_status_description(mut self, value: impl Into<String>) -> Self {
-        self.replica_status_description = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaStatusPercentProgress` (see [`Self::replica_status_percent_progress`]).
-    pub fn replica_status_percent_progress(mut self, value: impl Into<String>) -> Self {
-        self.replica_status_percent_progress = Some(value.into());
-        self
-    }
-    /// Sets `KMSMasterKeyId` (see [`Self::kms_master_key_id`]).
-    pub fn kms_master_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_master_key_id = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride` (see [`Self::provisioned_throughput_override`]).
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: crate::types::ProvisionedThroughputOverride,
-    ) -> Self {
-        self.provisioned_throughput_override = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride` (see [`Self::on_demand_throughput_override`]).
-    pub fn on_demand_throughput_override(
-        mut self,
-        value: crate::types::OnDemandThroughputOverride,
-    ) -> Self {
-        self.on_demand_throughput_override = Some(value);
-        self
-    }
-    /// Sets `WarmThroughput` (see [`Self::warm_throughput`]).
-    pub fn warm_throughput(mut self, value: crate::types::TableWarmThroughputDescription) -> Self {
-        self.warm_throughput = Some(value);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes` (see [`Self::global_secondary_indexes`]).
-    pub fn global_secondary_indexes(
-        mut self,
-        value: Vec<crate::types::ReplicaGlobalSecondaryIndexDescription>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `ReplicaInaccessibleDateTime` (see [`Self::replica_inaccessible_date_time`]).
-    pub fn replica_inaccessible_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.replica_inaccessible_date_time = Some(value);
-        self
-    }
-    /// Sets `ReplicaTableClassSummary` (see [`Self::replica_table_class_summary`]).
-    pub fn replica_table_class_summary(mut self, value: crate::types::TableClassSummary) -> Self {
-        self.replica_table_class_summary = Some(value);
-        self
-    }
-    /// Sets `GlobalTableSettingsReplicationMode` (see [`Self::global_table_settings_replication_mode`]).
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        value: impl Into<crate::types::GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.global_table_settings_replication_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReplicaDescription {
+    into region_name("RegionName"): String;
+    into replica_status("ReplicaStatus"): crate::types::ReplicaStatus;
+    into replica_arn("ReplicaArn"): String;
+    into replica_status_description("ReplicaStatusDescription"): String;
+    into replica_status_percent_progress("ReplicaStatusPercentProgress"): String;
+    into kms_master_key_id("KMSMasterKeyId"): String;
+    value provisioned_throughput_override("ProvisionedThroughputOverride"): crate::types::ProvisionedThroughputOverride;
+    value on_demand_throughput_override("OnDemandThroughputOverride"): crate::types::OnDemandThroughputOverride;
+    value warm_throughput("WarmThroughput"): crate::types::TableWarmThroughputDescription;
+    list global_secondary_indexes("GlobalSecondaryIndexes"): crate::types::ReplicaGlobalSecondaryIndexDescription, push_global_secondary_indexes;
+    value replica_inaccessible_date_time("ReplicaInaccessibleDateTime"): myaws_core::DateTime;
+    value replica_table_class_summary("ReplicaTableClassSummary"): crate::types::TableClassSummary;
+    into global_table_settings_replication_mode("GlobalTableSettingsReplicationMode"): crate::types::GlobalTableSettingsReplicationMode;
+});
 
 impl FromValue for ReplicaDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11488,29 +8880,11 @@ pub struct ReplicaGlobalSecondaryIndex {
     pub on_demand_throughput_override: Option<crate::types::OnDemandThroughputOverride>,
 }
 
-impl ReplicaGlobalSecondaryIndex {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride` (see [`Self::provisioned_throughput_override`]).
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: crate::types::ProvisionedThroughputOverride,
-    ) -> Self {
-        self.provisioned_throughput_override = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride` (see [`Self::on_demand_throughput_override`]).
-    pub fn on_demand_throughput_override(
-        mut self,
-        value: crate::types::OnDemandThroughputOverride,
-    ) -> Self {
-        self.on_demand_throughput_override = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicaGlobalSecondaryIndex {
+    into index_name("IndexName"): String;
+    value provisioned_throughput_override("ProvisionedThroughputOverride"): crate::types::ProvisionedThroughputOverride;
+    value on_demand_throughput_override("OnDemandThroughputOverride"): crate::types::OnDemandThroughputOverride;
+});
 
 impl IntoValue for ReplicaGlobalSecondaryIndex {
     fn into_value(self) -> Value {
@@ -11543,34 +8917,12 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
         Option<crate::types::AutoScalingSettingsDescription>,
 }
 
-impl ReplicaGlobalSecondaryIndexAutoScalingDescription {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `IndexStatus` (see [`Self::index_status`]).
-    pub fn index_status(mut self, value: impl Into<crate::types::IndexStatus>) -> Self {
-        self.index_status = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedReadCapacityAutoScalingSettings` (see [`Self::provisioned_read_capacity_auto_scaling_settings`]).
-    pub fn provisioned_read_capacity_auto_scaling_settings(
-        mut self,
-        value: crate::types::AutoScalingSettingsDescription,
-    ) -> Self {
-        self.provisioned_read_capacity_auto_scaling_settings = Some(value);
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityAutoScalingSettings` (see [`Self::provisioned_write_capacity_auto_scaling_settings`]).
-    pub fn provisioned_write_capacity_auto_scaling_settings(
-        mut self,
-        value: crate::types::AutoScalingSettingsDescription,
-    ) -> Self {
-        self.provisioned_write_capacity_auto_scaling_settings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicaGlobalSecondaryIndexAutoScalingDescription {
+    into index_name("IndexName"): String;
+    into index_status("IndexStatus"): crate::types::IndexStatus;
+    value provisioned_read_capacity_auto_scaling_settings("ProvisionedReadCapacityAutoScalingSettings"): crate::types::AutoScalingSettingsDescription;
+    value provisioned_write_capacity_auto_scaling_settings("ProvisionedWriteCapacityAutoScalingSettings"): crate::types::AutoScalingSettingsDescription;
+});
 
 impl FromValue for ReplicaGlobalSecondaryIndexAutoScalingDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11597,21 +8949,10 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
         Option<crate::types::AutoScalingSettingsUpdate>,
 }
 
-impl ReplicaGlobalSecondaryIndexAutoScalingUpdate {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedReadCapacityAutoScalingUpdate` (see [`Self::provisioned_read_capacity_auto_scaling_update`]).
-    pub fn provisioned_read_capacity_auto_scaling_update(
-        mut self,
-        value: crate::types::AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.provisioned_read_capacity_auto_scaling_update = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicaGlobalSecondaryIndexAutoScalingUpdate {
+    into index_name("IndexName"): String;
+    value provisioned_read_capacity_auto_scaling_update("ProvisionedReadCapacityAutoScalingUpdate"): crate::types::AutoScalingSettingsUpdate;
+});
 
 impl IntoValue for ReplicaGlobalSecondaryIndexAutoScalingUpdate {
     fn into_value(self) -> Value {
@@ -11637,37 +8978,12 @@ pub struct ReplicaGlobalSecondaryIndexDescription {
     pub warm_throughput: Option<crate::types::GlobalSecondaryIndexWarmThroughputDescription>,
 }
 
-impl ReplicaGlobalSecondaryIndexDescription {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride` (see [`Self::provisioned_throughput_override`]).
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: crate::types::ProvisionedThroughputOverride,
-    ) -> Self {
-        self.provisioned_throughput_override = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride` (see [`Self::on_demand_throughput_override`]).
-    pub fn on_demand_throughput_override(
-        mut self,
-        value: crate::types::OnDemandThroughputOverride,
-    ) -> Self {
-        self.on_demand_throughput_override = Some(value);
-        self
-    }
-    /// Sets `WarmThroughput` (see [`Self::warm_throughput`]).
-    pub fn warm_throughput(
-        mut self,
-        value: crate::types::GlobalSecondaryIndexWarmThroughputDescription,
-    ) -> Self {
-        self.warm_throughput = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicaGlobalSecondaryIndexDescription {
+    into index_name("IndexName"): String;
+    value provisioned_throughput_override("ProvisionedThroughputOverride"): crate::types::ProvisionedThroughputOverride;
+    value on_demand_throughput_override("OnDemandThroughputOverride"): crate::types::OnDemandThroughputOverride;
+    value warm_throughput("WarmThroughput"): crate::types::GlobalSecondaryIndexWarmThroughputDescription;
+});
 
 impl FromValue for ReplicaGlobalSecondaryIndexDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11706,44 +9022,14 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
         Option<crate::types::AutoScalingSettingsDescription>,
 }
 
-impl ReplicaGlobalSecondaryIndexSettingsDescription {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `IndexStatus` (see [`Self::index_status`]).
-    pub fn index_status(mut self, value: impl Into<crate::types::IndexStatus>) -> Self {
-        self.index_status = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedReadCapacityUnits` (see [`Self::provisioned_read_capacity_units`]).
-    pub fn provisioned_read_capacity_units(mut self, value: i64) -> Self {
-        self.provisioned_read_capacity_units = Some(value);
-        self
-    }
-    /// Sets `ProvisionedReadCapacityAutoScalingSettings` (see [`Self::provisioned_read_capacity_auto_scaling_settings`]).
-    pub fn provisioned_read_capacity_auto_scaling_settings(
-        mut self,
-        value: crate::types::AutoScalingSettingsDescription,
-    ) -> Self {
-        self.provisioned_read_capacity_auto_scaling_settings = Some(value);
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityUnits` (see [`Self::provisioned_write_capacity_units`]).
-    pub fn provisioned_write_capacity_units(mut self, value: i64) -> Self {
-        self.provisioned_write_capacity_units = Some(value);
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityAutoScalingSettings` (see [`Self::provisioned_write_capacity_auto_scaling_settings`]).
-    pub fn provisioned_write_capacity_auto_scaling_settings(
-        mut self,
-        value: crate::types::AutoScalingSettingsDescription,
-    ) -> Self {
-        self.provisioned_write_capacity_auto_scaling_settings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicaGlobalSecondaryIndexSettingsDescription {
+    into index_name("IndexName"): String;
+    into index_status("IndexStatus"): crate::types::IndexStatus;
+    value provisioned_read_capacity_units("ProvisionedReadCapacityUnits"): i64;
+    value provisioned_read_capacity_auto_scaling_settings("ProvisionedReadCapacityAutoScalingSettings"): crate::types::AutoScalingSettingsDescription;
+    value provisioned_write_capacity_units("ProvisionedWriteCapacityUnits"): i64;
+    value provisioned_write_capacity_auto_scaling_settings("ProvisionedWriteCapacityAutoScalingSettings"): crate::types::AutoScalingSettingsDescription;
+});
 
 impl FromValue for ReplicaGlobalSecondaryIndexSettingsDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11776,26 +9062,11 @@ pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
         Option<crate::types::AutoScalingSettingsUpdate>,
 }
 
-impl ReplicaGlobalSecondaryIndexSettingsUpdate {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedReadCapacityUnits` (see [`Self::provisioned_read_capacity_units`]).
-    pub fn provisioned_read_capacity_units(mut self, value: i64) -> Self {
-        self.provisioned_read_capacity_units = Some(value);
-        self
-    }
-    /// Sets `ProvisionedReadCapacityAutoScalingSettingsUpdate` (see [`Self::provisioned_read_capacity_auto_scaling_settings_update`]).
-    pub fn provisioned_read_capacity_auto_scaling_settings_update(
-        mut self,
-        value: crate::types::AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.provisioned_read_capacity_auto_scaling_settings_update = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicaGlobalSecondaryIndexSettingsUpdate {
+    into index_name("IndexName"): String;
+    value provisioned_read_capacity_units("ProvisionedReadCapacityUnits"): i64;
+    value provisioned_read_capacity_auto_scaling_settings_update("ProvisionedReadCapacityAutoScalingSettingsUpdate"): crate::types::AutoScalingSettingsUpdate;
+});
 
 impl IntoValue for ReplicaGlobalSecondaryIndexSettingsUpdate {
     fn into_value(self) -> Value {
@@ -11816,13 +9087,9 @@ pub struct ReplicaNotFoundException {
     pub message: Option<String>,
 }
 
-impl ReplicaNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReplicaNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for ReplicaNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11865,62 +9132,17 @@ pub struct ReplicaSettingsDescription {
     pub replica_table_class_summary: Option<crate::types::TableClassSummary>,
 }
 
-impl ReplicaSettingsDescription {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaStatus` (see [`Self::replica_status`]).
-    pub fn replica_status(mut self, value: impl Into<crate::types::ReplicaStatus>) -> Self {
-        self.replica_status = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaBillingModeSummary` (see [`Self::replica_billing_mode_summary`]).
-    pub fn replica_billing_mode_summary(mut self, value: crate::types::BillingModeSummary) -> Self {
-        self.replica_billing_mode_summary = Some(value);
-        self
-    }
-    /// Sets `ReplicaProvisionedReadCapacityUnits` (see [`Self::replica_provisioned_read_capacity_units`]).
-    pub fn replica_provisioned_read_capacity_units(mut self, value: i64) -> Self {
-        self.replica_provisioned_read_capacity_units = Some(value);
-        self
-    }
-    /// Sets `ReplicaProvisionedReadCapacityAutoScalingSettings` (see [`Self::replica_provisioned_read_capacity_auto_scaling_settings`]).
-    pub fn replica_provisioned_read_capacity_auto_scaling_settings(
-        mut self,
-        value: crate::types::AutoScalingSettingsDescription,
-    ) -> Self {
-        self.replica_provisioned_read_capacity_auto_scaling_settings = Some(value);
-        self
-    }
-    /// Sets `ReplicaProvisionedWriteCapacityUnits` (see [`Self::replica_provisioned_write_capacity_units`]).
-    pub fn replica_provisioned_write_capacity_units(mut self, value: i64) -> Self {
-        self.replica_provisioned_write_capacity_units = Some(value);
-        self
-    }
-    /// Sets `ReplicaProvisionedWriteCapacityAutoScalingSettings` (see [`Self::replica_provisioned_write_capacity_auto_scaling_settings`]).
-    pub fn replica_provisioned_write_capacity_auto_scaling_settings(
-        mut self,
-        value: crate::types::AutoScalingSettingsDescription,
-    ) -> Self {
-        self.replica_provisioned_write_capacity_auto_scaling_settings = Some(value);
-        self
-    }
-    /// Sets `ReplicaGlobalSecondaryIndexSettings` (see [`Self::replica_global_secondary_index_settings`]).
-    pub fn replica_global_secondary_index_settings(
-        mut self,
-        value: Vec<crate::types::ReplicaGlobalSecondaryIndexSettingsDescription>,
-    ) -> Self {
-        self.replica_global_secondary_index_settings = Some(value);
-        self
-    }
-    /// Sets `ReplicaTableClassSummary` (see [`Self::replica_table_class_summary`]).
-    pub fn replica_table_class_summary(mut self, value: crate::types::TableClassSummary) -> Self {
-        self.replica_table_class_summary = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicaSettingsDescription {
+    into region_name("RegionName"): String;
+    into replica_status("ReplicaStatus"): crate::types::ReplicaStatus;
+    value replica_billing_mode_summary("ReplicaBillingModeSummary"): crate::types::BillingModeSummary;
+    value replica_provisioned_read_capacity_units("ReplicaProvisionedReadCapacityUnits"): i64;
+    value replica_provisioned_read_capacity_auto_scaling_settings("ReplicaProvisionedReadCapacityAutoScalingSettings"): crate::types::AutoScalingSettingsDescription;
+    value replica_provisioned_write_capacity_units("ReplicaProvisionedWriteCapacityUnits"): i64;
+    value replica_provisioned_write_capacity_auto_scaling_settings("ReplicaProvisionedWriteCapacityAutoScalingSettings"): crate::types::AutoScalingSettingsDescription;
+    list replica_global_secondary_index_settings("ReplicaGlobalSecondaryIndexSettings"): crate::types::ReplicaGlobalSecondaryIndexSettingsDescription, push_replica_global_secondary_index_settings;
+    value replica_table_class_summary("ReplicaTableClassSummary"): crate::types::TableClassSummary;
+});
 
 impl FromValue for ReplicaSettingsDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11964,39 +9186,13 @@ pub struct ReplicaSettingsUpdate {
     pub replica_table_class: Option<crate::types::TableClass>,
 }
 
-impl ReplicaSettingsUpdate {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaProvisionedReadCapacityUnits` (see [`Self::replica_provisioned_read_capacity_units`]).
-    pub fn replica_provisioned_read_capacity_units(mut self, value: i64) -> Self {
-        self.replica_provisioned_read_capacity_units = Some(value);
-        self
-    }
-    /// Sets `ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate` (see [`Self::replica_provisioned_read_capacity_auto_scaling_settings_update`]).
-    pub fn replica_provisioned_read_capacity_auto_scaling_settings_update(
-        mut self,
-        value: crate::types::AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.replica_provisioned_read_capacity_auto_scaling_settings_update = Some(value);
-        self
-    }
-    /// Sets `ReplicaGlobalSecondaryIndexSettingsUpdate` (see [`Self::replica_global_secondary_index_settings_update`]).
-    pub fn replica_global_secondary_index_settings_update(
-        mut self,
-        value: Vec<crate::types::ReplicaGlobalSecondaryIndexSettingsUpdate>,
-    ) -> Self {
-        self.replica_global_secondary_index_settings_update = Some(value);
-        self
-    }
-    /// Sets `ReplicaTableClass` (see [`Self::replica_table_class`]).
-    pub fn replica_table_class(mut self, value: impl Into<crate::types::TableClass>) -> Self {
-        self.replica_table_class = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReplicaSettingsUpdate {
+    into region_name("RegionName"): String;
+    value replica_provisioned_read_capacity_units("ReplicaProvisionedReadCapacityUnits"): i64;
+    value replica_provisioned_read_capacity_auto_scaling_settings_update("ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate"): crate::types::AutoScalingSettingsUpdate;
+    list replica_global_secondary_index_settings_update("ReplicaGlobalSecondaryIndexSettingsUpdate"): crate::types::ReplicaGlobalSecondaryIndexSettingsUpdate, push_replica_global_secondary_index_settings_update;
+    into replica_table_class("ReplicaTableClass"): crate::types::TableClass;
+});
 
 impl IntoValue for ReplicaSettingsUpdate {
     fn into_value(self) -> Value {
@@ -12145,18 +9341,10 @@ pub struct ReplicaUpdate {
     pub delete: Option<crate::types::DeleteReplicaAction>,
 }
 
-impl ReplicaUpdate {
-    /// Sets `Create` (see [`Self::create`]).
-    pub fn create(mut self, value: crate::types::CreateReplicaAction) -> Self {
-        self.create = Some(value);
-        self
-    }
-    /// Sets `Delete` (see [`Self::delete`]).
-    pub fn delete(mut self, value: crate::types::DeleteReplicaAction) -> Self {
-        self.delete = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicaUpdate {
+    value create("Create"): crate::types::CreateReplicaAction;
+    value delete("Delete"): crate::types::DeleteReplicaAction;
+});
 
 impl IntoValue for ReplicaUpdate {
     fn into_value(self) -> Value {
@@ -12172,13 +9360,9 @@ pub struct ReplicatedWriteConflictException {
     pub message: Option<String>,
 }
 
-impl ReplicatedWriteConflictException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReplicatedWriteConflictException {
+    into message("message"): String;
+});
 
 impl FromValue for ReplicatedWriteConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12207,23 +9391,11 @@ pub struct ReplicationGroupUpdate {
     pub delete: Option<crate::types::DeleteReplicationGroupMemberAction>,
 }
 
-impl ReplicationGroupUpdate {
-    /// Sets `Create` (see [`Self::create`]).
-    pub fn create(mut self, value: crate::types::CreateReplicationGroupMemberAction) -> Self {
-        self.create = Some(value);
-        self
-    }
-    /// Sets `Update` (see [`Self::update`]).
-    pub fn update(mut self, value: crate::types::UpdateReplicationGroupMemberAction) -> Self {
-        self.update = Some(value);
-        self
-    }
-    /// Sets `Delete` (see [`Self::delete`]).
-    pub fn delete(mut self, value: crate::types::DeleteReplicationGroupMemberAction) -> Self {
-        self.delete = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationGroupUpdate {
+    value create("Create"): crate::types::CreateReplicationGroupMemberAction;
+    value update("Update"): crate::types::UpdateReplicationGroupMemberAction;
+    value delete("Delete"): crate::types::DeleteReplicationGroupMemberAction;
+});
 
 impl IntoValue for ReplicationGroupUpdate {
     fn into_value(self) -> Value {
@@ -12245,18 +9417,10 @@ pub struct RequestLimitExceeded {
     pub throttling_reasons: Option<Vec<crate::types::ThrottlingReason>>,
 }
 
-impl RequestLimitExceeded {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `ThrottlingReasons` (see [`Self::throttling_reasons`]).
-    pub fn throttling_reasons(mut self, value: Vec<crate::types::ThrottlingReason>) -> Self {
-        self.throttling_reasons = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RequestLimitExceeded {
+    into message("message"): String;
+    list throttling_reasons("ThrottlingReasons"): crate::types::ThrottlingReason, push_throttling_reasons;
+});
 
 impl FromValue for RequestLimitExceeded {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12282,13 +9446,9 @@ pub struct ResourceInUseException {
     pub message: Option<String>,
 }
 
-impl ResourceInUseException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceInUseException {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12307,13 +9467,9 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12338,28 +9494,12 @@ pub struct RestoreSummary {
     pub restore_in_progress: Option<bool>,
 }
 
-impl RestoreSummary {
-    /// Sets `SourceBackupArn` (see [`Self::source_backup_arn`]).
-    pub fn source_backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_backup_arn = Some(value.into());
-        self
-    }
-    /// Sets `SourceTableArn` (see [`Self::source_table_arn`]).
-    pub fn source_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_table_arn = Some(value.into());
-        self
-    }
-    /// Sets `RestoreDateTime` (see [`Self::restore_date_time`]).
-    pub fn restore_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.restore_date_time = Some(value);
-        self
-    }
-    /// Sets `RestoreInProgress` (see [`Self::restore_in_progress`]).
-    pub fn restore_in_progress(mut self, value: bool) -> Self {
-        self.restore_in_progress = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RestoreSummary {
+    into source_backup_arn("SourceBackupArn"): String;
+    into source_table_arn("SourceTableArn"): String;
+    value restore_date_time("RestoreDateTime"): myaws_core::DateTime;
+    value restore_in_progress("RestoreInProgress"): bool;
+});
 
 impl FromValue for RestoreSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12401,65 +9541,17 @@ pub struct RestoreTableFromBackupInput {
     pub vector_index_override: Option<Vec<crate::types::VectorIndex>>,
 }
 
-impl RestoreTableFromBackupInput {
-    /// Sets `TargetTableName` (see [`Self::target_table_name`]).
-    pub fn target_table_name(mut self, value: impl Into<String>) -> Self {
-        self.target_table_name = Some(value.into());
-        self
-    }
-    /// Sets `BackupArn` (see [`Self::backup_arn`]).
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.backup_arn = Some(value.into());
-        self
-    }
-    /// Sets `BillingModeOverride` (see [`Self::billing_mode_override`]).
-    pub fn billing_mode_override(mut self, value: impl Into<crate::types::BillingMode>) -> Self {
-        self.billing_mode_override = Some(value.into());
-        self
-    }
-    /// Sets `GlobalSecondaryIndexOverride` (see [`Self::global_secondary_index_override`]).
-    pub fn global_secondary_index_override(
-        mut self,
-        value: Vec<crate::types::GlobalSecondaryIndex>,
-    ) -> Self {
-        self.global_secondary_index_override = Some(value);
-        self
-    }
-    /// Sets `LocalSecondaryIndexOverride` (see [`Self::local_secondary_index_override`]).
-    pub fn local_secondary_index_override(
-        mut self,
-        value: Vec<crate::types::LocalSecondaryIndex>,
-    ) -> Self {
-        self.local_secondary_index_override = Some(value);
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride` (see [`Self::provisioned_throughput_override`]).
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: crate::types::ProvisionedThroughput,
-    ) -> Self {
-        self.provisioned_throughput_override = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride` (see [`Self::on_demand_throughput_override`]).
-    pub fn on_demand_throughput_override(
-        mut self,
-        value: crate::types::OnDemandThroughput,
-    ) -> Self {
-        self.on_demand_throughput_override = Some(value);
-        self
-    }
-    /// Sets `SSESpecificationOverride` (see [`Self::sse_specification_override`]).
-    pub fn sse_specification_override(mut self, value: crate::types::SSESpecification) -> Self {
-        self.sse_specification_override = Some(value);
-        self
-    }
-    /// Sets `VectorIndexOverride` (see [`Self::vector_index_override`]).
-    pub fn vector_index_override(mut self, value: Vec<crate::types::VectorIndex>) -> Self {
-        self.vector_index_override = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RestoreTableFromBackupInput {
+    into target_table_name("TargetTableName"): String;
+    into backup_arn("BackupArn"): String;
+    into billing_mode_override("BillingModeOverride"): crate::types::BillingMode;
+    list global_secondary_index_override("GlobalSecondaryIndexOverride"): crate::types::GlobalSecondaryIndex, push_global_secondary_index_override;
+    list local_secondary_index_override("LocalSecondaryIndexOverride"): crate::types::LocalSecondaryIndex, push_local_secondary_index_override;
+    value provisioned_throughput_override("ProvisionedThroughputOverride"): crate::types::ProvisionedThroughput;
+    value on_demand_throughput_override("OnDemandThroughputOverride"): crate::types::OnDemandThroughput;
+    value sse_specification_override("SSESpecificationOverride"): crate::types::SSESpecification;
+    list vector_index_override("VectorIndexOverride"): crate::types::VectorIndex, push_vector_index_override;
+});
 
 impl IntoValue for RestoreTableFromBackupInput {
     fn into_value(self) -> Value {
@@ -12487,13 +9579,9 @@ pub struct RestoreTableFromBackupOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RestoreTableFromBackupOutput {
-    /// Sets `TableDescription` (see [`Self::table_description`]).
-    pub fn table_description(mut self, value: crate::types::TableDescription) -> Self {
-        self.table_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RestoreTableFromBackupOutput {
+    value table_description("TableDescription"): crate::types::TableDescription;
+});
 
 impl FromValue for RestoreTableFromBackupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12538,80 +9626,20 @@ pub struct RestoreTableToPointInTimeInput {
     pub vector_index_override: Option<Vec<crate::types::VectorIndex>>,
 }
 
-impl RestoreTableToPointInTimeInput {
-    /// Sets `SourceTableArn` (see [`Self::source_table_arn`]).
-    pub fn source_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_table_arn = Some(value.into());
-        self
-    }
-    /// Sets `SourceTableName` (see [`Self::source_table_name`]).
-    pub fn source_table_name(mut self, value: impl Into<String>) -> Self {
-        self.source_table_name = Some(value.into());
-        self
-    }
-    /// Sets `TargetTableName` (see [`Self::target_table_name`]).
-    pub fn target_table_name(mut self, value: impl Into<String>) -> Self {
-        self.target_table_name = Some(value.into());
-        self
-    }
-    /// Sets `UseLatestRestorableTime` (see [`Self::use_latest_restorable_time`]).
-    pub fn use_latest_restorable_time(mut self, value: bool) -> Self {
-        self.use_latest_restorable_time = Some(value);
-        self
-    }
-    /// Sets `RestoreDateTime` (see [`Self::restore_date_time`]).
-    pub fn restore_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.restore_date_time = Some(value);
-        self
-    }
-    /// Sets `BillingModeOverride` (see [`Self::billing_mode_override`]).
-    pub fn billing_mode_override(mut self, value: impl Into<crate::types::BillingMode>) -> Self {
-        self.billing_mode_override = Some(value.into());
-        self
-    }
-    /// Sets `GlobalSecondaryIndexOverride` (see [`Self::global_secondary_index_override`]).
-    pub fn global_secondary_index_override(
-        mut self,
-        value: Vec<crate::types::GlobalSecondaryIndex>,
-    ) -> Self {
-        self.global_secondary_index_override = Some(value);
-        self
-    }
-    /// Sets `LocalSecondaryIndexOverride` (see [`Self::local_secondary_index_override`]).
-    pub fn local_secondary_index_override(
-        mut self,
-        value: Vec<crate::types::LocalSecondaryIndex>,
-    ) -> Self {
-        self.local_secondary_index_override = Some(value);
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride` (see [`Self::provisioned_throughput_override`]).
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: crate::types::ProvisionedThroughput,
-    ) -> Self {
-        self.provisioned_throughput_override = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride` (see [`Self::on_demand_throughput_override`]).
-    pub fn on_demand_throughput_override(
-        mut self,
-        value: crate::types::OnDemandThroughput,
-    ) -> Self {
-        self.on_demand_throughput_override = Some(value);
-        self
-    }
-    /// Sets `SSESpecificationOverride` (see [`Self::sse_specification_override`]).
-    pub fn sse_specification_override(mut self, value: crate::types::SSESpecification) -> Self {
-        self.sse_specification_override = Some(value);
-        self
-    }
-    /// Sets `VectorIndexOverride` (see [`Self::vector_index_override`]).
-    pub fn vector_index_override(mut self, value: Vec<crate::types::VectorIndex>) -> Self {
-        self.vector_index_override = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RestoreTableToPointInTimeInput {
+    into source_table_arn("SourceTableArn"): String;
+    into source_table_name("SourceTableName"): String;
+    into target_table_name("TargetTableName"): String;
+    value use_latest_restorable_time("UseLatestRestorableTime"): bool;
+    value restore_date_time("RestoreDateTime"): myaws_core::DateTime;
+    into billing_mode_override("BillingModeOverride"): crate::types::BillingMode;
+    list global_secondary_index_override("GlobalSecondaryIndexOverride"): crate::types::GlobalSecondaryIndex, push_global_secondary_index_override;
+    list local_secondary_index_override("LocalSecondaryIndexOverride"): crate::types::LocalSecondaryIndex, push_local_secondary_index_override;
+    value provisioned_throughput_override("ProvisionedThroughputOverride"): crate::types::ProvisionedThroughput;
+    value on_demand_throughput_override("OnDemandThroughputOverride"): crate::types::OnDemandThroughput;
+    value sse_specification_override("SSESpecificationOverride"): crate::types::SSESpecification;
+    list vector_index_override("VectorIndexOverride"): crate::types::VectorIndex, push_vector_index_override;
+});
 
 impl IntoValue for RestoreTableToPointInTimeInput {
     fn into_value(self) -> Value {
@@ -12642,13 +9670,9 @@ pub struct RestoreTableToPointInTimeOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RestoreTableToPointInTimeOutput {
-    /// Sets `TableDescription` (see [`Self::table_description`]).
-    pub fn table_description(mut self, value: crate::types::TableDescription) -> Self {
-        self.table_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RestoreTableToPointInTimeOutput {
+    value table_description("TableDescription"): crate::types::TableDescription;
+});
 
 impl FromValue for RestoreTableToPointInTimeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12998,23 +10022,11 @@ pub struct S3BucketSource {
     pub s3_key_prefix: Option<String>,
 }
 
-impl S3BucketSource {
-    /// Sets `S3BucketOwner` (see [`Self::s3_bucket_owner`]).
-    pub fn s3_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.s3_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `S3Bucket` (see [`Self::s3_bucket`]).
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.s3_bucket = Some(value.into());
-        self
-    }
-    /// Sets `S3KeyPrefix` (see [`Self::s3_key_prefix`]).
-    pub fn s3_key_prefix(mut self, value: impl Into<String>) -> Self {
-        self.s3_key_prefix = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3BucketSource {
+    into s3_bucket_owner("S3BucketOwner"): String;
+    into s3_bucket("S3Bucket"): String;
+    into s3_key_prefix("S3KeyPrefix"): String;
+});
 
 impl IntoValue for S3BucketSource {
     fn into_value(self) -> Value {
@@ -13132,28 +10144,12 @@ pub struct SSEDescription {
     pub inaccessible_encryption_date_time: Option<myaws_core::DateTime>,
 }
 
-impl SSEDescription {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::SSEStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `SSEType` (see [`Self::sse_type`]).
-    pub fn sse_type(mut self, value: impl Into<crate::types::SSEType>) -> Self {
-        self.sse_type = Some(value.into());
-        self
-    }
-    /// Sets `KMSMasterKeyArn` (see [`Self::kms_master_key_arn`]).
-    pub fn kms_master_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_master_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `InaccessibleEncryptionDateTime` (see [`Self::inaccessible_encryption_date_time`]).
-    pub fn inaccessible_encryption_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.inaccessible_encryption_date_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SSEDescription {
+    into status("Status"): crate::types::SSEStatus;
+    into sse_type("SSEType"): crate::types::SSEType;
+    into kms_master_key_arn("KMSMasterKeyArn"): String;
+    value inaccessible_encryption_date_time("InaccessibleEncryptionDateTime"): myaws_core::DateTime;
+});
 
 impl FromValue for SSEDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13181,23 +10177,11 @@ pub struct SSESpecification {
     pub kms_master_key_id: Option<String>,
 }
 
-impl SSESpecification {
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `SSEType` (see [`Self::sse_type`]).
-    pub fn sse_type(mut self, value: impl Into<crate::types::SSEType>) -> Self {
-        self.sse_type = Some(value.into());
-        self
-    }
-    /// Sets `KMSMasterKeyId` (see [`Self::kms_master_key_id`]).
-    pub fn kms_master_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_master_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SSESpecification {
+    value enabled("Enabled"): bool;
+    into sse_type("SSEType"): crate::types::SSEType;
+    into kms_master_key_id("KMSMasterKeyId"): String;
+});
 
 impl IntoValue for SSESpecification {
     fn into_value(self) -> Value {
@@ -13581,100 +10565,24 @@ pub struct ScanInput {
     pub consistent_read: Option<bool>,
 }
 
-impl ScanInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `AttributesToGet` (see [`Self::attributes_to_get`]).
-    pub fn attributes_to_get(mut self, value: Vec<String>) -> Self {
-        self.attributes_to_get = Some(value);
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `Select` (see [`Self::select`]).
-    pub fn select(mut self, value: impl Into<crate::types::Select>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-    /// Sets `ScanFilter` (see [`Self::scan_filter`]).
-    pub fn scan_filter(mut self, value: HashMap<String, crate::types::Condition>) -> Self {
-        self.scan_filter = Some(value);
-        self
-    }
-    /// Sets `ConditionalOperator` (see [`Self::conditional_operator`]).
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<crate::types::ConditionalOperator>,
-    ) -> Self {
-        self.conditional_operator = Some(value.into());
-        self
-    }
-    /// Sets `ExclusiveStartKey` (see [`Self::exclusive_start_key`]).
-    pub fn exclusive_start_key(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.exclusive_start_key = Some(value);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets `TotalSegments` (see [`Self::total_segments`]).
-    pub fn total_segments(mut self, value: i32) -> Self {
-        self.total_segments = Some(value);
-        self
-    }
-    /// Sets `Segment` (see [`Self::segment`]).
-    pub fn segment(mut self, value: i32) -> Self {
-        self.segment = Some(value);
-        self
-    }
-    /// Sets `ProjectionExpression` (see [`Self::projection_expression`]).
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.projection_expression = Some(value.into());
-        self
-    }
-    /// Sets `FilterExpression` (see [`Self::filter_expression`]).
-    pub fn filter_expression(mut self, value: impl Into<String>) -> Self {
-        self.filter_expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-    /// Sets `ExpressionAttributeValues` (see [`Self::expression_attribute_values`]).
-    pub fn expression_attribute_values(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.expression_attribute_values = Some(value);
-        self
-    }
-    /// Sets `ConsistentRead` (see [`Self::consistent_read`]).
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.consistent_read = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScanInput {
+    into table_name("TableName"): String;
+    into index_name("IndexName"): String;
+    list_into attributes_to_get("AttributesToGet"): String, push_attributes_to_get;
+    value limit("Limit"): i32;
+    into select("Select"): crate::types::Select;
+    map scan_filter("ScanFilter"): crate::types::Condition, insert_scan_filter;
+    into conditional_operator("ConditionalOperator"): crate::types::ConditionalOperator;
+    map exclusive_start_key("ExclusiveStartKey"): crate::types::AttributeValue, insert_exclusive_start_key;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+    value total_segments("TotalSegments"): i32;
+    value segment("Segment"): i32;
+    into projection_expression("ProjectionExpression"): String;
+    into filter_expression("FilterExpression"): String;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+    map expression_attribute_values("ExpressionAttributeValues"): crate::types::AttributeValue, insert_expression_attribute_values;
+    value consistent_read("ConsistentRead"): bool;
+});
 
 impl IntoValue for ScanInput {
     fn into_value(self) -> Value {
@@ -13727,36 +10635,13 @@ pub struct ScanOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ScanOutput {
-    /// Sets `Items` (see [`Self::items`]).
-    pub fn items(mut self, value: Vec<HashMap<String, crate::types::AttributeValue>>) -> Self {
-        self.items = Some(value);
-        self
-    }
-    /// Sets `Count` (see [`Self::count`]).
-    pub fn count(mut self, value: i32) -> Self {
-        self.count = Some(value);
-        self
-    }
-    /// Sets `ScannedCount` (see [`Self::scanned_count`]).
-    pub fn scanned_count(mut self, value: i32) -> Self {
-        self.scanned_count = Some(value);
-        self
-    }
-    /// Sets `LastEvaluatedKey` (see [`Self::last_evaluated_key`]).
-    pub fn last_evaluated_key(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.last_evaluated_key = Some(value);
-        self
-    }
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: crate::types::ConsumedCapacity) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScanOutput {
+    list items("Items"): HashMap<String, crate::types::AttributeValue>, push_items;
+    value count("Count"): i32;
+    value scanned_count("ScannedCount"): i32;
+    map last_evaluated_key("LastEvaluatedKey"): crate::types::AttributeValue, insert_last_evaluated_key;
+    value consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity;
+});
 
 impl FromValue for ScanOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13781,18 +10666,10 @@ pub struct SearchResultItem {
     pub score: Option<f64>,
 }
 
-impl SearchResultItem {
-    /// Sets `Item` (see [`Self::item`]).
-    pub fn item(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.item = Some(value);
-        self
-    }
-    /// Sets `Score` (see [`Self::score`]).
-    pub fn score(mut self, value: f64) -> Self {
-        self.score = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SearchResultItem {
+    map item("Item"): crate::types::AttributeValue, insert_item;
+    value score("Score"): f64;
+});
 
 impl FromValue for SearchResultItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13821,21 +10698,10 @@ pub struct SearchSchemaElement {
     pub search_schema_element_type: Option<crate::types::SearchSchemaElementType>,
 }
 
-impl SearchSchemaElement {
-    /// Sets `AttributeName` (see [`Self::attribute_name`]).
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
-    }
-    /// Sets `SearchSchemaElementType` (see [`Self::search_schema_element_type`]).
-    pub fn search_schema_element_type(
-        mut self,
-        value: impl Into<crate::types::SearchSchemaElementType>,
-    ) -> Self {
-        self.search_schema_element_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SearchSchemaElement {
+    into attribute_name("AttributeName"): String;
+    into search_schema_element_type("SearchSchemaElementType"): crate::types::SearchSchemaElementType;
+});
 
 impl IntoValue for SearchSchemaElement {
     fn into_value(self) -> Value {
@@ -13970,59 +10836,17 @@ pub struct SearchVectorsInput {
     pub top_k: Option<i32>,
 }
 
-impl SearchVectorsInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-    /// Sets `ExpressionAttributeValues` (see [`Self::expression_attribute_values`]).
-    pub fn expression_attribute_values(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.expression_attribute_values = Some(value);
-        self
-    }
-    /// Sets `ProjectionExpression` (see [`Self::projection_expression`]).
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.projection_expression = Some(value.into());
-        self
-    }
-    /// Sets `SearchVector` (see [`Self::search_vector`]).
-    pub fn search_vector(mut self, value: Vec<crate::types::AttributeValue>) -> Self {
-        self.search_vector = Some(value);
-        self
-    }
-    /// Sets `SearchConditionExpression` (see [`Self::search_condition_expression`]).
-    pub fn search_condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.search_condition_expression = Some(value.into());
-        self
-    }
-    /// Sets `TopK` (see [`Self::top_k`]).
-    pub fn top_k(mut self, value: i32) -> Self {
-        self.top_k = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SearchVectorsInput {
+    into table_name("TableName"): String;
+    into index_name("IndexName"): String;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+    map expression_attribute_values("ExpressionAttributeValues"): crate::types::AttributeValue, insert_expression_attribute_values;
+    into projection_expression("ProjectionExpression"): String;
+    list search_vector("SearchVector"): crate::types::AttributeValue, push_search_vector;
+    into search_condition_expression("SearchConditionExpression"): String;
+    value top_k("TopK"): i32;
+});
 
 impl IntoValue for SearchVectorsInput {
     fn into_value(self) -> Value {
@@ -14052,18 +10876,10 @@ pub struct SearchVectorsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SearchVectorsOutput {
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: crate::types::VectorCapacity) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-    /// Sets `SearchResults` (see [`Self::search_results`]).
-    pub fn search_results(mut self, value: Vec<crate::types::SearchResultItem>) -> Self {
-        self.search_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SearchVectorsOutput {
+    value consumed_capacity("ConsumedCapacity"): crate::types::VectorCapacity;
+    list search_results("SearchResults"): crate::types::SearchResultItem, push_search_results;
+});
 
 impl FromValue for SearchVectorsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14193,58 +11009,18 @@ pub struct SourceTableDetails {
     pub billing_mode: Option<crate::types::BillingMode>,
 }
 
-impl SourceTableDetails {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `TableId` (see [`Self::table_id`]).
-    pub fn table_id(mut self, value: impl Into<String>) -> Self {
-        self.table_id = Some(value.into());
-        self
-    }
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-    /// Sets `TableSizeBytes` (see [`Self::table_size_bytes`]).
-    pub fn table_size_bytes(mut self, value: i64) -> Self {
-        self.table_size_bytes = Some(value);
-        self
-    }
-    /// Sets `KeySchema` (see [`Self::key_schema`]).
-    pub fn key_schema(mut self, value: Vec<crate::types::KeySchemaElement>) -> Self {
-        self.key_schema = Some(value);
-        self
-    }
-    /// Sets `TableCreationDateTime` (see [`Self::table_creation_date_time`]).
-    pub fn table_creation_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.table_creation_date_time = Some(value);
-        self
-    }
-    /// Sets `ProvisionedThroughput` (see [`Self::provisioned_throughput`]).
-    pub fn provisioned_throughput(mut self, value: crate::types::ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughput` (see [`Self::on_demand_throughput`]).
-    pub fn on_demand_throughput(mut self, value: crate::types::OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(value);
-        self
-    }
-    /// Sets `ItemCount` (see [`Self::item_count`]).
-    pub fn item_count(mut self, value: i64) -> Self {
-        self.item_count = Some(value);
-        self
-    }
-    /// Sets `BillingMode` (see [`Self::billing_mode`]).
-    pub fn billing_mode(mut self, value: impl Into<crate::types::BillingMode>) -> Self {
-        self.billing_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SourceTableDetails {
+    into table_name("TableName"): String;
+    into table_id("TableId"): String;
+    into table_arn("TableArn"): String;
+    value table_size_bytes("TableSizeBytes"): i64;
+    list key_schema("KeySchema"): crate::types::KeySchemaElement, push_key_schema;
+    value table_creation_date_time("TableCreationDateTime"): myaws_core::DateTime;
+    value provisioned_throughput("ProvisionedThroughput"): crate::types::ProvisionedThroughput;
+    value on_demand_throughput("OnDemandThroughput"): crate::types::OnDemandThroughput;
+    value item_count("ItemCount"): i64;
+    into billing_mode("BillingMode"): crate::types::BillingMode;
+});
 
 impl FromValue for SourceTableDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14282,44 +11058,14 @@ pub struct SourceTableFeatureDetails {
     pub vector_indexes: Option<Vec<crate::types::VectorIndexInfo>>,
 }
 
-impl SourceTableFeatureDetails {
-    /// Sets `LocalSecondaryIndexes` (see [`Self::local_secondary_indexes`]).
-    pub fn local_secondary_indexes(
-        mut self,
-        value: Vec<crate::types::LocalSecondaryIndexInfo>,
-    ) -> Self {
-        self.local_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes` (see [`Self::global_secondary_indexes`]).
-    pub fn global_secondary_indexes(
-        mut self,
-        value: Vec<crate::types::GlobalSecondaryIndexInfo>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `StreamDescription` (see [`Self::stream_description`]).
-    pub fn stream_description(mut self, value: crate::types::StreamSpecification) -> Self {
-        self.stream_description = Some(value);
-        self
-    }
-    /// Sets `TimeToLiveDescription` (see [`Self::time_to_live_description`]).
-    pub fn time_to_live_description(mut self, value: crate::types::TimeToLiveDescription) -> Self {
-        self.time_to_live_description = Some(value);
-        self
-    }
-    /// Sets `SSEDescription` (see [`Self::sse_description`]).
-    pub fn sse_description(mut self, value: crate::types::SSEDescription) -> Self {
-        self.sse_description = Some(value);
-        self
-    }
-    /// Sets `VectorIndexes` (see [`Self::vector_indexes`]).
-    pub fn vector_indexes(mut self, value: Vec<crate::types::VectorIndexInfo>) -> Self {
-        self.vector_indexes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SourceTableFeatureDetails {
+    list local_secondary_indexes("LocalSecondaryIndexes"): crate::types::LocalSecondaryIndexInfo, push_local_secondary_indexes;
+    list global_secondary_indexes("GlobalSecondaryIndexes"): crate::types::GlobalSecondaryIndexInfo, push_global_secondary_indexes;
+    value stream_description("StreamDescription"): crate::types::StreamSpecification;
+    value time_to_live_description("TimeToLiveDescription"): crate::types::TimeToLiveDescription;
+    value sse_description("SSEDescription"): crate::types::SSEDescription;
+    list vector_indexes("VectorIndexes"): crate::types::VectorIndexInfo, push_vector_indexes;
+});
 
 impl FromValue for SourceTableFeatureDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14352,18 +11098,10 @@ pub struct StreamSpecification {
     pub stream_view_type: Option<crate::types::StreamViewType>,
 }
 
-impl StreamSpecification {
-    /// Sets `StreamEnabled` (see [`Self::stream_enabled`]).
-    pub fn stream_enabled(mut self, value: bool) -> Self {
-        self.stream_enabled = Some(value);
-        self
-    }
-    /// Sets `StreamViewType` (see [`Self::stream_view_type`]).
-    pub fn stream_view_type(mut self, value: impl Into<crate::types::StreamViewType>) -> Self {
-        self.stream_view_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StreamSpecification {
+    value stream_enabled("StreamEnabled"): bool;
+    into stream_view_type("StreamViewType"): crate::types::StreamViewType;
+});
 
 impl IntoValue for StreamSpecification {
     fn into_value(self) -> Value {
@@ -14477,13 +11215,9 @@ pub struct TableAlreadyExistsException {
     pub message: Option<String>,
 }
 
-impl TableAlreadyExistsException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TableAlreadyExistsException {
+    into message("message"): String;
+});
 
 impl FromValue for TableAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14511,23 +11245,11 @@ pub struct TableAutoScalingDescription {
     pub replicas: Option<Vec<crate::types::ReplicaAutoScalingDescription>>,
 }
 
-impl TableAutoScalingDescription {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `TableStatus` (see [`Self::table_status`]).
-    pub fn table_status(mut self, value: impl Into<crate::types::TableStatus>) -> Self {
-        self.table_status = Some(value.into());
-        self
-    }
-    /// Sets `Replicas` (see [`Self::replicas`]).
-    pub fn replicas(mut self, value: Vec<crate::types::ReplicaAutoScalingDescription>) -> Self {
-        self.replicas = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TableAutoScalingDescription {
+    into table_name("TableName"): String;
+    into table_status("TableStatus"): crate::types::TableStatus;
+    list replicas("Replicas"): crate::types::ReplicaAutoScalingDescription, push_replicas;
+});
 
 impl FromValue for TableAutoScalingDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14626,18 +11348,10 @@ pub struct TableClassSummary {
     pub last_update_date_time: Option<myaws_core::DateTime>,
 }
 
-impl TableClassSummary {
-    /// Sets `TableClass` (see [`Self::table_class`]).
-    pub fn table_class(mut self, value: impl Into<crate::types::TableClass>) -> Self {
-        self.table_class = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdateDateTime` (see [`Self::last_update_date_time`]).
-    pub fn last_update_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_update_date_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TableClassSummary {
+    into table_class("TableClass"): crate::types::TableClass;
+    value last_update_date_time("LastUpdateDateTime"): myaws_core::DateTime;
+});
 
 impl FromValue for TableClassSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14679,56 +11393,17 @@ pub struct TableCreationParameters {
     pub vector_indexes: Option<Vec<crate::types::VectorIndex>>,
 }
 
-impl TableCreationParameters {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `AttributeDefinitions` (see [`Self::attribute_definitions`]).
-    pub fn attribute_definitions(mut self, value: Vec<crate::types::AttributeDefinition>) -> Self {
-        self.attribute_definitions = Some(value);
-        self
-    }
-    /// Sets `KeySchema` (see [`Self::key_schema`]).
-    pub fn key_schema(mut self, value: Vec<crate::types::KeySchemaElement>) -> Self {
-        self.key_schema = Some(value);
-        self
-    }
-    /// Sets `BillingMode` (see [`Self::billing_mode`]).
-    pub fn billing_mode(mut self, value: impl Into<crate::types::BillingMode>) -> Self {
-        self.billing_mode = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedThroughput` (see [`Self::provisioned_throughput`]).
-    pub fn provisioned_throughput(mut self, value: crate::types::ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughput` (see [`Self::on_demand_throughput`]).
-    pub fn on_demand_throughput(mut self, value: crate::types::OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(value);
-        self
-    }
-    /// Sets `SSESpecification` (see [`Self::sse_specification`]).
-    pub fn sse_specification(mut self, value: crate::types::SSESpecification) -> Self {
-        self.sse_specification = Some(value);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes` (see [`Self::global_secondary_indexes`]).
-    pub fn global_secondary_indexes(
-        mut self,
-        value: Vec<crate::types::GlobalSecondaryIndex>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `VectorIndexes` (see [`Self::vector_indexes`]).
-    pub fn vector_indexes(mut self, value: Vec<crate::types::VectorIndex>) -> Self {
-        self.vector_indexes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TableCreationParameters {
+    into table_name("TableName"): String;
+    list attribute_definitions("AttributeDefinitions"): crate::types::AttributeDefinition, push_attribute_definitions;
+    list key_schema("KeySchema"): crate::types::KeySchemaElement, push_key_schema;
+    into billing_mode("BillingMode"): crate::types::BillingMode;
+    value provisioned_throughput("ProvisionedThroughput"): crate::types::ProvisionedThroughput;
+    value on_demand_throughput("OnDemandThroughput"): crate::types::OnDemandThroughput;
+    value sse_specification("SSESpecification"): crate::types::SSESpecification;
+    list global_secondary_indexes("GlobalSecondaryIndexes"): crate::types::GlobalSecondaryIndex, push_global_secondary_indexes;
+    list vector_indexes("VectorIndexes"): crate::types::VectorIndex, push_vector_indexes;
+});
 
 impl IntoValue for TableCreationParameters {
     fn into_value(self) -> Value {
@@ -14921,171 +11596,37 @@ pub struct TableDescription {
     pub vector_indexes: Option<Vec<crate::types::VectorIndexDescription>>,
 }
 
-impl TableDescription {
-    /// Sets `AttributeDefinitions` (see [`Self::attribute_definitions`]).
-    pub fn attribute_definitions(mut self, value: Vec<crate::types::AttributeDefinition>) -> Self {
-        self.attribute_definitions = Some(value);
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `KeySchema` (see [`Self::key_schema`]).
-    pub fn key_schema(mut self, value: Vec<crate::types::KeySchemaElement>) -> Self {
-        self.key_schema = Some(value);
-        self
-    }
-    /// Sets `TableStatus` (see [`Self::table_status`]).
-    pub fn table_status(mut self, value: impl Into<crate::types::TableStatus>) -> Self {
-        self.table_status = Some(value.into());
-        self
-    }
-    /// Sets `CreationDateTime` (see [`Self::creation_date_time`]).
-    pub fn creation_date_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date_time = Some(value);
-        self
-    }
-    /// Sets `ProvisionedThroughput` (see [`Self::provisioned_throughput`]).
-    pub fn provisioned_throughput(
-        mut self,
-        value: crate::types::ProvisionedThroughputDescription,
-    ) -> Self {
-        self.provisioned_throughput = Some(value);
-        self
-    }
-    /// Sets `TableSizeBytes` (see [`Self::table_size_bytes`]).
-    pub fn table_size_bytes(mut self, value: i64) -> Self {
-        self.table_size_bytes = Some(value);
-        self
-    }
-    /// Sets `ItemCount` (see [`Self::item_count`]).
-    pub fn item_count(mut self, value: i64) -> Self {
-        self.item_count = Some(value);
-        self
-    }
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-    /// Sets `TableId` (see [`Self::table_id`]).
-    pub fn table_id(mut self, value: impl Into<String>) -> Self {
-        self.table_id = Some(value.into());
-        self
-    }
-    /// Sets `BillingModeSummary` (see [`Self::billing_mode_summary`]).
-    pub fn billing_mode_summary(mut self, value: crate::types::BillingModeSummary) -> Self {
-        self.billing_mode_summary = Some(value);
-        self
-    }
-    /// Sets `LocalSecondaryIndexes` (see [`Self::local_secondary_indexes`]).
-    pub fn local_secondary_indexes(
-        mut self,
-        value: Vec<crate::types::LocalSecondaryIndexDescription>,
-    ) -> Self {
-        self.local_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes` (see [`Self::global_secondary_indexes`]).
-    pub fn global_secondary_indexes(
-        mut self,
-        value: Vec<crate::types::GlobalSecondaryIndexDescription>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `StreamSpecification` (see [`Self::stream_specification`]).
-    pub fn stream_specification(mut self, value: crate::types::StreamSpecification) -> Self {
-        self.stream_specification = Some(value);
-        self
-    }
-    /// Sets `LatestStreamLabel` (see [`Self::latest_stream_label`]).
-    pub fn latest_stream_label(mut self, value: impl Into<String>) -> Self {
-        self.latest_stream_label = Some(value.into());
-        self
-    }
-    /// Sets `LatestStreamArn` (see [`Self::latest_stream_arn`]).
-    pub fn latest_stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.latest_stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `GlobalTableVersion` (see [`Self::global_table_version`]).
-    pub fn global_table_version(mut self, value: impl Into<String>) -> Self {
-        self.global_table_version = Some(value.into());
-        self
-    }
-    /// Sets `Replicas` (see [`Self::replicas`]).
-    pub fn replicas(mut self, value: Vec<crate::types::ReplicaDescription>) -> Self {
-        self.replicas = Some(value);
-        self
-    }
-    /// Sets `GlobalTableWitnesses` (see [`Self::global_table_witnesses`]).
-    pub fn global_table_witnesses(
-        mut self,
-        value: Vec<crate::types::GlobalTableWitnessDescription>,
-    ) -> Self {
-        self.global_table_witnesses = Some(value);
-        self
-    }
-    /// Sets `GlobalTableSettingsReplicationMode` (see [`Self::global_table_settings_replication_mode`]).
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        value: impl Into<crate::types::GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.global_table_settings_replication_mode = Some(value.into());
-        self
-    }
-    /// Sets `RestoreSummary` (see [`Self::restore_summary`]).
-    pub fn restore_summary(mut self, value: crate::types::RestoreSummary) -> Self {
-        self.restore_summary = Some(value);
-        self
-    }
-    /// Sets `SSEDescription` (see [`Self::sse_description`]).
-    pub fn sse_description(mut self, value: crate::types::SSEDescription) -> Self {
-        self.sse_description = Some(value);
-        self
-    }
-    /// Sets `ArchivalSummary` (see [`Self::archival_summary`]).
-    pub fn archival_summary(mut self, value: crate::types::ArchivalSummary) -> Self {
-        self.archival_summary = Some(value);
-        self
-    }
-    /// Sets `TableClassSummary` (see [`Self::table_class_summary`]).
-    pub fn table_class_summary(mut self, value: crate::types::TableClassSummary) -> Self {
-        self.table_class_summary = Some(value);
-        self
-    }
-    /// Sets `DeletionProtectionEnabled` (see [`Self::deletion_protection_enabled`]).
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.deletion_protection_enabled = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughput` (see [`Self::on_demand_throughput`]).
-    pub fn on_demand_throughput(mut self, value: crate::types::OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(value);
-        self
-    }
-    /// Sets `WarmThroughput` (see [`Self::warm_throughput`]).
-    pub fn warm_throughput(mut self, value: crate::types::TableWarmThroughputDescription) -> Self {
-        self.warm_throughput = Some(value);
-        self
-    }
-    /// Sets `MultiRegionConsistency` (see [`Self::multi_region_consistency`]).
-    pub fn multi_region_consistency(
-        mut self,
-        value: impl Into<crate::types::MultiRegionConsistency>,
-    ) -> Self {
-        self.multi_region_consistency = Some(value.into());
-        self
-    }
-    /// Sets `VectorIndexes` (see [`Self::vector_indexes`]).
-    pub fn vector_indexes(mut self, value: Vec<crate::types::VectorIndexDescription>) -> Self {
-        self.vector_indexes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TableDescription {
+    list attribute_definitions("AttributeDefinitions"): crate::types::AttributeDefinition, push_attribute_definitions;
+    into table_name("TableName"): String;
+    list key_schema("KeySchema"): crate::types::KeySchemaElement, push_key_schema;
+    into table_status("TableStatus"): crate::types::TableStatus;
+    value creation_date_time("CreationDateTime"): myaws_core::DateTime;
+    value provisioned_throughput("ProvisionedThroughput"): crate::types::ProvisionedThroughputDescription;
+    value table_size_bytes("TableSizeBytes"): i64;
+    value item_count("ItemCount"): i64;
+    into table_arn("TableArn"): String;
+    into table_id("TableId"): String;
+    value billing_mode_summary("BillingModeSummary"): crate::types::BillingModeSummary;
+    list local_secondary_indexes("LocalSecondaryIndexes"): crate::types::LocalSecondaryIndexDescription, push_local_secondary_indexes;
+    list global_secondary_indexes("GlobalSecondaryIndexes"): crate::types::GlobalSecondaryIndexDescription, push_global_secondary_indexes;
+    value stream_specification("StreamSpecification"): crate::types::StreamSpecification;
+    into latest_stream_label("LatestStreamLabel"): String;
+    into latest_stream_arn("LatestStreamArn"): String;
+    into global_table_version("GlobalTableVersion"): String;
+    list replicas("Replicas"): crate::types::ReplicaDescription, push_replicas;
+    list global_table_witnesses("GlobalTableWitnesses"): crate::types::GlobalTableWitnessDescription, push_global_table_witnesses;
+    into global_table_settings_replication_mode("GlobalTableSettingsReplicationMode"): crate::types::GlobalTableSettingsReplicationMode;
+    value restore_summary("RestoreSummary"): crate::types::RestoreSummary;
+    value sse_description("SSEDescription"): crate::types::SSEDescription;
+    value archival_summary("ArchivalSummary"): crate::types::ArchivalSummary;
+    value table_class_summary("TableClassSummary"): crate::types::TableClassSummary;
+    value deletion_protection_enabled("DeletionProtectionEnabled"): bool;
+    value on_demand_throughput("OnDemandThroughput"): crate::types::OnDemandThroughput;
+    value warm_throughput("WarmThroughput"): crate::types::TableWarmThroughputDescription;
+    into multi_region_consistency("MultiRegionConsistency"): crate::types::MultiRegionConsistency;
+    list vector_indexes("VectorIndexes"): crate::types::VectorIndexDescription, push_vector_indexes;
+});
 
 impl FromValue for TableDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15133,13 +11674,9 @@ pub struct TableInUseException {
     pub message: Option<String>,
 }
 
-impl TableInUseException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TableInUseException {
+    into message("message"): String;
+});
 
 impl FromValue for TableInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15158,13 +11695,9 @@ pub struct TableNotFoundException {
     pub message: Option<String>,
 }
 
-impl TableNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TableNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for TableNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15296,23 +11829,11 @@ pub struct TableWarmThroughputDescription {
     pub status: Option<crate::types::TableStatus>,
 }
 
-impl TableWarmThroughputDescription {
-    /// Sets `ReadUnitsPerSecond` (see [`Self::read_units_per_second`]).
-    pub fn read_units_per_second(mut self, value: i64) -> Self {
-        self.read_units_per_second = Some(value);
-        self
-    }
-    /// Sets `WriteUnitsPerSecond` (see [`Self::write_units_per_second`]).
-    pub fn write_units_per_second(mut self, value: i64) -> Self {
-        self.write_units_per_second = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::TableStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TableWarmThroughputDescription {
+    value read_units_per_second("ReadUnitsPerSecond"): i64;
+    value write_units_per_second("WriteUnitsPerSecond"): i64;
+    into status("Status"): crate::types::TableStatus;
+});
 
 impl FromValue for TableWarmThroughputDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15343,18 +11864,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -15386,18 +11899,10 @@ pub struct TagResourceInput {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagResourceInput {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagResourceInput {
+    into resource_arn("ResourceArn"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl IntoValue for TagResourceInput {
     fn into_value(self) -> Value {
@@ -15415,18 +11920,10 @@ pub struct ThrottlingException {
     pub throttling_reasons: Option<Vec<crate::types::ThrottlingReason>>,
 }
 
-impl ThrottlingException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `throttlingReasons` (see [`Self::throttling_reasons`]).
-    pub fn throttling_reasons(mut self, value: Vec<crate::types::ThrottlingReason>) -> Self {
-        self.throttling_reasons = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ThrottlingException {
+    into message("message"): String;
+    list throttling_reasons("throttlingReasons"): crate::types::ThrottlingReason, push_throttling_reasons;
+});
 
 impl FromValue for ThrottlingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15464,18 +11961,10 @@ pub struct ThrottlingReason {
     pub resource: Option<String>,
 }
 
-impl ThrottlingReason {
-    /// Sets `reason` (see [`Self::reason`]).
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-    /// Sets `resource` (see [`Self::resource`]).
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.resource = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ThrottlingReason {
+    into reason("reason"): String;
+    into resource("resource"): String;
+});
 
 impl FromValue for ThrottlingReason {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15497,18 +11986,10 @@ pub struct TimeToLiveDescription {
     pub attribute_name: Option<String>,
 }
 
-impl TimeToLiveDescription {
-    /// Sets `TimeToLiveStatus` (see [`Self::time_to_live_status`]).
-    pub fn time_to_live_status(mut self, value: impl Into<crate::types::TimeToLiveStatus>) -> Self {
-        self.time_to_live_status = Some(value.into());
-        self
-    }
-    /// Sets `AttributeName` (see [`Self::attribute_name`]).
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TimeToLiveDescription {
+    into time_to_live_status("TimeToLiveStatus"): crate::types::TimeToLiveStatus;
+    into attribute_name("AttributeName"): String;
+});
 
 impl FromValue for TimeToLiveDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15534,18 +12015,10 @@ pub struct TimeToLiveSpecification {
     pub attribute_name: Option<String>,
 }
 
-impl TimeToLiveSpecification {
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `AttributeName` (see [`Self::attribute_name`]).
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TimeToLiveSpecification {
+    value enabled("Enabled"): bool;
+    into attribute_name("AttributeName"): String;
+});
 
 impl IntoValue for TimeToLiveSpecification {
     fn into_value(self) -> Value {
@@ -15660,13 +12133,9 @@ pub struct TransactGetItem {
     pub get: Option<crate::types::Get>,
 }
 
-impl TransactGetItem {
-    /// Sets `Get` (see [`Self::get`]).
-    pub fn get(mut self, value: crate::types::Get) -> Self {
-        self.get = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TransactGetItem {
+    value get("Get"): crate::types::Get;
+});
 
 impl IntoValue for TransactGetItem {
     fn into_value(self) -> Value {
@@ -15686,21 +12155,10 @@ pub struct TransactGetItemsInput {
     pub return_consumed_capacity: Option<crate::types::ReturnConsumedCapacity>,
 }
 
-impl TransactGetItemsInput {
-    /// Sets `TransactItems` (see [`Self::transact_items`]).
-    pub fn transact_items(mut self, value: Vec<crate::types::TransactGetItem>) -> Self {
-        self.transact_items = Some(value);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TransactGetItemsInput {
+    list transact_items("TransactItems"): crate::types::TransactGetItem, push_transact_items;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+});
 
 impl IntoValue for TransactGetItemsInput {
     fn into_value(self) -> Value {
@@ -15725,18 +12183,10 @@ pub struct TransactGetItemsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl TransactGetItemsOutput {
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: Vec<crate::types::ConsumedCapacity>) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-    /// Sets `Responses` (see [`Self::responses`]).
-    pub fn responses(mut self, value: Vec<crate::types::ItemResponse>) -> Self {
-        self.responses = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TransactGetItemsOutput {
+    list consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity, push_consumed_capacity;
+    list responses("Responses"): crate::types::ItemResponse, push_responses;
+});
 
 impl FromValue for TransactGetItemsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15762,28 +12212,12 @@ pub struct TransactWriteItem {
     pub update: Option<crate::types::Update>,
 }
 
-impl TransactWriteItem {
-    /// Sets `ConditionCheck` (see [`Self::condition_check`]).
-    pub fn condition_check(mut self, value: crate::types::ConditionCheck) -> Self {
-        self.condition_check = Some(value);
-        self
-    }
-    /// Sets `Put` (see [`Self::put`]).
-    pub fn put(mut self, value: crate::types::Put) -> Self {
-        self.put = Some(value);
-        self
-    }
-    /// Sets `Delete` (see [`Self::delete`]).
-    pub fn delete(mut self, value: crate::types::Delete) -> Self {
-        self.delete = Some(value);
-        self
-    }
-    /// Sets `Update` (see [`Self::update`]).
-    pub fn update(mut self, value: crate::types::Update) -> Self {
-        self.update = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TransactWriteItem {
+    value condition_check("ConditionCheck"): crate::types::ConditionCheck;
+    value put("Put"): crate::types::Put;
+    value delete("Delete"): crate::types::Delete;
+    value update("Update"): crate::types::Update;
+});
 
 impl IntoValue for TransactWriteItem {
     fn into_value(self) -> Value {
@@ -15818,34 +12252,12 @@ pub struct TransactWriteItemsInput {
     pub client_request_token: Option<String>,
 }
 
-impl TransactWriteItemsInput {
-    /// Sets `TransactItems` (see [`Self::transact_items`]).
-    pub fn transact_items(mut self, value: Vec<crate::types::TransactWriteItem>) -> Self {
-        self.transact_items = Some(value);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets `ReturnItemCollectionMetrics` (see [`Self::return_item_collection_metrics`]).
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<crate::types::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.return_item_collection_metrics = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TransactWriteItemsInput {
+    list transact_items("TransactItems"): crate::types::TransactWriteItem, push_transact_items;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+    into return_item_collection_metrics("ReturnItemCollectionMetrics"): crate::types::ReturnItemCollectionMetrics;
+    into client_request_token("ClientRequestToken"): String;
+});
 
 impl IntoValue for TransactWriteItemsInput {
     fn into_value(self) -> Value {
@@ -15872,21 +12284,10 @@ pub struct TransactWriteItemsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl TransactWriteItemsOutput {
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: Vec<crate::types::ConsumedCapacity>) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-    /// Sets `ItemCollectionMetrics` (see [`Self::item_collection_metrics`]).
-    pub fn item_collection_metrics(
-        mut self,
-        value: HashMap<String, Vec<crate::types::ItemCollectionMetrics>>,
-    ) -> Self {
-        self.item_collection_metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TransactWriteItemsOutput {
+    list consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity, push_consumed_capacity;
+    map item_collection_metrics("ItemCollectionMetrics"): Vec<crate::types::ItemCollectionMetrics>, insert_item_collection_metrics;
+});
 
 impl FromValue for TransactWriteItemsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15981,18 +12382,10 @@ pub struct TransactionCanceledException {
     pub cancellation_reasons: Option<Vec<crate::types::CancellationReason>>,
 }
 
-impl TransactionCanceledException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `CancellationReasons` (see [`Self::cancellation_reasons`]).
-    pub fn cancellation_reasons(mut self, value: Vec<crate::types::CancellationReason>) -> Self {
-        self.cancellation_reasons = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TransactionCanceledException {
+    into message("Message"): String;
+    list cancellation_reasons("CancellationReasons"): crate::types::CancellationReason, push_cancellation_reasons;
+});
 
 impl FromValue for TransactionCanceledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16012,13 +12405,9 @@ pub struct TransactionConflictException {
     pub message: Option<String>,
 }
 
-impl TransactionConflictException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TransactionConflictException {
+    into message("message"): String;
+});
 
 impl FromValue for TransactionConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16058,13 +12447,9 @@ pub struct TransactionInProgressException {
     pub message: Option<String>,
 }
 
-impl TransactionInProgressException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TransactionInProgressException {
+    into message("Message"): String;
+});
 
 impl FromValue for TransactionInProgressException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16089,18 +12474,10 @@ pub struct UntagResourceInput {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagResourceInput {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagResourceInput {
+    into resource_arn("ResourceArn"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
 impl IntoValue for UntagResourceInput {
     fn into_value(self) -> Value {
@@ -16138,49 +12515,15 @@ pub struct Update {
         Option<crate::types::ReturnValuesOnConditionCheckFailure>,
 }
 
-impl Update {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.key = Some(value);
-        self
-    }
-    /// Sets `UpdateExpression` (see [`Self::update_expression`]).
-    pub fn update_expression(mut self, value: impl Into<String>) -> Self {
-        self.update_expression = Some(value.into());
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `ConditionExpression` (see [`Self::condition_expression`]).
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.condition_expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-    /// Sets `ExpressionAttributeValues` (see [`Self::expression_attribute_values`]).
-    pub fn expression_attribute_values(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.expression_attribute_values = Some(value);
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure` (see [`Self::return_values_on_condition_check_failure`]).
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<crate::types::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Update {
+    map key("Key"): crate::types::AttributeValue, insert_key;
+    into update_expression("UpdateExpression"): String;
+    into table_name("TableName"): String;
+    into condition_expression("ConditionExpression"): String;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+    map expression_attribute_values("ExpressionAttributeValues"): crate::types::AttributeValue, insert_expression_attribute_values;
+    into return_values_on_condition_check_failure("ReturnValuesOnConditionCheckFailure"): crate::types::ReturnValuesOnConditionCheckFailure;
+});
 
 impl IntoValue for Update {
     fn into_value(self) -> Value {
@@ -16211,21 +12554,10 @@ pub struct UpdateContinuousBackupsInput {
         Option<crate::types::PointInTimeRecoverySpecification>,
 }
 
-impl UpdateContinuousBackupsInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `PointInTimeRecoverySpecification` (see [`Self::point_in_time_recovery_specification`]).
-    pub fn point_in_time_recovery_specification(
-        mut self,
-        value: crate::types::PointInTimeRecoverySpecification,
-    ) -> Self {
-        self.point_in_time_recovery_specification = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateContinuousBackupsInput {
+    into table_name("TableName"): String;
+    value point_in_time_recovery_specification("PointInTimeRecoverySpecification"): crate::types::PointInTimeRecoverySpecification;
+});
 
 impl IntoValue for UpdateContinuousBackupsInput {
     fn into_value(self) -> Value {
@@ -16246,16 +12578,9 @@ pub struct UpdateContinuousBackupsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateContinuousBackupsOutput {
-    /// Sets `ContinuousBackupsDescription` (see [`Self::continuous_backups_description`]).
-    pub fn continuous_backups_description(
-        mut self,
-        value: crate::types::ContinuousBackupsDescription,
-    ) -> Self {
-        self.continuous_backups_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateContinuousBackupsOutput {
+    value continuous_backups_description("ContinuousBackupsDescription"): crate::types::ContinuousBackupsDescription;
+});
 
 impl FromValue for UpdateContinuousBackupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16284,34 +12609,12 @@ pub struct UpdateContributorInsightsInput {
     pub contributor_insights_mode: Option<crate::types::ContributorInsightsMode>,
 }
 
-impl UpdateContributorInsightsInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `ContributorInsightsAction` (see [`Self::contributor_insights_action`]).
-    pub fn contributor_insights_action(
-        mut self,
-        value: impl Into<crate::types::ContributorInsightsAction>,
-    ) -> Self {
-        self.contributor_insights_action = Some(value.into());
-        self
-    }
-    /// Sets `ContributorInsightsMode` (see [`Self::contributor_insights_mode`]).
-    pub fn contributor_insights_mode(
-        mut self,
-        value: impl Into<crate::types::ContributorInsightsMode>,
-    ) -> Self {
-        self.contributor_insights_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateContributorInsightsInput {
+    into table_name("TableName"): String;
+    into index_name("IndexName"): String;
+    into contributor_insights_action("ContributorInsightsAction"): crate::types::ContributorInsightsAction;
+    into contributor_insights_mode("ContributorInsightsMode"): crate::types::ContributorInsightsMode;
+});
 
 impl IntoValue for UpdateContributorInsightsInput {
     fn into_value(self) -> Value {
@@ -16340,34 +12643,12 @@ pub struct UpdateContributorInsightsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateContributorInsightsOutput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `ContributorInsightsStatus` (see [`Self::contributor_insights_status`]).
-    pub fn contributor_insights_status(
-        mut self,
-        value: impl Into<crate::types::ContributorInsightsStatus>,
-    ) -> Self {
-        self.contributor_insights_status = Some(value.into());
-        self
-    }
-    /// Sets `ContributorInsightsMode` (see [`Self::contributor_insights_mode`]).
-    pub fn contributor_insights_mode(
-        mut self,
-        value: impl Into<crate::types::ContributorInsightsMode>,
-    ) -> Self {
-        self.contributor_insights_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateContributorInsightsOutput {
+    into table_name("TableName"): String;
+    into index_name("IndexName"): String;
+    into contributor_insights_status("ContributorInsightsStatus"): crate::types::ContributorInsightsStatus;
+    into contributor_insights_mode("ContributorInsightsMode"): crate::types::ContributorInsightsMode;
+});
 
 impl FromValue for UpdateContributorInsightsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16399,28 +12680,12 @@ pub struct UpdateGlobalSecondaryIndexAction {
     pub warm_throughput: Option<crate::types::WarmThroughput>,
 }
 
-impl UpdateGlobalSecondaryIndexAction {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedThroughput` (see [`Self::provisioned_throughput`]).
-    pub fn provisioned_throughput(mut self, value: crate::types::ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughput` (see [`Self::on_demand_throughput`]).
-    pub fn on_demand_throughput(mut self, value: crate::types::OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(value);
-        self
-    }
-    /// Sets `WarmThroughput` (see [`Self::warm_throughput`]).
-    pub fn warm_throughput(mut self, value: crate::types::WarmThroughput) -> Self {
-        self.warm_throughput = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateGlobalSecondaryIndexAction {
+    into index_name("IndexName"): String;
+    value provisioned_throughput("ProvisionedThroughput"): crate::types::ProvisionedThroughput;
+    value on_demand_throughput("OnDemandThroughput"): crate::types::OnDemandThroughput;
+    value warm_throughput("WarmThroughput"): crate::types::WarmThroughput;
+});
 
 impl IntoValue for UpdateGlobalSecondaryIndexAction {
     fn into_value(self) -> Value {
@@ -16447,18 +12712,10 @@ pub struct UpdateGlobalTableInput {
     pub replica_updates: Option<Vec<crate::types::ReplicaUpdate>>,
 }
 
-impl UpdateGlobalTableInput {
-    /// Sets `GlobalTableName` (see [`Self::global_table_name`]).
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.global_table_name = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaUpdates` (see [`Self::replica_updates`]).
-    pub fn replica_updates(mut self, value: Vec<crate::types::ReplicaUpdate>) -> Self {
-        self.replica_updates = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateGlobalTableInput {
+    into global_table_name("GlobalTableName"): String;
+    list replica_updates("ReplicaUpdates"): crate::types::ReplicaUpdate, push_replica_updates;
+});
 
 impl IntoValue for UpdateGlobalTableInput {
     fn into_value(self) -> Value {
@@ -16479,13 +12736,9 @@ pub struct UpdateGlobalTableOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateGlobalTableOutput {
-    /// Sets `GlobalTableDescription` (see [`Self::global_table_description`]).
-    pub fn global_table_description(mut self, value: crate::types::GlobalTableDescription) -> Self {
-        self.global_table_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateGlobalTableOutput {
+    value global_table_description("GlobalTableDescription"): crate::types::GlobalTableDescription;
+});
 
 impl FromValue for UpdateGlobalTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16521,50 +12774,14 @@ pub struct UpdateGlobalTableSettingsInput {
     pub replica_settings_update: Option<Vec<crate::types::ReplicaSettingsUpdate>>,
 }
 
-impl UpdateGlobalTableSettingsInput {
-    /// Sets `GlobalTableName` (see [`Self::global_table_name`]).
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.global_table_name = Some(value.into());
-        self
-    }
-    /// Sets `GlobalTableBillingMode` (see [`Self::global_table_billing_mode`]).
-    pub fn global_table_billing_mode(
-        mut self,
-        value: impl Into<crate::types::BillingMode>,
-    ) -> Self {
-        self.global_table_billing_mode = Some(value.into());
-        self
-    }
-    /// Sets `GlobalTableProvisionedWriteCapacityUnits` (see [`Self::global_table_provisioned_write_capacity_units`]).
-    pub fn global_table_provisioned_write_capacity_units(mut self, value: i64) -> Self {
-        self.global_table_provisioned_write_capacity_units = Some(value);
-        self
-    }
-    /// Sets `GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate` (see [`Self::global_table_provisioned_write_capacity_auto_scaling_settings_update`]).
-    pub fn global_table_provisioned_write_capacity_auto_scaling_settings_update(
-        mut self,
-        value: crate::types::AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.global_table_provisioned_write_capacity_auto_scaling_settings_update = Some(value);
-        self
-    }
-    /// Sets `GlobalTableGlobalSecondaryIndexSettingsUpdate` (see [`Self::global_table_global_secondary_index_settings_update`]).
-    pub fn global_table_global_secondary_index_settings_update(
-        mut self,
-        value: Vec<crate::types::GlobalTableGlobalSecondaryIndexSettingsUpdate>,
-    ) -> Self {
-        self.global_table_global_secondary_index_settings_update = Some(value);
-        self
-    }
-    /// Sets `ReplicaSettingsUpdate` (see [`Self::replica_settings_update`]).
-    pub fn replica_settings_update(
-        mut self,
-        value: Vec<crate::types::ReplicaSettingsUpdate>,
-    ) -> Self {
-        self.replica_settings_update = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateGlobalTableSettingsInput {
+    into global_table_name("GlobalTableName"): String;
+    into global_table_billing_mode("GlobalTableBillingMode"): crate::types::BillingMode;
+    value global_table_provisioned_write_capacity_units("GlobalTableProvisionedWriteCapacityUnits"): i64;
+    value global_table_provisioned_write_capacity_auto_scaling_settings_update("GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate"): crate::types::AutoScalingSettingsUpdate;
+    list global_table_global_secondary_index_settings_update("GlobalTableGlobalSecondaryIndexSettingsUpdate"): crate::types::GlobalTableGlobalSecondaryIndexSettingsUpdate, push_global_table_global_secondary_index_settings_update;
+    list replica_settings_update("ReplicaSettingsUpdate"): crate::types::ReplicaSettingsUpdate, push_replica_settings_update;
+});
 
 impl IntoValue for UpdateGlobalTableSettingsInput {
     fn into_value(self) -> Value {
@@ -16594,21 +12811,10 @@ pub struct UpdateGlobalTableSettingsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateGlobalTableSettingsOutput {
-    /// Sets `GlobalTableName` (see [`Self::global_table_name`]).
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.global_table_name = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaSettings` (see [`Self::replica_settings`]).
-    pub fn replica_settings(
-        mut self,
-        value: Vec<crate::types::ReplicaSettingsDescription>,
-    ) -> Self {
-        self.replica_settings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateGlobalTableSettingsOutput {
+    into global_table_name("GlobalTableName"): String;
+    list replica_settings("ReplicaSettings"): crate::types::ReplicaSettingsDescription, push_replica_settings;
+});
 
 impl FromValue for UpdateGlobalTableSettingsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16734,94 +12940,21 @@ pub struct UpdateItemInput {
         Option<crate::types::ReturnValuesOnConditionCheckFailure>,
 }
 
-impl UpdateItemInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.key = Some(value);
-        self
-    }
-    /// Sets `AttributeUpdates` (see [`Self::attribute_updates`]).
-    pub fn attribute_updates(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValueUpdate>,
-    ) -> Self {
-        self.attribute_updates = Some(value);
-        self
-    }
-    /// Sets `Expected` (see [`Self::expected`]).
-    pub fn expected(
-        mut self,
-        value: HashMap<String, crate::types::ExpectedAttributeValue>,
-    ) -> Self {
-        self.expected = Some(value);
-        self
-    }
-    /// Sets `ConditionalOperator` (see [`Self::conditional_operator`]).
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<crate::types::ConditionalOperator>,
-    ) -> Self {
-        self.conditional_operator = Some(value.into());
-        self
-    }
-    /// Sets `ReturnValues` (see [`Self::return_values`]).
-    pub fn return_values(mut self, value: impl Into<crate::types::ReturnValue>) -> Self {
-        self.return_values = Some(value.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity` (see [`Self::return_consumed_capacity`]).
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<crate::types::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sets `ReturnItemCollectionMetrics` (see [`Self::return_item_collection_metrics`]).
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<crate::types::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.return_item_collection_metrics = Some(value.into());
-        self
-    }
-    /// Sets `UpdateExpression` (see [`Self::update_expression`]).
-    pub fn update_expression(mut self, value: impl Into<String>) -> Self {
-        self.update_expression = Some(value.into());
-        self
-    }
-    /// Sets `ConditionExpression` (see [`Self::condition_expression`]).
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.condition_expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames` (see [`Self::expression_attribute_names`]).
-    pub fn expression_attribute_names(mut self, value: HashMap<String, String>) -> Self {
-        self.expression_attribute_names = Some(value);
-        self
-    }
-    /// Sets `ExpressionAttributeValues` (see [`Self::expression_attribute_values`]).
-    pub fn expression_attribute_values(
-        mut self,
-        value: HashMap<String, crate::types::AttributeValue>,
-    ) -> Self {
-        self.expression_attribute_values = Some(value);
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure` (see [`Self::return_values_on_condition_check_failure`]).
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<crate::types::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateItemInput {
+    into table_name("TableName"): String;
+    map key("Key"): crate::types::AttributeValue, insert_key;
+    map attribute_updates("AttributeUpdates"): crate::types::AttributeValueUpdate, insert_attribute_updates;
+    map expected("Expected"): crate::types::ExpectedAttributeValue, insert_expected;
+    into conditional_operator("ConditionalOperator"): crate::types::ConditionalOperator;
+    into return_values("ReturnValues"): crate::types::ReturnValue;
+    into return_consumed_capacity("ReturnConsumedCapacity"): crate::types::ReturnConsumedCapacity;
+    into return_item_collection_metrics("ReturnItemCollectionMetrics"): crate::types::ReturnItemCollectionMetrics;
+    into update_expression("UpdateExpression"): String;
+    into condition_expression("ConditionExpression"): String;
+    map_into expression_attribute_names("ExpressionAttributeNames"): String, insert_expression_attribute_names;
+    map expression_attribute_values("ExpressionAttributeValues"): crate::types::AttributeValue, insert_expression_attribute_values;
+    into return_values_on_condition_check_failure("ReturnValuesOnConditionCheckFailure"): crate::types::ReturnValuesOnConditionCheckFailure;
+});
 
 impl IntoValue for UpdateItemInput {
     fn into_value(self) -> Value {
@@ -16866,23 +12999,11 @@ pub struct UpdateItemOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateItemOutput {
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, crate::types::AttributeValue>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-    /// Sets `ConsumedCapacity` (see [`Self::consumed_capacity`]).
-    pub fn consumed_capacity(mut self, value: crate::types::ConsumedCapacity) -> Self {
-        self.consumed_capacity = Some(value);
-        self
-    }
-    /// Sets `ItemCollectionMetrics` (see [`Self::item_collection_metrics`]).
-    pub fn item_collection_metrics(mut self, value: crate::types::ItemCollectionMetrics) -> Self {
-        self.item_collection_metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateItemOutput {
+    map attributes("Attributes"): crate::types::AttributeValue, insert_attributes;
+    value consumed_capacity("ConsumedCapacity"): crate::types::ConsumedCapacity;
+    value item_collection_metrics("ItemCollectionMetrics"): crate::types::ItemCollectionMetrics;
+});
 
 impl FromValue for UpdateItemOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16904,16 +13025,9 @@ pub struct UpdateKinesisStreamingConfiguration {
         Option<crate::types::ApproximateCreationDateTimePrecision>,
 }
 
-impl UpdateKinesisStreamingConfiguration {
-    /// Sets `ApproximateCreationDateTimePrecision` (see [`Self::approximate_creation_date_time_precision`]).
-    pub fn approximate_creation_date_time_precision(
-        mut self,
-        value: impl Into<crate::types::ApproximateCreationDateTimePrecision>,
-    ) -> Self {
-        self.approximate_creation_date_time_precision = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateKinesisStreamingConfiguration {
+    into approximate_creation_date_time_precision("ApproximateCreationDateTimePrecision"): crate::types::ApproximateCreationDateTimePrecision;
+});
 
 impl IntoValue for UpdateKinesisStreamingConfiguration {
     fn into_value(self) -> Value {
@@ -16950,26 +13064,11 @@ pub struct UpdateKinesisStreamingDestinationInput {
         Option<crate::types::UpdateKinesisStreamingConfiguration>,
 }
 
-impl UpdateKinesisStreamingDestinationInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `StreamArn` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `UpdateKinesisStreamingConfiguration` (see [`Self::update_kinesis_streaming_configuration`]).
-    pub fn update_kinesis_streaming_configuration(
-        mut self,
-        value: crate::types::UpdateKinesisStreamingConfiguration,
-    ) -> Self {
-        self.update_kinesis_streaming_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateKinesisStreamingDestinationInput {
+    into table_name("TableName"): String;
+    into stream_arn("StreamArn"): String;
+    value update_kinesis_streaming_configuration("UpdateKinesisStreamingConfiguration"): crate::types::UpdateKinesisStreamingConfiguration;
+});
 
 impl IntoValue for UpdateKinesisStreamingDestinationInput {
     fn into_value(self) -> Value {
@@ -16998,31 +13097,12 @@ pub struct UpdateKinesisStreamingDestinationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateKinesisStreamingDestinationOutput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `StreamArn` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `DestinationStatus` (see [`Self::destination_status`]).
-    pub fn destination_status(mut self, value: impl Into<crate::types::DestinationStatus>) -> Self {
-        self.destination_status = Some(value.into());
-        self
-    }
-    /// Sets `UpdateKinesisStreamingConfiguration` (see [`Self::update_kinesis_streaming_configuration`]).
-    pub fn update_kinesis_streaming_configuration(
-        mut self,
-        value: crate::types::UpdateKinesisStreamingConfiguration,
-    ) -> Self {
-        self.update_kinesis_streaming_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateKinesisStreamingDestinationOutput {
+    into table_name("TableName"): String;
+    into stream_arn("StreamArn"): String;
+    into destination_status("DestinationStatus"): crate::types::DestinationStatus;
+    value update_kinesis_streaming_configuration("UpdateKinesisStreamingConfiguration"): crate::types::UpdateKinesisStreamingConfiguration;
+});
 
 impl FromValue for UpdateKinesisStreamingDestinationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17057,47 +13137,14 @@ pub struct UpdateReplicationGroupMemberAction {
     pub table_class_override: Option<crate::types::TableClass>,
 }
 
-impl UpdateReplicationGroupMemberAction {
-    /// Sets `RegionName` (see [`Self::region_name`]).
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-    /// Sets `KMSMasterKeyId` (see [`Self::kms_master_key_id`]).
-    pub fn kms_master_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_master_key_id = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride` (see [`Self::provisioned_throughput_override`]).
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: crate::types::ProvisionedThroughputOverride,
-    ) -> Self {
-        self.provisioned_throughput_override = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride` (see [`Self::on_demand_throughput_override`]).
-    pub fn on_demand_throughput_override(
-        mut self,
-        value: crate::types::OnDemandThroughputOverride,
-    ) -> Self {
-        self.on_demand_throughput_override = Some(value);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes` (see [`Self::global_secondary_indexes`]).
-    pub fn global_secondary_indexes(
-        mut self,
-        value: Vec<crate::types::ReplicaGlobalSecondaryIndex>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(value);
-        self
-    }
-    /// Sets `TableClassOverride` (see [`Self::table_class_override`]).
-    pub fn table_class_override(mut self, value: impl Into<crate::types::TableClass>) -> Self {
-        self.table_class_override = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateReplicationGroupMemberAction {
+    into region_name("RegionName"): String;
+    into kms_master_key_id("KMSMasterKeyId"): String;
+    value provisioned_throughput_override("ProvisionedThroughputOverride"): crate::types::ProvisionedThroughputOverride;
+    value on_demand_throughput_override("OnDemandThroughputOverride"): crate::types::OnDemandThroughputOverride;
+    list global_secondary_indexes("GlobalSecondaryIndexes"): crate::types::ReplicaGlobalSecondaryIndex, push_global_secondary_indexes;
+    into table_class_override("TableClassOverride"): crate::types::TableClass;
+});
 
 impl IntoValue for UpdateReplicationGroupMemberAction {
     fn into_value(self) -> Value {
@@ -17185,100 +13232,24 @@ pub struct UpdateTableInput {
     pub vector_index_updates: Option<Vec<crate::types::VectorIndexUpdate>>,
 }
 
-impl UpdateTableInput {
-    /// Sets `AttributeDefinitions` (see [`Self::attribute_definitions`]).
-    pub fn attribute_definitions(mut self, value: Vec<crate::types::AttributeDefinition>) -> Self {
-        self.attribute_definitions = Some(value);
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `BillingMode` (see [`Self::billing_mode`]).
-    pub fn billing_mode(mut self, value: impl Into<crate::types::BillingMode>) -> Self {
-        self.billing_mode = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedThroughput` (see [`Self::provisioned_throughput`]).
-    pub fn provisioned_throughput(mut self, value: crate::types::ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(value);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexUpdates` (see [`Self::global_secondary_index_updates`]).
-    pub fn global_secondary_index_updates(
-        mut self,
-        value: Vec<crate::types::GlobalSecondaryIndexUpdate>,
-    ) -> Self {
-        self.global_secondary_index_updates = Some(value);
-        self
-    }
-    /// Sets `StreamSpecification` (see [`Self::stream_specification`]).
-    pub fn stream_specification(mut self, value: crate::types::StreamSpecification) -> Self {
-        self.stream_specification = Some(value);
-        self
-    }
-    /// Sets `SSESpecification` (see [`Self::sse_specification`]).
-    pub fn sse_specification(mut self, value: crate::types::SSESpecification) -> Self {
-        self.sse_specification = Some(value);
-        self
-    }
-    /// Sets `ReplicaUpdates` (see [`Self::replica_updates`]).
-    pub fn replica_updates(mut self, value: Vec<crate::types::ReplicationGroupUpdate>) -> Self {
-        self.replica_updates = Some(value);
-        self
-    }
-    /// Sets `TableClass` (see [`Self::table_class`]).
-    pub fn table_class(mut self, value: impl Into<crate::types::TableClass>) -> Self {
-        self.table_class = Some(value.into());
-        self
-    }
-    /// Sets `DeletionProtectionEnabled` (see [`Self::deletion_protection_enabled`]).
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.deletion_protection_enabled = Some(value);
-        self
-    }
-    /// Sets `MultiRegionConsistency` (see [`Self::multi_region_consistency`]).
-    pub fn multi_region_consistency(
-        mut self,
-        value: impl Into<crate::types::MultiRegionConsistency>,
-    ) -> Self {
-        self.multi_region_consistency = Some(value.into());
-        self
-    }
-    /// Sets `GlobalTableWitnessUpdates` (see [`Self::global_table_witness_updates`]).
-    pub fn global_table_witness_updates(
-        mut self,
-        value: Vec<crate::types::GlobalTableWitnessGroupUpdate>,
-    ) -> Self {
-        self.global_table_witness_updates = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughput` (see [`Self::on_demand_throughput`]).
-    pub fn on_demand_throughput(mut self, value: crate::types::OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(value);
-        self
-    }
-    /// Sets `WarmThroughput` (see [`Self::warm_throughput`]).
-    pub fn warm_throughput(mut self, value: crate::types::WarmThroughput) -> Self {
-        self.warm_throughput = Some(value);
-        self
-    }
-    /// Sets `GlobalTableSettingsReplicationMode` (see [`Self::global_table_settings_replication_mode`]).
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        value: impl Into<crate::types::GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.global_table_settings_replication_mode = Some(value.into());
-        self
-    }
-    /// Sets `VectorIndexUpdates` (see [`Self::vector_index_updates`]).
-    pub fn vector_index_updates(mut self, value: Vec<crate::types::VectorIndexUpdate>) -> Self {
-        self.vector_index_updates = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateTableInput {
+    list attribute_definitions("AttributeDefinitions"): crate::types::AttributeDefinition, push_attribute_definitions;
+    into table_name("TableName"): String;
+    into billing_mode("BillingMode"): crate::types::BillingMode;
+    value provisioned_throughput("ProvisionedThroughput"): crate::types::ProvisionedThroughput;
+    list global_secondary_index_updates("GlobalSecondaryIndexUpdates"): crate::types::GlobalSecondaryIndexUpdate, push_global_secondary_index_updates;
+    value stream_specification("StreamSpecification"): crate::types::StreamSpecification;
+    value sse_specification("SSESpecification"): crate::types::SSESpecification;
+    list replica_updates("ReplicaUpdates"): crate::types::ReplicationGroupUpdate, push_replica_updates;
+    into table_class("TableClass"): crate::types::TableClass;
+    value deletion_protection_enabled("DeletionProtectionEnabled"): bool;
+    into multi_region_consistency("MultiRegionConsistency"): crate::types::MultiRegionConsistency;
+    list global_table_witness_updates("GlobalTableWitnessUpdates"): crate::types::GlobalTableWitnessGroupUpdate, push_global_table_witness_updates;
+    value on_demand_throughput("OnDemandThroughput"): crate::types::OnDemandThroughput;
+    value warm_throughput("WarmThroughput"): crate::types::WarmThroughput;
+    into global_table_settings_replication_mode("GlobalTableSettingsReplicationMode"): crate::types::GlobalTableSettingsReplicationMode;
+    list vector_index_updates("VectorIndexUpdates"): crate::types::VectorIndexUpdate, push_vector_index_updates;
+});
 
 impl IntoValue for UpdateTableInput {
     fn into_value(self) -> Value {
@@ -17313,13 +13284,9 @@ pub struct UpdateTableOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateTableOutput {
-    /// Sets `TableDescription` (see [`Self::table_description`]).
-    pub fn table_description(mut self, value: crate::types::TableDescription) -> Self {
-        self.table_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateTableOutput {
+    value table_description("TableDescription"): crate::types::TableDescription;
+});
 
 impl FromValue for UpdateTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17348,34 +13315,12 @@ pub struct UpdateTableReplicaAutoScalingInput {
     pub replica_updates: Option<Vec<crate::types::ReplicaAutoScalingUpdate>>,
 }
 
-impl UpdateTableReplicaAutoScalingInput {
-    /// Sets `GlobalSecondaryIndexUpdates` (see [`Self::global_secondary_index_updates`]).
-    pub fn global_secondary_index_updates(
-        mut self,
-        value: Vec<crate::types::GlobalSecondaryIndexAutoScalingUpdate>,
-    ) -> Self {
-        self.global_secondary_index_updates = Some(value);
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityAutoScalingUpdate` (see [`Self::provisioned_write_capacity_auto_scaling_update`]).
-    pub fn provisioned_write_capacity_auto_scaling_update(
-        mut self,
-        value: crate::types::AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.provisioned_write_capacity_auto_scaling_update = Some(value);
-        self
-    }
-    /// Sets `ReplicaUpdates` (see [`Self::replica_updates`]).
-    pub fn replica_updates(mut self, value: Vec<crate::types::ReplicaAutoScalingUpdate>) -> Self {
-        self.replica_updates = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateTableReplicaAutoScalingInput {
+    list global_secondary_index_updates("GlobalSecondaryIndexUpdates"): crate::types::GlobalSecondaryIndexAutoScalingUpdate, push_global_secondary_index_updates;
+    into table_name("TableName"): String;
+    value provisioned_write_capacity_auto_scaling_update("ProvisionedWriteCapacityAutoScalingUpdate"): crate::types::AutoScalingSettingsUpdate;
+    list replica_updates("ReplicaUpdates"): crate::types::ReplicaAutoScalingUpdate, push_replica_updates;
+});
 
 impl IntoValue for UpdateTableReplicaAutoScalingInput {
     fn into_value(self) -> Value {
@@ -17399,16 +13344,9 @@ pub struct UpdateTableReplicaAutoScalingOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateTableReplicaAutoScalingOutput {
-    /// Sets `TableAutoScalingDescription` (see [`Self::table_auto_scaling_description`]).
-    pub fn table_auto_scaling_description(
-        mut self,
-        value: crate::types::TableAutoScalingDescription,
-    ) -> Self {
-        self.table_auto_scaling_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateTableReplicaAutoScalingOutput {
+    value table_auto_scaling_description("TableAutoScalingDescription"): crate::types::TableAutoScalingDescription;
+});
 
 impl FromValue for UpdateTableReplicaAutoScalingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17433,21 +13371,10 @@ pub struct UpdateTimeToLiveInput {
     pub time_to_live_specification: Option<crate::types::TimeToLiveSpecification>,
 }
 
-impl UpdateTimeToLiveInput {
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `TimeToLiveSpecification` (see [`Self::time_to_live_specification`]).
-    pub fn time_to_live_specification(
-        mut self,
-        value: crate::types::TimeToLiveSpecification,
-    ) -> Self {
-        self.time_to_live_specification = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateTimeToLiveInput {
+    into table_name("TableName"): String;
+    value time_to_live_specification("TimeToLiveSpecification"): crate::types::TimeToLiveSpecification;
+});
 
 impl IntoValue for UpdateTimeToLiveInput {
     fn into_value(self) -> Value {
@@ -17468,16 +13395,9 @@ pub struct UpdateTimeToLiveOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateTimeToLiveOutput {
-    /// Sets `TimeToLiveSpecification` (see [`Self::time_to_live_specification`]).
-    pub fn time_to_live_specification(
-        mut self,
-        value: crate::types::TimeToLiveSpecification,
-    ) -> Self {
-        self.time_to_live_specification = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateTimeToLiveOutput {
+    value time_to_live_specification("TimeToLiveSpecification"): crate::types::TimeToLiveSpecification;
+});
 
 impl FromValue for UpdateTimeToLiveOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17498,13 +13418,9 @@ pub struct VectorAttributeDefinition {
     pub attribute_name: Option<String>,
 }
 
-impl VectorAttributeDefinition {
-    /// Sets `AttributeName` (see [`Self::attribute_name`]).
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VectorAttributeDefinition {
+    into attribute_name("AttributeName"): String;
+});
 
 impl IntoValue for VectorAttributeDefinition {
     fn into_value(self) -> Value {
@@ -17531,18 +13447,10 @@ pub struct VectorCapacity {
     pub vector_write_request_bytes: Option<f64>,
 }
 
-impl VectorCapacity {
-    /// Sets `VectorSearchRequestBytes` (see [`Self::vector_search_request_bytes`]).
-    pub fn vector_search_request_bytes(mut self, value: f64) -> Self {
-        self.vector_search_request_bytes = Some(value);
-        self
-    }
-    /// Sets `VectorWriteRequestBytes` (see [`Self::vector_write_request_bytes`]).
-    pub fn vector_write_request_bytes(mut self, value: f64) -> Self {
-        self.vector_write_request_bytes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(VectorCapacity {
+    value vector_search_request_bytes("VectorSearchRequestBytes"): f64;
+    value vector_write_request_bytes("VectorWriteRequestBytes"): f64;
+});
 
 impl FromValue for VectorCapacity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17662,41 +13570,14 @@ pub struct VectorIndex {
     pub distance_function: Option<crate::types::VectorDistanceFunction>,
 }
 
-impl VectorIndex {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `VectorAttribute` (see [`Self::vector_attribute`]).
-    pub fn vector_attribute(mut self, value: crate::types::VectorAttributeDefinition) -> Self {
-        self.vector_attribute = Some(value);
-        self
-    }
-    /// Sets `SearchSchema` (see [`Self::search_schema`]).
-    pub fn search_schema(mut self, value: Vec<crate::types::SearchSchemaElement>) -> Self {
-        self.search_schema = Some(value);
-        self
-    }
-    /// Sets `Projection` (see [`Self::projection`]).
-    pub fn projection(mut self, value: crate::types::Projection) -> Self {
-        self.projection = Some(value);
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: i64) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `DistanceFunction` (see [`Self::distance_function`]).
-    pub fn distance_function(
-        mut self,
-        value: impl Into<crate::types::VectorDistanceFunction>,
-    ) -> Self {
-        self.distance_function = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VectorIndex {
+    into index_name("IndexName"): String;
+    value vector_attribute("VectorAttribute"): crate::types::VectorAttributeDefinition;
+    list search_schema("SearchSchema"): crate::types::SearchSchemaElement, push_search_schema;
+    value projection("Projection"): crate::types::Projection;
+    value dimensions("Dimensions"): i64;
+    into distance_function("DistanceFunction"): crate::types::VectorDistanceFunction;
+});
 
 impl IntoValue for VectorIndex {
     fn into_value(self) -> Value {
@@ -17757,66 +13638,19 @@ pub struct VectorIndexDescription {
     pub index_arn: Option<String>,
 }
 
-impl VectorIndexDescription {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `SearchSchema` (see [`Self::search_schema`]).
-    pub fn search_schema(mut self, value: Vec<crate::types::SearchSchemaElement>) -> Self {
-        self.search_schema = Some(value);
-        self
-    }
-    /// Sets `Projection` (see [`Self::projection`]).
-    pub fn projection(mut self, value: crate::types::Projection) -> Self {
-        self.projection = Some(value);
-        self
-    }
-    /// Sets `VectorAttribute` (see [`Self::vector_attribute`]).
-    pub fn vector_attribute(mut self, value: crate::types::VectorAttributeDefinition) -> Self {
-        self.vector_attribute = Some(value);
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: i64) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `DistanceFunction` (see [`Self::distance_function`]).
-    pub fn distance_function(
-        mut self,
-        value: impl Into<crate::types::VectorDistanceFunction>,
-    ) -> Self {
-        self.distance_function = Some(value.into());
-        self
-    }
-    /// Sets `IndexStatus` (see [`Self::index_status`]).
-    pub fn index_status(mut self, value: impl Into<crate::types::IndexStatus>) -> Self {
-        self.index_status = Some(value.into());
-        self
-    }
-    /// Sets `Backfilling` (see [`Self::backfilling`]).
-    pub fn backfilling(mut self, value: bool) -> Self {
-        self.backfilling = Some(value);
-        self
-    }
-    /// Sets `IndexSizeBytes` (see [`Self::index_size_bytes`]).
-    pub fn index_size_bytes(mut self, value: i64) -> Self {
-        self.index_size_bytes = Some(value);
-        self
-    }
-    /// Sets `ItemCount` (see [`Self::item_count`]).
-    pub fn item_count(mut self, value: i64) -> Self {
-        self.item_count = Some(value);
-        self
-    }
-    /// Sets `IndexArn` (see [`Self::index_arn`]).
-    pub fn index_arn(mut self, value: impl Into<String>) -> Self {
-        self.index_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VectorIndexDescription {
+    into index_name("IndexName"): String;
+    list search_schema("SearchSchema"): crate::types::SearchSchemaElement, push_search_schema;
+    value projection("Projection"): crate::types::Projection;
+    value vector_attribute("VectorAttribute"): crate::types::VectorAttributeDefinition;
+    value dimensions("Dimensions"): i64;
+    into distance_function("DistanceFunction"): crate::types::VectorDistanceFunction;
+    into index_status("IndexStatus"): crate::types::IndexStatus;
+    value backfilling("Backfilling"): bool;
+    value index_size_bytes("IndexSizeBytes"): i64;
+    value item_count("ItemCount"): i64;
+    into index_arn("IndexArn"): String;
+});
 
 impl FromValue for VectorIndexDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17855,41 +13689,14 @@ pub struct VectorIndexInfo {
     pub distance_function: Option<crate::types::VectorDistanceFunction>,
 }
 
-impl VectorIndexInfo {
-    /// Sets `IndexName` (see [`Self::index_name`]).
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.index_name = Some(value.into());
-        self
-    }
-    /// Sets `VectorAttribute` (see [`Self::vector_attribute`]).
-    pub fn vector_attribute(mut self, value: crate::types::VectorAttributeDefinition) -> Self {
-        self.vector_attribute = Some(value);
-        self
-    }
-    /// Sets `SearchSchema` (see [`Self::search_schema`]).
-    pub fn search_schema(mut self, value: Vec<crate::types::SearchSchemaElement>) -> Self {
-        self.search_schema = Some(value);
-        self
-    }
-    /// Sets `Projection` (see [`Self::projection`]).
-    pub fn projection(mut self, value: crate::types::Projection) -> Self {
-        self.projection = Some(value);
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: i64) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `DistanceFunction` (see [`Self::distance_function`]).
-    pub fn distance_function(
-        mut self,
-        value: impl Into<crate::types::VectorDistanceFunction>,
-    ) -> Self {
-        self.distance_function = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VectorIndexInfo {
+    into index_name("IndexName"): String;
+    value vector_attribute("VectorAttribute"): crate::types::VectorAttributeDefinition;
+    list search_schema("SearchSchema"): crate::types::SearchSchemaElement, push_search_schema;
+    value projection("Projection"): crate::types::Projection;
+    value dimensions("Dimensions"): i64;
+    into distance_function("DistanceFunction"): crate::types::VectorDistanceFunction;
+});
 
 impl FromValue for VectorIndexInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17915,18 +13722,10 @@ pub struct VectorIndexUpdate {
     pub delete: Option<crate::types::DeleteVectorIndexAction>,
 }
 
-impl VectorIndexUpdate {
-    /// Sets `Create` (see [`Self::create`]).
-    pub fn create(mut self, value: crate::types::CreateVectorIndexAction) -> Self {
-        self.create = Some(value);
-        self
-    }
-    /// Sets `Delete` (see [`Self::delete`]).
-    pub fn delete(mut self, value: crate::types::DeleteVectorIndexAction) -> Self {
-        self.delete = Some(value);
-        self
-    }
-}
+myaws_core::setters!(VectorIndexUpdate {
+    value create("Create"): crate::types::CreateVectorIndexAction;
+    value delete("Delete"): crate::types::DeleteVectorIndexAction;
+});
 
 impl IntoValue for VectorIndexUpdate {
     fn into_value(self) -> Value {
@@ -17944,18 +13743,10 @@ pub struct WarmThroughput {
     pub write_units_per_second: Option<i64>,
 }
 
-impl WarmThroughput {
-    /// Sets `ReadUnitsPerSecond` (see [`Self::read_units_per_second`]).
-    pub fn read_units_per_second(mut self, value: i64) -> Self {
-        self.read_units_per_second = Some(value);
-        self
-    }
-    /// Sets `WriteUnitsPerSecond` (see [`Self::write_units_per_second`]).
-    pub fn write_units_per_second(mut self, value: i64) -> Self {
-        self.write_units_per_second = Some(value);
-        self
-    }
-}
+myaws_core::setters!(WarmThroughput {
+    value read_units_per_second("ReadUnitsPerSecond"): i64;
+    value write_units_per_second("WriteUnitsPerSecond"): i64;
+});
 
 impl IntoValue for WarmThroughput {
     fn into_value(self) -> Value {
@@ -18066,18 +13857,10 @@ pub struct WriteRequest {
     pub delete_request: Option<crate::types::DeleteRequest>,
 }
 
-impl WriteRequest {
-    /// Sets `PutRequest` (see [`Self::put_request`]).
-    pub fn put_request(mut self, value: crate::types::PutRequest) -> Self {
-        self.put_request = Some(value);
-        self
-    }
-    /// Sets `DeleteRequest` (see [`Self::delete_request`]).
-    pub fn delete_request(mut self, value: crate::types::DeleteRequest) -> Self {
-        self.delete_request = Some(value);
-        self
-    }
-}
+myaws_core::setters!(WriteRequest {
+    value put_request("PutRequest"): crate::types::PutRequest;
+    value delete_request("DeleteRequest"): crate::types::DeleteRequest;
+});
 
 impl IntoValue for WriteRequest {
     fn into_value(self) -> Value {
@@ -18140,7 +13923,7 @@ myaws_core::with_response_metadata!(
     DescribeBackupOutput,
     DescribeContinuousBackupsOutput,
     DescribeContributorInsightsOutput,
-    DescribeEndpointsResponse,
+    DescribeEndpointsOutput,
     DescribeExportOutput,
     DescribeGlobalTableOutput,
     DescribeGlobalTableSettingsOutput,
@@ -18185,3 +13968,21 @@ myaws_core::with_response_metadata!(
     UpdateTableReplicaAutoScalingOutput,
     UpdateTimeToLiveOutput,
 );
+
+/// Another name of [`DescribeEndpointsInput`].
+pub type DescribeEndpointsRequest = DescribeEndpointsInput;
+
+/// Another name of [`DescribeEndpointsOutput`].
+pub type DescribeEndpointsResponse = DescribeEndpointsOutput;
+
+/// Another name of [`KinesisStreamingDestinationInput`].
+pub type DisableKinesisStreamingDestinationInput = KinesisStreamingDestinationInput;
+
+/// Another name of [`KinesisStreamingDestinationOutput`].
+pub type DisableKinesisStreamingDestinationOutput = KinesisStreamingDestinationOutput;
+
+/// Another name of [`KinesisStreamingDestinationInput`].
+pub type EnableKinesisStreamingDestinationInput = KinesisStreamingDestinationInput;
+
+/// Another name of [`KinesisStreamingDestinationOutput`].
+pub type EnableKinesisStreamingDestinationOutput = KinesisStreamingDestinationOutput;

@@ -56,9 +56,9 @@ impl Client {
     /// Accepts an Elastic IP address transfer. For more information, see [Accept a transferred Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept) in the *Amazon VPC User Guide*.
     pub async fn accept_address_transfer(
         &self,
-        input: crate::types::AcceptAddressTransferRequest,
+        input: crate::types::AcceptAddressTransferInput,
     ) -> Result<
-        crate::types::AcceptAddressTransferResult,
+        crate::types::AcceptAddressTransferOutput,
         SdkError<crate::error::AcceptAddressTransferError>,
     > {
         self.handle.call(0, input).await
@@ -67,9 +67,9 @@ impl Client {
     /// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [ Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
     pub async fn accept_capacity_reservation_billing_ownership(
         &self,
-        input: crate::types::AcceptCapacityReservationBillingOwnershipRequest,
+        input: crate::types::AcceptCapacityReservationBillingOwnershipInput,
     ) -> Result<
-        crate::types::AcceptCapacityReservationBillingOwnershipResult,
+        crate::types::AcceptCapacityReservationBillingOwnershipOutput,
         SdkError<crate::error::AcceptCapacityReservationBillingOwnershipError>,
     > {
         self.handle.call(1, input).await
@@ -78,9 +78,9 @@ impl Client {
     /// Accepts the Convertible Reserved Instance exchange quote described in the [GetReservedInstancesExchangeQuote] call.
     pub async fn accept_reserved_instances_exchange_quote(
         &self,
-        input: crate::types::AcceptReservedInstancesExchangeQuoteRequest,
+        input: crate::types::AcceptReservedInstancesExchangeQuoteInput,
     ) -> Result<
-        crate::types::AcceptReservedInstancesExchangeQuoteResult,
+        crate::types::AcceptReservedInstancesExchangeQuoteOutput,
         SdkError<crate::error::AcceptReservedInstancesExchangeQuoteError>,
     > {
         self.handle.call(2, input).await
@@ -89,9 +89,9 @@ impl Client {
     /// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway.
     pub async fn accept_transit_gateway_client_vpn_attachment(
         &self,
-        input: crate::types::AcceptTransitGatewayClientVpnAttachmentRequest,
+        input: crate::types::AcceptTransitGatewayClientVpnAttachmentInput,
     ) -> Result<
-        crate::types::AcceptTransitGatewayClientVpnAttachmentResult,
+        crate::types::AcceptTransitGatewayClientVpnAttachmentOutput,
         SdkError<crate::error::AcceptTransitGatewayClientVpnAttachmentError>,
     > {
         self.handle.call(3, input).await
@@ -100,9 +100,9 @@ impl Client {
     /// Accepts a request to associate subnets with a transit gateway multicast domain.
     pub async fn accept_transit_gateway_multicast_domain_associations(
         &self,
-        input: crate::types::AcceptTransitGatewayMulticastDomainAssociationsRequest,
+        input: crate::types::AcceptTransitGatewayMulticastDomainAssociationsInput,
     ) -> Result<
-        crate::types::AcceptTransitGatewayMulticastDomainAssociationsResult,
+        crate::types::AcceptTransitGatewayMulticastDomainAssociationsOutput,
         SdkError<crate::error::AcceptTransitGatewayMulticastDomainAssociationsError>,
     > {
         self.handle.call(4, input).await
@@ -111,9 +111,9 @@ impl Client {
     /// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state.
     pub async fn accept_transit_gateway_peering_attachment(
         &self,
-        input: crate::types::AcceptTransitGatewayPeeringAttachmentRequest,
+        input: crate::types::AcceptTransitGatewayPeeringAttachmentInput,
     ) -> Result<
-        crate::types::AcceptTransitGatewayPeeringAttachmentResult,
+        crate::types::AcceptTransitGatewayPeeringAttachmentOutput,
         SdkError<crate::error::AcceptTransitGatewayPeeringAttachmentError>,
     > {
         self.handle.call(5, input).await
@@ -124,9 +124,9 @@ impl Client {
     /// The VPC attachment must be in the `pendingAcceptance` state. Use [DescribeTransitGatewayVpcAttachments] to view your pending VPC attachment requests. Use [RejectTransitGatewayVpcAttachment] to reject a VPC attachment request.
     pub async fn accept_transit_gateway_vpc_attachment(
         &self,
-        input: crate::types::AcceptTransitGatewayVpcAttachmentRequest,
+        input: crate::types::AcceptTransitGatewayVpcAttachmentInput,
     ) -> Result<
-        crate::types::AcceptTransitGatewayVpcAttachmentResult,
+        crate::types::AcceptTransitGatewayVpcAttachmentOutput,
         SdkError<crate::error::AcceptTransitGatewayVpcAttachmentError>,
     > {
         self.handle.call(6, input).await
@@ -135,9 +135,9 @@ impl Client {
     /// Accepts connection requests to your VPC endpoint service.
     pub async fn accept_vpc_endpoint_connections(
         &self,
-        input: crate::types::AcceptVpcEndpointConnectionsRequest,
+        input: crate::types::AcceptVpcEndpointConnectionsInput,
     ) -> Result<
-        crate::types::AcceptVpcEndpointConnectionsResult,
+        crate::types::AcceptVpcEndpointConnectionsOutput,
         SdkError<crate::error::AcceptVpcEndpointConnectionsError>,
     > {
         self.handle.call(7, input).await
@@ -148,9 +148,9 @@ impl Client {
     /// For an inter-Region VPC peering connection request, you must accept the VPC peering connection in the Region of the accepter VPC.
     pub async fn accept_vpc_peering_connection(
         &self,
-        input: crate::types::AcceptVpcPeeringConnectionRequest,
+        input: crate::types::AcceptVpcPeeringConnectionInput,
     ) -> Result<
-        crate::types::AcceptVpcPeeringConnectionResult,
+        crate::types::AcceptVpcPeeringConnectionOutput,
         SdkError<crate::error::AcceptVpcPeeringConnectionError>,
     > {
         self.handle.call(8, input).await
@@ -165,9 +165,9 @@ impl Client {
     /// It can take a few minutes before traffic to the specified addresses starts routing to Amazon Web Services because of BGP propagation delays.
     pub async fn advertise_byoip_cidr(
         &self,
-        input: crate::types::AdvertiseByoipCidrRequest,
+        input: crate::types::AdvertiseByoipCidrInput,
     ) -> Result<
-        crate::types::AdvertiseByoipCidrResult,
+        crate::types::AdvertiseByoipCidrOutput,
         SdkError<crate::error::AdvertiseByoipCidrError>,
     > {
         self.handle.call(9, input).await
@@ -189,8 +189,8 @@ impl Client {
     /// You can allocate a carrier IP address which is a public IP address from a telecommunication carrier, to a network interface which resides in a subnet in a Wavelength Zone (for example an EC2 instance).
     pub async fn allocate_address(
         &self,
-        input: crate::types::AllocateAddressRequest,
-    ) -> Result<crate::types::AllocateAddressResult, SdkError<crate::error::AllocateAddressError>>
+        input: crate::types::AllocateAddressInput,
+    ) -> Result<crate::types::AllocateAddressOutput, SdkError<crate::error::AllocateAddressError>>
     {
         self.handle.call(10, input).await
     }
@@ -198,8 +198,8 @@ impl Client {
     /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate.
     pub async fn allocate_hosts(
         &self,
-        input: crate::types::AllocateHostsRequest,
-    ) -> Result<crate::types::AllocateHostsResult, SdkError<crate::error::AllocateHostsError>> {
+        input: crate::types::AllocateHostsInput,
+    ) -> Result<crate::types::AllocateHostsOutput, SdkError<crate::error::AllocateHostsError>> {
         self.handle.call(11, input).await
     }
 
@@ -210,9 +210,9 @@ impl Client {
     /// This action creates an allocation with strong consistency. The returned CIDR will not overlap with any other allocations from the same pool.
     pub async fn allocate_ipam_pool_cidr(
         &self,
-        input: crate::types::AllocateIpamPoolCidrRequest,
+        input: crate::types::AllocateIpamPoolCidrInput,
     ) -> Result<
-        crate::types::AllocateIpamPoolCidrResult,
+        crate::types::AllocateIpamPoolCidrOutput,
         SdkError<crate::error::AllocateIpamPoolCidrError>,
     > {
         self.handle.call(12, input).await
@@ -221,9 +221,9 @@ impl Client {
     /// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups.
     pub async fn apply_security_groups_to_client_vpn_target_network(
         &self,
-        input: crate::types::ApplySecurityGroupsToClientVpnTargetNetworkRequest,
+        input: crate::types::ApplySecurityGroupsToClientVpnTargetNetworkInput,
     ) -> Result<
-        crate::types::ApplySecurityGroupsToClientVpnTargetNetworkResult,
+        crate::types::ApplySecurityGroupsToClientVpnTargetNetworkOutput,
         SdkError<crate::error::ApplySecurityGroupsToClientVpnTargetNetworkError>,
     > {
         self.handle.call(13, input).await
@@ -236,9 +236,9 @@ impl Client {
     /// You can optionally use Prefix Delegation on the network interface. You must specify either the IPV6 Prefix Delegation prefixes, or the IPv6 Prefix Delegation count. For information, see [ Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
     pub async fn assign_ipv6_addresses(
         &self,
-        input: crate::types::AssignIpv6AddressesRequest,
+        input: crate::types::AssignIpv6AddressesInput,
     ) -> Result<
-        crate::types::AssignIpv6AddressesResult,
+        crate::types::AssignIpv6AddressesOutput,
         SdkError<crate::error::AssignIpv6AddressesError>,
     > {
         self.handle.call(14, input).await
@@ -257,9 +257,9 @@ impl Client {
     /// You can optionally use Prefix Delegation on the network interface. You must specify either the IPv4 Prefix Delegation prefixes, or the IPv4 Prefix Delegation count. For information, see [ Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
     pub async fn assign_private_ip_addresses(
         &self,
-        input: crate::types::AssignPrivateIpAddressesRequest,
+        input: crate::types::AssignPrivateIpAddressesInput,
     ) -> Result<
-        crate::types::AssignPrivateIpAddressesResult,
+        crate::types::AssignPrivateIpAddressesOutput,
         SdkError<crate::error::AssignPrivateIpAddressesError>,
     > {
         self.handle.call(15, input).await
@@ -268,9 +268,9 @@ impl Client {
     /// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
     pub async fn assign_private_nat_gateway_address(
         &self,
-        input: crate::types::AssignPrivateNatGatewayAddressRequest,
+        input: crate::types::AssignPrivateNatGatewayAddressInput,
     ) -> Result<
-        crate::types::AssignPrivateNatGatewayAddressResult,
+        crate::types::AssignPrivateNatGatewayAddressOutput,
         SdkError<crate::error::AssignPrivateNatGatewayAddressError>,
     > {
         self.handle.call(16, input).await
@@ -287,8 +287,8 @@ impl Client {
     /// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error, and you may be charged for each time the Elastic IP address is remapped to the same instance. For more information, see the *Elastic IP Addresses* section of [Amazon EC2 Pricing](http://aws.amazon.com/ec2/pricing/).
     pub async fn associate_address(
         &self,
-        input: crate::types::AssociateAddressRequest,
-    ) -> Result<crate::types::AssociateAddressResult, SdkError<crate::error::AssociateAddressError>>
+        input: crate::types::AssociateAddressInput,
+    ) -> Result<crate::types::AssociateAddressOutput, SdkError<crate::error::AssociateAddressError>>
     {
         self.handle.call(17, input).await
     }
@@ -303,9 +303,9 @@ impl Client {
     /// - When you associate [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html), the application status check automatically monitors all current and future instances that have the specified tags.
     pub async fn associate_application_status_check(
         &self,
-        input: crate::types::AssociateApplicationStatusCheckRequest,
+        input: crate::types::AssociateApplicationStatusCheckInput,
     ) -> Result<
-        crate::types::AssociateApplicationStatusCheckResult,
+        crate::types::AssociateApplicationStatusCheckOutput,
         SdkError<crate::error::AssociateApplicationStatusCheckError>,
     > {
         self.handle.call(18, input).await
@@ -314,9 +314,9 @@ impl Client {
     /// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
     pub async fn associate_capacity_reservation_billing_owner(
         &self,
-        input: crate::types::AssociateCapacityReservationBillingOwnerRequest,
+        input: crate::types::AssociateCapacityReservationBillingOwnerInput,
     ) -> Result<
-        crate::types::AssociateCapacityReservationBillingOwnerResult,
+        crate::types::AssociateCapacityReservationBillingOwnerOutput,
         SdkError<crate::error::AssociateCapacityReservationBillingOwnerError>,
     > {
         self.handle.call(19, input).await
@@ -327,9 +327,9 @@ impl Client {
     /// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint ([ModifyClientVpnEndpoint]) and change the VPC that's associated with it.
     pub async fn associate_client_vpn_target_network(
         &self,
-        input: crate::types::AssociateClientVpnTargetNetworkRequest,
+        input: crate::types::AssociateClientVpnTargetNetworkInput,
     ) -> Result<
-        crate::types::AssociateClientVpnTargetNetworkResult,
+        crate::types::AssociateClientVpnTargetNetworkOutput,
         SdkError<crate::error::AssociateClientVpnTargetNetworkError>,
     > {
         self.handle.call(20, input).await
@@ -342,7 +342,7 @@ impl Client {
     /// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
     pub async fn associate_dhcp_options(
         &self,
-        input: crate::types::AssociateDhcpOptionsRequest,
+        input: crate::types::AssociateDhcpOptionsInput,
     ) -> Result<
         crate::types::AssociateDhcpOptionsOutput,
         SdkError<crate::error::AssociateDhcpOptionsError>,
@@ -357,9 +357,9 @@ impl Client {
     /// To enable the IAM role to access the Amazon S3 object, you must grant it permission to call `s3:GetObject` on the Amazon S3 bucket returned by the command. To enable the IAM role to access the KMS key, you must grant it permission to call `kms:Decrypt` on the KMS key returned by the command. For more information, see [ Grant the role permission to access the certificate and encryption key](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy) in the *Amazon Web Services Nitro Enclaves User Guide*.
     pub async fn associate_enclave_certificate_iam_role(
         &self,
-        input: crate::types::AssociateEnclaveCertificateIamRoleRequest,
+        input: crate::types::AssociateEnclaveCertificateIamRoleInput,
     ) -> Result<
-        crate::types::AssociateEnclaveCertificateIamRoleResult,
+        crate::types::AssociateEnclaveCertificateIamRoleOutput,
         SdkError<crate::error::AssociateEnclaveCertificateIamRoleError>,
     > {
         self.handle.call(22, input).await
@@ -368,9 +368,9 @@ impl Client {
     /// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
     pub async fn associate_iam_instance_profile(
         &self,
-        input: crate::types::AssociateIamInstanceProfileRequest,
+        input: crate::types::AssociateIamInstanceProfileInput,
     ) -> Result<
-        crate::types::AssociateIamInstanceProfileResult,
+        crate::types::AssociateIamInstanceProfileOutput,
         SdkError<crate::error::AssociateIamInstanceProfileError>,
     > {
         self.handle.call(23, input).await
@@ -381,9 +381,9 @@ impl Client {
     /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
     pub async fn associate_instance_event_window(
         &self,
-        input: crate::types::AssociateInstanceEventWindowRequest,
+        input: crate::types::AssociateInstanceEventWindowInput,
     ) -> Result<
-        crate::types::AssociateInstanceEventWindowResult,
+        crate::types::AssociateInstanceEventWindowOutput,
         SdkError<crate::error::AssociateInstanceEventWindowError>,
     > {
         self.handle.call(24, input).await
@@ -394,9 +394,9 @@ impl Client {
     /// After the association succeeds, the ASN is eligible for advertisement. You can view the association with [DescribeByoipCidrs](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeByoipCidrs.html). You can advertise the CIDR with [AdvertiseByoipCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AdvertiseByoipCidr.html).
     pub async fn associate_ipam_byoasn(
         &self,
-        input: crate::types::AssociateIpamByoasnRequest,
+        input: crate::types::AssociateIpamByoasnInput,
     ) -> Result<
-        crate::types::AssociateIpamByoasnResult,
+        crate::types::AssociateIpamByoasnOutput,
         SdkError<crate::error::AssociateIpamByoasnError>,
     > {
         self.handle.call(25, input).await
@@ -405,9 +405,9 @@ impl Client {
     /// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     pub async fn associate_ipam_resource_discovery(
         &self,
-        input: crate::types::AssociateIpamResourceDiscoveryRequest,
+        input: crate::types::AssociateIpamResourceDiscoveryInput,
     ) -> Result<
-        crate::types::AssociateIpamResourceDiscoveryResult,
+        crate::types::AssociateIpamResourceDiscoveryOutput,
         SdkError<crate::error::AssociateIpamResourceDiscoveryError>,
     > {
         self.handle.call(26, input).await
@@ -420,9 +420,9 @@ impl Client {
     /// When you associate an EIP or secondary EIPs with a public NAT gateway, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the EIP will fail to associate. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
     pub async fn associate_nat_gateway_address(
         &self,
-        input: crate::types::AssociateNatGatewayAddressRequest,
+        input: crate::types::AssociateNatGatewayAddressInput,
     ) -> Result<
-        crate::types::AssociateNatGatewayAddressResult,
+        crate::types::AssociateNatGatewayAddressOutput,
         SdkError<crate::error::AssociateNatGatewayAddressError>,
     > {
         self.handle.call(27, input).await
@@ -435,9 +435,9 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn associate_route_server(
         &self,
-        input: crate::types::AssociateRouteServerRequest,
+        input: crate::types::AssociateRouteServerInput,
     ) -> Result<
-        crate::types::AssociateRouteServerResult,
+        crate::types::AssociateRouteServerOutput,
         SdkError<crate::error::AssociateRouteServerError>,
     > {
         self.handle.call(28, input).await
@@ -448,9 +448,9 @@ impl Client {
     /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
     pub async fn associate_route_table(
         &self,
-        input: crate::types::AssociateRouteTableRequest,
+        input: crate::types::AssociateRouteTableInput,
     ) -> Result<
-        crate::types::AssociateRouteTableResult,
+        crate::types::AssociateRouteTableOutput,
         SdkError<crate::error::AssociateRouteTableError>,
     > {
         self.handle.call(29, input).await
@@ -465,9 +465,9 @@ impl Client {
     /// - You cannot use this feature with the default VPC.
     pub async fn associate_security_group_vpc(
         &self,
-        input: crate::types::AssociateSecurityGroupVpcRequest,
+        input: crate::types::AssociateSecurityGroupVpcInput,
     ) -> Result<
-        crate::types::AssociateSecurityGroupVpcResult,
+        crate::types::AssociateSecurityGroupVpcOutput,
         SdkError<crate::error::AssociateSecurityGroupVpcError>,
     > {
         self.handle.call(30, input).await
@@ -476,9 +476,9 @@ impl Client {
     /// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet.
     pub async fn associate_subnet_cidr_block(
         &self,
-        input: crate::types::AssociateSubnetCidrBlockRequest,
+        input: crate::types::AssociateSubnetCidrBlockInput,
     ) -> Result<
-        crate::types::AssociateSubnetCidrBlockResult,
+        crate::types::AssociateSubnetCidrBlockOutput,
         SdkError<crate::error::AssociateSubnetCidrBlockError>,
     > {
         self.handle.call(31, input).await
@@ -489,9 +489,9 @@ impl Client {
     /// The transit gateway attachment must be in the available state before you can add a resource. Use [DescribeTransitGatewayAttachments](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGatewayAttachments.html) to see the state of the attachment.
     pub async fn associate_transit_gateway_multicast_domain(
         &self,
-        input: crate::types::AssociateTransitGatewayMulticastDomainRequest,
+        input: crate::types::AssociateTransitGatewayMulticastDomainInput,
     ) -> Result<
-        crate::types::AssociateTransitGatewayMulticastDomainResult,
+        crate::types::AssociateTransitGatewayMulticastDomainOutput,
         SdkError<crate::error::AssociateTransitGatewayMulticastDomainError>,
     > {
         self.handle.call(32, input).await
@@ -500,9 +500,9 @@ impl Client {
     /// Associates the specified transit gateway attachment with a transit gateway policy table.
     pub async fn associate_transit_gateway_policy_table(
         &self,
-        input: crate::types::AssociateTransitGatewayPolicyTableRequest,
+        input: crate::types::AssociateTransitGatewayPolicyTableInput,
     ) -> Result<
-        crate::types::AssociateTransitGatewayPolicyTableResult,
+        crate::types::AssociateTransitGatewayPolicyTableOutput,
         SdkError<crate::error::AssociateTransitGatewayPolicyTableError>,
     > {
         self.handle.call(33, input).await
@@ -511,9 +511,9 @@ impl Client {
     /// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment.
     pub async fn associate_transit_gateway_route_table(
         &self,
-        input: crate::types::AssociateTransitGatewayRouteTableRequest,
+        input: crate::types::AssociateTransitGatewayRouteTableInput,
     ) -> Result<
-        crate::types::AssociateTransitGatewayRouteTableResult,
+        crate::types::AssociateTransitGatewayRouteTableOutput,
         SdkError<crate::error::AssociateTransitGatewayRouteTableError>,
     > {
         self.handle.call(34, input).await
@@ -524,9 +524,9 @@ impl Client {
     /// Before you create the association, use [CreateNetworkInterface](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html) command and set the interface type to `trunk`. You must also create a network interface for each branch network interface that you want to associate with the trunk network interface.
     pub async fn associate_trunk_interface(
         &self,
-        input: crate::types::AssociateTrunkInterfaceRequest,
+        input: crate::types::AssociateTrunkInterfaceInput,
     ) -> Result<
-        crate::types::AssociateTrunkInterfaceResult,
+        crate::types::AssociateTrunkInterfaceOutput,
         SdkError<crate::error::AssociateTrunkInterfaceError>,
     > {
         self.handle.call(35, input).await
@@ -539,9 +539,9 @@ impl Client {
     /// For more information about associating CIDR blocks with your VPC and applicable restrictions, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
     pub async fn associate_vpc_cidr_block(
         &self,
-        input: crate::types::AssociateVpcCidrBlockRequest,
+        input: crate::types::AssociateVpcCidrBlockInput,
     ) -> Result<
-        crate::types::AssociateVpcCidrBlockResult,
+        crate::types::AssociateVpcCidrBlockOutput,
         SdkError<crate::error::AssociateVpcCidrBlockError>,
     > {
         self.handle.call(36, input).await
@@ -556,9 +556,9 @@ impl Client {
     /// Linking your instance to a VPC is sometimes referred to as *attaching* your instance.
     pub async fn attach_classic_link_vpc(
         &self,
-        input: crate::types::AttachClassicLinkVpcRequest,
+        input: crate::types::AttachClassicLinkVpcInput,
     ) -> Result<
-        crate::types::AttachClassicLinkVpcResult,
+        crate::types::AttachClassicLinkVpcOutput,
         SdkError<crate::error::AttachClassicLinkVpcError>,
     > {
         self.handle.call(37, input).await
@@ -569,9 +569,9 @@ impl Client {
     /// Only the AMI owner can attach watermarks. Watermarks cannot be added to public AMIs.
     pub async fn attach_image_watermark(
         &self,
-        input: crate::types::AttachImageWatermarkRequest,
+        input: crate::types::AttachImageWatermarkInput,
     ) -> Result<
-        crate::types::AttachImageWatermarkResult,
+        crate::types::AttachImageWatermarkOutput,
         SdkError<crate::error::AttachImageWatermarkError>,
     > {
         self.handle.call(38, input).await
@@ -580,7 +580,7 @@ impl Client {
     /// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
     pub async fn attach_internet_gateway(
         &self,
-        input: crate::types::AttachInternetGatewayRequest,
+        input: crate::types::AttachInternetGatewayInput,
     ) -> Result<
         crate::types::AttachInternetGatewayOutput,
         SdkError<crate::error::AttachInternetGatewayError>,
@@ -591,9 +591,9 @@ impl Client {
     /// Attaches a network interface to an instance.
     pub async fn attach_network_interface(
         &self,
-        input: crate::types::AttachNetworkInterfaceRequest,
+        input: crate::types::AttachNetworkInterfaceInput,
     ) -> Result<
-        crate::types::AttachNetworkInterfaceResult,
+        crate::types::AttachNetworkInterfaceOutput,
         SdkError<crate::error::AttachNetworkInterfaceError>,
     > {
         self.handle.call(40, input).await
@@ -602,9 +602,9 @@ impl Client {
     /// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance.
     pub async fn attach_verified_access_trust_provider(
         &self,
-        input: crate::types::AttachVerifiedAccessTrustProviderRequest,
+        input: crate::types::AttachVerifiedAccessTrustProviderInput,
     ) -> Result<
-        crate::types::AttachVerifiedAccessTrustProviderResult,
+        crate::types::AttachVerifiedAccessTrustProviderOutput,
         SdkError<crate::error::AttachVerifiedAccessTrustProviderError>,
     > {
         self.handle.call(41, input).await
@@ -626,7 +626,7 @@ impl Client {
     /// For more information, see [Attach an Amazon EBS volume to an instance](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-attaching-volume.html) in the *Amazon EBS User Guide*.
     pub async fn attach_volume(
         &self,
-        input: crate::types::AttachVolumeRequest,
+        input: crate::types::AttachVolumeInput,
     ) -> Result<crate::types::VolumeAttachment, SdkError<crate::error::AttachVolumeError>> {
         self.handle.call(42, input).await
     }
@@ -636,8 +636,8 @@ impl Client {
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
     pub async fn attach_vpn_gateway(
         &self,
-        input: crate::types::AttachVpnGatewayRequest,
-    ) -> Result<crate::types::AttachVpnGatewayResult, SdkError<crate::error::AttachVpnGatewayError>>
+        input: crate::types::AttachVpnGatewayInput,
+    ) -> Result<crate::types::AttachVpnGatewayOutput, SdkError<crate::error::AttachVpnGatewayError>>
     {
         self.handle.call(43, input).await
     }
@@ -645,9 +645,9 @@ impl Client {
     /// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks.
     pub async fn authorize_client_vpn_ingress(
         &self,
-        input: crate::types::AuthorizeClientVpnIngressRequest,
+        input: crate::types::AuthorizeClientVpnIngressInput,
     ) -> Result<
-        crate::types::AuthorizeClientVpnIngressResult,
+        crate::types::AuthorizeClientVpnIngressOutput,
         SdkError<crate::error::AuthorizeClientVpnIngressError>,
     > {
         self.handle.call(44, input).await
@@ -666,9 +666,9 @@ impl Client {
     /// For information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
     pub async fn authorize_security_group_egress(
         &self,
-        input: crate::types::AuthorizeSecurityGroupEgressRequest,
+        input: crate::types::AuthorizeSecurityGroupEgressInput,
     ) -> Result<
-        crate::types::AuthorizeSecurityGroupEgressResult,
+        crate::types::AuthorizeSecurityGroupEgressOutput,
         SdkError<crate::error::AuthorizeSecurityGroupEgressError>,
     > {
         self.handle.call(45, input).await
@@ -687,9 +687,9 @@ impl Client {
     /// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
     pub async fn authorize_security_group_ingress(
         &self,
-        input: crate::types::AuthorizeSecurityGroupIngressRequest,
+        input: crate::types::AuthorizeSecurityGroupIngressInput,
     ) -> Result<
-        crate::types::AuthorizeSecurityGroupIngressResult,
+        crate::types::AuthorizeSecurityGroupIngressOutput,
         SdkError<crate::error::AuthorizeSecurityGroupIngressError>,
     > {
         self.handle.call(46, input).await
@@ -698,9 +698,9 @@ impl Client {
     /// Modifies multiple routing policy registrations in a single operation. You can create, update, or delete Route Origin Authorizations (ROAs) in batch.
     pub async fn batch_modify_ipam_routing_policy_registrations(
         &self,
-        input: crate::types::BatchModifyIpamRoutingPolicyRegistrationsRequest,
+        input: crate::types::BatchModifyIpamRoutingPolicyRegistrationsInput,
     ) -> Result<
-        crate::types::BatchModifyIpamRoutingPolicyRegistrationsResult,
+        crate::types::BatchModifyIpamRoutingPolicyRegistrationsOutput,
         SdkError<crate::error::BatchModifyIpamRoutingPolicyRegistrationsError>,
     > {
         self.handle.call(47, input).await
@@ -713,8 +713,8 @@ impl Client {
     /// BundleInstance is no longer supported. To create an AMI, use [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html) instead. For more information about creating an Amazon EBS-backed AMI, see [ Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon EC2 User Guide*.
     pub async fn bundle_instance(
         &self,
-        input: crate::types::BundleInstanceRequest,
-    ) -> Result<crate::types::BundleInstanceResult, SdkError<crate::error::BundleInstanceError>>
+        input: crate::types::BundleInstanceInput,
+    ) -> Result<crate::types::BundleInstanceOutput, SdkError<crate::error::BundleInstanceError>>
     {
         self.handle.call(48, input).await
     }
@@ -724,8 +724,8 @@ impl Client {
     /// CancelBundleTask is no longer supported because [BundleInstance](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_BundleInstance.html), the operation it cancels, is no longer supported.
     pub async fn cancel_bundle_task(
         &self,
-        input: crate::types::CancelBundleTaskRequest,
-    ) -> Result<crate::types::CancelBundleTaskResult, SdkError<crate::error::CancelBundleTaskError>>
+        input: crate::types::CancelBundleTaskInput,
+    ) -> Result<crate::types::CancelBundleTaskOutput, SdkError<crate::error::CancelBundleTaskError>>
     {
         self.handle.call(49, input).await
     }
@@ -745,9 +745,9 @@ impl Client {
     /// Instances running in the reserved capacity continue running until you stop them. Stopped instances that target the Capacity Reservation can no longer launch. Modify these instances to either target a different Capacity Reservation, launch On-Demand Instance capacity, or run in any open Capacity Reservation that has matching attributes and sufficient capacity.
     pub async fn cancel_capacity_reservation(
         &self,
-        input: crate::types::CancelCapacityReservationRequest,
+        input: crate::types::CancelCapacityReservationInput,
     ) -> Result<
-        crate::types::CancelCapacityReservationResult,
+        crate::types::CancelCapacityReservationOutput,
         SdkError<crate::error::CancelCapacityReservationError>,
     > {
         self.handle.call(50, input).await
@@ -760,9 +760,9 @@ impl Client {
     /// - The Fleet stops creating new Capacity Reservations.
     pub async fn cancel_capacity_reservation_fleets(
         &self,
-        input: crate::types::CancelCapacityReservationFleetsRequest,
+        input: crate::types::CancelCapacityReservationFleetsInput,
     ) -> Result<
-        crate::types::CancelCapacityReservationFleetsResult,
+        crate::types::CancelCapacityReservationFleetsOutput,
         SdkError<crate::error::CancelCapacityReservationFleetsError>,
     > {
         self.handle.call(51, input).await
@@ -771,7 +771,7 @@ impl Client {
     /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception.
     pub async fn cancel_conversion_task(
         &self,
-        input: crate::types::CancelConversionRequest,
+        input: crate::types::CancelConversionTaskInput,
     ) -> Result<
         crate::types::CancelConversionTaskOutput,
         SdkError<crate::error::CancelConversionTaskError>,
@@ -786,9 +786,9 @@ impl Client {
     /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
     pub async fn cancel_declarative_policies_report(
         &self,
-        input: crate::types::CancelDeclarativePoliciesReportRequest,
+        input: crate::types::CancelDeclarativePoliciesReportInput,
     ) -> Result<
-        crate::types::CancelDeclarativePoliciesReportResult,
+        crate::types::CancelDeclarativePoliciesReportOutput,
         SdkError<crate::error::CancelDeclarativePoliciesReportError>,
     > {
         self.handle.call(53, input).await
@@ -797,7 +797,7 @@ impl Client {
     /// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error.
     pub async fn cancel_export_task(
         &self,
-        input: crate::types::CancelExportTaskRequest,
+        input: crate::types::CancelExportTaskInput,
     ) -> Result<crate::types::CancelExportTaskOutput, SdkError<crate::error::CancelExportTaskError>>
     {
         self.handle.call(54, input).await
@@ -806,9 +806,9 @@ impl Client {
     /// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*.
     pub async fn cancel_image_launch_permission(
         &self,
-        input: crate::types::CancelImageLaunchPermissionRequest,
+        input: crate::types::CancelImageLaunchPermissionInput,
     ) -> Result<
-        crate::types::CancelImageLaunchPermissionResult,
+        crate::types::CancelImageLaunchPermissionOutput,
         SdkError<crate::error::CancelImageLaunchPermissionError>,
     > {
         self.handle.call(55, input).await
@@ -817,8 +817,8 @@ impl Client {
     /// Cancels an in-process import virtual machine or import snapshot task.
     pub async fn cancel_import_task(
         &self,
-        input: crate::types::CancelImportTaskRequest,
-    ) -> Result<crate::types::CancelImportTaskResult, SdkError<crate::error::CancelImportTaskError>>
+        input: crate::types::CancelImportTaskInput,
+    ) -> Result<crate::types::CancelImportTaskOutput, SdkError<crate::error::CancelImportTaskError>>
     {
         self.handle.call(56, input).await
     }
@@ -828,9 +828,9 @@ impl Client {
     /// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
     pub async fn cancel_reserved_instances_listing(
         &self,
-        input: crate::types::CancelReservedInstancesListingRequest,
+        input: crate::types::CancelReservedInstancesListingInput,
     ) -> Result<
-        crate::types::CancelReservedInstancesListingResult,
+        crate::types::CancelReservedInstancesListingOutput,
         SdkError<crate::error::CancelReservedInstancesListingError>,
     > {
         self.handle.call(57, input).await
@@ -853,9 +853,9 @@ impl Client {
     /// - You can delete up to 100 fleets in a single request. If you exceed the specified number, no fleets are deleted.
     pub async fn cancel_spot_fleet_requests(
         &self,
-        input: crate::types::CancelSpotFleetRequestsRequest,
+        input: crate::types::CancelSpotFleetRequestsInput,
     ) -> Result<
-        crate::types::CancelSpotFleetRequestsResponse,
+        crate::types::CancelSpotFleetRequestsOutput,
         SdkError<crate::error::CancelSpotFleetRequestsError>,
     > {
         self.handle.call(58, input).await
@@ -866,9 +866,9 @@ impl Client {
     /// Canceling a Spot Instance request does not terminate running Spot Instances associated with the request.
     pub async fn cancel_spot_instance_requests(
         &self,
-        input: crate::types::CancelSpotInstanceRequestsRequest,
+        input: crate::types::CancelSpotInstanceRequestsInput,
     ) -> Result<
-        crate::types::CancelSpotInstanceRequestsResult,
+        crate::types::CancelSpotInstanceRequestsOutput,
         SdkError<crate::error::CancelSpotInstanceRequestsError>,
     > {
         self.handle.call(59, input).await
@@ -877,9 +877,9 @@ impl Client {
     /// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support.
     pub async fn confirm_product_instance(
         &self,
-        input: crate::types::ConfirmProductInstanceRequest,
+        input: crate::types::ConfirmProductInstanceInput,
     ) -> Result<
-        crate::types::ConfirmProductInstanceResult,
+        crate::types::ConfirmProductInstanceOutput,
         SdkError<crate::error::ConfirmProductInstanceError>,
     > {
         self.handle.call(60, input).await
@@ -888,8 +888,8 @@ impl Client {
     /// Copies the specified Amazon FPGA Image (AFI) to the current Region.
     pub async fn copy_fpga_image(
         &self,
-        input: crate::types::CopyFpgaImageRequest,
-    ) -> Result<crate::types::CopyFpgaImageResult, SdkError<crate::error::CopyFpgaImageError>> {
+        input: crate::types::CopyFpgaImageInput,
+    ) -> Result<crate::types::CopyFpgaImageOutput, SdkError<crate::error::CopyFpgaImageError>> {
         self.handle.call(61, input).await
     }
 
@@ -928,8 +928,8 @@ impl Client {
     /// For more information, including the required permissions for copying an AMI, see [Copy an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html) in the *Amazon EC2 User Guide*.
     pub async fn copy_image(
         &self,
-        input: crate::types::CopyImageRequest,
-    ) -> Result<crate::types::CopyImageResult, SdkError<crate::error::CopyImageError>> {
+        input: crate::types::CopyImageInput,
+    ) -> Result<crate::types::CopyImageOutput, SdkError<crate::error::CopyImageError>> {
         self.handle.call(62, input).await
     }
 
@@ -950,16 +950,16 @@ impl Client {
     /// For more information, see [Copy an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html) in the *Amazon EBS User Guide*.
     pub async fn copy_snapshot(
         &self,
-        input: crate::types::CopySnapshotRequest,
-    ) -> Result<crate::types::CopySnapshotResult, SdkError<crate::error::CopySnapshotError>> {
+        input: crate::types::CopySnapshotInput,
+    ) -> Result<crate::types::CopySnapshotOutput, SdkError<crate::error::CopySnapshotError>> {
         self.handle.call(63, input).await
     }
 
     /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html).
     pub async fn copy_volumes(
         &self,
-        input: crate::types::CopyVolumesRequest,
-    ) -> Result<crate::types::CopyVolumesResult, SdkError<crate::error::CopyVolumesError>> {
+        input: crate::types::CopyVolumesInput,
+    ) -> Result<crate::types::CopyVolumesOutput, SdkError<crate::error::CopyVolumesError>> {
         self.handle.call(64, input).await
     }
 
@@ -974,9 +974,9 @@ impl Client {
     /// - You can tag the application status check during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
     pub async fn create_application_status_check(
         &self,
-        input: crate::types::CreateApplicationStatusCheckRequest,
+        input: crate::types::CreateApplicationStatusCheckInput,
     ) -> Result<
-        crate::types::CreateApplicationStatusCheckResult,
+        crate::types::CreateApplicationStatusCheckOutput,
         SdkError<crate::error::CreateApplicationStatusCheckError>,
     > {
         self.handle.call(65, input).await
@@ -985,9 +985,9 @@ impl Client {
     /// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
     pub async fn create_capacity_manager_data_export(
         &self,
-        input: crate::types::CreateCapacityManagerDataExportRequest,
+        input: crate::types::CreateCapacityManagerDataExportInput,
     ) -> Result<
-        crate::types::CreateCapacityManagerDataExportResult,
+        crate::types::CreateCapacityManagerDataExportOutput,
         SdkError<crate::error::CreateCapacityManagerDataExportError>,
     > {
         self.handle.call(66, input).await
@@ -1005,9 +1005,9 @@ impl Client {
     /// - The requested quantity exceeds your On-Demand Instance quota. In this case, increase your On-Demand Instance quota for the requested instance type and try again. For more information, see [ Amazon EC2 Service Quotas](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html) in the *Amazon EC2 User Guide*.
     pub async fn create_capacity_reservation(
         &self,
-        input: crate::types::CreateCapacityReservationRequest,
+        input: crate::types::CreateCapacityReservationInput,
     ) -> Result<
-        crate::types::CreateCapacityReservationResult,
+        crate::types::CreateCapacityReservationOutput,
         SdkError<crate::error::CreateCapacityReservationError>,
     > {
         self.handle.call(67, input).await
@@ -1016,9 +1016,9 @@ impl Client {
     /// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
     pub async fn create_capacity_reservation_by_splitting(
         &self,
-        input: crate::types::CreateCapacityReservationBySplittingRequest,
+        input: crate::types::CreateCapacityReservationBySplittingInput,
     ) -> Result<
-        crate::types::CreateCapacityReservationBySplittingResult,
+        crate::types::CreateCapacityReservationBySplittingOutput,
         SdkError<crate::error::CreateCapacityReservationBySplittingError>,
     > {
         self.handle.call(68, input).await
@@ -1027,9 +1027,9 @@ impl Client {
     /// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
     pub async fn create_capacity_reservation_cancellation_quote(
         &self,
-        input: crate::types::CreateCapacityReservationCancellationQuoteRequest,
+        input: crate::types::CreateCapacityReservationCancellationQuoteInput,
     ) -> Result<
-        crate::types::CreateCapacityReservationCancellationQuoteResult,
+        crate::types::CreateCapacityReservationCancellationQuoteOutput,
         SdkError<crate::error::CreateCapacityReservationCancellationQuoteError>,
     > {
         self.handle.call(69, input).await
@@ -1038,9 +1038,9 @@ impl Client {
     /// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
     pub async fn create_capacity_reservation_fleet(
         &self,
-        input: crate::types::CreateCapacityReservationFleetRequest,
+        input: crate::types::CreateCapacityReservationFleetInput,
     ) -> Result<
-        crate::types::CreateCapacityReservationFleetResult,
+        crate::types::CreateCapacityReservationFleetOutput,
         SdkError<crate::error::CreateCapacityReservationFleetError>,
     > {
         self.handle.call(70, input).await
@@ -1049,9 +1049,9 @@ impl Client {
     /// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
     pub async fn create_carrier_gateway(
         &self,
-        input: crate::types::CreateCarrierGatewayRequest,
+        input: crate::types::CreateCarrierGatewayInput,
     ) -> Result<
-        crate::types::CreateCarrierGatewayResult,
+        crate::types::CreateCarrierGatewayOutput,
         SdkError<crate::error::CreateCarrierGatewayError>,
     > {
         self.handle.call(71, input).await
@@ -1060,9 +1060,9 @@ impl Client {
     /// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
     pub async fn create_client_vpn_endpoint(
         &self,
-        input: crate::types::CreateClientVpnEndpointRequest,
+        input: crate::types::CreateClientVpnEndpointInput,
     ) -> Result<
-        crate::types::CreateClientVpnEndpointResult,
+        crate::types::CreateClientVpnEndpointOutput,
         SdkError<crate::error::CreateClientVpnEndpointError>,
     > {
         self.handle.call(72, input).await
@@ -1071,9 +1071,9 @@ impl Client {
     /// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
     pub async fn create_client_vpn_route(
         &self,
-        input: crate::types::CreateClientVpnRouteRequest,
+        input: crate::types::CreateClientVpnRouteInput,
     ) -> Result<
-        crate::types::CreateClientVpnRouteResult,
+        crate::types::CreateClientVpnRouteOutput,
         SdkError<crate::error::CreateClientVpnRouteError>,
     > {
         self.handle.call(73, input).await
@@ -1082,8 +1082,8 @@ impl Client {
     /// Creates a range of customer-owned IP addresses.
     pub async fn create_coip_cidr(
         &self,
-        input: crate::types::CreateCoipCidrRequest,
-    ) -> Result<crate::types::CreateCoipCidrResult, SdkError<crate::error::CreateCoipCidrError>>
+        input: crate::types::CreateCoipCidrInput,
+    ) -> Result<crate::types::CreateCoipCidrOutput, SdkError<crate::error::CreateCoipCidrError>>
     {
         self.handle.call(74, input).await
     }
@@ -1091,8 +1091,8 @@ impl Client {
     /// Creates a pool of customer-owned IP (CoIP) addresses.
     pub async fn create_coip_pool(
         &self,
-        input: crate::types::CreateCoipPoolRequest,
-    ) -> Result<crate::types::CreateCoipPoolResult, SdkError<crate::error::CreateCoipPoolError>>
+        input: crate::types::CreateCoipPoolInput,
+    ) -> Result<crate::types::CreateCoipPoolOutput, SdkError<crate::error::CreateCoipPoolError>>
     {
         self.handle.call(75, input).await
     }
@@ -1104,9 +1104,9 @@ impl Client {
     /// To create more than one customer gateway with the same VPN type, IP address, and BGP ASN, specify a unique device name for each customer gateway. An identical request returns information about the existing customer gateway; it doesn't create a new customer gateway.
     pub async fn create_customer_gateway(
         &self,
-        input: crate::types::CreateCustomerGatewayRequest,
+        input: crate::types::CreateCustomerGatewayInput,
     ) -> Result<
-        crate::types::CreateCustomerGatewayResult,
+        crate::types::CreateCustomerGatewayOutput,
         SdkError<crate::error::CreateCustomerGatewayError>,
     > {
         self.handle.call(76, input).await
@@ -1115,9 +1115,9 @@ impl Client {
     /// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
     pub async fn create_default_subnet(
         &self,
-        input: crate::types::CreateDefaultSubnetRequest,
+        input: crate::types::CreateDefaultSubnetInput,
     ) -> Result<
-        crate::types::CreateDefaultSubnetResult,
+        crate::types::CreateDefaultSubnetOutput,
         SdkError<crate::error::CreateDefaultSubnetError>,
     > {
         self.handle.call(77, input).await
@@ -1128,8 +1128,8 @@ impl Client {
     /// If you deleted your previous default VPC, you can create a default VPC. You cannot have more than one default VPC per Region.
     pub async fn create_default_vpc(
         &self,
-        input: crate::types::CreateDefaultVpcRequest,
-    ) -> Result<crate::types::CreateDefaultVpcResult, SdkError<crate::error::CreateDefaultVpcError>>
+        input: crate::types::CreateDefaultVpcInput,
+    ) -> Result<crate::types::CreateDefaultVpcOutput, SdkError<crate::error::CreateDefaultVpcError>>
     {
         self.handle.call(78, input).await
     }
@@ -1137,9 +1137,9 @@ impl Client {
     /// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
     pub async fn create_delegate_mac_volume_ownership_task(
         &self,
-        input: crate::types::CreateDelegateMacVolumeOwnershipTaskRequest,
+        input: crate::types::CreateDelegateMacVolumeOwnershipTaskInput,
     ) -> Result<
-        crate::types::CreateDelegateMacVolumeOwnershipTaskResult,
+        crate::types::CreateDelegateMacVolumeOwnershipTaskOutput,
         SdkError<crate::error::CreateDelegateMacVolumeOwnershipTaskError>,
     > {
         self.handle.call(79, input).await
@@ -1157,8 +1157,8 @@ impl Client {
     /// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
     pub async fn create_dhcp_options(
         &self,
-        input: crate::types::CreateDhcpOptionsRequest,
-    ) -> Result<crate::types::CreateDhcpOptionsResult, SdkError<crate::error::CreateDhcpOptionsError>>
+        input: crate::types::CreateDhcpOptionsInput,
+    ) -> Result<crate::types::CreateDhcpOptionsOutput, SdkError<crate::error::CreateDhcpOptionsError>>
     {
         self.handle.call(80, input).await
     }
@@ -1166,9 +1166,9 @@ impl Client {
     /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
     pub async fn create_egress_only_internet_gateway(
         &self,
-        input: crate::types::CreateEgressOnlyInternetGatewayRequest,
+        input: crate::types::CreateEgressOnlyInternetGatewayInput,
     ) -> Result<
-        crate::types::CreateEgressOnlyInternetGatewayResult,
+        crate::types::CreateEgressOnlyInternetGatewayOutput,
         SdkError<crate::error::CreateEgressOnlyInternetGatewayError>,
     > {
         self.handle.call(81, input).await
@@ -1181,8 +1181,8 @@ impl Client {
     /// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
     pub async fn create_fleet(
         &self,
-        input: crate::types::CreateFleetRequest,
-    ) -> Result<crate::types::CreateFleetResult, SdkError<crate::error::CreateFleetError>> {
+        input: crate::types::CreateFleetInput,
+    ) -> Result<crate::types::CreateFleetOutput, SdkError<crate::error::CreateFleetError>> {
         self.handle.call(82, input).await
     }
 
@@ -1195,8 +1195,8 @@ impl Client {
     /// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
     pub async fn create_flow_logs(
         &self,
-        input: crate::types::CreateFlowLogsRequest,
-    ) -> Result<crate::types::CreateFlowLogsResult, SdkError<crate::error::CreateFlowLogsError>>
+        input: crate::types::CreateFlowLogsInput,
+    ) -> Result<crate::types::CreateFlowLogsOutput, SdkError<crate::error::CreateFlowLogsError>>
     {
         self.handle.call(83, input).await
     }
@@ -1208,8 +1208,8 @@ impl Client {
     /// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
     pub async fn create_fpga_image(
         &self,
-        input: crate::types::CreateFpgaImageRequest,
-    ) -> Result<crate::types::CreateFpgaImageResult, SdkError<crate::error::CreateFpgaImageError>>
+        input: crate::types::CreateFpgaImageInput,
+    ) -> Result<crate::types::CreateFpgaImageOutput, SdkError<crate::error::CreateFpgaImageError>>
     {
         self.handle.call(84, input).await
     }
@@ -1226,8 +1226,8 @@ impl Client {
     /// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
     pub async fn create_image(
         &self,
-        input: crate::types::CreateImageRequest,
-    ) -> Result<crate::types::CreateImageResult, SdkError<crate::error::CreateImageError>> {
+        input: crate::types::CreateImageInput,
+    ) -> Result<crate::types::CreateImageOutput, SdkError<crate::error::CreateImageError>> {
         self.handle.call(85, input).await
     }
 
@@ -1236,9 +1236,9 @@ impl Client {
     /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
     pub async fn create_image_usage_report(
         &self,
-        input: crate::types::CreateImageUsageReportRequest,
+        input: crate::types::CreateImageUsageReportInput,
     ) -> Result<
-        crate::types::CreateImageUsageReportResult,
+        crate::types::CreateImageUsageReportOutput,
         SdkError<crate::error::CreateImageUsageReportError>,
     > {
         self.handle.call(86, input).await
@@ -1249,9 +1249,9 @@ impl Client {
     /// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
     pub async fn create_instance_connect_endpoint(
         &self,
-        input: crate::types::CreateInstanceConnectEndpointRequest,
+        input: crate::types::CreateInstanceConnectEndpointInput,
     ) -> Result<
-        crate::types::CreateInstanceConnectEndpointResult,
+        crate::types::CreateInstanceConnectEndpointOutput,
         SdkError<crate::error::CreateInstanceConnectEndpointError>,
     > {
         self.handle.call(87, input).await
@@ -1275,9 +1275,9 @@ impl Client {
     /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
     pub async fn create_instance_event_window(
         &self,
-        input: crate::types::CreateInstanceEventWindowRequest,
+        input: crate::types::CreateInstanceEventWindowInput,
     ) -> Result<
-        crate::types::CreateInstanceEventWindowResult,
+        crate::types::CreateInstanceEventWindowOutput,
         SdkError<crate::error::CreateInstanceEventWindowError>,
     > {
         self.handle.call(88, input).await
@@ -1288,9 +1288,9 @@ impl Client {
     /// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
     pub async fn create_instance_export_task(
         &self,
-        input: crate::types::CreateInstanceExportTaskRequest,
+        input: crate::types::CreateInstanceExportTaskInput,
     ) -> Result<
-        crate::types::CreateInstanceExportTaskResult,
+        crate::types::CreateInstanceExportTaskOutput,
         SdkError<crate::error::CreateInstanceExportTaskError>,
     > {
         self.handle.call(89, input).await
@@ -1301,9 +1301,9 @@ impl Client {
     /// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
     pub async fn create_internet_gateway(
         &self,
-        input: crate::types::CreateInternetGatewayRequest,
+        input: crate::types::CreateInternetGatewayInput,
     ) -> Result<
-        crate::types::CreateInternetGatewayResult,
+        crate::types::CreateInternetGatewayOutput,
         SdkError<crate::error::CreateInternetGatewayError>,
     > {
         self.handle.call(90, input).await
@@ -1312,9 +1312,9 @@ impl Client {
     /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
     pub async fn create_interruptible_capacity_reservation_allocation(
         &self,
-        input: crate::types::CreateInterruptibleCapacityReservationAllocationRequest,
+        input: crate::types::CreateInterruptibleCapacityReservationAllocationInput,
     ) -> Result<
-        crate::types::CreateInterruptibleCapacityReservationAllocationResult,
+        crate::types::CreateInterruptibleCapacityReservationAllocationOutput,
         SdkError<crate::error::CreateInterruptibleCapacityReservationAllocationError>,
     > {
         self.handle.call(91, input).await
@@ -1325,8 +1325,8 @@ impl Client {
     /// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn create_ipam(
         &self,
-        input: crate::types::CreateIpamRequest,
-    ) -> Result<crate::types::CreateIpamResult, SdkError<crate::error::CreateIpamError>> {
+        input: crate::types::CreateIpamInput,
+    ) -> Result<crate::types::CreateIpamOutput, SdkError<crate::error::CreateIpamError>> {
         self.handle.call(92, input).await
     }
 
@@ -1335,9 +1335,9 @@ impl Client {
     /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
     pub async fn create_ipam_external_resource_verification_token(
         &self,
-        input: crate::types::CreateIpamExternalResourceVerificationTokenRequest,
+        input: crate::types::CreateIpamExternalResourceVerificationTokenInput,
     ) -> Result<
-        crate::types::CreateIpamExternalResourceVerificationTokenResult,
+        crate::types::CreateIpamExternalResourceVerificationTokenOutput,
         SdkError<crate::error::CreateIpamExternalResourceVerificationTokenError>,
     > {
         self.handle.call(93, input).await
@@ -1346,9 +1346,9 @@ impl Client {
     /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
     pub async fn create_ipam_internet_registry_association(
         &self,
-        input: crate::types::CreateIpamInternetRegistryAssociationRequest,
+        input: crate::types::CreateIpamInternetRegistryAssociationInput,
     ) -> Result<
-        crate::types::CreateIpamInternetRegistryAssociationResult,
+        crate::types::CreateIpamInternetRegistryAssociationOutput,
         SdkError<crate::error::CreateIpamInternetRegistryAssociationError>,
     > {
         self.handle.call(94, input).await
@@ -1361,8 +1361,8 @@ impl Client {
     /// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn create_ipam_policy(
         &self,
-        input: crate::types::CreateIpamPolicyRequest,
-    ) -> Result<crate::types::CreateIpamPolicyResult, SdkError<crate::error::CreateIpamPolicyError>>
+        input: crate::types::CreateIpamPolicyInput,
+    ) -> Result<crate::types::CreateIpamPolicyOutput, SdkError<crate::error::CreateIpamPolicyError>>
     {
         self.handle.call(95, input).await
     }
@@ -1372,8 +1372,8 @@ impl Client {
     /// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn create_ipam_pool(
         &self,
-        input: crate::types::CreateIpamPoolRequest,
-    ) -> Result<crate::types::CreateIpamPoolResult, SdkError<crate::error::CreateIpamPoolError>>
+        input: crate::types::CreateIpamPoolInput,
+    ) -> Result<crate::types::CreateIpamPoolOutput, SdkError<crate::error::CreateIpamPoolError>>
     {
         self.handle.call(96, input).await
     }
@@ -1385,9 +1385,9 @@ impl Client {
     /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn create_ipam_prefix_list_resolver(
         &self,
-        input: crate::types::CreateIpamPrefixListResolverRequest,
+        input: crate::types::CreateIpamPrefixListResolverInput,
     ) -> Result<
-        crate::types::CreateIpamPrefixListResolverResult,
+        crate::types::CreateIpamPrefixListResolverOutput,
         SdkError<crate::error::CreateIpamPrefixListResolverError>,
     > {
         self.handle.call(97, input).await
@@ -1400,9 +1400,9 @@ impl Client {
     /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn create_ipam_prefix_list_resolver_target(
         &self,
-        input: crate::types::CreateIpamPrefixListResolverTargetRequest,
+        input: crate::types::CreateIpamPrefixListResolverTargetInput,
     ) -> Result<
-        crate::types::CreateIpamPrefixListResolverTargetResult,
+        crate::types::CreateIpamPrefixListResolverTargetOutput,
         SdkError<crate::error::CreateIpamPrefixListResolverTargetError>,
     > {
         self.handle.call(98, input).await
@@ -1411,9 +1411,9 @@ impl Client {
     /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     pub async fn create_ipam_resource_discovery(
         &self,
-        input: crate::types::CreateIpamResourceDiscoveryRequest,
+        input: crate::types::CreateIpamResourceDiscoveryInput,
     ) -> Result<
-        crate::types::CreateIpamResourceDiscoveryResult,
+        crate::types::CreateIpamResourceDiscoveryOutput,
         SdkError<crate::error::CreateIpamResourceDiscoveryError>,
     > {
         self.handle.call(99, input).await
@@ -1422,9 +1422,9 @@ impl Client {
     /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
     pub async fn create_ipam_routing_policy_registration(
         &self,
-        input: crate::types::CreateIpamRoutingPolicyRegistrationRequest,
+        input: crate::types::CreateIpamRoutingPolicyRegistrationInput,
     ) -> Result<
-        crate::types::CreateIpamRoutingPolicyRegistrationResult,
+        crate::types::CreateIpamRoutingPolicyRegistrationOutput,
         SdkError<crate::error::CreateIpamRoutingPolicyRegistrationError>,
     > {
         self.handle.call(100, input).await
@@ -1435,8 +1435,8 @@ impl Client {
     /// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn create_ipam_scope(
         &self,
-        input: crate::types::CreateIpamScopeRequest,
-    ) -> Result<crate::types::CreateIpamScopeResult, SdkError<crate::error::CreateIpamScopeError>>
+        input: crate::types::CreateIpamScopeInput,
+    ) -> Result<crate::types::CreateIpamScopeOutput, SdkError<crate::error::CreateIpamScopeError>>
     {
         self.handle.call(101, input).await
     }
@@ -1450,8 +1450,8 @@ impl Client {
     /// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
     pub async fn create_key_pair(
         &self,
-        input: crate::types::CreateKeyPairRequest,
-    ) -> Result<crate::types::KeyPair, SdkError<crate::error::CreateKeyPairError>> {
+        input: crate::types::CreateKeyPairInput,
+    ) -> Result<crate::types::CreateKeyPairOutput, SdkError<crate::error::CreateKeyPairError>> {
         self.handle.call(102, input).await
     }
 
@@ -1462,9 +1462,9 @@ impl Client {
     /// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
     pub async fn create_launch_template(
         &self,
-        input: crate::types::CreateLaunchTemplateRequest,
+        input: crate::types::CreateLaunchTemplateInput,
     ) -> Result<
-        crate::types::CreateLaunchTemplateResult,
+        crate::types::CreateLaunchTemplateOutput,
         SdkError<crate::error::CreateLaunchTemplateError>,
     > {
         self.handle.call(103, input).await
@@ -1479,9 +1479,9 @@ impl Client {
     /// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
     pub async fn create_launch_template_version(
         &self,
-        input: crate::types::CreateLaunchTemplateVersionRequest,
+        input: crate::types::CreateLaunchTemplateVersionInput,
     ) -> Result<
-        crate::types::CreateLaunchTemplateVersionResult,
+        crate::types::CreateLaunchTemplateVersionOutput,
         SdkError<crate::error::CreateLaunchTemplateVersionError>,
     > {
         self.handle.call(104, input).await
@@ -1493,9 +1493,9 @@ impl Client {
     /// - `NetworkInterfaceId`
     pub async fn create_local_gateway_route(
         &self,
-        input: crate::types::CreateLocalGatewayRouteRequest,
+        input: crate::types::CreateLocalGatewayRouteInput,
     ) -> Result<
-        crate::types::CreateLocalGatewayRouteResult,
+        crate::types::CreateLocalGatewayRouteOutput,
         SdkError<crate::error::CreateLocalGatewayRouteError>,
     > {
         self.handle.call(105, input).await
@@ -1504,9 +1504,9 @@ impl Client {
     /// Creates a local gateway route table.
     pub async fn create_local_gateway_route_table(
         &self,
-        input: crate::types::CreateLocalGatewayRouteTableRequest,
+        input: crate::types::CreateLocalGatewayRouteTableInput,
     ) -> Result<
-        crate::types::CreateLocalGatewayRouteTableResult,
+        crate::types::CreateLocalGatewayRouteTableOutput,
         SdkError<crate::error::CreateLocalGatewayRouteTableError>,
     > {
         self.handle.call(106, input).await
@@ -1515,9 +1515,9 @@ impl Client {
     /// Creates a local gateway route table virtual interface group association.
     pub async fn create_local_gateway_route_table_virtual_interface_group_association(
         &self,
-        input: crate::types::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+        input: crate::types::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput,
     ) -> Result<
-        crate::types::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        crate::types::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput,
         SdkError<crate::error::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationError>,
     > {
         self.handle.call(107, input).await
@@ -1526,9 +1526,9 @@ impl Client {
     /// Associates the specified VPC with the specified local gateway route table.
     pub async fn create_local_gateway_route_table_vpc_association(
         &self,
-        input: crate::types::CreateLocalGatewayRouteTableVpcAssociationRequest,
+        input: crate::types::CreateLocalGatewayRouteTableVpcAssociationInput,
     ) -> Result<
-        crate::types::CreateLocalGatewayRouteTableVpcAssociationResult,
+        crate::types::CreateLocalGatewayRouteTableVpcAssociationOutput,
         SdkError<crate::error::CreateLocalGatewayRouteTableVpcAssociationError>,
     > {
         self.handle.call(108, input).await
@@ -1537,9 +1537,9 @@ impl Client {
     /// Create a virtual interface for a local gateway.
     pub async fn create_local_gateway_virtual_interface(
         &self,
-        input: crate::types::CreateLocalGatewayVirtualInterfaceRequest,
+        input: crate::types::CreateLocalGatewayVirtualInterfaceInput,
     ) -> Result<
-        crate::types::CreateLocalGatewayVirtualInterfaceResult,
+        crate::types::CreateLocalGatewayVirtualInterfaceOutput,
         SdkError<crate::error::CreateLocalGatewayVirtualInterfaceError>,
     > {
         self.handle.call(109, input).await
@@ -1548,9 +1548,9 @@ impl Client {
     /// Create a local gateway virtual interface group.
     pub async fn create_local_gateway_virtual_interface_group(
         &self,
-        input: crate::types::CreateLocalGatewayVirtualInterfaceGroupRequest,
+        input: crate::types::CreateLocalGatewayVirtualInterfaceGroupInput,
     ) -> Result<
-        crate::types::CreateLocalGatewayVirtualInterfaceGroupResult,
+        crate::types::CreateLocalGatewayVirtualInterfaceGroupOutput,
         SdkError<crate::error::CreateLocalGatewayVirtualInterfaceGroupError>,
     > {
         self.handle.call(110, input).await
@@ -1574,9 +1574,9 @@ impl Client {
     /// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
     pub async fn create_mac_system_integrity_protection_modification_task(
         &self,
-        input: crate::types::CreateMacSystemIntegrityProtectionModificationTaskRequest,
+        input: crate::types::CreateMacSystemIntegrityProtectionModificationTaskInput,
     ) -> Result<
-        crate::types::CreateMacSystemIntegrityProtectionModificationTaskResult,
+        crate::types::CreateMacSystemIntegrityProtectionModificationTaskOutput,
         SdkError<crate::error::CreateMacSystemIntegrityProtectionModificationTaskError>,
     > {
         self.handle.call(111, input).await
@@ -1585,9 +1585,9 @@ impl Client {
     /// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
     pub async fn create_managed_prefix_list(
         &self,
-        input: crate::types::CreateManagedPrefixListRequest,
+        input: crate::types::CreateManagedPrefixListInput,
     ) -> Result<
-        crate::types::CreateManagedPrefixListResult,
+        crate::types::CreateManagedPrefixListOutput,
         SdkError<crate::error::CreateManagedPrefixListError>,
     > {
         self.handle.call(112, input).await
@@ -1604,8 +1604,8 @@ impl Client {
     /// When you create a public NAT gateway and assign it an EIP or secondary EIPs, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the NAT gateway will fail to launch. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
     pub async fn create_nat_gateway(
         &self,
-        input: crate::types::CreateNatGatewayRequest,
-    ) -> Result<crate::types::CreateNatGatewayResult, SdkError<crate::error::CreateNatGatewayError>>
+        input: crate::types::CreateNatGatewayInput,
+    ) -> Result<crate::types::CreateNatGatewayOutput, SdkError<crate::error::CreateNatGatewayError>>
     {
         self.handle.call(113, input).await
     }
@@ -1615,8 +1615,8 @@ impl Client {
     /// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
     pub async fn create_network_acl(
         &self,
-        input: crate::types::CreateNetworkAclRequest,
-    ) -> Result<crate::types::CreateNetworkAclResult, SdkError<crate::error::CreateNetworkAclError>>
+        input: crate::types::CreateNetworkAclInput,
+    ) -> Result<crate::types::CreateNetworkAclOutput, SdkError<crate::error::CreateNetworkAclError>>
     {
         self.handle.call(114, input).await
     }
@@ -1630,7 +1630,7 @@ impl Client {
     /// For more information about network ACLs, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
     pub async fn create_network_acl_entry(
         &self,
-        input: crate::types::CreateNetworkAclEntryRequest,
+        input: crate::types::CreateNetworkAclEntryInput,
     ) -> Result<
         crate::types::CreateNetworkAclEntryOutput,
         SdkError<crate::error::CreateNetworkAclEntryError>,
@@ -1643,9 +1643,9 @@ impl Client {
     /// Amazon Web Services Network Access Analyzer enables cloud networking and cloud operations teams to verify that their networks on Amazon Web Services conform to their network security and governance objectives. For more information, see the [Amazon Web Services Network Access Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/).
     pub async fn create_network_insights_access_scope(
         &self,
-        input: crate::types::CreateNetworkInsightsAccessScopeRequest,
+        input: crate::types::CreateNetworkInsightsAccessScopeInput,
     ) -> Result<
-        crate::types::CreateNetworkInsightsAccessScopeResult,
+        crate::types::CreateNetworkInsightsAccessScopeOutput,
         SdkError<crate::error::CreateNetworkInsightsAccessScopeError>,
     > {
         self.handle.call(116, input).await
@@ -1656,9 +1656,9 @@ impl Client {
     /// Reachability Analyzer enables you to analyze and debug network reachability between two resources in your virtual private cloud (VPC). For more information, see the [Reachability Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/reachability/).
     pub async fn create_network_insights_path(
         &self,
-        input: crate::types::CreateNetworkInsightsPathRequest,
+        input: crate::types::CreateNetworkInsightsPathInput,
     ) -> Result<
-        crate::types::CreateNetworkInsightsPathResult,
+        crate::types::CreateNetworkInsightsPathOutput,
         SdkError<crate::error::CreateNetworkInsightsPathError>,
     > {
         self.handle.call(117, input).await
@@ -1671,9 +1671,9 @@ impl Client {
     /// For more information about network interfaces, see [Elastic network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html) in the *Amazon EC2 User Guide*.
     pub async fn create_network_interface(
         &self,
-        input: crate::types::CreateNetworkInterfaceRequest,
+        input: crate::types::CreateNetworkInterfaceInput,
     ) -> Result<
-        crate::types::CreateNetworkInterfaceResult,
+        crate::types::CreateNetworkInterfaceOutput,
         SdkError<crate::error::CreateNetworkInterfaceError>,
     > {
         self.handle.call(118, input).await
@@ -1684,9 +1684,9 @@ impl Client {
     /// You can grant permission to a single Amazon Web Services account only, and only one account at a time.
     pub async fn create_network_interface_permission(
         &self,
-        input: crate::types::CreateNetworkInterfacePermissionRequest,
+        input: crate::types::CreateNetworkInterfacePermissionInput,
     ) -> Result<
-        crate::types::CreateNetworkInterfacePermissionResult,
+        crate::types::CreateNetworkInterfacePermissionOutput,
         SdkError<crate::error::CreateNetworkInterfacePermissionError>,
     > {
         self.handle.call(119, input).await
@@ -1699,9 +1699,9 @@ impl Client {
     /// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
     pub async fn create_placement_group(
         &self,
-        input: crate::types::CreatePlacementGroupRequest,
+        input: crate::types::CreatePlacementGroupInput,
     ) -> Result<
-        crate::types::CreatePlacementGroupResult,
+        crate::types::CreatePlacementGroupOutput,
         SdkError<crate::error::CreatePlacementGroupError>,
     > {
         self.handle.call(120, input).await
@@ -1710,9 +1710,9 @@ impl Client {
     /// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
     pub async fn create_public_ipv4_pool(
         &self,
-        input: crate::types::CreatePublicIpv4PoolRequest,
+        input: crate::types::CreatePublicIpv4PoolInput,
     ) -> Result<
-        crate::types::CreatePublicIpv4PoolResult,
+        crate::types::CreatePublicIpv4PoolOutput,
         SdkError<crate::error::CreatePublicIpv4PoolError>,
     > {
         self.handle.call(121, input).await
@@ -1723,9 +1723,9 @@ impl Client {
     /// For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
     pub async fn create_replace_root_volume_task(
         &self,
-        input: crate::types::CreateReplaceRootVolumeTaskRequest,
+        input: crate::types::CreateReplaceRootVolumeTaskInput,
     ) -> Result<
-        crate::types::CreateReplaceRootVolumeTaskResult,
+        crate::types::CreateReplaceRootVolumeTaskOutput,
         SdkError<crate::error::CreateReplaceRootVolumeTaskError>,
     > {
         self.handle.call(122, input).await
@@ -1742,9 +1742,9 @@ impl Client {
     /// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
     pub async fn create_reserved_instances_listing(
         &self,
-        input: crate::types::CreateReservedInstancesListingRequest,
+        input: crate::types::CreateReservedInstancesListingInput,
     ) -> Result<
-        crate::types::CreateReservedInstancesListingResult,
+        crate::types::CreateReservedInstancesListingOutput,
         SdkError<crate::error::CreateReservedInstancesListingError>,
     > {
         self.handle.call(123, input).await
@@ -1757,9 +1757,9 @@ impl Client {
     /// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
     pub async fn create_restore_image_task(
         &self,
-        input: crate::types::CreateRestoreImageTaskRequest,
+        input: crate::types::CreateRestoreImageTaskInput,
     ) -> Result<
-        crate::types::CreateRestoreImageTaskResult,
+        crate::types::CreateRestoreImageTaskOutput,
         SdkError<crate::error::CreateRestoreImageTaskError>,
     > {
         self.handle.call(124, input).await
@@ -1779,8 +1779,8 @@ impl Client {
     /// For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
     pub async fn create_route(
         &self,
-        input: crate::types::CreateRouteRequest,
-    ) -> Result<crate::types::CreateRouteResult, SdkError<crate::error::CreateRouteError>> {
+        input: crate::types::CreateRouteInput,
+    ) -> Result<crate::types::CreateRouteOutput, SdkError<crate::error::CreateRouteError>> {
         self.handle.call(125, input).await
     }
 
@@ -1799,8 +1799,8 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn create_route_server(
         &self,
-        input: crate::types::CreateRouteServerRequest,
-    ) -> Result<crate::types::CreateRouteServerResult, SdkError<crate::error::CreateRouteServerError>>
+        input: crate::types::CreateRouteServerInput,
+    ) -> Result<crate::types::CreateRouteServerOutput, SdkError<crate::error::CreateRouteServerError>>
     {
         self.handle.call(126, input).await
     }
@@ -1812,9 +1812,9 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn create_route_server_endpoint(
         &self,
-        input: crate::types::CreateRouteServerEndpointRequest,
+        input: crate::types::CreateRouteServerEndpointInput,
     ) -> Result<
-        crate::types::CreateRouteServerEndpointResult,
+        crate::types::CreateRouteServerEndpointOutput,
         SdkError<crate::error::CreateRouteServerEndpointError>,
     > {
         self.handle.call(127, input).await
@@ -1831,9 +1831,9 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn create_route_server_peer(
         &self,
-        input: crate::types::CreateRouteServerPeerRequest,
+        input: crate::types::CreateRouteServerPeerInput,
     ) -> Result<
-        crate::types::CreateRouteServerPeerResult,
+        crate::types::CreateRouteServerPeerOutput,
         SdkError<crate::error::CreateRouteServerPeerError>,
     > {
         self.handle.call(128, input).await
@@ -1844,8 +1844,8 @@ impl Client {
     /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
     pub async fn create_route_table(
         &self,
-        input: crate::types::CreateRouteTableRequest,
-    ) -> Result<crate::types::CreateRouteTableResult, SdkError<crate::error::CreateRouteTableError>>
+        input: crate::types::CreateRouteTableInput,
+    ) -> Result<crate::types::CreateRouteTableOutput, SdkError<crate::error::CreateRouteTableError>>
     {
         self.handle.call(129, input).await
     }
@@ -1855,9 +1855,9 @@ impl Client {
     /// The allowed size for a secondary network CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses).
     pub async fn create_secondary_network(
         &self,
-        input: crate::types::CreateSecondaryNetworkRequest,
+        input: crate::types::CreateSecondaryNetworkInput,
     ) -> Result<
-        crate::types::CreateSecondaryNetworkResult,
+        crate::types::CreateSecondaryNetworkOutput,
         SdkError<crate::error::CreateSecondaryNetworkError>,
     > {
         self.handle.call(130, input).await
@@ -1870,9 +1870,9 @@ impl Client {
     /// The allowed size for a secondary subnet CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses). Amazon reserves the first four IP addresses and the last IP address in each secondary subnet for internal use.
     pub async fn create_secondary_subnet(
         &self,
-        input: crate::types::CreateSecondarySubnetRequest,
+        input: crate::types::CreateSecondarySubnetInput,
     ) -> Result<
-        crate::types::CreateSecondarySubnetResult,
+        crate::types::CreateSecondarySubnetOutput,
         SdkError<crate::error::CreateSecondarySubnetError>,
     > {
         self.handle.call(131, input).await
@@ -1891,9 +1891,9 @@ impl Client {
     /// For more information about VPC security group limits, see [Amazon VPC Limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
     pub async fn create_security_group(
         &self,
-        input: crate::types::CreateSecurityGroupRequest,
+        input: crate::types::CreateSecurityGroupInput,
     ) -> Result<
-        crate::types::CreateSecurityGroupResult,
+        crate::types::CreateSecurityGroupOutput,
         SdkError<crate::error::CreateSecurityGroupError>,
     > {
         self.handle.call(132, input).await
@@ -1916,7 +1916,7 @@ impl Client {
     /// Snapshots that are taken from encrypted volumes are automatically encrypted. Volumes that are created from encrypted snapshots are also automatically encrypted. Your encrypted volumes and any associated snapshots always remain protected. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
     pub async fn create_snapshot(
         &self,
-        input: crate::types::CreateSnapshotRequest,
+        input: crate::types::CreateSnapshotInput,
     ) -> Result<crate::types::Snapshot, SdkError<crate::error::CreateSnapshotError>> {
         self.handle.call(133, input).await
     }
@@ -1930,8 +1930,8 @@ impl Client {
     /// - If the source instance is on an Outpost, you can create the snapshots on the same Outpost or in its parent Amazon Web Services Region.
     pub async fn create_snapshots(
         &self,
-        input: crate::types::CreateSnapshotsRequest,
-    ) -> Result<crate::types::CreateSnapshotsResult, SdkError<crate::error::CreateSnapshotsError>>
+        input: crate::types::CreateSnapshotsInput,
+    ) -> Result<crate::types::CreateSnapshotsOutput, SdkError<crate::error::CreateSnapshotsError>>
     {
         self.handle.call(134, input).await
     }
@@ -1939,9 +1939,9 @@ impl Client {
     /// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
     pub async fn create_spot_datafeed_subscription(
         &self,
-        input: crate::types::CreateSpotDatafeedSubscriptionRequest,
+        input: crate::types::CreateSpotDatafeedSubscriptionInput,
     ) -> Result<
-        crate::types::CreateSpotDatafeedSubscriptionResult,
+        crate::types::CreateSpotDatafeedSubscriptionOutput,
         SdkError<crate::error::CreateSpotDatafeedSubscriptionError>,
     > {
         self.handle.call(135, input).await
@@ -1954,9 +1954,9 @@ impl Client {
     /// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
     pub async fn create_store_image_task(
         &self,
-        input: crate::types::CreateStoreImageTaskRequest,
+        input: crate::types::CreateStoreImageTaskInput,
     ) -> Result<
-        crate::types::CreateStoreImageTaskResult,
+        crate::types::CreateStoreImageTaskOutput,
         SdkError<crate::error::CreateStoreImageTaskError>,
     > {
         self.handle.call(136, input).await
@@ -1977,17 +1977,17 @@ impl Client {
     /// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
     pub async fn create_subnet(
         &self,
-        input: crate::types::CreateSubnetRequest,
-    ) -> Result<crate::types::CreateSubnetResult, SdkError<crate::error::CreateSubnetError>> {
+        input: crate::types::CreateSubnetInput,
+    ) -> Result<crate::types::CreateSubnetOutput, SdkError<crate::error::CreateSubnetError>> {
         self.handle.call(137, input).await
     }
 
     /// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
     pub async fn create_subnet_cidr_reservation(
         &self,
-        input: crate::types::CreateSubnetCidrReservationRequest,
+        input: crate::types::CreateSubnetCidrReservationInput,
     ) -> Result<
-        crate::types::CreateSubnetCidrReservationResult,
+        crate::types::CreateSubnetCidrReservationOutput,
         SdkError<crate::error::CreateSubnetCidrReservationError>,
     > {
         self.handle.call(138, input).await
@@ -1998,7 +1998,7 @@ impl Client {
     /// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*. For more information about creating IAM policies that control users' access to resources based on tags, see [Supported resource-level permissions for Amazon EC2 API actions](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html) in the *Amazon Elastic Compute Cloud User Guide*.
     pub async fn create_tags(
         &self,
-        input: crate::types::CreateTagsRequest,
+        input: crate::types::CreateTagsInput,
     ) -> Result<crate::types::CreateTagsOutput, SdkError<crate::error::CreateTagsError>> {
         self.handle.call(139, input).await
     }
@@ -2010,9 +2010,9 @@ impl Client {
     /// By default, no traffic is mirrored. To mirror traffic, use [CreateTrafficMirrorFilterRule](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilterRule.htm) to add Traffic Mirror rules to the filter. The rules you add define what traffic gets mirrored. You can also use [ModifyTrafficMirrorFilterNetworkServices](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTrafficMirrorFilterNetworkServices.html) to mirror supported network services.
     pub async fn create_traffic_mirror_filter(
         &self,
-        input: crate::types::CreateTrafficMirrorFilterRequest,
+        input: crate::types::CreateTrafficMirrorFilterInput,
     ) -> Result<
-        crate::types::CreateTrafficMirrorFilterResult,
+        crate::types::CreateTrafficMirrorFilterOutput,
         SdkError<crate::error::CreateTrafficMirrorFilterError>,
     > {
         self.handle.call(140, input).await
@@ -2025,9 +2025,9 @@ impl Client {
     /// You need the Traffic Mirror filter ID when you create the rule.
     pub async fn create_traffic_mirror_filter_rule(
         &self,
-        input: crate::types::CreateTrafficMirrorFilterRuleRequest,
+        input: crate::types::CreateTrafficMirrorFilterRuleInput,
     ) -> Result<
-        crate::types::CreateTrafficMirrorFilterRuleResult,
+        crate::types::CreateTrafficMirrorFilterRuleOutput,
         SdkError<crate::error::CreateTrafficMirrorFilterRuleError>,
     > {
         self.handle.call(141, input).await
@@ -2042,9 +2042,9 @@ impl Client {
     /// By default, no traffic is mirrored. Use [CreateTrafficMirrorFilter](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilter.html) to create filter rules that specify the traffic to mirror.
     pub async fn create_traffic_mirror_session(
         &self,
-        input: crate::types::CreateTrafficMirrorSessionRequest,
+        input: crate::types::CreateTrafficMirrorSessionInput,
     ) -> Result<
-        crate::types::CreateTrafficMirrorSessionResult,
+        crate::types::CreateTrafficMirrorSessionOutput,
         SdkError<crate::error::CreateTrafficMirrorSessionError>,
     > {
         self.handle.call(142, input).await
@@ -2059,9 +2059,9 @@ impl Client {
     /// To use the target in a Traffic Mirror session, use [CreateTrafficMirrorSession](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorSession.htm).
     pub async fn create_traffic_mirror_target(
         &self,
-        input: crate::types::CreateTrafficMirrorTargetRequest,
+        input: crate::types::CreateTrafficMirrorTargetInput,
     ) -> Result<
-        crate::types::CreateTrafficMirrorTargetResult,
+        crate::types::CreateTrafficMirrorTargetOutput,
         SdkError<crate::error::CreateTrafficMirrorTargetError>,
     > {
         self.handle.call(143, input).await
@@ -2078,9 +2078,9 @@ impl Client {
     /// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use [CreateTransitGatewayRouteTable] to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use [EnableTransitGatewayRouteTablePropagation] to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use [AssociateTransitGatewayRouteTable] to associate a resource attachment with a transit gateway route table.
     pub async fn create_transit_gateway(
         &self,
-        input: crate::types::CreateTransitGatewayRequest,
+        input: crate::types::CreateTransitGatewayInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayResult,
+        crate::types::CreateTransitGatewayOutput,
         SdkError<crate::error::CreateTransitGatewayError>,
     > {
         self.handle.call(144, input).await
@@ -2091,9 +2091,9 @@ impl Client {
     /// A Connect attachment uses an existing VPC or Amazon Web Services Direct Connect attachment as the underlying transport mechanism.
     pub async fn create_transit_gateway_connect(
         &self,
-        input: crate::types::CreateTransitGatewayConnectRequest,
+        input: crate::types::CreateTransitGatewayConnectInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayConnectResult,
+        crate::types::CreateTransitGatewayConnectOutput,
         SdkError<crate::error::CreateTransitGatewayConnectError>,
     > {
         self.handle.call(145, input).await
@@ -2106,9 +2106,9 @@ impl Client {
     /// For more information, see [Connect peers](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html#tgw-connect-peer) in the *Amazon Web Services Transit Gateways Guide*.
     pub async fn create_transit_gateway_connect_peer(
         &self,
-        input: crate::types::CreateTransitGatewayConnectPeerRequest,
+        input: crate::types::CreateTransitGatewayConnectPeerInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayConnectPeerResult,
+        crate::types::CreateTransitGatewayConnectPeerOutput,
         SdkError<crate::error::CreateTransitGatewayConnectPeerError>,
     > {
         self.handle.call(146, input).await
@@ -2117,9 +2117,9 @@ impl Client {
     /// Creates a metering policy for a transit gateway to track and measure network traffic.
     pub async fn create_transit_gateway_metering_policy(
         &self,
-        input: crate::types::CreateTransitGatewayMeteringPolicyRequest,
+        input: crate::types::CreateTransitGatewayMeteringPolicyInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayMeteringPolicyResult,
+        crate::types::CreateTransitGatewayMeteringPolicyOutput,
         SdkError<crate::error::CreateTransitGatewayMeteringPolicyError>,
     > {
         self.handle.call(147, input).await
@@ -2128,9 +2128,9 @@ impl Client {
     /// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
     pub async fn create_transit_gateway_metering_policy_entry(
         &self,
-        input: crate::types::CreateTransitGatewayMeteringPolicyEntryRequest,
+        input: crate::types::CreateTransitGatewayMeteringPolicyEntryInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayMeteringPolicyEntryResult,
+        crate::types::CreateTransitGatewayMeteringPolicyEntryOutput,
         SdkError<crate::error::CreateTransitGatewayMeteringPolicyEntryError>,
     > {
         self.handle.call(148, input).await
@@ -2141,9 +2141,9 @@ impl Client {
     /// The transit gateway must be in the available state before you create a domain. Use [DescribeTransitGateways](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGateways.html) to see the state of transit gateway.
     pub async fn create_transit_gateway_multicast_domain(
         &self,
-        input: crate::types::CreateTransitGatewayMulticastDomainRequest,
+        input: crate::types::CreateTransitGatewayMulticastDomainInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayMulticastDomainResult,
+        crate::types::CreateTransitGatewayMulticastDomainOutput,
         SdkError<crate::error::CreateTransitGatewayMulticastDomainError>,
     > {
         self.handle.call(149, input).await
@@ -2154,9 +2154,9 @@ impl Client {
     /// After you create the peering attachment, the owner of the accepter transit gateway must accept the attachment request.
     pub async fn create_transit_gateway_peering_attachment(
         &self,
-        input: crate::types::CreateTransitGatewayPeeringAttachmentRequest,
+        input: crate::types::CreateTransitGatewayPeeringAttachmentInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayPeeringAttachmentResult,
+        crate::types::CreateTransitGatewayPeeringAttachmentOutput,
         SdkError<crate::error::CreateTransitGatewayPeeringAttachmentError>,
     > {
         self.handle.call(150, input).await
@@ -2165,9 +2165,9 @@ impl Client {
     /// Creates a transit gateway policy table.
     pub async fn create_transit_gateway_policy_table(
         &self,
-        input: crate::types::CreateTransitGatewayPolicyTableRequest,
+        input: crate::types::CreateTransitGatewayPolicyTableInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayPolicyTableResult,
+        crate::types::CreateTransitGatewayPolicyTableOutput,
         SdkError<crate::error::CreateTransitGatewayPolicyTableError>,
     > {
         self.handle.call(151, input).await
@@ -2176,9 +2176,9 @@ impl Client {
     /// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table.
     pub async fn create_transit_gateway_policy_table_entry(
         &self,
-        input: crate::types::CreateTransitGatewayPolicyTableEntryRequest,
+        input: crate::types::CreateTransitGatewayPolicyTableEntryInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayPolicyTableEntryResult,
+        crate::types::CreateTransitGatewayPolicyTableEntryOutput,
         SdkError<crate::error::CreateTransitGatewayPolicyTableEntryError>,
     > {
         self.handle.call(152, input).await
@@ -2187,9 +2187,9 @@ impl Client {
     /// Creates a reference (route) to a prefix list in a specified transit gateway route table.
     pub async fn create_transit_gateway_prefix_list_reference(
         &self,
-        input: crate::types::CreateTransitGatewayPrefixListReferenceRequest,
+        input: crate::types::CreateTransitGatewayPrefixListReferenceInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayPrefixListReferenceResult,
+        crate::types::CreateTransitGatewayPrefixListReferenceOutput,
         SdkError<crate::error::CreateTransitGatewayPrefixListReferenceError>,
     > {
         self.handle.call(153, input).await
@@ -2198,9 +2198,9 @@ impl Client {
     /// Creates a static route for the specified transit gateway route table.
     pub async fn create_transit_gateway_route(
         &self,
-        input: crate::types::CreateTransitGatewayRouteRequest,
+        input: crate::types::CreateTransitGatewayRouteInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayRouteResult,
+        crate::types::CreateTransitGatewayRouteOutput,
         SdkError<crate::error::CreateTransitGatewayRouteError>,
     > {
         self.handle.call(154, input).await
@@ -2209,9 +2209,9 @@ impl Client {
     /// Creates a route table for the specified transit gateway.
     pub async fn create_transit_gateway_route_table(
         &self,
-        input: crate::types::CreateTransitGatewayRouteTableRequest,
+        input: crate::types::CreateTransitGatewayRouteTableInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayRouteTableResult,
+        crate::types::CreateTransitGatewayRouteTableOutput,
         SdkError<crate::error::CreateTransitGatewayRouteTableError>,
     > {
         self.handle.call(155, input).await
@@ -2220,9 +2220,9 @@ impl Client {
     /// Advertises a new transit gateway route table.
     pub async fn create_transit_gateway_route_table_announcement(
         &self,
-        input: crate::types::CreateTransitGatewayRouteTableAnnouncementRequest,
+        input: crate::types::CreateTransitGatewayRouteTableAnnouncementInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayRouteTableAnnouncementResult,
+        crate::types::CreateTransitGatewayRouteTableAnnouncementOutput,
         SdkError<crate::error::CreateTransitGatewayRouteTableAnnouncementError>,
     > {
         self.handle.call(156, input).await
@@ -2235,9 +2235,9 @@ impl Client {
     /// To send VPC traffic to an attached transit gateway, add a route to the VPC route table using [CreateRoute].
     pub async fn create_transit_gateway_vpc_attachment(
         &self,
-        input: crate::types::CreateTransitGatewayVpcAttachmentRequest,
+        input: crate::types::CreateTransitGatewayVpcAttachmentInput,
     ) -> Result<
-        crate::types::CreateTransitGatewayVpcAttachmentResult,
+        crate::types::CreateTransitGatewayVpcAttachmentOutput,
         SdkError<crate::error::CreateTransitGatewayVpcAttachmentError>,
     > {
         self.handle.call(157, input).await
@@ -2246,9 +2246,9 @@ impl Client {
     /// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy.
     pub async fn create_verified_access_endpoint(
         &self,
-        input: crate::types::CreateVerifiedAccessEndpointRequest,
+        input: crate::types::CreateVerifiedAccessEndpointInput,
     ) -> Result<
-        crate::types::CreateVerifiedAccessEndpointResult,
+        crate::types::CreateVerifiedAccessEndpointOutput,
         SdkError<crate::error::CreateVerifiedAccessEndpointError>,
     > {
         self.handle.call(158, input).await
@@ -2257,9 +2257,9 @@ impl Client {
     /// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy.
     pub async fn create_verified_access_group(
         &self,
-        input: crate::types::CreateVerifiedAccessGroupRequest,
+        input: crate::types::CreateVerifiedAccessGroupInput,
     ) -> Result<
-        crate::types::CreateVerifiedAccessGroupResult,
+        crate::types::CreateVerifiedAccessGroupOutput,
         SdkError<crate::error::CreateVerifiedAccessGroupError>,
     > {
         self.handle.call(159, input).await
@@ -2268,9 +2268,9 @@ impl Client {
     /// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met.
     pub async fn create_verified_access_instance(
         &self,
-        input: crate::types::CreateVerifiedAccessInstanceRequest,
+        input: crate::types::CreateVerifiedAccessInstanceInput,
     ) -> Result<
-        crate::types::CreateVerifiedAccessInstanceResult,
+        crate::types::CreateVerifiedAccessInstanceOutput,
         SdkError<crate::error::CreateVerifiedAccessInstanceError>,
     > {
         self.handle.call(160, input).await
@@ -2279,9 +2279,9 @@ impl Client {
     /// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request.
     pub async fn create_verified_access_trust_provider(
         &self,
-        input: crate::types::CreateVerifiedAccessTrustProviderRequest,
+        input: crate::types::CreateVerifiedAccessTrustProviderInput,
     ) -> Result<
-        crate::types::CreateVerifiedAccessTrustProviderResult,
+        crate::types::CreateVerifiedAccessTrustProviderOutput,
         SdkError<crate::error::CreateVerifiedAccessTrustProviderError>,
     > {
         self.handle.call(161, input).await
@@ -2298,7 +2298,7 @@ impl Client {
     /// For more information, see [Create an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-volume.html) in the *Amazon EBS User Guide*.
     pub async fn create_volume(
         &self,
-        input: crate::types::CreateVolumeRequest,
+        input: crate::types::CreateVolumeInput,
     ) -> Result<crate::types::Volume, SdkError<crate::error::CreateVolumeError>> {
         self.handle.call(162, input).await
     }
@@ -2312,17 +2312,17 @@ impl Client {
     /// You can specify DNS options and tenancy for a VPC when you create it. You can't change the tenancy of a VPC after you create it. For more information, see [VPC configuration options](https://docs.aws.amazon.com/vpc/latest/userguide/create-vpc-options.html) in the *Amazon VPC User Guide*.
     pub async fn create_vpc(
         &self,
-        input: crate::types::CreateVpcRequest,
-    ) -> Result<crate::types::CreateVpcResult, SdkError<crate::error::CreateVpcError>> {
+        input: crate::types::CreateVpcInput,
+    ) -> Result<crate::types::CreateVpcOutput, SdkError<crate::error::CreateVpcError>> {
         self.handle.call(163, input).await
     }
 
     /// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     pub async fn create_vpc_block_public_access_exclusion(
         &self,
-        input: crate::types::CreateVpcBlockPublicAccessExclusionRequest,
+        input: crate::types::CreateVpcBlockPublicAccessExclusionInput,
     ) -> Result<
-        crate::types::CreateVpcBlockPublicAccessExclusionResult,
+        crate::types::CreateVpcBlockPublicAccessExclusionOutput,
         SdkError<crate::error::CreateVpcBlockPublicAccessExclusionError>,
     > {
         self.handle.call(164, input).await
@@ -2333,9 +2333,9 @@ impl Client {
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
     pub async fn create_vpc_encryption_control(
         &self,
-        input: crate::types::CreateVpcEncryptionControlRequest,
+        input: crate::types::CreateVpcEncryptionControlInput,
     ) -> Result<
-        crate::types::CreateVpcEncryptionControlResult,
+        crate::types::CreateVpcEncryptionControlOutput,
         SdkError<crate::error::CreateVpcEncryptionControlError>,
     > {
         self.handle.call(165, input).await
@@ -2344,8 +2344,8 @@ impl Client {
     /// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
     pub async fn create_vpc_endpoint(
         &self,
-        input: crate::types::CreateVpcEndpointRequest,
-    ) -> Result<crate::types::CreateVpcEndpointResult, SdkError<crate::error::CreateVpcEndpointError>>
+        input: crate::types::CreateVpcEndpointInput,
+    ) -> Result<crate::types::CreateVpcEndpointOutput, SdkError<crate::error::CreateVpcEndpointError>>
     {
         self.handle.call(166, input).await
     }
@@ -2355,9 +2355,9 @@ impl Client {
     /// You can create a connection notification for interface endpoints only.
     pub async fn create_vpc_endpoint_connection_notification(
         &self,
-        input: crate::types::CreateVpcEndpointConnectionNotificationRequest,
+        input: crate::types::CreateVpcEndpointConnectionNotificationInput,
     ) -> Result<
-        crate::types::CreateVpcEndpointConnectionNotificationResult,
+        crate::types::CreateVpcEndpointConnectionNotificationOutput,
         SdkError<crate::error::CreateVpcEndpointConnectionNotificationError>,
     > {
         self.handle.call(167, input).await
@@ -2375,9 +2375,9 @@ impl Client {
     /// For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
     pub async fn create_vpc_endpoint_service_configuration(
         &self,
-        input: crate::types::CreateVpcEndpointServiceConfigurationRequest,
+        input: crate::types::CreateVpcEndpointServiceConfigurationInput,
     ) -> Result<
-        crate::types::CreateVpcEndpointServiceConfigurationResult,
+        crate::types::CreateVpcEndpointServiceConfigurationOutput,
         SdkError<crate::error::CreateVpcEndpointServiceConfigurationError>,
     > {
         self.handle.call(168, input).await
@@ -2392,9 +2392,9 @@ impl Client {
     /// If you create a VPC peering connection request between VPCs with overlapping CIDR blocks, the VPC peering connection has a status of `failed`.
     pub async fn create_vpc_peering_connection(
         &self,
-        input: crate::types::CreateVpcPeeringConnectionRequest,
+        input: crate::types::CreateVpcPeeringConnectionInput,
     ) -> Result<
-        crate::types::CreateVpcPeeringConnectionResult,
+        crate::types::CreateVpcPeeringConnectionOutput,
         SdkError<crate::error::CreateVpcPeeringConnectionError>,
     > {
         self.handle.call(169, input).await
@@ -2403,9 +2403,9 @@ impl Client {
     /// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway.
     pub async fn create_vpn_concentrator(
         &self,
-        input: crate::types::CreateVpnConcentratorRequest,
+        input: crate::types::CreateVpnConcentratorInput,
     ) -> Result<
-        crate::types::CreateVpnConcentratorResult,
+        crate::types::CreateVpnConcentratorOutput,
         SdkError<crate::error::CreateVpnConcentratorError>,
     > {
         self.handle.call(170, input).await
@@ -2424,9 +2424,9 @@ impl Client {
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
     pub async fn create_vpn_connection(
         &self,
-        input: crate::types::CreateVpnConnectionRequest,
+        input: crate::types::CreateVpnConnectionInput,
     ) -> Result<
-        crate::types::CreateVpnConnectionResult,
+        crate::types::CreateVpnConnectionOutput,
         SdkError<crate::error::CreateVpnConnectionError>,
     > {
         self.handle.call(171, input).await
@@ -2437,7 +2437,7 @@ impl Client {
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
     pub async fn create_vpn_connection_route(
         &self,
-        input: crate::types::CreateVpnConnectionRouteRequest,
+        input: crate::types::CreateVpnConnectionRouteInput,
     ) -> Result<
         crate::types::CreateVpnConnectionRouteOutput,
         SdkError<crate::error::CreateVpnConnectionRouteError>,
@@ -2450,8 +2450,8 @@ impl Client {
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
     pub async fn create_vpn_gateway(
         &self,
-        input: crate::types::CreateVpnGatewayRequest,
-    ) -> Result<crate::types::CreateVpnGatewayResult, SdkError<crate::error::CreateVpnGatewayError>>
+        input: crate::types::CreateVpnGatewayInput,
+    ) -> Result<crate::types::CreateVpnGatewayOutput, SdkError<crate::error::CreateVpnGatewayError>>
     {
         self.handle.call(173, input).await
     }
@@ -2462,9 +2462,9 @@ impl Client {
     /// - Use `DescribeApplicationStatusChecks` to view existing checks before deleting.
     pub async fn delete_application_status_check(
         &self,
-        input: crate::types::DeleteApplicationStatusCheckRequest,
+        input: crate::types::DeleteApplicationStatusCheckInput,
     ) -> Result<
-        crate::types::DeleteApplicationStatusCheckResult,
+        crate::types::DeleteApplicationStatusCheckOutput,
         SdkError<crate::error::DeleteApplicationStatusCheckError>,
     > {
         self.handle.call(174, input).await
@@ -2473,9 +2473,9 @@ impl Client {
     /// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3.
     pub async fn delete_capacity_manager_data_export(
         &self,
-        input: crate::types::DeleteCapacityManagerDataExportRequest,
+        input: crate::types::DeleteCapacityManagerDataExportInput,
     ) -> Result<
-        crate::types::DeleteCapacityManagerDataExportResult,
+        crate::types::DeleteCapacityManagerDataExportOutput,
         SdkError<crate::error::DeleteCapacityManagerDataExportError>,
     > {
         self.handle.call(175, input).await
@@ -2486,9 +2486,9 @@ impl Client {
     /// If you do not delete the route that contains the carrier gateway as the Target, the route is a blackhole route. For information about how to delete a route, see [DeleteRoute](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html).
     pub async fn delete_carrier_gateway(
         &self,
-        input: crate::types::DeleteCarrierGatewayRequest,
+        input: crate::types::DeleteCarrierGatewayInput,
     ) -> Result<
-        crate::types::DeleteCarrierGatewayResult,
+        crate::types::DeleteCarrierGatewayOutput,
         SdkError<crate::error::DeleteCarrierGatewayError>,
     > {
         self.handle.call(176, input).await
@@ -2497,9 +2497,9 @@ impl Client {
     /// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint.
     pub async fn delete_client_vpn_endpoint(
         &self,
-        input: crate::types::DeleteClientVpnEndpointRequest,
+        input: crate::types::DeleteClientVpnEndpointInput,
     ) -> Result<
-        crate::types::DeleteClientVpnEndpointResult,
+        crate::types::DeleteClientVpnEndpointOutput,
         SdkError<crate::error::DeleteClientVpnEndpointError>,
     > {
         self.handle.call(177, input).await
@@ -2508,9 +2508,9 @@ impl Client {
     /// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint.
     pub async fn delete_client_vpn_route(
         &self,
-        input: crate::types::DeleteClientVpnRouteRequest,
+        input: crate::types::DeleteClientVpnRouteInput,
     ) -> Result<
-        crate::types::DeleteClientVpnRouteResult,
+        crate::types::DeleteClientVpnRouteOutput,
         SdkError<crate::error::DeleteClientVpnRouteError>,
     > {
         self.handle.call(178, input).await
@@ -2519,8 +2519,8 @@ impl Client {
     /// Deletes a range of customer-owned IP addresses.
     pub async fn delete_coip_cidr(
         &self,
-        input: crate::types::DeleteCoipCidrRequest,
-    ) -> Result<crate::types::DeleteCoipCidrResult, SdkError<crate::error::DeleteCoipCidrError>>
+        input: crate::types::DeleteCoipCidrInput,
+    ) -> Result<crate::types::DeleteCoipCidrOutput, SdkError<crate::error::DeleteCoipCidrError>>
     {
         self.handle.call(179, input).await
     }
@@ -2528,8 +2528,8 @@ impl Client {
     /// Deletes a pool of customer-owned IP (CoIP) addresses.
     pub async fn delete_coip_pool(
         &self,
-        input: crate::types::DeleteCoipPoolRequest,
-    ) -> Result<crate::types::DeleteCoipPoolResult, SdkError<crate::error::DeleteCoipPoolError>>
+        input: crate::types::DeleteCoipPoolInput,
+    ) -> Result<crate::types::DeleteCoipPoolOutput, SdkError<crate::error::DeleteCoipPoolError>>
     {
         self.handle.call(180, input).await
     }
@@ -2537,7 +2537,7 @@ impl Client {
     /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway.
     pub async fn delete_customer_gateway(
         &self,
-        input: crate::types::DeleteCustomerGatewayRequest,
+        input: crate::types::DeleteCustomerGatewayInput,
     ) -> Result<
         crate::types::DeleteCustomerGatewayOutput,
         SdkError<crate::error::DeleteCustomerGatewayError>,
@@ -2548,7 +2548,7 @@ impl Client {
     /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
     pub async fn delete_dhcp_options(
         &self,
-        input: crate::types::DeleteDhcpOptionsRequest,
+        input: crate::types::DeleteDhcpOptionsInput,
     ) -> Result<crate::types::DeleteDhcpOptionsOutput, SdkError<crate::error::DeleteDhcpOptionsError>>
     {
         self.handle.call(182, input).await
@@ -2557,9 +2557,9 @@ impl Client {
     /// Deletes an egress-only internet gateway.
     pub async fn delete_egress_only_internet_gateway(
         &self,
-        input: crate::types::DeleteEgressOnlyInternetGatewayRequest,
+        input: crate::types::DeleteEgressOnlyInternetGatewayInput,
     ) -> Result<
-        crate::types::DeleteEgressOnlyInternetGatewayResult,
+        crate::types::DeleteEgressOnlyInternetGatewayOutput,
         SdkError<crate::error::DeleteEgressOnlyInternetGatewayError>,
     > {
         self.handle.call(183, input).await
@@ -2589,16 +2589,16 @@ impl Client {
     /// For more information, see [Delete an EC2 Fleet request and the instances in the fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-fleet.html) in the *Amazon EC2 User Guide*.
     pub async fn delete_fleets(
         &self,
-        input: crate::types::DeleteFleetsRequest,
-    ) -> Result<crate::types::DeleteFleetsResult, SdkError<crate::error::DeleteFleetsError>> {
+        input: crate::types::DeleteFleetsInput,
+    ) -> Result<crate::types::DeleteFleetsOutput, SdkError<crate::error::DeleteFleetsError>> {
         self.handle.call(184, input).await
     }
 
     /// Deletes one or more flow logs.
     pub async fn delete_flow_logs(
         &self,
-        input: crate::types::DeleteFlowLogsRequest,
-    ) -> Result<crate::types::DeleteFlowLogsResult, SdkError<crate::error::DeleteFlowLogsError>>
+        input: crate::types::DeleteFlowLogsInput,
+    ) -> Result<crate::types::DeleteFlowLogsOutput, SdkError<crate::error::DeleteFlowLogsError>>
     {
         self.handle.call(185, input).await
     }
@@ -2606,8 +2606,8 @@ impl Client {
     /// Deletes the specified Amazon FPGA Image (AFI).
     pub async fn delete_fpga_image(
         &self,
-        input: crate::types::DeleteFpgaImageRequest,
-    ) -> Result<crate::types::DeleteFpgaImageResult, SdkError<crate::error::DeleteFpgaImageError>>
+        input: crate::types::DeleteFpgaImageInput,
+    ) -> Result<crate::types::DeleteFpgaImageOutput, SdkError<crate::error::DeleteFpgaImageError>>
     {
         self.handle.call(186, input).await
     }
@@ -2617,9 +2617,9 @@ impl Client {
     /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
     pub async fn delete_image_usage_report(
         &self,
-        input: crate::types::DeleteImageUsageReportRequest,
+        input: crate::types::DeleteImageUsageReportInput,
     ) -> Result<
-        crate::types::DeleteImageUsageReportResult,
+        crate::types::DeleteImageUsageReportOutput,
         SdkError<crate::error::DeleteImageUsageReportError>,
     > {
         self.handle.call(187, input).await
@@ -2628,9 +2628,9 @@ impl Client {
     /// Deletes the specified EC2 Instance Connect Endpoint.
     pub async fn delete_instance_connect_endpoint(
         &self,
-        input: crate::types::DeleteInstanceConnectEndpointRequest,
+        input: crate::types::DeleteInstanceConnectEndpointInput,
     ) -> Result<
-        crate::types::DeleteInstanceConnectEndpointResult,
+        crate::types::DeleteInstanceConnectEndpointOutput,
         SdkError<crate::error::DeleteInstanceConnectEndpointError>,
     > {
         self.handle.call(188, input).await
@@ -2641,9 +2641,9 @@ impl Client {
     /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
     pub async fn delete_instance_event_window(
         &self,
-        input: crate::types::DeleteInstanceEventWindowRequest,
+        input: crate::types::DeleteInstanceEventWindowInput,
     ) -> Result<
-        crate::types::DeleteInstanceEventWindowResult,
+        crate::types::DeleteInstanceEventWindowOutput,
         SdkError<crate::error::DeleteInstanceEventWindowError>,
     > {
         self.handle.call(189, input).await
@@ -2652,7 +2652,7 @@ impl Client {
     /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
     pub async fn delete_internet_gateway(
         &self,
-        input: crate::types::DeleteInternetGatewayRequest,
+        input: crate::types::DeleteInternetGatewayInput,
     ) -> Result<
         crate::types::DeleteInternetGatewayOutput,
         SdkError<crate::error::DeleteInternetGatewayError>,
@@ -2665,8 +2665,8 @@ impl Client {
     /// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn delete_ipam(
         &self,
-        input: crate::types::DeleteIpamRequest,
-    ) -> Result<crate::types::DeleteIpamResult, SdkError<crate::error::DeleteIpamError>> {
+        input: crate::types::DeleteIpamInput,
+    ) -> Result<crate::types::DeleteIpamOutput, SdkError<crate::error::DeleteIpamError>> {
         self.handle.call(191, input).await
     }
 
@@ -2675,9 +2675,9 @@ impl Client {
     /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
     pub async fn delete_ipam_external_resource_verification_token(
         &self,
-        input: crate::types::DeleteIpamExternalResourceVerificationTokenRequest,
+        input: crate::types::DeleteIpamExternalResourceVerificationTokenInput,
     ) -> Result<
-        crate::types::DeleteIpamExternalResourceVerificationTokenResult,
+        crate::types::DeleteIpamExternalResourceVerificationTokenOutput,
         SdkError<crate::error::DeleteIpamExternalResourceVerificationTokenError>,
     > {
         self.handle.call(192, input).await
@@ -2686,9 +2686,9 @@ impl Client {
     /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
     pub async fn delete_ipam_internet_registry_association(
         &self,
-        input: crate::types::DeleteIpamInternetRegistryAssociationRequest,
+        input: crate::types::DeleteIpamInternetRegistryAssociationInput,
     ) -> Result<
-        crate::types::DeleteIpamInternetRegistryAssociationResult,
+        crate::types::DeleteIpamInternetRegistryAssociationOutput,
         SdkError<crate::error::DeleteIpamInternetRegistryAssociationError>,
     > {
         self.handle.call(193, input).await
@@ -2699,8 +2699,8 @@ impl Client {
     /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
     pub async fn delete_ipam_policy(
         &self,
-        input: crate::types::DeleteIpamPolicyRequest,
-    ) -> Result<crate::types::DeleteIpamPolicyResult, SdkError<crate::error::DeleteIpamPolicyError>>
+        input: crate::types::DeleteIpamPolicyInput,
+    ) -> Result<crate::types::DeleteIpamPolicyOutput, SdkError<crate::error::DeleteIpamPolicyError>>
     {
         self.handle.call(194, input).await
     }
@@ -2712,8 +2712,8 @@ impl Client {
     /// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn delete_ipam_pool(
         &self,
-        input: crate::types::DeleteIpamPoolRequest,
-    ) -> Result<crate::types::DeleteIpamPoolResult, SdkError<crate::error::DeleteIpamPoolError>>
+        input: crate::types::DeleteIpamPoolInput,
+    ) -> Result<crate::types::DeleteIpamPoolOutput, SdkError<crate::error::DeleteIpamPoolError>>
     {
         self.handle.call(195, input).await
     }
@@ -2721,9 +2721,9 @@ impl Client {
     /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
     pub async fn delete_ipam_prefix_list_resolver(
         &self,
-        input: crate::types::DeleteIpamPrefixListResolverRequest,
+        input: crate::types::DeleteIpamPrefixListResolverInput,
     ) -> Result<
-        crate::types::DeleteIpamPrefixListResolverResult,
+        crate::types::DeleteIpamPrefixListResolverOutput,
         SdkError<crate::error::DeleteIpamPrefixListResolverError>,
     > {
         self.handle.call(196, input).await
@@ -2734,9 +2734,9 @@ impl Client {
     /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn delete_ipam_prefix_list_resolver_target(
         &self,
-        input: crate::types::DeleteIpamPrefixListResolverTargetRequest,
+        input: crate::types::DeleteIpamPrefixListResolverTargetInput,
     ) -> Result<
-        crate::types::DeleteIpamPrefixListResolverTargetResult,
+        crate::types::DeleteIpamPrefixListResolverTargetOutput,
         SdkError<crate::error::DeleteIpamPrefixListResolverTargetError>,
     > {
         self.handle.call(197, input).await
@@ -2745,9 +2745,9 @@ impl Client {
     /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     pub async fn delete_ipam_resource_discovery(
         &self,
-        input: crate::types::DeleteIpamResourceDiscoveryRequest,
+        input: crate::types::DeleteIpamResourceDiscoveryInput,
     ) -> Result<
-        crate::types::DeleteIpamResourceDiscoveryResult,
+        crate::types::DeleteIpamResourceDiscoveryOutput,
         SdkError<crate::error::DeleteIpamResourceDiscoveryError>,
     > {
         self.handle.call(198, input).await
@@ -2756,9 +2756,9 @@ impl Client {
     /// Deletes a routing policy registration for a specified CIDR prefix.
     pub async fn delete_ipam_routing_policy_registration(
         &self,
-        input: crate::types::DeleteIpamRoutingPolicyRegistrationRequest,
+        input: crate::types::DeleteIpamRoutingPolicyRegistrationInput,
     ) -> Result<
-        crate::types::DeleteIpamRoutingPolicyRegistrationResult,
+        crate::types::DeleteIpamRoutingPolicyRegistrationOutput,
         SdkError<crate::error::DeleteIpamRoutingPolicyRegistrationError>,
     > {
         self.handle.call(199, input).await
@@ -2769,8 +2769,8 @@ impl Client {
     /// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn delete_ipam_scope(
         &self,
-        input: crate::types::DeleteIpamScopeRequest,
-    ) -> Result<crate::types::DeleteIpamScopeResult, SdkError<crate::error::DeleteIpamScopeError>>
+        input: crate::types::DeleteIpamScopeInput,
+    ) -> Result<crate::types::DeleteIpamScopeOutput, SdkError<crate::error::DeleteIpamScopeError>>
     {
         self.handle.call(200, input).await
     }
@@ -2778,17 +2778,17 @@ impl Client {
     /// Deletes the specified key pair, by removing the public key from Amazon EC2.
     pub async fn delete_key_pair(
         &self,
-        input: crate::types::DeleteKeyPairRequest,
-    ) -> Result<crate::types::DeleteKeyPairResult, SdkError<crate::error::DeleteKeyPairError>> {
+        input: crate::types::DeleteKeyPairInput,
+    ) -> Result<crate::types::DeleteKeyPairOutput, SdkError<crate::error::DeleteKeyPairError>> {
         self.handle.call(201, input).await
     }
 
     /// Deletes a launch template. Deleting a launch template deletes all of its versions.
     pub async fn delete_launch_template(
         &self,
-        input: crate::types::DeleteLaunchTemplateRequest,
+        input: crate::types::DeleteLaunchTemplateInput,
     ) -> Result<
-        crate::types::DeleteLaunchTemplateResult,
+        crate::types::DeleteLaunchTemplateOutput,
         SdkError<crate::error::DeleteLaunchTemplateError>,
     > {
         self.handle.call(202, input).await
@@ -2803,9 +2803,9 @@ impl Client {
     /// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
     pub async fn delete_launch_template_versions(
         &self,
-        input: crate::types::DeleteLaunchTemplateVersionsRequest,
+        input: crate::types::DeleteLaunchTemplateVersionsInput,
     ) -> Result<
-        crate::types::DeleteLaunchTemplateVersionsResult,
+        crate::types::DeleteLaunchTemplateVersionsOutput,
         SdkError<crate::error::DeleteLaunchTemplateVersionsError>,
     > {
         self.handle.call(203, input).await
@@ -2814,9 +2814,9 @@ impl Client {
     /// Deletes the specified route from the specified local gateway route table.
     pub async fn delete_local_gateway_route(
         &self,
-        input: crate::types::DeleteLocalGatewayRouteRequest,
+        input: crate::types::DeleteLocalGatewayRouteInput,
     ) -> Result<
-        crate::types::DeleteLocalGatewayRouteResult,
+        crate::types::DeleteLocalGatewayRouteOutput,
         SdkError<crate::error::DeleteLocalGatewayRouteError>,
     > {
         self.handle.call(204, input).await
@@ -2825,9 +2825,9 @@ impl Client {
     /// Deletes a local gateway route table.
     pub async fn delete_local_gateway_route_table(
         &self,
-        input: crate::types::DeleteLocalGatewayRouteTableRequest,
+        input: crate::types::DeleteLocalGatewayRouteTableInput,
     ) -> Result<
-        crate::types::DeleteLocalGatewayRouteTableResult,
+        crate::types::DeleteLocalGatewayRouteTableOutput,
         SdkError<crate::error::DeleteLocalGatewayRouteTableError>,
     > {
         self.handle.call(205, input).await
@@ -2836,9 +2836,9 @@ impl Client {
     /// Deletes a local gateway route table virtual interface group association.
     pub async fn delete_local_gateway_route_table_virtual_interface_group_association(
         &self,
-        input: crate::types::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+        input: crate::types::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput,
     ) -> Result<
-        crate::types::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        crate::types::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput,
         SdkError<crate::error::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationError>,
     > {
         self.handle.call(206, input).await
@@ -2847,9 +2847,9 @@ impl Client {
     /// Deletes the specified association between a VPC and local gateway route table.
     pub async fn delete_local_gateway_route_table_vpc_association(
         &self,
-        input: crate::types::DeleteLocalGatewayRouteTableVpcAssociationRequest,
+        input: crate::types::DeleteLocalGatewayRouteTableVpcAssociationInput,
     ) -> Result<
-        crate::types::DeleteLocalGatewayRouteTableVpcAssociationResult,
+        crate::types::DeleteLocalGatewayRouteTableVpcAssociationOutput,
         SdkError<crate::error::DeleteLocalGatewayRouteTableVpcAssociationError>,
     > {
         self.handle.call(207, input).await
@@ -2858,9 +2858,9 @@ impl Client {
     /// Deletes the specified local gateway virtual interface.
     pub async fn delete_local_gateway_virtual_interface(
         &self,
-        input: crate::types::DeleteLocalGatewayVirtualInterfaceRequest,
+        input: crate::types::DeleteLocalGatewayVirtualInterfaceInput,
     ) -> Result<
-        crate::types::DeleteLocalGatewayVirtualInterfaceResult,
+        crate::types::DeleteLocalGatewayVirtualInterfaceOutput,
         SdkError<crate::error::DeleteLocalGatewayVirtualInterfaceError>,
     > {
         self.handle.call(208, input).await
@@ -2869,9 +2869,9 @@ impl Client {
     /// Delete the specified local gateway interface group.
     pub async fn delete_local_gateway_virtual_interface_group(
         &self,
-        input: crate::types::DeleteLocalGatewayVirtualInterfaceGroupRequest,
+        input: crate::types::DeleteLocalGatewayVirtualInterfaceGroupInput,
     ) -> Result<
-        crate::types::DeleteLocalGatewayVirtualInterfaceGroupResult,
+        crate::types::DeleteLocalGatewayVirtualInterfaceGroupOutput,
         SdkError<crate::error::DeleteLocalGatewayVirtualInterfaceGroupError>,
     > {
         self.handle.call(209, input).await
@@ -2880,9 +2880,9 @@ impl Client {
     /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
     pub async fn delete_managed_prefix_list(
         &self,
-        input: crate::types::DeleteManagedPrefixListRequest,
+        input: crate::types::DeleteManagedPrefixListInput,
     ) -> Result<
-        crate::types::DeleteManagedPrefixListResult,
+        crate::types::DeleteManagedPrefixListOutput,
         SdkError<crate::error::DeleteManagedPrefixListError>,
     > {
         self.handle.call(210, input).await
@@ -2891,8 +2891,8 @@ impl Client {
     /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
     pub async fn delete_nat_gateway(
         &self,
-        input: crate::types::DeleteNatGatewayRequest,
-    ) -> Result<crate::types::DeleteNatGatewayResult, SdkError<crate::error::DeleteNatGatewayError>>
+        input: crate::types::DeleteNatGatewayInput,
+    ) -> Result<crate::types::DeleteNatGatewayOutput, SdkError<crate::error::DeleteNatGatewayError>>
     {
         self.handle.call(211, input).await
     }
@@ -2900,7 +2900,7 @@ impl Client {
     /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
     pub async fn delete_network_acl(
         &self,
-        input: crate::types::DeleteNetworkAclRequest,
+        input: crate::types::DeleteNetworkAclInput,
     ) -> Result<crate::types::DeleteNetworkAclOutput, SdkError<crate::error::DeleteNetworkAclError>>
     {
         self.handle.call(212, input).await
@@ -2909,7 +2909,7 @@ impl Client {
     /// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
     pub async fn delete_network_acl_entry(
         &self,
-        input: crate::types::DeleteNetworkAclEntryRequest,
+        input: crate::types::DeleteNetworkAclEntryInput,
     ) -> Result<
         crate::types::DeleteNetworkAclEntryOutput,
         SdkError<crate::error::DeleteNetworkAclEntryError>,
@@ -2920,9 +2920,9 @@ impl Client {
     /// Deletes the specified Network Access Scope.
     pub async fn delete_network_insights_access_scope(
         &self,
-        input: crate::types::DeleteNetworkInsightsAccessScopeRequest,
+        input: crate::types::DeleteNetworkInsightsAccessScopeInput,
     ) -> Result<
-        crate::types::DeleteNetworkInsightsAccessScopeResult,
+        crate::types::DeleteNetworkInsightsAccessScopeOutput,
         SdkError<crate::error::DeleteNetworkInsightsAccessScopeError>,
     > {
         self.handle.call(214, input).await
@@ -2931,9 +2931,9 @@ impl Client {
     /// Deletes the specified Network Access Scope analysis.
     pub async fn delete_network_insights_access_scope_analysis(
         &self,
-        input: crate::types::DeleteNetworkInsightsAccessScopeAnalysisRequest,
+        input: crate::types::DeleteNetworkInsightsAccessScopeAnalysisInput,
     ) -> Result<
-        crate::types::DeleteNetworkInsightsAccessScopeAnalysisResult,
+        crate::types::DeleteNetworkInsightsAccessScopeAnalysisOutput,
         SdkError<crate::error::DeleteNetworkInsightsAccessScopeAnalysisError>,
     > {
         self.handle.call(215, input).await
@@ -2942,9 +2942,9 @@ impl Client {
     /// Deletes the specified network insights analysis.
     pub async fn delete_network_insights_analysis(
         &self,
-        input: crate::types::DeleteNetworkInsightsAnalysisRequest,
+        input: crate::types::DeleteNetworkInsightsAnalysisInput,
     ) -> Result<
-        crate::types::DeleteNetworkInsightsAnalysisResult,
+        crate::types::DeleteNetworkInsightsAnalysisOutput,
         SdkError<crate::error::DeleteNetworkInsightsAnalysisError>,
     > {
         self.handle.call(216, input).await
@@ -2953,9 +2953,9 @@ impl Client {
     /// Deletes the specified path.
     pub async fn delete_network_insights_path(
         &self,
-        input: crate::types::DeleteNetworkInsightsPathRequest,
+        input: crate::types::DeleteNetworkInsightsPathInput,
     ) -> Result<
-        crate::types::DeleteNetworkInsightsPathResult,
+        crate::types::DeleteNetworkInsightsPathOutput,
         SdkError<crate::error::DeleteNetworkInsightsPathError>,
     > {
         self.handle.call(217, input).await
@@ -2964,7 +2964,7 @@ impl Client {
     /// Deletes the specified network interface. You must detach the network interface before you can delete it.
     pub async fn delete_network_interface(
         &self,
-        input: crate::types::DeleteNetworkInterfaceRequest,
+        input: crate::types::DeleteNetworkInterfaceInput,
     ) -> Result<
         crate::types::DeleteNetworkInterfaceOutput,
         SdkError<crate::error::DeleteNetworkInterfaceError>,
@@ -2975,9 +2975,9 @@ impl Client {
     /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
     pub async fn delete_network_interface_permission(
         &self,
-        input: crate::types::DeleteNetworkInterfacePermissionRequest,
+        input: crate::types::DeleteNetworkInterfacePermissionInput,
     ) -> Result<
-        crate::types::DeleteNetworkInterfacePermissionResult,
+        crate::types::DeleteNetworkInterfacePermissionOutput,
         SdkError<crate::error::DeleteNetworkInterfacePermissionError>,
     > {
         self.handle.call(219, input).await
@@ -2986,7 +2986,7 @@ impl Client {
     /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
     pub async fn delete_placement_group(
         &self,
-        input: crate::types::DeletePlacementGroupRequest,
+        input: crate::types::DeletePlacementGroupInput,
     ) -> Result<
         crate::types::DeletePlacementGroupOutput,
         SdkError<crate::error::DeletePlacementGroupError>,
@@ -2997,9 +2997,9 @@ impl Client {
     /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
     pub async fn delete_public_ipv4_pool(
         &self,
-        input: crate::types::DeletePublicIpv4PoolRequest,
+        input: crate::types::DeletePublicIpv4PoolInput,
     ) -> Result<
-        crate::types::DeletePublicIpv4PoolResult,
+        crate::types::DeletePublicIpv4PoolOutput,
         SdkError<crate::error::DeletePublicIpv4PoolError>,
     > {
         self.handle.call(221, input).await
@@ -3008,9 +3008,9 @@ impl Client {
     /// Deletes the queued purchases for the specified Reserved Instances.
     pub async fn delete_queued_reserved_instances(
         &self,
-        input: crate::types::DeleteQueuedReservedInstancesRequest,
+        input: crate::types::DeleteQueuedReservedInstancesInput,
     ) -> Result<
-        crate::types::DeleteQueuedReservedInstancesResult,
+        crate::types::DeleteQueuedReservedInstancesOutput,
         SdkError<crate::error::DeleteQueuedReservedInstancesError>,
     > {
         self.handle.call(222, input).await
@@ -3019,7 +3019,7 @@ impl Client {
     /// Deletes the specified route from the specified route table.
     pub async fn delete_route(
         &self,
-        input: crate::types::DeleteRouteRequest,
+        input: crate::types::DeleteRouteInput,
     ) -> Result<crate::types::DeleteRouteOutput, SdkError<crate::error::DeleteRouteError>> {
         self.handle.call(223, input).await
     }
@@ -3039,8 +3039,8 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn delete_route_server(
         &self,
-        input: crate::types::DeleteRouteServerRequest,
-    ) -> Result<crate::types::DeleteRouteServerResult, SdkError<crate::error::DeleteRouteServerError>>
+        input: crate::types::DeleteRouteServerInput,
+    ) -> Result<crate::types::DeleteRouteServerOutput, SdkError<crate::error::DeleteRouteServerError>>
     {
         self.handle.call(224, input).await
     }
@@ -3050,9 +3050,9 @@ impl Client {
     /// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
     pub async fn delete_route_server_endpoint(
         &self,
-        input: crate::types::DeleteRouteServerEndpointRequest,
+        input: crate::types::DeleteRouteServerEndpointInput,
     ) -> Result<
-        crate::types::DeleteRouteServerEndpointResult,
+        crate::types::DeleteRouteServerEndpointOutput,
         SdkError<crate::error::DeleteRouteServerEndpointError>,
     > {
         self.handle.call(225, input).await
@@ -3067,9 +3067,9 @@ impl Client {
     /// - Can initiate BGP sessions
     pub async fn delete_route_server_peer(
         &self,
-        input: crate::types::DeleteRouteServerPeerRequest,
+        input: crate::types::DeleteRouteServerPeerInput,
     ) -> Result<
-        crate::types::DeleteRouteServerPeerResult,
+        crate::types::DeleteRouteServerPeerOutput,
         SdkError<crate::error::DeleteRouteServerPeerError>,
     > {
         self.handle.call(226, input).await
@@ -3078,7 +3078,7 @@ impl Client {
     /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
     pub async fn delete_route_table(
         &self,
-        input: crate::types::DeleteRouteTableRequest,
+        input: crate::types::DeleteRouteTableInput,
     ) -> Result<crate::types::DeleteRouteTableOutput, SdkError<crate::error::DeleteRouteTableError>>
     {
         self.handle.call(227, input).await
@@ -3087,9 +3087,9 @@ impl Client {
     /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
     pub async fn delete_secondary_network(
         &self,
-        input: crate::types::DeleteSecondaryNetworkRequest,
+        input: crate::types::DeleteSecondaryNetworkInput,
     ) -> Result<
-        crate::types::DeleteSecondaryNetworkResult,
+        crate::types::DeleteSecondaryNetworkOutput,
         SdkError<crate::error::DeleteSecondaryNetworkError>,
     > {
         self.handle.call(228, input).await
@@ -3098,9 +3098,9 @@ impl Client {
     /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
     pub async fn delete_secondary_subnet(
         &self,
-        input: crate::types::DeleteSecondarySubnetRequest,
+        input: crate::types::DeleteSecondarySubnetInput,
     ) -> Result<
-        crate::types::DeleteSecondarySubnetResult,
+        crate::types::DeleteSecondarySubnetOutput,
         SdkError<crate::error::DeleteSecondarySubnetError>,
     > {
         self.handle.call(229, input).await
@@ -3111,9 +3111,9 @@ impl Client {
     /// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
     pub async fn delete_security_group(
         &self,
-        input: crate::types::DeleteSecurityGroupRequest,
+        input: crate::types::DeleteSecurityGroupInput,
     ) -> Result<
-        crate::types::DeleteSecurityGroupResult,
+        crate::types::DeleteSecurityGroupOutput,
         SdkError<crate::error::DeleteSecurityGroupError>,
     > {
         self.handle.call(230, input).await
@@ -3128,7 +3128,7 @@ impl Client {
     /// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
     pub async fn delete_snapshot(
         &self,
-        input: crate::types::DeleteSnapshotRequest,
+        input: crate::types::DeleteSnapshotInput,
     ) -> Result<crate::types::DeleteSnapshotOutput, SdkError<crate::error::DeleteSnapshotError>>
     {
         self.handle.call(231, input).await
@@ -3137,7 +3137,7 @@ impl Client {
     /// Deletes the data feed for Spot Instances.
     pub async fn delete_spot_datafeed_subscription(
         &self,
-        input: crate::types::DeleteSpotDatafeedSubscriptionRequest,
+        input: crate::types::DeleteSpotDatafeedSubscriptionInput,
     ) -> Result<
         crate::types::DeleteSpotDatafeedSubscriptionOutput,
         SdkError<crate::error::DeleteSpotDatafeedSubscriptionError>,
@@ -3148,7 +3148,7 @@ impl Client {
     /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
     pub async fn delete_subnet(
         &self,
-        input: crate::types::DeleteSubnetRequest,
+        input: crate::types::DeleteSubnetInput,
     ) -> Result<crate::types::DeleteSubnetOutput, SdkError<crate::error::DeleteSubnetError>> {
         self.handle.call(233, input).await
     }
@@ -3156,9 +3156,9 @@ impl Client {
     /// Deletes a subnet CIDR reservation.
     pub async fn delete_subnet_cidr_reservation(
         &self,
-        input: crate::types::DeleteSubnetCidrReservationRequest,
+        input: crate::types::DeleteSubnetCidrReservationInput,
     ) -> Result<
-        crate::types::DeleteSubnetCidrReservationResult,
+        crate::types::DeleteSubnetCidrReservationOutput,
         SdkError<crate::error::DeleteSubnetCidrReservationError>,
     > {
         self.handle.call(234, input).await
@@ -3169,7 +3169,7 @@ impl Client {
     /// To list the current tags, use [DescribeTags]. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
     pub async fn delete_tags(
         &self,
-        input: crate::types::DeleteTagsRequest,
+        input: crate::types::DeleteTagsInput,
     ) -> Result<crate::types::DeleteTagsOutput, SdkError<crate::error::DeleteTagsError>> {
         self.handle.call(235, input).await
     }
@@ -3179,9 +3179,9 @@ impl Client {
     /// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
     pub async fn delete_traffic_mirror_filter(
         &self,
-        input: crate::types::DeleteTrafficMirrorFilterRequest,
+        input: crate::types::DeleteTrafficMirrorFilterInput,
     ) -> Result<
-        crate::types::DeleteTrafficMirrorFilterResult,
+        crate::types::DeleteTrafficMirrorFilterOutput,
         SdkError<crate::error::DeleteTrafficMirrorFilterError>,
     > {
         self.handle.call(236, input).await
@@ -3190,9 +3190,9 @@ impl Client {
     /// Deletes the specified Traffic Mirror rule.
     pub async fn delete_traffic_mirror_filter_rule(
         &self,
-        input: crate::types::DeleteTrafficMirrorFilterRuleRequest,
+        input: crate::types::DeleteTrafficMirrorFilterRuleInput,
     ) -> Result<
-        crate::types::DeleteTrafficMirrorFilterRuleResult,
+        crate::types::DeleteTrafficMirrorFilterRuleOutput,
         SdkError<crate::error::DeleteTrafficMirrorFilterRuleError>,
     > {
         self.handle.call(237, input).await
@@ -3201,9 +3201,9 @@ impl Client {
     /// Deletes the specified Traffic Mirror session.
     pub async fn delete_traffic_mirror_session(
         &self,
-        input: crate::types::DeleteTrafficMirrorSessionRequest,
+        input: crate::types::DeleteTrafficMirrorSessionInput,
     ) -> Result<
-        crate::types::DeleteTrafficMirrorSessionResult,
+        crate::types::DeleteTrafficMirrorSessionOutput,
         SdkError<crate::error::DeleteTrafficMirrorSessionError>,
     > {
         self.handle.call(238, input).await
@@ -3214,9 +3214,9 @@ impl Client {
     /// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
     pub async fn delete_traffic_mirror_target(
         &self,
-        input: crate::types::DeleteTrafficMirrorTargetRequest,
+        input: crate::types::DeleteTrafficMirrorTargetInput,
     ) -> Result<
-        crate::types::DeleteTrafficMirrorTargetResult,
+        crate::types::DeleteTrafficMirrorTargetOutput,
         SdkError<crate::error::DeleteTrafficMirrorTargetError>,
     > {
         self.handle.call(239, input).await
@@ -3225,9 +3225,9 @@ impl Client {
     /// Deletes the specified transit gateway.
     pub async fn delete_transit_gateway(
         &self,
-        input: crate::types::DeleteTransitGatewayRequest,
+        input: crate::types::DeleteTransitGatewayInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayResult,
+        crate::types::DeleteTransitGatewayOutput,
         SdkError<crate::error::DeleteTransitGatewayError>,
     > {
         self.handle.call(240, input).await
@@ -3236,9 +3236,9 @@ impl Client {
     /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
     pub async fn delete_transit_gateway_client_vpn_attachment(
         &self,
-        input: crate::types::DeleteTransitGatewayClientVpnAttachmentRequest,
+        input: crate::types::DeleteTransitGatewayClientVpnAttachmentInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayClientVpnAttachmentResult,
+        crate::types::DeleteTransitGatewayClientVpnAttachmentOutput,
         SdkError<crate::error::DeleteTransitGatewayClientVpnAttachmentError>,
     > {
         self.handle.call(241, input).await
@@ -3247,9 +3247,9 @@ impl Client {
     /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
     pub async fn delete_transit_gateway_connect(
         &self,
-        input: crate::types::DeleteTransitGatewayConnectRequest,
+        input: crate::types::DeleteTransitGatewayConnectInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayConnectResult,
+        crate::types::DeleteTransitGatewayConnectOutput,
         SdkError<crate::error::DeleteTransitGatewayConnectError>,
     > {
         self.handle.call(242, input).await
@@ -3258,9 +3258,9 @@ impl Client {
     /// Deletes the specified Connect peer.
     pub async fn delete_transit_gateway_connect_peer(
         &self,
-        input: crate::types::DeleteTransitGatewayConnectPeerRequest,
+        input: crate::types::DeleteTransitGatewayConnectPeerInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayConnectPeerResult,
+        crate::types::DeleteTransitGatewayConnectPeerOutput,
         SdkError<crate::error::DeleteTransitGatewayConnectPeerError>,
     > {
         self.handle.call(243, input).await
@@ -3269,9 +3269,9 @@ impl Client {
     /// Deletes a transit gateway metering policy.
     pub async fn delete_transit_gateway_metering_policy(
         &self,
-        input: crate::types::DeleteTransitGatewayMeteringPolicyRequest,
+        input: crate::types::DeleteTransitGatewayMeteringPolicyInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayMeteringPolicyResult,
+        crate::types::DeleteTransitGatewayMeteringPolicyOutput,
         SdkError<crate::error::DeleteTransitGatewayMeteringPolicyError>,
     > {
         self.handle.call(244, input).await
@@ -3280,9 +3280,9 @@ impl Client {
     /// Deletes an entry from a transit gateway metering policy.
     pub async fn delete_transit_gateway_metering_policy_entry(
         &self,
-        input: crate::types::DeleteTransitGatewayMeteringPolicyEntryRequest,
+        input: crate::types::DeleteTransitGatewayMeteringPolicyEntryInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayMeteringPolicyEntryResult,
+        crate::types::DeleteTransitGatewayMeteringPolicyEntryOutput,
         SdkError<crate::error::DeleteTransitGatewayMeteringPolicyEntryError>,
     > {
         self.handle.call(245, input).await
@@ -3291,9 +3291,9 @@ impl Client {
     /// Deletes the specified transit gateway multicast domain.
     pub async fn delete_transit_gateway_multicast_domain(
         &self,
-        input: crate::types::DeleteTransitGatewayMulticastDomainRequest,
+        input: crate::types::DeleteTransitGatewayMulticastDomainInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayMulticastDomainResult,
+        crate::types::DeleteTransitGatewayMulticastDomainOutput,
         SdkError<crate::error::DeleteTransitGatewayMulticastDomainError>,
     > {
         self.handle.call(246, input).await
@@ -3302,9 +3302,9 @@ impl Client {
     /// Deletes a transit gateway peering attachment.
     pub async fn delete_transit_gateway_peering_attachment(
         &self,
-        input: crate::types::DeleteTransitGatewayPeeringAttachmentRequest,
+        input: crate::types::DeleteTransitGatewayPeeringAttachmentInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayPeeringAttachmentResult,
+        crate::types::DeleteTransitGatewayPeeringAttachmentOutput,
         SdkError<crate::error::DeleteTransitGatewayPeeringAttachmentError>,
     > {
         self.handle.call(247, input).await
@@ -3313,9 +3313,9 @@ impl Client {
     /// Deletes the specified transit gateway policy table.
     pub async fn delete_transit_gateway_policy_table(
         &self,
-        input: crate::types::DeleteTransitGatewayPolicyTableRequest,
+        input: crate::types::DeleteTransitGatewayPolicyTableInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayPolicyTableResult,
+        crate::types::DeleteTransitGatewayPolicyTableOutput,
         SdkError<crate::error::DeleteTransitGatewayPolicyTableError>,
     > {
         self.handle.call(248, input).await
@@ -3324,9 +3324,9 @@ impl Client {
     /// Deletes the specified transit gateway policy table entry.
     pub async fn delete_transit_gateway_policy_table_entry(
         &self,
-        input: crate::types::DeleteTransitGatewayPolicyTableEntryRequest,
+        input: crate::types::DeleteTransitGatewayPolicyTableEntryInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayPolicyTableEntryResult,
+        crate::types::DeleteTransitGatewayPolicyTableEntryOutput,
         SdkError<crate::error::DeleteTransitGatewayPolicyTableEntryError>,
     > {
         self.handle.call(249, input).await
@@ -3335,9 +3335,9 @@ impl Client {
     /// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
     pub async fn delete_transit_gateway_prefix_list_reference(
         &self,
-        input: crate::types::DeleteTransitGatewayPrefixListReferenceRequest,
+        input: crate::types::DeleteTransitGatewayPrefixListReferenceInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayPrefixListReferenceResult,
+        crate::types::DeleteTransitGatewayPrefixListReferenceOutput,
         SdkError<crate::error::DeleteTransitGatewayPrefixListReferenceError>,
     > {
         self.handle.call(250, input).await
@@ -3346,9 +3346,9 @@ impl Client {
     /// Deletes the specified route from the specified transit gateway route table.
     pub async fn delete_transit_gateway_route(
         &self,
-        input: crate::types::DeleteTransitGatewayRouteRequest,
+        input: crate::types::DeleteTransitGatewayRouteInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayRouteResult,
+        crate::types::DeleteTransitGatewayRouteOutput,
         SdkError<crate::error::DeleteTransitGatewayRouteError>,
     > {
         self.handle.call(251, input).await
@@ -3357,9 +3357,9 @@ impl Client {
     /// Deletes the specified transit gateway route table. If there are any route tables associated with the transit gateway route table, you must first run [DisassociateRouteTable] before you can delete the transit gateway route table. This removes any route tables associated with the transit gateway route table.
     pub async fn delete_transit_gateway_route_table(
         &self,
-        input: crate::types::DeleteTransitGatewayRouteTableRequest,
+        input: crate::types::DeleteTransitGatewayRouteTableInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayRouteTableResult,
+        crate::types::DeleteTransitGatewayRouteTableOutput,
         SdkError<crate::error::DeleteTransitGatewayRouteTableError>,
     > {
         self.handle.call(252, input).await
@@ -3368,9 +3368,9 @@ impl Client {
     /// Advertises to the transit gateway that a transit gateway route table is deleted.
     pub async fn delete_transit_gateway_route_table_announcement(
         &self,
-        input: crate::types::DeleteTransitGatewayRouteTableAnnouncementRequest,
+        input: crate::types::DeleteTransitGatewayRouteTableAnnouncementInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayRouteTableAnnouncementResult,
+        crate::types::DeleteTransitGatewayRouteTableAnnouncementOutput,
         SdkError<crate::error::DeleteTransitGatewayRouteTableAnnouncementError>,
     > {
         self.handle.call(253, input).await
@@ -3379,9 +3379,9 @@ impl Client {
     /// Deletes the specified VPC attachment.
     pub async fn delete_transit_gateway_vpc_attachment(
         &self,
-        input: crate::types::DeleteTransitGatewayVpcAttachmentRequest,
+        input: crate::types::DeleteTransitGatewayVpcAttachmentInput,
     ) -> Result<
-        crate::types::DeleteTransitGatewayVpcAttachmentResult,
+        crate::types::DeleteTransitGatewayVpcAttachmentOutput,
         SdkError<crate::error::DeleteTransitGatewayVpcAttachmentError>,
     > {
         self.handle.call(254, input).await
@@ -3390,9 +3390,9 @@ impl Client {
     /// Delete an Amazon Web Services Verified Access endpoint.
     pub async fn delete_verified_access_endpoint(
         &self,
-        input: crate::types::DeleteVerifiedAccessEndpointRequest,
+        input: crate::types::DeleteVerifiedAccessEndpointInput,
     ) -> Result<
-        crate::types::DeleteVerifiedAccessEndpointResult,
+        crate::types::DeleteVerifiedAccessEndpointOutput,
         SdkError<crate::error::DeleteVerifiedAccessEndpointError>,
     > {
         self.handle.call(255, input).await
@@ -3401,9 +3401,9 @@ impl Client {
     /// Delete an Amazon Web Services Verified Access group.
     pub async fn delete_verified_access_group(
         &self,
-        input: crate::types::DeleteVerifiedAccessGroupRequest,
+        input: crate::types::DeleteVerifiedAccessGroupInput,
     ) -> Result<
-        crate::types::DeleteVerifiedAccessGroupResult,
+        crate::types::DeleteVerifiedAccessGroupOutput,
         SdkError<crate::error::DeleteVerifiedAccessGroupError>,
     > {
         self.handle.call(256, input).await
@@ -3412,9 +3412,9 @@ impl Client {
     /// Delete an Amazon Web Services Verified Access instance.
     pub async fn delete_verified_access_instance(
         &self,
-        input: crate::types::DeleteVerifiedAccessInstanceRequest,
+        input: crate::types::DeleteVerifiedAccessInstanceInput,
     ) -> Result<
-        crate::types::DeleteVerifiedAccessInstanceResult,
+        crate::types::DeleteVerifiedAccessInstanceOutput,
         SdkError<crate::error::DeleteVerifiedAccessInstanceError>,
     > {
         self.handle.call(257, input).await
@@ -3423,9 +3423,9 @@ impl Client {
     /// Delete an Amazon Web Services Verified Access trust provider.
     pub async fn delete_verified_access_trust_provider(
         &self,
-        input: crate::types::DeleteVerifiedAccessTrustProviderRequest,
+        input: crate::types::DeleteVerifiedAccessTrustProviderInput,
     ) -> Result<
-        crate::types::DeleteVerifiedAccessTrustProviderResult,
+        crate::types::DeleteVerifiedAccessTrustProviderOutput,
         SdkError<crate::error::DeleteVerifiedAccessTrustProviderError>,
     > {
         self.handle.call(258, input).await
@@ -3438,7 +3438,7 @@ impl Client {
     /// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
     pub async fn delete_volume(
         &self,
-        input: crate::types::DeleteVolumeRequest,
+        input: crate::types::DeleteVolumeInput,
     ) -> Result<crate::types::DeleteVolumeOutput, SdkError<crate::error::DeleteVolumeError>> {
         self.handle.call(259, input).await
     }
@@ -3448,7 +3448,7 @@ impl Client {
     /// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
     pub async fn delete_vpc(
         &self,
-        input: crate::types::DeleteVpcRequest,
+        input: crate::types::DeleteVpcInput,
     ) -> Result<crate::types::DeleteVpcOutput, SdkError<crate::error::DeleteVpcError>> {
         self.handle.call(260, input).await
     }
@@ -3456,9 +3456,9 @@ impl Client {
     /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     pub async fn delete_vpc_block_public_access_exclusion(
         &self,
-        input: crate::types::DeleteVpcBlockPublicAccessExclusionRequest,
+        input: crate::types::DeleteVpcBlockPublicAccessExclusionInput,
     ) -> Result<
-        crate::types::DeleteVpcBlockPublicAccessExclusionResult,
+        crate::types::DeleteVpcBlockPublicAccessExclusionOutput,
         SdkError<crate::error::DeleteVpcBlockPublicAccessExclusionError>,
     > {
         self.handle.call(261, input).await
@@ -3469,9 +3469,9 @@ impl Client {
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
     pub async fn delete_vpc_encryption_control(
         &self,
-        input: crate::types::DeleteVpcEncryptionControlRequest,
+        input: crate::types::DeleteVpcEncryptionControlInput,
     ) -> Result<
-        crate::types::DeleteVpcEncryptionControlResult,
+        crate::types::DeleteVpcEncryptionControlOutput,
         SdkError<crate::error::DeleteVpcEncryptionControlError>,
     > {
         self.handle.call(262, input).await
@@ -3480,9 +3480,9 @@ impl Client {
     /// Deletes the specified VPC endpoint connection notifications.
     pub async fn delete_vpc_endpoint_connection_notifications(
         &self,
-        input: crate::types::DeleteVpcEndpointConnectionNotificationsRequest,
+        input: crate::types::DeleteVpcEndpointConnectionNotificationsInput,
     ) -> Result<
-        crate::types::DeleteVpcEndpointConnectionNotificationsResult,
+        crate::types::DeleteVpcEndpointConnectionNotificationsOutput,
         SdkError<crate::error::DeleteVpcEndpointConnectionNotificationsError>,
     > {
         self.handle.call(263, input).await
@@ -3491,9 +3491,9 @@ impl Client {
     /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
     pub async fn delete_vpc_endpoint_service_configurations(
         &self,
-        input: crate::types::DeleteVpcEndpointServiceConfigurationsRequest,
+        input: crate::types::DeleteVpcEndpointServiceConfigurationsInput,
     ) -> Result<
-        crate::types::DeleteVpcEndpointServiceConfigurationsResult,
+        crate::types::DeleteVpcEndpointServiceConfigurationsOutput,
         SdkError<crate::error::DeleteVpcEndpointServiceConfigurationsError>,
     > {
         self.handle.call(264, input).await
@@ -3508,9 +3508,9 @@ impl Client {
     /// When you delete an interface endpoint, we delete its endpoint network interfaces.
     pub async fn delete_vpc_endpoints(
         &self,
-        input: crate::types::DeleteVpcEndpointsRequest,
+        input: crate::types::DeleteVpcEndpointsInput,
     ) -> Result<
-        crate::types::DeleteVpcEndpointsResult,
+        crate::types::DeleteVpcEndpointsOutput,
         SdkError<crate::error::DeleteVpcEndpointsError>,
     > {
         self.handle.call(265, input).await
@@ -3519,9 +3519,9 @@ impl Client {
     /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
     pub async fn delete_vpc_peering_connection(
         &self,
-        input: crate::types::DeleteVpcPeeringConnectionRequest,
+        input: crate::types::DeleteVpcPeeringConnectionInput,
     ) -> Result<
-        crate::types::DeleteVpcPeeringConnectionResult,
+        crate::types::DeleteVpcPeeringConnectionOutput,
         SdkError<crate::error::DeleteVpcPeeringConnectionError>,
     > {
         self.handle.call(266, input).await
@@ -3530,9 +3530,9 @@ impl Client {
     /// Deletes the specified VPN concentrator.
     pub async fn delete_vpn_concentrator(
         &self,
-        input: crate::types::DeleteVpnConcentratorRequest,
+        input: crate::types::DeleteVpnConcentratorInput,
     ) -> Result<
-        crate::types::DeleteVpnConcentratorResult,
+        crate::types::DeleteVpnConcentratorOutput,
         SdkError<crate::error::DeleteVpnConcentratorError>,
     > {
         self.handle.call(267, input).await
@@ -3545,7 +3545,7 @@ impl Client {
     /// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
     pub async fn delete_vpn_connection(
         &self,
-        input: crate::types::DeleteVpnConnectionRequest,
+        input: crate::types::DeleteVpnConnectionInput,
     ) -> Result<
         crate::types::DeleteVpnConnectionOutput,
         SdkError<crate::error::DeleteVpnConnectionError>,
@@ -3556,7 +3556,7 @@ impl Client {
     /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
     pub async fn delete_vpn_connection_route(
         &self,
-        input: crate::types::DeleteVpnConnectionRouteRequest,
+        input: crate::types::DeleteVpnConnectionRouteInput,
     ) -> Result<
         crate::types::DeleteVpnConnectionRouteOutput,
         SdkError<crate::error::DeleteVpnConnectionRouteError>,
@@ -3567,7 +3567,7 @@ impl Client {
     /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
     pub async fn delete_vpn_gateway(
         &self,
-        input: crate::types::DeleteVpnGatewayRequest,
+        input: crate::types::DeleteVpnGatewayInput,
     ) -> Result<crate::types::DeleteVpnGatewayOutput, SdkError<crate::error::DeleteVpnGatewayError>>
     {
         self.handle.call(270, input).await
@@ -3578,9 +3578,9 @@ impl Client {
     /// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
     pub async fn deprovision_byoip_cidr(
         &self,
-        input: crate::types::DeprovisionByoipCidrRequest,
+        input: crate::types::DeprovisionByoipCidrInput,
     ) -> Result<
-        crate::types::DeprovisionByoipCidrResult,
+        crate::types::DeprovisionByoipCidrOutput,
         SdkError<crate::error::DeprovisionByoipCidrError>,
     > {
         self.handle.call(271, input).await
@@ -3589,9 +3589,9 @@ impl Client {
     /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
     pub async fn deprovision_ipam_byoasn(
         &self,
-        input: crate::types::DeprovisionIpamByoasnRequest,
+        input: crate::types::DeprovisionIpamByoasnInput,
     ) -> Result<
-        crate::types::DeprovisionIpamByoasnResult,
+        crate::types::DeprovisionIpamByoasnOutput,
         SdkError<crate::error::DeprovisionIpamByoasnError>,
     > {
         self.handle.call(272, input).await
@@ -3600,9 +3600,9 @@ impl Client {
     /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn deprovision_ipam_pool_cidr(
         &self,
-        input: crate::types::DeprovisionIpamPoolCidrRequest,
+        input: crate::types::DeprovisionIpamPoolCidrInput,
     ) -> Result<
-        crate::types::DeprovisionIpamPoolCidrResult,
+        crate::types::DeprovisionIpamPoolCidrOutput,
         SdkError<crate::error::DeprovisionIpamPoolCidrError>,
     > {
         self.handle.call(273, input).await
@@ -3611,9 +3611,9 @@ impl Client {
     /// Deprovision a CIDR from a public IPv4 pool.
     pub async fn deprovision_public_ipv4_pool_cidr(
         &self,
-        input: crate::types::DeprovisionPublicIpv4PoolCidrRequest,
+        input: crate::types::DeprovisionPublicIpv4PoolCidrInput,
     ) -> Result<
-        crate::types::DeprovisionPublicIpv4PoolCidrResult,
+        crate::types::DeprovisionPublicIpv4PoolCidrOutput,
         SdkError<crate::error::DeprovisionPublicIpv4PoolCidrError>,
     > {
         self.handle.call(274, input).await
@@ -3634,8 +3634,8 @@ impl Client {
     /// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
     pub async fn deregister_image(
         &self,
-        input: crate::types::DeregisterImageRequest,
-    ) -> Result<crate::types::DeregisterImageResult, SdkError<crate::error::DeregisterImageError>>
+        input: crate::types::DeregisterImageInput,
+    ) -> Result<crate::types::DeregisterImageOutput, SdkError<crate::error::DeregisterImageError>>
     {
         self.handle.call(275, input).await
     }
@@ -3643,9 +3643,9 @@ impl Client {
     /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
     pub async fn deregister_instance_event_notification_attributes(
         &self,
-        input: crate::types::DeregisterInstanceEventNotificationAttributesRequest,
+        input: crate::types::DeregisterInstanceEventNotificationAttributesInput,
     ) -> Result<
-        crate::types::DeregisterInstanceEventNotificationAttributesResult,
+        crate::types::DeregisterInstanceEventNotificationAttributesOutput,
         SdkError<crate::error::DeregisterInstanceEventNotificationAttributesError>,
     > {
         self.handle.call(276, input).await
@@ -3654,9 +3654,9 @@ impl Client {
     /// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
     pub async fn deregister_transit_gateway_multicast_group_members(
         &self,
-        input: crate::types::DeregisterTransitGatewayMulticastGroupMembersRequest,
+        input: crate::types::DeregisterTransitGatewayMulticastGroupMembersInput,
     ) -> Result<
-        crate::types::DeregisterTransitGatewayMulticastGroupMembersResult,
+        crate::types::DeregisterTransitGatewayMulticastGroupMembersOutput,
         SdkError<crate::error::DeregisterTransitGatewayMulticastGroupMembersError>,
     > {
         self.handle.call(277, input).await
@@ -3665,9 +3665,9 @@ impl Client {
     /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
     pub async fn deregister_transit_gateway_multicast_group_sources(
         &self,
-        input: crate::types::DeregisterTransitGatewayMulticastGroupSourcesRequest,
+        input: crate::types::DeregisterTransitGatewayMulticastGroupSourcesInput,
     ) -> Result<
-        crate::types::DeregisterTransitGatewayMulticastGroupSourcesResult,
+        crate::types::DeregisterTransitGatewayMulticastGroupSourcesOutput,
         SdkError<crate::error::DeregisterTransitGatewayMulticastGroupSourcesError>,
     > {
         self.handle.call(278, input).await
@@ -3685,9 +3685,9 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_account_attributes(
         &self,
-        input: crate::types::DescribeAccountAttributesRequest,
+        input: crate::types::DescribeAccountAttributesInput,
     ) -> Result<
-        crate::types::DescribeAccountAttributesResult,
+        crate::types::DescribeAccountAttributesOutput,
         SdkError<crate::error::DescribeAccountAttributesError>,
     > {
         self.handle.call(279, input).await
@@ -3698,9 +3698,9 @@ impl Client {
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
     pub async fn describe_account_vpc_encryption_control(
         &self,
-        input: crate::types::DescribeAccountVpcEncryptionControlRequest,
+        input: crate::types::DescribeAccountVpcEncryptionControlInput,
     ) -> Result<
-        crate::types::DescribeAccountVpcEncryptionControlResult,
+        crate::types::DescribeAccountVpcEncryptionControlOutput,
         SdkError<crate::error::DescribeAccountVpcEncryptionControlError>,
     > {
         self.handle.call(280, input).await
@@ -3711,9 +3711,9 @@ impl Client {
     /// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
     pub async fn describe_address_transfers(
         &self,
-        input: crate::types::DescribeAddressTransfersRequest,
+        input: crate::types::DescribeAddressTransfersInput,
     ) -> Result<
-        crate::types::DescribeAddressTransfersResult,
+        crate::types::DescribeAddressTransfersOutput,
         SdkError<crate::error::DescribeAddressTransfersError>,
     > {
         self.handle.call(281, input).await
@@ -3722,8 +3722,8 @@ impl Client {
     /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
     pub async fn describe_addresses(
         &self,
-        input: crate::types::DescribeAddressesRequest,
-    ) -> Result<crate::types::DescribeAddressesResult, SdkError<crate::error::DescribeAddressesError>>
+        input: crate::types::DescribeAddressesInput,
+    ) -> Result<crate::types::DescribeAddressesOutput, SdkError<crate::error::DescribeAddressesError>>
     {
         self.handle.call(282, input).await
     }
@@ -3731,9 +3731,9 @@ impl Client {
     /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
     pub async fn describe_addresses_attribute(
         &self,
-        input: crate::types::DescribeAddressesAttributeRequest,
+        input: crate::types::DescribeAddressesAttributeInput,
     ) -> Result<
-        crate::types::DescribeAddressesAttributeResult,
+        crate::types::DescribeAddressesAttributeOutput,
         SdkError<crate::error::DescribeAddressesAttributeError>,
     > {
         self.handle.call(283, input).await
@@ -3746,9 +3746,9 @@ impl Client {
     /// The following resource types support longer IDs: `bundle` | `conversion-task` | `customer-gateway` | `dhcp-options` | `elastic-ip-allocation` | `elastic-ip-association` | `export-task` | `flow-log` | `image` | `import-task` | `instance` | `internet-gateway` | `network-acl` | `network-acl-association` | `network-interface` | `network-interface-attachment` | `prefix-list` | `reservation` | `route-table` | `route-table-association` | `security-group` | `snapshot` | `subnet` | `subnet-cidr-block-association` | `volume` | `vpc` | `vpc-cidr-block-association` | `vpc-endpoint` | `vpc-peering-connection` | `vpn-connection` | `vpn-gateway`.
     pub async fn describe_aggregate_id_format(
         &self,
-        input: crate::types::DescribeAggregateIdFormatRequest,
+        input: crate::types::DescribeAggregateIdFormatInput,
     ) -> Result<
-        crate::types::DescribeAggregateIdFormatResult,
+        crate::types::DescribeAggregateIdFormatOutput,
         SdkError<crate::error::DescribeAggregateIdFormatError>,
     > {
         self.handle.call(284, input).await
@@ -3761,9 +3761,9 @@ impl Client {
     /// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
     pub async fn describe_application_status(
         &self,
-        input: crate::types::DescribeApplicationStatusRequest,
+        input: crate::types::DescribeApplicationStatusInput,
     ) -> Result<
-        crate::types::DescribeApplicationStatusResult,
+        crate::types::DescribeApplicationStatusOutput,
         SdkError<crate::error::DescribeApplicationStatusError>,
     > {
         self.handle.call(285, input).await
@@ -3774,9 +3774,9 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary.
     pub async fn describe_application_status_check_associations(
         &self,
-        input: crate::types::DescribeApplicationStatusCheckAssociationsRequest,
+        input: crate::types::DescribeApplicationStatusCheckAssociationsInput,
     ) -> Result<
-        crate::types::DescribeApplicationStatusCheckAssociationsResult,
+        crate::types::DescribeApplicationStatusCheckAssociationsOutput,
         SdkError<crate::error::DescribeApplicationStatusCheckAssociationsError>,
     > {
         self.handle.call(286, input).await
@@ -3788,9 +3788,9 @@ impl Client {
     /// - Use `DescribeApplicationStatus` to see the actual health status of instances.
     pub async fn describe_application_status_checks(
         &self,
-        input: crate::types::DescribeApplicationStatusChecksRequest,
+        input: crate::types::DescribeApplicationStatusChecksInput,
     ) -> Result<
-        crate::types::DescribeApplicationStatusChecksResult,
+        crate::types::DescribeApplicationStatusChecksOutput,
         SdkError<crate::error::DescribeApplicationStatusChecksError>,
     > {
         self.handle.call(287, input).await
@@ -3803,9 +3803,9 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_availability_zones(
         &self,
-        input: crate::types::DescribeAvailabilityZonesRequest,
+        input: crate::types::DescribeAvailabilityZonesInput,
     ) -> Result<
-        crate::types::DescribeAvailabilityZonesResult,
+        crate::types::DescribeAvailabilityZonesOutput,
         SdkError<crate::error::DescribeAvailabilityZonesError>,
     > {
         self.handle.call(288, input).await
@@ -3814,9 +3814,9 @@ impl Client {
     /// Describes the current Infrastructure Performance metric subscriptions.
     pub async fn describe_aws_network_performance_metric_subscriptions(
         &self,
-        input: crate::types::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        input: crate::types::DescribeAwsNetworkPerformanceMetricSubscriptionsInput,
     ) -> Result<
-        crate::types::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        crate::types::DescribeAwsNetworkPerformanceMetricSubscriptionsOutput,
         SdkError<crate::error::DescribeAwsNetworkPerformanceMetricSubscriptionsError>,
     > {
         self.handle.call(289, input).await
@@ -3829,9 +3829,9 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_bundle_tasks(
         &self,
-        input: crate::types::DescribeBundleTasksRequest,
+        input: crate::types::DescribeBundleTasksInput,
     ) -> Result<
-        crate::types::DescribeBundleTasksResult,
+        crate::types::DescribeBundleTasksOutput,
         SdkError<crate::error::DescribeBundleTasksError>,
     > {
         self.handle.call(290, input).await
@@ -3840,9 +3840,9 @@ impl Client {
     /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
     pub async fn describe_byoip_cidrs(
         &self,
-        input: crate::types::DescribeByoipCidrsRequest,
+        input: crate::types::DescribeByoipCidrsInput,
     ) -> Result<
-        crate::types::DescribeByoipCidrsResult,
+        crate::types::DescribeByoipCidrsOutput,
         SdkError<crate::error::DescribeByoipCidrsError>,
     > {
         self.handle.call(291, input).await
@@ -3851,9 +3851,9 @@ impl Client {
     /// Describes the events for the specified Capacity Block extension during the specified time.
     pub async fn describe_capacity_block_extension_history(
         &self,
-        input: crate::types::DescribeCapacityBlockExtensionHistoryRequest,
+        input: crate::types::DescribeCapacityBlockExtensionHistoryInput,
     ) -> Result<
-        crate::types::DescribeCapacityBlockExtensionHistoryResult,
+        crate::types::DescribeCapacityBlockExtensionHistoryOutput,
         SdkError<crate::error::DescribeCapacityBlockExtensionHistoryError>,
     > {
         self.handle.call(292, input).await
@@ -3862,9 +3862,9 @@ impl Client {
     /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
     pub async fn describe_capacity_block_extension_offerings(
         &self,
-        input: crate::types::DescribeCapacityBlockExtensionOfferingsRequest,
+        input: crate::types::DescribeCapacityBlockExtensionOfferingsInput,
     ) -> Result<
-        crate::types::DescribeCapacityBlockExtensionOfferingsResult,
+        crate::types::DescribeCapacityBlockExtensionOfferingsOutput,
         SdkError<crate::error::DescribeCapacityBlockExtensionOfferingsError>,
     > {
         self.handle.call(293, input).await
@@ -3875,9 +3875,9 @@ impl Client {
     /// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
     pub async fn describe_capacity_block_offerings(
         &self,
-        input: crate::types::DescribeCapacityBlockOfferingsRequest,
+        input: crate::types::DescribeCapacityBlockOfferingsInput,
     ) -> Result<
-        crate::types::DescribeCapacityBlockOfferingsResult,
+        crate::types::DescribeCapacityBlockOfferingsOutput,
         SdkError<crate::error::DescribeCapacityBlockOfferingsError>,
     > {
         self.handle.call(294, input).await
@@ -3886,9 +3886,9 @@ impl Client {
     /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
     pub async fn describe_capacity_block_status(
         &self,
-        input: crate::types::DescribeCapacityBlockStatusRequest,
+        input: crate::types::DescribeCapacityBlockStatusInput,
     ) -> Result<
-        crate::types::DescribeCapacityBlockStatusResult,
+        crate::types::DescribeCapacityBlockStatusOutput,
         SdkError<crate::error::DescribeCapacityBlockStatusError>,
     > {
         self.handle.call(295, input).await
@@ -3897,9 +3897,9 @@ impl Client {
     /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
     pub async fn describe_capacity_blocks(
         &self,
-        input: crate::types::DescribeCapacityBlocksRequest,
+        input: crate::types::DescribeCapacityBlocksInput,
     ) -> Result<
-        crate::types::DescribeCapacityBlocksResult,
+        crate::types::DescribeCapacityBlocksOutput,
         SdkError<crate::error::DescribeCapacityBlocksError>,
     > {
         self.handle.call(296, input).await
@@ -3908,9 +3908,9 @@ impl Client {
     /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
     pub async fn describe_capacity_manager_data_exports(
         &self,
-        input: crate::types::DescribeCapacityManagerDataExportsRequest,
+        input: crate::types::DescribeCapacityManagerDataExportsInput,
     ) -> Result<
-        crate::types::DescribeCapacityManagerDataExportsResult,
+        crate::types::DescribeCapacityManagerDataExportsOutput,
         SdkError<crate::error::DescribeCapacityManagerDataExportsError>,
     > {
         self.handle.call(297, input).await
@@ -3919,9 +3919,9 @@ impl Client {
     /// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [ Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
     pub async fn describe_capacity_reservation_billing_requests(
         &self,
-        input: crate::types::DescribeCapacityReservationBillingRequestsRequest,
+        input: crate::types::DescribeCapacityReservationBillingRequestsInput,
     ) -> Result<
-        crate::types::DescribeCapacityReservationBillingRequestsResult,
+        crate::types::DescribeCapacityReservationBillingRequestsOutput,
         SdkError<crate::error::DescribeCapacityReservationBillingRequestsError>,
     > {
         self.handle.call(298, input).await
@@ -3930,9 +3930,9 @@ impl Client {
     /// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
     pub async fn describe_capacity_reservation_cancellation_quotes(
         &self,
-        input: crate::types::DescribeCapacityReservationCancellationQuotesRequest,
+        input: crate::types::DescribeCapacityReservationCancellationQuotesInput,
     ) -> Result<
-        crate::types::DescribeCapacityReservationCancellationQuotesResult,
+        crate::types::DescribeCapacityReservationCancellationQuotesOutput,
         SdkError<crate::error::DescribeCapacityReservationCancellationQuotesError>,
     > {
         self.handle.call(299, input).await
@@ -3941,9 +3941,9 @@ impl Client {
     /// Describes one or more Capacity Reservation Fleets.
     pub async fn describe_capacity_reservation_fleets(
         &self,
-        input: crate::types::DescribeCapacityReservationFleetsRequest,
+        input: crate::types::DescribeCapacityReservationFleetsInput,
     ) -> Result<
-        crate::types::DescribeCapacityReservationFleetsResult,
+        crate::types::DescribeCapacityReservationFleetsOutput,
         SdkError<crate::error::DescribeCapacityReservationFleetsError>,
     > {
         self.handle.call(300, input).await
@@ -3958,9 +3958,9 @@ impl Client {
     /// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_capacity_reservation_topology(
         &self,
-        input: crate::types::DescribeCapacityReservationTopologyRequest,
+        input: crate::types::DescribeCapacityReservationTopologyInput,
     ) -> Result<
-        crate::types::DescribeCapacityReservationTopologyResult,
+        crate::types::DescribeCapacityReservationTopologyOutput,
         SdkError<crate::error::DescribeCapacityReservationTopologyError>,
     > {
         self.handle.call(301, input).await
@@ -3969,9 +3969,9 @@ impl Client {
     /// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
     pub async fn describe_capacity_reservations(
         &self,
-        input: crate::types::DescribeCapacityReservationsRequest,
+        input: crate::types::DescribeCapacityReservationsInput,
     ) -> Result<
-        crate::types::DescribeCapacityReservationsResult,
+        crate::types::DescribeCapacityReservationsOutput,
         SdkError<crate::error::DescribeCapacityReservationsError>,
     > {
         self.handle.call(302, input).await
@@ -3980,9 +3980,9 @@ impl Client {
     /// Describes one or more of your carrier gateways.
     pub async fn describe_carrier_gateways(
         &self,
-        input: crate::types::DescribeCarrierGatewaysRequest,
+        input: crate::types::DescribeCarrierGatewaysInput,
     ) -> Result<
-        crate::types::DescribeCarrierGatewaysResult,
+        crate::types::DescribeCarrierGatewaysOutput,
         SdkError<crate::error::DescribeCarrierGatewaysError>,
     > {
         self.handle.call(303, input).await
@@ -3993,9 +3993,9 @@ impl Client {
     /// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
     pub async fn describe_classic_link_instances(
         &self,
-        input: crate::types::DescribeClassicLinkInstancesRequest,
+        input: crate::types::DescribeClassicLinkInstancesInput,
     ) -> Result<
-        crate::types::DescribeClassicLinkInstancesResult,
+        crate::types::DescribeClassicLinkInstancesOutput,
         SdkError<crate::error::DescribeClassicLinkInstancesError>,
     > {
         self.handle.call(304, input).await
@@ -4004,9 +4004,9 @@ impl Client {
     /// Describes the authorization rules for a specified Client VPN endpoint.
     pub async fn describe_client_vpn_authorization_rules(
         &self,
-        input: crate::types::DescribeClientVpnAuthorizationRulesRequest,
+        input: crate::types::DescribeClientVpnAuthorizationRulesInput,
     ) -> Result<
-        crate::types::DescribeClientVpnAuthorizationRulesResult,
+        crate::types::DescribeClientVpnAuthorizationRulesOutput,
         SdkError<crate::error::DescribeClientVpnAuthorizationRulesError>,
     > {
         self.handle.call(305, input).await
@@ -4015,9 +4015,9 @@ impl Client {
     /// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
     pub async fn describe_client_vpn_connections(
         &self,
-        input: crate::types::DescribeClientVpnConnectionsRequest,
+        input: crate::types::DescribeClientVpnConnectionsInput,
     ) -> Result<
-        crate::types::DescribeClientVpnConnectionsResult,
+        crate::types::DescribeClientVpnConnectionsOutput,
         SdkError<crate::error::DescribeClientVpnConnectionsError>,
     > {
         self.handle.call(306, input).await
@@ -4026,9 +4026,9 @@ impl Client {
     /// Describes one or more Client VPN endpoints in the account.
     pub async fn describe_client_vpn_endpoints(
         &self,
-        input: crate::types::DescribeClientVpnEndpointsRequest,
+        input: crate::types::DescribeClientVpnEndpointsInput,
     ) -> Result<
-        crate::types::DescribeClientVpnEndpointsResult,
+        crate::types::DescribeClientVpnEndpointsOutput,
         SdkError<crate::error::DescribeClientVpnEndpointsError>,
     > {
         self.handle.call(307, input).await
@@ -4037,9 +4037,9 @@ impl Client {
     /// Describes the routes for the specified Client VPN endpoint.
     pub async fn describe_client_vpn_routes(
         &self,
-        input: crate::types::DescribeClientVpnRoutesRequest,
+        input: crate::types::DescribeClientVpnRoutesInput,
     ) -> Result<
-        crate::types::DescribeClientVpnRoutesResult,
+        crate::types::DescribeClientVpnRoutesOutput,
         SdkError<crate::error::DescribeClientVpnRoutesError>,
     > {
         self.handle.call(308, input).await
@@ -4048,9 +4048,9 @@ impl Client {
     /// Describes the target networks associated with the specified Client VPN endpoint.
     pub async fn describe_client_vpn_target_networks(
         &self,
-        input: crate::types::DescribeClientVpnTargetNetworksRequest,
+        input: crate::types::DescribeClientVpnTargetNetworksInput,
     ) -> Result<
-        crate::types::DescribeClientVpnTargetNetworksResult,
+        crate::types::DescribeClientVpnTargetNetworksOutput,
         SdkError<crate::error::DescribeClientVpnTargetNetworksError>,
     > {
         self.handle.call(309, input).await
@@ -4059,8 +4059,8 @@ impl Client {
     /// Describes the specified customer-owned address pools or all of your customer-owned address pools.
     pub async fn describe_coip_pools(
         &self,
-        input: crate::types::DescribeCoipPoolsRequest,
-    ) -> Result<crate::types::DescribeCoipPoolsResult, SdkError<crate::error::DescribeCoipPoolsError>>
+        input: crate::types::DescribeCoipPoolsInput,
+    ) -> Result<crate::types::DescribeCoipPoolsOutput, SdkError<crate::error::DescribeCoipPoolsError>>
     {
         self.handle.call(310, input).await
     }
@@ -4070,9 +4070,9 @@ impl Client {
     /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
     pub async fn describe_conversion_tasks(
         &self,
-        input: crate::types::DescribeConversionTasksRequest,
+        input: crate::types::DescribeConversionTasksInput,
     ) -> Result<
-        crate::types::DescribeConversionTasksResult,
+        crate::types::DescribeConversionTasksOutput,
         SdkError<crate::error::DescribeConversionTasksError>,
     > {
         self.handle.call(311, input).await
@@ -4083,9 +4083,9 @@ impl Client {
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
     pub async fn describe_customer_gateways(
         &self,
-        input: crate::types::DescribeCustomerGatewaysRequest,
+        input: crate::types::DescribeCustomerGatewaysInput,
     ) -> Result<
-        crate::types::DescribeCustomerGatewaysResult,
+        crate::types::DescribeCustomerGatewaysOutput,
         SdkError<crate::error::DescribeCustomerGatewaysError>,
     > {
         self.handle.call(312, input).await
@@ -4098,9 +4098,9 @@ impl Client {
     /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
     pub async fn describe_declarative_policies_reports(
         &self,
-        input: crate::types::DescribeDeclarativePoliciesReportsRequest,
+        input: crate::types::DescribeDeclarativePoliciesReportsInput,
     ) -> Result<
-        crate::types::DescribeDeclarativePoliciesReportsResult,
+        crate::types::DescribeDeclarativePoliciesReportsOutput,
         SdkError<crate::error::DescribeDeclarativePoliciesReportsError>,
     > {
         self.handle.call(313, input).await
@@ -4111,9 +4111,9 @@ impl Client {
     /// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
     pub async fn describe_dhcp_options(
         &self,
-        input: crate::types::DescribeDhcpOptionsRequest,
+        input: crate::types::DescribeDhcpOptionsInput,
     ) -> Result<
-        crate::types::DescribeDhcpOptionsResult,
+        crate::types::DescribeDhcpOptionsOutput,
         SdkError<crate::error::DescribeDhcpOptionsError>,
     > {
         self.handle.call(314, input).await
@@ -4122,9 +4122,9 @@ impl Client {
     /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
     pub async fn describe_egress_only_internet_gateways(
         &self,
-        input: crate::types::DescribeEgressOnlyInternetGatewaysRequest,
+        input: crate::types::DescribeEgressOnlyInternetGatewaysInput,
     ) -> Result<
-        crate::types::DescribeEgressOnlyInternetGatewaysResult,
+        crate::types::DescribeEgressOnlyInternetGatewaysOutput,
         SdkError<crate::error::DescribeEgressOnlyInternetGatewaysError>,
     > {
         self.handle.call(315, input).await
@@ -4135,9 +4135,9 @@ impl Client {
     /// Describes the Elastic Graphics accelerator associated with your instances.
     pub async fn describe_elastic_gpus(
         &self,
-        input: crate::types::DescribeElasticGpusRequest,
+        input: crate::types::DescribeElasticGpusInput,
     ) -> Result<
-        crate::types::DescribeElasticGpusResult,
+        crate::types::DescribeElasticGpusOutput,
         SdkError<crate::error::DescribeElasticGpusError>,
     > {
         self.handle.call(316, input).await
@@ -4146,9 +4146,9 @@ impl Client {
     /// Describes the specified export image tasks or all of your export image tasks.
     pub async fn describe_export_image_tasks(
         &self,
-        input: crate::types::DescribeExportImageTasksRequest,
+        input: crate::types::DescribeExportImageTasksInput,
     ) -> Result<
-        crate::types::DescribeExportImageTasksResult,
+        crate::types::DescribeExportImageTasksOutput,
         SdkError<crate::error::DescribeExportImageTasksError>,
     > {
         self.handle.call(317, input).await
@@ -4157,9 +4157,9 @@ impl Client {
     /// Describes the specified export instance tasks or all of your export instance tasks.
     pub async fn describe_export_tasks(
         &self,
-        input: crate::types::DescribeExportTasksRequest,
+        input: crate::types::DescribeExportTasksInput,
     ) -> Result<
-        crate::types::DescribeExportTasksResult,
+        crate::types::DescribeExportTasksOutput,
         SdkError<crate::error::DescribeExportTasksError>,
     > {
         self.handle.call(318, input).await
@@ -4168,9 +4168,9 @@ impl Client {
     /// Describe details for Windows AMIs that are configured for Windows fast launch.
     pub async fn describe_fast_launch_images(
         &self,
-        input: crate::types::DescribeFastLaunchImagesRequest,
+        input: crate::types::DescribeFastLaunchImagesInput,
     ) -> Result<
-        crate::types::DescribeFastLaunchImagesResult,
+        crate::types::DescribeFastLaunchImagesOutput,
         SdkError<crate::error::DescribeFastLaunchImagesError>,
     > {
         self.handle.call(319, input).await
@@ -4179,9 +4179,9 @@ impl Client {
     /// Describes the state of fast snapshot restores for your snapshots.
     pub async fn describe_fast_snapshot_restores(
         &self,
-        input: crate::types::DescribeFastSnapshotRestoresRequest,
+        input: crate::types::DescribeFastSnapshotRestoresInput,
     ) -> Result<
-        crate::types::DescribeFastSnapshotRestoresResult,
+        crate::types::DescribeFastSnapshotRestoresOutput,
         SdkError<crate::error::DescribeFastSnapshotRestoresError>,
     > {
         self.handle.call(320, input).await
@@ -4194,9 +4194,9 @@ impl Client {
     /// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_fleet_history(
         &self,
-        input: crate::types::DescribeFleetHistoryRequest,
+        input: crate::types::DescribeFleetHistoryInput,
     ) -> Result<
-        crate::types::DescribeFleetHistoryResult,
+        crate::types::DescribeFleetHistoryOutput,
         SdkError<crate::error::DescribeFleetHistoryError>,
     > {
         self.handle.call(321, input).await
@@ -4209,9 +4209,9 @@ impl Client {
     /// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
     pub async fn describe_fleet_instances(
         &self,
-        input: crate::types::DescribeFleetInstancesRequest,
+        input: crate::types::DescribeFleetInstancesInput,
     ) -> Result<
-        crate::types::DescribeFleetInstancesResult,
+        crate::types::DescribeFleetInstancesOutput,
         SdkError<crate::error::DescribeFleetInstancesError>,
     > {
         self.handle.call(322, input).await
@@ -4224,8 +4224,8 @@ impl Client {
     /// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
     pub async fn describe_fleets(
         &self,
-        input: crate::types::DescribeFleetsRequest,
-    ) -> Result<crate::types::DescribeFleetsResult, SdkError<crate::error::DescribeFleetsError>>
+        input: crate::types::DescribeFleetsInput,
+    ) -> Result<crate::types::DescribeFleetsOutput, SdkError<crate::error::DescribeFleetsError>>
     {
         self.handle.call(323, input).await
     }
@@ -4235,8 +4235,8 @@ impl Client {
     /// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
     pub async fn describe_flow_logs(
         &self,
-        input: crate::types::DescribeFlowLogsRequest,
-    ) -> Result<crate::types::DescribeFlowLogsResult, SdkError<crate::error::DescribeFlowLogsError>>
+        input: crate::types::DescribeFlowLogsInput,
+    ) -> Result<crate::types::DescribeFlowLogsOutput, SdkError<crate::error::DescribeFlowLogsError>>
     {
         self.handle.call(324, input).await
     }
@@ -4244,9 +4244,9 @@ impl Client {
     /// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
     pub async fn describe_fpga_image_attribute(
         &self,
-        input: crate::types::DescribeFpgaImageAttributeRequest,
+        input: crate::types::DescribeFpgaImageAttributeInput,
     ) -> Result<
-        crate::types::DescribeFpgaImageAttributeResult,
+        crate::types::DescribeFpgaImageAttributeOutput,
         SdkError<crate::error::DescribeFpgaImageAttributeError>,
     > {
         self.handle.call(325, input).await
@@ -4255,9 +4255,9 @@ impl Client {
     /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
     pub async fn describe_fpga_images(
         &self,
-        input: crate::types::DescribeFpgaImagesRequest,
+        input: crate::types::DescribeFpgaImagesInput,
     ) -> Result<
-        crate::types::DescribeFpgaImagesResult,
+        crate::types::DescribeFpgaImagesOutput,
         SdkError<crate::error::DescribeFpgaImagesError>,
     > {
         self.handle.call(326, input).await
@@ -4268,9 +4268,9 @@ impl Client {
     /// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_host_reservation_offerings(
         &self,
-        input: crate::types::DescribeHostReservationOfferingsRequest,
+        input: crate::types::DescribeHostReservationOfferingsInput,
     ) -> Result<
-        crate::types::DescribeHostReservationOfferingsResult,
+        crate::types::DescribeHostReservationOfferingsOutput,
         SdkError<crate::error::DescribeHostReservationOfferingsError>,
     > {
         self.handle.call(327, input).await
@@ -4279,9 +4279,9 @@ impl Client {
     /// Describes reservations that are associated with Dedicated Hosts in your account.
     pub async fn describe_host_reservations(
         &self,
-        input: crate::types::DescribeHostReservationsRequest,
+        input: crate::types::DescribeHostReservationsInput,
     ) -> Result<
-        crate::types::DescribeHostReservationsResult,
+        crate::types::DescribeHostReservationsOutput,
         SdkError<crate::error::DescribeHostReservationsError>,
     > {
         self.handle.call(328, input).await
@@ -4292,17 +4292,17 @@ impl Client {
     /// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
     pub async fn describe_hosts(
         &self,
-        input: crate::types::DescribeHostsRequest,
-    ) -> Result<crate::types::DescribeHostsResult, SdkError<crate::error::DescribeHostsError>> {
+        input: crate::types::DescribeHostsInput,
+    ) -> Result<crate::types::DescribeHostsOutput, SdkError<crate::error::DescribeHostsError>> {
         self.handle.call(329, input).await
     }
 
     /// Describes your IAM instance profile associations.
     pub async fn describe_iam_instance_profile_associations(
         &self,
-        input: crate::types::DescribeIamInstanceProfileAssociationsRequest,
+        input: crate::types::DescribeIamInstanceProfileAssociationsInput,
     ) -> Result<
-        crate::types::DescribeIamInstanceProfileAssociationsResult,
+        crate::types::DescribeIamInstanceProfileAssociationsOutput,
         SdkError<crate::error::DescribeIamInstanceProfileAssociationsError>,
     > {
         self.handle.call(330, input).await
@@ -4315,8 +4315,8 @@ impl Client {
     /// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the [ModifyIdFormat] command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
     pub async fn describe_id_format(
         &self,
-        input: crate::types::DescribeIdFormatRequest,
-    ) -> Result<crate::types::DescribeIdFormatResult, SdkError<crate::error::DescribeIdFormatError>>
+        input: crate::types::DescribeIdFormatInput,
+    ) -> Result<crate::types::DescribeIdFormatOutput, SdkError<crate::error::DescribeIdFormatError>>
     {
         self.handle.call(331, input).await
     }
@@ -4328,9 +4328,9 @@ impl Client {
     /// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
     pub async fn describe_identity_id_format(
         &self,
-        input: crate::types::DescribeIdentityIdFormatRequest,
+        input: crate::types::DescribeIdentityIdFormatInput,
     ) -> Result<
-        crate::types::DescribeIdentityIdFormatResult,
+        crate::types::DescribeIdentityIdFormatOutput,
         SdkError<crate::error::DescribeIdentityIdFormatError>,
     > {
         self.handle.call(332, input).await
@@ -4341,9 +4341,11 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_image_attribute(
         &self,
-        input: crate::types::DescribeImageAttributeRequest,
-    ) -> Result<crate::types::ImageAttribute, SdkError<crate::error::DescribeImageAttributeError>>
-    {
+        input: crate::types::DescribeImageAttributeInput,
+    ) -> Result<
+        crate::types::DescribeImageAttributeOutput,
+        SdkError<crate::error::DescribeImageAttributeError>,
+    > {
         self.handle.call(333, input).await
     }
 
@@ -4352,9 +4354,9 @@ impl Client {
     /// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_image_references(
         &self,
-        input: crate::types::DescribeImageReferencesRequest,
+        input: crate::types::DescribeImageReferencesInput,
     ) -> Result<
-        crate::types::DescribeImageReferencesResult,
+        crate::types::DescribeImageReferencesOutput,
         SdkError<crate::error::DescribeImageReferencesError>,
     > {
         self.handle.call(334, input).await
@@ -4365,9 +4367,9 @@ impl Client {
     /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_image_usage_report_entries(
         &self,
-        input: crate::types::DescribeImageUsageReportEntriesRequest,
+        input: crate::types::DescribeImageUsageReportEntriesInput,
     ) -> Result<
-        crate::types::DescribeImageUsageReportEntriesResult,
+        crate::types::DescribeImageUsageReportEntriesOutput,
         SdkError<crate::error::DescribeImageUsageReportEntriesError>,
     > {
         self.handle.call(335, input).await
@@ -4378,9 +4380,9 @@ impl Client {
     /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_image_usage_reports(
         &self,
-        input: crate::types::DescribeImageUsageReportsRequest,
+        input: crate::types::DescribeImageUsageReportsInput,
     ) -> Result<
-        crate::types::DescribeImageUsageReportsResult,
+        crate::types::DescribeImageUsageReportsOutput,
         SdkError<crate::error::DescribeImageUsageReportsError>,
     > {
         self.handle.call(336, input).await
@@ -4401,8 +4403,8 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_images(
         &self,
-        input: crate::types::DescribeImagesRequest,
-    ) -> Result<crate::types::DescribeImagesResult, SdkError<crate::error::DescribeImagesError>>
+        input: crate::types::DescribeImagesInput,
+    ) -> Result<crate::types::DescribeImagesOutput, SdkError<crate::error::DescribeImagesError>>
     {
         self.handle.call(337, input).await
     }
@@ -4410,9 +4412,9 @@ impl Client {
     /// Displays details about an import virtual machine or import snapshot tasks that are already created.
     pub async fn describe_import_image_tasks(
         &self,
-        input: crate::types::DescribeImportImageTasksRequest,
+        input: crate::types::DescribeImportImageTasksInput,
     ) -> Result<
-        crate::types::DescribeImportImageTasksResult,
+        crate::types::DescribeImportImageTasksOutput,
         SdkError<crate::error::DescribeImportImageTasksError>,
     > {
         self.handle.call(338, input).await
@@ -4421,9 +4423,9 @@ impl Client {
     /// Describes your import snapshot tasks.
     pub async fn describe_import_snapshot_tasks(
         &self,
-        input: crate::types::DescribeImportSnapshotTasksRequest,
+        input: crate::types::DescribeImportSnapshotTasksInput,
     ) -> Result<
-        crate::types::DescribeImportSnapshotTasksResult,
+        crate::types::DescribeImportSnapshotTasksOutput,
         SdkError<crate::error::DescribeImportSnapshotTasksError>,
     > {
         self.handle.call(339, input).await
@@ -4432,9 +4434,9 @@ impl Client {
     /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
     pub async fn describe_instance_attribute(
         &self,
-        input: crate::types::DescribeInstanceAttributeRequest,
+        input: crate::types::DescribeInstanceAttributeInput,
     ) -> Result<
-        crate::types::InstanceAttribute,
+        crate::types::DescribeInstanceAttributeOutput,
         SdkError<crate::error::DescribeInstanceAttributeError>,
     > {
         self.handle.call(340, input).await
@@ -4443,9 +4445,9 @@ impl Client {
     /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
     pub async fn describe_instance_connect_endpoints(
         &self,
-        input: crate::types::DescribeInstanceConnectEndpointsRequest,
+        input: crate::types::DescribeInstanceConnectEndpointsInput,
     ) -> Result<
-        crate::types::DescribeInstanceConnectEndpointsResult,
+        crate::types::DescribeInstanceConnectEndpointsOutput,
         SdkError<crate::error::DescribeInstanceConnectEndpointsError>,
     > {
         self.handle.call(341, input).await
@@ -4464,9 +4466,9 @@ impl Client {
     /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_instance_credit_specifications(
         &self,
-        input: crate::types::DescribeInstanceCreditSpecificationsRequest,
+        input: crate::types::DescribeInstanceCreditSpecificationsInput,
     ) -> Result<
-        crate::types::DescribeInstanceCreditSpecificationsResult,
+        crate::types::DescribeInstanceCreditSpecificationsOutput,
         SdkError<crate::error::DescribeInstanceCreditSpecificationsError>,
     > {
         self.handle.call(342, input).await
@@ -4475,9 +4477,9 @@ impl Client {
     /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
     pub async fn describe_instance_event_notification_attributes(
         &self,
-        input: crate::types::DescribeInstanceEventNotificationAttributesRequest,
+        input: crate::types::DescribeInstanceEventNotificationAttributesInput,
     ) -> Result<
-        crate::types::DescribeInstanceEventNotificationAttributesResult,
+        crate::types::DescribeInstanceEventNotificationAttributesOutput,
         SdkError<crate::error::DescribeInstanceEventNotificationAttributesError>,
     > {
         self.handle.call(343, input).await
@@ -4490,9 +4492,9 @@ impl Client {
     /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_instance_event_windows(
         &self,
-        input: crate::types::DescribeInstanceEventWindowsRequest,
+        input: crate::types::DescribeInstanceEventWindowsInput,
     ) -> Result<
-        crate::types::DescribeInstanceEventWindowsResult,
+        crate::types::DescribeInstanceEventWindowsOutput,
         SdkError<crate::error::DescribeInstanceEventWindowsError>,
     > {
         self.handle.call(344, input).await
@@ -4511,9 +4513,9 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_instance_image_metadata(
         &self,
-        input: crate::types::DescribeInstanceImageMetadataRequest,
+        input: crate::types::DescribeInstanceImageMetadataInput,
     ) -> Result<
-        crate::types::DescribeInstanceImageMetadataResult,
+        crate::types::DescribeInstanceImageMetadataOutput,
         SdkError<crate::error::DescribeInstanceImageMetadataError>,
     > {
         self.handle.call(345, input).await
@@ -4522,9 +4524,9 @@ impl Client {
     /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
     pub async fn describe_instance_sql_ha_history_states(
         &self,
-        input: crate::types::DescribeInstanceSqlHaHistoryStatesRequest,
+        input: crate::types::DescribeInstanceSqlHaHistoryStatesInput,
     ) -> Result<
-        crate::types::DescribeInstanceSqlHaHistoryStatesResult,
+        crate::types::DescribeInstanceSqlHaHistoryStatesOutput,
         SdkError<crate::error::DescribeInstanceSqlHaHistoryStatesError>,
     > {
         self.handle.call(346, input).await
@@ -4533,9 +4535,9 @@ impl Client {
     /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
     pub async fn describe_instance_sql_ha_states(
         &self,
-        input: crate::types::DescribeInstanceSqlHaStatesRequest,
+        input: crate::types::DescribeInstanceSqlHaStatesInput,
     ) -> Result<
-        crate::types::DescribeInstanceSqlHaStatesResult,
+        crate::types::DescribeInstanceSqlHaStatesOutput,
         SdkError<crate::error::DescribeInstanceSqlHaStatesError>,
     > {
         self.handle.call(347, input).await
@@ -4555,9 +4557,9 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_instance_status(
         &self,
-        input: crate::types::DescribeInstanceStatusRequest,
+        input: crate::types::DescribeInstanceStatusInput,
     ) -> Result<
-        crate::types::DescribeInstanceStatusResult,
+        crate::types::DescribeInstanceStatusOutput,
         SdkError<crate::error::DescribeInstanceStatusError>,
     > {
         self.handle.call(348, input).await
@@ -4572,9 +4574,9 @@ impl Client {
     /// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_instance_topology(
         &self,
-        input: crate::types::DescribeInstanceTopologyRequest,
+        input: crate::types::DescribeInstanceTopologyInput,
     ) -> Result<
-        crate::types::DescribeInstanceTopologyResult,
+        crate::types::DescribeInstanceTopologyOutput,
         SdkError<crate::error::DescribeInstanceTopologyError>,
     > {
         self.handle.call(349, input).await
@@ -4583,9 +4585,9 @@ impl Client {
     /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
     pub async fn describe_instance_type_offerings(
         &self,
-        input: crate::types::DescribeInstanceTypeOfferingsRequest,
+        input: crate::types::DescribeInstanceTypeOfferingsInput,
     ) -> Result<
-        crate::types::DescribeInstanceTypeOfferingsResult,
+        crate::types::DescribeInstanceTypeOfferingsOutput,
         SdkError<crate::error::DescribeInstanceTypeOfferingsError>,
     > {
         self.handle.call(350, input).await
@@ -4594,9 +4596,9 @@ impl Client {
     /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
     pub async fn describe_instance_types(
         &self,
-        input: crate::types::DescribeInstanceTypesRequest,
+        input: crate::types::DescribeInstanceTypesInput,
     ) -> Result<
-        crate::types::DescribeInstanceTypesResult,
+        crate::types::DescribeInstanceTypesOutput,
         SdkError<crate::error::DescribeInstanceTypesError>,
     > {
         self.handle.call(351, input).await
@@ -4621,8 +4623,8 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_instances(
         &self,
-        input: crate::types::DescribeInstancesRequest,
-    ) -> Result<crate::types::DescribeInstancesResult, SdkError<crate::error::DescribeInstancesError>>
+        input: crate::types::DescribeInstancesInput,
+    ) -> Result<crate::types::DescribeInstancesOutput, SdkError<crate::error::DescribeInstancesError>>
     {
         self.handle.call(352, input).await
     }
@@ -4630,9 +4632,9 @@ impl Client {
     /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
     pub async fn describe_internet_gateways(
         &self,
-        input: crate::types::DescribeInternetGatewaysRequest,
+        input: crate::types::DescribeInternetGatewaysInput,
     ) -> Result<
-        crate::types::DescribeInternetGatewaysResult,
+        crate::types::DescribeInternetGatewaysOutput,
         SdkError<crate::error::DescribeInternetGatewaysError>,
     > {
         self.handle.call(353, input).await
@@ -4641,9 +4643,9 @@ impl Client {
     /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
     pub async fn describe_ipam_byoasn(
         &self,
-        input: crate::types::DescribeIpamByoasnRequest,
+        input: crate::types::DescribeIpamByoasnInput,
     ) -> Result<
-        crate::types::DescribeIpamByoasnResult,
+        crate::types::DescribeIpamByoasnOutput,
         SdkError<crate::error::DescribeIpamByoasnError>,
     > {
         self.handle.call(354, input).await
@@ -4654,9 +4656,9 @@ impl Client {
     /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
     pub async fn describe_ipam_external_resource_verification_tokens(
         &self,
-        input: crate::types::DescribeIpamExternalResourceVerificationTokensRequest,
+        input: crate::types::DescribeIpamExternalResourceVerificationTokensInput,
     ) -> Result<
-        crate::types::DescribeIpamExternalResourceVerificationTokensResult,
+        crate::types::DescribeIpamExternalResourceVerificationTokensOutput,
         SdkError<crate::error::DescribeIpamExternalResourceVerificationTokensError>,
     > {
         self.handle.call(355, input).await
@@ -4665,9 +4667,9 @@ impl Client {
     /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub async fn describe_ipam_internet_registry_associations(
         &self,
-        input: crate::types::DescribeIpamInternetRegistryAssociationsRequest,
+        input: crate::types::DescribeIpamInternetRegistryAssociationsInput,
     ) -> Result<
-        crate::types::DescribeIpamInternetRegistryAssociationsResult,
+        crate::types::DescribeIpamInternetRegistryAssociationsOutput,
         SdkError<crate::error::DescribeIpamInternetRegistryAssociationsError>,
     > {
         self.handle.call(356, input).await
@@ -4678,9 +4680,9 @@ impl Client {
     /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
     pub async fn describe_ipam_policies(
         &self,
-        input: crate::types::DescribeIpamPoliciesRequest,
+        input: crate::types::DescribeIpamPoliciesInput,
     ) -> Result<
-        crate::types::DescribeIpamPoliciesResult,
+        crate::types::DescribeIpamPoliciesOutput,
         SdkError<crate::error::DescribeIpamPoliciesError>,
     > {
         self.handle.call(357, input).await
@@ -4693,9 +4695,9 @@ impl Client {
     /// This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
     pub async fn describe_ipam_pool_allocations(
         &self,
-        input: crate::types::DescribeIpamPoolAllocationsRequest,
+        input: crate::types::DescribeIpamPoolAllocationsInput,
     ) -> Result<
-        crate::types::DescribeIpamPoolAllocationsResult,
+        crate::types::DescribeIpamPoolAllocationsOutput,
         SdkError<crate::error::DescribeIpamPoolAllocationsError>,
     > {
         self.handle.call(358, input).await
@@ -4704,8 +4706,8 @@ impl Client {
     /// Get information about your IPAM pools.
     pub async fn describe_ipam_pools(
         &self,
-        input: crate::types::DescribeIpamPoolsRequest,
-    ) -> Result<crate::types::DescribeIpamPoolsResult, SdkError<crate::error::DescribeIpamPoolsError>>
+        input: crate::types::DescribeIpamPoolsInput,
+    ) -> Result<crate::types::DescribeIpamPoolsOutput, SdkError<crate::error::DescribeIpamPoolsError>>
     {
         self.handle.call(359, input).await
     }
@@ -4713,9 +4715,9 @@ impl Client {
     /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
     pub async fn describe_ipam_prefix_list_resolver_targets(
         &self,
-        input: crate::types::DescribeIpamPrefixListResolverTargetsRequest,
+        input: crate::types::DescribeIpamPrefixListResolverTargetsInput,
     ) -> Result<
-        crate::types::DescribeIpamPrefixListResolverTargetsResult,
+        crate::types::DescribeIpamPrefixListResolverTargetsOutput,
         SdkError<crate::error::DescribeIpamPrefixListResolverTargetsError>,
     > {
         self.handle.call(360, input).await
@@ -4724,9 +4726,9 @@ impl Client {
     /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
     pub async fn describe_ipam_prefix_list_resolvers(
         &self,
-        input: crate::types::DescribeIpamPrefixListResolversRequest,
+        input: crate::types::DescribeIpamPrefixListResolversInput,
     ) -> Result<
-        crate::types::DescribeIpamPrefixListResolversResult,
+        crate::types::DescribeIpamPrefixListResolversOutput,
         SdkError<crate::error::DescribeIpamPrefixListResolversError>,
     > {
         self.handle.call(361, input).await
@@ -4735,9 +4737,9 @@ impl Client {
     /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     pub async fn describe_ipam_resource_discoveries(
         &self,
-        input: crate::types::DescribeIpamResourceDiscoveriesRequest,
+        input: crate::types::DescribeIpamResourceDiscoveriesInput,
     ) -> Result<
-        crate::types::DescribeIpamResourceDiscoveriesResult,
+        crate::types::DescribeIpamResourceDiscoveriesOutput,
         SdkError<crate::error::DescribeIpamResourceDiscoveriesError>,
     > {
         self.handle.call(362, input).await
@@ -4746,9 +4748,9 @@ impl Client {
     /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
     pub async fn describe_ipam_resource_discovery_associations(
         &self,
-        input: crate::types::DescribeIpamResourceDiscoveryAssociationsRequest,
+        input: crate::types::DescribeIpamResourceDiscoveryAssociationsInput,
     ) -> Result<
-        crate::types::DescribeIpamResourceDiscoveryAssociationsResult,
+        crate::types::DescribeIpamResourceDiscoveryAssociationsOutput,
         SdkError<crate::error::DescribeIpamResourceDiscoveryAssociationsError>,
     > {
         self.handle.call(363, input).await
@@ -4757,9 +4759,9 @@ impl Client {
     /// Get information about your IPAM scopes.
     pub async fn describe_ipam_scopes(
         &self,
-        input: crate::types::DescribeIpamScopesRequest,
+        input: crate::types::DescribeIpamScopesInput,
     ) -> Result<
-        crate::types::DescribeIpamScopesResult,
+        crate::types::DescribeIpamScopesOutput,
         SdkError<crate::error::DescribeIpamScopesError>,
     > {
         self.handle.call(364, input).await
@@ -4770,16 +4772,16 @@ impl Client {
     /// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn describe_ipams(
         &self,
-        input: crate::types::DescribeIpamsRequest,
-    ) -> Result<crate::types::DescribeIpamsResult, SdkError<crate::error::DescribeIpamsError>> {
+        input: crate::types::DescribeIpamsInput,
+    ) -> Result<crate::types::DescribeIpamsOutput, SdkError<crate::error::DescribeIpamsError>> {
         self.handle.call(365, input).await
     }
 
     /// Describes your IPv6 address pools.
     pub async fn describe_ipv6_pools(
         &self,
-        input: crate::types::DescribeIpv6PoolsRequest,
-    ) -> Result<crate::types::DescribeIpv6PoolsResult, SdkError<crate::error::DescribeIpv6PoolsError>>
+        input: crate::types::DescribeIpv6PoolsInput,
+    ) -> Result<crate::types::DescribeIpv6PoolsOutput, SdkError<crate::error::DescribeIpv6PoolsError>>
     {
         self.handle.call(366, input).await
     }
@@ -4789,8 +4791,8 @@ impl Client {
     /// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_key_pairs(
         &self,
-        input: crate::types::DescribeKeyPairsRequest,
-    ) -> Result<crate::types::DescribeKeyPairsResult, SdkError<crate::error::DescribeKeyPairsError>>
+        input: crate::types::DescribeKeyPairsInput,
+    ) -> Result<crate::types::DescribeKeyPairsOutput, SdkError<crate::error::DescribeKeyPairsError>>
     {
         self.handle.call(367, input).await
     }
@@ -4798,9 +4800,9 @@ impl Client {
     /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
     pub async fn describe_launch_template_versions(
         &self,
-        input: crate::types::DescribeLaunchTemplateVersionsRequest,
+        input: crate::types::DescribeLaunchTemplateVersionsInput,
     ) -> Result<
-        crate::types::DescribeLaunchTemplateVersionsResult,
+        crate::types::DescribeLaunchTemplateVersionsOutput,
         SdkError<crate::error::DescribeLaunchTemplateVersionsError>,
     > {
         self.handle.call(368, input).await
@@ -4809,9 +4811,9 @@ impl Client {
     /// Describes one or more launch templates.
     pub async fn describe_launch_templates(
         &self,
-        input: crate::types::DescribeLaunchTemplatesRequest,
+        input: crate::types::DescribeLaunchTemplatesInput,
     ) -> Result<
-        crate::types::DescribeLaunchTemplatesResult,
+        crate::types::DescribeLaunchTemplatesOutput,
         SdkError<crate::error::DescribeLaunchTemplatesError>,
     > {
         self.handle.call(369, input).await
@@ -4820,9 +4822,9 @@ impl Client {
     /// Describes the associations between virtual interface groups and local gateway route tables.
     pub async fn describe_local_gateway_route_table_virtual_interface_group_associations(
         &self,
-        input: crate::types::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        input: crate::types::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsInput,
     ) -> Result<
-        crate::types::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        crate::types::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsOutput,
         SdkError<
             crate::error::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsError,
         >,
@@ -4833,9 +4835,9 @@ impl Client {
     /// Describes the specified associations between VPCs and local gateway route tables.
     pub async fn describe_local_gateway_route_table_vpc_associations(
         &self,
-        input: crate::types::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        input: crate::types::DescribeLocalGatewayRouteTableVpcAssociationsInput,
     ) -> Result<
-        crate::types::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        crate::types::DescribeLocalGatewayRouteTableVpcAssociationsOutput,
         SdkError<crate::error::DescribeLocalGatewayRouteTableVpcAssociationsError>,
     > {
         self.handle.call(371, input).await
@@ -4844,9 +4846,9 @@ impl Client {
     /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
     pub async fn describe_local_gateway_route_tables(
         &self,
-        input: crate::types::DescribeLocalGatewayRouteTablesRequest,
+        input: crate::types::DescribeLocalGatewayRouteTablesInput,
     ) -> Result<
-        crate::types::DescribeLocalGatewayRouteTablesResult,
+        crate::types::DescribeLocalGatewayRouteTablesOutput,
         SdkError<crate::error::DescribeLocalGatewayRouteTablesError>,
     > {
         self.handle.call(372, input).await
@@ -4855,9 +4857,9 @@ impl Client {
     /// Describes the specified local gateway virtual interface groups.
     pub async fn describe_local_gateway_virtual_interface_groups(
         &self,
-        input: crate::types::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        input: crate::types::DescribeLocalGatewayVirtualInterfaceGroupsInput,
     ) -> Result<
-        crate::types::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        crate::types::DescribeLocalGatewayVirtualInterfaceGroupsOutput,
         SdkError<crate::error::DescribeLocalGatewayVirtualInterfaceGroupsError>,
     > {
         self.handle.call(373, input).await
@@ -4866,9 +4868,9 @@ impl Client {
     /// Describes the specified local gateway virtual interfaces.
     pub async fn describe_local_gateway_virtual_interfaces(
         &self,
-        input: crate::types::DescribeLocalGatewayVirtualInterfacesRequest,
+        input: crate::types::DescribeLocalGatewayVirtualInterfacesInput,
     ) -> Result<
-        crate::types::DescribeLocalGatewayVirtualInterfacesResult,
+        crate::types::DescribeLocalGatewayVirtualInterfacesOutput,
         SdkError<crate::error::DescribeLocalGatewayVirtualInterfacesError>,
     > {
         self.handle.call(374, input).await
@@ -4877,9 +4879,9 @@ impl Client {
     /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
     pub async fn describe_local_gateways(
         &self,
-        input: crate::types::DescribeLocalGatewaysRequest,
+        input: crate::types::DescribeLocalGatewaysInput,
     ) -> Result<
-        crate::types::DescribeLocalGatewaysResult,
+        crate::types::DescribeLocalGatewaysOutput,
         SdkError<crate::error::DescribeLocalGatewaysError>,
     > {
         self.handle.call(375, input).await
@@ -4888,9 +4890,9 @@ impl Client {
     /// Describes the lock status for a snapshot.
     pub async fn describe_locked_snapshots(
         &self,
-        input: crate::types::DescribeLockedSnapshotsRequest,
+        input: crate::types::DescribeLockedSnapshotsInput,
     ) -> Result<
-        crate::types::DescribeLockedSnapshotsResult,
+        crate::types::DescribeLockedSnapshotsOutput,
         SdkError<crate::error::DescribeLockedSnapshotsError>,
     > {
         self.handle.call(376, input).await
@@ -4899,8 +4901,8 @@ impl Client {
     /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
     pub async fn describe_mac_hosts(
         &self,
-        input: crate::types::DescribeMacHostsRequest,
-    ) -> Result<crate::types::DescribeMacHostsResult, SdkError<crate::error::DescribeMacHostsError>>
+        input: crate::types::DescribeMacHostsInput,
+    ) -> Result<crate::types::DescribeMacHostsOutput, SdkError<crate::error::DescribeMacHostsError>>
     {
         self.handle.call(377, input).await
     }
@@ -4908,9 +4910,9 @@ impl Client {
     /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
     pub async fn describe_mac_modification_tasks(
         &self,
-        input: crate::types::DescribeMacModificationTasksRequest,
+        input: crate::types::DescribeMacModificationTasksInput,
     ) -> Result<
-        crate::types::DescribeMacModificationTasksResult,
+        crate::types::DescribeMacModificationTasksOutput,
         SdkError<crate::error::DescribeMacModificationTasksError>,
     > {
         self.handle.call(378, input).await
@@ -4919,9 +4921,9 @@ impl Client {
     /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
     pub async fn describe_managed_prefix_lists(
         &self,
-        input: crate::types::DescribeManagedPrefixListsRequest,
+        input: crate::types::DescribeManagedPrefixListsInput,
     ) -> Result<
-        crate::types::DescribeManagedPrefixListsResult,
+        crate::types::DescribeManagedPrefixListsOutput,
         SdkError<crate::error::DescribeManagedPrefixListsError>,
     > {
         self.handle.call(379, input).await
@@ -4932,9 +4934,9 @@ impl Client {
     /// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
     pub async fn describe_moving_addresses(
         &self,
-        input: crate::types::DescribeMovingAddressesRequest,
+        input: crate::types::DescribeMovingAddressesInput,
     ) -> Result<
-        crate::types::DescribeMovingAddressesResult,
+        crate::types::DescribeMovingAddressesOutput,
         SdkError<crate::error::DescribeMovingAddressesError>,
     > {
         self.handle.call(380, input).await
@@ -4943,9 +4945,9 @@ impl Client {
     /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
     pub async fn describe_nat_gateways(
         &self,
-        input: crate::types::DescribeNatGatewaysRequest,
+        input: crate::types::DescribeNatGatewaysInput,
     ) -> Result<
-        crate::types::DescribeNatGatewaysResult,
+        crate::types::DescribeNatGatewaysOutput,
         SdkError<crate::error::DescribeNatGatewaysError>,
     > {
         self.handle.call(381, input).await
@@ -4956,9 +4958,9 @@ impl Client {
     /// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
     pub async fn describe_network_acls(
         &self,
-        input: crate::types::DescribeNetworkAclsRequest,
+        input: crate::types::DescribeNetworkAclsInput,
     ) -> Result<
-        crate::types::DescribeNetworkAclsResult,
+        crate::types::DescribeNetworkAclsOutput,
         SdkError<crate::error::DescribeNetworkAclsError>,
     > {
         self.handle.call(382, input).await
@@ -4967,9 +4969,9 @@ impl Client {
     /// Describes the specified Network Access Scope analyses.
     pub async fn describe_network_insights_access_scope_analyses(
         &self,
-        input: crate::types::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        input: crate::types::DescribeNetworkInsightsAccessScopeAnalysesInput,
     ) -> Result<
-        crate::types::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        crate::types::DescribeNetworkInsightsAccessScopeAnalysesOutput,
         SdkError<crate::error::DescribeNetworkInsightsAccessScopeAnalysesError>,
     > {
         self.handle.call(383, input).await
@@ -4978,9 +4980,9 @@ impl Client {
     /// Describes the specified Network Access Scopes.
     pub async fn describe_network_insights_access_scopes(
         &self,
-        input: crate::types::DescribeNetworkInsightsAccessScopesRequest,
+        input: crate::types::DescribeNetworkInsightsAccessScopesInput,
     ) -> Result<
-        crate::types::DescribeNetworkInsightsAccessScopesResult,
+        crate::types::DescribeNetworkInsightsAccessScopesOutput,
         SdkError<crate::error::DescribeNetworkInsightsAccessScopesError>,
     > {
         self.handle.call(384, input).await
@@ -4989,9 +4991,9 @@ impl Client {
     /// Describes one or more of your network insights analyses.
     pub async fn describe_network_insights_analyses(
         &self,
-        input: crate::types::DescribeNetworkInsightsAnalysesRequest,
+        input: crate::types::DescribeNetworkInsightsAnalysesInput,
     ) -> Result<
-        crate::types::DescribeNetworkInsightsAnalysesResult,
+        crate::types::DescribeNetworkInsightsAnalysesOutput,
         SdkError<crate::error::DescribeNetworkInsightsAnalysesError>,
     > {
         self.handle.call(385, input).await
@@ -5000,9 +5002,9 @@ impl Client {
     /// Describes one or more of your paths.
     pub async fn describe_network_insights_paths(
         &self,
-        input: crate::types::DescribeNetworkInsightsPathsRequest,
+        input: crate::types::DescribeNetworkInsightsPathsInput,
     ) -> Result<
-        crate::types::DescribeNetworkInsightsPathsResult,
+        crate::types::DescribeNetworkInsightsPathsOutput,
         SdkError<crate::error::DescribeNetworkInsightsPathsError>,
     > {
         self.handle.call(386, input).await
@@ -5011,9 +5013,9 @@ impl Client {
     /// Describes a network interface attribute. You can specify only one attribute at a time.
     pub async fn describe_network_interface_attribute(
         &self,
-        input: crate::types::DescribeNetworkInterfaceAttributeRequest,
+        input: crate::types::DescribeNetworkInterfaceAttributeInput,
     ) -> Result<
-        crate::types::DescribeNetworkInterfaceAttributeResult,
+        crate::types::DescribeNetworkInterfaceAttributeOutput,
         SdkError<crate::error::DescribeNetworkInterfaceAttributeError>,
     > {
         self.handle.call(387, input).await
@@ -5022,9 +5024,9 @@ impl Client {
     /// Describes the permissions for your network interfaces.
     pub async fn describe_network_interface_permissions(
         &self,
-        input: crate::types::DescribeNetworkInterfacePermissionsRequest,
+        input: crate::types::DescribeNetworkInterfacePermissionsInput,
     ) -> Result<
-        crate::types::DescribeNetworkInterfacePermissionsResult,
+        crate::types::DescribeNetworkInterfacePermissionsOutput,
         SdkError<crate::error::DescribeNetworkInterfacePermissionsError>,
     > {
         self.handle.call(388, input).await
@@ -5037,9 +5039,9 @@ impl Client {
     /// We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
     pub async fn describe_network_interfaces(
         &self,
-        input: crate::types::DescribeNetworkInterfacesRequest,
+        input: crate::types::DescribeNetworkInterfacesInput,
     ) -> Result<
-        crate::types::DescribeNetworkInterfacesResult,
+        crate::types::DescribeNetworkInterfacesOutput,
         SdkError<crate::error::DescribeNetworkInterfacesError>,
     > {
         self.handle.call(389, input).await
@@ -5050,9 +5052,9 @@ impl Client {
     /// LAGs are only available for second-generation Outposts racks at this time.
     pub async fn describe_outpost_lags(
         &self,
-        input: crate::types::DescribeOutpostLagsRequest,
+        input: crate::types::DescribeOutpostLagsInput,
     ) -> Result<
-        crate::types::DescribeOutpostLagsResult,
+        crate::types::DescribeOutpostLagsOutput,
         SdkError<crate::error::DescribeOutpostLagsError>,
     > {
         self.handle.call(390, input).await
@@ -5065,9 +5067,9 @@ impl Client {
     /// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_placement_groups(
         &self,
-        input: crate::types::DescribePlacementGroupsRequest,
+        input: crate::types::DescribePlacementGroupsInput,
     ) -> Result<
-        crate::types::DescribePlacementGroupsResult,
+        crate::types::DescribePlacementGroupsOutput,
         SdkError<crate::error::DescribePlacementGroupsError>,
     > {
         self.handle.call(391, input).await
@@ -5076,9 +5078,9 @@ impl Client {
     /// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
     pub async fn describe_prefix_lists(
         &self,
-        input: crate::types::DescribePrefixListsRequest,
+        input: crate::types::DescribePrefixListsInput,
     ) -> Result<
-        crate::types::DescribePrefixListsResult,
+        crate::types::DescribePrefixListsOutput,
         SdkError<crate::error::DescribePrefixListsError>,
     > {
         self.handle.call(392, input).await
@@ -5091,9 +5093,9 @@ impl Client {
     /// The following resource types support longer IDs: `bundle` | `conversion-task` | `customer-gateway` | `dhcp-options` | `elastic-ip-allocation` | `elastic-ip-association` | `export-task` | `flow-log` | `image` | `import-task` | `instance` | `internet-gateway` | `network-acl` | `network-acl-association` | `network-interface` | `network-interface-attachment` | `prefix-list` | `reservation` | `route-table` | `route-table-association` | `security-group` | `snapshot` | `subnet` | `subnet-cidr-block-association` | `volume` | `vpc` | `vpc-cidr-block-association` | `vpc-endpoint` | `vpc-peering-connection` | `vpn-connection` | `vpn-gateway`.
     pub async fn describe_principal_id_format(
         &self,
-        input: crate::types::DescribePrincipalIdFormatRequest,
+        input: crate::types::DescribePrincipalIdFormatInput,
     ) -> Result<
-        crate::types::DescribePrincipalIdFormatResult,
+        crate::types::DescribePrincipalIdFormatOutput,
         SdkError<crate::error::DescribePrincipalIdFormatError>,
     > {
         self.handle.call(393, input).await
@@ -5102,9 +5104,9 @@ impl Client {
     /// Describes the specified IPv4 address pools.
     pub async fn describe_public_ipv4_pools(
         &self,
-        input: crate::types::DescribePublicIpv4PoolsRequest,
+        input: crate::types::DescribePublicIpv4PoolsInput,
     ) -> Result<
-        crate::types::DescribePublicIpv4PoolsResult,
+        crate::types::DescribePublicIpv4PoolsOutput,
         SdkError<crate::error::DescribePublicIpv4PoolsError>,
     > {
         self.handle.call(394, input).await
@@ -5119,8 +5121,8 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_regions(
         &self,
-        input: crate::types::DescribeRegionsRequest,
-    ) -> Result<crate::types::DescribeRegionsResult, SdkError<crate::error::DescribeRegionsError>>
+        input: crate::types::DescribeRegionsInput,
+    ) -> Result<crate::types::DescribeRegionsOutput, SdkError<crate::error::DescribeRegionsError>>
     {
         self.handle.call(395, input).await
     }
@@ -5128,9 +5130,9 @@ impl Client {
     /// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_replace_root_volume_tasks(
         &self,
-        input: crate::types::DescribeReplaceRootVolumeTasksRequest,
+        input: crate::types::DescribeReplaceRootVolumeTasksInput,
     ) -> Result<
-        crate::types::DescribeReplaceRootVolumeTasksResult,
+        crate::types::DescribeReplaceRootVolumeTasksOutput,
         SdkError<crate::error::DescribeReplaceRootVolumeTasksError>,
     > {
         self.handle.call(396, input).await
@@ -5143,9 +5145,9 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_reserved_instances(
         &self,
-        input: crate::types::DescribeReservedInstancesRequest,
+        input: crate::types::DescribeReservedInstancesInput,
     ) -> Result<
-        crate::types::DescribeReservedInstancesResult,
+        crate::types::DescribeReservedInstancesOutput,
         SdkError<crate::error::DescribeReservedInstancesError>,
     > {
         self.handle.call(397, input).await
@@ -5164,9 +5166,9 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_reserved_instances_listings(
         &self,
-        input: crate::types::DescribeReservedInstancesListingsRequest,
+        input: crate::types::DescribeReservedInstancesListingsInput,
     ) -> Result<
-        crate::types::DescribeReservedInstancesListingsResult,
+        crate::types::DescribeReservedInstancesListingsOutput,
         SdkError<crate::error::DescribeReservedInstancesListingsError>,
     > {
         self.handle.call(398, input).await
@@ -5179,9 +5181,9 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_reserved_instances_modifications(
         &self,
-        input: crate::types::DescribeReservedInstancesModificationsRequest,
+        input: crate::types::DescribeReservedInstancesModificationsInput,
     ) -> Result<
-        crate::types::DescribeReservedInstancesModificationsResult,
+        crate::types::DescribeReservedInstancesModificationsOutput,
         SdkError<crate::error::DescribeReservedInstancesModificationsError>,
     > {
         self.handle.call(399, input).await
@@ -5196,9 +5198,9 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_reserved_instances_offerings(
         &self,
-        input: crate::types::DescribeReservedInstancesOfferingsRequest,
+        input: crate::types::DescribeReservedInstancesOfferingsInput,
     ) -> Result<
-        crate::types::DescribeReservedInstancesOfferingsResult,
+        crate::types::DescribeReservedInstancesOfferingsOutput,
         SdkError<crate::error::DescribeReservedInstancesOfferingsError>,
     > {
         self.handle.call(400, input).await
@@ -5211,9 +5213,9 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn describe_route_server_endpoints(
         &self,
-        input: crate::types::DescribeRouteServerEndpointsRequest,
+        input: crate::types::DescribeRouteServerEndpointsInput,
     ) -> Result<
-        crate::types::DescribeRouteServerEndpointsResult,
+        crate::types::DescribeRouteServerEndpointsOutput,
         SdkError<crate::error::DescribeRouteServerEndpointsError>,
     > {
         self.handle.call(401, input).await
@@ -5230,9 +5232,9 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn describe_route_server_peers(
         &self,
-        input: crate::types::DescribeRouteServerPeersRequest,
+        input: crate::types::DescribeRouteServerPeersInput,
     ) -> Result<
-        crate::types::DescribeRouteServerPeersResult,
+        crate::types::DescribeRouteServerPeersOutput,
         SdkError<crate::error::DescribeRouteServerPeersError>,
     > {
         self.handle.call(402, input).await
@@ -5253,9 +5255,9 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn describe_route_servers(
         &self,
-        input: crate::types::DescribeRouteServersRequest,
+        input: crate::types::DescribeRouteServersInput,
     ) -> Result<
-        crate::types::DescribeRouteServersResult,
+        crate::types::DescribeRouteServersOutput,
         SdkError<crate::error::DescribeRouteServersError>,
     > {
         self.handle.call(403, input).await
@@ -5268,9 +5270,9 @@ impl Client {
     /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
     pub async fn describe_route_tables(
         &self,
-        input: crate::types::DescribeRouteTablesRequest,
+        input: crate::types::DescribeRouteTablesInput,
     ) -> Result<
-        crate::types::DescribeRouteTablesResult,
+        crate::types::DescribeRouteTablesOutput,
         SdkError<crate::error::DescribeRouteTablesError>,
     > {
         self.handle.call(404, input).await
@@ -5283,9 +5285,9 @@ impl Client {
     /// After you find a schedule that meets your needs, call [PurchaseScheduledInstances] to purchase Scheduled Instances with that schedule.
     pub async fn describe_scheduled_instance_availability(
         &self,
-        input: crate::types::DescribeScheduledInstanceAvailabilityRequest,
+        input: crate::types::DescribeScheduledInstanceAvailabilityInput,
     ) -> Result<
-        crate::types::DescribeScheduledInstanceAvailabilityResult,
+        crate::types::DescribeScheduledInstanceAvailabilityOutput,
         SdkError<crate::error::DescribeScheduledInstanceAvailabilityError>,
     > {
         self.handle.call(405, input).await
@@ -5294,9 +5296,9 @@ impl Client {
     /// Describes the specified Scheduled Instances or all your Scheduled Instances.
     pub async fn describe_scheduled_instances(
         &self,
-        input: crate::types::DescribeScheduledInstancesRequest,
+        input: crate::types::DescribeScheduledInstancesInput,
     ) -> Result<
-        crate::types::DescribeScheduledInstancesResult,
+        crate::types::DescribeScheduledInstancesOutput,
         SdkError<crate::error::DescribeScheduledInstancesError>,
     > {
         self.handle.call(406, input).await
@@ -5305,9 +5307,9 @@ impl Client {
     /// Describes one or more of your secondary interfaces.
     pub async fn describe_secondary_interfaces(
         &self,
-        input: crate::types::DescribeSecondaryInterfacesRequest,
+        input: crate::types::DescribeSecondaryInterfacesInput,
     ) -> Result<
-        crate::types::DescribeSecondaryInterfacesResult,
+        crate::types::DescribeSecondaryInterfacesOutput,
         SdkError<crate::error::DescribeSecondaryInterfacesError>,
     > {
         self.handle.call(407, input).await
@@ -5316,9 +5318,9 @@ impl Client {
     /// Describes one or more secondary networks.
     pub async fn describe_secondary_networks(
         &self,
-        input: crate::types::DescribeSecondaryNetworksRequest,
+        input: crate::types::DescribeSecondaryNetworksInput,
     ) -> Result<
-        crate::types::DescribeSecondaryNetworksResult,
+        crate::types::DescribeSecondaryNetworksOutput,
         SdkError<crate::error::DescribeSecondaryNetworksError>,
     > {
         self.handle.call(408, input).await
@@ -5327,9 +5329,9 @@ impl Client {
     /// Describes one or more of your secondary subnets.
     pub async fn describe_secondary_subnets(
         &self,
-        input: crate::types::DescribeSecondarySubnetsRequest,
+        input: crate::types::DescribeSecondarySubnetsInput,
     ) -> Result<
-        crate::types::DescribeSecondarySubnetsResult,
+        crate::types::DescribeSecondarySubnetsOutput,
         SdkError<crate::error::DescribeSecondarySubnetsError>,
     > {
         self.handle.call(409, input).await
@@ -5338,9 +5340,9 @@ impl Client {
     /// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
     pub async fn describe_security_group_references(
         &self,
-        input: crate::types::DescribeSecurityGroupReferencesRequest,
+        input: crate::types::DescribeSecurityGroupReferencesInput,
     ) -> Result<
-        crate::types::DescribeSecurityGroupReferencesResult,
+        crate::types::DescribeSecurityGroupReferencesOutput,
         SdkError<crate::error::DescribeSecurityGroupReferencesError>,
     > {
         self.handle.call(410, input).await
@@ -5349,9 +5351,9 @@ impl Client {
     /// Describes one or more of your security group rules.
     pub async fn describe_security_group_rules(
         &self,
-        input: crate::types::DescribeSecurityGroupRulesRequest,
+        input: crate::types::DescribeSecurityGroupRulesInput,
     ) -> Result<
-        crate::types::DescribeSecurityGroupRulesResult,
+        crate::types::DescribeSecurityGroupRulesOutput,
         SdkError<crate::error::DescribeSecurityGroupRulesError>,
     > {
         self.handle.call(411, input).await
@@ -5360,9 +5362,9 @@ impl Client {
     /// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
     pub async fn describe_security_group_vpc_associations(
         &self,
-        input: crate::types::DescribeSecurityGroupVpcAssociationsRequest,
+        input: crate::types::DescribeSecurityGroupVpcAssociationsInput,
     ) -> Result<
-        crate::types::DescribeSecurityGroupVpcAssociationsResult,
+        crate::types::DescribeSecurityGroupVpcAssociationsOutput,
         SdkError<crate::error::DescribeSecurityGroupVpcAssociationsError>,
     > {
         self.handle.call(412, input).await
@@ -5371,9 +5373,9 @@ impl Client {
     /// Describes the specified security groups or all of your security groups.
     pub async fn describe_security_groups(
         &self,
-        input: crate::types::DescribeSecurityGroupsRequest,
+        input: crate::types::DescribeSecurityGroupsInput,
     ) -> Result<
-        crate::types::DescribeSecurityGroupsResult,
+        crate::types::DescribeSecurityGroupsOutput,
         SdkError<crate::error::DescribeSecurityGroupsError>,
     > {
         self.handle.call(413, input).await
@@ -5382,9 +5384,9 @@ impl Client {
     /// Describes the Outpost service link virtual interfaces.
     pub async fn describe_service_link_virtual_interfaces(
         &self,
-        input: crate::types::DescribeServiceLinkVirtualInterfacesRequest,
+        input: crate::types::DescribeServiceLinkVirtualInterfacesInput,
     ) -> Result<
-        crate::types::DescribeServiceLinkVirtualInterfacesResult,
+        crate::types::DescribeServiceLinkVirtualInterfacesOutput,
         SdkError<crate::error::DescribeServiceLinkVirtualInterfacesError>,
     > {
         self.handle.call(414, input).await
@@ -5395,9 +5397,9 @@ impl Client {
     /// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
     pub async fn describe_snapshot_attribute(
         &self,
-        input: crate::types::DescribeSnapshotAttributeRequest,
+        input: crate::types::DescribeSnapshotAttributeInput,
     ) -> Result<
-        crate::types::DescribeSnapshotAttributeResult,
+        crate::types::DescribeSnapshotAttributeOutput,
         SdkError<crate::error::DescribeSnapshotAttributeError>,
     > {
         self.handle.call(415, input).await
@@ -5406,9 +5408,9 @@ impl Client {
     /// Describes the storage tier status of one or more Amazon EBS snapshots.
     pub async fn describe_snapshot_tier_status(
         &self,
-        input: crate::types::DescribeSnapshotTierStatusRequest,
+        input: crate::types::DescribeSnapshotTierStatusInput,
     ) -> Result<
-        crate::types::DescribeSnapshotTierStatusResult,
+        crate::types::DescribeSnapshotTierStatusOutput,
         SdkError<crate::error::DescribeSnapshotTierStatusError>,
     > {
         self.handle.call(416, input).await
@@ -5439,8 +5441,8 @@ impl Client {
     /// We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
     pub async fn describe_snapshots(
         &self,
-        input: crate::types::DescribeSnapshotsRequest,
-    ) -> Result<crate::types::DescribeSnapshotsResult, SdkError<crate::error::DescribeSnapshotsError>>
+        input: crate::types::DescribeSnapshotsInput,
+    ) -> Result<crate::types::DescribeSnapshotsOutput, SdkError<crate::error::DescribeSnapshotsError>>
     {
         self.handle.call(417, input).await
     }
@@ -5448,9 +5450,9 @@ impl Client {
     /// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_spot_datafeed_subscription(
         &self,
-        input: crate::types::DescribeSpotDatafeedSubscriptionRequest,
+        input: crate::types::DescribeSpotDatafeedSubscriptionInput,
     ) -> Result<
-        crate::types::DescribeSpotDatafeedSubscriptionResult,
+        crate::types::DescribeSpotDatafeedSubscriptionOutput,
         SdkError<crate::error::DescribeSpotDatafeedSubscriptionError>,
     > {
         self.handle.call(418, input).await
@@ -5459,9 +5461,9 @@ impl Client {
     /// Describes the running instances for the specified Spot Fleet.
     pub async fn describe_spot_fleet_instances(
         &self,
-        input: crate::types::DescribeSpotFleetInstancesRequest,
+        input: crate::types::DescribeSpotFleetInstancesInput,
     ) -> Result<
-        crate::types::DescribeSpotFleetInstancesResponse,
+        crate::types::DescribeSpotFleetInstancesOutput,
         SdkError<crate::error::DescribeSpotFleetInstancesError>,
     > {
         self.handle.call(419, input).await
@@ -5474,9 +5476,9 @@ impl Client {
     /// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_spot_fleet_request_history(
         &self,
-        input: crate::types::DescribeSpotFleetRequestHistoryRequest,
+        input: crate::types::DescribeSpotFleetRequestHistoryInput,
     ) -> Result<
-        crate::types::DescribeSpotFleetRequestHistoryResponse,
+        crate::types::DescribeSpotFleetRequestHistoryOutput,
         SdkError<crate::error::DescribeSpotFleetRequestHistoryError>,
     > {
         self.handle.call(420, input).await
@@ -5487,9 +5489,9 @@ impl Client {
     /// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
     pub async fn describe_spot_fleet_requests(
         &self,
-        input: crate::types::DescribeSpotFleetRequestsRequest,
+        input: crate::types::DescribeSpotFleetRequestsInput,
     ) -> Result<
-        crate::types::DescribeSpotFleetRequestsResponse,
+        crate::types::DescribeSpotFleetRequestsOutput,
         SdkError<crate::error::DescribeSpotFleetRequestsError>,
     > {
         self.handle.call(421, input).await
@@ -5504,9 +5506,9 @@ impl Client {
     /// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
     pub async fn describe_spot_instance_requests(
         &self,
-        input: crate::types::DescribeSpotInstanceRequestsRequest,
+        input: crate::types::DescribeSpotInstanceRequestsInput,
     ) -> Result<
-        crate::types::DescribeSpotInstanceRequestsResult,
+        crate::types::DescribeSpotInstanceRequestsOutput,
         SdkError<crate::error::DescribeSpotInstanceRequestsError>,
     > {
         self.handle.call(422, input).await
@@ -5517,9 +5519,9 @@ impl Client {
     /// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
     pub async fn describe_spot_price_history(
         &self,
-        input: crate::types::DescribeSpotPriceHistoryRequest,
+        input: crate::types::DescribeSpotPriceHistoryInput,
     ) -> Result<
-        crate::types::DescribeSpotPriceHistoryResult,
+        crate::types::DescribeSpotPriceHistoryOutput,
         SdkError<crate::error::DescribeSpotPriceHistoryError>,
     > {
         self.handle.call(423, input).await
@@ -5528,9 +5530,9 @@ impl Client {
     /// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
     pub async fn describe_stale_security_groups(
         &self,
-        input: crate::types::DescribeStaleSecurityGroupsRequest,
+        input: crate::types::DescribeStaleSecurityGroupsInput,
     ) -> Result<
-        crate::types::DescribeStaleSecurityGroupsResult,
+        crate::types::DescribeStaleSecurityGroupsOutput,
         SdkError<crate::error::DescribeStaleSecurityGroupsError>,
     > {
         self.handle.call(424, input).await
@@ -5547,9 +5549,9 @@ impl Client {
     /// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
     pub async fn describe_store_image_tasks(
         &self,
-        input: crate::types::DescribeStoreImageTasksRequest,
+        input: crate::types::DescribeStoreImageTasksInput,
     ) -> Result<
-        crate::types::DescribeStoreImageTasksResult,
+        crate::types::DescribeStoreImageTasksOutput,
         SdkError<crate::error::DescribeStoreImageTasksError>,
     > {
         self.handle.call(425, input).await
@@ -5560,8 +5562,8 @@ impl Client {
     /// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
     pub async fn describe_subnets(
         &self,
-        input: crate::types::DescribeSubnetsRequest,
-    ) -> Result<crate::types::DescribeSubnetsResult, SdkError<crate::error::DescribeSubnetsError>>
+        input: crate::types::DescribeSubnetsInput,
+    ) -> Result<crate::types::DescribeSubnetsOutput, SdkError<crate::error::DescribeSubnetsError>>
     {
         self.handle.call(426, input).await
     }
@@ -5575,17 +5577,17 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_tags(
         &self,
-        input: crate::types::DescribeTagsRequest,
-    ) -> Result<crate::types::DescribeTagsResult, SdkError<crate::error::DescribeTagsError>> {
+        input: crate::types::DescribeTagsInput,
+    ) -> Result<crate::types::DescribeTagsOutput, SdkError<crate::error::DescribeTagsError>> {
         self.handle.call(427, input).await
     }
 
     /// Describe traffic mirror filters that determine the traffic that is mirrored.
     pub async fn describe_traffic_mirror_filter_rules(
         &self,
-        input: crate::types::DescribeTrafficMirrorFilterRulesRequest,
+        input: crate::types::DescribeTrafficMirrorFilterRulesInput,
     ) -> Result<
-        crate::types::DescribeTrafficMirrorFilterRulesResult,
+        crate::types::DescribeTrafficMirrorFilterRulesOutput,
         SdkError<crate::error::DescribeTrafficMirrorFilterRulesError>,
     > {
         self.handle.call(428, input).await
@@ -5594,9 +5596,9 @@ impl Client {
     /// Describes one or more Traffic Mirror filters.
     pub async fn describe_traffic_mirror_filters(
         &self,
-        input: crate::types::DescribeTrafficMirrorFiltersRequest,
+        input: crate::types::DescribeTrafficMirrorFiltersInput,
     ) -> Result<
-        crate::types::DescribeTrafficMirrorFiltersResult,
+        crate::types::DescribeTrafficMirrorFiltersOutput,
         SdkError<crate::error::DescribeTrafficMirrorFiltersError>,
     > {
         self.handle.call(429, input).await
@@ -5605,9 +5607,9 @@ impl Client {
     /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
     pub async fn describe_traffic_mirror_sessions(
         &self,
-        input: crate::types::DescribeTrafficMirrorSessionsRequest,
+        input: crate::types::DescribeTrafficMirrorSessionsInput,
     ) -> Result<
-        crate::types::DescribeTrafficMirrorSessionsResult,
+        crate::types::DescribeTrafficMirrorSessionsOutput,
         SdkError<crate::error::DescribeTrafficMirrorSessionsError>,
     > {
         self.handle.call(430, input).await
@@ -5616,9 +5618,9 @@ impl Client {
     /// Information about one or more Traffic Mirror targets.
     pub async fn describe_traffic_mirror_targets(
         &self,
-        input: crate::types::DescribeTrafficMirrorTargetsRequest,
+        input: crate::types::DescribeTrafficMirrorTargetsInput,
     ) -> Result<
-        crate::types::DescribeTrafficMirrorTargetsResult,
+        crate::types::DescribeTrafficMirrorTargetsOutput,
         SdkError<crate::error::DescribeTrafficMirrorTargetsError>,
     > {
         self.handle.call(431, input).await
@@ -5627,9 +5629,9 @@ impl Client {
     /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
     pub async fn describe_transit_gateway_attachments(
         &self,
-        input: crate::types::DescribeTransitGatewayAttachmentsRequest,
+        input: crate::types::DescribeTransitGatewayAttachmentsInput,
     ) -> Result<
-        crate::types::DescribeTransitGatewayAttachmentsResult,
+        crate::types::DescribeTransitGatewayAttachmentsOutput,
         SdkError<crate::error::DescribeTransitGatewayAttachmentsError>,
     > {
         self.handle.call(432, input).await
@@ -5638,9 +5640,9 @@ impl Client {
     /// Describes one or more Connect peers.
     pub async fn describe_transit_gateway_connect_peers(
         &self,
-        input: crate::types::DescribeTransitGatewayConnectPeersRequest,
+        input: crate::types::DescribeTransitGatewayConnectPeersInput,
     ) -> Result<
-        crate::types::DescribeTransitGatewayConnectPeersResult,
+        crate::types::DescribeTransitGatewayConnectPeersOutput,
         SdkError<crate::error::DescribeTransitGatewayConnectPeersError>,
     > {
         self.handle.call(433, input).await
@@ -5649,9 +5651,9 @@ impl Client {
     /// Describes one or more Connect attachments.
     pub async fn describe_transit_gateway_connects(
         &self,
-        input: crate::types::DescribeTransitGatewayConnectsRequest,
+        input: crate::types::DescribeTransitGatewayConnectsInput,
     ) -> Result<
-        crate::types::DescribeTransitGatewayConnectsResult,
+        crate::types::DescribeTransitGatewayConnectsOutput,
         SdkError<crate::error::DescribeTransitGatewayConnectsError>,
     > {
         self.handle.call(434, input).await
@@ -5660,9 +5662,9 @@ impl Client {
     /// Describes one or more transit gateway metering policies.
     pub async fn describe_transit_gateway_metering_policies(
         &self,
-        input: crate::types::DescribeTransitGatewayMeteringPoliciesRequest,
+        input: crate::types::DescribeTransitGatewayMeteringPoliciesInput,
     ) -> Result<
-        crate::types::DescribeTransitGatewayMeteringPoliciesResult,
+        crate::types::DescribeTransitGatewayMeteringPoliciesOutput,
         SdkError<crate::error::DescribeTransitGatewayMeteringPoliciesError>,
     > {
         self.handle.call(435, input).await
@@ -5671,9 +5673,9 @@ impl Client {
     /// Describes one or more transit gateway multicast domains.
     pub async fn describe_transit_gateway_multicast_domains(
         &self,
-        input: crate::types::DescribeTransitGatewayMulticastDomainsRequest,
+        input: crate::types::DescribeTransitGatewayMulticastDomainsInput,
     ) -> Result<
-        crate::types::DescribeTransitGatewayMulticastDomainsResult,
+        crate::types::DescribeTransitGatewayMulticastDomainsOutput,
         SdkError<crate::error::DescribeTransitGatewayMulticastDomainsError>,
     > {
         self.handle.call(436, input).await
@@ -5682,9 +5684,9 @@ impl Client {
     /// Describes your transit gateway peering attachments.
     pub async fn describe_transit_gateway_peering_attachments(
         &self,
-        input: crate::types::DescribeTransitGatewayPeeringAttachmentsRequest,
+        input: crate::types::DescribeTransitGatewayPeeringAttachmentsInput,
     ) -> Result<
-        crate::types::DescribeTransitGatewayPeeringAttachmentsResult,
+        crate::types::DescribeTransitGatewayPeeringAttachmentsOutput,
         SdkError<crate::error::DescribeTransitGatewayPeeringAttachmentsError>,
     > {
         self.handle.call(437, input).await
@@ -5693,9 +5695,9 @@ impl Client {
     /// Describes one or more transit gateway route policy tables.
     pub async fn describe_transit_gateway_policy_tables(
         &self,
-        input: crate::types::DescribeTransitGatewayPolicyTablesRequest,
+        input: crate::types::DescribeTransitGatewayPolicyTablesInput,
     ) -> Result<
-        crate::types::DescribeTransitGatewayPolicyTablesResult,
+        crate::types::DescribeTransitGatewayPolicyTablesOutput,
         SdkError<crate::error::DescribeTransitGatewayPolicyTablesError>,
     > {
         self.handle.call(438, input).await
@@ -5704,9 +5706,9 @@ impl Client {
     /// Describes one or more transit gateway route table advertisements.
     pub async fn describe_transit_gateway_route_table_announcements(
         &self,
-        input: crate::types::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+        input: crate::types::DescribeTransitGatewayRouteTableAnnouncementsInput,
     ) -> Result<
-        crate::types::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        crate::types::DescribeTransitGatewayRouteTableAnnouncementsOutput,
         SdkError<crate::error::DescribeTransitGatewayRouteTableAnnouncementsError>,
     > {
         self.handle.call(439, input).await
@@ -5715,9 +5717,9 @@ impl Client {
     /// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
     pub async fn describe_transit_gateway_route_tables(
         &self,
-        input: crate::types::DescribeTransitGatewayRouteTablesRequest,
+        input: crate::types::DescribeTransitGatewayRouteTablesInput,
     ) -> Result<
-        crate::types::DescribeTransitGatewayRouteTablesResult,
+        crate::types::DescribeTransitGatewayRouteTablesOutput,
         SdkError<crate::error::DescribeTransitGatewayRouteTablesError>,
     > {
         self.handle.call(440, input).await
@@ -5726,9 +5728,9 @@ impl Client {
     /// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
     pub async fn describe_transit_gateway_vpc_attachments(
         &self,
-        input: crate::types::DescribeTransitGatewayVpcAttachmentsRequest,
+        input: crate::types::DescribeTransitGatewayVpcAttachmentsInput,
     ) -> Result<
-        crate::types::DescribeTransitGatewayVpcAttachmentsResult,
+        crate::types::DescribeTransitGatewayVpcAttachmentsOutput,
         SdkError<crate::error::DescribeTransitGatewayVpcAttachmentsError>,
     > {
         self.handle.call(441, input).await
@@ -5737,9 +5739,9 @@ impl Client {
     /// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
     pub async fn describe_transit_gateways(
         &self,
-        input: crate::types::DescribeTransitGatewaysRequest,
+        input: crate::types::DescribeTransitGatewaysInput,
     ) -> Result<
-        crate::types::DescribeTransitGatewaysResult,
+        crate::types::DescribeTransitGatewaysOutput,
         SdkError<crate::error::DescribeTransitGatewaysError>,
     > {
         self.handle.call(442, input).await
@@ -5748,9 +5750,9 @@ impl Client {
     /// Describes one or more network interface trunk associations.
     pub async fn describe_trunk_interface_associations(
         &self,
-        input: crate::types::DescribeTrunkInterfaceAssociationsRequest,
+        input: crate::types::DescribeTrunkInterfaceAssociationsInput,
     ) -> Result<
-        crate::types::DescribeTrunkInterfaceAssociationsResult,
+        crate::types::DescribeTrunkInterfaceAssociationsOutput,
         SdkError<crate::error::DescribeTrunkInterfaceAssociationsError>,
     > {
         self.handle.call(443, input).await
@@ -5759,9 +5761,9 @@ impl Client {
     /// Describes the specified Amazon Web Services Verified Access endpoints.
     pub async fn describe_verified_access_endpoints(
         &self,
-        input: crate::types::DescribeVerifiedAccessEndpointsRequest,
+        input: crate::types::DescribeVerifiedAccessEndpointsInput,
     ) -> Result<
-        crate::types::DescribeVerifiedAccessEndpointsResult,
+        crate::types::DescribeVerifiedAccessEndpointsOutput,
         SdkError<crate::error::DescribeVerifiedAccessEndpointsError>,
     > {
         self.handle.call(444, input).await
@@ -5770,9 +5772,9 @@ impl Client {
     /// Describes the specified Verified Access groups.
     pub async fn describe_verified_access_groups(
         &self,
-        input: crate::types::DescribeVerifiedAccessGroupsRequest,
+        input: crate::types::DescribeVerifiedAccessGroupsInput,
     ) -> Result<
-        crate::types::DescribeVerifiedAccessGroupsResult,
+        crate::types::DescribeVerifiedAccessGroupsOutput,
         SdkError<crate::error::DescribeVerifiedAccessGroupsError>,
     > {
         self.handle.call(445, input).await
@@ -5781,9 +5783,9 @@ impl Client {
     /// Describes the specified Amazon Web Services Verified Access instances.
     pub async fn describe_verified_access_instance_logging_configurations(
         &self,
-        input: crate::types::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+        input: crate::types::DescribeVerifiedAccessInstanceLoggingConfigurationsInput,
     ) -> Result<
-        crate::types::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+        crate::types::DescribeVerifiedAccessInstanceLoggingConfigurationsOutput,
         SdkError<crate::error::DescribeVerifiedAccessInstanceLoggingConfigurationsError>,
     > {
         self.handle.call(446, input).await
@@ -5792,9 +5794,9 @@ impl Client {
     /// Describes the specified Amazon Web Services Verified Access instances.
     pub async fn describe_verified_access_instances(
         &self,
-        input: crate::types::DescribeVerifiedAccessInstancesRequest,
+        input: crate::types::DescribeVerifiedAccessInstancesInput,
     ) -> Result<
-        crate::types::DescribeVerifiedAccessInstancesResult,
+        crate::types::DescribeVerifiedAccessInstancesOutput,
         SdkError<crate::error::DescribeVerifiedAccessInstancesError>,
     > {
         self.handle.call(447, input).await
@@ -5803,9 +5805,9 @@ impl Client {
     /// Describes the specified Amazon Web Services Verified Access trust providers.
     pub async fn describe_verified_access_trust_providers(
         &self,
-        input: crate::types::DescribeVerifiedAccessTrustProvidersRequest,
+        input: crate::types::DescribeVerifiedAccessTrustProvidersInput,
     ) -> Result<
-        crate::types::DescribeVerifiedAccessTrustProvidersResult,
+        crate::types::DescribeVerifiedAccessTrustProvidersOutput,
         SdkError<crate::error::DescribeVerifiedAccessTrustProvidersError>,
     > {
         self.handle.call(448, input).await
@@ -5816,9 +5818,9 @@ impl Client {
     /// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
     pub async fn describe_volume_attribute(
         &self,
-        input: crate::types::DescribeVolumeAttributeRequest,
+        input: crate::types::DescribeVolumeAttributeInput,
     ) -> Result<
-        crate::types::DescribeVolumeAttributeResult,
+        crate::types::DescribeVolumeAttributeOutput,
         SdkError<crate::error::DescribeVolumeAttributeError>,
     > {
         self.handle.call(449, input).await
@@ -5839,9 +5841,9 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_volume_status(
         &self,
-        input: crate::types::DescribeVolumeStatusRequest,
+        input: crate::types::DescribeVolumeStatusInput,
     ) -> Result<
-        crate::types::DescribeVolumeStatusResult,
+        crate::types::DescribeVolumeStatusOutput,
         SdkError<crate::error::DescribeVolumeStatusError>,
     > {
         self.handle.call(450, input).await
@@ -5858,8 +5860,8 @@ impl Client {
     /// The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub async fn describe_volumes(
         &self,
-        input: crate::types::DescribeVolumesRequest,
-    ) -> Result<crate::types::DescribeVolumesResult, SdkError<crate::error::DescribeVolumesError>>
+        input: crate::types::DescribeVolumesInput,
+    ) -> Result<crate::types::DescribeVolumesOutput, SdkError<crate::error::DescribeVolumesError>>
     {
         self.handle.call(451, input).await
     }
@@ -5869,9 +5871,9 @@ impl Client {
     /// For more information, see [ Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
     pub async fn describe_volumes_modifications(
         &self,
-        input: crate::types::DescribeVolumesModificationsRequest,
+        input: crate::types::DescribeVolumesModificationsInput,
     ) -> Result<
-        crate::types::DescribeVolumesModificationsResult,
+        crate::types::DescribeVolumesModificationsOutput,
         SdkError<crate::error::DescribeVolumesModificationsError>,
     > {
         self.handle.call(452, input).await
@@ -5880,9 +5882,9 @@ impl Client {
     /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
     pub async fn describe_vpc_attribute(
         &self,
-        input: crate::types::DescribeVpcAttributeRequest,
+        input: crate::types::DescribeVpcAttributeInput,
     ) -> Result<
-        crate::types::DescribeVpcAttributeResult,
+        crate::types::DescribeVpcAttributeOutput,
         SdkError<crate::error::DescribeVpcAttributeError>,
     > {
         self.handle.call(453, input).await
@@ -5891,9 +5893,9 @@ impl Client {
     /// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     pub async fn describe_vpc_block_public_access_exclusions(
         &self,
-        input: crate::types::DescribeVpcBlockPublicAccessExclusionsRequest,
+        input: crate::types::DescribeVpcBlockPublicAccessExclusionsInput,
     ) -> Result<
-        crate::types::DescribeVpcBlockPublicAccessExclusionsResult,
+        crate::types::DescribeVpcBlockPublicAccessExclusionsOutput,
         SdkError<crate::error::DescribeVpcBlockPublicAccessExclusionsError>,
     > {
         self.handle.call(454, input).await
@@ -5902,9 +5904,9 @@ impl Client {
     /// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     pub async fn describe_vpc_block_public_access_options(
         &self,
-        input: crate::types::DescribeVpcBlockPublicAccessOptionsRequest,
+        input: crate::types::DescribeVpcBlockPublicAccessOptionsInput,
     ) -> Result<
-        crate::types::DescribeVpcBlockPublicAccessOptionsResult,
+        crate::types::DescribeVpcBlockPublicAccessOptionsOutput,
         SdkError<crate::error::DescribeVpcBlockPublicAccessOptionsError>,
     > {
         self.handle.call(455, input).await
@@ -5915,9 +5917,9 @@ impl Client {
     /// Describes the ClassicLink status of the specified VPCs.
     pub async fn describe_vpc_classic_link(
         &self,
-        input: crate::types::DescribeVpcClassicLinkRequest,
+        input: crate::types::DescribeVpcClassicLinkInput,
     ) -> Result<
-        crate::types::DescribeVpcClassicLinkResult,
+        crate::types::DescribeVpcClassicLinkOutput,
         SdkError<crate::error::DescribeVpcClassicLinkError>,
     > {
         self.handle.call(456, input).await
@@ -5928,9 +5930,9 @@ impl Client {
     /// Describes the ClassicLink DNS support status of one or more VPCs. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
     pub async fn describe_vpc_classic_link_dns_support(
         &self,
-        input: crate::types::DescribeVpcClassicLinkDnsSupportRequest,
+        input: crate::types::DescribeVpcClassicLinkDnsSupportInput,
     ) -> Result<
-        crate::types::DescribeVpcClassicLinkDnsSupportResult,
+        crate::types::DescribeVpcClassicLinkDnsSupportOutput,
         SdkError<crate::error::DescribeVpcClassicLinkDnsSupportError>,
     > {
         self.handle.call(457, input).await
@@ -5941,9 +5943,9 @@ impl Client {
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
     pub async fn describe_vpc_encryption_controls(
         &self,
-        input: crate::types::DescribeVpcEncryptionControlsRequest,
+        input: crate::types::DescribeVpcEncryptionControlsInput,
     ) -> Result<
-        crate::types::DescribeVpcEncryptionControlsResult,
+        crate::types::DescribeVpcEncryptionControlsOutput,
         SdkError<crate::error::DescribeVpcEncryptionControlsError>,
     > {
         self.handle.call(458, input).await
@@ -5952,9 +5954,9 @@ impl Client {
     /// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
     pub async fn describe_vpc_endpoint_associations(
         &self,
-        input: crate::types::DescribeVpcEndpointAssociationsRequest,
+        input: crate::types::DescribeVpcEndpointAssociationsInput,
     ) -> Result<
-        crate::types::DescribeVpcEndpointAssociationsResult,
+        crate::types::DescribeVpcEndpointAssociationsOutput,
         SdkError<crate::error::DescribeVpcEndpointAssociationsError>,
     > {
         self.handle.call(459, input).await
@@ -5963,9 +5965,9 @@ impl Client {
     /// Describes the connection notifications for VPC endpoints and VPC endpoint services.
     pub async fn describe_vpc_endpoint_connection_notifications(
         &self,
-        input: crate::types::DescribeVpcEndpointConnectionNotificationsRequest,
+        input: crate::types::DescribeVpcEndpointConnectionNotificationsInput,
     ) -> Result<
-        crate::types::DescribeVpcEndpointConnectionNotificationsResult,
+        crate::types::DescribeVpcEndpointConnectionNotificationsOutput,
         SdkError<crate::error::DescribeVpcEndpointConnectionNotificationsError>,
     > {
         self.handle.call(460, input).await
@@ -5974,9 +5976,9 @@ impl Client {
     /// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
     pub async fn describe_vpc_endpoint_connections(
         &self,
-        input: crate::types::DescribeVpcEndpointConnectionsRequest,
+        input: crate::types::DescribeVpcEndpointConnectionsInput,
     ) -> Result<
-        crate::types::DescribeVpcEndpointConnectionsResult,
+        crate::types::DescribeVpcEndpointConnectionsOutput,
         SdkError<crate::error::DescribeVpcEndpointConnectionsError>,
     > {
         self.handle.call(461, input).await
@@ -5985,9 +5987,9 @@ impl Client {
     /// Describes the VPC endpoint service configurations in your account (your services).
     pub async fn describe_vpc_endpoint_service_configurations(
         &self,
-        input: crate::types::DescribeVpcEndpointServiceConfigurationsRequest,
+        input: crate::types::DescribeVpcEndpointServiceConfigurationsInput,
     ) -> Result<
-        crate::types::DescribeVpcEndpointServiceConfigurationsResult,
+        crate::types::DescribeVpcEndpointServiceConfigurationsOutput,
         SdkError<crate::error::DescribeVpcEndpointServiceConfigurationsError>,
     > {
         self.handle.call(462, input).await
@@ -5996,9 +5998,9 @@ impl Client {
     /// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
     pub async fn describe_vpc_endpoint_service_permissions(
         &self,
-        input: crate::types::DescribeVpcEndpointServicePermissionsRequest,
+        input: crate::types::DescribeVpcEndpointServicePermissionsInput,
     ) -> Result<
-        crate::types::DescribeVpcEndpointServicePermissionsResult,
+        crate::types::DescribeVpcEndpointServicePermissionsOutput,
         SdkError<crate::error::DescribeVpcEndpointServicePermissionsError>,
     > {
         self.handle.call(463, input).await
@@ -6009,9 +6011,9 @@ impl Client {
     /// When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses `us-east-1a` and `us-east-1c` and the consumer uses `us-east-1a` and `us-east-1b`, the response includes the VPC endpoint services in the common Availability Zone, `us-east-1a`.
     pub async fn describe_vpc_endpoint_services(
         &self,
-        input: crate::types::DescribeVpcEndpointServicesRequest,
+        input: crate::types::DescribeVpcEndpointServicesInput,
     ) -> Result<
-        crate::types::DescribeVpcEndpointServicesResult,
+        crate::types::DescribeVpcEndpointServicesOutput,
         SdkError<crate::error::DescribeVpcEndpointServicesError>,
     > {
         self.handle.call(464, input).await
@@ -6020,9 +6022,9 @@ impl Client {
     /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
     pub async fn describe_vpc_endpoints(
         &self,
-        input: crate::types::DescribeVpcEndpointsRequest,
+        input: crate::types::DescribeVpcEndpointsInput,
     ) -> Result<
-        crate::types::DescribeVpcEndpointsResult,
+        crate::types::DescribeVpcEndpointsOutput,
         SdkError<crate::error::DescribeVpcEndpointsError>,
     > {
         self.handle.call(465, input).await
@@ -6031,9 +6033,9 @@ impl Client {
     /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
     pub async fn describe_vpc_peering_connections(
         &self,
-        input: crate::types::DescribeVpcPeeringConnectionsRequest,
+        input: crate::types::DescribeVpcPeeringConnectionsInput,
     ) -> Result<
-        crate::types::DescribeVpcPeeringConnectionsResult,
+        crate::types::DescribeVpcPeeringConnectionsOutput,
         SdkError<crate::error::DescribeVpcPeeringConnectionsError>,
     > {
         self.handle.call(466, input).await
@@ -6042,17 +6044,17 @@ impl Client {
     /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
     pub async fn describe_vpcs(
         &self,
-        input: crate::types::DescribeVpcsRequest,
-    ) -> Result<crate::types::DescribeVpcsResult, SdkError<crate::error::DescribeVpcsError>> {
+        input: crate::types::DescribeVpcsInput,
+    ) -> Result<crate::types::DescribeVpcsOutput, SdkError<crate::error::DescribeVpcsError>> {
         self.handle.call(467, input).await
     }
 
     /// Describes one or more of your VPN concentrators.
     pub async fn describe_vpn_concentrators(
         &self,
-        input: crate::types::DescribeVpnConcentratorsRequest,
+        input: crate::types::DescribeVpnConcentratorsInput,
     ) -> Result<
-        crate::types::DescribeVpnConcentratorsResult,
+        crate::types::DescribeVpnConcentratorsOutput,
         SdkError<crate::error::DescribeVpnConcentratorsError>,
     > {
         self.handle.call(468, input).await
@@ -6063,9 +6065,9 @@ impl Client {
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
     pub async fn describe_vpn_connections(
         &self,
-        input: crate::types::DescribeVpnConnectionsRequest,
+        input: crate::types::DescribeVpnConnectionsInput,
     ) -> Result<
-        crate::types::DescribeVpnConnectionsResult,
+        crate::types::DescribeVpnConnectionsOutput,
         SdkError<crate::error::DescribeVpnConnectionsError>,
     > {
         self.handle.call(469, input).await
@@ -6076,9 +6078,9 @@ impl Client {
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
     pub async fn describe_vpn_gateways(
         &self,
-        input: crate::types::DescribeVpnGatewaysRequest,
+        input: crate::types::DescribeVpnGatewaysInput,
     ) -> Result<
-        crate::types::DescribeVpnGatewaysResult,
+        crate::types::DescribeVpnGatewaysOutput,
         SdkError<crate::error::DescribeVpnGatewaysError>,
     > {
         self.handle.call(470, input).await
@@ -6089,9 +6091,9 @@ impl Client {
     /// Unlinks (detaches) a linked EC2-Classic instance from a VPC. After the instance has been unlinked, the VPC security groups are no longer associated with it. An instance is automatically unlinked from a VPC when it's stopped.
     pub async fn detach_classic_link_vpc(
         &self,
-        input: crate::types::DetachClassicLinkVpcRequest,
+        input: crate::types::DetachClassicLinkVpcInput,
     ) -> Result<
-        crate::types::DetachClassicLinkVpcResult,
+        crate::types::DetachClassicLinkVpcOutput,
         SdkError<crate::error::DetachClassicLinkVpcError>,
     > {
         self.handle.call(471, input).await
@@ -6104,9 +6106,9 @@ impl Client {
     /// Only the AMI owner can detach watermarks.
     pub async fn detach_image_watermark(
         &self,
-        input: crate::types::DetachImageWatermarkRequest,
+        input: crate::types::DetachImageWatermarkInput,
     ) -> Result<
-        crate::types::DetachImageWatermarkResult,
+        crate::types::DetachImageWatermarkOutput,
         SdkError<crate::error::DetachImageWatermarkError>,
     > {
         self.handle.call(472, input).await
@@ -6115,7 +6117,7 @@ impl Client {
     /// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
     pub async fn detach_internet_gateway(
         &self,
-        input: crate::types::DetachInternetGatewayRequest,
+        input: crate::types::DetachInternetGatewayInput,
     ) -> Result<
         crate::types::DetachInternetGatewayOutput,
         SdkError<crate::error::DetachInternetGatewayError>,
@@ -6126,7 +6128,7 @@ impl Client {
     /// Detaches a network interface from an instance.
     pub async fn detach_network_interface(
         &self,
-        input: crate::types::DetachNetworkInterfaceRequest,
+        input: crate::types::DetachNetworkInterfaceInput,
     ) -> Result<
         crate::types::DetachNetworkInterfaceOutput,
         SdkError<crate::error::DetachNetworkInterfaceError>,
@@ -6137,9 +6139,9 @@ impl Client {
     /// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
     pub async fn detach_verified_access_trust_provider(
         &self,
-        input: crate::types::DetachVerifiedAccessTrustProviderRequest,
+        input: crate::types::DetachVerifiedAccessTrustProviderInput,
     ) -> Result<
-        crate::types::DetachVerifiedAccessTrustProviderResult,
+        crate::types::DetachVerifiedAccessTrustProviderOutput,
         SdkError<crate::error::DetachVerifiedAccessTrustProviderError>,
     > {
         self.handle.call(475, input).await
@@ -6154,7 +6156,7 @@ impl Client {
     /// For more information, see [Detach an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-detaching-volume.html) in the *Amazon EBS User Guide*.
     pub async fn detach_volume(
         &self,
-        input: crate::types::DetachVolumeRequest,
+        input: crate::types::DetachVolumeInput,
     ) -> Result<crate::types::VolumeAttachment, SdkError<crate::error::DetachVolumeError>> {
         self.handle.call(476, input).await
     }
@@ -6164,7 +6166,7 @@ impl Client {
     /// You must wait for the attachment's state to switch to `detached` before you can delete the VPC or attach a different VPC to the virtual private gateway.
     pub async fn detach_vpn_gateway(
         &self,
-        input: crate::types::DetachVpnGatewayRequest,
+        input: crate::types::DetachVpnGatewayInput,
     ) -> Result<crate::types::DetachVpnGatewayOutput, SdkError<crate::error::DetachVpnGatewayError>>
     {
         self.handle.call(477, input).await
@@ -6173,9 +6175,9 @@ impl Client {
     /// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
     pub async fn disable_address_transfer(
         &self,
-        input: crate::types::DisableAddressTransferRequest,
+        input: crate::types::DisableAddressTransferInput,
     ) -> Result<
-        crate::types::DisableAddressTransferResult,
+        crate::types::DisableAddressTransferOutput,
         SdkError<crate::error::DisableAddressTransferError>,
     > {
         self.handle.call(478, input).await
@@ -6188,9 +6190,9 @@ impl Client {
     /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
     pub async fn disable_allowed_images_settings(
         &self,
-        input: crate::types::DisableAllowedImagesSettingsRequest,
+        input: crate::types::DisableAllowedImagesSettingsInput,
     ) -> Result<
-        crate::types::DisableAllowedImagesSettingsResult,
+        crate::types::DisableAllowedImagesSettingsOutput,
         SdkError<crate::error::DisableAllowedImagesSettingsError>,
     > {
         self.handle.call(479, input).await
@@ -6199,9 +6201,9 @@ impl Client {
     /// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs per request.
     pub async fn disable_application_status_check_suppression(
         &self,
-        input: crate::types::DisableApplicationStatusCheckSuppressionRequest,
+        input: crate::types::DisableApplicationStatusCheckSuppressionInput,
     ) -> Result<
-        crate::types::DisableApplicationStatusCheckSuppressionResult,
+        crate::types::DisableApplicationStatusCheckSuppressionOutput,
         SdkError<crate::error::DisableApplicationStatusCheckSuppressionError>,
     > {
         self.handle.call(480, input).await
@@ -6210,9 +6212,9 @@ impl Client {
     /// Disables Infrastructure Performance metric subscriptions.
     pub async fn disable_aws_network_performance_metric_subscription(
         &self,
-        input: crate::types::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
+        input: crate::types::DisableAwsNetworkPerformanceMetricSubscriptionInput,
     ) -> Result<
-        crate::types::DisableAwsNetworkPerformanceMetricSubscriptionResult,
+        crate::types::DisableAwsNetworkPerformanceMetricSubscriptionOutput,
         SdkError<crate::error::DisableAwsNetworkPerformanceMetricSubscriptionError>,
     > {
         self.handle.call(481, input).await
@@ -6221,9 +6223,9 @@ impl Client {
     /// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
     pub async fn disable_capacity_manager(
         &self,
-        input: crate::types::DisableCapacityManagerRequest,
+        input: crate::types::DisableCapacityManagerInput,
     ) -> Result<
-        crate::types::DisableCapacityManagerResult,
+        crate::types::DisableCapacityManagerOutput,
         SdkError<crate::error::DisableCapacityManagerError>,
     > {
         self.handle.call(482, input).await
@@ -6238,9 +6240,9 @@ impl Client {
     /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
     pub async fn disable_ebs_encryption_by_default(
         &self,
-        input: crate::types::DisableEbsEncryptionByDefaultRequest,
+        input: crate::types::DisableEbsEncryptionByDefaultInput,
     ) -> Result<
-        crate::types::DisableEbsEncryptionByDefaultResult,
+        crate::types::DisableEbsEncryptionByDefaultOutput,
         SdkError<crate::error::DisableEbsEncryptionByDefaultError>,
     > {
         self.handle.call(483, input).await
@@ -6251,8 +6253,8 @@ impl Client {
     /// You can only change these settings for Windows AMIs that you own or that have been shared with you.
     pub async fn disable_fast_launch(
         &self,
-        input: crate::types::DisableFastLaunchRequest,
-    ) -> Result<crate::types::DisableFastLaunchResult, SdkError<crate::error::DisableFastLaunchError>>
+        input: crate::types::DisableFastLaunchInput,
+    ) -> Result<crate::types::DisableFastLaunchOutput, SdkError<crate::error::DisableFastLaunchError>>
     {
         self.handle.call(484, input).await
     }
@@ -6260,9 +6262,9 @@ impl Client {
     /// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones.
     pub async fn disable_fast_snapshot_restores(
         &self,
-        input: crate::types::DisableFastSnapshotRestoresRequest,
+        input: crate::types::DisableFastSnapshotRestoresInput,
     ) -> Result<
-        crate::types::DisableFastSnapshotRestoresResult,
+        crate::types::DisableFastSnapshotRestoresOutput,
         SdkError<crate::error::DisableFastSnapshotRestoresError>,
     > {
         self.handle.call(485, input).await
@@ -6281,8 +6283,8 @@ impl Client {
     /// For more information, see [Disable an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
     pub async fn disable_image(
         &self,
-        input: crate::types::DisableImageRequest,
-    ) -> Result<crate::types::DisableImageResult, SdkError<crate::error::DisableImageError>> {
+        input: crate::types::DisableImageInput,
+    ) -> Result<crate::types::DisableImageOutput, SdkError<crate::error::DisableImageError>> {
         self.handle.call(486, input).await
     }
 
@@ -6291,9 +6293,9 @@ impl Client {
     /// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
     pub async fn disable_image_block_public_access(
         &self,
-        input: crate::types::DisableImageBlockPublicAccessRequest,
+        input: crate::types::DisableImageBlockPublicAccessInput,
     ) -> Result<
-        crate::types::DisableImageBlockPublicAccessResult,
+        crate::types::DisableImageBlockPublicAccessOutput,
         SdkError<crate::error::DisableImageBlockPublicAccessError>,
     > {
         self.handle.call(487, input).await
@@ -6304,9 +6306,9 @@ impl Client {
     /// For more information, see [Deprecate an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
     pub async fn disable_image_deprecation(
         &self,
-        input: crate::types::DisableImageDeprecationRequest,
+        input: crate::types::DisableImageDeprecationInput,
     ) -> Result<
-        crate::types::DisableImageDeprecationResult,
+        crate::types::DisableImageDeprecationOutput,
         SdkError<crate::error::DisableImageDeprecationError>,
     > {
         self.handle.call(488, input).await
@@ -6319,9 +6321,9 @@ impl Client {
     /// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
     pub async fn disable_image_deregistration_protection(
         &self,
-        input: crate::types::DisableImageDeregistrationProtectionRequest,
+        input: crate::types::DisableImageDeregistrationProtectionInput,
     ) -> Result<
-        crate::types::DisableImageDeregistrationProtectionResult,
+        crate::types::DisableImageDeregistrationProtectionOutput,
         SdkError<crate::error::DisableImageDeregistrationProtectionError>,
     > {
         self.handle.call(489, input).await
@@ -6330,9 +6332,9 @@ impl Client {
     /// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster.
     pub async fn disable_instance_sql_ha_standby_detections(
         &self,
-        input: crate::types::DisableInstanceSqlHaStandbyDetectionsRequest,
+        input: crate::types::DisableInstanceSqlHaStandbyDetectionsInput,
     ) -> Result<
-        crate::types::DisableInstanceSqlHaStandbyDetectionsResult,
+        crate::types::DisableInstanceSqlHaStandbyDetectionsOutput,
         SdkError<crate::error::DisableInstanceSqlHaStandbyDetectionsError>,
     > {
         self.handle.call(490, input).await
@@ -6341,9 +6343,9 @@ impl Client {
     /// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn disable_ipam_organization_admin_account(
         &self,
-        input: crate::types::DisableIpamOrganizationAdminAccountRequest,
+        input: crate::types::DisableIpamOrganizationAdminAccountInput,
     ) -> Result<
-        crate::types::DisableIpamOrganizationAdminAccountResult,
+        crate::types::DisableIpamOrganizationAdminAccountOutput,
         SdkError<crate::error::DisableIpamOrganizationAdminAccountError>,
     > {
         self.handle.call(491, input).await
@@ -6354,8 +6356,8 @@ impl Client {
     /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
     pub async fn disable_ipam_policy(
         &self,
-        input: crate::types::DisableIpamPolicyRequest,
-    ) -> Result<crate::types::DisableIpamPolicyResult, SdkError<crate::error::DisableIpamPolicyError>>
+        input: crate::types::DisableIpamPolicyInput,
+    ) -> Result<crate::types::DisableIpamPolicyOutput, SdkError<crate::error::DisableIpamPolicyError>>
     {
         self.handle.call(492, input).await
     }
@@ -6377,9 +6379,9 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn disable_route_server_propagation(
         &self,
-        input: crate::types::DisableRouteServerPropagationRequest,
+        input: crate::types::DisableRouteServerPropagationInput,
     ) -> Result<
-        crate::types::DisableRouteServerPropagationResult,
+        crate::types::DisableRouteServerPropagationOutput,
         SdkError<crate::error::DisableRouteServerPropagationError>,
     > {
         self.handle.call(493, input).await
@@ -6388,9 +6390,9 @@ impl Client {
     /// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
     pub async fn disable_serial_console_access(
         &self,
-        input: crate::types::DisableSerialConsoleAccessRequest,
+        input: crate::types::DisableSerialConsoleAccessInput,
     ) -> Result<
-        crate::types::DisableSerialConsoleAccessResult,
+        crate::types::DisableSerialConsoleAccessOutput,
         SdkError<crate::error::DisableSerialConsoleAccessError>,
     > {
         self.handle.call(494, input).await
@@ -6405,9 +6407,9 @@ impl Client {
     /// For more information, see [ Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide* .
     pub async fn disable_snapshot_block_public_access(
         &self,
-        input: crate::types::DisableSnapshotBlockPublicAccessRequest,
+        input: crate::types::DisableSnapshotBlockPublicAccessInput,
     ) -> Result<
-        crate::types::DisableSnapshotBlockPublicAccessResult,
+        crate::types::DisableSnapshotBlockPublicAccessOutput,
         SdkError<crate::error::DisableSnapshotBlockPublicAccessError>,
     > {
         self.handle.call(495, input).await
@@ -6416,9 +6418,9 @@ impl Client {
     /// Disables the specified resource attachment from propagating routes to the specified propagation route table.
     pub async fn disable_transit_gateway_route_table_propagation(
         &self,
-        input: crate::types::DisableTransitGatewayRouteTablePropagationRequest,
+        input: crate::types::DisableTransitGatewayRouteTablePropagationInput,
     ) -> Result<
-        crate::types::DisableTransitGatewayRouteTablePropagationResult,
+        crate::types::DisableTransitGatewayRouteTablePropagationOutput,
         SdkError<crate::error::DisableTransitGatewayRouteTablePropagationError>,
     > {
         self.handle.call(496, input).await
@@ -6427,7 +6429,7 @@ impl Client {
     /// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
     pub async fn disable_vgw_route_propagation(
         &self,
-        input: crate::types::DisableVgwRoutePropagationRequest,
+        input: crate::types::DisableVgwRoutePropagationInput,
     ) -> Result<
         crate::types::DisableVgwRoutePropagationOutput,
         SdkError<crate::error::DisableVgwRoutePropagationError>,
@@ -6440,9 +6442,9 @@ impl Client {
     /// Disables ClassicLink for a VPC. You cannot disable ClassicLink for a VPC that has EC2-Classic instances linked to it.
     pub async fn disable_vpc_classic_link(
         &self,
-        input: crate::types::DisableVpcClassicLinkRequest,
+        input: crate::types::DisableVpcClassicLinkInput,
     ) -> Result<
-        crate::types::DisableVpcClassicLinkResult,
+        crate::types::DisableVpcClassicLinkOutput,
         SdkError<crate::error::DisableVpcClassicLinkError>,
     > {
         self.handle.call(498, input).await
@@ -6455,9 +6457,9 @@ impl Client {
     /// You must specify a VPC ID in the request.
     pub async fn disable_vpc_classic_link_dns_support(
         &self,
-        input: crate::types::DisableVpcClassicLinkDnsSupportRequest,
+        input: crate::types::DisableVpcClassicLinkDnsSupportInput,
     ) -> Result<
-        crate::types::DisableVpcClassicLinkDnsSupportResult,
+        crate::types::DisableVpcClassicLinkDnsSupportOutput,
         SdkError<crate::error::DisableVpcClassicLinkDnsSupportError>,
     > {
         self.handle.call(499, input).await
@@ -6474,7 +6476,7 @@ impl Client {
     /// - Network interface only has one remaining public IPv4 address
     pub async fn disassociate_address(
         &self,
-        input: crate::types::DisassociateAddressRequest,
+        input: crate::types::DisassociateAddressInput,
     ) -> Result<
         crate::types::DisassociateAddressOutput,
         SdkError<crate::error::DisassociateAddressError>,
@@ -6489,9 +6491,9 @@ impl Client {
     /// - Tag keys must not be blank.
     pub async fn disassociate_application_status_check(
         &self,
-        input: crate::types::DisassociateApplicationStatusCheckRequest,
+        input: crate::types::DisassociateApplicationStatusCheckInput,
     ) -> Result<
-        crate::types::DisassociateApplicationStatusCheckResult,
+        crate::types::DisassociateApplicationStatusCheckOutput,
         SdkError<crate::error::DisassociateApplicationStatusCheckError>,
     > {
         self.handle.call(501, input).await
@@ -6500,9 +6502,9 @@ impl Client {
     /// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
     pub async fn disassociate_capacity_reservation_billing_owner(
         &self,
-        input: crate::types::DisassociateCapacityReservationBillingOwnerRequest,
+        input: crate::types::DisassociateCapacityReservationBillingOwnerInput,
     ) -> Result<
-        crate::types::DisassociateCapacityReservationBillingOwnerResult,
+        crate::types::DisassociateCapacityReservationBillingOwnerOutput,
         SdkError<crate::error::DisassociateCapacityReservationBillingOwnerError>,
     > {
         self.handle.call(502, input).await
@@ -6516,9 +6518,9 @@ impl Client {
     /// - The Client VPN endpoint's status changes to `pending-associate`
     pub async fn disassociate_client_vpn_target_network(
         &self,
-        input: crate::types::DisassociateClientVpnTargetNetworkRequest,
+        input: crate::types::DisassociateClientVpnTargetNetworkInput,
     ) -> Result<
-        crate::types::DisassociateClientVpnTargetNetworkResult,
+        crate::types::DisassociateClientVpnTargetNetworkOutput,
         SdkError<crate::error::DisassociateClientVpnTargetNetworkError>,
     > {
         self.handle.call(503, input).await
@@ -6527,9 +6529,9 @@ impl Client {
     /// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate.
     pub async fn disassociate_enclave_certificate_iam_role(
         &self,
-        input: crate::types::DisassociateEnclaveCertificateIamRoleRequest,
+        input: crate::types::DisassociateEnclaveCertificateIamRoleInput,
     ) -> Result<
-        crate::types::DisassociateEnclaveCertificateIamRoleResult,
+        crate::types::DisassociateEnclaveCertificateIamRoleOutput,
         SdkError<crate::error::DisassociateEnclaveCertificateIamRoleError>,
     > {
         self.handle.call(504, input).await
@@ -6540,9 +6542,9 @@ impl Client {
     /// Use [DescribeIamInstanceProfileAssociations] to get the association ID.
     pub async fn disassociate_iam_instance_profile(
         &self,
-        input: crate::types::DisassociateIamInstanceProfileRequest,
+        input: crate::types::DisassociateIamInstanceProfileInput,
     ) -> Result<
-        crate::types::DisassociateIamInstanceProfileResult,
+        crate::types::DisassociateIamInstanceProfileOutput,
         SdkError<crate::error::DisassociateIamInstanceProfileError>,
     > {
         self.handle.call(505, input).await
@@ -6553,9 +6555,9 @@ impl Client {
     /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
     pub async fn disassociate_instance_event_window(
         &self,
-        input: crate::types::DisassociateInstanceEventWindowRequest,
+        input: crate::types::DisassociateInstanceEventWindowInput,
     ) -> Result<
-        crate::types::DisassociateInstanceEventWindowResult,
+        crate::types::DisassociateInstanceEventWindowOutput,
         SdkError<crate::error::DisassociateInstanceEventWindowError>,
     > {
         self.handle.call(506, input).await
@@ -6564,9 +6566,9 @@ impl Client {
     /// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
     pub async fn disassociate_ipam_byoasn(
         &self,
-        input: crate::types::DisassociateIpamByoasnRequest,
+        input: crate::types::DisassociateIpamByoasnInput,
     ) -> Result<
-        crate::types::DisassociateIpamByoasnResult,
+        crate::types::DisassociateIpamByoasnOutput,
         SdkError<crate::error::DisassociateIpamByoasnError>,
     > {
         self.handle.call(507, input).await
@@ -6575,9 +6577,9 @@ impl Client {
     /// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     pub async fn disassociate_ipam_resource_discovery(
         &self,
-        input: crate::types::DisassociateIpamResourceDiscoveryRequest,
+        input: crate::types::DisassociateIpamResourceDiscoveryInput,
     ) -> Result<
-        crate::types::DisassociateIpamResourceDiscoveryResult,
+        crate::types::DisassociateIpamResourceDiscoveryOutput,
         SdkError<crate::error::DisassociateIpamResourceDiscoveryError>,
     > {
         self.handle.call(508, input).await
@@ -6590,9 +6592,9 @@ impl Client {
     /// An EIP is released only at the end of MaxDrainDurationSeconds. It stays associated and supports the existing connections but does not support any new connections (new connections are distributed across the remaining associated EIPs). As the existing connections drain out, the EIPs (and the corresponding private IP addresses mapped to them) are released.
     pub async fn disassociate_nat_gateway_address(
         &self,
-        input: crate::types::DisassociateNatGatewayAddressRequest,
+        input: crate::types::DisassociateNatGatewayAddressInput,
     ) -> Result<
-        crate::types::DisassociateNatGatewayAddressResult,
+        crate::types::DisassociateNatGatewayAddressOutput,
         SdkError<crate::error::DisassociateNatGatewayAddressError>,
     > {
         self.handle.call(509, input).await
@@ -6605,9 +6607,9 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn disassociate_route_server(
         &self,
-        input: crate::types::DisassociateRouteServerRequest,
+        input: crate::types::DisassociateRouteServerInput,
     ) -> Result<
-        crate::types::DisassociateRouteServerResult,
+        crate::types::DisassociateRouteServerOutput,
         SdkError<crate::error::DisassociateRouteServerError>,
     > {
         self.handle.call(510, input).await
@@ -6618,7 +6620,7 @@ impl Client {
     /// After you perform this action, the subnet no longer uses the routes in the route table. Instead, it uses the routes in the VPC's main route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
     pub async fn disassociate_route_table(
         &self,
-        input: crate::types::DisassociateRouteTableRequest,
+        input: crate::types::DisassociateRouteTableInput,
     ) -> Result<
         crate::types::DisassociateRouteTableOutput,
         SdkError<crate::error::DisassociateRouteTableError>,
@@ -6629,9 +6631,9 @@ impl Client {
     /// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html).
     pub async fn disassociate_security_group_vpc(
         &self,
-        input: crate::types::DisassociateSecurityGroupVpcRequest,
+        input: crate::types::DisassociateSecurityGroupVpcInput,
     ) -> Result<
-        crate::types::DisassociateSecurityGroupVpcResult,
+        crate::types::DisassociateSecurityGroupVpcOutput,
         SdkError<crate::error::DisassociateSecurityGroupVpcError>,
     > {
         self.handle.call(512, input).await
@@ -6640,9 +6642,9 @@ impl Client {
     /// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
     pub async fn disassociate_subnet_cidr_block(
         &self,
-        input: crate::types::DisassociateSubnetCidrBlockRequest,
+        input: crate::types::DisassociateSubnetCidrBlockInput,
     ) -> Result<
-        crate::types::DisassociateSubnetCidrBlockResult,
+        crate::types::DisassociateSubnetCidrBlockOutput,
         SdkError<crate::error::DisassociateSubnetCidrBlockError>,
     > {
         self.handle.call(513, input).await
@@ -6651,9 +6653,9 @@ impl Client {
     /// Disassociates the specified subnets from the transit gateway multicast domain.
     pub async fn disassociate_transit_gateway_multicast_domain(
         &self,
-        input: crate::types::DisassociateTransitGatewayMulticastDomainRequest,
+        input: crate::types::DisassociateTransitGatewayMulticastDomainInput,
     ) -> Result<
-        crate::types::DisassociateTransitGatewayMulticastDomainResult,
+        crate::types::DisassociateTransitGatewayMulticastDomainOutput,
         SdkError<crate::error::DisassociateTransitGatewayMulticastDomainError>,
     > {
         self.handle.call(514, input).await
@@ -6662,9 +6664,9 @@ impl Client {
     /// Removes the association between an an attachment and a policy table.
     pub async fn disassociate_transit_gateway_policy_table(
         &self,
-        input: crate::types::DisassociateTransitGatewayPolicyTableRequest,
+        input: crate::types::DisassociateTransitGatewayPolicyTableInput,
     ) -> Result<
-        crate::types::DisassociateTransitGatewayPolicyTableResult,
+        crate::types::DisassociateTransitGatewayPolicyTableOutput,
         SdkError<crate::error::DisassociateTransitGatewayPolicyTableError>,
     > {
         self.handle.call(515, input).await
@@ -6673,9 +6675,9 @@ impl Client {
     /// Disassociates a resource attachment from a transit gateway route table.
     pub async fn disassociate_transit_gateway_route_table(
         &self,
-        input: crate::types::DisassociateTransitGatewayRouteTableRequest,
+        input: crate::types::DisassociateTransitGatewayRouteTableInput,
     ) -> Result<
-        crate::types::DisassociateTransitGatewayRouteTableResult,
+        crate::types::DisassociateTransitGatewayRouteTableOutput,
         SdkError<crate::error::DisassociateTransitGatewayRouteTableError>,
     > {
         self.handle.call(516, input).await
@@ -6684,9 +6686,9 @@ impl Client {
     /// Removes an association between a branch network interface with a trunk network interface.
     pub async fn disassociate_trunk_interface(
         &self,
-        input: crate::types::DisassociateTrunkInterfaceRequest,
+        input: crate::types::DisassociateTrunkInterfaceInput,
     ) -> Result<
-        crate::types::DisassociateTrunkInterfaceResult,
+        crate::types::DisassociateTrunkInterfaceOutput,
         SdkError<crate::error::DisassociateTrunkInterfaceError>,
     > {
         self.handle.call(517, input).await
@@ -6697,9 +6699,9 @@ impl Client {
     /// You cannot disassociate the CIDR block with which you originally created the VPC (the primary CIDR block).
     pub async fn disassociate_vpc_cidr_block(
         &self,
-        input: crate::types::DisassociateVpcCidrBlockRequest,
+        input: crate::types::DisassociateVpcCidrBlockInput,
     ) -> Result<
-        crate::types::DisassociateVpcCidrBlockResult,
+        crate::types::DisassociateVpcCidrBlockOutput,
         SdkError<crate::error::DisassociateVpcCidrBlockError>,
     > {
         self.handle.call(518, input).await
@@ -6708,9 +6710,9 @@ impl Client {
     /// Enables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
     pub async fn enable_address_transfer(
         &self,
-        input: crate::types::EnableAddressTransferRequest,
+        input: crate::types::EnableAddressTransferInput,
     ) -> Result<
-        crate::types::EnableAddressTransferResult,
+        crate::types::EnableAddressTransferOutput,
         SdkError<crate::error::EnableAddressTransferError>,
     > {
         self.handle.call(519, input).await
@@ -6726,9 +6728,9 @@ impl Client {
     /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
     pub async fn enable_allowed_images_settings(
         &self,
-        input: crate::types::EnableAllowedImagesSettingsRequest,
+        input: crate::types::EnableAllowedImagesSettingsInput,
     ) -> Result<
-        crate::types::EnableAllowedImagesSettingsResult,
+        crate::types::EnableAllowedImagesSettingsOutput,
         SdkError<crate::error::EnableAllowedImagesSettingsError>,
     > {
         self.handle.call(520, input).await
@@ -6741,9 +6743,9 @@ impl Client {
     /// - If you do not specify `DurationSeconds`, suppression continues indefinitely until you call `DisableApplicationStatusCheckSuppression`.
     pub async fn enable_application_status_check_suppression(
         &self,
-        input: crate::types::EnableApplicationStatusCheckSuppressionRequest,
+        input: crate::types::EnableApplicationStatusCheckSuppressionInput,
     ) -> Result<
-        crate::types::EnableApplicationStatusCheckSuppressionResult,
+        crate::types::EnableApplicationStatusCheckSuppressionOutput,
         SdkError<crate::error::EnableApplicationStatusCheckSuppressionError>,
     > {
         self.handle.call(521, input).await
@@ -6752,9 +6754,9 @@ impl Client {
     /// Enables Infrastructure Performance subscriptions.
     pub async fn enable_aws_network_performance_metric_subscription(
         &self,
-        input: crate::types::EnableAwsNetworkPerformanceMetricSubscriptionRequest,
+        input: crate::types::EnableAwsNetworkPerformanceMetricSubscriptionInput,
     ) -> Result<
-        crate::types::EnableAwsNetworkPerformanceMetricSubscriptionResult,
+        crate::types::EnableAwsNetworkPerformanceMetricSubscriptionOutput,
         SdkError<crate::error::EnableAwsNetworkPerformanceMetricSubscriptionError>,
     > {
         self.handle.call(522, input).await
@@ -6763,9 +6765,9 @@ impl Client {
     /// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete.
     pub async fn enable_capacity_manager(
         &self,
-        input: crate::types::EnableCapacityManagerRequest,
+        input: crate::types::EnableCapacityManagerInput,
     ) -> Result<
-        crate::types::EnableCapacityManagerResult,
+        crate::types::EnableCapacityManagerOutput,
         SdkError<crate::error::EnableCapacityManagerError>,
     > {
         self.handle.call(523, input).await
@@ -6780,9 +6782,9 @@ impl Client {
     /// After you enable encryption by default, you can no longer launch instances using instance types that do not support encryption. For more information, see [Supported instance types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption_supported_instances).
     pub async fn enable_ebs_encryption_by_default(
         &self,
-        input: crate::types::EnableEbsEncryptionByDefaultRequest,
+        input: crate::types::EnableEbsEncryptionByDefaultInput,
     ) -> Result<
-        crate::types::EnableEbsEncryptionByDefaultResult,
+        crate::types::EnableEbsEncryptionByDefaultOutput,
         SdkError<crate::error::EnableEbsEncryptionByDefaultError>,
     > {
         self.handle.call(524, input).await
@@ -6793,8 +6795,8 @@ impl Client {
     /// You can only change these settings for Windows AMIs that you own or that have been shared with you.
     pub async fn enable_fast_launch(
         &self,
-        input: crate::types::EnableFastLaunchRequest,
-    ) -> Result<crate::types::EnableFastLaunchResult, SdkError<crate::error::EnableFastLaunchError>>
+        input: crate::types::EnableFastLaunchInput,
+    ) -> Result<crate::types::EnableFastLaunchOutput, SdkError<crate::error::EnableFastLaunchError>>
     {
         self.handle.call(525, input).await
     }
@@ -6806,9 +6808,9 @@ impl Client {
     /// For more information, see [Amazon EBS fast snapshot restore](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fast-snapshot-restore.html) in the *Amazon EBS User Guide*.
     pub async fn enable_fast_snapshot_restores(
         &self,
-        input: crate::types::EnableFastSnapshotRestoresRequest,
+        input: crate::types::EnableFastSnapshotRestoresInput,
     ) -> Result<
-        crate::types::EnableFastSnapshotRestoresResult,
+        crate::types::EnableFastSnapshotRestoresOutput,
         SdkError<crate::error::EnableFastSnapshotRestoresError>,
     > {
         self.handle.call(526, input).await
@@ -6821,8 +6823,8 @@ impl Client {
     /// For more information, see [Disable an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
     pub async fn enable_image(
         &self,
-        input: crate::types::EnableImageRequest,
-    ) -> Result<crate::types::EnableImageResult, SdkError<crate::error::EnableImageError>> {
+        input: crate::types::EnableImageInput,
+    ) -> Result<crate::types::EnableImageOutput, SdkError<crate::error::EnableImageError>> {
         self.handle.call(527, input).await
     }
 
@@ -6833,9 +6835,9 @@ impl Client {
     /// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
     pub async fn enable_image_block_public_access(
         &self,
-        input: crate::types::EnableImageBlockPublicAccessRequest,
+        input: crate::types::EnableImageBlockPublicAccessInput,
     ) -> Result<
-        crate::types::EnableImageBlockPublicAccessResult,
+        crate::types::EnableImageBlockPublicAccessOutput,
         SdkError<crate::error::EnableImageBlockPublicAccessError>,
     > {
         self.handle.call(528, input).await
@@ -6846,9 +6848,9 @@ impl Client {
     /// For more information, see [Deprecate an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
     pub async fn enable_image_deprecation(
         &self,
-        input: crate::types::EnableImageDeprecationRequest,
+        input: crate::types::EnableImageDeprecationInput,
     ) -> Result<
-        crate::types::EnableImageDeprecationResult,
+        crate::types::EnableImageDeprecationOutput,
         SdkError<crate::error::EnableImageDeprecationError>,
     > {
         self.handle.call(529, input).await
@@ -6861,9 +6863,9 @@ impl Client {
     /// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
     pub async fn enable_image_deregistration_protection(
         &self,
-        input: crate::types::EnableImageDeregistrationProtectionRequest,
+        input: crate::types::EnableImageDeregistrationProtectionInput,
     ) -> Result<
-        crate::types::EnableImageDeregistrationProtectionResult,
+        crate::types::EnableImageDeregistrationProtectionOutput,
         SdkError<crate::error::EnableImageDeregistrationProtectionError>,
     > {
         self.handle.call(530, input).await
@@ -6874,9 +6876,9 @@ impl Client {
     /// To register an instance, it must be running a Windows SQL Server license-included AMI and have the Amazon Web Services Systems Manager agent installed and running. Only Windows Server 2019 and later and SQL Server (Standard and Enterprise editions) 2017 and later are supported. For more information, see [ Prerequisites for using SQL Server High Availability instance standby detection](https://docs.aws.amazon.com/sql-server-ec2/latest/userguide/prerequisites-and-requirements.html).
     pub async fn enable_instance_sql_ha_standby_detections(
         &self,
-        input: crate::types::EnableInstanceSqlHaStandbyDetectionsRequest,
+        input: crate::types::EnableInstanceSqlHaStandbyDetectionsInput,
     ) -> Result<
-        crate::types::EnableInstanceSqlHaStandbyDetectionsResult,
+        crate::types::EnableInstanceSqlHaStandbyDetectionsOutput,
         SdkError<crate::error::EnableInstanceSqlHaStandbyDetectionsError>,
     > {
         self.handle.call(531, input).await
@@ -6885,9 +6887,9 @@ impl Client {
     /// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry.
     pub async fn enable_ipam_internet_registry_association(
         &self,
-        input: crate::types::EnableIpamInternetRegistryAssociationRequest,
+        input: crate::types::EnableIpamInternetRegistryAssociationInput,
     ) -> Result<
-        crate::types::EnableIpamInternetRegistryAssociationResult,
+        crate::types::EnableIpamInternetRegistryAssociationOutput,
         SdkError<crate::error::EnableIpamInternetRegistryAssociationError>,
     > {
         self.handle.call(532, input).await
@@ -6896,9 +6898,9 @@ impl Client {
     /// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn enable_ipam_organization_admin_account(
         &self,
-        input: crate::types::EnableIpamOrganizationAdminAccountRequest,
+        input: crate::types::EnableIpamOrganizationAdminAccountInput,
     ) -> Result<
-        crate::types::EnableIpamOrganizationAdminAccountResult,
+        crate::types::EnableIpamOrganizationAdminAccountOutput,
         SdkError<crate::error::EnableIpamOrganizationAdminAccountError>,
     > {
         self.handle.call(533, input).await
@@ -6911,8 +6913,8 @@ impl Client {
     /// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn enable_ipam_policy(
         &self,
-        input: crate::types::EnableIpamPolicyRequest,
-    ) -> Result<crate::types::EnableIpamPolicyResult, SdkError<crate::error::EnableIpamPolicyError>>
+        input: crate::types::EnableIpamPolicyInput,
+    ) -> Result<crate::types::EnableIpamPolicyOutput, SdkError<crate::error::EnableIpamPolicyError>>
     {
         self.handle.call(534, input).await
     }
@@ -6922,9 +6924,9 @@ impl Client {
     /// After you establish a trust relationship, a user in the management account or a delegated administrator account can run a cross-account analysis using resources from the member accounts.
     pub async fn enable_reachability_analyzer_organization_sharing(
         &self,
-        input: crate::types::EnableReachabilityAnalyzerOrganizationSharingRequest,
+        input: crate::types::EnableReachabilityAnalyzerOrganizationSharingInput,
     ) -> Result<
-        crate::types::EnableReachabilityAnalyzerOrganizationSharingResult,
+        crate::types::EnableReachabilityAnalyzerOrganizationSharingOutput,
         SdkError<crate::error::EnableReachabilityAnalyzerOrganizationSharingError>,
     > {
         self.handle.call(535, input).await
@@ -6937,9 +6939,9 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn enable_route_server_propagation(
         &self,
-        input: crate::types::EnableRouteServerPropagationRequest,
+        input: crate::types::EnableRouteServerPropagationInput,
     ) -> Result<
-        crate::types::EnableRouteServerPropagationResult,
+        crate::types::EnableRouteServerPropagationOutput,
         SdkError<crate::error::EnableRouteServerPropagationError>,
     > {
         self.handle.call(536, input).await
@@ -6948,9 +6950,9 @@ impl Client {
     /// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
     pub async fn enable_serial_console_access(
         &self,
-        input: crate::types::EnableSerialConsoleAccessRequest,
+        input: crate::types::EnableSerialConsoleAccessInput,
     ) -> Result<
-        crate::types::EnableSerialConsoleAccessResult,
+        crate::types::EnableSerialConsoleAccessOutput,
         SdkError<crate::error::EnableSerialConsoleAccessError>,
     > {
         self.handle.call(537, input).await
@@ -6965,9 +6967,9 @@ impl Client {
     /// For more information, see [ Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
     pub async fn enable_snapshot_block_public_access(
         &self,
-        input: crate::types::EnableSnapshotBlockPublicAccessRequest,
+        input: crate::types::EnableSnapshotBlockPublicAccessInput,
     ) -> Result<
-        crate::types::EnableSnapshotBlockPublicAccessResult,
+        crate::types::EnableSnapshotBlockPublicAccessOutput,
         SdkError<crate::error::EnableSnapshotBlockPublicAccessError>,
     > {
         self.handle.call(538, input).await
@@ -6976,9 +6978,9 @@ impl Client {
     /// Enables the specified attachment to propagate routes to the specified propagation route table.
     pub async fn enable_transit_gateway_route_table_propagation(
         &self,
-        input: crate::types::EnableTransitGatewayRouteTablePropagationRequest,
+        input: crate::types::EnableTransitGatewayRouteTablePropagationInput,
     ) -> Result<
-        crate::types::EnableTransitGatewayRouteTablePropagationResult,
+        crate::types::EnableTransitGatewayRouteTablePropagationOutput,
         SdkError<crate::error::EnableTransitGatewayRouteTablePropagationError>,
     > {
         self.handle.call(539, input).await
@@ -6987,7 +6989,7 @@ impl Client {
     /// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
     pub async fn enable_vgw_route_propagation(
         &self,
-        input: crate::types::EnableVgwRoutePropagationRequest,
+        input: crate::types::EnableVgwRoutePropagationInput,
     ) -> Result<
         crate::types::EnableVgwRoutePropagationOutput,
         SdkError<crate::error::EnableVgwRoutePropagationError>,
@@ -6998,7 +7000,7 @@ impl Client {
     /// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
     pub async fn enable_volume_io(
         &self,
-        input: crate::types::EnableVolumeIORequest,
+        input: crate::types::EnableVolumeIOInput,
     ) -> Result<crate::types::EnableVolumeIOOutput, SdkError<crate::error::EnableVolumeIOError>>
     {
         self.handle.call(541, input).await
@@ -7009,9 +7011,9 @@ impl Client {
     /// Enables a VPC for ClassicLink. You can then link EC2-Classic instances to your ClassicLink-enabled VPC to allow communication over private IP addresses. You cannot enable your VPC for ClassicLink if any of your VPC route tables have existing routes for address ranges within the `10.0.0.0/8` IP address range, excluding local routes for VPCs in the `10.0.0.0/16` and `10.1.0.0/16` IP address ranges.
     pub async fn enable_vpc_classic_link(
         &self,
-        input: crate::types::EnableVpcClassicLinkRequest,
+        input: crate::types::EnableVpcClassicLinkInput,
     ) -> Result<
-        crate::types::EnableVpcClassicLinkResult,
+        crate::types::EnableVpcClassicLinkOutput,
         SdkError<crate::error::EnableVpcClassicLinkError>,
     > {
         self.handle.call(542, input).await
@@ -7024,9 +7026,9 @@ impl Client {
     /// You must specify a VPC ID in the request.
     pub async fn enable_vpc_classic_link_dns_support(
         &self,
-        input: crate::types::EnableVpcClassicLinkDnsSupportRequest,
+        input: crate::types::EnableVpcClassicLinkDnsSupportInput,
     ) -> Result<
-        crate::types::EnableVpcClassicLinkDnsSupportResult,
+        crate::types::EnableVpcClassicLinkDnsSupportOutput,
         SdkError<crate::error::EnableVpcClassicLinkDnsSupportError>,
     > {
         self.handle.call(543, input).await
@@ -7035,9 +7037,9 @@ impl Client {
     /// Downloads the client certificate revocation list for the specified Client VPN endpoint.
     pub async fn export_client_vpn_client_certificate_revocation_list(
         &self,
-        input: crate::types::ExportClientVpnClientCertificateRevocationListRequest,
+        input: crate::types::ExportClientVpnClientCertificateRevocationListInput,
     ) -> Result<
-        crate::types::ExportClientVpnClientCertificateRevocationListResult,
+        crate::types::ExportClientVpnClientCertificateRevocationListOutput,
         SdkError<crate::error::ExportClientVpnClientCertificateRevocationListError>,
     > {
         self.handle.call(544, input).await
@@ -7046,9 +7048,9 @@ impl Client {
     /// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
     pub async fn export_client_vpn_client_configuration(
         &self,
-        input: crate::types::ExportClientVpnClientConfigurationRequest,
+        input: crate::types::ExportClientVpnClientConfigurationInput,
     ) -> Result<
-        crate::types::ExportClientVpnClientConfigurationResult,
+        crate::types::ExportClientVpnClientConfigurationOutput,
         SdkError<crate::error::ExportClientVpnClientConfigurationError>,
     > {
         self.handle.call(545, input).await
@@ -7057,8 +7059,8 @@ impl Client {
     /// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
     pub async fn export_image(
         &self,
-        input: crate::types::ExportImageRequest,
-    ) -> Result<crate::types::ExportImageResult, SdkError<crate::error::ExportImageError>> {
+        input: crate::types::ExportImageInput,
+    ) -> Result<crate::types::ExportImageOutput, SdkError<crate::error::ExportImageError>> {
         self.handle.call(546, input).await
     }
 
@@ -7067,9 +7069,9 @@ impl Client {
     /// The routes are saved to the specified bucket in a JSON file. For more information, see [Export route tables to Amazon S3](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html#tgw-export-route-tables) in the *Amazon Web Services Transit Gateways Guide*.
     pub async fn export_transit_gateway_routes(
         &self,
-        input: crate::types::ExportTransitGatewayRoutesRequest,
+        input: crate::types::ExportTransitGatewayRoutesInput,
     ) -> Result<
-        crate::types::ExportTransitGatewayRoutesResult,
+        crate::types::ExportTransitGatewayRoutesOutput,
         SdkError<crate::error::ExportTransitGatewayRoutesError>,
     > {
         self.handle.call(547, input).await
@@ -7078,9 +7080,9 @@ impl Client {
     /// Exports the client configuration for a Verified Access instance.
     pub async fn export_verified_access_instance_client_configuration(
         &self,
-        input: crate::types::ExportVerifiedAccessInstanceClientConfigurationRequest,
+        input: crate::types::ExportVerifiedAccessInstanceClientConfigurationInput,
     ) -> Result<
-        crate::types::ExportVerifiedAccessInstanceClientConfigurationResult,
+        crate::types::ExportVerifiedAccessInstanceClientConfigurationOutput,
         SdkError<crate::error::ExportVerifiedAccessInstanceClientConfigurationError>,
     > {
         self.handle.call(548, input).await
@@ -7089,9 +7091,9 @@ impl Client {
     /// Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms.
     pub async fn get_active_vpn_tunnel_status(
         &self,
-        input: crate::types::GetActiveVpnTunnelStatusRequest,
+        input: crate::types::GetActiveVpnTunnelStatusInput,
     ) -> Result<
-        crate::types::GetActiveVpnTunnelStatusResult,
+        crate::types::GetActiveVpnTunnelStatusOutput,
         SdkError<crate::error::GetActiveVpnTunnelStatusError>,
     > {
         self.handle.call(549, input).await
@@ -7104,9 +7106,9 @@ impl Client {
     /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
     pub async fn get_allowed_images_settings(
         &self,
-        input: crate::types::GetAllowedImagesSettingsRequest,
+        input: crate::types::GetAllowedImagesSettingsInput,
     ) -> Result<
-        crate::types::GetAllowedImagesSettingsResult,
+        crate::types::GetAllowedImagesSettingsOutput,
         SdkError<crate::error::GetAllowedImagesSettingsError>,
     > {
         self.handle.call(550, input).await
@@ -7115,9 +7117,9 @@ impl Client {
     /// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key.
     pub async fn get_associated_enclave_certificate_iam_roles(
         &self,
-        input: crate::types::GetAssociatedEnclaveCertificateIamRolesRequest,
+        input: crate::types::GetAssociatedEnclaveCertificateIamRolesInput,
     ) -> Result<
-        crate::types::GetAssociatedEnclaveCertificateIamRolesResult,
+        crate::types::GetAssociatedEnclaveCertificateIamRolesOutput,
         SdkError<crate::error::GetAssociatedEnclaveCertificateIamRolesError>,
     > {
         self.handle.call(551, input).await
@@ -7126,9 +7128,9 @@ impl Client {
     /// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool.
     pub async fn get_associated_ipv6_pool_cidrs(
         &self,
-        input: crate::types::GetAssociatedIpv6PoolCidrsRequest,
+        input: crate::types::GetAssociatedIpv6PoolCidrsInput,
     ) -> Result<
-        crate::types::GetAssociatedIpv6PoolCidrsResult,
+        crate::types::GetAssociatedIpv6PoolCidrsOutput,
         SdkError<crate::error::GetAssociatedIpv6PoolCidrsError>,
     > {
         self.handle.call(552, input).await
@@ -7137,9 +7139,9 @@ impl Client {
     /// Gets network performance data.
     pub async fn get_aws_network_performance_data(
         &self,
-        input: crate::types::GetAwsNetworkPerformanceDataRequest,
+        input: crate::types::GetAwsNetworkPerformanceDataInput,
     ) -> Result<
-        crate::types::GetAwsNetworkPerformanceDataResult,
+        crate::types::GetAwsNetworkPerformanceDataOutput,
         SdkError<crate::error::GetAwsNetworkPerformanceDataError>,
     > {
         self.handle.call(553, input).await
@@ -7148,9 +7150,9 @@ impl Client {
     /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status.
     pub async fn get_capacity_manager_attributes(
         &self,
-        input: crate::types::GetCapacityManagerAttributesRequest,
+        input: crate::types::GetCapacityManagerAttributesInput,
     ) -> Result<
-        crate::types::GetCapacityManagerAttributesResult,
+        crate::types::GetCapacityManagerAttributesOutput,
         SdkError<crate::error::GetCapacityManagerAttributesError>,
     > {
         self.handle.call(554, input).await
@@ -7159,9 +7161,9 @@ impl Client {
     /// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family.
     pub async fn get_capacity_manager_metric_data(
         &self,
-        input: crate::types::GetCapacityManagerMetricDataRequest,
+        input: crate::types::GetCapacityManagerMetricDataInput,
     ) -> Result<
-        crate::types::GetCapacityManagerMetricDataResult,
+        crate::types::GetCapacityManagerMetricDataOutput,
         SdkError<crate::error::GetCapacityManagerMetricDataError>,
     > {
         self.handle.call(555, input).await
@@ -7170,9 +7172,9 @@ impl Client {
     /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping.
     pub async fn get_capacity_manager_metric_dimensions(
         &self,
-        input: crate::types::GetCapacityManagerMetricDimensionsRequest,
+        input: crate::types::GetCapacityManagerMetricDimensionsInput,
     ) -> Result<
-        crate::types::GetCapacityManagerMetricDimensionsResult,
+        crate::types::GetCapacityManagerMetricDimensionsOutput,
         SdkError<crate::error::GetCapacityManagerMetricDimensionsError>,
     > {
         self.handle.call(556, input).await
@@ -7181,9 +7183,9 @@ impl Client {
     /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
     pub async fn get_capacity_manager_monitored_tag_keys(
         &self,
-        input: crate::types::GetCapacityManagerMonitoredTagKeysRequest,
+        input: crate::types::GetCapacityManagerMonitoredTagKeysInput,
     ) -> Result<
-        crate::types::GetCapacityManagerMonitoredTagKeysResult,
+        crate::types::GetCapacityManagerMonitoredTagKeysOutput,
         SdkError<crate::error::GetCapacityManagerMonitoredTagKeysError>,
     > {
         self.handle.call(557, input).await
@@ -7192,9 +7194,9 @@ impl Client {
     /// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage.
     pub async fn get_capacity_reservation_usage(
         &self,
-        input: crate::types::GetCapacityReservationUsageRequest,
+        input: crate::types::GetCapacityReservationUsageInput,
     ) -> Result<
-        crate::types::GetCapacityReservationUsageResult,
+        crate::types::GetCapacityReservationUsageOutput,
         SdkError<crate::error::GetCapacityReservationUsageError>,
     > {
         self.handle.call(558, input).await
@@ -7203,8 +7205,8 @@ impl Client {
     /// Describes the allocations from the specified customer-owned address pool.
     pub async fn get_coip_pool_usage(
         &self,
-        input: crate::types::GetCoipPoolUsageRequest,
-    ) -> Result<crate::types::GetCoipPoolUsageResult, SdkError<crate::error::GetCoipPoolUsageError>>
+        input: crate::types::GetCoipPoolUsageInput,
+    ) -> Result<crate::types::GetCoipPoolUsageOutput, SdkError<crate::error::GetCoipPoolUsageError>>
     {
         self.handle.call(559, input).await
     }
@@ -7214,8 +7216,8 @@ impl Client {
     /// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
     pub async fn get_console_output(
         &self,
-        input: crate::types::GetConsoleOutputRequest,
-    ) -> Result<crate::types::GetConsoleOutputResult, SdkError<crate::error::GetConsoleOutputError>>
+        input: crate::types::GetConsoleOutputInput,
+    ) -> Result<crate::types::GetConsoleOutputOutput, SdkError<crate::error::GetConsoleOutputError>>
     {
         self.handle.call(560, input).await
     }
@@ -7227,9 +7229,9 @@ impl Client {
     /// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshoot-unreachable-instance.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
     pub async fn get_console_screenshot(
         &self,
-        input: crate::types::GetConsoleScreenshotRequest,
+        input: crate::types::GetConsoleScreenshotInput,
     ) -> Result<
-        crate::types::GetConsoleScreenshotResult,
+        crate::types::GetConsoleScreenshotOutput,
         SdkError<crate::error::GetConsoleScreenshotError>,
     > {
         self.handle.call(561, input).await
@@ -7242,9 +7244,9 @@ impl Client {
     /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
     pub async fn get_declarative_policies_report_summary(
         &self,
-        input: crate::types::GetDeclarativePoliciesReportSummaryRequest,
+        input: crate::types::GetDeclarativePoliciesReportSummaryInput,
     ) -> Result<
-        crate::types::GetDeclarativePoliciesReportSummaryResult,
+        crate::types::GetDeclarativePoliciesReportSummaryOutput,
         SdkError<crate::error::GetDeclarativePoliciesReportSummaryError>,
     > {
         self.handle.call(562, input).await
@@ -7255,9 +7257,9 @@ impl Client {
     /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
     pub async fn get_default_credit_specification(
         &self,
-        input: crate::types::GetDefaultCreditSpecificationRequest,
+        input: crate::types::GetDefaultCreditSpecificationInput,
     ) -> Result<
-        crate::types::GetDefaultCreditSpecificationResult,
+        crate::types::GetDefaultCreditSpecificationOutput,
         SdkError<crate::error::GetDefaultCreditSpecificationError>,
     > {
         self.handle.call(563, input).await
@@ -7268,9 +7270,9 @@ impl Client {
     /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
     pub async fn get_ebs_default_kms_key_id(
         &self,
-        input: crate::types::GetEbsDefaultKmsKeyIdRequest,
+        input: crate::types::GetEbsDefaultKmsKeyIdInput,
     ) -> Result<
-        crate::types::GetEbsDefaultKmsKeyIdResult,
+        crate::types::GetEbsDefaultKmsKeyIdOutput,
         SdkError<crate::error::GetEbsDefaultKmsKeyIdError>,
     > {
         self.handle.call(564, input).await
@@ -7281,9 +7283,9 @@ impl Client {
     /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
     pub async fn get_ebs_encryption_by_default(
         &self,
-        input: crate::types::GetEbsEncryptionByDefaultRequest,
+        input: crate::types::GetEbsEncryptionByDefaultInput,
     ) -> Result<
-        crate::types::GetEbsEncryptionByDefaultResult,
+        crate::types::GetEbsEncryptionByDefaultOutput,
         SdkError<crate::error::GetEbsEncryptionByDefaultError>,
     > {
         self.handle.call(565, input).await
@@ -7294,9 +7296,9 @@ impl Client {
     /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
     pub async fn get_enabled_ipam_policy(
         &self,
-        input: crate::types::GetEnabledIpamPolicyRequest,
+        input: crate::types::GetEnabledIpamPolicyInput,
     ) -> Result<
-        crate::types::GetEnabledIpamPolicyResult,
+        crate::types::GetEnabledIpamPolicyOutput,
         SdkError<crate::error::GetEnabledIpamPolicyError>,
     > {
         self.handle.call(566, input).await
@@ -7312,9 +7314,9 @@ impl Client {
     /// `GetFlowLogsIntegrationTemplate` does not support integration between Amazon Web Services Transit Gateway Flow Logs and Amazon Athena.
     pub async fn get_flow_logs_integration_template(
         &self,
-        input: crate::types::GetFlowLogsIntegrationTemplateRequest,
+        input: crate::types::GetFlowLogsIntegrationTemplateInput,
     ) -> Result<
-        crate::types::GetFlowLogsIntegrationTemplateResult,
+        crate::types::GetFlowLogsIntegrationTemplateOutput,
         SdkError<crate::error::GetFlowLogsIntegrationTemplateError>,
     > {
         self.handle.call(567, input).await
@@ -7323,9 +7325,9 @@ impl Client {
     /// Lists the resource groups to which a Capacity Reservation has been added.
     pub async fn get_groups_for_capacity_reservation(
         &self,
-        input: crate::types::GetGroupsForCapacityReservationRequest,
+        input: crate::types::GetGroupsForCapacityReservationInput,
     ) -> Result<
-        crate::types::GetGroupsForCapacityReservationResult,
+        crate::types::GetGroupsForCapacityReservationOutput,
         SdkError<crate::error::GetGroupsForCapacityReservationError>,
     > {
         self.handle.call(568, input).await
@@ -7336,9 +7338,9 @@ impl Client {
     /// This is a preview of the [PurchaseHostReservation] action and does not result in the offering being purchased.
     pub async fn get_host_reservation_purchase_preview(
         &self,
-        input: crate::types::GetHostReservationPurchasePreviewRequest,
+        input: crate::types::GetHostReservationPurchasePreviewInput,
     ) -> Result<
-        crate::types::GetHostReservationPurchasePreviewResult,
+        crate::types::GetHostReservationPurchasePreviewOutput,
         SdkError<crate::error::GetHostReservationPurchasePreviewError>,
     > {
         self.handle.call(569, input).await
@@ -7347,8 +7349,8 @@ impl Client {
     /// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
     pub async fn get_image_ancestry(
         &self,
-        input: crate::types::GetImageAncestryRequest,
-    ) -> Result<crate::types::GetImageAncestryResult, SdkError<crate::error::GetImageAncestryError>>
+        input: crate::types::GetImageAncestryInput,
+    ) -> Result<crate::types::GetImageAncestryOutput, SdkError<crate::error::GetImageAncestryError>>
     {
         self.handle.call(570, input).await
     }
@@ -7358,9 +7360,9 @@ impl Client {
     /// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
     pub async fn get_image_block_public_access_state(
         &self,
-        input: crate::types::GetImageBlockPublicAccessStateRequest,
+        input: crate::types::GetImageBlockPublicAccessStateInput,
     ) -> Result<
-        crate::types::GetImageBlockPublicAccessStateResult,
+        crate::types::GetImageBlockPublicAccessStateOutput,
         SdkError<crate::error::GetImageBlockPublicAccessStateError>,
     > {
         self.handle.call(571, input).await
@@ -7371,9 +7373,9 @@ impl Client {
     /// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
     pub async fn get_instance_metadata_defaults(
         &self,
-        input: crate::types::GetInstanceMetadataDefaultsRequest,
+        input: crate::types::GetInstanceMetadataDefaultsInput,
     ) -> Result<
-        crate::types::GetInstanceMetadataDefaultsResult,
+        crate::types::GetInstanceMetadataDefaultsOutput,
         SdkError<crate::error::GetInstanceMetadataDefaultsError>,
     > {
         self.handle.call(572, input).await
@@ -7382,9 +7384,9 @@ impl Client {
     /// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
     pub async fn get_instance_tpm_ek_pub(
         &self,
-        input: crate::types::GetInstanceTpmEkPubRequest,
+        input: crate::types::GetInstanceTpmEkPubInput,
     ) -> Result<
-        crate::types::GetInstanceTpmEkPubResult,
+        crate::types::GetInstanceTpmEkPubOutput,
         SdkError<crate::error::GetInstanceTpmEkPubError>,
     > {
         self.handle.call(573, input).await
@@ -7397,9 +7399,9 @@ impl Client {
     /// For more information, see [Preview instance types with specified attributes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements), [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html), and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*, and [Creating mixed instance groups using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub async fn get_instance_types_from_instance_requirements(
         &self,
-        input: crate::types::GetInstanceTypesFromInstanceRequirementsRequest,
+        input: crate::types::GetInstanceTypesFromInstanceRequirementsInput,
     ) -> Result<
-        crate::types::GetInstanceTypesFromInstanceRequirementsResult,
+        crate::types::GetInstanceTypesFromInstanceRequirementsOutput,
         SdkError<crate::error::GetInstanceTypesFromInstanceRequirementsError>,
     > {
         self.handle.call(574, input).await
@@ -7412,9 +7414,9 @@ impl Client {
     /// For more information, see [UEFI Secure Boot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
     pub async fn get_instance_uefi_data(
         &self,
-        input: crate::types::GetInstanceUefiDataRequest,
+        input: crate::types::GetInstanceUefiDataInput,
     ) -> Result<
-        crate::types::GetInstanceUefiDataResult,
+        crate::types::GetInstanceUefiDataOutput,
         SdkError<crate::error::GetInstanceUefiDataError>,
     > {
         self.handle.call(575, input).await
@@ -7423,9 +7425,9 @@ impl Client {
     /// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn get_ipam_address_history(
         &self,
-        input: crate::types::GetIpamAddressHistoryRequest,
+        input: crate::types::GetIpamAddressHistoryInput,
     ) -> Result<
-        crate::types::GetIpamAddressHistoryResult,
+        crate::types::GetIpamAddressHistoryOutput,
         SdkError<crate::error::GetIpamAddressHistoryError>,
     > {
         self.handle.call(576, input).await
@@ -7434,9 +7436,9 @@ impl Client {
     /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
     pub async fn get_ipam_discovered_accounts(
         &self,
-        input: crate::types::GetIpamDiscoveredAccountsRequest,
+        input: crate::types::GetIpamDiscoveredAccountsInput,
     ) -> Result<
-        crate::types::GetIpamDiscoveredAccountsResult,
+        crate::types::GetIpamDiscoveredAccountsOutput,
         SdkError<crate::error::GetIpamDiscoveredAccountsError>,
     > {
         self.handle.call(577, input).await
@@ -7445,9 +7447,9 @@ impl Client {
     /// Gets the public IP addresses that have been discovered by IPAM.
     pub async fn get_ipam_discovered_public_addresses(
         &self,
-        input: crate::types::GetIpamDiscoveredPublicAddressesRequest,
+        input: crate::types::GetIpamDiscoveredPublicAddressesInput,
     ) -> Result<
-        crate::types::GetIpamDiscoveredPublicAddressesResult,
+        crate::types::GetIpamDiscoveredPublicAddressesOutput,
         SdkError<crate::error::GetIpamDiscoveredPublicAddressesError>,
     > {
         self.handle.call(578, input).await
@@ -7456,9 +7458,9 @@ impl Client {
     /// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
     pub async fn get_ipam_discovered_resource_cidrs(
         &self,
-        input: crate::types::GetIpamDiscoveredResourceCidrsRequest,
+        input: crate::types::GetIpamDiscoveredResourceCidrsInput,
     ) -> Result<
-        crate::types::GetIpamDiscoveredResourceCidrsResult,
+        crate::types::GetIpamDiscoveredResourceCidrsOutput,
         SdkError<crate::error::GetIpamDiscoveredResourceCidrsError>,
     > {
         self.handle.call(579, input).await
@@ -7467,9 +7469,9 @@ impl Client {
     /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub async fn get_ipam_discovered_routes(
         &self,
-        input: crate::types::GetIpamDiscoveredRoutesRequest,
+        input: crate::types::GetIpamDiscoveredRoutesInput,
     ) -> Result<
-        crate::types::GetIpamDiscoveredRoutesResult,
+        crate::types::GetIpamDiscoveredRoutesOutput,
         SdkError<crate::error::GetIpamDiscoveredRoutesError>,
     > {
         self.handle.call(580, input).await
@@ -7478,9 +7480,9 @@ impl Client {
     /// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub async fn get_ipam_internet_registry_association_asns(
         &self,
-        input: crate::types::GetIpamInternetRegistryAssociationAsnsRequest,
+        input: crate::types::GetIpamInternetRegistryAssociationAsnsInput,
     ) -> Result<
-        crate::types::GetIpamInternetRegistryAssociationAsnsResult,
+        crate::types::GetIpamInternetRegistryAssociationAsnsOutput,
         SdkError<crate::error::GetIpamInternetRegistryAssociationAsnsError>,
     > {
         self.handle.call(581, input).await
@@ -7489,9 +7491,9 @@ impl Client {
     /// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub async fn get_ipam_internet_registry_association_cidrs(
         &self,
-        input: crate::types::GetIpamInternetRegistryAssociationCidrsRequest,
+        input: crate::types::GetIpamInternetRegistryAssociationCidrsInput,
     ) -> Result<
-        crate::types::GetIpamInternetRegistryAssociationCidrsResult,
+        crate::types::GetIpamInternetRegistryAssociationCidrsOutput,
         SdkError<crate::error::GetIpamInternetRegistryAssociationCidrsError>,
     > {
         self.handle.call(582, input).await
@@ -7504,9 +7506,9 @@ impl Client {
     /// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
     pub async fn get_ipam_policy_allocation_rules(
         &self,
-        input: crate::types::GetIpamPolicyAllocationRulesRequest,
+        input: crate::types::GetIpamPolicyAllocationRulesInput,
     ) -> Result<
-        crate::types::GetIpamPolicyAllocationRulesResult,
+        crate::types::GetIpamPolicyAllocationRulesOutput,
         SdkError<crate::error::GetIpamPolicyAllocationRulesError>,
     > {
         self.handle.call(583, input).await
@@ -7519,9 +7521,9 @@ impl Client {
     /// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
     pub async fn get_ipam_policy_organization_targets(
         &self,
-        input: crate::types::GetIpamPolicyOrganizationTargetsRequest,
+        input: crate::types::GetIpamPolicyOrganizationTargetsInput,
     ) -> Result<
-        crate::types::GetIpamPolicyOrganizationTargetsResult,
+        crate::types::GetIpamPolicyOrganizationTargetsOutput,
         SdkError<crate::error::GetIpamPolicyOrganizationTargetsError>,
     > {
         self.handle.call(584, input).await
@@ -7532,9 +7534,9 @@ impl Client {
     /// If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
     pub async fn get_ipam_pool_allocations(
         &self,
-        input: crate::types::GetIpamPoolAllocationsRequest,
+        input: crate::types::GetIpamPoolAllocationsInput,
     ) -> Result<
-        crate::types::GetIpamPoolAllocationsResult,
+        crate::types::GetIpamPoolAllocationsOutput,
         SdkError<crate::error::GetIpamPoolAllocationsError>,
     > {
         self.handle.call(585, input).await
@@ -7543,8 +7545,8 @@ impl Client {
     /// Get the CIDRs provisioned to an IPAM pool.
     pub async fn get_ipam_pool_cidrs(
         &self,
-        input: crate::types::GetIpamPoolCidrsRequest,
-    ) -> Result<crate::types::GetIpamPoolCidrsResult, SdkError<crate::error::GetIpamPoolCidrsError>>
+        input: crate::types::GetIpamPoolCidrsInput,
+    ) -> Result<crate::types::GetIpamPoolCidrsOutput, SdkError<crate::error::GetIpamPoolCidrsError>>
     {
         self.handle.call(586, input).await
     }
@@ -7552,9 +7554,9 @@ impl Client {
     /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
     pub async fn get_ipam_prefix_list_resolver_rules(
         &self,
-        input: crate::types::GetIpamPrefixListResolverRulesRequest,
+        input: crate::types::GetIpamPrefixListResolverRulesInput,
     ) -> Result<
-        crate::types::GetIpamPrefixListResolverRulesResult,
+        crate::types::GetIpamPrefixListResolverRulesOutput,
         SdkError<crate::error::GetIpamPrefixListResolverRulesError>,
     > {
         self.handle.call(587, input).await
@@ -7563,9 +7565,9 @@ impl Client {
     /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
     pub async fn get_ipam_prefix_list_resolver_version_entries(
         &self,
-        input: crate::types::GetIpamPrefixListResolverVersionEntriesRequest,
+        input: crate::types::GetIpamPrefixListResolverVersionEntriesInput,
     ) -> Result<
-        crate::types::GetIpamPrefixListResolverVersionEntriesResult,
+        crate::types::GetIpamPrefixListResolverVersionEntriesOutput,
         SdkError<crate::error::GetIpamPrefixListResolverVersionEntriesError>,
     > {
         self.handle.call(588, input).await
@@ -7599,9 +7601,9 @@ impl Client {
     /// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
     pub async fn get_ipam_prefix_list_resolver_versions(
         &self,
-        input: crate::types::GetIpamPrefixListResolverVersionsRequest,
+        input: crate::types::GetIpamPrefixListResolverVersionsInput,
     ) -> Result<
-        crate::types::GetIpamPrefixListResolverVersionsResult,
+        crate::types::GetIpamPrefixListResolverVersionsOutput,
         SdkError<crate::error::GetIpamPrefixListResolverVersionsError>,
     > {
         self.handle.call(589, input).await
@@ -7610,9 +7612,9 @@ impl Client {
     /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     pub async fn get_ipam_resource_cidrs(
         &self,
-        input: crate::types::GetIpamResourceCidrsRequest,
+        input: crate::types::GetIpamResourceCidrsInput,
     ) -> Result<
-        crate::types::GetIpamResourceCidrsResult,
+        crate::types::GetIpamResourceCidrsOutput,
         SdkError<crate::error::GetIpamResourceCidrsError>,
     > {
         self.handle.call(590, input).await
@@ -7621,9 +7623,9 @@ impl Client {
     /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub async fn get_ipam_route_origin_authorizations(
         &self,
-        input: crate::types::GetIpamRouteOriginAuthorizationsRequest,
+        input: crate::types::GetIpamRouteOriginAuthorizationsInput,
     ) -> Result<
-        crate::types::GetIpamRouteOriginAuthorizationsResult,
+        crate::types::GetIpamRouteOriginAuthorizationsOutput,
         SdkError<crate::error::GetIpamRouteOriginAuthorizationsError>,
     > {
         self.handle.call(591, input).await
@@ -7632,9 +7634,9 @@ impl Client {
     /// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub async fn get_ipam_route_protection_findings(
         &self,
-        input: crate::types::GetIpamRouteProtectionFindingsRequest,
+        input: crate::types::GetIpamRouteProtectionFindingsInput,
     ) -> Result<
-        crate::types::GetIpamRouteProtectionFindingsResult,
+        crate::types::GetIpamRouteProtectionFindingsOutput,
         SdkError<crate::error::GetIpamRouteProtectionFindingsError>,
     > {
         self.handle.call(592, input).await
@@ -7643,9 +7645,9 @@ impl Client {
     /// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub async fn get_ipam_routing_policy_registration_deltas(
         &self,
-        input: crate::types::GetIpamRoutingPolicyRegistrationDeltasRequest,
+        input: crate::types::GetIpamRoutingPolicyRegistrationDeltasInput,
     ) -> Result<
-        crate::types::GetIpamRoutingPolicyRegistrationDeltasResult,
+        crate::types::GetIpamRoutingPolicyRegistrationDeltasOutput,
         SdkError<crate::error::GetIpamRoutingPolicyRegistrationDeltasError>,
     > {
         self.handle.call(593, input).await
@@ -7654,9 +7656,9 @@ impl Client {
     /// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub async fn get_ipam_routing_policy_registrations(
         &self,
-        input: crate::types::GetIpamRoutingPolicyRegistrationsRequest,
+        input: crate::types::GetIpamRoutingPolicyRegistrationsInput,
     ) -> Result<
-        crate::types::GetIpamRoutingPolicyRegistrationsResult,
+        crate::types::GetIpamRoutingPolicyRegistrationsOutput,
         SdkError<crate::error::GetIpamRoutingPolicyRegistrationsError>,
     > {
         self.handle.call(594, input).await
@@ -7667,9 +7669,9 @@ impl Client {
     /// This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: `DescribeSpotInstanceRequests`, `DescribeInstanceCreditSpecifications`, `DescribeVolumes`, and `DescribeInstanceAttribute`. Or, you can allow `describe\*` depending on your instance requirements.
     pub async fn get_launch_template_data(
         &self,
-        input: crate::types::GetLaunchTemplateDataRequest,
+        input: crate::types::GetLaunchTemplateDataInput,
     ) -> Result<
-        crate::types::GetLaunchTemplateDataResult,
+        crate::types::GetLaunchTemplateDataOutput,
         SdkError<crate::error::GetLaunchTemplateDataError>,
     > {
         self.handle.call(595, input).await
@@ -7678,9 +7680,9 @@ impl Client {
     /// Gets information about the resources that are associated with the specified managed prefix list.
     pub async fn get_managed_prefix_list_associations(
         &self,
-        input: crate::types::GetManagedPrefixListAssociationsRequest,
+        input: crate::types::GetManagedPrefixListAssociationsInput,
     ) -> Result<
-        crate::types::GetManagedPrefixListAssociationsResult,
+        crate::types::GetManagedPrefixListAssociationsOutput,
         SdkError<crate::error::GetManagedPrefixListAssociationsError>,
     > {
         self.handle.call(596, input).await
@@ -7689,9 +7691,9 @@ impl Client {
     /// Gets information about the entries for a specified managed prefix list.
     pub async fn get_managed_prefix_list_entries(
         &self,
-        input: crate::types::GetManagedPrefixListEntriesRequest,
+        input: crate::types::GetManagedPrefixListEntriesInput,
     ) -> Result<
-        crate::types::GetManagedPrefixListEntriesResult,
+        crate::types::GetManagedPrefixListEntriesOutput,
         SdkError<crate::error::GetManagedPrefixListEntriesError>,
     > {
         self.handle.call(597, input).await
@@ -7700,9 +7702,9 @@ impl Client {
     /// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
     pub async fn get_managed_resource_visibility(
         &self,
-        input: crate::types::GetManagedResourceVisibilityRequest,
+        input: crate::types::GetManagedResourceVisibilityInput,
     ) -> Result<
-        crate::types::GetManagedResourceVisibilityResult,
+        crate::types::GetManagedResourceVisibilityOutput,
         SdkError<crate::error::GetManagedResourceVisibilityError>,
     > {
         self.handle.call(598, input).await
@@ -7711,9 +7713,9 @@ impl Client {
     /// Gets the findings for the specified Network Access Scope analysis.
     pub async fn get_network_insights_access_scope_analysis_findings(
         &self,
-        input: crate::types::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+        input: crate::types::GetNetworkInsightsAccessScopeAnalysisFindingsInput,
     ) -> Result<
-        crate::types::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+        crate::types::GetNetworkInsightsAccessScopeAnalysisFindingsOutput,
         SdkError<crate::error::GetNetworkInsightsAccessScopeAnalysisFindingsError>,
     > {
         self.handle.call(599, input).await
@@ -7722,9 +7724,9 @@ impl Client {
     /// Gets the content for the specified Network Access Scope.
     pub async fn get_network_insights_access_scope_content(
         &self,
-        input: crate::types::GetNetworkInsightsAccessScopeContentRequest,
+        input: crate::types::GetNetworkInsightsAccessScopeContentInput,
     ) -> Result<
-        crate::types::GetNetworkInsightsAccessScopeContentResult,
+        crate::types::GetNetworkInsightsAccessScopeContentOutput,
         SdkError<crate::error::GetNetworkInsightsAccessScopeContentError>,
     > {
         self.handle.call(600, input).await
@@ -7741,8 +7743,8 @@ impl Client {
     /// When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password.
     pub async fn get_password_data(
         &self,
-        input: crate::types::GetPasswordDataRequest,
-    ) -> Result<crate::types::GetPasswordDataResult, SdkError<crate::error::GetPasswordDataError>>
+        input: crate::types::GetPasswordDataInput,
+    ) -> Result<crate::types::GetPasswordDataOutput, SdkError<crate::error::GetPasswordDataError>>
     {
         self.handle.call(601, input).await
     }
@@ -7750,9 +7752,9 @@ impl Client {
     /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use [AcceptReservedInstancesExchangeQuote] to perform the exchange.
     pub async fn get_reserved_instances_exchange_quote(
         &self,
-        input: crate::types::GetReservedInstancesExchangeQuoteRequest,
+        input: crate::types::GetReservedInstancesExchangeQuoteInput,
     ) -> Result<
-        crate::types::GetReservedInstancesExchangeQuoteResult,
+        crate::types::GetReservedInstancesExchangeQuoteOutput,
         SdkError<crate::error::GetReservedInstancesExchangeQuoteError>,
     > {
         self.handle.call(602, input).await
@@ -7765,9 +7767,9 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn get_route_server_associations(
         &self,
-        input: crate::types::GetRouteServerAssociationsRequest,
+        input: crate::types::GetRouteServerAssociationsInput,
     ) -> Result<
-        crate::types::GetRouteServerAssociationsResult,
+        crate::types::GetRouteServerAssociationsOutput,
         SdkError<crate::error::GetRouteServerAssociationsError>,
     > {
         self.handle.call(603, input).await
@@ -7788,9 +7790,9 @@ impl Client {
     /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
     pub async fn get_route_server_propagations(
         &self,
-        input: crate::types::GetRouteServerPropagationsRequest,
+        input: crate::types::GetRouteServerPropagationsInput,
     ) -> Result<
-        crate::types::GetRouteServerPropagationsResult,
+        crate::types::GetRouteServerPropagationsOutput,
         SdkError<crate::error::GetRouteServerPropagationsError>,
     > {
         self.handle.call(604, input).await
@@ -7809,9 +7811,9 @@ impl Client {
     /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
     pub async fn get_route_server_routing_database(
         &self,
-        input: crate::types::GetRouteServerRoutingDatabaseRequest,
+        input: crate::types::GetRouteServerRoutingDatabaseInput,
     ) -> Result<
-        crate::types::GetRouteServerRoutingDatabaseResult,
+        crate::types::GetRouteServerRoutingDatabaseOutput,
         SdkError<crate::error::GetRouteServerRoutingDatabaseError>,
     > {
         self.handle.call(605, input).await
@@ -7820,9 +7822,9 @@ impl Client {
     /// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
     pub async fn get_security_groups_for_vpc(
         &self,
-        input: crate::types::GetSecurityGroupsForVpcRequest,
+        input: crate::types::GetSecurityGroupsForVpcInput,
     ) -> Result<
-        crate::types::GetSecurityGroupsForVpcResult,
+        crate::types::GetSecurityGroupsForVpcOutput,
         SdkError<crate::error::GetSecurityGroupsForVpcError>,
     > {
         self.handle.call(606, input).await
@@ -7831,9 +7833,9 @@ impl Client {
     /// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
     pub async fn get_serial_console_access_status(
         &self,
-        input: crate::types::GetSerialConsoleAccessStatusRequest,
+        input: crate::types::GetSerialConsoleAccessStatusInput,
     ) -> Result<
-        crate::types::GetSerialConsoleAccessStatusResult,
+        crate::types::GetSerialConsoleAccessStatusOutput,
         SdkError<crate::error::GetSerialConsoleAccessStatusError>,
     > {
         self.handle.call(607, input).await
@@ -7844,9 +7846,9 @@ impl Client {
     /// For more information, see [ Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
     pub async fn get_snapshot_block_public_access_state(
         &self,
-        input: crate::types::GetSnapshotBlockPublicAccessStateRequest,
+        input: crate::types::GetSnapshotBlockPublicAccessStateInput,
     ) -> Result<
-        crate::types::GetSnapshotBlockPublicAccessStateResult,
+        crate::types::GetSnapshotBlockPublicAccessStateOutput,
         SdkError<crate::error::GetSnapshotBlockPublicAccessStateError>,
     > {
         self.handle.call(608, input).await
@@ -7859,9 +7861,9 @@ impl Client {
     /// For more information, see [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
     pub async fn get_spot_placement_scores(
         &self,
-        input: crate::types::GetSpotPlacementScoresRequest,
+        input: crate::types::GetSpotPlacementScoresInput,
     ) -> Result<
-        crate::types::GetSpotPlacementScoresResult,
+        crate::types::GetSpotPlacementScoresOutput,
         SdkError<crate::error::GetSpotPlacementScoresError>,
     > {
         self.handle.call(609, input).await
@@ -7870,9 +7872,9 @@ impl Client {
     /// Gets information about the subnet CIDR reservations.
     pub async fn get_subnet_cidr_reservations(
         &self,
-        input: crate::types::GetSubnetCidrReservationsRequest,
+        input: crate::types::GetSubnetCidrReservationsInput,
     ) -> Result<
-        crate::types::GetSubnetCidrReservationsResult,
+        crate::types::GetSubnetCidrReservationsOutput,
         SdkError<crate::error::GetSubnetCidrReservationsError>,
     > {
         self.handle.call(610, input).await
@@ -7881,9 +7883,9 @@ impl Client {
     /// Lists the route tables to which the specified resource attachment propagates routes.
     pub async fn get_transit_gateway_attachment_propagations(
         &self,
-        input: crate::types::GetTransitGatewayAttachmentPropagationsRequest,
+        input: crate::types::GetTransitGatewayAttachmentPropagationsInput,
     ) -> Result<
-        crate::types::GetTransitGatewayAttachmentPropagationsResult,
+        crate::types::GetTransitGatewayAttachmentPropagationsOutput,
         SdkError<crate::error::GetTransitGatewayAttachmentPropagationsError>,
     > {
         self.handle.call(611, input).await
@@ -7892,9 +7894,9 @@ impl Client {
     /// Retrieves the entries for a transit gateway metering policy.
     pub async fn get_transit_gateway_metering_policy_entries(
         &self,
-        input: crate::types::GetTransitGatewayMeteringPolicyEntriesRequest,
+        input: crate::types::GetTransitGatewayMeteringPolicyEntriesInput,
     ) -> Result<
-        crate::types::GetTransitGatewayMeteringPolicyEntriesResult,
+        crate::types::GetTransitGatewayMeteringPolicyEntriesOutput,
         SdkError<crate::error::GetTransitGatewayMeteringPolicyEntriesError>,
     > {
         self.handle.call(612, input).await
@@ -7903,9 +7905,9 @@ impl Client {
     /// Gets information about the associations for the transit gateway multicast domain.
     pub async fn get_transit_gateway_multicast_domain_associations(
         &self,
-        input: crate::types::GetTransitGatewayMulticastDomainAssociationsRequest,
+        input: crate::types::GetTransitGatewayMulticastDomainAssociationsInput,
     ) -> Result<
-        crate::types::GetTransitGatewayMulticastDomainAssociationsResult,
+        crate::types::GetTransitGatewayMulticastDomainAssociationsOutput,
         SdkError<crate::error::GetTransitGatewayMulticastDomainAssociationsError>,
     > {
         self.handle.call(613, input).await
@@ -7914,9 +7916,9 @@ impl Client {
     /// Gets a list of the transit gateway policy table associations.
     pub async fn get_transit_gateway_policy_table_associations(
         &self,
-        input: crate::types::GetTransitGatewayPolicyTableAssociationsRequest,
+        input: crate::types::GetTransitGatewayPolicyTableAssociationsInput,
     ) -> Result<
-        crate::types::GetTransitGatewayPolicyTableAssociationsResult,
+        crate::types::GetTransitGatewayPolicyTableAssociationsOutput,
         SdkError<crate::error::GetTransitGatewayPolicyTableAssociationsError>,
     > {
         self.handle.call(614, input).await
@@ -7925,9 +7927,9 @@ impl Client {
     /// Returns a list of transit gateway policy table entries.
     pub async fn get_transit_gateway_policy_table_entries(
         &self,
-        input: crate::types::GetTransitGatewayPolicyTableEntriesRequest,
+        input: crate::types::GetTransitGatewayPolicyTableEntriesInput,
     ) -> Result<
-        crate::types::GetTransitGatewayPolicyTableEntriesResult,
+        crate::types::GetTransitGatewayPolicyTableEntriesOutput,
         SdkError<crate::error::GetTransitGatewayPolicyTableEntriesError>,
     > {
         self.handle.call(615, input).await
@@ -7936,9 +7938,9 @@ impl Client {
     /// Gets information about the prefix list references in a specified transit gateway route table.
     pub async fn get_transit_gateway_prefix_list_references(
         &self,
-        input: crate::types::GetTransitGatewayPrefixListReferencesRequest,
+        input: crate::types::GetTransitGatewayPrefixListReferencesInput,
     ) -> Result<
-        crate::types::GetTransitGatewayPrefixListReferencesResult,
+        crate::types::GetTransitGatewayPrefixListReferencesOutput,
         SdkError<crate::error::GetTransitGatewayPrefixListReferencesError>,
     > {
         self.handle.call(616, input).await
@@ -7947,9 +7949,9 @@ impl Client {
     /// Gets information about the associations for the specified transit gateway route table.
     pub async fn get_transit_gateway_route_table_associations(
         &self,
-        input: crate::types::GetTransitGatewayRouteTableAssociationsRequest,
+        input: crate::types::GetTransitGatewayRouteTableAssociationsInput,
     ) -> Result<
-        crate::types::GetTransitGatewayRouteTableAssociationsResult,
+        crate::types::GetTransitGatewayRouteTableAssociationsOutput,
         SdkError<crate::error::GetTransitGatewayRouteTableAssociationsError>,
     > {
         self.handle.call(617, input).await
@@ -7958,9 +7960,9 @@ impl Client {
     /// Gets information about the route table propagations for the specified transit gateway route table.
     pub async fn get_transit_gateway_route_table_propagations(
         &self,
-        input: crate::types::GetTransitGatewayRouteTablePropagationsRequest,
+        input: crate::types::GetTransitGatewayRouteTablePropagationsInput,
     ) -> Result<
-        crate::types::GetTransitGatewayRouteTablePropagationsResult,
+        crate::types::GetTransitGatewayRouteTablePropagationsOutput,
         SdkError<crate::error::GetTransitGatewayRouteTablePropagationsError>,
     > {
         self.handle.call(618, input).await
@@ -7969,9 +7971,9 @@ impl Client {
     /// Get the Verified Access policy associated with the endpoint.
     pub async fn get_verified_access_endpoint_policy(
         &self,
-        input: crate::types::GetVerifiedAccessEndpointPolicyRequest,
+        input: crate::types::GetVerifiedAccessEndpointPolicyInput,
     ) -> Result<
-        crate::types::GetVerifiedAccessEndpointPolicyResult,
+        crate::types::GetVerifiedAccessEndpointPolicyOutput,
         SdkError<crate::error::GetVerifiedAccessEndpointPolicyError>,
     > {
         self.handle.call(619, input).await
@@ -7980,9 +7982,9 @@ impl Client {
     /// Gets the targets for the specified network CIDR endpoint for Verified Access.
     pub async fn get_verified_access_endpoint_targets(
         &self,
-        input: crate::types::GetVerifiedAccessEndpointTargetsRequest,
+        input: crate::types::GetVerifiedAccessEndpointTargetsInput,
     ) -> Result<
-        crate::types::GetVerifiedAccessEndpointTargetsResult,
+        crate::types::GetVerifiedAccessEndpointTargetsOutput,
         SdkError<crate::error::GetVerifiedAccessEndpointTargetsError>,
     > {
         self.handle.call(620, input).await
@@ -7991,9 +7993,9 @@ impl Client {
     /// Shows the contents of the Verified Access policy associated with the group.
     pub async fn get_verified_access_group_policy(
         &self,
-        input: crate::types::GetVerifiedAccessGroupPolicyRequest,
+        input: crate::types::GetVerifiedAccessGroupPolicyInput,
     ) -> Result<
-        crate::types::GetVerifiedAccessGroupPolicyResult,
+        crate::types::GetVerifiedAccessGroupPolicyOutput,
         SdkError<crate::error::GetVerifiedAccessGroupPolicyError>,
     > {
         self.handle.call(621, input).await
@@ -8004,9 +8006,9 @@ impl Client {
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
     pub async fn get_vpc_resources_blocking_encryption_enforcement(
         &self,
-        input: crate::types::GetVpcResourcesBlockingEncryptionEnforcementRequest,
+        input: crate::types::GetVpcResourcesBlockingEncryptionEnforcementInput,
     ) -> Result<
-        crate::types::GetVpcResourcesBlockingEncryptionEnforcementResult,
+        crate::types::GetVpcResourcesBlockingEncryptionEnforcementOutput,
         SdkError<crate::error::GetVpcResourcesBlockingEncryptionEnforcementError>,
     > {
         self.handle.call(622, input).await
@@ -8015,9 +8017,9 @@ impl Client {
     /// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection.
     pub async fn get_vpn_connection_device_sample_configuration(
         &self,
-        input: crate::types::GetVpnConnectionDeviceSampleConfigurationRequest,
+        input: crate::types::GetVpnConnectionDeviceSampleConfigurationInput,
     ) -> Result<
-        crate::types::GetVpnConnectionDeviceSampleConfigurationResult,
+        crate::types::GetVpnConnectionDeviceSampleConfigurationOutput,
         SdkError<crate::error::GetVpnConnectionDeviceSampleConfigurationError>,
     > {
         self.handle.call(623, input).await
@@ -8026,9 +8028,9 @@ impl Client {
     /// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
     pub async fn get_vpn_connection_device_types(
         &self,
-        input: crate::types::GetVpnConnectionDeviceTypesRequest,
+        input: crate::types::GetVpnConnectionDeviceTypesInput,
     ) -> Result<
-        crate::types::GetVpnConnectionDeviceTypesResult,
+        crate::types::GetVpnConnectionDeviceTypesOutput,
         SdkError<crate::error::GetVpnConnectionDeviceTypesError>,
     > {
         self.handle.call(624, input).await
@@ -8037,9 +8039,9 @@ impl Client {
     /// Get details of available tunnel endpoint maintenance.
     pub async fn get_vpn_tunnel_replacement_status(
         &self,
-        input: crate::types::GetVpnTunnelReplacementStatusRequest,
+        input: crate::types::GetVpnTunnelReplacementStatusInput,
     ) -> Result<
-        crate::types::GetVpnTunnelReplacementStatusResult,
+        crate::types::GetVpnTunnelReplacementStatusOutput,
         SdkError<crate::error::GetVpnTunnelReplacementStatusError>,
     > {
         self.handle.call(625, input).await
@@ -8050,9 +8052,9 @@ impl Client {
     /// Uploading a client certificate revocation list resets existing client connections.
     pub async fn import_client_vpn_client_certificate_revocation_list(
         &self,
-        input: crate::types::ImportClientVpnClientCertificateRevocationListRequest,
+        input: crate::types::ImportClientVpnClientCertificateRevocationListInput,
     ) -> Result<
-        crate::types::ImportClientVpnClientCertificateRevocationListResult,
+        crate::types::ImportClientVpnClientCertificateRevocationListOutput,
         SdkError<crate::error::ImportClientVpnClientCertificateRevocationListError>,
     > {
         self.handle.call(626, input).await
@@ -8067,8 +8069,8 @@ impl Client {
     /// For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
     pub async fn import_image(
         &self,
-        input: crate::types::ImportImageRequest,
-    ) -> Result<crate::types::ImportImageResult, SdkError<crate::error::ImportImageError>> {
+        input: crate::types::ImportImageInput,
+    ) -> Result<crate::types::ImportImageOutput, SdkError<crate::error::ImportImageError>> {
         self.handle.call(627, input).await
     }
 
@@ -8083,8 +8085,8 @@ impl Client {
     /// This API action is not supported by the Command Line Interface (CLI).
     pub async fn import_instance(
         &self,
-        input: crate::types::ImportInstanceRequest,
-    ) -> Result<crate::types::ImportInstanceResult, SdkError<crate::error::ImportInstanceError>>
+        input: crate::types::ImportInstanceInput,
+    ) -> Result<crate::types::ImportInstanceOutput, SdkError<crate::error::ImportInstanceError>>
     {
         self.handle.call(628, input).await
     }
@@ -8094,8 +8096,8 @@ impl Client {
     /// For more information about the requirements for importing a key pair, see [Create a key pair and import the public key to Amazon EC2](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html#how-to-generate-your-own-key-and-import-it-to-aws) in the *Amazon EC2 User Guide*.
     pub async fn import_key_pair(
         &self,
-        input: crate::types::ImportKeyPairRequest,
-    ) -> Result<crate::types::ImportKeyPairResult, SdkError<crate::error::ImportKeyPairError>> {
+        input: crate::types::ImportKeyPairInput,
+    ) -> Result<crate::types::ImportKeyPairOutput, SdkError<crate::error::ImportKeyPairError>> {
         self.handle.call(629, input).await
     }
 
@@ -8104,8 +8106,8 @@ impl Client {
     /// For more information, see [Importing a disk as a snapshot using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-import-snapshot.html) in the *VM Import/Export User Guide*.
     pub async fn import_snapshot(
         &self,
-        input: crate::types::ImportSnapshotRequest,
-    ) -> Result<crate::types::ImportSnapshotResult, SdkError<crate::error::ImportSnapshotError>>
+        input: crate::types::ImportSnapshotInput,
+    ) -> Result<crate::types::ImportSnapshotOutput, SdkError<crate::error::ImportSnapshotError>>
     {
         self.handle.call(630, input).await
     }
@@ -8119,17 +8121,17 @@ impl Client {
     /// This API action is not supported by the Command Line Interface (CLI).
     pub async fn import_volume(
         &self,
-        input: crate::types::ImportVolumeRequest,
-    ) -> Result<crate::types::ImportVolumeResult, SdkError<crate::error::ImportVolumeError>> {
+        input: crate::types::ImportVolumeInput,
+    ) -> Result<crate::types::ImportVolumeOutput, SdkError<crate::error::ImportVolumeError>> {
         self.handle.call(631, input).await
     }
 
     /// Lists one or more AMIs that are currently in the Recycle Bin. For more information, see [Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
     pub async fn list_images_in_recycle_bin(
         &self,
-        input: crate::types::ListImagesInRecycleBinRequest,
+        input: crate::types::ListImagesInRecycleBinInput,
     ) -> Result<
-        crate::types::ListImagesInRecycleBinResult,
+        crate::types::ListImagesInRecycleBinOutput,
         SdkError<crate::error::ListImagesInRecycleBinError>,
     > {
         self.handle.call(632, input).await
@@ -8138,9 +8140,9 @@ impl Client {
     /// Lists one or more snapshots that are currently in the Recycle Bin.
     pub async fn list_snapshots_in_recycle_bin(
         &self,
-        input: crate::types::ListSnapshotsInRecycleBinRequest,
+        input: crate::types::ListSnapshotsInRecycleBinInput,
     ) -> Result<
-        crate::types::ListSnapshotsInRecycleBinResult,
+        crate::types::ListSnapshotsInRecycleBinOutput,
         SdkError<crate::error::ListSnapshotsInRecycleBinError>,
     > {
         self.handle.call(633, input).await
@@ -8149,9 +8151,9 @@ impl Client {
     /// Lists one or more volumes that are currently in the Recycle Bin.
     pub async fn list_volumes_in_recycle_bin(
         &self,
-        input: crate::types::ListVolumesInRecycleBinRequest,
+        input: crate::types::ListVolumesInRecycleBinInput,
     ) -> Result<
-        crate::types::ListVolumesInRecycleBinResult,
+        crate::types::ListVolumesInRecycleBinOutput,
         SdkError<crate::error::ListVolumesInRecycleBinError>,
     > {
         self.handle.call(634, input).await
@@ -8166,8 +8168,8 @@ impl Client {
     /// - If the snapshot is locked in compliance mode and the cooling-off period has lapsed, you can only increase the lock duration or extend the lock expiration date.
     pub async fn lock_snapshot(
         &self,
-        input: crate::types::LockSnapshotRequest,
-    ) -> Result<crate::types::LockSnapshotResult, SdkError<crate::error::LockSnapshotError>> {
+        input: crate::types::LockSnapshotInput,
+    ) -> Result<crate::types::LockSnapshotOutput, SdkError<crate::error::LockSnapshotError>> {
         self.handle.call(635, input).await
     }
 
@@ -8176,9 +8178,9 @@ impl Client {
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
     pub async fn modify_account_vpc_encryption_control(
         &self,
-        input: crate::types::ModifyAccountVpcEncryptionControlRequest,
+        input: crate::types::ModifyAccountVpcEncryptionControlInput,
     ) -> Result<
-        crate::types::ModifyAccountVpcEncryptionControlResult,
+        crate::types::ModifyAccountVpcEncryptionControlOutput,
         SdkError<crate::error::ModifyAccountVpcEncryptionControlError>,
     > {
         self.handle.call(636, input).await
@@ -8187,9 +8189,9 @@ impl Client {
     /// Modifies an attribute of the specified Elastic IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
     pub async fn modify_address_attribute(
         &self,
-        input: crate::types::ModifyAddressAttributeRequest,
+        input: crate::types::ModifyAddressAttributeInput,
     ) -> Result<
-        crate::types::ModifyAddressAttributeResult,
+        crate::types::ModifyAddressAttributeOutput,
         SdkError<crate::error::ModifyAddressAttributeError>,
     > {
         self.handle.call(637, input).await
@@ -8201,9 +8203,9 @@ impl Client {
     /// - Changes take effect on the next health check interval.
     pub async fn modify_application_status_check(
         &self,
-        input: crate::types::ModifyApplicationStatusCheckRequest,
+        input: crate::types::ModifyApplicationStatusCheckInput,
     ) -> Result<
-        crate::types::ModifyApplicationStatusCheckResult,
+        crate::types::ModifyApplicationStatusCheckOutput,
         SdkError<crate::error::ModifyApplicationStatusCheckError>,
     > {
         self.handle.call(638, input).await
@@ -8212,9 +8214,9 @@ impl Client {
     /// Changes the opt-in status of the specified zone group for your account.
     pub async fn modify_availability_zone_group(
         &self,
-        input: crate::types::ModifyAvailabilityZoneGroupRequest,
+        input: crate::types::ModifyAvailabilityZoneGroupInput,
     ) -> Result<
-        crate::types::ModifyAvailabilityZoneGroupResult,
+        crate::types::ModifyAvailabilityZoneGroupOutput,
         SdkError<crate::error::ModifyAvailabilityZoneGroupError>,
     > {
         self.handle.call(639, input).await
@@ -8231,9 +8233,9 @@ impl Client {
     /// - `expired`, `cancelled`, `unsupported`, or `failed` state - You can't modify the Capacity Reservation in any way.
     pub async fn modify_capacity_reservation(
         &self,
-        input: crate::types::ModifyCapacityReservationRequest,
+        input: crate::types::ModifyCapacityReservationInput,
     ) -> Result<
-        crate::types::ModifyCapacityReservationResult,
+        crate::types::ModifyCapacityReservationOutput,
         SdkError<crate::error::ModifyCapacityReservationError>,
     > {
         self.handle.call(640, input).await
@@ -8244,9 +8246,9 @@ impl Client {
     /// When you modify the total target capacity of a Capacity Reservation Fleet, the Fleet automatically creates new Capacity Reservations, or modifies or cancels existing Capacity Reservations in the Fleet to meet the new total target capacity. When you modify the end date for the Fleet, the end dates for all of the individual Capacity Reservations in the Fleet are updated accordingly.
     pub async fn modify_capacity_reservation_fleet(
         &self,
-        input: crate::types::ModifyCapacityReservationFleetRequest,
+        input: crate::types::ModifyCapacityReservationFleetInput,
     ) -> Result<
-        crate::types::ModifyCapacityReservationFleetResult,
+        crate::types::ModifyCapacityReservationFleetOutput,
         SdkError<crate::error::ModifyCapacityReservationFleetError>,
     > {
         self.handle.call(641, input).await
@@ -8255,9 +8257,9 @@ impl Client {
     /// Modifies the specified Client VPN endpoint. Modifying the DNS server resets existing client connections.
     pub async fn modify_client_vpn_endpoint(
         &self,
-        input: crate::types::ModifyClientVpnEndpointRequest,
+        input: crate::types::ModifyClientVpnEndpointInput,
     ) -> Result<
-        crate::types::ModifyClientVpnEndpointResult,
+        crate::types::ModifyClientVpnEndpointOutput,
         SdkError<crate::error::ModifyClientVpnEndpointError>,
     > {
         self.handle.call(642, input).await
@@ -8270,9 +8272,9 @@ impl Client {
     /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
     pub async fn modify_default_credit_specification(
         &self,
-        input: crate::types::ModifyDefaultCreditSpecificationRequest,
+        input: crate::types::ModifyDefaultCreditSpecificationInput,
     ) -> Result<
-        crate::types::ModifyDefaultCreditSpecificationResult,
+        crate::types::ModifyDefaultCreditSpecificationOutput,
         SdkError<crate::error::ModifyDefaultCreditSpecificationError>,
     > {
         self.handle.call(643, input).await
@@ -8287,9 +8289,9 @@ impl Client {
     /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
     pub async fn modify_ebs_default_kms_key_id(
         &self,
-        input: crate::types::ModifyEbsDefaultKmsKeyIdRequest,
+        input: crate::types::ModifyEbsDefaultKmsKeyIdInput,
     ) -> Result<
-        crate::types::ModifyEbsDefaultKmsKeyIdResult,
+        crate::types::ModifyEbsDefaultKmsKeyIdOutput,
         SdkError<crate::error::ModifyEbsDefaultKmsKeyIdError>,
     > {
         self.handle.call(644, input).await
@@ -8308,17 +8310,17 @@ impl Client {
     /// If you are finished with your EC2 Fleet for now, but will use it again later, you can set the target capacity to 0.
     pub async fn modify_fleet(
         &self,
-        input: crate::types::ModifyFleetRequest,
-    ) -> Result<crate::types::ModifyFleetResult, SdkError<crate::error::ModifyFleetError>> {
+        input: crate::types::ModifyFleetInput,
+    ) -> Result<crate::types::ModifyFleetOutput, SdkError<crate::error::ModifyFleetError>> {
         self.handle.call(645, input).await
     }
 
     /// Modifies the specified attribute of the specified Amazon FPGA Image (AFI).
     pub async fn modify_fpga_image_attribute(
         &self,
-        input: crate::types::ModifyFpgaImageAttributeRequest,
+        input: crate::types::ModifyFpgaImageAttributeInput,
     ) -> Result<
-        crate::types::ModifyFpgaImageAttributeResult,
+        crate::types::ModifyFpgaImageAttributeOutput,
         SdkError<crate::error::ModifyFpgaImageAttributeError>,
     > {
         self.handle.call(646, input).await
@@ -8329,8 +8331,8 @@ impl Client {
     /// You can also use this API action to modify a Dedicated Host to support either multiple instance types in an instance family, or to support a specific instance type only.
     pub async fn modify_hosts(
         &self,
-        input: crate::types::ModifyHostsRequest,
-    ) -> Result<crate::types::ModifyHostsResult, SdkError<crate::error::ModifyHostsError>> {
+        input: crate::types::ModifyHostsInput,
+    ) -> Result<crate::types::ModifyHostsOutput, SdkError<crate::error::ModifyHostsError>> {
         self.handle.call(647, input).await
     }
 
@@ -8343,7 +8345,7 @@ impl Client {
     /// Resources created with longer IDs are visible to all IAM roles and users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
     pub async fn modify_id_format(
         &self,
-        input: crate::types::ModifyIdFormatRequest,
+        input: crate::types::ModifyIdFormatInput,
     ) -> Result<crate::types::ModifyIdFormatOutput, SdkError<crate::error::ModifyIdFormatError>>
     {
         self.handle.call(648, input).await
@@ -8360,7 +8362,7 @@ impl Client {
     /// Resources created with longer IDs are visible to all IAM roles and users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
     pub async fn modify_identity_id_format(
         &self,
-        input: crate::types::ModifyIdentityIdFormatRequest,
+        input: crate::types::ModifyIdentityIdFormatInput,
     ) -> Result<
         crate::types::ModifyIdentityIdFormatOutput,
         SdkError<crate::error::ModifyIdentityIdFormatError>,
@@ -8377,7 +8379,7 @@ impl Client {
     /// To enable the SriovNetSupport enhanced networking attribute of an image, enable SriovNetSupport on an instance and create an AMI from the instance.
     pub async fn modify_image_attribute(
         &self,
-        input: crate::types::ModifyImageAttributeRequest,
+        input: crate::types::ModifyImageAttributeInput,
     ) -> Result<
         crate::types::ModifyImageAttributeOutput,
         SdkError<crate::error::ModifyImageAttributeError>,
@@ -8392,7 +8394,7 @@ impl Client {
     /// To modify some attributes, the instance must be stopped. For more information, see [Modify a stopped instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingAttributesWhileInstanceStopped.html) in the *Amazon EC2 User Guide*.
     pub async fn modify_instance_attribute(
         &self,
-        input: crate::types::ModifyInstanceAttributeRequest,
+        input: crate::types::ModifyInstanceAttributeInput,
     ) -> Result<
         crate::types::ModifyInstanceAttributeOutput,
         SdkError<crate::error::ModifyInstanceAttributeError>,
@@ -8403,9 +8405,9 @@ impl Client {
     /// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
     pub async fn modify_instance_capacity_reservation_attributes(
         &self,
-        input: crate::types::ModifyInstanceCapacityReservationAttributesRequest,
+        input: crate::types::ModifyInstanceCapacityReservationAttributesInput,
     ) -> Result<
-        crate::types::ModifyInstanceCapacityReservationAttributesResult,
+        crate::types::ModifyInstanceCapacityReservationAttributesOutput,
         SdkError<crate::error::ModifyInstanceCapacityReservationAttributesError>,
     > {
         self.handle.call(652, input).await
@@ -8416,9 +8418,9 @@ impl Client {
     /// For more information, see [Modify an EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-instance-connect-endpoint.html) in the *Amazon EC2 User Guide*.
     pub async fn modify_instance_connect_endpoint(
         &self,
-        input: crate::types::ModifyInstanceConnectEndpointRequest,
+        input: crate::types::ModifyInstanceConnectEndpointInput,
     ) -> Result<
-        crate::types::ModifyInstanceConnectEndpointResult,
+        crate::types::ModifyInstanceConnectEndpointOutput,
         SdkError<crate::error::ModifyInstanceConnectEndpointError>,
     > {
         self.handle.call(653, input).await
@@ -8431,9 +8433,9 @@ impl Client {
     /// Some instance type options do not support this capability. For more information, see [Supported CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html) in the *Amazon EC2 User Guide*.
     pub async fn modify_instance_cpu_options(
         &self,
-        input: crate::types::ModifyInstanceCpuOptionsRequest,
+        input: crate::types::ModifyInstanceCpuOptionsInput,
     ) -> Result<
-        crate::types::ModifyInstanceCpuOptionsResult,
+        crate::types::ModifyInstanceCpuOptionsOutput,
         SdkError<crate::error::ModifyInstanceCpuOptionsError>,
     > {
         self.handle.call(654, input).await
@@ -8444,9 +8446,9 @@ impl Client {
     /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
     pub async fn modify_instance_credit_specification(
         &self,
-        input: crate::types::ModifyInstanceCreditSpecificationRequest,
+        input: crate::types::ModifyInstanceCreditSpecificationInput,
     ) -> Result<
-        crate::types::ModifyInstanceCreditSpecificationResult,
+        crate::types::ModifyInstanceCreditSpecificationOutput,
         SdkError<crate::error::ModifyInstanceCreditSpecificationError>,
     > {
         self.handle.call(655, input).await
@@ -8455,9 +8457,9 @@ impl Client {
     /// Modifies the start time for a scheduled Amazon EC2 instance event.
     pub async fn modify_instance_event_start_time(
         &self,
-        input: crate::types::ModifyInstanceEventStartTimeRequest,
+        input: crate::types::ModifyInstanceEventStartTimeInput,
     ) -> Result<
-        crate::types::ModifyInstanceEventStartTimeResult,
+        crate::types::ModifyInstanceEventStartTimeOutput,
         SdkError<crate::error::ModifyInstanceEventStartTimeError>,
     > {
         self.handle.call(656, input).await
@@ -8474,9 +8476,9 @@ impl Client {
     /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
     pub async fn modify_instance_event_window(
         &self,
-        input: crate::types::ModifyInstanceEventWindowRequest,
+        input: crate::types::ModifyInstanceEventWindowInput,
     ) -> Result<
-        crate::types::ModifyInstanceEventWindowResult,
+        crate::types::ModifyInstanceEventWindowOutput,
         SdkError<crate::error::ModifyInstanceEventWindowError>,
     > {
         self.handle.call(657, input).await
@@ -8487,9 +8489,9 @@ impl Client {
     /// Modifies the reboot migration behavior during a user-initiated reboot of an instance that has a pending `system-reboot` event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration).
     pub async fn modify_instance_maintenance_options(
         &self,
-        input: crate::types::ModifyInstanceMaintenanceOptionsRequest,
+        input: crate::types::ModifyInstanceMaintenanceOptionsInput,
     ) -> Result<
-        crate::types::ModifyInstanceMaintenanceOptionsResult,
+        crate::types::ModifyInstanceMaintenanceOptionsOutput,
         SdkError<crate::error::ModifyInstanceMaintenanceOptionsError>,
     > {
         self.handle.call(658, input).await
@@ -8500,9 +8502,9 @@ impl Client {
     /// To remove a parameter's account-level default setting, specify `no-preference`. If an account-level setting is cleared with `no-preference`, then the instance launch considers the other instance metadata settings. For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
     pub async fn modify_instance_metadata_defaults(
         &self,
-        input: crate::types::ModifyInstanceMetadataDefaultsRequest,
+        input: crate::types::ModifyInstanceMetadataDefaultsInput,
     ) -> Result<
-        crate::types::ModifyInstanceMetadataDefaultsResult,
+        crate::types::ModifyInstanceMetadataDefaultsOutput,
         SdkError<crate::error::ModifyInstanceMetadataDefaultsError>,
     > {
         self.handle.call(659, input).await
@@ -8511,9 +8513,9 @@ impl Client {
     /// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
     pub async fn modify_instance_metadata_options(
         &self,
-        input: crate::types::ModifyInstanceMetadataOptionsRequest,
+        input: crate::types::ModifyInstanceMetadataOptionsInput,
     ) -> Result<
-        crate::types::ModifyInstanceMetadataOptionsResult,
+        crate::types::ModifyInstanceMetadataOptionsOutput,
         SdkError<crate::error::ModifyInstanceMetadataOptionsError>,
     > {
         self.handle.call(660, input).await
@@ -8522,9 +8524,9 @@ impl Client {
     /// Change the configuration of the network performance options for an existing instance.
     pub async fn modify_instance_network_performance_options(
         &self,
-        input: crate::types::ModifyInstanceNetworkPerformanceRequest,
+        input: crate::types::ModifyInstanceNetworkPerformanceOptionsInput,
     ) -> Result<
-        crate::types::ModifyInstanceNetworkPerformanceResult,
+        crate::types::ModifyInstanceNetworkPerformanceOptionsOutput,
         SdkError<crate::error::ModifyInstanceNetworkPerformanceOptionsError>,
     > {
         self.handle.call(661, input).await
@@ -8542,9 +8544,9 @@ impl Client {
     /// To modify the host ID, tenancy, placement group, or partition for an instance, the instance must be in the `stopped` state.
     pub async fn modify_instance_placement(
         &self,
-        input: crate::types::ModifyInstancePlacementRequest,
+        input: crate::types::ModifyInstancePlacementInput,
     ) -> Result<
-        crate::types::ModifyInstancePlacementResult,
+        crate::types::ModifyInstancePlacementOutput,
         SdkError<crate::error::ModifyInstancePlacementError>,
     > {
         self.handle.call(662, input).await
@@ -8553,8 +8555,8 @@ impl Client {
     /// Modify the configurations of an IPAM.
     pub async fn modify_ipam(
         &self,
-        input: crate::types::ModifyIpamRequest,
-    ) -> Result<crate::types::ModifyIpamResult, SdkError<crate::error::ModifyIpamError>> {
+        input: crate::types::ModifyIpamInput,
+    ) -> Result<crate::types::ModifyIpamOutput, SdkError<crate::error::ModifyIpamError>> {
         self.handle.call(663, input).await
     }
 
@@ -8565,9 +8567,9 @@ impl Client {
     /// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
     pub async fn modify_ipam_policy_allocation_rules(
         &self,
-        input: crate::types::ModifyIpamPolicyAllocationRulesRequest,
+        input: crate::types::ModifyIpamPolicyAllocationRulesInput,
     ) -> Result<
-        crate::types::ModifyIpamPolicyAllocationRulesResult,
+        crate::types::ModifyIpamPolicyAllocationRulesOutput,
         SdkError<crate::error::ModifyIpamPolicyAllocationRulesError>,
     > {
         self.handle.call(664, input).await
@@ -8578,8 +8580,8 @@ impl Client {
     /// For more information, see [Modify a pool](https://docs.aws.amazon.com/vpc/latest/ipam/mod-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn modify_ipam_pool(
         &self,
-        input: crate::types::ModifyIpamPoolRequest,
-    ) -> Result<crate::types::ModifyIpamPoolResult, SdkError<crate::error::ModifyIpamPoolError>>
+        input: crate::types::ModifyIpamPoolInput,
+    ) -> Result<crate::types::ModifyIpamPoolOutput, SdkError<crate::error::ModifyIpamPoolError>>
     {
         self.handle.call(665, input).await
     }
@@ -8587,9 +8589,9 @@ impl Client {
     /// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn modify_ipam_pool_allocation(
         &self,
-        input: crate::types::ModifyIpamPoolAllocationRequest,
+        input: crate::types::ModifyIpamPoolAllocationInput,
     ) -> Result<
-        crate::types::ModifyIpamPoolAllocationResult,
+        crate::types::ModifyIpamPoolAllocationOutput,
         SdkError<crate::error::ModifyIpamPoolAllocationError>,
     > {
         self.handle.call(666, input).await
@@ -8598,9 +8600,9 @@ impl Client {
     /// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
     pub async fn modify_ipam_prefix_list_resolver(
         &self,
-        input: crate::types::ModifyIpamPrefixListResolverRequest,
+        input: crate::types::ModifyIpamPrefixListResolverInput,
     ) -> Result<
-        crate::types::ModifyIpamPrefixListResolverResult,
+        crate::types::ModifyIpamPrefixListResolverOutput,
         SdkError<crate::error::ModifyIpamPrefixListResolverError>,
     > {
         self.handle.call(667, input).await
@@ -8609,9 +8611,9 @@ impl Client {
     /// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
     pub async fn modify_ipam_prefix_list_resolver_target(
         &self,
-        input: crate::types::ModifyIpamPrefixListResolverTargetRequest,
+        input: crate::types::ModifyIpamPrefixListResolverTargetInput,
     ) -> Result<
-        crate::types::ModifyIpamPrefixListResolverTargetResult,
+        crate::types::ModifyIpamPrefixListResolverTargetOutput,
         SdkError<crate::error::ModifyIpamPrefixListResolverTargetError>,
     > {
         self.handle.call(668, input).await
@@ -8622,9 +8624,9 @@ impl Client {
     /// For more information, see [Move resource CIDRs between scopes](https://docs.aws.amazon.com/vpc/latest/ipam/move-resource-ipam.html) and [Change the monitoring state of resource CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/change-monitoring-state-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn modify_ipam_resource_cidr(
         &self,
-        input: crate::types::ModifyIpamResourceCidrRequest,
+        input: crate::types::ModifyIpamResourceCidrInput,
     ) -> Result<
-        crate::types::ModifyIpamResourceCidrResult,
+        crate::types::ModifyIpamResourceCidrOutput,
         SdkError<crate::error::ModifyIpamResourceCidrError>,
     > {
         self.handle.call(669, input).await
@@ -8633,9 +8635,9 @@ impl Client {
     /// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     pub async fn modify_ipam_resource_discovery(
         &self,
-        input: crate::types::ModifyIpamResourceDiscoveryRequest,
+        input: crate::types::ModifyIpamResourceDiscoveryInput,
     ) -> Result<
-        crate::types::ModifyIpamResourceDiscoveryResult,
+        crate::types::ModifyIpamResourceDiscoveryOutput,
         SdkError<crate::error::ModifyIpamResourceDiscoveryError>,
     > {
         self.handle.call(670, input).await
@@ -8644,9 +8646,9 @@ impl Client {
     /// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
     pub async fn modify_ipam_routing_policy_registration(
         &self,
-        input: crate::types::ModifyIpamRoutingPolicyRegistrationRequest,
+        input: crate::types::ModifyIpamRoutingPolicyRegistrationInput,
     ) -> Result<
-        crate::types::ModifyIpamRoutingPolicyRegistrationResult,
+        crate::types::ModifyIpamRoutingPolicyRegistrationOutput,
         SdkError<crate::error::ModifyIpamRoutingPolicyRegistrationError>,
     > {
         self.handle.call(671, input).await
@@ -8655,8 +8657,8 @@ impl Client {
     /// Modify an IPAM scope.
     pub async fn modify_ipam_scope(
         &self,
-        input: crate::types::ModifyIpamScopeRequest,
-    ) -> Result<crate::types::ModifyIpamScopeResult, SdkError<crate::error::ModifyIpamScopeError>>
+        input: crate::types::ModifyIpamScopeInput,
+    ) -> Result<crate::types::ModifyIpamScopeOutput, SdkError<crate::error::ModifyIpamScopeError>>
     {
         self.handle.call(672, input).await
     }
@@ -8664,9 +8666,9 @@ impl Client {
     /// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
     pub async fn modify_launch_template(
         &self,
-        input: crate::types::ModifyLaunchTemplateRequest,
+        input: crate::types::ModifyLaunchTemplateInput,
     ) -> Result<
-        crate::types::ModifyLaunchTemplateResult,
+        crate::types::ModifyLaunchTemplateOutput,
         SdkError<crate::error::ModifyLaunchTemplateError>,
     > {
         self.handle.call(673, input).await
@@ -8675,9 +8677,9 @@ impl Client {
     /// Modifies the specified local gateway route.
     pub async fn modify_local_gateway_route(
         &self,
-        input: crate::types::ModifyLocalGatewayRouteRequest,
+        input: crate::types::ModifyLocalGatewayRouteInput,
     ) -> Result<
-        crate::types::ModifyLocalGatewayRouteResult,
+        crate::types::ModifyLocalGatewayRouteOutput,
         SdkError<crate::error::ModifyLocalGatewayRouteError>,
     > {
         self.handle.call(674, input).await
@@ -8690,9 +8692,9 @@ impl Client {
     /// If you specify a current version number that does not match the true current version number, the request fails.
     pub async fn modify_managed_prefix_list(
         &self,
-        input: crate::types::ModifyManagedPrefixListRequest,
+        input: crate::types::ModifyManagedPrefixListInput,
     ) -> Result<
-        crate::types::ModifyManagedPrefixListResult,
+        crate::types::ModifyManagedPrefixListOutput,
         SdkError<crate::error::ModifyManagedPrefixListError>,
     > {
         self.handle.call(675, input).await
@@ -8701,9 +8703,9 @@ impl Client {
     /// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
     pub async fn modify_managed_resource_visibility(
         &self,
-        input: crate::types::ModifyManagedResourceVisibilityRequest,
+        input: crate::types::ModifyManagedResourceVisibilityInput,
     ) -> Result<
-        crate::types::ModifyManagedResourceVisibilityResult,
+        crate::types::ModifyManagedResourceVisibilityOutput,
         SdkError<crate::error::ModifyManagedResourceVisibilityError>,
     > {
         self.handle.call(676, input).await
@@ -8712,7 +8714,7 @@ impl Client {
     /// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
     pub async fn modify_network_interface_attribute(
         &self,
-        input: crate::types::ModifyNetworkInterfaceAttributeRequest,
+        input: crate::types::ModifyNetworkInterfaceAttributeInput,
     ) -> Result<
         crate::types::ModifyNetworkInterfaceAttributeOutput,
         SdkError<crate::error::ModifyNetworkInterfaceAttributeError>,
@@ -8723,9 +8725,9 @@ impl Client {
     /// Modifies the options for instance hostnames for the specified instance.
     pub async fn modify_private_dns_name_options(
         &self,
-        input: crate::types::ModifyPrivateDnsNameOptionsRequest,
+        input: crate::types::ModifyPrivateDnsNameOptionsInput,
     ) -> Result<
-        crate::types::ModifyPrivateDnsNameOptionsResult,
+        crate::types::ModifyPrivateDnsNameOptionsOutput,
         SdkError<crate::error::ModifyPrivateDnsNameOptionsError>,
     > {
         self.handle.call(678, input).await
@@ -8734,9 +8736,9 @@ impl Client {
     /// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
     pub async fn modify_public_ip_dns_name_options(
         &self,
-        input: crate::types::ModifyPublicIpDnsNameOptionsRequest,
+        input: crate::types::ModifyPublicIpDnsNameOptionsInput,
     ) -> Result<
-        crate::types::ModifyPublicIpDnsNameOptionsResult,
+        crate::types::ModifyPublicIpDnsNameOptionsOutput,
         SdkError<crate::error::ModifyPublicIpDnsNameOptionsError>,
     > {
         self.handle.call(679, input).await
@@ -8747,9 +8749,9 @@ impl Client {
     /// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
     pub async fn modify_reserved_instances(
         &self,
-        input: crate::types::ModifyReservedInstancesRequest,
+        input: crate::types::ModifyReservedInstancesInput,
     ) -> Result<
-        crate::types::ModifyReservedInstancesResult,
+        crate::types::ModifyReservedInstancesOutput,
         SdkError<crate::error::ModifyReservedInstancesError>,
     > {
         self.handle.call(680, input).await
@@ -8770,8 +8772,8 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub async fn modify_route_server(
         &self,
-        input: crate::types::ModifyRouteServerRequest,
-    ) -> Result<crate::types::ModifyRouteServerResult, SdkError<crate::error::ModifyRouteServerError>>
+        input: crate::types::ModifyRouteServerInput,
+    ) -> Result<crate::types::ModifyRouteServerOutput, SdkError<crate::error::ModifyRouteServerError>>
     {
         self.handle.call(681, input).await
     }
@@ -8779,9 +8781,9 @@ impl Client {
     /// Modifies the rules of a security group.
     pub async fn modify_security_group_rules(
         &self,
-        input: crate::types::ModifySecurityGroupRulesRequest,
+        input: crate::types::ModifySecurityGroupRulesInput,
     ) -> Result<
-        crate::types::ModifySecurityGroupRulesResult,
+        crate::types::ModifySecurityGroupRulesOutput,
         SdkError<crate::error::ModifySecurityGroupRulesError>,
     > {
         self.handle.call(682, input).await
@@ -8794,7 +8796,7 @@ impl Client {
     /// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
     pub async fn modify_snapshot_attribute(
         &self,
-        input: crate::types::ModifySnapshotAttributeRequest,
+        input: crate::types::ModifySnapshotAttributeInput,
     ) -> Result<
         crate::types::ModifySnapshotAttributeOutput,
         SdkError<crate::error::ModifySnapshotAttributeError>,
@@ -8805,9 +8807,9 @@ impl Client {
     /// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*.
     pub async fn modify_snapshot_tier(
         &self,
-        input: crate::types::ModifySnapshotTierRequest,
+        input: crate::types::ModifySnapshotTierInput,
     ) -> Result<
-        crate::types::ModifySnapshotTierResult,
+        crate::types::ModifySnapshotTierOutput,
         SdkError<crate::error::ModifySnapshotTierError>,
     > {
         self.handle.call(684, input).await
@@ -8826,9 +8828,9 @@ impl Client {
     /// If you are finished with your Spot Fleet for now, but will use it again later, you can set the target capacity to 0.
     pub async fn modify_spot_fleet_request(
         &self,
-        input: crate::types::ModifySpotFleetRequestRequest,
+        input: crate::types::ModifySpotFleetRequestInput,
     ) -> Result<
-        crate::types::ModifySpotFleetRequestResponse,
+        crate::types::ModifySpotFleetRequestOutput,
         SdkError<crate::error::ModifySpotFleetRequestError>,
     > {
         self.handle.call(685, input).await
@@ -8847,7 +8849,7 @@ impl Client {
     /// - [Outpost racks](https://docs.aws.amazon.com/outposts/latest/userguide/how-racks-work.html)
     pub async fn modify_subnet_attribute(
         &self,
-        input: crate::types::ModifySubnetAttributeRequest,
+        input: crate::types::ModifySubnetAttributeInput,
     ) -> Result<
         crate::types::ModifySubnetAttributeOutput,
         SdkError<crate::error::ModifySubnetAttributeError>,
@@ -8860,9 +8862,9 @@ impl Client {
     /// By default, Amazon DNS network services are not eligible for Traffic Mirror. Use `AddNetworkServices` to add network services to a Traffic Mirror filter. When a network service is added to the Traffic Mirror filter, all traffic related to that network service will be mirrored. When you no longer want to mirror network services, use `RemoveNetworkServices` to remove the network services from the Traffic Mirror filter.
     pub async fn modify_traffic_mirror_filter_network_services(
         &self,
-        input: crate::types::ModifyTrafficMirrorFilterNetworkServicesRequest,
+        input: crate::types::ModifyTrafficMirrorFilterNetworkServicesInput,
     ) -> Result<
-        crate::types::ModifyTrafficMirrorFilterNetworkServicesResult,
+        crate::types::ModifyTrafficMirrorFilterNetworkServicesOutput,
         SdkError<crate::error::ModifyTrafficMirrorFilterNetworkServicesError>,
     > {
         self.handle.call(687, input).await
@@ -8873,9 +8875,9 @@ impl Client {
     /// `DestinationCidrBlock` and `SourceCidrBlock` must both be an IPv4 range or an IPv6 range.
     pub async fn modify_traffic_mirror_filter_rule(
         &self,
-        input: crate::types::ModifyTrafficMirrorFilterRuleRequest,
+        input: crate::types::ModifyTrafficMirrorFilterRuleInput,
     ) -> Result<
-        crate::types::ModifyTrafficMirrorFilterRuleResult,
+        crate::types::ModifyTrafficMirrorFilterRuleOutput,
         SdkError<crate::error::ModifyTrafficMirrorFilterRuleError>,
     > {
         self.handle.call(688, input).await
@@ -8884,9 +8886,9 @@ impl Client {
     /// Modifies a Traffic Mirror session.
     pub async fn modify_traffic_mirror_session(
         &self,
-        input: crate::types::ModifyTrafficMirrorSessionRequest,
+        input: crate::types::ModifyTrafficMirrorSessionInput,
     ) -> Result<
-        crate::types::ModifyTrafficMirrorSessionResult,
+        crate::types::ModifyTrafficMirrorSessionOutput,
         SdkError<crate::error::ModifyTrafficMirrorSessionError>,
     > {
         self.handle.call(689, input).await
@@ -8895,9 +8897,9 @@ impl Client {
     /// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified.
     pub async fn modify_transit_gateway(
         &self,
-        input: crate::types::ModifyTransitGatewayRequest,
+        input: crate::types::ModifyTransitGatewayInput,
     ) -> Result<
-        crate::types::ModifyTransitGatewayResult,
+        crate::types::ModifyTransitGatewayOutput,
         SdkError<crate::error::ModifyTransitGatewayError>,
     > {
         self.handle.call(690, input).await
@@ -8906,9 +8908,9 @@ impl Client {
     /// Modifies a transit gateway metering policy.
     pub async fn modify_transit_gateway_metering_policy(
         &self,
-        input: crate::types::ModifyTransitGatewayMeteringPolicyRequest,
+        input: crate::types::ModifyTransitGatewayMeteringPolicyInput,
     ) -> Result<
-        crate::types::ModifyTransitGatewayMeteringPolicyResult,
+        crate::types::ModifyTransitGatewayMeteringPolicyOutput,
         SdkError<crate::error::ModifyTransitGatewayMeteringPolicyError>,
     > {
         self.handle.call(691, input).await
@@ -8917,9 +8919,9 @@ impl Client {
     /// Modifies the specified transit gateway policy table entry.
     pub async fn modify_transit_gateway_policy_table_entry(
         &self,
-        input: crate::types::ModifyTransitGatewayPolicyTableEntryRequest,
+        input: crate::types::ModifyTransitGatewayPolicyTableEntryInput,
     ) -> Result<
-        crate::types::ModifyTransitGatewayPolicyTableEntryResult,
+        crate::types::ModifyTransitGatewayPolicyTableEntryOutput,
         SdkError<crate::error::ModifyTransitGatewayPolicyTableEntryError>,
     > {
         self.handle.call(692, input).await
@@ -8928,9 +8930,9 @@ impl Client {
     /// Modifies a reference (route) to a prefix list in a specified transit gateway route table.
     pub async fn modify_transit_gateway_prefix_list_reference(
         &self,
-        input: crate::types::ModifyTransitGatewayPrefixListReferenceRequest,
+        input: crate::types::ModifyTransitGatewayPrefixListReferenceInput,
     ) -> Result<
-        crate::types::ModifyTransitGatewayPrefixListReferenceResult,
+        crate::types::ModifyTransitGatewayPrefixListReferenceOutput,
         SdkError<crate::error::ModifyTransitGatewayPrefixListReferenceError>,
     > {
         self.handle.call(693, input).await
@@ -8939,9 +8941,9 @@ impl Client {
     /// Modifies the specified VPC attachment.
     pub async fn modify_transit_gateway_vpc_attachment(
         &self,
-        input: crate::types::ModifyTransitGatewayVpcAttachmentRequest,
+        input: crate::types::ModifyTransitGatewayVpcAttachmentInput,
     ) -> Result<
-        crate::types::ModifyTransitGatewayVpcAttachmentResult,
+        crate::types::ModifyTransitGatewayVpcAttachmentOutput,
         SdkError<crate::error::ModifyTransitGatewayVpcAttachmentError>,
     > {
         self.handle.call(694, input).await
@@ -8950,9 +8952,9 @@ impl Client {
     /// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint.
     pub async fn modify_verified_access_endpoint(
         &self,
-        input: crate::types::ModifyVerifiedAccessEndpointRequest,
+        input: crate::types::ModifyVerifiedAccessEndpointInput,
     ) -> Result<
-        crate::types::ModifyVerifiedAccessEndpointResult,
+        crate::types::ModifyVerifiedAccessEndpointOutput,
         SdkError<crate::error::ModifyVerifiedAccessEndpointError>,
     > {
         self.handle.call(695, input).await
@@ -8961,9 +8963,9 @@ impl Client {
     /// Modifies the specified Amazon Web Services Verified Access endpoint policy.
     pub async fn modify_verified_access_endpoint_policy(
         &self,
-        input: crate::types::ModifyVerifiedAccessEndpointPolicyRequest,
+        input: crate::types::ModifyVerifiedAccessEndpointPolicyInput,
     ) -> Result<
-        crate::types::ModifyVerifiedAccessEndpointPolicyResult,
+        crate::types::ModifyVerifiedAccessEndpointPolicyOutput,
         SdkError<crate::error::ModifyVerifiedAccessEndpointPolicyError>,
     > {
         self.handle.call(696, input).await
@@ -8972,9 +8974,9 @@ impl Client {
     /// Modifies the specified Amazon Web Services Verified Access group configuration.
     pub async fn modify_verified_access_group(
         &self,
-        input: crate::types::ModifyVerifiedAccessGroupRequest,
+        input: crate::types::ModifyVerifiedAccessGroupInput,
     ) -> Result<
-        crate::types::ModifyVerifiedAccessGroupResult,
+        crate::types::ModifyVerifiedAccessGroupOutput,
         SdkError<crate::error::ModifyVerifiedAccessGroupError>,
     > {
         self.handle.call(697, input).await
@@ -8983,9 +8985,9 @@ impl Client {
     /// Modifies the specified Amazon Web Services Verified Access group policy.
     pub async fn modify_verified_access_group_policy(
         &self,
-        input: crate::types::ModifyVerifiedAccessGroupPolicyRequest,
+        input: crate::types::ModifyVerifiedAccessGroupPolicyInput,
     ) -> Result<
-        crate::types::ModifyVerifiedAccessGroupPolicyResult,
+        crate::types::ModifyVerifiedAccessGroupPolicyOutput,
         SdkError<crate::error::ModifyVerifiedAccessGroupPolicyError>,
     > {
         self.handle.call(698, input).await
@@ -8994,9 +8996,9 @@ impl Client {
     /// Modifies the configuration of the specified Amazon Web Services Verified Access instance.
     pub async fn modify_verified_access_instance(
         &self,
-        input: crate::types::ModifyVerifiedAccessInstanceRequest,
+        input: crate::types::ModifyVerifiedAccessInstanceInput,
     ) -> Result<
-        crate::types::ModifyVerifiedAccessInstanceResult,
+        crate::types::ModifyVerifiedAccessInstanceOutput,
         SdkError<crate::error::ModifyVerifiedAccessInstanceError>,
     > {
         self.handle.call(699, input).await
@@ -9005,9 +9007,9 @@ impl Client {
     /// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance.
     pub async fn modify_verified_access_instance_logging_configuration(
         &self,
-        input: crate::types::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
+        input: crate::types::ModifyVerifiedAccessInstanceLoggingConfigurationInput,
     ) -> Result<
-        crate::types::ModifyVerifiedAccessInstanceLoggingConfigurationResult,
+        crate::types::ModifyVerifiedAccessInstanceLoggingConfigurationOutput,
         SdkError<crate::error::ModifyVerifiedAccessInstanceLoggingConfigurationError>,
     > {
         self.handle.call(700, input).await
@@ -9016,9 +9018,9 @@ impl Client {
     /// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider.
     pub async fn modify_verified_access_trust_provider(
         &self,
-        input: crate::types::ModifyVerifiedAccessTrustProviderRequest,
+        input: crate::types::ModifyVerifiedAccessTrustProviderInput,
     ) -> Result<
-        crate::types::ModifyVerifiedAccessTrustProviderResult,
+        crate::types::ModifyVerifiedAccessTrustProviderOutput,
         SdkError<crate::error::ModifyVerifiedAccessTrustProviderError>,
     > {
         self.handle.call(701, input).await
@@ -9035,8 +9037,8 @@ impl Client {
     /// After you initiate a volume modification, you must wait for that modification to reach the `completed` state before you can initiate another modification for the same volume. You can modify a volume up to four times within a rolling 24-hour period, as long as the volume is in the `in-use` or `available` state, and all previous modifications for that volume are `completed`. If you exceed this limit, you get an error message that indicates when you can perform your next modification.
     pub async fn modify_volume(
         &self,
-        input: crate::types::ModifyVolumeRequest,
-    ) -> Result<crate::types::ModifyVolumeResult, SdkError<crate::error::ModifyVolumeError>> {
+        input: crate::types::ModifyVolumeInput,
+    ) -> Result<crate::types::ModifyVolumeOutput, SdkError<crate::error::ModifyVolumeError>> {
         self.handle.call(702, input).await
     }
 
@@ -9047,7 +9049,7 @@ impl Client {
     /// You can change the default behavior to resume I/O operations. We recommend that you change this only for boot volumes or for volumes that are stateless or disposable.
     pub async fn modify_volume_attribute(
         &self,
-        input: crate::types::ModifyVolumeAttributeRequest,
+        input: crate::types::ModifyVolumeAttributeInput,
     ) -> Result<
         crate::types::ModifyVolumeAttributeOutput,
         SdkError<crate::error::ModifyVolumeAttributeError>,
@@ -9058,7 +9060,7 @@ impl Client {
     /// Modifies the specified attribute of the specified VPC.
     pub async fn modify_vpc_attribute(
         &self,
-        input: crate::types::ModifyVpcAttributeRequest,
+        input: crate::types::ModifyVpcAttributeInput,
     ) -> Result<
         crate::types::ModifyVpcAttributeOutput,
         SdkError<crate::error::ModifyVpcAttributeError>,
@@ -9069,9 +9071,9 @@ impl Client {
     /// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on.
     pub async fn modify_vpc_block_public_access_exclusion(
         &self,
-        input: crate::types::ModifyVpcBlockPublicAccessExclusionRequest,
+        input: crate::types::ModifyVpcBlockPublicAccessExclusionInput,
     ) -> Result<
-        crate::types::ModifyVpcBlockPublicAccessExclusionResult,
+        crate::types::ModifyVpcBlockPublicAccessExclusionOutput,
         SdkError<crate::error::ModifyVpcBlockPublicAccessExclusionError>,
     > {
         self.handle.call(705, input).await
@@ -9080,9 +9082,9 @@ impl Client {
     /// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     pub async fn modify_vpc_block_public_access_options(
         &self,
-        input: crate::types::ModifyVpcBlockPublicAccessOptionsRequest,
+        input: crate::types::ModifyVpcBlockPublicAccessOptionsInput,
     ) -> Result<
-        crate::types::ModifyVpcBlockPublicAccessOptionsResult,
+        crate::types::ModifyVpcBlockPublicAccessOptionsOutput,
         SdkError<crate::error::ModifyVpcBlockPublicAccessOptionsError>,
     > {
         self.handle.call(706, input).await
@@ -9093,9 +9095,9 @@ impl Client {
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
     pub async fn modify_vpc_encryption_control(
         &self,
-        input: crate::types::ModifyVpcEncryptionControlRequest,
+        input: crate::types::ModifyVpcEncryptionControlInput,
     ) -> Result<
-        crate::types::ModifyVpcEncryptionControlResult,
+        crate::types::ModifyVpcEncryptionControlOutput,
         SdkError<crate::error::ModifyVpcEncryptionControlError>,
     > {
         self.handle.call(707, input).await
@@ -9104,8 +9106,8 @@ impl Client {
     /// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
     pub async fn modify_vpc_endpoint(
         &self,
-        input: crate::types::ModifyVpcEndpointRequest,
-    ) -> Result<crate::types::ModifyVpcEndpointResult, SdkError<crate::error::ModifyVpcEndpointError>>
+        input: crate::types::ModifyVpcEndpointInput,
+    ) -> Result<crate::types::ModifyVpcEndpointOutput, SdkError<crate::error::ModifyVpcEndpointError>>
     {
         self.handle.call(708, input).await
     }
@@ -9113,9 +9115,9 @@ impl Client {
     /// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified.
     pub async fn modify_vpc_endpoint_connection_notification(
         &self,
-        input: crate::types::ModifyVpcEndpointConnectionNotificationRequest,
+        input: crate::types::ModifyVpcEndpointConnectionNotificationInput,
     ) -> Result<
-        crate::types::ModifyVpcEndpointConnectionNotificationResult,
+        crate::types::ModifyVpcEndpointConnectionNotificationOutput,
         SdkError<crate::error::ModifyVpcEndpointConnectionNotificationError>,
     > {
         self.handle.call(709, input).await
@@ -9124,9 +9126,9 @@ impl Client {
     /// Modifies the billing account for VPC endpoint usage/charges.
     pub async fn modify_vpc_endpoint_payer_responsibility(
         &self,
-        input: crate::types::ModifyVpcEndpointPayerResponsibilityRequest,
+        input: crate::types::ModifyVpcEndpointPayerResponsibilityInput,
     ) -> Result<
-        crate::types::ModifyVpcEndpointPayerResponsibilityResult,
+        crate::types::ModifyVpcEndpointPayerResponsibilityOutput,
         SdkError<crate::error::ModifyVpcEndpointPayerResponsibilityError>,
     > {
         self.handle.call(710, input).await
@@ -9137,9 +9139,9 @@ impl Client {
     /// If you set or modify the private DNS name, you must prove that you own the private DNS domain name.
     pub async fn modify_vpc_endpoint_service_configuration(
         &self,
-        input: crate::types::ModifyVpcEndpointServiceConfigurationRequest,
+        input: crate::types::ModifyVpcEndpointServiceConfigurationInput,
     ) -> Result<
-        crate::types::ModifyVpcEndpointServiceConfigurationResult,
+        crate::types::ModifyVpcEndpointServiceConfigurationOutput,
         SdkError<crate::error::ModifyVpcEndpointServiceConfigurationError>,
     > {
         self.handle.call(711, input).await
@@ -9148,9 +9150,9 @@ impl Client {
     /// Modifies the payer responsibility for your VPC endpoint service.
     pub async fn modify_vpc_endpoint_service_payer_responsibility(
         &self,
-        input: crate::types::ModifyVpcEndpointServicePayerResponsibilityRequest,
+        input: crate::types::ModifyVpcEndpointServicePayerResponsibilityInput,
     ) -> Result<
-        crate::types::ModifyVpcEndpointServicePayerResponsibilityResult,
+        crate::types::ModifyVpcEndpointServicePayerResponsibilityOutput,
         SdkError<crate::error::ModifyVpcEndpointServicePayerResponsibilityError>,
     > {
         self.handle.call(712, input).await
@@ -9161,9 +9163,9 @@ impl Client {
     /// If you grant permissions to all principals, the service is public. Any users who know the name of a public service can send a request to attach an endpoint. If the service does not require manual approval, attachments are automatically approved.
     pub async fn modify_vpc_endpoint_service_permissions(
         &self,
-        input: crate::types::ModifyVpcEndpointServicePermissionsRequest,
+        input: crate::types::ModifyVpcEndpointServicePermissionsInput,
     ) -> Result<
-        crate::types::ModifyVpcEndpointServicePermissionsResult,
+        crate::types::ModifyVpcEndpointServicePermissionsOutput,
         SdkError<crate::error::ModifyVpcEndpointServicePermissionsError>,
     > {
         self.handle.call(713, input).await
@@ -9174,9 +9176,9 @@ impl Client {
     /// If the peered VPCs are in the same Amazon Web Services account, you can enable DNS resolution for queries from the local VPC. This ensures that queries from the local VPC resolve to private IP addresses in the peer VPC. This option is not available if the peered VPCs are in different Amazon Web Services accounts or different Regions. For peered VPCs in different Amazon Web Services accounts, each Amazon Web Services account owner must initiate a separate request to modify the peering connection options. For inter-region peering connections, you must use the Region for the requester VPC to modify the requester VPC peering options and the Region for the accepter VPC to modify the accepter VPC peering options. To verify which VPCs are the accepter and the requester for a VPC peering connection, use the [DescribeVpcPeeringConnections] command.
     pub async fn modify_vpc_peering_connection_options(
         &self,
-        input: crate::types::ModifyVpcPeeringConnectionOptionsRequest,
+        input: crate::types::ModifyVpcPeeringConnectionOptionsInput,
     ) -> Result<
-        crate::types::ModifyVpcPeeringConnectionOptionsResult,
+        crate::types::ModifyVpcPeeringConnectionOptionsOutput,
         SdkError<crate::error::ModifyVpcPeeringConnectionOptionsError>,
     > {
         self.handle.call(714, input).await
@@ -9189,8 +9191,8 @@ impl Client {
     /// For more information, see [Dedicated Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-instance.html) in the *Amazon EC2 User Guide*.
     pub async fn modify_vpc_tenancy(
         &self,
-        input: crate::types::ModifyVpcTenancyRequest,
-    ) -> Result<crate::types::ModifyVpcTenancyResult, SdkError<crate::error::ModifyVpcTenancyError>>
+        input: crate::types::ModifyVpcTenancyInput,
+    ) -> Result<crate::types::ModifyVpcTenancyOutput, SdkError<crate::error::ModifyVpcTenancyError>>
     {
         self.handle.call(715, input).await
     }
@@ -9219,9 +9221,9 @@ impl Client {
     /// After you perform this operation, the VPN endpoint's IP addresses on the Amazon Web Services side and the tunnel options remain intact. Your Amazon Web Services Site-to-Site VPN connection will be temporarily unavailable for a brief period while we provision the new endpoints.
     pub async fn modify_vpn_connection(
         &self,
-        input: crate::types::ModifyVpnConnectionRequest,
+        input: crate::types::ModifyVpnConnectionInput,
     ) -> Result<
-        crate::types::ModifyVpnConnectionResult,
+        crate::types::ModifyVpnConnectionOutput,
         SdkError<crate::error::ModifyVpnConnectionError>,
     > {
         self.handle.call(716, input).await
@@ -9232,9 +9234,9 @@ impl Client {
     /// When you modify the VPN connection options, the VPN endpoint IP addresses on the Amazon Web Services side do not change, and the tunnel options do not change. Your VPN connection will be temporarily unavailable for a brief period while the VPN connection is updated.
     pub async fn modify_vpn_connection_options(
         &self,
-        input: crate::types::ModifyVpnConnectionOptionsRequest,
+        input: crate::types::ModifyVpnConnectionOptionsInput,
     ) -> Result<
-        crate::types::ModifyVpnConnectionOptionsResult,
+        crate::types::ModifyVpnConnectionOptionsOutput,
         SdkError<crate::error::ModifyVpnConnectionOptionsError>,
     > {
         self.handle.call(717, input).await
@@ -9243,9 +9245,9 @@ impl Client {
     /// Modifies the VPN tunnel endpoint certificate.
     pub async fn modify_vpn_tunnel_certificate(
         &self,
-        input: crate::types::ModifyVpnTunnelCertificateRequest,
+        input: crate::types::ModifyVpnTunnelCertificateInput,
     ) -> Result<
-        crate::types::ModifyVpnTunnelCertificateResult,
+        crate::types::ModifyVpnTunnelCertificateOutput,
         SdkError<crate::error::ModifyVpnTunnelCertificateError>,
     > {
         self.handle.call(718, input).await
@@ -9254,9 +9256,9 @@ impl Client {
     /// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
     pub async fn modify_vpn_tunnel_options(
         &self,
-        input: crate::types::ModifyVpnTunnelOptionsRequest,
+        input: crate::types::ModifyVpnTunnelOptionsInput,
     ) -> Result<
-        crate::types::ModifyVpnTunnelOptionsResult,
+        crate::types::ModifyVpnTunnelOptionsOutput,
         SdkError<crate::error::ModifyVpnTunnelOptionsError>,
     > {
         self.handle.call(719, input).await
@@ -9267,8 +9269,8 @@ impl Client {
     /// To disable detailed monitoring, see [UnmonitorInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UnmonitorInstances.html).
     pub async fn monitor_instances(
         &self,
-        input: crate::types::MonitorInstancesRequest,
-    ) -> Result<crate::types::MonitorInstancesResult, SdkError<crate::error::MonitorInstancesError>>
+        input: crate::types::MonitorInstancesInput,
+    ) -> Result<crate::types::MonitorInstancesOutput, SdkError<crate::error::MonitorInstancesError>>
     {
         self.handle.call(720, input).await
     }
@@ -9278,8 +9280,8 @@ impl Client {
     /// Moves an Elastic IP address from the EC2-Classic platform to the EC2-VPC platform. The Elastic IP address must be allocated to your account for more than 24 hours, and it must not be associated with an instance. After the Elastic IP address is moved, it is no longer available for use in the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in the EC2-VPC platform to the EC2-Classic platform.
     pub async fn move_address_to_vpc(
         &self,
-        input: crate::types::MoveAddressToVpcRequest,
-    ) -> Result<crate::types::MoveAddressToVpcResult, SdkError<crate::error::MoveAddressToVpcError>>
+        input: crate::types::MoveAddressToVpcInput,
+    ) -> Result<crate::types::MoveAddressToVpcOutput, SdkError<crate::error::MoveAddressToVpcError>>
     {
         self.handle.call(721, input).await
     }
@@ -9289,9 +9291,9 @@ impl Client {
     /// If you already have a BYOIPv4 CIDR with Amazon Web Services, you can move the CIDR to IPAM from a public IPv4 pool. You cannot move an IPv6 CIDR to IPAM. If you are bringing a new IP address to Amazon Web Services for the first time, complete the steps in [Tutorial: BYOIP address CIDRs to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoip-ipam.html).
     pub async fn move_byoip_cidr_to_ipam(
         &self,
-        input: crate::types::MoveByoipCidrToIpamRequest,
+        input: crate::types::MoveByoipCidrToIpamInput,
     ) -> Result<
-        crate::types::MoveByoipCidrToIpamResult,
+        crate::types::MoveByoipCidrToIpamOutput,
         SdkError<crate::error::MoveByoipCidrToIpamError>,
     > {
         self.handle.call(722, input).await
@@ -9307,9 +9309,9 @@ impl Client {
     /// - Capacity Reservation end time - `At specific time` or `Manually`.
     pub async fn move_capacity_reservation_instances(
         &self,
-        input: crate::types::MoveCapacityReservationInstancesRequest,
+        input: crate::types::MoveCapacityReservationInstancesInput,
     ) -> Result<
-        crate::types::MoveCapacityReservationInstancesResult,
+        crate::types::MoveCapacityReservationInstancesOutput,
         SdkError<crate::error::MoveCapacityReservationInstancesError>,
     > {
         self.handle.call(723, input).await
@@ -9322,9 +9324,9 @@ impl Client {
     /// Provisioning an address range is an asynchronous operation, so the call returns immediately, but the address range is not ready to use until its status changes from `pending-provision` to `provisioned`. For more information, see [Onboard your address range](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/byoip-onboard.html).
     pub async fn provision_byoip_cidr(
         &self,
-        input: crate::types::ProvisionByoipCidrRequest,
+        input: crate::types::ProvisionByoipCidrInput,
     ) -> Result<
-        crate::types::ProvisionByoipCidrResult,
+        crate::types::ProvisionByoipCidrOutput,
         SdkError<crate::error::ProvisionByoipCidrError>,
     > {
         self.handle.call(724, input).await
@@ -9333,9 +9335,9 @@ impl Client {
     /// Provisions your Autonomous System Number (ASN) for use in your Amazon Web Services account. This action requires authorization context for Amazon to bring the ASN to an Amazon Web Services account. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
     pub async fn provision_ipam_byoasn(
         &self,
-        input: crate::types::ProvisionIpamByoasnRequest,
+        input: crate::types::ProvisionIpamByoasnInput,
     ) -> Result<
-        crate::types::ProvisionIpamByoasnResult,
+        crate::types::ProvisionIpamByoasnOutput,
         SdkError<crate::error::ProvisionIpamByoasnError>,
     > {
         self.handle.call(725, input).await
@@ -9346,9 +9348,9 @@ impl Client {
     /// For more information, see [Provision CIDRs to pools](https://docs.aws.amazon.com/vpc/latest/ipam/prov-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn provision_ipam_pool_cidr(
         &self,
-        input: crate::types::ProvisionIpamPoolCidrRequest,
+        input: crate::types::ProvisionIpamPoolCidrInput,
     ) -> Result<
-        crate::types::ProvisionIpamPoolCidrResult,
+        crate::types::ProvisionIpamPoolCidrOutput,
         SdkError<crate::error::ProvisionIpamPoolCidrError>,
     > {
         self.handle.call(726, input).await
@@ -9359,9 +9361,9 @@ impl Client {
     /// For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub async fn provision_public_ipv4_pool_cidr(
         &self,
-        input: crate::types::ProvisionPublicIpv4PoolCidrRequest,
+        input: crate::types::ProvisionPublicIpv4PoolCidrInput,
     ) -> Result<
-        crate::types::ProvisionPublicIpv4PoolCidrResult,
+        crate::types::ProvisionPublicIpv4PoolCidrOutput,
         SdkError<crate::error::ProvisionPublicIpv4PoolCidrError>,
     > {
         self.handle.call(727, input).await
@@ -9370,9 +9372,9 @@ impl Client {
     /// Purchase the Capacity Block for use with your account. With Capacity Blocks you ensure GPU capacity is available for machine learning (ML) workloads. You must specify the ID of the Capacity Block offering you are purchasing.
     pub async fn purchase_capacity_block(
         &self,
-        input: crate::types::PurchaseCapacityBlockRequest,
+        input: crate::types::PurchaseCapacityBlockInput,
     ) -> Result<
-        crate::types::PurchaseCapacityBlockResult,
+        crate::types::PurchaseCapacityBlockOutput,
         SdkError<crate::error::PurchaseCapacityBlockError>,
     > {
         self.handle.call(728, input).await
@@ -9381,9 +9383,9 @@ impl Client {
     /// Purchase the Capacity Block extension for use with your account. You must specify the ID of the Capacity Block extension offering you are purchasing.
     pub async fn purchase_capacity_block_extension(
         &self,
-        input: crate::types::PurchaseCapacityBlockExtensionRequest,
+        input: crate::types::PurchaseCapacityBlockExtensionInput,
     ) -> Result<
-        crate::types::PurchaseCapacityBlockExtensionResult,
+        crate::types::PurchaseCapacityBlockExtensionOutput,
         SdkError<crate::error::PurchaseCapacityBlockExtensionError>,
     > {
         self.handle.call(729, input).await
@@ -9392,9 +9394,9 @@ impl Client {
     /// Purchase a reservation with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. This action results in the specified reservation being purchased and charged to your account.
     pub async fn purchase_host_reservation(
         &self,
-        input: crate::types::PurchaseHostReservationRequest,
+        input: crate::types::PurchaseHostReservationInput,
     ) -> Result<
-        crate::types::PurchaseHostReservationResult,
+        crate::types::PurchaseHostReservationOutput,
         SdkError<crate::error::PurchaseHostReservationError>,
     > {
         self.handle.call(730, input).await
@@ -9409,9 +9411,9 @@ impl Client {
     /// For more information, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) and [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
     pub async fn purchase_reserved_instances_offering(
         &self,
-        input: crate::types::PurchaseReservedInstancesOfferingRequest,
+        input: crate::types::PurchaseReservedInstancesOfferingInput,
     ) -> Result<
-        crate::types::PurchaseReservedInstancesOfferingResult,
+        crate::types::PurchaseReservedInstancesOfferingOutput,
         SdkError<crate::error::PurchaseReservedInstancesOfferingError>,
     > {
         self.handle.call(731, input).await
@@ -9426,9 +9428,9 @@ impl Client {
     /// After you purchase a Scheduled Instance, you can't cancel, modify, or resell your purchase.
     pub async fn purchase_scheduled_instances(
         &self,
-        input: crate::types::PurchaseScheduledInstancesRequest,
+        input: crate::types::PurchaseScheduledInstancesInput,
     ) -> Result<
-        crate::types::PurchaseScheduledInstancesResult,
+        crate::types::PurchaseScheduledInstancesOutput,
         SdkError<crate::error::PurchaseScheduledInstancesError>,
     > {
         self.handle.call(732, input).await
@@ -9441,7 +9443,7 @@ impl Client {
     /// For more information about troubleshooting, see [Troubleshoot an unreachable instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html) in the *Amazon EC2 User Guide*.
     pub async fn reboot_instances(
         &self,
-        input: crate::types::RebootInstancesRequest,
+        input: crate::types::RebootInstancesInput,
     ) -> Result<crate::types::RebootInstancesOutput, SdkError<crate::error::RebootInstancesError>>
     {
         self.handle.call(733, input).await
@@ -9466,8 +9468,8 @@ impl Client {
     /// If you purchase a Reserved Instance to apply to an On-Demand Instance that was launched from an AMI with a billing product code, make sure that the Reserved Instance has the matching billing product code. If you purchase a Reserved Instance without the matching billing product code, the Reserved Instance is not applied to the On-Demand Instance. For information about how to obtain the platform details and billing information of an AMI, see [Understand AMI billing information](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html) in the *Amazon EC2 User Guide*.
     pub async fn register_image(
         &self,
-        input: crate::types::RegisterImageRequest,
-    ) -> Result<crate::types::RegisterImageResult, SdkError<crate::error::RegisterImageError>> {
+        input: crate::types::RegisterImageInput,
+    ) -> Result<crate::types::RegisterImageOutput, SdkError<crate::error::RegisterImageError>> {
         self.handle.call(734, input).await
     }
 
@@ -9476,9 +9478,9 @@ impl Client {
     /// To remove tags, use [DeregisterInstanceEventNotificationAttributes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeregisterInstanceEventNotificationAttributes.html).
     pub async fn register_instance_event_notification_attributes(
         &self,
-        input: crate::types::RegisterInstanceEventNotificationAttributesRequest,
+        input: crate::types::RegisterInstanceEventNotificationAttributesInput,
     ) -> Result<
-        crate::types::RegisterInstanceEventNotificationAttributesResult,
+        crate::types::RegisterInstanceEventNotificationAttributesOutput,
         SdkError<crate::error::RegisterInstanceEventNotificationAttributesError>,
     > {
         self.handle.call(735, input).await
@@ -9489,9 +9491,9 @@ impl Client {
     /// After you add the members, use [SearchTransitGatewayMulticastGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayMulticastGroups.html) to verify that the members were added to the transit gateway multicast group.
     pub async fn register_transit_gateway_multicast_group_members(
         &self,
-        input: crate::types::RegisterTransitGatewayMulticastGroupMembersRequest,
+        input: crate::types::RegisterTransitGatewayMulticastGroupMembersInput,
     ) -> Result<
-        crate::types::RegisterTransitGatewayMulticastGroupMembersResult,
+        crate::types::RegisterTransitGatewayMulticastGroupMembersOutput,
         SdkError<crate::error::RegisterTransitGatewayMulticastGroupMembersError>,
     > {
         self.handle.call(736, input).await
@@ -9504,9 +9506,9 @@ impl Client {
     /// After you add the source, use [SearchTransitGatewayMulticastGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayMulticastGroups.html) to verify that the source was added to the multicast group.
     pub async fn register_transit_gateway_multicast_group_sources(
         &self,
-        input: crate::types::RegisterTransitGatewayMulticastGroupSourcesRequest,
+        input: crate::types::RegisterTransitGatewayMulticastGroupSourcesInput,
     ) -> Result<
-        crate::types::RegisterTransitGatewayMulticastGroupSourcesResult,
+        crate::types::RegisterTransitGatewayMulticastGroupSourcesOutput,
         SdkError<crate::error::RegisterTransitGatewayMulticastGroupSourcesError>,
     > {
         self.handle.call(737, input).await
@@ -9515,9 +9517,9 @@ impl Client {
     /// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [ Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
     pub async fn reject_capacity_reservation_billing_ownership(
         &self,
-        input: crate::types::RejectCapacityReservationBillingOwnershipRequest,
+        input: crate::types::RejectCapacityReservationBillingOwnershipInput,
     ) -> Result<
-        crate::types::RejectCapacityReservationBillingOwnershipResult,
+        crate::types::RejectCapacityReservationBillingOwnershipOutput,
         SdkError<crate::error::RejectCapacityReservationBillingOwnershipError>,
     > {
         self.handle.call(738, input).await
@@ -9526,9 +9528,9 @@ impl Client {
     /// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway.
     pub async fn reject_transit_gateway_client_vpn_attachment(
         &self,
-        input: crate::types::RejectTransitGatewayClientVpnAttachmentRequest,
+        input: crate::types::RejectTransitGatewayClientVpnAttachmentInput,
     ) -> Result<
-        crate::types::RejectTransitGatewayClientVpnAttachmentResult,
+        crate::types::RejectTransitGatewayClientVpnAttachmentOutput,
         SdkError<crate::error::RejectTransitGatewayClientVpnAttachmentError>,
     > {
         self.handle.call(739, input).await
@@ -9537,9 +9539,9 @@ impl Client {
     /// Rejects a request to associate cross-account subnets with a transit gateway multicast domain.
     pub async fn reject_transit_gateway_multicast_domain_associations(
         &self,
-        input: crate::types::RejectTransitGatewayMulticastDomainAssociationsRequest,
+        input: crate::types::RejectTransitGatewayMulticastDomainAssociationsInput,
     ) -> Result<
-        crate::types::RejectTransitGatewayMulticastDomainAssociationsResult,
+        crate::types::RejectTransitGatewayMulticastDomainAssociationsOutput,
         SdkError<crate::error::RejectTransitGatewayMulticastDomainAssociationsError>,
     > {
         self.handle.call(740, input).await
@@ -9548,9 +9550,9 @@ impl Client {
     /// Rejects a transit gateway peering attachment request.
     pub async fn reject_transit_gateway_peering_attachment(
         &self,
-        input: crate::types::RejectTransitGatewayPeeringAttachmentRequest,
+        input: crate::types::RejectTransitGatewayPeeringAttachmentInput,
     ) -> Result<
-        crate::types::RejectTransitGatewayPeeringAttachmentResult,
+        crate::types::RejectTransitGatewayPeeringAttachmentOutput,
         SdkError<crate::error::RejectTransitGatewayPeeringAttachmentError>,
     > {
         self.handle.call(741, input).await
@@ -9561,9 +9563,9 @@ impl Client {
     /// The VPC attachment must be in the `pendingAcceptance` state. Use [DescribeTransitGatewayVpcAttachments] to view your pending VPC attachment requests. Use [AcceptTransitGatewayVpcAttachment] to accept a VPC attachment request.
     pub async fn reject_transit_gateway_vpc_attachment(
         &self,
-        input: crate::types::RejectTransitGatewayVpcAttachmentRequest,
+        input: crate::types::RejectTransitGatewayVpcAttachmentInput,
     ) -> Result<
-        crate::types::RejectTransitGatewayVpcAttachmentResult,
+        crate::types::RejectTransitGatewayVpcAttachmentOutput,
         SdkError<crate::error::RejectTransitGatewayVpcAttachmentError>,
     > {
         self.handle.call(742, input).await
@@ -9572,9 +9574,9 @@ impl Client {
     /// Rejects VPC endpoint connection requests to your VPC endpoint service.
     pub async fn reject_vpc_endpoint_connections(
         &self,
-        input: crate::types::RejectVpcEndpointConnectionsRequest,
+        input: crate::types::RejectVpcEndpointConnectionsInput,
     ) -> Result<
-        crate::types::RejectVpcEndpointConnectionsResult,
+        crate::types::RejectVpcEndpointConnectionsOutput,
         SdkError<crate::error::RejectVpcEndpointConnectionsError>,
     > {
         self.handle.call(743, input).await
@@ -9583,9 +9585,9 @@ impl Client {
     /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the [DescribeVpcPeeringConnections] request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use [DeleteVpcPeeringConnection].
     pub async fn reject_vpc_peering_connection(
         &self,
-        input: crate::types::RejectVpcPeeringConnectionRequest,
+        input: crate::types::RejectVpcPeeringConnectionInput,
     ) -> Result<
-        crate::types::RejectVpcPeeringConnectionResult,
+        crate::types::RejectVpcPeeringConnectionOutput,
         SdkError<crate::error::RejectVpcPeeringConnectionError>,
     > {
         self.handle.call(744, input).await
@@ -9602,7 +9604,7 @@ impl Client {
     /// After you release an Elastic IP address, you might be able to recover it. For more information, see [Release an Elastic IP address](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing-eips-releasing.html).
     pub async fn release_address(
         &self,
-        input: crate::types::ReleaseAddressRequest,
+        input: crate::types::ReleaseAddressInput,
     ) -> Result<crate::types::ReleaseAddressOutput, SdkError<crate::error::ReleaseAddressError>>
     {
         self.handle.call(745, input).await
@@ -9615,8 +9617,8 @@ impl Client {
     /// Released hosts still appear in a [DescribeHosts] response.
     pub async fn release_hosts(
         &self,
-        input: crate::types::ReleaseHostsRequest,
-    ) -> Result<crate::types::ReleaseHostsResult, SdkError<crate::error::ReleaseHostsError>> {
+        input: crate::types::ReleaseHostsInput,
+    ) -> Result<crate::types::ReleaseHostsOutput, SdkError<crate::error::ReleaseHostsError>> {
         self.handle.call(746, input).await
     }
 
@@ -9625,9 +9627,9 @@ impl Client {
     /// All EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
     pub async fn release_ipam_pool_allocation(
         &self,
-        input: crate::types::ReleaseIpamPoolAllocationRequest,
+        input: crate::types::ReleaseIpamPoolAllocationInput,
     ) -> Result<
-        crate::types::ReleaseIpamPoolAllocationResult,
+        crate::types::ReleaseIpamPoolAllocationOutput,
         SdkError<crate::error::ReleaseIpamPoolAllocationError>,
     > {
         self.handle.call(747, input).await
@@ -9638,9 +9640,9 @@ impl Client {
     /// Use [DescribeIamInstanceProfileAssociations] to get the association ID.
     pub async fn replace_iam_instance_profile_association(
         &self,
-        input: crate::types::ReplaceIamInstanceProfileAssociationRequest,
+        input: crate::types::ReplaceIamInstanceProfileAssociationInput,
     ) -> Result<
-        crate::types::ReplaceIamInstanceProfileAssociationResult,
+        crate::types::ReplaceIamInstanceProfileAssociationOutput,
         SdkError<crate::error::ReplaceIamInstanceProfileAssociationError>,
     > {
         self.handle.call(748, input).await
@@ -9657,9 +9659,9 @@ impl Client {
     /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
     pub async fn replace_image_criteria_in_allowed_images_settings(
         &self,
-        input: crate::types::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
+        input: crate::types::ReplaceImageCriteriaInAllowedImagesSettingsInput,
     ) -> Result<
-        crate::types::ReplaceImageCriteriaInAllowedImagesSettingsResult,
+        crate::types::ReplaceImageCriteriaInAllowedImagesSettingsOutput,
         SdkError<crate::error::ReplaceImageCriteriaInAllowedImagesSettingsError>,
     > {
         self.handle.call(749, input).await
@@ -9670,9 +9672,9 @@ impl Client {
     /// This is an idempotent operation.
     pub async fn replace_network_acl_association(
         &self,
-        input: crate::types::ReplaceNetworkAclAssociationRequest,
+        input: crate::types::ReplaceNetworkAclAssociationInput,
     ) -> Result<
-        crate::types::ReplaceNetworkAclAssociationResult,
+        crate::types::ReplaceNetworkAclAssociationOutput,
         SdkError<crate::error::ReplaceNetworkAclAssociationError>,
     > {
         self.handle.call(750, input).await
@@ -9681,7 +9683,7 @@ impl Client {
     /// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
     pub async fn replace_network_acl_entry(
         &self,
-        input: crate::types::ReplaceNetworkAclEntryRequest,
+        input: crate::types::ReplaceNetworkAclEntryInput,
     ) -> Result<
         crate::types::ReplaceNetworkAclEntryOutput,
         SdkError<crate::error::ReplaceNetworkAclEntryError>,
@@ -9696,7 +9698,7 @@ impl Client {
     /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
     pub async fn replace_route(
         &self,
-        input: crate::types::ReplaceRouteRequest,
+        input: crate::types::ReplaceRouteInput,
     ) -> Result<crate::types::ReplaceRouteOutput, SdkError<crate::error::ReplaceRouteError>> {
         self.handle.call(752, input).await
     }
@@ -9706,9 +9708,9 @@ impl Client {
     /// You can also use this operation to change which table is the main route table in the VPC. Specify the main route table's association ID and the route table ID of the new main route table.
     pub async fn replace_route_table_association(
         &self,
-        input: crate::types::ReplaceRouteTableAssociationRequest,
+        input: crate::types::ReplaceRouteTableAssociationInput,
     ) -> Result<
-        crate::types::ReplaceRouteTableAssociationResult,
+        crate::types::ReplaceRouteTableAssociationOutput,
         SdkError<crate::error::ReplaceRouteTableAssociationError>,
     > {
         self.handle.call(753, input).await
@@ -9717,9 +9719,9 @@ impl Client {
     /// Replaces the specified route in the specified transit gateway route table.
     pub async fn replace_transit_gateway_route(
         &self,
-        input: crate::types::ReplaceTransitGatewayRouteRequest,
+        input: crate::types::ReplaceTransitGatewayRouteInput,
     ) -> Result<
-        crate::types::ReplaceTransitGatewayRouteResult,
+        crate::types::ReplaceTransitGatewayRouteOutput,
         SdkError<crate::error::ReplaceTransitGatewayRouteError>,
     > {
         self.handle.call(754, input).await
@@ -9728,8 +9730,8 @@ impl Client {
     /// Trigger replacement of specified VPN tunnel.
     pub async fn replace_vpn_tunnel(
         &self,
-        input: crate::types::ReplaceVpnTunnelRequest,
-    ) -> Result<crate::types::ReplaceVpnTunnelResult, SdkError<crate::error::ReplaceVpnTunnelError>>
+        input: crate::types::ReplaceVpnTunnelInput,
+    ) -> Result<crate::types::ReplaceVpnTunnelOutput, SdkError<crate::error::ReplaceVpnTunnelError>>
     {
         self.handle.call(755, input).await
     }
@@ -9739,7 +9741,7 @@ impl Client {
     /// Use of this action does not change the value returned by [DescribeInstanceStatus].
     pub async fn report_instance_status(
         &self,
-        input: crate::types::ReportInstanceStatusRequest,
+        input: crate::types::ReportInstanceStatusInput,
     ) -> Result<
         crate::types::ReportInstanceStatusOutput,
         SdkError<crate::error::ReportInstanceStatusError>,
@@ -9764,8 +9766,8 @@ impl Client {
     /// We strongly discourage using the RequestSpotFleet API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
     pub async fn request_spot_fleet(
         &self,
-        input: crate::types::RequestSpotFleetRequest,
-    ) -> Result<crate::types::RequestSpotFleetResponse, SdkError<crate::error::RequestSpotFleetError>>
+        input: crate::types::RequestSpotFleetInput,
+    ) -> Result<crate::types::RequestSpotFleetOutput, SdkError<crate::error::RequestSpotFleetError>>
     {
         self.handle.call(757, input).await
     }
@@ -9777,9 +9779,9 @@ impl Client {
     /// We strongly discourage using the RequestSpotInstances API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
     pub async fn request_spot_instances(
         &self,
-        input: crate::types::RequestSpotInstancesRequest,
+        input: crate::types::RequestSpotInstancesInput,
     ) -> Result<
-        crate::types::RequestSpotInstancesResult,
+        crate::types::RequestSpotInstancesOutput,
         SdkError<crate::error::RequestSpotInstancesError>,
     > {
         self.handle.call(758, input).await
@@ -9788,9 +9790,9 @@ impl Client {
     /// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
     pub async fn reset_address_attribute(
         &self,
-        input: crate::types::ResetAddressAttributeRequest,
+        input: crate::types::ResetAddressAttributeInput,
     ) -> Result<
-        crate::types::ResetAddressAttributeResult,
+        crate::types::ResetAddressAttributeOutput,
         SdkError<crate::error::ResetAddressAttributeError>,
     > {
         self.handle.call(759, input).await
@@ -9801,9 +9803,9 @@ impl Client {
     /// After resetting the default KMS key to the Amazon Web Services managed KMS key, you can continue to encrypt by a customer managed KMS key by specifying it when you create the volume. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
     pub async fn reset_ebs_default_kms_key_id(
         &self,
-        input: crate::types::ResetEbsDefaultKmsKeyIdRequest,
+        input: crate::types::ResetEbsDefaultKmsKeyIdInput,
     ) -> Result<
-        crate::types::ResetEbsDefaultKmsKeyIdResult,
+        crate::types::ResetEbsDefaultKmsKeyIdOutput,
         SdkError<crate::error::ResetEbsDefaultKmsKeyIdError>,
     > {
         self.handle.call(760, input).await
@@ -9812,9 +9814,9 @@ impl Client {
     /// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute.
     pub async fn reset_fpga_image_attribute(
         &self,
-        input: crate::types::ResetFpgaImageAttributeRequest,
+        input: crate::types::ResetFpgaImageAttributeInput,
     ) -> Result<
-        crate::types::ResetFpgaImageAttributeResult,
+        crate::types::ResetFpgaImageAttributeOutput,
         SdkError<crate::error::ResetFpgaImageAttributeError>,
     > {
         self.handle.call(761, input).await
@@ -9823,7 +9825,7 @@ impl Client {
     /// Resets an attribute of an AMI to its default value.
     pub async fn reset_image_attribute(
         &self,
-        input: crate::types::ResetImageAttributeRequest,
+        input: crate::types::ResetImageAttributeInput,
     ) -> Result<
         crate::types::ResetImageAttributeOutput,
         SdkError<crate::error::ResetImageAttributeError>,
@@ -9836,7 +9838,7 @@ impl Client {
     /// The `sourceDestCheck` attribute controls whether source/destination checking is enabled. The default value is `true`, which means checking is enabled. This value must be `false` for a NAT instance to perform NAT. For more information, see [NAT instances](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_NAT_Instance.html) in the *Amazon VPC User Guide*.
     pub async fn reset_instance_attribute(
         &self,
-        input: crate::types::ResetInstanceAttributeRequest,
+        input: crate::types::ResetInstanceAttributeInput,
     ) -> Result<
         crate::types::ResetInstanceAttributeOutput,
         SdkError<crate::error::ResetInstanceAttributeError>,
@@ -9847,7 +9849,7 @@ impl Client {
     /// Resets a network interface attribute. You can specify only one attribute at a time.
     pub async fn reset_network_interface_attribute(
         &self,
-        input: crate::types::ResetNetworkInterfaceAttributeRequest,
+        input: crate::types::ResetNetworkInterfaceAttributeInput,
     ) -> Result<
         crate::types::ResetNetworkInterfaceAttributeOutput,
         SdkError<crate::error::ResetNetworkInterfaceAttributeError>,
@@ -9860,7 +9862,7 @@ impl Client {
     /// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
     pub async fn reset_snapshot_attribute(
         &self,
-        input: crate::types::ResetSnapshotAttributeRequest,
+        input: crate::types::ResetSnapshotAttributeInput,
     ) -> Result<
         crate::types::ResetSnapshotAttributeOutput,
         SdkError<crate::error::ResetSnapshotAttributeError>,
@@ -9873,9 +9875,9 @@ impl Client {
     /// Restores an Elastic IP address that was previously moved to the EC2-VPC platform back to the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in EC2-VPC. The Elastic IP address must not be associated with an instance or network interface.
     pub async fn restore_address_to_classic(
         &self,
-        input: crate::types::RestoreAddressToClassicRequest,
+        input: crate::types::RestoreAddressToClassicInput,
     ) -> Result<
-        crate::types::RestoreAddressToClassicResult,
+        crate::types::RestoreAddressToClassicOutput,
         SdkError<crate::error::RestoreAddressToClassicError>,
     > {
         self.handle.call(766, input).await
@@ -9884,9 +9886,9 @@ impl Client {
     /// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
     pub async fn restore_image_from_recycle_bin(
         &self,
-        input: crate::types::RestoreImageFromRecycleBinRequest,
+        input: crate::types::RestoreImageFromRecycleBinInput,
     ) -> Result<
-        crate::types::RestoreImageFromRecycleBinResult,
+        crate::types::RestoreImageFromRecycleBinOutput,
         SdkError<crate::error::RestoreImageFromRecycleBinError>,
     > {
         self.handle.call(767, input).await
@@ -9895,9 +9897,9 @@ impl Client {
     /// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list.
     pub async fn restore_managed_prefix_list_version(
         &self,
-        input: crate::types::RestoreManagedPrefixListVersionRequest,
+        input: crate::types::RestoreManagedPrefixListVersionInput,
     ) -> Result<
-        crate::types::RestoreManagedPrefixListVersionResult,
+        crate::types::RestoreManagedPrefixListVersionOutput,
         SdkError<crate::error::RestoreManagedPrefixListVersionError>,
     > {
         self.handle.call(768, input).await
@@ -9906,9 +9908,9 @@ impl Client {
     /// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*.
     pub async fn restore_snapshot_from_recycle_bin(
         &self,
-        input: crate::types::RestoreSnapshotFromRecycleBinRequest,
+        input: crate::types::RestoreSnapshotFromRecycleBinInput,
     ) -> Result<
-        crate::types::RestoreSnapshotFromRecycleBinResult,
+        crate::types::RestoreSnapshotFromRecycleBinOutput,
         SdkError<crate::error::RestoreSnapshotFromRecycleBinError>,
     > {
         self.handle.call(769, input).await
@@ -9919,9 +9921,9 @@ impl Client {
     /// For more information see [ Restore an archived snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#restore-archived-snapshot) and [ modify the restore period or restore type for a temporarily restored snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#modify-temp-restore-period) in the *Amazon EBS User Guide*.
     pub async fn restore_snapshot_tier(
         &self,
-        input: crate::types::RestoreSnapshotTierRequest,
+        input: crate::types::RestoreSnapshotTierInput,
     ) -> Result<
-        crate::types::RestoreSnapshotTierResult,
+        crate::types::RestoreSnapshotTierOutput,
         SdkError<crate::error::RestoreSnapshotTierError>,
     > {
         self.handle.call(770, input).await
@@ -9930,9 +9932,9 @@ impl Client {
     /// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*.
     pub async fn restore_volume_from_recycle_bin(
         &self,
-        input: crate::types::RestoreVolumeFromRecycleBinRequest,
+        input: crate::types::RestoreVolumeFromRecycleBinInput,
     ) -> Result<
-        crate::types::RestoreVolumeFromRecycleBinResult,
+        crate::types::RestoreVolumeFromRecycleBinOutput,
         SdkError<crate::error::RestoreVolumeFromRecycleBinError>,
     > {
         self.handle.call(771, input).await
@@ -9941,9 +9943,9 @@ impl Client {
     /// Removes an ingress authorization rule from a Client VPN endpoint.
     pub async fn revoke_client_vpn_ingress(
         &self,
-        input: crate::types::RevokeClientVpnIngressRequest,
+        input: crate::types::RevokeClientVpnIngressInput,
     ) -> Result<
-        crate::types::RevokeClientVpnIngressResult,
+        crate::types::RevokeClientVpnIngressOutput,
         SdkError<crate::error::RevokeClientVpnIngressError>,
     > {
         self.handle.call(772, input).await
@@ -9960,9 +9962,9 @@ impl Client {
     /// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
     pub async fn revoke_security_group_egress(
         &self,
-        input: crate::types::RevokeSecurityGroupEgressRequest,
+        input: crate::types::RevokeSecurityGroupEgressInput,
     ) -> Result<
-        crate::types::RevokeSecurityGroupEgressResult,
+        crate::types::RevokeSecurityGroupEgressOutput,
         SdkError<crate::error::RevokeSecurityGroupEgressError>,
     > {
         self.handle.call(773, input).await
@@ -9981,9 +9983,9 @@ impl Client {
     /// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
     pub async fn revoke_security_group_ingress(
         &self,
-        input: crate::types::RevokeSecurityGroupIngressRequest,
+        input: crate::types::RevokeSecurityGroupIngressInput,
     ) -> Result<
-        crate::types::RevokeSecurityGroupIngressResult,
+        crate::types::RevokeSecurityGroupIngressOutput,
         SdkError<crate::error::RevokeSecurityGroupIngressError>,
     > {
         self.handle.call(774, input).await
@@ -10012,7 +10014,7 @@ impl Client {
     /// For troubleshooting, see [What to do if an instance immediately terminates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_InstanceStraightToTerminated.html), and [Troubleshooting connecting to your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesConnecting.html).
     pub async fn run_instances(
         &self,
-        input: crate::types::RunInstancesRequest,
+        input: crate::types::RunInstancesInput,
     ) -> Result<crate::types::Reservation, SdkError<crate::error::RunInstancesError>> {
         self.handle.call(775, input).await
     }
@@ -10024,9 +10026,9 @@ impl Client {
     /// You must launch a Scheduled Instance during its scheduled time period. You can't stop or reboot a Scheduled Instance, but you can terminate it as needed. If you terminate a Scheduled Instance before the current scheduled time period ends, you can launch it again after a few minutes.
     pub async fn run_scheduled_instances(
         &self,
-        input: crate::types::RunScheduledInstancesRequest,
+        input: crate::types::RunScheduledInstancesInput,
     ) -> Result<
-        crate::types::RunScheduledInstancesResult,
+        crate::types::RunScheduledInstancesOutput,
         SdkError<crate::error::RunScheduledInstancesError>,
     > {
         self.handle.call(776, input).await
@@ -10035,9 +10037,9 @@ impl Client {
     /// Searches for routes in the specified local gateway route table.
     pub async fn search_local_gateway_routes(
         &self,
-        input: crate::types::SearchLocalGatewayRoutesRequest,
+        input: crate::types::SearchLocalGatewayRoutesInput,
     ) -> Result<
-        crate::types::SearchLocalGatewayRoutesResult,
+        crate::types::SearchLocalGatewayRoutesOutput,
         SdkError<crate::error::SearchLocalGatewayRoutesError>,
     > {
         self.handle.call(777, input).await
@@ -10046,9 +10048,9 @@ impl Client {
     /// Searches one or more transit gateway multicast groups and returns the group membership information.
     pub async fn search_transit_gateway_multicast_groups(
         &self,
-        input: crate::types::SearchTransitGatewayMulticastGroupsRequest,
+        input: crate::types::SearchTransitGatewayMulticastGroupsInput,
     ) -> Result<
-        crate::types::SearchTransitGatewayMulticastGroupsResult,
+        crate::types::SearchTransitGatewayMulticastGroupsOutput,
         SdkError<crate::error::SearchTransitGatewayMulticastGroupsError>,
     > {
         self.handle.call(778, input).await
@@ -10057,9 +10059,9 @@ impl Client {
     /// Searches for routes in the specified transit gateway route table.
     pub async fn search_transit_gateway_routes(
         &self,
-        input: crate::types::SearchTransitGatewayRoutesRequest,
+        input: crate::types::SearchTransitGatewayRoutesInput,
     ) -> Result<
-        crate::types::SearchTransitGatewayRoutesResult,
+        crate::types::SearchTransitGatewayRoutesOutput,
         SdkError<crate::error::SearchTransitGatewayRoutesError>,
     > {
         self.handle.call(779, input).await
@@ -10074,7 +10076,7 @@ impl Client {
     /// For more information about configuring your operating system to generate a crash dump when a kernel panic or stop error occurs, see [Send a diagnostic interrupt (for advanced users)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/diagnostic-interrupt.html) in the *Amazon EC2 User Guide*.
     pub async fn send_diagnostic_interrupt(
         &self,
-        input: crate::types::SendDiagnosticInterruptRequest,
+        input: crate::types::SendDiagnosticInterruptInput,
     ) -> Result<
         crate::types::SendDiagnosticInterruptOutput,
         SdkError<crate::error::SendDiagnosticInterruptError>,
@@ -10100,9 +10102,9 @@ impl Client {
     /// For more information, including the required IAM permissions to run this API, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
     pub async fn start_declarative_policies_report(
         &self,
-        input: crate::types::StartDeclarativePoliciesReportRequest,
+        input: crate::types::StartDeclarativePoliciesReportInput,
     ) -> Result<
-        crate::types::StartDeclarativePoliciesReportResult,
+        crate::types::StartDeclarativePoliciesReportOutput,
         SdkError<crate::error::StartDeclarativePoliciesReportError>,
     > {
         self.handle.call(781, input).await
@@ -10121,8 +10123,8 @@ impl Client {
     /// For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
     pub async fn start_instances(
         &self,
-        input: crate::types::StartInstancesRequest,
-    ) -> Result<crate::types::StartInstancesResult, SdkError<crate::error::StartInstancesError>>
+        input: crate::types::StartInstancesInput,
+    ) -> Result<crate::types::StartInstancesOutput, SdkError<crate::error::StartInstancesError>>
     {
         self.handle.call(782, input).await
     }
@@ -10130,9 +10132,9 @@ impl Client {
     /// Starts analyzing the specified Network Access Scope.
     pub async fn start_network_insights_access_scope_analysis(
         &self,
-        input: crate::types::StartNetworkInsightsAccessScopeAnalysisRequest,
+        input: crate::types::StartNetworkInsightsAccessScopeAnalysisInput,
     ) -> Result<
-        crate::types::StartNetworkInsightsAccessScopeAnalysisResult,
+        crate::types::StartNetworkInsightsAccessScopeAnalysisOutput,
         SdkError<crate::error::StartNetworkInsightsAccessScopeAnalysisError>,
     > {
         self.handle.call(783, input).await
@@ -10141,9 +10143,9 @@ impl Client {
     /// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path.
     pub async fn start_network_insights_analysis(
         &self,
-        input: crate::types::StartNetworkInsightsAnalysisRequest,
+        input: crate::types::StartNetworkInsightsAnalysisInput,
     ) -> Result<
-        crate::types::StartNetworkInsightsAnalysisResult,
+        crate::types::StartNetworkInsightsAnalysisOutput,
         SdkError<crate::error::StartNetworkInsightsAnalysisError>,
     > {
         self.handle.call(784, input).await
@@ -10156,9 +10158,9 @@ impl Client {
     /// Before the service provider runs this command, they must add a record to the DNS server.
     pub async fn start_vpc_endpoint_service_private_dns_verification(
         &self,
-        input: crate::types::StartVpcEndpointServicePrivateDnsVerificationRequest,
+        input: crate::types::StartVpcEndpointServicePrivateDnsVerificationInput,
     ) -> Result<
-        crate::types::StartVpcEndpointServicePrivateDnsVerificationResult,
+        crate::types::StartVpcEndpointServicePrivateDnsVerificationOutput,
         SdkError<crate::error::StartVpcEndpointServicePrivateDnsVerificationError>,
     > {
         self.handle.call(785, input).await
@@ -10179,17 +10181,17 @@ impl Client {
     /// You can't stop or hibernate instance store-backed instances.
     pub async fn stop_instances(
         &self,
-        input: crate::types::StopInstancesRequest,
-    ) -> Result<crate::types::StopInstancesResult, SdkError<crate::error::StopInstancesError>> {
+        input: crate::types::StopInstancesInput,
+    ) -> Result<crate::types::StopInstancesOutput, SdkError<crate::error::StopInstancesError>> {
         self.handle.call(786, input).await
     }
 
     /// Terminates active Client VPN endpoint connections. This action can be used to terminate a specific client connection, or up to five connections established by a specific user.
     pub async fn terminate_client_vpn_connections(
         &self,
-        input: crate::types::TerminateClientVpnConnectionsRequest,
+        input: crate::types::TerminateClientVpnConnectionsInput,
     ) -> Result<
-        crate::types::TerminateClientVpnConnectionsResult,
+        crate::types::TerminateClientVpnConnectionsOutput,
         SdkError<crate::error::TerminateClientVpnConnectionsError>,
     > {
         self.handle.call(787, input).await
@@ -10233,9 +10235,9 @@ impl Client {
     /// When you terminate an instance, we attempt to terminate it forcibly after a short while. If your instance appears stuck in the shutting-down state after a period of time, there might be an issue with the underlying host computer. For more information about terminating and troubleshooting terminating your instances, see [Terminate Amazon EC2 instances](https://docs.aws.amazon.com/) and [Troubleshooting terminating your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesShuttingDown.html) in the *Amazon EC2 User Guide*.
     pub async fn terminate_instances(
         &self,
-        input: crate::types::TerminateInstancesRequest,
+        input: crate::types::TerminateInstancesInput,
     ) -> Result<
-        crate::types::TerminateInstancesResult,
+        crate::types::TerminateInstancesOutput,
         SdkError<crate::error::TerminateInstancesError>,
     > {
         self.handle.call(788, input).await
@@ -10244,9 +10246,9 @@ impl Client {
     /// Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface.
     pub async fn unassign_ipv6_addresses(
         &self,
-        input: crate::types::UnassignIpv6AddressesRequest,
+        input: crate::types::UnassignIpv6AddressesInput,
     ) -> Result<
-        crate::types::UnassignIpv6AddressesResult,
+        crate::types::UnassignIpv6AddressesOutput,
         SdkError<crate::error::UnassignIpv6AddressesError>,
     > {
         self.handle.call(789, input).await
@@ -10255,7 +10257,7 @@ impl Client {
     /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
     pub async fn unassign_private_ip_addresses(
         &self,
-        input: crate::types::UnassignPrivateIpAddressesRequest,
+        input: crate::types::UnassignPrivateIpAddressesInput,
     ) -> Result<
         crate::types::UnassignPrivateIpAddressesOutput,
         SdkError<crate::error::UnassignPrivateIpAddressesError>,
@@ -10270,9 +10272,9 @@ impl Client {
     /// A private IP address will only be released at the end of MaxDrainDurationSeconds. The private IP addresses stay associated and support the existing connections, but do not support any new connections (new connections are distributed across the remaining assigned private IP address). After the existing connections drain out, the private IP addresses are released.
     pub async fn unassign_private_nat_gateway_address(
         &self,
-        input: crate::types::UnassignPrivateNatGatewayAddressRequest,
+        input: crate::types::UnassignPrivateNatGatewayAddressInput,
     ) -> Result<
-        crate::types::UnassignPrivateNatGatewayAddressResult,
+        crate::types::UnassignPrivateNatGatewayAddressOutput,
         SdkError<crate::error::UnassignPrivateNatGatewayAddressError>,
     > {
         self.handle.call(791, input).await
@@ -10281,8 +10283,8 @@ impl Client {
     /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired.
     pub async fn unlock_snapshot(
         &self,
-        input: crate::types::UnlockSnapshotRequest,
-    ) -> Result<crate::types::UnlockSnapshotResult, SdkError<crate::error::UnlockSnapshotError>>
+        input: crate::types::UnlockSnapshotInput,
+    ) -> Result<crate::types::UnlockSnapshotOutput, SdkError<crate::error::UnlockSnapshotError>>
     {
         self.handle.call(792, input).await
     }
@@ -10290,9 +10292,9 @@ impl Client {
     /// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
     pub async fn unmonitor_instances(
         &self,
-        input: crate::types::UnmonitorInstancesRequest,
+        input: crate::types::UnmonitorInstancesInput,
     ) -> Result<
-        crate::types::UnmonitorInstancesResult,
+        crate::types::UnmonitorInstancesOutput,
         SdkError<crate::error::UnmonitorInstancesError>,
     > {
         self.handle.call(793, input).await
@@ -10301,9 +10303,9 @@ impl Client {
     /// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
     pub async fn update_capacity_manager_monitored_tag_keys(
         &self,
-        input: crate::types::UpdateCapacityManagerMonitoredTagKeysRequest,
+        input: crate::types::UpdateCapacityManagerMonitoredTagKeysInput,
     ) -> Result<
-        crate::types::UpdateCapacityManagerMonitoredTagKeysResult,
+        crate::types::UpdateCapacityManagerMonitoredTagKeysOutput,
         SdkError<crate::error::UpdateCapacityManagerMonitoredTagKeysError>,
     > {
         self.handle.call(794, input).await
@@ -10312,9 +10314,9 @@ impl Client {
     /// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account.
     pub async fn update_capacity_manager_organizations_access(
         &self,
-        input: crate::types::UpdateCapacityManagerOrganizationsAccessRequest,
+        input: crate::types::UpdateCapacityManagerOrganizationsAccessInput,
     ) -> Result<
-        crate::types::UpdateCapacityManagerOrganizationsAccessResult,
+        crate::types::UpdateCapacityManagerOrganizationsAccessOutput,
         SdkError<crate::error::UpdateCapacityManagerOrganizationsAccessError>,
     > {
         self.handle.call(795, input).await
@@ -10323,9 +10325,9 @@ impl Client {
     /// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation.
     pub async fn update_interruptible_capacity_reservation_allocation(
         &self,
-        input: crate::types::UpdateInterruptibleCapacityReservationAllocationRequest,
+        input: crate::types::UpdateInterruptibleCapacityReservationAllocationInput,
     ) -> Result<
-        crate::types::UpdateInterruptibleCapacityReservationAllocationResult,
+        crate::types::UpdateInterruptibleCapacityReservationAllocationOutput,
         SdkError<crate::error::UpdateInterruptibleCapacityReservationAllocationError>,
     > {
         self.handle.call(796, input).await
@@ -10334,9 +10336,9 @@ impl Client {
     /// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
     pub async fn update_security_group_rule_descriptions_egress(
         &self,
-        input: crate::types::UpdateSecurityGroupRuleDescriptionsEgressRequest,
+        input: crate::types::UpdateSecurityGroupRuleDescriptionsEgressInput,
     ) -> Result<
-        crate::types::UpdateSecurityGroupRuleDescriptionsEgressResult,
+        crate::types::UpdateSecurityGroupRuleDescriptionsEgressOutput,
         SdkError<crate::error::UpdateSecurityGroupRuleDescriptionsEgressError>,
     > {
         self.handle.call(797, input).await
@@ -10345,9 +10347,9 @@ impl Client {
     /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
     pub async fn update_security_group_rule_descriptions_ingress(
         &self,
-        input: crate::types::UpdateSecurityGroupRuleDescriptionsIngressRequest,
+        input: crate::types::UpdateSecurityGroupRuleDescriptionsIngressInput,
     ) -> Result<
-        crate::types::UpdateSecurityGroupRuleDescriptionsIngressResult,
+        crate::types::UpdateSecurityGroupRuleDescriptionsIngressOutput,
         SdkError<crate::error::UpdateSecurityGroupRuleDescriptionsIngressError>,
     > {
         self.handle.call(798, input).await
@@ -10360,8 +10362,8 @@ impl Client {
     /// It can take a few minutes before traffic to the specified addresses stops routing to Amazon Web Services because of BGP propagation delays.
     pub async fn withdraw_byoip_cidr(
         &self,
-        input: crate::types::WithdrawByoipCidrRequest,
-    ) -> Result<crate::types::WithdrawByoipCidrResult, SdkError<crate::error::WithdrawByoipCidrError>>
+        input: crate::types::WithdrawByoipCidrInput,
+    ) -> Result<crate::types::WithdrawByoipCidrOutput, SdkError<crate::error::WithdrawByoipCidrError>>
     {
         self.handle.call(799, input).await
     }

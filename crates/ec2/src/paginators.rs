@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_route_tables`] (typed pages; `.items()` streams the result items).
     pub fn describe_route_tables_paginator(
         &self,
-        input: crate::types::DescribeRouteTablesRequest,
+        input: crate::types::DescribeRouteTablesInput,
     ) -> TypedPages<
-        crate::types::DescribeRouteTablesResult,
+        crate::types::DescribeRouteTablesOutput,
         crate::error::DescribeRouteTablesError,
         crate::types::RouteTable,
     > {
@@ -34,9 +34,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_iam_instance_profile_associations`] (typed pages; `.items()` streams the result items).
     pub fn describe_iam_instance_profile_associations_paginator(
         &self,
-        input: crate::types::DescribeIamInstanceProfileAssociationsRequest,
+        input: crate::types::DescribeIamInstanceProfileAssociationsInput,
     ) -> TypedPages<
-        crate::types::DescribeIamInstanceProfileAssociationsResult,
+        crate::types::DescribeIamInstanceProfileAssociationsOutput,
         crate::error::DescribeIamInstanceProfileAssociationsError,
         crate::types::IamInstanceProfileAssociation,
     > {
@@ -46,9 +46,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_status`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_status_paginator(
         &self,
-        input: crate::types::DescribeInstanceStatusRequest,
+        input: crate::types::DescribeInstanceStatusInput,
     ) -> TypedPages<
-        crate::types::DescribeInstanceStatusResult,
+        crate::types::DescribeInstanceStatusOutput,
         crate::error::DescribeInstanceStatusError,
         crate::types::InstanceStatus,
     > {
@@ -58,9 +58,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instances`] (typed pages; `.items()` streams the result items).
     pub fn describe_instances_paginator(
         &self,
-        input: crate::types::DescribeInstancesRequest,
+        input: crate::types::DescribeInstancesInput,
     ) -> TypedPages<
-        crate::types::DescribeInstancesResult,
+        crate::types::DescribeInstancesOutput,
         crate::error::DescribeInstancesError,
         crate::types::Reservation,
     > {
@@ -70,9 +70,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_reserved_instances_offerings`] (typed pages; `.items()` streams the result items).
     pub fn describe_reserved_instances_offerings_paginator(
         &self,
-        input: crate::types::DescribeReservedInstancesOfferingsRequest,
+        input: crate::types::DescribeReservedInstancesOfferingsInput,
     ) -> TypedPages<
-        crate::types::DescribeReservedInstancesOfferingsResult,
+        crate::types::DescribeReservedInstancesOfferingsOutput,
         crate::error::DescribeReservedInstancesOfferingsError,
         crate::types::ReservedInstancesOffering,
     > {
@@ -82,9 +82,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_reserved_instances_modifications`] (typed pages; `.items()` streams the result items).
     pub fn describe_reserved_instances_modifications_paginator(
         &self,
-        input: crate::types::DescribeReservedInstancesModificationsRequest,
+        input: crate::types::DescribeReservedInstancesModificationsInput,
     ) -> TypedPages<
-        crate::types::DescribeReservedInstancesModificationsResult,
+        crate::types::DescribeReservedInstancesModificationsOutput,
         crate::error::DescribeReservedInstancesModificationsError,
         crate::types::ReservedInstancesModification,
     > {
@@ -94,9 +94,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_security_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_security_groups_paginator(
         &self,
-        input: crate::types::DescribeSecurityGroupsRequest,
+        input: crate::types::DescribeSecurityGroupsInput,
     ) -> TypedPages<
-        crate::types::DescribeSecurityGroupsResult,
+        crate::types::DescribeSecurityGroupsOutput,
         crate::error::DescribeSecurityGroupsError,
         crate::types::SecurityGroup,
     > {
@@ -106,9 +106,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_snapshots`] (typed pages; `.items()` streams the result items).
     pub fn describe_snapshots_paginator(
         &self,
-        input: crate::types::DescribeSnapshotsRequest,
+        input: crate::types::DescribeSnapshotsInput,
     ) -> TypedPages<
-        crate::types::DescribeSnapshotsResult,
+        crate::types::DescribeSnapshotsOutput,
         crate::error::DescribeSnapshotsError,
         crate::types::Snapshot,
     > {
@@ -118,9 +118,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_spot_fleet_instances`] (typed pages; `.items()` streams the result items).
     pub fn describe_spot_fleet_instances_paginator(
         &self,
-        input: crate::types::DescribeSpotFleetInstancesRequest,
+        input: crate::types::DescribeSpotFleetInstancesInput,
     ) -> TypedPages<
-        crate::types::DescribeSpotFleetInstancesResponse,
+        crate::types::DescribeSpotFleetInstancesOutput,
         crate::error::DescribeSpotFleetInstancesError,
         crate::types::ActiveInstance,
     > {
@@ -130,9 +130,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_spot_fleet_requests`] (typed pages; `.items()` streams the result items).
     pub fn describe_spot_fleet_requests_paginator(
         &self,
-        input: crate::types::DescribeSpotFleetRequestsRequest,
+        input: crate::types::DescribeSpotFleetRequestsInput,
     ) -> TypedPages<
-        crate::types::DescribeSpotFleetRequestsResponse,
+        crate::types::DescribeSpotFleetRequestsOutput,
         crate::error::DescribeSpotFleetRequestsError,
         crate::types::SpotFleetRequestConfig,
     > {
@@ -142,9 +142,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_spot_price_history`] (typed pages; `.items()` streams the result items).
     pub fn describe_spot_price_history_paginator(
         &self,
-        input: crate::types::DescribeSpotPriceHistoryRequest,
+        input: crate::types::DescribeSpotPriceHistoryInput,
     ) -> TypedPages<
-        crate::types::DescribeSpotPriceHistoryResult,
+        crate::types::DescribeSpotPriceHistoryOutput,
         crate::error::DescribeSpotPriceHistoryError,
         crate::types::SpotPrice,
     > {
@@ -154,9 +154,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_tags`] (typed pages; `.items()` streams the result items).
     pub fn describe_tags_paginator(
         &self,
-        input: crate::types::DescribeTagsRequest,
+        input: crate::types::DescribeTagsInput,
     ) -> TypedPages<
-        crate::types::DescribeTagsResult,
+        crate::types::DescribeTagsOutput,
         crate::error::DescribeTagsError,
         crate::types::TagDescription,
     > {
@@ -166,9 +166,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_volume_status`] (typed pages; `.items()` streams the result items).
     pub fn describe_volume_status_paginator(
         &self,
-        input: crate::types::DescribeVolumeStatusRequest,
+        input: crate::types::DescribeVolumeStatusInput,
     ) -> TypedPages<
-        crate::types::DescribeVolumeStatusResult,
+        crate::types::DescribeVolumeStatusOutput,
         crate::error::DescribeVolumeStatusError,
         crate::types::VolumeStatusItem,
     > {
@@ -178,9 +178,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_volumes`] (typed pages; `.items()` streams the result items).
     pub fn describe_volumes_paginator(
         &self,
-        input: crate::types::DescribeVolumesRequest,
+        input: crate::types::DescribeVolumesInput,
     ) -> TypedPages<
-        crate::types::DescribeVolumesResult,
+        crate::types::DescribeVolumesOutput,
         crate::error::DescribeVolumesError,
         crate::types::Volume,
     > {
@@ -190,9 +190,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_nat_gateways`] (typed pages; `.items()` streams the result items).
     pub fn describe_nat_gateways_paginator(
         &self,
-        input: crate::types::DescribeNatGatewaysRequest,
+        input: crate::types::DescribeNatGatewaysInput,
     ) -> TypedPages<
-        crate::types::DescribeNatGatewaysResult,
+        crate::types::DescribeNatGatewaysOutput,
         crate::error::DescribeNatGatewaysError,
         crate::types::NatGateway,
     > {
@@ -202,9 +202,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_network_interfaces`] (typed pages; `.items()` streams the result items).
     pub fn describe_network_interfaces_paginator(
         &self,
-        input: crate::types::DescribeNetworkInterfacesRequest,
+        input: crate::types::DescribeNetworkInterfacesInput,
     ) -> TypedPages<
-        crate::types::DescribeNetworkInterfacesResult,
+        crate::types::DescribeNetworkInterfacesOutput,
         crate::error::DescribeNetworkInterfacesError,
         crate::types::NetworkInterface,
     > {
@@ -214,9 +214,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_vpc_endpoints`] (typed pages; `.items()` streams the result items).
     pub fn describe_vpc_endpoints_paginator(
         &self,
-        input: crate::types::DescribeVpcEndpointsRequest,
+        input: crate::types::DescribeVpcEndpointsInput,
     ) -> TypedPages<
-        crate::types::DescribeVpcEndpointsResult,
+        crate::types::DescribeVpcEndpointsOutput,
         crate::error::DescribeVpcEndpointsError,
         crate::types::VpcEndpoint,
     > {
@@ -226,9 +226,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_vpc_endpoint_services`] (typed pages; `.items()` streams the result items).
     pub fn describe_vpc_endpoint_services_paginator(
         &self,
-        input: crate::types::DescribeVpcEndpointServicesRequest,
+        input: crate::types::DescribeVpcEndpointServicesInput,
     ) -> TypedPages<
-        crate::types::DescribeVpcEndpointServicesResult,
+        crate::types::DescribeVpcEndpointServicesOutput,
         crate::error::DescribeVpcEndpointServicesError,
         crate::types::ServiceDetail,
     > {
@@ -238,9 +238,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_vpc_endpoint_connections`] (typed pages; `.items()` streams the result items).
     pub fn describe_vpc_endpoint_connections_paginator(
         &self,
-        input: crate::types::DescribeVpcEndpointConnectionsRequest,
+        input: crate::types::DescribeVpcEndpointConnectionsInput,
     ) -> TypedPages<
-        crate::types::DescribeVpcEndpointConnectionsResult,
+        crate::types::DescribeVpcEndpointConnectionsOutput,
         crate::error::DescribeVpcEndpointConnectionsError,
         crate::types::VpcEndpointConnection,
     > {
@@ -250,9 +250,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_byoip_cidrs`] (typed pages; `.items()` streams the result items).
     pub fn describe_byoip_cidrs_paginator(
         &self,
-        input: crate::types::DescribeByoipCidrsRequest,
+        input: crate::types::DescribeByoipCidrsInput,
     ) -> TypedPages<
-        crate::types::DescribeByoipCidrsResult,
+        crate::types::DescribeByoipCidrsOutput,
         crate::error::DescribeByoipCidrsError,
         crate::types::ByoipCidr,
     > {
@@ -262,9 +262,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_capacity_reservations`] (typed pages; `.items()` streams the result items).
     pub fn describe_capacity_reservations_paginator(
         &self,
-        input: crate::types::DescribeCapacityReservationsRequest,
+        input: crate::types::DescribeCapacityReservationsInput,
     ) -> TypedPages<
-        crate::types::DescribeCapacityReservationsResult,
+        crate::types::DescribeCapacityReservationsOutput,
         crate::error::DescribeCapacityReservationsError,
         crate::types::CapacityReservation,
     > {
@@ -274,9 +274,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_classic_link_instances`] (typed pages; `.items()` streams the result items).
     pub fn describe_classic_link_instances_paginator(
         &self,
-        input: crate::types::DescribeClassicLinkInstancesRequest,
+        input: crate::types::DescribeClassicLinkInstancesInput,
     ) -> TypedPages<
-        crate::types::DescribeClassicLinkInstancesResult,
+        crate::types::DescribeClassicLinkInstancesOutput,
         crate::error::DescribeClassicLinkInstancesError,
         crate::types::ClassicLinkInstance,
     > {
@@ -286,9 +286,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_client_vpn_authorization_rules`] (typed pages; `.items()` streams the result items).
     pub fn describe_client_vpn_authorization_rules_paginator(
         &self,
-        input: crate::types::DescribeClientVpnAuthorizationRulesRequest,
+        input: crate::types::DescribeClientVpnAuthorizationRulesInput,
     ) -> TypedPages<
-        crate::types::DescribeClientVpnAuthorizationRulesResult,
+        crate::types::DescribeClientVpnAuthorizationRulesOutput,
         crate::error::DescribeClientVpnAuthorizationRulesError,
         crate::types::AuthorizationRule,
     > {
@@ -298,9 +298,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_client_vpn_connections`] (typed pages; `.items()` streams the result items).
     pub fn describe_client_vpn_connections_paginator(
         &self,
-        input: crate::types::DescribeClientVpnConnectionsRequest,
+        input: crate::types::DescribeClientVpnConnectionsInput,
     ) -> TypedPages<
-        crate::types::DescribeClientVpnConnectionsResult,
+        crate::types::DescribeClientVpnConnectionsOutput,
         crate::error::DescribeClientVpnConnectionsError,
         crate::types::ClientVpnConnection,
     > {
@@ -310,9 +310,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_client_vpn_endpoints`] (typed pages; `.items()` streams the result items).
     pub fn describe_client_vpn_endpoints_paginator(
         &self,
-        input: crate::types::DescribeClientVpnEndpointsRequest,
+        input: crate::types::DescribeClientVpnEndpointsInput,
     ) -> TypedPages<
-        crate::types::DescribeClientVpnEndpointsResult,
+        crate::types::DescribeClientVpnEndpointsOutput,
         crate::error::DescribeClientVpnEndpointsError,
         crate::types::ClientVpnEndpoint,
     > {
@@ -322,9 +322,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_client_vpn_routes`] (typed pages; `.items()` streams the result items).
     pub fn describe_client_vpn_routes_paginator(
         &self,
-        input: crate::types::DescribeClientVpnRoutesRequest,
+        input: crate::types::DescribeClientVpnRoutesInput,
     ) -> TypedPages<
-        crate::types::DescribeClientVpnRoutesResult,
+        crate::types::DescribeClientVpnRoutesOutput,
         crate::error::DescribeClientVpnRoutesError,
         crate::types::ClientVpnRoute,
     > {
@@ -334,9 +334,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_client_vpn_target_networks`] (typed pages; `.items()` streams the result items).
     pub fn describe_client_vpn_target_networks_paginator(
         &self,
-        input: crate::types::DescribeClientVpnTargetNetworksRequest,
+        input: crate::types::DescribeClientVpnTargetNetworksInput,
     ) -> TypedPages<
-        crate::types::DescribeClientVpnTargetNetworksResult,
+        crate::types::DescribeClientVpnTargetNetworksOutput,
         crate::error::DescribeClientVpnTargetNetworksError,
         crate::types::TargetNetwork,
     > {
@@ -346,9 +346,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_egress_only_internet_gateways`] (typed pages; `.items()` streams the result items).
     pub fn describe_egress_only_internet_gateways_paginator(
         &self,
-        input: crate::types::DescribeEgressOnlyInternetGatewaysRequest,
+        input: crate::types::DescribeEgressOnlyInternetGatewaysInput,
     ) -> TypedPages<
-        crate::types::DescribeEgressOnlyInternetGatewaysResult,
+        crate::types::DescribeEgressOnlyInternetGatewaysOutput,
         crate::error::DescribeEgressOnlyInternetGatewaysError,
         crate::types::EgressOnlyInternetGateway,
     > {
@@ -358,9 +358,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_fleets`] (typed pages; `.items()` streams the result items).
     pub fn describe_fleets_paginator(
         &self,
-        input: crate::types::DescribeFleetsRequest,
+        input: crate::types::DescribeFleetsInput,
     ) -> TypedPages<
-        crate::types::DescribeFleetsResult,
+        crate::types::DescribeFleetsOutput,
         crate::error::DescribeFleetsError,
         crate::types::FleetData,
     > {
@@ -370,9 +370,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_flow_logs`] (typed pages; `.items()` streams the result items).
     pub fn describe_flow_logs_paginator(
         &self,
-        input: crate::types::DescribeFlowLogsRequest,
+        input: crate::types::DescribeFlowLogsInput,
     ) -> TypedPages<
-        crate::types::DescribeFlowLogsResult,
+        crate::types::DescribeFlowLogsOutput,
         crate::error::DescribeFlowLogsError,
         crate::types::FlowLog,
     > {
@@ -382,9 +382,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_fpga_images`] (typed pages; `.items()` streams the result items).
     pub fn describe_fpga_images_paginator(
         &self,
-        input: crate::types::DescribeFpgaImagesRequest,
+        input: crate::types::DescribeFpgaImagesInput,
     ) -> TypedPages<
-        crate::types::DescribeFpgaImagesResult,
+        crate::types::DescribeFpgaImagesOutput,
         crate::error::DescribeFpgaImagesError,
         crate::types::FpgaImage,
     > {
@@ -394,9 +394,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_host_reservation_offerings`] (typed pages; `.items()` streams the result items).
     pub fn describe_host_reservation_offerings_paginator(
         &self,
-        input: crate::types::DescribeHostReservationOfferingsRequest,
+        input: crate::types::DescribeHostReservationOfferingsInput,
     ) -> TypedPages<
-        crate::types::DescribeHostReservationOfferingsResult,
+        crate::types::DescribeHostReservationOfferingsOutput,
         crate::error::DescribeHostReservationOfferingsError,
         crate::types::HostOffering,
     > {
@@ -406,9 +406,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_host_reservations`] (typed pages; `.items()` streams the result items).
     pub fn describe_host_reservations_paginator(
         &self,
-        input: crate::types::DescribeHostReservationsRequest,
+        input: crate::types::DescribeHostReservationsInput,
     ) -> TypedPages<
-        crate::types::DescribeHostReservationsResult,
+        crate::types::DescribeHostReservationsOutput,
         crate::error::DescribeHostReservationsError,
         crate::types::HostReservation,
     > {
@@ -418,9 +418,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_hosts`] (typed pages; `.items()` streams the result items).
     pub fn describe_hosts_paginator(
         &self,
-        input: crate::types::DescribeHostsRequest,
+        input: crate::types::DescribeHostsInput,
     ) -> TypedPages<
-        crate::types::DescribeHostsResult,
+        crate::types::DescribeHostsOutput,
         crate::error::DescribeHostsError,
         crate::types::Host,
     > {
@@ -430,9 +430,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_import_image_tasks`] (typed pages; `.items()` streams the result items).
     pub fn describe_import_image_tasks_paginator(
         &self,
-        input: crate::types::DescribeImportImageTasksRequest,
+        input: crate::types::DescribeImportImageTasksInput,
     ) -> TypedPages<
-        crate::types::DescribeImportImageTasksResult,
+        crate::types::DescribeImportImageTasksOutput,
         crate::error::DescribeImportImageTasksError,
         crate::types::ImportImageTask,
     > {
@@ -442,9 +442,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_import_snapshot_tasks`] (typed pages; `.items()` streams the result items).
     pub fn describe_import_snapshot_tasks_paginator(
         &self,
-        input: crate::types::DescribeImportSnapshotTasksRequest,
+        input: crate::types::DescribeImportSnapshotTasksInput,
     ) -> TypedPages<
-        crate::types::DescribeImportSnapshotTasksResult,
+        crate::types::DescribeImportSnapshotTasksOutput,
         crate::error::DescribeImportSnapshotTasksError,
         crate::types::ImportSnapshotTask,
     > {
@@ -454,9 +454,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_credit_specifications`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_credit_specifications_paginator(
         &self,
-        input: crate::types::DescribeInstanceCreditSpecificationsRequest,
+        input: crate::types::DescribeInstanceCreditSpecificationsInput,
     ) -> TypedPages<
-        crate::types::DescribeInstanceCreditSpecificationsResult,
+        crate::types::DescribeInstanceCreditSpecificationsOutput,
         crate::error::DescribeInstanceCreditSpecificationsError,
         crate::types::InstanceCreditSpecification,
     > {
@@ -466,9 +466,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_launch_template_versions`] (typed pages; `.items()` streams the result items).
     pub fn describe_launch_template_versions_paginator(
         &self,
-        input: crate::types::DescribeLaunchTemplateVersionsRequest,
+        input: crate::types::DescribeLaunchTemplateVersionsInput,
     ) -> TypedPages<
-        crate::types::DescribeLaunchTemplateVersionsResult,
+        crate::types::DescribeLaunchTemplateVersionsOutput,
         crate::error::DescribeLaunchTemplateVersionsError,
         crate::types::LaunchTemplateVersion,
     > {
@@ -478,9 +478,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_launch_templates`] (typed pages; `.items()` streams the result items).
     pub fn describe_launch_templates_paginator(
         &self,
-        input: crate::types::DescribeLaunchTemplatesRequest,
+        input: crate::types::DescribeLaunchTemplatesInput,
     ) -> TypedPages<
-        crate::types::DescribeLaunchTemplatesResult,
+        crate::types::DescribeLaunchTemplatesOutput,
         crate::error::DescribeLaunchTemplatesError,
         crate::types::LaunchTemplate,
     > {
@@ -490,9 +490,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_moving_addresses`] (typed pages; `.items()` streams the result items).
     pub fn describe_moving_addresses_paginator(
         &self,
-        input: crate::types::DescribeMovingAddressesRequest,
+        input: crate::types::DescribeMovingAddressesInput,
     ) -> TypedPages<
-        crate::types::DescribeMovingAddressesResult,
+        crate::types::DescribeMovingAddressesOutput,
         crate::error::DescribeMovingAddressesError,
         crate::types::MovingAddressStatus,
     > {
@@ -502,9 +502,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_network_interface_permissions`] (typed pages; `.items()` streams the result items).
     pub fn describe_network_interface_permissions_paginator(
         &self,
-        input: crate::types::DescribeNetworkInterfacePermissionsRequest,
+        input: crate::types::DescribeNetworkInterfacePermissionsInput,
     ) -> TypedPages<
-        crate::types::DescribeNetworkInterfacePermissionsResult,
+        crate::types::DescribeNetworkInterfacePermissionsOutput,
         crate::error::DescribeNetworkInterfacePermissionsError,
         crate::types::NetworkInterfacePermission,
     > {
@@ -514,9 +514,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_prefix_lists`] (typed pages; `.items()` streams the result items).
     pub fn describe_prefix_lists_paginator(
         &self,
-        input: crate::types::DescribePrefixListsRequest,
+        input: crate::types::DescribePrefixListsInput,
     ) -> TypedPages<
-        crate::types::DescribePrefixListsResult,
+        crate::types::DescribePrefixListsOutput,
         crate::error::DescribePrefixListsError,
         crate::types::PrefixList,
     > {
@@ -526,9 +526,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_principal_id_format`] (typed pages; `.items()` streams the result items).
     pub fn describe_principal_id_format_paginator(
         &self,
-        input: crate::types::DescribePrincipalIdFormatRequest,
+        input: crate::types::DescribePrincipalIdFormatInput,
     ) -> TypedPages<
-        crate::types::DescribePrincipalIdFormatResult,
+        crate::types::DescribePrincipalIdFormatOutput,
         crate::error::DescribePrincipalIdFormatError,
         crate::types::PrincipalIdFormat,
     > {
@@ -538,9 +538,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_public_ipv4_pools`] (typed pages; `.items()` streams the result items).
     pub fn describe_public_ipv4_pools_paginator(
         &self,
-        input: crate::types::DescribePublicIpv4PoolsRequest,
+        input: crate::types::DescribePublicIpv4PoolsInput,
     ) -> TypedPages<
-        crate::types::DescribePublicIpv4PoolsResult,
+        crate::types::DescribePublicIpv4PoolsOutput,
         crate::error::DescribePublicIpv4PoolsError,
         crate::types::PublicIpv4Pool,
     > {
@@ -550,9 +550,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_scheduled_instance_availability`] (typed pages; `.items()` streams the result items).
     pub fn describe_scheduled_instance_availability_paginator(
         &self,
-        input: crate::types::DescribeScheduledInstanceAvailabilityRequest,
+        input: crate::types::DescribeScheduledInstanceAvailabilityInput,
     ) -> TypedPages<
-        crate::types::DescribeScheduledInstanceAvailabilityResult,
+        crate::types::DescribeScheduledInstanceAvailabilityOutput,
         crate::error::DescribeScheduledInstanceAvailabilityError,
         crate::types::ScheduledInstanceAvailability,
     > {
@@ -562,9 +562,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_scheduled_instances`] (typed pages; `.items()` streams the result items).
     pub fn describe_scheduled_instances_paginator(
         &self,
-        input: crate::types::DescribeScheduledInstancesRequest,
+        input: crate::types::DescribeScheduledInstancesInput,
     ) -> TypedPages<
-        crate::types::DescribeScheduledInstancesResult,
+        crate::types::DescribeScheduledInstancesOutput,
         crate::error::DescribeScheduledInstancesError,
         crate::types::ScheduledInstance,
     > {
@@ -574,9 +574,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_stale_security_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_stale_security_groups_paginator(
         &self,
-        input: crate::types::DescribeStaleSecurityGroupsRequest,
+        input: crate::types::DescribeStaleSecurityGroupsInput,
     ) -> TypedPages<
-        crate::types::DescribeStaleSecurityGroupsResult,
+        crate::types::DescribeStaleSecurityGroupsOutput,
         crate::error::DescribeStaleSecurityGroupsError,
         crate::types::StaleSecurityGroup,
     > {
@@ -586,9 +586,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_transit_gateway_attachments`] (typed pages; `.items()` streams the result items).
     pub fn describe_transit_gateway_attachments_paginator(
         &self,
-        input: crate::types::DescribeTransitGatewayAttachmentsRequest,
+        input: crate::types::DescribeTransitGatewayAttachmentsInput,
     ) -> TypedPages<
-        crate::types::DescribeTransitGatewayAttachmentsResult,
+        crate::types::DescribeTransitGatewayAttachmentsOutput,
         crate::error::DescribeTransitGatewayAttachmentsError,
         crate::types::TransitGatewayAttachment,
     > {
@@ -598,9 +598,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_transit_gateway_route_tables`] (typed pages; `.items()` streams the result items).
     pub fn describe_transit_gateway_route_tables_paginator(
         &self,
-        input: crate::types::DescribeTransitGatewayRouteTablesRequest,
+        input: crate::types::DescribeTransitGatewayRouteTablesInput,
     ) -> TypedPages<
-        crate::types::DescribeTransitGatewayRouteTablesResult,
+        crate::types::DescribeTransitGatewayRouteTablesOutput,
         crate::error::DescribeTransitGatewayRouteTablesError,
         crate::types::TransitGatewayRouteTable,
     > {
@@ -610,9 +610,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_transit_gateway_vpc_attachments`] (typed pages; `.items()` streams the result items).
     pub fn describe_transit_gateway_vpc_attachments_paginator(
         &self,
-        input: crate::types::DescribeTransitGatewayVpcAttachmentsRequest,
+        input: crate::types::DescribeTransitGatewayVpcAttachmentsInput,
     ) -> TypedPages<
-        crate::types::DescribeTransitGatewayVpcAttachmentsResult,
+        crate::types::DescribeTransitGatewayVpcAttachmentsOutput,
         crate::error::DescribeTransitGatewayVpcAttachmentsError,
         crate::types::TransitGatewayVpcAttachment,
     > {
@@ -622,9 +622,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_transit_gateways`] (typed pages; `.items()` streams the result items).
     pub fn describe_transit_gateways_paginator(
         &self,
-        input: crate::types::DescribeTransitGatewaysRequest,
+        input: crate::types::DescribeTransitGatewaysInput,
     ) -> TypedPages<
-        crate::types::DescribeTransitGatewaysResult,
+        crate::types::DescribeTransitGatewaysOutput,
         crate::error::DescribeTransitGatewaysError,
         crate::types::TransitGateway,
     > {
@@ -634,9 +634,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_volumes_modifications`] (typed pages; `.items()` streams the result items).
     pub fn describe_volumes_modifications_paginator(
         &self,
-        input: crate::types::DescribeVolumesModificationsRequest,
+        input: crate::types::DescribeVolumesModificationsInput,
     ) -> TypedPages<
-        crate::types::DescribeVolumesModificationsResult,
+        crate::types::DescribeVolumesModificationsOutput,
         crate::error::DescribeVolumesModificationsError,
         crate::types::VolumeModification,
     > {
@@ -646,9 +646,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_vpc_classic_link_dns_support`] (typed pages; `.items()` streams the result items).
     pub fn describe_vpc_classic_link_dns_support_paginator(
         &self,
-        input: crate::types::DescribeVpcClassicLinkDnsSupportRequest,
+        input: crate::types::DescribeVpcClassicLinkDnsSupportInput,
     ) -> TypedPages<
-        crate::types::DescribeVpcClassicLinkDnsSupportResult,
+        crate::types::DescribeVpcClassicLinkDnsSupportOutput,
         crate::error::DescribeVpcClassicLinkDnsSupportError,
         crate::types::ClassicLinkDnsSupport,
     > {
@@ -658,9 +658,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_vpc_endpoint_connection_notifications`] (typed pages; `.items()` streams the result items).
     pub fn describe_vpc_endpoint_connection_notifications_paginator(
         &self,
-        input: crate::types::DescribeVpcEndpointConnectionNotificationsRequest,
+        input: crate::types::DescribeVpcEndpointConnectionNotificationsInput,
     ) -> TypedPages<
-        crate::types::DescribeVpcEndpointConnectionNotificationsResult,
+        crate::types::DescribeVpcEndpointConnectionNotificationsOutput,
         crate::error::DescribeVpcEndpointConnectionNotificationsError,
         crate::types::ConnectionNotification,
     > {
@@ -670,9 +670,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_vpc_endpoint_service_configurations`] (typed pages; `.items()` streams the result items).
     pub fn describe_vpc_endpoint_service_configurations_paginator(
         &self,
-        input: crate::types::DescribeVpcEndpointServiceConfigurationsRequest,
+        input: crate::types::DescribeVpcEndpointServiceConfigurationsInput,
     ) -> TypedPages<
-        crate::types::DescribeVpcEndpointServiceConfigurationsResult,
+        crate::types::DescribeVpcEndpointServiceConfigurationsOutput,
         crate::error::DescribeVpcEndpointServiceConfigurationsError,
         crate::types::ServiceConfiguration,
     > {
@@ -682,9 +682,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_vpc_endpoint_service_permissions`] (typed pages; `.items()` streams the result items).
     pub fn describe_vpc_endpoint_service_permissions_paginator(
         &self,
-        input: crate::types::DescribeVpcEndpointServicePermissionsRequest,
+        input: crate::types::DescribeVpcEndpointServicePermissionsInput,
     ) -> TypedPages<
-        crate::types::DescribeVpcEndpointServicePermissionsResult,
+        crate::types::DescribeVpcEndpointServicePermissionsOutput,
         crate::error::DescribeVpcEndpointServicePermissionsError,
         crate::types::AllowedPrincipal,
     > {
@@ -694,9 +694,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_vpc_peering_connections`] (typed pages; `.items()` streams the result items).
     pub fn describe_vpc_peering_connections_paginator(
         &self,
-        input: crate::types::DescribeVpcPeeringConnectionsRequest,
+        input: crate::types::DescribeVpcPeeringConnectionsInput,
     ) -> TypedPages<
-        crate::types::DescribeVpcPeeringConnectionsResult,
+        crate::types::DescribeVpcPeeringConnectionsOutput,
         crate::error::DescribeVpcPeeringConnectionsError,
         crate::types::VpcPeeringConnection,
     > {
@@ -706,9 +706,9 @@ impl crate::Client {
     /// Every page of [`Self::get_transit_gateway_attachment_propagations`] (typed pages; `.items()` streams the result items).
     pub fn get_transit_gateway_attachment_propagations_paginator(
         &self,
-        input: crate::types::GetTransitGatewayAttachmentPropagationsRequest,
+        input: crate::types::GetTransitGatewayAttachmentPropagationsInput,
     ) -> TypedPages<
-        crate::types::GetTransitGatewayAttachmentPropagationsResult,
+        crate::types::GetTransitGatewayAttachmentPropagationsOutput,
         crate::error::GetTransitGatewayAttachmentPropagationsError,
         crate::types::TransitGatewayAttachmentPropagation,
     > {
@@ -718,9 +718,9 @@ impl crate::Client {
     /// Every page of [`Self::get_transit_gateway_route_table_associations`] (typed pages; `.items()` streams the result items).
     pub fn get_transit_gateway_route_table_associations_paginator(
         &self,
-        input: crate::types::GetTransitGatewayRouteTableAssociationsRequest,
+        input: crate::types::GetTransitGatewayRouteTableAssociationsInput,
     ) -> TypedPages<
-        crate::types::GetTransitGatewayRouteTableAssociationsResult,
+        crate::types::GetTransitGatewayRouteTableAssociationsOutput,
         crate::error::GetTransitGatewayRouteTableAssociationsError,
         crate::types::TransitGatewayRouteTableAssociation,
     > {
@@ -730,9 +730,9 @@ impl crate::Client {
     /// Every page of [`Self::get_transit_gateway_route_table_propagations`] (typed pages; `.items()` streams the result items).
     pub fn get_transit_gateway_route_table_propagations_paginator(
         &self,
-        input: crate::types::GetTransitGatewayRouteTablePropagationsRequest,
+        input: crate::types::GetTransitGatewayRouteTablePropagationsInput,
     ) -> TypedPages<
-        crate::types::GetTransitGatewayRouteTablePropagationsResult,
+        crate::types::GetTransitGatewayRouteTablePropagationsOutput,
         crate::error::GetTransitGatewayRouteTablePropagationsError,
         crate::types::TransitGatewayRouteTablePropagation,
     > {
@@ -742,9 +742,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_internet_gateways`] (typed pages; `.items()` streams the result items).
     pub fn describe_internet_gateways_paginator(
         &self,
-        input: crate::types::DescribeInternetGatewaysRequest,
+        input: crate::types::DescribeInternetGatewaysInput,
     ) -> TypedPages<
-        crate::types::DescribeInternetGatewaysResult,
+        crate::types::DescribeInternetGatewaysOutput,
         crate::error::DescribeInternetGatewaysError,
         crate::types::InternetGateway,
     > {
@@ -754,9 +754,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_network_acls`] (typed pages; `.items()` streams the result items).
     pub fn describe_network_acls_paginator(
         &self,
-        input: crate::types::DescribeNetworkAclsRequest,
+        input: crate::types::DescribeNetworkAclsInput,
     ) -> TypedPages<
-        crate::types::DescribeNetworkAclsResult,
+        crate::types::DescribeNetworkAclsOutput,
         crate::error::DescribeNetworkAclsError,
         crate::types::NetworkAcl,
     > {
@@ -766,9 +766,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_vpcs`] (typed pages; `.items()` streams the result items).
     pub fn describe_vpcs_paginator(
         &self,
-        input: crate::types::DescribeVpcsRequest,
+        input: crate::types::DescribeVpcsInput,
     ) -> TypedPages<
-        crate::types::DescribeVpcsResult,
+        crate::types::DescribeVpcsOutput,
         crate::error::DescribeVpcsError,
         crate::types::Vpc,
     > {
@@ -778,9 +778,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_spot_instance_requests`] (typed pages; `.items()` streams the result items).
     pub fn describe_spot_instance_requests_paginator(
         &self,
-        input: crate::types::DescribeSpotInstanceRequestsRequest,
+        input: crate::types::DescribeSpotInstanceRequestsInput,
     ) -> TypedPages<
-        crate::types::DescribeSpotInstanceRequestsResult,
+        crate::types::DescribeSpotInstanceRequestsOutput,
         crate::error::DescribeSpotInstanceRequestsError,
         crate::types::SpotInstanceRequest,
     > {
@@ -790,9 +790,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_dhcp_options`] (typed pages; `.items()` streams the result items).
     pub fn describe_dhcp_options_paginator(
         &self,
-        input: crate::types::DescribeDhcpOptionsRequest,
+        input: crate::types::DescribeDhcpOptionsInput,
     ) -> TypedPages<
-        crate::types::DescribeDhcpOptionsResult,
+        crate::types::DescribeDhcpOptionsOutput,
         crate::error::DescribeDhcpOptionsError,
         crate::types::DhcpOptions,
     > {
@@ -802,9 +802,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_subnets`] (typed pages; `.items()` streams the result items).
     pub fn describe_subnets_paginator(
         &self,
-        input: crate::types::DescribeSubnetsRequest,
+        input: crate::types::DescribeSubnetsInput,
     ) -> TypedPages<
-        crate::types::DescribeSubnetsResult,
+        crate::types::DescribeSubnetsOutput,
         crate::error::DescribeSubnetsError,
         crate::types::Subnet,
     > {
@@ -814,9 +814,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_traffic_mirror_filters`] (typed pages; `.items()` streams the result items).
     pub fn describe_traffic_mirror_filters_paginator(
         &self,
-        input: crate::types::DescribeTrafficMirrorFiltersRequest,
+        input: crate::types::DescribeTrafficMirrorFiltersInput,
     ) -> TypedPages<
-        crate::types::DescribeTrafficMirrorFiltersResult,
+        crate::types::DescribeTrafficMirrorFiltersOutput,
         crate::error::DescribeTrafficMirrorFiltersError,
         crate::types::TrafficMirrorFilter,
     > {
@@ -826,9 +826,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_traffic_mirror_sessions`] (typed pages; `.items()` streams the result items).
     pub fn describe_traffic_mirror_sessions_paginator(
         &self,
-        input: crate::types::DescribeTrafficMirrorSessionsRequest,
+        input: crate::types::DescribeTrafficMirrorSessionsInput,
     ) -> TypedPages<
-        crate::types::DescribeTrafficMirrorSessionsResult,
+        crate::types::DescribeTrafficMirrorSessionsOutput,
         crate::error::DescribeTrafficMirrorSessionsError,
         crate::types::TrafficMirrorSession,
     > {
@@ -838,9 +838,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_traffic_mirror_targets`] (typed pages; `.items()` streams the result items).
     pub fn describe_traffic_mirror_targets_paginator(
         &self,
-        input: crate::types::DescribeTrafficMirrorTargetsRequest,
+        input: crate::types::DescribeTrafficMirrorTargetsInput,
     ) -> TypedPages<
-        crate::types::DescribeTrafficMirrorTargetsResult,
+        crate::types::DescribeTrafficMirrorTargetsOutput,
         crate::error::DescribeTrafficMirrorTargetsError,
         crate::types::TrafficMirrorTarget,
     > {
@@ -850,9 +850,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_export_image_tasks`] (typed pages; `.items()` streams the result items).
     pub fn describe_export_image_tasks_paginator(
         &self,
-        input: crate::types::DescribeExportImageTasksRequest,
+        input: crate::types::DescribeExportImageTasksInput,
     ) -> TypedPages<
-        crate::types::DescribeExportImageTasksResult,
+        crate::types::DescribeExportImageTasksOutput,
         crate::error::DescribeExportImageTasksError,
         crate::types::ExportImageTask,
     > {
@@ -862,9 +862,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_fast_snapshot_restores`] (typed pages; `.items()` streams the result items).
     pub fn describe_fast_snapshot_restores_paginator(
         &self,
-        input: crate::types::DescribeFastSnapshotRestoresRequest,
+        input: crate::types::DescribeFastSnapshotRestoresInput,
     ) -> TypedPages<
-        crate::types::DescribeFastSnapshotRestoresResult,
+        crate::types::DescribeFastSnapshotRestoresOutput,
         crate::error::DescribeFastSnapshotRestoresError,
         crate::types::DescribeFastSnapshotRestoreSuccessItem,
     > {
@@ -874,9 +874,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_ipv6_pools`] (typed pages; `.items()` streams the result items).
     pub fn describe_ipv6_pools_paginator(
         &self,
-        input: crate::types::DescribeIpv6PoolsRequest,
+        input: crate::types::DescribeIpv6PoolsInput,
     ) -> TypedPages<
-        crate::types::DescribeIpv6PoolsResult,
+        crate::types::DescribeIpv6PoolsOutput,
         crate::error::DescribeIpv6PoolsError,
         crate::types::Ipv6Pool,
     > {
@@ -886,9 +886,9 @@ impl crate::Client {
     /// Every page of [`Self::get_associated_ipv6_pool_cidrs`] (typed pages; `.items()` streams the result items).
     pub fn get_associated_ipv6_pool_cidrs_paginator(
         &self,
-        input: crate::types::GetAssociatedIpv6PoolCidrsRequest,
+        input: crate::types::GetAssociatedIpv6PoolCidrsInput,
     ) -> TypedPages<
-        crate::types::GetAssociatedIpv6PoolCidrsResult,
+        crate::types::GetAssociatedIpv6PoolCidrsOutput,
         crate::error::GetAssociatedIpv6PoolCidrsError,
         crate::types::Ipv6CidrAssociation,
     > {
@@ -898,9 +898,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_coip_pools`] (typed pages; `.items()` streams the result items).
     pub fn describe_coip_pools_paginator(
         &self,
-        input: crate::types::DescribeCoipPoolsRequest,
+        input: crate::types::DescribeCoipPoolsInput,
     ) -> TypedPages<
-        crate::types::DescribeCoipPoolsResult,
+        crate::types::DescribeCoipPoolsOutput,
         crate::error::DescribeCoipPoolsError,
         crate::types::CoipPool,
     > {
@@ -910,9 +910,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_type_offerings`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_type_offerings_paginator(
         &self,
-        input: crate::types::DescribeInstanceTypeOfferingsRequest,
+        input: crate::types::DescribeInstanceTypeOfferingsInput,
     ) -> TypedPages<
-        crate::types::DescribeInstanceTypeOfferingsResult,
+        crate::types::DescribeInstanceTypeOfferingsOutput,
         crate::error::DescribeInstanceTypeOfferingsError,
         crate::types::InstanceTypeOffering,
     > {
@@ -922,9 +922,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_types`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_types_paginator(
         &self,
-        input: crate::types::DescribeInstanceTypesRequest,
+        input: crate::types::DescribeInstanceTypesInput,
     ) -> TypedPages<
-        crate::types::DescribeInstanceTypesResult,
+        crate::types::DescribeInstanceTypesOutput,
         crate::error::DescribeInstanceTypesError,
         crate::types::InstanceTypeInfo,
     > {
@@ -934,9 +934,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_local_gateway_route_table_virtual_interface_group_associations`] (typed pages; `.items()` streams the result items).
     pub fn describe_local_gateway_route_table_virtual_interface_group_associations_paginator(
         &self,
-        input: crate::types::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        input: crate::types::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsInput,
     ) -> TypedPages<
-        crate::types::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        crate::types::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsOutput,
         crate::error::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsError,
         crate::types::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
     > {
@@ -946,9 +946,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_local_gateway_route_table_vpc_associations`] (typed pages; `.items()` streams the result items).
     pub fn describe_local_gateway_route_table_vpc_associations_paginator(
         &self,
-        input: crate::types::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        input: crate::types::DescribeLocalGatewayRouteTableVpcAssociationsInput,
     ) -> TypedPages<
-        crate::types::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        crate::types::DescribeLocalGatewayRouteTableVpcAssociationsOutput,
         crate::error::DescribeLocalGatewayRouteTableVpcAssociationsError,
         crate::types::LocalGatewayRouteTableVpcAssociation,
     > {
@@ -958,9 +958,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_local_gateway_route_tables`] (typed pages; `.items()` streams the result items).
     pub fn describe_local_gateway_route_tables_paginator(
         &self,
-        input: crate::types::DescribeLocalGatewayRouteTablesRequest,
+        input: crate::types::DescribeLocalGatewayRouteTablesInput,
     ) -> TypedPages<
-        crate::types::DescribeLocalGatewayRouteTablesResult,
+        crate::types::DescribeLocalGatewayRouteTablesOutput,
         crate::error::DescribeLocalGatewayRouteTablesError,
         crate::types::LocalGatewayRouteTable,
     > {
@@ -970,9 +970,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_local_gateway_virtual_interface_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_local_gateway_virtual_interface_groups_paginator(
         &self,
-        input: crate::types::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        input: crate::types::DescribeLocalGatewayVirtualInterfaceGroupsInput,
     ) -> TypedPages<
-        crate::types::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        crate::types::DescribeLocalGatewayVirtualInterfaceGroupsOutput,
         crate::error::DescribeLocalGatewayVirtualInterfaceGroupsError,
         crate::types::LocalGatewayVirtualInterfaceGroup,
     > {
@@ -982,9 +982,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_local_gateway_virtual_interfaces`] (typed pages; `.items()` streams the result items).
     pub fn describe_local_gateway_virtual_interfaces_paginator(
         &self,
-        input: crate::types::DescribeLocalGatewayVirtualInterfacesRequest,
+        input: crate::types::DescribeLocalGatewayVirtualInterfacesInput,
     ) -> TypedPages<
-        crate::types::DescribeLocalGatewayVirtualInterfacesResult,
+        crate::types::DescribeLocalGatewayVirtualInterfacesOutput,
         crate::error::DescribeLocalGatewayVirtualInterfacesError,
         crate::types::LocalGatewayVirtualInterface,
     > {
@@ -994,9 +994,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_local_gateways`] (typed pages; `.items()` streams the result items).
     pub fn describe_local_gateways_paginator(
         &self,
-        input: crate::types::DescribeLocalGatewaysRequest,
+        input: crate::types::DescribeLocalGatewaysInput,
     ) -> TypedPages<
-        crate::types::DescribeLocalGatewaysResult,
+        crate::types::DescribeLocalGatewaysOutput,
         crate::error::DescribeLocalGatewaysError,
         crate::types::LocalGateway,
     > {
@@ -1006,9 +1006,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_transit_gateway_multicast_domains`] (typed pages; `.items()` streams the result items).
     pub fn describe_transit_gateway_multicast_domains_paginator(
         &self,
-        input: crate::types::DescribeTransitGatewayMulticastDomainsRequest,
+        input: crate::types::DescribeTransitGatewayMulticastDomainsInput,
     ) -> TypedPages<
-        crate::types::DescribeTransitGatewayMulticastDomainsResult,
+        crate::types::DescribeTransitGatewayMulticastDomainsOutput,
         crate::error::DescribeTransitGatewayMulticastDomainsError,
         crate::types::TransitGatewayMulticastDomain,
     > {
@@ -1018,9 +1018,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_transit_gateway_peering_attachments`] (typed pages; `.items()` streams the result items).
     pub fn describe_transit_gateway_peering_attachments_paginator(
         &self,
-        input: crate::types::DescribeTransitGatewayPeeringAttachmentsRequest,
+        input: crate::types::DescribeTransitGatewayPeeringAttachmentsInput,
     ) -> TypedPages<
-        crate::types::DescribeTransitGatewayPeeringAttachmentsResult,
+        crate::types::DescribeTransitGatewayPeeringAttachmentsOutput,
         crate::error::DescribeTransitGatewayPeeringAttachmentsError,
         crate::types::TransitGatewayPeeringAttachment,
     > {
@@ -1030,9 +1030,9 @@ impl crate::Client {
     /// Every page of [`Self::get_transit_gateway_multicast_domain_associations`] (typed pages; `.items()` streams the result items).
     pub fn get_transit_gateway_multicast_domain_associations_paginator(
         &self,
-        input: crate::types::GetTransitGatewayMulticastDomainAssociationsRequest,
+        input: crate::types::GetTransitGatewayMulticastDomainAssociationsInput,
     ) -> TypedPages<
-        crate::types::GetTransitGatewayMulticastDomainAssociationsResult,
+        crate::types::GetTransitGatewayMulticastDomainAssociationsOutput,
         crate::error::GetTransitGatewayMulticastDomainAssociationsError,
         crate::types::TransitGatewayMulticastDomainAssociation,
     > {
@@ -1042,9 +1042,9 @@ impl crate::Client {
     /// Every page of [`Self::search_local_gateway_routes`] (typed pages; `.items()` streams the result items).
     pub fn search_local_gateway_routes_paginator(
         &self,
-        input: crate::types::SearchLocalGatewayRoutesRequest,
+        input: crate::types::SearchLocalGatewayRoutesInput,
     ) -> TypedPages<
-        crate::types::SearchLocalGatewayRoutesResult,
+        crate::types::SearchLocalGatewayRoutesOutput,
         crate::error::SearchLocalGatewayRoutesError,
         crate::types::LocalGatewayRoute,
     > {
@@ -1054,9 +1054,9 @@ impl crate::Client {
     /// Every page of [`Self::search_transit_gateway_multicast_groups`] (typed pages; `.items()` streams the result items).
     pub fn search_transit_gateway_multicast_groups_paginator(
         &self,
-        input: crate::types::SearchTransitGatewayMulticastGroupsRequest,
+        input: crate::types::SearchTransitGatewayMulticastGroupsInput,
     ) -> TypedPages<
-        crate::types::SearchTransitGatewayMulticastGroupsResult,
+        crate::types::SearchTransitGatewayMulticastGroupsOutput,
         crate::error::SearchTransitGatewayMulticastGroupsError,
         crate::types::TransitGatewayMulticastGroup,
     > {
@@ -1066,9 +1066,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_managed_prefix_lists`] (typed pages; `.items()` streams the result items).
     pub fn describe_managed_prefix_lists_paginator(
         &self,
-        input: crate::types::DescribeManagedPrefixListsRequest,
+        input: crate::types::DescribeManagedPrefixListsInput,
     ) -> TypedPages<
-        crate::types::DescribeManagedPrefixListsResult,
+        crate::types::DescribeManagedPrefixListsOutput,
         crate::error::DescribeManagedPrefixListsError,
         crate::types::ManagedPrefixList,
     > {
@@ -1078,9 +1078,9 @@ impl crate::Client {
     /// Every page of [`Self::get_managed_prefix_list_associations`] (typed pages; `.items()` streams the result items).
     pub fn get_managed_prefix_list_associations_paginator(
         &self,
-        input: crate::types::GetManagedPrefixListAssociationsRequest,
+        input: crate::types::GetManagedPrefixListAssociationsInput,
     ) -> TypedPages<
-        crate::types::GetManagedPrefixListAssociationsResult,
+        crate::types::GetManagedPrefixListAssociationsOutput,
         crate::error::GetManagedPrefixListAssociationsError,
         crate::types::PrefixListAssociation,
     > {
@@ -1090,9 +1090,9 @@ impl crate::Client {
     /// Every page of [`Self::get_managed_prefix_list_entries`] (typed pages; `.items()` streams the result items).
     pub fn get_managed_prefix_list_entries_paginator(
         &self,
-        input: crate::types::GetManagedPrefixListEntriesRequest,
+        input: crate::types::GetManagedPrefixListEntriesInput,
     ) -> TypedPages<
-        crate::types::GetManagedPrefixListEntriesResult,
+        crate::types::GetManagedPrefixListEntriesOutput,
         crate::error::GetManagedPrefixListEntriesError,
         crate::types::PrefixListEntry,
     > {
@@ -1102,9 +1102,9 @@ impl crate::Client {
     /// Every page of [`Self::get_groups_for_capacity_reservation`] (typed pages; `.items()` streams the result items).
     pub fn get_groups_for_capacity_reservation_paginator(
         &self,
-        input: crate::types::GetGroupsForCapacityReservationRequest,
+        input: crate::types::GetGroupsForCapacityReservationInput,
     ) -> TypedPages<
-        crate::types::GetGroupsForCapacityReservationResult,
+        crate::types::GetGroupsForCapacityReservationOutput,
         crate::error::GetGroupsForCapacityReservationError,
         crate::types::CapacityReservationGroup,
     > {
@@ -1114,9 +1114,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_carrier_gateways`] (typed pages; `.items()` streams the result items).
     pub fn describe_carrier_gateways_paginator(
         &self,
-        input: crate::types::DescribeCarrierGatewaysRequest,
+        input: crate::types::DescribeCarrierGatewaysInput,
     ) -> TypedPages<
-        crate::types::DescribeCarrierGatewaysResult,
+        crate::types::DescribeCarrierGatewaysOutput,
         crate::error::DescribeCarrierGatewaysError,
         crate::types::CarrierGateway,
     > {
@@ -1126,9 +1126,9 @@ impl crate::Client {
     /// Every page of [`Self::get_transit_gateway_prefix_list_references`] (typed pages; `.items()` streams the result items).
     pub fn get_transit_gateway_prefix_list_references_paginator(
         &self,
-        input: crate::types::GetTransitGatewayPrefixListReferencesRequest,
+        input: crate::types::GetTransitGatewayPrefixListReferencesInput,
     ) -> TypedPages<
-        crate::types::GetTransitGatewayPrefixListReferencesResult,
+        crate::types::GetTransitGatewayPrefixListReferencesOutput,
         crate::error::GetTransitGatewayPrefixListReferencesError,
         crate::types::TransitGatewayPrefixListReference,
     > {
@@ -1138,9 +1138,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_network_insights_analyses`] (typed pages; `.items()` streams the result items).
     pub fn describe_network_insights_analyses_paginator(
         &self,
-        input: crate::types::DescribeNetworkInsightsAnalysesRequest,
+        input: crate::types::DescribeNetworkInsightsAnalysesInput,
     ) -> TypedPages<
-        crate::types::DescribeNetworkInsightsAnalysesResult,
+        crate::types::DescribeNetworkInsightsAnalysesOutput,
         crate::error::DescribeNetworkInsightsAnalysesError,
         crate::types::NetworkInsightsAnalysis,
     > {
@@ -1150,9 +1150,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_network_insights_paths`] (typed pages; `.items()` streams the result items).
     pub fn describe_network_insights_paths_paginator(
         &self,
-        input: crate::types::DescribeNetworkInsightsPathsRequest,
+        input: crate::types::DescribeNetworkInsightsPathsInput,
     ) -> TypedPages<
-        crate::types::DescribeNetworkInsightsPathsResult,
+        crate::types::DescribeNetworkInsightsPathsOutput,
         crate::error::DescribeNetworkInsightsPathsError,
         crate::types::NetworkInsightsPath,
     > {
@@ -1162,9 +1162,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_transit_gateway_connect_peers`] (typed pages; `.items()` streams the result items).
     pub fn describe_transit_gateway_connect_peers_paginator(
         &self,
-        input: crate::types::DescribeTransitGatewayConnectPeersRequest,
+        input: crate::types::DescribeTransitGatewayConnectPeersInput,
     ) -> TypedPages<
-        crate::types::DescribeTransitGatewayConnectPeersResult,
+        crate::types::DescribeTransitGatewayConnectPeersOutput,
         crate::error::DescribeTransitGatewayConnectPeersError,
         crate::types::TransitGatewayConnectPeer,
     > {
@@ -1174,9 +1174,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_transit_gateway_connects`] (typed pages; `.items()` streams the result items).
     pub fn describe_transit_gateway_connects_paginator(
         &self,
-        input: crate::types::DescribeTransitGatewayConnectsRequest,
+        input: crate::types::DescribeTransitGatewayConnectsInput,
     ) -> TypedPages<
-        crate::types::DescribeTransitGatewayConnectsResult,
+        crate::types::DescribeTransitGatewayConnectsOutput,
         crate::error::DescribeTransitGatewayConnectsError,
         crate::types::TransitGatewayConnect,
     > {
@@ -1186,9 +1186,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_addresses_attribute`] (typed pages; `.items()` streams the result items).
     pub fn describe_addresses_attribute_paginator(
         &self,
-        input: crate::types::DescribeAddressesAttributeRequest,
+        input: crate::types::DescribeAddressesAttributeInput,
     ) -> TypedPages<
-        crate::types::DescribeAddressesAttributeResult,
+        crate::types::DescribeAddressesAttributeOutput,
         crate::error::DescribeAddressesAttributeError,
         crate::types::AddressAttribute,
     > {
@@ -1198,9 +1198,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_replace_root_volume_tasks`] (typed pages; `.items()` streams the result items).
     pub fn describe_replace_root_volume_tasks_paginator(
         &self,
-        input: crate::types::DescribeReplaceRootVolumeTasksRequest,
+        input: crate::types::DescribeReplaceRootVolumeTasksInput,
     ) -> TypedPages<
-        crate::types::DescribeReplaceRootVolumeTasksResult,
+        crate::types::DescribeReplaceRootVolumeTasksOutput,
         crate::error::DescribeReplaceRootVolumeTasksError,
         crate::types::ReplaceRootVolumeTask,
     > {
@@ -1210,9 +1210,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_store_image_tasks`] (typed pages; `.items()` streams the result items).
     pub fn describe_store_image_tasks_paginator(
         &self,
-        input: crate::types::DescribeStoreImageTasksRequest,
+        input: crate::types::DescribeStoreImageTasksInput,
     ) -> TypedPages<
-        crate::types::DescribeStoreImageTasksResult,
+        crate::types::DescribeStoreImageTasksOutput,
         crate::error::DescribeStoreImageTasksError,
         crate::types::StoreImageTaskResult,
     > {
@@ -1222,9 +1222,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_security_group_rules`] (typed pages; `.items()` streams the result items).
     pub fn describe_security_group_rules_paginator(
         &self,
-        input: crate::types::DescribeSecurityGroupRulesRequest,
+        input: crate::types::DescribeSecurityGroupRulesInput,
     ) -> TypedPages<
-        crate::types::DescribeSecurityGroupRulesResult,
+        crate::types::DescribeSecurityGroupRulesOutput,
         crate::error::DescribeSecurityGroupRulesError,
         crate::types::SecurityGroupRule,
     > {
@@ -1234,9 +1234,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_event_windows`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_event_windows_paginator(
         &self,
-        input: crate::types::DescribeInstanceEventWindowsRequest,
+        input: crate::types::DescribeInstanceEventWindowsInput,
     ) -> TypedPages<
-        crate::types::DescribeInstanceEventWindowsResult,
+        crate::types::DescribeInstanceEventWindowsOutput,
         crate::error::DescribeInstanceEventWindowsError,
         crate::types::InstanceEventWindow,
     > {
@@ -1246,9 +1246,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_trunk_interface_associations`] (typed pages; `.items()` streams the result items).
     pub fn describe_trunk_interface_associations_paginator(
         &self,
-        input: crate::types::DescribeTrunkInterfaceAssociationsRequest,
+        input: crate::types::DescribeTrunkInterfaceAssociationsInput,
     ) -> TypedPages<
-        crate::types::DescribeTrunkInterfaceAssociationsResult,
+        crate::types::DescribeTrunkInterfaceAssociationsOutput,
         crate::error::DescribeTrunkInterfaceAssociationsError,
         crate::types::TrunkInterfaceAssociation,
     > {
@@ -1258,9 +1258,9 @@ impl crate::Client {
     /// Every page of [`Self::get_vpn_connection_device_types`] (typed pages; `.items()` streams the result items).
     pub fn get_vpn_connection_device_types_paginator(
         &self,
-        input: crate::types::GetVpnConnectionDeviceTypesRequest,
+        input: crate::types::GetVpnConnectionDeviceTypesInput,
     ) -> TypedPages<
-        crate::types::GetVpnConnectionDeviceTypesResult,
+        crate::types::GetVpnConnectionDeviceTypesOutput,
         crate::error::GetVpnConnectionDeviceTypesError,
         crate::types::VpnConnectionDeviceType,
     > {
@@ -1270,9 +1270,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_capacity_reservation_fleets`] (typed pages; `.items()` streams the result items).
     pub fn describe_capacity_reservation_fleets_paginator(
         &self,
-        input: crate::types::DescribeCapacityReservationFleetsRequest,
+        input: crate::types::DescribeCapacityReservationFleetsInput,
     ) -> TypedPages<
-        crate::types::DescribeCapacityReservationFleetsResult,
+        crate::types::DescribeCapacityReservationFleetsOutput,
         crate::error::DescribeCapacityReservationFleetsError,
         crate::types::CapacityReservationFleet,
     > {
@@ -1282,9 +1282,9 @@ impl crate::Client {
     /// Every page of [`Self::get_instance_types_from_instance_requirements`] (typed pages; `.items()` streams the result items).
     pub fn get_instance_types_from_instance_requirements_paginator(
         &self,
-        input: crate::types::GetInstanceTypesFromInstanceRequirementsRequest,
+        input: crate::types::GetInstanceTypesFromInstanceRequirementsInput,
     ) -> TypedPages<
-        crate::types::GetInstanceTypesFromInstanceRequirementsResult,
+        crate::types::GetInstanceTypesFromInstanceRequirementsOutput,
         crate::error::GetInstanceTypesFromInstanceRequirementsError,
         crate::types::InstanceTypeInfoFromInstanceRequirements,
     > {
@@ -1294,9 +1294,9 @@ impl crate::Client {
     /// Every page of [`Self::get_spot_placement_scores`] (typed pages; `.items()` streams the result items).
     pub fn get_spot_placement_scores_paginator(
         &self,
-        input: crate::types::GetSpotPlacementScoresRequest,
+        input: crate::types::GetSpotPlacementScoresInput,
     ) -> TypedPages<
-        crate::types::GetSpotPlacementScoresResult,
+        crate::types::GetSpotPlacementScoresOutput,
         crate::error::GetSpotPlacementScoresError,
         crate::types::SpotPlacementScore,
     > {
@@ -1306,9 +1306,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_snapshot_tier_status`] (typed pages; `.items()` streams the result items).
     pub fn describe_snapshot_tier_status_paginator(
         &self,
-        input: crate::types::DescribeSnapshotTierStatusRequest,
+        input: crate::types::DescribeSnapshotTierStatusInput,
     ) -> TypedPages<
-        crate::types::DescribeSnapshotTierStatusResult,
+        crate::types::DescribeSnapshotTierStatusOutput,
         crate::error::DescribeSnapshotTierStatusError,
         crate::types::SnapshotTierStatus,
     > {
@@ -1318,9 +1318,9 @@ impl crate::Client {
     /// Every page of [`Self::list_snapshots_in_recycle_bin`] (typed pages; `.items()` streams the result items).
     pub fn list_snapshots_in_recycle_bin_paginator(
         &self,
-        input: crate::types::ListSnapshotsInRecycleBinRequest,
+        input: crate::types::ListSnapshotsInRecycleBinInput,
     ) -> TypedPages<
-        crate::types::ListSnapshotsInRecycleBinResult,
+        crate::types::ListSnapshotsInRecycleBinOutput,
         crate::error::ListSnapshotsInRecycleBinError,
         crate::types::SnapshotRecycleBinInfo,
     > {
@@ -1330,9 +1330,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_ipam_pools`] (typed pages; `.items()` streams the result items).
     pub fn describe_ipam_pools_paginator(
         &self,
-        input: crate::types::DescribeIpamPoolsRequest,
+        input: crate::types::DescribeIpamPoolsInput,
     ) -> TypedPages<
-        crate::types::DescribeIpamPoolsResult,
+        crate::types::DescribeIpamPoolsOutput,
         crate::error::DescribeIpamPoolsError,
         crate::types::IpamPool,
     > {
@@ -1342,9 +1342,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_ipam_scopes`] (typed pages; `.items()` streams the result items).
     pub fn describe_ipam_scopes_paginator(
         &self,
-        input: crate::types::DescribeIpamScopesRequest,
+        input: crate::types::DescribeIpamScopesInput,
     ) -> TypedPages<
-        crate::types::DescribeIpamScopesResult,
+        crate::types::DescribeIpamScopesOutput,
         crate::error::DescribeIpamScopesError,
         crate::types::IpamScope,
     > {
@@ -1354,9 +1354,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_ipams`] (typed pages; `.items()` streams the result items).
     pub fn describe_ipams_paginator(
         &self,
-        input: crate::types::DescribeIpamsRequest,
+        input: crate::types::DescribeIpamsInput,
     ) -> TypedPages<
-        crate::types::DescribeIpamsResult,
+        crate::types::DescribeIpamsOutput,
         crate::error::DescribeIpamsError,
         crate::types::Ipam,
     > {
@@ -1366,9 +1366,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_network_insights_access_scope_analyses`] (typed pages; `.items()` streams the result items).
     pub fn describe_network_insights_access_scope_analyses_paginator(
         &self,
-        input: crate::types::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        input: crate::types::DescribeNetworkInsightsAccessScopeAnalysesInput,
     ) -> TypedPages<
-        crate::types::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        crate::types::DescribeNetworkInsightsAccessScopeAnalysesOutput,
         crate::error::DescribeNetworkInsightsAccessScopeAnalysesError,
         crate::types::NetworkInsightsAccessScopeAnalysis,
     > {
@@ -1378,9 +1378,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_network_insights_access_scopes`] (typed pages; `.items()` streams the result items).
     pub fn describe_network_insights_access_scopes_paginator(
         &self,
-        input: crate::types::DescribeNetworkInsightsAccessScopesRequest,
+        input: crate::types::DescribeNetworkInsightsAccessScopesInput,
     ) -> TypedPages<
-        crate::types::DescribeNetworkInsightsAccessScopesResult,
+        crate::types::DescribeNetworkInsightsAccessScopesOutput,
         crate::error::DescribeNetworkInsightsAccessScopesError,
         crate::types::NetworkInsightsAccessScope,
     > {
@@ -1390,9 +1390,9 @@ impl crate::Client {
     /// Every page of [`Self::get_ipam_address_history`] (typed pages; `.items()` streams the result items).
     pub fn get_ipam_address_history_paginator(
         &self,
-        input: crate::types::GetIpamAddressHistoryRequest,
+        input: crate::types::GetIpamAddressHistoryInput,
     ) -> TypedPages<
-        crate::types::GetIpamAddressHistoryResult,
+        crate::types::GetIpamAddressHistoryOutput,
         crate::error::GetIpamAddressHistoryError,
         crate::types::IpamAddressHistoryRecord,
     > {
@@ -1402,9 +1402,9 @@ impl crate::Client {
     /// Every page of [`Self::get_ipam_pool_allocations`] (typed pages; `.items()` streams the result items).
     pub fn get_ipam_pool_allocations_paginator(
         &self,
-        input: crate::types::GetIpamPoolAllocationsRequest,
+        input: crate::types::GetIpamPoolAllocationsInput,
     ) -> TypedPages<
-        crate::types::GetIpamPoolAllocationsResult,
+        crate::types::GetIpamPoolAllocationsOutput,
         crate::error::GetIpamPoolAllocationsError,
         crate::types::IpamPoolAllocation,
     > {
@@ -1414,9 +1414,9 @@ impl crate::Client {
     /// Every page of [`Self::get_ipam_pool_cidrs`] (typed pages; `.items()` streams the result items).
     pub fn get_ipam_pool_cidrs_paginator(
         &self,
-        input: crate::types::GetIpamPoolCidrsRequest,
+        input: crate::types::GetIpamPoolCidrsInput,
     ) -> TypedPages<
-        crate::types::GetIpamPoolCidrsResult,
+        crate::types::GetIpamPoolCidrsOutput,
         crate::error::GetIpamPoolCidrsError,
         crate::types::IpamPoolCidr,
     > {
@@ -1426,9 +1426,9 @@ impl crate::Client {
     /// Every page of [`Self::get_ipam_resource_cidrs`] (typed pages; `.items()` streams the result items).
     pub fn get_ipam_resource_cidrs_paginator(
         &self,
-        input: crate::types::GetIpamResourceCidrsRequest,
+        input: crate::types::GetIpamResourceCidrsInput,
     ) -> TypedPages<
-        crate::types::GetIpamResourceCidrsResult,
+        crate::types::GetIpamResourceCidrsOutput,
         crate::error::GetIpamResourceCidrsError,
         crate::types::IpamResourceCidr,
     > {
@@ -1438,9 +1438,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_fast_launch_images`] (typed pages; `.items()` streams the result items).
     pub fn describe_fast_launch_images_paginator(
         &self,
-        input: crate::types::DescribeFastLaunchImagesRequest,
+        input: crate::types::DescribeFastLaunchImagesInput,
     ) -> TypedPages<
-        crate::types::DescribeFastLaunchImagesResult,
+        crate::types::DescribeFastLaunchImagesOutput,
         crate::error::DescribeFastLaunchImagesError,
         crate::types::DescribeFastLaunchImagesSuccessItem,
     > {
@@ -1450,9 +1450,9 @@ impl crate::Client {
     /// Every page of [`Self::list_images_in_recycle_bin`] (typed pages; `.items()` streams the result items).
     pub fn list_images_in_recycle_bin_paginator(
         &self,
-        input: crate::types::ListImagesInRecycleBinRequest,
+        input: crate::types::ListImagesInRecycleBinInput,
     ) -> TypedPages<
-        crate::types::ListImagesInRecycleBinResult,
+        crate::types::ListImagesInRecycleBinOutput,
         crate::error::ListImagesInRecycleBinError,
         crate::types::ImageRecycleBinInfo,
     > {
@@ -1462,9 +1462,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_transit_gateway_policy_tables`] (typed pages; `.items()` streams the result items).
     pub fn describe_transit_gateway_policy_tables_paginator(
         &self,
-        input: crate::types::DescribeTransitGatewayPolicyTablesRequest,
+        input: crate::types::DescribeTransitGatewayPolicyTablesInput,
     ) -> TypedPages<
-        crate::types::DescribeTransitGatewayPolicyTablesResult,
+        crate::types::DescribeTransitGatewayPolicyTablesOutput,
         crate::error::DescribeTransitGatewayPolicyTablesError,
         crate::types::TransitGatewayPolicyTable,
     > {
@@ -1474,9 +1474,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_transit_gateway_route_table_announcements`] (typed pages; `.items()` streams the result items).
     pub fn describe_transit_gateway_route_table_announcements_paginator(
         &self,
-        input: crate::types::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+        input: crate::types::DescribeTransitGatewayRouteTableAnnouncementsInput,
     ) -> TypedPages<
-        crate::types::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        crate::types::DescribeTransitGatewayRouteTableAnnouncementsOutput,
         crate::error::DescribeTransitGatewayRouteTableAnnouncementsError,
         crate::types::TransitGatewayRouteTableAnnouncement,
     > {
@@ -1486,9 +1486,9 @@ impl crate::Client {
     /// Every page of [`Self::get_transit_gateway_policy_table_associations`] (typed pages; `.items()` streams the result items).
     pub fn get_transit_gateway_policy_table_associations_paginator(
         &self,
-        input: crate::types::GetTransitGatewayPolicyTableAssociationsRequest,
+        input: crate::types::GetTransitGatewayPolicyTableAssociationsInput,
     ) -> TypedPages<
-        crate::types::GetTransitGatewayPolicyTableAssociationsResult,
+        crate::types::GetTransitGatewayPolicyTableAssociationsOutput,
         crate::error::GetTransitGatewayPolicyTableAssociationsError,
         crate::types::TransitGatewayPolicyTableAssociation,
     > {
@@ -1498,9 +1498,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_address_transfers`] (typed pages; `.items()` streams the result items).
     pub fn describe_address_transfers_paginator(
         &self,
-        input: crate::types::DescribeAddressTransfersRequest,
+        input: crate::types::DescribeAddressTransfersInput,
     ) -> TypedPages<
-        crate::types::DescribeAddressTransfersResult,
+        crate::types::DescribeAddressTransfersOutput,
         crate::error::DescribeAddressTransfersError,
         crate::types::AddressTransfer,
     > {
@@ -1510,9 +1510,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_aws_network_performance_metric_subscriptions`] (typed pages; `.items()` streams the result items).
     pub fn describe_aws_network_performance_metric_subscriptions_paginator(
         &self,
-        input: crate::types::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        input: crate::types::DescribeAwsNetworkPerformanceMetricSubscriptionsInput,
     ) -> TypedPages<
-        crate::types::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        crate::types::DescribeAwsNetworkPerformanceMetricSubscriptionsOutput,
         crate::error::DescribeAwsNetworkPerformanceMetricSubscriptionsError,
         crate::types::Subscription,
     > {
@@ -1522,9 +1522,9 @@ impl crate::Client {
     /// Every page of [`Self::get_aws_network_performance_data`] (typed pages; `.items()` streams the result items).
     pub fn get_aws_network_performance_data_paginator(
         &self,
-        input: crate::types::GetAwsNetworkPerformanceDataRequest,
+        input: crate::types::GetAwsNetworkPerformanceDataInput,
     ) -> TypedPages<
-        crate::types::GetAwsNetworkPerformanceDataResult,
+        crate::types::GetAwsNetworkPerformanceDataOutput,
         crate::error::GetAwsNetworkPerformanceDataError,
         crate::types::DataResponse,
     > {
@@ -1534,9 +1534,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_verified_access_endpoints`] (typed pages; `.items()` streams the result items).
     pub fn describe_verified_access_endpoints_paginator(
         &self,
-        input: crate::types::DescribeVerifiedAccessEndpointsRequest,
+        input: crate::types::DescribeVerifiedAccessEndpointsInput,
     ) -> TypedPages<
-        crate::types::DescribeVerifiedAccessEndpointsResult,
+        crate::types::DescribeVerifiedAccessEndpointsOutput,
         crate::error::DescribeVerifiedAccessEndpointsError,
         crate::types::VerifiedAccessEndpoint,
     > {
@@ -1546,9 +1546,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_verified_access_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_verified_access_groups_paginator(
         &self,
-        input: crate::types::DescribeVerifiedAccessGroupsRequest,
+        input: crate::types::DescribeVerifiedAccessGroupsInput,
     ) -> TypedPages<
-        crate::types::DescribeVerifiedAccessGroupsResult,
+        crate::types::DescribeVerifiedAccessGroupsOutput,
         crate::error::DescribeVerifiedAccessGroupsError,
         crate::types::VerifiedAccessGroup,
     > {
@@ -1558,9 +1558,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_verified_access_instance_logging_configurations`] (typed pages; `.items()` streams the result items).
     pub fn describe_verified_access_instance_logging_configurations_paginator(
         &self,
-        input: crate::types::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+        input: crate::types::DescribeVerifiedAccessInstanceLoggingConfigurationsInput,
     ) -> TypedPages<
-        crate::types::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+        crate::types::DescribeVerifiedAccessInstanceLoggingConfigurationsOutput,
         crate::error::DescribeVerifiedAccessInstanceLoggingConfigurationsError,
         crate::types::VerifiedAccessInstanceLoggingConfiguration,
     > {
@@ -1570,9 +1570,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_verified_access_instances`] (typed pages; `.items()` streams the result items).
     pub fn describe_verified_access_instances_paginator(
         &self,
-        input: crate::types::DescribeVerifiedAccessInstancesRequest,
+        input: crate::types::DescribeVerifiedAccessInstancesInput,
     ) -> TypedPages<
-        crate::types::DescribeVerifiedAccessInstancesResult,
+        crate::types::DescribeVerifiedAccessInstancesOutput,
         crate::error::DescribeVerifiedAccessInstancesError,
         crate::types::VerifiedAccessInstance,
     > {
@@ -1582,9 +1582,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_verified_access_trust_providers`] (typed pages; `.items()` streams the result items).
     pub fn describe_verified_access_trust_providers_paginator(
         &self,
-        input: crate::types::DescribeVerifiedAccessTrustProvidersRequest,
+        input: crate::types::DescribeVerifiedAccessTrustProvidersInput,
     ) -> TypedPages<
-        crate::types::DescribeVerifiedAccessTrustProvidersResult,
+        crate::types::DescribeVerifiedAccessTrustProvidersOutput,
         crate::error::DescribeVerifiedAccessTrustProvidersError,
         crate::types::VerifiedAccessTrustProvider,
     > {
@@ -1594,9 +1594,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_images`] (typed pages; `.items()` streams the result items).
     pub fn describe_images_paginator(
         &self,
-        input: crate::types::DescribeImagesRequest,
+        input: crate::types::DescribeImagesInput,
     ) -> TypedPages<
-        crate::types::DescribeImagesResult,
+        crate::types::DescribeImagesOutput,
         crate::error::DescribeImagesError,
         crate::types::Image,
     > {
@@ -1606,9 +1606,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_ipam_resource_discoveries`] (typed pages; `.items()` streams the result items).
     pub fn describe_ipam_resource_discoveries_paginator(
         &self,
-        input: crate::types::DescribeIpamResourceDiscoveriesRequest,
+        input: crate::types::DescribeIpamResourceDiscoveriesInput,
     ) -> TypedPages<
-        crate::types::DescribeIpamResourceDiscoveriesResult,
+        crate::types::DescribeIpamResourceDiscoveriesOutput,
         crate::error::DescribeIpamResourceDiscoveriesError,
         crate::types::IpamResourceDiscovery,
     > {
@@ -1618,9 +1618,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_ipam_resource_discovery_associations`] (typed pages; `.items()` streams the result items).
     pub fn describe_ipam_resource_discovery_associations_paginator(
         &self,
-        input: crate::types::DescribeIpamResourceDiscoveryAssociationsRequest,
+        input: crate::types::DescribeIpamResourceDiscoveryAssociationsInput,
     ) -> TypedPages<
-        crate::types::DescribeIpamResourceDiscoveryAssociationsResult,
+        crate::types::DescribeIpamResourceDiscoveryAssociationsOutput,
         crate::error::DescribeIpamResourceDiscoveryAssociationsError,
         crate::types::IpamResourceDiscoveryAssociation,
     > {
@@ -1630,9 +1630,9 @@ impl crate::Client {
     /// Every page of [`Self::get_ipam_discovered_accounts`] (typed pages; `.items()` streams the result items).
     pub fn get_ipam_discovered_accounts_paginator(
         &self,
-        input: crate::types::GetIpamDiscoveredAccountsRequest,
+        input: crate::types::GetIpamDiscoveredAccountsInput,
     ) -> TypedPages<
-        crate::types::GetIpamDiscoveredAccountsResult,
+        crate::types::GetIpamDiscoveredAccountsOutput,
         crate::error::GetIpamDiscoveredAccountsError,
         crate::types::IpamDiscoveredAccount,
     > {
@@ -1642,9 +1642,9 @@ impl crate::Client {
     /// Every page of [`Self::get_ipam_discovered_resource_cidrs`] (typed pages; `.items()` streams the result items).
     pub fn get_ipam_discovered_resource_cidrs_paginator(
         &self,
-        input: crate::types::GetIpamDiscoveredResourceCidrsRequest,
+        input: crate::types::GetIpamDiscoveredResourceCidrsInput,
     ) -> TypedPages<
-        crate::types::GetIpamDiscoveredResourceCidrsResult,
+        crate::types::GetIpamDiscoveredResourceCidrsOutput,
         crate::error::GetIpamDiscoveredResourceCidrsError,
         crate::types::IpamDiscoveredResourceCidr,
     > {
@@ -1654,9 +1654,9 @@ impl crate::Client {
     /// Every page of [`Self::get_network_insights_access_scope_analysis_findings`] (typed pages; `.items()` streams the result items).
     pub fn get_network_insights_access_scope_analysis_findings_paginator(
         &self,
-        input: crate::types::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+        input: crate::types::GetNetworkInsightsAccessScopeAnalysisFindingsInput,
     ) -> TypedPages<
-        crate::types::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+        crate::types::GetNetworkInsightsAccessScopeAnalysisFindingsOutput,
         crate::error::GetNetworkInsightsAccessScopeAnalysisFindingsError,
         crate::types::AccessScopeAnalysisFinding,
     > {
@@ -1666,9 +1666,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_connect_endpoints`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_connect_endpoints_paginator(
         &self,
-        input: crate::types::DescribeInstanceConnectEndpointsRequest,
+        input: crate::types::DescribeInstanceConnectEndpointsInput,
     ) -> TypedPages<
-        crate::types::DescribeInstanceConnectEndpointsResult,
+        crate::types::DescribeInstanceConnectEndpointsOutput,
         crate::error::DescribeInstanceConnectEndpointsError,
         crate::types::Ec2InstanceConnectEndpoint,
     > {
@@ -1678,9 +1678,9 @@ impl crate::Client {
     /// Every page of [`Self::get_security_groups_for_vpc`] (typed pages; `.items()` streams the result items).
     pub fn get_security_groups_for_vpc_paginator(
         &self,
-        input: crate::types::GetSecurityGroupsForVpcRequest,
+        input: crate::types::GetSecurityGroupsForVpcInput,
     ) -> TypedPages<
-        crate::types::GetSecurityGroupsForVpcResult,
+        crate::types::GetSecurityGroupsForVpcOutput,
         crate::error::GetSecurityGroupsForVpcError,
         crate::types::SecurityGroupForVpc,
     > {
@@ -1690,9 +1690,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_capacity_block_offerings`] (typed pages; `.items()` streams the result items).
     pub fn describe_capacity_block_offerings_paginator(
         &self,
-        input: crate::types::DescribeCapacityBlockOfferingsRequest,
+        input: crate::types::DescribeCapacityBlockOfferingsInput,
     ) -> TypedPages<
-        crate::types::DescribeCapacityBlockOfferingsResult,
+        crate::types::DescribeCapacityBlockOfferingsOutput,
         crate::error::DescribeCapacityBlockOfferingsError,
         crate::types::CapacityBlockOffering,
     > {
@@ -1702,9 +1702,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_topology`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_topology_paginator(
         &self,
-        input: crate::types::DescribeInstanceTopologyRequest,
+        input: crate::types::DescribeInstanceTopologyInput,
     ) -> TypedPages<
-        crate::types::DescribeInstanceTopologyResult,
+        crate::types::DescribeInstanceTopologyOutput,
         crate::error::DescribeInstanceTopologyError,
         crate::types::InstanceTopology,
     > {
@@ -1714,9 +1714,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_mac_hosts`] (typed pages; `.items()` streams the result items).
     pub fn describe_mac_hosts_paginator(
         &self,
-        input: crate::types::DescribeMacHostsRequest,
+        input: crate::types::DescribeMacHostsInput,
     ) -> TypedPages<
-        crate::types::DescribeMacHostsResult,
+        crate::types::DescribeMacHostsOutput,
         crate::error::DescribeMacHostsError,
         crate::types::MacHost,
     > {
@@ -1726,9 +1726,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_capacity_reservation_billing_requests`] (typed pages; `.items()` streams the result items).
     pub fn describe_capacity_reservation_billing_requests_paginator(
         &self,
-        input: crate::types::DescribeCapacityReservationBillingRequestsRequest,
+        input: crate::types::DescribeCapacityReservationBillingRequestsInput,
     ) -> TypedPages<
-        crate::types::DescribeCapacityReservationBillingRequestsResult,
+        crate::types::DescribeCapacityReservationBillingRequestsOutput,
         crate::error::DescribeCapacityReservationBillingRequestsError,
         crate::types::CapacityReservationBillingRequest,
     > {
@@ -1738,9 +1738,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_image_metadata`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_image_metadata_paginator(
         &self,
-        input: crate::types::DescribeInstanceImageMetadataRequest,
+        input: crate::types::DescribeInstanceImageMetadataInput,
     ) -> TypedPages<
-        crate::types::DescribeInstanceImageMetadataResult,
+        crate::types::DescribeInstanceImageMetadataOutput,
         crate::error::DescribeInstanceImageMetadataError,
         crate::types::InstanceImageMetadata,
     > {
@@ -1750,9 +1750,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_security_group_vpc_associations`] (typed pages; `.items()` streams the result items).
     pub fn describe_security_group_vpc_associations_paginator(
         &self,
-        input: crate::types::DescribeSecurityGroupVpcAssociationsRequest,
+        input: crate::types::DescribeSecurityGroupVpcAssociationsInput,
     ) -> TypedPages<
-        crate::types::DescribeSecurityGroupVpcAssociationsResult,
+        crate::types::DescribeSecurityGroupVpcAssociationsOutput,
         crate::error::DescribeSecurityGroupVpcAssociationsError,
         crate::types::SecurityGroupVpcAssociation,
     > {
@@ -1762,9 +1762,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_capacity_block_extension_history`] (typed pages; `.items()` streams the result items).
     pub fn describe_capacity_block_extension_history_paginator(
         &self,
-        input: crate::types::DescribeCapacityBlockExtensionHistoryRequest,
+        input: crate::types::DescribeCapacityBlockExtensionHistoryInput,
     ) -> TypedPages<
-        crate::types::DescribeCapacityBlockExtensionHistoryResult,
+        crate::types::DescribeCapacityBlockExtensionHistoryOutput,
         crate::error::DescribeCapacityBlockExtensionHistoryError,
         crate::types::CapacityBlockExtension,
     > {
@@ -1774,9 +1774,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_capacity_block_extension_offerings`] (typed pages; `.items()` streams the result items).
     pub fn describe_capacity_block_extension_offerings_paginator(
         &self,
-        input: crate::types::DescribeCapacityBlockExtensionOfferingsRequest,
+        input: crate::types::DescribeCapacityBlockExtensionOfferingsInput,
     ) -> TypedPages<
-        crate::types::DescribeCapacityBlockExtensionOfferingsResult,
+        crate::types::DescribeCapacityBlockExtensionOfferingsOutput,
         crate::error::DescribeCapacityBlockExtensionOfferingsError,
         crate::types::CapacityBlockExtensionOffering,
     > {
@@ -1786,9 +1786,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_route_server_endpoints`] (typed pages; `.items()` streams the result items).
     pub fn describe_route_server_endpoints_paginator(
         &self,
-        input: crate::types::DescribeRouteServerEndpointsRequest,
+        input: crate::types::DescribeRouteServerEndpointsInput,
     ) -> TypedPages<
-        crate::types::DescribeRouteServerEndpointsResult,
+        crate::types::DescribeRouteServerEndpointsOutput,
         crate::error::DescribeRouteServerEndpointsError,
         crate::types::RouteServerEndpoint,
     > {
@@ -1798,9 +1798,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_route_server_peers`] (typed pages; `.items()` streams the result items).
     pub fn describe_route_server_peers_paginator(
         &self,
-        input: crate::types::DescribeRouteServerPeersRequest,
+        input: crate::types::DescribeRouteServerPeersInput,
     ) -> TypedPages<
-        crate::types::DescribeRouteServerPeersResult,
+        crate::types::DescribeRouteServerPeersOutput,
         crate::error::DescribeRouteServerPeersError,
         crate::types::RouteServerPeer,
     > {
@@ -1810,9 +1810,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_route_servers`] (typed pages; `.items()` streams the result items).
     pub fn describe_route_servers_paginator(
         &self,
-        input: crate::types::DescribeRouteServersRequest,
+        input: crate::types::DescribeRouteServersInput,
     ) -> TypedPages<
-        crate::types::DescribeRouteServersResult,
+        crate::types::DescribeRouteServersOutput,
         crate::error::DescribeRouteServersError,
         crate::types::RouteServer,
     > {
@@ -1822,9 +1822,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_mac_modification_tasks`] (typed pages; `.items()` streams the result items).
     pub fn describe_mac_modification_tasks_paginator(
         &self,
-        input: crate::types::DescribeMacModificationTasksRequest,
+        input: crate::types::DescribeMacModificationTasksInput,
     ) -> TypedPages<
-        crate::types::DescribeMacModificationTasksResult,
+        crate::types::DescribeMacModificationTasksOutput,
         crate::error::DescribeMacModificationTasksError,
         crate::types::MacModificationTask,
     > {
@@ -1834,9 +1834,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_capacity_block_status`] (typed pages; `.items()` streams the result items).
     pub fn describe_capacity_block_status_paginator(
         &self,
-        input: crate::types::DescribeCapacityBlockStatusRequest,
+        input: crate::types::DescribeCapacityBlockStatusInput,
     ) -> TypedPages<
-        crate::types::DescribeCapacityBlockStatusResult,
+        crate::types::DescribeCapacityBlockStatusOutput,
         crate::error::DescribeCapacityBlockStatusError,
         crate::types::CapacityBlockStatus,
     > {
@@ -1846,9 +1846,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_capacity_blocks`] (typed pages; `.items()` streams the result items).
     pub fn describe_capacity_blocks_paginator(
         &self,
-        input: crate::types::DescribeCapacityBlocksRequest,
+        input: crate::types::DescribeCapacityBlocksInput,
     ) -> TypedPages<
-        crate::types::DescribeCapacityBlocksResult,
+        crate::types::DescribeCapacityBlocksOutput,
         crate::error::DescribeCapacityBlocksError,
         crate::types::CapacityBlock,
     > {
@@ -1858,9 +1858,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_image_references`] (typed pages; `.items()` streams the result items).
     pub fn describe_image_references_paginator(
         &self,
-        input: crate::types::DescribeImageReferencesRequest,
+        input: crate::types::DescribeImageReferencesInput,
     ) -> TypedPages<
-        crate::types::DescribeImageReferencesResult,
+        crate::types::DescribeImageReferencesOutput,
         crate::error::DescribeImageReferencesError,
         crate::types::ImageReference,
     > {
@@ -1870,9 +1870,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_image_usage_report_entries`] (typed pages; `.items()` streams the result items).
     pub fn describe_image_usage_report_entries_paginator(
         &self,
-        input: crate::types::DescribeImageUsageReportEntriesRequest,
+        input: crate::types::DescribeImageUsageReportEntriesInput,
     ) -> TypedPages<
-        crate::types::DescribeImageUsageReportEntriesResult,
+        crate::types::DescribeImageUsageReportEntriesOutput,
         crate::error::DescribeImageUsageReportEntriesError,
         crate::types::ImageUsageReportEntry,
     > {
@@ -1882,9 +1882,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_image_usage_reports`] (typed pages; `.items()` streams the result items).
     pub fn describe_image_usage_reports_paginator(
         &self,
-        input: crate::types::DescribeImageUsageReportsRequest,
+        input: crate::types::DescribeImageUsageReportsInput,
     ) -> TypedPages<
-        crate::types::DescribeImageUsageReportsResult,
+        crate::types::DescribeImageUsageReportsOutput,
         crate::error::DescribeImageUsageReportsError,
         crate::types::ImageUsageReport,
     > {
@@ -1894,9 +1894,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_capacity_manager_data_exports`] (typed pages; `.items()` streams the result items).
     pub fn describe_capacity_manager_data_exports_paginator(
         &self,
-        input: crate::types::DescribeCapacityManagerDataExportsRequest,
+        input: crate::types::DescribeCapacityManagerDataExportsInput,
     ) -> TypedPages<
-        crate::types::DescribeCapacityManagerDataExportsResult,
+        crate::types::DescribeCapacityManagerDataExportsOutput,
         crate::error::DescribeCapacityManagerDataExportsError,
         crate::types::CapacityManagerDataExportResponse,
     > {
@@ -1906,9 +1906,9 @@ impl crate::Client {
     /// Every page of [`Self::get_capacity_manager_metric_data`] (typed pages; `.items()` streams the result items).
     pub fn get_capacity_manager_metric_data_paginator(
         &self,
-        input: crate::types::GetCapacityManagerMetricDataRequest,
+        input: crate::types::GetCapacityManagerMetricDataInput,
     ) -> TypedPages<
-        crate::types::GetCapacityManagerMetricDataResult,
+        crate::types::GetCapacityManagerMetricDataOutput,
         crate::error::GetCapacityManagerMetricDataError,
         crate::types::MetricDataResult,
     > {
@@ -1918,9 +1918,9 @@ impl crate::Client {
     /// Every page of [`Self::get_capacity_manager_metric_dimensions`] (typed pages; `.items()` streams the result items).
     pub fn get_capacity_manager_metric_dimensions_paginator(
         &self,
-        input: crate::types::GetCapacityManagerMetricDimensionsRequest,
+        input: crate::types::GetCapacityManagerMetricDimensionsInput,
     ) -> TypedPages<
-        crate::types::GetCapacityManagerMetricDimensionsResult,
+        crate::types::GetCapacityManagerMetricDimensionsOutput,
         crate::error::GetCapacityManagerMetricDimensionsError,
         crate::types::CapacityManagerDimension,
     > {
@@ -1930,9 +1930,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_ipam_prefix_list_resolver_targets`] (typed pages; `.items()` streams the result items).
     pub fn describe_ipam_prefix_list_resolver_targets_paginator(
         &self,
-        input: crate::types::DescribeIpamPrefixListResolverTargetsRequest,
+        input: crate::types::DescribeIpamPrefixListResolverTargetsInput,
     ) -> TypedPages<
-        crate::types::DescribeIpamPrefixListResolverTargetsResult,
+        crate::types::DescribeIpamPrefixListResolverTargetsOutput,
         crate::error::DescribeIpamPrefixListResolverTargetsError,
         crate::types::IpamPrefixListResolverTarget,
     > {
@@ -1942,9 +1942,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_ipam_prefix_list_resolvers`] (typed pages; `.items()` streams the result items).
     pub fn describe_ipam_prefix_list_resolvers_paginator(
         &self,
-        input: crate::types::DescribeIpamPrefixListResolversRequest,
+        input: crate::types::DescribeIpamPrefixListResolversInput,
     ) -> TypedPages<
-        crate::types::DescribeIpamPrefixListResolversResult,
+        crate::types::DescribeIpamPrefixListResolversOutput,
         crate::error::DescribeIpamPrefixListResolversError,
         crate::types::IpamPrefixListResolver,
     > {
@@ -1954,9 +1954,9 @@ impl crate::Client {
     /// Every page of [`Self::get_ipam_prefix_list_resolver_rules`] (typed pages; `.items()` streams the result items).
     pub fn get_ipam_prefix_list_resolver_rules_paginator(
         &self,
-        input: crate::types::GetIpamPrefixListResolverRulesRequest,
+        input: crate::types::GetIpamPrefixListResolverRulesInput,
     ) -> TypedPages<
-        crate::types::GetIpamPrefixListResolverRulesResult,
+        crate::types::GetIpamPrefixListResolverRulesOutput,
         crate::error::GetIpamPrefixListResolverRulesError,
         crate::types::IpamPrefixListResolverRule,
     > {
@@ -1966,9 +1966,9 @@ impl crate::Client {
     /// Every page of [`Self::get_ipam_prefix_list_resolver_version_entries`] (typed pages; `.items()` streams the result items).
     pub fn get_ipam_prefix_list_resolver_version_entries_paginator(
         &self,
-        input: crate::types::GetIpamPrefixListResolverVersionEntriesRequest,
+        input: crate::types::GetIpamPrefixListResolverVersionEntriesInput,
     ) -> TypedPages<
-        crate::types::GetIpamPrefixListResolverVersionEntriesResult,
+        crate::types::GetIpamPrefixListResolverVersionEntriesOutput,
         crate::error::GetIpamPrefixListResolverVersionEntriesError,
         crate::types::IpamPrefixListResolverVersionEntry,
     > {
@@ -1978,9 +1978,9 @@ impl crate::Client {
     /// Every page of [`Self::get_ipam_prefix_list_resolver_versions`] (typed pages; `.items()` streams the result items).
     pub fn get_ipam_prefix_list_resolver_versions_paginator(
         &self,
-        input: crate::types::GetIpamPrefixListResolverVersionsRequest,
+        input: crate::types::GetIpamPrefixListResolverVersionsInput,
     ) -> TypedPages<
-        crate::types::GetIpamPrefixListResolverVersionsResult,
+        crate::types::GetIpamPrefixListResolverVersionsOutput,
         crate::error::GetIpamPrefixListResolverVersionsError,
         crate::types::IpamPrefixListResolverVersion,
     > {
@@ -1990,9 +1990,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_vpn_concentrators`] (typed pages; `.items()` streams the result items).
     pub fn describe_vpn_concentrators_paginator(
         &self,
-        input: crate::types::DescribeVpnConcentratorsRequest,
+        input: crate::types::DescribeVpnConcentratorsInput,
     ) -> TypedPages<
-        crate::types::DescribeVpnConcentratorsResult,
+        crate::types::DescribeVpnConcentratorsOutput,
         crate::error::DescribeVpnConcentratorsError,
         crate::types::VpnConcentrator,
     > {
@@ -2002,9 +2002,9 @@ impl crate::Client {
     /// Every page of [`Self::search_transit_gateway_routes`] (typed pages; `.items()` streams the result items).
     pub fn search_transit_gateway_routes_paginator(
         &self,
-        input: crate::types::SearchTransitGatewayRoutesRequest,
+        input: crate::types::SearchTransitGatewayRoutesInput,
     ) -> TypedPages<
-        crate::types::SearchTransitGatewayRoutesResult,
+        crate::types::SearchTransitGatewayRoutesOutput,
         crate::error::SearchTransitGatewayRoutesError,
         crate::types::TransitGatewayRoute,
     > {
@@ -2014,9 +2014,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_secondary_interfaces`] (typed pages; `.items()` streams the result items).
     pub fn describe_secondary_interfaces_paginator(
         &self,
-        input: crate::types::DescribeSecondaryInterfacesRequest,
+        input: crate::types::DescribeSecondaryInterfacesInput,
     ) -> TypedPages<
-        crate::types::DescribeSecondaryInterfacesResult,
+        crate::types::DescribeSecondaryInterfacesOutput,
         crate::error::DescribeSecondaryInterfacesError,
         crate::types::SecondaryInterface,
     > {
@@ -2026,9 +2026,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_secondary_networks`] (typed pages; `.items()` streams the result items).
     pub fn describe_secondary_networks_paginator(
         &self,
-        input: crate::types::DescribeSecondaryNetworksRequest,
+        input: crate::types::DescribeSecondaryNetworksInput,
     ) -> TypedPages<
-        crate::types::DescribeSecondaryNetworksResult,
+        crate::types::DescribeSecondaryNetworksOutput,
         crate::error::DescribeSecondaryNetworksError,
         crate::types::SecondaryNetwork,
     > {
@@ -2038,9 +2038,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_secondary_subnets`] (typed pages; `.items()` streams the result items).
     pub fn describe_secondary_subnets_paginator(
         &self,
-        input: crate::types::DescribeSecondarySubnetsRequest,
+        input: crate::types::DescribeSecondarySubnetsInput,
     ) -> TypedPages<
-        crate::types::DescribeSecondarySubnetsResult,
+        crate::types::DescribeSecondarySubnetsOutput,
         crate::error::DescribeSecondarySubnetsError,
         crate::types::SecondarySubnet,
     > {
@@ -2050,9 +2050,9 @@ impl crate::Client {
     /// Every page of [`Self::get_capacity_manager_monitored_tag_keys`] (typed pages; `.items()` streams the result items).
     pub fn get_capacity_manager_monitored_tag_keys_paginator(
         &self,
-        input: crate::types::GetCapacityManagerMonitoredTagKeysRequest,
+        input: crate::types::GetCapacityManagerMonitoredTagKeysInput,
     ) -> TypedPages<
-        crate::types::GetCapacityManagerMonitoredTagKeysResult,
+        crate::types::GetCapacityManagerMonitoredTagKeysOutput,
         crate::error::GetCapacityManagerMonitoredTagKeysError,
         crate::types::CapacityManagerMonitoredTagKey,
     > {
@@ -2062,9 +2062,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_ipam_pool_allocations`] (typed pages; `.items()` streams the result items).
     pub fn describe_ipam_pool_allocations_paginator(
         &self,
-        input: crate::types::DescribeIpamPoolAllocationsRequest,
+        input: crate::types::DescribeIpamPoolAllocationsInput,
     ) -> TypedPages<
-        crate::types::DescribeIpamPoolAllocationsResult,
+        crate::types::DescribeIpamPoolAllocationsOutput,
         crate::error::DescribeIpamPoolAllocationsError,
         crate::types::IpamPoolAllocation,
     > {
@@ -2074,9 +2074,9 @@ impl crate::Client {
     /// Every page of [`Self::get_transit_gateway_policy_table_entries`] (typed pages; `.items()` streams the result items).
     pub fn get_transit_gateway_policy_table_entries_paginator(
         &self,
-        input: crate::types::GetTransitGatewayPolicyTableEntriesRequest,
+        input: crate::types::GetTransitGatewayPolicyTableEntriesInput,
     ) -> TypedPages<
-        crate::types::GetTransitGatewayPolicyTableEntriesResult,
+        crate::types::GetTransitGatewayPolicyTableEntriesOutput,
         crate::error::GetTransitGatewayPolicyTableEntriesError,
         crate::types::TransitGatewayPolicyTableEntry,
     > {

@@ -66,7 +66,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_instance_exists(
         &self,
-        input: crate::types::DescribeInstancesRequest,
+        input: crate::types::DescribeInstancesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -79,7 +79,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_bundle_task_complete(
         &self,
-        input: crate::types::DescribeBundleTasksRequest,
+        input: crate::types::DescribeBundleTasksInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -92,7 +92,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_conversion_task_cancelled(
         &self,
-        input: crate::types::DescribeConversionTasksRequest,
+        input: crate::types::DescribeConversionTasksInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -105,7 +105,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_conversion_task_completed(
         &self,
-        input: crate::types::DescribeConversionTasksRequest,
+        input: crate::types::DescribeConversionTasksInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -118,7 +118,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_conversion_task_deleted(
         &self,
-        input: crate::types::DescribeConversionTasksRequest,
+        input: crate::types::DescribeConversionTasksInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -131,7 +131,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_customer_gateway_available(
         &self,
-        input: crate::types::DescribeCustomerGatewaysRequest,
+        input: crate::types::DescribeCustomerGatewaysInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -144,7 +144,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_export_task_cancelled(
         &self,
-        input: crate::types::DescribeExportTasksRequest,
+        input: crate::types::DescribeExportTasksInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -157,7 +157,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_export_task_completed(
         &self,
-        input: crate::types::DescribeExportTasksRequest,
+        input: crate::types::DescribeExportTasksInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -168,10 +168,7 @@ impl crate::Client {
 
     /// Waits until `ImageExists`: calls [`Self::describe_images`] every 15 s, at most 40 times
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
-    pub fn wait_until_image_exists(
-        &self,
-        input: crate::types::DescribeImagesRequest,
-    ) -> WaitFuture {
+    pub fn wait_until_image_exists(&self, input: crate::types::DescribeImagesInput) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
             "ImageExists",
@@ -183,7 +180,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_image_available(
         &self,
-        input: crate::types::DescribeImagesRequest,
+        input: crate::types::DescribeImagesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -196,7 +193,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_image_usage_report_available(
         &self,
-        input: crate::types::DescribeImageUsageReportsRequest,
+        input: crate::types::DescribeImageUsageReportsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -209,7 +206,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_instance_running(
         &self,
-        input: crate::types::DescribeInstancesRequest,
+        input: crate::types::DescribeInstancesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -222,7 +219,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_instance_status_ok(
         &self,
-        input: crate::types::DescribeInstanceStatusRequest,
+        input: crate::types::DescribeInstanceStatusInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -235,7 +232,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_instance_stopped(
         &self,
-        input: crate::types::DescribeInstancesRequest,
+        input: crate::types::DescribeInstancesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -248,7 +245,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_instance_terminated(
         &self,
-        input: crate::types::DescribeInstancesRequest,
+        input: crate::types::DescribeInstancesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -261,7 +258,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_internet_gateway_exists(
         &self,
-        input: crate::types::DescribeInternetGatewaysRequest,
+        input: crate::types::DescribeInternetGatewaysInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -274,7 +271,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_key_pair_exists(
         &self,
-        input: crate::types::DescribeKeyPairsRequest,
+        input: crate::types::DescribeKeyPairsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -287,7 +284,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_nat_gateway_available(
         &self,
-        input: crate::types::DescribeNatGatewaysRequest,
+        input: crate::types::DescribeNatGatewaysInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -300,7 +297,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_nat_gateway_deleted(
         &self,
-        input: crate::types::DescribeNatGatewaysRequest,
+        input: crate::types::DescribeNatGatewaysInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -313,7 +310,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_network_interface_available(
         &self,
-        input: crate::types::DescribeNetworkInterfacesRequest,
+        input: crate::types::DescribeNetworkInterfacesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -326,7 +323,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_password_data_available(
         &self,
-        input: crate::types::GetPasswordDataRequest,
+        input: crate::types::GetPasswordDataInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -339,7 +336,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_snapshot_completed(
         &self,
-        input: crate::types::DescribeSnapshotsRequest,
+        input: crate::types::DescribeSnapshotsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -352,7 +349,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_snapshot_imported(
         &self,
-        input: crate::types::DescribeImportSnapshotTasksRequest,
+        input: crate::types::DescribeImportSnapshotTasksInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -365,7 +362,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_security_group_exists(
         &self,
-        input: crate::types::DescribeSecurityGroupsRequest,
+        input: crate::types::DescribeSecurityGroupsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -378,7 +375,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_security_group_vpc_association_associated(
         &self,
-        input: crate::types::DescribeSecurityGroupVpcAssociationsRequest,
+        input: crate::types::DescribeSecurityGroupVpcAssociationsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -391,7 +388,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_security_group_vpc_association_disassociated(
         &self,
-        input: crate::types::DescribeSecurityGroupVpcAssociationsRequest,
+        input: crate::types::DescribeSecurityGroupVpcAssociationsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -404,7 +401,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_spot_instance_request_fulfilled(
         &self,
-        input: crate::types::DescribeSpotInstanceRequestsRequest,
+        input: crate::types::DescribeSpotInstanceRequestsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -417,7 +414,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_store_image_task_complete(
         &self,
-        input: crate::types::DescribeStoreImageTasksRequest,
+        input: crate::types::DescribeStoreImageTasksInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -430,7 +427,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_subnet_available(
         &self,
-        input: crate::types::DescribeSubnetsRequest,
+        input: crate::types::DescribeSubnetsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -443,7 +440,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_system_status_ok(
         &self,
-        input: crate::types::DescribeInstanceStatusRequest,
+        input: crate::types::DescribeInstanceStatusInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -456,7 +453,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_volume_available(
         &self,
-        input: crate::types::DescribeVolumesRequest,
+        input: crate::types::DescribeVolumesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -469,7 +466,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_volume_deleted(
         &self,
-        input: crate::types::DescribeVolumesRequest,
+        input: crate::types::DescribeVolumesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -482,7 +479,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_volume_in_use(
         &self,
-        input: crate::types::DescribeVolumesRequest,
+        input: crate::types::DescribeVolumesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -493,7 +490,7 @@ impl crate::Client {
 
     /// Waits until `VpcAvailable`: calls [`Self::describe_vpcs`] every 15 s, at most 40 times
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
-    pub fn wait_until_vpc_available(&self, input: crate::types::DescribeVpcsRequest) -> WaitFuture {
+    pub fn wait_until_vpc_available(&self, input: crate::types::DescribeVpcsInput) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
             "VpcAvailable",
@@ -503,7 +500,7 @@ impl crate::Client {
 
     /// Waits until `VpcExists`: calls [`Self::describe_vpcs`] every 1 s, at most 5 times
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
-    pub fn wait_until_vpc_exists(&self, input: crate::types::DescribeVpcsRequest) -> WaitFuture {
+    pub fn wait_until_vpc_exists(&self, input: crate::types::DescribeVpcsInput) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
             "VpcExists",
@@ -515,7 +512,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_vpn_connection_available(
         &self,
-        input: crate::types::DescribeVpnConnectionsRequest,
+        input: crate::types::DescribeVpnConnectionsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -528,7 +525,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_vpn_connection_deleted(
         &self,
-        input: crate::types::DescribeVpnConnectionsRequest,
+        input: crate::types::DescribeVpnConnectionsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -541,7 +538,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_vpc_peering_connection_exists(
         &self,
-        input: crate::types::DescribeVpcPeeringConnectionsRequest,
+        input: crate::types::DescribeVpcPeeringConnectionsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -554,7 +551,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_vpc_peering_connection_deleted(
         &self,
-        input: crate::types::DescribeVpcPeeringConnectionsRequest,
+        input: crate::types::DescribeVpcPeeringConnectionsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -567,7 +564,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_secondary_network_create_complete(
         &self,
-        input: crate::types::DescribeSecondaryNetworksRequest,
+        input: crate::types::DescribeSecondaryNetworksInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -580,7 +577,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_secondary_network_delete_complete(
         &self,
-        input: crate::types::DescribeSecondaryNetworksRequest,
+        input: crate::types::DescribeSecondaryNetworksInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -593,7 +590,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_secondary_subnet_create_complete(
         &self,
-        input: crate::types::DescribeSecondarySubnetsRequest,
+        input: crate::types::DescribeSecondarySubnetsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -606,7 +603,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_secondary_subnet_delete_complete(
         &self,
-        input: crate::types::DescribeSecondarySubnetsRequest,
+        input: crate::types::DescribeSecondarySubnetsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),

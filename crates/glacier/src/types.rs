@@ -27,23 +27,11 @@ pub struct AbortMultipartUploadInput {
     pub upload_id: Option<String>,
 }
 
-impl AbortMultipartUploadInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `uploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AbortMultipartUploadInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    into upload_id("uploadId"): String;
+});
 
 impl IntoValue for AbortMultipartUploadInput {
     fn into_value(self) -> Value {
@@ -69,18 +57,10 @@ pub struct AbortVaultLockInput {
     pub vault_name: Option<String>,
 }
 
-impl AbortVaultLockInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AbortVaultLockInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+});
 
 impl IntoValue for AbortVaultLockInput {
     fn into_value(self) -> Value {
@@ -188,23 +168,11 @@ pub struct AddTagsToVaultInput {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl AddTagsToVaultInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AddTagsToVaultInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    map_into tags("Tags"): String, insert_tags;
+});
 
 impl IntoValue for AddTagsToVaultInput {
     fn into_value(self) -> Value {
@@ -232,23 +200,11 @@ pub struct ArchiveCreationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ArchiveCreationOutput {
-    /// Sets `location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-    /// Sets `checksum` (see [`Self::checksum`]).
-    pub fn checksum(mut self, value: impl Into<String>) -> Self {
-        self.checksum = Some(value.into());
-        self
-    }
-    /// Sets `archiveId` (see [`Self::archive_id`]).
-    pub fn archive_id(mut self, value: impl Into<String>) -> Self {
-        self.archive_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ArchiveCreationOutput {
+    into location("location"): String;
+    into checksum("checksum"): String;
+    into archive_id("archiveId"): String;
+});
 
 impl FromValue for ArchiveCreationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -279,38 +235,14 @@ pub struct CSVInput {
     pub quote_character: Option<String>,
 }
 
-impl CSVInput {
-    /// Sets `FileHeaderInfo` (see [`Self::file_header_info`]).
-    pub fn file_header_info(mut self, value: impl Into<crate::types::FileHeaderInfo>) -> Self {
-        self.file_header_info = Some(value.into());
-        self
-    }
-    /// Sets `Comments` (see [`Self::comments`]).
-    pub fn comments(mut self, value: impl Into<String>) -> Self {
-        self.comments = Some(value.into());
-        self
-    }
-    /// Sets `QuoteEscapeCharacter` (see [`Self::quote_escape_character`]).
-    pub fn quote_escape_character(mut self, value: impl Into<String>) -> Self {
-        self.quote_escape_character = Some(value.into());
-        self
-    }
-    /// Sets `RecordDelimiter` (see [`Self::record_delimiter`]).
-    pub fn record_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.record_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `FieldDelimiter` (see [`Self::field_delimiter`]).
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `QuoteCharacter` (see [`Self::quote_character`]).
-    pub fn quote_character(mut self, value: impl Into<String>) -> Self {
-        self.quote_character = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CSVInput {
+    into file_header_info("FileHeaderInfo"): crate::types::FileHeaderInfo;
+    into comments("Comments"): String;
+    into quote_escape_character("QuoteEscapeCharacter"): String;
+    into record_delimiter("RecordDelimiter"): String;
+    into field_delimiter("FieldDelimiter"): String;
+    into quote_character("QuoteCharacter"): String;
+});
 
 impl IntoValue for CSVInput {
     fn into_value(self) -> Value {
@@ -355,33 +287,13 @@ pub struct CSVOutput {
     pub quote_character: Option<String>,
 }
 
-impl CSVOutput {
-    /// Sets `QuoteFields` (see [`Self::quote_fields`]).
-    pub fn quote_fields(mut self, value: impl Into<crate::types::QuoteFields>) -> Self {
-        self.quote_fields = Some(value.into());
-        self
-    }
-    /// Sets `QuoteEscapeCharacter` (see [`Self::quote_escape_character`]).
-    pub fn quote_escape_character(mut self, value: impl Into<String>) -> Self {
-        self.quote_escape_character = Some(value.into());
-        self
-    }
-    /// Sets `RecordDelimiter` (see [`Self::record_delimiter`]).
-    pub fn record_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.record_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `FieldDelimiter` (see [`Self::field_delimiter`]).
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `QuoteCharacter` (see [`Self::quote_character`]).
-    pub fn quote_character(mut self, value: impl Into<String>) -> Self {
-        self.quote_character = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CSVOutput {
+    into quote_fields("QuoteFields"): crate::types::QuoteFields;
+    into quote_escape_character("QuoteEscapeCharacter"): String;
+    into record_delimiter("RecordDelimiter"): String;
+    into field_delimiter("FieldDelimiter"): String;
+    into quote_character("QuoteCharacter"): String;
+});
 
 impl IntoValue for CSVOutput {
     fn into_value(self) -> Value {
@@ -534,33 +446,13 @@ pub struct CompleteMultipartUploadInput {
     pub checksum: Option<String>,
 }
 
-impl CompleteMultipartUploadInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `uploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-    /// Sets `archiveSize` (see [`Self::archive_size`]).
-    pub fn archive_size(mut self, value: impl Into<String>) -> Self {
-        self.archive_size = Some(value.into());
-        self
-    }
-    /// Sets `checksum` (see [`Self::checksum`]).
-    pub fn checksum(mut self, value: impl Into<String>) -> Self {
-        self.checksum = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CompleteMultipartUploadInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    into upload_id("uploadId"): String;
+    into archive_size("archiveSize"): String;
+    into checksum("checksum"): String;
+});
 
 impl IntoValue for CompleteMultipartUploadInput {
     fn into_value(self) -> Value {
@@ -592,23 +484,11 @@ pub struct CompleteVaultLockInput {
     pub lock_id: Option<String>,
 }
 
-impl CompleteVaultLockInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `lockId` (see [`Self::lock_id`]).
-    pub fn lock_id(mut self, value: impl Into<String>) -> Self {
-        self.lock_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CompleteVaultLockInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    into lock_id("lockId"): String;
+});
 
 impl IntoValue for CompleteVaultLockInput {
     fn into_value(self) -> Value {
@@ -634,18 +514,10 @@ pub struct CreateVaultInput {
     pub vault_name: Option<String>,
 }
 
-impl CreateVaultInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateVaultInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+});
 
 impl IntoValue for CreateVaultInput {
     fn into_value(self) -> Value {
@@ -666,13 +538,9 @@ pub struct CreateVaultOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateVaultOutput {
-    /// Sets `location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateVaultOutput {
+    into location("location"): String;
+});
 
 impl FromValue for CreateVaultOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -691,13 +559,9 @@ pub struct DataRetrievalPolicy {
     pub rules: Option<Vec<crate::types::DataRetrievalRule>>,
 }
 
-impl DataRetrievalPolicy {
-    /// Sets `Rules` (see [`Self::rules`]).
-    pub fn rules(mut self, value: Vec<crate::types::DataRetrievalRule>) -> Self {
-        self.rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DataRetrievalPolicy {
+    list rules("Rules"): crate::types::DataRetrievalRule, push_rules;
+});
 
 impl IntoValue for DataRetrievalPolicy {
     fn into_value(self) -> Value {
@@ -728,18 +592,10 @@ pub struct DataRetrievalRule {
     pub bytes_per_hour: Option<i64>,
 }
 
-impl DataRetrievalRule {
-    /// Sets `Strategy` (see [`Self::strategy`]).
-    pub fn strategy(mut self, value: impl Into<String>) -> Self {
-        self.strategy = Some(value.into());
-        self
-    }
-    /// Sets `BytesPerHour` (see [`Self::bytes_per_hour`]).
-    pub fn bytes_per_hour(mut self, value: i64) -> Self {
-        self.bytes_per_hour = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DataRetrievalRule {
+    into strategy("Strategy"): String;
+    value bytes_per_hour("BytesPerHour"): i64;
+});
 
 impl IntoValue for DataRetrievalRule {
     fn into_value(self) -> Value {
@@ -778,23 +634,11 @@ pub struct DeleteArchiveInput {
     pub archive_id: Option<String>,
 }
 
-impl DeleteArchiveInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `archiveId` (see [`Self::archive_id`]).
-    pub fn archive_id(mut self, value: impl Into<String>) -> Self {
-        self.archive_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteArchiveInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    into archive_id("archiveId"): String;
+});
 
 impl IntoValue for DeleteArchiveInput {
     fn into_value(self) -> Value {
@@ -820,18 +664,10 @@ pub struct DeleteVaultAccessPolicyInput {
     pub vault_name: Option<String>,
 }
 
-impl DeleteVaultAccessPolicyInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteVaultAccessPolicyInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+});
 
 impl IntoValue for DeleteVaultAccessPolicyInput {
     fn into_value(self) -> Value {
@@ -856,18 +692,10 @@ pub struct DeleteVaultInput {
     pub vault_name: Option<String>,
 }
 
-impl DeleteVaultInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteVaultInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+});
 
 impl IntoValue for DeleteVaultInput {
     fn into_value(self) -> Value {
@@ -892,18 +720,10 @@ pub struct DeleteVaultNotificationsInput {
     pub vault_name: Option<String>,
 }
 
-impl DeleteVaultNotificationsInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteVaultNotificationsInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+});
 
 impl IntoValue for DeleteVaultNotificationsInput {
     fn into_value(self) -> Value {
@@ -932,23 +752,11 @@ pub struct DescribeJobInput {
     pub job_id: Option<String>,
 }
 
-impl DescribeJobInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `jobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeJobInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    into job_id("jobId"): String;
+});
 
 impl IntoValue for DescribeJobInput {
     fn into_value(self) -> Value {
@@ -974,18 +782,10 @@ pub struct DescribeVaultInput {
     pub vault_name: Option<String>,
 }
 
-impl DescribeVaultInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeVaultInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+});
 
 impl IntoValue for DescribeVaultInput {
     fn into_value(self) -> Value {
@@ -1016,38 +816,14 @@ pub struct DescribeVaultOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeVaultOutput {
-    /// Sets `VaultARN` (see [`Self::vault_arn`]).
-    pub fn vault_arn(mut self, value: impl Into<String>) -> Self {
-        self.vault_arn = Some(value.into());
-        self
-    }
-    /// Sets `VaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: impl Into<String>) -> Self {
-        self.creation_date = Some(value.into());
-        self
-    }
-    /// Sets `LastInventoryDate` (see [`Self::last_inventory_date`]).
-    pub fn last_inventory_date(mut self, value: impl Into<String>) -> Self {
-        self.last_inventory_date = Some(value.into());
-        self
-    }
-    /// Sets `NumberOfArchives` (see [`Self::number_of_archives`]).
-    pub fn number_of_archives(mut self, value: i64) -> Self {
-        self.number_of_archives = Some(value);
-        self
-    }
-    /// Sets `SizeInBytes` (see [`Self::size_in_bytes`]).
-    pub fn size_in_bytes(mut self, value: i64) -> Self {
-        self.size_in_bytes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeVaultOutput {
+    into vault_arn("VaultARN"): String;
+    into vault_name("VaultName"): String;
+    into creation_date("CreationDate"): String;
+    into last_inventory_date("LastInventoryDate"): String;
+    value number_of_archives("NumberOfArchives"): i64;
+    value size_in_bytes("SizeInBytes"): i64;
+});
 
 impl FromValue for DescribeVaultOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1075,23 +851,11 @@ pub struct Encryption {
     pub kms_context: Option<String>,
 }
 
-impl Encryption {
-    /// Sets `EncryptionType` (see [`Self::encryption_type`]).
-    pub fn encryption_type(mut self, value: impl Into<crate::types::EncryptionType>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
-    }
-    /// Sets `KMSKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `KMSContext` (see [`Self::kms_context`]).
-    pub fn kms_context(mut self, value: impl Into<String>) -> Self {
-        self.kms_context = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Encryption {
+    into encryption_type("EncryptionType"): crate::types::EncryptionType;
+    into kms_key_id("KMSKeyId"): String;
+    into kms_context("KMSContext"): String;
+});
 
 impl IntoValue for Encryption {
     fn into_value(self) -> Value {
@@ -1352,13 +1116,9 @@ pub struct GetDataRetrievalPolicyInput {
     pub account_id: Option<String>,
 }
 
-impl GetDataRetrievalPolicyInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDataRetrievalPolicyInput {
+    into account_id("accountId"): String;
+});
 
 impl IntoValue for GetDataRetrievalPolicyInput {
     fn into_value(self) -> Value {
@@ -1376,13 +1136,9 @@ pub struct GetDataRetrievalPolicyOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDataRetrievalPolicyOutput {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: crate::types::DataRetrievalPolicy) -> Self {
-        self.policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDataRetrievalPolicyOutput {
+    value policy("Policy"): crate::types::DataRetrievalPolicy;
+});
 
 impl FromValue for GetDataRetrievalPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1420,28 +1176,12 @@ pub struct GetJobOutputInput {
     pub range: Option<String>,
 }
 
-impl GetJobOutputInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `jobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `range` (see [`Self::range`]).
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.range = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetJobOutputInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    into job_id("jobId"): String;
+    into range("range"): String;
+});
 
 impl IntoValue for GetJobOutputInput {
     fn into_value(self) -> Value {
@@ -1480,43 +1220,15 @@ pub struct GetJobOutputOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetJobOutputOutput {
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `checksum` (see [`Self::checksum`]).
-    pub fn checksum(mut self, value: impl Into<String>) -> Self {
-        self.checksum = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: i32) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets `contentRange` (see [`Self::content_range`]).
-    pub fn content_range(mut self, value: impl Into<String>) -> Self {
-        self.content_range = Some(value.into());
-        self
-    }
-    /// Sets `acceptRanges` (see [`Self::accept_ranges`]).
-    pub fn accept_ranges(mut self, value: impl Into<String>) -> Self {
-        self.accept_ranges = Some(value.into());
-        self
-    }
-    /// Sets `contentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `archiveDescription` (see [`Self::archive_description`]).
-    pub fn archive_description(mut self, value: impl Into<String>) -> Self {
-        self.archive_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetJobOutputOutput {
+    into body("body"): myaws_core::body::ByteStream;
+    into checksum("checksum"): String;
+    value status("status"): i32;
+    into content_range("contentRange"): String;
+    into accept_ranges("acceptRanges"): String;
+    into content_type("contentType"): String;
+    into archive_description("archiveDescription"): String;
+});
 
 impl FromValue for GetJobOutputOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1547,18 +1259,10 @@ pub struct GetVaultAccessPolicyInput {
     pub vault_name: Option<String>,
 }
 
-impl GetVaultAccessPolicyInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetVaultAccessPolicyInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+});
 
 impl IntoValue for GetVaultAccessPolicyInput {
     fn into_value(self) -> Value {
@@ -1579,13 +1283,9 @@ pub struct GetVaultAccessPolicyOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetVaultAccessPolicyOutput {
-    /// Sets `policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: crate::types::VaultAccessPolicy) -> Self {
-        self.policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetVaultAccessPolicyOutput {
+    value policy("policy"): crate::types::VaultAccessPolicy;
+});
 
 impl FromValue for GetVaultAccessPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1610,18 +1310,10 @@ pub struct GetVaultLockInput {
     pub vault_name: Option<String>,
 }
 
-impl GetVaultLockInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetVaultLockInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+});
 
 impl IntoValue for GetVaultLockInput {
     fn into_value(self) -> Value {
@@ -1648,28 +1340,12 @@ pub struct GetVaultLockOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetVaultLockOutput {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `ExpirationDate` (see [`Self::expiration_date`]).
-    pub fn expiration_date(mut self, value: impl Into<String>) -> Self {
-        self.expiration_date = Some(value.into());
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: impl Into<String>) -> Self {
-        self.creation_date = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetVaultLockOutput {
+    into policy("Policy"): String;
+    into state("State"): String;
+    into expiration_date("ExpirationDate"): String;
+    into creation_date("CreationDate"): String;
+});
 
 impl FromValue for GetVaultLockOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1697,18 +1373,10 @@ pub struct GetVaultNotificationsInput {
     pub vault_name: Option<String>,
 }
 
-impl GetVaultNotificationsInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetVaultNotificationsInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+});
 
 impl IntoValue for GetVaultNotificationsInput {
     fn into_value(self) -> Value {
@@ -1729,16 +1397,9 @@ pub struct GetVaultNotificationsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetVaultNotificationsOutput {
-    /// Sets `vaultNotificationConfig` (see [`Self::vault_notification_config`]).
-    pub fn vault_notification_config(
-        mut self,
-        value: crate::types::VaultNotificationConfig,
-    ) -> Self {
-        self.vault_notification_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetVaultNotificationsOutput {
+    value vault_notification_config("vaultNotificationConfig"): crate::types::VaultNotificationConfig;
+});
 
 impl FromValue for GetVaultNotificationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1812,116 +1473,29 @@ pub struct GlacierJobDescription {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GlacierJobDescription {
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `JobDescription` (see [`Self::job_description`]).
-    pub fn job_description(mut self, value: impl Into<String>) -> Self {
-        self.job_description = Some(value.into());
-        self
-    }
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::ActionCode>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `ArchiveId` (see [`Self::archive_id`]).
-    pub fn archive_id(mut self, value: impl Into<String>) -> Self {
-        self.archive_id = Some(value.into());
-        self
-    }
-    /// Sets `VaultARN` (see [`Self::vault_arn`]).
-    pub fn vault_arn(mut self, value: impl Into<String>) -> Self {
-        self.vault_arn = Some(value.into());
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: impl Into<String>) -> Self {
-        self.creation_date = Some(value.into());
-        self
-    }
-    /// Sets `Completed` (see [`Self::completed`]).
-    pub fn completed(mut self, value: bool) -> Self {
-        self.completed = Some(value);
-        self
-    }
-    /// Sets `StatusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<crate::types::StatusCode>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `StatusMessage` (see [`Self::status_message`]).
-    pub fn status_message(mut self, value: impl Into<String>) -> Self {
-        self.status_message = Some(value.into());
-        self
-    }
-    /// Sets `ArchiveSizeInBytes` (see [`Self::archive_size_in_bytes`]).
-    pub fn archive_size_in_bytes(mut self, value: i64) -> Self {
-        self.archive_size_in_bytes = Some(value);
-        self
-    }
-    /// Sets `InventorySizeInBytes` (see [`Self::inventory_size_in_bytes`]).
-    pub fn inventory_size_in_bytes(mut self, value: i64) -> Self {
-        self.inventory_size_in_bytes = Some(value);
-        self
-    }
-    /// Sets `SNSTopic` (see [`Self::sns_topic`]).
-    pub fn sns_topic(mut self, value: impl Into<String>) -> Self {
-        self.sns_topic = Some(value.into());
-        self
-    }
-    /// Sets `CompletionDate` (see [`Self::completion_date`]).
-    pub fn completion_date(mut self, value: impl Into<String>) -> Self {
-        self.completion_date = Some(value.into());
-        self
-    }
-    /// Sets `SHA256TreeHash` (see [`Self::sha256_tree_hash`]).
-    pub fn sha256_tree_hash(mut self, value: impl Into<String>) -> Self {
-        self.sha256_tree_hash = Some(value.into());
-        self
-    }
-    /// Sets `ArchiveSHA256TreeHash` (see [`Self::archive_sha256_tree_hash`]).
-    pub fn archive_sha256_tree_hash(mut self, value: impl Into<String>) -> Self {
-        self.archive_sha256_tree_hash = Some(value.into());
-        self
-    }
-    /// Sets `RetrievalByteRange` (see [`Self::retrieval_byte_range`]).
-    pub fn retrieval_byte_range(mut self, value: impl Into<String>) -> Self {
-        self.retrieval_byte_range = Some(value.into());
-        self
-    }
-    /// Sets `Tier` (see [`Self::tier`]).
-    pub fn tier(mut self, value: impl Into<String>) -> Self {
-        self.tier = Some(value.into());
-        self
-    }
-    /// Sets `InventoryRetrievalParameters` (see [`Self::inventory_retrieval_parameters`]).
-    pub fn inventory_retrieval_parameters(
-        mut self,
-        value: crate::types::InventoryRetrievalJobDescription,
-    ) -> Self {
-        self.inventory_retrieval_parameters = Some(value);
-        self
-    }
-    /// Sets `JobOutputPath` (see [`Self::job_output_path`]).
-    pub fn job_output_path(mut self, value: impl Into<String>) -> Self {
-        self.job_output_path = Some(value.into());
-        self
-    }
-    /// Sets `SelectParameters` (see [`Self::select_parameters`]).
-    pub fn select_parameters(mut self, value: crate::types::SelectParameters) -> Self {
-        self.select_parameters = Some(value);
-        self
-    }
-    /// Sets `OutputLocation` (see [`Self::output_location`]).
-    pub fn output_location(mut self, value: crate::types::OutputLocation) -> Self {
-        self.output_location = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GlacierJobDescription {
+    into job_id("JobId"): String;
+    into job_description("JobDescription"): String;
+    into action("Action"): crate::types::ActionCode;
+    into archive_id("ArchiveId"): String;
+    into vault_arn("VaultARN"): String;
+    into creation_date("CreationDate"): String;
+    value completed("Completed"): bool;
+    into status_code("StatusCode"): crate::types::StatusCode;
+    into status_message("StatusMessage"): String;
+    value archive_size_in_bytes("ArchiveSizeInBytes"): i64;
+    value inventory_size_in_bytes("InventorySizeInBytes"): i64;
+    into sns_topic("SNSTopic"): String;
+    into completion_date("CompletionDate"): String;
+    into sha256_tree_hash("SHA256TreeHash"): String;
+    into archive_sha256_tree_hash("ArchiveSHA256TreeHash"): String;
+    into retrieval_byte_range("RetrievalByteRange"): String;
+    into tier("Tier"): String;
+    value inventory_retrieval_parameters("InventoryRetrievalParameters"): crate::types::InventoryRetrievalJobDescription;
+    into job_output_path("JobOutputPath"): String;
+    value select_parameters("SelectParameters"): crate::types::SelectParameters;
+    value output_location("OutputLocation"): crate::types::OutputLocation;
+});
 
 impl FromValue for GlacierJobDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1962,18 +1536,10 @@ pub struct Grant {
     pub permission: Option<crate::types::Permission>,
 }
 
-impl Grant {
-    /// Sets `Grantee` (see [`Self::grantee`]).
-    pub fn grantee(mut self, value: crate::types::Grantee) -> Self {
-        self.grantee = Some(value);
-        self
-    }
-    /// Sets `Permission` (see [`Self::permission`]).
-    pub fn permission(mut self, value: impl Into<crate::types::Permission>) -> Self {
-        self.permission = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Grant {
+    value grantee("Grantee"): crate::types::Grantee;
+    into permission("Permission"): crate::types::Permission;
+});
 
 impl IntoValue for Grant {
     fn into_value(self) -> Value {
@@ -2012,33 +1578,13 @@ pub struct Grantee {
     pub email_address: Option<String>,
 }
 
-impl Grantee {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::Type>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `DisplayName` (see [`Self::display_name`]).
-    pub fn display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = Some(value.into());
-        self
-    }
-    /// Sets `URI` (see [`Self::uri`]).
-    pub fn uri(mut self, value: impl Into<String>) -> Self {
-        self.uri = Some(value.into());
-        self
-    }
-    /// Sets `ID` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `EmailAddress` (see [`Self::email_address`]).
-    pub fn email_address(mut self, value: impl Into<String>) -> Self {
-        self.email_address = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Grantee {
+    into r#type("Type"): crate::types::Type;
+    into display_name("DisplayName"): String;
+    into uri("URI"): String;
+    into id("ID"): String;
+    into email_address("EmailAddress"): String;
+});
 
 impl IntoValue for Grantee {
     fn into_value(self) -> Value {
@@ -2081,23 +1627,11 @@ pub struct InitiateJobInput {
     pub job_parameters: Option<crate::types::JobParameters>,
 }
 
-impl InitiateJobInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `jobParameters` (see [`Self::job_parameters`]).
-    pub fn job_parameters(mut self, value: crate::types::JobParameters) -> Self {
-        self.job_parameters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InitiateJobInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    value job_parameters("jobParameters"): crate::types::JobParameters;
+});
 
 impl IntoValue for InitiateJobInput {
     fn into_value(self) -> Value {
@@ -2123,23 +1657,11 @@ pub struct InitiateJobOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl InitiateJobOutput {
-    /// Sets `location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-    /// Sets `jobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `jobOutputPath` (see [`Self::job_output_path`]).
-    pub fn job_output_path(mut self, value: impl Into<String>) -> Self {
-        self.job_output_path = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InitiateJobOutput {
+    into location("location"): String;
+    into job_id("jobId"): String;
+    into job_output_path("jobOutputPath"): String;
+});
 
 impl FromValue for InitiateJobOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2172,28 +1694,12 @@ pub struct InitiateMultipartUploadInput {
     pub part_size: Option<String>,
 }
 
-impl InitiateMultipartUploadInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `archiveDescription` (see [`Self::archive_description`]).
-    pub fn archive_description(mut self, value: impl Into<String>) -> Self {
-        self.archive_description = Some(value.into());
-        self
-    }
-    /// Sets `partSize` (see [`Self::part_size`]).
-    pub fn part_size(mut self, value: impl Into<String>) -> Self {
-        self.part_size = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InitiateMultipartUploadInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    into archive_description("archiveDescription"): String;
+    into part_size("partSize"): String;
+});
 
 impl IntoValue for InitiateMultipartUploadInput {
     fn into_value(self) -> Value {
@@ -2218,18 +1724,10 @@ pub struct InitiateMultipartUploadOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl InitiateMultipartUploadOutput {
-    /// Sets `location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-    /// Sets `uploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InitiateMultipartUploadOutput {
+    into location("location"): String;
+    into upload_id("uploadId"): String;
+});
 
 impl FromValue for InitiateMultipartUploadOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2257,23 +1755,11 @@ pub struct InitiateVaultLockInput {
     pub policy: Option<crate::types::VaultLockPolicy>,
 }
 
-impl InitiateVaultLockInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: crate::types::VaultLockPolicy) -> Self {
-        self.policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InitiateVaultLockInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    value policy("policy"): crate::types::VaultLockPolicy;
+});
 
 impl IntoValue for InitiateVaultLockInput {
     fn into_value(self) -> Value {
@@ -2295,13 +1781,9 @@ pub struct InitiateVaultLockOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl InitiateVaultLockOutput {
-    /// Sets `lockId` (see [`Self::lock_id`]).
-    pub fn lock_id(mut self, value: impl Into<String>) -> Self {
-        self.lock_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InitiateVaultLockOutput {
+    into lock_id("lockId"): String;
+});
 
 impl FromValue for InitiateVaultLockOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2320,13 +1802,9 @@ pub struct InputSerialization {
     pub csv: Option<crate::types::CSVInput>,
 }
 
-impl InputSerialization {
-    /// Sets `csv` (see [`Self::csv`]).
-    pub fn csv(mut self, value: crate::types::CSVInput) -> Self {
-        self.csv = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InputSerialization {
+    value csv("csv"): crate::types::CSVInput;
+});
 
 impl IntoValue for InputSerialization {
     fn into_value(self) -> Value {
@@ -2355,23 +1833,11 @@ pub struct InsufficientCapacityException {
     pub message: Option<String>,
 }
 
-impl InsufficientCapacityException {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InsufficientCapacityException {
+    into r#type("type"): String;
+    into code("code"): String;
+    into message("message"): String;
+});
 
 impl FromValue for InsufficientCapacityException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2396,23 +1862,11 @@ pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
 
-impl InvalidParameterValueException {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidParameterValueException {
+    into r#type("type"): String;
+    into code("code"): String;
+    into message("message"): String;
+});
 
 impl FromValue for InvalidParameterValueException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2441,33 +1895,13 @@ pub struct InventoryRetrievalJobDescription {
     pub marker: Option<String>,
 }
 
-impl InventoryRetrievalJobDescription {
-    /// Sets `Format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<String>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `StartDate` (see [`Self::start_date`]).
-    pub fn start_date(mut self, value: impl Into<String>) -> Self {
-        self.start_date = Some(value.into());
-        self
-    }
-    /// Sets `EndDate` (see [`Self::end_date`]).
-    pub fn end_date(mut self, value: impl Into<String>) -> Self {
-        self.end_date = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InventoryRetrievalJobDescription {
+    into format("Format"): String;
+    into start_date("StartDate"): String;
+    into end_date("EndDate"): String;
+    into limit("Limit"): String;
+    into marker("Marker"): String;
+});
 
 impl FromValue for InventoryRetrievalJobDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2496,28 +1930,12 @@ pub struct InventoryRetrievalJobInput {
     pub marker: Option<String>,
 }
 
-impl InventoryRetrievalJobInput {
-    /// Sets `StartDate` (see [`Self::start_date`]).
-    pub fn start_date(mut self, value: impl Into<String>) -> Self {
-        self.start_date = Some(value.into());
-        self
-    }
-    /// Sets `EndDate` (see [`Self::end_date`]).
-    pub fn end_date(mut self, value: impl Into<String>) -> Self {
-        self.end_date = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InventoryRetrievalJobInput {
+    into start_date("StartDate"): String;
+    into end_date("EndDate"): String;
+    into limit("Limit"): String;
+    into marker("Marker"): String;
+});
 
 impl IntoValue for InventoryRetrievalJobInput {
     fn into_value(self) -> Value {
@@ -2558,61 +1976,18 @@ pub struct JobParameters {
     pub output_location: Option<crate::types::OutputLocation>,
 }
 
-impl JobParameters {
-    /// Sets `Format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<String>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `ArchiveId` (see [`Self::archive_id`]).
-    pub fn archive_id(mut self, value: impl Into<String>) -> Self {
-        self.archive_id = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `SNSTopic` (see [`Self::sns_topic`]).
-    pub fn sns_topic(mut self, value: impl Into<String>) -> Self {
-        self.sns_topic = Some(value.into());
-        self
-    }
-    /// Sets `RetrievalByteRange` (see [`Self::retrieval_byte_range`]).
-    pub fn retrieval_byte_range(mut self, value: impl Into<String>) -> Self {
-        self.retrieval_byte_range = Some(value.into());
-        self
-    }
-    /// Sets `Tier` (see [`Self::tier`]).
-    pub fn tier(mut self, value: impl Into<String>) -> Self {
-        self.tier = Some(value.into());
-        self
-    }
-    /// Sets `InventoryRetrievalParameters` (see [`Self::inventory_retrieval_parameters`]).
-    pub fn inventory_retrieval_parameters(
-        mut self,
-        value: crate::types::InventoryRetrievalJobInput,
-    ) -> Self {
-        self.inventory_retrieval_parameters = Some(value);
-        self
-    }
-    /// Sets `SelectParameters` (see [`Self::select_parameters`]).
-    pub fn select_parameters(mut self, value: crate::types::SelectParameters) -> Self {
-        self.select_parameters = Some(value);
-        self
-    }
-    /// Sets `OutputLocation` (see [`Self::output_location`]).
-    pub fn output_location(mut self, value: crate::types::OutputLocation) -> Self {
-        self.output_location = Some(value);
-        self
-    }
-}
+myaws_core::setters!(JobParameters {
+    into format("Format"): String;
+    into r#type("Type"): String;
+    into archive_id("ArchiveId"): String;
+    into description("Description"): String;
+    into sns_topic("SNSTopic"): String;
+    into retrieval_byte_range("RetrievalByteRange"): String;
+    into tier("Tier"): String;
+    value inventory_retrieval_parameters("InventoryRetrievalParameters"): crate::types::InventoryRetrievalJobInput;
+    value select_parameters("SelectParameters"): crate::types::SelectParameters;
+    value output_location("OutputLocation"): crate::types::OutputLocation;
+});
 
 impl IntoValue for JobParameters {
     fn into_value(self) -> Value {
@@ -2643,23 +2018,11 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 
-impl LimitExceededException {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LimitExceededException {
+    into r#type("type"): String;
+    into code("code"): String;
+    into message("message"): String;
+});
 
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2694,38 +2057,14 @@ pub struct ListJobsInput {
     pub completed: Option<String>,
 }
 
-impl ListJobsInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-    /// Sets `marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `statuscode` (see [`Self::statuscode`]).
-    pub fn statuscode(mut self, value: impl Into<String>) -> Self {
-        self.statuscode = Some(value.into());
-        self
-    }
-    /// Sets `completed` (see [`Self::completed`]).
-    pub fn completed(mut self, value: impl Into<String>) -> Self {
-        self.completed = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListJobsInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    into limit("limit"): String;
+    into marker("marker"): String;
+    into statuscode("statuscode"): String;
+    into completed("completed"): String;
+});
 
 impl IntoValue for ListJobsInput {
     fn into_value(self) -> Value {
@@ -2752,18 +2091,10 @@ pub struct ListJobsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListJobsOutput {
-    /// Sets `JobList` (see [`Self::job_list`]).
-    pub fn job_list(mut self, value: Vec<crate::types::GlacierJobDescription>) -> Self {
-        self.job_list = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListJobsOutput {
+    list job_list("JobList"): crate::types::GlacierJobDescription, push_job_list;
+    into marker("Marker"): String;
+});
 
 impl FromValue for ListJobsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2793,28 +2124,12 @@ pub struct ListMultipartUploadsInput {
     pub limit: Option<String>,
 }
 
-impl ListMultipartUploadsInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListMultipartUploadsInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    into marker("marker"): String;
+    into limit("limit"): String;
+});
 
 impl IntoValue for ListMultipartUploadsInput {
     fn into_value(self) -> Value {
@@ -2839,18 +2154,10 @@ pub struct ListMultipartUploadsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListMultipartUploadsOutput {
-    /// Sets `UploadsList` (see [`Self::uploads_list`]).
-    pub fn uploads_list(mut self, value: Vec<crate::types::UploadListElement>) -> Self {
-        self.uploads_list = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListMultipartUploadsOutput {
+    list uploads_list("UploadsList"): crate::types::UploadListElement, push_uploads_list;
+    into marker("Marker"): String;
+});
 
 impl FromValue for ListMultipartUploadsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2884,33 +2191,13 @@ pub struct ListPartsInput {
     pub limit: Option<String>,
 }
 
-impl ListPartsInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `uploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-    /// Sets `marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListPartsInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    into upload_id("uploadId"): String;
+    into marker("marker"): String;
+    into limit("limit"): String;
+});
 
 impl IntoValue for ListPartsInput {
     fn into_value(self) -> Value {
@@ -2946,43 +2233,15 @@ pub struct ListPartsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListPartsOutput {
-    /// Sets `MultipartUploadId` (see [`Self::multipart_upload_id`]).
-    pub fn multipart_upload_id(mut self, value: impl Into<String>) -> Self {
-        self.multipart_upload_id = Some(value.into());
-        self
-    }
-    /// Sets `VaultARN` (see [`Self::vault_arn`]).
-    pub fn vault_arn(mut self, value: impl Into<String>) -> Self {
-        self.vault_arn = Some(value.into());
-        self
-    }
-    /// Sets `ArchiveDescription` (see [`Self::archive_description`]).
-    pub fn archive_description(mut self, value: impl Into<String>) -> Self {
-        self.archive_description = Some(value.into());
-        self
-    }
-    /// Sets `PartSizeInBytes` (see [`Self::part_size_in_bytes`]).
-    pub fn part_size_in_bytes(mut self, value: i64) -> Self {
-        self.part_size_in_bytes = Some(value);
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: impl Into<String>) -> Self {
-        self.creation_date = Some(value.into());
-        self
-    }
-    /// Sets `Parts` (see [`Self::parts`]).
-    pub fn parts(mut self, value: Vec<crate::types::PartListElement>) -> Self {
-        self.parts = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListPartsOutput {
+    into multipart_upload_id("MultipartUploadId"): String;
+    into vault_arn("VaultARN"): String;
+    into archive_description("ArchiveDescription"): String;
+    value part_size_in_bytes("PartSizeInBytes"): i64;
+    into creation_date("CreationDate"): String;
+    list parts("Parts"): crate::types::PartListElement, push_parts;
+    into marker("Marker"): String;
+});
 
 impl FromValue for ListPartsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3009,13 +2268,9 @@ pub struct ListProvisionedCapacityInput {
     pub account_id: Option<String>,
 }
 
-impl ListProvisionedCapacityInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListProvisionedCapacityInput {
+    into account_id("accountId"): String;
+});
 
 impl IntoValue for ListProvisionedCapacityInput {
     fn into_value(self) -> Value {
@@ -3033,16 +2288,9 @@ pub struct ListProvisionedCapacityOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListProvisionedCapacityOutput {
-    /// Sets `ProvisionedCapacityList` (see [`Self::provisioned_capacity_list`]).
-    pub fn provisioned_capacity_list(
-        mut self,
-        value: Vec<crate::types::ProvisionedCapacityDescription>,
-    ) -> Self {
-        self.provisioned_capacity_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListProvisionedCapacityOutput {
+    list provisioned_capacity_list("ProvisionedCapacityList"): crate::types::ProvisionedCapacityDescription, push_provisioned_capacity_list;
+});
 
 impl FromValue for ListProvisionedCapacityOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3067,18 +2315,10 @@ pub struct ListTagsForVaultInput {
     pub vault_name: Option<String>,
 }
 
-impl ListTagsForVaultInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsForVaultInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+});
 
 impl IntoValue for ListTagsForVaultInput {
     fn into_value(self) -> Value {
@@ -3099,13 +2339,9 @@ pub struct ListTagsForVaultOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsForVaultOutput {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsForVaultOutput {
+    map_into tags("Tags"): String, insert_tags;
+});
 
 impl FromValue for ListTagsForVaultOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3130,23 +2366,11 @@ pub struct ListVaultsInput {
     pub limit: Option<String>,
 }
 
-impl ListVaultsInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListVaultsInput {
+    into account_id("accountId"): String;
+    into marker("marker"): String;
+    into limit("limit"): String;
+});
 
 impl IntoValue for ListVaultsInput {
     fn into_value(self) -> Value {
@@ -3170,18 +2394,10 @@ pub struct ListVaultsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListVaultsOutput {
-    /// Sets `VaultList` (see [`Self::vault_list`]).
-    pub fn vault_list(mut self, value: Vec<crate::types::DescribeVaultOutput>) -> Self {
-        self.vault_list = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListVaultsOutput {
+    list vault_list("VaultList"): crate::types::DescribeVaultOutput, push_vault_list;
+    into marker("Marker"): String;
+});
 
 impl FromValue for ListVaultsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3205,23 +2421,11 @@ pub struct MissingParameterValueException {
     pub message: Option<String>,
 }
 
-impl MissingParameterValueException {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MissingParameterValueException {
+    into r#type("type"): String;
+    into code("code"): String;
+    into message("message"): String;
+});
 
 impl FromValue for MissingParameterValueException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3246,23 +2450,11 @@ pub struct NoLongerSupportedException {
     pub message: Option<String>,
 }
 
-impl NoLongerSupportedException {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoLongerSupportedException {
+    into r#type("type"): String;
+    into code("code"): String;
+    into message("message"): String;
+});
 
 impl FromValue for NoLongerSupportedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3283,13 +2475,9 @@ pub struct OutputLocation {
     pub s3: Option<crate::types::S3Location>,
 }
 
-impl OutputLocation {
-    /// Sets `S3` (see [`Self::s3`]).
-    pub fn s3(mut self, value: crate::types::S3Location) -> Self {
-        self.s3 = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OutputLocation {
+    value s3("S3"): crate::types::S3Location;
+});
 
 impl IntoValue for OutputLocation {
     fn into_value(self) -> Value {
@@ -3314,13 +2502,9 @@ pub struct OutputSerialization {
     pub csv: Option<crate::types::CSVOutput>,
 }
 
-impl OutputSerialization {
-    /// Sets `csv` (see [`Self::csv`]).
-    pub fn csv(mut self, value: crate::types::CSVOutput) -> Self {
-        self.csv = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OutputSerialization {
+    value csv("csv"): crate::types::CSVOutput;
+});
 
 impl IntoValue for OutputSerialization {
     fn into_value(self) -> Value {
@@ -3347,18 +2531,10 @@ pub struct PartListElement {
     pub sha256_tree_hash: Option<String>,
 }
 
-impl PartListElement {
-    /// Sets `RangeInBytes` (see [`Self::range_in_bytes`]).
-    pub fn range_in_bytes(mut self, value: impl Into<String>) -> Self {
-        self.range_in_bytes = Some(value.into());
-        self
-    }
-    /// Sets `SHA256TreeHash` (see [`Self::sha256_tree_hash`]).
-    pub fn sha256_tree_hash(mut self, value: impl Into<String>) -> Self {
-        self.sha256_tree_hash = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PartListElement {
+    into range_in_bytes("RangeInBytes"): String;
+    into sha256_tree_hash("SHA256TreeHash"): String;
+});
 
 impl FromValue for PartListElement {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3471,23 +2647,11 @@ pub struct PolicyEnforcedException {
     pub message: Option<String>,
 }
 
-impl PolicyEnforcedException {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PolicyEnforcedException {
+    into r#type("type"): String;
+    into code("code"): String;
+    into message("message"): String;
+});
 
 impl FromValue for PolicyEnforcedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3512,23 +2676,11 @@ pub struct ProvisionedCapacityDescription {
     pub expiration_date: Option<String>,
 }
 
-impl ProvisionedCapacityDescription {
-    /// Sets `CapacityId` (see [`Self::capacity_id`]).
-    pub fn capacity_id(mut self, value: impl Into<String>) -> Self {
-        self.capacity_id = Some(value.into());
-        self
-    }
-    /// Sets `StartDate` (see [`Self::start_date`]).
-    pub fn start_date(mut self, value: impl Into<String>) -> Self {
-        self.start_date = Some(value.into());
-        self
-    }
-    /// Sets `ExpirationDate` (see [`Self::expiration_date`]).
-    pub fn expiration_date(mut self, value: impl Into<String>) -> Self {
-        self.expiration_date = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ProvisionedCapacityDescription {
+    into capacity_id("CapacityId"): String;
+    into start_date("StartDate"): String;
+    into expiration_date("ExpirationDate"): String;
+});
 
 impl FromValue for ProvisionedCapacityDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3551,13 +2703,9 @@ pub struct PurchaseProvisionedCapacityInput {
     pub account_id: Option<String>,
 }
 
-impl PurchaseProvisionedCapacityInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PurchaseProvisionedCapacityInput {
+    into account_id("accountId"): String;
+});
 
 impl IntoValue for PurchaseProvisionedCapacityInput {
     fn into_value(self) -> Value {
@@ -3575,13 +2723,9 @@ pub struct PurchaseProvisionedCapacityOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PurchaseProvisionedCapacityOutput {
-    /// Sets `capacityId` (see [`Self::capacity_id`]).
-    pub fn capacity_id(mut self, value: impl Into<String>) -> Self {
-        self.capacity_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PurchaseProvisionedCapacityOutput {
+    into capacity_id("capacityId"): String;
+});
 
 impl FromValue for PurchaseProvisionedCapacityOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3684,23 +2828,11 @@ pub struct RemoveTagsFromVaultInput {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl RemoveTagsFromVaultInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RemoveTagsFromVaultInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
 impl IntoValue for RemoveTagsFromVaultInput {
     fn into_value(self) -> Value {
@@ -3724,23 +2856,11 @@ pub struct RequestTimeoutException {
     pub message: Option<String>,
 }
 
-impl RequestTimeoutException {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RequestTimeoutException {
+    into r#type("type"): String;
+    into code("code"): String;
+    into message("message"): String;
+});
 
 impl FromValue for RequestTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3765,23 +2885,11 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into r#type("type"): String;
+    into code("code"): String;
+    into message("message"): String;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3816,48 +2924,16 @@ pub struct S3Location {
     pub storage_class: Option<crate::types::StorageClass>,
 }
 
-impl S3Location {
-    /// Sets `BucketName` (see [`Self::bucket_name`]).
-    pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Encryption` (see [`Self::encryption`]).
-    pub fn encryption(mut self, value: crate::types::Encryption) -> Self {
-        self.encryption = Some(value);
-        self
-    }
-    /// Sets `CannedACL` (see [`Self::canned_acl`]).
-    pub fn canned_acl(mut self, value: impl Into<crate::types::CannedACL>) -> Self {
-        self.canned_acl = Some(value.into());
-        self
-    }
-    /// Sets `AccessControlList` (see [`Self::access_control_list`]).
-    pub fn access_control_list(mut self, value: Vec<crate::types::Grant>) -> Self {
-        self.access_control_list = Some(value);
-        self
-    }
-    /// Sets `Tagging` (see [`Self::tagging`]).
-    pub fn tagging(mut self, value: HashMap<String, String>) -> Self {
-        self.tagging = Some(value);
-        self
-    }
-    /// Sets `UserMetadata` (see [`Self::user_metadata`]).
-    pub fn user_metadata(mut self, value: HashMap<String, String>) -> Self {
-        self.user_metadata = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3Location {
+    into bucket_name("BucketName"): String;
+    into prefix("Prefix"): String;
+    value encryption("Encryption"): crate::types::Encryption;
+    into canned_acl("CannedACL"): crate::types::CannedACL;
+    list access_control_list("AccessControlList"): crate::types::Grant, push_access_control_list;
+    map_into tagging("Tagging"): String, insert_tagging;
+    map_into user_metadata("UserMetadata"): String, insert_user_metadata;
+    into storage_class("StorageClass"): crate::types::StorageClass;
+});
 
 impl IntoValue for S3Location {
     fn into_value(self) -> Value {
@@ -3904,28 +2980,12 @@ pub struct SelectParameters {
     pub output_serialization: Option<crate::types::OutputSerialization>,
 }
 
-impl SelectParameters {
-    /// Sets `InputSerialization` (see [`Self::input_serialization`]).
-    pub fn input_serialization(mut self, value: crate::types::InputSerialization) -> Self {
-        self.input_serialization = Some(value);
-        self
-    }
-    /// Sets `ExpressionType` (see [`Self::expression_type`]).
-    pub fn expression_type(mut self, value: impl Into<crate::types::ExpressionType>) -> Self {
-        self.expression_type = Some(value.into());
-        self
-    }
-    /// Sets `Expression` (see [`Self::expression`]).
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.expression = Some(value.into());
-        self
-    }
-    /// Sets `OutputSerialization` (see [`Self::output_serialization`]).
-    pub fn output_serialization(mut self, value: crate::types::OutputSerialization) -> Self {
-        self.output_serialization = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SelectParameters {
+    value input_serialization("InputSerialization"): crate::types::InputSerialization;
+    into expression_type("ExpressionType"): crate::types::ExpressionType;
+    into expression("Expression"): String;
+    value output_serialization("OutputSerialization"): crate::types::OutputSerialization;
+});
 
 impl IntoValue for SelectParameters {
     fn into_value(self) -> Value {
@@ -3962,23 +3022,11 @@ pub struct ServiceUnavailableException {
     pub message: Option<String>,
 }
 
-impl ServiceUnavailableException {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceUnavailableException {
+    into r#type("type"): String;
+    into code("code"): String;
+    into message("message"): String;
+});
 
 impl FromValue for ServiceUnavailableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4003,18 +3051,10 @@ pub struct SetDataRetrievalPolicyInput {
     pub policy: Option<crate::types::DataRetrievalPolicy>,
 }
 
-impl SetDataRetrievalPolicyInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: crate::types::DataRetrievalPolicy) -> Self {
-        self.policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetDataRetrievalPolicyInput {
+    into account_id("accountId"): String;
+    value policy("Policy"): crate::types::DataRetrievalPolicy;
+});
 
 impl IntoValue for SetDataRetrievalPolicyInput {
     fn into_value(self) -> Value {
@@ -4038,23 +3078,11 @@ pub struct SetVaultAccessPolicyInput {
     pub policy: Option<crate::types::VaultAccessPolicy>,
 }
 
-impl SetVaultAccessPolicyInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: crate::types::VaultAccessPolicy) -> Self {
-        self.policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetVaultAccessPolicyInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    value policy("policy"): crate::types::VaultAccessPolicy;
+});
 
 impl IntoValue for SetVaultAccessPolicyInput {
     fn into_value(self) -> Value {
@@ -4082,26 +3110,11 @@ pub struct SetVaultNotificationsInput {
     pub vault_notification_config: Option<crate::types::VaultNotificationConfig>,
 }
 
-impl SetVaultNotificationsInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `vaultNotificationConfig` (see [`Self::vault_notification_config`]).
-    pub fn vault_notification_config(
-        mut self,
-        value: crate::types::VaultNotificationConfig,
-    ) -> Self {
-        self.vault_notification_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetVaultNotificationsInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    value vault_notification_config("vaultNotificationConfig"): crate::types::VaultNotificationConfig;
+});
 
 impl IntoValue for SetVaultNotificationsInput {
     fn into_value(self) -> Value {
@@ -4374,33 +3387,13 @@ pub struct UploadArchiveInput {
     pub body: Option<myaws_core::body::ByteStream>,
 }
 
-impl UploadArchiveInput {
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `archiveDescription` (see [`Self::archive_description`]).
-    pub fn archive_description(mut self, value: impl Into<String>) -> Self {
-        self.archive_description = Some(value.into());
-        self
-    }
-    /// Sets `checksum` (see [`Self::checksum`]).
-    pub fn checksum(mut self, value: impl Into<String>) -> Self {
-        self.checksum = Some(value.into());
-        self
-    }
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UploadArchiveInput {
+    into vault_name("vaultName"): String;
+    into account_id("accountId"): String;
+    into archive_description("archiveDescription"): String;
+    into checksum("checksum"): String;
+    into body("body"): myaws_core::body::ByteStream;
+});
 
 impl IntoValue for UploadArchiveInput {
     fn into_value(self) -> Value {
@@ -4430,33 +3423,13 @@ pub struct UploadListElement {
     pub creation_date: Option<String>,
 }
 
-impl UploadListElement {
-    /// Sets `MultipartUploadId` (see [`Self::multipart_upload_id`]).
-    pub fn multipart_upload_id(mut self, value: impl Into<String>) -> Self {
-        self.multipart_upload_id = Some(value.into());
-        self
-    }
-    /// Sets `VaultARN` (see [`Self::vault_arn`]).
-    pub fn vault_arn(mut self, value: impl Into<String>) -> Self {
-        self.vault_arn = Some(value.into());
-        self
-    }
-    /// Sets `ArchiveDescription` (see [`Self::archive_description`]).
-    pub fn archive_description(mut self, value: impl Into<String>) -> Self {
-        self.archive_description = Some(value.into());
-        self
-    }
-    /// Sets `PartSizeInBytes` (see [`Self::part_size_in_bytes`]).
-    pub fn part_size_in_bytes(mut self, value: i64) -> Self {
-        self.part_size_in_bytes = Some(value);
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: impl Into<String>) -> Self {
-        self.creation_date = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UploadListElement {
+    into multipart_upload_id("MultipartUploadId"): String;
+    into vault_arn("VaultARN"): String;
+    into archive_description("ArchiveDescription"): String;
+    value part_size_in_bytes("PartSizeInBytes"): i64;
+    into creation_date("CreationDate"): String;
+});
 
 impl FromValue for UploadListElement {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4495,38 +3468,14 @@ pub struct UploadMultipartPartInput {
     pub body: Option<myaws_core::body::ByteStream>,
 }
 
-impl UploadMultipartPartInput {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `vaultName` (see [`Self::vault_name`]).
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.vault_name = Some(value.into());
-        self
-    }
-    /// Sets `uploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-    /// Sets `checksum` (see [`Self::checksum`]).
-    pub fn checksum(mut self, value: impl Into<String>) -> Self {
-        self.checksum = Some(value.into());
-        self
-    }
-    /// Sets `range` (see [`Self::range`]).
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.range = Some(value.into());
-        self
-    }
-    /// Sets `body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UploadMultipartPartInput {
+    into account_id("accountId"): String;
+    into vault_name("vaultName"): String;
+    into upload_id("uploadId"): String;
+    into checksum("checksum"): String;
+    into range("range"): String;
+    into body("body"): myaws_core::body::ByteStream;
+});
 
 impl IntoValue for UploadMultipartPartInput {
     fn into_value(self) -> Value {
@@ -4551,13 +3500,9 @@ pub struct UploadMultipartPartOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UploadMultipartPartOutput {
-    /// Sets `checksum` (see [`Self::checksum`]).
-    pub fn checksum(mut self, value: impl Into<String>) -> Self {
-        self.checksum = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UploadMultipartPartOutput {
+    into checksum("checksum"): String;
+});
 
 impl FromValue for UploadMultipartPartOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4576,13 +3521,9 @@ pub struct VaultAccessPolicy {
     pub policy: Option<String>,
 }
 
-impl VaultAccessPolicy {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VaultAccessPolicy {
+    into policy("Policy"): String;
+});
 
 impl IntoValue for VaultAccessPolicy {
     fn into_value(self) -> Value {
@@ -4607,13 +3548,9 @@ pub struct VaultLockPolicy {
     pub policy: Option<String>,
 }
 
-impl VaultLockPolicy {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VaultLockPolicy {
+    into policy("Policy"): String;
+});
 
 impl IntoValue for VaultLockPolicy {
     fn into_value(self) -> Value {
@@ -4631,18 +3568,10 @@ pub struct VaultNotificationConfig {
     pub events: Option<Vec<String>>,
 }
 
-impl VaultNotificationConfig {
-    /// Sets `SNSTopic` (see [`Self::sns_topic`]).
-    pub fn sns_topic(mut self, value: impl Into<String>) -> Self {
-        self.sns_topic = Some(value.into());
-        self
-    }
-    /// Sets `Events` (see [`Self::events`]).
-    pub fn events(mut self, value: Vec<String>) -> Self {
-        self.events = Some(value);
-        self
-    }
-}
+myaws_core::setters!(VaultNotificationConfig {
+    into sns_topic("SNSTopic"): String;
+    list_into events("Events"): String, push_events;
+});
 
 impl IntoValue for VaultNotificationConfig {
     fn into_value(self) -> Value {
@@ -4862,3 +3791,12 @@ myaws_core::with_response_metadata!(
     SetVaultNotificationsOutput,
     UploadMultipartPartOutput,
 );
+
+/// Another name of [`ArchiveCreationOutput`].
+pub type CompleteMultipartUploadOutput = ArchiveCreationOutput;
+
+/// Another name of [`GlacierJobDescription`].
+pub type DescribeJobOutput = GlacierJobDescription;
+
+/// Another name of [`ArchiveCreationOutput`].
+pub type UploadArchiveOutput = ArchiveCreationOutput;

@@ -62,7 +62,7 @@ impl Client {
     /// An accepted request may be rejected before the exchange token is sent to the partner.
     pub async fn accept_delegation_request(
         &self,
-        input: crate::types::AcceptDelegationRequestRequest,
+        input: crate::types::AcceptDelegationRequestInput,
     ) -> Result<
         crate::types::AcceptDelegationRequestOutput,
         SdkError<crate::error::AcceptDelegationRequestError>,
@@ -75,7 +75,7 @@ impl Client {
     /// This operation is idempotent; it does not fail or return an error if you add an existing client ID to the provider.
     pub async fn add_client_id_to_open_id_connect_provider(
         &self,
-        input: crate::types::AddClientIDToOpenIDConnectProviderRequest,
+        input: crate::types::AddClientIDToOpenIDConnectProviderInput,
     ) -> Result<
         crate::types::AddClientIDToOpenIDConnectProviderOutput,
         SdkError<crate::error::AddClientIDToOpenIDConnectProviderError>,
@@ -92,7 +92,7 @@ impl Client {
     /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
     pub async fn add_role_to_instance_profile(
         &self,
-        input: crate::types::AddRoleToInstanceProfileRequest,
+        input: crate::types::AddRoleToInstanceProfileInput,
     ) -> Result<
         crate::types::AddRoleToInstanceProfileOutput,
         SdkError<crate::error::AddRoleToInstanceProfileError>,
@@ -103,7 +103,7 @@ impl Client {
     /// Adds the specified user to the specified group.
     pub async fn add_user_to_group(
         &self,
-        input: crate::types::AddUserToGroupRequest,
+        input: crate::types::AddUserToGroupInput,
     ) -> Result<crate::types::AddUserToGroupOutput, SdkError<crate::error::AddUserToGroupError>>
     {
         self.handle.call(3, input).await
@@ -118,7 +118,7 @@ impl Client {
     /// For more details, see [ Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
     pub async fn associate_delegation_request(
         &self,
-        input: crate::types::AssociateDelegationRequestRequest,
+        input: crate::types::AssociateDelegationRequestInput,
     ) -> Result<
         crate::types::AssociateDelegationRequestOutput,
         SdkError<crate::error::AssociateDelegationRequestError>,
@@ -135,7 +135,7 @@ impl Client {
     /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn attach_group_policy(
         &self,
-        input: crate::types::AttachGroupPolicyRequest,
+        input: crate::types::AttachGroupPolicyInput,
     ) -> Result<crate::types::AttachGroupPolicyOutput, SdkError<crate::error::AttachGroupPolicyError>>
     {
         self.handle.call(5, input).await
@@ -150,7 +150,7 @@ impl Client {
     /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
     pub async fn attach_role_policy(
         &self,
-        input: crate::types::AttachRolePolicyRequest,
+        input: crate::types::AttachRolePolicyInput,
     ) -> Result<crate::types::AttachRolePolicyOutput, SdkError<crate::error::AttachRolePolicyError>>
     {
         self.handle.call(6, input).await
@@ -165,7 +165,7 @@ impl Client {
     /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn attach_user_policy(
         &self,
-        input: crate::types::AttachUserPolicyRequest,
+        input: crate::types::AttachUserPolicyInput,
     ) -> Result<crate::types::AttachUserPolicyOutput, SdkError<crate::error::AttachUserPolicyError>>
     {
         self.handle.call(7, input).await
@@ -176,7 +176,7 @@ impl Client {
     /// Use [UpdateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateLoginProfile.html) to use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. For more information about modifying passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
     pub async fn change_password(
         &self,
-        input: crate::types::ChangePasswordRequest,
+        input: crate::types::ChangePasswordInput,
     ) -> Result<crate::types::ChangePasswordOutput, SdkError<crate::error::ChangePasswordError>>
     {
         self.handle.call(8, input).await
@@ -191,8 +191,8 @@ impl Client {
     /// To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation. You must save the key (for example, in a text file) if you want to be able to access it again. If a secret key is lost, you can delete the access keys for the associated user and then create new keys.
     pub async fn create_access_key(
         &self,
-        input: crate::types::CreateAccessKeyRequest,
-    ) -> Result<crate::types::CreateAccessKeyResponse, SdkError<crate::error::CreateAccessKeyError>>
+        input: crate::types::CreateAccessKeyInput,
+    ) -> Result<crate::types::CreateAccessKeyOutput, SdkError<crate::error::CreateAccessKeyError>>
     {
         self.handle.call(9, input).await
     }
@@ -200,7 +200,7 @@ impl Client {
     /// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
     pub async fn create_account_alias(
         &self,
-        input: crate::types::CreateAccountAliasRequest,
+        input: crate::types::CreateAccountAliasInput,
     ) -> Result<
         crate::types::CreateAccountAliasOutput,
         SdkError<crate::error::CreateAccountAliasError>,
@@ -213,9 +213,9 @@ impl Client {
     /// This API is not available for general use. In order to use this API, a caller first need to go through an onboarding process described in the [partner onboarding documentation](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation-partner-guide.html).
     pub async fn create_delegation_request(
         &self,
-        input: crate::types::CreateDelegationRequestRequest,
+        input: crate::types::CreateDelegationRequestInput,
     ) -> Result<
-        crate::types::CreateDelegationRequestResponse,
+        crate::types::CreateDelegationRequestOutput,
         SdkError<crate::error::CreateDelegationRequestError>,
     > {
         self.handle.call(11, input).await
@@ -226,8 +226,8 @@ impl Client {
     /// For information about the number of groups you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
     pub async fn create_group(
         &self,
-        input: crate::types::CreateGroupRequest,
-    ) -> Result<crate::types::CreateGroupResponse, SdkError<crate::error::CreateGroupError>> {
+        input: crate::types::CreateGroupInput,
+    ) -> Result<crate::types::CreateGroupOutput, SdkError<crate::error::CreateGroupError>> {
         self.handle.call(12, input).await
     }
 
@@ -236,9 +236,9 @@ impl Client {
     /// For information about the number of instance profiles you can create, see [IAM object quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
     pub async fn create_instance_profile(
         &self,
-        input: crate::types::CreateInstanceProfileRequest,
+        input: crate::types::CreateInstanceProfileInput,
     ) -> Result<
-        crate::types::CreateInstanceProfileResponse,
+        crate::types::CreateInstanceProfileOutput,
         SdkError<crate::error::CreateInstanceProfileError>,
     > {
         self.handle.call(13, input).await
@@ -251,9 +251,9 @@ impl Client {
     /// For more information about managing passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
     pub async fn create_login_profile(
         &self,
-        input: crate::types::CreateLoginProfileRequest,
+        input: crate::types::CreateLoginProfileInput,
     ) -> Result<
-        crate::types::CreateLoginProfileResponse,
+        crate::types::CreateLoginProfileOutput,
         SdkError<crate::error::CreateLoginProfileError>,
     > {
         self.handle.call(14, input).await
@@ -279,9 +279,9 @@ impl Client {
     /// The trust for the OIDC provider is derived from the IAM provider that this operation creates. Therefore, it is best to limit access to the [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) operation to highly privileged users.
     pub async fn create_open_id_connect_provider(
         &self,
-        input: crate::types::CreateOpenIDConnectProviderRequest,
+        input: crate::types::CreateOpenIDConnectProviderInput,
     ) -> Result<
-        crate::types::CreateOpenIDConnectProviderResponse,
+        crate::types::CreateOpenIDConnectProviderOutput,
         SdkError<crate::error::CreateOpenIDConnectProviderError>,
     > {
         self.handle.call(15, input).await
@@ -296,8 +296,8 @@ impl Client {
     /// For more information about managed policies in general, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn create_policy(
         &self,
-        input: crate::types::CreatePolicyRequest,
-    ) -> Result<crate::types::CreatePolicyResponse, SdkError<crate::error::CreatePolicyError>> {
+        input: crate::types::CreatePolicyInput,
+    ) -> Result<crate::types::CreatePolicyOutput, SdkError<crate::error::CreatePolicyError>> {
         self.handle.call(16, input).await
     }
 
@@ -308,9 +308,9 @@ impl Client {
     /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
     pub async fn create_policy_version(
         &self,
-        input: crate::types::CreatePolicyVersionRequest,
+        input: crate::types::CreatePolicyVersionInput,
     ) -> Result<
-        crate::types::CreatePolicyVersionResponse,
+        crate::types::CreatePolicyVersionOutput,
         SdkError<crate::error::CreatePolicyVersionError>,
     > {
         self.handle.call(17, input).await
@@ -321,8 +321,8 @@ impl Client {
     /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For information about quotas for role names and the number of roles you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
     pub async fn create_role(
         &self,
-        input: crate::types::CreateRoleRequest,
-    ) -> Result<crate::types::CreateRoleResponse, SdkError<crate::error::CreateRoleError>> {
+        input: crate::types::CreateRoleInput,
+    ) -> Result<crate::types::CreateRoleOutput, SdkError<crate::error::CreateRoleError>> {
         self.handle.call(18, input).await
     }
 
@@ -337,9 +337,9 @@ impl Client {
     /// For more information, see [Enabling SAML 2.0 federated users to access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-saml.html) and [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) in the *IAM User Guide*.
     pub async fn create_saml_provider(
         &self,
-        input: crate::types::CreateSAMLProviderRequest,
+        input: crate::types::CreateSAMLProviderInput,
     ) -> Result<
-        crate::types::CreateSAMLProviderResponse,
+        crate::types::CreateSAMLProviderOutput,
         SdkError<crate::error::CreateSAMLProviderError>,
     > {
         self.handle.call(19, input).await
@@ -350,9 +350,9 @@ impl Client {
     /// To attach a policy to this service-linked role, you must make the request using the Amazon Web Services service that depends on this role.
     pub async fn create_service_linked_role(
         &self,
-        input: crate::types::CreateServiceLinkedRoleRequest,
+        input: crate::types::CreateServiceLinkedRoleInput,
     ) -> Result<
-        crate::types::CreateServiceLinkedRoleResponse,
+        crate::types::CreateServiceLinkedRoleOutput,
         SdkError<crate::error::CreateServiceLinkedRoleError>,
     > {
         self.handle.call(20, input).await
@@ -371,9 +371,9 @@ impl Client {
     /// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
     pub async fn create_service_specific_credential(
         &self,
-        input: crate::types::CreateServiceSpecificCredentialRequest,
+        input: crate::types::CreateServiceSpecificCredentialInput,
     ) -> Result<
-        crate::types::CreateServiceSpecificCredentialResponse,
+        crate::types::CreateServiceSpecificCredentialOutput,
         SdkError<crate::error::CreateServiceSpecificCredentialError>,
     > {
         self.handle.call(21, input).await
@@ -384,8 +384,8 @@ impl Client {
     /// For information about quotas for the number of IAM users you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
     pub async fn create_user(
         &self,
-        input: crate::types::CreateUserRequest,
-    ) -> Result<crate::types::CreateUserResponse, SdkError<crate::error::CreateUserError>> {
+        input: crate::types::CreateUserInput,
+    ) -> Result<crate::types::CreateUserOutput, SdkError<crate::error::CreateUserError>> {
         self.handle.call(22, input).await
     }
 
@@ -396,9 +396,9 @@ impl Client {
     /// The seed information contained in the QR code and the Base32 string should be treated like any other secret access information. In other words, protect the seed information as you would your Amazon Web Services access keys or your passwords. After you provision your virtual device, you should ensure that the information is destroyed following secure procedures.
     pub async fn create_virtual_mfa_device(
         &self,
-        input: crate::types::CreateVirtualMFADeviceRequest,
+        input: crate::types::CreateVirtualMFADeviceInput,
     ) -> Result<
-        crate::types::CreateVirtualMFADeviceResponse,
+        crate::types::CreateVirtualMFADeviceOutput,
         SdkError<crate::error::CreateVirtualMFADeviceError>,
     > {
         self.handle.call(23, input).await
@@ -409,7 +409,7 @@ impl Client {
     /// For more information about creating and working with virtual MFA devices, see [Enabling a virtual multi-factor authentication (MFA) device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
     pub async fn deactivate_mfa_device(
         &self,
-        input: crate::types::DeactivateMFADeviceRequest,
+        input: crate::types::DeactivateMFADeviceInput,
     ) -> Result<
         crate::types::DeactivateMFADeviceOutput,
         SdkError<crate::error::DeactivateMFADeviceError>,
@@ -422,7 +422,7 @@ impl Client {
     /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
     pub async fn delete_access_key(
         &self,
-        input: crate::types::DeleteAccessKeyRequest,
+        input: crate::types::DeleteAccessKeyInput,
     ) -> Result<crate::types::DeleteAccessKeyOutput, SdkError<crate::error::DeleteAccessKeyError>>
     {
         self.handle.call(25, input).await
@@ -431,7 +431,7 @@ impl Client {
     /// Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
     pub async fn delete_account_alias(
         &self,
-        input: crate::types::DeleteAccountAliasRequest,
+        input: crate::types::DeleteAccountAliasInput,
     ) -> Result<
         crate::types::DeleteAccountAliasOutput,
         SdkError<crate::error::DeleteAccountAliasError>,
@@ -452,7 +452,7 @@ impl Client {
     /// Deletes the specified IAM group. The group must not contain any users or have any attached policies.
     pub async fn delete_group(
         &self,
-        input: crate::types::DeleteGroupRequest,
+        input: crate::types::DeleteGroupInput,
     ) -> Result<crate::types::DeleteGroupOutput, SdkError<crate::error::DeleteGroupError>> {
         self.handle.call(28, input).await
     }
@@ -462,7 +462,7 @@ impl Client {
     /// A group can also have managed policies attached to it. To detach a managed policy from a group, use [DetachGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachGroupPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn delete_group_policy(
         &self,
-        input: crate::types::DeleteGroupPolicyRequest,
+        input: crate::types::DeleteGroupPolicyInput,
     ) -> Result<crate::types::DeleteGroupPolicyOutput, SdkError<crate::error::DeleteGroupPolicyError>>
     {
         self.handle.call(29, input).await
@@ -475,7 +475,7 @@ impl Client {
     /// For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
     pub async fn delete_instance_profile(
         &self,
-        input: crate::types::DeleteInstanceProfileRequest,
+        input: crate::types::DeleteInstanceProfileInput,
     ) -> Result<
         crate::types::DeleteInstanceProfileOutput,
         SdkError<crate::error::DeleteInstanceProfileError>,
@@ -490,7 +490,7 @@ impl Client {
     /// Deleting a user's password does not prevent a user from accessing Amazon Web Services through the command line interface or the API. To prevent all user access, you must also either make any access keys inactive or delete them. For more information about making keys inactive or deleting them, see [UpdateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccessKey.html) and [DeleteAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccessKey.html).
     pub async fn delete_login_profile(
         &self,
-        input: crate::types::DeleteLoginProfileRequest,
+        input: crate::types::DeleteLoginProfileInput,
     ) -> Result<
         crate::types::DeleteLoginProfileOutput,
         SdkError<crate::error::DeleteLoginProfileError>,
@@ -505,7 +505,7 @@ impl Client {
     /// This operation is idempotent; it does not fail or return an error if you call the operation for a provider that does not exist.
     pub async fn delete_open_id_connect_provider(
         &self,
-        input: crate::types::DeleteOpenIDConnectProviderRequest,
+        input: crate::types::DeleteOpenIDConnectProviderInput,
     ) -> Result<
         crate::types::DeleteOpenIDConnectProviderOutput,
         SdkError<crate::error::DeleteOpenIDConnectProviderError>,
@@ -524,7 +524,7 @@ impl Client {
     /// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn delete_policy(
         &self,
-        input: crate::types::DeletePolicyRequest,
+        input: crate::types::DeletePolicyInput,
     ) -> Result<crate::types::DeletePolicyOutput, SdkError<crate::error::DeletePolicyError>> {
         self.handle.call(33, input).await
     }
@@ -536,7 +536,7 @@ impl Client {
     /// For information about versions for managed policies, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
     pub async fn delete_policy_version(
         &self,
-        input: crate::types::DeletePolicyVersionRequest,
+        input: crate::types::DeletePolicyVersionInput,
     ) -> Result<
         crate::types::DeletePolicyVersionOutput,
         SdkError<crate::error::DeletePolicyVersionError>,
@@ -554,7 +554,7 @@ impl Client {
     /// Make sure that you do not have any Amazon EC2 instances running with the role you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance.
     pub async fn delete_role(
         &self,
-        input: crate::types::DeleteRoleRequest,
+        input: crate::types::DeleteRoleInput,
     ) -> Result<crate::types::DeleteRoleOutput, SdkError<crate::error::DeleteRoleError>> {
         self.handle.call(35, input).await
     }
@@ -566,7 +566,7 @@ impl Client {
     /// Deleting the permissions boundary for a role might increase its permissions. For example, it might allow anyone who assumes the role to perform all the actions granted in its permissions policies.
     pub async fn delete_role_permissions_boundary(
         &self,
-        input: crate::types::DeleteRolePermissionsBoundaryRequest,
+        input: crate::types::DeleteRolePermissionsBoundaryInput,
     ) -> Result<
         crate::types::DeleteRolePermissionsBoundaryOutput,
         SdkError<crate::error::DeleteRolePermissionsBoundaryError>,
@@ -579,7 +579,7 @@ impl Client {
     /// A role can also have managed policies attached to it. To detach a managed policy from a role, use [DetachRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn delete_role_policy(
         &self,
-        input: crate::types::DeleteRolePolicyRequest,
+        input: crate::types::DeleteRolePolicyInput,
     ) -> Result<crate::types::DeleteRolePolicyOutput, SdkError<crate::error::DeleteRolePolicyError>>
     {
         self.handle.call(37, input).await
@@ -592,7 +592,7 @@ impl Client {
     /// This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
     pub async fn delete_saml_provider(
         &self,
-        input: crate::types::DeleteSAMLProviderRequest,
+        input: crate::types::DeleteSAMLProviderInput,
     ) -> Result<
         crate::types::DeleteSAMLProviderOutput,
         SdkError<crate::error::DeleteSAMLProviderError>,
@@ -605,7 +605,7 @@ impl Client {
     /// The SSH public key deleted by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
     pub async fn delete_ssh_public_key(
         &self,
-        input: crate::types::DeleteSSHPublicKeyRequest,
+        input: crate::types::DeleteSSHPublicKeyInput,
     ) -> Result<
         crate::types::DeleteSSHPublicKeyOutput,
         SdkError<crate::error::DeleteSSHPublicKeyError>,
@@ -620,7 +620,7 @@ impl Client {
     /// If you are using a server certificate with Elastic Load Balancing, deleting the certificate could have implications for your application. If Elastic Load Balancing doesn't detect the deletion of bound certificates, it may continue to use the certificates. This could cause Elastic Load Balancing to stop accepting traffic. We recommend that you remove the reference to the certificate from Elastic Load Balancing before using this command to delete the certificate. For more information, see [DeleteLoadBalancerListeners](https://docs.aws.amazon.com/ElasticLoadBalancing/latest/APIReference/API_DeleteLoadBalancerListeners.html) in the *Elastic Load Balancing API Reference*.
     pub async fn delete_server_certificate(
         &self,
-        input: crate::types::DeleteServerCertificateRequest,
+        input: crate::types::DeleteServerCertificateInput,
     ) -> Result<
         crate::types::DeleteServerCertificateOutput,
         SdkError<crate::error::DeleteServerCertificateError>,
@@ -635,9 +635,9 @@ impl Client {
     /// For more information about service-linked roles, see [Roles terms and concepts: Amazon Web Services service-linked role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-service-linked-role) in the *IAM User Guide*.
     pub async fn delete_service_linked_role(
         &self,
-        input: crate::types::DeleteServiceLinkedRoleRequest,
+        input: crate::types::DeleteServiceLinkedRoleInput,
     ) -> Result<
-        crate::types::DeleteServiceLinkedRoleResponse,
+        crate::types::DeleteServiceLinkedRoleOutput,
         SdkError<crate::error::DeleteServiceLinkedRoleError>,
     > {
         self.handle.call(41, input).await
@@ -646,7 +646,7 @@ impl Client {
     /// Deletes the specified service-specific credential.
     pub async fn delete_service_specific_credential(
         &self,
-        input: crate::types::DeleteServiceSpecificCredentialRequest,
+        input: crate::types::DeleteServiceSpecificCredentialInput,
     ) -> Result<
         crate::types::DeleteServiceSpecificCredentialOutput,
         SdkError<crate::error::DeleteServiceSpecificCredentialError>,
@@ -659,7 +659,7 @@ impl Client {
     /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated IAM users.
     pub async fn delete_signing_certificate(
         &self,
-        input: crate::types::DeleteSigningCertificateRequest,
+        input: crate::types::DeleteSigningCertificateInput,
     ) -> Result<
         crate::types::DeleteSigningCertificateOutput,
         SdkError<crate::error::DeleteSigningCertificateError>,
@@ -680,7 +680,7 @@ impl Client {
     /// - Group memberships ([RemoveUserFromGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveUserFromGroup.html))
     pub async fn delete_user(
         &self,
-        input: crate::types::DeleteUserRequest,
+        input: crate::types::DeleteUserInput,
     ) -> Result<crate::types::DeleteUserOutput, SdkError<crate::error::DeleteUserError>> {
         self.handle.call(44, input).await
     }
@@ -690,7 +690,7 @@ impl Client {
     /// Deleting the permissions boundary for a user might increase its permissions by allowing the user to perform all the actions granted in its permissions policies.
     pub async fn delete_user_permissions_boundary(
         &self,
-        input: crate::types::DeleteUserPermissionsBoundaryRequest,
+        input: crate::types::DeleteUserPermissionsBoundaryInput,
     ) -> Result<
         crate::types::DeleteUserPermissionsBoundaryOutput,
         SdkError<crate::error::DeleteUserPermissionsBoundaryError>,
@@ -703,7 +703,7 @@ impl Client {
     /// A user can also have managed policies attached to it. To detach a managed policy from a user, use [DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn delete_user_policy(
         &self,
-        input: crate::types::DeleteUserPolicyRequest,
+        input: crate::types::DeleteUserPolicyInput,
     ) -> Result<crate::types::DeleteUserPolicyOutput, SdkError<crate::error::DeleteUserPolicyError>>
     {
         self.handle.call(46, input).await
@@ -714,7 +714,7 @@ impl Client {
     /// You must deactivate a user's virtual MFA device before you can delete it. For information about deactivating MFA devices, see [DeactivateMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeactivateMFADevice.html).
     pub async fn delete_virtual_mfa_device(
         &self,
-        input: crate::types::DeleteVirtualMFADeviceRequest,
+        input: crate::types::DeleteVirtualMFADeviceInput,
     ) -> Result<
         crate::types::DeleteVirtualMFADeviceOutput,
         SdkError<crate::error::DeleteVirtualMFADeviceError>,
@@ -727,7 +727,7 @@ impl Client {
     /// A group can also have inline policies embedded with it. To delete an inline policy, use [DeleteGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteGroupPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn detach_group_policy(
         &self,
-        input: crate::types::DetachGroupPolicyRequest,
+        input: crate::types::DetachGroupPolicyInput,
     ) -> Result<crate::types::DetachGroupPolicyOutput, SdkError<crate::error::DetachGroupPolicyError>>
     {
         self.handle.call(48, input).await
@@ -738,7 +738,7 @@ impl Client {
     /// A role can also have inline policies embedded with it. To delete an inline policy, use [DeleteRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRolePolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn detach_role_policy(
         &self,
-        input: crate::types::DetachRolePolicyRequest,
+        input: crate::types::DetachRolePolicyInput,
     ) -> Result<crate::types::DetachRolePolicyOutput, SdkError<crate::error::DetachRolePolicyError>>
     {
         self.handle.call(49, input).await
@@ -749,7 +749,7 @@ impl Client {
     /// A user can also have inline policies embedded with it. To delete an inline policy, use [DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn detach_user_policy(
         &self,
-        input: crate::types::DetachUserPolicyRequest,
+        input: crate::types::DetachUserPolicyInput,
     ) -> Result<crate::types::DetachUserPolicyOutput, SdkError<crate::error::DetachUserPolicyError>>
     {
         self.handle.call(50, input).await
@@ -758,9 +758,9 @@ impl Client {
     /// Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization.
     pub async fn disable_organizations_root_credentials_management(
         &self,
-        input: crate::types::DisableOrganizationsRootCredentialsManagementRequest,
+        input: crate::types::DisableOrganizationsRootCredentialsManagementInput,
     ) -> Result<
-        crate::types::DisableOrganizationsRootCredentialsManagementResponse,
+        crate::types::DisableOrganizationsRootCredentialsManagementOutput,
         SdkError<crate::error::DisableOrganizationsRootCredentialsManagementError>,
     > {
         self.handle.call(51, input).await
@@ -769,9 +769,9 @@ impl Client {
     /// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization.
     pub async fn disable_organizations_root_sessions(
         &self,
-        input: crate::types::DisableOrganizationsRootSessionsRequest,
+        input: crate::types::DisableOrganizationsRootSessionsInput,
     ) -> Result<
-        crate::types::DisableOrganizationsRootSessionsResponse,
+        crate::types::DisableOrganizationsRootSessionsOutput,
         SdkError<crate::error::DisableOrganizationsRootSessionsError>,
     > {
         self.handle.call(52, input).await
@@ -790,7 +790,7 @@ impl Client {
     /// Enables the specified MFA device and associates it with the specified IAM user. When enabled, the MFA device is required for every subsequent login by the IAM user associated with the device.
     pub async fn enable_mfa_device(
         &self,
-        input: crate::types::EnableMFADeviceRequest,
+        input: crate::types::EnableMFADeviceInput,
     ) -> Result<crate::types::EnableMFADeviceOutput, SdkError<crate::error::EnableMFADeviceError>>
     {
         self.handle.call(54, input).await
@@ -804,9 +804,9 @@ impl Client {
     /// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-iam.html) in the *Organizations User Guide*.
     pub async fn enable_organizations_root_credentials_management(
         &self,
-        input: crate::types::EnableOrganizationsRootCredentialsManagementRequest,
+        input: crate::types::EnableOrganizationsRootCredentialsManagementInput,
     ) -> Result<
-        crate::types::EnableOrganizationsRootCredentialsManagementResponse,
+        crate::types::EnableOrganizationsRootCredentialsManagementOutput,
         SdkError<crate::error::EnableOrganizationsRootCredentialsManagementError>,
     > {
         self.handle.call(55, input).await
@@ -820,9 +820,9 @@ impl Client {
     /// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-ra.html) in the *Organizations User Guide*.
     pub async fn enable_organizations_root_sessions(
         &self,
-        input: crate::types::EnableOrganizationsRootSessionsRequest,
+        input: crate::types::EnableOrganizationsRootSessionsInput,
     ) -> Result<
-        crate::types::EnableOrganizationsRootSessionsResponse,
+        crate::types::EnableOrganizationsRootSessionsOutput,
         SdkError<crate::error::EnableOrganizationsRootSessionsError>,
     > {
         self.handle.call(56, input).await
@@ -832,7 +832,7 @@ impl Client {
     pub async fn enable_outbound_web_identity_federation(
         &self,
     ) -> Result<
-        crate::types::EnableOutboundWebIdentityFederationResponse,
+        crate::types::EnableOutboundWebIdentityFederationOutput,
         SdkError<crate::error::EnableOutboundWebIdentityFederationError>,
     > {
         self.handle.call(57, ()).await
@@ -842,7 +842,7 @@ impl Client {
     pub async fn generate_credential_report(
         &self,
     ) -> Result<
-        crate::types::GenerateCredentialReportResponse,
+        crate::types::GenerateCredentialReportOutput,
         SdkError<crate::error::GenerateCredentialReportError>,
     > {
         self.handle.call(58, ()).await
@@ -881,9 +881,9 @@ impl Client {
     /// For more information about service last accessed data, see [Reducing policy scope by viewing user activity](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
     pub async fn generate_organizations_access_report(
         &self,
-        input: crate::types::GenerateOrganizationsAccessReportRequest,
+        input: crate::types::GenerateOrganizationsAccessReportInput,
     ) -> Result<
-        crate::types::GenerateOrganizationsAccessReportResponse,
+        crate::types::GenerateOrganizationsAccessReportOutput,
         SdkError<crate::error::GenerateOrganizationsAccessReportError>,
     > {
         self.handle.call(59, input).await
@@ -907,9 +907,9 @@ impl Client {
     /// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
     pub async fn generate_service_last_accessed_details(
         &self,
-        input: crate::types::GenerateServiceLastAccessedDetailsRequest,
+        input: crate::types::GenerateServiceLastAccessedDetailsInput,
     ) -> Result<
-        crate::types::GenerateServiceLastAccessedDetailsResponse,
+        crate::types::GenerateServiceLastAccessedDetailsOutput,
         SdkError<crate::error::GenerateServiceLastAccessedDetailsError>,
     > {
         self.handle.call(60, input).await
@@ -918,9 +918,9 @@ impl Client {
     /// Retrieves information about when the specified access key was last used. The information includes the date and time of last use, along with the Amazon Web Services service and Region that were specified in the last request made with that key.
     pub async fn get_access_key_last_used(
         &self,
-        input: crate::types::GetAccessKeyLastUsedRequest,
+        input: crate::types::GetAccessKeyLastUsedInput,
     ) -> Result<
-        crate::types::GetAccessKeyLastUsedResponse,
+        crate::types::GetAccessKeyLastUsedOutput,
         SdkError<crate::error::GetAccessKeyLastUsedError>,
     > {
         self.handle.call(61, input).await
@@ -933,9 +933,9 @@ impl Client {
     /// You can optionally filter the results using the `Filter` parameter. You can paginate the results using the `MaxItems` and `Marker` parameters.
     pub async fn get_account_authorization_details(
         &self,
-        input: crate::types::GetAccountAuthorizationDetailsRequest,
+        input: crate::types::GetAccountAuthorizationDetailsInput,
     ) -> Result<
-        crate::types::GetAccountAuthorizationDetailsResponse,
+        crate::types::GetAccountAuthorizationDetailsOutput,
         SdkError<crate::error::GetAccountAuthorizationDetailsError>,
     > {
         self.handle.call(62, input).await
@@ -945,7 +945,7 @@ impl Client {
     pub async fn get_account_password_policy(
         &self,
     ) -> Result<
-        crate::types::GetAccountPasswordPolicyResponse,
+        crate::types::GetAccountPasswordPolicyOutput,
         SdkError<crate::error::GetAccountPasswordPolicyError>,
     > {
         self.handle.call(63, ()).await
@@ -956,10 +956,8 @@ impl Client {
     /// For information about IAM quotas, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
     pub async fn get_account_summary(
         &self,
-    ) -> Result<
-        crate::types::GetAccountSummaryResponse,
-        SdkError<crate::error::GetAccountSummaryError>,
-    > {
+    ) -> Result<crate::types::GetAccountSummaryOutput, SdkError<crate::error::GetAccountSummaryError>>
+    {
         self.handle.call(64, ()).await
     }
 
@@ -968,7 +966,7 @@ impl Client {
     /// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. Context keys can be evaluated by testing against a value specified in an IAM policy. Use `GetContextKeysForCustomPolicy` to understand what key names and values you must supply when you call [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html). Note that all parameters are shown in unencoded form here for clarity but must be URL encoded to be included as a part of a real HTML request.
     pub async fn get_context_keys_for_custom_policy(
         &self,
-        input: crate::types::GetContextKeysForCustomPolicyRequest,
+        input: crate::types::GetContextKeysForCustomPolicyInput,
     ) -> Result<
         crate::types::GetContextKeysForPolicyResponse,
         SdkError<crate::error::GetContextKeysForCustomPolicyError>,
@@ -985,7 +983,7 @@ impl Client {
     /// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. Context keys can be evaluated by testing against a value in an IAM policy. Use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) to understand what key names and values you must supply when you call [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html). This operation doesn't return context keys referenced by service control policies (SCPs). Only context keys referenced by the identity-based policies attached to the specified entity, and any additional policies that you provide, are included.
     pub async fn get_context_keys_for_principal_policy(
         &self,
-        input: crate::types::GetContextKeysForPrincipalPolicyRequest,
+        input: crate::types::GetContextKeysForPrincipalPolicyInput,
     ) -> Result<
         crate::types::GetContextKeysForPolicyResponse,
         SdkError<crate::error::GetContextKeysForPrincipalPolicyError>,
@@ -997,7 +995,7 @@ impl Client {
     pub async fn get_credential_report(
         &self,
     ) -> Result<
-        crate::types::GetCredentialReportResponse,
+        crate::types::GetCredentialReportOutput,
         SdkError<crate::error::GetCredentialReportError>,
     > {
         self.handle.call(67, ()).await
@@ -1008,9 +1006,9 @@ impl Client {
     /// If a delegation request has no owner or owner account, `GetDelegationRequest` for that delegation request can be called by any account. If the owner account is assigned but there is no owner id, only identities within that owner account can call `GetDelegationRequest` for the delegation request. Once the delegation request is fully owned, the owner of the request gets a default permission to get that delegation request. For more details, see [ Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
     pub async fn get_delegation_request(
         &self,
-        input: crate::types::GetDelegationRequestRequest,
+        input: crate::types::GetDelegationRequestInput,
     ) -> Result<
-        crate::types::GetDelegationRequestResponse,
+        crate::types::GetDelegationRequestOutput,
         SdkError<crate::error::GetDelegationRequestError>,
     > {
         self.handle.call(68, input).await
@@ -1019,8 +1017,8 @@ impl Client {
     /// Returns a list of IAM users that are in the specified IAM group. You can paginate the results using the `MaxItems` and `Marker` parameters.
     pub async fn get_group(
         &self,
-        input: crate::types::GetGroupRequest,
-    ) -> Result<crate::types::GetGroupResponse, SdkError<crate::error::GetGroupError>> {
+        input: crate::types::GetGroupInput,
+    ) -> Result<crate::types::GetGroupOutput, SdkError<crate::error::GetGroupError>> {
         self.handle.call(69, input).await
     }
 
@@ -1033,8 +1031,8 @@ impl Client {
     /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn get_group_policy(
         &self,
-        input: crate::types::GetGroupPolicyRequest,
-    ) -> Result<crate::types::GetGroupPolicyResponse, SdkError<crate::error::GetGroupPolicyError>>
+        input: crate::types::GetGroupPolicyInput,
+    ) -> Result<crate::types::GetGroupPolicyOutput, SdkError<crate::error::GetGroupPolicyError>>
     {
         self.handle.call(70, input).await
     }
@@ -1046,9 +1044,9 @@ impl Client {
     /// If a delegation request has no owner or owner account, `GetHumanReadableSummary` for that delegation request can be called by any account. If the owner account is assigned but there is no owner id, only identities within that owner account can call `GetHumanReadableSummary` for the delegation request to retrieve a summary of that request. Once the delegation request is fully owned, the owner of the request gets a default permission to get that delegation request. For more details, read [default permissions granted to delegation requests]. These rules are identical to [GetDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetDelegationRequest.html) API behavior, such that a party who has permissions to call [GetDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetDelegationRequest.html) for a given delegation request will always be able to retrieve the human readable summary for that request.
     pub async fn get_human_readable_summary(
         &self,
-        input: crate::types::GetHumanReadableSummaryRequest,
+        input: crate::types::GetHumanReadableSummaryInput,
     ) -> Result<
-        crate::types::GetHumanReadableSummaryResponse,
+        crate::types::GetHumanReadableSummaryOutput,
         SdkError<crate::error::GetHumanReadableSummaryError>,
     > {
         self.handle.call(71, input).await
@@ -1057,9 +1055,9 @@ impl Client {
     /// Retrieves information about the specified instance profile, including the instance profile's path, GUID, ARN, and role. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
     pub async fn get_instance_profile(
         &self,
-        input: crate::types::GetInstanceProfileRequest,
+        input: crate::types::GetInstanceProfileInput,
     ) -> Result<
-        crate::types::GetInstanceProfileResponse,
+        crate::types::GetInstanceProfileOutput,
         SdkError<crate::error::GetInstanceProfileError>,
     > {
         self.handle.call(72, input).await
@@ -1072,8 +1070,8 @@ impl Client {
     /// If you create an IAM user with programmatic access, and then later add a password for the user to access the Amazon Web Services Management Console, the `CreateDate` reflects the initial password creation date. A user with programmatic access does not have a login profile unless you create a password for the user to access the Amazon Web Services Management Console.
     pub async fn get_login_profile(
         &self,
-        input: crate::types::GetLoginProfileRequest,
-    ) -> Result<crate::types::GetLoginProfileResponse, SdkError<crate::error::GetLoginProfileError>>
+        input: crate::types::GetLoginProfileInput,
+    ) -> Result<crate::types::GetLoginProfileOutput, SdkError<crate::error::GetLoginProfileError>>
     {
         self.handle.call(73, input).await
     }
@@ -1081,17 +1079,17 @@ impl Client {
     /// Retrieves information about an MFA device for a specified user.
     pub async fn get_mfa_device(
         &self,
-        input: crate::types::GetMFADeviceRequest,
-    ) -> Result<crate::types::GetMFADeviceResponse, SdkError<crate::error::GetMFADeviceError>> {
+        input: crate::types::GetMFADeviceInput,
+    ) -> Result<crate::types::GetMFADeviceOutput, SdkError<crate::error::GetMFADeviceError>> {
         self.handle.call(74, input).await
     }
 
     /// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM.
     pub async fn get_open_id_connect_provider(
         &self,
-        input: crate::types::GetOpenIDConnectProviderRequest,
+        input: crate::types::GetOpenIDConnectProviderInput,
     ) -> Result<
-        crate::types::GetOpenIDConnectProviderResponse,
+        crate::types::GetOpenIDConnectProviderOutput,
         SdkError<crate::error::GetOpenIDConnectProviderError>,
     > {
         self.handle.call(75, input).await
@@ -1108,9 +1106,9 @@ impl Client {
     /// By default, the list is sorted by service namespace.
     pub async fn get_organizations_access_report(
         &self,
-        input: crate::types::GetOrganizationsAccessReportRequest,
+        input: crate::types::GetOrganizationsAccessReportInput,
     ) -> Result<
-        crate::types::GetOrganizationsAccessReportResponse,
+        crate::types::GetOrganizationsAccessReportOutput,
         SdkError<crate::error::GetOrganizationsAccessReportError>,
     > {
         self.handle.call(76, input).await
@@ -1120,7 +1118,7 @@ impl Client {
     pub async fn get_outbound_web_identity_federation_info(
         &self,
     ) -> Result<
-        crate::types::GetOutboundWebIdentityFederationInfoResponse,
+        crate::types::GetOutboundWebIdentityFederationInfoOutput,
         SdkError<crate::error::GetOutboundWebIdentityFederationInfoError>,
     > {
         self.handle.call(77, ()).await
@@ -1133,8 +1131,8 @@ impl Client {
     /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn get_policy(
         &self,
-        input: crate::types::GetPolicyRequest,
-    ) -> Result<crate::types::GetPolicyResponse, SdkError<crate::error::GetPolicyError>> {
+        input: crate::types::GetPolicyInput,
+    ) -> Result<crate::types::GetPolicyOutput, SdkError<crate::error::GetPolicyError>> {
         self.handle.call(78, input).await
     }
 
@@ -1151,8 +1149,8 @@ impl Client {
     /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
     pub async fn get_policy_version(
         &self,
-        input: crate::types::GetPolicyVersionRequest,
-    ) -> Result<crate::types::GetPolicyVersionResponse, SdkError<crate::error::GetPolicyVersionError>>
+        input: crate::types::GetPolicyVersionInput,
+    ) -> Result<crate::types::GetPolicyVersionOutput, SdkError<crate::error::GetPolicyVersionError>>
     {
         self.handle.call(79, input).await
     }
@@ -1162,8 +1160,8 @@ impl Client {
     /// Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
     pub async fn get_role(
         &self,
-        input: crate::types::GetRoleRequest,
-    ) -> Result<crate::types::GetRoleResponse, SdkError<crate::error::GetRoleError>> {
+        input: crate::types::GetRoleInput,
+    ) -> Result<crate::types::GetRoleOutput, SdkError<crate::error::GetRoleError>> {
         self.handle.call(80, input).await
     }
 
@@ -1178,9 +1176,8 @@ impl Client {
     /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
     pub async fn get_role_policy(
         &self,
-        input: crate::types::GetRolePolicyRequest,
-    ) -> Result<crate::types::GetRolePolicyResponse, SdkError<crate::error::GetRolePolicyError>>
-    {
+        input: crate::types::GetRolePolicyInput,
+    ) -> Result<crate::types::GetRolePolicyOutput, SdkError<crate::error::GetRolePolicyError>> {
         self.handle.call(81, input).await
     }
 
@@ -1189,8 +1186,8 @@ impl Client {
     /// This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
     pub async fn get_saml_provider(
         &self,
-        input: crate::types::GetSAMLProviderRequest,
-    ) -> Result<crate::types::GetSAMLProviderResponse, SdkError<crate::error::GetSAMLProviderError>>
+        input: crate::types::GetSAMLProviderInput,
+    ) -> Result<crate::types::GetSAMLProviderOutput, SdkError<crate::error::GetSAMLProviderError>>
     {
         self.handle.call(82, input).await
     }
@@ -1200,8 +1197,8 @@ impl Client {
     /// The SSH public key retrieved by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
     pub async fn get_ssh_public_key(
         &self,
-        input: crate::types::GetSSHPublicKeyRequest,
-    ) -> Result<crate::types::GetSSHPublicKeyResponse, SdkError<crate::error::GetSSHPublicKeyError>>
+        input: crate::types::GetSSHPublicKeyInput,
+    ) -> Result<crate::types::GetSSHPublicKeyOutput, SdkError<crate::error::GetSSHPublicKeyError>>
     {
         self.handle.call(83, input).await
     }
@@ -1211,9 +1208,9 @@ impl Client {
     /// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
     pub async fn get_server_certificate(
         &self,
-        input: crate::types::GetServerCertificateRequest,
+        input: crate::types::GetServerCertificateInput,
     ) -> Result<
-        crate::types::GetServerCertificateResponse,
+        crate::types::GetServerCertificateOutput,
         SdkError<crate::error::GetServerCertificateError>,
     > {
         self.handle.call(84, input).await
@@ -1239,9 +1236,9 @@ impl Client {
     /// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
     pub async fn get_service_last_accessed_details(
         &self,
-        input: crate::types::GetServiceLastAccessedDetailsRequest,
+        input: crate::types::GetServiceLastAccessedDetailsInput,
     ) -> Result<
-        crate::types::GetServiceLastAccessedDetailsResponse,
+        crate::types::GetServiceLastAccessedDetailsOutput,
         SdkError<crate::error::GetServiceLastAccessedDetailsError>,
     > {
         self.handle.call(85, input).await
@@ -1259,9 +1256,9 @@ impl Client {
     /// By default, the list of associated entities is sorted by date, with the most recent access listed first.
     pub async fn get_service_last_accessed_details_with_entities(
         &self,
-        input: crate::types::GetServiceLastAccessedDetailsWithEntitiesRequest,
+        input: crate::types::GetServiceLastAccessedDetailsWithEntitiesInput,
     ) -> Result<
-        crate::types::GetServiceLastAccessedDetailsWithEntitiesResponse,
+        crate::types::GetServiceLastAccessedDetailsWithEntitiesOutput,
         SdkError<crate::error::GetServiceLastAccessedDetailsWithEntitiesError>,
     > {
         self.handle.call(86, input).await
@@ -1270,9 +1267,9 @@ impl Client {
     /// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service.
     pub async fn get_service_linked_role_deletion_status(
         &self,
-        input: crate::types::GetServiceLinkedRoleDeletionStatusRequest,
+        input: crate::types::GetServiceLinkedRoleDeletionStatusInput,
     ) -> Result<
-        crate::types::GetServiceLinkedRoleDeletionStatusResponse,
+        crate::types::GetServiceLinkedRoleDeletionStatusOutput,
         SdkError<crate::error::GetServiceLinkedRoleDeletionStatusError>,
     > {
         self.handle.call(87, input).await
@@ -1283,8 +1280,8 @@ impl Client {
     /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID used to sign the request to this operation.
     pub async fn get_user(
         &self,
-        input: crate::types::GetUserRequest,
-    ) -> Result<crate::types::GetUserResponse, SdkError<crate::error::GetUserError>> {
+        input: crate::types::GetUserInput,
+    ) -> Result<crate::types::GetUserOutput, SdkError<crate::error::GetUserError>> {
         self.handle.call(88, input).await
     }
 
@@ -1297,9 +1294,8 @@ impl Client {
     /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn get_user_policy(
         &self,
-        input: crate::types::GetUserPolicyRequest,
-    ) -> Result<crate::types::GetUserPolicyResponse, SdkError<crate::error::GetUserPolicyError>>
-    {
+        input: crate::types::GetUserPolicyInput,
+    ) -> Result<crate::types::GetUserPolicyOutput, SdkError<crate::error::GetUserPolicyError>> {
         self.handle.call(89, input).await
     }
 
@@ -1314,8 +1310,8 @@ impl Client {
     /// To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation.
     pub async fn list_access_keys(
         &self,
-        input: crate::types::ListAccessKeysRequest,
-    ) -> Result<crate::types::ListAccessKeysResponse, SdkError<crate::error::ListAccessKeysError>>
+        input: crate::types::ListAccessKeysInput,
+    ) -> Result<crate::types::ListAccessKeysOutput, SdkError<crate::error::ListAccessKeysError>>
     {
         self.handle.call(90, input).await
     }
@@ -1323,9 +1319,9 @@ impl Client {
     /// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*.
     pub async fn list_account_aliases(
         &self,
-        input: crate::types::ListAccountAliasesRequest,
+        input: crate::types::ListAccountAliasesInput,
     ) -> Result<
-        crate::types::ListAccountAliasesResponse,
+        crate::types::ListAccountAliasesOutput,
         SdkError<crate::error::ListAccountAliasesError>,
     > {
         self.handle.call(91, input).await
@@ -1338,9 +1334,9 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
     pub async fn list_attached_group_policies(
         &self,
-        input: crate::types::ListAttachedGroupPoliciesRequest,
+        input: crate::types::ListAttachedGroupPoliciesInput,
     ) -> Result<
-        crate::types::ListAttachedGroupPoliciesResponse,
+        crate::types::ListAttachedGroupPoliciesOutput,
         SdkError<crate::error::ListAttachedGroupPoliciesError>,
     > {
         self.handle.call(92, input).await
@@ -1353,9 +1349,9 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified role (or none that match the specified path prefix), the operation returns an empty list.
     pub async fn list_attached_role_policies(
         &self,
-        input: crate::types::ListAttachedRolePoliciesRequest,
+        input: crate::types::ListAttachedRolePoliciesInput,
     ) -> Result<
-        crate::types::ListAttachedRolePoliciesResponse,
+        crate::types::ListAttachedRolePoliciesOutput,
         SdkError<crate::error::ListAttachedRolePoliciesError>,
     > {
         self.handle.call(93, input).await
@@ -1368,9 +1364,9 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
     pub async fn list_attached_user_policies(
         &self,
-        input: crate::types::ListAttachedUserPoliciesRequest,
+        input: crate::types::ListAttachedUserPoliciesInput,
     ) -> Result<
-        crate::types::ListAttachedUserPoliciesResponse,
+        crate::types::ListAttachedUserPoliciesOutput,
         SdkError<crate::error::ListAttachedUserPoliciesError>,
     > {
         self.handle.call(94, input).await
@@ -1383,9 +1379,9 @@ impl Client {
     /// For more details, see [ Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
     pub async fn list_delegation_requests(
         &self,
-        input: crate::types::ListDelegationRequestsRequest,
+        input: crate::types::ListDelegationRequestsInput,
     ) -> Result<
-        crate::types::ListDelegationRequestsResponse,
+        crate::types::ListDelegationRequestsOutput,
         SdkError<crate::error::ListDelegationRequestsError>,
     > {
         self.handle.call(95, input).await
@@ -1398,9 +1394,9 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
     pub async fn list_entities_for_policy(
         &self,
-        input: crate::types::ListEntitiesForPolicyRequest,
+        input: crate::types::ListEntitiesForPolicyInput,
     ) -> Result<
-        crate::types::ListEntitiesForPolicyResponse,
+        crate::types::ListEntitiesForPolicyOutput,
         SdkError<crate::error::ListEntitiesForPolicyError>,
     > {
         self.handle.call(96, input).await
@@ -1413,11 +1409,9 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified group, the operation returns an empty list.
     pub async fn list_group_policies(
         &self,
-        input: crate::types::ListGroupPoliciesRequest,
-    ) -> Result<
-        crate::types::ListGroupPoliciesResponse,
-        SdkError<crate::error::ListGroupPoliciesError>,
-    > {
+        input: crate::types::ListGroupPoliciesInput,
+    ) -> Result<crate::types::ListGroupPoliciesOutput, SdkError<crate::error::ListGroupPoliciesError>>
+    {
         self.handle.call(97, input).await
     }
 
@@ -1426,8 +1420,8 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
     pub async fn list_groups(
         &self,
-        input: crate::types::ListGroupsRequest,
-    ) -> Result<crate::types::ListGroupsResponse, SdkError<crate::error::ListGroupsError>> {
+        input: crate::types::ListGroupsInput,
+    ) -> Result<crate::types::ListGroupsOutput, SdkError<crate::error::ListGroupsError>> {
         self.handle.call(98, input).await
     }
 
@@ -1436,20 +1430,18 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
     pub async fn list_groups_for_user(
         &self,
-        input: crate::types::ListGroupsForUserRequest,
-    ) -> Result<
-        crate::types::ListGroupsForUserResponse,
-        SdkError<crate::error::ListGroupsForUserError>,
-    > {
+        input: crate::types::ListGroupsForUserInput,
+    ) -> Result<crate::types::ListGroupsForUserOutput, SdkError<crate::error::ListGroupsForUserError>>
+    {
         self.handle.call(99, input).await
     }
 
     /// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn list_instance_profile_tags(
         &self,
-        input: crate::types::ListInstanceProfileTagsRequest,
+        input: crate::types::ListInstanceProfileTagsInput,
     ) -> Result<
-        crate::types::ListInstanceProfileTagsResponse,
+        crate::types::ListInstanceProfileTagsOutput,
         SdkError<crate::error::ListInstanceProfileTagsError>,
     > {
         self.handle.call(100, input).await
@@ -1462,9 +1454,9 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
     pub async fn list_instance_profiles(
         &self,
-        input: crate::types::ListInstanceProfilesRequest,
+        input: crate::types::ListInstanceProfilesInput,
     ) -> Result<
-        crate::types::ListInstanceProfilesResponse,
+        crate::types::ListInstanceProfilesOutput,
         SdkError<crate::error::ListInstanceProfilesError>,
     > {
         self.handle.call(101, input).await
@@ -1475,9 +1467,9 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
     pub async fn list_instance_profiles_for_role(
         &self,
-        input: crate::types::ListInstanceProfilesForRoleRequest,
+        input: crate::types::ListInstanceProfilesForRoleInput,
     ) -> Result<
-        crate::types::ListInstanceProfilesForRoleResponse,
+        crate::types::ListInstanceProfilesForRoleOutput,
         SdkError<crate::error::ListInstanceProfilesForRoleError>,
     > {
         self.handle.call(102, input).await
@@ -1486,11 +1478,9 @@ impl Client {
     /// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn list_mfa_device_tags(
         &self,
-        input: crate::types::ListMFADeviceTagsRequest,
-    ) -> Result<
-        crate::types::ListMFADeviceTagsResponse,
-        SdkError<crate::error::ListMFADeviceTagsError>,
-    > {
+        input: crate::types::ListMFADeviceTagsInput,
+    ) -> Result<crate::types::ListMFADeviceTagsOutput, SdkError<crate::error::ListMFADeviceTagsError>>
+    {
         self.handle.call(103, input).await
     }
 
@@ -1499,8 +1489,8 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
     pub async fn list_mfa_devices(
         &self,
-        input: crate::types::ListMFADevicesRequest,
-    ) -> Result<crate::types::ListMFADevicesResponse, SdkError<crate::error::ListMFADevicesError>>
+        input: crate::types::ListMFADevicesInput,
+    ) -> Result<crate::types::ListMFADevicesOutput, SdkError<crate::error::ListMFADevicesError>>
     {
         self.handle.call(104, input).await
     }
@@ -1510,9 +1500,9 @@ impl Client {
     /// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn list_open_id_connect_provider_tags(
         &self,
-        input: crate::types::ListOpenIDConnectProviderTagsRequest,
+        input: crate::types::ListOpenIDConnectProviderTagsInput,
     ) -> Result<
-        crate::types::ListOpenIDConnectProviderTagsResponse,
+        crate::types::ListOpenIDConnectProviderTagsOutput,
         SdkError<crate::error::ListOpenIDConnectProviderTagsError>,
     > {
         self.handle.call(105, input).await
@@ -1523,9 +1513,9 @@ impl Client {
     /// IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an OIDC provider, see [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html).
     pub async fn list_open_id_connect_providers(
         &self,
-        input: crate::types::ListOpenIDConnectProvidersRequest,
+        input: crate::types::ListOpenIDConnectProvidersInput,
     ) -> Result<
-        crate::types::ListOpenIDConnectProvidersResponse,
+        crate::types::ListOpenIDConnectProvidersOutput,
         SdkError<crate::error::ListOpenIDConnectProvidersError>,
     > {
         self.handle.call(106, input).await
@@ -1534,9 +1524,9 @@ impl Client {
     /// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
     pub async fn list_organizations_features(
         &self,
-        input: crate::types::ListOrganizationsFeaturesRequest,
+        input: crate::types::ListOrganizationsFeaturesInput,
     ) -> Result<
-        crate::types::ListOrganizationsFeaturesResponse,
+        crate::types::ListOrganizationsFeaturesOutput,
         SdkError<crate::error::ListOrganizationsFeaturesError>,
     > {
         self.handle.call(107, input).await
@@ -1553,8 +1543,8 @@ impl Client {
     /// IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a customer manged policy, see [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html).
     pub async fn list_policies(
         &self,
-        input: crate::types::ListPoliciesRequest,
-    ) -> Result<crate::types::ListPoliciesResponse, SdkError<crate::error::ListPoliciesError>> {
+        input: crate::types::ListPoliciesInput,
+    ) -> Result<crate::types::ListPoliciesOutput, SdkError<crate::error::ListPoliciesError>> {
         self.handle.call(108, input).await
     }
 
@@ -1573,9 +1563,9 @@ impl Client {
     /// Policies that are attached to users and roles as permissions boundaries are not returned. To view which managed policy is currently used to set the permissions boundary for a user or role, use the [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) or [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) operations.
     pub async fn list_policies_granting_service_access(
         &self,
-        input: crate::types::ListPoliciesGrantingServiceAccessRequest,
+        input: crate::types::ListPoliciesGrantingServiceAccessInput,
     ) -> Result<
-        crate::types::ListPoliciesGrantingServiceAccessResponse,
+        crate::types::ListPoliciesGrantingServiceAccessOutput,
         SdkError<crate::error::ListPoliciesGrantingServiceAccessError>,
     > {
         self.handle.call(109, input).await
@@ -1584,8 +1574,8 @@ impl Client {
     /// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn list_policy_tags(
         &self,
-        input: crate::types::ListPolicyTagsRequest,
-    ) -> Result<crate::types::ListPolicyTagsResponse, SdkError<crate::error::ListPolicyTagsError>>
+        input: crate::types::ListPolicyTagsInput,
+    ) -> Result<crate::types::ListPolicyTagsOutput, SdkError<crate::error::ListPolicyTagsError>>
     {
         self.handle.call(110, input).await
     }
@@ -1595,9 +1585,9 @@ impl Client {
     /// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn list_policy_versions(
         &self,
-        input: crate::types::ListPolicyVersionsRequest,
+        input: crate::types::ListPolicyVersionsInput,
     ) -> Result<
-        crate::types::ListPolicyVersionsResponse,
+        crate::types::ListPolicyVersionsOutput,
         SdkError<crate::error::ListPolicyVersionsError>,
     > {
         self.handle.call(111, input).await
@@ -1610,8 +1600,8 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified role, the operation returns an empty list.
     pub async fn list_role_policies(
         &self,
-        input: crate::types::ListRolePoliciesRequest,
-    ) -> Result<crate::types::ListRolePoliciesResponse, SdkError<crate::error::ListRolePoliciesError>>
+        input: crate::types::ListRolePoliciesInput,
+    ) -> Result<crate::types::ListRolePoliciesOutput, SdkError<crate::error::ListRolePoliciesError>>
     {
         self.handle.call(112, input).await
     }
@@ -1619,8 +1609,8 @@ impl Client {
     /// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn list_role_tags(
         &self,
-        input: crate::types::ListRoleTagsRequest,
-    ) -> Result<crate::types::ListRoleTagsResponse, SdkError<crate::error::ListRoleTagsError>> {
+        input: crate::types::ListRoleTagsInput,
+    ) -> Result<crate::types::ListRoleTagsOutput, SdkError<crate::error::ListRoleTagsError>> {
         self.handle.call(113, input).await
     }
 
@@ -1637,8 +1627,8 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
     pub async fn list_roles(
         &self,
-        input: crate::types::ListRolesRequest,
-    ) -> Result<crate::types::ListRolesResponse, SdkError<crate::error::ListRolesError>> {
+        input: crate::types::ListRolesInput,
+    ) -> Result<crate::types::ListRolesOutput, SdkError<crate::error::ListRolesError>> {
         self.handle.call(114, input).await
     }
 
@@ -1647,9 +1637,9 @@ impl Client {
     /// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn list_saml_provider_tags(
         &self,
-        input: crate::types::ListSAMLProviderTagsRequest,
+        input: crate::types::ListSAMLProviderTagsInput,
     ) -> Result<
-        crate::types::ListSAMLProviderTagsResponse,
+        crate::types::ListSAMLProviderTagsOutput,
         SdkError<crate::error::ListSAMLProviderTagsError>,
     > {
         self.handle.call(115, input).await
@@ -1660,11 +1650,9 @@ impl Client {
     /// This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
     pub async fn list_saml_providers(
         &self,
-        input: crate::types::ListSAMLProvidersRequest,
-    ) -> Result<
-        crate::types::ListSAMLProvidersResponse,
-        SdkError<crate::error::ListSAMLProvidersError>,
-    > {
+        input: crate::types::ListSAMLProvidersInput,
+    ) -> Result<crate::types::ListSAMLProvidersOutput, SdkError<crate::error::ListSAMLProvidersError>>
+    {
         self.handle.call(116, input).await
     }
 
@@ -1675,11 +1663,9 @@ impl Client {
     /// Although each user is limited to a small number of keys, you can still paginate the results using the `MaxItems` and `Marker` parameters.
     pub async fn list_ssh_public_keys(
         &self,
-        input: crate::types::ListSSHPublicKeysRequest,
-    ) -> Result<
-        crate::types::ListSSHPublicKeysResponse,
-        SdkError<crate::error::ListSSHPublicKeysError>,
-    > {
+        input: crate::types::ListSSHPublicKeysInput,
+    ) -> Result<crate::types::ListSSHPublicKeysOutput, SdkError<crate::error::ListSSHPublicKeysError>>
+    {
         self.handle.call(117, input).await
     }
 
@@ -1688,9 +1674,9 @@ impl Client {
     /// For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
     pub async fn list_server_certificate_tags(
         &self,
-        input: crate::types::ListServerCertificateTagsRequest,
+        input: crate::types::ListServerCertificateTagsInput,
     ) -> Result<
-        crate::types::ListServerCertificateTagsResponse,
+        crate::types::ListServerCertificateTagsOutput,
         SdkError<crate::error::ListServerCertificateTagsError>,
     > {
         self.handle.call(118, input).await
@@ -1705,9 +1691,9 @@ impl Client {
     /// IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a servercertificate, see [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html).
     pub async fn list_server_certificates(
         &self,
-        input: crate::types::ListServerCertificatesRequest,
+        input: crate::types::ListServerCertificatesInput,
     ) -> Result<
-        crate::types::ListServerCertificatesResponse,
+        crate::types::ListServerCertificatesOutput,
         SdkError<crate::error::ListServerCertificatesError>,
     > {
         self.handle.call(119, input).await
@@ -1720,9 +1706,9 @@ impl Client {
     /// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
     pub async fn list_service_specific_credentials(
         &self,
-        input: crate::types::ListServiceSpecificCredentialsRequest,
+        input: crate::types::ListServiceSpecificCredentialsInput,
     ) -> Result<
-        crate::types::ListServiceSpecificCredentialsResponse,
+        crate::types::ListServiceSpecificCredentialsOutput,
         SdkError<crate::error::ListServiceSpecificCredentialsError>,
     > {
         self.handle.call(120, input).await
@@ -1735,9 +1721,9 @@ impl Client {
     /// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request for this operation. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
     pub async fn list_signing_certificates(
         &self,
-        input: crate::types::ListSigningCertificatesRequest,
+        input: crate::types::ListSigningCertificatesInput,
     ) -> Result<
-        crate::types::ListSigningCertificatesResponse,
+        crate::types::ListSigningCertificatesOutput,
         SdkError<crate::error::ListSigningCertificatesError>,
     > {
         self.handle.call(121, input).await
@@ -1750,8 +1736,8 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified user, the operation returns an empty list.
     pub async fn list_user_policies(
         &self,
-        input: crate::types::ListUserPoliciesRequest,
-    ) -> Result<crate::types::ListUserPoliciesResponse, SdkError<crate::error::ListUserPoliciesError>>
+        input: crate::types::ListUserPoliciesInput,
+    ) -> Result<crate::types::ListUserPoliciesOutput, SdkError<crate::error::ListUserPoliciesError>>
     {
         self.handle.call(122, input).await
     }
@@ -1759,8 +1745,8 @@ impl Client {
     /// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn list_user_tags(
         &self,
-        input: crate::types::ListUserTagsRequest,
-    ) -> Result<crate::types::ListUserTagsResponse, SdkError<crate::error::ListUserTagsError>> {
+        input: crate::types::ListUserTagsInput,
+    ) -> Result<crate::types::ListUserTagsOutput, SdkError<crate::error::ListUserTagsError>> {
         self.handle.call(123, input).await
     }
 
@@ -1776,8 +1762,8 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
     pub async fn list_users(
         &self,
-        input: crate::types::ListUsersRequest,
-    ) -> Result<crate::types::ListUsersResponse, SdkError<crate::error::ListUsersError>> {
+        input: crate::types::ListUsersInput,
+    ) -> Result<crate::types::ListUsersOutput, SdkError<crate::error::ListUsersError>> {
         self.handle.call(124, input).await
     }
 
@@ -1788,9 +1774,9 @@ impl Client {
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
     pub async fn list_virtual_mfa_devices(
         &self,
-        input: crate::types::ListVirtualMFADevicesRequest,
+        input: crate::types::ListVirtualMFADevicesInput,
     ) -> Result<
-        crate::types::ListVirtualMFADevicesResponse,
+        crate::types::ListVirtualMFADevicesOutput,
         SdkError<crate::error::ListVirtualMFADevicesError>,
     > {
         self.handle.call(125, input).await
@@ -1805,7 +1791,7 @@ impl Client {
     /// Because policy documents can be large, you should use POST rather than GET when calling `PutGroupPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
     pub async fn put_group_policy(
         &self,
-        input: crate::types::PutGroupPolicyRequest,
+        input: crate::types::PutGroupPolicyInput,
     ) -> Result<crate::types::PutGroupPolicyOutput, SdkError<crate::error::PutGroupPolicyError>>
     {
         self.handle.call(126, input).await
@@ -1818,7 +1804,7 @@ impl Client {
     /// Policies used as permissions boundaries do not provide permissions. You must also attach a permissions policy to the role. To learn how the effective permissions for a role are evaluated, see [IAM JSON policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) in the IAM User Guide.
     pub async fn put_role_permissions_boundary(
         &self,
-        input: crate::types::PutRolePermissionsBoundaryRequest,
+        input: crate::types::PutRolePermissionsBoundaryInput,
     ) -> Result<
         crate::types::PutRolePermissionsBoundaryOutput,
         SdkError<crate::error::PutRolePermissionsBoundaryError>,
@@ -1837,7 +1823,7 @@ impl Client {
     /// Because policy documents can be large, you should use POST rather than GET when calling `PutRolePolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
     pub async fn put_role_policy(
         &self,
-        input: crate::types::PutRolePolicyRequest,
+        input: crate::types::PutRolePolicyInput,
     ) -> Result<crate::types::PutRolePolicyOutput, SdkError<crate::error::PutRolePolicyError>> {
         self.handle.call(128, input).await
     }
@@ -1847,7 +1833,7 @@ impl Client {
     /// Policies that are used as permissions boundaries do not provide permissions. You must also attach a permissions policy to the user. To learn how the effective permissions for a user are evaluated, see [IAM JSON policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) in the IAM User Guide.
     pub async fn put_user_permissions_boundary(
         &self,
-        input: crate::types::PutUserPermissionsBoundaryRequest,
+        input: crate::types::PutUserPermissionsBoundaryInput,
     ) -> Result<
         crate::types::PutUserPermissionsBoundaryOutput,
         SdkError<crate::error::PutUserPermissionsBoundaryError>,
@@ -1864,7 +1850,7 @@ impl Client {
     /// Because policy documents can be large, you should use POST rather than GET when calling `PutUserPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
     pub async fn put_user_policy(
         &self,
-        input: crate::types::PutUserPolicyRequest,
+        input: crate::types::PutUserPolicyInput,
     ) -> Result<crate::types::PutUserPolicyOutput, SdkError<crate::error::PutUserPolicyError>> {
         self.handle.call(130, input).await
     }
@@ -1878,7 +1864,7 @@ impl Client {
     /// For more details, see [ Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
     pub async fn reject_delegation_request(
         &self,
-        input: crate::types::RejectDelegationRequestRequest,
+        input: crate::types::RejectDelegationRequestInput,
     ) -> Result<
         crate::types::RejectDelegationRequestOutput,
         SdkError<crate::error::RejectDelegationRequestError>,
@@ -1891,7 +1877,7 @@ impl Client {
     /// This operation is idempotent; it does not fail or return an error if you try to remove a client ID that does not exist.
     pub async fn remove_client_id_from_open_id_connect_provider(
         &self,
-        input: crate::types::RemoveClientIDFromOpenIDConnectProviderRequest,
+        input: crate::types::RemoveClientIDFromOpenIDConnectProviderInput,
     ) -> Result<
         crate::types::RemoveClientIDFromOpenIDConnectProviderOutput,
         SdkError<crate::error::RemoveClientIDFromOpenIDConnectProviderError>,
@@ -1906,7 +1892,7 @@ impl Client {
     /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
     pub async fn remove_role_from_instance_profile(
         &self,
-        input: crate::types::RemoveRoleFromInstanceProfileRequest,
+        input: crate::types::RemoveRoleFromInstanceProfileInput,
     ) -> Result<
         crate::types::RemoveRoleFromInstanceProfileOutput,
         SdkError<crate::error::RemoveRoleFromInstanceProfileError>,
@@ -1917,7 +1903,7 @@ impl Client {
     /// Removes the specified user from the specified group.
     pub async fn remove_user_from_group(
         &self,
-        input: crate::types::RemoveUserFromGroupRequest,
+        input: crate::types::RemoveUserFromGroupInput,
     ) -> Result<
         crate::types::RemoveUserFromGroupOutput,
         SdkError<crate::error::RemoveUserFromGroupError>,
@@ -1928,9 +1914,9 @@ impl Client {
     /// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user.
     pub async fn reset_service_specific_credential(
         &self,
-        input: crate::types::ResetServiceSpecificCredentialRequest,
+        input: crate::types::ResetServiceSpecificCredentialInput,
     ) -> Result<
-        crate::types::ResetServiceSpecificCredentialResponse,
+        crate::types::ResetServiceSpecificCredentialOutput,
         SdkError<crate::error::ResetServiceSpecificCredentialError>,
     > {
         self.handle.call(135, input).await
@@ -1941,7 +1927,7 @@ impl Client {
     /// For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
     pub async fn resync_mfa_device(
         &self,
-        input: crate::types::ResyncMFADeviceRequest,
+        input: crate::types::ResyncMFADeviceInput,
     ) -> Result<crate::types::ResyncMFADeviceOutput, SdkError<crate::error::ResyncMFADeviceError>>
     {
         self.handle.call(136, input).await
@@ -1956,7 +1942,7 @@ impl Client {
     /// For more details, see [ Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
     pub async fn send_delegation_token(
         &self,
-        input: crate::types::SendDelegationTokenRequest,
+        input: crate::types::SendDelegationTokenInput,
     ) -> Result<
         crate::types::SendDelegationTokenOutput,
         SdkError<crate::error::SendDelegationTokenError>,
@@ -1971,7 +1957,7 @@ impl Client {
     /// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     pub async fn set_default_policy_version(
         &self,
-        input: crate::types::SetDefaultPolicyVersionRequest,
+        input: crate::types::SetDefaultPolicyVersionInput,
     ) -> Result<
         crate::types::SetDefaultPolicyVersionOutput,
         SdkError<crate::error::SetDefaultPolicyVersionError>,
@@ -1988,7 +1974,7 @@ impl Client {
     /// To view the current session token version, see the `GlobalEndpointTokenVersion` entry in the response of the [GetAccountSummary](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html) operation.
     pub async fn set_security_token_service_preferences(
         &self,
-        input: crate::types::SetSecurityTokenServicePreferencesRequest,
+        input: crate::types::SetSecurityTokenServicePreferencesInput,
     ) -> Result<
         crate::types::SetSecurityTokenServicePreferencesOutput,
         SdkError<crate::error::SetSecurityTokenServicePreferencesError>,
@@ -2009,7 +1995,7 @@ impl Client {
     /// The IAM policy simulator evaluates statements in identity-based policies, service control policies (SCPs) including their condition keys and resource scoping, and the inputs that you provide during simulation. The policy simulator results can differ from your live Amazon Web Services environment. We recommend that you check your policies against your live Amazon Web Services environment after testing using the policy simulator to confirm that you have the desired results. For more information about using the policy simulator, see [Testing IAM policies with the IAM policy simulator ](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html)in the *IAM User Guide*.
     pub async fn simulate_custom_policy(
         &self,
-        input: crate::types::SimulateCustomPolicyRequest,
+        input: crate::types::SimulateCustomPolicyInput,
     ) -> Result<
         crate::types::SimulatePolicyResponse,
         SdkError<crate::error::SimulateCustomPolicyError>,
@@ -2036,7 +2022,7 @@ impl Client {
     /// The IAM policy simulator evaluates statements in identity-based policies, service control policies (SCPs) including their condition keys and resource scoping, and the inputs that you provide during simulation. The policy simulator results can differ from your live Amazon Web Services environment. We recommend that you check your policies against your live Amazon Web Services environment after testing using the policy simulator to confirm that you have the desired results. For more information about using the policy simulator, see [Testing IAM policies with the IAM policy simulator ](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html)in the *IAM User Guide*.
     pub async fn simulate_principal_policy(
         &self,
-        input: crate::types::SimulatePrincipalPolicyRequest,
+        input: crate::types::SimulatePrincipalPolicyInput,
     ) -> Result<
         crate::types::SimulatePolicyResponse,
         SdkError<crate::error::SimulatePrincipalPolicyError>,
@@ -2055,7 +2041,7 @@ impl Client {
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
     pub async fn tag_instance_profile(
         &self,
-        input: crate::types::TagInstanceProfileRequest,
+        input: crate::types::TagInstanceProfileInput,
     ) -> Result<
         crate::types::TagInstanceProfileOutput,
         SdkError<crate::error::TagInstanceProfileError>,
@@ -2074,7 +2060,7 @@ impl Client {
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
     pub async fn tag_mfa_device(
         &self,
-        input: crate::types::TagMFADeviceRequest,
+        input: crate::types::TagMFADeviceInput,
     ) -> Result<crate::types::TagMFADeviceOutput, SdkError<crate::error::TagMFADeviceError>> {
         self.handle.call(143, input).await
     }
@@ -2090,7 +2076,7 @@ impl Client {
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
     pub async fn tag_open_id_connect_provider(
         &self,
-        input: crate::types::TagOpenIDConnectProviderRequest,
+        input: crate::types::TagOpenIDConnectProviderInput,
     ) -> Result<
         crate::types::TagOpenIDConnectProviderOutput,
         SdkError<crate::error::TagOpenIDConnectProviderError>,
@@ -2109,7 +2095,7 @@ impl Client {
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
     pub async fn tag_policy(
         &self,
-        input: crate::types::TagPolicyRequest,
+        input: crate::types::TagPolicyInput,
     ) -> Result<crate::types::TagPolicyOutput, SdkError<crate::error::TagPolicyError>> {
         self.handle.call(145, input).await
     }
@@ -2128,7 +2114,7 @@ impl Client {
     /// For more information about tagging, see [Tagging IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn tag_role(
         &self,
-        input: crate::types::TagRoleRequest,
+        input: crate::types::TagRoleInput,
     ) -> Result<crate::types::TagRoleOutput, SdkError<crate::error::TagRoleError>> {
         self.handle.call(146, input).await
     }
@@ -2144,7 +2130,7 @@ impl Client {
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
     pub async fn tag_saml_provider(
         &self,
-        input: crate::types::TagSAMLProviderRequest,
+        input: crate::types::TagSAMLProviderInput,
     ) -> Result<crate::types::TagSAMLProviderOutput, SdkError<crate::error::TagSAMLProviderError>>
     {
         self.handle.call(147, input).await
@@ -2164,7 +2150,7 @@ impl Client {
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
     pub async fn tag_server_certificate(
         &self,
-        input: crate::types::TagServerCertificateRequest,
+        input: crate::types::TagServerCertificateInput,
     ) -> Result<
         crate::types::TagServerCertificateOutput,
         SdkError<crate::error::TagServerCertificateError>,
@@ -2186,7 +2172,7 @@ impl Client {
     /// For more information about tagging, see [Tagging IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn tag_user(
         &self,
-        input: crate::types::TagUserRequest,
+        input: crate::types::TagUserInput,
     ) -> Result<crate::types::TagUserOutput, SdkError<crate::error::TagUserError>> {
         self.handle.call(149, input).await
     }
@@ -2194,7 +2180,7 @@ impl Client {
     /// Removes the specified tags from the IAM instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn untag_instance_profile(
         &self,
-        input: crate::types::UntagInstanceProfileRequest,
+        input: crate::types::UntagInstanceProfileInput,
     ) -> Result<
         crate::types::UntagInstanceProfileOutput,
         SdkError<crate::error::UntagInstanceProfileError>,
@@ -2205,7 +2191,7 @@ impl Client {
     /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn untag_mfa_device(
         &self,
-        input: crate::types::UntagMFADeviceRequest,
+        input: crate::types::UntagMFADeviceInput,
     ) -> Result<crate::types::UntagMFADeviceOutput, SdkError<crate::error::UntagMFADeviceError>>
     {
         self.handle.call(151, input).await
@@ -2214,7 +2200,7 @@ impl Client {
     /// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn untag_open_id_connect_provider(
         &self,
-        input: crate::types::UntagOpenIDConnectProviderRequest,
+        input: crate::types::UntagOpenIDConnectProviderInput,
     ) -> Result<
         crate::types::UntagOpenIDConnectProviderOutput,
         SdkError<crate::error::UntagOpenIDConnectProviderError>,
@@ -2225,7 +2211,7 @@ impl Client {
     /// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn untag_policy(
         &self,
-        input: crate::types::UntagPolicyRequest,
+        input: crate::types::UntagPolicyInput,
     ) -> Result<crate::types::UntagPolicyOutput, SdkError<crate::error::UntagPolicyError>> {
         self.handle.call(153, input).await
     }
@@ -2233,7 +2219,7 @@ impl Client {
     /// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn untag_role(
         &self,
-        input: crate::types::UntagRoleRequest,
+        input: crate::types::UntagRoleInput,
     ) -> Result<crate::types::UntagRoleOutput, SdkError<crate::error::UntagRoleError>> {
         self.handle.call(154, input).await
     }
@@ -2241,7 +2227,7 @@ impl Client {
     /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn untag_saml_provider(
         &self,
-        input: crate::types::UntagSAMLProviderRequest,
+        input: crate::types::UntagSAMLProviderInput,
     ) -> Result<crate::types::UntagSAMLProviderOutput, SdkError<crate::error::UntagSAMLProviderError>>
     {
         self.handle.call(155, input).await
@@ -2252,7 +2238,7 @@ impl Client {
     /// For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
     pub async fn untag_server_certificate(
         &self,
-        input: crate::types::UntagServerCertificateRequest,
+        input: crate::types::UntagServerCertificateInput,
     ) -> Result<
         crate::types::UntagServerCertificateOutput,
         SdkError<crate::error::UntagServerCertificateError>,
@@ -2263,7 +2249,7 @@ impl Client {
     /// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub async fn untag_user(
         &self,
-        input: crate::types::UntagUserRequest,
+        input: crate::types::UntagUserInput,
     ) -> Result<crate::types::UntagUserOutput, SdkError<crate::error::UntagUserError>> {
         self.handle.call(157, input).await
     }
@@ -2275,7 +2261,7 @@ impl Client {
     /// For information about rotating keys, see [Managing keys and certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/ManagingCredentials.html) in the *IAM User Guide*.
     pub async fn update_access_key(
         &self,
-        input: crate::types::UpdateAccessKeyRequest,
+        input: crate::types::UpdateAccessKeyInput,
     ) -> Result<crate::types::UpdateAccessKeyOutput, SdkError<crate::error::UpdateAccessKeyError>>
     {
         self.handle.call(158, input).await
@@ -2288,7 +2274,7 @@ impl Client {
     /// For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html) in the *IAM User Guide*.
     pub async fn update_account_password_policy(
         &self,
-        input: crate::types::UpdateAccountPasswordPolicyRequest,
+        input: crate::types::UpdateAccountPasswordPolicyInput,
     ) -> Result<
         crate::types::UpdateAccountPasswordPolicyOutput,
         SdkError<crate::error::UpdateAccountPasswordPolicyError>,
@@ -2299,7 +2285,7 @@ impl Client {
     /// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html).
     pub async fn update_assume_role_policy(
         &self,
-        input: crate::types::UpdateAssumeRolePolicyRequest,
+        input: crate::types::UpdateAssumeRolePolicyInput,
     ) -> Result<
         crate::types::UpdateAssumeRolePolicyOutput,
         SdkError<crate::error::UpdateAssumeRolePolicyError>,
@@ -2312,7 +2298,7 @@ impl Client {
     /// Once a delegation request has an owner, that owner gets a default permission to update the delegation request. For more details, see [ Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
     pub async fn update_delegation_request(
         &self,
-        input: crate::types::UpdateDelegationRequestRequest,
+        input: crate::types::UpdateDelegationRequestInput,
     ) -> Result<
         crate::types::UpdateDelegationRequestOutput,
         SdkError<crate::error::UpdateDelegationRequestError>,
@@ -2327,7 +2313,7 @@ impl Client {
     /// The person making the request (the principal), must have permission to change the role group with the old name and the new name. For example, to change the group named `Managers` to `MGRs`, the principal must have a policy that allows them to update both groups. If the principal has permission to update the `Managers` group, but not the `MGRs` group, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html).
     pub async fn update_group(
         &self,
-        input: crate::types::UpdateGroupRequest,
+        input: crate::types::UpdateGroupInput,
     ) -> Result<crate::types::UpdateGroupOutput, SdkError<crate::error::UpdateGroupError>> {
         self.handle.call(162, input).await
     }
@@ -2337,7 +2323,7 @@ impl Client {
     /// For more information about modifying passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
     pub async fn update_login_profile(
         &self,
-        input: crate::types::UpdateLoginProfileRequest,
+        input: crate::types::UpdateLoginProfileInput,
     ) -> Result<
         crate::types::UpdateLoginProfileOutput,
         SdkError<crate::error::UpdateLoginProfileError>,
@@ -2356,7 +2342,7 @@ impl Client {
     /// Trust for the OIDC provider is derived from the provider certificate and is validated by the thumbprint. Therefore, it is best to limit access to the `UpdateOpenIDConnectProviderThumbprint` operation to highly privileged users.
     pub async fn update_open_id_connect_provider_thumbprint(
         &self,
-        input: crate::types::UpdateOpenIDConnectProviderThumbprintRequest,
+        input: crate::types::UpdateOpenIDConnectProviderThumbprintInput,
     ) -> Result<
         crate::types::UpdateOpenIDConnectProviderThumbprintOutput,
         SdkError<crate::error::UpdateOpenIDConnectProviderThumbprintError>,
@@ -2367,8 +2353,8 @@ impl Client {
     /// Updates the description or maximum session duration setting of a role.
     pub async fn update_role(
         &self,
-        input: crate::types::UpdateRoleRequest,
-    ) -> Result<crate::types::UpdateRoleResponse, SdkError<crate::error::UpdateRoleError>> {
+        input: crate::types::UpdateRoleInput,
+    ) -> Result<crate::types::UpdateRoleOutput, SdkError<crate::error::UpdateRoleError>> {
         self.handle.call(165, input).await
     }
 
@@ -2377,9 +2363,9 @@ impl Client {
     /// Modifies only the description of a role. This operation performs the same function as the `Description` parameter in the `UpdateRole` operation.
     pub async fn update_role_description(
         &self,
-        input: crate::types::UpdateRoleDescriptionRequest,
+        input: crate::types::UpdateRoleDescriptionInput,
     ) -> Result<
-        crate::types::UpdateRoleDescriptionResponse,
+        crate::types::UpdateRoleDescriptionOutput,
         SdkError<crate::error::UpdateRoleDescriptionError>,
     > {
         self.handle.call(166, input).await
@@ -2388,9 +2374,9 @@ impl Client {
     /// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request.
     pub async fn update_saml_provider(
         &self,
-        input: crate::types::UpdateSAMLProviderRequest,
+        input: crate::types::UpdateSAMLProviderInput,
     ) -> Result<
-        crate::types::UpdateSAMLProviderResponse,
+        crate::types::UpdateSAMLProviderOutput,
         SdkError<crate::error::UpdateSAMLProviderError>,
     > {
         self.handle.call(167, input).await
@@ -2401,7 +2387,7 @@ impl Client {
     /// The SSH public key affected by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
     pub async fn update_ssh_public_key(
         &self,
-        input: crate::types::UpdateSSHPublicKeyRequest,
+        input: crate::types::UpdateSSHPublicKeyInput,
     ) -> Result<
         crate::types::UpdateSSHPublicKeyOutput,
         SdkError<crate::error::UpdateSSHPublicKeyError>,
@@ -2418,7 +2404,7 @@ impl Client {
     /// The person making the request (the principal), must have permission to change the server certificate with the old name and the new name. For example, to change the certificate named `ProductionCert` to `ProdCert`, the principal must have a policy that allows them to update both certificates. If the principal has permission to update the `ProductionCert` group, but not the `ProdCert` certificate, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html) in the *IAM User Guide*.
     pub async fn update_server_certificate(
         &self,
-        input: crate::types::UpdateServerCertificateRequest,
+        input: crate::types::UpdateServerCertificateInput,
     ) -> Result<
         crate::types::UpdateServerCertificateOutput,
         SdkError<crate::error::UpdateServerCertificateError>,
@@ -2429,7 +2415,7 @@ impl Client {
     /// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow.
     pub async fn update_service_specific_credential(
         &self,
-        input: crate::types::UpdateServiceSpecificCredentialRequest,
+        input: crate::types::UpdateServiceSpecificCredentialInput,
     ) -> Result<
         crate::types::UpdateServiceSpecificCredentialOutput,
         SdkError<crate::error::UpdateServiceSpecificCredentialError>,
@@ -2442,7 +2428,7 @@ impl Client {
     /// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
     pub async fn update_signing_certificate(
         &self,
-        input: crate::types::UpdateSigningCertificateRequest,
+        input: crate::types::UpdateSigningCertificateInput,
     ) -> Result<
         crate::types::UpdateSigningCertificateOutput,
         SdkError<crate::error::UpdateSigningCertificateError>,
@@ -2457,7 +2443,7 @@ impl Client {
     /// To change a user name, the requester must have appropriate permissions on both the source object and the target object. For example, to change Bob to Robert, the entity making the request must have permission on Bob and Robert, or must have permission on all (\*). For more information about permissions, see [Permissions and policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/PermissionsAndPolicies.html).
     pub async fn update_user(
         &self,
-        input: crate::types::UpdateUserRequest,
+        input: crate::types::UpdateUserInput,
     ) -> Result<crate::types::UpdateUserOutput, SdkError<crate::error::UpdateUserError>> {
         self.handle.call(172, input).await
     }
@@ -2467,9 +2453,9 @@ impl Client {
     /// The SSH public key uploaded by this operation can be used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
     pub async fn upload_ssh_public_key(
         &self,
-        input: crate::types::UploadSSHPublicKeyRequest,
+        input: crate::types::UploadSSHPublicKeyInput,
     ) -> Result<
-        crate::types::UploadSSHPublicKeyResponse,
+        crate::types::UploadSSHPublicKeyOutput,
         SdkError<crate::error::UploadSSHPublicKeyError>,
     > {
         self.handle.call(173, input).await
@@ -2486,9 +2472,9 @@ impl Client {
     /// Because the body of the public key certificate, private key, and the certificate chain can be large, you should use POST rather than GET when calling `UploadServerCertificate`. For information about setting up signatures and authorization through the API, see [Signing Amazon Web Services API requests](https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in the *Amazon Web Services General Reference*. For general information about using the Query API with IAM, see [Calling the API by making HTTP query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/programming.html) in the *IAM User Guide*.
     pub async fn upload_server_certificate(
         &self,
-        input: crate::types::UploadServerCertificateRequest,
+        input: crate::types::UploadServerCertificateInput,
     ) -> Result<
-        crate::types::UploadServerCertificateResponse,
+        crate::types::UploadServerCertificateOutput,
         SdkError<crate::error::UploadServerCertificateError>,
     > {
         self.handle.call(174, input).await
@@ -2503,9 +2489,9 @@ impl Client {
     /// Because the body of an X.509 certificate can be large, you should use POST rather than GET when calling `UploadSigningCertificate`. For information about setting up signatures and authorization through the API, see [Signing Amazon Web Services API requests](https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in the *Amazon Web Services General Reference*. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
     pub async fn upload_signing_certificate(
         &self,
-        input: crate::types::UploadSigningCertificateRequest,
+        input: crate::types::UploadSigningCertificateInput,
     ) -> Result<
-        crate::types::UploadSigningCertificateResponse,
+        crate::types::UploadSigningCertificateOutput,
         SdkError<crate::error::UploadSigningCertificateError>,
     > {
         self.handle.call(175, input).await

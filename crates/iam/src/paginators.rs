@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::get_account_authorization_details`] (typed pages; `.items()` streams the result items).
     pub fn get_account_authorization_details_paginator(
         &self,
-        input: crate::types::GetAccountAuthorizationDetailsRequest,
+        input: crate::types::GetAccountAuthorizationDetailsInput,
     ) -> TypedPages<
-        crate::types::GetAccountAuthorizationDetailsResponse,
+        crate::types::GetAccountAuthorizationDetailsOutput,
         crate::error::GetAccountAuthorizationDetailsError,
         crate::types::UserDetail,
     > {
@@ -34,8 +34,8 @@ impl crate::Client {
     /// Every page of [`Self::get_group`] (typed pages; `.items()` streams the result items).
     pub fn get_group_paginator(
         &self,
-        input: crate::types::GetGroupRequest,
-    ) -> TypedPages<crate::types::GetGroupResponse, crate::error::GetGroupError, crate::types::User>
+        input: crate::types::GetGroupInput,
+    ) -> TypedPages<crate::types::GetGroupOutput, crate::error::GetGroupError, crate::types::User>
     {
         self.handle().typed_paginator(69, input)
     }
@@ -43,9 +43,9 @@ impl crate::Client {
     /// Every page of [`Self::list_access_keys`] (typed pages; `.items()` streams the result items).
     pub fn list_access_keys_paginator(
         &self,
-        input: crate::types::ListAccessKeysRequest,
+        input: crate::types::ListAccessKeysInput,
     ) -> TypedPages<
-        crate::types::ListAccessKeysResponse,
+        crate::types::ListAccessKeysOutput,
         crate::error::ListAccessKeysError,
         crate::types::AccessKeyMetadata,
     > {
@@ -55,9 +55,9 @@ impl crate::Client {
     /// Every page of [`Self::list_account_aliases`] (typed pages; `.items()` streams the result items).
     pub fn list_account_aliases_paginator(
         &self,
-        input: crate::types::ListAccountAliasesRequest,
+        input: crate::types::ListAccountAliasesInput,
     ) -> TypedPages<
-        crate::types::ListAccountAliasesResponse,
+        crate::types::ListAccountAliasesOutput,
         crate::error::ListAccountAliasesError,
         String,
     > {
@@ -67,9 +67,9 @@ impl crate::Client {
     /// Every page of [`Self::list_attached_group_policies`] (typed pages; `.items()` streams the result items).
     pub fn list_attached_group_policies_paginator(
         &self,
-        input: crate::types::ListAttachedGroupPoliciesRequest,
+        input: crate::types::ListAttachedGroupPoliciesInput,
     ) -> TypedPages<
-        crate::types::ListAttachedGroupPoliciesResponse,
+        crate::types::ListAttachedGroupPoliciesOutput,
         crate::error::ListAttachedGroupPoliciesError,
         crate::types::AttachedPolicy,
     > {
@@ -79,9 +79,9 @@ impl crate::Client {
     /// Every page of [`Self::list_attached_role_policies`] (typed pages; `.items()` streams the result items).
     pub fn list_attached_role_policies_paginator(
         &self,
-        input: crate::types::ListAttachedRolePoliciesRequest,
+        input: crate::types::ListAttachedRolePoliciesInput,
     ) -> TypedPages<
-        crate::types::ListAttachedRolePoliciesResponse,
+        crate::types::ListAttachedRolePoliciesOutput,
         crate::error::ListAttachedRolePoliciesError,
         crate::types::AttachedPolicy,
     > {
@@ -91,9 +91,9 @@ impl crate::Client {
     /// Every page of [`Self::list_attached_user_policies`] (typed pages; `.items()` streams the result items).
     pub fn list_attached_user_policies_paginator(
         &self,
-        input: crate::types::ListAttachedUserPoliciesRequest,
+        input: crate::types::ListAttachedUserPoliciesInput,
     ) -> TypedPages<
-        crate::types::ListAttachedUserPoliciesResponse,
+        crate::types::ListAttachedUserPoliciesOutput,
         crate::error::ListAttachedUserPoliciesError,
         crate::types::AttachedPolicy,
     > {
@@ -103,9 +103,9 @@ impl crate::Client {
     /// Every page of [`Self::list_entities_for_policy`] (typed pages; `.items()` streams the result items).
     pub fn list_entities_for_policy_paginator(
         &self,
-        input: crate::types::ListEntitiesForPolicyRequest,
+        input: crate::types::ListEntitiesForPolicyInput,
     ) -> TypedPages<
-        crate::types::ListEntitiesForPolicyResponse,
+        crate::types::ListEntitiesForPolicyOutput,
         crate::error::ListEntitiesForPolicyError,
         crate::types::PolicyGroup,
     > {
@@ -115,9 +115,9 @@ impl crate::Client {
     /// Every page of [`Self::list_group_policies`] (typed pages; `.items()` streams the result items).
     pub fn list_group_policies_paginator(
         &self,
-        input: crate::types::ListGroupPoliciesRequest,
+        input: crate::types::ListGroupPoliciesInput,
     ) -> TypedPages<
-        crate::types::ListGroupPoliciesResponse,
+        crate::types::ListGroupPoliciesOutput,
         crate::error::ListGroupPoliciesError,
         String,
     > {
@@ -127,9 +127,9 @@ impl crate::Client {
     /// Every page of [`Self::list_groups`] (typed pages; `.items()` streams the result items).
     pub fn list_groups_paginator(
         &self,
-        input: crate::types::ListGroupsRequest,
+        input: crate::types::ListGroupsInput,
     ) -> TypedPages<
-        crate::types::ListGroupsResponse,
+        crate::types::ListGroupsOutput,
         crate::error::ListGroupsError,
         crate::types::Group,
     > {
@@ -139,9 +139,9 @@ impl crate::Client {
     /// Every page of [`Self::list_groups_for_user`] (typed pages; `.items()` streams the result items).
     pub fn list_groups_for_user_paginator(
         &self,
-        input: crate::types::ListGroupsForUserRequest,
+        input: crate::types::ListGroupsForUserInput,
     ) -> TypedPages<
-        crate::types::ListGroupsForUserResponse,
+        crate::types::ListGroupsForUserOutput,
         crate::error::ListGroupsForUserError,
         crate::types::Group,
     > {
@@ -151,9 +151,9 @@ impl crate::Client {
     /// Every page of [`Self::list_instance_profiles`] (typed pages; `.items()` streams the result items).
     pub fn list_instance_profiles_paginator(
         &self,
-        input: crate::types::ListInstanceProfilesRequest,
+        input: crate::types::ListInstanceProfilesInput,
     ) -> TypedPages<
-        crate::types::ListInstanceProfilesResponse,
+        crate::types::ListInstanceProfilesOutput,
         crate::error::ListInstanceProfilesError,
         crate::types::InstanceProfile,
     > {
@@ -163,9 +163,9 @@ impl crate::Client {
     /// Every page of [`Self::list_instance_profiles_for_role`] (typed pages; `.items()` streams the result items).
     pub fn list_instance_profiles_for_role_paginator(
         &self,
-        input: crate::types::ListInstanceProfilesForRoleRequest,
+        input: crate::types::ListInstanceProfilesForRoleInput,
     ) -> TypedPages<
-        crate::types::ListInstanceProfilesForRoleResponse,
+        crate::types::ListInstanceProfilesForRoleOutput,
         crate::error::ListInstanceProfilesForRoleError,
         crate::types::InstanceProfile,
     > {
@@ -175,9 +175,9 @@ impl crate::Client {
     /// Every page of [`Self::list_mfa_devices`] (typed pages; `.items()` streams the result items).
     pub fn list_mfa_devices_paginator(
         &self,
-        input: crate::types::ListMFADevicesRequest,
+        input: crate::types::ListMFADevicesInput,
     ) -> TypedPages<
-        crate::types::ListMFADevicesResponse,
+        crate::types::ListMFADevicesOutput,
         crate::error::ListMFADevicesError,
         crate::types::MFADevice,
     > {
@@ -187,9 +187,9 @@ impl crate::Client {
     /// Every page of [`Self::list_policies`] (typed pages; `.items()` streams the result items).
     pub fn list_policies_paginator(
         &self,
-        input: crate::types::ListPoliciesRequest,
+        input: crate::types::ListPoliciesInput,
     ) -> TypedPages<
-        crate::types::ListPoliciesResponse,
+        crate::types::ListPoliciesOutput,
         crate::error::ListPoliciesError,
         crate::types::Policy,
     > {
@@ -199,9 +199,9 @@ impl crate::Client {
     /// Every page of [`Self::list_policy_versions`] (typed pages; `.items()` streams the result items).
     pub fn list_policy_versions_paginator(
         &self,
-        input: crate::types::ListPolicyVersionsRequest,
+        input: crate::types::ListPolicyVersionsInput,
     ) -> TypedPages<
-        crate::types::ListPolicyVersionsResponse,
+        crate::types::ListPolicyVersionsOutput,
         crate::error::ListPolicyVersionsError,
         crate::types::PolicyVersion,
     > {
@@ -211,20 +211,17 @@ impl crate::Client {
     /// Every page of [`Self::list_role_policies`] (typed pages; `.items()` streams the result items).
     pub fn list_role_policies_paginator(
         &self,
-        input: crate::types::ListRolePoliciesRequest,
-    ) -> TypedPages<
-        crate::types::ListRolePoliciesResponse,
-        crate::error::ListRolePoliciesError,
-        String,
-    > {
+        input: crate::types::ListRolePoliciesInput,
+    ) -> TypedPages<crate::types::ListRolePoliciesOutput, crate::error::ListRolePoliciesError, String>
+    {
         self.handle().typed_paginator(112, input)
     }
 
     /// Every page of [`Self::list_roles`] (typed pages; `.items()` streams the result items).
     pub fn list_roles_paginator(
         &self,
-        input: crate::types::ListRolesRequest,
-    ) -> TypedPages<crate::types::ListRolesResponse, crate::error::ListRolesError, crate::types::Role>
+        input: crate::types::ListRolesInput,
+    ) -> TypedPages<crate::types::ListRolesOutput, crate::error::ListRolesError, crate::types::Role>
     {
         self.handle().typed_paginator(114, input)
     }
@@ -232,9 +229,9 @@ impl crate::Client {
     /// Every page of [`Self::list_server_certificates`] (typed pages; `.items()` streams the result items).
     pub fn list_server_certificates_paginator(
         &self,
-        input: crate::types::ListServerCertificatesRequest,
+        input: crate::types::ListServerCertificatesInput,
     ) -> TypedPages<
-        crate::types::ListServerCertificatesResponse,
+        crate::types::ListServerCertificatesOutput,
         crate::error::ListServerCertificatesError,
         crate::types::ServerCertificateMetadata,
     > {
@@ -244,9 +241,9 @@ impl crate::Client {
     /// Every page of [`Self::list_signing_certificates`] (typed pages; `.items()` streams the result items).
     pub fn list_signing_certificates_paginator(
         &self,
-        input: crate::types::ListSigningCertificatesRequest,
+        input: crate::types::ListSigningCertificatesInput,
     ) -> TypedPages<
-        crate::types::ListSigningCertificatesResponse,
+        crate::types::ListSigningCertificatesOutput,
         crate::error::ListSigningCertificatesError,
         crate::types::SigningCertificate,
     > {
@@ -256,9 +253,9 @@ impl crate::Client {
     /// Every page of [`Self::list_ssh_public_keys`] (typed pages; `.items()` streams the result items).
     pub fn list_ssh_public_keys_paginator(
         &self,
-        input: crate::types::ListSSHPublicKeysRequest,
+        input: crate::types::ListSSHPublicKeysInput,
     ) -> TypedPages<
-        crate::types::ListSSHPublicKeysResponse,
+        crate::types::ListSSHPublicKeysOutput,
         crate::error::ListSSHPublicKeysError,
         crate::types::SSHPublicKeyMetadata,
     > {
@@ -268,20 +265,17 @@ impl crate::Client {
     /// Every page of [`Self::list_user_policies`] (typed pages; `.items()` streams the result items).
     pub fn list_user_policies_paginator(
         &self,
-        input: crate::types::ListUserPoliciesRequest,
-    ) -> TypedPages<
-        crate::types::ListUserPoliciesResponse,
-        crate::error::ListUserPoliciesError,
-        String,
-    > {
+        input: crate::types::ListUserPoliciesInput,
+    ) -> TypedPages<crate::types::ListUserPoliciesOutput, crate::error::ListUserPoliciesError, String>
+    {
         self.handle().typed_paginator(122, input)
     }
 
     /// Every page of [`Self::list_users`] (typed pages; `.items()` streams the result items).
     pub fn list_users_paginator(
         &self,
-        input: crate::types::ListUsersRequest,
-    ) -> TypedPages<crate::types::ListUsersResponse, crate::error::ListUsersError, crate::types::User>
+        input: crate::types::ListUsersInput,
+    ) -> TypedPages<crate::types::ListUsersOutput, crate::error::ListUsersError, crate::types::User>
     {
         self.handle().typed_paginator(124, input)
     }
@@ -289,9 +283,9 @@ impl crate::Client {
     /// Every page of [`Self::list_virtual_mfa_devices`] (typed pages; `.items()` streams the result items).
     pub fn list_virtual_mfa_devices_paginator(
         &self,
-        input: crate::types::ListVirtualMFADevicesRequest,
+        input: crate::types::ListVirtualMFADevicesInput,
     ) -> TypedPages<
-        crate::types::ListVirtualMFADevicesResponse,
+        crate::types::ListVirtualMFADevicesOutput,
         crate::error::ListVirtualMFADevicesError,
         crate::types::VirtualMFADevice,
     > {
@@ -301,7 +295,7 @@ impl crate::Client {
     /// Every page of [`Self::simulate_custom_policy`] (typed pages; `.items()` streams the result items).
     pub fn simulate_custom_policy_paginator(
         &self,
-        input: crate::types::SimulateCustomPolicyRequest,
+        input: crate::types::SimulateCustomPolicyInput,
     ) -> TypedPages<
         crate::types::SimulatePolicyResponse,
         crate::error::SimulateCustomPolicyError,
@@ -313,7 +307,7 @@ impl crate::Client {
     /// Every page of [`Self::simulate_principal_policy`] (typed pages; `.items()` streams the result items).
     pub fn simulate_principal_policy_paginator(
         &self,
-        input: crate::types::SimulatePrincipalPolicyRequest,
+        input: crate::types::SimulatePrincipalPolicyInput,
     ) -> TypedPages<
         crate::types::SimulatePolicyResponse,
         crate::error::SimulatePrincipalPolicyError,
@@ -325,9 +319,9 @@ impl crate::Client {
     /// Every page of [`Self::list_user_tags`] (typed pages; `.items()` streams the result items).
     pub fn list_user_tags_paginator(
         &self,
-        input: crate::types::ListUserTagsRequest,
+        input: crate::types::ListUserTagsInput,
     ) -> TypedPages<
-        crate::types::ListUserTagsResponse,
+        crate::types::ListUserTagsOutput,
         crate::error::ListUserTagsError,
         crate::types::Tag,
     > {
@@ -337,9 +331,9 @@ impl crate::Client {
     /// Every page of [`Self::list_instance_profile_tags`] (typed pages; `.items()` streams the result items).
     pub fn list_instance_profile_tags_paginator(
         &self,
-        input: crate::types::ListInstanceProfileTagsRequest,
+        input: crate::types::ListInstanceProfileTagsInput,
     ) -> TypedPages<
-        crate::types::ListInstanceProfileTagsResponse,
+        crate::types::ListInstanceProfileTagsOutput,
         crate::error::ListInstanceProfileTagsError,
         crate::types::Tag,
     > {
@@ -349,9 +343,9 @@ impl crate::Client {
     /// Every page of [`Self::list_mfa_device_tags`] (typed pages; `.items()` streams the result items).
     pub fn list_mfa_device_tags_paginator(
         &self,
-        input: crate::types::ListMFADeviceTagsRequest,
+        input: crate::types::ListMFADeviceTagsInput,
     ) -> TypedPages<
-        crate::types::ListMFADeviceTagsResponse,
+        crate::types::ListMFADeviceTagsOutput,
         crate::error::ListMFADeviceTagsError,
         crate::types::Tag,
     > {
@@ -361,9 +355,9 @@ impl crate::Client {
     /// Every page of [`Self::list_open_id_connect_provider_tags`] (typed pages; `.items()` streams the result items).
     pub fn list_open_id_connect_provider_tags_paginator(
         &self,
-        input: crate::types::ListOpenIDConnectProviderTagsRequest,
+        input: crate::types::ListOpenIDConnectProviderTagsInput,
     ) -> TypedPages<
-        crate::types::ListOpenIDConnectProviderTagsResponse,
+        crate::types::ListOpenIDConnectProviderTagsOutput,
         crate::error::ListOpenIDConnectProviderTagsError,
         crate::types::Tag,
     > {
@@ -373,9 +367,9 @@ impl crate::Client {
     /// Every page of [`Self::list_policy_tags`] (typed pages; `.items()` streams the result items).
     pub fn list_policy_tags_paginator(
         &self,
-        input: crate::types::ListPolicyTagsRequest,
+        input: crate::types::ListPolicyTagsInput,
     ) -> TypedPages<
-        crate::types::ListPolicyTagsResponse,
+        crate::types::ListPolicyTagsOutput,
         crate::error::ListPolicyTagsError,
         crate::types::Tag,
     > {
@@ -385,9 +379,9 @@ impl crate::Client {
     /// Every page of [`Self::list_role_tags`] (typed pages; `.items()` streams the result items).
     pub fn list_role_tags_paginator(
         &self,
-        input: crate::types::ListRoleTagsRequest,
+        input: crate::types::ListRoleTagsInput,
     ) -> TypedPages<
-        crate::types::ListRoleTagsResponse,
+        crate::types::ListRoleTagsOutput,
         crate::error::ListRoleTagsError,
         crate::types::Tag,
     > {
@@ -397,9 +391,9 @@ impl crate::Client {
     /// Every page of [`Self::list_saml_provider_tags`] (typed pages; `.items()` streams the result items).
     pub fn list_saml_provider_tags_paginator(
         &self,
-        input: crate::types::ListSAMLProviderTagsRequest,
+        input: crate::types::ListSAMLProviderTagsInput,
     ) -> TypedPages<
-        crate::types::ListSAMLProviderTagsResponse,
+        crate::types::ListSAMLProviderTagsOutput,
         crate::error::ListSAMLProviderTagsError,
         crate::types::Tag,
     > {
@@ -409,9 +403,9 @@ impl crate::Client {
     /// Every page of [`Self::list_server_certificate_tags`] (typed pages; `.items()` streams the result items).
     pub fn list_server_certificate_tags_paginator(
         &self,
-        input: crate::types::ListServerCertificateTagsRequest,
+        input: crate::types::ListServerCertificateTagsInput,
     ) -> TypedPages<
-        crate::types::ListServerCertificateTagsResponse,
+        crate::types::ListServerCertificateTagsOutput,
         crate::error::ListServerCertificateTagsError,
         crate::types::Tag,
     > {

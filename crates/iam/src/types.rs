@@ -10,22 +10,18 @@ use myaws_core::{ConversionError, FromValue, IntoValue, StructReader, Value};
 /// The `AcceptDelegationRequestRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AcceptDelegationRequestRequest {
+pub struct AcceptDelegationRequestInput {
     /// The unique identifier of the delegation request to accept.
     ///
     /// Required.
     pub delegation_request_id: Option<String>,
 }
 
-impl AcceptDelegationRequestRequest {
-    /// Sets `DelegationRequestId` (see [`Self::delegation_request_id`]).
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AcceptDelegationRequestInput {
+    into delegation_request_id("DelegationRequestId"): String;
+});
 
-impl IntoValue for AcceptDelegationRequestRequest {
+impl IntoValue for AcceptDelegationRequestInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.delegation_request_id.into_value()])
     }
@@ -135,38 +131,14 @@ pub struct AccessDetail {
     pub total_authenticated_entities: Option<i32>,
 }
 
-impl AccessDetail {
-    /// Sets `ServiceName` (see [`Self::service_name`]).
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.service_name = Some(value.into());
-        self
-    }
-    /// Sets `ServiceNamespace` (see [`Self::service_namespace`]).
-    pub fn service_namespace(mut self, value: impl Into<String>) -> Self {
-        self.service_namespace = Some(value.into());
-        self
-    }
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `EntityPath` (see [`Self::entity_path`]).
-    pub fn entity_path(mut self, value: impl Into<String>) -> Self {
-        self.entity_path = Some(value.into());
-        self
-    }
-    /// Sets `LastAuthenticatedTime` (see [`Self::last_authenticated_time`]).
-    pub fn last_authenticated_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_authenticated_time = Some(value);
-        self
-    }
-    /// Sets `TotalAuthenticatedEntities` (see [`Self::total_authenticated_entities`]).
-    pub fn total_authenticated_entities(mut self, value: i32) -> Self {
-        self.total_authenticated_entities = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AccessDetail {
+    into service_name("ServiceName"): String;
+    into service_namespace("ServiceNamespace"): String;
+    into region("Region"): String;
+    into entity_path("EntityPath"): String;
+    value last_authenticated_time("LastAuthenticatedTime"): myaws_core::DateTime;
+    value total_authenticated_entities("TotalAuthenticatedEntities"): i32;
+});
 
 impl FromValue for AccessDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -220,33 +192,13 @@ impl std::fmt::Debug for AccessKey {
     }
 }
 
-impl AccessKey {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `AccessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `SecretAccessKey` (see [`Self::secret_access_key`]).
-    pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
-        self.secret_access_key = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AccessKey {
+    into user_name("UserName"): String;
+    into access_key_id("AccessKeyId"): String;
+    into status("Status"): crate::types::StatusType;
+    into secret_access_key("SecretAccessKey"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+});
 
 impl FromValue for AccessKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -289,23 +241,11 @@ pub struct AccessKeyLastUsed {
     pub region: Option<String>,
 }
 
-impl AccessKeyLastUsed {
-    /// Sets `LastUsedDate` (see [`Self::last_used_date`]).
-    pub fn last_used_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_used_date = Some(value);
-        self
-    }
-    /// Sets `ServiceName` (see [`Self::service_name`]).
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.service_name = Some(value.into());
-        self
-    }
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccessKeyLastUsed {
+    value last_used_date("LastUsedDate"): myaws_core::DateTime;
+    into service_name("ServiceName"): String;
+    into region("Region"): String;
+});
 
 impl FromValue for AccessKeyLastUsed {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -334,28 +274,12 @@ pub struct AccessKeyMetadata {
     pub create_date: Option<myaws_core::DateTime>,
 }
 
-impl AccessKeyMetadata {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `AccessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AccessKeyMetadata {
+    into user_name("UserName"): String;
+    into access_key_id("AccessKeyId"): String;
+    into status("Status"): crate::types::StatusType;
+    value create_date("CreateDate"): myaws_core::DateTime;
+});
 
 impl FromValue for AccessKeyMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -384,7 +308,7 @@ impl FromValue for AccountNotManagementOrDelegatedAdministratorException {
 /// The `AddClientIDToOpenIDConnectProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddClientIDToOpenIDConnectProviderRequest {
+pub struct AddClientIDToOpenIDConnectProviderInput {
     /// The Amazon Resource Name (ARN) of the IAM OpenID Connect (OIDC) provider resource to add the client ID to. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     ///
     /// Required.
@@ -395,20 +319,12 @@ pub struct AddClientIDToOpenIDConnectProviderRequest {
     pub client_id: Option<String>,
 }
 
-impl AddClientIDToOpenIDConnectProviderRequest {
-    /// Sets `OpenIDConnectProviderArn` (see [`Self::open_id_connect_provider_arn`]).
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `ClientID` (see [`Self::client_id`]).
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AddClientIDToOpenIDConnectProviderInput {
+    into open_id_connect_provider_arn("OpenIDConnectProviderArn"): String;
+    into client_id("ClientID"): String;
+});
 
-impl IntoValue for AddClientIDToOpenIDConnectProviderRequest {
+impl IntoValue for AddClientIDToOpenIDConnectProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.open_id_connect_provider_arn.into_value(),
@@ -420,7 +336,7 @@ impl IntoValue for AddClientIDToOpenIDConnectProviderRequest {
 /// The `AddRoleToInstanceProfileRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddRoleToInstanceProfileRequest {
+pub struct AddRoleToInstanceProfileInput {
     /// The name of the instance profile to update.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -435,20 +351,12 @@ pub struct AddRoleToInstanceProfileRequest {
     pub role_name: Option<String>,
 }
 
-impl AddRoleToInstanceProfileRequest {
-    /// Sets `InstanceProfileName` (see [`Self::instance_profile_name`]).
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(value.into());
-        self
-    }
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AddRoleToInstanceProfileInput {
+    into instance_profile_name("InstanceProfileName"): String;
+    into role_name("RoleName"): String;
+});
 
-impl IntoValue for AddRoleToInstanceProfileRequest {
+impl IntoValue for AddRoleToInstanceProfileInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_profile_name.into_value(),
@@ -460,7 +368,7 @@ impl IntoValue for AddRoleToInstanceProfileRequest {
 /// The `AddUserToGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddUserToGroupRequest {
+pub struct AddUserToGroupInput {
     /// The name of the group to update.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -475,20 +383,12 @@ pub struct AddUserToGroupRequest {
     pub user_name: Option<String>,
 }
 
-impl AddUserToGroupRequest {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AddUserToGroupInput {
+    into group_name("GroupName"): String;
+    into user_name("UserName"): String;
+});
 
-impl IntoValue for AddUserToGroupRequest {
+impl IntoValue for AddUserToGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.group_name.into_value(),
@@ -656,22 +556,18 @@ impl FromValue for AssignmentStatusType {
 /// The `AssociateDelegationRequestRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssociateDelegationRequestRequest {
+pub struct AssociateDelegationRequestInput {
     /// The unique identifier of the delegation request to associate.
     ///
     /// Required.
     pub delegation_request_id: Option<String>,
 }
 
-impl AssociateDelegationRequestRequest {
-    /// Sets `DelegationRequestId` (see [`Self::delegation_request_id`]).
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AssociateDelegationRequestInput {
+    into delegation_request_id("DelegationRequestId"): String;
+});
 
-impl IntoValue for AssociateDelegationRequestRequest {
+impl IntoValue for AssociateDelegationRequestInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.delegation_request_id.into_value()])
     }
@@ -680,7 +576,7 @@ impl IntoValue for AssociateDelegationRequestRequest {
 /// The `AttachGroupPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AttachGroupPolicyRequest {
+pub struct AttachGroupPolicyInput {
     /// The name (friendly name, not ARN) of the group to attach the policy to.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -695,20 +591,12 @@ pub struct AttachGroupPolicyRequest {
     pub policy_arn: Option<String>,
 }
 
-impl AttachGroupPolicyRequest {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AttachGroupPolicyInput {
+    into group_name("GroupName"): String;
+    into policy_arn("PolicyArn"): String;
+});
 
-impl IntoValue for AttachGroupPolicyRequest {
+impl IntoValue for AttachGroupPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.group_name.into_value(),
@@ -720,7 +608,7 @@ impl IntoValue for AttachGroupPolicyRequest {
 /// The `AttachRolePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AttachRolePolicyRequest {
+pub struct AttachRolePolicyInput {
     /// The name (friendly name, not ARN) of the role to attach the policy to.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -735,20 +623,12 @@ pub struct AttachRolePolicyRequest {
     pub policy_arn: Option<String>,
 }
 
-impl AttachRolePolicyRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AttachRolePolicyInput {
+    into role_name("RoleName"): String;
+    into policy_arn("PolicyArn"): String;
+});
 
-impl IntoValue for AttachRolePolicyRequest {
+impl IntoValue for AttachRolePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -760,7 +640,7 @@ impl IntoValue for AttachRolePolicyRequest {
 /// The `AttachUserPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AttachUserPolicyRequest {
+pub struct AttachUserPolicyInput {
     /// The name (friendly name, not ARN) of the IAM user to attach the policy to.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -775,20 +655,12 @@ pub struct AttachUserPolicyRequest {
     pub policy_arn: Option<String>,
 }
 
-impl AttachUserPolicyRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AttachUserPolicyInput {
+    into user_name("UserName"): String;
+    into policy_arn("PolicyArn"): String;
+});
 
-impl IntoValue for AttachUserPolicyRequest {
+impl IntoValue for AttachUserPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -811,21 +683,10 @@ pub struct AttachedPermissionsBoundary {
     pub permissions_boundary_arn: Option<String>,
 }
 
-impl AttachedPermissionsBoundary {
-    /// Sets `PermissionsBoundaryType` (see [`Self::permissions_boundary_type`]).
-    pub fn permissions_boundary_type(
-        mut self,
-        value: impl Into<crate::types::PermissionsBoundaryAttachmentType>,
-    ) -> Self {
-        self.permissions_boundary_type = Some(value.into());
-        self
-    }
-    /// Sets `PermissionsBoundaryArn` (see [`Self::permissions_boundary_arn`]).
-    pub fn permissions_boundary_arn(mut self, value: impl Into<String>) -> Self {
-        self.permissions_boundary_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AttachedPermissionsBoundary {
+    into permissions_boundary_type("PermissionsBoundaryType"): crate::types::PermissionsBoundaryAttachmentType;
+    into permissions_boundary_arn("PermissionsBoundaryArn"): String;
+});
 
 impl FromValue for AttachedPermissionsBoundary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -851,18 +712,10 @@ pub struct AttachedPolicy {
     pub policy_arn: Option<String>,
 }
 
-impl AttachedPolicy {
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AttachedPolicy {
+    into policy_name("PolicyName"): String;
+    into policy_arn("PolicyArn"): String;
+});
 
 impl FromValue for AttachedPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -969,7 +822,7 @@ impl FromValue for CallerIsNotManagementAccountException {
 /// The `ChangePasswordRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ChangePasswordRequest {
+pub struct ChangePasswordInput {
     /// The IAM user's current password.
     ///
     /// Required.
@@ -982,9 +835,9 @@ pub struct ChangePasswordRequest {
     pub new_password: Option<String>,
 }
 
-impl std::fmt::Debug for ChangePasswordRequest {
+impl std::fmt::Debug for ChangePasswordInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ChangePasswordRequest");
+        let mut d = f.debug_struct("ChangePasswordInput");
         d.field(
             "old_password",
             &self.old_password.as_ref().map(|_| myaws_core::REDACTED),
@@ -997,20 +850,12 @@ impl std::fmt::Debug for ChangePasswordRequest {
     }
 }
 
-impl ChangePasswordRequest {
-    /// Sets `OldPassword` (see [`Self::old_password`]).
-    pub fn old_password(mut self, value: impl Into<String>) -> Self {
-        self.old_password = Some(value.into());
-        self
-    }
-    /// Sets `NewPassword` (see [`Self::new_password`]).
-    pub fn new_password(mut self, value: impl Into<String>) -> Self {
-        self.new_password = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ChangePasswordInput {
+    into old_password("OldPassword"): String;
+    into new_password("NewPassword"): String;
+});
 
-impl IntoValue for ChangePasswordRequest {
+impl IntoValue for ChangePasswordInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.old_password.into_value(),
@@ -1027,13 +872,9 @@ pub struct ConcurrentModificationException {
     pub message: Option<String>,
 }
 
-impl ConcurrentModificationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConcurrentModificationException {
+    into message("message"): String;
+});
 
 impl FromValue for ConcurrentModificationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1058,23 +899,11 @@ pub struct ContextEntry {
     pub context_key_type: Option<crate::types::ContextKeyTypeEnum>,
 }
 
-impl ContextEntry {
-    /// Sets `ContextKeyName` (see [`Self::context_key_name`]).
-    pub fn context_key_name(mut self, value: impl Into<String>) -> Self {
-        self.context_key_name = Some(value.into());
-        self
-    }
-    /// Sets `ContextKeyValues` (see [`Self::context_key_values`]).
-    pub fn context_key_values(mut self, value: Vec<String>) -> Self {
-        self.context_key_values = Some(value);
-        self
-    }
-    /// Sets `ContextKeyType` (see [`Self::context_key_type`]).
-    pub fn context_key_type(mut self, value: impl Into<crate::types::ContextKeyTypeEnum>) -> Self {
-        self.context_key_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ContextEntry {
+    into context_key_name("ContextKeyName"): String;
+    list_into context_key_values("ContextKeyValues"): String, push_context_key_values;
+    into context_key_type("ContextKeyType"): crate::types::ContextKeyTypeEnum;
+});
 
 impl IntoValue for ContextEntry {
     fn into_value(self) -> Value {
@@ -1218,22 +1047,18 @@ impl FromValue for ContextKeyTypeEnum {
 /// The `CreateAccessKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccessKeyRequest {
+pub struct CreateAccessKeyInput {
     /// The name of the IAM user that the new key will belong to.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
     pub user_name: Option<String>,
 }
 
-impl CreateAccessKeyRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateAccessKeyInput {
+    into user_name("UserName"): String;
+});
 
-impl IntoValue for CreateAccessKeyRequest {
+impl IntoValue for CreateAccessKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.user_name.into_value()])
     }
@@ -1242,22 +1067,18 @@ impl IntoValue for CreateAccessKeyRequest {
 /// Contains the response to a successful [CreateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccessKeyResponse {
+pub struct CreateAccessKeyOutput {
     /// A structure with details about the access key.
     pub access_key: Option<crate::types::AccessKey>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateAccessKeyResponse {
-    /// Sets `AccessKey` (see [`Self::access_key`]).
-    pub fn access_key(mut self, value: crate::types::AccessKey) -> Self {
-        self.access_key = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateAccessKeyOutput {
+    value access_key("AccessKey"): crate::types::AccessKey;
+});
 
-impl FromValue for CreateAccessKeyResponse {
+impl FromValue for CreateAccessKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1269,7 +1090,7 @@ impl FromValue for CreateAccessKeyResponse {
 /// The `CreateAccountAliasRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccountAliasRequest {
+pub struct CreateAccountAliasInput {
     /// The account alias to create.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of lowercase letters, digits, and dashes. You cannot start or finish with a dash, nor can you have two dashes in a row.
@@ -1278,15 +1099,11 @@ pub struct CreateAccountAliasRequest {
     pub account_alias: Option<String>,
 }
 
-impl CreateAccountAliasRequest {
-    /// Sets `AccountAlias` (see [`Self::account_alias`]).
-    pub fn account_alias(mut self, value: impl Into<String>) -> Self {
-        self.account_alias = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateAccountAliasInput {
+    into account_alias("AccountAlias"): String;
+});
 
-impl IntoValue for CreateAccountAliasRequest {
+impl IntoValue for CreateAccountAliasInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_alias.into_value()])
     }
@@ -1295,7 +1112,7 @@ impl IntoValue for CreateAccountAliasRequest {
 /// The `CreateDelegationRequestRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDelegationRequestRequest {
+pub struct CreateDelegationRequestInput {
     /// The Amazon Web Services account ID this delegation request is targeted to.
     ///
     /// If the account ID is not known, this parameter can be omitted, resulting in a request that can be associated by any account. If the account ID passed, then the created delegation request can only be associated with an identity of that target account.
@@ -1344,55 +1161,19 @@ pub struct CreateDelegationRequestRequest {
     pub only_send_by_owner: Option<bool>,
 }
 
-impl CreateDelegationRequestRequest {
-    /// Sets `OwnerAccountId` (see [`Self::owner_account_id`]).
-    pub fn owner_account_id(mut self, value: impl Into<String>) -> Self {
-        self.owner_account_id = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Permissions` (see [`Self::permissions`]).
-    pub fn permissions(mut self, value: crate::types::DelegationPermission) -> Self {
-        self.permissions = Some(value);
-        self
-    }
-    /// Sets `RequestMessage` (see [`Self::request_message`]).
-    pub fn request_message(mut self, value: impl Into<String>) -> Self {
-        self.request_message = Some(value.into());
-        self
-    }
-    /// Sets `RequestorWorkflowId` (see [`Self::requestor_workflow_id`]).
-    pub fn requestor_workflow_id(mut self, value: impl Into<String>) -> Self {
-        self.requestor_workflow_id = Some(value.into());
-        self
-    }
-    /// Sets `RedirectUrl` (see [`Self::redirect_url`]).
-    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
-        self.redirect_url = Some(value.into());
-        self
-    }
-    /// Sets `NotificationChannel` (see [`Self::notification_channel`]).
-    pub fn notification_channel(mut self, value: impl Into<String>) -> Self {
-        self.notification_channel = Some(value.into());
-        self
-    }
-    /// Sets `SessionDuration` (see [`Self::session_duration`]).
-    pub fn session_duration(mut self, value: i32) -> Self {
-        self.session_duration = Some(value);
-        self
-    }
-    /// Sets `OnlySendByOwner` (see [`Self::only_send_by_owner`]).
-    pub fn only_send_by_owner(mut self, value: bool) -> Self {
-        self.only_send_by_owner = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDelegationRequestInput {
+    into owner_account_id("OwnerAccountId"): String;
+    into description("Description"): String;
+    value permissions("Permissions"): crate::types::DelegationPermission;
+    into request_message("RequestMessage"): String;
+    into requestor_workflow_id("RequestorWorkflowId"): String;
+    into redirect_url("RedirectUrl"): String;
+    into notification_channel("NotificationChannel"): String;
+    value session_duration("SessionDuration"): i32;
+    value only_send_by_owner("OnlySendByOwner"): bool;
+});
 
-impl IntoValue for CreateDelegationRequestRequest {
+impl IntoValue for CreateDelegationRequestInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.owner_account_id.into_value(),
@@ -1411,7 +1192,7 @@ impl IntoValue for CreateDelegationRequestRequest {
 /// The `CreateDelegationRequestResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDelegationRequestResponse {
+pub struct CreateDelegationRequestOutput {
     /// A deep link URL to the Amazon Web Services Management Console for managing the delegation request.
     ///
     /// For a console based workflow, partners should redirect the customer to this URL. If the customer is not logged in to any Amazon Web Services account, the Amazon Web Services workflow will automatically direct the customer to log in and then display the delegation request approval page.
@@ -1422,20 +1203,12 @@ pub struct CreateDelegationRequestResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateDelegationRequestResponse {
-    /// Sets `ConsoleDeepLink` (see [`Self::console_deep_link`]).
-    pub fn console_deep_link(mut self, value: impl Into<String>) -> Self {
-        self.console_deep_link = Some(value.into());
-        self
-    }
-    /// Sets `DelegationRequestId` (see [`Self::delegation_request_id`]).
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateDelegationRequestOutput {
+    into console_deep_link("ConsoleDeepLink"): String;
+    into delegation_request_id("DelegationRequestId"): String;
+});
 
-impl FromValue for CreateDelegationRequestResponse {
+impl FromValue for CreateDelegationRequestOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1448,7 +1221,7 @@ impl FromValue for CreateDelegationRequestResponse {
 /// The `CreateGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateGroupRequest {
+pub struct CreateGroupInput {
     /// The path to the group. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/).
@@ -1463,20 +1236,12 @@ pub struct CreateGroupRequest {
     pub group_name: Option<String>,
 }
 
-impl CreateGroupRequest {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateGroupInput {
+    into path("Path"): String;
+    into group_name("GroupName"): String;
+});
 
-impl IntoValue for CreateGroupRequest {
+impl IntoValue for CreateGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.path.into_value(), self.group_name.into_value()])
     }
@@ -1485,22 +1250,18 @@ impl IntoValue for CreateGroupRequest {
 /// Contains the response to a successful [CreateGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateGroupResponse {
+pub struct CreateGroupOutput {
     /// A structure containing details about the new group.
     pub group: Option<crate::types::Group>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateGroupResponse {
-    /// Sets `Group` (see [`Self::group`]).
-    pub fn group(mut self, value: crate::types::Group) -> Self {
-        self.group = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateGroupOutput {
+    value group("Group"): crate::types::Group;
+});
 
-impl FromValue for CreateGroupResponse {
+impl FromValue for CreateGroupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1512,7 +1273,7 @@ impl FromValue for CreateGroupResponse {
 /// The `CreateInstanceProfileRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateInstanceProfileRequest {
+pub struct CreateInstanceProfileInput {
     /// The name of the instance profile to create.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -1531,25 +1292,13 @@ pub struct CreateInstanceProfileRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateInstanceProfileRequest {
-    /// Sets `InstanceProfileName` (see [`Self::instance_profile_name`]).
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(value.into());
-        self
-    }
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateInstanceProfileInput {
+    into instance_profile_name("InstanceProfileName"): String;
+    into path("Path"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateInstanceProfileRequest {
+impl IntoValue for CreateInstanceProfileInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_profile_name.into_value(),
@@ -1562,22 +1311,18 @@ impl IntoValue for CreateInstanceProfileRequest {
 /// Contains the response to a successful [CreateInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateInstanceProfileResponse {
+pub struct CreateInstanceProfileOutput {
     /// A structure containing details about the new instance profile.
     pub instance_profile: Option<crate::types::InstanceProfile>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateInstanceProfileResponse {
-    /// Sets `InstanceProfile` (see [`Self::instance_profile`]).
-    pub fn instance_profile(mut self, value: crate::types::InstanceProfile) -> Self {
-        self.instance_profile = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateInstanceProfileOutput {
+    value instance_profile("InstanceProfile"): crate::types::InstanceProfile;
+});
 
-impl FromValue for CreateInstanceProfileResponse {
+impl FromValue for CreateInstanceProfileOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1589,7 +1334,7 @@ impl FromValue for CreateInstanceProfileResponse {
 /// The `CreateLoginProfileRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateLoginProfileRequest {
+pub struct CreateLoginProfileInput {
     /// The name of the IAM user to create a password for. The user must already exist.
     ///
     /// This parameter is optional. If no user name is included, it defaults to the principal making the request. When you make this request with root user credentials, you must use an [AssumeRoot](https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html) session to omit the user name.
@@ -1606,9 +1351,9 @@ pub struct CreateLoginProfileRequest {
     pub password_reset_required: Option<bool>,
 }
 
-impl std::fmt::Debug for CreateLoginProfileRequest {
+impl std::fmt::Debug for CreateLoginProfileInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CreateLoginProfileRequest");
+        let mut d = f.debug_struct("CreateLoginProfileInput");
         d.field("user_name", &self.user_name);
         d.field(
             "password",
@@ -1619,25 +1364,13 @@ impl std::fmt::Debug for CreateLoginProfileRequest {
     }
 }
 
-impl CreateLoginProfileRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `Password` (see [`Self::password`]).
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-    /// Sets `PasswordResetRequired` (see [`Self::password_reset_required`]).
-    pub fn password_reset_required(mut self, value: bool) -> Self {
-        self.password_reset_required = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateLoginProfileInput {
+    into user_name("UserName"): String;
+    into password("Password"): String;
+    value password_reset_required("PasswordResetRequired"): bool;
+});
 
-impl IntoValue for CreateLoginProfileRequest {
+impl IntoValue for CreateLoginProfileInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -1650,22 +1383,18 @@ impl IntoValue for CreateLoginProfileRequest {
 /// Contains the response to a successful [CreateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateLoginProfileResponse {
+pub struct CreateLoginProfileOutput {
     /// A structure containing the user name and password create date.
     pub login_profile: Option<crate::types::LoginProfile>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateLoginProfileResponse {
-    /// Sets `LoginProfile` (see [`Self::login_profile`]).
-    pub fn login_profile(mut self, value: crate::types::LoginProfile) -> Self {
-        self.login_profile = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateLoginProfileOutput {
+    value login_profile("LoginProfile"): crate::types::LoginProfile;
+});
 
-impl FromValue for CreateLoginProfileResponse {
+impl FromValue for CreateLoginProfileOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1677,7 +1406,7 @@ impl FromValue for CreateLoginProfileResponse {
 /// The `CreateOpenIDConnectProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateOpenIDConnectProviderRequest {
+pub struct CreateOpenIDConnectProviderInput {
     /// The URL of the identity provider. The URL must begin with `https://` and should correspond to the `iss` claim in the provider's OpenID Connect ID tokens. Per the OIDC standard, path components are allowed but query parameters are not. Typically the URL consists of only a hostname, like `https://server.example.org` or `https://example.com`. The URL should not contain a port number.
     ///
     /// You cannot register the same provider multiple times in a single Amazon Web Services account. If you try to submit a URL that has already been used for an OpenID Connect provider in the Amazon Web Services account, you will get an error.
@@ -1708,30 +1437,14 @@ pub struct CreateOpenIDConnectProviderRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateOpenIDConnectProviderRequest {
-    /// Sets `Url` (see [`Self::url`]).
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `ClientIDList` (see [`Self::client_id_list`]).
-    pub fn client_id_list(mut self, value: Vec<String>) -> Self {
-        self.client_id_list = Some(value);
-        self
-    }
-    /// Sets `ThumbprintList` (see [`Self::thumbprint_list`]).
-    pub fn thumbprint_list(mut self, value: Vec<String>) -> Self {
-        self.thumbprint_list = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateOpenIDConnectProviderInput {
+    into url("Url"): String;
+    list_into client_id_list("ClientIDList"): String, push_client_id_list;
+    list_into thumbprint_list("ThumbprintList"): String, push_thumbprint_list;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateOpenIDConnectProviderRequest {
+impl IntoValue for CreateOpenIDConnectProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.url.into_value(),
@@ -1745,7 +1458,7 @@ impl IntoValue for CreateOpenIDConnectProviderRequest {
 /// Contains the response to a successful [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateOpenIDConnectProviderResponse {
+pub struct CreateOpenIDConnectProviderOutput {
     /// The Amazon Resource Name (ARN) of the new IAM OpenID Connect provider that is created. For more information, see [OpenIDConnectProviderListEntry](https://docs.aws.amazon.com/IAM/latest/APIReference/API_OpenIDConnectProviderListEntry.html).
     pub open_id_connect_provider_arn: Option<String>,
     /// A list of tags that are attached to the new IAM OIDC provider. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
@@ -1754,20 +1467,12 @@ pub struct CreateOpenIDConnectProviderResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateOpenIDConnectProviderResponse {
-    /// Sets `OpenIDConnectProviderArn` (see [`Self::open_id_connect_provider_arn`]).
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateOpenIDConnectProviderOutput {
+    into open_id_connect_provider_arn("OpenIDConnectProviderArn"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl FromValue for CreateOpenIDConnectProviderResponse {
+impl FromValue for CreateOpenIDConnectProviderOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1780,7 +1485,7 @@ impl FromValue for CreateOpenIDConnectProviderResponse {
 /// The `CreatePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreatePolicyRequest {
+pub struct CreatePolicyInput {
     /// The friendly name of the policy.
     ///
     /// IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource".
@@ -1825,35 +1530,15 @@ pub struct CreatePolicyRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreatePolicyRequest {
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `PolicyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreatePolicyInput {
+    into policy_name("PolicyName"): String;
+    into path("Path"): String;
+    into policy_document("PolicyDocument"): String;
+    into description("Description"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreatePolicyRequest {
+impl IntoValue for CreatePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_name.into_value(),
@@ -1868,22 +1553,18 @@ impl IntoValue for CreatePolicyRequest {
 /// Contains the response to a successful [CreatePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreatePolicyResponse {
+pub struct CreatePolicyOutput {
     /// A structure containing details about the new policy.
     pub policy: Option<crate::types::Policy>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreatePolicyResponse {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: crate::types::Policy) -> Self {
-        self.policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreatePolicyOutput {
+    value policy("Policy"): crate::types::Policy;
+});
 
-impl FromValue for CreatePolicyResponse {
+impl FromValue for CreatePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1895,7 +1576,7 @@ impl FromValue for CreatePolicyResponse {
 /// The `CreatePolicyVersionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreatePolicyVersionRequest {
+pub struct CreatePolicyVersionInput {
     /// The Amazon Resource Name (ARN) of the IAM policy to which you want to add a new version.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -1924,25 +1605,13 @@ pub struct CreatePolicyVersionRequest {
     pub set_as_default: Option<bool>,
 }
 
-impl CreatePolicyVersionRequest {
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `PolicyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-    /// Sets `SetAsDefault` (see [`Self::set_as_default`]).
-    pub fn set_as_default(mut self, value: bool) -> Self {
-        self.set_as_default = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreatePolicyVersionInput {
+    into policy_arn("PolicyArn"): String;
+    into policy_document("PolicyDocument"): String;
+    value set_as_default("SetAsDefault"): bool;
+});
 
-impl IntoValue for CreatePolicyVersionRequest {
+impl IntoValue for CreatePolicyVersionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_arn.into_value(),
@@ -1955,22 +1624,18 @@ impl IntoValue for CreatePolicyVersionRequest {
 /// Contains the response to a successful [CreatePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreatePolicyVersionResponse {
+pub struct CreatePolicyVersionOutput {
     /// A structure containing details about the new policy version.
     pub policy_version: Option<crate::types::PolicyVersion>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreatePolicyVersionResponse {
-    /// Sets `PolicyVersion` (see [`Self::policy_version`]).
-    pub fn policy_version(mut self, value: crate::types::PolicyVersion) -> Self {
-        self.policy_version = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreatePolicyVersionOutput {
+    value policy_version("PolicyVersion"): crate::types::PolicyVersion;
+});
 
-impl FromValue for CreatePolicyVersionResponse {
+impl FromValue for CreatePolicyVersionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1982,7 +1647,7 @@ impl FromValue for CreatePolicyVersionResponse {
 /// The `CreateRoleRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateRoleRequest {
+pub struct CreateRoleInput {
     /// The path to the role. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/).
@@ -2029,45 +1694,17 @@ pub struct CreateRoleRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateRoleRequest {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `AssumeRolePolicyDocument` (see [`Self::assume_role_policy_document`]).
-    pub fn assume_role_policy_document(mut self, value: impl Into<String>) -> Self {
-        self.assume_role_policy_document = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `MaxSessionDuration` (see [`Self::max_session_duration`]).
-    pub fn max_session_duration(mut self, value: i32) -> Self {
-        self.max_session_duration = Some(value);
-        self
-    }
-    /// Sets `PermissionsBoundary` (see [`Self::permissions_boundary`]).
-    pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
-        self.permissions_boundary = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateRoleInput {
+    into path("Path"): String;
+    into role_name("RoleName"): String;
+    into assume_role_policy_document("AssumeRolePolicyDocument"): String;
+    into description("Description"): String;
+    value max_session_duration("MaxSessionDuration"): i32;
+    into permissions_boundary("PermissionsBoundary"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateRoleRequest {
+impl IntoValue for CreateRoleInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.path.into_value(),
@@ -2084,22 +1721,18 @@ impl IntoValue for CreateRoleRequest {
 /// Contains the response to a successful [CreateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateRoleResponse {
+pub struct CreateRoleOutput {
     /// A structure containing details about the new role.
     pub role: Option<crate::types::Role>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateRoleResponse {
-    /// Sets `Role` (see [`Self::role`]).
-    pub fn role(mut self, value: crate::types::Role) -> Self {
-        self.role = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateRoleOutput {
+    value role("Role"): crate::types::Role;
+});
 
-impl FromValue for CreateRoleResponse {
+impl FromValue for CreateRoleOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2111,7 +1744,7 @@ impl FromValue for CreateRoleResponse {
 /// The `CreateSAMLProviderRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateSAMLProviderRequest {
+pub struct CreateSAMLProviderInput {
     /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your organization's IdP.
     ///
     /// For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) in the *IAM User Guide*
@@ -2134,9 +1767,9 @@ pub struct CreateSAMLProviderRequest {
     pub add_private_key: Option<String>,
 }
 
-impl std::fmt::Debug for CreateSAMLProviderRequest {
+impl std::fmt::Debug for CreateSAMLProviderInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CreateSAMLProviderRequest");
+        let mut d = f.debug_struct("CreateSAMLProviderInput");
         d.field("saml_metadata_document", &self.saml_metadata_document);
         d.field("name", &self.name);
         d.field("tags", &self.tags);
@@ -2149,38 +1782,15 @@ impl std::fmt::Debug for CreateSAMLProviderRequest {
     }
 }
 
-impl CreateSAMLProviderRequest {
-    /// Sets `SAMLMetadataDocument` (see [`Self::saml_metadata_document`]).
-    pub fn saml_metadata_document(mut self, value: impl Into<String>) -> Self {
-        self.saml_metadata_document = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `AssertionEncryptionMode` (see [`Self::assertion_encryption_mode`]).
-    pub fn assertion_encryption_mode(
-        mut self,
-        value: impl Into<crate::types::AssertionEncryptionModeType>,
-    ) -> Self {
-        self.assertion_encryption_mode = Some(value.into());
-        self
-    }
-    /// Sets `AddPrivateKey` (see [`Self::add_private_key`]).
-    pub fn add_private_key(mut self, value: impl Into<String>) -> Self {
-        self.add_private_key = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateSAMLProviderInput {
+    into saml_metadata_document("SAMLMetadataDocument"): String;
+    into name("Name"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into assertion_encryption_mode("AssertionEncryptionMode"): crate::types::AssertionEncryptionModeType;
+    into add_private_key("AddPrivateKey"): String;
+});
 
-impl IntoValue for CreateSAMLProviderRequest {
+impl IntoValue for CreateSAMLProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.saml_metadata_document.into_value(),
@@ -2195,7 +1805,7 @@ impl IntoValue for CreateSAMLProviderRequest {
 /// Contains the response to a successful [CreateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateSAMLProvider.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateSAMLProviderResponse {
+pub struct CreateSAMLProviderOutput {
     /// The Amazon Resource Name (ARN) of the new SAML provider resource in IAM.
     pub saml_provider_arn: Option<String>,
     /// A list of tags that are attached to the new IAM SAML provider. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
@@ -2204,20 +1814,12 @@ pub struct CreateSAMLProviderResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateSAMLProviderResponse {
-    /// Sets `SAMLProviderArn` (see [`Self::saml_provider_arn`]).
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateSAMLProviderOutput {
+    into saml_provider_arn("SAMLProviderArn"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl FromValue for CreateSAMLProviderResponse {
+impl FromValue for CreateSAMLProviderOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2230,7 +1832,7 @@ impl FromValue for CreateSAMLProviderResponse {
 /// The `CreateServiceLinkedRoleRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateServiceLinkedRoleRequest {
+pub struct CreateServiceLinkedRoleInput {
     /// The service principal for the Amazon Web Services service to which this role is attached. You use a string similar to a URL but without the http:// in front. For example: `elasticbeanstalk.amazonaws.com`.
     ///
     /// Service principals are unique and case-sensitive. To find the exact service principal for your service-linked role, see [Amazon Web Services services that work with IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-services-that-work-with-iam.html) in the *IAM User Guide*. Look for the services that have **Yes **in the **Service-Linked Role** column. Choose the **Yes** link to view the service-linked role documentation for that service.
@@ -2245,25 +1847,13 @@ pub struct CreateServiceLinkedRoleRequest {
     pub custom_suffix: Option<String>,
 }
 
-impl CreateServiceLinkedRoleRequest {
-    /// Sets `AWSServiceName` (see [`Self::aws_service_name`]).
-    pub fn aws_service_name(mut self, value: impl Into<String>) -> Self {
-        self.aws_service_name = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `CustomSuffix` (see [`Self::custom_suffix`]).
-    pub fn custom_suffix(mut self, value: impl Into<String>) -> Self {
-        self.custom_suffix = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateServiceLinkedRoleInput {
+    into aws_service_name("AWSServiceName"): String;
+    into description("Description"): String;
+    into custom_suffix("CustomSuffix"): String;
+});
 
-impl IntoValue for CreateServiceLinkedRoleRequest {
+impl IntoValue for CreateServiceLinkedRoleInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.aws_service_name.into_value(),
@@ -2276,22 +1866,18 @@ impl IntoValue for CreateServiceLinkedRoleRequest {
 /// The `CreateServiceLinkedRoleResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateServiceLinkedRoleResponse {
+pub struct CreateServiceLinkedRoleOutput {
     /// A [Role](https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html) object that contains details about the newly created role.
     pub role: Option<crate::types::Role>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateServiceLinkedRoleResponse {
-    /// Sets `Role` (see [`Self::role`]).
-    pub fn role(mut self, value: crate::types::Role) -> Self {
-        self.role = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateServiceLinkedRoleOutput {
+    value role("Role"): crate::types::Role;
+});
 
-impl FromValue for CreateServiceLinkedRoleResponse {
+impl FromValue for CreateServiceLinkedRoleOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2303,7 +1889,7 @@ impl FromValue for CreateServiceLinkedRoleResponse {
 /// The `CreateServiceSpecificCredentialRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateServiceSpecificCredentialRequest {
+pub struct CreateServiceSpecificCredentialInput {
     /// The name of the IAM user that is to be associated with the credentials. The new service-specific credentials have the same permissions as the associated user except that they can be used only to access the specified service.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -2320,25 +1906,13 @@ pub struct CreateServiceSpecificCredentialRequest {
     pub credential_age_days: Option<i32>,
 }
 
-impl CreateServiceSpecificCredentialRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `ServiceName` (see [`Self::service_name`]).
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.service_name = Some(value.into());
-        self
-    }
-    /// Sets `CredentialAgeDays` (see [`Self::credential_age_days`]).
-    pub fn credential_age_days(mut self, value: i32) -> Self {
-        self.credential_age_days = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateServiceSpecificCredentialInput {
+    into user_name("UserName"): String;
+    into service_name("ServiceName"): String;
+    value credential_age_days("CredentialAgeDays"): i32;
+});
 
-impl IntoValue for CreateServiceSpecificCredentialRequest {
+impl IntoValue for CreateServiceSpecificCredentialInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -2351,7 +1925,7 @@ impl IntoValue for CreateServiceSpecificCredentialRequest {
 /// The `CreateServiceSpecificCredentialResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateServiceSpecificCredentialResponse {
+pub struct CreateServiceSpecificCredentialOutput {
     /// A structure that contains information about the newly created service-specific credential.
     ///
     /// This is the only time that the password for this credential set is available. It cannot be recovered later. Instead, you must reset the password with [ResetServiceSpecificCredential](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ResetServiceSpecificCredential.html).
@@ -2360,18 +1934,11 @@ pub struct CreateServiceSpecificCredentialResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateServiceSpecificCredentialResponse {
-    /// Sets `ServiceSpecificCredential` (see [`Self::service_specific_credential`]).
-    pub fn service_specific_credential(
-        mut self,
-        value: crate::types::ServiceSpecificCredential,
-    ) -> Self {
-        self.service_specific_credential = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateServiceSpecificCredentialOutput {
+    value service_specific_credential("ServiceSpecificCredential"): crate::types::ServiceSpecificCredential;
+});
 
-impl FromValue for CreateServiceSpecificCredentialResponse {
+impl FromValue for CreateServiceSpecificCredentialOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2383,7 +1950,7 @@ impl FromValue for CreateServiceSpecificCredentialResponse {
 /// The `CreateUserRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateUserRequest {
+pub struct CreateUserInput {
     /// The path for the user name. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/).
@@ -2408,30 +1975,14 @@ pub struct CreateUserRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateUserRequest {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `PermissionsBoundary` (see [`Self::permissions_boundary`]).
-    pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
-        self.permissions_boundary = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateUserInput {
+    into path("Path"): String;
+    into user_name("UserName"): String;
+    into permissions_boundary("PermissionsBoundary"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateUserRequest {
+impl IntoValue for CreateUserInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.path.into_value(),
@@ -2445,22 +1996,18 @@ impl IntoValue for CreateUserRequest {
 /// Contains the response to a successful [CreateUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateUserResponse {
+pub struct CreateUserOutput {
     /// A structure with details about the new IAM user.
     pub user: Option<crate::types::User>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateUserResponse {
-    /// Sets `User` (see [`Self::user`]).
-    pub fn user(mut self, value: crate::types::User) -> Self {
-        self.user = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateUserOutput {
+    value user("User"): crate::types::User;
+});
 
-impl FromValue for CreateUserResponse {
+impl FromValue for CreateUserOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2472,7 +2019,7 @@ impl FromValue for CreateUserResponse {
 /// The `CreateVirtualMFADeviceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateVirtualMFADeviceRequest {
+pub struct CreateVirtualMFADeviceInput {
     /// The path for the virtual MFA device. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/).
@@ -2491,25 +2038,13 @@ pub struct CreateVirtualMFADeviceRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateVirtualMFADeviceRequest {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `VirtualMFADeviceName` (see [`Self::virtual_mfa_device_name`]).
-    pub fn virtual_mfa_device_name(mut self, value: impl Into<String>) -> Self {
-        self.virtual_mfa_device_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateVirtualMFADeviceInput {
+    into path("Path"): String;
+    into virtual_mfa_device_name("VirtualMFADeviceName"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateVirtualMFADeviceRequest {
+impl IntoValue for CreateVirtualMFADeviceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.path.into_value(),
@@ -2522,22 +2057,18 @@ impl IntoValue for CreateVirtualMFADeviceRequest {
 /// Contains the response to a successful [CreateVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateVirtualMFADevice.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateVirtualMFADeviceResponse {
+pub struct CreateVirtualMFADeviceOutput {
     /// A structure containing details about the new virtual MFA device.
     pub virtual_mfa_device: Option<crate::types::VirtualMFADevice>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateVirtualMFADeviceResponse {
-    /// Sets `VirtualMFADevice` (see [`Self::virtual_mfa_device`]).
-    pub fn virtual_mfa_device(mut self, value: crate::types::VirtualMFADevice) -> Self {
-        self.virtual_mfa_device = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateVirtualMFADeviceOutput {
+    value virtual_mfa_device("VirtualMFADevice"): crate::types::VirtualMFADevice;
+});
 
-impl FromValue for CreateVirtualMFADeviceResponse {
+impl FromValue for CreateVirtualMFADeviceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2554,13 +2085,9 @@ pub struct CredentialReportExpiredException {
     pub message: Option<String>,
 }
 
-impl CredentialReportExpiredException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CredentialReportExpiredException {
+    into message("message"): String;
+});
 
 impl FromValue for CredentialReportExpiredException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2579,13 +2106,9 @@ pub struct CredentialReportNotPresentException {
     pub message: Option<String>,
 }
 
-impl CredentialReportNotPresentException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CredentialReportNotPresentException {
+    into message("message"): String;
+});
 
 impl FromValue for CredentialReportNotPresentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2604,13 +2127,9 @@ pub struct CredentialReportNotReadyException {
     pub message: Option<String>,
 }
 
-impl CredentialReportNotReadyException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CredentialReportNotReadyException {
+    into message("message"): String;
+});
 
 impl FromValue for CredentialReportNotReadyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2624,7 +2143,7 @@ impl FromValue for CredentialReportNotReadyException {
 /// The `DeactivateMFADeviceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeactivateMFADeviceRequest {
+pub struct DeactivateMFADeviceInput {
     /// The name of the user whose MFA device you want to deactivate.
     ///
     /// This parameter is optional. If no user name is included, it defaults to the principal making the request. When you make this request with root user credentials, you must use an [AssumeRoot](https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html) session to omit the user name.
@@ -2639,20 +2158,12 @@ pub struct DeactivateMFADeviceRequest {
     pub serial_number: Option<String>,
 }
 
-impl DeactivateMFADeviceRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeactivateMFADeviceInput {
+    into user_name("UserName"): String;
+    into serial_number("SerialNumber"): String;
+});
 
-impl IntoValue for DeactivateMFADeviceRequest {
+impl IntoValue for DeactivateMFADeviceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -2671,18 +2182,10 @@ pub struct DelegationPermission {
     pub parameters: Option<Vec<crate::types::PolicyParameter>>,
 }
 
-impl DelegationPermission {
-    /// Sets `PolicyTemplateArn` (see [`Self::policy_template_arn`]).
-    pub fn policy_template_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_template_arn = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::PolicyParameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DelegationPermission {
+    into policy_template_arn("PolicyTemplateArn"): String;
+    list parameters("Parameters"): crate::types::PolicyParameter, push_parameters;
+});
 
 impl IntoValue for DelegationPermission {
     fn into_value(self) -> Value {
@@ -2755,108 +2258,28 @@ pub struct DelegationRequest {
     pub updated_time: Option<myaws_core::DateTime>,
 }
 
-impl DelegationRequest {
-    /// Sets `DelegationRequestId` (see [`Self::delegation_request_id`]).
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(value.into());
-        self
-    }
-    /// Sets `OwnerAccountId` (see [`Self::owner_account_id`]).
-    pub fn owner_account_id(mut self, value: impl Into<String>) -> Self {
-        self.owner_account_id = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `RequestMessage` (see [`Self::request_message`]).
-    pub fn request_message(mut self, value: impl Into<String>) -> Self {
-        self.request_message = Some(value.into());
-        self
-    }
-    /// Sets `Permissions` (see [`Self::permissions`]).
-    pub fn permissions(mut self, value: crate::types::DelegationPermission) -> Self {
-        self.permissions = Some(value);
-        self
-    }
-    /// Sets `PermissionPolicy` (see [`Self::permission_policy`]).
-    pub fn permission_policy(mut self, value: impl Into<String>) -> Self {
-        self.permission_policy = Some(value.into());
-        self
-    }
-    /// Sets `RolePermissionRestrictionArns` (see [`Self::role_permission_restriction_arns`]).
-    pub fn role_permission_restriction_arns(mut self, value: Vec<String>) -> Self {
-        self.role_permission_restriction_arns = Some(value);
-        self
-    }
-    /// Sets `OwnerId` (see [`Self::owner_id`]).
-    pub fn owner_id(mut self, value: impl Into<String>) -> Self {
-        self.owner_id = Some(value.into());
-        self
-    }
-    /// Sets `ApproverId` (see [`Self::approver_id`]).
-    pub fn approver_id(mut self, value: impl Into<String>) -> Self {
-        self.approver_id = Some(value.into());
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::StateType>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `ExpirationTime` (see [`Self::expiration_time`]).
-    pub fn expiration_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.expiration_time = Some(value);
-        self
-    }
-    /// Sets `RequestorId` (see [`Self::requestor_id`]).
-    pub fn requestor_id(mut self, value: impl Into<String>) -> Self {
-        self.requestor_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestorName` (see [`Self::requestor_name`]).
-    pub fn requestor_name(mut self, value: impl Into<String>) -> Self {
-        self.requestor_name = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `SessionDuration` (see [`Self::session_duration`]).
-    pub fn session_duration(mut self, value: i32) -> Self {
-        self.session_duration = Some(value);
-        self
-    }
-    /// Sets `RedirectUrl` (see [`Self::redirect_url`]).
-    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
-        self.redirect_url = Some(value.into());
-        self
-    }
-    /// Sets `Notes` (see [`Self::notes`]).
-    pub fn notes(mut self, value: impl Into<String>) -> Self {
-        self.notes = Some(value.into());
-        self
-    }
-    /// Sets `RejectionReason` (see [`Self::rejection_reason`]).
-    pub fn rejection_reason(mut self, value: impl Into<String>) -> Self {
-        self.rejection_reason = Some(value.into());
-        self
-    }
-    /// Sets `OnlySendByOwner` (see [`Self::only_send_by_owner`]).
-    pub fn only_send_by_owner(mut self, value: bool) -> Self {
-        self.only_send_by_owner = Some(value);
-        self
-    }
-    /// Sets `UpdatedTime` (see [`Self::updated_time`]).
-    pub fn updated_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.updated_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DelegationRequest {
+    into delegation_request_id("DelegationRequestId"): String;
+    into owner_account_id("OwnerAccountId"): String;
+    into description("Description"): String;
+    into request_message("RequestMessage"): String;
+    value permissions("Permissions"): crate::types::DelegationPermission;
+    into permission_policy("PermissionPolicy"): String;
+    list_into role_permission_restriction_arns("RolePermissionRestrictionArns"): String, push_role_permission_restriction_arns;
+    into owner_id("OwnerId"): String;
+    into approver_id("ApproverId"): String;
+    into state("State"): crate::types::StateType;
+    value expiration_time("ExpirationTime"): myaws_core::DateTime;
+    into requestor_id("RequestorId"): String;
+    into requestor_name("RequestorName"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    value session_duration("SessionDuration"): i32;
+    into redirect_url("RedirectUrl"): String;
+    into notes("Notes"): String;
+    into rejection_reason("RejectionReason"): String;
+    value only_send_by_owner("OnlySendByOwner"): bool;
+    value updated_time("UpdatedTime"): myaws_core::DateTime;
+});
 
 impl FromValue for DelegationRequest {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2889,7 +2312,7 @@ impl FromValue for DelegationRequest {
 /// The `DeleteAccessKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAccessKeyRequest {
+pub struct DeleteAccessKeyInput {
     /// The name of the user whose access key pair you want to delete.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -2902,20 +2325,12 @@ pub struct DeleteAccessKeyRequest {
     pub access_key_id: Option<String>,
 }
 
-impl DeleteAccessKeyRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `AccessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAccessKeyInput {
+    into user_name("UserName"): String;
+    into access_key_id("AccessKeyId"): String;
+});
 
-impl IntoValue for DeleteAccessKeyRequest {
+impl IntoValue for DeleteAccessKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -2927,7 +2342,7 @@ impl IntoValue for DeleteAccessKeyRequest {
 /// The `DeleteAccountAliasRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAccountAliasRequest {
+pub struct DeleteAccountAliasInput {
     /// The name of the account alias to delete.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of lowercase letters, digits, and dashes. You cannot start or finish with a dash, nor can you have two dashes in a row.
@@ -2936,15 +2351,11 @@ pub struct DeleteAccountAliasRequest {
     pub account_alias: Option<String>,
 }
 
-impl DeleteAccountAliasRequest {
-    /// Sets `AccountAlias` (see [`Self::account_alias`]).
-    pub fn account_alias(mut self, value: impl Into<String>) -> Self {
-        self.account_alias = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAccountAliasInput {
+    into account_alias("AccountAlias"): String;
+});
 
-impl IntoValue for DeleteAccountAliasRequest {
+impl IntoValue for DeleteAccountAliasInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_alias.into_value()])
     }
@@ -2958,13 +2369,9 @@ pub struct DeleteConflictException {
     pub message: Option<String>,
 }
 
-impl DeleteConflictException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteConflictException {
+    into message("message"): String;
+});
 
 impl FromValue for DeleteConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2975,10 +2382,32 @@ impl FromValue for DeleteConflictException {
     }
 }
 
+/// The `DeleteGroupRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteGroupInput {
+    /// The name of the IAM group to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
+    ///
+    /// Required.
+    pub group_name: Option<String>,
+}
+
+myaws_core::setters!(DeleteGroupInput {
+    into group_name("GroupName"): String;
+});
+
+impl IntoValue for DeleteGroupInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.group_name.into_value()])
+    }
+}
+
 /// The `DeleteGroupPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteGroupPolicyRequest {
+pub struct DeleteGroupPolicyInput {
     /// The name (friendly name, not ARN) identifying the group that the policy is embedded in.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -2993,20 +2422,12 @@ pub struct DeleteGroupPolicyRequest {
     pub policy_name: Option<String>,
 }
 
-impl DeleteGroupPolicyRequest {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteGroupPolicyInput {
+    into group_name("GroupName"): String;
+    into policy_name("PolicyName"): String;
+});
 
-impl IntoValue for DeleteGroupPolicyRequest {
+impl IntoValue for DeleteGroupPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.group_name.into_value(),
@@ -3015,36 +2436,10 @@ impl IntoValue for DeleteGroupPolicyRequest {
     }
 }
 
-/// The `DeleteGroupRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteGroupRequest {
-    /// The name of the IAM group to delete.
-    ///
-    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
-    ///
-    /// Required.
-    pub group_name: Option<String>,
-}
-
-impl DeleteGroupRequest {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DeleteGroupRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.group_name.into_value()])
-    }
-}
-
 /// The `DeleteInstanceProfileRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteInstanceProfileRequest {
+pub struct DeleteInstanceProfileInput {
     /// The name of the instance profile to delete.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -3053,15 +2448,11 @@ pub struct DeleteInstanceProfileRequest {
     pub instance_profile_name: Option<String>,
 }
 
-impl DeleteInstanceProfileRequest {
-    /// Sets `InstanceProfileName` (see [`Self::instance_profile_name`]).
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteInstanceProfileInput {
+    into instance_profile_name("InstanceProfileName"): String;
+});
 
-impl IntoValue for DeleteInstanceProfileRequest {
+impl IntoValue for DeleteInstanceProfileInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.instance_profile_name.into_value()])
     }
@@ -3070,7 +2461,7 @@ impl IntoValue for DeleteInstanceProfileRequest {
 /// The `DeleteLoginProfileRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteLoginProfileRequest {
+pub struct DeleteLoginProfileInput {
     /// The name of the user whose password you want to delete.
     ///
     /// This parameter is optional. If no user name is included, it defaults to the principal making the request. When you make this request with root user credentials, you must use an [AssumeRoot](https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html) session to omit the user name.
@@ -3079,15 +2470,11 @@ pub struct DeleteLoginProfileRequest {
     pub user_name: Option<String>,
 }
 
-impl DeleteLoginProfileRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteLoginProfileInput {
+    into user_name("UserName"): String;
+});
 
-impl IntoValue for DeleteLoginProfileRequest {
+impl IntoValue for DeleteLoginProfileInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.user_name.into_value()])
     }
@@ -3096,22 +2483,18 @@ impl IntoValue for DeleteLoginProfileRequest {
 /// The `DeleteOpenIDConnectProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteOpenIDConnectProviderRequest {
+pub struct DeleteOpenIDConnectProviderInput {
     /// The Amazon Resource Name (ARN) of the IAM OpenID Connect provider resource object to delete. You can get a list of OpenID Connect provider resource ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     ///
     /// Required.
     pub open_id_connect_provider_arn: Option<String>,
 }
 
-impl DeleteOpenIDConnectProviderRequest {
-    /// Sets `OpenIDConnectProviderArn` (see [`Self::open_id_connect_provider_arn`]).
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteOpenIDConnectProviderInput {
+    into open_id_connect_provider_arn("OpenIDConnectProviderArn"): String;
+});
 
-impl IntoValue for DeleteOpenIDConnectProviderRequest {
+impl IntoValue for DeleteOpenIDConnectProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.open_id_connect_provider_arn.into_value()])
     }
@@ -3120,7 +2503,7 @@ impl IntoValue for DeleteOpenIDConnectProviderRequest {
 /// The `DeletePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeletePolicyRequest {
+pub struct DeletePolicyInput {
     /// The Amazon Resource Name (ARN) of the IAM policy you want to delete.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -3129,15 +2512,11 @@ pub struct DeletePolicyRequest {
     pub policy_arn: Option<String>,
 }
 
-impl DeletePolicyRequest {
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeletePolicyInput {
+    into policy_arn("PolicyArn"): String;
+});
 
-impl IntoValue for DeletePolicyRequest {
+impl IntoValue for DeletePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.policy_arn.into_value()])
     }
@@ -3146,7 +2525,7 @@ impl IntoValue for DeletePolicyRequest {
 /// The `DeletePolicyVersionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeletePolicyVersionRequest {
+pub struct DeletePolicyVersionInput {
     /// The Amazon Resource Name (ARN) of the IAM policy from which you want to delete a version.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -3163,20 +2542,12 @@ pub struct DeletePolicyVersionRequest {
     pub version_id: Option<String>,
 }
 
-impl DeletePolicyVersionRequest {
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeletePolicyVersionInput {
+    into policy_arn("PolicyArn"): String;
+    into version_id("VersionId"): String;
+});
 
-impl IntoValue for DeletePolicyVersionRequest {
+impl IntoValue for DeletePolicyVersionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_arn.into_value(),
@@ -3185,25 +2556,43 @@ impl IntoValue for DeletePolicyVersionRequest {
     }
 }
 
+/// The `DeleteRoleRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRoleInput {
+    /// The name of the role to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
+    ///
+    /// Required.
+    pub role_name: Option<String>,
+}
+
+myaws_core::setters!(DeleteRoleInput {
+    into role_name("RoleName"): String;
+});
+
+impl IntoValue for DeleteRoleInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.role_name.into_value()])
+    }
+}
+
 /// The `DeleteRolePermissionsBoundaryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteRolePermissionsBoundaryRequest {
+pub struct DeleteRolePermissionsBoundaryInput {
     /// The name (friendly name, not ARN) of the IAM role from which you want to remove the permissions boundary.
     ///
     /// Required.
     pub role_name: Option<String>,
 }
 
-impl DeleteRolePermissionsBoundaryRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteRolePermissionsBoundaryInput {
+    into role_name("RoleName"): String;
+});
 
-impl IntoValue for DeleteRolePermissionsBoundaryRequest {
+impl IntoValue for DeleteRolePermissionsBoundaryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.role_name.into_value()])
     }
@@ -3212,7 +2601,7 @@ impl IntoValue for DeleteRolePermissionsBoundaryRequest {
 /// The `DeleteRolePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteRolePolicyRequest {
+pub struct DeleteRolePolicyInput {
     /// The name (friendly name, not ARN) identifying the role that the policy is embedded in.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -3227,20 +2616,12 @@ pub struct DeleteRolePolicyRequest {
     pub policy_name: Option<String>,
 }
 
-impl DeleteRolePolicyRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteRolePolicyInput {
+    into role_name("RoleName"): String;
+    into policy_name("PolicyName"): String;
+});
 
-impl IntoValue for DeleteRolePolicyRequest {
+impl IntoValue for DeleteRolePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -3249,51 +2630,21 @@ impl IntoValue for DeleteRolePolicyRequest {
     }
 }
 
-/// The `DeleteRoleRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteRoleRequest {
-    /// The name of the role to delete.
-    ///
-    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
-    ///
-    /// Required.
-    pub role_name: Option<String>,
-}
-
-impl DeleteRoleRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DeleteRoleRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.role_name.into_value()])
-    }
-}
-
 /// The `DeleteSAMLProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteSAMLProviderRequest {
+pub struct DeleteSAMLProviderInput {
     /// The Amazon Resource Name (ARN) of the SAML provider to delete.
     ///
     /// Required.
     pub saml_provider_arn: Option<String>,
 }
 
-impl DeleteSAMLProviderRequest {
-    /// Sets `SAMLProviderArn` (see [`Self::saml_provider_arn`]).
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteSAMLProviderInput {
+    into saml_provider_arn("SAMLProviderArn"): String;
+});
 
-impl IntoValue for DeleteSAMLProviderRequest {
+impl IntoValue for DeleteSAMLProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.saml_provider_arn.into_value()])
     }
@@ -3302,7 +2653,7 @@ impl IntoValue for DeleteSAMLProviderRequest {
 /// The `DeleteSSHPublicKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteSSHPublicKeyRequest {
+pub struct DeleteSSHPublicKeyInput {
     /// The name of the IAM user associated with the SSH public key.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -3317,20 +2668,12 @@ pub struct DeleteSSHPublicKeyRequest {
     pub ssh_public_key_id: Option<String>,
 }
 
-impl DeleteSSHPublicKeyRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `SSHPublicKeyId` (see [`Self::ssh_public_key_id`]).
-    pub fn ssh_public_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssh_public_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteSSHPublicKeyInput {
+    into user_name("UserName"): String;
+    into ssh_public_key_id("SSHPublicKeyId"): String;
+});
 
-impl IntoValue for DeleteSSHPublicKeyRequest {
+impl IntoValue for DeleteSSHPublicKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -3342,7 +2685,7 @@ impl IntoValue for DeleteSSHPublicKeyRequest {
 /// The `DeleteServerCertificateRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteServerCertificateRequest {
+pub struct DeleteServerCertificateInput {
     /// The name of the server certificate you want to delete.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -3351,15 +2694,11 @@ pub struct DeleteServerCertificateRequest {
     pub server_certificate_name: Option<String>,
 }
 
-impl DeleteServerCertificateRequest {
-    /// Sets `ServerCertificateName` (see [`Self::server_certificate_name`]).
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteServerCertificateInput {
+    into server_certificate_name("ServerCertificateName"): String;
+});
 
-impl IntoValue for DeleteServerCertificateRequest {
+impl IntoValue for DeleteServerCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.server_certificate_name.into_value()])
     }
@@ -3368,22 +2707,18 @@ impl IntoValue for DeleteServerCertificateRequest {
 /// The `DeleteServiceLinkedRoleRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteServiceLinkedRoleRequest {
+pub struct DeleteServiceLinkedRoleInput {
     /// The name of the service-linked role to be deleted.
     ///
     /// Required.
     pub role_name: Option<String>,
 }
 
-impl DeleteServiceLinkedRoleRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteServiceLinkedRoleInput {
+    into role_name("RoleName"): String;
+});
 
-impl IntoValue for DeleteServiceLinkedRoleRequest {
+impl IntoValue for DeleteServiceLinkedRoleInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.role_name.into_value()])
     }
@@ -3392,22 +2727,18 @@ impl IntoValue for DeleteServiceLinkedRoleRequest {
 /// The `DeleteServiceLinkedRoleResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteServiceLinkedRoleResponse {
+pub struct DeleteServiceLinkedRoleOutput {
     /// The deletion task identifier that you can use to check the status of the deletion. This identifier is returned in the format `task/aws-service-role/&lt;service-principal-name&gt;/&lt;role-name&gt;/&lt;task-uuid&gt;`.
     pub deletion_task_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteServiceLinkedRoleResponse {
-    /// Sets `DeletionTaskId` (see [`Self::deletion_task_id`]).
-    pub fn deletion_task_id(mut self, value: impl Into<String>) -> Self {
-        self.deletion_task_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteServiceLinkedRoleOutput {
+    into deletion_task_id("DeletionTaskId"): String;
+});
 
-impl FromValue for DeleteServiceLinkedRoleResponse {
+impl FromValue for DeleteServiceLinkedRoleOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3419,7 +2750,7 @@ impl FromValue for DeleteServiceLinkedRoleResponse {
 /// The `DeleteServiceSpecificCredentialRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteServiceSpecificCredentialRequest {
+pub struct DeleteServiceSpecificCredentialInput {
     /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -3432,20 +2763,12 @@ pub struct DeleteServiceSpecificCredentialRequest {
     pub service_specific_credential_id: Option<String>,
 }
 
-impl DeleteServiceSpecificCredentialRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `ServiceSpecificCredentialId` (see [`Self::service_specific_credential_id`]).
-    pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
-        self.service_specific_credential_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteServiceSpecificCredentialInput {
+    into user_name("UserName"): String;
+    into service_specific_credential_id("ServiceSpecificCredentialId"): String;
+});
 
-impl IntoValue for DeleteServiceSpecificCredentialRequest {
+impl IntoValue for DeleteServiceSpecificCredentialInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -3457,7 +2780,7 @@ impl IntoValue for DeleteServiceSpecificCredentialRequest {
 /// The `DeleteSigningCertificateRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteSigningCertificateRequest {
+pub struct DeleteSigningCertificateInput {
     /// The name of the user the signing certificate belongs to.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -3470,20 +2793,12 @@ pub struct DeleteSigningCertificateRequest {
     pub certificate_id: Option<String>,
 }
 
-impl DeleteSigningCertificateRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `CertificateId` (see [`Self::certificate_id`]).
-    pub fn certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.certificate_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteSigningCertificateInput {
+    into user_name("UserName"): String;
+    into certificate_id("CertificateId"): String;
+});
 
-impl IntoValue for DeleteSigningCertificateRequest {
+impl IntoValue for DeleteSigningCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -3492,25 +2807,43 @@ impl IntoValue for DeleteSigningCertificateRequest {
     }
 }
 
+/// The `DeleteUserRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserInput {
+    /// The name of the user to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
+    ///
+    /// Required.
+    pub user_name: Option<String>,
+}
+
+myaws_core::setters!(DeleteUserInput {
+    into user_name("UserName"): String;
+});
+
+impl IntoValue for DeleteUserInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.user_name.into_value()])
+    }
+}
+
 /// The `DeleteUserPermissionsBoundaryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteUserPermissionsBoundaryRequest {
+pub struct DeleteUserPermissionsBoundaryInput {
     /// The name (friendly name, not ARN) of the IAM user from which you want to remove the permissions boundary.
     ///
     /// Required.
     pub user_name: Option<String>,
 }
 
-impl DeleteUserPermissionsBoundaryRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteUserPermissionsBoundaryInput {
+    into user_name("UserName"): String;
+});
 
-impl IntoValue for DeleteUserPermissionsBoundaryRequest {
+impl IntoValue for DeleteUserPermissionsBoundaryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.user_name.into_value()])
     }
@@ -3519,7 +2852,7 @@ impl IntoValue for DeleteUserPermissionsBoundaryRequest {
 /// The `DeleteUserPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteUserPolicyRequest {
+pub struct DeleteUserPolicyInput {
     /// The name (friendly name, not ARN) identifying the user that the policy is embedded in.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -3534,20 +2867,12 @@ pub struct DeleteUserPolicyRequest {
     pub policy_name: Option<String>,
 }
 
-impl DeleteUserPolicyRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteUserPolicyInput {
+    into user_name("UserName"): String;
+    into policy_name("PolicyName"): String;
+});
 
-impl IntoValue for DeleteUserPolicyRequest {
+impl IntoValue for DeleteUserPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -3556,36 +2881,10 @@ impl IntoValue for DeleteUserPolicyRequest {
     }
 }
 
-/// The `DeleteUserRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteUserRequest {
-    /// The name of the user to delete.
-    ///
-    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
-    ///
-    /// Required.
-    pub user_name: Option<String>,
-}
-
-impl DeleteUserRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DeleteUserRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.user_name.into_value()])
-    }
-}
-
 /// The `DeleteVirtualMFADeviceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteVirtualMFADeviceRequest {
+pub struct DeleteVirtualMFADeviceInput {
     /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the same as the ARN.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: =,.@:/-
@@ -3594,15 +2893,11 @@ pub struct DeleteVirtualMFADeviceRequest {
     pub serial_number: Option<String>,
 }
 
-impl DeleteVirtualMFADeviceRequest {
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteVirtualMFADeviceInput {
+    into serial_number("SerialNumber"): String;
+});
 
-impl IntoValue for DeleteVirtualMFADeviceRequest {
+impl IntoValue for DeleteVirtualMFADeviceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.serial_number.into_value()])
     }
@@ -3620,18 +2915,10 @@ pub struct DeletionTaskFailureReasonType {
     pub role_usage_list: Option<Vec<crate::types::RoleUsageType>>,
 }
 
-impl DeletionTaskFailureReasonType {
-    /// Sets `Reason` (see [`Self::reason`]).
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-    /// Sets `RoleUsageList` (see [`Self::role_usage_list`]).
-    pub fn role_usage_list(mut self, value: Vec<crate::types::RoleUsageType>) -> Self {
-        self.role_usage_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeletionTaskFailureReasonType {
+    into reason("Reason"): String;
+    list role_usage_list("RoleUsageList"): crate::types::RoleUsageType, push_role_usage_list;
+});
 
 impl FromValue for DeletionTaskFailureReasonType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3731,7 +3018,7 @@ impl FromValue for DeletionTaskStatusType {
 /// The `DetachGroupPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachGroupPolicyRequest {
+pub struct DetachGroupPolicyInput {
     /// The name (friendly name, not ARN) of the IAM group to detach the policy from.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -3746,20 +3033,12 @@ pub struct DetachGroupPolicyRequest {
     pub policy_arn: Option<String>,
 }
 
-impl DetachGroupPolicyRequest {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DetachGroupPolicyInput {
+    into group_name("GroupName"): String;
+    into policy_arn("PolicyArn"): String;
+});
 
-impl IntoValue for DetachGroupPolicyRequest {
+impl IntoValue for DetachGroupPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.group_name.into_value(),
@@ -3771,7 +3050,7 @@ impl IntoValue for DetachGroupPolicyRequest {
 /// The `DetachRolePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachRolePolicyRequest {
+pub struct DetachRolePolicyInput {
     /// The name (friendly name, not ARN) of the IAM role to detach the policy from.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -3786,20 +3065,12 @@ pub struct DetachRolePolicyRequest {
     pub policy_arn: Option<String>,
 }
 
-impl DetachRolePolicyRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DetachRolePolicyInput {
+    into role_name("RoleName"): String;
+    into policy_arn("PolicyArn"): String;
+});
 
-impl IntoValue for DetachRolePolicyRequest {
+impl IntoValue for DetachRolePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -3811,7 +3082,7 @@ impl IntoValue for DetachRolePolicyRequest {
 /// The `DetachUserPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DetachUserPolicyRequest {
+pub struct DetachUserPolicyInput {
     /// The name (friendly name, not ARN) of the IAM user to detach the policy from.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -3826,20 +3097,12 @@ pub struct DetachUserPolicyRequest {
     pub policy_arn: Option<String>,
 }
 
-impl DetachUserPolicyRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DetachUserPolicyInput {
+    into user_name("UserName"): String;
+    into policy_arn("PolicyArn"): String;
+});
 
-impl IntoValue for DetachUserPolicyRequest {
+impl IntoValue for DetachUserPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -3851,9 +3114,9 @@ impl IntoValue for DetachUserPolicyRequest {
 /// The `DisableOrganizationsRootCredentialsManagementRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisableOrganizationsRootCredentialsManagementRequest {}
+pub struct DisableOrganizationsRootCredentialsManagementInput {}
 
-impl IntoValue for DisableOrganizationsRootCredentialsManagementRequest {
+impl IntoValue for DisableOrganizationsRootCredentialsManagementInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -3862,7 +3125,7 @@ impl IntoValue for DisableOrganizationsRootCredentialsManagementRequest {
 /// The `DisableOrganizationsRootCredentialsManagementResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisableOrganizationsRootCredentialsManagementResponse {
+pub struct DisableOrganizationsRootCredentialsManagementOutput {
     /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
     /// The features enabled for centralized root access for member accounts in your organization.
@@ -3871,20 +3134,12 @@ pub struct DisableOrganizationsRootCredentialsManagementResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DisableOrganizationsRootCredentialsManagementResponse {
-    /// Sets `OrganizationId` (see [`Self::organization_id`]).
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets `EnabledFeatures` (see [`Self::enabled_features`]).
-    pub fn enabled_features(mut self, value: Vec<crate::types::FeatureType>) -> Self {
-        self.enabled_features = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DisableOrganizationsRootCredentialsManagementOutput {
+    into organization_id("OrganizationId"): String;
+    list_into enabled_features("EnabledFeatures"): crate::types::FeatureType, push_enabled_features;
+});
 
-impl FromValue for DisableOrganizationsRootCredentialsManagementResponse {
+impl FromValue for DisableOrganizationsRootCredentialsManagementOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3897,9 +3152,9 @@ impl FromValue for DisableOrganizationsRootCredentialsManagementResponse {
 /// The `DisableOrganizationsRootSessionsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisableOrganizationsRootSessionsRequest {}
+pub struct DisableOrganizationsRootSessionsInput {}
 
-impl IntoValue for DisableOrganizationsRootSessionsRequest {
+impl IntoValue for DisableOrganizationsRootSessionsInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -3908,7 +3163,7 @@ impl IntoValue for DisableOrganizationsRootSessionsRequest {
 /// The `DisableOrganizationsRootSessionsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisableOrganizationsRootSessionsResponse {
+pub struct DisableOrganizationsRootSessionsOutput {
     /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
     /// The features you have enabled for centralized root access of member accounts in your organization.
@@ -3917,20 +3172,12 @@ pub struct DisableOrganizationsRootSessionsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DisableOrganizationsRootSessionsResponse {
-    /// Sets `OrganizationId` (see [`Self::organization_id`]).
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets `EnabledFeatures` (see [`Self::enabled_features`]).
-    pub fn enabled_features(mut self, value: Vec<crate::types::FeatureType>) -> Self {
-        self.enabled_features = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DisableOrganizationsRootSessionsOutput {
+    into organization_id("OrganizationId"): String;
+    list_into enabled_features("EnabledFeatures"): crate::types::FeatureType, push_enabled_features;
+});
 
-impl FromValue for DisableOrganizationsRootSessionsResponse {
+impl FromValue for DisableOrganizationsRootSessionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3948,13 +3195,9 @@ pub struct DuplicateCertificateException {
     pub message: Option<String>,
 }
 
-impl DuplicateCertificateException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DuplicateCertificateException {
+    into message("message"): String;
+});
 
 impl FromValue for DuplicateCertificateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3973,13 +3216,9 @@ pub struct DuplicateSSHPublicKeyException {
     pub message: Option<String>,
 }
 
-impl DuplicateSSHPublicKeyException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DuplicateSSHPublicKeyException {
+    into message("message"): String;
+});
 
 impl FromValue for DuplicateSSHPublicKeyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3993,7 +3232,7 @@ impl FromValue for DuplicateSSHPublicKeyException {
 /// The `EnableMFADeviceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableMFADeviceRequest {
+pub struct EnableMFADeviceInput {
     /// The name of the IAM user for whom you want to enable the MFA device.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -4024,30 +3263,14 @@ pub struct EnableMFADeviceRequest {
     pub authentication_code2: Option<String>,
 }
 
-impl EnableMFADeviceRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-    /// Sets `AuthenticationCode1` (see [`Self::authentication_code1`]).
-    pub fn authentication_code1(mut self, value: impl Into<String>) -> Self {
-        self.authentication_code1 = Some(value.into());
-        self
-    }
-    /// Sets `AuthenticationCode2` (see [`Self::authentication_code2`]).
-    pub fn authentication_code2(mut self, value: impl Into<String>) -> Self {
-        self.authentication_code2 = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EnableMFADeviceInput {
+    into user_name("UserName"): String;
+    into serial_number("SerialNumber"): String;
+    into authentication_code1("AuthenticationCode1"): String;
+    into authentication_code2("AuthenticationCode2"): String;
+});
 
-impl IntoValue for EnableMFADeviceRequest {
+impl IntoValue for EnableMFADeviceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -4061,9 +3284,9 @@ impl IntoValue for EnableMFADeviceRequest {
 /// The `EnableOrganizationsRootCredentialsManagementRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableOrganizationsRootCredentialsManagementRequest {}
+pub struct EnableOrganizationsRootCredentialsManagementInput {}
 
-impl IntoValue for EnableOrganizationsRootCredentialsManagementRequest {
+impl IntoValue for EnableOrganizationsRootCredentialsManagementInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -4072,7 +3295,7 @@ impl IntoValue for EnableOrganizationsRootCredentialsManagementRequest {
 /// The `EnableOrganizationsRootCredentialsManagementResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableOrganizationsRootCredentialsManagementResponse {
+pub struct EnableOrganizationsRootCredentialsManagementOutput {
     /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
     /// The features you have enabled for centralized root access.
@@ -4081,20 +3304,12 @@ pub struct EnableOrganizationsRootCredentialsManagementResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl EnableOrganizationsRootCredentialsManagementResponse {
-    /// Sets `OrganizationId` (see [`Self::organization_id`]).
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets `EnabledFeatures` (see [`Self::enabled_features`]).
-    pub fn enabled_features(mut self, value: Vec<crate::types::FeatureType>) -> Self {
-        self.enabled_features = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EnableOrganizationsRootCredentialsManagementOutput {
+    into organization_id("OrganizationId"): String;
+    list_into enabled_features("EnabledFeatures"): crate::types::FeatureType, push_enabled_features;
+});
 
-impl FromValue for EnableOrganizationsRootCredentialsManagementResponse {
+impl FromValue for EnableOrganizationsRootCredentialsManagementOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4107,9 +3322,9 @@ impl FromValue for EnableOrganizationsRootCredentialsManagementResponse {
 /// The `EnableOrganizationsRootSessionsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableOrganizationsRootSessionsRequest {}
+pub struct EnableOrganizationsRootSessionsInput {}
 
-impl IntoValue for EnableOrganizationsRootSessionsRequest {
+impl IntoValue for EnableOrganizationsRootSessionsInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -4118,7 +3333,7 @@ impl IntoValue for EnableOrganizationsRootSessionsRequest {
 /// The `EnableOrganizationsRootSessionsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableOrganizationsRootSessionsResponse {
+pub struct EnableOrganizationsRootSessionsOutput {
     /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
     /// The features you have enabled for centralized root access.
@@ -4127,20 +3342,12 @@ pub struct EnableOrganizationsRootSessionsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl EnableOrganizationsRootSessionsResponse {
-    /// Sets `OrganizationId` (see [`Self::organization_id`]).
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets `EnabledFeatures` (see [`Self::enabled_features`]).
-    pub fn enabled_features(mut self, value: Vec<crate::types::FeatureType>) -> Self {
-        self.enabled_features = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EnableOrganizationsRootSessionsOutput {
+    into organization_id("OrganizationId"): String;
+    list_into enabled_features("EnabledFeatures"): crate::types::FeatureType, push_enabled_features;
+});
 
-impl FromValue for EnableOrganizationsRootSessionsResponse {
+impl FromValue for EnableOrganizationsRootSessionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4153,22 +3360,18 @@ impl FromValue for EnableOrganizationsRootSessionsResponse {
 /// The `EnableOutboundWebIdentityFederationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableOutboundWebIdentityFederationResponse {
+pub struct EnableOutboundWebIdentityFederationOutput {
     /// A unique issuer URL for your Amazon Web Services account that hosts the OpenID Connect (OIDC) discovery endpoints at `/.well-known/openid-configuration and /.well-known/jwks.json`. The OpenID Connect (OIDC) discovery endpoints contain verification keys and metadata necessary for token verification.
     pub issuer_identifier: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl EnableOutboundWebIdentityFederationResponse {
-    /// Sets `IssuerIdentifier` (see [`Self::issuer_identifier`]).
-    pub fn issuer_identifier(mut self, value: impl Into<String>) -> Self {
-        self.issuer_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EnableOutboundWebIdentityFederationOutput {
+    into issuer_identifier("IssuerIdentifier"): String;
+});
 
-impl FromValue for EnableOutboundWebIdentityFederationResponse {
+impl FromValue for EnableOutboundWebIdentityFederationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4261,13 +3464,9 @@ pub struct EntityAlreadyExistsException {
     pub message: Option<String>,
 }
 
-impl EntityAlreadyExistsException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EntityAlreadyExistsException {
+    into message("message"): String;
+});
 
 impl FromValue for EntityAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4292,18 +3491,10 @@ pub struct EntityDetails {
     pub last_authenticated: Option<myaws_core::DateTime>,
 }
 
-impl EntityDetails {
-    /// Sets `EntityInfo` (see [`Self::entity_info`]).
-    pub fn entity_info(mut self, value: crate::types::EntityInfo) -> Self {
-        self.entity_info = Some(value);
-        self
-    }
-    /// Sets `LastAuthenticated` (see [`Self::last_authenticated`]).
-    pub fn last_authenticated(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_authenticated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EntityDetails {
+    value entity_info("EntityInfo"): crate::types::EntityInfo;
+    value last_authenticated("LastAuthenticated"): myaws_core::DateTime;
+});
 
 impl FromValue for EntityDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4333,33 +3524,13 @@ pub struct EntityInfo {
     pub path: Option<String>,
 }
 
-impl EntityInfo {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::PolicyOwnerEntityType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EntityInfo {
+    into arn("Arn"): String;
+    into name("Name"): String;
+    into r#type("Type"): crate::types::PolicyOwnerEntityType;
+    into id("Id"): String;
+    into path("Path"): String;
+});
 
 impl FromValue for EntityInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4382,13 +3553,9 @@ pub struct EntityTemporarilyUnmodifiableException {
     pub message: Option<String>,
 }
 
-impl EntityTemporarilyUnmodifiableException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EntityTemporarilyUnmodifiableException {
+    into message("message"): String;
+});
 
 impl FromValue for EntityTemporarilyUnmodifiableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4505,18 +3672,10 @@ pub struct ErrorDetails {
     pub code: Option<String>,
 }
 
-impl ErrorDetails {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `Code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ErrorDetails {
+    into message("Message"): String;
+    into code("Code"): String;
+});
 
 impl FromValue for ErrorDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4575,68 +3734,17 @@ pub struct EvaluationResult {
     pub resource_specific_results: Option<Vec<crate::types::ResourceSpecificResult>>,
 }
 
-impl EvaluationResult {
-    /// Sets `EvalActionName` (see [`Self::eval_action_name`]).
-    pub fn eval_action_name(mut self, value: impl Into<String>) -> Self {
-        self.eval_action_name = Some(value.into());
-        self
-    }
-    /// Sets `EvalResourceName` (see [`Self::eval_resource_name`]).
-    pub fn eval_resource_name(mut self, value: impl Into<String>) -> Self {
-        self.eval_resource_name = Some(value.into());
-        self
-    }
-    /// Sets `EvalDecision` (see [`Self::eval_decision`]).
-    pub fn eval_decision(
-        mut self,
-        value: impl Into<crate::types::PolicyEvaluationDecisionType>,
-    ) -> Self {
-        self.eval_decision = Some(value.into());
-        self
-    }
-    /// Sets `MatchedStatements` (see [`Self::matched_statements`]).
-    pub fn matched_statements(mut self, value: Vec<crate::types::Statement>) -> Self {
-        self.matched_statements = Some(value);
-        self
-    }
-    /// Sets `MissingContextValues` (see [`Self::missing_context_values`]).
-    pub fn missing_context_values(mut self, value: Vec<String>) -> Self {
-        self.missing_context_values = Some(value);
-        self
-    }
-    /// Sets `OrganizationsDecisionDetail` (see [`Self::organizations_decision_detail`]).
-    pub fn organizations_decision_detail(
-        mut self,
-        value: crate::types::OrganizationsDecisionDetail,
-    ) -> Self {
-        self.organizations_decision_detail = Some(value);
-        self
-    }
-    /// Sets `PermissionsBoundaryDecisionDetail` (see [`Self::permissions_boundary_decision_detail`]).
-    pub fn permissions_boundary_decision_detail(
-        mut self,
-        value: crate::types::PermissionsBoundaryDecisionDetail,
-    ) -> Self {
-        self.permissions_boundary_decision_detail = Some(value);
-        self
-    }
-    /// Sets `EvalDecisionDetails` (see [`Self::eval_decision_details`]).
-    pub fn eval_decision_details(
-        mut self,
-        value: HashMap<String, crate::types::PolicyEvaluationDecisionType>,
-    ) -> Self {
-        self.eval_decision_details = Some(value);
-        self
-    }
-    /// Sets `ResourceSpecificResults` (see [`Self::resource_specific_results`]).
-    pub fn resource_specific_results(
-        mut self,
-        value: Vec<crate::types::ResourceSpecificResult>,
-    ) -> Self {
-        self.resource_specific_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EvaluationResult {
+    into eval_action_name("EvalActionName"): String;
+    into eval_resource_name("EvalResourceName"): String;
+    into eval_decision("EvalDecision"): crate::types::PolicyEvaluationDecisionType;
+    list matched_statements("MatchedStatements"): crate::types::Statement, push_matched_statements;
+    list_into missing_context_values("MissingContextValues"): String, push_missing_context_values;
+    value organizations_decision_detail("OrganizationsDecisionDetail"): crate::types::OrganizationsDecisionDetail;
+    value permissions_boundary_decision_detail("PermissionsBoundaryDecisionDetail"): crate::types::PermissionsBoundaryDecisionDetail;
+    map_into eval_decision_details("EvalDecisionDetails"): crate::types::PolicyEvaluationDecisionType, insert_eval_decision_details;
+    list resource_specific_results("ResourceSpecificResults"): crate::types::ResourceSpecificResult, push_resource_specific_results;
+});
 
 impl FromValue for EvaluationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4663,13 +3771,9 @@ pub struct FeatureDisabledException {
     pub message: Option<String>,
 }
 
-impl FeatureDisabledException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FeatureDisabledException {
+    into message("message"): String;
+});
 
 impl FromValue for FeatureDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4688,13 +3792,9 @@ pub struct FeatureEnabledException {
     pub message: Option<String>,
 }
 
-impl FeatureEnabledException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FeatureEnabledException {
+    into message("message"): String;
+});
 
 impl FromValue for FeatureEnabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4784,7 +3884,7 @@ impl FromValue for FeatureType {
 /// Contains the response to a successful [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateCredentialReportResponse {
+pub struct GenerateCredentialReportOutput {
     /// Information about the state of the credential report.
     pub state: Option<crate::types::ReportStateType>,
     /// Information about the credential report.
@@ -4793,20 +3893,12 @@ pub struct GenerateCredentialReportResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GenerateCredentialReportResponse {
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::ReportStateType>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GenerateCredentialReportOutput {
+    into state("State"): crate::types::ReportStateType;
+    into description("Description"): String;
+});
 
-impl FromValue for GenerateCredentialReportResponse {
+impl FromValue for GenerateCredentialReportOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4819,7 +3911,7 @@ impl FromValue for GenerateCredentialReportResponse {
 /// The `GenerateOrganizationsAccessReportRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateOrganizationsAccessReportRequest {
+pub struct GenerateOrganizationsAccessReportInput {
     /// The path of the Organizations entity (root, OU, or account). You can build an entity path using the known structure of your organization. For example, assume that your account ID is `123456789012` and its parent OU ID is `ou-rge0-awsabcde`. The organization root ID is `r-f6g7h8i9j0example` and your organization ID is `o-a1b2c3d4e5`. Your entity path is `o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-rge0-awsabcde/123456789012`.
     ///
     /// Required.
@@ -4830,20 +3922,12 @@ pub struct GenerateOrganizationsAccessReportRequest {
     pub organizations_policy_id: Option<String>,
 }
 
-impl GenerateOrganizationsAccessReportRequest {
-    /// Sets `EntityPath` (see [`Self::entity_path`]).
-    pub fn entity_path(mut self, value: impl Into<String>) -> Self {
-        self.entity_path = Some(value.into());
-        self
-    }
-    /// Sets `OrganizationsPolicyId` (see [`Self::organizations_policy_id`]).
-    pub fn organizations_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.organizations_policy_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GenerateOrganizationsAccessReportInput {
+    into entity_path("EntityPath"): String;
+    into organizations_policy_id("OrganizationsPolicyId"): String;
+});
 
-impl IntoValue for GenerateOrganizationsAccessReportRequest {
+impl IntoValue for GenerateOrganizationsAccessReportInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.entity_path.into_value(),
@@ -4855,22 +3939,18 @@ impl IntoValue for GenerateOrganizationsAccessReportRequest {
 /// The `GenerateOrganizationsAccessReportResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateOrganizationsAccessReportResponse {
+pub struct GenerateOrganizationsAccessReportOutput {
     /// The job identifier that you can use in the [GetOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOrganizationsAccessReport.html) operation.
     pub job_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GenerateOrganizationsAccessReportResponse {
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GenerateOrganizationsAccessReportOutput {
+    into job_id("JobId"): String;
+});
 
-impl FromValue for GenerateOrganizationsAccessReportResponse {
+impl FromValue for GenerateOrganizationsAccessReportOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4882,7 +3962,7 @@ impl FromValue for GenerateOrganizationsAccessReportResponse {
 /// The `GenerateServiceLastAccessedDetailsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateServiceLastAccessedDetailsRequest {
+pub struct GenerateServiceLastAccessedDetailsInput {
     /// The ARN of the IAM resource (user, group, role, or managed policy) used to generate information about when the resource was last used in an attempt to access an Amazon Web Services service.
     ///
     /// Required.
@@ -4891,23 +3971,12 @@ pub struct GenerateServiceLastAccessedDetailsRequest {
     pub granularity: Option<crate::types::AccessAdvisorUsageGranularityType>,
 }
 
-impl GenerateServiceLastAccessedDetailsRequest {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Granularity` (see [`Self::granularity`]).
-    pub fn granularity(
-        mut self,
-        value: impl Into<crate::types::AccessAdvisorUsageGranularityType>,
-    ) -> Self {
-        self.granularity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GenerateServiceLastAccessedDetailsInput {
+    into arn("Arn"): String;
+    into granularity("Granularity"): crate::types::AccessAdvisorUsageGranularityType;
+});
 
-impl IntoValue for GenerateServiceLastAccessedDetailsRequest {
+impl IntoValue for GenerateServiceLastAccessedDetailsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.arn.into_value(), self.granularity.into_value()])
     }
@@ -4916,22 +3985,18 @@ impl IntoValue for GenerateServiceLastAccessedDetailsRequest {
 /// The `GenerateServiceLastAccessedDetailsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateServiceLastAccessedDetailsResponse {
+pub struct GenerateServiceLastAccessedDetailsOutput {
     /// The `JobId` that you can use in the [GetServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetails.html) or [GetServiceLastAccessedDetailsWithEntities](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetailsWithEntities.html) operations. The `JobId` returned by `GenerateServiceLastAccessedDetail` must be used by the same role within a session, or by the same user when used to call `GetServiceLastAccessedDetail`.
     pub job_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GenerateServiceLastAccessedDetailsResponse {
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GenerateServiceLastAccessedDetailsOutput {
+    into job_id("JobId"): String;
+});
 
-impl FromValue for GenerateServiceLastAccessedDetailsResponse {
+impl FromValue for GenerateServiceLastAccessedDetailsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4943,7 +4008,7 @@ impl FromValue for GenerateServiceLastAccessedDetailsResponse {
 /// The `GetAccessKeyLastUsedRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessKeyLastUsedRequest {
+pub struct GetAccessKeyLastUsedInput {
     /// The identifier of an access key.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that can consist of any upper or lowercased letter or digit.
@@ -4952,15 +4017,11 @@ pub struct GetAccessKeyLastUsedRequest {
     pub access_key_id: Option<String>,
 }
 
-impl GetAccessKeyLastUsedRequest {
-    /// Sets `AccessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessKeyLastUsedInput {
+    into access_key_id("AccessKeyId"): String;
+});
 
-impl IntoValue for GetAccessKeyLastUsedRequest {
+impl IntoValue for GetAccessKeyLastUsedInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.access_key_id.into_value()])
     }
@@ -4969,7 +4030,7 @@ impl IntoValue for GetAccessKeyLastUsedRequest {
 /// Contains the response to a successful [GetAccessKeyLastUsed](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html) request. It is also returned as a member of the [AccessKeyMetaData](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyMetaData.html) structure returned by the [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessKeyLastUsedResponse {
+pub struct GetAccessKeyLastUsedOutput {
     /// The name of the IAM user that owns this access key.
     pub user_name: Option<String>,
     /// Contains information about the last time the access key was used.
@@ -4978,20 +4039,12 @@ pub struct GetAccessKeyLastUsedResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccessKeyLastUsedResponse {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `AccessKeyLastUsed` (see [`Self::access_key_last_used`]).
-    pub fn access_key_last_used(mut self, value: crate::types::AccessKeyLastUsed) -> Self {
-        self.access_key_last_used = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetAccessKeyLastUsedOutput {
+    into user_name("UserName"): String;
+    value access_key_last_used("AccessKeyLastUsed"): crate::types::AccessKeyLastUsed;
+});
 
-impl FromValue for GetAccessKeyLastUsedResponse {
+impl FromValue for GetAccessKeyLastUsedOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5004,7 +4057,7 @@ impl FromValue for GetAccessKeyLastUsedResponse {
 /// The `GetAccountAuthorizationDetailsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccountAuthorizationDetailsRequest {
+pub struct GetAccountAuthorizationDetailsInput {
     /// A list of entity types used to filter the results. Only the entities that match the types you specify are included in the output. Use the value `LocalManagedPolicy` to include customer managed policies.
     ///
     /// The format for this parameter is a comma-separated (if more than one) list of strings. Each string value in the list must be one of the valid values listed below.
@@ -5017,25 +4070,13 @@ pub struct GetAccountAuthorizationDetailsRequest {
     pub marker: Option<String>,
 }
 
-impl GetAccountAuthorizationDetailsRequest {
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: Vec<crate::types::EntityType>) -> Self {
-        self.filter = Some(value);
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccountAuthorizationDetailsInput {
+    list_into filter("Filter"): crate::types::EntityType, push_filter;
+    value max_items("MaxItems"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for GetAccountAuthorizationDetailsRequest {
+impl IntoValue for GetAccountAuthorizationDetailsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.filter.into_value(),
@@ -5048,7 +4089,7 @@ impl IntoValue for GetAccountAuthorizationDetailsRequest {
 /// Contains the response to a successful [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccountAuthorizationDetailsResponse {
+pub struct GetAccountAuthorizationDetailsOutput {
     /// A list containing information about IAM users.
     pub user_detail_list: Option<Vec<crate::types::UserDetail>>,
     /// A list containing information about IAM groups.
@@ -5065,40 +4106,16 @@ pub struct GetAccountAuthorizationDetailsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccountAuthorizationDetailsResponse {
-    /// Sets `UserDetailList` (see [`Self::user_detail_list`]).
-    pub fn user_detail_list(mut self, value: Vec<crate::types::UserDetail>) -> Self {
-        self.user_detail_list = Some(value);
-        self
-    }
-    /// Sets `GroupDetailList` (see [`Self::group_detail_list`]).
-    pub fn group_detail_list(mut self, value: Vec<crate::types::GroupDetail>) -> Self {
-        self.group_detail_list = Some(value);
-        self
-    }
-    /// Sets `RoleDetailList` (see [`Self::role_detail_list`]).
-    pub fn role_detail_list(mut self, value: Vec<crate::types::RoleDetail>) -> Self {
-        self.role_detail_list = Some(value);
-        self
-    }
-    /// Sets `Policies` (see [`Self::policies`]).
-    pub fn policies(mut self, value: Vec<crate::types::ManagedPolicyDetail>) -> Self {
-        self.policies = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccountAuthorizationDetailsOutput {
+    list user_detail_list("UserDetailList"): crate::types::UserDetail, push_user_detail_list;
+    list group_detail_list("GroupDetailList"): crate::types::GroupDetail, push_group_detail_list;
+    list role_detail_list("RoleDetailList"): crate::types::RoleDetail, push_role_detail_list;
+    list policies("Policies"): crate::types::ManagedPolicyDetail, push_policies;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for GetAccountAuthorizationDetailsResponse {
+impl FromValue for GetAccountAuthorizationDetailsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5115,22 +4132,18 @@ impl FromValue for GetAccountAuthorizationDetailsResponse {
 /// Contains the response to a successful [GetAccountPasswordPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountPasswordPolicy.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccountPasswordPolicyResponse {
+pub struct GetAccountPasswordPolicyOutput {
     /// A structure that contains details about the account's password policy.
     pub password_policy: Option<crate::types::PasswordPolicy>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccountPasswordPolicyResponse {
-    /// Sets `PasswordPolicy` (see [`Self::password_policy`]).
-    pub fn password_policy(mut self, value: crate::types::PasswordPolicy) -> Self {
-        self.password_policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetAccountPasswordPolicyOutput {
+    value password_policy("PasswordPolicy"): crate::types::PasswordPolicy;
+});
 
-impl FromValue for GetAccountPasswordPolicyResponse {
+impl FromValue for GetAccountPasswordPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5142,22 +4155,18 @@ impl FromValue for GetAccountPasswordPolicyResponse {
 /// Contains the response to a successful [GetAccountSummary](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccountSummaryResponse {
+pub struct GetAccountSummaryOutput {
     /// A set of key–value pairs containing information about IAM entity usage and IAM quotas.
     pub summary_map: Option<HashMap<String, i32>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccountSummaryResponse {
-    /// Sets `SummaryMap` (see [`Self::summary_map`]).
-    pub fn summary_map(mut self, value: HashMap<String, i32>) -> Self {
-        self.summary_map = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetAccountSummaryOutput {
+    map summary_map("SummaryMap"): i32, insert_summary_map;
+});
 
-impl FromValue for GetAccountSummaryResponse {
+impl FromValue for GetAccountSummaryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5169,7 +4178,7 @@ impl FromValue for GetAccountSummaryResponse {
 /// The `GetContextKeysForCustomPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetContextKeysForCustomPolicyRequest {
+pub struct GetContextKeysForCustomPolicyInput {
     /// A list of policies for which you want the list of context keys referenced in those policies. Each document is specified as a string containing the complete, valid JSON text of an IAM policy.
     ///
     /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
@@ -5182,15 +4191,11 @@ pub struct GetContextKeysForCustomPolicyRequest {
     pub policy_input_list: Option<Vec<String>>,
 }
 
-impl GetContextKeysForCustomPolicyRequest {
-    /// Sets `PolicyInputList` (see [`Self::policy_input_list`]).
-    pub fn policy_input_list(mut self, value: Vec<String>) -> Self {
-        self.policy_input_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetContextKeysForCustomPolicyInput {
+    list_into policy_input_list("PolicyInputList"): String, push_policy_input_list;
+});
 
-impl IntoValue for GetContextKeysForCustomPolicyRequest {
+impl IntoValue for GetContextKeysForCustomPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.policy_input_list.into_value()])
     }
@@ -5206,13 +4211,9 @@ pub struct GetContextKeysForPolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetContextKeysForPolicyResponse {
-    /// Sets `ContextKeyNames` (see [`Self::context_key_names`]).
-    pub fn context_key_names(mut self, value: Vec<String>) -> Self {
-        self.context_key_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetContextKeysForPolicyResponse {
+    list_into context_key_names("ContextKeyNames"): String, push_context_key_names;
+});
 
 impl FromValue for GetContextKeysForPolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5226,7 +4227,7 @@ impl FromValue for GetContextKeysForPolicyResponse {
 /// The `GetContextKeysForPrincipalPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetContextKeysForPrincipalPolicyRequest {
+pub struct GetContextKeysForPrincipalPolicyInput {
     /// The ARN of a user, group, or role whose policies contain the context keys that you want listed. If you specify a user, the list includes context keys that are found in all policies that are attached to the user. The list also includes all groups that the user is a member of. If you pick a group or a role, then it includes only those context keys that are found in policies attached to that entity. Note that all parameters are shown in unencoded form here for clarity, but must be URL encoded to be included as a part of a real HTML request.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -5243,20 +4244,12 @@ pub struct GetContextKeysForPrincipalPolicyRequest {
     pub policy_input_list: Option<Vec<String>>,
 }
 
-impl GetContextKeysForPrincipalPolicyRequest {
-    /// Sets `PolicySourceArn` (see [`Self::policy_source_arn`]).
-    pub fn policy_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_source_arn = Some(value.into());
-        self
-    }
-    /// Sets `PolicyInputList` (see [`Self::policy_input_list`]).
-    pub fn policy_input_list(mut self, value: Vec<String>) -> Self {
-        self.policy_input_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetContextKeysForPrincipalPolicyInput {
+    into policy_source_arn("PolicySourceArn"): String;
+    list_into policy_input_list("PolicyInputList"): String, push_policy_input_list;
+});
 
-impl IntoValue for GetContextKeysForPrincipalPolicyRequest {
+impl IntoValue for GetContextKeysForPrincipalPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_source_arn.into_value(),
@@ -5268,7 +4261,7 @@ impl IntoValue for GetContextKeysForPrincipalPolicyRequest {
 /// Contains the response to a successful [GetCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetCredentialReport.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetCredentialReportResponse {
+pub struct GetCredentialReportOutput {
     /// Contains the credential report. The report is Base64-encoded.
     pub content: Option<myaws_core::Bytes>,
     /// The format (MIME type) of the credential report.
@@ -5279,25 +4272,13 @@ pub struct GetCredentialReportResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetCredentialReportResponse {
-    /// Sets `Content` (see [`Self::content`]).
-    pub fn content(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.content = Some(value.into());
-        self
-    }
-    /// Sets `ReportFormat` (see [`Self::report_format`]).
-    pub fn report_format(mut self, value: impl Into<crate::types::ReportFormatType>) -> Self {
-        self.report_format = Some(value.into());
-        self
-    }
-    /// Sets `GeneratedTime` (see [`Self::generated_time`]).
-    pub fn generated_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.generated_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetCredentialReportOutput {
+    into content("Content"): myaws_core::Bytes;
+    into report_format("ReportFormat"): crate::types::ReportFormatType;
+    value generated_time("GeneratedTime"): myaws_core::DateTime;
+});
 
-impl FromValue for GetCredentialReportResponse {
+impl FromValue for GetCredentialReportOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5311,7 +4292,7 @@ impl FromValue for GetCredentialReportResponse {
 /// The `GetDelegationRequestRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDelegationRequestRequest {
+pub struct GetDelegationRequestInput {
     /// The unique identifier of the delegation request to retrieve.
     ///
     /// Required.
@@ -5324,20 +4305,12 @@ pub struct GetDelegationRequestRequest {
     pub delegation_permission_check: Option<bool>,
 }
 
-impl GetDelegationRequestRequest {
-    /// Sets `DelegationRequestId` (see [`Self::delegation_request_id`]).
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(value.into());
-        self
-    }
-    /// Sets `DelegationPermissionCheck` (see [`Self::delegation_permission_check`]).
-    pub fn delegation_permission_check(mut self, value: bool) -> Self {
-        self.delegation_permission_check = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDelegationRequestInput {
+    into delegation_request_id("DelegationRequestId"): String;
+    value delegation_permission_check("DelegationPermissionCheck"): bool;
+});
 
-impl IntoValue for GetDelegationRequestRequest {
+impl IntoValue for GetDelegationRequestInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.delegation_request_id.into_value(),
@@ -5349,7 +4322,7 @@ impl IntoValue for GetDelegationRequestRequest {
 /// The `GetDelegationRequestResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDelegationRequestResponse {
+pub struct GetDelegationRequestOutput {
     /// The delegation request object containing all details about the request.
     pub delegation_request: Option<crate::types::DelegationRequest>,
     /// The status of the permission check for the delegation request.
@@ -5370,31 +4343,13 @@ pub struct GetDelegationRequestResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDelegationRequestResponse {
-    /// Sets `DelegationRequest` (see [`Self::delegation_request`]).
-    pub fn delegation_request(mut self, value: crate::types::DelegationRequest) -> Self {
-        self.delegation_request = Some(value);
-        self
-    }
-    /// Sets `PermissionCheckStatus` (see [`Self::permission_check_status`]).
-    pub fn permission_check_status(
-        mut self,
-        value: impl Into<crate::types::PermissionCheckStatusType>,
-    ) -> Self {
-        self.permission_check_status = Some(value.into());
-        self
-    }
-    /// Sets `PermissionCheckResult` (see [`Self::permission_check_result`]).
-    pub fn permission_check_result(
-        mut self,
-        value: impl Into<crate::types::PermissionCheckResultType>,
-    ) -> Self {
-        self.permission_check_result = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDelegationRequestOutput {
+    value delegation_request("DelegationRequest"): crate::types::DelegationRequest;
+    into permission_check_status("PermissionCheckStatus"): crate::types::PermissionCheckStatusType;
+    into permission_check_result("PermissionCheckResult"): crate::types::PermissionCheckResultType;
+});
 
-impl FromValue for GetDelegationRequestResponse {
+impl FromValue for GetDelegationRequestOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5405,95 +4360,10 @@ impl FromValue for GetDelegationRequestResponse {
     }
 }
 
-/// The `GetGroupPolicyRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetGroupPolicyRequest {
-    /// The name of the group the policy is associated with.
-    ///
-    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
-    ///
-    /// Required.
-    pub group_name: Option<String>,
-    /// The name of the policy document to get.
-    ///
-    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
-    ///
-    /// Required.
-    pub policy_name: Option<String>,
-}
-
-impl GetGroupPolicyRequest {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetGroupPolicyRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.group_name.into_value(),
-            self.policy_name.into_value(),
-        ])
-    }
-}
-
-/// Contains the response to a successful [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetGroupPolicyResponse {
-    /// The group the policy is associated with.
-    pub group_name: Option<String>,
-    /// The name of the policy.
-    pub policy_name: Option<String>,
-    /// The policy document.
-    ///
-    /// IAM stores policies in JSON format. However, resources that were created using CloudFormation templates can be formatted in YAML. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
-    pub policy_document: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetGroupPolicyResponse {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for GetGroupPolicyResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.group_name = r.next("GroupName")?;
-        out.policy_name = r.next("PolicyName")?;
-        out.policy_document = r.next("PolicyDocument")?;
-        Ok(out)
-    }
-}
-
 /// The `GetGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetGroupRequest {
+pub struct GetGroupInput {
     /// The name of the group.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -5508,25 +4378,13 @@ pub struct GetGroupRequest {
     pub max_items: Option<i32>,
 }
 
-impl GetGroupRequest {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetGroupInput {
+    into group_name("GroupName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for GetGroupRequest {
+impl IntoValue for GetGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.group_name.into_value(),
@@ -5539,7 +4397,7 @@ impl IntoValue for GetGroupRequest {
 /// Contains the response to a successful [GetGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroup.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetGroupResponse {
+pub struct GetGroupOutput {
     /// A structure that contains details about the group.
     pub group: Option<crate::types::Group>,
     /// A list of users in the group.
@@ -5552,30 +4410,14 @@ pub struct GetGroupResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetGroupResponse {
-    /// Sets `Group` (see [`Self::group`]).
-    pub fn group(mut self, value: crate::types::Group) -> Self {
-        self.group = Some(value);
-        self
-    }
-    /// Sets `Users` (see [`Self::users`]).
-    pub fn users(mut self, value: Vec<crate::types::User>) -> Self {
-        self.users = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetGroupOutput {
+    value group("Group"): crate::types::Group;
+    list users("Users"): crate::types::User, push_users;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for GetGroupResponse {
+impl FromValue for GetGroupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5587,10 +4429,75 @@ impl FromValue for GetGroupResponse {
     }
 }
 
+/// The `GetGroupPolicyRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetGroupPolicyInput {
+    /// The name of the group the policy is associated with.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
+    ///
+    /// Required.
+    pub group_name: Option<String>,
+    /// The name of the policy document to get.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
+    ///
+    /// Required.
+    pub policy_name: Option<String>,
+}
+
+myaws_core::setters!(GetGroupPolicyInput {
+    into group_name("GroupName"): String;
+    into policy_name("PolicyName"): String;
+});
+
+impl IntoValue for GetGroupPolicyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.group_name.into_value(),
+            self.policy_name.into_value(),
+        ])
+    }
+}
+
+/// Contains the response to a successful [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html) request.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetGroupPolicyOutput {
+    /// The group the policy is associated with.
+    pub group_name: Option<String>,
+    /// The name of the policy.
+    pub policy_name: Option<String>,
+    /// The policy document.
+    ///
+    /// IAM stores policies in JSON format. However, resources that were created using CloudFormation templates can be formatted in YAML. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
+    pub policy_document: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetGroupPolicyOutput {
+    into group_name("GroupName"): String;
+    into policy_name("PolicyName"): String;
+    into policy_document("PolicyDocument"): String;
+});
+
+impl FromValue for GetGroupPolicyOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.group_name = r.next("GroupName")?;
+        out.policy_name = r.next("PolicyName")?;
+        out.policy_document = r.next("PolicyDocument")?;
+        Ok(out)
+    }
+}
+
 /// The `GetHumanReadableSummaryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHumanReadableSummaryRequest {
+pub struct GetHumanReadableSummaryInput {
     /// Arn of the entity to be summarized. At this time, the only supported entity type is `delegation-request`
     ///
     /// Required.
@@ -5599,20 +4506,12 @@ pub struct GetHumanReadableSummaryRequest {
     pub locale: Option<String>,
 }
 
-impl GetHumanReadableSummaryRequest {
-    /// Sets `EntityArn` (see [`Self::entity_arn`]).
-    pub fn entity_arn(mut self, value: impl Into<String>) -> Self {
-        self.entity_arn = Some(value.into());
-        self
-    }
-    /// Sets `Locale` (see [`Self::locale`]).
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.locale = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetHumanReadableSummaryInput {
+    into entity_arn("EntityArn"): String;
+    into locale("Locale"): String;
+});
 
-impl IntoValue for GetHumanReadableSummaryRequest {
+impl IntoValue for GetHumanReadableSummaryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.entity_arn.into_value(), self.locale.into_value()])
     }
@@ -5621,7 +4520,7 @@ impl IntoValue for GetHumanReadableSummaryRequest {
 /// The `GetHumanReadableSummaryResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHumanReadableSummaryResponse {
+pub struct GetHumanReadableSummaryOutput {
     /// Summary content in the specified locale. Summary content is non-empty only if the `SummaryState` is `AVAILABLE`.
     pub summary_content: Option<String>,
     /// The locale that this response was generated for. This maps to the input locale.
@@ -5632,25 +4531,13 @@ pub struct GetHumanReadableSummaryResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetHumanReadableSummaryResponse {
-    /// Sets `SummaryContent` (see [`Self::summary_content`]).
-    pub fn summary_content(mut self, value: impl Into<String>) -> Self {
-        self.summary_content = Some(value.into());
-        self
-    }
-    /// Sets `Locale` (see [`Self::locale`]).
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.locale = Some(value.into());
-        self
-    }
-    /// Sets `SummaryState` (see [`Self::summary_state`]).
-    pub fn summary_state(mut self, value: impl Into<crate::types::SummaryStateType>) -> Self {
-        self.summary_state = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetHumanReadableSummaryOutput {
+    into summary_content("SummaryContent"): String;
+    into locale("Locale"): String;
+    into summary_state("SummaryState"): crate::types::SummaryStateType;
+});
 
-impl FromValue for GetHumanReadableSummaryResponse {
+impl FromValue for GetHumanReadableSummaryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5664,7 +4551,7 @@ impl FromValue for GetHumanReadableSummaryResponse {
 /// The `GetInstanceProfileRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetInstanceProfileRequest {
+pub struct GetInstanceProfileInput {
     /// The name of the instance profile to get information about.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -5673,15 +4560,11 @@ pub struct GetInstanceProfileRequest {
     pub instance_profile_name: Option<String>,
 }
 
-impl GetInstanceProfileRequest {
-    /// Sets `InstanceProfileName` (see [`Self::instance_profile_name`]).
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetInstanceProfileInput {
+    into instance_profile_name("InstanceProfileName"): String;
+});
 
-impl IntoValue for GetInstanceProfileRequest {
+impl IntoValue for GetInstanceProfileInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.instance_profile_name.into_value()])
     }
@@ -5690,22 +4573,18 @@ impl IntoValue for GetInstanceProfileRequest {
 /// Contains the response to a successful [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetInstanceProfileResponse {
+pub struct GetInstanceProfileOutput {
     /// A structure containing details about the instance profile.
     pub instance_profile: Option<crate::types::InstanceProfile>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetInstanceProfileResponse {
-    /// Sets `InstanceProfile` (see [`Self::instance_profile`]).
-    pub fn instance_profile(mut self, value: crate::types::InstanceProfile) -> Self {
-        self.instance_profile = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetInstanceProfileOutput {
+    value instance_profile("InstanceProfile"): crate::types::InstanceProfile;
+});
 
-impl FromValue for GetInstanceProfileResponse {
+impl FromValue for GetInstanceProfileOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5717,7 +4596,7 @@ impl FromValue for GetInstanceProfileResponse {
 /// The `GetLoginProfileRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLoginProfileRequest {
+pub struct GetLoginProfileInput {
     /// The name of the user whose login profile you want to retrieve.
     ///
     /// This parameter is optional. If no user name is included, it defaults to the principal making the request. When you make this request with root user credentials, you must use an [AssumeRoot](https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html) session to omit the user name.
@@ -5726,15 +4605,11 @@ pub struct GetLoginProfileRequest {
     pub user_name: Option<String>,
 }
 
-impl GetLoginProfileRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetLoginProfileInput {
+    into user_name("UserName"): String;
+});
 
-impl IntoValue for GetLoginProfileRequest {
+impl IntoValue for GetLoginProfileInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.user_name.into_value()])
     }
@@ -5743,22 +4618,18 @@ impl IntoValue for GetLoginProfileRequest {
 /// Contains the response to a successful [GetLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetLoginProfile.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLoginProfileResponse {
+pub struct GetLoginProfileOutput {
     /// A structure containing the user name and the profile creation date for the user.
     pub login_profile: Option<crate::types::LoginProfile>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetLoginProfileResponse {
-    /// Sets `LoginProfile` (see [`Self::login_profile`]).
-    pub fn login_profile(mut self, value: crate::types::LoginProfile) -> Self {
-        self.login_profile = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetLoginProfileOutput {
+    value login_profile("LoginProfile"): crate::types::LoginProfile;
+});
 
-impl FromValue for GetLoginProfileResponse {
+impl FromValue for GetLoginProfileOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5770,7 +4641,7 @@ impl FromValue for GetLoginProfileResponse {
 /// The `GetMFADeviceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetMFADeviceRequest {
+pub struct GetMFADeviceInput {
     /// Serial number that uniquely identifies the MFA device. For this API, we only accept FIDO security key [ARNs](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
     ///
     /// Required.
@@ -5779,20 +4650,12 @@ pub struct GetMFADeviceRequest {
     pub user_name: Option<String>,
 }
 
-impl GetMFADeviceRequest {
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetMFADeviceInput {
+    into serial_number("SerialNumber"): String;
+    into user_name("UserName"): String;
+});
 
-impl IntoValue for GetMFADeviceRequest {
+impl IntoValue for GetMFADeviceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.serial_number.into_value(),
@@ -5804,7 +4667,7 @@ impl IntoValue for GetMFADeviceRequest {
 /// The `GetMFADeviceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetMFADeviceResponse {
+pub struct GetMFADeviceOutput {
     /// The friendly name identifying the user.
     pub user_name: Option<String>,
     /// Serial number that uniquely identifies the MFA device. For this API, we only accept FIDO security key [ARNs](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
@@ -5817,30 +4680,14 @@ pub struct GetMFADeviceResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetMFADeviceResponse {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-    /// Sets `EnableDate` (see [`Self::enable_date`]).
-    pub fn enable_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.enable_date = Some(value);
-        self
-    }
-    /// Sets `Certifications` (see [`Self::certifications`]).
-    pub fn certifications(mut self, value: HashMap<String, String>) -> Self {
-        self.certifications = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetMFADeviceOutput {
+    into user_name("UserName"): String;
+    into serial_number("SerialNumber"): String;
+    value enable_date("EnableDate"): myaws_core::DateTime;
+    map_into certifications("Certifications"): String, insert_certifications;
+});
 
-impl FromValue for GetMFADeviceResponse {
+impl FromValue for GetMFADeviceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5855,7 +4702,7 @@ impl FromValue for GetMFADeviceResponse {
 /// The `GetOpenIDConnectProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetOpenIDConnectProviderRequest {
+pub struct GetOpenIDConnectProviderInput {
     /// The Amazon Resource Name (ARN) of the OIDC provider resource object in IAM to get information for. You can get a list of OIDC provider resource ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -5864,15 +4711,11 @@ pub struct GetOpenIDConnectProviderRequest {
     pub open_id_connect_provider_arn: Option<String>,
 }
 
-impl GetOpenIDConnectProviderRequest {
-    /// Sets `OpenIDConnectProviderArn` (see [`Self::open_id_connect_provider_arn`]).
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetOpenIDConnectProviderInput {
+    into open_id_connect_provider_arn("OpenIDConnectProviderArn"): String;
+});
 
-impl IntoValue for GetOpenIDConnectProviderRequest {
+impl IntoValue for GetOpenIDConnectProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.open_id_connect_provider_arn.into_value()])
     }
@@ -5881,7 +4724,7 @@ impl IntoValue for GetOpenIDConnectProviderRequest {
 /// Contains the response to a successful [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetOpenIDConnectProviderResponse {
+pub struct GetOpenIDConnectProviderOutput {
     /// The URL that the IAM OIDC provider resource object is associated with. For more information, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
     pub url: Option<String>,
     /// A list of client IDs (also known as audiences) that are associated with the specified IAM OIDC provider resource object. For more information, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
@@ -5896,35 +4739,15 @@ pub struct GetOpenIDConnectProviderResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetOpenIDConnectProviderResponse {
-    /// Sets `Url` (see [`Self::url`]).
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `ClientIDList` (see [`Self::client_id_list`]).
-    pub fn client_id_list(mut self, value: Vec<String>) -> Self {
-        self.client_id_list = Some(value);
-        self
-    }
-    /// Sets `ThumbprintList` (see [`Self::thumbprint_list`]).
-    pub fn thumbprint_list(mut self, value: Vec<String>) -> Self {
-        self.thumbprint_list = Some(value);
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetOpenIDConnectProviderOutput {
+    into url("Url"): String;
+    list_into client_id_list("ClientIDList"): String, push_client_id_list;
+    list_into thumbprint_list("ThumbprintList"): String, push_thumbprint_list;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl FromValue for GetOpenIDConnectProviderResponse {
+impl FromValue for GetOpenIDConnectProviderOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5940,7 +4763,7 @@ impl FromValue for GetOpenIDConnectProviderResponse {
 /// The `GetOrganizationsAccessReportRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetOrganizationsAccessReportRequest {
+pub struct GetOrganizationsAccessReportInput {
     /// The identifier of the request generated by the [GenerateOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateOrganizationsAccessReport.html) operation.
     ///
     /// Required.
@@ -5955,30 +4778,14 @@ pub struct GetOrganizationsAccessReportRequest {
     pub sort_key: Option<crate::types::SortKeyType>,
 }
 
-impl GetOrganizationsAccessReportRequest {
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `SortKey` (see [`Self::sort_key`]).
-    pub fn sort_key(mut self, value: impl Into<crate::types::SortKeyType>) -> Self {
-        self.sort_key = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetOrganizationsAccessReportInput {
+    into job_id("JobId"): String;
+    value max_items("MaxItems"): i32;
+    into marker("Marker"): String;
+    into sort_key("SortKey"): crate::types::SortKeyType;
+});
 
-impl IntoValue for GetOrganizationsAccessReportRequest {
+impl IntoValue for GetOrganizationsAccessReportInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.job_id.into_value(),
@@ -5992,7 +4799,7 @@ impl IntoValue for GetOrganizationsAccessReportRequest {
 /// The `GetOrganizationsAccessReportResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetOrganizationsAccessReportResponse {
+pub struct GetOrganizationsAccessReportOutput {
     /// The status of the job.
     pub job_status: Option<crate::types::JobStatusType>,
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the report job was created.
@@ -6017,55 +4824,19 @@ pub struct GetOrganizationsAccessReportResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetOrganizationsAccessReportResponse {
-    /// Sets `JobStatus` (see [`Self::job_status`]).
-    pub fn job_status(mut self, value: impl Into<crate::types::JobStatusType>) -> Self {
-        self.job_status = Some(value.into());
-        self
-    }
-    /// Sets `JobCreationDate` (see [`Self::job_creation_date`]).
-    pub fn job_creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.job_creation_date = Some(value);
-        self
-    }
-    /// Sets `JobCompletionDate` (see [`Self::job_completion_date`]).
-    pub fn job_completion_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.job_completion_date = Some(value);
-        self
-    }
-    /// Sets `NumberOfServicesAccessible` (see [`Self::number_of_services_accessible`]).
-    pub fn number_of_services_accessible(mut self, value: i32) -> Self {
-        self.number_of_services_accessible = Some(value);
-        self
-    }
-    /// Sets `NumberOfServicesNotAccessed` (see [`Self::number_of_services_not_accessed`]).
-    pub fn number_of_services_not_accessed(mut self, value: i32) -> Self {
-        self.number_of_services_not_accessed = Some(value);
-        self
-    }
-    /// Sets `AccessDetails` (see [`Self::access_details`]).
-    pub fn access_details(mut self, value: Vec<crate::types::AccessDetail>) -> Self {
-        self.access_details = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `ErrorDetails` (see [`Self::error_details`]).
-    pub fn error_details(mut self, value: crate::types::ErrorDetails) -> Self {
-        self.error_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetOrganizationsAccessReportOutput {
+    into job_status("JobStatus"): crate::types::JobStatusType;
+    value job_creation_date("JobCreationDate"): myaws_core::DateTime;
+    value job_completion_date("JobCompletionDate"): myaws_core::DateTime;
+    value number_of_services_accessible("NumberOfServicesAccessible"): i32;
+    value number_of_services_not_accessed("NumberOfServicesNotAccessed"): i32;
+    list access_details("AccessDetails"): crate::types::AccessDetail, push_access_details;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+    value error_details("ErrorDetails"): crate::types::ErrorDetails;
+});
 
-impl FromValue for GetOrganizationsAccessReportResponse {
+impl FromValue for GetOrganizationsAccessReportOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6085,7 +4856,7 @@ impl FromValue for GetOrganizationsAccessReportResponse {
 /// The `GetOutboundWebIdentityFederationInfoResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetOutboundWebIdentityFederationInfoResponse {
+pub struct GetOutboundWebIdentityFederationInfoOutput {
     /// A unique issuer URL for your Amazon Web Services account that hosts the OpenID Connect (OIDC) discovery endpoints at `/.well-known/openid-configuration and /.well-known/jwks.json`. The OpenID Connect (OIDC) discovery endpoints contain verification keys and metadata necessary for token verification.
     pub issuer_identifier: Option<String>,
     /// Indicates whether outbound identity federation is currently enabled for your Amazon Web Services account. When true, IAM principals in the account can call the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services.
@@ -6094,20 +4865,12 @@ pub struct GetOutboundWebIdentityFederationInfoResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetOutboundWebIdentityFederationInfoResponse {
-    /// Sets `IssuerIdentifier` (see [`Self::issuer_identifier`]).
-    pub fn issuer_identifier(mut self, value: impl Into<String>) -> Self {
-        self.issuer_identifier = Some(value.into());
-        self
-    }
-    /// Sets `JwtVendingEnabled` (see [`Self::jwt_vending_enabled`]).
-    pub fn jwt_vending_enabled(mut self, value: bool) -> Self {
-        self.jwt_vending_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetOutboundWebIdentityFederationInfoOutput {
+    into issuer_identifier("IssuerIdentifier"): String;
+    value jwt_vending_enabled("JwtVendingEnabled"): bool;
+});
 
-impl FromValue for GetOutboundWebIdentityFederationInfoResponse {
+impl FromValue for GetOutboundWebIdentityFederationInfoOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6120,7 +4883,7 @@ impl FromValue for GetOutboundWebIdentityFederationInfoResponse {
 /// The `GetPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetPolicyRequest {
+pub struct GetPolicyInput {
     /// The Amazon Resource Name (ARN) of the managed policy that you want information about.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -6129,15 +4892,11 @@ pub struct GetPolicyRequest {
     pub policy_arn: Option<String>,
 }
 
-impl GetPolicyRequest {
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetPolicyInput {
+    into policy_arn("PolicyArn"): String;
+});
 
-impl IntoValue for GetPolicyRequest {
+impl IntoValue for GetPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.policy_arn.into_value()])
     }
@@ -6146,22 +4905,18 @@ impl IntoValue for GetPolicyRequest {
 /// Contains the response to a successful [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetPolicyResponse {
+pub struct GetPolicyOutput {
     /// A structure containing details about the policy.
     pub policy: Option<crate::types::Policy>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetPolicyResponse {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: crate::types::Policy) -> Self {
-        self.policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetPolicyOutput {
+    value policy("Policy"): crate::types::Policy;
+});
 
-impl FromValue for GetPolicyResponse {
+impl FromValue for GetPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6173,7 +4928,7 @@ impl FromValue for GetPolicyResponse {
 /// The `GetPolicyVersionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetPolicyVersionRequest {
+pub struct GetPolicyVersionInput {
     /// The Amazon Resource Name (ARN) of the managed policy that you want information about.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -6188,20 +4943,12 @@ pub struct GetPolicyVersionRequest {
     pub version_id: Option<String>,
 }
 
-impl GetPolicyVersionRequest {
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetPolicyVersionInput {
+    into policy_arn("PolicyArn"): String;
+    into version_id("VersionId"): String;
+});
 
-impl IntoValue for GetPolicyVersionRequest {
+impl IntoValue for GetPolicyVersionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_arn.into_value(),
@@ -6213,22 +4960,18 @@ impl IntoValue for GetPolicyVersionRequest {
 /// Contains the response to a successful [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetPolicyVersionResponse {
+pub struct GetPolicyVersionOutput {
     /// A structure containing details about the policy version.
     pub policy_version: Option<crate::types::PolicyVersion>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetPolicyVersionResponse {
-    /// Sets `PolicyVersion` (see [`Self::policy_version`]).
-    pub fn policy_version(mut self, value: crate::types::PolicyVersion) -> Self {
-        self.policy_version = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetPolicyVersionOutput {
+    value policy_version("PolicyVersion"): crate::types::PolicyVersion;
+});
 
-impl FromValue for GetPolicyVersionResponse {
+impl FromValue for GetPolicyVersionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6237,10 +4980,55 @@ impl FromValue for GetPolicyVersionResponse {
     }
 }
 
+/// The `GetRoleRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRoleInput {
+    /// The name of the IAM role to get information about.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
+    ///
+    /// Required.
+    pub role_name: Option<String>,
+}
+
+myaws_core::setters!(GetRoleInput {
+    into role_name("RoleName"): String;
+});
+
+impl IntoValue for GetRoleInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.role_name.into_value()])
+    }
+}
+
+/// Contains the response to a successful [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) request.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRoleOutput {
+    /// A structure containing details about the IAM role.
+    pub role: Option<crate::types::Role>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetRoleOutput {
+    value role("Role"): crate::types::Role;
+});
+
+impl FromValue for GetRoleOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.role = r.next("Role")?;
+        Ok(out)
+    }
+}
+
 /// The `GetRolePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetRolePolicyRequest {
+pub struct GetRolePolicyInput {
     /// The name of the role associated with the policy.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -6255,20 +5043,12 @@ pub struct GetRolePolicyRequest {
     pub policy_name: Option<String>,
 }
 
-impl GetRolePolicyRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetRolePolicyInput {
+    into role_name("RoleName"): String;
+    into policy_name("PolicyName"): String;
+});
 
-impl IntoValue for GetRolePolicyRequest {
+impl IntoValue for GetRolePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -6280,7 +5060,7 @@ impl IntoValue for GetRolePolicyRequest {
 /// Contains the response to a successful [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetRolePolicyResponse {
+pub struct GetRolePolicyOutput {
     /// The role the policy is associated with.
     pub role_name: Option<String>,
     /// The name of the policy.
@@ -6293,25 +5073,13 @@ pub struct GetRolePolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetRolePolicyResponse {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetRolePolicyOutput {
+    into role_name("RoleName"): String;
+    into policy_name("PolicyName"): String;
+    into policy_document("PolicyDocument"): String;
+});
 
-impl FromValue for GetRolePolicyResponse {
+impl FromValue for GetRolePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6322,63 +5090,10 @@ impl FromValue for GetRolePolicyResponse {
     }
 }
 
-/// The `GetRoleRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetRoleRequest {
-    /// The name of the IAM role to get information about.
-    ///
-    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
-    ///
-    /// Required.
-    pub role_name: Option<String>,
-}
-
-impl GetRoleRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetRoleRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.role_name.into_value()])
-    }
-}
-
-/// Contains the response to a successful [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetRoleResponse {
-    /// A structure containing details about the IAM role.
-    pub role: Option<crate::types::Role>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetRoleResponse {
-    /// Sets `Role` (see [`Self::role`]).
-    pub fn role(mut self, value: crate::types::Role) -> Self {
-        self.role = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetRoleResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.role = r.next("Role")?;
-        Ok(out)
-    }
-}
-
 /// The `GetSAMLProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSAMLProviderRequest {
+pub struct GetSAMLProviderInput {
     /// The Amazon Resource Name (ARN) of the SAML provider resource object in IAM to get information about.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -6387,15 +5102,11 @@ pub struct GetSAMLProviderRequest {
     pub saml_provider_arn: Option<String>,
 }
 
-impl GetSAMLProviderRequest {
-    /// Sets `SAMLProviderArn` (see [`Self::saml_provider_arn`]).
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetSAMLProviderInput {
+    into saml_provider_arn("SAMLProviderArn"): String;
+});
 
-impl IntoValue for GetSAMLProviderRequest {
+impl IntoValue for GetSAMLProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.saml_provider_arn.into_value()])
     }
@@ -6404,7 +5115,7 @@ impl IntoValue for GetSAMLProviderRequest {
 /// Contains the response to a successful [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSAMLProviderResponse {
+pub struct GetSAMLProviderOutput {
     /// The unique identifier assigned to the SAML provider.
     pub saml_provider_uuid: Option<String>,
     /// The XML metadata document that includes information about an identity provider.
@@ -6423,48 +5134,17 @@ pub struct GetSAMLProviderResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetSAMLProviderResponse {
-    /// Sets `SAMLProviderUUID` (see [`Self::saml_provider_uuid`]).
-    pub fn saml_provider_uuid(mut self, value: impl Into<String>) -> Self {
-        self.saml_provider_uuid = Some(value.into());
-        self
-    }
-    /// Sets `SAMLMetadataDocument` (see [`Self::saml_metadata_document`]).
-    pub fn saml_metadata_document(mut self, value: impl Into<String>) -> Self {
-        self.saml_metadata_document = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `ValidUntil` (see [`Self::valid_until`]).
-    pub fn valid_until(mut self, value: myaws_core::DateTime) -> Self {
-        self.valid_until = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `AssertionEncryptionMode` (see [`Self::assertion_encryption_mode`]).
-    pub fn assertion_encryption_mode(
-        mut self,
-        value: impl Into<crate::types::AssertionEncryptionModeType>,
-    ) -> Self {
-        self.assertion_encryption_mode = Some(value.into());
-        self
-    }
-    /// Sets `PrivateKeyList` (see [`Self::private_key_list`]).
-    pub fn private_key_list(mut self, value: Vec<crate::types::SAMLPrivateKey>) -> Self {
-        self.private_key_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetSAMLProviderOutput {
+    into saml_provider_uuid("SAMLProviderUUID"): String;
+    into saml_metadata_document("SAMLMetadataDocument"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    value valid_until("ValidUntil"): myaws_core::DateTime;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into assertion_encryption_mode("AssertionEncryptionMode"): crate::types::AssertionEncryptionModeType;
+    list private_key_list("PrivateKeyList"): crate::types::SAMLPrivateKey, push_private_key_list;
+});
 
-impl FromValue for GetSAMLProviderResponse {
+impl FromValue for GetSAMLProviderOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6482,7 +5162,7 @@ impl FromValue for GetSAMLProviderResponse {
 /// The `GetSSHPublicKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSSHPublicKeyRequest {
+pub struct GetSSHPublicKeyInput {
     /// The name of the IAM user associated with the SSH public key.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -6501,25 +5181,13 @@ pub struct GetSSHPublicKeyRequest {
     pub encoding: Option<crate::types::EncodingType>,
 }
 
-impl GetSSHPublicKeyRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `SSHPublicKeyId` (see [`Self::ssh_public_key_id`]).
-    pub fn ssh_public_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssh_public_key_id = Some(value.into());
-        self
-    }
-    /// Sets `Encoding` (see [`Self::encoding`]).
-    pub fn encoding(mut self, value: impl Into<crate::types::EncodingType>) -> Self {
-        self.encoding = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetSSHPublicKeyInput {
+    into user_name("UserName"): String;
+    into ssh_public_key_id("SSHPublicKeyId"): String;
+    into encoding("Encoding"): crate::types::EncodingType;
+});
 
-impl IntoValue for GetSSHPublicKeyRequest {
+impl IntoValue for GetSSHPublicKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -6532,22 +5200,18 @@ impl IntoValue for GetSSHPublicKeyRequest {
 /// Contains the response to a successful [GetSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSSHPublicKey.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSSHPublicKeyResponse {
+pub struct GetSSHPublicKeyOutput {
     /// A structure containing details about the SSH public key.
     pub ssh_public_key: Option<crate::types::SSHPublicKey>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetSSHPublicKeyResponse {
-    /// Sets `SSHPublicKey` (see [`Self::ssh_public_key`]).
-    pub fn ssh_public_key(mut self, value: crate::types::SSHPublicKey) -> Self {
-        self.ssh_public_key = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetSSHPublicKeyOutput {
+    value ssh_public_key("SSHPublicKey"): crate::types::SSHPublicKey;
+});
 
-impl FromValue for GetSSHPublicKeyResponse {
+impl FromValue for GetSSHPublicKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6559,7 +5223,7 @@ impl FromValue for GetSSHPublicKeyResponse {
 /// The `GetServerCertificateRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetServerCertificateRequest {
+pub struct GetServerCertificateInput {
     /// The name of the server certificate you want to retrieve information about.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -6568,15 +5232,11 @@ pub struct GetServerCertificateRequest {
     pub server_certificate_name: Option<String>,
 }
 
-impl GetServerCertificateRequest {
-    /// Sets `ServerCertificateName` (see [`Self::server_certificate_name`]).
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetServerCertificateInput {
+    into server_certificate_name("ServerCertificateName"): String;
+});
 
-impl IntoValue for GetServerCertificateRequest {
+impl IntoValue for GetServerCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.server_certificate_name.into_value()])
     }
@@ -6585,22 +5245,18 @@ impl IntoValue for GetServerCertificateRequest {
 /// Contains the response to a successful [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetServerCertificateResponse {
+pub struct GetServerCertificateOutput {
     /// A structure containing details about the server certificate.
     pub server_certificate: Option<crate::types::ServerCertificate>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetServerCertificateResponse {
-    /// Sets `ServerCertificate` (see [`Self::server_certificate`]).
-    pub fn server_certificate(mut self, value: crate::types::ServerCertificate) -> Self {
-        self.server_certificate = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetServerCertificateOutput {
+    value server_certificate("ServerCertificate"): crate::types::ServerCertificate;
+});
 
-impl FromValue for GetServerCertificateResponse {
+impl FromValue for GetServerCertificateOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6612,7 +5268,7 @@ impl FromValue for GetServerCertificateResponse {
 /// The `GetServiceLastAccessedDetailsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetServiceLastAccessedDetailsRequest {
+pub struct GetServiceLastAccessedDetailsInput {
     /// The ID of the request generated by the [GenerateServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html) operation. The `JobId` returned by `GenerateServiceLastAccessedDetail` must be used by the same role within a session, or by the same user when used to call `GetServiceLastAccessedDetail`.
     ///
     /// Required.
@@ -6625,25 +5281,13 @@ pub struct GetServiceLastAccessedDetailsRequest {
     pub marker: Option<String>,
 }
 
-impl GetServiceLastAccessedDetailsRequest {
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetServiceLastAccessedDetailsInput {
+    into job_id("JobId"): String;
+    value max_items("MaxItems"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for GetServiceLastAccessedDetailsRequest {
+impl IntoValue for GetServiceLastAccessedDetailsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.job_id.into_value(),
@@ -6656,7 +5300,7 @@ impl IntoValue for GetServiceLastAccessedDetailsRequest {
 /// The `GetServiceLastAccessedDetailsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetServiceLastAccessedDetailsResponse {
+pub struct GetServiceLastAccessedDetailsOutput {
     /// The status of the job.
     pub job_status: Option<crate::types::JobStatusType>,
     /// The type of job. Service jobs return information about when each service was last accessed. Action jobs also include information about when tracked actions within the service were last accessed.
@@ -6679,53 +5323,18 @@ pub struct GetServiceLastAccessedDetailsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetServiceLastAccessedDetailsResponse {
-    /// Sets `JobStatus` (see [`Self::job_status`]).
-    pub fn job_status(mut self, value: impl Into<crate::types::JobStatusType>) -> Self {
-        self.job_status = Some(value.into());
-        self
-    }
-    /// Sets `JobType` (see [`Self::job_type`]).
-    pub fn job_type(
-        mut self,
-        value: impl Into<crate::types::AccessAdvisorUsageGranularityType>,
-    ) -> Self {
-        self.job_type = Some(value.into());
-        self
-    }
-    /// Sets `JobCreationDate` (see [`Self::job_creation_date`]).
-    pub fn job_creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.job_creation_date = Some(value);
-        self
-    }
-    /// Sets `ServicesLastAccessed` (see [`Self::services_last_accessed`]).
-    pub fn services_last_accessed(mut self, value: Vec<crate::types::ServiceLastAccessed>) -> Self {
-        self.services_last_accessed = Some(value);
-        self
-    }
-    /// Sets `JobCompletionDate` (see [`Self::job_completion_date`]).
-    pub fn job_completion_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.job_completion_date = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorDetails) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetServiceLastAccessedDetailsOutput {
+    into job_status("JobStatus"): crate::types::JobStatusType;
+    into job_type("JobType"): crate::types::AccessAdvisorUsageGranularityType;
+    value job_creation_date("JobCreationDate"): myaws_core::DateTime;
+    list services_last_accessed("ServicesLastAccessed"): crate::types::ServiceLastAccessed, push_services_last_accessed;
+    value job_completion_date("JobCompletionDate"): myaws_core::DateTime;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+    value error("Error"): crate::types::ErrorDetails;
+});
 
-impl FromValue for GetServiceLastAccessedDetailsResponse {
+impl FromValue for GetServiceLastAccessedDetailsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6744,7 +5353,7 @@ impl FromValue for GetServiceLastAccessedDetailsResponse {
 /// The `GetServiceLastAccessedDetailsWithEntitiesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetServiceLastAccessedDetailsWithEntitiesRequest {
+pub struct GetServiceLastAccessedDetailsWithEntitiesInput {
     /// The ID of the request generated by the `GenerateServiceLastAccessedDetails` operation.
     ///
     /// Required.
@@ -6763,30 +5372,14 @@ pub struct GetServiceLastAccessedDetailsWithEntitiesRequest {
     pub marker: Option<String>,
 }
 
-impl GetServiceLastAccessedDetailsWithEntitiesRequest {
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `ServiceNamespace` (see [`Self::service_namespace`]).
-    pub fn service_namespace(mut self, value: impl Into<String>) -> Self {
-        self.service_namespace = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetServiceLastAccessedDetailsWithEntitiesInput {
+    into job_id("JobId"): String;
+    into service_namespace("ServiceNamespace"): String;
+    value max_items("MaxItems"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for GetServiceLastAccessedDetailsWithEntitiesRequest {
+impl IntoValue for GetServiceLastAccessedDetailsWithEntitiesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.job_id.into_value(),
@@ -6800,7 +5393,7 @@ impl IntoValue for GetServiceLastAccessedDetailsWithEntitiesRequest {
 /// The `GetServiceLastAccessedDetailsWithEntitiesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetServiceLastAccessedDetailsWithEntitiesResponse {
+pub struct GetServiceLastAccessedDetailsWithEntitiesOutput {
     /// The status of the job.
     pub job_status: Option<crate::types::JobStatusType>,
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the report job was created.
@@ -6821,45 +5414,17 @@ pub struct GetServiceLastAccessedDetailsWithEntitiesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetServiceLastAccessedDetailsWithEntitiesResponse {
-    /// Sets `JobStatus` (see [`Self::job_status`]).
-    pub fn job_status(mut self, value: impl Into<crate::types::JobStatusType>) -> Self {
-        self.job_status = Some(value.into());
-        self
-    }
-    /// Sets `JobCreationDate` (see [`Self::job_creation_date`]).
-    pub fn job_creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.job_creation_date = Some(value);
-        self
-    }
-    /// Sets `JobCompletionDate` (see [`Self::job_completion_date`]).
-    pub fn job_completion_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.job_completion_date = Some(value);
-        self
-    }
-    /// Sets `EntityDetailsList` (see [`Self::entity_details_list`]).
-    pub fn entity_details_list(mut self, value: Vec<crate::types::EntityDetails>) -> Self {
-        self.entity_details_list = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorDetails) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetServiceLastAccessedDetailsWithEntitiesOutput {
+    into job_status("JobStatus"): crate::types::JobStatusType;
+    value job_creation_date("JobCreationDate"): myaws_core::DateTime;
+    value job_completion_date("JobCompletionDate"): myaws_core::DateTime;
+    list entity_details_list("EntityDetailsList"): crate::types::EntityDetails, push_entity_details_list;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+    value error("Error"): crate::types::ErrorDetails;
+});
 
-impl FromValue for GetServiceLastAccessedDetailsWithEntitiesResponse {
+impl FromValue for GetServiceLastAccessedDetailsWithEntitiesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6877,22 +5442,18 @@ impl FromValue for GetServiceLastAccessedDetailsWithEntitiesResponse {
 /// The `GetServiceLinkedRoleDeletionStatusRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetServiceLinkedRoleDeletionStatusRequest {
+pub struct GetServiceLinkedRoleDeletionStatusInput {
     /// The deletion task identifier. This identifier is returned by the [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) operation in the format `task/aws-service-role/&lt;service-principal-name&gt;/&lt;role-name&gt;/&lt;task-uuid&gt;`.
     ///
     /// Required.
     pub deletion_task_id: Option<String>,
 }
 
-impl GetServiceLinkedRoleDeletionStatusRequest {
-    /// Sets `DeletionTaskId` (see [`Self::deletion_task_id`]).
-    pub fn deletion_task_id(mut self, value: impl Into<String>) -> Self {
-        self.deletion_task_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetServiceLinkedRoleDeletionStatusInput {
+    into deletion_task_id("DeletionTaskId"): String;
+});
 
-impl IntoValue for GetServiceLinkedRoleDeletionStatusRequest {
+impl IntoValue for GetServiceLinkedRoleDeletionStatusInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.deletion_task_id.into_value()])
     }
@@ -6901,7 +5462,7 @@ impl IntoValue for GetServiceLinkedRoleDeletionStatusRequest {
 /// The `GetServiceLinkedRoleDeletionStatusResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetServiceLinkedRoleDeletionStatusResponse {
+pub struct GetServiceLinkedRoleDeletionStatusOutput {
     /// The status of the deletion.
     pub status: Option<crate::types::DeletionTaskStatusType>,
     /// An object that contains details about the reason the deletion failed.
@@ -6910,20 +5471,12 @@ pub struct GetServiceLinkedRoleDeletionStatusResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetServiceLinkedRoleDeletionStatusResponse {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::DeletionTaskStatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Reason` (see [`Self::reason`]).
-    pub fn reason(mut self, value: crate::types::DeletionTaskFailureReasonType) -> Self {
-        self.reason = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetServiceLinkedRoleDeletionStatusOutput {
+    into status("Status"): crate::types::DeletionTaskStatusType;
+    value reason("Reason"): crate::types::DeletionTaskFailureReasonType;
+});
 
-impl FromValue for GetServiceLinkedRoleDeletionStatusResponse {
+impl FromValue for GetServiceLinkedRoleDeletionStatusOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6933,10 +5486,57 @@ impl FromValue for GetServiceLinkedRoleDeletionStatusResponse {
     }
 }
 
+/// The `GetUserRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserInput {
+    /// The name of the user to get information about.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to the user making the request. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
+    pub user_name: Option<String>,
+}
+
+myaws_core::setters!(GetUserInput {
+    into user_name("UserName"): String;
+});
+
+impl IntoValue for GetUserInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.user_name.into_value()])
+    }
+}
+
+/// Contains the response to a successful [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) request.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserOutput {
+    /// A structure containing details about the IAM user.
+    ///
+    /// Due to a service issue, password last used data does not include password use from May 3, 2018 22:50 PDT to May 23, 2018 14:08 PDT. This affects [last sign-in](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html) dates shown in the IAM console and password last used dates in the [IAM credential report](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html), and returned by this operation. If users signed in during the affected time, the password last used date that is returned is the date the user last signed in before May 3, 2018. For users that signed in after May 23, 2018 14:08 PDT, the returned password last used date is accurate.
+    ///
+    /// You can use password last used information to identify unused credentials for deletion. For example, you might delete users who did not sign in to Amazon Web Services in the last 90 days. In cases like this, we recommend that you adjust your evaluation window to include dates after May 23, 2018. Alternatively, if your users use access keys to access Amazon Web Services programmatically you can refer to access key last used information because it is accurate for all dates.
+    pub user: Option<crate::types::User>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetUserOutput {
+    value user("User"): crate::types::User;
+});
+
+impl FromValue for GetUserOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.user = r.next("User")?;
+        Ok(out)
+    }
+}
+
 /// The `GetUserPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetUserPolicyRequest {
+pub struct GetUserPolicyInput {
     /// The name of the user who the policy is associated with.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -6951,20 +5551,12 @@ pub struct GetUserPolicyRequest {
     pub policy_name: Option<String>,
 }
 
-impl GetUserPolicyRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetUserPolicyInput {
+    into user_name("UserName"): String;
+    into policy_name("PolicyName"): String;
+});
 
-impl IntoValue for GetUserPolicyRequest {
+impl IntoValue for GetUserPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -6976,7 +5568,7 @@ impl IntoValue for GetUserPolicyRequest {
 /// Contains the response to a successful [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetUserPolicyResponse {
+pub struct GetUserPolicyOutput {
     /// The user the policy is associated with.
     pub user_name: Option<String>,
     /// The name of the policy.
@@ -6989,86 +5581,19 @@ pub struct GetUserPolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetUserPolicyResponse {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetUserPolicyOutput {
+    into user_name("UserName"): String;
+    into policy_name("PolicyName"): String;
+    into policy_document("PolicyDocument"): String;
+});
 
-impl FromValue for GetUserPolicyResponse {
+impl FromValue for GetUserPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
         out.user_name = r.next("UserName")?;
         out.policy_name = r.next("PolicyName")?;
         out.policy_document = r.next("PolicyDocument")?;
-        Ok(out)
-    }
-}
-
-/// The `GetUserRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetUserRequest {
-    /// The name of the user to get information about.
-    ///
-    /// This parameter is optional. If it is not included, it defaults to the user making the request. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
-    pub user_name: Option<String>,
-}
-
-impl GetUserRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetUserRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.user_name.into_value()])
-    }
-}
-
-/// Contains the response to a successful [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetUserResponse {
-    /// A structure containing details about the IAM user.
-    ///
-    /// Due to a service issue, password last used data does not include password use from May 3, 2018 22:50 PDT to May 23, 2018 14:08 PDT. This affects [last sign-in](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html) dates shown in the IAM console and password last used dates in the [IAM credential report](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html), and returned by this operation. If users signed in during the affected time, the password last used date that is returned is the date the user last signed in before May 3, 2018. For users that signed in after May 23, 2018 14:08 PDT, the returned password last used date is accurate.
-    ///
-    /// You can use password last used information to identify unused credentials for deletion. For example, you might delete users who did not sign in to Amazon Web Services in the last 90 days. In cases like this, we recommend that you adjust your evaluation window to include dates after May 23, 2018. Alternatively, if your users use access keys to access Amazon Web Services programmatically you can refer to access key last used information because it is accurate for all dates.
-    pub user: Option<crate::types::User>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetUserResponse {
-    /// Sets `User` (see [`Self::user`]).
-    pub fn user(mut self, value: crate::types::User) -> Self {
-        self.user = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetUserResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.user = r.next("User")?;
         Ok(out)
     }
 }
@@ -7171,33 +5696,13 @@ pub struct Group {
     pub create_date: Option<myaws_core::DateTime>,
 }
 
-impl Group {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `GroupId` (see [`Self::group_id`]).
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Group {
+    into path("Path"): String;
+    into group_name("GroupName"): String;
+    into group_id("GroupId"): String;
+    into arn("Arn"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+});
 
 impl FromValue for Group {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7234,43 +5739,15 @@ pub struct GroupDetail {
     pub attached_managed_policies: Option<Vec<crate::types::AttachedPolicy>>,
 }
 
-impl GroupDetail {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `GroupId` (see [`Self::group_id`]).
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `GroupPolicyList` (see [`Self::group_policy_list`]).
-    pub fn group_policy_list(mut self, value: Vec<crate::types::PolicyDetail>) -> Self {
-        self.group_policy_list = Some(value);
-        self
-    }
-    /// Sets `AttachedManagedPolicies` (see [`Self::attached_managed_policies`]).
-    pub fn attached_managed_policies(mut self, value: Vec<crate::types::AttachedPolicy>) -> Self {
-        self.attached_managed_policies = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GroupDetail {
+    into path("Path"): String;
+    into group_name("GroupName"): String;
+    into group_id("GroupId"): String;
+    into arn("Arn"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    list group_policy_list("GroupPolicyList"): crate::types::PolicyDetail, push_group_policy_list;
+    list attached_managed_policies("AttachedManagedPolicies"): crate::types::AttachedPolicy, push_attached_managed_policies;
+});
 
 impl FromValue for GroupDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7305,23 +5782,11 @@ pub struct InlinePolicyIdentifierType {
     pub attachment_name: Option<String>,
 }
 
-impl InlinePolicyIdentifierType {
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `AttachmentType` (see [`Self::attachment_type`]).
-    pub fn attachment_type(mut self, value: impl Into<crate::types::AttachmentType>) -> Self {
-        self.attachment_type = Some(value.into());
-        self
-    }
-    /// Sets `AttachmentName` (see [`Self::attachment_name`]).
-    pub fn attachment_name(mut self, value: impl Into<String>) -> Self {
-        self.attachment_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InlinePolicyIdentifierType {
+    into policy_name("PolicyName"): String;
+    into attachment_type("AttachmentType"): crate::types::AttachmentType;
+    into attachment_name("AttachmentName"): String;
+});
 
 impl IntoValue for InlinePolicyIdentifierType {
     fn into_value(self) -> Value {
@@ -7360,43 +5825,15 @@ pub struct InstanceProfile {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl InstanceProfile {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `InstanceProfileName` (see [`Self::instance_profile_name`]).
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(value.into());
-        self
-    }
-    /// Sets `InstanceProfileId` (see [`Self::instance_profile_id`]).
-    pub fn instance_profile_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_profile_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `Roles` (see [`Self::roles`]).
-    pub fn roles(mut self, value: Vec<crate::types::Role>) -> Self {
-        self.roles = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InstanceProfile {
+    into path("Path"): String;
+    into instance_profile_name("InstanceProfileName"): String;
+    into instance_profile_id("InstanceProfileId"): String;
+    into arn("Arn"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    list roles("Roles"): crate::types::Role, push_roles;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl FromValue for InstanceProfile {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7421,13 +5858,9 @@ pub struct InvalidAuthenticationCodeException {
     pub message: Option<String>,
 }
 
-impl InvalidAuthenticationCodeException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidAuthenticationCodeException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidAuthenticationCodeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7446,13 +5879,9 @@ pub struct InvalidCertificateException {
     pub message: Option<String>,
 }
 
-impl InvalidCertificateException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidCertificateException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidCertificateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7471,13 +5900,9 @@ pub struct InvalidInputException {
     pub message: Option<String>,
 }
 
-impl InvalidInputException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidInputException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidInputException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7496,13 +5921,9 @@ pub struct InvalidPublicKeyException {
     pub message: Option<String>,
 }
 
-impl InvalidPublicKeyException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidPublicKeyException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidPublicKeyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7521,13 +5942,9 @@ pub struct InvalidUserTypeException {
     pub message: Option<String>,
 }
 
-impl InvalidUserTypeException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidUserTypeException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidUserTypeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7626,13 +6043,9 @@ pub struct KeyPairMismatchException {
     pub message: Option<String>,
 }
 
-impl KeyPairMismatchException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KeyPairMismatchException {
+    into message("message"): String;
+});
 
 impl FromValue for KeyPairMismatchException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7651,13 +6064,9 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 
-impl LimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7671,7 +6080,7 @@ impl FromValue for LimitExceededException {
 /// The `ListAccessKeysRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccessKeysRequest {
+pub struct ListAccessKeysInput {
     /// The name of the user.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -7684,25 +6093,13 @@ pub struct ListAccessKeysRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListAccessKeysRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAccessKeysInput {
+    into user_name("UserName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListAccessKeysRequest {
+impl IntoValue for ListAccessKeysInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -7715,7 +6112,7 @@ impl IntoValue for ListAccessKeysRequest {
 /// Contains the response to a successful [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccessKeysResponse {
+pub struct ListAccessKeysOutput {
     /// A list of objects containing metadata about the access keys.
     pub access_key_metadata: Option<Vec<crate::types::AccessKeyMetadata>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -7726,25 +6123,13 @@ pub struct ListAccessKeysResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAccessKeysResponse {
-    /// Sets `AccessKeyMetadata` (see [`Self::access_key_metadata`]).
-    pub fn access_key_metadata(mut self, value: Vec<crate::types::AccessKeyMetadata>) -> Self {
-        self.access_key_metadata = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAccessKeysOutput {
+    list access_key_metadata("AccessKeyMetadata"): crate::types::AccessKeyMetadata, push_access_key_metadata;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListAccessKeysResponse {
+impl FromValue for ListAccessKeysOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7758,7 +6143,7 @@ impl FromValue for ListAccessKeysResponse {
 /// The `ListAccountAliasesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccountAliasesRequest {
+pub struct ListAccountAliasesInput {
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
@@ -7767,20 +6152,12 @@ pub struct ListAccountAliasesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListAccountAliasesRequest {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAccountAliasesInput {
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListAccountAliasesRequest {
+impl IntoValue for ListAccountAliasesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.marker.into_value(), self.max_items.into_value()])
     }
@@ -7789,7 +6166,7 @@ impl IntoValue for ListAccountAliasesRequest {
 /// Contains the response to a successful [ListAccountAliases](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccountAliases.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccountAliasesResponse {
+pub struct ListAccountAliasesOutput {
     /// A list of aliases associated with the account. Amazon Web Services supports only one alias per account.
     pub account_aliases: Option<Vec<String>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -7800,25 +6177,13 @@ pub struct ListAccountAliasesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAccountAliasesResponse {
-    /// Sets `AccountAliases` (see [`Self::account_aliases`]).
-    pub fn account_aliases(mut self, value: Vec<String>) -> Self {
-        self.account_aliases = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAccountAliasesOutput {
+    list_into account_aliases("AccountAliases"): String, push_account_aliases;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListAccountAliasesResponse {
+impl FromValue for ListAccountAliasesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7832,7 +6197,7 @@ impl FromValue for ListAccountAliasesResponse {
 /// The `ListAttachedGroupPoliciesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAttachedGroupPoliciesRequest {
+pub struct ListAttachedGroupPoliciesInput {
     /// The name (friendly name, not ARN) of the group to list attached policies for.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -7851,30 +6216,14 @@ pub struct ListAttachedGroupPoliciesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListAttachedGroupPoliciesRequest {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `PathPrefix` (see [`Self::path_prefix`]).
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.path_prefix = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAttachedGroupPoliciesInput {
+    into group_name("GroupName"): String;
+    into path_prefix("PathPrefix"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListAttachedGroupPoliciesRequest {
+impl IntoValue for ListAttachedGroupPoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.group_name.into_value(),
@@ -7888,7 +6237,7 @@ impl IntoValue for ListAttachedGroupPoliciesRequest {
 /// Contains the response to a successful [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAttachedGroupPoliciesResponse {
+pub struct ListAttachedGroupPoliciesOutput {
     /// A list of the attached policies.
     pub attached_policies: Option<Vec<crate::types::AttachedPolicy>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -7899,25 +6248,13 @@ pub struct ListAttachedGroupPoliciesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAttachedGroupPoliciesResponse {
-    /// Sets `AttachedPolicies` (see [`Self::attached_policies`]).
-    pub fn attached_policies(mut self, value: Vec<crate::types::AttachedPolicy>) -> Self {
-        self.attached_policies = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAttachedGroupPoliciesOutput {
+    list attached_policies("AttachedPolicies"): crate::types::AttachedPolicy, push_attached_policies;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListAttachedGroupPoliciesResponse {
+impl FromValue for ListAttachedGroupPoliciesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7931,7 +6268,7 @@ impl FromValue for ListAttachedGroupPoliciesResponse {
 /// The `ListAttachedRolePoliciesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAttachedRolePoliciesRequest {
+pub struct ListAttachedRolePoliciesInput {
     /// The name (friendly name, not ARN) of the role to list attached policies for.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -7950,30 +6287,14 @@ pub struct ListAttachedRolePoliciesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListAttachedRolePoliciesRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `PathPrefix` (see [`Self::path_prefix`]).
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.path_prefix = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAttachedRolePoliciesInput {
+    into role_name("RoleName"): String;
+    into path_prefix("PathPrefix"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListAttachedRolePoliciesRequest {
+impl IntoValue for ListAttachedRolePoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -7987,7 +6308,7 @@ impl IntoValue for ListAttachedRolePoliciesRequest {
 /// Contains the response to a successful [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAttachedRolePoliciesResponse {
+pub struct ListAttachedRolePoliciesOutput {
     /// A list of the attached policies.
     pub attached_policies: Option<Vec<crate::types::AttachedPolicy>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -7998,25 +6319,13 @@ pub struct ListAttachedRolePoliciesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAttachedRolePoliciesResponse {
-    /// Sets `AttachedPolicies` (see [`Self::attached_policies`]).
-    pub fn attached_policies(mut self, value: Vec<crate::types::AttachedPolicy>) -> Self {
-        self.attached_policies = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAttachedRolePoliciesOutput {
+    list attached_policies("AttachedPolicies"): crate::types::AttachedPolicy, push_attached_policies;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListAttachedRolePoliciesResponse {
+impl FromValue for ListAttachedRolePoliciesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8030,7 +6339,7 @@ impl FromValue for ListAttachedRolePoliciesResponse {
 /// The `ListAttachedUserPoliciesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAttachedUserPoliciesRequest {
+pub struct ListAttachedUserPoliciesInput {
     /// The name (friendly name, not ARN) of the user to list attached policies for.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -8049,30 +6358,14 @@ pub struct ListAttachedUserPoliciesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListAttachedUserPoliciesRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `PathPrefix` (see [`Self::path_prefix`]).
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.path_prefix = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAttachedUserPoliciesInput {
+    into user_name("UserName"): String;
+    into path_prefix("PathPrefix"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListAttachedUserPoliciesRequest {
+impl IntoValue for ListAttachedUserPoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -8086,7 +6379,7 @@ impl IntoValue for ListAttachedUserPoliciesRequest {
 /// Contains the response to a successful [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAttachedUserPoliciesResponse {
+pub struct ListAttachedUserPoliciesOutput {
     /// A list of the attached policies.
     pub attached_policies: Option<Vec<crate::types::AttachedPolicy>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -8097,25 +6390,13 @@ pub struct ListAttachedUserPoliciesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAttachedUserPoliciesResponse {
-    /// Sets `AttachedPolicies` (see [`Self::attached_policies`]).
-    pub fn attached_policies(mut self, value: Vec<crate::types::AttachedPolicy>) -> Self {
-        self.attached_policies = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAttachedUserPoliciesOutput {
+    list attached_policies("AttachedPolicies"): crate::types::AttachedPolicy, push_attached_policies;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListAttachedUserPoliciesResponse {
+impl FromValue for ListAttachedUserPoliciesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8129,7 +6410,7 @@ impl FromValue for ListAttachedUserPoliciesResponse {
 /// The `ListDelegationRequestsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListDelegationRequestsRequest {
+pub struct ListDelegationRequestsInput {
     /// The owner ID to filter delegation requests by.
     pub owner_id: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
@@ -8140,25 +6421,13 @@ pub struct ListDelegationRequestsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListDelegationRequestsRequest {
-    /// Sets `OwnerId` (see [`Self::owner_id`]).
-    pub fn owner_id(mut self, value: impl Into<String>) -> Self {
-        self.owner_id = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListDelegationRequestsInput {
+    into owner_id("OwnerId"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListDelegationRequestsRequest {
+impl IntoValue for ListDelegationRequestsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.owner_id.into_value(),
@@ -8171,7 +6440,7 @@ impl IntoValue for ListDelegationRequestsRequest {
 /// The `ListDelegationRequestsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListDelegationRequestsResponse {
+pub struct ListDelegationRequestsOutput {
     /// A list of delegation requests that match the specified criteria.
     pub delegation_requests: Option<Vec<crate::types::DelegationRequest>>,
     /// When `isTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
@@ -8182,25 +6451,13 @@ pub struct ListDelegationRequestsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListDelegationRequestsResponse {
-    /// Sets `DelegationRequests` (see [`Self::delegation_requests`]).
-    pub fn delegation_requests(mut self, value: Vec<crate::types::DelegationRequest>) -> Self {
-        self.delegation_requests = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `isTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListDelegationRequestsOutput {
+    list delegation_requests("DelegationRequests"): crate::types::DelegationRequest, push_delegation_requests;
+    into marker("Marker"): String;
+    value is_truncated("isTruncated"): bool;
+});
 
-impl FromValue for ListDelegationRequestsResponse {
+impl FromValue for ListDelegationRequestsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8214,7 +6471,7 @@ impl FromValue for ListDelegationRequestsResponse {
 /// The `ListEntitiesForPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListEntitiesForPolicyRequest {
+pub struct ListEntitiesForPolicyInput {
     /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -8243,40 +6500,16 @@ pub struct ListEntitiesForPolicyRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListEntitiesForPolicyRequest {
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `EntityFilter` (see [`Self::entity_filter`]).
-    pub fn entity_filter(mut self, value: impl Into<crate::types::EntityType>) -> Self {
-        self.entity_filter = Some(value.into());
-        self
-    }
-    /// Sets `PathPrefix` (see [`Self::path_prefix`]).
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.path_prefix = Some(value.into());
-        self
-    }
-    /// Sets `PolicyUsageFilter` (see [`Self::policy_usage_filter`]).
-    pub fn policy_usage_filter(mut self, value: impl Into<crate::types::PolicyUsageType>) -> Self {
-        self.policy_usage_filter = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListEntitiesForPolicyInput {
+    into policy_arn("PolicyArn"): String;
+    into entity_filter("EntityFilter"): crate::types::EntityType;
+    into path_prefix("PathPrefix"): String;
+    into policy_usage_filter("PolicyUsageFilter"): crate::types::PolicyUsageType;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListEntitiesForPolicyRequest {
+impl IntoValue for ListEntitiesForPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_arn.into_value(),
@@ -8292,7 +6525,7 @@ impl IntoValue for ListEntitiesForPolicyRequest {
 /// Contains the response to a successful [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListEntitiesForPolicyResponse {
+pub struct ListEntitiesForPolicyOutput {
     /// A list of IAM groups that the policy is attached to.
     pub policy_groups: Option<Vec<crate::types::PolicyGroup>>,
     /// A list of IAM users that the policy is attached to.
@@ -8307,35 +6540,15 @@ pub struct ListEntitiesForPolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListEntitiesForPolicyResponse {
-    /// Sets `PolicyGroups` (see [`Self::policy_groups`]).
-    pub fn policy_groups(mut self, value: Vec<crate::types::PolicyGroup>) -> Self {
-        self.policy_groups = Some(value);
-        self
-    }
-    /// Sets `PolicyUsers` (see [`Self::policy_users`]).
-    pub fn policy_users(mut self, value: Vec<crate::types::PolicyUser>) -> Self {
-        self.policy_users = Some(value);
-        self
-    }
-    /// Sets `PolicyRoles` (see [`Self::policy_roles`]).
-    pub fn policy_roles(mut self, value: Vec<crate::types::PolicyRole>) -> Self {
-        self.policy_roles = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListEntitiesForPolicyOutput {
+    list policy_groups("PolicyGroups"): crate::types::PolicyGroup, push_policy_groups;
+    list policy_users("PolicyUsers"): crate::types::PolicyUser, push_policy_users;
+    list policy_roles("PolicyRoles"): crate::types::PolicyRole, push_policy_roles;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListEntitiesForPolicyResponse {
+impl FromValue for ListEntitiesForPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8351,7 +6564,7 @@ impl FromValue for ListEntitiesForPolicyResponse {
 /// The `ListGroupPoliciesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListGroupPoliciesRequest {
+pub struct ListGroupPoliciesInput {
     /// The name of the group to list policies for.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -8366,25 +6579,13 @@ pub struct ListGroupPoliciesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListGroupPoliciesRequest {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListGroupPoliciesInput {
+    into group_name("GroupName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListGroupPoliciesRequest {
+impl IntoValue for ListGroupPoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.group_name.into_value(),
@@ -8397,7 +6598,7 @@ impl IntoValue for ListGroupPoliciesRequest {
 /// Contains the response to a successful [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListGroupPoliciesResponse {
+pub struct ListGroupPoliciesOutput {
     /// A list of policy names.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -8410,25 +6611,13 @@ pub struct ListGroupPoliciesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListGroupPoliciesResponse {
-    /// Sets `PolicyNames` (see [`Self::policy_names`]).
-    pub fn policy_names(mut self, value: Vec<String>) -> Self {
-        self.policy_names = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListGroupPoliciesOutput {
+    list_into policy_names("PolicyNames"): String, push_policy_names;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListGroupPoliciesResponse {
+impl FromValue for ListGroupPoliciesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8442,7 +6631,7 @@ impl FromValue for ListGroupPoliciesResponse {
 /// The `ListGroupsForUserRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListGroupsForUserRequest {
+pub struct ListGroupsForUserInput {
     /// The name of the user to list groups for.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -8457,25 +6646,13 @@ pub struct ListGroupsForUserRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListGroupsForUserRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListGroupsForUserInput {
+    into user_name("UserName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListGroupsForUserRequest {
+impl IntoValue for ListGroupsForUserInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -8488,7 +6665,7 @@ impl IntoValue for ListGroupsForUserRequest {
 /// Contains the response to a successful [ListGroupsForUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupsForUser.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListGroupsForUserResponse {
+pub struct ListGroupsForUserOutput {
     /// A list of groups.
     pub groups: Option<Vec<crate::types::Group>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -8499,25 +6676,13 @@ pub struct ListGroupsForUserResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListGroupsForUserResponse {
-    /// Sets `Groups` (see [`Self::groups`]).
-    pub fn groups(mut self, value: Vec<crate::types::Group>) -> Self {
-        self.groups = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListGroupsForUserOutput {
+    list groups("Groups"): crate::types::Group, push_groups;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListGroupsForUserResponse {
+impl FromValue for ListGroupsForUserOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8531,7 +6696,7 @@ impl FromValue for ListGroupsForUserResponse {
 /// The `ListGroupsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListGroupsRequest {
+pub struct ListGroupsInput {
     /// The path prefix for filtering the results. For example, the prefix `/division_abc/subdivision_xyz/` gets all groups whose path starts with `/division_abc/subdivision_xyz/`.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/), listing all groups. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
@@ -8544,25 +6709,13 @@ pub struct ListGroupsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListGroupsRequest {
-    /// Sets `PathPrefix` (see [`Self::path_prefix`]).
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.path_prefix = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListGroupsInput {
+    into path_prefix("PathPrefix"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListGroupsRequest {
+impl IntoValue for ListGroupsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.path_prefix.into_value(),
@@ -8575,7 +6728,7 @@ impl IntoValue for ListGroupsRequest {
 /// Contains the response to a successful [ListGroups](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroups.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListGroupsResponse {
+pub struct ListGroupsOutput {
     /// A list of groups.
     pub groups: Option<Vec<crate::types::Group>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -8586,25 +6739,13 @@ pub struct ListGroupsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListGroupsResponse {
-    /// Sets `Groups` (see [`Self::groups`]).
-    pub fn groups(mut self, value: Vec<crate::types::Group>) -> Self {
-        self.groups = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListGroupsOutput {
+    list groups("Groups"): crate::types::Group, push_groups;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListGroupsResponse {
+impl FromValue for ListGroupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8618,7 +6759,7 @@ impl FromValue for ListGroupsResponse {
 /// The `ListInstanceProfileTagsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListInstanceProfileTagsRequest {
+pub struct ListInstanceProfileTagsInput {
     /// The name of the IAM instance profile whose tags you want to see.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -8633,25 +6774,13 @@ pub struct ListInstanceProfileTagsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListInstanceProfileTagsRequest {
-    /// Sets `InstanceProfileName` (see [`Self::instance_profile_name`]).
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListInstanceProfileTagsInput {
+    into instance_profile_name("InstanceProfileName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListInstanceProfileTagsRequest {
+impl IntoValue for ListInstanceProfileTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_profile_name.into_value(),
@@ -8664,7 +6793,7 @@ impl IntoValue for ListInstanceProfileTagsRequest {
 /// The `ListInstanceProfileTagsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListInstanceProfileTagsResponse {
+pub struct ListInstanceProfileTagsOutput {
     /// The list of tags that are currently attached to the IAM instance profile. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -8675,25 +6804,13 @@ pub struct ListInstanceProfileTagsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListInstanceProfileTagsResponse {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListInstanceProfileTagsOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListInstanceProfileTagsResponse {
+impl FromValue for ListInstanceProfileTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8707,7 +6824,7 @@ impl FromValue for ListInstanceProfileTagsResponse {
 /// The `ListInstanceProfilesForRoleRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListInstanceProfilesForRoleRequest {
+pub struct ListInstanceProfilesForRoleInput {
     /// The name of the role to list instance profiles for.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -8722,25 +6839,13 @@ pub struct ListInstanceProfilesForRoleRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListInstanceProfilesForRoleRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListInstanceProfilesForRoleInput {
+    into role_name("RoleName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListInstanceProfilesForRoleRequest {
+impl IntoValue for ListInstanceProfilesForRoleInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -8753,7 +6858,7 @@ impl IntoValue for ListInstanceProfilesForRoleRequest {
 /// Contains the response to a successful [ListInstanceProfilesForRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfilesForRole.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListInstanceProfilesForRoleResponse {
+pub struct ListInstanceProfilesForRoleOutput {
     /// A list of instance profiles.
     pub instance_profiles: Option<Vec<crate::types::InstanceProfile>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -8764,25 +6869,13 @@ pub struct ListInstanceProfilesForRoleResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListInstanceProfilesForRoleResponse {
-    /// Sets `InstanceProfiles` (see [`Self::instance_profiles`]).
-    pub fn instance_profiles(mut self, value: Vec<crate::types::InstanceProfile>) -> Self {
-        self.instance_profiles = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListInstanceProfilesForRoleOutput {
+    list instance_profiles("InstanceProfiles"): crate::types::InstanceProfile, push_instance_profiles;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListInstanceProfilesForRoleResponse {
+impl FromValue for ListInstanceProfilesForRoleOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8796,7 +6889,7 @@ impl FromValue for ListInstanceProfilesForRoleResponse {
 /// The `ListInstanceProfilesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListInstanceProfilesRequest {
+pub struct ListInstanceProfilesInput {
     /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all instance profiles whose path starts with `/application_abc/component_xyz/`.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/), listing all instance profiles. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
@@ -8809,25 +6902,13 @@ pub struct ListInstanceProfilesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListInstanceProfilesRequest {
-    /// Sets `PathPrefix` (see [`Self::path_prefix`]).
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.path_prefix = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListInstanceProfilesInput {
+    into path_prefix("PathPrefix"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListInstanceProfilesRequest {
+impl IntoValue for ListInstanceProfilesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.path_prefix.into_value(),
@@ -8840,7 +6921,7 @@ impl IntoValue for ListInstanceProfilesRequest {
 /// Contains the response to a successful [ListInstanceProfiles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListInstanceProfilesResponse {
+pub struct ListInstanceProfilesOutput {
     /// A list of instance profiles.
     pub instance_profiles: Option<Vec<crate::types::InstanceProfile>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -8851,25 +6932,13 @@ pub struct ListInstanceProfilesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListInstanceProfilesResponse {
-    /// Sets `InstanceProfiles` (see [`Self::instance_profiles`]).
-    pub fn instance_profiles(mut self, value: Vec<crate::types::InstanceProfile>) -> Self {
-        self.instance_profiles = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListInstanceProfilesOutput {
+    list instance_profiles("InstanceProfiles"): crate::types::InstanceProfile, push_instance_profiles;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListInstanceProfilesResponse {
+impl FromValue for ListInstanceProfilesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8883,7 +6952,7 @@ impl FromValue for ListInstanceProfilesResponse {
 /// The `ListMFADeviceTagsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListMFADeviceTagsRequest {
+pub struct ListMFADeviceTagsInput {
     /// The unique identifier for the IAM virtual MFA device whose tags you want to see. For virtual MFA devices, the serial number is the same as the ARN.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -8898,25 +6967,13 @@ pub struct ListMFADeviceTagsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListMFADeviceTagsRequest {
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListMFADeviceTagsInput {
+    into serial_number("SerialNumber"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListMFADeviceTagsRequest {
+impl IntoValue for ListMFADeviceTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.serial_number.into_value(),
@@ -8929,7 +6986,7 @@ impl IntoValue for ListMFADeviceTagsRequest {
 /// The `ListMFADeviceTagsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListMFADeviceTagsResponse {
+pub struct ListMFADeviceTagsOutput {
     /// The list of tags that are currently attached to the virtual MFA device. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -8940,25 +6997,13 @@ pub struct ListMFADeviceTagsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListMFADeviceTagsResponse {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListMFADeviceTagsOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListMFADeviceTagsResponse {
+impl FromValue for ListMFADeviceTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8972,7 +7017,7 @@ impl FromValue for ListMFADeviceTagsResponse {
 /// The `ListMFADevicesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListMFADevicesRequest {
+pub struct ListMFADevicesInput {
     /// The name of the user whose MFA devices you want to list.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -8985,25 +7030,13 @@ pub struct ListMFADevicesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListMFADevicesRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListMFADevicesInput {
+    into user_name("UserName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListMFADevicesRequest {
+impl IntoValue for ListMFADevicesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -9016,7 +7049,7 @@ impl IntoValue for ListMFADevicesRequest {
 /// Contains the response to a successful [ListMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADevices.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListMFADevicesResponse {
+pub struct ListMFADevicesOutput {
     /// A list of MFA devices.
     pub mfa_devices: Option<Vec<crate::types::MFADevice>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -9027,25 +7060,13 @@ pub struct ListMFADevicesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListMFADevicesResponse {
-    /// Sets `MFADevices` (see [`Self::mfa_devices`]).
-    pub fn mfa_devices(mut self, value: Vec<crate::types::MFADevice>) -> Self {
-        self.mfa_devices = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListMFADevicesOutput {
+    list mfa_devices("MFADevices"): crate::types::MFADevice, push_mfa_devices;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListMFADevicesResponse {
+impl FromValue for ListMFADevicesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9059,7 +7080,7 @@ impl FromValue for ListMFADevicesResponse {
 /// The `ListOpenIDConnectProviderTagsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListOpenIDConnectProviderTagsRequest {
+pub struct ListOpenIDConnectProviderTagsInput {
     /// The ARN of the OpenID Connect (OIDC) identity provider whose tags you want to see.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -9074,25 +7095,13 @@ pub struct ListOpenIDConnectProviderTagsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListOpenIDConnectProviderTagsRequest {
-    /// Sets `OpenIDConnectProviderArn` (see [`Self::open_id_connect_provider_arn`]).
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListOpenIDConnectProviderTagsInput {
+    into open_id_connect_provider_arn("OpenIDConnectProviderArn"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListOpenIDConnectProviderTagsRequest {
+impl IntoValue for ListOpenIDConnectProviderTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.open_id_connect_provider_arn.into_value(),
@@ -9105,7 +7114,7 @@ impl IntoValue for ListOpenIDConnectProviderTagsRequest {
 /// The `ListOpenIDConnectProviderTagsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListOpenIDConnectProviderTagsResponse {
+pub struct ListOpenIDConnectProviderTagsOutput {
     /// The list of tags that are currently attached to the OpenID Connect (OIDC) identity provider. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -9116,25 +7125,13 @@ pub struct ListOpenIDConnectProviderTagsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListOpenIDConnectProviderTagsResponse {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListOpenIDConnectProviderTagsOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListOpenIDConnectProviderTagsResponse {
+impl FromValue for ListOpenIDConnectProviderTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9148,9 +7145,9 @@ impl FromValue for ListOpenIDConnectProviderTagsResponse {
 /// The `ListOpenIDConnectProvidersRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListOpenIDConnectProvidersRequest {}
+pub struct ListOpenIDConnectProvidersInput {}
 
-impl IntoValue for ListOpenIDConnectProvidersRequest {
+impl IntoValue for ListOpenIDConnectProvidersInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -9159,25 +7156,18 @@ impl IntoValue for ListOpenIDConnectProvidersRequest {
 /// Contains the response to a successful [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListOpenIDConnectProvidersResponse {
+pub struct ListOpenIDConnectProvidersOutput {
     /// The list of IAM OIDC provider resource objects defined in the Amazon Web Services account.
     pub open_id_connect_provider_list: Option<Vec<crate::types::OpenIDConnectProviderListEntry>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListOpenIDConnectProvidersResponse {
-    /// Sets `OpenIDConnectProviderList` (see [`Self::open_id_connect_provider_list`]).
-    pub fn open_id_connect_provider_list(
-        mut self,
-        value: Vec<crate::types::OpenIDConnectProviderListEntry>,
-    ) -> Self {
-        self.open_id_connect_provider_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListOpenIDConnectProvidersOutput {
+    list open_id_connect_provider_list("OpenIDConnectProviderList"): crate::types::OpenIDConnectProviderListEntry, push_open_id_connect_provider_list;
+});
 
-impl FromValue for ListOpenIDConnectProvidersResponse {
+impl FromValue for ListOpenIDConnectProvidersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9189,9 +7179,9 @@ impl FromValue for ListOpenIDConnectProvidersResponse {
 /// The `ListOrganizationsFeaturesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListOrganizationsFeaturesRequest {}
+pub struct ListOrganizationsFeaturesInput {}
 
-impl IntoValue for ListOrganizationsFeaturesRequest {
+impl IntoValue for ListOrganizationsFeaturesInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -9200,7 +7190,7 @@ impl IntoValue for ListOrganizationsFeaturesRequest {
 /// The `ListOrganizationsFeaturesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListOrganizationsFeaturesResponse {
+pub struct ListOrganizationsFeaturesOutput {
     /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
     /// Specifies the features that are currently available in your organization.
@@ -9209,20 +7199,12 @@ pub struct ListOrganizationsFeaturesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListOrganizationsFeaturesResponse {
-    /// Sets `OrganizationId` (see [`Self::organization_id`]).
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets `EnabledFeatures` (see [`Self::enabled_features`]).
-    pub fn enabled_features(mut self, value: Vec<crate::types::FeatureType>) -> Self {
-        self.enabled_features = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListOrganizationsFeaturesOutput {
+    into organization_id("OrganizationId"): String;
+    list_into enabled_features("EnabledFeatures"): crate::types::FeatureType, push_enabled_features;
+});
 
-impl FromValue for ListOrganizationsFeaturesResponse {
+impl FromValue for ListOrganizationsFeaturesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9246,18 +7228,10 @@ pub struct ListPoliciesGrantingServiceAccessEntry {
     pub policies: Option<Vec<crate::types::PolicyGrantingServiceAccess>>,
 }
 
-impl ListPoliciesGrantingServiceAccessEntry {
-    /// Sets `ServiceNamespace` (see [`Self::service_namespace`]).
-    pub fn service_namespace(mut self, value: impl Into<String>) -> Self {
-        self.service_namespace = Some(value.into());
-        self
-    }
-    /// Sets `Policies` (see [`Self::policies`]).
-    pub fn policies(mut self, value: Vec<crate::types::PolicyGrantingServiceAccess>) -> Self {
-        self.policies = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListPoliciesGrantingServiceAccessEntry {
+    into service_namespace("ServiceNamespace"): String;
+    list policies("Policies"): crate::types::PolicyGrantingServiceAccess, push_policies;
+});
 
 impl FromValue for ListPoliciesGrantingServiceAccessEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9272,7 +7246,7 @@ impl FromValue for ListPoliciesGrantingServiceAccessEntry {
 /// The `ListPoliciesGrantingServiceAccessRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListPoliciesGrantingServiceAccessRequest {
+pub struct ListPoliciesGrantingServiceAccessInput {
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// The ARN of the IAM identity (user, group, or role) whose policies you want to list.
@@ -9287,25 +7261,13 @@ pub struct ListPoliciesGrantingServiceAccessRequest {
     pub service_namespaces: Option<Vec<String>>,
 }
 
-impl ListPoliciesGrantingServiceAccessRequest {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `ServiceNamespaces` (see [`Self::service_namespaces`]).
-    pub fn service_namespaces(mut self, value: Vec<String>) -> Self {
-        self.service_namespaces = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListPoliciesGrantingServiceAccessInput {
+    into marker("Marker"): String;
+    into arn("Arn"): String;
+    list_into service_namespaces("ServiceNamespaces"): String, push_service_namespaces;
+});
 
-impl IntoValue for ListPoliciesGrantingServiceAccessRequest {
+impl IntoValue for ListPoliciesGrantingServiceAccessInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.marker.into_value(),
@@ -9318,7 +7280,7 @@ impl IntoValue for ListPoliciesGrantingServiceAccessRequest {
 /// The `ListPoliciesGrantingServiceAccessResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListPoliciesGrantingServiceAccessResponse {
+pub struct ListPoliciesGrantingServiceAccessOutput {
     /// A `ListPoliciesGrantingServiceAccess` object that contains details about the permissions policies attached to the specified identity (user, group, or role).
     pub policies_granting_service_access:
         Option<Vec<crate::types::ListPoliciesGrantingServiceAccessEntry>>,
@@ -9330,28 +7292,13 @@ pub struct ListPoliciesGrantingServiceAccessResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListPoliciesGrantingServiceAccessResponse {
-    /// Sets `PoliciesGrantingServiceAccess` (see [`Self::policies_granting_service_access`]).
-    pub fn policies_granting_service_access(
-        mut self,
-        value: Vec<crate::types::ListPoliciesGrantingServiceAccessEntry>,
-    ) -> Self {
-        self.policies_granting_service_access = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListPoliciesGrantingServiceAccessOutput {
+    list policies_granting_service_access("PoliciesGrantingServiceAccess"): crate::types::ListPoliciesGrantingServiceAccessEntry, push_policies_granting_service_access;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListPoliciesGrantingServiceAccessResponse {
+impl FromValue for ListPoliciesGrantingServiceAccessOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9365,7 +7312,7 @@ impl FromValue for ListPoliciesGrantingServiceAccessResponse {
 /// The `ListPoliciesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListPoliciesRequest {
+pub struct ListPoliciesInput {
     /// The scope to use for filtering the results.
     ///
     /// To list only Amazon Web Services managed policies, set `Scope` to `AWS`. To list only the customer managed policies in your Amazon Web Services account, set `Scope` to `Local`.
@@ -9392,40 +7339,16 @@ pub struct ListPoliciesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListPoliciesRequest {
-    /// Sets `Scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: impl Into<crate::types::PolicyScopeType>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-    /// Sets `OnlyAttached` (see [`Self::only_attached`]).
-    pub fn only_attached(mut self, value: bool) -> Self {
-        self.only_attached = Some(value);
-        self
-    }
-    /// Sets `PathPrefix` (see [`Self::path_prefix`]).
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.path_prefix = Some(value.into());
-        self
-    }
-    /// Sets `PolicyUsageFilter` (see [`Self::policy_usage_filter`]).
-    pub fn policy_usage_filter(mut self, value: impl Into<crate::types::PolicyUsageType>) -> Self {
-        self.policy_usage_filter = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListPoliciesInput {
+    into scope("Scope"): crate::types::PolicyScopeType;
+    value only_attached("OnlyAttached"): bool;
+    into path_prefix("PathPrefix"): String;
+    into policy_usage_filter("PolicyUsageFilter"): crate::types::PolicyUsageType;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListPoliciesRequest {
+impl IntoValue for ListPoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.scope.into_value(),
@@ -9441,7 +7364,7 @@ impl IntoValue for ListPoliciesRequest {
 /// Contains the response to a successful [ListPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListPoliciesResponse {
+pub struct ListPoliciesOutput {
     /// A list of policies.
     pub policies: Option<Vec<crate::types::Policy>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -9452,25 +7375,13 @@ pub struct ListPoliciesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListPoliciesResponse {
-    /// Sets `Policies` (see [`Self::policies`]).
-    pub fn policies(mut self, value: Vec<crate::types::Policy>) -> Self {
-        self.policies = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListPoliciesOutput {
+    list policies("Policies"): crate::types::Policy, push_policies;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListPoliciesResponse {
+impl FromValue for ListPoliciesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9484,7 +7395,7 @@ impl FromValue for ListPoliciesResponse {
 /// The `ListPolicyTagsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListPolicyTagsRequest {
+pub struct ListPolicyTagsInput {
     /// The ARN of the IAM customer managed policy whose tags you want to see.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -9499,25 +7410,13 @@ pub struct ListPolicyTagsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListPolicyTagsRequest {
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListPolicyTagsInput {
+    into policy_arn("PolicyArn"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListPolicyTagsRequest {
+impl IntoValue for ListPolicyTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_arn.into_value(),
@@ -9530,7 +7429,7 @@ impl IntoValue for ListPolicyTagsRequest {
 /// The `ListPolicyTagsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListPolicyTagsResponse {
+pub struct ListPolicyTagsOutput {
     /// The list of tags that are currently attached to the IAM customer managed policy. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -9541,25 +7440,13 @@ pub struct ListPolicyTagsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListPolicyTagsResponse {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListPolicyTagsOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListPolicyTagsResponse {
+impl FromValue for ListPolicyTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9573,7 +7460,7 @@ impl FromValue for ListPolicyTagsResponse {
 /// The `ListPolicyVersionsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListPolicyVersionsRequest {
+pub struct ListPolicyVersionsInput {
     /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -9588,25 +7475,13 @@ pub struct ListPolicyVersionsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListPolicyVersionsRequest {
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListPolicyVersionsInput {
+    into policy_arn("PolicyArn"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListPolicyVersionsRequest {
+impl IntoValue for ListPolicyVersionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_arn.into_value(),
@@ -9619,7 +7494,7 @@ impl IntoValue for ListPolicyVersionsRequest {
 /// Contains the response to a successful [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListPolicyVersionsResponse {
+pub struct ListPolicyVersionsOutput {
     /// A list of policy versions.
     ///
     /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
@@ -9632,25 +7507,13 @@ pub struct ListPolicyVersionsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListPolicyVersionsResponse {
-    /// Sets `Versions` (see [`Self::versions`]).
-    pub fn versions(mut self, value: Vec<crate::types::PolicyVersion>) -> Self {
-        self.versions = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListPolicyVersionsOutput {
+    list versions("Versions"): crate::types::PolicyVersion, push_versions;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListPolicyVersionsResponse {
+impl FromValue for ListPolicyVersionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9664,7 +7527,7 @@ impl FromValue for ListPolicyVersionsResponse {
 /// The `ListRolePoliciesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListRolePoliciesRequest {
+pub struct ListRolePoliciesInput {
     /// The name of the role to list policies for.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -9679,25 +7542,13 @@ pub struct ListRolePoliciesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListRolePoliciesRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListRolePoliciesInput {
+    into role_name("RoleName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListRolePoliciesRequest {
+impl IntoValue for ListRolePoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -9710,7 +7561,7 @@ impl IntoValue for ListRolePoliciesRequest {
 /// Contains the response to a successful [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListRolePoliciesResponse {
+pub struct ListRolePoliciesOutput {
     /// A list of policy names.
     pub policy_names: Option<Vec<String>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -9721,25 +7572,13 @@ pub struct ListRolePoliciesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListRolePoliciesResponse {
-    /// Sets `PolicyNames` (see [`Self::policy_names`]).
-    pub fn policy_names(mut self, value: Vec<String>) -> Self {
-        self.policy_names = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListRolePoliciesOutput {
+    list_into policy_names("PolicyNames"): String, push_policy_names;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListRolePoliciesResponse {
+impl FromValue for ListRolePoliciesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9753,7 +7592,7 @@ impl FromValue for ListRolePoliciesResponse {
 /// The `ListRoleTagsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListRoleTagsRequest {
+pub struct ListRoleTagsInput {
     /// The name of the IAM role for which you want to see the list of tags.
     ///
     /// This parameter accepts (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that consist of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -9768,25 +7607,13 @@ pub struct ListRoleTagsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListRoleTagsRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListRoleTagsInput {
+    into role_name("RoleName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListRoleTagsRequest {
+impl IntoValue for ListRoleTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -9799,7 +7626,7 @@ impl IntoValue for ListRoleTagsRequest {
 /// The `ListRoleTagsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListRoleTagsResponse {
+pub struct ListRoleTagsOutput {
     /// The list of tags that are currently attached to the role. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -9810,25 +7637,13 @@ pub struct ListRoleTagsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListRoleTagsResponse {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListRoleTagsOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListRoleTagsResponse {
+impl FromValue for ListRoleTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9842,7 +7657,7 @@ impl FromValue for ListRoleTagsResponse {
 /// The `ListRolesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListRolesRequest {
+pub struct ListRolesInput {
     /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all roles whose path starts with `/application_abc/component_xyz/`.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/), listing all roles. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
@@ -9855,25 +7670,13 @@ pub struct ListRolesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListRolesRequest {
-    /// Sets `PathPrefix` (see [`Self::path_prefix`]).
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.path_prefix = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListRolesInput {
+    into path_prefix("PathPrefix"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListRolesRequest {
+impl IntoValue for ListRolesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.path_prefix.into_value(),
@@ -9886,7 +7689,7 @@ impl IntoValue for ListRolesRequest {
 /// Contains the response to a successful [ListRoles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListRolesResponse {
+pub struct ListRolesOutput {
     /// A list of roles.
     pub roles: Option<Vec<crate::types::Role>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -9897,25 +7700,13 @@ pub struct ListRolesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListRolesResponse {
-    /// Sets `Roles` (see [`Self::roles`]).
-    pub fn roles(mut self, value: Vec<crate::types::Role>) -> Self {
-        self.roles = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListRolesOutput {
+    list roles("Roles"): crate::types::Role, push_roles;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListRolesResponse {
+impl FromValue for ListRolesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9929,7 +7720,7 @@ impl FromValue for ListRolesResponse {
 /// The `ListSAMLProviderTagsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSAMLProviderTagsRequest {
+pub struct ListSAMLProviderTagsInput {
     /// The ARN of the Security Assertion Markup Language (SAML) identity provider whose tags you want to see.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -9944,25 +7735,13 @@ pub struct ListSAMLProviderTagsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListSAMLProviderTagsRequest {
-    /// Sets `SAMLProviderArn` (see [`Self::saml_provider_arn`]).
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListSAMLProviderTagsInput {
+    into saml_provider_arn("SAMLProviderArn"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListSAMLProviderTagsRequest {
+impl IntoValue for ListSAMLProviderTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.saml_provider_arn.into_value(),
@@ -9975,7 +7754,7 @@ impl IntoValue for ListSAMLProviderTagsRequest {
 /// The `ListSAMLProviderTagsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSAMLProviderTagsResponse {
+pub struct ListSAMLProviderTagsOutput {
     /// The list of tags that are currently attached to the Security Assertion Markup Language (SAML) identity provider. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -9986,25 +7765,13 @@ pub struct ListSAMLProviderTagsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListSAMLProviderTagsResponse {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSAMLProviderTagsOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListSAMLProviderTagsResponse {
+impl FromValue for ListSAMLProviderTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10018,9 +7785,9 @@ impl FromValue for ListSAMLProviderTagsResponse {
 /// The `ListSAMLProvidersRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSAMLProvidersRequest {}
+pub struct ListSAMLProvidersInput {}
 
-impl IntoValue for ListSAMLProvidersRequest {
+impl IntoValue for ListSAMLProvidersInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -10029,22 +7796,18 @@ impl IntoValue for ListSAMLProvidersRequest {
 /// Contains the response to a successful [ListSAMLProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSAMLProviders.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSAMLProvidersResponse {
+pub struct ListSAMLProvidersOutput {
     /// The list of SAML provider resource objects defined in IAM for this Amazon Web Services account.
     pub saml_provider_list: Option<Vec<crate::types::SAMLProviderListEntry>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListSAMLProvidersResponse {
-    /// Sets `SAMLProviderList` (see [`Self::saml_provider_list`]).
-    pub fn saml_provider_list(mut self, value: Vec<crate::types::SAMLProviderListEntry>) -> Self {
-        self.saml_provider_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListSAMLProvidersOutput {
+    list saml_provider_list("SAMLProviderList"): crate::types::SAMLProviderListEntry, push_saml_provider_list;
+});
 
-impl FromValue for ListSAMLProvidersResponse {
+impl FromValue for ListSAMLProvidersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10056,7 +7819,7 @@ impl FromValue for ListSAMLProvidersResponse {
 /// The `ListSSHPublicKeysRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSSHPublicKeysRequest {
+pub struct ListSSHPublicKeysInput {
     /// The name of the IAM user to list SSH public keys for. If none is specified, the `UserName` field is determined implicitly based on the Amazon Web Services access key used to sign the request.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -10069,25 +7832,13 @@ pub struct ListSSHPublicKeysRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListSSHPublicKeysRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListSSHPublicKeysInput {
+    into user_name("UserName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListSSHPublicKeysRequest {
+impl IntoValue for ListSSHPublicKeysInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -10100,7 +7851,7 @@ impl IntoValue for ListSSHPublicKeysRequest {
 /// Contains the response to a successful [ListSSHPublicKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSSHPublicKeys.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSSHPublicKeysResponse {
+pub struct ListSSHPublicKeysOutput {
     /// A list of the SSH public keys assigned to IAM user.
     pub ssh_public_keys: Option<Vec<crate::types::SSHPublicKeyMetadata>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -10111,25 +7862,13 @@ pub struct ListSSHPublicKeysResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListSSHPublicKeysResponse {
-    /// Sets `SSHPublicKeys` (see [`Self::ssh_public_keys`]).
-    pub fn ssh_public_keys(mut self, value: Vec<crate::types::SSHPublicKeyMetadata>) -> Self {
-        self.ssh_public_keys = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSSHPublicKeysOutput {
+    list ssh_public_keys("SSHPublicKeys"): crate::types::SSHPublicKeyMetadata, push_ssh_public_keys;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListSSHPublicKeysResponse {
+impl FromValue for ListSSHPublicKeysOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10143,7 +7882,7 @@ impl FromValue for ListSSHPublicKeysResponse {
 /// The `ListServerCertificateTagsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListServerCertificateTagsRequest {
+pub struct ListServerCertificateTagsInput {
     /// The name of the IAM server certificate whose tags you want to see.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -10158,25 +7897,13 @@ pub struct ListServerCertificateTagsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListServerCertificateTagsRequest {
-    /// Sets `ServerCertificateName` (see [`Self::server_certificate_name`]).
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListServerCertificateTagsInput {
+    into server_certificate_name("ServerCertificateName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListServerCertificateTagsRequest {
+impl IntoValue for ListServerCertificateTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.server_certificate_name.into_value(),
@@ -10189,7 +7916,7 @@ impl IntoValue for ListServerCertificateTagsRequest {
 /// The `ListServerCertificateTagsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListServerCertificateTagsResponse {
+pub struct ListServerCertificateTagsOutput {
     /// The list of tags that are currently attached to the IAM server certificate. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -10200,25 +7927,13 @@ pub struct ListServerCertificateTagsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListServerCertificateTagsResponse {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListServerCertificateTagsOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListServerCertificateTagsResponse {
+impl FromValue for ListServerCertificateTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10232,7 +7947,7 @@ impl FromValue for ListServerCertificateTagsResponse {
 /// The `ListServerCertificatesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListServerCertificatesRequest {
+pub struct ListServerCertificatesInput {
     /// The path prefix for filtering the results. For example: `/company/servercerts` would get all server certificates for which the path starts with `/company/servercerts`.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/), listing all server certificates. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
@@ -10245,25 +7960,13 @@ pub struct ListServerCertificatesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListServerCertificatesRequest {
-    /// Sets `PathPrefix` (see [`Self::path_prefix`]).
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.path_prefix = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListServerCertificatesInput {
+    into path_prefix("PathPrefix"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListServerCertificatesRequest {
+impl IntoValue for ListServerCertificatesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.path_prefix.into_value(),
@@ -10276,7 +7979,7 @@ impl IntoValue for ListServerCertificatesRequest {
 /// Contains the response to a successful [ListServerCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServerCertificates.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListServerCertificatesResponse {
+pub struct ListServerCertificatesOutput {
     /// A list of server certificates.
     pub server_certificate_metadata_list: Option<Vec<crate::types::ServerCertificateMetadata>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -10287,28 +7990,13 @@ pub struct ListServerCertificatesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListServerCertificatesResponse {
-    /// Sets `ServerCertificateMetadataList` (see [`Self::server_certificate_metadata_list`]).
-    pub fn server_certificate_metadata_list(
-        mut self,
-        value: Vec<crate::types::ServerCertificateMetadata>,
-    ) -> Self {
-        self.server_certificate_metadata_list = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListServerCertificatesOutput {
+    list server_certificate_metadata_list("ServerCertificateMetadataList"): crate::types::ServerCertificateMetadata, push_server_certificate_metadata_list;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListServerCertificatesResponse {
+impl FromValue for ListServerCertificatesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10322,7 +8010,7 @@ impl FromValue for ListServerCertificatesResponse {
 /// The `ListServiceSpecificCredentialsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListServiceSpecificCredentialsRequest {
+pub struct ListServiceSpecificCredentialsInput {
     /// The name of the user whose service-specific credentials you want information about. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -10337,35 +8025,15 @@ pub struct ListServiceSpecificCredentialsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListServiceSpecificCredentialsRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `ServiceName` (see [`Self::service_name`]).
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.service_name = Some(value.into());
-        self
-    }
-    /// Sets `AllUsers` (see [`Self::all_users`]).
-    pub fn all_users(mut self, value: bool) -> Self {
-        self.all_users = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListServiceSpecificCredentialsInput {
+    into user_name("UserName"): String;
+    into service_name("ServiceName"): String;
+    value all_users("AllUsers"): bool;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListServiceSpecificCredentialsRequest {
+impl IntoValue for ListServiceSpecificCredentialsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -10380,7 +8048,7 @@ impl IntoValue for ListServiceSpecificCredentialsRequest {
 /// The `ListServiceSpecificCredentialsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListServiceSpecificCredentialsResponse {
+pub struct ListServiceSpecificCredentialsOutput {
     /// A list of structures that each contain details about a service-specific credential.
     pub service_specific_credentials: Option<Vec<crate::types::ServiceSpecificCredentialMetadata>>,
     /// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
@@ -10391,28 +8059,13 @@ pub struct ListServiceSpecificCredentialsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListServiceSpecificCredentialsResponse {
-    /// Sets `ServiceSpecificCredentials` (see [`Self::service_specific_credentials`]).
-    pub fn service_specific_credentials(
-        mut self,
-        value: Vec<crate::types::ServiceSpecificCredentialMetadata>,
-    ) -> Self {
-        self.service_specific_credentials = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListServiceSpecificCredentialsOutput {
+    list service_specific_credentials("ServiceSpecificCredentials"): crate::types::ServiceSpecificCredentialMetadata, push_service_specific_credentials;
+    into marker("Marker"): String;
+    value is_truncated("IsTruncated"): bool;
+});
 
-impl FromValue for ListServiceSpecificCredentialsResponse {
+impl FromValue for ListServiceSpecificCredentialsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10426,7 +8079,7 @@ impl FromValue for ListServiceSpecificCredentialsResponse {
 /// The `ListSigningCertificatesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSigningCertificatesRequest {
+pub struct ListSigningCertificatesInput {
     /// The name of the IAM user whose signing certificates you want to examine.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -10439,25 +8092,13 @@ pub struct ListSigningCertificatesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListSigningCertificatesRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListSigningCertificatesInput {
+    into user_name("UserName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListSigningCertificatesRequest {
+impl IntoValue for ListSigningCertificatesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -10470,7 +8111,7 @@ impl IntoValue for ListSigningCertificatesRequest {
 /// Contains the response to a successful [ListSigningCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSigningCertificates.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSigningCertificatesResponse {
+pub struct ListSigningCertificatesOutput {
     /// A list of the user's signing certificate information.
     pub certificates: Option<Vec<crate::types::SigningCertificate>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -10481,25 +8122,13 @@ pub struct ListSigningCertificatesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListSigningCertificatesResponse {
-    /// Sets `Certificates` (see [`Self::certificates`]).
-    pub fn certificates(mut self, value: Vec<crate::types::SigningCertificate>) -> Self {
-        self.certificates = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSigningCertificatesOutput {
+    list certificates("Certificates"): crate::types::SigningCertificate, push_certificates;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListSigningCertificatesResponse {
+impl FromValue for ListSigningCertificatesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10513,7 +8142,7 @@ impl FromValue for ListSigningCertificatesResponse {
 /// The `ListUserPoliciesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListUserPoliciesRequest {
+pub struct ListUserPoliciesInput {
     /// The name of the user to list policies for.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -10528,25 +8157,13 @@ pub struct ListUserPoliciesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListUserPoliciesRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListUserPoliciesInput {
+    into user_name("UserName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListUserPoliciesRequest {
+impl IntoValue for ListUserPoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -10559,7 +8176,7 @@ impl IntoValue for ListUserPoliciesRequest {
 /// Contains the response to a successful [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListUserPoliciesResponse {
+pub struct ListUserPoliciesOutput {
     /// A list of policy names.
     pub policy_names: Option<Vec<String>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -10570,25 +8187,13 @@ pub struct ListUserPoliciesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListUserPoliciesResponse {
-    /// Sets `PolicyNames` (see [`Self::policy_names`]).
-    pub fn policy_names(mut self, value: Vec<String>) -> Self {
-        self.policy_names = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListUserPoliciesOutput {
+    list_into policy_names("PolicyNames"): String, push_policy_names;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListUserPoliciesResponse {
+impl FromValue for ListUserPoliciesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10602,7 +8207,7 @@ impl FromValue for ListUserPoliciesResponse {
 /// The `ListUserTagsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListUserTagsRequest {
+pub struct ListUserTagsInput {
     /// The name of the IAM user whose tags you want to see.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -10617,25 +8222,13 @@ pub struct ListUserTagsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListUserTagsRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListUserTagsInput {
+    into user_name("UserName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListUserTagsRequest {
+impl IntoValue for ListUserTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -10648,7 +8241,7 @@ impl IntoValue for ListUserTagsRequest {
 /// The `ListUserTagsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListUserTagsResponse {
+pub struct ListUserTagsOutput {
     /// The list of tags that are currently attached to the user. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -10659,25 +8252,13 @@ pub struct ListUserTagsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListUserTagsResponse {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListUserTagsOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListUserTagsResponse {
+impl FromValue for ListUserTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10691,7 +8272,7 @@ impl FromValue for ListUserTagsResponse {
 /// The `ListUsersRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListUsersRequest {
+pub struct ListUsersInput {
     /// The path prefix for filtering the results. For example: `/division_abc/subdivision_xyz/`, which would get all user names whose path starts with `/division_abc/subdivision_xyz/`.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/), listing all user names. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
@@ -10704,25 +8285,13 @@ pub struct ListUsersRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListUsersRequest {
-    /// Sets `PathPrefix` (see [`Self::path_prefix`]).
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.path_prefix = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListUsersInput {
+    into path_prefix("PathPrefix"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListUsersRequest {
+impl IntoValue for ListUsersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.path_prefix.into_value(),
@@ -10735,7 +8304,7 @@ impl IntoValue for ListUsersRequest {
 /// Contains the response to a successful [ListUsers](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListUsersResponse {
+pub struct ListUsersOutput {
     /// A list of users.
     pub users: Option<Vec<crate::types::User>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -10746,25 +8315,13 @@ pub struct ListUsersResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListUsersResponse {
-    /// Sets `Users` (see [`Self::users`]).
-    pub fn users(mut self, value: Vec<crate::types::User>) -> Self {
-        self.users = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListUsersOutput {
+    list users("Users"): crate::types::User, push_users;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListUsersResponse {
+impl FromValue for ListUsersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10778,7 +8335,7 @@ impl FromValue for ListUsersResponse {
 /// The `ListVirtualMFADevicesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListVirtualMFADevicesRequest {
+pub struct ListVirtualMFADevicesInput {
     /// The status (`Unassigned` or `Assigned`) of the devices to list. If you do not specify an `AssignmentStatus`, the operation defaults to `Any`, which lists both assigned and unassigned virtual MFA devices.,
     pub assignment_status: Option<crate::types::AssignmentStatusType>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
@@ -10789,28 +8346,13 @@ pub struct ListVirtualMFADevicesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListVirtualMFADevicesRequest {
-    /// Sets `AssignmentStatus` (see [`Self::assignment_status`]).
-    pub fn assignment_status(
-        mut self,
-        value: impl Into<crate::types::AssignmentStatusType>,
-    ) -> Self {
-        self.assignment_status = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListVirtualMFADevicesInput {
+    into assignment_status("AssignmentStatus"): crate::types::AssignmentStatusType;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListVirtualMFADevicesRequest {
+impl IntoValue for ListVirtualMFADevicesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.assignment_status.into_value(),
@@ -10823,7 +8365,7 @@ impl IntoValue for ListVirtualMFADevicesRequest {
 /// Contains the response to a successful [ListVirtualMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListVirtualMFADevices.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListVirtualMFADevicesResponse {
+pub struct ListVirtualMFADevicesOutput {
     /// The list of virtual MFA devices in the current account that match the `AssignmentStatus` value that was passed in the request.
     pub virtual_mfa_devices: Option<Vec<crate::types::VirtualMFADevice>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
@@ -10834,25 +8376,13 @@ pub struct ListVirtualMFADevicesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListVirtualMFADevicesResponse {
-    /// Sets `VirtualMFADevices` (see [`Self::virtual_mfa_devices`]).
-    pub fn virtual_mfa_devices(mut self, value: Vec<crate::types::VirtualMFADevice>) -> Self {
-        self.virtual_mfa_devices = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListVirtualMFADevicesOutput {
+    list virtual_mfa_devices("VirtualMFADevices"): crate::types::VirtualMFADevice, push_virtual_mfa_devices;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
-impl FromValue for ListVirtualMFADevicesResponse {
+impl FromValue for ListVirtualMFADevicesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10877,23 +8407,11 @@ pub struct LoginProfile {
     pub password_reset_required: Option<bool>,
 }
 
-impl LoginProfile {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `PasswordResetRequired` (see [`Self::password_reset_required`]).
-    pub fn password_reset_required(mut self, value: bool) -> Self {
-        self.password_reset_required = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LoginProfile {
+    into user_name("UserName"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    value password_reset_required("PasswordResetRequired"): bool;
+});
 
 impl FromValue for LoginProfile {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10920,23 +8438,11 @@ pub struct MFADevice {
     pub enable_date: Option<myaws_core::DateTime>,
 }
 
-impl MFADevice {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-    /// Sets `EnableDate` (see [`Self::enable_date`]).
-    pub fn enable_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.enable_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MFADevice {
+    into user_name("UserName"): String;
+    into serial_number("SerialNumber"): String;
+    value enable_date("EnableDate"): myaws_core::DateTime;
+});
 
 impl FromValue for MFADevice {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10957,13 +8463,9 @@ pub struct MalformedCertificateException {
     pub message: Option<String>,
 }
 
-impl MalformedCertificateException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MalformedCertificateException {
+    into message("message"): String;
+});
 
 impl FromValue for MalformedCertificateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10982,13 +8484,9 @@ pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
 
-impl MalformedPolicyDocumentException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MalformedPolicyDocumentException {
+    into message("message"): String;
+});
 
 impl FromValue for MalformedPolicyDocumentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11043,68 +8541,20 @@ pub struct ManagedPolicyDetail {
     pub policy_version_list: Option<Vec<crate::types::PolicyVersion>>,
 }
 
-impl ManagedPolicyDetail {
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyId` (see [`Self::policy_id`]).
-    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `DefaultVersionId` (see [`Self::default_version_id`]).
-    pub fn default_version_id(mut self, value: impl Into<String>) -> Self {
-        self.default_version_id = Some(value.into());
-        self
-    }
-    /// Sets `AttachmentCount` (see [`Self::attachment_count`]).
-    pub fn attachment_count(mut self, value: i32) -> Self {
-        self.attachment_count = Some(value);
-        self
-    }
-    /// Sets `PermissionsBoundaryUsageCount` (see [`Self::permissions_boundary_usage_count`]).
-    pub fn permissions_boundary_usage_count(mut self, value: i32) -> Self {
-        self.permissions_boundary_usage_count = Some(value);
-        self
-    }
-    /// Sets `IsAttachable` (see [`Self::is_attachable`]).
-    pub fn is_attachable(mut self, value: bool) -> Self {
-        self.is_attachable = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `UpdateDate` (see [`Self::update_date`]).
-    pub fn update_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.update_date = Some(value);
-        self
-    }
-    /// Sets `PolicyVersionList` (see [`Self::policy_version_list`]).
-    pub fn policy_version_list(mut self, value: Vec<crate::types::PolicyVersion>) -> Self {
-        self.policy_version_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ManagedPolicyDetail {
+    into policy_name("PolicyName"): String;
+    into policy_id("PolicyId"): String;
+    into arn("Arn"): String;
+    into path("Path"): String;
+    into default_version_id("DefaultVersionId"): String;
+    value attachment_count("AttachmentCount"): i32;
+    value permissions_boundary_usage_count("PermissionsBoundaryUsageCount"): i32;
+    value is_attachable("IsAttachable"): bool;
+    into description("Description"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    value update_date("UpdateDate"): myaws_core::DateTime;
+    list policy_version_list("PolicyVersionList"): crate::types::PolicyVersion, push_policy_version_list;
+});
 
 impl FromValue for ManagedPolicyDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11134,13 +8584,9 @@ pub struct NoSuchEntityException {
     pub message: Option<String>,
 }
 
-impl NoSuchEntityException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchEntityException {
+    into message("message"): String;
+});
 
 impl FromValue for NoSuchEntityException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11159,13 +8605,9 @@ pub struct OpenIDConnectProviderListEntry {
     pub arn: Option<String>,
 }
 
-impl OpenIDConnectProviderListEntry {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OpenIDConnectProviderListEntry {
+    into arn("Arn"): String;
+});
 
 impl FromValue for OpenIDConnectProviderListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11184,13 +8626,9 @@ pub struct OpenIdIdpCommunicationErrorException {
     pub message: Option<String>,
 }
 
-impl OpenIdIdpCommunicationErrorException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OpenIdIdpCommunicationErrorException {
+    into message("message"): String;
+});
 
 impl FromValue for OpenIdIdpCommunicationErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11211,13 +8649,9 @@ pub struct OrderedOrganizationPolicyType {
     pub service_control_policy_input_list: Option<Vec<String>>,
 }
 
-impl OrderedOrganizationPolicyType {
-    /// Sets `ServiceControlPolicyInputList` (see [`Self::service_control_policy_input_list`]).
-    pub fn service_control_policy_input_list(mut self, value: Vec<String>) -> Self {
-        self.service_control_policy_input_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OrderedOrganizationPolicyType {
+    list_into service_control_policy_input_list("ServiceControlPolicyInputList"): String, push_service_control_policy_input_list;
+});
 
 impl IntoValue for OrderedOrganizationPolicyType {
     fn into_value(self) -> Value {
@@ -11257,13 +8691,9 @@ pub struct OrganizationsDecisionDetail {
     pub allowed_by_organizations: Option<bool>,
 }
 
-impl OrganizationsDecisionDetail {
-    /// Sets `AllowedByOrganizations` (see [`Self::allowed_by_organizations`]).
-    pub fn allowed_by_organizations(mut self, value: bool) -> Self {
-        self.allowed_by_organizations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OrganizationsDecisionDetail {
+    value allowed_by_organizations("AllowedByOrganizations"): bool;
+});
 
 impl FromValue for OrganizationsDecisionDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11304,58 +8734,18 @@ pub struct PasswordPolicy {
     pub hard_expiry: Option<bool>,
 }
 
-impl PasswordPolicy {
-    /// Sets `MinimumPasswordLength` (see [`Self::minimum_password_length`]).
-    pub fn minimum_password_length(mut self, value: i32) -> Self {
-        self.minimum_password_length = Some(value);
-        self
-    }
-    /// Sets `RequireSymbols` (see [`Self::require_symbols`]).
-    pub fn require_symbols(mut self, value: bool) -> Self {
-        self.require_symbols = Some(value);
-        self
-    }
-    /// Sets `RequireNumbers` (see [`Self::require_numbers`]).
-    pub fn require_numbers(mut self, value: bool) -> Self {
-        self.require_numbers = Some(value);
-        self
-    }
-    /// Sets `RequireUppercaseCharacters` (see [`Self::require_uppercase_characters`]).
-    pub fn require_uppercase_characters(mut self, value: bool) -> Self {
-        self.require_uppercase_characters = Some(value);
-        self
-    }
-    /// Sets `RequireLowercaseCharacters` (see [`Self::require_lowercase_characters`]).
-    pub fn require_lowercase_characters(mut self, value: bool) -> Self {
-        self.require_lowercase_characters = Some(value);
-        self
-    }
-    /// Sets `AllowUsersToChangePassword` (see [`Self::allow_users_to_change_password`]).
-    pub fn allow_users_to_change_password(mut self, value: bool) -> Self {
-        self.allow_users_to_change_password = Some(value);
-        self
-    }
-    /// Sets `ExpirePasswords` (see [`Self::expire_passwords`]).
-    pub fn expire_passwords(mut self, value: bool) -> Self {
-        self.expire_passwords = Some(value);
-        self
-    }
-    /// Sets `MaxPasswordAge` (see [`Self::max_password_age`]).
-    pub fn max_password_age(mut self, value: i32) -> Self {
-        self.max_password_age = Some(value);
-        self
-    }
-    /// Sets `PasswordReusePrevention` (see [`Self::password_reuse_prevention`]).
-    pub fn password_reuse_prevention(mut self, value: i32) -> Self {
-        self.password_reuse_prevention = Some(value);
-        self
-    }
-    /// Sets `HardExpiry` (see [`Self::hard_expiry`]).
-    pub fn hard_expiry(mut self, value: bool) -> Self {
-        self.hard_expiry = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PasswordPolicy {
+    value minimum_password_length("MinimumPasswordLength"): i32;
+    value require_symbols("RequireSymbols"): bool;
+    value require_numbers("RequireNumbers"): bool;
+    value require_uppercase_characters("RequireUppercaseCharacters"): bool;
+    value require_lowercase_characters("RequireLowercaseCharacters"): bool;
+    value allow_users_to_change_password("AllowUsersToChangePassword"): bool;
+    value expire_passwords("ExpirePasswords"): bool;
+    value max_password_age("MaxPasswordAge"): i32;
+    value password_reuse_prevention("PasswordReusePrevention"): i32;
+    value hard_expiry("HardExpiry"): bool;
+});
 
 impl FromValue for PasswordPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11383,13 +8773,9 @@ pub struct PasswordPolicyViolationException {
     pub message: Option<String>,
 }
 
-impl PasswordPolicyViolationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PasswordPolicyViolationException {
+    into message("message"): String;
+});
 
 impl FromValue for PasswordPolicyViolationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11640,13 +9026,9 @@ pub struct PermissionsBoundaryDecisionDetail {
     pub allowed_by_permissions_boundary: Option<bool>,
 }
 
-impl PermissionsBoundaryDecisionDetail {
-    /// Sets `AllowedByPermissionsBoundary` (see [`Self::allowed_by_permissions_boundary`]).
-    pub fn allowed_by_permissions_boundary(mut self, value: bool) -> Self {
-        self.allowed_by_permissions_boundary = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PermissionsBoundaryDecisionDetail {
+    value allowed_by_permissions_boundary("AllowedByPermissionsBoundary"): bool;
+});
 
 impl FromValue for PermissionsBoundaryDecisionDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11701,68 +9083,20 @@ pub struct Policy {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl Policy {
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyId` (see [`Self::policy_id`]).
-    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `DefaultVersionId` (see [`Self::default_version_id`]).
-    pub fn default_version_id(mut self, value: impl Into<String>) -> Self {
-        self.default_version_id = Some(value.into());
-        self
-    }
-    /// Sets `AttachmentCount` (see [`Self::attachment_count`]).
-    pub fn attachment_count(mut self, value: i32) -> Self {
-        self.attachment_count = Some(value);
-        self
-    }
-    /// Sets `PermissionsBoundaryUsageCount` (see [`Self::permissions_boundary_usage_count`]).
-    pub fn permissions_boundary_usage_count(mut self, value: i32) -> Self {
-        self.permissions_boundary_usage_count = Some(value);
-        self
-    }
-    /// Sets `IsAttachable` (see [`Self::is_attachable`]).
-    pub fn is_attachable(mut self, value: bool) -> Self {
-        self.is_attachable = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `UpdateDate` (see [`Self::update_date`]).
-    pub fn update_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.update_date = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Policy {
+    into policy_name("PolicyName"): String;
+    into policy_id("PolicyId"): String;
+    into arn("Arn"): String;
+    into path("Path"): String;
+    into default_version_id("DefaultVersionId"): String;
+    value attachment_count("AttachmentCount"): i32;
+    value permissions_boundary_usage_count("PermissionsBoundaryUsageCount"): i32;
+    value is_attachable("IsAttachable"): bool;
+    into description("Description"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    value update_date("UpdateDate"): myaws_core::DateTime;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl FromValue for Policy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11796,18 +9130,10 @@ pub struct PolicyDetail {
     pub policy_document: Option<String>,
 }
 
-impl PolicyDetail {
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PolicyDetail {
+    into policy_name("PolicyName"): String;
+    into policy_document("PolicyDocument"): String;
+});
 
 impl FromValue for PolicyDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11907,13 +9233,9 @@ pub struct PolicyEvaluationException {
     pub message: Option<String>,
 }
 
-impl PolicyEvaluationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PolicyEvaluationException {
+    into message("message"): String;
+});
 
 impl FromValue for PolicyEvaluationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11946,33 +9268,13 @@ pub struct PolicyGrantingServiceAccess {
     pub entity_name: Option<String>,
 }
 
-impl PolicyGrantingServiceAccess {
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyType` (see [`Self::policy_type`]).
-    pub fn policy_type(mut self, value: impl Into<crate::types::PolicyType>) -> Self {
-        self.policy_type = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `EntityType` (see [`Self::entity_type`]).
-    pub fn entity_type(mut self, value: impl Into<crate::types::PolicyOwnerEntityType>) -> Self {
-        self.entity_type = Some(value.into());
-        self
-    }
-    /// Sets `EntityName` (see [`Self::entity_name`]).
-    pub fn entity_name(mut self, value: impl Into<String>) -> Self {
-        self.entity_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PolicyGrantingServiceAccess {
+    into policy_name("PolicyName"): String;
+    into policy_type("PolicyType"): crate::types::PolicyType;
+    into policy_arn("PolicyArn"): String;
+    into entity_type("EntityType"): crate::types::PolicyOwnerEntityType;
+    into entity_name("EntityName"): String;
+});
 
 impl FromValue for PolicyGrantingServiceAccess {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12001,18 +9303,10 @@ pub struct PolicyGroup {
     pub group_id: Option<String>,
 }
 
-impl PolicyGroup {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `GroupId` (see [`Self::group_id`]).
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PolicyGroup {
+    into group_name("GroupName"): String;
+    into group_id("GroupId"): String;
+});
 
 impl FromValue for PolicyGroup {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12026,53 +9320,28 @@ impl FromValue for PolicyGroup {
 
 /// Identifies one or more policies as a union type. Specify exactly one of `PolicyType`, `PolicyArn`, or `InlinePolicyIdentifier` to identify policies by their type, by Amazon Resource Name (ARN), or by the name of an inline policy and the entity it is attached to.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `PolicyIdentifier` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct PolicyIdentifier {
+pub enum PolicyIdentifier {
     /// The policy type to identify. All policies of the specified type are matched.
-    pub policy_type: Option<crate::types::PolicyIdentifierPolicyType>,
+    PolicyType(crate::types::PolicyIdentifierPolicyType),
     /// The Amazon Resource Name (ARN) of an Amazon Web Services managed policy or a customer managed policy that is attached to an IAM user, group, or role. Wildcard characters are supported in the resource name portion of the ARN to match multiple managed policies: use at most one `\*` (matches any sequence of characters, including none), and any number of `?` (each matches exactly one character).
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-    pub policy_arn: Option<String>,
+    PolicyArn(String),
     /// An inline policy identifier consisting of a policy name and the entity it is attached to. Wildcard characters (`\*` and `?`) in the entity name can match multiple entities.
-    pub inline_policy_identifier: Option<crate::types::InlinePolicyIdentifierType>,
+    InlinePolicyIdentifier(crate::types::InlinePolicyIdentifierType),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl PolicyIdentifier {
-    /// Sets `PolicyType` (see [`Self::policy_type`]).
-    pub fn policy_type(
-        mut self,
-        value: impl Into<crate::types::PolicyIdentifierPolicyType>,
-    ) -> Self {
-        self.policy_type = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `InlinePolicyIdentifier` (see [`Self::inline_policy_identifier`]).
-    pub fn inline_policy_identifier(
-        mut self,
-        value: crate::types::InlinePolicyIdentifierType,
-    ) -> Self {
-        self.inline_policy_identifier = Some(value);
-        self
-    }
-}
-
-impl IntoValue for PolicyIdentifier {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.policy_type.into_value(),
-            self.policy_arn.into_value(),
-            self.inline_policy_identifier.into_value(),
-        ])
-    }
-}
+myaws_core::union_impls!(PolicyIdentifier, 3, input = true, output = false;
+    0 PolicyType as_policy_type: crate::types::PolicyIdentifierPolicyType;
+    1 PolicyArn as_policy_arn: String;
+    2 InlinePolicyIdentifier as_inline_policy_identifier: crate::types::InlinePolicyIdentifierType;
+);
 
 /// Values of `PolicyIdentifierPolicyType`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -12181,13 +9450,9 @@ pub struct PolicyNotAttachableException {
     pub message: Option<String>,
 }
 
-impl PolicyNotAttachableException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PolicyNotAttachableException {
+    into message("message"): String;
+});
 
 impl FromValue for PolicyNotAttachableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12290,23 +9555,11 @@ pub struct PolicyParameter {
     pub r#type: Option<crate::types::PolicyParameterTypeEnum>,
 }
 
-impl PolicyParameter {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Values` (see [`Self::values`]).
-    pub fn values(mut self, value: Vec<String>) -> Self {
-        self.values = Some(value);
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::PolicyParameterTypeEnum>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PolicyParameter {
+    into name("Name"): String;
+    list_into values("Values"): String, push_values;
+    into r#type("Type"): crate::types::PolicyParameterTypeEnum;
+});
 
 impl IntoValue for PolicyParameter {
     fn into_value(self) -> Value {
@@ -12419,18 +9672,10 @@ pub struct PolicyRole {
     pub role_id: Option<String>,
 }
 
-impl PolicyRole {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `RoleId` (see [`Self::role_id`]).
-    pub fn role_id(mut self, value: impl Into<String>) -> Self {
-        self.role_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PolicyRole {
+    into role_name("RoleName"): String;
+    into role_id("RoleId"): String;
+});
 
 impl FromValue for PolicyRole {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12794,18 +10039,10 @@ pub struct PolicyUser {
     pub user_id: Option<String>,
 }
 
-impl PolicyUser {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `UserId` (see [`Self::user_id`]).
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PolicyUser {
+    into user_name("UserName"): String;
+    into user_id("UserId"): String;
+});
 
 impl FromValue for PolicyUser {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12841,28 +10078,12 @@ pub struct PolicyVersion {
     pub create_date: Option<myaws_core::DateTime>,
 }
 
-impl PolicyVersion {
-    /// Sets `Document` (see [`Self::document`]).
-    pub fn document(mut self, value: impl Into<String>) -> Self {
-        self.document = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `IsDefaultVersion` (see [`Self::is_default_version`]).
-    pub fn is_default_version(mut self, value: bool) -> Self {
-        self.is_default_version = Some(value);
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PolicyVersion {
+    into document("Document"): String;
+    into version_id("VersionId"): String;
+    value is_default_version("IsDefaultVersion"): bool;
+    value create_date("CreateDate"): myaws_core::DateTime;
+});
 
 impl FromValue for PolicyVersion {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12888,18 +10109,10 @@ pub struct Position {
     pub column: Option<i32>,
 }
 
-impl Position {
-    /// Sets `Line` (see [`Self::line`]).
-    pub fn line(mut self, value: i32) -> Self {
-        self.line = Some(value);
-        self
-    }
-    /// Sets `Column` (see [`Self::column`]).
-    pub fn column(mut self, value: i32) -> Self {
-        self.column = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Position {
+    value line("Line"): i32;
+    value column("Column"): i32;
+});
 
 impl FromValue for Position {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12914,7 +10127,7 @@ impl FromValue for Position {
 /// The `PutGroupPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutGroupPolicyRequest {
+pub struct PutGroupPolicyInput {
     /// The name of the group to associate the policy with.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-.
@@ -12941,25 +10154,13 @@ pub struct PutGroupPolicyRequest {
     pub policy_document: Option<String>,
 }
 
-impl PutGroupPolicyRequest {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutGroupPolicyInput {
+    into group_name("GroupName"): String;
+    into policy_name("PolicyName"): String;
+    into policy_document("PolicyDocument"): String;
+});
 
-impl IntoValue for PutGroupPolicyRequest {
+impl IntoValue for PutGroupPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.group_name.into_value(),
@@ -12972,7 +10173,7 @@ impl IntoValue for PutGroupPolicyRequest {
 /// The `PutRolePermissionsBoundaryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutRolePermissionsBoundaryRequest {
+pub struct PutRolePermissionsBoundaryInput {
     /// The name (friendly name, not ARN) of the IAM role for which you want to set the permissions boundary.
     ///
     /// Required.
@@ -12987,20 +10188,12 @@ pub struct PutRolePermissionsBoundaryRequest {
     pub permissions_boundary: Option<String>,
 }
 
-impl PutRolePermissionsBoundaryRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `PermissionsBoundary` (see [`Self::permissions_boundary`]).
-    pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
-        self.permissions_boundary = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutRolePermissionsBoundaryInput {
+    into role_name("RoleName"): String;
+    into permissions_boundary("PermissionsBoundary"): String;
+});
 
-impl IntoValue for PutRolePermissionsBoundaryRequest {
+impl IntoValue for PutRolePermissionsBoundaryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -13012,7 +10205,7 @@ impl IntoValue for PutRolePermissionsBoundaryRequest {
 /// The `PutRolePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutRolePolicyRequest {
+pub struct PutRolePolicyInput {
     /// The name of the role to associate the policy with.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -13039,25 +10232,13 @@ pub struct PutRolePolicyRequest {
     pub policy_document: Option<String>,
 }
 
-impl PutRolePolicyRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutRolePolicyInput {
+    into role_name("RoleName"): String;
+    into policy_name("PolicyName"): String;
+    into policy_document("PolicyDocument"): String;
+});
 
-impl IntoValue for PutRolePolicyRequest {
+impl IntoValue for PutRolePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -13070,7 +10251,7 @@ impl IntoValue for PutRolePolicyRequest {
 /// The `PutUserPermissionsBoundaryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutUserPermissionsBoundaryRequest {
+pub struct PutUserPermissionsBoundaryInput {
     /// The name (friendly name, not ARN) of the IAM user for which you want to set the permissions boundary.
     ///
     /// Required.
@@ -13085,20 +10266,12 @@ pub struct PutUserPermissionsBoundaryRequest {
     pub permissions_boundary: Option<String>,
 }
 
-impl PutUserPermissionsBoundaryRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `PermissionsBoundary` (see [`Self::permissions_boundary`]).
-    pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
-        self.permissions_boundary = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutUserPermissionsBoundaryInput {
+    into user_name("UserName"): String;
+    into permissions_boundary("PermissionsBoundary"): String;
+});
 
-impl IntoValue for PutUserPermissionsBoundaryRequest {
+impl IntoValue for PutUserPermissionsBoundaryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -13110,7 +10283,7 @@ impl IntoValue for PutUserPermissionsBoundaryRequest {
 /// The `PutUserPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutUserPolicyRequest {
+pub struct PutUserPolicyInput {
     /// The name of the user to associate the policy with.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -13137,25 +10310,13 @@ pub struct PutUserPolicyRequest {
     pub policy_document: Option<String>,
 }
 
-impl PutUserPolicyRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutUserPolicyInput {
+    into user_name("UserName"): String;
+    into policy_name("PolicyName"): String;
+    into policy_document("PolicyDocument"): String;
+});
 
-impl IntoValue for PutUserPolicyRequest {
+impl IntoValue for PutUserPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -13168,7 +10329,7 @@ impl IntoValue for PutUserPolicyRequest {
 /// The `RejectDelegationRequestRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RejectDelegationRequestRequest {
+pub struct RejectDelegationRequestInput {
     /// The unique identifier of the delegation request to reject.
     ///
     /// Required.
@@ -13177,20 +10338,12 @@ pub struct RejectDelegationRequestRequest {
     pub notes: Option<String>,
 }
 
-impl RejectDelegationRequestRequest {
-    /// Sets `DelegationRequestId` (see [`Self::delegation_request_id`]).
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(value.into());
-        self
-    }
-    /// Sets `Notes` (see [`Self::notes`]).
-    pub fn notes(mut self, value: impl Into<String>) -> Self {
-        self.notes = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RejectDelegationRequestInput {
+    into delegation_request_id("DelegationRequestId"): String;
+    into notes("Notes"): String;
+});
 
-impl IntoValue for RejectDelegationRequestRequest {
+impl IntoValue for RejectDelegationRequestInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.delegation_request_id.into_value(),
@@ -13202,7 +10355,7 @@ impl IntoValue for RejectDelegationRequestRequest {
 /// The `RemoveClientIDFromOpenIDConnectProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemoveClientIDFromOpenIDConnectProviderRequest {
+pub struct RemoveClientIDFromOpenIDConnectProviderInput {
     /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource to remove the client ID from. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -13215,20 +10368,12 @@ pub struct RemoveClientIDFromOpenIDConnectProviderRequest {
     pub client_id: Option<String>,
 }
 
-impl RemoveClientIDFromOpenIDConnectProviderRequest {
-    /// Sets `OpenIDConnectProviderArn` (see [`Self::open_id_connect_provider_arn`]).
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `ClientID` (see [`Self::client_id`]).
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RemoveClientIDFromOpenIDConnectProviderInput {
+    into open_id_connect_provider_arn("OpenIDConnectProviderArn"): String;
+    into client_id("ClientID"): String;
+});
 
-impl IntoValue for RemoveClientIDFromOpenIDConnectProviderRequest {
+impl IntoValue for RemoveClientIDFromOpenIDConnectProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.open_id_connect_provider_arn.into_value(),
@@ -13240,7 +10385,7 @@ impl IntoValue for RemoveClientIDFromOpenIDConnectProviderRequest {
 /// The `RemoveRoleFromInstanceProfileRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemoveRoleFromInstanceProfileRequest {
+pub struct RemoveRoleFromInstanceProfileInput {
     /// The name of the instance profile to update.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -13255,20 +10400,12 @@ pub struct RemoveRoleFromInstanceProfileRequest {
     pub role_name: Option<String>,
 }
 
-impl RemoveRoleFromInstanceProfileRequest {
-    /// Sets `InstanceProfileName` (see [`Self::instance_profile_name`]).
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(value.into());
-        self
-    }
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RemoveRoleFromInstanceProfileInput {
+    into instance_profile_name("InstanceProfileName"): String;
+    into role_name("RoleName"): String;
+});
 
-impl IntoValue for RemoveRoleFromInstanceProfileRequest {
+impl IntoValue for RemoveRoleFromInstanceProfileInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_profile_name.into_value(),
@@ -13280,7 +10417,7 @@ impl IntoValue for RemoveRoleFromInstanceProfileRequest {
 /// The `RemoveUserFromGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemoveUserFromGroupRequest {
+pub struct RemoveUserFromGroupInput {
     /// The name of the group to update.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -13295,20 +10432,12 @@ pub struct RemoveUserFromGroupRequest {
     pub user_name: Option<String>,
 }
 
-impl RemoveUserFromGroupRequest {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RemoveUserFromGroupInput {
+    into group_name("GroupName"): String;
+    into user_name("UserName"): String;
+});
 
-impl IntoValue for RemoveUserFromGroupRequest {
+impl IntoValue for RemoveUserFromGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.group_name.into_value(),
@@ -13397,13 +10526,9 @@ pub struct ReportGenerationLimitExceededException {
     pub message: Option<String>,
 }
 
-impl ReportGenerationLimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReportGenerationLimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for ReportGenerationLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13497,7 +10622,7 @@ impl FromValue for ReportStateType {
 /// The `ResetServiceSpecificCredentialRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ResetServiceSpecificCredentialRequest {
+pub struct ResetServiceSpecificCredentialInput {
     /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -13510,20 +10635,12 @@ pub struct ResetServiceSpecificCredentialRequest {
     pub service_specific_credential_id: Option<String>,
 }
 
-impl ResetServiceSpecificCredentialRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `ServiceSpecificCredentialId` (see [`Self::service_specific_credential_id`]).
-    pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
-        self.service_specific_credential_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResetServiceSpecificCredentialInput {
+    into user_name("UserName"): String;
+    into service_specific_credential_id("ServiceSpecificCredentialId"): String;
+});
 
-impl IntoValue for ResetServiceSpecificCredentialRequest {
+impl IntoValue for ResetServiceSpecificCredentialInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -13535,7 +10652,7 @@ impl IntoValue for ResetServiceSpecificCredentialRequest {
 /// The `ResetServiceSpecificCredentialResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ResetServiceSpecificCredentialResponse {
+pub struct ResetServiceSpecificCredentialOutput {
     /// A structure with details about the updated service-specific credential, including the new password.
     ///
     /// This is the **only** time that you can access the password. You cannot recover the password later, but you can reset it again.
@@ -13544,18 +10661,11 @@ pub struct ResetServiceSpecificCredentialResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ResetServiceSpecificCredentialResponse {
-    /// Sets `ServiceSpecificCredential` (see [`Self::service_specific_credential`]).
-    pub fn service_specific_credential(
-        mut self,
-        value: crate::types::ServiceSpecificCredential,
-    ) -> Self {
-        self.service_specific_credential = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ResetServiceSpecificCredentialOutput {
+    value service_specific_credential("ServiceSpecificCredential"): crate::types::ServiceSpecificCredential;
+});
 
-impl FromValue for ResetServiceSpecificCredentialResponse {
+impl FromValue for ResetServiceSpecificCredentialOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -13585,47 +10695,14 @@ pub struct ResourceSpecificResult {
         Option<crate::types::PermissionsBoundaryDecisionDetail>,
 }
 
-impl ResourceSpecificResult {
-    /// Sets `EvalResourceName` (see [`Self::eval_resource_name`]).
-    pub fn eval_resource_name(mut self, value: impl Into<String>) -> Self {
-        self.eval_resource_name = Some(value.into());
-        self
-    }
-    /// Sets `EvalResourceDecision` (see [`Self::eval_resource_decision`]).
-    pub fn eval_resource_decision(
-        mut self,
-        value: impl Into<crate::types::PolicyEvaluationDecisionType>,
-    ) -> Self {
-        self.eval_resource_decision = Some(value.into());
-        self
-    }
-    /// Sets `MatchedStatements` (see [`Self::matched_statements`]).
-    pub fn matched_statements(mut self, value: Vec<crate::types::Statement>) -> Self {
-        self.matched_statements = Some(value);
-        self
-    }
-    /// Sets `MissingContextValues` (see [`Self::missing_context_values`]).
-    pub fn missing_context_values(mut self, value: Vec<String>) -> Self {
-        self.missing_context_values = Some(value);
-        self
-    }
-    /// Sets `EvalDecisionDetails` (see [`Self::eval_decision_details`]).
-    pub fn eval_decision_details(
-        mut self,
-        value: HashMap<String, crate::types::PolicyEvaluationDecisionType>,
-    ) -> Self {
-        self.eval_decision_details = Some(value);
-        self
-    }
-    /// Sets `PermissionsBoundaryDecisionDetail` (see [`Self::permissions_boundary_decision_detail`]).
-    pub fn permissions_boundary_decision_detail(
-        mut self,
-        value: crate::types::PermissionsBoundaryDecisionDetail,
-    ) -> Self {
-        self.permissions_boundary_decision_detail = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ResourceSpecificResult {
+    into eval_resource_name("EvalResourceName"): String;
+    into eval_resource_decision("EvalResourceDecision"): crate::types::PolicyEvaluationDecisionType;
+    list matched_statements("MatchedStatements"): crate::types::Statement, push_matched_statements;
+    list_into missing_context_values("MissingContextValues"): String, push_missing_context_values;
+    map_into eval_decision_details("EvalDecisionDetails"): crate::types::PolicyEvaluationDecisionType, insert_eval_decision_details;
+    value permissions_boundary_decision_detail("PermissionsBoundaryDecisionDetail"): crate::types::PermissionsBoundaryDecisionDetail;
+});
 
 impl FromValue for ResourceSpecificResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13644,7 +10721,7 @@ impl FromValue for ResourceSpecificResult {
 /// The `ResyncMFADeviceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ResyncMFADeviceRequest {
+pub struct ResyncMFADeviceInput {
     /// The name of the user whose MFA device you want to resynchronize.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -13671,30 +10748,14 @@ pub struct ResyncMFADeviceRequest {
     pub authentication_code2: Option<String>,
 }
 
-impl ResyncMFADeviceRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-    /// Sets `AuthenticationCode1` (see [`Self::authentication_code1`]).
-    pub fn authentication_code1(mut self, value: impl Into<String>) -> Self {
-        self.authentication_code1 = Some(value.into());
-        self
-    }
-    /// Sets `AuthenticationCode2` (see [`Self::authentication_code2`]).
-    pub fn authentication_code2(mut self, value: impl Into<String>) -> Self {
-        self.authentication_code2 = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResyncMFADeviceInput {
+    into user_name("UserName"): String;
+    into serial_number("SerialNumber"): String;
+    into authentication_code1("AuthenticationCode1"): String;
+    into authentication_code2("AuthenticationCode2"): String;
+});
 
-impl IntoValue for ResyncMFADeviceRequest {
+impl IntoValue for ResyncMFADeviceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -13735,66 +10796,19 @@ pub struct Role {
     pub role_last_used: Option<crate::types::RoleLastUsed>,
 }
 
-impl Role {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `RoleId` (see [`Self::role_id`]).
-    pub fn role_id(mut self, value: impl Into<String>) -> Self {
-        self.role_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `AssumeRolePolicyDocument` (see [`Self::assume_role_policy_document`]).
-    pub fn assume_role_policy_document(mut self, value: impl Into<String>) -> Self {
-        self.assume_role_policy_document = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `MaxSessionDuration` (see [`Self::max_session_duration`]).
-    pub fn max_session_duration(mut self, value: i32) -> Self {
-        self.max_session_duration = Some(value);
-        self
-    }
-    /// Sets `PermissionsBoundary` (see [`Self::permissions_boundary`]).
-    pub fn permissions_boundary(
-        mut self,
-        value: crate::types::AttachedPermissionsBoundary,
-    ) -> Self {
-        self.permissions_boundary = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `RoleLastUsed` (see [`Self::role_last_used`]).
-    pub fn role_last_used(mut self, value: crate::types::RoleLastUsed) -> Self {
-        self.role_last_used = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Role {
+    into path("Path"): String;
+    into role_name("RoleName"): String;
+    into role_id("RoleId"): String;
+    into arn("Arn"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    into assume_role_policy_document("AssumeRolePolicyDocument"): String;
+    into description("Description"): String;
+    value max_session_duration("MaxSessionDuration"): i32;
+    value permissions_boundary("PermissionsBoundary"): crate::types::AttachedPermissionsBoundary;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value role_last_used("RoleLastUsed"): crate::types::RoleLastUsed;
+});
 
 impl FromValue for Role {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13849,71 +10863,20 @@ pub struct RoleDetail {
     pub role_last_used: Option<crate::types::RoleLastUsed>,
 }
 
-impl RoleDetail {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `RoleId` (see [`Self::role_id`]).
-    pub fn role_id(mut self, value: impl Into<String>) -> Self {
-        self.role_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `AssumeRolePolicyDocument` (see [`Self::assume_role_policy_document`]).
-    pub fn assume_role_policy_document(mut self, value: impl Into<String>) -> Self {
-        self.assume_role_policy_document = Some(value.into());
-        self
-    }
-    /// Sets `InstanceProfileList` (see [`Self::instance_profile_list`]).
-    pub fn instance_profile_list(mut self, value: Vec<crate::types::InstanceProfile>) -> Self {
-        self.instance_profile_list = Some(value);
-        self
-    }
-    /// Sets `RolePolicyList` (see [`Self::role_policy_list`]).
-    pub fn role_policy_list(mut self, value: Vec<crate::types::PolicyDetail>) -> Self {
-        self.role_policy_list = Some(value);
-        self
-    }
-    /// Sets `AttachedManagedPolicies` (see [`Self::attached_managed_policies`]).
-    pub fn attached_managed_policies(mut self, value: Vec<crate::types::AttachedPolicy>) -> Self {
-        self.attached_managed_policies = Some(value);
-        self
-    }
-    /// Sets `PermissionsBoundary` (see [`Self::permissions_boundary`]).
-    pub fn permissions_boundary(
-        mut self,
-        value: crate::types::AttachedPermissionsBoundary,
-    ) -> Self {
-        self.permissions_boundary = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `RoleLastUsed` (see [`Self::role_last_used`]).
-    pub fn role_last_used(mut self, value: crate::types::RoleLastUsed) -> Self {
-        self.role_last_used = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RoleDetail {
+    into path("Path"): String;
+    into role_name("RoleName"): String;
+    into role_id("RoleId"): String;
+    into arn("Arn"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    into assume_role_policy_document("AssumeRolePolicyDocument"): String;
+    list instance_profile_list("InstanceProfileList"): crate::types::InstanceProfile, push_instance_profile_list;
+    list role_policy_list("RolePolicyList"): crate::types::PolicyDetail, push_role_policy_list;
+    list attached_managed_policies("AttachedManagedPolicies"): crate::types::AttachedPolicy, push_attached_managed_policies;
+    value permissions_boundary("PermissionsBoundary"): crate::types::AttachedPermissionsBoundary;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value role_last_used("RoleLastUsed"): crate::types::RoleLastUsed;
+});
 
 impl FromValue for RoleDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13949,18 +10912,10 @@ pub struct RoleLastUsed {
     pub region: Option<String>,
 }
 
-impl RoleLastUsed {
-    /// Sets `LastUsedDate` (see [`Self::last_used_date`]).
-    pub fn last_used_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_used_date = Some(value);
-        self
-    }
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RoleLastUsed {
+    value last_used_date("LastUsedDate"): myaws_core::DateTime;
+    into region("Region"): String;
+});
 
 impl FromValue for RoleLastUsed {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13984,18 +10939,10 @@ pub struct RoleUsageType {
     pub resources: Option<Vec<String>>,
 }
 
-impl RoleUsageType {
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `Resources` (see [`Self::resources`]).
-    pub fn resources(mut self, value: Vec<String>) -> Self {
-        self.resources = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RoleUsageType {
+    into region("Region"): String;
+    list_into resources("Resources"): String, push_resources;
+});
 
 impl FromValue for RoleUsageType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14019,18 +10966,10 @@ pub struct SAMLPrivateKey {
     pub timestamp: Option<myaws_core::DateTime>,
 }
 
-impl SAMLPrivateKey {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SAMLPrivateKey {
+    into key_id("KeyId"): String;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for SAMLPrivateKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14054,23 +10993,11 @@ pub struct SAMLProviderListEntry {
     pub create_date: Option<myaws_core::DateTime>,
 }
 
-impl SAMLProviderListEntry {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `ValidUntil` (see [`Self::valid_until`]).
-    pub fn valid_until(mut self, value: myaws_core::DateTime) -> Self {
-        self.valid_until = Some(value);
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SAMLProviderListEntry {
+    into arn("Arn"): String;
+    value valid_until("ValidUntil"): myaws_core::DateTime;
+    value create_date("CreateDate"): myaws_core::DateTime;
+});
 
 impl FromValue for SAMLProviderListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14103,38 +11030,14 @@ pub struct SSHPublicKey {
     pub upload_date: Option<myaws_core::DateTime>,
 }
 
-impl SSHPublicKey {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `SSHPublicKeyId` (see [`Self::ssh_public_key_id`]).
-    pub fn ssh_public_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssh_public_key_id = Some(value.into());
-        self
-    }
-    /// Sets `Fingerprint` (see [`Self::fingerprint`]).
-    pub fn fingerprint(mut self, value: impl Into<String>) -> Self {
-        self.fingerprint = Some(value.into());
-        self
-    }
-    /// Sets `SSHPublicKeyBody` (see [`Self::ssh_public_key_body`]).
-    pub fn ssh_public_key_body(mut self, value: impl Into<String>) -> Self {
-        self.ssh_public_key_body = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `UploadDate` (see [`Self::upload_date`]).
-    pub fn upload_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.upload_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SSHPublicKey {
+    into user_name("UserName"): String;
+    into ssh_public_key_id("SSHPublicKeyId"): String;
+    into fingerprint("Fingerprint"): String;
+    into ssh_public_key_body("SSHPublicKeyBody"): String;
+    into status("Status"): crate::types::StatusType;
+    value upload_date("UploadDate"): myaws_core::DateTime;
+});
 
 impl FromValue for SSHPublicKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14166,28 +11069,12 @@ pub struct SSHPublicKeyMetadata {
     pub upload_date: Option<myaws_core::DateTime>,
 }
 
-impl SSHPublicKeyMetadata {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `SSHPublicKeyId` (see [`Self::ssh_public_key_id`]).
-    pub fn ssh_public_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssh_public_key_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `UploadDate` (see [`Self::upload_date`]).
-    pub fn upload_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.upload_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SSHPublicKeyMetadata {
+    into user_name("UserName"): String;
+    into ssh_public_key_id("SSHPublicKeyId"): String;
+    into status("Status"): crate::types::StatusType;
+    value upload_date("UploadDate"): myaws_core::DateTime;
+});
 
 impl FromValue for SSHPublicKeyMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14204,22 +11091,18 @@ impl FromValue for SSHPublicKeyMetadata {
 /// The `SendDelegationTokenRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendDelegationTokenRequest {
+pub struct SendDelegationTokenInput {
     /// The unique identifier of the delegation request for which to send the token.
     ///
     /// Required.
     pub delegation_request_id: Option<String>,
 }
 
-impl SendDelegationTokenRequest {
-    /// Sets `DelegationRequestId` (see [`Self::delegation_request_id`]).
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SendDelegationTokenInput {
+    into delegation_request_id("DelegationRequestId"): String;
+});
 
-impl IntoValue for SendDelegationTokenRequest {
+impl IntoValue for SendDelegationTokenInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.delegation_request_id.into_value()])
     }
@@ -14241,31 +11124,12 @@ pub struct ServerCertificate {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl ServerCertificate {
-    /// Sets `ServerCertificateMetadata` (see [`Self::server_certificate_metadata`]).
-    pub fn server_certificate_metadata(
-        mut self,
-        value: crate::types::ServerCertificateMetadata,
-    ) -> Self {
-        self.server_certificate_metadata = Some(value);
-        self
-    }
-    /// Sets `CertificateBody` (see [`Self::certificate_body`]).
-    pub fn certificate_body(mut self, value: impl Into<String>) -> Self {
-        self.certificate_body = Some(value.into());
-        self
-    }
-    /// Sets `CertificateChain` (see [`Self::certificate_chain`]).
-    pub fn certificate_chain(mut self, value: impl Into<String>) -> Self {
-        self.certificate_chain = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ServerCertificate {
+    value server_certificate_metadata("ServerCertificateMetadata"): crate::types::ServerCertificateMetadata;
+    into certificate_body("CertificateBody"): String;
+    into certificate_chain("CertificateChain"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl FromValue for ServerCertificate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14299,38 +11163,14 @@ pub struct ServerCertificateMetadata {
     pub expiration: Option<myaws_core::DateTime>,
 }
 
-impl ServerCertificateMetadata {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `ServerCertificateName` (see [`Self::server_certificate_name`]).
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(value.into());
-        self
-    }
-    /// Sets `ServerCertificateId` (see [`Self::server_certificate_id`]).
-    pub fn server_certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.server_certificate_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `UploadDate` (see [`Self::upload_date`]).
-    pub fn upload_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.upload_date = Some(value);
-        self
-    }
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: myaws_core::DateTime) -> Self {
-        self.expiration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ServerCertificateMetadata {
+    into path("Path"): String;
+    into server_certificate_name("ServerCertificateName"): String;
+    into server_certificate_id("ServerCertificateId"): String;
+    into arn("Arn"): String;
+    value upload_date("UploadDate"): myaws_core::DateTime;
+    value expiration("Expiration"): myaws_core::DateTime;
+});
 
 impl FromValue for ServerCertificateMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14366,13 +11206,9 @@ pub struct ServiceFailureException {
     pub message: Option<String>,
 }
 
-impl ServiceFailureException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceFailureException {
+    into message("message"): String;
+});
 
 impl FromValue for ServiceFailureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14417,46 +11253,15 @@ pub struct ServiceLastAccessed {
     pub tracked_actions_last_accessed: Option<Vec<crate::types::TrackedActionLastAccessed>>,
 }
 
-impl ServiceLastAccessed {
-    /// Sets `ServiceName` (see [`Self::service_name`]).
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.service_name = Some(value.into());
-        self
-    }
-    /// Sets `LastAuthenticated` (see [`Self::last_authenticated`]).
-    pub fn last_authenticated(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_authenticated = Some(value);
-        self
-    }
-    /// Sets `ServiceNamespace` (see [`Self::service_namespace`]).
-    pub fn service_namespace(mut self, value: impl Into<String>) -> Self {
-        self.service_namespace = Some(value.into());
-        self
-    }
-    /// Sets `LastAuthenticatedEntity` (see [`Self::last_authenticated_entity`]).
-    pub fn last_authenticated_entity(mut self, value: impl Into<String>) -> Self {
-        self.last_authenticated_entity = Some(value.into());
-        self
-    }
-    /// Sets `LastAuthenticatedRegion` (see [`Self::last_authenticated_region`]).
-    pub fn last_authenticated_region(mut self, value: impl Into<String>) -> Self {
-        self.last_authenticated_region = Some(value.into());
-        self
-    }
-    /// Sets `TotalAuthenticatedEntities` (see [`Self::total_authenticated_entities`]).
-    pub fn total_authenticated_entities(mut self, value: i32) -> Self {
-        self.total_authenticated_entities = Some(value);
-        self
-    }
-    /// Sets `TrackedActionsLastAccessed` (see [`Self::tracked_actions_last_accessed`]).
-    pub fn tracked_actions_last_accessed(
-        mut self,
-        value: Vec<crate::types::TrackedActionLastAccessed>,
-    ) -> Self {
-        self.tracked_actions_last_accessed = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ServiceLastAccessed {
+    into service_name("ServiceName"): String;
+    value last_authenticated("LastAuthenticated"): myaws_core::DateTime;
+    into service_namespace("ServiceNamespace"): String;
+    into last_authenticated_entity("LastAuthenticatedEntity"): String;
+    into last_authenticated_region("LastAuthenticatedRegion"): String;
+    value total_authenticated_entities("TotalAuthenticatedEntities"): i32;
+    list tracked_actions_last_accessed("TrackedActionsLastAccessed"): crate::types::TrackedActionLastAccessed, push_tracked_actions_last_accessed;
+});
 
 impl FromValue for ServiceLastAccessed {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14481,13 +11286,9 @@ pub struct ServiceNotSupportedException {
     pub message: Option<String>,
 }
 
-impl ServiceNotSupportedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceNotSupportedException {
+    into message("message"): String;
+});
 
 impl FromValue for ServiceNotSupportedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14553,58 +11354,18 @@ impl std::fmt::Debug for ServiceSpecificCredential {
     }
 }
 
-impl ServiceSpecificCredential {
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `ExpirationDate` (see [`Self::expiration_date`]).
-    pub fn expiration_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.expiration_date = Some(value);
-        self
-    }
-    /// Sets `ServiceName` (see [`Self::service_name`]).
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.service_name = Some(value.into());
-        self
-    }
-    /// Sets `ServiceUserName` (see [`Self::service_user_name`]).
-    pub fn service_user_name(mut self, value: impl Into<String>) -> Self {
-        self.service_user_name = Some(value.into());
-        self
-    }
-    /// Sets `ServicePassword` (see [`Self::service_password`]).
-    pub fn service_password(mut self, value: impl Into<String>) -> Self {
-        self.service_password = Some(value.into());
-        self
-    }
-    /// Sets `ServiceCredentialAlias` (see [`Self::service_credential_alias`]).
-    pub fn service_credential_alias(mut self, value: impl Into<String>) -> Self {
-        self.service_credential_alias = Some(value.into());
-        self
-    }
-    /// Sets `ServiceCredentialSecret` (see [`Self::service_credential_secret`]).
-    pub fn service_credential_secret(mut self, value: impl Into<String>) -> Self {
-        self.service_credential_secret = Some(value.into());
-        self
-    }
-    /// Sets `ServiceSpecificCredentialId` (see [`Self::service_specific_credential_id`]).
-    pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
-        self.service_specific_credential_id = Some(value.into());
-        self
-    }
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceSpecificCredential {
+    value create_date("CreateDate"): myaws_core::DateTime;
+    value expiration_date("ExpirationDate"): myaws_core::DateTime;
+    into service_name("ServiceName"): String;
+    into service_user_name("ServiceUserName"): String;
+    into service_password("ServicePassword"): String;
+    into service_credential_alias("ServiceCredentialAlias"): String;
+    into service_credential_secret("ServiceCredentialSecret"): String;
+    into service_specific_credential_id("ServiceSpecificCredentialId"): String;
+    into user_name("UserName"): String;
+    into status("Status"): crate::types::StatusType;
+});
 
 impl FromValue for ServiceSpecificCredential {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14646,48 +11407,16 @@ pub struct ServiceSpecificCredentialMetadata {
     pub service_name: Option<String>,
 }
 
-impl ServiceSpecificCredentialMetadata {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `ServiceUserName` (see [`Self::service_user_name`]).
-    pub fn service_user_name(mut self, value: impl Into<String>) -> Self {
-        self.service_user_name = Some(value.into());
-        self
-    }
-    /// Sets `ServiceCredentialAlias` (see [`Self::service_credential_alias`]).
-    pub fn service_credential_alias(mut self, value: impl Into<String>) -> Self {
-        self.service_credential_alias = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `ExpirationDate` (see [`Self::expiration_date`]).
-    pub fn expiration_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.expiration_date = Some(value);
-        self
-    }
-    /// Sets `ServiceSpecificCredentialId` (see [`Self::service_specific_credential_id`]).
-    pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
-        self.service_specific_credential_id = Some(value.into());
-        self
-    }
-    /// Sets `ServiceName` (see [`Self::service_name`]).
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.service_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceSpecificCredentialMetadata {
+    into user_name("UserName"): String;
+    into status("Status"): crate::types::StatusType;
+    into service_user_name("ServiceUserName"): String;
+    into service_credential_alias("ServiceCredentialAlias"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    value expiration_date("ExpirationDate"): myaws_core::DateTime;
+    into service_specific_credential_id("ServiceSpecificCredentialId"): String;
+    into service_name("ServiceName"): String;
+});
 
 impl FromValue for ServiceSpecificCredentialMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14708,7 +11437,7 @@ impl FromValue for ServiceSpecificCredentialMetadata {
 /// The `SetDefaultPolicyVersionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SetDefaultPolicyVersionRequest {
+pub struct SetDefaultPolicyVersionInput {
     /// The Amazon Resource Name (ARN) of the IAM policy whose default version you want to set.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -14723,20 +11452,12 @@ pub struct SetDefaultPolicyVersionRequest {
     pub version_id: Option<String>,
 }
 
-impl SetDefaultPolicyVersionRequest {
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SetDefaultPolicyVersionInput {
+    into policy_arn("PolicyArn"): String;
+    into version_id("VersionId"): String;
+});
 
-impl IntoValue for SetDefaultPolicyVersionRequest {
+impl IntoValue for SetDefaultPolicyVersionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_arn.into_value(),
@@ -14748,7 +11469,7 @@ impl IntoValue for SetDefaultPolicyVersionRequest {
 /// The `SetSecurityTokenServicePreferencesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SetSecurityTokenServicePreferencesRequest {
+pub struct SetSecurityTokenServicePreferencesInput {
     /// The version of the global endpoint token. Version 1 tokens are valid only in Amazon Web Services Regions that are available by default. These tokens do not work in manually enabled Regions, such as Asia Pacific (Hong Kong). Version 2 tokens are valid in all Regions. However, version 2 tokens are longer and might affect systems where you temporarily store tokens.
     ///
     /// For information, see [Activating and deactivating STS in an Amazon Web Services Region](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html) in the *IAM User Guide*.
@@ -14757,18 +11478,11 @@ pub struct SetSecurityTokenServicePreferencesRequest {
     pub global_endpoint_token_version: Option<crate::types::GlobalEndpointTokenVersion>,
 }
 
-impl SetSecurityTokenServicePreferencesRequest {
-    /// Sets `GlobalEndpointTokenVersion` (see [`Self::global_endpoint_token_version`]).
-    pub fn global_endpoint_token_version(
-        mut self,
-        value: impl Into<crate::types::GlobalEndpointTokenVersion>,
-    ) -> Self {
-        self.global_endpoint_token_version = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SetSecurityTokenServicePreferencesInput {
+    into global_endpoint_token_version("GlobalEndpointTokenVersion"): crate::types::GlobalEndpointTokenVersion;
+});
 
-impl IntoValue for SetSecurityTokenServicePreferencesRequest {
+impl IntoValue for SetSecurityTokenServicePreferencesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.global_endpoint_token_version.into_value()])
     }
@@ -14792,33 +11506,13 @@ pub struct SigningCertificate {
     pub upload_date: Option<myaws_core::DateTime>,
 }
 
-impl SigningCertificate {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `CertificateId` (see [`Self::certificate_id`]).
-    pub fn certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.certificate_id = Some(value.into());
-        self
-    }
-    /// Sets `CertificateBody` (see [`Self::certificate_body`]).
-    pub fn certificate_body(mut self, value: impl Into<String>) -> Self {
-        self.certificate_body = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `UploadDate` (see [`Self::upload_date`]).
-    pub fn upload_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.upload_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SigningCertificate {
+    into user_name("UserName"): String;
+    into certificate_id("CertificateId"): String;
+    into certificate_body("CertificateBody"): String;
+    into status("Status"): crate::types::StatusType;
+    value upload_date("UploadDate"): myaws_core::DateTime;
+});
 
 impl FromValue for SigningCertificate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14836,7 +11530,7 @@ impl FromValue for SigningCertificate {
 /// The `SimulateCustomPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SimulateCustomPolicyRequest {
+pub struct SimulateCustomPolicyInput {
     /// A list of policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy. Do not include any resource-based policies in this parameter. Any resource-based policy must be submitted with the `ResourcePolicy` parameter. The policies cannot be "scope-down" policies, such as you could include in a call to [GetFederationToken](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetFederationToken.html) or one of the [AssumeRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AssumeRole.html) API operations. In other words, do not use policies designed to restrict what a user can do while using the temporary credentials.
     ///
     /// The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see [IAM and STS character quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
@@ -14919,73 +11613,22 @@ pub struct SimulateCustomPolicyRequest {
     pub marker: Option<String>,
 }
 
-impl SimulateCustomPolicyRequest {
-    /// Sets `PolicyInputList` (see [`Self::policy_input_list`]).
-    pub fn policy_input_list(mut self, value: Vec<String>) -> Self {
-        self.policy_input_list = Some(value);
-        self
-    }
-    /// Sets `PermissionsBoundaryPolicyInputList` (see [`Self::permissions_boundary_policy_input_list`]).
-    pub fn permissions_boundary_policy_input_list(mut self, value: Vec<String>) -> Self {
-        self.permissions_boundary_policy_input_list = Some(value);
-        self
-    }
-    /// Sets `OrderedOrganizationPolicyInputList` (see [`Self::ordered_organization_policy_input_list`]).
-    pub fn ordered_organization_policy_input_list(
-        mut self,
-        value: Vec<crate::types::OrderedOrganizationPolicyType>,
-    ) -> Self {
-        self.ordered_organization_policy_input_list = Some(value);
-        self
-    }
-    /// Sets `ActionNames` (see [`Self::action_names`]).
-    pub fn action_names(mut self, value: Vec<String>) -> Self {
-        self.action_names = Some(value);
-        self
-    }
-    /// Sets `ResourceArns` (see [`Self::resource_arns`]).
-    pub fn resource_arns(mut self, value: Vec<String>) -> Self {
-        self.resource_arns = Some(value);
-        self
-    }
-    /// Sets `ResourcePolicy` (see [`Self::resource_policy`]).
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.resource_policy = Some(value.into());
-        self
-    }
-    /// Sets `ResourceOwner` (see [`Self::resource_owner`]).
-    pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
-        self.resource_owner = Some(value.into());
-        self
-    }
-    /// Sets `CallerArn` (see [`Self::caller_arn`]).
-    pub fn caller_arn(mut self, value: impl Into<String>) -> Self {
-        self.caller_arn = Some(value.into());
-        self
-    }
-    /// Sets `ContextEntries` (see [`Self::context_entries`]).
-    pub fn context_entries(mut self, value: Vec<crate::types::ContextEntry>) -> Self {
-        self.context_entries = Some(value);
-        self
-    }
-    /// Sets `ResourceHandlingOption` (see [`Self::resource_handling_option`]).
-    pub fn resource_handling_option(mut self, value: impl Into<String>) -> Self {
-        self.resource_handling_option = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SimulateCustomPolicyInput {
+    list_into policy_input_list("PolicyInputList"): String, push_policy_input_list;
+    list_into permissions_boundary_policy_input_list("PermissionsBoundaryPolicyInputList"): String, push_permissions_boundary_policy_input_list;
+    list ordered_organization_policy_input_list("OrderedOrganizationPolicyInputList"): crate::types::OrderedOrganizationPolicyType, push_ordered_organization_policy_input_list;
+    list_into action_names("ActionNames"): String, push_action_names;
+    list_into resource_arns("ResourceArns"): String, push_resource_arns;
+    into resource_policy("ResourcePolicy"): String;
+    into resource_owner("ResourceOwner"): String;
+    into caller_arn("CallerArn"): String;
+    list context_entries("ContextEntries"): crate::types::ContextEntry, push_context_entries;
+    into resource_handling_option("ResourceHandlingOption"): String;
+    value max_items("MaxItems"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for SimulateCustomPolicyRequest {
+impl IntoValue for SimulateCustomPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_input_list.into_value(),
@@ -15018,23 +11661,11 @@ pub struct SimulatePolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SimulatePolicyResponse {
-    /// Sets `EvaluationResults` (see [`Self::evaluation_results`]).
-    pub fn evaluation_results(mut self, value: Vec<crate::types::EvaluationResult>) -> Self {
-        self.evaluation_results = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SimulatePolicyResponse {
+    list evaluation_results("EvaluationResults"): crate::types::EvaluationResult, push_evaluation_results;
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+});
 
 impl FromValue for SimulatePolicyResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15050,7 +11681,7 @@ impl FromValue for SimulatePolicyResponse {
 /// The `SimulatePrincipalPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SimulatePrincipalPolicyRequest {
+pub struct SimulatePrincipalPolicyInput {
     /// The Amazon Resource Name (ARN) of a user, group, or role whose policies you want to include in the simulation. If you specify a user, group, or role, the simulation includes all policies that are associated with that entity. If you specify a user, the simulation also includes all policies that are attached to any groups the user belongs to.
     ///
     /// The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see [IAM and STS character quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
@@ -15136,75 +11767,23 @@ pub struct SimulatePrincipalPolicyRequest {
     pub marker: Option<String>,
 }
 
-impl SimulatePrincipalPolicyRequest {
-    /// Sets `PolicySourceArn` (see [`Self::policy_source_arn`]).
-    pub fn policy_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_source_arn = Some(value.into());
-        self
-    }
-    /// Sets `PolicyInputList` (see [`Self::policy_input_list`]).
-    pub fn policy_input_list(mut self, value: Vec<String>) -> Self {
-        self.policy_input_list = Some(value);
-        self
-    }
-    /// Sets `PermissionsBoundaryPolicyInputList` (see [`Self::permissions_boundary_policy_input_list`]).
-    pub fn permissions_boundary_policy_input_list(mut self, value: Vec<String>) -> Self {
-        self.permissions_boundary_policy_input_list = Some(value);
-        self
-    }
-    /// Sets `PolicyExclusionList` (see [`Self::policy_exclusion_list`]).
-    pub fn policy_exclusion_list(mut self, value: Vec<crate::types::PolicyIdentifier>) -> Self {
-        self.policy_exclusion_list = Some(value);
-        self
-    }
-    /// Sets `ActionNames` (see [`Self::action_names`]).
-    pub fn action_names(mut self, value: Vec<String>) -> Self {
-        self.action_names = Some(value);
-        self
-    }
-    /// Sets `ResourceArns` (see [`Self::resource_arns`]).
-    pub fn resource_arns(mut self, value: Vec<String>) -> Self {
-        self.resource_arns = Some(value);
-        self
-    }
-    /// Sets `ResourcePolicy` (see [`Self::resource_policy`]).
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.resource_policy = Some(value.into());
-        self
-    }
-    /// Sets `ResourceOwner` (see [`Self::resource_owner`]).
-    pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
-        self.resource_owner = Some(value.into());
-        self
-    }
-    /// Sets `CallerArn` (see [`Self::caller_arn`]).
-    pub fn caller_arn(mut self, value: impl Into<String>) -> Self {
-        self.caller_arn = Some(value.into());
-        self
-    }
-    /// Sets `ContextEntries` (see [`Self::context_entries`]).
-    pub fn context_entries(mut self, value: Vec<crate::types::ContextEntry>) -> Self {
-        self.context_entries = Some(value);
-        self
-    }
-    /// Sets `ResourceHandlingOption` (see [`Self::resource_handling_option`]).
-    pub fn resource_handling_option(mut self, value: impl Into<String>) -> Self {
-        self.resource_handling_option = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SimulatePrincipalPolicyInput {
+    into policy_source_arn("PolicySourceArn"): String;
+    list_into policy_input_list("PolicyInputList"): String, push_policy_input_list;
+    list_into permissions_boundary_policy_input_list("PermissionsBoundaryPolicyInputList"): String, push_permissions_boundary_policy_input_list;
+    list policy_exclusion_list("PolicyExclusionList"): crate::types::PolicyIdentifier, push_policy_exclusion_list;
+    list_into action_names("ActionNames"): String, push_action_names;
+    list_into resource_arns("ResourceArns"): String, push_resource_arns;
+    into resource_policy("ResourcePolicy"): String;
+    into resource_owner("ResourceOwner"): String;
+    into caller_arn("CallerArn"): String;
+    list context_entries("ContextEntries"): crate::types::ContextEntry, push_context_entries;
+    into resource_handling_option("ResourceHandlingOption"): String;
+    value max_items("MaxItems"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for SimulatePrincipalPolicyRequest {
+impl IntoValue for SimulatePrincipalPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_source_arn.into_value(),
@@ -15433,28 +12012,12 @@ pub struct Statement {
     pub end_position: Option<crate::types::Position>,
 }
 
-impl Statement {
-    /// Sets `SourcePolicyId` (see [`Self::source_policy_id`]).
-    pub fn source_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.source_policy_id = Some(value.into());
-        self
-    }
-    /// Sets `SourcePolicyType` (see [`Self::source_policy_type`]).
-    pub fn source_policy_type(mut self, value: impl Into<crate::types::PolicySourceType>) -> Self {
-        self.source_policy_type = Some(value.into());
-        self
-    }
-    /// Sets `StartPosition` (see [`Self::start_position`]).
-    pub fn start_position(mut self, value: crate::types::Position) -> Self {
-        self.start_position = Some(value);
-        self
-    }
-    /// Sets `EndPosition` (see [`Self::end_position`]).
-    pub fn end_position(mut self, value: crate::types::Position) -> Self {
-        self.end_position = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Statement {
+    into source_policy_id("SourcePolicyId"): String;
+    into source_policy_type("SourcePolicyType"): crate::types::PolicySourceType;
+    value start_position("StartPosition"): crate::types::Position;
+    value end_position("EndPosition"): crate::types::Position;
+});
 
 impl FromValue for Statement {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15886,18 +12449,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -15918,7 +12473,7 @@ impl FromValue for Tag {
 /// The `TagInstanceProfileRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagInstanceProfileRequest {
+pub struct TagInstanceProfileInput {
     /// The name of the IAM instance profile to which you want to add tags.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -15931,20 +12486,12 @@ pub struct TagInstanceProfileRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagInstanceProfileRequest {
-    /// Sets `InstanceProfileName` (see [`Self::instance_profile_name`]).
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagInstanceProfileInput {
+    into instance_profile_name("InstanceProfileName"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for TagInstanceProfileRequest {
+impl IntoValue for TagInstanceProfileInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_profile_name.into_value(),
@@ -15956,7 +12503,7 @@ impl IntoValue for TagInstanceProfileRequest {
 /// The `TagMFADeviceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagMFADeviceRequest {
+pub struct TagMFADeviceInput {
     /// The unique identifier for the IAM virtual MFA device to which you want to add tags. For virtual MFA devices, the serial number is the same as the ARN.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -15969,20 +12516,12 @@ pub struct TagMFADeviceRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagMFADeviceRequest {
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagMFADeviceInput {
+    into serial_number("SerialNumber"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for TagMFADeviceRequest {
+impl IntoValue for TagMFADeviceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.serial_number.into_value(),
@@ -15994,7 +12533,7 @@ impl IntoValue for TagMFADeviceRequest {
 /// The `TagOpenIDConnectProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagOpenIDConnectProviderRequest {
+pub struct TagOpenIDConnectProviderInput {
     /// The ARN of the OIDC identity provider in IAM to which you want to add tags.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16007,20 +12546,12 @@ pub struct TagOpenIDConnectProviderRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagOpenIDConnectProviderRequest {
-    /// Sets `OpenIDConnectProviderArn` (see [`Self::open_id_connect_provider_arn`]).
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagOpenIDConnectProviderInput {
+    into open_id_connect_provider_arn("OpenIDConnectProviderArn"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for TagOpenIDConnectProviderRequest {
+impl IntoValue for TagOpenIDConnectProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.open_id_connect_provider_arn.into_value(),
@@ -16032,7 +12563,7 @@ impl IntoValue for TagOpenIDConnectProviderRequest {
 /// The `TagPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagPolicyRequest {
+pub struct TagPolicyInput {
     /// The ARN of the IAM customer managed policy to which you want to add tags.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16045,20 +12576,12 @@ pub struct TagPolicyRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagPolicyRequest {
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagPolicyInput {
+    into policy_arn("PolicyArn"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for TagPolicyRequest {
+impl IntoValue for TagPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.policy_arn.into_value(), self.tags.into_value()])
     }
@@ -16067,7 +12590,7 @@ impl IntoValue for TagPolicyRequest {
 /// The `TagRoleRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagRoleRequest {
+pub struct TagRoleInput {
     /// The name of the IAM role to which you want to add tags.
     ///
     /// This parameter accepts (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that consist of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16080,20 +12603,12 @@ pub struct TagRoleRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagRoleRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagRoleInput {
+    into role_name("RoleName"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for TagRoleRequest {
+impl IntoValue for TagRoleInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.role_name.into_value(), self.tags.into_value()])
     }
@@ -16102,7 +12617,7 @@ impl IntoValue for TagRoleRequest {
 /// The `TagSAMLProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagSAMLProviderRequest {
+pub struct TagSAMLProviderInput {
     /// The ARN of the SAML identity provider in IAM to which you want to add tags.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16115,20 +12630,12 @@ pub struct TagSAMLProviderRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagSAMLProviderRequest {
-    /// Sets `SAMLProviderArn` (see [`Self::saml_provider_arn`]).
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagSAMLProviderInput {
+    into saml_provider_arn("SAMLProviderArn"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for TagSAMLProviderRequest {
+impl IntoValue for TagSAMLProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.saml_provider_arn.into_value(),
@@ -16140,7 +12647,7 @@ impl IntoValue for TagSAMLProviderRequest {
 /// The `TagServerCertificateRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagServerCertificateRequest {
+pub struct TagServerCertificateInput {
     /// The name of the IAM server certificate to which you want to add tags.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16153,20 +12660,12 @@ pub struct TagServerCertificateRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagServerCertificateRequest {
-    /// Sets `ServerCertificateName` (see [`Self::server_certificate_name`]).
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagServerCertificateInput {
+    into server_certificate_name("ServerCertificateName"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for TagServerCertificateRequest {
+impl IntoValue for TagServerCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.server_certificate_name.into_value(),
@@ -16178,7 +12677,7 @@ impl IntoValue for TagServerCertificateRequest {
 /// The `TagUserRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagUserRequest {
+pub struct TagUserInput {
     /// The name of the IAM user to which you want to add tags.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16191,20 +12690,12 @@ pub struct TagUserRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagUserRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagUserInput {
+    into user_name("UserName"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for TagUserRequest {
+impl IntoValue for TagUserInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.user_name.into_value(), self.tags.into_value()])
     }
@@ -16230,28 +12721,12 @@ pub struct TrackedActionLastAccessed {
     pub last_accessed_region: Option<String>,
 }
 
-impl TrackedActionLastAccessed {
-    /// Sets `ActionName` (see [`Self::action_name`]).
-    pub fn action_name(mut self, value: impl Into<String>) -> Self {
-        self.action_name = Some(value.into());
-        self
-    }
-    /// Sets `LastAccessedEntity` (see [`Self::last_accessed_entity`]).
-    pub fn last_accessed_entity(mut self, value: impl Into<String>) -> Self {
-        self.last_accessed_entity = Some(value.into());
-        self
-    }
-    /// Sets `LastAccessedTime` (see [`Self::last_accessed_time`]).
-    pub fn last_accessed_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_accessed_time = Some(value);
-        self
-    }
-    /// Sets `LastAccessedRegion` (see [`Self::last_accessed_region`]).
-    pub fn last_accessed_region(mut self, value: impl Into<String>) -> Self {
-        self.last_accessed_region = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TrackedActionLastAccessed {
+    into action_name("ActionName"): String;
+    into last_accessed_entity("LastAccessedEntity"): String;
+    value last_accessed_time("LastAccessedTime"): myaws_core::DateTime;
+    into last_accessed_region("LastAccessedRegion"): String;
+});
 
 impl FromValue for TrackedActionLastAccessed {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16273,13 +12748,9 @@ pub struct UnmodifiableEntityException {
     pub message: Option<String>,
 }
 
-impl UnmodifiableEntityException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnmodifiableEntityException {
+    into message("message"): String;
+});
 
 impl FromValue for UnmodifiableEntityException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16298,13 +12769,9 @@ pub struct UnrecognizedPublicKeyEncodingException {
     pub message: Option<String>,
 }
 
-impl UnrecognizedPublicKeyEncodingException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnrecognizedPublicKeyEncodingException {
+    into message("message"): String;
+});
 
 impl FromValue for UnrecognizedPublicKeyEncodingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16318,7 +12785,7 @@ impl FromValue for UnrecognizedPublicKeyEncodingException {
 /// The `UntagInstanceProfileRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagInstanceProfileRequest {
+pub struct UntagInstanceProfileInput {
     /// The name of the IAM instance profile from which you want to remove tags.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16331,20 +12798,12 @@ pub struct UntagInstanceProfileRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagInstanceProfileRequest {
-    /// Sets `InstanceProfileName` (see [`Self::instance_profile_name`]).
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagInstanceProfileInput {
+    into instance_profile_name("InstanceProfileName"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagInstanceProfileRequest {
+impl IntoValue for UntagInstanceProfileInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.instance_profile_name.into_value(),
@@ -16356,7 +12815,7 @@ impl IntoValue for UntagInstanceProfileRequest {
 /// The `UntagMFADeviceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagMFADeviceRequest {
+pub struct UntagMFADeviceInput {
     /// The unique identifier for the IAM virtual MFA device from which you want to remove tags. For virtual MFA devices, the serial number is the same as the ARN.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16369,20 +12828,12 @@ pub struct UntagMFADeviceRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagMFADeviceRequest {
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagMFADeviceInput {
+    into serial_number("SerialNumber"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagMFADeviceRequest {
+impl IntoValue for UntagMFADeviceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.serial_number.into_value(),
@@ -16394,7 +12845,7 @@ impl IntoValue for UntagMFADeviceRequest {
 /// The `UntagOpenIDConnectProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagOpenIDConnectProviderRequest {
+pub struct UntagOpenIDConnectProviderInput {
     /// The ARN of the OIDC provider in IAM from which you want to remove tags.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16407,20 +12858,12 @@ pub struct UntagOpenIDConnectProviderRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagOpenIDConnectProviderRequest {
-    /// Sets `OpenIDConnectProviderArn` (see [`Self::open_id_connect_provider_arn`]).
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagOpenIDConnectProviderInput {
+    into open_id_connect_provider_arn("OpenIDConnectProviderArn"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagOpenIDConnectProviderRequest {
+impl IntoValue for UntagOpenIDConnectProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.open_id_connect_provider_arn.into_value(),
@@ -16432,7 +12875,7 @@ impl IntoValue for UntagOpenIDConnectProviderRequest {
 /// The `UntagPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagPolicyRequest {
+pub struct UntagPolicyInput {
     /// The ARN of the IAM customer managed policy from which you want to remove tags.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16445,20 +12888,12 @@ pub struct UntagPolicyRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagPolicyRequest {
-    /// Sets `PolicyArn` (see [`Self::policy_arn`]).
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagPolicyInput {
+    into policy_arn("PolicyArn"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagPolicyRequest {
+impl IntoValue for UntagPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_arn.into_value(),
@@ -16470,7 +12905,7 @@ impl IntoValue for UntagPolicyRequest {
 /// The `UntagRoleRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagRoleRequest {
+pub struct UntagRoleInput {
     /// The name of the IAM role from which you want to remove tags.
     ///
     /// This parameter accepts (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that consist of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16483,20 +12918,12 @@ pub struct UntagRoleRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagRoleRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagRoleInput {
+    into role_name("RoleName"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagRoleRequest {
+impl IntoValue for UntagRoleInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -16508,7 +12935,7 @@ impl IntoValue for UntagRoleRequest {
 /// The `UntagSAMLProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagSAMLProviderRequest {
+pub struct UntagSAMLProviderInput {
     /// The ARN of the SAML identity provider in IAM from which you want to remove tags.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16521,20 +12948,12 @@ pub struct UntagSAMLProviderRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagSAMLProviderRequest {
-    /// Sets `SAMLProviderArn` (see [`Self::saml_provider_arn`]).
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagSAMLProviderInput {
+    into saml_provider_arn("SAMLProviderArn"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagSAMLProviderRequest {
+impl IntoValue for UntagSAMLProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.saml_provider_arn.into_value(),
@@ -16546,7 +12965,7 @@ impl IntoValue for UntagSAMLProviderRequest {
 /// The `UntagServerCertificateRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagServerCertificateRequest {
+pub struct UntagServerCertificateInput {
     /// The name of the IAM server certificate from which you want to remove tags.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16559,20 +12978,12 @@ pub struct UntagServerCertificateRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagServerCertificateRequest {
-    /// Sets `ServerCertificateName` (see [`Self::server_certificate_name`]).
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagServerCertificateInput {
+    into server_certificate_name("ServerCertificateName"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagServerCertificateRequest {
+impl IntoValue for UntagServerCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.server_certificate_name.into_value(),
@@ -16584,7 +12995,7 @@ impl IntoValue for UntagServerCertificateRequest {
 /// The `UntagUserRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagUserRequest {
+pub struct UntagUserInput {
     /// The name of the IAM user from which you want to remove tags.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16597,20 +13008,12 @@ pub struct UntagUserRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagUserRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagUserInput {
+    into user_name("UserName"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagUserRequest {
+impl IntoValue for UntagUserInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -16622,7 +13025,7 @@ impl IntoValue for UntagUserRequest {
 /// The `UpdateAccessKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateAccessKeyRequest {
+pub struct UpdateAccessKeyInput {
     /// The name of the user whose key you want to update.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16639,25 +13042,13 @@ pub struct UpdateAccessKeyRequest {
     pub status: Option<crate::types::StatusType>,
 }
 
-impl UpdateAccessKeyRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `AccessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateAccessKeyInput {
+    into user_name("UserName"): String;
+    into access_key_id("AccessKeyId"): String;
+    into status("Status"): crate::types::StatusType;
+});
 
-impl IntoValue for UpdateAccessKeyRequest {
+impl IntoValue for UpdateAccessKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -16670,7 +13061,7 @@ impl IntoValue for UpdateAccessKeyRequest {
 /// The `UpdateAccountPasswordPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateAccountPasswordPolicyRequest {
+pub struct UpdateAccountPasswordPolicyInput {
     /// The minimum number of characters allowed in an IAM user password.
     ///
     /// If you do not specify a value for this parameter, then the operation uses the default value of `6`.
@@ -16713,55 +13104,19 @@ pub struct UpdateAccountPasswordPolicyRequest {
     pub hard_expiry: Option<bool>,
 }
 
-impl UpdateAccountPasswordPolicyRequest {
-    /// Sets `MinimumPasswordLength` (see [`Self::minimum_password_length`]).
-    pub fn minimum_password_length(mut self, value: i32) -> Self {
-        self.minimum_password_length = Some(value);
-        self
-    }
-    /// Sets `RequireSymbols` (see [`Self::require_symbols`]).
-    pub fn require_symbols(mut self, value: bool) -> Self {
-        self.require_symbols = Some(value);
-        self
-    }
-    /// Sets `RequireNumbers` (see [`Self::require_numbers`]).
-    pub fn require_numbers(mut self, value: bool) -> Self {
-        self.require_numbers = Some(value);
-        self
-    }
-    /// Sets `RequireUppercaseCharacters` (see [`Self::require_uppercase_characters`]).
-    pub fn require_uppercase_characters(mut self, value: bool) -> Self {
-        self.require_uppercase_characters = Some(value);
-        self
-    }
-    /// Sets `RequireLowercaseCharacters` (see [`Self::require_lowercase_characters`]).
-    pub fn require_lowercase_characters(mut self, value: bool) -> Self {
-        self.require_lowercase_characters = Some(value);
-        self
-    }
-    /// Sets `AllowUsersToChangePassword` (see [`Self::allow_users_to_change_password`]).
-    pub fn allow_users_to_change_password(mut self, value: bool) -> Self {
-        self.allow_users_to_change_password = Some(value);
-        self
-    }
-    /// Sets `MaxPasswordAge` (see [`Self::max_password_age`]).
-    pub fn max_password_age(mut self, value: i32) -> Self {
-        self.max_password_age = Some(value);
-        self
-    }
-    /// Sets `PasswordReusePrevention` (see [`Self::password_reuse_prevention`]).
-    pub fn password_reuse_prevention(mut self, value: i32) -> Self {
-        self.password_reuse_prevention = Some(value);
-        self
-    }
-    /// Sets `HardExpiry` (see [`Self::hard_expiry`]).
-    pub fn hard_expiry(mut self, value: bool) -> Self {
-        self.hard_expiry = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateAccountPasswordPolicyInput {
+    value minimum_password_length("MinimumPasswordLength"): i32;
+    value require_symbols("RequireSymbols"): bool;
+    value require_numbers("RequireNumbers"): bool;
+    value require_uppercase_characters("RequireUppercaseCharacters"): bool;
+    value require_lowercase_characters("RequireLowercaseCharacters"): bool;
+    value allow_users_to_change_password("AllowUsersToChangePassword"): bool;
+    value max_password_age("MaxPasswordAge"): i32;
+    value password_reuse_prevention("PasswordReusePrevention"): i32;
+    value hard_expiry("HardExpiry"): bool;
+});
 
-impl IntoValue for UpdateAccountPasswordPolicyRequest {
+impl IntoValue for UpdateAccountPasswordPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.minimum_password_length.into_value(),
@@ -16780,7 +13135,7 @@ impl IntoValue for UpdateAccountPasswordPolicyRequest {
 /// The `UpdateAssumeRolePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateAssumeRolePolicyRequest {
+pub struct UpdateAssumeRolePolicyInput {
     /// The name of the role to update with the new policy.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16801,20 +13156,12 @@ pub struct UpdateAssumeRolePolicyRequest {
     pub policy_document: Option<String>,
 }
 
-impl UpdateAssumeRolePolicyRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateAssumeRolePolicyInput {
+    into role_name("RoleName"): String;
+    into policy_document("PolicyDocument"): String;
+});
 
-impl IntoValue for UpdateAssumeRolePolicyRequest {
+impl IntoValue for UpdateAssumeRolePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -16826,7 +13173,7 @@ impl IntoValue for UpdateAssumeRolePolicyRequest {
 /// The `UpdateDelegationRequestRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateDelegationRequestRequest {
+pub struct UpdateDelegationRequestInput {
     /// The unique identifier of the delegation request to update.
     ///
     /// Required.
@@ -16835,20 +13182,12 @@ pub struct UpdateDelegationRequestRequest {
     pub notes: Option<String>,
 }
 
-impl UpdateDelegationRequestRequest {
-    /// Sets `DelegationRequestId` (see [`Self::delegation_request_id`]).
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(value.into());
-        self
-    }
-    /// Sets `Notes` (see [`Self::notes`]).
-    pub fn notes(mut self, value: impl Into<String>) -> Self {
-        self.notes = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateDelegationRequestInput {
+    into delegation_request_id("DelegationRequestId"): String;
+    into notes("Notes"): String;
+});
 
-impl IntoValue for UpdateDelegationRequestRequest {
+impl IntoValue for UpdateDelegationRequestInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.delegation_request_id.into_value(),
@@ -16860,7 +13199,7 @@ impl IntoValue for UpdateDelegationRequestRequest {
 /// The `UpdateGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateGroupRequest {
+pub struct UpdateGroupInput {
     /// Name of the IAM group to update. If you're changing the name of the group, this is the original name.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16877,25 +13216,13 @@ pub struct UpdateGroupRequest {
     pub new_group_name: Option<String>,
 }
 
-impl UpdateGroupRequest {
-    /// Sets `GroupName` (see [`Self::group_name`]).
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `NewPath` (see [`Self::new_path`]).
-    pub fn new_path(mut self, value: impl Into<String>) -> Self {
-        self.new_path = Some(value.into());
-        self
-    }
-    /// Sets `NewGroupName` (see [`Self::new_group_name`]).
-    pub fn new_group_name(mut self, value: impl Into<String>) -> Self {
-        self.new_group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateGroupInput {
+    into group_name("GroupName"): String;
+    into new_path("NewPath"): String;
+    into new_group_name("NewGroupName"): String;
+});
 
-impl IntoValue for UpdateGroupRequest {
+impl IntoValue for UpdateGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.group_name.into_value(),
@@ -16908,7 +13235,7 @@ impl IntoValue for UpdateGroupRequest {
 /// The `UpdateLoginProfileRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateLoginProfileRequest {
+pub struct UpdateLoginProfileInput {
     /// The name of the user whose password you want to update.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -16929,9 +13256,9 @@ pub struct UpdateLoginProfileRequest {
     pub password_reset_required: Option<bool>,
 }
 
-impl std::fmt::Debug for UpdateLoginProfileRequest {
+impl std::fmt::Debug for UpdateLoginProfileInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("UpdateLoginProfileRequest");
+        let mut d = f.debug_struct("UpdateLoginProfileInput");
         d.field("user_name", &self.user_name);
         d.field(
             "password",
@@ -16942,25 +13269,13 @@ impl std::fmt::Debug for UpdateLoginProfileRequest {
     }
 }
 
-impl UpdateLoginProfileRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `Password` (see [`Self::password`]).
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-    /// Sets `PasswordResetRequired` (see [`Self::password_reset_required`]).
-    pub fn password_reset_required(mut self, value: bool) -> Self {
-        self.password_reset_required = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateLoginProfileInput {
+    into user_name("UserName"): String;
+    into password("Password"): String;
+    value password_reset_required("PasswordResetRequired"): bool;
+});
 
-impl IntoValue for UpdateLoginProfileRequest {
+impl IntoValue for UpdateLoginProfileInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -16973,7 +13288,7 @@ impl IntoValue for UpdateLoginProfileRequest {
 /// The `UpdateOpenIDConnectProviderThumbprintRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateOpenIDConnectProviderThumbprintRequest {
+pub struct UpdateOpenIDConnectProviderThumbprintInput {
     /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource object for which you want to update the thumbprint. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
@@ -16986,20 +13301,12 @@ pub struct UpdateOpenIDConnectProviderThumbprintRequest {
     pub thumbprint_list: Option<Vec<String>>,
 }
 
-impl UpdateOpenIDConnectProviderThumbprintRequest {
-    /// Sets `OpenIDConnectProviderArn` (see [`Self::open_id_connect_provider_arn`]).
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `ThumbprintList` (see [`Self::thumbprint_list`]).
-    pub fn thumbprint_list(mut self, value: Vec<String>) -> Self {
-        self.thumbprint_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateOpenIDConnectProviderThumbprintInput {
+    into open_id_connect_provider_arn("OpenIDConnectProviderArn"): String;
+    list_into thumbprint_list("ThumbprintList"): String, push_thumbprint_list;
+});
 
-impl IntoValue for UpdateOpenIDConnectProviderThumbprintRequest {
+impl IntoValue for UpdateOpenIDConnectProviderThumbprintInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.open_id_connect_provider_arn.into_value(),
@@ -17011,7 +13318,7 @@ impl IntoValue for UpdateOpenIDConnectProviderThumbprintRequest {
 /// The `UpdateRoleDescriptionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateRoleDescriptionRequest {
+pub struct UpdateRoleDescriptionInput {
     /// The name of the role that you want to modify.
     ///
     /// Required.
@@ -17022,20 +13329,12 @@ pub struct UpdateRoleDescriptionRequest {
     pub description: Option<String>,
 }
 
-impl UpdateRoleDescriptionRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateRoleDescriptionInput {
+    into role_name("RoleName"): String;
+    into description("Description"): String;
+});
 
-impl IntoValue for UpdateRoleDescriptionRequest {
+impl IntoValue for UpdateRoleDescriptionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -17047,22 +13346,18 @@ impl IntoValue for UpdateRoleDescriptionRequest {
 /// The `UpdateRoleDescriptionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateRoleDescriptionResponse {
+pub struct UpdateRoleDescriptionOutput {
     /// A structure that contains details about the modified role.
     pub role: Option<crate::types::Role>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateRoleDescriptionResponse {
-    /// Sets `Role` (see [`Self::role`]).
-    pub fn role(mut self, value: crate::types::Role) -> Self {
-        self.role = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateRoleDescriptionOutput {
+    value role("Role"): crate::types::Role;
+});
 
-impl FromValue for UpdateRoleDescriptionResponse {
+impl FromValue for UpdateRoleDescriptionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -17074,7 +13369,7 @@ impl FromValue for UpdateRoleDescriptionResponse {
 /// The `UpdateRoleRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateRoleRequest {
+pub struct UpdateRoleInput {
     /// The name of the role that you want to modify.
     ///
     /// Required.
@@ -17089,25 +13384,13 @@ pub struct UpdateRoleRequest {
     pub max_session_duration: Option<i32>,
 }
 
-impl UpdateRoleRequest {
-    /// Sets `RoleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `MaxSessionDuration` (see [`Self::max_session_duration`]).
-    pub fn max_session_duration(mut self, value: i32) -> Self {
-        self.max_session_duration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateRoleInput {
+    into role_name("RoleName"): String;
+    into description("Description"): String;
+    value max_session_duration("MaxSessionDuration"): i32;
+});
 
-impl IntoValue for UpdateRoleRequest {
+impl IntoValue for UpdateRoleInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -17120,12 +13403,12 @@ impl IntoValue for UpdateRoleRequest {
 /// The `UpdateRoleResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateRoleResponse {
+pub struct UpdateRoleOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for UpdateRoleResponse {
+impl FromValue for UpdateRoleOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -17135,7 +13418,7 @@ impl FromValue for UpdateRoleResponse {
 /// The `UpdateSAMLProviderRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateSAMLProviderRequest {
+pub struct UpdateSAMLProviderInput {
     /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your IdP.
     pub saml_metadata_document: Option<String>,
     /// The Amazon Resource Name (ARN) of the SAML provider to update.
@@ -17152,9 +13435,9 @@ pub struct UpdateSAMLProviderRequest {
     pub remove_private_key: Option<String>,
 }
 
-impl std::fmt::Debug for UpdateSAMLProviderRequest {
+impl std::fmt::Debug for UpdateSAMLProviderInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("UpdateSAMLProviderRequest");
+        let mut d = f.debug_struct("UpdateSAMLProviderInput");
         d.field("saml_metadata_document", &self.saml_metadata_document);
         d.field("saml_provider_arn", &self.saml_provider_arn);
         d.field("assertion_encryption_mode", &self.assertion_encryption_mode);
@@ -17167,38 +13450,15 @@ impl std::fmt::Debug for UpdateSAMLProviderRequest {
     }
 }
 
-impl UpdateSAMLProviderRequest {
-    /// Sets `SAMLMetadataDocument` (see [`Self::saml_metadata_document`]).
-    pub fn saml_metadata_document(mut self, value: impl Into<String>) -> Self {
-        self.saml_metadata_document = Some(value.into());
-        self
-    }
-    /// Sets `SAMLProviderArn` (see [`Self::saml_provider_arn`]).
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `AssertionEncryptionMode` (see [`Self::assertion_encryption_mode`]).
-    pub fn assertion_encryption_mode(
-        mut self,
-        value: impl Into<crate::types::AssertionEncryptionModeType>,
-    ) -> Self {
-        self.assertion_encryption_mode = Some(value.into());
-        self
-    }
-    /// Sets `AddPrivateKey` (see [`Self::add_private_key`]).
-    pub fn add_private_key(mut self, value: impl Into<String>) -> Self {
-        self.add_private_key = Some(value.into());
-        self
-    }
-    /// Sets `RemovePrivateKey` (see [`Self::remove_private_key`]).
-    pub fn remove_private_key(mut self, value: impl Into<String>) -> Self {
-        self.remove_private_key = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateSAMLProviderInput {
+    into saml_metadata_document("SAMLMetadataDocument"): String;
+    into saml_provider_arn("SAMLProviderArn"): String;
+    into assertion_encryption_mode("AssertionEncryptionMode"): crate::types::AssertionEncryptionModeType;
+    into add_private_key("AddPrivateKey"): String;
+    into remove_private_key("RemovePrivateKey"): String;
+});
 
-impl IntoValue for UpdateSAMLProviderRequest {
+impl IntoValue for UpdateSAMLProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.saml_metadata_document.into_value(),
@@ -17213,22 +13473,18 @@ impl IntoValue for UpdateSAMLProviderRequest {
 /// Contains the response to a successful [UpdateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateSAMLProvider.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateSAMLProviderResponse {
+pub struct UpdateSAMLProviderOutput {
     /// The Amazon Resource Name (ARN) of the SAML provider that was updated.
     pub saml_provider_arn: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateSAMLProviderResponse {
-    /// Sets `SAMLProviderArn` (see [`Self::saml_provider_arn`]).
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateSAMLProviderOutput {
+    into saml_provider_arn("SAMLProviderArn"): String;
+});
 
-impl FromValue for UpdateSAMLProviderResponse {
+impl FromValue for UpdateSAMLProviderOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -17240,7 +13496,7 @@ impl FromValue for UpdateSAMLProviderResponse {
 /// The `UpdateSSHPublicKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateSSHPublicKeyRequest {
+pub struct UpdateSSHPublicKeyInput {
     /// The name of the IAM user associated with the SSH public key.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -17259,25 +13515,13 @@ pub struct UpdateSSHPublicKeyRequest {
     pub status: Option<crate::types::StatusType>,
 }
 
-impl UpdateSSHPublicKeyRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `SSHPublicKeyId` (see [`Self::ssh_public_key_id`]).
-    pub fn ssh_public_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssh_public_key_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateSSHPublicKeyInput {
+    into user_name("UserName"): String;
+    into ssh_public_key_id("SSHPublicKeyId"): String;
+    into status("Status"): crate::types::StatusType;
+});
 
-impl IntoValue for UpdateSSHPublicKeyRequest {
+impl IntoValue for UpdateSSHPublicKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -17290,7 +13534,7 @@ impl IntoValue for UpdateSSHPublicKeyRequest {
 /// The `UpdateServerCertificateRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateServerCertificateRequest {
+pub struct UpdateServerCertificateInput {
     /// The name of the server certificate that you want to update.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -17307,25 +13551,13 @@ pub struct UpdateServerCertificateRequest {
     pub new_server_certificate_name: Option<String>,
 }
 
-impl UpdateServerCertificateRequest {
-    /// Sets `ServerCertificateName` (see [`Self::server_certificate_name`]).
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(value.into());
-        self
-    }
-    /// Sets `NewPath` (see [`Self::new_path`]).
-    pub fn new_path(mut self, value: impl Into<String>) -> Self {
-        self.new_path = Some(value.into());
-        self
-    }
-    /// Sets `NewServerCertificateName` (see [`Self::new_server_certificate_name`]).
-    pub fn new_server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.new_server_certificate_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateServerCertificateInput {
+    into server_certificate_name("ServerCertificateName"): String;
+    into new_path("NewPath"): String;
+    into new_server_certificate_name("NewServerCertificateName"): String;
+});
 
-impl IntoValue for UpdateServerCertificateRequest {
+impl IntoValue for UpdateServerCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.server_certificate_name.into_value(),
@@ -17338,7 +13570,7 @@ impl IntoValue for UpdateServerCertificateRequest {
 /// The `UpdateServiceSpecificCredentialRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateServiceSpecificCredentialRequest {
+pub struct UpdateServiceSpecificCredentialInput {
     /// The name of the IAM user associated with the service-specific credential. If you do not specify this value, then the operation assumes the user whose credentials are used to call the operation.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -17355,25 +13587,13 @@ pub struct UpdateServiceSpecificCredentialRequest {
     pub status: Option<crate::types::StatusType>,
 }
 
-impl UpdateServiceSpecificCredentialRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `ServiceSpecificCredentialId` (see [`Self::service_specific_credential_id`]).
-    pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
-        self.service_specific_credential_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateServiceSpecificCredentialInput {
+    into user_name("UserName"): String;
+    into service_specific_credential_id("ServiceSpecificCredentialId"): String;
+    into status("Status"): crate::types::StatusType;
+});
 
-impl IntoValue for UpdateServiceSpecificCredentialRequest {
+impl IntoValue for UpdateServiceSpecificCredentialInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -17386,7 +13606,7 @@ impl IntoValue for UpdateServiceSpecificCredentialRequest {
 /// The `UpdateSigningCertificateRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateSigningCertificateRequest {
+pub struct UpdateSigningCertificateInput {
     /// The name of the IAM user the signing certificate belongs to.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -17403,25 +13623,13 @@ pub struct UpdateSigningCertificateRequest {
     pub status: Option<crate::types::StatusType>,
 }
 
-impl UpdateSigningCertificateRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `CertificateId` (see [`Self::certificate_id`]).
-    pub fn certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.certificate_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateSigningCertificateInput {
+    into user_name("UserName"): String;
+    into certificate_id("CertificateId"): String;
+    into status("Status"): crate::types::StatusType;
+});
 
-impl IntoValue for UpdateSigningCertificateRequest {
+impl IntoValue for UpdateSigningCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -17434,7 +13642,7 @@ impl IntoValue for UpdateSigningCertificateRequest {
 /// The `UpdateUserRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateUserRequest {
+pub struct UpdateUserInput {
     /// Name of the user to update. If you're changing the name of the user, this is the original user name.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -17451,25 +13659,13 @@ pub struct UpdateUserRequest {
     pub new_user_name: Option<String>,
 }
 
-impl UpdateUserRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `NewPath` (see [`Self::new_path`]).
-    pub fn new_path(mut self, value: impl Into<String>) -> Self {
-        self.new_path = Some(value.into());
-        self
-    }
-    /// Sets `NewUserName` (see [`Self::new_user_name`]).
-    pub fn new_user_name(mut self, value: impl Into<String>) -> Self {
-        self.new_user_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateUserInput {
+    into user_name("UserName"): String;
+    into new_path("NewPath"): String;
+    into new_user_name("NewUserName"): String;
+});
 
-impl IntoValue for UpdateUserRequest {
+impl IntoValue for UpdateUserInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -17482,7 +13678,7 @@ impl IntoValue for UpdateUserRequest {
 /// The `UploadSSHPublicKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UploadSSHPublicKeyRequest {
+pub struct UploadSSHPublicKeyInput {
     /// The name of the IAM user to associate the SSH public key with.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -17501,20 +13697,12 @@ pub struct UploadSSHPublicKeyRequest {
     pub ssh_public_key_body: Option<String>,
 }
 
-impl UploadSSHPublicKeyRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `SSHPublicKeyBody` (see [`Self::ssh_public_key_body`]).
-    pub fn ssh_public_key_body(mut self, value: impl Into<String>) -> Self {
-        self.ssh_public_key_body = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UploadSSHPublicKeyInput {
+    into user_name("UserName"): String;
+    into ssh_public_key_body("SSHPublicKeyBody"): String;
+});
 
-impl IntoValue for UploadSSHPublicKeyRequest {
+impl IntoValue for UploadSSHPublicKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -17526,22 +13714,18 @@ impl IntoValue for UploadSSHPublicKeyRequest {
 /// Contains the response to a successful [UploadSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSSHPublicKey.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UploadSSHPublicKeyResponse {
+pub struct UploadSSHPublicKeyOutput {
     /// Contains information about the SSH public key.
     pub ssh_public_key: Option<crate::types::SSHPublicKey>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UploadSSHPublicKeyResponse {
-    /// Sets `SSHPublicKey` (see [`Self::ssh_public_key`]).
-    pub fn ssh_public_key(mut self, value: crate::types::SSHPublicKey) -> Self {
-        self.ssh_public_key = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UploadSSHPublicKeyOutput {
+    value ssh_public_key("SSHPublicKey"): crate::types::SSHPublicKey;
+});
 
-impl FromValue for UploadSSHPublicKeyResponse {
+impl FromValue for UploadSSHPublicKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -17553,7 +13737,7 @@ impl FromValue for UploadSSHPublicKeyResponse {
 /// The `UploadServerCertificateRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UploadServerCertificateRequest {
+pub struct UploadServerCertificateInput {
     /// The path for the server certificate. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/). This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
@@ -17600,9 +13784,9 @@ pub struct UploadServerCertificateRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl std::fmt::Debug for UploadServerCertificateRequest {
+impl std::fmt::Debug for UploadServerCertificateInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("UploadServerCertificateRequest");
+        let mut d = f.debug_struct("UploadServerCertificateInput");
         d.field("path", &self.path);
         d.field("server_certificate_name", &self.server_certificate_name);
         d.field("certificate_body", &self.certificate_body);
@@ -17616,40 +13800,16 @@ impl std::fmt::Debug for UploadServerCertificateRequest {
     }
 }
 
-impl UploadServerCertificateRequest {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `ServerCertificateName` (see [`Self::server_certificate_name`]).
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(value.into());
-        self
-    }
-    /// Sets `CertificateBody` (see [`Self::certificate_body`]).
-    pub fn certificate_body(mut self, value: impl Into<String>) -> Self {
-        self.certificate_body = Some(value.into());
-        self
-    }
-    /// Sets `PrivateKey` (see [`Self::private_key`]).
-    pub fn private_key(mut self, value: impl Into<String>) -> Self {
-        self.private_key = Some(value.into());
-        self
-    }
-    /// Sets `CertificateChain` (see [`Self::certificate_chain`]).
-    pub fn certificate_chain(mut self, value: impl Into<String>) -> Self {
-        self.certificate_chain = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UploadServerCertificateInput {
+    into path("Path"): String;
+    into server_certificate_name("ServerCertificateName"): String;
+    into certificate_body("CertificateBody"): String;
+    into private_key("PrivateKey"): String;
+    into certificate_chain("CertificateChain"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for UploadServerCertificateRequest {
+impl IntoValue for UploadServerCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.path.into_value(),
@@ -17665,7 +13825,7 @@ impl IntoValue for UploadServerCertificateRequest {
 /// Contains the response to a successful [UploadServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadServerCertificate.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UploadServerCertificateResponse {
+pub struct UploadServerCertificateOutput {
     /// The meta information of the uploaded server certificate without its certificate body, certificate chain, and private key.
     pub server_certificate_metadata: Option<crate::types::ServerCertificateMetadata>,
     /// A list of tags that are attached to the new IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
@@ -17674,23 +13834,12 @@ pub struct UploadServerCertificateResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UploadServerCertificateResponse {
-    /// Sets `ServerCertificateMetadata` (see [`Self::server_certificate_metadata`]).
-    pub fn server_certificate_metadata(
-        mut self,
-        value: crate::types::ServerCertificateMetadata,
-    ) -> Self {
-        self.server_certificate_metadata = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UploadServerCertificateOutput {
+    value server_certificate_metadata("ServerCertificateMetadata"): crate::types::ServerCertificateMetadata;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl FromValue for UploadServerCertificateResponse {
+impl FromValue for UploadServerCertificateOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -17703,7 +13852,7 @@ impl FromValue for UploadServerCertificateResponse {
 /// The `UploadSigningCertificateRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UploadSigningCertificateRequest {
+pub struct UploadSigningCertificateInput {
     /// The name of the user the signing certificate is for.
     ///
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
@@ -17720,20 +13869,12 @@ pub struct UploadSigningCertificateRequest {
     pub certificate_body: Option<String>,
 }
 
-impl UploadSigningCertificateRequest {
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `CertificateBody` (see [`Self::certificate_body`]).
-    pub fn certificate_body(mut self, value: impl Into<String>) -> Self {
-        self.certificate_body = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UploadSigningCertificateInput {
+    into user_name("UserName"): String;
+    into certificate_body("CertificateBody"): String;
+});
 
-impl IntoValue for UploadSigningCertificateRequest {
+impl IntoValue for UploadSigningCertificateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.user_name.into_value(),
@@ -17745,22 +13886,18 @@ impl IntoValue for UploadSigningCertificateRequest {
 /// Contains the response to a successful [UploadSigningCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSigningCertificate.html) request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UploadSigningCertificateResponse {
+pub struct UploadSigningCertificateOutput {
     /// Information about the certificate.
     pub certificate: Option<crate::types::SigningCertificate>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UploadSigningCertificateResponse {
-    /// Sets `Certificate` (see [`Self::certificate`]).
-    pub fn certificate(mut self, value: crate::types::SigningCertificate) -> Self {
-        self.certificate = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UploadSigningCertificateOutput {
+    value certificate("Certificate"): crate::types::SigningCertificate;
+});
 
-impl FromValue for UploadSigningCertificateResponse {
+impl FromValue for UploadSigningCertificateOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -17806,51 +13943,16 @@ pub struct User {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl User {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `UserId` (see [`Self::user_id`]).
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `PasswordLastUsed` (see [`Self::password_last_used`]).
-    pub fn password_last_used(mut self, value: myaws_core::DateTime) -> Self {
-        self.password_last_used = Some(value);
-        self
-    }
-    /// Sets `PermissionsBoundary` (see [`Self::permissions_boundary`]).
-    pub fn permissions_boundary(
-        mut self,
-        value: crate::types::AttachedPermissionsBoundary,
-    ) -> Self {
-        self.permissions_boundary = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(User {
+    into path("Path"): String;
+    into user_name("UserName"): String;
+    into user_id("UserId"): String;
+    into arn("Arn"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    value password_last_used("PasswordLastUsed"): myaws_core::DateTime;
+    value permissions_boundary("PermissionsBoundary"): crate::types::AttachedPermissionsBoundary;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl FromValue for User {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17898,61 +14000,18 @@ pub struct UserDetail {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl UserDetail {
-    /// Sets `Path` (see [`Self::path`]).
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `UserName` (see [`Self::user_name`]).
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-    /// Sets `UserId` (see [`Self::user_id`]).
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreateDate` (see [`Self::create_date`]).
-    pub fn create_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.create_date = Some(value);
-        self
-    }
-    /// Sets `UserPolicyList` (see [`Self::user_policy_list`]).
-    pub fn user_policy_list(mut self, value: Vec<crate::types::PolicyDetail>) -> Self {
-        self.user_policy_list = Some(value);
-        self
-    }
-    /// Sets `GroupList` (see [`Self::group_list`]).
-    pub fn group_list(mut self, value: Vec<String>) -> Self {
-        self.group_list = Some(value);
-        self
-    }
-    /// Sets `AttachedManagedPolicies` (see [`Self::attached_managed_policies`]).
-    pub fn attached_managed_policies(mut self, value: Vec<crate::types::AttachedPolicy>) -> Self {
-        self.attached_managed_policies = Some(value);
-        self
-    }
-    /// Sets `PermissionsBoundary` (see [`Self::permissions_boundary`]).
-    pub fn permissions_boundary(
-        mut self,
-        value: crate::types::AttachedPermissionsBoundary,
-    ) -> Self {
-        self.permissions_boundary = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UserDetail {
+    into path("Path"): String;
+    into user_name("UserName"): String;
+    into user_id("UserId"): String;
+    into arn("Arn"): String;
+    value create_date("CreateDate"): myaws_core::DateTime;
+    list user_policy_list("UserPolicyList"): crate::types::PolicyDetail, push_user_policy_list;
+    list_into group_list("GroupList"): String, push_group_list;
+    list attached_managed_policies("AttachedManagedPolicies"): crate::types::AttachedPolicy, push_attached_managed_policies;
+    value permissions_boundary("PermissionsBoundary"): crate::types::AttachedPermissionsBoundary;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl FromValue for UserDetail {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18012,38 +14071,14 @@ impl std::fmt::Debug for VirtualMFADevice {
     }
 }
 
-impl VirtualMFADevice {
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-    /// Sets `Base32StringSeed` (see [`Self::base32_string_seed`]).
-    pub fn base32_string_seed(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.base32_string_seed = Some(value.into());
-        self
-    }
-    /// Sets `QRCodePNG` (see [`Self::qr_code_png`]).
-    pub fn qr_code_png(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.qr_code_png = Some(value.into());
-        self
-    }
-    /// Sets `User` (see [`Self::user`]).
-    pub fn user(mut self, value: crate::types::User) -> Self {
-        self.user = Some(value);
-        self
-    }
-    /// Sets `EnableDate` (see [`Self::enable_date`]).
-    pub fn enable_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.enable_date = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(VirtualMFADevice {
+    into serial_number("SerialNumber"): String;
+    into base32_string_seed("Base32StringSeed"): myaws_core::Bytes;
+    into qr_code_png("QRCodePNG"): myaws_core::Bytes;
+    value user("User"): crate::types::User;
+    value enable_date("EnableDate"): myaws_core::DateTime;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl FromValue for VirtualMFADevice {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -19175,21 +15210,21 @@ myaws_core::with_response_metadata!(
     AttachRolePolicyOutput,
     AttachUserPolicyOutput,
     ChangePasswordOutput,
-    CreateAccessKeyResponse,
+    CreateAccessKeyOutput,
     CreateAccountAliasOutput,
-    CreateDelegationRequestResponse,
-    CreateGroupResponse,
-    CreateInstanceProfileResponse,
-    CreateLoginProfileResponse,
-    CreateOpenIDConnectProviderResponse,
-    CreatePolicyResponse,
-    CreatePolicyVersionResponse,
-    CreateRoleResponse,
-    CreateSAMLProviderResponse,
-    CreateServiceLinkedRoleResponse,
-    CreateServiceSpecificCredentialResponse,
-    CreateUserResponse,
-    CreateVirtualMFADeviceResponse,
+    CreateDelegationRequestOutput,
+    CreateGroupOutput,
+    CreateInstanceProfileOutput,
+    CreateLoginProfileOutput,
+    CreateOpenIDConnectProviderOutput,
+    CreatePolicyOutput,
+    CreatePolicyVersionOutput,
+    CreateRoleOutput,
+    CreateSAMLProviderOutput,
+    CreateServiceLinkedRoleOutput,
+    CreateServiceSpecificCredentialOutput,
+    CreateUserOutput,
+    CreateVirtualMFADeviceOutput,
     DeactivateMFADeviceOutput,
     DeleteAccessKeyOutput,
     DeleteAccountAliasOutput,
@@ -19207,7 +15242,7 @@ myaws_core::with_response_metadata!(
     DeleteSAMLProviderOutput,
     DeleteSSHPublicKeyOutput,
     DeleteServerCertificateOutput,
-    DeleteServiceLinkedRoleResponse,
+    DeleteServiceLinkedRoleOutput,
     DeleteServiceSpecificCredentialOutput,
     DeleteSigningCertificateOutput,
     DeleteUserOutput,
@@ -19217,80 +15252,80 @@ myaws_core::with_response_metadata!(
     DetachGroupPolicyOutput,
     DetachRolePolicyOutput,
     DetachUserPolicyOutput,
-    DisableOrganizationsRootCredentialsManagementResponse,
-    DisableOrganizationsRootSessionsResponse,
+    DisableOrganizationsRootCredentialsManagementOutput,
+    DisableOrganizationsRootSessionsOutput,
     DisableOutboundWebIdentityFederationOutput,
     EnableMFADeviceOutput,
-    EnableOrganizationsRootCredentialsManagementResponse,
-    EnableOrganizationsRootSessionsResponse,
-    EnableOutboundWebIdentityFederationResponse,
-    GenerateCredentialReportResponse,
-    GenerateOrganizationsAccessReportResponse,
-    GenerateServiceLastAccessedDetailsResponse,
-    GetAccessKeyLastUsedResponse,
-    GetAccountAuthorizationDetailsResponse,
-    GetAccountPasswordPolicyResponse,
-    GetAccountSummaryResponse,
+    EnableOrganizationsRootCredentialsManagementOutput,
+    EnableOrganizationsRootSessionsOutput,
+    EnableOutboundWebIdentityFederationOutput,
+    GenerateCredentialReportOutput,
+    GenerateOrganizationsAccessReportOutput,
+    GenerateServiceLastAccessedDetailsOutput,
+    GetAccessKeyLastUsedOutput,
+    GetAccountAuthorizationDetailsOutput,
+    GetAccountPasswordPolicyOutput,
+    GetAccountSummaryOutput,
     GetContextKeysForPolicyResponse,
-    GetCredentialReportResponse,
-    GetDelegationRequestResponse,
-    GetGroupPolicyResponse,
-    GetGroupResponse,
-    GetHumanReadableSummaryResponse,
-    GetInstanceProfileResponse,
-    GetLoginProfileResponse,
-    GetMFADeviceResponse,
-    GetOpenIDConnectProviderResponse,
-    GetOrganizationsAccessReportResponse,
-    GetOutboundWebIdentityFederationInfoResponse,
-    GetPolicyResponse,
-    GetPolicyVersionResponse,
-    GetRolePolicyResponse,
-    GetRoleResponse,
-    GetSAMLProviderResponse,
-    GetSSHPublicKeyResponse,
-    GetServerCertificateResponse,
-    GetServiceLastAccessedDetailsResponse,
-    GetServiceLastAccessedDetailsWithEntitiesResponse,
-    GetServiceLinkedRoleDeletionStatusResponse,
-    GetUserPolicyResponse,
-    GetUserResponse,
-    ListAccessKeysResponse,
-    ListAccountAliasesResponse,
-    ListAttachedGroupPoliciesResponse,
-    ListAttachedRolePoliciesResponse,
-    ListAttachedUserPoliciesResponse,
-    ListDelegationRequestsResponse,
-    ListEntitiesForPolicyResponse,
-    ListGroupPoliciesResponse,
-    ListGroupsForUserResponse,
-    ListGroupsResponse,
-    ListInstanceProfileTagsResponse,
-    ListInstanceProfilesForRoleResponse,
-    ListInstanceProfilesResponse,
-    ListMFADeviceTagsResponse,
-    ListMFADevicesResponse,
-    ListOpenIDConnectProviderTagsResponse,
-    ListOpenIDConnectProvidersResponse,
-    ListOrganizationsFeaturesResponse,
-    ListPoliciesGrantingServiceAccessResponse,
-    ListPoliciesResponse,
-    ListPolicyTagsResponse,
-    ListPolicyVersionsResponse,
-    ListRolePoliciesResponse,
-    ListRoleTagsResponse,
-    ListRolesResponse,
-    ListSAMLProviderTagsResponse,
-    ListSAMLProvidersResponse,
-    ListSSHPublicKeysResponse,
-    ListServerCertificateTagsResponse,
-    ListServerCertificatesResponse,
-    ListServiceSpecificCredentialsResponse,
-    ListSigningCertificatesResponse,
-    ListUserPoliciesResponse,
-    ListUserTagsResponse,
-    ListUsersResponse,
-    ListVirtualMFADevicesResponse,
+    GetCredentialReportOutput,
+    GetDelegationRequestOutput,
+    GetGroupOutput,
+    GetGroupPolicyOutput,
+    GetHumanReadableSummaryOutput,
+    GetInstanceProfileOutput,
+    GetLoginProfileOutput,
+    GetMFADeviceOutput,
+    GetOpenIDConnectProviderOutput,
+    GetOrganizationsAccessReportOutput,
+    GetOutboundWebIdentityFederationInfoOutput,
+    GetPolicyOutput,
+    GetPolicyVersionOutput,
+    GetRoleOutput,
+    GetRolePolicyOutput,
+    GetSAMLProviderOutput,
+    GetSSHPublicKeyOutput,
+    GetServerCertificateOutput,
+    GetServiceLastAccessedDetailsOutput,
+    GetServiceLastAccessedDetailsWithEntitiesOutput,
+    GetServiceLinkedRoleDeletionStatusOutput,
+    GetUserOutput,
+    GetUserPolicyOutput,
+    ListAccessKeysOutput,
+    ListAccountAliasesOutput,
+    ListAttachedGroupPoliciesOutput,
+    ListAttachedRolePoliciesOutput,
+    ListAttachedUserPoliciesOutput,
+    ListDelegationRequestsOutput,
+    ListEntitiesForPolicyOutput,
+    ListGroupPoliciesOutput,
+    ListGroupsForUserOutput,
+    ListGroupsOutput,
+    ListInstanceProfileTagsOutput,
+    ListInstanceProfilesForRoleOutput,
+    ListInstanceProfilesOutput,
+    ListMFADeviceTagsOutput,
+    ListMFADevicesOutput,
+    ListOpenIDConnectProviderTagsOutput,
+    ListOpenIDConnectProvidersOutput,
+    ListOrganizationsFeaturesOutput,
+    ListPoliciesGrantingServiceAccessOutput,
+    ListPoliciesOutput,
+    ListPolicyTagsOutput,
+    ListPolicyVersionsOutput,
+    ListRolePoliciesOutput,
+    ListRoleTagsOutput,
+    ListRolesOutput,
+    ListSAMLProviderTagsOutput,
+    ListSAMLProvidersOutput,
+    ListSSHPublicKeysOutput,
+    ListServerCertificateTagsOutput,
+    ListServerCertificatesOutput,
+    ListServiceSpecificCredentialsOutput,
+    ListSigningCertificatesOutput,
+    ListUserPoliciesOutput,
+    ListUserTagsOutput,
+    ListUsersOutput,
+    ListVirtualMFADevicesOutput,
     PutGroupPolicyOutput,
     PutRolePermissionsBoundaryOutput,
     PutRolePolicyOutput,
@@ -19300,7 +15335,7 @@ myaws_core::with_response_metadata!(
     RemoveClientIDFromOpenIDConnectProviderOutput,
     RemoveRoleFromInstanceProfileOutput,
     RemoveUserFromGroupOutput,
-    ResetServiceSpecificCredentialResponse,
+    ResetServiceSpecificCredentialOutput,
     ResyncMFADeviceOutput,
     SendDelegationTokenOutput,
     SetDefaultPolicyVersionOutput,
@@ -19329,15 +15364,817 @@ myaws_core::with_response_metadata!(
     UpdateGroupOutput,
     UpdateLoginProfileOutput,
     UpdateOpenIDConnectProviderThumbprintOutput,
-    UpdateRoleDescriptionResponse,
-    UpdateRoleResponse,
-    UpdateSAMLProviderResponse,
+    UpdateRoleDescriptionOutput,
+    UpdateRoleOutput,
+    UpdateSAMLProviderOutput,
     UpdateSSHPublicKeyOutput,
     UpdateServerCertificateOutput,
     UpdateServiceSpecificCredentialOutput,
     UpdateSigningCertificateOutput,
     UpdateUserOutput,
-    UploadSSHPublicKeyResponse,
-    UploadServerCertificateResponse,
-    UploadSigningCertificateResponse,
+    UploadSSHPublicKeyOutput,
+    UploadServerCertificateOutput,
+    UploadSigningCertificateOutput,
 );
+
+/// Another name of [`AcceptDelegationRequestInput`].
+pub type AcceptDelegationRequestRequest = AcceptDelegationRequestInput;
+
+/// Another name of [`AddClientIDToOpenIDConnectProviderInput`].
+pub type AddClientIDToOpenIDConnectProviderRequest = AddClientIDToOpenIDConnectProviderInput;
+
+/// Another name of [`AddRoleToInstanceProfileInput`].
+pub type AddRoleToInstanceProfileRequest = AddRoleToInstanceProfileInput;
+
+/// Another name of [`AddUserToGroupInput`].
+pub type AddUserToGroupRequest = AddUserToGroupInput;
+
+/// Another name of [`AssociateDelegationRequestInput`].
+pub type AssociateDelegationRequestRequest = AssociateDelegationRequestInput;
+
+/// Another name of [`AttachGroupPolicyInput`].
+pub type AttachGroupPolicyRequest = AttachGroupPolicyInput;
+
+/// Another name of [`AttachRolePolicyInput`].
+pub type AttachRolePolicyRequest = AttachRolePolicyInput;
+
+/// Another name of [`AttachUserPolicyInput`].
+pub type AttachUserPolicyRequest = AttachUserPolicyInput;
+
+/// Another name of [`ChangePasswordInput`].
+pub type ChangePasswordRequest = ChangePasswordInput;
+
+/// Another name of [`CreateAccessKeyInput`].
+pub type CreateAccessKeyRequest = CreateAccessKeyInput;
+
+/// Another name of [`CreateAccessKeyOutput`].
+pub type CreateAccessKeyResponse = CreateAccessKeyOutput;
+
+/// Another name of [`CreateAccountAliasInput`].
+pub type CreateAccountAliasRequest = CreateAccountAliasInput;
+
+/// Another name of [`CreateDelegationRequestInput`].
+pub type CreateDelegationRequestRequest = CreateDelegationRequestInput;
+
+/// Another name of [`CreateDelegationRequestOutput`].
+pub type CreateDelegationRequestResponse = CreateDelegationRequestOutput;
+
+/// Another name of [`CreateGroupInput`].
+pub type CreateGroupRequest = CreateGroupInput;
+
+/// Another name of [`CreateGroupOutput`].
+pub type CreateGroupResponse = CreateGroupOutput;
+
+/// Another name of [`CreateInstanceProfileInput`].
+pub type CreateInstanceProfileRequest = CreateInstanceProfileInput;
+
+/// Another name of [`CreateInstanceProfileOutput`].
+pub type CreateInstanceProfileResponse = CreateInstanceProfileOutput;
+
+/// Another name of [`CreateLoginProfileInput`].
+pub type CreateLoginProfileRequest = CreateLoginProfileInput;
+
+/// Another name of [`CreateLoginProfileOutput`].
+pub type CreateLoginProfileResponse = CreateLoginProfileOutput;
+
+/// Another name of [`CreateOpenIDConnectProviderInput`].
+pub type CreateOpenIDConnectProviderRequest = CreateOpenIDConnectProviderInput;
+
+/// Another name of [`CreateOpenIDConnectProviderOutput`].
+pub type CreateOpenIDConnectProviderResponse = CreateOpenIDConnectProviderOutput;
+
+/// Another name of [`CreatePolicyInput`].
+pub type CreatePolicyRequest = CreatePolicyInput;
+
+/// Another name of [`CreatePolicyOutput`].
+pub type CreatePolicyResponse = CreatePolicyOutput;
+
+/// Another name of [`CreatePolicyVersionInput`].
+pub type CreatePolicyVersionRequest = CreatePolicyVersionInput;
+
+/// Another name of [`CreatePolicyVersionOutput`].
+pub type CreatePolicyVersionResponse = CreatePolicyVersionOutput;
+
+/// Another name of [`CreateRoleInput`].
+pub type CreateRoleRequest = CreateRoleInput;
+
+/// Another name of [`CreateRoleOutput`].
+pub type CreateRoleResponse = CreateRoleOutput;
+
+/// Another name of [`CreateSAMLProviderInput`].
+pub type CreateSAMLProviderRequest = CreateSAMLProviderInput;
+
+/// Another name of [`CreateSAMLProviderOutput`].
+pub type CreateSAMLProviderResponse = CreateSAMLProviderOutput;
+
+/// Another name of [`CreateServiceLinkedRoleInput`].
+pub type CreateServiceLinkedRoleRequest = CreateServiceLinkedRoleInput;
+
+/// Another name of [`CreateServiceLinkedRoleOutput`].
+pub type CreateServiceLinkedRoleResponse = CreateServiceLinkedRoleOutput;
+
+/// Another name of [`CreateServiceSpecificCredentialInput`].
+pub type CreateServiceSpecificCredentialRequest = CreateServiceSpecificCredentialInput;
+
+/// Another name of [`CreateServiceSpecificCredentialOutput`].
+pub type CreateServiceSpecificCredentialResponse = CreateServiceSpecificCredentialOutput;
+
+/// Another name of [`CreateUserInput`].
+pub type CreateUserRequest = CreateUserInput;
+
+/// Another name of [`CreateUserOutput`].
+pub type CreateUserResponse = CreateUserOutput;
+
+/// Another name of [`CreateVirtualMFADeviceInput`].
+pub type CreateVirtualMFADeviceRequest = CreateVirtualMFADeviceInput;
+
+/// Another name of [`CreateVirtualMFADeviceOutput`].
+pub type CreateVirtualMFADeviceResponse = CreateVirtualMFADeviceOutput;
+
+/// Another name of [`DeactivateMFADeviceInput`].
+pub type DeactivateMFADeviceRequest = DeactivateMFADeviceInput;
+
+/// Another name of [`DeleteAccessKeyInput`].
+pub type DeleteAccessKeyRequest = DeleteAccessKeyInput;
+
+/// Another name of [`DeleteAccountAliasInput`].
+pub type DeleteAccountAliasRequest = DeleteAccountAliasInput;
+
+/// Another name of [`DeleteGroupPolicyInput`].
+pub type DeleteGroupPolicyRequest = DeleteGroupPolicyInput;
+
+/// Another name of [`DeleteGroupInput`].
+pub type DeleteGroupRequest = DeleteGroupInput;
+
+/// Another name of [`DeleteInstanceProfileInput`].
+pub type DeleteInstanceProfileRequest = DeleteInstanceProfileInput;
+
+/// Another name of [`DeleteLoginProfileInput`].
+pub type DeleteLoginProfileRequest = DeleteLoginProfileInput;
+
+/// Another name of [`DeleteOpenIDConnectProviderInput`].
+pub type DeleteOpenIDConnectProviderRequest = DeleteOpenIDConnectProviderInput;
+
+/// Another name of [`DeletePolicyInput`].
+pub type DeletePolicyRequest = DeletePolicyInput;
+
+/// Another name of [`DeletePolicyVersionInput`].
+pub type DeletePolicyVersionRequest = DeletePolicyVersionInput;
+
+/// Another name of [`DeleteRolePermissionsBoundaryInput`].
+pub type DeleteRolePermissionsBoundaryRequest = DeleteRolePermissionsBoundaryInput;
+
+/// Another name of [`DeleteRolePolicyInput`].
+pub type DeleteRolePolicyRequest = DeleteRolePolicyInput;
+
+/// Another name of [`DeleteRoleInput`].
+pub type DeleteRoleRequest = DeleteRoleInput;
+
+/// Another name of [`DeleteSAMLProviderInput`].
+pub type DeleteSAMLProviderRequest = DeleteSAMLProviderInput;
+
+/// Another name of [`DeleteSSHPublicKeyInput`].
+pub type DeleteSSHPublicKeyRequest = DeleteSSHPublicKeyInput;
+
+/// Another name of [`DeleteServerCertificateInput`].
+pub type DeleteServerCertificateRequest = DeleteServerCertificateInput;
+
+/// Another name of [`DeleteServiceLinkedRoleInput`].
+pub type DeleteServiceLinkedRoleRequest = DeleteServiceLinkedRoleInput;
+
+/// Another name of [`DeleteServiceLinkedRoleOutput`].
+pub type DeleteServiceLinkedRoleResponse = DeleteServiceLinkedRoleOutput;
+
+/// Another name of [`DeleteServiceSpecificCredentialInput`].
+pub type DeleteServiceSpecificCredentialRequest = DeleteServiceSpecificCredentialInput;
+
+/// Another name of [`DeleteSigningCertificateInput`].
+pub type DeleteSigningCertificateRequest = DeleteSigningCertificateInput;
+
+/// Another name of [`DeleteUserPermissionsBoundaryInput`].
+pub type DeleteUserPermissionsBoundaryRequest = DeleteUserPermissionsBoundaryInput;
+
+/// Another name of [`DeleteUserPolicyInput`].
+pub type DeleteUserPolicyRequest = DeleteUserPolicyInput;
+
+/// Another name of [`DeleteUserInput`].
+pub type DeleteUserRequest = DeleteUserInput;
+
+/// Another name of [`DeleteVirtualMFADeviceInput`].
+pub type DeleteVirtualMFADeviceRequest = DeleteVirtualMFADeviceInput;
+
+/// Another name of [`DetachGroupPolicyInput`].
+pub type DetachGroupPolicyRequest = DetachGroupPolicyInput;
+
+/// Another name of [`DetachRolePolicyInput`].
+pub type DetachRolePolicyRequest = DetachRolePolicyInput;
+
+/// Another name of [`DetachUserPolicyInput`].
+pub type DetachUserPolicyRequest = DetachUserPolicyInput;
+
+/// Another name of [`DisableOrganizationsRootCredentialsManagementInput`].
+pub type DisableOrganizationsRootCredentialsManagementRequest =
+    DisableOrganizationsRootCredentialsManagementInput;
+
+/// Another name of [`DisableOrganizationsRootCredentialsManagementOutput`].
+pub type DisableOrganizationsRootCredentialsManagementResponse =
+    DisableOrganizationsRootCredentialsManagementOutput;
+
+/// Another name of [`DisableOrganizationsRootSessionsInput`].
+pub type DisableOrganizationsRootSessionsRequest = DisableOrganizationsRootSessionsInput;
+
+/// Another name of [`DisableOrganizationsRootSessionsOutput`].
+pub type DisableOrganizationsRootSessionsResponse = DisableOrganizationsRootSessionsOutput;
+
+/// Another name of [`EnableMFADeviceInput`].
+pub type EnableMFADeviceRequest = EnableMFADeviceInput;
+
+/// Another name of [`EnableOrganizationsRootCredentialsManagementInput`].
+pub type EnableOrganizationsRootCredentialsManagementRequest =
+    EnableOrganizationsRootCredentialsManagementInput;
+
+/// Another name of [`EnableOrganizationsRootCredentialsManagementOutput`].
+pub type EnableOrganizationsRootCredentialsManagementResponse =
+    EnableOrganizationsRootCredentialsManagementOutput;
+
+/// Another name of [`EnableOrganizationsRootSessionsInput`].
+pub type EnableOrganizationsRootSessionsRequest = EnableOrganizationsRootSessionsInput;
+
+/// Another name of [`EnableOrganizationsRootSessionsOutput`].
+pub type EnableOrganizationsRootSessionsResponse = EnableOrganizationsRootSessionsOutput;
+
+/// Another name of [`EnableOutboundWebIdentityFederationOutput`].
+pub type EnableOutboundWebIdentityFederationResponse = EnableOutboundWebIdentityFederationOutput;
+
+/// Another name of [`GenerateCredentialReportOutput`].
+pub type GenerateCredentialReportResponse = GenerateCredentialReportOutput;
+
+/// Another name of [`GenerateOrganizationsAccessReportInput`].
+pub type GenerateOrganizationsAccessReportRequest = GenerateOrganizationsAccessReportInput;
+
+/// Another name of [`GenerateOrganizationsAccessReportOutput`].
+pub type GenerateOrganizationsAccessReportResponse = GenerateOrganizationsAccessReportOutput;
+
+/// Another name of [`GenerateServiceLastAccessedDetailsInput`].
+pub type GenerateServiceLastAccessedDetailsRequest = GenerateServiceLastAccessedDetailsInput;
+
+/// Another name of [`GenerateServiceLastAccessedDetailsOutput`].
+pub type GenerateServiceLastAccessedDetailsResponse = GenerateServiceLastAccessedDetailsOutput;
+
+/// Another name of [`GetAccessKeyLastUsedInput`].
+pub type GetAccessKeyLastUsedRequest = GetAccessKeyLastUsedInput;
+
+/// Another name of [`GetAccessKeyLastUsedOutput`].
+pub type GetAccessKeyLastUsedResponse = GetAccessKeyLastUsedOutput;
+
+/// Another name of [`GetAccountAuthorizationDetailsInput`].
+pub type GetAccountAuthorizationDetailsRequest = GetAccountAuthorizationDetailsInput;
+
+/// Another name of [`GetAccountAuthorizationDetailsOutput`].
+pub type GetAccountAuthorizationDetailsResponse = GetAccountAuthorizationDetailsOutput;
+
+/// Another name of [`GetAccountPasswordPolicyOutput`].
+pub type GetAccountPasswordPolicyResponse = GetAccountPasswordPolicyOutput;
+
+/// Another name of [`GetAccountSummaryOutput`].
+pub type GetAccountSummaryResponse = GetAccountSummaryOutput;
+
+/// Another name of [`GetContextKeysForPolicyResponse`].
+pub type GetContextKeysForCustomPolicyOutput = GetContextKeysForPolicyResponse;
+
+/// Another name of [`GetContextKeysForCustomPolicyInput`].
+pub type GetContextKeysForCustomPolicyRequest = GetContextKeysForCustomPolicyInput;
+
+/// Another name of [`GetContextKeysForPolicyResponse`].
+pub type GetContextKeysForPrincipalPolicyOutput = GetContextKeysForPolicyResponse;
+
+/// Another name of [`GetContextKeysForPrincipalPolicyInput`].
+pub type GetContextKeysForPrincipalPolicyRequest = GetContextKeysForPrincipalPolicyInput;
+
+/// Another name of [`GetCredentialReportOutput`].
+pub type GetCredentialReportResponse = GetCredentialReportOutput;
+
+/// Another name of [`GetDelegationRequestInput`].
+pub type GetDelegationRequestRequest = GetDelegationRequestInput;
+
+/// Another name of [`GetDelegationRequestOutput`].
+pub type GetDelegationRequestResponse = GetDelegationRequestOutput;
+
+/// Another name of [`GetGroupPolicyInput`].
+pub type GetGroupPolicyRequest = GetGroupPolicyInput;
+
+/// Another name of [`GetGroupPolicyOutput`].
+pub type GetGroupPolicyResponse = GetGroupPolicyOutput;
+
+/// Another name of [`GetGroupInput`].
+pub type GetGroupRequest = GetGroupInput;
+
+/// Another name of [`GetGroupOutput`].
+pub type GetGroupResponse = GetGroupOutput;
+
+/// Another name of [`GetHumanReadableSummaryInput`].
+pub type GetHumanReadableSummaryRequest = GetHumanReadableSummaryInput;
+
+/// Another name of [`GetHumanReadableSummaryOutput`].
+pub type GetHumanReadableSummaryResponse = GetHumanReadableSummaryOutput;
+
+/// Another name of [`GetInstanceProfileInput`].
+pub type GetInstanceProfileRequest = GetInstanceProfileInput;
+
+/// Another name of [`GetInstanceProfileOutput`].
+pub type GetInstanceProfileResponse = GetInstanceProfileOutput;
+
+/// Another name of [`GetLoginProfileInput`].
+pub type GetLoginProfileRequest = GetLoginProfileInput;
+
+/// Another name of [`GetLoginProfileOutput`].
+pub type GetLoginProfileResponse = GetLoginProfileOutput;
+
+/// Another name of [`GetMFADeviceInput`].
+pub type GetMFADeviceRequest = GetMFADeviceInput;
+
+/// Another name of [`GetMFADeviceOutput`].
+pub type GetMFADeviceResponse = GetMFADeviceOutput;
+
+/// Another name of [`GetOpenIDConnectProviderInput`].
+pub type GetOpenIDConnectProviderRequest = GetOpenIDConnectProviderInput;
+
+/// Another name of [`GetOpenIDConnectProviderOutput`].
+pub type GetOpenIDConnectProviderResponse = GetOpenIDConnectProviderOutput;
+
+/// Another name of [`GetOrganizationsAccessReportInput`].
+pub type GetOrganizationsAccessReportRequest = GetOrganizationsAccessReportInput;
+
+/// Another name of [`GetOrganizationsAccessReportOutput`].
+pub type GetOrganizationsAccessReportResponse = GetOrganizationsAccessReportOutput;
+
+/// Another name of [`GetOutboundWebIdentityFederationInfoOutput`].
+pub type GetOutboundWebIdentityFederationInfoResponse = GetOutboundWebIdentityFederationInfoOutput;
+
+/// Another name of [`GetPolicyInput`].
+pub type GetPolicyRequest = GetPolicyInput;
+
+/// Another name of [`GetPolicyOutput`].
+pub type GetPolicyResponse = GetPolicyOutput;
+
+/// Another name of [`GetPolicyVersionInput`].
+pub type GetPolicyVersionRequest = GetPolicyVersionInput;
+
+/// Another name of [`GetPolicyVersionOutput`].
+pub type GetPolicyVersionResponse = GetPolicyVersionOutput;
+
+/// Another name of [`GetRolePolicyInput`].
+pub type GetRolePolicyRequest = GetRolePolicyInput;
+
+/// Another name of [`GetRolePolicyOutput`].
+pub type GetRolePolicyResponse = GetRolePolicyOutput;
+
+/// Another name of [`GetRoleInput`].
+pub type GetRoleRequest = GetRoleInput;
+
+/// Another name of [`GetRoleOutput`].
+pub type GetRoleResponse = GetRoleOutput;
+
+/// Another name of [`GetSAMLProviderInput`].
+pub type GetSAMLProviderRequest = GetSAMLProviderInput;
+
+/// Another name of [`GetSAMLProviderOutput`].
+pub type GetSAMLProviderResponse = GetSAMLProviderOutput;
+
+/// Another name of [`GetSSHPublicKeyInput`].
+pub type GetSSHPublicKeyRequest = GetSSHPublicKeyInput;
+
+/// Another name of [`GetSSHPublicKeyOutput`].
+pub type GetSSHPublicKeyResponse = GetSSHPublicKeyOutput;
+
+/// Another name of [`GetServerCertificateInput`].
+pub type GetServerCertificateRequest = GetServerCertificateInput;
+
+/// Another name of [`GetServerCertificateOutput`].
+pub type GetServerCertificateResponse = GetServerCertificateOutput;
+
+/// Another name of [`GetServiceLastAccessedDetailsInput`].
+pub type GetServiceLastAccessedDetailsRequest = GetServiceLastAccessedDetailsInput;
+
+/// Another name of [`GetServiceLastAccessedDetailsOutput`].
+pub type GetServiceLastAccessedDetailsResponse = GetServiceLastAccessedDetailsOutput;
+
+/// Another name of [`GetServiceLastAccessedDetailsWithEntitiesInput`].
+pub type GetServiceLastAccessedDetailsWithEntitiesRequest =
+    GetServiceLastAccessedDetailsWithEntitiesInput;
+
+/// Another name of [`GetServiceLastAccessedDetailsWithEntitiesOutput`].
+pub type GetServiceLastAccessedDetailsWithEntitiesResponse =
+    GetServiceLastAccessedDetailsWithEntitiesOutput;
+
+/// Another name of [`GetServiceLinkedRoleDeletionStatusInput`].
+pub type GetServiceLinkedRoleDeletionStatusRequest = GetServiceLinkedRoleDeletionStatusInput;
+
+/// Another name of [`GetServiceLinkedRoleDeletionStatusOutput`].
+pub type GetServiceLinkedRoleDeletionStatusResponse = GetServiceLinkedRoleDeletionStatusOutput;
+
+/// Another name of [`GetUserPolicyInput`].
+pub type GetUserPolicyRequest = GetUserPolicyInput;
+
+/// Another name of [`GetUserPolicyOutput`].
+pub type GetUserPolicyResponse = GetUserPolicyOutput;
+
+/// Another name of [`GetUserInput`].
+pub type GetUserRequest = GetUserInput;
+
+/// Another name of [`GetUserOutput`].
+pub type GetUserResponse = GetUserOutput;
+
+/// Another name of [`ListAccessKeysInput`].
+pub type ListAccessKeysRequest = ListAccessKeysInput;
+
+/// Another name of [`ListAccessKeysOutput`].
+pub type ListAccessKeysResponse = ListAccessKeysOutput;
+
+/// Another name of [`ListAccountAliasesInput`].
+pub type ListAccountAliasesRequest = ListAccountAliasesInput;
+
+/// Another name of [`ListAccountAliasesOutput`].
+pub type ListAccountAliasesResponse = ListAccountAliasesOutput;
+
+/// Another name of [`ListAttachedGroupPoliciesInput`].
+pub type ListAttachedGroupPoliciesRequest = ListAttachedGroupPoliciesInput;
+
+/// Another name of [`ListAttachedGroupPoliciesOutput`].
+pub type ListAttachedGroupPoliciesResponse = ListAttachedGroupPoliciesOutput;
+
+/// Another name of [`ListAttachedRolePoliciesInput`].
+pub type ListAttachedRolePoliciesRequest = ListAttachedRolePoliciesInput;
+
+/// Another name of [`ListAttachedRolePoliciesOutput`].
+pub type ListAttachedRolePoliciesResponse = ListAttachedRolePoliciesOutput;
+
+/// Another name of [`ListAttachedUserPoliciesInput`].
+pub type ListAttachedUserPoliciesRequest = ListAttachedUserPoliciesInput;
+
+/// Another name of [`ListAttachedUserPoliciesOutput`].
+pub type ListAttachedUserPoliciesResponse = ListAttachedUserPoliciesOutput;
+
+/// Another name of [`ListDelegationRequestsInput`].
+pub type ListDelegationRequestsRequest = ListDelegationRequestsInput;
+
+/// Another name of [`ListDelegationRequestsOutput`].
+pub type ListDelegationRequestsResponse = ListDelegationRequestsOutput;
+
+/// Another name of [`ListEntitiesForPolicyInput`].
+pub type ListEntitiesForPolicyRequest = ListEntitiesForPolicyInput;
+
+/// Another name of [`ListEntitiesForPolicyOutput`].
+pub type ListEntitiesForPolicyResponse = ListEntitiesForPolicyOutput;
+
+/// Another name of [`ListGroupPoliciesInput`].
+pub type ListGroupPoliciesRequest = ListGroupPoliciesInput;
+
+/// Another name of [`ListGroupPoliciesOutput`].
+pub type ListGroupPoliciesResponse = ListGroupPoliciesOutput;
+
+/// Another name of [`ListGroupsForUserInput`].
+pub type ListGroupsForUserRequest = ListGroupsForUserInput;
+
+/// Another name of [`ListGroupsForUserOutput`].
+pub type ListGroupsForUserResponse = ListGroupsForUserOutput;
+
+/// Another name of [`ListGroupsInput`].
+pub type ListGroupsRequest = ListGroupsInput;
+
+/// Another name of [`ListGroupsOutput`].
+pub type ListGroupsResponse = ListGroupsOutput;
+
+/// Another name of [`ListInstanceProfileTagsInput`].
+pub type ListInstanceProfileTagsRequest = ListInstanceProfileTagsInput;
+
+/// Another name of [`ListInstanceProfileTagsOutput`].
+pub type ListInstanceProfileTagsResponse = ListInstanceProfileTagsOutput;
+
+/// Another name of [`ListInstanceProfilesForRoleInput`].
+pub type ListInstanceProfilesForRoleRequest = ListInstanceProfilesForRoleInput;
+
+/// Another name of [`ListInstanceProfilesForRoleOutput`].
+pub type ListInstanceProfilesForRoleResponse = ListInstanceProfilesForRoleOutput;
+
+/// Another name of [`ListInstanceProfilesInput`].
+pub type ListInstanceProfilesRequest = ListInstanceProfilesInput;
+
+/// Another name of [`ListInstanceProfilesOutput`].
+pub type ListInstanceProfilesResponse = ListInstanceProfilesOutput;
+
+/// Another name of [`ListMFADeviceTagsInput`].
+pub type ListMFADeviceTagsRequest = ListMFADeviceTagsInput;
+
+/// Another name of [`ListMFADeviceTagsOutput`].
+pub type ListMFADeviceTagsResponse = ListMFADeviceTagsOutput;
+
+/// Another name of [`ListMFADevicesInput`].
+pub type ListMFADevicesRequest = ListMFADevicesInput;
+
+/// Another name of [`ListMFADevicesOutput`].
+pub type ListMFADevicesResponse = ListMFADevicesOutput;
+
+/// Another name of [`ListOpenIDConnectProviderTagsInput`].
+pub type ListOpenIDConnectProviderTagsRequest = ListOpenIDConnectProviderTagsInput;
+
+/// Another name of [`ListOpenIDConnectProviderTagsOutput`].
+pub type ListOpenIDConnectProviderTagsResponse = ListOpenIDConnectProviderTagsOutput;
+
+/// Another name of [`ListOpenIDConnectProvidersInput`].
+pub type ListOpenIDConnectProvidersRequest = ListOpenIDConnectProvidersInput;
+
+/// Another name of [`ListOpenIDConnectProvidersOutput`].
+pub type ListOpenIDConnectProvidersResponse = ListOpenIDConnectProvidersOutput;
+
+/// Another name of [`ListOrganizationsFeaturesInput`].
+pub type ListOrganizationsFeaturesRequest = ListOrganizationsFeaturesInput;
+
+/// Another name of [`ListOrganizationsFeaturesOutput`].
+pub type ListOrganizationsFeaturesResponse = ListOrganizationsFeaturesOutput;
+
+/// Another name of [`ListPoliciesGrantingServiceAccessInput`].
+pub type ListPoliciesGrantingServiceAccessRequest = ListPoliciesGrantingServiceAccessInput;
+
+/// Another name of [`ListPoliciesGrantingServiceAccessOutput`].
+pub type ListPoliciesGrantingServiceAccessResponse = ListPoliciesGrantingServiceAccessOutput;
+
+/// Another name of [`ListPoliciesInput`].
+pub type ListPoliciesRequest = ListPoliciesInput;
+
+/// Another name of [`ListPoliciesOutput`].
+pub type ListPoliciesResponse = ListPoliciesOutput;
+
+/// Another name of [`ListPolicyTagsInput`].
+pub type ListPolicyTagsRequest = ListPolicyTagsInput;
+
+/// Another name of [`ListPolicyTagsOutput`].
+pub type ListPolicyTagsResponse = ListPolicyTagsOutput;
+
+/// Another name of [`ListPolicyVersionsInput`].
+pub type ListPolicyVersionsRequest = ListPolicyVersionsInput;
+
+/// Another name of [`ListPolicyVersionsOutput`].
+pub type ListPolicyVersionsResponse = ListPolicyVersionsOutput;
+
+/// Another name of [`ListRolePoliciesInput`].
+pub type ListRolePoliciesRequest = ListRolePoliciesInput;
+
+/// Another name of [`ListRolePoliciesOutput`].
+pub type ListRolePoliciesResponse = ListRolePoliciesOutput;
+
+/// Another name of [`ListRoleTagsInput`].
+pub type ListRoleTagsRequest = ListRoleTagsInput;
+
+/// Another name of [`ListRoleTagsOutput`].
+pub type ListRoleTagsResponse = ListRoleTagsOutput;
+
+/// Another name of [`ListRolesInput`].
+pub type ListRolesRequest = ListRolesInput;
+
+/// Another name of [`ListRolesOutput`].
+pub type ListRolesResponse = ListRolesOutput;
+
+/// Another name of [`ListSAMLProviderTagsInput`].
+pub type ListSAMLProviderTagsRequest = ListSAMLProviderTagsInput;
+
+/// Another name of [`ListSAMLProviderTagsOutput`].
+pub type ListSAMLProviderTagsResponse = ListSAMLProviderTagsOutput;
+
+/// Another name of [`ListSAMLProvidersInput`].
+pub type ListSAMLProvidersRequest = ListSAMLProvidersInput;
+
+/// Another name of [`ListSAMLProvidersOutput`].
+pub type ListSAMLProvidersResponse = ListSAMLProvidersOutput;
+
+/// Another name of [`ListSSHPublicKeysInput`].
+pub type ListSSHPublicKeysRequest = ListSSHPublicKeysInput;
+
+/// Another name of [`ListSSHPublicKeysOutput`].
+pub type ListSSHPublicKeysResponse = ListSSHPublicKeysOutput;
+
+/// Another name of [`ListServerCertificateTagsInput`].
+pub type ListServerCertificateTagsRequest = ListServerCertificateTagsInput;
+
+/// Another name of [`ListServerCertificateTagsOutput`].
+pub type ListServerCertificateTagsResponse = ListServerCertificateTagsOutput;
+
+/// Another name of [`ListServerCertificatesInput`].
+pub type ListServerCertificatesRequest = ListServerCertificatesInput;
+
+/// Another name of [`ListServerCertificatesOutput`].
+pub type ListServerCertificatesResponse = ListServerCertificatesOutput;
+
+/// Another name of [`ListServiceSpecificCredentialsInput`].
+pub type ListServiceSpecificCredentialsRequest = ListServiceSpecificCredentialsInput;
+
+/// Another name of [`ListServiceSpecificCredentialsOutput`].
+pub type ListServiceSpecificCredentialsResponse = ListServiceSpecificCredentialsOutput;
+
+/// Another name of [`ListSigningCertificatesInput`].
+pub type ListSigningCertificatesRequest = ListSigningCertificatesInput;
+
+/// Another name of [`ListSigningCertificatesOutput`].
+pub type ListSigningCertificatesResponse = ListSigningCertificatesOutput;
+
+/// Another name of [`ListUserPoliciesInput`].
+pub type ListUserPoliciesRequest = ListUserPoliciesInput;
+
+/// Another name of [`ListUserPoliciesOutput`].
+pub type ListUserPoliciesResponse = ListUserPoliciesOutput;
+
+/// Another name of [`ListUserTagsInput`].
+pub type ListUserTagsRequest = ListUserTagsInput;
+
+/// Another name of [`ListUserTagsOutput`].
+pub type ListUserTagsResponse = ListUserTagsOutput;
+
+/// Another name of [`ListUsersInput`].
+pub type ListUsersRequest = ListUsersInput;
+
+/// Another name of [`ListUsersOutput`].
+pub type ListUsersResponse = ListUsersOutput;
+
+/// Another name of [`ListVirtualMFADevicesInput`].
+pub type ListVirtualMFADevicesRequest = ListVirtualMFADevicesInput;
+
+/// Another name of [`ListVirtualMFADevicesOutput`].
+pub type ListVirtualMFADevicesResponse = ListVirtualMFADevicesOutput;
+
+/// Another name of [`PutGroupPolicyInput`].
+pub type PutGroupPolicyRequest = PutGroupPolicyInput;
+
+/// Another name of [`PutRolePermissionsBoundaryInput`].
+pub type PutRolePermissionsBoundaryRequest = PutRolePermissionsBoundaryInput;
+
+/// Another name of [`PutRolePolicyInput`].
+pub type PutRolePolicyRequest = PutRolePolicyInput;
+
+/// Another name of [`PutUserPermissionsBoundaryInput`].
+pub type PutUserPermissionsBoundaryRequest = PutUserPermissionsBoundaryInput;
+
+/// Another name of [`PutUserPolicyInput`].
+pub type PutUserPolicyRequest = PutUserPolicyInput;
+
+/// Another name of [`RejectDelegationRequestInput`].
+pub type RejectDelegationRequestRequest = RejectDelegationRequestInput;
+
+/// Another name of [`RemoveClientIDFromOpenIDConnectProviderInput`].
+pub type RemoveClientIDFromOpenIDConnectProviderRequest =
+    RemoveClientIDFromOpenIDConnectProviderInput;
+
+/// Another name of [`RemoveRoleFromInstanceProfileInput`].
+pub type RemoveRoleFromInstanceProfileRequest = RemoveRoleFromInstanceProfileInput;
+
+/// Another name of [`RemoveUserFromGroupInput`].
+pub type RemoveUserFromGroupRequest = RemoveUserFromGroupInput;
+
+/// Another name of [`ResetServiceSpecificCredentialInput`].
+pub type ResetServiceSpecificCredentialRequest = ResetServiceSpecificCredentialInput;
+
+/// Another name of [`ResetServiceSpecificCredentialOutput`].
+pub type ResetServiceSpecificCredentialResponse = ResetServiceSpecificCredentialOutput;
+
+/// Another name of [`ResyncMFADeviceInput`].
+pub type ResyncMFADeviceRequest = ResyncMFADeviceInput;
+
+/// Another name of [`SendDelegationTokenInput`].
+pub type SendDelegationTokenRequest = SendDelegationTokenInput;
+
+/// Another name of [`SetDefaultPolicyVersionInput`].
+pub type SetDefaultPolicyVersionRequest = SetDefaultPolicyVersionInput;
+
+/// Another name of [`SetSecurityTokenServicePreferencesInput`].
+pub type SetSecurityTokenServicePreferencesRequest = SetSecurityTokenServicePreferencesInput;
+
+/// Another name of [`SimulatePolicyResponse`].
+pub type SimulateCustomPolicyOutput = SimulatePolicyResponse;
+
+/// Another name of [`SimulateCustomPolicyInput`].
+pub type SimulateCustomPolicyRequest = SimulateCustomPolicyInput;
+
+/// Another name of [`SimulatePolicyResponse`].
+pub type SimulatePrincipalPolicyOutput = SimulatePolicyResponse;
+
+/// Another name of [`SimulatePrincipalPolicyInput`].
+pub type SimulatePrincipalPolicyRequest = SimulatePrincipalPolicyInput;
+
+/// Another name of [`TagInstanceProfileInput`].
+pub type TagInstanceProfileRequest = TagInstanceProfileInput;
+
+/// Another name of [`TagMFADeviceInput`].
+pub type TagMFADeviceRequest = TagMFADeviceInput;
+
+/// Another name of [`TagOpenIDConnectProviderInput`].
+pub type TagOpenIDConnectProviderRequest = TagOpenIDConnectProviderInput;
+
+/// Another name of [`TagPolicyInput`].
+pub type TagPolicyRequest = TagPolicyInput;
+
+/// Another name of [`TagRoleInput`].
+pub type TagRoleRequest = TagRoleInput;
+
+/// Another name of [`TagSAMLProviderInput`].
+pub type TagSAMLProviderRequest = TagSAMLProviderInput;
+
+/// Another name of [`TagServerCertificateInput`].
+pub type TagServerCertificateRequest = TagServerCertificateInput;
+
+/// Another name of [`TagUserInput`].
+pub type TagUserRequest = TagUserInput;
+
+/// Another name of [`UntagInstanceProfileInput`].
+pub type UntagInstanceProfileRequest = UntagInstanceProfileInput;
+
+/// Another name of [`UntagMFADeviceInput`].
+pub type UntagMFADeviceRequest = UntagMFADeviceInput;
+
+/// Another name of [`UntagOpenIDConnectProviderInput`].
+pub type UntagOpenIDConnectProviderRequest = UntagOpenIDConnectProviderInput;
+
+/// Another name of [`UntagPolicyInput`].
+pub type UntagPolicyRequest = UntagPolicyInput;
+
+/// Another name of [`UntagRoleInput`].
+pub type UntagRoleRequest = UntagRoleInput;
+
+/// Another name of [`UntagSAMLProviderInput`].
+pub type UntagSAMLProviderRequest = UntagSAMLProviderInput;
+
+/// Another name of [`UntagServerCertificateInput`].
+pub type UntagServerCertificateRequest = UntagServerCertificateInput;
+
+/// Another name of [`UntagUserInput`].
+pub type UntagUserRequest = UntagUserInput;
+
+/// Another name of [`UpdateAccessKeyInput`].
+pub type UpdateAccessKeyRequest = UpdateAccessKeyInput;
+
+/// Another name of [`UpdateAccountPasswordPolicyInput`].
+pub type UpdateAccountPasswordPolicyRequest = UpdateAccountPasswordPolicyInput;
+
+/// Another name of [`UpdateAssumeRolePolicyInput`].
+pub type UpdateAssumeRolePolicyRequest = UpdateAssumeRolePolicyInput;
+
+/// Another name of [`UpdateDelegationRequestInput`].
+pub type UpdateDelegationRequestRequest = UpdateDelegationRequestInput;
+
+/// Another name of [`UpdateGroupInput`].
+pub type UpdateGroupRequest = UpdateGroupInput;
+
+/// Another name of [`UpdateLoginProfileInput`].
+pub type UpdateLoginProfileRequest = UpdateLoginProfileInput;
+
+/// Another name of [`UpdateOpenIDConnectProviderThumbprintInput`].
+pub type UpdateOpenIDConnectProviderThumbprintRequest = UpdateOpenIDConnectProviderThumbprintInput;
+
+/// Another name of [`UpdateRoleDescriptionInput`].
+pub type UpdateRoleDescriptionRequest = UpdateRoleDescriptionInput;
+
+/// Another name of [`UpdateRoleDescriptionOutput`].
+pub type UpdateRoleDescriptionResponse = UpdateRoleDescriptionOutput;
+
+/// Another name of [`UpdateRoleInput`].
+pub type UpdateRoleRequest = UpdateRoleInput;
+
+/// Another name of [`UpdateRoleOutput`].
+pub type UpdateRoleResponse = UpdateRoleOutput;
+
+/// Another name of [`UpdateSAMLProviderInput`].
+pub type UpdateSAMLProviderRequest = UpdateSAMLProviderInput;
+
+/// Another name of [`UpdateSAMLProviderOutput`].
+pub type UpdateSAMLProviderResponse = UpdateSAMLProviderOutput;
+
+/// Another name of [`UpdateSSHPublicKeyInput`].
+pub type UpdateSSHPublicKeyRequest = UpdateSSHPublicKeyInput;
+
+/// Another name of [`UpdateServerCertificateInput`].
+pub type UpdateServerCertificateRequest = UpdateServerCertificateInput;
+
+/// Another name of [`UpdateServiceSpecificCredentialInput`].
+pub type UpdateServiceSpecificCredentialRequest = UpdateServiceSpecificCredentialInput;
+
+/// Another name of [`UpdateSigningCertificateInput`].
+pub type UpdateSigningCertificateRequest = UpdateSigningCertificateInput;
+
+/// Another name of [`UpdateUserInput`].
+pub type UpdateUserRequest = UpdateUserInput;
+
+/// Another name of [`UploadSSHPublicKeyInput`].
+pub type UploadSSHPublicKeyRequest = UploadSSHPublicKeyInput;
+
+/// Another name of [`UploadSSHPublicKeyOutput`].
+pub type UploadSSHPublicKeyResponse = UploadSSHPublicKeyOutput;
+
+/// Another name of [`UploadServerCertificateInput`].
+pub type UploadServerCertificateRequest = UploadServerCertificateInput;
+
+/// Another name of [`UploadServerCertificateOutput`].
+pub type UploadServerCertificateResponse = UploadServerCertificateOutput;
+
+/// Another name of [`UploadSigningCertificateInput`].
+pub type UploadSigningCertificateRequest = UploadSigningCertificateInput;
+
+/// Another name of [`UploadSigningCertificateOutput`].
+pub type UploadSigningCertificateResponse = UploadSigningCertificateOutput;

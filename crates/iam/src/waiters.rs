@@ -27,7 +27,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_instance_profile_exists(
         &self,
-        input: crate::types::GetInstanceProfileRequest,
+        input: crate::types::GetInstanceProfileInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -38,7 +38,7 @@ impl crate::Client {
 
     /// Waits until `UserExists`: calls [`Self::get_user`] every 1 s, at most 20 times
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
-    pub fn wait_until_user_exists(&self, input: crate::types::GetUserRequest) -> WaitFuture {
+    pub fn wait_until_user_exists(&self, input: crate::types::GetUserInput) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
             "UserExists",
@@ -48,7 +48,7 @@ impl crate::Client {
 
     /// Waits until `RoleExists`: calls [`Self::get_role`] every 1 s, at most 20 times
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
-    pub fn wait_until_role_exists(&self, input: crate::types::GetRoleRequest) -> WaitFuture {
+    pub fn wait_until_role_exists(&self, input: crate::types::GetRoleInput) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
             "RoleExists",
@@ -58,7 +58,7 @@ impl crate::Client {
 
     /// Waits until `PolicyExists`: calls [`Self::get_policy`] every 1 s, at most 20 times
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
-    pub fn wait_until_policy_exists(&self, input: crate::types::GetPolicyRequest) -> WaitFuture {
+    pub fn wait_until_policy_exists(&self, input: crate::types::GetPolicyInput) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
             "PolicyExists",

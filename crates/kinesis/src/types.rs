@@ -15,13 +15,9 @@ pub struct AccessDeniedException {
     pub message: Option<String>,
 }
 
-impl AccessDeniedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccessDeniedException {
+    into message("message"): String;
+});
 
 impl FromValue for AccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -48,28 +44,12 @@ pub struct AddTagsToStreamInput {
     pub stream_id: Option<String>,
 }
 
-impl AddTagsToStreamInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AddTagsToStreamInput {
+    into stream_name("StreamName"): String;
+    map_into tags("Tags"): String, insert_tags;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for AddTagsToStreamInput {
     fn into_value(self) -> Value {
@@ -94,23 +74,11 @@ pub struct ChildShard {
     pub hash_key_range: Option<crate::types::HashKeyRange>,
 }
 
-impl ChildShard {
-    /// Sets `ShardId` (see [`Self::shard_id`]).
-    pub fn shard_id(mut self, value: impl Into<String>) -> Self {
-        self.shard_id = Some(value.into());
-        self
-    }
-    /// Sets `ParentShards` (see [`Self::parent_shards`]).
-    pub fn parent_shards(mut self, value: Vec<String>) -> Self {
-        self.parent_shards = Some(value);
-        self
-    }
-    /// Sets `HashKeyRange` (see [`Self::hash_key_range`]).
-    pub fn hash_key_range(mut self, value: crate::types::HashKeyRange) -> Self {
-        self.hash_key_range = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChildShard {
+    into shard_id("ShardId"): String;
+    list_into parent_shards("ParentShards"): String, push_parent_shards;
+    value hash_key_range("HashKeyRange"): crate::types::HashKeyRange;
+});
 
 impl FromValue for ChildShard {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -139,28 +107,12 @@ pub struct Consumer {
     pub consumer_creation_timestamp: Option<myaws_core::DateTime>,
 }
 
-impl Consumer {
-    /// Sets `ConsumerName` (see [`Self::consumer_name`]).
-    pub fn consumer_name(mut self, value: impl Into<String>) -> Self {
-        self.consumer_name = Some(value.into());
-        self
-    }
-    /// Sets `ConsumerARN` (see [`Self::consumer_arn`]).
-    pub fn consumer_arn(mut self, value: impl Into<String>) -> Self {
-        self.consumer_arn = Some(value.into());
-        self
-    }
-    /// Sets `ConsumerStatus` (see [`Self::consumer_status`]).
-    pub fn consumer_status(mut self, value: impl Into<crate::types::ConsumerStatus>) -> Self {
-        self.consumer_status = Some(value.into());
-        self
-    }
-    /// Sets `ConsumerCreationTimestamp` (see [`Self::consumer_creation_timestamp`]).
-    pub fn consumer_creation_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.consumer_creation_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Consumer {
+    into consumer_name("ConsumerName"): String;
+    into consumer_arn("ConsumerARN"): String;
+    into consumer_status("ConsumerStatus"): crate::types::ConsumerStatus;
+    value consumer_creation_timestamp("ConsumerCreationTimestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for Consumer {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -192,33 +144,13 @@ pub struct ConsumerDescription {
     pub stream_arn: Option<String>,
 }
 
-impl ConsumerDescription {
-    /// Sets `ConsumerName` (see [`Self::consumer_name`]).
-    pub fn consumer_name(mut self, value: impl Into<String>) -> Self {
-        self.consumer_name = Some(value.into());
-        self
-    }
-    /// Sets `ConsumerARN` (see [`Self::consumer_arn`]).
-    pub fn consumer_arn(mut self, value: impl Into<String>) -> Self {
-        self.consumer_arn = Some(value.into());
-        self
-    }
-    /// Sets `ConsumerStatus` (see [`Self::consumer_status`]).
-    pub fn consumer_status(mut self, value: impl Into<crate::types::ConsumerStatus>) -> Self {
-        self.consumer_status = Some(value.into());
-        self
-    }
-    /// Sets `ConsumerCreationTimestamp` (see [`Self::consumer_creation_timestamp`]).
-    pub fn consumer_creation_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.consumer_creation_timestamp = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConsumerDescription {
+    into consumer_name("ConsumerName"): String;
+    into consumer_arn("ConsumerARN"): String;
+    into consumer_status("ConsumerStatus"): crate::types::ConsumerStatus;
+    value consumer_creation_timestamp("ConsumerCreationTimestamp"): myaws_core::DateTime;
+    into stream_arn("StreamARN"): String;
+});
 
 impl FromValue for ConsumerDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -333,38 +265,14 @@ pub struct CreateStreamInput {
     pub max_record_size_in_ki_b: Option<i32>,
 }
 
-impl CreateStreamInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `ShardCount` (see [`Self::shard_count`]).
-    pub fn shard_count(mut self, value: i32) -> Self {
-        self.shard_count = Some(value);
-        self
-    }
-    /// Sets `StreamModeDetails` (see [`Self::stream_mode_details`]).
-    pub fn stream_mode_details(mut self, value: crate::types::StreamModeDetails) -> Self {
-        self.stream_mode_details = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `WarmThroughputMiBps` (see [`Self::warm_throughput_mi_bps`]).
-    pub fn warm_throughput_mi_bps(mut self, value: i32) -> Self {
-        self.warm_throughput_mi_bps = Some(value);
-        self
-    }
-    /// Sets `MaxRecordSizeInKiB` (see [`Self::max_record_size_in_ki_b`]).
-    pub fn max_record_size_in_ki_b(mut self, value: i32) -> Self {
-        self.max_record_size_in_ki_b = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateStreamInput {
+    into stream_name("StreamName"): String;
+    value shard_count("ShardCount"): i32;
+    value stream_mode_details("StreamModeDetails"): crate::types::StreamModeDetails;
+    map_into tags("Tags"): String, insert_tags;
+    value warm_throughput_mi_bps("WarmThroughputMiBps"): i32;
+    value max_record_size_in_ki_b("MaxRecordSizeInKiB"): i32;
+});
 
 impl IntoValue for CreateStreamInput {
     fn into_value(self) -> Value {
@@ -395,28 +303,12 @@ pub struct DecreaseStreamRetentionPeriodInput {
     pub stream_id: Option<String>,
 }
 
-impl DecreaseStreamRetentionPeriodInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `RetentionPeriodHours` (see [`Self::retention_period_hours`]).
-    pub fn retention_period_hours(mut self, value: i32) -> Self {
-        self.retention_period_hours = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DecreaseStreamRetentionPeriodInput {
+    into stream_name("StreamName"): String;
+    value retention_period_hours("RetentionPeriodHours"): i32;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for DecreaseStreamRetentionPeriodInput {
     fn into_value(self) -> Value {
@@ -441,18 +333,10 @@ pub struct DeleteResourcePolicyInput {
     pub stream_id: Option<String>,
 }
 
-impl DeleteResourcePolicyInput {
-    /// Sets `ResourceARN` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteResourcePolicyInput {
+    into resource_arn("ResourceARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for DeleteResourcePolicyInput {
     fn into_value(self) -> Value {
@@ -477,28 +361,12 @@ pub struct DeleteStreamInput {
     pub stream_id: Option<String>,
 }
 
-impl DeleteStreamInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `EnforceConsumerDeletion` (see [`Self::enforce_consumer_deletion`]).
-    pub fn enforce_consumer_deletion(mut self, value: bool) -> Self {
-        self.enforce_consumer_deletion = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteStreamInput {
+    into stream_name("StreamName"): String;
+    value enforce_consumer_deletion("EnforceConsumerDeletion"): bool;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for DeleteStreamInput {
     fn into_value(self) -> Value {
@@ -525,28 +393,12 @@ pub struct DeregisterStreamConsumerInput {
     pub stream_id: Option<String>,
 }
 
-impl DeregisterStreamConsumerInput {
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `ConsumerName` (see [`Self::consumer_name`]).
-    pub fn consumer_name(mut self, value: impl Into<String>) -> Self {
-        self.consumer_name = Some(value.into());
-        self
-    }
-    /// Sets `ConsumerARN` (see [`Self::consumer_arn`]).
-    pub fn consumer_arn(mut self, value: impl Into<String>) -> Self {
-        self.consumer_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeregisterStreamConsumerInput {
+    into stream_arn("StreamARN"): String;
+    into consumer_name("ConsumerName"): String;
+    into consumer_arn("ConsumerARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for DeregisterStreamConsumerInput {
     fn into_value(self) -> Value {
@@ -581,16 +433,9 @@ pub struct DescribeAccountSettingsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeAccountSettingsOutput {
-    /// Sets `MinimumThroughputBillingCommitment` (see [`Self::minimum_throughput_billing_commitment`]).
-    pub fn minimum_throughput_billing_commitment(
-        mut self,
-        value: crate::types::MinimumThroughputBillingCommitmentOutput,
-    ) -> Self {
-        self.minimum_throughput_billing_commitment = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeAccountSettingsOutput {
+    value minimum_throughput_billing_commitment("MinimumThroughputBillingCommitment"): crate::types::MinimumThroughputBillingCommitmentOutput;
+});
 
 impl FromValue for DescribeAccountSettingsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -628,28 +473,12 @@ pub struct DescribeLimitsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeLimitsOutput {
-    /// Sets `ShardLimit` (see [`Self::shard_limit`]).
-    pub fn shard_limit(mut self, value: i32) -> Self {
-        self.shard_limit = Some(value);
-        self
-    }
-    /// Sets `OpenShardCount` (see [`Self::open_shard_count`]).
-    pub fn open_shard_count(mut self, value: i32) -> Self {
-        self.open_shard_count = Some(value);
-        self
-    }
-    /// Sets `OnDemandStreamCount` (see [`Self::on_demand_stream_count`]).
-    pub fn on_demand_stream_count(mut self, value: i32) -> Self {
-        self.on_demand_stream_count = Some(value);
-        self
-    }
-    /// Sets `OnDemandStreamCountLimit` (see [`Self::on_demand_stream_count_limit`]).
-    pub fn on_demand_stream_count_limit(mut self, value: i32) -> Self {
-        self.on_demand_stream_count_limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeLimitsOutput {
+    value shard_limit("ShardLimit"): i32;
+    value open_shard_count("OpenShardCount"): i32;
+    value on_demand_stream_count("OnDemandStreamCount"): i32;
+    value on_demand_stream_count_limit("OnDemandStreamCountLimit"): i32;
+});
 
 impl FromValue for DescribeLimitsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -677,28 +506,12 @@ pub struct DescribeStreamConsumerInput {
     pub stream_id: Option<String>,
 }
 
-impl DescribeStreamConsumerInput {
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `ConsumerName` (see [`Self::consumer_name`]).
-    pub fn consumer_name(mut self, value: impl Into<String>) -> Self {
-        self.consumer_name = Some(value.into());
-        self
-    }
-    /// Sets `ConsumerARN` (see [`Self::consumer_arn`]).
-    pub fn consumer_arn(mut self, value: impl Into<String>) -> Self {
-        self.consumer_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStreamConsumerInput {
+    into stream_arn("StreamARN"): String;
+    into consumer_name("ConsumerName"): String;
+    into consumer_arn("ConsumerARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for DescribeStreamConsumerInput {
     fn into_value(self) -> Value {
@@ -721,13 +534,9 @@ pub struct DescribeStreamConsumerOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStreamConsumerOutput {
-    /// Sets `ConsumerDescription` (see [`Self::consumer_description`]).
-    pub fn consumer_description(mut self, value: crate::types::ConsumerDescription) -> Self {
-        self.consumer_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeStreamConsumerOutput {
+    value consumer_description("ConsumerDescription"): crate::types::ConsumerDescription;
+});
 
 impl FromValue for DescribeStreamConsumerOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -758,33 +567,13 @@ pub struct DescribeStreamInput {
     pub stream_id: Option<String>,
 }
 
-impl DescribeStreamInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `ExclusiveStartShardId` (see [`Self::exclusive_start_shard_id`]).
-    pub fn exclusive_start_shard_id(mut self, value: impl Into<String>) -> Self {
-        self.exclusive_start_shard_id = Some(value.into());
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStreamInput {
+    into stream_name("StreamName"): String;
+    value limit("Limit"): i32;
+    into exclusive_start_shard_id("ExclusiveStartShardId"): String;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for DescribeStreamInput {
     fn into_value(self) -> Value {
@@ -808,13 +597,9 @@ pub struct DescribeStreamOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStreamOutput {
-    /// Sets `StreamDescription` (see [`Self::stream_description`]).
-    pub fn stream_description(mut self, value: crate::types::StreamDescription) -> Self {
-        self.stream_description = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeStreamOutput {
+    value stream_description("StreamDescription"): crate::types::StreamDescription;
+});
 
 impl FromValue for DescribeStreamOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -837,23 +622,11 @@ pub struct DescribeStreamSummaryInput {
     pub stream_id: Option<String>,
 }
 
-impl DescribeStreamSummaryInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeStreamSummaryInput {
+    into stream_name("StreamName"): String;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for DescribeStreamSummaryInput {
     fn into_value(self) -> Value {
@@ -875,16 +648,9 @@ pub struct DescribeStreamSummaryOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeStreamSummaryOutput {
-    /// Sets `StreamDescriptionSummary` (see [`Self::stream_description_summary`]).
-    pub fn stream_description_summary(
-        mut self,
-        value: crate::types::StreamDescriptionSummary,
-    ) -> Self {
-        self.stream_description_summary = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeStreamSummaryOutput {
+    value stream_description_summary("StreamDescriptionSummary"): crate::types::StreamDescriptionSummary;
+});
 
 impl FromValue for DescribeStreamSummaryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -924,28 +690,12 @@ pub struct DisableEnhancedMonitoringInput {
     pub stream_id: Option<String>,
 }
 
-impl DisableEnhancedMonitoringInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `ShardLevelMetrics` (see [`Self::shard_level_metrics`]).
-    pub fn shard_level_metrics(mut self, value: Vec<crate::types::MetricsName>) -> Self {
-        self.shard_level_metrics = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DisableEnhancedMonitoringInput {
+    into stream_name("StreamName"): String;
+    list_into shard_level_metrics("ShardLevelMetrics"): crate::types::MetricsName, push_shard_level_metrics;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for DisableEnhancedMonitoringInput {
     fn into_value(self) -> Value {
@@ -987,28 +737,12 @@ pub struct EnableEnhancedMonitoringInput {
     pub stream_id: Option<String>,
 }
 
-impl EnableEnhancedMonitoringInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `ShardLevelMetrics` (see [`Self::shard_level_metrics`]).
-    pub fn shard_level_metrics(mut self, value: Vec<crate::types::MetricsName>) -> Self {
-        self.shard_level_metrics = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EnableEnhancedMonitoringInput {
+    into stream_name("StreamName"): String;
+    list_into shard_level_metrics("ShardLevelMetrics"): crate::types::MetricsName, push_shard_level_metrics;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for EnableEnhancedMonitoringInput {
     fn into_value(self) -> Value {
@@ -1118,13 +852,9 @@ pub struct EnhancedMetrics {
     pub shard_level_metrics: Option<Vec<crate::types::MetricsName>>,
 }
 
-impl EnhancedMetrics {
-    /// Sets `ShardLevelMetrics` (see [`Self::shard_level_metrics`]).
-    pub fn shard_level_metrics(mut self, value: Vec<crate::types::MetricsName>) -> Self {
-        self.shard_level_metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EnhancedMetrics {
+    list_into shard_level_metrics("ShardLevelMetrics"): crate::types::MetricsName, push_shard_level_metrics;
+});
 
 impl FromValue for EnhancedMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1151,28 +881,12 @@ pub struct EnhancedMonitoringOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl EnhancedMonitoringOutput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `CurrentShardLevelMetrics` (see [`Self::current_shard_level_metrics`]).
-    pub fn current_shard_level_metrics(mut self, value: Vec<crate::types::MetricsName>) -> Self {
-        self.current_shard_level_metrics = Some(value);
-        self
-    }
-    /// Sets `DesiredShardLevelMetrics` (see [`Self::desired_shard_level_metrics`]).
-    pub fn desired_shard_level_metrics(mut self, value: Vec<crate::types::MetricsName>) -> Self {
-        self.desired_shard_level_metrics = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EnhancedMonitoringOutput {
+    into stream_name("StreamName"): String;
+    list_into current_shard_level_metrics("CurrentShardLevelMetrics"): crate::types::MetricsName, push_current_shard_level_metrics;
+    list_into desired_shard_level_metrics("DesiredShardLevelMetrics"): crate::types::MetricsName, push_desired_shard_level_metrics;
+    into stream_arn("StreamARN"): String;
+});
 
 impl FromValue for EnhancedMonitoringOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1194,13 +908,9 @@ pub struct ExpiredIteratorException {
     pub message: Option<String>,
 }
 
-impl ExpiredIteratorException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExpiredIteratorException {
+    into message("message"): String;
+});
 
 impl FromValue for ExpiredIteratorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1219,13 +929,9 @@ pub struct ExpiredNextTokenException {
     pub message: Option<String>,
 }
 
-impl ExpiredNextTokenException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExpiredNextTokenException {
+    into message("message"): String;
+});
 
 impl FromValue for ExpiredNextTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1252,28 +958,12 @@ pub struct GetRecordsInput {
     pub stream_id: Option<String>,
 }
 
-impl GetRecordsInput {
-    /// Sets `ShardIterator` (see [`Self::shard_iterator`]).
-    pub fn shard_iterator(mut self, value: impl Into<String>) -> Self {
-        self.shard_iterator = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetRecordsInput {
+    into shard_iterator("ShardIterator"): String;
+    value limit("Limit"): i32;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for GetRecordsInput {
     fn into_value(self) -> Value {
@@ -1302,28 +992,12 @@ pub struct GetRecordsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetRecordsOutput {
-    /// Sets `Records` (see [`Self::records`]).
-    pub fn records(mut self, value: Vec<crate::types::Record>) -> Self {
-        self.records = Some(value);
-        self
-    }
-    /// Sets `NextShardIterator` (see [`Self::next_shard_iterator`]).
-    pub fn next_shard_iterator(mut self, value: impl Into<String>) -> Self {
-        self.next_shard_iterator = Some(value.into());
-        self
-    }
-    /// Sets `MillisBehindLatest` (see [`Self::millis_behind_latest`]).
-    pub fn millis_behind_latest(mut self, value: i64) -> Self {
-        self.millis_behind_latest = Some(value);
-        self
-    }
-    /// Sets `ChildShards` (see [`Self::child_shards`]).
-    pub fn child_shards(mut self, value: Vec<crate::types::ChildShard>) -> Self {
-        self.child_shards = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetRecordsOutput {
+    list records("Records"): crate::types::Record, push_records;
+    into next_shard_iterator("NextShardIterator"): String;
+    value millis_behind_latest("MillisBehindLatest"): i64;
+    list child_shards("ChildShards"): crate::types::ChildShard, push_child_shards;
+});
 
 impl FromValue for GetRecordsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1349,18 +1023,10 @@ pub struct GetResourcePolicyInput {
     pub stream_id: Option<String>,
 }
 
-impl GetResourcePolicyInput {
-    /// Sets `ResourceARN` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetResourcePolicyInput {
+    into resource_arn("ResourceARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for GetResourcePolicyInput {
     fn into_value(self) -> Value {
@@ -1381,13 +1047,9 @@ pub struct GetResourcePolicyOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetResourcePolicyOutput {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetResourcePolicyOutput {
+    into policy("Policy"): String;
+});
 
 impl FromValue for GetResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1430,46 +1092,15 @@ pub struct GetShardIteratorInput {
     pub stream_id: Option<String>,
 }
 
-impl GetShardIteratorInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `ShardId` (see [`Self::shard_id`]).
-    pub fn shard_id(mut self, value: impl Into<String>) -> Self {
-        self.shard_id = Some(value.into());
-        self
-    }
-    /// Sets `ShardIteratorType` (see [`Self::shard_iterator_type`]).
-    pub fn shard_iterator_type(
-        mut self,
-        value: impl Into<crate::types::ShardIteratorType>,
-    ) -> Self {
-        self.shard_iterator_type = Some(value.into());
-        self
-    }
-    /// Sets `StartingSequenceNumber` (see [`Self::starting_sequence_number`]).
-    pub fn starting_sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.starting_sequence_number = Some(value.into());
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetShardIteratorInput {
+    into stream_name("StreamName"): String;
+    into shard_id("ShardId"): String;
+    into shard_iterator_type("ShardIteratorType"): crate::types::ShardIteratorType;
+    into starting_sequence_number("StartingSequenceNumber"): String;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for GetShardIteratorInput {
     fn into_value(self) -> Value {
@@ -1495,13 +1126,9 @@ pub struct GetShardIteratorOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetShardIteratorOutput {
-    /// Sets `ShardIterator` (see [`Self::shard_iterator`]).
-    pub fn shard_iterator(mut self, value: impl Into<String>) -> Self {
-        self.shard_iterator = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetShardIteratorOutput {
+    into shard_iterator("ShardIterator"): String;
+});
 
 impl FromValue for GetShardIteratorOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1522,18 +1149,10 @@ pub struct HashKeyRange {
     pub ending_hash_key: Option<String>,
 }
 
-impl HashKeyRange {
-    /// Sets `StartingHashKey` (see [`Self::starting_hash_key`]).
-    pub fn starting_hash_key(mut self, value: impl Into<String>) -> Self {
-        self.starting_hash_key = Some(value.into());
-        self
-    }
-    /// Sets `EndingHashKey` (see [`Self::ending_hash_key`]).
-    pub fn ending_hash_key(mut self, value: impl Into<String>) -> Self {
-        self.ending_hash_key = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HashKeyRange {
+    into starting_hash_key("StartingHashKey"): String;
+    into ending_hash_key("EndingHashKey"): String;
+});
 
 impl FromValue for HashKeyRange {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1561,28 +1180,12 @@ pub struct IncreaseStreamRetentionPeriodInput {
     pub stream_id: Option<String>,
 }
 
-impl IncreaseStreamRetentionPeriodInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `RetentionPeriodHours` (see [`Self::retention_period_hours`]).
-    pub fn retention_period_hours(mut self, value: i32) -> Self {
-        self.retention_period_hours = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IncreaseStreamRetentionPeriodInput {
+    into stream_name("StreamName"): String;
+    value retention_period_hours("RetentionPeriodHours"): i32;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for IncreaseStreamRetentionPeriodInput {
     fn into_value(self) -> Value {
@@ -1603,13 +1206,9 @@ pub struct InternalFailureException {
     pub message: Option<String>,
 }
 
-impl InternalFailureException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InternalFailureException {
+    into message("message"): String;
+});
 
 impl FromValue for InternalFailureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1628,13 +1227,9 @@ pub struct InvalidArgumentException {
     pub message: Option<String>,
 }
 
-impl InvalidArgumentException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidArgumentException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidArgumentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1653,13 +1248,9 @@ pub struct KMSAccessDeniedException {
     pub message: Option<String>,
 }
 
-impl KMSAccessDeniedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSAccessDeniedException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSAccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1678,13 +1269,9 @@ pub struct KMSDisabledException {
     pub message: Option<String>,
 }
 
-impl KMSDisabledException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSDisabledException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1703,13 +1290,9 @@ pub struct KMSInvalidStateException {
     pub message: Option<String>,
 }
 
-impl KMSInvalidStateException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSInvalidStateException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSInvalidStateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1728,13 +1311,9 @@ pub struct KMSNotFoundException {
     pub message: Option<String>,
 }
 
-impl KMSNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1753,13 +1332,9 @@ pub struct KMSOptInRequired {
     pub message: Option<String>,
 }
 
-impl KMSOptInRequired {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSOptInRequired {
+    into message("message"): String;
+});
 
 impl FromValue for KMSOptInRequired {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1778,13 +1353,9 @@ pub struct KMSThrottlingException {
     pub message: Option<String>,
 }
 
-impl KMSThrottlingException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSThrottlingException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSThrottlingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1803,13 +1374,9 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 
-impl LimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1864,48 +1431,16 @@ pub struct ListShardsInput {
     pub stream_id: Option<String>,
 }
 
-impl ListShardsInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `ExclusiveStartShardId` (see [`Self::exclusive_start_shard_id`]).
-    pub fn exclusive_start_shard_id(mut self, value: impl Into<String>) -> Self {
-        self.exclusive_start_shard_id = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `StreamCreationTimestamp` (see [`Self::stream_creation_timestamp`]).
-    pub fn stream_creation_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.stream_creation_timestamp = Some(value);
-        self
-    }
-    /// Sets `ShardFilter` (see [`Self::shard_filter`]).
-    pub fn shard_filter(mut self, value: crate::types::ShardFilter) -> Self {
-        self.shard_filter = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListShardsInput {
+    into stream_name("StreamName"): String;
+    into next_token("NextToken"): String;
+    into exclusive_start_shard_id("ExclusiveStartShardId"): String;
+    value max_results("MaxResults"): i32;
+    value stream_creation_timestamp("StreamCreationTimestamp"): myaws_core::DateTime;
+    value shard_filter("ShardFilter"): crate::types::ShardFilter;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for ListShardsInput {
     fn into_value(self) -> Value {
@@ -1936,18 +1471,10 @@ pub struct ListShardsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListShardsOutput {
-    /// Sets `Shards` (see [`Self::shards`]).
-    pub fn shards(mut self, value: Vec<crate::types::Shard>) -> Self {
-        self.shards = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListShardsOutput {
+    list shards("Shards"): crate::types::Shard, push_shards;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListShardsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1985,33 +1512,13 @@ pub struct ListStreamConsumersInput {
     pub stream_id: Option<String>,
 }
 
-impl ListStreamConsumersInput {
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `StreamCreationTimestamp` (see [`Self::stream_creation_timestamp`]).
-    pub fn stream_creation_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.stream_creation_timestamp = Some(value);
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStreamConsumersInput {
+    into stream_arn("StreamARN"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    value stream_creation_timestamp("StreamCreationTimestamp"): myaws_core::DateTime;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for ListStreamConsumersInput {
     fn into_value(self) -> Value {
@@ -2039,18 +1546,10 @@ pub struct ListStreamConsumersOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStreamConsumersOutput {
-    /// Sets `Consumers` (see [`Self::consumers`]).
-    pub fn consumers(mut self, value: Vec<crate::types::Consumer>) -> Self {
-        self.consumers = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStreamConsumersOutput {
+    list consumers("Consumers"): crate::types::Consumer, push_consumers;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListStreamConsumersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2074,23 +1573,11 @@ pub struct ListStreamsInput {
     pub next_token: Option<String>,
 }
 
-impl ListStreamsInput {
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `ExclusiveStartStreamName` (see [`Self::exclusive_start_stream_name`]).
-    pub fn exclusive_start_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.exclusive_start_stream_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStreamsInput {
+    value limit("Limit"): i32;
+    into exclusive_start_stream_name("ExclusiveStartStreamName"): String;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListStreamsInput {
     fn into_value(self) -> Value {
@@ -2118,28 +1605,12 @@ pub struct ListStreamsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStreamsOutput {
-    /// Sets `StreamNames` (see [`Self::stream_names`]).
-    pub fn stream_names(mut self, value: Vec<String>) -> Self {
-        self.stream_names = Some(value);
-        self
-    }
-    /// Sets `HasMoreStreams` (see [`Self::has_more_streams`]).
-    pub fn has_more_streams(mut self, value: bool) -> Self {
-        self.has_more_streams = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `StreamSummaries` (see [`Self::stream_summaries`]).
-    pub fn stream_summaries(mut self, value: Vec<crate::types::StreamSummary>) -> Self {
-        self.stream_summaries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListStreamsOutput {
+    list_into stream_names("StreamNames"): String, push_stream_names;
+    value has_more_streams("HasMoreStreams"): bool;
+    into next_token("NextToken"): String;
+    list stream_summaries("StreamSummaries"): crate::types::StreamSummary, push_stream_summaries;
+});
 
 impl FromValue for ListStreamsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2165,18 +1636,10 @@ pub struct ListTagsForResourceInput {
     pub stream_id: Option<String>,
 }
 
-impl ListTagsForResourceInput {
-    /// Sets `ResourceARN` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceInput {
+    into resource_arn("ResourceARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for ListTagsForResourceInput {
     fn into_value(self) -> Value {
@@ -2197,13 +1660,9 @@ pub struct ListTagsForResourceOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsForResourceOutput {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl FromValue for ListTagsForResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2230,33 +1689,13 @@ pub struct ListTagsForStreamInput {
     pub stream_id: Option<String>,
 }
 
-impl ListTagsForStreamInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `ExclusiveStartTagKey` (see [`Self::exclusive_start_tag_key`]).
-    pub fn exclusive_start_tag_key(mut self, value: impl Into<String>) -> Self {
-        self.exclusive_start_tag_key = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsForStreamInput {
+    into stream_name("StreamName"): String;
+    into exclusive_start_tag_key("ExclusiveStartTagKey"): String;
+    value limit("Limit"): i32;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for ListTagsForStreamInput {
     fn into_value(self) -> Value {
@@ -2282,18 +1721,10 @@ pub struct ListTagsForStreamOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsForStreamOutput {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `HasMoreTags` (see [`Self::has_more_tags`]).
-    pub fn has_more_tags(mut self, value: bool) -> Self {
-        self.has_more_tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsForStreamOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value has_more_tags("HasMoreTags"): bool;
+});
 
 impl FromValue for ListTagsForStreamOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2325,33 +1756,13 @@ pub struct MergeShardsInput {
     pub stream_id: Option<String>,
 }
 
-impl MergeShardsInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `ShardToMerge` (see [`Self::shard_to_merge`]).
-    pub fn shard_to_merge(mut self, value: impl Into<String>) -> Self {
-        self.shard_to_merge = Some(value.into());
-        self
-    }
-    /// Sets `AdjacentShardToMerge` (see [`Self::adjacent_shard_to_merge`]).
-    pub fn adjacent_shard_to_merge(mut self, value: impl Into<String>) -> Self {
-        self.adjacent_shard_to_merge = Some(value.into());
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MergeShardsInput {
+    into stream_name("StreamName"): String;
+    into shard_to_merge("ShardToMerge"): String;
+    into adjacent_shard_to_merge("AdjacentShardToMerge"): String;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for MergeShardsInput {
     fn into_value(self) -> Value {
@@ -2489,16 +1900,9 @@ pub struct MinimumThroughputBillingCommitmentInput {
     pub status: Option<crate::types::MinimumThroughputBillingCommitmentInputStatus>,
 }
 
-impl MinimumThroughputBillingCommitmentInput {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::MinimumThroughputBillingCommitmentInputStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MinimumThroughputBillingCommitmentInput {
+    into status("Status"): crate::types::MinimumThroughputBillingCommitmentInputStatus;
+});
 
 impl IntoValue for MinimumThroughputBillingCommitmentInput {
     fn into_value(self) -> Value {
@@ -2596,31 +2000,12 @@ pub struct MinimumThroughputBillingCommitmentOutput {
     pub earliest_allowed_end_at: Option<myaws_core::DateTime>,
 }
 
-impl MinimumThroughputBillingCommitmentOutput {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::MinimumThroughputBillingCommitmentOutputStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StartedAt` (see [`Self::started_at`]).
-    pub fn started_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.started_at = Some(value);
-        self
-    }
-    /// Sets `EndedAt` (see [`Self::ended_at`]).
-    pub fn ended_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.ended_at = Some(value);
-        self
-    }
-    /// Sets `EarliestAllowedEndAt` (see [`Self::earliest_allowed_end_at`]).
-    pub fn earliest_allowed_end_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.earliest_allowed_end_at = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MinimumThroughputBillingCommitmentOutput {
+    into status("Status"): crate::types::MinimumThroughputBillingCommitmentOutputStatus;
+    value started_at("StartedAt"): myaws_core::DateTime;
+    value ended_at("EndedAt"): myaws_core::DateTime;
+    value earliest_allowed_end_at("EarliestAllowedEndAt"): myaws_core::DateTime;
+});
 
 impl FromValue for MinimumThroughputBillingCommitmentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2723,13 +2108,9 @@ pub struct ProvisionedThroughputExceededException {
     pub message: Option<String>,
 }
 
-impl ProvisionedThroughputExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ProvisionedThroughputExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for ProvisionedThroughputExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2764,43 +2145,15 @@ pub struct PutRecordInput {
     pub stream_id: Option<String>,
 }
 
-impl PutRecordInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `Data` (see [`Self::data`]).
-    pub fn data(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-    /// Sets `PartitionKey` (see [`Self::partition_key`]).
-    pub fn partition_key(mut self, value: impl Into<String>) -> Self {
-        self.partition_key = Some(value.into());
-        self
-    }
-    /// Sets `ExplicitHashKey` (see [`Self::explicit_hash_key`]).
-    pub fn explicit_hash_key(mut self, value: impl Into<String>) -> Self {
-        self.explicit_hash_key = Some(value.into());
-        self
-    }
-    /// Sets `SequenceNumberForOrdering` (see [`Self::sequence_number_for_ordering`]).
-    pub fn sequence_number_for_ordering(mut self, value: impl Into<String>) -> Self {
-        self.sequence_number_for_ordering = Some(value.into());
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutRecordInput {
+    into stream_name("StreamName"): String;
+    into data("Data"): myaws_core::Bytes;
+    into partition_key("PartitionKey"): String;
+    into explicit_hash_key("ExplicitHashKey"): String;
+    into sequence_number_for_ordering("SequenceNumberForOrdering"): String;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for PutRecordInput {
     fn into_value(self) -> Value {
@@ -2833,23 +2186,11 @@ pub struct PutRecordOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutRecordOutput {
-    /// Sets `ShardId` (see [`Self::shard_id`]).
-    pub fn shard_id(mut self, value: impl Into<String>) -> Self {
-        self.shard_id = Some(value.into());
-        self
-    }
-    /// Sets `SequenceNumber` (see [`Self::sequence_number`]).
-    pub fn sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.sequence_number = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionType` (see [`Self::encryption_type`]).
-    pub fn encryption_type(mut self, value: impl Into<crate::types::EncryptionType>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutRecordOutput {
+    into shard_id("ShardId"): String;
+    into sequence_number("SequenceNumber"): String;
+    into encryption_type("EncryptionType"): crate::types::EncryptionType;
+});
 
 impl FromValue for PutRecordOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2878,28 +2219,12 @@ pub struct PutRecordsInput {
     pub stream_id: Option<String>,
 }
 
-impl PutRecordsInput {
-    /// Sets `Records` (see [`Self::records`]).
-    pub fn records(mut self, value: Vec<crate::types::PutRecordsRequestEntry>) -> Self {
-        self.records = Some(value);
-        self
-    }
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutRecordsInput {
+    list records("Records"): crate::types::PutRecordsRequestEntry, push_records;
+    into stream_name("StreamName"): String;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for PutRecordsInput {
     fn into_value(self) -> Value {
@@ -2929,23 +2254,11 @@ pub struct PutRecordsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutRecordsOutput {
-    /// Sets `FailedRecordCount` (see [`Self::failed_record_count`]).
-    pub fn failed_record_count(mut self, value: i32) -> Self {
-        self.failed_record_count = Some(value);
-        self
-    }
-    /// Sets `Records` (see [`Self::records`]).
-    pub fn records(mut self, value: Vec<crate::types::PutRecordsResultEntry>) -> Self {
-        self.records = Some(value);
-        self
-    }
-    /// Sets `EncryptionType` (see [`Self::encryption_type`]).
-    pub fn encryption_type(mut self, value: impl Into<crate::types::EncryptionType>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutRecordsOutput {
+    value failed_record_count("FailedRecordCount"): i32;
+    list records("Records"): crate::types::PutRecordsResultEntry, push_records;
+    into encryption_type("EncryptionType"): crate::types::EncryptionType;
+});
 
 impl FromValue for PutRecordsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2974,23 +2287,11 @@ pub struct PutRecordsRequestEntry {
     pub partition_key: Option<String>,
 }
 
-impl PutRecordsRequestEntry {
-    /// Sets `Data` (see [`Self::data`]).
-    pub fn data(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-    /// Sets `ExplicitHashKey` (see [`Self::explicit_hash_key`]).
-    pub fn explicit_hash_key(mut self, value: impl Into<String>) -> Self {
-        self.explicit_hash_key = Some(value.into());
-        self
-    }
-    /// Sets `PartitionKey` (see [`Self::partition_key`]).
-    pub fn partition_key(mut self, value: impl Into<String>) -> Self {
-        self.partition_key = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutRecordsRequestEntry {
+    into data("Data"): myaws_core::Bytes;
+    into explicit_hash_key("ExplicitHashKey"): String;
+    into partition_key("PartitionKey"): String;
+});
 
 impl IntoValue for PutRecordsRequestEntry {
     fn into_value(self) -> Value {
@@ -3016,28 +2317,12 @@ pub struct PutRecordsResultEntry {
     pub error_message: Option<String>,
 }
 
-impl PutRecordsResultEntry {
-    /// Sets `SequenceNumber` (see [`Self::sequence_number`]).
-    pub fn sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.sequence_number = Some(value.into());
-        self
-    }
-    /// Sets `ShardId` (see [`Self::shard_id`]).
-    pub fn shard_id(mut self, value: impl Into<String>) -> Self {
-        self.shard_id = Some(value.into());
-        self
-    }
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `ErrorMessage` (see [`Self::error_message`]).
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutRecordsResultEntry {
+    into sequence_number("SequenceNumber"): String;
+    into shard_id("ShardId"): String;
+    into error_code("ErrorCode"): String;
+    into error_message("ErrorMessage"): String;
+});
 
 impl FromValue for PutRecordsResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3067,23 +2352,11 @@ pub struct PutResourcePolicyInput {
     pub policy: Option<String>,
 }
 
-impl PutResourcePolicyInput {
-    /// Sets `ResourceARN` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutResourcePolicyInput {
+    into resource_arn("ResourceARN"): String;
+    into stream_id("StreamId"): String;
+    into policy("Policy"): String;
+});
 
 impl IntoValue for PutResourcePolicyInput {
     fn into_value(self) -> Value {
@@ -3114,33 +2387,13 @@ pub struct Record {
     pub encryption_type: Option<crate::types::EncryptionType>,
 }
 
-impl Record {
-    /// Sets `SequenceNumber` (see [`Self::sequence_number`]).
-    pub fn sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.sequence_number = Some(value.into());
-        self
-    }
-    /// Sets `ApproximateArrivalTimestamp` (see [`Self::approximate_arrival_timestamp`]).
-    pub fn approximate_arrival_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.approximate_arrival_timestamp = Some(value);
-        self
-    }
-    /// Sets `Data` (see [`Self::data`]).
-    pub fn data(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-    /// Sets `PartitionKey` (see [`Self::partition_key`]).
-    pub fn partition_key(mut self, value: impl Into<String>) -> Self {
-        self.partition_key = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionType` (see [`Self::encryption_type`]).
-    pub fn encryption_type(mut self, value: impl Into<crate::types::EncryptionType>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Record {
+    into sequence_number("SequenceNumber"): String;
+    value approximate_arrival_timestamp("ApproximateArrivalTimestamp"): myaws_core::DateTime;
+    into data("Data"): myaws_core::Bytes;
+    into partition_key("PartitionKey"): String;
+    into encryption_type("EncryptionType"): crate::types::EncryptionType;
+});
 
 impl FromValue for Record {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3173,28 +2426,12 @@ pub struct RegisterStreamConsumerInput {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl RegisterStreamConsumerInput {
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `ConsumerName` (see [`Self::consumer_name`]).
-    pub fn consumer_name(mut self, value: impl Into<String>) -> Self {
-        self.consumer_name = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RegisterStreamConsumerInput {
+    into stream_arn("StreamARN"): String;
+    into consumer_name("ConsumerName"): String;
+    into stream_id("StreamId"): String;
+    map_into tags("Tags"): String, insert_tags;
+});
 
 impl IntoValue for RegisterStreamConsumerInput {
     fn into_value(self) -> Value {
@@ -3217,13 +2454,9 @@ pub struct RegisterStreamConsumerOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RegisterStreamConsumerOutput {
-    /// Sets `Consumer` (see [`Self::consumer`]).
-    pub fn consumer(mut self, value: crate::types::Consumer) -> Self {
-        self.consumer = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RegisterStreamConsumerOutput {
+    value consumer("Consumer"): crate::types::Consumer;
+});
 
 impl FromValue for RegisterStreamConsumerOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3250,28 +2483,12 @@ pub struct RemoveTagsFromStreamInput {
     pub stream_id: Option<String>,
 }
 
-impl RemoveTagsFromStreamInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RemoveTagsFromStreamInput {
+    into stream_name("StreamName"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for RemoveTagsFromStreamInput {
     fn into_value(self) -> Value {
@@ -3292,13 +2509,9 @@ pub struct ResourceInUseException {
     pub message: Option<String>,
 }
 
-impl ResourceInUseException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceInUseException {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3317,13 +2530,9 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3416,18 +2625,10 @@ pub struct SequenceNumberRange {
     pub ending_sequence_number: Option<String>,
 }
 
-impl SequenceNumberRange {
-    /// Sets `StartingSequenceNumber` (see [`Self::starting_sequence_number`]).
-    pub fn starting_sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.starting_sequence_number = Some(value.into());
-        self
-    }
-    /// Sets `EndingSequenceNumber` (see [`Self::ending_sequence_number`]).
-    pub fn ending_sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.ending_sequence_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SequenceNumberRange {
+    into starting_sequence_number("StartingSequenceNumber"): String;
+    into ending_sequence_number("EndingSequenceNumber"): String;
+});
 
 impl FromValue for SequenceNumberRange {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3455,33 +2656,13 @@ pub struct Shard {
     pub sequence_number_range: Option<crate::types::SequenceNumberRange>,
 }
 
-impl Shard {
-    /// Sets `ShardId` (see [`Self::shard_id`]).
-    pub fn shard_id(mut self, value: impl Into<String>) -> Self {
-        self.shard_id = Some(value.into());
-        self
-    }
-    /// Sets `ParentShardId` (see [`Self::parent_shard_id`]).
-    pub fn parent_shard_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_shard_id = Some(value.into());
-        self
-    }
-    /// Sets `AdjacentParentShardId` (see [`Self::adjacent_parent_shard_id`]).
-    pub fn adjacent_parent_shard_id(mut self, value: impl Into<String>) -> Self {
-        self.adjacent_parent_shard_id = Some(value.into());
-        self
-    }
-    /// Sets `HashKeyRange` (see [`Self::hash_key_range`]).
-    pub fn hash_key_range(mut self, value: crate::types::HashKeyRange) -> Self {
-        self.hash_key_range = Some(value);
-        self
-    }
-    /// Sets `SequenceNumberRange` (see [`Self::sequence_number_range`]).
-    pub fn sequence_number_range(mut self, value: crate::types::SequenceNumberRange) -> Self {
-        self.sequence_number_range = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Shard {
+    into shard_id("ShardId"): String;
+    into parent_shard_id("ParentShardId"): String;
+    into adjacent_parent_shard_id("AdjacentParentShardId"): String;
+    value hash_key_range("HashKeyRange"): crate::types::HashKeyRange;
+    value sequence_number_range("SequenceNumberRange"): crate::types::SequenceNumberRange;
+});
 
 impl FromValue for Shard {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3519,23 +2700,11 @@ pub struct ShardFilter {
     pub timestamp: Option<myaws_core::DateTime>,
 }
 
-impl ShardFilter {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::ShardFilterType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `ShardId` (see [`Self::shard_id`]).
-    pub fn shard_id(mut self, value: impl Into<String>) -> Self {
-        self.shard_id = Some(value.into());
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ShardFilter {
+    into r#type("Type"): crate::types::ShardFilterType;
+    into shard_id("ShardId"): String;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+});
 
 impl IntoValue for ShardFilter {
     fn into_value(self) -> Value {
@@ -3760,33 +2929,13 @@ pub struct SplitShardInput {
     pub stream_id: Option<String>,
 }
 
-impl SplitShardInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `ShardToSplit` (see [`Self::shard_to_split`]).
-    pub fn shard_to_split(mut self, value: impl Into<String>) -> Self {
-        self.shard_to_split = Some(value.into());
-        self
-    }
-    /// Sets `NewStartingHashKey` (see [`Self::new_starting_hash_key`]).
-    pub fn new_starting_hash_key(mut self, value: impl Into<String>) -> Self {
-        self.new_starting_hash_key = Some(value.into());
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SplitShardInput {
+    into stream_name("StreamName"): String;
+    into shard_to_split("ShardToSplit"): String;
+    into new_starting_hash_key("NewStartingHashKey"): String;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for SplitShardInput {
     fn into_value(self) -> Value {
@@ -3826,33 +2975,13 @@ pub struct StartStreamEncryptionInput {
     pub stream_id: Option<String>,
 }
 
-impl StartStreamEncryptionInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionType` (see [`Self::encryption_type`]).
-    pub fn encryption_type(mut self, value: impl Into<crate::types::EncryptionType>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StartStreamEncryptionInput {
+    into stream_name("StreamName"): String;
+    into encryption_type("EncryptionType"): crate::types::EncryptionType;
+    into key_id("KeyId"): String;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for StartStreamEncryptionInput {
     fn into_value(self) -> Value {
@@ -3890,23 +3019,11 @@ pub struct StartingPosition {
     pub timestamp: Option<myaws_core::DateTime>,
 }
 
-impl StartingPosition {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::ShardIteratorType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `SequenceNumber` (see [`Self::sequence_number`]).
-    pub fn sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.sequence_number = Some(value.into());
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StartingPosition {
+    into r#type("Type"): crate::types::ShardIteratorType;
+    into sequence_number("SequenceNumber"): String;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+});
 
 impl IntoValue for StartingPosition {
     fn into_value(self) -> Value {
@@ -3944,33 +3061,13 @@ pub struct StopStreamEncryptionInput {
     pub stream_id: Option<String>,
 }
 
-impl StopStreamEncryptionInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionType` (see [`Self::encryption_type`]).
-    pub fn encryption_type(mut self, value: impl Into<crate::types::EncryptionType>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StopStreamEncryptionInput {
+    into stream_name("StreamName"): String;
+    into encryption_type("EncryptionType"): crate::types::EncryptionType;
+    into key_id("KeyId"): String;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for StopStreamEncryptionInput {
     fn into_value(self) -> Value {
@@ -4026,63 +3123,19 @@ pub struct StreamDescription {
     pub key_id: Option<String>,
 }
 
-impl StreamDescription {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamStatus` (see [`Self::stream_status`]).
-    pub fn stream_status(mut self, value: impl Into<crate::types::StreamStatus>) -> Self {
-        self.stream_status = Some(value.into());
-        self
-    }
-    /// Sets `StreamModeDetails` (see [`Self::stream_mode_details`]).
-    pub fn stream_mode_details(mut self, value: crate::types::StreamModeDetails) -> Self {
-        self.stream_mode_details = Some(value);
-        self
-    }
-    /// Sets `Shards` (see [`Self::shards`]).
-    pub fn shards(mut self, value: Vec<crate::types::Shard>) -> Self {
-        self.shards = Some(value);
-        self
-    }
-    /// Sets `HasMoreShards` (see [`Self::has_more_shards`]).
-    pub fn has_more_shards(mut self, value: bool) -> Self {
-        self.has_more_shards = Some(value);
-        self
-    }
-    /// Sets `RetentionPeriodHours` (see [`Self::retention_period_hours`]).
-    pub fn retention_period_hours(mut self, value: i32) -> Self {
-        self.retention_period_hours = Some(value);
-        self
-    }
-    /// Sets `StreamCreationTimestamp` (see [`Self::stream_creation_timestamp`]).
-    pub fn stream_creation_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.stream_creation_timestamp = Some(value);
-        self
-    }
-    /// Sets `EnhancedMonitoring` (see [`Self::enhanced_monitoring`]).
-    pub fn enhanced_monitoring(mut self, value: Vec<crate::types::EnhancedMetrics>) -> Self {
-        self.enhanced_monitoring = Some(value);
-        self
-    }
-    /// Sets `EncryptionType` (see [`Self::encryption_type`]).
-    pub fn encryption_type(mut self, value: impl Into<crate::types::EncryptionType>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StreamDescription {
+    into stream_name("StreamName"): String;
+    into stream_arn("StreamARN"): String;
+    into stream_status("StreamStatus"): crate::types::StreamStatus;
+    value stream_mode_details("StreamModeDetails"): crate::types::StreamModeDetails;
+    list shards("Shards"): crate::types::Shard, push_shards;
+    value has_more_shards("HasMoreShards"): bool;
+    value retention_period_hours("RetentionPeriodHours"): i32;
+    value stream_creation_timestamp("StreamCreationTimestamp"): myaws_core::DateTime;
+    list enhanced_monitoring("EnhancedMonitoring"): crate::types::EnhancedMetrics, push_enhanced_monitoring;
+    into encryption_type("EncryptionType"): crate::types::EncryptionType;
+    into key_id("KeyId"): String;
+});
 
 impl FromValue for StreamDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4151,78 +3204,22 @@ pub struct StreamDescriptionSummary {
     pub max_record_size_in_ki_b: Option<i32>,
 }
 
-impl StreamDescriptionSummary {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-    /// Sets `StreamStatus` (see [`Self::stream_status`]).
-    pub fn stream_status(mut self, value: impl Into<crate::types::StreamStatus>) -> Self {
-        self.stream_status = Some(value.into());
-        self
-    }
-    /// Sets `StreamModeDetails` (see [`Self::stream_mode_details`]).
-    pub fn stream_mode_details(mut self, value: crate::types::StreamModeDetails) -> Self {
-        self.stream_mode_details = Some(value);
-        self
-    }
-    /// Sets `RetentionPeriodHours` (see [`Self::retention_period_hours`]).
-    pub fn retention_period_hours(mut self, value: i32) -> Self {
-        self.retention_period_hours = Some(value);
-        self
-    }
-    /// Sets `StreamCreationTimestamp` (see [`Self::stream_creation_timestamp`]).
-    pub fn stream_creation_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.stream_creation_timestamp = Some(value);
-        self
-    }
-    /// Sets `EnhancedMonitoring` (see [`Self::enhanced_monitoring`]).
-    pub fn enhanced_monitoring(mut self, value: Vec<crate::types::EnhancedMetrics>) -> Self {
-        self.enhanced_monitoring = Some(value);
-        self
-    }
-    /// Sets `EncryptionType` (see [`Self::encryption_type`]).
-    pub fn encryption_type(mut self, value: impl Into<crate::types::EncryptionType>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `OpenShardCount` (see [`Self::open_shard_count`]).
-    pub fn open_shard_count(mut self, value: i32) -> Self {
-        self.open_shard_count = Some(value);
-        self
-    }
-    /// Sets `ConsumerCount` (see [`Self::consumer_count`]).
-    pub fn consumer_count(mut self, value: i32) -> Self {
-        self.consumer_count = Some(value);
-        self
-    }
-    /// Sets `WarmThroughput` (see [`Self::warm_throughput`]).
-    pub fn warm_throughput(mut self, value: crate::types::WarmThroughputObject) -> Self {
-        self.warm_throughput = Some(value);
-        self
-    }
-    /// Sets `MaxRecordSizeInKiB` (see [`Self::max_record_size_in_ki_b`]).
-    pub fn max_record_size_in_ki_b(mut self, value: i32) -> Self {
-        self.max_record_size_in_ki_b = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StreamDescriptionSummary {
+    into stream_name("StreamName"): String;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+    into stream_status("StreamStatus"): crate::types::StreamStatus;
+    value stream_mode_details("StreamModeDetails"): crate::types::StreamModeDetails;
+    value retention_period_hours("RetentionPeriodHours"): i32;
+    value stream_creation_timestamp("StreamCreationTimestamp"): myaws_core::DateTime;
+    list enhanced_monitoring("EnhancedMonitoring"): crate::types::EnhancedMetrics, push_enhanced_monitoring;
+    into encryption_type("EncryptionType"): crate::types::EncryptionType;
+    into key_id("KeyId"): String;
+    value open_shard_count("OpenShardCount"): i32;
+    value consumer_count("ConsumerCount"): i32;
+    value warm_throughput("WarmThroughput"): crate::types::WarmThroughputObject;
+    value max_record_size_in_ki_b("MaxRecordSizeInKiB"): i32;
+});
 
 impl FromValue for StreamDescriptionSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4332,13 +3329,9 @@ pub struct StreamModeDetails {
     pub stream_mode: Option<crate::types::StreamMode>,
 }
 
-impl StreamModeDetails {
-    /// Sets `StreamMode` (see [`Self::stream_mode`]).
-    pub fn stream_mode(mut self, value: impl Into<crate::types::StreamMode>) -> Self {
-        self.stream_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StreamModeDetails {
+    into stream_mode("StreamMode"): crate::types::StreamMode;
+});
 
 impl IntoValue for StreamModeDetails {
     fn into_value(self) -> Value {
@@ -4455,33 +3448,13 @@ pub struct StreamSummary {
     pub stream_creation_timestamp: Option<myaws_core::DateTime>,
 }
 
-impl StreamSummary {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamStatus` (see [`Self::stream_status`]).
-    pub fn stream_status(mut self, value: impl Into<crate::types::StreamStatus>) -> Self {
-        self.stream_status = Some(value.into());
-        self
-    }
-    /// Sets `StreamModeDetails` (see [`Self::stream_mode_details`]).
-    pub fn stream_mode_details(mut self, value: crate::types::StreamModeDetails) -> Self {
-        self.stream_mode_details = Some(value);
-        self
-    }
-    /// Sets `StreamCreationTimestamp` (see [`Self::stream_creation_timestamp`]).
-    pub fn stream_creation_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.stream_creation_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StreamSummary {
+    into stream_name("StreamName"): String;
+    into stream_arn("StreamARN"): String;
+    into stream_status("StreamStatus"): crate::types::StreamStatus;
+    value stream_mode_details("StreamModeDetails"): crate::types::StreamModeDetails;
+    value stream_creation_timestamp("StreamCreationTimestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for StreamSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4510,28 +3483,12 @@ pub struct SubscribeToShardEvent {
     pub child_shards: Option<Vec<crate::types::ChildShard>>,
 }
 
-impl SubscribeToShardEvent {
-    /// Sets `Records` (see [`Self::records`]).
-    pub fn records(mut self, value: Vec<crate::types::Record>) -> Self {
-        self.records = Some(value);
-        self
-    }
-    /// Sets `ContinuationSequenceNumber` (see [`Self::continuation_sequence_number`]).
-    pub fn continuation_sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.continuation_sequence_number = Some(value.into());
-        self
-    }
-    /// Sets `MillisBehindLatest` (see [`Self::millis_behind_latest`]).
-    pub fn millis_behind_latest(mut self, value: i64) -> Self {
-        self.millis_behind_latest = Some(value);
-        self
-    }
-    /// Sets `ChildShards` (see [`Self::child_shards`]).
-    pub fn child_shards(mut self, value: Vec<crate::types::ChildShard>) -> Self {
-        self.child_shards = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SubscribeToShardEvent {
+    list records("Records"): crate::types::Record, push_records;
+    into continuation_sequence_number("ContinuationSequenceNumber"): String;
+    value millis_behind_latest("MillisBehindLatest"): i64;
+    list child_shards("ChildShards"): crate::types::ChildShard, push_child_shards;
+});
 
 impl FromValue for SubscribeToShardEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4603,28 +3560,12 @@ pub struct SubscribeToShardInput {
     pub starting_position: Option<crate::types::StartingPosition>,
 }
 
-impl SubscribeToShardInput {
-    /// Sets `ConsumerARN` (see [`Self::consumer_arn`]).
-    pub fn consumer_arn(mut self, value: impl Into<String>) -> Self {
-        self.consumer_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-    /// Sets `ShardId` (see [`Self::shard_id`]).
-    pub fn shard_id(mut self, value: impl Into<String>) -> Self {
-        self.shard_id = Some(value.into());
-        self
-    }
-    /// Sets `StartingPosition` (see [`Self::starting_position`]).
-    pub fn starting_position(mut self, value: crate::types::StartingPosition) -> Self {
-        self.starting_position = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SubscribeToShardInput {
+    into consumer_arn("ConsumerARN"): String;
+    into stream_id("StreamId"): String;
+    into shard_id("ShardId"): String;
+    value starting_position("StartingPosition"): crate::types::StartingPosition;
+});
 
 impl IntoValue for SubscribeToShardInput {
     fn into_value(self) -> Value {
@@ -4648,16 +3589,9 @@ pub struct SubscribeToShardOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SubscribeToShardOutput {
-    /// Sets `EventStream` (see [`Self::event_stream`]).
-    pub fn event_stream(
-        mut self,
-        value: myaws_core::eventstream::EventReceiver<crate::types::SubscribeToShardEventStream>,
-    ) -> Self {
-        self.event_stream = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SubscribeToShardOutput {
+    value event_stream("EventStream"): myaws_core::eventstream::EventReceiver<crate::types::SubscribeToShardEventStream>;
+});
 
 impl FromValue for SubscribeToShardOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4678,18 +3612,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl FromValue for Tag {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4719,23 +3645,11 @@ pub struct TagResourceInput {
     pub stream_id: Option<String>,
 }
 
-impl TagResourceInput {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `ResourceARN` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TagResourceInput {
+    map_into tags("Tags"): String, insert_tags;
+    into resource_arn("ResourceARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for TagResourceInput {
     fn into_value(self) -> Value {
@@ -4763,23 +3677,11 @@ pub struct UntagResourceInput {
     pub stream_id: Option<String>,
 }
 
-impl UntagResourceInput {
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-    /// Sets `ResourceARN` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UntagResourceInput {
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+    into resource_arn("ResourceARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for UntagResourceInput {
     fn into_value(self) -> Value {
@@ -4802,16 +3704,9 @@ pub struct UpdateAccountSettingsInput {
         Option<crate::types::MinimumThroughputBillingCommitmentInput>,
 }
 
-impl UpdateAccountSettingsInput {
-    /// Sets `MinimumThroughputBillingCommitment` (see [`Self::minimum_throughput_billing_commitment`]).
-    pub fn minimum_throughput_billing_commitment(
-        mut self,
-        value: crate::types::MinimumThroughputBillingCommitmentInput,
-    ) -> Self {
-        self.minimum_throughput_billing_commitment = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateAccountSettingsInput {
+    value minimum_throughput_billing_commitment("MinimumThroughputBillingCommitment"): crate::types::MinimumThroughputBillingCommitmentInput;
+});
 
 impl IntoValue for UpdateAccountSettingsInput {
     fn into_value(self) -> Value {
@@ -4832,16 +3727,9 @@ pub struct UpdateAccountSettingsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateAccountSettingsOutput {
-    /// Sets `MinimumThroughputBillingCommitment` (see [`Self::minimum_throughput_billing_commitment`]).
-    pub fn minimum_throughput_billing_commitment(
-        mut self,
-        value: crate::types::MinimumThroughputBillingCommitmentOutput,
-    ) -> Self {
-        self.minimum_throughput_billing_commitment = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateAccountSettingsOutput {
+    value minimum_throughput_billing_commitment("MinimumThroughputBillingCommitment"): crate::types::MinimumThroughputBillingCommitmentOutput;
+});
 
 impl FromValue for UpdateAccountSettingsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4866,23 +3754,11 @@ pub struct UpdateMaxRecordSizeInput {
     pub max_record_size_in_ki_b: Option<i32>,
 }
 
-impl UpdateMaxRecordSizeInput {
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-    /// Sets `MaxRecordSizeInKiB` (see [`Self::max_record_size_in_ki_b`]).
-    pub fn max_record_size_in_ki_b(mut self, value: i32) -> Self {
-        self.max_record_size_in_ki_b = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateMaxRecordSizeInput {
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+    value max_record_size_in_ki_b("MaxRecordSizeInKiB"): i32;
+});
 
 impl IntoValue for UpdateMaxRecordSizeInput {
     fn into_value(self) -> Value {
@@ -4919,33 +3795,13 @@ pub struct UpdateShardCountInput {
     pub stream_id: Option<String>,
 }
 
-impl UpdateShardCountInput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `TargetShardCount` (see [`Self::target_shard_count`]).
-    pub fn target_shard_count(mut self, value: i32) -> Self {
-        self.target_shard_count = Some(value);
-        self
-    }
-    /// Sets `ScalingType` (see [`Self::scaling_type`]).
-    pub fn scaling_type(mut self, value: impl Into<crate::types::ScalingType>) -> Self {
-        self.scaling_type = Some(value.into());
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateShardCountInput {
+    into stream_name("StreamName"): String;
+    value target_shard_count("TargetShardCount"): i32;
+    into scaling_type("ScalingType"): crate::types::ScalingType;
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+});
 
 impl IntoValue for UpdateShardCountInput {
     fn into_value(self) -> Value {
@@ -4975,28 +3831,12 @@ pub struct UpdateShardCountOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateShardCountOutput {
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `CurrentShardCount` (see [`Self::current_shard_count`]).
-    pub fn current_shard_count(mut self, value: i32) -> Self {
-        self.current_shard_count = Some(value);
-        self
-    }
-    /// Sets `TargetShardCount` (see [`Self::target_shard_count`]).
-    pub fn target_shard_count(mut self, value: i32) -> Self {
-        self.target_shard_count = Some(value);
-        self
-    }
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateShardCountOutput {
+    into stream_name("StreamName"): String;
+    value current_shard_count("CurrentShardCount"): i32;
+    value target_shard_count("TargetShardCount"): i32;
+    into stream_arn("StreamARN"): String;
+});
 
 impl FromValue for UpdateShardCountOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5028,28 +3868,12 @@ pub struct UpdateStreamModeInput {
     pub warm_throughput_mi_bps: Option<i32>,
 }
 
-impl UpdateStreamModeInput {
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-    /// Sets `StreamModeDetails` (see [`Self::stream_mode_details`]).
-    pub fn stream_mode_details(mut self, value: crate::types::StreamModeDetails) -> Self {
-        self.stream_mode_details = Some(value);
-        self
-    }
-    /// Sets `WarmThroughputMiBps` (see [`Self::warm_throughput_mi_bps`]).
-    pub fn warm_throughput_mi_bps(mut self, value: i32) -> Self {
-        self.warm_throughput_mi_bps = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateStreamModeInput {
+    into stream_arn("StreamARN"): String;
+    into stream_id("StreamId"): String;
+    value stream_mode_details("StreamModeDetails"): crate::types::StreamModeDetails;
+    value warm_throughput_mi_bps("WarmThroughputMiBps"): i32;
+});
 
 impl IntoValue for UpdateStreamModeInput {
     fn into_value(self) -> Value {
@@ -5078,28 +3902,12 @@ pub struct UpdateStreamWarmThroughputInput {
     pub warm_throughput_mi_bps: Option<i32>,
 }
 
-impl UpdateStreamWarmThroughputInput {
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `StreamId` (see [`Self::stream_id`]).
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.stream_id = Some(value.into());
-        self
-    }
-    /// Sets `WarmThroughputMiBps` (see [`Self::warm_throughput_mi_bps`]).
-    pub fn warm_throughput_mi_bps(mut self, value: i32) -> Self {
-        self.warm_throughput_mi_bps = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateStreamWarmThroughputInput {
+    into stream_arn("StreamARN"): String;
+    into stream_name("StreamName"): String;
+    into stream_id("StreamId"): String;
+    value warm_throughput_mi_bps("WarmThroughputMiBps"): i32;
+});
 
 impl IntoValue for UpdateStreamWarmThroughputInput {
     fn into_value(self) -> Value {
@@ -5126,23 +3934,11 @@ pub struct UpdateStreamWarmThroughputOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateStreamWarmThroughputOutput {
-    /// Sets `StreamARN` (see [`Self::stream_arn`]).
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamName` (see [`Self::stream_name`]).
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `WarmThroughput` (see [`Self::warm_throughput`]).
-    pub fn warm_throughput(mut self, value: crate::types::WarmThroughputObject) -> Self {
-        self.warm_throughput = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateStreamWarmThroughputOutput {
+    into stream_arn("StreamARN"): String;
+    into stream_name("StreamName"): String;
+    value warm_throughput("WarmThroughput"): crate::types::WarmThroughputObject;
+});
 
 impl FromValue for UpdateStreamWarmThroughputOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5163,13 +3959,9 @@ pub struct ValidationException {
     pub message: Option<String>,
 }
 
-impl ValidationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ValidationException {
+    into message("message"): String;
+});
 
 impl FromValue for ValidationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5190,18 +3982,10 @@ pub struct WarmThroughputObject {
     pub current_mi_bps: Option<i32>,
 }
 
-impl WarmThroughputObject {
-    /// Sets `TargetMiBps` (see [`Self::target_mi_bps`]).
-    pub fn target_mi_bps(mut self, value: i32) -> Self {
-        self.target_mi_bps = Some(value);
-        self
-    }
-    /// Sets `CurrentMiBps` (see [`Self::current_mi_bps`]).
-    pub fn current_mi_bps(mut self, value: i32) -> Self {
-        self.current_mi_bps = Some(value);
-        self
-    }
-}
+myaws_core::setters!(WarmThroughputObject {
+    value target_mi_bps("TargetMiBps"): i32;
+    value current_mi_bps("CurrentMiBps"): i32;
+});
 
 impl FromValue for WarmThroughputObject {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5491,3 +4275,9 @@ myaws_core::with_response_metadata!(
     UpdateStreamModeOutput,
     UpdateStreamWarmThroughputOutput,
 );
+
+/// Another name of [`EnhancedMonitoringOutput`].
+pub type DisableEnhancedMonitoringOutput = EnhancedMonitoringOutput;
+
+/// Another name of [`EnhancedMonitoringOutput`].
+pub type EnableEnhancedMonitoringOutput = EnhancedMonitoringOutput;

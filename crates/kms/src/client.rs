@@ -68,11 +68,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn cancel_key_deletion(
         &self,
-        input: crate::types::CancelKeyDeletionRequest,
-    ) -> Result<
-        crate::types::CancelKeyDeletionResponse,
-        SdkError<crate::error::CancelKeyDeletionError>,
-    > {
+        input: crate::types::CancelKeyDeletionInput,
+    ) -> Result<crate::types::CancelKeyDeletionOutput, SdkError<crate::error::CancelKeyDeletionError>>
+    {
         self.handle.call(0, input).await
     }
 
@@ -121,9 +119,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn connect_custom_key_store(
         &self,
-        input: crate::types::ConnectCustomKeyStoreRequest,
+        input: crate::types::ConnectCustomKeyStoreInput,
     ) -> Result<
-        crate::types::ConnectCustomKeyStoreResponse,
+        crate::types::ConnectCustomKeyStoreOutput,
         SdkError<crate::error::ConnectCustomKeyStoreError>,
     > {
         self.handle.call(1, input).await
@@ -161,7 +159,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn create_alias(
         &self,
-        input: crate::types::CreateAliasRequest,
+        input: crate::types::CreateAliasInput,
     ) -> Result<crate::types::CreateAliasOutput, SdkError<crate::error::CreateAliasError>> {
         self.handle.call(2, input).await
     }
@@ -200,9 +198,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn create_custom_key_store(
         &self,
-        input: crate::types::CreateCustomKeyStoreRequest,
+        input: crate::types::CreateCustomKeyStoreInput,
     ) -> Result<
-        crate::types::CreateCustomKeyStoreResponse,
+        crate::types::CreateCustomKeyStoreOutput,
         SdkError<crate::error::CreateCustomKeyStoreError>,
     > {
         self.handle.call(3, input).await
@@ -237,8 +235,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn create_grant(
         &self,
-        input: crate::types::CreateGrantRequest,
-    ) -> Result<crate::types::CreateGrantResponse, SdkError<crate::error::CreateGrantError>> {
+        input: crate::types::CreateGrantInput,
+    ) -> Result<crate::types::CreateGrantOutput, SdkError<crate::error::CreateGrantError>> {
         self.handle.call(4, input).await
     }
 
@@ -319,8 +317,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn create_key(
         &self,
-        input: crate::types::CreateKeyRequest,
-    ) -> Result<crate::types::CreateKeyResponse, SdkError<crate::error::CreateKeyError>> {
+        input: crate::types::CreateKeyInput,
+    ) -> Result<crate::types::CreateKeyOutput, SdkError<crate::error::CreateKeyError>> {
         self.handle.call(5, input).await
     }
 
@@ -358,8 +356,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn decrypt(
         &self,
-        input: crate::types::DecryptRequest,
-    ) -> Result<crate::types::DecryptResponse, SdkError<crate::error::DecryptError>> {
+        input: crate::types::DecryptInput,
+    ) -> Result<crate::types::DecryptOutput, SdkError<crate::error::DecryptError>> {
         self.handle.call(6, input).await
     }
 
@@ -389,7 +387,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn delete_alias(
         &self,
-        input: crate::types::DeleteAliasRequest,
+        input: crate::types::DeleteAliasInput,
     ) -> Result<crate::types::DeleteAliasOutput, SdkError<crate::error::DeleteAliasError>> {
         self.handle.call(7, input).await
     }
@@ -421,9 +419,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn delete_custom_key_store(
         &self,
-        input: crate::types::DeleteCustomKeyStoreRequest,
+        input: crate::types::DeleteCustomKeyStoreInput,
     ) -> Result<
-        crate::types::DeleteCustomKeyStoreResponse,
+        crate::types::DeleteCustomKeyStoreOutput,
         SdkError<crate::error::DeleteCustomKeyStoreError>,
     > {
         self.handle.call(8, input).await
@@ -453,9 +451,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn delete_imported_key_material(
         &self,
-        input: crate::types::DeleteImportedKeyMaterialRequest,
+        input: crate::types::DeleteImportedKeyMaterialInput,
     ) -> Result<
-        crate::types::DeleteImportedKeyMaterialResponse,
+        crate::types::DeleteImportedKeyMaterialOutput,
         SdkError<crate::error::DeleteImportedKeyMaterialError>,
     > {
         self.handle.call(9, input).await
@@ -492,9 +490,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn derive_shared_secret(
         &self,
-        input: crate::types::DeriveSharedSecretRequest,
+        input: crate::types::DeriveSharedSecretInput,
     ) -> Result<
-        crate::types::DeriveSharedSecretResponse,
+        crate::types::DeriveSharedSecretOutput,
         SdkError<crate::error::DeriveSharedSecretError>,
     > {
         self.handle.call(10, input).await
@@ -527,9 +525,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn describe_custom_key_stores(
         &self,
-        input: crate::types::DescribeCustomKeyStoresRequest,
+        input: crate::types::DescribeCustomKeyStoresInput,
     ) -> Result<
-        crate::types::DescribeCustomKeyStoresResponse,
+        crate::types::DescribeCustomKeyStoresOutput,
         SdkError<crate::error::DescribeCustomKeyStoresError>,
     > {
         self.handle.call(11, input).await
@@ -567,8 +565,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn describe_key(
         &self,
-        input: crate::types::DescribeKeyRequest,
-    ) -> Result<crate::types::DescribeKeyResponse, SdkError<crate::error::DescribeKeyError>> {
+        input: crate::types::DescribeKeyInput,
+    ) -> Result<crate::types::DescribeKeyOutput, SdkError<crate::error::DescribeKeyError>> {
         self.handle.call(12, input).await
     }
 
@@ -585,7 +583,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn disable_key(
         &self,
-        input: crate::types::DisableKeyRequest,
+        input: crate::types::DisableKeyInput,
     ) -> Result<crate::types::DisableKeyOutput, SdkError<crate::error::DisableKeyError>> {
         self.handle.call(13, input).await
     }
@@ -614,7 +612,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn disable_key_rotation(
         &self,
-        input: crate::types::DisableKeyRotationRequest,
+        input: crate::types::DisableKeyRotationInput,
     ) -> Result<
         crate::types::DisableKeyRotationOutput,
         SdkError<crate::error::DisableKeyRotationError>,
@@ -649,9 +647,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn disconnect_custom_key_store(
         &self,
-        input: crate::types::DisconnectCustomKeyStoreRequest,
+        input: crate::types::DisconnectCustomKeyStoreInput,
     ) -> Result<
-        crate::types::DisconnectCustomKeyStoreResponse,
+        crate::types::DisconnectCustomKeyStoreOutput,
         SdkError<crate::error::DisconnectCustomKeyStoreError>,
     > {
         self.handle.call(15, input).await
@@ -670,7 +668,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn enable_key(
         &self,
-        input: crate::types::EnableKeyRequest,
+        input: crate::types::EnableKeyInput,
     ) -> Result<crate::types::EnableKeyOutput, SdkError<crate::error::EnableKeyError>> {
         self.handle.call(16, input).await
     }
@@ -707,7 +705,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn enable_key_rotation(
         &self,
-        input: crate::types::EnableKeyRotationRequest,
+        input: crate::types::EnableKeyRotationInput,
     ) -> Result<crate::types::EnableKeyRotationOutput, SdkError<crate::error::EnableKeyRotationError>>
     {
         self.handle.call(17, input).await
@@ -763,8 +761,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn encrypt(
         &self,
-        input: crate::types::EncryptRequest,
-    ) -> Result<crate::types::EncryptResponse, SdkError<crate::error::EncryptError>> {
+        input: crate::types::EncryptInput,
+    ) -> Result<crate::types::EncryptOutput, SdkError<crate::error::EncryptError>> {
         self.handle.call(18, input).await
     }
 
@@ -814,8 +812,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn generate_data_key(
         &self,
-        input: crate::types::GenerateDataKeyRequest,
-    ) -> Result<crate::types::GenerateDataKeyResponse, SdkError<crate::error::GenerateDataKeyError>>
+        input: crate::types::GenerateDataKeyInput,
+    ) -> Result<crate::types::GenerateDataKeyOutput, SdkError<crate::error::GenerateDataKeyError>>
     {
         self.handle.call(19, input).await
     }
@@ -853,9 +851,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn generate_data_key_pair(
         &self,
-        input: crate::types::GenerateDataKeyPairRequest,
+        input: crate::types::GenerateDataKeyPairInput,
     ) -> Result<
-        crate::types::GenerateDataKeyPairResponse,
+        crate::types::GenerateDataKeyPairOutput,
         SdkError<crate::error::GenerateDataKeyPairError>,
     > {
         self.handle.call(20, input).await
@@ -890,9 +888,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn generate_data_key_pair_without_plaintext(
         &self,
-        input: crate::types::GenerateDataKeyPairWithoutPlaintextRequest,
+        input: crate::types::GenerateDataKeyPairWithoutPlaintextInput,
     ) -> Result<
-        crate::types::GenerateDataKeyPairWithoutPlaintextResponse,
+        crate::types::GenerateDataKeyPairWithoutPlaintextOutput,
         SdkError<crate::error::GenerateDataKeyPairWithoutPlaintextError>,
     > {
         self.handle.call(21, input).await
@@ -935,9 +933,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn generate_data_key_without_plaintext(
         &self,
-        input: crate::types::GenerateDataKeyWithoutPlaintextRequest,
+        input: crate::types::GenerateDataKeyWithoutPlaintextInput,
     ) -> Result<
-        crate::types::GenerateDataKeyWithoutPlaintextResponse,
+        crate::types::GenerateDataKeyWithoutPlaintextOutput,
         SdkError<crate::error::GenerateDataKeyWithoutPlaintextError>,
     > {
         self.handle.call(22, input).await
@@ -960,8 +958,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn generate_mac(
         &self,
-        input: crate::types::GenerateMacRequest,
-    ) -> Result<crate::types::GenerateMacResponse, SdkError<crate::error::GenerateMacError>> {
+        input: crate::types::GenerateMacInput,
+    ) -> Result<crate::types::GenerateMacOutput, SdkError<crate::error::GenerateMacError>> {
         self.handle.call(23, input).await
     }
 
@@ -982,8 +980,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn generate_random(
         &self,
-        input: crate::types::GenerateRandomRequest,
-    ) -> Result<crate::types::GenerateRandomResponse, SdkError<crate::error::GenerateRandomError>>
+        input: crate::types::GenerateRandomInput,
+    ) -> Result<crate::types::GenerateRandomOutput, SdkError<crate::error::GenerateRandomError>>
     {
         self.handle.call(24, input).await
     }
@@ -1015,8 +1013,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn get_key_last_usage(
         &self,
-        input: crate::types::GetKeyLastUsageRequest,
-    ) -> Result<crate::types::GetKeyLastUsageResponse, SdkError<crate::error::GetKeyLastUsageError>>
+        input: crate::types::GetKeyLastUsageInput,
+    ) -> Result<crate::types::GetKeyLastUsageOutput, SdkError<crate::error::GetKeyLastUsageError>>
     {
         self.handle.call(25, input).await
     }
@@ -1032,8 +1030,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn get_key_policy(
         &self,
-        input: crate::types::GetKeyPolicyRequest,
-    ) -> Result<crate::types::GetKeyPolicyResponse, SdkError<crate::error::GetKeyPolicyError>> {
+        input: crate::types::GetKeyPolicyInput,
+    ) -> Result<crate::types::GetKeyPolicyOutput, SdkError<crate::error::GetKeyPolicyError>> {
         self.handle.call(26, input).await
     }
 
@@ -1066,9 +1064,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn get_key_rotation_status(
         &self,
-        input: crate::types::GetKeyRotationStatusRequest,
+        input: crate::types::GetKeyRotationStatusInput,
     ) -> Result<
-        crate::types::GetKeyRotationStatusResponse,
+        crate::types::GetKeyRotationStatusOutput,
         SdkError<crate::error::GetKeyRotationStatusError>,
     > {
         self.handle.call(27, input).await
@@ -1109,9 +1107,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn get_parameters_for_import(
         &self,
-        input: crate::types::GetParametersForImportRequest,
+        input: crate::types::GetParametersForImportInput,
     ) -> Result<
-        crate::types::GetParametersForImportResponse,
+        crate::types::GetParametersForImportOutput,
         SdkError<crate::error::GetParametersForImportError>,
     > {
         self.handle.call(28, input).await
@@ -1142,8 +1140,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn get_public_key(
         &self,
-        input: crate::types::GetPublicKeyRequest,
-    ) -> Result<crate::types::GetPublicKeyResponse, SdkError<crate::error::GetPublicKeyError>> {
+        input: crate::types::GetPublicKeyInput,
+    ) -> Result<crate::types::GetPublicKeyOutput, SdkError<crate::error::GetPublicKeyError>> {
         self.handle.call(29, input).await
     }
 
@@ -1197,11 +1195,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn import_key_material(
         &self,
-        input: crate::types::ImportKeyMaterialRequest,
-    ) -> Result<
-        crate::types::ImportKeyMaterialResponse,
-        SdkError<crate::error::ImportKeyMaterialError>,
-    > {
+        input: crate::types::ImportKeyMaterialInput,
+    ) -> Result<crate::types::ImportKeyMaterialOutput, SdkError<crate::error::ImportKeyMaterialError>>
+    {
         self.handle.call(30, input).await
     }
 
@@ -1228,8 +1224,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_aliases(
         &self,
-        input: crate::types::ListAliasesRequest,
-    ) -> Result<crate::types::ListAliasesResponse, SdkError<crate::error::ListAliasesError>> {
+        input: crate::types::ListAliasesInput,
+    ) -> Result<crate::types::ListAliasesOutput, SdkError<crate::error::ListAliasesError>> {
         self.handle.call(31, input).await
     }
 
@@ -1257,7 +1253,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_grants(
         &self,
-        input: crate::types::ListGrantsRequest,
+        input: crate::types::ListGrantsInput,
     ) -> Result<crate::types::ListGrantsResponse, SdkError<crate::error::ListGrantsError>> {
         self.handle.call(32, input).await
     }
@@ -1276,8 +1272,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_key_policies(
         &self,
-        input: crate::types::ListKeyPoliciesRequest,
-    ) -> Result<crate::types::ListKeyPoliciesResponse, SdkError<crate::error::ListKeyPoliciesError>>
+        input: crate::types::ListKeyPoliciesInput,
+    ) -> Result<crate::types::ListKeyPoliciesOutput, SdkError<crate::error::ListKeyPoliciesError>>
     {
         self.handle.call(33, input).await
     }
@@ -1304,8 +1300,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_key_rotations(
         &self,
-        input: crate::types::ListKeyRotationsRequest,
-    ) -> Result<crate::types::ListKeyRotationsResponse, SdkError<crate::error::ListKeyRotationsError>>
+        input: crate::types::ListKeyRotationsInput,
+    ) -> Result<crate::types::ListKeyRotationsOutput, SdkError<crate::error::ListKeyRotationsError>>
     {
         self.handle.call(34, input).await
     }
@@ -1326,8 +1322,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_keys(
         &self,
-        input: crate::types::ListKeysRequest,
-    ) -> Result<crate::types::ListKeysResponse, SdkError<crate::error::ListKeysError>> {
+        input: crate::types::ListKeysInput,
+    ) -> Result<crate::types::ListKeysOutput, SdkError<crate::error::ListKeysError>> {
         self.handle.call(35, input).await
     }
 
@@ -1349,8 +1345,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_resource_tags(
         &self,
-        input: crate::types::ListResourceTagsRequest,
-    ) -> Result<crate::types::ListResourceTagsResponse, SdkError<crate::error::ListResourceTagsError>>
+        input: crate::types::ListResourceTagsInput,
+    ) -> Result<crate::types::ListResourceTagsOutput, SdkError<crate::error::ListResourceTagsError>>
     {
         self.handle.call(36, input).await
     }
@@ -1379,7 +1375,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_retirable_grants(
         &self,
-        input: crate::types::ListRetirableGrantsRequest,
+        input: crate::types::ListRetirableGrantsInput,
     ) -> Result<crate::types::ListGrantsResponse, SdkError<crate::error::ListRetirableGrantsError>>
     {
         self.handle.call(37, input).await
@@ -1398,7 +1394,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn put_key_policy(
         &self,
-        input: crate::types::PutKeyPolicyRequest,
+        input: crate::types::PutKeyPolicyInput,
     ) -> Result<crate::types::PutKeyPolicyOutput, SdkError<crate::error::PutKeyPolicyError>> {
         self.handle.call(38, input).await
     }
@@ -1436,8 +1432,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn re_encrypt(
         &self,
-        input: crate::types::ReEncryptRequest,
-    ) -> Result<crate::types::ReEncryptResponse, SdkError<crate::error::ReEncryptError>> {
+        input: crate::types::ReEncryptInput,
+    ) -> Result<crate::types::ReEncryptOutput, SdkError<crate::error::ReEncryptError>> {
         self.handle.call(39, input).await
     }
 
@@ -1475,8 +1471,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn replicate_key(
         &self,
-        input: crate::types::ReplicateKeyRequest,
-    ) -> Result<crate::types::ReplicateKeyResponse, SdkError<crate::error::ReplicateKeyError>> {
+        input: crate::types::ReplicateKeyInput,
+    ) -> Result<crate::types::ReplicateKeyOutput, SdkError<crate::error::ReplicateKeyError>> {
         self.handle.call(40, input).await
     }
 
@@ -1500,7 +1496,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn retire_grant(
         &self,
-        input: crate::types::RetireGrantRequest,
+        input: crate::types::RetireGrantInput,
     ) -> Result<crate::types::RetireGrantOutput, SdkError<crate::error::RetireGrantError>> {
         self.handle.call(41, input).await
     }
@@ -1525,7 +1521,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn revoke_grant(
         &self,
-        input: crate::types::RevokeGrantRequest,
+        input: crate::types::RevokeGrantInput,
     ) -> Result<crate::types::RevokeGrantOutput, SdkError<crate::error::RevokeGrantError>> {
         self.handle.call(42, input).await
     }
@@ -1559,11 +1555,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn rotate_key_on_demand(
         &self,
-        input: crate::types::RotateKeyOnDemandRequest,
-    ) -> Result<
-        crate::types::RotateKeyOnDemandResponse,
-        SdkError<crate::error::RotateKeyOnDemandError>,
-    > {
+        input: crate::types::RotateKeyOnDemandInput,
+    ) -> Result<crate::types::RotateKeyOnDemandOutput, SdkError<crate::error::RotateKeyOnDemandError>>
+    {
         self.handle.call(43, input).await
     }
 
@@ -1591,9 +1585,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn schedule_key_deletion(
         &self,
-        input: crate::types::ScheduleKeyDeletionRequest,
+        input: crate::types::ScheduleKeyDeletionInput,
     ) -> Result<
-        crate::types::ScheduleKeyDeletionResponse,
+        crate::types::ScheduleKeyDeletionOutput,
         SdkError<crate::error::ScheduleKeyDeletionError>,
     > {
         self.handle.call(44, input).await
@@ -1626,8 +1620,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn sign(
         &self,
-        input: crate::types::SignRequest,
-    ) -> Result<crate::types::SignResponse, SdkError<crate::error::SignError>> {
+        input: crate::types::SignInput,
+    ) -> Result<crate::types::SignOutput, SdkError<crate::error::SignError>> {
         self.handle.call(45, input).await
     }
 
@@ -1659,7 +1653,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn tag_resource(
         &self,
-        input: crate::types::TagResourceRequest,
+        input: crate::types::TagResourceInput,
     ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(46, input).await
     }
@@ -1688,7 +1682,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn untag_resource(
         &self,
-        input: crate::types::UntagResourceRequest,
+        input: crate::types::UntagResourceInput,
     ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(47, input).await
     }
@@ -1724,7 +1718,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn update_alias(
         &self,
-        input: crate::types::UpdateAliasRequest,
+        input: crate::types::UpdateAliasInput,
     ) -> Result<crate::types::UpdateAliasOutput, SdkError<crate::error::UpdateAliasError>> {
         self.handle.call(48, input).await
     }
@@ -1768,9 +1762,9 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn update_custom_key_store(
         &self,
-        input: crate::types::UpdateCustomKeyStoreRequest,
+        input: crate::types::UpdateCustomKeyStoreInput,
     ) -> Result<
-        crate::types::UpdateCustomKeyStoreResponse,
+        crate::types::UpdateCustomKeyStoreOutput,
         SdkError<crate::error::UpdateCustomKeyStoreError>,
     > {
         self.handle.call(49, input).await
@@ -1792,7 +1786,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn update_key_description(
         &self,
-        input: crate::types::UpdateKeyDescriptionRequest,
+        input: crate::types::UpdateKeyDescriptionInput,
     ) -> Result<
         crate::types::UpdateKeyDescriptionOutput,
         SdkError<crate::error::UpdateKeyDescriptionError>,
@@ -1831,7 +1825,7 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn update_primary_region(
         &self,
-        input: crate::types::UpdatePrimaryRegionRequest,
+        input: crate::types::UpdatePrimaryRegionInput,
     ) -> Result<
         crate::types::UpdatePrimaryRegionOutput,
         SdkError<crate::error::UpdatePrimaryRegionError>,
@@ -1862,8 +1856,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn verify(
         &self,
-        input: crate::types::VerifyRequest,
-    ) -> Result<crate::types::VerifyResponse, SdkError<crate::error::VerifyError>> {
+        input: crate::types::VerifyInput,
+    ) -> Result<crate::types::VerifyOutput, SdkError<crate::error::VerifyError>> {
         self.handle.call(52, input).await
     }
 
@@ -1884,8 +1878,8 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn verify_mac(
         &self,
-        input: crate::types::VerifyMacRequest,
-    ) -> Result<crate::types::VerifyMacResponse, SdkError<crate::error::VerifyMacError>> {
+        input: crate::types::VerifyMacInput,
+    ) -> Result<crate::types::VerifyMacOutput, SdkError<crate::error::VerifyMacError>> {
         self.handle.call(53, input).await
     }
 }

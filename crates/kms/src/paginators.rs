@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::list_aliases`] (typed pages; `.items()` streams the result items).
     pub fn list_aliases_paginator(
         &self,
-        input: crate::types::ListAliasesRequest,
+        input: crate::types::ListAliasesInput,
     ) -> TypedPages<
-        crate::types::ListAliasesResponse,
+        crate::types::ListAliasesOutput,
         crate::error::ListAliasesError,
         crate::types::AliasListEntry,
     > {
@@ -34,7 +34,7 @@ impl crate::Client {
     /// Every page of [`Self::list_grants`] (typed pages; `.items()` streams the result items).
     pub fn list_grants_paginator(
         &self,
-        input: crate::types::ListGrantsRequest,
+        input: crate::types::ListGrantsInput,
     ) -> TypedPages<
         crate::types::ListGrantsResponse,
         crate::error::ListGrantsError,
@@ -46,8 +46,8 @@ impl crate::Client {
     /// Every page of [`Self::list_key_policies`] (typed pages; `.items()` streams the result items).
     pub fn list_key_policies_paginator(
         &self,
-        input: crate::types::ListKeyPoliciesRequest,
-    ) -> TypedPages<crate::types::ListKeyPoliciesResponse, crate::error::ListKeyPoliciesError, String>
+        input: crate::types::ListKeyPoliciesInput,
+    ) -> TypedPages<crate::types::ListKeyPoliciesOutput, crate::error::ListKeyPoliciesError, String>
     {
         self.handle().typed_paginator(33, input)
     }
@@ -55,9 +55,9 @@ impl crate::Client {
     /// Every page of [`Self::list_keys`] (typed pages; `.items()` streams the result items).
     pub fn list_keys_paginator(
         &self,
-        input: crate::types::ListKeysRequest,
+        input: crate::types::ListKeysInput,
     ) -> TypedPages<
-        crate::types::ListKeysResponse,
+        crate::types::ListKeysOutput,
         crate::error::ListKeysError,
         crate::types::KeyListEntry,
     > {
@@ -67,9 +67,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_custom_key_stores`] (typed pages; `.items()` streams the result items).
     pub fn describe_custom_key_stores_paginator(
         &self,
-        input: crate::types::DescribeCustomKeyStoresRequest,
+        input: crate::types::DescribeCustomKeyStoresInput,
     ) -> TypedPages<
-        crate::types::DescribeCustomKeyStoresResponse,
+        crate::types::DescribeCustomKeyStoresOutput,
         crate::error::DescribeCustomKeyStoresError,
         crate::types::CustomKeyStoresListEntry,
     > {
@@ -79,9 +79,9 @@ impl crate::Client {
     /// Every page of [`Self::list_resource_tags`] (typed pages; `.items()` streams the result items).
     pub fn list_resource_tags_paginator(
         &self,
-        input: crate::types::ListResourceTagsRequest,
+        input: crate::types::ListResourceTagsInput,
     ) -> TypedPages<
-        crate::types::ListResourceTagsResponse,
+        crate::types::ListResourceTagsOutput,
         crate::error::ListResourceTagsError,
         crate::types::Tag,
     > {
@@ -91,7 +91,7 @@ impl crate::Client {
     /// Every page of [`Self::list_retirable_grants`] (typed pages; `.items()` streams the result items).
     pub fn list_retirable_grants_paginator(
         &self,
-        input: crate::types::ListRetirableGrantsRequest,
+        input: crate::types::ListRetirableGrantsInput,
     ) -> TypedPages<
         crate::types::ListGrantsResponse,
         crate::error::ListRetirableGrantsError,
@@ -103,9 +103,9 @@ impl crate::Client {
     /// Every page of [`Self::list_key_rotations`] (typed pages; `.items()` streams the result items).
     pub fn list_key_rotations_paginator(
         &self,
-        input: crate::types::ListKeyRotationsRequest,
+        input: crate::types::ListKeyRotationsInput,
     ) -> TypedPages<
-        crate::types::ListKeyRotationsResponse,
+        crate::types::ListKeyRotationsOutput,
         crate::error::ListKeyRotationsError,
         crate::types::RotationsListEntry,
     > {

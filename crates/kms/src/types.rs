@@ -122,33 +122,13 @@ pub struct AliasListEntry {
     pub last_updated_date: Option<myaws_core::DateTime>,
 }
 
-impl AliasListEntry {
-    /// Sets `AliasName` (see [`Self::alias_name`]).
-    pub fn alias_name(mut self, value: impl Into<String>) -> Self {
-        self.alias_name = Some(value.into());
-        self
-    }
-    /// Sets `AliasArn` (see [`Self::alias_arn`]).
-    pub fn alias_arn(mut self, value: impl Into<String>) -> Self {
-        self.alias_arn = Some(value.into());
-        self
-    }
-    /// Sets `TargetKeyId` (see [`Self::target_key_id`]).
-    pub fn target_key_id(mut self, value: impl Into<String>) -> Self {
-        self.target_key_id = Some(value.into());
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedDate` (see [`Self::last_updated_date`]).
-    pub fn last_updated_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AliasListEntry {
+    into alias_name("AliasName"): String;
+    into alias_arn("AliasArn"): String;
+    into target_key_id("TargetKeyId"): String;
+    value creation_date("CreationDate"): myaws_core::DateTime;
+    value last_updated_date("LastUpdatedDate"): myaws_core::DateTime;
+});
 
 impl FromValue for AliasListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -171,13 +151,9 @@ pub struct AlreadyExistsException {
     pub message: Option<String>,
 }
 
-impl AlreadyExistsException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AlreadyExistsException {
+    into message("message"): String;
+});
 
 impl FromValue for AlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -191,7 +167,7 @@ impl FromValue for AlreadyExistsException {
 /// The `CancelKeyDeletionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CancelKeyDeletionRequest {
+pub struct CancelKeyDeletionInput {
     /// Identifies the KMS key whose deletion is being canceled.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -207,15 +183,11 @@ pub struct CancelKeyDeletionRequest {
     pub key_id: Option<String>,
 }
 
-impl CancelKeyDeletionRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CancelKeyDeletionInput {
+    into key_id("KeyId"): String;
+});
 
-impl IntoValue for CancelKeyDeletionRequest {
+impl IntoValue for CancelKeyDeletionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.key_id.into_value()])
     }
@@ -224,22 +196,18 @@ impl IntoValue for CancelKeyDeletionRequest {
 /// The `CancelKeyDeletionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CancelKeyDeletionResponse {
+pub struct CancelKeyDeletionOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key whose deletion is canceled.
     pub key_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CancelKeyDeletionResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CancelKeyDeletionOutput {
+    into key_id("KeyId"): String;
+});
 
-impl FromValue for CancelKeyDeletionResponse {
+impl FromValue for CancelKeyDeletionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -258,13 +226,9 @@ pub struct CloudHsmClusterInUseException {
     pub message: Option<String>,
 }
 
-impl CloudHsmClusterInUseException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CloudHsmClusterInUseException {
+    into message("message"): String;
+});
 
 impl FromValue for CloudHsmClusterInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -289,13 +253,9 @@ pub struct CloudHsmClusterInvalidConfigurationException {
     pub message: Option<String>,
 }
 
-impl CloudHsmClusterInvalidConfigurationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CloudHsmClusterInvalidConfigurationException {
+    into message("message"): String;
+});
 
 impl FromValue for CloudHsmClusterInvalidConfigurationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -314,13 +274,9 @@ pub struct CloudHsmClusterNotActiveException {
     pub message: Option<String>,
 }
 
-impl CloudHsmClusterNotActiveException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CloudHsmClusterNotActiveException {
+    into message("message"): String;
+});
 
 impl FromValue for CloudHsmClusterNotActiveException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -339,13 +295,9 @@ pub struct CloudHsmClusterNotFoundException {
     pub message: Option<String>,
 }
 
-impl CloudHsmClusterNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CloudHsmClusterNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for CloudHsmClusterNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -368,13 +320,9 @@ pub struct CloudHsmClusterNotRelatedException {
     pub message: Option<String>,
 }
 
-impl CloudHsmClusterNotRelatedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CloudHsmClusterNotRelatedException {
+    into message("message"): String;
+});
 
 impl FromValue for CloudHsmClusterNotRelatedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -393,13 +341,9 @@ pub struct ConflictException {
     pub message: Option<String>,
 }
 
-impl ConflictException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConflictException {
+    into message("message"): String;
+});
 
 impl FromValue for ConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -413,22 +357,18 @@ impl FromValue for ConflictException {
 /// The `ConnectCustomKeyStoreRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ConnectCustomKeyStoreRequest {
+pub struct ConnectCustomKeyStoreInput {
     /// Enter the key store ID of the custom key store that you want to connect. To find the ID of a custom key store, use the [DescribeCustomKeyStores] operation.
     ///
     /// Required.
     pub custom_key_store_id: Option<String>,
 }
 
-impl ConnectCustomKeyStoreRequest {
-    /// Sets `CustomKeyStoreId` (see [`Self::custom_key_store_id`]).
-    pub fn custom_key_store_id(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConnectCustomKeyStoreInput {
+    into custom_key_store_id("CustomKeyStoreId"): String;
+});
 
-impl IntoValue for ConnectCustomKeyStoreRequest {
+impl IntoValue for ConnectCustomKeyStoreInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.custom_key_store_id.into_value()])
     }
@@ -437,12 +377,12 @@ impl IntoValue for ConnectCustomKeyStoreRequest {
 /// The `ConnectCustomKeyStoreResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ConnectCustomKeyStoreResponse {
+pub struct ConnectCustomKeyStoreOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for ConnectCustomKeyStoreResponse {
+impl FromValue for ConnectCustomKeyStoreOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -709,7 +649,7 @@ impl FromValue for ConnectionStateType {
 /// The `CreateAliasRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAliasRequest {
+pub struct CreateAliasInput {
     /// Specifies the alias name. This value must begin with `alias/` followed by a name, such as `alias/ExampleAlias`.
     ///
     /// Do not include confidential or sensitive information in this field. This field may be displayed in plaintext in CloudTrail logs and other output.
@@ -737,20 +677,12 @@ pub struct CreateAliasRequest {
     pub target_key_id: Option<String>,
 }
 
-impl CreateAliasRequest {
-    /// Sets `AliasName` (see [`Self::alias_name`]).
-    pub fn alias_name(mut self, value: impl Into<String>) -> Self {
-        self.alias_name = Some(value.into());
-        self
-    }
-    /// Sets `TargetKeyId` (see [`Self::target_key_id`]).
-    pub fn target_key_id(mut self, value: impl Into<String>) -> Self {
-        self.target_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateAliasInput {
+    into alias_name("AliasName"): String;
+    into target_key_id("TargetKeyId"): String;
+});
 
-impl IntoValue for CreateAliasRequest {
+impl IntoValue for CreateAliasInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.alias_name.into_value(),
@@ -762,7 +694,7 @@ impl IntoValue for CreateAliasRequest {
 /// The `CreateCustomKeyStoreRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateCustomKeyStoreRequest {
+pub struct CreateCustomKeyStoreInput {
     /// Specifies a friendly name for the custom key store. The name must be unique in your Amazon Web Services account and Region. This parameter is required for all custom key stores.
     ///
     /// Do not include confidential or sensitive information in this field. This field may be displayed in plaintext in CloudTrail logs and other output.
@@ -840,9 +772,9 @@ pub struct CreateCustomKeyStoreRequest {
     pub xks_proxy_connectivity: Option<crate::types::XksProxyConnectivityType>,
 }
 
-impl std::fmt::Debug for CreateCustomKeyStoreRequest {
+impl std::fmt::Debug for CreateCustomKeyStoreInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CreateCustomKeyStoreRequest");
+        let mut d = f.debug_struct("CreateCustomKeyStoreInput");
         d.field("custom_key_store_name", &self.custom_key_store_name);
         d.field("cloud_hsm_cluster_id", &self.cloud_hsm_cluster_id);
         d.field("trust_anchor_certificate", &self.trust_anchor_certificate);
@@ -873,74 +805,21 @@ impl std::fmt::Debug for CreateCustomKeyStoreRequest {
     }
 }
 
-impl CreateCustomKeyStoreRequest {
-    /// Sets `CustomKeyStoreName` (see [`Self::custom_key_store_name`]).
-    pub fn custom_key_store_name(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_name = Some(value.into());
-        self
-    }
-    /// Sets `CloudHsmClusterId` (see [`Self::cloud_hsm_cluster_id`]).
-    pub fn cloud_hsm_cluster_id(mut self, value: impl Into<String>) -> Self {
-        self.cloud_hsm_cluster_id = Some(value.into());
-        self
-    }
-    /// Sets `TrustAnchorCertificate` (see [`Self::trust_anchor_certificate`]).
-    pub fn trust_anchor_certificate(mut self, value: impl Into<String>) -> Self {
-        self.trust_anchor_certificate = Some(value.into());
-        self
-    }
-    /// Sets `KeyStorePassword` (see [`Self::key_store_password`]).
-    pub fn key_store_password(mut self, value: impl Into<String>) -> Self {
-        self.key_store_password = Some(value.into());
-        self
-    }
-    /// Sets `CustomKeyStoreType` (see [`Self::custom_key_store_type`]).
-    pub fn custom_key_store_type(
-        mut self,
-        value: impl Into<crate::types::CustomKeyStoreType>,
-    ) -> Self {
-        self.custom_key_store_type = Some(value.into());
-        self
-    }
-    /// Sets `XksProxyUriEndpoint` (see [`Self::xks_proxy_uri_endpoint`]).
-    pub fn xks_proxy_uri_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.xks_proxy_uri_endpoint = Some(value.into());
-        self
-    }
-    /// Sets `XksProxyUriPath` (see [`Self::xks_proxy_uri_path`]).
-    pub fn xks_proxy_uri_path(mut self, value: impl Into<String>) -> Self {
-        self.xks_proxy_uri_path = Some(value.into());
-        self
-    }
-    /// Sets `XksProxyVpcEndpointServiceName` (see [`Self::xks_proxy_vpc_endpoint_service_name`]).
-    pub fn xks_proxy_vpc_endpoint_service_name(mut self, value: impl Into<String>) -> Self {
-        self.xks_proxy_vpc_endpoint_service_name = Some(value.into());
-        self
-    }
-    /// Sets `XksProxyVpcEndpointServiceOwner` (see [`Self::xks_proxy_vpc_endpoint_service_owner`]).
-    pub fn xks_proxy_vpc_endpoint_service_owner(mut self, value: impl Into<String>) -> Self {
-        self.xks_proxy_vpc_endpoint_service_owner = Some(value.into());
-        self
-    }
-    /// Sets `XksProxyAuthenticationCredential` (see [`Self::xks_proxy_authentication_credential`]).
-    pub fn xks_proxy_authentication_credential(
-        mut self,
-        value: crate::types::XksProxyAuthenticationCredentialType,
-    ) -> Self {
-        self.xks_proxy_authentication_credential = Some(value);
-        self
-    }
-    /// Sets `XksProxyConnectivity` (see [`Self::xks_proxy_connectivity`]).
-    pub fn xks_proxy_connectivity(
-        mut self,
-        value: impl Into<crate::types::XksProxyConnectivityType>,
-    ) -> Self {
-        self.xks_proxy_connectivity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateCustomKeyStoreInput {
+    into custom_key_store_name("CustomKeyStoreName"): String;
+    into cloud_hsm_cluster_id("CloudHsmClusterId"): String;
+    into trust_anchor_certificate("TrustAnchorCertificate"): String;
+    into key_store_password("KeyStorePassword"): String;
+    into custom_key_store_type("CustomKeyStoreType"): crate::types::CustomKeyStoreType;
+    into xks_proxy_uri_endpoint("XksProxyUriEndpoint"): String;
+    into xks_proxy_uri_path("XksProxyUriPath"): String;
+    into xks_proxy_vpc_endpoint_service_name("XksProxyVpcEndpointServiceName"): String;
+    into xks_proxy_vpc_endpoint_service_owner("XksProxyVpcEndpointServiceOwner"): String;
+    value xks_proxy_authentication_credential("XksProxyAuthenticationCredential"): crate::types::XksProxyAuthenticationCredentialType;
+    into xks_proxy_connectivity("XksProxyConnectivity"): crate::types::XksProxyConnectivityType;
+});
 
-impl IntoValue for CreateCustomKeyStoreRequest {
+impl IntoValue for CreateCustomKeyStoreInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.custom_key_store_name.into_value(),
@@ -961,22 +840,18 @@ impl IntoValue for CreateCustomKeyStoreRequest {
 /// The `CreateCustomKeyStoreResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateCustomKeyStoreResponse {
+pub struct CreateCustomKeyStoreOutput {
     /// A unique identifier for the new custom key store.
     pub custom_key_store_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateCustomKeyStoreResponse {
-    /// Sets `CustomKeyStoreId` (see [`Self::custom_key_store_id`]).
-    pub fn custom_key_store_id(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateCustomKeyStoreOutput {
+    into custom_key_store_id("CustomKeyStoreId"): String;
+});
 
-impl FromValue for CreateCustomKeyStoreResponse {
+impl FromValue for CreateCustomKeyStoreOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -988,7 +863,7 @@ impl FromValue for CreateCustomKeyStoreResponse {
 /// The `CreateGrantRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateGrantRequest {
+pub struct CreateGrantInput {
     /// Identifies the KMS key for the grant. The grant gives principals permission to use this KMS key.
     ///
     /// Specify the key ID or key ARN of the KMS key. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN.
@@ -1061,60 +936,20 @@ pub struct CreateGrantRequest {
     pub retiring_service_principal: Option<String>,
 }
 
-impl CreateGrantRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `GranteePrincipal` (see [`Self::grantee_principal`]).
-    pub fn grantee_principal(mut self, value: impl Into<String>) -> Self {
-        self.grantee_principal = Some(value.into());
-        self
-    }
-    /// Sets `RetiringPrincipal` (see [`Self::retiring_principal`]).
-    pub fn retiring_principal(mut self, value: impl Into<String>) -> Self {
-        self.retiring_principal = Some(value.into());
-        self
-    }
-    /// Sets `Operations` (see [`Self::operations`]).
-    pub fn operations(mut self, value: Vec<crate::types::GrantOperation>) -> Self {
-        self.operations = Some(value);
-        self
-    }
-    /// Sets `Constraints` (see [`Self::constraints`]).
-    pub fn constraints(mut self, value: crate::types::GrantConstraints) -> Self {
-        self.constraints = Some(value);
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-    /// Sets `GranteeServicePrincipal` (see [`Self::grantee_service_principal`]).
-    pub fn grantee_service_principal(mut self, value: impl Into<String>) -> Self {
-        self.grantee_service_principal = Some(value.into());
-        self
-    }
-    /// Sets `RetiringServicePrincipal` (see [`Self::retiring_service_principal`]).
-    pub fn retiring_service_principal(mut self, value: impl Into<String>) -> Self {
-        self.retiring_service_principal = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateGrantInput {
+    into key_id("KeyId"): String;
+    into grantee_principal("GranteePrincipal"): String;
+    into retiring_principal("RetiringPrincipal"): String;
+    list_into operations("Operations"): crate::types::GrantOperation, push_operations;
+    value constraints("Constraints"): crate::types::GrantConstraints;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    into name("Name"): String;
+    value dry_run("DryRun"): bool;
+    into grantee_service_principal("GranteeServicePrincipal"): String;
+    into retiring_service_principal("RetiringServicePrincipal"): String;
+});
 
-impl IntoValue for CreateGrantRequest {
+impl IntoValue for CreateGrantInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -1134,7 +969,7 @@ impl IntoValue for CreateGrantRequest {
 /// The `CreateGrantResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateGrantResponse {
+pub struct CreateGrantOutput {
     /// The grant token.
     ///
     /// Use a grant token when your permission to call this operation comes from a new grant that has not yet achieved *eventual consistency*. For more information, see [Grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token) and [Using a grant token](https://docs.aws.amazon.com/kms/latest/developerguide/using-grant-token.html) in the *Key Management Service Developer Guide*.
@@ -1147,20 +982,12 @@ pub struct CreateGrantResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateGrantResponse {
-    /// Sets `GrantToken` (see [`Self::grant_token`]).
-    pub fn grant_token(mut self, value: impl Into<String>) -> Self {
-        self.grant_token = Some(value.into());
-        self
-    }
-    /// Sets `GrantId` (see [`Self::grant_id`]).
-    pub fn grant_id(mut self, value: impl Into<String>) -> Self {
-        self.grant_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateGrantOutput {
+    into grant_token("GrantToken"): String;
+    into grant_id("GrantId"): String;
+});
 
-impl FromValue for CreateGrantResponse {
+impl FromValue for CreateGrantOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1173,7 +1000,7 @@ impl FromValue for CreateGrantResponse {
 /// The `CreateKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateKeyRequest {
+pub struct CreateKeyInput {
     /// The key policy to attach to the KMS key.
     ///
     /// If you provide a key policy, it must meet the following criteria:
@@ -1315,68 +1142,21 @@ pub struct CreateKeyRequest {
     pub xks_key_id: Option<String>,
 }
 
-impl CreateKeyRequest {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `KeyUsage` (see [`Self::key_usage`]).
-    pub fn key_usage(mut self, value: impl Into<crate::types::KeyUsageType>) -> Self {
-        self.key_usage = Some(value.into());
-        self
-    }
-    /// Sets `CustomerMasterKeySpec` (see [`Self::customer_master_key_spec`]).
-    pub fn customer_master_key_spec(
-        mut self,
-        value: impl Into<crate::types::CustomerMasterKeySpec>,
-    ) -> Self {
-        self.customer_master_key_spec = Some(value.into());
-        self
-    }
-    /// Sets `KeySpec` (see [`Self::key_spec`]).
-    pub fn key_spec(mut self, value: impl Into<crate::types::KeySpec>) -> Self {
-        self.key_spec = Some(value.into());
-        self
-    }
-    /// Sets `Origin` (see [`Self::origin`]).
-    pub fn origin(mut self, value: impl Into<crate::types::OriginType>) -> Self {
-        self.origin = Some(value.into());
-        self
-    }
-    /// Sets `CustomKeyStoreId` (see [`Self::custom_key_store_id`]).
-    pub fn custom_key_store_id(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(value.into());
-        self
-    }
-    /// Sets `BypassPolicyLockoutSafetyCheck` (see [`Self::bypass_policy_lockout_safety_check`]).
-    pub fn bypass_policy_lockout_safety_check(mut self, value: bool) -> Self {
-        self.bypass_policy_lockout_safety_check = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `MultiRegion` (see [`Self::multi_region`]).
-    pub fn multi_region(mut self, value: bool) -> Self {
-        self.multi_region = Some(value);
-        self
-    }
-    /// Sets `XksKeyId` (see [`Self::xks_key_id`]).
-    pub fn xks_key_id(mut self, value: impl Into<String>) -> Self {
-        self.xks_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateKeyInput {
+    into policy("Policy"): String;
+    into description("Description"): String;
+    into key_usage("KeyUsage"): crate::types::KeyUsageType;
+    into customer_master_key_spec("CustomerMasterKeySpec"): crate::types::CustomerMasterKeySpec;
+    into key_spec("KeySpec"): crate::types::KeySpec;
+    into origin("Origin"): crate::types::OriginType;
+    into custom_key_store_id("CustomKeyStoreId"): String;
+    value bypass_policy_lockout_safety_check("BypassPolicyLockoutSafetyCheck"): bool;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value multi_region("MultiRegion"): bool;
+    into xks_key_id("XksKeyId"): String;
+});
 
-impl IntoValue for CreateKeyRequest {
+impl IntoValue for CreateKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy.into_value(),
@@ -1397,22 +1177,18 @@ impl IntoValue for CreateKeyRequest {
 /// The `CreateKeyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateKeyResponse {
+pub struct CreateKeyOutput {
     /// Metadata associated with the KMS key.
     pub key_metadata: Option<crate::types::KeyMetadata>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateKeyResponse {
-    /// Sets `KeyMetadata` (see [`Self::key_metadata`]).
-    pub fn key_metadata(mut self, value: crate::types::KeyMetadata) -> Self {
-        self.key_metadata = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateKeyOutput {
+    value key_metadata("KeyMetadata"): crate::types::KeyMetadata;
+});
 
-impl FromValue for CreateKeyResponse {
+impl FromValue for CreateKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1429,13 +1205,9 @@ pub struct CustomKeyStoreHasCMKsException {
     pub message: Option<String>,
 }
 
-impl CustomKeyStoreHasCMKsException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CustomKeyStoreHasCMKsException {
+    into message("message"): String;
+});
 
 impl FromValue for CustomKeyStoreHasCMKsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1462,13 +1234,9 @@ pub struct CustomKeyStoreInvalidStateException {
     pub message: Option<String>,
 }
 
-impl CustomKeyStoreInvalidStateException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CustomKeyStoreInvalidStateException {
+    into message("message"): String;
+});
 
 impl FromValue for CustomKeyStoreInvalidStateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1487,13 +1255,9 @@ pub struct CustomKeyStoreNameInUseException {
     pub message: Option<String>,
 }
 
-impl CustomKeyStoreNameInUseException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CustomKeyStoreNameInUseException {
+    into message("message"): String;
+});
 
 impl FromValue for CustomKeyStoreNameInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1512,13 +1276,9 @@ pub struct CustomKeyStoreNotFoundException {
     pub message: Option<String>,
 }
 
-impl CustomKeyStoreNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CustomKeyStoreNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for CustomKeyStoreNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1678,62 +1438,17 @@ pub struct CustomKeyStoresListEntry {
     pub xks_proxy_configuration: Option<crate::types::XksProxyConfigurationType>,
 }
 
-impl CustomKeyStoresListEntry {
-    /// Sets `CustomKeyStoreId` (see [`Self::custom_key_store_id`]).
-    pub fn custom_key_store_id(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(value.into());
-        self
-    }
-    /// Sets `CustomKeyStoreName` (see [`Self::custom_key_store_name`]).
-    pub fn custom_key_store_name(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_name = Some(value.into());
-        self
-    }
-    /// Sets `CloudHsmClusterId` (see [`Self::cloud_hsm_cluster_id`]).
-    pub fn cloud_hsm_cluster_id(mut self, value: impl Into<String>) -> Self {
-        self.cloud_hsm_cluster_id = Some(value.into());
-        self
-    }
-    /// Sets `TrustAnchorCertificate` (see [`Self::trust_anchor_certificate`]).
-    pub fn trust_anchor_certificate(mut self, value: impl Into<String>) -> Self {
-        self.trust_anchor_certificate = Some(value.into());
-        self
-    }
-    /// Sets `ConnectionState` (see [`Self::connection_state`]).
-    pub fn connection_state(mut self, value: impl Into<crate::types::ConnectionStateType>) -> Self {
-        self.connection_state = Some(value.into());
-        self
-    }
-    /// Sets `ConnectionErrorCode` (see [`Self::connection_error_code`]).
-    pub fn connection_error_code(
-        mut self,
-        value: impl Into<crate::types::ConnectionErrorCodeType>,
-    ) -> Self {
-        self.connection_error_code = Some(value.into());
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date = Some(value);
-        self
-    }
-    /// Sets `CustomKeyStoreType` (see [`Self::custom_key_store_type`]).
-    pub fn custom_key_store_type(
-        mut self,
-        value: impl Into<crate::types::CustomKeyStoreType>,
-    ) -> Self {
-        self.custom_key_store_type = Some(value.into());
-        self
-    }
-    /// Sets `XksProxyConfiguration` (see [`Self::xks_proxy_configuration`]).
-    pub fn xks_proxy_configuration(
-        mut self,
-        value: crate::types::XksProxyConfigurationType,
-    ) -> Self {
-        self.xks_proxy_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CustomKeyStoresListEntry {
+    into custom_key_store_id("CustomKeyStoreId"): String;
+    into custom_key_store_name("CustomKeyStoreName"): String;
+    into cloud_hsm_cluster_id("CloudHsmClusterId"): String;
+    into trust_anchor_certificate("TrustAnchorCertificate"): String;
+    into connection_state("ConnectionState"): crate::types::ConnectionStateType;
+    into connection_error_code("ConnectionErrorCode"): crate::types::ConnectionErrorCodeType;
+    value creation_date("CreationDate"): myaws_core::DateTime;
+    into custom_key_store_type("CustomKeyStoreType"): crate::types::CustomKeyStoreType;
+    value xks_proxy_configuration("XksProxyConfiguration"): crate::types::XksProxyConfigurationType;
+});
 
 impl FromValue for CustomKeyStoresListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2079,7 +1794,7 @@ impl FromValue for DataKeySpec {
 /// The `DecryptRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DecryptRequest {
+pub struct DecryptInput {
     /// Ciphertext to be decrypted. The blob includes metadata.
     ///
     /// This parameter is required in all cases except when `DryRun` is `true` and `DryRunModifiers` is set to `IGNORE_CIPHERTEXT`.
@@ -2135,53 +1850,18 @@ pub struct DecryptRequest {
     pub dry_run_modifiers: Option<Vec<crate::types::DryRunModifierType>>,
 }
 
-impl DecryptRequest {
-    /// Sets `CiphertextBlob` (see [`Self::ciphertext_blob`]).
-    pub fn ciphertext_blob(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.ciphertext_blob = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionContext` (see [`Self::encryption_context`]).
-    pub fn encryption_context(mut self, value: HashMap<String, String>) -> Self {
-        self.encryption_context = Some(value);
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionAlgorithm` (see [`Self::encryption_algorithm`]).
-    pub fn encryption_algorithm(
-        mut self,
-        value: impl Into<crate::types::EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.encryption_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `Recipient` (see [`Self::recipient`]).
-    pub fn recipient(mut self, value: crate::types::RecipientInfo) -> Self {
-        self.recipient = Some(value);
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-    /// Sets `DryRunModifiers` (see [`Self::dry_run_modifiers`]).
-    pub fn dry_run_modifiers(mut self, value: Vec<crate::types::DryRunModifierType>) -> Self {
-        self.dry_run_modifiers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DecryptInput {
+    into ciphertext_blob("CiphertextBlob"): myaws_core::Bytes;
+    map_into encryption_context("EncryptionContext"): String, insert_encryption_context;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    into key_id("KeyId"): String;
+    into encryption_algorithm("EncryptionAlgorithm"): crate::types::EncryptionAlgorithmSpec;
+    value recipient("Recipient"): crate::types::RecipientInfo;
+    value dry_run("DryRun"): bool;
+    list_into dry_run_modifiers("DryRunModifiers"): crate::types::DryRunModifierType, push_dry_run_modifiers;
+});
 
-impl IntoValue for DecryptRequest {
+impl IntoValue for DecryptInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.ciphertext_blob.into_value(),
@@ -2199,7 +1879,7 @@ impl IntoValue for DecryptRequest {
 /// The `DecryptResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DecryptResponse {
+pub struct DecryptOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key that was used to decrypt the ciphertext.
     pub key_id: Option<String>,
     /// Decrypted plaintext data. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
@@ -2218,9 +1898,9 @@ pub struct DecryptResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for DecryptResponse {
+impl std::fmt::Debug for DecryptOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("DecryptResponse");
+        let mut d = f.debug_struct("DecryptOutput");
         d.field("key_id", &self.key_id);
         d.field(
             "plaintext",
@@ -2234,38 +1914,15 @@ impl std::fmt::Debug for DecryptResponse {
     }
 }
 
-impl DecryptResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `Plaintext` (see [`Self::plaintext`]).
-    pub fn plaintext(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.plaintext = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionAlgorithm` (see [`Self::encryption_algorithm`]).
-    pub fn encryption_algorithm(
-        mut self,
-        value: impl Into<crate::types::EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.encryption_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `CiphertextForRecipient` (see [`Self::ciphertext_for_recipient`]).
-    pub fn ciphertext_for_recipient(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.ciphertext_for_recipient = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialId` (see [`Self::key_material_id`]).
-    pub fn key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.key_material_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DecryptOutput {
+    into key_id("KeyId"): String;
+    into plaintext("Plaintext"): myaws_core::Bytes;
+    into encryption_algorithm("EncryptionAlgorithm"): crate::types::EncryptionAlgorithmSpec;
+    into ciphertext_for_recipient("CiphertextForRecipient"): myaws_core::Bytes;
+    into key_material_id("KeyMaterialId"): String;
+});
 
-impl FromValue for DecryptResponse {
+impl FromValue for DecryptOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2281,22 +1938,18 @@ impl FromValue for DecryptResponse {
 /// The `DeleteAliasRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAliasRequest {
+pub struct DeleteAliasInput {
     /// The alias to be deleted. The alias name must begin with `alias/` followed by the alias name, such as `alias/ExampleAlias`.
     ///
     /// Required.
     pub alias_name: Option<String>,
 }
 
-impl DeleteAliasRequest {
-    /// Sets `AliasName` (see [`Self::alias_name`]).
-    pub fn alias_name(mut self, value: impl Into<String>) -> Self {
-        self.alias_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAliasInput {
+    into alias_name("AliasName"): String;
+});
 
-impl IntoValue for DeleteAliasRequest {
+impl IntoValue for DeleteAliasInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.alias_name.into_value()])
     }
@@ -2305,22 +1958,18 @@ impl IntoValue for DeleteAliasRequest {
 /// The `DeleteCustomKeyStoreRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteCustomKeyStoreRequest {
+pub struct DeleteCustomKeyStoreInput {
     /// Enter the ID of the custom key store you want to delete. To find the ID of a custom key store, use the [DescribeCustomKeyStores] operation.
     ///
     /// Required.
     pub custom_key_store_id: Option<String>,
 }
 
-impl DeleteCustomKeyStoreRequest {
-    /// Sets `CustomKeyStoreId` (see [`Self::custom_key_store_id`]).
-    pub fn custom_key_store_id(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteCustomKeyStoreInput {
+    into custom_key_store_id("CustomKeyStoreId"): String;
+});
 
-impl IntoValue for DeleteCustomKeyStoreRequest {
+impl IntoValue for DeleteCustomKeyStoreInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.custom_key_store_id.into_value()])
     }
@@ -2329,12 +1978,12 @@ impl IntoValue for DeleteCustomKeyStoreRequest {
 /// The `DeleteCustomKeyStoreResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteCustomKeyStoreResponse {
+pub struct DeleteCustomKeyStoreOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteCustomKeyStoreResponse {
+impl FromValue for DeleteCustomKeyStoreOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -2344,7 +1993,7 @@ impl FromValue for DeleteCustomKeyStoreResponse {
 /// The `DeleteImportedKeyMaterialRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteImportedKeyMaterialRequest {
+pub struct DeleteImportedKeyMaterialInput {
     /// Identifies the KMS key from which you are deleting imported key material. The `Origin` of the KMS key must be `EXTERNAL`.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -2366,20 +2015,12 @@ pub struct DeleteImportedKeyMaterialRequest {
     pub key_material_id: Option<String>,
 }
 
-impl DeleteImportedKeyMaterialRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialId` (see [`Self::key_material_id`]).
-    pub fn key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.key_material_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteImportedKeyMaterialInput {
+    into key_id("KeyId"): String;
+    into key_material_id("KeyMaterialId"): String;
+});
 
-impl IntoValue for DeleteImportedKeyMaterialRequest {
+impl IntoValue for DeleteImportedKeyMaterialInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -2391,7 +2032,7 @@ impl IntoValue for DeleteImportedKeyMaterialRequest {
 /// The `DeleteImportedKeyMaterialResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteImportedKeyMaterialResponse {
+pub struct DeleteImportedKeyMaterialOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key from which the key material was deleted.
     pub key_id: Option<String>,
     /// Identifies the deleted key material.
@@ -2400,20 +2041,12 @@ pub struct DeleteImportedKeyMaterialResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteImportedKeyMaterialResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialId` (see [`Self::key_material_id`]).
-    pub fn key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.key_material_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteImportedKeyMaterialOutput {
+    into key_id("KeyId"): String;
+    into key_material_id("KeyMaterialId"): String;
+});
 
-impl FromValue for DeleteImportedKeyMaterialResponse {
+impl FromValue for DeleteImportedKeyMaterialOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2431,13 +2064,9 @@ pub struct DependencyTimeoutException {
     pub message: Option<String>,
 }
 
-impl DependencyTimeoutException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DependencyTimeoutException {
+    into message("message"): String;
+});
 
 impl FromValue for DependencyTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2451,7 +2080,7 @@ impl FromValue for DependencyTimeoutException {
 /// The `DeriveSharedSecretRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeriveSharedSecretRequest {
+pub struct DeriveSharedSecretInput {
     /// Identifies an asymmetric NIST-standard ECC or SM2 (China Regions only) KMS key. KMS uses the private key in the specified key pair to derive the shared secret. The key usage of the KMS key must be `KEY_AGREEMENT`. To find the `KeyUsage` of a KMS key, use the [DescribeKey] operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
@@ -2501,43 +2130,16 @@ pub struct DeriveSharedSecretRequest {
     pub recipient: Option<crate::types::RecipientInfo>,
 }
 
-impl DeriveSharedSecretRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyAgreementAlgorithm` (see [`Self::key_agreement_algorithm`]).
-    pub fn key_agreement_algorithm(
-        mut self,
-        value: impl Into<crate::types::KeyAgreementAlgorithmSpec>,
-    ) -> Self {
-        self.key_agreement_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `PublicKey` (see [`Self::public_key`]).
-    pub fn public_key(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.public_key = Some(value.into());
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-    /// Sets `Recipient` (see [`Self::recipient`]).
-    pub fn recipient(mut self, value: crate::types::RecipientInfo) -> Self {
-        self.recipient = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeriveSharedSecretInput {
+    into key_id("KeyId"): String;
+    into key_agreement_algorithm("KeyAgreementAlgorithm"): crate::types::KeyAgreementAlgorithmSpec;
+    into public_key("PublicKey"): myaws_core::Bytes;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    value dry_run("DryRun"): bool;
+    value recipient("Recipient"): crate::types::RecipientInfo;
+});
 
-impl IntoValue for DeriveSharedSecretRequest {
+impl IntoValue for DeriveSharedSecretInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -2553,7 +2155,7 @@ impl IntoValue for DeriveSharedSecretRequest {
 /// The `DeriveSharedSecretResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeriveSharedSecretResponse {
+pub struct DeriveSharedSecretOutput {
     /// Identifies the KMS key used to derive the shared secret.
     pub key_id: Option<String>,
     /// The raw secret derived from the specified key agreement algorithm, private key in the asymmetric KMS key, and your peer's public key.
@@ -2576,9 +2178,9 @@ pub struct DeriveSharedSecretResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for DeriveSharedSecretResponse {
+impl std::fmt::Debug for DeriveSharedSecretOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("DeriveSharedSecretResponse");
+        let mut d = f.debug_struct("DeriveSharedSecretOutput");
         d.field("key_id", &self.key_id);
         d.field(
             "shared_secret",
@@ -2592,38 +2194,15 @@ impl std::fmt::Debug for DeriveSharedSecretResponse {
     }
 }
 
-impl DeriveSharedSecretResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `SharedSecret` (see [`Self::shared_secret`]).
-    pub fn shared_secret(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.shared_secret = Some(value.into());
-        self
-    }
-    /// Sets `CiphertextForRecipient` (see [`Self::ciphertext_for_recipient`]).
-    pub fn ciphertext_for_recipient(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.ciphertext_for_recipient = Some(value.into());
-        self
-    }
-    /// Sets `KeyAgreementAlgorithm` (see [`Self::key_agreement_algorithm`]).
-    pub fn key_agreement_algorithm(
-        mut self,
-        value: impl Into<crate::types::KeyAgreementAlgorithmSpec>,
-    ) -> Self {
-        self.key_agreement_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `KeyOrigin` (see [`Self::key_origin`]).
-    pub fn key_origin(mut self, value: impl Into<crate::types::OriginType>) -> Self {
-        self.key_origin = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeriveSharedSecretOutput {
+    into key_id("KeyId"): String;
+    into shared_secret("SharedSecret"): myaws_core::Bytes;
+    into ciphertext_for_recipient("CiphertextForRecipient"): myaws_core::Bytes;
+    into key_agreement_algorithm("KeyAgreementAlgorithm"): crate::types::KeyAgreementAlgorithmSpec;
+    into key_origin("KeyOrigin"): crate::types::OriginType;
+});
 
-impl FromValue for DeriveSharedSecretResponse {
+impl FromValue for DeriveSharedSecretOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2639,7 +2218,7 @@ impl FromValue for DeriveSharedSecretResponse {
 /// The `DescribeCustomKeyStoresRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeCustomKeyStoresRequest {
+pub struct DescribeCustomKeyStoresInput {
     /// Gets only information about the specified custom key store. Enter the key store ID.
     ///
     /// By default, this operation gets information about all custom key stores in the account and Region. To limit the output to a particular custom key store, provide either the `CustomKeyStoreId` or `CustomKeyStoreName` parameter, but not both.
@@ -2654,30 +2233,14 @@ pub struct DescribeCustomKeyStoresRequest {
     pub marker: Option<String>,
 }
 
-impl DescribeCustomKeyStoresRequest {
-    /// Sets `CustomKeyStoreId` (see [`Self::custom_key_store_id`]).
-    pub fn custom_key_store_id(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(value.into());
-        self
-    }
-    /// Sets `CustomKeyStoreName` (see [`Self::custom_key_store_name`]).
-    pub fn custom_key_store_name(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_name = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeCustomKeyStoresInput {
+    into custom_key_store_id("CustomKeyStoreId"): String;
+    into custom_key_store_name("CustomKeyStoreName"): String;
+    value limit("Limit"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for DescribeCustomKeyStoresRequest {
+impl IntoValue for DescribeCustomKeyStoresInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.custom_key_store_id.into_value(),
@@ -2691,7 +2254,7 @@ impl IntoValue for DescribeCustomKeyStoresRequest {
 /// The `DescribeCustomKeyStoresResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeCustomKeyStoresResponse {
+pub struct DescribeCustomKeyStoresOutput {
     /// Contains metadata about each custom key store.
     pub custom_key_stores: Option<Vec<crate::types::CustomKeyStoresListEntry>>,
     /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
@@ -2702,25 +2265,13 @@ pub struct DescribeCustomKeyStoresResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeCustomKeyStoresResponse {
-    /// Sets `CustomKeyStores` (see [`Self::custom_key_stores`]).
-    pub fn custom_key_stores(mut self, value: Vec<crate::types::CustomKeyStoresListEntry>) -> Self {
-        self.custom_key_stores = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `Truncated` (see [`Self::truncated`]).
-    pub fn truncated(mut self, value: bool) -> Self {
-        self.truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeCustomKeyStoresOutput {
+    list custom_key_stores("CustomKeyStores"): crate::types::CustomKeyStoresListEntry, push_custom_key_stores;
+    into next_marker("NextMarker"): String;
+    value truncated("Truncated"): bool;
+});
 
-impl FromValue for DescribeCustomKeyStoresResponse {
+impl FromValue for DescribeCustomKeyStoresOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2734,7 +2285,7 @@ impl FromValue for DescribeCustomKeyStoresResponse {
 /// The `DescribeKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeKeyRequest {
+pub struct DescribeKeyInput {
     /// Describes the specified KMS key.
     ///
     /// If you specify a predefined Amazon Web Services alias (an Amazon Web Services alias with no key ID), KMS associates the alias with an [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key) and returns its `KeyId` and `Arn` in the response.
@@ -2758,20 +2309,12 @@ pub struct DescribeKeyRequest {
     pub grant_tokens: Option<Vec<String>>,
 }
 
-impl DescribeKeyRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeKeyInput {
+    into key_id("KeyId"): String;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+});
 
-impl IntoValue for DescribeKeyRequest {
+impl IntoValue for DescribeKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -2783,22 +2326,18 @@ impl IntoValue for DescribeKeyRequest {
 /// The `DescribeKeyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeKeyResponse {
+pub struct DescribeKeyOutput {
     /// Metadata associated with the key.
     pub key_metadata: Option<crate::types::KeyMetadata>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeKeyResponse {
-    /// Sets `KeyMetadata` (see [`Self::key_metadata`]).
-    pub fn key_metadata(mut self, value: crate::types::KeyMetadata) -> Self {
-        self.key_metadata = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeKeyOutput {
+    value key_metadata("KeyMetadata"): crate::types::KeyMetadata;
+});
 
-impl FromValue for DescribeKeyResponse {
+impl FromValue for DescribeKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2810,7 +2349,7 @@ impl FromValue for DescribeKeyResponse {
 /// The `DisableKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisableKeyRequest {
+pub struct DisableKeyInput {
     /// Identifies the KMS key to disable.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -2826,15 +2365,11 @@ pub struct DisableKeyRequest {
     pub key_id: Option<String>,
 }
 
-impl DisableKeyRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DisableKeyInput {
+    into key_id("KeyId"): String;
+});
 
-impl IntoValue for DisableKeyRequest {
+impl IntoValue for DisableKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.key_id.into_value()])
     }
@@ -2843,7 +2378,7 @@ impl IntoValue for DisableKeyRequest {
 /// The `DisableKeyRotationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisableKeyRotationRequest {
+pub struct DisableKeyRotationInput {
     /// Identifies a symmetric encryption KMS key. You cannot enable or disable automatic rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html#asymmetric-cmks), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), KMS keys with [imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html), or KMS keys in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html).
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -2859,15 +2394,11 @@ pub struct DisableKeyRotationRequest {
     pub key_id: Option<String>,
 }
 
-impl DisableKeyRotationRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DisableKeyRotationInput {
+    into key_id("KeyId"): String;
+});
 
-impl IntoValue for DisableKeyRotationRequest {
+impl IntoValue for DisableKeyRotationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.key_id.into_value()])
     }
@@ -2881,13 +2412,9 @@ pub struct DisabledException {
     pub message: Option<String>,
 }
 
-impl DisabledException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DisabledException {
+    into message("message"): String;
+});
 
 impl FromValue for DisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2901,22 +2428,18 @@ impl FromValue for DisabledException {
 /// The `DisconnectCustomKeyStoreRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisconnectCustomKeyStoreRequest {
+pub struct DisconnectCustomKeyStoreInput {
     /// Enter the ID of the custom key store you want to disconnect. To find the ID of a custom key store, use the [DescribeCustomKeyStores] operation.
     ///
     /// Required.
     pub custom_key_store_id: Option<String>,
 }
 
-impl DisconnectCustomKeyStoreRequest {
-    /// Sets `CustomKeyStoreId` (see [`Self::custom_key_store_id`]).
-    pub fn custom_key_store_id(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DisconnectCustomKeyStoreInput {
+    into custom_key_store_id("CustomKeyStoreId"): String;
+});
 
-impl IntoValue for DisconnectCustomKeyStoreRequest {
+impl IntoValue for DisconnectCustomKeyStoreInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.custom_key_store_id.into_value()])
     }
@@ -2925,12 +2448,12 @@ impl IntoValue for DisconnectCustomKeyStoreRequest {
 /// The `DisconnectCustomKeyStoreResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisconnectCustomKeyStoreResponse {
+pub struct DisconnectCustomKeyStoreOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DisconnectCustomKeyStoreResponse {
+impl FromValue for DisconnectCustomKeyStoreOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -3017,13 +2540,9 @@ pub struct DryRunOperationException {
     pub message: Option<String>,
 }
 
-impl DryRunOperationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DryRunOperationException {
+    into message("message"): String;
+});
 
 impl FromValue for DryRunOperationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3037,7 +2556,7 @@ impl FromValue for DryRunOperationException {
 /// The `EnableKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableKeyRequest {
+pub struct EnableKeyInput {
     /// Identifies the KMS key to enable.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -3053,15 +2572,11 @@ pub struct EnableKeyRequest {
     pub key_id: Option<String>,
 }
 
-impl EnableKeyRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EnableKeyInput {
+    into key_id("KeyId"): String;
+});
 
-impl IntoValue for EnableKeyRequest {
+impl IntoValue for EnableKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.key_id.into_value()])
     }
@@ -3070,7 +2585,7 @@ impl IntoValue for EnableKeyRequest {
 /// The `EnableKeyRotationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableKeyRotationRequest {
+pub struct EnableKeyRotationInput {
     /// Identifies a symmetric encryption KMS key. You cannot enable automatic rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), KMS keys with [imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html), or KMS keys in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html). To enable or disable automatic rotation of a set of related [multi-Region keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html#multi-region-rotate), set the property on the primary key.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -3092,20 +2607,12 @@ pub struct EnableKeyRotationRequest {
     pub rotation_period_in_days: Option<i32>,
 }
 
-impl EnableKeyRotationRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `RotationPeriodInDays` (see [`Self::rotation_period_in_days`]).
-    pub fn rotation_period_in_days(mut self, value: i32) -> Self {
-        self.rotation_period_in_days = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EnableKeyRotationInput {
+    into key_id("KeyId"): String;
+    value rotation_period_in_days("RotationPeriodInDays"): i32;
+});
 
-impl IntoValue for EnableKeyRotationRequest {
+impl IntoValue for EnableKeyRotationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -3117,7 +2624,7 @@ impl IntoValue for EnableKeyRotationRequest {
 /// The `EncryptRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EncryptRequest {
+pub struct EncryptInput {
     /// Identifies the KMS key to use in the encryption operation. The KMS key must have a `KeyUsage` of `ENCRYPT_DECRYPT`. To find the `KeyUsage` of a KMS key, use the [DescribeKey] operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
@@ -3161,9 +2668,9 @@ pub struct EncryptRequest {
     pub dry_run: Option<bool>,
 }
 
-impl std::fmt::Debug for EncryptRequest {
+impl std::fmt::Debug for EncryptInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("EncryptRequest");
+        let mut d = f.debug_struct("EncryptInput");
         d.field("key_id", &self.key_id);
         d.field(
             "plaintext",
@@ -3177,43 +2684,16 @@ impl std::fmt::Debug for EncryptRequest {
     }
 }
 
-impl EncryptRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `Plaintext` (see [`Self::plaintext`]).
-    pub fn plaintext(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.plaintext = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionContext` (see [`Self::encryption_context`]).
-    pub fn encryption_context(mut self, value: HashMap<String, String>) -> Self {
-        self.encryption_context = Some(value);
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `EncryptionAlgorithm` (see [`Self::encryption_algorithm`]).
-    pub fn encryption_algorithm(
-        mut self,
-        value: impl Into<crate::types::EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.encryption_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EncryptInput {
+    into key_id("KeyId"): String;
+    into plaintext("Plaintext"): myaws_core::Bytes;
+    map_into encryption_context("EncryptionContext"): String, insert_encryption_context;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    into encryption_algorithm("EncryptionAlgorithm"): crate::types::EncryptionAlgorithmSpec;
+    value dry_run("DryRun"): bool;
+});
 
-impl IntoValue for EncryptRequest {
+impl IntoValue for EncryptInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -3229,7 +2709,7 @@ impl IntoValue for EncryptRequest {
 /// The `EncryptResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EncryptResponse {
+pub struct EncryptOutput {
     /// The encrypted plaintext. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     pub ciphertext_blob: Option<myaws_core::Bytes>,
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key that was used to encrypt the plaintext.
@@ -3240,28 +2720,13 @@ pub struct EncryptResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl EncryptResponse {
-    /// Sets `CiphertextBlob` (see [`Self::ciphertext_blob`]).
-    pub fn ciphertext_blob(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.ciphertext_blob = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionAlgorithm` (see [`Self::encryption_algorithm`]).
-    pub fn encryption_algorithm(
-        mut self,
-        value: impl Into<crate::types::EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.encryption_algorithm = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EncryptOutput {
+    into ciphertext_blob("CiphertextBlob"): myaws_core::Bytes;
+    into key_id("KeyId"): String;
+    into encryption_algorithm("EncryptionAlgorithm"): crate::types::EncryptionAlgorithmSpec;
+});
 
-impl FromValue for EncryptResponse {
+impl FromValue for EncryptOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3446,13 +2911,9 @@ pub struct ExpiredImportTokenException {
     pub message: Option<String>,
 }
 
-impl ExpiredImportTokenException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExpiredImportTokenException {
+    into message("message"): String;
+});
 
 impl FromValue for ExpiredImportTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3463,352 +2924,10 @@ impl FromValue for ExpiredImportTokenException {
     }
 }
 
-/// The `GenerateDataKeyPairRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GenerateDataKeyPairRequest {
-    /// Specifies the encryption context that will be used when encrypting the private key in the data key pair.
-    ///
-    /// Do not include confidential or sensitive information in this field. This field may be displayed in plaintext in CloudTrail logs and other output.
-    ///
-    /// An *encryption context* is a collection of non-secret key-value pairs that represent additional authenticated data. When you use an encryption context to encrypt data, you must specify the same (an exact case-sensitive match) encryption context to decrypt the data. An encryption context is supported only on operations with symmetric encryption KMS keys. On operations with symmetric encryption KMS keys, an encryption context is optional, but it is strongly recommended.
-    ///
-    /// For more information, see [Encryption context](https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html) in the *Key Management Service Developer Guide*.
-    pub encryption_context: Option<HashMap<String, String>>,
-    /// Specifies the symmetric encryption KMS key that encrypts the private key in the data key pair. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [DescribeKey] operation.
-    ///
-    /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
-    ///
-    /// For example:
-    ///
-    /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
-    /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
-    /// - Alias name: `alias/ExampleAlias`
-    /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
-    ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
-    ///
-    /// Required.
-    pub key_id: Option<String>,
-    /// Determines the type of data key pair that is generated.
-    ///
-    /// The KMS rule that restricts the use of asymmetric RSA and SM2 KMS keys to encrypt and decrypt or to sign and verify (but not both), the rule that permits you to use ECC KMS keys only to sign and verify, and the rule that permits you to use ML-DSA key pairs to sign and verify only are not effective on data key pairs, which are used outside of KMS. The SM2 key spec is only available in China Regions.
-    ///
-    /// Required.
-    pub key_pair_spec: Option<crate::types::DataKeyPairSpec>,
-    /// A list of grant tokens.
-    ///
-    /// Use a grant token when your permission to call this operation comes from a new grant that has not yet achieved *eventual consistency*. For more information, see [Grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token) and [Using a grant token](https://docs.aws.amazon.com/kms/latest/developerguide/using-grant-token.html) in the *Key Management Service Developer Guide*.
-    pub grant_tokens: Option<Vec<String>>,
-    /// A signed [attestation document](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/nitro-enclave-how.html#term-attestdoc) from an Amazon Web Services Nitro enclave or NitroTPM, and the encryption algorithm to use with the public key in the attestation document. The only valid encryption algorithm is `RSAES_OAEP_SHA_256`.
-    ///
-    /// This parameter only supports attestation documents for Amazon Web Services Nitro Enclaves or Amazon Web Services NitroTPM. To call GenerateDataKeyPair generate an attestation document use either [Amazon Web Services Nitro Enclaves SDK](https://docs.aws.amazon.com/enclaves/latest/user/developing-applications.html#sdk) for an Amazon Web Services Nitro Enclaves or [Amazon Web Services NitroTPM tools](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/attestation-get-doc.html) for Amazon Web Services NitroTPM. Then use the Recipient parameter from any Amazon Web Services SDK to provide the attestation document for the attested environment.
-    ///
-    /// When you use this parameter, instead of returning a plaintext copy of the private data key, KMS encrypts the plaintext private data key under the public key in the attestation document, and returns the resulting ciphertext in the `CiphertextForRecipient` field in the response. This ciphertext can be decrypted only with the private key in the attested environment. The `CiphertextBlob` field in the response contains a copy of the private data key encrypted under the KMS key specified by the `KeyId` parameter. The `PrivateKeyPlaintext` field in the response is null or empty.
-    ///
-    /// For information about the interaction between KMS and Amazon Web Services Nitro Enclaves or Amazon Web Services NitroTPM, see [Cryptographic attestation support in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/cryptographic-attestation.html) in the *Key Management Service Developer Guide*.
-    pub recipient: Option<crate::types::RecipientInfo>,
-    /// Checks if your request will succeed. `DryRun` is an optional parameter.
-    ///
-    /// To learn more about how to use this parameter, see [Testing your permissions](https://docs.aws.amazon.com/kms/latest/developerguide/testing-permissions.html) in the *Key Management Service Developer Guide*.
-    pub dry_run: Option<bool>,
-}
-
-impl GenerateDataKeyPairRequest {
-    /// Sets `EncryptionContext` (see [`Self::encryption_context`]).
-    pub fn encryption_context(mut self, value: HashMap<String, String>) -> Self {
-        self.encryption_context = Some(value);
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyPairSpec` (see [`Self::key_pair_spec`]).
-    pub fn key_pair_spec(mut self, value: impl Into<crate::types::DataKeyPairSpec>) -> Self {
-        self.key_pair_spec = Some(value.into());
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `Recipient` (see [`Self::recipient`]).
-    pub fn recipient(mut self, value: crate::types::RecipientInfo) -> Self {
-        self.recipient = Some(value);
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-}
-
-impl IntoValue for GenerateDataKeyPairRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.encryption_context.into_value(),
-            self.key_id.into_value(),
-            self.key_pair_spec.into_value(),
-            self.grant_tokens.into_value(),
-            self.recipient.into_value(),
-            self.dry_run.into_value(),
-        ])
-    }
-}
-
-/// The `GenerateDataKeyPairResponse` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GenerateDataKeyPairResponse {
-    /// The encrypted copy of the private key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
-    pub private_key_ciphertext_blob: Option<myaws_core::Bytes>,
-    /// The plaintext copy of the private key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
-    ///
-    /// If the response includes the `CiphertextForRecipient` field, the `PrivateKeyPlaintext` field is null or empty.
-    pub private_key_plaintext: Option<myaws_core::Bytes>,
-    /// The public key (in plaintext). When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
-    pub public_key: Option<myaws_core::Bytes>,
-    /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key that encrypted the private key.
-    pub key_id: Option<String>,
-    /// The type of data key pair that was generated.
-    pub key_pair_spec: Option<crate::types::DataKeyPairSpec>,
-    /// The plaintext private data key encrypted with the public key from the attestation document. This ciphertext can be decrypted only by using a private key from the attested environment.
-    ///
-    /// This field is included in the response only when the `Recipient` parameter in the request includes a valid attestation document from an Amazon Web Services Nitro enclave or NitroTPM. For information about the interaction between KMS and Amazon Web Services Nitro Enclaves or Amazon Web Services NitroTPM, see [Cryptographic attestation support in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/cryptographic-attestation.html) in the *Key Management Service Developer Guide*.
-    pub ciphertext_for_recipient: Option<myaws_core::Bytes>,
-    /// The identifier of the key material used to encrypt the private key.
-    pub key_material_id: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl std::fmt::Debug for GenerateDataKeyPairResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GenerateDataKeyPairResponse");
-        d.field(
-            "private_key_ciphertext_blob",
-            &self.private_key_ciphertext_blob,
-        );
-        d.field(
-            "private_key_plaintext",
-            &self
-                .private_key_plaintext
-                .as_ref()
-                .map(|_| myaws_core::REDACTED),
-        );
-        d.field("public_key", &self.public_key);
-        d.field("key_id", &self.key_id);
-        d.field("key_pair_spec", &self.key_pair_spec);
-        d.field("ciphertext_for_recipient", &self.ciphertext_for_recipient);
-        d.field("key_material_id", &self.key_material_id);
-        d.field("response_metadata", &self.response_metadata);
-        d.finish()
-    }
-}
-
-impl GenerateDataKeyPairResponse {
-    /// Sets `PrivateKeyCiphertextBlob` (see [`Self::private_key_ciphertext_blob`]).
-    pub fn private_key_ciphertext_blob(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.private_key_ciphertext_blob = Some(value.into());
-        self
-    }
-    /// Sets `PrivateKeyPlaintext` (see [`Self::private_key_plaintext`]).
-    pub fn private_key_plaintext(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.private_key_plaintext = Some(value.into());
-        self
-    }
-    /// Sets `PublicKey` (see [`Self::public_key`]).
-    pub fn public_key(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.public_key = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyPairSpec` (see [`Self::key_pair_spec`]).
-    pub fn key_pair_spec(mut self, value: impl Into<crate::types::DataKeyPairSpec>) -> Self {
-        self.key_pair_spec = Some(value.into());
-        self
-    }
-    /// Sets `CiphertextForRecipient` (see [`Self::ciphertext_for_recipient`]).
-    pub fn ciphertext_for_recipient(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.ciphertext_for_recipient = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialId` (see [`Self::key_material_id`]).
-    pub fn key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.key_material_id = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for GenerateDataKeyPairResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.private_key_ciphertext_blob = r.next("PrivateKeyCiphertextBlob")?;
-        out.private_key_plaintext = r.next("PrivateKeyPlaintext")?;
-        out.public_key = r.next("PublicKey")?;
-        out.key_id = r.next("KeyId")?;
-        out.key_pair_spec = r.next("KeyPairSpec")?;
-        out.ciphertext_for_recipient = r.next("CiphertextForRecipient")?;
-        out.key_material_id = r.next("KeyMaterialId")?;
-        Ok(out)
-    }
-}
-
-/// The `GenerateDataKeyPairWithoutPlaintextRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GenerateDataKeyPairWithoutPlaintextRequest {
-    /// Specifies the encryption context that will be used when encrypting the private key in the data key pair.
-    ///
-    /// Do not include confidential or sensitive information in this field. This field may be displayed in plaintext in CloudTrail logs and other output.
-    ///
-    /// An *encryption context* is a collection of non-secret key-value pairs that represent additional authenticated data. When you use an encryption context to encrypt data, you must specify the same (an exact case-sensitive match) encryption context to decrypt the data. An encryption context is supported only on operations with symmetric encryption KMS keys. On operations with symmetric encryption KMS keys, an encryption context is optional, but it is strongly recommended.
-    ///
-    /// For more information, see [Encryption context](https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html) in the *Key Management Service Developer Guide*.
-    pub encryption_context: Option<HashMap<String, String>>,
-    /// Specifies the symmetric encryption KMS key that encrypts the private key in the data key pair. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [DescribeKey] operation.
-    ///
-    /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
-    ///
-    /// For example:
-    ///
-    /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
-    /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
-    /// - Alias name: `alias/ExampleAlias`
-    /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
-    ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
-    ///
-    /// Required.
-    pub key_id: Option<String>,
-    /// Determines the type of data key pair that is generated.
-    ///
-    /// The KMS rule that restricts the use of asymmetric RSA and SM2 KMS keys to encrypt and decrypt or to sign and verify (but not both), the rule that permits you to use ECC KMS keys only to sign and verify, and the rule that permits you to use ML-DSA key pairs to sign and verify only are not effective on data key pairs, which are used outside of KMS. The SM2 key spec is only available in China Regions.
-    ///
-    /// Required.
-    pub key_pair_spec: Option<crate::types::DataKeyPairSpec>,
-    /// A list of grant tokens.
-    ///
-    /// Use a grant token when your permission to call this operation comes from a new grant that has not yet achieved *eventual consistency*. For more information, see [Grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token) and [Using a grant token](https://docs.aws.amazon.com/kms/latest/developerguide/using-grant-token.html) in the *Key Management Service Developer Guide*.
-    pub grant_tokens: Option<Vec<String>>,
-    /// Checks if your request will succeed. `DryRun` is an optional parameter.
-    ///
-    /// To learn more about how to use this parameter, see [Testing your permissions](https://docs.aws.amazon.com/kms/latest/developerguide/testing-permissions.html) in the *Key Management Service Developer Guide*.
-    pub dry_run: Option<bool>,
-}
-
-impl GenerateDataKeyPairWithoutPlaintextRequest {
-    /// Sets `EncryptionContext` (see [`Self::encryption_context`]).
-    pub fn encryption_context(mut self, value: HashMap<String, String>) -> Self {
-        self.encryption_context = Some(value);
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyPairSpec` (see [`Self::key_pair_spec`]).
-    pub fn key_pair_spec(mut self, value: impl Into<crate::types::DataKeyPairSpec>) -> Self {
-        self.key_pair_spec = Some(value.into());
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-}
-
-impl IntoValue for GenerateDataKeyPairWithoutPlaintextRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.encryption_context.into_value(),
-            self.key_id.into_value(),
-            self.key_pair_spec.into_value(),
-            self.grant_tokens.into_value(),
-            self.dry_run.into_value(),
-        ])
-    }
-}
-
-/// The `GenerateDataKeyPairWithoutPlaintextResponse` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GenerateDataKeyPairWithoutPlaintextResponse {
-    /// The encrypted copy of the private key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
-    pub private_key_ciphertext_blob: Option<myaws_core::Bytes>,
-    /// The public key (in plaintext). When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
-    pub public_key: Option<myaws_core::Bytes>,
-    /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key that encrypted the private key.
-    pub key_id: Option<String>,
-    /// The type of data key pair that was generated.
-    pub key_pair_spec: Option<crate::types::DataKeyPairSpec>,
-    /// The identifier of the key material used to encrypt the private key.
-    pub key_material_id: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GenerateDataKeyPairWithoutPlaintextResponse {
-    /// Sets `PrivateKeyCiphertextBlob` (see [`Self::private_key_ciphertext_blob`]).
-    pub fn private_key_ciphertext_blob(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.private_key_ciphertext_blob = Some(value.into());
-        self
-    }
-    /// Sets `PublicKey` (see [`Self::public_key`]).
-    pub fn public_key(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.public_key = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyPairSpec` (see [`Self::key_pair_spec`]).
-    pub fn key_pair_spec(mut self, value: impl Into<crate::types::DataKeyPairSpec>) -> Self {
-        self.key_pair_spec = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialId` (see [`Self::key_material_id`]).
-    pub fn key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.key_material_id = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for GenerateDataKeyPairWithoutPlaintextResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.private_key_ciphertext_blob = r.next("PrivateKeyCiphertextBlob")?;
-        out.public_key = r.next("PublicKey")?;
-        out.key_id = r.next("KeyId")?;
-        out.key_pair_spec = r.next("KeyPairSpec")?;
-        out.key_material_id = r.next("KeyMaterialId")?;
-        Ok(out)
-    }
-}
-
 /// The `GenerateDataKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateDataKeyRequest {
+pub struct GenerateDataKeyInput {
     /// Specifies the symmetric encryption KMS key that encrypts the data key. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [DescribeKey] operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
@@ -3858,45 +2977,17 @@ pub struct GenerateDataKeyRequest {
     pub dry_run: Option<bool>,
 }
 
-impl GenerateDataKeyRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionContext` (see [`Self::encryption_context`]).
-    pub fn encryption_context(mut self, value: HashMap<String, String>) -> Self {
-        self.encryption_context = Some(value);
-        self
-    }
-    /// Sets `NumberOfBytes` (see [`Self::number_of_bytes`]).
-    pub fn number_of_bytes(mut self, value: i32) -> Self {
-        self.number_of_bytes = Some(value);
-        self
-    }
-    /// Sets `KeySpec` (see [`Self::key_spec`]).
-    pub fn key_spec(mut self, value: impl Into<crate::types::DataKeySpec>) -> Self {
-        self.key_spec = Some(value.into());
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `Recipient` (see [`Self::recipient`]).
-    pub fn recipient(mut self, value: crate::types::RecipientInfo) -> Self {
-        self.recipient = Some(value);
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GenerateDataKeyInput {
+    into key_id("KeyId"): String;
+    map_into encryption_context("EncryptionContext"): String, insert_encryption_context;
+    value number_of_bytes("NumberOfBytes"): i32;
+    into key_spec("KeySpec"): crate::types::DataKeySpec;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    value recipient("Recipient"): crate::types::RecipientInfo;
+    value dry_run("DryRun"): bool;
+});
 
-impl IntoValue for GenerateDataKeyRequest {
+impl IntoValue for GenerateDataKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -3913,7 +3004,7 @@ impl IntoValue for GenerateDataKeyRequest {
 /// The `GenerateDataKeyResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateDataKeyResponse {
+pub struct GenerateDataKeyOutput {
     /// The encrypted copy of the data key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     pub ciphertext_blob: Option<myaws_core::Bytes>,
     /// The plaintext data key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded. Use this data key to encrypt your data outside of KMS. Then, remove it from memory as soon as possible.
@@ -3932,9 +3023,9 @@ pub struct GenerateDataKeyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for GenerateDataKeyResponse {
+impl std::fmt::Debug for GenerateDataKeyOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GenerateDataKeyResponse");
+        let mut d = f.debug_struct("GenerateDataKeyOutput");
         d.field("ciphertext_blob", &self.ciphertext_blob);
         d.field(
             "plaintext",
@@ -3948,35 +3039,15 @@ impl std::fmt::Debug for GenerateDataKeyResponse {
     }
 }
 
-impl GenerateDataKeyResponse {
-    /// Sets `CiphertextBlob` (see [`Self::ciphertext_blob`]).
-    pub fn ciphertext_blob(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.ciphertext_blob = Some(value.into());
-        self
-    }
-    /// Sets `Plaintext` (see [`Self::plaintext`]).
-    pub fn plaintext(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.plaintext = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `CiphertextForRecipient` (see [`Self::ciphertext_for_recipient`]).
-    pub fn ciphertext_for_recipient(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.ciphertext_for_recipient = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialId` (see [`Self::key_material_id`]).
-    pub fn key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.key_material_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GenerateDataKeyOutput {
+    into ciphertext_blob("CiphertextBlob"): myaws_core::Bytes;
+    into plaintext("Plaintext"): myaws_core::Bytes;
+    into key_id("KeyId"): String;
+    into ciphertext_for_recipient("CiphertextForRecipient"): myaws_core::Bytes;
+    into key_material_id("KeyMaterialId"): String;
+});
 
-impl FromValue for GenerateDataKeyResponse {
+impl FromValue for GenerateDataKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3989,10 +3060,260 @@ impl FromValue for GenerateDataKeyResponse {
     }
 }
 
+/// The `GenerateDataKeyPairRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateDataKeyPairInput {
+    /// Specifies the encryption context that will be used when encrypting the private key in the data key pair.
+    ///
+    /// Do not include confidential or sensitive information in this field. This field may be displayed in plaintext in CloudTrail logs and other output.
+    ///
+    /// An *encryption context* is a collection of non-secret key-value pairs that represent additional authenticated data. When you use an encryption context to encrypt data, you must specify the same (an exact case-sensitive match) encryption context to decrypt the data. An encryption context is supported only on operations with symmetric encryption KMS keys. On operations with symmetric encryption KMS keys, an encryption context is optional, but it is strongly recommended.
+    ///
+    /// For more information, see [Encryption context](https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html) in the *Key Management Service Developer Guide*.
+    pub encryption_context: Option<HashMap<String, String>>,
+    /// Specifies the symmetric encryption KMS key that encrypts the private key in the data key pair. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [DescribeKey] operation.
+    ///
+    /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
+    ///
+    /// For example:
+    ///
+    /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
+    /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
+    /// - Alias name: `alias/ExampleAlias`
+    /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
+    ///
+    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    ///
+    /// Required.
+    pub key_id: Option<String>,
+    /// Determines the type of data key pair that is generated.
+    ///
+    /// The KMS rule that restricts the use of asymmetric RSA and SM2 KMS keys to encrypt and decrypt or to sign and verify (but not both), the rule that permits you to use ECC KMS keys only to sign and verify, and the rule that permits you to use ML-DSA key pairs to sign and verify only are not effective on data key pairs, which are used outside of KMS. The SM2 key spec is only available in China Regions.
+    ///
+    /// Required.
+    pub key_pair_spec: Option<crate::types::DataKeyPairSpec>,
+    /// A list of grant tokens.
+    ///
+    /// Use a grant token when your permission to call this operation comes from a new grant that has not yet achieved *eventual consistency*. For more information, see [Grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token) and [Using a grant token](https://docs.aws.amazon.com/kms/latest/developerguide/using-grant-token.html) in the *Key Management Service Developer Guide*.
+    pub grant_tokens: Option<Vec<String>>,
+    /// A signed [attestation document](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/nitro-enclave-how.html#term-attestdoc) from an Amazon Web Services Nitro enclave or NitroTPM, and the encryption algorithm to use with the public key in the attestation document. The only valid encryption algorithm is `RSAES_OAEP_SHA_256`.
+    ///
+    /// This parameter only supports attestation documents for Amazon Web Services Nitro Enclaves or Amazon Web Services NitroTPM. To call GenerateDataKeyPair generate an attestation document use either [Amazon Web Services Nitro Enclaves SDK](https://docs.aws.amazon.com/enclaves/latest/user/developing-applications.html#sdk) for an Amazon Web Services Nitro Enclaves or [Amazon Web Services NitroTPM tools](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/attestation-get-doc.html) for Amazon Web Services NitroTPM. Then use the Recipient parameter from any Amazon Web Services SDK to provide the attestation document for the attested environment.
+    ///
+    /// When you use this parameter, instead of returning a plaintext copy of the private data key, KMS encrypts the plaintext private data key under the public key in the attestation document, and returns the resulting ciphertext in the `CiphertextForRecipient` field in the response. This ciphertext can be decrypted only with the private key in the attested environment. The `CiphertextBlob` field in the response contains a copy of the private data key encrypted under the KMS key specified by the `KeyId` parameter. The `PrivateKeyPlaintext` field in the response is null or empty.
+    ///
+    /// For information about the interaction between KMS and Amazon Web Services Nitro Enclaves or Amazon Web Services NitroTPM, see [Cryptographic attestation support in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/cryptographic-attestation.html) in the *Key Management Service Developer Guide*.
+    pub recipient: Option<crate::types::RecipientInfo>,
+    /// Checks if your request will succeed. `DryRun` is an optional parameter.
+    ///
+    /// To learn more about how to use this parameter, see [Testing your permissions](https://docs.aws.amazon.com/kms/latest/developerguide/testing-permissions.html) in the *Key Management Service Developer Guide*.
+    pub dry_run: Option<bool>,
+}
+
+myaws_core::setters!(GenerateDataKeyPairInput {
+    map_into encryption_context("EncryptionContext"): String, insert_encryption_context;
+    into key_id("KeyId"): String;
+    into key_pair_spec("KeyPairSpec"): crate::types::DataKeyPairSpec;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    value recipient("Recipient"): crate::types::RecipientInfo;
+    value dry_run("DryRun"): bool;
+});
+
+impl IntoValue for GenerateDataKeyPairInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.encryption_context.into_value(),
+            self.key_id.into_value(),
+            self.key_pair_spec.into_value(),
+            self.grant_tokens.into_value(),
+            self.recipient.into_value(),
+            self.dry_run.into_value(),
+        ])
+    }
+}
+
+/// The `GenerateDataKeyPairResponse` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateDataKeyPairOutput {
+    /// The encrypted copy of the private key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
+    pub private_key_ciphertext_blob: Option<myaws_core::Bytes>,
+    /// The plaintext copy of the private key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
+    ///
+    /// If the response includes the `CiphertextForRecipient` field, the `PrivateKeyPlaintext` field is null or empty.
+    pub private_key_plaintext: Option<myaws_core::Bytes>,
+    /// The public key (in plaintext). When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
+    pub public_key: Option<myaws_core::Bytes>,
+    /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key that encrypted the private key.
+    pub key_id: Option<String>,
+    /// The type of data key pair that was generated.
+    pub key_pair_spec: Option<crate::types::DataKeyPairSpec>,
+    /// The plaintext private data key encrypted with the public key from the attestation document. This ciphertext can be decrypted only by using a private key from the attested environment.
+    ///
+    /// This field is included in the response only when the `Recipient` parameter in the request includes a valid attestation document from an Amazon Web Services Nitro enclave or NitroTPM. For information about the interaction between KMS and Amazon Web Services Nitro Enclaves or Amazon Web Services NitroTPM, see [Cryptographic attestation support in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/cryptographic-attestation.html) in the *Key Management Service Developer Guide*.
+    pub ciphertext_for_recipient: Option<myaws_core::Bytes>,
+    /// The identifier of the key material used to encrypt the private key.
+    pub key_material_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl std::fmt::Debug for GenerateDataKeyPairOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("GenerateDataKeyPairOutput");
+        d.field(
+            "private_key_ciphertext_blob",
+            &self.private_key_ciphertext_blob,
+        );
+        d.field(
+            "private_key_plaintext",
+            &self
+                .private_key_plaintext
+                .as_ref()
+                .map(|_| myaws_core::REDACTED),
+        );
+        d.field("public_key", &self.public_key);
+        d.field("key_id", &self.key_id);
+        d.field("key_pair_spec", &self.key_pair_spec);
+        d.field("ciphertext_for_recipient", &self.ciphertext_for_recipient);
+        d.field("key_material_id", &self.key_material_id);
+        d.field("response_metadata", &self.response_metadata);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(GenerateDataKeyPairOutput {
+    into private_key_ciphertext_blob("PrivateKeyCiphertextBlob"): myaws_core::Bytes;
+    into private_key_plaintext("PrivateKeyPlaintext"): myaws_core::Bytes;
+    into public_key("PublicKey"): myaws_core::Bytes;
+    into key_id("KeyId"): String;
+    into key_pair_spec("KeyPairSpec"): crate::types::DataKeyPairSpec;
+    into ciphertext_for_recipient("CiphertextForRecipient"): myaws_core::Bytes;
+    into key_material_id("KeyMaterialId"): String;
+});
+
+impl FromValue for GenerateDataKeyPairOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.private_key_ciphertext_blob = r.next("PrivateKeyCiphertextBlob")?;
+        out.private_key_plaintext = r.next("PrivateKeyPlaintext")?;
+        out.public_key = r.next("PublicKey")?;
+        out.key_id = r.next("KeyId")?;
+        out.key_pair_spec = r.next("KeyPairSpec")?;
+        out.ciphertext_for_recipient = r.next("CiphertextForRecipient")?;
+        out.key_material_id = r.next("KeyMaterialId")?;
+        Ok(out)
+    }
+}
+
+/// The `GenerateDataKeyPairWithoutPlaintextRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateDataKeyPairWithoutPlaintextInput {
+    /// Specifies the encryption context that will be used when encrypting the private key in the data key pair.
+    ///
+    /// Do not include confidential or sensitive information in this field. This field may be displayed in plaintext in CloudTrail logs and other output.
+    ///
+    /// An *encryption context* is a collection of non-secret key-value pairs that represent additional authenticated data. When you use an encryption context to encrypt data, you must specify the same (an exact case-sensitive match) encryption context to decrypt the data. An encryption context is supported only on operations with symmetric encryption KMS keys. On operations with symmetric encryption KMS keys, an encryption context is optional, but it is strongly recommended.
+    ///
+    /// For more information, see [Encryption context](https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html) in the *Key Management Service Developer Guide*.
+    pub encryption_context: Option<HashMap<String, String>>,
+    /// Specifies the symmetric encryption KMS key that encrypts the private key in the data key pair. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [DescribeKey] operation.
+    ///
+    /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
+    ///
+    /// For example:
+    ///
+    /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
+    /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
+    /// - Alias name: `alias/ExampleAlias`
+    /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
+    ///
+    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    ///
+    /// Required.
+    pub key_id: Option<String>,
+    /// Determines the type of data key pair that is generated.
+    ///
+    /// The KMS rule that restricts the use of asymmetric RSA and SM2 KMS keys to encrypt and decrypt or to sign and verify (but not both), the rule that permits you to use ECC KMS keys only to sign and verify, and the rule that permits you to use ML-DSA key pairs to sign and verify only are not effective on data key pairs, which are used outside of KMS. The SM2 key spec is only available in China Regions.
+    ///
+    /// Required.
+    pub key_pair_spec: Option<crate::types::DataKeyPairSpec>,
+    /// A list of grant tokens.
+    ///
+    /// Use a grant token when your permission to call this operation comes from a new grant that has not yet achieved *eventual consistency*. For more information, see [Grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token) and [Using a grant token](https://docs.aws.amazon.com/kms/latest/developerguide/using-grant-token.html) in the *Key Management Service Developer Guide*.
+    pub grant_tokens: Option<Vec<String>>,
+    /// Checks if your request will succeed. `DryRun` is an optional parameter.
+    ///
+    /// To learn more about how to use this parameter, see [Testing your permissions](https://docs.aws.amazon.com/kms/latest/developerguide/testing-permissions.html) in the *Key Management Service Developer Guide*.
+    pub dry_run: Option<bool>,
+}
+
+myaws_core::setters!(GenerateDataKeyPairWithoutPlaintextInput {
+    map_into encryption_context("EncryptionContext"): String, insert_encryption_context;
+    into key_id("KeyId"): String;
+    into key_pair_spec("KeyPairSpec"): crate::types::DataKeyPairSpec;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    value dry_run("DryRun"): bool;
+});
+
+impl IntoValue for GenerateDataKeyPairWithoutPlaintextInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.encryption_context.into_value(),
+            self.key_id.into_value(),
+            self.key_pair_spec.into_value(),
+            self.grant_tokens.into_value(),
+            self.dry_run.into_value(),
+        ])
+    }
+}
+
+/// The `GenerateDataKeyPairWithoutPlaintextResponse` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateDataKeyPairWithoutPlaintextOutput {
+    /// The encrypted copy of the private key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
+    pub private_key_ciphertext_blob: Option<myaws_core::Bytes>,
+    /// The public key (in plaintext). When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
+    pub public_key: Option<myaws_core::Bytes>,
+    /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key that encrypted the private key.
+    pub key_id: Option<String>,
+    /// The type of data key pair that was generated.
+    pub key_pair_spec: Option<crate::types::DataKeyPairSpec>,
+    /// The identifier of the key material used to encrypt the private key.
+    pub key_material_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GenerateDataKeyPairWithoutPlaintextOutput {
+    into private_key_ciphertext_blob("PrivateKeyCiphertextBlob"): myaws_core::Bytes;
+    into public_key("PublicKey"): myaws_core::Bytes;
+    into key_id("KeyId"): String;
+    into key_pair_spec("KeyPairSpec"): crate::types::DataKeyPairSpec;
+    into key_material_id("KeyMaterialId"): String;
+});
+
+impl FromValue for GenerateDataKeyPairWithoutPlaintextOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.private_key_ciphertext_blob = r.next("PrivateKeyCiphertextBlob")?;
+        out.public_key = r.next("PublicKey")?;
+        out.key_id = r.next("KeyId")?;
+        out.key_pair_spec = r.next("KeyPairSpec")?;
+        out.key_material_id = r.next("KeyMaterialId")?;
+        Ok(out)
+    }
+}
+
 /// The `GenerateDataKeyWithoutPlaintextRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateDataKeyWithoutPlaintextRequest {
+pub struct GenerateDataKeyWithoutPlaintextInput {
     /// Specifies the symmetric encryption KMS key that encrypts the data key. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [DescribeKey] operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
@@ -4030,40 +3351,16 @@ pub struct GenerateDataKeyWithoutPlaintextRequest {
     pub dry_run: Option<bool>,
 }
 
-impl GenerateDataKeyWithoutPlaintextRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionContext` (see [`Self::encryption_context`]).
-    pub fn encryption_context(mut self, value: HashMap<String, String>) -> Self {
-        self.encryption_context = Some(value);
-        self
-    }
-    /// Sets `KeySpec` (see [`Self::key_spec`]).
-    pub fn key_spec(mut self, value: impl Into<crate::types::DataKeySpec>) -> Self {
-        self.key_spec = Some(value.into());
-        self
-    }
-    /// Sets `NumberOfBytes` (see [`Self::number_of_bytes`]).
-    pub fn number_of_bytes(mut self, value: i32) -> Self {
-        self.number_of_bytes = Some(value);
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GenerateDataKeyWithoutPlaintextInput {
+    into key_id("KeyId"): String;
+    map_into encryption_context("EncryptionContext"): String, insert_encryption_context;
+    into key_spec("KeySpec"): crate::types::DataKeySpec;
+    value number_of_bytes("NumberOfBytes"): i32;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    value dry_run("DryRun"): bool;
+});
 
-impl IntoValue for GenerateDataKeyWithoutPlaintextRequest {
+impl IntoValue for GenerateDataKeyWithoutPlaintextInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -4079,7 +3376,7 @@ impl IntoValue for GenerateDataKeyWithoutPlaintextRequest {
 /// The `GenerateDataKeyWithoutPlaintextResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateDataKeyWithoutPlaintextResponse {
+pub struct GenerateDataKeyWithoutPlaintextOutput {
     /// The encrypted data key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     pub ciphertext_blob: Option<myaws_core::Bytes>,
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key that encrypted the data key.
@@ -4090,25 +3387,13 @@ pub struct GenerateDataKeyWithoutPlaintextResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GenerateDataKeyWithoutPlaintextResponse {
-    /// Sets `CiphertextBlob` (see [`Self::ciphertext_blob`]).
-    pub fn ciphertext_blob(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.ciphertext_blob = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialId` (see [`Self::key_material_id`]).
-    pub fn key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.key_material_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GenerateDataKeyWithoutPlaintextOutput {
+    into ciphertext_blob("CiphertextBlob"): myaws_core::Bytes;
+    into key_id("KeyId"): String;
+    into key_material_id("KeyMaterialId"): String;
+});
 
-impl FromValue for GenerateDataKeyWithoutPlaintextResponse {
+impl FromValue for GenerateDataKeyWithoutPlaintextOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4122,7 +3407,7 @@ impl FromValue for GenerateDataKeyWithoutPlaintextResponse {
 /// The `GenerateMacRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateMacRequest {
+pub struct GenerateMacInput {
     /// The message to be hashed. Specify a message of up to 4,096 bytes.
     ///
     /// `GenerateMac` and [VerifyMac] do not provide special handling for message digests. If you generate an HMAC for a hash digest of a message, you must verify the HMAC of the same hash digest.
@@ -4151,9 +3436,9 @@ pub struct GenerateMacRequest {
     pub dry_run: Option<bool>,
 }
 
-impl std::fmt::Debug for GenerateMacRequest {
+impl std::fmt::Debug for GenerateMacInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GenerateMacRequest");
+        let mut d = f.debug_struct("GenerateMacInput");
         d.field(
             "message",
             &self.message.as_ref().map(|_| myaws_core::REDACTED),
@@ -4166,35 +3451,15 @@ impl std::fmt::Debug for GenerateMacRequest {
     }
 }
 
-impl GenerateMacRequest {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `MacAlgorithm` (see [`Self::mac_algorithm`]).
-    pub fn mac_algorithm(mut self, value: impl Into<crate::types::MacAlgorithmSpec>) -> Self {
-        self.mac_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GenerateMacInput {
+    into message("Message"): myaws_core::Bytes;
+    into key_id("KeyId"): String;
+    into mac_algorithm("MacAlgorithm"): crate::types::MacAlgorithmSpec;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    value dry_run("DryRun"): bool;
+});
 
-impl IntoValue for GenerateMacRequest {
+impl IntoValue for GenerateMacInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.message.into_value(),
@@ -4209,7 +3474,7 @@ impl IntoValue for GenerateMacRequest {
 /// The `GenerateMacResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateMacResponse {
+pub struct GenerateMacOutput {
     /// The hash-based message authentication code (HMAC) that was generated for the specified message, HMAC KMS key, and MAC algorithm.
     ///
     /// This is the standard, raw HMAC defined in [RFC 2104](https://datatracker.ietf.org/doc/html/rfc2104).
@@ -4222,25 +3487,13 @@ pub struct GenerateMacResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GenerateMacResponse {
-    /// Sets `Mac` (see [`Self::mac`]).
-    pub fn mac(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.mac = Some(value.into());
-        self
-    }
-    /// Sets `MacAlgorithm` (see [`Self::mac_algorithm`]).
-    pub fn mac_algorithm(mut self, value: impl Into<crate::types::MacAlgorithmSpec>) -> Self {
-        self.mac_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GenerateMacOutput {
+    into mac("Mac"): myaws_core::Bytes;
+    into mac_algorithm("MacAlgorithm"): crate::types::MacAlgorithmSpec;
+    into key_id("KeyId"): String;
+});
 
-impl FromValue for GenerateMacResponse {
+impl FromValue for GenerateMacOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4254,7 +3507,7 @@ impl FromValue for GenerateMacResponse {
 /// The `GenerateRandomRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateRandomRequest {
+pub struct GenerateRandomInput {
     /// The length of the random byte string. This parameter is required.
     pub number_of_bytes: Option<i32>,
     /// Generates the random byte string in the CloudHSM cluster that is associated with the specified CloudHSM key store. To find the ID of a custom key store, use the [DescribeCustomKeyStores] operation.
@@ -4271,25 +3524,13 @@ pub struct GenerateRandomRequest {
     pub recipient: Option<crate::types::RecipientInfo>,
 }
 
-impl GenerateRandomRequest {
-    /// Sets `NumberOfBytes` (see [`Self::number_of_bytes`]).
-    pub fn number_of_bytes(mut self, value: i32) -> Self {
-        self.number_of_bytes = Some(value);
-        self
-    }
-    /// Sets `CustomKeyStoreId` (see [`Self::custom_key_store_id`]).
-    pub fn custom_key_store_id(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(value.into());
-        self
-    }
-    /// Sets `Recipient` (see [`Self::recipient`]).
-    pub fn recipient(mut self, value: crate::types::RecipientInfo) -> Self {
-        self.recipient = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GenerateRandomInput {
+    value number_of_bytes("NumberOfBytes"): i32;
+    into custom_key_store_id("CustomKeyStoreId"): String;
+    value recipient("Recipient"): crate::types::RecipientInfo;
+});
 
-impl IntoValue for GenerateRandomRequest {
+impl IntoValue for GenerateRandomInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.number_of_bytes.into_value(),
@@ -4302,7 +3543,7 @@ impl IntoValue for GenerateRandomRequest {
 /// The `GenerateRandomResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GenerateRandomResponse {
+pub struct GenerateRandomOutput {
     /// The random byte string. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     ///
     /// If the response includes the `CiphertextForRecipient` field, the `Plaintext` field is null or empty.
@@ -4315,9 +3556,9 @@ pub struct GenerateRandomResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for GenerateRandomResponse {
+impl std::fmt::Debug for GenerateRandomOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GenerateRandomResponse");
+        let mut d = f.debug_struct("GenerateRandomOutput");
         d.field(
             "plaintext",
             &self.plaintext.as_ref().map(|_| myaws_core::REDACTED),
@@ -4328,20 +3569,12 @@ impl std::fmt::Debug for GenerateRandomResponse {
     }
 }
 
-impl GenerateRandomResponse {
-    /// Sets `Plaintext` (see [`Self::plaintext`]).
-    pub fn plaintext(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.plaintext = Some(value.into());
-        self
-    }
-    /// Sets `CiphertextForRecipient` (see [`Self::ciphertext_for_recipient`]).
-    pub fn ciphertext_for_recipient(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.ciphertext_for_recipient = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GenerateRandomOutput {
+    into plaintext("Plaintext"): myaws_core::Bytes;
+    into ciphertext_for_recipient("CiphertextForRecipient"): myaws_core::Bytes;
+});
 
-impl FromValue for GenerateRandomResponse {
+impl FromValue for GenerateRandomOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4354,7 +3587,7 @@ impl FromValue for GenerateRandomResponse {
 /// The `GetKeyLastUsageRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetKeyLastUsageRequest {
+pub struct GetKeyLastUsageInput {
     /// Identifies the KMS key to get usage information for. To specify a KMS key, use its key ID or key ARN. Alias names are not supported.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -4370,15 +3603,11 @@ pub struct GetKeyLastUsageRequest {
     pub key_id: Option<String>,
 }
 
-impl GetKeyLastUsageRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetKeyLastUsageInput {
+    into key_id("KeyId"): String;
+});
 
-impl IntoValue for GetKeyLastUsageRequest {
+impl IntoValue for GetKeyLastUsageInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.key_id.into_value()])
     }
@@ -4387,7 +3616,7 @@ impl IntoValue for GetKeyLastUsageRequest {
 /// The `GetKeyLastUsageResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetKeyLastUsageResponse {
+pub struct GetKeyLastUsageOutput {
     /// The globally unique identifier for the KMS key.
     pub key_id: Option<String>,
     /// Contains usage information about the last time the KMS key was used for a successful cryptographic operation. If the key has not been used since tracking began, this response element is empty.
@@ -4400,30 +3629,14 @@ pub struct GetKeyLastUsageResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetKeyLastUsageResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyLastUsage` (see [`Self::key_last_usage`]).
-    pub fn key_last_usage(mut self, value: crate::types::KeyLastUsageData) -> Self {
-        self.key_last_usage = Some(value);
-        self
-    }
-    /// Sets `TrackingStartDate` (see [`Self::tracking_start_date`]).
-    pub fn tracking_start_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.tracking_start_date = Some(value);
-        self
-    }
-    /// Sets `KeyCreationDate` (see [`Self::key_creation_date`]).
-    pub fn key_creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.key_creation_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetKeyLastUsageOutput {
+    into key_id("KeyId"): String;
+    value key_last_usage("KeyLastUsage"): crate::types::KeyLastUsageData;
+    value tracking_start_date("TrackingStartDate"): myaws_core::DateTime;
+    value key_creation_date("KeyCreationDate"): myaws_core::DateTime;
+});
 
-impl FromValue for GetKeyLastUsageResponse {
+impl FromValue for GetKeyLastUsageOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4438,7 +3651,7 @@ impl FromValue for GetKeyLastUsageResponse {
 /// The `GetKeyPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetKeyPolicyRequest {
+pub struct GetKeyPolicyInput {
     /// Gets the key policy for the specified KMS key.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -4456,20 +3669,12 @@ pub struct GetKeyPolicyRequest {
     pub policy_name: Option<String>,
 }
 
-impl GetKeyPolicyRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetKeyPolicyInput {
+    into key_id("KeyId"): String;
+    into policy_name("PolicyName"): String;
+});
 
-impl IntoValue for GetKeyPolicyRequest {
+impl IntoValue for GetKeyPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -4481,7 +3686,7 @@ impl IntoValue for GetKeyPolicyRequest {
 /// The `GetKeyPolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetKeyPolicyResponse {
+pub struct GetKeyPolicyOutput {
     /// A key policy document in JSON format.
     pub policy: Option<String>,
     /// The name of the key policy. The only valid value is `default`.
@@ -4490,20 +3695,12 @@ pub struct GetKeyPolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetKeyPolicyResponse {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetKeyPolicyOutput {
+    into policy("Policy"): String;
+    into policy_name("PolicyName"): String;
+});
 
-impl FromValue for GetKeyPolicyResponse {
+impl FromValue for GetKeyPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4516,7 +3713,7 @@ impl FromValue for GetKeyPolicyResponse {
 /// The `GetKeyRotationStatusRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetKeyRotationStatusRequest {
+pub struct GetKeyRotationStatusInput {
     /// Gets the rotation status for the specified KMS key.
     ///
     /// Specify the key ID or key ARN of the KMS key. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN.
@@ -4532,15 +3729,11 @@ pub struct GetKeyRotationStatusRequest {
     pub key_id: Option<String>,
 }
 
-impl GetKeyRotationStatusRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetKeyRotationStatusInput {
+    into key_id("KeyId"): String;
+});
 
-impl IntoValue for GetKeyRotationStatusRequest {
+impl IntoValue for GetKeyRotationStatusInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.key_id.into_value()])
     }
@@ -4549,7 +3742,7 @@ impl IntoValue for GetKeyRotationStatusRequest {
 /// The `GetKeyRotationStatusResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetKeyRotationStatusResponse {
+pub struct GetKeyRotationStatusOutput {
     /// A Boolean value that specifies whether key rotation is enabled.
     pub key_rotation_enabled: Option<bool>,
     /// Identifies the specified symmetric encryption KMS key.
@@ -4566,35 +3759,15 @@ pub struct GetKeyRotationStatusResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetKeyRotationStatusResponse {
-    /// Sets `KeyRotationEnabled` (see [`Self::key_rotation_enabled`]).
-    pub fn key_rotation_enabled(mut self, value: bool) -> Self {
-        self.key_rotation_enabled = Some(value);
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `RotationPeriodInDays` (see [`Self::rotation_period_in_days`]).
-    pub fn rotation_period_in_days(mut self, value: i32) -> Self {
-        self.rotation_period_in_days = Some(value);
-        self
-    }
-    /// Sets `NextRotationDate` (see [`Self::next_rotation_date`]).
-    pub fn next_rotation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.next_rotation_date = Some(value);
-        self
-    }
-    /// Sets `OnDemandRotationStartDate` (see [`Self::on_demand_rotation_start_date`]).
-    pub fn on_demand_rotation_start_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.on_demand_rotation_start_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetKeyRotationStatusOutput {
+    value key_rotation_enabled("KeyRotationEnabled"): bool;
+    into key_id("KeyId"): String;
+    value rotation_period_in_days("RotationPeriodInDays"): i32;
+    value next_rotation_date("NextRotationDate"): myaws_core::DateTime;
+    value on_demand_rotation_start_date("OnDemandRotationStartDate"): myaws_core::DateTime;
+});
 
-impl FromValue for GetKeyRotationStatusResponse {
+impl FromValue for GetKeyRotationStatusOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4610,7 +3783,7 @@ impl FromValue for GetKeyRotationStatusResponse {
 /// The `GetParametersForImportRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetParametersForImportRequest {
+pub struct GetParametersForImportInput {
     /// The identifier of the KMS key that will be associated with the imported key material. The `Origin` of the KMS key must be `EXTERNAL`.
     ///
     /// All KMS key types are supported, including multi-Region keys. However, you cannot import key material into a KMS key in a custom key store.
@@ -4650,25 +3823,13 @@ pub struct GetParametersForImportRequest {
     pub wrapping_key_spec: Option<crate::types::WrappingKeySpec>,
 }
 
-impl GetParametersForImportRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `WrappingAlgorithm` (see [`Self::wrapping_algorithm`]).
-    pub fn wrapping_algorithm(mut self, value: impl Into<crate::types::AlgorithmSpec>) -> Self {
-        self.wrapping_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `WrappingKeySpec` (see [`Self::wrapping_key_spec`]).
-    pub fn wrapping_key_spec(mut self, value: impl Into<crate::types::WrappingKeySpec>) -> Self {
-        self.wrapping_key_spec = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetParametersForImportInput {
+    into key_id("KeyId"): String;
+    into wrapping_algorithm("WrappingAlgorithm"): crate::types::AlgorithmSpec;
+    into wrapping_key_spec("WrappingKeySpec"): crate::types::WrappingKeySpec;
+});
 
-impl IntoValue for GetParametersForImportRequest {
+impl IntoValue for GetParametersForImportInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -4681,7 +3842,7 @@ impl IntoValue for GetParametersForImportRequest {
 /// The `GetParametersForImportResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetParametersForImportResponse {
+pub struct GetParametersForImportOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key to use in a subsequent [ImportKeyMaterial] request. This is the same KMS key specified in the `GetParametersForImport` request.
     pub key_id: Option<String>,
     /// The import token to send in a subsequent [ImportKeyMaterial] request.
@@ -4694,9 +3855,9 @@ pub struct GetParametersForImportResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for GetParametersForImportResponse {
+impl std::fmt::Debug for GetParametersForImportOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetParametersForImportResponse");
+        let mut d = f.debug_struct("GetParametersForImportOutput");
         d.field("key_id", &self.key_id);
         d.field("import_token", &self.import_token);
         d.field(
@@ -4709,30 +3870,14 @@ impl std::fmt::Debug for GetParametersForImportResponse {
     }
 }
 
-impl GetParametersForImportResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `ImportToken` (see [`Self::import_token`]).
-    pub fn import_token(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.import_token = Some(value.into());
-        self
-    }
-    /// Sets `PublicKey` (see [`Self::public_key`]).
-    pub fn public_key(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.public_key = Some(value.into());
-        self
-    }
-    /// Sets `ParametersValidTo` (see [`Self::parameters_valid_to`]).
-    pub fn parameters_valid_to(mut self, value: myaws_core::DateTime) -> Self {
-        self.parameters_valid_to = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetParametersForImportOutput {
+    into key_id("KeyId"): String;
+    into import_token("ImportToken"): myaws_core::Bytes;
+    into public_key("PublicKey"): myaws_core::Bytes;
+    value parameters_valid_to("ParametersValidTo"): myaws_core::DateTime;
+});
 
-impl FromValue for GetParametersForImportResponse {
+impl FromValue for GetParametersForImportOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4747,7 +3892,7 @@ impl FromValue for GetParametersForImportResponse {
 /// The `GetPublicKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetPublicKeyRequest {
+pub struct GetPublicKeyInput {
     /// Identifies the asymmetric KMS key that includes the public key.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
@@ -4769,20 +3914,12 @@ pub struct GetPublicKeyRequest {
     pub grant_tokens: Option<Vec<String>>,
 }
 
-impl GetPublicKeyRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetPublicKeyInput {
+    into key_id("KeyId"): String;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+});
 
-impl IntoValue for GetPublicKeyRequest {
+impl IntoValue for GetPublicKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -4794,7 +3931,7 @@ impl IntoValue for GetPublicKeyRequest {
 /// The `GetPublicKeyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetPublicKeyResponse {
+pub struct GetPublicKeyOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the asymmetric KMS key from which the public key was downloaded.
     pub key_id: Option<String>,
     /// The exported public key.
@@ -4827,59 +3964,18 @@ pub struct GetPublicKeyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetPublicKeyResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `PublicKey` (see [`Self::public_key`]).
-    pub fn public_key(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.public_key = Some(value.into());
-        self
-    }
-    /// Sets `CustomerMasterKeySpec` (see [`Self::customer_master_key_spec`]).
-    pub fn customer_master_key_spec(
-        mut self,
-        value: impl Into<crate::types::CustomerMasterKeySpec>,
-    ) -> Self {
-        self.customer_master_key_spec = Some(value.into());
-        self
-    }
-    /// Sets `KeySpec` (see [`Self::key_spec`]).
-    pub fn key_spec(mut self, value: impl Into<crate::types::KeySpec>) -> Self {
-        self.key_spec = Some(value.into());
-        self
-    }
-    /// Sets `KeyUsage` (see [`Self::key_usage`]).
-    pub fn key_usage(mut self, value: impl Into<crate::types::KeyUsageType>) -> Self {
-        self.key_usage = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionAlgorithms` (see [`Self::encryption_algorithms`]).
-    pub fn encryption_algorithms(
-        mut self,
-        value: Vec<crate::types::EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.encryption_algorithms = Some(value);
-        self
-    }
-    /// Sets `SigningAlgorithms` (see [`Self::signing_algorithms`]).
-    pub fn signing_algorithms(mut self, value: Vec<crate::types::SigningAlgorithmSpec>) -> Self {
-        self.signing_algorithms = Some(value);
-        self
-    }
-    /// Sets `KeyAgreementAlgorithms` (see [`Self::key_agreement_algorithms`]).
-    pub fn key_agreement_algorithms(
-        mut self,
-        value: Vec<crate::types::KeyAgreementAlgorithmSpec>,
-    ) -> Self {
-        self.key_agreement_algorithms = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetPublicKeyOutput {
+    into key_id("KeyId"): String;
+    into public_key("PublicKey"): myaws_core::Bytes;
+    into customer_master_key_spec("CustomerMasterKeySpec"): crate::types::CustomerMasterKeySpec;
+    into key_spec("KeySpec"): crate::types::KeySpec;
+    into key_usage("KeyUsage"): crate::types::KeyUsageType;
+    list_into encryption_algorithms("EncryptionAlgorithms"): crate::types::EncryptionAlgorithmSpec, push_encryption_algorithms;
+    list_into signing_algorithms("SigningAlgorithms"): crate::types::SigningAlgorithmSpec, push_signing_algorithms;
+    list_into key_agreement_algorithms("KeyAgreementAlgorithms"): crate::types::KeyAgreementAlgorithmSpec, push_key_agreement_algorithms;
+});
 
-impl FromValue for GetPublicKeyResponse {
+impl FromValue for GetPublicKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4912,23 +4008,11 @@ pub struct GrantConstraints {
     pub source_arn: Option<String>,
 }
 
-impl GrantConstraints {
-    /// Sets `EncryptionContextSubset` (see [`Self::encryption_context_subset`]).
-    pub fn encryption_context_subset(mut self, value: HashMap<String, String>) -> Self {
-        self.encryption_context_subset = Some(value);
-        self
-    }
-    /// Sets `EncryptionContextEquals` (see [`Self::encryption_context_equals`]).
-    pub fn encryption_context_equals(mut self, value: HashMap<String, String>) -> Self {
-        self.encryption_context_equals = Some(value);
-        self
-    }
-    /// Sets `SourceArn` (see [`Self::source_arn`]).
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GrantConstraints {
+    map_into encryption_context_subset("EncryptionContextSubset"): String, insert_encryption_context_subset;
+    map_into encryption_context_equals("EncryptionContextEquals"): String, insert_encryption_context_equals;
+    into source_arn("SourceArn"): String;
+});
 
 impl IntoValue for GrantConstraints {
     fn into_value(self) -> Value {
@@ -4981,63 +4065,19 @@ pub struct GrantListEntry {
     pub retiring_service_principal: Option<String>,
 }
 
-impl GrantListEntry {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `GrantId` (see [`Self::grant_id`]).
-    pub fn grant_id(mut self, value: impl Into<String>) -> Self {
-        self.grant_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date = Some(value);
-        self
-    }
-    /// Sets `GranteePrincipal` (see [`Self::grantee_principal`]).
-    pub fn grantee_principal(mut self, value: impl Into<String>) -> Self {
-        self.grantee_principal = Some(value.into());
-        self
-    }
-    /// Sets `RetiringPrincipal` (see [`Self::retiring_principal`]).
-    pub fn retiring_principal(mut self, value: impl Into<String>) -> Self {
-        self.retiring_principal = Some(value.into());
-        self
-    }
-    /// Sets `IssuingAccount` (see [`Self::issuing_account`]).
-    pub fn issuing_account(mut self, value: impl Into<String>) -> Self {
-        self.issuing_account = Some(value.into());
-        self
-    }
-    /// Sets `Operations` (see [`Self::operations`]).
-    pub fn operations(mut self, value: Vec<crate::types::GrantOperation>) -> Self {
-        self.operations = Some(value);
-        self
-    }
-    /// Sets `Constraints` (see [`Self::constraints`]).
-    pub fn constraints(mut self, value: crate::types::GrantConstraints) -> Self {
-        self.constraints = Some(value);
-        self
-    }
-    /// Sets `GranteeServicePrincipal` (see [`Self::grantee_service_principal`]).
-    pub fn grantee_service_principal(mut self, value: impl Into<String>) -> Self {
-        self.grantee_service_principal = Some(value.into());
-        self
-    }
-    /// Sets `RetiringServicePrincipal` (see [`Self::retiring_service_principal`]).
-    pub fn retiring_service_principal(mut self, value: impl Into<String>) -> Self {
-        self.retiring_service_principal = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GrantListEntry {
+    into key_id("KeyId"): String;
+    into grant_id("GrantId"): String;
+    into name("Name"): String;
+    value creation_date("CreationDate"): myaws_core::DateTime;
+    into grantee_principal("GranteePrincipal"): String;
+    into retiring_principal("RetiringPrincipal"): String;
+    into issuing_account("IssuingAccount"): String;
+    list_into operations("Operations"): crate::types::GrantOperation, push_operations;
+    value constraints("Constraints"): crate::types::GrantConstraints;
+    into grantee_service_principal("GranteeServicePrincipal"): String;
+    into retiring_service_principal("RetiringServicePrincipal"): String;
+});
 
 impl FromValue for GrantListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5215,7 +4255,7 @@ impl FromValue for GrantOperation {
 /// The `ImportKeyMaterialRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ImportKeyMaterialRequest {
+pub struct ImportKeyMaterialInput {
     /// The identifier of the KMS key that will be associated with the imported key material. This must be the same KMS key specified in the `KeyID` parameter of the corresponding [GetParametersForImport] request. The `Origin` of the KMS key must be `EXTERNAL` and its `KeyState` must be `PendingImport`.
     ///
     /// The KMS key can be a symmetric encryption KMS key, HMAC KMS key, asymmetric encryption KMS key, or asymmetric signing KMS key, including a [multi-Region key](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) of any supported type. You cannot perform this operation on a KMS key in a custom key store, or on a KMS key in a different Amazon Web Services account.
@@ -5269,50 +4309,18 @@ pub struct ImportKeyMaterialRequest {
     pub key_material_id: Option<String>,
 }
 
-impl ImportKeyMaterialRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `ImportToken` (see [`Self::import_token`]).
-    pub fn import_token(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.import_token = Some(value.into());
-        self
-    }
-    /// Sets `EncryptedKeyMaterial` (see [`Self::encrypted_key_material`]).
-    pub fn encrypted_key_material(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.encrypted_key_material = Some(value.into());
-        self
-    }
-    /// Sets `ValidTo` (see [`Self::valid_to`]).
-    pub fn valid_to(mut self, value: myaws_core::DateTime) -> Self {
-        self.valid_to = Some(value);
-        self
-    }
-    /// Sets `ExpirationModel` (see [`Self::expiration_model`]).
-    pub fn expiration_model(mut self, value: impl Into<crate::types::ExpirationModelType>) -> Self {
-        self.expiration_model = Some(value.into());
-        self
-    }
-    /// Sets `ImportType` (see [`Self::import_type`]).
-    pub fn import_type(mut self, value: impl Into<crate::types::ImportType>) -> Self {
-        self.import_type = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialDescription` (see [`Self::key_material_description`]).
-    pub fn key_material_description(mut self, value: impl Into<String>) -> Self {
-        self.key_material_description = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialId` (see [`Self::key_material_id`]).
-    pub fn key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.key_material_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImportKeyMaterialInput {
+    into key_id("KeyId"): String;
+    into import_token("ImportToken"): myaws_core::Bytes;
+    into encrypted_key_material("EncryptedKeyMaterial"): myaws_core::Bytes;
+    value valid_to("ValidTo"): myaws_core::DateTime;
+    into expiration_model("ExpirationModel"): crate::types::ExpirationModelType;
+    into import_type("ImportType"): crate::types::ImportType;
+    into key_material_description("KeyMaterialDescription"): String;
+    into key_material_id("KeyMaterialId"): String;
+});
 
-impl IntoValue for ImportKeyMaterialRequest {
+impl IntoValue for ImportKeyMaterialInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -5330,7 +4338,7 @@ impl IntoValue for ImportKeyMaterialRequest {
 /// The `ImportKeyMaterialResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ImportKeyMaterialResponse {
+pub struct ImportKeyMaterialOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key into which key material was imported.
     pub key_id: Option<String>,
     /// Identifies the imported key material.
@@ -5339,20 +4347,12 @@ pub struct ImportKeyMaterialResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ImportKeyMaterialResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialId` (see [`Self::key_material_id`]).
-    pub fn key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.key_material_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImportKeyMaterialOutput {
+    into key_id("KeyId"): String;
+    into key_material_id("KeyMaterialId"): String;
+});
 
-impl FromValue for ImportKeyMaterialResponse {
+impl FromValue for ImportKeyMaterialOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5598,13 +4598,9 @@ pub struct IncorrectKeyException {
     pub message: Option<String>,
 }
 
-impl IncorrectKeyException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IncorrectKeyException {
+    into message("message"): String;
+});
 
 impl FromValue for IncorrectKeyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5623,13 +4619,9 @@ pub struct IncorrectKeyMaterialException {
     pub message: Option<String>,
 }
 
-impl IncorrectKeyMaterialException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IncorrectKeyMaterialException {
+    into message("message"): String;
+});
 
 impl FromValue for IncorrectKeyMaterialException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5650,13 +4642,9 @@ pub struct IncorrectTrustAnchorException {
     pub message: Option<String>,
 }
 
-impl IncorrectTrustAnchorException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IncorrectTrustAnchorException {
+    into message("message"): String;
+});
 
 impl FromValue for IncorrectTrustAnchorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5675,13 +4663,9 @@ pub struct InvalidAliasNameException {
     pub message: Option<String>,
 }
 
-impl InvalidAliasNameException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidAliasNameException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidAliasNameException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5700,13 +4684,9 @@ pub struct InvalidArnException {
     pub message: Option<String>,
 }
 
-impl InvalidArnException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidArnException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidArnException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5727,13 +4707,9 @@ pub struct InvalidCiphertextException {
     pub message: Option<String>,
 }
 
-impl InvalidCiphertextException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidCiphertextException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidCiphertextException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5752,13 +4728,9 @@ pub struct InvalidGrantIdException {
     pub message: Option<String>,
 }
 
-impl InvalidGrantIdException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidGrantIdException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidGrantIdException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5777,13 +4749,9 @@ pub struct InvalidGrantTokenException {
     pub message: Option<String>,
 }
 
-impl InvalidGrantTokenException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidGrantTokenException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidGrantTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5802,13 +4770,9 @@ pub struct InvalidImportTokenException {
     pub message: Option<String>,
 }
 
-impl InvalidImportTokenException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidImportTokenException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidImportTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5834,13 +4798,9 @@ pub struct InvalidKeyUsageException {
     pub message: Option<String>,
 }
 
-impl InvalidKeyUsageException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidKeyUsageException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidKeyUsageException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5859,13 +4819,9 @@ pub struct InvalidMarkerException {
     pub message: Option<String>,
 }
 
-impl InvalidMarkerException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidMarkerException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidMarkerException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5884,13 +4840,9 @@ pub struct KMSInternalException {
     pub message: Option<String>,
 }
 
-impl KMSInternalException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSInternalException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSInternalException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5909,13 +4861,9 @@ pub struct KMSInvalidMacException {
     pub message: Option<String>,
 }
 
-impl KMSInvalidMacException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSInvalidMacException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSInvalidMacException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5934,13 +4882,9 @@ pub struct KMSInvalidSignatureException {
     pub message: Option<String>,
 }
 
-impl KMSInvalidSignatureException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSInvalidSignatureException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSInvalidSignatureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5964,13 +4908,9 @@ pub struct KMSInvalidStateException {
     pub message: Option<String>,
 }
 
-impl KMSInvalidStateException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSInvalidStateException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSInvalidStateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6139,31 +5079,12 @@ pub struct KeyLastUsageData {
     pub kms_request_id: Option<String>,
 }
 
-impl KeyLastUsageData {
-    /// Sets `Operation` (see [`Self::operation`]).
-    pub fn operation(
-        mut self,
-        value: impl Into<crate::types::KeyLastUsageTrackingOperation>,
-    ) -> Self {
-        self.operation = Some(value.into());
-        self
-    }
-    /// Sets `Timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `CloudTrailEventId` (see [`Self::cloud_trail_event_id`]).
-    pub fn cloud_trail_event_id(mut self, value: impl Into<String>) -> Self {
-        self.cloud_trail_event_id = Some(value.into());
-        self
-    }
-    /// Sets `KmsRequestId` (see [`Self::kms_request_id`]).
-    pub fn kms_request_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_request_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KeyLastUsageData {
+    into operation("Operation"): crate::types::KeyLastUsageTrackingOperation;
+    value timestamp("Timestamp"): myaws_core::DateTime;
+    into cloud_trail_event_id("CloudTrailEventId"): String;
+    into kms_request_id("KmsRequestId"): String;
+});
 
 impl FromValue for KeyLastUsageData {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6316,18 +5237,10 @@ pub struct KeyListEntry {
     pub key_arn: Option<String>,
 }
 
-impl KeyListEntry {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyArn` (see [`Self::key_arn`]).
-    pub fn key_arn(mut self, value: impl Into<String>) -> Self {
-        self.key_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KeyListEntry {
+    into key_id("KeyId"): String;
+    into key_arn("KeyArn"): String;
+});
 
 impl FromValue for KeyListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6588,150 +5501,34 @@ pub struct KeyMetadata {
     pub current_key_material_id: Option<String>,
 }
 
-impl KeyMetadata {
-    /// Sets `AWSAccountId` (see [`Self::aws_account_id`]).
-    pub fn aws_account_id(mut self, value: impl Into<String>) -> Self {
-        self.aws_account_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date = Some(value);
-        self
-    }
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `KeyUsage` (see [`Self::key_usage`]).
-    pub fn key_usage(mut self, value: impl Into<crate::types::KeyUsageType>) -> Self {
-        self.key_usage = Some(value.into());
-        self
-    }
-    /// Sets `KeyState` (see [`Self::key_state`]).
-    pub fn key_state(mut self, value: impl Into<crate::types::KeyState>) -> Self {
-        self.key_state = Some(value.into());
-        self
-    }
-    /// Sets `DeletionDate` (see [`Self::deletion_date`]).
-    pub fn deletion_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.deletion_date = Some(value);
-        self
-    }
-    /// Sets `ValidTo` (see [`Self::valid_to`]).
-    pub fn valid_to(mut self, value: myaws_core::DateTime) -> Self {
-        self.valid_to = Some(value);
-        self
-    }
-    /// Sets `Origin` (see [`Self::origin`]).
-    pub fn origin(mut self, value: impl Into<crate::types::OriginType>) -> Self {
-        self.origin = Some(value.into());
-        self
-    }
-    /// Sets `CustomKeyStoreId` (see [`Self::custom_key_store_id`]).
-    pub fn custom_key_store_id(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(value.into());
-        self
-    }
-    /// Sets `CloudHsmClusterId` (see [`Self::cloud_hsm_cluster_id`]).
-    pub fn cloud_hsm_cluster_id(mut self, value: impl Into<String>) -> Self {
-        self.cloud_hsm_cluster_id = Some(value.into());
-        self
-    }
-    /// Sets `ExpirationModel` (see [`Self::expiration_model`]).
-    pub fn expiration_model(mut self, value: impl Into<crate::types::ExpirationModelType>) -> Self {
-        self.expiration_model = Some(value.into());
-        self
-    }
-    /// Sets `KeyManager` (see [`Self::key_manager`]).
-    pub fn key_manager(mut self, value: impl Into<crate::types::KeyManagerType>) -> Self {
-        self.key_manager = Some(value.into());
-        self
-    }
-    /// Sets `CustomerMasterKeySpec` (see [`Self::customer_master_key_spec`]).
-    pub fn customer_master_key_spec(
-        mut self,
-        value: impl Into<crate::types::CustomerMasterKeySpec>,
-    ) -> Self {
-        self.customer_master_key_spec = Some(value.into());
-        self
-    }
-    /// Sets `KeySpec` (see [`Self::key_spec`]).
-    pub fn key_spec(mut self, value: impl Into<crate::types::KeySpec>) -> Self {
-        self.key_spec = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionAlgorithms` (see [`Self::encryption_algorithms`]).
-    pub fn encryption_algorithms(
-        mut self,
-        value: Vec<crate::types::EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.encryption_algorithms = Some(value);
-        self
-    }
-    /// Sets `SigningAlgorithms` (see [`Self::signing_algorithms`]).
-    pub fn signing_algorithms(mut self, value: Vec<crate::types::SigningAlgorithmSpec>) -> Self {
-        self.signing_algorithms = Some(value);
-        self
-    }
-    /// Sets `KeyAgreementAlgorithms` (see [`Self::key_agreement_algorithms`]).
-    pub fn key_agreement_algorithms(
-        mut self,
-        value: Vec<crate::types::KeyAgreementAlgorithmSpec>,
-    ) -> Self {
-        self.key_agreement_algorithms = Some(value);
-        self
-    }
-    /// Sets `MultiRegion` (see [`Self::multi_region`]).
-    pub fn multi_region(mut self, value: bool) -> Self {
-        self.multi_region = Some(value);
-        self
-    }
-    /// Sets `MultiRegionConfiguration` (see [`Self::multi_region_configuration`]).
-    pub fn multi_region_configuration(
-        mut self,
-        value: crate::types::MultiRegionConfiguration,
-    ) -> Self {
-        self.multi_region_configuration = Some(value);
-        self
-    }
-    /// Sets `PendingDeletionWindowInDays` (see [`Self::pending_deletion_window_in_days`]).
-    pub fn pending_deletion_window_in_days(mut self, value: i32) -> Self {
-        self.pending_deletion_window_in_days = Some(value);
-        self
-    }
-    /// Sets `MacAlgorithms` (see [`Self::mac_algorithms`]).
-    pub fn mac_algorithms(mut self, value: Vec<crate::types::MacAlgorithmSpec>) -> Self {
-        self.mac_algorithms = Some(value);
-        self
-    }
-    /// Sets `XksKeyConfiguration` (see [`Self::xks_key_configuration`]).
-    pub fn xks_key_configuration(mut self, value: crate::types::XksKeyConfigurationType) -> Self {
-        self.xks_key_configuration = Some(value);
-        self
-    }
-    /// Sets `CurrentKeyMaterialId` (see [`Self::current_key_material_id`]).
-    pub fn current_key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.current_key_material_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KeyMetadata {
+    into aws_account_id("AWSAccountId"): String;
+    into key_id("KeyId"): String;
+    into arn("Arn"): String;
+    value creation_date("CreationDate"): myaws_core::DateTime;
+    value enabled("Enabled"): bool;
+    into description("Description"): String;
+    into key_usage("KeyUsage"): crate::types::KeyUsageType;
+    into key_state("KeyState"): crate::types::KeyState;
+    value deletion_date("DeletionDate"): myaws_core::DateTime;
+    value valid_to("ValidTo"): myaws_core::DateTime;
+    into origin("Origin"): crate::types::OriginType;
+    into custom_key_store_id("CustomKeyStoreId"): String;
+    into cloud_hsm_cluster_id("CloudHsmClusterId"): String;
+    into expiration_model("ExpirationModel"): crate::types::ExpirationModelType;
+    into key_manager("KeyManager"): crate::types::KeyManagerType;
+    into customer_master_key_spec("CustomerMasterKeySpec"): crate::types::CustomerMasterKeySpec;
+    into key_spec("KeySpec"): crate::types::KeySpec;
+    list_into encryption_algorithms("EncryptionAlgorithms"): crate::types::EncryptionAlgorithmSpec, push_encryption_algorithms;
+    list_into signing_algorithms("SigningAlgorithms"): crate::types::SigningAlgorithmSpec, push_signing_algorithms;
+    list_into key_agreement_algorithms("KeyAgreementAlgorithms"): crate::types::KeyAgreementAlgorithmSpec, push_key_agreement_algorithms;
+    value multi_region("MultiRegion"): bool;
+    value multi_region_configuration("MultiRegionConfiguration"): crate::types::MultiRegionConfiguration;
+    value pending_deletion_window_in_days("PendingDeletionWindowInDays"): i32;
+    list_into mac_algorithms("MacAlgorithms"): crate::types::MacAlgorithmSpec, push_mac_algorithms;
+    value xks_key_configuration("XksKeyConfiguration"): crate::types::XksKeyConfigurationType;
+    into current_key_material_id("CurrentKeyMaterialId"): String;
+});
 
 impl FromValue for KeyMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7038,13 +5835,9 @@ pub struct KeyUnavailableException {
     pub message: Option<String>,
 }
 
-impl KeyUnavailableException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KeyUnavailableException {
+    into message("message"): String;
+});
 
 impl FromValue for KeyUnavailableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7152,13 +5945,9 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 
-impl LimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7172,7 +5961,7 @@ impl FromValue for LimitExceededException {
 /// The `ListAliasesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAliasesRequest {
+pub struct ListAliasesInput {
     /// Lists only aliases that are associated with the specified KMS key. Enter a KMS key in your Amazon Web Services account.
     ///
     /// This parameter is optional. If you omit it, `ListAliases` returns all aliases in the account and Region.
@@ -7194,25 +5983,13 @@ pub struct ListAliasesRequest {
     pub marker: Option<String>,
 }
 
-impl ListAliasesRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAliasesInput {
+    into key_id("KeyId"): String;
+    value limit("Limit"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for ListAliasesRequest {
+impl IntoValue for ListAliasesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -7225,7 +6002,7 @@ impl IntoValue for ListAliasesRequest {
 /// The `ListAliasesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAliasesResponse {
+pub struct ListAliasesOutput {
     /// A list of aliases.
     pub aliases: Option<Vec<crate::types::AliasListEntry>>,
     /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
@@ -7236,25 +6013,13 @@ pub struct ListAliasesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAliasesResponse {
-    /// Sets `Aliases` (see [`Self::aliases`]).
-    pub fn aliases(mut self, value: Vec<crate::types::AliasListEntry>) -> Self {
-        self.aliases = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `Truncated` (see [`Self::truncated`]).
-    pub fn truncated(mut self, value: bool) -> Self {
-        self.truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAliasesOutput {
+    list aliases("Aliases"): crate::types::AliasListEntry, push_aliases;
+    into next_marker("NextMarker"): String;
+    value truncated("Truncated"): bool;
+});
 
-impl FromValue for ListAliasesResponse {
+impl FromValue for ListAliasesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7268,7 +6033,7 @@ impl FromValue for ListAliasesResponse {
 /// The `ListGrantsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListGrantsRequest {
+pub struct ListGrantsInput {
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
     ///
     /// This value is optional. If you include a value, it must be between 1 and 100, inclusive. If you do not include a value, it defaults to 50.
@@ -7300,40 +6065,16 @@ pub struct ListGrantsRequest {
     pub grantee_service_principal: Option<String>,
 }
 
-impl ListGrantsRequest {
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `GrantId` (see [`Self::grant_id`]).
-    pub fn grant_id(mut self, value: impl Into<String>) -> Self {
-        self.grant_id = Some(value.into());
-        self
-    }
-    /// Sets `GranteePrincipal` (see [`Self::grantee_principal`]).
-    pub fn grantee_principal(mut self, value: impl Into<String>) -> Self {
-        self.grantee_principal = Some(value.into());
-        self
-    }
-    /// Sets `GranteeServicePrincipal` (see [`Self::grantee_service_principal`]).
-    pub fn grantee_service_principal(mut self, value: impl Into<String>) -> Self {
-        self.grantee_service_principal = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListGrantsInput {
+    value limit("Limit"): i32;
+    into marker("Marker"): String;
+    into key_id("KeyId"): String;
+    into grant_id("GrantId"): String;
+    into grantee_principal("GranteePrincipal"): String;
+    into grantee_service_principal("GranteeServicePrincipal"): String;
+});
 
-impl IntoValue for ListGrantsRequest {
+impl IntoValue for ListGrantsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.limit.into_value(),
@@ -7360,23 +6101,11 @@ pub struct ListGrantsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListGrantsResponse {
-    /// Sets `Grants` (see [`Self::grants`]).
-    pub fn grants(mut self, value: Vec<crate::types::GrantListEntry>) -> Self {
-        self.grants = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `Truncated` (see [`Self::truncated`]).
-    pub fn truncated(mut self, value: bool) -> Self {
-        self.truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListGrantsResponse {
+    list grants("Grants"): crate::types::GrantListEntry, push_grants;
+    into next_marker("NextMarker"): String;
+    value truncated("Truncated"): bool;
+});
 
 impl FromValue for ListGrantsResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7392,7 +6121,7 @@ impl FromValue for ListGrantsResponse {
 /// The `ListKeyPoliciesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListKeyPoliciesRequest {
+pub struct ListKeyPoliciesInput {
     /// Gets the names of key policies for the specified KMS key.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -7416,25 +6145,13 @@ pub struct ListKeyPoliciesRequest {
     pub marker: Option<String>,
 }
 
-impl ListKeyPoliciesRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListKeyPoliciesInput {
+    into key_id("KeyId"): String;
+    value limit("Limit"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for ListKeyPoliciesRequest {
+impl IntoValue for ListKeyPoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -7447,7 +6164,7 @@ impl IntoValue for ListKeyPoliciesRequest {
 /// The `ListKeyPoliciesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListKeyPoliciesResponse {
+pub struct ListKeyPoliciesOutput {
     /// A list of key policy names. The only valid value is `default`.
     pub policy_names: Option<Vec<String>>,
     /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
@@ -7458,25 +6175,13 @@ pub struct ListKeyPoliciesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListKeyPoliciesResponse {
-    /// Sets `PolicyNames` (see [`Self::policy_names`]).
-    pub fn policy_names(mut self, value: Vec<String>) -> Self {
-        self.policy_names = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `Truncated` (see [`Self::truncated`]).
-    pub fn truncated(mut self, value: bool) -> Self {
-        self.truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListKeyPoliciesOutput {
+    list_into policy_names("PolicyNames"): String, push_policy_names;
+    into next_marker("NextMarker"): String;
+    value truncated("Truncated"): bool;
+});
 
-impl FromValue for ListKeyPoliciesResponse {
+impl FromValue for ListKeyPoliciesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7490,7 +6195,7 @@ impl FromValue for ListKeyPoliciesResponse {
 /// The `ListKeyRotationsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListKeyRotationsRequest {
+pub struct ListKeyRotationsInput {
     /// Gets the key rotations for the specified KMS key.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -7514,33 +6219,14 @@ pub struct ListKeyRotationsRequest {
     pub marker: Option<String>,
 }
 
-impl ListKeyRotationsRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `IncludeKeyMaterial` (see [`Self::include_key_material`]).
-    pub fn include_key_material(
-        mut self,
-        value: impl Into<crate::types::IncludeKeyMaterial>,
-    ) -> Self {
-        self.include_key_material = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListKeyRotationsInput {
+    into key_id("KeyId"): String;
+    into include_key_material("IncludeKeyMaterial"): crate::types::IncludeKeyMaterial;
+    value limit("Limit"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for ListKeyRotationsRequest {
+impl IntoValue for ListKeyRotationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -7554,7 +6240,7 @@ impl IntoValue for ListKeyRotationsRequest {
 /// The `ListKeyRotationsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListKeyRotationsResponse {
+pub struct ListKeyRotationsOutput {
     /// A list of completed key material rotations. When the optional input parameter `IncludeKeyMaterial` is specified with a value of `ALL_KEY_MATERIAL`, this list includes the first key material and any imported key material pending rotation.
     pub rotations: Option<Vec<crate::types::RotationsListEntry>>,
     /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
@@ -7565,25 +6251,13 @@ pub struct ListKeyRotationsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListKeyRotationsResponse {
-    /// Sets `Rotations` (see [`Self::rotations`]).
-    pub fn rotations(mut self, value: Vec<crate::types::RotationsListEntry>) -> Self {
-        self.rotations = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `Truncated` (see [`Self::truncated`]).
-    pub fn truncated(mut self, value: bool) -> Self {
-        self.truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListKeyRotationsOutput {
+    list rotations("Rotations"): crate::types::RotationsListEntry, push_rotations;
+    into next_marker("NextMarker"): String;
+    value truncated("Truncated"): bool;
+});
 
-impl FromValue for ListKeyRotationsResponse {
+impl FromValue for ListKeyRotationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7597,7 +6271,7 @@ impl FromValue for ListKeyRotationsResponse {
 /// The `ListKeysRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListKeysRequest {
+pub struct ListKeysInput {
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
     ///
     /// This value is optional. If you include a value, it must be between 1 and 1000, inclusive. If you do not include a value, it defaults to 100.
@@ -7606,20 +6280,12 @@ pub struct ListKeysRequest {
     pub marker: Option<String>,
 }
 
-impl ListKeysRequest {
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListKeysInput {
+    value limit("Limit"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for ListKeysRequest {
+impl IntoValue for ListKeysInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.limit.into_value(), self.marker.into_value()])
     }
@@ -7628,7 +6294,7 @@ impl IntoValue for ListKeysRequest {
 /// The `ListKeysResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListKeysResponse {
+pub struct ListKeysOutput {
     /// A list of KMS keys.
     pub keys: Option<Vec<crate::types::KeyListEntry>>,
     /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
@@ -7639,25 +6305,13 @@ pub struct ListKeysResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListKeysResponse {
-    /// Sets `Keys` (see [`Self::keys`]).
-    pub fn keys(mut self, value: Vec<crate::types::KeyListEntry>) -> Self {
-        self.keys = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `Truncated` (see [`Self::truncated`]).
-    pub fn truncated(mut self, value: bool) -> Self {
-        self.truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListKeysOutput {
+    list keys("Keys"): crate::types::KeyListEntry, push_keys;
+    into next_marker("NextMarker"): String;
+    value truncated("Truncated"): bool;
+});
 
-impl FromValue for ListKeysResponse {
+impl FromValue for ListKeysOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7671,7 +6325,7 @@ impl FromValue for ListKeysResponse {
 /// The `ListResourceTagsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListResourceTagsRequest {
+pub struct ListResourceTagsInput {
     /// Gets tags on the specified KMS key.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -7695,25 +6349,13 @@ pub struct ListResourceTagsRequest {
     pub marker: Option<String>,
 }
 
-impl ListResourceTagsRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListResourceTagsInput {
+    into key_id("KeyId"): String;
+    value limit("Limit"): i32;
+    into marker("Marker"): String;
+});
 
-impl IntoValue for ListResourceTagsRequest {
+impl IntoValue for ListResourceTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -7726,7 +6368,7 @@ impl IntoValue for ListResourceTagsRequest {
 /// The `ListResourceTagsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListResourceTagsResponse {
+pub struct ListResourceTagsOutput {
     /// A list of tags. Each tag consists of a tag key and a tag value.
     ///
     /// Tagging or untagging a KMS key can allow or deny permission to the KMS key. For details, see [ABAC for KMS](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the *Key Management Service Developer Guide*.
@@ -7741,25 +6383,13 @@ pub struct ListResourceTagsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListResourceTagsResponse {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `Truncated` (see [`Self::truncated`]).
-    pub fn truncated(mut self, value: bool) -> Self {
-        self.truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListResourceTagsOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into next_marker("NextMarker"): String;
+    value truncated("Truncated"): bool;
+});
 
-impl FromValue for ListResourceTagsResponse {
+impl FromValue for ListResourceTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7773,7 +6403,7 @@ impl FromValue for ListResourceTagsResponse {
 /// The `ListRetirableGrantsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListRetirableGrantsRequest {
+pub struct ListRetirableGrantsInput {
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
     ///
     /// This value is optional. If you include a value, it must be between 1 and 100, inclusive. If you do not include a value, it defaults to 50.
@@ -7792,30 +6422,14 @@ pub struct ListRetirableGrantsRequest {
     pub retiring_service_principal: Option<String>,
 }
 
-impl ListRetirableGrantsRequest {
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `RetiringPrincipal` (see [`Self::retiring_principal`]).
-    pub fn retiring_principal(mut self, value: impl Into<String>) -> Self {
-        self.retiring_principal = Some(value.into());
-        self
-    }
-    /// Sets `RetiringServicePrincipal` (see [`Self::retiring_service_principal`]).
-    pub fn retiring_service_principal(mut self, value: impl Into<String>) -> Self {
-        self.retiring_service_principal = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListRetirableGrantsInput {
+    value limit("Limit"): i32;
+    into marker("Marker"): String;
+    into retiring_principal("RetiringPrincipal"): String;
+    into retiring_service_principal("RetiringServicePrincipal"): String;
+});
 
-impl IntoValue for ListRetirableGrantsRequest {
+impl IntoValue for ListRetirableGrantsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.limit.into_value(),
@@ -7923,13 +6537,9 @@ pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
 
-impl MalformedPolicyDocumentException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MalformedPolicyDocumentException {
+    into message("message"): String;
+});
 
 impl FromValue for MalformedPolicyDocumentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8034,26 +6644,11 @@ pub struct MultiRegionConfiguration {
     pub replica_keys: Option<Vec<crate::types::MultiRegionKey>>,
 }
 
-impl MultiRegionConfiguration {
-    /// Sets `MultiRegionKeyType` (see [`Self::multi_region_key_type`]).
-    pub fn multi_region_key_type(
-        mut self,
-        value: impl Into<crate::types::MultiRegionKeyType>,
-    ) -> Self {
-        self.multi_region_key_type = Some(value.into());
-        self
-    }
-    /// Sets `PrimaryKey` (see [`Self::primary_key`]).
-    pub fn primary_key(mut self, value: crate::types::MultiRegionKey) -> Self {
-        self.primary_key = Some(value);
-        self
-    }
-    /// Sets `ReplicaKeys` (see [`Self::replica_keys`]).
-    pub fn replica_keys(mut self, value: Vec<crate::types::MultiRegionKey>) -> Self {
-        self.replica_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MultiRegionConfiguration {
+    into multi_region_key_type("MultiRegionKeyType"): crate::types::MultiRegionKeyType;
+    value primary_key("PrimaryKey"): crate::types::MultiRegionKey;
+    list replica_keys("ReplicaKeys"): crate::types::MultiRegionKey, push_replica_keys;
+});
 
 impl FromValue for MultiRegionConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8076,18 +6671,10 @@ pub struct MultiRegionKey {
     pub region: Option<String>,
 }
 
-impl MultiRegionKey {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MultiRegionKey {
+    into arn("Arn"): String;
+    into region("Region"): String;
+});
 
 impl FromValue for MultiRegionKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8183,13 +6770,9 @@ pub struct NotFoundException {
     pub message: Option<String>,
 }
 
-impl NotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for NotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8288,7 +6871,7 @@ impl FromValue for OriginType {
 /// The `PutKeyPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutKeyPolicyRequest {
+pub struct PutKeyPolicyInput {
     /// Sets the key policy on the specified KMS key.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -8337,30 +6920,14 @@ pub struct PutKeyPolicyRequest {
     pub bypass_policy_lockout_safety_check: Option<bool>,
 }
 
-impl PutKeyPolicyRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `PolicyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `BypassPolicyLockoutSafetyCheck` (see [`Self::bypass_policy_lockout_safety_check`]).
-    pub fn bypass_policy_lockout_safety_check(mut self, value: bool) -> Self {
-        self.bypass_policy_lockout_safety_check = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutKeyPolicyInput {
+    into key_id("KeyId"): String;
+    into policy_name("PolicyName"): String;
+    into policy("Policy"): String;
+    value bypass_policy_lockout_safety_check("BypassPolicyLockoutSafetyCheck"): bool;
+});
 
-impl IntoValue for PutKeyPolicyRequest {
+impl IntoValue for PutKeyPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -8374,7 +6941,7 @@ impl IntoValue for PutKeyPolicyRequest {
 /// The `ReEncryptRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ReEncryptRequest {
+pub struct ReEncryptInput {
     /// Ciphertext of the data to reencrypt.
     ///
     /// This parameter is required in all cases except when `DryRun` is `true` and `DryRunModifiers` is set to `IGNORE_CIPHERTEXT`.
@@ -8453,66 +7020,20 @@ pub struct ReEncryptRequest {
     pub dry_run_modifiers: Option<Vec<crate::types::DryRunModifierType>>,
 }
 
-impl ReEncryptRequest {
-    /// Sets `CiphertextBlob` (see [`Self::ciphertext_blob`]).
-    pub fn ciphertext_blob(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.ciphertext_blob = Some(value.into());
-        self
-    }
-    /// Sets `SourceEncryptionContext` (see [`Self::source_encryption_context`]).
-    pub fn source_encryption_context(mut self, value: HashMap<String, String>) -> Self {
-        self.source_encryption_context = Some(value);
-        self
-    }
-    /// Sets `SourceKeyId` (see [`Self::source_key_id`]).
-    pub fn source_key_id(mut self, value: impl Into<String>) -> Self {
-        self.source_key_id = Some(value.into());
-        self
-    }
-    /// Sets `DestinationKeyId` (see [`Self::destination_key_id`]).
-    pub fn destination_key_id(mut self, value: impl Into<String>) -> Self {
-        self.destination_key_id = Some(value.into());
-        self
-    }
-    /// Sets `DestinationEncryptionContext` (see [`Self::destination_encryption_context`]).
-    pub fn destination_encryption_context(mut self, value: HashMap<String, String>) -> Self {
-        self.destination_encryption_context = Some(value);
-        self
-    }
-    /// Sets `SourceEncryptionAlgorithm` (see [`Self::source_encryption_algorithm`]).
-    pub fn source_encryption_algorithm(
-        mut self,
-        value: impl Into<crate::types::EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.source_encryption_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `DestinationEncryptionAlgorithm` (see [`Self::destination_encryption_algorithm`]).
-    pub fn destination_encryption_algorithm(
-        mut self,
-        value: impl Into<crate::types::EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.destination_encryption_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-    /// Sets `DryRunModifiers` (see [`Self::dry_run_modifiers`]).
-    pub fn dry_run_modifiers(mut self, value: Vec<crate::types::DryRunModifierType>) -> Self {
-        self.dry_run_modifiers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReEncryptInput {
+    into ciphertext_blob("CiphertextBlob"): myaws_core::Bytes;
+    map_into source_encryption_context("SourceEncryptionContext"): String, insert_source_encryption_context;
+    into source_key_id("SourceKeyId"): String;
+    into destination_key_id("DestinationKeyId"): String;
+    map_into destination_encryption_context("DestinationEncryptionContext"): String, insert_destination_encryption_context;
+    into source_encryption_algorithm("SourceEncryptionAlgorithm"): crate::types::EncryptionAlgorithmSpec;
+    into destination_encryption_algorithm("DestinationEncryptionAlgorithm"): crate::types::EncryptionAlgorithmSpec;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    value dry_run("DryRun"): bool;
+    list_into dry_run_modifiers("DryRunModifiers"): crate::types::DryRunModifierType, push_dry_run_modifiers;
+});
 
-impl IntoValue for ReEncryptRequest {
+impl IntoValue for ReEncryptInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.ciphertext_blob.into_value(),
@@ -8532,7 +7053,7 @@ impl IntoValue for ReEncryptRequest {
 /// The `ReEncryptResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ReEncryptResponse {
+pub struct ReEncryptOutput {
     /// The reencrypted data. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     pub ciphertext_blob: Option<myaws_core::Bytes>,
     /// Unique identifier of the KMS key used to originally encrypt the data.
@@ -8551,51 +7072,17 @@ pub struct ReEncryptResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ReEncryptResponse {
-    /// Sets `CiphertextBlob` (see [`Self::ciphertext_blob`]).
-    pub fn ciphertext_blob(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.ciphertext_blob = Some(value.into());
-        self
-    }
-    /// Sets `SourceKeyId` (see [`Self::source_key_id`]).
-    pub fn source_key_id(mut self, value: impl Into<String>) -> Self {
-        self.source_key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `SourceEncryptionAlgorithm` (see [`Self::source_encryption_algorithm`]).
-    pub fn source_encryption_algorithm(
-        mut self,
-        value: impl Into<crate::types::EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.source_encryption_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `DestinationEncryptionAlgorithm` (see [`Self::destination_encryption_algorithm`]).
-    pub fn destination_encryption_algorithm(
-        mut self,
-        value: impl Into<crate::types::EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.destination_encryption_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SourceKeyMaterialId` (see [`Self::source_key_material_id`]).
-    pub fn source_key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.source_key_material_id = Some(value.into());
-        self
-    }
-    /// Sets `DestinationKeyMaterialId` (see [`Self::destination_key_material_id`]).
-    pub fn destination_key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.destination_key_material_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReEncryptOutput {
+    into ciphertext_blob("CiphertextBlob"): myaws_core::Bytes;
+    into source_key_id("SourceKeyId"): String;
+    into key_id("KeyId"): String;
+    into source_encryption_algorithm("SourceEncryptionAlgorithm"): crate::types::EncryptionAlgorithmSpec;
+    into destination_encryption_algorithm("DestinationEncryptionAlgorithm"): crate::types::EncryptionAlgorithmSpec;
+    into source_key_material_id("SourceKeyMaterialId"): String;
+    into destination_key_material_id("DestinationKeyMaterialId"): String;
+});
 
-impl FromValue for ReEncryptResponse {
+impl FromValue for ReEncryptOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8622,21 +7109,10 @@ pub struct RecipientInfo {
     pub attestation_document: Option<myaws_core::Bytes>,
 }
 
-impl RecipientInfo {
-    /// Sets `KeyEncryptionAlgorithm` (see [`Self::key_encryption_algorithm`]).
-    pub fn key_encryption_algorithm(
-        mut self,
-        value: impl Into<crate::types::KeyEncryptionMechanism>,
-    ) -> Self {
-        self.key_encryption_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `AttestationDocument` (see [`Self::attestation_document`]).
-    pub fn attestation_document(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.attestation_document = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RecipientInfo {
+    into key_encryption_algorithm("KeyEncryptionAlgorithm"): crate::types::KeyEncryptionMechanism;
+    into attestation_document("AttestationDocument"): myaws_core::Bytes;
+});
 
 impl IntoValue for RecipientInfo {
     fn into_value(self) -> Value {
@@ -8650,7 +7126,7 @@ impl IntoValue for RecipientInfo {
 /// The `ReplicateKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ReplicateKeyRequest {
+pub struct ReplicateKeyInput {
     /// Identifies the multi-Region primary key that is being replicated. To determine whether a KMS key is a multi-Region primary key, use the [DescribeKey] operation to check the value of the `MultiRegionKeyType` property.
     ///
     /// Specify the key ID or key ARN of a multi-Region primary key.
@@ -8719,40 +7195,16 @@ pub struct ReplicateKeyRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl ReplicateKeyRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaRegion` (see [`Self::replica_region`]).
-    pub fn replica_region(mut self, value: impl Into<String>) -> Self {
-        self.replica_region = Some(value.into());
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `BypassPolicyLockoutSafetyCheck` (see [`Self::bypass_policy_lockout_safety_check`]).
-    pub fn bypass_policy_lockout_safety_check(mut self, value: bool) -> Self {
-        self.bypass_policy_lockout_safety_check = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicateKeyInput {
+    into key_id("KeyId"): String;
+    into replica_region("ReplicaRegion"): String;
+    into policy("Policy"): String;
+    value bypass_policy_lockout_safety_check("BypassPolicyLockoutSafetyCheck"): bool;
+    into description("Description"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for ReplicateKeyRequest {
+impl IntoValue for ReplicateKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -8768,7 +7220,7 @@ impl IntoValue for ReplicateKeyRequest {
 /// The `ReplicateKeyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ReplicateKeyResponse {
+pub struct ReplicateKeyOutput {
     /// Displays details about the new replica key, including its Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) and [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html). It also includes the ARN and Amazon Web Services Region of its primary key and other replica keys.
     pub replica_key_metadata: Option<crate::types::KeyMetadata>,
     /// The key policy of the new replica key. The value is a key policy document in JSON format.
@@ -8779,25 +7231,13 @@ pub struct ReplicateKeyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ReplicateKeyResponse {
-    /// Sets `ReplicaKeyMetadata` (see [`Self::replica_key_metadata`]).
-    pub fn replica_key_metadata(mut self, value: crate::types::KeyMetadata) -> Self {
-        self.replica_key_metadata = Some(value);
-        self
-    }
-    /// Sets `ReplicaPolicy` (see [`Self::replica_policy`]).
-    pub fn replica_policy(mut self, value: impl Into<String>) -> Self {
-        self.replica_policy = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaTags` (see [`Self::replica_tags`]).
-    pub fn replica_tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.replica_tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicateKeyOutput {
+    value replica_key_metadata("ReplicaKeyMetadata"): crate::types::KeyMetadata;
+    into replica_policy("ReplicaPolicy"): String;
+    list replica_tags("ReplicaTags"): crate::types::Tag, push_replica_tags;
+});
 
-impl FromValue for ReplicateKeyResponse {
+impl FromValue for ReplicateKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8811,7 +7251,7 @@ impl FromValue for ReplicateKeyResponse {
 /// The `RetireGrantRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RetireGrantRequest {
+pub struct RetireGrantInput {
     /// Identifies the grant to be retired. You can use a grant token to identify a new grant even before it has achieved eventual consistency.
     ///
     /// Only the [CreateGrant] operation returns a grant token. For details, see [Grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token) and [Eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#terms-eventual-consistency) in the *Key Management Service Developer Guide*.
@@ -8830,30 +7270,14 @@ pub struct RetireGrantRequest {
     pub dry_run: Option<bool>,
 }
 
-impl RetireGrantRequest {
-    /// Sets `GrantToken` (see [`Self::grant_token`]).
-    pub fn grant_token(mut self, value: impl Into<String>) -> Self {
-        self.grant_token = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `GrantId` (see [`Self::grant_id`]).
-    pub fn grant_id(mut self, value: impl Into<String>) -> Self {
-        self.grant_id = Some(value.into());
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RetireGrantInput {
+    into grant_token("GrantToken"): String;
+    into key_id("KeyId"): String;
+    into grant_id("GrantId"): String;
+    value dry_run("DryRun"): bool;
+});
 
-impl IntoValue for RetireGrantRequest {
+impl IntoValue for RetireGrantInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.grant_token.into_value(),
@@ -8867,7 +7291,7 @@ impl IntoValue for RetireGrantRequest {
 /// The `RevokeGrantRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RevokeGrantRequest {
+pub struct RevokeGrantInput {
     /// A unique identifier for the KMS key associated with the grant. To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
     ///
     /// Specify the key ID or key ARN of the KMS key. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN.
@@ -8891,25 +7315,13 @@ pub struct RevokeGrantRequest {
     pub dry_run: Option<bool>,
 }
 
-impl RevokeGrantRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `GrantId` (see [`Self::grant_id`]).
-    pub fn grant_id(mut self, value: impl Into<String>) -> Self {
-        self.grant_id = Some(value.into());
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RevokeGrantInput {
+    into key_id("KeyId"): String;
+    into grant_id("GrantId"): String;
+    value dry_run("DryRun"): bool;
+});
 
-impl IntoValue for RevokeGrantRequest {
+impl IntoValue for RevokeGrantInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -8922,7 +7334,7 @@ impl IntoValue for RevokeGrantRequest {
 /// The `RotateKeyOnDemandRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RotateKeyOnDemandRequest {
+pub struct RotateKeyOnDemandInput {
     /// Identifies a symmetric encryption KMS key. You cannot perform on-demand rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), multi-Region KMS keys with [imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html), or KMS keys in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html). To perform on-demand rotation of a set of related [multi-Region keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html#multi-region-rotate), invoke the on-demand rotation on the primary key.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -8938,15 +7350,11 @@ pub struct RotateKeyOnDemandRequest {
     pub key_id: Option<String>,
 }
 
-impl RotateKeyOnDemandRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RotateKeyOnDemandInput {
+    into key_id("KeyId"): String;
+});
 
-impl IntoValue for RotateKeyOnDemandRequest {
+impl IntoValue for RotateKeyOnDemandInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.key_id.into_value()])
     }
@@ -8955,22 +7363,18 @@ impl IntoValue for RotateKeyOnDemandRequest {
 /// The `RotateKeyOnDemandResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RotateKeyOnDemandResponse {
+pub struct RotateKeyOnDemandOutput {
     /// Identifies the symmetric encryption KMS key that you initiated on-demand rotation on.
     pub key_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RotateKeyOnDemandResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RotateKeyOnDemandOutput {
+    into key_id("KeyId"): String;
+});
 
-impl FromValue for RotateKeyOnDemandResponse {
+impl FromValue for RotateKeyOnDemandOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9079,53 +7483,17 @@ pub struct RotationsListEntry {
     pub rotation_type: Option<crate::types::RotationType>,
 }
 
-impl RotationsListEntry {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialId` (see [`Self::key_material_id`]).
-    pub fn key_material_id(mut self, value: impl Into<String>) -> Self {
-        self.key_material_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialDescription` (see [`Self::key_material_description`]).
-    pub fn key_material_description(mut self, value: impl Into<String>) -> Self {
-        self.key_material_description = Some(value.into());
-        self
-    }
-    /// Sets `ImportState` (see [`Self::import_state`]).
-    pub fn import_state(mut self, value: impl Into<crate::types::ImportState>) -> Self {
-        self.import_state = Some(value.into());
-        self
-    }
-    /// Sets `KeyMaterialState` (see [`Self::key_material_state`]).
-    pub fn key_material_state(mut self, value: impl Into<crate::types::KeyMaterialState>) -> Self {
-        self.key_material_state = Some(value.into());
-        self
-    }
-    /// Sets `ExpirationModel` (see [`Self::expiration_model`]).
-    pub fn expiration_model(mut self, value: impl Into<crate::types::ExpirationModelType>) -> Self {
-        self.expiration_model = Some(value.into());
-        self
-    }
-    /// Sets `ValidTo` (see [`Self::valid_to`]).
-    pub fn valid_to(mut self, value: myaws_core::DateTime) -> Self {
-        self.valid_to = Some(value);
-        self
-    }
-    /// Sets `RotationDate` (see [`Self::rotation_date`]).
-    pub fn rotation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.rotation_date = Some(value);
-        self
-    }
-    /// Sets `RotationType` (see [`Self::rotation_type`]).
-    pub fn rotation_type(mut self, value: impl Into<crate::types::RotationType>) -> Self {
-        self.rotation_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RotationsListEntry {
+    into key_id("KeyId"): String;
+    into key_material_id("KeyMaterialId"): String;
+    into key_material_description("KeyMaterialDescription"): String;
+    into import_state("ImportState"): crate::types::ImportState;
+    into key_material_state("KeyMaterialState"): crate::types::KeyMaterialState;
+    into expiration_model("ExpirationModel"): crate::types::ExpirationModelType;
+    value valid_to("ValidTo"): myaws_core::DateTime;
+    value rotation_date("RotationDate"): myaws_core::DateTime;
+    into rotation_type("RotationType"): crate::types::RotationType;
+});
 
 impl FromValue for RotationsListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9147,7 +7515,7 @@ impl FromValue for RotationsListEntry {
 /// The `ScheduleKeyDeletionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ScheduleKeyDeletionRequest {
+pub struct ScheduleKeyDeletionInput {
     /// The unique identifier of the KMS key to delete.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -9169,20 +7537,12 @@ pub struct ScheduleKeyDeletionRequest {
     pub pending_window_in_days: Option<i32>,
 }
 
-impl ScheduleKeyDeletionRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `PendingWindowInDays` (see [`Self::pending_window_in_days`]).
-    pub fn pending_window_in_days(mut self, value: i32) -> Self {
-        self.pending_window_in_days = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScheduleKeyDeletionInput {
+    into key_id("KeyId"): String;
+    value pending_window_in_days("PendingWindowInDays"): i32;
+});
 
-impl IntoValue for ScheduleKeyDeletionRequest {
+impl IntoValue for ScheduleKeyDeletionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -9194,7 +7554,7 @@ impl IntoValue for ScheduleKeyDeletionRequest {
 /// The `ScheduleKeyDeletionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ScheduleKeyDeletionResponse {
+pub struct ScheduleKeyDeletionOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key whose deletion is scheduled.
     pub key_id: Option<String>,
     /// The date and time after which KMS deletes the KMS key.
@@ -9213,30 +7573,14 @@ pub struct ScheduleKeyDeletionResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ScheduleKeyDeletionResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `DeletionDate` (see [`Self::deletion_date`]).
-    pub fn deletion_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.deletion_date = Some(value);
-        self
-    }
-    /// Sets `KeyState` (see [`Self::key_state`]).
-    pub fn key_state(mut self, value: impl Into<crate::types::KeyState>) -> Self {
-        self.key_state = Some(value.into());
-        self
-    }
-    /// Sets `PendingWindowInDays` (see [`Self::pending_window_in_days`]).
-    pub fn pending_window_in_days(mut self, value: i32) -> Self {
-        self.pending_window_in_days = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScheduleKeyDeletionOutput {
+    into key_id("KeyId"): String;
+    value deletion_date("DeletionDate"): myaws_core::DateTime;
+    into key_state("KeyState"): crate::types::KeyState;
+    value pending_window_in_days("PendingWindowInDays"): i32;
+});
 
-impl FromValue for ScheduleKeyDeletionResponse {
+impl FromValue for ScheduleKeyDeletionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9251,7 +7595,7 @@ impl FromValue for ScheduleKeyDeletionResponse {
 /// The `SignRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SignRequest {
+pub struct SignInput {
     /// Identifies an asymmetric KMS key. KMS uses the private key in the asymmetric KMS key to sign the message. The `KeyUsage` type of the KMS key must be `SIGN_VERIFY`. To find the `KeyUsage` of a KMS key, use the [DescribeKey] operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
@@ -9316,9 +7660,9 @@ pub struct SignRequest {
     pub dry_run: Option<bool>,
 }
 
-impl std::fmt::Debug for SignRequest {
+impl std::fmt::Debug for SignInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("SignRequest");
+        let mut d = f.debug_struct("SignInput");
         d.field("key_id", &self.key_id);
         d.field(
             "message",
@@ -9332,43 +7676,16 @@ impl std::fmt::Debug for SignRequest {
     }
 }
 
-impl SignRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `MessageType` (see [`Self::message_type`]).
-    pub fn message_type(mut self, value: impl Into<crate::types::MessageType>) -> Self {
-        self.message_type = Some(value.into());
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `SigningAlgorithm` (see [`Self::signing_algorithm`]).
-    pub fn signing_algorithm(
-        mut self,
-        value: impl Into<crate::types::SigningAlgorithmSpec>,
-    ) -> Self {
-        self.signing_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SignInput {
+    into key_id("KeyId"): String;
+    into message("Message"): myaws_core::Bytes;
+    into message_type("MessageType"): crate::types::MessageType;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    into signing_algorithm("SigningAlgorithm"): crate::types::SigningAlgorithmSpec;
+    value dry_run("DryRun"): bool;
+});
 
-impl IntoValue for SignRequest {
+impl IntoValue for SignInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -9384,7 +7701,7 @@ impl IntoValue for SignRequest {
 /// The `SignResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SignResponse {
+pub struct SignOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the asymmetric KMS key that was used to sign the message.
     pub key_id: Option<String>,
     /// The cryptographic signature that was generated for the message.
@@ -9400,28 +7717,13 @@ pub struct SignResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SignResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `Signature` (see [`Self::signature`]).
-    pub fn signature(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.signature = Some(value.into());
-        self
-    }
-    /// Sets `SigningAlgorithm` (see [`Self::signing_algorithm`]).
-    pub fn signing_algorithm(
-        mut self,
-        value: impl Into<crate::types::SigningAlgorithmSpec>,
-    ) -> Self {
-        self.signing_algorithm = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SignOutput {
+    into key_id("KeyId"): String;
+    into signature("Signature"): myaws_core::Bytes;
+    into signing_algorithm("SigningAlgorithm"): crate::types::SigningAlgorithmSpec;
+});
 
-impl FromValue for SignResponse {
+impl FromValue for SignOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9584,18 +7886,10 @@ pub struct Tag {
     pub tag_value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `TagKey` (see [`Self::tag_key`]).
-    pub fn tag_key(mut self, value: impl Into<String>) -> Self {
-        self.tag_key = Some(value.into());
-        self
-    }
-    /// Sets `TagValue` (see [`Self::tag_value`]).
-    pub fn tag_value(mut self, value: impl Into<String>) -> Self {
-        self.tag_value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into tag_key("TagKey"): String;
+    into tag_value("TagValue"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -9621,13 +7915,9 @@ pub struct TagException {
     pub message: Option<String>,
 }
 
-impl TagException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TagException {
+    into message("message"): String;
+});
 
 impl FromValue for TagException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9641,7 +7931,7 @@ impl FromValue for TagException {
 /// The `TagResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceRequest {
+pub struct TagResourceInput {
     /// Identifies a customer managed key in the account and Region.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -9665,20 +7955,12 @@ pub struct TagResourceRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagResourceRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagResourceInput {
+    into key_id("KeyId"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for TagResourceRequest {
+impl IntoValue for TagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.key_id.into_value(), self.tags.into_value()])
     }
@@ -9692,13 +7974,9 @@ pub struct UnsupportedOperationException {
     pub message: Option<String>,
 }
 
-impl UnsupportedOperationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnsupportedOperationException {
+    into message("message"): String;
+});
 
 impl FromValue for UnsupportedOperationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9712,7 +7990,7 @@ impl FromValue for UnsupportedOperationException {
 /// The `UntagResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceRequest {
+pub struct UntagResourceInput {
     /// Identifies the KMS key from which you are removing tags.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -9732,20 +8010,12 @@ pub struct UntagResourceRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagResourceRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagResourceInput {
+    into key_id("KeyId"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagResourceRequest {
+impl IntoValue for UntagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.key_id.into_value(), self.tag_keys.into_value()])
     }
@@ -9754,7 +8024,7 @@ impl IntoValue for UntagResourceRequest {
 /// The `UpdateAliasRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateAliasRequest {
+pub struct UpdateAliasInput {
     /// Identifies the alias that is changing its KMS key. This value must begin with `alias/` followed by the alias name, such as `alias/ExampleAlias`. You cannot use `UpdateAlias` to change the alias name.
     ///
     /// Do not include confidential or sensitive information in this field. This field may be displayed in plaintext in CloudTrail logs and other output.
@@ -9780,20 +8050,12 @@ pub struct UpdateAliasRequest {
     pub target_key_id: Option<String>,
 }
 
-impl UpdateAliasRequest {
-    /// Sets `AliasName` (see [`Self::alias_name`]).
-    pub fn alias_name(mut self, value: impl Into<String>) -> Self {
-        self.alias_name = Some(value.into());
-        self
-    }
-    /// Sets `TargetKeyId` (see [`Self::target_key_id`]).
-    pub fn target_key_id(mut self, value: impl Into<String>) -> Self {
-        self.target_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateAliasInput {
+    into alias_name("AliasName"): String;
+    into target_key_id("TargetKeyId"): String;
+});
 
-impl IntoValue for UpdateAliasRequest {
+impl IntoValue for UpdateAliasInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.alias_name.into_value(),
@@ -9805,7 +8067,7 @@ impl IntoValue for UpdateAliasRequest {
 /// The `UpdateCustomKeyStoreRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateCustomKeyStoreRequest {
+pub struct UpdateCustomKeyStoreInput {
     /// Identifies the custom key store that you want to update. Enter the ID of the custom key store. To find the ID of a custom key store, use the [DescribeCustomKeyStores] operation.
     ///
     /// Required.
@@ -9873,9 +8135,9 @@ pub struct UpdateCustomKeyStoreRequest {
     pub xks_proxy_connectivity: Option<crate::types::XksProxyConnectivityType>,
 }
 
-impl std::fmt::Debug for UpdateCustomKeyStoreRequest {
+impl std::fmt::Debug for UpdateCustomKeyStoreInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("UpdateCustomKeyStoreRequest");
+        let mut d = f.debug_struct("UpdateCustomKeyStoreInput");
         d.field("custom_key_store_id", &self.custom_key_store_id);
         d.field("new_custom_key_store_name", &self.new_custom_key_store_name);
         d.field(
@@ -9905,66 +8167,20 @@ impl std::fmt::Debug for UpdateCustomKeyStoreRequest {
     }
 }
 
-impl UpdateCustomKeyStoreRequest {
-    /// Sets `CustomKeyStoreId` (see [`Self::custom_key_store_id`]).
-    pub fn custom_key_store_id(mut self, value: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(value.into());
-        self
-    }
-    /// Sets `NewCustomKeyStoreName` (see [`Self::new_custom_key_store_name`]).
-    pub fn new_custom_key_store_name(mut self, value: impl Into<String>) -> Self {
-        self.new_custom_key_store_name = Some(value.into());
-        self
-    }
-    /// Sets `KeyStorePassword` (see [`Self::key_store_password`]).
-    pub fn key_store_password(mut self, value: impl Into<String>) -> Self {
-        self.key_store_password = Some(value.into());
-        self
-    }
-    /// Sets `CloudHsmClusterId` (see [`Self::cloud_hsm_cluster_id`]).
-    pub fn cloud_hsm_cluster_id(mut self, value: impl Into<String>) -> Self {
-        self.cloud_hsm_cluster_id = Some(value.into());
-        self
-    }
-    /// Sets `XksProxyUriEndpoint` (see [`Self::xks_proxy_uri_endpoint`]).
-    pub fn xks_proxy_uri_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.xks_proxy_uri_endpoint = Some(value.into());
-        self
-    }
-    /// Sets `XksProxyUriPath` (see [`Self::xks_proxy_uri_path`]).
-    pub fn xks_proxy_uri_path(mut self, value: impl Into<String>) -> Self {
-        self.xks_proxy_uri_path = Some(value.into());
-        self
-    }
-    /// Sets `XksProxyVpcEndpointServiceName` (see [`Self::xks_proxy_vpc_endpoint_service_name`]).
-    pub fn xks_proxy_vpc_endpoint_service_name(mut self, value: impl Into<String>) -> Self {
-        self.xks_proxy_vpc_endpoint_service_name = Some(value.into());
-        self
-    }
-    /// Sets `XksProxyVpcEndpointServiceOwner` (see [`Self::xks_proxy_vpc_endpoint_service_owner`]).
-    pub fn xks_proxy_vpc_endpoint_service_owner(mut self, value: impl Into<String>) -> Self {
-        self.xks_proxy_vpc_endpoint_service_owner = Some(value.into());
-        self
-    }
-    /// Sets `XksProxyAuthenticationCredential` (see [`Self::xks_proxy_authentication_credential`]).
-    pub fn xks_proxy_authentication_credential(
-        mut self,
-        value: crate::types::XksProxyAuthenticationCredentialType,
-    ) -> Self {
-        self.xks_proxy_authentication_credential = Some(value);
-        self
-    }
-    /// Sets `XksProxyConnectivity` (see [`Self::xks_proxy_connectivity`]).
-    pub fn xks_proxy_connectivity(
-        mut self,
-        value: impl Into<crate::types::XksProxyConnectivityType>,
-    ) -> Self {
-        self.xks_proxy_connectivity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateCustomKeyStoreInput {
+    into custom_key_store_id("CustomKeyStoreId"): String;
+    into new_custom_key_store_name("NewCustomKeyStoreName"): String;
+    into key_store_password("KeyStorePassword"): String;
+    into cloud_hsm_cluster_id("CloudHsmClusterId"): String;
+    into xks_proxy_uri_endpoint("XksProxyUriEndpoint"): String;
+    into xks_proxy_uri_path("XksProxyUriPath"): String;
+    into xks_proxy_vpc_endpoint_service_name("XksProxyVpcEndpointServiceName"): String;
+    into xks_proxy_vpc_endpoint_service_owner("XksProxyVpcEndpointServiceOwner"): String;
+    value xks_proxy_authentication_credential("XksProxyAuthenticationCredential"): crate::types::XksProxyAuthenticationCredentialType;
+    into xks_proxy_connectivity("XksProxyConnectivity"): crate::types::XksProxyConnectivityType;
+});
 
-impl IntoValue for UpdateCustomKeyStoreRequest {
+impl IntoValue for UpdateCustomKeyStoreInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.custom_key_store_id.into_value(),
@@ -9984,12 +8200,12 @@ impl IntoValue for UpdateCustomKeyStoreRequest {
 /// The `UpdateCustomKeyStoreResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateCustomKeyStoreResponse {
+pub struct UpdateCustomKeyStoreOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for UpdateCustomKeyStoreResponse {
+impl FromValue for UpdateCustomKeyStoreOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -9999,7 +8215,7 @@ impl FromValue for UpdateCustomKeyStoreResponse {
 /// The `UpdateKeyDescriptionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateKeyDescriptionRequest {
+pub struct UpdateKeyDescriptionInput {
     /// Updates the description of the specified KMS key.
     ///
     /// Specify the key ID or key ARN of the KMS key.
@@ -10021,20 +8237,12 @@ pub struct UpdateKeyDescriptionRequest {
     pub description: Option<String>,
 }
 
-impl UpdateKeyDescriptionRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateKeyDescriptionInput {
+    into key_id("KeyId"): String;
+    into description("Description"): String;
+});
 
-impl IntoValue for UpdateKeyDescriptionRequest {
+impl IntoValue for UpdateKeyDescriptionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -10046,7 +8254,7 @@ impl IntoValue for UpdateKeyDescriptionRequest {
 /// The `UpdatePrimaryRegionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdatePrimaryRegionRequest {
+pub struct UpdatePrimaryRegionInput {
     /// Identifies the current primary key. When the operation completes, this KMS key will be a replica key.
     ///
     /// Specify the key ID or key ARN of a multi-Region primary key.
@@ -10068,20 +8276,12 @@ pub struct UpdatePrimaryRegionRequest {
     pub primary_region: Option<String>,
 }
 
-impl UpdatePrimaryRegionRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `PrimaryRegion` (see [`Self::primary_region`]).
-    pub fn primary_region(mut self, value: impl Into<String>) -> Self {
-        self.primary_region = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdatePrimaryRegionInput {
+    into key_id("KeyId"): String;
+    into primary_region("PrimaryRegion"): String;
+});
 
-impl IntoValue for UpdatePrimaryRegionRequest {
+impl IntoValue for UpdatePrimaryRegionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -10090,151 +8290,10 @@ impl IntoValue for UpdatePrimaryRegionRequest {
     }
 }
 
-/// The `VerifyMacRequest` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyMacRequest {
-    /// The message that will be used in the verification. Enter the same message that was used to generate the HMAC.
-    ///
-    /// [GenerateMac] and `VerifyMac` do not provide special handling for message digests. If you generated an HMAC for a hash digest of a message, you must verify the HMAC for the same hash digest.
-    ///
-    /// Required.
-    pub message: Option<myaws_core::Bytes>,
-    /// The KMS key that will be used in the verification.
-    ///
-    /// Enter a key ID of the KMS key that was used to generate the HMAC. If you identify a different KMS key, the `VerifyMac` operation fails.
-    ///
-    /// Required.
-    pub key_id: Option<String>,
-    /// The MAC algorithm that will be used in the verification. Enter the same MAC algorithm that was used to compute the HMAC. This algorithm must be supported by the HMAC KMS key identified by the `KeyId` parameter.
-    ///
-    /// Required.
-    pub mac_algorithm: Option<crate::types::MacAlgorithmSpec>,
-    /// The HMAC to verify. Enter the HMAC that was generated by the [GenerateMac] operation when you specified the same message, HMAC KMS key, and MAC algorithm as the values specified in this request.
-    ///
-    /// Required.
-    pub mac: Option<myaws_core::Bytes>,
-    /// A list of grant tokens.
-    ///
-    /// Use a grant token when your permission to call this operation comes from a new grant that has not yet achieved *eventual consistency*. For more information, see [Grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token) and [Using a grant token](https://docs.aws.amazon.com/kms/latest/developerguide/using-grant-token.html) in the *Key Management Service Developer Guide*.
-    pub grant_tokens: Option<Vec<String>>,
-    /// Checks if your request will succeed. `DryRun` is an optional parameter.
-    ///
-    /// To learn more about how to use this parameter, see [Testing your permissions](https://docs.aws.amazon.com/kms/latest/developerguide/testing-permissions.html) in the *Key Management Service Developer Guide*.
-    pub dry_run: Option<bool>,
-}
-
-impl std::fmt::Debug for VerifyMacRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("VerifyMacRequest");
-        d.field(
-            "message",
-            &self.message.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field("key_id", &self.key_id);
-        d.field("mac_algorithm", &self.mac_algorithm);
-        d.field("mac", &self.mac);
-        d.field("grant_tokens", &self.grant_tokens);
-        d.field("dry_run", &self.dry_run);
-        d.finish()
-    }
-}
-
-impl VerifyMacRequest {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `MacAlgorithm` (see [`Self::mac_algorithm`]).
-    pub fn mac_algorithm(mut self, value: impl Into<crate::types::MacAlgorithmSpec>) -> Self {
-        self.mac_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `Mac` (see [`Self::mac`]).
-    pub fn mac(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.mac = Some(value.into());
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-}
-
-impl IntoValue for VerifyMacRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.message.into_value(),
-            self.key_id.into_value(),
-            self.mac_algorithm.into_value(),
-            self.mac.into_value(),
-            self.grant_tokens.into_value(),
-            self.dry_run.into_value(),
-        ])
-    }
-}
-
-/// The `VerifyMacResponse` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyMacResponse {
-    /// The HMAC KMS key used in the verification.
-    pub key_id: Option<String>,
-    /// A Boolean value that indicates whether the HMAC was verified. A value of `True` indicates that the HMAC (`Mac`) was generated with the specified `Message`, HMAC KMS key (`KeyID`) and `MacAlgorithm.`.
-    ///
-    /// If the HMAC is not verified, the `VerifyMac` operation fails with a `KMSInvalidMacException` exception. This exception indicates that one or more of the inputs changed since the HMAC was computed.
-    pub mac_valid: Option<bool>,
-    /// The MAC algorithm used in the verification.
-    pub mac_algorithm: Option<crate::types::MacAlgorithmSpec>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl VerifyMacResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `MacValid` (see [`Self::mac_valid`]).
-    pub fn mac_valid(mut self, value: bool) -> Self {
-        self.mac_valid = Some(value);
-        self
-    }
-    /// Sets `MacAlgorithm` (see [`Self::mac_algorithm`]).
-    pub fn mac_algorithm(mut self, value: impl Into<crate::types::MacAlgorithmSpec>) -> Self {
-        self.mac_algorithm = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for VerifyMacResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.key_id = r.next("KeyId")?;
-        out.mac_valid = r.next("MacValid")?;
-        out.mac_algorithm = r.next("MacAlgorithm")?;
-        Ok(out)
-    }
-}
-
 /// The `VerifyRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct VerifyRequest {
+pub struct VerifyInput {
     /// Identifies the asymmetric KMS key that will be used to verify the signature. This must be the same KMS key that was used to generate the signature. If you specify a different KMS key, the signature verification fails.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
@@ -10301,9 +8360,9 @@ pub struct VerifyRequest {
     pub dry_run: Option<bool>,
 }
 
-impl std::fmt::Debug for VerifyRequest {
+impl std::fmt::Debug for VerifyInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("VerifyRequest");
+        let mut d = f.debug_struct("VerifyInput");
         d.field("key_id", &self.key_id);
         d.field(
             "message",
@@ -10318,48 +8377,17 @@ impl std::fmt::Debug for VerifyRequest {
     }
 }
 
-impl VerifyRequest {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `MessageType` (see [`Self::message_type`]).
-    pub fn message_type(mut self, value: impl Into<crate::types::MessageType>) -> Self {
-        self.message_type = Some(value.into());
-        self
-    }
-    /// Sets `Signature` (see [`Self::signature`]).
-    pub fn signature(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.signature = Some(value.into());
-        self
-    }
-    /// Sets `SigningAlgorithm` (see [`Self::signing_algorithm`]).
-    pub fn signing_algorithm(
-        mut self,
-        value: impl Into<crate::types::SigningAlgorithmSpec>,
-    ) -> Self {
-        self.signing_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `GrantTokens` (see [`Self::grant_tokens`]).
-    pub fn grant_tokens(mut self, value: Vec<String>) -> Self {
-        self.grant_tokens = Some(value);
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-}
+myaws_core::setters!(VerifyInput {
+    into key_id("KeyId"): String;
+    into message("Message"): myaws_core::Bytes;
+    into message_type("MessageType"): crate::types::MessageType;
+    into signature("Signature"): myaws_core::Bytes;
+    into signing_algorithm("SigningAlgorithm"): crate::types::SigningAlgorithmSpec;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    value dry_run("DryRun"): bool;
+});
 
-impl IntoValue for VerifyRequest {
+impl IntoValue for VerifyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.key_id.into_value(),
@@ -10373,10 +8401,115 @@ impl IntoValue for VerifyRequest {
     }
 }
 
+/// The `VerifyMacRequest` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyMacInput {
+    /// The message that will be used in the verification. Enter the same message that was used to generate the HMAC.
+    ///
+    /// [GenerateMac] and `VerifyMac` do not provide special handling for message digests. If you generated an HMAC for a hash digest of a message, you must verify the HMAC for the same hash digest.
+    ///
+    /// Required.
+    pub message: Option<myaws_core::Bytes>,
+    /// The KMS key that will be used in the verification.
+    ///
+    /// Enter a key ID of the KMS key that was used to generate the HMAC. If you identify a different KMS key, the `VerifyMac` operation fails.
+    ///
+    /// Required.
+    pub key_id: Option<String>,
+    /// The MAC algorithm that will be used in the verification. Enter the same MAC algorithm that was used to compute the HMAC. This algorithm must be supported by the HMAC KMS key identified by the `KeyId` parameter.
+    ///
+    /// Required.
+    pub mac_algorithm: Option<crate::types::MacAlgorithmSpec>,
+    /// The HMAC to verify. Enter the HMAC that was generated by the [GenerateMac] operation when you specified the same message, HMAC KMS key, and MAC algorithm as the values specified in this request.
+    ///
+    /// Required.
+    pub mac: Option<myaws_core::Bytes>,
+    /// A list of grant tokens.
+    ///
+    /// Use a grant token when your permission to call this operation comes from a new grant that has not yet achieved *eventual consistency*. For more information, see [Grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token) and [Using a grant token](https://docs.aws.amazon.com/kms/latest/developerguide/using-grant-token.html) in the *Key Management Service Developer Guide*.
+    pub grant_tokens: Option<Vec<String>>,
+    /// Checks if your request will succeed. `DryRun` is an optional parameter.
+    ///
+    /// To learn more about how to use this parameter, see [Testing your permissions](https://docs.aws.amazon.com/kms/latest/developerguide/testing-permissions.html) in the *Key Management Service Developer Guide*.
+    pub dry_run: Option<bool>,
+}
+
+impl std::fmt::Debug for VerifyMacInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("VerifyMacInput");
+        d.field(
+            "message",
+            &self.message.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field("key_id", &self.key_id);
+        d.field("mac_algorithm", &self.mac_algorithm);
+        d.field("mac", &self.mac);
+        d.field("grant_tokens", &self.grant_tokens);
+        d.field("dry_run", &self.dry_run);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(VerifyMacInput {
+    into message("Message"): myaws_core::Bytes;
+    into key_id("KeyId"): String;
+    into mac_algorithm("MacAlgorithm"): crate::types::MacAlgorithmSpec;
+    into mac("Mac"): myaws_core::Bytes;
+    list_into grant_tokens("GrantTokens"): String, push_grant_tokens;
+    value dry_run("DryRun"): bool;
+});
+
+impl IntoValue for VerifyMacInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.message.into_value(),
+            self.key_id.into_value(),
+            self.mac_algorithm.into_value(),
+            self.mac.into_value(),
+            self.grant_tokens.into_value(),
+            self.dry_run.into_value(),
+        ])
+    }
+}
+
+/// The `VerifyMacResponse` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyMacOutput {
+    /// The HMAC KMS key used in the verification.
+    pub key_id: Option<String>,
+    /// A Boolean value that indicates whether the HMAC was verified. A value of `True` indicates that the HMAC (`Mac`) was generated with the specified `Message`, HMAC KMS key (`KeyID`) and `MacAlgorithm.`.
+    ///
+    /// If the HMAC is not verified, the `VerifyMac` operation fails with a `KMSInvalidMacException` exception. This exception indicates that one or more of the inputs changed since the HMAC was computed.
+    pub mac_valid: Option<bool>,
+    /// The MAC algorithm used in the verification.
+    pub mac_algorithm: Option<crate::types::MacAlgorithmSpec>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(VerifyMacOutput {
+    into key_id("KeyId"): String;
+    value mac_valid("MacValid"): bool;
+    into mac_algorithm("MacAlgorithm"): crate::types::MacAlgorithmSpec;
+});
+
+impl FromValue for VerifyMacOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.key_id = r.next("KeyId")?;
+        out.mac_valid = r.next("MacValid")?;
+        out.mac_algorithm = r.next("MacAlgorithm")?;
+        Ok(out)
+    }
+}
+
 /// The `VerifyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct VerifyResponse {
+pub struct VerifyOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the asymmetric KMS key that was used to verify the signature.
     pub key_id: Option<String>,
     /// A Boolean value that indicates whether the signature was verified. A value of `True` indicates that the `Signature` was produced by signing the `Message` with the specified `KeyID` and `SigningAlgorithm.` If the signature is not verified, the `Verify` operation fails with a `KMSInvalidSignatureException` exception.
@@ -10387,28 +8520,13 @@ pub struct VerifyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl VerifyResponse {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-    /// Sets `SignatureValid` (see [`Self::signature_valid`]).
-    pub fn signature_valid(mut self, value: bool) -> Self {
-        self.signature_valid = Some(value);
-        self
-    }
-    /// Sets `SigningAlgorithm` (see [`Self::signing_algorithm`]).
-    pub fn signing_algorithm(
-        mut self,
-        value: impl Into<crate::types::SigningAlgorithmSpec>,
-    ) -> Self {
-        self.signing_algorithm = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VerifyOutput {
+    into key_id("KeyId"): String;
+    value signature_valid("SignatureValid"): bool;
+    into signing_algorithm("SigningAlgorithm"): crate::types::SigningAlgorithmSpec;
+});
 
-impl FromValue for VerifyResponse {
+impl FromValue for VerifyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10511,13 +8629,9 @@ pub struct XksKeyAlreadyInUseException {
     pub message: Option<String>,
 }
 
-impl XksKeyAlreadyInUseException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksKeyAlreadyInUseException {
+    into message("message"): String;
+});
 
 impl FromValue for XksKeyAlreadyInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10540,13 +8654,9 @@ pub struct XksKeyConfigurationType {
     pub id: Option<String>,
 }
 
-impl XksKeyConfigurationType {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksKeyConfigurationType {
+    into id("Id"): String;
+});
 
 impl FromValue for XksKeyConfigurationType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10567,13 +8677,9 @@ pub struct XksKeyInvalidConfigurationException {
     pub message: Option<String>,
 }
 
-impl XksKeyInvalidConfigurationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksKeyInvalidConfigurationException {
+    into message("message"): String;
+});
 
 impl FromValue for XksKeyInvalidConfigurationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10594,13 +8700,9 @@ pub struct XksKeyNotFoundException {
     pub message: Option<String>,
 }
 
-impl XksKeyNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksKeyNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for XksKeyNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10645,18 +8747,10 @@ impl std::fmt::Debug for XksProxyAuthenticationCredentialType {
     }
 }
 
-impl XksProxyAuthenticationCredentialType {
-    /// Sets `AccessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-    /// Sets `RawSecretAccessKey` (see [`Self::raw_secret_access_key`]).
-    pub fn raw_secret_access_key(mut self, value: impl Into<String>) -> Self {
-        self.raw_secret_access_key = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksProxyAuthenticationCredentialType {
+    into access_key_id("AccessKeyId"): String;
+    into raw_secret_access_key("RawSecretAccessKey"): String;
+});
 
 impl IntoValue for XksProxyAuthenticationCredentialType {
     fn into_value(self) -> Value {
@@ -10708,41 +8802,14 @@ impl std::fmt::Debug for XksProxyConfigurationType {
     }
 }
 
-impl XksProxyConfigurationType {
-    /// Sets `Connectivity` (see [`Self::connectivity`]).
-    pub fn connectivity(
-        mut self,
-        value: impl Into<crate::types::XksProxyConnectivityType>,
-    ) -> Self {
-        self.connectivity = Some(value.into());
-        self
-    }
-    /// Sets `AccessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-    /// Sets `UriEndpoint` (see [`Self::uri_endpoint`]).
-    pub fn uri_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.uri_endpoint = Some(value.into());
-        self
-    }
-    /// Sets `UriPath` (see [`Self::uri_path`]).
-    pub fn uri_path(mut self, value: impl Into<String>) -> Self {
-        self.uri_path = Some(value.into());
-        self
-    }
-    /// Sets `VpcEndpointServiceName` (see [`Self::vpc_endpoint_service_name`]).
-    pub fn vpc_endpoint_service_name(mut self, value: impl Into<String>) -> Self {
-        self.vpc_endpoint_service_name = Some(value.into());
-        self
-    }
-    /// Sets `VpcEndpointServiceOwner` (see [`Self::vpc_endpoint_service_owner`]).
-    pub fn vpc_endpoint_service_owner(mut self, value: impl Into<String>) -> Self {
-        self.vpc_endpoint_service_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksProxyConfigurationType {
+    into connectivity("Connectivity"): crate::types::XksProxyConnectivityType;
+    into access_key_id("AccessKeyId"): String;
+    into uri_endpoint("UriEndpoint"): String;
+    into uri_path("UriPath"): String;
+    into vpc_endpoint_service_name("VpcEndpointServiceName"): String;
+    into vpc_endpoint_service_owner("VpcEndpointServiceOwner"): String;
+});
 
 impl FromValue for XksProxyConfigurationType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10842,13 +8909,9 @@ pub struct XksProxyIncorrectAuthenticationCredentialException {
     pub message: Option<String>,
 }
 
-impl XksProxyIncorrectAuthenticationCredentialException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksProxyIncorrectAuthenticationCredentialException {
+    into message("message"): String;
+});
 
 impl FromValue for XksProxyIncorrectAuthenticationCredentialException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10867,13 +8930,9 @@ pub struct XksProxyInvalidConfigurationException {
     pub message: Option<String>,
 }
 
-impl XksProxyInvalidConfigurationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksProxyInvalidConfigurationException {
+    into message("message"): String;
+});
 
 impl FromValue for XksProxyInvalidConfigurationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10892,13 +8951,9 @@ pub struct XksProxyInvalidResponseException {
     pub message: Option<String>,
 }
 
-impl XksProxyInvalidResponseException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksProxyInvalidResponseException {
+    into message("message"): String;
+});
 
 impl FromValue for XksProxyInvalidResponseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10917,13 +8972,9 @@ pub struct XksProxyUriEndpointInUseException {
     pub message: Option<String>,
 }
 
-impl XksProxyUriEndpointInUseException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksProxyUriEndpointInUseException {
+    into message("message"): String;
+});
 
 impl FromValue for XksProxyUriEndpointInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10942,13 +8993,9 @@ pub struct XksProxyUriInUseException {
     pub message: Option<String>,
 }
 
-impl XksProxyUriInUseException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksProxyUriInUseException {
+    into message("message"): String;
+});
 
 impl FromValue for XksProxyUriInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10969,13 +9016,9 @@ pub struct XksProxyUriUnreachableException {
     pub message: Option<String>,
 }
 
-impl XksProxyUriUnreachableException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksProxyUriUnreachableException {
+    into message("message"): String;
+});
 
 impl FromValue for XksProxyUriUnreachableException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10994,13 +9037,9 @@ pub struct XksProxyVpcEndpointServiceInUseException {
     pub message: Option<String>,
 }
 
-impl XksProxyVpcEndpointServiceInUseException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksProxyVpcEndpointServiceInUseException {
+    into message("message"): String;
+});
 
 impl FromValue for XksProxyVpcEndpointServiceInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11019,13 +9058,9 @@ pub struct XksProxyVpcEndpointServiceInvalidConfigurationException {
     pub message: Option<String>,
 }
 
-impl XksProxyVpcEndpointServiceInvalidConfigurationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksProxyVpcEndpointServiceInvalidConfigurationException {
+    into message("message"): String;
+});
 
 impl FromValue for XksProxyVpcEndpointServiceInvalidConfigurationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11044,13 +9079,9 @@ pub struct XksProxyVpcEndpointServiceNotFoundException {
     pub message: Option<String>,
 }
 
-impl XksProxyVpcEndpointServiceNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(XksProxyVpcEndpointServiceNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for XksProxyVpcEndpointServiceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11258,57 +9289,339 @@ impl FromValue for UpdatePrimaryRegionOutput {
 }
 
 myaws_core::with_response_metadata!(
-    CancelKeyDeletionResponse,
-    ConnectCustomKeyStoreResponse,
+    CancelKeyDeletionOutput,
+    ConnectCustomKeyStoreOutput,
     CreateAliasOutput,
-    CreateCustomKeyStoreResponse,
-    CreateGrantResponse,
-    CreateKeyResponse,
-    DecryptResponse,
+    CreateCustomKeyStoreOutput,
+    CreateGrantOutput,
+    CreateKeyOutput,
+    DecryptOutput,
     DeleteAliasOutput,
-    DeleteCustomKeyStoreResponse,
-    DeleteImportedKeyMaterialResponse,
-    DeriveSharedSecretResponse,
-    DescribeCustomKeyStoresResponse,
-    DescribeKeyResponse,
+    DeleteCustomKeyStoreOutput,
+    DeleteImportedKeyMaterialOutput,
+    DeriveSharedSecretOutput,
+    DescribeCustomKeyStoresOutput,
+    DescribeKeyOutput,
     DisableKeyOutput,
     DisableKeyRotationOutput,
-    DisconnectCustomKeyStoreResponse,
+    DisconnectCustomKeyStoreOutput,
     EnableKeyOutput,
     EnableKeyRotationOutput,
-    EncryptResponse,
-    GenerateDataKeyPairResponse,
-    GenerateDataKeyPairWithoutPlaintextResponse,
-    GenerateDataKeyResponse,
-    GenerateDataKeyWithoutPlaintextResponse,
-    GenerateMacResponse,
-    GenerateRandomResponse,
-    GetKeyLastUsageResponse,
-    GetKeyPolicyResponse,
-    GetKeyRotationStatusResponse,
-    GetParametersForImportResponse,
-    GetPublicKeyResponse,
-    ImportKeyMaterialResponse,
-    ListAliasesResponse,
+    EncryptOutput,
+    GenerateDataKeyOutput,
+    GenerateDataKeyPairOutput,
+    GenerateDataKeyPairWithoutPlaintextOutput,
+    GenerateDataKeyWithoutPlaintextOutput,
+    GenerateMacOutput,
+    GenerateRandomOutput,
+    GetKeyLastUsageOutput,
+    GetKeyPolicyOutput,
+    GetKeyRotationStatusOutput,
+    GetParametersForImportOutput,
+    GetPublicKeyOutput,
+    ImportKeyMaterialOutput,
+    ListAliasesOutput,
     ListGrantsResponse,
-    ListKeyPoliciesResponse,
-    ListKeyRotationsResponse,
-    ListKeysResponse,
-    ListResourceTagsResponse,
+    ListKeyPoliciesOutput,
+    ListKeyRotationsOutput,
+    ListKeysOutput,
+    ListResourceTagsOutput,
     PutKeyPolicyOutput,
-    ReEncryptResponse,
-    ReplicateKeyResponse,
+    ReEncryptOutput,
+    ReplicateKeyOutput,
     RetireGrantOutput,
     RevokeGrantOutput,
-    RotateKeyOnDemandResponse,
-    ScheduleKeyDeletionResponse,
-    SignResponse,
+    RotateKeyOnDemandOutput,
+    ScheduleKeyDeletionOutput,
+    SignOutput,
     TagResourceOutput,
     UntagResourceOutput,
     UpdateAliasOutput,
-    UpdateCustomKeyStoreResponse,
+    UpdateCustomKeyStoreOutput,
     UpdateKeyDescriptionOutput,
     UpdatePrimaryRegionOutput,
-    VerifyMacResponse,
-    VerifyResponse,
+    VerifyMacOutput,
+    VerifyOutput,
 );
+
+/// Another name of [`CancelKeyDeletionInput`].
+pub type CancelKeyDeletionRequest = CancelKeyDeletionInput;
+
+/// Another name of [`CancelKeyDeletionOutput`].
+pub type CancelKeyDeletionResponse = CancelKeyDeletionOutput;
+
+/// Another name of [`ConnectCustomKeyStoreInput`].
+pub type ConnectCustomKeyStoreRequest = ConnectCustomKeyStoreInput;
+
+/// Another name of [`ConnectCustomKeyStoreOutput`].
+pub type ConnectCustomKeyStoreResponse = ConnectCustomKeyStoreOutput;
+
+/// Another name of [`CreateAliasInput`].
+pub type CreateAliasRequest = CreateAliasInput;
+
+/// Another name of [`CreateCustomKeyStoreInput`].
+pub type CreateCustomKeyStoreRequest = CreateCustomKeyStoreInput;
+
+/// Another name of [`CreateCustomKeyStoreOutput`].
+pub type CreateCustomKeyStoreResponse = CreateCustomKeyStoreOutput;
+
+/// Another name of [`CreateGrantInput`].
+pub type CreateGrantRequest = CreateGrantInput;
+
+/// Another name of [`CreateGrantOutput`].
+pub type CreateGrantResponse = CreateGrantOutput;
+
+/// Another name of [`CreateKeyInput`].
+pub type CreateKeyRequest = CreateKeyInput;
+
+/// Another name of [`CreateKeyOutput`].
+pub type CreateKeyResponse = CreateKeyOutput;
+
+/// Another name of [`DecryptInput`].
+pub type DecryptRequest = DecryptInput;
+
+/// Another name of [`DecryptOutput`].
+pub type DecryptResponse = DecryptOutput;
+
+/// Another name of [`DeleteAliasInput`].
+pub type DeleteAliasRequest = DeleteAliasInput;
+
+/// Another name of [`DeleteCustomKeyStoreInput`].
+pub type DeleteCustomKeyStoreRequest = DeleteCustomKeyStoreInput;
+
+/// Another name of [`DeleteCustomKeyStoreOutput`].
+pub type DeleteCustomKeyStoreResponse = DeleteCustomKeyStoreOutput;
+
+/// Another name of [`DeleteImportedKeyMaterialInput`].
+pub type DeleteImportedKeyMaterialRequest = DeleteImportedKeyMaterialInput;
+
+/// Another name of [`DeleteImportedKeyMaterialOutput`].
+pub type DeleteImportedKeyMaterialResponse = DeleteImportedKeyMaterialOutput;
+
+/// Another name of [`DeriveSharedSecretInput`].
+pub type DeriveSharedSecretRequest = DeriveSharedSecretInput;
+
+/// Another name of [`DeriveSharedSecretOutput`].
+pub type DeriveSharedSecretResponse = DeriveSharedSecretOutput;
+
+/// Another name of [`DescribeCustomKeyStoresInput`].
+pub type DescribeCustomKeyStoresRequest = DescribeCustomKeyStoresInput;
+
+/// Another name of [`DescribeCustomKeyStoresOutput`].
+pub type DescribeCustomKeyStoresResponse = DescribeCustomKeyStoresOutput;
+
+/// Another name of [`DescribeKeyInput`].
+pub type DescribeKeyRequest = DescribeKeyInput;
+
+/// Another name of [`DescribeKeyOutput`].
+pub type DescribeKeyResponse = DescribeKeyOutput;
+
+/// Another name of [`DisableKeyInput`].
+pub type DisableKeyRequest = DisableKeyInput;
+
+/// Another name of [`DisableKeyRotationInput`].
+pub type DisableKeyRotationRequest = DisableKeyRotationInput;
+
+/// Another name of [`DisconnectCustomKeyStoreInput`].
+pub type DisconnectCustomKeyStoreRequest = DisconnectCustomKeyStoreInput;
+
+/// Another name of [`DisconnectCustomKeyStoreOutput`].
+pub type DisconnectCustomKeyStoreResponse = DisconnectCustomKeyStoreOutput;
+
+/// Another name of [`EnableKeyInput`].
+pub type EnableKeyRequest = EnableKeyInput;
+
+/// Another name of [`EnableKeyRotationInput`].
+pub type EnableKeyRotationRequest = EnableKeyRotationInput;
+
+/// Another name of [`EncryptInput`].
+pub type EncryptRequest = EncryptInput;
+
+/// Another name of [`EncryptOutput`].
+pub type EncryptResponse = EncryptOutput;
+
+/// Another name of [`GenerateDataKeyPairInput`].
+pub type GenerateDataKeyPairRequest = GenerateDataKeyPairInput;
+
+/// Another name of [`GenerateDataKeyPairOutput`].
+pub type GenerateDataKeyPairResponse = GenerateDataKeyPairOutput;
+
+/// Another name of [`GenerateDataKeyPairWithoutPlaintextInput`].
+pub type GenerateDataKeyPairWithoutPlaintextRequest = GenerateDataKeyPairWithoutPlaintextInput;
+
+/// Another name of [`GenerateDataKeyPairWithoutPlaintextOutput`].
+pub type GenerateDataKeyPairWithoutPlaintextResponse = GenerateDataKeyPairWithoutPlaintextOutput;
+
+/// Another name of [`GenerateDataKeyInput`].
+pub type GenerateDataKeyRequest = GenerateDataKeyInput;
+
+/// Another name of [`GenerateDataKeyOutput`].
+pub type GenerateDataKeyResponse = GenerateDataKeyOutput;
+
+/// Another name of [`GenerateDataKeyWithoutPlaintextInput`].
+pub type GenerateDataKeyWithoutPlaintextRequest = GenerateDataKeyWithoutPlaintextInput;
+
+/// Another name of [`GenerateDataKeyWithoutPlaintextOutput`].
+pub type GenerateDataKeyWithoutPlaintextResponse = GenerateDataKeyWithoutPlaintextOutput;
+
+/// Another name of [`GenerateMacInput`].
+pub type GenerateMacRequest = GenerateMacInput;
+
+/// Another name of [`GenerateMacOutput`].
+pub type GenerateMacResponse = GenerateMacOutput;
+
+/// Another name of [`GenerateRandomInput`].
+pub type GenerateRandomRequest = GenerateRandomInput;
+
+/// Another name of [`GenerateRandomOutput`].
+pub type GenerateRandomResponse = GenerateRandomOutput;
+
+/// Another name of [`GetKeyLastUsageInput`].
+pub type GetKeyLastUsageRequest = GetKeyLastUsageInput;
+
+/// Another name of [`GetKeyLastUsageOutput`].
+pub type GetKeyLastUsageResponse = GetKeyLastUsageOutput;
+
+/// Another name of [`GetKeyPolicyInput`].
+pub type GetKeyPolicyRequest = GetKeyPolicyInput;
+
+/// Another name of [`GetKeyPolicyOutput`].
+pub type GetKeyPolicyResponse = GetKeyPolicyOutput;
+
+/// Another name of [`GetKeyRotationStatusInput`].
+pub type GetKeyRotationStatusRequest = GetKeyRotationStatusInput;
+
+/// Another name of [`GetKeyRotationStatusOutput`].
+pub type GetKeyRotationStatusResponse = GetKeyRotationStatusOutput;
+
+/// Another name of [`GetParametersForImportInput`].
+pub type GetParametersForImportRequest = GetParametersForImportInput;
+
+/// Another name of [`GetParametersForImportOutput`].
+pub type GetParametersForImportResponse = GetParametersForImportOutput;
+
+/// Another name of [`GetPublicKeyInput`].
+pub type GetPublicKeyRequest = GetPublicKeyInput;
+
+/// Another name of [`GetPublicKeyOutput`].
+pub type GetPublicKeyResponse = GetPublicKeyOutput;
+
+/// Another name of [`ImportKeyMaterialInput`].
+pub type ImportKeyMaterialRequest = ImportKeyMaterialInput;
+
+/// Another name of [`ImportKeyMaterialOutput`].
+pub type ImportKeyMaterialResponse = ImportKeyMaterialOutput;
+
+/// Another name of [`ListAliasesInput`].
+pub type ListAliasesRequest = ListAliasesInput;
+
+/// Another name of [`ListAliasesOutput`].
+pub type ListAliasesResponse = ListAliasesOutput;
+
+/// Another name of [`ListGrantsResponse`].
+pub type ListGrantsOutput = ListGrantsResponse;
+
+/// Another name of [`ListGrantsInput`].
+pub type ListGrantsRequest = ListGrantsInput;
+
+/// Another name of [`ListKeyPoliciesInput`].
+pub type ListKeyPoliciesRequest = ListKeyPoliciesInput;
+
+/// Another name of [`ListKeyPoliciesOutput`].
+pub type ListKeyPoliciesResponse = ListKeyPoliciesOutput;
+
+/// Another name of [`ListKeyRotationsInput`].
+pub type ListKeyRotationsRequest = ListKeyRotationsInput;
+
+/// Another name of [`ListKeyRotationsOutput`].
+pub type ListKeyRotationsResponse = ListKeyRotationsOutput;
+
+/// Another name of [`ListKeysInput`].
+pub type ListKeysRequest = ListKeysInput;
+
+/// Another name of [`ListKeysOutput`].
+pub type ListKeysResponse = ListKeysOutput;
+
+/// Another name of [`ListResourceTagsInput`].
+pub type ListResourceTagsRequest = ListResourceTagsInput;
+
+/// Another name of [`ListResourceTagsOutput`].
+pub type ListResourceTagsResponse = ListResourceTagsOutput;
+
+/// Another name of [`ListGrantsResponse`].
+pub type ListRetirableGrantsOutput = ListGrantsResponse;
+
+/// Another name of [`ListRetirableGrantsInput`].
+pub type ListRetirableGrantsRequest = ListRetirableGrantsInput;
+
+/// Another name of [`PutKeyPolicyInput`].
+pub type PutKeyPolicyRequest = PutKeyPolicyInput;
+
+/// Another name of [`ReEncryptInput`].
+pub type ReEncryptRequest = ReEncryptInput;
+
+/// Another name of [`ReEncryptOutput`].
+pub type ReEncryptResponse = ReEncryptOutput;
+
+/// Another name of [`ReplicateKeyInput`].
+pub type ReplicateKeyRequest = ReplicateKeyInput;
+
+/// Another name of [`ReplicateKeyOutput`].
+pub type ReplicateKeyResponse = ReplicateKeyOutput;
+
+/// Another name of [`RetireGrantInput`].
+pub type RetireGrantRequest = RetireGrantInput;
+
+/// Another name of [`RevokeGrantInput`].
+pub type RevokeGrantRequest = RevokeGrantInput;
+
+/// Another name of [`RotateKeyOnDemandInput`].
+pub type RotateKeyOnDemandRequest = RotateKeyOnDemandInput;
+
+/// Another name of [`RotateKeyOnDemandOutput`].
+pub type RotateKeyOnDemandResponse = RotateKeyOnDemandOutput;
+
+/// Another name of [`ScheduleKeyDeletionInput`].
+pub type ScheduleKeyDeletionRequest = ScheduleKeyDeletionInput;
+
+/// Another name of [`ScheduleKeyDeletionOutput`].
+pub type ScheduleKeyDeletionResponse = ScheduleKeyDeletionOutput;
+
+/// Another name of [`SignInput`].
+pub type SignRequest = SignInput;
+
+/// Another name of [`SignOutput`].
+pub type SignResponse = SignOutput;
+
+/// Another name of [`TagResourceInput`].
+pub type TagResourceRequest = TagResourceInput;
+
+/// Another name of [`UntagResourceInput`].
+pub type UntagResourceRequest = UntagResourceInput;
+
+/// Another name of [`UpdateAliasInput`].
+pub type UpdateAliasRequest = UpdateAliasInput;
+
+/// Another name of [`UpdateCustomKeyStoreInput`].
+pub type UpdateCustomKeyStoreRequest = UpdateCustomKeyStoreInput;
+
+/// Another name of [`UpdateCustomKeyStoreOutput`].
+pub type UpdateCustomKeyStoreResponse = UpdateCustomKeyStoreOutput;
+
+/// Another name of [`UpdateKeyDescriptionInput`].
+pub type UpdateKeyDescriptionRequest = UpdateKeyDescriptionInput;
+
+/// Another name of [`UpdatePrimaryRegionInput`].
+pub type UpdatePrimaryRegionRequest = UpdatePrimaryRegionInput;
+
+/// Another name of [`VerifyMacInput`].
+pub type VerifyMacRequest = VerifyMacInput;
+
+/// Another name of [`VerifyMacOutput`].
+pub type VerifyMacResponse = VerifyMacOutput;
+
+/// Another name of [`VerifyInput`].
+pub type VerifyRequest = VerifyInput;
+
+/// Another name of [`VerifyOutput`].
+pub type VerifyResponse = VerifyOutput;

@@ -58,9 +58,9 @@ impl Client {
     /// To revoke permission, call [RemoveLayerVersionPermission] with the statement ID that you specified when you added it.
     pub async fn add_layer_version_permission(
         &self,
-        input: crate::types::AddLayerVersionPermissionRequest,
+        input: crate::types::AddLayerVersionPermissionInput,
     ) -> Result<
-        crate::types::AddLayerVersionPermissionResponse,
+        crate::types::AddLayerVersionPermissionOutput,
         SdkError<crate::error::AddLayerVersionPermissionError>,
     > {
         self.handle.call(0, input).await
@@ -73,9 +73,8 @@ impl Client {
     /// This operation adds a statement to a resource-based permissions policy for the function. For more information about function policies, see [Using resource-based policies for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
     pub async fn add_permission(
         &self,
-        input: crate::types::AddPermissionRequest,
-    ) -> Result<crate::types::AddPermissionResponse, SdkError<crate::error::AddPermissionError>>
-    {
+        input: crate::types::AddPermissionInput,
+    ) -> Result<crate::types::AddPermissionOutput, SdkError<crate::error::AddPermissionError>> {
         self.handle.call(1, input).await
     }
 
@@ -84,9 +83,9 @@ impl Client {
     /// Each checkpoint operation consumes the current checkpoint token and returns a new one for the next checkpoint. This ensures that checkpoints are applied in the correct order and prevents duplicate or out-of-order state updates.
     pub async fn checkpoint_durable_execution(
         &self,
-        input: crate::types::CheckpointDurableExecutionRequest,
+        input: crate::types::CheckpointDurableExecutionInput,
     ) -> Result<
-        crate::types::CheckpointDurableExecutionResponse,
+        crate::types::CheckpointDurableExecutionOutput,
         SdkError<crate::error::CheckpointDurableExecutionError>,
     > {
         self.handle.call(2, input).await
@@ -97,7 +96,7 @@ impl Client {
     /// You can also map an alias to split invocation requests between two versions. Use the `RoutingConfig` parameter to specify a second version and the percentage of invocation requests that it receives.
     pub async fn create_alias(
         &self,
-        input: crate::types::CreateAliasRequest,
+        input: crate::types::CreateAliasInput,
     ) -> Result<crate::types::AliasConfiguration, SdkError<crate::error::CreateAliasError>> {
         self.handle.call(3, input).await
     }
@@ -105,9 +104,9 @@ impl Client {
     /// Creates a capacity provider that manages compute resources for Lambda functions
     pub async fn create_capacity_provider(
         &self,
-        input: crate::types::CreateCapacityProviderRequest,
+        input: crate::types::CreateCapacityProviderInput,
     ) -> Result<
-        crate::types::CreateCapacityProviderResponse,
+        crate::types::CreateCapacityProviderOutput,
         SdkError<crate::error::CreateCapacityProviderError>,
     > {
         self.handle.call(4, input).await
@@ -116,9 +115,9 @@ impl Client {
     /// Creates a code signing configuration. A [code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) defines a list of allowed signing profiles and defines the code-signing validation policy (action to be taken if deployment validation checks fail).
     pub async fn create_code_signing_config(
         &self,
-        input: crate::types::CreateCodeSigningConfigRequest,
+        input: crate::types::CreateCodeSigningConfigInput,
     ) -> Result<
-        crate::types::CreateCodeSigningConfigResponse,
+        crate::types::CreateCodeSigningConfigOutput,
         SdkError<crate::error::CreateCodeSigningConfigError>,
     > {
         self.handle.call(5, input).await
@@ -158,7 +157,7 @@ impl Client {
     /// - [ Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
     pub async fn create_event_source_mapping(
         &self,
-        input: crate::types::CreateEventSourceMappingRequest,
+        input: crate::types::CreateEventSourceMappingInput,
     ) -> Result<
         crate::types::EventSourceMappingConfiguration,
         SdkError<crate::error::CreateEventSourceMappingError>,
@@ -185,7 +184,7 @@ impl Client {
     /// To invoke your function directly, use [Invoke]. To invoke your function in response to events in other Amazon Web Services services, create an event source mapping ([CreateEventSourceMapping]), or configure a function trigger in the other service. For more information, see [Invoking Lambda functions](https://docs.aws.amazon.com/lambda/latest/dg/lambda-invocation.html).
     pub async fn create_function(
         &self,
-        input: crate::types::CreateFunctionRequest,
+        input: crate::types::CreateFunctionInput,
     ) -> Result<crate::types::FunctionConfiguration, SdkError<crate::error::CreateFunctionError>>
     {
         self.handle.call(7, input).await
@@ -194,9 +193,9 @@ impl Client {
     /// Creates a Lambda function URL with the specified configuration parameters. A function URL is a dedicated HTTP(S) endpoint that you can use to invoke your function.
     pub async fn create_function_url_config(
         &self,
-        input: crate::types::CreateFunctionUrlConfigRequest,
+        input: crate::types::CreateFunctionUrlConfigInput,
     ) -> Result<
-        crate::types::CreateFunctionUrlConfigResponse,
+        crate::types::CreateFunctionUrlConfigOutput,
         SdkError<crate::error::CreateFunctionUrlConfigError>,
     > {
         self.handle.call(8, input).await
@@ -205,7 +204,7 @@ impl Client {
     /// Deletes a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
     pub async fn delete_alias(
         &self,
-        input: crate::types::DeleteAliasRequest,
+        input: crate::types::DeleteAliasInput,
     ) -> Result<crate::types::DeleteAliasOutput, SdkError<crate::error::DeleteAliasError>> {
         self.handle.call(9, input).await
     }
@@ -213,9 +212,9 @@ impl Client {
     /// Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions.
     pub async fn delete_capacity_provider(
         &self,
-        input: crate::types::DeleteCapacityProviderRequest,
+        input: crate::types::DeleteCapacityProviderInput,
     ) -> Result<
-        crate::types::DeleteCapacityProviderResponse,
+        crate::types::DeleteCapacityProviderOutput,
         SdkError<crate::error::DeleteCapacityProviderError>,
     > {
         self.handle.call(10, input).await
@@ -224,9 +223,9 @@ impl Client {
     /// Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it.
     pub async fn delete_code_signing_config(
         &self,
-        input: crate::types::DeleteCodeSigningConfigRequest,
+        input: crate::types::DeleteCodeSigningConfigInput,
     ) -> Result<
-        crate::types::DeleteCodeSigningConfigResponse,
+        crate::types::DeleteCodeSigningConfigOutput,
         SdkError<crate::error::DeleteCodeSigningConfigError>,
     > {
         self.handle.call(11, input).await
@@ -237,7 +236,7 @@ impl Client {
     /// When you delete an event source mapping, it enters a `Deleting` state and might not be completely deleted for several seconds.
     pub async fn delete_event_source_mapping(
         &self,
-        input: crate::types::DeleteEventSourceMappingRequest,
+        input: crate::types::DeleteEventSourceMappingInput,
     ) -> Result<
         crate::types::EventSourceMappingConfiguration,
         SdkError<crate::error::DeleteEventSourceMappingError>,
@@ -252,8 +251,8 @@ impl Client {
     /// To delete Lambda event source mappings that invoke a function, use [DeleteEventSourceMapping]. For Amazon Web Services services and resources that invoke your function directly, delete the trigger in the service where you originally configured it.
     pub async fn delete_function(
         &self,
-        input: crate::types::DeleteFunctionRequest,
-    ) -> Result<crate::types::DeleteFunctionResponse, SdkError<crate::error::DeleteFunctionError>>
+        input: crate::types::DeleteFunctionInput,
+    ) -> Result<crate::types::DeleteFunctionOutput, SdkError<crate::error::DeleteFunctionError>>
     {
         self.handle.call(13, input).await
     }
@@ -261,7 +260,7 @@ impl Client {
     /// Removes the code signing configuration from the function.
     pub async fn delete_function_code_signing_config(
         &self,
-        input: crate::types::DeleteFunctionCodeSigningConfigRequest,
+        input: crate::types::DeleteFunctionCodeSigningConfigInput,
     ) -> Result<
         crate::types::DeleteFunctionCodeSigningConfigOutput,
         SdkError<crate::error::DeleteFunctionCodeSigningConfigError>,
@@ -272,7 +271,7 @@ impl Client {
     /// Removes a concurrent execution limit from a function.
     pub async fn delete_function_concurrency(
         &self,
-        input: crate::types::DeleteFunctionConcurrencyRequest,
+        input: crate::types::DeleteFunctionConcurrencyInput,
     ) -> Result<
         crate::types::DeleteFunctionConcurrencyOutput,
         SdkError<crate::error::DeleteFunctionConcurrencyError>,
@@ -285,7 +284,7 @@ impl Client {
     /// To configure options for asynchronous invocation, use [PutFunctionEventInvokeConfig].
     pub async fn delete_function_event_invoke_config(
         &self,
-        input: crate::types::DeleteFunctionEventInvokeConfigRequest,
+        input: crate::types::DeleteFunctionEventInvokeConfigInput,
     ) -> Result<
         crate::types::DeleteFunctionEventInvokeConfigOutput,
         SdkError<crate::error::DeleteFunctionEventInvokeConfigError>,
@@ -296,7 +295,7 @@ impl Client {
     /// Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address.
     pub async fn delete_function_url_config(
         &self,
-        input: crate::types::DeleteFunctionUrlConfigRequest,
+        input: crate::types::DeleteFunctionUrlConfigInput,
     ) -> Result<
         crate::types::DeleteFunctionUrlConfigOutput,
         SdkError<crate::error::DeleteFunctionUrlConfigError>,
@@ -307,7 +306,7 @@ impl Client {
     /// Deletes a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it.
     pub async fn delete_layer_version(
         &self,
-        input: crate::types::DeleteLayerVersionRequest,
+        input: crate::types::DeleteLayerVersionInput,
     ) -> Result<
         crate::types::DeleteLayerVersionOutput,
         SdkError<crate::error::DeleteLayerVersionError>,
@@ -318,7 +317,7 @@ impl Client {
     /// Deletes the provisioned concurrency configuration for a function.
     pub async fn delete_provisioned_concurrency_config(
         &self,
-        input: crate::types::DeleteProvisionedConcurrencyConfigRequest,
+        input: crate::types::DeleteProvisionedConcurrencyConfigInput,
     ) -> Result<
         crate::types::DeleteProvisionedConcurrencyConfigOutput,
         SdkError<crate::error::DeleteProvisionedConcurrencyConfigError>,
@@ -329,9 +328,9 @@ impl Client {
     /// Retrieves details about your account's [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an Amazon Web Services Region.
     pub async fn get_account_settings(
         &self,
-        input: crate::types::GetAccountSettingsRequest,
+        input: crate::types::GetAccountSettingsInput,
     ) -> Result<
-        crate::types::GetAccountSettingsResponse,
+        crate::types::GetAccountSettingsOutput,
         SdkError<crate::error::GetAccountSettingsError>,
     > {
         self.handle.call(20, input).await
@@ -340,7 +339,7 @@ impl Client {
     /// Returns details about a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
     pub async fn get_alias(
         &self,
-        input: crate::types::GetAliasRequest,
+        input: crate::types::GetAliasInput,
     ) -> Result<crate::types::AliasConfiguration, SdkError<crate::error::GetAliasError>> {
         self.handle.call(21, input).await
     }
@@ -348,9 +347,9 @@ impl Client {
     /// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources.
     pub async fn get_capacity_provider(
         &self,
-        input: crate::types::GetCapacityProviderRequest,
+        input: crate::types::GetCapacityProviderInput,
     ) -> Result<
-        crate::types::GetCapacityProviderResponse,
+        crate::types::GetCapacityProviderOutput,
         SdkError<crate::error::GetCapacityProviderError>,
     > {
         self.handle.call(22, input).await
@@ -359,9 +358,9 @@ impl Client {
     /// Returns information about the specified code signing configuration.
     pub async fn get_code_signing_config(
         &self,
-        input: crate::types::GetCodeSigningConfigRequest,
+        input: crate::types::GetCodeSigningConfigInput,
     ) -> Result<
-        crate::types::GetCodeSigningConfigResponse,
+        crate::types::GetCodeSigningConfigOutput,
         SdkError<crate::error::GetCodeSigningConfigError>,
     > {
         self.handle.call(23, input).await
@@ -370,9 +369,9 @@ impl Client {
     /// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics.
     pub async fn get_durable_execution(
         &self,
-        input: crate::types::GetDurableExecutionRequest,
+        input: crate::types::GetDurableExecutionInput,
     ) -> Result<
-        crate::types::GetDurableExecutionResponse,
+        crate::types::GetDurableExecutionOutput,
         SdkError<crate::error::GetDurableExecutionError>,
     > {
         self.handle.call(24, input).await
@@ -383,9 +382,9 @@ impl Client {
     /// The history is available while the execution is running and for a retention period after it completes (1-90 days, default 30 days). You can control whether to include execution data such as step results and callback payloads.
     pub async fn get_durable_execution_history(
         &self,
-        input: crate::types::GetDurableExecutionHistoryRequest,
+        input: crate::types::GetDurableExecutionHistoryInput,
     ) -> Result<
-        crate::types::GetDurableExecutionHistoryResponse,
+        crate::types::GetDurableExecutionHistoryOutput,
         SdkError<crate::error::GetDurableExecutionHistoryError>,
     > {
         self.handle.call(25, input).await
@@ -396,9 +395,9 @@ impl Client {
     /// The response contains operations ordered by start sequence number in ascending order. Completed operations with children don't include child operation details since they don't need to be replayed.
     pub async fn get_durable_execution_state(
         &self,
-        input: crate::types::GetDurableExecutionStateRequest,
+        input: crate::types::GetDurableExecutionStateInput,
     ) -> Result<
-        crate::types::GetDurableExecutionStateResponse,
+        crate::types::GetDurableExecutionStateOutput,
         SdkError<crate::error::GetDurableExecutionStateError>,
     > {
         self.handle.call(26, input).await
@@ -407,7 +406,7 @@ impl Client {
     /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of [ListEventSourceMappings].
     pub async fn get_event_source_mapping(
         &self,
-        input: crate::types::GetEventSourceMappingRequest,
+        input: crate::types::GetEventSourceMappingInput,
     ) -> Result<
         crate::types::EventSourceMappingConfiguration,
         SdkError<crate::error::GetEventSourceMappingError>,
@@ -418,17 +417,17 @@ impl Client {
     /// Returns information about the function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned.
     pub async fn get_function(
         &self,
-        input: crate::types::GetFunctionRequest,
-    ) -> Result<crate::types::GetFunctionResponse, SdkError<crate::error::GetFunctionError>> {
+        input: crate::types::GetFunctionInput,
+    ) -> Result<crate::types::GetFunctionOutput, SdkError<crate::error::GetFunctionError>> {
         self.handle.call(28, input).await
     }
 
     /// Returns the code signing configuration for the specified function.
     pub async fn get_function_code_signing_config(
         &self,
-        input: crate::types::GetFunctionCodeSigningConfigRequest,
+        input: crate::types::GetFunctionCodeSigningConfigInput,
     ) -> Result<
-        crate::types::GetFunctionCodeSigningConfigResponse,
+        crate::types::GetFunctionCodeSigningConfigOutput,
         SdkError<crate::error::GetFunctionCodeSigningConfigError>,
     > {
         self.handle.call(29, input).await
@@ -437,9 +436,9 @@ impl Client {
     /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use [PutFunctionConcurrency].
     pub async fn get_function_concurrency(
         &self,
-        input: crate::types::GetFunctionConcurrencyRequest,
+        input: crate::types::GetFunctionConcurrencyInput,
     ) -> Result<
-        crate::types::GetFunctionConcurrencyResponse,
+        crate::types::GetFunctionConcurrencyOutput,
         SdkError<crate::error::GetFunctionConcurrencyError>,
     > {
         self.handle.call(30, input).await
@@ -450,7 +449,7 @@ impl Client {
     /// To get all of a function's details, including function-level settings, use [GetFunction].
     pub async fn get_function_configuration(
         &self,
-        input: crate::types::GetFunctionConfigurationRequest,
+        input: crate::types::GetFunctionConfigurationInput,
     ) -> Result<
         crate::types::FunctionConfiguration,
         SdkError<crate::error::GetFunctionConfigurationError>,
@@ -463,7 +462,7 @@ impl Client {
     /// To configure options for asynchronous invocation, use [PutFunctionEventInvokeConfig].
     pub async fn get_function_event_invoke_config(
         &self,
-        input: crate::types::GetFunctionEventInvokeConfigRequest,
+        input: crate::types::GetFunctionEventInvokeConfigInput,
     ) -> Result<
         crate::types::FunctionEventInvokeConfig,
         SdkError<crate::error::GetFunctionEventInvokeConfigError>,
@@ -474,9 +473,9 @@ impl Client {
     /// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration.
     pub async fn get_function_recursion_config(
         &self,
-        input: crate::types::GetFunctionRecursionConfigRequest,
+        input: crate::types::GetFunctionRecursionConfigInput,
     ) -> Result<
-        crate::types::GetFunctionRecursionConfigResponse,
+        crate::types::GetFunctionRecursionConfigOutput,
         SdkError<crate::error::GetFunctionRecursionConfigError>,
     > {
         self.handle.call(33, input).await
@@ -485,9 +484,9 @@ impl Client {
     /// Retrieves the scaling configuration for a Lambda Managed Instances function.
     pub async fn get_function_scaling_config(
         &self,
-        input: crate::types::GetFunctionScalingConfigRequest,
+        input: crate::types::GetFunctionScalingConfigInput,
     ) -> Result<
-        crate::types::GetFunctionScalingConfigResponse,
+        crate::types::GetFunctionScalingConfigOutput,
         SdkError<crate::error::GetFunctionScalingConfigError>,
     > {
         self.handle.call(34, input).await
@@ -496,9 +495,9 @@ impl Client {
     /// Returns details about a Lambda function URL.
     pub async fn get_function_url_config(
         &self,
-        input: crate::types::GetFunctionUrlConfigRequest,
+        input: crate::types::GetFunctionUrlConfigInput,
     ) -> Result<
-        crate::types::GetFunctionUrlConfigResponse,
+        crate::types::GetFunctionUrlConfigOutput,
         SdkError<crate::error::GetFunctionUrlConfigError>,
     > {
         self.handle.call(35, input).await
@@ -507,7 +506,7 @@ impl Client {
     /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
     pub async fn get_layer_version(
         &self,
-        input: crate::types::GetLayerVersionRequest,
+        input: crate::types::GetLayerVersionInput,
     ) -> Result<crate::types::GetLayerVersionResponse, SdkError<crate::error::GetLayerVersionError>>
     {
         self.handle.call(36, input).await
@@ -516,7 +515,7 @@ impl Client {
     /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
     pub async fn get_layer_version_by_arn(
         &self,
-        input: crate::types::GetLayerVersionByArnRequest,
+        input: crate::types::GetLayerVersionByArnInput,
     ) -> Result<
         crate::types::GetLayerVersionResponse,
         SdkError<crate::error::GetLayerVersionByArnError>,
@@ -527,9 +526,9 @@ impl Client {
     /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see [AddLayerVersionPermission].
     pub async fn get_layer_version_policy(
         &self,
-        input: crate::types::GetLayerVersionPolicyRequest,
+        input: crate::types::GetLayerVersionPolicyInput,
     ) -> Result<
-        crate::types::GetLayerVersionPolicyResponse,
+        crate::types::GetLayerVersionPolicyOutput,
         SdkError<crate::error::GetLayerVersionPolicyError>,
     > {
         self.handle.call(38, input).await
@@ -538,17 +537,17 @@ impl Client {
     /// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias.
     pub async fn get_policy(
         &self,
-        input: crate::types::GetPolicyRequest,
-    ) -> Result<crate::types::GetPolicyResponse, SdkError<crate::error::GetPolicyError>> {
+        input: crate::types::GetPolicyInput,
+    ) -> Result<crate::types::GetPolicyOutput, SdkError<crate::error::GetPolicyError>> {
         self.handle.call(39, input).await
     }
 
     /// Retrieves the provisioned concurrency configuration for a function's alias or version.
     pub async fn get_provisioned_concurrency_config(
         &self,
-        input: crate::types::GetProvisionedConcurrencyConfigRequest,
+        input: crate::types::GetProvisionedConcurrencyConfigInput,
     ) -> Result<
-        crate::types::GetProvisionedConcurrencyConfigResponse,
+        crate::types::GetProvisionedConcurrencyConfigOutput,
         SdkError<crate::error::GetProvisionedConcurrencyConfigError>,
     > {
         self.handle.call(40, input).await
@@ -557,9 +556,9 @@ impl Client {
     /// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
     pub async fn get_runtime_management_config(
         &self,
-        input: crate::types::GetRuntimeManagementConfigRequest,
+        input: crate::types::GetRuntimeManagementConfigInput,
     ) -> Result<
-        crate::types::GetRuntimeManagementConfigResponse,
+        crate::types::GetRuntimeManagementConfigOutput,
         SdkError<crate::error::GetRuntimeManagementConfigError>,
     > {
         self.handle.call(41, input).await
@@ -582,8 +581,8 @@ impl Client {
     /// This operation requires permission for the [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
     pub async fn invoke(
         &self,
-        input: crate::types::InvocationRequest,
-    ) -> Result<crate::types::InvocationResponse, SdkError<crate::error::InvokeError>> {
+        input: crate::types::InvokeInput,
+    ) -> Result<crate::types::InvokeOutput, SdkError<crate::error::InvokeError>> {
         self.handle.call(42, input).await
     }
 
@@ -597,8 +596,8 @@ impl Client {
     #[deprecated]
     pub async fn invoke_async(
         &self,
-        input: crate::types::InvokeAsyncRequest,
-    ) -> Result<crate::types::InvokeAsyncResponse, SdkError<crate::error::InvokeAsyncError>> {
+        input: crate::types::InvokeAsyncInput,
+    ) -> Result<crate::types::InvokeAsyncOutput, SdkError<crate::error::InvokeAsyncError>> {
         self.handle.call(43, input).await
     }
 
@@ -607,9 +606,9 @@ impl Client {
     /// This operation requires permission for the [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
     pub async fn invoke_with_response_stream(
         &self,
-        input: crate::types::InvokeWithResponseStreamRequest,
+        input: crate::types::InvokeWithResponseStreamInput,
     ) -> Result<
-        crate::types::InvokeWithResponseStreamResponse,
+        crate::types::InvokeWithResponseStreamOutput,
         SdkError<crate::error::InvokeWithResponseStreamError>,
     > {
         self.handle.call(44, input).await
@@ -618,17 +617,17 @@ impl Client {
     /// Returns a list of [aliases](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda function.
     pub async fn list_aliases(
         &self,
-        input: crate::types::ListAliasesRequest,
-    ) -> Result<crate::types::ListAliasesResponse, SdkError<crate::error::ListAliasesError>> {
+        input: crate::types::ListAliasesInput,
+    ) -> Result<crate::types::ListAliasesOutput, SdkError<crate::error::ListAliasesError>> {
         self.handle.call(45, input).await
     }
 
     /// Returns a list of capacity providers in your account.
     pub async fn list_capacity_providers(
         &self,
-        input: crate::types::ListCapacityProvidersRequest,
+        input: crate::types::ListCapacityProvidersInput,
     ) -> Result<
-        crate::types::ListCapacityProvidersResponse,
+        crate::types::ListCapacityProvidersOutput,
         SdkError<crate::error::ListCapacityProvidersError>,
     > {
         self.handle.call(46, input).await
@@ -637,9 +636,9 @@ impl Client {
     /// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call.
     pub async fn list_code_signing_configs(
         &self,
-        input: crate::types::ListCodeSigningConfigsRequest,
+        input: crate::types::ListCodeSigningConfigsInput,
     ) -> Result<
-        crate::types::ListCodeSigningConfigsResponse,
+        crate::types::ListCodeSigningConfigsOutput,
         SdkError<crate::error::ListCodeSigningConfigsError>,
     > {
         self.handle.call(47, input).await
@@ -648,9 +647,9 @@ impl Client {
     /// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets.
     pub async fn list_durable_executions_by_function(
         &self,
-        input: crate::types::ListDurableExecutionsByFunctionRequest,
+        input: crate::types::ListDurableExecutionsByFunctionInput,
     ) -> Result<
-        crate::types::ListDurableExecutionsByFunctionResponse,
+        crate::types::ListDurableExecutionsByFunctionOutput,
         SdkError<crate::error::ListDurableExecutionsByFunctionError>,
     > {
         self.handle.call(48, input).await
@@ -659,9 +658,9 @@ impl Client {
     /// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source.
     pub async fn list_event_source_mappings(
         &self,
-        input: crate::types::ListEventSourceMappingsRequest,
+        input: crate::types::ListEventSourceMappingsInput,
     ) -> Result<
-        crate::types::ListEventSourceMappingsResponse,
+        crate::types::ListEventSourceMappingsOutput,
         SdkError<crate::error::ListEventSourceMappingsError>,
     > {
         self.handle.call(49, input).await
@@ -672,9 +671,9 @@ impl Client {
     /// To configure options for asynchronous invocation, use [PutFunctionEventInvokeConfig].
     pub async fn list_function_event_invoke_configs(
         &self,
-        input: crate::types::ListFunctionEventInvokeConfigsRequest,
+        input: crate::types::ListFunctionEventInvokeConfigsInput,
     ) -> Result<
-        crate::types::ListFunctionEventInvokeConfigsResponse,
+        crate::types::ListFunctionEventInvokeConfigsOutput,
         SdkError<crate::error::ListFunctionEventInvokeConfigsError>,
     > {
         self.handle.call(50, input).await
@@ -683,9 +682,9 @@ impl Client {
     /// Returns a list of Lambda function URLs for the specified function.
     pub async fn list_function_url_configs(
         &self,
-        input: crate::types::ListFunctionUrlConfigsRequest,
+        input: crate::types::ListFunctionUrlConfigsInput,
     ) -> Result<
-        crate::types::ListFunctionUrlConfigsResponse,
+        crate::types::ListFunctionUrlConfigsOutput,
         SdkError<crate::error::ListFunctionUrlConfigsError>,
     > {
         self.handle.call(51, input).await
@@ -694,9 +693,9 @@ impl Client {
     /// Returns a list of function versions that are configured to use a specific capacity provider.
     pub async fn list_function_versions_by_capacity_provider(
         &self,
-        input: crate::types::ListFunctionVersionsByCapacityProviderRequest,
+        input: crate::types::ListFunctionVersionsByCapacityProviderInput,
     ) -> Result<
-        crate::types::ListFunctionVersionsByCapacityProviderResponse,
+        crate::types::ListFunctionVersionsByCapacityProviderOutput,
         SdkError<crate::error::ListFunctionVersionsByCapacityProviderError>,
     > {
         self.handle.call(52, input).await
@@ -709,18 +708,17 @@ impl Client {
     /// The `ListFunctions` operation returns a subset of the [FunctionConfiguration] fields. To get the additional fields (State, StateReasonCode, StateReason, LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, RuntimeVersionConfig) for a function or version, use [GetFunction].
     pub async fn list_functions(
         &self,
-        input: crate::types::ListFunctionsRequest,
-    ) -> Result<crate::types::ListFunctionsResponse, SdkError<crate::error::ListFunctionsError>>
-    {
+        input: crate::types::ListFunctionsInput,
+    ) -> Result<crate::types::ListFunctionsOutput, SdkError<crate::error::ListFunctionsError>> {
         self.handle.call(53, input).await
     }
 
     /// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it.
     pub async fn list_functions_by_code_signing_config(
         &self,
-        input: crate::types::ListFunctionsByCodeSigningConfigRequest,
+        input: crate::types::ListFunctionsByCodeSigningConfigInput,
     ) -> Result<
-        crate::types::ListFunctionsByCodeSigningConfigResponse,
+        crate::types::ListFunctionsByCodeSigningConfigOutput,
         SdkError<crate::error::ListFunctionsByCodeSigningConfigError>,
     > {
         self.handle.call(54, input).await
@@ -729,28 +727,26 @@ impl Client {
     /// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture.
     pub async fn list_layer_versions(
         &self,
-        input: crate::types::ListLayerVersionsRequest,
-    ) -> Result<
-        crate::types::ListLayerVersionsResponse,
-        SdkError<crate::error::ListLayerVersionsError>,
-    > {
+        input: crate::types::ListLayerVersionsInput,
+    ) -> Result<crate::types::ListLayerVersionsOutput, SdkError<crate::error::ListLayerVersionsError>>
+    {
         self.handle.call(55, input).await
     }
 
     /// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     pub async fn list_layers(
         &self,
-        input: crate::types::ListLayersRequest,
-    ) -> Result<crate::types::ListLayersResponse, SdkError<crate::error::ListLayersError>> {
+        input: crate::types::ListLayersInput,
+    ) -> Result<crate::types::ListLayersOutput, SdkError<crate::error::ListLayersError>> {
         self.handle.call(56, input).await
     }
 
     /// Retrieves a list of provisioned concurrency configurations for a function.
     pub async fn list_provisioned_concurrency_configs(
         &self,
-        input: crate::types::ListProvisionedConcurrencyConfigsRequest,
+        input: crate::types::ListProvisionedConcurrencyConfigsInput,
     ) -> Result<
-        crate::types::ListProvisionedConcurrencyConfigsResponse,
+        crate::types::ListProvisionedConcurrencyConfigsOutput,
         SdkError<crate::error::ListProvisionedConcurrencyConfigsError>,
     > {
         self.handle.call(57, input).await
@@ -759,17 +755,17 @@ impl Client {
     /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with [GetFunction].
     pub async fn list_tags(
         &self,
-        input: crate::types::ListTagsRequest,
-    ) -> Result<crate::types::ListTagsResponse, SdkError<crate::error::ListTagsError>> {
+        input: crate::types::ListTagsInput,
+    ) -> Result<crate::types::ListTagsOutput, SdkError<crate::error::ListTagsError>> {
         self.handle.call(58, input).await
     }
 
     /// Returns a list of [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html), with the version-specific configuration of each. Lambda returns up to 50 versions per call.
     pub async fn list_versions_by_function(
         &self,
-        input: crate::types::ListVersionsByFunctionRequest,
+        input: crate::types::ListVersionsByFunctionInput,
     ) -> Result<
-        crate::types::ListVersionsByFunctionResponse,
+        crate::types::ListVersionsByFunctionOutput,
         SdkError<crate::error::ListVersionsByFunctionError>,
     > {
         self.handle.call(59, input).await
@@ -780,9 +776,9 @@ impl Client {
     /// Add layers to your function with [CreateFunction] or [UpdateFunctionConfiguration].
     pub async fn publish_layer_version(
         &self,
-        input: crate::types::PublishLayerVersionRequest,
+        input: crate::types::PublishLayerVersionInput,
     ) -> Result<
-        crate::types::PublishLayerVersionResponse,
+        crate::types::PublishLayerVersionOutput,
         SdkError<crate::error::PublishLayerVersionError>,
     > {
         self.handle.call(60, input).await
@@ -795,7 +791,7 @@ impl Client {
     /// Clients can invoke versions directly or with an alias. To create an alias, use [CreateAlias].
     pub async fn publish_version(
         &self,
-        input: crate::types::PublishVersionRequest,
+        input: crate::types::PublishVersionInput,
     ) -> Result<crate::types::FunctionConfiguration, SdkError<crate::error::PublishVersionError>>
     {
         self.handle.call(61, input).await
@@ -804,9 +800,9 @@ impl Client {
     /// Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
     pub async fn put_function_code_signing_config(
         &self,
-        input: crate::types::PutFunctionCodeSigningConfigRequest,
+        input: crate::types::PutFunctionCodeSigningConfigInput,
     ) -> Result<
-        crate::types::PutFunctionCodeSigningConfigResponse,
+        crate::types::PutFunctionCodeSigningConfigOutput,
         SdkError<crate::error::PutFunctionCodeSigningConfigError>,
     > {
         self.handle.call(62, input).await
@@ -819,7 +815,7 @@ impl Client {
     /// Use [GetAccountSettings] to see your Regional concurrency limit. You can reserve concurrency for as many functions as you like, as long as you leave at least 100 simultaneous executions unreserved for functions that aren't configured with a per-function limit. For more information, see [Lambda function scaling](https://docs.aws.amazon.com/lambda/latest/dg/invocation-scaling.html).
     pub async fn put_function_concurrency(
         &self,
-        input: crate::types::PutFunctionConcurrencyRequest,
+        input: crate::types::PutFunctionConcurrencyInput,
     ) -> Result<crate::types::Concurrency, SdkError<crate::error::PutFunctionConcurrencyError>>
     {
         self.handle.call(63, input).await
@@ -834,7 +830,7 @@ impl Client {
     /// S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type.
     pub async fn put_function_event_invoke_config(
         &self,
-        input: crate::types::PutFunctionEventInvokeConfigRequest,
+        input: crate::types::PutFunctionEventInvokeConfigInput,
     ) -> Result<
         crate::types::FunctionEventInvokeConfig,
         SdkError<crate::error::PutFunctionEventInvokeConfigError>,
@@ -849,9 +845,9 @@ impl Client {
     /// Lambda can detect certain types of recursive loops shortly after they occur. When Lambda detects a recursive loop and your function's recursive loop detection configuration is set to `Terminate`, it stops your function being invoked and notifies you.
     pub async fn put_function_recursion_config(
         &self,
-        input: crate::types::PutFunctionRecursionConfigRequest,
+        input: crate::types::PutFunctionRecursionConfigInput,
     ) -> Result<
-        crate::types::PutFunctionRecursionConfigResponse,
+        crate::types::PutFunctionRecursionConfigOutput,
         SdkError<crate::error::PutFunctionRecursionConfigError>,
     > {
         self.handle.call(65, input).await
@@ -860,9 +856,9 @@ impl Client {
     /// Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation.
     pub async fn put_function_scaling_config(
         &self,
-        input: crate::types::PutFunctionScalingConfigRequest,
+        input: crate::types::PutFunctionScalingConfigInput,
     ) -> Result<
-        crate::types::PutFunctionScalingConfigResponse,
+        crate::types::PutFunctionScalingConfigOutput,
         SdkError<crate::error::PutFunctionScalingConfigError>,
     > {
         self.handle.call(66, input).await
@@ -871,9 +867,9 @@ impl Client {
     /// Adds a provisioned concurrency configuration to a function's alias or version.
     pub async fn put_provisioned_concurrency_config(
         &self,
-        input: crate::types::PutProvisionedConcurrencyConfigRequest,
+        input: crate::types::PutProvisionedConcurrencyConfigInput,
     ) -> Result<
-        crate::types::PutProvisionedConcurrencyConfigResponse,
+        crate::types::PutProvisionedConcurrencyConfigOutput,
         SdkError<crate::error::PutProvisionedConcurrencyConfigError>,
     > {
         self.handle.call(67, input).await
@@ -882,9 +878,9 @@ impl Client {
     /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
     pub async fn put_runtime_management_config(
         &self,
-        input: crate::types::PutRuntimeManagementConfigRequest,
+        input: crate::types::PutRuntimeManagementConfigInput,
     ) -> Result<
-        crate::types::PutRuntimeManagementConfigResponse,
+        crate::types::PutRuntimeManagementConfigOutput,
         SdkError<crate::error::PutRuntimeManagementConfigError>,
     > {
         self.handle.call(68, input).await
@@ -893,7 +889,7 @@ impl Client {
     /// Removes a statement from the permissions policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see [AddLayerVersionPermission].
     pub async fn remove_layer_version_permission(
         &self,
-        input: crate::types::RemoveLayerVersionPermissionRequest,
+        input: crate::types::RemoveLayerVersionPermissionInput,
     ) -> Result<
         crate::types::RemoveLayerVersionPermissionOutput,
         SdkError<crate::error::RemoveLayerVersionPermissionError>,
@@ -904,7 +900,7 @@ impl Client {
     /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of [GetPolicy].
     pub async fn remove_permission(
         &self,
-        input: crate::types::RemovePermissionRequest,
+        input: crate::types::RemovePermissionInput,
     ) -> Result<crate::types::RemovePermissionOutput, SdkError<crate::error::RemovePermissionError>>
     {
         self.handle.call(70, input).await
@@ -913,9 +909,9 @@ impl Client {
     /// Sends a failure response for a callback operation in a durable execution. Use this API when an external system cannot complete a callback operation successfully.
     pub async fn send_durable_execution_callback_failure(
         &self,
-        input: crate::types::SendDurableExecutionCallbackFailureRequest,
+        input: crate::types::SendDurableExecutionCallbackFailureInput,
     ) -> Result<
-        crate::types::SendDurableExecutionCallbackFailureResponse,
+        crate::types::SendDurableExecutionCallbackFailureOutput,
         SdkError<crate::error::SendDurableExecutionCallbackFailureError>,
     > {
         self.handle.call(71, input).await
@@ -924,9 +920,9 @@ impl Client {
     /// Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress.
     pub async fn send_durable_execution_callback_heartbeat(
         &self,
-        input: crate::types::SendDurableExecutionCallbackHeartbeatRequest,
+        input: crate::types::SendDurableExecutionCallbackHeartbeatInput,
     ) -> Result<
-        crate::types::SendDurableExecutionCallbackHeartbeatResponse,
+        crate::types::SendDurableExecutionCallbackHeartbeatOutput,
         SdkError<crate::error::SendDurableExecutionCallbackHeartbeatError>,
     > {
         self.handle.call(72, input).await
@@ -935,9 +931,9 @@ impl Client {
     /// Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation.
     pub async fn send_durable_execution_callback_success(
         &self,
-        input: crate::types::SendDurableExecutionCallbackSuccessRequest,
+        input: crate::types::SendDurableExecutionCallbackSuccessInput,
     ) -> Result<
-        crate::types::SendDurableExecutionCallbackSuccessResponse,
+        crate::types::SendDurableExecutionCallbackSuccessOutput,
         SdkError<crate::error::SendDurableExecutionCallbackSuccessError>,
     > {
         self.handle.call(73, input).await
@@ -946,9 +942,9 @@ impl Client {
     /// Stops a running [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated.
     pub async fn stop_durable_execution(
         &self,
-        input: crate::types::StopDurableExecutionRequest,
+        input: crate::types::StopDurableExecutionInput,
     ) -> Result<
-        crate::types::StopDurableExecutionResponse,
+        crate::types::StopDurableExecutionOutput,
         SdkError<crate::error::StopDurableExecutionError>,
     > {
         self.handle.call(74, input).await
@@ -957,7 +953,7 @@ impl Client {
     /// Adds [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a function, event source mapping, or code signing configuration.
     pub async fn tag_resource(
         &self,
-        input: crate::types::TagResourceRequest,
+        input: crate::types::TagResourceInput,
     ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(75, input).await
     }
@@ -965,7 +961,7 @@ impl Client {
     /// Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a function, event source mapping, or code signing configuration.
     pub async fn untag_resource(
         &self,
-        input: crate::types::UntagResourceRequest,
+        input: crate::types::UntagResourceInput,
     ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(76, input).await
     }
@@ -973,7 +969,7 @@ impl Client {
     /// Updates the configuration of a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
     pub async fn update_alias(
         &self,
-        input: crate::types::UpdateAliasRequest,
+        input: crate::types::UpdateAliasInput,
     ) -> Result<crate::types::AliasConfiguration, SdkError<crate::error::UpdateAliasError>> {
         self.handle.call(77, input).await
     }
@@ -981,9 +977,9 @@ impl Client {
     /// Updates the configuration of an existing capacity provider.
     pub async fn update_capacity_provider(
         &self,
-        input: crate::types::UpdateCapacityProviderRequest,
+        input: crate::types::UpdateCapacityProviderInput,
     ) -> Result<
-        crate::types::UpdateCapacityProviderResponse,
+        crate::types::UpdateCapacityProviderOutput,
         SdkError<crate::error::UpdateCapacityProviderError>,
     > {
         self.handle.call(78, input).await
@@ -992,9 +988,9 @@ impl Client {
     /// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
     pub async fn update_code_signing_config(
         &self,
-        input: crate::types::UpdateCodeSigningConfigRequest,
+        input: crate::types::UpdateCodeSigningConfigInput,
     ) -> Result<
-        crate::types::UpdateCodeSigningConfigResponse,
+        crate::types::UpdateCodeSigningConfigOutput,
         SdkError<crate::error::UpdateCodeSigningConfigError>,
     > {
         self.handle.call(79, input).await
@@ -1034,7 +1030,7 @@ impl Client {
     /// - [ Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
     pub async fn update_event_source_mapping(
         &self,
-        input: crate::types::UpdateEventSourceMappingRequest,
+        input: crate::types::UpdateEventSourceMappingInput,
     ) -> Result<
         crate::types::EventSourceMappingConfiguration,
         SdkError<crate::error::UpdateEventSourceMappingError>,
@@ -1055,7 +1051,7 @@ impl Client {
     /// For a function defined as a container image, Lambda resolves the image tag to an image digest. In Amazon ECR, if you update the image tag to a new image, Lambda does not automatically update the function.
     pub async fn update_function_code(
         &self,
-        input: crate::types::UpdateFunctionCodeRequest,
+        input: crate::types::UpdateFunctionCodeInput,
     ) -> Result<crate::types::FunctionConfiguration, SdkError<crate::error::UpdateFunctionCodeError>>
     {
         self.handle.call(81, input).await
@@ -1070,7 +1066,7 @@ impl Client {
     /// To configure function concurrency, use [PutFunctionConcurrency]. To grant invoke permissions to an Amazon Web Services account or Amazon Web Services service, use [AddPermission].
     pub async fn update_function_configuration(
         &self,
-        input: crate::types::UpdateFunctionConfigurationRequest,
+        input: crate::types::UpdateFunctionConfigurationInput,
     ) -> Result<
         crate::types::FunctionConfiguration,
         SdkError<crate::error::UpdateFunctionConfigurationError>,
@@ -1083,7 +1079,7 @@ impl Client {
     /// To configure options for asynchronous invocation, use [PutFunctionEventInvokeConfig].
     pub async fn update_function_event_invoke_config(
         &self,
-        input: crate::types::UpdateFunctionEventInvokeConfigRequest,
+        input: crate::types::UpdateFunctionEventInvokeConfigInput,
     ) -> Result<
         crate::types::FunctionEventInvokeConfig,
         SdkError<crate::error::UpdateFunctionEventInvokeConfigError>,
@@ -1094,9 +1090,9 @@ impl Client {
     /// Updates the configuration for a Lambda function URL.
     pub async fn update_function_url_config(
         &self,
-        input: crate::types::UpdateFunctionUrlConfigRequest,
+        input: crate::types::UpdateFunctionUrlConfigInput,
     ) -> Result<
-        crate::types::UpdateFunctionUrlConfigResponse,
+        crate::types::UpdateFunctionUrlConfigOutput,
         SdkError<crate::error::UpdateFunctionUrlConfigError>,
     > {
         self.handle.call(84, input).await

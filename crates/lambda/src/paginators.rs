@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::list_event_source_mappings`] (typed pages; `.items()` streams the result items).
     pub fn list_event_source_mappings_paginator(
         &self,
-        input: crate::types::ListEventSourceMappingsRequest,
+        input: crate::types::ListEventSourceMappingsInput,
     ) -> TypedPages<
-        crate::types::ListEventSourceMappingsResponse,
+        crate::types::ListEventSourceMappingsOutput,
         crate::error::ListEventSourceMappingsError,
         crate::types::EventSourceMappingConfiguration,
     > {
@@ -34,9 +34,9 @@ impl crate::Client {
     /// Every page of [`Self::list_functions`] (typed pages; `.items()` streams the result items).
     pub fn list_functions_paginator(
         &self,
-        input: crate::types::ListFunctionsRequest,
+        input: crate::types::ListFunctionsInput,
     ) -> TypedPages<
-        crate::types::ListFunctionsResponse,
+        crate::types::ListFunctionsOutput,
         crate::error::ListFunctionsError,
         crate::types::FunctionConfiguration,
     > {
@@ -46,9 +46,9 @@ impl crate::Client {
     /// Every page of [`Self::list_aliases`] (typed pages; `.items()` streams the result items).
     pub fn list_aliases_paginator(
         &self,
-        input: crate::types::ListAliasesRequest,
+        input: crate::types::ListAliasesInput,
     ) -> TypedPages<
-        crate::types::ListAliasesResponse,
+        crate::types::ListAliasesOutput,
         crate::error::ListAliasesError,
         crate::types::AliasConfiguration,
     > {
@@ -58,9 +58,9 @@ impl crate::Client {
     /// Every page of [`Self::list_layer_versions`] (typed pages; `.items()` streams the result items).
     pub fn list_layer_versions_paginator(
         &self,
-        input: crate::types::ListLayerVersionsRequest,
+        input: crate::types::ListLayerVersionsInput,
     ) -> TypedPages<
-        crate::types::ListLayerVersionsResponse,
+        crate::types::ListLayerVersionsOutput,
         crate::error::ListLayerVersionsError,
         crate::types::LayerVersionsListItem,
     > {
@@ -70,9 +70,9 @@ impl crate::Client {
     /// Every page of [`Self::list_layers`] (typed pages; `.items()` streams the result items).
     pub fn list_layers_paginator(
         &self,
-        input: crate::types::ListLayersRequest,
+        input: crate::types::ListLayersInput,
     ) -> TypedPages<
-        crate::types::ListLayersResponse,
+        crate::types::ListLayersOutput,
         crate::error::ListLayersError,
         crate::types::LayersListItem,
     > {
@@ -82,9 +82,9 @@ impl crate::Client {
     /// Every page of [`Self::list_versions_by_function`] (typed pages; `.items()` streams the result items).
     pub fn list_versions_by_function_paginator(
         &self,
-        input: crate::types::ListVersionsByFunctionRequest,
+        input: crate::types::ListVersionsByFunctionInput,
     ) -> TypedPages<
-        crate::types::ListVersionsByFunctionResponse,
+        crate::types::ListVersionsByFunctionOutput,
         crate::error::ListVersionsByFunctionError,
         crate::types::FunctionConfiguration,
     > {
@@ -94,9 +94,9 @@ impl crate::Client {
     /// Every page of [`Self::list_function_event_invoke_configs`] (typed pages; `.items()` streams the result items).
     pub fn list_function_event_invoke_configs_paginator(
         &self,
-        input: crate::types::ListFunctionEventInvokeConfigsRequest,
+        input: crate::types::ListFunctionEventInvokeConfigsInput,
     ) -> TypedPages<
-        crate::types::ListFunctionEventInvokeConfigsResponse,
+        crate::types::ListFunctionEventInvokeConfigsOutput,
         crate::error::ListFunctionEventInvokeConfigsError,
         crate::types::FunctionEventInvokeConfig,
     > {
@@ -106,9 +106,9 @@ impl crate::Client {
     /// Every page of [`Self::list_provisioned_concurrency_configs`] (typed pages; `.items()` streams the result items).
     pub fn list_provisioned_concurrency_configs_paginator(
         &self,
-        input: crate::types::ListProvisionedConcurrencyConfigsRequest,
+        input: crate::types::ListProvisionedConcurrencyConfigsInput,
     ) -> TypedPages<
-        crate::types::ListProvisionedConcurrencyConfigsResponse,
+        crate::types::ListProvisionedConcurrencyConfigsOutput,
         crate::error::ListProvisionedConcurrencyConfigsError,
         crate::types::ProvisionedConcurrencyConfigListItem,
     > {
@@ -118,9 +118,9 @@ impl crate::Client {
     /// Every page of [`Self::list_code_signing_configs`] (typed pages; `.items()` streams the result items).
     pub fn list_code_signing_configs_paginator(
         &self,
-        input: crate::types::ListCodeSigningConfigsRequest,
+        input: crate::types::ListCodeSigningConfigsInput,
     ) -> TypedPages<
-        crate::types::ListCodeSigningConfigsResponse,
+        crate::types::ListCodeSigningConfigsOutput,
         crate::error::ListCodeSigningConfigsError,
         crate::types::CodeSigningConfig,
     > {
@@ -130,9 +130,9 @@ impl crate::Client {
     /// Every page of [`Self::list_functions_by_code_signing_config`] (typed pages; `.items()` streams the result items).
     pub fn list_functions_by_code_signing_config_paginator(
         &self,
-        input: crate::types::ListFunctionsByCodeSigningConfigRequest,
+        input: crate::types::ListFunctionsByCodeSigningConfigInput,
     ) -> TypedPages<
-        crate::types::ListFunctionsByCodeSigningConfigResponse,
+        crate::types::ListFunctionsByCodeSigningConfigOutput,
         crate::error::ListFunctionsByCodeSigningConfigError,
         String,
     > {
@@ -142,9 +142,9 @@ impl crate::Client {
     /// Every page of [`Self::list_function_url_configs`] (typed pages; `.items()` streams the result items).
     pub fn list_function_url_configs_paginator(
         &self,
-        input: crate::types::ListFunctionUrlConfigsRequest,
+        input: crate::types::ListFunctionUrlConfigsInput,
     ) -> TypedPages<
-        crate::types::ListFunctionUrlConfigsResponse,
+        crate::types::ListFunctionUrlConfigsOutput,
         crate::error::ListFunctionUrlConfigsError,
         crate::types::FunctionUrlConfig,
     > {
@@ -154,9 +154,9 @@ impl crate::Client {
     /// Every page of [`Self::list_capacity_providers`] (typed pages; `.items()` streams the result items).
     pub fn list_capacity_providers_paginator(
         &self,
-        input: crate::types::ListCapacityProvidersRequest,
+        input: crate::types::ListCapacityProvidersInput,
     ) -> TypedPages<
-        crate::types::ListCapacityProvidersResponse,
+        crate::types::ListCapacityProvidersOutput,
         crate::error::ListCapacityProvidersError,
         crate::types::CapacityProvider,
     > {
@@ -166,9 +166,9 @@ impl crate::Client {
     /// Every page of [`Self::list_function_versions_by_capacity_provider`] (typed pages; `.items()` streams the result items).
     pub fn list_function_versions_by_capacity_provider_paginator(
         &self,
-        input: crate::types::ListFunctionVersionsByCapacityProviderRequest,
+        input: crate::types::ListFunctionVersionsByCapacityProviderInput,
     ) -> TypedPages<
-        crate::types::ListFunctionVersionsByCapacityProviderResponse,
+        crate::types::ListFunctionVersionsByCapacityProviderOutput,
         crate::error::ListFunctionVersionsByCapacityProviderError,
         crate::types::FunctionVersionsByCapacityProviderListItem,
     > {
@@ -178,9 +178,9 @@ impl crate::Client {
     /// Every page of [`Self::get_durable_execution_history`] (typed pages; `.items()` streams the result items).
     pub fn get_durable_execution_history_paginator(
         &self,
-        input: crate::types::GetDurableExecutionHistoryRequest,
+        input: crate::types::GetDurableExecutionHistoryInput,
     ) -> TypedPages<
-        crate::types::GetDurableExecutionHistoryResponse,
+        crate::types::GetDurableExecutionHistoryOutput,
         crate::error::GetDurableExecutionHistoryError,
         crate::types::Event,
     > {
@@ -190,9 +190,9 @@ impl crate::Client {
     /// Every page of [`Self::get_durable_execution_state`] (typed pages; `.items()` streams the result items).
     pub fn get_durable_execution_state_paginator(
         &self,
-        input: crate::types::GetDurableExecutionStateRequest,
+        input: crate::types::GetDurableExecutionStateInput,
     ) -> TypedPages<
-        crate::types::GetDurableExecutionStateResponse,
+        crate::types::GetDurableExecutionStateOutput,
         crate::error::GetDurableExecutionStateError,
         crate::types::Operation,
     > {
@@ -202,9 +202,9 @@ impl crate::Client {
     /// Every page of [`Self::list_durable_executions_by_function`] (typed pages; `.items()` streams the result items).
     pub fn list_durable_executions_by_function_paginator(
         &self,
-        input: crate::types::ListDurableExecutionsByFunctionRequest,
+        input: crate::types::ListDurableExecutionsByFunctionInput,
     ) -> TypedPages<
-        crate::types::ListDurableExecutionsByFunctionResponse,
+        crate::types::ListDurableExecutionsByFunctionOutput,
         crate::error::ListDurableExecutionsByFunctionError,
         crate::types::Execution,
     > {

@@ -23,33 +23,13 @@ pub struct AccountLimit {
     pub unreserved_concurrent_executions: Option<i32>,
 }
 
-impl AccountLimit {
-    /// Sets `TotalCodeSize` (see [`Self::total_code_size`]).
-    pub fn total_code_size(mut self, value: i64) -> Self {
-        self.total_code_size = Some(value);
-        self
-    }
-    /// Sets `CodeSizeUnzipped` (see [`Self::code_size_unzipped`]).
-    pub fn code_size_unzipped(mut self, value: i64) -> Self {
-        self.code_size_unzipped = Some(value);
-        self
-    }
-    /// Sets `CodeSizeZipped` (see [`Self::code_size_zipped`]).
-    pub fn code_size_zipped(mut self, value: i64) -> Self {
-        self.code_size_zipped = Some(value);
-        self
-    }
-    /// Sets `ConcurrentExecutions` (see [`Self::concurrent_executions`]).
-    pub fn concurrent_executions(mut self, value: i32) -> Self {
-        self.concurrent_executions = Some(value);
-        self
-    }
-    /// Sets `UnreservedConcurrentExecutions` (see [`Self::unreserved_concurrent_executions`]).
-    pub fn unreserved_concurrent_executions(mut self, value: i32) -> Self {
-        self.unreserved_concurrent_executions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AccountLimit {
+    value total_code_size("TotalCodeSize"): i64;
+    value code_size_unzipped("CodeSizeUnzipped"): i64;
+    value code_size_zipped("CodeSizeZipped"): i64;
+    value concurrent_executions("ConcurrentExecutions"): i32;
+    value unreserved_concurrent_executions("UnreservedConcurrentExecutions"): i32;
+});
 
 impl FromValue for AccountLimit {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -74,18 +54,10 @@ pub struct AccountUsage {
     pub function_count: Option<i64>,
 }
 
-impl AccountUsage {
-    /// Sets `TotalCodeSize` (see [`Self::total_code_size`]).
-    pub fn total_code_size(mut self, value: i64) -> Self {
-        self.total_code_size = Some(value);
-        self
-    }
-    /// Sets `FunctionCount` (see [`Self::function_count`]).
-    pub fn function_count(mut self, value: i64) -> Self {
-        self.function_count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AccountUsage {
+    value total_code_size("TotalCodeSize"): i64;
+    value function_count("FunctionCount"): i64;
+});
 
 impl FromValue for AccountUsage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -100,7 +72,7 @@ impl FromValue for AccountUsage {
 /// The `AddLayerVersionPermissionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddLayerVersionPermissionRequest {
+pub struct AddLayerVersionPermissionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
     ///
     /// Required.
@@ -127,45 +99,17 @@ pub struct AddLayerVersionPermissionRequest {
     pub revision_id: Option<String>,
 }
 
-impl AddLayerVersionPermissionRequest {
-    /// Sets `LayerName` (see [`Self::layer_name`]).
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.layer_name = Some(value.into());
-        self
-    }
-    /// Sets `VersionNumber` (see [`Self::version_number`]).
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.version_number = Some(value);
-        self
-    }
-    /// Sets `StatementId` (see [`Self::statement_id`]).
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.statement_id = Some(value.into());
-        self
-    }
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `Principal` (see [`Self::principal`]).
-    pub fn principal(mut self, value: impl Into<String>) -> Self {
-        self.principal = Some(value.into());
-        self
-    }
-    /// Sets `OrganizationId` (see [`Self::organization_id`]).
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AddLayerVersionPermissionInput {
+    into layer_name("LayerName"): String;
+    value version_number("VersionNumber"): i64;
+    into statement_id("StatementId"): String;
+    into action("Action"): String;
+    into principal("Principal"): String;
+    into organization_id("OrganizationId"): String;
+    into revision_id("RevisionId"): String;
+});
 
-impl IntoValue for AddLayerVersionPermissionRequest {
+impl IntoValue for AddLayerVersionPermissionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.layer_name.into_value(),
@@ -182,7 +126,7 @@ impl IntoValue for AddLayerVersionPermissionRequest {
 /// The `AddLayerVersionPermissionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddLayerVersionPermissionResponse {
+pub struct AddLayerVersionPermissionOutput {
     /// The permission statement.
     pub statement: Option<String>,
     /// A unique identifier for the current revision of the policy.
@@ -191,20 +135,12 @@ pub struct AddLayerVersionPermissionResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl AddLayerVersionPermissionResponse {
-    /// Sets `Statement` (see [`Self::statement`]).
-    pub fn statement(mut self, value: impl Into<String>) -> Self {
-        self.statement = Some(value.into());
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AddLayerVersionPermissionOutput {
+    into statement("Statement"): String;
+    into revision_id("RevisionId"): String;
+});
 
-impl FromValue for AddLayerVersionPermissionResponse {
+impl FromValue for AddLayerVersionPermissionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -217,7 +153,7 @@ impl FromValue for AddLayerVersionPermissionResponse {
 /// The `AddPermissionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddPermissionRequest {
+pub struct AddPermissionInput {
     /// The name or ARN of the Lambda function, version, or alias.
     ///
     /// **Name formats**
@@ -262,73 +198,22 @@ pub struct AddPermissionRequest {
     pub principal_org_id: Option<String>,
 }
 
-impl AddPermissionRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `StatementId` (see [`Self::statement_id`]).
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.statement_id = Some(value.into());
-        self
-    }
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `Principal` (see [`Self::principal`]).
-    pub fn principal(mut self, value: impl Into<String>) -> Self {
-        self.principal = Some(value.into());
-        self
-    }
-    /// Sets `SourceArn` (see [`Self::source_arn`]).
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_arn = Some(value.into());
-        self
-    }
-    /// Sets `FunctionUrlAuthType` (see [`Self::function_url_auth_type`]).
-    pub fn function_url_auth_type(
-        mut self,
-        value: impl Into<crate::types::FunctionUrlAuthType>,
-    ) -> Self {
-        self.function_url_auth_type = Some(value.into());
-        self
-    }
-    /// Sets `InvokedViaFunctionUrl` (see [`Self::invoked_via_function_url`]).
-    pub fn invoked_via_function_url(mut self, value: bool) -> Self {
-        self.invoked_via_function_url = Some(value);
-        self
-    }
-    /// Sets `SourceAccount` (see [`Self::source_account`]).
-    pub fn source_account(mut self, value: impl Into<String>) -> Self {
-        self.source_account = Some(value.into());
-        self
-    }
-    /// Sets `EventSourceToken` (see [`Self::event_source_token`]).
-    pub fn event_source_token(mut self, value: impl Into<String>) -> Self {
-        self.event_source_token = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-    /// Sets `PrincipalOrgID` (see [`Self::principal_org_id`]).
-    pub fn principal_org_id(mut self, value: impl Into<String>) -> Self {
-        self.principal_org_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AddPermissionInput {
+    into function_name("FunctionName"): String;
+    into statement_id("StatementId"): String;
+    into action("Action"): String;
+    into principal("Principal"): String;
+    into source_arn("SourceArn"): String;
+    into function_url_auth_type("FunctionUrlAuthType"): crate::types::FunctionUrlAuthType;
+    value invoked_via_function_url("InvokedViaFunctionUrl"): bool;
+    into source_account("SourceAccount"): String;
+    into event_source_token("EventSourceToken"): String;
+    into qualifier("Qualifier"): String;
+    into revision_id("RevisionId"): String;
+    into principal_org_id("PrincipalOrgID"): String;
+});
 
-impl IntoValue for AddPermissionRequest {
+impl IntoValue for AddPermissionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -350,22 +235,18 @@ impl IntoValue for AddPermissionRequest {
 /// The `AddPermissionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddPermissionResponse {
+pub struct AddPermissionOutput {
     /// The permission statement that's added to the function policy.
     pub statement: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl AddPermissionResponse {
-    /// Sets `Statement` (see [`Self::statement`]).
-    pub fn statement(mut self, value: impl Into<String>) -> Self {
-        self.statement = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AddPermissionOutput {
+    into statement("Statement"): String;
+});
 
-impl FromValue for AddPermissionResponse {
+impl FromValue for AddPermissionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -394,38 +275,14 @@ pub struct AliasConfiguration {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl AliasConfiguration {
-    /// Sets `AliasArn` (see [`Self::alias_arn`]).
-    pub fn alias_arn(mut self, value: impl Into<String>) -> Self {
-        self.alias_arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `FunctionVersion` (see [`Self::function_version`]).
-    pub fn function_version(mut self, value: impl Into<String>) -> Self {
-        self.function_version = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `RoutingConfig` (see [`Self::routing_config`]).
-    pub fn routing_config(mut self, value: crate::types::AliasRoutingConfiguration) -> Self {
-        self.routing_config = Some(value);
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AliasConfiguration {
+    into alias_arn("AliasArn"): String;
+    into name("Name"): String;
+    into function_version("FunctionVersion"): String;
+    into description("Description"): String;
+    value routing_config("RoutingConfig"): crate::types::AliasRoutingConfiguration;
+    into revision_id("RevisionId"): String;
+});
 
 impl FromValue for AliasConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -451,18 +308,10 @@ pub struct AliasLimitExceededException {
     pub message: Option<String>,
 }
 
-impl AliasLimitExceededException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AliasLimitExceededException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for AliasLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -482,13 +331,9 @@ pub struct AliasRoutingConfiguration {
     pub additional_version_weights: Option<HashMap<String, f64>>,
 }
 
-impl AliasRoutingConfiguration {
-    /// Sets `AdditionalVersionWeights` (see [`Self::additional_version_weights`]).
-    pub fn additional_version_weights(mut self, value: HashMap<String, f64>) -> Self {
-        self.additional_version_weights = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AliasRoutingConfiguration {
+    map additional_version_weights("AdditionalVersionWeights"): f64, insert_additional_version_weights;
+});
 
 impl IntoValue for AliasRoutingConfiguration {
     fn into_value(self) -> Value {
@@ -515,13 +360,9 @@ pub struct AllowedPublishers {
     pub signing_profile_version_arns: Option<Vec<String>>,
 }
 
-impl AllowedPublishers {
-    /// Sets `SigningProfileVersionArns` (see [`Self::signing_profile_version_arns`]).
-    pub fn signing_profile_version_arns(mut self, value: Vec<String>) -> Self {
-        self.signing_profile_version_arns = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AllowedPublishers {
+    list_into signing_profile_version_arns("SigningProfileVersionArns"): String, push_signing_profile_version_arns;
+});
 
 impl IntoValue for AllowedPublishers {
     fn into_value(self) -> Value {
@@ -548,21 +389,10 @@ pub struct AmazonManagedKafkaEventSourceConfig {
     pub schema_registry_config: Option<crate::types::KafkaSchemaRegistryConfig>,
 }
 
-impl AmazonManagedKafkaEventSourceConfig {
-    /// Sets `ConsumerGroupId` (see [`Self::consumer_group_id`]).
-    pub fn consumer_group_id(mut self, value: impl Into<String>) -> Self {
-        self.consumer_group_id = Some(value.into());
-        self
-    }
-    /// Sets `SchemaRegistryConfig` (see [`Self::schema_registry_config`]).
-    pub fn schema_registry_config(
-        mut self,
-        value: crate::types::KafkaSchemaRegistryConfig,
-    ) -> Self {
-        self.schema_registry_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AmazonManagedKafkaEventSourceConfig {
+    into consumer_group_id("ConsumerGroupId"): String;
+    value schema_registry_config("SchemaRegistryConfig"): crate::types::KafkaSchemaRegistryConfig;
+});
 
 impl IntoValue for AmazonManagedKafkaEventSourceConfig {
     fn into_value(self) -> Value {
@@ -777,23 +607,11 @@ impl std::fmt::Debug for CallbackDetails {
     }
 }
 
-impl CallbackDetails {
-    /// Sets `CallbackId` (see [`Self::callback_id`]).
-    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
-        self.callback_id = Some(value.into());
-        self
-    }
-    /// Sets `Result` (see [`Self::result`]).
-    pub fn result(mut self, value: impl Into<String>) -> Self {
-        self.result = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorObject) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CallbackDetails {
+    into callback_id("CallbackId"): String;
+    into result("Result"): String;
+    value error("Error"): crate::types::ErrorObject;
+});
 
 impl FromValue for CallbackDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -814,13 +632,9 @@ pub struct CallbackFailedDetails {
     pub error: Option<crate::types::EventError>,
 }
 
-impl CallbackFailedDetails {
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EventError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CallbackFailedDetails {
+    value error("Error"): crate::types::EventError;
+});
 
 impl FromValue for CallbackFailedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -841,18 +655,10 @@ pub struct CallbackOptions {
     pub heartbeat_timeout_seconds: Option<i32>,
 }
 
-impl CallbackOptions {
-    /// Sets `TimeoutSeconds` (see [`Self::timeout_seconds`]).
-    pub fn timeout_seconds(mut self, value: i32) -> Self {
-        self.timeout_seconds = Some(value);
-        self
-    }
-    /// Sets `HeartbeatTimeoutSeconds` (see [`Self::heartbeat_timeout_seconds`]).
-    pub fn heartbeat_timeout_seconds(mut self, value: i32) -> Self {
-        self.heartbeat_timeout_seconds = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CallbackOptions {
+    value timeout_seconds("TimeoutSeconds"): i32;
+    value heartbeat_timeout_seconds("HeartbeatTimeoutSeconds"): i32;
+});
 
 impl IntoValue for CallbackOptions {
     fn into_value(self) -> Value {
@@ -875,23 +681,11 @@ pub struct CallbackStartedDetails {
     pub timeout: Option<i32>,
 }
 
-impl CallbackStartedDetails {
-    /// Sets `CallbackId` (see [`Self::callback_id`]).
-    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
-        self.callback_id = Some(value.into());
-        self
-    }
-    /// Sets `HeartbeatTimeout` (see [`Self::heartbeat_timeout`]).
-    pub fn heartbeat_timeout(mut self, value: i32) -> Self {
-        self.heartbeat_timeout = Some(value);
-        self
-    }
-    /// Sets `Timeout` (see [`Self::timeout`]).
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CallbackStartedDetails {
+    into callback_id("CallbackId"): String;
+    value heartbeat_timeout("HeartbeatTimeout"): i32;
+    value timeout("Timeout"): i32;
+});
 
 impl FromValue for CallbackStartedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -912,13 +706,9 @@ pub struct CallbackSucceededDetails {
     pub result: Option<crate::types::EventResult>,
 }
 
-impl CallbackSucceededDetails {
-    /// Sets `Result` (see [`Self::result`]).
-    pub fn result(mut self, value: crate::types::EventResult) -> Self {
-        self.result = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CallbackSucceededDetails {
+    value result("Result"): crate::types::EventResult;
+});
 
 impl FromValue for CallbackSucceededDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -937,13 +727,9 @@ pub struct CallbackTimedOutDetails {
     pub error: Option<crate::types::EventError>,
 }
 
-impl CallbackTimedOutDetails {
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EventError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CallbackTimedOutDetails {
+    value error("Error"): crate::types::EventError;
+});
 
 impl FromValue for CallbackTimedOutDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -964,18 +750,10 @@ pub struct CallbackTimeoutException {
     pub message: Option<String>,
 }
 
-impl CallbackTimeoutException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CallbackTimeoutException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for CallbackTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1013,67 +791,18 @@ pub struct CapacityProvider {
     pub telemetry_config: Option<crate::types::CapacityProviderTelemetryConfig>,
 }
 
-impl CapacityProvider {
-    /// Sets `CapacityProviderArn` (see [`Self::capacity_provider_arn`]).
-    pub fn capacity_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.capacity_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::CapacityProviderState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `VpcConfig` (see [`Self::vpc_config`]).
-    pub fn vpc_config(mut self, value: crate::types::CapacityProviderVpcConfig) -> Self {
-        self.vpc_config = Some(value);
-        self
-    }
-    /// Sets `PermissionsConfig` (see [`Self::permissions_config`]).
-    pub fn permissions_config(
-        mut self,
-        value: crate::types::CapacityProviderPermissionsConfig,
-    ) -> Self {
-        self.permissions_config = Some(value);
-        self
-    }
-    /// Sets `InstanceRequirements` (see [`Self::instance_requirements`]).
-    pub fn instance_requirements(mut self, value: crate::types::InstanceRequirements) -> Self {
-        self.instance_requirements = Some(value);
-        self
-    }
-    /// Sets `CapacityProviderScalingConfig` (see [`Self::capacity_provider_scaling_config`]).
-    pub fn capacity_provider_scaling_config(
-        mut self,
-        value: crate::types::CapacityProviderScalingConfig,
-    ) -> Self {
-        self.capacity_provider_scaling_config = Some(value);
-        self
-    }
-    /// Sets `KmsKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: impl Into<String>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
-    /// Sets `PropagateTags` (see [`Self::propagate_tags`]).
-    pub fn propagate_tags(mut self, value: crate::types::PropagateTags) -> Self {
-        self.propagate_tags = Some(value);
-        self
-    }
-    /// Sets `TelemetryConfig` (see [`Self::telemetry_config`]).
-    pub fn telemetry_config(
-        mut self,
-        value: crate::types::CapacityProviderTelemetryConfig,
-    ) -> Self {
-        self.telemetry_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CapacityProvider {
+    into capacity_provider_arn("CapacityProviderArn"): String;
+    into state("State"): crate::types::CapacityProviderState;
+    value vpc_config("VpcConfig"): crate::types::CapacityProviderVpcConfig;
+    value permissions_config("PermissionsConfig"): crate::types::CapacityProviderPermissionsConfig;
+    value instance_requirements("InstanceRequirements"): crate::types::InstanceRequirements;
+    value capacity_provider_scaling_config("CapacityProviderScalingConfig"): crate::types::CapacityProviderScalingConfig;
+    into kms_key_arn("KmsKeyArn"): String;
+    into last_modified("LastModified"): String;
+    value propagate_tags("PropagateTags"): crate::types::PropagateTags;
+    value telemetry_config("TelemetryConfig"): crate::types::CapacityProviderTelemetryConfig;
+});
 
 impl FromValue for CapacityProvider {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1104,16 +833,9 @@ pub struct CapacityProviderConfig {
         Option<crate::types::LambdaManagedInstancesCapacityProviderConfig>,
 }
 
-impl CapacityProviderConfig {
-    /// Sets `LambdaManagedInstancesCapacityProviderConfig` (see [`Self::lambda_managed_instances_capacity_provider_config`]).
-    pub fn lambda_managed_instances_capacity_provider_config(
-        mut self,
-        value: crate::types::LambdaManagedInstancesCapacityProviderConfig,
-    ) -> Self {
-        self.lambda_managed_instances_capacity_provider_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CapacityProviderConfig {
+    value lambda_managed_instances_capacity_provider_config("LambdaManagedInstancesCapacityProviderConfig"): crate::types::LambdaManagedInstancesCapacityProviderConfig;
+});
 
 impl IntoValue for CapacityProviderConfig {
     fn into_value(self) -> Value {
@@ -1143,18 +865,10 @@ pub struct CapacityProviderLimitExceededException {
     pub message: Option<String>,
 }
 
-impl CapacityProviderLimitExceededException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CapacityProviderLimitExceededException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for CapacityProviderLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1176,18 +890,10 @@ pub struct CapacityProviderLoggingConfig {
     pub log_group: Option<String>,
 }
 
-impl CapacityProviderLoggingConfig {
-    /// Sets `SystemLogLevel` (see [`Self::system_log_level`]).
-    pub fn system_log_level(mut self, value: impl Into<crate::types::SystemLogLevel>) -> Self {
-        self.system_log_level = Some(value.into());
-        self
-    }
-    /// Sets `LogGroup` (see [`Self::log_group`]).
-    pub fn log_group(mut self, value: impl Into<String>) -> Self {
-        self.log_group = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CapacityProviderLoggingConfig {
+    into system_log_level("SystemLogLevel"): crate::types::SystemLogLevel;
+    into log_group("LogGroup"): String;
+});
 
 impl IntoValue for CapacityProviderLoggingConfig {
     fn into_value(self) -> Value {
@@ -1218,13 +924,9 @@ pub struct CapacityProviderPermissionsConfig {
     pub capacity_provider_operator_role_arn: Option<String>,
 }
 
-impl CapacityProviderPermissionsConfig {
-    /// Sets `CapacityProviderOperatorRoleArn` (see [`Self::capacity_provider_operator_role_arn`]).
-    pub fn capacity_provider_operator_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.capacity_provider_operator_role_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CapacityProviderPermissionsConfig {
+    into capacity_provider_operator_role_arn("CapacityProviderOperatorRoleArn"): String;
+});
 
 impl IntoValue for CapacityProviderPermissionsConfig {
     fn into_value(self) -> Value {
@@ -1329,29 +1031,11 @@ pub struct CapacityProviderScalingConfig {
     pub scaling_policies: Option<Vec<crate::types::TargetTrackingScalingPolicy>>,
 }
 
-impl CapacityProviderScalingConfig {
-    /// Sets `MaxVCpuCount` (see [`Self::max_v_cpu_count`]).
-    pub fn max_v_cpu_count(mut self, value: i32) -> Self {
-        self.max_v_cpu_count = Some(value);
-        self
-    }
-    /// Sets `ScalingMode` (see [`Self::scaling_mode`]).
-    pub fn scaling_mode(
-        mut self,
-        value: impl Into<crate::types::CapacityProviderScalingMode>,
-    ) -> Self {
-        self.scaling_mode = Some(value.into());
-        self
-    }
-    /// Sets `ScalingPolicies` (see [`Self::scaling_policies`]).
-    pub fn scaling_policies(
-        mut self,
-        value: Vec<crate::types::TargetTrackingScalingPolicy>,
-    ) -> Self {
-        self.scaling_policies = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CapacityProviderScalingConfig {
+    value max_v_cpu_count("MaxVCpuCount"): i32;
+    into scaling_mode("ScalingMode"): crate::types::CapacityProviderScalingMode;
+    list scaling_policies("ScalingPolicies"): crate::types::TargetTrackingScalingPolicy, push_scaling_policies;
+});
 
 impl IntoValue for CapacityProviderScalingConfig {
     fn into_value(self) -> Value {
@@ -1542,13 +1226,9 @@ pub struct CapacityProviderTelemetryConfig {
     pub logging_config: Option<crate::types::CapacityProviderLoggingConfig>,
 }
 
-impl CapacityProviderTelemetryConfig {
-    /// Sets `LoggingConfig` (see [`Self::logging_config`]).
-    pub fn logging_config(mut self, value: crate::types::CapacityProviderLoggingConfig) -> Self {
-        self.logging_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CapacityProviderTelemetryConfig {
+    value logging_config("LoggingConfig"): crate::types::CapacityProviderLoggingConfig;
+});
 
 impl IntoValue for CapacityProviderTelemetryConfig {
     fn into_value(self) -> Value {
@@ -1579,18 +1259,10 @@ pub struct CapacityProviderVpcConfig {
     pub security_group_ids: Option<Vec<String>>,
 }
 
-impl CapacityProviderVpcConfig {
-    /// Sets `SubnetIds` (see [`Self::subnet_ids`]).
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.subnet_ids = Some(value);
-        self
-    }
-    /// Sets `SecurityGroupIds` (see [`Self::security_group_ids`]).
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.security_group_ids = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CapacityProviderVpcConfig {
+    list_into subnet_ids("SubnetIds"): String, push_subnet_ids;
+    list_into security_group_ids("SecurityGroupIds"): String, push_security_group_ids;
+});
 
 impl IntoValue for CapacityProviderVpcConfig {
     fn into_value(self) -> Value {
@@ -1633,18 +1305,10 @@ impl std::fmt::Debug for ChainedInvokeDetails {
     }
 }
 
-impl ChainedInvokeDetails {
-    /// Sets `Result` (see [`Self::result`]).
-    pub fn result(mut self, value: impl Into<String>) -> Self {
-        self.result = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorObject) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChainedInvokeDetails {
+    into result("Result"): String;
+    value error("Error"): crate::types::ErrorObject;
+});
 
 impl FromValue for ChainedInvokeDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1664,13 +1328,9 @@ pub struct ChainedInvokeFailedDetails {
     pub error: Option<crate::types::EventError>,
 }
 
-impl ChainedInvokeFailedDetails {
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EventError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChainedInvokeFailedDetails {
+    value error("Error"): crate::types::EventError;
+});
 
 impl FromValue for ChainedInvokeFailedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1693,18 +1353,10 @@ pub struct ChainedInvokeOptions {
     pub tenant_id: Option<String>,
 }
 
-impl ChainedInvokeOptions {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `TenantId` (see [`Self::tenant_id`]).
-    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
-        self.tenant_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ChainedInvokeOptions {
+    into function_name("FunctionName"): String;
+    into tenant_id("TenantId"): String;
+});
 
 impl IntoValue for ChainedInvokeOptions {
     fn into_value(self) -> Value {
@@ -1731,33 +1383,13 @@ pub struct ChainedInvokeStartedDetails {
     pub durable_execution_arn: Option<String>,
 }
 
-impl ChainedInvokeStartedDetails {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `TenantId` (see [`Self::tenant_id`]).
-    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
-        self.tenant_id = Some(value.into());
-        self
-    }
-    /// Sets `Input` (see [`Self::input`]).
-    pub fn input(mut self, value: crate::types::EventInput) -> Self {
-        self.input = Some(value);
-        self
-    }
-    /// Sets `ExecutedVersion` (see [`Self::executed_version`]).
-    pub fn executed_version(mut self, value: impl Into<String>) -> Self {
-        self.executed_version = Some(value.into());
-        self
-    }
-    /// Sets `DurableExecutionArn` (see [`Self::durable_execution_arn`]).
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ChainedInvokeStartedDetails {
+    into function_name("FunctionName"): String;
+    into tenant_id("TenantId"): String;
+    value input("Input"): crate::types::EventInput;
+    into executed_version("ExecutedVersion"): String;
+    into durable_execution_arn("DurableExecutionArn"): String;
+});
 
 impl FromValue for ChainedInvokeStartedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1780,13 +1412,9 @@ pub struct ChainedInvokeStoppedDetails {
     pub error: Option<crate::types::EventError>,
 }
 
-impl ChainedInvokeStoppedDetails {
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EventError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChainedInvokeStoppedDetails {
+    value error("Error"): crate::types::EventError;
+});
 
 impl FromValue for ChainedInvokeStoppedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1805,13 +1433,9 @@ pub struct ChainedInvokeSucceededDetails {
     pub result: Option<crate::types::EventResult>,
 }
 
-impl ChainedInvokeSucceededDetails {
-    /// Sets `Result` (see [`Self::result`]).
-    pub fn result(mut self, value: crate::types::EventResult) -> Self {
-        self.result = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChainedInvokeSucceededDetails {
+    value result("Result"): crate::types::EventResult;
+});
 
 impl FromValue for ChainedInvokeSucceededDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1830,13 +1454,9 @@ pub struct ChainedInvokeTimedOutDetails {
     pub error: Option<crate::types::EventError>,
 }
 
-impl ChainedInvokeTimedOutDetails {
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EventError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChainedInvokeTimedOutDetails {
+    value error("Error"): crate::types::EventError;
+});
 
 impl FromValue for ChainedInvokeTimedOutDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1850,7 +1470,7 @@ impl FromValue for ChainedInvokeTimedOutDetails {
 /// The `CheckpointDurableExecutionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CheckpointDurableExecutionRequest {
+pub struct CheckpointDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     ///
     /// Required.
@@ -1865,30 +1485,14 @@ pub struct CheckpointDurableExecutionRequest {
     pub client_token: Option<String>,
 }
 
-impl CheckpointDurableExecutionRequest {
-    /// Sets `DurableExecutionArn` (see [`Self::durable_execution_arn`]).
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(value.into());
-        self
-    }
-    /// Sets `CheckpointToken` (see [`Self::checkpoint_token`]).
-    pub fn checkpoint_token(mut self, value: impl Into<String>) -> Self {
-        self.checkpoint_token = Some(value.into());
-        self
-    }
-    /// Sets `Updates` (see [`Self::updates`]).
-    pub fn updates(mut self, value: Vec<crate::types::OperationUpdate>) -> Self {
-        self.updates = Some(value);
-        self
-    }
-    /// Sets `ClientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CheckpointDurableExecutionInput {
+    into durable_execution_arn("DurableExecutionArn"): String;
+    into checkpoint_token("CheckpointToken"): String;
+    list updates("Updates"): crate::types::OperationUpdate, push_updates;
+    into client_token("ClientToken"): String;
+});
 
-impl IntoValue for CheckpointDurableExecutionRequest {
+impl IntoValue for CheckpointDurableExecutionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.durable_execution_arn.into_value(),
@@ -1902,7 +1506,7 @@ impl IntoValue for CheckpointDurableExecutionRequest {
 /// The response from the CheckpointDurableExecution operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CheckpointDurableExecutionResponse {
+pub struct CheckpointDurableExecutionOutput {
     /// A new checkpoint token to use for the next checkpoint operation. This token replaces the one provided in the request and must be used for subsequent checkpoints to maintain proper ordering.
     pub checkpoint_token: Option<String>,
     /// Updated execution state information that includes any changes that occurred since the last checkpoint, such as completed callbacks or expired timers. This allows the SDK to update its internal state during replay.
@@ -1911,23 +1515,12 @@ pub struct CheckpointDurableExecutionResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CheckpointDurableExecutionResponse {
-    /// Sets `CheckpointToken` (see [`Self::checkpoint_token`]).
-    pub fn checkpoint_token(mut self, value: impl Into<String>) -> Self {
-        self.checkpoint_token = Some(value.into());
-        self
-    }
-    /// Sets `NewExecutionState` (see [`Self::new_execution_state`]).
-    pub fn new_execution_state(
-        mut self,
-        value: crate::types::CheckpointUpdatedExecutionState,
-    ) -> Self {
-        self.new_execution_state = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CheckpointDurableExecutionOutput {
+    into checkpoint_token("CheckpointToken"): String;
+    value new_execution_state("NewExecutionState"): crate::types::CheckpointUpdatedExecutionState;
+});
 
-impl FromValue for CheckpointDurableExecutionResponse {
+impl FromValue for CheckpointDurableExecutionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1947,18 +1540,10 @@ pub struct CheckpointUpdatedExecutionState {
     pub next_marker: Option<String>,
 }
 
-impl CheckpointUpdatedExecutionState {
-    /// Sets `Operations` (see [`Self::operations`]).
-    pub fn operations(mut self, value: Vec<crate::types::Operation>) -> Self {
-        self.operations = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CheckpointUpdatedExecutionState {
+    list operations("Operations"): crate::types::Operation, push_operations;
+    into next_marker("NextMarker"): String;
+});
 
 impl FromValue for CheckpointUpdatedExecutionState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1980,18 +1565,10 @@ pub struct CodeArtifactUserDeletedException {
     pub message: Option<String>,
 }
 
-impl CodeArtifactUserDeletedException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CodeArtifactUserDeletedException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for CodeArtifactUserDeletedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2013,18 +1590,10 @@ pub struct CodeArtifactUserFailedException {
     pub message: Option<String>,
 }
 
-impl CodeArtifactUserFailedException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CodeArtifactUserFailedException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for CodeArtifactUserFailedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2046,18 +1615,10 @@ pub struct CodeArtifactUserPendingException {
     pub message: Option<String>,
 }
 
-impl CodeArtifactUserPendingException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CodeArtifactUserPendingException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for CodeArtifactUserPendingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2087,38 +1648,14 @@ pub struct CodeSigningConfig {
     pub last_modified: Option<String>,
 }
 
-impl CodeSigningConfig {
-    /// Sets `CodeSigningConfigId` (see [`Self::code_signing_config_id`]).
-    pub fn code_signing_config_id(mut self, value: impl Into<String>) -> Self {
-        self.code_signing_config_id = Some(value.into());
-        self
-    }
-    /// Sets `CodeSigningConfigArn` (see [`Self::code_signing_config_arn`]).
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `AllowedPublishers` (see [`Self::allowed_publishers`]).
-    pub fn allowed_publishers(mut self, value: crate::types::AllowedPublishers) -> Self {
-        self.allowed_publishers = Some(value);
-        self
-    }
-    /// Sets `CodeSigningPolicies` (see [`Self::code_signing_policies`]).
-    pub fn code_signing_policies(mut self, value: crate::types::CodeSigningPolicies) -> Self {
-        self.code_signing_policies = Some(value);
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: impl Into<String>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CodeSigningConfig {
+    into code_signing_config_id("CodeSigningConfigId"): String;
+    into code_signing_config_arn("CodeSigningConfigArn"): String;
+    into description("Description"): String;
+    value allowed_publishers("AllowedPublishers"): crate::types::AllowedPublishers;
+    value code_signing_policies("CodeSigningPolicies"): crate::types::CodeSigningPolicies;
+    into last_modified("LastModified"): String;
+});
 
 impl FromValue for CodeSigningConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2144,18 +1681,10 @@ pub struct CodeSigningConfigNotFoundException {
     pub message: Option<String>,
 }
 
-impl CodeSigningConfigNotFoundException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CodeSigningConfigNotFoundException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for CodeSigningConfigNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2177,16 +1706,9 @@ pub struct CodeSigningPolicies {
     pub untrusted_artifact_on_deployment: Option<crate::types::CodeSigningPolicy>,
 }
 
-impl CodeSigningPolicies {
-    /// Sets `UntrustedArtifactOnDeployment` (see [`Self::untrusted_artifact_on_deployment`]).
-    pub fn untrusted_artifact_on_deployment(
-        mut self,
-        value: impl Into<crate::types::CodeSigningPolicy>,
-    ) -> Self {
-        self.untrusted_artifact_on_deployment = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CodeSigningPolicies {
+    into untrusted_artifact_on_deployment("UntrustedArtifactOnDeployment"): crate::types::CodeSigningPolicy;
+});
 
 impl IntoValue for CodeSigningPolicies {
     fn into_value(self) -> Value {
@@ -2289,18 +1811,10 @@ pub struct CodeStorageExceededException {
     pub message: Option<String>,
 }
 
-impl CodeStorageExceededException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CodeStorageExceededException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for CodeStorageExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2322,18 +1836,10 @@ pub struct CodeVerificationFailedException {
     pub message: Option<String>,
 }
 
-impl CodeVerificationFailedException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CodeVerificationFailedException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for CodeVerificationFailedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2355,13 +1861,9 @@ pub struct Concurrency {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl Concurrency {
-    /// Sets `ReservedConcurrentExecutions` (see [`Self::reserved_concurrent_executions`]).
-    pub fn reserved_concurrent_executions(mut self, value: i32) -> Self {
-        self.reserved_concurrent_executions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Concurrency {
+    value reserved_concurrent_executions("ReservedConcurrentExecutions"): i32;
+});
 
 impl FromValue for Concurrency {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2397,23 +1899,11 @@ impl std::fmt::Debug for ContextDetails {
     }
 }
 
-impl ContextDetails {
-    /// Sets `ReplayChildren` (see [`Self::replay_children`]).
-    pub fn replay_children(mut self, value: bool) -> Self {
-        self.replay_children = Some(value);
-        self
-    }
-    /// Sets `Result` (see [`Self::result`]).
-    pub fn result(mut self, value: impl Into<String>) -> Self {
-        self.result = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorObject) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ContextDetails {
+    value replay_children("ReplayChildren"): bool;
+    into result("Result"): String;
+    value error("Error"): crate::types::ErrorObject;
+});
 
 impl FromValue for ContextDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2434,13 +1924,9 @@ pub struct ContextFailedDetails {
     pub error: Option<crate::types::EventError>,
 }
 
-impl ContextFailedDetails {
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EventError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ContextFailedDetails {
+    value error("Error"): crate::types::EventError;
+});
 
 impl FromValue for ContextFailedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2459,13 +1945,9 @@ pub struct ContextOptions {
     pub replay_children: Option<bool>,
 }
 
-impl ContextOptions {
-    /// Sets `ReplayChildren` (see [`Self::replay_children`]).
-    pub fn replay_children(mut self, value: bool) -> Self {
-        self.replay_children = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ContextOptions {
+    value replay_children("ReplayChildren"): bool;
+});
 
 impl IntoValue for ContextOptions {
     fn into_value(self) -> Value {
@@ -2493,13 +1975,9 @@ pub struct ContextSucceededDetails {
     pub result: Option<crate::types::EventResult>,
 }
 
-impl ContextSucceededDetails {
-    /// Sets `Result` (see [`Self::result`]).
-    pub fn result(mut self, value: crate::types::EventResult) -> Self {
-        self.result = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ContextSucceededDetails {
+    value result("Result"): crate::types::EventResult;
+});
 
 impl FromValue for ContextSucceededDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2530,38 +2008,14 @@ pub struct Cors {
     pub max_age: Option<i32>,
 }
 
-impl Cors {
-    /// Sets `AllowCredentials` (see [`Self::allow_credentials`]).
-    pub fn allow_credentials(mut self, value: bool) -> Self {
-        self.allow_credentials = Some(value);
-        self
-    }
-    /// Sets `AllowHeaders` (see [`Self::allow_headers`]).
-    pub fn allow_headers(mut self, value: Vec<String>) -> Self {
-        self.allow_headers = Some(value);
-        self
-    }
-    /// Sets `AllowMethods` (see [`Self::allow_methods`]).
-    pub fn allow_methods(mut self, value: Vec<String>) -> Self {
-        self.allow_methods = Some(value);
-        self
-    }
-    /// Sets `AllowOrigins` (see [`Self::allow_origins`]).
-    pub fn allow_origins(mut self, value: Vec<String>) -> Self {
-        self.allow_origins = Some(value);
-        self
-    }
-    /// Sets `ExposeHeaders` (see [`Self::expose_headers`]).
-    pub fn expose_headers(mut self, value: Vec<String>) -> Self {
-        self.expose_headers = Some(value);
-        self
-    }
-    /// Sets `MaxAge` (see [`Self::max_age`]).
-    pub fn max_age(mut self, value: i32) -> Self {
-        self.max_age = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Cors {
+    value allow_credentials("AllowCredentials"): bool;
+    list_into allow_headers("AllowHeaders"): String, push_allow_headers;
+    list_into allow_methods("AllowMethods"): String, push_allow_methods;
+    list_into allow_origins("AllowOrigins"): String, push_allow_origins;
+    list_into expose_headers("ExposeHeaders"): String, push_expose_headers;
+    value max_age("MaxAge"): i32;
+});
 
 impl IntoValue for Cors {
     fn into_value(self) -> Value {
@@ -2593,7 +2047,7 @@ impl FromValue for Cors {
 /// The `CreateAliasRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAliasRequest {
+pub struct CreateAliasInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -2620,35 +2074,15 @@ pub struct CreateAliasRequest {
     pub routing_config: Option<crate::types::AliasRoutingConfiguration>,
 }
 
-impl CreateAliasRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `FunctionVersion` (see [`Self::function_version`]).
-    pub fn function_version(mut self, value: impl Into<String>) -> Self {
-        self.function_version = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `RoutingConfig` (see [`Self::routing_config`]).
-    pub fn routing_config(mut self, value: crate::types::AliasRoutingConfiguration) -> Self {
-        self.routing_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateAliasInput {
+    into function_name("FunctionName"): String;
+    into name("Name"): String;
+    into function_version("FunctionVersion"): String;
+    into description("Description"): String;
+    value routing_config("RoutingConfig"): crate::types::AliasRoutingConfiguration;
+});
 
-impl IntoValue for CreateAliasRequest {
+impl IntoValue for CreateAliasInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -2663,7 +2097,7 @@ impl IntoValue for CreateAliasRequest {
 /// The `CreateCapacityProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateCapacityProviderRequest {
+pub struct CreateCapacityProviderInput {
     /// The name of the capacity provider.
     ///
     /// Required.
@@ -2690,64 +2124,19 @@ pub struct CreateCapacityProviderRequest {
     pub telemetry_config: Option<crate::types::CapacityProviderTelemetryConfig>,
 }
 
-impl CreateCapacityProviderRequest {
-    /// Sets `CapacityProviderName` (see [`Self::capacity_provider_name`]).
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.capacity_provider_name = Some(value.into());
-        self
-    }
-    /// Sets `VpcConfig` (see [`Self::vpc_config`]).
-    pub fn vpc_config(mut self, value: crate::types::CapacityProviderVpcConfig) -> Self {
-        self.vpc_config = Some(value);
-        self
-    }
-    /// Sets `PermissionsConfig` (see [`Self::permissions_config`]).
-    pub fn permissions_config(
-        mut self,
-        value: crate::types::CapacityProviderPermissionsConfig,
-    ) -> Self {
-        self.permissions_config = Some(value);
-        self
-    }
-    /// Sets `InstanceRequirements` (see [`Self::instance_requirements`]).
-    pub fn instance_requirements(mut self, value: crate::types::InstanceRequirements) -> Self {
-        self.instance_requirements = Some(value);
-        self
-    }
-    /// Sets `CapacityProviderScalingConfig` (see [`Self::capacity_provider_scaling_config`]).
-    pub fn capacity_provider_scaling_config(
-        mut self,
-        value: crate::types::CapacityProviderScalingConfig,
-    ) -> Self {
-        self.capacity_provider_scaling_config = Some(value);
-        self
-    }
-    /// Sets `KmsKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `PropagateTags` (see [`Self::propagate_tags`]).
-    pub fn propagate_tags(mut self, value: crate::types::PropagateTags) -> Self {
-        self.propagate_tags = Some(value);
-        self
-    }
-    /// Sets `TelemetryConfig` (see [`Self::telemetry_config`]).
-    pub fn telemetry_config(
-        mut self,
-        value: crate::types::CapacityProviderTelemetryConfig,
-    ) -> Self {
-        self.telemetry_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateCapacityProviderInput {
+    into capacity_provider_name("CapacityProviderName"): String;
+    value vpc_config("VpcConfig"): crate::types::CapacityProviderVpcConfig;
+    value permissions_config("PermissionsConfig"): crate::types::CapacityProviderPermissionsConfig;
+    value instance_requirements("InstanceRequirements"): crate::types::InstanceRequirements;
+    value capacity_provider_scaling_config("CapacityProviderScalingConfig"): crate::types::CapacityProviderScalingConfig;
+    into kms_key_arn("KmsKeyArn"): String;
+    map_into tags("Tags"): String, insert_tags;
+    value propagate_tags("PropagateTags"): crate::types::PropagateTags;
+    value telemetry_config("TelemetryConfig"): crate::types::CapacityProviderTelemetryConfig;
+});
 
-impl IntoValue for CreateCapacityProviderRequest {
+impl IntoValue for CreateCapacityProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.capacity_provider_name.into_value(),
@@ -2766,22 +2155,18 @@ impl IntoValue for CreateCapacityProviderRequest {
 /// The `CreateCapacityProviderResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateCapacityProviderResponse {
+pub struct CreateCapacityProviderOutput {
     /// Information about the capacity provider that was created.
     pub capacity_provider: Option<crate::types::CapacityProvider>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateCapacityProviderResponse {
-    /// Sets `CapacityProvider` (see [`Self::capacity_provider`]).
-    pub fn capacity_provider(mut self, value: crate::types::CapacityProvider) -> Self {
-        self.capacity_provider = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateCapacityProviderOutput {
+    value capacity_provider("CapacityProvider"): crate::types::CapacityProvider;
+});
 
-impl FromValue for CreateCapacityProviderResponse {
+impl FromValue for CreateCapacityProviderOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2793,7 +2178,7 @@ impl FromValue for CreateCapacityProviderResponse {
 /// The `CreateCodeSigningConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateCodeSigningConfigRequest {
+pub struct CreateCodeSigningConfigInput {
     /// Descriptive name for this code signing configuration.
     pub description: Option<String>,
     /// Signing profiles for this code signing configuration.
@@ -2806,30 +2191,14 @@ pub struct CreateCodeSigningConfigRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl CreateCodeSigningConfigRequest {
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `AllowedPublishers` (see [`Self::allowed_publishers`]).
-    pub fn allowed_publishers(mut self, value: crate::types::AllowedPublishers) -> Self {
-        self.allowed_publishers = Some(value);
-        self
-    }
-    /// Sets `CodeSigningPolicies` (see [`Self::code_signing_policies`]).
-    pub fn code_signing_policies(mut self, value: crate::types::CodeSigningPolicies) -> Self {
-        self.code_signing_policies = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateCodeSigningConfigInput {
+    into description("Description"): String;
+    value allowed_publishers("AllowedPublishers"): crate::types::AllowedPublishers;
+    value code_signing_policies("CodeSigningPolicies"): crate::types::CodeSigningPolicies;
+    map_into tags("Tags"): String, insert_tags;
+});
 
-impl IntoValue for CreateCodeSigningConfigRequest {
+impl IntoValue for CreateCodeSigningConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.description.into_value(),
@@ -2843,22 +2212,18 @@ impl IntoValue for CreateCodeSigningConfigRequest {
 /// The `CreateCodeSigningConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateCodeSigningConfigResponse {
+pub struct CreateCodeSigningConfigOutput {
     /// The code signing configuration.
     pub code_signing_config: Option<crate::types::CodeSigningConfig>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateCodeSigningConfigResponse {
-    /// Sets `CodeSigningConfig` (see [`Self::code_signing_config`]).
-    pub fn code_signing_config(mut self, value: crate::types::CodeSigningConfig) -> Self {
-        self.code_signing_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateCodeSigningConfigOutput {
+    value code_signing_config("CodeSigningConfig"): crate::types::CodeSigningConfig;
+});
 
-impl FromValue for CreateCodeSigningConfigResponse {
+impl FromValue for CreateCodeSigningConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2870,7 +2235,7 @@ impl FromValue for CreateCodeSigningConfigResponse {
 /// The `CreateEventSourceMappingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateEventSourceMappingRequest {
+pub struct CreateEventSourceMappingInput {
     /// The Amazon Resource Name (ARN) of the event source.
     ///
     /// - **Amazon Kinesis** – The ARN of the data stream or a stream consumer.
@@ -2963,174 +2328,38 @@ pub struct CreateEventSourceMappingRequest {
     pub provisioned_poller_config: Option<crate::types::ProvisionedPollerConfig>,
 }
 
-impl CreateEventSourceMappingRequest {
-    /// Sets `EventSourceArn` (see [`Self::event_source_arn`]).
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.event_source_arn = Some(value.into());
-        self
-    }
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `BatchSize` (see [`Self::batch_size`]).
-    pub fn batch_size(mut self, value: i32) -> Self {
-        self.batch_size = Some(value);
-        self
-    }
-    /// Sets `FilterCriteria` (see [`Self::filter_criteria`]).
-    pub fn filter_criteria(mut self, value: crate::types::FilterCriteria) -> Self {
-        self.filter_criteria = Some(value);
-        self
-    }
-    /// Sets `KMSKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `MetricsConfig` (see [`Self::metrics_config`]).
-    pub fn metrics_config(mut self, value: crate::types::EventSourceMappingMetricsConfig) -> Self {
-        self.metrics_config = Some(value);
-        self
-    }
-    /// Sets `LoggingConfig` (see [`Self::logging_config`]).
-    pub fn logging_config(mut self, value: crate::types::EventSourceMappingLoggingConfig) -> Self {
-        self.logging_config = Some(value);
-        self
-    }
-    /// Sets `ScalingConfig` (see [`Self::scaling_config`]).
-    pub fn scaling_config(mut self, value: crate::types::ScalingConfig) -> Self {
-        self.scaling_config = Some(value);
-        self
-    }
-    /// Sets `MaximumBatchingWindowInSeconds` (see [`Self::maximum_batching_window_in_seconds`]).
-    pub fn maximum_batching_window_in_seconds(mut self, value: i32) -> Self {
-        self.maximum_batching_window_in_seconds = Some(value);
-        self
-    }
-    /// Sets `ParallelizationFactor` (see [`Self::parallelization_factor`]).
-    pub fn parallelization_factor(mut self, value: i32) -> Self {
-        self.parallelization_factor = Some(value);
-        self
-    }
-    /// Sets `StartingPosition` (see [`Self::starting_position`]).
-    pub fn starting_position(
-        mut self,
-        value: impl Into<crate::types::EventSourcePosition>,
-    ) -> Self {
-        self.starting_position = Some(value.into());
-        self
-    }
-    /// Sets `StartingPositionTimestamp` (see [`Self::starting_position_timestamp`]).
-    pub fn starting_position_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.starting_position_timestamp = Some(value);
-        self
-    }
-    /// Sets `DestinationConfig` (see [`Self::destination_config`]).
-    pub fn destination_config(mut self, value: crate::types::DestinationConfig) -> Self {
-        self.destination_config = Some(value);
-        self
-    }
-    /// Sets `MaximumRecordAgeInSeconds` (see [`Self::maximum_record_age_in_seconds`]).
-    pub fn maximum_record_age_in_seconds(mut self, value: i32) -> Self {
-        self.maximum_record_age_in_seconds = Some(value);
-        self
-    }
-    /// Sets `BisectBatchOnFunctionError` (see [`Self::bisect_batch_on_function_error`]).
-    pub fn bisect_batch_on_function_error(mut self, value: bool) -> Self {
-        self.bisect_batch_on_function_error = Some(value);
-        self
-    }
-    /// Sets `MaximumRetryAttempts` (see [`Self::maximum_retry_attempts`]).
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.maximum_retry_attempts = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `TumblingWindowInSeconds` (see [`Self::tumbling_window_in_seconds`]).
-    pub fn tumbling_window_in_seconds(mut self, value: i32) -> Self {
-        self.tumbling_window_in_seconds = Some(value);
-        self
-    }
-    /// Sets `Topics` (see [`Self::topics`]).
-    pub fn topics(mut self, value: Vec<String>) -> Self {
-        self.topics = Some(value);
-        self
-    }
-    /// Sets `Queues` (see [`Self::queues`]).
-    pub fn queues(mut self, value: Vec<String>) -> Self {
-        self.queues = Some(value);
-        self
-    }
-    /// Sets `SourceAccessConfigurations` (see [`Self::source_access_configurations`]).
-    pub fn source_access_configurations(
-        mut self,
-        value: Vec<crate::types::SourceAccessConfiguration>,
-    ) -> Self {
-        self.source_access_configurations = Some(value);
-        self
-    }
-    /// Sets `SelfManagedEventSource` (see [`Self::self_managed_event_source`]).
-    pub fn self_managed_event_source(
-        mut self,
-        value: crate::types::SelfManagedEventSource,
-    ) -> Self {
-        self.self_managed_event_source = Some(value);
-        self
-    }
-    /// Sets `FunctionResponseTypes` (see [`Self::function_response_types`]).
-    pub fn function_response_types(
-        mut self,
-        value: Vec<crate::types::FunctionResponseType>,
-    ) -> Self {
-        self.function_response_types = Some(value);
-        self
-    }
-    /// Sets `AmazonManagedKafkaEventSourceConfig` (see [`Self::amazon_managed_kafka_event_source_config`]).
-    pub fn amazon_managed_kafka_event_source_config(
-        mut self,
-        value: crate::types::AmazonManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.amazon_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Sets `SelfManagedKafkaEventSourceConfig` (see [`Self::self_managed_kafka_event_source_config`]).
-    pub fn self_managed_kafka_event_source_config(
-        mut self,
-        value: crate::types::SelfManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.self_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Sets `DocumentDBEventSourceConfig` (see [`Self::document_db_event_source_config`]).
-    pub fn document_db_event_source_config(
-        mut self,
-        value: crate::types::DocumentDBEventSourceConfig,
-    ) -> Self {
-        self.document_db_event_source_config = Some(value);
-        self
-    }
-    /// Sets `ProvisionedPollerConfig` (see [`Self::provisioned_poller_config`]).
-    pub fn provisioned_poller_config(
-        mut self,
-        value: crate::types::ProvisionedPollerConfig,
-    ) -> Self {
-        self.provisioned_poller_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateEventSourceMappingInput {
+    into event_source_arn("EventSourceArn"): String;
+    into function_name("FunctionName"): String;
+    value enabled("Enabled"): bool;
+    value batch_size("BatchSize"): i32;
+    value filter_criteria("FilterCriteria"): crate::types::FilterCriteria;
+    into kms_key_arn("KMSKeyArn"): String;
+    value metrics_config("MetricsConfig"): crate::types::EventSourceMappingMetricsConfig;
+    value logging_config("LoggingConfig"): crate::types::EventSourceMappingLoggingConfig;
+    value scaling_config("ScalingConfig"): crate::types::ScalingConfig;
+    value maximum_batching_window_in_seconds("MaximumBatchingWindowInSeconds"): i32;
+    value parallelization_factor("ParallelizationFactor"): i32;
+    into starting_position("StartingPosition"): crate::types::EventSourcePosition;
+    value starting_position_timestamp("StartingPositionTimestamp"): myaws_core::DateTime;
+    value destination_config("DestinationConfig"): crate::types::DestinationConfig;
+    value maximum_record_age_in_seconds("MaximumRecordAgeInSeconds"): i32;
+    value bisect_batch_on_function_error("BisectBatchOnFunctionError"): bool;
+    value maximum_retry_attempts("MaximumRetryAttempts"): i32;
+    map_into tags("Tags"): String, insert_tags;
+    value tumbling_window_in_seconds("TumblingWindowInSeconds"): i32;
+    list_into topics("Topics"): String, push_topics;
+    list_into queues("Queues"): String, push_queues;
+    list source_access_configurations("SourceAccessConfigurations"): crate::types::SourceAccessConfiguration, push_source_access_configurations;
+    value self_managed_event_source("SelfManagedEventSource"): crate::types::SelfManagedEventSource;
+    list_into function_response_types("FunctionResponseTypes"): crate::types::FunctionResponseType, push_function_response_types;
+    value amazon_managed_kafka_event_source_config("AmazonManagedKafkaEventSourceConfig"): crate::types::AmazonManagedKafkaEventSourceConfig;
+    value self_managed_kafka_event_source_config("SelfManagedKafkaEventSourceConfig"): crate::types::SelfManagedKafkaEventSourceConfig;
+    value document_db_event_source_config("DocumentDBEventSourceConfig"): crate::types::DocumentDBEventSourceConfig;
+    value provisioned_poller_config("ProvisionedPollerConfig"): crate::types::ProvisionedPollerConfig;
+});
 
-impl IntoValue for CreateEventSourceMappingRequest {
+impl IntoValue for CreateEventSourceMappingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.event_source_arn.into_value(),
@@ -3168,7 +2397,7 @@ impl IntoValue for CreateEventSourceMappingRequest {
 /// The `CreateFunctionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateFunctionRequest {
+pub struct CreateFunctionInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -3252,153 +2481,38 @@ pub struct CreateFunctionRequest {
     pub durable_config: Option<crate::types::DurableConfig>,
 }
 
-impl CreateFunctionRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Runtime` (see [`Self::runtime`]).
-    pub fn runtime(mut self, value: impl Into<crate::types::Runtime>) -> Self {
-        self.runtime = Some(value.into());
-        self
-    }
-    /// Sets `Role` (see [`Self::role`]).
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-    /// Sets `Handler` (see [`Self::handler`]).
-    pub fn handler(mut self, value: impl Into<String>) -> Self {
-        self.handler = Some(value.into());
-        self
-    }
-    /// Sets `Code` (see [`Self::code`]).
-    pub fn code(mut self, value: crate::types::FunctionCode) -> Self {
-        self.code = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Timeout` (see [`Self::timeout`]).
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-    /// Sets `MemorySize` (see [`Self::memory_size`]).
-    pub fn memory_size(mut self, value: i32) -> Self {
-        self.memory_size = Some(value);
-        self
-    }
-    /// Sets `Publish` (see [`Self::publish`]).
-    pub fn publish(mut self, value: bool) -> Self {
-        self.publish = Some(value);
-        self
-    }
-    /// Sets `PublishTo` (see [`Self::publish_to`]).
-    pub fn publish_to(
-        mut self,
-        value: impl Into<crate::types::FunctionVersionLatestPublished>,
-    ) -> Self {
-        self.publish_to = Some(value.into());
-        self
-    }
-    /// Sets `VpcConfig` (see [`Self::vpc_config`]).
-    pub fn vpc_config(mut self, value: crate::types::VpcConfig) -> Self {
-        self.vpc_config = Some(value);
-        self
-    }
-    /// Sets `PackageType` (see [`Self::package_type`]).
-    pub fn package_type(mut self, value: impl Into<crate::types::PackageType>) -> Self {
-        self.package_type = Some(value.into());
-        self
-    }
-    /// Sets `DeadLetterConfig` (see [`Self::dead_letter_config`]).
-    pub fn dead_letter_config(mut self, value: crate::types::DeadLetterConfig) -> Self {
-        self.dead_letter_config = Some(value);
-        self
-    }
-    /// Sets `Environment` (see [`Self::environment`]).
-    pub fn environment(mut self, value: crate::types::Environment) -> Self {
-        self.environment = Some(value);
-        self
-    }
-    /// Sets `KMSKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `TracingConfig` (see [`Self::tracing_config`]).
-    pub fn tracing_config(mut self, value: crate::types::TracingConfig) -> Self {
-        self.tracing_config = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `Layers` (see [`Self::layers`]).
-    pub fn layers(mut self, value: Vec<String>) -> Self {
-        self.layers = Some(value);
-        self
-    }
-    /// Sets `FileSystemConfigs` (see [`Self::file_system_configs`]).
-    pub fn file_system_configs(mut self, value: Vec<crate::types::FileSystemConfig>) -> Self {
-        self.file_system_configs = Some(value);
-        self
-    }
-    /// Sets `CodeSigningConfigArn` (see [`Self::code_signing_config_arn`]).
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(value.into());
-        self
-    }
-    /// Sets `ImageConfig` (see [`Self::image_config`]).
-    pub fn image_config(mut self, value: crate::types::ImageConfig) -> Self {
-        self.image_config = Some(value);
-        self
-    }
-    /// Sets `Architectures` (see [`Self::architectures`]).
-    pub fn architectures(mut self, value: Vec<crate::types::Architecture>) -> Self {
-        self.architectures = Some(value);
-        self
-    }
-    /// Sets `EphemeralStorage` (see [`Self::ephemeral_storage`]).
-    pub fn ephemeral_storage(mut self, value: crate::types::EphemeralStorage) -> Self {
-        self.ephemeral_storage = Some(value);
-        self
-    }
-    /// Sets `SnapStart` (see [`Self::snap_start`]).
-    pub fn snap_start(mut self, value: crate::types::SnapStart) -> Self {
-        self.snap_start = Some(value);
-        self
-    }
-    /// Sets `LoggingConfig` (see [`Self::logging_config`]).
-    pub fn logging_config(mut self, value: crate::types::LoggingConfig) -> Self {
-        self.logging_config = Some(value);
-        self
-    }
-    /// Sets `TenancyConfig` (see [`Self::tenancy_config`]).
-    pub fn tenancy_config(mut self, value: crate::types::TenancyConfig) -> Self {
-        self.tenancy_config = Some(value);
-        self
-    }
-    /// Sets `CapacityProviderConfig` (see [`Self::capacity_provider_config`]).
-    pub fn capacity_provider_config(mut self, value: crate::types::CapacityProviderConfig) -> Self {
-        self.capacity_provider_config = Some(value);
-        self
-    }
-    /// Sets `DurableConfig` (see [`Self::durable_config`]).
-    pub fn durable_config(mut self, value: crate::types::DurableConfig) -> Self {
-        self.durable_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateFunctionInput {
+    into function_name("FunctionName"): String;
+    into runtime("Runtime"): crate::types::Runtime;
+    into role("Role"): String;
+    into handler("Handler"): String;
+    value code("Code"): crate::types::FunctionCode;
+    into description("Description"): String;
+    value timeout("Timeout"): i32;
+    value memory_size("MemorySize"): i32;
+    value publish("Publish"): bool;
+    into publish_to("PublishTo"): crate::types::FunctionVersionLatestPublished;
+    value vpc_config("VpcConfig"): crate::types::VpcConfig;
+    into package_type("PackageType"): crate::types::PackageType;
+    value dead_letter_config("DeadLetterConfig"): crate::types::DeadLetterConfig;
+    value environment("Environment"): crate::types::Environment;
+    into kms_key_arn("KMSKeyArn"): String;
+    value tracing_config("TracingConfig"): crate::types::TracingConfig;
+    map_into tags("Tags"): String, insert_tags;
+    list_into layers("Layers"): String, push_layers;
+    list file_system_configs("FileSystemConfigs"): crate::types::FileSystemConfig, push_file_system_configs;
+    into code_signing_config_arn("CodeSigningConfigArn"): String;
+    value image_config("ImageConfig"): crate::types::ImageConfig;
+    list_into architectures("Architectures"): crate::types::Architecture, push_architectures;
+    value ephemeral_storage("EphemeralStorage"): crate::types::EphemeralStorage;
+    value snap_start("SnapStart"): crate::types::SnapStart;
+    value logging_config("LoggingConfig"): crate::types::LoggingConfig;
+    value tenancy_config("TenancyConfig"): crate::types::TenancyConfig;
+    value capacity_provider_config("CapacityProviderConfig"): crate::types::CapacityProviderConfig;
+    value durable_config("DurableConfig"): crate::types::DurableConfig;
+});
 
-impl IntoValue for CreateFunctionRequest {
+impl IntoValue for CreateFunctionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -3436,7 +2550,7 @@ impl IntoValue for CreateFunctionRequest {
 /// The `CreateFunctionUrlConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateFunctionUrlConfigRequest {
+pub struct CreateFunctionUrlConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -3464,35 +2578,15 @@ pub struct CreateFunctionUrlConfigRequest {
     pub invoke_mode: Option<crate::types::InvokeMode>,
 }
 
-impl CreateFunctionUrlConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-    /// Sets `AuthType` (see [`Self::auth_type`]).
-    pub fn auth_type(mut self, value: impl Into<crate::types::FunctionUrlAuthType>) -> Self {
-        self.auth_type = Some(value.into());
-        self
-    }
-    /// Sets `Cors` (see [`Self::cors`]).
-    pub fn cors(mut self, value: crate::types::Cors) -> Self {
-        self.cors = Some(value);
-        self
-    }
-    /// Sets `InvokeMode` (see [`Self::invoke_mode`]).
-    pub fn invoke_mode(mut self, value: impl Into<crate::types::InvokeMode>) -> Self {
-        self.invoke_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateFunctionUrlConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+    into auth_type("AuthType"): crate::types::FunctionUrlAuthType;
+    value cors("Cors"): crate::types::Cors;
+    into invoke_mode("InvokeMode"): crate::types::InvokeMode;
+});
 
-impl IntoValue for CreateFunctionUrlConfigRequest {
+impl IntoValue for CreateFunctionUrlConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -3507,7 +2601,7 @@ impl IntoValue for CreateFunctionUrlConfigRequest {
 /// The `CreateFunctionUrlConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateFunctionUrlConfigResponse {
+pub struct CreateFunctionUrlConfigOutput {
     /// The HTTP URL endpoint for your function.
     pub function_url: Option<String>,
     /// The Amazon Resource Name (ARN) of your function.
@@ -3527,40 +2621,16 @@ pub struct CreateFunctionUrlConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateFunctionUrlConfigResponse {
-    /// Sets `FunctionUrl` (see [`Self::function_url`]).
-    pub fn function_url(mut self, value: impl Into<String>) -> Self {
-        self.function_url = Some(value.into());
-        self
-    }
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `AuthType` (see [`Self::auth_type`]).
-    pub fn auth_type(mut self, value: impl Into<crate::types::FunctionUrlAuthType>) -> Self {
-        self.auth_type = Some(value.into());
-        self
-    }
-    /// Sets `Cors` (see [`Self::cors`]).
-    pub fn cors(mut self, value: crate::types::Cors) -> Self {
-        self.cors = Some(value);
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: impl Into<String>) -> Self {
-        self.creation_time = Some(value.into());
-        self
-    }
-    /// Sets `InvokeMode` (see [`Self::invoke_mode`]).
-    pub fn invoke_mode(mut self, value: impl Into<crate::types::InvokeMode>) -> Self {
-        self.invoke_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateFunctionUrlConfigOutput {
+    into function_url("FunctionUrl"): String;
+    into function_arn("FunctionArn"): String;
+    into auth_type("AuthType"): crate::types::FunctionUrlAuthType;
+    value cors("Cors"): crate::types::Cors;
+    into creation_time("CreationTime"): String;
+    into invoke_mode("InvokeMode"): crate::types::InvokeMode;
+});
 
-impl FromValue for CreateFunctionUrlConfigResponse {
+impl FromValue for CreateFunctionUrlConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3582,13 +2652,9 @@ pub struct DeadLetterConfig {
     pub target_arn: Option<String>,
 }
 
-impl DeadLetterConfig {
-    /// Sets `TargetArn` (see [`Self::target_arn`]).
-    pub fn target_arn(mut self, value: impl Into<String>) -> Self {
-        self.target_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeadLetterConfig {
+    into target_arn("TargetArn"): String;
+});
 
 impl IntoValue for DeadLetterConfig {
     fn into_value(self) -> Value {
@@ -3608,7 +2674,7 @@ impl FromValue for DeadLetterConfig {
 /// The `DeleteAliasRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAliasRequest {
+pub struct DeleteAliasInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -3627,20 +2693,12 @@ pub struct DeleteAliasRequest {
     pub name: Option<String>,
 }
 
-impl DeleteAliasRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAliasInput {
+    into function_name("FunctionName"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for DeleteAliasRequest {
+impl IntoValue for DeleteAliasInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -3652,22 +2710,18 @@ impl IntoValue for DeleteAliasRequest {
 /// The `DeleteCapacityProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteCapacityProviderRequest {
+pub struct DeleteCapacityProviderInput {
     /// The name of the capacity provider to delete.
     ///
     /// Required.
     pub capacity_provider_name: Option<String>,
 }
 
-impl DeleteCapacityProviderRequest {
-    /// Sets `CapacityProviderName` (see [`Self::capacity_provider_name`]).
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.capacity_provider_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteCapacityProviderInput {
+    into capacity_provider_name("CapacityProviderName"): String;
+});
 
-impl IntoValue for DeleteCapacityProviderRequest {
+impl IntoValue for DeleteCapacityProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.capacity_provider_name.into_value()])
     }
@@ -3676,22 +2730,18 @@ impl IntoValue for DeleteCapacityProviderRequest {
 /// The `DeleteCapacityProviderResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteCapacityProviderResponse {
+pub struct DeleteCapacityProviderOutput {
     /// Information about the deleted capacity provider.
     pub capacity_provider: Option<crate::types::CapacityProvider>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteCapacityProviderResponse {
-    /// Sets `CapacityProvider` (see [`Self::capacity_provider`]).
-    pub fn capacity_provider(mut self, value: crate::types::CapacityProvider) -> Self {
-        self.capacity_provider = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteCapacityProviderOutput {
+    value capacity_provider("CapacityProvider"): crate::types::CapacityProvider;
+});
 
-impl FromValue for DeleteCapacityProviderResponse {
+impl FromValue for DeleteCapacityProviderOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3703,22 +2753,18 @@ impl FromValue for DeleteCapacityProviderResponse {
 /// The `DeleteCodeSigningConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteCodeSigningConfigRequest {
+pub struct DeleteCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     ///
     /// Required.
     pub code_signing_config_arn: Option<String>,
 }
 
-impl DeleteCodeSigningConfigRequest {
-    /// Sets `CodeSigningConfigArn` (see [`Self::code_signing_config_arn`]).
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteCodeSigningConfigInput {
+    into code_signing_config_arn("CodeSigningConfigArn"): String;
+});
 
-impl IntoValue for DeleteCodeSigningConfigRequest {
+impl IntoValue for DeleteCodeSigningConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.code_signing_config_arn.into_value()])
     }
@@ -3727,12 +2773,12 @@ impl IntoValue for DeleteCodeSigningConfigRequest {
 /// The `DeleteCodeSigningConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteCodeSigningConfigResponse {
+pub struct DeleteCodeSigningConfigOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteCodeSigningConfigResponse {
+impl FromValue for DeleteCodeSigningConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -3742,22 +2788,18 @@ impl FromValue for DeleteCodeSigningConfigResponse {
 /// The `DeleteEventSourceMappingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteEventSourceMappingRequest {
+pub struct DeleteEventSourceMappingInput {
     /// The identifier of the event source mapping.
     ///
     /// Required.
     pub uuid: Option<String>,
 }
 
-impl DeleteEventSourceMappingRequest {
-    /// Sets `UUID` (see [`Self::uuid`]).
-    pub fn uuid(mut self, value: impl Into<String>) -> Self {
-        self.uuid = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteEventSourceMappingInput {
+    into uuid("UUID"): String;
+});
 
-impl IntoValue for DeleteEventSourceMappingRequest {
+impl IntoValue for DeleteEventSourceMappingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.uuid.into_value()])
     }
@@ -3766,7 +2808,7 @@ impl IntoValue for DeleteEventSourceMappingRequest {
 /// The `DeleteFunctionCodeSigningConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteFunctionCodeSigningConfigRequest {
+pub struct DeleteFunctionCodeSigningConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -3781,15 +2823,11 @@ pub struct DeleteFunctionCodeSigningConfigRequest {
     pub function_name: Option<String>,
 }
 
-impl DeleteFunctionCodeSigningConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteFunctionCodeSigningConfigInput {
+    into function_name("FunctionName"): String;
+});
 
-impl IntoValue for DeleteFunctionCodeSigningConfigRequest {
+impl IntoValue for DeleteFunctionCodeSigningConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.function_name.into_value()])
     }
@@ -3798,7 +2836,7 @@ impl IntoValue for DeleteFunctionCodeSigningConfigRequest {
 /// The `DeleteFunctionConcurrencyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteFunctionConcurrencyRequest {
+pub struct DeleteFunctionConcurrencyInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -3813,15 +2851,11 @@ pub struct DeleteFunctionConcurrencyRequest {
     pub function_name: Option<String>,
 }
 
-impl DeleteFunctionConcurrencyRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteFunctionConcurrencyInput {
+    into function_name("FunctionName"): String;
+});
 
-impl IntoValue for DeleteFunctionConcurrencyRequest {
+impl IntoValue for DeleteFunctionConcurrencyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.function_name.into_value()])
     }
@@ -3830,7 +2864,7 @@ impl IntoValue for DeleteFunctionConcurrencyRequest {
 /// The `DeleteFunctionEventInvokeConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteFunctionEventInvokeConfigRequest {
+pub struct DeleteFunctionEventInvokeConfigInput {
     /// The name or ARN of the Lambda function, version, or alias.
     ///
     /// **Name formats**
@@ -3847,20 +2881,12 @@ pub struct DeleteFunctionEventInvokeConfigRequest {
     pub qualifier: Option<String>,
 }
 
-impl DeleteFunctionEventInvokeConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteFunctionEventInvokeConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+});
 
-impl IntoValue for DeleteFunctionEventInvokeConfigRequest {
+impl IntoValue for DeleteFunctionEventInvokeConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -3872,7 +2898,7 @@ impl IntoValue for DeleteFunctionEventInvokeConfigRequest {
 /// The `DeleteFunctionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteFunctionRequest {
+pub struct DeleteFunctionInput {
     /// The name or ARN of the Lambda function or version.
     ///
     /// **Name formats**
@@ -3889,20 +2915,12 @@ pub struct DeleteFunctionRequest {
     pub qualifier: Option<String>,
 }
 
-impl DeleteFunctionRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteFunctionInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+});
 
-impl IntoValue for DeleteFunctionRequest {
+impl IntoValue for DeleteFunctionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -3914,22 +2932,18 @@ impl IntoValue for DeleteFunctionRequest {
 /// The `DeleteFunctionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteFunctionResponse {
+pub struct DeleteFunctionOutput {
     /// The HTTP status code returned by the operation.
     pub status_code: Option<i32>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteFunctionResponse {
-    /// Sets `StatusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: i32) -> Self {
-        self.status_code = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteFunctionOutput {
+    value status_code("StatusCode"): i32;
+});
 
-impl FromValue for DeleteFunctionResponse {
+impl FromValue for DeleteFunctionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3941,7 +2955,7 @@ impl FromValue for DeleteFunctionResponse {
 /// The `DeleteFunctionUrlConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteFunctionUrlConfigRequest {
+pub struct DeleteFunctionUrlConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -3958,20 +2972,12 @@ pub struct DeleteFunctionUrlConfigRequest {
     pub qualifier: Option<String>,
 }
 
-impl DeleteFunctionUrlConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteFunctionUrlConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+});
 
-impl IntoValue for DeleteFunctionUrlConfigRequest {
+impl IntoValue for DeleteFunctionUrlConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -3983,7 +2989,7 @@ impl IntoValue for DeleteFunctionUrlConfigRequest {
 /// The `DeleteLayerVersionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteLayerVersionRequest {
+pub struct DeleteLayerVersionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
     ///
     /// Required.
@@ -3994,20 +3000,12 @@ pub struct DeleteLayerVersionRequest {
     pub version_number: Option<i64>,
 }
 
-impl DeleteLayerVersionRequest {
-    /// Sets `LayerName` (see [`Self::layer_name`]).
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.layer_name = Some(value.into());
-        self
-    }
-    /// Sets `VersionNumber` (see [`Self::version_number`]).
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.version_number = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteLayerVersionInput {
+    into layer_name("LayerName"): String;
+    value version_number("VersionNumber"): i64;
+});
 
-impl IntoValue for DeleteLayerVersionRequest {
+impl IntoValue for DeleteLayerVersionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.layer_name.into_value(),
@@ -4019,7 +3017,7 @@ impl IntoValue for DeleteLayerVersionRequest {
 /// The `DeleteProvisionedConcurrencyConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteProvisionedConcurrencyConfigRequest {
+pub struct DeleteProvisionedConcurrencyConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -4038,20 +3036,12 @@ pub struct DeleteProvisionedConcurrencyConfigRequest {
     pub qualifier: Option<String>,
 }
 
-impl DeleteProvisionedConcurrencyConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteProvisionedConcurrencyConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+});
 
-impl IntoValue for DeleteProvisionedConcurrencyConfigRequest {
+impl IntoValue for DeleteProvisionedConcurrencyConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -4070,18 +3060,10 @@ pub struct DestinationConfig {
     pub on_failure: Option<crate::types::OnFailure>,
 }
 
-impl DestinationConfig {
-    /// Sets `OnSuccess` (see [`Self::on_success`]).
-    pub fn on_success(mut self, value: crate::types::OnSuccess) -> Self {
-        self.on_success = Some(value);
-        self
-    }
-    /// Sets `OnFailure` (see [`Self::on_failure`]).
-    pub fn on_failure(mut self, value: crate::types::OnFailure) -> Self {
-        self.on_failure = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DestinationConfig {
+    value on_success("OnSuccess"): crate::types::OnSuccess;
+    value on_failure("OnFailure"): crate::types::OnFailure;
+});
 
 impl IntoValue for DestinationConfig {
     fn into_value(self) -> Value {
@@ -4114,23 +3096,11 @@ pub struct DocumentDBEventSourceConfig {
     pub full_document: Option<crate::types::FullDocument>,
 }
 
-impl DocumentDBEventSourceConfig {
-    /// Sets `DatabaseName` (see [`Self::database_name`]).
-    pub fn database_name(mut self, value: impl Into<String>) -> Self {
-        self.database_name = Some(value.into());
-        self
-    }
-    /// Sets `CollectionName` (see [`Self::collection_name`]).
-    pub fn collection_name(mut self, value: impl Into<String>) -> Self {
-        self.collection_name = Some(value.into());
-        self
-    }
-    /// Sets `FullDocument` (see [`Self::full_document`]).
-    pub fn full_document(mut self, value: impl Into<crate::types::FullDocument>) -> Self {
-        self.full_document = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DocumentDBEventSourceConfig {
+    into database_name("DatabaseName"): String;
+    into collection_name("CollectionName"): String;
+    into full_document("FullDocument"): crate::types::FullDocument;
+});
 
 impl IntoValue for DocumentDBEventSourceConfig {
     fn into_value(self) -> Value {
@@ -4165,23 +3135,11 @@ pub struct DurableConfig {
     pub execution_timeout: Option<i32>,
 }
 
-impl DurableConfig {
-    /// Sets `KMSKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `RetentionPeriodInDays` (see [`Self::retention_period_in_days`]).
-    pub fn retention_period_in_days(mut self, value: i32) -> Self {
-        self.retention_period_in_days = Some(value);
-        self
-    }
-    /// Sets `ExecutionTimeout` (see [`Self::execution_timeout`]).
-    pub fn execution_timeout(mut self, value: i32) -> Self {
-        self.execution_timeout = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DurableConfig {
+    into kms_key_arn("KMSKeyArn"): String;
+    value retention_period_in_days("RetentionPeriodInDays"): i32;
+    value execution_timeout("ExecutionTimeout"): i32;
+});
 
 impl IntoValue for DurableConfig {
     fn into_value(self) -> Value {
@@ -4214,18 +3172,10 @@ pub struct DurableExecutionAlreadyStartedException {
     pub message: Option<String>,
 }
 
-impl DurableExecutionAlreadyStartedException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DurableExecutionAlreadyStartedException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for DurableExecutionAlreadyStartedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4247,18 +3197,10 @@ pub struct EC2AccessDeniedException {
     pub message: Option<String>,
 }
 
-impl EC2AccessDeniedException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EC2AccessDeniedException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for EC2AccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4280,18 +3222,10 @@ pub struct EC2ThrottledException {
     pub message: Option<String>,
 }
 
-impl EC2ThrottledException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EC2ThrottledException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for EC2ThrottledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4315,23 +3249,11 @@ pub struct EC2UnexpectedException {
     pub ec2_error_code: Option<String>,
 }
 
-impl EC2UnexpectedException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `EC2ErrorCode` (see [`Self::ec2_error_code`]).
-    pub fn ec2_error_code(mut self, value: impl Into<String>) -> Self {
-        self.ec2_error_code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EC2UnexpectedException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+    into ec2_error_code("EC2ErrorCode"): String;
+});
 
 impl FromValue for EC2UnexpectedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4354,18 +3276,10 @@ pub struct EFSIOException {
     pub message: Option<String>,
 }
 
-impl EFSIOException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EFSIOException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for EFSIOException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4387,18 +3301,10 @@ pub struct EFSMountConnectivityException {
     pub message: Option<String>,
 }
 
-impl EFSMountConnectivityException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EFSMountConnectivityException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for EFSMountConnectivityException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4420,18 +3326,10 @@ pub struct EFSMountFailureException {
     pub message: Option<String>,
 }
 
-impl EFSMountFailureException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EFSMountFailureException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for EFSMountFailureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4453,18 +3351,10 @@ pub struct EFSMountTimeoutException {
     pub message: Option<String>,
 }
 
-impl EFSMountTimeoutException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EFSMountTimeoutException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for EFSMountTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4486,18 +3376,10 @@ pub struct ENILimitReachedException {
     pub message: Option<String>,
 }
 
-impl ENILimitReachedException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ENILimitReachedException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for ENILimitReachedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4519,18 +3401,10 @@ pub struct ENINotReadyException {
     pub message: Option<String>,
 }
 
-impl ENINotReadyException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ENINotReadyException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for ENINotReadyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4633,13 +3507,9 @@ impl std::fmt::Debug for Environment {
     }
 }
 
-impl Environment {
-    /// Sets `Variables` (see [`Self::variables`]).
-    pub fn variables(mut self, value: HashMap<String, String>) -> Self {
-        self.variables = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Environment {
+    map_into variables("Variables"): String, insert_variables;
+});
 
 impl IntoValue for Environment {
     fn into_value(self) -> Value {
@@ -4669,18 +3539,10 @@ impl std::fmt::Debug for EnvironmentError {
     }
 }
 
-impl EnvironmentError {
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EnvironmentError {
+    into error_code("ErrorCode"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for EnvironmentError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4714,18 +3576,10 @@ impl std::fmt::Debug for EnvironmentResponse {
     }
 }
 
-impl EnvironmentResponse {
-    /// Sets `Variables` (see [`Self::variables`]).
-    pub fn variables(mut self, value: HashMap<String, String>) -> Self {
-        self.variables = Some(value);
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EnvironmentError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EnvironmentResponse {
+    map_into variables("Variables"): String, insert_variables;
+    value error("Error"): crate::types::EnvironmentError;
+});
 
 impl FromValue for EnvironmentResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4747,13 +3601,9 @@ pub struct EphemeralStorage {
     pub size: Option<i32>,
 }
 
-impl EphemeralStorage {
-    /// Sets `Size` (see [`Self::size`]).
-    pub fn size(mut self, value: i32) -> Self {
-        self.size = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EphemeralStorage {
+    value size("Size"): i32;
+});
 
 impl IntoValue for EphemeralStorage {
     fn into_value(self) -> Value {
@@ -4804,28 +3654,12 @@ impl std::fmt::Debug for ErrorObject {
     }
 }
 
-impl ErrorObject {
-    /// Sets `ErrorMessage` (see [`Self::error_message`]).
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-    /// Sets `ErrorType` (see [`Self::error_type`]).
-    pub fn error_type(mut self, value: impl Into<String>) -> Self {
-        self.error_type = Some(value.into());
-        self
-    }
-    /// Sets `ErrorData` (see [`Self::error_data`]).
-    pub fn error_data(mut self, value: impl Into<String>) -> Self {
-        self.error_data = Some(value.into());
-        self
-    }
-    /// Sets `StackTrace` (see [`Self::stack_trace`]).
-    pub fn stack_trace(mut self, value: Vec<String>) -> Self {
-        self.stack_trace = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ErrorObject {
+    into error_message("ErrorMessage"): String;
+    into error_type("ErrorType"): String;
+    into error_data("ErrorData"): String;
+    list_into stack_trace("StackTrace"): String, push_stack_trace;
+});
 
 impl IntoValue for ErrorObject {
     fn into_value(self) -> Value {
@@ -4918,202 +3752,39 @@ pub struct Event {
     pub invocation_completed_details: Option<crate::types::InvocationCompletedDetails>,
 }
 
-impl Event {
-    /// Sets `EventType` (see [`Self::event_type`]).
-    pub fn event_type(mut self, value: impl Into<crate::types::EventType>) -> Self {
-        self.event_type = Some(value.into());
-        self
-    }
-    /// Sets `SubType` (see [`Self::sub_type`]).
-    pub fn sub_type(mut self, value: impl Into<String>) -> Self {
-        self.sub_type = Some(value.into());
-        self
-    }
-    /// Sets `EventId` (see [`Self::event_id`]).
-    pub fn event_id(mut self, value: i32) -> Self {
-        self.event_id = Some(value);
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `EventTimestamp` (see [`Self::event_timestamp`]).
-    pub fn event_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.event_timestamp = Some(value);
-        self
-    }
-    /// Sets `ParentId` (see [`Self::parent_id`]).
-    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionStartedDetails` (see [`Self::execution_started_details`]).
-    pub fn execution_started_details(
-        mut self,
-        value: crate::types::ExecutionStartedDetails,
-    ) -> Self {
-        self.execution_started_details = Some(value);
-        self
-    }
-    /// Sets `ExecutionSucceededDetails` (see [`Self::execution_succeeded_details`]).
-    pub fn execution_succeeded_details(
-        mut self,
-        value: crate::types::ExecutionSucceededDetails,
-    ) -> Self {
-        self.execution_succeeded_details = Some(value);
-        self
-    }
-    /// Sets `ExecutionFailedDetails` (see [`Self::execution_failed_details`]).
-    pub fn execution_failed_details(mut self, value: crate::types::ExecutionFailedDetails) -> Self {
-        self.execution_failed_details = Some(value);
-        self
-    }
-    /// Sets `ExecutionTimedOutDetails` (see [`Self::execution_timed_out_details`]).
-    pub fn execution_timed_out_details(
-        mut self,
-        value: crate::types::ExecutionTimedOutDetails,
-    ) -> Self {
-        self.execution_timed_out_details = Some(value);
-        self
-    }
-    /// Sets `ExecutionStoppedDetails` (see [`Self::execution_stopped_details`]).
-    pub fn execution_stopped_details(
-        mut self,
-        value: crate::types::ExecutionStoppedDetails,
-    ) -> Self {
-        self.execution_stopped_details = Some(value);
-        self
-    }
-    /// Sets `ContextStartedDetails` (see [`Self::context_started_details`]).
-    pub fn context_started_details(mut self, value: crate::types::ContextStartedDetails) -> Self {
-        self.context_started_details = Some(value);
-        self
-    }
-    /// Sets `ContextSucceededDetails` (see [`Self::context_succeeded_details`]).
-    pub fn context_succeeded_details(
-        mut self,
-        value: crate::types::ContextSucceededDetails,
-    ) -> Self {
-        self.context_succeeded_details = Some(value);
-        self
-    }
-    /// Sets `ContextFailedDetails` (see [`Self::context_failed_details`]).
-    pub fn context_failed_details(mut self, value: crate::types::ContextFailedDetails) -> Self {
-        self.context_failed_details = Some(value);
-        self
-    }
-    /// Sets `WaitStartedDetails` (see [`Self::wait_started_details`]).
-    pub fn wait_started_details(mut self, value: crate::types::WaitStartedDetails) -> Self {
-        self.wait_started_details = Some(value);
-        self
-    }
-    /// Sets `WaitSucceededDetails` (see [`Self::wait_succeeded_details`]).
-    pub fn wait_succeeded_details(mut self, value: crate::types::WaitSucceededDetails) -> Self {
-        self.wait_succeeded_details = Some(value);
-        self
-    }
-    /// Sets `WaitCancelledDetails` (see [`Self::wait_cancelled_details`]).
-    pub fn wait_cancelled_details(mut self, value: crate::types::WaitCancelledDetails) -> Self {
-        self.wait_cancelled_details = Some(value);
-        self
-    }
-    /// Sets `StepStartedDetails` (see [`Self::step_started_details`]).
-    pub fn step_started_details(mut self, value: crate::types::StepStartedDetails) -> Self {
-        self.step_started_details = Some(value);
-        self
-    }
-    /// Sets `StepSucceededDetails` (see [`Self::step_succeeded_details`]).
-    pub fn step_succeeded_details(mut self, value: crate::types::StepSucceededDetails) -> Self {
-        self.step_succeeded_details = Some(value);
-        self
-    }
-    /// Sets `StepFailedDetails` (see [`Self::step_failed_details`]).
-    pub fn step_failed_details(mut self, value: crate::types::StepFailedDetails) -> Self {
-        self.step_failed_details = Some(value);
-        self
-    }
-    /// Sets `ChainedInvokeStartedDetails` (see [`Self::chained_invoke_started_details`]).
-    pub fn chained_invoke_started_details(
-        mut self,
-        value: crate::types::ChainedInvokeStartedDetails,
-    ) -> Self {
-        self.chained_invoke_started_details = Some(value);
-        self
-    }
-    /// Sets `ChainedInvokeSucceededDetails` (see [`Self::chained_invoke_succeeded_details`]).
-    pub fn chained_invoke_succeeded_details(
-        mut self,
-        value: crate::types::ChainedInvokeSucceededDetails,
-    ) -> Self {
-        self.chained_invoke_succeeded_details = Some(value);
-        self
-    }
-    /// Sets `ChainedInvokeFailedDetails` (see [`Self::chained_invoke_failed_details`]).
-    pub fn chained_invoke_failed_details(
-        mut self,
-        value: crate::types::ChainedInvokeFailedDetails,
-    ) -> Self {
-        self.chained_invoke_failed_details = Some(value);
-        self
-    }
-    /// Sets `ChainedInvokeTimedOutDetails` (see [`Self::chained_invoke_timed_out_details`]).
-    pub fn chained_invoke_timed_out_details(
-        mut self,
-        value: crate::types::ChainedInvokeTimedOutDetails,
-    ) -> Self {
-        self.chained_invoke_timed_out_details = Some(value);
-        self
-    }
-    /// Sets `ChainedInvokeStoppedDetails` (see [`Self::chained_invoke_stopped_details`]).
-    pub fn chained_invoke_stopped_details(
-        mut self,
-        value: crate::types::ChainedInvokeStoppedDetails,
-    ) -> Self {
-        self.chained_invoke_stopped_details = Some(value);
-        self
-    }
-    /// Sets `CallbackStartedDetails` (see [`Self::callback_started_details`]).
-    pub fn callback_started_details(mut self, value: crate::types::CallbackStartedDetails) -> Self {
-        self.callback_started_details = Some(value);
-        self
-    }
-    /// Sets `CallbackSucceededDetails` (see [`Self::callback_succeeded_details`]).
-    pub fn callback_succeeded_details(
-        mut self,
-        value: crate::types::CallbackSucceededDetails,
-    ) -> Self {
-        self.callback_succeeded_details = Some(value);
-        self
-    }
-    /// Sets `CallbackFailedDetails` (see [`Self::callback_failed_details`]).
-    pub fn callback_failed_details(mut self, value: crate::types::CallbackFailedDetails) -> Self {
-        self.callback_failed_details = Some(value);
-        self
-    }
-    /// Sets `CallbackTimedOutDetails` (see [`Self::callback_timed_out_details`]).
-    pub fn callback_timed_out_details(
-        mut self,
-        value: crate::types::CallbackTimedOutDetails,
-    ) -> Self {
-        self.callback_timed_out_details = Some(value);
-        self
-    }
-    /// Sets `InvocationCompletedDetails` (see [`Self::invocation_completed_details`]).
-    pub fn invocation_completed_details(
-        mut self,
-        value: crate::types::InvocationCompletedDetails,
-    ) -> Self {
-        self.invocation_completed_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Event {
+    into event_type("EventType"): crate::types::EventType;
+    into sub_type("SubType"): String;
+    value event_id("EventId"): i32;
+    into id("Id"): String;
+    into name("Name"): String;
+    value event_timestamp("EventTimestamp"): myaws_core::DateTime;
+    into parent_id("ParentId"): String;
+    value execution_started_details("ExecutionStartedDetails"): crate::types::ExecutionStartedDetails;
+    value execution_succeeded_details("ExecutionSucceededDetails"): crate::types::ExecutionSucceededDetails;
+    value execution_failed_details("ExecutionFailedDetails"): crate::types::ExecutionFailedDetails;
+    value execution_timed_out_details("ExecutionTimedOutDetails"): crate::types::ExecutionTimedOutDetails;
+    value execution_stopped_details("ExecutionStoppedDetails"): crate::types::ExecutionStoppedDetails;
+    value context_started_details("ContextStartedDetails"): crate::types::ContextStartedDetails;
+    value context_succeeded_details("ContextSucceededDetails"): crate::types::ContextSucceededDetails;
+    value context_failed_details("ContextFailedDetails"): crate::types::ContextFailedDetails;
+    value wait_started_details("WaitStartedDetails"): crate::types::WaitStartedDetails;
+    value wait_succeeded_details("WaitSucceededDetails"): crate::types::WaitSucceededDetails;
+    value wait_cancelled_details("WaitCancelledDetails"): crate::types::WaitCancelledDetails;
+    value step_started_details("StepStartedDetails"): crate::types::StepStartedDetails;
+    value step_succeeded_details("StepSucceededDetails"): crate::types::StepSucceededDetails;
+    value step_failed_details("StepFailedDetails"): crate::types::StepFailedDetails;
+    value chained_invoke_started_details("ChainedInvokeStartedDetails"): crate::types::ChainedInvokeStartedDetails;
+    value chained_invoke_succeeded_details("ChainedInvokeSucceededDetails"): crate::types::ChainedInvokeSucceededDetails;
+    value chained_invoke_failed_details("ChainedInvokeFailedDetails"): crate::types::ChainedInvokeFailedDetails;
+    value chained_invoke_timed_out_details("ChainedInvokeTimedOutDetails"): crate::types::ChainedInvokeTimedOutDetails;
+    value chained_invoke_stopped_details("ChainedInvokeStoppedDetails"): crate::types::ChainedInvokeStoppedDetails;
+    value callback_started_details("CallbackStartedDetails"): crate::types::CallbackStartedDetails;
+    value callback_succeeded_details("CallbackSucceededDetails"): crate::types::CallbackSucceededDetails;
+    value callback_failed_details("CallbackFailedDetails"): crate::types::CallbackFailedDetails;
+    value callback_timed_out_details("CallbackTimedOutDetails"): crate::types::CallbackTimedOutDetails;
+    value invocation_completed_details("InvocationCompletedDetails"): crate::types::InvocationCompletedDetails;
+});
 
 impl FromValue for Event {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5164,18 +3835,10 @@ pub struct EventError {
     pub truncated: Option<bool>,
 }
 
-impl EventError {
-    /// Sets `Payload` (see [`Self::payload`]).
-    pub fn payload(mut self, value: crate::types::ErrorObject) -> Self {
-        self.payload = Some(value);
-        self
-    }
-    /// Sets `Truncated` (see [`Self::truncated`]).
-    pub fn truncated(mut self, value: bool) -> Self {
-        self.truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EventError {
+    value payload("Payload"): crate::types::ErrorObject;
+    value truncated("Truncated"): bool;
+});
 
 impl FromValue for EventError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5209,18 +3872,10 @@ impl std::fmt::Debug for EventInput {
     }
 }
 
-impl EventInput {
-    /// Sets `Payload` (see [`Self::payload`]).
-    pub fn payload(mut self, value: impl Into<String>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-    /// Sets `Truncated` (see [`Self::truncated`]).
-    pub fn truncated(mut self, value: bool) -> Self {
-        self.truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EventInput {
+    into payload("Payload"): String;
+    value truncated("Truncated"): bool;
+});
 
 impl FromValue for EventInput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5254,18 +3909,10 @@ impl std::fmt::Debug for EventResult {
     }
 }
 
-impl EventResult {
-    /// Sets `Payload` (see [`Self::payload`]).
-    pub fn payload(mut self, value: impl Into<String>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-    /// Sets `Truncated` (see [`Self::truncated`]).
-    pub fn truncated(mut self, value: bool) -> Self {
-        self.truncated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EventResult {
+    into payload("Payload"): String;
+    value truncated("Truncated"): bool;
+});
 
 impl FromValue for EventResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5365,197 +4012,41 @@ pub struct EventSourceMappingConfiguration {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl EventSourceMappingConfiguration {
-    /// Sets `UUID` (see [`Self::uuid`]).
-    pub fn uuid(mut self, value: impl Into<String>) -> Self {
-        self.uuid = Some(value.into());
-        self
-    }
-    /// Sets `StartingPosition` (see [`Self::starting_position`]).
-    pub fn starting_position(
-        mut self,
-        value: impl Into<crate::types::EventSourcePosition>,
-    ) -> Self {
-        self.starting_position = Some(value.into());
-        self
-    }
-    /// Sets `StartingPositionTimestamp` (see [`Self::starting_position_timestamp`]).
-    pub fn starting_position_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.starting_position_timestamp = Some(value);
-        self
-    }
-    /// Sets `BatchSize` (see [`Self::batch_size`]).
-    pub fn batch_size(mut self, value: i32) -> Self {
-        self.batch_size = Some(value);
-        self
-    }
-    /// Sets `MaximumBatchingWindowInSeconds` (see [`Self::maximum_batching_window_in_seconds`]).
-    pub fn maximum_batching_window_in_seconds(mut self, value: i32) -> Self {
-        self.maximum_batching_window_in_seconds = Some(value);
-        self
-    }
-    /// Sets `ParallelizationFactor` (see [`Self::parallelization_factor`]).
-    pub fn parallelization_factor(mut self, value: i32) -> Self {
-        self.parallelization_factor = Some(value);
-        self
-    }
-    /// Sets `EventSourceArn` (see [`Self::event_source_arn`]).
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.event_source_arn = Some(value.into());
-        self
-    }
-    /// Sets `FilterCriteria` (see [`Self::filter_criteria`]).
-    pub fn filter_criteria(mut self, value: crate::types::FilterCriteria) -> Self {
-        self.filter_criteria = Some(value);
-        self
-    }
-    /// Sets `FilterCriteriaError` (see [`Self::filter_criteria_error`]).
-    pub fn filter_criteria_error(mut self, value: crate::types::FilterCriteriaError) -> Self {
-        self.filter_criteria_error = Some(value);
-        self
-    }
-    /// Sets `KMSKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `MetricsConfig` (see [`Self::metrics_config`]).
-    pub fn metrics_config(mut self, value: crate::types::EventSourceMappingMetricsConfig) -> Self {
-        self.metrics_config = Some(value);
-        self
-    }
-    /// Sets `LoggingConfig` (see [`Self::logging_config`]).
-    pub fn logging_config(mut self, value: crate::types::EventSourceMappingLoggingConfig) -> Self {
-        self.logging_config = Some(value);
-        self
-    }
-    /// Sets `ScalingConfig` (see [`Self::scaling_config`]).
-    pub fn scaling_config(mut self, value: crate::types::ScalingConfig) -> Self {
-        self.scaling_config = Some(value);
-        self
-    }
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `LastProcessingResult` (see [`Self::last_processing_result`]).
-    pub fn last_processing_result(mut self, value: impl Into<String>) -> Self {
-        self.last_processing_result = Some(value.into());
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `StateTransitionReason` (see [`Self::state_transition_reason`]).
-    pub fn state_transition_reason(mut self, value: impl Into<String>) -> Self {
-        self.state_transition_reason = Some(value.into());
-        self
-    }
-    /// Sets `DestinationConfig` (see [`Self::destination_config`]).
-    pub fn destination_config(mut self, value: crate::types::DestinationConfig) -> Self {
-        self.destination_config = Some(value);
-        self
-    }
-    /// Sets `Topics` (see [`Self::topics`]).
-    pub fn topics(mut self, value: Vec<String>) -> Self {
-        self.topics = Some(value);
-        self
-    }
-    /// Sets `Queues` (see [`Self::queues`]).
-    pub fn queues(mut self, value: Vec<String>) -> Self {
-        self.queues = Some(value);
-        self
-    }
-    /// Sets `SourceAccessConfigurations` (see [`Self::source_access_configurations`]).
-    pub fn source_access_configurations(
-        mut self,
-        value: Vec<crate::types::SourceAccessConfiguration>,
-    ) -> Self {
-        self.source_access_configurations = Some(value);
-        self
-    }
-    /// Sets `SelfManagedEventSource` (see [`Self::self_managed_event_source`]).
-    pub fn self_managed_event_source(
-        mut self,
-        value: crate::types::SelfManagedEventSource,
-    ) -> Self {
-        self.self_managed_event_source = Some(value);
-        self
-    }
-    /// Sets `MaximumRecordAgeInSeconds` (see [`Self::maximum_record_age_in_seconds`]).
-    pub fn maximum_record_age_in_seconds(mut self, value: i32) -> Self {
-        self.maximum_record_age_in_seconds = Some(value);
-        self
-    }
-    /// Sets `BisectBatchOnFunctionError` (see [`Self::bisect_batch_on_function_error`]).
-    pub fn bisect_batch_on_function_error(mut self, value: bool) -> Self {
-        self.bisect_batch_on_function_error = Some(value);
-        self
-    }
-    /// Sets `MaximumRetryAttempts` (see [`Self::maximum_retry_attempts`]).
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.maximum_retry_attempts = Some(value);
-        self
-    }
-    /// Sets `TumblingWindowInSeconds` (see [`Self::tumbling_window_in_seconds`]).
-    pub fn tumbling_window_in_seconds(mut self, value: i32) -> Self {
-        self.tumbling_window_in_seconds = Some(value);
-        self
-    }
-    /// Sets `FunctionResponseTypes` (see [`Self::function_response_types`]).
-    pub fn function_response_types(
-        mut self,
-        value: Vec<crate::types::FunctionResponseType>,
-    ) -> Self {
-        self.function_response_types = Some(value);
-        self
-    }
-    /// Sets `AmazonManagedKafkaEventSourceConfig` (see [`Self::amazon_managed_kafka_event_source_config`]).
-    pub fn amazon_managed_kafka_event_source_config(
-        mut self,
-        value: crate::types::AmazonManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.amazon_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Sets `SelfManagedKafkaEventSourceConfig` (see [`Self::self_managed_kafka_event_source_config`]).
-    pub fn self_managed_kafka_event_source_config(
-        mut self,
-        value: crate::types::SelfManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.self_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Sets `DocumentDBEventSourceConfig` (see [`Self::document_db_event_source_config`]).
-    pub fn document_db_event_source_config(
-        mut self,
-        value: crate::types::DocumentDBEventSourceConfig,
-    ) -> Self {
-        self.document_db_event_source_config = Some(value);
-        self
-    }
-    /// Sets `EventSourceMappingArn` (see [`Self::event_source_mapping_arn`]).
-    pub fn event_source_mapping_arn(mut self, value: impl Into<String>) -> Self {
-        self.event_source_mapping_arn = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedPollerConfig` (see [`Self::provisioned_poller_config`]).
-    pub fn provisioned_poller_config(
-        mut self,
-        value: crate::types::ProvisionedPollerConfig,
-    ) -> Self {
-        self.provisioned_poller_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EventSourceMappingConfiguration {
+    into uuid("UUID"): String;
+    into starting_position("StartingPosition"): crate::types::EventSourcePosition;
+    value starting_position_timestamp("StartingPositionTimestamp"): myaws_core::DateTime;
+    value batch_size("BatchSize"): i32;
+    value maximum_batching_window_in_seconds("MaximumBatchingWindowInSeconds"): i32;
+    value parallelization_factor("ParallelizationFactor"): i32;
+    into event_source_arn("EventSourceArn"): String;
+    value filter_criteria("FilterCriteria"): crate::types::FilterCriteria;
+    value filter_criteria_error("FilterCriteriaError"): crate::types::FilterCriteriaError;
+    into kms_key_arn("KMSKeyArn"): String;
+    value metrics_config("MetricsConfig"): crate::types::EventSourceMappingMetricsConfig;
+    value logging_config("LoggingConfig"): crate::types::EventSourceMappingLoggingConfig;
+    value scaling_config("ScalingConfig"): crate::types::ScalingConfig;
+    into function_arn("FunctionArn"): String;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    into last_processing_result("LastProcessingResult"): String;
+    into state("State"): String;
+    into state_transition_reason("StateTransitionReason"): String;
+    value destination_config("DestinationConfig"): crate::types::DestinationConfig;
+    list_into topics("Topics"): String, push_topics;
+    list_into queues("Queues"): String, push_queues;
+    list source_access_configurations("SourceAccessConfigurations"): crate::types::SourceAccessConfiguration, push_source_access_configurations;
+    value self_managed_event_source("SelfManagedEventSource"): crate::types::SelfManagedEventSource;
+    value maximum_record_age_in_seconds("MaximumRecordAgeInSeconds"): i32;
+    value bisect_batch_on_function_error("BisectBatchOnFunctionError"): bool;
+    value maximum_retry_attempts("MaximumRetryAttempts"): i32;
+    value tumbling_window_in_seconds("TumblingWindowInSeconds"): i32;
+    list_into function_response_types("FunctionResponseTypes"): crate::types::FunctionResponseType, push_function_response_types;
+    value amazon_managed_kafka_event_source_config("AmazonManagedKafkaEventSourceConfig"): crate::types::AmazonManagedKafkaEventSourceConfig;
+    value self_managed_kafka_event_source_config("SelfManagedKafkaEventSourceConfig"): crate::types::SelfManagedKafkaEventSourceConfig;
+    value document_db_event_source_config("DocumentDBEventSourceConfig"): crate::types::DocumentDBEventSourceConfig;
+    into event_source_mapping_arn("EventSourceMappingArn"): String;
+    value provisioned_poller_config("ProvisionedPollerConfig"): crate::types::ProvisionedPollerConfig;
+});
 
 impl FromValue for EventSourceMappingConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5607,16 +4098,9 @@ pub struct EventSourceMappingLoggingConfig {
     pub system_log_level: Option<crate::types::EventSourceMappingSystemLogLevel>,
 }
 
-impl EventSourceMappingLoggingConfig {
-    /// Sets `SystemLogLevel` (see [`Self::system_log_level`]).
-    pub fn system_log_level(
-        mut self,
-        value: impl Into<crate::types::EventSourceMappingSystemLogLevel>,
-    ) -> Self {
-        self.system_log_level = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EventSourceMappingLoggingConfig {
+    into system_log_level("SystemLogLevel"): crate::types::EventSourceMappingSystemLogLevel;
+});
 
 impl IntoValue for EventSourceMappingLoggingConfig {
     fn into_value(self) -> Value {
@@ -5727,13 +4211,9 @@ pub struct EventSourceMappingMetricsConfig {
     pub metrics: Option<Vec<crate::types::EventSourceMappingMetric>>,
 }
 
-impl EventSourceMappingMetricsConfig {
-    /// Sets `Metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: Vec<crate::types::EventSourceMappingMetric>) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EventSourceMappingMetricsConfig {
+    list_into metrics("Metrics"): crate::types::EventSourceMappingMetric, push_metrics;
+});
 
 impl IntoValue for EventSourceMappingMetricsConfig {
     fn into_value(self) -> Value {
@@ -6119,43 +4599,15 @@ pub struct Execution {
     pub kms_key_arn: Option<String>,
 }
 
-impl Execution {
-    /// Sets `DurableExecutionArn` (see [`Self::durable_execution_arn`]).
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(value.into());
-        self
-    }
-    /// Sets `DurableExecutionName` (see [`Self::durable_execution_name`]).
-    pub fn durable_execution_name(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_name = Some(value.into());
-        self
-    }
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ExecutionStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StartTimestamp` (see [`Self::start_timestamp`]).
-    pub fn start_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_timestamp = Some(value);
-        self
-    }
-    /// Sets `EndTimestamp` (see [`Self::end_timestamp`]).
-    pub fn end_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_timestamp = Some(value);
-        self
-    }
-    /// Sets `KMSKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Execution {
+    into durable_execution_arn("DurableExecutionArn"): String;
+    into durable_execution_name("DurableExecutionName"): String;
+    into function_arn("FunctionArn"): String;
+    into status("Status"): crate::types::ExecutionStatus;
+    value start_timestamp("StartTimestamp"): myaws_core::DateTime;
+    value end_timestamp("EndTimestamp"): myaws_core::DateTime;
+    into kms_key_arn("KMSKeyArn"): String;
+});
 
 impl FromValue for Execution {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6191,13 +4643,9 @@ impl std::fmt::Debug for ExecutionDetails {
     }
 }
 
-impl ExecutionDetails {
-    /// Sets `InputPayload` (see [`Self::input_payload`]).
-    pub fn input_payload(mut self, value: impl Into<String>) -> Self {
-        self.input_payload = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExecutionDetails {
+    into input_payload("InputPayload"): String;
+});
 
 impl FromValue for ExecutionDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6216,13 +4664,9 @@ pub struct ExecutionFailedDetails {
     pub error: Option<crate::types::EventError>,
 }
 
-impl ExecutionFailedDetails {
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EventError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExecutionFailedDetails {
+    value error("Error"): crate::types::EventError;
+});
 
 impl FromValue for ExecutionFailedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6243,18 +4687,10 @@ pub struct ExecutionStartedDetails {
     pub execution_timeout: Option<i32>,
 }
 
-impl ExecutionStartedDetails {
-    /// Sets `Input` (see [`Self::input`]).
-    pub fn input(mut self, value: crate::types::EventInput) -> Self {
-        self.input = Some(value);
-        self
-    }
-    /// Sets `ExecutionTimeout` (see [`Self::execution_timeout`]).
-    pub fn execution_timeout(mut self, value: i32) -> Self {
-        self.execution_timeout = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExecutionStartedDetails {
+    value input("Input"): crate::types::EventInput;
+    value execution_timeout("ExecutionTimeout"): i32;
+});
 
 impl FromValue for ExecutionStartedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6363,13 +4799,9 @@ pub struct ExecutionStoppedDetails {
     pub error: Option<crate::types::EventError>,
 }
 
-impl ExecutionStoppedDetails {
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EventError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExecutionStoppedDetails {
+    value error("Error"): crate::types::EventError;
+});
 
 impl FromValue for ExecutionStoppedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6388,13 +4820,9 @@ pub struct ExecutionSucceededDetails {
     pub result: Option<crate::types::EventResult>,
 }
 
-impl ExecutionSucceededDetails {
-    /// Sets `Result` (see [`Self::result`]).
-    pub fn result(mut self, value: crate::types::EventResult) -> Self {
-        self.result = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExecutionSucceededDetails {
+    value result("Result"): crate::types::EventResult;
+});
 
 impl FromValue for ExecutionSucceededDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6413,13 +4841,9 @@ pub struct ExecutionTimedOutDetails {
     pub error: Option<crate::types::EventError>,
 }
 
-impl ExecutionTimedOutDetails {
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EventError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExecutionTimedOutDetails {
+    value error("Error"): crate::types::EventError;
+});
 
 impl FromValue for ExecutionTimedOutDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6444,18 +4868,10 @@ pub struct FileSystemConfig {
     pub local_mount_path: Option<String>,
 }
 
-impl FileSystemConfig {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `LocalMountPath` (see [`Self::local_mount_path`]).
-    pub fn local_mount_path(mut self, value: impl Into<String>) -> Self {
-        self.local_mount_path = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FileSystemConfig {
+    into arn("Arn"): String;
+    into local_mount_path("LocalMountPath"): String;
+});
 
 impl IntoValue for FileSystemConfig {
     fn into_value(self) -> Value {
@@ -6484,13 +4900,9 @@ pub struct Filter {
     pub pattern: Option<String>,
 }
 
-impl Filter {
-    /// Sets `Pattern` (see [`Self::pattern`]).
-    pub fn pattern(mut self, value: impl Into<String>) -> Self {
-        self.pattern = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Filter {
+    into pattern("Pattern"): String;
+});
 
 impl IntoValue for Filter {
     fn into_value(self) -> Value {
@@ -6515,13 +4927,9 @@ pub struct FilterCriteria {
     pub filters: Option<Vec<crate::types::Filter>>,
 }
 
-impl FilterCriteria {
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(FilterCriteria {
+    list filters("Filters"): crate::types::Filter, push_filters;
+});
 
 impl IntoValue for FilterCriteria {
     fn into_value(self) -> Value {
@@ -6548,18 +4956,10 @@ pub struct FilterCriteriaError {
     pub message: Option<String>,
 }
 
-impl FilterCriteriaError {
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FilterCriteriaError {
+    into error_code("ErrorCode"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for FilterCriteriaError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6687,46 +5087,15 @@ impl std::fmt::Debug for FunctionCode {
     }
 }
 
-impl FunctionCode {
-    /// Sets `ZipFile` (see [`Self::zip_file`]).
-    pub fn zip_file(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.zip_file = Some(value.into());
-        self
-    }
-    /// Sets `S3Bucket` (see [`Self::s3_bucket`]).
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.s3_bucket = Some(value.into());
-        self
-    }
-    /// Sets `S3Key` (see [`Self::s3_key`]).
-    pub fn s3_key(mut self, value: impl Into<String>) -> Self {
-        self.s3_key = Some(value.into());
-        self
-    }
-    /// Sets `S3ObjectVersion` (see [`Self::s3_object_version`]).
-    pub fn s3_object_version(mut self, value: impl Into<String>) -> Self {
-        self.s3_object_version = Some(value.into());
-        self
-    }
-    /// Sets `S3ObjectStorageMode` (see [`Self::s3_object_storage_mode`]).
-    pub fn s3_object_storage_mode(
-        mut self,
-        value: impl Into<crate::types::S3ObjectStorageMode>,
-    ) -> Self {
-        self.s3_object_storage_mode = Some(value.into());
-        self
-    }
-    /// Sets `ImageUri` (see [`Self::image_uri`]).
-    pub fn image_uri(mut self, value: impl Into<String>) -> Self {
-        self.image_uri = Some(value.into());
-        self
-    }
-    /// Sets `SourceKMSKeyArn` (see [`Self::source_kms_key_arn`]).
-    pub fn source_kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_kms_key_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FunctionCode {
+    into zip_file("ZipFile"): myaws_core::Bytes;
+    into s3_bucket("S3Bucket"): String;
+    into s3_key("S3Key"): String;
+    into s3_object_version("S3ObjectVersion"): String;
+    into s3_object_storage_mode("S3ObjectStorageMode"): crate::types::S3ObjectStorageMode;
+    into image_uri("ImageUri"): String;
+    into source_kms_key_arn("SourceKMSKeyArn"): String;
+});
 
 impl IntoValue for FunctionCode {
     fn into_value(self) -> Value {
@@ -6762,43 +5131,15 @@ pub struct FunctionCodeLocation {
     pub error: Option<crate::types::FunctionCodeLocationError>,
 }
 
-impl FunctionCodeLocation {
-    /// Sets `RepositoryType` (see [`Self::repository_type`]).
-    pub fn repository_type(mut self, value: impl Into<String>) -> Self {
-        self.repository_type = Some(value.into());
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-    /// Sets `ImageUri` (see [`Self::image_uri`]).
-    pub fn image_uri(mut self, value: impl Into<String>) -> Self {
-        self.image_uri = Some(value.into());
-        self
-    }
-    /// Sets `ResolvedImageUri` (see [`Self::resolved_image_uri`]).
-    pub fn resolved_image_uri(mut self, value: impl Into<String>) -> Self {
-        self.resolved_image_uri = Some(value.into());
-        self
-    }
-    /// Sets `ResolvedS3Object` (see [`Self::resolved_s3_object`]).
-    pub fn resolved_s3_object(mut self, value: crate::types::ResolvedS3Object) -> Self {
-        self.resolved_s3_object = Some(value);
-        self
-    }
-    /// Sets `SourceKMSKeyArn` (see [`Self::source_kms_key_arn`]).
-    pub fn source_kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::FunctionCodeLocationError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(FunctionCodeLocation {
+    into repository_type("RepositoryType"): String;
+    into location("Location"): String;
+    into image_uri("ImageUri"): String;
+    into resolved_image_uri("ResolvedImageUri"): String;
+    value resolved_s3_object("ResolvedS3Object"): crate::types::ResolvedS3Object;
+    into source_kms_key_arn("SourceKMSKeyArn"): String;
+    value error("Error"): crate::types::FunctionCodeLocationError;
+});
 
 impl FromValue for FunctionCodeLocation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6837,18 +5178,10 @@ impl std::fmt::Debug for FunctionCodeLocationError {
     }
 }
 
-impl FunctionCodeLocationError {
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FunctionCodeLocationError {
+    into error_code("ErrorCode"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for FunctionCodeLocationError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6959,211 +5292,48 @@ pub struct FunctionConfiguration {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FunctionConfiguration {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `Runtime` (see [`Self::runtime`]).
-    pub fn runtime(mut self, value: impl Into<crate::types::Runtime>) -> Self {
-        self.runtime = Some(value.into());
-        self
-    }
-    /// Sets `Role` (see [`Self::role`]).
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-    /// Sets `Handler` (see [`Self::handler`]).
-    pub fn handler(mut self, value: impl Into<String>) -> Self {
-        self.handler = Some(value.into());
-        self
-    }
-    /// Sets `CodeSize` (see [`Self::code_size`]).
-    pub fn code_size(mut self, value: i64) -> Self {
-        self.code_size = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Timeout` (see [`Self::timeout`]).
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-    /// Sets `MemorySize` (see [`Self::memory_size`]).
-    pub fn memory_size(mut self, value: i32) -> Self {
-        self.memory_size = Some(value);
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: impl Into<String>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
-    /// Sets `CodeSha256` (see [`Self::code_sha256`]).
-    pub fn code_sha256(mut self, value: impl Into<String>) -> Self {
-        self.code_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-    /// Sets `VpcConfig` (see [`Self::vpc_config`]).
-    pub fn vpc_config(mut self, value: crate::types::VpcConfigResponse) -> Self {
-        self.vpc_config = Some(value);
-        self
-    }
-    /// Sets `DeadLetterConfig` (see [`Self::dead_letter_config`]).
-    pub fn dead_letter_config(mut self, value: crate::types::DeadLetterConfig) -> Self {
-        self.dead_letter_config = Some(value);
-        self
-    }
-    /// Sets `Environment` (see [`Self::environment`]).
-    pub fn environment(mut self, value: crate::types::EnvironmentResponse) -> Self {
-        self.environment = Some(value);
-        self
-    }
-    /// Sets `KMSKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `TracingConfig` (see [`Self::tracing_config`]).
-    pub fn tracing_config(mut self, value: crate::types::TracingConfigResponse) -> Self {
-        self.tracing_config = Some(value);
-        self
-    }
-    /// Sets `MasterArn` (see [`Self::master_arn`]).
-    pub fn master_arn(mut self, value: impl Into<String>) -> Self {
-        self.master_arn = Some(value.into());
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-    /// Sets `Layers` (see [`Self::layers`]).
-    pub fn layers(mut self, value: Vec<crate::types::Layer>) -> Self {
-        self.layers = Some(value);
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::State>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `StateReason` (see [`Self::state_reason`]).
-    pub fn state_reason(mut self, value: impl Into<String>) -> Self {
-        self.state_reason = Some(value.into());
-        self
-    }
-    /// Sets `StateReasonCode` (see [`Self::state_reason_code`]).
-    pub fn state_reason_code(mut self, value: impl Into<crate::types::StateReasonCode>) -> Self {
-        self.state_reason_code = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdateStatus` (see [`Self::last_update_status`]).
-    pub fn last_update_status(mut self, value: impl Into<crate::types::LastUpdateStatus>) -> Self {
-        self.last_update_status = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdateStatusReason` (see [`Self::last_update_status_reason`]).
-    pub fn last_update_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.last_update_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdateStatusReasonCode` (see [`Self::last_update_status_reason_code`]).
-    pub fn last_update_status_reason_code(
-        mut self,
-        value: impl Into<crate::types::LastUpdateStatusReasonCode>,
-    ) -> Self {
-        self.last_update_status_reason_code = Some(value.into());
-        self
-    }
-    /// Sets `FileSystemConfigs` (see [`Self::file_system_configs`]).
-    pub fn file_system_configs(mut self, value: Vec<crate::types::FileSystemConfig>) -> Self {
-        self.file_system_configs = Some(value);
-        self
-    }
-    /// Sets `SigningProfileVersionArn` (see [`Self::signing_profile_version_arn`]).
-    pub fn signing_profile_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.signing_profile_version_arn = Some(value.into());
-        self
-    }
-    /// Sets `SigningJobArn` (see [`Self::signing_job_arn`]).
-    pub fn signing_job_arn(mut self, value: impl Into<String>) -> Self {
-        self.signing_job_arn = Some(value.into());
-        self
-    }
-    /// Sets `PackageType` (see [`Self::package_type`]).
-    pub fn package_type(mut self, value: impl Into<crate::types::PackageType>) -> Self {
-        self.package_type = Some(value.into());
-        self
-    }
-    /// Sets `ImageConfigResponse` (see [`Self::image_config_response`]).
-    pub fn image_config_response(mut self, value: crate::types::ImageConfigResponse) -> Self {
-        self.image_config_response = Some(value);
-        self
-    }
-    /// Sets `Architectures` (see [`Self::architectures`]).
-    pub fn architectures(mut self, value: Vec<crate::types::Architecture>) -> Self {
-        self.architectures = Some(value);
-        self
-    }
-    /// Sets `EphemeralStorage` (see [`Self::ephemeral_storage`]).
-    pub fn ephemeral_storage(mut self, value: crate::types::EphemeralStorage) -> Self {
-        self.ephemeral_storage = Some(value);
-        self
-    }
-    /// Sets `SnapStart` (see [`Self::snap_start`]).
-    pub fn snap_start(mut self, value: crate::types::SnapStartResponse) -> Self {
-        self.snap_start = Some(value);
-        self
-    }
-    /// Sets `RuntimeVersionConfig` (see [`Self::runtime_version_config`]).
-    pub fn runtime_version_config(mut self, value: crate::types::RuntimeVersionConfig) -> Self {
-        self.runtime_version_config = Some(value);
-        self
-    }
-    /// Sets `LoggingConfig` (see [`Self::logging_config`]).
-    pub fn logging_config(mut self, value: crate::types::LoggingConfig) -> Self {
-        self.logging_config = Some(value);
-        self
-    }
-    /// Sets `TenancyConfig` (see [`Self::tenancy_config`]).
-    pub fn tenancy_config(mut self, value: crate::types::TenancyConfig) -> Self {
-        self.tenancy_config = Some(value);
-        self
-    }
-    /// Sets `CapacityProviderConfig` (see [`Self::capacity_provider_config`]).
-    pub fn capacity_provider_config(mut self, value: crate::types::CapacityProviderConfig) -> Self {
-        self.capacity_provider_config = Some(value);
-        self
-    }
-    /// Sets `ConfigSha256` (see [`Self::config_sha256`]).
-    pub fn config_sha256(mut self, value: impl Into<String>) -> Self {
-        self.config_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `DurableConfig` (see [`Self::durable_config`]).
-    pub fn durable_config(mut self, value: crate::types::DurableConfig) -> Self {
-        self.durable_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(FunctionConfiguration {
+    into function_name("FunctionName"): String;
+    into function_arn("FunctionArn"): String;
+    into runtime("Runtime"): crate::types::Runtime;
+    into role("Role"): String;
+    into handler("Handler"): String;
+    value code_size("CodeSize"): i64;
+    into description("Description"): String;
+    value timeout("Timeout"): i32;
+    value memory_size("MemorySize"): i32;
+    into last_modified("LastModified"): String;
+    into code_sha256("CodeSha256"): String;
+    into version("Version"): String;
+    value vpc_config("VpcConfig"): crate::types::VpcConfigResponse;
+    value dead_letter_config("DeadLetterConfig"): crate::types::DeadLetterConfig;
+    value environment("Environment"): crate::types::EnvironmentResponse;
+    into kms_key_arn("KMSKeyArn"): String;
+    value tracing_config("TracingConfig"): crate::types::TracingConfigResponse;
+    into master_arn("MasterArn"): String;
+    into revision_id("RevisionId"): String;
+    list layers("Layers"): crate::types::Layer, push_layers;
+    into state("State"): crate::types::State;
+    into state_reason("StateReason"): String;
+    into state_reason_code("StateReasonCode"): crate::types::StateReasonCode;
+    into last_update_status("LastUpdateStatus"): crate::types::LastUpdateStatus;
+    into last_update_status_reason("LastUpdateStatusReason"): String;
+    into last_update_status_reason_code("LastUpdateStatusReasonCode"): crate::types::LastUpdateStatusReasonCode;
+    list file_system_configs("FileSystemConfigs"): crate::types::FileSystemConfig, push_file_system_configs;
+    into signing_profile_version_arn("SigningProfileVersionArn"): String;
+    into signing_job_arn("SigningJobArn"): String;
+    into package_type("PackageType"): crate::types::PackageType;
+    value image_config_response("ImageConfigResponse"): crate::types::ImageConfigResponse;
+    list_into architectures("Architectures"): crate::types::Architecture, push_architectures;
+    value ephemeral_storage("EphemeralStorage"): crate::types::EphemeralStorage;
+    value snap_start("SnapStart"): crate::types::SnapStartResponse;
+    value runtime_version_config("RuntimeVersionConfig"): crate::types::RuntimeVersionConfig;
+    value logging_config("LoggingConfig"): crate::types::LoggingConfig;
+    value tenancy_config("TenancyConfig"): crate::types::TenancyConfig;
+    value capacity_provider_config("CapacityProviderConfig"): crate::types::CapacityProviderConfig;
+    into config_sha256("ConfigSha256"): String;
+    value durable_config("DurableConfig"): crate::types::DurableConfig;
+});
 
 impl FromValue for FunctionConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7241,33 +5411,13 @@ pub struct FunctionEventInvokeConfig {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FunctionEventInvokeConfig {
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `MaximumRetryAttempts` (see [`Self::maximum_retry_attempts`]).
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.maximum_retry_attempts = Some(value);
-        self
-    }
-    /// Sets `MaximumEventAgeInSeconds` (see [`Self::maximum_event_age_in_seconds`]).
-    pub fn maximum_event_age_in_seconds(mut self, value: i32) -> Self {
-        self.maximum_event_age_in_seconds = Some(value);
-        self
-    }
-    /// Sets `DestinationConfig` (see [`Self::destination_config`]).
-    pub fn destination_config(mut self, value: crate::types::DestinationConfig) -> Self {
-        self.destination_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(FunctionEventInvokeConfig {
+    value last_modified("LastModified"): myaws_core::DateTime;
+    into function_arn("FunctionArn"): String;
+    value maximum_retry_attempts("MaximumRetryAttempts"): i32;
+    value maximum_event_age_in_seconds("MaximumEventAgeInSeconds"): i32;
+    value destination_config("DestinationConfig"): crate::types::DestinationConfig;
+});
 
 impl FromValue for FunctionEventInvokeConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7364,18 +5514,10 @@ pub struct FunctionScalingConfig {
     pub max_execution_environments: Option<i32>,
 }
 
-impl FunctionScalingConfig {
-    /// Sets `MinExecutionEnvironments` (see [`Self::min_execution_environments`]).
-    pub fn min_execution_environments(mut self, value: i32) -> Self {
-        self.min_execution_environments = Some(value);
-        self
-    }
-    /// Sets `MaxExecutionEnvironments` (see [`Self::max_execution_environments`]).
-    pub fn max_execution_environments(mut self, value: i32) -> Self {
-        self.max_execution_environments = Some(value);
-        self
-    }
-}
+myaws_core::setters!(FunctionScalingConfig {
+    value min_execution_environments("MinExecutionEnvironments"): i32;
+    value max_execution_environments("MaxExecutionEnvironments"): i32;
+});
 
 impl IntoValue for FunctionScalingConfig {
     fn into_value(self) -> Value {
@@ -7495,43 +5637,15 @@ pub struct FunctionUrlConfig {
     pub invoke_mode: Option<crate::types::InvokeMode>,
 }
 
-impl FunctionUrlConfig {
-    /// Sets `FunctionUrl` (see [`Self::function_url`]).
-    pub fn function_url(mut self, value: impl Into<String>) -> Self {
-        self.function_url = Some(value.into());
-        self
-    }
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: impl Into<String>) -> Self {
-        self.creation_time = Some(value.into());
-        self
-    }
-    /// Sets `LastModifiedTime` (see [`Self::last_modified_time`]).
-    pub fn last_modified_time(mut self, value: impl Into<String>) -> Self {
-        self.last_modified_time = Some(value.into());
-        self
-    }
-    /// Sets `Cors` (see [`Self::cors`]).
-    pub fn cors(mut self, value: crate::types::Cors) -> Self {
-        self.cors = Some(value);
-        self
-    }
-    /// Sets `AuthType` (see [`Self::auth_type`]).
-    pub fn auth_type(mut self, value: impl Into<crate::types::FunctionUrlAuthType>) -> Self {
-        self.auth_type = Some(value.into());
-        self
-    }
-    /// Sets `InvokeMode` (see [`Self::invoke_mode`]).
-    pub fn invoke_mode(mut self, value: impl Into<crate::types::InvokeMode>) -> Self {
-        self.invoke_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FunctionUrlConfig {
+    into function_url("FunctionUrl"): String;
+    into function_arn("FunctionArn"): String;
+    into creation_time("CreationTime"): String;
+    into last_modified_time("LastModifiedTime"): String;
+    value cors("Cors"): crate::types::Cors;
+    into auth_type("AuthType"): crate::types::FunctionUrlAuthType;
+    into invoke_mode("InvokeMode"): crate::types::InvokeMode;
+});
 
 impl FromValue for FunctionUrlConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7702,18 +5816,10 @@ pub struct FunctionVersionsByCapacityProviderListItem {
     pub state: Option<crate::types::State>,
 }
 
-impl FunctionVersionsByCapacityProviderListItem {
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::State>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FunctionVersionsByCapacityProviderListItem {
+    into function_arn("FunctionArn"): String;
+    into state("State"): crate::types::State;
+});
 
 impl FromValue for FunctionVersionsByCapacityProviderListItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7735,18 +5841,10 @@ pub struct FunctionVersionsPerCapacityProviderLimitExceededException {
     pub message: Option<String>,
 }
 
-impl FunctionVersionsPerCapacityProviderLimitExceededException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FunctionVersionsPerCapacityProviderLimitExceededException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for FunctionVersionsPerCapacityProviderLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7761,9 +5859,9 @@ impl FromValue for FunctionVersionsPerCapacityProviderLimitExceededException {
 /// The `GetAccountSettingsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccountSettingsRequest {}
+pub struct GetAccountSettingsInput {}
 
-impl IntoValue for GetAccountSettingsRequest {
+impl IntoValue for GetAccountSettingsInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -7772,7 +5870,7 @@ impl IntoValue for GetAccountSettingsRequest {
 /// The `GetAccountSettingsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccountSettingsResponse {
+pub struct GetAccountSettingsOutput {
     /// Limits that are related to concurrency and code storage.
     pub account_limit: Option<crate::types::AccountLimit>,
     /// The number of functions and amount of storage in use.
@@ -7781,20 +5879,12 @@ pub struct GetAccountSettingsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccountSettingsResponse {
-    /// Sets `AccountLimit` (see [`Self::account_limit`]).
-    pub fn account_limit(mut self, value: crate::types::AccountLimit) -> Self {
-        self.account_limit = Some(value);
-        self
-    }
-    /// Sets `AccountUsage` (see [`Self::account_usage`]).
-    pub fn account_usage(mut self, value: crate::types::AccountUsage) -> Self {
-        self.account_usage = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetAccountSettingsOutput {
+    value account_limit("AccountLimit"): crate::types::AccountLimit;
+    value account_usage("AccountUsage"): crate::types::AccountUsage;
+});
 
-impl FromValue for GetAccountSettingsResponse {
+impl FromValue for GetAccountSettingsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7807,7 +5897,7 @@ impl FromValue for GetAccountSettingsResponse {
 /// The `GetAliasRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAliasRequest {
+pub struct GetAliasInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -7826,20 +5916,12 @@ pub struct GetAliasRequest {
     pub name: Option<String>,
 }
 
-impl GetAliasRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAliasInput {
+    into function_name("FunctionName"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for GetAliasRequest {
+impl IntoValue for GetAliasInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -7851,22 +5933,18 @@ impl IntoValue for GetAliasRequest {
 /// The `GetCapacityProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetCapacityProviderRequest {
+pub struct GetCapacityProviderInput {
     /// The name of the capacity provider to retrieve.
     ///
     /// Required.
     pub capacity_provider_name: Option<String>,
 }
 
-impl GetCapacityProviderRequest {
-    /// Sets `CapacityProviderName` (see [`Self::capacity_provider_name`]).
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.capacity_provider_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetCapacityProviderInput {
+    into capacity_provider_name("CapacityProviderName"): String;
+});
 
-impl IntoValue for GetCapacityProviderRequest {
+impl IntoValue for GetCapacityProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.capacity_provider_name.into_value()])
     }
@@ -7875,22 +5953,18 @@ impl IntoValue for GetCapacityProviderRequest {
 /// The `GetCapacityProviderResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetCapacityProviderResponse {
+pub struct GetCapacityProviderOutput {
     /// Information about the capacity provider, including its configuration and current state.
     pub capacity_provider: Option<crate::types::CapacityProvider>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetCapacityProviderResponse {
-    /// Sets `CapacityProvider` (see [`Self::capacity_provider`]).
-    pub fn capacity_provider(mut self, value: crate::types::CapacityProvider) -> Self {
-        self.capacity_provider = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetCapacityProviderOutput {
+    value capacity_provider("CapacityProvider"): crate::types::CapacityProvider;
+});
 
-impl FromValue for GetCapacityProviderResponse {
+impl FromValue for GetCapacityProviderOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7902,22 +5976,18 @@ impl FromValue for GetCapacityProviderResponse {
 /// The `GetCodeSigningConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetCodeSigningConfigRequest {
+pub struct GetCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     ///
     /// Required.
     pub code_signing_config_arn: Option<String>,
 }
 
-impl GetCodeSigningConfigRequest {
-    /// Sets `CodeSigningConfigArn` (see [`Self::code_signing_config_arn`]).
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetCodeSigningConfigInput {
+    into code_signing_config_arn("CodeSigningConfigArn"): String;
+});
 
-impl IntoValue for GetCodeSigningConfigRequest {
+impl IntoValue for GetCodeSigningConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.code_signing_config_arn.into_value()])
     }
@@ -7926,22 +5996,18 @@ impl IntoValue for GetCodeSigningConfigRequest {
 /// The `GetCodeSigningConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetCodeSigningConfigResponse {
+pub struct GetCodeSigningConfigOutput {
     /// The code signing configuration
     pub code_signing_config: Option<crate::types::CodeSigningConfig>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetCodeSigningConfigResponse {
-    /// Sets `CodeSigningConfig` (see [`Self::code_signing_config`]).
-    pub fn code_signing_config(mut self, value: crate::types::CodeSigningConfig) -> Self {
-        self.code_signing_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetCodeSigningConfigOutput {
+    value code_signing_config("CodeSigningConfig"): crate::types::CodeSigningConfig;
+});
 
-impl FromValue for GetCodeSigningConfigResponse {
+impl FromValue for GetCodeSigningConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7953,7 +6019,7 @@ impl FromValue for GetCodeSigningConfigResponse {
 /// The `GetDurableExecutionHistoryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDurableExecutionHistoryRequest {
+pub struct GetDurableExecutionHistoryInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     ///
     /// Required.
@@ -7968,35 +6034,15 @@ pub struct GetDurableExecutionHistoryRequest {
     pub reverse_order: Option<bool>,
 }
 
-impl GetDurableExecutionHistoryRequest {
-    /// Sets `DurableExecutionArn` (see [`Self::durable_execution_arn`]).
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(value.into());
-        self
-    }
-    /// Sets `IncludeExecutionData` (see [`Self::include_execution_data`]).
-    pub fn include_execution_data(mut self, value: bool) -> Self {
-        self.include_execution_data = Some(value);
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `ReverseOrder` (see [`Self::reverse_order`]).
-    pub fn reverse_order(mut self, value: bool) -> Self {
-        self.reverse_order = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDurableExecutionHistoryInput {
+    into durable_execution_arn("DurableExecutionArn"): String;
+    value include_execution_data("IncludeExecutionData"): bool;
+    value max_items("MaxItems"): i32;
+    into marker("Marker"): String;
+    value reverse_order("ReverseOrder"): bool;
+});
 
-impl IntoValue for GetDurableExecutionHistoryRequest {
+impl IntoValue for GetDurableExecutionHistoryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.durable_execution_arn.into_value(),
@@ -8011,7 +6057,7 @@ impl IntoValue for GetDurableExecutionHistoryRequest {
 /// The response from the GetDurableExecutionHistory operation, containing the execution history and events.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDurableExecutionHistoryResponse {
+pub struct GetDurableExecutionHistoryOutput {
     /// An array of execution history events, ordered chronologically unless `ReverseOrder` is set to `true`. Each event represents a significant occurrence during the execution, such as step completion or callback resolution.
     pub events: Option<Vec<crate::types::Event>>,
     /// If present, indicates that more history events are available. Use this value as the `Marker` parameter in a subsequent request to retrieve the next page of results.
@@ -8020,20 +6066,12 @@ pub struct GetDurableExecutionHistoryResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDurableExecutionHistoryResponse {
-    /// Sets `Events` (see [`Self::events`]).
-    pub fn events(mut self, value: Vec<crate::types::Event>) -> Self {
-        self.events = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDurableExecutionHistoryOutput {
+    list events("Events"): crate::types::Event, push_events;
+    into next_marker("NextMarker"): String;
+});
 
-impl FromValue for GetDurableExecutionHistoryResponse {
+impl FromValue for GetDurableExecutionHistoryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8046,7 +6084,7 @@ impl FromValue for GetDurableExecutionHistoryResponse {
 /// The `GetDurableExecutionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDurableExecutionRequest {
+pub struct GetDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     ///
     /// Required.
@@ -8055,20 +6093,12 @@ pub struct GetDurableExecutionRequest {
     pub include_execution_data: Option<bool>,
 }
 
-impl GetDurableExecutionRequest {
-    /// Sets `DurableExecutionArn` (see [`Self::durable_execution_arn`]).
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(value.into());
-        self
-    }
-    /// Sets `IncludeExecutionData` (see [`Self::include_execution_data`]).
-    pub fn include_execution_data(mut self, value: bool) -> Self {
-        self.include_execution_data = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDurableExecutionInput {
+    into durable_execution_arn("DurableExecutionArn"): String;
+    value include_execution_data("IncludeExecutionData"): bool;
+});
 
-impl IntoValue for GetDurableExecutionRequest {
+impl IntoValue for GetDurableExecutionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.durable_execution_arn.into_value(),
@@ -8080,7 +6110,7 @@ impl IntoValue for GetDurableExecutionRequest {
 /// The response from the GetDurableExecution operation, containing detailed information about the durable execution.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDurableExecutionResponse {
+pub struct GetDurableExecutionOutput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: Option<String>,
     /// The name of the durable execution. This is either the name you provided when invoking the function, or a system-generated unique identifier if no name was provided.
@@ -8111,9 +6141,9 @@ pub struct GetDurableExecutionResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for GetDurableExecutionResponse {
+impl std::fmt::Debug for GetDurableExecutionOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetDurableExecutionResponse");
+        let mut d = f.debug_struct("GetDurableExecutionOutput");
         d.field("durable_execution_arn", &self.durable_execution_arn);
         d.field("durable_execution_name", &self.durable_execution_name);
         d.field("function_arn", &self.function_arn);
@@ -8138,75 +6168,23 @@ impl std::fmt::Debug for GetDurableExecutionResponse {
     }
 }
 
-impl GetDurableExecutionResponse {
-    /// Sets `DurableExecutionArn` (see [`Self::durable_execution_arn`]).
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(value.into());
-        self
-    }
-    /// Sets `DurableExecutionName` (see [`Self::durable_execution_name`]).
-    pub fn durable_execution_name(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_name = Some(value.into());
-        self
-    }
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `InputPayload` (see [`Self::input_payload`]).
-    pub fn input_payload(mut self, value: impl Into<String>) -> Self {
-        self.input_payload = Some(value.into());
-        self
-    }
-    /// Sets `Result` (see [`Self::result`]).
-    pub fn result(mut self, value: impl Into<String>) -> Self {
-        self.result = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorObject) -> Self {
-        self.error = Some(value);
-        self
-    }
-    /// Sets `StartTimestamp` (see [`Self::start_timestamp`]).
-    pub fn start_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_timestamp = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ExecutionStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `EndTimestamp` (see [`Self::end_timestamp`]).
-    pub fn end_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_timestamp = Some(value);
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-    /// Sets `TraceHeader` (see [`Self::trace_header`]).
-    pub fn trace_header(mut self, value: crate::types::TraceHeader) -> Self {
-        self.trace_header = Some(value);
-        self
-    }
-    /// Sets `ExecutionDataIncluded` (see [`Self::execution_data_included`]).
-    pub fn execution_data_included(mut self, value: bool) -> Self {
-        self.execution_data_included = Some(value);
-        self
-    }
-    /// Sets `DurableConfig` (see [`Self::durable_config`]).
-    pub fn durable_config(mut self, value: crate::types::DurableConfig) -> Self {
-        self.durable_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDurableExecutionOutput {
+    into durable_execution_arn("DurableExecutionArn"): String;
+    into durable_execution_name("DurableExecutionName"): String;
+    into function_arn("FunctionArn"): String;
+    into input_payload("InputPayload"): String;
+    into result("Result"): String;
+    value error("Error"): crate::types::ErrorObject;
+    value start_timestamp("StartTimestamp"): myaws_core::DateTime;
+    into status("Status"): crate::types::ExecutionStatus;
+    value end_timestamp("EndTimestamp"): myaws_core::DateTime;
+    into version("Version"): String;
+    value trace_header("TraceHeader"): crate::types::TraceHeader;
+    value execution_data_included("ExecutionDataIncluded"): bool;
+    value durable_config("DurableConfig"): crate::types::DurableConfig;
+});
 
-impl FromValue for GetDurableExecutionResponse {
+impl FromValue for GetDurableExecutionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8230,7 +6208,7 @@ impl FromValue for GetDurableExecutionResponse {
 /// The `GetDurableExecutionStateRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDurableExecutionStateRequest {
+pub struct GetDurableExecutionStateInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     ///
     /// Required.
@@ -8245,30 +6223,14 @@ pub struct GetDurableExecutionStateRequest {
     pub max_items: Option<i32>,
 }
 
-impl GetDurableExecutionStateRequest {
-    /// Sets `DurableExecutionArn` (see [`Self::durable_execution_arn`]).
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(value.into());
-        self
-    }
-    /// Sets `CheckpointToken` (see [`Self::checkpoint_token`]).
-    pub fn checkpoint_token(mut self, value: impl Into<String>) -> Self {
-        self.checkpoint_token = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDurableExecutionStateInput {
+    into durable_execution_arn("DurableExecutionArn"): String;
+    into checkpoint_token("CheckpointToken"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for GetDurableExecutionStateRequest {
+impl IntoValue for GetDurableExecutionStateInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.durable_execution_arn.into_value(),
@@ -8282,7 +6244,7 @@ impl IntoValue for GetDurableExecutionStateRequest {
 /// The response from the GetDurableExecutionState operation, containing the current execution state for replay.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDurableExecutionStateResponse {
+pub struct GetDurableExecutionStateOutput {
     /// An array of operations that represent the current state of the durable execution. Operations are ordered by their start sequence number in ascending order and include information needed for replay processing.
     pub operations: Option<Vec<crate::types::Operation>>,
     /// If present, indicates that more operations are available. Use this value as the `Marker` parameter in a subsequent request to retrieve the next page of results.
@@ -8291,20 +6253,12 @@ pub struct GetDurableExecutionStateResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDurableExecutionStateResponse {
-    /// Sets `Operations` (see [`Self::operations`]).
-    pub fn operations(mut self, value: Vec<crate::types::Operation>) -> Self {
-        self.operations = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDurableExecutionStateOutput {
+    list operations("Operations"): crate::types::Operation, push_operations;
+    into next_marker("NextMarker"): String;
+});
 
-impl FromValue for GetDurableExecutionStateResponse {
+impl FromValue for GetDurableExecutionStateOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8317,22 +6271,18 @@ impl FromValue for GetDurableExecutionStateResponse {
 /// The `GetEventSourceMappingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetEventSourceMappingRequest {
+pub struct GetEventSourceMappingInput {
     /// The identifier of the event source mapping.
     ///
     /// Required.
     pub uuid: Option<String>,
 }
 
-impl GetEventSourceMappingRequest {
-    /// Sets `UUID` (see [`Self::uuid`]).
-    pub fn uuid(mut self, value: impl Into<String>) -> Self {
-        self.uuid = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetEventSourceMappingInput {
+    into uuid("UUID"): String;
+});
 
-impl IntoValue for GetEventSourceMappingRequest {
+impl IntoValue for GetEventSourceMappingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.uuid.into_value()])
     }
@@ -8341,7 +6291,7 @@ impl IntoValue for GetEventSourceMappingRequest {
 /// The `GetFunctionCodeSigningConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFunctionCodeSigningConfigRequest {
+pub struct GetFunctionCodeSigningConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -8356,15 +6306,11 @@ pub struct GetFunctionCodeSigningConfigRequest {
     pub function_name: Option<String>,
 }
 
-impl GetFunctionCodeSigningConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetFunctionCodeSigningConfigInput {
+    into function_name("FunctionName"): String;
+});
 
-impl IntoValue for GetFunctionCodeSigningConfigRequest {
+impl IntoValue for GetFunctionCodeSigningConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.function_name.into_value()])
     }
@@ -8373,7 +6319,7 @@ impl IntoValue for GetFunctionCodeSigningConfigRequest {
 /// The `GetFunctionCodeSigningConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFunctionCodeSigningConfigResponse {
+pub struct GetFunctionCodeSigningConfigOutput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: Option<String>,
     /// The name or ARN of the Lambda function.
@@ -8390,20 +6336,12 @@ pub struct GetFunctionCodeSigningConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetFunctionCodeSigningConfigResponse {
-    /// Sets `CodeSigningConfigArn` (see [`Self::code_signing_config_arn`]).
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(value.into());
-        self
-    }
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetFunctionCodeSigningConfigOutput {
+    into code_signing_config_arn("CodeSigningConfigArn"): String;
+    into function_name("FunctionName"): String;
+});
 
-impl FromValue for GetFunctionCodeSigningConfigResponse {
+impl FromValue for GetFunctionCodeSigningConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8416,7 +6354,7 @@ impl FromValue for GetFunctionCodeSigningConfigResponse {
 /// The `GetFunctionConcurrencyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFunctionConcurrencyRequest {
+pub struct GetFunctionConcurrencyInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -8431,15 +6369,11 @@ pub struct GetFunctionConcurrencyRequest {
     pub function_name: Option<String>,
 }
 
-impl GetFunctionConcurrencyRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetFunctionConcurrencyInput {
+    into function_name("FunctionName"): String;
+});
 
-impl IntoValue for GetFunctionConcurrencyRequest {
+impl IntoValue for GetFunctionConcurrencyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.function_name.into_value()])
     }
@@ -8448,22 +6382,18 @@ impl IntoValue for GetFunctionConcurrencyRequest {
 /// The `GetFunctionConcurrencyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFunctionConcurrencyResponse {
+pub struct GetFunctionConcurrencyOutput {
     /// The number of simultaneous executions that are reserved for the function.
     pub reserved_concurrent_executions: Option<i32>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetFunctionConcurrencyResponse {
-    /// Sets `ReservedConcurrentExecutions` (see [`Self::reserved_concurrent_executions`]).
-    pub fn reserved_concurrent_executions(mut self, value: i32) -> Self {
-        self.reserved_concurrent_executions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetFunctionConcurrencyOutput {
+    value reserved_concurrent_executions("ReservedConcurrentExecutions"): i32;
+});
 
-impl FromValue for GetFunctionConcurrencyResponse {
+impl FromValue for GetFunctionConcurrencyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8475,7 +6405,7 @@ impl FromValue for GetFunctionConcurrencyResponse {
 /// The `GetFunctionConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFunctionConfigurationRequest {
+pub struct GetFunctionConfigurationInput {
     /// The name or ARN of the Lambda function, version, or alias.
     ///
     /// **Name formats**
@@ -8492,20 +6422,12 @@ pub struct GetFunctionConfigurationRequest {
     pub qualifier: Option<String>,
 }
 
-impl GetFunctionConfigurationRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetFunctionConfigurationInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+});
 
-impl IntoValue for GetFunctionConfigurationRequest {
+impl IntoValue for GetFunctionConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -8517,7 +6439,7 @@ impl IntoValue for GetFunctionConfigurationRequest {
 /// The `GetFunctionEventInvokeConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFunctionEventInvokeConfigRequest {
+pub struct GetFunctionEventInvokeConfigInput {
     /// The name or ARN of the Lambda function, version, or alias.
     ///
     /// **Name formats**
@@ -8534,20 +6456,12 @@ pub struct GetFunctionEventInvokeConfigRequest {
     pub qualifier: Option<String>,
 }
 
-impl GetFunctionEventInvokeConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetFunctionEventInvokeConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+});
 
-impl IntoValue for GetFunctionEventInvokeConfigRequest {
+impl IntoValue for GetFunctionEventInvokeConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -8556,65 +6470,10 @@ impl IntoValue for GetFunctionEventInvokeConfigRequest {
     }
 }
 
-/// The `GetFunctionRecursionConfigRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetFunctionRecursionConfigRequest {
-    /// The name of the function.
-    ///
-    /// Required.
-    pub function_name: Option<String>,
-}
-
-impl GetFunctionRecursionConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetFunctionRecursionConfigRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.function_name.into_value()])
-    }
-}
-
-/// The `GetFunctionRecursionConfigResponse` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetFunctionRecursionConfigResponse {
-    /// If your function's recursive loop detection configuration is `Allow`, Lambda doesn't take any action when it detects your function being invoked as part of a recursive loop.
-    ///
-    /// If your function's recursive loop detection configuration is `Terminate`, Lambda stops your function being invoked and notifies you when it detects your function being invoked as part of a recursive loop.
-    ///
-    /// By default, Lambda sets your function's configuration to `Terminate`. You can update this configuration using the [PutFunctionRecursionConfig] action.
-    pub recursive_loop: Option<crate::types::RecursiveLoop>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetFunctionRecursionConfigResponse {
-    /// Sets `RecursiveLoop` (see [`Self::recursive_loop`]).
-    pub fn recursive_loop(mut self, value: impl Into<crate::types::RecursiveLoop>) -> Self {
-        self.recursive_loop = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for GetFunctionRecursionConfigResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.recursive_loop = r.next("RecursiveLoop")?;
-        Ok(out)
-    }
-}
-
 /// The `GetFunctionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFunctionRequest {
+pub struct GetFunctionInput {
     /// The name or ARN of the Lambda function, version, or alias.
     ///
     /// **Name formats**
@@ -8631,20 +6490,12 @@ pub struct GetFunctionRequest {
     pub qualifier: Option<String>,
 }
 
-impl GetFunctionRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetFunctionInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+});
 
-impl IntoValue for GetFunctionRequest {
+impl IntoValue for GetFunctionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -8656,7 +6507,7 @@ impl IntoValue for GetFunctionRequest {
 /// The `GetFunctionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFunctionResponse {
+pub struct GetFunctionOutput {
     /// The configuration of the function or version.
     pub configuration: Option<crate::types::FunctionConfiguration>,
     /// The deployment package of the function or version.
@@ -8671,35 +6522,15 @@ pub struct GetFunctionResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetFunctionResponse {
-    /// Sets `Configuration` (see [`Self::configuration`]).
-    pub fn configuration(mut self, value: crate::types::FunctionConfiguration) -> Self {
-        self.configuration = Some(value);
-        self
-    }
-    /// Sets `Code` (see [`Self::code`]).
-    pub fn code(mut self, value: crate::types::FunctionCodeLocation) -> Self {
-        self.code = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `TagsError` (see [`Self::tags_error`]).
-    pub fn tags_error(mut self, value: crate::types::TagsError) -> Self {
-        self.tags_error = Some(value);
-        self
-    }
-    /// Sets `Concurrency` (see [`Self::concurrency`]).
-    pub fn concurrency(mut self, value: crate::types::Concurrency) -> Self {
-        self.concurrency = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetFunctionOutput {
+    value configuration("Configuration"): crate::types::FunctionConfiguration;
+    value code("Code"): crate::types::FunctionCodeLocation;
+    map_into tags("Tags"): String, insert_tags;
+    value tags_error("TagsError"): crate::types::TagsError;
+    value concurrency("Concurrency"): crate::types::Concurrency;
+});
 
-impl FromValue for GetFunctionResponse {
+impl FromValue for GetFunctionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8712,10 +6543,57 @@ impl FromValue for GetFunctionResponse {
     }
 }
 
+/// The `GetFunctionRecursionConfigRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionRecursionConfigInput {
+    /// The name of the function.
+    ///
+    /// Required.
+    pub function_name: Option<String>,
+}
+
+myaws_core::setters!(GetFunctionRecursionConfigInput {
+    into function_name("FunctionName"): String;
+});
+
+impl IntoValue for GetFunctionRecursionConfigInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.function_name.into_value()])
+    }
+}
+
+/// The `GetFunctionRecursionConfigResponse` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionRecursionConfigOutput {
+    /// If your function's recursive loop detection configuration is `Allow`, Lambda doesn't take any action when it detects your function being invoked as part of a recursive loop.
+    ///
+    /// If your function's recursive loop detection configuration is `Terminate`, Lambda stops your function being invoked and notifies you when it detects your function being invoked as part of a recursive loop.
+    ///
+    /// By default, Lambda sets your function's configuration to `Terminate`. You can update this configuration using the [PutFunctionRecursionConfig] action.
+    pub recursive_loop: Option<crate::types::RecursiveLoop>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetFunctionRecursionConfigOutput {
+    into recursive_loop("RecursiveLoop"): crate::types::RecursiveLoop;
+});
+
+impl FromValue for GetFunctionRecursionConfigOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.recursive_loop = r.next("RecursiveLoop")?;
+        Ok(out)
+    }
+}
+
 /// The `GetFunctionScalingConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFunctionScalingConfigRequest {
+pub struct GetFunctionScalingConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// Required.
@@ -8726,20 +6604,12 @@ pub struct GetFunctionScalingConfigRequest {
     pub qualifier: Option<String>,
 }
 
-impl GetFunctionScalingConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetFunctionScalingConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+});
 
-impl IntoValue for GetFunctionScalingConfigRequest {
+impl IntoValue for GetFunctionScalingConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -8751,7 +6621,7 @@ impl IntoValue for GetFunctionScalingConfigRequest {
 /// The `GetFunctionScalingConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFunctionScalingConfigResponse {
+pub struct GetFunctionScalingConfigOutput {
     /// The Amazon Resource Name (ARN) of the function.
     pub function_arn: Option<String>,
     /// The scaling configuration that is currently applied to the function. This represents the actual scaling settings in effect.
@@ -8762,31 +6632,13 @@ pub struct GetFunctionScalingConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetFunctionScalingConfigResponse {
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `AppliedFunctionScalingConfig` (see [`Self::applied_function_scaling_config`]).
-    pub fn applied_function_scaling_config(
-        mut self,
-        value: crate::types::FunctionScalingConfig,
-    ) -> Self {
-        self.applied_function_scaling_config = Some(value);
-        self
-    }
-    /// Sets `RequestedFunctionScalingConfig` (see [`Self::requested_function_scaling_config`]).
-    pub fn requested_function_scaling_config(
-        mut self,
-        value: crate::types::FunctionScalingConfig,
-    ) -> Self {
-        self.requested_function_scaling_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetFunctionScalingConfigOutput {
+    into function_arn("FunctionArn"): String;
+    value applied_function_scaling_config("AppliedFunctionScalingConfig"): crate::types::FunctionScalingConfig;
+    value requested_function_scaling_config("RequestedFunctionScalingConfig"): crate::types::FunctionScalingConfig;
+});
 
-impl FromValue for GetFunctionScalingConfigResponse {
+impl FromValue for GetFunctionScalingConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8800,7 +6652,7 @@ impl FromValue for GetFunctionScalingConfigResponse {
 /// The `GetFunctionUrlConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFunctionUrlConfigRequest {
+pub struct GetFunctionUrlConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -8817,20 +6669,12 @@ pub struct GetFunctionUrlConfigRequest {
     pub qualifier: Option<String>,
 }
 
-impl GetFunctionUrlConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetFunctionUrlConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+});
 
-impl IntoValue for GetFunctionUrlConfigRequest {
+impl IntoValue for GetFunctionUrlConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -8842,7 +6686,7 @@ impl IntoValue for GetFunctionUrlConfigRequest {
 /// The `GetFunctionUrlConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFunctionUrlConfigResponse {
+pub struct GetFunctionUrlConfigOutput {
     /// The HTTP URL endpoint for your function.
     pub function_url: Option<String>,
     /// The Amazon Resource Name (ARN) of your function.
@@ -8864,45 +6708,17 @@ pub struct GetFunctionUrlConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetFunctionUrlConfigResponse {
-    /// Sets `FunctionUrl` (see [`Self::function_url`]).
-    pub fn function_url(mut self, value: impl Into<String>) -> Self {
-        self.function_url = Some(value.into());
-        self
-    }
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `AuthType` (see [`Self::auth_type`]).
-    pub fn auth_type(mut self, value: impl Into<crate::types::FunctionUrlAuthType>) -> Self {
-        self.auth_type = Some(value.into());
-        self
-    }
-    /// Sets `Cors` (see [`Self::cors`]).
-    pub fn cors(mut self, value: crate::types::Cors) -> Self {
-        self.cors = Some(value);
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: impl Into<String>) -> Self {
-        self.creation_time = Some(value.into());
-        self
-    }
-    /// Sets `LastModifiedTime` (see [`Self::last_modified_time`]).
-    pub fn last_modified_time(mut self, value: impl Into<String>) -> Self {
-        self.last_modified_time = Some(value.into());
-        self
-    }
-    /// Sets `InvokeMode` (see [`Self::invoke_mode`]).
-    pub fn invoke_mode(mut self, value: impl Into<crate::types::InvokeMode>) -> Self {
-        self.invoke_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetFunctionUrlConfigOutput {
+    into function_url("FunctionUrl"): String;
+    into function_arn("FunctionArn"): String;
+    into auth_type("AuthType"): crate::types::FunctionUrlAuthType;
+    value cors("Cors"): crate::types::Cors;
+    into creation_time("CreationTime"): String;
+    into last_modified_time("LastModifiedTime"): String;
+    into invoke_mode("InvokeMode"): crate::types::InvokeMode;
+});
 
-impl FromValue for GetFunctionUrlConfigResponse {
+impl FromValue for GetFunctionUrlConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8920,31 +6736,27 @@ impl FromValue for GetFunctionUrlConfigResponse {
 /// The `GetLayerVersionByArnRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLayerVersionByArnRequest {
+pub struct GetLayerVersionByArnInput {
     /// The ARN of the layer version.
     ///
     /// Required.
     pub arn: Option<String>,
 }
 
-impl GetLayerVersionByArnRequest {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetLayerVersionByArnInput {
+    into arn("Arn"): String;
+});
 
-impl IntoValue for GetLayerVersionByArnRequest {
+impl IntoValue for GetLayerVersionByArnInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.arn.into_value()])
     }
 }
 
-/// The `GetLayerVersionPolicyRequest` structure.
+/// The `GetLayerVersionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLayerVersionPolicyRequest {
+pub struct GetLayerVersionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
     ///
     /// Required.
@@ -8955,20 +6767,40 @@ pub struct GetLayerVersionPolicyRequest {
     pub version_number: Option<i64>,
 }
 
-impl GetLayerVersionPolicyRequest {
-    /// Sets `LayerName` (see [`Self::layer_name`]).
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.layer_name = Some(value.into());
-        self
-    }
-    /// Sets `VersionNumber` (see [`Self::version_number`]).
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.version_number = Some(value);
-        self
+myaws_core::setters!(GetLayerVersionInput {
+    into layer_name("LayerName"): String;
+    value version_number("VersionNumber"): i64;
+});
+
+impl IntoValue for GetLayerVersionInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.layer_name.into_value(),
+            self.version_number.into_value(),
+        ])
     }
 }
 
-impl IntoValue for GetLayerVersionPolicyRequest {
+/// The `GetLayerVersionPolicyRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetLayerVersionPolicyInput {
+    /// The name or Amazon Resource Name (ARN) of the layer.
+    ///
+    /// Required.
+    pub layer_name: Option<String>,
+    /// The version number.
+    ///
+    /// Required.
+    pub version_number: Option<i64>,
+}
+
+myaws_core::setters!(GetLayerVersionPolicyInput {
+    into layer_name("LayerName"): String;
+    value version_number("VersionNumber"): i64;
+});
+
+impl IntoValue for GetLayerVersionPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.layer_name.into_value(),
@@ -8980,7 +6812,7 @@ impl IntoValue for GetLayerVersionPolicyRequest {
 /// The `GetLayerVersionPolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLayerVersionPolicyResponse {
+pub struct GetLayerVersionPolicyOutput {
     /// The policy document.
     pub policy: Option<String>,
     /// A unique identifier for the current revision of the policy.
@@ -8989,62 +6821,18 @@ pub struct GetLayerVersionPolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetLayerVersionPolicyResponse {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetLayerVersionPolicyOutput {
+    into policy("Policy"): String;
+    into revision_id("RevisionId"): String;
+});
 
-impl FromValue for GetLayerVersionPolicyResponse {
+impl FromValue for GetLayerVersionPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
         out.policy = r.next("Policy")?;
         out.revision_id = r.next("RevisionId")?;
         Ok(out)
-    }
-}
-
-/// The `GetLayerVersionRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetLayerVersionRequest {
-    /// The name or Amazon Resource Name (ARN) of the layer.
-    ///
-    /// Required.
-    pub layer_name: Option<String>,
-    /// The version number.
-    ///
-    /// Required.
-    pub version_number: Option<i64>,
-}
-
-impl GetLayerVersionRequest {
-    /// Sets `LayerName` (see [`Self::layer_name`]).
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.layer_name = Some(value.into());
-        self
-    }
-    /// Sets `VersionNumber` (see [`Self::version_number`]).
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.version_number = Some(value);
-        self
-    }
-}
-
-impl IntoValue for GetLayerVersionRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.layer_name.into_value(),
-            self.version_number.into_value(),
-        ])
     }
 }
 
@@ -9078,53 +6866,17 @@ pub struct GetLayerVersionResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetLayerVersionResponse {
-    /// Sets `Content` (see [`Self::content`]).
-    pub fn content(mut self, value: crate::types::LayerVersionContentOutput) -> Self {
-        self.content = Some(value);
-        self
-    }
-    /// Sets `LayerArn` (see [`Self::layer_arn`]).
-    pub fn layer_arn(mut self, value: impl Into<String>) -> Self {
-        self.layer_arn = Some(value.into());
-        self
-    }
-    /// Sets `LayerVersionArn` (see [`Self::layer_version_arn`]).
-    pub fn layer_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.layer_version_arn = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `CreatedDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: impl Into<String>) -> Self {
-        self.created_date = Some(value.into());
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: i64) -> Self {
-        self.version = Some(value);
-        self
-    }
-    /// Sets `CompatibleArchitectures` (see [`Self::compatible_architectures`]).
-    pub fn compatible_architectures(mut self, value: Vec<crate::types::Architecture>) -> Self {
-        self.compatible_architectures = Some(value);
-        self
-    }
-    /// Sets `CompatibleRuntimes` (see [`Self::compatible_runtimes`]).
-    pub fn compatible_runtimes(mut self, value: Vec<crate::types::Runtime>) -> Self {
-        self.compatible_runtimes = Some(value);
-        self
-    }
-    /// Sets `LicenseInfo` (see [`Self::license_info`]).
-    pub fn license_info(mut self, value: impl Into<String>) -> Self {
-        self.license_info = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetLayerVersionResponse {
+    value content("Content"): crate::types::LayerVersionContentOutput;
+    into layer_arn("LayerArn"): String;
+    into layer_version_arn("LayerVersionArn"): String;
+    into description("Description"): String;
+    into created_date("CreatedDate"): String;
+    value version("Version"): i64;
+    list_into compatible_architectures("CompatibleArchitectures"): crate::types::Architecture, push_compatible_architectures;
+    list_into compatible_runtimes("CompatibleRuntimes"): crate::types::Runtime, push_compatible_runtimes;
+    into license_info("LicenseInfo"): String;
+});
 
 impl FromValue for GetLayerVersionResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9146,7 +6898,7 @@ impl FromValue for GetLayerVersionResponse {
 /// The `GetPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetPolicyRequest {
+pub struct GetPolicyInput {
     /// The name or ARN of the Lambda function, version, or alias.
     ///
     /// **Name formats**
@@ -9163,20 +6915,12 @@ pub struct GetPolicyRequest {
     pub qualifier: Option<String>,
 }
 
-impl GetPolicyRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetPolicyInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+});
 
-impl IntoValue for GetPolicyRequest {
+impl IntoValue for GetPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -9188,7 +6932,7 @@ impl IntoValue for GetPolicyRequest {
 /// The `GetPolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetPolicyResponse {
+pub struct GetPolicyOutput {
     /// The resource-based policy.
     pub policy: Option<String>,
     /// A unique identifier for the current revision of the policy.
@@ -9197,20 +6941,12 @@ pub struct GetPolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetPolicyResponse {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetPolicyOutput {
+    into policy("Policy"): String;
+    into revision_id("RevisionId"): String;
+});
 
-impl FromValue for GetPolicyResponse {
+impl FromValue for GetPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9223,7 +6959,7 @@ impl FromValue for GetPolicyResponse {
 /// The `GetProvisionedConcurrencyConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetProvisionedConcurrencyConfigRequest {
+pub struct GetProvisionedConcurrencyConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -9242,20 +6978,12 @@ pub struct GetProvisionedConcurrencyConfigRequest {
     pub qualifier: Option<String>,
 }
 
-impl GetProvisionedConcurrencyConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetProvisionedConcurrencyConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+});
 
-impl IntoValue for GetProvisionedConcurrencyConfigRequest {
+impl IntoValue for GetProvisionedConcurrencyConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -9267,7 +6995,7 @@ impl IntoValue for GetProvisionedConcurrencyConfigRequest {
 /// The `GetProvisionedConcurrencyConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetProvisionedConcurrencyConfigResponse {
+pub struct GetProvisionedConcurrencyConfigOutput {
     /// The amount of provisioned concurrency requested.
     pub requested_provisioned_concurrent_executions: Option<i32>,
     /// The amount of provisioned concurrency available.
@@ -9284,43 +7012,16 @@ pub struct GetProvisionedConcurrencyConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetProvisionedConcurrencyConfigResponse {
-    /// Sets `RequestedProvisionedConcurrentExecutions` (see [`Self::requested_provisioned_concurrent_executions`]).
-    pub fn requested_provisioned_concurrent_executions(mut self, value: i32) -> Self {
-        self.requested_provisioned_concurrent_executions = Some(value);
-        self
-    }
-    /// Sets `AvailableProvisionedConcurrentExecutions` (see [`Self::available_provisioned_concurrent_executions`]).
-    pub fn available_provisioned_concurrent_executions(mut self, value: i32) -> Self {
-        self.available_provisioned_concurrent_executions = Some(value);
-        self
-    }
-    /// Sets `AllocatedProvisionedConcurrentExecutions` (see [`Self::allocated_provisioned_concurrent_executions`]).
-    pub fn allocated_provisioned_concurrent_executions(mut self, value: i32) -> Self {
-        self.allocated_provisioned_concurrent_executions = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::ProvisionedConcurrencyStatusEnum>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: impl Into<String>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetProvisionedConcurrencyConfigOutput {
+    value requested_provisioned_concurrent_executions("RequestedProvisionedConcurrentExecutions"): i32;
+    value available_provisioned_concurrent_executions("AvailableProvisionedConcurrentExecutions"): i32;
+    value allocated_provisioned_concurrent_executions("AllocatedProvisionedConcurrentExecutions"): i32;
+    into status("Status"): crate::types::ProvisionedConcurrencyStatusEnum;
+    into status_reason("StatusReason"): String;
+    into last_modified("LastModified"): String;
+});
 
-impl FromValue for GetProvisionedConcurrencyConfigResponse {
+impl FromValue for GetProvisionedConcurrencyConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9340,7 +7041,7 @@ impl FromValue for GetProvisionedConcurrencyConfigResponse {
 /// The `GetRuntimeManagementConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetRuntimeManagementConfigRequest {
+pub struct GetRuntimeManagementConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -9357,20 +7058,12 @@ pub struct GetRuntimeManagementConfigRequest {
     pub qualifier: Option<String>,
 }
 
-impl GetRuntimeManagementConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetRuntimeManagementConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+});
 
-impl IntoValue for GetRuntimeManagementConfigRequest {
+impl IntoValue for GetRuntimeManagementConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -9382,7 +7075,7 @@ impl IntoValue for GetRuntimeManagementConfigRequest {
 /// The `GetRuntimeManagementConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetRuntimeManagementConfigResponse {
+pub struct GetRuntimeManagementConfigOutput {
     /// The current runtime update mode of the function.
     pub update_runtime_on: Option<crate::types::UpdateRuntimeOn>,
     /// The Amazon Resource Name (ARN) of your function.
@@ -9393,25 +7086,13 @@ pub struct GetRuntimeManagementConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetRuntimeManagementConfigResponse {
-    /// Sets `UpdateRuntimeOn` (see [`Self::update_runtime_on`]).
-    pub fn update_runtime_on(mut self, value: impl Into<crate::types::UpdateRuntimeOn>) -> Self {
-        self.update_runtime_on = Some(value.into());
-        self
-    }
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `RuntimeVersionArn` (see [`Self::runtime_version_arn`]).
-    pub fn runtime_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.runtime_version_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetRuntimeManagementConfigOutput {
+    into update_runtime_on("UpdateRuntimeOn"): crate::types::UpdateRuntimeOn;
+    into function_arn("FunctionArn"): String;
+    into runtime_version_arn("RuntimeVersionArn"): String;
+});
 
-impl FromValue for GetRuntimeManagementConfigResponse {
+impl FromValue for GetRuntimeManagementConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9434,23 +7115,11 @@ pub struct ImageConfig {
     pub working_directory: Option<String>,
 }
 
-impl ImageConfig {
-    /// Sets `EntryPoint` (see [`Self::entry_point`]).
-    pub fn entry_point(mut self, value: Vec<String>) -> Self {
-        self.entry_point = Some(value);
-        self
-    }
-    /// Sets `Command` (see [`Self::command`]).
-    pub fn command(mut self, value: Vec<String>) -> Self {
-        self.command = Some(value);
-        self
-    }
-    /// Sets `WorkingDirectory` (see [`Self::working_directory`]).
-    pub fn working_directory(mut self, value: impl Into<String>) -> Self {
-        self.working_directory = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImageConfig {
+    list_into entry_point("EntryPoint"): String, push_entry_point;
+    list_into command("Command"): String, push_command;
+    into working_directory("WorkingDirectory"): String;
+});
 
 impl IntoValue for ImageConfig {
     fn into_value(self) -> Value {
@@ -9495,18 +7164,10 @@ impl std::fmt::Debug for ImageConfigError {
     }
 }
 
-impl ImageConfigError {
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImageConfigError {
+    into error_code("ErrorCode"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for ImageConfigError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9528,18 +7189,10 @@ pub struct ImageConfigResponse {
     pub error: Option<crate::types::ImageConfigError>,
 }
 
-impl ImageConfigResponse {
-    /// Sets `ImageConfig` (see [`Self::image_config`]).
-    pub fn image_config(mut self, value: crate::types::ImageConfig) -> Self {
-        self.image_config = Some(value);
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ImageConfigError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ImageConfigResponse {
+    value image_config("ImageConfig"): crate::types::ImageConfig;
+    value error("Error"): crate::types::ImageConfigError;
+});
 
 impl FromValue for ImageConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9563,23 +7216,11 @@ pub struct InstanceRequirements {
     pub excluded_instance_types: Option<Vec<String>>,
 }
 
-impl InstanceRequirements {
-    /// Sets `Architectures` (see [`Self::architectures`]).
-    pub fn architectures(mut self, value: Vec<crate::types::Architecture>) -> Self {
-        self.architectures = Some(value);
-        self
-    }
-    /// Sets `AllowedInstanceTypes` (see [`Self::allowed_instance_types`]).
-    pub fn allowed_instance_types(mut self, value: Vec<String>) -> Self {
-        self.allowed_instance_types = Some(value);
-        self
-    }
-    /// Sets `ExcludedInstanceTypes` (see [`Self::excluded_instance_types`]).
-    pub fn excluded_instance_types(mut self, value: Vec<String>) -> Self {
-        self.excluded_instance_types = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InstanceRequirements {
+    list_into architectures("Architectures"): crate::types::Architecture, push_architectures;
+    list_into allowed_instance_types("AllowedInstanceTypes"): String, push_allowed_instance_types;
+    list_into excluded_instance_types("ExcludedInstanceTypes"): String, push_excluded_instance_types;
+});
 
 impl IntoValue for InstanceRequirements {
     fn into_value(self) -> Value {
@@ -9612,18 +7253,10 @@ pub struct InvalidCodeSignatureException {
     pub message: Option<String>,
 }
 
-impl InvalidCodeSignatureException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidCodeSignatureException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for InvalidCodeSignatureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9645,18 +7278,10 @@ pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
 
-impl InvalidParameterValueException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidParameterValueException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for InvalidParameterValueException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9678,18 +7303,10 @@ pub struct InvalidRequestContentException {
     pub message: Option<String>,
 }
 
-impl InvalidRequestContentException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidRequestContentException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for InvalidRequestContentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9711,18 +7328,10 @@ pub struct InvalidRuntimeException {
     pub message: Option<String>,
 }
 
-impl InvalidRuntimeException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidRuntimeException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for InvalidRuntimeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9744,18 +7353,10 @@ pub struct InvalidSecurityGroupIDException {
     pub message: Option<String>,
 }
 
-impl InvalidSecurityGroupIDException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidSecurityGroupIDException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for InvalidSecurityGroupIDException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9777,18 +7378,10 @@ pub struct InvalidSubnetIDException {
     pub message: Option<String>,
 }
 
-impl InvalidSubnetIDException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidSubnetIDException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for InvalidSubnetIDException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9810,18 +7403,10 @@ pub struct InvalidZipFileException {
     pub message: Option<String>,
 }
 
-impl InvalidZipFileException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidZipFileException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for InvalidZipFileException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9847,28 +7432,12 @@ pub struct InvocationCompletedDetails {
     pub error: Option<crate::types::EventError>,
 }
 
-impl InvocationCompletedDetails {
-    /// Sets `StartTimestamp` (see [`Self::start_timestamp`]).
-    pub fn start_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_timestamp = Some(value);
-        self
-    }
-    /// Sets `EndTimestamp` (see [`Self::end_timestamp`]).
-    pub fn end_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_timestamp = Some(value);
-        self
-    }
-    /// Sets `RequestId` (see [`Self::request_id`]).
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EventError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InvocationCompletedDetails {
+    value start_timestamp("StartTimestamp"): myaws_core::DateTime;
+    value end_timestamp("EndTimestamp"): myaws_core::DateTime;
+    into request_id("RequestId"): String;
+    value error("Error"): crate::types::EventError;
+});
 
 impl FromValue for InvocationCompletedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9878,206 +7447,6 @@ impl FromValue for InvocationCompletedDetails {
         out.end_timestamp = r.next("EndTimestamp")?;
         out.request_id = r.next("RequestId")?;
         out.error = r.next("Error")?;
-        Ok(out)
-    }
-}
-
-/// The `InvocationRequest` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct InvocationRequest {
-    /// The name or ARN of the Lambda function, version, or alias.
-    ///
-    /// **Name formats**
-    ///
-    /// - **Function name** – `my-function` (name-only), `my-function:v1` (with alias).
-    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
-    /// - **Partial ARN** – `123456789012:function:my-function`.
-    ///
-    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
-    ///
-    /// Required.
-    pub function_name: Option<String>,
-    /// Choose from the following options.
-    ///
-    /// - `RequestResponse` (default) – Invoke the function synchronously. Keep the connection open until the function returns a response or times out. The API response includes the function response and additional data.
-    /// - `Event` – Invoke the function asynchronously. Send events that fail multiple times to the function's dead-letter queue (if one is configured). The API response only includes a status code.
-    /// - `DryRun` – Validate parameter values and verify that the user or role has permission to invoke the function.
-    pub invocation_type: Option<crate::types::InvocationType>,
-    /// Set to `Tail` to include the execution log in the response. Applies to synchronously invoked functions only.
-    pub log_type: Option<crate::types::LogType>,
-    /// Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the function in the context object. Lambda passes the `ClientContext` object to your function for synchronous invocations only.
-    pub client_context: Option<String>,
-    /// A unique name for the durable execution. If you invoke a durable function using a name that already exists with the same payload, Lambda returns the existing execution instead of creating a duplicate. If the payload differs, Lambda returns a `DurableExecutionAlreadyStartedException` error.
-    ///
-    /// If not specified, Lambda generates a unique identifier automatically. For more information, see [Execution names](https://docs.aws.amazon.com/lambda/latest/dg/durable-execution-idempotency.html#durable-idempotency-execution-names).
-    pub durable_execution_name: Option<String>,
-    /// The JSON that you want to provide to your Lambda function as input. The maximum payload size is 6 MB for synchronous invocations and 1 MB for asynchronous invocations.
-    ///
-    /// You can enter the JSON directly. For example, `--payload '{ "key": "value" }'`. You can also specify a file path. For example, `--payload file://payload.json`.
-    pub payload: Option<myaws_core::Bytes>,
-    /// Specify a version or alias to invoke a published version of the function.
-    pub qualifier: Option<String>,
-    /// The identifier of the tenant in a multi-tenant Lambda function.
-    pub tenant_id: Option<String>,
-}
-
-impl std::fmt::Debug for InvocationRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("InvocationRequest");
-        d.field("function_name", &self.function_name);
-        d.field("invocation_type", &self.invocation_type);
-        d.field("log_type", &self.log_type);
-        d.field("client_context", &self.client_context);
-        d.field("durable_execution_name", &self.durable_execution_name);
-        d.field(
-            "payload",
-            &self.payload.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field("qualifier", &self.qualifier);
-        d.field("tenant_id", &self.tenant_id);
-        d.finish()
-    }
-}
-
-impl InvocationRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `InvocationType` (see [`Self::invocation_type`]).
-    pub fn invocation_type(mut self, value: impl Into<crate::types::InvocationType>) -> Self {
-        self.invocation_type = Some(value.into());
-        self
-    }
-    /// Sets `LogType` (see [`Self::log_type`]).
-    pub fn log_type(mut self, value: impl Into<crate::types::LogType>) -> Self {
-        self.log_type = Some(value.into());
-        self
-    }
-    /// Sets `ClientContext` (see [`Self::client_context`]).
-    pub fn client_context(mut self, value: impl Into<String>) -> Self {
-        self.client_context = Some(value.into());
-        self
-    }
-    /// Sets `DurableExecutionName` (see [`Self::durable_execution_name`]).
-    pub fn durable_execution_name(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_name = Some(value.into());
-        self
-    }
-    /// Sets `Payload` (see [`Self::payload`]).
-    pub fn payload(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-    /// Sets `TenantId` (see [`Self::tenant_id`]).
-    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
-        self.tenant_id = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for InvocationRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.function_name.into_value(),
-            self.invocation_type.into_value(),
-            self.log_type.into_value(),
-            self.client_context.into_value(),
-            self.durable_execution_name.into_value(),
-            self.payload.into_value(),
-            self.qualifier.into_value(),
-            self.tenant_id.into_value(),
-        ])
-    }
-}
-
-/// The `InvocationResponse` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct InvocationResponse {
-    /// The HTTP status code is in the 200 range for a successful request. For the `RequestResponse` invocation type, this status code is 200. For the `Event` invocation type, this status code is 202. For the `DryRun` invocation type, the status code is 204.
-    pub status_code: Option<i32>,
-    /// If present, indicates that an error occurred during function execution. Details about the error are included in the response payload.
-    pub function_error: Option<String>,
-    /// The last 4 KB of the execution log, which is base64-encoded.
-    pub log_result: Option<String>,
-    /// The response from the function, or an error object.
-    pub payload: Option<myaws_core::Bytes>,
-    /// The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to.
-    pub executed_version: Option<String>,
-    /// The ARN of the durable execution that was started. This is returned when invoking a durable function and provides a unique identifier for tracking the execution.
-    pub durable_execution_arn: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl std::fmt::Debug for InvocationResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("InvocationResponse");
-        d.field("status_code", &self.status_code);
-        d.field("function_error", &self.function_error);
-        d.field("log_result", &self.log_result);
-        d.field(
-            "payload",
-            &self.payload.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field("executed_version", &self.executed_version);
-        d.field("durable_execution_arn", &self.durable_execution_arn);
-        d.field("response_metadata", &self.response_metadata);
-        d.finish()
-    }
-}
-
-impl InvocationResponse {
-    /// Sets `StatusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: i32) -> Self {
-        self.status_code = Some(value);
-        self
-    }
-    /// Sets `FunctionError` (see [`Self::function_error`]).
-    pub fn function_error(mut self, value: impl Into<String>) -> Self {
-        self.function_error = Some(value.into());
-        self
-    }
-    /// Sets `LogResult` (see [`Self::log_result`]).
-    pub fn log_result(mut self, value: impl Into<String>) -> Self {
-        self.log_result = Some(value.into());
-        self
-    }
-    /// Sets `Payload` (see [`Self::payload`]).
-    pub fn payload(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-    /// Sets `ExecutedVersion` (see [`Self::executed_version`]).
-    pub fn executed_version(mut self, value: impl Into<String>) -> Self {
-        self.executed_version = Some(value.into());
-        self
-    }
-    /// Sets `DurableExecutionArn` (see [`Self::durable_execution_arn`]).
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for InvocationResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.status_code = r.next("StatusCode")?;
-        out.function_error = r.next("FunctionError")?;
-        out.log_result = r.next("LogResult")?;
-        out.payload = r.next("Payload")?;
-        out.executed_version = r.next("ExecutedVersion")?;
-        out.durable_execution_arn = r.next("DurableExecutionArn")?;
         Ok(out)
     }
 }
@@ -10165,7 +7534,7 @@ impl FromValue for InvocationType {
 /// The `InvokeAsyncRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct InvokeAsyncRequest {
+pub struct InvokeAsyncInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -10184,20 +7553,12 @@ pub struct InvokeAsyncRequest {
     pub invoke_args: Option<myaws_core::body::ByteStream>,
 }
 
-impl InvokeAsyncRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `InvokeArgs` (see [`Self::invoke_args`]).
-    pub fn invoke_args(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.invoke_args = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvokeAsyncInput {
+    into function_name("FunctionName"): String;
+    into invoke_args("InvokeArgs"): myaws_core::body::ByteStream;
+});
 
-impl IntoValue for InvokeAsyncRequest {
+impl IntoValue for InvokeAsyncInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -10209,27 +7570,107 @@ impl IntoValue for InvokeAsyncRequest {
 /// A success response (`202 Accepted`) indicates that the request is queued for invocation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct InvokeAsyncResponse {
+pub struct InvokeAsyncOutput {
     /// The status code.
     pub status: Option<i32>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl InvokeAsyncResponse {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: i32) -> Self {
-        self.status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InvokeAsyncOutput {
+    value status("Status"): i32;
+});
 
-impl FromValue for InvokeAsyncResponse {
+impl FromValue for InvokeAsyncOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
         out.status = r.next("Status")?;
         Ok(out)
+    }
+}
+
+/// The `InvocationRequest` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct InvokeInput {
+    /// The name or ARN of the Lambda function, version, or alias.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function` (name-only), `my-function:v1` (with alias).
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
+    ///
+    /// Required.
+    pub function_name: Option<String>,
+    /// Choose from the following options.
+    ///
+    /// - `RequestResponse` (default) – Invoke the function synchronously. Keep the connection open until the function returns a response or times out. The API response includes the function response and additional data.
+    /// - `Event` – Invoke the function asynchronously. Send events that fail multiple times to the function's dead-letter queue (if one is configured). The API response only includes a status code.
+    /// - `DryRun` – Validate parameter values and verify that the user or role has permission to invoke the function.
+    pub invocation_type: Option<crate::types::InvocationType>,
+    /// Set to `Tail` to include the execution log in the response. Applies to synchronously invoked functions only.
+    pub log_type: Option<crate::types::LogType>,
+    /// Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the function in the context object. Lambda passes the `ClientContext` object to your function for synchronous invocations only.
+    pub client_context: Option<String>,
+    /// A unique name for the durable execution. If you invoke a durable function using a name that already exists with the same payload, Lambda returns the existing execution instead of creating a duplicate. If the payload differs, Lambda returns a `DurableExecutionAlreadyStartedException` error.
+    ///
+    /// If not specified, Lambda generates a unique identifier automatically. For more information, see [Execution names](https://docs.aws.amazon.com/lambda/latest/dg/durable-execution-idempotency.html#durable-idempotency-execution-names).
+    pub durable_execution_name: Option<String>,
+    /// The JSON that you want to provide to your Lambda function as input. The maximum payload size is 6 MB for synchronous invocations and 1 MB for asynchronous invocations.
+    ///
+    /// You can enter the JSON directly. For example, `--payload '{ "key": "value" }'`. You can also specify a file path. For example, `--payload file://payload.json`.
+    pub payload: Option<myaws_core::Bytes>,
+    /// Specify a version or alias to invoke a published version of the function.
+    pub qualifier: Option<String>,
+    /// The identifier of the tenant in a multi-tenant Lambda function.
+    pub tenant_id: Option<String>,
+}
+
+impl std::fmt::Debug for InvokeInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("InvokeInput");
+        d.field("function_name", &self.function_name);
+        d.field("invocation_type", &self.invocation_type);
+        d.field("log_type", &self.log_type);
+        d.field("client_context", &self.client_context);
+        d.field("durable_execution_name", &self.durable_execution_name);
+        d.field(
+            "payload",
+            &self.payload.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field("qualifier", &self.qualifier);
+        d.field("tenant_id", &self.tenant_id);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(InvokeInput {
+    into function_name("FunctionName"): String;
+    into invocation_type("InvocationType"): crate::types::InvocationType;
+    into log_type("LogType"): crate::types::LogType;
+    into client_context("ClientContext"): String;
+    into durable_execution_name("DurableExecutionName"): String;
+    into payload("Payload"): myaws_core::Bytes;
+    into qualifier("Qualifier"): String;
+    into tenant_id("TenantId"): String;
+});
+
+impl IntoValue for InvokeInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.function_name.into_value(),
+            self.invocation_type.into_value(),
+            self.log_type.into_value(),
+            self.client_context.into_value(),
+            self.durable_execution_name.into_value(),
+            self.payload.into_value(),
+            self.qualifier.into_value(),
+            self.tenant_id.into_value(),
+        ])
     }
 }
 
@@ -10309,6 +7750,66 @@ impl FromValue for InvokeMode {
     }
 }
 
+/// The `InvocationResponse` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct InvokeOutput {
+    /// The HTTP status code is in the 200 range for a successful request. For the `RequestResponse` invocation type, this status code is 200. For the `Event` invocation type, this status code is 202. For the `DryRun` invocation type, the status code is 204.
+    pub status_code: Option<i32>,
+    /// If present, indicates that an error occurred during function execution. Details about the error are included in the response payload.
+    pub function_error: Option<String>,
+    /// The last 4 KB of the execution log, which is base64-encoded.
+    pub log_result: Option<String>,
+    /// The response from the function, or an error object.
+    pub payload: Option<myaws_core::Bytes>,
+    /// The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to.
+    pub executed_version: Option<String>,
+    /// The ARN of the durable execution that was started. This is returned when invoking a durable function and provides a unique identifier for tracking the execution.
+    pub durable_execution_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl std::fmt::Debug for InvokeOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("InvokeOutput");
+        d.field("status_code", &self.status_code);
+        d.field("function_error", &self.function_error);
+        d.field("log_result", &self.log_result);
+        d.field(
+            "payload",
+            &self.payload.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field("executed_version", &self.executed_version);
+        d.field("durable_execution_arn", &self.durable_execution_arn);
+        d.field("response_metadata", &self.response_metadata);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(InvokeOutput {
+    value status_code("StatusCode"): i32;
+    into function_error("FunctionError"): String;
+    into log_result("LogResult"): String;
+    into payload("Payload"): myaws_core::Bytes;
+    into executed_version("ExecutedVersion"): String;
+    into durable_execution_arn("DurableExecutionArn"): String;
+});
+
+impl FromValue for InvokeOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.status_code = r.next("StatusCode")?;
+        out.function_error = r.next("FunctionError")?;
+        out.log_result = r.next("LogResult")?;
+        out.payload = r.next("Payload")?;
+        out.executed_version = r.next("ExecutedVersion")?;
+        out.durable_execution_arn = r.next("DurableExecutionArn")?;
+        Ok(out)
+    }
+}
+
 /// A chunk of the streamed response payload.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -10328,13 +7829,9 @@ impl std::fmt::Debug for InvokeResponseStreamUpdate {
     }
 }
 
-impl InvokeResponseStreamUpdate {
-    /// Sets `Payload` (see [`Self::payload`]).
-    pub fn payload(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvokeResponseStreamUpdate {
+    into payload("Payload"): myaws_core::Bytes;
+});
 
 impl FromValue for InvokeResponseStreamUpdate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10357,23 +7854,11 @@ pub struct InvokeWithResponseStreamCompleteEvent {
     pub log_result: Option<String>,
 }
 
-impl InvokeWithResponseStreamCompleteEvent {
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `ErrorDetails` (see [`Self::error_details`]).
-    pub fn error_details(mut self, value: impl Into<String>) -> Self {
-        self.error_details = Some(value.into());
-        self
-    }
-    /// Sets `LogResult` (see [`Self::log_result`]).
-    pub fn log_result(mut self, value: impl Into<String>) -> Self {
-        self.log_result = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvokeWithResponseStreamCompleteEvent {
+    into error_code("ErrorCode"): String;
+    into error_details("ErrorDetails"): String;
+    into log_result("LogResult"): String;
+});
 
 impl FromValue for InvokeWithResponseStreamCompleteEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10389,7 +7874,7 @@ impl FromValue for InvokeWithResponseStreamCompleteEvent {
 /// The `InvokeWithResponseStreamRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct InvokeWithResponseStreamRequest {
+pub struct InvokeWithResponseStreamInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -10421,9 +7906,9 @@ pub struct InvokeWithResponseStreamRequest {
     pub invocation_type: Option<crate::types::ResponseStreamingInvocationType>,
 }
 
-impl std::fmt::Debug for InvokeWithResponseStreamRequest {
+impl std::fmt::Debug for InvokeWithResponseStreamInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("InvokeWithResponseStreamRequest");
+        let mut d = f.debug_struct("InvokeWithResponseStreamInput");
         d.field("function_name", &self.function_name);
         d.field("log_type", &self.log_type);
         d.field("client_context", &self.client_context);
@@ -10438,48 +7923,17 @@ impl std::fmt::Debug for InvokeWithResponseStreamRequest {
     }
 }
 
-impl InvokeWithResponseStreamRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `LogType` (see [`Self::log_type`]).
-    pub fn log_type(mut self, value: impl Into<crate::types::LogType>) -> Self {
-        self.log_type = Some(value.into());
-        self
-    }
-    /// Sets `ClientContext` (see [`Self::client_context`]).
-    pub fn client_context(mut self, value: impl Into<String>) -> Self {
-        self.client_context = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-    /// Sets `Payload` (see [`Self::payload`]).
-    pub fn payload(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-    /// Sets `TenantId` (see [`Self::tenant_id`]).
-    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
-        self.tenant_id = Some(value.into());
-        self
-    }
-    /// Sets `InvocationType` (see [`Self::invocation_type`]).
-    pub fn invocation_type(
-        mut self,
-        value: impl Into<crate::types::ResponseStreamingInvocationType>,
-    ) -> Self {
-        self.invocation_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvokeWithResponseStreamInput {
+    into function_name("FunctionName"): String;
+    into log_type("LogType"): crate::types::LogType;
+    into client_context("ClientContext"): String;
+    into qualifier("Qualifier"): String;
+    into payload("Payload"): myaws_core::Bytes;
+    into tenant_id("TenantId"): String;
+    into invocation_type("InvocationType"): crate::types::ResponseStreamingInvocationType;
+});
 
-impl IntoValue for InvokeWithResponseStreamRequest {
+impl IntoValue for InvokeWithResponseStreamInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -10496,7 +7950,7 @@ impl IntoValue for InvokeWithResponseStreamRequest {
 /// The `InvokeWithResponseStreamResponse` structure.
 #[derive(Debug, Default)]
 #[non_exhaustive]
-pub struct InvokeWithResponseStreamResponse {
+pub struct InvokeWithResponseStreamOutput {
     /// For a successful request, the HTTP status code is in the 200 range. For the `RequestResponse` invocation type, this status code is 200. For the `DryRun` invocation type, this status code is 204.
     pub status_code: Option<i32>,
     /// The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to.
@@ -10511,35 +7965,14 @@ pub struct InvokeWithResponseStreamResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl InvokeWithResponseStreamResponse {
-    /// Sets `StatusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: i32) -> Self {
-        self.status_code = Some(value);
-        self
-    }
-    /// Sets `ExecutedVersion` (see [`Self::executed_version`]).
-    pub fn executed_version(mut self, value: impl Into<String>) -> Self {
-        self.executed_version = Some(value.into());
-        self
-    }
-    /// Sets `EventStream` (see [`Self::event_stream`]).
-    pub fn event_stream(
-        mut self,
-        value: myaws_core::eventstream::EventReceiver<
-            crate::types::InvokeWithResponseStreamResponseEvent,
-        >,
-    ) -> Self {
-        self.event_stream = Some(value);
-        self
-    }
-    /// Sets `ResponseStreamContentType` (see [`Self::response_stream_content_type`]).
-    pub fn response_stream_content_type(mut self, value: impl Into<String>) -> Self {
-        self.response_stream_content_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvokeWithResponseStreamOutput {
+    value status_code("StatusCode"): i32;
+    into executed_version("ExecutedVersion"): String;
+    value event_stream("EventStream"): myaws_core::eventstream::EventReceiver<crate::types::InvokeWithResponseStreamResponseEvent>;
+    into response_stream_content_type("ResponseStreamContentType"): String;
+});
 
-impl FromValue for InvokeWithResponseStreamResponse {
+impl FromValue for InvokeWithResponseStreamOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10602,18 +8035,10 @@ pub struct KMSAccessDeniedException {
     pub message: Option<String>,
 }
 
-impl KMSAccessDeniedException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSAccessDeniedException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for KMSAccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10635,18 +8060,10 @@ pub struct KMSDisabledException {
     pub message: Option<String>,
 }
 
-impl KMSDisabledException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSDisabledException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for KMSDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10668,18 +8085,10 @@ pub struct KMSInvalidStateException {
     pub message: Option<String>,
 }
 
-impl KMSInvalidStateException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSInvalidStateException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for KMSInvalidStateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10701,18 +8110,10 @@ pub struct KMSNotFoundException {
     pub message: Option<String>,
 }
 
-impl KMSNotFoundException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSNotFoundException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for KMSNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10738,18 +8139,10 @@ pub struct KafkaSchemaRegistryAccessConfig {
     pub uri: Option<String>,
 }
 
-impl KafkaSchemaRegistryAccessConfig {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::KafkaSchemaRegistryAuthType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `URI` (see [`Self::uri`]).
-    pub fn uri(mut self, value: impl Into<String>) -> Self {
-        self.uri = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KafkaSchemaRegistryAccessConfig {
+    into r#type("Type"): crate::types::KafkaSchemaRegistryAuthType;
+    into uri("URI"): String;
+});
 
 impl IntoValue for KafkaSchemaRegistryAccessConfig {
     fn into_value(self) -> Value {
@@ -10871,37 +8264,12 @@ pub struct KafkaSchemaRegistryConfig {
     pub schema_validation_configs: Option<Vec<crate::types::KafkaSchemaValidationConfig>>,
 }
 
-impl KafkaSchemaRegistryConfig {
-    /// Sets `SchemaRegistryURI` (see [`Self::schema_registry_uri`]).
-    pub fn schema_registry_uri(mut self, value: impl Into<String>) -> Self {
-        self.schema_registry_uri = Some(value.into());
-        self
-    }
-    /// Sets `EventRecordFormat` (see [`Self::event_record_format`]).
-    pub fn event_record_format(
-        mut self,
-        value: impl Into<crate::types::SchemaRegistryEventRecordFormat>,
-    ) -> Self {
-        self.event_record_format = Some(value.into());
-        self
-    }
-    /// Sets `AccessConfigs` (see [`Self::access_configs`]).
-    pub fn access_configs(
-        mut self,
-        value: Vec<crate::types::KafkaSchemaRegistryAccessConfig>,
-    ) -> Self {
-        self.access_configs = Some(value);
-        self
-    }
-    /// Sets `SchemaValidationConfigs` (see [`Self::schema_validation_configs`]).
-    pub fn schema_validation_configs(
-        mut self,
-        value: Vec<crate::types::KafkaSchemaValidationConfig>,
-    ) -> Self {
-        self.schema_validation_configs = Some(value);
-        self
-    }
-}
+myaws_core::setters!(KafkaSchemaRegistryConfig {
+    into schema_registry_uri("SchemaRegistryURI"): String;
+    into event_record_format("EventRecordFormat"): crate::types::SchemaRegistryEventRecordFormat;
+    list access_configs("AccessConfigs"): crate::types::KafkaSchemaRegistryAccessConfig, push_access_configs;
+    list schema_validation_configs("SchemaValidationConfigs"): crate::types::KafkaSchemaValidationConfig, push_schema_validation_configs;
+});
 
 impl IntoValue for KafkaSchemaRegistryConfig {
     fn into_value(self) -> Value {
@@ -11010,16 +8378,9 @@ pub struct KafkaSchemaValidationConfig {
     pub attribute: Option<crate::types::KafkaSchemaValidationAttribute>,
 }
 
-impl KafkaSchemaValidationConfig {
-    /// Sets `Attribute` (see [`Self::attribute`]).
-    pub fn attribute(
-        mut self,
-        value: impl Into<crate::types::KafkaSchemaValidationAttribute>,
-    ) -> Self {
-        self.attribute = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KafkaSchemaValidationConfig {
+    into attribute("Attribute"): crate::types::KafkaSchemaValidationAttribute;
+});
 
 impl IntoValue for KafkaSchemaValidationConfig {
     fn into_value(self) -> Value {
@@ -11050,23 +8411,11 @@ pub struct LambdaManagedInstancesCapacityProviderConfig {
     pub execution_environment_memory_gi_b_per_v_cpu: Option<f64>,
 }
 
-impl LambdaManagedInstancesCapacityProviderConfig {
-    /// Sets `CapacityProviderArn` (see [`Self::capacity_provider_arn`]).
-    pub fn capacity_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.capacity_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `PerExecutionEnvironmentMaxConcurrency` (see [`Self::per_execution_environment_max_concurrency`]).
-    pub fn per_execution_environment_max_concurrency(mut self, value: i32) -> Self {
-        self.per_execution_environment_max_concurrency = Some(value);
-        self
-    }
-    /// Sets `ExecutionEnvironmentMemoryGiBPerVCpu` (see [`Self::execution_environment_memory_gi_b_per_v_cpu`]).
-    pub fn execution_environment_memory_gi_b_per_v_cpu(mut self, value: f64) -> Self {
-        self.execution_environment_memory_gi_b_per_v_cpu = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LambdaManagedInstancesCapacityProviderConfig {
+    into capacity_provider_arn("CapacityProviderArn"): String;
+    value per_execution_environment_max_concurrency("PerExecutionEnvironmentMaxConcurrency"): i32;
+    value execution_environment_memory_gi_b_per_v_cpu("ExecutionEnvironmentMemoryGiBPerVCpu"): f64;
+});
 
 impl IntoValue for LambdaManagedInstancesCapacityProviderConfig {
     fn into_value(self) -> Value {
@@ -11435,28 +8784,12 @@ pub struct Layer {
     pub signing_job_arn: Option<String>,
 }
 
-impl Layer {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CodeSize` (see [`Self::code_size`]).
-    pub fn code_size(mut self, value: i64) -> Self {
-        self.code_size = Some(value);
-        self
-    }
-    /// Sets `SigningProfileVersionArn` (see [`Self::signing_profile_version_arn`]).
-    pub fn signing_profile_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.signing_profile_version_arn = Some(value.into());
-        self
-    }
-    /// Sets `SigningJobArn` (see [`Self::signing_job_arn`]).
-    pub fn signing_job_arn(mut self, value: impl Into<String>) -> Self {
-        self.signing_job_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Layer {
+    into arn("Arn"): String;
+    value code_size("CodeSize"): i64;
+    into signing_profile_version_arn("SigningProfileVersionArn"): String;
+    into signing_job_arn("SigningJobArn"): String;
+});
 
 impl FromValue for Layer {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11504,36 +8837,13 @@ impl std::fmt::Debug for LayerVersionContentInput {
     }
 }
 
-impl LayerVersionContentInput {
-    /// Sets `S3Bucket` (see [`Self::s3_bucket`]).
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.s3_bucket = Some(value.into());
-        self
-    }
-    /// Sets `S3Key` (see [`Self::s3_key`]).
-    pub fn s3_key(mut self, value: impl Into<String>) -> Self {
-        self.s3_key = Some(value.into());
-        self
-    }
-    /// Sets `S3ObjectVersion` (see [`Self::s3_object_version`]).
-    pub fn s3_object_version(mut self, value: impl Into<String>) -> Self {
-        self.s3_object_version = Some(value.into());
-        self
-    }
-    /// Sets `S3ObjectStorageMode` (see [`Self::s3_object_storage_mode`]).
-    pub fn s3_object_storage_mode(
-        mut self,
-        value: impl Into<crate::types::S3ObjectStorageMode>,
-    ) -> Self {
-        self.s3_object_storage_mode = Some(value.into());
-        self
-    }
-    /// Sets `ZipFile` (see [`Self::zip_file`]).
-    pub fn zip_file(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.zip_file = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LayerVersionContentInput {
+    into s3_bucket("S3Bucket"): String;
+    into s3_key("S3Key"): String;
+    into s3_object_version("S3ObjectVersion"): String;
+    into s3_object_storage_mode("S3ObjectStorageMode"): crate::types::S3ObjectStorageMode;
+    into zip_file("ZipFile"): myaws_core::Bytes;
+});
 
 impl IntoValue for LayerVersionContentInput {
     fn into_value(self) -> Value {
@@ -11565,38 +8875,14 @@ pub struct LayerVersionContentOutput {
     pub resolved_s3_object: Option<crate::types::ResolvedS3Object>,
 }
 
-impl LayerVersionContentOutput {
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-    /// Sets `CodeSha256` (see [`Self::code_sha256`]).
-    pub fn code_sha256(mut self, value: impl Into<String>) -> Self {
-        self.code_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `CodeSize` (see [`Self::code_size`]).
-    pub fn code_size(mut self, value: i64) -> Self {
-        self.code_size = Some(value);
-        self
-    }
-    /// Sets `SigningProfileVersionArn` (see [`Self::signing_profile_version_arn`]).
-    pub fn signing_profile_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.signing_profile_version_arn = Some(value.into());
-        self
-    }
-    /// Sets `SigningJobArn` (see [`Self::signing_job_arn`]).
-    pub fn signing_job_arn(mut self, value: impl Into<String>) -> Self {
-        self.signing_job_arn = Some(value.into());
-        self
-    }
-    /// Sets `ResolvedS3Object` (see [`Self::resolved_s3_object`]).
-    pub fn resolved_s3_object(mut self, value: crate::types::ResolvedS3Object) -> Self {
-        self.resolved_s3_object = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LayerVersionContentOutput {
+    into location("Location"): String;
+    into code_sha256("CodeSha256"): String;
+    value code_size("CodeSize"): i64;
+    into signing_profile_version_arn("SigningProfileVersionArn"): String;
+    into signing_job_arn("SigningJobArn"): String;
+    value resolved_s3_object("ResolvedS3Object"): crate::types::ResolvedS3Object;
+});
 
 impl FromValue for LayerVersionContentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11636,43 +8922,15 @@ pub struct LayerVersionsListItem {
     pub license_info: Option<String>,
 }
 
-impl LayerVersionsListItem {
-    /// Sets `LayerVersionArn` (see [`Self::layer_version_arn`]).
-    pub fn layer_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.layer_version_arn = Some(value.into());
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: i64) -> Self {
-        self.version = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `CreatedDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: impl Into<String>) -> Self {
-        self.created_date = Some(value.into());
-        self
-    }
-    /// Sets `CompatibleArchitectures` (see [`Self::compatible_architectures`]).
-    pub fn compatible_architectures(mut self, value: Vec<crate::types::Architecture>) -> Self {
-        self.compatible_architectures = Some(value);
-        self
-    }
-    /// Sets `CompatibleRuntimes` (see [`Self::compatible_runtimes`]).
-    pub fn compatible_runtimes(mut self, value: Vec<crate::types::Runtime>) -> Self {
-        self.compatible_runtimes = Some(value);
-        self
-    }
-    /// Sets `LicenseInfo` (see [`Self::license_info`]).
-    pub fn license_info(mut self, value: impl Into<String>) -> Self {
-        self.license_info = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LayerVersionsListItem {
+    into layer_version_arn("LayerVersionArn"): String;
+    value version("Version"): i64;
+    into description("Description"): String;
+    into created_date("CreatedDate"): String;
+    list_into compatible_architectures("CompatibleArchitectures"): crate::types::Architecture, push_compatible_architectures;
+    list_into compatible_runtimes("CompatibleRuntimes"): crate::types::Runtime, push_compatible_runtimes;
+    into license_info("LicenseInfo"): String;
+});
 
 impl FromValue for LayerVersionsListItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11701,23 +8959,11 @@ pub struct LayersListItem {
     pub latest_matching_version: Option<crate::types::LayerVersionsListItem>,
 }
 
-impl LayersListItem {
-    /// Sets `LayerName` (see [`Self::layer_name`]).
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.layer_name = Some(value.into());
-        self
-    }
-    /// Sets `LayerArn` (see [`Self::layer_arn`]).
-    pub fn layer_arn(mut self, value: impl Into<String>) -> Self {
-        self.layer_arn = Some(value.into());
-        self
-    }
-    /// Sets `LatestMatchingVersion` (see [`Self::latest_matching_version`]).
-    pub fn latest_matching_version(mut self, value: crate::types::LayerVersionsListItem) -> Self {
-        self.latest_matching_version = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LayersListItem {
+    into layer_name("LayerName"): String;
+    into layer_arn("LayerArn"): String;
+    value latest_matching_version("LatestMatchingVersion"): crate::types::LayerVersionsListItem;
+});
 
 impl FromValue for LayersListItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11733,7 +8979,7 @@ impl FromValue for LayersListItem {
 /// The `ListAliasesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAliasesRequest {
+pub struct ListAliasesInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -11754,30 +9000,14 @@ pub struct ListAliasesRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListAliasesRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `FunctionVersion` (see [`Self::function_version`]).
-    pub fn function_version(mut self, value: impl Into<String>) -> Self {
-        self.function_version = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAliasesInput {
+    into function_name("FunctionName"): String;
+    into function_version("FunctionVersion"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListAliasesRequest {
+impl IntoValue for ListAliasesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -11791,7 +9021,7 @@ impl IntoValue for ListAliasesRequest {
 /// The `ListAliasesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAliasesResponse {
+pub struct ListAliasesOutput {
     /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
     /// A list of aliases.
@@ -11800,20 +9030,12 @@ pub struct ListAliasesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAliasesResponse {
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `Aliases` (see [`Self::aliases`]).
-    pub fn aliases(mut self, value: Vec<crate::types::AliasConfiguration>) -> Self {
-        self.aliases = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAliasesOutput {
+    into next_marker("NextMarker"): String;
+    list aliases("Aliases"): crate::types::AliasConfiguration, push_aliases;
+});
 
-impl FromValue for ListAliasesResponse {
+impl FromValue for ListAliasesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -11826,7 +9048,7 @@ impl FromValue for ListAliasesResponse {
 /// The `ListCapacityProvidersRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListCapacityProvidersRequest {
+pub struct ListCapacityProvidersInput {
     /// Filter capacity providers by their current state.
     pub state: Option<crate::types::CapacityProviderState>,
     /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
@@ -11835,25 +9057,13 @@ pub struct ListCapacityProvidersRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListCapacityProvidersRequest {
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::CapacityProviderState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListCapacityProvidersInput {
+    into state("State"): crate::types::CapacityProviderState;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListCapacityProvidersRequest {
+impl IntoValue for ListCapacityProvidersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.state.into_value(),
@@ -11866,7 +9076,7 @@ impl IntoValue for ListCapacityProvidersRequest {
 /// The `ListCapacityProvidersResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListCapacityProvidersResponse {
+pub struct ListCapacityProvidersOutput {
     /// A list of capacity providers in your account.
     pub capacity_providers: Option<Vec<crate::types::CapacityProvider>>,
     /// The pagination token that's included if more results are available.
@@ -11875,20 +9085,12 @@ pub struct ListCapacityProvidersResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListCapacityProvidersResponse {
-    /// Sets `CapacityProviders` (see [`Self::capacity_providers`]).
-    pub fn capacity_providers(mut self, value: Vec<crate::types::CapacityProvider>) -> Self {
-        self.capacity_providers = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListCapacityProvidersOutput {
+    list capacity_providers("CapacityProviders"): crate::types::CapacityProvider, push_capacity_providers;
+    into next_marker("NextMarker"): String;
+});
 
-impl FromValue for ListCapacityProvidersResponse {
+impl FromValue for ListCapacityProvidersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -11901,27 +9103,19 @@ impl FromValue for ListCapacityProvidersResponse {
 /// The `ListCodeSigningConfigsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListCodeSigningConfigsRequest {
+pub struct ListCodeSigningConfigsInput {
     /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
     /// Maximum number of items to return.
     pub max_items: Option<i32>,
 }
 
-impl ListCodeSigningConfigsRequest {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListCodeSigningConfigsInput {
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListCodeSigningConfigsRequest {
+impl IntoValue for ListCodeSigningConfigsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.marker.into_value(), self.max_items.into_value()])
     }
@@ -11930,7 +9124,7 @@ impl IntoValue for ListCodeSigningConfigsRequest {
 /// The `ListCodeSigningConfigsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListCodeSigningConfigsResponse {
+pub struct ListCodeSigningConfigsOutput {
     /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
     /// The code signing configurations
@@ -11939,20 +9133,12 @@ pub struct ListCodeSigningConfigsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListCodeSigningConfigsResponse {
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `CodeSigningConfigs` (see [`Self::code_signing_configs`]).
-    pub fn code_signing_configs(mut self, value: Vec<crate::types::CodeSigningConfig>) -> Self {
-        self.code_signing_configs = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListCodeSigningConfigsOutput {
+    into next_marker("NextMarker"): String;
+    list code_signing_configs("CodeSigningConfigs"): crate::types::CodeSigningConfig, push_code_signing_configs;
+});
 
-impl FromValue for ListCodeSigningConfigsResponse {
+impl FromValue for ListCodeSigningConfigsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -11965,7 +9151,7 @@ impl FromValue for ListCodeSigningConfigsResponse {
 /// The `ListDurableExecutionsByFunctionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListDurableExecutionsByFunctionRequest {
+pub struct ListDurableExecutionsByFunctionInput {
     /// The name or ARN of the Lambda function. You can specify a function name, a partial ARN, or a full ARN.
     ///
     /// Required.
@@ -11988,55 +9174,19 @@ pub struct ListDurableExecutionsByFunctionRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListDurableExecutionsByFunctionRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-    /// Sets `DurableExecutionName` (see [`Self::durable_execution_name`]).
-    pub fn durable_execution_name(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_name = Some(value.into());
-        self
-    }
-    /// Sets `Statuses` (see [`Self::statuses`]).
-    pub fn statuses(mut self, value: Vec<crate::types::ExecutionStatus>) -> Self {
-        self.statuses = Some(value);
-        self
-    }
-    /// Sets `StartedAfter` (see [`Self::started_after`]).
-    pub fn started_after(mut self, value: myaws_core::DateTime) -> Self {
-        self.started_after = Some(value);
-        self
-    }
-    /// Sets `StartedBefore` (see [`Self::started_before`]).
-    pub fn started_before(mut self, value: myaws_core::DateTime) -> Self {
-        self.started_before = Some(value);
-        self
-    }
-    /// Sets `ReverseOrder` (see [`Self::reverse_order`]).
-    pub fn reverse_order(mut self, value: bool) -> Self {
-        self.reverse_order = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListDurableExecutionsByFunctionInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+    into durable_execution_name("DurableExecutionName"): String;
+    list_into statuses("Statuses"): crate::types::ExecutionStatus, push_statuses;
+    value started_after("StartedAfter"): myaws_core::DateTime;
+    value started_before("StartedBefore"): myaws_core::DateTime;
+    value reverse_order("ReverseOrder"): bool;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListDurableExecutionsByFunctionRequest {
+impl IntoValue for ListDurableExecutionsByFunctionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -12055,7 +9205,7 @@ impl IntoValue for ListDurableExecutionsByFunctionRequest {
 /// The response from the ListDurableExecutionsByFunction operation, containing a list of durable executions and pagination information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListDurableExecutionsByFunctionResponse {
+pub struct ListDurableExecutionsByFunctionOutput {
     /// List of durable execution summaries matching the filter criteria.
     pub durable_executions: Option<Vec<crate::types::Execution>>,
     /// Pagination token for retrieving additional results. Present only if there are more results available.
@@ -12064,20 +9214,12 @@ pub struct ListDurableExecutionsByFunctionResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListDurableExecutionsByFunctionResponse {
-    /// Sets `DurableExecutions` (see [`Self::durable_executions`]).
-    pub fn durable_executions(mut self, value: Vec<crate::types::Execution>) -> Self {
-        self.durable_executions = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListDurableExecutionsByFunctionOutput {
+    list durable_executions("DurableExecutions"): crate::types::Execution, push_durable_executions;
+    into next_marker("NextMarker"): String;
+});
 
-impl FromValue for ListDurableExecutionsByFunctionResponse {
+impl FromValue for ListDurableExecutionsByFunctionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12090,7 +9232,7 @@ impl FromValue for ListDurableExecutionsByFunctionResponse {
 /// The `ListEventSourceMappingsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListEventSourceMappingsRequest {
+pub struct ListEventSourceMappingsInput {
     /// The Amazon Resource Name (ARN) of the event source.
     ///
     /// - **Amazon Kinesis** – The ARN of the data stream or a stream consumer.
@@ -12117,30 +9259,14 @@ pub struct ListEventSourceMappingsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListEventSourceMappingsRequest {
-    /// Sets `EventSourceArn` (see [`Self::event_source_arn`]).
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.event_source_arn = Some(value.into());
-        self
-    }
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListEventSourceMappingsInput {
+    into event_source_arn("EventSourceArn"): String;
+    into function_name("FunctionName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListEventSourceMappingsRequest {
+impl IntoValue for ListEventSourceMappingsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.event_source_arn.into_value(),
@@ -12154,7 +9280,7 @@ impl IntoValue for ListEventSourceMappingsRequest {
 /// The `ListEventSourceMappingsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListEventSourceMappingsResponse {
+pub struct ListEventSourceMappingsOutput {
     /// A pagination token that's returned when the response doesn't contain all event source mappings.
     pub next_marker: Option<String>,
     /// A list of event source mappings.
@@ -12163,23 +9289,12 @@ pub struct ListEventSourceMappingsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListEventSourceMappingsResponse {
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `EventSourceMappings` (see [`Self::event_source_mappings`]).
-    pub fn event_source_mappings(
-        mut self,
-        value: Vec<crate::types::EventSourceMappingConfiguration>,
-    ) -> Self {
-        self.event_source_mappings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListEventSourceMappingsOutput {
+    into next_marker("NextMarker"): String;
+    list event_source_mappings("EventSourceMappings"): crate::types::EventSourceMappingConfiguration, push_event_source_mappings;
+});
 
-impl FromValue for ListEventSourceMappingsResponse {
+impl FromValue for ListEventSourceMappingsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12192,7 +9307,7 @@ impl FromValue for ListEventSourceMappingsResponse {
 /// The `ListFunctionEventInvokeConfigsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListFunctionEventInvokeConfigsRequest {
+pub struct ListFunctionEventInvokeConfigsInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -12211,25 +9326,13 @@ pub struct ListFunctionEventInvokeConfigsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListFunctionEventInvokeConfigsRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListFunctionEventInvokeConfigsInput {
+    into function_name("FunctionName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListFunctionEventInvokeConfigsRequest {
+impl IntoValue for ListFunctionEventInvokeConfigsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -12242,7 +9345,7 @@ impl IntoValue for ListFunctionEventInvokeConfigsRequest {
 /// The `ListFunctionEventInvokeConfigsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListFunctionEventInvokeConfigsResponse {
+pub struct ListFunctionEventInvokeConfigsOutput {
     /// A list of configurations.
     pub function_event_invoke_configs: Option<Vec<crate::types::FunctionEventInvokeConfig>>,
     /// The pagination token that's included if more results are available.
@@ -12251,23 +9354,12 @@ pub struct ListFunctionEventInvokeConfigsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListFunctionEventInvokeConfigsResponse {
-    /// Sets `FunctionEventInvokeConfigs` (see [`Self::function_event_invoke_configs`]).
-    pub fn function_event_invoke_configs(
-        mut self,
-        value: Vec<crate::types::FunctionEventInvokeConfig>,
-    ) -> Self {
-        self.function_event_invoke_configs = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListFunctionEventInvokeConfigsOutput {
+    list function_event_invoke_configs("FunctionEventInvokeConfigs"): crate::types::FunctionEventInvokeConfig, push_function_event_invoke_configs;
+    into next_marker("NextMarker"): String;
+});
 
-impl FromValue for ListFunctionEventInvokeConfigsResponse {
+impl FromValue for ListFunctionEventInvokeConfigsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12280,7 +9372,7 @@ impl FromValue for ListFunctionEventInvokeConfigsResponse {
 /// The `ListFunctionUrlConfigsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListFunctionUrlConfigsRequest {
+pub struct ListFunctionUrlConfigsInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -12299,25 +9391,13 @@ pub struct ListFunctionUrlConfigsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListFunctionUrlConfigsRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListFunctionUrlConfigsInput {
+    into function_name("FunctionName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListFunctionUrlConfigsRequest {
+impl IntoValue for ListFunctionUrlConfigsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -12330,7 +9410,7 @@ impl IntoValue for ListFunctionUrlConfigsRequest {
 /// The `ListFunctionUrlConfigsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListFunctionUrlConfigsResponse {
+pub struct ListFunctionUrlConfigsOutput {
     /// A list of function URL configurations.
     pub function_url_configs: Option<Vec<crate::types::FunctionUrlConfig>>,
     /// The pagination token that's included if more results are available.
@@ -12339,20 +9419,12 @@ pub struct ListFunctionUrlConfigsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListFunctionUrlConfigsResponse {
-    /// Sets `FunctionUrlConfigs` (see [`Self::function_url_configs`]).
-    pub fn function_url_configs(mut self, value: Vec<crate::types::FunctionUrlConfig>) -> Self {
-        self.function_url_configs = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListFunctionUrlConfigsOutput {
+    list function_url_configs("FunctionUrlConfigs"): crate::types::FunctionUrlConfig, push_function_url_configs;
+    into next_marker("NextMarker"): String;
+});
 
-impl FromValue for ListFunctionUrlConfigsResponse {
+impl FromValue for ListFunctionUrlConfigsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12365,7 +9437,7 @@ impl FromValue for ListFunctionUrlConfigsResponse {
 /// The `ListFunctionVersionsByCapacityProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListFunctionVersionsByCapacityProviderRequest {
+pub struct ListFunctionVersionsByCapacityProviderInput {
     /// The name of the capacity provider to list function versions for.
     ///
     /// Required.
@@ -12376,25 +9448,13 @@ pub struct ListFunctionVersionsByCapacityProviderRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListFunctionVersionsByCapacityProviderRequest {
-    /// Sets `CapacityProviderName` (see [`Self::capacity_provider_name`]).
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.capacity_provider_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListFunctionVersionsByCapacityProviderInput {
+    into capacity_provider_name("CapacityProviderName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListFunctionVersionsByCapacityProviderRequest {
+impl IntoValue for ListFunctionVersionsByCapacityProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.capacity_provider_name.into_value(),
@@ -12407,7 +9467,7 @@ impl IntoValue for ListFunctionVersionsByCapacityProviderRequest {
 /// The `ListFunctionVersionsByCapacityProviderResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListFunctionVersionsByCapacityProviderResponse {
+pub struct ListFunctionVersionsByCapacityProviderOutput {
     /// The Amazon Resource Name (ARN) of the capacity provider.
     pub capacity_provider_arn: Option<String>,
     /// A list of function versions that use the specified capacity provider.
@@ -12418,28 +9478,13 @@ pub struct ListFunctionVersionsByCapacityProviderResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListFunctionVersionsByCapacityProviderResponse {
-    /// Sets `CapacityProviderArn` (see [`Self::capacity_provider_arn`]).
-    pub fn capacity_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.capacity_provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `FunctionVersions` (see [`Self::function_versions`]).
-    pub fn function_versions(
-        mut self,
-        value: Vec<crate::types::FunctionVersionsByCapacityProviderListItem>,
-    ) -> Self {
-        self.function_versions = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListFunctionVersionsByCapacityProviderOutput {
+    into capacity_provider_arn("CapacityProviderArn"): String;
+    list function_versions("FunctionVersions"): crate::types::FunctionVersionsByCapacityProviderListItem, push_function_versions;
+    into next_marker("NextMarker"): String;
+});
 
-impl FromValue for ListFunctionVersionsByCapacityProviderResponse {
+impl FromValue for ListFunctionVersionsByCapacityProviderOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12453,7 +9498,7 @@ impl FromValue for ListFunctionVersionsByCapacityProviderResponse {
 /// The `ListFunctionsByCodeSigningConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListFunctionsByCodeSigningConfigRequest {
+pub struct ListFunctionsByCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     ///
     /// Required.
@@ -12464,25 +9509,13 @@ pub struct ListFunctionsByCodeSigningConfigRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListFunctionsByCodeSigningConfigRequest {
-    /// Sets `CodeSigningConfigArn` (see [`Self::code_signing_config_arn`]).
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListFunctionsByCodeSigningConfigInput {
+    into code_signing_config_arn("CodeSigningConfigArn"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListFunctionsByCodeSigningConfigRequest {
+impl IntoValue for ListFunctionsByCodeSigningConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.code_signing_config_arn.into_value(),
@@ -12495,7 +9528,7 @@ impl IntoValue for ListFunctionsByCodeSigningConfigRequest {
 /// The `ListFunctionsByCodeSigningConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListFunctionsByCodeSigningConfigResponse {
+pub struct ListFunctionsByCodeSigningConfigOutput {
     /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
     /// The function ARNs.
@@ -12504,20 +9537,12 @@ pub struct ListFunctionsByCodeSigningConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListFunctionsByCodeSigningConfigResponse {
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `FunctionArns` (see [`Self::function_arns`]).
-    pub fn function_arns(mut self, value: Vec<String>) -> Self {
-        self.function_arns = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListFunctionsByCodeSigningConfigOutput {
+    into next_marker("NextMarker"): String;
+    list_into function_arns("FunctionArns"): String, push_function_arns;
+});
 
-impl FromValue for ListFunctionsByCodeSigningConfigResponse {
+impl FromValue for ListFunctionsByCodeSigningConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12530,7 +9555,7 @@ impl FromValue for ListFunctionsByCodeSigningConfigResponse {
 /// The `ListFunctionsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListFunctionsRequest {
+pub struct ListFunctionsInput {
     /// For Lambda@Edge functions, the Amazon Web Services Region of the master function. For example, `us-east-1` filters the list of functions to include only Lambda@Edge functions replicated from a master function in US East (N. Virginia). If specified, you must set `FunctionVersion` to `ALL`.
     pub master_region: Option<String>,
     /// Set to `ALL` to include entries for all published versions of each function.
@@ -12541,30 +9566,14 @@ pub struct ListFunctionsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListFunctionsRequest {
-    /// Sets `MasterRegion` (see [`Self::master_region`]).
-    pub fn master_region(mut self, value: impl Into<String>) -> Self {
-        self.master_region = Some(value.into());
-        self
-    }
-    /// Sets `FunctionVersion` (see [`Self::function_version`]).
-    pub fn function_version(mut self, value: impl Into<crate::types::FunctionVersion>) -> Self {
-        self.function_version = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListFunctionsInput {
+    into master_region("MasterRegion"): String;
+    into function_version("FunctionVersion"): crate::types::FunctionVersion;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListFunctionsRequest {
+impl IntoValue for ListFunctionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.master_region.into_value(),
@@ -12578,7 +9587,7 @@ impl IntoValue for ListFunctionsRequest {
 /// A list of Lambda functions.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListFunctionsResponse {
+pub struct ListFunctionsOutput {
     /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
     /// A list of Lambda functions.
@@ -12587,20 +9596,12 @@ pub struct ListFunctionsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListFunctionsResponse {
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `Functions` (see [`Self::functions`]).
-    pub fn functions(mut self, value: Vec<crate::types::FunctionConfiguration>) -> Self {
-        self.functions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListFunctionsOutput {
+    into next_marker("NextMarker"): String;
+    list functions("Functions"): crate::types::FunctionConfiguration, push_functions;
+});
 
-impl FromValue for ListFunctionsResponse {
+impl FromValue for ListFunctionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12613,7 +9614,7 @@ impl FromValue for ListFunctionsResponse {
 /// The `ListLayerVersionsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListLayerVersionsRequest {
+pub struct ListLayerVersionsInput {
     /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     pub compatible_architecture: Option<crate::types::Architecture>,
     /// A runtime identifier.
@@ -12632,35 +9633,15 @@ pub struct ListLayerVersionsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListLayerVersionsRequest {
-    /// Sets `CompatibleArchitecture` (see [`Self::compatible_architecture`]).
-    pub fn compatible_architecture(mut self, value: impl Into<crate::types::Architecture>) -> Self {
-        self.compatible_architecture = Some(value.into());
-        self
-    }
-    /// Sets `CompatibleRuntime` (see [`Self::compatible_runtime`]).
-    pub fn compatible_runtime(mut self, value: impl Into<crate::types::Runtime>) -> Self {
-        self.compatible_runtime = Some(value.into());
-        self
-    }
-    /// Sets `LayerName` (see [`Self::layer_name`]).
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.layer_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListLayerVersionsInput {
+    into compatible_architecture("CompatibleArchitecture"): crate::types::Architecture;
+    into compatible_runtime("CompatibleRuntime"): crate::types::Runtime;
+    into layer_name("LayerName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListLayerVersionsRequest {
+impl IntoValue for ListLayerVersionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.compatible_architecture.into_value(),
@@ -12675,7 +9656,7 @@ impl IntoValue for ListLayerVersionsRequest {
 /// The `ListLayerVersionsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListLayerVersionsResponse {
+pub struct ListLayerVersionsOutput {
     /// A pagination token returned when the response doesn't contain all versions.
     pub next_marker: Option<String>,
     /// A list of versions.
@@ -12684,20 +9665,12 @@ pub struct ListLayerVersionsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListLayerVersionsResponse {
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `LayerVersions` (see [`Self::layer_versions`]).
-    pub fn layer_versions(mut self, value: Vec<crate::types::LayerVersionsListItem>) -> Self {
-        self.layer_versions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListLayerVersionsOutput {
+    into next_marker("NextMarker"): String;
+    list layer_versions("LayerVersions"): crate::types::LayerVersionsListItem, push_layer_versions;
+});
 
-impl FromValue for ListLayerVersionsResponse {
+impl FromValue for ListLayerVersionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12710,7 +9683,7 @@ impl FromValue for ListLayerVersionsResponse {
 /// The `ListLayersRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListLayersRequest {
+pub struct ListLayersInput {
     /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     pub compatible_architecture: Option<crate::types::Architecture>,
     /// A runtime identifier.
@@ -12725,30 +9698,14 @@ pub struct ListLayersRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListLayersRequest {
-    /// Sets `CompatibleArchitecture` (see [`Self::compatible_architecture`]).
-    pub fn compatible_architecture(mut self, value: impl Into<crate::types::Architecture>) -> Self {
-        self.compatible_architecture = Some(value.into());
-        self
-    }
-    /// Sets `CompatibleRuntime` (see [`Self::compatible_runtime`]).
-    pub fn compatible_runtime(mut self, value: impl Into<crate::types::Runtime>) -> Self {
-        self.compatible_runtime = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListLayersInput {
+    into compatible_architecture("CompatibleArchitecture"): crate::types::Architecture;
+    into compatible_runtime("CompatibleRuntime"): crate::types::Runtime;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListLayersRequest {
+impl IntoValue for ListLayersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.compatible_architecture.into_value(),
@@ -12762,7 +9719,7 @@ impl IntoValue for ListLayersRequest {
 /// The `ListLayersResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListLayersResponse {
+pub struct ListLayersOutput {
     /// A pagination token returned when the response doesn't contain all layers.
     pub next_marker: Option<String>,
     /// A list of function layers.
@@ -12771,20 +9728,12 @@ pub struct ListLayersResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListLayersResponse {
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `Layers` (see [`Self::layers`]).
-    pub fn layers(mut self, value: Vec<crate::types::LayersListItem>) -> Self {
-        self.layers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListLayersOutput {
+    into next_marker("NextMarker"): String;
+    list layers("Layers"): crate::types::LayersListItem, push_layers;
+});
 
-impl FromValue for ListLayersResponse {
+impl FromValue for ListLayersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12797,7 +9746,7 @@ impl FromValue for ListLayersResponse {
 /// The `ListProvisionedConcurrencyConfigsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListProvisionedConcurrencyConfigsRequest {
+pub struct ListProvisionedConcurrencyConfigsInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -12816,25 +9765,13 @@ pub struct ListProvisionedConcurrencyConfigsRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListProvisionedConcurrencyConfigsRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListProvisionedConcurrencyConfigsInput {
+    into function_name("FunctionName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListProvisionedConcurrencyConfigsRequest {
+impl IntoValue for ListProvisionedConcurrencyConfigsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -12847,7 +9784,7 @@ impl IntoValue for ListProvisionedConcurrencyConfigsRequest {
 /// The `ListProvisionedConcurrencyConfigsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListProvisionedConcurrencyConfigsResponse {
+pub struct ListProvisionedConcurrencyConfigsOutput {
     /// A list of provisioned concurrency configurations.
     pub provisioned_concurrency_configs:
         Option<Vec<crate::types::ProvisionedConcurrencyConfigListItem>>,
@@ -12857,23 +9794,12 @@ pub struct ListProvisionedConcurrencyConfigsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListProvisionedConcurrencyConfigsResponse {
-    /// Sets `ProvisionedConcurrencyConfigs` (see [`Self::provisioned_concurrency_configs`]).
-    pub fn provisioned_concurrency_configs(
-        mut self,
-        value: Vec<crate::types::ProvisionedConcurrencyConfigListItem>,
-    ) -> Self {
-        self.provisioned_concurrency_configs = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListProvisionedConcurrencyConfigsOutput {
+    list provisioned_concurrency_configs("ProvisionedConcurrencyConfigs"): crate::types::ProvisionedConcurrencyConfigListItem, push_provisioned_concurrency_configs;
+    into next_marker("NextMarker"): String;
+});
 
-impl FromValue for ListProvisionedConcurrencyConfigsResponse {
+impl FromValue for ListProvisionedConcurrencyConfigsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12886,22 +9812,18 @@ impl FromValue for ListProvisionedConcurrencyConfigsResponse {
 /// The `ListTagsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsRequest {
+pub struct ListTagsInput {
     /// The resource's Amazon Resource Name (ARN). Note: Lambda does not support adding tags to function aliases or versions.
     ///
     /// Required.
     pub resource: Option<String>,
 }
 
-impl ListTagsRequest {
-    /// Sets `Resource` (see [`Self::resource`]).
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.resource = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsInput {
+    into resource("Resource"): String;
+});
 
-impl IntoValue for ListTagsRequest {
+impl IntoValue for ListTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.resource.into_value()])
     }
@@ -12910,22 +9832,18 @@ impl IntoValue for ListTagsRequest {
 /// The `ListTagsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsResponse {
+pub struct ListTagsOutput {
     /// The function's tags.
     pub tags: Option<HashMap<String, String>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsResponse {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsOutput {
+    map_into tags("Tags"): String, insert_tags;
+});
 
-impl FromValue for ListTagsResponse {
+impl FromValue for ListTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12937,7 +9855,7 @@ impl FromValue for ListTagsResponse {
 /// The `ListVersionsByFunctionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListVersionsByFunctionRequest {
+pub struct ListVersionsByFunctionInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -12956,25 +9874,13 @@ pub struct ListVersionsByFunctionRequest {
     pub max_items: Option<i32>,
 }
 
-impl ListVersionsByFunctionRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListVersionsByFunctionInput {
+    into function_name("FunctionName"): String;
+    into marker("Marker"): String;
+    value max_items("MaxItems"): i32;
+});
 
-impl IntoValue for ListVersionsByFunctionRequest {
+impl IntoValue for ListVersionsByFunctionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -12987,7 +9893,7 @@ impl IntoValue for ListVersionsByFunctionRequest {
 /// The `ListVersionsByFunctionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListVersionsByFunctionResponse {
+pub struct ListVersionsByFunctionOutput {
     /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
     /// A list of Lambda function versions.
@@ -12996,20 +9902,12 @@ pub struct ListVersionsByFunctionResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListVersionsByFunctionResponse {
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `Versions` (see [`Self::versions`]).
-    pub fn versions(mut self, value: Vec<crate::types::FunctionConfiguration>) -> Self {
-        self.versions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListVersionsByFunctionOutput {
+    into next_marker("NextMarker"): String;
+    list versions("Versions"): crate::types::FunctionConfiguration, push_versions;
+});
 
-impl FromValue for ListVersionsByFunctionResponse {
+impl FromValue for ListVersionsByFunctionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -13185,31 +10083,12 @@ pub struct LoggingConfig {
     pub log_group: Option<String>,
 }
 
-impl LoggingConfig {
-    /// Sets `LogFormat` (see [`Self::log_format`]).
-    pub fn log_format(mut self, value: impl Into<crate::types::LogFormat>) -> Self {
-        self.log_format = Some(value.into());
-        self
-    }
-    /// Sets `ApplicationLogLevel` (see [`Self::application_log_level`]).
-    pub fn application_log_level(
-        mut self,
-        value: impl Into<crate::types::ApplicationLogLevel>,
-    ) -> Self {
-        self.application_log_level = Some(value.into());
-        self
-    }
-    /// Sets `SystemLogLevel` (see [`Self::system_log_level`]).
-    pub fn system_log_level(mut self, value: impl Into<crate::types::SystemLogLevel>) -> Self {
-        self.system_log_level = Some(value.into());
-        self
-    }
-    /// Sets `LogGroup` (see [`Self::log_group`]).
-    pub fn log_group(mut self, value: impl Into<String>) -> Self {
-        self.log_group = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LoggingConfig {
+    into log_format("LogFormat"): crate::types::LogFormat;
+    into application_log_level("ApplicationLogLevel"): crate::types::ApplicationLogLevel;
+    into system_log_level("SystemLogLevel"): crate::types::SystemLogLevel;
+    into log_group("LogGroup"): String;
+});
 
 impl IntoValue for LoggingConfig {
     fn into_value(self) -> Value {
@@ -13244,18 +10123,10 @@ pub struct ModeNotSupportedException {
     pub message: Option<String>,
 }
 
-impl ModeNotSupportedException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ModeNotSupportedException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for ModeNotSupportedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13277,18 +10148,10 @@ pub struct NoPublishedVersionException {
     pub message: Option<String>,
 }
 
-impl NoPublishedVersionException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoPublishedVersionException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for NoPublishedVersionException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13314,13 +10177,9 @@ pub struct OnFailure {
     pub destination: Option<String>,
 }
 
-impl OnFailure {
-    /// Sets `Destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OnFailure {
+    into destination("Destination"): String;
+});
 
 impl IntoValue for OnFailure {
     fn into_value(self) -> Value {
@@ -13351,13 +10210,9 @@ pub struct OnSuccess {
     pub destination: Option<String>,
 }
 
-impl OnSuccess {
-    /// Sets `Destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OnSuccess {
+    into destination("Destination"): String;
+});
 
 impl IntoValue for OnSuccess {
     fn into_value(self) -> Value {
@@ -13408,78 +10263,22 @@ pub struct Operation {
     pub chained_invoke_details: Option<crate::types::ChainedInvokeDetails>,
 }
 
-impl Operation {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ParentId` (see [`Self::parent_id`]).
-    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::OperationType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `SubType` (see [`Self::sub_type`]).
-    pub fn sub_type(mut self, value: impl Into<String>) -> Self {
-        self.sub_type = Some(value.into());
-        self
-    }
-    /// Sets `StartTimestamp` (see [`Self::start_timestamp`]).
-    pub fn start_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.start_timestamp = Some(value);
-        self
-    }
-    /// Sets `EndTimestamp` (see [`Self::end_timestamp`]).
-    pub fn end_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.end_timestamp = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::OperationStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionDetails` (see [`Self::execution_details`]).
-    pub fn execution_details(mut self, value: crate::types::ExecutionDetails) -> Self {
-        self.execution_details = Some(value);
-        self
-    }
-    /// Sets `ContextDetails` (see [`Self::context_details`]).
-    pub fn context_details(mut self, value: crate::types::ContextDetails) -> Self {
-        self.context_details = Some(value);
-        self
-    }
-    /// Sets `StepDetails` (see [`Self::step_details`]).
-    pub fn step_details(mut self, value: crate::types::StepDetails) -> Self {
-        self.step_details = Some(value);
-        self
-    }
-    /// Sets `WaitDetails` (see [`Self::wait_details`]).
-    pub fn wait_details(mut self, value: crate::types::WaitDetails) -> Self {
-        self.wait_details = Some(value);
-        self
-    }
-    /// Sets `CallbackDetails` (see [`Self::callback_details`]).
-    pub fn callback_details(mut self, value: crate::types::CallbackDetails) -> Self {
-        self.callback_details = Some(value);
-        self
-    }
-    /// Sets `ChainedInvokeDetails` (see [`Self::chained_invoke_details`]).
-    pub fn chained_invoke_details(mut self, value: crate::types::ChainedInvokeDetails) -> Self {
-        self.chained_invoke_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Operation {
+    into id("Id"): String;
+    into parent_id("ParentId"): String;
+    into name("Name"): String;
+    into r#type("Type"): crate::types::OperationType;
+    into sub_type("SubType"): String;
+    value start_timestamp("StartTimestamp"): myaws_core::DateTime;
+    value end_timestamp("EndTimestamp"): myaws_core::DateTime;
+    into status("Status"): crate::types::OperationStatus;
+    value execution_details("ExecutionDetails"): crate::types::ExecutionDetails;
+    value context_details("ContextDetails"): crate::types::ContextDetails;
+    value step_details("StepDetails"): crate::types::StepDetails;
+    value wait_details("WaitDetails"): crate::types::WaitDetails;
+    value callback_details("CallbackDetails"): crate::types::CallbackDetails;
+    value chained_invoke_details("ChainedInvokeDetails"): crate::types::ChainedInvokeDetails;
+});
 
 impl FromValue for Operation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13860,73 +10659,21 @@ impl std::fmt::Debug for OperationUpdate {
     }
 }
 
-impl OperationUpdate {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ParentId` (see [`Self::parent_id`]).
-    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::OperationType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `SubType` (see [`Self::sub_type`]).
-    pub fn sub_type(mut self, value: impl Into<String>) -> Self {
-        self.sub_type = Some(value.into());
-        self
-    }
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::OperationAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `Payload` (see [`Self::payload`]).
-    pub fn payload(mut self, value: impl Into<String>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorObject) -> Self {
-        self.error = Some(value);
-        self
-    }
-    /// Sets `ContextOptions` (see [`Self::context_options`]).
-    pub fn context_options(mut self, value: crate::types::ContextOptions) -> Self {
-        self.context_options = Some(value);
-        self
-    }
-    /// Sets `StepOptions` (see [`Self::step_options`]).
-    pub fn step_options(mut self, value: crate::types::StepOptions) -> Self {
-        self.step_options = Some(value);
-        self
-    }
-    /// Sets `WaitOptions` (see [`Self::wait_options`]).
-    pub fn wait_options(mut self, value: crate::types::WaitOptions) -> Self {
-        self.wait_options = Some(value);
-        self
-    }
-    /// Sets `CallbackOptions` (see [`Self::callback_options`]).
-    pub fn callback_options(mut self, value: crate::types::CallbackOptions) -> Self {
-        self.callback_options = Some(value);
-        self
-    }
-    /// Sets `ChainedInvokeOptions` (see [`Self::chained_invoke_options`]).
-    pub fn chained_invoke_options(mut self, value: crate::types::ChainedInvokeOptions) -> Self {
-        self.chained_invoke_options = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OperationUpdate {
+    into id("Id"): String;
+    into parent_id("ParentId"): String;
+    into name("Name"): String;
+    into r#type("Type"): crate::types::OperationType;
+    into sub_type("SubType"): String;
+    into action("Action"): crate::types::OperationAction;
+    into payload("Payload"): String;
+    value error("Error"): crate::types::ErrorObject;
+    value context_options("ContextOptions"): crate::types::ContextOptions;
+    value step_options("StepOptions"): crate::types::StepOptions;
+    value wait_options("WaitOptions"): crate::types::WaitOptions;
+    value callback_options("CallbackOptions"): crate::types::CallbackOptions;
+    value chained_invoke_options("ChainedInvokeOptions"): crate::types::ChainedInvokeOptions;
+});
 
 impl IntoValue for OperationUpdate {
     fn into_value(self) -> Value {
@@ -14034,18 +10781,10 @@ pub struct PolicyLengthExceededException {
     pub message: Option<String>,
 }
 
-impl PolicyLengthExceededException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PolicyLengthExceededException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for PolicyLengthExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14070,18 +10809,10 @@ pub struct PreconditionFailedException {
     pub message: Option<String>,
 }
 
-impl PreconditionFailedException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PreconditionFailedException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for PreconditionFailedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14103,18 +10834,10 @@ pub struct PropagateTags {
     pub explicit_tags: Option<HashMap<String, String>>,
 }
 
-impl PropagateTags {
-    /// Sets `Mode` (see [`Self::mode`]).
-    pub fn mode(mut self, value: impl Into<crate::types::PropagateTagsMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// Sets `ExplicitTags` (see [`Self::explicit_tags`]).
-    pub fn explicit_tags(mut self, value: HashMap<String, String>) -> Self {
-        self.explicit_tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PropagateTags {
+    into mode("Mode"): crate::types::PropagateTagsMode;
+    map_into explicit_tags("ExplicitTags"): String, insert_explicit_tags;
+});
 
 impl IntoValue for PropagateTags {
     fn into_value(self) -> Value {
@@ -14231,46 +10954,15 @@ pub struct ProvisionedConcurrencyConfigListItem {
     pub last_modified: Option<String>,
 }
 
-impl ProvisionedConcurrencyConfigListItem {
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `RequestedProvisionedConcurrentExecutions` (see [`Self::requested_provisioned_concurrent_executions`]).
-    pub fn requested_provisioned_concurrent_executions(mut self, value: i32) -> Self {
-        self.requested_provisioned_concurrent_executions = Some(value);
-        self
-    }
-    /// Sets `AvailableProvisionedConcurrentExecutions` (see [`Self::available_provisioned_concurrent_executions`]).
-    pub fn available_provisioned_concurrent_executions(mut self, value: i32) -> Self {
-        self.available_provisioned_concurrent_executions = Some(value);
-        self
-    }
-    /// Sets `AllocatedProvisionedConcurrentExecutions` (see [`Self::allocated_provisioned_concurrent_executions`]).
-    pub fn allocated_provisioned_concurrent_executions(mut self, value: i32) -> Self {
-        self.allocated_provisioned_concurrent_executions = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::ProvisionedConcurrencyStatusEnum>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: impl Into<String>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ProvisionedConcurrencyConfigListItem {
+    into function_arn("FunctionArn"): String;
+    value requested_provisioned_concurrent_executions("RequestedProvisionedConcurrentExecutions"): i32;
+    value available_provisioned_concurrent_executions("AvailableProvisionedConcurrentExecutions"): i32;
+    value allocated_provisioned_concurrent_executions("AllocatedProvisionedConcurrentExecutions"): i32;
+    into status("Status"): crate::types::ProvisionedConcurrencyStatusEnum;
+    into status_reason("StatusReason"): String;
+    into last_modified("LastModified"): String;
+});
 
 impl FromValue for ProvisionedConcurrencyConfigListItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14300,18 +10992,10 @@ pub struct ProvisionedConcurrencyConfigNotFoundException {
     pub message: Option<String>,
 }
 
-impl ProvisionedConcurrencyConfigNotFoundException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ProvisionedConcurrencyConfigNotFoundException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for ProvisionedConcurrencyConfigNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14415,23 +11099,11 @@ pub struct ProvisionedPollerConfig {
     pub poller_group_name: Option<String>,
 }
 
-impl ProvisionedPollerConfig {
-    /// Sets `MinimumPollers` (see [`Self::minimum_pollers`]).
-    pub fn minimum_pollers(mut self, value: i32) -> Self {
-        self.minimum_pollers = Some(value);
-        self
-    }
-    /// Sets `MaximumPollers` (see [`Self::maximum_pollers`]).
-    pub fn maximum_pollers(mut self, value: i32) -> Self {
-        self.maximum_pollers = Some(value);
-        self
-    }
-    /// Sets `PollerGroupName` (see [`Self::poller_group_name`]).
-    pub fn poller_group_name(mut self, value: impl Into<String>) -> Self {
-        self.poller_group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ProvisionedPollerConfig {
+    value minimum_pollers("MinimumPollers"): i32;
+    value maximum_pollers("MaximumPollers"): i32;
+    into poller_group_name("PollerGroupName"): String;
+});
 
 impl IntoValue for ProvisionedPollerConfig {
     fn into_value(self) -> Value {
@@ -14464,18 +11136,10 @@ pub struct PublicPolicyException {
     pub message: Option<String>,
 }
 
-impl PublicPolicyException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PublicPolicyException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for PublicPolicyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14490,7 +11154,7 @@ impl FromValue for PublicPolicyException {
 /// The `PublishLayerVersionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PublishLayerVersionRequest {
+pub struct PublishLayerVersionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
     ///
     /// Required.
@@ -14515,40 +11179,16 @@ pub struct PublishLayerVersionRequest {
     pub license_info: Option<String>,
 }
 
-impl PublishLayerVersionRequest {
-    /// Sets `LayerName` (see [`Self::layer_name`]).
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.layer_name = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Content` (see [`Self::content`]).
-    pub fn content(mut self, value: crate::types::LayerVersionContentInput) -> Self {
-        self.content = Some(value);
-        self
-    }
-    /// Sets `CompatibleArchitectures` (see [`Self::compatible_architectures`]).
-    pub fn compatible_architectures(mut self, value: Vec<crate::types::Architecture>) -> Self {
-        self.compatible_architectures = Some(value);
-        self
-    }
-    /// Sets `CompatibleRuntimes` (see [`Self::compatible_runtimes`]).
-    pub fn compatible_runtimes(mut self, value: Vec<crate::types::Runtime>) -> Self {
-        self.compatible_runtimes = Some(value);
-        self
-    }
-    /// Sets `LicenseInfo` (see [`Self::license_info`]).
-    pub fn license_info(mut self, value: impl Into<String>) -> Self {
-        self.license_info = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PublishLayerVersionInput {
+    into layer_name("LayerName"): String;
+    into description("Description"): String;
+    value content("Content"): crate::types::LayerVersionContentInput;
+    list_into compatible_architectures("CompatibleArchitectures"): crate::types::Architecture, push_compatible_architectures;
+    list_into compatible_runtimes("CompatibleRuntimes"): crate::types::Runtime, push_compatible_runtimes;
+    into license_info("LicenseInfo"): String;
+});
 
-impl IntoValue for PublishLayerVersionRequest {
+impl IntoValue for PublishLayerVersionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.layer_name.into_value(),
@@ -14564,7 +11204,7 @@ impl IntoValue for PublishLayerVersionRequest {
 /// The `PublishLayerVersionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PublishLayerVersionResponse {
+pub struct PublishLayerVersionOutput {
     /// Details about the layer version.
     pub content: Option<crate::types::LayerVersionContentOutput>,
     /// The ARN of the layer.
@@ -14591,55 +11231,19 @@ pub struct PublishLayerVersionResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PublishLayerVersionResponse {
-    /// Sets `Content` (see [`Self::content`]).
-    pub fn content(mut self, value: crate::types::LayerVersionContentOutput) -> Self {
-        self.content = Some(value);
-        self
-    }
-    /// Sets `LayerArn` (see [`Self::layer_arn`]).
-    pub fn layer_arn(mut self, value: impl Into<String>) -> Self {
-        self.layer_arn = Some(value.into());
-        self
-    }
-    /// Sets `LayerVersionArn` (see [`Self::layer_version_arn`]).
-    pub fn layer_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.layer_version_arn = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `CreatedDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: impl Into<String>) -> Self {
-        self.created_date = Some(value.into());
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: i64) -> Self {
-        self.version = Some(value);
-        self
-    }
-    /// Sets `CompatibleArchitectures` (see [`Self::compatible_architectures`]).
-    pub fn compatible_architectures(mut self, value: Vec<crate::types::Architecture>) -> Self {
-        self.compatible_architectures = Some(value);
-        self
-    }
-    /// Sets `CompatibleRuntimes` (see [`Self::compatible_runtimes`]).
-    pub fn compatible_runtimes(mut self, value: Vec<crate::types::Runtime>) -> Self {
-        self.compatible_runtimes = Some(value);
-        self
-    }
-    /// Sets `LicenseInfo` (see [`Self::license_info`]).
-    pub fn license_info(mut self, value: impl Into<String>) -> Self {
-        self.license_info = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PublishLayerVersionOutput {
+    value content("Content"): crate::types::LayerVersionContentOutput;
+    into layer_arn("LayerArn"): String;
+    into layer_version_arn("LayerVersionArn"): String;
+    into description("Description"): String;
+    into created_date("CreatedDate"): String;
+    value version("Version"): i64;
+    list_into compatible_architectures("CompatibleArchitectures"): crate::types::Architecture, push_compatible_architectures;
+    list_into compatible_runtimes("CompatibleRuntimes"): crate::types::Runtime, push_compatible_runtimes;
+    into license_info("LicenseInfo"): String;
+});
 
-impl FromValue for PublishLayerVersionResponse {
+impl FromValue for PublishLayerVersionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -14659,7 +11263,7 @@ impl FromValue for PublishLayerVersionResponse {
 /// The `PublishVersionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PublishVersionRequest {
+pub struct PublishVersionInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -14682,38 +11286,15 @@ pub struct PublishVersionRequest {
     pub publish_to: Option<crate::types::FunctionVersionLatestPublished>,
 }
 
-impl PublishVersionRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `CodeSha256` (see [`Self::code_sha256`]).
-    pub fn code_sha256(mut self, value: impl Into<String>) -> Self {
-        self.code_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-    /// Sets `PublishTo` (see [`Self::publish_to`]).
-    pub fn publish_to(
-        mut self,
-        value: impl Into<crate::types::FunctionVersionLatestPublished>,
-    ) -> Self {
-        self.publish_to = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PublishVersionInput {
+    into function_name("FunctionName"): String;
+    into code_sha256("CodeSha256"): String;
+    into description("Description"): String;
+    into revision_id("RevisionId"): String;
+    into publish_to("PublishTo"): crate::types::FunctionVersionLatestPublished;
+});
 
-impl IntoValue for PublishVersionRequest {
+impl IntoValue for PublishVersionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -14728,7 +11309,7 @@ impl IntoValue for PublishVersionRequest {
 /// The `PutFunctionCodeSigningConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutFunctionCodeSigningConfigRequest {
+pub struct PutFunctionCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     ///
     /// Required.
@@ -14747,20 +11328,12 @@ pub struct PutFunctionCodeSigningConfigRequest {
     pub function_name: Option<String>,
 }
 
-impl PutFunctionCodeSigningConfigRequest {
-    /// Sets `CodeSigningConfigArn` (see [`Self::code_signing_config_arn`]).
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(value.into());
-        self
-    }
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutFunctionCodeSigningConfigInput {
+    into code_signing_config_arn("CodeSigningConfigArn"): String;
+    into function_name("FunctionName"): String;
+});
 
-impl IntoValue for PutFunctionCodeSigningConfigRequest {
+impl IntoValue for PutFunctionCodeSigningConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.code_signing_config_arn.into_value(),
@@ -14772,7 +11345,7 @@ impl IntoValue for PutFunctionCodeSigningConfigRequest {
 /// The `PutFunctionCodeSigningConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutFunctionCodeSigningConfigResponse {
+pub struct PutFunctionCodeSigningConfigOutput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: Option<String>,
     /// The name or ARN of the Lambda function.
@@ -14789,20 +11362,12 @@ pub struct PutFunctionCodeSigningConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutFunctionCodeSigningConfigResponse {
-    /// Sets `CodeSigningConfigArn` (see [`Self::code_signing_config_arn`]).
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(value.into());
-        self
-    }
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutFunctionCodeSigningConfigOutput {
+    into code_signing_config_arn("CodeSigningConfigArn"): String;
+    into function_name("FunctionName"): String;
+});
 
-impl FromValue for PutFunctionCodeSigningConfigResponse {
+impl FromValue for PutFunctionCodeSigningConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -14815,7 +11380,7 @@ impl FromValue for PutFunctionCodeSigningConfigResponse {
 /// The `PutFunctionConcurrencyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutFunctionConcurrencyRequest {
+pub struct PutFunctionConcurrencyInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -14834,20 +11399,12 @@ pub struct PutFunctionConcurrencyRequest {
     pub reserved_concurrent_executions: Option<i32>,
 }
 
-impl PutFunctionConcurrencyRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `ReservedConcurrentExecutions` (see [`Self::reserved_concurrent_executions`]).
-    pub fn reserved_concurrent_executions(mut self, value: i32) -> Self {
-        self.reserved_concurrent_executions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutFunctionConcurrencyInput {
+    into function_name("FunctionName"): String;
+    value reserved_concurrent_executions("ReservedConcurrentExecutions"): i32;
+});
 
-impl IntoValue for PutFunctionConcurrencyRequest {
+impl IntoValue for PutFunctionConcurrencyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -14859,7 +11416,7 @@ impl IntoValue for PutFunctionConcurrencyRequest {
 /// The `PutFunctionEventInvokeConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutFunctionEventInvokeConfigRequest {
+pub struct PutFunctionEventInvokeConfigInput {
     /// The name or ARN of the Lambda function, version, or alias.
     ///
     /// **Name formats**
@@ -14892,35 +11449,15 @@ pub struct PutFunctionEventInvokeConfigRequest {
     pub destination_config: Option<crate::types::DestinationConfig>,
 }
 
-impl PutFunctionEventInvokeConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-    /// Sets `MaximumRetryAttempts` (see [`Self::maximum_retry_attempts`]).
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.maximum_retry_attempts = Some(value);
-        self
-    }
-    /// Sets `MaximumEventAgeInSeconds` (see [`Self::maximum_event_age_in_seconds`]).
-    pub fn maximum_event_age_in_seconds(mut self, value: i32) -> Self {
-        self.maximum_event_age_in_seconds = Some(value);
-        self
-    }
-    /// Sets `DestinationConfig` (see [`Self::destination_config`]).
-    pub fn destination_config(mut self, value: crate::types::DestinationConfig) -> Self {
-        self.destination_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutFunctionEventInvokeConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+    value maximum_retry_attempts("MaximumRetryAttempts"): i32;
+    value maximum_event_age_in_seconds("MaximumEventAgeInSeconds"): i32;
+    value destination_config("DestinationConfig"): crate::types::DestinationConfig;
+});
 
-impl IntoValue for PutFunctionEventInvokeConfigRequest {
+impl IntoValue for PutFunctionEventInvokeConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -14935,7 +11472,7 @@ impl IntoValue for PutFunctionEventInvokeConfigRequest {
 /// The `PutFunctionRecursionConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutFunctionRecursionConfigRequest {
+pub struct PutFunctionRecursionConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -14960,20 +11497,12 @@ pub struct PutFunctionRecursionConfigRequest {
     pub recursive_loop: Option<crate::types::RecursiveLoop>,
 }
 
-impl PutFunctionRecursionConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `RecursiveLoop` (see [`Self::recursive_loop`]).
-    pub fn recursive_loop(mut self, value: impl Into<crate::types::RecursiveLoop>) -> Self {
-        self.recursive_loop = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutFunctionRecursionConfigInput {
+    into function_name("FunctionName"): String;
+    into recursive_loop("RecursiveLoop"): crate::types::RecursiveLoop;
+});
 
-impl IntoValue for PutFunctionRecursionConfigRequest {
+impl IntoValue for PutFunctionRecursionConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -14985,7 +11514,7 @@ impl IntoValue for PutFunctionRecursionConfigRequest {
 /// The `PutFunctionRecursionConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutFunctionRecursionConfigResponse {
+pub struct PutFunctionRecursionConfigOutput {
     /// The status of your function's recursive loop detection configuration.
     ///
     /// When this value is set to `Allow`and Lambda detects your function being invoked as part of a recursive loop, it doesn't take any action.
@@ -14996,15 +11525,11 @@ pub struct PutFunctionRecursionConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutFunctionRecursionConfigResponse {
-    /// Sets `RecursiveLoop` (see [`Self::recursive_loop`]).
-    pub fn recursive_loop(mut self, value: impl Into<crate::types::RecursiveLoop>) -> Self {
-        self.recursive_loop = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutFunctionRecursionConfigOutput {
+    into recursive_loop("RecursiveLoop"): crate::types::RecursiveLoop;
+});
 
-impl FromValue for PutFunctionRecursionConfigResponse {
+impl FromValue for PutFunctionRecursionConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -15016,7 +11541,7 @@ impl FromValue for PutFunctionRecursionConfigResponse {
 /// The `PutFunctionScalingConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutFunctionScalingConfigRequest {
+pub struct PutFunctionScalingConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// Required.
@@ -15029,25 +11554,13 @@ pub struct PutFunctionScalingConfigRequest {
     pub function_scaling_config: Option<crate::types::FunctionScalingConfig>,
 }
 
-impl PutFunctionScalingConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-    /// Sets `FunctionScalingConfig` (see [`Self::function_scaling_config`]).
-    pub fn function_scaling_config(mut self, value: crate::types::FunctionScalingConfig) -> Self {
-        self.function_scaling_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutFunctionScalingConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+    value function_scaling_config("FunctionScalingConfig"): crate::types::FunctionScalingConfig;
+});
 
-impl IntoValue for PutFunctionScalingConfigRequest {
+impl IntoValue for PutFunctionScalingConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -15060,22 +11573,18 @@ impl IntoValue for PutFunctionScalingConfigRequest {
 /// The `PutFunctionScalingConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutFunctionScalingConfigResponse {
+pub struct PutFunctionScalingConfigOutput {
     /// The current state of the function after applying the scaling configuration.
     pub function_state: Option<crate::types::State>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutFunctionScalingConfigResponse {
-    /// Sets `FunctionState` (see [`Self::function_state`]).
-    pub fn function_state(mut self, value: impl Into<crate::types::State>) -> Self {
-        self.function_state = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutFunctionScalingConfigOutput {
+    into function_state("FunctionState"): crate::types::State;
+});
 
-impl FromValue for PutFunctionScalingConfigResponse {
+impl FromValue for PutFunctionScalingConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -15087,7 +11596,7 @@ impl FromValue for PutFunctionScalingConfigResponse {
 /// The `PutProvisionedConcurrencyConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutProvisionedConcurrencyConfigRequest {
+pub struct PutProvisionedConcurrencyConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -15110,25 +11619,13 @@ pub struct PutProvisionedConcurrencyConfigRequest {
     pub provisioned_concurrent_executions: Option<i32>,
 }
 
-impl PutProvisionedConcurrencyConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-    /// Sets `ProvisionedConcurrentExecutions` (see [`Self::provisioned_concurrent_executions`]).
-    pub fn provisioned_concurrent_executions(mut self, value: i32) -> Self {
-        self.provisioned_concurrent_executions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutProvisionedConcurrencyConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+    value provisioned_concurrent_executions("ProvisionedConcurrentExecutions"): i32;
+});
 
-impl IntoValue for PutProvisionedConcurrencyConfigRequest {
+impl IntoValue for PutProvisionedConcurrencyConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -15141,7 +11638,7 @@ impl IntoValue for PutProvisionedConcurrencyConfigRequest {
 /// The `PutProvisionedConcurrencyConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutProvisionedConcurrencyConfigResponse {
+pub struct PutProvisionedConcurrencyConfigOutput {
     /// The amount of provisioned concurrency requested.
     pub requested_provisioned_concurrent_executions: Option<i32>,
     /// The amount of provisioned concurrency allocated. When a weighted alias is used during linear and canary deployments, this value fluctuates depending on the amount of concurrency that is provisioned for the function versions.
@@ -15158,43 +11655,16 @@ pub struct PutProvisionedConcurrencyConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutProvisionedConcurrencyConfigResponse {
-    /// Sets `RequestedProvisionedConcurrentExecutions` (see [`Self::requested_provisioned_concurrent_executions`]).
-    pub fn requested_provisioned_concurrent_executions(mut self, value: i32) -> Self {
-        self.requested_provisioned_concurrent_executions = Some(value);
-        self
-    }
-    /// Sets `AllocatedProvisionedConcurrentExecutions` (see [`Self::allocated_provisioned_concurrent_executions`]).
-    pub fn allocated_provisioned_concurrent_executions(mut self, value: i32) -> Self {
-        self.allocated_provisioned_concurrent_executions = Some(value);
-        self
-    }
-    /// Sets `AvailableProvisionedConcurrentExecutions` (see [`Self::available_provisioned_concurrent_executions`]).
-    pub fn available_provisioned_concurrent_executions(mut self, value: i32) -> Self {
-        self.available_provisioned_concurrent_executions = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::ProvisionedConcurrencyStatusEnum>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: impl Into<String>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutProvisionedConcurrencyConfigOutput {
+    value requested_provisioned_concurrent_executions("RequestedProvisionedConcurrentExecutions"): i32;
+    value allocated_provisioned_concurrent_executions("AllocatedProvisionedConcurrentExecutions"): i32;
+    value available_provisioned_concurrent_executions("AvailableProvisionedConcurrentExecutions"): i32;
+    into status("Status"): crate::types::ProvisionedConcurrencyStatusEnum;
+    into status_reason("StatusReason"): String;
+    into last_modified("LastModified"): String;
+});
 
-impl FromValue for PutProvisionedConcurrencyConfigResponse {
+impl FromValue for PutProvisionedConcurrencyConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -15214,7 +11684,7 @@ impl FromValue for PutProvisionedConcurrencyConfigResponse {
 /// The `PutRuntimeManagementConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutRuntimeManagementConfigRequest {
+pub struct PutRuntimeManagementConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -15243,30 +11713,14 @@ pub struct PutRuntimeManagementConfigRequest {
     pub runtime_version_arn: Option<String>,
 }
 
-impl PutRuntimeManagementConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-    /// Sets `UpdateRuntimeOn` (see [`Self::update_runtime_on`]).
-    pub fn update_runtime_on(mut self, value: impl Into<crate::types::UpdateRuntimeOn>) -> Self {
-        self.update_runtime_on = Some(value.into());
-        self
-    }
-    /// Sets `RuntimeVersionArn` (see [`Self::runtime_version_arn`]).
-    pub fn runtime_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.runtime_version_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutRuntimeManagementConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+    into update_runtime_on("UpdateRuntimeOn"): crate::types::UpdateRuntimeOn;
+    into runtime_version_arn("RuntimeVersionArn"): String;
+});
 
-impl IntoValue for PutRuntimeManagementConfigRequest {
+impl IntoValue for PutRuntimeManagementConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -15280,7 +11734,7 @@ impl IntoValue for PutRuntimeManagementConfigRequest {
 /// The `PutRuntimeManagementConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutRuntimeManagementConfigResponse {
+pub struct PutRuntimeManagementConfigOutput {
     /// The runtime update mode.
     pub update_runtime_on: Option<crate::types::UpdateRuntimeOn>,
     /// The ARN of the function
@@ -15291,25 +11745,13 @@ pub struct PutRuntimeManagementConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutRuntimeManagementConfigResponse {
-    /// Sets `UpdateRuntimeOn` (see [`Self::update_runtime_on`]).
-    pub fn update_runtime_on(mut self, value: impl Into<crate::types::UpdateRuntimeOn>) -> Self {
-        self.update_runtime_on = Some(value.into());
-        self
-    }
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `RuntimeVersionArn` (see [`Self::runtime_version_arn`]).
-    pub fn runtime_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.runtime_version_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutRuntimeManagementConfigOutput {
+    into update_runtime_on("UpdateRuntimeOn"): crate::types::UpdateRuntimeOn;
+    into function_arn("FunctionArn"): String;
+    into runtime_version_arn("RuntimeVersionArn"): String;
+});
 
-impl FromValue for PutRuntimeManagementConfigResponse {
+impl FromValue for PutRuntimeManagementConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -15330,18 +11772,10 @@ pub struct RecursiveInvocationException {
     pub message: Option<String>,
 }
 
-impl RecursiveInvocationException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RecursiveInvocationException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for RecursiveInvocationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15432,7 +11866,7 @@ impl FromValue for RecursiveLoop {
 /// The `RemoveLayerVersionPermissionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemoveLayerVersionPermissionRequest {
+pub struct RemoveLayerVersionPermissionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
     ///
     /// Required.
@@ -15449,30 +11883,14 @@ pub struct RemoveLayerVersionPermissionRequest {
     pub revision_id: Option<String>,
 }
 
-impl RemoveLayerVersionPermissionRequest {
-    /// Sets `LayerName` (see [`Self::layer_name`]).
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.layer_name = Some(value.into());
-        self
-    }
-    /// Sets `VersionNumber` (see [`Self::version_number`]).
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.version_number = Some(value);
-        self
-    }
-    /// Sets `StatementId` (see [`Self::statement_id`]).
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.statement_id = Some(value.into());
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RemoveLayerVersionPermissionInput {
+    into layer_name("LayerName"): String;
+    value version_number("VersionNumber"): i64;
+    into statement_id("StatementId"): String;
+    into revision_id("RevisionId"): String;
+});
 
-impl IntoValue for RemoveLayerVersionPermissionRequest {
+impl IntoValue for RemoveLayerVersionPermissionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.layer_name.into_value(),
@@ -15486,7 +11904,7 @@ impl IntoValue for RemoveLayerVersionPermissionRequest {
 /// The `RemovePermissionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemovePermissionRequest {
+pub struct RemovePermissionInput {
     /// The name or ARN of the Lambda function, version, or alias.
     ///
     /// **Name formats**
@@ -15509,30 +11927,14 @@ pub struct RemovePermissionRequest {
     pub revision_id: Option<String>,
 }
 
-impl RemovePermissionRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `StatementId` (see [`Self::statement_id`]).
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.statement_id = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RemovePermissionInput {
+    into function_name("FunctionName"): String;
+    into statement_id("StatementId"): String;
+    into qualifier("Qualifier"): String;
+    into revision_id("RevisionId"): String;
+});
 
-impl IntoValue for RemovePermissionRequest {
+impl IntoValue for RemovePermissionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -15553,18 +11955,10 @@ pub struct RequestTooLargeException {
     pub message: Option<String>,
 }
 
-impl RequestTooLargeException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RequestTooLargeException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for RequestTooLargeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15588,23 +11982,11 @@ pub struct ResolvedS3Object {
     pub s3_object_version: Option<String>,
 }
 
-impl ResolvedS3Object {
-    /// Sets `S3Bucket` (see [`Self::s3_bucket`]).
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.s3_bucket = Some(value.into());
-        self
-    }
-    /// Sets `S3Key` (see [`Self::s3_key`]).
-    pub fn s3_key(mut self, value: impl Into<String>) -> Self {
-        self.s3_key = Some(value.into());
-        self
-    }
-    /// Sets `S3ObjectVersion` (see [`Self::s3_object_version`]).
-    pub fn s3_object_version(mut self, value: impl Into<String>) -> Self {
-        self.s3_object_version = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResolvedS3Object {
+    into s3_bucket("S3Bucket"): String;
+    into s3_key("S3Key"): String;
+    into s3_object_version("S3ObjectVersion"): String;
+});
 
 impl FromValue for ResolvedS3Object {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15627,18 +12009,10 @@ pub struct ResourceConflictException {
     pub message: Option<String>,
 }
 
-impl ResourceConflictException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceConflictException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for ResourceConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15660,18 +12034,10 @@ pub struct ResourceInUseException {
     pub message: Option<String>,
 }
 
-impl ResourceInUseException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceInUseException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for ResourceInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15693,18 +12059,10 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15726,18 +12084,10 @@ pub struct ResourceNotReadyException {
     pub message: Option<String>,
 }
 
-impl ResourceNotReadyException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotReadyException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for ResourceNotReadyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15835,18 +12185,10 @@ pub struct RetryDetails {
     pub next_attempt_delay_seconds: Option<i32>,
 }
 
-impl RetryDetails {
-    /// Sets `CurrentAttempt` (see [`Self::current_attempt`]).
-    pub fn current_attempt(mut self, value: i32) -> Self {
-        self.current_attempt = Some(value);
-        self
-    }
-    /// Sets `NextAttemptDelaySeconds` (see [`Self::next_attempt_delay_seconds`]).
-    pub fn next_attempt_delay_seconds(mut self, value: i32) -> Self {
-        self.next_attempt_delay_seconds = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RetryDetails {
+    value current_attempt("CurrentAttempt"): i32;
+    value next_attempt_delay_seconds("NextAttemptDelaySeconds"): i32;
+});
 
 impl FromValue for RetryDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16192,18 +12534,10 @@ pub struct RuntimeVersionConfig {
     pub error: Option<crate::types::RuntimeVersionError>,
 }
 
-impl RuntimeVersionConfig {
-    /// Sets `RuntimeVersionArn` (see [`Self::runtime_version_arn`]).
-    pub fn runtime_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.runtime_version_arn = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::RuntimeVersionError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RuntimeVersionConfig {
+    into runtime_version_arn("RuntimeVersionArn"): String;
+    value error("Error"): crate::types::RuntimeVersionError;
+});
 
 impl FromValue for RuntimeVersionConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16237,18 +12571,10 @@ impl std::fmt::Debug for RuntimeVersionError {
     }
 }
 
-impl RuntimeVersionError {
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RuntimeVersionError {
+    into error_code("ErrorCode"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for RuntimeVersionError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16270,18 +12596,10 @@ pub struct S3FilesMountConnectivityException {
     pub message: Option<String>,
 }
 
-impl S3FilesMountConnectivityException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3FilesMountConnectivityException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for S3FilesMountConnectivityException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16303,18 +12621,10 @@ pub struct S3FilesMountFailureException {
     pub message: Option<String>,
 }
 
-impl S3FilesMountFailureException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3FilesMountFailureException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for S3FilesMountFailureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16336,18 +12646,10 @@ pub struct S3FilesMountTimeoutException {
     pub message: Option<String>,
 }
 
-impl S3FilesMountTimeoutException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3FilesMountTimeoutException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for S3FilesMountTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16443,13 +12745,9 @@ pub struct ScalingConfig {
     pub maximum_concurrency: Option<i32>,
 }
 
-impl ScalingConfig {
-    /// Sets `MaximumConcurrency` (see [`Self::maximum_concurrency`]).
-    pub fn maximum_concurrency(mut self, value: i32) -> Self {
-        self.maximum_concurrency = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScalingConfig {
+    value maximum_concurrency("MaximumConcurrency"): i32;
+});
 
 impl IntoValue for ScalingConfig {
     fn into_value(self) -> Value {
@@ -16550,13 +12848,9 @@ pub struct SelfManagedEventSource {
     pub endpoints: Option<HashMap<String, Vec<String>>>,
 }
 
-impl SelfManagedEventSource {
-    /// Sets `Endpoints` (see [`Self::endpoints`]).
-    pub fn endpoints(mut self, value: HashMap<String, Vec<String>>) -> Self {
-        self.endpoints = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SelfManagedEventSource {
+    map endpoints("Endpoints"): Vec<String>, insert_endpoints;
+});
 
 impl IntoValue for SelfManagedEventSource {
     fn into_value(self) -> Value {
@@ -16583,21 +12877,10 @@ pub struct SelfManagedKafkaEventSourceConfig {
     pub schema_registry_config: Option<crate::types::KafkaSchemaRegistryConfig>,
 }
 
-impl SelfManagedKafkaEventSourceConfig {
-    /// Sets `ConsumerGroupId` (see [`Self::consumer_group_id`]).
-    pub fn consumer_group_id(mut self, value: impl Into<String>) -> Self {
-        self.consumer_group_id = Some(value.into());
-        self
-    }
-    /// Sets `SchemaRegistryConfig` (see [`Self::schema_registry_config`]).
-    pub fn schema_registry_config(
-        mut self,
-        value: crate::types::KafkaSchemaRegistryConfig,
-    ) -> Self {
-        self.schema_registry_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SelfManagedKafkaEventSourceConfig {
+    into consumer_group_id("ConsumerGroupId"): String;
+    value schema_registry_config("SchemaRegistryConfig"): crate::types::KafkaSchemaRegistryConfig;
+});
 
 impl IntoValue for SelfManagedKafkaEventSourceConfig {
     fn into_value(self) -> Value {
@@ -16621,7 +12904,7 @@ impl FromValue for SelfManagedKafkaEventSourceConfig {
 /// The `SendDurableExecutionCallbackFailureRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendDurableExecutionCallbackFailureRequest {
+pub struct SendDurableExecutionCallbackFailureInput {
     /// The unique identifier for the callback operation.
     ///
     /// Required.
@@ -16630,20 +12913,12 @@ pub struct SendDurableExecutionCallbackFailureRequest {
     pub error: Option<crate::types::ErrorObject>,
 }
 
-impl SendDurableExecutionCallbackFailureRequest {
-    /// Sets `CallbackId` (see [`Self::callback_id`]).
-    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
-        self.callback_id = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorObject) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SendDurableExecutionCallbackFailureInput {
+    into callback_id("CallbackId"): String;
+    value error("Error"): crate::types::ErrorObject;
+});
 
-impl IntoValue for SendDurableExecutionCallbackFailureRequest {
+impl IntoValue for SendDurableExecutionCallbackFailureInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.callback_id.into_value(), self.error.into_value()])
     }
@@ -16652,12 +12927,12 @@ impl IntoValue for SendDurableExecutionCallbackFailureRequest {
 /// The `SendDurableExecutionCallbackFailureResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendDurableExecutionCallbackFailureResponse {
+pub struct SendDurableExecutionCallbackFailureOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for SendDurableExecutionCallbackFailureResponse {
+impl FromValue for SendDurableExecutionCallbackFailureOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -16667,22 +12942,18 @@ impl FromValue for SendDurableExecutionCallbackFailureResponse {
 /// The `SendDurableExecutionCallbackHeartbeatRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendDurableExecutionCallbackHeartbeatRequest {
+pub struct SendDurableExecutionCallbackHeartbeatInput {
     /// The unique identifier for the callback operation.
     ///
     /// Required.
     pub callback_id: Option<String>,
 }
 
-impl SendDurableExecutionCallbackHeartbeatRequest {
-    /// Sets `CallbackId` (see [`Self::callback_id`]).
-    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
-        self.callback_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SendDurableExecutionCallbackHeartbeatInput {
+    into callback_id("CallbackId"): String;
+});
 
-impl IntoValue for SendDurableExecutionCallbackHeartbeatRequest {
+impl IntoValue for SendDurableExecutionCallbackHeartbeatInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.callback_id.into_value()])
     }
@@ -16691,12 +12962,12 @@ impl IntoValue for SendDurableExecutionCallbackHeartbeatRequest {
 /// The `SendDurableExecutionCallbackHeartbeatResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendDurableExecutionCallbackHeartbeatResponse {
+pub struct SendDurableExecutionCallbackHeartbeatOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for SendDurableExecutionCallbackHeartbeatResponse {
+impl FromValue for SendDurableExecutionCallbackHeartbeatOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -16706,7 +12977,7 @@ impl FromValue for SendDurableExecutionCallbackHeartbeatResponse {
 /// The `SendDurableExecutionCallbackSuccessRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendDurableExecutionCallbackSuccessRequest {
+pub struct SendDurableExecutionCallbackSuccessInput {
     /// The unique identifier for the callback operation.
     ///
     /// Required.
@@ -16715,9 +12986,9 @@ pub struct SendDurableExecutionCallbackSuccessRequest {
     pub result: Option<myaws_core::Bytes>,
 }
 
-impl std::fmt::Debug for SendDurableExecutionCallbackSuccessRequest {
+impl std::fmt::Debug for SendDurableExecutionCallbackSuccessInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("SendDurableExecutionCallbackSuccessRequest");
+        let mut d = f.debug_struct("SendDurableExecutionCallbackSuccessInput");
         d.field("callback_id", &self.callback_id);
         d.field(
             "result",
@@ -16727,20 +12998,12 @@ impl std::fmt::Debug for SendDurableExecutionCallbackSuccessRequest {
     }
 }
 
-impl SendDurableExecutionCallbackSuccessRequest {
-    /// Sets `CallbackId` (see [`Self::callback_id`]).
-    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
-        self.callback_id = Some(value.into());
-        self
-    }
-    /// Sets `Result` (see [`Self::result`]).
-    pub fn result(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.result = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SendDurableExecutionCallbackSuccessInput {
+    into callback_id("CallbackId"): String;
+    into result("Result"): myaws_core::Bytes;
+});
 
-impl IntoValue for SendDurableExecutionCallbackSuccessRequest {
+impl IntoValue for SendDurableExecutionCallbackSuccessInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.callback_id.into_value(),
@@ -16752,12 +13015,12 @@ impl IntoValue for SendDurableExecutionCallbackSuccessRequest {
 /// The `SendDurableExecutionCallbackSuccessResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendDurableExecutionCallbackSuccessResponse {
+pub struct SendDurableExecutionCallbackSuccessOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for SendDurableExecutionCallbackSuccessResponse {
+impl FromValue for SendDurableExecutionCallbackSuccessOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -16774,18 +13037,10 @@ pub struct SerializedRequestEntityTooLargeException {
     pub message: Option<String>,
 }
 
-impl SerializedRequestEntityTooLargeException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SerializedRequestEntityTooLargeException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for SerializedRequestEntityTooLargeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16807,18 +13062,10 @@ pub struct ServiceException {
     pub message: Option<String>,
 }
 
-impl ServiceException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for ServiceException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16840,18 +13087,10 @@ pub struct ServiceQuotaExceededException {
     pub message: Option<String>,
 }
 
-impl ServiceQuotaExceededException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceQuotaExceededException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for ServiceQuotaExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16871,13 +13110,9 @@ pub struct SnapStart {
     pub apply_on: Option<crate::types::SnapStartApplyOn>,
 }
 
-impl SnapStart {
-    /// Sets `ApplyOn` (see [`Self::apply_on`]).
-    pub fn apply_on(mut self, value: impl Into<crate::types::SnapStartApplyOn>) -> Self {
-        self.apply_on = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SnapStart {
+    into apply_on("ApplyOn"): crate::types::SnapStartApplyOn;
+});
 
 impl IntoValue for SnapStart {
     fn into_value(self) -> Value {
@@ -16971,18 +13206,10 @@ pub struct SnapStartException {
     pub message: Option<String>,
 }
 
-impl SnapStartException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SnapStartException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for SnapStartException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17004,18 +13231,10 @@ pub struct SnapStartNotReadyException {
     pub message: Option<String>,
 }
 
-impl SnapStartNotReadyException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SnapStartNotReadyException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for SnapStartNotReadyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17113,18 +13332,10 @@ pub struct SnapStartRegenerationFailureException {
     pub message: Option<String>,
 }
 
-impl SnapStartRegenerationFailureException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SnapStartRegenerationFailureException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for SnapStartRegenerationFailureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17146,21 +13357,10 @@ pub struct SnapStartResponse {
     pub optimization_status: Option<crate::types::SnapStartOptimizationStatus>,
 }
 
-impl SnapStartResponse {
-    /// Sets `ApplyOn` (see [`Self::apply_on`]).
-    pub fn apply_on(mut self, value: impl Into<crate::types::SnapStartApplyOn>) -> Self {
-        self.apply_on = Some(value.into());
-        self
-    }
-    /// Sets `OptimizationStatus` (see [`Self::optimization_status`]).
-    pub fn optimization_status(
-        mut self,
-        value: impl Into<crate::types::SnapStartOptimizationStatus>,
-    ) -> Self {
-        self.optimization_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SnapStartResponse {
+    into apply_on("ApplyOn"): crate::types::SnapStartApplyOn;
+    into optimization_status("OptimizationStatus"): crate::types::SnapStartOptimizationStatus;
+});
 
 impl FromValue for SnapStartResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17182,18 +13382,10 @@ pub struct SnapStartTimeoutException {
     pub message: Option<String>,
 }
 
-impl SnapStartTimeoutException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SnapStartTimeoutException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for SnapStartTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17225,18 +13417,10 @@ pub struct SourceAccessConfiguration {
     pub uri: Option<String>,
 }
 
-impl SourceAccessConfiguration {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::SourceAccessType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `URI` (see [`Self::uri`]).
-    pub fn uri(mut self, value: impl Into<String>) -> Self {
-        self.uri = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SourceAccessConfiguration {
+    into r#type("Type"): crate::types::SourceAccessType;
+    into uri("URI"): String;
+});
 
 impl IntoValue for SourceAccessConfiguration {
     fn into_value(self) -> Value {
@@ -17769,28 +13953,12 @@ impl std::fmt::Debug for StepDetails {
     }
 }
 
-impl StepDetails {
-    /// Sets `Attempt` (see [`Self::attempt`]).
-    pub fn attempt(mut self, value: i32) -> Self {
-        self.attempt = Some(value);
-        self
-    }
-    /// Sets `NextAttemptTimestamp` (see [`Self::next_attempt_timestamp`]).
-    pub fn next_attempt_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.next_attempt_timestamp = Some(value);
-        self
-    }
-    /// Sets `Result` (see [`Self::result`]).
-    pub fn result(mut self, value: impl Into<String>) -> Self {
-        self.result = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorObject) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StepDetails {
+    value attempt("Attempt"): i32;
+    value next_attempt_timestamp("NextAttemptTimestamp"): myaws_core::DateTime;
+    into result("Result"): String;
+    value error("Error"): crate::types::ErrorObject;
+});
 
 impl FromValue for StepDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17814,18 +13982,10 @@ pub struct StepFailedDetails {
     pub retry_details: Option<crate::types::RetryDetails>,
 }
 
-impl StepFailedDetails {
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EventError) -> Self {
-        self.error = Some(value);
-        self
-    }
-    /// Sets `RetryDetails` (see [`Self::retry_details`]).
-    pub fn retry_details(mut self, value: crate::types::RetryDetails) -> Self {
-        self.retry_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StepFailedDetails {
+    value error("Error"): crate::types::EventError;
+    value retry_details("RetryDetails"): crate::types::RetryDetails;
+});
 
 impl FromValue for StepFailedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17845,13 +14005,9 @@ pub struct StepOptions {
     pub next_attempt_delay_seconds: Option<i32>,
 }
 
-impl StepOptions {
-    /// Sets `NextAttemptDelaySeconds` (see [`Self::next_attempt_delay_seconds`]).
-    pub fn next_attempt_delay_seconds(mut self, value: i32) -> Self {
-        self.next_attempt_delay_seconds = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StepOptions {
+    value next_attempt_delay_seconds("NextAttemptDelaySeconds"): i32;
+});
 
 impl IntoValue for StepOptions {
     fn into_value(self) -> Value {
@@ -17881,18 +14037,10 @@ pub struct StepSucceededDetails {
     pub retry_details: Option<crate::types::RetryDetails>,
 }
 
-impl StepSucceededDetails {
-    /// Sets `Result` (see [`Self::result`]).
-    pub fn result(mut self, value: crate::types::EventResult) -> Self {
-        self.result = Some(value);
-        self
-    }
-    /// Sets `RetryDetails` (see [`Self::retry_details`]).
-    pub fn retry_details(mut self, value: crate::types::RetryDetails) -> Self {
-        self.retry_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StepSucceededDetails {
+    value result("Result"): crate::types::EventResult;
+    value retry_details("RetryDetails"): crate::types::RetryDetails;
+});
 
 impl FromValue for StepSucceededDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17907,7 +14055,7 @@ impl FromValue for StepSucceededDetails {
 /// The `StopDurableExecutionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StopDurableExecutionRequest {
+pub struct StopDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     ///
     /// Required.
@@ -17916,20 +14064,12 @@ pub struct StopDurableExecutionRequest {
     pub error: Option<crate::types::ErrorObject>,
 }
 
-impl StopDurableExecutionRequest {
-    /// Sets `DurableExecutionArn` (see [`Self::durable_execution_arn`]).
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorObject) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StopDurableExecutionInput {
+    into durable_execution_arn("DurableExecutionArn"): String;
+    value error("Error"): crate::types::ErrorObject;
+});
 
-impl IntoValue for StopDurableExecutionRequest {
+impl IntoValue for StopDurableExecutionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.durable_execution_arn.into_value(),
@@ -17941,22 +14081,18 @@ impl IntoValue for StopDurableExecutionRequest {
 /// The `StopDurableExecutionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StopDurableExecutionResponse {
+pub struct StopDurableExecutionOutput {
     /// The timestamp when the execution was stopped (ISO 8601 format).
     pub stop_timestamp: Option<myaws_core::DateTime>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StopDurableExecutionResponse {
-    /// Sets `StopTimestamp` (see [`Self::stop_timestamp`]).
-    pub fn stop_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.stop_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StopDurableExecutionOutput {
+    value stop_timestamp("StopTimestamp"): myaws_core::DateTime;
+});
 
-impl FromValue for StopDurableExecutionResponse {
+impl FromValue for StopDurableExecutionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -17975,18 +14111,10 @@ pub struct SubnetIPAddressLimitReachedException {
     pub message: Option<String>,
 }
 
-impl SubnetIPAddressLimitReachedException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SubnetIPAddressLimitReachedException {
+    into r#type("Type"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for SubnetIPAddressLimitReachedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18081,7 +14209,7 @@ impl FromValue for SystemLogLevel {
 /// The `TagResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceRequest {
+pub struct TagResourceInput {
     /// The resource's Amazon Resource Name (ARN).
     ///
     /// Required.
@@ -18092,20 +14220,12 @@ pub struct TagResourceRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl TagResourceRequest {
-    /// Sets `Resource` (see [`Self::resource`]).
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.resource = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagResourceInput {
+    into resource("Resource"): String;
+    map_into tags("Tags"): String, insert_tags;
+});
 
-impl IntoValue for TagResourceRequest {
+impl IntoValue for TagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.resource.into_value(), self.tags.into_value()])
     }
@@ -18121,18 +14241,10 @@ pub struct TagsError {
     pub message: Option<String>,
 }
 
-impl TagsError {
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TagsError {
+    into error_code("ErrorCode"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for TagsError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18158,21 +14270,10 @@ pub struct TargetTrackingScalingPolicy {
     pub target_value: Option<f64>,
 }
 
-impl TargetTrackingScalingPolicy {
-    /// Sets `PredefinedMetricType` (see [`Self::predefined_metric_type`]).
-    pub fn predefined_metric_type(
-        mut self,
-        value: impl Into<crate::types::CapacityProviderPredefinedMetricType>,
-    ) -> Self {
-        self.predefined_metric_type = Some(value.into());
-        self
-    }
-    /// Sets `TargetValue` (see [`Self::target_value`]).
-    pub fn target_value(mut self, value: f64) -> Self {
-        self.target_value = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TargetTrackingScalingPolicy {
+    into predefined_metric_type("PredefinedMetricType"): crate::types::CapacityProviderPredefinedMetricType;
+    value target_value("TargetValue"): f64;
+});
 
 impl IntoValue for TargetTrackingScalingPolicy {
     fn into_value(self) -> Value {
@@ -18203,16 +14304,9 @@ pub struct TenancyConfig {
     pub tenant_isolation_mode: Option<crate::types::TenantIsolationMode>,
 }
 
-impl TenancyConfig {
-    /// Sets `TenantIsolationMode` (see [`Self::tenant_isolation_mode`]).
-    pub fn tenant_isolation_mode(
-        mut self,
-        value: impl Into<crate::types::TenantIsolationMode>,
-    ) -> Self {
-        self.tenant_isolation_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TenancyConfig {
+    into tenant_isolation_mode("TenantIsolationMode"): crate::types::TenantIsolationMode;
+});
 
 impl IntoValue for TenancyConfig {
     fn into_value(self) -> Value {
@@ -18422,28 +14516,12 @@ pub struct TooManyRequestsException {
     pub reason: Option<crate::types::ThrottleReason>,
 }
 
-impl TooManyRequestsException {
-    /// Sets `retryAfterSeconds` (see [`Self::retry_after_seconds`]).
-    pub fn retry_after_seconds(mut self, value: impl Into<String>) -> Self {
-        self.retry_after_seconds = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `Reason` (see [`Self::reason`]).
-    pub fn reason(mut self, value: impl Into<crate::types::ThrottleReason>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyRequestsException {
+    into retry_after_seconds("retryAfterSeconds"): String;
+    into r#type("Type"): String;
+    into message("message"): String;
+    into reason("Reason"): crate::types::ThrottleReason;
+});
 
 impl FromValue for TooManyRequestsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18465,13 +14543,9 @@ pub struct TraceHeader {
     pub x_amzn_trace_id: Option<String>,
 }
 
-impl TraceHeader {
-    /// Sets `XAmznTraceId` (see [`Self::x_amzn_trace_id`]).
-    pub fn x_amzn_trace_id(mut self, value: impl Into<String>) -> Self {
-        self.x_amzn_trace_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TraceHeader {
+    into x_amzn_trace_id("XAmznTraceId"): String;
+});
 
 impl FromValue for TraceHeader {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18490,13 +14564,9 @@ pub struct TracingConfig {
     pub mode: Option<crate::types::TracingMode>,
 }
 
-impl TracingConfig {
-    /// Sets `Mode` (see [`Self::mode`]).
-    pub fn mode(mut self, value: impl Into<crate::types::TracingMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TracingConfig {
+    into mode("Mode"): crate::types::TracingMode;
+});
 
 impl IntoValue for TracingConfig {
     fn into_value(self) -> Value {
@@ -18512,13 +14582,9 @@ pub struct TracingConfigResponse {
     pub mode: Option<crate::types::TracingMode>,
 }
 
-impl TracingConfigResponse {
-    /// Sets `Mode` (see [`Self::mode`]).
-    pub fn mode(mut self, value: impl Into<crate::types::TracingMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TracingConfigResponse {
+    into mode("Mode"): crate::types::TracingMode;
+});
 
 impl FromValue for TracingConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18615,18 +14681,10 @@ pub struct UnsupportedMediaTypeException {
     pub message: Option<String>,
 }
 
-impl UnsupportedMediaTypeException {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnsupportedMediaTypeException {
+    into r#type("Type"): String;
+    into message("message"): String;
+});
 
 impl FromValue for UnsupportedMediaTypeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18641,7 +14699,7 @@ impl FromValue for UnsupportedMediaTypeException {
 /// The `UntagResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceRequest {
+pub struct UntagResourceInput {
     /// The resource's Amazon Resource Name (ARN).
     ///
     /// Required.
@@ -18652,20 +14710,12 @@ pub struct UntagResourceRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagResourceRequest {
-    /// Sets `Resource` (see [`Self::resource`]).
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.resource = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagResourceInput {
+    into resource("Resource"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagResourceRequest {
+impl IntoValue for UntagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.resource.into_value(), self.tag_keys.into_value()])
     }
@@ -18674,7 +14724,7 @@ impl IntoValue for UntagResourceRequest {
 /// The `UpdateAliasRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateAliasRequest {
+pub struct UpdateAliasInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -18701,40 +14751,16 @@ pub struct UpdateAliasRequest {
     pub revision_id: Option<String>,
 }
 
-impl UpdateAliasRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `FunctionVersion` (see [`Self::function_version`]).
-    pub fn function_version(mut self, value: impl Into<String>) -> Self {
-        self.function_version = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `RoutingConfig` (see [`Self::routing_config`]).
-    pub fn routing_config(mut self, value: crate::types::AliasRoutingConfiguration) -> Self {
-        self.routing_config = Some(value);
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateAliasInput {
+    into function_name("FunctionName"): String;
+    into name("Name"): String;
+    into function_version("FunctionVersion"): String;
+    into description("Description"): String;
+    value routing_config("RoutingConfig"): crate::types::AliasRoutingConfiguration;
+    into revision_id("RevisionId"): String;
+});
 
-impl IntoValue for UpdateAliasRequest {
+impl IntoValue for UpdateAliasInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -18750,7 +14776,7 @@ impl IntoValue for UpdateAliasRequest {
 /// The `UpdateCapacityProviderRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateCapacityProviderRequest {
+pub struct UpdateCapacityProviderInput {
     /// The name of the capacity provider to update.
     ///
     /// Required.
@@ -18763,36 +14789,14 @@ pub struct UpdateCapacityProviderRequest {
     pub telemetry_config: Option<crate::types::CapacityProviderTelemetryConfig>,
 }
 
-impl UpdateCapacityProviderRequest {
-    /// Sets `CapacityProviderName` (see [`Self::capacity_provider_name`]).
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.capacity_provider_name = Some(value.into());
-        self
-    }
-    /// Sets `CapacityProviderScalingConfig` (see [`Self::capacity_provider_scaling_config`]).
-    pub fn capacity_provider_scaling_config(
-        mut self,
-        value: crate::types::CapacityProviderScalingConfig,
-    ) -> Self {
-        self.capacity_provider_scaling_config = Some(value);
-        self
-    }
-    /// Sets `PropagateTags` (see [`Self::propagate_tags`]).
-    pub fn propagate_tags(mut self, value: crate::types::PropagateTags) -> Self {
-        self.propagate_tags = Some(value);
-        self
-    }
-    /// Sets `TelemetryConfig` (see [`Self::telemetry_config`]).
-    pub fn telemetry_config(
-        mut self,
-        value: crate::types::CapacityProviderTelemetryConfig,
-    ) -> Self {
-        self.telemetry_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateCapacityProviderInput {
+    into capacity_provider_name("CapacityProviderName"): String;
+    value capacity_provider_scaling_config("CapacityProviderScalingConfig"): crate::types::CapacityProviderScalingConfig;
+    value propagate_tags("PropagateTags"): crate::types::PropagateTags;
+    value telemetry_config("TelemetryConfig"): crate::types::CapacityProviderTelemetryConfig;
+});
 
-impl IntoValue for UpdateCapacityProviderRequest {
+impl IntoValue for UpdateCapacityProviderInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.capacity_provider_name.into_value(),
@@ -18806,22 +14810,18 @@ impl IntoValue for UpdateCapacityProviderRequest {
 /// The `UpdateCapacityProviderResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateCapacityProviderResponse {
+pub struct UpdateCapacityProviderOutput {
     /// Information about the updated capacity provider.
     pub capacity_provider: Option<crate::types::CapacityProvider>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateCapacityProviderResponse {
-    /// Sets `CapacityProvider` (see [`Self::capacity_provider`]).
-    pub fn capacity_provider(mut self, value: crate::types::CapacityProvider) -> Self {
-        self.capacity_provider = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateCapacityProviderOutput {
+    value capacity_provider("CapacityProvider"): crate::types::CapacityProvider;
+});
 
-impl FromValue for UpdateCapacityProviderResponse {
+impl FromValue for UpdateCapacityProviderOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -18833,7 +14833,7 @@ impl FromValue for UpdateCapacityProviderResponse {
 /// The `UpdateCodeSigningConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateCodeSigningConfigRequest {
+pub struct UpdateCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     ///
     /// Required.
@@ -18846,30 +14846,14 @@ pub struct UpdateCodeSigningConfigRequest {
     pub code_signing_policies: Option<crate::types::CodeSigningPolicies>,
 }
 
-impl UpdateCodeSigningConfigRequest {
-    /// Sets `CodeSigningConfigArn` (see [`Self::code_signing_config_arn`]).
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `AllowedPublishers` (see [`Self::allowed_publishers`]).
-    pub fn allowed_publishers(mut self, value: crate::types::AllowedPublishers) -> Self {
-        self.allowed_publishers = Some(value);
-        self
-    }
-    /// Sets `CodeSigningPolicies` (see [`Self::code_signing_policies`]).
-    pub fn code_signing_policies(mut self, value: crate::types::CodeSigningPolicies) -> Self {
-        self.code_signing_policies = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateCodeSigningConfigInput {
+    into code_signing_config_arn("CodeSigningConfigArn"): String;
+    into description("Description"): String;
+    value allowed_publishers("AllowedPublishers"): crate::types::AllowedPublishers;
+    value code_signing_policies("CodeSigningPolicies"): crate::types::CodeSigningPolicies;
+});
 
-impl IntoValue for UpdateCodeSigningConfigRequest {
+impl IntoValue for UpdateCodeSigningConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.code_signing_config_arn.into_value(),
@@ -18883,22 +14867,18 @@ impl IntoValue for UpdateCodeSigningConfigRequest {
 /// The `UpdateCodeSigningConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateCodeSigningConfigResponse {
+pub struct UpdateCodeSigningConfigOutput {
     /// The code signing configuration
     pub code_signing_config: Option<crate::types::CodeSigningConfig>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateCodeSigningConfigResponse {
-    /// Sets `CodeSigningConfig` (see [`Self::code_signing_config`]).
-    pub fn code_signing_config(mut self, value: crate::types::CodeSigningConfig) -> Self {
-        self.code_signing_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateCodeSigningConfigOutput {
+    value code_signing_config("CodeSigningConfig"): crate::types::CodeSigningConfig;
+});
 
-impl FromValue for UpdateCodeSigningConfigResponse {
+impl FromValue for UpdateCodeSigningConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -18910,7 +14890,7 @@ impl FromValue for UpdateCodeSigningConfigResponse {
 /// The `UpdateEventSourceMappingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateEventSourceMappingRequest {
+pub struct UpdateEventSourceMappingInput {
     /// The identifier of the event source mapping.
     ///
     /// Required.
@@ -18984,138 +14964,32 @@ pub struct UpdateEventSourceMappingRequest {
     pub provisioned_poller_config: Option<crate::types::ProvisionedPollerConfig>,
 }
 
-impl UpdateEventSourceMappingRequest {
-    /// Sets `UUID` (see [`Self::uuid`]).
-    pub fn uuid(mut self, value: impl Into<String>) -> Self {
-        self.uuid = Some(value.into());
-        self
-    }
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `BatchSize` (see [`Self::batch_size`]).
-    pub fn batch_size(mut self, value: i32) -> Self {
-        self.batch_size = Some(value);
-        self
-    }
-    /// Sets `FilterCriteria` (see [`Self::filter_criteria`]).
-    pub fn filter_criteria(mut self, value: crate::types::FilterCriteria) -> Self {
-        self.filter_criteria = Some(value);
-        self
-    }
-    /// Sets `KMSKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `MetricsConfig` (see [`Self::metrics_config`]).
-    pub fn metrics_config(mut self, value: crate::types::EventSourceMappingMetricsConfig) -> Self {
-        self.metrics_config = Some(value);
-        self
-    }
-    /// Sets `LoggingConfig` (see [`Self::logging_config`]).
-    pub fn logging_config(mut self, value: crate::types::EventSourceMappingLoggingConfig) -> Self {
-        self.logging_config = Some(value);
-        self
-    }
-    /// Sets `ScalingConfig` (see [`Self::scaling_config`]).
-    pub fn scaling_config(mut self, value: crate::types::ScalingConfig) -> Self {
-        self.scaling_config = Some(value);
-        self
-    }
-    /// Sets `MaximumBatchingWindowInSeconds` (see [`Self::maximum_batching_window_in_seconds`]).
-    pub fn maximum_batching_window_in_seconds(mut self, value: i32) -> Self {
-        self.maximum_batching_window_in_seconds = Some(value);
-        self
-    }
-    /// Sets `ParallelizationFactor` (see [`Self::parallelization_factor`]).
-    pub fn parallelization_factor(mut self, value: i32) -> Self {
-        self.parallelization_factor = Some(value);
-        self
-    }
-    /// Sets `DestinationConfig` (see [`Self::destination_config`]).
-    pub fn destination_config(mut self, value: crate::types::DestinationConfig) -> Self {
-        self.destination_config = Some(value);
-        self
-    }
-    /// Sets `MaximumRecordAgeInSeconds` (see [`Self::maximum_record_age_in_seconds`]).
-    pub fn maximum_record_age_in_seconds(mut self, value: i32) -> Self {
-        self.maximum_record_age_in_seconds = Some(value);
-        self
-    }
-    /// Sets `BisectBatchOnFunctionError` (see [`Self::bisect_batch_on_function_error`]).
-    pub fn bisect_batch_on_function_error(mut self, value: bool) -> Self {
-        self.bisect_batch_on_function_error = Some(value);
-        self
-    }
-    /// Sets `MaximumRetryAttempts` (see [`Self::maximum_retry_attempts`]).
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.maximum_retry_attempts = Some(value);
-        self
-    }
-    /// Sets `TumblingWindowInSeconds` (see [`Self::tumbling_window_in_seconds`]).
-    pub fn tumbling_window_in_seconds(mut self, value: i32) -> Self {
-        self.tumbling_window_in_seconds = Some(value);
-        self
-    }
-    /// Sets `SourceAccessConfigurations` (see [`Self::source_access_configurations`]).
-    pub fn source_access_configurations(
-        mut self,
-        value: Vec<crate::types::SourceAccessConfiguration>,
-    ) -> Self {
-        self.source_access_configurations = Some(value);
-        self
-    }
-    /// Sets `FunctionResponseTypes` (see [`Self::function_response_types`]).
-    pub fn function_response_types(
-        mut self,
-        value: Vec<crate::types::FunctionResponseType>,
-    ) -> Self {
-        self.function_response_types = Some(value);
-        self
-    }
-    /// Sets `AmazonManagedKafkaEventSourceConfig` (see [`Self::amazon_managed_kafka_event_source_config`]).
-    pub fn amazon_managed_kafka_event_source_config(
-        mut self,
-        value: crate::types::AmazonManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.amazon_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Sets `SelfManagedKafkaEventSourceConfig` (see [`Self::self_managed_kafka_event_source_config`]).
-    pub fn self_managed_kafka_event_source_config(
-        mut self,
-        value: crate::types::SelfManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.self_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Sets `DocumentDBEventSourceConfig` (see [`Self::document_db_event_source_config`]).
-    pub fn document_db_event_source_config(
-        mut self,
-        value: crate::types::DocumentDBEventSourceConfig,
-    ) -> Self {
-        self.document_db_event_source_config = Some(value);
-        self
-    }
-    /// Sets `ProvisionedPollerConfig` (see [`Self::provisioned_poller_config`]).
-    pub fn provisioned_poller_config(
-        mut self,
-        value: crate::types::ProvisionedPollerConfig,
-    ) -> Self {
-        self.provisioned_poller_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateEventSourceMappingInput {
+    into uuid("UUID"): String;
+    into function_name("FunctionName"): String;
+    value enabled("Enabled"): bool;
+    value batch_size("BatchSize"): i32;
+    value filter_criteria("FilterCriteria"): crate::types::FilterCriteria;
+    into kms_key_arn("KMSKeyArn"): String;
+    value metrics_config("MetricsConfig"): crate::types::EventSourceMappingMetricsConfig;
+    value logging_config("LoggingConfig"): crate::types::EventSourceMappingLoggingConfig;
+    value scaling_config("ScalingConfig"): crate::types::ScalingConfig;
+    value maximum_batching_window_in_seconds("MaximumBatchingWindowInSeconds"): i32;
+    value parallelization_factor("ParallelizationFactor"): i32;
+    value destination_config("DestinationConfig"): crate::types::DestinationConfig;
+    value maximum_record_age_in_seconds("MaximumRecordAgeInSeconds"): i32;
+    value bisect_batch_on_function_error("BisectBatchOnFunctionError"): bool;
+    value maximum_retry_attempts("MaximumRetryAttempts"): i32;
+    value tumbling_window_in_seconds("TumblingWindowInSeconds"): i32;
+    list source_access_configurations("SourceAccessConfigurations"): crate::types::SourceAccessConfiguration, push_source_access_configurations;
+    list_into function_response_types("FunctionResponseTypes"): crate::types::FunctionResponseType, push_function_response_types;
+    value amazon_managed_kafka_event_source_config("AmazonManagedKafkaEventSourceConfig"): crate::types::AmazonManagedKafkaEventSourceConfig;
+    value self_managed_kafka_event_source_config("SelfManagedKafkaEventSourceConfig"): crate::types::SelfManagedKafkaEventSourceConfig;
+    value document_db_event_source_config("DocumentDBEventSourceConfig"): crate::types::DocumentDBEventSourceConfig;
+    value provisioned_poller_config("ProvisionedPollerConfig"): crate::types::ProvisionedPollerConfig;
+});
 
-impl IntoValue for UpdateEventSourceMappingRequest {
+impl IntoValue for UpdateEventSourceMappingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.uuid.into_value(),
@@ -19147,7 +15021,7 @@ impl IntoValue for UpdateEventSourceMappingRequest {
 /// The `UpdateFunctionCodeRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateFunctionCodeRequest {
+pub struct UpdateFunctionCodeInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -19189,9 +15063,9 @@ pub struct UpdateFunctionCodeRequest {
     pub source_kms_key_arn: Option<String>,
 }
 
-impl std::fmt::Debug for UpdateFunctionCodeRequest {
+impl std::fmt::Debug for UpdateFunctionCodeInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("UpdateFunctionCodeRequest");
+        let mut d = f.debug_struct("UpdateFunctionCodeInput");
         d.field("function_name", &self.function_name);
         d.field(
             "zip_file",
@@ -19212,81 +15086,23 @@ impl std::fmt::Debug for UpdateFunctionCodeRequest {
     }
 }
 
-impl UpdateFunctionCodeRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `ZipFile` (see [`Self::zip_file`]).
-    pub fn zip_file(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.zip_file = Some(value.into());
-        self
-    }
-    /// Sets `S3Bucket` (see [`Self::s3_bucket`]).
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.s3_bucket = Some(value.into());
-        self
-    }
-    /// Sets `S3Key` (see [`Self::s3_key`]).
-    pub fn s3_key(mut self, value: impl Into<String>) -> Self {
-        self.s3_key = Some(value.into());
-        self
-    }
-    /// Sets `S3ObjectVersion` (see [`Self::s3_object_version`]).
-    pub fn s3_object_version(mut self, value: impl Into<String>) -> Self {
-        self.s3_object_version = Some(value.into());
-        self
-    }
-    /// Sets `S3ObjectStorageMode` (see [`Self::s3_object_storage_mode`]).
-    pub fn s3_object_storage_mode(
-        mut self,
-        value: impl Into<crate::types::S3ObjectStorageMode>,
-    ) -> Self {
-        self.s3_object_storage_mode = Some(value.into());
-        self
-    }
-    /// Sets `ImageUri` (see [`Self::image_uri`]).
-    pub fn image_uri(mut self, value: impl Into<String>) -> Self {
-        self.image_uri = Some(value.into());
-        self
-    }
-    /// Sets `Architectures` (see [`Self::architectures`]).
-    pub fn architectures(mut self, value: Vec<crate::types::Architecture>) -> Self {
-        self.architectures = Some(value);
-        self
-    }
-    /// Sets `Publish` (see [`Self::publish`]).
-    pub fn publish(mut self, value: bool) -> Self {
-        self.publish = Some(value);
-        self
-    }
-    /// Sets `PublishTo` (see [`Self::publish_to`]).
-    pub fn publish_to(
-        mut self,
-        value: impl Into<crate::types::FunctionVersionLatestPublished>,
-    ) -> Self {
-        self.publish_to = Some(value.into());
-        self
-    }
-    /// Sets `DryRun` (see [`Self::dry_run`]).
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-    /// Sets `SourceKMSKeyArn` (see [`Self::source_kms_key_arn`]).
-    pub fn source_kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_kms_key_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateFunctionCodeInput {
+    into function_name("FunctionName"): String;
+    into zip_file("ZipFile"): myaws_core::Bytes;
+    into s3_bucket("S3Bucket"): String;
+    into s3_key("S3Key"): String;
+    into s3_object_version("S3ObjectVersion"): String;
+    into s3_object_storage_mode("S3ObjectStorageMode"): crate::types::S3ObjectStorageMode;
+    into image_uri("ImageUri"): String;
+    list_into architectures("Architectures"): crate::types::Architecture, push_architectures;
+    value publish("Publish"): bool;
+    into publish_to("PublishTo"): crate::types::FunctionVersionLatestPublished;
+    value dry_run("DryRun"): bool;
+    into revision_id("RevisionId"): String;
+    into source_kms_key_arn("SourceKMSKeyArn"): String;
+});
 
-impl IntoValue for UpdateFunctionCodeRequest {
+impl IntoValue for UpdateFunctionCodeInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -19309,7 +15125,7 @@ impl IntoValue for UpdateFunctionCodeRequest {
 /// The `UpdateFunctionConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateFunctionConfigurationRequest {
+pub struct UpdateFunctionConfigurationInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -19375,115 +15191,31 @@ pub struct UpdateFunctionConfigurationRequest {
     pub durable_config: Option<crate::types::DurableConfig>,
 }
 
-impl UpdateFunctionConfigurationRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Role` (see [`Self::role`]).
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-    /// Sets `Handler` (see [`Self::handler`]).
-    pub fn handler(mut self, value: impl Into<String>) -> Self {
-        self.handler = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Timeout` (see [`Self::timeout`]).
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-    /// Sets `MemorySize` (see [`Self::memory_size`]).
-    pub fn memory_size(mut self, value: i32) -> Self {
-        self.memory_size = Some(value);
-        self
-    }
-    /// Sets `VpcConfig` (see [`Self::vpc_config`]).
-    pub fn vpc_config(mut self, value: crate::types::VpcConfig) -> Self {
-        self.vpc_config = Some(value);
-        self
-    }
-    /// Sets `Environment` (see [`Self::environment`]).
-    pub fn environment(mut self, value: crate::types::Environment) -> Self {
-        self.environment = Some(value);
-        self
-    }
-    /// Sets `Runtime` (see [`Self::runtime`]).
-    pub fn runtime(mut self, value: impl Into<crate::types::Runtime>) -> Self {
-        self.runtime = Some(value.into());
-        self
-    }
-    /// Sets `DeadLetterConfig` (see [`Self::dead_letter_config`]).
-    pub fn dead_letter_config(mut self, value: crate::types::DeadLetterConfig) -> Self {
-        self.dead_letter_config = Some(value);
-        self
-    }
-    /// Sets `KMSKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `TracingConfig` (see [`Self::tracing_config`]).
-    pub fn tracing_config(mut self, value: crate::types::TracingConfig) -> Self {
-        self.tracing_config = Some(value);
-        self
-    }
-    /// Sets `RevisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-    /// Sets `Layers` (see [`Self::layers`]).
-    pub fn layers(mut self, value: Vec<String>) -> Self {
-        self.layers = Some(value);
-        self
-    }
-    /// Sets `FileSystemConfigs` (see [`Self::file_system_configs`]).
-    pub fn file_system_configs(mut self, value: Vec<crate::types::FileSystemConfig>) -> Self {
-        self.file_system_configs = Some(value);
-        self
-    }
-    /// Sets `ImageConfig` (see [`Self::image_config`]).
-    pub fn image_config(mut self, value: crate::types::ImageConfig) -> Self {
-        self.image_config = Some(value);
-        self
-    }
-    /// Sets `EphemeralStorage` (see [`Self::ephemeral_storage`]).
-    pub fn ephemeral_storage(mut self, value: crate::types::EphemeralStorage) -> Self {
-        self.ephemeral_storage = Some(value);
-        self
-    }
-    /// Sets `SnapStart` (see [`Self::snap_start`]).
-    pub fn snap_start(mut self, value: crate::types::SnapStart) -> Self {
-        self.snap_start = Some(value);
-        self
-    }
-    /// Sets `LoggingConfig` (see [`Self::logging_config`]).
-    pub fn logging_config(mut self, value: crate::types::LoggingConfig) -> Self {
-        self.logging_config = Some(value);
-        self
-    }
-    /// Sets `CapacityProviderConfig` (see [`Self::capacity_provider_config`]).
-    pub fn capacity_provider_config(mut self, value: crate::types::CapacityProviderConfig) -> Self {
-        self.capacity_provider_config = Some(value);
-        self
-    }
-    /// Sets `DurableConfig` (see [`Self::durable_config`]).
-    pub fn durable_config(mut self, value: crate::types::DurableConfig) -> Self {
-        self.durable_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateFunctionConfigurationInput {
+    into function_name("FunctionName"): String;
+    into role("Role"): String;
+    into handler("Handler"): String;
+    into description("Description"): String;
+    value timeout("Timeout"): i32;
+    value memory_size("MemorySize"): i32;
+    value vpc_config("VpcConfig"): crate::types::VpcConfig;
+    value environment("Environment"): crate::types::Environment;
+    into runtime("Runtime"): crate::types::Runtime;
+    value dead_letter_config("DeadLetterConfig"): crate::types::DeadLetterConfig;
+    into kms_key_arn("KMSKeyArn"): String;
+    value tracing_config("TracingConfig"): crate::types::TracingConfig;
+    into revision_id("RevisionId"): String;
+    list_into layers("Layers"): String, push_layers;
+    list file_system_configs("FileSystemConfigs"): crate::types::FileSystemConfig, push_file_system_configs;
+    value image_config("ImageConfig"): crate::types::ImageConfig;
+    value ephemeral_storage("EphemeralStorage"): crate::types::EphemeralStorage;
+    value snap_start("SnapStart"): crate::types::SnapStart;
+    value logging_config("LoggingConfig"): crate::types::LoggingConfig;
+    value capacity_provider_config("CapacityProviderConfig"): crate::types::CapacityProviderConfig;
+    value durable_config("DurableConfig"): crate::types::DurableConfig;
+});
 
-impl IntoValue for UpdateFunctionConfigurationRequest {
+impl IntoValue for UpdateFunctionConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -19514,7 +15246,7 @@ impl IntoValue for UpdateFunctionConfigurationRequest {
 /// The `UpdateFunctionEventInvokeConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateFunctionEventInvokeConfigRequest {
+pub struct UpdateFunctionEventInvokeConfigInput {
     /// The name or ARN of the Lambda function, version, or alias.
     ///
     /// **Name formats**
@@ -19547,35 +15279,15 @@ pub struct UpdateFunctionEventInvokeConfigRequest {
     pub destination_config: Option<crate::types::DestinationConfig>,
 }
 
-impl UpdateFunctionEventInvokeConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-    /// Sets `MaximumRetryAttempts` (see [`Self::maximum_retry_attempts`]).
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.maximum_retry_attempts = Some(value);
-        self
-    }
-    /// Sets `MaximumEventAgeInSeconds` (see [`Self::maximum_event_age_in_seconds`]).
-    pub fn maximum_event_age_in_seconds(mut self, value: i32) -> Self {
-        self.maximum_event_age_in_seconds = Some(value);
-        self
-    }
-    /// Sets `DestinationConfig` (see [`Self::destination_config`]).
-    pub fn destination_config(mut self, value: crate::types::DestinationConfig) -> Self {
-        self.destination_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateFunctionEventInvokeConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+    value maximum_retry_attempts("MaximumRetryAttempts"): i32;
+    value maximum_event_age_in_seconds("MaximumEventAgeInSeconds"): i32;
+    value destination_config("DestinationConfig"): crate::types::DestinationConfig;
+});
 
-impl IntoValue for UpdateFunctionEventInvokeConfigRequest {
+impl IntoValue for UpdateFunctionEventInvokeConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -19590,7 +15302,7 @@ impl IntoValue for UpdateFunctionEventInvokeConfigRequest {
 /// The `UpdateFunctionUrlConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateFunctionUrlConfigRequest {
+pub struct UpdateFunctionUrlConfigInput {
     /// The name or ARN of the Lambda function.
     ///
     /// **Name formats**
@@ -19616,35 +15328,15 @@ pub struct UpdateFunctionUrlConfigRequest {
     pub invoke_mode: Option<crate::types::InvokeMode>,
 }
 
-impl UpdateFunctionUrlConfigRequest {
-    /// Sets `FunctionName` (see [`Self::function_name`]).
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.function_name = Some(value.into());
-        self
-    }
-    /// Sets `Qualifier` (see [`Self::qualifier`]).
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-    /// Sets `AuthType` (see [`Self::auth_type`]).
-    pub fn auth_type(mut self, value: impl Into<crate::types::FunctionUrlAuthType>) -> Self {
-        self.auth_type = Some(value.into());
-        self
-    }
-    /// Sets `Cors` (see [`Self::cors`]).
-    pub fn cors(mut self, value: crate::types::Cors) -> Self {
-        self.cors = Some(value);
-        self
-    }
-    /// Sets `InvokeMode` (see [`Self::invoke_mode`]).
-    pub fn invoke_mode(mut self, value: impl Into<crate::types::InvokeMode>) -> Self {
-        self.invoke_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateFunctionUrlConfigInput {
+    into function_name("FunctionName"): String;
+    into qualifier("Qualifier"): String;
+    into auth_type("AuthType"): crate::types::FunctionUrlAuthType;
+    value cors("Cors"): crate::types::Cors;
+    into invoke_mode("InvokeMode"): crate::types::InvokeMode;
+});
 
-impl IntoValue for UpdateFunctionUrlConfigRequest {
+impl IntoValue for UpdateFunctionUrlConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.function_name.into_value(),
@@ -19659,7 +15351,7 @@ impl IntoValue for UpdateFunctionUrlConfigRequest {
 /// The `UpdateFunctionUrlConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateFunctionUrlConfigResponse {
+pub struct UpdateFunctionUrlConfigOutput {
     /// The HTTP URL endpoint for your function.
     pub function_url: Option<String>,
     /// The Amazon Resource Name (ARN) of your function.
@@ -19681,45 +15373,17 @@ pub struct UpdateFunctionUrlConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateFunctionUrlConfigResponse {
-    /// Sets `FunctionUrl` (see [`Self::function_url`]).
-    pub fn function_url(mut self, value: impl Into<String>) -> Self {
-        self.function_url = Some(value.into());
-        self
-    }
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `AuthType` (see [`Self::auth_type`]).
-    pub fn auth_type(mut self, value: impl Into<crate::types::FunctionUrlAuthType>) -> Self {
-        self.auth_type = Some(value.into());
-        self
-    }
-    /// Sets `Cors` (see [`Self::cors`]).
-    pub fn cors(mut self, value: crate::types::Cors) -> Self {
-        self.cors = Some(value);
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: impl Into<String>) -> Self {
-        self.creation_time = Some(value.into());
-        self
-    }
-    /// Sets `LastModifiedTime` (see [`Self::last_modified_time`]).
-    pub fn last_modified_time(mut self, value: impl Into<String>) -> Self {
-        self.last_modified_time = Some(value.into());
-        self
-    }
-    /// Sets `InvokeMode` (see [`Self::invoke_mode`]).
-    pub fn invoke_mode(mut self, value: impl Into<crate::types::InvokeMode>) -> Self {
-        self.invoke_mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateFunctionUrlConfigOutput {
+    into function_url("FunctionUrl"): String;
+    into function_arn("FunctionArn"): String;
+    into auth_type("AuthType"): crate::types::FunctionUrlAuthType;
+    value cors("Cors"): crate::types::Cors;
+    into creation_time("CreationTime"): String;
+    into last_modified_time("LastModifiedTime"): String;
+    into invoke_mode("InvokeMode"): crate::types::InvokeMode;
+});
 
-impl FromValue for UpdateFunctionUrlConfigResponse {
+impl FromValue for UpdateFunctionUrlConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -19826,23 +15490,11 @@ pub struct VpcConfig {
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
 
-impl VpcConfig {
-    /// Sets `SubnetIds` (see [`Self::subnet_ids`]).
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.subnet_ids = Some(value);
-        self
-    }
-    /// Sets `SecurityGroupIds` (see [`Self::security_group_ids`]).
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.security_group_ids = Some(value);
-        self
-    }
-    /// Sets `Ipv6AllowedForDualStack` (see [`Self::ipv6_allowed_for_dual_stack`]).
-    pub fn ipv6_allowed_for_dual_stack(mut self, value: bool) -> Self {
-        self.ipv6_allowed_for_dual_stack = Some(value);
-        self
-    }
-}
+myaws_core::setters!(VpcConfig {
+    list_into subnet_ids("SubnetIds"): String, push_subnet_ids;
+    list_into security_group_ids("SecurityGroupIds"): String, push_security_group_ids;
+    value ipv6_allowed_for_dual_stack("Ipv6AllowedForDualStack"): bool;
+});
 
 impl IntoValue for VpcConfig {
     fn into_value(self) -> Value {
@@ -19868,28 +15520,12 @@ pub struct VpcConfigResponse {
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
 
-impl VpcConfigResponse {
-    /// Sets `SubnetIds` (see [`Self::subnet_ids`]).
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.subnet_ids = Some(value);
-        self
-    }
-    /// Sets `SecurityGroupIds` (see [`Self::security_group_ids`]).
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.security_group_ids = Some(value);
-        self
-    }
-    /// Sets `VpcId` (see [`Self::vpc_id`]).
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-    /// Sets `Ipv6AllowedForDualStack` (see [`Self::ipv6_allowed_for_dual_stack`]).
-    pub fn ipv6_allowed_for_dual_stack(mut self, value: bool) -> Self {
-        self.ipv6_allowed_for_dual_stack = Some(value);
-        self
-    }
-}
+myaws_core::setters!(VpcConfigResponse {
+    list_into subnet_ids("SubnetIds"): String, push_subnet_ids;
+    list_into security_group_ids("SecurityGroupIds"): String, push_security_group_ids;
+    into vpc_id("VpcId"): String;
+    value ipv6_allowed_for_dual_stack("Ipv6AllowedForDualStack"): bool;
+});
 
 impl FromValue for VpcConfigResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -19911,13 +15547,9 @@ pub struct WaitCancelledDetails {
     pub error: Option<crate::types::EventError>,
 }
 
-impl WaitCancelledDetails {
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::EventError) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(WaitCancelledDetails {
+    value error("Error"): crate::types::EventError;
+});
 
 impl FromValue for WaitCancelledDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -19936,13 +15568,9 @@ pub struct WaitDetails {
     pub scheduled_end_timestamp: Option<myaws_core::DateTime>,
 }
 
-impl WaitDetails {
-    /// Sets `ScheduledEndTimestamp` (see [`Self::scheduled_end_timestamp`]).
-    pub fn scheduled_end_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.scheduled_end_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(WaitDetails {
+    value scheduled_end_timestamp("ScheduledEndTimestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for WaitDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -19961,13 +15589,9 @@ pub struct WaitOptions {
     pub wait_seconds: Option<i32>,
 }
 
-impl WaitOptions {
-    /// Sets `WaitSeconds` (see [`Self::wait_seconds`]).
-    pub fn wait_seconds(mut self, value: i32) -> Self {
-        self.wait_seconds = Some(value);
-        self
-    }
-}
+myaws_core::setters!(WaitOptions {
+    value wait_seconds("WaitSeconds"): i32;
+});
 
 impl IntoValue for WaitOptions {
     fn into_value(self) -> Value {
@@ -19985,18 +15609,10 @@ pub struct WaitStartedDetails {
     pub scheduled_end_timestamp: Option<myaws_core::DateTime>,
 }
 
-impl WaitStartedDetails {
-    /// Sets `Duration` (see [`Self::duration`]).
-    pub fn duration(mut self, value: i32) -> Self {
-        self.duration = Some(value);
-        self
-    }
-    /// Sets `ScheduledEndTimestamp` (see [`Self::scheduled_end_timestamp`]).
-    pub fn scheduled_end_timestamp(mut self, value: myaws_core::DateTime) -> Self {
-        self.scheduled_end_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(WaitStartedDetails {
+    value duration("Duration"): i32;
+    value scheduled_end_timestamp("ScheduledEndTimestamp"): myaws_core::DateTime;
+});
 
 impl FromValue for WaitStartedDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -20016,13 +15632,9 @@ pub struct WaitSucceededDetails {
     pub duration: Option<i32>,
 }
 
-impl WaitSucceededDetails {
-    /// Sets `Duration` (see [`Self::duration`]).
-    pub fn duration(mut self, value: i32) -> Self {
-        self.duration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(WaitSucceededDetails {
+    value duration("Duration"): i32;
+});
 
 impl FromValue for WaitSucceededDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -20188,77 +15800,557 @@ impl FromValue for UntagResourceOutput {
 }
 
 myaws_core::with_response_metadata!(
-    AddLayerVersionPermissionResponse,
-    AddPermissionResponse,
+    AddLayerVersionPermissionOutput,
+    AddPermissionOutput,
     AliasConfiguration,
-    CheckpointDurableExecutionResponse,
+    CheckpointDurableExecutionOutput,
     Concurrency,
-    CreateCapacityProviderResponse,
-    CreateCodeSigningConfigResponse,
-    CreateFunctionUrlConfigResponse,
+    CreateCapacityProviderOutput,
+    CreateCodeSigningConfigOutput,
+    CreateFunctionUrlConfigOutput,
     DeleteAliasOutput,
-    DeleteCapacityProviderResponse,
-    DeleteCodeSigningConfigResponse,
+    DeleteCapacityProviderOutput,
+    DeleteCodeSigningConfigOutput,
     DeleteFunctionCodeSigningConfigOutput,
     DeleteFunctionConcurrencyOutput,
     DeleteFunctionEventInvokeConfigOutput,
-    DeleteFunctionResponse,
+    DeleteFunctionOutput,
     DeleteFunctionUrlConfigOutput,
     DeleteLayerVersionOutput,
     DeleteProvisionedConcurrencyConfigOutput,
     EventSourceMappingConfiguration,
     FunctionConfiguration,
     FunctionEventInvokeConfig,
-    GetAccountSettingsResponse,
-    GetCapacityProviderResponse,
-    GetCodeSigningConfigResponse,
-    GetDurableExecutionHistoryResponse,
-    GetDurableExecutionResponse,
-    GetDurableExecutionStateResponse,
-    GetFunctionCodeSigningConfigResponse,
-    GetFunctionConcurrencyResponse,
-    GetFunctionRecursionConfigResponse,
-    GetFunctionResponse,
-    GetFunctionScalingConfigResponse,
-    GetFunctionUrlConfigResponse,
-    GetLayerVersionPolicyResponse,
+    GetAccountSettingsOutput,
+    GetCapacityProviderOutput,
+    GetCodeSigningConfigOutput,
+    GetDurableExecutionHistoryOutput,
+    GetDurableExecutionOutput,
+    GetDurableExecutionStateOutput,
+    GetFunctionCodeSigningConfigOutput,
+    GetFunctionConcurrencyOutput,
+    GetFunctionOutput,
+    GetFunctionRecursionConfigOutput,
+    GetFunctionScalingConfigOutput,
+    GetFunctionUrlConfigOutput,
+    GetLayerVersionPolicyOutput,
     GetLayerVersionResponse,
-    GetPolicyResponse,
-    GetProvisionedConcurrencyConfigResponse,
-    GetRuntimeManagementConfigResponse,
-    InvocationResponse,
-    InvokeAsyncResponse,
-    InvokeWithResponseStreamResponse,
-    ListAliasesResponse,
-    ListCapacityProvidersResponse,
-    ListCodeSigningConfigsResponse,
-    ListDurableExecutionsByFunctionResponse,
-    ListEventSourceMappingsResponse,
-    ListFunctionEventInvokeConfigsResponse,
-    ListFunctionUrlConfigsResponse,
-    ListFunctionVersionsByCapacityProviderResponse,
-    ListFunctionsByCodeSigningConfigResponse,
-    ListFunctionsResponse,
-    ListLayerVersionsResponse,
-    ListLayersResponse,
-    ListProvisionedConcurrencyConfigsResponse,
-    ListTagsResponse,
-    ListVersionsByFunctionResponse,
-    PublishLayerVersionResponse,
-    PutFunctionCodeSigningConfigResponse,
-    PutFunctionRecursionConfigResponse,
-    PutFunctionScalingConfigResponse,
-    PutProvisionedConcurrencyConfigResponse,
-    PutRuntimeManagementConfigResponse,
+    GetPolicyOutput,
+    GetProvisionedConcurrencyConfigOutput,
+    GetRuntimeManagementConfigOutput,
+    InvokeAsyncOutput,
+    InvokeOutput,
+    InvokeWithResponseStreamOutput,
+    ListAliasesOutput,
+    ListCapacityProvidersOutput,
+    ListCodeSigningConfigsOutput,
+    ListDurableExecutionsByFunctionOutput,
+    ListEventSourceMappingsOutput,
+    ListFunctionEventInvokeConfigsOutput,
+    ListFunctionUrlConfigsOutput,
+    ListFunctionVersionsByCapacityProviderOutput,
+    ListFunctionsByCodeSigningConfigOutput,
+    ListFunctionsOutput,
+    ListLayerVersionsOutput,
+    ListLayersOutput,
+    ListProvisionedConcurrencyConfigsOutput,
+    ListTagsOutput,
+    ListVersionsByFunctionOutput,
+    PublishLayerVersionOutput,
+    PutFunctionCodeSigningConfigOutput,
+    PutFunctionRecursionConfigOutput,
+    PutFunctionScalingConfigOutput,
+    PutProvisionedConcurrencyConfigOutput,
+    PutRuntimeManagementConfigOutput,
     RemoveLayerVersionPermissionOutput,
     RemovePermissionOutput,
-    SendDurableExecutionCallbackFailureResponse,
-    SendDurableExecutionCallbackHeartbeatResponse,
-    SendDurableExecutionCallbackSuccessResponse,
-    StopDurableExecutionResponse,
+    SendDurableExecutionCallbackFailureOutput,
+    SendDurableExecutionCallbackHeartbeatOutput,
+    SendDurableExecutionCallbackSuccessOutput,
+    StopDurableExecutionOutput,
     TagResourceOutput,
     UntagResourceOutput,
-    UpdateCapacityProviderResponse,
-    UpdateCodeSigningConfigResponse,
-    UpdateFunctionUrlConfigResponse,
+    UpdateCapacityProviderOutput,
+    UpdateCodeSigningConfigOutput,
+    UpdateFunctionUrlConfigOutput,
 );
+
+/// Another name of [`AddLayerVersionPermissionInput`].
+pub type AddLayerVersionPermissionRequest = AddLayerVersionPermissionInput;
+
+/// Another name of [`AddLayerVersionPermissionOutput`].
+pub type AddLayerVersionPermissionResponse = AddLayerVersionPermissionOutput;
+
+/// Another name of [`AddPermissionInput`].
+pub type AddPermissionRequest = AddPermissionInput;
+
+/// Another name of [`AddPermissionOutput`].
+pub type AddPermissionResponse = AddPermissionOutput;
+
+/// Another name of [`CheckpointDurableExecutionInput`].
+pub type CheckpointDurableExecutionRequest = CheckpointDurableExecutionInput;
+
+/// Another name of [`CheckpointDurableExecutionOutput`].
+pub type CheckpointDurableExecutionResponse = CheckpointDurableExecutionOutput;
+
+/// Another name of [`AliasConfiguration`].
+pub type CreateAliasOutput = AliasConfiguration;
+
+/// Another name of [`CreateAliasInput`].
+pub type CreateAliasRequest = CreateAliasInput;
+
+/// Another name of [`CreateCapacityProviderInput`].
+pub type CreateCapacityProviderRequest = CreateCapacityProviderInput;
+
+/// Another name of [`CreateCapacityProviderOutput`].
+pub type CreateCapacityProviderResponse = CreateCapacityProviderOutput;
+
+/// Another name of [`CreateCodeSigningConfigInput`].
+pub type CreateCodeSigningConfigRequest = CreateCodeSigningConfigInput;
+
+/// Another name of [`CreateCodeSigningConfigOutput`].
+pub type CreateCodeSigningConfigResponse = CreateCodeSigningConfigOutput;
+
+/// Another name of [`EventSourceMappingConfiguration`].
+pub type CreateEventSourceMappingOutput = EventSourceMappingConfiguration;
+
+/// Another name of [`CreateEventSourceMappingInput`].
+pub type CreateEventSourceMappingRequest = CreateEventSourceMappingInput;
+
+/// Another name of [`FunctionConfiguration`].
+pub type CreateFunctionOutput = FunctionConfiguration;
+
+/// Another name of [`CreateFunctionInput`].
+pub type CreateFunctionRequest = CreateFunctionInput;
+
+/// Another name of [`CreateFunctionUrlConfigInput`].
+pub type CreateFunctionUrlConfigRequest = CreateFunctionUrlConfigInput;
+
+/// Another name of [`CreateFunctionUrlConfigOutput`].
+pub type CreateFunctionUrlConfigResponse = CreateFunctionUrlConfigOutput;
+
+/// Another name of [`DeleteAliasInput`].
+pub type DeleteAliasRequest = DeleteAliasInput;
+
+/// Another name of [`DeleteCapacityProviderInput`].
+pub type DeleteCapacityProviderRequest = DeleteCapacityProviderInput;
+
+/// Another name of [`DeleteCapacityProviderOutput`].
+pub type DeleteCapacityProviderResponse = DeleteCapacityProviderOutput;
+
+/// Another name of [`DeleteCodeSigningConfigInput`].
+pub type DeleteCodeSigningConfigRequest = DeleteCodeSigningConfigInput;
+
+/// Another name of [`DeleteCodeSigningConfigOutput`].
+pub type DeleteCodeSigningConfigResponse = DeleteCodeSigningConfigOutput;
+
+/// Another name of [`EventSourceMappingConfiguration`].
+pub type DeleteEventSourceMappingOutput = EventSourceMappingConfiguration;
+
+/// Another name of [`DeleteEventSourceMappingInput`].
+pub type DeleteEventSourceMappingRequest = DeleteEventSourceMappingInput;
+
+/// Another name of [`DeleteFunctionCodeSigningConfigInput`].
+pub type DeleteFunctionCodeSigningConfigRequest = DeleteFunctionCodeSigningConfigInput;
+
+/// Another name of [`DeleteFunctionConcurrencyInput`].
+pub type DeleteFunctionConcurrencyRequest = DeleteFunctionConcurrencyInput;
+
+/// Another name of [`DeleteFunctionEventInvokeConfigInput`].
+pub type DeleteFunctionEventInvokeConfigRequest = DeleteFunctionEventInvokeConfigInput;
+
+/// Another name of [`DeleteFunctionInput`].
+pub type DeleteFunctionRequest = DeleteFunctionInput;
+
+/// Another name of [`DeleteFunctionOutput`].
+pub type DeleteFunctionResponse = DeleteFunctionOutput;
+
+/// Another name of [`DeleteFunctionUrlConfigInput`].
+pub type DeleteFunctionUrlConfigRequest = DeleteFunctionUrlConfigInput;
+
+/// Another name of [`DeleteLayerVersionInput`].
+pub type DeleteLayerVersionRequest = DeleteLayerVersionInput;
+
+/// Another name of [`DeleteProvisionedConcurrencyConfigInput`].
+pub type DeleteProvisionedConcurrencyConfigRequest = DeleteProvisionedConcurrencyConfigInput;
+
+/// Another name of [`GetAccountSettingsInput`].
+pub type GetAccountSettingsRequest = GetAccountSettingsInput;
+
+/// Another name of [`GetAccountSettingsOutput`].
+pub type GetAccountSettingsResponse = GetAccountSettingsOutput;
+
+/// Another name of [`AliasConfiguration`].
+pub type GetAliasOutput = AliasConfiguration;
+
+/// Another name of [`GetAliasInput`].
+pub type GetAliasRequest = GetAliasInput;
+
+/// Another name of [`GetCapacityProviderInput`].
+pub type GetCapacityProviderRequest = GetCapacityProviderInput;
+
+/// Another name of [`GetCapacityProviderOutput`].
+pub type GetCapacityProviderResponse = GetCapacityProviderOutput;
+
+/// Another name of [`GetCodeSigningConfigInput`].
+pub type GetCodeSigningConfigRequest = GetCodeSigningConfigInput;
+
+/// Another name of [`GetCodeSigningConfigOutput`].
+pub type GetCodeSigningConfigResponse = GetCodeSigningConfigOutput;
+
+/// Another name of [`GetDurableExecutionHistoryInput`].
+pub type GetDurableExecutionHistoryRequest = GetDurableExecutionHistoryInput;
+
+/// Another name of [`GetDurableExecutionHistoryOutput`].
+pub type GetDurableExecutionHistoryResponse = GetDurableExecutionHistoryOutput;
+
+/// Another name of [`GetDurableExecutionInput`].
+pub type GetDurableExecutionRequest = GetDurableExecutionInput;
+
+/// Another name of [`GetDurableExecutionOutput`].
+pub type GetDurableExecutionResponse = GetDurableExecutionOutput;
+
+/// Another name of [`GetDurableExecutionStateInput`].
+pub type GetDurableExecutionStateRequest = GetDurableExecutionStateInput;
+
+/// Another name of [`GetDurableExecutionStateOutput`].
+pub type GetDurableExecutionStateResponse = GetDurableExecutionStateOutput;
+
+/// Another name of [`EventSourceMappingConfiguration`].
+pub type GetEventSourceMappingOutput = EventSourceMappingConfiguration;
+
+/// Another name of [`GetEventSourceMappingInput`].
+pub type GetEventSourceMappingRequest = GetEventSourceMappingInput;
+
+/// Another name of [`GetFunctionCodeSigningConfigInput`].
+pub type GetFunctionCodeSigningConfigRequest = GetFunctionCodeSigningConfigInput;
+
+/// Another name of [`GetFunctionCodeSigningConfigOutput`].
+pub type GetFunctionCodeSigningConfigResponse = GetFunctionCodeSigningConfigOutput;
+
+/// Another name of [`GetFunctionConcurrencyInput`].
+pub type GetFunctionConcurrencyRequest = GetFunctionConcurrencyInput;
+
+/// Another name of [`GetFunctionConcurrencyOutput`].
+pub type GetFunctionConcurrencyResponse = GetFunctionConcurrencyOutput;
+
+/// Another name of [`FunctionConfiguration`].
+pub type GetFunctionConfigurationOutput = FunctionConfiguration;
+
+/// Another name of [`GetFunctionConfigurationInput`].
+pub type GetFunctionConfigurationRequest = GetFunctionConfigurationInput;
+
+/// Another name of [`FunctionEventInvokeConfig`].
+pub type GetFunctionEventInvokeConfigOutput = FunctionEventInvokeConfig;
+
+/// Another name of [`GetFunctionEventInvokeConfigInput`].
+pub type GetFunctionEventInvokeConfigRequest = GetFunctionEventInvokeConfigInput;
+
+/// Another name of [`GetFunctionRecursionConfigInput`].
+pub type GetFunctionRecursionConfigRequest = GetFunctionRecursionConfigInput;
+
+/// Another name of [`GetFunctionRecursionConfigOutput`].
+pub type GetFunctionRecursionConfigResponse = GetFunctionRecursionConfigOutput;
+
+/// Another name of [`GetFunctionInput`].
+pub type GetFunctionRequest = GetFunctionInput;
+
+/// Another name of [`GetFunctionOutput`].
+pub type GetFunctionResponse = GetFunctionOutput;
+
+/// Another name of [`GetFunctionScalingConfigInput`].
+pub type GetFunctionScalingConfigRequest = GetFunctionScalingConfigInput;
+
+/// Another name of [`GetFunctionScalingConfigOutput`].
+pub type GetFunctionScalingConfigResponse = GetFunctionScalingConfigOutput;
+
+/// Another name of [`GetFunctionUrlConfigInput`].
+pub type GetFunctionUrlConfigRequest = GetFunctionUrlConfigInput;
+
+/// Another name of [`GetFunctionUrlConfigOutput`].
+pub type GetFunctionUrlConfigResponse = GetFunctionUrlConfigOutput;
+
+/// Another name of [`GetLayerVersionResponse`].
+pub type GetLayerVersionByArnOutput = GetLayerVersionResponse;
+
+/// Another name of [`GetLayerVersionByArnInput`].
+pub type GetLayerVersionByArnRequest = GetLayerVersionByArnInput;
+
+/// Another name of [`GetLayerVersionResponse`].
+pub type GetLayerVersionOutput = GetLayerVersionResponse;
+
+/// Another name of [`GetLayerVersionPolicyInput`].
+pub type GetLayerVersionPolicyRequest = GetLayerVersionPolicyInput;
+
+/// Another name of [`GetLayerVersionPolicyOutput`].
+pub type GetLayerVersionPolicyResponse = GetLayerVersionPolicyOutput;
+
+/// Another name of [`GetLayerVersionInput`].
+pub type GetLayerVersionRequest = GetLayerVersionInput;
+
+/// Another name of [`GetPolicyInput`].
+pub type GetPolicyRequest = GetPolicyInput;
+
+/// Another name of [`GetPolicyOutput`].
+pub type GetPolicyResponse = GetPolicyOutput;
+
+/// Another name of [`GetProvisionedConcurrencyConfigInput`].
+pub type GetProvisionedConcurrencyConfigRequest = GetProvisionedConcurrencyConfigInput;
+
+/// Another name of [`GetProvisionedConcurrencyConfigOutput`].
+pub type GetProvisionedConcurrencyConfigResponse = GetProvisionedConcurrencyConfigOutput;
+
+/// Another name of [`GetRuntimeManagementConfigInput`].
+pub type GetRuntimeManagementConfigRequest = GetRuntimeManagementConfigInput;
+
+/// Another name of [`GetRuntimeManagementConfigOutput`].
+pub type GetRuntimeManagementConfigResponse = GetRuntimeManagementConfigOutput;
+
+/// Another name of [`InvokeInput`].
+pub type InvocationRequest = InvokeInput;
+
+/// Another name of [`InvokeOutput`].
+pub type InvocationResponse = InvokeOutput;
+
+/// Another name of [`InvokeAsyncInput`].
+pub type InvokeAsyncRequest = InvokeAsyncInput;
+
+/// Another name of [`InvokeAsyncOutput`].
+pub type InvokeAsyncResponse = InvokeAsyncOutput;
+
+/// Another name of [`InvokeWithResponseStreamInput`].
+pub type InvokeWithResponseStreamRequest = InvokeWithResponseStreamInput;
+
+/// Another name of [`InvokeWithResponseStreamOutput`].
+pub type InvokeWithResponseStreamResponse = InvokeWithResponseStreamOutput;
+
+/// Another name of [`ListAliasesInput`].
+pub type ListAliasesRequest = ListAliasesInput;
+
+/// Another name of [`ListAliasesOutput`].
+pub type ListAliasesResponse = ListAliasesOutput;
+
+/// Another name of [`ListCapacityProvidersInput`].
+pub type ListCapacityProvidersRequest = ListCapacityProvidersInput;
+
+/// Another name of [`ListCapacityProvidersOutput`].
+pub type ListCapacityProvidersResponse = ListCapacityProvidersOutput;
+
+/// Another name of [`ListCodeSigningConfigsInput`].
+pub type ListCodeSigningConfigsRequest = ListCodeSigningConfigsInput;
+
+/// Another name of [`ListCodeSigningConfigsOutput`].
+pub type ListCodeSigningConfigsResponse = ListCodeSigningConfigsOutput;
+
+/// Another name of [`ListDurableExecutionsByFunctionInput`].
+pub type ListDurableExecutionsByFunctionRequest = ListDurableExecutionsByFunctionInput;
+
+/// Another name of [`ListDurableExecutionsByFunctionOutput`].
+pub type ListDurableExecutionsByFunctionResponse = ListDurableExecutionsByFunctionOutput;
+
+/// Another name of [`ListEventSourceMappingsInput`].
+pub type ListEventSourceMappingsRequest = ListEventSourceMappingsInput;
+
+/// Another name of [`ListEventSourceMappingsOutput`].
+pub type ListEventSourceMappingsResponse = ListEventSourceMappingsOutput;
+
+/// Another name of [`ListFunctionEventInvokeConfigsInput`].
+pub type ListFunctionEventInvokeConfigsRequest = ListFunctionEventInvokeConfigsInput;
+
+/// Another name of [`ListFunctionEventInvokeConfigsOutput`].
+pub type ListFunctionEventInvokeConfigsResponse = ListFunctionEventInvokeConfigsOutput;
+
+/// Another name of [`ListFunctionUrlConfigsInput`].
+pub type ListFunctionUrlConfigsRequest = ListFunctionUrlConfigsInput;
+
+/// Another name of [`ListFunctionUrlConfigsOutput`].
+pub type ListFunctionUrlConfigsResponse = ListFunctionUrlConfigsOutput;
+
+/// Another name of [`ListFunctionVersionsByCapacityProviderInput`].
+pub type ListFunctionVersionsByCapacityProviderRequest =
+    ListFunctionVersionsByCapacityProviderInput;
+
+/// Another name of [`ListFunctionVersionsByCapacityProviderOutput`].
+pub type ListFunctionVersionsByCapacityProviderResponse =
+    ListFunctionVersionsByCapacityProviderOutput;
+
+/// Another name of [`ListFunctionsByCodeSigningConfigInput`].
+pub type ListFunctionsByCodeSigningConfigRequest = ListFunctionsByCodeSigningConfigInput;
+
+/// Another name of [`ListFunctionsByCodeSigningConfigOutput`].
+pub type ListFunctionsByCodeSigningConfigResponse = ListFunctionsByCodeSigningConfigOutput;
+
+/// Another name of [`ListFunctionsInput`].
+pub type ListFunctionsRequest = ListFunctionsInput;
+
+/// Another name of [`ListFunctionsOutput`].
+pub type ListFunctionsResponse = ListFunctionsOutput;
+
+/// Another name of [`ListLayerVersionsInput`].
+pub type ListLayerVersionsRequest = ListLayerVersionsInput;
+
+/// Another name of [`ListLayerVersionsOutput`].
+pub type ListLayerVersionsResponse = ListLayerVersionsOutput;
+
+/// Another name of [`ListLayersInput`].
+pub type ListLayersRequest = ListLayersInput;
+
+/// Another name of [`ListLayersOutput`].
+pub type ListLayersResponse = ListLayersOutput;
+
+/// Another name of [`ListProvisionedConcurrencyConfigsInput`].
+pub type ListProvisionedConcurrencyConfigsRequest = ListProvisionedConcurrencyConfigsInput;
+
+/// Another name of [`ListProvisionedConcurrencyConfigsOutput`].
+pub type ListProvisionedConcurrencyConfigsResponse = ListProvisionedConcurrencyConfigsOutput;
+
+/// Another name of [`ListTagsInput`].
+pub type ListTagsRequest = ListTagsInput;
+
+/// Another name of [`ListTagsOutput`].
+pub type ListTagsResponse = ListTagsOutput;
+
+/// Another name of [`ListVersionsByFunctionInput`].
+pub type ListVersionsByFunctionRequest = ListVersionsByFunctionInput;
+
+/// Another name of [`ListVersionsByFunctionOutput`].
+pub type ListVersionsByFunctionResponse = ListVersionsByFunctionOutput;
+
+/// Another name of [`PublishLayerVersionInput`].
+pub type PublishLayerVersionRequest = PublishLayerVersionInput;
+
+/// Another name of [`PublishLayerVersionOutput`].
+pub type PublishLayerVersionResponse = PublishLayerVersionOutput;
+
+/// Another name of [`FunctionConfiguration`].
+pub type PublishVersionOutput = FunctionConfiguration;
+
+/// Another name of [`PublishVersionInput`].
+pub type PublishVersionRequest = PublishVersionInput;
+
+/// Another name of [`PutFunctionCodeSigningConfigInput`].
+pub type PutFunctionCodeSigningConfigRequest = PutFunctionCodeSigningConfigInput;
+
+/// Another name of [`PutFunctionCodeSigningConfigOutput`].
+pub type PutFunctionCodeSigningConfigResponse = PutFunctionCodeSigningConfigOutput;
+
+/// Another name of [`Concurrency`].
+pub type PutFunctionConcurrencyOutput = Concurrency;
+
+/// Another name of [`PutFunctionConcurrencyInput`].
+pub type PutFunctionConcurrencyRequest = PutFunctionConcurrencyInput;
+
+/// Another name of [`FunctionEventInvokeConfig`].
+pub type PutFunctionEventInvokeConfigOutput = FunctionEventInvokeConfig;
+
+/// Another name of [`PutFunctionEventInvokeConfigInput`].
+pub type PutFunctionEventInvokeConfigRequest = PutFunctionEventInvokeConfigInput;
+
+/// Another name of [`PutFunctionRecursionConfigInput`].
+pub type PutFunctionRecursionConfigRequest = PutFunctionRecursionConfigInput;
+
+/// Another name of [`PutFunctionRecursionConfigOutput`].
+pub type PutFunctionRecursionConfigResponse = PutFunctionRecursionConfigOutput;
+
+/// Another name of [`PutFunctionScalingConfigInput`].
+pub type PutFunctionScalingConfigRequest = PutFunctionScalingConfigInput;
+
+/// Another name of [`PutFunctionScalingConfigOutput`].
+pub type PutFunctionScalingConfigResponse = PutFunctionScalingConfigOutput;
+
+/// Another name of [`PutProvisionedConcurrencyConfigInput`].
+pub type PutProvisionedConcurrencyConfigRequest = PutProvisionedConcurrencyConfigInput;
+
+/// Another name of [`PutProvisionedConcurrencyConfigOutput`].
+pub type PutProvisionedConcurrencyConfigResponse = PutProvisionedConcurrencyConfigOutput;
+
+/// Another name of [`PutRuntimeManagementConfigInput`].
+pub type PutRuntimeManagementConfigRequest = PutRuntimeManagementConfigInput;
+
+/// Another name of [`PutRuntimeManagementConfigOutput`].
+pub type PutRuntimeManagementConfigResponse = PutRuntimeManagementConfigOutput;
+
+/// Another name of [`RemoveLayerVersionPermissionInput`].
+pub type RemoveLayerVersionPermissionRequest = RemoveLayerVersionPermissionInput;
+
+/// Another name of [`RemovePermissionInput`].
+pub type RemovePermissionRequest = RemovePermissionInput;
+
+/// Another name of [`SendDurableExecutionCallbackFailureInput`].
+pub type SendDurableExecutionCallbackFailureRequest = SendDurableExecutionCallbackFailureInput;
+
+/// Another name of [`SendDurableExecutionCallbackFailureOutput`].
+pub type SendDurableExecutionCallbackFailureResponse = SendDurableExecutionCallbackFailureOutput;
+
+/// Another name of [`SendDurableExecutionCallbackHeartbeatInput`].
+pub type SendDurableExecutionCallbackHeartbeatRequest = SendDurableExecutionCallbackHeartbeatInput;
+
+/// Another name of [`SendDurableExecutionCallbackHeartbeatOutput`].
+pub type SendDurableExecutionCallbackHeartbeatResponse =
+    SendDurableExecutionCallbackHeartbeatOutput;
+
+/// Another name of [`SendDurableExecutionCallbackSuccessInput`].
+pub type SendDurableExecutionCallbackSuccessRequest = SendDurableExecutionCallbackSuccessInput;
+
+/// Another name of [`SendDurableExecutionCallbackSuccessOutput`].
+pub type SendDurableExecutionCallbackSuccessResponse = SendDurableExecutionCallbackSuccessOutput;
+
+/// Another name of [`StopDurableExecutionInput`].
+pub type StopDurableExecutionRequest = StopDurableExecutionInput;
+
+/// Another name of [`StopDurableExecutionOutput`].
+pub type StopDurableExecutionResponse = StopDurableExecutionOutput;
+
+/// Another name of [`TagResourceInput`].
+pub type TagResourceRequest = TagResourceInput;
+
+/// Another name of [`UntagResourceInput`].
+pub type UntagResourceRequest = UntagResourceInput;
+
+/// Another name of [`AliasConfiguration`].
+pub type UpdateAliasOutput = AliasConfiguration;
+
+/// Another name of [`UpdateAliasInput`].
+pub type UpdateAliasRequest = UpdateAliasInput;
+
+/// Another name of [`UpdateCapacityProviderInput`].
+pub type UpdateCapacityProviderRequest = UpdateCapacityProviderInput;
+
+/// Another name of [`UpdateCapacityProviderOutput`].
+pub type UpdateCapacityProviderResponse = UpdateCapacityProviderOutput;
+
+/// Another name of [`UpdateCodeSigningConfigInput`].
+pub type UpdateCodeSigningConfigRequest = UpdateCodeSigningConfigInput;
+
+/// Another name of [`UpdateCodeSigningConfigOutput`].
+pub type UpdateCodeSigningConfigResponse = UpdateCodeSigningConfigOutput;
+
+/// Another name of [`EventSourceMappingConfiguration`].
+pub type UpdateEventSourceMappingOutput = EventSourceMappingConfiguration;
+
+/// Another name of [`UpdateEventSourceMappingInput`].
+pub type UpdateEventSourceMappingRequest = UpdateEventSourceMappingInput;
+
+/// Another name of [`FunctionConfiguration`].
+pub type UpdateFunctionCodeOutput = FunctionConfiguration;
+
+/// Another name of [`UpdateFunctionCodeInput`].
+pub type UpdateFunctionCodeRequest = UpdateFunctionCodeInput;
+
+/// Another name of [`FunctionConfiguration`].
+pub type UpdateFunctionConfigurationOutput = FunctionConfiguration;
+
+/// Another name of [`UpdateFunctionConfigurationInput`].
+pub type UpdateFunctionConfigurationRequest = UpdateFunctionConfigurationInput;
+
+/// Another name of [`FunctionEventInvokeConfig`].
+pub type UpdateFunctionEventInvokeConfigOutput = FunctionEventInvokeConfig;
+
+/// Another name of [`UpdateFunctionEventInvokeConfigInput`].
+pub type UpdateFunctionEventInvokeConfigRequest = UpdateFunctionEventInvokeConfigInput;
+
+/// Another name of [`UpdateFunctionUrlConfigInput`].
+pub type UpdateFunctionUrlConfigRequest = UpdateFunctionUrlConfigInput;
+
+/// Another name of [`UpdateFunctionUrlConfigOutput`].
+pub type UpdateFunctionUrlConfigResponse = UpdateFunctionUrlConfigOutput;

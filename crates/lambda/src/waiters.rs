@@ -31,7 +31,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_function_active(
         &self,
-        input: crate::types::GetFunctionConfigurationRequest,
+        input: crate::types::GetFunctionConfigurationInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -46,7 +46,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_function_active_v2(
         &self,
-        input: crate::types::GetFunctionRequest,
+        input: crate::types::GetFunctionInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -57,10 +57,7 @@ impl crate::Client {
 
     /// Waits until `FunctionExists`: calls [`Self::get_function`] every 1 s, at most 20 times
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
-    pub fn wait_until_function_exists(
-        &self,
-        input: crate::types::GetFunctionRequest,
-    ) -> WaitFuture {
+    pub fn wait_until_function_exists(&self, input: crate::types::GetFunctionInput) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
             "FunctionExists",
@@ -74,7 +71,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_function_updated(
         &self,
-        input: crate::types::GetFunctionConfigurationRequest,
+        input: crate::types::GetFunctionConfigurationInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -89,7 +86,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_function_updated_v2(
         &self,
-        input: crate::types::GetFunctionRequest,
+        input: crate::types::GetFunctionInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -104,7 +101,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_published_version_active(
         &self,
-        input: crate::types::GetFunctionConfigurationRequest,
+        input: crate::types::GetFunctionConfigurationInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),

@@ -69,7 +69,7 @@ impl Client {
     /// If you attempt to associate a KMS key with a log group but the KMS key does not exist or the KMS key is disabled, you receive an `InvalidParameterException` error.
     pub async fn associate_kms_key(
         &self,
-        input: crate::types::AssociateKmsKeyRequest,
+        input: crate::types::AssociateKmsKeyInput,
     ) -> Result<crate::types::AssociateKmsKeyOutput, SdkError<crate::error::AssociateKmsKeyError>>
     {
         self.handle.call(0, input).await
@@ -78,9 +78,9 @@ impl Client {
     /// Associates a data source with an S3 Table Integration for query access in the 'logs' namespace. This enables querying log data using analytics engines that support Iceberg such as Amazon Athena, Amazon Redshift, and Apache Spark.
     pub async fn associate_source_to_s3_table_integration(
         &self,
-        input: crate::types::AssociateSourceToS3TableIntegrationRequest,
+        input: crate::types::AssociateSourceToS3TableIntegrationInput,
     ) -> Result<
-        crate::types::AssociateSourceToS3TableIntegrationResponse,
+        crate::types::AssociateSourceToS3TableIntegrationOutput,
         SdkError<crate::error::AssociateSourceToS3TableIntegrationError>,
     > {
         self.handle.call(1, input).await
@@ -91,7 +91,7 @@ impl Client {
     /// The task must be in the `PENDING` or `RUNNING` state.
     pub async fn cancel_export_task(
         &self,
-        input: crate::types::CancelExportTaskRequest,
+        input: crate::types::CancelExportTaskInput,
     ) -> Result<crate::types::CancelExportTaskOutput, SdkError<crate::error::CancelExportTaskError>>
     {
         self.handle.call(2, input).await
@@ -100,8 +100,8 @@ impl Client {
     /// Cancels an active import task and stops importing data from the CloudTrail Lake Event Data Store.
     pub async fn cancel_import_task(
         &self,
-        input: crate::types::CancelImportTaskRequest,
-    ) -> Result<crate::types::CancelImportTaskResponse, SdkError<crate::error::CancelImportTaskError>>
+        input: crate::types::CancelImportTaskInput,
+    ) -> Result<crate::types::CancelImportTaskOutput, SdkError<crate::error::CancelImportTaskError>>
     {
         self.handle.call(3, input).await
     }
@@ -124,8 +124,8 @@ impl Client {
     /// To update an existing delivery configuration, use [UpdateDeliveryConfiguration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html).
     pub async fn create_delivery(
         &self,
-        input: crate::types::CreateDeliveryRequest,
-    ) -> Result<crate::types::CreateDeliveryResponse, SdkError<crate::error::CreateDeliveryError>>
+        input: crate::types::CreateDeliveryInput,
+    ) -> Result<crate::types::CreateDeliveryOutput, SdkError<crate::error::CreateDeliveryError>>
     {
         self.handle.call(4, input).await
     }
@@ -145,8 +145,8 @@ impl Client {
     /// Time-based sorting on chunks of log data inside an exported file is not guaranteed. You can sort the exported log field data by using Linux utilities.
     pub async fn create_export_task(
         &self,
-        input: crate::types::CreateExportTaskRequest,
-    ) -> Result<crate::types::CreateExportTaskResponse, SdkError<crate::error::CreateExportTaskError>>
+        input: crate::types::CreateExportTaskInput,
+    ) -> Result<crate::types::CreateExportTaskOutput, SdkError<crate::error::CreateExportTaskError>>
     {
         self.handle.call(5, input).await
     }
@@ -173,8 +173,8 @@ impl Client {
     /// - The data being imported must be within the specified source's retention period.
     pub async fn create_import_task(
         &self,
-        input: crate::types::CreateImportTaskRequest,
-    ) -> Result<crate::types::CreateImportTaskResponse, SdkError<crate::error::CreateImportTaskError>>
+        input: crate::types::CreateImportTaskInput,
+    ) -> Result<crate::types::CreateImportTaskOutput, SdkError<crate::error::CreateImportTaskError>>
     {
         self.handle.call(6, input).await
     }
@@ -196,9 +196,9 @@ impl Client {
     /// Any parts of log events that are masked as sensitive data are not scanned for anomalies. For more information about masking sensitive data, see [Help protect sensitive log data with masking](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html).
     pub async fn create_log_anomaly_detector(
         &self,
-        input: crate::types::CreateLogAnomalyDetectorRequest,
+        input: crate::types::CreateLogAnomalyDetectorInput,
     ) -> Result<
-        crate::types::CreateLogAnomalyDetectorResponse,
+        crate::types::CreateLogAnomalyDetectorOutput,
         SdkError<crate::error::CreateLogAnomalyDetectorError>,
     > {
         self.handle.call(7, input).await
@@ -222,7 +222,7 @@ impl Client {
     /// CloudWatch Logs supports only symmetric KMS keys. Do not associate an asymmetric KMS key with your log group. For more information, see [Using Symmetric and Asymmetric Keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html).
     pub async fn create_log_group(
         &self,
-        input: crate::types::CreateLogGroupRequest,
+        input: crate::types::CreateLogGroupInput,
     ) -> Result<crate::types::CreateLogGroupOutput, SdkError<crate::error::CreateLogGroupError>>
     {
         self.handle.call(8, input).await
@@ -239,7 +239,7 @@ impl Client {
     /// - Don't use ':' (colon) or '\*' (asterisk) characters.
     pub async fn create_log_stream(
         &self,
-        input: crate::types::CreateLogStreamRequest,
+        input: crate::types::CreateLogStreamInput,
     ) -> Result<crate::types::CreateLogStreamOutput, SdkError<crate::error::CreateLogStreamError>>
     {
         self.handle.call(9, input).await
@@ -250,20 +250,18 @@ impl Client {
     /// The table name must be unique within your account and Region. You must specify either `tableBody` or `queryId`, but not both. If you use `tableBody`, the CSV content must include a header row with column names, use UTF-8 encoding, and not exceed 10 MB.
     pub async fn create_lookup_table(
         &self,
-        input: crate::types::CreateLookupTableRequest,
-    ) -> Result<
-        crate::types::CreateLookupTableResponse,
-        SdkError<crate::error::CreateLookupTableError>,
-    > {
+        input: crate::types::CreateLookupTableInput,
+    ) -> Result<crate::types::CreateLookupTableOutput, SdkError<crate::error::CreateLookupTableError>>
+    {
         self.handle.call(10, input).await
     }
 
     /// Creates a scheduled query that runs CloudWatch Logs Insights queries at regular intervals. Scheduled queries enable proactive monitoring by automatically executing queries to detect patterns and anomalies in your log data. Query results can be delivered to Amazon S3 for analysis or further processing.
     pub async fn create_scheduled_query(
         &self,
-        input: crate::types::CreateScheduledQueryRequest,
+        input: crate::types::CreateScheduledQueryInput,
     ) -> Result<
-        crate::types::CreateScheduledQueryResponse,
+        crate::types::CreateScheduledQueryOutput,
         SdkError<crate::error::CreateScheduledQueryError>,
     > {
         self.handle.call(11, input).await
@@ -281,7 +279,7 @@ impl Client {
     /// If you delete a field index policy, the indexing of the log events that happened before you deleted the policy will still be used for up to 30 days to improve CloudWatch Logs Insights queries.
     pub async fn delete_account_policy(
         &self,
-        input: crate::types::DeleteAccountPolicyRequest,
+        input: crate::types::DeleteAccountPolicyInput,
     ) -> Result<
         crate::types::DeleteAccountPolicyOutput,
         SdkError<crate::error::DeleteAccountPolicyError>,
@@ -294,7 +292,7 @@ impl Client {
     /// For more information about data protection policies, see [PutDataProtectionPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDataProtectionPolicy.html).
     pub async fn delete_data_protection_policy(
         &self,
-        input: crate::types::DeleteDataProtectionPolicyRequest,
+        input: crate::types::DeleteDataProtectionPolicyInput,
     ) -> Result<
         crate::types::DeleteDataProtectionPolicyOutput,
         SdkError<crate::error::DeleteDataProtectionPolicyError>,
@@ -305,7 +303,7 @@ impl Client {
     /// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source.
     pub async fn delete_delivery(
         &self,
-        input: crate::types::DeleteDeliveryRequest,
+        input: crate::types::DeleteDeliveryInput,
     ) -> Result<crate::types::DeleteDeliveryOutput, SdkError<crate::error::DeleteDeliveryError>>
     {
         self.handle.call(14, input).await
@@ -316,7 +314,7 @@ impl Client {
     /// You can't delete a delivery destination if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery destination, use the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation and check the `deliveryDestinationArn` field in the results.
     pub async fn delete_delivery_destination(
         &self,
-        input: crate::types::DeleteDeliveryDestinationRequest,
+        input: crate::types::DeleteDeliveryDestinationInput,
     ) -> Result<
         crate::types::DeleteDeliveryDestinationOutput,
         SdkError<crate::error::DeleteDeliveryDestinationError>,
@@ -327,7 +325,7 @@ impl Client {
     /// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
     pub async fn delete_delivery_destination_policy(
         &self,
-        input: crate::types::DeleteDeliveryDestinationPolicyRequest,
+        input: crate::types::DeleteDeliveryDestinationPolicyInput,
     ) -> Result<
         crate::types::DeleteDeliveryDestinationPolicyOutput,
         SdkError<crate::error::DeleteDeliveryDestinationPolicyError>,
@@ -340,7 +338,7 @@ impl Client {
     /// You can't delete a delivery source if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery source, use the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation and check the `deliverySourceName` field in the results.
     pub async fn delete_delivery_source(
         &self,
-        input: crate::types::DeleteDeliverySourceRequest,
+        input: crate::types::DeleteDeliverySourceInput,
     ) -> Result<
         crate::types::DeleteDeliverySourceOutput,
         SdkError<crate::error::DeleteDeliverySourceError>,
@@ -351,7 +349,7 @@ impl Client {
     /// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination.
     pub async fn delete_destination(
         &self,
-        input: crate::types::DeleteDestinationRequest,
+        input: crate::types::DeleteDestinationInput,
     ) -> Result<crate::types::DeleteDestinationOutput, SdkError<crate::error::DeleteDestinationError>>
     {
         self.handle.call(18, input).await
@@ -366,29 +364,25 @@ impl Client {
     /// If you delete a log-group level field index policy and there is an account-level field index policy, in a few minutes the log group begins using that account-wide policy to index new incoming log events. This operation only affects log group-level policies, including any facet configurations, and preserves any data source-based account policies that may apply to the log group.
     pub async fn delete_index_policy(
         &self,
-        input: crate::types::DeleteIndexPolicyRequest,
-    ) -> Result<
-        crate::types::DeleteIndexPolicyResponse,
-        SdkError<crate::error::DeleteIndexPolicyError>,
-    > {
+        input: crate::types::DeleteIndexPolicyInput,
+    ) -> Result<crate::types::DeleteIndexPolicyOutput, SdkError<crate::error::DeleteIndexPolicyError>>
+    {
         self.handle.call(19, input).await
     }
 
     /// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible.
     pub async fn delete_integration(
         &self,
-        input: crate::types::DeleteIntegrationRequest,
-    ) -> Result<
-        crate::types::DeleteIntegrationResponse,
-        SdkError<crate::error::DeleteIntegrationError>,
-    > {
+        input: crate::types::DeleteIntegrationInput,
+    ) -> Result<crate::types::DeleteIntegrationOutput, SdkError<crate::error::DeleteIntegrationError>>
+    {
         self.handle.call(20, input).await
     }
 
     /// Deletes the specified CloudWatch Logs anomaly detector.
     pub async fn delete_log_anomaly_detector(
         &self,
-        input: crate::types::DeleteLogAnomalyDetectorRequest,
+        input: crate::types::DeleteLogAnomalyDetectorInput,
     ) -> Result<
         crate::types::DeleteLogAnomalyDetectorOutput,
         SdkError<crate::error::DeleteLogAnomalyDetectorError>,
@@ -399,7 +393,7 @@ impl Client {
     /// Deletes the specified log group and permanently deletes all the archived log events associated with the log group.
     pub async fn delete_log_group(
         &self,
-        input: crate::types::DeleteLogGroupRequest,
+        input: crate::types::DeleteLogGroupInput,
     ) -> Result<crate::types::DeleteLogGroupOutput, SdkError<crate::error::DeleteLogGroupError>>
     {
         self.handle.call(22, input).await
@@ -408,7 +402,7 @@ impl Client {
     /// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream.
     pub async fn delete_log_stream(
         &self,
-        input: crate::types::DeleteLogStreamRequest,
+        input: crate::types::DeleteLogStreamInput,
     ) -> Result<crate::types::DeleteLogStreamOutput, SdkError<crate::error::DeleteLogStreamError>>
     {
         self.handle.call(23, input).await
@@ -419,7 +413,7 @@ impl Client {
     /// Queries that reference a deleted table will return an error. Before deleting a lookup table, review any saved queries or dashboards that may reference it.
     pub async fn delete_lookup_table(
         &self,
-        input: crate::types::DeleteLookupTableRequest,
+        input: crate::types::DeleteLookupTableInput,
     ) -> Result<crate::types::DeleteLookupTableOutput, SdkError<crate::error::DeleteLookupTableError>>
     {
         self.handle.call(24, input).await
@@ -428,7 +422,7 @@ impl Client {
     /// Deletes the specified metric filter.
     pub async fn delete_metric_filter(
         &self,
-        input: crate::types::DeleteMetricFilterRequest,
+        input: crate::types::DeleteMetricFilterInput,
     ) -> Result<
         crate::types::DeleteMetricFilterOutput,
         SdkError<crate::error::DeleteMetricFilterError>,
@@ -443,9 +437,9 @@ impl Client {
     /// You must have the `logs:DeleteQueryDefinition` permission to be able to perform this operation.
     pub async fn delete_query_definition(
         &self,
-        input: crate::types::DeleteQueryDefinitionRequest,
+        input: crate::types::DeleteQueryDefinitionInput,
     ) -> Result<
-        crate::types::DeleteQueryDefinitionResponse,
+        crate::types::DeleteQueryDefinitionOutput,
         SdkError<crate::error::DeleteQueryDefinitionError>,
     > {
         self.handle.call(26, input).await
@@ -454,7 +448,7 @@ impl Client {
     /// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account.
     pub async fn delete_resource_policy(
         &self,
-        input: crate::types::DeleteResourcePolicyRequest,
+        input: crate::types::DeleteResourcePolicyInput,
     ) -> Result<
         crate::types::DeleteResourcePolicyOutput,
         SdkError<crate::error::DeleteResourcePolicyError>,
@@ -467,7 +461,7 @@ impl Client {
     /// Log events do not expire if they belong to log groups without a retention policy.
     pub async fn delete_retention_policy(
         &self,
-        input: crate::types::DeleteRetentionPolicyRequest,
+        input: crate::types::DeleteRetentionPolicyInput,
     ) -> Result<
         crate::types::DeleteRetentionPolicyOutput,
         SdkError<crate::error::DeleteRetentionPolicyError>,
@@ -478,9 +472,9 @@ impl Client {
     /// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
     pub async fn delete_scheduled_query(
         &self,
-        input: crate::types::DeleteScheduledQueryRequest,
+        input: crate::types::DeleteScheduledQueryInput,
     ) -> Result<
-        crate::types::DeleteScheduledQueryResponse,
+        crate::types::DeleteScheduledQueryOutput,
         SdkError<crate::error::DeleteScheduledQueryError>,
     > {
         self.handle.call(29, input).await
@@ -489,7 +483,7 @@ impl Client {
     /// Deletes the specified subscription filter.
     pub async fn delete_subscription_filter(
         &self,
-        input: crate::types::DeleteSubscriptionFilterRequest,
+        input: crate::types::DeleteSubscriptionFilterInput,
     ) -> Result<
         crate::types::DeleteSubscriptionFilterOutput,
         SdkError<crate::error::DeleteSubscriptionFilterError>,
@@ -500,7 +494,7 @@ impl Client {
     /// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
     pub async fn delete_syslog_configuration(
         &self,
-        input: crate::types::DeleteSyslogConfigurationRequest,
+        input: crate::types::DeleteSyslogConfigurationInput,
     ) -> Result<
         crate::types::DeleteSyslogConfigurationOutput,
         SdkError<crate::error::DeleteSyslogConfigurationError>,
@@ -513,7 +507,7 @@ impl Client {
     /// After you delete a transformer, be sure to edit any metric filters or subscription filters that relied on the transformed versions of the log events.
     pub async fn delete_transformer(
         &self,
-        input: crate::types::DeleteTransformerRequest,
+        input: crate::types::DeleteTransformerInput,
     ) -> Result<crate::types::DeleteTransformerOutput, SdkError<crate::error::DeleteTransformerError>>
     {
         self.handle.call(32, input).await
@@ -529,9 +523,9 @@ impl Client {
     /// - To see field index policies, you must have the `logs:DescribeIndexPolicies` and `logs:DescribeAccountPolicies` permissions.
     pub async fn describe_account_policies(
         &self,
-        input: crate::types::DescribeAccountPoliciesRequest,
+        input: crate::types::DescribeAccountPoliciesInput,
     ) -> Result<
-        crate::types::DescribeAccountPoliciesResponse,
+        crate::types::DescribeAccountPoliciesOutput,
         SdkError<crate::error::DescribeAccountPoliciesError>,
     > {
         self.handle.call(33, input).await
@@ -540,9 +534,9 @@ impl Client {
     /// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
     pub async fn describe_configuration_templates(
         &self,
-        input: crate::types::DescribeConfigurationTemplatesRequest,
+        input: crate::types::DescribeConfigurationTemplatesInput,
     ) -> Result<
-        crate::types::DescribeConfigurationTemplatesResponse,
+        crate::types::DescribeConfigurationTemplatesOutput,
         SdkError<crate::error::DescribeConfigurationTemplatesError>,
     > {
         self.handle.call(34, input).await
@@ -555,9 +549,9 @@ impl Client {
     /// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
     pub async fn describe_deliveries(
         &self,
-        input: crate::types::DescribeDeliveriesRequest,
+        input: crate::types::DescribeDeliveriesInput,
     ) -> Result<
-        crate::types::DescribeDeliveriesResponse,
+        crate::types::DescribeDeliveriesOutput,
         SdkError<crate::error::DescribeDeliveriesError>,
     > {
         self.handle.call(35, input).await
@@ -566,9 +560,9 @@ impl Client {
     /// Retrieves a list of the delivery destinations that have been created in the account.
     pub async fn describe_delivery_destinations(
         &self,
-        input: crate::types::DescribeDeliveryDestinationsRequest,
+        input: crate::types::DescribeDeliveryDestinationsInput,
     ) -> Result<
-        crate::types::DescribeDeliveryDestinationsResponse,
+        crate::types::DescribeDeliveryDestinationsOutput,
         SdkError<crate::error::DescribeDeliveryDestinationsError>,
     > {
         self.handle.call(36, input).await
@@ -577,9 +571,9 @@ impl Client {
     /// Retrieves a list of the delivery sources that have been created in the account.
     pub async fn describe_delivery_sources(
         &self,
-        input: crate::types::DescribeDeliverySourcesRequest,
+        input: crate::types::DescribeDeliverySourcesInput,
     ) -> Result<
-        crate::types::DescribeDeliverySourcesResponse,
+        crate::types::DescribeDeliverySourcesOutput,
         SdkError<crate::error::DescribeDeliverySourcesError>,
     > {
         self.handle.call(37, input).await
@@ -588,9 +582,9 @@ impl Client {
     /// Lists all your destinations. The results are ASCII-sorted by destination name.
     pub async fn describe_destinations(
         &self,
-        input: crate::types::DescribeDestinationsRequest,
+        input: crate::types::DescribeDestinationsInput,
     ) -> Result<
-        crate::types::DescribeDestinationsResponse,
+        crate::types::DescribeDestinationsOutput,
         SdkError<crate::error::DescribeDestinationsError>,
     > {
         self.handle.call(38, input).await
@@ -599,9 +593,9 @@ impl Client {
     /// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
     pub async fn describe_export_tasks(
         &self,
-        input: crate::types::DescribeExportTasksRequest,
+        input: crate::types::DescribeExportTasksInput,
     ) -> Result<
-        crate::types::DescribeExportTasksResponse,
+        crate::types::DescribeExportTasksOutput,
         SdkError<crate::error::DescribeExportTasksError>,
     > {
         self.handle.call(39, input).await
@@ -612,9 +606,9 @@ impl Client {
     /// For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
     pub async fn describe_field_indexes(
         &self,
-        input: crate::types::DescribeFieldIndexesRequest,
+        input: crate::types::DescribeFieldIndexesInput,
     ) -> Result<
-        crate::types::DescribeFieldIndexesResponse,
+        crate::types::DescribeFieldIndexesOutput,
         SdkError<crate::error::DescribeFieldIndexesError>,
     > {
         self.handle.call(40, input).await
@@ -623,9 +617,9 @@ impl Client {
     /// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
     pub async fn describe_import_task_batches(
         &self,
-        input: crate::types::DescribeImportTaskBatchesRequest,
+        input: crate::types::DescribeImportTaskBatchesInput,
     ) -> Result<
-        crate::types::DescribeImportTaskBatchesResponse,
+        crate::types::DescribeImportTaskBatchesOutput,
         SdkError<crate::error::DescribeImportTaskBatchesError>,
     > {
         self.handle.call(41, input).await
@@ -634,9 +628,9 @@ impl Client {
     /// Lists and describes import tasks, with optional filtering by import status and source ARN.
     pub async fn describe_import_tasks(
         &self,
-        input: crate::types::DescribeImportTasksRequest,
+        input: crate::types::DescribeImportTasksInput,
     ) -> Result<
-        crate::types::DescribeImportTasksResponse,
+        crate::types::DescribeImportTasksOutput,
         SdkError<crate::error::DescribeImportTasksError>,
     > {
         self.handle.call(42, input).await
@@ -651,9 +645,9 @@ impl Client {
     /// To find information about only account-level policies, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html) instead.
     pub async fn describe_index_policies(
         &self,
-        input: crate::types::DescribeIndexPoliciesRequest,
+        input: crate::types::DescribeIndexPoliciesInput,
     ) -> Result<
-        crate::types::DescribeIndexPoliciesResponse,
+        crate::types::DescribeIndexPoliciesOutput,
         SdkError<crate::error::DescribeIndexPoliciesError>,
     > {
         self.handle.call(43, input).await
@@ -666,11 +660,9 @@ impl Client {
     /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
     pub async fn describe_log_groups(
         &self,
-        input: crate::types::DescribeLogGroupsRequest,
-    ) -> Result<
-        crate::types::DescribeLogGroupsResponse,
-        SdkError<crate::error::DescribeLogGroupsError>,
-    > {
+        input: crate::types::DescribeLogGroupsInput,
+    ) -> Result<crate::types::DescribeLogGroupsOutput, SdkError<crate::error::DescribeLogGroupsError>>
+    {
         self.handle.call(44, input).await
     }
 
@@ -683,9 +675,9 @@ impl Client {
     /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
     pub async fn describe_log_streams(
         &self,
-        input: crate::types::DescribeLogStreamsRequest,
+        input: crate::types::DescribeLogStreamsInput,
     ) -> Result<
-        crate::types::DescribeLogStreamsResponse,
+        crate::types::DescribeLogStreamsOutput,
         SdkError<crate::error::DescribeLogStreamsError>,
     > {
         self.handle.call(45, input).await
@@ -694,9 +686,9 @@ impl Client {
     /// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
     pub async fn describe_lookup_tables(
         &self,
-        input: crate::types::DescribeLookupTablesRequest,
+        input: crate::types::DescribeLookupTablesInput,
     ) -> Result<
-        crate::types::DescribeLookupTablesResponse,
+        crate::types::DescribeLookupTablesOutput,
         SdkError<crate::error::DescribeLookupTablesError>,
     > {
         self.handle.call(46, input).await
@@ -705,9 +697,9 @@ impl Client {
     /// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name.
     pub async fn describe_metric_filters(
         &self,
-        input: crate::types::DescribeMetricFiltersRequest,
+        input: crate::types::DescribeMetricFiltersInput,
     ) -> Result<
-        crate::types::DescribeMetricFiltersResponse,
+        crate::types::DescribeMetricFiltersOutput,
         SdkError<crate::error::DescribeMetricFiltersError>,
     > {
         self.handle.call(47, input).await
@@ -718,8 +710,8 @@ impl Client {
     /// This operation includes both interactive queries started directly by users and automated queries executed by scheduled query configurations. Scheduled query executions appear in the results alongside manually initiated queries, providing visibility into all query activity in your account.
     pub async fn describe_queries(
         &self,
-        input: crate::types::DescribeQueriesRequest,
-    ) -> Result<crate::types::DescribeQueriesResponse, SdkError<crate::error::DescribeQueriesError>>
+        input: crate::types::DescribeQueriesInput,
+    ) -> Result<crate::types::DescribeQueriesOutput, SdkError<crate::error::DescribeQueriesError>>
     {
         self.handle.call(48, input).await
     }
@@ -729,9 +721,9 @@ impl Client {
     /// You can use the `queryDefinitionNamePrefix` parameter to limit the results to only the query definitions that have names that start with a certain string.
     pub async fn describe_query_definitions(
         &self,
-        input: crate::types::DescribeQueryDefinitionsRequest,
+        input: crate::types::DescribeQueryDefinitionsInput,
     ) -> Result<
-        crate::types::DescribeQueryDefinitionsResponse,
+        crate::types::DescribeQueryDefinitionsOutput,
         SdkError<crate::error::DescribeQueryDefinitionsError>,
     > {
         self.handle.call(49, input).await
@@ -740,9 +732,9 @@ impl Client {
     /// Lists the resource policies in this account.
     pub async fn describe_resource_policies(
         &self,
-        input: crate::types::DescribeResourcePoliciesRequest,
+        input: crate::types::DescribeResourcePoliciesInput,
     ) -> Result<
-        crate::types::DescribeResourcePoliciesResponse,
+        crate::types::DescribeResourcePoliciesOutput,
         SdkError<crate::error::DescribeResourcePoliciesError>,
     > {
         self.handle.call(50, input).await
@@ -751,9 +743,9 @@ impl Client {
     /// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
     pub async fn describe_subscription_filters(
         &self,
-        input: crate::types::DescribeSubscriptionFiltersRequest,
+        input: crate::types::DescribeSubscriptionFiltersInput,
     ) -> Result<
-        crate::types::DescribeSubscriptionFiltersResponse,
+        crate::types::DescribeSubscriptionFiltersOutput,
         SdkError<crate::error::DescribeSubscriptionFiltersError>,
     > {
         self.handle.call(51, input).await
@@ -769,7 +761,7 @@ impl Client {
     /// It can take up to 5 minutes for this operation to take effect.
     pub async fn disassociate_kms_key(
         &self,
-        input: crate::types::DisassociateKmsKeyRequest,
+        input: crate::types::DisassociateKmsKeyInput,
     ) -> Result<
         crate::types::DisassociateKmsKeyOutput,
         SdkError<crate::error::DisassociateKmsKeyError>,
@@ -780,9 +772,9 @@ impl Client {
     /// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration.
     pub async fn disassociate_source_from_s3_table_integration(
         &self,
-        input: crate::types::DisassociateSourceFromS3TableIntegrationRequest,
+        input: crate::types::DisassociateSourceFromS3TableIntegrationInput,
     ) -> Result<
-        crate::types::DisassociateSourceFromS3TableIntegrationResponse,
+        crate::types::DisassociateSourceFromS3TableIntegrationOutput,
         SdkError<crate::error::DisassociateSourceFromS3TableIntegrationError>,
     > {
         self.handle.call(53, input).await
@@ -811,8 +803,8 @@ impl Client {
     /// If you are using [log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html), the `FilterLogEvents` operation returns only the original versions of log events, before they were transformed. To view the transformed versions, you must use a [CloudWatch Logs query.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html)
     pub async fn filter_log_events(
         &self,
-        input: crate::types::FilterLogEventsRequest,
-    ) -> Result<crate::types::FilterLogEventsResponse, SdkError<crate::error::FilterLogEventsError>>
+        input: crate::types::FilterLogEventsInput,
+    ) -> Result<crate::types::FilterLogEventsOutput, SdkError<crate::error::FilterLogEventsError>>
     {
         self.handle.call(54, input).await
     }
@@ -820,9 +812,9 @@ impl Client {
     /// Returns information about a log group data protection policy.
     pub async fn get_data_protection_policy(
         &self,
-        input: crate::types::GetDataProtectionPolicyRequest,
+        input: crate::types::GetDataProtectionPolicyInput,
     ) -> Result<
-        crate::types::GetDataProtectionPolicyResponse,
+        crate::types::GetDataProtectionPolicyOutput,
         SdkError<crate::error::GetDataProtectionPolicyError>,
     > {
         self.handle.call(55, input).await
@@ -835,17 +827,17 @@ impl Client {
     /// You need to specify the delivery `id` in this operation. You can find the IDs of the deliveries in your account with the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation.
     pub async fn get_delivery(
         &self,
-        input: crate::types::GetDeliveryRequest,
-    ) -> Result<crate::types::GetDeliveryResponse, SdkError<crate::error::GetDeliveryError>> {
+        input: crate::types::GetDeliveryInput,
+    ) -> Result<crate::types::GetDeliveryOutput, SdkError<crate::error::GetDeliveryError>> {
         self.handle.call(56, input).await
     }
 
     /// Retrieves complete information about one delivery destination.
     pub async fn get_delivery_destination(
         &self,
-        input: crate::types::GetDeliveryDestinationRequest,
+        input: crate::types::GetDeliveryDestinationInput,
     ) -> Result<
-        crate::types::GetDeliveryDestinationResponse,
+        crate::types::GetDeliveryDestinationOutput,
         SdkError<crate::error::GetDeliveryDestinationError>,
     > {
         self.handle.call(57, input).await
@@ -854,9 +846,9 @@ impl Client {
     /// Retrieves the delivery destination policy assigned to the delivery destination that you specify. For more information about delivery destinations and their policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
     pub async fn get_delivery_destination_policy(
         &self,
-        input: crate::types::GetDeliveryDestinationPolicyRequest,
+        input: crate::types::GetDeliveryDestinationPolicyInput,
     ) -> Result<
-        crate::types::GetDeliveryDestinationPolicyResponse,
+        crate::types::GetDeliveryDestinationPolicyOutput,
         SdkError<crate::error::GetDeliveryDestinationPolicyError>,
     > {
         self.handle.call(58, input).await
@@ -865,19 +857,17 @@ impl Client {
     /// Retrieves complete information about one delivery source.
     pub async fn get_delivery_source(
         &self,
-        input: crate::types::GetDeliverySourceRequest,
-    ) -> Result<
-        crate::types::GetDeliverySourceResponse,
-        SdkError<crate::error::GetDeliverySourceError>,
-    > {
+        input: crate::types::GetDeliverySourceInput,
+    ) -> Result<crate::types::GetDeliverySourceOutput, SdkError<crate::error::GetDeliverySourceError>>
+    {
         self.handle.call(59, input).await
     }
 
     /// Returns information about one integration between CloudWatch Logs and OpenSearch Service.
     pub async fn get_integration(
         &self,
-        input: crate::types::GetIntegrationRequest,
-    ) -> Result<crate::types::GetIntegrationResponse, SdkError<crate::error::GetIntegrationError>>
+        input: crate::types::GetIntegrationInput,
+    ) -> Result<crate::types::GetIntegrationOutput, SdkError<crate::error::GetIntegrationError>>
     {
         self.handle.call(60, input).await
     }
@@ -885,9 +875,9 @@ impl Client {
     /// Retrieves information about the log anomaly detector that you specify. The KMS key ARN detected is valid.
     pub async fn get_log_anomaly_detector(
         &self,
-        input: crate::types::GetLogAnomalyDetectorRequest,
+        input: crate::types::GetLogAnomalyDetectorInput,
     ) -> Result<
-        crate::types::GetLogAnomalyDetectorResponse,
+        crate::types::GetLogAnomalyDetectorOutput,
         SdkError<crate::error::GetLogAnomalyDetectorError>,
     > {
         self.handle.call(61, input).await
@@ -908,16 +898,16 @@ impl Client {
     /// If you are using [log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html), the `GetLogEvents` operation returns only the original versions of log events, before they were transformed. To view the transformed versions, you must use a [CloudWatch Logs query.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html)
     pub async fn get_log_events(
         &self,
-        input: crate::types::GetLogEventsRequest,
-    ) -> Result<crate::types::GetLogEventsResponse, SdkError<crate::error::GetLogEventsError>> {
+        input: crate::types::GetLogEventsInput,
+    ) -> Result<crate::types::GetLogEventsOutput, SdkError<crate::error::GetLogEventsError>> {
         self.handle.call(62, input).await
     }
 
     /// Discovers available fields for a specific data source and type. The response includes any field modifications introduced through pipelines, such as new fields or changed field types.
     pub async fn get_log_fields(
         &self,
-        input: crate::types::GetLogFieldsRequest,
-    ) -> Result<crate::types::GetLogFieldsResponse, SdkError<crate::error::GetLogFieldsError>> {
+        input: crate::types::GetLogFieldsInput,
+    ) -> Result<crate::types::GetLogFieldsOutput, SdkError<crate::error::GetLogFieldsError>> {
         self.handle.call(63, input).await
     }
 
@@ -934,11 +924,9 @@ impl Client {
     /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
     pub async fn get_log_group_fields(
         &self,
-        input: crate::types::GetLogGroupFieldsRequest,
-    ) -> Result<
-        crate::types::GetLogGroupFieldsResponse,
-        SdkError<crate::error::GetLogGroupFieldsError>,
-    > {
+        input: crate::types::GetLogGroupFieldsInput,
+    ) -> Result<crate::types::GetLogGroupFieldsOutput, SdkError<crate::error::GetLogGroupFieldsError>>
+    {
         self.handle.call(64, input).await
     }
 
@@ -947,8 +935,8 @@ impl Client {
     /// The `GetLogObject` API routes requests using SDK host prefix injection. SDK versions released before April 1, 2026 route to `streaming-logs.*Region*.amazonaws.com`, which does not support VPC endpoints. SDK versions released on or after April 1, 2026 route to `stream-logs.*Region*.amazonaws.com`, which supports VPC endpoints. To set up a VPC endpoint for this API, see [Creating a VPC endpoint for CloudWatch Logs ](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html#create-VPC-endpoint-for-CloudWatchLogs).
     pub async fn get_log_object(
         &self,
-        input: crate::types::GetLogObjectRequest,
-    ) -> Result<crate::types::GetLogObjectResponse, SdkError<crate::error::GetLogObjectError>> {
+        input: crate::types::GetLogObjectInput,
+    ) -> Result<crate::types::GetLogObjectOutput, SdkError<crate::error::GetLogObjectError>> {
         self.handle.call(65, input).await
     }
 
@@ -957,16 +945,16 @@ impl Client {
     /// The full unparsed log event is returned within `@message`.
     pub async fn get_log_record(
         &self,
-        input: crate::types::GetLogRecordRequest,
-    ) -> Result<crate::types::GetLogRecordResponse, SdkError<crate::error::GetLogRecordError>> {
+        input: crate::types::GetLogRecordInput,
+    ) -> Result<crate::types::GetLogRecordOutput, SdkError<crate::error::GetLogRecordError>> {
         self.handle.call(66, input).await
     }
 
     /// Retrieves the full content of a lookup table, including the CSV data.
     pub async fn get_lookup_table(
         &self,
-        input: crate::types::GetLookupTableRequest,
-    ) -> Result<crate::types::GetLookupTableResponse, SdkError<crate::error::GetLookupTableError>>
+        input: crate::types::GetLookupTableInput,
+    ) -> Result<crate::types::GetLookupTableOutput, SdkError<crate::error::GetLookupTableError>>
     {
         self.handle.call(67, input).await
     }
@@ -986,8 +974,8 @@ impl Client {
     /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account to start queries in linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
     pub async fn get_query_results(
         &self,
-        input: crate::types::GetQueryResultsRequest,
-    ) -> Result<crate::types::GetQueryResultsResponse, SdkError<crate::error::GetQueryResultsError>>
+        input: crate::types::GetQueryResultsInput,
+    ) -> Result<crate::types::GetQueryResultsOutput, SdkError<crate::error::GetQueryResultsError>>
     {
         self.handle.call(68, input).await
     }
@@ -995,20 +983,18 @@ impl Client {
     /// Retrieves details about a specific scheduled query, including its configuration, execution status, and metadata.
     pub async fn get_scheduled_query(
         &self,
-        input: crate::types::GetScheduledQueryRequest,
-    ) -> Result<
-        crate::types::GetScheduledQueryResponse,
-        SdkError<crate::error::GetScheduledQueryError>,
-    > {
+        input: crate::types::GetScheduledQueryInput,
+    ) -> Result<crate::types::GetScheduledQueryOutput, SdkError<crate::error::GetScheduledQueryError>>
+    {
         self.handle.call(69, input).await
     }
 
     /// Retrieves the execution history of a scheduled query within a specified time range, including query results and destination processing status.
     pub async fn get_scheduled_query_history(
         &self,
-        input: crate::types::GetScheduledQueryHistoryRequest,
+        input: crate::types::GetScheduledQueryHistoryInput,
     ) -> Result<
-        crate::types::GetScheduledQueryHistoryResponse,
+        crate::types::GetScheduledQueryHistoryOutput,
         SdkError<crate::error::GetScheduledQueryHistoryError>,
     > {
         self.handle.call(70, input).await
@@ -1017,9 +1003,9 @@ impl Client {
     /// Returns the storage tier policy for the account.
     pub async fn get_storage_tier_policy(
         &self,
-        input: crate::types::GetStorageTierPolicyRequest,
+        input: crate::types::GetStorageTierPolicyInput,
     ) -> Result<
-        crate::types::GetStorageTierPolicyResponse,
+        crate::types::GetStorageTierPolicyOutput,
         SdkError<crate::error::GetStorageTierPolicyError>,
     > {
         self.handle.call(71, input).await
@@ -1030,8 +1016,8 @@ impl Client {
     /// This operation returns data only for transformers created at the log group level. To get information for an account-level transformer, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html).
     pub async fn get_transformer(
         &self,
-        input: crate::types::GetTransformerRequest,
-    ) -> Result<crate::types::GetTransformerResponse, SdkError<crate::error::GetTransformerError>>
+        input: crate::types::GetTransformerInput,
+    ) -> Result<crate::types::GetTransformerOutput, SdkError<crate::error::GetTransformerError>>
     {
         self.handle.call(72, input).await
     }
@@ -1041,9 +1027,9 @@ impl Client {
     /// The operation aggregates log groups by data source name and type and optionally format, providing counts of log groups that share these characteristics. The operation paginates results. By default, it returns up to 50 results and includes a token to retrieve more results.
     pub async fn list_aggregate_log_group_summaries(
         &self,
-        input: crate::types::ListAggregateLogGroupSummariesRequest,
+        input: crate::types::ListAggregateLogGroupSummariesInput,
     ) -> Result<
-        crate::types::ListAggregateLogGroupSummariesResponse,
+        crate::types::ListAggregateLogGroupSummariesOutput,
         SdkError<crate::error::ListAggregateLogGroupSummariesError>,
     > {
         self.handle.call(73, input).await
@@ -1052,17 +1038,16 @@ impl Client {
     /// Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section.
     pub async fn list_anomalies(
         &self,
-        input: crate::types::ListAnomaliesRequest,
-    ) -> Result<crate::types::ListAnomaliesResponse, SdkError<crate::error::ListAnomaliesError>>
-    {
+        input: crate::types::ListAnomaliesInput,
+    ) -> Result<crate::types::ListAnomaliesOutput, SdkError<crate::error::ListAnomaliesError>> {
         self.handle.call(74, input).await
     }
 
     /// Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service.
     pub async fn list_integrations(
         &self,
-        input: crate::types::ListIntegrationsRequest,
-    ) -> Result<crate::types::ListIntegrationsResponse, SdkError<crate::error::ListIntegrationsError>>
+        input: crate::types::ListIntegrationsInput,
+    ) -> Result<crate::types::ListIntegrationsOutput, SdkError<crate::error::ListIntegrationsError>>
     {
         self.handle.call(75, input).await
     }
@@ -1070,9 +1055,9 @@ impl Client {
     /// Retrieves a list of the log anomaly detectors in the account.
     pub async fn list_log_anomaly_detectors(
         &self,
-        input: crate::types::ListLogAnomalyDetectorsRequest,
+        input: crate::types::ListLogAnomalyDetectorsInput,
     ) -> Result<
-        crate::types::ListLogAnomalyDetectorsResponse,
+        crate::types::ListLogAnomalyDetectorsOutput,
         SdkError<crate::error::ListLogAnomalyDetectorsError>,
     > {
         self.handle.call(76, input).await
@@ -1085,9 +1070,8 @@ impl Client {
     /// This operation is paginated. By default, your first use of this operation returns 50 results, and includes a token to use in a subsequent operation to return more results.
     pub async fn list_log_groups(
         &self,
-        input: crate::types::ListLogGroupsRequest,
-    ) -> Result<crate::types::ListLogGroupsResponse, SdkError<crate::error::ListLogGroupsError>>
-    {
+        input: crate::types::ListLogGroupsInput,
+    ) -> Result<crate::types::ListLogGroupsOutput, SdkError<crate::error::ListLogGroupsError>> {
         self.handle.call(77, input).await
     }
 
@@ -1096,9 +1080,9 @@ impl Client {
     /// For more information about field indexes, see [Create field indexes to improve query performance and reduce costs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html).
     pub async fn list_log_groups_for_query(
         &self,
-        input: crate::types::ListLogGroupsForQueryRequest,
+        input: crate::types::ListLogGroupsForQueryInput,
     ) -> Result<
-        crate::types::ListLogGroupsForQueryResponse,
+        crate::types::ListLogGroupsForQueryOutput,
         SdkError<crate::error::ListLogGroupsForQueryError>,
     > {
         self.handle.call(78, input).await
@@ -1107,9 +1091,9 @@ impl Client {
     /// Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries.
     pub async fn list_scheduled_queries(
         &self,
-        input: crate::types::ListScheduledQueriesRequest,
+        input: crate::types::ListScheduledQueriesInput,
     ) -> Result<
-        crate::types::ListScheduledQueriesResponse,
+        crate::types::ListScheduledQueriesOutput,
         SdkError<crate::error::ListScheduledQueriesError>,
     > {
         self.handle.call(79, input).await
@@ -1118,9 +1102,9 @@ impl Client {
     /// Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access.
     pub async fn list_sources_for_s3_table_integration(
         &self,
-        input: crate::types::ListSourcesForS3TableIntegrationRequest,
+        input: crate::types::ListSourcesForS3TableIntegrationInput,
     ) -> Result<
-        crate::types::ListSourcesForS3TableIntegrationResponse,
+        crate::types::ListSourcesForS3TableIntegrationOutput,
         SdkError<crate::error::ListSourcesForS3TableIntegrationError>,
     > {
         self.handle.call(80, input).await
@@ -1129,9 +1113,9 @@ impl Client {
     /// Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint.
     pub async fn list_syslog_configurations(
         &self,
-        input: crate::types::ListSyslogConfigurationsRequest,
+        input: crate::types::ListSyslogConfigurationsInput,
     ) -> Result<
-        crate::types::ListSyslogConfigurationsResponse,
+        crate::types::ListSyslogConfigurationsOutput,
         SdkError<crate::error::ListSyslogConfigurationsError>,
     > {
         self.handle.call(81, input).await
@@ -1140,9 +1124,9 @@ impl Client {
     /// Displays the tags associated with a CloudWatch Logs resource. Currently, log groups and destinations support tagging.
     pub async fn list_tags_for_resource(
         &self,
-        input: crate::types::ListTagsForResourceRequest,
+        input: crate::types::ListTagsForResourceInput,
     ) -> Result<
-        crate::types::ListTagsForResourceResponse,
+        crate::types::ListTagsForResourceOutput,
         SdkError<crate::error::ListTagsForResourceError>,
     > {
         self.handle.call(82, input).await
@@ -1154,8 +1138,8 @@ impl Client {
     #[deprecated]
     pub async fn list_tags_log_group(
         &self,
-        input: crate::types::ListTagsLogGroupRequest,
-    ) -> Result<crate::types::ListTagsLogGroupResponse, SdkError<crate::error::ListTagsLogGroupError>>
+        input: crate::types::ListTagsLogGroupInput,
+    ) -> Result<crate::types::ListTagsLogGroupOutput, SdkError<crate::error::ListTagsLogGroupError>>
     {
         self.handle.call(83, input).await
     }
@@ -1320,8 +1304,8 @@ impl Client {
     /// - If you have a `NOT IN` policy for prefix `"/aws/lambda"`, you cannot create an `IN` policy for prefix `"/aws"` because the set of log groups matching `"/aws"` is not a subset of the log groups matching `"/aws/lambda"`.
     pub async fn put_account_policy(
         &self,
-        input: crate::types::PutAccountPolicyRequest,
-    ) -> Result<crate::types::PutAccountPolicyResponse, SdkError<crate::error::PutAccountPolicyError>>
+        input: crate::types::PutAccountPolicyInput,
+    ) -> Result<crate::types::PutAccountPolicyOutput, SdkError<crate::error::PutAccountPolicyError>>
     {
         self.handle.call(84, input).await
     }
@@ -1331,7 +1315,7 @@ impl Client {
     /// For information about the parameters that are common to all actions, see [Common Parameters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/CommonParameters.html).
     pub async fn put_bearer_token_authentication(
         &self,
-        input: crate::types::PutBearerTokenAuthenticationRequest,
+        input: crate::types::PutBearerTokenAuthenticationInput,
     ) -> Result<
         crate::types::PutBearerTokenAuthenticationOutput,
         SdkError<crate::error::PutBearerTokenAuthenticationError>,
@@ -1350,9 +1334,9 @@ impl Client {
     /// The `PutDataProtectionPolicy` operation applies to only the specified log group. You can also use [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html) to create an account-level data protection policy that applies to all log groups in the account, including both existing log groups and log groups that are created level. If a log group has its own data protection policy and the account also has an account-level data protection policy, then the two policies are cumulative. Any sensitive term specified in either policy is masked.
     pub async fn put_data_protection_policy(
         &self,
-        input: crate::types::PutDataProtectionPolicyRequest,
+        input: crate::types::PutDataProtectionPolicyInput,
     ) -> Result<
-        crate::types::PutDataProtectionPolicyResponse,
+        crate::types::PutDataProtectionPolicyOutput,
         SdkError<crate::error::PutDataProtectionPolicyError>,
     > {
         self.handle.call(86, input).await
@@ -1374,9 +1358,9 @@ impl Client {
     /// If you use this operation to update an existing delivery destination, all the current delivery destination parameters are overwritten with the new parameter values that you specify.
     pub async fn put_delivery_destination(
         &self,
-        input: crate::types::PutDeliveryDestinationRequest,
+        input: crate::types::PutDeliveryDestinationInput,
     ) -> Result<
-        crate::types::PutDeliveryDestinationResponse,
+        crate::types::PutDeliveryDestinationOutput,
         SdkError<crate::error::PutDeliveryDestinationError>,
     > {
         self.handle.call(87, input).await
@@ -1394,9 +1378,9 @@ impl Client {
     /// The contents of the policy must include two statements. One statement enables general logs delivery, and the other allows delivery to the chosen destination. See the examples for the needed policies.
     pub async fn put_delivery_destination_policy(
         &self,
-        input: crate::types::PutDeliveryDestinationPolicyRequest,
+        input: crate::types::PutDeliveryDestinationPolicyInput,
     ) -> Result<
-        crate::types::PutDeliveryDestinationPolicyResponse,
+        crate::types::PutDeliveryDestinationPolicyOutput,
         SdkError<crate::error::PutDeliveryDestinationPolicyError>,
     > {
         self.handle.call(88, input).await
@@ -1418,11 +1402,9 @@ impl Client {
     /// If you use this operation to update an existing delivery source, all the current delivery source parameters are overwritten with the new parameter values that you specify.
     pub async fn put_delivery_source(
         &self,
-        input: crate::types::PutDeliverySourceRequest,
-    ) -> Result<
-        crate::types::PutDeliverySourceResponse,
-        SdkError<crate::error::PutDeliverySourceError>,
-    > {
+        input: crate::types::PutDeliverySourceInput,
+    ) -> Result<crate::types::PutDeliverySourceOutput, SdkError<crate::error::PutDeliverySourceError>>
+    {
         self.handle.call(89, input).await
     }
 
@@ -1435,8 +1417,8 @@ impl Client {
     /// To perform a `PutDestination` operation, you must also have the `iam:PassRole` permission.
     pub async fn put_destination(
         &self,
-        input: crate::types::PutDestinationRequest,
-    ) -> Result<crate::types::PutDestinationResponse, SdkError<crate::error::PutDestinationError>>
+        input: crate::types::PutDestinationInput,
+    ) -> Result<crate::types::PutDestinationOutput, SdkError<crate::error::PutDestinationError>>
     {
         self.handle.call(90, input).await
     }
@@ -1444,7 +1426,7 @@ impl Client {
     /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
     pub async fn put_destination_policy(
         &self,
-        input: crate::types::PutDestinationPolicyRequest,
+        input: crate::types::PutDestinationPolicyInput,
     ) -> Result<
         crate::types::PutDestinationPolicyOutput,
         SdkError<crate::error::PutDestinationPolicyError>,
@@ -1482,8 +1464,8 @@ impl Client {
     /// Log group-level field index policies created with `PutIndexPolicy` override account-level field index policies created with [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html) that apply to log groups. If you use `PutIndexPolicy` to create a field index policy for a log group, that log group uses only that policy for log group-level indexing, including any facet configurations. The log group ignores any account-wide field index policy that applies to log groups, but data source-based account policies may still apply.
     pub async fn put_index_policy(
         &self,
-        input: crate::types::PutIndexPolicyRequest,
-    ) -> Result<crate::types::PutIndexPolicyResponse, SdkError<crate::error::PutIndexPolicyError>>
+        input: crate::types::PutIndexPolicyInput,
+    ) -> Result<crate::types::PutIndexPolicyOutput, SdkError<crate::error::PutIndexPolicyError>>
     {
         self.handle.call(92, input).await
     }
@@ -1495,8 +1477,8 @@ impl Client {
     /// You can use this operation only to create a new integration. You can't modify an existing integration.
     pub async fn put_integration(
         &self,
-        input: crate::types::PutIntegrationRequest,
-    ) -> Result<crate::types::PutIntegrationResponse, SdkError<crate::error::PutIntegrationError>>
+        input: crate::types::PutIntegrationInput,
+    ) -> Result<crate::types::PutIntegrationOutput, SdkError<crate::error::PutIntegrationError>>
     {
         self.handle.call(93, input).await
     }
@@ -1521,8 +1503,8 @@ impl Client {
     /// If a call to `PutLogEvents` returns "UnrecognizedClientException" the most likely cause is a non-valid Amazon Web Services access key ID or secret key.
     pub async fn put_log_events(
         &self,
-        input: crate::types::PutLogEventsRequest,
-    ) -> Result<crate::types::PutLogEventsResponse, SdkError<crate::error::PutLogEventsError>> {
+        input: crate::types::PutLogEventsInput,
+    ) -> Result<crate::types::PutLogEventsOutput, SdkError<crate::error::PutLogEventsError>> {
         self.handle.call(94, input).await
     }
 
@@ -1531,7 +1513,7 @@ impl Client {
     /// For information about the parameters that are common to all actions, see [Common Parameters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/CommonParameters.html).
     pub async fn put_log_group_deletion_protection(
         &self,
-        input: crate::types::PutLogGroupDeletionProtectionRequest,
+        input: crate::types::PutLogGroupDeletionProtectionInput,
     ) -> Result<
         crate::types::PutLogGroupDeletionProtectionOutput,
         SdkError<crate::error::PutLogGroupDeletionProtectionError>,
@@ -1554,7 +1536,7 @@ impl Client {
     /// You can also set up a billing alarm to alert you if your charges are higher than expected. For more information, see [ Creating a Billing Alarm to Monitor Your Estimated Amazon Web Services Charges](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html).
     pub async fn put_metric_filter(
         &self,
-        input: crate::types::PutMetricFilterRequest,
+        input: crate::types::PutMetricFilterInput,
     ) -> Result<crate::types::PutMetricFilterOutput, SdkError<crate::error::PutMetricFilterError>>
     {
         self.handle.call(96, input).await
@@ -1567,9 +1549,9 @@ impl Client {
     /// You must have the `logs:PutQueryDefinition` permission to be able to perform this operation.
     pub async fn put_query_definition(
         &self,
-        input: crate::types::PutQueryDefinitionRequest,
+        input: crate::types::PutQueryDefinitionInput,
     ) -> Result<
-        crate::types::PutQueryDefinitionResponse,
+        crate::types::PutQueryDefinitionOutput,
         SdkError<crate::error::PutQueryDefinitionError>,
     > {
         self.handle.call(97, input).await
@@ -1584,11 +1566,9 @@ impl Client {
     /// Resource policies with actions invoked by non-Amazon Web Services service principals (such as IAM users, roles, or other Amazon Web Services accounts) will not be enforced. For access control involving these principals, use the IAM policies.
     pub async fn put_resource_policy(
         &self,
-        input: crate::types::PutResourcePolicyRequest,
-    ) -> Result<
-        crate::types::PutResourcePolicyResponse,
-        SdkError<crate::error::PutResourcePolicyError>,
-    > {
+        input: crate::types::PutResourcePolicyInput,
+    ) -> Result<crate::types::PutResourcePolicyOutput, SdkError<crate::error::PutResourcePolicyError>>
+    {
         self.handle.call(98, input).await
     }
 
@@ -1601,7 +1581,7 @@ impl Client {
     /// When log events reach their retention setting they are marked for deletion. After they are marked for deletion, they do not add to your archival storage costs anymore, even if they are not actually deleted until later. These log events marked for deletion are also not included when you use an API to retrieve the `storedBytes` value to see how many bytes a log group is storing.
     pub async fn put_retention_policy(
         &self,
-        input: crate::types::PutRetentionPolicyRequest,
+        input: crate::types::PutRetentionPolicyInput,
     ) -> Result<
         crate::types::PutRetentionPolicyOutput,
         SdkError<crate::error::PutRetentionPolicyError>,
@@ -1612,9 +1592,9 @@ impl Client {
     /// Sets the storage tier policy for the account. When you set the storage tier to `INTELLIGENT_TIERING`, the service automatically moves log data to the most cost-effective storage tier based on access frequency.
     pub async fn put_storage_tier_policy(
         &self,
-        input: crate::types::PutStorageTierPolicyRequest,
+        input: crate::types::PutStorageTierPolicyInput,
     ) -> Result<
-        crate::types::PutStorageTierPolicyResponse,
+        crate::types::PutStorageTierPolicyOutput,
         SdkError<crate::error::PutStorageTierPolicyError>,
     > {
         self.handle.call(100, input).await
@@ -1636,7 +1616,7 @@ impl Client {
     /// To perform a `PutSubscriptionFilter` operation for any destination except a Lambda function, you must also have the `iam:PassRole` permission.
     pub async fn put_subscription_filter(
         &self,
-        input: crate::types::PutSubscriptionFilterRequest,
+        input: crate::types::PutSubscriptionFilterInput,
     ) -> Result<
         crate::types::PutSubscriptionFilterOutput,
         SdkError<crate::error::PutSubscriptionFilterError>,
@@ -1647,7 +1627,7 @@ impl Client {
     /// Creates or updates a syslog configuration for a log group. This enables ingestion of syslog data through the specified VPC endpoint into the log group.
     pub async fn put_syslog_configuration(
         &self,
-        input: crate::types::PutSyslogConfigurationRequest,
+        input: crate::types::PutSyslogConfigurationInput,
     ) -> Result<
         crate::types::PutSyslogConfigurationOutput,
         SdkError<crate::error::PutSyslogConfigurationError>,
@@ -1670,7 +1650,7 @@ impl Client {
     /// You can also set up a transformer at the account level. For more information, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html). If there is both a log-group level transformer created with `PutTransformer` and an account-level transformer that could apply to the same log group, the log group uses only the log-group level transformer. It ignores the account-level transformer.
     pub async fn put_transformer(
         &self,
-        input: crate::types::PutTransformerRequest,
+        input: crate::types::PutTransformerInput,
     ) -> Result<crate::types::PutTransformerOutput, SdkError<crate::error::PutTransformerError>>
     {
         self.handle.call(103, input).await
@@ -1694,9 +1674,8 @@ impl Client {
     /// For examples of using an SDK to start a Live Tail session, see [ Start a Live Tail session using an Amazon Web Services SDK](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/example_cloudwatch-logs_StartLiveTail_section.html).
     pub async fn start_live_tail(
         &self,
-        input: crate::types::StartLiveTailRequest,
-    ) -> Result<crate::types::StartLiveTailResponse, SdkError<crate::error::StartLiveTailError>>
-    {
+        input: crate::types::StartLiveTailInput,
+    ) -> Result<crate::types::StartLiveTailOutput, SdkError<crate::error::StartLiveTailError>> {
         self.handle.call(104, input).await
     }
 
@@ -1722,8 +1701,8 @@ impl Client {
     /// You can have up to 100 concurrent CloudWatch Logs insights queries, including queries that have been added to dashboards.
     pub async fn start_query(
         &self,
-        input: crate::types::StartQueryRequest,
-    ) -> Result<crate::types::StartQueryResponse, SdkError<crate::error::StartQueryError>> {
+        input: crate::types::StartQueryInput,
+    ) -> Result<crate::types::StartQueryOutput, SdkError<crate::error::StartQueryError>> {
         self.handle.call(105, input).await
     }
 
@@ -1732,8 +1711,8 @@ impl Client {
     /// This operation can be used to cancel both interactive queries and individual scheduled query executions. When used with scheduled queries, `StopQuery` cancels only the specific execution identified by the query ID, not the scheduled query configuration itself.
     pub async fn stop_query(
         &self,
-        input: crate::types::StopQueryRequest,
-    ) -> Result<crate::types::StopQueryResponse, SdkError<crate::error::StopQueryError>> {
+        input: crate::types::StopQueryInput,
+    ) -> Result<crate::types::StopQueryOutput, SdkError<crate::error::StopQueryError>> {
         self.handle.call(106, input).await
     }
 
@@ -1749,7 +1728,7 @@ impl Client {
     #[deprecated]
     pub async fn tag_log_group(
         &self,
-        input: crate::types::TagLogGroupRequest,
+        input: crate::types::TagLogGroupInput,
     ) -> Result<crate::types::TagLogGroupOutput, SdkError<crate::error::TagLogGroupError>> {
         self.handle.call(107, input).await
     }
@@ -1765,7 +1744,7 @@ impl Client {
     /// You can associate as many as 50 tags with a CloudWatch Logs resource.
     pub async fn tag_resource(
         &self,
-        input: crate::types::TagResourceRequest,
+        input: crate::types::TagResourceInput,
     ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(108, input).await
     }
@@ -1773,8 +1752,8 @@ impl Client {
     /// Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern.
     pub async fn test_metric_filter(
         &self,
-        input: crate::types::TestMetricFilterRequest,
-    ) -> Result<crate::types::TestMetricFilterResponse, SdkError<crate::error::TestMetricFilterError>>
+        input: crate::types::TestMetricFilterInput,
+    ) -> Result<crate::types::TestMetricFilterOutput, SdkError<crate::error::TestMetricFilterError>>
     {
         self.handle.call(109, input).await
     }
@@ -1782,8 +1761,8 @@ impl Client {
     /// Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions.
     pub async fn test_transformer(
         &self,
-        input: crate::types::TestTransformerRequest,
-    ) -> Result<crate::types::TestTransformerResponse, SdkError<crate::error::TestTransformerError>>
+        input: crate::types::TestTransformerInput,
+    ) -> Result<crate::types::TestTransformerOutput, SdkError<crate::error::TestTransformerError>>
     {
         self.handle.call(110, input).await
     }
@@ -1798,7 +1777,7 @@ impl Client {
     #[deprecated]
     pub async fn untag_log_group(
         &self,
-        input: crate::types::UntagLogGroupRequest,
+        input: crate::types::UntagLogGroupInput,
     ) -> Result<crate::types::UntagLogGroupOutput, SdkError<crate::error::UntagLogGroupError>> {
         self.handle.call(111, input).await
     }
@@ -1806,7 +1785,7 @@ impl Client {
     /// Removes one or more tags from the specified resource.
     pub async fn untag_resource(
         &self,
-        input: crate::types::UntagResourceRequest,
+        input: crate::types::UntagResourceInput,
     ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(112, input).await
     }
@@ -1818,7 +1797,7 @@ impl Client {
     /// If you have previously used this operation to suppress detection of a pattern or anomaly, you can use it again to cause CloudWatch Logs to end the suppression. To do this, use this operation and specify the anomaly or pattern to stop suppressing, and omit the `suppressionType` and `suppressionPeriod` parameters.
     pub async fn update_anomaly(
         &self,
-        input: crate::types::UpdateAnomalyRequest,
+        input: crate::types::UpdateAnomalyInput,
     ) -> Result<crate::types::UpdateAnomalyOutput, SdkError<crate::error::UpdateAnomalyError>> {
         self.handle.call(113, input).await
     }
@@ -1826,9 +1805,9 @@ impl Client {
     /// Use this operation to update the configuration of a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) to change either the S3 path pattern or the format of the delivered logs. You can't use this operation to change the source or destination of the delivery.
     pub async fn update_delivery_configuration(
         &self,
-        input: crate::types::UpdateDeliveryConfigurationRequest,
+        input: crate::types::UpdateDeliveryConfigurationInput,
     ) -> Result<
-        crate::types::UpdateDeliveryConfigurationResponse,
+        crate::types::UpdateDeliveryConfigurationOutput,
         SdkError<crate::error::UpdateDeliveryConfigurationError>,
     > {
         self.handle.call(114, input).await
@@ -1837,7 +1816,7 @@ impl Client {
     /// Updates an existing log anomaly detector.
     pub async fn update_log_anomaly_detector(
         &self,
-        input: crate::types::UpdateLogAnomalyDetectorRequest,
+        input: crate::types::UpdateLogAnomalyDetectorInput,
     ) -> Result<
         crate::types::UpdateLogAnomalyDetectorOutput,
         SdkError<crate::error::UpdateLogAnomalyDetectorError>,
@@ -1850,20 +1829,18 @@ impl Client {
     /// This is a full replacement operation. All existing content is replaced. You must specify either `tableBody` or `queryId`, but not both.
     pub async fn update_lookup_table(
         &self,
-        input: crate::types::UpdateLookupTableRequest,
-    ) -> Result<
-        crate::types::UpdateLookupTableResponse,
-        SdkError<crate::error::UpdateLookupTableError>,
-    > {
+        input: crate::types::UpdateLookupTableInput,
+    ) -> Result<crate::types::UpdateLookupTableOutput, SdkError<crate::error::UpdateLookupTableError>>
+    {
         self.handle.call(116, input).await
     }
 
     /// Updates an existing scheduled query with new configuration. This operation uses PUT semantics, allowing modification of query parameters, schedule, and destinations.
     pub async fn update_scheduled_query(
         &self,
-        input: crate::types::UpdateScheduledQueryRequest,
+        input: crate::types::UpdateScheduledQueryInput,
     ) -> Result<
-        crate::types::UpdateScheduledQueryResponse,
+        crate::types::UpdateScheduledQueryOutput,
         SdkError<crate::error::UpdateScheduledQueryError>,
     > {
         self.handle.call(117, input).await

@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_destinations`] (typed pages; `.items()` streams the result items).
     pub fn describe_destinations_paginator(
         &self,
-        input: crate::types::DescribeDestinationsRequest,
+        input: crate::types::DescribeDestinationsInput,
     ) -> TypedPages<
-        crate::types::DescribeDestinationsResponse,
+        crate::types::DescribeDestinationsOutput,
         crate::error::DescribeDestinationsError,
         crate::types::Destination,
     > {
@@ -34,9 +34,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_log_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_log_groups_paginator(
         &self,
-        input: crate::types::DescribeLogGroupsRequest,
+        input: crate::types::DescribeLogGroupsInput,
     ) -> TypedPages<
-        crate::types::DescribeLogGroupsResponse,
+        crate::types::DescribeLogGroupsOutput,
         crate::error::DescribeLogGroupsError,
         crate::types::LogGroup,
     > {
@@ -46,9 +46,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_log_streams`] (typed pages; `.items()` streams the result items).
     pub fn describe_log_streams_paginator(
         &self,
-        input: crate::types::DescribeLogStreamsRequest,
+        input: crate::types::DescribeLogStreamsInput,
     ) -> TypedPages<
-        crate::types::DescribeLogStreamsResponse,
+        crate::types::DescribeLogStreamsOutput,
         crate::error::DescribeLogStreamsError,
         crate::types::LogStream,
     > {
@@ -58,9 +58,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_metric_filters`] (typed pages; `.items()` streams the result items).
     pub fn describe_metric_filters_paginator(
         &self,
-        input: crate::types::DescribeMetricFiltersRequest,
+        input: crate::types::DescribeMetricFiltersInput,
     ) -> TypedPages<
-        crate::types::DescribeMetricFiltersResponse,
+        crate::types::DescribeMetricFiltersOutput,
         crate::error::DescribeMetricFiltersError,
         crate::types::MetricFilter,
     > {
@@ -70,9 +70,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_subscription_filters`] (typed pages; `.items()` streams the result items).
     pub fn describe_subscription_filters_paginator(
         &self,
-        input: crate::types::DescribeSubscriptionFiltersRequest,
+        input: crate::types::DescribeSubscriptionFiltersInput,
     ) -> TypedPages<
-        crate::types::DescribeSubscriptionFiltersResponse,
+        crate::types::DescribeSubscriptionFiltersOutput,
         crate::error::DescribeSubscriptionFiltersError,
         crate::types::SubscriptionFilter,
     > {
@@ -82,9 +82,9 @@ impl crate::Client {
     /// Every page of [`Self::filter_log_events`] (typed pages; `.items()` streams the result items).
     pub fn filter_log_events_paginator(
         &self,
-        input: crate::types::FilterLogEventsRequest,
+        input: crate::types::FilterLogEventsInput,
     ) -> TypedPages<
-        crate::types::FilterLogEventsResponse,
+        crate::types::FilterLogEventsOutput,
         crate::error::FilterLogEventsError,
         crate::types::FilteredLogEvent,
     > {
@@ -94,9 +94,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_export_tasks`] (typed pages; `.items()` streams the result items).
     pub fn describe_export_tasks_paginator(
         &self,
-        input: crate::types::DescribeExportTasksRequest,
+        input: crate::types::DescribeExportTasksInput,
     ) -> TypedPages<
-        crate::types::DescribeExportTasksResponse,
+        crate::types::DescribeExportTasksOutput,
         crate::error::DescribeExportTasksError,
         crate::types::ExportTask,
     > {
@@ -106,9 +106,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_queries`] (typed pages; `.items()` streams the result items).
     pub fn describe_queries_paginator(
         &self,
-        input: crate::types::DescribeQueriesRequest,
+        input: crate::types::DescribeQueriesInput,
     ) -> TypedPages<
-        crate::types::DescribeQueriesResponse,
+        crate::types::DescribeQueriesOutput,
         crate::error::DescribeQueriesError,
         crate::types::QueryInfo,
     > {
@@ -118,9 +118,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_resource_policies`] (typed pages; `.items()` streams the result items).
     pub fn describe_resource_policies_paginator(
         &self,
-        input: crate::types::DescribeResourcePoliciesRequest,
+        input: crate::types::DescribeResourcePoliciesInput,
     ) -> TypedPages<
-        crate::types::DescribeResourcePoliciesResponse,
+        crate::types::DescribeResourcePoliciesOutput,
         crate::error::DescribeResourcePoliciesError,
         crate::types::ResourcePolicy,
     > {
@@ -130,9 +130,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_deliveries`] (typed pages; `.items()` streams the result items).
     pub fn describe_deliveries_paginator(
         &self,
-        input: crate::types::DescribeDeliveriesRequest,
+        input: crate::types::DescribeDeliveriesInput,
     ) -> TypedPages<
-        crate::types::DescribeDeliveriesResponse,
+        crate::types::DescribeDeliveriesOutput,
         crate::error::DescribeDeliveriesError,
         crate::types::Delivery,
     > {
@@ -142,9 +142,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_delivery_destinations`] (typed pages; `.items()` streams the result items).
     pub fn describe_delivery_destinations_paginator(
         &self,
-        input: crate::types::DescribeDeliveryDestinationsRequest,
+        input: crate::types::DescribeDeliveryDestinationsInput,
     ) -> TypedPages<
-        crate::types::DescribeDeliveryDestinationsResponse,
+        crate::types::DescribeDeliveryDestinationsOutput,
         crate::error::DescribeDeliveryDestinationsError,
         crate::types::DeliveryDestination,
     > {
@@ -154,9 +154,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_delivery_sources`] (typed pages; `.items()` streams the result items).
     pub fn describe_delivery_sources_paginator(
         &self,
-        input: crate::types::DescribeDeliverySourcesRequest,
+        input: crate::types::DescribeDeliverySourcesInput,
     ) -> TypedPages<
-        crate::types::DescribeDeliverySourcesResponse,
+        crate::types::DescribeDeliverySourcesOutput,
         crate::error::DescribeDeliverySourcesError,
         crate::types::DeliverySource,
     > {
@@ -166,9 +166,9 @@ impl crate::Client {
     /// Every page of [`Self::list_anomalies`] (typed pages; `.items()` streams the result items).
     pub fn list_anomalies_paginator(
         &self,
-        input: crate::types::ListAnomaliesRequest,
+        input: crate::types::ListAnomaliesInput,
     ) -> TypedPages<
-        crate::types::ListAnomaliesResponse,
+        crate::types::ListAnomaliesOutput,
         crate::error::ListAnomaliesError,
         crate::types::Anomaly,
     > {
@@ -178,9 +178,9 @@ impl crate::Client {
     /// Every page of [`Self::list_log_anomaly_detectors`] (typed pages; `.items()` streams the result items).
     pub fn list_log_anomaly_detectors_paginator(
         &self,
-        input: crate::types::ListLogAnomalyDetectorsRequest,
+        input: crate::types::ListLogAnomalyDetectorsInput,
     ) -> TypedPages<
-        crate::types::ListLogAnomalyDetectorsResponse,
+        crate::types::ListLogAnomalyDetectorsOutput,
         crate::error::ListLogAnomalyDetectorsError,
         crate::types::AnomalyDetector,
     > {
@@ -190,9 +190,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_configuration_templates`] (typed pages; `.items()` streams the result items).
     pub fn describe_configuration_templates_paginator(
         &self,
-        input: crate::types::DescribeConfigurationTemplatesRequest,
+        input: crate::types::DescribeConfigurationTemplatesInput,
     ) -> TypedPages<
-        crate::types::DescribeConfigurationTemplatesResponse,
+        crate::types::DescribeConfigurationTemplatesOutput,
         crate::error::DescribeConfigurationTemplatesError,
         crate::types::ConfigurationTemplate,
     > {
@@ -202,9 +202,9 @@ impl crate::Client {
     /// Every page of [`Self::list_log_groups_for_query`] (typed pages; `.items()` streams the result items).
     pub fn list_log_groups_for_query_paginator(
         &self,
-        input: crate::types::ListLogGroupsForQueryRequest,
+        input: crate::types::ListLogGroupsForQueryInput,
     ) -> TypedPages<
-        crate::types::ListLogGroupsForQueryResponse,
+        crate::types::ListLogGroupsForQueryOutput,
         crate::error::ListLogGroupsForQueryError,
         String,
     > {
@@ -214,9 +214,9 @@ impl crate::Client {
     /// Every page of [`Self::get_scheduled_query_history`] (typed pages; `.items()` streams the result items).
     pub fn get_scheduled_query_history_paginator(
         &self,
-        input: crate::types::GetScheduledQueryHistoryRequest,
+        input: crate::types::GetScheduledQueryHistoryInput,
     ) -> TypedPages<
-        crate::types::GetScheduledQueryHistoryResponse,
+        crate::types::GetScheduledQueryHistoryOutput,
         crate::error::GetScheduledQueryHistoryError,
         crate::types::TriggerHistoryRecord,
     > {
@@ -226,9 +226,9 @@ impl crate::Client {
     /// Every page of [`Self::list_scheduled_queries`] (typed pages; `.items()` streams the result items).
     pub fn list_scheduled_queries_paginator(
         &self,
-        input: crate::types::ListScheduledQueriesRequest,
+        input: crate::types::ListScheduledQueriesInput,
     ) -> TypedPages<
-        crate::types::ListScheduledQueriesResponse,
+        crate::types::ListScheduledQueriesOutput,
         crate::error::ListScheduledQueriesError,
         crate::types::ScheduledQuerySummary,
     > {
@@ -238,9 +238,9 @@ impl crate::Client {
     /// Every page of [`Self::list_sources_for_s3_table_integration`] (typed pages; `.items()` streams the result items).
     pub fn list_sources_for_s3_table_integration_paginator(
         &self,
-        input: crate::types::ListSourcesForS3TableIntegrationRequest,
+        input: crate::types::ListSourcesForS3TableIntegrationInput,
     ) -> TypedPages<
-        crate::types::ListSourcesForS3TableIntegrationResponse,
+        crate::types::ListSourcesForS3TableIntegrationOutput,
         crate::error::ListSourcesForS3TableIntegrationError,
         crate::types::S3TableIntegrationSource,
     > {
@@ -250,9 +250,9 @@ impl crate::Client {
     /// Every page of [`Self::list_aggregate_log_group_summaries`] (typed pages; `.items()` streams the result items).
     pub fn list_aggregate_log_group_summaries_paginator(
         &self,
-        input: crate::types::ListAggregateLogGroupSummariesRequest,
+        input: crate::types::ListAggregateLogGroupSummariesInput,
     ) -> TypedPages<
-        crate::types::ListAggregateLogGroupSummariesResponse,
+        crate::types::ListAggregateLogGroupSummariesOutput,
         crate::error::ListAggregateLogGroupSummariesError,
         crate::types::AggregateLogGroupSummary,
     > {

@@ -41,43 +41,15 @@ pub struct AccountPolicy {
     pub account_id: Option<String>,
 }
 
-impl AccountPolicy {
-    /// Sets `policyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `policyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-    /// Sets `policyType` (see [`Self::policy_type`]).
-    pub fn policy_type(mut self, value: impl Into<crate::types::PolicyType>) -> Self {
-        self.policy_type = Some(value.into());
-        self
-    }
-    /// Sets `scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: impl Into<crate::types::Scope>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-    /// Sets `selectionCriteria` (see [`Self::selection_criteria`]).
-    pub fn selection_criteria(mut self, value: impl Into<String>) -> Self {
-        self.selection_criteria = Some(value.into());
-        self
-    }
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccountPolicy {
+    into policy_name("policyName"): String;
+    into policy_document("policyDocument"): String;
+    value last_updated_time("lastUpdatedTime"): i64;
+    into policy_type("policyType"): crate::types::PolicyType;
+    into scope("scope"): crate::types::Scope;
+    into selection_criteria("selectionCriteria"): String;
+    into account_id("accountId"): String;
+});
 
 impl FromValue for AccountPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -195,23 +167,11 @@ pub struct AddKeyEntry {
     pub overwrite_if_exists: Option<bool>,
 }
 
-impl AddKeyEntry {
-    /// Sets `key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `overwriteIfExists` (see [`Self::overwrite_if_exists`]).
-    pub fn overwrite_if_exists(mut self, value: bool) -> Self {
-        self.overwrite_if_exists = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AddKeyEntry {
+    into key("key"): String;
+    into value("value"): String;
+    value overwrite_if_exists("overwriteIfExists"): bool;
+});
 
 impl IntoValue for AddKeyEntry {
     fn into_value(self) -> Value {
@@ -246,13 +206,9 @@ pub struct AddKeys {
     pub entries: Option<Vec<crate::types::AddKeyEntry>>,
 }
 
-impl AddKeys {
-    /// Sets `entries` (see [`Self::entries`]).
-    pub fn entries(mut self, value: Vec<crate::types::AddKeyEntry>) -> Self {
-        self.entries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AddKeys {
+    list entries("entries"): crate::types::AddKeyEntry, push_entries;
+});
 
 impl IntoValue for AddKeys {
     fn into_value(self) -> Value {
@@ -281,18 +237,10 @@ pub struct AggregateLogGroupSummary {
     pub grouping_identifiers: Option<Vec<crate::types::GroupingIdentifier>>,
 }
 
-impl AggregateLogGroupSummary {
-    /// Sets `logGroupCount` (see [`Self::log_group_count`]).
-    pub fn log_group_count(mut self, value: i32) -> Self {
-        self.log_group_count = Some(value);
-        self
-    }
-    /// Sets `groupingIdentifiers` (see [`Self::grouping_identifiers`]).
-    pub fn grouping_identifiers(mut self, value: Vec<crate::types::GroupingIdentifier>) -> Self {
-        self.grouping_identifiers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AggregateLogGroupSummary {
+    value log_group_count("logGroupCount"): i32;
+    list grouping_identifiers("groupingIdentifiers"): crate::types::GroupingIdentifier, push_grouping_identifiers;
+});
 
 impl FromValue for AggregateLogGroupSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -350,103 +298,27 @@ pub struct Anomaly {
     pub is_pattern_level_suppression: Option<bool>,
 }
 
-impl Anomaly {
-    /// Sets `anomalyId` (see [`Self::anomaly_id`]).
-    pub fn anomaly_id(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_id = Some(value.into());
-        self
-    }
-    /// Sets `patternId` (see [`Self::pattern_id`]).
-    pub fn pattern_id(mut self, value: impl Into<String>) -> Self {
-        self.pattern_id = Some(value.into());
-        self
-    }
-    /// Sets `anomalyDetectorArn` (see [`Self::anomaly_detector_arn`]).
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_detector_arn = Some(value.into());
-        self
-    }
-    /// Sets `patternString` (see [`Self::pattern_string`]).
-    pub fn pattern_string(mut self, value: impl Into<String>) -> Self {
-        self.pattern_string = Some(value.into());
-        self
-    }
-    /// Sets `patternRegex` (see [`Self::pattern_regex`]).
-    pub fn pattern_regex(mut self, value: impl Into<String>) -> Self {
-        self.pattern_regex = Some(value.into());
-        self
-    }
-    /// Sets `priority` (see [`Self::priority`]).
-    pub fn priority(mut self, value: impl Into<String>) -> Self {
-        self.priority = Some(value.into());
-        self
-    }
-    /// Sets `firstSeen` (see [`Self::first_seen`]).
-    pub fn first_seen(mut self, value: i64) -> Self {
-        self.first_seen = Some(value);
-        self
-    }
-    /// Sets `lastSeen` (see [`Self::last_seen`]).
-    pub fn last_seen(mut self, value: i64) -> Self {
-        self.last_seen = Some(value);
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `active` (see [`Self::active`]).
-    pub fn active(mut self, value: bool) -> Self {
-        self.active = Some(value);
-        self
-    }
-    /// Sets `state` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::State>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `histogram` (see [`Self::histogram`]).
-    pub fn histogram(mut self, value: HashMap<String, i64>) -> Self {
-        self.histogram = Some(value);
-        self
-    }
-    /// Sets `logSamples` (see [`Self::log_samples`]).
-    pub fn log_samples(mut self, value: Vec<crate::types::LogEvent>) -> Self {
-        self.log_samples = Some(value);
-        self
-    }
-    /// Sets `patternTokens` (see [`Self::pattern_tokens`]).
-    pub fn pattern_tokens(mut self, value: Vec<crate::types::PatternToken>) -> Self {
-        self.pattern_tokens = Some(value);
-        self
-    }
-    /// Sets `logGroupArnList` (see [`Self::log_group_arn_list`]).
-    pub fn log_group_arn_list(mut self, value: Vec<String>) -> Self {
-        self.log_group_arn_list = Some(value);
-        self
-    }
-    /// Sets `suppressed` (see [`Self::suppressed`]).
-    pub fn suppressed(mut self, value: bool) -> Self {
-        self.suppressed = Some(value);
-        self
-    }
-    /// Sets `suppressedDate` (see [`Self::suppressed_date`]).
-    pub fn suppressed_date(mut self, value: i64) -> Self {
-        self.suppressed_date = Some(value);
-        self
-    }
-    /// Sets `suppressedUntil` (see [`Self::suppressed_until`]).
-    pub fn suppressed_until(mut self, value: i64) -> Self {
-        self.suppressed_until = Some(value);
-        self
-    }
-    /// Sets `isPatternLevelSuppression` (see [`Self::is_pattern_level_suppression`]).
-    pub fn is_pattern_level_suppression(mut self, value: bool) -> Self {
-        self.is_pattern_level_suppression = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Anomaly {
+    into anomaly_id("anomalyId"): String;
+    into pattern_id("patternId"): String;
+    into anomaly_detector_arn("anomalyDetectorArn"): String;
+    into pattern_string("patternString"): String;
+    into pattern_regex("patternRegex"): String;
+    into priority("priority"): String;
+    value first_seen("firstSeen"): i64;
+    value last_seen("lastSeen"): i64;
+    into description("description"): String;
+    value active("active"): bool;
+    into state("state"): crate::types::State;
+    map histogram("histogram"): i64, insert_histogram;
+    list log_samples("logSamples"): crate::types::LogEvent, push_log_samples;
+    list pattern_tokens("patternTokens"): crate::types::PatternToken, push_pattern_tokens;
+    list_into log_group_arn_list("logGroupArnList"): String, push_log_group_arn_list;
+    value suppressed("suppressed"): bool;
+    value suppressed_date("suppressedDate"): i64;
+    value suppressed_until("suppressedUntil"): i64;
+    value is_pattern_level_suppression("isPatternLevelSuppression"): bool;
+});
 
 impl FromValue for Anomaly {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -501,64 +373,18 @@ pub struct AnomalyDetector {
     pub anomaly_visibility_time: Option<i64>,
 }
 
-impl AnomalyDetector {
-    /// Sets `anomalyDetectorArn` (see [`Self::anomaly_detector_arn`]).
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_detector_arn = Some(value.into());
-        self
-    }
-    /// Sets `detectorName` (see [`Self::detector_name`]).
-    pub fn detector_name(mut self, value: impl Into<String>) -> Self {
-        self.detector_name = Some(value.into());
-        self
-    }
-    /// Sets `logGroupArnList` (see [`Self::log_group_arn_list`]).
-    pub fn log_group_arn_list(mut self, value: Vec<String>) -> Self {
-        self.log_group_arn_list = Some(value);
-        self
-    }
-    /// Sets `evaluationFrequency` (see [`Self::evaluation_frequency`]).
-    pub fn evaluation_frequency(
-        mut self,
-        value: impl Into<crate::types::EvaluationFrequency>,
-    ) -> Self {
-        self.evaluation_frequency = Some(value.into());
-        self
-    }
-    /// Sets `filterPattern` (see [`Self::filter_pattern`]).
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets `anomalyDetectorStatus` (see [`Self::anomaly_detector_status`]).
-    pub fn anomaly_detector_status(
-        mut self,
-        value: impl Into<crate::types::AnomalyDetectorStatus>,
-    ) -> Self {
-        self.anomaly_detector_status = Some(value.into());
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `creationTimeStamp` (see [`Self::creation_time_stamp`]).
-    pub fn creation_time_stamp(mut self, value: i64) -> Self {
-        self.creation_time_stamp = Some(value);
-        self
-    }
-    /// Sets `lastModifiedTimeStamp` (see [`Self::last_modified_time_stamp`]).
-    pub fn last_modified_time_stamp(mut self, value: i64) -> Self {
-        self.last_modified_time_stamp = Some(value);
-        self
-    }
-    /// Sets `anomalyVisibilityTime` (see [`Self::anomaly_visibility_time`]).
-    pub fn anomaly_visibility_time(mut self, value: i64) -> Self {
-        self.anomaly_visibility_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AnomalyDetector {
+    into anomaly_detector_arn("anomalyDetectorArn"): String;
+    into detector_name("detectorName"): String;
+    list_into log_group_arn_list("logGroupArnList"): String, push_log_group_arn_list;
+    into evaluation_frequency("evaluationFrequency"): crate::types::EvaluationFrequency;
+    into filter_pattern("filterPattern"): String;
+    into anomaly_detector_status("anomalyDetectorStatus"): crate::types::AnomalyDetectorStatus;
+    into kms_key_id("kmsKeyId"): String;
+    value creation_time_stamp("creationTimeStamp"): i64;
+    value last_modified_time_stamp("lastModifiedTimeStamp"): i64;
+    value anomaly_visibility_time("anomalyVisibilityTime"): i64;
+});
 
 impl FromValue for AnomalyDetector {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -680,7 +506,7 @@ impl FromValue for AnomalyDetectorStatus {
 /// The `AssociateKmsKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssociateKmsKeyRequest {
+pub struct AssociateKmsKeyInput {
     /// The name of the log group.
     ///
     /// In your `AssociateKmsKey` operation, you must specify either the `resourceIdentifier` parameter or the `logGroup` parameter, but you can't specify both.
@@ -698,25 +524,13 @@ pub struct AssociateKmsKeyRequest {
     pub resource_identifier: Option<String>,
 }
 
-impl AssociateKmsKeyRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `resourceIdentifier` (see [`Self::resource_identifier`]).
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AssociateKmsKeyInput {
+    into log_group_name("logGroupName"): String;
+    into kms_key_id("kmsKeyId"): String;
+    into resource_identifier("resourceIdentifier"): String;
+});
 
-impl IntoValue for AssociateKmsKeyRequest {
+impl IntoValue for AssociateKmsKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -729,7 +543,7 @@ impl IntoValue for AssociateKmsKeyRequest {
 /// The `AssociateSourceToS3TableIntegrationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssociateSourceToS3TableIntegrationRequest {
+pub struct AssociateSourceToS3TableIntegrationInput {
     /// The Amazon Resource Name (ARN) of the S3 Table Integration to associate the data source with.
     ///
     /// Required.
@@ -740,20 +554,12 @@ pub struct AssociateSourceToS3TableIntegrationRequest {
     pub data_source: Option<crate::types::DataSource>,
 }
 
-impl AssociateSourceToS3TableIntegrationRequest {
-    /// Sets `integrationArn` (see [`Self::integration_arn`]).
-    pub fn integration_arn(mut self, value: impl Into<String>) -> Self {
-        self.integration_arn = Some(value.into());
-        self
-    }
-    /// Sets `dataSource` (see [`Self::data_source`]).
-    pub fn data_source(mut self, value: crate::types::DataSource) -> Self {
-        self.data_source = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AssociateSourceToS3TableIntegrationInput {
+    into integration_arn("integrationArn"): String;
+    value data_source("dataSource"): crate::types::DataSource;
+});
 
-impl IntoValue for AssociateSourceToS3TableIntegrationRequest {
+impl IntoValue for AssociateSourceToS3TableIntegrationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.integration_arn.into_value(),
@@ -765,22 +571,18 @@ impl IntoValue for AssociateSourceToS3TableIntegrationRequest {
 /// The `AssociateSourceToS3TableIntegrationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssociateSourceToS3TableIntegrationResponse {
+pub struct AssociateSourceToS3TableIntegrationOutput {
     /// The unique identifier for the association between the data source and S3 Table Integration.
     pub identifier: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl AssociateSourceToS3TableIntegrationResponse {
-    /// Sets `identifier` (see [`Self::identifier`]).
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AssociateSourceToS3TableIntegrationOutput {
+    into identifier("identifier"): String;
+});
 
-impl FromValue for AssociateSourceToS3TableIntegrationResponse {
+impl FromValue for AssociateSourceToS3TableIntegrationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -809,33 +611,13 @@ pub struct CSV {
     pub destination: Option<String>,
 }
 
-impl CSV {
-    /// Sets `quoteCharacter` (see [`Self::quote_character`]).
-    pub fn quote_character(mut self, value: impl Into<String>) -> Self {
-        self.quote_character = Some(value.into());
-        self
-    }
-    /// Sets `delimiter` (see [`Self::delimiter`]).
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-    /// Sets `columns` (see [`Self::columns`]).
-    pub fn columns(mut self, value: Vec<String>) -> Self {
-        self.columns = Some(value);
-        self
-    }
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CSV {
+    into quote_character("quoteCharacter"): String;
+    into delimiter("delimiter"): String;
+    list_into columns("columns"): String, push_columns;
+    into source("source"): String;
+    into destination("destination"): String;
+});
 
 impl IntoValue for CSV {
     fn into_value(self) -> Value {
@@ -865,22 +647,18 @@ impl FromValue for CSV {
 /// The `CancelExportTaskRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CancelExportTaskRequest {
+pub struct CancelExportTaskInput {
     /// The ID of the export task.
     ///
     /// Required.
     pub task_id: Option<String>,
 }
 
-impl CancelExportTaskRequest {
-    /// Sets `taskId` (see [`Self::task_id`]).
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.task_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CancelExportTaskInput {
+    into task_id("taskId"): String;
+});
 
-impl IntoValue for CancelExportTaskRequest {
+impl IntoValue for CancelExportTaskInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.task_id.into_value()])
     }
@@ -889,22 +667,18 @@ impl IntoValue for CancelExportTaskRequest {
 /// The `CancelImportTaskRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CancelImportTaskRequest {
+pub struct CancelImportTaskInput {
     /// The ID of the import task to cancel.
     ///
     /// Required.
     pub import_id: Option<String>,
 }
 
-impl CancelImportTaskRequest {
-    /// Sets `importId` (see [`Self::import_id`]).
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.import_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CancelImportTaskInput {
+    into import_id("importId"): String;
+});
 
-impl IntoValue for CancelImportTaskRequest {
+impl IntoValue for CancelImportTaskInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.import_id.into_value()])
     }
@@ -913,7 +687,7 @@ impl IntoValue for CancelImportTaskRequest {
 /// The `CancelImportTaskResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CancelImportTaskResponse {
+pub struct CancelImportTaskOutput {
     /// The ID of the cancelled import task.
     pub import_id: Option<String>,
     /// Statistics about the import progress at the time of cancellation.
@@ -928,35 +702,15 @@ pub struct CancelImportTaskResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CancelImportTaskResponse {
-    /// Sets `importId` (see [`Self::import_id`]).
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.import_id = Some(value.into());
-        self
-    }
-    /// Sets `importStatistics` (see [`Self::import_statistics`]).
-    pub fn import_statistics(mut self, value: crate::types::ImportStatistics) -> Self {
-        self.import_statistics = Some(value);
-        self
-    }
-    /// Sets `importStatus` (see [`Self::import_status`]).
-    pub fn import_status(mut self, value: impl Into<crate::types::ImportStatus>) -> Self {
-        self.import_status = Some(value.into());
-        self
-    }
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CancelImportTaskOutput {
+    into import_id("importId"): String;
+    value import_statistics("importStatistics"): crate::types::ImportStatistics;
+    into import_status("importStatus"): crate::types::ImportStatus;
+    value creation_time("creationTime"): i64;
+    value last_updated_time("lastUpdatedTime"): i64;
+});
 
-impl FromValue for CancelImportTaskResponse {
+impl FromValue for CancelImportTaskOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1000,80 +754,20 @@ pub struct ConfigurationTemplate {
     pub s3_tables_integration: Option<crate::types::S3TablesIntegration>,
 }
 
-impl ConfigurationTemplate {
-    /// Sets `service` (see [`Self::service`]).
-    pub fn service(mut self, value: impl Into<String>) -> Self {
-        self.service = Some(value.into());
-        self
-    }
-    /// Sets `logType` (see [`Self::log_type`]).
-    pub fn log_type(mut self, value: impl Into<String>) -> Self {
-        self.log_type = Some(value.into());
-        self
-    }
-    /// Sets `resourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `deliveryDestinationType` (see [`Self::delivery_destination_type`]).
-    pub fn delivery_destination_type(
-        mut self,
-        value: impl Into<crate::types::DeliveryDestinationType>,
-    ) -> Self {
-        self.delivery_destination_type = Some(value.into());
-        self
-    }
-    /// Sets `defaultDeliveryConfigValues` (see [`Self::default_delivery_config_values`]).
-    pub fn default_delivery_config_values(
-        mut self,
-        value: crate::types::ConfigurationTemplateDeliveryConfigValues,
-    ) -> Self {
-        self.default_delivery_config_values = Some(value);
-        self
-    }
-    /// Sets `allowedFields` (see [`Self::allowed_fields`]).
-    pub fn allowed_fields(mut self, value: Vec<crate::types::RecordField>) -> Self {
-        self.allowed_fields = Some(value);
-        self
-    }
-    /// Sets `allowedOutputFormats` (see [`Self::allowed_output_formats`]).
-    pub fn allowed_output_formats(mut self, value: Vec<crate::types::OutputFormat>) -> Self {
-        self.allowed_output_formats = Some(value);
-        self
-    }
-    /// Sets `allowedActionForAllowVendedLogsDeliveryForResource` (see [`Self::allowed_action_for_allow_vended_logs_delivery_for_resource`]).
-    pub fn allowed_action_for_allow_vended_logs_delivery_for_resource(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.allowed_action_for_allow_vended_logs_delivery_for_resource = Some(value.into());
-        self
-    }
-    /// Sets `allowedFieldDelimiters` (see [`Self::allowed_field_delimiters`]).
-    pub fn allowed_field_delimiters(mut self, value: Vec<String>) -> Self {
-        self.allowed_field_delimiters = Some(value);
-        self
-    }
-    /// Sets `allowedSuffixPathFields` (see [`Self::allowed_suffix_path_fields`]).
-    pub fn allowed_suffix_path_fields(mut self, value: Vec<String>) -> Self {
-        self.allowed_suffix_path_fields = Some(value);
-        self
-    }
-    /// Sets `deliverySourceConfiguration` (see [`Self::delivery_source_configuration`]).
-    pub fn delivery_source_configuration(
-        mut self,
-        value: Vec<crate::types::DeliverySourceConfigurationSchema>,
-    ) -> Self {
-        self.delivery_source_configuration = Some(value);
-        self
-    }
-    /// Sets `s3TablesIntegration` (see [`Self::s3_tables_integration`]).
-    pub fn s3_tables_integration(mut self, value: crate::types::S3TablesIntegration) -> Self {
-        self.s3_tables_integration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ConfigurationTemplate {
+    into service("service"): String;
+    into log_type("logType"): String;
+    into resource_type("resourceType"): String;
+    into delivery_destination_type("deliveryDestinationType"): crate::types::DeliveryDestinationType;
+    value default_delivery_config_values("defaultDeliveryConfigValues"): crate::types::ConfigurationTemplateDeliveryConfigValues;
+    list allowed_fields("allowedFields"): crate::types::RecordField, push_allowed_fields;
+    list_into allowed_output_formats("allowedOutputFormats"): crate::types::OutputFormat, push_allowed_output_formats;
+    into allowed_action_for_allow_vended_logs_delivery_for_resource("allowedActionForAllowVendedLogsDeliveryForResource"): String;
+    list_into allowed_field_delimiters("allowedFieldDelimiters"): String, push_allowed_field_delimiters;
+    list_into allowed_suffix_path_fields("allowedSuffixPathFields"): String, push_allowed_suffix_path_fields;
+    list delivery_source_configuration("deliverySourceConfiguration"): crate::types::DeliverySourceConfigurationSchema, push_delivery_source_configuration;
+    value s3_tables_integration("s3TablesIntegration"): crate::types::S3TablesIntegration;
+});
 
 impl FromValue for ConfigurationTemplate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1108,26 +802,11 @@ pub struct ConfigurationTemplateDeliveryConfigValues {
     pub s3_delivery_configuration: Option<crate::types::S3DeliveryConfiguration>,
 }
 
-impl ConfigurationTemplateDeliveryConfigValues {
-    /// Sets `recordFields` (see [`Self::record_fields`]).
-    pub fn record_fields(mut self, value: Vec<String>) -> Self {
-        self.record_fields = Some(value);
-        self
-    }
-    /// Sets `fieldDelimiter` (see [`Self::field_delimiter`]).
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `s3DeliveryConfiguration` (see [`Self::s3_delivery_configuration`]).
-    pub fn s3_delivery_configuration(
-        mut self,
-        value: crate::types::S3DeliveryConfiguration,
-    ) -> Self {
-        self.s3_delivery_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ConfigurationTemplateDeliveryConfigValues {
+    list_into record_fields("recordFields"): String, push_record_fields;
+    into field_delimiter("fieldDelimiter"): String;
+    value s3_delivery_configuration("s3DeliveryConfiguration"): crate::types::S3DeliveryConfiguration;
+});
 
 impl FromValue for ConfigurationTemplateDeliveryConfigValues {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1164,13 +843,9 @@ pub struct CopyValue {
     pub entries: Option<Vec<crate::types::CopyValueEntry>>,
 }
 
-impl CopyValue {
-    /// Sets `entries` (see [`Self::entries`]).
-    pub fn entries(mut self, value: Vec<crate::types::CopyValueEntry>) -> Self {
-        self.entries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CopyValue {
+    list entries("entries"): crate::types::CopyValueEntry, push_entries;
+});
 
 impl IntoValue for CopyValue {
     fn into_value(self) -> Value {
@@ -1203,23 +878,11 @@ pub struct CopyValueEntry {
     pub overwrite_if_exists: Option<bool>,
 }
 
-impl CopyValueEntry {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `target` (see [`Self::target`]).
-    pub fn target(mut self, value: impl Into<String>) -> Self {
-        self.target = Some(value.into());
-        self
-    }
-    /// Sets `overwriteIfExists` (see [`Self::overwrite_if_exists`]).
-    pub fn overwrite_if_exists(mut self, value: bool) -> Self {
-        self.overwrite_if_exists = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CopyValueEntry {
+    into source("source"): String;
+    into target("target"): String;
+    value overwrite_if_exists("overwriteIfExists"): bool;
+});
 
 impl IntoValue for CopyValueEntry {
     fn into_value(self) -> Value {
@@ -1245,7 +908,7 @@ impl FromValue for CopyValueEntry {
 /// The `CreateDeliveryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDeliveryRequest {
+pub struct CreateDeliveryInput {
     /// The name of the delivery source to use for this delivery.
     ///
     /// Required.
@@ -1266,43 +929,16 @@ pub struct CreateDeliveryRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl CreateDeliveryRequest {
-    /// Sets `deliverySourceName` (see [`Self::delivery_source_name`]).
-    pub fn delivery_source_name(mut self, value: impl Into<String>) -> Self {
-        self.delivery_source_name = Some(value.into());
-        self
-    }
-    /// Sets `deliveryDestinationArn` (see [`Self::delivery_destination_arn`]).
-    pub fn delivery_destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.delivery_destination_arn = Some(value.into());
-        self
-    }
-    /// Sets `recordFields` (see [`Self::record_fields`]).
-    pub fn record_fields(mut self, value: Vec<String>) -> Self {
-        self.record_fields = Some(value);
-        self
-    }
-    /// Sets `fieldDelimiter` (see [`Self::field_delimiter`]).
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `s3DeliveryConfiguration` (see [`Self::s3_delivery_configuration`]).
-    pub fn s3_delivery_configuration(
-        mut self,
-        value: crate::types::S3DeliveryConfiguration,
-    ) -> Self {
-        self.s3_delivery_configuration = Some(value);
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDeliveryInput {
+    into delivery_source_name("deliverySourceName"): String;
+    into delivery_destination_arn("deliveryDestinationArn"): String;
+    list_into record_fields("recordFields"): String, push_record_fields;
+    into field_delimiter("fieldDelimiter"): String;
+    value s3_delivery_configuration("s3DeliveryConfiguration"): crate::types::S3DeliveryConfiguration;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for CreateDeliveryRequest {
+impl IntoValue for CreateDeliveryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.delivery_source_name.into_value(),
@@ -1318,22 +954,18 @@ impl IntoValue for CreateDeliveryRequest {
 /// The `CreateDeliveryResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateDeliveryResponse {
+pub struct CreateDeliveryOutput {
     /// A structure that contains information about the delivery that you just created.
     pub delivery: Option<crate::types::Delivery>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateDeliveryResponse {
-    /// Sets `delivery` (see [`Self::delivery`]).
-    pub fn delivery(mut self, value: crate::types::Delivery) -> Self {
-        self.delivery = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDeliveryOutput {
+    value delivery("delivery"): crate::types::Delivery;
+});
 
-impl FromValue for CreateDeliveryResponse {
+impl FromValue for CreateDeliveryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1345,7 +977,7 @@ impl FromValue for CreateDeliveryResponse {
 /// The `CreateExportTaskRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateExportTaskRequest {
+pub struct CreateExportTaskInput {
     /// The name of the export task.
     pub task_name: Option<String>,
     /// The name of the log group.
@@ -1374,45 +1006,17 @@ pub struct CreateExportTaskRequest {
     pub destination_prefix: Option<String>,
 }
 
-impl CreateExportTaskRequest {
-    /// Sets `taskName` (see [`Self::task_name`]).
-    pub fn task_name(mut self, value: impl Into<String>) -> Self {
-        self.task_name = Some(value.into());
-        self
-    }
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `logStreamNamePrefix` (see [`Self::log_stream_name_prefix`]).
-    pub fn log_stream_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.log_stream_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `from` (see [`Self::from`]).
-    pub fn from(mut self, value: i64) -> Self {
-        self.from = Some(value);
-        self
-    }
-    /// Sets `to` (see [`Self::to`]).
-    pub fn to(mut self, value: i64) -> Self {
-        self.to = Some(value);
-        self
-    }
-    /// Sets `destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-    /// Sets `destinationPrefix` (see [`Self::destination_prefix`]).
-    pub fn destination_prefix(mut self, value: impl Into<String>) -> Self {
-        self.destination_prefix = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateExportTaskInput {
+    into task_name("taskName"): String;
+    into log_group_name("logGroupName"): String;
+    into log_stream_name_prefix("logStreamNamePrefix"): String;
+    value from("from"): i64;
+    value to("to"): i64;
+    into destination("destination"): String;
+    into destination_prefix("destinationPrefix"): String;
+});
 
-impl IntoValue for CreateExportTaskRequest {
+impl IntoValue for CreateExportTaskInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.task_name.into_value(),
@@ -1429,22 +1033,18 @@ impl IntoValue for CreateExportTaskRequest {
 /// The `CreateExportTaskResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateExportTaskResponse {
+pub struct CreateExportTaskOutput {
     /// The ID of the export task.
     pub task_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateExportTaskResponse {
-    /// Sets `taskId` (see [`Self::task_id`]).
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.task_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateExportTaskOutput {
+    into task_id("taskId"): String;
+});
 
-impl FromValue for CreateExportTaskResponse {
+impl FromValue for CreateExportTaskOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1456,7 +1056,7 @@ impl FromValue for CreateExportTaskResponse {
 /// The `CreateImportTaskRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateImportTaskRequest {
+pub struct CreateImportTaskInput {
     /// The ARN of the source to import from.
     ///
     /// Required.
@@ -1469,25 +1069,13 @@ pub struct CreateImportTaskRequest {
     pub import_filter: Option<crate::types::ImportFilter>,
 }
 
-impl CreateImportTaskRequest {
-    /// Sets `importSourceArn` (see [`Self::import_source_arn`]).
-    pub fn import_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.import_source_arn = Some(value.into());
-        self
-    }
-    /// Sets `importRoleArn` (see [`Self::import_role_arn`]).
-    pub fn import_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.import_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `importFilter` (see [`Self::import_filter`]).
-    pub fn import_filter(mut self, value: crate::types::ImportFilter) -> Self {
-        self.import_filter = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateImportTaskInput {
+    into import_source_arn("importSourceArn"): String;
+    into import_role_arn("importRoleArn"): String;
+    value import_filter("importFilter"): crate::types::ImportFilter;
+});
 
-impl IntoValue for CreateImportTaskRequest {
+impl IntoValue for CreateImportTaskInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.import_source_arn.into_value(),
@@ -1500,7 +1088,7 @@ impl IntoValue for CreateImportTaskRequest {
 /// The `CreateImportTaskResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateImportTaskResponse {
+pub struct CreateImportTaskOutput {
     /// A unique identifier for the import task.
     pub import_id: Option<String>,
     /// The ARN of the CloudWatch Logs log group created as the destination for the imported events.
@@ -1511,25 +1099,13 @@ pub struct CreateImportTaskResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateImportTaskResponse {
-    /// Sets `importId` (see [`Self::import_id`]).
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.import_id = Some(value.into());
-        self
-    }
-    /// Sets `importDestinationArn` (see [`Self::import_destination_arn`]).
-    pub fn import_destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.import_destination_arn = Some(value.into());
-        self
-    }
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateImportTaskOutput {
+    into import_id("importId"): String;
+    into import_destination_arn("importDestinationArn"): String;
+    value creation_time("creationTime"): i64;
+});
 
-impl FromValue for CreateImportTaskResponse {
+impl FromValue for CreateImportTaskOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1543,7 +1119,7 @@ impl FromValue for CreateImportTaskResponse {
 /// The `CreateLogAnomalyDetectorRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateLogAnomalyDetectorRequest {
+pub struct CreateLogAnomalyDetectorInput {
     /// An array containing the ARN of the log group that this anomaly detector will watch. You can specify only one log group ARN.
     ///
     /// Required.
@@ -1566,48 +1142,17 @@ pub struct CreateLogAnomalyDetectorRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl CreateLogAnomalyDetectorRequest {
-    /// Sets `logGroupArnList` (see [`Self::log_group_arn_list`]).
-    pub fn log_group_arn_list(mut self, value: Vec<String>) -> Self {
-        self.log_group_arn_list = Some(value);
-        self
-    }
-    /// Sets `detectorName` (see [`Self::detector_name`]).
-    pub fn detector_name(mut self, value: impl Into<String>) -> Self {
-        self.detector_name = Some(value.into());
-        self
-    }
-    /// Sets `evaluationFrequency` (see [`Self::evaluation_frequency`]).
-    pub fn evaluation_frequency(
-        mut self,
-        value: impl Into<crate::types::EvaluationFrequency>,
-    ) -> Self {
-        self.evaluation_frequency = Some(value.into());
-        self
-    }
-    /// Sets `filterPattern` (see [`Self::filter_pattern`]).
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `anomalyVisibilityTime` (see [`Self::anomaly_visibility_time`]).
-    pub fn anomaly_visibility_time(mut self, value: i64) -> Self {
-        self.anomaly_visibility_time = Some(value);
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateLogAnomalyDetectorInput {
+    list_into log_group_arn_list("logGroupArnList"): String, push_log_group_arn_list;
+    into detector_name("detectorName"): String;
+    into evaluation_frequency("evaluationFrequency"): crate::types::EvaluationFrequency;
+    into filter_pattern("filterPattern"): String;
+    into kms_key_id("kmsKeyId"): String;
+    value anomaly_visibility_time("anomalyVisibilityTime"): i64;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for CreateLogAnomalyDetectorRequest {
+impl IntoValue for CreateLogAnomalyDetectorInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_arn_list.into_value(),
@@ -1624,22 +1169,18 @@ impl IntoValue for CreateLogAnomalyDetectorRequest {
 /// The `CreateLogAnomalyDetectorResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateLogAnomalyDetectorResponse {
+pub struct CreateLogAnomalyDetectorOutput {
     /// The ARN of the log anomaly detector that you just created.
     pub anomaly_detector_arn: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateLogAnomalyDetectorResponse {
-    /// Sets `anomalyDetectorArn` (see [`Self::anomaly_detector_arn`]).
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_detector_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateLogAnomalyDetectorOutput {
+    into anomaly_detector_arn("anomalyDetectorArn"): String;
+});
 
-impl FromValue for CreateLogAnomalyDetectorResponse {
+impl FromValue for CreateLogAnomalyDetectorOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1651,7 +1192,7 @@ impl FromValue for CreateLogAnomalyDetectorResponse {
 /// The `CreateLogGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateLogGroupRequest {
+pub struct CreateLogGroupInput {
     /// A name for the log group.
     ///
     /// Required.
@@ -1678,35 +1219,15 @@ pub struct CreateLogGroupRequest {
     pub deletion_protection_enabled: Option<bool>,
 }
 
-impl CreateLogGroupRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `logGroupClass` (see [`Self::log_group_class`]).
-    pub fn log_group_class(mut self, value: impl Into<crate::types::LogGroupClass>) -> Self {
-        self.log_group_class = Some(value.into());
-        self
-    }
-    /// Sets `deletionProtectionEnabled` (see [`Self::deletion_protection_enabled`]).
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.deletion_protection_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateLogGroupInput {
+    into log_group_name("logGroupName"): String;
+    into kms_key_id("kmsKeyId"): String;
+    map_into tags("tags"): String, insert_tags;
+    into log_group_class("logGroupClass"): crate::types::LogGroupClass;
+    value deletion_protection_enabled("deletionProtectionEnabled"): bool;
+});
 
-impl IntoValue for CreateLogGroupRequest {
+impl IntoValue for CreateLogGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -1721,7 +1242,7 @@ impl IntoValue for CreateLogGroupRequest {
 /// The `CreateLogStreamRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateLogStreamRequest {
+pub struct CreateLogStreamInput {
     /// The name of the log group.
     ///
     /// Required.
@@ -1732,20 +1253,12 @@ pub struct CreateLogStreamRequest {
     pub log_stream_name: Option<String>,
 }
 
-impl CreateLogStreamRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `logStreamName` (see [`Self::log_stream_name`]).
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.log_stream_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateLogStreamInput {
+    into log_group_name("logGroupName"): String;
+    into log_stream_name("logStreamName"): String;
+});
 
-impl IntoValue for CreateLogStreamRequest {
+impl IntoValue for CreateLogStreamInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -1757,7 +1270,7 @@ impl IntoValue for CreateLogStreamRequest {
 /// The `CreateLookupTableRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateLookupTableRequest {
+pub struct CreateLookupTableInput {
     /// The name of the lookup table. The name must be unique within your account and Region. The name can contain only alphanumeric characters and underscores, and can be up to 256 characters long.
     ///
     /// Required.
@@ -1778,40 +1291,16 @@ pub struct CreateLookupTableRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl CreateLookupTableRequest {
-    /// Sets `lookupTableName` (see [`Self::lookup_table_name`]).
-    pub fn lookup_table_name(mut self, value: impl Into<String>) -> Self {
-        self.lookup_table_name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `tableBody` (see [`Self::table_body`]).
-    pub fn table_body(mut self, value: impl Into<String>) -> Self {
-        self.table_body = Some(value.into());
-        self
-    }
-    /// Sets `queryId` (see [`Self::query_id`]).
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.query_id = Some(value.into());
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateLookupTableInput {
+    into lookup_table_name("lookupTableName"): String;
+    into description("description"): String;
+    into table_body("tableBody"): String;
+    into query_id("queryId"): String;
+    into kms_key_id("kmsKeyId"): String;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for CreateLookupTableRequest {
+impl IntoValue for CreateLookupTableInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.lookup_table_name.into_value(),
@@ -1827,7 +1316,7 @@ impl IntoValue for CreateLookupTableRequest {
 /// The `CreateLookupTableResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateLookupTableResponse {
+pub struct CreateLookupTableOutput {
     /// The ARN of the lookup table that was created.
     pub lookup_table_arn: Option<String>,
     /// The time when the lookup table was created, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
@@ -1836,20 +1325,12 @@ pub struct CreateLookupTableResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateLookupTableResponse {
-    /// Sets `lookupTableArn` (see [`Self::lookup_table_arn`]).
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.lookup_table_arn = Some(value.into());
-        self
-    }
-    /// Sets `createdAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: i64) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateLookupTableOutput {
+    into lookup_table_arn("lookupTableArn"): String;
+    value created_at("createdAt"): i64;
+});
 
-impl FromValue for CreateLookupTableResponse {
+impl FromValue for CreateLookupTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1862,7 +1343,7 @@ impl FromValue for CreateLookupTableResponse {
 /// The `CreateScheduledQueryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateScheduledQueryRequest {
+pub struct CreateScheduledQueryInput {
     /// The name of the scheduled query. The name must be unique within your account and region. Length must be between 1 and 300 characters.
     ///
     /// Required.
@@ -1905,88 +1386,25 @@ pub struct CreateScheduledQueryRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl CreateScheduledQueryRequest {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `queryLanguage` (see [`Self::query_language`]).
-    pub fn query_language(mut self, value: impl Into<crate::types::QueryLanguage>) -> Self {
-        self.query_language = Some(value.into());
-        self
-    }
-    /// Sets `queryString` (see [`Self::query_string`]).
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.query_string = Some(value.into());
-        self
-    }
-    /// Sets `logGroupIdentifiers` (see [`Self::log_group_identifiers`]).
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.log_group_identifiers = Some(value);
-        self
-    }
-    /// Sets `scheduleExpression` (see [`Self::schedule_expression`]).
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
-    }
-    /// Sets `timezone` (see [`Self::timezone`]).
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-    /// Sets `startTimeOffset` (see [`Self::start_time_offset`]).
-    pub fn start_time_offset(mut self, value: i64) -> Self {
-        self.start_time_offset = Some(value);
-        self
-    }
-    /// Sets `endTimeOffset` (see [`Self::end_time_offset`]).
-    pub fn end_time_offset(mut self, value: i64) -> Self {
-        self.end_time_offset = Some(value);
-        self
-    }
-    /// Sets `destinationConfiguration` (see [`Self::destination_configuration`]).
-    pub fn destination_configuration(
-        mut self,
-        value: crate::types::DestinationConfiguration,
-    ) -> Self {
-        self.destination_configuration = Some(value);
-        self
-    }
-    /// Sets `scheduleStartTime` (see [`Self::schedule_start_time`]).
-    pub fn schedule_start_time(mut self, value: i64) -> Self {
-        self.schedule_start_time = Some(value);
-        self
-    }
-    /// Sets `scheduleEndTime` (see [`Self::schedule_end_time`]).
-    pub fn schedule_end_time(mut self, value: i64) -> Self {
-        self.schedule_end_time = Some(value);
-        self
-    }
-    /// Sets `executionRoleArn` (see [`Self::execution_role_arn`]).
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `state` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::ScheduledQueryState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateScheduledQueryInput {
+    into name("name"): String;
+    into description("description"): String;
+    into query_language("queryLanguage"): crate::types::QueryLanguage;
+    into query_string("queryString"): String;
+    list_into log_group_identifiers("logGroupIdentifiers"): String, push_log_group_identifiers;
+    into schedule_expression("scheduleExpression"): String;
+    into timezone("timezone"): String;
+    value start_time_offset("startTimeOffset"): i64;
+    value end_time_offset("endTimeOffset"): i64;
+    value destination_configuration("destinationConfiguration"): crate::types::DestinationConfiguration;
+    value schedule_start_time("scheduleStartTime"): i64;
+    value schedule_end_time("scheduleEndTime"): i64;
+    into execution_role_arn("executionRoleArn"): String;
+    into state("state"): crate::types::ScheduledQueryState;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for CreateScheduledQueryRequest {
+impl IntoValue for CreateScheduledQueryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.name.into_value(),
@@ -2011,7 +1429,7 @@ impl IntoValue for CreateScheduledQueryRequest {
 /// The `CreateScheduledQueryResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateScheduledQueryResponse {
+pub struct CreateScheduledQueryOutput {
     /// The ARN of the created scheduled query.
     pub scheduled_query_arn: Option<String>,
     /// The current state of the scheduled query.
@@ -2020,20 +1438,12 @@ pub struct CreateScheduledQueryResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateScheduledQueryResponse {
-    /// Sets `scheduledQueryArn` (see [`Self::scheduled_query_arn`]).
-    pub fn scheduled_query_arn(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_query_arn = Some(value.into());
-        self
-    }
-    /// Sets `state` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::ScheduledQueryState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateScheduledQueryOutput {
+    into scheduled_query_arn("scheduledQueryArn"): String;
+    into state("state"): crate::types::ScheduledQueryState;
+});
 
-impl FromValue for CreateScheduledQueryResponse {
+impl FromValue for CreateScheduledQueryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2053,13 +1463,9 @@ pub struct DataAlreadyAcceptedException {
     pub expected_sequence_token: Option<String>,
 }
 
-impl DataAlreadyAcceptedException {
-    /// Sets `expectedSequenceToken` (see [`Self::expected_sequence_token`]).
-    pub fn expected_sequence_token(mut self, value: impl Into<String>) -> Self {
-        self.expected_sequence_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DataAlreadyAcceptedException {
+    into expected_sequence_token("expectedSequenceToken"): String;
+});
 
 impl FromValue for DataAlreadyAcceptedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2166,18 +1572,10 @@ pub struct DataSource {
     pub r#type: Option<String>,
 }
 
-impl DataSource {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DataSource {
+    into name("name"): String;
+    into r#type("type"): String;
+});
 
 impl IntoValue for DataSource {
     fn into_value(self) -> Value {
@@ -2207,18 +1605,10 @@ pub struct DataSourceFilter {
     pub r#type: Option<String>,
 }
 
-impl DataSourceFilter {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DataSourceFilter {
+    into name("name"): String;
+    into r#type("type"): String;
+});
 
 impl IntoValue for DataSourceFilter {
     fn into_value(self) -> Value {
@@ -2256,43 +1646,15 @@ pub struct DateTimeConverter {
     pub locale: Option<String>,
 }
 
-impl DateTimeConverter {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `target` (see [`Self::target`]).
-    pub fn target(mut self, value: impl Into<String>) -> Self {
-        self.target = Some(value.into());
-        self
-    }
-    /// Sets `targetFormat` (see [`Self::target_format`]).
-    pub fn target_format(mut self, value: impl Into<String>) -> Self {
-        self.target_format = Some(value.into());
-        self
-    }
-    /// Sets `matchPatterns` (see [`Self::match_patterns`]).
-    pub fn match_patterns(mut self, value: Vec<String>) -> Self {
-        self.match_patterns = Some(value);
-        self
-    }
-    /// Sets `sourceTimezone` (see [`Self::source_timezone`]).
-    pub fn source_timezone(mut self, value: impl Into<String>) -> Self {
-        self.source_timezone = Some(value.into());
-        self
-    }
-    /// Sets `targetTimezone` (see [`Self::target_timezone`]).
-    pub fn target_timezone(mut self, value: impl Into<String>) -> Self {
-        self.target_timezone = Some(value.into());
-        self
-    }
-    /// Sets `locale` (see [`Self::locale`]).
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.locale = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DateTimeConverter {
+    into source("source"): String;
+    into target("target"): String;
+    into target_format("targetFormat"): String;
+    list_into match_patterns("matchPatterns"): String, push_match_patterns;
+    into source_timezone("sourceTimezone"): String;
+    into target_timezone("targetTimezone"): String;
+    into locale("locale"): String;
+});
 
 impl IntoValue for DateTimeConverter {
     fn into_value(self) -> Value {
@@ -2326,7 +1688,7 @@ impl FromValue for DateTimeConverter {
 /// The `DeleteAccountPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAccountPolicyRequest {
+pub struct DeleteAccountPolicyInput {
     /// The name of the policy to delete.
     ///
     /// Required.
@@ -2337,20 +1699,12 @@ pub struct DeleteAccountPolicyRequest {
     pub policy_type: Option<crate::types::PolicyType>,
 }
 
-impl DeleteAccountPolicyRequest {
-    /// Sets `policyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `policyType` (see [`Self::policy_type`]).
-    pub fn policy_type(mut self, value: impl Into<crate::types::PolicyType>) -> Self {
-        self.policy_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAccountPolicyInput {
+    into policy_name("policyName"): String;
+    into policy_type("policyType"): crate::types::PolicyType;
+});
 
-impl IntoValue for DeleteAccountPolicyRequest {
+impl IntoValue for DeleteAccountPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_name.into_value(),
@@ -2362,94 +1716,78 @@ impl IntoValue for DeleteAccountPolicyRequest {
 /// The `DeleteDataProtectionPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDataProtectionPolicyRequest {
+pub struct DeleteDataProtectionPolicyInput {
     /// The name or ARN of the log group that you want to delete the data protection policy for.
     ///
     /// Required.
     pub log_group_identifier: Option<String>,
 }
 
-impl DeleteDataProtectionPolicyRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDataProtectionPolicyInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+});
 
-impl IntoValue for DeleteDataProtectionPolicyRequest {
+impl IntoValue for DeleteDataProtectionPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.log_group_identifier.into_value()])
-    }
-}
-
-/// The `DeleteDeliveryDestinationPolicyRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteDeliveryDestinationPolicyRequest {
-    /// The name of the delivery destination that you want to delete the policy for.
-    ///
-    /// Required.
-    pub delivery_destination_name: Option<String>,
-}
-
-impl DeleteDeliveryDestinationPolicyRequest {
-    /// Sets `deliveryDestinationName` (see [`Self::delivery_destination_name`]).
-    pub fn delivery_destination_name(mut self, value: impl Into<String>) -> Self {
-        self.delivery_destination_name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DeleteDeliveryDestinationPolicyRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.delivery_destination_name.into_value()])
     }
 }
 
 /// The `DeleteDeliveryDestinationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDeliveryDestinationRequest {
+pub struct DeleteDeliveryDestinationInput {
     /// The name of the delivery destination that you want to delete. You can find a list of delivery destination names by using the [DescribeDeliveryDestinations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveryDestinations.html) operation.
     ///
     /// Required.
     pub name: Option<String>,
 }
 
-impl DeleteDeliveryDestinationRequest {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
+myaws_core::setters!(DeleteDeliveryDestinationInput {
+    into name("name"): String;
+});
+
+impl IntoValue for DeleteDeliveryDestinationInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.name.into_value()])
     }
 }
 
-impl IntoValue for DeleteDeliveryDestinationRequest {
+/// The `DeleteDeliveryDestinationPolicyRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDeliveryDestinationPolicyInput {
+    /// The name of the delivery destination that you want to delete the policy for.
+    ///
+    /// Required.
+    pub delivery_destination_name: Option<String>,
+}
+
+myaws_core::setters!(DeleteDeliveryDestinationPolicyInput {
+    into delivery_destination_name("deliveryDestinationName"): String;
+});
+
+impl IntoValue for DeleteDeliveryDestinationPolicyInput {
     fn into_value(self) -> Value {
-        Value::Struct(vec![self.name.into_value()])
+        Value::Struct(vec![self.delivery_destination_name.into_value()])
     }
 }
 
 /// The `DeleteDeliveryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDeliveryRequest {
+pub struct DeleteDeliveryInput {
     /// The unique ID of the delivery to delete. You can find the ID of a delivery with the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation.
     ///
     /// Required.
     pub id: Option<String>,
 }
 
-impl DeleteDeliveryRequest {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDeliveryInput {
+    into id("id"): String;
+});
 
-impl IntoValue for DeleteDeliveryRequest {
+impl IntoValue for DeleteDeliveryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.id.into_value()])
     }
@@ -2458,22 +1796,18 @@ impl IntoValue for DeleteDeliveryRequest {
 /// The `DeleteDeliverySourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDeliverySourceRequest {
+pub struct DeleteDeliverySourceInput {
     /// The name of the delivery source that you want to delete.
     ///
     /// Required.
     pub name: Option<String>,
 }
 
-impl DeleteDeliverySourceRequest {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDeliverySourceInput {
+    into name("name"): String;
+});
 
-impl IntoValue for DeleteDeliverySourceRequest {
+impl IntoValue for DeleteDeliverySourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.name.into_value()])
     }
@@ -2482,22 +1816,18 @@ impl IntoValue for DeleteDeliverySourceRequest {
 /// The `DeleteDestinationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteDestinationRequest {
+pub struct DeleteDestinationInput {
     /// The name of the destination.
     ///
     /// Required.
     pub destination_name: Option<String>,
 }
 
-impl DeleteDestinationRequest {
-    /// Sets `destinationName` (see [`Self::destination_name`]).
-    pub fn destination_name(mut self, value: impl Into<String>) -> Self {
-        self.destination_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDestinationInput {
+    into destination_name("destinationName"): String;
+});
 
-impl IntoValue for DeleteDestinationRequest {
+impl IntoValue for DeleteDestinationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.destination_name.into_value()])
     }
@@ -2506,22 +1836,18 @@ impl IntoValue for DeleteDestinationRequest {
 /// The `DeleteIndexPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIndexPolicyRequest {
+pub struct DeleteIndexPolicyInput {
     /// The log group to delete the index policy for. You can specify either the name or the ARN of the log group.
     ///
     /// Required.
     pub log_group_identifier: Option<String>,
 }
 
-impl DeleteIndexPolicyRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteIndexPolicyInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+});
 
-impl IntoValue for DeleteIndexPolicyRequest {
+impl IntoValue for DeleteIndexPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.log_group_identifier.into_value()])
     }
@@ -2530,12 +1856,12 @@ impl IntoValue for DeleteIndexPolicyRequest {
 /// The `DeleteIndexPolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIndexPolicyResponse {
+pub struct DeleteIndexPolicyOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteIndexPolicyResponse {
+impl FromValue for DeleteIndexPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -2545,7 +1871,7 @@ impl FromValue for DeleteIndexPolicyResponse {
 /// The `DeleteIntegrationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIntegrationRequest {
+pub struct DeleteIntegrationInput {
     /// The name of the integration to delete. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html).
     ///
     /// Required.
@@ -2556,20 +1882,12 @@ pub struct DeleteIntegrationRequest {
     pub force: Option<bool>,
 }
 
-impl DeleteIntegrationRequest {
-    /// Sets `integrationName` (see [`Self::integration_name`]).
-    pub fn integration_name(mut self, value: impl Into<String>) -> Self {
-        self.integration_name = Some(value.into());
-        self
-    }
-    /// Sets `force` (see [`Self::force`]).
-    pub fn force(mut self, value: bool) -> Self {
-        self.force = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteIntegrationInput {
+    into integration_name("integrationName"): String;
+    value force("force"): bool;
+});
 
-impl IntoValue for DeleteIntegrationRequest {
+impl IntoValue for DeleteIntegrationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.integration_name.into_value(),
@@ -2581,12 +1899,12 @@ impl IntoValue for DeleteIntegrationRequest {
 /// The `DeleteIntegrationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIntegrationResponse {
+pub struct DeleteIntegrationOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteIntegrationResponse {
+impl FromValue for DeleteIntegrationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -2605,13 +1923,9 @@ pub struct DeleteKeys {
     pub with_keys: Option<Vec<String>>,
 }
 
-impl DeleteKeys {
-    /// Sets `withKeys` (see [`Self::with_keys`]).
-    pub fn with_keys(mut self, value: Vec<String>) -> Self {
-        self.with_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteKeys {
+    list_into with_keys("withKeys"): String, push_with_keys;
+});
 
 impl IntoValue for DeleteKeys {
     fn into_value(self) -> Value {
@@ -2631,22 +1945,18 @@ impl FromValue for DeleteKeys {
 /// The `DeleteLogAnomalyDetectorRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteLogAnomalyDetectorRequest {
+pub struct DeleteLogAnomalyDetectorInput {
     /// The ARN of the anomaly detector to delete. You can find the ARNs of log anomaly detectors in your account by using the [ListLogAnomalyDetectors](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListLogAnomalyDetectors.html) operation.
     ///
     /// Required.
     pub anomaly_detector_arn: Option<String>,
 }
 
-impl DeleteLogAnomalyDetectorRequest {
-    /// Sets `anomalyDetectorArn` (see [`Self::anomaly_detector_arn`]).
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_detector_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteLogAnomalyDetectorInput {
+    into anomaly_detector_arn("anomalyDetectorArn"): String;
+});
 
-impl IntoValue for DeleteLogAnomalyDetectorRequest {
+impl IntoValue for DeleteLogAnomalyDetectorInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.anomaly_detector_arn.into_value()])
     }
@@ -2655,22 +1965,18 @@ impl IntoValue for DeleteLogAnomalyDetectorRequest {
 /// The `DeleteLogGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteLogGroupRequest {
+pub struct DeleteLogGroupInput {
     /// The name of the log group.
     ///
     /// Required.
     pub log_group_name: Option<String>,
 }
 
-impl DeleteLogGroupRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteLogGroupInput {
+    into log_group_name("logGroupName"): String;
+});
 
-impl IntoValue for DeleteLogGroupRequest {
+impl IntoValue for DeleteLogGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.log_group_name.into_value()])
     }
@@ -2679,7 +1985,7 @@ impl IntoValue for DeleteLogGroupRequest {
 /// The `DeleteLogStreamRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteLogStreamRequest {
+pub struct DeleteLogStreamInput {
     /// The name of the log group.
     ///
     /// Required.
@@ -2690,20 +1996,12 @@ pub struct DeleteLogStreamRequest {
     pub log_stream_name: Option<String>,
 }
 
-impl DeleteLogStreamRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `logStreamName` (see [`Self::log_stream_name`]).
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.log_stream_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteLogStreamInput {
+    into log_group_name("logGroupName"): String;
+    into log_stream_name("logStreamName"): String;
+});
 
-impl IntoValue for DeleteLogStreamRequest {
+impl IntoValue for DeleteLogStreamInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -2715,22 +2013,18 @@ impl IntoValue for DeleteLogStreamRequest {
 /// The `DeleteLookupTableRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteLookupTableRequest {
+pub struct DeleteLookupTableInput {
     /// The ARN of the lookup table to delete.
     ///
     /// Required.
     pub lookup_table_arn: Option<String>,
 }
 
-impl DeleteLookupTableRequest {
-    /// Sets `lookupTableArn` (see [`Self::lookup_table_arn`]).
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.lookup_table_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteLookupTableInput {
+    into lookup_table_arn("lookupTableArn"): String;
+});
 
-impl IntoValue for DeleteLookupTableRequest {
+impl IntoValue for DeleteLookupTableInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.lookup_table_arn.into_value()])
     }
@@ -2739,7 +2033,7 @@ impl IntoValue for DeleteLookupTableRequest {
 /// The `DeleteMetricFilterRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteMetricFilterRequest {
+pub struct DeleteMetricFilterInput {
     /// The name of the log group.
     ///
     /// Required.
@@ -2750,20 +2044,12 @@ pub struct DeleteMetricFilterRequest {
     pub filter_name: Option<String>,
 }
 
-impl DeleteMetricFilterRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `filterName` (see [`Self::filter_name`]).
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.filter_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteMetricFilterInput {
+    into log_group_name("logGroupName"): String;
+    into filter_name("filterName"): String;
+});
 
-impl IntoValue for DeleteMetricFilterRequest {
+impl IntoValue for DeleteMetricFilterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -2775,22 +2061,18 @@ impl IntoValue for DeleteMetricFilterRequest {
 /// The `DeleteQueryDefinitionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteQueryDefinitionRequest {
+pub struct DeleteQueryDefinitionInput {
     /// The ID of the query definition that you want to delete. You can use [DescribeQueryDefinitions](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html) to retrieve the IDs of your saved query definitions.
     ///
     /// Required.
     pub query_definition_id: Option<String>,
 }
 
-impl DeleteQueryDefinitionRequest {
-    /// Sets `queryDefinitionId` (see [`Self::query_definition_id`]).
-    pub fn query_definition_id(mut self, value: impl Into<String>) -> Self {
-        self.query_definition_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteQueryDefinitionInput {
+    into query_definition_id("queryDefinitionId"): String;
+});
 
-impl IntoValue for DeleteQueryDefinitionRequest {
+impl IntoValue for DeleteQueryDefinitionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.query_definition_id.into_value()])
     }
@@ -2799,22 +2081,18 @@ impl IntoValue for DeleteQueryDefinitionRequest {
 /// The `DeleteQueryDefinitionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteQueryDefinitionResponse {
+pub struct DeleteQueryDefinitionOutput {
     /// A value of TRUE indicates that the operation succeeded. FALSE indicates that the operation failed.
     pub success: Option<bool>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteQueryDefinitionResponse {
-    /// Sets `success` (see [`Self::success`]).
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteQueryDefinitionOutput {
+    value success("success"): bool;
+});
 
-impl FromValue for DeleteQueryDefinitionResponse {
+impl FromValue for DeleteQueryDefinitionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2826,7 +2104,7 @@ impl FromValue for DeleteQueryDefinitionResponse {
 /// The `DeleteResourcePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteResourcePolicyRequest {
+pub struct DeleteResourcePolicyInput {
     /// The name of the policy to be revoked. This parameter is required.
     pub policy_name: Option<String>,
     /// The ARN of the CloudWatch Logs resource for which the resource policy needs to be deleted
@@ -2835,25 +2113,13 @@ pub struct DeleteResourcePolicyRequest {
     pub expected_revision_id: Option<String>,
 }
 
-impl DeleteResourcePolicyRequest {
-    /// Sets `policyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `resourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `expectedRevisionId` (see [`Self::expected_revision_id`]).
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.expected_revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteResourcePolicyInput {
+    into policy_name("policyName"): String;
+    into resource_arn("resourceArn"): String;
+    into expected_revision_id("expectedRevisionId"): String;
+});
 
-impl IntoValue for DeleteResourcePolicyRequest {
+impl IntoValue for DeleteResourcePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_name.into_value(),
@@ -2866,22 +2132,18 @@ impl IntoValue for DeleteResourcePolicyRequest {
 /// The `DeleteRetentionPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteRetentionPolicyRequest {
+pub struct DeleteRetentionPolicyInput {
     /// The name of the log group.
     ///
     /// Required.
     pub log_group_name: Option<String>,
 }
 
-impl DeleteRetentionPolicyRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteRetentionPolicyInput {
+    into log_group_name("logGroupName"): String;
+});
 
-impl IntoValue for DeleteRetentionPolicyRequest {
+impl IntoValue for DeleteRetentionPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.log_group_name.into_value()])
     }
@@ -2890,22 +2152,18 @@ impl IntoValue for DeleteRetentionPolicyRequest {
 /// The `DeleteScheduledQueryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteScheduledQueryRequest {
+pub struct DeleteScheduledQueryInput {
     /// The ARN or name of the scheduled query to delete.
     ///
     /// Required.
     pub identifier: Option<String>,
 }
 
-impl DeleteScheduledQueryRequest {
-    /// Sets `identifier` (see [`Self::identifier`]).
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteScheduledQueryInput {
+    into identifier("identifier"): String;
+});
 
-impl IntoValue for DeleteScheduledQueryRequest {
+impl IntoValue for DeleteScheduledQueryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.identifier.into_value()])
     }
@@ -2914,12 +2172,12 @@ impl IntoValue for DeleteScheduledQueryRequest {
 /// The `DeleteScheduledQueryResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteScheduledQueryResponse {
+pub struct DeleteScheduledQueryOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteScheduledQueryResponse {
+impl FromValue for DeleteScheduledQueryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -2929,7 +2187,7 @@ impl FromValue for DeleteScheduledQueryResponse {
 /// The `DeleteSubscriptionFilterRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteSubscriptionFilterRequest {
+pub struct DeleteSubscriptionFilterInput {
     /// The name of the log group.
     ///
     /// Required.
@@ -2940,20 +2198,12 @@ pub struct DeleteSubscriptionFilterRequest {
     pub filter_name: Option<String>,
 }
 
-impl DeleteSubscriptionFilterRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `filterName` (see [`Self::filter_name`]).
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.filter_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteSubscriptionFilterInput {
+    into log_group_name("logGroupName"): String;
+    into filter_name("filterName"): String;
+});
 
-impl IntoValue for DeleteSubscriptionFilterRequest {
+impl IntoValue for DeleteSubscriptionFilterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -2965,7 +2215,7 @@ impl IntoValue for DeleteSubscriptionFilterRequest {
 /// The `DeleteSyslogConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteSyslogConfigurationRequest {
+pub struct DeleteSyslogConfigurationInput {
     /// The name or ARN of the log group to remove the syslog configuration from.
     ///
     /// Required.
@@ -2974,20 +2224,12 @@ pub struct DeleteSyslogConfigurationRequest {
     pub vpc_endpoint_id: Option<String>,
 }
 
-impl DeleteSyslogConfigurationRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `vpcEndpointId` (see [`Self::vpc_endpoint_id`]).
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_endpoint_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteSyslogConfigurationInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+    into vpc_endpoint_id("vpcEndpointId"): String;
+});
 
-impl IntoValue for DeleteSyslogConfigurationRequest {
+impl IntoValue for DeleteSyslogConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_identifier.into_value(),
@@ -2999,22 +2241,18 @@ impl IntoValue for DeleteSyslogConfigurationRequest {
 /// The `DeleteTransformerRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteTransformerRequest {
+pub struct DeleteTransformerInput {
     /// Specify either the name or ARN of the log group to delete the transformer for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
     ///
     /// Required.
     pub log_group_identifier: Option<String>,
 }
 
-impl DeleteTransformerRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteTransformerInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+});
 
-impl IntoValue for DeleteTransformerRequest {
+impl IntoValue for DeleteTransformerInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.log_group_identifier.into_value()])
     }
@@ -3050,59 +2288,17 @@ pub struct Delivery {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl Delivery {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `deliverySourceName` (see [`Self::delivery_source_name`]).
-    pub fn delivery_source_name(mut self, value: impl Into<String>) -> Self {
-        self.delivery_source_name = Some(value.into());
-        self
-    }
-    /// Sets `deliveryDestinationArn` (see [`Self::delivery_destination_arn`]).
-    pub fn delivery_destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.delivery_destination_arn = Some(value.into());
-        self
-    }
-    /// Sets `deliveryDestinationType` (see [`Self::delivery_destination_type`]).
-    pub fn delivery_destination_type(
-        mut self,
-        value: impl Into<crate::types::DeliveryDestinationType>,
-    ) -> Self {
-        self.delivery_destination_type = Some(value.into());
-        self
-    }
-    /// Sets `recordFields` (see [`Self::record_fields`]).
-    pub fn record_fields(mut self, value: Vec<String>) -> Self {
-        self.record_fields = Some(value);
-        self
-    }
-    /// Sets `fieldDelimiter` (see [`Self::field_delimiter`]).
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `s3DeliveryConfiguration` (see [`Self::s3_delivery_configuration`]).
-    pub fn s3_delivery_configuration(
-        mut self,
-        value: crate::types::S3DeliveryConfiguration,
-    ) -> Self {
-        self.s3_delivery_configuration = Some(value);
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Delivery {
+    into id("id"): String;
+    into arn("arn"): String;
+    into delivery_source_name("deliverySourceName"): String;
+    into delivery_destination_arn("deliveryDestinationArn"): String;
+    into delivery_destination_type("deliveryDestinationType"): crate::types::DeliveryDestinationType;
+    list_into record_fields("recordFields"): String, push_record_fields;
+    into field_delimiter("fieldDelimiter"): String;
+    value s3_delivery_configuration("s3DeliveryConfiguration"): crate::types::S3DeliveryConfiguration;
+    map_into tags("tags"): String, insert_tags;
+});
 
 impl FromValue for Delivery {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3148,44 +2344,14 @@ pub struct DeliveryDestination {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl DeliveryDestination {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `deliveryDestinationType` (see [`Self::delivery_destination_type`]).
-    pub fn delivery_destination_type(
-        mut self,
-        value: impl Into<crate::types::DeliveryDestinationType>,
-    ) -> Self {
-        self.delivery_destination_type = Some(value.into());
-        self
-    }
-    /// Sets `outputFormat` (see [`Self::output_format`]).
-    pub fn output_format(mut self, value: impl Into<crate::types::OutputFormat>) -> Self {
-        self.output_format = Some(value.into());
-        self
-    }
-    /// Sets `deliveryDestinationConfiguration` (see [`Self::delivery_destination_configuration`]).
-    pub fn delivery_destination_configuration(
-        mut self,
-        value: crate::types::DeliveryDestinationConfiguration,
-    ) -> Self {
-        self.delivery_destination_configuration = Some(value);
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeliveryDestination {
+    into name("name"): String;
+    into arn("arn"): String;
+    into delivery_destination_type("deliveryDestinationType"): crate::types::DeliveryDestinationType;
+    into output_format("outputFormat"): crate::types::OutputFormat;
+    value delivery_destination_configuration("deliveryDestinationConfiguration"): crate::types::DeliveryDestinationConfiguration;
+    map_into tags("tags"): String, insert_tags;
+});
 
 impl FromValue for DeliveryDestination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3211,13 +2377,9 @@ pub struct DeliveryDestinationConfiguration {
     pub destination_resource_arn: Option<String>,
 }
 
-impl DeliveryDestinationConfiguration {
-    /// Sets `destinationResourceArn` (see [`Self::destination_resource_arn`]).
-    pub fn destination_resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.destination_resource_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeliveryDestinationConfiguration {
+    into destination_resource_arn("destinationResourceArn"): String;
+});
 
 impl IntoValue for DeliveryDestinationConfiguration {
     fn into_value(self) -> Value {
@@ -3353,56 +2515,17 @@ pub struct DeliverySource {
     pub status_reason: Option<crate::types::DeliverySourceStatusReason>,
 }
 
-impl DeliverySource {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `resourceArns` (see [`Self::resource_arns`]).
-    pub fn resource_arns(mut self, value: Vec<String>) -> Self {
-        self.resource_arns = Some(value);
-        self
-    }
-    /// Sets `service` (see [`Self::service`]).
-    pub fn service(mut self, value: impl Into<String>) -> Self {
-        self.service = Some(value.into());
-        self
-    }
-    /// Sets `logType` (see [`Self::log_type`]).
-    pub fn log_type(mut self, value: impl Into<String>) -> Self {
-        self.log_type = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `deliverySourceConfiguration` (see [`Self::delivery_source_configuration`]).
-    pub fn delivery_source_configuration(mut self, value: HashMap<String, String>) -> Self {
-        self.delivery_source_configuration = Some(value);
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::DeliverySourceStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `statusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(
-        mut self,
-        value: impl Into<crate::types::DeliverySourceStatusReason>,
-    ) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeliverySource {
+    into name("name"): String;
+    into arn("arn"): String;
+    list_into resource_arns("resourceArns"): String, push_resource_arns;
+    into service("service"): String;
+    into log_type("logType"): String;
+    map_into tags("tags"): String, insert_tags;
+    map_into delivery_source_configuration("deliverySourceConfiguration"): String, insert_delivery_source_configuration;
+    into status("status"): crate::types::DeliverySourceStatus;
+    into status_reason("statusReason"): crate::types::DeliverySourceStatusReason;
+});
 
 impl FromValue for DeliverySource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3439,41 +2562,14 @@ pub struct DeliverySourceConfigurationSchema {
     pub max_value: Option<f64>,
 }
 
-impl DeliverySourceConfigurationSchema {
-    /// Sets `keyName` (see [`Self::key_name`]).
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.key_name = Some(value.into());
-        self
-    }
-    /// Sets `valueType` (see [`Self::value_type`]).
-    pub fn value_type(
-        mut self,
-        value: impl Into<crate::types::DeliverySourceConfigurationSchemaValueType>,
-    ) -> Self {
-        self.value_type = Some(value.into());
-        self
-    }
-    /// Sets `defaultValue` (see [`Self::default_value`]).
-    pub fn default_value(mut self, value: impl Into<String>) -> Self {
-        self.default_value = Some(value.into());
-        self
-    }
-    /// Sets `supportedValues` (see [`Self::supported_values`]).
-    pub fn supported_values(mut self, value: Vec<String>) -> Self {
-        self.supported_values = Some(value);
-        self
-    }
-    /// Sets `minValue` (see [`Self::min_value`]).
-    pub fn min_value(mut self, value: f64) -> Self {
-        self.min_value = Some(value);
-        self
-    }
-    /// Sets `maxValue` (see [`Self::max_value`]).
-    pub fn max_value(mut self, value: f64) -> Self {
-        self.max_value = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeliverySourceConfigurationSchema {
+    into key_name("keyName"): String;
+    into value_type("valueType"): crate::types::DeliverySourceConfigurationSchemaValueType;
+    into default_value("defaultValue"): String;
+    list_into supported_values("supportedValues"): String, push_supported_values;
+    value min_value("minValue"): f64;
+    value max_value("maxValue"): f64;
+});
 
 impl FromValue for DeliverySourceConfigurationSchema {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3728,7 +2824,7 @@ impl FromValue for DeliverySourceStatusReason {
 /// The `DescribeAccountPoliciesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeAccountPoliciesRequest {
+pub struct DescribeAccountPoliciesInput {
     /// Use this parameter to limit the returned policies to only the policies that match the policy type that you specify.
     ///
     /// Required.
@@ -3743,30 +2839,14 @@ pub struct DescribeAccountPoliciesRequest {
     pub next_token: Option<String>,
 }
 
-impl DescribeAccountPoliciesRequest {
-    /// Sets `policyType` (see [`Self::policy_type`]).
-    pub fn policy_type(mut self, value: impl Into<crate::types::PolicyType>) -> Self {
-        self.policy_type = Some(value.into());
-        self
-    }
-    /// Sets `policyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `accountIdentifiers` (see [`Self::account_identifiers`]).
-    pub fn account_identifiers(mut self, value: Vec<String>) -> Self {
-        self.account_identifiers = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAccountPoliciesInput {
+    into policy_type("policyType"): crate::types::PolicyType;
+    into policy_name("policyName"): String;
+    list_into account_identifiers("accountIdentifiers"): String, push_account_identifiers;
+    into next_token("nextToken"): String;
+});
 
-impl IntoValue for DescribeAccountPoliciesRequest {
+impl IntoValue for DescribeAccountPoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_type.into_value(),
@@ -3780,7 +2860,7 @@ impl IntoValue for DescribeAccountPoliciesRequest {
 /// The `DescribeAccountPoliciesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeAccountPoliciesResponse {
+pub struct DescribeAccountPoliciesOutput {
     /// An array of structures that contain information about the CloudWatch Logs account policies that match the specified filters.
     pub account_policies: Option<Vec<crate::types::AccountPolicy>>,
     /// The token to use when requesting the next set of items. The token expires after 24 hours.
@@ -3789,20 +2869,12 @@ pub struct DescribeAccountPoliciesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeAccountPoliciesResponse {
-    /// Sets `accountPolicies` (see [`Self::account_policies`]).
-    pub fn account_policies(mut self, value: Vec<crate::types::AccountPolicy>) -> Self {
-        self.account_policies = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeAccountPoliciesOutput {
+    list account_policies("accountPolicies"): crate::types::AccountPolicy, push_account_policies;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeAccountPoliciesResponse {
+impl FromValue for DescribeAccountPoliciesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3815,7 +2887,7 @@ impl FromValue for DescribeAccountPoliciesResponse {
 /// The `DescribeConfigurationTemplatesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeConfigurationTemplatesRequest {
+pub struct DescribeConfigurationTemplatesInput {
     /// Use this parameter to filter the response to include only the configuration templates that apply to the Amazon Web Services service that you specify here.
     pub service: Option<String>,
     /// Use this parameter to filter the response to include only the configuration templates that apply to the log types that you specify here.
@@ -3830,43 +2902,16 @@ pub struct DescribeConfigurationTemplatesRequest {
     pub limit: Option<i32>,
 }
 
-impl DescribeConfigurationTemplatesRequest {
-    /// Sets `service` (see [`Self::service`]).
-    pub fn service(mut self, value: impl Into<String>) -> Self {
-        self.service = Some(value.into());
-        self
-    }
-    /// Sets `logTypes` (see [`Self::log_types`]).
-    pub fn log_types(mut self, value: Vec<String>) -> Self {
-        self.log_types = Some(value);
-        self
-    }
-    /// Sets `resourceTypes` (see [`Self::resource_types`]).
-    pub fn resource_types(mut self, value: Vec<String>) -> Self {
-        self.resource_types = Some(value);
-        self
-    }
-    /// Sets `deliveryDestinationTypes` (see [`Self::delivery_destination_types`]).
-    pub fn delivery_destination_types(
-        mut self,
-        value: Vec<crate::types::DeliveryDestinationType>,
-    ) -> Self {
-        self.delivery_destination_types = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeConfigurationTemplatesInput {
+    into service("service"): String;
+    list_into log_types("logTypes"): String, push_log_types;
+    list_into resource_types("resourceTypes"): String, push_resource_types;
+    list_into delivery_destination_types("deliveryDestinationTypes"): crate::types::DeliveryDestinationType, push_delivery_destination_types;
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for DescribeConfigurationTemplatesRequest {
+impl IntoValue for DescribeConfigurationTemplatesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.service.into_value(),
@@ -3882,7 +2927,7 @@ impl IntoValue for DescribeConfigurationTemplatesRequest {
 /// The `DescribeConfigurationTemplatesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeConfigurationTemplatesResponse {
+pub struct DescribeConfigurationTemplatesOutput {
     /// An array of objects, where each object describes one configuration template that matches the filters that you specified in the request.
     pub configuration_templates: Option<Vec<crate::types::ConfigurationTemplate>>,
     /// The `nextToken` member.
@@ -3891,23 +2936,12 @@ pub struct DescribeConfigurationTemplatesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeConfigurationTemplatesResponse {
-    /// Sets `configurationTemplates` (see [`Self::configuration_templates`]).
-    pub fn configuration_templates(
-        mut self,
-        value: Vec<crate::types::ConfigurationTemplate>,
-    ) -> Self {
-        self.configuration_templates = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeConfigurationTemplatesOutput {
+    list configuration_templates("configurationTemplates"): crate::types::ConfigurationTemplate, push_configuration_templates;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeConfigurationTemplatesResponse {
+impl FromValue for DescribeConfigurationTemplatesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3920,27 +2954,19 @@ impl FromValue for DescribeConfigurationTemplatesResponse {
 /// The `DescribeDeliveriesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDeliveriesRequest {
+pub struct DescribeDeliveriesInput {
     /// The `nextToken` member.
     pub next_token: Option<String>,
     /// Optionally specify the maximum number of deliveries to return in the response.
     pub limit: Option<i32>,
 }
 
-impl DescribeDeliveriesRequest {
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeDeliveriesInput {
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for DescribeDeliveriesRequest {
+impl IntoValue for DescribeDeliveriesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.next_token.into_value(), self.limit.into_value()])
     }
@@ -3949,7 +2975,7 @@ impl IntoValue for DescribeDeliveriesRequest {
 /// The `DescribeDeliveriesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDeliveriesResponse {
+pub struct DescribeDeliveriesOutput {
     /// An array of structures. Each structure contains information about one delivery in the account.
     pub deliveries: Option<Vec<crate::types::Delivery>>,
     /// The `nextToken` member.
@@ -3958,20 +2984,12 @@ pub struct DescribeDeliveriesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeDeliveriesResponse {
-    /// Sets `deliveries` (see [`Self::deliveries`]).
-    pub fn deliveries(mut self, value: Vec<crate::types::Delivery>) -> Self {
-        self.deliveries = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeDeliveriesOutput {
+    list deliveries("deliveries"): crate::types::Delivery, push_deliveries;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeDeliveriesResponse {
+impl FromValue for DescribeDeliveriesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3984,27 +3002,19 @@ impl FromValue for DescribeDeliveriesResponse {
 /// The `DescribeDeliveryDestinationsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDeliveryDestinationsRequest {
+pub struct DescribeDeliveryDestinationsInput {
     /// The `nextToken` member.
     pub next_token: Option<String>,
     /// Optionally specify the maximum number of delivery destinations to return in the response.
     pub limit: Option<i32>,
 }
 
-impl DescribeDeliveryDestinationsRequest {
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeDeliveryDestinationsInput {
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for DescribeDeliveryDestinationsRequest {
+impl IntoValue for DescribeDeliveryDestinationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.next_token.into_value(), self.limit.into_value()])
     }
@@ -4013,7 +3023,7 @@ impl IntoValue for DescribeDeliveryDestinationsRequest {
 /// The `DescribeDeliveryDestinationsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDeliveryDestinationsResponse {
+pub struct DescribeDeliveryDestinationsOutput {
     /// An array of structures. Each structure contains information about one delivery destination in the account.
     pub delivery_destinations: Option<Vec<crate::types::DeliveryDestination>>,
     /// The `nextToken` member.
@@ -4022,20 +3032,12 @@ pub struct DescribeDeliveryDestinationsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeDeliveryDestinationsResponse {
-    /// Sets `deliveryDestinations` (see [`Self::delivery_destinations`]).
-    pub fn delivery_destinations(mut self, value: Vec<crate::types::DeliveryDestination>) -> Self {
-        self.delivery_destinations = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeDeliveryDestinationsOutput {
+    list delivery_destinations("deliveryDestinations"): crate::types::DeliveryDestination, push_delivery_destinations;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeDeliveryDestinationsResponse {
+impl FromValue for DescribeDeliveryDestinationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4048,27 +3050,19 @@ impl FromValue for DescribeDeliveryDestinationsResponse {
 /// The `DescribeDeliverySourcesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDeliverySourcesRequest {
+pub struct DescribeDeliverySourcesInput {
     /// The `nextToken` member.
     pub next_token: Option<String>,
     /// Optionally specify the maximum number of delivery sources to return in the response.
     pub limit: Option<i32>,
 }
 
-impl DescribeDeliverySourcesRequest {
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeDeliverySourcesInput {
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for DescribeDeliverySourcesRequest {
+impl IntoValue for DescribeDeliverySourcesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.next_token.into_value(), self.limit.into_value()])
     }
@@ -4077,7 +3071,7 @@ impl IntoValue for DescribeDeliverySourcesRequest {
 /// The `DescribeDeliverySourcesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDeliverySourcesResponse {
+pub struct DescribeDeliverySourcesOutput {
     /// An array of structures. Each structure contains information about one delivery source in the account.
     pub delivery_sources: Option<Vec<crate::types::DeliverySource>>,
     /// The `nextToken` member.
@@ -4086,20 +3080,12 @@ pub struct DescribeDeliverySourcesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeDeliverySourcesResponse {
-    /// Sets `deliverySources` (see [`Self::delivery_sources`]).
-    pub fn delivery_sources(mut self, value: Vec<crate::types::DeliverySource>) -> Self {
-        self.delivery_sources = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeDeliverySourcesOutput {
+    list delivery_sources("deliverySources"): crate::types::DeliverySource, push_delivery_sources;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeDeliverySourcesResponse {
+impl FromValue for DescribeDeliverySourcesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4112,7 +3098,7 @@ impl FromValue for DescribeDeliverySourcesResponse {
 /// The `DescribeDestinationsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDestinationsRequest {
+pub struct DescribeDestinationsInput {
     /// The prefix to match. If you don't specify a value, no prefix filter is applied.
     pub destination_name_prefix: Option<String>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -4121,25 +3107,13 @@ pub struct DescribeDestinationsRequest {
     pub limit: Option<i32>,
 }
 
-impl DescribeDestinationsRequest {
-    /// Sets `DestinationNamePrefix` (see [`Self::destination_name_prefix`]).
-    pub fn destination_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.destination_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeDestinationsInput {
+    into destination_name_prefix("DestinationNamePrefix"): String;
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for DescribeDestinationsRequest {
+impl IntoValue for DescribeDestinationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.destination_name_prefix.into_value(),
@@ -4152,7 +3126,7 @@ impl IntoValue for DescribeDestinationsRequest {
 /// The `DescribeDestinationsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeDestinationsResponse {
+pub struct DescribeDestinationsOutput {
     /// The destinations.
     pub destinations: Option<Vec<crate::types::Destination>>,
     /// The `nextToken` member.
@@ -4161,20 +3135,12 @@ pub struct DescribeDestinationsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeDestinationsResponse {
-    /// Sets `destinations` (see [`Self::destinations`]).
-    pub fn destinations(mut self, value: Vec<crate::types::Destination>) -> Self {
-        self.destinations = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeDestinationsOutput {
+    list destinations("destinations"): crate::types::Destination, push_destinations;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeDestinationsResponse {
+impl FromValue for DescribeDestinationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4187,7 +3153,7 @@ impl FromValue for DescribeDestinationsResponse {
 /// The `DescribeExportTasksRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeExportTasksRequest {
+pub struct DescribeExportTasksInput {
     /// The ID of the export task. Specifying a task ID filters the results to one or zero export tasks.
     pub task_id: Option<String>,
     /// The status code of the export task. Specifying a status code filters the results to zero or more export tasks.
@@ -4198,30 +3164,14 @@ pub struct DescribeExportTasksRequest {
     pub limit: Option<i32>,
 }
 
-impl DescribeExportTasksRequest {
-    /// Sets `taskId` (see [`Self::task_id`]).
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.task_id = Some(value.into());
-        self
-    }
-    /// Sets `statusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: impl Into<crate::types::ExportTaskStatusCode>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeExportTasksInput {
+    into task_id("taskId"): String;
+    into status_code("statusCode"): crate::types::ExportTaskStatusCode;
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for DescribeExportTasksRequest {
+impl IntoValue for DescribeExportTasksInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.task_id.into_value(),
@@ -4235,7 +3185,7 @@ impl IntoValue for DescribeExportTasksRequest {
 /// The `DescribeExportTasksResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeExportTasksResponse {
+pub struct DescribeExportTasksOutput {
     /// The export tasks.
     pub export_tasks: Option<Vec<crate::types::ExportTask>>,
     /// The `nextToken` member.
@@ -4244,20 +3194,12 @@ pub struct DescribeExportTasksResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeExportTasksResponse {
-    /// Sets `exportTasks` (see [`Self::export_tasks`]).
-    pub fn export_tasks(mut self, value: Vec<crate::types::ExportTask>) -> Self {
-        self.export_tasks = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeExportTasksOutput {
+    list export_tasks("exportTasks"): crate::types::ExportTask, push_export_tasks;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeExportTasksResponse {
+impl FromValue for DescribeExportTasksOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4270,7 +3212,7 @@ impl FromValue for DescribeExportTasksResponse {
 /// The `DescribeFieldIndexesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeFieldIndexesRequest {
+pub struct DescribeFieldIndexesInput {
     /// An array containing the names or ARNs of the log groups that you want to retrieve field indexes for.
     ///
     /// Required.
@@ -4290,25 +3232,13 @@ pub struct DescribeFieldIndexesRequest {
     pub next_token: Option<String>,
 }
 
-impl DescribeFieldIndexesRequest {
-    /// Sets `logGroupIdentifiers` (see [`Self::log_group_identifiers`]).
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.log_group_identifiers = Some(value);
-        self
-    }
-    /// Sets `indexCategories` (see [`Self::index_categories`]).
-    pub fn index_categories(mut self, value: Vec<crate::types::IndexCategory>) -> Self {
-        self.index_categories = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeFieldIndexesInput {
+    list_into log_group_identifiers("logGroupIdentifiers"): String, push_log_group_identifiers;
+    list_into index_categories("indexCategories"): crate::types::IndexCategory, push_index_categories;
+    into next_token("nextToken"): String;
+});
 
-impl IntoValue for DescribeFieldIndexesRequest {
+impl IntoValue for DescribeFieldIndexesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_identifiers.into_value(),
@@ -4321,7 +3251,7 @@ impl IntoValue for DescribeFieldIndexesRequest {
 /// The `DescribeFieldIndexesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeFieldIndexesResponse {
+pub struct DescribeFieldIndexesOutput {
     /// An array containing the field index information.
     pub field_indexes: Option<Vec<crate::types::FieldIndex>>,
     /// The `nextToken` member.
@@ -4330,20 +3260,12 @@ pub struct DescribeFieldIndexesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeFieldIndexesResponse {
-    /// Sets `fieldIndexes` (see [`Self::field_indexes`]).
-    pub fn field_indexes(mut self, value: Vec<crate::types::FieldIndex>) -> Self {
-        self.field_indexes = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeFieldIndexesOutput {
+    list field_indexes("fieldIndexes"): crate::types::FieldIndex, push_field_indexes;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeFieldIndexesResponse {
+impl FromValue for DescribeFieldIndexesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4356,7 +3278,7 @@ impl FromValue for DescribeFieldIndexesResponse {
 /// The `DescribeImportTaskBatchesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeImportTaskBatchesRequest {
+pub struct DescribeImportTaskBatchesInput {
     /// The ID of the import task to get batch information for.
     ///
     /// Required.
@@ -4369,30 +3291,14 @@ pub struct DescribeImportTaskBatchesRequest {
     pub next_token: Option<String>,
 }
 
-impl DescribeImportTaskBatchesRequest {
-    /// Sets `importId` (see [`Self::import_id`]).
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.import_id = Some(value.into());
-        self
-    }
-    /// Sets `batchImportStatus` (see [`Self::batch_import_status`]).
-    pub fn batch_import_status(mut self, value: Vec<crate::types::ImportStatus>) -> Self {
-        self.batch_import_status = Some(value);
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeImportTaskBatchesInput {
+    into import_id("importId"): String;
+    list_into batch_import_status("batchImportStatus"): crate::types::ImportStatus, push_batch_import_status;
+    value limit("limit"): i32;
+    into next_token("nextToken"): String;
+});
 
-impl IntoValue for DescribeImportTaskBatchesRequest {
+impl IntoValue for DescribeImportTaskBatchesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.import_id.into_value(),
@@ -4406,7 +3312,7 @@ impl IntoValue for DescribeImportTaskBatchesRequest {
 /// The `DescribeImportTaskBatchesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeImportTaskBatchesResponse {
+pub struct DescribeImportTaskBatchesOutput {
     /// The ARN of the source being imported from.
     pub import_source_arn: Option<String>,
     /// The ID of the import task.
@@ -4419,30 +3325,14 @@ pub struct DescribeImportTaskBatchesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeImportTaskBatchesResponse {
-    /// Sets `importSourceArn` (see [`Self::import_source_arn`]).
-    pub fn import_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.import_source_arn = Some(value.into());
-        self
-    }
-    /// Sets `importId` (see [`Self::import_id`]).
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.import_id = Some(value.into());
-        self
-    }
-    /// Sets `importBatches` (see [`Self::import_batches`]).
-    pub fn import_batches(mut self, value: Vec<crate::types::ImportBatch>) -> Self {
-        self.import_batches = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeImportTaskBatchesOutput {
+    into import_source_arn("importSourceArn"): String;
+    into import_id("importId"): String;
+    list import_batches("importBatches"): crate::types::ImportBatch, push_import_batches;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeImportTaskBatchesResponse {
+impl FromValue for DescribeImportTaskBatchesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4457,7 +3347,7 @@ impl FromValue for DescribeImportTaskBatchesResponse {
 /// The `DescribeImportTasksRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeImportTasksRequest {
+pub struct DescribeImportTasksInput {
     /// Optional filter to describe a specific import task by its ID.
     pub import_id: Option<String>,
     /// Optional filter to list imports by their status. Valid values are IN_PROGRESS, CANCELLED, COMPLETED and FAILED.
@@ -4470,35 +3360,15 @@ pub struct DescribeImportTasksRequest {
     pub next_token: Option<String>,
 }
 
-impl DescribeImportTasksRequest {
-    /// Sets `importId` (see [`Self::import_id`]).
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.import_id = Some(value.into());
-        self
-    }
-    /// Sets `importStatus` (see [`Self::import_status`]).
-    pub fn import_status(mut self, value: impl Into<crate::types::ImportStatus>) -> Self {
-        self.import_status = Some(value.into());
-        self
-    }
-    /// Sets `importSourceArn` (see [`Self::import_source_arn`]).
-    pub fn import_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.import_source_arn = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeImportTasksInput {
+    into import_id("importId"): String;
+    into import_status("importStatus"): crate::types::ImportStatus;
+    into import_source_arn("importSourceArn"): String;
+    value limit("limit"): i32;
+    into next_token("nextToken"): String;
+});
 
-impl IntoValue for DescribeImportTasksRequest {
+impl IntoValue for DescribeImportTasksInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.import_id.into_value(),
@@ -4513,7 +3383,7 @@ impl IntoValue for DescribeImportTasksRequest {
 /// The `DescribeImportTasksResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeImportTasksResponse {
+pub struct DescribeImportTasksOutput {
     /// The list of import tasks that match the request filters.
     pub imports: Option<Vec<crate::types::Import>>,
     /// The token to use when requesting the next set of results. Not present if there are no additional results to retrieve.
@@ -4522,20 +3392,12 @@ pub struct DescribeImportTasksResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeImportTasksResponse {
-    /// Sets `imports` (see [`Self::imports`]).
-    pub fn imports(mut self, value: Vec<crate::types::Import>) -> Self {
-        self.imports = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeImportTasksOutput {
+    list imports("imports"): crate::types::Import, push_imports;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeImportTasksResponse {
+impl FromValue for DescribeImportTasksOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4548,7 +3410,7 @@ impl FromValue for DescribeImportTasksResponse {
 /// The `DescribeIndexPoliciesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeIndexPoliciesRequest {
+pub struct DescribeIndexPoliciesInput {
     /// An array containing the name or ARN of the log group that you want to retrieve field index policies for.
     ///
     /// Required.
@@ -4557,20 +3419,12 @@ pub struct DescribeIndexPoliciesRequest {
     pub next_token: Option<String>,
 }
 
-impl DescribeIndexPoliciesRequest {
-    /// Sets `logGroupIdentifiers` (see [`Self::log_group_identifiers`]).
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.log_group_identifiers = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeIndexPoliciesInput {
+    list_into log_group_identifiers("logGroupIdentifiers"): String, push_log_group_identifiers;
+    into next_token("nextToken"): String;
+});
 
-impl IntoValue for DescribeIndexPoliciesRequest {
+impl IntoValue for DescribeIndexPoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_identifiers.into_value(),
@@ -4582,7 +3436,7 @@ impl IntoValue for DescribeIndexPoliciesRequest {
 /// The `DescribeIndexPoliciesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeIndexPoliciesResponse {
+pub struct DescribeIndexPoliciesOutput {
     /// An array containing the field index policies.
     pub index_policies: Option<Vec<crate::types::IndexPolicy>>,
     /// The `nextToken` member.
@@ -4591,20 +3445,12 @@ pub struct DescribeIndexPoliciesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeIndexPoliciesResponse {
-    /// Sets `indexPolicies` (see [`Self::index_policies`]).
-    pub fn index_policies(mut self, value: Vec<crate::types::IndexPolicy>) -> Self {
-        self.index_policies = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeIndexPoliciesOutput {
+    list index_policies("indexPolicies"): crate::types::IndexPolicy, push_index_policies;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeIndexPoliciesResponse {
+impl FromValue for DescribeIndexPoliciesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4617,7 +3463,7 @@ impl FromValue for DescribeIndexPoliciesResponse {
 /// The `DescribeLogGroupsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeLogGroupsRequest {
+pub struct DescribeLogGroupsInput {
     /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
     pub account_identifiers: Option<Vec<String>>,
     /// The prefix to match.
@@ -4656,50 +3502,18 @@ pub struct DescribeLogGroupsRequest {
     pub log_group_identifiers: Option<Vec<String>>,
 }
 
-impl DescribeLogGroupsRequest {
-    /// Sets `accountIdentifiers` (see [`Self::account_identifiers`]).
-    pub fn account_identifiers(mut self, value: Vec<String>) -> Self {
-        self.account_identifiers = Some(value);
-        self
-    }
-    /// Sets `logGroupNamePrefix` (see [`Self::log_group_name_prefix`]).
-    pub fn log_group_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `logGroupNamePattern` (see [`Self::log_group_name_pattern`]).
-    pub fn log_group_name_pattern(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name_pattern = Some(value.into());
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `includeLinkedAccounts` (see [`Self::include_linked_accounts`]).
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.include_linked_accounts = Some(value);
-        self
-    }
-    /// Sets `logGroupClass` (see [`Self::log_group_class`]).
-    pub fn log_group_class(mut self, value: impl Into<crate::types::LogGroupClass>) -> Self {
-        self.log_group_class = Some(value.into());
-        self
-    }
-    /// Sets `logGroupIdentifiers` (see [`Self::log_group_identifiers`]).
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.log_group_identifiers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeLogGroupsInput {
+    list_into account_identifiers("accountIdentifiers"): String, push_account_identifiers;
+    into log_group_name_prefix("logGroupNamePrefix"): String;
+    into log_group_name_pattern("logGroupNamePattern"): String;
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+    value include_linked_accounts("includeLinkedAccounts"): bool;
+    into log_group_class("logGroupClass"): crate::types::LogGroupClass;
+    list_into log_group_identifiers("logGroupIdentifiers"): String, push_log_group_identifiers;
+});
 
-impl IntoValue for DescribeLogGroupsRequest {
+impl IntoValue for DescribeLogGroupsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_identifiers.into_value(),
@@ -4717,7 +3531,7 @@ impl IntoValue for DescribeLogGroupsRequest {
 /// The `DescribeLogGroupsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeLogGroupsResponse {
+pub struct DescribeLogGroupsOutput {
     /// An array of structures, where each structure contains the information about one log group.
     pub log_groups: Option<Vec<crate::types::LogGroup>>,
     /// The `nextToken` member.
@@ -4726,20 +3540,12 @@ pub struct DescribeLogGroupsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeLogGroupsResponse {
-    /// Sets `logGroups` (see [`Self::log_groups`]).
-    pub fn log_groups(mut self, value: Vec<crate::types::LogGroup>) -> Self {
-        self.log_groups = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeLogGroupsOutput {
+    list log_groups("logGroups"): crate::types::LogGroup, push_log_groups;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeLogGroupsResponse {
+impl FromValue for DescribeLogGroupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4752,7 +3558,7 @@ impl FromValue for DescribeLogGroupsResponse {
 /// The `DescribeLogStreamsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeLogStreamsRequest {
+pub struct DescribeLogStreamsInput {
     /// The name of the log group.
     ///
     /// You must include either `logGroupIdentifier` or `logGroupName`, but not both.
@@ -4779,45 +3585,17 @@ pub struct DescribeLogStreamsRequest {
     pub limit: Option<i32>,
 }
 
-impl DescribeLogStreamsRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `logStreamNamePrefix` (see [`Self::log_stream_name_prefix`]).
-    pub fn log_stream_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.log_stream_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `orderBy` (see [`Self::order_by`]).
-    pub fn order_by(mut self, value: impl Into<crate::types::OrderBy>) -> Self {
-        self.order_by = Some(value.into());
-        self
-    }
-    /// Sets `descending` (see [`Self::descending`]).
-    pub fn descending(mut self, value: bool) -> Self {
-        self.descending = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeLogStreamsInput {
+    into log_group_name("logGroupName"): String;
+    into log_group_identifier("logGroupIdentifier"): String;
+    into log_stream_name_prefix("logStreamNamePrefix"): String;
+    into order_by("orderBy"): crate::types::OrderBy;
+    value descending("descending"): bool;
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for DescribeLogStreamsRequest {
+impl IntoValue for DescribeLogStreamsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -4834,7 +3612,7 @@ impl IntoValue for DescribeLogStreamsRequest {
 /// The `DescribeLogStreamsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeLogStreamsResponse {
+pub struct DescribeLogStreamsOutput {
     /// The log streams.
     pub log_streams: Option<Vec<crate::types::LogStream>>,
     /// The `nextToken` member.
@@ -4843,20 +3621,12 @@ pub struct DescribeLogStreamsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeLogStreamsResponse {
-    /// Sets `logStreams` (see [`Self::log_streams`]).
-    pub fn log_streams(mut self, value: Vec<crate::types::LogStream>) -> Self {
-        self.log_streams = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeLogStreamsOutput {
+    list log_streams("logStreams"): crate::types::LogStream, push_log_streams;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeLogStreamsResponse {
+impl FromValue for DescribeLogStreamsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4869,7 +3639,7 @@ impl FromValue for DescribeLogStreamsResponse {
 /// The `DescribeLookupTablesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeLookupTablesRequest {
+pub struct DescribeLookupTablesInput {
     /// A prefix to filter lookup tables by name. Only tables whose names start with this prefix are returned. If you don't specify a prefix, all tables in the account and Region are returned.
     pub lookup_table_name_prefix: Option<String>,
     /// The maximum number of lookup tables to return in the response. The default value is 50 and the maximum value is 100.
@@ -4878,25 +3648,13 @@ pub struct DescribeLookupTablesRequest {
     pub next_token: Option<String>,
 }
 
-impl DescribeLookupTablesRequest {
-    /// Sets `lookupTableNamePrefix` (see [`Self::lookup_table_name_prefix`]).
-    pub fn lookup_table_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.lookup_table_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `maxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeLookupTablesInput {
+    into lookup_table_name_prefix("lookupTableNamePrefix"): String;
+    value max_results("maxResults"): i32;
+    into next_token("nextToken"): String;
+});
 
-impl IntoValue for DescribeLookupTablesRequest {
+impl IntoValue for DescribeLookupTablesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.lookup_table_name_prefix.into_value(),
@@ -4909,7 +3667,7 @@ impl IntoValue for DescribeLookupTablesRequest {
 /// The `DescribeLookupTablesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeLookupTablesResponse {
+pub struct DescribeLookupTablesOutput {
     /// An array of structures, where each structure contains metadata about one lookup table.
     pub lookup_tables: Option<Vec<crate::types::LookupTable>>,
     /// The token to use when requesting the next set of items.
@@ -4918,20 +3676,12 @@ pub struct DescribeLookupTablesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeLookupTablesResponse {
-    /// Sets `lookupTables` (see [`Self::lookup_tables`]).
-    pub fn lookup_tables(mut self, value: Vec<crate::types::LookupTable>) -> Self {
-        self.lookup_tables = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeLookupTablesOutput {
+    list lookup_tables("lookupTables"): crate::types::LookupTable, push_lookup_tables;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeLookupTablesResponse {
+impl FromValue for DescribeLookupTablesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4944,7 +3694,7 @@ impl FromValue for DescribeLookupTablesResponse {
 /// The `DescribeMetricFiltersRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeMetricFiltersRequest {
+pub struct DescribeMetricFiltersInput {
     /// The name of the log group.
     pub log_group_name: Option<String>,
     /// The prefix to match. CloudWatch Logs uses the value that you set here only if you also include the `logGroupName` parameter in your request.
@@ -4959,40 +3709,16 @@ pub struct DescribeMetricFiltersRequest {
     pub metric_namespace: Option<String>,
 }
 
-impl DescribeMetricFiltersRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `filterNamePrefix` (see [`Self::filter_name_prefix`]).
-    pub fn filter_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.filter_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `metricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `metricNamespace` (see [`Self::metric_namespace`]).
-    pub fn metric_namespace(mut self, value: impl Into<String>) -> Self {
-        self.metric_namespace = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeMetricFiltersInput {
+    into log_group_name("logGroupName"): String;
+    into filter_name_prefix("filterNamePrefix"): String;
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+    into metric_name("metricName"): String;
+    into metric_namespace("metricNamespace"): String;
+});
 
-impl IntoValue for DescribeMetricFiltersRequest {
+impl IntoValue for DescribeMetricFiltersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -5008,7 +3734,7 @@ impl IntoValue for DescribeMetricFiltersRequest {
 /// The `DescribeMetricFiltersResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeMetricFiltersResponse {
+pub struct DescribeMetricFiltersOutput {
     /// The metric filters.
     pub metric_filters: Option<Vec<crate::types::MetricFilter>>,
     /// The `nextToken` member.
@@ -5017,20 +3743,12 @@ pub struct DescribeMetricFiltersResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeMetricFiltersResponse {
-    /// Sets `metricFilters` (see [`Self::metric_filters`]).
-    pub fn metric_filters(mut self, value: Vec<crate::types::MetricFilter>) -> Self {
-        self.metric_filters = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeMetricFiltersOutput {
+    list metric_filters("metricFilters"): crate::types::MetricFilter, push_metric_filters;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeMetricFiltersResponse {
+impl FromValue for DescribeMetricFiltersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5043,7 +3761,7 @@ impl FromValue for DescribeMetricFiltersResponse {
 /// The `DescribeQueriesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeQueriesRequest {
+pub struct DescribeQueriesInput {
     /// Limits the returned queries to only those for the specified log group.
     pub log_group_name: Option<String>,
     /// Limits the returned queries to only those that have the specified status. Valid values are `Cancelled`, `Complete`, `Failed`, `Running`, and `Scheduled`.
@@ -5056,35 +3774,15 @@ pub struct DescribeQueriesRequest {
     pub query_language: Option<crate::types::QueryLanguage>,
 }
 
-impl DescribeQueriesRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::QueryStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `maxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `queryLanguage` (see [`Self::query_language`]).
-    pub fn query_language(mut self, value: impl Into<crate::types::QueryLanguage>) -> Self {
-        self.query_language = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeQueriesInput {
+    into log_group_name("logGroupName"): String;
+    into status("status"): crate::types::QueryStatus;
+    value max_results("maxResults"): i32;
+    into next_token("nextToken"): String;
+    into query_language("queryLanguage"): crate::types::QueryLanguage;
+});
 
-impl IntoValue for DescribeQueriesRequest {
+impl IntoValue for DescribeQueriesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -5099,7 +3797,7 @@ impl IntoValue for DescribeQueriesRequest {
 /// The `DescribeQueriesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeQueriesResponse {
+pub struct DescribeQueriesOutput {
     /// The list of queries that match the request.
     pub queries: Option<Vec<crate::types::QueryInfo>>,
     /// The `nextToken` member.
@@ -5108,20 +3806,12 @@ pub struct DescribeQueriesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeQueriesResponse {
-    /// Sets `queries` (see [`Self::queries`]).
-    pub fn queries(mut self, value: Vec<crate::types::QueryInfo>) -> Self {
-        self.queries = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeQueriesOutput {
+    list queries("queries"): crate::types::QueryInfo, push_queries;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeQueriesResponse {
+impl FromValue for DescribeQueriesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5134,7 +3824,7 @@ impl FromValue for DescribeQueriesResponse {
 /// The `DescribeQueryDefinitionsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeQueryDefinitionsRequest {
+pub struct DescribeQueryDefinitionsInput {
     /// The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
     pub query_language: Option<crate::types::QueryLanguage>,
     /// Use this parameter to filter your results to only the query definitions that have names that start with the prefix you specify.
@@ -5145,30 +3835,14 @@ pub struct DescribeQueryDefinitionsRequest {
     pub next_token: Option<String>,
 }
 
-impl DescribeQueryDefinitionsRequest {
-    /// Sets `queryLanguage` (see [`Self::query_language`]).
-    pub fn query_language(mut self, value: impl Into<crate::types::QueryLanguage>) -> Self {
-        self.query_language = Some(value.into());
-        self
-    }
-    /// Sets `queryDefinitionNamePrefix` (see [`Self::query_definition_name_prefix`]).
-    pub fn query_definition_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.query_definition_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `maxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeQueryDefinitionsInput {
+    into query_language("queryLanguage"): crate::types::QueryLanguage;
+    into query_definition_name_prefix("queryDefinitionNamePrefix"): String;
+    value max_results("maxResults"): i32;
+    into next_token("nextToken"): String;
+});
 
-impl IntoValue for DescribeQueryDefinitionsRequest {
+impl IntoValue for DescribeQueryDefinitionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.query_language.into_value(),
@@ -5182,7 +3856,7 @@ impl IntoValue for DescribeQueryDefinitionsRequest {
 /// The `DescribeQueryDefinitionsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeQueryDefinitionsResponse {
+pub struct DescribeQueryDefinitionsOutput {
     /// The list of query definitions that match your request.
     pub query_definitions: Option<Vec<crate::types::QueryDefinition>>,
     /// The `nextToken` member.
@@ -5191,20 +3865,12 @@ pub struct DescribeQueryDefinitionsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeQueryDefinitionsResponse {
-    /// Sets `queryDefinitions` (see [`Self::query_definitions`]).
-    pub fn query_definitions(mut self, value: Vec<crate::types::QueryDefinition>) -> Self {
-        self.query_definitions = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeQueryDefinitionsOutput {
+    list query_definitions("queryDefinitions"): crate::types::QueryDefinition, push_query_definitions;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeQueryDefinitionsResponse {
+impl FromValue for DescribeQueryDefinitionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5217,7 +3883,7 @@ impl FromValue for DescribeQueryDefinitionsResponse {
 /// The `DescribeResourcePoliciesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeResourcePoliciesRequest {
+pub struct DescribeResourcePoliciesInput {
     /// The `nextToken` member.
     pub next_token: Option<String>,
     /// The maximum number of resource policies to be displayed with one call of this API.
@@ -5228,30 +3894,14 @@ pub struct DescribeResourcePoliciesRequest {
     pub policy_scope: Option<crate::types::PolicyScope>,
 }
 
-impl DescribeResourcePoliciesRequest {
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `resourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `policyScope` (see [`Self::policy_scope`]).
-    pub fn policy_scope(mut self, value: impl Into<crate::types::PolicyScope>) -> Self {
-        self.policy_scope = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeResourcePoliciesInput {
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+    into resource_arn("resourceArn"): String;
+    into policy_scope("policyScope"): crate::types::PolicyScope;
+});
 
-impl IntoValue for DescribeResourcePoliciesRequest {
+impl IntoValue for DescribeResourcePoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.next_token.into_value(),
@@ -5265,7 +3915,7 @@ impl IntoValue for DescribeResourcePoliciesRequest {
 /// The `DescribeResourcePoliciesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeResourcePoliciesResponse {
+pub struct DescribeResourcePoliciesOutput {
     /// The resource policies that exist in this account.
     pub resource_policies: Option<Vec<crate::types::ResourcePolicy>>,
     /// The `nextToken` member.
@@ -5274,20 +3924,12 @@ pub struct DescribeResourcePoliciesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeResourcePoliciesResponse {
-    /// Sets `resourcePolicies` (see [`Self::resource_policies`]).
-    pub fn resource_policies(mut self, value: Vec<crate::types::ResourcePolicy>) -> Self {
-        self.resource_policies = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeResourcePoliciesOutput {
+    list resource_policies("resourcePolicies"): crate::types::ResourcePolicy, push_resource_policies;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeResourcePoliciesResponse {
+impl FromValue for DescribeResourcePoliciesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5300,7 +3942,7 @@ impl FromValue for DescribeResourcePoliciesResponse {
 /// The `DescribeSubscriptionFiltersRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeSubscriptionFiltersRequest {
+pub struct DescribeSubscriptionFiltersInput {
     /// The name of the log group.
     ///
     /// Required.
@@ -5313,30 +3955,14 @@ pub struct DescribeSubscriptionFiltersRequest {
     pub limit: Option<i32>,
 }
 
-impl DescribeSubscriptionFiltersRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `filterNamePrefix` (see [`Self::filter_name_prefix`]).
-    pub fn filter_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.filter_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeSubscriptionFiltersInput {
+    into log_group_name("logGroupName"): String;
+    into filter_name_prefix("filterNamePrefix"): String;
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for DescribeSubscriptionFiltersRequest {
+impl IntoValue for DescribeSubscriptionFiltersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -5350,7 +3976,7 @@ impl IntoValue for DescribeSubscriptionFiltersRequest {
 /// The `DescribeSubscriptionFiltersResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeSubscriptionFiltersResponse {
+pub struct DescribeSubscriptionFiltersOutput {
     /// The subscription filters.
     pub subscription_filters: Option<Vec<crate::types::SubscriptionFilter>>,
     /// The `nextToken` member.
@@ -5359,20 +3985,12 @@ pub struct DescribeSubscriptionFiltersResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeSubscriptionFiltersResponse {
-    /// Sets `subscriptionFilters` (see [`Self::subscription_filters`]).
-    pub fn subscription_filters(mut self, value: Vec<crate::types::SubscriptionFilter>) -> Self {
-        self.subscription_filters = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeSubscriptionFiltersOutput {
+    list subscription_filters("subscriptionFilters"): crate::types::SubscriptionFilter, push_subscription_filters;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for DescribeSubscriptionFiltersResponse {
+impl FromValue for DescribeSubscriptionFiltersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5400,38 +4018,14 @@ pub struct Destination {
     pub creation_time: Option<i64>,
 }
 
-impl Destination {
-    /// Sets `destinationName` (see [`Self::destination_name`]).
-    pub fn destination_name(mut self, value: impl Into<String>) -> Self {
-        self.destination_name = Some(value.into());
-        self
-    }
-    /// Sets `targetArn` (see [`Self::target_arn`]).
-    pub fn target_arn(mut self, value: impl Into<String>) -> Self {
-        self.target_arn = Some(value.into());
-        self
-    }
-    /// Sets `roleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `accessPolicy` (see [`Self::access_policy`]).
-    pub fn access_policy(mut self, value: impl Into<String>) -> Self {
-        self.access_policy = Some(value.into());
-        self
-    }
-    /// Sets `arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Destination {
+    into destination_name("destinationName"): String;
+    into target_arn("targetArn"): String;
+    into role_arn("roleArn"): String;
+    into access_policy("accessPolicy"): String;
+    into arn("arn"): String;
+    value creation_time("creationTime"): i64;
+});
 
 impl FromValue for Destination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5457,21 +4051,10 @@ pub struct DestinationConfiguration {
     pub lookup_table_configuration: Option<crate::types::LookupTableConfiguration>,
 }
 
-impl DestinationConfiguration {
-    /// Sets `s3Configuration` (see [`Self::s3_configuration`]).
-    pub fn s3_configuration(mut self, value: crate::types::S3Configuration) -> Self {
-        self.s3_configuration = Some(value);
-        self
-    }
-    /// Sets `lookupTableConfiguration` (see [`Self::lookup_table_configuration`]).
-    pub fn lookup_table_configuration(
-        mut self,
-        value: crate::types::LookupTableConfiguration,
-    ) -> Self {
-        self.lookup_table_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DestinationConfiguration {
+    value s3_configuration("s3Configuration"): crate::types::S3Configuration;
+    value lookup_table_configuration("lookupTableConfiguration"): crate::types::LookupTableConfiguration;
+});
 
 impl IntoValue for DestinationConfiguration {
     fn into_value(self) -> Value {
@@ -5495,7 +4078,7 @@ impl FromValue for DestinationConfiguration {
 /// The `DisassociateKmsKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisassociateKmsKeyRequest {
+pub struct DisassociateKmsKeyInput {
     /// The name of the log group.
     ///
     /// In your `DisassociateKmsKey` operation, you must specify either the `resourceIdentifier` parameter or the `logGroup` parameter, but you can't specify both.
@@ -5509,20 +4092,12 @@ pub struct DisassociateKmsKeyRequest {
     pub resource_identifier: Option<String>,
 }
 
-impl DisassociateKmsKeyRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `resourceIdentifier` (see [`Self::resource_identifier`]).
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DisassociateKmsKeyInput {
+    into log_group_name("logGroupName"): String;
+    into resource_identifier("resourceIdentifier"): String;
+});
 
-impl IntoValue for DisassociateKmsKeyRequest {
+impl IntoValue for DisassociateKmsKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -5534,22 +4109,18 @@ impl IntoValue for DisassociateKmsKeyRequest {
 /// The `DisassociateSourceFromS3TableIntegrationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisassociateSourceFromS3TableIntegrationRequest {
+pub struct DisassociateSourceFromS3TableIntegrationInput {
     /// The unique identifier of the association to remove between the data source and S3 Table Integration.
     ///
     /// Required.
     pub identifier: Option<String>,
 }
 
-impl DisassociateSourceFromS3TableIntegrationRequest {
-    /// Sets `identifier` (see [`Self::identifier`]).
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DisassociateSourceFromS3TableIntegrationInput {
+    into identifier("identifier"): String;
+});
 
-impl IntoValue for DisassociateSourceFromS3TableIntegrationRequest {
+impl IntoValue for DisassociateSourceFromS3TableIntegrationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.identifier.into_value()])
     }
@@ -5558,22 +4129,18 @@ impl IntoValue for DisassociateSourceFromS3TableIntegrationRequest {
 /// The `DisassociateSourceFromS3TableIntegrationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisassociateSourceFromS3TableIntegrationResponse {
+pub struct DisassociateSourceFromS3TableIntegrationOutput {
     /// The unique identifier of the association that was removed.
     pub identifier: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DisassociateSourceFromS3TableIntegrationResponse {
-    /// Sets `identifier` (see [`Self::identifier`]).
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DisassociateSourceFromS3TableIntegrationOutput {
+    into identifier("identifier"): String;
+});
 
-impl FromValue for DisassociateSourceFromS3TableIntegrationResponse {
+impl FromValue for DisassociateSourceFromS3TableIntegrationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5674,18 +4241,10 @@ pub struct Entity {
     pub attributes: Option<HashMap<String, String>>,
 }
 
-impl Entity {
-    /// Sets `keyAttributes` (see [`Self::key_attributes`]).
-    pub fn key_attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.key_attributes = Some(value);
-        self
-    }
-    /// Sets `attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Entity {
+    map_into key_attributes("keyAttributes"): String, insert_key_attributes;
+    map_into attributes("attributes"): String, insert_attributes;
+});
 
 impl IntoValue for Entity {
     fn into_value(self) -> Value {
@@ -6106,53 +4665,17 @@ pub struct ExportTask {
     pub execution_info: Option<crate::types::ExportTaskExecutionInfo>,
 }
 
-impl ExportTask {
-    /// Sets `taskId` (see [`Self::task_id`]).
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.task_id = Some(value.into());
-        self
-    }
-    /// Sets `taskName` (see [`Self::task_name`]).
-    pub fn task_name(mut self, value: impl Into<String>) -> Self {
-        self.task_name = Some(value.into());
-        self
-    }
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `from` (see [`Self::from`]).
-    pub fn from(mut self, value: i64) -> Self {
-        self.from = Some(value);
-        self
-    }
-    /// Sets `to` (see [`Self::to`]).
-    pub fn to(mut self, value: i64) -> Self {
-        self.to = Some(value);
-        self
-    }
-    /// Sets `destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-    /// Sets `destinationPrefix` (see [`Self::destination_prefix`]).
-    pub fn destination_prefix(mut self, value: impl Into<String>) -> Self {
-        self.destination_prefix = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: crate::types::ExportTaskStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets `executionInfo` (see [`Self::execution_info`]).
-    pub fn execution_info(mut self, value: crate::types::ExportTaskExecutionInfo) -> Self {
-        self.execution_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExportTask {
+    into task_id("taskId"): String;
+    into task_name("taskName"): String;
+    into log_group_name("logGroupName"): String;
+    value from("from"): i64;
+    value to("to"): i64;
+    into destination("destination"): String;
+    into destination_prefix("destinationPrefix"): String;
+    value status("status"): crate::types::ExportTaskStatus;
+    value execution_info("executionInfo"): crate::types::ExportTaskExecutionInfo;
+});
 
 impl FromValue for ExportTask {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6181,18 +4704,10 @@ pub struct ExportTaskExecutionInfo {
     pub completion_time: Option<i64>,
 }
 
-impl ExportTaskExecutionInfo {
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `completionTime` (see [`Self::completion_time`]).
-    pub fn completion_time(mut self, value: i64) -> Self {
-        self.completion_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ExportTaskExecutionInfo {
+    value creation_time("creationTime"): i64;
+    value completion_time("completionTime"): i64;
+});
 
 impl FromValue for ExportTaskExecutionInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6214,18 +4729,10 @@ pub struct ExportTaskStatus {
     pub message: Option<String>,
 }
 
-impl ExportTaskStatus {
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<crate::types::ExportTaskStatusCode>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExportTaskStatus {
+    into code("code"): crate::types::ExportTaskStatusCode;
+    into message("message"): String;
+});
 
 impl FromValue for ExportTaskStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6363,43 +4870,15 @@ pub struct FieldIndex {
     pub index_category: Option<crate::types::IndexCategory>,
 }
 
-impl FieldIndex {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `fieldIndexName` (see [`Self::field_index_name`]).
-    pub fn field_index_name(mut self, value: impl Into<String>) -> Self {
-        self.field_index_name = Some(value.into());
-        self
-    }
-    /// Sets `lastScanTime` (see [`Self::last_scan_time`]).
-    pub fn last_scan_time(mut self, value: i64) -> Self {
-        self.last_scan_time = Some(value);
-        self
-    }
-    /// Sets `firstEventTime` (see [`Self::first_event_time`]).
-    pub fn first_event_time(mut self, value: i64) -> Self {
-        self.first_event_time = Some(value);
-        self
-    }
-    /// Sets `lastEventTime` (see [`Self::last_event_time`]).
-    pub fn last_event_time(mut self, value: i64) -> Self {
-        self.last_event_time = Some(value);
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::IndexType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `indexCategory` (see [`Self::index_category`]).
-    pub fn index_category(mut self, value: impl Into<crate::types::IndexCategory>) -> Self {
-        self.index_category = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FieldIndex {
+    into log_group_identifier("logGroupIdentifier"): String;
+    into field_index_name("fieldIndexName"): String;
+    value last_scan_time("lastScanTime"): i64;
+    value first_event_time("firstEventTime"): i64;
+    value last_event_time("lastEventTime"): i64;
+    into r#type("type"): crate::types::IndexType;
+    into index_category("indexCategory"): crate::types::IndexCategory;
+});
 
 impl FromValue for FieldIndex {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6424,13 +4903,9 @@ pub struct FieldsData {
     pub data: Option<myaws_core::Bytes>,
 }
 
-impl FieldsData {
-    /// Sets `data` (see [`Self::data`]).
-    pub fn data(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FieldsData {
+    into data("data"): myaws_core::Bytes;
+});
 
 impl FromValue for FieldsData {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6444,7 +4919,7 @@ impl FromValue for FieldsData {
 /// The `FilterLogEventsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct FilterLogEventsRequest {
+pub struct FilterLogEventsInput {
     /// The name of the log group to search.
     ///
     /// You must include either `logGroupIdentifier` or `logGroupName`, but not both.
@@ -6491,70 +4966,22 @@ pub struct FilterLogEventsRequest {
     pub unmask: Option<bool>,
 }
 
-impl FilterLogEventsRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `logStreamNames` (see [`Self::log_stream_names`]).
-    pub fn log_stream_names(mut self, value: Vec<String>) -> Self {
-        self.log_stream_names = Some(value);
-        self
-    }
-    /// Sets `logStreamNamePrefix` (see [`Self::log_stream_name_prefix`]).
-    pub fn log_stream_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.log_stream_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `startTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `endTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `filterPattern` (see [`Self::filter_pattern`]).
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `startFromHead` (see [`Self::start_from_head`]).
-    pub fn start_from_head(mut self, value: bool) -> Self {
-        self.start_from_head = Some(value);
-        self
-    }
-    /// Sets `interleaved` (see [`Self::interleaved`]).
-    pub fn interleaved(mut self, value: bool) -> Self {
-        self.interleaved = Some(value);
-        self
-    }
-    /// Sets `unmask` (see [`Self::unmask`]).
-    pub fn unmask(mut self, value: bool) -> Self {
-        self.unmask = Some(value);
-        self
-    }
-}
+myaws_core::setters!(FilterLogEventsInput {
+    into log_group_name("logGroupName"): String;
+    into log_group_identifier("logGroupIdentifier"): String;
+    list_into log_stream_names("logStreamNames"): String, push_log_stream_names;
+    into log_stream_name_prefix("logStreamNamePrefix"): String;
+    value start_time("startTime"): i64;
+    value end_time("endTime"): i64;
+    into filter_pattern("filterPattern"): String;
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+    value start_from_head("startFromHead"): bool;
+    value interleaved("interleaved"): bool;
+    value unmask("unmask"): bool;
+});
 
-impl IntoValue for FilterLogEventsRequest {
+impl IntoValue for FilterLogEventsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -6576,7 +5003,7 @@ impl IntoValue for FilterLogEventsRequest {
 /// The `FilterLogEventsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct FilterLogEventsResponse {
+pub struct FilterLogEventsOutput {
     /// The matched events.
     pub events: Option<Vec<crate::types::FilteredLogEvent>>,
     /// **Important** As of May 15, 2020, this parameter is no longer supported. This parameter returns an empty list.
@@ -6591,25 +5018,13 @@ pub struct FilterLogEventsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FilterLogEventsResponse {
-    /// Sets `events` (see [`Self::events`]).
-    pub fn events(mut self, value: Vec<crate::types::FilteredLogEvent>) -> Self {
-        self.events = Some(value);
-        self
-    }
-    /// Sets `searchedLogStreams` (see [`Self::searched_log_streams`]).
-    pub fn searched_log_streams(mut self, value: Vec<crate::types::SearchedLogStream>) -> Self {
-        self.searched_log_streams = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FilterLogEventsOutput {
+    list events("events"): crate::types::FilteredLogEvent, push_events;
+    list searched_log_streams("searchedLogStreams"): crate::types::SearchedLogStream, push_searched_log_streams;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for FilterLogEventsResponse {
+impl FromValue for FilterLogEventsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6636,33 +5051,13 @@ pub struct FilteredLogEvent {
     pub event_id: Option<String>,
 }
 
-impl FilteredLogEvent {
-    /// Sets `logStreamName` (see [`Self::log_stream_name`]).
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.log_stream_name = Some(value.into());
-        self
-    }
-    /// Sets `timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `ingestionTime` (see [`Self::ingestion_time`]).
-    pub fn ingestion_time(mut self, value: i64) -> Self {
-        self.ingestion_time = Some(value);
-        self
-    }
-    /// Sets `eventId` (see [`Self::event_id`]).
-    pub fn event_id(mut self, value: impl Into<String>) -> Self {
-        self.event_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FilteredLogEvent {
+    into log_stream_name("logStreamName"): String;
+    value timestamp("timestamp"): i64;
+    into message("message"): String;
+    value ingestion_time("ingestionTime"): i64;
+    into event_id("eventId"): String;
+});
 
 impl FromValue for FilteredLogEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6756,22 +5151,18 @@ impl FromValue for FlattenedElement {
 /// The `GetDataProtectionPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDataProtectionPolicyRequest {
+pub struct GetDataProtectionPolicyInput {
     /// The name or ARN of the log group that contains the data protection policy that you want to see.
     ///
     /// Required.
     pub log_group_identifier: Option<String>,
 }
 
-impl GetDataProtectionPolicyRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDataProtectionPolicyInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+});
 
-impl IntoValue for GetDataProtectionPolicyRequest {
+impl IntoValue for GetDataProtectionPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.log_group_identifier.into_value()])
     }
@@ -6780,7 +5171,7 @@ impl IntoValue for GetDataProtectionPolicyRequest {
 /// The `GetDataProtectionPolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDataProtectionPolicyResponse {
+pub struct GetDataProtectionPolicyOutput {
     /// The log group name or ARN that you specified in your request.
     pub log_group_identifier: Option<String>,
     /// The data protection policy document for this log group.
@@ -6791,25 +5182,13 @@ pub struct GetDataProtectionPolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDataProtectionPolicyResponse {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `policyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDataProtectionPolicyOutput {
+    into log_group_identifier("logGroupIdentifier"): String;
+    into policy_document("policyDocument"): String;
+    value last_updated_time("lastUpdatedTime"): i64;
+});
 
-impl FromValue for GetDataProtectionPolicyResponse {
+impl FromValue for GetDataProtectionPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6820,76 +5199,21 @@ impl FromValue for GetDataProtectionPolicyResponse {
     }
 }
 
-/// The `GetDeliveryDestinationPolicyRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetDeliveryDestinationPolicyRequest {
-    /// The name of the delivery destination that you want to retrieve the policy of.
-    ///
-    /// Required.
-    pub delivery_destination_name: Option<String>,
-}
-
-impl GetDeliveryDestinationPolicyRequest {
-    /// Sets `deliveryDestinationName` (see [`Self::delivery_destination_name`]).
-    pub fn delivery_destination_name(mut self, value: impl Into<String>) -> Self {
-        self.delivery_destination_name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetDeliveryDestinationPolicyRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.delivery_destination_name.into_value()])
-    }
-}
-
-/// The `GetDeliveryDestinationPolicyResponse` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetDeliveryDestinationPolicyResponse {
-    /// The IAM policy for this delivery destination.
-    pub policy: Option<crate::types::Policy>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetDeliveryDestinationPolicyResponse {
-    /// Sets `policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: crate::types::Policy) -> Self {
-        self.policy = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetDeliveryDestinationPolicyResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.policy = r.next("policy")?;
-        Ok(out)
-    }
-}
-
 /// The `GetDeliveryDestinationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDeliveryDestinationRequest {
+pub struct GetDeliveryDestinationInput {
     /// The name of the delivery destination that you want to retrieve.
     ///
     /// Required.
     pub name: Option<String>,
 }
 
-impl GetDeliveryDestinationRequest {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDeliveryDestinationInput {
+    into name("name"): String;
+});
 
-impl IntoValue for GetDeliveryDestinationRequest {
+impl IntoValue for GetDeliveryDestinationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.name.into_value()])
     }
@@ -6898,22 +5222,18 @@ impl IntoValue for GetDeliveryDestinationRequest {
 /// The `GetDeliveryDestinationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDeliveryDestinationResponse {
+pub struct GetDeliveryDestinationOutput {
     /// A structure containing information about the delivery destination.
     pub delivery_destination: Option<crate::types::DeliveryDestination>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDeliveryDestinationResponse {
-    /// Sets `deliveryDestination` (see [`Self::delivery_destination`]).
-    pub fn delivery_destination(mut self, value: crate::types::DeliveryDestination) -> Self {
-        self.delivery_destination = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDeliveryDestinationOutput {
+    value delivery_destination("deliveryDestination"): crate::types::DeliveryDestination;
+});
 
-impl FromValue for GetDeliveryDestinationResponse {
+impl FromValue for GetDeliveryDestinationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6922,25 +5242,64 @@ impl FromValue for GetDeliveryDestinationResponse {
     }
 }
 
+/// The `GetDeliveryDestinationPolicyRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDeliveryDestinationPolicyInput {
+    /// The name of the delivery destination that you want to retrieve the policy of.
+    ///
+    /// Required.
+    pub delivery_destination_name: Option<String>,
+}
+
+myaws_core::setters!(GetDeliveryDestinationPolicyInput {
+    into delivery_destination_name("deliveryDestinationName"): String;
+});
+
+impl IntoValue for GetDeliveryDestinationPolicyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.delivery_destination_name.into_value()])
+    }
+}
+
+/// The `GetDeliveryDestinationPolicyResponse` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDeliveryDestinationPolicyOutput {
+    /// The IAM policy for this delivery destination.
+    pub policy: Option<crate::types::Policy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetDeliveryDestinationPolicyOutput {
+    value policy("policy"): crate::types::Policy;
+});
+
+impl FromValue for GetDeliveryDestinationPolicyOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.policy = r.next("policy")?;
+        Ok(out)
+    }
+}
+
 /// The `GetDeliveryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDeliveryRequest {
+pub struct GetDeliveryInput {
     /// The ID of the delivery that you want to retrieve.
     ///
     /// Required.
     pub id: Option<String>,
 }
 
-impl GetDeliveryRequest {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDeliveryInput {
+    into id("id"): String;
+});
 
-impl IntoValue for GetDeliveryRequest {
+impl IntoValue for GetDeliveryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.id.into_value()])
     }
@@ -6949,22 +5308,18 @@ impl IntoValue for GetDeliveryRequest {
 /// The `GetDeliveryResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDeliveryResponse {
+pub struct GetDeliveryOutput {
     /// A structure that contains information about the delivery.
     pub delivery: Option<crate::types::Delivery>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDeliveryResponse {
-    /// Sets `delivery` (see [`Self::delivery`]).
-    pub fn delivery(mut self, value: crate::types::Delivery) -> Self {
-        self.delivery = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDeliveryOutput {
+    value delivery("delivery"): crate::types::Delivery;
+});
 
-impl FromValue for GetDeliveryResponse {
+impl FromValue for GetDeliveryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6976,22 +5331,18 @@ impl FromValue for GetDeliveryResponse {
 /// The `GetDeliverySourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDeliverySourceRequest {
+pub struct GetDeliverySourceInput {
     /// The name of the delivery source that you want to retrieve.
     ///
     /// Required.
     pub name: Option<String>,
 }
 
-impl GetDeliverySourceRequest {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDeliverySourceInput {
+    into name("name"): String;
+});
 
-impl IntoValue for GetDeliverySourceRequest {
+impl IntoValue for GetDeliverySourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.name.into_value()])
     }
@@ -7000,22 +5351,18 @@ impl IntoValue for GetDeliverySourceRequest {
 /// The `GetDeliverySourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDeliverySourceResponse {
+pub struct GetDeliverySourceOutput {
     /// A structure containing information about the delivery source.
     pub delivery_source: Option<crate::types::DeliverySource>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDeliverySourceResponse {
-    /// Sets `deliverySource` (see [`Self::delivery_source`]).
-    pub fn delivery_source(mut self, value: crate::types::DeliverySource) -> Self {
-        self.delivery_source = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDeliverySourceOutput {
+    value delivery_source("deliverySource"): crate::types::DeliverySource;
+});
 
-impl FromValue for GetDeliverySourceResponse {
+impl FromValue for GetDeliverySourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7027,22 +5374,18 @@ impl FromValue for GetDeliverySourceResponse {
 /// The `GetIntegrationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetIntegrationRequest {
+pub struct GetIntegrationInput {
     /// The name of the integration that you want to find information about. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html)
     ///
     /// Required.
     pub integration_name: Option<String>,
 }
 
-impl GetIntegrationRequest {
-    /// Sets `integrationName` (see [`Self::integration_name`]).
-    pub fn integration_name(mut self, value: impl Into<String>) -> Self {
-        self.integration_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetIntegrationInput {
+    into integration_name("integrationName"): String;
+});
 
-impl IntoValue for GetIntegrationRequest {
+impl IntoValue for GetIntegrationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.integration_name.into_value()])
     }
@@ -7051,7 +5394,7 @@ impl IntoValue for GetIntegrationRequest {
 /// The `GetIntegrationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetIntegrationResponse {
+pub struct GetIntegrationOutput {
     /// The name of the integration.
     pub integration_name: Option<String>,
     /// The type of integration. Integrations with OpenSearch Service have the type `OPENSEARCH`.
@@ -7064,30 +5407,14 @@ pub struct GetIntegrationResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetIntegrationResponse {
-    /// Sets `integrationName` (see [`Self::integration_name`]).
-    pub fn integration_name(mut self, value: impl Into<String>) -> Self {
-        self.integration_name = Some(value.into());
-        self
-    }
-    /// Sets `integrationType` (see [`Self::integration_type`]).
-    pub fn integration_type(mut self, value: impl Into<crate::types::IntegrationType>) -> Self {
-        self.integration_type = Some(value.into());
-        self
-    }
-    /// Sets `integrationStatus` (see [`Self::integration_status`]).
-    pub fn integration_status(mut self, value: impl Into<crate::types::IntegrationStatus>) -> Self {
-        self.integration_status = Some(value.into());
-        self
-    }
-    /// Sets `integrationDetails` (see [`Self::integration_details`]).
-    pub fn integration_details(mut self, value: crate::types::IntegrationDetails) -> Self {
-        self.integration_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetIntegrationOutput {
+    into integration_name("integrationName"): String;
+    into integration_type("integrationType"): crate::types::IntegrationType;
+    into integration_status("integrationStatus"): crate::types::IntegrationStatus;
+    value integration_details("integrationDetails"): crate::types::IntegrationDetails;
+});
 
-impl FromValue for GetIntegrationResponse {
+impl FromValue for GetIntegrationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7102,22 +5429,18 @@ impl FromValue for GetIntegrationResponse {
 /// The `GetLogAnomalyDetectorRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLogAnomalyDetectorRequest {
+pub struct GetLogAnomalyDetectorInput {
     /// The ARN of the anomaly detector to retrieve information about. You can find the ARNs of log anomaly detectors in your account by using the [ListLogAnomalyDetectors](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListLogAnomalyDetectors.html) operation.
     ///
     /// Required.
     pub anomaly_detector_arn: Option<String>,
 }
 
-impl GetLogAnomalyDetectorRequest {
-    /// Sets `anomalyDetectorArn` (see [`Self::anomaly_detector_arn`]).
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_detector_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetLogAnomalyDetectorInput {
+    into anomaly_detector_arn("anomalyDetectorArn"): String;
+});
 
-impl IntoValue for GetLogAnomalyDetectorRequest {
+impl IntoValue for GetLogAnomalyDetectorInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.anomaly_detector_arn.into_value()])
     }
@@ -7126,7 +5449,7 @@ impl IntoValue for GetLogAnomalyDetectorRequest {
 /// The `GetLogAnomalyDetectorResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLogAnomalyDetectorResponse {
+pub struct GetLogAnomalyDetectorOutput {
     /// The name of the log anomaly detector
     pub detector_name: Option<String>,
     /// An array of structures, where each structure contains the ARN of a log group associated with this anomaly detector.
@@ -7149,61 +5472,19 @@ pub struct GetLogAnomalyDetectorResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetLogAnomalyDetectorResponse {
-    /// Sets `detectorName` (see [`Self::detector_name`]).
-    pub fn detector_name(mut self, value: impl Into<String>) -> Self {
-        self.detector_name = Some(value.into());
-        self
-    }
-    /// Sets `logGroupArnList` (see [`Self::log_group_arn_list`]).
-    pub fn log_group_arn_list(mut self, value: Vec<String>) -> Self {
-        self.log_group_arn_list = Some(value);
-        self
-    }
-    /// Sets `evaluationFrequency` (see [`Self::evaluation_frequency`]).
-    pub fn evaluation_frequency(
-        mut self,
-        value: impl Into<crate::types::EvaluationFrequency>,
-    ) -> Self {
-        self.evaluation_frequency = Some(value.into());
-        self
-    }
-    /// Sets `filterPattern` (see [`Self::filter_pattern`]).
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets `anomalyDetectorStatus` (see [`Self::anomaly_detector_status`]).
-    pub fn anomaly_detector_status(
-        mut self,
-        value: impl Into<crate::types::AnomalyDetectorStatus>,
-    ) -> Self {
-        self.anomaly_detector_status = Some(value.into());
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `creationTimeStamp` (see [`Self::creation_time_stamp`]).
-    pub fn creation_time_stamp(mut self, value: i64) -> Self {
-        self.creation_time_stamp = Some(value);
-        self
-    }
-    /// Sets `lastModifiedTimeStamp` (see [`Self::last_modified_time_stamp`]).
-    pub fn last_modified_time_stamp(mut self, value: i64) -> Self {
-        self.last_modified_time_stamp = Some(value);
-        self
-    }
-    /// Sets `anomalyVisibilityTime` (see [`Self::anomaly_visibility_time`]).
-    pub fn anomaly_visibility_time(mut self, value: i64) -> Self {
-        self.anomaly_visibility_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetLogAnomalyDetectorOutput {
+    into detector_name("detectorName"): String;
+    list_into log_group_arn_list("logGroupArnList"): String, push_log_group_arn_list;
+    into evaluation_frequency("evaluationFrequency"): crate::types::EvaluationFrequency;
+    into filter_pattern("filterPattern"): String;
+    into anomaly_detector_status("anomalyDetectorStatus"): crate::types::AnomalyDetectorStatus;
+    into kms_key_id("kmsKeyId"): String;
+    value creation_time_stamp("creationTimeStamp"): i64;
+    value last_modified_time_stamp("lastModifiedTimeStamp"): i64;
+    value anomaly_visibility_time("anomalyVisibilityTime"): i64;
+});
 
-impl FromValue for GetLogAnomalyDetectorResponse {
+impl FromValue for GetLogAnomalyDetectorOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7223,7 +5504,7 @@ impl FromValue for GetLogAnomalyDetectorResponse {
 /// The `GetLogEventsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLogEventsRequest {
+pub struct GetLogEventsInput {
     /// The name of the log group.
     ///
     /// You must include either `logGroupIdentifier` or `logGroupName`, but not both.
@@ -7256,55 +5537,19 @@ pub struct GetLogEventsRequest {
     pub unmask: Option<bool>,
 }
 
-impl GetLogEventsRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `logStreamName` (see [`Self::log_stream_name`]).
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.log_stream_name = Some(value.into());
-        self
-    }
-    /// Sets `startTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `endTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `startFromHead` (see [`Self::start_from_head`]).
-    pub fn start_from_head(mut self, value: bool) -> Self {
-        self.start_from_head = Some(value);
-        self
-    }
-    /// Sets `unmask` (see [`Self::unmask`]).
-    pub fn unmask(mut self, value: bool) -> Self {
-        self.unmask = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetLogEventsInput {
+    into log_group_name("logGroupName"): String;
+    into log_group_identifier("logGroupIdentifier"): String;
+    into log_stream_name("logStreamName"): String;
+    value start_time("startTime"): i64;
+    value end_time("endTime"): i64;
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+    value start_from_head("startFromHead"): bool;
+    value unmask("unmask"): bool;
+});
 
-impl IntoValue for GetLogEventsRequest {
+impl IntoValue for GetLogEventsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -7323,7 +5568,7 @@ impl IntoValue for GetLogEventsRequest {
 /// The `GetLogEventsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLogEventsResponse {
+pub struct GetLogEventsOutput {
     /// The events.
     pub events: Option<Vec<crate::types::OutputLogEvent>>,
     /// The token for the next set of items in the forward direction. The token expires after 24 hours. If you have reached the end of the stream, it returns the same token you passed in.
@@ -7334,25 +5579,13 @@ pub struct GetLogEventsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetLogEventsResponse {
-    /// Sets `events` (see [`Self::events`]).
-    pub fn events(mut self, value: Vec<crate::types::OutputLogEvent>) -> Self {
-        self.events = Some(value);
-        self
-    }
-    /// Sets `nextForwardToken` (see [`Self::next_forward_token`]).
-    pub fn next_forward_token(mut self, value: impl Into<String>) -> Self {
-        self.next_forward_token = Some(value.into());
-        self
-    }
-    /// Sets `nextBackwardToken` (see [`Self::next_backward_token`]).
-    pub fn next_backward_token(mut self, value: impl Into<String>) -> Self {
-        self.next_backward_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetLogEventsOutput {
+    list events("events"): crate::types::OutputLogEvent, push_events;
+    into next_forward_token("nextForwardToken"): String;
+    into next_backward_token("nextBackwardToken"): String;
+});
 
-impl FromValue for GetLogEventsResponse {
+impl FromValue for GetLogEventsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7366,7 +5599,7 @@ impl FromValue for GetLogEventsResponse {
 /// The `GetLogFieldsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLogFieldsRequest {
+pub struct GetLogFieldsInput {
     /// The name of the data source to retrieve log fields for.
     ///
     /// Required.
@@ -7377,20 +5610,12 @@ pub struct GetLogFieldsRequest {
     pub data_source_type: Option<String>,
 }
 
-impl GetLogFieldsRequest {
-    /// Sets `dataSourceName` (see [`Self::data_source_name`]).
-    pub fn data_source_name(mut self, value: impl Into<String>) -> Self {
-        self.data_source_name = Some(value.into());
-        self
-    }
-    /// Sets `dataSourceType` (see [`Self::data_source_type`]).
-    pub fn data_source_type(mut self, value: impl Into<String>) -> Self {
-        self.data_source_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetLogFieldsInput {
+    into data_source_name("dataSourceName"): String;
+    into data_source_type("dataSourceType"): String;
+});
 
-impl IntoValue for GetLogFieldsRequest {
+impl IntoValue for GetLogFieldsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.data_source_name.into_value(),
@@ -7402,22 +5627,18 @@ impl IntoValue for GetLogFieldsRequest {
 /// The `GetLogFieldsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLogFieldsResponse {
+pub struct GetLogFieldsOutput {
     /// The list of log fields for the specified data source, including field names and their data types.
     pub log_fields: Option<Vec<crate::types::LogFieldsListItem>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetLogFieldsResponse {
-    /// Sets `logFields` (see [`Self::log_fields`]).
-    pub fn log_fields(mut self, value: Vec<crate::types::LogFieldsListItem>) -> Self {
-        self.log_fields = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetLogFieldsOutput {
+    list log_fields("logFields"): crate::types::LogFieldsListItem, push_log_fields;
+});
 
-impl FromValue for GetLogFieldsResponse {
+impl FromValue for GetLogFieldsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7429,7 +5650,7 @@ impl FromValue for GetLogFieldsResponse {
 /// The `GetLogGroupFieldsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLogGroupFieldsRequest {
+pub struct GetLogGroupFieldsInput {
     /// The name of the log group to search.
     ///
     /// You must include either `logGroupIdentifier` or `logGroupName`, but not both.
@@ -7444,25 +5665,13 @@ pub struct GetLogGroupFieldsRequest {
     pub log_group_identifier: Option<String>,
 }
 
-impl GetLogGroupFieldsRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `time` (see [`Self::time`]).
-    pub fn time(mut self, value: i64) -> Self {
-        self.time = Some(value);
-        self
-    }
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetLogGroupFieldsInput {
+    into log_group_name("logGroupName"): String;
+    value time("time"): i64;
+    into log_group_identifier("logGroupIdentifier"): String;
+});
 
-impl IntoValue for GetLogGroupFieldsRequest {
+impl IntoValue for GetLogGroupFieldsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -7475,22 +5684,18 @@ impl IntoValue for GetLogGroupFieldsRequest {
 /// The `GetLogGroupFieldsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLogGroupFieldsResponse {
+pub struct GetLogGroupFieldsOutput {
     /// The array of fields found in the query. Each object in the array contains the name of the field, along with the percentage of time it appeared in the log events that were queried.
     pub log_group_fields: Option<Vec<crate::types::LogGroupField>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetLogGroupFieldsResponse {
-    /// Sets `logGroupFields` (see [`Self::log_group_fields`]).
-    pub fn log_group_fields(mut self, value: Vec<crate::types::LogGroupField>) -> Self {
-        self.log_group_fields = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetLogGroupFieldsOutput {
+    list log_group_fields("logGroupFields"): crate::types::LogGroupField, push_log_group_fields;
+});
 
-impl FromValue for GetLogGroupFieldsResponse {
+impl FromValue for GetLogGroupFieldsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7502,7 +5707,7 @@ impl FromValue for GetLogGroupFieldsResponse {
 /// The parameters for the GetLogObject operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLogObjectRequest {
+pub struct GetLogObjectInput {
     /// A boolean flag that indicates whether to unmask sensitive log data. When set to true, any masked or redacted data in the log object will be displayed in its original form. Default is false.
     pub unmask: Option<bool>,
     /// A pointer to the specific log object to retrieve. This is a required parameter that uniquely identifies the log object within CloudWatch Logs. The pointer is typically obtained from a previous query or filter operation.
@@ -7511,20 +5716,12 @@ pub struct GetLogObjectRequest {
     pub log_object_pointer: Option<String>,
 }
 
-impl GetLogObjectRequest {
-    /// Sets `unmask` (see [`Self::unmask`]).
-    pub fn unmask(mut self, value: bool) -> Self {
-        self.unmask = Some(value);
-        self
-    }
-    /// Sets `logObjectPointer` (see [`Self::log_object_pointer`]).
-    pub fn log_object_pointer(mut self, value: impl Into<String>) -> Self {
-        self.log_object_pointer = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetLogObjectInput {
+    value unmask("unmask"): bool;
+    into log_object_pointer("logObjectPointer"): String;
+});
 
-impl IntoValue for GetLogObjectRequest {
+impl IntoValue for GetLogObjectInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.unmask.into_value(),
@@ -7536,7 +5733,7 @@ impl IntoValue for GetLogObjectRequest {
 /// The response from the GetLogObject operation.
 #[derive(Debug, Default)]
 #[non_exhaustive]
-pub struct GetLogObjectResponse {
+pub struct GetLogObjectOutput {
     /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
     pub field_stream:
         Option<myaws_core::eventstream::EventReceiver<crate::types::GetLogObjectResponseStream>>,
@@ -7544,18 +5741,11 @@ pub struct GetLogObjectResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetLogObjectResponse {
-    /// Sets `fieldStream` (see [`Self::field_stream`]).
-    pub fn field_stream(
-        mut self,
-        value: myaws_core::eventstream::EventReceiver<crate::types::GetLogObjectResponseStream>,
-    ) -> Self {
-        self.field_stream = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetLogObjectOutput {
+    value field_stream("fieldStream"): myaws_core::eventstream::EventReceiver<crate::types::GetLogObjectResponseStream>;
+});
 
-impl FromValue for GetLogObjectResponse {
+impl FromValue for GetLogObjectOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7605,7 +5795,7 @@ impl myaws_core::eventstream::EventUnion for GetLogObjectResponseStream {
 /// The `GetLogRecordRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLogRecordRequest {
+pub struct GetLogRecordInput {
     /// The pointer corresponding to the log event record you want to retrieve. You get this from the response of a `GetQueryResults` operation. In that response, the value of the `@ptr` field for a log event is the value to use as `logRecordPointer` to retrieve that complete log event record.
     ///
     /// Required.
@@ -7616,20 +5806,12 @@ pub struct GetLogRecordRequest {
     pub unmask: Option<bool>,
 }
 
-impl GetLogRecordRequest {
-    /// Sets `logRecordPointer` (see [`Self::log_record_pointer`]).
-    pub fn log_record_pointer(mut self, value: impl Into<String>) -> Self {
-        self.log_record_pointer = Some(value.into());
-        self
-    }
-    /// Sets `unmask` (see [`Self::unmask`]).
-    pub fn unmask(mut self, value: bool) -> Self {
-        self.unmask = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetLogRecordInput {
+    into log_record_pointer("logRecordPointer"): String;
+    value unmask("unmask"): bool;
+});
 
-impl IntoValue for GetLogRecordRequest {
+impl IntoValue for GetLogRecordInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_record_pointer.into_value(),
@@ -7641,22 +5823,18 @@ impl IntoValue for GetLogRecordRequest {
 /// The `GetLogRecordResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLogRecordResponse {
+pub struct GetLogRecordOutput {
     /// The requested log event, as a JSON string.
     pub log_record: Option<HashMap<String, String>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetLogRecordResponse {
-    /// Sets `logRecord` (see [`Self::log_record`]).
-    pub fn log_record(mut self, value: HashMap<String, String>) -> Self {
-        self.log_record = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetLogRecordOutput {
+    map_into log_record("logRecord"): String, insert_log_record;
+});
 
-impl FromValue for GetLogRecordResponse {
+impl FromValue for GetLogRecordOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7668,22 +5846,18 @@ impl FromValue for GetLogRecordResponse {
 /// The `GetLookupTableRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLookupTableRequest {
+pub struct GetLookupTableInput {
     /// The ARN of the lookup table to retrieve.
     ///
     /// Required.
     pub lookup_table_arn: Option<String>,
 }
 
-impl GetLookupTableRequest {
-    /// Sets `lookupTableArn` (see [`Self::lookup_table_arn`]).
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.lookup_table_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetLookupTableInput {
+    into lookup_table_arn("lookupTableArn"): String;
+});
 
-impl IntoValue for GetLookupTableRequest {
+impl IntoValue for GetLookupTableInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.lookup_table_arn.into_value()])
     }
@@ -7692,7 +5866,7 @@ impl IntoValue for GetLookupTableRequest {
 /// The `GetLookupTableResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetLookupTableResponse {
+pub struct GetLookupTableOutput {
     /// The ARN of the lookup table.
     pub lookup_table_arn: Option<String>,
     /// The name of the lookup table.
@@ -7711,45 +5885,17 @@ pub struct GetLookupTableResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetLookupTableResponse {
-    /// Sets `lookupTableArn` (see [`Self::lookup_table_arn`]).
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.lookup_table_arn = Some(value.into());
-        self
-    }
-    /// Sets `lookupTableName` (see [`Self::lookup_table_name`]).
-    pub fn lookup_table_name(mut self, value: impl Into<String>) -> Self {
-        self.lookup_table_name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `tableBody` (see [`Self::table_body`]).
-    pub fn table_body(mut self, value: impl Into<String>) -> Self {
-        self.table_body = Some(value.into());
-        self
-    }
-    /// Sets `sizeBytes` (see [`Self::size_bytes`]).
-    pub fn size_bytes(mut self, value: i64) -> Self {
-        self.size_bytes = Some(value);
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetLookupTableOutput {
+    into lookup_table_arn("lookupTableArn"): String;
+    into lookup_table_name("lookupTableName"): String;
+    into description("description"): String;
+    into table_body("tableBody"): String;
+    value size_bytes("sizeBytes"): i64;
+    value last_updated_time("lastUpdatedTime"): i64;
+    into kms_key_id("kmsKeyId"): String;
+});
 
-impl FromValue for GetLookupTableResponse {
+impl FromValue for GetLookupTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7767,7 +5913,7 @@ impl FromValue for GetLookupTableResponse {
 /// The `GetQueryResultsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetQueryResultsRequest {
+pub struct GetQueryResultsInput {
     /// The ID number of the query.
     ///
     /// Required.
@@ -7778,25 +5924,13 @@ pub struct GetQueryResultsRequest {
     pub max_items: Option<i32>,
 }
 
-impl GetQueryResultsRequest {
-    /// Sets `queryId` (see [`Self::query_id`]).
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.query_id = Some(value.into());
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `maxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetQueryResultsInput {
+    into query_id("queryId"): String;
+    into next_token("nextToken"): String;
+    value max_items("maxItems"): i32;
+});
 
-impl IntoValue for GetQueryResultsRequest {
+impl IntoValue for GetQueryResultsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.query_id.into_value(),
@@ -7809,7 +5943,7 @@ impl IntoValue for GetQueryResultsRequest {
 /// The `GetQueryResultsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetQueryResultsResponse {
+pub struct GetQueryResultsOutput {
     /// The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
     pub query_language: Option<crate::types::QueryLanguage>,
     /// The log events that matched the query criteria during the most recent time it ran.
@@ -7830,40 +5964,16 @@ pub struct GetQueryResultsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetQueryResultsResponse {
-    /// Sets `queryLanguage` (see [`Self::query_language`]).
-    pub fn query_language(mut self, value: impl Into<crate::types::QueryLanguage>) -> Self {
-        self.query_language = Some(value.into());
-        self
-    }
-    /// Sets `results` (see [`Self::results`]).
-    pub fn results(mut self, value: Vec<Vec<crate::types::ResultField>>) -> Self {
-        self.results = Some(value);
-        self
-    }
-    /// Sets `statistics` (see [`Self::statistics`]).
-    pub fn statistics(mut self, value: crate::types::QueryStatistics) -> Self {
-        self.statistics = Some(value);
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::QueryStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `encryptionKey` (see [`Self::encryption_key`]).
-    pub fn encryption_key(mut self, value: impl Into<String>) -> Self {
-        self.encryption_key = Some(value.into());
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetQueryResultsOutput {
+    into query_language("queryLanguage"): crate::types::QueryLanguage;
+    list results("results"): Vec<crate::types::ResultField>, push_results;
+    value statistics("statistics"): crate::types::QueryStatistics;
+    into status("status"): crate::types::QueryStatus;
+    into encryption_key("encryptionKey"): String;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for GetQueryResultsResponse {
+impl FromValue for GetQueryResultsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7880,7 +5990,7 @@ impl FromValue for GetQueryResultsResponse {
 /// The `GetScheduledQueryHistoryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetScheduledQueryHistoryRequest {
+pub struct GetScheduledQueryHistoryInput {
     /// The ARN or name of the scheduled query to retrieve history for.
     ///
     /// Required.
@@ -7901,40 +6011,16 @@ pub struct GetScheduledQueryHistoryRequest {
     pub next_token: Option<String>,
 }
 
-impl GetScheduledQueryHistoryRequest {
-    /// Sets `identifier` (see [`Self::identifier`]).
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-    /// Sets `startTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `endTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `executionStatuses` (see [`Self::execution_statuses`]).
-    pub fn execution_statuses(mut self, value: Vec<crate::types::ExecutionStatus>) -> Self {
-        self.execution_statuses = Some(value);
-        self
-    }
-    /// Sets `maxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetScheduledQueryHistoryInput {
+    into identifier("identifier"): String;
+    value start_time("startTime"): i64;
+    value end_time("endTime"): i64;
+    list_into execution_statuses("executionStatuses"): crate::types::ExecutionStatus, push_execution_statuses;
+    value max_results("maxResults"): i32;
+    into next_token("nextToken"): String;
+});
 
-impl IntoValue for GetScheduledQueryHistoryRequest {
+impl IntoValue for GetScheduledQueryHistoryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.identifier.into_value(),
@@ -7950,7 +6036,7 @@ impl IntoValue for GetScheduledQueryHistoryRequest {
 /// The `GetScheduledQueryHistoryResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetScheduledQueryHistoryResponse {
+pub struct GetScheduledQueryHistoryOutput {
     /// The name of the scheduled query.
     pub name: Option<String>,
     /// The ARN of the scheduled query.
@@ -7963,30 +6049,14 @@ pub struct GetScheduledQueryHistoryResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetScheduledQueryHistoryResponse {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `scheduledQueryArn` (see [`Self::scheduled_query_arn`]).
-    pub fn scheduled_query_arn(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_query_arn = Some(value.into());
-        self
-    }
-    /// Sets `triggerHistory` (see [`Self::trigger_history`]).
-    pub fn trigger_history(mut self, value: Vec<crate::types::TriggerHistoryRecord>) -> Self {
-        self.trigger_history = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetScheduledQueryHistoryOutput {
+    into name("name"): String;
+    into scheduled_query_arn("scheduledQueryArn"): String;
+    list trigger_history("triggerHistory"): crate::types::TriggerHistoryRecord, push_trigger_history;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for GetScheduledQueryHistoryResponse {
+impl FromValue for GetScheduledQueryHistoryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8001,22 +6071,18 @@ impl FromValue for GetScheduledQueryHistoryResponse {
 /// The `GetScheduledQueryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetScheduledQueryRequest {
+pub struct GetScheduledQueryInput {
     /// The ARN or name of the scheduled query to retrieve.
     ///
     /// Required.
     pub identifier: Option<String>,
 }
 
-impl GetScheduledQueryRequest {
-    /// Sets `identifier` (see [`Self::identifier`]).
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetScheduledQueryInput {
+    into identifier("identifier"): String;
+});
 
-impl IntoValue for GetScheduledQueryRequest {
+impl IntoValue for GetScheduledQueryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.identifier.into_value()])
     }
@@ -8025,7 +6091,7 @@ impl IntoValue for GetScheduledQueryRequest {
 /// The `GetScheduledQueryResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetScheduledQueryResponse {
+pub struct GetScheduledQueryOutput {
     /// The ARN of the scheduled query.
     pub scheduled_query_arn: Option<String>,
     /// The name of the scheduled query.
@@ -8070,116 +6136,30 @@ pub struct GetScheduledQueryResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetScheduledQueryResponse {
-    /// Sets `scheduledQueryArn` (see [`Self::scheduled_query_arn`]).
-    pub fn scheduled_query_arn(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_query_arn = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `queryLanguage` (see [`Self::query_language`]).
-    pub fn query_language(mut self, value: impl Into<crate::types::QueryLanguage>) -> Self {
-        self.query_language = Some(value.into());
-        self
-    }
-    /// Sets `queryString` (see [`Self::query_string`]).
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.query_string = Some(value.into());
-        self
-    }
-    /// Sets `logGroupIdentifiers` (see [`Self::log_group_identifiers`]).
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.log_group_identifiers = Some(value);
-        self
-    }
-    /// Sets `scheduleExpression` (see [`Self::schedule_expression`]).
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
-    }
-    /// Sets `timezone` (see [`Self::timezone`]).
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-    /// Sets `startTimeOffset` (see [`Self::start_time_offset`]).
-    pub fn start_time_offset(mut self, value: i64) -> Self {
-        self.start_time_offset = Some(value);
-        self
-    }
-    /// Sets `endTimeOffset` (see [`Self::end_time_offset`]).
-    pub fn end_time_offset(mut self, value: i64) -> Self {
-        self.end_time_offset = Some(value);
-        self
-    }
-    /// Sets `destinationConfiguration` (see [`Self::destination_configuration`]).
-    pub fn destination_configuration(
-        mut self,
-        value: crate::types::DestinationConfiguration,
-    ) -> Self {
-        self.destination_configuration = Some(value);
-        self
-    }
-    /// Sets `state` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::ScheduledQueryState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `scheduleType` (see [`Self::schedule_type`]).
-    pub fn schedule_type(mut self, value: impl Into<crate::types::ScheduleType>) -> Self {
-        self.schedule_type = Some(value.into());
-        self
-    }
-    /// Sets `lastTriggeredTime` (see [`Self::last_triggered_time`]).
-    pub fn last_triggered_time(mut self, value: i64) -> Self {
-        self.last_triggered_time = Some(value);
-        self
-    }
-    /// Sets `lastExecutionStatus` (see [`Self::last_execution_status`]).
-    pub fn last_execution_status(
-        mut self,
-        value: impl Into<crate::types::ExecutionStatus>,
-    ) -> Self {
-        self.last_execution_status = Some(value.into());
-        self
-    }
-    /// Sets `scheduleStartTime` (see [`Self::schedule_start_time`]).
-    pub fn schedule_start_time(mut self, value: i64) -> Self {
-        self.schedule_start_time = Some(value);
-        self
-    }
-    /// Sets `scheduleEndTime` (see [`Self::schedule_end_time`]).
-    pub fn schedule_end_time(mut self, value: i64) -> Self {
-        self.schedule_end_time = Some(value);
-        self
-    }
-    /// Sets `executionRoleArn` (see [`Self::execution_role_arn`]).
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetScheduledQueryOutput {
+    into scheduled_query_arn("scheduledQueryArn"): String;
+    into name("name"): String;
+    into description("description"): String;
+    into query_language("queryLanguage"): crate::types::QueryLanguage;
+    into query_string("queryString"): String;
+    list_into log_group_identifiers("logGroupIdentifiers"): String, push_log_group_identifiers;
+    into schedule_expression("scheduleExpression"): String;
+    into timezone("timezone"): String;
+    value start_time_offset("startTimeOffset"): i64;
+    value end_time_offset("endTimeOffset"): i64;
+    value destination_configuration("destinationConfiguration"): crate::types::DestinationConfiguration;
+    into state("state"): crate::types::ScheduledQueryState;
+    into schedule_type("scheduleType"): crate::types::ScheduleType;
+    value last_triggered_time("lastTriggeredTime"): i64;
+    into last_execution_status("lastExecutionStatus"): crate::types::ExecutionStatus;
+    value schedule_start_time("scheduleStartTime"): i64;
+    value schedule_end_time("scheduleEndTime"): i64;
+    into execution_role_arn("executionRoleArn"): String;
+    value creation_time("creationTime"): i64;
+    value last_updated_time("lastUpdatedTime"): i64;
+});
 
-impl FromValue for GetScheduledQueryResponse {
+impl FromValue for GetScheduledQueryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8210,9 +6190,9 @@ impl FromValue for GetScheduledQueryResponse {
 /// The `GetStorageTierPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetStorageTierPolicyRequest {}
+pub struct GetStorageTierPolicyInput {}
 
-impl IntoValue for GetStorageTierPolicyRequest {
+impl IntoValue for GetStorageTierPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -8221,7 +6201,7 @@ impl IntoValue for GetStorageTierPolicyRequest {
 /// The `GetStorageTierPolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetStorageTierPolicyResponse {
+pub struct GetStorageTierPolicyOutput {
     /// The current storage tier for the account.
     pub storage_tier: Option<crate::types::StorageTier>,
     /// The time when the storage tier policy was last updated, expressed as the number of milliseconds after `January 1, 1970 00:00:00 UTC`.
@@ -8230,20 +6210,12 @@ pub struct GetStorageTierPolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetStorageTierPolicyResponse {
-    /// Sets `storageTier` (see [`Self::storage_tier`]).
-    pub fn storage_tier(mut self, value: impl Into<crate::types::StorageTier>) -> Self {
-        self.storage_tier = Some(value.into());
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetStorageTierPolicyOutput {
+    into storage_tier("storageTier"): crate::types::StorageTier;
+    value last_updated_time("lastUpdatedTime"): i64;
+});
 
-impl FromValue for GetStorageTierPolicyResponse {
+impl FromValue for GetStorageTierPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8256,22 +6228,18 @@ impl FromValue for GetStorageTierPolicyResponse {
 /// The `GetTransformerRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetTransformerRequest {
+pub struct GetTransformerInput {
     /// Specify either the name or ARN of the log group to return transformer information for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
     ///
     /// Required.
     pub log_group_identifier: Option<String>,
 }
 
-impl GetTransformerRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetTransformerInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+});
 
-impl IntoValue for GetTransformerRequest {
+impl IntoValue for GetTransformerInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.log_group_identifier.into_value()])
     }
@@ -8280,7 +6248,7 @@ impl IntoValue for GetTransformerRequest {
 /// The `GetTransformerResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetTransformerResponse {
+pub struct GetTransformerOutput {
     /// The ARN of the log group that you specified in your request.
     pub log_group_identifier: Option<String>,
     /// The creation time of the transformer, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
@@ -8293,30 +6261,14 @@ pub struct GetTransformerResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetTransformerResponse {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `lastModifiedTime` (see [`Self::last_modified_time`]).
-    pub fn last_modified_time(mut self, value: i64) -> Self {
-        self.last_modified_time = Some(value);
-        self
-    }
-    /// Sets `transformerConfig` (see [`Self::transformer_config`]).
-    pub fn transformer_config(mut self, value: Vec<crate::types::Processor>) -> Self {
-        self.transformer_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetTransformerOutput {
+    into log_group_identifier("logGroupIdentifier"): String;
+    value creation_time("creationTime"): i64;
+    value last_modified_time("lastModifiedTime"): i64;
+    list transformer_config("transformerConfig"): crate::types::Processor, push_transformer_config;
+});
 
-impl FromValue for GetTransformerResponse {
+impl FromValue for GetTransformerOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8342,18 +6294,10 @@ pub struct Grok {
     pub r#match: Option<String>,
 }
 
-impl Grok {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `match` (see [`Self::match`]).
-    pub fn r#match(mut self, value: impl Into<String>) -> Self {
-        self.r#match = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Grok {
+    into source("source"): String;
+    into r#match("match"): String;
+});
 
 impl IntoValue for Grok {
     fn into_value(self) -> Value {
@@ -8381,18 +6325,10 @@ pub struct GroupingIdentifier {
     pub value: Option<String>,
 }
 
-impl GroupingIdentifier {
-    /// Sets `key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GroupingIdentifier {
+    into key("key"): String;
+    into value("value"): String;
+});
 
 impl FromValue for GroupingIdentifier {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8428,53 +6364,17 @@ pub struct Import {
     pub error_message: Option<String>,
 }
 
-impl Import {
-    /// Sets `importId` (see [`Self::import_id`]).
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.import_id = Some(value.into());
-        self
-    }
-    /// Sets `importSourceArn` (see [`Self::import_source_arn`]).
-    pub fn import_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.import_source_arn = Some(value.into());
-        self
-    }
-    /// Sets `importStatus` (see [`Self::import_status`]).
-    pub fn import_status(mut self, value: impl Into<crate::types::ImportStatus>) -> Self {
-        self.import_status = Some(value.into());
-        self
-    }
-    /// Sets `importDestinationArn` (see [`Self::import_destination_arn`]).
-    pub fn import_destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.import_destination_arn = Some(value.into());
-        self
-    }
-    /// Sets `importStatistics` (see [`Self::import_statistics`]).
-    pub fn import_statistics(mut self, value: crate::types::ImportStatistics) -> Self {
-        self.import_statistics = Some(value);
-        self
-    }
-    /// Sets `importFilter` (see [`Self::import_filter`]).
-    pub fn import_filter(mut self, value: crate::types::ImportFilter) -> Self {
-        self.import_filter = Some(value);
-        self
-    }
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-    /// Sets `errorMessage` (see [`Self::error_message`]).
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Import {
+    into import_id("importId"): String;
+    into import_source_arn("importSourceArn"): String;
+    into import_status("importStatus"): crate::types::ImportStatus;
+    into import_destination_arn("importDestinationArn"): String;
+    value import_statistics("importStatistics"): crate::types::ImportStatistics;
+    value import_filter("importFilter"): crate::types::ImportFilter;
+    value creation_time("creationTime"): i64;
+    value last_updated_time("lastUpdatedTime"): i64;
+    into error_message("errorMessage"): String;
+});
 
 impl FromValue for Import {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8505,23 +6405,11 @@ pub struct ImportBatch {
     pub error_message: Option<String>,
 }
 
-impl ImportBatch {
-    /// Sets `batchId` (see [`Self::batch_id`]).
-    pub fn batch_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_id = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ImportStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `errorMessage` (see [`Self::error_message`]).
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ImportBatch {
+    into batch_id("batchId"): String;
+    into status("status"): crate::types::ImportStatus;
+    into error_message("errorMessage"): String;
+});
 
 impl FromValue for ImportBatch {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8544,18 +6432,10 @@ pub struct ImportFilter {
     pub end_event_time: Option<i64>,
 }
 
-impl ImportFilter {
-    /// Sets `startEventTime` (see [`Self::start_event_time`]).
-    pub fn start_event_time(mut self, value: i64) -> Self {
-        self.start_event_time = Some(value);
-        self
-    }
-    /// Sets `endEventTime` (see [`Self::end_event_time`]).
-    pub fn end_event_time(mut self, value: i64) -> Self {
-        self.end_event_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ImportFilter {
+    value start_event_time("startEventTime"): i64;
+    value end_event_time("endEventTime"): i64;
+});
 
 impl IntoValue for ImportFilter {
     fn into_value(self) -> Value {
@@ -8584,13 +6464,9 @@ pub struct ImportStatistics {
     pub bytes_imported: Option<i64>,
 }
 
-impl ImportStatistics {
-    /// Sets `bytesImported` (see [`Self::bytes_imported`]).
-    pub fn bytes_imported(mut self, value: i64) -> Self {
-        self.bytes_imported = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ImportStatistics {
+    value bytes_imported("bytesImported"): i64;
+});
 
 impl FromValue for ImportStatistics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8786,33 +6662,13 @@ pub struct IndexPolicy {
     pub source: Option<crate::types::IndexSource>,
 }
 
-impl IndexPolicy {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `lastUpdateTime` (see [`Self::last_update_time`]).
-    pub fn last_update_time(mut self, value: i64) -> Self {
-        self.last_update_time = Some(value);
-        self
-    }
-    /// Sets `policyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-    /// Sets `policyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<crate::types::IndexSource>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IndexPolicy {
+    into log_group_identifier("logGroupIdentifier"): String;
+    value last_update_time("lastUpdateTime"): i64;
+    into policy_document("policyDocument"): String;
+    into policy_name("policyName"): String;
+    into source("source"): crate::types::IndexSource;
+});
 
 impl FromValue for IndexPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9065,18 +6921,10 @@ pub struct InputLogEvent {
     pub message: Option<String>,
 }
 
-impl InputLogEvent {
-    /// Sets `timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InputLogEvent {
+    value timestamp("timestamp"): i64;
+    into message("message"): String;
+});
 
 impl IntoValue for InputLogEvent {
     fn into_value(self) -> Value {
@@ -9088,33 +6936,20 @@ impl IntoValue for InputLogEvent {
 ///
 /// This structure is returned by a [GetIntegration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetIntegration.html) operation.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `IntegrationDetails` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct IntegrationDetails {
+pub enum IntegrationDetails {
     /// This structure contains complete information about one integration between CloudWatch Logs and OpenSearch Service.
-    pub open_search_integration_details: Option<crate::types::OpenSearchIntegrationDetails>,
+    OpenSearchIntegrationDetails(crate::types::OpenSearchIntegrationDetails),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl IntegrationDetails {
-    /// Sets `openSearchIntegrationDetails` (see [`Self::open_search_integration_details`]).
-    pub fn open_search_integration_details(
-        mut self,
-        value: crate::types::OpenSearchIntegrationDetails,
-    ) -> Self {
-        self.open_search_integration_details = Some(value);
-        self
-    }
-}
-
-impl FromValue for IntegrationDetails {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.open_search_integration_details = r.next("openSearchIntegrationDetails")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(IntegrationDetails, 1, input = false, output = true;
+    0 OpenSearchIntegrationDetails as_open_search_integration_details: crate::types::OpenSearchIntegrationDetails;
+);
 
 /// Values of `IntegrationStatus`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -9208,23 +7043,11 @@ pub struct IntegrationSummary {
     pub integration_status: Option<crate::types::IntegrationStatus>,
 }
 
-impl IntegrationSummary {
-    /// Sets `integrationName` (see [`Self::integration_name`]).
-    pub fn integration_name(mut self, value: impl Into<String>) -> Self {
-        self.integration_name = Some(value.into());
-        self
-    }
-    /// Sets `integrationType` (see [`Self::integration_type`]).
-    pub fn integration_type(mut self, value: impl Into<crate::types::IntegrationType>) -> Self {
-        self.integration_type = Some(value.into());
-        self
-    }
-    /// Sets `integrationStatus` (see [`Self::integration_status`]).
-    pub fn integration_status(mut self, value: impl Into<crate::types::IntegrationStatus>) -> Self {
-        self.integration_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IntegrationSummary {
+    into integration_name("integrationName"): String;
+    into integration_type("integrationType"): crate::types::IntegrationType;
+    into integration_status("integrationStatus"): crate::types::IntegrationStatus;
+});
 
 impl FromValue for IntegrationSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9329,13 +7152,9 @@ pub struct InternalStreamingException {
     pub message: Option<String>,
 }
 
-impl InternalStreamingException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InternalStreamingException {
+    into message("message"): String;
+});
 
 impl FromValue for InternalStreamingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9380,13 +7199,9 @@ pub struct InvalidSequenceTokenException {
     pub expected_sequence_token: Option<String>,
 }
 
-impl InvalidSequenceTokenException {
-    /// Sets `expectedSequenceToken` (see [`Self::expected_sequence_token`]).
-    pub fn expected_sequence_token(mut self, value: impl Into<String>) -> Self {
-        self.expected_sequence_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidSequenceTokenException {
+    into expected_sequence_token("expectedSequenceToken"): String;
+});
 
 impl FromValue for InvalidSequenceTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9491,7 +7306,7 @@ impl FromValue for ListAggregateLogGroupSummariesGroupBy {
 /// The `ListAggregateLogGroupSummariesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAggregateLogGroupSummariesRequest {
+pub struct ListAggregateLogGroupSummariesInput {
     /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
     pub account_identifiers: Option<Vec<String>>,
     /// If you are using a monitoring account, set this to `true` to have the operation return log groups in the accounts listed in `accountIdentifiers`.
@@ -9522,53 +7337,18 @@ pub struct ListAggregateLogGroupSummariesRequest {
     pub limit: Option<i32>,
 }
 
-impl ListAggregateLogGroupSummariesRequest {
-    /// Sets `accountIdentifiers` (see [`Self::account_identifiers`]).
-    pub fn account_identifiers(mut self, value: Vec<String>) -> Self {
-        self.account_identifiers = Some(value);
-        self
-    }
-    /// Sets `includeLinkedAccounts` (see [`Self::include_linked_accounts`]).
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.include_linked_accounts = Some(value);
-        self
-    }
-    /// Sets `logGroupClass` (see [`Self::log_group_class`]).
-    pub fn log_group_class(mut self, value: impl Into<crate::types::LogGroupClass>) -> Self {
-        self.log_group_class = Some(value.into());
-        self
-    }
-    /// Sets `logGroupNamePattern` (see [`Self::log_group_name_pattern`]).
-    pub fn log_group_name_pattern(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name_pattern = Some(value.into());
-        self
-    }
-    /// Sets `dataSources` (see [`Self::data_sources`]).
-    pub fn data_sources(mut self, value: Vec<crate::types::DataSourceFilter>) -> Self {
-        self.data_sources = Some(value);
-        self
-    }
-    /// Sets `groupBy` (see [`Self::group_by`]).
-    pub fn group_by(
-        mut self,
-        value: impl Into<crate::types::ListAggregateLogGroupSummariesGroupBy>,
-    ) -> Self {
-        self.group_by = Some(value.into());
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAggregateLogGroupSummariesInput {
+    list_into account_identifiers("accountIdentifiers"): String, push_account_identifiers;
+    value include_linked_accounts("includeLinkedAccounts"): bool;
+    into log_group_class("logGroupClass"): crate::types::LogGroupClass;
+    into log_group_name_pattern("logGroupNamePattern"): String;
+    list data_sources("dataSources"): crate::types::DataSourceFilter, push_data_sources;
+    into group_by("groupBy"): crate::types::ListAggregateLogGroupSummariesGroupBy;
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for ListAggregateLogGroupSummariesRequest {
+impl IntoValue for ListAggregateLogGroupSummariesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_identifiers.into_value(),
@@ -9586,7 +7366,7 @@ impl IntoValue for ListAggregateLogGroupSummariesRequest {
 /// The `ListAggregateLogGroupSummariesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAggregateLogGroupSummariesResponse {
+pub struct ListAggregateLogGroupSummariesOutput {
     /// The list of aggregate log group summaries grouped by the specified data source characteristics.
     pub aggregate_log_group_summaries: Option<Vec<crate::types::AggregateLogGroupSummary>>,
     /// The `nextToken` member.
@@ -9595,23 +7375,12 @@ pub struct ListAggregateLogGroupSummariesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAggregateLogGroupSummariesResponse {
-    /// Sets `aggregateLogGroupSummaries` (see [`Self::aggregate_log_group_summaries`]).
-    pub fn aggregate_log_group_summaries(
-        mut self,
-        value: Vec<crate::types::AggregateLogGroupSummary>,
-    ) -> Self {
-        self.aggregate_log_group_summaries = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAggregateLogGroupSummariesOutput {
+    list aggregate_log_group_summaries("aggregateLogGroupSummaries"): crate::types::AggregateLogGroupSummary, push_aggregate_log_group_summaries;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for ListAggregateLogGroupSummariesResponse {
+impl FromValue for ListAggregateLogGroupSummariesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9624,7 +7393,7 @@ impl FromValue for ListAggregateLogGroupSummariesResponse {
 /// The `ListAnomaliesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAnomaliesRequest {
+pub struct ListAnomaliesInput {
     /// Use this to optionally limit the results to only the anomalies found by a certain anomaly detector.
     pub anomaly_detector_arn: Option<String>,
     /// You can specify this parameter if you want to the operation to return only anomalies that are currently either suppressed or unsuppressed.
@@ -9635,30 +7404,14 @@ pub struct ListAnomaliesRequest {
     pub next_token: Option<String>,
 }
 
-impl ListAnomaliesRequest {
-    /// Sets `anomalyDetectorArn` (see [`Self::anomaly_detector_arn`]).
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_detector_arn = Some(value.into());
-        self
-    }
-    /// Sets `suppressionState` (see [`Self::suppression_state`]).
-    pub fn suppression_state(mut self, value: impl Into<crate::types::SuppressionState>) -> Self {
-        self.suppression_state = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAnomaliesInput {
+    into anomaly_detector_arn("anomalyDetectorArn"): String;
+    into suppression_state("suppressionState"): crate::types::SuppressionState;
+    value limit("limit"): i32;
+    into next_token("nextToken"): String;
+});
 
-impl IntoValue for ListAnomaliesRequest {
+impl IntoValue for ListAnomaliesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.anomaly_detector_arn.into_value(),
@@ -9672,7 +7425,7 @@ impl IntoValue for ListAnomaliesRequest {
 /// The `ListAnomaliesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAnomaliesResponse {
+pub struct ListAnomaliesOutput {
     /// An array of structures, where each structure contains information about one anomaly that a log anomaly detector has found.
     pub anomalies: Option<Vec<crate::types::Anomaly>>,
     /// The `nextToken` member.
@@ -9681,20 +7434,12 @@ pub struct ListAnomaliesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAnomaliesResponse {
-    /// Sets `anomalies` (see [`Self::anomalies`]).
-    pub fn anomalies(mut self, value: Vec<crate::types::Anomaly>) -> Self {
-        self.anomalies = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAnomaliesOutput {
+    list anomalies("anomalies"): crate::types::Anomaly, push_anomalies;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for ListAnomaliesResponse {
+impl FromValue for ListAnomaliesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9707,7 +7452,7 @@ impl FromValue for ListAnomaliesResponse {
 /// The `ListIntegrationsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListIntegrationsRequest {
+pub struct ListIntegrationsInput {
     /// To limit the results to integrations that start with a certain name prefix, specify that name prefix here.
     pub integration_name_prefix: Option<String>,
     /// To limit the results to integrations of a certain type, specify that type here.
@@ -9716,25 +7461,13 @@ pub struct ListIntegrationsRequest {
     pub integration_status: Option<crate::types::IntegrationStatus>,
 }
 
-impl ListIntegrationsRequest {
-    /// Sets `integrationNamePrefix` (see [`Self::integration_name_prefix`]).
-    pub fn integration_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.integration_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `integrationType` (see [`Self::integration_type`]).
-    pub fn integration_type(mut self, value: impl Into<crate::types::IntegrationType>) -> Self {
-        self.integration_type = Some(value.into());
-        self
-    }
-    /// Sets `integrationStatus` (see [`Self::integration_status`]).
-    pub fn integration_status(mut self, value: impl Into<crate::types::IntegrationStatus>) -> Self {
-        self.integration_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListIntegrationsInput {
+    into integration_name_prefix("integrationNamePrefix"): String;
+    into integration_type("integrationType"): crate::types::IntegrationType;
+    into integration_status("integrationStatus"): crate::types::IntegrationStatus;
+});
 
-impl IntoValue for ListIntegrationsRequest {
+impl IntoValue for ListIntegrationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.integration_name_prefix.into_value(),
@@ -9747,22 +7480,18 @@ impl IntoValue for ListIntegrationsRequest {
 /// The `ListIntegrationsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListIntegrationsResponse {
+pub struct ListIntegrationsOutput {
     /// An array, where each object in the array contains information about one CloudWatch Logs integration in this account.
     pub integration_summaries: Option<Vec<crate::types::IntegrationSummary>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListIntegrationsResponse {
-    /// Sets `integrationSummaries` (see [`Self::integration_summaries`]).
-    pub fn integration_summaries(mut self, value: Vec<crate::types::IntegrationSummary>) -> Self {
-        self.integration_summaries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListIntegrationsOutput {
+    list integration_summaries("integrationSummaries"): crate::types::IntegrationSummary, push_integration_summaries;
+});
 
-impl FromValue for ListIntegrationsResponse {
+impl FromValue for ListIntegrationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9774,7 +7503,7 @@ impl FromValue for ListIntegrationsResponse {
 /// The `ListLogAnomalyDetectorsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListLogAnomalyDetectorsRequest {
+pub struct ListLogAnomalyDetectorsInput {
     /// Use this to optionally filter the results to only include anomaly detectors that are associated with the specified log group.
     pub filter_log_group_arn: Option<String>,
     /// The maximum number of items to return. If you don't specify a value, the default maximum value of 50 items is used.
@@ -9783,25 +7512,13 @@ pub struct ListLogAnomalyDetectorsRequest {
     pub next_token: Option<String>,
 }
 
-impl ListLogAnomalyDetectorsRequest {
-    /// Sets `filterLogGroupArn` (see [`Self::filter_log_group_arn`]).
-    pub fn filter_log_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.filter_log_group_arn = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListLogAnomalyDetectorsInput {
+    into filter_log_group_arn("filterLogGroupArn"): String;
+    value limit("limit"): i32;
+    into next_token("nextToken"): String;
+});
 
-impl IntoValue for ListLogAnomalyDetectorsRequest {
+impl IntoValue for ListLogAnomalyDetectorsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.filter_log_group_arn.into_value(),
@@ -9814,7 +7531,7 @@ impl IntoValue for ListLogAnomalyDetectorsRequest {
 /// The `ListLogAnomalyDetectorsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListLogAnomalyDetectorsResponse {
+pub struct ListLogAnomalyDetectorsOutput {
     /// An array of structures, where each structure in the array contains information about one anomaly detector.
     pub anomaly_detectors: Option<Vec<crate::types::AnomalyDetector>>,
     /// The `nextToken` member.
@@ -9823,20 +7540,12 @@ pub struct ListLogAnomalyDetectorsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListLogAnomalyDetectorsResponse {
-    /// Sets `anomalyDetectors` (see [`Self::anomaly_detectors`]).
-    pub fn anomaly_detectors(mut self, value: Vec<crate::types::AnomalyDetector>) -> Self {
-        self.anomaly_detectors = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListLogAnomalyDetectorsOutput {
+    list anomaly_detectors("anomalyDetectors"): crate::types::AnomalyDetector, push_anomaly_detectors;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for ListLogAnomalyDetectorsResponse {
+impl FromValue for ListLogAnomalyDetectorsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9849,7 +7558,7 @@ impl FromValue for ListLogAnomalyDetectorsResponse {
 /// The `ListLogGroupsForQueryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListLogGroupsForQueryRequest {
+pub struct ListLogGroupsForQueryInput {
     /// The ID of the query to use. This query ID is from the response to your [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operation.
     ///
     /// Required.
@@ -9860,25 +7569,13 @@ pub struct ListLogGroupsForQueryRequest {
     pub max_results: Option<i32>,
 }
 
-impl ListLogGroupsForQueryRequest {
-    /// Sets `queryId` (see [`Self::query_id`]).
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.query_id = Some(value.into());
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `maxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListLogGroupsForQueryInput {
+    into query_id("queryId"): String;
+    into next_token("nextToken"): String;
+    value max_results("maxResults"): i32;
+});
 
-impl IntoValue for ListLogGroupsForQueryRequest {
+impl IntoValue for ListLogGroupsForQueryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.query_id.into_value(),
@@ -9891,7 +7588,7 @@ impl IntoValue for ListLogGroupsForQueryRequest {
 /// The `ListLogGroupsForQueryResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListLogGroupsForQueryResponse {
+pub struct ListLogGroupsForQueryOutput {
     /// An array of the names and ARNs of the log groups that were processed in the query.
     pub log_group_identifiers: Option<Vec<String>>,
     /// The `nextToken` member.
@@ -9900,20 +7597,12 @@ pub struct ListLogGroupsForQueryResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListLogGroupsForQueryResponse {
-    /// Sets `logGroupIdentifiers` (see [`Self::log_group_identifiers`]).
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.log_group_identifiers = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListLogGroupsForQueryOutput {
+    list_into log_group_identifiers("logGroupIdentifiers"): String, push_log_group_identifiers;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for ListLogGroupsForQueryResponse {
+impl FromValue for ListLogGroupsForQueryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9926,7 +7615,7 @@ impl FromValue for ListLogGroupsForQueryResponse {
 /// The `ListLogGroupsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListLogGroupsRequest {
+pub struct ListLogGroupsInput {
     /// Use this parameter to limit the returned log groups to only those with names that match the pattern that you specify. This parameter is a regular expression that can match prefixes and substrings, and supports wildcard matching and matching multiple patterns, as in the following examples.
     ///
     /// - Use `^` to match log group names by prefix.
@@ -9957,55 +7646,19 @@ pub struct ListLogGroupsRequest {
     pub log_group_tags: Option<Vec<crate::types::TagFilter>>,
 }
 
-impl ListLogGroupsRequest {
-    /// Sets `logGroupNamePattern` (see [`Self::log_group_name_pattern`]).
-    pub fn log_group_name_pattern(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name_pattern = Some(value.into());
-        self
-    }
-    /// Sets `logGroupClass` (see [`Self::log_group_class`]).
-    pub fn log_group_class(mut self, value: impl Into<crate::types::LogGroupClass>) -> Self {
-        self.log_group_class = Some(value.into());
-        self
-    }
-    /// Sets `includeLinkedAccounts` (see [`Self::include_linked_accounts`]).
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.include_linked_accounts = Some(value);
-        self
-    }
-    /// Sets `accountIdentifiers` (see [`Self::account_identifiers`]).
-    pub fn account_identifiers(mut self, value: Vec<String>) -> Self {
-        self.account_identifiers = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `dataSources` (see [`Self::data_sources`]).
-    pub fn data_sources(mut self, value: Vec<crate::types::DataSourceFilter>) -> Self {
-        self.data_sources = Some(value);
-        self
-    }
-    /// Sets `fieldIndexNames` (see [`Self::field_index_names`]).
-    pub fn field_index_names(mut self, value: Vec<String>) -> Self {
-        self.field_index_names = Some(value);
-        self
-    }
-    /// Sets `logGroupTags` (see [`Self::log_group_tags`]).
-    pub fn log_group_tags(mut self, value: Vec<crate::types::TagFilter>) -> Self {
-        self.log_group_tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListLogGroupsInput {
+    into log_group_name_pattern("logGroupNamePattern"): String;
+    into log_group_class("logGroupClass"): crate::types::LogGroupClass;
+    value include_linked_accounts("includeLinkedAccounts"): bool;
+    list_into account_identifiers("accountIdentifiers"): String, push_account_identifiers;
+    into next_token("nextToken"): String;
+    value limit("limit"): i32;
+    list data_sources("dataSources"): crate::types::DataSourceFilter, push_data_sources;
+    list_into field_index_names("fieldIndexNames"): String, push_field_index_names;
+    list log_group_tags("logGroupTags"): crate::types::TagFilter, push_log_group_tags;
+});
 
-impl IntoValue for ListLogGroupsRequest {
+impl IntoValue for ListLogGroupsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name_pattern.into_value(),
@@ -10024,7 +7677,7 @@ impl IntoValue for ListLogGroupsRequest {
 /// The `ListLogGroupsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListLogGroupsResponse {
+pub struct ListLogGroupsOutput {
     /// An array of structures, where each structure contains the information about one log group.
     pub log_groups: Option<Vec<crate::types::LogGroupSummary>>,
     /// The `nextToken` member.
@@ -10033,20 +7686,12 @@ pub struct ListLogGroupsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListLogGroupsResponse {
-    /// Sets `logGroups` (see [`Self::log_groups`]).
-    pub fn log_groups(mut self, value: Vec<crate::types::LogGroupSummary>) -> Self {
-        self.log_groups = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListLogGroupsOutput {
+    list log_groups("logGroups"): crate::types::LogGroupSummary, push_log_groups;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for ListLogGroupsResponse {
+impl FromValue for ListLogGroupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10059,7 +7704,7 @@ impl FromValue for ListLogGroupsResponse {
 /// The `ListScheduledQueriesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListScheduledQueriesRequest {
+pub struct ListScheduledQueriesInput {
     /// The maximum number of scheduled queries to return. Valid range is 1 to 1000.
     pub max_results: Option<i32>,
     /// The `nextToken` member.
@@ -10070,30 +7715,14 @@ pub struct ListScheduledQueriesRequest {
     pub schedule_type: Option<crate::types::ScheduleType>,
 }
 
-impl ListScheduledQueriesRequest {
-    /// Sets `maxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `state` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::ScheduledQueryState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `scheduleType` (see [`Self::schedule_type`]).
-    pub fn schedule_type(mut self, value: impl Into<crate::types::ScheduleType>) -> Self {
-        self.schedule_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListScheduledQueriesInput {
+    value max_results("maxResults"): i32;
+    into next_token("nextToken"): String;
+    into state("state"): crate::types::ScheduledQueryState;
+    into schedule_type("scheduleType"): crate::types::ScheduleType;
+});
 
-impl IntoValue for ListScheduledQueriesRequest {
+impl IntoValue for ListScheduledQueriesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.max_results.into_value(),
@@ -10107,7 +7736,7 @@ impl IntoValue for ListScheduledQueriesRequest {
 /// The `ListScheduledQueriesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListScheduledQueriesResponse {
+pub struct ListScheduledQueriesOutput {
     /// The `nextToken` member.
     pub next_token: Option<String>,
     /// An array of scheduled query summary information.
@@ -10116,20 +7745,12 @@ pub struct ListScheduledQueriesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListScheduledQueriesResponse {
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `scheduledQueries` (see [`Self::scheduled_queries`]).
-    pub fn scheduled_queries(mut self, value: Vec<crate::types::ScheduledQuerySummary>) -> Self {
-        self.scheduled_queries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListScheduledQueriesOutput {
+    into next_token("nextToken"): String;
+    list scheduled_queries("scheduledQueries"): crate::types::ScheduledQuerySummary, push_scheduled_queries;
+});
 
-impl FromValue for ListScheduledQueriesResponse {
+impl FromValue for ListScheduledQueriesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10142,7 +7763,7 @@ impl FromValue for ListScheduledQueriesResponse {
 /// The `ListSourcesForS3TableIntegrationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSourcesForS3TableIntegrationRequest {
+pub struct ListSourcesForS3TableIntegrationInput {
     /// The Amazon Resource Name (ARN) of the S3 Table Integration to list associations for.
     ///
     /// Required.
@@ -10153,25 +7774,13 @@ pub struct ListSourcesForS3TableIntegrationRequest {
     pub next_token: Option<String>,
 }
 
-impl ListSourcesForS3TableIntegrationRequest {
-    /// Sets `integrationArn` (see [`Self::integration_arn`]).
-    pub fn integration_arn(mut self, value: impl Into<String>) -> Self {
-        self.integration_arn = Some(value.into());
-        self
-    }
-    /// Sets `maxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSourcesForS3TableIntegrationInput {
+    into integration_arn("integrationArn"): String;
+    value max_results("maxResults"): i32;
+    into next_token("nextToken"): String;
+});
 
-impl IntoValue for ListSourcesForS3TableIntegrationRequest {
+impl IntoValue for ListSourcesForS3TableIntegrationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.integration_arn.into_value(),
@@ -10184,7 +7793,7 @@ impl IntoValue for ListSourcesForS3TableIntegrationRequest {
 /// The `ListSourcesForS3TableIntegrationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSourcesForS3TableIntegrationResponse {
+pub struct ListSourcesForS3TableIntegrationOutput {
     /// The list of data source associations for the specified S3 Table Integration.
     pub sources: Option<Vec<crate::types::S3TableIntegrationSource>>,
     /// The `nextToken` member.
@@ -10193,20 +7802,12 @@ pub struct ListSourcesForS3TableIntegrationResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListSourcesForS3TableIntegrationResponse {
-    /// Sets `sources` (see [`Self::sources`]).
-    pub fn sources(mut self, value: Vec<crate::types::S3TableIntegrationSource>) -> Self {
-        self.sources = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSourcesForS3TableIntegrationOutput {
+    list sources("sources"): crate::types::S3TableIntegrationSource, push_sources;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for ListSourcesForS3TableIntegrationResponse {
+impl FromValue for ListSourcesForS3TableIntegrationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10219,7 +7820,7 @@ impl FromValue for ListSourcesForS3TableIntegrationResponse {
 /// The `ListSyslogConfigurationsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSyslogConfigurationsRequest {
+pub struct ListSyslogConfigurationsInput {
     /// The name or ARN of the log group to filter syslog configurations for.
     pub log_group_identifier: Option<String>,
     /// The ID of the VPC endpoint to filter syslog configurations for.
@@ -10230,30 +7831,14 @@ pub struct ListSyslogConfigurationsRequest {
     pub max_results: Option<i32>,
 }
 
-impl ListSyslogConfigurationsRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `vpcEndpointId` (see [`Self::vpc_endpoint_id`]).
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_endpoint_id = Some(value.into());
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `maxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListSyslogConfigurationsInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+    into vpc_endpoint_id("vpcEndpointId"): String;
+    into next_token("nextToken"): String;
+    value max_results("maxResults"): i32;
+});
 
-impl IntoValue for ListSyslogConfigurationsRequest {
+impl IntoValue for ListSyslogConfigurationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_identifier.into_value(),
@@ -10267,7 +7852,7 @@ impl IntoValue for ListSyslogConfigurationsRequest {
 /// The `ListSyslogConfigurationsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSyslogConfigurationsResponse {
+pub struct ListSyslogConfigurationsOutput {
     /// The list of syslog configurations.
     pub syslog_configurations: Option<Vec<crate::types::SyslogConfiguration>>,
     /// The token for the next set of items to return. The token expires after 24 hours.
@@ -10276,20 +7861,12 @@ pub struct ListSyslogConfigurationsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListSyslogConfigurationsResponse {
-    /// Sets `syslogConfigurations` (see [`Self::syslog_configurations`]).
-    pub fn syslog_configurations(mut self, value: Vec<crate::types::SyslogConfiguration>) -> Self {
-        self.syslog_configurations = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSyslogConfigurationsOutput {
+    list syslog_configurations("syslogConfigurations"): crate::types::SyslogConfiguration, push_syslog_configurations;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for ListSyslogConfigurationsResponse {
+impl FromValue for ListSyslogConfigurationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10302,7 +7879,7 @@ impl FromValue for ListSyslogConfigurationsResponse {
 /// The `ListTagsForResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsForResourceRequest {
+pub struct ListTagsForResourceInput {
     /// The ARN of the resource that you want to view tags for.
     ///
     /// The ARN format of a log group is `arn:aws:logs:*Region*:*account-id*:log-group:*log-group-name* `
@@ -10315,15 +7892,11 @@ pub struct ListTagsForResourceRequest {
     pub resource_arn: Option<String>,
 }
 
-impl ListTagsForResourceRequest {
-    /// Sets `resourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceInput {
+    into resource_arn("resourceArn"): String;
+});
 
-impl IntoValue for ListTagsForResourceRequest {
+impl IntoValue for ListTagsForResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.resource_arn.into_value()])
     }
@@ -10332,22 +7905,18 @@ impl IntoValue for ListTagsForResourceRequest {
 /// The `ListTagsForResourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsForResourceResponse {
+pub struct ListTagsForResourceOutput {
     /// The list of tags associated with the requested resource.&gt;
     pub tags: Option<HashMap<String, String>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsForResourceResponse {
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceOutput {
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl FromValue for ListTagsForResourceResponse {
+impl FromValue for ListTagsForResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10359,22 +7928,18 @@ impl FromValue for ListTagsForResourceResponse {
 /// The `ListTagsLogGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsLogGroupRequest {
+pub struct ListTagsLogGroupInput {
     /// The name of the log group.
     ///
     /// Required.
     pub log_group_name: Option<String>,
 }
 
-impl ListTagsLogGroupRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsLogGroupInput {
+    into log_group_name("logGroupName"): String;
+});
 
-impl IntoValue for ListTagsLogGroupRequest {
+impl IntoValue for ListTagsLogGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.log_group_name.into_value()])
     }
@@ -10383,22 +7948,18 @@ impl IntoValue for ListTagsLogGroupRequest {
 /// The `ListTagsLogGroupResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsLogGroupResponse {
+pub struct ListTagsLogGroupOutput {
     /// The tags for the log group.
     pub tags: Option<HashMap<String, String>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsLogGroupResponse {
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsLogGroupOutput {
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl FromValue for ListTagsLogGroupResponse {
+impl FromValue for ListTagsLogGroupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10433,38 +7994,14 @@ pub struct ListToMap {
     pub flattened_element: Option<crate::types::FlattenedElement>,
 }
 
-impl ListToMap {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `valueKey` (see [`Self::value_key`]).
-    pub fn value_key(mut self, value: impl Into<String>) -> Self {
-        self.value_key = Some(value.into());
-        self
-    }
-    /// Sets `target` (see [`Self::target`]).
-    pub fn target(mut self, value: impl Into<String>) -> Self {
-        self.target = Some(value.into());
-        self
-    }
-    /// Sets `flatten` (see [`Self::flatten`]).
-    pub fn flatten(mut self, value: bool) -> Self {
-        self.flatten = Some(value);
-        self
-    }
-    /// Sets `flattenedElement` (see [`Self::flattened_element`]).
-    pub fn flattened_element(mut self, value: impl Into<crate::types::FlattenedElement>) -> Self {
-        self.flattened_element = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListToMap {
+    into source("source"): String;
+    into key("key"): String;
+    into value_key("valueKey"): String;
+    into target("target"): String;
+    value flatten("flatten"): bool;
+    into flattened_element("flattenedElement"): crate::types::FlattenedElement;
+});
 
 impl IntoValue for ListToMap {
     fn into_value(self) -> Value {
@@ -10509,33 +8046,13 @@ pub struct LiveTailSessionLogEvent {
     pub ingestion_time: Option<i64>,
 }
 
-impl LiveTailSessionLogEvent {
-    /// Sets `logStreamName` (see [`Self::log_stream_name`]).
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.log_stream_name = Some(value.into());
-        self
-    }
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `ingestionTime` (see [`Self::ingestion_time`]).
-    pub fn ingestion_time(mut self, value: i64) -> Self {
-        self.ingestion_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LiveTailSessionLogEvent {
+    into log_stream_name("logStreamName"): String;
+    into log_group_identifier("logGroupIdentifier"): String;
+    into message("message"): String;
+    value timestamp("timestamp"): i64;
+    value ingestion_time("ingestionTime"): i64;
+});
 
 impl FromValue for LiveTailSessionLogEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10560,13 +8077,9 @@ pub struct LiveTailSessionMetadata {
     pub sampled: Option<bool>,
 }
 
-impl LiveTailSessionMetadata {
-    /// Sets `sampled` (see [`Self::sampled`]).
-    pub fn sampled(mut self, value: bool) -> Self {
-        self.sampled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LiveTailSessionMetadata {
+    value sampled("sampled"): bool;
+});
 
 impl FromValue for LiveTailSessionMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10597,38 +8110,14 @@ pub struct LiveTailSessionStart {
     pub log_event_filter_pattern: Option<String>,
 }
 
-impl LiveTailSessionStart {
-    /// Sets `requestId` (see [`Self::request_id`]).
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets `sessionId` (see [`Self::session_id`]).
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets `logGroupIdentifiers` (see [`Self::log_group_identifiers`]).
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.log_group_identifiers = Some(value);
-        self
-    }
-    /// Sets `logStreamNames` (see [`Self::log_stream_names`]).
-    pub fn log_stream_names(mut self, value: Vec<String>) -> Self {
-        self.log_stream_names = Some(value);
-        self
-    }
-    /// Sets `logStreamNamePrefixes` (see [`Self::log_stream_name_prefixes`]).
-    pub fn log_stream_name_prefixes(mut self, value: Vec<String>) -> Self {
-        self.log_stream_name_prefixes = Some(value);
-        self
-    }
-    /// Sets `logEventFilterPattern` (see [`Self::log_event_filter_pattern`]).
-    pub fn log_event_filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.log_event_filter_pattern = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LiveTailSessionStart {
+    into request_id("requestId"): String;
+    into session_id("sessionId"): String;
+    list_into log_group_identifiers("logGroupIdentifiers"): String, push_log_group_identifiers;
+    list_into log_stream_names("logStreamNames"): String, push_log_stream_names;
+    list_into log_stream_name_prefixes("logStreamNamePrefixes"): String, push_log_stream_name_prefixes;
+    into log_event_filter_pattern("logEventFilterPattern"): String;
+});
 
 impl FromValue for LiveTailSessionStart {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10656,18 +8145,10 @@ pub struct LiveTailSessionUpdate {
     pub session_results: Option<Vec<crate::types::LiveTailSessionLogEvent>>,
 }
 
-impl LiveTailSessionUpdate {
-    /// Sets `sessionMetadata` (see [`Self::session_metadata`]).
-    pub fn session_metadata(mut self, value: crate::types::LiveTailSessionMetadata) -> Self {
-        self.session_metadata = Some(value);
-        self
-    }
-    /// Sets `sessionResults` (see [`Self::session_results`]).
-    pub fn session_results(mut self, value: Vec<crate::types::LiveTailSessionLogEvent>) -> Self {
-        self.session_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LiveTailSessionUpdate {
+    value session_metadata("sessionMetadata"): crate::types::LiveTailSessionMetadata;
+    list session_results("sessionResults"): crate::types::LiveTailSessionLogEvent, push_session_results;
+});
 
 impl FromValue for LiveTailSessionUpdate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10689,18 +8170,10 @@ pub struct LogEvent {
     pub message: Option<String>,
 }
 
-impl LogEvent {
-    /// Sets `timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LogEvent {
+    value timestamp("timestamp"): i64;
+    into message("message"): String;
+});
 
 impl FromValue for LogEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10724,23 +8197,11 @@ pub struct LogFieldType {
     pub fields: Option<Vec<crate::types::LogFieldsListItem>>,
 }
 
-impl LogFieldType {
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `element` (see [`Self::element`]).
-    pub fn element(mut self, value: crate::types::LogFieldType) -> Self {
-        self.element = Some(Box::new(value));
-        self
-    }
-    /// Sets `fields` (see [`Self::fields`]).
-    pub fn fields(mut self, value: Vec<crate::types::LogFieldsListItem>) -> Self {
-        self.fields = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LogFieldType {
+    into r#type("type"): String;
+    boxed element("element"): crate::types::LogFieldType;
+    list fields("fields"): crate::types::LogFieldsListItem, push_fields;
+});
 
 impl FromValue for LogFieldType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10763,18 +8224,10 @@ pub struct LogFieldsListItem {
     pub log_field_type: Option<crate::types::LogFieldType>,
 }
 
-impl LogFieldsListItem {
-    /// Sets `logFieldName` (see [`Self::log_field_name`]).
-    pub fn log_field_name(mut self, value: impl Into<String>) -> Self {
-        self.log_field_name = Some(value.into());
-        self
-    }
-    /// Sets `logFieldType` (see [`Self::log_field_type`]).
-    pub fn log_field_type(mut self, value: crate::types::LogFieldType) -> Self {
-        self.log_field_type = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LogFieldsListItem {
+    into log_field_name("logFieldName"): String;
+    value log_field_type("logFieldType"): crate::types::LogFieldType;
+});
 
 impl FromValue for LogFieldsListItem {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10832,76 +8285,21 @@ pub struct LogGroup {
     pub bearer_token_authentication_enabled: Option<bool>,
 }
 
-impl LogGroup {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `retentionInDays` (see [`Self::retention_in_days`]).
-    pub fn retention_in_days(mut self, value: i32) -> Self {
-        self.retention_in_days = Some(value);
-        self
-    }
-    /// Sets `metricFilterCount` (see [`Self::metric_filter_count`]).
-    pub fn metric_filter_count(mut self, value: i32) -> Self {
-        self.metric_filter_count = Some(value);
-        self
-    }
-    /// Sets `arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `storedBytes` (see [`Self::stored_bytes`]).
-    pub fn stored_bytes(mut self, value: i64) -> Self {
-        self.stored_bytes = Some(value);
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `dataProtectionStatus` (see [`Self::data_protection_status`]).
-    pub fn data_protection_status(
-        mut self,
-        value: impl Into<crate::types::DataProtectionStatus>,
-    ) -> Self {
-        self.data_protection_status = Some(value.into());
-        self
-    }
-    /// Sets `inheritedProperties` (see [`Self::inherited_properties`]).
-    pub fn inherited_properties(mut self, value: Vec<crate::types::InheritedProperty>) -> Self {
-        self.inherited_properties = Some(value);
-        self
-    }
-    /// Sets `logGroupClass` (see [`Self::log_group_class`]).
-    pub fn log_group_class(mut self, value: impl Into<crate::types::LogGroupClass>) -> Self {
-        self.log_group_class = Some(value.into());
-        self
-    }
-    /// Sets `logGroupArn` (see [`Self::log_group_arn`]).
-    pub fn log_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.log_group_arn = Some(value.into());
-        self
-    }
-    /// Sets `deletionProtectionEnabled` (see [`Self::deletion_protection_enabled`]).
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.deletion_protection_enabled = Some(value);
-        self
-    }
-    /// Sets `bearerTokenAuthenticationEnabled` (see [`Self::bearer_token_authentication_enabled`]).
-    pub fn bearer_token_authentication_enabled(mut self, value: bool) -> Self {
-        self.bearer_token_authentication_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LogGroup {
+    into log_group_name("logGroupName"): String;
+    value creation_time("creationTime"): i64;
+    value retention_in_days("retentionInDays"): i32;
+    value metric_filter_count("metricFilterCount"): i32;
+    into arn("arn"): String;
+    value stored_bytes("storedBytes"): i64;
+    into kms_key_id("kmsKeyId"): String;
+    into data_protection_status("dataProtectionStatus"): crate::types::DataProtectionStatus;
+    list_into inherited_properties("inheritedProperties"): crate::types::InheritedProperty, push_inherited_properties;
+    into log_group_class("logGroupClass"): crate::types::LogGroupClass;
+    into log_group_arn("logGroupArn"): String;
+    value deletion_protection_enabled("deletionProtectionEnabled"): bool;
+    value bearer_token_authentication_enabled("bearerTokenAuthenticationEnabled"): bool;
+});
 
 impl FromValue for LogGroup {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11014,18 +8412,10 @@ pub struct LogGroupField {
     pub percent: Option<i32>,
 }
 
-impl LogGroupField {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `percent` (see [`Self::percent`]).
-    pub fn percent(mut self, value: i32) -> Self {
-        self.percent = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LogGroupField {
+    into name("name"): String;
+    value percent("percent"): i32;
+});
 
 impl FromValue for LogGroupField {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11049,23 +8439,11 @@ pub struct LogGroupSummary {
     pub log_group_class: Option<crate::types::LogGroupClass>,
 }
 
-impl LogGroupSummary {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `logGroupArn` (see [`Self::log_group_arn`]).
-    pub fn log_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.log_group_arn = Some(value.into());
-        self
-    }
-    /// Sets `logGroupClass` (see [`Self::log_group_class`]).
-    pub fn log_group_class(mut self, value: impl Into<crate::types::LogGroupClass>) -> Self {
-        self.log_group_class = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LogGroupSummary {
+    into log_group_name("logGroupName"): String;
+    into log_group_arn("logGroupArn"): String;
+    into log_group_class("logGroupClass"): crate::types::LogGroupClass;
+});
 
 impl FromValue for LogGroupSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11104,48 +8482,16 @@ pub struct LogStream {
     pub stored_bytes: Option<i64>,
 }
 
-impl LogStream {
-    /// Sets `logStreamName` (see [`Self::log_stream_name`]).
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.log_stream_name = Some(value.into());
-        self
-    }
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `firstEventTimestamp` (see [`Self::first_event_timestamp`]).
-    pub fn first_event_timestamp(mut self, value: i64) -> Self {
-        self.first_event_timestamp = Some(value);
-        self
-    }
-    /// Sets `lastEventTimestamp` (see [`Self::last_event_timestamp`]).
-    pub fn last_event_timestamp(mut self, value: i64) -> Self {
-        self.last_event_timestamp = Some(value);
-        self
-    }
-    /// Sets `lastIngestionTime` (see [`Self::last_ingestion_time`]).
-    pub fn last_ingestion_time(mut self, value: i64) -> Self {
-        self.last_ingestion_time = Some(value);
-        self
-    }
-    /// Sets `uploadSequenceToken` (see [`Self::upload_sequence_token`]).
-    pub fn upload_sequence_token(mut self, value: impl Into<String>) -> Self {
-        self.upload_sequence_token = Some(value.into());
-        self
-    }
-    /// Sets `arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `storedBytes` (see [`Self::stored_bytes`]).
-    pub fn stored_bytes(mut self, value: i64) -> Self {
-        self.stored_bytes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LogStream {
+    into log_stream_name("logStreamName"): String;
+    value creation_time("creationTime"): i64;
+    value first_event_timestamp("firstEventTimestamp"): i64;
+    value last_event_timestamp("lastEventTimestamp"): i64;
+    value last_ingestion_time("lastIngestionTime"): i64;
+    into upload_sequence_token("uploadSequenceToken"): String;
+    into arn("arn"): String;
+    value stored_bytes("storedBytes"): i64;
+});
 
 impl FromValue for LogStream {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11185,48 +8531,16 @@ pub struct LookupTable {
     pub kms_key_id: Option<String>,
 }
 
-impl LookupTable {
-    /// Sets `lookupTableArn` (see [`Self::lookup_table_arn`]).
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.lookup_table_arn = Some(value.into());
-        self
-    }
-    /// Sets `lookupTableName` (see [`Self::lookup_table_name`]).
-    pub fn lookup_table_name(mut self, value: impl Into<String>) -> Self {
-        self.lookup_table_name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `tableFields` (see [`Self::table_fields`]).
-    pub fn table_fields(mut self, value: Vec<String>) -> Self {
-        self.table_fields = Some(value);
-        self
-    }
-    /// Sets `recordsCount` (see [`Self::records_count`]).
-    pub fn records_count(mut self, value: i64) -> Self {
-        self.records_count = Some(value);
-        self
-    }
-    /// Sets `sizeBytes` (see [`Self::size_bytes`]).
-    pub fn size_bytes(mut self, value: i64) -> Self {
-        self.size_bytes = Some(value);
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LookupTable {
+    into lookup_table_arn("lookupTableArn"): String;
+    into lookup_table_name("lookupTableName"): String;
+    into description("description"): String;
+    list_into table_fields("tableFields"): String, push_table_fields;
+    value records_count("recordsCount"): i64;
+    value size_bytes("sizeBytes"): i64;
+    value last_updated_time("lastUpdatedTime"): i64;
+    into kms_key_id("kmsKeyId"): String;
+});
 
 impl FromValue for LookupTable {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11264,33 +8578,13 @@ pub struct LookupTableConfiguration {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl LookupTableConfiguration {
-    /// Sets `tableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `roleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LookupTableConfiguration {
+    into table_name("tableName"): String;
+    into role_arn("roleArn"): String;
+    into description("description"): String;
+    into kms_key_id("kmsKeyId"): String;
+    map_into tags("tags"): String, insert_tags;
+});
 
 impl IntoValue for LookupTableConfiguration {
     fn into_value(self) -> Value {
@@ -11329,13 +8623,9 @@ pub struct LowerCaseString {
     pub with_keys: Option<Vec<String>>,
 }
 
-impl LowerCaseString {
-    /// Sets `withKeys` (see [`Self::with_keys`]).
-    pub fn with_keys(mut self, value: Vec<String>) -> Self {
-        self.with_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LowerCaseString {
+    list_into with_keys("withKeys"): String, push_with_keys;
+});
 
 impl IntoValue for LowerCaseString {
     fn into_value(self) -> Value {
@@ -11362,13 +8652,9 @@ pub struct MalformedQueryException {
     pub query_compile_error: Option<crate::types::QueryCompileError>,
 }
 
-impl MalformedQueryException {
-    /// Sets `queryCompileError` (see [`Self::query_compile_error`]).
-    pub fn query_compile_error(mut self, value: crate::types::QueryCompileError) -> Self {
-        self.query_compile_error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MalformedQueryException {
+    value query_compile_error("queryCompileError"): crate::types::QueryCompileError;
+});
 
 impl FromValue for MalformedQueryException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11403,51 +8689,16 @@ pub struct MetricFilter {
     pub emit_system_field_dimensions: Option<Vec<String>>,
 }
 
-impl MetricFilter {
-    /// Sets `filterName` (see [`Self::filter_name`]).
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.filter_name = Some(value.into());
-        self
-    }
-    /// Sets `filterPattern` (see [`Self::filter_pattern`]).
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets `metricTransformations` (see [`Self::metric_transformations`]).
-    pub fn metric_transformations(
-        mut self,
-        value: Vec<crate::types::MetricTransformation>,
-    ) -> Self {
-        self.metric_transformations = Some(value);
-        self
-    }
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `applyOnTransformedLogs` (see [`Self::apply_on_transformed_logs`]).
-    pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
-        self.apply_on_transformed_logs = Some(value);
-        self
-    }
-    /// Sets `fieldSelectionCriteria` (see [`Self::field_selection_criteria`]).
-    pub fn field_selection_criteria(mut self, value: impl Into<String>) -> Self {
-        self.field_selection_criteria = Some(value.into());
-        self
-    }
-    /// Sets `emitSystemFieldDimensions` (see [`Self::emit_system_field_dimensions`]).
-    pub fn emit_system_field_dimensions(mut self, value: Vec<String>) -> Self {
-        self.emit_system_field_dimensions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetricFilter {
+    into filter_name("filterName"): String;
+    into filter_pattern("filterPattern"): String;
+    list metric_transformations("metricTransformations"): crate::types::MetricTransformation, push_metric_transformations;
+    value creation_time("creationTime"): i64;
+    into log_group_name("logGroupName"): String;
+    value apply_on_transformed_logs("applyOnTransformedLogs"): bool;
+    into field_selection_criteria("fieldSelectionCriteria"): String;
+    list_into emit_system_field_dimensions("emitSystemFieldDimensions"): String, push_emit_system_field_dimensions;
+});
 
 impl FromValue for MetricFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11477,23 +8728,11 @@ pub struct MetricFilterMatchRecord {
     pub extracted_values: Option<HashMap<String, String>>,
 }
 
-impl MetricFilterMatchRecord {
-    /// Sets `eventNumber` (see [`Self::event_number`]).
-    pub fn event_number(mut self, value: i64) -> Self {
-        self.event_number = Some(value);
-        self
-    }
-    /// Sets `eventMessage` (see [`Self::event_message`]).
-    pub fn event_message(mut self, value: impl Into<String>) -> Self {
-        self.event_message = Some(value.into());
-        self
-    }
-    /// Sets `extractedValues` (see [`Self::extracted_values`]).
-    pub fn extracted_values(mut self, value: HashMap<String, String>) -> Self {
-        self.extracted_values = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetricFilterMatchRecord {
+    value event_number("eventNumber"): i64;
+    into event_message("eventMessage"): String;
+    map_into extracted_values("extractedValues"): String, insert_extracted_values;
+});
 
 impl FromValue for MetricFilterMatchRecord {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11536,38 +8775,14 @@ pub struct MetricTransformation {
     pub unit: Option<crate::types::StandardUnit>,
 }
 
-impl MetricTransformation {
-    /// Sets `metricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `metricNamespace` (see [`Self::metric_namespace`]).
-    pub fn metric_namespace(mut self, value: impl Into<String>) -> Self {
-        self.metric_namespace = Some(value.into());
-        self
-    }
-    /// Sets `metricValue` (see [`Self::metric_value`]).
-    pub fn metric_value(mut self, value: impl Into<String>) -> Self {
-        self.metric_value = Some(value.into());
-        self
-    }
-    /// Sets `defaultValue` (see [`Self::default_value`]).
-    pub fn default_value(mut self, value: f64) -> Self {
-        self.default_value = Some(value);
-        self
-    }
-    /// Sets `dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: HashMap<String, String>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-    /// Sets `unit` (see [`Self::unit`]).
-    pub fn unit(mut self, value: impl Into<crate::types::StandardUnit>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MetricTransformation {
+    into metric_name("metricName"): String;
+    into metric_namespace("metricNamespace"): String;
+    into metric_value("metricValue"): String;
+    value default_value("defaultValue"): f64;
+    map_into dimensions("dimensions"): String, insert_dimensions;
+    into unit("unit"): crate::types::StandardUnit;
+});
 
 impl IntoValue for MetricTransformation {
     fn into_value(self) -> Value {
@@ -11612,23 +8827,11 @@ pub struct MoveKeyEntry {
     pub overwrite_if_exists: Option<bool>,
 }
 
-impl MoveKeyEntry {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `target` (see [`Self::target`]).
-    pub fn target(mut self, value: impl Into<String>) -> Self {
-        self.target = Some(value.into());
-        self
-    }
-    /// Sets `overwriteIfExists` (see [`Self::overwrite_if_exists`]).
-    pub fn overwrite_if_exists(mut self, value: bool) -> Self {
-        self.overwrite_if_exists = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MoveKeyEntry {
+    into source("source"): String;
+    into target("target"): String;
+    value overwrite_if_exists("overwriteIfExists"): bool;
+});
 
 impl IntoValue for MoveKeyEntry {
     fn into_value(self) -> Value {
@@ -11663,13 +8866,9 @@ pub struct MoveKeys {
     pub entries: Option<Vec<crate::types::MoveKeyEntry>>,
 }
 
-impl MoveKeys {
-    /// Sets `entries` (see [`Self::entries`]).
-    pub fn entries(mut self, value: Vec<crate::types::MoveKeyEntry>) -> Self {
-        self.entries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MoveKeys {
+    list entries("entries"): crate::types::MoveKeyEntry, push_entries;
+});
 
 impl IntoValue for MoveKeys {
     fn into_value(self) -> Value {
@@ -11776,28 +8975,12 @@ pub struct OpenSearchApplication {
     pub status: Option<crate::types::OpenSearchResourceStatus>,
 }
 
-impl OpenSearchApplication {
-    /// Sets `applicationEndpoint` (see [`Self::application_endpoint`]).
-    pub fn application_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.application_endpoint = Some(value.into());
-        self
-    }
-    /// Sets `applicationArn` (see [`Self::application_arn`]).
-    pub fn application_arn(mut self, value: impl Into<String>) -> Self {
-        self.application_arn = Some(value.into());
-        self
-    }
-    /// Sets `applicationId` (see [`Self::application_id`]).
-    pub fn application_id(mut self, value: impl Into<String>) -> Self {
-        self.application_id = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: crate::types::OpenSearchResourceStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OpenSearchApplication {
+    into application_endpoint("applicationEndpoint"): String;
+    into application_arn("applicationArn"): String;
+    into application_id("applicationId"): String;
+    value status("status"): crate::types::OpenSearchResourceStatus;
+});
 
 impl FromValue for OpenSearchApplication {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11823,23 +9006,11 @@ pub struct OpenSearchCollection {
     pub status: Option<crate::types::OpenSearchResourceStatus>,
 }
 
-impl OpenSearchCollection {
-    /// Sets `collectionEndpoint` (see [`Self::collection_endpoint`]).
-    pub fn collection_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.collection_endpoint = Some(value.into());
-        self
-    }
-    /// Sets `collectionArn` (see [`Self::collection_arn`]).
-    pub fn collection_arn(mut self, value: impl Into<String>) -> Self {
-        self.collection_arn = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: crate::types::OpenSearchResourceStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OpenSearchCollection {
+    into collection_endpoint("collectionEndpoint"): String;
+    into collection_arn("collectionArn"): String;
+    value status("status"): crate::types::OpenSearchResourceStatus;
+});
 
 impl FromValue for OpenSearchCollection {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11862,18 +9033,10 @@ pub struct OpenSearchDataAccessPolicy {
     pub status: Option<crate::types::OpenSearchResourceStatus>,
 }
 
-impl OpenSearchDataAccessPolicy {
-    /// Sets `policyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: crate::types::OpenSearchResourceStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OpenSearchDataAccessPolicy {
+    into policy_name("policyName"): String;
+    value status("status"): crate::types::OpenSearchResourceStatus;
+});
 
 impl FromValue for OpenSearchDataAccessPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11897,18 +9060,10 @@ pub struct OpenSearchDataSource {
     pub status: Option<crate::types::OpenSearchResourceStatus>,
 }
 
-impl OpenSearchDataSource {
-    /// Sets `dataSourceName` (see [`Self::data_source_name`]).
-    pub fn data_source_name(mut self, value: impl Into<String>) -> Self {
-        self.data_source_name = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: crate::types::OpenSearchResourceStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OpenSearchDataSource {
+    into data_source_name("dataSourceName"): String;
+    value status("status"): crate::types::OpenSearchResourceStatus;
+});
 
 impl FromValue for OpenSearchDataSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11930,18 +9085,10 @@ pub struct OpenSearchEncryptionPolicy {
     pub status: Option<crate::types::OpenSearchResourceStatus>,
 }
 
-impl OpenSearchEncryptionPolicy {
-    /// Sets `policyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: crate::types::OpenSearchResourceStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OpenSearchEncryptionPolicy {
+    into policy_name("policyName"): String;
+    value status("status"): crate::types::OpenSearchResourceStatus;
+});
 
 impl FromValue for OpenSearchEncryptionPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11979,48 +9126,16 @@ pub struct OpenSearchIntegrationDetails {
     pub lifecycle_policy: Option<crate::types::OpenSearchLifecyclePolicy>,
 }
 
-impl OpenSearchIntegrationDetails {
-    /// Sets `dataSource` (see [`Self::data_source`]).
-    pub fn data_source(mut self, value: crate::types::OpenSearchDataSource) -> Self {
-        self.data_source = Some(value);
-        self
-    }
-    /// Sets `application` (see [`Self::application`]).
-    pub fn application(mut self, value: crate::types::OpenSearchApplication) -> Self {
-        self.application = Some(value);
-        self
-    }
-    /// Sets `collection` (see [`Self::collection`]).
-    pub fn collection(mut self, value: crate::types::OpenSearchCollection) -> Self {
-        self.collection = Some(value);
-        self
-    }
-    /// Sets `workspace` (see [`Self::workspace`]).
-    pub fn workspace(mut self, value: crate::types::OpenSearchWorkspace) -> Self {
-        self.workspace = Some(value);
-        self
-    }
-    /// Sets `encryptionPolicy` (see [`Self::encryption_policy`]).
-    pub fn encryption_policy(mut self, value: crate::types::OpenSearchEncryptionPolicy) -> Self {
-        self.encryption_policy = Some(value);
-        self
-    }
-    /// Sets `networkPolicy` (see [`Self::network_policy`]).
-    pub fn network_policy(mut self, value: crate::types::OpenSearchNetworkPolicy) -> Self {
-        self.network_policy = Some(value);
-        self
-    }
-    /// Sets `accessPolicy` (see [`Self::access_policy`]).
-    pub fn access_policy(mut self, value: crate::types::OpenSearchDataAccessPolicy) -> Self {
-        self.access_policy = Some(value);
-        self
-    }
-    /// Sets `lifecyclePolicy` (see [`Self::lifecycle_policy`]).
-    pub fn lifecycle_policy(mut self, value: crate::types::OpenSearchLifecyclePolicy) -> Self {
-        self.lifecycle_policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OpenSearchIntegrationDetails {
+    value data_source("dataSource"): crate::types::OpenSearchDataSource;
+    value application("application"): crate::types::OpenSearchApplication;
+    value collection("collection"): crate::types::OpenSearchCollection;
+    value workspace("workspace"): crate::types::OpenSearchWorkspace;
+    value encryption_policy("encryptionPolicy"): crate::types::OpenSearchEncryptionPolicy;
+    value network_policy("networkPolicy"): crate::types::OpenSearchNetworkPolicy;
+    value access_policy("accessPolicy"): crate::types::OpenSearchDataAccessPolicy;
+    value lifecycle_policy("lifecyclePolicy"): crate::types::OpenSearchLifecyclePolicy;
+});
 
 impl FromValue for OpenSearchIntegrationDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12050,18 +9165,10 @@ pub struct OpenSearchLifecyclePolicy {
     pub status: Option<crate::types::OpenSearchResourceStatus>,
 }
 
-impl OpenSearchLifecyclePolicy {
-    /// Sets `policyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: crate::types::OpenSearchResourceStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OpenSearchLifecyclePolicy {
+    into policy_name("policyName"): String;
+    value status("status"): crate::types::OpenSearchResourceStatus;
+});
 
 impl FromValue for OpenSearchLifecyclePolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12083,18 +9190,10 @@ pub struct OpenSearchNetworkPolicy {
     pub status: Option<crate::types::OpenSearchResourceStatus>,
 }
 
-impl OpenSearchNetworkPolicy {
-    /// Sets `policyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: crate::types::OpenSearchResourceStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OpenSearchNetworkPolicy {
+    into policy_name("policyName"): String;
+    value status("status"): crate::types::OpenSearchResourceStatus;
+});
 
 impl FromValue for OpenSearchNetworkPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12130,33 +9229,13 @@ pub struct OpenSearchResourceConfig {
     pub retention_days: Option<i32>,
 }
 
-impl OpenSearchResourceConfig {
-    /// Sets `kmsKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `dataSourceRoleArn` (see [`Self::data_source_role_arn`]).
-    pub fn data_source_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.data_source_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `dashboardViewerPrincipals` (see [`Self::dashboard_viewer_principals`]).
-    pub fn dashboard_viewer_principals(mut self, value: Vec<String>) -> Self {
-        self.dashboard_viewer_principals = Some(value);
-        self
-    }
-    /// Sets `applicationArn` (see [`Self::application_arn`]).
-    pub fn application_arn(mut self, value: impl Into<String>) -> Self {
-        self.application_arn = Some(value.into());
-        self
-    }
-    /// Sets `retentionDays` (see [`Self::retention_days`]).
-    pub fn retention_days(mut self, value: i32) -> Self {
-        self.retention_days = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OpenSearchResourceConfig {
+    into kms_key_arn("kmsKeyArn"): String;
+    into data_source_role_arn("dataSourceRoleArn"): String;
+    list_into dashboard_viewer_principals("dashboardViewerPrincipals"): String, push_dashboard_viewer_principals;
+    into application_arn("applicationArn"): String;
+    value retention_days("retentionDays"): i32;
+});
 
 impl IntoValue for OpenSearchResourceConfig {
     fn into_value(self) -> Value {
@@ -12180,18 +9259,10 @@ pub struct OpenSearchResourceStatus {
     pub status_message: Option<String>,
 }
 
-impl OpenSearchResourceStatus {
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::OpenSearchResourceStatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `statusMessage` (see [`Self::status_message`]).
-    pub fn status_message(mut self, value: impl Into<String>) -> Self {
-        self.status_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OpenSearchResourceStatus {
+    into status("status"): crate::types::OpenSearchResourceStatusType;
+    into status_message("statusMessage"): String;
+});
 
 impl FromValue for OpenSearchResourceStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12293,18 +9364,10 @@ pub struct OpenSearchWorkspace {
     pub status: Option<crate::types::OpenSearchResourceStatus>,
 }
 
-impl OpenSearchWorkspace {
-    /// Sets `workspaceId` (see [`Self::workspace_id`]).
-    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
-        self.workspace_id = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: crate::types::OpenSearchResourceStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OpenSearchWorkspace {
+    into workspace_id("workspaceId"): String;
+    value status("status"): crate::types::OpenSearchResourceStatus;
+});
 
 impl FromValue for OpenSearchWorkspace {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12504,23 +9567,11 @@ pub struct OutputLogEvent {
     pub ingestion_time: Option<i64>,
 }
 
-impl OutputLogEvent {
-    /// Sets `timestamp` (see [`Self::timestamp`]).
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `ingestionTime` (see [`Self::ingestion_time`]).
-    pub fn ingestion_time(mut self, value: i64) -> Self {
-        self.ingestion_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OutputLogEvent {
+    value timestamp("timestamp"): i64;
+    into message("message"): String;
+    value ingestion_time("ingestionTime"): i64;
+});
 
 impl FromValue for OutputLogEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12545,13 +9596,9 @@ pub struct ParseCloudfront {
     pub source: Option<String>,
 }
 
-impl ParseCloudfront {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ParseCloudfront {
+    into source("source"): String;
+});
 
 impl IntoValue for ParseCloudfront {
     fn into_value(self) -> Value {
@@ -12582,18 +9629,10 @@ pub struct ParseJSON {
     pub destination: Option<String>,
 }
 
-impl ParseJSON {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ParseJSON {
+    into source("source"): String;
+    into destination("destination"): String;
+});
 
 impl IntoValue for ParseJSON {
     fn into_value(self) -> Value {
@@ -12638,43 +9677,15 @@ pub struct ParseKeyValue {
     pub overwrite_if_exists: Option<bool>,
 }
 
-impl ParseKeyValue {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-    /// Sets `fieldDelimiter` (see [`Self::field_delimiter`]).
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `keyValueDelimiter` (see [`Self::key_value_delimiter`]).
-    pub fn key_value_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.key_value_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `keyPrefix` (see [`Self::key_prefix`]).
-    pub fn key_prefix(mut self, value: impl Into<String>) -> Self {
-        self.key_prefix = Some(value.into());
-        self
-    }
-    /// Sets `nonMatchValue` (see [`Self::non_match_value`]).
-    pub fn non_match_value(mut self, value: impl Into<String>) -> Self {
-        self.non_match_value = Some(value.into());
-        self
-    }
-    /// Sets `overwriteIfExists` (see [`Self::overwrite_if_exists`]).
-    pub fn overwrite_if_exists(mut self, value: bool) -> Self {
-        self.overwrite_if_exists = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ParseKeyValue {
+    into source("source"): String;
+    into destination("destination"): String;
+    into field_delimiter("fieldDelimiter"): String;
+    into key_value_delimiter("keyValueDelimiter"): String;
+    into key_prefix("keyPrefix"): String;
+    into non_match_value("nonMatchValue"): String;
+    value overwrite_if_exists("overwriteIfExists"): bool;
+});
 
 impl IntoValue for ParseKeyValue {
     fn into_value(self) -> Value {
@@ -12717,13 +9728,9 @@ pub struct ParsePostgres {
     pub source: Option<String>,
 }
 
-impl ParsePostgres {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ParsePostgres {
+    into source("source"): String;
+});
 
 impl IntoValue for ParsePostgres {
     fn into_value(self) -> Value {
@@ -12750,13 +9757,9 @@ pub struct ParseRoute53 {
     pub source: Option<String>,
 }
 
-impl ParseRoute53 {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ParseRoute53 {
+    into source("source"): String;
+});
 
 impl IntoValue for ParseRoute53 {
     fn into_value(self) -> Value {
@@ -12793,28 +9796,12 @@ pub struct ParseToOCSF {
     pub mapping_version: Option<String>,
 }
 
-impl ParseToOCSF {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `eventSource` (see [`Self::event_source`]).
-    pub fn event_source(mut self, value: impl Into<crate::types::EventSource>) -> Self {
-        self.event_source = Some(value.into());
-        self
-    }
-    /// Sets `ocsfVersion` (see [`Self::ocsf_version`]).
-    pub fn ocsf_version(mut self, value: impl Into<crate::types::OCSFVersion>) -> Self {
-        self.ocsf_version = Some(value.into());
-        self
-    }
-    /// Sets `mappingVersion` (see [`Self::mapping_version`]).
-    pub fn mapping_version(mut self, value: impl Into<String>) -> Self {
-        self.mapping_version = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ParseToOCSF {
+    into source("source"): String;
+    into event_source("eventSource"): crate::types::EventSource;
+    into ocsf_version("ocsfVersion"): crate::types::OCSFVersion;
+    into mapping_version("mappingVersion"): String;
+});
 
 impl IntoValue for ParseToOCSF {
     fn into_value(self) -> Value {
@@ -12851,13 +9838,9 @@ pub struct ParseVPC {
     pub source: Option<String>,
 }
 
-impl ParseVPC {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ParseVPC {
+    into source("source"): String;
+});
 
 impl IntoValue for ParseVPC {
     fn into_value(self) -> Value {
@@ -12886,13 +9869,9 @@ pub struct ParseWAF {
     pub source: Option<String>,
 }
 
-impl ParseWAF {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ParseWAF {
+    into source("source"): String;
+});
 
 impl IntoValue for ParseWAF {
     fn into_value(self) -> Value {
@@ -12929,33 +9908,13 @@ pub struct PatternToken {
     pub inferred_token_name: Option<String>,
 }
 
-impl PatternToken {
-    /// Sets `dynamicTokenPosition` (see [`Self::dynamic_token_position`]).
-    pub fn dynamic_token_position(mut self, value: i32) -> Self {
-        self.dynamic_token_position = Some(value);
-        self
-    }
-    /// Sets `isDynamic` (see [`Self::is_dynamic`]).
-    pub fn is_dynamic(mut self, value: bool) -> Self {
-        self.is_dynamic = Some(value);
-        self
-    }
-    /// Sets `tokenString` (see [`Self::token_string`]).
-    pub fn token_string(mut self, value: impl Into<String>) -> Self {
-        self.token_string = Some(value.into());
-        self
-    }
-    /// Sets `enumerations` (see [`Self::enumerations`]).
-    pub fn enumerations(mut self, value: HashMap<String, i64>) -> Self {
-        self.enumerations = Some(value);
-        self
-    }
-    /// Sets `inferredTokenName` (see [`Self::inferred_token_name`]).
-    pub fn inferred_token_name(mut self, value: impl Into<String>) -> Self {
-        self.inferred_token_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PatternToken {
+    value dynamic_token_position("dynamicTokenPosition"): i32;
+    value is_dynamic("isDynamic"): bool;
+    into token_string("tokenString"): String;
+    map enumerations("enumerations"): i64, insert_enumerations;
+    into inferred_token_name("inferredTokenName"): String;
+});
 
 impl FromValue for PatternToken {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12978,13 +9937,9 @@ pub struct Policy {
     pub delivery_destination_policy: Option<String>,
 }
 
-impl Policy {
-    /// Sets `deliveryDestinationPolicy` (see [`Self::delivery_destination_policy`]).
-    pub fn delivery_destination_policy(mut self, value: impl Into<String>) -> Self {
-        self.delivery_destination_policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Policy {
+    into delivery_destination_policy("deliveryDestinationPolicy"): String;
+});
 
 impl FromValue for Policy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13227,123 +10182,31 @@ pub struct Processor {
     pub upper_case_string: Option<crate::types::UpperCaseString>,
 }
 
-impl Processor {
-    /// Sets `addKeys` (see [`Self::add_keys`]).
-    pub fn add_keys(mut self, value: crate::types::AddKeys) -> Self {
-        self.add_keys = Some(value);
-        self
-    }
-    /// Sets `copyValue` (see [`Self::copy_value`]).
-    pub fn copy_value(mut self, value: crate::types::CopyValue) -> Self {
-        self.copy_value = Some(value);
-        self
-    }
-    /// Sets `csv` (see [`Self::csv`]).
-    pub fn csv(mut self, value: crate::types::CSV) -> Self {
-        self.csv = Some(value);
-        self
-    }
-    /// Sets `dateTimeConverter` (see [`Self::date_time_converter`]).
-    pub fn date_time_converter(mut self, value: crate::types::DateTimeConverter) -> Self {
-        self.date_time_converter = Some(value);
-        self
-    }
-    /// Sets `deleteKeys` (see [`Self::delete_keys`]).
-    pub fn delete_keys(mut self, value: crate::types::DeleteKeys) -> Self {
-        self.delete_keys = Some(value);
-        self
-    }
-    /// Sets `grok` (see [`Self::grok`]).
-    pub fn grok(mut self, value: crate::types::Grok) -> Self {
-        self.grok = Some(value);
-        self
-    }
-    /// Sets `listToMap` (see [`Self::list_to_map`]).
-    pub fn list_to_map(mut self, value: crate::types::ListToMap) -> Self {
-        self.list_to_map = Some(value);
-        self
-    }
-    /// Sets `lowerCaseString` (see [`Self::lower_case_string`]).
-    pub fn lower_case_string(mut self, value: crate::types::LowerCaseString) -> Self {
-        self.lower_case_string = Some(value);
-        self
-    }
-    /// Sets `moveKeys` (see [`Self::move_keys`]).
-    pub fn move_keys(mut self, value: crate::types::MoveKeys) -> Self {
-        self.move_keys = Some(value);
-        self
-    }
-    /// Sets `parseCloudfront` (see [`Self::parse_cloudfront`]).
-    pub fn parse_cloudfront(mut self, value: crate::types::ParseCloudfront) -> Self {
-        self.parse_cloudfront = Some(value);
-        self
-    }
-    /// Sets `parseJSON` (see [`Self::parse_json`]).
-    pub fn parse_json(mut self, value: crate::types::ParseJSON) -> Self {
-        self.parse_json = Some(value);
-        self
-    }
-    /// Sets `parseKeyValue` (see [`Self::parse_key_value`]).
-    pub fn parse_key_value(mut self, value: crate::types::ParseKeyValue) -> Self {
-        self.parse_key_value = Some(value);
-        self
-    }
-    /// Sets `parseRoute53` (see [`Self::parse_route53`]).
-    pub fn parse_route53(mut self, value: crate::types::ParseRoute53) -> Self {
-        self.parse_route53 = Some(value);
-        self
-    }
-    /// Sets `parseToOCSF` (see [`Self::parse_to_ocsf`]).
-    pub fn parse_to_ocsf(mut self, value: crate::types::ParseToOCSF) -> Self {
-        self.parse_to_ocsf = Some(value);
-        self
-    }
-    /// Sets `parsePostgres` (see [`Self::parse_postgres`]).
-    pub fn parse_postgres(mut self, value: crate::types::ParsePostgres) -> Self {
-        self.parse_postgres = Some(value);
-        self
-    }
-    /// Sets `parseVPC` (see [`Self::parse_vpc`]).
-    pub fn parse_vpc(mut self, value: crate::types::ParseVPC) -> Self {
-        self.parse_vpc = Some(value);
-        self
-    }
-    /// Sets `parseWAF` (see [`Self::parse_waf`]).
-    pub fn parse_waf(mut self, value: crate::types::ParseWAF) -> Self {
-        self.parse_waf = Some(value);
-        self
-    }
-    /// Sets `renameKeys` (see [`Self::rename_keys`]).
-    pub fn rename_keys(mut self, value: crate::types::RenameKeys) -> Self {
-        self.rename_keys = Some(value);
-        self
-    }
-    /// Sets `splitString` (see [`Self::split_string`]).
-    pub fn split_string(mut self, value: crate::types::SplitString) -> Self {
-        self.split_string = Some(value);
-        self
-    }
-    /// Sets `substituteString` (see [`Self::substitute_string`]).
-    pub fn substitute_string(mut self, value: crate::types::SubstituteString) -> Self {
-        self.substitute_string = Some(value);
-        self
-    }
-    /// Sets `trimString` (see [`Self::trim_string`]).
-    pub fn trim_string(mut self, value: crate::types::TrimString) -> Self {
-        self.trim_string = Some(value);
-        self
-    }
-    /// Sets `typeConverter` (see [`Self::type_converter`]).
-    pub fn type_converter(mut self, value: crate::types::TypeConverter) -> Self {
-        self.type_converter = Some(value);
-        self
-    }
-    /// Sets `upperCaseString` (see [`Self::upper_case_string`]).
-    pub fn upper_case_string(mut self, value: crate::types::UpperCaseString) -> Self {
-        self.upper_case_string = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Processor {
+    value add_keys("addKeys"): crate::types::AddKeys;
+    value copy_value("copyValue"): crate::types::CopyValue;
+    value csv("csv"): crate::types::CSV;
+    value date_time_converter("dateTimeConverter"): crate::types::DateTimeConverter;
+    value delete_keys("deleteKeys"): crate::types::DeleteKeys;
+    value grok("grok"): crate::types::Grok;
+    value list_to_map("listToMap"): crate::types::ListToMap;
+    value lower_case_string("lowerCaseString"): crate::types::LowerCaseString;
+    value move_keys("moveKeys"): crate::types::MoveKeys;
+    value parse_cloudfront("parseCloudfront"): crate::types::ParseCloudfront;
+    value parse_json("parseJSON"): crate::types::ParseJSON;
+    value parse_key_value("parseKeyValue"): crate::types::ParseKeyValue;
+    value parse_route53("parseRoute53"): crate::types::ParseRoute53;
+    value parse_to_ocsf("parseToOCSF"): crate::types::ParseToOCSF;
+    value parse_postgres("parsePostgres"): crate::types::ParsePostgres;
+    value parse_vpc("parseVPC"): crate::types::ParseVPC;
+    value parse_waf("parseWAF"): crate::types::ParseWAF;
+    value rename_keys("renameKeys"): crate::types::RenameKeys;
+    value split_string("splitString"): crate::types::SplitString;
+    value substitute_string("substituteString"): crate::types::SubstituteString;
+    value trim_string("trimString"): crate::types::TrimString;
+    value type_converter("typeConverter"): crate::types::TypeConverter;
+    value upper_case_string("upperCaseString"): crate::types::UpperCaseString;
+});
 
 impl IntoValue for Processor {
     fn into_value(self) -> Value {
@@ -13409,7 +10272,7 @@ impl FromValue for Processor {
 /// The `PutAccountPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutAccountPolicyRequest {
+pub struct PutAccountPolicyInput {
     /// A name for the policy. This must be unique within the account and cannot start with `aws/`.
     ///
     /// Required.
@@ -13492,35 +10355,15 @@ pub struct PutAccountPolicyRequest {
     pub selection_criteria: Option<String>,
 }
 
-impl PutAccountPolicyRequest {
-    /// Sets `policyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `policyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-    /// Sets `policyType` (see [`Self::policy_type`]).
-    pub fn policy_type(mut self, value: impl Into<crate::types::PolicyType>) -> Self {
-        self.policy_type = Some(value.into());
-        self
-    }
-    /// Sets `scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: impl Into<crate::types::Scope>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-    /// Sets `selectionCriteria` (see [`Self::selection_criteria`]).
-    pub fn selection_criteria(mut self, value: impl Into<String>) -> Self {
-        self.selection_criteria = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutAccountPolicyInput {
+    into policy_name("policyName"): String;
+    into policy_document("policyDocument"): String;
+    into policy_type("policyType"): crate::types::PolicyType;
+    into scope("scope"): crate::types::Scope;
+    into selection_criteria("selectionCriteria"): String;
+});
 
-impl IntoValue for PutAccountPolicyRequest {
+impl IntoValue for PutAccountPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_name.into_value(),
@@ -13535,22 +10378,18 @@ impl IntoValue for PutAccountPolicyRequest {
 /// The `PutAccountPolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutAccountPolicyResponse {
+pub struct PutAccountPolicyOutput {
     /// The account policy that you created.
     pub account_policy: Option<crate::types::AccountPolicy>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutAccountPolicyResponse {
-    /// Sets `accountPolicy` (see [`Self::account_policy`]).
-    pub fn account_policy(mut self, value: crate::types::AccountPolicy) -> Self {
-        self.account_policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutAccountPolicyOutput {
+    value account_policy("accountPolicy"): crate::types::AccountPolicy;
+});
 
-impl FromValue for PutAccountPolicyResponse {
+impl FromValue for PutAccountPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -13562,7 +10401,7 @@ impl FromValue for PutAccountPolicyResponse {
 /// The `PutBearerTokenAuthenticationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBearerTokenAuthenticationRequest {
+pub struct PutBearerTokenAuthenticationInput {
     /// The name or ARN of the log group.
     ///
     /// Type: String
@@ -13585,20 +10424,12 @@ pub struct PutBearerTokenAuthenticationRequest {
     pub bearer_token_authentication_enabled: Option<bool>,
 }
 
-impl PutBearerTokenAuthenticationRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `bearerTokenAuthenticationEnabled` (see [`Self::bearer_token_authentication_enabled`]).
-    pub fn bearer_token_authentication_enabled(mut self, value: bool) -> Self {
-        self.bearer_token_authentication_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutBearerTokenAuthenticationInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+    value bearer_token_authentication_enabled("bearerTokenAuthenticationEnabled"): bool;
+});
 
-impl IntoValue for PutBearerTokenAuthenticationRequest {
+impl IntoValue for PutBearerTokenAuthenticationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_identifier.into_value(),
@@ -13610,7 +10441,7 @@ impl IntoValue for PutBearerTokenAuthenticationRequest {
 /// The `PutDataProtectionPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutDataProtectionPolicyRequest {
+pub struct PutDataProtectionPolicyInput {
     /// Specify either the log group name or log group ARN.
     ///
     /// Required.
@@ -13634,20 +10465,12 @@ pub struct PutDataProtectionPolicyRequest {
     pub policy_document: Option<String>,
 }
 
-impl PutDataProtectionPolicyRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `policyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutDataProtectionPolicyInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+    into policy_document("policyDocument"): String;
+});
 
-impl IntoValue for PutDataProtectionPolicyRequest {
+impl IntoValue for PutDataProtectionPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_identifier.into_value(),
@@ -13659,7 +10482,7 @@ impl IntoValue for PutDataProtectionPolicyRequest {
 /// The `PutDataProtectionPolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutDataProtectionPolicyResponse {
+pub struct PutDataProtectionPolicyOutput {
     /// The log group name or ARN that you specified in your request.
     pub log_group_identifier: Option<String>,
     /// The data protection policy used for this log group.
@@ -13670,25 +10493,13 @@ pub struct PutDataProtectionPolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutDataProtectionPolicyResponse {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `policyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutDataProtectionPolicyOutput {
+    into log_group_identifier("logGroupIdentifier"): String;
+    into policy_document("policyDocument"): String;
+    value last_updated_time("lastUpdatedTime"): i64;
+});
 
-impl FromValue for PutDataProtectionPolicyResponse {
+impl FromValue for PutDataProtectionPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -13699,73 +10510,10 @@ impl FromValue for PutDataProtectionPolicyResponse {
     }
 }
 
-/// The `PutDeliveryDestinationPolicyRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PutDeliveryDestinationPolicyRequest {
-    /// The name of the delivery destination to assign this policy to.
-    ///
-    /// Required.
-    pub delivery_destination_name: Option<String>,
-    /// The contents of the policy.
-    ///
-    /// Required.
-    pub delivery_destination_policy: Option<String>,
-}
-
-impl PutDeliveryDestinationPolicyRequest {
-    /// Sets `deliveryDestinationName` (see [`Self::delivery_destination_name`]).
-    pub fn delivery_destination_name(mut self, value: impl Into<String>) -> Self {
-        self.delivery_destination_name = Some(value.into());
-        self
-    }
-    /// Sets `deliveryDestinationPolicy` (see [`Self::delivery_destination_policy`]).
-    pub fn delivery_destination_policy(mut self, value: impl Into<String>) -> Self {
-        self.delivery_destination_policy = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for PutDeliveryDestinationPolicyRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.delivery_destination_name.into_value(),
-            self.delivery_destination_policy.into_value(),
-        ])
-    }
-}
-
-/// The `PutDeliveryDestinationPolicyResponse` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PutDeliveryDestinationPolicyResponse {
-    /// The contents of the policy that you just created.
-    pub policy: Option<crate::types::Policy>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl PutDeliveryDestinationPolicyResponse {
-    /// Sets `policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: crate::types::Policy) -> Self {
-        self.policy = Some(value);
-        self
-    }
-}
-
-impl FromValue for PutDeliveryDestinationPolicyResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.policy = r.next("policy")?;
-        Ok(out)
-    }
-}
-
 /// The `PutDeliveryDestinationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutDeliveryDestinationRequest {
+pub struct PutDeliveryDestinationInput {
     /// A name for this delivery destination. This name must be unique for all delivery destinations in your account.
     ///
     /// Required.
@@ -13791,41 +10539,15 @@ pub struct PutDeliveryDestinationRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl PutDeliveryDestinationRequest {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `outputFormat` (see [`Self::output_format`]).
-    pub fn output_format(mut self, value: impl Into<crate::types::OutputFormat>) -> Self {
-        self.output_format = Some(value.into());
-        self
-    }
-    /// Sets `deliveryDestinationConfiguration` (see [`Self::delivery_destination_configuration`]).
-    pub fn delivery_destination_configuration(
-        mut self,
-        value: crate::types::DeliveryDestinationConfiguration,
-    ) -> Self {
-        self.delivery_destination_configuration = Some(value);
-        self
-    }
-    /// Sets `deliveryDestinationType` (see [`Self::delivery_destination_type`]).
-    pub fn delivery_destination_type(
-        mut self,
-        value: impl Into<crate::types::DeliveryDestinationType>,
-    ) -> Self {
-        self.delivery_destination_type = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutDeliveryDestinationInput {
+    into name("name"): String;
+    into output_format("outputFormat"): crate::types::OutputFormat;
+    value delivery_destination_configuration("deliveryDestinationConfiguration"): crate::types::DeliveryDestinationConfiguration;
+    into delivery_destination_type("deliveryDestinationType"): crate::types::DeliveryDestinationType;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for PutDeliveryDestinationRequest {
+impl IntoValue for PutDeliveryDestinationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.name.into_value(),
@@ -13840,22 +10562,18 @@ impl IntoValue for PutDeliveryDestinationRequest {
 /// The `PutDeliveryDestinationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutDeliveryDestinationResponse {
+pub struct PutDeliveryDestinationOutput {
     /// A structure containing information about the delivery destination that you just created or updated.
     pub delivery_destination: Option<crate::types::DeliveryDestination>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutDeliveryDestinationResponse {
-    /// Sets `deliveryDestination` (see [`Self::delivery_destination`]).
-    pub fn delivery_destination(mut self, value: crate::types::DeliveryDestination) -> Self {
-        self.delivery_destination = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutDeliveryDestinationOutput {
+    value delivery_destination("deliveryDestination"): crate::types::DeliveryDestination;
+});
 
-impl FromValue for PutDeliveryDestinationResponse {
+impl FromValue for PutDeliveryDestinationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -13864,10 +10582,61 @@ impl FromValue for PutDeliveryDestinationResponse {
     }
 }
 
+/// The `PutDeliveryDestinationPolicyRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutDeliveryDestinationPolicyInput {
+    /// The name of the delivery destination to assign this policy to.
+    ///
+    /// Required.
+    pub delivery_destination_name: Option<String>,
+    /// The contents of the policy.
+    ///
+    /// Required.
+    pub delivery_destination_policy: Option<String>,
+}
+
+myaws_core::setters!(PutDeliveryDestinationPolicyInput {
+    into delivery_destination_name("deliveryDestinationName"): String;
+    into delivery_destination_policy("deliveryDestinationPolicy"): String;
+});
+
+impl IntoValue for PutDeliveryDestinationPolicyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.delivery_destination_name.into_value(),
+            self.delivery_destination_policy.into_value(),
+        ])
+    }
+}
+
+/// The `PutDeliveryDestinationPolicyResponse` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutDeliveryDestinationPolicyOutput {
+    /// The contents of the policy that you just created.
+    pub policy: Option<crate::types::Policy>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(PutDeliveryDestinationPolicyOutput {
+    value policy("policy"): crate::types::Policy;
+});
+
+impl FromValue for PutDeliveryDestinationPolicyOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.policy = r.next("policy")?;
+        Ok(out)
+    }
+}
+
 /// The `PutDeliverySourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutDeliverySourceRequest {
+pub struct PutDeliverySourceInput {
     /// A name for this delivery source. This name must be unique for all delivery sources in your account.
     ///
     /// Required.
@@ -13921,35 +10690,15 @@ pub struct PutDeliverySourceRequest {
     pub delivery_source_configuration: Option<HashMap<String, String>>,
 }
 
-impl PutDeliverySourceRequest {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `resourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `logType` (see [`Self::log_type`]).
-    pub fn log_type(mut self, value: impl Into<String>) -> Self {
-        self.log_type = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `deliverySourceConfiguration` (see [`Self::delivery_source_configuration`]).
-    pub fn delivery_source_configuration(mut self, value: HashMap<String, String>) -> Self {
-        self.delivery_source_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutDeliverySourceInput {
+    into name("name"): String;
+    into resource_arn("resourceArn"): String;
+    into log_type("logType"): String;
+    map_into tags("tags"): String, insert_tags;
+    map_into delivery_source_configuration("deliverySourceConfiguration"): String, insert_delivery_source_configuration;
+});
 
-impl IntoValue for PutDeliverySourceRequest {
+impl IntoValue for PutDeliverySourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.name.into_value(),
@@ -13964,22 +10713,18 @@ impl IntoValue for PutDeliverySourceRequest {
 /// The `PutDeliverySourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutDeliverySourceResponse {
+pub struct PutDeliverySourceOutput {
     /// A structure containing information about the delivery source that was just created or updated.
     pub delivery_source: Option<crate::types::DeliverySource>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutDeliverySourceResponse {
-    /// Sets `deliverySource` (see [`Self::delivery_source`]).
-    pub fn delivery_source(mut self, value: crate::types::DeliverySource) -> Self {
-        self.delivery_source = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutDeliverySourceOutput {
+    value delivery_source("deliverySource"): crate::types::DeliverySource;
+});
 
-impl FromValue for PutDeliverySourceResponse {
+impl FromValue for PutDeliverySourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -13988,56 +10733,10 @@ impl FromValue for PutDeliverySourceResponse {
     }
 }
 
-/// The `PutDestinationPolicyRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PutDestinationPolicyRequest {
-    /// A name for an existing destination.
-    ///
-    /// Required.
-    pub destination_name: Option<String>,
-    /// An IAM policy document that authorizes cross-account users to deliver their log events to the associated destination. This can be up to 5120 bytes.
-    ///
-    /// Required.
-    pub access_policy: Option<String>,
-    /// Specify true if you are updating an existing destination policy to grant permission to an organization ID instead of granting permission to individual Amazon Web Services accounts. Before you update a destination policy this way, you must first update the subscription filters in the accounts that send logs to this destination. If you do not, the subscription filters might stop working. By specifying `true` for `forceUpdate`, you are affirming that you have already updated the subscription filters. For more information, see [ Updating an existing cross-account subscription](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Cross-Account-Log_Subscription-Update.html)
-    ///
-    /// If you omit this parameter, the default of `false` is used.
-    pub force_update: Option<bool>,
-}
-
-impl PutDestinationPolicyRequest {
-    /// Sets `destinationName` (see [`Self::destination_name`]).
-    pub fn destination_name(mut self, value: impl Into<String>) -> Self {
-        self.destination_name = Some(value.into());
-        self
-    }
-    /// Sets `accessPolicy` (see [`Self::access_policy`]).
-    pub fn access_policy(mut self, value: impl Into<String>) -> Self {
-        self.access_policy = Some(value.into());
-        self
-    }
-    /// Sets `forceUpdate` (see [`Self::force_update`]).
-    pub fn force_update(mut self, value: bool) -> Self {
-        self.force_update = Some(value);
-        self
-    }
-}
-
-impl IntoValue for PutDestinationPolicyRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.destination_name.into_value(),
-            self.access_policy.into_value(),
-            self.force_update.into_value(),
-        ])
-    }
-}
-
 /// The `PutDestinationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutDestinationRequest {
+pub struct PutDestinationInput {
     /// A name for the destination.
     ///
     /// Required.
@@ -14056,30 +10755,14 @@ pub struct PutDestinationRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl PutDestinationRequest {
-    /// Sets `destinationName` (see [`Self::destination_name`]).
-    pub fn destination_name(mut self, value: impl Into<String>) -> Self {
-        self.destination_name = Some(value.into());
-        self
-    }
-    /// Sets `targetArn` (see [`Self::target_arn`]).
-    pub fn target_arn(mut self, value: impl Into<String>) -> Self {
-        self.target_arn = Some(value.into());
-        self
-    }
-    /// Sets `roleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutDestinationInput {
+    into destination_name("destinationName"): String;
+    into target_arn("targetArn"): String;
+    into role_arn("roleArn"): String;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for PutDestinationRequest {
+impl IntoValue for PutDestinationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.destination_name.into_value(),
@@ -14093,22 +10776,18 @@ impl IntoValue for PutDestinationRequest {
 /// The `PutDestinationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutDestinationResponse {
+pub struct PutDestinationOutput {
     /// The destination.
     pub destination: Option<crate::types::Destination>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutDestinationResponse {
-    /// Sets `destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: crate::types::Destination) -> Self {
-        self.destination = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutDestinationOutput {
+    value destination("destination"): crate::types::Destination;
+});
 
-impl FromValue for PutDestinationResponse {
+impl FromValue for PutDestinationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -14117,10 +10796,44 @@ impl FromValue for PutDestinationResponse {
     }
 }
 
+/// The `PutDestinationPolicyRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutDestinationPolicyInput {
+    /// A name for an existing destination.
+    ///
+    /// Required.
+    pub destination_name: Option<String>,
+    /// An IAM policy document that authorizes cross-account users to deliver their log events to the associated destination. This can be up to 5120 bytes.
+    ///
+    /// Required.
+    pub access_policy: Option<String>,
+    /// Specify true if you are updating an existing destination policy to grant permission to an organization ID instead of granting permission to individual Amazon Web Services accounts. Before you update a destination policy this way, you must first update the subscription filters in the accounts that send logs to this destination. If you do not, the subscription filters might stop working. By specifying `true` for `forceUpdate`, you are affirming that you have already updated the subscription filters. For more information, see [ Updating an existing cross-account subscription](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Cross-Account-Log_Subscription-Update.html)
+    ///
+    /// If you omit this parameter, the default of `false` is used.
+    pub force_update: Option<bool>,
+}
+
+myaws_core::setters!(PutDestinationPolicyInput {
+    into destination_name("destinationName"): String;
+    into access_policy("accessPolicy"): String;
+    value force_update("forceUpdate"): bool;
+});
+
+impl IntoValue for PutDestinationPolicyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.destination_name.into_value(),
+            self.access_policy.into_value(),
+            self.force_update.into_value(),
+        ])
+    }
+}
+
 /// The `PutIndexPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutIndexPolicyRequest {
+pub struct PutIndexPolicyInput {
     /// Specify either the log group name or log group ARN to apply this field index policy to. If you specify an ARN, use the format arn:aws:logs:*region*:*account-id*:log-group:*log_group_name* Don't include an \* at the end.
     ///
     /// Required.
@@ -14137,20 +10850,12 @@ pub struct PutIndexPolicyRequest {
     pub policy_document: Option<String>,
 }
 
-impl PutIndexPolicyRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `policyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutIndexPolicyInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+    into policy_document("policyDocument"): String;
+});
 
-impl IntoValue for PutIndexPolicyRequest {
+impl IntoValue for PutIndexPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_identifier.into_value(),
@@ -14162,22 +10867,18 @@ impl IntoValue for PutIndexPolicyRequest {
 /// The `PutIndexPolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutIndexPolicyResponse {
+pub struct PutIndexPolicyOutput {
     /// The index policy that you just created or updated.
     pub index_policy: Option<crate::types::IndexPolicy>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutIndexPolicyResponse {
-    /// Sets `indexPolicy` (see [`Self::index_policy`]).
-    pub fn index_policy(mut self, value: crate::types::IndexPolicy) -> Self {
-        self.index_policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutIndexPolicyOutput {
+    value index_policy("indexPolicy"): crate::types::IndexPolicy;
+});
 
-impl FromValue for PutIndexPolicyResponse {
+impl FromValue for PutIndexPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -14189,7 +10890,7 @@ impl FromValue for PutIndexPolicyResponse {
 /// The `PutIntegrationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutIntegrationRequest {
+pub struct PutIntegrationInput {
     /// A name for the integration.
     ///
     /// Required.
@@ -14204,25 +10905,13 @@ pub struct PutIntegrationRequest {
     pub integration_type: Option<crate::types::IntegrationType>,
 }
 
-impl PutIntegrationRequest {
-    /// Sets `integrationName` (see [`Self::integration_name`]).
-    pub fn integration_name(mut self, value: impl Into<String>) -> Self {
-        self.integration_name = Some(value.into());
-        self
-    }
-    /// Sets `resourceConfig` (see [`Self::resource_config`]).
-    pub fn resource_config(mut self, value: crate::types::ResourceConfig) -> Self {
-        self.resource_config = Some(value);
-        self
-    }
-    /// Sets `integrationType` (see [`Self::integration_type`]).
-    pub fn integration_type(mut self, value: impl Into<crate::types::IntegrationType>) -> Self {
-        self.integration_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutIntegrationInput {
+    into integration_name("integrationName"): String;
+    value resource_config("resourceConfig"): crate::types::ResourceConfig;
+    into integration_type("integrationType"): crate::types::IntegrationType;
+});
 
-impl IntoValue for PutIntegrationRequest {
+impl IntoValue for PutIntegrationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.integration_name.into_value(),
@@ -14235,7 +10924,7 @@ impl IntoValue for PutIntegrationRequest {
 /// The `PutIntegrationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutIntegrationResponse {
+pub struct PutIntegrationOutput {
     /// The name of the integration that you just created.
     pub integration_name: Option<String>,
     /// The status of the integration that you just created.
@@ -14246,20 +10935,12 @@ pub struct PutIntegrationResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutIntegrationResponse {
-    /// Sets `integrationName` (see [`Self::integration_name`]).
-    pub fn integration_name(mut self, value: impl Into<String>) -> Self {
-        self.integration_name = Some(value.into());
-        self
-    }
-    /// Sets `integrationStatus` (see [`Self::integration_status`]).
-    pub fn integration_status(mut self, value: impl Into<crate::types::IntegrationStatus>) -> Self {
-        self.integration_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutIntegrationOutput {
+    into integration_name("integrationName"): String;
+    into integration_status("integrationStatus"): crate::types::IntegrationStatus;
+});
 
-impl FromValue for PutIntegrationResponse {
+impl FromValue for PutIntegrationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -14272,7 +10953,7 @@ impl FromValue for PutIntegrationResponse {
 /// The `PutLogEventsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutLogEventsRequest {
+pub struct PutLogEventsInput {
     /// The name of the log group.
     ///
     /// Required.
@@ -14293,35 +10974,15 @@ pub struct PutLogEventsRequest {
     pub entity: Option<crate::types::Entity>,
 }
 
-impl PutLogEventsRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `logStreamName` (see [`Self::log_stream_name`]).
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.log_stream_name = Some(value.into());
-        self
-    }
-    /// Sets `logEvents` (see [`Self::log_events`]).
-    pub fn log_events(mut self, value: Vec<crate::types::InputLogEvent>) -> Self {
-        self.log_events = Some(value);
-        self
-    }
-    /// Sets `sequenceToken` (see [`Self::sequence_token`]).
-    pub fn sequence_token(mut self, value: impl Into<String>) -> Self {
-        self.sequence_token = Some(value.into());
-        self
-    }
-    /// Sets `entity` (see [`Self::entity`]).
-    pub fn entity(mut self, value: crate::types::Entity) -> Self {
-        self.entity = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutLogEventsInput {
+    into log_group_name("logGroupName"): String;
+    into log_stream_name("logStreamName"): String;
+    list log_events("logEvents"): crate::types::InputLogEvent, push_log_events;
+    into sequence_token("sequenceToken"): String;
+    value entity("entity"): crate::types::Entity;
+});
 
-impl IntoValue for PutLogEventsRequest {
+impl IntoValue for PutLogEventsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -14336,7 +10997,7 @@ impl IntoValue for PutLogEventsRequest {
 /// The `PutLogEventsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutLogEventsResponse {
+pub struct PutLogEventsOutput {
     /// The next sequence token.
     ///
     /// This field has been deprecated.
@@ -14353,25 +11014,13 @@ pub struct PutLogEventsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutLogEventsResponse {
-    /// Sets `nextSequenceToken` (see [`Self::next_sequence_token`]).
-    pub fn next_sequence_token(mut self, value: impl Into<String>) -> Self {
-        self.next_sequence_token = Some(value.into());
-        self
-    }
-    /// Sets `rejectedLogEventsInfo` (see [`Self::rejected_log_events_info`]).
-    pub fn rejected_log_events_info(mut self, value: crate::types::RejectedLogEventsInfo) -> Self {
-        self.rejected_log_events_info = Some(value);
-        self
-    }
-    /// Sets `rejectedEntityInfo` (see [`Self::rejected_entity_info`]).
-    pub fn rejected_entity_info(mut self, value: crate::types::RejectedEntityInfo) -> Self {
-        self.rejected_entity_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutLogEventsOutput {
+    into next_sequence_token("nextSequenceToken"): String;
+    value rejected_log_events_info("rejectedLogEventsInfo"): crate::types::RejectedLogEventsInfo;
+    value rejected_entity_info("rejectedEntityInfo"): crate::types::RejectedEntityInfo;
+});
 
-impl FromValue for PutLogEventsResponse {
+impl FromValue for PutLogEventsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -14385,7 +11034,7 @@ impl FromValue for PutLogEventsResponse {
 /// The `PutLogGroupDeletionProtectionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutLogGroupDeletionProtectionRequest {
+pub struct PutLogGroupDeletionProtectionInput {
     /// The name or ARN of the log group.
     ///
     /// Type: String
@@ -14408,20 +11057,12 @@ pub struct PutLogGroupDeletionProtectionRequest {
     pub deletion_protection_enabled: Option<bool>,
 }
 
-impl PutLogGroupDeletionProtectionRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `deletionProtectionEnabled` (see [`Self::deletion_protection_enabled`]).
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.deletion_protection_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutLogGroupDeletionProtectionInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+    value deletion_protection_enabled("deletionProtectionEnabled"): bool;
+});
 
-impl IntoValue for PutLogGroupDeletionProtectionRequest {
+impl IntoValue for PutLogGroupDeletionProtectionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_identifier.into_value(),
@@ -14433,7 +11074,7 @@ impl IntoValue for PutLogGroupDeletionProtectionRequest {
 /// The `PutMetricFilterRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutMetricFilterRequest {
+pub struct PutMetricFilterInput {
     /// The name of the log group.
     ///
     /// Required.
@@ -14460,48 +11101,17 @@ pub struct PutMetricFilterRequest {
     pub emit_system_field_dimensions: Option<Vec<String>>,
 }
 
-impl PutMetricFilterRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `filterName` (see [`Self::filter_name`]).
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.filter_name = Some(value.into());
-        self
-    }
-    /// Sets `filterPattern` (see [`Self::filter_pattern`]).
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets `metricTransformations` (see [`Self::metric_transformations`]).
-    pub fn metric_transformations(
-        mut self,
-        value: Vec<crate::types::MetricTransformation>,
-    ) -> Self {
-        self.metric_transformations = Some(value);
-        self
-    }
-    /// Sets `applyOnTransformedLogs` (see [`Self::apply_on_transformed_logs`]).
-    pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
-        self.apply_on_transformed_logs = Some(value);
-        self
-    }
-    /// Sets `fieldSelectionCriteria` (see [`Self::field_selection_criteria`]).
-    pub fn field_selection_criteria(mut self, value: impl Into<String>) -> Self {
-        self.field_selection_criteria = Some(value.into());
-        self
-    }
-    /// Sets `emitSystemFieldDimensions` (see [`Self::emit_system_field_dimensions`]).
-    pub fn emit_system_field_dimensions(mut self, value: Vec<String>) -> Self {
-        self.emit_system_field_dimensions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutMetricFilterInput {
+    into log_group_name("logGroupName"): String;
+    into filter_name("filterName"): String;
+    into filter_pattern("filterPattern"): String;
+    list metric_transformations("metricTransformations"): crate::types::MetricTransformation, push_metric_transformations;
+    value apply_on_transformed_logs("applyOnTransformedLogs"): bool;
+    into field_selection_criteria("fieldSelectionCriteria"): String;
+    list_into emit_system_field_dimensions("emitSystemFieldDimensions"): String, push_emit_system_field_dimensions;
+});
 
-impl IntoValue for PutMetricFilterRequest {
+impl IntoValue for PutMetricFilterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -14518,7 +11128,7 @@ impl IntoValue for PutMetricFilterRequest {
 /// The `PutQueryDefinitionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutQueryDefinitionRequest {
+pub struct PutQueryDefinitionInput {
     /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
     pub query_language: Option<crate::types::QueryLanguage>,
     /// A name for the query definition. If you are saving numerous query definitions, we recommend that you name them. This way, you can find the ones you want by using the first part of the name as a filter in the `queryDefinitionNamePrefix` parameter of [DescribeQueryDefinitions](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html).
@@ -14543,45 +11153,17 @@ pub struct PutQueryDefinitionRequest {
     pub parameters: Option<Vec<crate::types::QueryParameter>>,
 }
 
-impl PutQueryDefinitionRequest {
-    /// Sets `queryLanguage` (see [`Self::query_language`]).
-    pub fn query_language(mut self, value: impl Into<crate::types::QueryLanguage>) -> Self {
-        self.query_language = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `queryDefinitionId` (see [`Self::query_definition_id`]).
-    pub fn query_definition_id(mut self, value: impl Into<String>) -> Self {
-        self.query_definition_id = Some(value.into());
-        self
-    }
-    /// Sets `logGroupNames` (see [`Self::log_group_names`]).
-    pub fn log_group_names(mut self, value: Vec<String>) -> Self {
-        self.log_group_names = Some(value);
-        self
-    }
-    /// Sets `queryString` (see [`Self::query_string`]).
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.query_string = Some(value.into());
-        self
-    }
-    /// Sets `clientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets `parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::QueryParameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutQueryDefinitionInput {
+    into query_language("queryLanguage"): crate::types::QueryLanguage;
+    into name("name"): String;
+    into query_definition_id("queryDefinitionId"): String;
+    list_into log_group_names("logGroupNames"): String, push_log_group_names;
+    into query_string("queryString"): String;
+    into client_token("clientToken"): String;
+    list parameters("parameters"): crate::types::QueryParameter, push_parameters;
+});
 
-impl IntoValue for PutQueryDefinitionRequest {
+impl IntoValue for PutQueryDefinitionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.query_language.into_value(),
@@ -14598,22 +11180,18 @@ impl IntoValue for PutQueryDefinitionRequest {
 /// The `PutQueryDefinitionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutQueryDefinitionResponse {
+pub struct PutQueryDefinitionOutput {
     /// The ID of the query definition.
     pub query_definition_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutQueryDefinitionResponse {
-    /// Sets `queryDefinitionId` (see [`Self::query_definition_id`]).
-    pub fn query_definition_id(mut self, value: impl Into<String>) -> Self {
-        self.query_definition_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutQueryDefinitionOutput {
+    into query_definition_id("queryDefinitionId"): String;
+});
 
-impl FromValue for PutQueryDefinitionResponse {
+impl FromValue for PutQueryDefinitionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -14625,7 +11203,7 @@ impl FromValue for PutQueryDefinitionResponse {
 /// The `PutResourcePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutResourcePolicyRequest {
+pub struct PutResourcePolicyInput {
     /// Name of the new policy. This parameter is required.
     pub policy_name: Option<String>,
     /// Details of the new policy, including the identity of the principal that is enabled to put logs to this account. This is formatted as a JSON string. This parameter is required.
@@ -14644,30 +11222,14 @@ pub struct PutResourcePolicyRequest {
     pub expected_revision_id: Option<String>,
 }
 
-impl PutResourcePolicyRequest {
-    /// Sets `policyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `policyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-    /// Sets `resourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `expectedRevisionId` (see [`Self::expected_revision_id`]).
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.expected_revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutResourcePolicyInput {
+    into policy_name("policyName"): String;
+    into policy_document("policyDocument"): String;
+    into resource_arn("resourceArn"): String;
+    into expected_revision_id("expectedRevisionId"): String;
+});
 
-impl IntoValue for PutResourcePolicyRequest {
+impl IntoValue for PutResourcePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.policy_name.into_value(),
@@ -14681,7 +11243,7 @@ impl IntoValue for PutResourcePolicyRequest {
 /// The `PutResourcePolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutResourcePolicyResponse {
+pub struct PutResourcePolicyOutput {
     /// The new policy.
     pub resource_policy: Option<crate::types::ResourcePolicy>,
     /// The revision ID of the created or updated resource policy. Only returned for resource-scoped policies.
@@ -14690,20 +11252,12 @@ pub struct PutResourcePolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutResourcePolicyResponse {
-    /// Sets `resourcePolicy` (see [`Self::resource_policy`]).
-    pub fn resource_policy(mut self, value: crate::types::ResourcePolicy) -> Self {
-        self.resource_policy = Some(value);
-        self
-    }
-    /// Sets `revisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutResourcePolicyOutput {
+    value resource_policy("resourcePolicy"): crate::types::ResourcePolicy;
+    into revision_id("revisionId"): String;
+});
 
-impl FromValue for PutResourcePolicyResponse {
+impl FromValue for PutResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -14716,7 +11270,7 @@ impl FromValue for PutResourcePolicyResponse {
 /// The `PutRetentionPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutRetentionPolicyRequest {
+pub struct PutRetentionPolicyInput {
     /// The name of the log group.
     ///
     /// Required.
@@ -14727,20 +11281,12 @@ pub struct PutRetentionPolicyRequest {
     pub retention_in_days: Option<i32>,
 }
 
-impl PutRetentionPolicyRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `retentionInDays` (see [`Self::retention_in_days`]).
-    pub fn retention_in_days(mut self, value: i32) -> Self {
-        self.retention_in_days = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutRetentionPolicyInput {
+    into log_group_name("logGroupName"): String;
+    value retention_in_days("retentionInDays"): i32;
+});
 
-impl IntoValue for PutRetentionPolicyRequest {
+impl IntoValue for PutRetentionPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -14752,22 +11298,18 @@ impl IntoValue for PutRetentionPolicyRequest {
 /// The `PutStorageTierPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutStorageTierPolicyRequest {
+pub struct PutStorageTierPolicyInput {
     /// The storage tier to set for the account. Use `INTELLIGENT_TIERING` to automatically optimize storage costs by moving log data to the appropriate tier based on access frequency.
     ///
     /// Required.
     pub storage_tier: Option<crate::types::StorageTier>,
 }
 
-impl PutStorageTierPolicyRequest {
-    /// Sets `storageTier` (see [`Self::storage_tier`]).
-    pub fn storage_tier(mut self, value: impl Into<crate::types::StorageTier>) -> Self {
-        self.storage_tier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutStorageTierPolicyInput {
+    into storage_tier("storageTier"): crate::types::StorageTier;
+});
 
-impl IntoValue for PutStorageTierPolicyRequest {
+impl IntoValue for PutStorageTierPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.storage_tier.into_value()])
     }
@@ -14776,7 +11318,7 @@ impl IntoValue for PutStorageTierPolicyRequest {
 /// The `PutStorageTierPolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutStorageTierPolicyResponse {
+pub struct PutStorageTierPolicyOutput {
     /// The storage tier for the account.
     pub storage_tier: Option<crate::types::StorageTier>,
     /// The time when the storage tier policy was last updated, expressed as the number of milliseconds after `January 1, 1970 00:00:00 UTC`.
@@ -14785,20 +11327,12 @@ pub struct PutStorageTierPolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutStorageTierPolicyResponse {
-    /// Sets `storageTier` (see [`Self::storage_tier`]).
-    pub fn storage_tier(mut self, value: impl Into<crate::types::StorageTier>) -> Self {
-        self.storage_tier = Some(value.into());
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutStorageTierPolicyOutput {
+    into storage_tier("storageTier"): crate::types::StorageTier;
+    value last_updated_time("lastUpdatedTime"): i64;
+});
 
-impl FromValue for PutStorageTierPolicyResponse {
+impl FromValue for PutStorageTierPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -14811,7 +11345,7 @@ impl FromValue for PutStorageTierPolicyResponse {
 /// The `PutSubscriptionFilterRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutSubscriptionFilterRequest {
+pub struct PutSubscriptionFilterInput {
     /// The name of the log group.
     ///
     /// Required.
@@ -14847,55 +11381,19 @@ pub struct PutSubscriptionFilterRequest {
     pub emit_system_fields: Option<Vec<String>>,
 }
 
-impl PutSubscriptionFilterRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `filterName` (see [`Self::filter_name`]).
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.filter_name = Some(value.into());
-        self
-    }
-    /// Sets `filterPattern` (see [`Self::filter_pattern`]).
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets `destinationArn` (see [`Self::destination_arn`]).
-    pub fn destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.destination_arn = Some(value.into());
-        self
-    }
-    /// Sets `roleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `distribution` (see [`Self::distribution`]).
-    pub fn distribution(mut self, value: impl Into<crate::types::Distribution>) -> Self {
-        self.distribution = Some(value.into());
-        self
-    }
-    /// Sets `applyOnTransformedLogs` (see [`Self::apply_on_transformed_logs`]).
-    pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
-        self.apply_on_transformed_logs = Some(value);
-        self
-    }
-    /// Sets `fieldSelectionCriteria` (see [`Self::field_selection_criteria`]).
-    pub fn field_selection_criteria(mut self, value: impl Into<String>) -> Self {
-        self.field_selection_criteria = Some(value.into());
-        self
-    }
-    /// Sets `emitSystemFields` (see [`Self::emit_system_fields`]).
-    pub fn emit_system_fields(mut self, value: Vec<String>) -> Self {
-        self.emit_system_fields = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutSubscriptionFilterInput {
+    into log_group_name("logGroupName"): String;
+    into filter_name("filterName"): String;
+    into filter_pattern("filterPattern"): String;
+    into destination_arn("destinationArn"): String;
+    into role_arn("roleArn"): String;
+    into distribution("distribution"): crate::types::Distribution;
+    value apply_on_transformed_logs("applyOnTransformedLogs"): bool;
+    into field_selection_criteria("fieldSelectionCriteria"): String;
+    list_into emit_system_fields("emitSystemFields"): String, push_emit_system_fields;
+});
 
-impl IntoValue for PutSubscriptionFilterRequest {
+impl IntoValue for PutSubscriptionFilterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -14914,7 +11412,7 @@ impl IntoValue for PutSubscriptionFilterRequest {
 /// The `PutSyslogConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutSyslogConfigurationRequest {
+pub struct PutSyslogConfigurationInput {
     /// The name or ARN of the log group to associate with the syslog configuration.
     ///
     /// Required.
@@ -14923,20 +11421,12 @@ pub struct PutSyslogConfigurationRequest {
     pub vpc_endpoint_id: Option<String>,
 }
 
-impl PutSyslogConfigurationRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `vpcEndpointId` (see [`Self::vpc_endpoint_id`]).
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_endpoint_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutSyslogConfigurationInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+    into vpc_endpoint_id("vpcEndpointId"): String;
+});
 
-impl IntoValue for PutSyslogConfigurationRequest {
+impl IntoValue for PutSyslogConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_identifier.into_value(),
@@ -14948,7 +11438,7 @@ impl IntoValue for PutSyslogConfigurationRequest {
 /// The `PutTransformerRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutTransformerRequest {
+pub struct PutTransformerInput {
     /// Specify either the name or ARN of the log group to create the transformer for.
     ///
     /// Required.
@@ -14959,20 +11449,12 @@ pub struct PutTransformerRequest {
     pub transformer_config: Option<Vec<crate::types::Processor>>,
 }
 
-impl PutTransformerRequest {
-    /// Sets `logGroupIdentifier` (see [`Self::log_group_identifier`]).
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sets `transformerConfig` (see [`Self::transformer_config`]).
-    pub fn transformer_config(mut self, value: Vec<crate::types::Processor>) -> Self {
-        self.transformer_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutTransformerInput {
+    into log_group_identifier("logGroupIdentifier"): String;
+    list transformer_config("transformerConfig"): crate::types::Processor, push_transformer_config;
+});
 
-impl IntoValue for PutTransformerRequest {
+impl IntoValue for PutTransformerInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_identifier.into_value(),
@@ -14991,18 +11473,10 @@ pub struct QueryCompileError {
     pub message: Option<String>,
 }
 
-impl QueryCompileError {
-    /// Sets `location` (see [`Self::location`]).
-    pub fn location(mut self, value: crate::types::QueryCompileErrorLocation) -> Self {
-        self.location = Some(value);
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(QueryCompileError {
+    value location("location"): crate::types::QueryCompileErrorLocation;
+    into message("message"): String;
+});
 
 impl FromValue for QueryCompileError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15024,18 +11498,10 @@ pub struct QueryCompileErrorLocation {
     pub end_char_offset: Option<i32>,
 }
 
-impl QueryCompileErrorLocation {
-    /// Sets `startCharOffset` (see [`Self::start_char_offset`]).
-    pub fn start_char_offset(mut self, value: i32) -> Self {
-        self.start_char_offset = Some(value);
-        self
-    }
-    /// Sets `endCharOffset` (see [`Self::end_char_offset`]).
-    pub fn end_char_offset(mut self, value: i32) -> Self {
-        self.end_char_offset = Some(value);
-        self
-    }
-}
+myaws_core::setters!(QueryCompileErrorLocation {
+    value start_char_offset("startCharOffset"): i32;
+    value end_char_offset("endCharOffset"): i32;
+});
 
 impl FromValue for QueryCompileErrorLocation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15067,43 +11533,15 @@ pub struct QueryDefinition {
     pub parameters: Option<Vec<crate::types::QueryParameter>>,
 }
 
-impl QueryDefinition {
-    /// Sets `queryLanguage` (see [`Self::query_language`]).
-    pub fn query_language(mut self, value: impl Into<crate::types::QueryLanguage>) -> Self {
-        self.query_language = Some(value.into());
-        self
-    }
-    /// Sets `queryDefinitionId` (see [`Self::query_definition_id`]).
-    pub fn query_definition_id(mut self, value: impl Into<String>) -> Self {
-        self.query_definition_id = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `queryString` (see [`Self::query_string`]).
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.query_string = Some(value.into());
-        self
-    }
-    /// Sets `lastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: i64) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `logGroupNames` (see [`Self::log_group_names`]).
-    pub fn log_group_names(mut self, value: Vec<String>) -> Self {
-        self.log_group_names = Some(value);
-        self
-    }
-    /// Sets `parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: Vec<crate::types::QueryParameter>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(QueryDefinition {
+    into query_language("queryLanguage"): crate::types::QueryLanguage;
+    into query_definition_id("queryDefinitionId"): String;
+    into name("name"): String;
+    into query_string("queryString"): String;
+    value last_modified("lastModified"): i64;
+    list_into log_group_names("logGroupNames"): String, push_log_group_names;
+    list parameters("parameters"): crate::types::QueryParameter, push_parameters;
+});
 
 impl FromValue for QueryDefinition {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15144,53 +11582,17 @@ pub struct QueryInfo {
     pub user_identity: Option<String>,
 }
 
-impl QueryInfo {
-    /// Sets `queryLanguage` (see [`Self::query_language`]).
-    pub fn query_language(mut self, value: impl Into<crate::types::QueryLanguage>) -> Self {
-        self.query_language = Some(value.into());
-        self
-    }
-    /// Sets `queryId` (see [`Self::query_id`]).
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.query_id = Some(value.into());
-        self
-    }
-    /// Sets `queryString` (see [`Self::query_string`]).
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.query_string = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::QueryStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `createTime` (see [`Self::create_time`]).
-    pub fn create_time(mut self, value: i64) -> Self {
-        self.create_time = Some(value);
-        self
-    }
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `queryDuration` (see [`Self::query_duration`]).
-    pub fn query_duration(mut self, value: i64) -> Self {
-        self.query_duration = Some(value);
-        self
-    }
-    /// Sets `bytesScanned` (see [`Self::bytes_scanned`]).
-    pub fn bytes_scanned(mut self, value: f64) -> Self {
-        self.bytes_scanned = Some(value);
-        self
-    }
-    /// Sets `userIdentity` (see [`Self::user_identity`]).
-    pub fn user_identity(mut self, value: impl Into<String>) -> Self {
-        self.user_identity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(QueryInfo {
+    into query_language("queryLanguage"): crate::types::QueryLanguage;
+    into query_id("queryId"): String;
+    into query_string("queryString"): String;
+    into status("status"): crate::types::QueryStatus;
+    value create_time("createTime"): i64;
+    into log_group_name("logGroupName"): String;
+    value query_duration("queryDuration"): i64;
+    value bytes_scanned("bytesScanned"): f64;
+    into user_identity("userIdentity"): String;
+});
 
 impl FromValue for QueryInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15303,23 +11705,11 @@ pub struct QueryParameter {
     pub description: Option<String>,
 }
 
-impl QueryParameter {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `defaultValue` (see [`Self::default_value`]).
-    pub fn default_value(mut self, value: impl Into<String>) -> Self {
-        self.default_value = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(QueryParameter {
+    into name("name"): String;
+    into default_value("defaultValue"): String;
+    into description("description"): String;
+});
 
 impl IntoValue for QueryParameter {
     fn into_value(self) -> Value {
@@ -15362,38 +11752,14 @@ pub struct QueryStatistics {
     pub log_groups_scanned: Option<f64>,
 }
 
-impl QueryStatistics {
-    /// Sets `recordsMatched` (see [`Self::records_matched`]).
-    pub fn records_matched(mut self, value: f64) -> Self {
-        self.records_matched = Some(value);
-        self
-    }
-    /// Sets `recordsScanned` (see [`Self::records_scanned`]).
-    pub fn records_scanned(mut self, value: f64) -> Self {
-        self.records_scanned = Some(value);
-        self
-    }
-    /// Sets `estimatedRecordsSkipped` (see [`Self::estimated_records_skipped`]).
-    pub fn estimated_records_skipped(mut self, value: f64) -> Self {
-        self.estimated_records_skipped = Some(value);
-        self
-    }
-    /// Sets `bytesScanned` (see [`Self::bytes_scanned`]).
-    pub fn bytes_scanned(mut self, value: f64) -> Self {
-        self.bytes_scanned = Some(value);
-        self
-    }
-    /// Sets `estimatedBytesSkipped` (see [`Self::estimated_bytes_skipped`]).
-    pub fn estimated_bytes_skipped(mut self, value: f64) -> Self {
-        self.estimated_bytes_skipped = Some(value);
-        self
-    }
-    /// Sets `logGroupsScanned` (see [`Self::log_groups_scanned`]).
-    pub fn log_groups_scanned(mut self, value: f64) -> Self {
-        self.log_groups_scanned = Some(value);
-        self
-    }
-}
+myaws_core::setters!(QueryStatistics {
+    value records_matched("recordsMatched"): f64;
+    value records_scanned("recordsScanned"): f64;
+    value estimated_records_skipped("estimatedRecordsSkipped"): f64;
+    value bytes_scanned("bytesScanned"): f64;
+    value estimated_bytes_skipped("estimatedBytesSkipped"): f64;
+    value log_groups_scanned("logGroupsScanned"): f64;
+});
 
 impl FromValue for QueryStatistics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15523,18 +11889,10 @@ pub struct RecordField {
     pub mandatory: Option<bool>,
 }
 
-impl RecordField {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `mandatory` (see [`Self::mandatory`]).
-    pub fn mandatory(mut self, value: bool) -> Self {
-        self.mandatory = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RecordField {
+    into name("name"): String;
+    value mandatory("mandatory"): bool;
+});
 
 impl FromValue for RecordField {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15554,13 +11912,9 @@ pub struct RejectedEntityInfo {
     pub error_type: Option<crate::types::EntityRejectionErrorType>,
 }
 
-impl RejectedEntityInfo {
-    /// Sets `errorType` (see [`Self::error_type`]).
-    pub fn error_type(mut self, value: impl Into<crate::types::EntityRejectionErrorType>) -> Self {
-        self.error_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RejectedEntityInfo {
+    into error_type("errorType"): crate::types::EntityRejectionErrorType;
+});
 
 impl FromValue for RejectedEntityInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15583,23 +11937,11 @@ pub struct RejectedLogEventsInfo {
     pub expired_log_event_end_index: Option<i32>,
 }
 
-impl RejectedLogEventsInfo {
-    /// Sets `tooNewLogEventStartIndex` (see [`Self::too_new_log_event_start_index`]).
-    pub fn too_new_log_event_start_index(mut self, value: i32) -> Self {
-        self.too_new_log_event_start_index = Some(value);
-        self
-    }
-    /// Sets `tooOldLogEventEndIndex` (see [`Self::too_old_log_event_end_index`]).
-    pub fn too_old_log_event_end_index(mut self, value: i32) -> Self {
-        self.too_old_log_event_end_index = Some(value);
-        self
-    }
-    /// Sets `expiredLogEventEndIndex` (see [`Self::expired_log_event_end_index`]).
-    pub fn expired_log_event_end_index(mut self, value: i32) -> Self {
-        self.expired_log_event_end_index = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RejectedLogEventsInfo {
+    value too_new_log_event_start_index("tooNewLogEventStartIndex"): i32;
+    value too_old_log_event_end_index("tooOldLogEventEndIndex"): i32;
+    value expired_log_event_end_index("expiredLogEventEndIndex"): i32;
+});
 
 impl FromValue for RejectedLogEventsInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15628,23 +11970,11 @@ pub struct RenameKeyEntry {
     pub overwrite_if_exists: Option<bool>,
 }
 
-impl RenameKeyEntry {
-    /// Sets `key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `renameTo` (see [`Self::rename_to`]).
-    pub fn rename_to(mut self, value: impl Into<String>) -> Self {
-        self.rename_to = Some(value.into());
-        self
-    }
-    /// Sets `overwriteIfExists` (see [`Self::overwrite_if_exists`]).
-    pub fn overwrite_if_exists(mut self, value: bool) -> Self {
-        self.overwrite_if_exists = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RenameKeyEntry {
+    into key("key"): String;
+    into rename_to("renameTo"): String;
+    value overwrite_if_exists("overwriteIfExists"): bool;
+});
 
 impl IntoValue for RenameKeyEntry {
     fn into_value(self) -> Value {
@@ -15679,13 +12009,9 @@ pub struct RenameKeys {
     pub entries: Option<Vec<crate::types::RenameKeyEntry>>,
 }
 
-impl RenameKeys {
-    /// Sets `entries` (see [`Self::entries`]).
-    pub fn entries(mut self, value: Vec<crate::types::RenameKeyEntry>) -> Self {
-        self.entries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RenameKeys {
+    list entries("entries"): crate::types::RenameKeyEntry, push_entries;
+});
 
 impl IntoValue for RenameKeys {
     fn into_value(self) -> Value {
@@ -15716,30 +12042,20 @@ impl FromValue for ResourceAlreadyExistsException {
 
 /// This structure contains configuration details about an integration between CloudWatch Logs and another entity.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ResourceConfig` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct ResourceConfig {
+pub enum ResourceConfig {
     /// This structure contains configuration details about an integration between CloudWatch Logs and OpenSearch Service.
-    pub open_search_resource_config: Option<crate::types::OpenSearchResourceConfig>,
+    OpenSearchResourceConfig(crate::types::OpenSearchResourceConfig),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl ResourceConfig {
-    /// Sets `openSearchResourceConfig` (see [`Self::open_search_resource_config`]).
-    pub fn open_search_resource_config(
-        mut self,
-        value: crate::types::OpenSearchResourceConfig,
-    ) -> Self {
-        self.open_search_resource_config = Some(value);
-        self
-    }
-}
-
-impl IntoValue for ResourceConfig {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.open_search_resource_config.into_value()])
-    }
-}
+myaws_core::union_impls!(ResourceConfig, 1, input = true, output = false;
+    0 OpenSearchResourceConfig as_open_search_resource_config: crate::types::OpenSearchResourceConfig;
+);
 
 /// The specified resource does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15771,38 +12087,14 @@ pub struct ResourcePolicy {
     pub revision_id: Option<String>,
 }
 
-impl ResourcePolicy {
-    /// Sets `policyName` (see [`Self::policy_name`]).
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = Some(value.into());
-        self
-    }
-    /// Sets `policyDocument` (see [`Self::policy_document`]).
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-    /// Sets `policyScope` (see [`Self::policy_scope`]).
-    pub fn policy_scope(mut self, value: impl Into<crate::types::PolicyScope>) -> Self {
-        self.policy_scope = Some(value.into());
-        self
-    }
-    /// Sets `resourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `revisionId` (see [`Self::revision_id`]).
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.revision_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourcePolicy {
+    into policy_name("policyName"): String;
+    into policy_document("policyDocument"): String;
+    value last_updated_time("lastUpdatedTime"): i64;
+    into policy_scope("policyScope"): crate::types::PolicyScope;
+    into resource_arn("resourceArn"): String;
+    into revision_id("revisionId"): String;
+});
 
 impl FromValue for ResourcePolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15830,18 +12122,10 @@ pub struct ResultField {
     pub value: Option<String>,
 }
 
-impl ResultField {
-    /// Sets `field` (see [`Self::field`]).
-    pub fn field(mut self, value: impl Into<String>) -> Self {
-        self.field = Some(value.into());
-        self
-    }
-    /// Sets `value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResultField {
+    into field("field"): String;
+    into value("value"): String;
+});
 
 impl FromValue for ResultField {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15871,28 +12155,12 @@ pub struct S3Configuration {
     pub kms_key_id: Option<String>,
 }
 
-impl S3Configuration {
-    /// Sets `destinationIdentifier` (see [`Self::destination_identifier`]).
-    pub fn destination_identifier(mut self, value: impl Into<String>) -> Self {
-        self.destination_identifier = Some(value.into());
-        self
-    }
-    /// Sets `roleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ownerAccountId` (see [`Self::owner_account_id`]).
-    pub fn owner_account_id(mut self, value: impl Into<String>) -> Self {
-        self.owner_account_id = Some(value.into());
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3Configuration {
+    into destination_identifier("destinationIdentifier"): String;
+    into role_arn("roleArn"): String;
+    into owner_account_id("ownerAccountId"): String;
+    into kms_key_id("kmsKeyId"): String;
+});
 
 impl IntoValue for S3Configuration {
     fn into_value(self) -> Value {
@@ -15927,18 +12195,10 @@ pub struct S3DeliveryConfiguration {
     pub enable_hive_compatible_path: Option<bool>,
 }
 
-impl S3DeliveryConfiguration {
-    /// Sets `suffixPath` (see [`Self::suffix_path`]).
-    pub fn suffix_path(mut self, value: impl Into<String>) -> Self {
-        self.suffix_path = Some(value.into());
-        self
-    }
-    /// Sets `enableHiveCompatiblePath` (see [`Self::enable_hive_compatible_path`]).
-    pub fn enable_hive_compatible_path(mut self, value: bool) -> Self {
-        self.enable_hive_compatible_path = Some(value);
-        self
-    }
-}
+myaws_core::setters!(S3DeliveryConfiguration {
+    into suffix_path("suffixPath"): String;
+    value enable_hive_compatible_path("enableHiveCompatiblePath"): bool;
+});
 
 impl IntoValue for S3DeliveryConfiguration {
     fn into_value(self) -> Value {
@@ -15977,41 +12237,14 @@ pub struct S3TableIntegrationSource {
     pub parent_source_identifier: Option<String>,
 }
 
-impl S3TableIntegrationSource {
-    /// Sets `identifier` (see [`Self::identifier`]).
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-    /// Sets `dataSource` (see [`Self::data_source`]).
-    pub fn data_source(mut self, value: crate::types::DataSource) -> Self {
-        self.data_source = Some(value);
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::S3TableIntegrationSourceStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `statusReason` (see [`Self::status_reason`]).
-    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `createdTimeStamp` (see [`Self::created_time_stamp`]).
-    pub fn created_time_stamp(mut self, value: i64) -> Self {
-        self.created_time_stamp = Some(value);
-        self
-    }
-    /// Sets `parentSourceIdentifier` (see [`Self::parent_source_identifier`]).
-    pub fn parent_source_identifier(mut self, value: impl Into<String>) -> Self {
-        self.parent_source_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3TableIntegrationSource {
+    into identifier("identifier"): String;
+    value data_source("dataSource"): crate::types::DataSource;
+    into status("status"): crate::types::S3TableIntegrationSourceStatus;
+    into status_reason("statusReason"): String;
+    value created_time_stamp("createdTimeStamp"): i64;
+    into parent_source_identifier("parentSourceIdentifier"): String;
+});
 
 impl FromValue for S3TableIntegrationSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16126,18 +12359,10 @@ pub struct S3TablesIntegration {
     pub datasource_type: Option<String>,
 }
 
-impl S3TablesIntegration {
-    /// Sets `datasourceName` (see [`Self::datasource_name`]).
-    pub fn datasource_name(mut self, value: impl Into<String>) -> Self {
-        self.datasource_name = Some(value.into());
-        self
-    }
-    /// Sets `datasourceType` (see [`Self::datasource_type`]).
-    pub fn datasource_type(mut self, value: impl Into<String>) -> Self {
-        self.datasource_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3TablesIntegration {
+    into datasource_name("datasourceName"): String;
+    into datasource_type("datasourceType"): String;
+});
 
 impl FromValue for S3TablesIntegration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16241,36 +12466,13 @@ pub struct ScheduledQueryDestination {
     pub error_message: Option<String>,
 }
 
-impl ScheduledQueryDestination {
-    /// Sets `destinationType` (see [`Self::destination_type`]).
-    pub fn destination_type(
-        mut self,
-        value: impl Into<crate::types::ScheduledQueryDestinationType>,
-    ) -> Self {
-        self.destination_type = Some(value.into());
-        self
-    }
-    /// Sets `destinationIdentifier` (see [`Self::destination_identifier`]).
-    pub fn destination_identifier(mut self, value: impl Into<String>) -> Self {
-        self.destination_identifier = Some(value.into());
-        self
-    }
-    /// Sets `status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ActionStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `processedIdentifier` (see [`Self::processed_identifier`]).
-    pub fn processed_identifier(mut self, value: impl Into<String>) -> Self {
-        self.processed_identifier = Some(value.into());
-        self
-    }
-    /// Sets `errorMessage` (see [`Self::error_message`]).
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ScheduledQueryDestination {
+    into destination_type("destinationType"): crate::types::ScheduledQueryDestinationType;
+    into destination_identifier("destinationIdentifier"): String;
+    into status("status"): crate::types::ActionStatus;
+    into processed_identifier("processedIdentifier"): String;
+    into error_message("errorMessage"): String;
+});
 
 impl FromValue for ScheduledQueryDestination {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16465,69 +12667,19 @@ pub struct ScheduledQuerySummary {
     pub last_updated_time: Option<i64>,
 }
 
-impl ScheduledQuerySummary {
-    /// Sets `scheduledQueryArn` (see [`Self::scheduled_query_arn`]).
-    pub fn scheduled_query_arn(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_query_arn = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `state` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::ScheduledQueryState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `scheduleType` (see [`Self::schedule_type`]).
-    pub fn schedule_type(mut self, value: impl Into<crate::types::ScheduleType>) -> Self {
-        self.schedule_type = Some(value.into());
-        self
-    }
-    /// Sets `lastTriggeredTime` (see [`Self::last_triggered_time`]).
-    pub fn last_triggered_time(mut self, value: i64) -> Self {
-        self.last_triggered_time = Some(value);
-        self
-    }
-    /// Sets `lastExecutionStatus` (see [`Self::last_execution_status`]).
-    pub fn last_execution_status(
-        mut self,
-        value: impl Into<crate::types::ExecutionStatus>,
-    ) -> Self {
-        self.last_execution_status = Some(value.into());
-        self
-    }
-    /// Sets `scheduleExpression` (see [`Self::schedule_expression`]).
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
-    }
-    /// Sets `timezone` (see [`Self::timezone`]).
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-    /// Sets `destinationConfiguration` (see [`Self::destination_configuration`]).
-    pub fn destination_configuration(
-        mut self,
-        value: crate::types::DestinationConfiguration,
-    ) -> Self {
-        self.destination_configuration = Some(value);
-        self
-    }
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScheduledQuerySummary {
+    into scheduled_query_arn("scheduledQueryArn"): String;
+    into name("name"): String;
+    into state("state"): crate::types::ScheduledQueryState;
+    into schedule_type("scheduleType"): crate::types::ScheduleType;
+    value last_triggered_time("lastTriggeredTime"): i64;
+    into last_execution_status("lastExecutionStatus"): crate::types::ExecutionStatus;
+    into schedule_expression("scheduleExpression"): String;
+    into timezone("timezone"): String;
+    value destination_configuration("destinationConfiguration"): crate::types::DestinationConfiguration;
+    value creation_time("creationTime"): i64;
+    value last_updated_time("lastUpdatedTime"): i64;
+});
 
 impl FromValue for ScheduledQuerySummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16630,18 +12782,10 @@ pub struct SearchedLogStream {
     pub searched_completely: Option<bool>,
 }
 
-impl SearchedLogStream {
-    /// Sets `logStreamName` (see [`Self::log_stream_name`]).
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.log_stream_name = Some(value.into());
-        self
-    }
-    /// Sets `searchedCompletely` (see [`Self::searched_completely`]).
-    pub fn searched_completely(mut self, value: bool) -> Self {
-        self.searched_completely = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SearchedLogStream {
+    into log_stream_name("logStreamName"): String;
+    value searched_completely("searchedCompletely"): bool;
+});
 
 impl FromValue for SearchedLogStream {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16685,13 +12829,9 @@ pub struct SessionStreamingException {
     pub message: Option<String>,
 }
 
-impl SessionStreamingException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SessionStreamingException {
+    into message("message"): String;
+});
 
 impl FromValue for SessionStreamingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16710,13 +12850,9 @@ pub struct SessionTimeoutException {
     pub message: Option<String>,
 }
 
-impl SessionTimeoutException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SessionTimeoutException {
+    into message("message"): String;
+});
 
 impl FromValue for SessionTimeoutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16739,13 +12875,9 @@ pub struct SplitString {
     pub entries: Option<Vec<crate::types::SplitStringEntry>>,
 }
 
-impl SplitString {
-    /// Sets `entries` (see [`Self::entries`]).
-    pub fn entries(mut self, value: Vec<crate::types::SplitStringEntry>) -> Self {
-        self.entries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SplitString {
+    list entries("entries"): crate::types::SplitStringEntry, push_entries;
+});
 
 impl IntoValue for SplitString {
     fn into_value(self) -> Value {
@@ -16776,18 +12908,10 @@ pub struct SplitStringEntry {
     pub delimiter: Option<String>,
 }
 
-impl SplitStringEntry {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `delimiter` (see [`Self::delimiter`]).
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SplitStringEntry {
+    into source("source"): String;
+    into delimiter("delimiter"): String;
+});
 
 impl IntoValue for SplitStringEntry {
     fn into_value(self) -> Value {
@@ -17012,7 +13136,7 @@ impl FromValue for StandardUnit {
 /// The `StartLiveTailRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartLiveTailRequest {
+pub struct StartLiveTailInput {
     /// An array where each item in the array is a log group to include in the Live Tail session.
     ///
     /// Specify each log group by its ARN.
@@ -17043,30 +13167,14 @@ pub struct StartLiveTailRequest {
     pub log_event_filter_pattern: Option<String>,
 }
 
-impl StartLiveTailRequest {
-    /// Sets `logGroupIdentifiers` (see [`Self::log_group_identifiers`]).
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.log_group_identifiers = Some(value);
-        self
-    }
-    /// Sets `logStreamNames` (see [`Self::log_stream_names`]).
-    pub fn log_stream_names(mut self, value: Vec<String>) -> Self {
-        self.log_stream_names = Some(value);
-        self
-    }
-    /// Sets `logStreamNamePrefixes` (see [`Self::log_stream_name_prefixes`]).
-    pub fn log_stream_name_prefixes(mut self, value: Vec<String>) -> Self {
-        self.log_stream_name_prefixes = Some(value);
-        self
-    }
-    /// Sets `logEventFilterPattern` (see [`Self::log_event_filter_pattern`]).
-    pub fn log_event_filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.log_event_filter_pattern = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StartLiveTailInput {
+    list_into log_group_identifiers("logGroupIdentifiers"): String, push_log_group_identifiers;
+    list_into log_stream_names("logStreamNames"): String, push_log_stream_names;
+    list_into log_stream_name_prefixes("logStreamNamePrefixes"): String, push_log_stream_name_prefixes;
+    into log_event_filter_pattern("logEventFilterPattern"): String;
+});
 
-impl IntoValue for StartLiveTailRequest {
+impl IntoValue for StartLiveTailInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_identifiers.into_value(),
@@ -17080,7 +13188,7 @@ impl IntoValue for StartLiveTailRequest {
 /// The `StartLiveTailResponse` structure.
 #[derive(Debug, Default)]
 #[non_exhaustive]
-pub struct StartLiveTailResponse {
+pub struct StartLiveTailOutput {
     /// An object that includes the stream returned by your request. It can include both log events and exceptions.
     pub response_stream:
         Option<myaws_core::eventstream::EventReceiver<crate::types::StartLiveTailResponseStream>>,
@@ -17088,18 +13196,11 @@ pub struct StartLiveTailResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StartLiveTailResponse {
-    /// Sets `responseStream` (see [`Self::response_stream`]).
-    pub fn response_stream(
-        mut self,
-        value: myaws_core::eventstream::EventReceiver<crate::types::StartLiveTailResponseStream>,
-    ) -> Self {
-        self.response_stream = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StartLiveTailOutput {
+    value response_stream("responseStream"): myaws_core::eventstream::EventReceiver<crate::types::StartLiveTailResponseStream>;
+});
 
-impl FromValue for StartLiveTailResponse {
+impl FromValue for StartLiveTailOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -17152,7 +13253,7 @@ impl myaws_core::eventstream::EventUnion for StartLiveTailResponseStream {
 /// The `StartQueryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartQueryRequest {
+pub struct StartQueryInput {
     /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
     pub query_language: Option<crate::types::QueryLanguage>,
     /// The log group on which to perform the query.
@@ -17187,50 +13288,18 @@ pub struct StartQueryRequest {
     pub limit: Option<i32>,
 }
 
-impl StartQueryRequest {
-    /// Sets `queryLanguage` (see [`Self::query_language`]).
-    pub fn query_language(mut self, value: impl Into<crate::types::QueryLanguage>) -> Self {
-        self.query_language = Some(value.into());
-        self
-    }
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `logGroupNames` (see [`Self::log_group_names`]).
-    pub fn log_group_names(mut self, value: Vec<String>) -> Self {
-        self.log_group_names = Some(value);
-        self
-    }
-    /// Sets `logGroupIdentifiers` (see [`Self::log_group_identifiers`]).
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.log_group_identifiers = Some(value);
-        self
-    }
-    /// Sets `startTime` (see [`Self::start_time`]).
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets `endTime` (see [`Self::end_time`]).
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets `queryString` (see [`Self::query_string`]).
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.query_string = Some(value.into());
-        self
-    }
-    /// Sets `limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StartQueryInput {
+    into query_language("queryLanguage"): crate::types::QueryLanguage;
+    into log_group_name("logGroupName"): String;
+    list_into log_group_names("logGroupNames"): String, push_log_group_names;
+    list_into log_group_identifiers("logGroupIdentifiers"): String, push_log_group_identifiers;
+    value start_time("startTime"): i64;
+    value end_time("endTime"): i64;
+    into query_string("queryString"): String;
+    value limit("limit"): i32;
+});
 
-impl IntoValue for StartQueryRequest {
+impl IntoValue for StartQueryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.query_language.into_value(),
@@ -17248,22 +13317,18 @@ impl IntoValue for StartQueryRequest {
 /// The `StartQueryResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartQueryResponse {
+pub struct StartQueryOutput {
     /// The unique ID of the query.
     pub query_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StartQueryResponse {
-    /// Sets `queryId` (see [`Self::query_id`]).
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.query_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StartQueryOutput {
+    into query_id("queryId"): String;
+});
 
-impl FromValue for StartQueryResponse {
+impl FromValue for StartQueryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -17355,22 +13420,18 @@ impl FromValue for State {
 /// The `StopQueryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StopQueryRequest {
+pub struct StopQueryInput {
     /// The ID number of the query to stop. To find this ID number, use `DescribeQueries`.
     ///
     /// Required.
     pub query_id: Option<String>,
 }
 
-impl StopQueryRequest {
-    /// Sets `queryId` (see [`Self::query_id`]).
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.query_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StopQueryInput {
+    into query_id("queryId"): String;
+});
 
-impl IntoValue for StopQueryRequest {
+impl IntoValue for StopQueryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.query_id.into_value()])
     }
@@ -17379,22 +13440,18 @@ impl IntoValue for StopQueryRequest {
 /// The `StopQueryResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StopQueryResponse {
+pub struct StopQueryOutput {
     /// This is true if the query was stopped by the `StopQuery` operation.
     pub success: Option<bool>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StopQueryResponse {
-    /// Sets `success` (see [`Self::success`]).
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StopQueryOutput {
+    value success("success"): bool;
+});
 
-impl FromValue for StopQueryResponse {
+impl FromValue for StopQueryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -17507,58 +13564,18 @@ pub struct SubscriptionFilter {
     pub emit_system_fields: Option<Vec<String>>,
 }
 
-impl SubscriptionFilter {
-    /// Sets `filterName` (see [`Self::filter_name`]).
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.filter_name = Some(value.into());
-        self
-    }
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `filterPattern` (see [`Self::filter_pattern`]).
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets `destinationArn` (see [`Self::destination_arn`]).
-    pub fn destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.destination_arn = Some(value.into());
-        self
-    }
-    /// Sets `roleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `distribution` (see [`Self::distribution`]).
-    pub fn distribution(mut self, value: impl Into<crate::types::Distribution>) -> Self {
-        self.distribution = Some(value.into());
-        self
-    }
-    /// Sets `applyOnTransformedLogs` (see [`Self::apply_on_transformed_logs`]).
-    pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
-        self.apply_on_transformed_logs = Some(value);
-        self
-    }
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `fieldSelectionCriteria` (see [`Self::field_selection_criteria`]).
-    pub fn field_selection_criteria(mut self, value: impl Into<String>) -> Self {
-        self.field_selection_criteria = Some(value.into());
-        self
-    }
-    /// Sets `emitSystemFields` (see [`Self::emit_system_fields`]).
-    pub fn emit_system_fields(mut self, value: Vec<String>) -> Self {
-        self.emit_system_fields = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SubscriptionFilter {
+    into filter_name("filterName"): String;
+    into log_group_name("logGroupName"): String;
+    into filter_pattern("filterPattern"): String;
+    into destination_arn("destinationArn"): String;
+    into role_arn("roleArn"): String;
+    into distribution("distribution"): crate::types::Distribution;
+    value apply_on_transformed_logs("applyOnTransformedLogs"): bool;
+    value creation_time("creationTime"): i64;
+    into field_selection_criteria("fieldSelectionCriteria"): String;
+    list_into emit_system_fields("emitSystemFields"): String, push_emit_system_fields;
+});
 
 impl FromValue for SubscriptionFilter {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17590,13 +13607,9 @@ pub struct SubstituteString {
     pub entries: Option<Vec<crate::types::SubstituteStringEntry>>,
 }
 
-impl SubstituteString {
-    /// Sets `entries` (see [`Self::entries`]).
-    pub fn entries(mut self, value: Vec<crate::types::SubstituteStringEntry>) -> Self {
-        self.entries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SubstituteString {
+    list entries("entries"): crate::types::SubstituteStringEntry, push_entries;
+});
 
 impl IntoValue for SubstituteString {
     fn into_value(self) -> Value {
@@ -17631,23 +13644,11 @@ pub struct SubstituteStringEntry {
     pub to: Option<String>,
 }
 
-impl SubstituteStringEntry {
-    /// Sets `source` (see [`Self::source`]).
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `from` (see [`Self::from`]).
-    pub fn from(mut self, value: impl Into<String>) -> Self {
-        self.from = Some(value.into());
-        self
-    }
-    /// Sets `to` (see [`Self::to`]).
-    pub fn to(mut self, value: impl Into<String>) -> Self {
-        self.to = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SubstituteStringEntry {
+    into source("source"): String;
+    into from("from"): String;
+    into to("to"): String;
+});
 
 impl IntoValue for SubstituteStringEntry {
     fn into_value(self) -> Value {
@@ -17680,18 +13681,10 @@ pub struct SuppressionPeriod {
     pub suppression_unit: Option<crate::types::SuppressionUnit>,
 }
 
-impl SuppressionPeriod {
-    /// Sets `value` (see [`Self::value`]).
-    pub fn value(mut self, value: i32) -> Self {
-        self.value = Some(value);
-        self
-    }
-    /// Sets `suppressionUnit` (see [`Self::suppression_unit`]).
-    pub fn suppression_unit(mut self, value: impl Into<crate::types::SuppressionUnit>) -> Self {
-        self.suppression_unit = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SuppressionPeriod {
+    value value("value"): i32;
+    into suppression_unit("suppressionUnit"): crate::types::SuppressionUnit;
+});
 
 impl IntoValue for SuppressionPeriod {
     fn into_value(self) -> Value {
@@ -17948,28 +13941,12 @@ pub struct SyslogConfiguration {
     pub created_at: Option<i64>,
 }
 
-impl SyslogConfiguration {
-    /// Sets `logGroupArn` (see [`Self::log_group_arn`]).
-    pub fn log_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.log_group_arn = Some(value.into());
-        self
-    }
-    /// Sets `sourceType` (see [`Self::source_type`]).
-    pub fn source_type(mut self, value: impl Into<crate::types::SyslogSourceType>) -> Self {
-        self.source_type = Some(value.into());
-        self
-    }
-    /// Sets `vpcEndpointId` (see [`Self::vpc_endpoint_id`]).
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_endpoint_id = Some(value.into());
-        self
-    }
-    /// Sets `createdAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: i64) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SyslogConfiguration {
+    into log_group_arn("logGroupArn"): String;
+    into source_type("sourceType"): crate::types::SyslogSourceType;
+    into vpc_endpoint_id("vpcEndpointId"): String;
+    value created_at("createdAt"): i64;
+});
 
 impl FromValue for SyslogConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18073,18 +14050,10 @@ pub struct TagFilter {
     pub values: Option<Vec<String>>,
 }
 
-impl TagFilter {
-    /// Sets `key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `values` (see [`Self::values`]).
-    pub fn values(mut self, value: Vec<String>) -> Self {
-        self.values = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagFilter {
+    into key("key"): String;
+    list_into values("values"): String, push_values;
+});
 
 impl IntoValue for TagFilter {
     fn into_value(self) -> Value {
@@ -18095,7 +14064,7 @@ impl IntoValue for TagFilter {
 /// The `TagLogGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagLogGroupRequest {
+pub struct TagLogGroupInput {
     /// The name of the log group.
     ///
     /// Required.
@@ -18106,20 +14075,12 @@ pub struct TagLogGroupRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl TagLogGroupRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagLogGroupInput {
+    into log_group_name("logGroupName"): String;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for TagLogGroupRequest {
+impl IntoValue for TagLogGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -18131,7 +14092,7 @@ impl IntoValue for TagLogGroupRequest {
 /// The `TagResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceRequest {
+pub struct TagResourceInput {
     /// The ARN of the resource that you're adding tags to.
     ///
     /// The ARN format of a log group is `arn:aws:logs:*Region*:*account-id*:log-group:*log-group-name* `
@@ -18148,20 +14109,12 @@ pub struct TagResourceRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl TagResourceRequest {
-    /// Sets `resourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagResourceInput {
+    into resource_arn("resourceArn"): String;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for TagResourceRequest {
+impl IntoValue for TagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.resource_arn.into_value(), self.tags.into_value()])
     }
@@ -18170,7 +14123,7 @@ impl IntoValue for TagResourceRequest {
 /// The `TestMetricFilterRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TestMetricFilterRequest {
+pub struct TestMetricFilterInput {
     /// The `filterPattern` member.
     ///
     /// Required.
@@ -18181,20 +14134,12 @@ pub struct TestMetricFilterRequest {
     pub log_event_messages: Option<Vec<String>>,
 }
 
-impl TestMetricFilterRequest {
-    /// Sets `filterPattern` (see [`Self::filter_pattern`]).
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets `logEventMessages` (see [`Self::log_event_messages`]).
-    pub fn log_event_messages(mut self, value: Vec<String>) -> Self {
-        self.log_event_messages = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TestMetricFilterInput {
+    into filter_pattern("filterPattern"): String;
+    list_into log_event_messages("logEventMessages"): String, push_log_event_messages;
+});
 
-impl IntoValue for TestMetricFilterRequest {
+impl IntoValue for TestMetricFilterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.filter_pattern.into_value(),
@@ -18206,22 +14151,18 @@ impl IntoValue for TestMetricFilterRequest {
 /// The `TestMetricFilterResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TestMetricFilterResponse {
+pub struct TestMetricFilterOutput {
     /// The matched events.
     pub matches: Option<Vec<crate::types::MetricFilterMatchRecord>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl TestMetricFilterResponse {
-    /// Sets `matches` (see [`Self::matches`]).
-    pub fn matches(mut self, value: Vec<crate::types::MetricFilterMatchRecord>) -> Self {
-        self.matches = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TestMetricFilterOutput {
+    list matches("matches"): crate::types::MetricFilterMatchRecord, push_matches;
+});
 
-impl FromValue for TestMetricFilterResponse {
+impl FromValue for TestMetricFilterOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -18233,7 +14174,7 @@ impl FromValue for TestMetricFilterResponse {
 /// The `TestTransformerRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TestTransformerRequest {
+pub struct TestTransformerInput {
     /// This structure contains the configuration of this log transformer that you want to test. A log transformer is an array of processors, where each processor applies one type of transformation to the log events that are ingested.
     ///
     /// Required.
@@ -18244,20 +14185,12 @@ pub struct TestTransformerRequest {
     pub log_event_messages: Option<Vec<String>>,
 }
 
-impl TestTransformerRequest {
-    /// Sets `transformerConfig` (see [`Self::transformer_config`]).
-    pub fn transformer_config(mut self, value: Vec<crate::types::Processor>) -> Self {
-        self.transformer_config = Some(value);
-        self
-    }
-    /// Sets `logEventMessages` (see [`Self::log_event_messages`]).
-    pub fn log_event_messages(mut self, value: Vec<String>) -> Self {
-        self.log_event_messages = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TestTransformerInput {
+    list transformer_config("transformerConfig"): crate::types::Processor, push_transformer_config;
+    list_into log_event_messages("logEventMessages"): String, push_log_event_messages;
+});
 
-impl IntoValue for TestTransformerRequest {
+impl IntoValue for TestTransformerInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.transformer_config.into_value(),
@@ -18269,22 +14202,18 @@ impl IntoValue for TestTransformerRequest {
 /// The `TestTransformerResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TestTransformerResponse {
+pub struct TestTransformerOutput {
     /// An array where each member of the array includes both the original version and the transformed version of one of the log events that you input.
     pub transformed_logs: Option<Vec<crate::types::TransformedLogRecord>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl TestTransformerResponse {
-    /// Sets `transformedLogs` (see [`Self::transformed_logs`]).
-    pub fn transformed_logs(mut self, value: Vec<crate::types::TransformedLogRecord>) -> Self {
-        self.transformed_logs = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TestTransformerOutput {
+    list transformed_logs("transformedLogs"): crate::types::TransformedLogRecord, push_transformed_logs;
+});
 
-impl FromValue for TestTransformerResponse {
+impl FromValue for TestTransformerOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -18315,18 +14244,10 @@ pub struct TooManyTagsException {
     pub resource_name: Option<String>,
 }
 
-impl TooManyTagsException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `resourceName` (see [`Self::resource_name`]).
-    pub fn resource_name(mut self, value: impl Into<String>) -> Self {
-        self.resource_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyTagsException {
+    into message("message"): String;
+    into resource_name("resourceName"): String;
+});
 
 impl FromValue for TooManyTagsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18350,23 +14271,11 @@ pub struct TransformedLogRecord {
     pub transformed_event_message: Option<String>,
 }
 
-impl TransformedLogRecord {
-    /// Sets `eventNumber` (see [`Self::event_number`]).
-    pub fn event_number(mut self, value: i64) -> Self {
-        self.event_number = Some(value);
-        self
-    }
-    /// Sets `eventMessage` (see [`Self::event_message`]).
-    pub fn event_message(mut self, value: impl Into<String>) -> Self {
-        self.event_message = Some(value.into());
-        self
-    }
-    /// Sets `transformedEventMessage` (see [`Self::transformed_event_message`]).
-    pub fn transformed_event_message(mut self, value: impl Into<String>) -> Self {
-        self.transformed_event_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TransformedLogRecord {
+    value event_number("eventNumber"): i64;
+    into event_message("eventMessage"): String;
+    into transformed_event_message("transformedEventMessage"): String;
+});
 
 impl FromValue for TransformedLogRecord {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18395,33 +14304,13 @@ pub struct TriggerHistoryRecord {
     pub destinations: Option<Vec<crate::types::ScheduledQueryDestination>>,
 }
 
-impl TriggerHistoryRecord {
-    /// Sets `queryId` (see [`Self::query_id`]).
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.query_id = Some(value.into());
-        self
-    }
-    /// Sets `executionStatus` (see [`Self::execution_status`]).
-    pub fn execution_status(mut self, value: impl Into<crate::types::ExecutionStatus>) -> Self {
-        self.execution_status = Some(value.into());
-        self
-    }
-    /// Sets `triggeredTimestamp` (see [`Self::triggered_timestamp`]).
-    pub fn triggered_timestamp(mut self, value: i64) -> Self {
-        self.triggered_timestamp = Some(value);
-        self
-    }
-    /// Sets `errorMessage` (see [`Self::error_message`]).
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-    /// Sets `destinations` (see [`Self::destinations`]).
-    pub fn destinations(mut self, value: Vec<crate::types::ScheduledQueryDestination>) -> Self {
-        self.destinations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TriggerHistoryRecord {
+    into query_id("queryId"): String;
+    into execution_status("executionStatus"): crate::types::ExecutionStatus;
+    value triggered_timestamp("triggeredTimestamp"): i64;
+    into error_message("errorMessage"): String;
+    list destinations("destinations"): crate::types::ScheduledQueryDestination, push_destinations;
+});
 
 impl FromValue for TriggerHistoryRecord {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18448,13 +14337,9 @@ pub struct TrimString {
     pub with_keys: Option<Vec<String>>,
 }
 
-impl TrimString {
-    /// Sets `withKeys` (see [`Self::with_keys`]).
-    pub fn with_keys(mut self, value: Vec<String>) -> Self {
-        self.with_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TrimString {
+    list_into with_keys("withKeys"): String, push_with_keys;
+});
 
 impl IntoValue for TrimString {
     fn into_value(self) -> Value {
@@ -18567,13 +14452,9 @@ pub struct TypeConverter {
     pub entries: Option<Vec<crate::types::TypeConverterEntry>>,
 }
 
-impl TypeConverter {
-    /// Sets `entries` (see [`Self::entries`]).
-    pub fn entries(mut self, value: Vec<crate::types::TypeConverterEntry>) -> Self {
-        self.entries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TypeConverter {
+    list entries("entries"): crate::types::TypeConverterEntry, push_entries;
+});
 
 impl IntoValue for TypeConverter {
     fn into_value(self) -> Value {
@@ -18604,18 +14485,10 @@ pub struct TypeConverterEntry {
     pub r#type: Option<crate::types::Type>,
 }
 
-impl TypeConverterEntry {
-    /// Sets `key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::Type>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TypeConverterEntry {
+    into key("key"): String;
+    into r#type("type"): crate::types::Type;
+});
 
 impl IntoValue for TypeConverterEntry {
     fn into_value(self) -> Value {
@@ -18648,7 +14521,7 @@ impl FromValue for UnrecognizedClientException {
 /// The `UntagLogGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagLogGroupRequest {
+pub struct UntagLogGroupInput {
     /// The name of the log group.
     ///
     /// Required.
@@ -18659,20 +14532,12 @@ pub struct UntagLogGroupRequest {
     pub tags: Option<Vec<String>>,
 }
 
-impl UntagLogGroupRequest {
-    /// Sets `logGroupName` (see [`Self::log_group_name`]).
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagLogGroupInput {
+    into log_group_name("logGroupName"): String;
+    list_into tags("tags"): String, push_tags;
+});
 
-impl IntoValue for UntagLogGroupRequest {
+impl IntoValue for UntagLogGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.log_group_name.into_value(),
@@ -18684,7 +14549,7 @@ impl IntoValue for UntagLogGroupRequest {
 /// The `UntagResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceRequest {
+pub struct UntagResourceInput {
     /// The ARN of the CloudWatch Logs resource that you're removing tags from.
     ///
     /// The ARN format of a log group is `arn:aws:logs:*Region*:*account-id*:log-group:*log-group-name* `
@@ -18701,20 +14566,12 @@ pub struct UntagResourceRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagResourceRequest {
-    /// Sets `resourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `tagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagResourceInput {
+    into resource_arn("resourceArn"): String;
+    list_into tag_keys("tagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagResourceRequest {
+impl IntoValue for UntagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.resource_arn.into_value(),
@@ -18726,7 +14583,7 @@ impl IntoValue for UntagResourceRequest {
 /// The `UpdateAnomalyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateAnomalyRequest {
+pub struct UpdateAnomalyInput {
     /// If you are suppressing or unsuppressing an anomaly, specify its unique ID here. You can find anomaly IDs by using the [ListAnomalies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListAnomalies.html) operation.
     pub anomaly_id: Option<String>,
     /// If you are suppressing or unsuppressing an pattern, specify its unique ID here. You can find pattern IDs by using the [ListAnomalies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListAnomalies.html) operation.
@@ -18745,40 +14602,16 @@ pub struct UpdateAnomalyRequest {
     pub baseline: Option<bool>,
 }
 
-impl UpdateAnomalyRequest {
-    /// Sets `anomalyId` (see [`Self::anomaly_id`]).
-    pub fn anomaly_id(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_id = Some(value.into());
-        self
-    }
-    /// Sets `patternId` (see [`Self::pattern_id`]).
-    pub fn pattern_id(mut self, value: impl Into<String>) -> Self {
-        self.pattern_id = Some(value.into());
-        self
-    }
-    /// Sets `anomalyDetectorArn` (see [`Self::anomaly_detector_arn`]).
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_detector_arn = Some(value.into());
-        self
-    }
-    /// Sets `suppressionType` (see [`Self::suppression_type`]).
-    pub fn suppression_type(mut self, value: impl Into<crate::types::SuppressionType>) -> Self {
-        self.suppression_type = Some(value.into());
-        self
-    }
-    /// Sets `suppressionPeriod` (see [`Self::suppression_period`]).
-    pub fn suppression_period(mut self, value: crate::types::SuppressionPeriod) -> Self {
-        self.suppression_period = Some(value);
-        self
-    }
-    /// Sets `baseline` (see [`Self::baseline`]).
-    pub fn baseline(mut self, value: bool) -> Self {
-        self.baseline = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateAnomalyInput {
+    into anomaly_id("anomalyId"): String;
+    into pattern_id("patternId"): String;
+    into anomaly_detector_arn("anomalyDetectorArn"): String;
+    into suppression_type("suppressionType"): crate::types::SuppressionType;
+    value suppression_period("suppressionPeriod"): crate::types::SuppressionPeriod;
+    value baseline("baseline"): bool;
+});
 
-impl IntoValue for UpdateAnomalyRequest {
+impl IntoValue for UpdateAnomalyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.anomaly_id.into_value(),
@@ -18794,7 +14627,7 @@ impl IntoValue for UpdateAnomalyRequest {
 /// The `UpdateDeliveryConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateDeliveryConfigurationRequest {
+pub struct UpdateDeliveryConfigurationInput {
     /// The ID of the delivery to be updated by this request.
     ///
     /// Required.
@@ -18807,33 +14640,14 @@ pub struct UpdateDeliveryConfigurationRequest {
     pub s3_delivery_configuration: Option<crate::types::S3DeliveryConfiguration>,
 }
 
-impl UpdateDeliveryConfigurationRequest {
-    /// Sets `id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `recordFields` (see [`Self::record_fields`]).
-    pub fn record_fields(mut self, value: Vec<String>) -> Self {
-        self.record_fields = Some(value);
-        self
-    }
-    /// Sets `fieldDelimiter` (see [`Self::field_delimiter`]).
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `s3DeliveryConfiguration` (see [`Self::s3_delivery_configuration`]).
-    pub fn s3_delivery_configuration(
-        mut self,
-        value: crate::types::S3DeliveryConfiguration,
-    ) -> Self {
-        self.s3_delivery_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateDeliveryConfigurationInput {
+    into id("id"): String;
+    list_into record_fields("recordFields"): String, push_record_fields;
+    into field_delimiter("fieldDelimiter"): String;
+    value s3_delivery_configuration("s3DeliveryConfiguration"): crate::types::S3DeliveryConfiguration;
+});
 
-impl IntoValue for UpdateDeliveryConfigurationRequest {
+impl IntoValue for UpdateDeliveryConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.id.into_value(),
@@ -18847,12 +14661,12 @@ impl IntoValue for UpdateDeliveryConfigurationRequest {
 /// The `UpdateDeliveryConfigurationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateDeliveryConfigurationResponse {
+pub struct UpdateDeliveryConfigurationOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for UpdateDeliveryConfigurationResponse {
+impl FromValue for UpdateDeliveryConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -18862,7 +14676,7 @@ impl FromValue for UpdateDeliveryConfigurationResponse {
 /// The `UpdateLogAnomalyDetectorRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateLogAnomalyDetectorRequest {
+pub struct UpdateLogAnomalyDetectorInput {
     /// The ARN of the anomaly detector that you want to update.
     ///
     /// Required.
@@ -18879,38 +14693,15 @@ pub struct UpdateLogAnomalyDetectorRequest {
     pub enabled: Option<bool>,
 }
 
-impl UpdateLogAnomalyDetectorRequest {
-    /// Sets `anomalyDetectorArn` (see [`Self::anomaly_detector_arn`]).
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.anomaly_detector_arn = Some(value.into());
-        self
-    }
-    /// Sets `evaluationFrequency` (see [`Self::evaluation_frequency`]).
-    pub fn evaluation_frequency(
-        mut self,
-        value: impl Into<crate::types::EvaluationFrequency>,
-    ) -> Self {
-        self.evaluation_frequency = Some(value.into());
-        self
-    }
-    /// Sets `filterPattern` (see [`Self::filter_pattern`]).
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.filter_pattern = Some(value.into());
-        self
-    }
-    /// Sets `anomalyVisibilityTime` (see [`Self::anomaly_visibility_time`]).
-    pub fn anomaly_visibility_time(mut self, value: i64) -> Self {
-        self.anomaly_visibility_time = Some(value);
-        self
-    }
-    /// Sets `enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateLogAnomalyDetectorInput {
+    into anomaly_detector_arn("anomalyDetectorArn"): String;
+    into evaluation_frequency("evaluationFrequency"): crate::types::EvaluationFrequency;
+    into filter_pattern("filterPattern"): String;
+    value anomaly_visibility_time("anomalyVisibilityTime"): i64;
+    value enabled("enabled"): bool;
+});
 
-impl IntoValue for UpdateLogAnomalyDetectorRequest {
+impl IntoValue for UpdateLogAnomalyDetectorInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.anomaly_detector_arn.into_value(),
@@ -18925,7 +14716,7 @@ impl IntoValue for UpdateLogAnomalyDetectorRequest {
 /// The `UpdateLookupTableRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateLookupTableRequest {
+pub struct UpdateLookupTableInput {
     /// The ARN of the lookup table to update.
     ///
     /// Required.
@@ -18944,35 +14735,15 @@ pub struct UpdateLookupTableRequest {
     pub kms_key_id: Option<String>,
 }
 
-impl UpdateLookupTableRequest {
-    /// Sets `lookupTableArn` (see [`Self::lookup_table_arn`]).
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.lookup_table_arn = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `tableBody` (see [`Self::table_body`]).
-    pub fn table_body(mut self, value: impl Into<String>) -> Self {
-        self.table_body = Some(value.into());
-        self
-    }
-    /// Sets `queryId` (see [`Self::query_id`]).
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.query_id = Some(value.into());
-        self
-    }
-    /// Sets `kmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateLookupTableInput {
+    into lookup_table_arn("lookupTableArn"): String;
+    into description("description"): String;
+    into table_body("tableBody"): String;
+    into query_id("queryId"): String;
+    into kms_key_id("kmsKeyId"): String;
+});
 
-impl IntoValue for UpdateLookupTableRequest {
+impl IntoValue for UpdateLookupTableInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.lookup_table_arn.into_value(),
@@ -18987,7 +14758,7 @@ impl IntoValue for UpdateLookupTableRequest {
 /// The `UpdateLookupTableResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateLookupTableResponse {
+pub struct UpdateLookupTableOutput {
     /// The ARN of the lookup table that was updated.
     pub lookup_table_arn: Option<String>,
     /// The time when the lookup table was last updated, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
@@ -18996,20 +14767,12 @@ pub struct UpdateLookupTableResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateLookupTableResponse {
-    /// Sets `lookupTableArn` (see [`Self::lookup_table_arn`]).
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.lookup_table_arn = Some(value.into());
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateLookupTableOutput {
+    into lookup_table_arn("lookupTableArn"): String;
+    value last_updated_time("lastUpdatedTime"): i64;
+});
 
-impl FromValue for UpdateLookupTableResponse {
+impl FromValue for UpdateLookupTableOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -19022,7 +14785,7 @@ impl FromValue for UpdateLookupTableResponse {
 /// The `UpdateScheduledQueryRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateScheduledQueryRequest {
+pub struct UpdateScheduledQueryInput {
     /// The ARN or name of the scheduled query to update.
     ///
     /// Required.
@@ -19063,83 +14826,24 @@ pub struct UpdateScheduledQueryRequest {
     pub state: Option<crate::types::ScheduledQueryState>,
 }
 
-impl UpdateScheduledQueryRequest {
-    /// Sets `identifier` (see [`Self::identifier`]).
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `queryLanguage` (see [`Self::query_language`]).
-    pub fn query_language(mut self, value: impl Into<crate::types::QueryLanguage>) -> Self {
-        self.query_language = Some(value.into());
-        self
-    }
-    /// Sets `queryString` (see [`Self::query_string`]).
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.query_string = Some(value.into());
-        self
-    }
-    /// Sets `logGroupIdentifiers` (see [`Self::log_group_identifiers`]).
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.log_group_identifiers = Some(value);
-        self
-    }
-    /// Sets `scheduleExpression` (see [`Self::schedule_expression`]).
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
-    }
-    /// Sets `timezone` (see [`Self::timezone`]).
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-    /// Sets `startTimeOffset` (see [`Self::start_time_offset`]).
-    pub fn start_time_offset(mut self, value: i64) -> Self {
-        self.start_time_offset = Some(value);
-        self
-    }
-    /// Sets `endTimeOffset` (see [`Self::end_time_offset`]).
-    pub fn end_time_offset(mut self, value: i64) -> Self {
-        self.end_time_offset = Some(value);
-        self
-    }
-    /// Sets `destinationConfiguration` (see [`Self::destination_configuration`]).
-    pub fn destination_configuration(
-        mut self,
-        value: crate::types::DestinationConfiguration,
-    ) -> Self {
-        self.destination_configuration = Some(value);
-        self
-    }
-    /// Sets `scheduleStartTime` (see [`Self::schedule_start_time`]).
-    pub fn schedule_start_time(mut self, value: i64) -> Self {
-        self.schedule_start_time = Some(value);
-        self
-    }
-    /// Sets `scheduleEndTime` (see [`Self::schedule_end_time`]).
-    pub fn schedule_end_time(mut self, value: i64) -> Self {
-        self.schedule_end_time = Some(value);
-        self
-    }
-    /// Sets `executionRoleArn` (see [`Self::execution_role_arn`]).
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `state` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::ScheduledQueryState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateScheduledQueryInput {
+    into identifier("identifier"): String;
+    into description("description"): String;
+    into query_language("queryLanguage"): crate::types::QueryLanguage;
+    into query_string("queryString"): String;
+    list_into log_group_identifiers("logGroupIdentifiers"): String, push_log_group_identifiers;
+    into schedule_expression("scheduleExpression"): String;
+    into timezone("timezone"): String;
+    value start_time_offset("startTimeOffset"): i64;
+    value end_time_offset("endTimeOffset"): i64;
+    value destination_configuration("destinationConfiguration"): crate::types::DestinationConfiguration;
+    value schedule_start_time("scheduleStartTime"): i64;
+    value schedule_end_time("scheduleEndTime"): i64;
+    into execution_role_arn("executionRoleArn"): String;
+    into state("state"): crate::types::ScheduledQueryState;
+});
 
-impl IntoValue for UpdateScheduledQueryRequest {
+impl IntoValue for UpdateScheduledQueryInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.identifier.into_value(),
@@ -19163,7 +14867,7 @@ impl IntoValue for UpdateScheduledQueryRequest {
 /// The `UpdateScheduledQueryResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateScheduledQueryResponse {
+pub struct UpdateScheduledQueryOutput {
     /// The ARN of the updated scheduled query.
     pub scheduled_query_arn: Option<String>,
     /// The name of the updated scheduled query.
@@ -19208,116 +14912,30 @@ pub struct UpdateScheduledQueryResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateScheduledQueryResponse {
-    /// Sets `scheduledQueryArn` (see [`Self::scheduled_query_arn`]).
-    pub fn scheduled_query_arn(mut self, value: impl Into<String>) -> Self {
-        self.scheduled_query_arn = Some(value.into());
-        self
-    }
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `queryLanguage` (see [`Self::query_language`]).
-    pub fn query_language(mut self, value: impl Into<crate::types::QueryLanguage>) -> Self {
-        self.query_language = Some(value.into());
-        self
-    }
-    /// Sets `queryString` (see [`Self::query_string`]).
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.query_string = Some(value.into());
-        self
-    }
-    /// Sets `logGroupIdentifiers` (see [`Self::log_group_identifiers`]).
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.log_group_identifiers = Some(value);
-        self
-    }
-    /// Sets `scheduleExpression` (see [`Self::schedule_expression`]).
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
-    }
-    /// Sets `timezone` (see [`Self::timezone`]).
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-    /// Sets `startTimeOffset` (see [`Self::start_time_offset`]).
-    pub fn start_time_offset(mut self, value: i64) -> Self {
-        self.start_time_offset = Some(value);
-        self
-    }
-    /// Sets `endTimeOffset` (see [`Self::end_time_offset`]).
-    pub fn end_time_offset(mut self, value: i64) -> Self {
-        self.end_time_offset = Some(value);
-        self
-    }
-    /// Sets `destinationConfiguration` (see [`Self::destination_configuration`]).
-    pub fn destination_configuration(
-        mut self,
-        value: crate::types::DestinationConfiguration,
-    ) -> Self {
-        self.destination_configuration = Some(value);
-        self
-    }
-    /// Sets `state` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<crate::types::ScheduledQueryState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `scheduleType` (see [`Self::schedule_type`]).
-    pub fn schedule_type(mut self, value: impl Into<crate::types::ScheduleType>) -> Self {
-        self.schedule_type = Some(value.into());
-        self
-    }
-    /// Sets `lastTriggeredTime` (see [`Self::last_triggered_time`]).
-    pub fn last_triggered_time(mut self, value: i64) -> Self {
-        self.last_triggered_time = Some(value);
-        self
-    }
-    /// Sets `lastExecutionStatus` (see [`Self::last_execution_status`]).
-    pub fn last_execution_status(
-        mut self,
-        value: impl Into<crate::types::ExecutionStatus>,
-    ) -> Self {
-        self.last_execution_status = Some(value.into());
-        self
-    }
-    /// Sets `scheduleStartTime` (see [`Self::schedule_start_time`]).
-    pub fn schedule_start_time(mut self, value: i64) -> Self {
-        self.schedule_start_time = Some(value);
-        self
-    }
-    /// Sets `scheduleEndTime` (see [`Self::schedule_end_time`]).
-    pub fn schedule_end_time(mut self, value: i64) -> Self {
-        self.schedule_end_time = Some(value);
-        self
-    }
-    /// Sets `executionRoleArn` (see [`Self::execution_role_arn`]).
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `creationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: i64) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `lastUpdatedTime` (see [`Self::last_updated_time`]).
-    pub fn last_updated_time(mut self, value: i64) -> Self {
-        self.last_updated_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateScheduledQueryOutput {
+    into scheduled_query_arn("scheduledQueryArn"): String;
+    into name("name"): String;
+    into description("description"): String;
+    into query_language("queryLanguage"): crate::types::QueryLanguage;
+    into query_string("queryString"): String;
+    list_into log_group_identifiers("logGroupIdentifiers"): String, push_log_group_identifiers;
+    into schedule_expression("scheduleExpression"): String;
+    into timezone("timezone"): String;
+    value start_time_offset("startTimeOffset"): i64;
+    value end_time_offset("endTimeOffset"): i64;
+    value destination_configuration("destinationConfiguration"): crate::types::DestinationConfiguration;
+    into state("state"): crate::types::ScheduledQueryState;
+    into schedule_type("scheduleType"): crate::types::ScheduleType;
+    value last_triggered_time("lastTriggeredTime"): i64;
+    into last_execution_status("lastExecutionStatus"): crate::types::ExecutionStatus;
+    value schedule_start_time("scheduleStartTime"): i64;
+    value schedule_end_time("scheduleEndTime"): i64;
+    into execution_role_arn("executionRoleArn"): String;
+    value creation_time("creationTime"): i64;
+    value last_updated_time("lastUpdatedTime"): i64;
+});
 
-impl FromValue for UpdateScheduledQueryResponse {
+impl FromValue for UpdateScheduledQueryOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -19357,13 +14975,9 @@ pub struct UpperCaseString {
     pub with_keys: Option<Vec<String>>,
 }
 
-impl UpperCaseString {
-    /// Sets `withKeys` (see [`Self::with_keys`]).
-    pub fn with_keys(mut self, value: Vec<String>) -> Self {
-        self.with_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpperCaseString {
+    list_into with_keys("withKeys"): String, push_with_keys;
+});
 
 impl IntoValue for UpperCaseString {
     fn into_value(self) -> Value {
@@ -19898,17 +15512,17 @@ impl FromValue for UpdateLogAnomalyDetectorOutput {
 
 myaws_core::with_response_metadata!(
     AssociateKmsKeyOutput,
-    AssociateSourceToS3TableIntegrationResponse,
+    AssociateSourceToS3TableIntegrationOutput,
     CancelExportTaskOutput,
-    CancelImportTaskResponse,
-    CreateDeliveryResponse,
-    CreateExportTaskResponse,
-    CreateImportTaskResponse,
-    CreateLogAnomalyDetectorResponse,
+    CancelImportTaskOutput,
+    CreateDeliveryOutput,
+    CreateExportTaskOutput,
+    CreateImportTaskOutput,
+    CreateLogAnomalyDetectorOutput,
     CreateLogGroupOutput,
     CreateLogStreamOutput,
-    CreateLookupTableResponse,
-    CreateScheduledQueryResponse,
+    CreateLookupTableOutput,
+    CreateScheduledQueryOutput,
     DeleteAccountPolicyOutput,
     DeleteDataProtectionPolicyOutput,
     DeleteDeliveryDestinationOutput,
@@ -19916,103 +15530,705 @@ myaws_core::with_response_metadata!(
     DeleteDeliveryOutput,
     DeleteDeliverySourceOutput,
     DeleteDestinationOutput,
-    DeleteIndexPolicyResponse,
-    DeleteIntegrationResponse,
+    DeleteIndexPolicyOutput,
+    DeleteIntegrationOutput,
     DeleteLogAnomalyDetectorOutput,
     DeleteLogGroupOutput,
     DeleteLogStreamOutput,
     DeleteLookupTableOutput,
     DeleteMetricFilterOutput,
-    DeleteQueryDefinitionResponse,
+    DeleteQueryDefinitionOutput,
     DeleteResourcePolicyOutput,
     DeleteRetentionPolicyOutput,
-    DeleteScheduledQueryResponse,
+    DeleteScheduledQueryOutput,
     DeleteSubscriptionFilterOutput,
     DeleteSyslogConfigurationOutput,
     DeleteTransformerOutput,
-    DescribeAccountPoliciesResponse,
-    DescribeConfigurationTemplatesResponse,
-    DescribeDeliveriesResponse,
-    DescribeDeliveryDestinationsResponse,
-    DescribeDeliverySourcesResponse,
-    DescribeDestinationsResponse,
-    DescribeExportTasksResponse,
-    DescribeFieldIndexesResponse,
-    DescribeImportTaskBatchesResponse,
-    DescribeImportTasksResponse,
-    DescribeIndexPoliciesResponse,
-    DescribeLogGroupsResponse,
-    DescribeLogStreamsResponse,
-    DescribeLookupTablesResponse,
-    DescribeMetricFiltersResponse,
-    DescribeQueriesResponse,
-    DescribeQueryDefinitionsResponse,
-    DescribeResourcePoliciesResponse,
-    DescribeSubscriptionFiltersResponse,
+    DescribeAccountPoliciesOutput,
+    DescribeConfigurationTemplatesOutput,
+    DescribeDeliveriesOutput,
+    DescribeDeliveryDestinationsOutput,
+    DescribeDeliverySourcesOutput,
+    DescribeDestinationsOutput,
+    DescribeExportTasksOutput,
+    DescribeFieldIndexesOutput,
+    DescribeImportTaskBatchesOutput,
+    DescribeImportTasksOutput,
+    DescribeIndexPoliciesOutput,
+    DescribeLogGroupsOutput,
+    DescribeLogStreamsOutput,
+    DescribeLookupTablesOutput,
+    DescribeMetricFiltersOutput,
+    DescribeQueriesOutput,
+    DescribeQueryDefinitionsOutput,
+    DescribeResourcePoliciesOutput,
+    DescribeSubscriptionFiltersOutput,
     DisassociateKmsKeyOutput,
-    DisassociateSourceFromS3TableIntegrationResponse,
-    FilterLogEventsResponse,
-    GetDataProtectionPolicyResponse,
-    GetDeliveryDestinationPolicyResponse,
-    GetDeliveryDestinationResponse,
-    GetDeliveryResponse,
-    GetDeliverySourceResponse,
-    GetIntegrationResponse,
-    GetLogAnomalyDetectorResponse,
-    GetLogEventsResponse,
-    GetLogFieldsResponse,
-    GetLogGroupFieldsResponse,
-    GetLogObjectResponse,
-    GetLogRecordResponse,
-    GetLookupTableResponse,
-    GetQueryResultsResponse,
-    GetScheduledQueryHistoryResponse,
-    GetScheduledQueryResponse,
-    GetStorageTierPolicyResponse,
-    GetTransformerResponse,
-    ListAggregateLogGroupSummariesResponse,
-    ListAnomaliesResponse,
-    ListIntegrationsResponse,
-    ListLogAnomalyDetectorsResponse,
-    ListLogGroupsForQueryResponse,
-    ListLogGroupsResponse,
-    ListScheduledQueriesResponse,
-    ListSourcesForS3TableIntegrationResponse,
-    ListSyslogConfigurationsResponse,
-    ListTagsForResourceResponse,
-    ListTagsLogGroupResponse,
-    PutAccountPolicyResponse,
+    DisassociateSourceFromS3TableIntegrationOutput,
+    FilterLogEventsOutput,
+    GetDataProtectionPolicyOutput,
+    GetDeliveryDestinationOutput,
+    GetDeliveryDestinationPolicyOutput,
+    GetDeliveryOutput,
+    GetDeliverySourceOutput,
+    GetIntegrationOutput,
+    GetLogAnomalyDetectorOutput,
+    GetLogEventsOutput,
+    GetLogFieldsOutput,
+    GetLogGroupFieldsOutput,
+    GetLogObjectOutput,
+    GetLogRecordOutput,
+    GetLookupTableOutput,
+    GetQueryResultsOutput,
+    GetScheduledQueryHistoryOutput,
+    GetScheduledQueryOutput,
+    GetStorageTierPolicyOutput,
+    GetTransformerOutput,
+    ListAggregateLogGroupSummariesOutput,
+    ListAnomaliesOutput,
+    ListIntegrationsOutput,
+    ListLogAnomalyDetectorsOutput,
+    ListLogGroupsForQueryOutput,
+    ListLogGroupsOutput,
+    ListScheduledQueriesOutput,
+    ListSourcesForS3TableIntegrationOutput,
+    ListSyslogConfigurationsOutput,
+    ListTagsForResourceOutput,
+    ListTagsLogGroupOutput,
+    PutAccountPolicyOutput,
     PutBearerTokenAuthenticationOutput,
-    PutDataProtectionPolicyResponse,
-    PutDeliveryDestinationPolicyResponse,
-    PutDeliveryDestinationResponse,
-    PutDeliverySourceResponse,
+    PutDataProtectionPolicyOutput,
+    PutDeliveryDestinationOutput,
+    PutDeliveryDestinationPolicyOutput,
+    PutDeliverySourceOutput,
+    PutDestinationOutput,
     PutDestinationPolicyOutput,
-    PutDestinationResponse,
-    PutIndexPolicyResponse,
-    PutIntegrationResponse,
-    PutLogEventsResponse,
+    PutIndexPolicyOutput,
+    PutIntegrationOutput,
+    PutLogEventsOutput,
     PutLogGroupDeletionProtectionOutput,
     PutMetricFilterOutput,
-    PutQueryDefinitionResponse,
-    PutResourcePolicyResponse,
+    PutQueryDefinitionOutput,
+    PutResourcePolicyOutput,
     PutRetentionPolicyOutput,
-    PutStorageTierPolicyResponse,
+    PutStorageTierPolicyOutput,
     PutSubscriptionFilterOutput,
     PutSyslogConfigurationOutput,
     PutTransformerOutput,
-    StartLiveTailResponse,
-    StartQueryResponse,
-    StopQueryResponse,
+    StartLiveTailOutput,
+    StartQueryOutput,
+    StopQueryOutput,
     TagLogGroupOutput,
     TagResourceOutput,
-    TestMetricFilterResponse,
-    TestTransformerResponse,
+    TestMetricFilterOutput,
+    TestTransformerOutput,
     UntagLogGroupOutput,
     UntagResourceOutput,
     UpdateAnomalyOutput,
-    UpdateDeliveryConfigurationResponse,
+    UpdateDeliveryConfigurationOutput,
     UpdateLogAnomalyDetectorOutput,
-    UpdateLookupTableResponse,
-    UpdateScheduledQueryResponse,
+    UpdateLookupTableOutput,
+    UpdateScheduledQueryOutput,
 );
+
+/// Another name of [`AssociateKmsKeyInput`].
+pub type AssociateKmsKeyRequest = AssociateKmsKeyInput;
+
+/// Another name of [`AssociateSourceToS3TableIntegrationInput`].
+pub type AssociateSourceToS3TableIntegrationRequest = AssociateSourceToS3TableIntegrationInput;
+
+/// Another name of [`AssociateSourceToS3TableIntegrationOutput`].
+pub type AssociateSourceToS3TableIntegrationResponse = AssociateSourceToS3TableIntegrationOutput;
+
+/// Another name of [`CancelExportTaskInput`].
+pub type CancelExportTaskRequest = CancelExportTaskInput;
+
+/// Another name of [`CancelImportTaskInput`].
+pub type CancelImportTaskRequest = CancelImportTaskInput;
+
+/// Another name of [`CancelImportTaskOutput`].
+pub type CancelImportTaskResponse = CancelImportTaskOutput;
+
+/// Another name of [`CreateDeliveryInput`].
+pub type CreateDeliveryRequest = CreateDeliveryInput;
+
+/// Another name of [`CreateDeliveryOutput`].
+pub type CreateDeliveryResponse = CreateDeliveryOutput;
+
+/// Another name of [`CreateExportTaskInput`].
+pub type CreateExportTaskRequest = CreateExportTaskInput;
+
+/// Another name of [`CreateExportTaskOutput`].
+pub type CreateExportTaskResponse = CreateExportTaskOutput;
+
+/// Another name of [`CreateImportTaskInput`].
+pub type CreateImportTaskRequest = CreateImportTaskInput;
+
+/// Another name of [`CreateImportTaskOutput`].
+pub type CreateImportTaskResponse = CreateImportTaskOutput;
+
+/// Another name of [`CreateLogAnomalyDetectorInput`].
+pub type CreateLogAnomalyDetectorRequest = CreateLogAnomalyDetectorInput;
+
+/// Another name of [`CreateLogAnomalyDetectorOutput`].
+pub type CreateLogAnomalyDetectorResponse = CreateLogAnomalyDetectorOutput;
+
+/// Another name of [`CreateLogGroupInput`].
+pub type CreateLogGroupRequest = CreateLogGroupInput;
+
+/// Another name of [`CreateLogStreamInput`].
+pub type CreateLogStreamRequest = CreateLogStreamInput;
+
+/// Another name of [`CreateLookupTableInput`].
+pub type CreateLookupTableRequest = CreateLookupTableInput;
+
+/// Another name of [`CreateLookupTableOutput`].
+pub type CreateLookupTableResponse = CreateLookupTableOutput;
+
+/// Another name of [`CreateScheduledQueryInput`].
+pub type CreateScheduledQueryRequest = CreateScheduledQueryInput;
+
+/// Another name of [`CreateScheduledQueryOutput`].
+pub type CreateScheduledQueryResponse = CreateScheduledQueryOutput;
+
+/// Another name of [`DeleteAccountPolicyInput`].
+pub type DeleteAccountPolicyRequest = DeleteAccountPolicyInput;
+
+/// Another name of [`DeleteDataProtectionPolicyInput`].
+pub type DeleteDataProtectionPolicyRequest = DeleteDataProtectionPolicyInput;
+
+/// Another name of [`DeleteDeliveryDestinationPolicyInput`].
+pub type DeleteDeliveryDestinationPolicyRequest = DeleteDeliveryDestinationPolicyInput;
+
+/// Another name of [`DeleteDeliveryDestinationInput`].
+pub type DeleteDeliveryDestinationRequest = DeleteDeliveryDestinationInput;
+
+/// Another name of [`DeleteDeliveryInput`].
+pub type DeleteDeliveryRequest = DeleteDeliveryInput;
+
+/// Another name of [`DeleteDeliverySourceInput`].
+pub type DeleteDeliverySourceRequest = DeleteDeliverySourceInput;
+
+/// Another name of [`DeleteDestinationInput`].
+pub type DeleteDestinationRequest = DeleteDestinationInput;
+
+/// Another name of [`DeleteIndexPolicyInput`].
+pub type DeleteIndexPolicyRequest = DeleteIndexPolicyInput;
+
+/// Another name of [`DeleteIndexPolicyOutput`].
+pub type DeleteIndexPolicyResponse = DeleteIndexPolicyOutput;
+
+/// Another name of [`DeleteIntegrationInput`].
+pub type DeleteIntegrationRequest = DeleteIntegrationInput;
+
+/// Another name of [`DeleteIntegrationOutput`].
+pub type DeleteIntegrationResponse = DeleteIntegrationOutput;
+
+/// Another name of [`DeleteLogAnomalyDetectorInput`].
+pub type DeleteLogAnomalyDetectorRequest = DeleteLogAnomalyDetectorInput;
+
+/// Another name of [`DeleteLogGroupInput`].
+pub type DeleteLogGroupRequest = DeleteLogGroupInput;
+
+/// Another name of [`DeleteLogStreamInput`].
+pub type DeleteLogStreamRequest = DeleteLogStreamInput;
+
+/// Another name of [`DeleteLookupTableInput`].
+pub type DeleteLookupTableRequest = DeleteLookupTableInput;
+
+/// Another name of [`DeleteMetricFilterInput`].
+pub type DeleteMetricFilterRequest = DeleteMetricFilterInput;
+
+/// Another name of [`DeleteQueryDefinitionInput`].
+pub type DeleteQueryDefinitionRequest = DeleteQueryDefinitionInput;
+
+/// Another name of [`DeleteQueryDefinitionOutput`].
+pub type DeleteQueryDefinitionResponse = DeleteQueryDefinitionOutput;
+
+/// Another name of [`DeleteResourcePolicyInput`].
+pub type DeleteResourcePolicyRequest = DeleteResourcePolicyInput;
+
+/// Another name of [`DeleteRetentionPolicyInput`].
+pub type DeleteRetentionPolicyRequest = DeleteRetentionPolicyInput;
+
+/// Another name of [`DeleteScheduledQueryInput`].
+pub type DeleteScheduledQueryRequest = DeleteScheduledQueryInput;
+
+/// Another name of [`DeleteScheduledQueryOutput`].
+pub type DeleteScheduledQueryResponse = DeleteScheduledQueryOutput;
+
+/// Another name of [`DeleteSubscriptionFilterInput`].
+pub type DeleteSubscriptionFilterRequest = DeleteSubscriptionFilterInput;
+
+/// Another name of [`DeleteSyslogConfigurationInput`].
+pub type DeleteSyslogConfigurationRequest = DeleteSyslogConfigurationInput;
+
+/// Another name of [`DeleteTransformerInput`].
+pub type DeleteTransformerRequest = DeleteTransformerInput;
+
+/// Another name of [`DescribeAccountPoliciesInput`].
+pub type DescribeAccountPoliciesRequest = DescribeAccountPoliciesInput;
+
+/// Another name of [`DescribeAccountPoliciesOutput`].
+pub type DescribeAccountPoliciesResponse = DescribeAccountPoliciesOutput;
+
+/// Another name of [`DescribeConfigurationTemplatesInput`].
+pub type DescribeConfigurationTemplatesRequest = DescribeConfigurationTemplatesInput;
+
+/// Another name of [`DescribeConfigurationTemplatesOutput`].
+pub type DescribeConfigurationTemplatesResponse = DescribeConfigurationTemplatesOutput;
+
+/// Another name of [`DescribeDeliveriesInput`].
+pub type DescribeDeliveriesRequest = DescribeDeliveriesInput;
+
+/// Another name of [`DescribeDeliveriesOutput`].
+pub type DescribeDeliveriesResponse = DescribeDeliveriesOutput;
+
+/// Another name of [`DescribeDeliveryDestinationsInput`].
+pub type DescribeDeliveryDestinationsRequest = DescribeDeliveryDestinationsInput;
+
+/// Another name of [`DescribeDeliveryDestinationsOutput`].
+pub type DescribeDeliveryDestinationsResponse = DescribeDeliveryDestinationsOutput;
+
+/// Another name of [`DescribeDeliverySourcesInput`].
+pub type DescribeDeliverySourcesRequest = DescribeDeliverySourcesInput;
+
+/// Another name of [`DescribeDeliverySourcesOutput`].
+pub type DescribeDeliverySourcesResponse = DescribeDeliverySourcesOutput;
+
+/// Another name of [`DescribeDestinationsInput`].
+pub type DescribeDestinationsRequest = DescribeDestinationsInput;
+
+/// Another name of [`DescribeDestinationsOutput`].
+pub type DescribeDestinationsResponse = DescribeDestinationsOutput;
+
+/// Another name of [`DescribeExportTasksInput`].
+pub type DescribeExportTasksRequest = DescribeExportTasksInput;
+
+/// Another name of [`DescribeExportTasksOutput`].
+pub type DescribeExportTasksResponse = DescribeExportTasksOutput;
+
+/// Another name of [`DescribeFieldIndexesInput`].
+pub type DescribeFieldIndexesRequest = DescribeFieldIndexesInput;
+
+/// Another name of [`DescribeFieldIndexesOutput`].
+pub type DescribeFieldIndexesResponse = DescribeFieldIndexesOutput;
+
+/// Another name of [`DescribeImportTaskBatchesInput`].
+pub type DescribeImportTaskBatchesRequest = DescribeImportTaskBatchesInput;
+
+/// Another name of [`DescribeImportTaskBatchesOutput`].
+pub type DescribeImportTaskBatchesResponse = DescribeImportTaskBatchesOutput;
+
+/// Another name of [`DescribeImportTasksInput`].
+pub type DescribeImportTasksRequest = DescribeImportTasksInput;
+
+/// Another name of [`DescribeImportTasksOutput`].
+pub type DescribeImportTasksResponse = DescribeImportTasksOutput;
+
+/// Another name of [`DescribeIndexPoliciesInput`].
+pub type DescribeIndexPoliciesRequest = DescribeIndexPoliciesInput;
+
+/// Another name of [`DescribeIndexPoliciesOutput`].
+pub type DescribeIndexPoliciesResponse = DescribeIndexPoliciesOutput;
+
+/// Another name of [`DescribeLogGroupsInput`].
+pub type DescribeLogGroupsRequest = DescribeLogGroupsInput;
+
+/// Another name of [`DescribeLogGroupsOutput`].
+pub type DescribeLogGroupsResponse = DescribeLogGroupsOutput;
+
+/// Another name of [`DescribeLogStreamsInput`].
+pub type DescribeLogStreamsRequest = DescribeLogStreamsInput;
+
+/// Another name of [`DescribeLogStreamsOutput`].
+pub type DescribeLogStreamsResponse = DescribeLogStreamsOutput;
+
+/// Another name of [`DescribeLookupTablesInput`].
+pub type DescribeLookupTablesRequest = DescribeLookupTablesInput;
+
+/// Another name of [`DescribeLookupTablesOutput`].
+pub type DescribeLookupTablesResponse = DescribeLookupTablesOutput;
+
+/// Another name of [`DescribeMetricFiltersInput`].
+pub type DescribeMetricFiltersRequest = DescribeMetricFiltersInput;
+
+/// Another name of [`DescribeMetricFiltersOutput`].
+pub type DescribeMetricFiltersResponse = DescribeMetricFiltersOutput;
+
+/// Another name of [`DescribeQueriesInput`].
+pub type DescribeQueriesRequest = DescribeQueriesInput;
+
+/// Another name of [`DescribeQueriesOutput`].
+pub type DescribeQueriesResponse = DescribeQueriesOutput;
+
+/// Another name of [`DescribeQueryDefinitionsInput`].
+pub type DescribeQueryDefinitionsRequest = DescribeQueryDefinitionsInput;
+
+/// Another name of [`DescribeQueryDefinitionsOutput`].
+pub type DescribeQueryDefinitionsResponse = DescribeQueryDefinitionsOutput;
+
+/// Another name of [`DescribeResourcePoliciesInput`].
+pub type DescribeResourcePoliciesRequest = DescribeResourcePoliciesInput;
+
+/// Another name of [`DescribeResourcePoliciesOutput`].
+pub type DescribeResourcePoliciesResponse = DescribeResourcePoliciesOutput;
+
+/// Another name of [`DescribeSubscriptionFiltersInput`].
+pub type DescribeSubscriptionFiltersRequest = DescribeSubscriptionFiltersInput;
+
+/// Another name of [`DescribeSubscriptionFiltersOutput`].
+pub type DescribeSubscriptionFiltersResponse = DescribeSubscriptionFiltersOutput;
+
+/// Another name of [`DisassociateKmsKeyInput`].
+pub type DisassociateKmsKeyRequest = DisassociateKmsKeyInput;
+
+/// Another name of [`DisassociateSourceFromS3TableIntegrationInput`].
+pub type DisassociateSourceFromS3TableIntegrationRequest =
+    DisassociateSourceFromS3TableIntegrationInput;
+
+/// Another name of [`DisassociateSourceFromS3TableIntegrationOutput`].
+pub type DisassociateSourceFromS3TableIntegrationResponse =
+    DisassociateSourceFromS3TableIntegrationOutput;
+
+/// Another name of [`FilterLogEventsInput`].
+pub type FilterLogEventsRequest = FilterLogEventsInput;
+
+/// Another name of [`FilterLogEventsOutput`].
+pub type FilterLogEventsResponse = FilterLogEventsOutput;
+
+/// Another name of [`GetDataProtectionPolicyInput`].
+pub type GetDataProtectionPolicyRequest = GetDataProtectionPolicyInput;
+
+/// Another name of [`GetDataProtectionPolicyOutput`].
+pub type GetDataProtectionPolicyResponse = GetDataProtectionPolicyOutput;
+
+/// Another name of [`GetDeliveryDestinationPolicyInput`].
+pub type GetDeliveryDestinationPolicyRequest = GetDeliveryDestinationPolicyInput;
+
+/// Another name of [`GetDeliveryDestinationPolicyOutput`].
+pub type GetDeliveryDestinationPolicyResponse = GetDeliveryDestinationPolicyOutput;
+
+/// Another name of [`GetDeliveryDestinationInput`].
+pub type GetDeliveryDestinationRequest = GetDeliveryDestinationInput;
+
+/// Another name of [`GetDeliveryDestinationOutput`].
+pub type GetDeliveryDestinationResponse = GetDeliveryDestinationOutput;
+
+/// Another name of [`GetDeliveryInput`].
+pub type GetDeliveryRequest = GetDeliveryInput;
+
+/// Another name of [`GetDeliveryOutput`].
+pub type GetDeliveryResponse = GetDeliveryOutput;
+
+/// Another name of [`GetDeliverySourceInput`].
+pub type GetDeliverySourceRequest = GetDeliverySourceInput;
+
+/// Another name of [`GetDeliverySourceOutput`].
+pub type GetDeliverySourceResponse = GetDeliverySourceOutput;
+
+/// Another name of [`GetIntegrationInput`].
+pub type GetIntegrationRequest = GetIntegrationInput;
+
+/// Another name of [`GetIntegrationOutput`].
+pub type GetIntegrationResponse = GetIntegrationOutput;
+
+/// Another name of [`GetLogAnomalyDetectorInput`].
+pub type GetLogAnomalyDetectorRequest = GetLogAnomalyDetectorInput;
+
+/// Another name of [`GetLogAnomalyDetectorOutput`].
+pub type GetLogAnomalyDetectorResponse = GetLogAnomalyDetectorOutput;
+
+/// Another name of [`GetLogEventsInput`].
+pub type GetLogEventsRequest = GetLogEventsInput;
+
+/// Another name of [`GetLogEventsOutput`].
+pub type GetLogEventsResponse = GetLogEventsOutput;
+
+/// Another name of [`GetLogFieldsInput`].
+pub type GetLogFieldsRequest = GetLogFieldsInput;
+
+/// Another name of [`GetLogFieldsOutput`].
+pub type GetLogFieldsResponse = GetLogFieldsOutput;
+
+/// Another name of [`GetLogGroupFieldsInput`].
+pub type GetLogGroupFieldsRequest = GetLogGroupFieldsInput;
+
+/// Another name of [`GetLogGroupFieldsOutput`].
+pub type GetLogGroupFieldsResponse = GetLogGroupFieldsOutput;
+
+/// Another name of [`GetLogObjectInput`].
+pub type GetLogObjectRequest = GetLogObjectInput;
+
+/// Another name of [`GetLogObjectOutput`].
+pub type GetLogObjectResponse = GetLogObjectOutput;
+
+/// Another name of [`GetLogRecordInput`].
+pub type GetLogRecordRequest = GetLogRecordInput;
+
+/// Another name of [`GetLogRecordOutput`].
+pub type GetLogRecordResponse = GetLogRecordOutput;
+
+/// Another name of [`GetLookupTableInput`].
+pub type GetLookupTableRequest = GetLookupTableInput;
+
+/// Another name of [`GetLookupTableOutput`].
+pub type GetLookupTableResponse = GetLookupTableOutput;
+
+/// Another name of [`GetQueryResultsInput`].
+pub type GetQueryResultsRequest = GetQueryResultsInput;
+
+/// Another name of [`GetQueryResultsOutput`].
+pub type GetQueryResultsResponse = GetQueryResultsOutput;
+
+/// Another name of [`GetScheduledQueryHistoryInput`].
+pub type GetScheduledQueryHistoryRequest = GetScheduledQueryHistoryInput;
+
+/// Another name of [`GetScheduledQueryHistoryOutput`].
+pub type GetScheduledQueryHistoryResponse = GetScheduledQueryHistoryOutput;
+
+/// Another name of [`GetScheduledQueryInput`].
+pub type GetScheduledQueryRequest = GetScheduledQueryInput;
+
+/// Another name of [`GetScheduledQueryOutput`].
+pub type GetScheduledQueryResponse = GetScheduledQueryOutput;
+
+/// Another name of [`GetStorageTierPolicyInput`].
+pub type GetStorageTierPolicyRequest = GetStorageTierPolicyInput;
+
+/// Another name of [`GetStorageTierPolicyOutput`].
+pub type GetStorageTierPolicyResponse = GetStorageTierPolicyOutput;
+
+/// Another name of [`GetTransformerInput`].
+pub type GetTransformerRequest = GetTransformerInput;
+
+/// Another name of [`GetTransformerOutput`].
+pub type GetTransformerResponse = GetTransformerOutput;
+
+/// Another name of [`ListAggregateLogGroupSummariesInput`].
+pub type ListAggregateLogGroupSummariesRequest = ListAggregateLogGroupSummariesInput;
+
+/// Another name of [`ListAggregateLogGroupSummariesOutput`].
+pub type ListAggregateLogGroupSummariesResponse = ListAggregateLogGroupSummariesOutput;
+
+/// Another name of [`ListAnomaliesInput`].
+pub type ListAnomaliesRequest = ListAnomaliesInput;
+
+/// Another name of [`ListAnomaliesOutput`].
+pub type ListAnomaliesResponse = ListAnomaliesOutput;
+
+/// Another name of [`ListIntegrationsInput`].
+pub type ListIntegrationsRequest = ListIntegrationsInput;
+
+/// Another name of [`ListIntegrationsOutput`].
+pub type ListIntegrationsResponse = ListIntegrationsOutput;
+
+/// Another name of [`ListLogAnomalyDetectorsInput`].
+pub type ListLogAnomalyDetectorsRequest = ListLogAnomalyDetectorsInput;
+
+/// Another name of [`ListLogAnomalyDetectorsOutput`].
+pub type ListLogAnomalyDetectorsResponse = ListLogAnomalyDetectorsOutput;
+
+/// Another name of [`ListLogGroupsForQueryInput`].
+pub type ListLogGroupsForQueryRequest = ListLogGroupsForQueryInput;
+
+/// Another name of [`ListLogGroupsForQueryOutput`].
+pub type ListLogGroupsForQueryResponse = ListLogGroupsForQueryOutput;
+
+/// Another name of [`ListLogGroupsInput`].
+pub type ListLogGroupsRequest = ListLogGroupsInput;
+
+/// Another name of [`ListLogGroupsOutput`].
+pub type ListLogGroupsResponse = ListLogGroupsOutput;
+
+/// Another name of [`ListScheduledQueriesInput`].
+pub type ListScheduledQueriesRequest = ListScheduledQueriesInput;
+
+/// Another name of [`ListScheduledQueriesOutput`].
+pub type ListScheduledQueriesResponse = ListScheduledQueriesOutput;
+
+/// Another name of [`ListSourcesForS3TableIntegrationInput`].
+pub type ListSourcesForS3TableIntegrationRequest = ListSourcesForS3TableIntegrationInput;
+
+/// Another name of [`ListSourcesForS3TableIntegrationOutput`].
+pub type ListSourcesForS3TableIntegrationResponse = ListSourcesForS3TableIntegrationOutput;
+
+/// Another name of [`ListSyslogConfigurationsInput`].
+pub type ListSyslogConfigurationsRequest = ListSyslogConfigurationsInput;
+
+/// Another name of [`ListSyslogConfigurationsOutput`].
+pub type ListSyslogConfigurationsResponse = ListSyslogConfigurationsOutput;
+
+/// Another name of [`ListTagsForResourceInput`].
+pub type ListTagsForResourceRequest = ListTagsForResourceInput;
+
+/// Another name of [`ListTagsForResourceOutput`].
+pub type ListTagsForResourceResponse = ListTagsForResourceOutput;
+
+/// Another name of [`ListTagsLogGroupInput`].
+pub type ListTagsLogGroupRequest = ListTagsLogGroupInput;
+
+/// Another name of [`ListTagsLogGroupOutput`].
+pub type ListTagsLogGroupResponse = ListTagsLogGroupOutput;
+
+/// Another name of [`PutAccountPolicyInput`].
+pub type PutAccountPolicyRequest = PutAccountPolicyInput;
+
+/// Another name of [`PutAccountPolicyOutput`].
+pub type PutAccountPolicyResponse = PutAccountPolicyOutput;
+
+/// Another name of [`PutBearerTokenAuthenticationInput`].
+pub type PutBearerTokenAuthenticationRequest = PutBearerTokenAuthenticationInput;
+
+/// Another name of [`PutDataProtectionPolicyInput`].
+pub type PutDataProtectionPolicyRequest = PutDataProtectionPolicyInput;
+
+/// Another name of [`PutDataProtectionPolicyOutput`].
+pub type PutDataProtectionPolicyResponse = PutDataProtectionPolicyOutput;
+
+/// Another name of [`PutDeliveryDestinationPolicyInput`].
+pub type PutDeliveryDestinationPolicyRequest = PutDeliveryDestinationPolicyInput;
+
+/// Another name of [`PutDeliveryDestinationPolicyOutput`].
+pub type PutDeliveryDestinationPolicyResponse = PutDeliveryDestinationPolicyOutput;
+
+/// Another name of [`PutDeliveryDestinationInput`].
+pub type PutDeliveryDestinationRequest = PutDeliveryDestinationInput;
+
+/// Another name of [`PutDeliveryDestinationOutput`].
+pub type PutDeliveryDestinationResponse = PutDeliveryDestinationOutput;
+
+/// Another name of [`PutDeliverySourceInput`].
+pub type PutDeliverySourceRequest = PutDeliverySourceInput;
+
+/// Another name of [`PutDeliverySourceOutput`].
+pub type PutDeliverySourceResponse = PutDeliverySourceOutput;
+
+/// Another name of [`PutDestinationPolicyInput`].
+pub type PutDestinationPolicyRequest = PutDestinationPolicyInput;
+
+/// Another name of [`PutDestinationInput`].
+pub type PutDestinationRequest = PutDestinationInput;
+
+/// Another name of [`PutDestinationOutput`].
+pub type PutDestinationResponse = PutDestinationOutput;
+
+/// Another name of [`PutIndexPolicyInput`].
+pub type PutIndexPolicyRequest = PutIndexPolicyInput;
+
+/// Another name of [`PutIndexPolicyOutput`].
+pub type PutIndexPolicyResponse = PutIndexPolicyOutput;
+
+/// Another name of [`PutIntegrationInput`].
+pub type PutIntegrationRequest = PutIntegrationInput;
+
+/// Another name of [`PutIntegrationOutput`].
+pub type PutIntegrationResponse = PutIntegrationOutput;
+
+/// Another name of [`PutLogEventsInput`].
+pub type PutLogEventsRequest = PutLogEventsInput;
+
+/// Another name of [`PutLogEventsOutput`].
+pub type PutLogEventsResponse = PutLogEventsOutput;
+
+/// Another name of [`PutLogGroupDeletionProtectionInput`].
+pub type PutLogGroupDeletionProtectionRequest = PutLogGroupDeletionProtectionInput;
+
+/// Another name of [`PutMetricFilterInput`].
+pub type PutMetricFilterRequest = PutMetricFilterInput;
+
+/// Another name of [`PutQueryDefinitionInput`].
+pub type PutQueryDefinitionRequest = PutQueryDefinitionInput;
+
+/// Another name of [`PutQueryDefinitionOutput`].
+pub type PutQueryDefinitionResponse = PutQueryDefinitionOutput;
+
+/// Another name of [`PutResourcePolicyInput`].
+pub type PutResourcePolicyRequest = PutResourcePolicyInput;
+
+/// Another name of [`PutResourcePolicyOutput`].
+pub type PutResourcePolicyResponse = PutResourcePolicyOutput;
+
+/// Another name of [`PutRetentionPolicyInput`].
+pub type PutRetentionPolicyRequest = PutRetentionPolicyInput;
+
+/// Another name of [`PutStorageTierPolicyInput`].
+pub type PutStorageTierPolicyRequest = PutStorageTierPolicyInput;
+
+/// Another name of [`PutStorageTierPolicyOutput`].
+pub type PutStorageTierPolicyResponse = PutStorageTierPolicyOutput;
+
+/// Another name of [`PutSubscriptionFilterInput`].
+pub type PutSubscriptionFilterRequest = PutSubscriptionFilterInput;
+
+/// Another name of [`PutSyslogConfigurationInput`].
+pub type PutSyslogConfigurationRequest = PutSyslogConfigurationInput;
+
+/// Another name of [`PutTransformerInput`].
+pub type PutTransformerRequest = PutTransformerInput;
+
+/// Another name of [`StartLiveTailInput`].
+pub type StartLiveTailRequest = StartLiveTailInput;
+
+/// Another name of [`StartLiveTailOutput`].
+pub type StartLiveTailResponse = StartLiveTailOutput;
+
+/// Another name of [`StartQueryInput`].
+pub type StartQueryRequest = StartQueryInput;
+
+/// Another name of [`StartQueryOutput`].
+pub type StartQueryResponse = StartQueryOutput;
+
+/// Another name of [`StopQueryInput`].
+pub type StopQueryRequest = StopQueryInput;
+
+/// Another name of [`StopQueryOutput`].
+pub type StopQueryResponse = StopQueryOutput;
+
+/// Another name of [`TagLogGroupInput`].
+pub type TagLogGroupRequest = TagLogGroupInput;
+
+/// Another name of [`TagResourceInput`].
+pub type TagResourceRequest = TagResourceInput;
+
+/// Another name of [`TestMetricFilterInput`].
+pub type TestMetricFilterRequest = TestMetricFilterInput;
+
+/// Another name of [`TestMetricFilterOutput`].
+pub type TestMetricFilterResponse = TestMetricFilterOutput;
+
+/// Another name of [`TestTransformerInput`].
+pub type TestTransformerRequest = TestTransformerInput;
+
+/// Another name of [`TestTransformerOutput`].
+pub type TestTransformerResponse = TestTransformerOutput;
+
+/// Another name of [`UntagLogGroupInput`].
+pub type UntagLogGroupRequest = UntagLogGroupInput;
+
+/// Another name of [`UntagResourceInput`].
+pub type UntagResourceRequest = UntagResourceInput;
+
+/// Another name of [`UpdateAnomalyInput`].
+pub type UpdateAnomalyRequest = UpdateAnomalyInput;
+
+/// Another name of [`UpdateDeliveryConfigurationInput`].
+pub type UpdateDeliveryConfigurationRequest = UpdateDeliveryConfigurationInput;
+
+/// Another name of [`UpdateDeliveryConfigurationOutput`].
+pub type UpdateDeliveryConfigurationResponse = UpdateDeliveryConfigurationOutput;
+
+/// Another name of [`UpdateLogAnomalyDetectorInput`].
+pub type UpdateLogAnomalyDetectorRequest = UpdateLogAnomalyDetectorInput;
+
+/// Another name of [`UpdateLookupTableInput`].
+pub type UpdateLookupTableRequest = UpdateLookupTableInput;
+
+/// Another name of [`UpdateLookupTableOutput`].
+pub type UpdateLookupTableResponse = UpdateLookupTableOutput;
+
+/// Another name of [`UpdateScheduledQueryInput`].
+pub type UpdateScheduledQueryRequest = UpdateScheduledQueryInput;
+
+/// Another name of [`UpdateScheduledQueryOutput`].
+pub type UpdateScheduledQueryResponse = UpdateScheduledQueryOutput;

@@ -25,23 +25,11 @@ pub struct AddTagsInput {
     pub resource_type: Option<crate::types::TaggableResourceType>,
 }
 
-impl AddTagsInput {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `ResourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<crate::types::TaggableResourceType>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AddTagsInput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into resource_id("ResourceId"): String;
+    into resource_type("ResourceType"): crate::types::TaggableResourceType;
+});
 
 impl IntoValue for AddTagsInput {
     fn into_value(self) -> Value {
@@ -65,18 +53,10 @@ pub struct AddTagsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl AddTagsOutput {
-    /// Sets `ResourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<crate::types::TaggableResourceType>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AddTagsOutput {
+    into resource_id("ResourceId"): String;
+    into resource_type("ResourceType"): crate::types::TaggableResourceType;
+});
 
 impl FromValue for AddTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -209,88 +189,24 @@ pub struct BatchPrediction {
     pub invalid_record_count: Option<i64>,
 }
 
-impl BatchPrediction {
-    /// Sets `BatchPredictionId` (see [`Self::batch_prediction_id`]).
-    pub fn batch_prediction_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_id = Some(value.into());
-        self
-    }
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `BatchPredictionDataSourceId` (see [`Self::batch_prediction_data_source_id`]).
-    pub fn batch_prediction_data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `InputDataLocationS3` (see [`Self::input_data_location_s3`]).
-    pub fn input_data_location_s3(mut self, value: impl Into<String>) -> Self {
-        self.input_data_location_s3 = Some(value.into());
-        self
-    }
-    /// Sets `CreatedByIamUser` (see [`Self::created_by_iam_user`]).
-    pub fn created_by_iam_user(mut self, value: impl Into<String>) -> Self {
-        self.created_by_iam_user = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedAt` (see [`Self::last_updated_at`]).
-    pub fn last_updated_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_at = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::EntityStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `OutputUri` (see [`Self::output_uri`]).
-    pub fn output_uri(mut self, value: impl Into<String>) -> Self {
-        self.output_uri = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `ComputeTime` (see [`Self::compute_time`]).
-    pub fn compute_time(mut self, value: i64) -> Self {
-        self.compute_time = Some(value);
-        self
-    }
-    /// Sets `FinishedAt` (see [`Self::finished_at`]).
-    pub fn finished_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.finished_at = Some(value);
-        self
-    }
-    /// Sets `StartedAt` (see [`Self::started_at`]).
-    pub fn started_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.started_at = Some(value);
-        self
-    }
-    /// Sets `TotalRecordCount` (see [`Self::total_record_count`]).
-    pub fn total_record_count(mut self, value: i64) -> Self {
-        self.total_record_count = Some(value);
-        self
-    }
-    /// Sets `InvalidRecordCount` (see [`Self::invalid_record_count`]).
-    pub fn invalid_record_count(mut self, value: i64) -> Self {
-        self.invalid_record_count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchPrediction {
+    into batch_prediction_id("BatchPredictionId"): String;
+    into ml_model_id("MLModelId"): String;
+    into batch_prediction_data_source_id("BatchPredictionDataSourceId"): String;
+    into input_data_location_s3("InputDataLocationS3"): String;
+    into created_by_iam_user("CreatedByIamUser"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    value last_updated_at("LastUpdatedAt"): myaws_core::DateTime;
+    into name("Name"): String;
+    into status("Status"): crate::types::EntityStatus;
+    into output_uri("OutputUri"): String;
+    into message("Message"): String;
+    value compute_time("ComputeTime"): i64;
+    value finished_at("FinishedAt"): myaws_core::DateTime;
+    value started_at("StartedAt"): myaws_core::DateTime;
+    value total_record_count("TotalRecordCount"): i64;
+    value invalid_record_count("InvalidRecordCount"): i64;
+});
 
 impl FromValue for BatchPrediction {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -459,33 +375,13 @@ pub struct CreateBatchPredictionInput {
     pub output_uri: Option<String>,
 }
 
-impl CreateBatchPredictionInput {
-    /// Sets `BatchPredictionId` (see [`Self::batch_prediction_id`]).
-    pub fn batch_prediction_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_id = Some(value.into());
-        self
-    }
-    /// Sets `BatchPredictionName` (see [`Self::batch_prediction_name`]).
-    pub fn batch_prediction_name(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_name = Some(value.into());
-        self
-    }
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `BatchPredictionDataSourceId` (see [`Self::batch_prediction_data_source_id`]).
-    pub fn batch_prediction_data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `OutputUri` (see [`Self::output_uri`]).
-    pub fn output_uri(mut self, value: impl Into<String>) -> Self {
-        self.output_uri = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateBatchPredictionInput {
+    into batch_prediction_id("BatchPredictionId"): String;
+    into batch_prediction_name("BatchPredictionName"): String;
+    into ml_model_id("MLModelId"): String;
+    into batch_prediction_data_source_id("BatchPredictionDataSourceId"): String;
+    into output_uri("OutputUri"): String;
+});
 
 impl IntoValue for CreateBatchPredictionInput {
     fn into_value(self) -> Value {
@@ -511,13 +407,9 @@ pub struct CreateBatchPredictionOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateBatchPredictionOutput {
-    /// Sets `BatchPredictionId` (see [`Self::batch_prediction_id`]).
-    pub fn batch_prediction_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateBatchPredictionOutput {
+    into batch_prediction_id("BatchPredictionId"): String;
+});
 
 impl FromValue for CreateBatchPredictionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -565,33 +457,13 @@ pub struct CreateDataSourceFromRDSInput {
     pub compute_statistics: Option<bool>,
 }
 
-impl CreateDataSourceFromRDSInput {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `DataSourceName` (see [`Self::data_source_name`]).
-    pub fn data_source_name(mut self, value: impl Into<String>) -> Self {
-        self.data_source_name = Some(value.into());
-        self
-    }
-    /// Sets `RDSData` (see [`Self::rds_data`]).
-    pub fn rds_data(mut self, value: crate::types::RDSDataSpec) -> Self {
-        self.rds_data = Some(value);
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ComputeStatistics` (see [`Self::compute_statistics`]).
-    pub fn compute_statistics(mut self, value: bool) -> Self {
-        self.compute_statistics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDataSourceFromRDSInput {
+    into data_source_id("DataSourceId"): String;
+    into data_source_name("DataSourceName"): String;
+    value rds_data("RDSData"): crate::types::RDSDataSpec;
+    into role_arn("RoleARN"): String;
+    value compute_statistics("ComputeStatistics"): bool;
+});
 
 impl IntoValue for CreateDataSourceFromRDSInput {
     fn into_value(self) -> Value {
@@ -617,13 +489,9 @@ pub struct CreateDataSourceFromRDSOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateDataSourceFromRDSOutput {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateDataSourceFromRDSOutput {
+    into data_source_id("DataSourceId"): String;
+});
 
 impl FromValue for CreateDataSourceFromRDSOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -671,33 +539,13 @@ pub struct CreateDataSourceFromRedshiftInput {
     pub compute_statistics: Option<bool>,
 }
 
-impl CreateDataSourceFromRedshiftInput {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `DataSourceName` (see [`Self::data_source_name`]).
-    pub fn data_source_name(mut self, value: impl Into<String>) -> Self {
-        self.data_source_name = Some(value.into());
-        self
-    }
-    /// Sets `DataSpec` (see [`Self::data_spec`]).
-    pub fn data_spec(mut self, value: crate::types::RedshiftDataSpec) -> Self {
-        self.data_spec = Some(value);
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ComputeStatistics` (see [`Self::compute_statistics`]).
-    pub fn compute_statistics(mut self, value: bool) -> Self {
-        self.compute_statistics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDataSourceFromRedshiftInput {
+    into data_source_id("DataSourceId"): String;
+    into data_source_name("DataSourceName"): String;
+    value data_spec("DataSpec"): crate::types::RedshiftDataSpec;
+    into role_arn("RoleARN"): String;
+    value compute_statistics("ComputeStatistics"): bool;
+});
 
 impl IntoValue for CreateDataSourceFromRedshiftInput {
     fn into_value(self) -> Value {
@@ -723,13 +571,9 @@ pub struct CreateDataSourceFromRedshiftOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateDataSourceFromRedshiftOutput {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateDataSourceFromRedshiftOutput {
+    into data_source_id("DataSourceId"): String;
+});
 
 impl FromValue for CreateDataSourceFromRedshiftOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -763,28 +607,12 @@ pub struct CreateDataSourceFromS3Input {
     pub compute_statistics: Option<bool>,
 }
 
-impl CreateDataSourceFromS3Input {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `DataSourceName` (see [`Self::data_source_name`]).
-    pub fn data_source_name(mut self, value: impl Into<String>) -> Self {
-        self.data_source_name = Some(value.into());
-        self
-    }
-    /// Sets `DataSpec` (see [`Self::data_spec`]).
-    pub fn data_spec(mut self, value: crate::types::S3DataSpec) -> Self {
-        self.data_spec = Some(value);
-        self
-    }
-    /// Sets `ComputeStatistics` (see [`Self::compute_statistics`]).
-    pub fn compute_statistics(mut self, value: bool) -> Self {
-        self.compute_statistics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateDataSourceFromS3Input {
+    into data_source_id("DataSourceId"): String;
+    into data_source_name("DataSourceName"): String;
+    value data_spec("DataSpec"): crate::types::S3DataSpec;
+    value compute_statistics("ComputeStatistics"): bool;
+});
 
 impl IntoValue for CreateDataSourceFromS3Input {
     fn into_value(self) -> Value {
@@ -809,13 +637,9 @@ pub struct CreateDataSourceFromS3Output {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateDataSourceFromS3Output {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateDataSourceFromS3Output {
+    into data_source_id("DataSourceId"): String;
+});
 
 impl FromValue for CreateDataSourceFromS3Output {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -848,28 +672,12 @@ pub struct CreateEvaluationInput {
     pub evaluation_data_source_id: Option<String>,
 }
 
-impl CreateEvaluationInput {
-    /// Sets `EvaluationId` (see [`Self::evaluation_id`]).
-    pub fn evaluation_id(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_id = Some(value.into());
-        self
-    }
-    /// Sets `EvaluationName` (see [`Self::evaluation_name`]).
-    pub fn evaluation_name(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_name = Some(value.into());
-        self
-    }
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `EvaluationDataSourceId` (see [`Self::evaluation_data_source_id`]).
-    pub fn evaluation_data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_data_source_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateEvaluationInput {
+    into evaluation_id("EvaluationId"): String;
+    into evaluation_name("EvaluationName"): String;
+    into ml_model_id("MLModelId"): String;
+    into evaluation_data_source_id("EvaluationDataSourceId"): String;
+});
 
 impl IntoValue for CreateEvaluationInput {
     fn into_value(self) -> Value {
@@ -894,13 +702,9 @@ pub struct CreateEvaluationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateEvaluationOutput {
-    /// Sets `EvaluationId` (see [`Self::evaluation_id`]).
-    pub fn evaluation_id(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateEvaluationOutput {
+    into evaluation_id("EvaluationId"): String;
+});
 
 impl FromValue for CreateEvaluationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -951,43 +755,15 @@ pub struct CreateMLModelInput {
     pub recipe_uri: Option<String>,
 }
 
-impl CreateMLModelInput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `MLModelName` (see [`Self::ml_model_name`]).
-    pub fn ml_model_name(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_name = Some(value.into());
-        self
-    }
-    /// Sets `MLModelType` (see [`Self::ml_model_type`]).
-    pub fn ml_model_type(mut self, value: impl Into<crate::types::MLModelType>) -> Self {
-        self.ml_model_type = Some(value.into());
-        self
-    }
-    /// Sets `Parameters` (see [`Self::parameters`]).
-    pub fn parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.parameters = Some(value);
-        self
-    }
-    /// Sets `TrainingDataSourceId` (see [`Self::training_data_source_id`]).
-    pub fn training_data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.training_data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `Recipe` (see [`Self::recipe`]).
-    pub fn recipe(mut self, value: impl Into<String>) -> Self {
-        self.recipe = Some(value.into());
-        self
-    }
-    /// Sets `RecipeUri` (see [`Self::recipe_uri`]).
-    pub fn recipe_uri(mut self, value: impl Into<String>) -> Self {
-        self.recipe_uri = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateMLModelInput {
+    into ml_model_id("MLModelId"): String;
+    into ml_model_name("MLModelName"): String;
+    into ml_model_type("MLModelType"): crate::types::MLModelType;
+    map_into parameters("Parameters"): String, insert_parameters;
+    into training_data_source_id("TrainingDataSourceId"): String;
+    into recipe("Recipe"): String;
+    into recipe_uri("RecipeUri"): String;
+});
 
 impl IntoValue for CreateMLModelInput {
     fn into_value(self) -> Value {
@@ -1015,13 +791,9 @@ pub struct CreateMLModelOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateMLModelOutput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateMLModelOutput {
+    into ml_model_id("MLModelId"): String;
+});
 
 impl FromValue for CreateMLModelOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1042,13 +814,9 @@ pub struct CreateRealtimeEndpointInput {
     pub ml_model_id: Option<String>,
 }
 
-impl CreateRealtimeEndpointInput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateRealtimeEndpointInput {
+    into ml_model_id("MLModelId"): String;
+});
 
 impl IntoValue for CreateRealtimeEndpointInput {
     fn into_value(self) -> Value {
@@ -1072,18 +840,10 @@ pub struct CreateRealtimeEndpointOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateRealtimeEndpointOutput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `RealtimeEndpointInfo` (see [`Self::realtime_endpoint_info`]).
-    pub fn realtime_endpoint_info(mut self, value: crate::types::RealtimeEndpointInfo) -> Self {
-        self.realtime_endpoint_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateRealtimeEndpointOutput {
+    into ml_model_id("MLModelId"): String;
+    value realtime_endpoint_info("RealtimeEndpointInfo"): crate::types::RealtimeEndpointInfo;
+});
 
 impl FromValue for CreateRealtimeEndpointOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1145,98 +905,26 @@ pub struct DataSource {
     pub started_at: Option<myaws_core::DateTime>,
 }
 
-impl DataSource {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `DataLocationS3` (see [`Self::data_location_s3`]).
-    pub fn data_location_s3(mut self, value: impl Into<String>) -> Self {
-        self.data_location_s3 = Some(value.into());
-        self
-    }
-    /// Sets `DataRearrangement` (see [`Self::data_rearrangement`]).
-    pub fn data_rearrangement(mut self, value: impl Into<String>) -> Self {
-        self.data_rearrangement = Some(value.into());
-        self
-    }
-    /// Sets `CreatedByIamUser` (see [`Self::created_by_iam_user`]).
-    pub fn created_by_iam_user(mut self, value: impl Into<String>) -> Self {
-        self.created_by_iam_user = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedAt` (see [`Self::last_updated_at`]).
-    pub fn last_updated_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_at = Some(value);
-        self
-    }
-    /// Sets `DataSizeInBytes` (see [`Self::data_size_in_bytes`]).
-    pub fn data_size_in_bytes(mut self, value: i64) -> Self {
-        self.data_size_in_bytes = Some(value);
-        self
-    }
-    /// Sets `NumberOfFiles` (see [`Self::number_of_files`]).
-    pub fn number_of_files(mut self, value: i64) -> Self {
-        self.number_of_files = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::EntityStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `RedshiftMetadata` (see [`Self::redshift_metadata`]).
-    pub fn redshift_metadata(mut self, value: crate::types::RedshiftMetadata) -> Self {
-        self.redshift_metadata = Some(value);
-        self
-    }
-    /// Sets `RDSMetadata` (see [`Self::rds_metadata`]).
-    pub fn rds_metadata(mut self, value: crate::types::RDSMetadata) -> Self {
-        self.rds_metadata = Some(value);
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ComputeStatistics` (see [`Self::compute_statistics`]).
-    pub fn compute_statistics(mut self, value: bool) -> Self {
-        self.compute_statistics = Some(value);
-        self
-    }
-    /// Sets `ComputeTime` (see [`Self::compute_time`]).
-    pub fn compute_time(mut self, value: i64) -> Self {
-        self.compute_time = Some(value);
-        self
-    }
-    /// Sets `FinishedAt` (see [`Self::finished_at`]).
-    pub fn finished_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.finished_at = Some(value);
-        self
-    }
-    /// Sets `StartedAt` (see [`Self::started_at`]).
-    pub fn started_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.started_at = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DataSource {
+    into data_source_id("DataSourceId"): String;
+    into data_location_s3("DataLocationS3"): String;
+    into data_rearrangement("DataRearrangement"): String;
+    into created_by_iam_user("CreatedByIamUser"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    value last_updated_at("LastUpdatedAt"): myaws_core::DateTime;
+    value data_size_in_bytes("DataSizeInBytes"): i64;
+    value number_of_files("NumberOfFiles"): i64;
+    into name("Name"): String;
+    into status("Status"): crate::types::EntityStatus;
+    into message("Message"): String;
+    value redshift_metadata("RedshiftMetadata"): crate::types::RedshiftMetadata;
+    value rds_metadata("RDSMetadata"): crate::types::RDSMetadata;
+    into role_arn("RoleARN"): String;
+    value compute_statistics("ComputeStatistics"): bool;
+    value compute_time("ComputeTime"): i64;
+    value finished_at("FinishedAt"): myaws_core::DateTime;
+    value started_at("StartedAt"): myaws_core::DateTime;
+});
 
 impl FromValue for DataSource {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1381,13 +1069,9 @@ pub struct DeleteBatchPredictionInput {
     pub batch_prediction_id: Option<String>,
 }
 
-impl DeleteBatchPredictionInput {
-    /// Sets `BatchPredictionId` (see [`Self::batch_prediction_id`]).
-    pub fn batch_prediction_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBatchPredictionInput {
+    into batch_prediction_id("BatchPredictionId"): String;
+});
 
 impl IntoValue for DeleteBatchPredictionInput {
     fn into_value(self) -> Value {
@@ -1407,13 +1091,9 @@ pub struct DeleteBatchPredictionOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteBatchPredictionOutput {
-    /// Sets `BatchPredictionId` (see [`Self::batch_prediction_id`]).
-    pub fn batch_prediction_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBatchPredictionOutput {
+    into batch_prediction_id("BatchPredictionId"): String;
+});
 
 impl FromValue for DeleteBatchPredictionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1434,13 +1114,9 @@ pub struct DeleteDataSourceInput {
     pub data_source_id: Option<String>,
 }
 
-impl DeleteDataSourceInput {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDataSourceInput {
+    into data_source_id("DataSourceId"): String;
+});
 
 impl IntoValue for DeleteDataSourceInput {
     fn into_value(self) -> Value {
@@ -1458,13 +1134,9 @@ pub struct DeleteDataSourceOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteDataSourceOutput {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteDataSourceOutput {
+    into data_source_id("DataSourceId"): String;
+});
 
 impl FromValue for DeleteDataSourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1485,13 +1157,9 @@ pub struct DeleteEvaluationInput {
     pub evaluation_id: Option<String>,
 }
 
-impl DeleteEvaluationInput {
-    /// Sets `EvaluationId` (see [`Self::evaluation_id`]).
-    pub fn evaluation_id(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteEvaluationInput {
+    into evaluation_id("EvaluationId"): String;
+});
 
 impl IntoValue for DeleteEvaluationInput {
     fn into_value(self) -> Value {
@@ -1511,13 +1179,9 @@ pub struct DeleteEvaluationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteEvaluationOutput {
-    /// Sets `EvaluationId` (see [`Self::evaluation_id`]).
-    pub fn evaluation_id(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteEvaluationOutput {
+    into evaluation_id("EvaluationId"): String;
+});
 
 impl FromValue for DeleteEvaluationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1538,13 +1202,9 @@ pub struct DeleteMLModelInput {
     pub ml_model_id: Option<String>,
 }
 
-impl DeleteMLModelInput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteMLModelInput {
+    into ml_model_id("MLModelId"): String;
+});
 
 impl IntoValue for DeleteMLModelInput {
     fn into_value(self) -> Value {
@@ -1564,13 +1224,9 @@ pub struct DeleteMLModelOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteMLModelOutput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteMLModelOutput {
+    into ml_model_id("MLModelId"): String;
+});
 
 impl FromValue for DeleteMLModelOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1591,13 +1247,9 @@ pub struct DeleteRealtimeEndpointInput {
     pub ml_model_id: Option<String>,
 }
 
-impl DeleteRealtimeEndpointInput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteRealtimeEndpointInput {
+    into ml_model_id("MLModelId"): String;
+});
 
 impl IntoValue for DeleteRealtimeEndpointInput {
     fn into_value(self) -> Value {
@@ -1619,18 +1271,10 @@ pub struct DeleteRealtimeEndpointOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteRealtimeEndpointOutput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `RealtimeEndpointInfo` (see [`Self::realtime_endpoint_info`]).
-    pub fn realtime_endpoint_info(mut self, value: crate::types::RealtimeEndpointInfo) -> Self {
-        self.realtime_endpoint_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteRealtimeEndpointOutput {
+    into ml_model_id("MLModelId"): String;
+    value realtime_endpoint_info("RealtimeEndpointInfo"): crate::types::RealtimeEndpointInfo;
+});
 
 impl FromValue for DeleteRealtimeEndpointOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1660,23 +1304,11 @@ pub struct DeleteTagsInput {
     pub resource_type: Option<crate::types::TaggableResourceType>,
 }
 
-impl DeleteTagsInput {
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-    /// Sets `ResourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<crate::types::TaggableResourceType>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteTagsInput {
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+    into resource_id("ResourceId"): String;
+    into resource_type("ResourceType"): crate::types::TaggableResourceType;
+});
 
 impl IntoValue for DeleteTagsInput {
     fn into_value(self) -> Value {
@@ -1700,18 +1332,10 @@ pub struct DeleteTagsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteTagsOutput {
-    /// Sets `ResourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<crate::types::TaggableResourceType>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteTagsOutput {
+    into resource_id("ResourceId"): String;
+    into resource_type("ResourceType"): crate::types::TaggableResourceType;
+});
 
 impl FromValue for DeleteTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1770,66 +1394,19 @@ pub struct DescribeBatchPredictionsInput {
     pub limit: Option<i32>,
 }
 
-impl DescribeBatchPredictionsInput {
-    /// Sets `FilterVariable` (see [`Self::filter_variable`]).
-    pub fn filter_variable(
-        mut self,
-        value: impl Into<crate::types::BatchPredictionFilterVariable>,
-    ) -> Self {
-        self.filter_variable = Some(value.into());
-        self
-    }
-    /// Sets `EQ` (see [`Self::eq`]).
-    pub fn eq(mut self, value: impl Into<String>) -> Self {
-        self.eq = Some(value.into());
-        self
-    }
-    /// Sets `GT` (see [`Self::gt`]).
-    pub fn gt(mut self, value: impl Into<String>) -> Self {
-        self.gt = Some(value.into());
-        self
-    }
-    /// Sets `LT` (see [`Self::lt`]).
-    pub fn lt(mut self, value: impl Into<String>) -> Self {
-        self.lt = Some(value.into());
-        self
-    }
-    /// Sets `GE` (see [`Self::ge`]).
-    pub fn ge(mut self, value: impl Into<String>) -> Self {
-        self.ge = Some(value.into());
-        self
-    }
-    /// Sets `LE` (see [`Self::le`]).
-    pub fn le(mut self, value: impl Into<String>) -> Self {
-        self.le = Some(value.into());
-        self
-    }
-    /// Sets `NE` (see [`Self::ne`]).
-    pub fn ne(mut self, value: impl Into<String>) -> Self {
-        self.ne = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `SortOrder` (see [`Self::sort_order`]).
-    pub fn sort_order(mut self, value: impl Into<crate::types::SortOrder>) -> Self {
-        self.sort_order = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeBatchPredictionsInput {
+    into filter_variable("FilterVariable"): crate::types::BatchPredictionFilterVariable;
+    into eq("EQ"): String;
+    into gt("GT"): String;
+    into lt("LT"): String;
+    into ge("GE"): String;
+    into le("LE"): String;
+    into ne("NE"): String;
+    into prefix("Prefix"): String;
+    into sort_order("SortOrder"): crate::types::SortOrder;
+    into next_token("NextToken"): String;
+    value limit("Limit"): i32;
+});
 
 impl IntoValue for DescribeBatchPredictionsInput {
     fn into_value(self) -> Value {
@@ -1861,18 +1438,10 @@ pub struct DescribeBatchPredictionsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeBatchPredictionsOutput {
-    /// Sets `Results` (see [`Self::results`]).
-    pub fn results(mut self, value: Vec<crate::types::BatchPrediction>) -> Self {
-        self.results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeBatchPredictionsOutput {
+    list results("Results"): crate::types::BatchPrediction, push_results;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeBatchPredictionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1929,66 +1498,19 @@ pub struct DescribeDataSourcesInput {
     pub limit: Option<i32>,
 }
 
-impl DescribeDataSourcesInput {
-    /// Sets `FilterVariable` (see [`Self::filter_variable`]).
-    pub fn filter_variable(
-        mut self,
-        value: impl Into<crate::types::DataSourceFilterVariable>,
-    ) -> Self {
-        self.filter_variable = Some(value.into());
-        self
-    }
-    /// Sets `EQ` (see [`Self::eq`]).
-    pub fn eq(mut self, value: impl Into<String>) -> Self {
-        self.eq = Some(value.into());
-        self
-    }
-    /// Sets `GT` (see [`Self::gt`]).
-    pub fn gt(mut self, value: impl Into<String>) -> Self {
-        self.gt = Some(value.into());
-        self
-    }
-    /// Sets `LT` (see [`Self::lt`]).
-    pub fn lt(mut self, value: impl Into<String>) -> Self {
-        self.lt = Some(value.into());
-        self
-    }
-    /// Sets `GE` (see [`Self::ge`]).
-    pub fn ge(mut self, value: impl Into<String>) -> Self {
-        self.ge = Some(value.into());
-        self
-    }
-    /// Sets `LE` (see [`Self::le`]).
-    pub fn le(mut self, value: impl Into<String>) -> Self {
-        self.le = Some(value.into());
-        self
-    }
-    /// Sets `NE` (see [`Self::ne`]).
-    pub fn ne(mut self, value: impl Into<String>) -> Self {
-        self.ne = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `SortOrder` (see [`Self::sort_order`]).
-    pub fn sort_order(mut self, value: impl Into<crate::types::SortOrder>) -> Self {
-        self.sort_order = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeDataSourcesInput {
+    into filter_variable("FilterVariable"): crate::types::DataSourceFilterVariable;
+    into eq("EQ"): String;
+    into gt("GT"): String;
+    into lt("LT"): String;
+    into ge("GE"): String;
+    into le("LE"): String;
+    into ne("NE"): String;
+    into prefix("Prefix"): String;
+    into sort_order("SortOrder"): crate::types::SortOrder;
+    into next_token("NextToken"): String;
+    value limit("Limit"): i32;
+});
 
 impl IntoValue for DescribeDataSourcesInput {
     fn into_value(self) -> Value {
@@ -2020,18 +1542,10 @@ pub struct DescribeDataSourcesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeDataSourcesOutput {
-    /// Sets `Results` (see [`Self::results`]).
-    pub fn results(mut self, value: Vec<crate::types::DataSource>) -> Self {
-        self.results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeDataSourcesOutput {
+    list results("Results"): crate::types::DataSource, push_results;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeDataSourcesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2090,66 +1604,19 @@ pub struct DescribeEvaluationsInput {
     pub limit: Option<i32>,
 }
 
-impl DescribeEvaluationsInput {
-    /// Sets `FilterVariable` (see [`Self::filter_variable`]).
-    pub fn filter_variable(
-        mut self,
-        value: impl Into<crate::types::EvaluationFilterVariable>,
-    ) -> Self {
-        self.filter_variable = Some(value.into());
-        self
-    }
-    /// Sets `EQ` (see [`Self::eq`]).
-    pub fn eq(mut self, value: impl Into<String>) -> Self {
-        self.eq = Some(value.into());
-        self
-    }
-    /// Sets `GT` (see [`Self::gt`]).
-    pub fn gt(mut self, value: impl Into<String>) -> Self {
-        self.gt = Some(value.into());
-        self
-    }
-    /// Sets `LT` (see [`Self::lt`]).
-    pub fn lt(mut self, value: impl Into<String>) -> Self {
-        self.lt = Some(value.into());
-        self
-    }
-    /// Sets `GE` (see [`Self::ge`]).
-    pub fn ge(mut self, value: impl Into<String>) -> Self {
-        self.ge = Some(value.into());
-        self
-    }
-    /// Sets `LE` (see [`Self::le`]).
-    pub fn le(mut self, value: impl Into<String>) -> Self {
-        self.le = Some(value.into());
-        self
-    }
-    /// Sets `NE` (see [`Self::ne`]).
-    pub fn ne(mut self, value: impl Into<String>) -> Self {
-        self.ne = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `SortOrder` (see [`Self::sort_order`]).
-    pub fn sort_order(mut self, value: impl Into<crate::types::SortOrder>) -> Self {
-        self.sort_order = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeEvaluationsInput {
+    into filter_variable("FilterVariable"): crate::types::EvaluationFilterVariable;
+    into eq("EQ"): String;
+    into gt("GT"): String;
+    into lt("LT"): String;
+    into ge("GE"): String;
+    into le("LE"): String;
+    into ne("NE"): String;
+    into prefix("Prefix"): String;
+    into sort_order("SortOrder"): crate::types::SortOrder;
+    into next_token("NextToken"): String;
+    value limit("Limit"): i32;
+});
 
 impl IntoValue for DescribeEvaluationsInput {
     fn into_value(self) -> Value {
@@ -2181,18 +1648,10 @@ pub struct DescribeEvaluationsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeEvaluationsOutput {
-    /// Sets `Results` (see [`Self::results`]).
-    pub fn results(mut self, value: Vec<crate::types::Evaluation>) -> Self {
-        self.results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeEvaluationsOutput {
+    list results("Results"): crate::types::Evaluation, push_results;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeEvaluationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2253,66 +1712,19 @@ pub struct DescribeMLModelsInput {
     pub limit: Option<i32>,
 }
 
-impl DescribeMLModelsInput {
-    /// Sets `FilterVariable` (see [`Self::filter_variable`]).
-    pub fn filter_variable(
-        mut self,
-        value: impl Into<crate::types::MLModelFilterVariable>,
-    ) -> Self {
-        self.filter_variable = Some(value.into());
-        self
-    }
-    /// Sets `EQ` (see [`Self::eq`]).
-    pub fn eq(mut self, value: impl Into<String>) -> Self {
-        self.eq = Some(value.into());
-        self
-    }
-    /// Sets `GT` (see [`Self::gt`]).
-    pub fn gt(mut self, value: impl Into<String>) -> Self {
-        self.gt = Some(value.into());
-        self
-    }
-    /// Sets `LT` (see [`Self::lt`]).
-    pub fn lt(mut self, value: impl Into<String>) -> Self {
-        self.lt = Some(value.into());
-        self
-    }
-    /// Sets `GE` (see [`Self::ge`]).
-    pub fn ge(mut self, value: impl Into<String>) -> Self {
-        self.ge = Some(value.into());
-        self
-    }
-    /// Sets `LE` (see [`Self::le`]).
-    pub fn le(mut self, value: impl Into<String>) -> Self {
-        self.le = Some(value.into());
-        self
-    }
-    /// Sets `NE` (see [`Self::ne`]).
-    pub fn ne(mut self, value: impl Into<String>) -> Self {
-        self.ne = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `SortOrder` (see [`Self::sort_order`]).
-    pub fn sort_order(mut self, value: impl Into<crate::types::SortOrder>) -> Self {
-        self.sort_order = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeMLModelsInput {
+    into filter_variable("FilterVariable"): crate::types::MLModelFilterVariable;
+    into eq("EQ"): String;
+    into gt("GT"): String;
+    into lt("LT"): String;
+    into ge("GE"): String;
+    into le("LE"): String;
+    into ne("NE"): String;
+    into prefix("Prefix"): String;
+    into sort_order("SortOrder"): crate::types::SortOrder;
+    into next_token("NextToken"): String;
+    value limit("Limit"): i32;
+});
 
 impl IntoValue for DescribeMLModelsInput {
     fn into_value(self) -> Value {
@@ -2344,18 +1756,10 @@ pub struct DescribeMLModelsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeMLModelsOutput {
-    /// Sets `Results` (see [`Self::results`]).
-    pub fn results(mut self, value: Vec<crate::types::MLModel>) -> Self {
-        self.results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeMLModelsOutput {
+    list results("Results"): crate::types::MLModel, push_results;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeMLModelsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2381,18 +1785,10 @@ pub struct DescribeTagsInput {
     pub resource_type: Option<crate::types::TaggableResourceType>,
 }
 
-impl DescribeTagsInput {
-    /// Sets `ResourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<crate::types::TaggableResourceType>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeTagsInput {
+    into resource_id("ResourceId"): String;
+    into resource_type("ResourceType"): crate::types::TaggableResourceType;
+});
 
 impl IntoValue for DescribeTagsInput {
     fn into_value(self) -> Value {
@@ -2417,23 +1813,11 @@ pub struct DescribeTagsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeTagsOutput {
-    /// Sets `ResourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<crate::types::TaggableResourceType>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeTagsOutput {
+    into resource_id("ResourceId"): String;
+    into resource_type("ResourceType"): crate::types::TaggableResourceType;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl FromValue for DescribeTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2668,78 +2052,22 @@ pub struct Evaluation {
     pub started_at: Option<myaws_core::DateTime>,
 }
 
-impl Evaluation {
-    /// Sets `EvaluationId` (see [`Self::evaluation_id`]).
-    pub fn evaluation_id(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_id = Some(value.into());
-        self
-    }
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `EvaluationDataSourceId` (see [`Self::evaluation_data_source_id`]).
-    pub fn evaluation_data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `InputDataLocationS3` (see [`Self::input_data_location_s3`]).
-    pub fn input_data_location_s3(mut self, value: impl Into<String>) -> Self {
-        self.input_data_location_s3 = Some(value.into());
-        self
-    }
-    /// Sets `CreatedByIamUser` (see [`Self::created_by_iam_user`]).
-    pub fn created_by_iam_user(mut self, value: impl Into<String>) -> Self {
-        self.created_by_iam_user = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedAt` (see [`Self::last_updated_at`]).
-    pub fn last_updated_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_at = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::EntityStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `PerformanceMetrics` (see [`Self::performance_metrics`]).
-    pub fn performance_metrics(mut self, value: crate::types::PerformanceMetrics) -> Self {
-        self.performance_metrics = Some(value);
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `ComputeTime` (see [`Self::compute_time`]).
-    pub fn compute_time(mut self, value: i64) -> Self {
-        self.compute_time = Some(value);
-        self
-    }
-    /// Sets `FinishedAt` (see [`Self::finished_at`]).
-    pub fn finished_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.finished_at = Some(value);
-        self
-    }
-    /// Sets `StartedAt` (see [`Self::started_at`]).
-    pub fn started_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.started_at = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Evaluation {
+    into evaluation_id("EvaluationId"): String;
+    into ml_model_id("MLModelId"): String;
+    into evaluation_data_source_id("EvaluationDataSourceId"): String;
+    into input_data_location_s3("InputDataLocationS3"): String;
+    into created_by_iam_user("CreatedByIamUser"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    value last_updated_at("LastUpdatedAt"): myaws_core::DateTime;
+    into name("Name"): String;
+    into status("Status"): crate::types::EntityStatus;
+    value performance_metrics("PerformanceMetrics"): crate::types::PerformanceMetrics;
+    into message("Message"): String;
+    value compute_time("ComputeTime"): i64;
+    value finished_at("FinishedAt"): myaws_core::DateTime;
+    value started_at("StartedAt"): myaws_core::DateTime;
+});
 
 impl FromValue for Evaluation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2890,13 +2218,9 @@ pub struct GetBatchPredictionInput {
     pub batch_prediction_id: Option<String>,
 }
 
-impl GetBatchPredictionInput {
-    /// Sets `BatchPredictionId` (see [`Self::batch_prediction_id`]).
-    pub fn batch_prediction_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBatchPredictionInput {
+    into batch_prediction_id("BatchPredictionId"): String;
+});
 
 impl IntoValue for GetBatchPredictionInput {
     fn into_value(self) -> Value {
@@ -2952,93 +2276,25 @@ pub struct GetBatchPredictionOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBatchPredictionOutput {
-    /// Sets `BatchPredictionId` (see [`Self::batch_prediction_id`]).
-    pub fn batch_prediction_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_id = Some(value.into());
-        self
-    }
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `BatchPredictionDataSourceId` (see [`Self::batch_prediction_data_source_id`]).
-    pub fn batch_prediction_data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `InputDataLocationS3` (see [`Self::input_data_location_s3`]).
-    pub fn input_data_location_s3(mut self, value: impl Into<String>) -> Self {
-        self.input_data_location_s3 = Some(value.into());
-        self
-    }
-    /// Sets `CreatedByIamUser` (see [`Self::created_by_iam_user`]).
-    pub fn created_by_iam_user(mut self, value: impl Into<String>) -> Self {
-        self.created_by_iam_user = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedAt` (see [`Self::last_updated_at`]).
-    pub fn last_updated_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_at = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::EntityStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `OutputUri` (see [`Self::output_uri`]).
-    pub fn output_uri(mut self, value: impl Into<String>) -> Self {
-        self.output_uri = Some(value.into());
-        self
-    }
-    /// Sets `LogUri` (see [`Self::log_uri`]).
-    pub fn log_uri(mut self, value: impl Into<String>) -> Self {
-        self.log_uri = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `ComputeTime` (see [`Self::compute_time`]).
-    pub fn compute_time(mut self, value: i64) -> Self {
-        self.compute_time = Some(value);
-        self
-    }
-    /// Sets `FinishedAt` (see [`Self::finished_at`]).
-    pub fn finished_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.finished_at = Some(value);
-        self
-    }
-    /// Sets `StartedAt` (see [`Self::started_at`]).
-    pub fn started_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.started_at = Some(value);
-        self
-    }
-    /// Sets `TotalRecordCount` (see [`Self::total_record_count`]).
-    pub fn total_record_count(mut self, value: i64) -> Self {
-        self.total_record_count = Some(value);
-        self
-    }
-    /// Sets `InvalidRecordCount` (see [`Self::invalid_record_count`]).
-    pub fn invalid_record_count(mut self, value: i64) -> Self {
-        self.invalid_record_count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBatchPredictionOutput {
+    into batch_prediction_id("BatchPredictionId"): String;
+    into ml_model_id("MLModelId"): String;
+    into batch_prediction_data_source_id("BatchPredictionDataSourceId"): String;
+    into input_data_location_s3("InputDataLocationS3"): String;
+    into created_by_iam_user("CreatedByIamUser"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    value last_updated_at("LastUpdatedAt"): myaws_core::DateTime;
+    into name("Name"): String;
+    into status("Status"): crate::types::EntityStatus;
+    into output_uri("OutputUri"): String;
+    into log_uri("LogUri"): String;
+    into message("Message"): String;
+    value compute_time("ComputeTime"): i64;
+    value finished_at("FinishedAt"): myaws_core::DateTime;
+    value started_at("StartedAt"): myaws_core::DateTime;
+    value total_record_count("TotalRecordCount"): i64;
+    value invalid_record_count("InvalidRecordCount"): i64;
+});
 
 impl FromValue for GetBatchPredictionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3081,18 +2337,10 @@ pub struct GetDataSourceInput {
     pub verbose: Option<bool>,
 }
 
-impl GetDataSourceInput {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `Verbose` (see [`Self::verbose`]).
-    pub fn verbose(mut self, value: bool) -> Self {
-        self.verbose = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDataSourceInput {
+    into data_source_id("DataSourceId"): String;
+    value verbose("Verbose"): bool;
+});
 
 impl IntoValue for GetDataSourceInput {
     fn into_value(self) -> Value {
@@ -3159,108 +2407,28 @@ pub struct GetDataSourceOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDataSourceOutput {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `DataLocationS3` (see [`Self::data_location_s3`]).
-    pub fn data_location_s3(mut self, value: impl Into<String>) -> Self {
-        self.data_location_s3 = Some(value.into());
-        self
-    }
-    /// Sets `DataRearrangement` (see [`Self::data_rearrangement`]).
-    pub fn data_rearrangement(mut self, value: impl Into<String>) -> Self {
-        self.data_rearrangement = Some(value.into());
-        self
-    }
-    /// Sets `CreatedByIamUser` (see [`Self::created_by_iam_user`]).
-    pub fn created_by_iam_user(mut self, value: impl Into<String>) -> Self {
-        self.created_by_iam_user = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedAt` (see [`Self::last_updated_at`]).
-    pub fn last_updated_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_at = Some(value);
-        self
-    }
-    /// Sets `DataSizeInBytes` (see [`Self::data_size_in_bytes`]).
-    pub fn data_size_in_bytes(mut self, value: i64) -> Self {
-        self.data_size_in_bytes = Some(value);
-        self
-    }
-    /// Sets `NumberOfFiles` (see [`Self::number_of_files`]).
-    pub fn number_of_files(mut self, value: i64) -> Self {
-        self.number_of_files = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::EntityStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `LogUri` (see [`Self::log_uri`]).
-    pub fn log_uri(mut self, value: impl Into<String>) -> Self {
-        self.log_uri = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `RedshiftMetadata` (see [`Self::redshift_metadata`]).
-    pub fn redshift_metadata(mut self, value: crate::types::RedshiftMetadata) -> Self {
-        self.redshift_metadata = Some(value);
-        self
-    }
-    /// Sets `RDSMetadata` (see [`Self::rds_metadata`]).
-    pub fn rds_metadata(mut self, value: crate::types::RDSMetadata) -> Self {
-        self.rds_metadata = Some(value);
-        self
-    }
-    /// Sets `RoleARN` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `ComputeStatistics` (see [`Self::compute_statistics`]).
-    pub fn compute_statistics(mut self, value: bool) -> Self {
-        self.compute_statistics = Some(value);
-        self
-    }
-    /// Sets `ComputeTime` (see [`Self::compute_time`]).
-    pub fn compute_time(mut self, value: i64) -> Self {
-        self.compute_time = Some(value);
-        self
-    }
-    /// Sets `FinishedAt` (see [`Self::finished_at`]).
-    pub fn finished_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.finished_at = Some(value);
-        self
-    }
-    /// Sets `StartedAt` (see [`Self::started_at`]).
-    pub fn started_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.started_at = Some(value);
-        self
-    }
-    /// Sets `DataSourceSchema` (see [`Self::data_source_schema`]).
-    pub fn data_source_schema(mut self, value: impl Into<String>) -> Self {
-        self.data_source_schema = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDataSourceOutput {
+    into data_source_id("DataSourceId"): String;
+    into data_location_s3("DataLocationS3"): String;
+    into data_rearrangement("DataRearrangement"): String;
+    into created_by_iam_user("CreatedByIamUser"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    value last_updated_at("LastUpdatedAt"): myaws_core::DateTime;
+    value data_size_in_bytes("DataSizeInBytes"): i64;
+    value number_of_files("NumberOfFiles"): i64;
+    into name("Name"): String;
+    into status("Status"): crate::types::EntityStatus;
+    into log_uri("LogUri"): String;
+    into message("Message"): String;
+    value redshift_metadata("RedshiftMetadata"): crate::types::RedshiftMetadata;
+    value rds_metadata("RDSMetadata"): crate::types::RDSMetadata;
+    into role_arn("RoleARN"): String;
+    value compute_statistics("ComputeStatistics"): bool;
+    value compute_time("ComputeTime"): i64;
+    value finished_at("FinishedAt"): myaws_core::DateTime;
+    value started_at("StartedAt"): myaws_core::DateTime;
+    into data_source_schema("DataSourceSchema"): String;
+});
 
 impl FromValue for GetDataSourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3300,13 +2468,9 @@ pub struct GetEvaluationInput {
     pub evaluation_id: Option<String>,
 }
 
-impl GetEvaluationInput {
-    /// Sets `EvaluationId` (see [`Self::evaluation_id`]).
-    pub fn evaluation_id(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetEvaluationInput {
+    into evaluation_id("EvaluationId"): String;
+});
 
 impl IntoValue for GetEvaluationInput {
     fn into_value(self) -> Value {
@@ -3364,83 +2528,23 @@ pub struct GetEvaluationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetEvaluationOutput {
-    /// Sets `EvaluationId` (see [`Self::evaluation_id`]).
-    pub fn evaluation_id(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_id = Some(value.into());
-        self
-    }
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `EvaluationDataSourceId` (see [`Self::evaluation_data_source_id`]).
-    pub fn evaluation_data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `InputDataLocationS3` (see [`Self::input_data_location_s3`]).
-    pub fn input_data_location_s3(mut self, value: impl Into<String>) -> Self {
-        self.input_data_location_s3 = Some(value.into());
-        self
-    }
-    /// Sets `CreatedByIamUser` (see [`Self::created_by_iam_user`]).
-    pub fn created_by_iam_user(mut self, value: impl Into<String>) -> Self {
-        self.created_by_iam_user = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedAt` (see [`Self::last_updated_at`]).
-    pub fn last_updated_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_at = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::EntityStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `PerformanceMetrics` (see [`Self::performance_metrics`]).
-    pub fn performance_metrics(mut self, value: crate::types::PerformanceMetrics) -> Self {
-        self.performance_metrics = Some(value);
-        self
-    }
-    /// Sets `LogUri` (see [`Self::log_uri`]).
-    pub fn log_uri(mut self, value: impl Into<String>) -> Self {
-        self.log_uri = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `ComputeTime` (see [`Self::compute_time`]).
-    pub fn compute_time(mut self, value: i64) -> Self {
-        self.compute_time = Some(value);
-        self
-    }
-    /// Sets `FinishedAt` (see [`Self::finished_at`]).
-    pub fn finished_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.finished_at = Some(value);
-        self
-    }
-    /// Sets `StartedAt` (see [`Self::started_at`]).
-    pub fn started_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.started_at = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetEvaluationOutput {
+    into evaluation_id("EvaluationId"): String;
+    into ml_model_id("MLModelId"): String;
+    into evaluation_data_source_id("EvaluationDataSourceId"): String;
+    into input_data_location_s3("InputDataLocationS3"): String;
+    into created_by_iam_user("CreatedByIamUser"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    value last_updated_at("LastUpdatedAt"): myaws_core::DateTime;
+    into name("Name"): String;
+    into status("Status"): crate::types::EntityStatus;
+    value performance_metrics("PerformanceMetrics"): crate::types::PerformanceMetrics;
+    into log_uri("LogUri"): String;
+    into message("Message"): String;
+    value compute_time("ComputeTime"): i64;
+    value finished_at("FinishedAt"): myaws_core::DateTime;
+    value started_at("StartedAt"): myaws_core::DateTime;
+});
 
 impl FromValue for GetEvaluationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3481,18 +2585,10 @@ pub struct GetMLModelInput {
     pub verbose: Option<bool>,
 }
 
-impl GetMLModelInput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `Verbose` (see [`Self::verbose`]).
-    pub fn verbose(mut self, value: bool) -> Self {
-        self.verbose = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetMLModelInput {
+    into ml_model_id("MLModelId"): String;
+    value verbose("Verbose"): bool;
+});
 
 impl IntoValue for GetMLModelInput {
     fn into_value(self) -> Value {
@@ -3577,113 +2673,29 @@ pub struct GetMLModelOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetMLModelOutput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `TrainingDataSourceId` (see [`Self::training_data_source_id`]).
-    pub fn training_data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.training_data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `CreatedByIamUser` (see [`Self::created_by_iam_user`]).
-    pub fn created_by_iam_user(mut self, value: impl Into<String>) -> Self {
-        self.created_by_iam_user = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedAt` (see [`Self::last_updated_at`]).
-    pub fn last_updated_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_at = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::EntityStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `SizeInBytes` (see [`Self::size_in_bytes`]).
-    pub fn size_in_bytes(mut self, value: i64) -> Self {
-        self.size_in_bytes = Some(value);
-        self
-    }
-    /// Sets `EndpointInfo` (see [`Self::endpoint_info`]).
-    pub fn endpoint_info(mut self, value: crate::types::RealtimeEndpointInfo) -> Self {
-        self.endpoint_info = Some(value);
-        self
-    }
-    /// Sets `TrainingParameters` (see [`Self::training_parameters`]).
-    pub fn training_parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.training_parameters = Some(value);
-        self
-    }
-    /// Sets `InputDataLocationS3` (see [`Self::input_data_location_s3`]).
-    pub fn input_data_location_s3(mut self, value: impl Into<String>) -> Self {
-        self.input_data_location_s3 = Some(value.into());
-        self
-    }
-    /// Sets `MLModelType` (see [`Self::ml_model_type`]).
-    pub fn ml_model_type(mut self, value: impl Into<crate::types::MLModelType>) -> Self {
-        self.ml_model_type = Some(value.into());
-        self
-    }
-    /// Sets `ScoreThreshold` (see [`Self::score_threshold`]).
-    pub fn score_threshold(mut self, value: f32) -> Self {
-        self.score_threshold = Some(value);
-        self
-    }
-    /// Sets `ScoreThresholdLastUpdatedAt` (see [`Self::score_threshold_last_updated_at`]).
-    pub fn score_threshold_last_updated_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.score_threshold_last_updated_at = Some(value);
-        self
-    }
-    /// Sets `LogUri` (see [`Self::log_uri`]).
-    pub fn log_uri(mut self, value: impl Into<String>) -> Self {
-        self.log_uri = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `ComputeTime` (see [`Self::compute_time`]).
-    pub fn compute_time(mut self, value: i64) -> Self {
-        self.compute_time = Some(value);
-        self
-    }
-    /// Sets `FinishedAt` (see [`Self::finished_at`]).
-    pub fn finished_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.finished_at = Some(value);
-        self
-    }
-    /// Sets `StartedAt` (see [`Self::started_at`]).
-    pub fn started_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.started_at = Some(value);
-        self
-    }
-    /// Sets `Recipe` (see [`Self::recipe`]).
-    pub fn recipe(mut self, value: impl Into<String>) -> Self {
-        self.recipe = Some(value.into());
-        self
-    }
-    /// Sets `Schema` (see [`Self::schema`]).
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetMLModelOutput {
+    into ml_model_id("MLModelId"): String;
+    into training_data_source_id("TrainingDataSourceId"): String;
+    into created_by_iam_user("CreatedByIamUser"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    value last_updated_at("LastUpdatedAt"): myaws_core::DateTime;
+    into name("Name"): String;
+    into status("Status"): crate::types::EntityStatus;
+    value size_in_bytes("SizeInBytes"): i64;
+    value endpoint_info("EndpointInfo"): crate::types::RealtimeEndpointInfo;
+    map_into training_parameters("TrainingParameters"): String, insert_training_parameters;
+    into input_data_location_s3("InputDataLocationS3"): String;
+    into ml_model_type("MLModelType"): crate::types::MLModelType;
+    value score_threshold("ScoreThreshold"): f32;
+    value score_threshold_last_updated_at("ScoreThresholdLastUpdatedAt"): myaws_core::DateTime;
+    into log_uri("LogUri"): String;
+    into message("Message"): String;
+    value compute_time("ComputeTime"): i64;
+    value finished_at("FinishedAt"): myaws_core::DateTime;
+    value started_at("StartedAt"): myaws_core::DateTime;
+    into recipe("Recipe"): String;
+    into schema("Schema"): String;
+});
 
 impl FromValue for GetMLModelOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3724,18 +2736,10 @@ pub struct IdempotentParameterMismatchException {
     pub code: Option<i32>,
 }
 
-impl IdempotentParameterMismatchException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: i32) -> Self {
-        self.code = Some(value);
-        self
-    }
-}
+myaws_core::setters!(IdempotentParameterMismatchException {
+    into message("message"): String;
+    value code("code"): i32;
+});
 
 impl FromValue for IdempotentParameterMismatchException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3757,18 +2761,10 @@ pub struct InternalServerException {
     pub code: Option<i32>,
 }
 
-impl InternalServerException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: i32) -> Self {
-        self.code = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InternalServerException {
+    into message("message"): String;
+    value code("code"): i32;
+});
 
 impl FromValue for InternalServerException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3790,18 +2786,10 @@ pub struct InvalidInputException {
     pub code: Option<i32>,
 }
 
-impl InvalidInputException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: i32) -> Self {
-        self.code = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InvalidInputException {
+    into message("message"): String;
+    value code("code"): i32;
+});
 
 impl FromValue for InvalidInputException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3821,13 +2809,9 @@ pub struct InvalidTagException {
     pub message: Option<String>,
 }
 
-impl InvalidTagException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidTagException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidTagException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3848,18 +2832,10 @@ pub struct LimitExceededException {
     pub code: Option<i32>,
 }
 
-impl LimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: i32) -> Self {
-        self.code = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LimitExceededException {
+    into message("message"): String;
+    value code("code"): i32;
+});
 
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3937,103 +2913,27 @@ pub struct MLModel {
     pub started_at: Option<myaws_core::DateTime>,
 }
 
-impl MLModel {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `TrainingDataSourceId` (see [`Self::training_data_source_id`]).
-    pub fn training_data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.training_data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `CreatedByIamUser` (see [`Self::created_by_iam_user`]).
-    pub fn created_by_iam_user(mut self, value: impl Into<String>) -> Self {
-        self.created_by_iam_user = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `LastUpdatedAt` (see [`Self::last_updated_at`]).
-    pub fn last_updated_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_updated_at = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::EntityStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `SizeInBytes` (see [`Self::size_in_bytes`]).
-    pub fn size_in_bytes(mut self, value: i64) -> Self {
-        self.size_in_bytes = Some(value);
-        self
-    }
-    /// Sets `EndpointInfo` (see [`Self::endpoint_info`]).
-    pub fn endpoint_info(mut self, value: crate::types::RealtimeEndpointInfo) -> Self {
-        self.endpoint_info = Some(value);
-        self
-    }
-    /// Sets `TrainingParameters` (see [`Self::training_parameters`]).
-    pub fn training_parameters(mut self, value: HashMap<String, String>) -> Self {
-        self.training_parameters = Some(value);
-        self
-    }
-    /// Sets `InputDataLocationS3` (see [`Self::input_data_location_s3`]).
-    pub fn input_data_location_s3(mut self, value: impl Into<String>) -> Self {
-        self.input_data_location_s3 = Some(value.into());
-        self
-    }
-    /// Sets `Algorithm` (see [`Self::algorithm`]).
-    pub fn algorithm(mut self, value: impl Into<crate::types::Algorithm>) -> Self {
-        self.algorithm = Some(value.into());
-        self
-    }
-    /// Sets `MLModelType` (see [`Self::ml_model_type`]).
-    pub fn ml_model_type(mut self, value: impl Into<crate::types::MLModelType>) -> Self {
-        self.ml_model_type = Some(value.into());
-        self
-    }
-    /// Sets `ScoreThreshold` (see [`Self::score_threshold`]).
-    pub fn score_threshold(mut self, value: f32) -> Self {
-        self.score_threshold = Some(value);
-        self
-    }
-    /// Sets `ScoreThresholdLastUpdatedAt` (see [`Self::score_threshold_last_updated_at`]).
-    pub fn score_threshold_last_updated_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.score_threshold_last_updated_at = Some(value);
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `ComputeTime` (see [`Self::compute_time`]).
-    pub fn compute_time(mut self, value: i64) -> Self {
-        self.compute_time = Some(value);
-        self
-    }
-    /// Sets `FinishedAt` (see [`Self::finished_at`]).
-    pub fn finished_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.finished_at = Some(value);
-        self
-    }
-    /// Sets `StartedAt` (see [`Self::started_at`]).
-    pub fn started_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.started_at = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MLModel {
+    into ml_model_id("MLModelId"): String;
+    into training_data_source_id("TrainingDataSourceId"): String;
+    into created_by_iam_user("CreatedByIamUser"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    value last_updated_at("LastUpdatedAt"): myaws_core::DateTime;
+    into name("Name"): String;
+    into status("Status"): crate::types::EntityStatus;
+    value size_in_bytes("SizeInBytes"): i64;
+    value endpoint_info("EndpointInfo"): crate::types::RealtimeEndpointInfo;
+    map_into training_parameters("TrainingParameters"): String, insert_training_parameters;
+    into input_data_location_s3("InputDataLocationS3"): String;
+    into algorithm("Algorithm"): crate::types::Algorithm;
+    into ml_model_type("MLModelType"): crate::types::MLModelType;
+    value score_threshold("ScoreThreshold"): f32;
+    value score_threshold_last_updated_at("ScoreThresholdLastUpdatedAt"): myaws_core::DateTime;
+    into message("Message"): String;
+    value compute_time("ComputeTime"): i64;
+    value finished_at("FinishedAt"): myaws_core::DateTime;
+    value started_at("StartedAt"): myaws_core::DateTime;
+});
 
 impl FromValue for MLModel {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4275,13 +3175,9 @@ pub struct PerformanceMetrics {
     pub properties: Option<HashMap<String, String>>,
 }
 
-impl PerformanceMetrics {
-    /// Sets `Properties` (see [`Self::properties`]).
-    pub fn properties(mut self, value: HashMap<String, String>) -> Self {
-        self.properties = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PerformanceMetrics {
+    map_into properties("Properties"): String, insert_properties;
+});
 
 impl FromValue for PerformanceMetrics {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4310,23 +3206,11 @@ pub struct PredictInput {
     pub predict_endpoint: Option<String>,
 }
 
-impl PredictInput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `Record` (see [`Self::record`]).
-    pub fn record(mut self, value: HashMap<String, String>) -> Self {
-        self.record = Some(value);
-        self
-    }
-    /// Sets `PredictEndpoint` (see [`Self::predict_endpoint`]).
-    pub fn predict_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.predict_endpoint = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PredictInput {
+    into ml_model_id("MLModelId"): String;
+    map_into record("Record"): String, insert_record;
+    into predict_endpoint("PredictEndpoint"): String;
+});
 
 impl IntoValue for PredictInput {
     fn into_value(self) -> Value {
@@ -4348,13 +3232,9 @@ pub struct PredictOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PredictOutput {
-    /// Sets `Prediction` (see [`Self::prediction`]).
-    pub fn prediction(mut self, value: crate::types::Prediction) -> Self {
-        self.prediction = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PredictOutput {
+    value prediction("Prediction"): crate::types::Prediction;
+});
 
 impl FromValue for PredictOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4384,28 +3264,12 @@ pub struct Prediction {
     pub details: Option<HashMap<String, String>>,
 }
 
-impl Prediction {
-    /// Sets `predictedLabel` (see [`Self::predicted_label`]).
-    pub fn predicted_label(mut self, value: impl Into<String>) -> Self {
-        self.predicted_label = Some(value.into());
-        self
-    }
-    /// Sets `predictedValue` (see [`Self::predicted_value`]).
-    pub fn predicted_value(mut self, value: f32) -> Self {
-        self.predicted_value = Some(value);
-        self
-    }
-    /// Sets `predictedScores` (see [`Self::predicted_scores`]).
-    pub fn predicted_scores(mut self, value: HashMap<String, f32>) -> Self {
-        self.predicted_scores = Some(value);
-        self
-    }
-    /// Sets `details` (see [`Self::details`]).
-    pub fn details(mut self, value: HashMap<String, String>) -> Self {
-        self.details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Prediction {
+    into predicted_label("predictedLabel"): String;
+    value predicted_value("predictedValue"): f32;
+    map predicted_scores("predictedScores"): f32, insert_predicted_scores;
+    map_into details("details"): String, insert_details;
+});
 
 impl FromValue for Prediction {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4427,13 +3291,9 @@ pub struct PredictorNotMountedException {
     pub message: Option<String>,
 }
 
-impl PredictorNotMountedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PredictorNotMountedException {
+    into message("message"): String;
+});
 
 impl FromValue for PredictorNotMountedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4517,63 +3377,19 @@ pub struct RDSDataSpec {
     pub security_group_ids: Option<Vec<String>>,
 }
 
-impl RDSDataSpec {
-    /// Sets `DatabaseInformation` (see [`Self::database_information`]).
-    pub fn database_information(mut self, value: crate::types::RDSDatabase) -> Self {
-        self.database_information = Some(value);
-        self
-    }
-    /// Sets `SelectSqlQuery` (see [`Self::select_sql_query`]).
-    pub fn select_sql_query(mut self, value: impl Into<String>) -> Self {
-        self.select_sql_query = Some(value.into());
-        self
-    }
-    /// Sets `DatabaseCredentials` (see [`Self::database_credentials`]).
-    pub fn database_credentials(mut self, value: crate::types::RDSDatabaseCredentials) -> Self {
-        self.database_credentials = Some(value);
-        self
-    }
-    /// Sets `S3StagingLocation` (see [`Self::s3_staging_location`]).
-    pub fn s3_staging_location(mut self, value: impl Into<String>) -> Self {
-        self.s3_staging_location = Some(value.into());
-        self
-    }
-    /// Sets `DataRearrangement` (see [`Self::data_rearrangement`]).
-    pub fn data_rearrangement(mut self, value: impl Into<String>) -> Self {
-        self.data_rearrangement = Some(value.into());
-        self
-    }
-    /// Sets `DataSchema` (see [`Self::data_schema`]).
-    pub fn data_schema(mut self, value: impl Into<String>) -> Self {
-        self.data_schema = Some(value.into());
-        self
-    }
-    /// Sets `DataSchemaUri` (see [`Self::data_schema_uri`]).
-    pub fn data_schema_uri(mut self, value: impl Into<String>) -> Self {
-        self.data_schema_uri = Some(value.into());
-        self
-    }
-    /// Sets `ResourceRole` (see [`Self::resource_role`]).
-    pub fn resource_role(mut self, value: impl Into<String>) -> Self {
-        self.resource_role = Some(value.into());
-        self
-    }
-    /// Sets `ServiceRole` (see [`Self::service_role`]).
-    pub fn service_role(mut self, value: impl Into<String>) -> Self {
-        self.service_role = Some(value.into());
-        self
-    }
-    /// Sets `SubnetId` (see [`Self::subnet_id`]).
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
-    }
-    /// Sets `SecurityGroupIds` (see [`Self::security_group_ids`]).
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.security_group_ids = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RDSDataSpec {
+    value database_information("DatabaseInformation"): crate::types::RDSDatabase;
+    into select_sql_query("SelectSqlQuery"): String;
+    value database_credentials("DatabaseCredentials"): crate::types::RDSDatabaseCredentials;
+    into s3_staging_location("S3StagingLocation"): String;
+    into data_rearrangement("DataRearrangement"): String;
+    into data_schema("DataSchema"): String;
+    into data_schema_uri("DataSchemaUri"): String;
+    into resource_role("ResourceRole"): String;
+    into service_role("ServiceRole"): String;
+    into subnet_id("SubnetId"): String;
+    list_into security_group_ids("SecurityGroupIds"): String, push_security_group_ids;
+});
 
 impl IntoValue for RDSDataSpec {
     fn into_value(self) -> Value {
@@ -4607,18 +3423,10 @@ pub struct RDSDatabase {
     pub database_name: Option<String>,
 }
 
-impl RDSDatabase {
-    /// Sets `InstanceIdentifier` (see [`Self::instance_identifier`]).
-    pub fn instance_identifier(mut self, value: impl Into<String>) -> Self {
-        self.instance_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DatabaseName` (see [`Self::database_name`]).
-    pub fn database_name(mut self, value: impl Into<String>) -> Self {
-        self.database_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RDSDatabase {
+    into instance_identifier("InstanceIdentifier"): String;
+    into database_name("DatabaseName"): String;
+});
 
 impl IntoValue for RDSDatabase {
     fn into_value(self) -> Value {
@@ -4665,18 +3473,10 @@ impl std::fmt::Debug for RDSDatabaseCredentials {
     }
 }
 
-impl RDSDatabaseCredentials {
-    /// Sets `Username` (see [`Self::username`]).
-    pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-    /// Sets `Password` (see [`Self::password`]).
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RDSDatabaseCredentials {
+    into username("Username"): String;
+    into password("Password"): String;
+});
 
 impl IntoValue for RDSDatabaseCredentials {
     fn into_value(self) -> Value {
@@ -4702,38 +3502,14 @@ pub struct RDSMetadata {
     pub data_pipeline_id: Option<String>,
 }
 
-impl RDSMetadata {
-    /// Sets `Database` (see [`Self::database`]).
-    pub fn database(mut self, value: crate::types::RDSDatabase) -> Self {
-        self.database = Some(value);
-        self
-    }
-    /// Sets `DatabaseUserName` (see [`Self::database_user_name`]).
-    pub fn database_user_name(mut self, value: impl Into<String>) -> Self {
-        self.database_user_name = Some(value.into());
-        self
-    }
-    /// Sets `SelectSqlQuery` (see [`Self::select_sql_query`]).
-    pub fn select_sql_query(mut self, value: impl Into<String>) -> Self {
-        self.select_sql_query = Some(value.into());
-        self
-    }
-    /// Sets `ResourceRole` (see [`Self::resource_role`]).
-    pub fn resource_role(mut self, value: impl Into<String>) -> Self {
-        self.resource_role = Some(value.into());
-        self
-    }
-    /// Sets `ServiceRole` (see [`Self::service_role`]).
-    pub fn service_role(mut self, value: impl Into<String>) -> Self {
-        self.service_role = Some(value.into());
-        self
-    }
-    /// Sets `DataPipelineId` (see [`Self::data_pipeline_id`]).
-    pub fn data_pipeline_id(mut self, value: impl Into<String>) -> Self {
-        self.data_pipeline_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RDSMetadata {
+    value database("Database"): crate::types::RDSDatabase;
+    into database_user_name("DatabaseUserName"): String;
+    into select_sql_query("SelectSqlQuery"): String;
+    into resource_role("ResourceRole"): String;
+    into service_role("ServiceRole"): String;
+    into data_pipeline_id("DataPipelineId"): String;
+});
 
 impl FromValue for RDSMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4769,31 +3545,12 @@ pub struct RealtimeEndpointInfo {
     pub endpoint_status: Option<crate::types::RealtimeEndpointStatus>,
 }
 
-impl RealtimeEndpointInfo {
-    /// Sets `PeakRequestsPerSecond` (see [`Self::peak_requests_per_second`]).
-    pub fn peak_requests_per_second(mut self, value: i32) -> Self {
-        self.peak_requests_per_second = Some(value);
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `EndpointUrl` (see [`Self::endpoint_url`]).
-    pub fn endpoint_url(mut self, value: impl Into<String>) -> Self {
-        self.endpoint_url = Some(value.into());
-        self
-    }
-    /// Sets `EndpointStatus` (see [`Self::endpoint_status`]).
-    pub fn endpoint_status(
-        mut self,
-        value: impl Into<crate::types::RealtimeEndpointStatus>,
-    ) -> Self {
-        self.endpoint_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RealtimeEndpointInfo {
+    value peak_requests_per_second("PeakRequestsPerSecond"): i32;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    into endpoint_url("EndpointUrl"): String;
+    into endpoint_status("EndpointStatus"): crate::types::RealtimeEndpointStatus;
+});
 
 impl FromValue for RealtimeEndpointInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4948,46 +3705,15 @@ pub struct RedshiftDataSpec {
     pub data_schema_uri: Option<String>,
 }
 
-impl RedshiftDataSpec {
-    /// Sets `DatabaseInformation` (see [`Self::database_information`]).
-    pub fn database_information(mut self, value: crate::types::RedshiftDatabase) -> Self {
-        self.database_information = Some(value);
-        self
-    }
-    /// Sets `SelectSqlQuery` (see [`Self::select_sql_query`]).
-    pub fn select_sql_query(mut self, value: impl Into<String>) -> Self {
-        self.select_sql_query = Some(value.into());
-        self
-    }
-    /// Sets `DatabaseCredentials` (see [`Self::database_credentials`]).
-    pub fn database_credentials(
-        mut self,
-        value: crate::types::RedshiftDatabaseCredentials,
-    ) -> Self {
-        self.database_credentials = Some(value);
-        self
-    }
-    /// Sets `S3StagingLocation` (see [`Self::s3_staging_location`]).
-    pub fn s3_staging_location(mut self, value: impl Into<String>) -> Self {
-        self.s3_staging_location = Some(value.into());
-        self
-    }
-    /// Sets `DataRearrangement` (see [`Self::data_rearrangement`]).
-    pub fn data_rearrangement(mut self, value: impl Into<String>) -> Self {
-        self.data_rearrangement = Some(value.into());
-        self
-    }
-    /// Sets `DataSchema` (see [`Self::data_schema`]).
-    pub fn data_schema(mut self, value: impl Into<String>) -> Self {
-        self.data_schema = Some(value.into());
-        self
-    }
-    /// Sets `DataSchemaUri` (see [`Self::data_schema_uri`]).
-    pub fn data_schema_uri(mut self, value: impl Into<String>) -> Self {
-        self.data_schema_uri = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RedshiftDataSpec {
+    value database_information("DatabaseInformation"): crate::types::RedshiftDatabase;
+    into select_sql_query("SelectSqlQuery"): String;
+    value database_credentials("DatabaseCredentials"): crate::types::RedshiftDatabaseCredentials;
+    into s3_staging_location("S3StagingLocation"): String;
+    into data_rearrangement("DataRearrangement"): String;
+    into data_schema("DataSchema"): String;
+    into data_schema_uri("DataSchemaUri"): String;
+});
 
 impl IntoValue for RedshiftDataSpec {
     fn into_value(self) -> Value {
@@ -5017,18 +3743,10 @@ pub struct RedshiftDatabase {
     pub cluster_identifier: Option<String>,
 }
 
-impl RedshiftDatabase {
-    /// Sets `DatabaseName` (see [`Self::database_name`]).
-    pub fn database_name(mut self, value: impl Into<String>) -> Self {
-        self.database_name = Some(value.into());
-        self
-    }
-    /// Sets `ClusterIdentifier` (see [`Self::cluster_identifier`]).
-    pub fn cluster_identifier(mut self, value: impl Into<String>) -> Self {
-        self.cluster_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RedshiftDatabase {
+    into database_name("DatabaseName"): String;
+    into cluster_identifier("ClusterIdentifier"): String;
+});
 
 impl IntoValue for RedshiftDatabase {
     fn into_value(self) -> Value {
@@ -5075,18 +3793,10 @@ impl std::fmt::Debug for RedshiftDatabaseCredentials {
     }
 }
 
-impl RedshiftDatabaseCredentials {
-    /// Sets `Username` (see [`Self::username`]).
-    pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-    /// Sets `Password` (see [`Self::password`]).
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RedshiftDatabaseCredentials {
+    into username("Username"): String;
+    into password("Password"): String;
+});
 
 impl IntoValue for RedshiftDatabaseCredentials {
     fn into_value(self) -> Value {
@@ -5106,23 +3816,11 @@ pub struct RedshiftMetadata {
     pub select_sql_query: Option<String>,
 }
 
-impl RedshiftMetadata {
-    /// Sets `RedshiftDatabase` (see [`Self::redshift_database`]).
-    pub fn redshift_database(mut self, value: crate::types::RedshiftDatabase) -> Self {
-        self.redshift_database = Some(value);
-        self
-    }
-    /// Sets `DatabaseUserName` (see [`Self::database_user_name`]).
-    pub fn database_user_name(mut self, value: impl Into<String>) -> Self {
-        self.database_user_name = Some(value.into());
-        self
-    }
-    /// Sets `SelectSqlQuery` (see [`Self::select_sql_query`]).
-    pub fn select_sql_query(mut self, value: impl Into<String>) -> Self {
-        self.select_sql_query = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RedshiftMetadata {
+    value redshift_database("RedshiftDatabase"): crate::types::RedshiftDatabase;
+    into database_user_name("DatabaseUserName"): String;
+    into select_sql_query("SelectSqlQuery"): String;
+});
 
 impl FromValue for RedshiftMetadata {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5145,18 +3843,10 @@ pub struct ResourceNotFoundException {
     pub code: Option<i32>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: i32) -> Self {
-        self.code = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into message("message"): String;
+    value code("code"): i32;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5213,28 +3903,12 @@ pub struct S3DataSpec {
     pub data_schema_location_s3: Option<String>,
 }
 
-impl S3DataSpec {
-    /// Sets `DataLocationS3` (see [`Self::data_location_s3`]).
-    pub fn data_location_s3(mut self, value: impl Into<String>) -> Self {
-        self.data_location_s3 = Some(value.into());
-        self
-    }
-    /// Sets `DataRearrangement` (see [`Self::data_rearrangement`]).
-    pub fn data_rearrangement(mut self, value: impl Into<String>) -> Self {
-        self.data_rearrangement = Some(value.into());
-        self
-    }
-    /// Sets `DataSchema` (see [`Self::data_schema`]).
-    pub fn data_schema(mut self, value: impl Into<String>) -> Self {
-        self.data_schema = Some(value.into());
-        self
-    }
-    /// Sets `DataSchemaLocationS3` (see [`Self::data_schema_location_s3`]).
-    pub fn data_schema_location_s3(mut self, value: impl Into<String>) -> Self {
-        self.data_schema_location_s3 = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3DataSpec {
+    into data_location_s3("DataLocationS3"): String;
+    into data_rearrangement("DataRearrangement"): String;
+    into data_schema("DataSchema"): String;
+    into data_schema_location_s3("DataSchemaLocationS3"): String;
+});
 
 impl IntoValue for S3DataSpec {
     fn into_value(self) -> Value {
@@ -5336,18 +4010,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -5373,13 +4039,9 @@ pub struct TagLimitExceededException {
     pub message: Option<String>,
 }
 
-impl TagLimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TagLimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for TagLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5489,18 +4151,10 @@ pub struct UpdateBatchPredictionInput {
     pub batch_prediction_name: Option<String>,
 }
 
-impl UpdateBatchPredictionInput {
-    /// Sets `BatchPredictionId` (see [`Self::batch_prediction_id`]).
-    pub fn batch_prediction_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_id = Some(value.into());
-        self
-    }
-    /// Sets `BatchPredictionName` (see [`Self::batch_prediction_name`]).
-    pub fn batch_prediction_name(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateBatchPredictionInput {
+    into batch_prediction_id("BatchPredictionId"): String;
+    into batch_prediction_name("BatchPredictionName"): String;
+});
 
 impl IntoValue for UpdateBatchPredictionInput {
     fn into_value(self) -> Value {
@@ -5523,13 +4177,9 @@ pub struct UpdateBatchPredictionOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateBatchPredictionOutput {
-    /// Sets `BatchPredictionId` (see [`Self::batch_prediction_id`]).
-    pub fn batch_prediction_id(mut self, value: impl Into<String>) -> Self {
-        self.batch_prediction_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateBatchPredictionOutput {
+    into batch_prediction_id("BatchPredictionId"): String;
+});
 
 impl FromValue for UpdateBatchPredictionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5554,18 +4204,10 @@ pub struct UpdateDataSourceInput {
     pub data_source_name: Option<String>,
 }
 
-impl UpdateDataSourceInput {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `DataSourceName` (see [`Self::data_source_name`]).
-    pub fn data_source_name(mut self, value: impl Into<String>) -> Self {
-        self.data_source_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateDataSourceInput {
+    into data_source_id("DataSourceId"): String;
+    into data_source_name("DataSourceName"): String;
+});
 
 impl IntoValue for UpdateDataSourceInput {
     fn into_value(self) -> Value {
@@ -5588,13 +4230,9 @@ pub struct UpdateDataSourceOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateDataSourceOutput {
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateDataSourceOutput {
+    into data_source_id("DataSourceId"): String;
+});
 
 impl FromValue for UpdateDataSourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5619,18 +4257,10 @@ pub struct UpdateEvaluationInput {
     pub evaluation_name: Option<String>,
 }
 
-impl UpdateEvaluationInput {
-    /// Sets `EvaluationId` (see [`Self::evaluation_id`]).
-    pub fn evaluation_id(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_id = Some(value.into());
-        self
-    }
-    /// Sets `EvaluationName` (see [`Self::evaluation_name`]).
-    pub fn evaluation_name(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateEvaluationInput {
+    into evaluation_id("EvaluationId"): String;
+    into evaluation_name("EvaluationName"): String;
+});
 
 impl IntoValue for UpdateEvaluationInput {
     fn into_value(self) -> Value {
@@ -5653,13 +4283,9 @@ pub struct UpdateEvaluationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateEvaluationOutput {
-    /// Sets `EvaluationId` (see [`Self::evaluation_id`]).
-    pub fn evaluation_id(mut self, value: impl Into<String>) -> Self {
-        self.evaluation_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateEvaluationOutput {
+    into evaluation_id("EvaluationId"): String;
+});
 
 impl FromValue for UpdateEvaluationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5686,23 +4312,11 @@ pub struct UpdateMLModelInput {
     pub score_threshold: Option<f32>,
 }
 
-impl UpdateMLModelInput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-    /// Sets `MLModelName` (see [`Self::ml_model_name`]).
-    pub fn ml_model_name(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_name = Some(value.into());
-        self
-    }
-    /// Sets `ScoreThreshold` (see [`Self::score_threshold`]).
-    pub fn score_threshold(mut self, value: f32) -> Self {
-        self.score_threshold = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateMLModelInput {
+    into ml_model_id("MLModelId"): String;
+    into ml_model_name("MLModelName"): String;
+    value score_threshold("ScoreThreshold"): f32;
+});
 
 impl IntoValue for UpdateMLModelInput {
     fn into_value(self) -> Value {
@@ -5726,13 +4340,9 @@ pub struct UpdateMLModelOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateMLModelOutput {
-    /// Sets `MLModelId` (see [`Self::ml_model_id`]).
-    pub fn ml_model_id(mut self, value: impl Into<String>) -> Self {
-        self.ml_model_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateMLModelOutput {
+    into ml_model_id("MLModelId"): String;
+});
 
 impl FromValue for UpdateMLModelOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {

@@ -56,7 +56,7 @@ impl Client {
     /// Associates an Identity and Access Management (IAM) role with an Neptune DB cluster.
     pub async fn add_role_to_db_cluster(
         &self,
-        input: crate::types::AddRoleToDBClusterMessage,
+        input: crate::types::AddRoleToDBClusterInput,
     ) -> Result<
         crate::types::AddRoleToDBClusterOutput,
         SdkError<crate::error::AddRoleToDBClusterError>,
@@ -67,9 +67,9 @@ impl Client {
     /// Adds a source identifier to an existing event notification subscription.
     pub async fn add_source_identifier_to_subscription(
         &self,
-        input: crate::types::AddSourceIdentifierToSubscriptionMessage,
+        input: crate::types::AddSourceIdentifierToSubscriptionInput,
     ) -> Result<
-        crate::types::AddSourceIdentifierToSubscriptionResult,
+        crate::types::AddSourceIdentifierToSubscriptionOutput,
         SdkError<crate::error::AddSourceIdentifierToSubscriptionError>,
     > {
         self.handle.call(1, input).await
@@ -78,7 +78,7 @@ impl Client {
     /// Adds metadata tags to an Amazon Neptune resource. These tags can also be used with cost allocation reporting to track cost associated with Amazon Neptune resources, or used in a Condition statement in an IAM policy for Amazon Neptune.
     pub async fn add_tags_to_resource(
         &self,
-        input: crate::types::AddTagsToResourceMessage,
+        input: crate::types::AddTagsToResourceInput,
     ) -> Result<crate::types::AddTagsToResourceOutput, SdkError<crate::error::AddTagsToResourceError>>
     {
         self.handle.call(2, input).await
@@ -87,9 +87,9 @@ impl Client {
     /// Applies a pending maintenance action to a resource (for example, to a DB instance).
     pub async fn apply_pending_maintenance_action(
         &self,
-        input: crate::types::ApplyPendingMaintenanceActionMessage,
+        input: crate::types::ApplyPendingMaintenanceActionInput,
     ) -> Result<
-        crate::types::ApplyPendingMaintenanceActionResult,
+        crate::types::ApplyPendingMaintenanceActionOutput,
         SdkError<crate::error::ApplyPendingMaintenanceActionError>,
     > {
         self.handle.call(3, input).await
@@ -98,9 +98,9 @@ impl Client {
     /// Copies the specified DB cluster parameter group.
     pub async fn copy_db_cluster_parameter_group(
         &self,
-        input: crate::types::CopyDBClusterParameterGroupMessage,
+        input: crate::types::CopyDBClusterParameterGroupInput,
     ) -> Result<
-        crate::types::CopyDBClusterParameterGroupResult,
+        crate::types::CopyDBClusterParameterGroupOutput,
         SdkError<crate::error::CopyDBClusterParameterGroupError>,
     > {
         self.handle.call(4, input).await
@@ -111,9 +111,9 @@ impl Client {
     /// To copy a DB cluster snapshot from a shared manual DB cluster snapshot, `SourceDBClusterSnapshotIdentifier` must be the Amazon Resource Name (ARN) of the shared DB cluster snapshot.
     pub async fn copy_db_cluster_snapshot(
         &self,
-        input: crate::types::CopyDBClusterSnapshotMessage,
+        input: crate::types::CopyDBClusterSnapshotInput,
     ) -> Result<
-        crate::types::CopyDBClusterSnapshotResult,
+        crate::types::CopyDBClusterSnapshotOutput,
         SdkError<crate::error::CopyDBClusterSnapshotError>,
     > {
         self.handle.call(5, input).await
@@ -122,9 +122,9 @@ impl Client {
     /// Copies the specified DB parameter group.
     pub async fn copy_db_parameter_group(
         &self,
-        input: crate::types::CopyDBParameterGroupMessage,
+        input: crate::types::CopyDBParameterGroupInput,
     ) -> Result<
-        crate::types::CopyDBParameterGroupResult,
+        crate::types::CopyDBParameterGroupOutput,
         SdkError<crate::error::CopyDBParameterGroupError>,
     > {
         self.handle.call(6, input).await
@@ -137,8 +137,8 @@ impl Client {
     /// Note that when you create a new cluster using `CreateDBCluster` directly, deletion protection is disabled by default (when you create a new production cluster in the console, deletion protection is enabled by default). You can only delete a DB cluster if its `DeletionProtection` field is set to `false`.
     pub async fn create_db_cluster(
         &self,
-        input: crate::types::CreateDBClusterMessage,
-    ) -> Result<crate::types::CreateDBClusterResult, SdkError<crate::error::CreateDBClusterError>>
+        input: crate::types::CreateDBClusterInput,
+    ) -> Result<crate::types::CreateDBClusterOutput, SdkError<crate::error::CreateDBClusterError>>
     {
         self.handle.call(7, input).await
     }
@@ -146,7 +146,7 @@ impl Client {
     /// Creates a new custom endpoint and associates it with an Amazon Neptune DB cluster.
     pub async fn create_db_cluster_endpoint(
         &self,
-        input: crate::types::CreateDBClusterEndpointMessage,
+        input: crate::types::CreateDBClusterEndpointInput,
     ) -> Result<
         crate::types::CreateDBClusterEndpointOutput,
         SdkError<crate::error::CreateDBClusterEndpointError>,
@@ -163,9 +163,9 @@ impl Client {
     /// After you create a DB cluster parameter group, you should wait at least 5 minutes before creating your first DB cluster that uses that DB cluster parameter group as the default parameter group. This allows Amazon Neptune to fully complete the create action before the DB cluster parameter group is used as the default for a new DB cluster. This is especially important for parameters that are critical when creating the default database for a DB cluster, such as the character set for the default database defined by the `character_set_database` parameter. You can use the *Parameter Groups* option of the [Amazon Neptune console](https://console.aws.amazon.com/rds/) or the [DescribeDBClusterParameters] command to verify that your DB cluster parameter group has been created or modified.
     pub async fn create_db_cluster_parameter_group(
         &self,
-        input: crate::types::CreateDBClusterParameterGroupMessage,
+        input: crate::types::CreateDBClusterParameterGroupInput,
     ) -> Result<
-        crate::types::CreateDBClusterParameterGroupResult,
+        crate::types::CreateDBClusterParameterGroupOutput,
         SdkError<crate::error::CreateDBClusterParameterGroupError>,
     > {
         self.handle.call(9, input).await
@@ -174,9 +174,9 @@ impl Client {
     /// Creates a snapshot of a DB cluster.
     pub async fn create_db_cluster_snapshot(
         &self,
-        input: crate::types::CreateDBClusterSnapshotMessage,
+        input: crate::types::CreateDBClusterSnapshotInput,
     ) -> Result<
-        crate::types::CreateDBClusterSnapshotResult,
+        crate::types::CreateDBClusterSnapshotOutput,
         SdkError<crate::error::CreateDBClusterSnapshotError>,
     > {
         self.handle.call(10, input).await
@@ -185,8 +185,8 @@ impl Client {
     /// Creates a new DB instance.
     pub async fn create_db_instance(
         &self,
-        input: crate::types::CreateDBInstanceMessage,
-    ) -> Result<crate::types::CreateDBInstanceResult, SdkError<crate::error::CreateDBInstanceError>>
+        input: crate::types::CreateDBInstanceInput,
+    ) -> Result<crate::types::CreateDBInstanceOutput, SdkError<crate::error::CreateDBInstanceError>>
     {
         self.handle.call(11, input).await
     }
@@ -198,9 +198,9 @@ impl Client {
     /// After you create a DB parameter group, you should wait at least 5 minutes before creating your first DB instance that uses that DB parameter group as the default parameter group. This allows Amazon Neptune to fully complete the create action before the parameter group is used as the default for a new DB instance. This is especially important for parameters that are critical when creating the default database for a DB instance, such as the character set for the default database defined by the `character_set_database` parameter. You can use the *Parameter Groups* option of the Amazon Neptune console or the *DescribeDBParameters* command to verify that your DB parameter group has been created or modified.
     pub async fn create_db_parameter_group(
         &self,
-        input: crate::types::CreateDBParameterGroupMessage,
+        input: crate::types::CreateDBParameterGroupInput,
     ) -> Result<
-        crate::types::CreateDBParameterGroupResult,
+        crate::types::CreateDBParameterGroupOutput,
         SdkError<crate::error::CreateDBParameterGroupError>,
     > {
         self.handle.call(12, input).await
@@ -209,9 +209,9 @@ impl Client {
     /// Creates a new DB subnet group. DB subnet groups must contain at least one subnet in at least two AZs in the Amazon Region.
     pub async fn create_db_subnet_group(
         &self,
-        input: crate::types::CreateDBSubnetGroupMessage,
+        input: crate::types::CreateDBSubnetGroupInput,
     ) -> Result<
-        crate::types::CreateDBSubnetGroupResult,
+        crate::types::CreateDBSubnetGroupOutput,
         SdkError<crate::error::CreateDBSubnetGroupError>,
     > {
         self.handle.call(13, input).await
@@ -224,9 +224,9 @@ impl Client {
     /// If you specify both the SourceType and SourceIds, such as SourceType = db-instance and SourceIdentifier = myDBInstance1, you are notified of all the db-instance events for the specified source. If you specify a SourceType but do not specify a SourceIdentifier, you receive notice of the events for that source type for all your Neptune sources. If you do not specify either the SourceType nor the SourceIdentifier, you are notified of events generated from all Neptune sources belonging to your customer account.
     pub async fn create_event_subscription(
         &self,
-        input: crate::types::CreateEventSubscriptionMessage,
+        input: crate::types::CreateEventSubscriptionInput,
     ) -> Result<
-        crate::types::CreateEventSubscriptionResult,
+        crate::types::CreateEventSubscriptionOutput,
         SdkError<crate::error::CreateEventSubscriptionError>,
     > {
         self.handle.call(14, input).await
@@ -237,9 +237,9 @@ impl Client {
     /// You can create a global database that is initially empty, and then add a primary cluster and secondary clusters to it, or you can specify an existing Neptune cluster during the create operation to become the primary cluster of the global database.
     pub async fn create_global_cluster(
         &self,
-        input: crate::types::CreateGlobalClusterMessage,
+        input: crate::types::CreateGlobalClusterInput,
     ) -> Result<
-        crate::types::CreateGlobalClusterResult,
+        crate::types::CreateGlobalClusterOutput,
         SdkError<crate::error::CreateGlobalClusterError>,
     > {
         self.handle.call(15, input).await
@@ -250,8 +250,8 @@ impl Client {
     /// Note that the DB Cluster cannot be deleted if deletion protection is enabled. To delete it, you must first set its `DeletionProtection` field to `False`.
     pub async fn delete_db_cluster(
         &self,
-        input: crate::types::DeleteDBClusterMessage,
-    ) -> Result<crate::types::DeleteDBClusterResult, SdkError<crate::error::DeleteDBClusterError>>
+        input: crate::types::DeleteDBClusterInput,
+    ) -> Result<crate::types::DeleteDBClusterOutput, SdkError<crate::error::DeleteDBClusterError>>
     {
         self.handle.call(16, input).await
     }
@@ -259,7 +259,7 @@ impl Client {
     /// Deletes a custom endpoint and removes it from an Amazon Neptune DB cluster.
     pub async fn delete_db_cluster_endpoint(
         &self,
-        input: crate::types::DeleteDBClusterEndpointMessage,
+        input: crate::types::DeleteDBClusterEndpointInput,
     ) -> Result<
         crate::types::DeleteDBClusterEndpointOutput,
         SdkError<crate::error::DeleteDBClusterEndpointError>,
@@ -270,7 +270,7 @@ impl Client {
     /// Deletes a specified DB cluster parameter group. The DB cluster parameter group to be deleted can't be associated with any DB clusters.
     pub async fn delete_db_cluster_parameter_group(
         &self,
-        input: crate::types::DeleteDBClusterParameterGroupMessage,
+        input: crate::types::DeleteDBClusterParameterGroupInput,
     ) -> Result<
         crate::types::DeleteDBClusterParameterGroupOutput,
         SdkError<crate::error::DeleteDBClusterParameterGroupError>,
@@ -283,9 +283,9 @@ impl Client {
     /// The DB cluster snapshot must be in the `available` state to be deleted.
     pub async fn delete_db_cluster_snapshot(
         &self,
-        input: crate::types::DeleteDBClusterSnapshotMessage,
+        input: crate::types::DeleteDBClusterSnapshotInput,
     ) -> Result<
-        crate::types::DeleteDBClusterSnapshotResult,
+        crate::types::DeleteDBClusterSnapshotOutput,
         SdkError<crate::error::DeleteDBClusterSnapshotError>,
     > {
         self.handle.call(19, input).await
@@ -300,8 +300,8 @@ impl Client {
     /// You can't delete a DB instance if it is the only instance in the DB cluster, or if it has deletion protection enabled.
     pub async fn delete_db_instance(
         &self,
-        input: crate::types::DeleteDBInstanceMessage,
-    ) -> Result<crate::types::DeleteDBInstanceResult, SdkError<crate::error::DeleteDBInstanceError>>
+        input: crate::types::DeleteDBInstanceInput,
+    ) -> Result<crate::types::DeleteDBInstanceOutput, SdkError<crate::error::DeleteDBInstanceError>>
     {
         self.handle.call(20, input).await
     }
@@ -309,7 +309,7 @@ impl Client {
     /// Deletes a specified DBParameterGroup. The DBParameterGroup to be deleted can't be associated with any DB instances.
     pub async fn delete_db_parameter_group(
         &self,
-        input: crate::types::DeleteDBParameterGroupMessage,
+        input: crate::types::DeleteDBParameterGroupInput,
     ) -> Result<
         crate::types::DeleteDBParameterGroupOutput,
         SdkError<crate::error::DeleteDBParameterGroupError>,
@@ -322,7 +322,7 @@ impl Client {
     /// The specified database subnet group must not be associated with any DB instances.
     pub async fn delete_db_subnet_group(
         &self,
-        input: crate::types::DeleteDBSubnetGroupMessage,
+        input: crate::types::DeleteDBSubnetGroupInput,
     ) -> Result<
         crate::types::DeleteDBSubnetGroupOutput,
         SdkError<crate::error::DeleteDBSubnetGroupError>,
@@ -333,9 +333,9 @@ impl Client {
     /// Deletes an event notification subscription.
     pub async fn delete_event_subscription(
         &self,
-        input: crate::types::DeleteEventSubscriptionMessage,
+        input: crate::types::DeleteEventSubscriptionInput,
     ) -> Result<
-        crate::types::DeleteEventSubscriptionResult,
+        crate::types::DeleteEventSubscriptionOutput,
         SdkError<crate::error::DeleteEventSubscriptionError>,
     > {
         self.handle.call(23, input).await
@@ -344,9 +344,9 @@ impl Client {
     /// Deletes a global database. The primary and all secondary clusters must already be detached or deleted first.
     pub async fn delete_global_cluster(
         &self,
-        input: crate::types::DeleteGlobalClusterMessage,
+        input: crate::types::DeleteGlobalClusterInput,
     ) -> Result<
-        crate::types::DeleteGlobalClusterResult,
+        crate::types::DeleteGlobalClusterOutput,
         SdkError<crate::error::DeleteGlobalClusterError>,
     > {
         self.handle.call(24, input).await
@@ -357,9 +357,9 @@ impl Client {
     /// This operation can also return information for Amazon RDS clusters and Amazon DocDB clusters.
     pub async fn describe_db_cluster_endpoints(
         &self,
-        input: crate::types::DescribeDBClusterEndpointsMessage,
+        input: crate::types::DescribeDBClusterEndpointsInput,
     ) -> Result<
-        crate::types::DBClusterEndpointMessage,
+        crate::types::DescribeDBClusterEndpointsOutput,
         SdkError<crate::error::DescribeDBClusterEndpointsError>,
     > {
         self.handle.call(25, input).await
@@ -368,9 +368,9 @@ impl Client {
     /// Returns a list of `DBClusterParameterGroup` descriptions. If a `DBClusterParameterGroupName` parameter is specified, the list will contain only the description of the specified DB cluster parameter group.
     pub async fn describe_db_cluster_parameter_groups(
         &self,
-        input: crate::types::DescribeDBClusterParameterGroupsMessage,
+        input: crate::types::DescribeDBClusterParameterGroupsInput,
     ) -> Result<
-        crate::types::DBClusterParameterGroupsMessage,
+        crate::types::DescribeDBClusterParameterGroupsOutput,
         SdkError<crate::error::DescribeDBClusterParameterGroupsError>,
     > {
         self.handle.call(26, input).await
@@ -379,9 +379,9 @@ impl Client {
     /// Returns the detailed parameter list for a particular DB cluster parameter group.
     pub async fn describe_db_cluster_parameters(
         &self,
-        input: crate::types::DescribeDBClusterParametersMessage,
+        input: crate::types::DescribeDBClusterParametersInput,
     ) -> Result<
-        crate::types::DBClusterParameterGroupDetails,
+        crate::types::DescribeDBClusterParametersOutput,
         SdkError<crate::error::DescribeDBClusterParametersError>,
     > {
         self.handle.call(27, input).await
@@ -394,9 +394,9 @@ impl Client {
     /// To add or remove access for an Amazon account to copy or restore a manual DB cluster snapshot, or to make the manual DB cluster snapshot public or private, use the [ModifyDBClusterSnapshotAttribute] API action.
     pub async fn describe_db_cluster_snapshot_attributes(
         &self,
-        input: crate::types::DescribeDBClusterSnapshotAttributesMessage,
+        input: crate::types::DescribeDBClusterSnapshotAttributesInput,
     ) -> Result<
-        crate::types::DescribeDBClusterSnapshotAttributesResult,
+        crate::types::DescribeDBClusterSnapshotAttributesOutput,
         SdkError<crate::error::DescribeDBClusterSnapshotAttributesError>,
     > {
         self.handle.call(28, input).await
@@ -405,9 +405,9 @@ impl Client {
     /// Returns information about DB cluster snapshots. This API action supports pagination.
     pub async fn describe_db_cluster_snapshots(
         &self,
-        input: crate::types::DescribeDBClusterSnapshotsMessage,
+        input: crate::types::DescribeDBClusterSnapshotsInput,
     ) -> Result<
-        crate::types::DBClusterSnapshotMessage,
+        crate::types::DescribeDBClusterSnapshotsOutput,
         SdkError<crate::error::DescribeDBClusterSnapshotsError>,
     > {
         self.handle.call(29, input).await
@@ -418,18 +418,20 @@ impl Client {
     /// This operation can also return information for Amazon RDS clusters and Amazon DocDB clusters.
     pub async fn describe_db_clusters(
         &self,
-        input: crate::types::DescribeDBClustersMessage,
-    ) -> Result<crate::types::DBClusterMessage, SdkError<crate::error::DescribeDBClustersError>>
-    {
+        input: crate::types::DescribeDBClustersInput,
+    ) -> Result<
+        crate::types::DescribeDBClustersOutput,
+        SdkError<crate::error::DescribeDBClustersError>,
+    > {
         self.handle.call(30, input).await
     }
 
     /// Returns a list of the available DB engines.
     pub async fn describe_db_engine_versions(
         &self,
-        input: crate::types::DescribeDBEngineVersionsMessage,
+        input: crate::types::DescribeDBEngineVersionsInput,
     ) -> Result<
-        crate::types::DBEngineVersionMessage,
+        crate::types::DescribeDBEngineVersionsOutput,
         SdkError<crate::error::DescribeDBEngineVersionsError>,
     > {
         self.handle.call(31, input).await
@@ -440,18 +442,20 @@ impl Client {
     /// This operation can also return information for Amazon RDS instances and Amazon DocDB instances.
     pub async fn describe_db_instances(
         &self,
-        input: crate::types::DescribeDBInstancesMessage,
-    ) -> Result<crate::types::DBInstanceMessage, SdkError<crate::error::DescribeDBInstancesError>>
-    {
+        input: crate::types::DescribeDBInstancesInput,
+    ) -> Result<
+        crate::types::DescribeDBInstancesOutput,
+        SdkError<crate::error::DescribeDBInstancesError>,
+    > {
         self.handle.call(32, input).await
     }
 
     /// Returns a list of `DBParameterGroup` descriptions. If a `DBParameterGroupName` is specified, the list will contain only the description of the specified DB parameter group.
     pub async fn describe_db_parameter_groups(
         &self,
-        input: crate::types::DescribeDBParameterGroupsMessage,
+        input: crate::types::DescribeDBParameterGroupsInput,
     ) -> Result<
-        crate::types::DBParameterGroupsMessage,
+        crate::types::DescribeDBParameterGroupsOutput,
         SdkError<crate::error::DescribeDBParameterGroupsError>,
     > {
         self.handle.call(33, input).await
@@ -460,9 +464,9 @@ impl Client {
     /// Returns the detailed parameter list for a particular DB parameter group.
     pub async fn describe_db_parameters(
         &self,
-        input: crate::types::DescribeDBParametersMessage,
+        input: crate::types::DescribeDBParametersInput,
     ) -> Result<
-        crate::types::DBParameterGroupDetails,
+        crate::types::DescribeDBParametersOutput,
         SdkError<crate::error::DescribeDBParametersError>,
     > {
         self.handle.call(34, input).await
@@ -473,9 +477,9 @@ impl Client {
     /// For an overview of CIDR ranges, go to the [Wikipedia Tutorial](http://en.wikipedia.org/wiki/Classless_Inter-Domain_Routing).
     pub async fn describe_db_subnet_groups(
         &self,
-        input: crate::types::DescribeDBSubnetGroupsMessage,
+        input: crate::types::DescribeDBSubnetGroupsInput,
     ) -> Result<
-        crate::types::DBSubnetGroupMessage,
+        crate::types::DescribeDBSubnetGroupsOutput,
         SdkError<crate::error::DescribeDBSubnetGroupsError>,
     > {
         self.handle.call(35, input).await
@@ -484,9 +488,9 @@ impl Client {
     /// Returns the default engine and system parameter information for the cluster database engine.
     pub async fn describe_engine_default_cluster_parameters(
         &self,
-        input: crate::types::DescribeEngineDefaultClusterParametersMessage,
+        input: crate::types::DescribeEngineDefaultClusterParametersInput,
     ) -> Result<
-        crate::types::DescribeEngineDefaultClusterParametersResult,
+        crate::types::DescribeEngineDefaultClusterParametersOutput,
         SdkError<crate::error::DescribeEngineDefaultClusterParametersError>,
     > {
         self.handle.call(36, input).await
@@ -495,9 +499,9 @@ impl Client {
     /// Returns the default engine and system parameter information for the specified database engine.
     pub async fn describe_engine_default_parameters(
         &self,
-        input: crate::types::DescribeEngineDefaultParametersMessage,
+        input: crate::types::DescribeEngineDefaultParametersInput,
     ) -> Result<
-        crate::types::DescribeEngineDefaultParametersResult,
+        crate::types::DescribeEngineDefaultParametersOutput,
         SdkError<crate::error::DescribeEngineDefaultParametersError>,
     > {
         self.handle.call(37, input).await
@@ -506,9 +510,9 @@ impl Client {
     /// Displays a list of categories for all event source types, or, if specified, for a specified source type.
     pub async fn describe_event_categories(
         &self,
-        input: crate::types::DescribeEventCategoriesMessage,
+        input: crate::types::DescribeEventCategoriesInput,
     ) -> Result<
-        crate::types::EventCategoriesMessage,
+        crate::types::DescribeEventCategoriesOutput,
         SdkError<crate::error::DescribeEventCategoriesError>,
     > {
         self.handle.call(38, input).await
@@ -519,9 +523,9 @@ impl Client {
     /// If you specify a SubscriptionName, lists the description for that subscription.
     pub async fn describe_event_subscriptions(
         &self,
-        input: crate::types::DescribeEventSubscriptionsMessage,
+        input: crate::types::DescribeEventSubscriptionsInput,
     ) -> Result<
-        crate::types::EventSubscriptionsMessage,
+        crate::types::DescribeEventSubscriptionsOutput,
         SdkError<crate::error::DescribeEventSubscriptionsError>,
     > {
         self.handle.call(39, input).await
@@ -530,17 +534,18 @@ impl Client {
     /// Returns events related to DB instances, DB security groups, DB snapshots, and DB parameter groups for the past 14 days. Events specific to a particular DB instance, DB security group, database snapshot, or DB parameter group can be obtained by providing the name as a parameter. By default, the past hour of events are returned.
     pub async fn describe_events(
         &self,
-        input: crate::types::DescribeEventsMessage,
-    ) -> Result<crate::types::EventsMessage, SdkError<crate::error::DescribeEventsError>> {
+        input: crate::types::DescribeEventsInput,
+    ) -> Result<crate::types::DescribeEventsOutput, SdkError<crate::error::DescribeEventsError>>
+    {
         self.handle.call(40, input).await
     }
 
     /// Returns information about Neptune global database clusters. This API supports pagination.
     pub async fn describe_global_clusters(
         &self,
-        input: crate::types::DescribeGlobalClustersMessage,
+        input: crate::types::DescribeGlobalClustersInput,
     ) -> Result<
-        crate::types::GlobalClustersMessage,
+        crate::types::DescribeGlobalClustersOutput,
         SdkError<crate::error::DescribeGlobalClustersError>,
     > {
         self.handle.call(41, input).await
@@ -549,9 +554,9 @@ impl Client {
     /// Returns a list of orderable DB instance options for the specified engine.
     pub async fn describe_orderable_db_instance_options(
         &self,
-        input: crate::types::DescribeOrderableDBInstanceOptionsMessage,
+        input: crate::types::DescribeOrderableDBInstanceOptionsInput,
     ) -> Result<
-        crate::types::OrderableDBInstanceOptionsMessage,
+        crate::types::DescribeOrderableDBInstanceOptionsOutput,
         SdkError<crate::error::DescribeOrderableDBInstanceOptionsError>,
     > {
         self.handle.call(42, input).await
@@ -560,9 +565,9 @@ impl Client {
     /// Returns a list of resources (for example, DB instances) that have at least one pending maintenance action.
     pub async fn describe_pending_maintenance_actions(
         &self,
-        input: crate::types::DescribePendingMaintenanceActionsMessage,
+        input: crate::types::DescribePendingMaintenanceActionsInput,
     ) -> Result<
-        crate::types::PendingMaintenanceActionsMessage,
+        crate::types::DescribePendingMaintenanceActionsOutput,
         SdkError<crate::error::DescribePendingMaintenanceActionsError>,
     > {
         self.handle.call(43, input).await
@@ -571,9 +576,9 @@ impl Client {
     /// You can call [DescribeValidDBInstanceModifications] to learn what modifications you can make to your DB instance. You can use this information when you call [ModifyDBInstance].
     pub async fn describe_valid_db_instance_modifications(
         &self,
-        input: crate::types::DescribeValidDBInstanceModificationsMessage,
+        input: crate::types::DescribeValidDBInstanceModificationsInput,
     ) -> Result<
-        crate::types::DescribeValidDBInstanceModificationsResult,
+        crate::types::DescribeValidDBInstanceModificationsOutput,
         SdkError<crate::error::DescribeValidDBInstanceModificationsError>,
     > {
         self.handle.call(44, input).await
@@ -586,8 +591,8 @@ impl Client {
     /// Amazon Neptune will automatically fail over to a Read Replica, if one exists, when the primary instance fails. You can force a failover when you want to simulate a failure of a primary instance for testing. Because each instance in a DB cluster has its own endpoint address, you will need to clean up and re-establish any existing connections that use those endpoint addresses when the failover is complete.
     pub async fn failover_db_cluster(
         &self,
-        input: crate::types::FailoverDBClusterMessage,
-    ) -> Result<crate::types::FailoverDBClusterResult, SdkError<crate::error::FailoverDBClusterError>>
+        input: crate::types::FailoverDBClusterInput,
+    ) -> Result<crate::types::FailoverDBClusterOutput, SdkError<crate::error::FailoverDBClusterError>>
     {
         self.handle.call(45, input).await
     }
@@ -599,9 +604,9 @@ impl Client {
     /// This action applies **only** to Neptune global databases. This action is only intended for use on healthy Neptune global databases with healthy Neptune DB clusters and no region-wide outages, to test disaster recovery scenarios or to reconfigure the global database topology.
     pub async fn failover_global_cluster(
         &self,
-        input: crate::types::FailoverGlobalClusterMessage,
+        input: crate::types::FailoverGlobalClusterInput,
     ) -> Result<
-        crate::types::FailoverGlobalClusterResult,
+        crate::types::FailoverGlobalClusterOutput,
         SdkError<crate::error::FailoverGlobalClusterError>,
     > {
         self.handle.call(46, input).await
@@ -610,17 +615,19 @@ impl Client {
     /// Lists all tags on an Amazon Neptune resource.
     pub async fn list_tags_for_resource(
         &self,
-        input: crate::types::ListTagsForResourceMessage,
-    ) -> Result<crate::types::TagListMessage, SdkError<crate::error::ListTagsForResourceError>>
-    {
+        input: crate::types::ListTagsForResourceInput,
+    ) -> Result<
+        crate::types::ListTagsForResourceOutput,
+        SdkError<crate::error::ListTagsForResourceError>,
+    > {
         self.handle.call(47, input).await
     }
 
     /// Modify a setting for a DB cluster. You can change one or more database configuration parameters by specifying these parameters and the new values in the request.
     pub async fn modify_db_cluster(
         &self,
-        input: crate::types::ModifyDBClusterMessage,
-    ) -> Result<crate::types::ModifyDBClusterResult, SdkError<crate::error::ModifyDBClusterError>>
+        input: crate::types::ModifyDBClusterInput,
+    ) -> Result<crate::types::ModifyDBClusterOutput, SdkError<crate::error::ModifyDBClusterError>>
     {
         self.handle.call(48, input).await
     }
@@ -628,7 +635,7 @@ impl Client {
     /// Modifies the properties of an endpoint in an Amazon Neptune DB cluster.
     pub async fn modify_db_cluster_endpoint(
         &self,
-        input: crate::types::ModifyDBClusterEndpointMessage,
+        input: crate::types::ModifyDBClusterEndpointInput,
     ) -> Result<
         crate::types::ModifyDBClusterEndpointOutput,
         SdkError<crate::error::ModifyDBClusterEndpointError>,
@@ -643,7 +650,7 @@ impl Client {
     /// After you create a DB cluster parameter group, you should wait at least 5 minutes before creating your first DB cluster that uses that DB cluster parameter group as the default parameter group. This allows Amazon Neptune to fully complete the create action before the parameter group is used as the default for a new DB cluster. This is especially important for parameters that are critical when creating the default database for a DB cluster, such as the character set for the default database defined by the `character_set_database` parameter. You can use the *Parameter Groups* option of the Amazon Neptune console or the [DescribeDBClusterParameters] command to verify that your DB cluster parameter group has been created or modified.
     pub async fn modify_db_cluster_parameter_group(
         &self,
-        input: crate::types::ModifyDBClusterParameterGroupMessage,
+        input: crate::types::ModifyDBClusterParameterGroupInput,
     ) -> Result<
         crate::types::DBClusterParameterGroupNameMessage,
         SdkError<crate::error::ModifyDBClusterParameterGroupError>,
@@ -658,9 +665,9 @@ impl Client {
     /// To view which Amazon accounts have access to copy or restore a manual DB cluster snapshot, or whether a manual DB cluster snapshot public or private, use the [DescribeDBClusterSnapshotAttributes] API action.
     pub async fn modify_db_cluster_snapshot_attribute(
         &self,
-        input: crate::types::ModifyDBClusterSnapshotAttributeMessage,
+        input: crate::types::ModifyDBClusterSnapshotAttributeInput,
     ) -> Result<
-        crate::types::ModifyDBClusterSnapshotAttributeResult,
+        crate::types::ModifyDBClusterSnapshotAttributeOutput,
         SdkError<crate::error::ModifyDBClusterSnapshotAttributeError>,
     > {
         self.handle.call(51, input).await
@@ -669,8 +676,8 @@ impl Client {
     /// Modifies settings for a DB instance. You can change one or more database configuration parameters by specifying these parameters and the new values in the request. To learn what modifications you can make to your DB instance, call [DescribeValidDBInstanceModifications] before you call [ModifyDBInstance].
     pub async fn modify_db_instance(
         &self,
-        input: crate::types::ModifyDBInstanceMessage,
-    ) -> Result<crate::types::ModifyDBInstanceResult, SdkError<crate::error::ModifyDBInstanceError>>
+        input: crate::types::ModifyDBInstanceInput,
+    ) -> Result<crate::types::ModifyDBInstanceOutput, SdkError<crate::error::ModifyDBInstanceError>>
     {
         self.handle.call(52, input).await
     }
@@ -682,7 +689,7 @@ impl Client {
     /// After you modify a DB parameter group, you should wait at least 5 minutes before creating your first DB instance that uses that DB parameter group as the default parameter group. This allows Amazon Neptune to fully complete the modify action before the parameter group is used as the default for a new DB instance. This is especially important for parameters that are critical when creating the default database for a DB instance, such as the character set for the default database defined by the `character_set_database` parameter. You can use the *Parameter Groups* option of the Amazon Neptune console or the *DescribeDBParameters* command to verify that your DB parameter group has been created or modified.
     pub async fn modify_db_parameter_group(
         &self,
-        input: crate::types::ModifyDBParameterGroupMessage,
+        input: crate::types::ModifyDBParameterGroupInput,
     ) -> Result<
         crate::types::DBParameterGroupNameMessage,
         SdkError<crate::error::ModifyDBParameterGroupError>,
@@ -693,9 +700,9 @@ impl Client {
     /// Modifies an existing DB subnet group. DB subnet groups must contain at least one subnet in at least two AZs in the Amazon Region.
     pub async fn modify_db_subnet_group(
         &self,
-        input: crate::types::ModifyDBSubnetGroupMessage,
+        input: crate::types::ModifyDBSubnetGroupInput,
     ) -> Result<
-        crate::types::ModifyDBSubnetGroupResult,
+        crate::types::ModifyDBSubnetGroupOutput,
         SdkError<crate::error::ModifyDBSubnetGroupError>,
     > {
         self.handle.call(54, input).await
@@ -706,9 +713,9 @@ impl Client {
     /// You can see a list of the event categories for a given SourceType by using the **DescribeEventCategories** action.
     pub async fn modify_event_subscription(
         &self,
-        input: crate::types::ModifyEventSubscriptionMessage,
+        input: crate::types::ModifyEventSubscriptionInput,
     ) -> Result<
-        crate::types::ModifyEventSubscriptionResult,
+        crate::types::ModifyEventSubscriptionOutput,
         SdkError<crate::error::ModifyEventSubscriptionError>,
     > {
         self.handle.call(55, input).await
@@ -717,9 +724,9 @@ impl Client {
     /// Modify a setting for an Amazon Neptune global cluster. You can change one or more database configuration parameters by specifying these parameters and their new values in the request.
     pub async fn modify_global_cluster(
         &self,
-        input: crate::types::ModifyGlobalClusterMessage,
+        input: crate::types::ModifyGlobalClusterInput,
     ) -> Result<
-        crate::types::ModifyGlobalClusterResult,
+        crate::types::ModifyGlobalClusterOutput,
         SdkError<crate::error::ModifyGlobalClusterError>,
     > {
         self.handle.call(56, input).await
@@ -728,9 +735,9 @@ impl Client {
     /// Not supported.
     pub async fn promote_read_replica_db_cluster(
         &self,
-        input: crate::types::PromoteReadReplicaDBClusterMessage,
+        input: crate::types::PromoteReadReplicaDBClusterInput,
     ) -> Result<
-        crate::types::PromoteReadReplicaDBClusterResult,
+        crate::types::PromoteReadReplicaDBClusterOutput,
         SdkError<crate::error::PromoteReadReplicaDBClusterError>,
     > {
         self.handle.call(57, input).await
@@ -741,8 +748,8 @@ impl Client {
     /// Rebooting a DB instance restarts the database engine service. Rebooting a DB instance results in a momentary outage, during which the DB instance status is set to rebooting.
     pub async fn reboot_db_instance(
         &self,
-        input: crate::types::RebootDBInstanceMessage,
-    ) -> Result<crate::types::RebootDBInstanceResult, SdkError<crate::error::RebootDBInstanceError>>
+        input: crate::types::RebootDBInstanceInput,
+    ) -> Result<crate::types::RebootDBInstanceOutput, SdkError<crate::error::RebootDBInstanceError>>
     {
         self.handle.call(58, input).await
     }
@@ -750,9 +757,9 @@ impl Client {
     /// Detaches a Neptune DB cluster from a Neptune global database. A secondary cluster becomes a normal standalone cluster with read-write capability instead of being read-only, and no longer receives data from the primary cluster.
     pub async fn remove_from_global_cluster(
         &self,
-        input: crate::types::RemoveFromGlobalClusterMessage,
+        input: crate::types::RemoveFromGlobalClusterInput,
     ) -> Result<
-        crate::types::RemoveFromGlobalClusterResult,
+        crate::types::RemoveFromGlobalClusterOutput,
         SdkError<crate::error::RemoveFromGlobalClusterError>,
     > {
         self.handle.call(59, input).await
@@ -761,7 +768,7 @@ impl Client {
     /// Disassociates an Identity and Access Management (IAM) role from a DB cluster.
     pub async fn remove_role_from_db_cluster(
         &self,
-        input: crate::types::RemoveRoleFromDBClusterMessage,
+        input: crate::types::RemoveRoleFromDBClusterInput,
     ) -> Result<
         crate::types::RemoveRoleFromDBClusterOutput,
         SdkError<crate::error::RemoveRoleFromDBClusterError>,
@@ -772,9 +779,9 @@ impl Client {
     /// Removes a source identifier from an existing event notification subscription.
     pub async fn remove_source_identifier_from_subscription(
         &self,
-        input: crate::types::RemoveSourceIdentifierFromSubscriptionMessage,
+        input: crate::types::RemoveSourceIdentifierFromSubscriptionInput,
     ) -> Result<
-        crate::types::RemoveSourceIdentifierFromSubscriptionResult,
+        crate::types::RemoveSourceIdentifierFromSubscriptionOutput,
         SdkError<crate::error::RemoveSourceIdentifierFromSubscriptionError>,
     > {
         self.handle.call(61, input).await
@@ -783,7 +790,7 @@ impl Client {
     /// Removes metadata tags from an Amazon Neptune resource.
     pub async fn remove_tags_from_resource(
         &self,
-        input: crate::types::RemoveTagsFromResourceMessage,
+        input: crate::types::RemoveTagsFromResourceInput,
     ) -> Result<
         crate::types::RemoveTagsFromResourceOutput,
         SdkError<crate::error::RemoveTagsFromResourceError>,
@@ -796,7 +803,7 @@ impl Client {
     /// When resetting the entire group, dynamic parameters are updated immediately and static parameters are set to `pending-reboot` to take effect on the next DB instance restart or [RebootDBInstance] request. You must call [RebootDBInstance] for every DB instance in your DB cluster that you want the updated static parameter to apply to.
     pub async fn reset_db_cluster_parameter_group(
         &self,
-        input: crate::types::ResetDBClusterParameterGroupMessage,
+        input: crate::types::ResetDBClusterParameterGroupInput,
     ) -> Result<
         crate::types::DBClusterParameterGroupNameMessage,
         SdkError<crate::error::ResetDBClusterParameterGroupError>,
@@ -807,7 +814,7 @@ impl Client {
     /// Modifies the parameters of a DB parameter group to the engine/system default value. To reset specific parameters, provide a list of the following: `ParameterName` and `ApplyMethod`. To reset the entire DB parameter group, specify the `DBParameterGroup` name and `ResetAllParameters` parameters. When resetting the entire group, dynamic parameters are updated immediately and static parameters are set to `pending-reboot` to take effect on the next DB instance restart or `RebootDBInstance` request.
     pub async fn reset_db_parameter_group(
         &self,
-        input: crate::types::ResetDBParameterGroupMessage,
+        input: crate::types::ResetDBParameterGroupInput,
     ) -> Result<
         crate::types::DBParameterGroupNameMessage,
         SdkError<crate::error::ResetDBParameterGroupError>,
@@ -822,9 +829,9 @@ impl Client {
     /// If a DB cluster snapshot is specified, the target DB cluster is created from the source DB cluster restore point with the same configuration as the original source DB cluster, except that the new DB cluster is created with the default security group.
     pub async fn restore_db_cluster_from_snapshot(
         &self,
-        input: crate::types::RestoreDBClusterFromSnapshotMessage,
+        input: crate::types::RestoreDBClusterFromSnapshotInput,
     ) -> Result<
-        crate::types::RestoreDBClusterFromSnapshotResult,
+        crate::types::RestoreDBClusterFromSnapshotOutput,
         SdkError<crate::error::RestoreDBClusterFromSnapshotError>,
     > {
         self.handle.call(65, input).await
@@ -835,9 +842,9 @@ impl Client {
     /// This action only restores the DB cluster, not the DB instances for that DB cluster. You must invoke the [CreateDBInstance] action to create DB instances for the restored DB cluster, specifying the identifier of the restored DB cluster in `DBClusterIdentifier`. You can create DB instances only after the `RestoreDBClusterToPointInTime` action has completed and the DB cluster is available.
     pub async fn restore_db_cluster_to_point_in_time(
         &self,
-        input: crate::types::RestoreDBClusterToPointInTimeMessage,
+        input: crate::types::RestoreDBClusterToPointInTimeInput,
     ) -> Result<
-        crate::types::RestoreDBClusterToPointInTimeResult,
+        crate::types::RestoreDBClusterToPointInTimeOutput,
         SdkError<crate::error::RestoreDBClusterToPointInTimeError>,
     > {
         self.handle.call(66, input).await
@@ -846,8 +853,8 @@ impl Client {
     /// Starts an Amazon Neptune DB cluster that was stopped using the Amazon console, the Amazon CLI stop-db-cluster command, or the StopDBCluster API.
     pub async fn start_db_cluster(
         &self,
-        input: crate::types::StartDBClusterMessage,
-    ) -> Result<crate::types::StartDBClusterResult, SdkError<crate::error::StartDBClusterError>>
+        input: crate::types::StartDBClusterInput,
+    ) -> Result<crate::types::StartDBClusterOutput, SdkError<crate::error::StartDBClusterError>>
     {
         self.handle.call(67, input).await
     }
@@ -857,8 +864,8 @@ impl Client {
     /// Neptune also retains the transaction logs so you can do a point-in-time restore if necessary.
     pub async fn stop_db_cluster(
         &self,
-        input: crate::types::StopDBClusterMessage,
-    ) -> Result<crate::types::StopDBClusterResult, SdkError<crate::error::StopDBClusterError>> {
+        input: crate::types::StopDBClusterInput,
+    ) -> Result<crate::types::StopDBClusterOutput, SdkError<crate::error::StopDBClusterError>> {
         self.handle.call(68, input).await
     }
 
@@ -869,9 +876,9 @@ impl Client {
     /// This operation is intended for controlled environments, for operations such as "regional rotation" or to fall back to the original primary after a global database failover.
     pub async fn switchover_global_cluster(
         &self,
-        input: crate::types::SwitchoverGlobalClusterMessage,
+        input: crate::types::SwitchoverGlobalClusterInput,
     ) -> Result<
-        crate::types::SwitchoverGlobalClusterResult,
+        crate::types::SwitchoverGlobalClusterOutput,
         SdkError<crate::error::SwitchoverGlobalClusterError>,
     > {
         self.handle.call(69, input).await

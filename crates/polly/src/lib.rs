@@ -32,10 +32,15 @@ pub mod waiters;
 pub use client::Client;
 pub use error::Error;
 pub use myaws_core::body::ByteStream;
-pub use myaws_core::events::{Event, Events, HookOutcome};
+pub use myaws_core::events::{Event, Events, HookOutcome, HttpResponse};
 pub use myaws_core::eventstream::{EventReceiver, EventStreamError, EventStreamInput};
+pub use myaws_core::stub::Stubber;
+pub use myaws_core::user_config as config;
 pub use myaws_core::Bytes as Blob;
-pub use myaws_core::{ClientConfig, Credentials, DateTime, SdkError, ServiceError, Session};
+pub use myaws_core::{
+    BuildError, ClientConfig, Credentials, DateTime, Document, ResponseMetadata, SdkError,
+    ServiceError, Session,
+};
 
 /// The compact model files this crate embeds; myaws-core loads them once.
 static DATA: myaws_core::service::ServiceData = myaws_core::service::ServiceData {

@@ -15,13 +15,9 @@ pub struct AudioEvent {
     pub audio_chunk: Option<myaws_core::Bytes>,
 }
 
-impl AudioEvent {
-    /// Sets `AudioChunk` (see [`Self::audio_chunk`]).
-    pub fn audio_chunk(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.audio_chunk = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AudioEvent {
+    into audio_chunk("AudioChunk"): myaws_core::Bytes;
+});
 
 impl FromValue for AudioEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -53,13 +49,9 @@ pub struct DeleteLexiconInput {
     pub name: Option<String>,
 }
 
-impl DeleteLexiconInput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteLexiconInput {
+    into name("Name"): String;
+});
 
 impl IntoValue for DeleteLexiconInput {
     fn into_value(self) -> Value {
@@ -96,28 +88,12 @@ pub struct DescribeVoicesInput {
     pub next_token: Option<String>,
 }
 
-impl DescribeVoicesInput {
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<crate::types::Engine>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `LanguageCode` (see [`Self::language_code`]).
-    pub fn language_code(mut self, value: impl Into<crate::types::LanguageCode>) -> Self {
-        self.language_code = Some(value.into());
-        self
-    }
-    /// Sets `IncludeAdditionalLanguageCodes` (see [`Self::include_additional_language_codes`]).
-    pub fn include_additional_language_codes(mut self, value: bool) -> Self {
-        self.include_additional_language_codes = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeVoicesInput {
+    into engine("Engine"): crate::types::Engine;
+    into language_code("LanguageCode"): crate::types::LanguageCode;
+    value include_additional_language_codes("IncludeAdditionalLanguageCodes"): bool;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for DescribeVoicesInput {
     fn into_value(self) -> Value {
@@ -142,18 +118,10 @@ pub struct DescribeVoicesOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeVoicesOutput {
-    /// Sets `Voices` (see [`Self::voices`]).
-    pub fn voices(mut self, value: Vec<crate::types::Voice>) -> Self {
-        self.voices = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeVoicesOutput {
+    list voices("Voices"): crate::types::Voice, push_voices;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for DescribeVoicesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -257,13 +225,9 @@ pub struct EngineNotSupportedException {
     pub message: Option<String>,
 }
 
-impl EngineNotSupportedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EngineNotSupportedException {
+    into message("message"): String;
+});
 
 impl FromValue for EngineNotSupportedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -282,13 +246,9 @@ pub struct FlushStreamConfiguration {
     pub force: Option<bool>,
 }
 
-impl FlushStreamConfiguration {
-    /// Sets `Force` (see [`Self::force`]).
-    pub fn force(mut self, value: bool) -> Self {
-        self.force = Some(value);
-        self
-    }
-}
+myaws_core::setters!(FlushStreamConfiguration {
+    value force("Force"): bool;
+});
 
 impl IntoValue for FlushStreamConfiguration {
     fn into_value(self) -> Value {
@@ -382,13 +342,9 @@ pub struct GetLexiconInput {
     pub name: Option<String>,
 }
 
-impl GetLexiconInput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetLexiconInput {
+    into name("Name"): String;
+});
 
 impl IntoValue for GetLexiconInput {
     fn into_value(self) -> Value {
@@ -408,18 +364,10 @@ pub struct GetLexiconOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetLexiconOutput {
-    /// Sets `Lexicon` (see [`Self::lexicon`]).
-    pub fn lexicon(mut self, value: crate::types::Lexicon) -> Self {
-        self.lexicon = Some(value);
-        self
-    }
-    /// Sets `LexiconAttributes` (see [`Self::lexicon_attributes`]).
-    pub fn lexicon_attributes(mut self, value: crate::types::LexiconAttributes) -> Self {
-        self.lexicon_attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetLexiconOutput {
+    value lexicon("Lexicon"): crate::types::Lexicon;
+    value lexicon_attributes("LexiconAttributes"): crate::types::LexiconAttributes;
+});
 
 impl FromValue for GetLexiconOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -441,13 +389,9 @@ pub struct GetSpeechSynthesisTaskInput {
     pub task_id: Option<String>,
 }
 
-impl GetSpeechSynthesisTaskInput {
-    /// Sets `TaskId` (see [`Self::task_id`]).
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.task_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetSpeechSynthesisTaskInput {
+    into task_id("TaskId"): String;
+});
 
 impl IntoValue for GetSpeechSynthesisTaskInput {
     fn into_value(self) -> Value {
@@ -465,13 +409,9 @@ pub struct GetSpeechSynthesisTaskOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetSpeechSynthesisTaskOutput {
-    /// Sets `SynthesisTask` (see [`Self::synthesis_task`]).
-    pub fn synthesis_task(mut self, value: crate::types::SynthesisTask) -> Self {
-        self.synthesis_task = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetSpeechSynthesisTaskOutput {
+    value synthesis_task("SynthesisTask"): crate::types::SynthesisTask;
+});
 
 impl FromValue for GetSpeechSynthesisTaskOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -490,13 +430,9 @@ pub struct InvalidLexiconException {
     pub message: Option<String>,
 }
 
-impl InvalidLexiconException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidLexiconException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidLexiconException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -515,13 +451,9 @@ pub struct InvalidNextTokenException {
     pub message: Option<String>,
 }
 
-impl InvalidNextTokenException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidNextTokenException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidNextTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -540,13 +472,9 @@ pub struct InvalidS3BucketException {
     pub message: Option<String>,
 }
 
-impl InvalidS3BucketException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidS3BucketException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidS3BucketException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -565,13 +493,9 @@ pub struct InvalidS3KeyException {
     pub message: Option<String>,
 }
 
-impl InvalidS3KeyException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidS3KeyException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidS3KeyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -590,13 +514,9 @@ pub struct InvalidSampleRateException {
     pub message: Option<String>,
 }
 
-impl InvalidSampleRateException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidSampleRateException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidSampleRateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -615,13 +535,9 @@ pub struct InvalidSnsTopicArnException {
     pub message: Option<String>,
 }
 
-impl InvalidSnsTopicArnException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidSnsTopicArnException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidSnsTopicArnException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -640,13 +556,9 @@ pub struct InvalidSsmlException {
     pub message: Option<String>,
 }
 
-impl InvalidSsmlException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidSsmlException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidSsmlException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -665,13 +577,9 @@ pub struct InvalidTaskIdException {
     pub message: Option<String>,
 }
 
-impl InvalidTaskIdException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidTaskIdException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidTaskIdException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -969,13 +877,9 @@ pub struct LanguageNotSupportedException {
     pub message: Option<String>,
 }
 
-impl LanguageNotSupportedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LanguageNotSupportedException {
+    into message("message"): String;
+});
 
 impl FromValue for LanguageNotSupportedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1008,18 +912,10 @@ impl std::fmt::Debug for Lexicon {
     }
 }
 
-impl Lexicon {
-    /// Sets `Content` (see [`Self::content`]).
-    pub fn content(mut self, value: impl Into<String>) -> Self {
-        self.content = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Lexicon {
+    into content("Content"): String;
+    into name("Name"): String;
+});
 
 impl FromValue for Lexicon {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1049,38 +945,14 @@ pub struct LexiconAttributes {
     pub size: Option<i32>,
 }
 
-impl LexiconAttributes {
-    /// Sets `Alphabet` (see [`Self::alphabet`]).
-    pub fn alphabet(mut self, value: impl Into<String>) -> Self {
-        self.alphabet = Some(value.into());
-        self
-    }
-    /// Sets `LanguageCode` (see [`Self::language_code`]).
-    pub fn language_code(mut self, value: impl Into<crate::types::LanguageCode>) -> Self {
-        self.language_code = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `LexiconArn` (see [`Self::lexicon_arn`]).
-    pub fn lexicon_arn(mut self, value: impl Into<String>) -> Self {
-        self.lexicon_arn = Some(value.into());
-        self
-    }
-    /// Sets `LexemesCount` (see [`Self::lexemes_count`]).
-    pub fn lexemes_count(mut self, value: i32) -> Self {
-        self.lexemes_count = Some(value);
-        self
-    }
-    /// Sets `Size` (see [`Self::size`]).
-    pub fn size(mut self, value: i32) -> Self {
-        self.size = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LexiconAttributes {
+    into alphabet("Alphabet"): String;
+    into language_code("LanguageCode"): crate::types::LanguageCode;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    into lexicon_arn("LexiconArn"): String;
+    value lexemes_count("LexemesCount"): i32;
+    value size("Size"): i32;
+});
 
 impl FromValue for LexiconAttributes {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1106,18 +978,10 @@ pub struct LexiconDescription {
     pub attributes: Option<crate::types::LexiconAttributes>,
 }
 
-impl LexiconDescription {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: crate::types::LexiconAttributes) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LexiconDescription {
+    into name("Name"): String;
+    value attributes("Attributes"): crate::types::LexiconAttributes;
+});
 
 impl FromValue for LexiconDescription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1139,13 +1003,9 @@ pub struct LexiconNotFoundException {
     pub message: Option<String>,
 }
 
-impl LexiconNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LexiconNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for LexiconNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1164,13 +1024,9 @@ pub struct LexiconSizeExceededException {
     pub message: Option<String>,
 }
 
-impl LexiconSizeExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LexiconSizeExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for LexiconSizeExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1189,13 +1045,9 @@ pub struct ListLexiconsInput {
     pub next_token: Option<String>,
 }
 
-impl ListLexiconsInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListLexiconsInput {
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListLexiconsInput {
     fn into_value(self) -> Value {
@@ -1215,18 +1067,10 @@ pub struct ListLexiconsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListLexiconsOutput {
-    /// Sets `Lexicons` (see [`Self::lexicons`]).
-    pub fn lexicons(mut self, value: Vec<crate::types::LexiconDescription>) -> Self {
-        self.lexicons = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListLexiconsOutput {
+    list lexicons("Lexicons"): crate::types::LexiconDescription, push_lexicons;
+    into next_token("NextToken"): String;
+});
 
 impl FromValue for ListLexiconsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1250,23 +1094,11 @@ pub struct ListSpeechSynthesisTasksInput {
     pub status: Option<crate::types::TaskStatus>,
 }
 
-impl ListSpeechSynthesisTasksInput {
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::TaskStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSpeechSynthesisTasksInput {
+    value max_results("MaxResults"): i32;
+    into next_token("NextToken"): String;
+    into status("Status"): crate::types::TaskStatus;
+});
 
 impl IntoValue for ListSpeechSynthesisTasksInput {
     fn into_value(self) -> Value {
@@ -1290,18 +1122,10 @@ pub struct ListSpeechSynthesisTasksOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListSpeechSynthesisTasksOutput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `SynthesisTasks` (see [`Self::synthesis_tasks`]).
-    pub fn synthesis_tasks(mut self, value: Vec<crate::types::SynthesisTask>) -> Self {
-        self.synthesis_tasks = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListSpeechSynthesisTasksOutput {
+    into next_token("NextToken"): String;
+    list synthesis_tasks("SynthesisTasks"): crate::types::SynthesisTask, push_synthesis_tasks;
+});
 
 impl FromValue for ListSpeechSynthesisTasksOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1321,13 +1145,9 @@ pub struct MarksNotSupportedForFormatException {
     pub message: Option<String>,
 }
 
-impl MarksNotSupportedForFormatException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MarksNotSupportedForFormatException {
+    into message("message"): String;
+});
 
 impl FromValue for MarksNotSupportedForFormatException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1346,13 +1166,9 @@ pub struct MaxLexemeLengthExceededException {
     pub message: Option<String>,
 }
 
-impl MaxLexemeLengthExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MaxLexemeLengthExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for MaxLexemeLengthExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1371,13 +1187,9 @@ pub struct MaxLexiconsNumberExceededException {
     pub message: Option<String>,
 }
 
-impl MaxLexiconsNumberExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MaxLexiconsNumberExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for MaxLexiconsNumberExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1518,18 +1330,10 @@ impl std::fmt::Debug for PutLexiconInput {
     }
 }
 
-impl PutLexiconInput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Content` (see [`Self::content`]).
-    pub fn content(mut self, value: impl Into<String>) -> Self {
-        self.content = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutLexiconInput {
+    into name("Name"): String;
+    into content("Content"): String;
+});
 
 impl IntoValue for PutLexiconInput {
     fn into_value(self) -> Value {
@@ -1709,13 +1513,9 @@ pub struct ServiceFailureException {
     pub message: Option<String>,
 }
 
-impl ServiceFailureException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceFailureException {
+    into message("message"): String;
+});
 
 impl FromValue for ServiceFailureException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1738,23 +1538,11 @@ pub struct ServiceQuotaExceededException {
     pub service_code: Option<crate::types::ServiceCode>,
 }
 
-impl ServiceQuotaExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `quotaCode` (see [`Self::quota_code`]).
-    pub fn quota_code(mut self, value: impl Into<crate::types::QuotaCode>) -> Self {
-        self.quota_code = Some(value.into());
-        self
-    }
-    /// Sets `serviceCode` (see [`Self::service_code`]).
-    pub fn service_code(mut self, value: impl Into<crate::types::ServiceCode>) -> Self {
-        self.service_code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceQuotaExceededException {
+    into message("message"): String;
+    into quota_code("quotaCode"): crate::types::QuotaCode;
+    into service_code("serviceCode"): crate::types::ServiceCode;
+});
 
 impl FromValue for ServiceQuotaExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1859,13 +1647,9 @@ pub struct SsmlMarksNotSupportedForTextTypeException {
     pub message: Option<String>,
 }
 
-impl SsmlMarksNotSupportedForTextTypeException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SsmlMarksNotSupportedForTextTypeException {
+    into message("message"): String;
+});
 
 impl FromValue for SsmlMarksNotSupportedForTextTypeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1974,49 +1758,15 @@ pub struct StartSpeechSynthesisStreamInput {
     >,
 }
 
-impl StartSpeechSynthesisStreamInput {
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<crate::types::Engine>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `LanguageCode` (see [`Self::language_code`]).
-    pub fn language_code(mut self, value: impl Into<crate::types::LanguageCode>) -> Self {
-        self.language_code = Some(value.into());
-        self
-    }
-    /// Sets `LexiconNames` (see [`Self::lexicon_names`]).
-    pub fn lexicon_names(mut self, value: Vec<String>) -> Self {
-        self.lexicon_names = Some(value);
-        self
-    }
-    /// Sets `OutputFormat` (see [`Self::output_format`]).
-    pub fn output_format(mut self, value: impl Into<crate::types::OutputFormat>) -> Self {
-        self.output_format = Some(value.into());
-        self
-    }
-    /// Sets `SampleRate` (see [`Self::sample_rate`]).
-    pub fn sample_rate(mut self, value: impl Into<String>) -> Self {
-        self.sample_rate = Some(value.into());
-        self
-    }
-    /// Sets `VoiceId` (see [`Self::voice_id`]).
-    pub fn voice_id(mut self, value: impl Into<crate::types::VoiceId>) -> Self {
-        self.voice_id = Some(value.into());
-        self
-    }
-    /// Sets `ActionStream` (see [`Self::action_stream`]).
-    pub fn action_stream(
-        mut self,
-        value: impl myaws_core::eventstream::Stream<
-                Item = crate::types::StartSpeechSynthesisStreamActionStream,
-            > + Send
-            + 'static,
-    ) -> Self {
-        self.action_stream = Some(myaws_core::eventstream::EventStreamInput::new(value));
-        self
-    }
-}
+myaws_core::setters!(StartSpeechSynthesisStreamInput {
+    into engine("Engine"): crate::types::Engine;
+    into language_code("LanguageCode"): crate::types::LanguageCode;
+    list_into lexicon_names("LexiconNames"): String, push_lexicon_names;
+    into output_format("OutputFormat"): crate::types::OutputFormat;
+    into sample_rate("SampleRate"): String;
+    into voice_id("VoiceId"): crate::types::VoiceId;
+    events action_stream("ActionStream"): crate::types::StartSpeechSynthesisStreamActionStream;
+});
 
 impl IntoValue for StartSpeechSynthesisStreamInput {
     fn into_value(self) -> Value {
@@ -2044,18 +1794,9 @@ pub struct StartSpeechSynthesisStreamOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StartSpeechSynthesisStreamOutput {
-    /// Sets `EventStream` (see [`Self::event_stream`]).
-    pub fn event_stream(
-        mut self,
-        value: myaws_core::eventstream::EventReceiver<
-            crate::types::StartSpeechSynthesisStreamEventStream,
-        >,
-    ) -> Self {
-        self.event_stream = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StartSpeechSynthesisStreamOutput {
+    value event_stream("EventStream"): myaws_core::eventstream::EventReceiver<crate::types::StartSpeechSynthesisStreamEventStream>;
+});
 
 impl FromValue for StartSpeechSynthesisStreamOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2114,68 +1855,20 @@ pub struct StartSpeechSynthesisTaskInput {
     pub voice_id: Option<crate::types::VoiceId>,
 }
 
-impl StartSpeechSynthesisTaskInput {
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<crate::types::Engine>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `LanguageCode` (see [`Self::language_code`]).
-    pub fn language_code(mut self, value: impl Into<crate::types::LanguageCode>) -> Self {
-        self.language_code = Some(value.into());
-        self
-    }
-    /// Sets `LexiconNames` (see [`Self::lexicon_names`]).
-    pub fn lexicon_names(mut self, value: Vec<String>) -> Self {
-        self.lexicon_names = Some(value);
-        self
-    }
-    /// Sets `OutputFormat` (see [`Self::output_format`]).
-    pub fn output_format(mut self, value: impl Into<crate::types::OutputFormat>) -> Self {
-        self.output_format = Some(value.into());
-        self
-    }
-    /// Sets `OutputS3BucketName` (see [`Self::output_s3_bucket_name`]).
-    pub fn output_s3_bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.output_s3_bucket_name = Some(value.into());
-        self
-    }
-    /// Sets `OutputS3KeyPrefix` (see [`Self::output_s3_key_prefix`]).
-    pub fn output_s3_key_prefix(mut self, value: impl Into<String>) -> Self {
-        self.output_s3_key_prefix = Some(value.into());
-        self
-    }
-    /// Sets `SampleRate` (see [`Self::sample_rate`]).
-    pub fn sample_rate(mut self, value: impl Into<String>) -> Self {
-        self.sample_rate = Some(value.into());
-        self
-    }
-    /// Sets `SnsTopicArn` (see [`Self::sns_topic_arn`]).
-    pub fn sns_topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.sns_topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `SpeechMarkTypes` (see [`Self::speech_mark_types`]).
-    pub fn speech_mark_types(mut self, value: Vec<crate::types::SpeechMarkType>) -> Self {
-        self.speech_mark_types = Some(value);
-        self
-    }
-    /// Sets `Text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `TextType` (see [`Self::text_type`]).
-    pub fn text_type(mut self, value: impl Into<crate::types::TextType>) -> Self {
-        self.text_type = Some(value.into());
-        self
-    }
-    /// Sets `VoiceId` (see [`Self::voice_id`]).
-    pub fn voice_id(mut self, value: impl Into<crate::types::VoiceId>) -> Self {
-        self.voice_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StartSpeechSynthesisTaskInput {
+    into engine("Engine"): crate::types::Engine;
+    into language_code("LanguageCode"): crate::types::LanguageCode;
+    list_into lexicon_names("LexiconNames"): String, push_lexicon_names;
+    into output_format("OutputFormat"): crate::types::OutputFormat;
+    into output_s3_bucket_name("OutputS3BucketName"): String;
+    into output_s3_key_prefix("OutputS3KeyPrefix"): String;
+    into sample_rate("SampleRate"): String;
+    into sns_topic_arn("SnsTopicArn"): String;
+    list_into speech_mark_types("SpeechMarkTypes"): crate::types::SpeechMarkType, push_speech_mark_types;
+    into text("Text"): String;
+    into text_type("TextType"): crate::types::TextType;
+    into voice_id("VoiceId"): crate::types::VoiceId;
+});
 
 impl IntoValue for StartSpeechSynthesisTaskInput {
     fn into_value(self) -> Value {
@@ -2206,13 +1899,9 @@ pub struct StartSpeechSynthesisTaskOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StartSpeechSynthesisTaskOutput {
-    /// Sets `SynthesisTask` (see [`Self::synthesis_task`]).
-    pub fn synthesis_task(mut self, value: crate::types::SynthesisTask) -> Self {
-        self.synthesis_task = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StartSpeechSynthesisTaskOutput {
+    value synthesis_task("SynthesisTask"): crate::types::SynthesisTask;
+});
 
 impl FromValue for StartSpeechSynthesisTaskOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2231,13 +1920,9 @@ pub struct StreamClosedEvent {
     pub request_characters: Option<i32>,
 }
 
-impl StreamClosedEvent {
-    /// Sets `RequestCharacters` (see [`Self::request_characters`]).
-    pub fn request_characters(mut self, value: i32) -> Self {
-        self.request_characters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StreamClosedEvent {
+    value request_characters("RequestCharacters"): i32;
+});
 
 impl FromValue for StreamClosedEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2294,83 +1979,23 @@ pub struct SynthesisTask {
     pub language_code: Option<crate::types::LanguageCode>,
 }
 
-impl SynthesisTask {
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<crate::types::Engine>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `TaskId` (see [`Self::task_id`]).
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.task_id = Some(value.into());
-        self
-    }
-    /// Sets `TaskStatus` (see [`Self::task_status`]).
-    pub fn task_status(mut self, value: impl Into<crate::types::TaskStatus>) -> Self {
-        self.task_status = Some(value.into());
-        self
-    }
-    /// Sets `TaskStatusReason` (see [`Self::task_status_reason`]).
-    pub fn task_status_reason(mut self, value: impl Into<String>) -> Self {
-        self.task_status_reason = Some(value.into());
-        self
-    }
-    /// Sets `OutputUri` (see [`Self::output_uri`]).
-    pub fn output_uri(mut self, value: impl Into<String>) -> Self {
-        self.output_uri = Some(value.into());
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `RequestCharacters` (see [`Self::request_characters`]).
-    pub fn request_characters(mut self, value: i32) -> Self {
-        self.request_characters = Some(value);
-        self
-    }
-    /// Sets `SnsTopicArn` (see [`Self::sns_topic_arn`]).
-    pub fn sns_topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.sns_topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `LexiconNames` (see [`Self::lexicon_names`]).
-    pub fn lexicon_names(mut self, value: Vec<String>) -> Self {
-        self.lexicon_names = Some(value);
-        self
-    }
-    /// Sets `OutputFormat` (see [`Self::output_format`]).
-    pub fn output_format(mut self, value: impl Into<crate::types::OutputFormat>) -> Self {
-        self.output_format = Some(value.into());
-        self
-    }
-    /// Sets `SampleRate` (see [`Self::sample_rate`]).
-    pub fn sample_rate(mut self, value: impl Into<String>) -> Self {
-        self.sample_rate = Some(value.into());
-        self
-    }
-    /// Sets `SpeechMarkTypes` (see [`Self::speech_mark_types`]).
-    pub fn speech_mark_types(mut self, value: Vec<crate::types::SpeechMarkType>) -> Self {
-        self.speech_mark_types = Some(value);
-        self
-    }
-    /// Sets `TextType` (see [`Self::text_type`]).
-    pub fn text_type(mut self, value: impl Into<crate::types::TextType>) -> Self {
-        self.text_type = Some(value.into());
-        self
-    }
-    /// Sets `VoiceId` (see [`Self::voice_id`]).
-    pub fn voice_id(mut self, value: impl Into<crate::types::VoiceId>) -> Self {
-        self.voice_id = Some(value.into());
-        self
-    }
-    /// Sets `LanguageCode` (see [`Self::language_code`]).
-    pub fn language_code(mut self, value: impl Into<crate::types::LanguageCode>) -> Self {
-        self.language_code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SynthesisTask {
+    into engine("Engine"): crate::types::Engine;
+    into task_id("TaskId"): String;
+    into task_status("TaskStatus"): crate::types::TaskStatus;
+    into task_status_reason("TaskStatusReason"): String;
+    into output_uri("OutputUri"): String;
+    value creation_time("CreationTime"): myaws_core::DateTime;
+    value request_characters("RequestCharacters"): i32;
+    into sns_topic_arn("SnsTopicArn"): String;
+    list_into lexicon_names("LexiconNames"): String, push_lexicon_names;
+    into output_format("OutputFormat"): crate::types::OutputFormat;
+    into sample_rate("SampleRate"): String;
+    list_into speech_mark_types("SpeechMarkTypes"): crate::types::SpeechMarkType, push_speech_mark_types;
+    into text_type("TextType"): crate::types::TextType;
+    into voice_id("VoiceId"): crate::types::VoiceId;
+    into language_code("LanguageCode"): crate::types::LanguageCode;
+});
 
 impl FromValue for SynthesisTask {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2403,13 +2028,9 @@ pub struct SynthesisTaskNotFoundException {
     pub message: Option<String>,
 }
 
-impl SynthesisTaskNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SynthesisTaskNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for SynthesisTaskNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2462,53 +2083,17 @@ pub struct SynthesizeSpeechInput {
     pub voice_id: Option<crate::types::VoiceId>,
 }
 
-impl SynthesizeSpeechInput {
-    /// Sets `Engine` (see [`Self::engine`]).
-    pub fn engine(mut self, value: impl Into<crate::types::Engine>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `LanguageCode` (see [`Self::language_code`]).
-    pub fn language_code(mut self, value: impl Into<crate::types::LanguageCode>) -> Self {
-        self.language_code = Some(value.into());
-        self
-    }
-    /// Sets `LexiconNames` (see [`Self::lexicon_names`]).
-    pub fn lexicon_names(mut self, value: Vec<String>) -> Self {
-        self.lexicon_names = Some(value);
-        self
-    }
-    /// Sets `OutputFormat` (see [`Self::output_format`]).
-    pub fn output_format(mut self, value: impl Into<crate::types::OutputFormat>) -> Self {
-        self.output_format = Some(value.into());
-        self
-    }
-    /// Sets `SampleRate` (see [`Self::sample_rate`]).
-    pub fn sample_rate(mut self, value: impl Into<String>) -> Self {
-        self.sample_rate = Some(value.into());
-        self
-    }
-    /// Sets `SpeechMarkTypes` (see [`Self::speech_mark_types`]).
-    pub fn speech_mark_types(mut self, value: Vec<crate::types::SpeechMarkType>) -> Self {
-        self.speech_mark_types = Some(value);
-        self
-    }
-    /// Sets `Text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `TextType` (see [`Self::text_type`]).
-    pub fn text_type(mut self, value: impl Into<crate::types::TextType>) -> Self {
-        self.text_type = Some(value.into());
-        self
-    }
-    /// Sets `VoiceId` (see [`Self::voice_id`]).
-    pub fn voice_id(mut self, value: impl Into<crate::types::VoiceId>) -> Self {
-        self.voice_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SynthesizeSpeechInput {
+    into engine("Engine"): crate::types::Engine;
+    into language_code("LanguageCode"): crate::types::LanguageCode;
+    list_into lexicon_names("LexiconNames"): String, push_lexicon_names;
+    into output_format("OutputFormat"): crate::types::OutputFormat;
+    into sample_rate("SampleRate"): String;
+    list_into speech_mark_types("SpeechMarkTypes"): crate::types::SpeechMarkType, push_speech_mark_types;
+    into text("Text"): String;
+    into text_type("TextType"): crate::types::TextType;
+    into voice_id("VoiceId"): crate::types::VoiceId;
+});
 
 impl IntoValue for SynthesizeSpeechInput {
     fn into_value(self) -> Value {
@@ -2548,23 +2133,11 @@ pub struct SynthesizeSpeechOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SynthesizeSpeechOutput {
-    /// Sets `AudioStream` (see [`Self::audio_stream`]).
-    pub fn audio_stream(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.audio_stream = Some(value.into());
-        self
-    }
-    /// Sets `ContentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharacters` (see [`Self::request_characters`]).
-    pub fn request_characters(mut self, value: i32) -> Self {
-        self.request_characters = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SynthesizeSpeechOutput {
+    into audio_stream("AudioStream"): myaws_core::body::ByteStream;
+    into content_type("ContentType"): String;
+    value request_characters("RequestCharacters"): i32;
+});
 
 impl FromValue for SynthesizeSpeechOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2675,26 +2248,11 @@ pub struct TextEvent {
     pub flush_stream_configuration: Option<crate::types::FlushStreamConfiguration>,
 }
 
-impl TextEvent {
-    /// Sets `Text` (see [`Self::text`]).
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `TextType` (see [`Self::text_type`]).
-    pub fn text_type(mut self, value: impl Into<crate::types::TextType>) -> Self {
-        self.text_type = Some(value.into());
-        self
-    }
-    /// Sets `FlushStreamConfiguration` (see [`Self::flush_stream_configuration`]).
-    pub fn flush_stream_configuration(
-        mut self,
-        value: crate::types::FlushStreamConfiguration,
-    ) -> Self {
-        self.flush_stream_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TextEvent {
+    into text("Text"): String;
+    into text_type("TextType"): crate::types::TextType;
+    value flush_stream_configuration("FlushStreamConfiguration"): crate::types::FlushStreamConfiguration;
+});
 
 impl IntoValue for TextEvent {
     fn into_value(self) -> Value {
@@ -2714,13 +2272,9 @@ pub struct TextLengthExceededException {
     pub message: Option<String>,
 }
 
-impl TextLengthExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TextLengthExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for TextLengthExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2817,18 +2371,10 @@ pub struct ThrottlingException {
     pub throttling_reasons: Option<Vec<crate::types::ThrottlingReason>>,
 }
 
-impl ThrottlingException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `throttlingReasons` (see [`Self::throttling_reasons`]).
-    pub fn throttling_reasons(mut self, value: Vec<crate::types::ThrottlingReason>) -> Self {
-        self.throttling_reasons = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ThrottlingException {
+    into message("message"): String;
+    list throttling_reasons("throttlingReasons"): crate::types::ThrottlingReason, push_throttling_reasons;
+});
 
 impl FromValue for ThrottlingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2850,18 +2396,10 @@ pub struct ThrottlingReason {
     pub resource: Option<String>,
 }
 
-impl ThrottlingReason {
-    /// Sets `reason` (see [`Self::reason`]).
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-    /// Sets `resource` (see [`Self::resource`]).
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.resource = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ThrottlingReason {
+    into reason("reason"): String;
+    into resource("resource"): String;
+});
 
 impl FromValue for ThrottlingReason {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2881,13 +2419,9 @@ pub struct UnsupportedPlsAlphabetException {
     pub message: Option<String>,
 }
 
-impl UnsupportedPlsAlphabetException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnsupportedPlsAlphabetException {
+    into message("message"): String;
+});
 
 impl FromValue for UnsupportedPlsAlphabetException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2906,13 +2440,9 @@ pub struct UnsupportedPlsLanguageException {
     pub message: Option<String>,
 }
 
-impl UnsupportedPlsLanguageException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnsupportedPlsLanguageException {
+    into message("message"): String;
+});
 
 impl FromValue for UnsupportedPlsLanguageException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2935,23 +2465,11 @@ pub struct ValidationException {
     pub fields: Option<Vec<crate::types::ValidationExceptionField>>,
 }
 
-impl ValidationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `reason` (see [`Self::reason`]).
-    pub fn reason(mut self, value: impl Into<crate::types::ValidationExceptionReason>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-    /// Sets `fields` (see [`Self::fields`]).
-    pub fn fields(mut self, value: Vec<crate::types::ValidationExceptionField>) -> Self {
-        self.fields = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ValidationException {
+    into message("message"): String;
+    into reason("reason"): crate::types::ValidationExceptionReason;
+    list fields("fields"): crate::types::ValidationExceptionField, push_fields;
+});
 
 impl FromValue for ValidationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2974,18 +2492,10 @@ pub struct ValidationExceptionField {
     pub message: Option<String>,
 }
 
-impl ValidationExceptionField {
-    /// Sets `name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ValidationExceptionField {
+    into name("name"): String;
+    into message("message"): String;
+});
 
 impl FromValue for ValidationExceptionField {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3108,43 +2618,15 @@ pub struct Voice {
     pub supported_engines: Option<Vec<crate::types::Engine>>,
 }
 
-impl Voice {
-    /// Sets `Gender` (see [`Self::gender`]).
-    pub fn gender(mut self, value: impl Into<crate::types::Gender>) -> Self {
-        self.gender = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<crate::types::VoiceId>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `LanguageCode` (see [`Self::language_code`]).
-    pub fn language_code(mut self, value: impl Into<crate::types::LanguageCode>) -> Self {
-        self.language_code = Some(value.into());
-        self
-    }
-    /// Sets `LanguageName` (see [`Self::language_name`]).
-    pub fn language_name(mut self, value: impl Into<String>) -> Self {
-        self.language_name = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `AdditionalLanguageCodes` (see [`Self::additional_language_codes`]).
-    pub fn additional_language_codes(mut self, value: Vec<crate::types::LanguageCode>) -> Self {
-        self.additional_language_codes = Some(value);
-        self
-    }
-    /// Sets `SupportedEngines` (see [`Self::supported_engines`]).
-    pub fn supported_engines(mut self, value: Vec<crate::types::Engine>) -> Self {
-        self.supported_engines = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Voice {
+    into gender("Gender"): crate::types::Gender;
+    into id("Id"): crate::types::VoiceId;
+    into language_code("LanguageCode"): crate::types::LanguageCode;
+    into language_name("LanguageName"): String;
+    into name("Name"): String;
+    list_into additional_language_codes("AdditionalLanguageCodes"): crate::types::LanguageCode, push_additional_language_codes;
+    list_into supported_engines("SupportedEngines"): crate::types::Engine, push_supported_engines;
+});
 
 impl FromValue for Voice {
     fn from_value(value: Value) -> Result<Self, ConversionError> {

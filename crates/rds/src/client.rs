@@ -56,7 +56,7 @@ impl Client {
     /// Associates an Identity and Access Management (IAM) role with a DB cluster.
     pub async fn add_role_to_db_cluster(
         &self,
-        input: crate::types::AddRoleToDBClusterMessage,
+        input: crate::types::AddRoleToDBClusterInput,
     ) -> Result<
         crate::types::AddRoleToDBClusterOutput,
         SdkError<crate::error::AddRoleToDBClusterError>,
@@ -71,7 +71,7 @@ impl Client {
     /// This command doesn't apply to RDS Custom.
     pub async fn add_role_to_db_instance(
         &self,
-        input: crate::types::AddRoleToDBInstanceMessage,
+        input: crate::types::AddRoleToDBInstanceInput,
     ) -> Result<
         crate::types::AddRoleToDBInstanceOutput,
         SdkError<crate::error::AddRoleToDBInstanceError>,
@@ -82,9 +82,9 @@ impl Client {
     /// Adds a source identifier to an existing RDS event notification subscription.
     pub async fn add_source_identifier_to_subscription(
         &self,
-        input: crate::types::AddSourceIdentifierToSubscriptionMessage,
+        input: crate::types::AddSourceIdentifierToSubscriptionInput,
     ) -> Result<
-        crate::types::AddSourceIdentifierToSubscriptionResult,
+        crate::types::AddSourceIdentifierToSubscriptionOutput,
         SdkError<crate::error::AddSourceIdentifierToSubscriptionError>,
     > {
         self.handle.call(2, input).await
@@ -95,7 +95,7 @@ impl Client {
     /// For an overview on tagging your relational database resources, see [Tagging Amazon RDS Resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) or [Tagging Amazon Aurora and Amazon RDS Resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html).
     pub async fn add_tags_to_resource(
         &self,
-        input: crate::types::AddTagsToResourceMessage,
+        input: crate::types::AddTagsToResourceInput,
     ) -> Result<crate::types::AddTagsToResourceOutput, SdkError<crate::error::AddTagsToResourceError>>
     {
         self.handle.call(3, input).await
@@ -104,9 +104,9 @@ impl Client {
     /// Applies a pending maintenance action to a resource (for example, to a DB instance).
     pub async fn apply_pending_maintenance_action(
         &self,
-        input: crate::types::ApplyPendingMaintenanceActionMessage,
+        input: crate::types::ApplyPendingMaintenanceActionInput,
     ) -> Result<
-        crate::types::ApplyPendingMaintenanceActionResult,
+        crate::types::ApplyPendingMaintenanceActionOutput,
         SdkError<crate::error::ApplyPendingMaintenanceActionError>,
     > {
         self.handle.call(4, input).await
@@ -121,9 +121,9 @@ impl Client {
     /// EC2-Classic was retired on August 15, 2022. If you haven't migrated from EC2-Classic to a VPC, we recommend that you migrate as soon as possible. For more information, see [Migrate from EC2-Classic to a VPC](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/vpc-migrate.html) in the *Amazon EC2 User Guide*, the blog [EC2-Classic Networking is Retiring – Here’s How to Prepare](http://aws.amazon.com/blogs/aws/ec2-classic-is-retiring-heres-how-to-prepare/), and [Moving a DB instance not in a VPC into a VPC](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.Non-VPC2VPC.html) in the *Amazon RDS User Guide*.
     pub async fn authorize_db_security_group_ingress(
         &self,
-        input: crate::types::AuthorizeDBSecurityGroupIngressMessage,
+        input: crate::types::AuthorizeDBSecurityGroupIngressInput,
     ) -> Result<
-        crate::types::AuthorizeDBSecurityGroupIngressResult,
+        crate::types::AuthorizeDBSecurityGroupIngressOutput,
         SdkError<crate::error::AuthorizeDBSecurityGroupIngressError>,
     > {
         self.handle.call(5, input).await
@@ -136,7 +136,7 @@ impl Client {
     /// This action applies only to Aurora MySQL DB clusters.
     pub async fn backtrack_db_cluster(
         &self,
-        input: crate::types::BacktrackDBClusterMessage,
+        input: crate::types::BacktrackDBClusterInput,
     ) -> Result<crate::types::DBClusterBacktrack, SdkError<crate::error::BacktrackDBClusterError>>
     {
         self.handle.call(6, input).await
@@ -145,7 +145,7 @@ impl Client {
     /// Cancels an export task in progress that is exporting a snapshot or cluster to Amazon S3. Any data that has already been written to the S3 bucket isn't removed.
     pub async fn cancel_export_task(
         &self,
-        input: crate::types::CancelExportTaskMessage,
+        input: crate::types::CancelExportTaskInput,
     ) -> Result<crate::types::ExportTask, SdkError<crate::error::CancelExportTaskError>> {
         self.handle.call(7, input).await
     }
@@ -155,9 +155,9 @@ impl Client {
     /// You can't copy a default DB cluster parameter group. Instead, create a new custom DB cluster parameter group, which copies the default parameters and values for the specified DB cluster parameter group family.
     pub async fn copy_db_cluster_parameter_group(
         &self,
-        input: crate::types::CopyDBClusterParameterGroupMessage,
+        input: crate::types::CopyDBClusterParameterGroupInput,
     ) -> Result<
-        crate::types::CopyDBClusterParameterGroupResult,
+        crate::types::CopyDBClusterParameterGroupOutput,
         SdkError<crate::error::CopyDBClusterParameterGroupError>,
     > {
         self.handle.call(8, input).await
@@ -182,9 +182,9 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide*.
     pub async fn copy_db_cluster_snapshot(
         &self,
-        input: crate::types::CopyDBClusterSnapshotMessage,
+        input: crate::types::CopyDBClusterSnapshotInput,
     ) -> Result<
-        crate::types::CopyDBClusterSnapshotResult,
+        crate::types::CopyDBClusterSnapshotOutput,
         SdkError<crate::error::CopyDBClusterSnapshotError>,
     > {
         self.handle.call(9, input).await
@@ -195,9 +195,9 @@ impl Client {
     /// You can't copy a default DB parameter group. Instead, create a new custom DB parameter group, which copies the default parameters and values for the specified DB parameter group family.
     pub async fn copy_db_parameter_group(
         &self,
-        input: crate::types::CopyDBParameterGroupMessage,
+        input: crate::types::CopyDBParameterGroupInput,
     ) -> Result<
-        crate::types::CopyDBParameterGroupResult,
+        crate::types::CopyDBParameterGroupOutput,
         SdkError<crate::error::CopyDBParameterGroupError>,
     > {
         self.handle.call(10, input).await
@@ -212,8 +212,8 @@ impl Client {
     /// For more information about copying snapshots, see [Copying a DB Snapshot](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_CopySnapshot.html#USER_CopyDBSnapshot) in the *Amazon RDS User Guide*.
     pub async fn copy_db_snapshot(
         &self,
-        input: crate::types::CopyDBSnapshotMessage,
-    ) -> Result<crate::types::CopyDBSnapshotResult, SdkError<crate::error::CopyDBSnapshotError>>
+        input: crate::types::CopyDBSnapshotInput,
+    ) -> Result<crate::types::CopyDBSnapshotOutput, SdkError<crate::error::CopyDBSnapshotError>>
     {
         self.handle.call(11, input).await
     }
@@ -221,8 +221,8 @@ impl Client {
     /// Copies the specified option group.
     pub async fn copy_option_group(
         &self,
-        input: crate::types::CopyOptionGroupMessage,
-    ) -> Result<crate::types::CopyOptionGroupResult, SdkError<crate::error::CopyOptionGroupError>>
+        input: crate::types::CopyOptionGroupInput,
+    ) -> Result<crate::types::CopyOptionGroupOutput, SdkError<crate::error::CopyOptionGroupError>>
     {
         self.handle.call(12, input).await
     }
@@ -236,9 +236,9 @@ impl Client {
     /// For more information, see [Using Amazon RDS Blue/Green Deployments for database updates](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments.html) in the *Amazon RDS User Guide* and [ Using Amazon RDS Blue/Green Deployments for database updates](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/blue-green-deployments.html) in the *Amazon Aurora User Guide*.
     pub async fn create_blue_green_deployment(
         &self,
-        input: crate::types::CreateBlueGreenDeploymentRequest,
+        input: crate::types::CreateBlueGreenDeploymentInput,
     ) -> Result<
-        crate::types::CreateBlueGreenDeploymentResponse,
+        crate::types::CreateBlueGreenDeploymentOutput,
         SdkError<crate::error::CreateBlueGreenDeploymentError>,
     > {
         self.handle.call(13, input).await
@@ -247,7 +247,7 @@ impl Client {
     /// Creates a custom DB engine version (CEV).
     pub async fn create_custom_db_engine_version(
         &self,
-        input: crate::types::CreateCustomDBEngineVersionMessage,
+        input: crate::types::CreateCustomDBEngineVersionInput,
     ) -> Result<
         crate::types::DBEngineVersion,
         SdkError<crate::error::CreateCustomDBEngineVersionError>,
@@ -268,8 +268,8 @@ impl Client {
     /// You can use the `AssociatedRoles` parameter to associate one or more Amazon Web Services Identity and Access Management (IAM) roles with an Aurora DB cluster. Each associated role lets the DB cluster access other Amazon Web Services on your behalf, such as Amazon S3 for data import and export, or Amazon Web Services Lambda for invoking functions.
     pub async fn create_db_cluster(
         &self,
-        input: crate::types::CreateDBClusterMessage,
-    ) -> Result<crate::types::CreateDBClusterResult, SdkError<crate::error::CreateDBClusterError>>
+        input: crate::types::CreateDBClusterInput,
+    ) -> Result<crate::types::CreateDBClusterOutput, SdkError<crate::error::CreateDBClusterError>>
     {
         self.handle.call(15, input).await
     }
@@ -279,7 +279,7 @@ impl Client {
     /// This action applies only to Aurora DB clusters.
     pub async fn create_db_cluster_endpoint(
         &self,
-        input: crate::types::CreateDBClusterEndpointMessage,
+        input: crate::types::CreateDBClusterEndpointInput,
     ) -> Result<crate::types::DBClusterEndpoint, SdkError<crate::error::CreateDBClusterEndpointError>>
     {
         self.handle.call(16, input).await
@@ -302,9 +302,9 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide*.
     pub async fn create_db_cluster_parameter_group(
         &self,
-        input: crate::types::CreateDBClusterParameterGroupMessage,
+        input: crate::types::CreateDBClusterParameterGroupInput,
     ) -> Result<
-        crate::types::CreateDBClusterParameterGroupResult,
+        crate::types::CreateDBClusterParameterGroupOutput,
         SdkError<crate::error::CreateDBClusterParameterGroupError>,
     > {
         self.handle.call(17, input).await
@@ -317,9 +317,9 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide*.
     pub async fn create_db_cluster_snapshot(
         &self,
-        input: crate::types::CreateDBClusterSnapshotMessage,
+        input: crate::types::CreateDBClusterSnapshotInput,
     ) -> Result<
-        crate::types::CreateDBClusterSnapshotResult,
+        crate::types::CreateDBClusterSnapshotOutput,
         SdkError<crate::error::CreateDBClusterSnapshotError>,
     > {
         self.handle.call(18, input).await
@@ -334,8 +334,8 @@ impl Client {
     /// For more information about creating a DB instance in an Aurora DB cluster, see [ Creating an Amazon Aurora DB cluster](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.CreateInstance.html) in the *Amazon Aurora User Guide*.
     pub async fn create_db_instance(
         &self,
-        input: crate::types::CreateDBInstanceMessage,
-    ) -> Result<crate::types::CreateDBInstanceResult, SdkError<crate::error::CreateDBInstanceError>>
+        input: crate::types::CreateDBInstanceInput,
+    ) -> Result<crate::types::CreateDBInstanceOutput, SdkError<crate::error::CreateDBInstanceError>>
     {
         self.handle.call(19, input).await
     }
@@ -349,9 +349,9 @@ impl Client {
     /// Your source DB instance or cluster must have backup retention enabled.
     pub async fn create_db_instance_read_replica(
         &self,
-        input: crate::types::CreateDBInstanceReadReplicaMessage,
+        input: crate::types::CreateDBInstanceReadReplicaInput,
     ) -> Result<
-        crate::types::CreateDBInstanceReadReplicaResult,
+        crate::types::CreateDBInstanceReadReplicaOutput,
         SdkError<crate::error::CreateDBInstanceReadReplicaError>,
     > {
         self.handle.call(20, input).await
@@ -364,9 +364,9 @@ impl Client {
     /// This command doesn't apply to RDS Custom.
     pub async fn create_db_parameter_group(
         &self,
-        input: crate::types::CreateDBParameterGroupMessage,
+        input: crate::types::CreateDBParameterGroupInput,
     ) -> Result<
-        crate::types::CreateDBParameterGroupResult,
+        crate::types::CreateDBParameterGroupOutput,
         SdkError<crate::error::CreateDBParameterGroupError>,
     > {
         self.handle.call(21, input).await
@@ -375,18 +375,17 @@ impl Client {
     /// Creates a new DB proxy.
     pub async fn create_db_proxy(
         &self,
-        input: crate::types::CreateDBProxyRequest,
-    ) -> Result<crate::types::CreateDBProxyResponse, SdkError<crate::error::CreateDBProxyError>>
-    {
+        input: crate::types::CreateDBProxyInput,
+    ) -> Result<crate::types::CreateDBProxyOutput, SdkError<crate::error::CreateDBProxyError>> {
         self.handle.call(22, input).await
     }
 
     /// Creates a `DBProxyEndpoint`. Only applies to proxies that are associated with Aurora DB clusters. You can use DB proxy endpoints to specify read/write or read-only access to the DB cluster. You can also use DB proxy endpoints to access a DB proxy through a different VPC than the proxy's default VPC.
     pub async fn create_db_proxy_endpoint(
         &self,
-        input: crate::types::CreateDBProxyEndpointRequest,
+        input: crate::types::CreateDBProxyEndpointInput,
     ) -> Result<
-        crate::types::CreateDBProxyEndpointResponse,
+        crate::types::CreateDBProxyEndpointOutput,
         SdkError<crate::error::CreateDBProxyEndpointError>,
     > {
         self.handle.call(23, input).await
@@ -399,9 +398,9 @@ impl Client {
     /// EC2-Classic was retired on August 15, 2022. If you haven't migrated from EC2-Classic to a VPC, we recommend that you migrate as soon as possible. For more information, see [Migrate from EC2-Classic to a VPC](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/vpc-migrate.html) in the *Amazon EC2 User Guide*, the blog [EC2-Classic Networking is Retiring – Here’s How to Prepare](http://aws.amazon.com/blogs/aws/ec2-classic-is-retiring-heres-how-to-prepare/), and [Moving a DB instance not in a VPC into a VPC](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.Non-VPC2VPC.html) in the *Amazon RDS User Guide*.
     pub async fn create_db_security_group(
         &self,
-        input: crate::types::CreateDBSecurityGroupMessage,
+        input: crate::types::CreateDBSecurityGroupInput,
     ) -> Result<
-        crate::types::CreateDBSecurityGroupResult,
+        crate::types::CreateDBSecurityGroupOutput,
         SdkError<crate::error::CreateDBSecurityGroupError>,
     > {
         self.handle.call(24, input).await
@@ -412,7 +411,7 @@ impl Client {
     /// Valid for: Aurora DB clusters only
     pub async fn create_db_shard_group(
         &self,
-        input: crate::types::CreateDBShardGroupMessage,
+        input: crate::types::CreateDBShardGroupInput,
     ) -> Result<crate::types::DBShardGroup, SdkError<crate::error::CreateDBShardGroupError>> {
         self.handle.call(25, input).await
     }
@@ -420,8 +419,8 @@ impl Client {
     /// Creates a snapshot of a DB instance. The source DB instance must be in the `available` or `storage-optimization` state.
     pub async fn create_db_snapshot(
         &self,
-        input: crate::types::CreateDBSnapshotMessage,
-    ) -> Result<crate::types::CreateDBSnapshotResult, SdkError<crate::error::CreateDBSnapshotError>>
+        input: crate::types::CreateDBSnapshotInput,
+    ) -> Result<crate::types::CreateDBSnapshotOutput, SdkError<crate::error::CreateDBSnapshotError>>
     {
         self.handle.call(26, input).await
     }
@@ -429,9 +428,9 @@ impl Client {
     /// Creates a new DB subnet group. DB subnet groups must contain at least one subnet in at least two AZs in the Amazon Web Services Region.
     pub async fn create_db_subnet_group(
         &self,
-        input: crate::types::CreateDBSubnetGroupMessage,
+        input: crate::types::CreateDBSubnetGroupInput,
     ) -> Result<
-        crate::types::CreateDBSubnetGroupResult,
+        crate::types::CreateDBSubnetGroupOutput,
         SdkError<crate::error::CreateDBSubnetGroupError>,
     > {
         self.handle.call(27, input).await
@@ -448,9 +447,9 @@ impl Client {
     /// For more information about subscribing to an event for Aurora DB engines, see [ Subscribing to Amazon RDS event notification](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Subscribing.html) in the *Amazon Aurora User Guide*.
     pub async fn create_event_subscription(
         &self,
-        input: crate::types::CreateEventSubscriptionMessage,
+        input: crate::types::CreateEventSubscriptionInput,
     ) -> Result<
-        crate::types::CreateEventSubscriptionResult,
+        crate::types::CreateEventSubscriptionOutput,
         SdkError<crate::error::CreateEventSubscriptionError>,
     > {
         self.handle.call(28, input).await
@@ -463,9 +462,9 @@ impl Client {
     /// This operation applies only to Aurora DB clusters.
     pub async fn create_global_cluster(
         &self,
-        input: crate::types::CreateGlobalClusterMessage,
+        input: crate::types::CreateGlobalClusterInput,
     ) -> Result<
-        crate::types::CreateGlobalClusterResult,
+        crate::types::CreateGlobalClusterOutput,
         SdkError<crate::error::CreateGlobalClusterError>,
     > {
         self.handle.call(29, input).await
@@ -474,7 +473,7 @@ impl Client {
     /// Creates a zero-ETL integration with Amazon Redshift.
     pub async fn create_integration(
         &self,
-        input: crate::types::CreateIntegrationMessage,
+        input: crate::types::CreateIntegrationInput,
     ) -> Result<crate::types::Integration, SdkError<crate::error::CreateIntegrationError>> {
         self.handle.call(30, input).await
     }
@@ -484,8 +483,8 @@ impl Client {
     /// This command doesn't apply to RDS Custom.
     pub async fn create_option_group(
         &self,
-        input: crate::types::CreateOptionGroupMessage,
-    ) -> Result<crate::types::CreateOptionGroupResult, SdkError<crate::error::CreateOptionGroupError>>
+        input: crate::types::CreateOptionGroupInput,
+    ) -> Result<crate::types::CreateOptionGroupOutput, SdkError<crate::error::CreateOptionGroupError>>
     {
         self.handle.call(31, input).await
     }
@@ -493,9 +492,9 @@ impl Client {
     /// Creates a tenant database in a DB instance that uses the multi-tenant configuration. Only RDS for Oracle container database (CDB) instances are supported.
     pub async fn create_tenant_database(
         &self,
-        input: crate::types::CreateTenantDatabaseMessage,
+        input: crate::types::CreateTenantDatabaseInput,
     ) -> Result<
-        crate::types::CreateTenantDatabaseResult,
+        crate::types::CreateTenantDatabaseOutput,
         SdkError<crate::error::CreateTenantDatabaseError>,
     > {
         self.handle.call(32, input).await
@@ -506,9 +505,9 @@ impl Client {
     /// For more information, see [Using Amazon RDS Blue/Green Deployments for database updates](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments.html) in the *Amazon RDS User Guide* and [Using Amazon RDS Blue/Green Deployments for database updates](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/blue-green-deployments.html) in the *Amazon Aurora User Guide*.
     pub async fn delete_blue_green_deployment(
         &self,
-        input: crate::types::DeleteBlueGreenDeploymentRequest,
+        input: crate::types::DeleteBlueGreenDeploymentInput,
     ) -> Result<
-        crate::types::DeleteBlueGreenDeploymentResponse,
+        crate::types::DeleteBlueGreenDeploymentOutput,
         SdkError<crate::error::DeleteBlueGreenDeploymentError>,
     > {
         self.handle.call(33, input).await
@@ -526,7 +525,7 @@ impl Client {
     /// For more information, see [Deleting a CEV](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/custom-cev.html#custom-cev.delete) in the *Amazon RDS User Guide*.
     pub async fn delete_custom_db_engine_version(
         &self,
-        input: crate::types::DeleteCustomDBEngineVersionMessage,
+        input: crate::types::DeleteCustomDBEngineVersionInput,
     ) -> Result<
         crate::types::DBEngineVersion,
         SdkError<crate::error::DeleteCustomDBEngineVersionError>,
@@ -543,8 +542,8 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide*.
     pub async fn delete_db_cluster(
         &self,
-        input: crate::types::DeleteDBClusterMessage,
-    ) -> Result<crate::types::DeleteDBClusterResult, SdkError<crate::error::DeleteDBClusterError>>
+        input: crate::types::DeleteDBClusterInput,
+    ) -> Result<crate::types::DeleteDBClusterOutput, SdkError<crate::error::DeleteDBClusterError>>
     {
         self.handle.call(35, input).await
     }
@@ -552,9 +551,9 @@ impl Client {
     /// Deletes automated backups using the `DbClusterResourceId` value of the source DB cluster or the Amazon Resource Name (ARN) of the automated backups.
     pub async fn delete_db_cluster_automated_backup(
         &self,
-        input: crate::types::DeleteDBClusterAutomatedBackupMessage,
+        input: crate::types::DeleteDBClusterAutomatedBackupInput,
     ) -> Result<
-        crate::types::DeleteDBClusterAutomatedBackupResult,
+        crate::types::DeleteDBClusterAutomatedBackupOutput,
         SdkError<crate::error::DeleteDBClusterAutomatedBackupError>,
     > {
         self.handle.call(36, input).await
@@ -565,7 +564,7 @@ impl Client {
     /// This action only applies to Aurora DB clusters.
     pub async fn delete_db_cluster_endpoint(
         &self,
-        input: crate::types::DeleteDBClusterEndpointMessage,
+        input: crate::types::DeleteDBClusterEndpointInput,
     ) -> Result<crate::types::DBClusterEndpoint, SdkError<crate::error::DeleteDBClusterEndpointError>>
     {
         self.handle.call(37, input).await
@@ -578,7 +577,7 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide*.
     pub async fn delete_db_cluster_parameter_group(
         &self,
-        input: crate::types::DeleteDBClusterParameterGroupMessage,
+        input: crate::types::DeleteDBClusterParameterGroupInput,
     ) -> Result<
         crate::types::DeleteDBClusterParameterGroupOutput,
         SdkError<crate::error::DeleteDBClusterParameterGroupError>,
@@ -595,9 +594,9 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide*.
     pub async fn delete_db_cluster_snapshot(
         &self,
-        input: crate::types::DeleteDBClusterSnapshotMessage,
+        input: crate::types::DeleteDBClusterSnapshotInput,
     ) -> Result<
-        crate::types::DeleteDBClusterSnapshotResult,
+        crate::types::DeleteDBClusterSnapshotOutput,
         SdkError<crate::error::DeleteDBClusterSnapshotError>,
     > {
         self.handle.call(39, input).await
@@ -619,8 +618,8 @@ impl Client {
     /// For RDS Custom DB instances, deleting the DB instance permanently deletes the EC2 instance and the associated EBS volumes. Make sure that you don't terminate or delete these resources before you delete the DB instance. Otherwise, deleting the DB instance and creation of the final snapshot might fail.
     pub async fn delete_db_instance(
         &self,
-        input: crate::types::DeleteDBInstanceMessage,
-    ) -> Result<crate::types::DeleteDBInstanceResult, SdkError<crate::error::DeleteDBInstanceError>>
+        input: crate::types::DeleteDBInstanceInput,
+    ) -> Result<crate::types::DeleteDBInstanceOutput, SdkError<crate::error::DeleteDBInstanceError>>
     {
         self.handle.call(40, input).await
     }
@@ -628,9 +627,9 @@ impl Client {
     /// Deletes automated backups using the `DbiResourceId` value of the source DB instance or the Amazon Resource Name (ARN) of the automated backups.
     pub async fn delete_db_instance_automated_backup(
         &self,
-        input: crate::types::DeleteDBInstanceAutomatedBackupMessage,
+        input: crate::types::DeleteDBInstanceAutomatedBackupInput,
     ) -> Result<
-        crate::types::DeleteDBInstanceAutomatedBackupResult,
+        crate::types::DeleteDBInstanceAutomatedBackupOutput,
         SdkError<crate::error::DeleteDBInstanceAutomatedBackupError>,
     > {
         self.handle.call(41, input).await
@@ -639,7 +638,7 @@ impl Client {
     /// Deletes a specified DB parameter group. The DB parameter group to be deleted can't be associated with any DB instances.
     pub async fn delete_db_parameter_group(
         &self,
-        input: crate::types::DeleteDBParameterGroupMessage,
+        input: crate::types::DeleteDBParameterGroupInput,
     ) -> Result<
         crate::types::DeleteDBParameterGroupOutput,
         SdkError<crate::error::DeleteDBParameterGroupError>,
@@ -650,18 +649,17 @@ impl Client {
     /// Deletes an existing DB proxy.
     pub async fn delete_db_proxy(
         &self,
-        input: crate::types::DeleteDBProxyRequest,
-    ) -> Result<crate::types::DeleteDBProxyResponse, SdkError<crate::error::DeleteDBProxyError>>
-    {
+        input: crate::types::DeleteDBProxyInput,
+    ) -> Result<crate::types::DeleteDBProxyOutput, SdkError<crate::error::DeleteDBProxyError>> {
         self.handle.call(43, input).await
     }
 
     /// Deletes a `DBProxyEndpoint`. Doing so removes the ability to access the DB proxy using the endpoint that you defined. The endpoint that you delete might have provided capabilities such as read/write or read-only operations, or using a different VPC than the DB proxy's default VPC.
     pub async fn delete_db_proxy_endpoint(
         &self,
-        input: crate::types::DeleteDBProxyEndpointRequest,
+        input: crate::types::DeleteDBProxyEndpointInput,
     ) -> Result<
-        crate::types::DeleteDBProxyEndpointResponse,
+        crate::types::DeleteDBProxyEndpointOutput,
         SdkError<crate::error::DeleteDBProxyEndpointError>,
     > {
         self.handle.call(44, input).await
@@ -674,7 +672,7 @@ impl Client {
     /// EC2-Classic was retired on August 15, 2022. If you haven't migrated from EC2-Classic to a VPC, we recommend that you migrate as soon as possible. For more information, see [Migrate from EC2-Classic to a VPC](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/vpc-migrate.html) in the *Amazon EC2 User Guide*, the blog [EC2-Classic Networking is Retiring – Here’s How to Prepare](http://aws.amazon.com/blogs/aws/ec2-classic-is-retiring-heres-how-to-prepare/), and [Moving a DB instance not in a VPC into a VPC](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.Non-VPC2VPC.html) in the *Amazon RDS User Guide*.
     pub async fn delete_db_security_group(
         &self,
-        input: crate::types::DeleteDBSecurityGroupMessage,
+        input: crate::types::DeleteDBSecurityGroupInput,
     ) -> Result<
         crate::types::DeleteDBSecurityGroupOutput,
         SdkError<crate::error::DeleteDBSecurityGroupError>,
@@ -685,7 +683,7 @@ impl Client {
     /// Deletes an Aurora Limitless Database DB shard group.
     pub async fn delete_db_shard_group(
         &self,
-        input: crate::types::DeleteDBShardGroupMessage,
+        input: crate::types::DeleteDBShardGroupInput,
     ) -> Result<crate::types::DBShardGroup, SdkError<crate::error::DeleteDBShardGroupError>> {
         self.handle.call(46, input).await
     }
@@ -695,8 +693,8 @@ impl Client {
     /// The DB snapshot must be in the `available` state to be deleted.
     pub async fn delete_db_snapshot(
         &self,
-        input: crate::types::DeleteDBSnapshotMessage,
-    ) -> Result<crate::types::DeleteDBSnapshotResult, SdkError<crate::error::DeleteDBSnapshotError>>
+        input: crate::types::DeleteDBSnapshotInput,
+    ) -> Result<crate::types::DeleteDBSnapshotOutput, SdkError<crate::error::DeleteDBSnapshotError>>
     {
         self.handle.call(47, input).await
     }
@@ -706,7 +704,7 @@ impl Client {
     /// The specified database subnet group must not be associated with any DB instances.
     pub async fn delete_db_subnet_group(
         &self,
-        input: crate::types::DeleteDBSubnetGroupMessage,
+        input: crate::types::DeleteDBSubnetGroupInput,
     ) -> Result<
         crate::types::DeleteDBSubnetGroupOutput,
         SdkError<crate::error::DeleteDBSubnetGroupError>,
@@ -717,9 +715,9 @@ impl Client {
     /// Deletes an RDS event notification subscription.
     pub async fn delete_event_subscription(
         &self,
-        input: crate::types::DeleteEventSubscriptionMessage,
+        input: crate::types::DeleteEventSubscriptionInput,
     ) -> Result<
-        crate::types::DeleteEventSubscriptionResult,
+        crate::types::DeleteEventSubscriptionOutput,
         SdkError<crate::error::DeleteEventSubscriptionError>,
     > {
         self.handle.call(49, input).await
@@ -730,9 +728,9 @@ impl Client {
     /// This action only applies to Aurora DB clusters.
     pub async fn delete_global_cluster(
         &self,
-        input: crate::types::DeleteGlobalClusterMessage,
+        input: crate::types::DeleteGlobalClusterInput,
     ) -> Result<
-        crate::types::DeleteGlobalClusterResult,
+        crate::types::DeleteGlobalClusterOutput,
         SdkError<crate::error::DeleteGlobalClusterError>,
     > {
         self.handle.call(50, input).await
@@ -741,7 +739,7 @@ impl Client {
     /// Deletes a zero-ETL integration with Amazon Redshift.
     pub async fn delete_integration(
         &self,
-        input: crate::types::DeleteIntegrationMessage,
+        input: crate::types::DeleteIntegrationInput,
     ) -> Result<crate::types::Integration, SdkError<crate::error::DeleteIntegrationError>> {
         self.handle.call(51, input).await
     }
@@ -749,7 +747,7 @@ impl Client {
     /// Deletes an existing option group.
     pub async fn delete_option_group(
         &self,
-        input: crate::types::DeleteOptionGroupMessage,
+        input: crate::types::DeleteOptionGroupInput,
     ) -> Result<crate::types::DeleteOptionGroupOutput, SdkError<crate::error::DeleteOptionGroupError>>
     {
         self.handle.call(52, input).await
@@ -760,9 +758,9 @@ impl Client {
     /// You can't delete a tenant database when it is the only tenant in the DB instance.
     pub async fn delete_tenant_database(
         &self,
-        input: crate::types::DeleteTenantDatabaseMessage,
+        input: crate::types::DeleteTenantDatabaseInput,
     ) -> Result<
-        crate::types::DeleteTenantDatabaseResult,
+        crate::types::DeleteTenantDatabaseOutput,
         SdkError<crate::error::DeleteTenantDatabaseError>,
     > {
         self.handle.call(53, input).await
@@ -771,9 +769,9 @@ impl Client {
     /// Remove the association between one or more `DBProxyTarget` data structures and a `DBProxyTargetGroup`.
     pub async fn deregister_db_proxy_targets(
         &self,
-        input: crate::types::DeregisterDBProxyTargetsRequest,
+        input: crate::types::DeregisterDBProxyTargetsInput,
     ) -> Result<
-        crate::types::DeregisterDBProxyTargetsResponse,
+        crate::types::DeregisterDBProxyTargetsOutput,
         SdkError<crate::error::DeregisterDBProxyTargetsError>,
     > {
         self.handle.call(54, input).await
@@ -784,9 +782,9 @@ impl Client {
     /// This command doesn't take any parameters.
     pub async fn describe_account_attributes(
         &self,
-        input: crate::types::DescribeAccountAttributesMessage,
+        input: crate::types::DescribeAccountAttributesInput,
     ) -> Result<
-        crate::types::AccountAttributesMessage,
+        crate::types::DescribeAccountAttributesOutput,
         SdkError<crate::error::DescribeAccountAttributesError>,
     > {
         self.handle.call(55, input).await
@@ -797,9 +795,9 @@ impl Client {
     /// For more information, see [Using Amazon RDS Blue/Green Deployments for database updates](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments.html) in the *Amazon RDS User Guide* and [ Using Amazon RDS Blue/Green Deployments for database updates](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/blue-green-deployments.html) in the *Amazon Aurora User Guide*.
     pub async fn describe_blue_green_deployments(
         &self,
-        input: crate::types::DescribeBlueGreenDeploymentsRequest,
+        input: crate::types::DescribeBlueGreenDeploymentsInput,
     ) -> Result<
-        crate::types::DescribeBlueGreenDeploymentsResponse,
+        crate::types::DescribeBlueGreenDeploymentsOutput,
         SdkError<crate::error::DescribeBlueGreenDeploymentsError>,
     > {
         self.handle.call(56, input).await
@@ -810,9 +808,11 @@ impl Client {
     /// For more information, see [Using SSL/TLS to encrypt a connection to a DB instance](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html) in the *Amazon RDS User Guide* and [ Using SSL/TLS to encrypt a connection to a DB cluster](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.SSL.html) in the *Amazon Aurora User Guide*.
     pub async fn describe_certificates(
         &self,
-        input: crate::types::DescribeCertificatesMessage,
-    ) -> Result<crate::types::CertificateMessage, SdkError<crate::error::DescribeCertificatesError>>
-    {
+        input: crate::types::DescribeCertificatesInput,
+    ) -> Result<
+        crate::types::DescribeCertificatesOutput,
+        SdkError<crate::error::DescribeCertificatesError>,
+    > {
         self.handle.call(57, input).await
     }
 
@@ -821,9 +821,9 @@ impl Client {
     /// All parameters are optional.
     pub async fn describe_db_cluster_automated_backups(
         &self,
-        input: crate::types::DescribeDBClusterAutomatedBackupsMessage,
+        input: crate::types::DescribeDBClusterAutomatedBackupsInput,
     ) -> Result<
-        crate::types::DBClusterAutomatedBackupMessage,
+        crate::types::DescribeDBClusterAutomatedBackupsOutput,
         SdkError<crate::error::DescribeDBClusterAutomatedBackupsError>,
     > {
         self.handle.call(58, input).await
@@ -836,9 +836,9 @@ impl Client {
     /// This action only applies to Aurora MySQL DB clusters.
     pub async fn describe_db_cluster_backtracks(
         &self,
-        input: crate::types::DescribeDBClusterBacktracksMessage,
+        input: crate::types::DescribeDBClusterBacktracksInput,
     ) -> Result<
-        crate::types::DBClusterBacktrackMessage,
+        crate::types::DescribeDBClusterBacktracksOutput,
         SdkError<crate::error::DescribeDBClusterBacktracksError>,
     > {
         self.handle.call(59, input).await
@@ -849,9 +849,9 @@ impl Client {
     /// This action only applies to Aurora DB clusters.
     pub async fn describe_db_cluster_endpoints(
         &self,
-        input: crate::types::DescribeDBClusterEndpointsMessage,
+        input: crate::types::DescribeDBClusterEndpointsInput,
     ) -> Result<
-        crate::types::DBClusterEndpointMessage,
+        crate::types::DescribeDBClusterEndpointsOutput,
         SdkError<crate::error::DescribeDBClusterEndpointsError>,
     > {
         self.handle.call(60, input).await
@@ -864,9 +864,9 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide*.
     pub async fn describe_db_cluster_parameter_groups(
         &self,
-        input: crate::types::DescribeDBClusterParameterGroupsMessage,
+        input: crate::types::DescribeDBClusterParameterGroupsInput,
     ) -> Result<
-        crate::types::DBClusterParameterGroupsMessage,
+        crate::types::DescribeDBClusterParameterGroupsOutput,
         SdkError<crate::error::DescribeDBClusterParameterGroupsError>,
     > {
         self.handle.call(61, input).await
@@ -879,9 +879,9 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide*.
     pub async fn describe_db_cluster_parameters(
         &self,
-        input: crate::types::DescribeDBClusterParametersMessage,
+        input: crate::types::DescribeDBClusterParametersInput,
     ) -> Result<
-        crate::types::DBClusterParameterGroupDetails,
+        crate::types::DescribeDBClusterParametersOutput,
         SdkError<crate::error::DescribeDBClusterParametersError>,
     > {
         self.handle.call(62, input).await
@@ -894,9 +894,9 @@ impl Client {
     /// To add or remove access for an Amazon Web Services account to copy or restore a manual DB cluster snapshot, or to make the manual DB cluster snapshot public or private, use the `ModifyDBClusterSnapshotAttribute` API action.
     pub async fn describe_db_cluster_snapshot_attributes(
         &self,
-        input: crate::types::DescribeDBClusterSnapshotAttributesMessage,
+        input: crate::types::DescribeDBClusterSnapshotAttributesInput,
     ) -> Result<
-        crate::types::DescribeDBClusterSnapshotAttributesResult,
+        crate::types::DescribeDBClusterSnapshotAttributesOutput,
         SdkError<crate::error::DescribeDBClusterSnapshotAttributesError>,
     > {
         self.handle.call(63, input).await
@@ -909,9 +909,9 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide*.
     pub async fn describe_db_cluster_snapshots(
         &self,
-        input: crate::types::DescribeDBClusterSnapshotsMessage,
+        input: crate::types::DescribeDBClusterSnapshotsInput,
     ) -> Result<
-        crate::types::DBClusterSnapshotMessage,
+        crate::types::DescribeDBClusterSnapshotsOutput,
         SdkError<crate::error::DescribeDBClusterSnapshotsError>,
     > {
         self.handle.call(64, input).await
@@ -926,18 +926,20 @@ impl Client {
     /// This operation can also return information for Amazon Neptune DB instances and Amazon DocumentDB instances.
     pub async fn describe_db_clusters(
         &self,
-        input: crate::types::DescribeDBClustersMessage,
-    ) -> Result<crate::types::DBClusterMessage, SdkError<crate::error::DescribeDBClustersError>>
-    {
+        input: crate::types::DescribeDBClustersInput,
+    ) -> Result<
+        crate::types::DescribeDBClustersOutput,
+        SdkError<crate::error::DescribeDBClustersError>,
+    > {
         self.handle.call(65, input).await
     }
 
     /// Describes the properties of specific versions of DB engines.
     pub async fn describe_db_engine_versions(
         &self,
-        input: crate::types::DescribeDBEngineVersionsMessage,
+        input: crate::types::DescribeDBEngineVersionsInput,
     ) -> Result<
-        crate::types::DBEngineVersionMessage,
+        crate::types::DescribeDBEngineVersionsOutput,
         SdkError<crate::error::DescribeDBEngineVersionsError>,
     > {
         self.handle.call(66, input).await
@@ -948,9 +950,9 @@ impl Client {
     /// All parameters are optional.
     pub async fn describe_db_instance_automated_backups(
         &self,
-        input: crate::types::DescribeDBInstanceAutomatedBackupsMessage,
+        input: crate::types::DescribeDBInstanceAutomatedBackupsInput,
     ) -> Result<
-        crate::types::DBInstanceAutomatedBackupMessage,
+        crate::types::DescribeDBInstanceAutomatedBackupsOutput,
         SdkError<crate::error::DescribeDBInstanceAutomatedBackupsError>,
     > {
         self.handle.call(67, input).await
@@ -961,9 +963,11 @@ impl Client {
     /// This operation can also return information for Amazon Neptune DB instances and Amazon DocumentDB instances.
     pub async fn describe_db_instances(
         &self,
-        input: crate::types::DescribeDBInstancesMessage,
-    ) -> Result<crate::types::DBInstanceMessage, SdkError<crate::error::DescribeDBInstancesError>>
-    {
+        input: crate::types::DescribeDBInstancesInput,
+    ) -> Result<
+        crate::types::DescribeDBInstancesOutput,
+        SdkError<crate::error::DescribeDBInstancesError>,
+    > {
         self.handle.call(68, input).await
     }
 
@@ -972,9 +976,9 @@ impl Client {
     /// This command doesn't apply to RDS Custom.
     pub async fn describe_db_log_files(
         &self,
-        input: crate::types::DescribeDBLogFilesMessage,
+        input: crate::types::DescribeDBLogFilesInput,
     ) -> Result<
-        crate::types::DescribeDBLogFilesResponse,
+        crate::types::DescribeDBLogFilesOutput,
         SdkError<crate::error::DescribeDBLogFilesError>,
     > {
         self.handle.call(69, input).await
@@ -983,9 +987,9 @@ impl Client {
     /// Describes the properties of specific major versions of DB engines.
     pub async fn describe_db_major_engine_versions(
         &self,
-        input: crate::types::DescribeDBMajorEngineVersionsRequest,
+        input: crate::types::DescribeDBMajorEngineVersionsInput,
     ) -> Result<
-        crate::types::DescribeDBMajorEngineVersionsResponse,
+        crate::types::DescribeDBMajorEngineVersionsOutput,
         SdkError<crate::error::DescribeDBMajorEngineVersionsError>,
     > {
         self.handle.call(70, input).await
@@ -994,9 +998,9 @@ impl Client {
     /// Returns a list of `DBParameterGroup` descriptions. If a `DBParameterGroupName` is specified, the list will contain only the description of the specified DB parameter group.
     pub async fn describe_db_parameter_groups(
         &self,
-        input: crate::types::DescribeDBParameterGroupsMessage,
+        input: crate::types::DescribeDBParameterGroupsInput,
     ) -> Result<
-        crate::types::DBParameterGroupsMessage,
+        crate::types::DescribeDBParameterGroupsOutput,
         SdkError<crate::error::DescribeDBParameterGroupsError>,
     > {
         self.handle.call(71, input).await
@@ -1005,9 +1009,9 @@ impl Client {
     /// Returns the detailed parameter list for a particular DB parameter group.
     pub async fn describe_db_parameters(
         &self,
-        input: crate::types::DescribeDBParametersMessage,
+        input: crate::types::DescribeDBParametersInput,
     ) -> Result<
-        crate::types::DBParameterGroupDetails,
+        crate::types::DescribeDBParametersOutput,
         SdkError<crate::error::DescribeDBParametersError>,
     > {
         self.handle.call(72, input).await
@@ -1016,20 +1020,18 @@ impl Client {
     /// Returns information about DB proxies.
     pub async fn describe_db_proxies(
         &self,
-        input: crate::types::DescribeDBProxiesRequest,
-    ) -> Result<
-        crate::types::DescribeDBProxiesResponse,
-        SdkError<crate::error::DescribeDBProxiesError>,
-    > {
+        input: crate::types::DescribeDBProxiesInput,
+    ) -> Result<crate::types::DescribeDBProxiesOutput, SdkError<crate::error::DescribeDBProxiesError>>
+    {
         self.handle.call(73, input).await
     }
 
     /// Returns information about DB proxy endpoints.
     pub async fn describe_db_proxy_endpoints(
         &self,
-        input: crate::types::DescribeDBProxyEndpointsRequest,
+        input: crate::types::DescribeDBProxyEndpointsInput,
     ) -> Result<
-        crate::types::DescribeDBProxyEndpointsResponse,
+        crate::types::DescribeDBProxyEndpointsOutput,
         SdkError<crate::error::DescribeDBProxyEndpointsError>,
     > {
         self.handle.call(74, input).await
@@ -1038,9 +1040,9 @@ impl Client {
     /// Returns information about DB proxy target groups, represented by `DBProxyTargetGroup` data structures.
     pub async fn describe_db_proxy_target_groups(
         &self,
-        input: crate::types::DescribeDBProxyTargetGroupsRequest,
+        input: crate::types::DescribeDBProxyTargetGroupsInput,
     ) -> Result<
-        crate::types::DescribeDBProxyTargetGroupsResponse,
+        crate::types::DescribeDBProxyTargetGroupsOutput,
         SdkError<crate::error::DescribeDBProxyTargetGroupsError>,
     > {
         self.handle.call(75, input).await
@@ -1049,9 +1051,9 @@ impl Client {
     /// Returns information about `DBProxyTarget` objects. This API supports pagination.
     pub async fn describe_db_proxy_targets(
         &self,
-        input: crate::types::DescribeDBProxyTargetsRequest,
+        input: crate::types::DescribeDBProxyTargetsInput,
     ) -> Result<
-        crate::types::DescribeDBProxyTargetsResponse,
+        crate::types::DescribeDBProxyTargetsOutput,
         SdkError<crate::error::DescribeDBProxyTargetsError>,
     > {
         self.handle.call(76, input).await
@@ -1060,9 +1062,9 @@ impl Client {
     /// Describes the recommendations to resolve the issues for your DB instances, DB clusters, and DB parameter groups.
     pub async fn describe_db_recommendations(
         &self,
-        input: crate::types::DescribeDBRecommendationsMessage,
+        input: crate::types::DescribeDBRecommendationsInput,
     ) -> Result<
-        crate::types::DBRecommendationsMessage,
+        crate::types::DescribeDBRecommendationsOutput,
         SdkError<crate::error::DescribeDBRecommendationsError>,
     > {
         self.handle.call(77, input).await
@@ -1073,9 +1075,9 @@ impl Client {
     /// EC2-Classic was retired on August 15, 2022. If you haven't migrated from EC2-Classic to a VPC, we recommend that you migrate as soon as possible. For more information, see [Migrate from EC2-Classic to a VPC](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/vpc-migrate.html) in the *Amazon EC2 User Guide*, the blog [EC2-Classic Networking is Retiring – Here’s How to Prepare](http://aws.amazon.com/blogs/aws/ec2-classic-is-retiring-heres-how-to-prepare/), and [Moving a DB instance not in a VPC into a VPC](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.Non-VPC2VPC.html) in the *Amazon RDS User Guide*.
     pub async fn describe_db_security_groups(
         &self,
-        input: crate::types::DescribeDBSecurityGroupsMessage,
+        input: crate::types::DescribeDBSecurityGroupsInput,
     ) -> Result<
-        crate::types::DBSecurityGroupMessage,
+        crate::types::DescribeDBSecurityGroupsOutput,
         SdkError<crate::error::DescribeDBSecurityGroupsError>,
     > {
         self.handle.call(78, input).await
@@ -1084,9 +1086,9 @@ impl Client {
     /// Describes existing Aurora Limitless Database DB shard groups.
     pub async fn describe_db_shard_groups(
         &self,
-        input: crate::types::DescribeDBShardGroupsMessage,
+        input: crate::types::DescribeDBShardGroupsInput,
     ) -> Result<
-        crate::types::DescribeDBShardGroupsResponse,
+        crate::types::DescribeDBShardGroupsOutput,
         SdkError<crate::error::DescribeDBShardGroupsError>,
     > {
         self.handle.call(79, input).await
@@ -1099,9 +1101,9 @@ impl Client {
     /// To add or remove access for an Amazon Web Services account to copy or restore a manual DB snapshot, or to make the manual DB snapshot public or private, use the `ModifyDBSnapshotAttribute` API action.
     pub async fn describe_db_snapshot_attributes(
         &self,
-        input: crate::types::DescribeDBSnapshotAttributesMessage,
+        input: crate::types::DescribeDBSnapshotAttributesInput,
     ) -> Result<
-        crate::types::DescribeDBSnapshotAttributesResult,
+        crate::types::DescribeDBSnapshotAttributesOutput,
         SdkError<crate::error::DescribeDBSnapshotAttributesError>,
     > {
         self.handle.call(80, input).await
@@ -1112,9 +1114,9 @@ impl Client {
     /// You can use this command to inspect the tenant databases within a snapshot before restoring it. You can't directly interact with the tenant databases in a DB snapshot. If you restore a snapshot that was taken from DB instance using the multi-tenant configuration, you restore all its tenant databases.
     pub async fn describe_db_snapshot_tenant_databases(
         &self,
-        input: crate::types::DescribeDBSnapshotTenantDatabasesMessage,
+        input: crate::types::DescribeDBSnapshotTenantDatabasesInput,
     ) -> Result<
-        crate::types::DBSnapshotTenantDatabasesMessage,
+        crate::types::DescribeDBSnapshotTenantDatabasesOutput,
         SdkError<crate::error::DescribeDBSnapshotTenantDatabasesError>,
     > {
         self.handle.call(81, input).await
@@ -1123,9 +1125,11 @@ impl Client {
     /// Returns information about DB snapshots. This API action supports pagination.
     pub async fn describe_db_snapshots(
         &self,
-        input: crate::types::DescribeDBSnapshotsMessage,
-    ) -> Result<crate::types::DBSnapshotMessage, SdkError<crate::error::DescribeDBSnapshotsError>>
-    {
+        input: crate::types::DescribeDBSnapshotsInput,
+    ) -> Result<
+        crate::types::DescribeDBSnapshotsOutput,
+        SdkError<crate::error::DescribeDBSnapshotsError>,
+    > {
         self.handle.call(82, input).await
     }
 
@@ -1134,9 +1138,9 @@ impl Client {
     /// For an overview of CIDR ranges, go to the [Wikipedia Tutorial](http://en.wikipedia.org/wiki/Classless_Inter-Domain_Routing).
     pub async fn describe_db_subnet_groups(
         &self,
-        input: crate::types::DescribeDBSubnetGroupsMessage,
+        input: crate::types::DescribeDBSubnetGroupsInput,
     ) -> Result<
-        crate::types::DBSubnetGroupMessage,
+        crate::types::DescribeDBSubnetGroupsOutput,
         SdkError<crate::error::DescribeDBSubnetGroupsError>,
     > {
         self.handle.call(83, input).await
@@ -1147,9 +1151,9 @@ impl Client {
     /// For more information on Amazon Aurora, see [ What is Amazon Aurora?](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/CHAP_AuroraOverview.html) in the *Amazon Aurora User Guide*.
     pub async fn describe_engine_default_cluster_parameters(
         &self,
-        input: crate::types::DescribeEngineDefaultClusterParametersMessage,
+        input: crate::types::DescribeEngineDefaultClusterParametersInput,
     ) -> Result<
-        crate::types::DescribeEngineDefaultClusterParametersResult,
+        crate::types::DescribeEngineDefaultClusterParametersOutput,
         SdkError<crate::error::DescribeEngineDefaultClusterParametersError>,
     > {
         self.handle.call(84, input).await
@@ -1158,9 +1162,9 @@ impl Client {
     /// Returns the default engine and system parameter information for the specified database engine.
     pub async fn describe_engine_default_parameters(
         &self,
-        input: crate::types::DescribeEngineDefaultParametersMessage,
+        input: crate::types::DescribeEngineDefaultParametersInput,
     ) -> Result<
-        crate::types::DescribeEngineDefaultParametersResult,
+        crate::types::DescribeEngineDefaultParametersOutput,
         SdkError<crate::error::DescribeEngineDefaultParametersError>,
     > {
         self.handle.call(85, input).await
@@ -1169,9 +1173,9 @@ impl Client {
     /// Displays a list of categories for all event source types, or, if specified, for a specified source type. You can also see this list in the "Amazon RDS event categories and event messages" section of the [ *Amazon RDS User Guide* ](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.Messages.html) or the [ *Amazon Aurora User Guide* ](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Messages.html).
     pub async fn describe_event_categories(
         &self,
-        input: crate::types::DescribeEventCategoriesMessage,
+        input: crate::types::DescribeEventCategoriesInput,
     ) -> Result<
-        crate::types::EventCategoriesMessage,
+        crate::types::DescribeEventCategoriesOutput,
         SdkError<crate::error::DescribeEventCategoriesError>,
     > {
         self.handle.call(86, input).await
@@ -1182,9 +1186,9 @@ impl Client {
     /// If you specify a `SubscriptionName`, lists the description for that subscription.
     pub async fn describe_event_subscriptions(
         &self,
-        input: crate::types::DescribeEventSubscriptionsMessage,
+        input: crate::types::DescribeEventSubscriptionsInput,
     ) -> Result<
-        crate::types::EventSubscriptionsMessage,
+        crate::types::DescribeEventSubscriptionsOutput,
         SdkError<crate::error::DescribeEventSubscriptionsError>,
     > {
         self.handle.call(87, input).await
@@ -1197,17 +1201,20 @@ impl Client {
     /// By default, RDS returns events that were generated in the past hour.
     pub async fn describe_events(
         &self,
-        input: crate::types::DescribeEventsMessage,
-    ) -> Result<crate::types::EventsMessage, SdkError<crate::error::DescribeEventsError>> {
+        input: crate::types::DescribeEventsInput,
+    ) -> Result<crate::types::DescribeEventsOutput, SdkError<crate::error::DescribeEventsError>>
+    {
         self.handle.call(88, input).await
     }
 
     /// Returns information about a snapshot or cluster export to Amazon S3. This API operation supports pagination.
     pub async fn describe_export_tasks(
         &self,
-        input: crate::types::DescribeExportTasksMessage,
-    ) -> Result<crate::types::ExportTasksMessage, SdkError<crate::error::DescribeExportTasksError>>
-    {
+        input: crate::types::DescribeExportTasksInput,
+    ) -> Result<
+        crate::types::DescribeExportTasksOutput,
+        SdkError<crate::error::DescribeExportTasksError>,
+    > {
         self.handle.call(89, input).await
     }
 
@@ -1218,9 +1225,9 @@ impl Client {
     /// This action only applies to Aurora DB clusters.
     pub async fn describe_global_clusters(
         &self,
-        input: crate::types::DescribeGlobalClustersMessage,
+        input: crate::types::DescribeGlobalClustersInput,
     ) -> Result<
-        crate::types::GlobalClustersMessage,
+        crate::types::DescribeGlobalClustersOutput,
         SdkError<crate::error::DescribeGlobalClustersError>,
     > {
         self.handle.call(90, input).await
@@ -1229,9 +1236,9 @@ impl Client {
     /// Describe one or more zero-ETL integrations with Amazon Redshift.
     pub async fn describe_integrations(
         &self,
-        input: crate::types::DescribeIntegrationsMessage,
+        input: crate::types::DescribeIntegrationsInput,
     ) -> Result<
-        crate::types::DescribeIntegrationsResponse,
+        crate::types::DescribeIntegrationsOutput,
         SdkError<crate::error::DescribeIntegrationsError>,
     > {
         self.handle.call(91, input).await
@@ -1240,9 +1247,9 @@ impl Client {
     /// Describes all available options for the specified engine.
     pub async fn describe_option_group_options(
         &self,
-        input: crate::types::DescribeOptionGroupOptionsMessage,
+        input: crate::types::DescribeOptionGroupOptionsInput,
     ) -> Result<
-        crate::types::OptionGroupOptionsMessage,
+        crate::types::DescribeOptionGroupOptionsOutput,
         SdkError<crate::error::DescribeOptionGroupOptionsError>,
     > {
         self.handle.call(92, input).await
@@ -1251,17 +1258,20 @@ impl Client {
     /// Describes the available option groups.
     pub async fn describe_option_groups(
         &self,
-        input: crate::types::DescribeOptionGroupsMessage,
-    ) -> Result<crate::types::OptionGroups, SdkError<crate::error::DescribeOptionGroupsError>> {
+        input: crate::types::DescribeOptionGroupsInput,
+    ) -> Result<
+        crate::types::DescribeOptionGroupsOutput,
+        SdkError<crate::error::DescribeOptionGroupsError>,
+    > {
         self.handle.call(93, input).await
     }
 
     /// Describes the orderable DB instance options for a specified DB engine.
     pub async fn describe_orderable_db_instance_options(
         &self,
-        input: crate::types::DescribeOrderableDBInstanceOptionsMessage,
+        input: crate::types::DescribeOrderableDBInstanceOptionsInput,
     ) -> Result<
-        crate::types::OrderableDBInstanceOptionsMessage,
+        crate::types::DescribeOrderableDBInstanceOptionsOutput,
         SdkError<crate::error::DescribeOrderableDBInstanceOptionsError>,
     > {
         self.handle.call(94, input).await
@@ -1272,9 +1282,9 @@ impl Client {
     /// This API follows an eventual consistency model. This means that the result of the `DescribePendingMaintenanceActions` command might not be immediately visible to all subsequent RDS commands. Keep this in mind when you use `DescribePendingMaintenanceActions` immediately after using a previous API command such as `ApplyPendingMaintenanceActions`.
     pub async fn describe_pending_maintenance_actions(
         &self,
-        input: crate::types::DescribePendingMaintenanceActionsMessage,
+        input: crate::types::DescribePendingMaintenanceActionsInput,
     ) -> Result<
-        crate::types::PendingMaintenanceActionsMessage,
+        crate::types::DescribePendingMaintenanceActionsOutput,
         SdkError<crate::error::DescribePendingMaintenanceActionsError>,
     > {
         self.handle.call(95, input).await
@@ -1283,9 +1293,9 @@ impl Client {
     /// Returns information about reserved DB instances for this account, or about a specified reserved DB instance.
     pub async fn describe_reserved_db_instances(
         &self,
-        input: crate::types::DescribeReservedDBInstancesMessage,
+        input: crate::types::DescribeReservedDBInstancesInput,
     ) -> Result<
-        crate::types::ReservedDBInstanceMessage,
+        crate::types::DescribeReservedDBInstancesOutput,
         SdkError<crate::error::DescribeReservedDBInstancesError>,
     > {
         self.handle.call(96, input).await
@@ -1294,9 +1304,9 @@ impl Client {
     /// Lists available reserved DB instance offerings.
     pub async fn describe_reserved_db_instances_offerings(
         &self,
-        input: crate::types::DescribeReservedDBInstancesOfferingsMessage,
+        input: crate::types::DescribeReservedDBInstancesOfferingsInput,
     ) -> Result<
-        crate::types::ReservedDBInstancesOfferingMessage,
+        crate::types::DescribeReservedDBInstancesOfferingsOutput,
         SdkError<crate::error::DescribeReservedDBInstancesOfferingsError>,
     > {
         self.handle.call(97, input).await
@@ -1305,9 +1315,9 @@ impl Client {
     /// Describes the properties of specific platform versions for Aurora Serverless v2.
     pub async fn describe_serverless_v2_platform_versions(
         &self,
-        input: crate::types::DescribeServerlessV2PlatformVersionsMessage,
+        input: crate::types::DescribeServerlessV2PlatformVersionsInput,
     ) -> Result<
-        crate::types::ServerlessV2PlatformVersionsMessage,
+        crate::types::DescribeServerlessV2PlatformVersionsOutput,
         SdkError<crate::error::DescribeServerlessV2PlatformVersionsError>,
     > {
         self.handle.call(98, input).await
@@ -1320,18 +1330,20 @@ impl Client {
     /// To return information about the Regions that are enabled for your account, or all Regions, use the EC2 operation `DescribeRegions`. For more information, see [ DescribeRegions](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html) in the *Amazon EC2 API Reference*.
     pub async fn describe_source_regions(
         &self,
-        input: crate::types::DescribeSourceRegionsMessage,
-    ) -> Result<crate::types::SourceRegionMessage, SdkError<crate::error::DescribeSourceRegionsError>>
-    {
+        input: crate::types::DescribeSourceRegionsInput,
+    ) -> Result<
+        crate::types::DescribeSourceRegionsOutput,
+        SdkError<crate::error::DescribeSourceRegionsError>,
+    > {
         self.handle.call(99, input).await
     }
 
     /// Describes the tenant databases in a DB instance that uses the multi-tenant configuration. Only RDS for Oracle CDB instances are supported.
     pub async fn describe_tenant_databases(
         &self,
-        input: crate::types::DescribeTenantDatabasesMessage,
+        input: crate::types::DescribeTenantDatabasesInput,
     ) -> Result<
-        crate::types::TenantDatabasesMessage,
+        crate::types::DescribeTenantDatabasesOutput,
         SdkError<crate::error::DescribeTenantDatabasesError>,
     > {
         self.handle.call(100, input).await
@@ -1342,9 +1354,9 @@ impl Client {
     /// This command doesn't apply to RDS Custom.
     pub async fn describe_valid_db_instance_modifications(
         &self,
-        input: crate::types::DescribeValidDBInstanceModificationsMessage,
+        input: crate::types::DescribeValidDBInstanceModificationsInput,
     ) -> Result<
-        crate::types::DescribeValidDBInstanceModificationsResult,
+        crate::types::DescribeValidDBInstanceModificationsOutput,
         SdkError<crate::error::DescribeValidDBInstanceModificationsError>,
     > {
         self.handle.call(101, input).await
@@ -1357,9 +1369,9 @@ impl Client {
     /// This operation applies only to Aurora Serverless v2 and provisioned DB clusters. To disable the HTTP endpoint for Aurora Serverless v1 DB clusters, use the `EnableHttpEndpoint` parameter of the `ModifyDBCluster` operation.
     pub async fn disable_http_endpoint(
         &self,
-        input: crate::types::DisableHttpEndpointRequest,
+        input: crate::types::DisableHttpEndpointInput,
     ) -> Result<
-        crate::types::DisableHttpEndpointResponse,
+        crate::types::DisableHttpEndpointOutput,
         SdkError<crate::error::DisableHttpEndpointError>,
     > {
         self.handle.call(102, input).await
@@ -1372,9 +1384,9 @@ impl Client {
     /// This operation uses resources on database instances. Because of this, we recommend publishing database logs to CloudWatch and then using the GetLogEvents operation. For more information, see [GetLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html) in the *Amazon CloudWatch Logs API Reference*.
     pub async fn download_db_log_file_portion(
         &self,
-        input: crate::types::DownloadDBLogFilePortionMessage,
+        input: crate::types::DownloadDBLogFilePortionInput,
     ) -> Result<
-        crate::types::DownloadDBLogFilePortionDetails,
+        crate::types::DownloadDBLogFilePortionOutput,
         SdkError<crate::error::DownloadDBLogFilePortionError>,
     > {
         self.handle.call(103, input).await
@@ -1389,9 +1401,9 @@ impl Client {
     /// This operation applies only to Aurora Serverless v2 and provisioned DB clusters. To enable the HTTP endpoint for Aurora Serverless v1 DB clusters, use the `EnableHttpEndpoint` parameter of the `ModifyDBCluster` operation.
     pub async fn enable_http_endpoint(
         &self,
-        input: crate::types::EnableHttpEndpointRequest,
+        input: crate::types::EnableHttpEndpointInput,
     ) -> Result<
-        crate::types::EnableHttpEndpointResponse,
+        crate::types::EnableHttpEndpointOutput,
         SdkError<crate::error::EnableHttpEndpointError>,
     > {
         self.handle.call(104, input).await
@@ -1412,8 +1424,8 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide*.
     pub async fn failover_db_cluster(
         &self,
-        input: crate::types::FailoverDBClusterMessage,
-    ) -> Result<crate::types::FailoverDBClusterResult, SdkError<crate::error::FailoverDBClusterError>>
+        input: crate::types::FailoverDBClusterInput,
+    ) -> Result<crate::types::FailoverDBClusterOutput, SdkError<crate::error::FailoverDBClusterError>>
     {
         self.handle.call(105, input).await
     }
@@ -1435,9 +1447,9 @@ impl Client {
     /// - *Switching over* - Use this operation on a healthy global database cluster for planned events, such as Regional rotation or to fail back to the original primary DB cluster after a failover operation. With this operation, there is no data loss. For more information about switching over an Amazon Aurora global database, see [Performing switchovers for Aurora global databases](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html#aurora-global-database-disaster-recovery.managed-failover) in the *Amazon Aurora User Guide*.
     pub async fn failover_global_cluster(
         &self,
-        input: crate::types::FailoverGlobalClusterMessage,
+        input: crate::types::FailoverGlobalClusterInput,
     ) -> Result<
-        crate::types::FailoverGlobalClusterResult,
+        crate::types::FailoverGlobalClusterOutput,
         SdkError<crate::error::FailoverGlobalClusterError>,
     > {
         self.handle.call(106, input).await
@@ -1448,9 +1460,11 @@ impl Client {
     /// For an overview on tagging an Amazon RDS resource, see [Tagging Amazon RDS Resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide* or [Tagging Amazon Aurora and Amazon RDS Resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html) in the *Amazon Aurora User Guide*.
     pub async fn list_tags_for_resource(
         &self,
-        input: crate::types::ListTagsForResourceMessage,
-    ) -> Result<crate::types::TagListMessage, SdkError<crate::error::ListTagsForResourceError>>
-    {
+        input: crate::types::ListTagsForResourceInput,
+    ) -> Result<
+        crate::types::ListTagsForResourceOutput,
+        SdkError<crate::error::ListTagsForResourceError>,
+    > {
         self.handle.call(107, input).await
     }
 
@@ -1459,9 +1473,9 @@ impl Client {
     /// This operation is supported for RDS for Oracle and Microsoft SQL Server.
     pub async fn modify_activity_stream(
         &self,
-        input: crate::types::ModifyActivityStreamRequest,
+        input: crate::types::ModifyActivityStreamInput,
     ) -> Result<
-        crate::types::ModifyActivityStreamResponse,
+        crate::types::ModifyActivityStreamOutput,
         SdkError<crate::error::ModifyActivityStreamError>,
     > {
         self.handle.call(108, input).await
@@ -1481,9 +1495,9 @@ impl Client {
     /// For more information about rotating your SSL/TLS certificate for Aurora DB engines, see [ Rotating Your SSL/TLS Certificate](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.SSL-certificate-rotation.html) in the *Amazon Aurora User Guide*.
     pub async fn modify_certificates(
         &self,
-        input: crate::types::ModifyCertificatesMessage,
+        input: crate::types::ModifyCertificatesInput,
     ) -> Result<
-        crate::types::ModifyCertificatesResult,
+        crate::types::ModifyCertificatesOutput,
         SdkError<crate::error::ModifyCertificatesError>,
     > {
         self.handle.call(109, input).await
@@ -1502,9 +1516,9 @@ impl Client {
     /// This operation only applies to Aurora Serverless v1 DB clusters.
     pub async fn modify_current_db_cluster_capacity(
         &self,
-        input: crate::types::ModifyCurrentDBClusterCapacityMessage,
+        input: crate::types::ModifyCurrentDBClusterCapacityInput,
     ) -> Result<
-        crate::types::DBClusterCapacityInfo,
+        crate::types::ModifyCurrentDBClusterCapacityOutput,
         SdkError<crate::error::ModifyCurrentDBClusterCapacityError>,
     > {
         self.handle.call(110, input).await
@@ -1517,7 +1531,7 @@ impl Client {
     /// For more information, see [Modifying CEV status](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/custom-cev.html#custom-cev.modify) in the *Amazon RDS User Guide*.
     pub async fn modify_custom_db_engine_version(
         &self,
-        input: crate::types::ModifyCustomDBEngineVersionMessage,
+        input: crate::types::ModifyCustomDBEngineVersionInput,
     ) -> Result<
         crate::types::DBEngineVersion,
         SdkError<crate::error::ModifyCustomDBEngineVersionError>,
@@ -1532,8 +1546,8 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide*.
     pub async fn modify_db_cluster(
         &self,
-        input: crate::types::ModifyDBClusterMessage,
-    ) -> Result<crate::types::ModifyDBClusterResult, SdkError<crate::error::ModifyDBClusterError>>
+        input: crate::types::ModifyDBClusterInput,
+    ) -> Result<crate::types::ModifyDBClusterOutput, SdkError<crate::error::ModifyDBClusterError>>
     {
         self.handle.call(112, input).await
     }
@@ -1543,7 +1557,7 @@ impl Client {
     /// This operation only applies to Aurora DB clusters.
     pub async fn modify_db_cluster_endpoint(
         &self,
-        input: crate::types::ModifyDBClusterEndpointMessage,
+        input: crate::types::ModifyDBClusterEndpointInput,
     ) -> Result<crate::types::DBClusterEndpoint, SdkError<crate::error::ModifyDBClusterEndpointError>>
     {
         self.handle.call(113, input).await
@@ -1558,7 +1572,7 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide.*
     pub async fn modify_db_cluster_parameter_group(
         &self,
-        input: crate::types::ModifyDBClusterParameterGroupMessage,
+        input: crate::types::ModifyDBClusterParameterGroupInput,
     ) -> Result<
         crate::types::DBClusterParameterGroupNameMessage,
         SdkError<crate::error::ModifyDBClusterParameterGroupError>,
@@ -1577,9 +1591,9 @@ impl Client {
     /// To view which Amazon Web Services accounts have access to copy or restore a manual DB cluster snapshot, or whether a manual DB cluster snapshot is public or private, use the [DescribeDBClusterSnapshotAttributes] API operation. The accounts are returned as values for the `restore` attribute.
     pub async fn modify_db_cluster_snapshot_attribute(
         &self,
-        input: crate::types::ModifyDBClusterSnapshotAttributeMessage,
+        input: crate::types::ModifyDBClusterSnapshotAttributeInput,
     ) -> Result<
-        crate::types::ModifyDBClusterSnapshotAttributeResult,
+        crate::types::ModifyDBClusterSnapshotAttributeOutput,
         SdkError<crate::error::ModifyDBClusterSnapshotAttributeError>,
     > {
         self.handle.call(115, input).await
@@ -1588,8 +1602,8 @@ impl Client {
     /// Modifies settings for a DB instance. You can change one or more database configuration parameters by specifying these parameters and the new values in the request. To learn what modifications you can make to your DB instance, call `DescribeValidDBInstanceModifications` before you call `ModifyDBInstance`.
     pub async fn modify_db_instance(
         &self,
-        input: crate::types::ModifyDBInstanceMessage,
-    ) -> Result<crate::types::ModifyDBInstanceResult, SdkError<crate::error::ModifyDBInstanceError>>
+        input: crate::types::ModifyDBInstanceInput,
+    ) -> Result<crate::types::ModifyDBInstanceOutput, SdkError<crate::error::ModifyDBInstanceError>>
     {
         self.handle.call(116, input).await
     }
@@ -1599,7 +1613,7 @@ impl Client {
     /// After you modify a DB parameter group, you should wait at least 5 minutes before creating your first DB instance that uses that DB parameter group as the default parameter group. This allows Amazon RDS to fully complete the modify operation before the parameter group is used as the default for a new DB instance. This is especially important for parameters that are critical when creating the default database for a DB instance, such as the character set for the default database defined by the `character_set_database` parameter. You can use the *Parameter Groups* option of the [Amazon RDS console](https://console.aws.amazon.com/rds/) or the *DescribeDBParameters* command to verify that your DB parameter group has been created or modified.
     pub async fn modify_db_parameter_group(
         &self,
-        input: crate::types::ModifyDBParameterGroupMessage,
+        input: crate::types::ModifyDBParameterGroupInput,
     ) -> Result<
         crate::types::DBParameterGroupNameMessage,
         SdkError<crate::error::ModifyDBParameterGroupError>,
@@ -1610,18 +1624,17 @@ impl Client {
     /// Changes the settings for an existing DB proxy.
     pub async fn modify_db_proxy(
         &self,
-        input: crate::types::ModifyDBProxyRequest,
-    ) -> Result<crate::types::ModifyDBProxyResponse, SdkError<crate::error::ModifyDBProxyError>>
-    {
+        input: crate::types::ModifyDBProxyInput,
+    ) -> Result<crate::types::ModifyDBProxyOutput, SdkError<crate::error::ModifyDBProxyError>> {
         self.handle.call(118, input).await
     }
 
     /// Changes the settings for an existing DB proxy endpoint.
     pub async fn modify_db_proxy_endpoint(
         &self,
-        input: crate::types::ModifyDBProxyEndpointRequest,
+        input: crate::types::ModifyDBProxyEndpointInput,
     ) -> Result<
-        crate::types::ModifyDBProxyEndpointResponse,
+        crate::types::ModifyDBProxyEndpointOutput,
         SdkError<crate::error::ModifyDBProxyEndpointError>,
     > {
         self.handle.call(119, input).await
@@ -1630,9 +1643,9 @@ impl Client {
     /// Modifies the properties of a `DBProxyTargetGroup`.
     pub async fn modify_db_proxy_target_group(
         &self,
-        input: crate::types::ModifyDBProxyTargetGroupRequest,
+        input: crate::types::ModifyDBProxyTargetGroupInput,
     ) -> Result<
-        crate::types::ModifyDBProxyTargetGroupResponse,
+        crate::types::ModifyDBProxyTargetGroupOutput,
         SdkError<crate::error::ModifyDBProxyTargetGroupError>,
     > {
         self.handle.call(120, input).await
@@ -1641,9 +1654,9 @@ impl Client {
     /// Updates the recommendation status and recommended action status for the specified recommendation.
     pub async fn modify_db_recommendation(
         &self,
-        input: crate::types::ModifyDBRecommendationMessage,
+        input: crate::types::ModifyDBRecommendationInput,
     ) -> Result<
-        crate::types::DBRecommendationMessage,
+        crate::types::ModifyDBRecommendationOutput,
         SdkError<crate::error::ModifyDBRecommendationError>,
     > {
         self.handle.call(121, input).await
@@ -1652,7 +1665,7 @@ impl Client {
     /// Modifies the settings of an Aurora Limitless Database DB shard group. You can change one or more settings by specifying these parameters and the new values in the request.
     pub async fn modify_db_shard_group(
         &self,
-        input: crate::types::ModifyDBShardGroupMessage,
+        input: crate::types::ModifyDBShardGroupInput,
     ) -> Result<crate::types::DBShardGroup, SdkError<crate::error::ModifyDBShardGroupError>> {
         self.handle.call(122, input).await
     }
@@ -1662,8 +1675,8 @@ impl Client {
     /// Amazon RDS supports upgrading DB snapshots for MariaDB, MySQL, PostgreSQL, and Oracle. This operation doesn't apply to RDS Custom or RDS for Db2.
     pub async fn modify_db_snapshot(
         &self,
-        input: crate::types::ModifyDBSnapshotMessage,
-    ) -> Result<crate::types::ModifyDBSnapshotResult, SdkError<crate::error::ModifyDBSnapshotError>>
+        input: crate::types::ModifyDBSnapshotInput,
+    ) -> Result<crate::types::ModifyDBSnapshotOutput, SdkError<crate::error::ModifyDBSnapshotError>>
     {
         self.handle.call(123, input).await
     }
@@ -1679,9 +1692,9 @@ impl Client {
     /// To view which Amazon Web Services accounts have access to copy or restore a manual DB snapshot, or whether a manual DB snapshot public or private, use the [DescribeDBSnapshotAttributes] API operation. The accounts are returned as values for the `restore` attribute.
     pub async fn modify_db_snapshot_attribute(
         &self,
-        input: crate::types::ModifyDBSnapshotAttributeMessage,
+        input: crate::types::ModifyDBSnapshotAttributeInput,
     ) -> Result<
-        crate::types::ModifyDBSnapshotAttributeResult,
+        crate::types::ModifyDBSnapshotAttributeOutput,
         SdkError<crate::error::ModifyDBSnapshotAttributeError>,
     > {
         self.handle.call(124, input).await
@@ -1690,9 +1703,9 @@ impl Client {
     /// Modifies an existing DB subnet group. DB subnet groups must contain at least one subnet in at least two AZs in the Amazon Web Services Region.
     pub async fn modify_db_subnet_group(
         &self,
-        input: crate::types::ModifyDBSubnetGroupMessage,
+        input: crate::types::ModifyDBSubnetGroupInput,
     ) -> Result<
-        crate::types::ModifyDBSubnetGroupResult,
+        crate::types::ModifyDBSubnetGroupOutput,
         SdkError<crate::error::ModifyDBSubnetGroupError>,
     > {
         self.handle.call(125, input).await
@@ -1703,9 +1716,9 @@ impl Client {
     /// You can see a list of the event categories for a given source type (`SourceType`) in [Events](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.html) in the *Amazon RDS User Guide* or by using the `DescribeEventCategories` operation.
     pub async fn modify_event_subscription(
         &self,
-        input: crate::types::ModifyEventSubscriptionMessage,
+        input: crate::types::ModifyEventSubscriptionInput,
     ) -> Result<
-        crate::types::ModifyEventSubscriptionResult,
+        crate::types::ModifyEventSubscriptionOutput,
         SdkError<crate::error::ModifyEventSubscriptionError>,
     > {
         self.handle.call(126, input).await
@@ -1716,9 +1729,9 @@ impl Client {
     /// This operation only applies to Aurora global database clusters.
     pub async fn modify_global_cluster(
         &self,
-        input: crate::types::ModifyGlobalClusterMessage,
+        input: crate::types::ModifyGlobalClusterInput,
     ) -> Result<
-        crate::types::ModifyGlobalClusterResult,
+        crate::types::ModifyGlobalClusterOutput,
         SdkError<crate::error::ModifyGlobalClusterError>,
     > {
         self.handle.call(127, input).await
@@ -1727,7 +1740,7 @@ impl Client {
     /// Modifies a zero-ETL integration with Amazon Redshift.
     pub async fn modify_integration(
         &self,
-        input: crate::types::ModifyIntegrationMessage,
+        input: crate::types::ModifyIntegrationInput,
     ) -> Result<crate::types::Integration, SdkError<crate::error::ModifyIntegrationError>> {
         self.handle.call(128, input).await
     }
@@ -1735,8 +1748,8 @@ impl Client {
     /// Modifies an existing option group.
     pub async fn modify_option_group(
         &self,
-        input: crate::types::ModifyOptionGroupMessage,
-    ) -> Result<crate::types::ModifyOptionGroupResult, SdkError<crate::error::ModifyOptionGroupError>>
+        input: crate::types::ModifyOptionGroupInput,
+    ) -> Result<crate::types::ModifyOptionGroupOutput, SdkError<crate::error::ModifyOptionGroupError>>
     {
         self.handle.call(129, input).await
     }
@@ -1744,9 +1757,9 @@ impl Client {
     /// Modifies an existing tenant database in a DB instance. You can change the tenant database name or the master user password. This operation is supported only for RDS for Oracle CDB instances using the multi-tenant configuration.
     pub async fn modify_tenant_database(
         &self,
-        input: crate::types::ModifyTenantDatabaseMessage,
+        input: crate::types::ModifyTenantDatabaseInput,
     ) -> Result<
-        crate::types::ModifyTenantDatabaseResult,
+        crate::types::ModifyTenantDatabaseOutput,
         SdkError<crate::error::ModifyTenantDatabaseError>,
     > {
         self.handle.call(130, input).await
@@ -1758,9 +1771,9 @@ impl Client {
     /// - This command doesn't apply to Aurora MySQL, Aurora PostgreSQL, or RDS Custom.
     pub async fn promote_read_replica(
         &self,
-        input: crate::types::PromoteReadReplicaMessage,
+        input: crate::types::PromoteReadReplicaInput,
     ) -> Result<
-        crate::types::PromoteReadReplicaResult,
+        crate::types::PromoteReadReplicaOutput,
         SdkError<crate::error::PromoteReadReplicaError>,
     > {
         self.handle.call(131, input).await
@@ -1769,9 +1782,9 @@ impl Client {
     /// Promotes a read replica DB cluster to a standalone DB cluster.
     pub async fn promote_read_replica_db_cluster(
         &self,
-        input: crate::types::PromoteReadReplicaDBClusterMessage,
+        input: crate::types::PromoteReadReplicaDBClusterInput,
     ) -> Result<
-        crate::types::PromoteReadReplicaDBClusterResult,
+        crate::types::PromoteReadReplicaDBClusterOutput,
         SdkError<crate::error::PromoteReadReplicaDBClusterError>,
     > {
         self.handle.call(132, input).await
@@ -1780,9 +1793,9 @@ impl Client {
     /// Purchases a reserved DB instance offering.
     pub async fn purchase_reserved_db_instances_offering(
         &self,
-        input: crate::types::PurchaseReservedDBInstancesOfferingMessage,
+        input: crate::types::PurchaseReservedDBInstancesOfferingInput,
     ) -> Result<
-        crate::types::PurchaseReservedDBInstancesOfferingResult,
+        crate::types::PurchaseReservedDBInstancesOfferingOutput,
         SdkError<crate::error::PurchaseReservedDBInstancesOfferingError>,
     > {
         self.handle.call(133, input).await
@@ -1797,8 +1810,8 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide.*
     pub async fn reboot_db_cluster(
         &self,
-        input: crate::types::RebootDBClusterMessage,
-    ) -> Result<crate::types::RebootDBClusterResult, SdkError<crate::error::RebootDBClusterError>>
+        input: crate::types::RebootDBClusterInput,
+    ) -> Result<crate::types::RebootDBClusterOutput, SdkError<crate::error::RebootDBClusterError>>
     {
         self.handle.call(134, input).await
     }
@@ -1814,8 +1827,8 @@ impl Client {
     /// If your DB instance is part of a Multi-AZ DB cluster, you can reboot the DB cluster with the `RebootDBCluster` operation.
     pub async fn reboot_db_instance(
         &self,
-        input: crate::types::RebootDBInstanceMessage,
-    ) -> Result<crate::types::RebootDBInstanceResult, SdkError<crate::error::RebootDBInstanceError>>
+        input: crate::types::RebootDBInstanceInput,
+    ) -> Result<crate::types::RebootDBInstanceOutput, SdkError<crate::error::RebootDBInstanceError>>
     {
         self.handle.call(135, input).await
     }
@@ -1825,7 +1838,7 @@ impl Client {
     /// This operation applies only to Aurora Limitless Database DBb shard groups.
     pub async fn reboot_db_shard_group(
         &self,
-        input: crate::types::RebootDBShardGroupMessage,
+        input: crate::types::RebootDBShardGroupInput,
     ) -> Result<crate::types::DBShardGroup, SdkError<crate::error::RebootDBShardGroupError>> {
         self.handle.call(136, input).await
     }
@@ -1833,9 +1846,9 @@ impl Client {
     /// Associate one or more `DBProxyTarget` data structures with a `DBProxyTargetGroup`.
     pub async fn register_db_proxy_targets(
         &self,
-        input: crate::types::RegisterDBProxyTargetsRequest,
+        input: crate::types::RegisterDBProxyTargetsInput,
     ) -> Result<
-        crate::types::RegisterDBProxyTargetsResponse,
+        crate::types::RegisterDBProxyTargetsOutput,
         SdkError<crate::error::RegisterDBProxyTargetsError>,
     > {
         self.handle.call(137, input).await
@@ -1846,9 +1859,9 @@ impl Client {
     /// This operation only applies to Aurora DB clusters.
     pub async fn remove_from_global_cluster(
         &self,
-        input: crate::types::RemoveFromGlobalClusterMessage,
+        input: crate::types::RemoveFromGlobalClusterInput,
     ) -> Result<
-        crate::types::RemoveFromGlobalClusterResult,
+        crate::types::RemoveFromGlobalClusterOutput,
         SdkError<crate::error::RemoveFromGlobalClusterError>,
     > {
         self.handle.call(138, input).await
@@ -1861,7 +1874,7 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide.*
     pub async fn remove_role_from_db_cluster(
         &self,
-        input: crate::types::RemoveRoleFromDBClusterMessage,
+        input: crate::types::RemoveRoleFromDBClusterInput,
     ) -> Result<
         crate::types::RemoveRoleFromDBClusterOutput,
         SdkError<crate::error::RemoveRoleFromDBClusterError>,
@@ -1872,7 +1885,7 @@ impl Client {
     /// Disassociates an Amazon Web Services Identity and Access Management (IAM) role from a DB instance.
     pub async fn remove_role_from_db_instance(
         &self,
-        input: crate::types::RemoveRoleFromDBInstanceMessage,
+        input: crate::types::RemoveRoleFromDBInstanceInput,
     ) -> Result<
         crate::types::RemoveRoleFromDBInstanceOutput,
         SdkError<crate::error::RemoveRoleFromDBInstanceError>,
@@ -1883,9 +1896,9 @@ impl Client {
     /// Removes a source identifier from an existing RDS event notification subscription.
     pub async fn remove_source_identifier_from_subscription(
         &self,
-        input: crate::types::RemoveSourceIdentifierFromSubscriptionMessage,
+        input: crate::types::RemoveSourceIdentifierFromSubscriptionInput,
     ) -> Result<
-        crate::types::RemoveSourceIdentifierFromSubscriptionResult,
+        crate::types::RemoveSourceIdentifierFromSubscriptionOutput,
         SdkError<crate::error::RemoveSourceIdentifierFromSubscriptionError>,
     > {
         self.handle.call(141, input).await
@@ -1896,7 +1909,7 @@ impl Client {
     /// For an overview on tagging an Amazon RDS resource, see [Tagging Amazon RDS Resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide* or [Tagging Amazon Aurora and Amazon RDS Resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html) in the *Amazon Aurora User Guide*.
     pub async fn remove_tags_from_resource(
         &self,
-        input: crate::types::RemoveTagsFromResourceMessage,
+        input: crate::types::RemoveTagsFromResourceInput,
     ) -> Result<
         crate::types::RemoveTagsFromResourceOutput,
         SdkError<crate::error::RemoveTagsFromResourceError>,
@@ -1913,7 +1926,7 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide.*
     pub async fn reset_db_cluster_parameter_group(
         &self,
-        input: crate::types::ResetDBClusterParameterGroupMessage,
+        input: crate::types::ResetDBClusterParameterGroupInput,
     ) -> Result<
         crate::types::DBClusterParameterGroupNameMessage,
         SdkError<crate::error::ResetDBClusterParameterGroupError>,
@@ -1924,7 +1937,7 @@ impl Client {
     /// Modifies the parameters of a DB parameter group to the engine/system default value. To reset specific parameters, provide a list of the following: `ParameterName` and `ApplyMethod`. To reset the entire DB parameter group, specify the `DBParameterGroup` name and `ResetAllParameters` parameters. When resetting the entire group, dynamic parameters are updated immediately and static parameters are set to `pending-reboot` to take effect on the next DB instance restart or `RebootDBInstance` request.
     pub async fn reset_db_parameter_group(
         &self,
-        input: crate::types::ResetDBParameterGroupMessage,
+        input: crate::types::ResetDBParameterGroupInput,
     ) -> Result<
         crate::types::DBParameterGroupNameMessage,
         SdkError<crate::error::ResetDBParameterGroupError>,
@@ -1943,9 +1956,9 @@ impl Client {
     /// You can use the `AssociatedRoles` parameter to associate one or more Amazon Web Services Identity and Access Management (IAM) roles with the Aurora DB cluster when you restore it from Amazon S3.
     pub async fn restore_db_cluster_from_s3(
         &self,
-        input: crate::types::RestoreDBClusterFromS3Message,
+        input: crate::types::RestoreDBClusterFromS3Input,
     ) -> Result<
-        crate::types::RestoreDBClusterFromS3Result,
+        crate::types::RestoreDBClusterFromS3Output,
         SdkError<crate::error::RestoreDBClusterFromS3Error>,
     > {
         self.handle.call(145, input).await
@@ -1966,9 +1979,9 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide.*
     pub async fn restore_db_cluster_from_snapshot(
         &self,
-        input: crate::types::RestoreDBClusterFromSnapshotMessage,
+        input: crate::types::RestoreDBClusterFromSnapshotInput,
     ) -> Result<
-        crate::types::RestoreDBClusterFromSnapshotResult,
+        crate::types::RestoreDBClusterFromSnapshotOutput,
         SdkError<crate::error::RestoreDBClusterFromSnapshotError>,
     > {
         self.handle.call(146, input).await
@@ -1987,9 +2000,9 @@ impl Client {
     /// For more information on Multi-AZ DB clusters, see [ Multi-AZ DB cluster deployments](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html) in the *Amazon RDS User Guide.*
     pub async fn restore_db_cluster_to_point_in_time(
         &self,
-        input: crate::types::RestoreDBClusterToPointInTimeMessage,
+        input: crate::types::RestoreDBClusterToPointInTimeInput,
     ) -> Result<
-        crate::types::RestoreDBClusterToPointInTimeResult,
+        crate::types::RestoreDBClusterToPointInTimeOutput,
         SdkError<crate::error::RestoreDBClusterToPointInTimeError>,
     > {
         self.handle.call(147, input).await
@@ -2006,9 +2019,9 @@ impl Client {
     /// This command doesn't apply to Aurora MySQL and Aurora PostgreSQL. For Aurora, use `RestoreDBClusterFromSnapshot`.
     pub async fn restore_db_instance_from_db_snapshot(
         &self,
-        input: crate::types::RestoreDBInstanceFromDBSnapshotMessage,
+        input: crate::types::RestoreDBInstanceFromDBSnapshotInput,
     ) -> Result<
-        crate::types::RestoreDBInstanceFromDBSnapshotResult,
+        crate::types::RestoreDBInstanceFromDBSnapshotOutput,
         SdkError<crate::error::RestoreDBInstanceFromDBSnapshotError>,
     > {
         self.handle.call(148, input).await
@@ -2019,9 +2032,9 @@ impl Client {
     /// This operation doesn't apply to RDS Custom.
     pub async fn restore_db_instance_from_s3(
         &self,
-        input: crate::types::RestoreDBInstanceFromS3Message,
+        input: crate::types::RestoreDBInstanceFromS3Input,
     ) -> Result<
-        crate::types::RestoreDBInstanceFromS3Result,
+        crate::types::RestoreDBInstanceFromS3Output,
         SdkError<crate::error::RestoreDBInstanceFromS3Error>,
     > {
         self.handle.call(149, input).await
@@ -2034,9 +2047,9 @@ impl Client {
     /// This operation doesn't apply to Aurora MySQL and Aurora PostgreSQL. For Aurora, use `RestoreDBClusterToPointInTime`.
     pub async fn restore_db_instance_to_point_in_time(
         &self,
-        input: crate::types::RestoreDBInstanceToPointInTimeMessage,
+        input: crate::types::RestoreDBInstanceToPointInTimeInput,
     ) -> Result<
-        crate::types::RestoreDBInstanceToPointInTimeResult,
+        crate::types::RestoreDBInstanceToPointInTimeOutput,
         SdkError<crate::error::RestoreDBInstanceToPointInTimeError>,
     > {
         self.handle.call(150, input).await
@@ -2047,9 +2060,9 @@ impl Client {
     /// EC2-Classic was retired on August 15, 2022. If you haven't migrated from EC2-Classic to a VPC, we recommend that you migrate as soon as possible. For more information, see [Migrate from EC2-Classic to a VPC](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/vpc-migrate.html) in the *Amazon EC2 User Guide*, the blog [EC2-Classic Networking is Retiring – Here’s How to Prepare](http://aws.amazon.com/blogs/aws/ec2-classic-is-retiring-heres-how-to-prepare/), and [Moving a DB instance not in a VPC into a VPC](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.Non-VPC2VPC.html) in the *Amazon RDS User Guide*.
     pub async fn revoke_db_security_group_ingress(
         &self,
-        input: crate::types::RevokeDBSecurityGroupIngressMessage,
+        input: crate::types::RevokeDBSecurityGroupIngressInput,
     ) -> Result<
-        crate::types::RevokeDBSecurityGroupIngressResult,
+        crate::types::RevokeDBSecurityGroupIngressOutput,
         SdkError<crate::error::RevokeDBSecurityGroupIngressError>,
     > {
         self.handle.call(151, input).await
@@ -2058,9 +2071,9 @@ impl Client {
     /// Starts a database activity stream to monitor activity on the database. For more information, see [ Monitoring Amazon Aurora with Database Activity Streams](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/DBActivityStreams.html) in the *Amazon Aurora User Guide* or [ Monitoring Amazon RDS with Database Activity Streams](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/DBActivityStreams.html) in the *Amazon RDS User Guide*.
     pub async fn start_activity_stream(
         &self,
-        input: crate::types::StartActivityStreamRequest,
+        input: crate::types::StartActivityStreamInput,
     ) -> Result<
-        crate::types::StartActivityStreamResponse,
+        crate::types::StartActivityStreamOutput,
         SdkError<crate::error::StartActivityStreamError>,
     > {
         self.handle.call(152, input).await
@@ -2073,8 +2086,8 @@ impl Client {
     /// This operation only applies to Aurora DB clusters.
     pub async fn start_db_cluster(
         &self,
-        input: crate::types::StartDBClusterMessage,
-    ) -> Result<crate::types::StartDBClusterResult, SdkError<crate::error::StartDBClusterError>>
+        input: crate::types::StartDBClusterInput,
+    ) -> Result<crate::types::StartDBClusterOutput, SdkError<crate::error::StartDBClusterError>>
     {
         self.handle.call(153, input).await
     }
@@ -2086,8 +2099,8 @@ impl Client {
     /// This command doesn't apply to RDS Custom, Aurora MySQL, and Aurora PostgreSQL. For Aurora DB clusters, use `StartDBCluster` instead.
     pub async fn start_db_instance(
         &self,
-        input: crate::types::StartDBInstanceMessage,
-    ) -> Result<crate::types::StartDBInstanceResult, SdkError<crate::error::StartDBInstanceError>>
+        input: crate::types::StartDBInstanceInput,
+    ) -> Result<crate::types::StartDBInstanceOutput, SdkError<crate::error::StartDBInstanceError>>
     {
         self.handle.call(154, input).await
     }
@@ -2099,9 +2112,9 @@ impl Client {
     /// For more information, see [ Replicating Automated Backups to Another Amazon Web Services Region](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html) in the *Amazon RDS User Guide.*
     pub async fn start_db_instance_automated_backups_replication(
         &self,
-        input: crate::types::StartDBInstanceAutomatedBackupsReplicationMessage,
+        input: crate::types::StartDBInstanceAutomatedBackupsReplicationInput,
     ) -> Result<
-        crate::types::StartDBInstanceAutomatedBackupsReplicationResult,
+        crate::types::StartDBInstanceAutomatedBackupsReplicationOutput,
         SdkError<crate::error::StartDBInstanceAutomatedBackupsReplicationError>,
     > {
         self.handle.call(155, input).await
@@ -2116,7 +2129,7 @@ impl Client {
     /// For more information on exporting DB cluster data, see [Exporting DB cluster data to Amazon S3](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/export-cluster-data.html) in the *Amazon Aurora User Guide*.
     pub async fn start_export_task(
         &self,
-        input: crate::types::StartExportTaskMessage,
+        input: crate::types::StartExportTaskInput,
     ) -> Result<crate::types::ExportTask, SdkError<crate::error::StartExportTaskError>> {
         self.handle.call(156, input).await
     }
@@ -2126,9 +2139,9 @@ impl Client {
     /// For more information, see [ Monitoring Amazon Aurora with Database Activity Streams](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/DBActivityStreams.html) in the *Amazon Aurora User Guide* or [ Monitoring Amazon RDS with Database Activity Streams](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/DBActivityStreams.html) in the *Amazon RDS User Guide*.
     pub async fn stop_activity_stream(
         &self,
-        input: crate::types::StopActivityStreamRequest,
+        input: crate::types::StopActivityStreamInput,
     ) -> Result<
-        crate::types::StopActivityStreamResponse,
+        crate::types::StopActivityStreamOutput,
         SdkError<crate::error::StopActivityStreamError>,
     > {
         self.handle.call(157, input).await
@@ -2141,8 +2154,8 @@ impl Client {
     /// This operation only applies to Aurora DB clusters.
     pub async fn stop_db_cluster(
         &self,
-        input: crate::types::StopDBClusterMessage,
-    ) -> Result<crate::types::StopDBClusterResult, SdkError<crate::error::StopDBClusterError>> {
+        input: crate::types::StopDBClusterInput,
+    ) -> Result<crate::types::StopDBClusterOutput, SdkError<crate::error::StopDBClusterError>> {
         self.handle.call(158, input).await
     }
 
@@ -2153,8 +2166,8 @@ impl Client {
     /// This command doesn't apply to RDS Custom, Aurora MySQL, and Aurora PostgreSQL. For Aurora clusters, use `StopDBCluster` instead.
     pub async fn stop_db_instance(
         &self,
-        input: crate::types::StopDBInstanceMessage,
-    ) -> Result<crate::types::StopDBInstanceResult, SdkError<crate::error::StopDBInstanceError>>
+        input: crate::types::StopDBInstanceInput,
+    ) -> Result<crate::types::StopDBInstanceOutput, SdkError<crate::error::StopDBInstanceError>>
     {
         self.handle.call(159, input).await
     }
@@ -2166,9 +2179,9 @@ impl Client {
     /// For more information, see [ Replicating Automated Backups to Another Amazon Web Services Region](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html) in the *Amazon RDS User Guide.*
     pub async fn stop_db_instance_automated_backups_replication(
         &self,
-        input: crate::types::StopDBInstanceAutomatedBackupsReplicationMessage,
+        input: crate::types::StopDBInstanceAutomatedBackupsReplicationInput,
     ) -> Result<
-        crate::types::StopDBInstanceAutomatedBackupsReplicationResult,
+        crate::types::StopDBInstanceAutomatedBackupsReplicationOutput,
         SdkError<crate::error::StopDBInstanceAutomatedBackupsReplicationError>,
     > {
         self.handle.call(160, input).await
@@ -2181,9 +2194,9 @@ impl Client {
     /// For more information, see [Using Amazon RDS Blue/Green Deployments for database updates](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments.html) in the *Amazon RDS User Guide* and [Using Amazon RDS Blue/Green Deployments for database updates](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/blue-green-deployments.html) in the *Amazon Aurora User Guide*.
     pub async fn switchover_blue_green_deployment(
         &self,
-        input: crate::types::SwitchoverBlueGreenDeploymentRequest,
+        input: crate::types::SwitchoverBlueGreenDeploymentInput,
     ) -> Result<
-        crate::types::SwitchoverBlueGreenDeploymentResponse,
+        crate::types::SwitchoverBlueGreenDeploymentOutput,
         SdkError<crate::error::SwitchoverBlueGreenDeploymentError>,
     > {
         self.handle.call(161, input).await
@@ -2196,9 +2209,9 @@ impl Client {
     /// This operation is intended for controlled environments, for operations such as "regional rotation" or to fall back to the original primary after a global database failover.
     pub async fn switchover_global_cluster(
         &self,
-        input: crate::types::SwitchoverGlobalClusterMessage,
+        input: crate::types::SwitchoverGlobalClusterInput,
     ) -> Result<
-        crate::types::SwitchoverGlobalClusterResult,
+        crate::types::SwitchoverGlobalClusterOutput,
         SdkError<crate::error::SwitchoverGlobalClusterError>,
     > {
         self.handle.call(162, input).await
@@ -2207,9 +2220,9 @@ impl Client {
     /// Switches over an Oracle standby database in an Oracle Data Guard environment, making it the new primary database. Issue this command in the Region that hosts the current standby database.
     pub async fn switchover_read_replica(
         &self,
-        input: crate::types::SwitchoverReadReplicaMessage,
+        input: crate::types::SwitchoverReadReplicaInput,
     ) -> Result<
-        crate::types::SwitchoverReadReplicaResult,
+        crate::types::SwitchoverReadReplicaOutput,
         SdkError<crate::error::SwitchoverReadReplicaError>,
     > {
         self.handle.call(163, input).await

@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_certificates`] (typed pages; `.items()` streams the result items).
     pub fn describe_certificates_paginator(
         &self,
-        input: crate::types::DescribeCertificatesMessage,
+        input: crate::types::DescribeCertificatesInput,
     ) -> TypedPages<
-        crate::types::CertificateMessage,
+        crate::types::DescribeCertificatesOutput,
         crate::error::DescribeCertificatesError,
         crate::types::Certificate,
     > {
@@ -34,9 +34,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_cluster_backtracks`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_cluster_backtracks_paginator(
         &self,
-        input: crate::types::DescribeDBClusterBacktracksMessage,
+        input: crate::types::DescribeDBClusterBacktracksInput,
     ) -> TypedPages<
-        crate::types::DBClusterBacktrackMessage,
+        crate::types::DescribeDBClusterBacktracksOutput,
         crate::error::DescribeDBClusterBacktracksError,
         crate::types::DBClusterBacktrack,
     > {
@@ -46,9 +46,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_cluster_parameter_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_cluster_parameter_groups_paginator(
         &self,
-        input: crate::types::DescribeDBClusterParameterGroupsMessage,
+        input: crate::types::DescribeDBClusterParameterGroupsInput,
     ) -> TypedPages<
-        crate::types::DBClusterParameterGroupsMessage,
+        crate::types::DescribeDBClusterParameterGroupsOutput,
         crate::error::DescribeDBClusterParameterGroupsError,
         crate::types::DBClusterParameterGroup,
     > {
@@ -58,9 +58,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_cluster_parameters`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_cluster_parameters_paginator(
         &self,
-        input: crate::types::DescribeDBClusterParametersMessage,
+        input: crate::types::DescribeDBClusterParametersInput,
     ) -> TypedPages<
-        crate::types::DBClusterParameterGroupDetails,
+        crate::types::DescribeDBClusterParametersOutput,
         crate::error::DescribeDBClusterParametersError,
         crate::types::Parameter,
     > {
@@ -70,9 +70,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_cluster_snapshots`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_cluster_snapshots_paginator(
         &self,
-        input: crate::types::DescribeDBClusterSnapshotsMessage,
+        input: crate::types::DescribeDBClusterSnapshotsInput,
     ) -> TypedPages<
-        crate::types::DBClusterSnapshotMessage,
+        crate::types::DescribeDBClusterSnapshotsOutput,
         crate::error::DescribeDBClusterSnapshotsError,
         crate::types::DBClusterSnapshot,
     > {
@@ -82,9 +82,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_clusters`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_clusters_paginator(
         &self,
-        input: crate::types::DescribeDBClustersMessage,
+        input: crate::types::DescribeDBClustersInput,
     ) -> TypedPages<
-        crate::types::DBClusterMessage,
+        crate::types::DescribeDBClustersOutput,
         crate::error::DescribeDBClustersError,
         crate::types::DBCluster,
     > {
@@ -94,9 +94,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_engine_versions`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_engine_versions_paginator(
         &self,
-        input: crate::types::DescribeDBEngineVersionsMessage,
+        input: crate::types::DescribeDBEngineVersionsInput,
     ) -> TypedPages<
-        crate::types::DBEngineVersionMessage,
+        crate::types::DescribeDBEngineVersionsOutput,
         crate::error::DescribeDBEngineVersionsError,
         crate::types::DBEngineVersion,
     > {
@@ -106,9 +106,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_instance_automated_backups`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_instance_automated_backups_paginator(
         &self,
-        input: crate::types::DescribeDBInstanceAutomatedBackupsMessage,
+        input: crate::types::DescribeDBInstanceAutomatedBackupsInput,
     ) -> TypedPages<
-        crate::types::DBInstanceAutomatedBackupMessage,
+        crate::types::DescribeDBInstanceAutomatedBackupsOutput,
         crate::error::DescribeDBInstanceAutomatedBackupsError,
         crate::types::DBInstanceAutomatedBackup,
     > {
@@ -118,9 +118,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_instances`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_instances_paginator(
         &self,
-        input: crate::types::DescribeDBInstancesMessage,
+        input: crate::types::DescribeDBInstancesInput,
     ) -> TypedPages<
-        crate::types::DBInstanceMessage,
+        crate::types::DescribeDBInstancesOutput,
         crate::error::DescribeDBInstancesError,
         crate::types::DBInstance,
     > {
@@ -130,9 +130,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_log_files`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_log_files_paginator(
         &self,
-        input: crate::types::DescribeDBLogFilesMessage,
+        input: crate::types::DescribeDBLogFilesInput,
     ) -> TypedPages<
-        crate::types::DescribeDBLogFilesResponse,
+        crate::types::DescribeDBLogFilesOutput,
         crate::error::DescribeDBLogFilesError,
         crate::types::DescribeDBLogFilesDetails,
     > {
@@ -142,9 +142,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_parameter_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_parameter_groups_paginator(
         &self,
-        input: crate::types::DescribeDBParameterGroupsMessage,
+        input: crate::types::DescribeDBParameterGroupsInput,
     ) -> TypedPages<
-        crate::types::DBParameterGroupsMessage,
+        crate::types::DescribeDBParameterGroupsOutput,
         crate::error::DescribeDBParameterGroupsError,
         crate::types::DBParameterGroup,
     > {
@@ -154,9 +154,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_parameters`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_parameters_paginator(
         &self,
-        input: crate::types::DescribeDBParametersMessage,
+        input: crate::types::DescribeDBParametersInput,
     ) -> TypedPages<
-        crate::types::DBParameterGroupDetails,
+        crate::types::DescribeDBParametersOutput,
         crate::error::DescribeDBParametersError,
         crate::types::Parameter,
     > {
@@ -166,9 +166,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_security_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_security_groups_paginator(
         &self,
-        input: crate::types::DescribeDBSecurityGroupsMessage,
+        input: crate::types::DescribeDBSecurityGroupsInput,
     ) -> TypedPages<
-        crate::types::DBSecurityGroupMessage,
+        crate::types::DescribeDBSecurityGroupsOutput,
         crate::error::DescribeDBSecurityGroupsError,
         crate::types::DBSecurityGroup,
     > {
@@ -178,9 +178,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_snapshots`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_snapshots_paginator(
         &self,
-        input: crate::types::DescribeDBSnapshotsMessage,
+        input: crate::types::DescribeDBSnapshotsInput,
     ) -> TypedPages<
-        crate::types::DBSnapshotMessage,
+        crate::types::DescribeDBSnapshotsOutput,
         crate::error::DescribeDBSnapshotsError,
         crate::types::DBSnapshot,
     > {
@@ -190,9 +190,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_subnet_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_subnet_groups_paginator(
         &self,
-        input: crate::types::DescribeDBSubnetGroupsMessage,
+        input: crate::types::DescribeDBSubnetGroupsInput,
     ) -> TypedPages<
-        crate::types::DBSubnetGroupMessage,
+        crate::types::DescribeDBSubnetGroupsOutput,
         crate::error::DescribeDBSubnetGroupsError,
         crate::types::DBSubnetGroup,
     > {
@@ -202,9 +202,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_engine_default_cluster_parameters`] (typed pages; `.items()` streams the result items).
     pub fn describe_engine_default_cluster_parameters_paginator(
         &self,
-        input: crate::types::DescribeEngineDefaultClusterParametersMessage,
+        input: crate::types::DescribeEngineDefaultClusterParametersInput,
     ) -> TypedPages<
-        crate::types::DescribeEngineDefaultClusterParametersResult,
+        crate::types::DescribeEngineDefaultClusterParametersOutput,
         crate::error::DescribeEngineDefaultClusterParametersError,
         myaws_core::Document,
     > {
@@ -214,9 +214,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_engine_default_parameters`] (typed pages; `.items()` streams the result items).
     pub fn describe_engine_default_parameters_paginator(
         &self,
-        input: crate::types::DescribeEngineDefaultParametersMessage,
+        input: crate::types::DescribeEngineDefaultParametersInput,
     ) -> TypedPages<
-        crate::types::DescribeEngineDefaultParametersResult,
+        crate::types::DescribeEngineDefaultParametersOutput,
         crate::error::DescribeEngineDefaultParametersError,
         myaws_core::Document,
     > {
@@ -226,9 +226,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_event_subscriptions`] (typed pages; `.items()` streams the result items).
     pub fn describe_event_subscriptions_paginator(
         &self,
-        input: crate::types::DescribeEventSubscriptionsMessage,
+        input: crate::types::DescribeEventSubscriptionsInput,
     ) -> TypedPages<
-        crate::types::EventSubscriptionsMessage,
+        crate::types::DescribeEventSubscriptionsOutput,
         crate::error::DescribeEventSubscriptionsError,
         crate::types::EventSubscription,
     > {
@@ -238,9 +238,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_events`] (typed pages; `.items()` streams the result items).
     pub fn describe_events_paginator(
         &self,
-        input: crate::types::DescribeEventsMessage,
+        input: crate::types::DescribeEventsInput,
     ) -> TypedPages<
-        crate::types::EventsMessage,
+        crate::types::DescribeEventsOutput,
         crate::error::DescribeEventsError,
         crate::types::Event,
     > {
@@ -250,9 +250,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_global_clusters`] (typed pages; `.items()` streams the result items).
     pub fn describe_global_clusters_paginator(
         &self,
-        input: crate::types::DescribeGlobalClustersMessage,
+        input: crate::types::DescribeGlobalClustersInput,
     ) -> TypedPages<
-        crate::types::GlobalClustersMessage,
+        crate::types::DescribeGlobalClustersOutput,
         crate::error::DescribeGlobalClustersError,
         crate::types::GlobalCluster,
     > {
@@ -262,9 +262,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_option_group_options`] (typed pages; `.items()` streams the result items).
     pub fn describe_option_group_options_paginator(
         &self,
-        input: crate::types::DescribeOptionGroupOptionsMessage,
+        input: crate::types::DescribeOptionGroupOptionsInput,
     ) -> TypedPages<
-        crate::types::OptionGroupOptionsMessage,
+        crate::types::DescribeOptionGroupOptionsOutput,
         crate::error::DescribeOptionGroupOptionsError,
         crate::types::OptionGroupOption,
     > {
@@ -274,9 +274,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_option_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_option_groups_paginator(
         &self,
-        input: crate::types::DescribeOptionGroupsMessage,
+        input: crate::types::DescribeOptionGroupsInput,
     ) -> TypedPages<
-        crate::types::OptionGroups,
+        crate::types::DescribeOptionGroupsOutput,
         crate::error::DescribeOptionGroupsError,
         crate::types::OptionGroup,
     > {
@@ -286,9 +286,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_orderable_db_instance_options`] (typed pages; `.items()` streams the result items).
     pub fn describe_orderable_db_instance_options_paginator(
         &self,
-        input: crate::types::DescribeOrderableDBInstanceOptionsMessage,
+        input: crate::types::DescribeOrderableDBInstanceOptionsInput,
     ) -> TypedPages<
-        crate::types::OrderableDBInstanceOptionsMessage,
+        crate::types::DescribeOrderableDBInstanceOptionsOutput,
         crate::error::DescribeOrderableDBInstanceOptionsError,
         crate::types::OrderableDBInstanceOption,
     > {
@@ -298,9 +298,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_pending_maintenance_actions`] (typed pages; `.items()` streams the result items).
     pub fn describe_pending_maintenance_actions_paginator(
         &self,
-        input: crate::types::DescribePendingMaintenanceActionsMessage,
+        input: crate::types::DescribePendingMaintenanceActionsInput,
     ) -> TypedPages<
-        crate::types::PendingMaintenanceActionsMessage,
+        crate::types::DescribePendingMaintenanceActionsOutput,
         crate::error::DescribePendingMaintenanceActionsError,
         crate::types::ResourcePendingMaintenanceActions,
     > {
@@ -310,9 +310,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_reserved_db_instances`] (typed pages; `.items()` streams the result items).
     pub fn describe_reserved_db_instances_paginator(
         &self,
-        input: crate::types::DescribeReservedDBInstancesMessage,
+        input: crate::types::DescribeReservedDBInstancesInput,
     ) -> TypedPages<
-        crate::types::ReservedDBInstanceMessage,
+        crate::types::DescribeReservedDBInstancesOutput,
         crate::error::DescribeReservedDBInstancesError,
         crate::types::ReservedDBInstance,
     > {
@@ -322,9 +322,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_reserved_db_instances_offerings`] (typed pages; `.items()` streams the result items).
     pub fn describe_reserved_db_instances_offerings_paginator(
         &self,
-        input: crate::types::DescribeReservedDBInstancesOfferingsMessage,
+        input: crate::types::DescribeReservedDBInstancesOfferingsInput,
     ) -> TypedPages<
-        crate::types::ReservedDBInstancesOfferingMessage,
+        crate::types::DescribeReservedDBInstancesOfferingsOutput,
         crate::error::DescribeReservedDBInstancesOfferingsError,
         crate::types::ReservedDBInstancesOffering,
     > {
@@ -334,9 +334,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_source_regions`] (typed pages; `.items()` streams the result items).
     pub fn describe_source_regions_paginator(
         &self,
-        input: crate::types::DescribeSourceRegionsMessage,
+        input: crate::types::DescribeSourceRegionsInput,
     ) -> TypedPages<
-        crate::types::SourceRegionMessage,
+        crate::types::DescribeSourceRegionsOutput,
         crate::error::DescribeSourceRegionsError,
         crate::types::SourceRegion,
     > {
@@ -346,9 +346,9 @@ impl crate::Client {
     /// Every page of [`Self::download_db_log_file_portion`] (typed pages; `.items()` streams the result items).
     pub fn download_db_log_file_portion_paginator(
         &self,
-        input: crate::types::DownloadDBLogFilePortionMessage,
+        input: crate::types::DownloadDBLogFilePortionInput,
     ) -> TypedPages<
-        crate::types::DownloadDBLogFilePortionDetails,
+        crate::types::DownloadDBLogFilePortionOutput,
         crate::error::DownloadDBLogFilePortionError,
         myaws_core::Document,
     > {
@@ -358,9 +358,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_cluster_endpoints`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_cluster_endpoints_paginator(
         &self,
-        input: crate::types::DescribeDBClusterEndpointsMessage,
+        input: crate::types::DescribeDBClusterEndpointsInput,
     ) -> TypedPages<
-        crate::types::DBClusterEndpointMessage,
+        crate::types::DescribeDBClusterEndpointsOutput,
         crate::error::DescribeDBClusterEndpointsError,
         crate::types::DBClusterEndpoint,
     > {
@@ -370,9 +370,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_proxies`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_proxies_paginator(
         &self,
-        input: crate::types::DescribeDBProxiesRequest,
+        input: crate::types::DescribeDBProxiesInput,
     ) -> TypedPages<
-        crate::types::DescribeDBProxiesResponse,
+        crate::types::DescribeDBProxiesOutput,
         crate::error::DescribeDBProxiesError,
         crate::types::DBProxy,
     > {
@@ -382,9 +382,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_proxy_target_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_proxy_target_groups_paginator(
         &self,
-        input: crate::types::DescribeDBProxyTargetGroupsRequest,
+        input: crate::types::DescribeDBProxyTargetGroupsInput,
     ) -> TypedPages<
-        crate::types::DescribeDBProxyTargetGroupsResponse,
+        crate::types::DescribeDBProxyTargetGroupsOutput,
         crate::error::DescribeDBProxyTargetGroupsError,
         crate::types::DBProxyTargetGroup,
     > {
@@ -394,9 +394,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_proxy_targets`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_proxy_targets_paginator(
         &self,
-        input: crate::types::DescribeDBProxyTargetsRequest,
+        input: crate::types::DescribeDBProxyTargetsInput,
     ) -> TypedPages<
-        crate::types::DescribeDBProxyTargetsResponse,
+        crate::types::DescribeDBProxyTargetsOutput,
         crate::error::DescribeDBProxyTargetsError,
         crate::types::DBProxyTarget,
     > {
@@ -406,9 +406,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_export_tasks`] (typed pages; `.items()` streams the result items).
     pub fn describe_export_tasks_paginator(
         &self,
-        input: crate::types::DescribeExportTasksMessage,
+        input: crate::types::DescribeExportTasksInput,
     ) -> TypedPages<
-        crate::types::ExportTasksMessage,
+        crate::types::DescribeExportTasksOutput,
         crate::error::DescribeExportTasksError,
         crate::types::ExportTask,
     > {
@@ -418,9 +418,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_proxy_endpoints`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_proxy_endpoints_paginator(
         &self,
-        input: crate::types::DescribeDBProxyEndpointsRequest,
+        input: crate::types::DescribeDBProxyEndpointsInput,
     ) -> TypedPages<
-        crate::types::DescribeDBProxyEndpointsResponse,
+        crate::types::DescribeDBProxyEndpointsOutput,
         crate::error::DescribeDBProxyEndpointsError,
         crate::types::DBProxyEndpoint,
     > {
@@ -430,9 +430,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_blue_green_deployments`] (typed pages; `.items()` streams the result items).
     pub fn describe_blue_green_deployments_paginator(
         &self,
-        input: crate::types::DescribeBlueGreenDeploymentsRequest,
+        input: crate::types::DescribeBlueGreenDeploymentsInput,
     ) -> TypedPages<
-        crate::types::DescribeBlueGreenDeploymentsResponse,
+        crate::types::DescribeBlueGreenDeploymentsOutput,
         crate::error::DescribeBlueGreenDeploymentsError,
         crate::types::BlueGreenDeployment,
     > {
@@ -442,9 +442,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_cluster_automated_backups`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_cluster_automated_backups_paginator(
         &self,
-        input: crate::types::DescribeDBClusterAutomatedBackupsMessage,
+        input: crate::types::DescribeDBClusterAutomatedBackupsInput,
     ) -> TypedPages<
-        crate::types::DBClusterAutomatedBackupMessage,
+        crate::types::DescribeDBClusterAutomatedBackupsOutput,
         crate::error::DescribeDBClusterAutomatedBackupsError,
         crate::types::DBClusterAutomatedBackup,
     > {
@@ -454,9 +454,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_integrations`] (typed pages; `.items()` streams the result items).
     pub fn describe_integrations_paginator(
         &self,
-        input: crate::types::DescribeIntegrationsMessage,
+        input: crate::types::DescribeIntegrationsInput,
     ) -> TypedPages<
-        crate::types::DescribeIntegrationsResponse,
+        crate::types::DescribeIntegrationsOutput,
         crate::error::DescribeIntegrationsError,
         crate::types::Integration,
     > {
@@ -466,9 +466,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_snapshot_tenant_databases`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_snapshot_tenant_databases_paginator(
         &self,
-        input: crate::types::DescribeDBSnapshotTenantDatabasesMessage,
+        input: crate::types::DescribeDBSnapshotTenantDatabasesInput,
     ) -> TypedPages<
-        crate::types::DBSnapshotTenantDatabasesMessage,
+        crate::types::DescribeDBSnapshotTenantDatabasesOutput,
         crate::error::DescribeDBSnapshotTenantDatabasesError,
         crate::types::DBSnapshotTenantDatabase,
     > {
@@ -478,9 +478,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_tenant_databases`] (typed pages; `.items()` streams the result items).
     pub fn describe_tenant_databases_paginator(
         &self,
-        input: crate::types::DescribeTenantDatabasesMessage,
+        input: crate::types::DescribeTenantDatabasesInput,
     ) -> TypedPages<
-        crate::types::TenantDatabasesMessage,
+        crate::types::DescribeTenantDatabasesOutput,
         crate::error::DescribeTenantDatabasesError,
         crate::types::TenantDatabase,
     > {
@@ -490,9 +490,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_recommendations`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_recommendations_paginator(
         &self,
-        input: crate::types::DescribeDBRecommendationsMessage,
+        input: crate::types::DescribeDBRecommendationsInput,
     ) -> TypedPages<
-        crate::types::DBRecommendationsMessage,
+        crate::types::DescribeDBRecommendationsOutput,
         crate::error::DescribeDBRecommendationsError,
         crate::types::DBRecommendation,
     > {
@@ -502,9 +502,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_db_major_engine_versions`] (typed pages; `.items()` streams the result items).
     pub fn describe_db_major_engine_versions_paginator(
         &self,
-        input: crate::types::DescribeDBMajorEngineVersionsRequest,
+        input: crate::types::DescribeDBMajorEngineVersionsInput,
     ) -> TypedPages<
-        crate::types::DescribeDBMajorEngineVersionsResponse,
+        crate::types::DescribeDBMajorEngineVersionsOutput,
         crate::error::DescribeDBMajorEngineVersionsError,
         crate::types::DBMajorEngineVersion,
     > {
@@ -514,9 +514,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_serverless_v2_platform_versions`] (typed pages; `.items()` streams the result items).
     pub fn describe_serverless_v2_platform_versions_paginator(
         &self,
-        input: crate::types::DescribeServerlessV2PlatformVersionsMessage,
+        input: crate::types::DescribeServerlessV2PlatformVersionsInput,
     ) -> TypedPages<
-        crate::types::ServerlessV2PlatformVersionsMessage,
+        crate::types::DescribeServerlessV2PlatformVersionsOutput,
         crate::error::DescribeServerlessV2PlatformVersionsError,
         crate::types::ServerlessV2PlatformVersionInfo,
     > {

@@ -34,7 +34,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_db_cluster_available(
         &self,
-        input: crate::types::DescribeDBClustersMessage,
+        input: crate::types::DescribeDBClustersInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -47,7 +47,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_db_cluster_deleted(
         &self,
-        input: crate::types::DescribeDBClustersMessage,
+        input: crate::types::DescribeDBClustersInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -60,7 +60,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_db_cluster_snapshot_available(
         &self,
-        input: crate::types::DescribeDBClusterSnapshotsMessage,
+        input: crate::types::DescribeDBClusterSnapshotsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -73,7 +73,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_db_cluster_snapshot_deleted(
         &self,
-        input: crate::types::DescribeDBClusterSnapshotsMessage,
+        input: crate::types::DescribeDBClusterSnapshotsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -86,7 +86,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_db_instance_available(
         &self,
-        input: crate::types::DescribeDBInstancesMessage,
+        input: crate::types::DescribeDBInstancesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -99,7 +99,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_db_instance_deleted(
         &self,
-        input: crate::types::DescribeDBInstancesMessage,
+        input: crate::types::DescribeDBInstancesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -112,7 +112,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_db_snapshot_available(
         &self,
-        input: crate::types::DescribeDBSnapshotsMessage,
+        input: crate::types::DescribeDBSnapshotsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -125,7 +125,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_db_snapshot_deleted(
         &self,
-        input: crate::types::DescribeDBSnapshotsMessage,
+        input: crate::types::DescribeDBSnapshotsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -138,7 +138,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_tenant_database_available(
         &self,
-        input: crate::types::DescribeTenantDatabasesMessage,
+        input: crate::types::DescribeTenantDatabasesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -151,7 +151,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_tenant_database_deleted(
         &self,
-        input: crate::types::DescribeTenantDatabasesMessage,
+        input: crate::types::DescribeTenantDatabasesInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
@@ -164,7 +164,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_db_snapshot_completed(
         &self,
-        input: crate::types::DescribeDBSnapshotsMessage,
+        input: crate::types::DescribeDBSnapshotsInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),

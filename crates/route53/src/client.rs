@@ -56,9 +56,9 @@ impl Client {
     /// Activates a key-signing key (KSK) so that it can be used for signing by DNSSEC. This operation changes the KSK status to `ACTIVE`.
     pub async fn activate_key_signing_key(
         &self,
-        input: crate::types::ActivateKeySigningKeyRequest,
+        input: crate::types::ActivateKeySigningKeyInput,
     ) -> Result<
-        crate::types::ActivateKeySigningKeyResponse,
+        crate::types::ActivateKeySigningKeyOutput,
         SdkError<crate::error::ActivateKeySigningKeyError>,
     > {
         self.handle.call(0, input).await
@@ -81,9 +81,9 @@ impl Client {
     /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub async fn associate_vpc_with_hosted_zone(
         &self,
-        input: crate::types::AssociateVPCWithHostedZoneRequest,
+        input: crate::types::AssociateVPCWithHostedZoneInput,
     ) -> Result<
-        crate::types::AssociateVPCWithHostedZoneResponse,
+        crate::types::AssociateVPCWithHostedZoneOutput,
         SdkError<crate::error::AssociateVPCWithHostedZoneError>,
     > {
         self.handle.call(1, input).await
@@ -105,9 +105,9 @@ impl Client {
     /// - ` DELETE_IF_EXISTS`: Delete an existing CIDR block from the collection.
     pub async fn change_cidr_collection(
         &self,
-        input: crate::types::ChangeCidrCollectionRequest,
+        input: crate::types::ChangeCidrCollectionInput,
     ) -> Result<
-        crate::types::ChangeCidrCollectionResponse,
+        crate::types::ChangeCidrCollectionOutput,
         SdkError<crate::error::ChangeCidrCollectionError>,
     > {
         self.handle.call(2, input).await
@@ -156,9 +156,9 @@ impl Client {
     /// For information about the limits on a `ChangeResourceRecordSets` request, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
     pub async fn change_resource_record_sets(
         &self,
-        input: crate::types::ChangeResourceRecordSetsRequest,
+        input: crate::types::ChangeResourceRecordSetsInput,
     ) -> Result<
-        crate::types::ChangeResourceRecordSetsResponse,
+        crate::types::ChangeResourceRecordSetsOutput,
         SdkError<crate::error::ChangeResourceRecordSetsError>,
     > {
         self.handle.call(3, input).await
@@ -169,9 +169,9 @@ impl Client {
     /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
     pub async fn change_tags_for_resource(
         &self,
-        input: crate::types::ChangeTagsForResourceRequest,
+        input: crate::types::ChangeTagsForResourceInput,
     ) -> Result<
-        crate::types::ChangeTagsForResourceResponse,
+        crate::types::ChangeTagsForResourceOutput,
         SdkError<crate::error::ChangeTagsForResourceError>,
     > {
         self.handle.call(4, input).await
@@ -180,9 +180,9 @@ impl Client {
     /// Creates a CIDR collection in the current Amazon Web Services account.
     pub async fn create_cidr_collection(
         &self,
-        input: crate::types::CreateCidrCollectionRequest,
+        input: crate::types::CreateCidrCollectionInput,
     ) -> Result<
-        crate::types::CreateCidrCollectionResponse,
+        crate::types::CreateCidrCollectionOutput,
         SdkError<crate::error::CreateCidrCollectionError>,
     > {
         self.handle.call(5, input).await
@@ -205,11 +205,9 @@ impl Client {
     /// - You can create a CloudWatch metric, associate an alarm with the metric, and then create a health check that is based on the state of the alarm. For example, you might create a CloudWatch metric that checks the status of the Amazon EC2 `StatusCheckFailed` metric, add an alarm to the metric, and then create a health check that is based on the state of the alarm. For information about creating CloudWatch metrics and alarms by using the CloudWatch console, see the [Amazon CloudWatch User Guide](https://docs.aws.amazon.com/AmazonCloudWatch/latest/DeveloperGuide/WhatIsCloudWatch.html).
     pub async fn create_health_check(
         &self,
-        input: crate::types::CreateHealthCheckRequest,
-    ) -> Result<
-        crate::types::CreateHealthCheckResponse,
-        SdkError<crate::error::CreateHealthCheckError>,
-    > {
+        input: crate::types::CreateHealthCheckInput,
+    ) -> Result<crate::types::CreateHealthCheckOutput, SdkError<crate::error::CreateHealthCheckError>>
+    {
         self.handle.call(6, input).await
     }
 
@@ -240,8 +238,8 @@ impl Client {
     /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub async fn create_hosted_zone(
         &self,
-        input: crate::types::CreateHostedZoneRequest,
-    ) -> Result<crate::types::CreateHostedZoneResponse, SdkError<crate::error::CreateHostedZoneError>>
+        input: crate::types::CreateHostedZoneInput,
+    ) -> Result<crate::types::CreateHostedZoneOutput, SdkError<crate::error::CreateHostedZoneError>>
     {
         self.handle.call(7, input).await
     }
@@ -249,9 +247,9 @@ impl Client {
     /// Creates a new key-signing key (KSK) associated with a hosted zone. You can only have two KSKs per hosted zone.
     pub async fn create_key_signing_key(
         &self,
-        input: crate::types::CreateKeySigningKeyRequest,
+        input: crate::types::CreateKeySigningKeyInput,
     ) -> Result<
-        crate::types::CreateKeySigningKeyResponse,
+        crate::types::CreateKeySigningKeyOutput,
         SdkError<crate::error::CreateKeySigningKeyError>,
     > {
         self.handle.call(8, input).await
@@ -315,9 +313,9 @@ impl Client {
     /// If you want Route 53 to stop sending query logs to CloudWatch Logs, delete the query logging configuration. For more information, see [DeleteQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteQueryLoggingConfig.html).
     pub async fn create_query_logging_config(
         &self,
-        input: crate::types::CreateQueryLoggingConfigRequest,
+        input: crate::types::CreateQueryLoggingConfigInput,
     ) -> Result<
-        crate::types::CreateQueryLoggingConfigResponse,
+        crate::types::CreateQueryLoggingConfigOutput,
         SdkError<crate::error::CreateQueryLoggingConfigError>,
     > {
         self.handle.call(9, input).await
@@ -347,9 +345,9 @@ impl Client {
     /// - For larger numbers of hosted zones, you can also migrate hosted zones that have overlapping name servers to hosted zones that don't have overlapping name servers, then migrate the hosted zones again to use the reusable delegation set.
     pub async fn create_reusable_delegation_set(
         &self,
-        input: crate::types::CreateReusableDelegationSetRequest,
+        input: crate::types::CreateReusableDelegationSetInput,
     ) -> Result<
-        crate::types::CreateReusableDelegationSetResponse,
+        crate::types::CreateReusableDelegationSetOutput,
         SdkError<crate::error::CreateReusableDelegationSetError>,
     > {
         self.handle.call(10, input).await
@@ -358,9 +356,9 @@ impl Client {
     /// Creates a traffic policy, which you use to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com).
     pub async fn create_traffic_policy(
         &self,
-        input: crate::types::CreateTrafficPolicyRequest,
+        input: crate::types::CreateTrafficPolicyInput,
     ) -> Result<
-        crate::types::CreateTrafficPolicyResponse,
+        crate::types::CreateTrafficPolicyOutput,
         SdkError<crate::error::CreateTrafficPolicyError>,
     > {
         self.handle.call(11, input).await
@@ -371,9 +369,9 @@ impl Client {
     /// After you submit an `CreateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of new traffic policy instance to confirm that the `CreateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
     pub async fn create_traffic_policy_instance(
         &self,
-        input: crate::types::CreateTrafficPolicyInstanceRequest,
+        input: crate::types::CreateTrafficPolicyInstanceInput,
     ) -> Result<
-        crate::types::CreateTrafficPolicyInstanceResponse,
+        crate::types::CreateTrafficPolicyInstanceOutput,
         SdkError<crate::error::CreateTrafficPolicyInstanceError>,
     > {
         self.handle.call(12, input).await
@@ -382,9 +380,9 @@ impl Client {
     /// Creates a new version of an existing traffic policy. When you create a new version of a traffic policy, you specify the ID of the traffic policy that you want to update and a JSON-formatted document that describes the new version. You use traffic policies to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). You can create a maximum of 1000 versions of a traffic policy. If you reach the limit and need to create another version, you'll need to start a new traffic policy.
     pub async fn create_traffic_policy_version(
         &self,
-        input: crate::types::CreateTrafficPolicyVersionRequest,
+        input: crate::types::CreateTrafficPolicyVersionInput,
     ) -> Result<
-        crate::types::CreateTrafficPolicyVersionResponse,
+        crate::types::CreateTrafficPolicyVersionOutput,
         SdkError<crate::error::CreateTrafficPolicyVersionError>,
     > {
         self.handle.call(13, input).await
@@ -395,9 +393,9 @@ impl Client {
     /// If you want to associate multiple VPCs that you created by using one account with a hosted zone that you created by using a different account, you must submit one authorization request for each VPC.
     pub async fn create_vpc_association_authorization(
         &self,
-        input: crate::types::CreateVPCAssociationAuthorizationRequest,
+        input: crate::types::CreateVPCAssociationAuthorizationInput,
     ) -> Result<
-        crate::types::CreateVPCAssociationAuthorizationResponse,
+        crate::types::CreateVPCAssociationAuthorizationOutput,
         SdkError<crate::error::CreateVPCAssociationAuthorizationError>,
     > {
         self.handle.call(14, input).await
@@ -406,9 +404,9 @@ impl Client {
     /// Deactivates a key-signing key (KSK) so that it will not be used for signing by DNSSEC. This operation changes the KSK status to `INACTIVE`.
     pub async fn deactivate_key_signing_key(
         &self,
-        input: crate::types::DeactivateKeySigningKeyRequest,
+        input: crate::types::DeactivateKeySigningKeyInput,
     ) -> Result<
-        crate::types::DeactivateKeySigningKeyResponse,
+        crate::types::DeactivateKeySigningKeyOutput,
         SdkError<crate::error::DeactivateKeySigningKeyError>,
     > {
         self.handle.call(15, input).await
@@ -417,9 +415,9 @@ impl Client {
     /// Deletes a CIDR collection in the current Amazon Web Services account. The collection must be empty before it can be deleted.
     pub async fn delete_cidr_collection(
         &self,
-        input: crate::types::DeleteCidrCollectionRequest,
+        input: crate::types::DeleteCidrCollectionInput,
     ) -> Result<
-        crate::types::DeleteCidrCollectionResponse,
+        crate::types::DeleteCidrCollectionOutput,
         SdkError<crate::error::DeleteCidrCollectionError>,
     > {
         self.handle.call(16, input).await
@@ -432,11 +430,9 @@ impl Client {
     /// If you're using Cloud Map and you configured Cloud Map to create a Route 53 health check when you register an instance, you can't use the Route 53 `DeleteHealthCheck` command to delete the health check. The health check is deleted automatically when you deregister the instance; there can be a delay of several hours before the health check is deleted from Route 53.
     pub async fn delete_health_check(
         &self,
-        input: crate::types::DeleteHealthCheckRequest,
-    ) -> Result<
-        crate::types::DeleteHealthCheckResponse,
-        SdkError<crate::error::DeleteHealthCheckError>,
-    > {
+        input: crate::types::DeleteHealthCheckInput,
+    ) -> Result<crate::types::DeleteHealthCheckOutput, SdkError<crate::error::DeleteHealthCheckError>>
+    {
         self.handle.call(17, input).await
     }
 
@@ -458,8 +454,8 @@ impl Client {
     /// - Use the `ListHostedZones` action to get a list of the hosted zones associated with the current Amazon Web Services account.
     pub async fn delete_hosted_zone(
         &self,
-        input: crate::types::DeleteHostedZoneRequest,
-    ) -> Result<crate::types::DeleteHostedZoneResponse, SdkError<crate::error::DeleteHostedZoneError>>
+        input: crate::types::DeleteHostedZoneInput,
+    ) -> Result<crate::types::DeleteHostedZoneOutput, SdkError<crate::error::DeleteHostedZoneError>>
     {
         self.handle.call(18, input).await
     }
@@ -471,9 +467,9 @@ impl Client {
     /// Use [GetDNSSEC](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetDNSSEC.html) to verify that the KSK is in an `INACTIVE` status.
     pub async fn delete_key_signing_key(
         &self,
-        input: crate::types::DeleteKeySigningKeyRequest,
+        input: crate::types::DeleteKeySigningKeyInput,
     ) -> Result<
-        crate::types::DeleteKeySigningKeyResponse,
+        crate::types::DeleteKeySigningKeyOutput,
         SdkError<crate::error::DeleteKeySigningKeyError>,
     > {
         self.handle.call(19, input).await
@@ -484,9 +480,9 @@ impl Client {
     /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html).
     pub async fn delete_query_logging_config(
         &self,
-        input: crate::types::DeleteQueryLoggingConfigRequest,
+        input: crate::types::DeleteQueryLoggingConfigInput,
     ) -> Result<
-        crate::types::DeleteQueryLoggingConfigResponse,
+        crate::types::DeleteQueryLoggingConfigOutput,
         SdkError<crate::error::DeleteQueryLoggingConfigError>,
     > {
         self.handle.call(20, input).await
@@ -499,9 +495,9 @@ impl Client {
     /// To verify that the reusable delegation set is not associated with any hosted zones, submit a [GetReusableDelegationSet](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetReusableDelegationSet.html) request and specify the ID of the reusable delegation set that you want to delete.
     pub async fn delete_reusable_delegation_set(
         &self,
-        input: crate::types::DeleteReusableDelegationSetRequest,
+        input: crate::types::DeleteReusableDelegationSetInput,
     ) -> Result<
-        crate::types::DeleteReusableDelegationSetResponse,
+        crate::types::DeleteReusableDelegationSetOutput,
         SdkError<crate::error::DeleteReusableDelegationSetError>,
     > {
         self.handle.call(21, input).await
@@ -516,9 +512,9 @@ impl Client {
     /// - If you retain the ID of the policy, you can get information about the policy, including the traffic policy document, by running [GetTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetTrafficPolicy.html).
     pub async fn delete_traffic_policy(
         &self,
-        input: crate::types::DeleteTrafficPolicyRequest,
+        input: crate::types::DeleteTrafficPolicyInput,
     ) -> Result<
-        crate::types::DeleteTrafficPolicyResponse,
+        crate::types::DeleteTrafficPolicyOutput,
         SdkError<crate::error::DeleteTrafficPolicyError>,
     > {
         self.handle.call(22, input).await
@@ -529,9 +525,9 @@ impl Client {
     /// In the Route 53 console, traffic policy instances are known as policy records.
     pub async fn delete_traffic_policy_instance(
         &self,
-        input: crate::types::DeleteTrafficPolicyInstanceRequest,
+        input: crate::types::DeleteTrafficPolicyInstanceInput,
     ) -> Result<
-        crate::types::DeleteTrafficPolicyInstanceResponse,
+        crate::types::DeleteTrafficPolicyInstanceOutput,
         SdkError<crate::error::DeleteTrafficPolicyInstanceError>,
     > {
         self.handle.call(23, input).await
@@ -542,9 +538,9 @@ impl Client {
     /// Sending this request only prevents the Amazon Web Services account that created the VPC from associating the VPC with the Amazon Route 53 hosted zone in the future. If the VPC is already associated with the hosted zone, `DeleteVPCAssociationAuthorization` won't disassociate the VPC from the hosted zone. If you want to delete an existing association, use `DisassociateVPCFromHostedZone`.
     pub async fn delete_vpc_association_authorization(
         &self,
-        input: crate::types::DeleteVPCAssociationAuthorizationRequest,
+        input: crate::types::DeleteVPCAssociationAuthorizationInput,
     ) -> Result<
-        crate::types::DeleteVPCAssociationAuthorizationResponse,
+        crate::types::DeleteVPCAssociationAuthorizationOutput,
         SdkError<crate::error::DeleteVPCAssociationAuthorizationError>,
     > {
         self.handle.call(24, input).await
@@ -553,9 +549,9 @@ impl Client {
     /// Disables DNSSEC signing in a specific hosted zone. This action does not deactivate any key-signing keys (KSKs) that are active in the hosted zone.
     pub async fn disable_hosted_zone_dnssec(
         &self,
-        input: crate::types::DisableHostedZoneDNSSECRequest,
+        input: crate::types::DisableHostedZoneDNSSECInput,
     ) -> Result<
-        crate::types::DisableHostedZoneDNSSECResponse,
+        crate::types::DisableHostedZoneDNSSECOutput,
         SdkError<crate::error::DisableHostedZoneDNSSECError>,
     > {
         self.handle.call(25, input).await
@@ -579,9 +575,9 @@ impl Client {
     /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub async fn disassociate_vpc_from_hosted_zone(
         &self,
-        input: crate::types::DisassociateVPCFromHostedZoneRequest,
+        input: crate::types::DisassociateVPCFromHostedZoneInput,
     ) -> Result<
-        crate::types::DisassociateVPCFromHostedZoneResponse,
+        crate::types::DisassociateVPCFromHostedZoneOutput,
         SdkError<crate::error::DisassociateVPCFromHostedZoneError>,
     > {
         self.handle.call(26, input).await
@@ -590,9 +586,9 @@ impl Client {
     /// Enables DNSSEC signing in a specific hosted zone.
     pub async fn enable_hosted_zone_dnssec(
         &self,
-        input: crate::types::EnableHostedZoneDNSSECRequest,
+        input: crate::types::EnableHostedZoneDNSSECInput,
     ) -> Result<
-        crate::types::EnableHostedZoneDNSSECResponse,
+        crate::types::EnableHostedZoneDNSSECOutput,
         SdkError<crate::error::EnableHostedZoneDNSSECError>,
     > {
         self.handle.call(27, input).await
@@ -605,8 +601,8 @@ impl Client {
     /// You can also view account limits in Amazon Web Services Trusted Advisor. Sign in to the Amazon Web Services Management Console and open the Trusted Advisor console at [https://console.aws.amazon.com/trustedadvisor/](https://console.aws.amazon.com/trustedadvisor). Then choose **Service limits** in the navigation pane.
     pub async fn get_account_limit(
         &self,
-        input: crate::types::GetAccountLimitRequest,
-    ) -> Result<crate::types::GetAccountLimitResponse, SdkError<crate::error::GetAccountLimitError>>
+        input: crate::types::GetAccountLimitInput,
+    ) -> Result<crate::types::GetAccountLimitOutput, SdkError<crate::error::GetAccountLimitError>>
     {
         self.handle.call(28, input).await
     }
@@ -617,8 +613,8 @@ impl Client {
     /// - `INSYNC` indicates that the changes have propagated to all Route 53 DNS servers managing the hosted zone.
     pub async fn get_change(
         &self,
-        input: crate::types::GetChangeRequest,
-    ) -> Result<crate::types::GetChangeResponse, SdkError<crate::error::GetChangeError>> {
+        input: crate::types::GetChangeInput,
+    ) -> Result<crate::types::GetChangeOutput, SdkError<crate::error::GetChangeError>> {
         self.handle.call(29, input).await
     }
 
@@ -627,9 +623,9 @@ impl Client {
     /// `GetCheckerIpRanges` still works, but we recommend that you download ip-ranges.json, which includes IP address ranges for all Amazon Web Services services. For more information, see [IP Address Ranges of Amazon Route 53 Servers](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/route-53-ip-addresses.html) in the *Amazon Route 53 Developer Guide*.
     pub async fn get_checker_ip_ranges(
         &self,
-        input: crate::types::GetCheckerIpRangesRequest,
+        input: crate::types::GetCheckerIpRangesInput,
     ) -> Result<
-        crate::types::GetCheckerIpRangesResponse,
+        crate::types::GetCheckerIpRangesOutput,
         SdkError<crate::error::GetCheckerIpRangesError>,
     > {
         self.handle.call(30, input).await
@@ -638,8 +634,8 @@ impl Client {
     /// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone.
     pub async fn get_dnssec(
         &self,
-        input: crate::types::GetDNSSECRequest,
-    ) -> Result<crate::types::GetDNSSECResponse, SdkError<crate::error::GetDNSSECError>> {
+        input: crate::types::GetDNSSECInput,
+    ) -> Result<crate::types::GetDNSSECOutput, SdkError<crate::error::GetDNSSECError>> {
         self.handle.call(31, input).await
     }
 
@@ -660,8 +656,8 @@ impl Client {
     /// `GET /2013-04-01/geolocation?countrycode=*two-character country code*&subdivisioncode=*subdivision code* `
     pub async fn get_geo_location(
         &self,
-        input: crate::types::GetGeoLocationRequest,
-    ) -> Result<crate::types::GetGeoLocationResponse, SdkError<crate::error::GetGeoLocationError>>
+        input: crate::types::GetGeoLocationInput,
+    ) -> Result<crate::types::GetGeoLocationOutput, SdkError<crate::error::GetGeoLocationError>>
     {
         self.handle.call(32, input).await
     }
@@ -669,8 +665,8 @@ impl Client {
     /// Gets information about a specified health check.
     pub async fn get_health_check(
         &self,
-        input: crate::types::GetHealthCheckRequest,
-    ) -> Result<crate::types::GetHealthCheckResponse, SdkError<crate::error::GetHealthCheckError>>
+        input: crate::types::GetHealthCheckInput,
+    ) -> Result<crate::types::GetHealthCheckOutput, SdkError<crate::error::GetHealthCheckError>>
     {
         self.handle.call(33, input).await
     }
@@ -678,9 +674,9 @@ impl Client {
     /// Retrieves the number of health checks that are associated with the current Amazon Web Services account.
     pub async fn get_health_check_count(
         &self,
-        input: crate::types::GetHealthCheckCountRequest,
+        input: crate::types::GetHealthCheckCountInput,
     ) -> Result<
-        crate::types::GetHealthCheckCountResponse,
+        crate::types::GetHealthCheckCountOutput,
         SdkError<crate::error::GetHealthCheckCountError>,
     > {
         self.handle.call(34, input).await
@@ -689,9 +685,9 @@ impl Client {
     /// Gets the reason that a specified health check failed most recently.
     pub async fn get_health_check_last_failure_reason(
         &self,
-        input: crate::types::GetHealthCheckLastFailureReasonRequest,
+        input: crate::types::GetHealthCheckLastFailureReasonInput,
     ) -> Result<
-        crate::types::GetHealthCheckLastFailureReasonResponse,
+        crate::types::GetHealthCheckLastFailureReasonOutput,
         SdkError<crate::error::GetHealthCheckLastFailureReasonError>,
     > {
         self.handle.call(35, input).await
@@ -702,9 +698,9 @@ impl Client {
     /// This API is intended for use during development to diagnose behavior. It doesn’t support production use-cases with high query rates that require immediate and actionable responses.
     pub async fn get_health_check_status(
         &self,
-        input: crate::types::GetHealthCheckStatusRequest,
+        input: crate::types::GetHealthCheckStatusInput,
     ) -> Result<
-        crate::types::GetHealthCheckStatusResponse,
+        crate::types::GetHealthCheckStatusOutput,
         SdkError<crate::error::GetHealthCheckStatusError>,
     > {
         self.handle.call(36, input).await
@@ -715,18 +711,17 @@ impl Client {
     ///  returns the VPCs associated with the specified hosted zone and does not reflect the VPC associations by Route 53 Profiles. To get the associations to a Profile, call the [ListProfileAssociations](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_ListProfileAssociations.html) API.
     pub async fn get_hosted_zone(
         &self,
-        input: crate::types::GetHostedZoneRequest,
-    ) -> Result<crate::types::GetHostedZoneResponse, SdkError<crate::error::GetHostedZoneError>>
-    {
+        input: crate::types::GetHostedZoneInput,
+    ) -> Result<crate::types::GetHostedZoneOutput, SdkError<crate::error::GetHostedZoneError>> {
         self.handle.call(37, input).await
     }
 
     /// Retrieves the number of hosted zones that are associated with the current Amazon Web Services account.
     pub async fn get_hosted_zone_count(
         &self,
-        input: crate::types::GetHostedZoneCountRequest,
+        input: crate::types::GetHostedZoneCountInput,
     ) -> Result<
-        crate::types::GetHostedZoneCountResponse,
+        crate::types::GetHostedZoneCountOutput,
         SdkError<crate::error::GetHostedZoneCountError>,
     > {
         self.handle.call(38, input).await
@@ -737,9 +732,9 @@ impl Client {
     /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&amp;limitType=service-code-route53).
     pub async fn get_hosted_zone_limit(
         &self,
-        input: crate::types::GetHostedZoneLimitRequest,
+        input: crate::types::GetHostedZoneLimitInput,
     ) -> Result<
-        crate::types::GetHostedZoneLimitResponse,
+        crate::types::GetHostedZoneLimitOutput,
         SdkError<crate::error::GetHostedZoneLimitError>,
     > {
         self.handle.call(39, input).await
@@ -750,9 +745,9 @@ impl Client {
     /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html) and [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html).
     pub async fn get_query_logging_config(
         &self,
-        input: crate::types::GetQueryLoggingConfigRequest,
+        input: crate::types::GetQueryLoggingConfigInput,
     ) -> Result<
-        crate::types::GetQueryLoggingConfigResponse,
+        crate::types::GetQueryLoggingConfigOutput,
         SdkError<crate::error::GetQueryLoggingConfigError>,
     > {
         self.handle.call(40, input).await
@@ -761,9 +756,9 @@ impl Client {
     /// Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set.
     pub async fn get_reusable_delegation_set(
         &self,
-        input: crate::types::GetReusableDelegationSetRequest,
+        input: crate::types::GetReusableDelegationSetInput,
     ) -> Result<
-        crate::types::GetReusableDelegationSetResponse,
+        crate::types::GetReusableDelegationSetOutput,
         SdkError<crate::error::GetReusableDelegationSetError>,
     > {
         self.handle.call(41, input).await
@@ -774,9 +769,9 @@ impl Client {
     /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&amp;limitType=service-code-route53).
     pub async fn get_reusable_delegation_set_limit(
         &self,
-        input: crate::types::GetReusableDelegationSetLimitRequest,
+        input: crate::types::GetReusableDelegationSetLimitInput,
     ) -> Result<
-        crate::types::GetReusableDelegationSetLimitResponse,
+        crate::types::GetReusableDelegationSetLimitOutput,
         SdkError<crate::error::GetReusableDelegationSetLimitError>,
     > {
         self.handle.call(42, input).await
@@ -787,8 +782,8 @@ impl Client {
     /// For information about how of deleting a traffic policy affects the response from `GetTrafficPolicy`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
     pub async fn get_traffic_policy(
         &self,
-        input: crate::types::GetTrafficPolicyRequest,
-    ) -> Result<crate::types::GetTrafficPolicyResponse, SdkError<crate::error::GetTrafficPolicyError>>
+        input: crate::types::GetTrafficPolicyInput,
+    ) -> Result<crate::types::GetTrafficPolicyOutput, SdkError<crate::error::GetTrafficPolicyError>>
     {
         self.handle.call(43, input).await
     }
@@ -800,9 +795,9 @@ impl Client {
     /// In the Route 53 console, traffic policy instances are known as policy records.
     pub async fn get_traffic_policy_instance(
         &self,
-        input: crate::types::GetTrafficPolicyInstanceRequest,
+        input: crate::types::GetTrafficPolicyInstanceInput,
     ) -> Result<
-        crate::types::GetTrafficPolicyInstanceResponse,
+        crate::types::GetTrafficPolicyInstanceOutput,
         SdkError<crate::error::GetTrafficPolicyInstanceError>,
     > {
         self.handle.call(44, input).await
@@ -811,9 +806,9 @@ impl Client {
     /// Gets the number of traffic policy instances that are associated with the current Amazon Web Services account.
     pub async fn get_traffic_policy_instance_count(
         &self,
-        input: crate::types::GetTrafficPolicyInstanceCountRequest,
+        input: crate::types::GetTrafficPolicyInstanceCountInput,
     ) -> Result<
-        crate::types::GetTrafficPolicyInstanceCountResponse,
+        crate::types::GetTrafficPolicyInstanceCountOutput,
         SdkError<crate::error::GetTrafficPolicyInstanceCountError>,
     > {
         self.handle.call(45, input).await
@@ -822,8 +817,8 @@ impl Client {
     /// Returns a paginated list of location objects and their CIDR blocks.
     pub async fn list_cidr_blocks(
         &self,
-        input: crate::types::ListCidrBlocksRequest,
-    ) -> Result<crate::types::ListCidrBlocksResponse, SdkError<crate::error::ListCidrBlocksError>>
+        input: crate::types::ListCidrBlocksInput,
+    ) -> Result<crate::types::ListCidrBlocksOutput, SdkError<crate::error::ListCidrBlocksError>>
     {
         self.handle.call(46, input).await
     }
@@ -831,9 +826,9 @@ impl Client {
     /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only).
     pub async fn list_cidr_collections(
         &self,
-        input: crate::types::ListCidrCollectionsRequest,
+        input: crate::types::ListCidrCollectionsInput,
     ) -> Result<
-        crate::types::ListCidrCollectionsResponse,
+        crate::types::ListCidrCollectionsOutput,
         SdkError<crate::error::ListCidrCollectionsError>,
     > {
         self.handle.call(47, input).await
@@ -842,11 +837,9 @@ impl Client {
     /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks).
     pub async fn list_cidr_locations(
         &self,
-        input: crate::types::ListCidrLocationsRequest,
-    ) -> Result<
-        crate::types::ListCidrLocationsResponse,
-        SdkError<crate::error::ListCidrLocationsError>,
-    > {
+        input: crate::types::ListCidrLocationsInput,
+    ) -> Result<crate::types::ListCidrLocationsOutput, SdkError<crate::error::ListCidrLocationsError>>
+    {
         self.handle.call(48, input).await
     }
 
@@ -859,8 +852,8 @@ impl Client {
     /// For a list of supported geolocation codes, see the [GeoLocation](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GeoLocation.html) data type.
     pub async fn list_geo_locations(
         &self,
-        input: crate::types::ListGeoLocationsRequest,
-    ) -> Result<crate::types::ListGeoLocationsResponse, SdkError<crate::error::ListGeoLocationsError>>
+        input: crate::types::ListGeoLocationsInput,
+    ) -> Result<crate::types::ListGeoLocationsOutput, SdkError<crate::error::ListGeoLocationsError>>
     {
         self.handle.call(49, input).await
     }
@@ -868,8 +861,8 @@ impl Client {
     /// Retrieve a list of the health checks that are associated with the current Amazon Web Services account.
     pub async fn list_health_checks(
         &self,
-        input: crate::types::ListHealthChecksRequest,
-    ) -> Result<crate::types::ListHealthChecksResponse, SdkError<crate::error::ListHealthChecksError>>
+        input: crate::types::ListHealthChecksInput,
+    ) -> Result<crate::types::ListHealthChecksOutput, SdkError<crate::error::ListHealthChecksError>>
     {
         self.handle.call(50, input).await
     }
@@ -879,8 +872,8 @@ impl Client {
     /// Amazon Route 53 returns a maximum of 100 items in each response. If you have a lot of hosted zones, you can use the `maxitems` parameter to list them in groups of up to 100.
     pub async fn list_hosted_zones(
         &self,
-        input: crate::types::ListHostedZonesRequest,
-    ) -> Result<crate::types::ListHostedZonesResponse, SdkError<crate::error::ListHostedZonesError>>
+        input: crate::types::ListHostedZonesInput,
+    ) -> Result<crate::types::ListHostedZonesOutput, SdkError<crate::error::ListHostedZonesError>>
     {
         self.handle.call(51, input).await
     }
@@ -907,9 +900,9 @@ impl Client {
     /// - The `NextDNSName` and `NextHostedZoneId` elements in the response contain the domain name and the hosted zone ID of the next hosted zone that is associated with the current Amazon Web Services account. If you want to list more hosted zones, make another call to `ListHostedZonesByName`, and specify the value of `NextDNSName` and `NextHostedZoneId` in the `dnsname` and `hostedzoneid` parameters, respectively.
     pub async fn list_hosted_zones_by_name(
         &self,
-        input: crate::types::ListHostedZonesByNameRequest,
+        input: crate::types::ListHostedZonesByNameInput,
     ) -> Result<
-        crate::types::ListHostedZonesByNameResponse,
+        crate::types::ListHostedZonesByNameOutput,
         SdkError<crate::error::ListHostedZonesByNameError>,
     > {
         self.handle.call(52, input).await
@@ -933,9 +926,9 @@ impl Client {
     /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub async fn list_hosted_zones_by_vpc(
         &self,
-        input: crate::types::ListHostedZonesByVPCRequest,
+        input: crate::types::ListHostedZonesByVPCInput,
     ) -> Result<
-        crate::types::ListHostedZonesByVPCResponse,
+        crate::types::ListHostedZonesByVPCOutput,
         SdkError<crate::error::ListHostedZonesByVPCError>,
     > {
         self.handle.call(53, input).await
@@ -946,9 +939,9 @@ impl Client {
     /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html). Additional information, including the format of DNS query logs, appears in [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html) in the *Amazon Route 53 Developer Guide*.
     pub async fn list_query_logging_configs(
         &self,
-        input: crate::types::ListQueryLoggingConfigsRequest,
+        input: crate::types::ListQueryLoggingConfigsInput,
     ) -> Result<
-        crate::types::ListQueryLoggingConfigsResponse,
+        crate::types::ListQueryLoggingConfigsOutput,
         SdkError<crate::error::ListQueryLoggingConfigsError>,
     > {
         self.handle.call(54, input).await
@@ -1003,9 +996,9 @@ impl Client {
     /// If a `ListResourceRecordSets` command returns more than one page of results, the value of `IsTruncated` is `true`. To display the next page of results, get the values of `NextRecordName`, `NextRecordType`, and `NextRecordIdentifier` (if any) from the response. Then submit another `ListResourceRecordSets` request, and specify those values for `StartRecordName`, `StartRecordType`, and `StartRecordIdentifier`.
     pub async fn list_resource_record_sets(
         &self,
-        input: crate::types::ListResourceRecordSetsRequest,
+        input: crate::types::ListResourceRecordSetsInput,
     ) -> Result<
-        crate::types::ListResourceRecordSetsResponse,
+        crate::types::ListResourceRecordSetsOutput,
         SdkError<crate::error::ListResourceRecordSetsError>,
     > {
         self.handle.call(55, input).await
@@ -1014,9 +1007,9 @@ impl Client {
     /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
     pub async fn list_reusable_delegation_sets(
         &self,
-        input: crate::types::ListReusableDelegationSetsRequest,
+        input: crate::types::ListReusableDelegationSetsInput,
     ) -> Result<
-        crate::types::ListReusableDelegationSetsResponse,
+        crate::types::ListReusableDelegationSetsOutput,
         SdkError<crate::error::ListReusableDelegationSetsError>,
     > {
         self.handle.call(56, input).await
@@ -1027,9 +1020,9 @@ impl Client {
     /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
     pub async fn list_tags_for_resource(
         &self,
-        input: crate::types::ListTagsForResourceRequest,
+        input: crate::types::ListTagsForResourceInput,
     ) -> Result<
-        crate::types::ListTagsForResourceResponse,
+        crate::types::ListTagsForResourceOutput,
         SdkError<crate::error::ListTagsForResourceError>,
     > {
         self.handle.call(57, input).await
@@ -1040,9 +1033,9 @@ impl Client {
     /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
     pub async fn list_tags_for_resources(
         &self,
-        input: crate::types::ListTagsForResourcesRequest,
+        input: crate::types::ListTagsForResourcesInput,
     ) -> Result<
-        crate::types::ListTagsForResourcesResponse,
+        crate::types::ListTagsForResourcesOutput,
         SdkError<crate::error::ListTagsForResourcesError>,
     > {
         self.handle.call(58, input).await
@@ -1053,9 +1046,9 @@ impl Client {
     /// For information about how of deleting a traffic policy affects the response from `ListTrafficPolicies`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
     pub async fn list_traffic_policies(
         &self,
-        input: crate::types::ListTrafficPoliciesRequest,
+        input: crate::types::ListTrafficPoliciesInput,
     ) -> Result<
-        crate::types::ListTrafficPoliciesResponse,
+        crate::types::ListTrafficPoliciesOutput,
         SdkError<crate::error::ListTrafficPoliciesError>,
     > {
         self.handle.call(59, input).await
@@ -1068,9 +1061,9 @@ impl Client {
     /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
     pub async fn list_traffic_policy_instances(
         &self,
-        input: crate::types::ListTrafficPolicyInstancesRequest,
+        input: crate::types::ListTrafficPolicyInstancesInput,
     ) -> Result<
-        crate::types::ListTrafficPolicyInstancesResponse,
+        crate::types::ListTrafficPolicyInstancesOutput,
         SdkError<crate::error::ListTrafficPolicyInstancesError>,
     > {
         self.handle.call(60, input).await
@@ -1083,9 +1076,9 @@ impl Client {
     /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
     pub async fn list_traffic_policy_instances_by_hosted_zone(
         &self,
-        input: crate::types::ListTrafficPolicyInstancesByHostedZoneRequest,
+        input: crate::types::ListTrafficPolicyInstancesByHostedZoneInput,
     ) -> Result<
-        crate::types::ListTrafficPolicyInstancesByHostedZoneResponse,
+        crate::types::ListTrafficPolicyInstancesByHostedZoneOutput,
         SdkError<crate::error::ListTrafficPolicyInstancesByHostedZoneError>,
     > {
         self.handle.call(61, input).await
@@ -1098,9 +1091,9 @@ impl Client {
     /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
     pub async fn list_traffic_policy_instances_by_policy(
         &self,
-        input: crate::types::ListTrafficPolicyInstancesByPolicyRequest,
+        input: crate::types::ListTrafficPolicyInstancesByPolicyInput,
     ) -> Result<
-        crate::types::ListTrafficPolicyInstancesByPolicyResponse,
+        crate::types::ListTrafficPolicyInstancesByPolicyOutput,
         SdkError<crate::error::ListTrafficPolicyInstancesByPolicyError>,
     > {
         self.handle.call(62, input).await
@@ -1111,9 +1104,9 @@ impl Client {
     /// Traffic policy versions are listed in numerical order by `VersionNumber`.
     pub async fn list_traffic_policy_versions(
         &self,
-        input: crate::types::ListTrafficPolicyVersionsRequest,
+        input: crate::types::ListTrafficPolicyVersionsInput,
     ) -> Result<
-        crate::types::ListTrafficPolicyVersionsResponse,
+        crate::types::ListTrafficPolicyVersionsOutput,
         SdkError<crate::error::ListTrafficPolicyVersionsError>,
     > {
         self.handle.call(63, input).await
@@ -1124,9 +1117,9 @@ impl Client {
     /// The response includes a `VPCs` element with a `VPC` child element for each VPC that can be associated with the hosted zone.
     pub async fn list_vpc_association_authorizations(
         &self,
-        input: crate::types::ListVPCAssociationAuthorizationsRequest,
+        input: crate::types::ListVPCAssociationAuthorizationsInput,
     ) -> Result<
-        crate::types::ListVPCAssociationAuthorizationsResponse,
+        crate::types::ListVPCAssociationAuthorizationsOutput,
         SdkError<crate::error::ListVPCAssociationAuthorizationsError>,
     > {
         self.handle.call(64, input).await
@@ -1139,9 +1132,8 @@ impl Client {
     /// The `TestDnsAnswer ` returns information similar to what you would expect from the answer section of the `dig` command. Therefore, if you query for the name servers of a subdomain that point to the parent name servers, those will not be returned.
     pub async fn test_dns_answer(
         &self,
-        input: crate::types::TestDNSAnswerRequest,
-    ) -> Result<crate::types::TestDNSAnswerResponse, SdkError<crate::error::TestDNSAnswerError>>
-    {
+        input: crate::types::TestDNSAnswerInput,
+    ) -> Result<crate::types::TestDNSAnswerOutput, SdkError<crate::error::TestDNSAnswerError>> {
         self.handle.call(65, input).await
     }
 
@@ -1150,20 +1142,18 @@ impl Client {
     /// For more information about updating health checks, see [Creating, Updating, and Deleting Health Checks](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-deleting.html) in the *Amazon Route 53 Developer Guide*.
     pub async fn update_health_check(
         &self,
-        input: crate::types::UpdateHealthCheckRequest,
-    ) -> Result<
-        crate::types::UpdateHealthCheckResponse,
-        SdkError<crate::error::UpdateHealthCheckError>,
-    > {
+        input: crate::types::UpdateHealthCheckInput,
+    ) -> Result<crate::types::UpdateHealthCheckOutput, SdkError<crate::error::UpdateHealthCheckError>>
+    {
         self.handle.call(66, input).await
     }
 
     /// Updates the comment for a specified hosted zone.
     pub async fn update_hosted_zone_comment(
         &self,
-        input: crate::types::UpdateHostedZoneCommentRequest,
+        input: crate::types::UpdateHostedZoneCommentInput,
     ) -> Result<
-        crate::types::UpdateHostedZoneCommentResponse,
+        crate::types::UpdateHostedZoneCommentOutput,
         SdkError<crate::error::UpdateHostedZoneCommentError>,
     > {
         self.handle.call(67, input).await
@@ -1174,9 +1164,9 @@ impl Client {
     /// Accelerated recovery enables you to update DNS records in your public hosted zone even when the us-east-1 region is unavailable.
     pub async fn update_hosted_zone_features(
         &self,
-        input: crate::types::UpdateHostedZoneFeaturesRequest,
+        input: crate::types::UpdateHostedZoneFeaturesInput,
     ) -> Result<
-        crate::types::UpdateHostedZoneFeaturesResponse,
+        crate::types::UpdateHostedZoneFeaturesOutput,
         SdkError<crate::error::UpdateHostedZoneFeaturesError>,
     > {
         self.handle.call(68, input).await
@@ -1185,9 +1175,9 @@ impl Client {
     /// Updates the comment for a specified traffic policy version.
     pub async fn update_traffic_policy_comment(
         &self,
-        input: crate::types::UpdateTrafficPolicyCommentRequest,
+        input: crate::types::UpdateTrafficPolicyCommentInput,
     ) -> Result<
-        crate::types::UpdateTrafficPolicyCommentResponse,
+        crate::types::UpdateTrafficPolicyCommentOutput,
         SdkError<crate::error::UpdateTrafficPolicyCommentError>,
     > {
         self.handle.call(69, input).await
@@ -1204,9 +1194,9 @@ impl Client {
     /// - Route 53 deletes the old group of resource record sets that are associated with the root resource record set name.
     pub async fn update_traffic_policy_instance(
         &self,
-        input: crate::types::UpdateTrafficPolicyInstanceRequest,
+        input: crate::types::UpdateTrafficPolicyInstanceInput,
     ) -> Result<
-        crate::types::UpdateTrafficPolicyInstanceResponse,
+        crate::types::UpdateTrafficPolicyInstanceOutput,
         SdkError<crate::error::UpdateTrafficPolicyInstanceError>,
     > {
         self.handle.call(70, input).await

@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::list_health_checks`] (typed pages; `.items()` streams the result items).
     pub fn list_health_checks_paginator(
         &self,
-        input: crate::types::ListHealthChecksRequest,
+        input: crate::types::ListHealthChecksInput,
     ) -> TypedPages<
-        crate::types::ListHealthChecksResponse,
+        crate::types::ListHealthChecksOutput,
         crate::error::ListHealthChecksError,
         crate::types::HealthCheck,
     > {
@@ -34,9 +34,9 @@ impl crate::Client {
     /// Every page of [`Self::list_hosted_zones`] (typed pages; `.items()` streams the result items).
     pub fn list_hosted_zones_paginator(
         &self,
-        input: crate::types::ListHostedZonesRequest,
+        input: crate::types::ListHostedZonesInput,
     ) -> TypedPages<
-        crate::types::ListHostedZonesResponse,
+        crate::types::ListHostedZonesOutput,
         crate::error::ListHostedZonesError,
         crate::types::HostedZone,
     > {
@@ -46,9 +46,9 @@ impl crate::Client {
     /// Every page of [`Self::list_resource_record_sets`] (typed pages; `.items()` streams the result items).
     pub fn list_resource_record_sets_paginator(
         &self,
-        input: crate::types::ListResourceRecordSetsRequest,
+        input: crate::types::ListResourceRecordSetsInput,
     ) -> TypedPages<
-        crate::types::ListResourceRecordSetsResponse,
+        crate::types::ListResourceRecordSetsOutput,
         crate::error::ListResourceRecordSetsError,
         crate::types::ResourceRecordSet,
     > {
@@ -58,9 +58,9 @@ impl crate::Client {
     /// Every page of [`Self::list_vpc_association_authorizations`] (typed pages; `.items()` streams the result items).
     pub fn list_vpc_association_authorizations_paginator(
         &self,
-        input: crate::types::ListVPCAssociationAuthorizationsRequest,
+        input: crate::types::ListVPCAssociationAuthorizationsInput,
     ) -> TypedPages<
-        crate::types::ListVPCAssociationAuthorizationsResponse,
+        crate::types::ListVPCAssociationAuthorizationsOutput,
         crate::error::ListVPCAssociationAuthorizationsError,
         crate::types::VPC,
     > {
@@ -70,9 +70,9 @@ impl crate::Client {
     /// Every page of [`Self::list_query_logging_configs`] (typed pages; `.items()` streams the result items).
     pub fn list_query_logging_configs_paginator(
         &self,
-        input: crate::types::ListQueryLoggingConfigsRequest,
+        input: crate::types::ListQueryLoggingConfigsInput,
     ) -> TypedPages<
-        crate::types::ListQueryLoggingConfigsResponse,
+        crate::types::ListQueryLoggingConfigsOutput,
         crate::error::ListQueryLoggingConfigsError,
         crate::types::QueryLoggingConfig,
     > {
@@ -82,9 +82,9 @@ impl crate::Client {
     /// Every page of [`Self::list_cidr_blocks`] (typed pages; `.items()` streams the result items).
     pub fn list_cidr_blocks_paginator(
         &self,
-        input: crate::types::ListCidrBlocksRequest,
+        input: crate::types::ListCidrBlocksInput,
     ) -> TypedPages<
-        crate::types::ListCidrBlocksResponse,
+        crate::types::ListCidrBlocksOutput,
         crate::error::ListCidrBlocksError,
         crate::types::CidrBlockSummary,
     > {
@@ -94,9 +94,9 @@ impl crate::Client {
     /// Every page of [`Self::list_cidr_collections`] (typed pages; `.items()` streams the result items).
     pub fn list_cidr_collections_paginator(
         &self,
-        input: crate::types::ListCidrCollectionsRequest,
+        input: crate::types::ListCidrCollectionsInput,
     ) -> TypedPages<
-        crate::types::ListCidrCollectionsResponse,
+        crate::types::ListCidrCollectionsOutput,
         crate::error::ListCidrCollectionsError,
         crate::types::CollectionSummary,
     > {
@@ -106,9 +106,9 @@ impl crate::Client {
     /// Every page of [`Self::list_cidr_locations`] (typed pages; `.items()` streams the result items).
     pub fn list_cidr_locations_paginator(
         &self,
-        input: crate::types::ListCidrLocationsRequest,
+        input: crate::types::ListCidrLocationsInput,
     ) -> TypedPages<
-        crate::types::ListCidrLocationsResponse,
+        crate::types::ListCidrLocationsOutput,
         crate::error::ListCidrLocationsError,
         crate::types::LocationSummary,
     > {

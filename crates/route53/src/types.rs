@@ -132,18 +132,10 @@ pub struct AccountLimit {
     pub value: Option<i64>,
 }
 
-impl AccountLimit {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::AccountLimitType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: i64) -> Self {
-        self.value = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AccountLimit {
+    into r#type("Type"): crate::types::AccountLimitType;
+    value value("Value"): i64;
+});
 
 impl FromValue for AccountLimit {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -252,7 +244,7 @@ impl FromValue for AccountLimitType {
 /// The `ActivateKeySigningKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ActivateKeySigningKeyRequest {
+pub struct ActivateKeySigningKeyInput {
     /// A unique string used to identify a hosted zone.
     ///
     /// Required.
@@ -263,20 +255,12 @@ pub struct ActivateKeySigningKeyRequest {
     pub name: Option<String>,
 }
 
-impl ActivateKeySigningKeyRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ActivateKeySigningKeyInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for ActivateKeySigningKeyRequest {
+impl IntoValue for ActivateKeySigningKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -288,22 +272,18 @@ impl IntoValue for ActivateKeySigningKeyRequest {
 /// The `ActivateKeySigningKeyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ActivateKeySigningKeyResponse {
+pub struct ActivateKeySigningKeyOutput {
     /// The `ChangeInfo` member.
     pub change_info: Option<crate::types::ChangeInfo>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ActivateKeySigningKeyResponse {
-    /// Sets `ChangeInfo` (see [`Self::change_info`]).
-    pub fn change_info(mut self, value: crate::types::ChangeInfo) -> Self {
-        self.change_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ActivateKeySigningKeyOutput {
+    value change_info("ChangeInfo"): crate::types::ChangeInfo;
+});
 
-impl FromValue for ActivateKeySigningKeyResponse {
+impl FromValue for ActivateKeySigningKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -333,18 +313,10 @@ pub struct AlarmIdentifier {
     pub name: Option<String>,
 }
 
-impl AlarmIdentifier {
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<crate::types::CloudWatchRegion>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AlarmIdentifier {
+    into region("Region"): crate::types::CloudWatchRegion;
+    into name("Name"): String;
+});
 
 impl IntoValue for AlarmIdentifier {
     fn into_value(self) -> Value {
@@ -544,23 +516,11 @@ pub struct AliasTarget {
     pub evaluate_target_health: Option<bool>,
 }
 
-impl AliasTarget {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `DNSName` (see [`Self::dns_name`]).
-    pub fn dns_name(mut self, value: impl Into<String>) -> Self {
-        self.dns_name = Some(value.into());
-        self
-    }
-    /// Sets `EvaluateTargetHealth` (see [`Self::evaluate_target_health`]).
-    pub fn evaluate_target_health(mut self, value: bool) -> Self {
-        self.evaluate_target_health = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AliasTarget {
+    into hosted_zone_id("HostedZoneId"): String;
+    into dns_name("DNSName"): String;
+    value evaluate_target_health("EvaluateTargetHealth"): bool;
+});
 
 impl IntoValue for AliasTarget {
     fn into_value(self) -> Value {
@@ -586,7 +546,7 @@ impl FromValue for AliasTarget {
 /// A complex type that contains information about the request to associate a VPC with a private hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssociateVPCWithHostedZoneRequest {
+pub struct AssociateVPCWithHostedZoneInput {
     /// The ID of the private hosted zone that you want to associate an Amazon VPC with.
     ///
     /// Note that you can't associate a VPC with a hosted zone that doesn't have an existing VPC association.
@@ -601,25 +561,13 @@ pub struct AssociateVPCWithHostedZoneRequest {
     pub comment: Option<String>,
 }
 
-impl AssociateVPCWithHostedZoneRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `VPC` (see [`Self::vpc`]).
-    pub fn vpc(mut self, value: crate::types::VPC) -> Self {
-        self.vpc = Some(value);
-        self
-    }
-    /// Sets `Comment` (see [`Self::comment`]).
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AssociateVPCWithHostedZoneInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    value vpc("VPC"): crate::types::VPC;
+    into comment("Comment"): String;
+});
 
-impl IntoValue for AssociateVPCWithHostedZoneRequest {
+impl IntoValue for AssociateVPCWithHostedZoneInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -632,22 +580,18 @@ impl IntoValue for AssociateVPCWithHostedZoneRequest {
 /// A complex type that contains the response information for the `AssociateVPCWithHostedZone` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssociateVPCWithHostedZoneResponse {
+pub struct AssociateVPCWithHostedZoneOutput {
     /// A complex type that describes the changes made to your hosted zone.
     pub change_info: Option<crate::types::ChangeInfo>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl AssociateVPCWithHostedZoneResponse {
-    /// Sets `ChangeInfo` (see [`Self::change_info`]).
-    pub fn change_info(mut self, value: crate::types::ChangeInfo) -> Self {
-        self.change_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AssociateVPCWithHostedZoneOutput {
+    value change_info("ChangeInfo"): crate::types::ChangeInfo;
+});
 
-impl FromValue for AssociateVPCWithHostedZoneResponse {
+impl FromValue for AssociateVPCWithHostedZoneOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -674,18 +618,10 @@ pub struct Change {
     pub resource_record_set: Option<crate::types::ResourceRecordSet>,
 }
 
-impl Change {
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::ChangeAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `ResourceRecordSet` (see [`Self::resource_record_set`]).
-    pub fn resource_record_set(mut self, value: crate::types::ResourceRecordSet) -> Self {
-        self.resource_record_set = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Change {
+    into action("Action"): crate::types::ChangeAction;
+    value resource_record_set("ResourceRecordSet"): crate::types::ResourceRecordSet;
+});
 
 impl IntoValue for Change {
     fn into_value(self) -> Value {
@@ -788,18 +724,10 @@ pub struct ChangeBatch {
     pub changes: Option<Vec<crate::types::Change>>,
 }
 
-impl ChangeBatch {
-    /// Sets `Comment` (see [`Self::comment`]).
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-    /// Sets `Changes` (see [`Self::changes`]).
-    pub fn changes(mut self, value: Vec<crate::types::Change>) -> Self {
-        self.changes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChangeBatch {
+    into comment("Comment"): String;
+    list changes("Changes"): crate::types::Change, push_changes;
+});
 
 impl IntoValue for ChangeBatch {
     fn into_value(self) -> Value {
@@ -810,7 +738,7 @@ impl IntoValue for ChangeBatch {
 /// The `ChangeCidrCollectionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ChangeCidrCollectionRequest {
+pub struct ChangeCidrCollectionInput {
     /// The UUID of the CIDR collection to update.
     ///
     /// Required.
@@ -828,25 +756,13 @@ pub struct ChangeCidrCollectionRequest {
     pub changes: Option<Vec<crate::types::CidrCollectionChange>>,
 }
 
-impl ChangeCidrCollectionRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `CollectionVersion` (see [`Self::collection_version`]).
-    pub fn collection_version(mut self, value: i64) -> Self {
-        self.collection_version = Some(value);
-        self
-    }
-    /// Sets `Changes` (see [`Self::changes`]).
-    pub fn changes(mut self, value: Vec<crate::types::CidrCollectionChange>) -> Self {
-        self.changes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChangeCidrCollectionInput {
+    into id("Id"): String;
+    value collection_version("CollectionVersion"): i64;
+    list changes("Changes"): crate::types::CidrCollectionChange, push_changes;
+});
 
-impl IntoValue for ChangeCidrCollectionRequest {
+impl IntoValue for ChangeCidrCollectionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.id.into_value(),
@@ -859,22 +775,18 @@ impl IntoValue for ChangeCidrCollectionRequest {
 /// The `ChangeCidrCollectionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ChangeCidrCollectionResponse {
+pub struct ChangeCidrCollectionOutput {
     /// The ID that is returned by `ChangeCidrCollection`. You can use it as input to `GetChange` to see if a CIDR collection change has propagated or not.
     pub id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ChangeCidrCollectionResponse {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ChangeCidrCollectionOutput {
+    into id("Id"): String;
+});
 
-impl FromValue for ChangeCidrCollectionResponse {
+impl FromValue for ChangeCidrCollectionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -897,28 +809,12 @@ pub struct ChangeInfo {
     pub comment: Option<String>,
 }
 
-impl ChangeInfo {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ChangeStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `SubmittedAt` (see [`Self::submitted_at`]).
-    pub fn submitted_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.submitted_at = Some(value);
-        self
-    }
-    /// Sets `Comment` (see [`Self::comment`]).
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ChangeInfo {
+    into id("Id"): String;
+    into status("Status"): crate::types::ChangeStatus;
+    value submitted_at("SubmittedAt"): myaws_core::DateTime;
+    into comment("Comment"): String;
+});
 
 impl FromValue for ChangeInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -935,7 +831,7 @@ impl FromValue for ChangeInfo {
 /// A complex type that contains change information for the resource record set.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ChangeResourceRecordSetsRequest {
+pub struct ChangeResourceRecordSetsInput {
     /// The ID of the hosted zone that contains the resource record sets that you want to change.
     ///
     /// Required.
@@ -946,20 +842,12 @@ pub struct ChangeResourceRecordSetsRequest {
     pub change_batch: Option<crate::types::ChangeBatch>,
 }
 
-impl ChangeResourceRecordSetsRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `ChangeBatch` (see [`Self::change_batch`]).
-    pub fn change_batch(mut self, value: crate::types::ChangeBatch) -> Self {
-        self.change_batch = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChangeResourceRecordSetsInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    value change_batch("ChangeBatch"): crate::types::ChangeBatch;
+});
 
-impl IntoValue for ChangeResourceRecordSetsRequest {
+impl IntoValue for ChangeResourceRecordSetsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -971,7 +859,7 @@ impl IntoValue for ChangeResourceRecordSetsRequest {
 /// A complex type containing the response for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ChangeResourceRecordSetsResponse {
+pub struct ChangeResourceRecordSetsOutput {
     /// A complex type that contains information about changes made to your hosted zone.
     ///
     /// This element contains an ID that you use when performing a [GetChange](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetChange.html) action to get detailed information about the change.
@@ -980,15 +868,11 @@ pub struct ChangeResourceRecordSetsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ChangeResourceRecordSetsResponse {
-    /// Sets `ChangeInfo` (see [`Self::change_info`]).
-    pub fn change_info(mut self, value: crate::types::ChangeInfo) -> Self {
-        self.change_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChangeResourceRecordSetsOutput {
+    value change_info("ChangeInfo"): crate::types::ChangeInfo;
+});
 
-impl FromValue for ChangeResourceRecordSetsResponse {
+impl FromValue for ChangeResourceRecordSetsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1076,7 +960,7 @@ impl FromValue for ChangeStatus {
 /// A complex type that contains information about the tags that you want to add, edit, or delete.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ChangeTagsForResourceRequest {
+pub struct ChangeTagsForResourceInput {
     /// The type of the resource.
     ///
     /// - The resource type for health checks is `healthcheck`.
@@ -1096,30 +980,14 @@ pub struct ChangeTagsForResourceRequest {
     pub remove_tag_keys: Option<Vec<String>>,
 }
 
-impl ChangeTagsForResourceRequest {
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<crate::types::TagResourceType>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `AddTags` (see [`Self::add_tags`]).
-    pub fn add_tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.add_tags = Some(value);
-        self
-    }
-    /// Sets `RemoveTagKeys` (see [`Self::remove_tag_keys`]).
-    pub fn remove_tag_keys(mut self, value: Vec<String>) -> Self {
-        self.remove_tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChangeTagsForResourceInput {
+    into resource_type("ResourceType"): crate::types::TagResourceType;
+    into resource_id("ResourceId"): String;
+    list add_tags("AddTags"): crate::types::Tag, push_add_tags;
+    list_into remove_tag_keys("RemoveTagKeys"): String, push_remove_tag_keys;
+});
 
-impl IntoValue for ChangeTagsForResourceRequest {
+impl IntoValue for ChangeTagsForResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.resource_type.into_value(),
@@ -1133,12 +1001,12 @@ impl IntoValue for ChangeTagsForResourceRequest {
 /// Empty response for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ChangeTagsForResourceResponse {
+pub struct ChangeTagsForResourceOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for ChangeTagsForResourceResponse {
+impl FromValue for ChangeTagsForResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -1153,13 +1021,9 @@ pub struct CidrBlockInUseException {
     pub message: Option<String>,
 }
 
-impl CidrBlockInUseException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CidrBlockInUseException {
+    into message("Message"): String;
+});
 
 impl FromValue for CidrBlockInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1180,18 +1044,10 @@ pub struct CidrBlockSummary {
     pub location_name: Option<String>,
 }
 
-impl CidrBlockSummary {
-    /// Sets `CidrBlock` (see [`Self::cidr_block`]).
-    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.cidr_block = Some(value.into());
-        self
-    }
-    /// Sets `LocationName` (see [`Self::location_name`]).
-    pub fn location_name(mut self, value: impl Into<String>) -> Self {
-        self.location_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CidrBlockSummary {
+    into cidr_block("CidrBlock"): String;
+    into location_name("LocationName"): String;
+});
 
 impl FromValue for CidrBlockSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1217,28 +1073,12 @@ pub struct CidrCollection {
     pub version: Option<i64>,
 }
 
-impl CidrCollection {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: i64) -> Self {
-        self.version = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CidrCollection {
+    into arn("Arn"): String;
+    into id("Id"): String;
+    into name("Name"): String;
+    value version("Version"): i64;
+});
 
 impl FromValue for CidrCollection {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1260,13 +1100,9 @@ pub struct CidrCollectionAlreadyExistsException {
     pub message: Option<String>,
 }
 
-impl CidrCollectionAlreadyExistsException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CidrCollectionAlreadyExistsException {
+    into message("Message"): String;
+});
 
 impl FromValue for CidrCollectionAlreadyExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1295,23 +1131,11 @@ pub struct CidrCollectionChange {
     pub cidr_list: Option<Vec<String>>,
 }
 
-impl CidrCollectionChange {
-    /// Sets `LocationName` (see [`Self::location_name`]).
-    pub fn location_name(mut self, value: impl Into<String>) -> Self {
-        self.location_name = Some(value.into());
-        self
-    }
-    /// Sets `Action` (see [`Self::action`]).
-    pub fn action(mut self, value: impl Into<crate::types::CidrCollectionChangeAction>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `CidrList` (see [`Self::cidr_list`]).
-    pub fn cidr_list(mut self, value: Vec<String>) -> Self {
-        self.cidr_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CidrCollectionChange {
+    into location_name("LocationName"): String;
+    into action("Action"): crate::types::CidrCollectionChangeAction;
+    list_into cidr_list("CidrList"): String, push_cidr_list;
+});
 
 impl IntoValue for CidrCollectionChange {
     fn into_value(self) -> Value {
@@ -1407,13 +1231,9 @@ pub struct CidrCollectionInUseException {
     pub message: Option<String>,
 }
 
-impl CidrCollectionInUseException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CidrCollectionInUseException {
+    into message("Message"): String;
+});
 
 impl FromValue for CidrCollectionInUseException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1432,13 +1252,9 @@ pub struct CidrCollectionVersionMismatchException {
     pub message: Option<String>,
 }
 
-impl CidrCollectionVersionMismatchException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CidrCollectionVersionMismatchException {
+    into message("Message"): String;
+});
 
 impl FromValue for CidrCollectionVersionMismatchException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1465,18 +1281,10 @@ pub struct CidrRoutingConfig {
     pub location_name: Option<String>,
 }
 
-impl CidrRoutingConfig {
-    /// Sets `CollectionId` (see [`Self::collection_id`]).
-    pub fn collection_id(mut self, value: impl Into<String>) -> Self {
-        self.collection_id = Some(value.into());
-        self
-    }
-    /// Sets `LocationName` (see [`Self::location_name`]).
-    pub fn location_name(mut self, value: impl Into<String>) -> Self {
-        self.location_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CidrRoutingConfig {
+    into collection_id("CollectionId"): String;
+    into location_name("LocationName"): String;
+});
 
 impl IntoValue for CidrRoutingConfig {
     fn into_value(self) -> Value {
@@ -1519,51 +1327,16 @@ pub struct CloudWatchAlarmConfiguration {
     pub dimensions: Option<Vec<crate::types::Dimension>>,
 }
 
-impl CloudWatchAlarmConfiguration {
-    /// Sets `EvaluationPeriods` (see [`Self::evaluation_periods`]).
-    pub fn evaluation_periods(mut self, value: i32) -> Self {
-        self.evaluation_periods = Some(value);
-        self
-    }
-    /// Sets `Threshold` (see [`Self::threshold`]).
-    pub fn threshold(mut self, value: f64) -> Self {
-        self.threshold = Some(value);
-        self
-    }
-    /// Sets `ComparisonOperator` (see [`Self::comparison_operator`]).
-    pub fn comparison_operator(
-        mut self,
-        value: impl Into<crate::types::ComparisonOperator>,
-    ) -> Self {
-        self.comparison_operator = Some(value.into());
-        self
-    }
-    /// Sets `Period` (see [`Self::period`]).
-    pub fn period(mut self, value: i32) -> Self {
-        self.period = Some(value);
-        self
-    }
-    /// Sets `MetricName` (see [`Self::metric_name`]).
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.metric_name = Some(value.into());
-        self
-    }
-    /// Sets `Namespace` (see [`Self::namespace`]).
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `Statistic` (see [`Self::statistic`]).
-    pub fn statistic(mut self, value: impl Into<crate::types::Statistic>) -> Self {
-        self.statistic = Some(value.into());
-        self
-    }
-    /// Sets `Dimensions` (see [`Self::dimensions`]).
-    pub fn dimensions(mut self, value: Vec<crate::types::Dimension>) -> Self {
-        self.dimensions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CloudWatchAlarmConfiguration {
+    value evaluation_periods("EvaluationPeriods"): i32;
+    value threshold("Threshold"): f64;
+    into comparison_operator("ComparisonOperator"): crate::types::ComparisonOperator;
+    value period("Period"): i32;
+    into metric_name("MetricName"): String;
+    into namespace("Namespace"): String;
+    into statistic("Statistic"): crate::types::Statistic;
+    list dimensions("Dimensions"): crate::types::Dimension, push_dimensions;
+});
 
 impl FromValue for CloudWatchAlarmConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1894,28 +1667,12 @@ pub struct CollectionSummary {
     pub version: Option<i64>,
 }
 
-impl CollectionSummary {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: i64) -> Self {
-        self.version = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CollectionSummary {
+    into arn("Arn"): String;
+    into id("Id"): String;
+    into name("Name"): String;
+    value version("Version"): i64;
+});
 
 impl FromValue for CollectionSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2026,13 +1783,9 @@ pub struct ConcurrentModification {
     pub message: Option<String>,
 }
 
-impl ConcurrentModification {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConcurrentModification {
+    into message("message"): String;
+});
 
 impl FromValue for ConcurrentModification {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2055,13 +1808,9 @@ pub struct ConflictingDomainExists {
     pub message: Option<String>,
 }
 
-impl ConflictingDomainExists {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConflictingDomainExists {
+    into message("message"): String;
+});
 
 impl FromValue for ConflictingDomainExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2080,13 +1829,9 @@ pub struct ConflictingTypes {
     pub message: Option<String>,
 }
 
-impl ConflictingTypes {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConflictingTypes {
+    into message("message"): String;
+});
 
 impl FromValue for ConflictingTypes {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2111,18 +1856,10 @@ pub struct Coordinates {
     pub longitude: Option<String>,
 }
 
-impl Coordinates {
-    /// Sets `Latitude` (see [`Self::latitude`]).
-    pub fn latitude(mut self, value: impl Into<String>) -> Self {
-        self.latitude = Some(value.into());
-        self
-    }
-    /// Sets `Longitude` (see [`Self::longitude`]).
-    pub fn longitude(mut self, value: impl Into<String>) -> Self {
-        self.longitude = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Coordinates {
+    into latitude("Latitude"): String;
+    into longitude("Longitude"): String;
+});
 
 impl IntoValue for Coordinates {
     fn into_value(self) -> Value {
@@ -2146,7 +1883,7 @@ impl FromValue for Coordinates {
 /// The `CreateCidrCollectionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateCidrCollectionRequest {
+pub struct CreateCidrCollectionInput {
     /// A unique identifier for the account that can be used to reference the collection from other API calls.
     ///
     /// Required.
@@ -2157,20 +1894,12 @@ pub struct CreateCidrCollectionRequest {
     pub caller_reference: Option<String>,
 }
 
-impl CreateCidrCollectionRequest {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `CallerReference` (see [`Self::caller_reference`]).
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.caller_reference = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateCidrCollectionInput {
+    into name("Name"): String;
+    into caller_reference("CallerReference"): String;
+});
 
-impl IntoValue for CreateCidrCollectionRequest {
+impl IntoValue for CreateCidrCollectionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.name.into_value(),
@@ -2182,7 +1911,7 @@ impl IntoValue for CreateCidrCollectionRequest {
 /// The `CreateCidrCollectionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateCidrCollectionResponse {
+pub struct CreateCidrCollectionOutput {
     /// A complex type that contains information about the CIDR collection.
     pub collection: Option<crate::types::CidrCollection>,
     /// A unique URL that represents the location for the CIDR collection.
@@ -2191,20 +1920,12 @@ pub struct CreateCidrCollectionResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateCidrCollectionResponse {
-    /// Sets `Collection` (see [`Self::collection`]).
-    pub fn collection(mut self, value: crate::types::CidrCollection) -> Self {
-        self.collection = Some(value);
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateCidrCollectionOutput {
+    value collection("Collection"): crate::types::CidrCollection;
+    into location("Location"): String;
+});
 
-impl FromValue for CreateCidrCollectionResponse {
+impl FromValue for CreateCidrCollectionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2217,7 +1938,7 @@ impl FromValue for CreateCidrCollectionResponse {
 /// A complex type that contains the health check request information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateHealthCheckRequest {
+pub struct CreateHealthCheckInput {
     /// A unique string that identifies the request and that allows you to retry a failed `CreateHealthCheck` request without the risk of creating two identical health checks:
     ///
     /// - If you send a `CreateHealthCheck` request with the same `CallerReference` and settings as a previous request, and if the health check doesn't exist, Amazon Route 53 creates the health check. If the health check does exist, Route 53 returns the health check configuration in the response.
@@ -2235,20 +1956,12 @@ pub struct CreateHealthCheckRequest {
     pub health_check_config: Option<crate::types::HealthCheckConfig>,
 }
 
-impl CreateHealthCheckRequest {
-    /// Sets `CallerReference` (see [`Self::caller_reference`]).
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.caller_reference = Some(value.into());
-        self
-    }
-    /// Sets `HealthCheckConfig` (see [`Self::health_check_config`]).
-    pub fn health_check_config(mut self, value: crate::types::HealthCheckConfig) -> Self {
-        self.health_check_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateHealthCheckInput {
+    into caller_reference("CallerReference"): String;
+    value health_check_config("HealthCheckConfig"): crate::types::HealthCheckConfig;
+});
 
-impl IntoValue for CreateHealthCheckRequest {
+impl IntoValue for CreateHealthCheckInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.caller_reference.into_value(),
@@ -2260,7 +1973,7 @@ impl IntoValue for CreateHealthCheckRequest {
 /// A complex type containing the response information for the new health check.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateHealthCheckResponse {
+pub struct CreateHealthCheckOutput {
     /// A complex type that contains identifying information about the health check.
     pub health_check: Option<crate::types::HealthCheck>,
     /// The unique URL representing the new health check.
@@ -2269,20 +1982,12 @@ pub struct CreateHealthCheckResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateHealthCheckResponse {
-    /// Sets `HealthCheck` (see [`Self::health_check`]).
-    pub fn health_check(mut self, value: crate::types::HealthCheck) -> Self {
-        self.health_check = Some(value);
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateHealthCheckOutput {
+    value health_check("HealthCheck"): crate::types::HealthCheck;
+    into location("Location"): String;
+});
 
-impl FromValue for CreateHealthCheckResponse {
+impl FromValue for CreateHealthCheckOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2295,7 +2000,7 @@ impl FromValue for CreateHealthCheckResponse {
 /// A complex type that contains information about the request to create a public or private hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateHostedZoneRequest {
+pub struct CreateHostedZoneInput {
     /// The name of the domain. Specify a fully qualified domain name, for example, *www.example.com*. The trailing dot is optional; Amazon Route 53 assumes that the domain name is fully qualified. This means that Route 53 treats *www.example.com* (without a trailing dot) and *www.example.com.* (with a trailing dot) as identical.
     ///
     /// If you're creating a public hosted zone, this is the name you have registered with your DNS registrar. If your domain name is registered with a registrar other than Route 53, change the name servers for your domain to the set of `NameServers` that `CreateHostedZone` returns in `DelegationSet`.
@@ -2325,35 +2030,15 @@ pub struct CreateHostedZoneRequest {
     pub delegation_set_id: Option<String>,
 }
 
-impl CreateHostedZoneRequest {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `VPC` (see [`Self::vpc`]).
-    pub fn vpc(mut self, value: crate::types::VPC) -> Self {
-        self.vpc = Some(value);
-        self
-    }
-    /// Sets `CallerReference` (see [`Self::caller_reference`]).
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.caller_reference = Some(value.into());
-        self
-    }
-    /// Sets `HostedZoneConfig` (see [`Self::hosted_zone_config`]).
-    pub fn hosted_zone_config(mut self, value: crate::types::HostedZoneConfig) -> Self {
-        self.hosted_zone_config = Some(value);
-        self
-    }
-    /// Sets `DelegationSetId` (see [`Self::delegation_set_id`]).
-    pub fn delegation_set_id(mut self, value: impl Into<String>) -> Self {
-        self.delegation_set_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateHostedZoneInput {
+    into name("Name"): String;
+    value vpc("VPC"): crate::types::VPC;
+    into caller_reference("CallerReference"): String;
+    value hosted_zone_config("HostedZoneConfig"): crate::types::HostedZoneConfig;
+    into delegation_set_id("DelegationSetId"): String;
+});
 
-impl IntoValue for CreateHostedZoneRequest {
+impl IntoValue for CreateHostedZoneInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.name.into_value(),
@@ -2368,7 +2053,7 @@ impl IntoValue for CreateHostedZoneRequest {
 /// A complex type containing the response information for the hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateHostedZoneResponse {
+pub struct CreateHostedZoneOutput {
     /// A complex type that contains general information about the hosted zone.
     pub hosted_zone: Option<crate::types::HostedZone>,
     /// A complex type that contains information about the `CreateHostedZone` request.
@@ -2383,35 +2068,15 @@ pub struct CreateHostedZoneResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateHostedZoneResponse {
-    /// Sets `HostedZone` (see [`Self::hosted_zone`]).
-    pub fn hosted_zone(mut self, value: crate::types::HostedZone) -> Self {
-        self.hosted_zone = Some(value);
-        self
-    }
-    /// Sets `ChangeInfo` (see [`Self::change_info`]).
-    pub fn change_info(mut self, value: crate::types::ChangeInfo) -> Self {
-        self.change_info = Some(value);
-        self
-    }
-    /// Sets `DelegationSet` (see [`Self::delegation_set`]).
-    pub fn delegation_set(mut self, value: crate::types::DelegationSet) -> Self {
-        self.delegation_set = Some(value);
-        self
-    }
-    /// Sets `VPC` (see [`Self::vpc`]).
-    pub fn vpc(mut self, value: crate::types::VPC) -> Self {
-        self.vpc = Some(value);
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateHostedZoneOutput {
+    value hosted_zone("HostedZone"): crate::types::HostedZone;
+    value change_info("ChangeInfo"): crate::types::ChangeInfo;
+    value delegation_set("DelegationSet"): crate::types::DelegationSet;
+    value vpc("VPC"): crate::types::VPC;
+    into location("Location"): String;
+});
 
-impl FromValue for CreateHostedZoneResponse {
+impl FromValue for CreateHostedZoneOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2427,7 +2092,7 @@ impl FromValue for CreateHostedZoneResponse {
 /// The `CreateKeySigningKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateKeySigningKeyRequest {
+pub struct CreateKeySigningKeyInput {
     /// A unique string that identifies the request.
     ///
     /// Required.
@@ -2478,35 +2143,15 @@ pub struct CreateKeySigningKeyRequest {
     pub status: Option<String>,
 }
 
-impl CreateKeySigningKeyRequest {
-    /// Sets `CallerReference` (see [`Self::caller_reference`]).
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.caller_reference = Some(value.into());
-        self
-    }
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `KeyManagementServiceArn` (see [`Self::key_management_service_arn`]).
-    pub fn key_management_service_arn(mut self, value: impl Into<String>) -> Self {
-        self.key_management_service_arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateKeySigningKeyInput {
+    into caller_reference("CallerReference"): String;
+    into hosted_zone_id("HostedZoneId"): String;
+    into key_management_service_arn("KeyManagementServiceArn"): String;
+    into name("Name"): String;
+    into status("Status"): String;
+});
 
-impl IntoValue for CreateKeySigningKeyRequest {
+impl IntoValue for CreateKeySigningKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.caller_reference.into_value(),
@@ -2521,7 +2166,7 @@ impl IntoValue for CreateKeySigningKeyRequest {
 /// The `CreateKeySigningKeyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateKeySigningKeyResponse {
+pub struct CreateKeySigningKeyOutput {
     /// The `ChangeInfo` member.
     pub change_info: Option<crate::types::ChangeInfo>,
     /// The key-signing key (KSK) that the request creates.
@@ -2532,25 +2177,13 @@ pub struct CreateKeySigningKeyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateKeySigningKeyResponse {
-    /// Sets `ChangeInfo` (see [`Self::change_info`]).
-    pub fn change_info(mut self, value: crate::types::ChangeInfo) -> Self {
-        self.change_info = Some(value);
-        self
-    }
-    /// Sets `KeySigningKey` (see [`Self::key_signing_key`]).
-    pub fn key_signing_key(mut self, value: crate::types::KeySigningKey) -> Self {
-        self.key_signing_key = Some(value);
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateKeySigningKeyOutput {
+    value change_info("ChangeInfo"): crate::types::ChangeInfo;
+    value key_signing_key("KeySigningKey"): crate::types::KeySigningKey;
+    into location("Location"): String;
+});
 
-impl FromValue for CreateKeySigningKeyResponse {
+impl FromValue for CreateKeySigningKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2564,7 +2197,7 @@ impl FromValue for CreateKeySigningKeyResponse {
 /// The `CreateQueryLoggingConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateQueryLoggingConfigRequest {
+pub struct CreateQueryLoggingConfigInput {
     /// The ID of the hosted zone that you want to log queries for. You can log queries only for public hosted zones.
     ///
     /// Required.
@@ -2579,20 +2212,12 @@ pub struct CreateQueryLoggingConfigRequest {
     pub cloud_watch_logs_log_group_arn: Option<String>,
 }
 
-impl CreateQueryLoggingConfigRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `CloudWatchLogsLogGroupArn` (see [`Self::cloud_watch_logs_log_group_arn`]).
-    pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.cloud_watch_logs_log_group_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateQueryLoggingConfigInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    into cloud_watch_logs_log_group_arn("CloudWatchLogsLogGroupArn"): String;
+});
 
-impl IntoValue for CreateQueryLoggingConfigRequest {
+impl IntoValue for CreateQueryLoggingConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -2604,7 +2229,7 @@ impl IntoValue for CreateQueryLoggingConfigRequest {
 /// The `CreateQueryLoggingConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateQueryLoggingConfigResponse {
+pub struct CreateQueryLoggingConfigOutput {
     /// A complex type that contains the ID for a query logging configuration, the ID of the hosted zone that you want to log queries for, and the ARN for the log group that you want Amazon Route 53 to send query logs to.
     pub query_logging_config: Option<crate::types::QueryLoggingConfig>,
     /// The unique URL representing the new query logging configuration.
@@ -2613,20 +2238,12 @@ pub struct CreateQueryLoggingConfigResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateQueryLoggingConfigResponse {
-    /// Sets `QueryLoggingConfig` (see [`Self::query_logging_config`]).
-    pub fn query_logging_config(mut self, value: crate::types::QueryLoggingConfig) -> Self {
-        self.query_logging_config = Some(value);
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateQueryLoggingConfigOutput {
+    value query_logging_config("QueryLoggingConfig"): crate::types::QueryLoggingConfig;
+    into location("Location"): String;
+});
 
-impl FromValue for CreateQueryLoggingConfigResponse {
+impl FromValue for CreateQueryLoggingConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2639,7 +2256,7 @@ impl FromValue for CreateQueryLoggingConfigResponse {
 /// The `CreateReusableDelegationSetRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateReusableDelegationSetRequest {
+pub struct CreateReusableDelegationSetInput {
     /// A unique string that identifies the request, and that allows you to retry failed `CreateReusableDelegationSet` requests without the risk of executing the operation twice. You must use a unique `CallerReference` string every time you submit a `CreateReusableDelegationSet` request. `CallerReference` can be any unique string, for example a date/time stamp.
     ///
     /// Required.
@@ -2648,20 +2265,12 @@ pub struct CreateReusableDelegationSetRequest {
     pub hosted_zone_id: Option<String>,
 }
 
-impl CreateReusableDelegationSetRequest {
-    /// Sets `CallerReference` (see [`Self::caller_reference`]).
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.caller_reference = Some(value.into());
-        self
-    }
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateReusableDelegationSetInput {
+    into caller_reference("CallerReference"): String;
+    into hosted_zone_id("HostedZoneId"): String;
+});
 
-impl IntoValue for CreateReusableDelegationSetRequest {
+impl IntoValue for CreateReusableDelegationSetInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.caller_reference.into_value(),
@@ -2673,7 +2282,7 @@ impl IntoValue for CreateReusableDelegationSetRequest {
 /// The `CreateReusableDelegationSetResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateReusableDelegationSetResponse {
+pub struct CreateReusableDelegationSetOutput {
     /// A complex type that contains name server information.
     pub delegation_set: Option<crate::types::DelegationSet>,
     /// The unique URL representing the new reusable delegation set.
@@ -2682,20 +2291,12 @@ pub struct CreateReusableDelegationSetResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateReusableDelegationSetResponse {
-    /// Sets `DelegationSet` (see [`Self::delegation_set`]).
-    pub fn delegation_set(mut self, value: crate::types::DelegationSet) -> Self {
-        self.delegation_set = Some(value);
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateReusableDelegationSetOutput {
+    value delegation_set("DelegationSet"): crate::types::DelegationSet;
+    into location("Location"): String;
+});
 
-impl FromValue for CreateReusableDelegationSetResponse {
+impl FromValue for CreateReusableDelegationSetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2705,10 +2306,42 @@ impl FromValue for CreateReusableDelegationSetResponse {
     }
 }
 
+/// A complex type that contains information about the traffic policy that you want to create.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrafficPolicyInput {
+    /// The name of the traffic policy.
+    ///
+    /// Required.
+    pub name: Option<String>,
+    /// The definition of this traffic policy in JSON format. For more information, see [Traffic Policy Document Format](https://docs.aws.amazon.com/Route53/latest/APIReference/api-policies-traffic-policy-document-format.html).
+    ///
+    /// Required.
+    pub document: Option<String>,
+    /// (Optional) Any comments that you want to include about the traffic policy.
+    pub comment: Option<String>,
+}
+
+myaws_core::setters!(CreateTrafficPolicyInput {
+    into name("Name"): String;
+    into document("Document"): String;
+    into comment("Comment"): String;
+});
+
+impl IntoValue for CreateTrafficPolicyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.name.into_value(),
+            self.document.into_value(),
+            self.comment.into_value(),
+        ])
+    }
+}
+
 /// A complex type that contains information about the resource record sets that you want to create based on a specified traffic policy.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateTrafficPolicyInstanceRequest {
+pub struct CreateTrafficPolicyInstanceInput {
     /// The ID of the hosted zone that you want Amazon Route 53 to create resource record sets in by using the configuration in a traffic policy.
     ///
     /// Required.
@@ -2731,35 +2364,15 @@ pub struct CreateTrafficPolicyInstanceRequest {
     pub traffic_policy_version: Option<i32>,
 }
 
-impl CreateTrafficPolicyInstanceRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `TTL` (see [`Self::ttl`]).
-    pub fn ttl(mut self, value: i64) -> Self {
-        self.ttl = Some(value);
-        self
-    }
-    /// Sets `TrafficPolicyId` (see [`Self::traffic_policy_id`]).
-    pub fn traffic_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_id = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyVersion` (see [`Self::traffic_policy_version`]).
-    pub fn traffic_policy_version(mut self, value: i32) -> Self {
-        self.traffic_policy_version = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateTrafficPolicyInstanceInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    into name("Name"): String;
+    value ttl("TTL"): i64;
+    into traffic_policy_id("TrafficPolicyId"): String;
+    value traffic_policy_version("TrafficPolicyVersion"): i32;
+});
 
-impl IntoValue for CreateTrafficPolicyInstanceRequest {
+impl IntoValue for CreateTrafficPolicyInstanceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -2774,7 +2387,7 @@ impl IntoValue for CreateTrafficPolicyInstanceRequest {
 /// A complex type that contains the response information for the `CreateTrafficPolicyInstance` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateTrafficPolicyInstanceResponse {
+pub struct CreateTrafficPolicyInstanceOutput {
     /// A complex type that contains settings for the new traffic policy instance.
     pub traffic_policy_instance: Option<crate::types::TrafficPolicyInstance>,
     /// A unique URL that represents a new traffic policy instance.
@@ -2783,20 +2396,12 @@ pub struct CreateTrafficPolicyInstanceResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateTrafficPolicyInstanceResponse {
-    /// Sets `TrafficPolicyInstance` (see [`Self::traffic_policy_instance`]).
-    pub fn traffic_policy_instance(mut self, value: crate::types::TrafficPolicyInstance) -> Self {
-        self.traffic_policy_instance = Some(value);
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateTrafficPolicyInstanceOutput {
+    value traffic_policy_instance("TrafficPolicyInstance"): crate::types::TrafficPolicyInstance;
+    into location("Location"): String;
+});
 
-impl FromValue for CreateTrafficPolicyInstanceResponse {
+impl FromValue for CreateTrafficPolicyInstanceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2806,54 +2411,10 @@ impl FromValue for CreateTrafficPolicyInstanceResponse {
     }
 }
 
-/// A complex type that contains information about the traffic policy that you want to create.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateTrafficPolicyRequest {
-    /// The name of the traffic policy.
-    ///
-    /// Required.
-    pub name: Option<String>,
-    /// The definition of this traffic policy in JSON format. For more information, see [Traffic Policy Document Format](https://docs.aws.amazon.com/Route53/latest/APIReference/api-policies-traffic-policy-document-format.html).
-    ///
-    /// Required.
-    pub document: Option<String>,
-    /// (Optional) Any comments that you want to include about the traffic policy.
-    pub comment: Option<String>,
-}
-
-impl CreateTrafficPolicyRequest {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Document` (see [`Self::document`]).
-    pub fn document(mut self, value: impl Into<String>) -> Self {
-        self.document = Some(value.into());
-        self
-    }
-    /// Sets `Comment` (see [`Self::comment`]).
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for CreateTrafficPolicyRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.name.into_value(),
-            self.document.into_value(),
-            self.comment.into_value(),
-        ])
-    }
-}
-
 /// A complex type that contains the response information for the `CreateTrafficPolicy` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateTrafficPolicyResponse {
+pub struct CreateTrafficPolicyOutput {
     /// A complex type that contains settings for the new traffic policy.
     pub traffic_policy: Option<crate::types::TrafficPolicy>,
     /// A unique URL that represents a new traffic policy.
@@ -2862,20 +2423,12 @@ pub struct CreateTrafficPolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateTrafficPolicyResponse {
-    /// Sets `TrafficPolicy` (see [`Self::traffic_policy`]).
-    pub fn traffic_policy(mut self, value: crate::types::TrafficPolicy) -> Self {
-        self.traffic_policy = Some(value);
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateTrafficPolicyOutput {
+    value traffic_policy("TrafficPolicy"): crate::types::TrafficPolicy;
+    into location("Location"): String;
+});
 
-impl FromValue for CreateTrafficPolicyResponse {
+impl FromValue for CreateTrafficPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2888,7 +2441,7 @@ impl FromValue for CreateTrafficPolicyResponse {
 /// A complex type that contains information about the traffic policy that you want to create a new version for.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateTrafficPolicyVersionRequest {
+pub struct CreateTrafficPolicyVersionInput {
     /// The ID of the traffic policy for which you want to create a new version.
     ///
     /// Required.
@@ -2901,25 +2454,13 @@ pub struct CreateTrafficPolicyVersionRequest {
     pub comment: Option<String>,
 }
 
-impl CreateTrafficPolicyVersionRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Document` (see [`Self::document`]).
-    pub fn document(mut self, value: impl Into<String>) -> Self {
-        self.document = Some(value.into());
-        self
-    }
-    /// Sets `Comment` (see [`Self::comment`]).
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateTrafficPolicyVersionInput {
+    into id("Id"): String;
+    into document("Document"): String;
+    into comment("Comment"): String;
+});
 
-impl IntoValue for CreateTrafficPolicyVersionRequest {
+impl IntoValue for CreateTrafficPolicyVersionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.id.into_value(),
@@ -2932,7 +2473,7 @@ impl IntoValue for CreateTrafficPolicyVersionRequest {
 /// A complex type that contains the response information for the `CreateTrafficPolicyVersion` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateTrafficPolicyVersionResponse {
+pub struct CreateTrafficPolicyVersionOutput {
     /// A complex type that contains settings for the new version of the traffic policy.
     pub traffic_policy: Option<crate::types::TrafficPolicy>,
     /// A unique URL that represents a new traffic policy version.
@@ -2941,20 +2482,12 @@ pub struct CreateTrafficPolicyVersionResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateTrafficPolicyVersionResponse {
-    /// Sets `TrafficPolicy` (see [`Self::traffic_policy`]).
-    pub fn traffic_policy(mut self, value: crate::types::TrafficPolicy) -> Self {
-        self.traffic_policy = Some(value);
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateTrafficPolicyVersionOutput {
+    value traffic_policy("TrafficPolicy"): crate::types::TrafficPolicy;
+    into location("Location"): String;
+});
 
-impl FromValue for CreateTrafficPolicyVersionResponse {
+impl FromValue for CreateTrafficPolicyVersionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2967,7 +2500,7 @@ impl FromValue for CreateTrafficPolicyVersionResponse {
 /// A complex type that contains information about the request to authorize associating a VPC with your private hosted zone. Authorization is only required when a private hosted zone and a VPC were created by using different accounts.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateVPCAssociationAuthorizationRequest {
+pub struct CreateVPCAssociationAuthorizationInput {
     /// The ID of the private hosted zone that you want to authorize associating a VPC with.
     ///
     /// Required.
@@ -2978,20 +2511,12 @@ pub struct CreateVPCAssociationAuthorizationRequest {
     pub vpc: Option<crate::types::VPC>,
 }
 
-impl CreateVPCAssociationAuthorizationRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `VPC` (see [`Self::vpc`]).
-    pub fn vpc(mut self, value: crate::types::VPC) -> Self {
-        self.vpc = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateVPCAssociationAuthorizationInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    value vpc("VPC"): crate::types::VPC;
+});
 
-impl IntoValue for CreateVPCAssociationAuthorizationRequest {
+impl IntoValue for CreateVPCAssociationAuthorizationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -3003,7 +2528,7 @@ impl IntoValue for CreateVPCAssociationAuthorizationRequest {
 /// A complex type that contains the response information from a `CreateVPCAssociationAuthorization` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateVPCAssociationAuthorizationResponse {
+pub struct CreateVPCAssociationAuthorizationOutput {
     /// The ID of the hosted zone that you authorized associating a VPC with.
     pub hosted_zone_id: Option<String>,
     /// The VPC that you authorized associating with a hosted zone.
@@ -3012,20 +2537,12 @@ pub struct CreateVPCAssociationAuthorizationResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateVPCAssociationAuthorizationResponse {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `VPC` (see [`Self::vpc`]).
-    pub fn vpc(mut self, value: crate::types::VPC) -> Self {
-        self.vpc = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateVPCAssociationAuthorizationOutput {
+    into hosted_zone_id("HostedZoneId"): String;
+    value vpc("VPC"): crate::types::VPC;
+});
 
-impl FromValue for CreateVPCAssociationAuthorizationResponse {
+impl FromValue for CreateVPCAssociationAuthorizationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3043,13 +2560,9 @@ pub struct DNSSECNotFound {
     pub message: Option<String>,
 }
 
-impl DNSSECNotFound {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DNSSECNotFound {
+    into message("message"): String;
+});
 
 impl FromValue for DNSSECNotFound {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3092,18 +2605,10 @@ pub struct DNSSECStatus {
     pub status_message: Option<String>,
 }
 
-impl DNSSECStatus {
-    /// Sets `ServeSignature` (see [`Self::serve_signature`]).
-    pub fn serve_signature(mut self, value: impl Into<String>) -> Self {
-        self.serve_signature = Some(value.into());
-        self
-    }
-    /// Sets `StatusMessage` (see [`Self::status_message`]).
-    pub fn status_message(mut self, value: impl Into<String>) -> Self {
-        self.status_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DNSSECStatus {
+    into serve_signature("ServeSignature"): String;
+    into status_message("StatusMessage"): String;
+});
 
 impl FromValue for DNSSECStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3118,7 +2623,7 @@ impl FromValue for DNSSECStatus {
 /// The `DeactivateKeySigningKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeactivateKeySigningKeyRequest {
+pub struct DeactivateKeySigningKeyInput {
     /// A unique string used to identify a hosted zone.
     ///
     /// Required.
@@ -3129,20 +2634,12 @@ pub struct DeactivateKeySigningKeyRequest {
     pub name: Option<String>,
 }
 
-impl DeactivateKeySigningKeyRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeactivateKeySigningKeyInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for DeactivateKeySigningKeyRequest {
+impl IntoValue for DeactivateKeySigningKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -3154,22 +2651,18 @@ impl IntoValue for DeactivateKeySigningKeyRequest {
 /// The `DeactivateKeySigningKeyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeactivateKeySigningKeyResponse {
+pub struct DeactivateKeySigningKeyOutput {
     /// The `ChangeInfo` member.
     pub change_info: Option<crate::types::ChangeInfo>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeactivateKeySigningKeyResponse {
-    /// Sets `ChangeInfo` (see [`Self::change_info`]).
-    pub fn change_info(mut self, value: crate::types::ChangeInfo) -> Self {
-        self.change_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeactivateKeySigningKeyOutput {
+    value change_info("ChangeInfo"): crate::types::ChangeInfo;
+});
 
-impl FromValue for DeactivateKeySigningKeyResponse {
+impl FromValue for DeactivateKeySigningKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3190,23 +2683,11 @@ pub struct DelegationSet {
     pub name_servers: Option<Vec<String>>,
 }
 
-impl DelegationSet {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `CallerReference` (see [`Self::caller_reference`]).
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.caller_reference = Some(value.into());
-        self
-    }
-    /// Sets `NameServers` (see [`Self::name_servers`]).
-    pub fn name_servers(mut self, value: Vec<String>) -> Self {
-        self.name_servers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DelegationSet {
+    into id("Id"): String;
+    into caller_reference("CallerReference"): String;
+    list_into name_servers("NameServers"): String, push_name_servers;
+});
 
 impl FromValue for DelegationSet {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3227,13 +2708,9 @@ pub struct DelegationSetAlreadyCreated {
     pub message: Option<String>,
 }
 
-impl DelegationSetAlreadyCreated {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DelegationSetAlreadyCreated {
+    into message("message"): String;
+});
 
 impl FromValue for DelegationSetAlreadyCreated {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3252,13 +2729,9 @@ pub struct DelegationSetAlreadyReusable {
     pub message: Option<String>,
 }
 
-impl DelegationSetAlreadyReusable {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DelegationSetAlreadyReusable {
+    into message("message"): String;
+});
 
 impl FromValue for DelegationSetAlreadyReusable {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3277,13 +2750,9 @@ pub struct DelegationSetInUse {
     pub message: Option<String>,
 }
 
-impl DelegationSetInUse {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DelegationSetInUse {
+    into message("message"): String;
+});
 
 impl FromValue for DelegationSetInUse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3302,13 +2771,9 @@ pub struct DelegationSetNotAvailable {
     pub message: Option<String>,
 }
 
-impl DelegationSetNotAvailable {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DelegationSetNotAvailable {
+    into message("message"): String;
+});
 
 impl FromValue for DelegationSetNotAvailable {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3327,13 +2792,9 @@ pub struct DelegationSetNotReusable {
     pub message: Option<String>,
 }
 
-impl DelegationSetNotReusable {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DelegationSetNotReusable {
+    into message("message"): String;
+});
 
 impl FromValue for DelegationSetNotReusable {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3347,22 +2808,18 @@ impl FromValue for DelegationSetNotReusable {
 /// The `DeleteCidrCollectionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteCidrCollectionRequest {
+pub struct DeleteCidrCollectionInput {
     /// The UUID of the collection to delete.
     ///
     /// Required.
     pub id: Option<String>,
 }
 
-impl DeleteCidrCollectionRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteCidrCollectionInput {
+    into id("Id"): String;
+});
 
-impl IntoValue for DeleteCidrCollectionRequest {
+impl IntoValue for DeleteCidrCollectionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.id.into_value()])
     }
@@ -3371,12 +2828,12 @@ impl IntoValue for DeleteCidrCollectionRequest {
 /// The `DeleteCidrCollectionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteCidrCollectionResponse {
+pub struct DeleteCidrCollectionOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteCidrCollectionResponse {
+impl FromValue for DeleteCidrCollectionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -3386,22 +2843,18 @@ impl FromValue for DeleteCidrCollectionResponse {
 /// This action deletes a health check.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteHealthCheckRequest {
+pub struct DeleteHealthCheckInput {
     /// The ID of the health check that you want to delete.
     ///
     /// Required.
     pub health_check_id: Option<String>,
 }
 
-impl DeleteHealthCheckRequest {
-    /// Sets `HealthCheckId` (see [`Self::health_check_id`]).
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.health_check_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteHealthCheckInput {
+    into health_check_id("HealthCheckId"): String;
+});
 
-impl IntoValue for DeleteHealthCheckRequest {
+impl IntoValue for DeleteHealthCheckInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.health_check_id.into_value()])
     }
@@ -3410,12 +2863,12 @@ impl IntoValue for DeleteHealthCheckRequest {
 /// An empty element.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteHealthCheckResponse {
+pub struct DeleteHealthCheckOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteHealthCheckResponse {
+impl FromValue for DeleteHealthCheckOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -3425,22 +2878,18 @@ impl FromValue for DeleteHealthCheckResponse {
 /// A request to delete a hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteHostedZoneRequest {
+pub struct DeleteHostedZoneInput {
     /// The ID of the hosted zone you want to delete.
     ///
     /// Required.
     pub id: Option<String>,
 }
 
-impl DeleteHostedZoneRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteHostedZoneInput {
+    into id("Id"): String;
+});
 
-impl IntoValue for DeleteHostedZoneRequest {
+impl IntoValue for DeleteHostedZoneInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.id.into_value()])
     }
@@ -3449,22 +2898,18 @@ impl IntoValue for DeleteHostedZoneRequest {
 /// A complex type that contains the response to a `DeleteHostedZone` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteHostedZoneResponse {
+pub struct DeleteHostedZoneOutput {
     /// A complex type that contains the ID, the status, and the date and time of a request to delete a hosted zone.
     pub change_info: Option<crate::types::ChangeInfo>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteHostedZoneResponse {
-    /// Sets `ChangeInfo` (see [`Self::change_info`]).
-    pub fn change_info(mut self, value: crate::types::ChangeInfo) -> Self {
-        self.change_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteHostedZoneOutput {
+    value change_info("ChangeInfo"): crate::types::ChangeInfo;
+});
 
-impl FromValue for DeleteHostedZoneResponse {
+impl FromValue for DeleteHostedZoneOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3476,7 +2921,7 @@ impl FromValue for DeleteHostedZoneResponse {
 /// The `DeleteKeySigningKeyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteKeySigningKeyRequest {
+pub struct DeleteKeySigningKeyInput {
     /// A unique string used to identify a hosted zone.
     ///
     /// Required.
@@ -3487,20 +2932,12 @@ pub struct DeleteKeySigningKeyRequest {
     pub name: Option<String>,
 }
 
-impl DeleteKeySigningKeyRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteKeySigningKeyInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for DeleteKeySigningKeyRequest {
+impl IntoValue for DeleteKeySigningKeyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -3512,22 +2949,18 @@ impl IntoValue for DeleteKeySigningKeyRequest {
 /// The `DeleteKeySigningKeyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteKeySigningKeyResponse {
+pub struct DeleteKeySigningKeyOutput {
     /// The `ChangeInfo` member.
     pub change_info: Option<crate::types::ChangeInfo>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteKeySigningKeyResponse {
-    /// Sets `ChangeInfo` (see [`Self::change_info`]).
-    pub fn change_info(mut self, value: crate::types::ChangeInfo) -> Self {
-        self.change_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteKeySigningKeyOutput {
+    value change_info("ChangeInfo"): crate::types::ChangeInfo;
+});
 
-impl FromValue for DeleteKeySigningKeyResponse {
+impl FromValue for DeleteKeySigningKeyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3539,22 +2972,18 @@ impl FromValue for DeleteKeySigningKeyResponse {
 /// The `DeleteQueryLoggingConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteQueryLoggingConfigRequest {
+pub struct DeleteQueryLoggingConfigInput {
     /// The ID of the configuration that you want to delete.
     ///
     /// Required.
     pub id: Option<String>,
 }
 
-impl DeleteQueryLoggingConfigRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteQueryLoggingConfigInput {
+    into id("Id"): String;
+});
 
-impl IntoValue for DeleteQueryLoggingConfigRequest {
+impl IntoValue for DeleteQueryLoggingConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.id.into_value()])
     }
@@ -3563,12 +2992,12 @@ impl IntoValue for DeleteQueryLoggingConfigRequest {
 /// The `DeleteQueryLoggingConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteQueryLoggingConfigResponse {
+pub struct DeleteQueryLoggingConfigOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteQueryLoggingConfigResponse {
+impl FromValue for DeleteQueryLoggingConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -3578,22 +3007,18 @@ impl FromValue for DeleteQueryLoggingConfigResponse {
 /// A request to delete a reusable delegation set.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteReusableDelegationSetRequest {
+pub struct DeleteReusableDelegationSetInput {
     /// The ID of the reusable delegation set that you want to delete.
     ///
     /// Required.
     pub id: Option<String>,
 }
 
-impl DeleteReusableDelegationSetRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteReusableDelegationSetInput {
+    into id("Id"): String;
+});
 
-impl IntoValue for DeleteReusableDelegationSetRequest {
+impl IntoValue for DeleteReusableDelegationSetInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.id.into_value()])
     }
@@ -3602,53 +3027,12 @@ impl IntoValue for DeleteReusableDelegationSetRequest {
 /// An empty element.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteReusableDelegationSetResponse {
+pub struct DeleteReusableDelegationSetOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteReusableDelegationSetResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        StructReader::new(value)?;
-        Ok(Self::default())
-    }
-}
-
-/// A request to delete a specified traffic policy instance.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteTrafficPolicyInstanceRequest {
-    /// The ID of the traffic policy instance that you want to delete.
-    ///
-    /// When you delete a traffic policy instance, Amazon Route 53 also deletes all of the resource record sets that were created when you created the traffic policy instance.
-    ///
-    /// Required.
-    pub id: Option<String>,
-}
-
-impl DeleteTrafficPolicyInstanceRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DeleteTrafficPolicyInstanceRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.id.into_value()])
-    }
-}
-
-/// An empty element.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteTrafficPolicyInstanceResponse {
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl FromValue for DeleteTrafficPolicyInstanceResponse {
+impl FromValue for DeleteReusableDelegationSetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -3658,7 +3042,7 @@ impl FromValue for DeleteTrafficPolicyInstanceResponse {
 /// A request to delete a specified traffic policy version.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteTrafficPolicyRequest {
+pub struct DeleteTrafficPolicyInput {
     /// The ID of the traffic policy that you want to delete.
     ///
     /// Required.
@@ -3669,34 +3053,63 @@ pub struct DeleteTrafficPolicyRequest {
     pub version: Option<i32>,
 }
 
-impl DeleteTrafficPolicyRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: i32) -> Self {
-        self.version = Some(value);
-        self
+myaws_core::setters!(DeleteTrafficPolicyInput {
+    into id("Id"): String;
+    value version("Version"): i32;
+});
+
+impl IntoValue for DeleteTrafficPolicyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.id.into_value(), self.version.into_value()])
     }
 }
 
-impl IntoValue for DeleteTrafficPolicyRequest {
+/// A request to delete a specified traffic policy instance.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTrafficPolicyInstanceInput {
+    /// The ID of the traffic policy instance that you want to delete.
+    ///
+    /// When you delete a traffic policy instance, Amazon Route 53 also deletes all of the resource record sets that were created when you created the traffic policy instance.
+    ///
+    /// Required.
+    pub id: Option<String>,
+}
+
+myaws_core::setters!(DeleteTrafficPolicyInstanceInput {
+    into id("Id"): String;
+});
+
+impl IntoValue for DeleteTrafficPolicyInstanceInput {
     fn into_value(self) -> Value {
-        Value::Struct(vec![self.id.into_value(), self.version.into_value()])
+        Value::Struct(vec![self.id.into_value()])
     }
 }
 
 /// An empty element.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteTrafficPolicyResponse {
+pub struct DeleteTrafficPolicyInstanceOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteTrafficPolicyResponse {
+impl FromValue for DeleteTrafficPolicyInstanceOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        StructReader::new(value)?;
+        Ok(Self::default())
+    }
+}
+
+/// An empty element.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTrafficPolicyOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for DeleteTrafficPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -3706,7 +3119,7 @@ impl FromValue for DeleteTrafficPolicyResponse {
 /// A complex type that contains information about the request to remove authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteVPCAssociationAuthorizationRequest {
+pub struct DeleteVPCAssociationAuthorizationInput {
     /// When removing authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account, the ID of the hosted zone.
     ///
     /// Required.
@@ -3717,20 +3130,12 @@ pub struct DeleteVPCAssociationAuthorizationRequest {
     pub vpc: Option<crate::types::VPC>,
 }
 
-impl DeleteVPCAssociationAuthorizationRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `VPC` (see [`Self::vpc`]).
-    pub fn vpc(mut self, value: crate::types::VPC) -> Self {
-        self.vpc = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteVPCAssociationAuthorizationInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    value vpc("VPC"): crate::types::VPC;
+});
 
-impl IntoValue for DeleteVPCAssociationAuthorizationRequest {
+impl IntoValue for DeleteVPCAssociationAuthorizationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -3742,12 +3147,12 @@ impl IntoValue for DeleteVPCAssociationAuthorizationRequest {
 /// Empty response for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteVPCAssociationAuthorizationResponse {
+pub struct DeleteVPCAssociationAuthorizationOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteVPCAssociationAuthorizationResponse {
+impl FromValue for DeleteVPCAssociationAuthorizationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -3764,18 +3169,10 @@ pub struct Dimension {
     pub value: Option<String>,
 }
 
-impl Dimension {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Dimension {
+    into name("Name"): String;
+    into value("Value"): String;
+});
 
 impl FromValue for Dimension {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3790,22 +3187,18 @@ impl FromValue for Dimension {
 /// The `DisableHostedZoneDNSSECRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisableHostedZoneDNSSECRequest {
+pub struct DisableHostedZoneDNSSECInput {
     /// A unique string used to identify a hosted zone.
     ///
     /// Required.
     pub hosted_zone_id: Option<String>,
 }
 
-impl DisableHostedZoneDNSSECRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DisableHostedZoneDNSSECInput {
+    into hosted_zone_id("HostedZoneId"): String;
+});
 
-impl IntoValue for DisableHostedZoneDNSSECRequest {
+impl IntoValue for DisableHostedZoneDNSSECInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.hosted_zone_id.into_value()])
     }
@@ -3814,22 +3207,18 @@ impl IntoValue for DisableHostedZoneDNSSECRequest {
 /// The `DisableHostedZoneDNSSECResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisableHostedZoneDNSSECResponse {
+pub struct DisableHostedZoneDNSSECOutput {
     /// The `ChangeInfo` member.
     pub change_info: Option<crate::types::ChangeInfo>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DisableHostedZoneDNSSECResponse {
-    /// Sets `ChangeInfo` (see [`Self::change_info`]).
-    pub fn change_info(mut self, value: crate::types::ChangeInfo) -> Self {
-        self.change_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DisableHostedZoneDNSSECOutput {
+    value change_info("ChangeInfo"): crate::types::ChangeInfo;
+});
 
-impl FromValue for DisableHostedZoneDNSSECResponse {
+impl FromValue for DisableHostedZoneDNSSECOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3841,7 +3230,7 @@ impl FromValue for DisableHostedZoneDNSSECResponse {
 /// A complex type that contains information about the VPC that you want to disassociate from a specified private hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisassociateVPCFromHostedZoneRequest {
+pub struct DisassociateVPCFromHostedZoneInput {
     /// The ID of the private hosted zone that you want to disassociate a VPC from.
     ///
     /// Required.
@@ -3854,25 +3243,13 @@ pub struct DisassociateVPCFromHostedZoneRequest {
     pub comment: Option<String>,
 }
 
-impl DisassociateVPCFromHostedZoneRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `VPC` (see [`Self::vpc`]).
-    pub fn vpc(mut self, value: crate::types::VPC) -> Self {
-        self.vpc = Some(value);
-        self
-    }
-    /// Sets `Comment` (see [`Self::comment`]).
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DisassociateVPCFromHostedZoneInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    value vpc("VPC"): crate::types::VPC;
+    into comment("Comment"): String;
+});
 
-impl IntoValue for DisassociateVPCFromHostedZoneRequest {
+impl IntoValue for DisassociateVPCFromHostedZoneInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -3885,22 +3262,18 @@ impl IntoValue for DisassociateVPCFromHostedZoneRequest {
 /// A complex type that contains the response information for the disassociate request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisassociateVPCFromHostedZoneResponse {
+pub struct DisassociateVPCFromHostedZoneOutput {
     /// A complex type that describes the changes made to the specified private hosted zone.
     pub change_info: Option<crate::types::ChangeInfo>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DisassociateVPCFromHostedZoneResponse {
-    /// Sets `ChangeInfo` (see [`Self::change_info`]).
-    pub fn change_info(mut self, value: crate::types::ChangeInfo) -> Self {
-        self.change_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DisassociateVPCFromHostedZoneOutput {
+    value change_info("ChangeInfo"): crate::types::ChangeInfo;
+});
 
-impl FromValue for DisassociateVPCFromHostedZoneResponse {
+impl FromValue for DisassociateVPCFromHostedZoneOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3912,22 +3285,18 @@ impl FromValue for DisassociateVPCFromHostedZoneResponse {
 /// The `EnableHostedZoneDNSSECRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableHostedZoneDNSSECRequest {
+pub struct EnableHostedZoneDNSSECInput {
     /// A unique string used to identify a hosted zone.
     ///
     /// Required.
     pub hosted_zone_id: Option<String>,
 }
 
-impl EnableHostedZoneDNSSECRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EnableHostedZoneDNSSECInput {
+    into hosted_zone_id("HostedZoneId"): String;
+});
 
-impl IntoValue for EnableHostedZoneDNSSECRequest {
+impl IntoValue for EnableHostedZoneDNSSECInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.hosted_zone_id.into_value()])
     }
@@ -3936,22 +3305,18 @@ impl IntoValue for EnableHostedZoneDNSSECRequest {
 /// The `EnableHostedZoneDNSSECResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableHostedZoneDNSSECResponse {
+pub struct EnableHostedZoneDNSSECOutput {
     /// The `ChangeInfo` member.
     pub change_info: Option<crate::types::ChangeInfo>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl EnableHostedZoneDNSSECResponse {
-    /// Sets `ChangeInfo` (see [`Self::change_info`]).
-    pub fn change_info(mut self, value: crate::types::ChangeInfo) -> Self {
-        self.change_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(EnableHostedZoneDNSSECOutput {
+    value change_info("ChangeInfo"): crate::types::ChangeInfo;
+});
 
-impl FromValue for EnableHostedZoneDNSSECResponse {
+impl FromValue for EnableHostedZoneDNSSECOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3990,23 +3355,11 @@ pub struct GeoLocation {
     pub subdivision_code: Option<String>,
 }
 
-impl GeoLocation {
-    /// Sets `ContinentCode` (see [`Self::continent_code`]).
-    pub fn continent_code(mut self, value: impl Into<String>) -> Self {
-        self.continent_code = Some(value.into());
-        self
-    }
-    /// Sets `CountryCode` (see [`Self::country_code`]).
-    pub fn country_code(mut self, value: impl Into<String>) -> Self {
-        self.country_code = Some(value.into());
-        self
-    }
-    /// Sets `SubdivisionCode` (see [`Self::subdivision_code`]).
-    pub fn subdivision_code(mut self, value: impl Into<String>) -> Self {
-        self.subdivision_code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GeoLocation {
+    into continent_code("ContinentCode"): String;
+    into country_code("CountryCode"): String;
+    into subdivision_code("SubdivisionCode"): String;
+});
 
 impl IntoValue for GeoLocation {
     fn into_value(self) -> Value {
@@ -4047,38 +3400,14 @@ pub struct GeoLocationDetails {
     pub subdivision_name: Option<String>,
 }
 
-impl GeoLocationDetails {
-    /// Sets `ContinentCode` (see [`Self::continent_code`]).
-    pub fn continent_code(mut self, value: impl Into<String>) -> Self {
-        self.continent_code = Some(value.into());
-        self
-    }
-    /// Sets `ContinentName` (see [`Self::continent_name`]).
-    pub fn continent_name(mut self, value: impl Into<String>) -> Self {
-        self.continent_name = Some(value.into());
-        self
-    }
-    /// Sets `CountryCode` (see [`Self::country_code`]).
-    pub fn country_code(mut self, value: impl Into<String>) -> Self {
-        self.country_code = Some(value.into());
-        self
-    }
-    /// Sets `CountryName` (see [`Self::country_name`]).
-    pub fn country_name(mut self, value: impl Into<String>) -> Self {
-        self.country_name = Some(value.into());
-        self
-    }
-    /// Sets `SubdivisionCode` (see [`Self::subdivision_code`]).
-    pub fn subdivision_code(mut self, value: impl Into<String>) -> Self {
-        self.subdivision_code = Some(value.into());
-        self
-    }
-    /// Sets `SubdivisionName` (see [`Self::subdivision_name`]).
-    pub fn subdivision_name(mut self, value: impl Into<String>) -> Self {
-        self.subdivision_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GeoLocationDetails {
+    into continent_code("ContinentCode"): String;
+    into continent_name("ContinentName"): String;
+    into country_code("CountryCode"): String;
+    into country_name("CountryName"): String;
+    into subdivision_code("SubdivisionCode"): String;
+    into subdivision_name("SubdivisionName"): String;
+});
 
 impl FromValue for GeoLocationDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4121,28 +3450,12 @@ pub struct GeoProximityLocation {
     pub bias: Option<i32>,
 }
 
-impl GeoProximityLocation {
-    /// Sets `AWSRegion` (see [`Self::aws_region`]).
-    pub fn aws_region(mut self, value: impl Into<String>) -> Self {
-        self.aws_region = Some(value.into());
-        self
-    }
-    /// Sets `LocalZoneGroup` (see [`Self::local_zone_group`]).
-    pub fn local_zone_group(mut self, value: impl Into<String>) -> Self {
-        self.local_zone_group = Some(value.into());
-        self
-    }
-    /// Sets `Coordinates` (see [`Self::coordinates`]).
-    pub fn coordinates(mut self, value: crate::types::Coordinates) -> Self {
-        self.coordinates = Some(value);
-        self
-    }
-    /// Sets `Bias` (see [`Self::bias`]).
-    pub fn bias(mut self, value: i32) -> Self {
-        self.bias = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GeoProximityLocation {
+    into aws_region("AWSRegion"): String;
+    into local_zone_group("LocalZoneGroup"): String;
+    value coordinates("Coordinates"): crate::types::Coordinates;
+    value bias("Bias"): i32;
+});
 
 impl IntoValue for GeoProximityLocation {
     fn into_value(self) -> Value {
@@ -4170,7 +3483,7 @@ impl FromValue for GeoProximityLocation {
 /// A complex type that contains information about the request to create a hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccountLimitRequest {
+pub struct GetAccountLimitInput {
     /// The limit that you want to get. Valid values include the following:
     ///
     /// - **MAX_HEALTH_CHECKS_BY_OWNER**: The maximum number of health checks that you can create using the current account.
@@ -4183,15 +3496,11 @@ pub struct GetAccountLimitRequest {
     pub r#type: Option<crate::types::AccountLimitType>,
 }
 
-impl GetAccountLimitRequest {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::AccountLimitType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccountLimitInput {
+    into r#type("Type"): crate::types::AccountLimitType;
+});
 
-impl IntoValue for GetAccountLimitRequest {
+impl IntoValue for GetAccountLimitInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.r#type.into_value()])
     }
@@ -4200,7 +3509,7 @@ impl IntoValue for GetAccountLimitRequest {
 /// A complex type that contains the requested limit.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccountLimitResponse {
+pub struct GetAccountLimitOutput {
     /// The current setting for the specified limit. For example, if you specified `MAX_HEALTH_CHECKS_BY_OWNER` for the value of `Type` in the request, the value of `Limit` is the maximum number of health checks that you can create using the current account.
     pub limit: Option<crate::types::AccountLimit>,
     /// The current number of entities that you have created of the specified type. For example, if you specified `MAX_HEALTH_CHECKS_BY_OWNER` for the value of `Type` in the request, the value of `Count` is the current number of health checks that you have created using the current account.
@@ -4209,20 +3518,12 @@ pub struct GetAccountLimitResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccountLimitResponse {
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: crate::types::AccountLimit) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `Count` (see [`Self::count`]).
-    pub fn count(mut self, value: i64) -> Self {
-        self.count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetAccountLimitOutput {
+    value limit("Limit"): crate::types::AccountLimit;
+    value count("Count"): i64;
+});
 
-impl FromValue for GetAccountLimitResponse {
+impl FromValue for GetAccountLimitOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4235,22 +3536,18 @@ impl FromValue for GetAccountLimitResponse {
 /// The input for a GetChange request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetChangeRequest {
+pub struct GetChangeInput {
     /// The ID of the change batch request. The value that you specify here is the value that `ChangeResourceRecordSets` returned in the `Id` element when you submitted the request.
     ///
     /// Required.
     pub id: Option<String>,
 }
 
-impl GetChangeRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetChangeInput {
+    into id("Id"): String;
+});
 
-impl IntoValue for GetChangeRequest {
+impl IntoValue for GetChangeInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.id.into_value()])
     }
@@ -4259,22 +3556,18 @@ impl IntoValue for GetChangeRequest {
 /// A complex type that contains the `ChangeInfo` element.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetChangeResponse {
+pub struct GetChangeOutput {
     /// A complex type that contains information about the specified change batch.
     pub change_info: Option<crate::types::ChangeInfo>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetChangeResponse {
-    /// Sets `ChangeInfo` (see [`Self::change_info`]).
-    pub fn change_info(mut self, value: crate::types::ChangeInfo) -> Self {
-        self.change_info = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetChangeOutput {
+    value change_info("ChangeInfo"): crate::types::ChangeInfo;
+});
 
-impl FromValue for GetChangeResponse {
+impl FromValue for GetChangeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4286,9 +3579,9 @@ impl FromValue for GetChangeResponse {
 /// Empty request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetCheckerIpRangesRequest {}
+pub struct GetCheckerIpRangesInput {}
 
-impl IntoValue for GetCheckerIpRangesRequest {
+impl IntoValue for GetCheckerIpRangesInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -4297,22 +3590,18 @@ impl IntoValue for GetCheckerIpRangesRequest {
 /// A complex type that contains the `CheckerIpRanges` element.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetCheckerIpRangesResponse {
+pub struct GetCheckerIpRangesOutput {
     /// A complex type that contains sorted list of IP ranges in CIDR format for Amazon Route 53 health checkers.
     pub checker_ip_ranges: Option<Vec<String>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetCheckerIpRangesResponse {
-    /// Sets `CheckerIpRanges` (see [`Self::checker_ip_ranges`]).
-    pub fn checker_ip_ranges(mut self, value: Vec<String>) -> Self {
-        self.checker_ip_ranges = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetCheckerIpRangesOutput {
+    list_into checker_ip_ranges("CheckerIpRanges"): String, push_checker_ip_ranges;
+});
 
-impl FromValue for GetCheckerIpRangesResponse {
+impl FromValue for GetCheckerIpRangesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4324,22 +3613,18 @@ impl FromValue for GetCheckerIpRangesResponse {
 /// The `GetDNSSECRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDNSSECRequest {
+pub struct GetDNSSECInput {
     /// A unique string used to identify a hosted zone.
     ///
     /// Required.
     pub hosted_zone_id: Option<String>,
 }
 
-impl GetDNSSECRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDNSSECInput {
+    into hosted_zone_id("HostedZoneId"): String;
+});
 
-impl IntoValue for GetDNSSECRequest {
+impl IntoValue for GetDNSSECInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.hosted_zone_id.into_value()])
     }
@@ -4348,7 +3633,7 @@ impl IntoValue for GetDNSSECRequest {
 /// The `GetDNSSECResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDNSSECResponse {
+pub struct GetDNSSECOutput {
     /// A string representing the status of DNSSEC.
     pub status: Option<crate::types::DNSSECStatus>,
     /// The key-signing keys (KSKs) in your account.
@@ -4357,20 +3642,12 @@ pub struct GetDNSSECResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDNSSECResponse {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: crate::types::DNSSECStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets `KeySigningKeys` (see [`Self::key_signing_keys`]).
-    pub fn key_signing_keys(mut self, value: Vec<crate::types::KeySigningKey>) -> Self {
-        self.key_signing_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDNSSECOutput {
+    value status("Status"): crate::types::DNSSECStatus;
+    list key_signing_keys("KeySigningKeys"): crate::types::KeySigningKey, push_key_signing_keys;
+});
 
-impl FromValue for GetDNSSECResponse {
+impl FromValue for GetDNSSECOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4383,7 +3660,7 @@ impl FromValue for GetDNSSECResponse {
 /// A request for information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetGeoLocationRequest {
+pub struct GetGeoLocationInput {
     /// For geolocation resource record sets, a two-letter abbreviation that identifies a continent. Amazon Route 53 supports the following continent codes:
     ///
     /// - **AF**: Africa
@@ -4402,25 +3679,13 @@ pub struct GetGeoLocationRequest {
     pub subdivision_code: Option<String>,
 }
 
-impl GetGeoLocationRequest {
-    /// Sets `ContinentCode` (see [`Self::continent_code`]).
-    pub fn continent_code(mut self, value: impl Into<String>) -> Self {
-        self.continent_code = Some(value.into());
-        self
-    }
-    /// Sets `CountryCode` (see [`Self::country_code`]).
-    pub fn country_code(mut self, value: impl Into<String>) -> Self {
-        self.country_code = Some(value.into());
-        self
-    }
-    /// Sets `SubdivisionCode` (see [`Self::subdivision_code`]).
-    pub fn subdivision_code(mut self, value: impl Into<String>) -> Self {
-        self.subdivision_code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetGeoLocationInput {
+    into continent_code("ContinentCode"): String;
+    into country_code("CountryCode"): String;
+    into subdivision_code("SubdivisionCode"): String;
+});
 
-impl IntoValue for GetGeoLocationRequest {
+impl IntoValue for GetGeoLocationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.continent_code.into_value(),
@@ -4433,22 +3698,18 @@ impl IntoValue for GetGeoLocationRequest {
 /// A complex type that contains the response information for the specified geolocation code.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetGeoLocationResponse {
+pub struct GetGeoLocationOutput {
     /// A complex type that contains the codes and full continent, country, and subdivision names for the specified geolocation code.
     pub geo_location_details: Option<crate::types::GeoLocationDetails>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetGeoLocationResponse {
-    /// Sets `GeoLocationDetails` (see [`Self::geo_location_details`]).
-    pub fn geo_location_details(mut self, value: crate::types::GeoLocationDetails) -> Self {
-        self.geo_location_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetGeoLocationOutput {
+    value geo_location_details("GeoLocationDetails"): crate::types::GeoLocationDetails;
+});
 
-impl FromValue for GetGeoLocationResponse {
+impl FromValue for GetGeoLocationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4460,9 +3721,9 @@ impl FromValue for GetGeoLocationResponse {
 /// A request for the number of health checks that are associated with the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHealthCheckCountRequest {}
+pub struct GetHealthCheckCountInput {}
 
-impl IntoValue for GetHealthCheckCountRequest {
+impl IntoValue for GetHealthCheckCountInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -4471,22 +3732,18 @@ impl IntoValue for GetHealthCheckCountRequest {
 /// A complex type that contains the response to a `GetHealthCheckCount` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHealthCheckCountResponse {
+pub struct GetHealthCheckCountOutput {
     /// The number of health checks associated with the current Amazon Web Services account.
     pub health_check_count: Option<i64>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetHealthCheckCountResponse {
-    /// Sets `HealthCheckCount` (see [`Self::health_check_count`]).
-    pub fn health_check_count(mut self, value: i64) -> Self {
-        self.health_check_count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetHealthCheckCountOutput {
+    value health_check_count("HealthCheckCount"): i64;
+});
 
-impl FromValue for GetHealthCheckCountResponse {
+impl FromValue for GetHealthCheckCountOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4495,10 +3752,30 @@ impl FromValue for GetHealthCheckCountResponse {
     }
 }
 
+/// A request to get information about a specified health check.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHealthCheckInput {
+    /// The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long.
+    ///
+    /// Required.
+    pub health_check_id: Option<String>,
+}
+
+myaws_core::setters!(GetHealthCheckInput {
+    into health_check_id("HealthCheckId"): String;
+});
+
+impl IntoValue for GetHealthCheckInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.health_check_id.into_value()])
+    }
+}
+
 /// A request for the reason that a health check failed most recently.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHealthCheckLastFailureReasonRequest {
+pub struct GetHealthCheckLastFailureReasonInput {
     /// The ID for the health check for which you want the last failure reason. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
     ///
     /// If you want to get the last failure reason for a calculated health check, you must use the Amazon Route 53 console or the CloudWatch console. You can't use `GetHealthCheckLastFailureReason` for a calculated health check.
@@ -4507,15 +3784,11 @@ pub struct GetHealthCheckLastFailureReasonRequest {
     pub health_check_id: Option<String>,
 }
 
-impl GetHealthCheckLastFailureReasonRequest {
-    /// Sets `HealthCheckId` (see [`Self::health_check_id`]).
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.health_check_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetHealthCheckLastFailureReasonInput {
+    into health_check_id("HealthCheckId"): String;
+});
 
-impl IntoValue for GetHealthCheckLastFailureReasonRequest {
+impl IntoValue for GetHealthCheckLastFailureReasonInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.health_check_id.into_value()])
     }
@@ -4524,25 +3797,18 @@ impl IntoValue for GetHealthCheckLastFailureReasonRequest {
 /// A complex type that contains the response to a `GetHealthCheckLastFailureReason` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHealthCheckLastFailureReasonResponse {
+pub struct GetHealthCheckLastFailureReasonOutput {
     /// A list that contains one `Observation` element for each Amazon Route 53 health checker that is reporting a last failure reason.
     pub health_check_observations: Option<Vec<crate::types::HealthCheckObservation>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetHealthCheckLastFailureReasonResponse {
-    /// Sets `HealthCheckObservations` (see [`Self::health_check_observations`]).
-    pub fn health_check_observations(
-        mut self,
-        value: Vec<crate::types::HealthCheckObservation>,
-    ) -> Self {
-        self.health_check_observations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetHealthCheckLastFailureReasonOutput {
+    list health_check_observations("HealthCheckObservations"): crate::types::HealthCheckObservation, push_health_check_observations;
+});
 
-impl FromValue for GetHealthCheckLastFailureReasonResponse {
+impl FromValue for GetHealthCheckLastFailureReasonOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4551,49 +3817,21 @@ impl FromValue for GetHealthCheckLastFailureReasonResponse {
     }
 }
 
-/// A request to get information about a specified health check.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetHealthCheckRequest {
-    /// The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long.
-    ///
-    /// Required.
-    pub health_check_id: Option<String>,
-}
-
-impl GetHealthCheckRequest {
-    /// Sets `HealthCheckId` (see [`Self::health_check_id`]).
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.health_check_id = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetHealthCheckRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.health_check_id.into_value()])
-    }
-}
-
 /// A complex type that contains the response to a `GetHealthCheck` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHealthCheckResponse {
+pub struct GetHealthCheckOutput {
     /// A complex type that contains information about one health check that is associated with the current Amazon Web Services account.
     pub health_check: Option<crate::types::HealthCheck>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetHealthCheckResponse {
-    /// Sets `HealthCheck` (see [`Self::health_check`]).
-    pub fn health_check(mut self, value: crate::types::HealthCheck) -> Self {
-        self.health_check = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetHealthCheckOutput {
+    value health_check("HealthCheck"): crate::types::HealthCheck;
+});
 
-impl FromValue for GetHealthCheckResponse {
+impl FromValue for GetHealthCheckOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4605,7 +3843,7 @@ impl FromValue for GetHealthCheckResponse {
 /// A request to get the status for a health check.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHealthCheckStatusRequest {
+pub struct GetHealthCheckStatusInput {
     /// The ID for the health check that you want the current status for. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
     ///
     /// If you want to check the status of a calculated health check, you must use the Amazon Route 53 console or the CloudWatch console. You can't use `GetHealthCheckStatus` to get the status of a calculated health check.
@@ -4614,15 +3852,11 @@ pub struct GetHealthCheckStatusRequest {
     pub health_check_id: Option<String>,
 }
 
-impl GetHealthCheckStatusRequest {
-    /// Sets `HealthCheckId` (see [`Self::health_check_id`]).
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.health_check_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetHealthCheckStatusInput {
+    into health_check_id("HealthCheckId"): String;
+});
 
-impl IntoValue for GetHealthCheckStatusRequest {
+impl IntoValue for GetHealthCheckStatusInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.health_check_id.into_value()])
     }
@@ -4631,25 +3865,18 @@ impl IntoValue for GetHealthCheckStatusRequest {
 /// A complex type that contains the response to a `GetHealthCheck` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHealthCheckStatusResponse {
+pub struct GetHealthCheckStatusOutput {
     /// A list that contains one `HealthCheckObservation` element for each Amazon Route 53 health checker that is reporting a status about the health check endpoint.
     pub health_check_observations: Option<Vec<crate::types::HealthCheckObservation>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetHealthCheckStatusResponse {
-    /// Sets `HealthCheckObservations` (see [`Self::health_check_observations`]).
-    pub fn health_check_observations(
-        mut self,
-        value: Vec<crate::types::HealthCheckObservation>,
-    ) -> Self {
-        self.health_check_observations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetHealthCheckStatusOutput {
+    list health_check_observations("HealthCheckObservations"): crate::types::HealthCheckObservation, push_health_check_observations;
+});
 
-impl FromValue for GetHealthCheckStatusResponse {
+impl FromValue for GetHealthCheckStatusOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4661,9 +3888,9 @@ impl FromValue for GetHealthCheckStatusResponse {
 /// A request to retrieve a count of all the hosted zones that are associated with the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHostedZoneCountRequest {}
+pub struct GetHostedZoneCountInput {}
 
-impl IntoValue for GetHostedZoneCountRequest {
+impl IntoValue for GetHostedZoneCountInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -4672,22 +3899,18 @@ impl IntoValue for GetHostedZoneCountRequest {
 /// A complex type that contains the response to a `GetHostedZoneCount` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHostedZoneCountResponse {
+pub struct GetHostedZoneCountOutput {
     /// The total number of public and private hosted zones that are associated with the current Amazon Web Services account.
     pub hosted_zone_count: Option<i64>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetHostedZoneCountResponse {
-    /// Sets `HostedZoneCount` (see [`Self::hosted_zone_count`]).
-    pub fn hosted_zone_count(mut self, value: i64) -> Self {
-        self.hosted_zone_count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetHostedZoneCountOutput {
+    value hosted_zone_count("HostedZoneCount"): i64;
+});
 
-impl FromValue for GetHostedZoneCountResponse {
+impl FromValue for GetHostedZoneCountOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4696,10 +3919,30 @@ impl FromValue for GetHostedZoneCountResponse {
     }
 }
 
+/// A request to get information about a specified hosted zone.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHostedZoneInput {
+    /// The ID of the hosted zone that you want to get information about.
+    ///
+    /// Required.
+    pub id: Option<String>,
+}
+
+myaws_core::setters!(GetHostedZoneInput {
+    into id("Id"): String;
+});
+
+impl IntoValue for GetHostedZoneInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.id.into_value()])
+    }
+}
+
 /// A complex type that contains information about the request to create a hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHostedZoneLimitRequest {
+pub struct GetHostedZoneLimitInput {
     /// The limit that you want to get. Valid values include the following:
     ///
     /// - **MAX_RRSETS_BY_ZONE**: The maximum number of records that you can create in the specified hosted zone.
@@ -4713,20 +3956,12 @@ pub struct GetHostedZoneLimitRequest {
     pub hosted_zone_id: Option<String>,
 }
 
-impl GetHostedZoneLimitRequest {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::HostedZoneLimitType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetHostedZoneLimitInput {
+    into r#type("Type"): crate::types::HostedZoneLimitType;
+    into hosted_zone_id("HostedZoneId"): String;
+});
 
-impl IntoValue for GetHostedZoneLimitRequest {
+impl IntoValue for GetHostedZoneLimitInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.r#type.into_value(),
@@ -4738,7 +3973,7 @@ impl IntoValue for GetHostedZoneLimitRequest {
 /// A complex type that contains the requested limit.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHostedZoneLimitResponse {
+pub struct GetHostedZoneLimitOutput {
     /// The current setting for the specified limit. For example, if you specified `MAX_RRSETS_BY_ZONE` for the value of `Type` in the request, the value of `Limit` is the maximum number of records that you can create in the specified hosted zone.
     pub limit: Option<crate::types::HostedZoneLimit>,
     /// The current number of entities that you have created of the specified type. For example, if you specified `MAX_RRSETS_BY_ZONE` for the value of `Type` in the request, the value of `Count` is the current number of records that you have created in the specified hosted zone.
@@ -4747,20 +3982,12 @@ pub struct GetHostedZoneLimitResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetHostedZoneLimitResponse {
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: crate::types::HostedZoneLimit) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `Count` (see [`Self::count`]).
-    pub fn count(mut self, value: i64) -> Self {
-        self.count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetHostedZoneLimitOutput {
+    value limit("Limit"): crate::types::HostedZoneLimit;
+    value count("Count"): i64;
+});
 
-impl FromValue for GetHostedZoneLimitResponse {
+impl FromValue for GetHostedZoneLimitOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4770,34 +3997,10 @@ impl FromValue for GetHostedZoneLimitResponse {
     }
 }
 
-/// A request to get information about a specified hosted zone.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetHostedZoneRequest {
-    /// The ID of the hosted zone that you want to get information about.
-    ///
-    /// Required.
-    pub id: Option<String>,
-}
-
-impl GetHostedZoneRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetHostedZoneRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.id.into_value()])
-    }
-}
-
 /// A complex type that contain the response to a `GetHostedZone` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetHostedZoneResponse {
+pub struct GetHostedZoneOutput {
     /// A complex type that contains general information about the specified hosted zone.
     pub hosted_zone: Option<crate::types::HostedZone>,
     /// A complex type that lists the Amazon Route 53 name servers for the specified hosted zone.
@@ -4808,25 +4011,13 @@ pub struct GetHostedZoneResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetHostedZoneResponse {
-    /// Sets `HostedZone` (see [`Self::hosted_zone`]).
-    pub fn hosted_zone(mut self, value: crate::types::HostedZone) -> Self {
-        self.hosted_zone = Some(value);
-        self
-    }
-    /// Sets `DelegationSet` (see [`Self::delegation_set`]).
-    pub fn delegation_set(mut self, value: crate::types::DelegationSet) -> Self {
-        self.delegation_set = Some(value);
-        self
-    }
-    /// Sets `VPCs` (see [`Self::_vpcs`]).
-    pub fn _vpcs(mut self, value: Vec<crate::types::VPC>) -> Self {
-        self._vpcs = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetHostedZoneOutput {
+    value hosted_zone("HostedZone"): crate::types::HostedZone;
+    value delegation_set("DelegationSet"): crate::types::DelegationSet;
+    list _vpcs("VPCs"): crate::types::VPC, push_vpcs;
+});
 
-impl FromValue for GetHostedZoneResponse {
+impl FromValue for GetHostedZoneOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4840,22 +4031,18 @@ impl FromValue for GetHostedZoneResponse {
 /// The `GetQueryLoggingConfigRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetQueryLoggingConfigRequest {
+pub struct GetQueryLoggingConfigInput {
     /// The ID of the configuration for DNS query logging that you want to get information about.
     ///
     /// Required.
     pub id: Option<String>,
 }
 
-impl GetQueryLoggingConfigRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetQueryLoggingConfigInput {
+    into id("Id"): String;
+});
 
-impl IntoValue for GetQueryLoggingConfigRequest {
+impl IntoValue for GetQueryLoggingConfigInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.id.into_value()])
     }
@@ -4864,22 +4051,18 @@ impl IntoValue for GetQueryLoggingConfigRequest {
 /// The `GetQueryLoggingConfigResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetQueryLoggingConfigResponse {
+pub struct GetQueryLoggingConfigOutput {
     /// A complex type that contains information about the query logging configuration that you specified in a [GetQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetQueryLoggingConfig.html) request.
     pub query_logging_config: Option<crate::types::QueryLoggingConfig>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetQueryLoggingConfigResponse {
-    /// Sets `QueryLoggingConfig` (see [`Self::query_logging_config`]).
-    pub fn query_logging_config(mut self, value: crate::types::QueryLoggingConfig) -> Self {
-        self.query_logging_config = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetQueryLoggingConfigOutput {
+    value query_logging_config("QueryLoggingConfig"): crate::types::QueryLoggingConfig;
+});
 
-impl FromValue for GetQueryLoggingConfigResponse {
+impl FromValue for GetQueryLoggingConfigOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4888,10 +4071,30 @@ impl FromValue for GetQueryLoggingConfigResponse {
     }
 }
 
+/// A request to get information about a specified reusable delegation set.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetReusableDelegationSetInput {
+    /// The ID of the reusable delegation set that you want to get a list of name servers for.
+    ///
+    /// Required.
+    pub id: Option<String>,
+}
+
+myaws_core::setters!(GetReusableDelegationSetInput {
+    into id("Id"): String;
+});
+
+impl IntoValue for GetReusableDelegationSetInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.id.into_value()])
+    }
+}
+
 /// A complex type that contains information about the request to create a hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetReusableDelegationSetLimitRequest {
+pub struct GetReusableDelegationSetLimitInput {
     /// Specify `MAX_ZONES_BY_REUSABLE_DELEGATION_SET` to get the maximum number of hosted zones that you can associate with the specified reusable delegation set.
     ///
     /// Required.
@@ -4902,23 +4105,12 @@ pub struct GetReusableDelegationSetLimitRequest {
     pub delegation_set_id: Option<String>,
 }
 
-impl GetReusableDelegationSetLimitRequest {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(
-        mut self,
-        value: impl Into<crate::types::ReusableDelegationSetLimitType>,
-    ) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `DelegationSetId` (see [`Self::delegation_set_id`]).
-    pub fn delegation_set_id(mut self, value: impl Into<String>) -> Self {
-        self.delegation_set_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetReusableDelegationSetLimitInput {
+    into r#type("Type"): crate::types::ReusableDelegationSetLimitType;
+    into delegation_set_id("DelegationSetId"): String;
+});
 
-impl IntoValue for GetReusableDelegationSetLimitRequest {
+impl IntoValue for GetReusableDelegationSetLimitInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.r#type.into_value(),
@@ -4930,7 +4122,7 @@ impl IntoValue for GetReusableDelegationSetLimitRequest {
 /// A complex type that contains the requested limit.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetReusableDelegationSetLimitResponse {
+pub struct GetReusableDelegationSetLimitOutput {
     /// The current setting for the limit on hosted zones that you can associate with the specified reusable delegation set.
     pub limit: Option<crate::types::ReusableDelegationSetLimit>,
     /// The current number of hosted zones that you can associate with the specified reusable delegation set.
@@ -4939,20 +4131,12 @@ pub struct GetReusableDelegationSetLimitResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetReusableDelegationSetLimitResponse {
-    /// Sets `Limit` (see [`Self::limit`]).
-    pub fn limit(mut self, value: crate::types::ReusableDelegationSetLimit) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets `Count` (see [`Self::count`]).
-    pub fn count(mut self, value: i64) -> Self {
-        self.count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetReusableDelegationSetLimitOutput {
+    value limit("Limit"): crate::types::ReusableDelegationSetLimit;
+    value count("Count"): i64;
+});
 
-impl FromValue for GetReusableDelegationSetLimitResponse {
+impl FromValue for GetReusableDelegationSetLimitOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4962,49 +4146,21 @@ impl FromValue for GetReusableDelegationSetLimitResponse {
     }
 }
 
-/// A request to get information about a specified reusable delegation set.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetReusableDelegationSetRequest {
-    /// The ID of the reusable delegation set that you want to get a list of name servers for.
-    ///
-    /// Required.
-    pub id: Option<String>,
-}
-
-impl GetReusableDelegationSetRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetReusableDelegationSetRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.id.into_value()])
-    }
-}
-
 /// A complex type that contains the response to the `GetReusableDelegationSet` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetReusableDelegationSetResponse {
+pub struct GetReusableDelegationSetOutput {
     /// A complex type that contains information about the reusable delegation set.
     pub delegation_set: Option<crate::types::DelegationSet>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetReusableDelegationSetResponse {
-    /// Sets `DelegationSet` (see [`Self::delegation_set`]).
-    pub fn delegation_set(mut self, value: crate::types::DelegationSet) -> Self {
-        self.delegation_set = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetReusableDelegationSetOutput {
+    value delegation_set("DelegationSet"): crate::types::DelegationSet;
+});
 
-impl FromValue for GetReusableDelegationSetResponse {
+impl FromValue for GetReusableDelegationSetOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5013,12 +4169,37 @@ impl FromValue for GetReusableDelegationSetResponse {
     }
 }
 
+/// Gets information about a specific traffic policy version.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTrafficPolicyInput {
+    /// The ID of the traffic policy that you want to get information about.
+    ///
+    /// Required.
+    pub id: Option<String>,
+    /// The version number of the traffic policy that you want to get information about.
+    ///
+    /// Required.
+    pub version: Option<i32>,
+}
+
+myaws_core::setters!(GetTrafficPolicyInput {
+    into id("Id"): String;
+    value version("Version"): i32;
+});
+
+impl IntoValue for GetTrafficPolicyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.id.into_value(), self.version.into_value()])
+    }
+}
+
 /// Request to get the number of traffic policy instances that are associated with the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetTrafficPolicyInstanceCountRequest {}
+pub struct GetTrafficPolicyInstanceCountInput {}
 
-impl IntoValue for GetTrafficPolicyInstanceCountRequest {
+impl IntoValue for GetTrafficPolicyInstanceCountInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -5027,22 +4208,18 @@ impl IntoValue for GetTrafficPolicyInstanceCountRequest {
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetTrafficPolicyInstanceCountResponse {
+pub struct GetTrafficPolicyInstanceCountOutput {
     /// The number of traffic policy instances that are associated with the current Amazon Web Services account.
     pub traffic_policy_instance_count: Option<i32>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetTrafficPolicyInstanceCountResponse {
-    /// Sets `TrafficPolicyInstanceCount` (see [`Self::traffic_policy_instance_count`]).
-    pub fn traffic_policy_instance_count(mut self, value: i32) -> Self {
-        self.traffic_policy_instance_count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetTrafficPolicyInstanceCountOutput {
+    value traffic_policy_instance_count("TrafficPolicyInstanceCount"): i32;
+});
 
-impl FromValue for GetTrafficPolicyInstanceCountResponse {
+impl FromValue for GetTrafficPolicyInstanceCountOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5054,22 +4231,18 @@ impl FromValue for GetTrafficPolicyInstanceCountResponse {
 /// Gets information about a specified traffic policy instance.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetTrafficPolicyInstanceRequest {
+pub struct GetTrafficPolicyInstanceInput {
     /// The ID of the traffic policy instance that you want to get information about.
     ///
     /// Required.
     pub id: Option<String>,
 }
 
-impl GetTrafficPolicyInstanceRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetTrafficPolicyInstanceInput {
+    into id("Id"): String;
+});
 
-impl IntoValue for GetTrafficPolicyInstanceRequest {
+impl IntoValue for GetTrafficPolicyInstanceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.id.into_value()])
     }
@@ -5078,22 +4251,18 @@ impl IntoValue for GetTrafficPolicyInstanceRequest {
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetTrafficPolicyInstanceResponse {
+pub struct GetTrafficPolicyInstanceOutput {
     /// A complex type that contains settings for the traffic policy instance.
     pub traffic_policy_instance: Option<crate::types::TrafficPolicyInstance>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetTrafficPolicyInstanceResponse {
-    /// Sets `TrafficPolicyInstance` (see [`Self::traffic_policy_instance`]).
-    pub fn traffic_policy_instance(mut self, value: crate::types::TrafficPolicyInstance) -> Self {
-        self.traffic_policy_instance = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetTrafficPolicyInstanceOutput {
+    value traffic_policy_instance("TrafficPolicyInstance"): crate::types::TrafficPolicyInstance;
+});
 
-impl FromValue for GetTrafficPolicyInstanceResponse {
+impl FromValue for GetTrafficPolicyInstanceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5102,58 +4271,21 @@ impl FromValue for GetTrafficPolicyInstanceResponse {
     }
 }
 
-/// Gets information about a specific traffic policy version.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetTrafficPolicyRequest {
-    /// The ID of the traffic policy that you want to get information about.
-    ///
-    /// Required.
-    pub id: Option<String>,
-    /// The version number of the traffic policy that you want to get information about.
-    ///
-    /// Required.
-    pub version: Option<i32>,
-}
-
-impl GetTrafficPolicyRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: i32) -> Self {
-        self.version = Some(value);
-        self
-    }
-}
-
-impl IntoValue for GetTrafficPolicyRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.id.into_value(), self.version.into_value()])
-    }
-}
-
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetTrafficPolicyResponse {
+pub struct GetTrafficPolicyOutput {
     /// A complex type that contains settings for the specified traffic policy.
     pub traffic_policy: Option<crate::types::TrafficPolicy>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetTrafficPolicyResponse {
-    /// Sets `TrafficPolicy` (see [`Self::traffic_policy`]).
-    pub fn traffic_policy(mut self, value: crate::types::TrafficPolicy) -> Self {
-        self.traffic_policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetTrafficPolicyOutput {
+    value traffic_policy("TrafficPolicy"): crate::types::TrafficPolicy;
+});
 
-impl FromValue for GetTrafficPolicyResponse {
+impl FromValue for GetTrafficPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5180,41 +4312,14 @@ pub struct HealthCheck {
     pub cloud_watch_alarm_configuration: Option<crate::types::CloudWatchAlarmConfiguration>,
 }
 
-impl HealthCheck {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `CallerReference` (see [`Self::caller_reference`]).
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.caller_reference = Some(value.into());
-        self
-    }
-    /// Sets `LinkedService` (see [`Self::linked_service`]).
-    pub fn linked_service(mut self, value: crate::types::LinkedService) -> Self {
-        self.linked_service = Some(value);
-        self
-    }
-    /// Sets `HealthCheckConfig` (see [`Self::health_check_config`]).
-    pub fn health_check_config(mut self, value: crate::types::HealthCheckConfig) -> Self {
-        self.health_check_config = Some(value);
-        self
-    }
-    /// Sets `HealthCheckVersion` (see [`Self::health_check_version`]).
-    pub fn health_check_version(mut self, value: i64) -> Self {
-        self.health_check_version = Some(value);
-        self
-    }
-    /// Sets `CloudWatchAlarmConfiguration` (see [`Self::cloud_watch_alarm_configuration`]).
-    pub fn cloud_watch_alarm_configuration(
-        mut self,
-        value: crate::types::CloudWatchAlarmConfiguration,
-    ) -> Self {
-        self.cloud_watch_alarm_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(HealthCheck {
+    into id("Id"): String;
+    into caller_reference("CallerReference"): String;
+    value linked_service("LinkedService"): crate::types::LinkedService;
+    value health_check_config("HealthCheckConfig"): crate::types::HealthCheckConfig;
+    value health_check_version("HealthCheckVersion"): i64;
+    value cloud_watch_alarm_configuration("CloudWatchAlarmConfiguration"): crate::types::CloudWatchAlarmConfiguration;
+});
 
 impl FromValue for HealthCheck {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5241,13 +4346,9 @@ pub struct HealthCheckAlreadyExists {
     pub message: Option<String>,
 }
 
-impl HealthCheckAlreadyExists {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HealthCheckAlreadyExists {
+    into message("message"): String;
+});
 
 impl FromValue for HealthCheckAlreadyExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5403,101 +4504,26 @@ pub struct HealthCheckConfig {
     pub routing_control_arn: Option<String>,
 }
 
-impl HealthCheckConfig {
-    /// Sets `IPAddress` (see [`Self::ip_address`]).
-    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
-        self.ip_address = Some(value.into());
-        self
-    }
-    /// Sets `Port` (see [`Self::port`]).
-    pub fn port(mut self, value: i32) -> Self {
-        self.port = Some(value);
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::HealthCheckType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `ResourcePath` (see [`Self::resource_path`]).
-    pub fn resource_path(mut self, value: impl Into<String>) -> Self {
-        self.resource_path = Some(value.into());
-        self
-    }
-    /// Sets `FullyQualifiedDomainName` (see [`Self::fully_qualified_domain_name`]).
-    pub fn fully_qualified_domain_name(mut self, value: impl Into<String>) -> Self {
-        self.fully_qualified_domain_name = Some(value.into());
-        self
-    }
-    /// Sets `SearchString` (see [`Self::search_string`]).
-    pub fn search_string(mut self, value: impl Into<String>) -> Self {
-        self.search_string = Some(value.into());
-        self
-    }
-    /// Sets `RequestInterval` (see [`Self::request_interval`]).
-    pub fn request_interval(mut self, value: i32) -> Self {
-        self.request_interval = Some(value);
-        self
-    }
-    /// Sets `FailureThreshold` (see [`Self::failure_threshold`]).
-    pub fn failure_threshold(mut self, value: i32) -> Self {
-        self.failure_threshold = Some(value);
-        self
-    }
-    /// Sets `MeasureLatency` (see [`Self::measure_latency`]).
-    pub fn measure_latency(mut self, value: bool) -> Self {
-        self.measure_latency = Some(value);
-        self
-    }
-    /// Sets `Inverted` (see [`Self::inverted`]).
-    pub fn inverted(mut self, value: bool) -> Self {
-        self.inverted = Some(value);
-        self
-    }
-    /// Sets `Disabled` (see [`Self::disabled`]).
-    pub fn disabled(mut self, value: bool) -> Self {
-        self.disabled = Some(value);
-        self
-    }
-    /// Sets `HealthThreshold` (see [`Self::health_threshold`]).
-    pub fn health_threshold(mut self, value: i32) -> Self {
-        self.health_threshold = Some(value);
-        self
-    }
-    /// Sets `ChildHealthChecks` (see [`Self::child_health_checks`]).
-    pub fn child_health_checks(mut self, value: Vec<String>) -> Self {
-        self.child_health_checks = Some(value);
-        self
-    }
-    /// Sets `EnableSNI` (see [`Self::enable_sni`]).
-    pub fn enable_sni(mut self, value: bool) -> Self {
-        self.enable_sni = Some(value);
-        self
-    }
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(mut self, value: Vec<crate::types::HealthCheckRegion>) -> Self {
-        self.regions = Some(value);
-        self
-    }
-    /// Sets `AlarmIdentifier` (see [`Self::alarm_identifier`]).
-    pub fn alarm_identifier(mut self, value: crate::types::AlarmIdentifier) -> Self {
-        self.alarm_identifier = Some(value);
-        self
-    }
-    /// Sets `InsufficientDataHealthStatus` (see [`Self::insufficient_data_health_status`]).
-    pub fn insufficient_data_health_status(
-        mut self,
-        value: impl Into<crate::types::InsufficientDataHealthStatus>,
-    ) -> Self {
-        self.insufficient_data_health_status = Some(value.into());
-        self
-    }
-    /// Sets `RoutingControlArn` (see [`Self::routing_control_arn`]).
-    pub fn routing_control_arn(mut self, value: impl Into<String>) -> Self {
-        self.routing_control_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HealthCheckConfig {
+    into ip_address("IPAddress"): String;
+    value port("Port"): i32;
+    into r#type("Type"): crate::types::HealthCheckType;
+    into resource_path("ResourcePath"): String;
+    into fully_qualified_domain_name("FullyQualifiedDomainName"): String;
+    into search_string("SearchString"): String;
+    value request_interval("RequestInterval"): i32;
+    value failure_threshold("FailureThreshold"): i32;
+    value measure_latency("MeasureLatency"): bool;
+    value inverted("Inverted"): bool;
+    value disabled("Disabled"): bool;
+    value health_threshold("HealthThreshold"): i32;
+    list_into child_health_checks("ChildHealthChecks"): String, push_child_health_checks;
+    value enable_sni("EnableSNI"): bool;
+    list_into regions("Regions"): crate::types::HealthCheckRegion, push_regions;
+    value alarm_identifier("AlarmIdentifier"): crate::types::AlarmIdentifier;
+    into insufficient_data_health_status("InsufficientDataHealthStatus"): crate::types::InsufficientDataHealthStatus;
+    into routing_control_arn("RoutingControlArn"): String;
+});
 
 impl IntoValue for HealthCheckConfig {
     fn into_value(self) -> Value {
@@ -5558,13 +4584,9 @@ pub struct HealthCheckInUse {
     pub message: Option<String>,
 }
 
-impl HealthCheckInUse {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HealthCheckInUse {
+    into message("message"): String;
+});
 
 impl FromValue for HealthCheckInUse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5587,23 +4609,11 @@ pub struct HealthCheckObservation {
     pub status_report: Option<crate::types::StatusReport>,
 }
 
-impl HealthCheckObservation {
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<crate::types::HealthCheckRegion>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `IPAddress` (see [`Self::ip_address`]).
-    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
-        self.ip_address = Some(value.into());
-        self
-    }
-    /// Sets `StatusReport` (see [`Self::status_report`]).
-    pub fn status_report(mut self, value: crate::types::StatusReport) -> Self {
-        self.status_report = Some(value);
-        self
-    }
-}
+myaws_core::setters!(HealthCheckObservation {
+    into region("Region"): crate::types::HealthCheckRegion;
+    into ip_address("IPAddress"): String;
+    value status_report("StatusReport"): crate::types::StatusReport;
+});
 
 impl FromValue for HealthCheckObservation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5842,13 +4852,9 @@ pub struct HealthCheckVersionMismatch {
     pub message: Option<String>,
 }
 
-impl HealthCheckVersionMismatch {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HealthCheckVersionMismatch {
+    into message("message"): String;
+});
 
 impl FromValue for HealthCheckVersionMismatch {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5881,43 +4887,15 @@ pub struct HostedZone {
     pub features: Option<crate::types::HostedZoneFeatures>,
 }
 
-impl HostedZone {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `CallerReference` (see [`Self::caller_reference`]).
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.caller_reference = Some(value.into());
-        self
-    }
-    /// Sets `Config` (see [`Self::config`]).
-    pub fn config(mut self, value: crate::types::HostedZoneConfig) -> Self {
-        self.config = Some(value);
-        self
-    }
-    /// Sets `ResourceRecordSetCount` (see [`Self::resource_record_set_count`]).
-    pub fn resource_record_set_count(mut self, value: i64) -> Self {
-        self.resource_record_set_count = Some(value);
-        self
-    }
-    /// Sets `LinkedService` (see [`Self::linked_service`]).
-    pub fn linked_service(mut self, value: crate::types::LinkedService) -> Self {
-        self.linked_service = Some(value);
-        self
-    }
-    /// Sets `Features` (see [`Self::features`]).
-    pub fn features(mut self, value: crate::types::HostedZoneFeatures) -> Self {
-        self.features = Some(value);
-        self
-    }
-}
+myaws_core::setters!(HostedZone {
+    into id("Id"): String;
+    into name("Name"): String;
+    into caller_reference("CallerReference"): String;
+    value config("Config"): crate::types::HostedZoneConfig;
+    value resource_record_set_count("ResourceRecordSetCount"): i64;
+    value linked_service("LinkedService"): crate::types::LinkedService;
+    value features("Features"): crate::types::HostedZoneFeatures;
+});
 
 impl FromValue for HostedZone {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5942,13 +4920,9 @@ pub struct HostedZoneAlreadyExists {
     pub message: Option<String>,
 }
 
-impl HostedZoneAlreadyExists {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HostedZoneAlreadyExists {
+    into message("message"): String;
+});
 
 impl FromValue for HostedZoneAlreadyExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5969,18 +4943,10 @@ pub struct HostedZoneConfig {
     pub private_zone: Option<bool>,
 }
 
-impl HostedZoneConfig {
-    /// Sets `Comment` (see [`Self::comment`]).
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-    /// Sets `PrivateZone` (see [`Self::private_zone`]).
-    pub fn private_zone(mut self, value: bool) -> Self {
-        self.private_zone = Some(value);
-        self
-    }
-}
+myaws_core::setters!(HostedZoneConfig {
+    into comment("Comment"): String;
+    value private_zone("PrivateZone"): bool;
+});
 
 impl IntoValue for HostedZoneConfig {
     fn into_value(self) -> Value {
@@ -6009,13 +4975,9 @@ pub struct HostedZoneFailureReasons {
     pub accelerated_recovery: Option<String>,
 }
 
-impl HostedZoneFailureReasons {
-    /// Sets `AcceleratedRecovery` (see [`Self::accelerated_recovery`]).
-    pub fn accelerated_recovery(mut self, value: impl Into<String>) -> Self {
-        self.accelerated_recovery = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HostedZoneFailureReasons {
+    into accelerated_recovery("AcceleratedRecovery"): String;
+});
 
 impl FromValue for HostedZoneFailureReasons {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6036,21 +4998,10 @@ pub struct HostedZoneFeatures {
     pub failure_reasons: Option<crate::types::HostedZoneFailureReasons>,
 }
 
-impl HostedZoneFeatures {
-    /// Sets `AcceleratedRecoveryStatus` (see [`Self::accelerated_recovery_status`]).
-    pub fn accelerated_recovery_status(
-        mut self,
-        value: impl Into<crate::types::AcceleratedRecoveryStatus>,
-    ) -> Self {
-        self.accelerated_recovery_status = Some(value.into());
-        self
-    }
-    /// Sets `FailureReasons` (see [`Self::failure_reasons`]).
-    pub fn failure_reasons(mut self, value: crate::types::HostedZoneFailureReasons) -> Self {
-        self.failure_reasons = Some(value);
-        self
-    }
-}
+myaws_core::setters!(HostedZoneFeatures {
+    into accelerated_recovery_status("AcceleratedRecoveryStatus"): crate::types::AcceleratedRecoveryStatus;
+    value failure_reasons("FailureReasons"): crate::types::HostedZoneFailureReasons;
+});
 
 impl FromValue for HostedZoneFeatures {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6075,18 +5026,10 @@ pub struct HostedZoneLimit {
     pub value: Option<i64>,
 }
 
-impl HostedZoneLimit {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::HostedZoneLimitType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: i64) -> Self {
-        self.value = Some(value);
-        self
-    }
-}
+myaws_core::setters!(HostedZoneLimit {
+    into r#type("Type"): crate::types::HostedZoneLimitType;
+    value value("Value"): i64;
+});
 
 impl FromValue for HostedZoneLimit {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6183,13 +5126,9 @@ pub struct HostedZoneNotEmpty {
     pub message: Option<String>,
 }
 
-impl HostedZoneNotEmpty {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HostedZoneNotEmpty {
+    into message("message"): String;
+});
 
 impl FromValue for HostedZoneNotEmpty {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6208,13 +5147,9 @@ pub struct HostedZoneNotFound {
     pub message: Option<String>,
 }
 
-impl HostedZoneNotFound {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HostedZoneNotFound {
+    into message("message"): String;
+});
 
 impl FromValue for HostedZoneNotFound {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6233,13 +5168,9 @@ pub struct HostedZoneNotPrivate {
     pub message: Option<String>,
 }
 
-impl HostedZoneNotPrivate {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HostedZoneNotPrivate {
+    into message("message"): String;
+});
 
 impl FromValue for HostedZoneNotPrivate {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6260,18 +5191,10 @@ pub struct HostedZoneOwner {
     pub owning_service: Option<String>,
 }
 
-impl HostedZoneOwner {
-    /// Sets `OwningAccount` (see [`Self::owning_account`]).
-    pub fn owning_account(mut self, value: impl Into<String>) -> Self {
-        self.owning_account = Some(value.into());
-        self
-    }
-    /// Sets `OwningService` (see [`Self::owning_service`]).
-    pub fn owning_service(mut self, value: impl Into<String>) -> Self {
-        self.owning_service = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HostedZoneOwner {
+    into owning_account("OwningAccount"): String;
+    into owning_service("OwningService"): String;
+});
 
 impl FromValue for HostedZoneOwner {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6291,13 +5214,9 @@ pub struct HostedZonePartiallyDelegated {
     pub message: Option<String>,
 }
 
-impl HostedZonePartiallyDelegated {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HostedZonePartiallyDelegated {
+    into message("message"): String;
+});
 
 impl FromValue for HostedZonePartiallyDelegated {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6320,23 +5239,11 @@ pub struct HostedZoneSummary {
     pub owner: Option<crate::types::HostedZoneOwner>,
 }
 
-impl HostedZoneSummary {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: crate::types::HostedZoneOwner) -> Self {
-        self.owner = Some(value);
-        self
-    }
-}
+myaws_core::setters!(HostedZoneSummary {
+    into hosted_zone_id("HostedZoneId"): String;
+    into name("Name"): String;
+    value owner("Owner"): crate::types::HostedZoneOwner;
+});
 
 impl FromValue for HostedZoneSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6429,13 +5336,9 @@ pub struct IncompatibleVersion {
     pub message: Option<String>,
 }
 
-impl IncompatibleVersion {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IncompatibleVersion {
+    into message("message"): String;
+});
 
 impl FromValue for IncompatibleVersion {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6460,13 +5363,9 @@ pub struct InsufficientCloudWatchLogsResourcePolicy {
     pub message: Option<String>,
 }
 
-impl InsufficientCloudWatchLogsResourcePolicy {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InsufficientCloudWatchLogsResourcePolicy {
+    into message("message"): String;
+});
 
 impl FromValue for InsufficientCloudWatchLogsResourcePolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6565,13 +5464,9 @@ pub struct InvalidArgument {
     pub message: Option<String>,
 }
 
-impl InvalidArgument {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidArgument {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidArgument {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6592,18 +5487,10 @@ pub struct InvalidChangeBatch {
     pub message: Option<String>,
 }
 
-impl InvalidChangeBatch {
-    /// Sets `messages` (see [`Self::messages`]).
-    pub fn messages(mut self, value: Vec<String>) -> Self {
-        self.messages = Some(value);
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidChangeBatch {
+    list_into messages("messages"): String, push_messages;
+    into message("message"): String;
+});
 
 impl FromValue for InvalidChangeBatch {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6623,13 +5510,9 @@ pub struct InvalidDomainName {
     pub message: Option<String>,
 }
 
-impl InvalidDomainName {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidDomainName {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidDomainName {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6648,13 +5531,9 @@ pub struct InvalidInput {
     pub message: Option<String>,
 }
 
-impl InvalidInput {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidInput {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidInput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6673,13 +5552,9 @@ pub struct InvalidKMSArn {
     pub message: Option<String>,
 }
 
-impl InvalidKMSArn {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidKMSArn {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidKMSArn {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6698,13 +5573,9 @@ pub struct InvalidKeySigningKeyName {
     pub message: Option<String>,
 }
 
-impl InvalidKeySigningKeyName {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidKeySigningKeyName {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidKeySigningKeyName {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6723,13 +5594,9 @@ pub struct InvalidKeySigningKeyStatus {
     pub message: Option<String>,
 }
 
-impl InvalidKeySigningKeyStatus {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidKeySigningKeyStatus {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidKeySigningKeyStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6748,13 +5615,9 @@ pub struct InvalidPaginationToken {
     pub message: Option<String>,
 }
 
-impl InvalidPaginationToken {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidPaginationToken {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidPaginationToken {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6773,13 +5636,9 @@ pub struct InvalidSigningStatus {
     pub message: Option<String>,
 }
 
-impl InvalidSigningStatus {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidSigningStatus {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidSigningStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6798,13 +5657,9 @@ pub struct InvalidTrafficPolicyDocument {
     pub message: Option<String>,
 }
 
-impl InvalidTrafficPolicyDocument {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidTrafficPolicyDocument {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidTrafficPolicyDocument {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6823,13 +5678,9 @@ pub struct InvalidVPCId {
     pub message: Option<String>,
 }
 
-impl InvalidVPCId {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidVPCId {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidVPCId {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6928,88 +5779,24 @@ pub struct KeySigningKey {
     pub last_modified_date: Option<myaws_core::DateTime>,
 }
 
-impl KeySigningKey {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `KmsArn` (see [`Self::kms_arn`]).
-    pub fn kms_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_arn = Some(value.into());
-        self
-    }
-    /// Sets `Flag` (see [`Self::flag`]).
-    pub fn flag(mut self, value: i32) -> Self {
-        self.flag = Some(value);
-        self
-    }
-    /// Sets `SigningAlgorithmMnemonic` (see [`Self::signing_algorithm_mnemonic`]).
-    pub fn signing_algorithm_mnemonic(mut self, value: impl Into<String>) -> Self {
-        self.signing_algorithm_mnemonic = Some(value.into());
-        self
-    }
-    /// Sets `SigningAlgorithmType` (see [`Self::signing_algorithm_type`]).
-    pub fn signing_algorithm_type(mut self, value: i32) -> Self {
-        self.signing_algorithm_type = Some(value);
-        self
-    }
-    /// Sets `DigestAlgorithmMnemonic` (see [`Self::digest_algorithm_mnemonic`]).
-    pub fn digest_algorithm_mnemonic(mut self, value: impl Into<String>) -> Self {
-        self.digest_algorithm_mnemonic = Some(value.into());
-        self
-    }
-    /// Sets `DigestAlgorithmType` (see [`Self::digest_algorithm_type`]).
-    pub fn digest_algorithm_type(mut self, value: i32) -> Self {
-        self.digest_algorithm_type = Some(value);
-        self
-    }
-    /// Sets `KeyTag` (see [`Self::key_tag`]).
-    pub fn key_tag(mut self, value: i32) -> Self {
-        self.key_tag = Some(value);
-        self
-    }
-    /// Sets `DigestValue` (see [`Self::digest_value`]).
-    pub fn digest_value(mut self, value: impl Into<String>) -> Self {
-        self.digest_value = Some(value.into());
-        self
-    }
-    /// Sets `PublicKey` (see [`Self::public_key`]).
-    pub fn public_key(mut self, value: impl Into<String>) -> Self {
-        self.public_key = Some(value.into());
-        self
-    }
-    /// Sets `DSRecord` (see [`Self::ds_record`]).
-    pub fn ds_record(mut self, value: impl Into<String>) -> Self {
-        self.ds_record = Some(value.into());
-        self
-    }
-    /// Sets `DNSKEYRecord` (see [`Self::dnskey_record`]).
-    pub fn dnskey_record(mut self, value: impl Into<String>) -> Self {
-        self.dnskey_record = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusMessage` (see [`Self::status_message`]).
-    pub fn status_message(mut self, value: impl Into<String>) -> Self {
-        self.status_message = Some(value.into());
-        self
-    }
-    /// Sets `CreatedDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_date = Some(value);
-        self
-    }
-    /// Sets `LastModifiedDate` (see [`Self::last_modified_date`]).
-    pub fn last_modified_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(KeySigningKey {
+    into name("Name"): String;
+    into kms_arn("KmsArn"): String;
+    value flag("Flag"): i32;
+    into signing_algorithm_mnemonic("SigningAlgorithmMnemonic"): String;
+    value signing_algorithm_type("SigningAlgorithmType"): i32;
+    into digest_algorithm_mnemonic("DigestAlgorithmMnemonic"): String;
+    value digest_algorithm_type("DigestAlgorithmType"): i32;
+    value key_tag("KeyTag"): i32;
+    into digest_value("DigestValue"): String;
+    into public_key("PublicKey"): String;
+    into ds_record("DSRecord"): String;
+    into dnskey_record("DNSKEYRecord"): String;
+    into status("Status"): String;
+    into status_message("StatusMessage"): String;
+    value created_date("CreatedDate"): myaws_core::DateTime;
+    value last_modified_date("LastModifiedDate"): myaws_core::DateTime;
+});
 
 impl FromValue for KeySigningKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7043,13 +5830,9 @@ pub struct KeySigningKeyAlreadyExists {
     pub message: Option<String>,
 }
 
-impl KeySigningKeyAlreadyExists {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KeySigningKeyAlreadyExists {
+    into message("message"): String;
+});
 
 impl FromValue for KeySigningKeyAlreadyExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7068,13 +5851,9 @@ pub struct KeySigningKeyInParentDSRecord {
     pub message: Option<String>,
 }
 
-impl KeySigningKeyInParentDSRecord {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KeySigningKeyInParentDSRecord {
+    into message("message"): String;
+});
 
 impl FromValue for KeySigningKeyInParentDSRecord {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7093,13 +5872,9 @@ pub struct KeySigningKeyInUse {
     pub message: Option<String>,
 }
 
-impl KeySigningKeyInUse {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KeySigningKeyInUse {
+    into message("message"): String;
+});
 
 impl FromValue for KeySigningKeyInUse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7118,13 +5893,9 @@ pub struct KeySigningKeyWithActiveStatusNotFound {
     pub message: Option<String>,
 }
 
-impl KeySigningKeyWithActiveStatusNotFound {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KeySigningKeyWithActiveStatusNotFound {
+    into message("message"): String;
+});
 
 impl FromValue for KeySigningKeyWithActiveStatusNotFound {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7143,13 +5914,9 @@ pub struct LastVPCAssociation {
     pub message: Option<String>,
 }
 
-impl LastVPCAssociation {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LastVPCAssociation {
+    into message("message"): String;
+});
 
 impl FromValue for LastVPCAssociation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7168,13 +5935,9 @@ pub struct LimitsExceeded {
     pub message: Option<String>,
 }
 
-impl LimitsExceeded {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LimitsExceeded {
+    into message("message"): String;
+});
 
 impl FromValue for LimitsExceeded {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7195,18 +5958,10 @@ pub struct LinkedService {
     pub description: Option<String>,
 }
 
-impl LinkedService {
-    /// Sets `ServicePrincipal` (see [`Self::service_principal`]).
-    pub fn service_principal(mut self, value: impl Into<String>) -> Self {
-        self.service_principal = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LinkedService {
+    into service_principal("ServicePrincipal"): String;
+    into description("Description"): String;
+});
 
 impl FromValue for LinkedService {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7221,7 +5976,7 @@ impl FromValue for LinkedService {
 /// The `ListCidrBlocksRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListCidrBlocksRequest {
+pub struct ListCidrBlocksInput {
     /// The UUID of the CIDR collection.
     ///
     /// Required.
@@ -7234,30 +5989,14 @@ pub struct ListCidrBlocksRequest {
     pub max_results: Option<String>,
 }
 
-impl ListCidrBlocksRequest {
-    /// Sets `CollectionId` (see [`Self::collection_id`]).
-    pub fn collection_id(mut self, value: impl Into<String>) -> Self {
-        self.collection_id = Some(value.into());
-        self
-    }
-    /// Sets `LocationName` (see [`Self::location_name`]).
-    pub fn location_name(mut self, value: impl Into<String>) -> Self {
-        self.location_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.max_results = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListCidrBlocksInput {
+    into collection_id("CollectionId"): String;
+    into location_name("LocationName"): String;
+    into next_token("NextToken"): String;
+    into max_results("MaxResults"): String;
+});
 
-impl IntoValue for ListCidrBlocksRequest {
+impl IntoValue for ListCidrBlocksInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.collection_id.into_value(),
@@ -7271,7 +6010,7 @@ impl IntoValue for ListCidrBlocksRequest {
 /// The `ListCidrBlocksResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListCidrBlocksResponse {
+pub struct ListCidrBlocksOutput {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
     ///
     /// If no value is provided, the listing of results starts from the beginning.
@@ -7282,20 +6021,12 @@ pub struct ListCidrBlocksResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListCidrBlocksResponse {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `CidrBlocks` (see [`Self::cidr_blocks`]).
-    pub fn cidr_blocks(mut self, value: Vec<crate::types::CidrBlockSummary>) -> Self {
-        self.cidr_blocks = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListCidrBlocksOutput {
+    into next_token("NextToken"): String;
+    list cidr_blocks("CidrBlocks"): crate::types::CidrBlockSummary, push_cidr_blocks;
+});
 
-impl FromValue for ListCidrBlocksResponse {
+impl FromValue for ListCidrBlocksOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7308,7 +6039,7 @@ impl FromValue for ListCidrBlocksResponse {
 /// The `ListCidrCollectionsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListCidrCollectionsRequest {
+pub struct ListCidrCollectionsInput {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
     ///
     /// If no value is provided, the listing of results starts from the beginning.
@@ -7317,20 +6048,12 @@ pub struct ListCidrCollectionsRequest {
     pub max_results: Option<String>,
 }
 
-impl ListCidrCollectionsRequest {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.max_results = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListCidrCollectionsInput {
+    into next_token("NextToken"): String;
+    into max_results("MaxResults"): String;
+});
 
-impl IntoValue for ListCidrCollectionsRequest {
+impl IntoValue for ListCidrCollectionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.next_token.into_value(),
@@ -7342,7 +6065,7 @@ impl IntoValue for ListCidrCollectionsRequest {
 /// The `ListCidrCollectionsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListCidrCollectionsResponse {
+pub struct ListCidrCollectionsOutput {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
     ///
     /// If no value is provided, the listing of results starts from the beginning.
@@ -7353,20 +6076,12 @@ pub struct ListCidrCollectionsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListCidrCollectionsResponse {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `CidrCollections` (see [`Self::cidr_collections`]).
-    pub fn cidr_collections(mut self, value: Vec<crate::types::CollectionSummary>) -> Self {
-        self.cidr_collections = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListCidrCollectionsOutput {
+    into next_token("NextToken"): String;
+    list cidr_collections("CidrCollections"): crate::types::CollectionSummary, push_cidr_collections;
+});
 
-impl FromValue for ListCidrCollectionsResponse {
+impl FromValue for ListCidrCollectionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7379,7 +6094,7 @@ impl FromValue for ListCidrCollectionsResponse {
 /// The `ListCidrLocationsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListCidrLocationsRequest {
+pub struct ListCidrLocationsInput {
     /// The CIDR collection ID.
     ///
     /// Required.
@@ -7392,25 +6107,13 @@ pub struct ListCidrLocationsRequest {
     pub max_results: Option<String>,
 }
 
-impl ListCidrLocationsRequest {
-    /// Sets `CollectionId` (see [`Self::collection_id`]).
-    pub fn collection_id(mut self, value: impl Into<String>) -> Self {
-        self.collection_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.max_results = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListCidrLocationsInput {
+    into collection_id("CollectionId"): String;
+    into next_token("NextToken"): String;
+    into max_results("MaxResults"): String;
+});
 
-impl IntoValue for ListCidrLocationsRequest {
+impl IntoValue for ListCidrLocationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.collection_id.into_value(),
@@ -7423,7 +6126,7 @@ impl IntoValue for ListCidrLocationsRequest {
 /// The `ListCidrLocationsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListCidrLocationsResponse {
+pub struct ListCidrLocationsOutput {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
     ///
     /// If no value is provided, the listing of results starts from the beginning.
@@ -7434,20 +6137,12 @@ pub struct ListCidrLocationsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListCidrLocationsResponse {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `CidrLocations` (see [`Self::cidr_locations`]).
-    pub fn cidr_locations(mut self, value: Vec<crate::types::LocationSummary>) -> Self {
-        self.cidr_locations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListCidrLocationsOutput {
+    into next_token("NextToken"): String;
+    list cidr_locations("CidrLocations"): crate::types::LocationSummary, push_cidr_locations;
+});
 
-impl FromValue for ListCidrLocationsResponse {
+impl FromValue for ListCidrLocationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7460,7 +6155,7 @@ impl FromValue for ListCidrLocationsResponse {
 /// A request to get a list of geographic locations that Amazon Route 53 supports for geolocation resource record sets.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListGeoLocationsRequest {
+pub struct ListGeoLocationsInput {
     /// The code for the continent with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is true, and if `NextContinentCode` from the previous response has a value, enter that value in `startcontinentcode` to return the next page of results.
     ///
     /// Include `startcontinentcode` only if you want to list continents. Don't include `startcontinentcode` when you're listing countries or countries with their subdivisions.
@@ -7475,30 +6170,14 @@ pub struct ListGeoLocationsRequest {
     pub max_items: Option<String>,
 }
 
-impl ListGeoLocationsRequest {
-    /// Sets `StartContinentCode` (see [`Self::start_continent_code`]).
-    pub fn start_continent_code(mut self, value: impl Into<String>) -> Self {
-        self.start_continent_code = Some(value.into());
-        self
-    }
-    /// Sets `StartCountryCode` (see [`Self::start_country_code`]).
-    pub fn start_country_code(mut self, value: impl Into<String>) -> Self {
-        self.start_country_code = Some(value.into());
-        self
-    }
-    /// Sets `StartSubdivisionCode` (see [`Self::start_subdivision_code`]).
-    pub fn start_subdivision_code(mut self, value: impl Into<String>) -> Self {
-        self.start_subdivision_code = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListGeoLocationsInput {
+    into start_continent_code("StartContinentCode"): String;
+    into start_country_code("StartCountryCode"): String;
+    into start_subdivision_code("StartSubdivisionCode"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl IntoValue for ListGeoLocationsRequest {
+impl IntoValue for ListGeoLocationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.start_continent_code.into_value(),
@@ -7512,7 +6191,7 @@ impl IntoValue for ListGeoLocationsRequest {
 /// A complex type containing the response information for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListGeoLocationsResponse {
+pub struct ListGeoLocationsOutput {
     /// A complex type that contains one `GeoLocationDetails` element for each location that Amazon Route 53 supports for geolocation.
     pub geo_location_details_list: Option<Vec<crate::types::GeoLocationDetails>>,
     /// A value that indicates whether more locations remain to be listed after the last location in this response. If so, the value of `IsTruncated` is `true`. To get more values, submit another request and include the values of `NextContinentCode`, `NextCountryCode`, and `NextSubdivisionCode` in the `startcontinentcode`, `startcountrycode`, and `startsubdivisioncode`, as applicable.
@@ -7529,43 +6208,16 @@ pub struct ListGeoLocationsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListGeoLocationsResponse {
-    /// Sets `GeoLocationDetailsList` (see [`Self::geo_location_details_list`]).
-    pub fn geo_location_details_list(
-        mut self,
-        value: Vec<crate::types::GeoLocationDetails>,
-    ) -> Self {
-        self.geo_location_details_list = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `NextContinentCode` (see [`Self::next_continent_code`]).
-    pub fn next_continent_code(mut self, value: impl Into<String>) -> Self {
-        self.next_continent_code = Some(value.into());
-        self
-    }
-    /// Sets `NextCountryCode` (see [`Self::next_country_code`]).
-    pub fn next_country_code(mut self, value: impl Into<String>) -> Self {
-        self.next_country_code = Some(value.into());
-        self
-    }
-    /// Sets `NextSubdivisionCode` (see [`Self::next_subdivision_code`]).
-    pub fn next_subdivision_code(mut self, value: impl Into<String>) -> Self {
-        self.next_subdivision_code = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListGeoLocationsOutput {
+    list geo_location_details_list("GeoLocationDetailsList"): crate::types::GeoLocationDetails, push_geo_location_details_list;
+    value is_truncated("IsTruncated"): bool;
+    into next_continent_code("NextContinentCode"): String;
+    into next_country_code("NextCountryCode"): String;
+    into next_subdivision_code("NextSubdivisionCode"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl FromValue for ListGeoLocationsResponse {
+impl FromValue for ListGeoLocationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7582,7 +6234,7 @@ impl FromValue for ListGeoLocationsResponse {
 /// A request to retrieve a list of the health checks that are associated with the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListHealthChecksRequest {
+pub struct ListHealthChecksInput {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more health checks. To get another group, submit another `ListHealthChecks` request.
     ///
     /// For the value of `marker`, specify the value of `NextMarker` from the previous response, which is the ID of the first health check that Amazon Route 53 will return if you submit another request.
@@ -7593,20 +6245,12 @@ pub struct ListHealthChecksRequest {
     pub max_items: Option<String>,
 }
 
-impl ListHealthChecksRequest {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListHealthChecksInput {
+    into marker("Marker"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl IntoValue for ListHealthChecksRequest {
+impl IntoValue for ListHealthChecksInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.marker.into_value(), self.max_items.into_value()])
     }
@@ -7615,7 +6259,7 @@ impl IntoValue for ListHealthChecksRequest {
 /// A complex type that contains the response to a `ListHealthChecks` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListHealthChecksResponse {
+pub struct ListHealthChecksOutput {
     /// A complex type that contains one `HealthCheck` element for each health check that is associated with the current Amazon Web Services account.
     pub health_checks: Option<Vec<crate::types::HealthCheck>>,
     /// For the second and subsequent calls to `ListHealthChecks`, `Marker` is the value that you specified for the `marker` parameter in the previous request.
@@ -7630,35 +6274,15 @@ pub struct ListHealthChecksResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListHealthChecksResponse {
-    /// Sets `HealthChecks` (see [`Self::health_checks`]).
-    pub fn health_checks(mut self, value: Vec<crate::types::HealthCheck>) -> Self {
-        self.health_checks = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListHealthChecksOutput {
+    list health_checks("HealthChecks"): crate::types::HealthCheck, push_health_checks;
+    into marker("Marker"): String;
+    value is_truncated("IsTruncated"): bool;
+    into next_marker("NextMarker"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl FromValue for ListHealthChecksResponse {
+impl FromValue for ListHealthChecksOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7674,7 +6298,7 @@ impl FromValue for ListHealthChecksResponse {
 /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account in ASCII order by domain name.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListHostedZonesByNameRequest {
+pub struct ListHostedZonesByNameInput {
     /// (Optional) For your first request to `ListHostedZonesByName`, include the `dnsname` parameter only if you want to specify the name of the first hosted zone in the response. If you don't include the `dnsname` parameter, Amazon Route 53 returns all of the hosted zones that were created by the current Amazon Web Services account, in ASCII order. For subsequent requests, include both `dnsname` and `hostedzoneid` parameters. For `dnsname`, specify the value of `NextDNSName` from the previous response.
     pub dns_name: Option<String>,
     /// (Optional) For your first request to `ListHostedZonesByName`, do not include the `hostedzoneid` parameter.
@@ -7685,25 +6309,13 @@ pub struct ListHostedZonesByNameRequest {
     pub max_items: Option<String>,
 }
 
-impl ListHostedZonesByNameRequest {
-    /// Sets `DNSName` (see [`Self::dns_name`]).
-    pub fn dns_name(mut self, value: impl Into<String>) -> Self {
-        self.dns_name = Some(value.into());
-        self
-    }
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListHostedZonesByNameInput {
+    into dns_name("DNSName"): String;
+    into hosted_zone_id("HostedZoneId"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl IntoValue for ListHostedZonesByNameRequest {
+impl IntoValue for ListHostedZonesByNameInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.dns_name.into_value(),
@@ -7716,7 +6328,7 @@ impl IntoValue for ListHostedZonesByNameRequest {
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListHostedZonesByNameResponse {
+pub struct ListHostedZonesByNameOutput {
     /// A complex type that contains general information about the hosted zone.
     pub hosted_zones: Option<Vec<crate::types::HostedZone>>,
     /// For the second and subsequent calls to `ListHostedZonesByName`, `DNSName` is the value that you specified for the `dnsname` parameter in the request that produced the current response.
@@ -7739,45 +6351,17 @@ pub struct ListHostedZonesByNameResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListHostedZonesByNameResponse {
-    /// Sets `HostedZones` (see [`Self::hosted_zones`]).
-    pub fn hosted_zones(mut self, value: Vec<crate::types::HostedZone>) -> Self {
-        self.hosted_zones = Some(value);
-        self
-    }
-    /// Sets `DNSName` (see [`Self::dns_name`]).
-    pub fn dns_name(mut self, value: impl Into<String>) -> Self {
-        self.dns_name = Some(value.into());
-        self
-    }
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `NextDNSName` (see [`Self::next_dns_name`]).
-    pub fn next_dns_name(mut self, value: impl Into<String>) -> Self {
-        self.next_dns_name = Some(value.into());
-        self
-    }
-    /// Sets `NextHostedZoneId` (see [`Self::next_hosted_zone_id`]).
-    pub fn next_hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.next_hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListHostedZonesByNameOutput {
+    list hosted_zones("HostedZones"): crate::types::HostedZone, push_hosted_zones;
+    into dns_name("DNSName"): String;
+    into hosted_zone_id("HostedZoneId"): String;
+    value is_truncated("IsTruncated"): bool;
+    into next_dns_name("NextDNSName"): String;
+    into next_hosted_zone_id("NextHostedZoneId"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl FromValue for ListHostedZonesByNameResponse {
+impl FromValue for ListHostedZonesByNameOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7795,7 +6379,7 @@ impl FromValue for ListHostedZonesByNameResponse {
 /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account created the hosted zones.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListHostedZonesByVPCRequest {
+pub struct ListHostedZonesByVPCInput {
     /// The ID of the Amazon VPC that you want to list hosted zones for.
     ///
     /// Required.
@@ -7814,30 +6398,14 @@ pub struct ListHostedZonesByVPCRequest {
     pub next_token: Option<String>,
 }
 
-impl ListHostedZonesByVPCRequest {
-    /// Sets `VPCId` (see [`Self::vpc_id`]).
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-    /// Sets `VPCRegion` (see [`Self::vpc_region`]).
-    pub fn vpc_region(mut self, value: impl Into<crate::types::VPCRegion>) -> Self {
-        self.vpc_region = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListHostedZonesByVPCInput {
+    into vpc_id("VPCId"): String;
+    into vpc_region("VPCRegion"): crate::types::VPCRegion;
+    into max_items("MaxItems"): String;
+    into next_token("NextToken"): String;
+});
 
-impl IntoValue for ListHostedZonesByVPCRequest {
+impl IntoValue for ListHostedZonesByVPCInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.vpc_id.into_value(),
@@ -7851,7 +6419,7 @@ impl IntoValue for ListHostedZonesByVPCRequest {
 /// The `ListHostedZonesByVPCResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListHostedZonesByVPCResponse {
+pub struct ListHostedZonesByVPCOutput {
     /// A list that contains one `HostedZoneSummary` element for each hosted zone that the specified Amazon VPC is associated with. Each `HostedZoneSummary` element contains the hosted zone name and ID, and information about who owns the hosted zone.
     pub hosted_zone_summaries: Option<Vec<crate::types::HostedZoneSummary>>,
     /// The value that you specified for `MaxItems` in the most recent `ListHostedZonesByVPC` request.
@@ -7862,25 +6430,13 @@ pub struct ListHostedZonesByVPCResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListHostedZonesByVPCResponse {
-    /// Sets `HostedZoneSummaries` (see [`Self::hosted_zone_summaries`]).
-    pub fn hosted_zone_summaries(mut self, value: Vec<crate::types::HostedZoneSummary>) -> Self {
-        self.hosted_zone_summaries = Some(value);
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListHostedZonesByVPCOutput {
+    list hosted_zone_summaries("HostedZoneSummaries"): crate::types::HostedZoneSummary, push_hosted_zone_summaries;
+    into max_items("MaxItems"): String;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListHostedZonesByVPCResponse {
+impl FromValue for ListHostedZonesByVPCOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -7894,7 +6450,7 @@ impl FromValue for ListHostedZonesByVPCResponse {
 /// A request to retrieve a list of the public and private hosted zones that are associated with the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListHostedZonesRequest {
+pub struct ListHostedZonesInput {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more hosted zones. To get more hosted zones, submit another `ListHostedZones` request.
     ///
     /// For the value of `marker`, specify the value of `NextMarker` from the previous response, which is the ID of the first hosted zone that Amazon Route 53 will return if you submit another request.
@@ -7909,30 +6465,14 @@ pub struct ListHostedZonesRequest {
     pub hosted_zone_type: Option<crate::types::HostedZoneType>,
 }
 
-impl ListHostedZonesRequest {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-    /// Sets `DelegationSetId` (see [`Self::delegation_set_id`]).
-    pub fn delegation_set_id(mut self, value: impl Into<String>) -> Self {
-        self.delegation_set_id = Some(value.into());
-        self
-    }
-    /// Sets `HostedZoneType` (see [`Self::hosted_zone_type`]).
-    pub fn hosted_zone_type(mut self, value: impl Into<crate::types::HostedZoneType>) -> Self {
-        self.hosted_zone_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListHostedZonesInput {
+    into marker("Marker"): String;
+    into max_items("MaxItems"): String;
+    into delegation_set_id("DelegationSetId"): String;
+    into hosted_zone_type("HostedZoneType"): crate::types::HostedZoneType;
+});
 
-impl IntoValue for ListHostedZonesRequest {
+impl IntoValue for ListHostedZonesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.marker.into_value(),
@@ -7946,7 +6486,7 @@ impl IntoValue for ListHostedZonesRequest {
 /// The `ListHostedZonesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListHostedZonesResponse {
+pub struct ListHostedZonesOutput {
     /// A complex type that contains general information about the hosted zone.
     pub hosted_zones: Option<Vec<crate::types::HostedZone>>,
     /// For the second and subsequent calls to `ListHostedZones`, `Marker` is the value that you specified for the `marker` parameter in the request that produced the current response.
@@ -7963,35 +6503,15 @@ pub struct ListHostedZonesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListHostedZonesResponse {
-    /// Sets `HostedZones` (see [`Self::hosted_zones`]).
-    pub fn hosted_zones(mut self, value: Vec<crate::types::HostedZone>) -> Self {
-        self.hosted_zones = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListHostedZonesOutput {
+    list hosted_zones("HostedZones"): crate::types::HostedZone, push_hosted_zones;
+    into marker("Marker"): String;
+    value is_truncated("IsTruncated"): bool;
+    into next_marker("NextMarker"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl FromValue for ListHostedZonesResponse {
+impl FromValue for ListHostedZonesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8007,7 +6527,7 @@ impl FromValue for ListHostedZonesResponse {
 /// The `ListQueryLoggingConfigsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListQueryLoggingConfigsRequest {
+pub struct ListQueryLoggingConfigsInput {
     /// (Optional) If you want to list the query logging configuration that is associated with a hosted zone, specify the ID in `HostedZoneId`.
     ///
     /// If you don't specify a hosted zone ID, `ListQueryLoggingConfigs` returns all of the configurations that are associated with the current Amazon Web Services account.
@@ -8024,25 +6544,13 @@ pub struct ListQueryLoggingConfigsRequest {
     pub max_results: Option<String>,
 }
 
-impl ListQueryLoggingConfigsRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.max_results = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListQueryLoggingConfigsInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    into next_token("NextToken"): String;
+    into max_results("MaxResults"): String;
+});
 
-impl IntoValue for ListQueryLoggingConfigsRequest {
+impl IntoValue for ListQueryLoggingConfigsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -8055,7 +6563,7 @@ impl IntoValue for ListQueryLoggingConfigsRequest {
 /// The `ListQueryLoggingConfigsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListQueryLoggingConfigsResponse {
+pub struct ListQueryLoggingConfigsOutput {
     /// An array that contains one [QueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_QueryLoggingConfig.html) element for each configuration for DNS query logging that is associated with the current Amazon Web Services account.
     pub query_logging_configs: Option<Vec<crate::types::QueryLoggingConfig>>,
     /// If a response includes the last of the query logging configurations that are associated with the current Amazon Web Services account, `NextToken` doesn't appear in the response.
@@ -8066,20 +6574,12 @@ pub struct ListQueryLoggingConfigsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListQueryLoggingConfigsResponse {
-    /// Sets `QueryLoggingConfigs` (see [`Self::query_logging_configs`]).
-    pub fn query_logging_configs(mut self, value: Vec<crate::types::QueryLoggingConfig>) -> Self {
-        self.query_logging_configs = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListQueryLoggingConfigsOutput {
+    list query_logging_configs("QueryLoggingConfigs"): crate::types::QueryLoggingConfig, push_query_logging_configs;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListQueryLoggingConfigsResponse {
+impl FromValue for ListQueryLoggingConfigsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8092,7 +6592,7 @@ impl FromValue for ListQueryLoggingConfigsResponse {
 /// A request for the resource record sets that are associated with a specified hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListResourceRecordSetsRequest {
+pub struct ListResourceRecordSetsInput {
     /// The ID of the hosted zone that contains the resource record sets that you want to list.
     ///
     /// Required.
@@ -8123,35 +6623,15 @@ pub struct ListResourceRecordSetsRequest {
     pub max_items: Option<String>,
 }
 
-impl ListResourceRecordSetsRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `StartRecordName` (see [`Self::start_record_name`]).
-    pub fn start_record_name(mut self, value: impl Into<String>) -> Self {
-        self.start_record_name = Some(value.into());
-        self
-    }
-    /// Sets `StartRecordType` (see [`Self::start_record_type`]).
-    pub fn start_record_type(mut self, value: impl Into<crate::types::RRType>) -> Self {
-        self.start_record_type = Some(value.into());
-        self
-    }
-    /// Sets `StartRecordIdentifier` (see [`Self::start_record_identifier`]).
-    pub fn start_record_identifier(mut self, value: impl Into<String>) -> Self {
-        self.start_record_identifier = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListResourceRecordSetsInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    into start_record_name("StartRecordName"): String;
+    into start_record_type("StartRecordType"): crate::types::RRType;
+    into start_record_identifier("StartRecordIdentifier"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl IntoValue for ListResourceRecordSetsRequest {
+impl IntoValue for ListResourceRecordSetsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -8166,7 +6646,7 @@ impl IntoValue for ListResourceRecordSetsRequest {
 /// A complex type that contains list information for the resource record set.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListResourceRecordSetsResponse {
+pub struct ListResourceRecordSetsOutput {
     /// Information about multiple resource record sets.
     pub resource_record_sets: Option<Vec<crate::types::ResourceRecordSet>>,
     /// A flag that indicates whether more resource record sets remain to be listed. If your results were truncated, you can make a follow-up pagination request by using the `NextRecordName` element.
@@ -8189,40 +6669,16 @@ pub struct ListResourceRecordSetsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListResourceRecordSetsResponse {
-    /// Sets `ResourceRecordSets` (see [`Self::resource_record_sets`]).
-    pub fn resource_record_sets(mut self, value: Vec<crate::types::ResourceRecordSet>) -> Self {
-        self.resource_record_sets = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `NextRecordName` (see [`Self::next_record_name`]).
-    pub fn next_record_name(mut self, value: impl Into<String>) -> Self {
-        self.next_record_name = Some(value.into());
-        self
-    }
-    /// Sets `NextRecordType` (see [`Self::next_record_type`]).
-    pub fn next_record_type(mut self, value: impl Into<crate::types::RRType>) -> Self {
-        self.next_record_type = Some(value.into());
-        self
-    }
-    /// Sets `NextRecordIdentifier` (see [`Self::next_record_identifier`]).
-    pub fn next_record_identifier(mut self, value: impl Into<String>) -> Self {
-        self.next_record_identifier = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListResourceRecordSetsOutput {
+    list resource_record_sets("ResourceRecordSets"): crate::types::ResourceRecordSet, push_resource_record_sets;
+    value is_truncated("IsTruncated"): bool;
+    into next_record_name("NextRecordName"): String;
+    into next_record_type("NextRecordType"): crate::types::RRType;
+    into next_record_identifier("NextRecordIdentifier"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl FromValue for ListResourceRecordSetsResponse {
+impl FromValue for ListResourceRecordSetsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8239,7 +6695,7 @@ impl FromValue for ListResourceRecordSetsResponse {
 /// A request to get a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListReusableDelegationSetsRequest {
+pub struct ListReusableDelegationSetsInput {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more reusable delegation sets. To get another group, submit another `ListReusableDelegationSets` request.
     ///
     /// For the value of `marker`, specify the value of `NextMarker` from the previous response, which is the ID of the first reusable delegation set that Amazon Route 53 will return if you submit another request.
@@ -8250,20 +6706,12 @@ pub struct ListReusableDelegationSetsRequest {
     pub max_items: Option<String>,
 }
 
-impl ListReusableDelegationSetsRequest {
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListReusableDelegationSetsInput {
+    into marker("Marker"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl IntoValue for ListReusableDelegationSetsRequest {
+impl IntoValue for ListReusableDelegationSetsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.marker.into_value(), self.max_items.into_value()])
     }
@@ -8272,7 +6720,7 @@ impl IntoValue for ListReusableDelegationSetsRequest {
 /// A complex type that contains information about the reusable delegation sets that are associated with the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListReusableDelegationSetsResponse {
+pub struct ListReusableDelegationSetsOutput {
     /// A complex type that contains one `DelegationSet` element for each reusable delegation set that was created by the current Amazon Web Services account.
     pub delegation_sets: Option<Vec<crate::types::DelegationSet>>,
     /// For the second and subsequent calls to `ListReusableDelegationSets`, `Marker` is the value that you specified for the `marker` parameter in the request that produced the current response.
@@ -8287,35 +6735,15 @@ pub struct ListReusableDelegationSetsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListReusableDelegationSetsResponse {
-    /// Sets `DelegationSets` (see [`Self::delegation_sets`]).
-    pub fn delegation_sets(mut self, value: Vec<crate::types::DelegationSet>) -> Self {
-        self.delegation_sets = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListReusableDelegationSetsOutput {
+    list delegation_sets("DelegationSets"): crate::types::DelegationSet, push_delegation_sets;
+    into marker("Marker"): String;
+    value is_truncated("IsTruncated"): bool;
+    into next_marker("NextMarker"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl FromValue for ListReusableDelegationSetsResponse {
+impl FromValue for ListReusableDelegationSetsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8331,7 +6759,7 @@ impl FromValue for ListReusableDelegationSetsResponse {
 /// A complex type containing information about a request for a list of the tags that are associated with an individual resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsForResourceRequest {
+pub struct ListTagsForResourceInput {
     /// The type of the resource.
     ///
     /// - The resource type for health checks is `healthcheck`.
@@ -8345,20 +6773,12 @@ pub struct ListTagsForResourceRequest {
     pub resource_id: Option<String>,
 }
 
-impl ListTagsForResourceRequest {
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<crate::types::TagResourceType>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceInput {
+    into resource_type("ResourceType"): crate::types::TagResourceType;
+    into resource_id("ResourceId"): String;
+});
 
-impl IntoValue for ListTagsForResourceRequest {
+impl IntoValue for ListTagsForResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.resource_type.into_value(),
@@ -8370,22 +6790,18 @@ impl IntoValue for ListTagsForResourceRequest {
 /// A complex type that contains information about the health checks or hosted zones for which you want to list tags.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsForResourceResponse {
+pub struct ListTagsForResourceOutput {
     /// A `ResourceTagSet` containing tags associated with the specified resource.
     pub resource_tag_set: Option<crate::types::ResourceTagSet>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsForResourceResponse {
-    /// Sets `ResourceTagSet` (see [`Self::resource_tag_set`]).
-    pub fn resource_tag_set(mut self, value: crate::types::ResourceTagSet) -> Self {
-        self.resource_tag_set = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceOutput {
+    value resource_tag_set("ResourceTagSet"): crate::types::ResourceTagSet;
+});
 
-impl FromValue for ListTagsForResourceResponse {
+impl FromValue for ListTagsForResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8397,7 +6813,7 @@ impl FromValue for ListTagsForResourceResponse {
 /// A complex type that contains information about the health checks or hosted zones for which you want to list tags.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsForResourcesRequest {
+pub struct ListTagsForResourcesInput {
     /// The type of the resources.
     ///
     /// - The resource type for health checks is `healthcheck`.
@@ -8411,20 +6827,12 @@ pub struct ListTagsForResourcesRequest {
     pub resource_ids: Option<Vec<String>>,
 }
 
-impl ListTagsForResourcesRequest {
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<crate::types::TagResourceType>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceIds` (see [`Self::resource_ids`]).
-    pub fn resource_ids(mut self, value: Vec<String>) -> Self {
-        self.resource_ids = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourcesInput {
+    into resource_type("ResourceType"): crate::types::TagResourceType;
+    list_into resource_ids("ResourceIds"): String, push_resource_ids;
+});
 
-impl IntoValue for ListTagsForResourcesRequest {
+impl IntoValue for ListTagsForResourcesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.resource_type.into_value(),
@@ -8436,22 +6844,18 @@ impl IntoValue for ListTagsForResourcesRequest {
 /// A complex type containing tags for the specified resources.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsForResourcesResponse {
+pub struct ListTagsForResourcesOutput {
     /// A list of `ResourceTagSet`s containing tags associated with the specified resources.
     pub resource_tag_sets: Option<Vec<crate::types::ResourceTagSet>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsForResourcesResponse {
-    /// Sets `ResourceTagSets` (see [`Self::resource_tag_sets`]).
-    pub fn resource_tag_sets(mut self, value: Vec<crate::types::ResourceTagSet>) -> Self {
-        self.resource_tag_sets = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourcesOutput {
+    list resource_tag_sets("ResourceTagSets"): crate::types::ResourceTagSet, push_resource_tag_sets;
+});
 
-impl FromValue for ListTagsForResourcesResponse {
+impl FromValue for ListTagsForResourcesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8463,7 +6867,7 @@ impl FromValue for ListTagsForResourcesResponse {
 /// A complex type that contains the information about the request to list the traffic policies that are associated with the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTrafficPoliciesRequest {
+pub struct ListTrafficPoliciesInput {
     /// (Conditional) For your first request to `ListTrafficPolicies`, don't include the `TrafficPolicyIdMarker` parameter.
     ///
     /// If you have more traffic policies than the value of `MaxItems`, `ListTrafficPolicies` returns only the first `MaxItems` traffic policies. To get the next group of policies, submit another request to `ListTrafficPolicies`. For the value of `TrafficPolicyIdMarker`, specify the value of `TrafficPolicyIdMarker` that was returned in the previous response.
@@ -8472,20 +6876,12 @@ pub struct ListTrafficPoliciesRequest {
     pub max_items: Option<String>,
 }
 
-impl ListTrafficPoliciesRequest {
-    /// Sets `TrafficPolicyIdMarker` (see [`Self::traffic_policy_id_marker`]).
-    pub fn traffic_policy_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_id_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTrafficPoliciesInput {
+    into traffic_policy_id_marker("TrafficPolicyIdMarker"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl IntoValue for ListTrafficPoliciesRequest {
+impl IntoValue for ListTrafficPoliciesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.traffic_policy_id_marker.into_value(),
@@ -8497,7 +6893,7 @@ impl IntoValue for ListTrafficPoliciesRequest {
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTrafficPoliciesResponse {
+pub struct ListTrafficPoliciesOutput {
     /// A list that contains one `TrafficPolicySummary` element for each traffic policy that was created by the current Amazon Web Services account.
     pub traffic_policy_summaries: Option<Vec<crate::types::TrafficPolicySummary>>,
     /// A flag that indicates whether there are more traffic policies to be listed. If the response was truncated, you can get the next group of traffic policies by submitting another `ListTrafficPolicies` request and specifying the value of `TrafficPolicyIdMarker` in the `TrafficPolicyIdMarker` request parameter.
@@ -8510,33 +6906,14 @@ pub struct ListTrafficPoliciesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTrafficPoliciesResponse {
-    /// Sets `TrafficPolicySummaries` (see [`Self::traffic_policy_summaries`]).
-    pub fn traffic_policy_summaries(
-        mut self,
-        value: Vec<crate::types::TrafficPolicySummary>,
-    ) -> Self {
-        self.traffic_policy_summaries = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `TrafficPolicyIdMarker` (see [`Self::traffic_policy_id_marker`]).
-    pub fn traffic_policy_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_id_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTrafficPoliciesOutput {
+    list traffic_policy_summaries("TrafficPolicySummaries"): crate::types::TrafficPolicySummary, push_traffic_policy_summaries;
+    value is_truncated("IsTruncated"): bool;
+    into traffic_policy_id_marker("TrafficPolicyIdMarker"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl FromValue for ListTrafficPoliciesResponse {
+impl FromValue for ListTrafficPoliciesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8551,7 +6928,7 @@ impl FromValue for ListTrafficPoliciesResponse {
 /// A request for the traffic policy instances that you created in a specified hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTrafficPolicyInstancesByHostedZoneRequest {
+pub struct ListTrafficPolicyInstancesByHostedZoneInput {
     /// The ID of the hosted zone that you want to list traffic policy instances for.
     ///
     /// Required.
@@ -8568,33 +6945,14 @@ pub struct ListTrafficPolicyInstancesByHostedZoneRequest {
     pub max_items: Option<String>,
 }
 
-impl ListTrafficPolicyInstancesByHostedZoneRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceNameMarker` (see [`Self::traffic_policy_instance_name_marker`]).
-    pub fn traffic_policy_instance_name_marker(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_instance_name_marker = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceTypeMarker` (see [`Self::traffic_policy_instance_type_marker`]).
-    pub fn traffic_policy_instance_type_marker(
-        mut self,
-        value: impl Into<crate::types::RRType>,
-    ) -> Self {
-        self.traffic_policy_instance_type_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTrafficPolicyInstancesByHostedZoneInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    into traffic_policy_instance_name_marker("TrafficPolicyInstanceNameMarker"): String;
+    into traffic_policy_instance_type_marker("TrafficPolicyInstanceTypeMarker"): crate::types::RRType;
+    into max_items("MaxItems"): String;
+});
 
-impl IntoValue for ListTrafficPolicyInstancesByHostedZoneRequest {
+impl IntoValue for ListTrafficPolicyInstancesByHostedZoneInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -8608,7 +6966,7 @@ impl IntoValue for ListTrafficPolicyInstancesByHostedZoneRequest {
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTrafficPolicyInstancesByHostedZoneResponse {
+pub struct ListTrafficPolicyInstancesByHostedZoneOutput {
     /// A list that contains one `TrafficPolicyInstance` element for each traffic policy instance that matches the elements in the request.
     pub traffic_policy_instances: Option<Vec<crate::types::TrafficPolicyInstance>>,
     /// If `IsTruncated` is `true`, `TrafficPolicyInstanceNameMarker` is the name of the first traffic policy instance in the next group of traffic policy instances.
@@ -8623,41 +6981,15 @@ pub struct ListTrafficPolicyInstancesByHostedZoneResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTrafficPolicyInstancesByHostedZoneResponse {
-    /// Sets `TrafficPolicyInstances` (see [`Self::traffic_policy_instances`]).
-    pub fn traffic_policy_instances(
-        mut self,
-        value: Vec<crate::types::TrafficPolicyInstance>,
-    ) -> Self {
-        self.traffic_policy_instances = Some(value);
-        self
-    }
-    /// Sets `TrafficPolicyInstanceNameMarker` (see [`Self::traffic_policy_instance_name_marker`]).
-    pub fn traffic_policy_instance_name_marker(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_instance_name_marker = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceTypeMarker` (see [`Self::traffic_policy_instance_type_marker`]).
-    pub fn traffic_policy_instance_type_marker(
-        mut self,
-        value: impl Into<crate::types::RRType>,
-    ) -> Self {
-        self.traffic_policy_instance_type_marker = Some(value.into());
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTrafficPolicyInstancesByHostedZoneOutput {
+    list traffic_policy_instances("TrafficPolicyInstances"): crate::types::TrafficPolicyInstance, push_traffic_policy_instances;
+    into traffic_policy_instance_name_marker("TrafficPolicyInstanceNameMarker"): String;
+    into traffic_policy_instance_type_marker("TrafficPolicyInstanceTypeMarker"): crate::types::RRType;
+    value is_truncated("IsTruncated"): bool;
+    into max_items("MaxItems"): String;
+});
 
-impl FromValue for ListTrafficPolicyInstancesByHostedZoneResponse {
+impl FromValue for ListTrafficPolicyInstancesByHostedZoneOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8673,7 +7005,7 @@ impl FromValue for ListTrafficPolicyInstancesByHostedZoneResponse {
 /// A complex type that contains the information about the request to list your traffic policy instances.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTrafficPolicyInstancesByPolicyRequest {
+pub struct ListTrafficPolicyInstancesByPolicyInput {
     /// The ID of the traffic policy for which you want to list traffic policy instances.
     ///
     /// Required.
@@ -8704,43 +7036,16 @@ pub struct ListTrafficPolicyInstancesByPolicyRequest {
     pub max_items: Option<String>,
 }
 
-impl ListTrafficPolicyInstancesByPolicyRequest {
-    /// Sets `TrafficPolicyId` (see [`Self::traffic_policy_id`]).
-    pub fn traffic_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_id = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyVersion` (see [`Self::traffic_policy_version`]).
-    pub fn traffic_policy_version(mut self, value: i32) -> Self {
-        self.traffic_policy_version = Some(value);
-        self
-    }
-    /// Sets `HostedZoneIdMarker` (see [`Self::hosted_zone_id_marker`]).
-    pub fn hosted_zone_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id_marker = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceNameMarker` (see [`Self::traffic_policy_instance_name_marker`]).
-    pub fn traffic_policy_instance_name_marker(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_instance_name_marker = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceTypeMarker` (see [`Self::traffic_policy_instance_type_marker`]).
-    pub fn traffic_policy_instance_type_marker(
-        mut self,
-        value: impl Into<crate::types::RRType>,
-    ) -> Self {
-        self.traffic_policy_instance_type_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTrafficPolicyInstancesByPolicyInput {
+    into traffic_policy_id("TrafficPolicyId"): String;
+    value traffic_policy_version("TrafficPolicyVersion"): i32;
+    into hosted_zone_id_marker("HostedZoneIdMarker"): String;
+    into traffic_policy_instance_name_marker("TrafficPolicyInstanceNameMarker"): String;
+    into traffic_policy_instance_type_marker("TrafficPolicyInstanceTypeMarker"): crate::types::RRType;
+    into max_items("MaxItems"): String;
+});
 
-impl IntoValue for ListTrafficPolicyInstancesByPolicyRequest {
+impl IntoValue for ListTrafficPolicyInstancesByPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.traffic_policy_id.into_value(),
@@ -8756,7 +7061,7 @@ impl IntoValue for ListTrafficPolicyInstancesByPolicyRequest {
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTrafficPolicyInstancesByPolicyResponse {
+pub struct ListTrafficPolicyInstancesByPolicyOutput {
     /// A list that contains one `TrafficPolicyInstance` element for each traffic policy instance that matches the elements in the request.
     pub traffic_policy_instances: Option<Vec<crate::types::TrafficPolicyInstance>>,
     /// If `IsTruncated` is `true`, `HostedZoneIdMarker` is the ID of the hosted zone of the first traffic policy instance in the next group of traffic policy instances.
@@ -8773,46 +7078,16 @@ pub struct ListTrafficPolicyInstancesByPolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTrafficPolicyInstancesByPolicyResponse {
-    /// Sets `TrafficPolicyInstances` (see [`Self::traffic_policy_instances`]).
-    pub fn traffic_policy_instances(
-        mut self,
-        value: Vec<crate::types::TrafficPolicyInstance>,
-    ) -> Self {
-        self.traffic_policy_instances = Some(value);
-        self
-    }
-    /// Sets `HostedZoneIdMarker` (see [`Self::hosted_zone_id_marker`]).
-    pub fn hosted_zone_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id_marker = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceNameMarker` (see [`Self::traffic_policy_instance_name_marker`]).
-    pub fn traffic_policy_instance_name_marker(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_instance_name_marker = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceTypeMarker` (see [`Self::traffic_policy_instance_type_marker`]).
-    pub fn traffic_policy_instance_type_marker(
-        mut self,
-        value: impl Into<crate::types::RRType>,
-    ) -> Self {
-        self.traffic_policy_instance_type_marker = Some(value.into());
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTrafficPolicyInstancesByPolicyOutput {
+    list traffic_policy_instances("TrafficPolicyInstances"): crate::types::TrafficPolicyInstance, push_traffic_policy_instances;
+    into hosted_zone_id_marker("HostedZoneIdMarker"): String;
+    into traffic_policy_instance_name_marker("TrafficPolicyInstanceNameMarker"): String;
+    into traffic_policy_instance_type_marker("TrafficPolicyInstanceTypeMarker"): crate::types::RRType;
+    value is_truncated("IsTruncated"): bool;
+    into max_items("MaxItems"): String;
+});
 
-impl FromValue for ListTrafficPolicyInstancesByPolicyResponse {
+impl FromValue for ListTrafficPolicyInstancesByPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8829,7 +7104,7 @@ impl FromValue for ListTrafficPolicyInstancesByPolicyResponse {
 /// A request to get information about the traffic policy instances that you created by using the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTrafficPolicyInstancesRequest {
+pub struct ListTrafficPolicyInstancesInput {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `HostedZoneId`, specify the value of `HostedZoneIdMarker` from the previous response, which is the hosted zone ID of the first traffic policy instance in the next group of traffic policy instances.
     ///
     /// If the value of `IsTruncated` in the previous response was `false`, there are no more traffic policy instances to get.
@@ -8846,33 +7121,14 @@ pub struct ListTrafficPolicyInstancesRequest {
     pub max_items: Option<String>,
 }
 
-impl ListTrafficPolicyInstancesRequest {
-    /// Sets `HostedZoneIdMarker` (see [`Self::hosted_zone_id_marker`]).
-    pub fn hosted_zone_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id_marker = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceNameMarker` (see [`Self::traffic_policy_instance_name_marker`]).
-    pub fn traffic_policy_instance_name_marker(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_instance_name_marker = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceTypeMarker` (see [`Self::traffic_policy_instance_type_marker`]).
-    pub fn traffic_policy_instance_type_marker(
-        mut self,
-        value: impl Into<crate::types::RRType>,
-    ) -> Self {
-        self.traffic_policy_instance_type_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTrafficPolicyInstancesInput {
+    into hosted_zone_id_marker("HostedZoneIdMarker"): String;
+    into traffic_policy_instance_name_marker("TrafficPolicyInstanceNameMarker"): String;
+    into traffic_policy_instance_type_marker("TrafficPolicyInstanceTypeMarker"): crate::types::RRType;
+    into max_items("MaxItems"): String;
+});
 
-impl IntoValue for ListTrafficPolicyInstancesRequest {
+impl IntoValue for ListTrafficPolicyInstancesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id_marker.into_value(),
@@ -8886,7 +7142,7 @@ impl IntoValue for ListTrafficPolicyInstancesRequest {
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTrafficPolicyInstancesResponse {
+pub struct ListTrafficPolicyInstancesOutput {
     /// A list that contains one `TrafficPolicyInstance` element for each traffic policy instance that matches the elements in the request.
     pub traffic_policy_instances: Option<Vec<crate::types::TrafficPolicyInstance>>,
     /// If `IsTruncated` is `true`, `HostedZoneIdMarker` is the ID of the hosted zone of the first traffic policy instance that Route 53 will return if you submit another `ListTrafficPolicyInstances` request.
@@ -8903,46 +7159,16 @@ pub struct ListTrafficPolicyInstancesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTrafficPolicyInstancesResponse {
-    /// Sets `TrafficPolicyInstances` (see [`Self::traffic_policy_instances`]).
-    pub fn traffic_policy_instances(
-        mut self,
-        value: Vec<crate::types::TrafficPolicyInstance>,
-    ) -> Self {
-        self.traffic_policy_instances = Some(value);
-        self
-    }
-    /// Sets `HostedZoneIdMarker` (see [`Self::hosted_zone_id_marker`]).
-    pub fn hosted_zone_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id_marker = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceNameMarker` (see [`Self::traffic_policy_instance_name_marker`]).
-    pub fn traffic_policy_instance_name_marker(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_instance_name_marker = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceTypeMarker` (see [`Self::traffic_policy_instance_type_marker`]).
-    pub fn traffic_policy_instance_type_marker(
-        mut self,
-        value: impl Into<crate::types::RRType>,
-    ) -> Self {
-        self.traffic_policy_instance_type_marker = Some(value.into());
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTrafficPolicyInstancesOutput {
+    list traffic_policy_instances("TrafficPolicyInstances"): crate::types::TrafficPolicyInstance, push_traffic_policy_instances;
+    into hosted_zone_id_marker("HostedZoneIdMarker"): String;
+    into traffic_policy_instance_name_marker("TrafficPolicyInstanceNameMarker"): String;
+    into traffic_policy_instance_type_marker("TrafficPolicyInstanceTypeMarker"): crate::types::RRType;
+    value is_truncated("IsTruncated"): bool;
+    into max_items("MaxItems"): String;
+});
 
-impl FromValue for ListTrafficPolicyInstancesResponse {
+impl FromValue for ListTrafficPolicyInstancesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -8959,7 +7185,7 @@ impl FromValue for ListTrafficPolicyInstancesResponse {
 /// A complex type that contains the information about the request to list your traffic policies.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTrafficPolicyVersionsRequest {
+pub struct ListTrafficPolicyVersionsInput {
     /// Specify the value of `Id` of the traffic policy for which you want to list all versions.
     ///
     /// Required.
@@ -8972,25 +7198,13 @@ pub struct ListTrafficPolicyVersionsRequest {
     pub max_items: Option<String>,
 }
 
-impl ListTrafficPolicyVersionsRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyVersionMarker` (see [`Self::traffic_policy_version_marker`]).
-    pub fn traffic_policy_version_marker(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_version_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTrafficPolicyVersionsInput {
+    into id("Id"): String;
+    into traffic_policy_version_marker("TrafficPolicyVersionMarker"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl IntoValue for ListTrafficPolicyVersionsRequest {
+impl IntoValue for ListTrafficPolicyVersionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.id.into_value(),
@@ -9003,7 +7217,7 @@ impl IntoValue for ListTrafficPolicyVersionsRequest {
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTrafficPolicyVersionsResponse {
+pub struct ListTrafficPolicyVersionsOutput {
     /// A list that contains one `TrafficPolicy` element for each traffic policy version that is associated with the specified traffic policy.
     pub traffic_policies: Option<Vec<crate::types::TrafficPolicy>>,
     /// A flag that indicates whether there are more traffic policies to be listed. If the response was truncated, you can get the next group of traffic policies by submitting another `ListTrafficPolicyVersions` request and specifying the value of `NextMarker` in the `marker` parameter.
@@ -9018,30 +7232,14 @@ pub struct ListTrafficPolicyVersionsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTrafficPolicyVersionsResponse {
-    /// Sets `TrafficPolicies` (see [`Self::traffic_policies`]).
-    pub fn traffic_policies(mut self, value: Vec<crate::types::TrafficPolicy>) -> Self {
-        self.traffic_policies = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `TrafficPolicyVersionMarker` (see [`Self::traffic_policy_version_marker`]).
-    pub fn traffic_policy_version_marker(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_version_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxItems` (see [`Self::max_items`]).
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.max_items = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTrafficPolicyVersionsOutput {
+    list traffic_policies("TrafficPolicies"): crate::types::TrafficPolicy, push_traffic_policies;
+    value is_truncated("IsTruncated"): bool;
+    into traffic_policy_version_marker("TrafficPolicyVersionMarker"): String;
+    into max_items("MaxItems"): String;
+});
 
-impl FromValue for ListTrafficPolicyVersionsResponse {
+impl FromValue for ListTrafficPolicyVersionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9056,7 +7254,7 @@ impl FromValue for ListTrafficPolicyVersionsResponse {
 /// A complex type that contains information about that can be associated with your hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListVPCAssociationAuthorizationsRequest {
+pub struct ListVPCAssociationAuthorizationsInput {
     /// The ID of the hosted zone for which you want a list of VPCs that can be associated with the hosted zone.
     ///
     /// Required.
@@ -9067,25 +7265,13 @@ pub struct ListVPCAssociationAuthorizationsRequest {
     pub max_results: Option<String>,
 }
 
-impl ListVPCAssociationAuthorizationsRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.max_results = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListVPCAssociationAuthorizationsInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    into next_token("NextToken"): String;
+    into max_results("MaxResults"): String;
+});
 
-impl IntoValue for ListVPCAssociationAuthorizationsRequest {
+impl IntoValue for ListVPCAssociationAuthorizationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -9098,7 +7284,7 @@ impl IntoValue for ListVPCAssociationAuthorizationsRequest {
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListVPCAssociationAuthorizationsResponse {
+pub struct ListVPCAssociationAuthorizationsOutput {
     /// The ID of the hosted zone that you can associate the listed VPCs with.
     pub hosted_zone_id: Option<String>,
     /// When the response includes a `NextToken` element, there are more VPCs that can be associated with the specified hosted zone. To get the next page of VPCs, submit another `ListVPCAssociationAuthorizations` request, and include the value of the `NextToken` element from the response in the `nexttoken` request parameter.
@@ -9109,25 +7295,13 @@ pub struct ListVPCAssociationAuthorizationsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListVPCAssociationAuthorizationsResponse {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `VPCs` (see [`Self::_vpcs`]).
-    pub fn _vpcs(mut self, value: Vec<crate::types::VPC>) -> Self {
-        self._vpcs = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListVPCAssociationAuthorizationsOutput {
+    into hosted_zone_id("HostedZoneId"): String;
+    into next_token("NextToken"): String;
+    list _vpcs("VPCs"): crate::types::VPC, push_vpcs;
+});
 
-impl FromValue for ListVPCAssociationAuthorizationsResponse {
+impl FromValue for ListVPCAssociationAuthorizationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9146,13 +7320,9 @@ pub struct LocationSummary {
     pub location_name: Option<String>,
 }
 
-impl LocationSummary {
-    /// Sets `LocationName` (see [`Self::location_name`]).
-    pub fn location_name(mut self, value: impl Into<String>) -> Self {
-        self.location_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LocationSummary {
+    into location_name("LocationName"): String;
+});
 
 impl FromValue for LocationSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9171,13 +7341,9 @@ pub struct NoSuchChange {
     pub message: Option<String>,
 }
 
-impl NoSuchChange {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchChange {
+    into message("message"): String;
+});
 
 impl FromValue for NoSuchChange {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9196,13 +7362,9 @@ pub struct NoSuchCidrCollectionException {
     pub message: Option<String>,
 }
 
-impl NoSuchCidrCollectionException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchCidrCollectionException {
+    into message("Message"): String;
+});
 
 impl FromValue for NoSuchCidrCollectionException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9221,13 +7383,9 @@ pub struct NoSuchCidrLocationException {
     pub message: Option<String>,
 }
 
-impl NoSuchCidrLocationException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchCidrLocationException {
+    into message("Message"): String;
+});
 
 impl FromValue for NoSuchCidrLocationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9246,13 +7404,9 @@ pub struct NoSuchCloudWatchLogsLogGroup {
     pub message: Option<String>,
 }
 
-impl NoSuchCloudWatchLogsLogGroup {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchCloudWatchLogsLogGroup {
+    into message("message"): String;
+});
 
 impl FromValue for NoSuchCloudWatchLogsLogGroup {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9271,13 +7425,9 @@ pub struct NoSuchDelegationSet {
     pub message: Option<String>,
 }
 
-impl NoSuchDelegationSet {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchDelegationSet {
+    into message("message"): String;
+});
 
 impl FromValue for NoSuchDelegationSet {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9296,13 +7446,9 @@ pub struct NoSuchGeoLocation {
     pub message: Option<String>,
 }
 
-impl NoSuchGeoLocation {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchGeoLocation {
+    into message("message"): String;
+});
 
 impl FromValue for NoSuchGeoLocation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9321,13 +7467,9 @@ pub struct NoSuchHealthCheck {
     pub message: Option<String>,
 }
 
-impl NoSuchHealthCheck {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchHealthCheck {
+    into message("message"): String;
+});
 
 impl FromValue for NoSuchHealthCheck {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9346,13 +7488,9 @@ pub struct NoSuchHostedZone {
     pub message: Option<String>,
 }
 
-impl NoSuchHostedZone {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchHostedZone {
+    into message("message"): String;
+});
 
 impl FromValue for NoSuchHostedZone {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9371,13 +7509,9 @@ pub struct NoSuchKeySigningKey {
     pub message: Option<String>,
 }
 
-impl NoSuchKeySigningKey {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchKeySigningKey {
+    into message("message"): String;
+});
 
 impl FromValue for NoSuchKeySigningKey {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9396,13 +7530,9 @@ pub struct NoSuchQueryLoggingConfig {
     pub message: Option<String>,
 }
 
-impl NoSuchQueryLoggingConfig {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchQueryLoggingConfig {
+    into message("message"): String;
+});
 
 impl FromValue for NoSuchQueryLoggingConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9421,13 +7551,9 @@ pub struct NoSuchTrafficPolicy {
     pub message: Option<String>,
 }
 
-impl NoSuchTrafficPolicy {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchTrafficPolicy {
+    into message("message"): String;
+});
 
 impl FromValue for NoSuchTrafficPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9446,13 +7572,9 @@ pub struct NoSuchTrafficPolicyInstance {
     pub message: Option<String>,
 }
 
-impl NoSuchTrafficPolicyInstance {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchTrafficPolicyInstance {
+    into message("message"): String;
+});
 
 impl FromValue for NoSuchTrafficPolicyInstance {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9471,13 +7593,9 @@ pub struct NotAuthorizedException {
     pub message: Option<String>,
 }
 
-impl NotAuthorizedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NotAuthorizedException {
+    into message("message"): String;
+});
 
 impl FromValue for NotAuthorizedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9496,13 +7614,9 @@ pub struct PriorRequestNotComplete {
     pub message: Option<String>,
 }
 
-impl PriorRequestNotComplete {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PriorRequestNotComplete {
+    into message("message"): String;
+});
 
 impl FromValue for PriorRequestNotComplete {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9521,13 +7635,9 @@ pub struct PublicZoneVPCAssociation {
     pub message: Option<String>,
 }
 
-impl PublicZoneVPCAssociation {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PublicZoneVPCAssociation {
+    into message("message"): String;
+});
 
 impl FromValue for PublicZoneVPCAssociation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9550,23 +7660,11 @@ pub struct QueryLoggingConfig {
     pub cloud_watch_logs_log_group_arn: Option<String>,
 }
 
-impl QueryLoggingConfig {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `CloudWatchLogsLogGroupArn` (see [`Self::cloud_watch_logs_log_group_arn`]).
-    pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.cloud_watch_logs_log_group_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(QueryLoggingConfig {
+    into id("Id"): String;
+    into hosted_zone_id("HostedZoneId"): String;
+    into cloud_watch_logs_log_group_arn("CloudWatchLogsLogGroupArn"): String;
+});
 
 impl FromValue for QueryLoggingConfig {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9587,13 +7685,9 @@ pub struct QueryLoggingConfigAlreadyExists {
     pub message: Option<String>,
 }
 
-impl QueryLoggingConfigAlreadyExists {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(QueryLoggingConfigAlreadyExists {
+    into message("message"): String;
+});
 
 impl FromValue for QueryLoggingConfigAlreadyExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9848,13 +7942,9 @@ pub struct ResourceRecord {
     pub value: Option<String>,
 }
 
-impl ResourceRecord {
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceRecord {
+    into value("Value"): String;
+});
 
 impl IntoValue for ResourceRecord {
     fn into_value(self) -> Value {
@@ -10051,83 +8141,23 @@ pub struct ResourceRecordSet {
     pub geo_proximity_location: Option<crate::types::GeoProximityLocation>,
 }
 
-impl ResourceRecordSet {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RRType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `SetIdentifier` (see [`Self::set_identifier`]).
-    pub fn set_identifier(mut self, value: impl Into<String>) -> Self {
-        self.set_identifier = Some(value.into());
-        self
-    }
-    /// Sets `Weight` (see [`Self::weight`]).
-    pub fn weight(mut self, value: i64) -> Self {
-        self.weight = Some(value);
-        self
-    }
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<crate::types::ResourceRecordSetRegion>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `GeoLocation` (see [`Self::geo_location`]).
-    pub fn geo_location(mut self, value: crate::types::GeoLocation) -> Self {
-        self.geo_location = Some(value);
-        self
-    }
-    /// Sets `Failover` (see [`Self::failover`]).
-    pub fn failover(mut self, value: impl Into<crate::types::ResourceRecordSetFailover>) -> Self {
-        self.failover = Some(value.into());
-        self
-    }
-    /// Sets `MultiValueAnswer` (see [`Self::multi_value_answer`]).
-    pub fn multi_value_answer(mut self, value: bool) -> Self {
-        self.multi_value_answer = Some(value);
-        self
-    }
-    /// Sets `TTL` (see [`Self::ttl`]).
-    pub fn ttl(mut self, value: i64) -> Self {
-        self.ttl = Some(value);
-        self
-    }
-    /// Sets `ResourceRecords` (see [`Self::resource_records`]).
-    pub fn resource_records(mut self, value: Vec<crate::types::ResourceRecord>) -> Self {
-        self.resource_records = Some(value);
-        self
-    }
-    /// Sets `AliasTarget` (see [`Self::alias_target`]).
-    pub fn alias_target(mut self, value: crate::types::AliasTarget) -> Self {
-        self.alias_target = Some(value);
-        self
-    }
-    /// Sets `HealthCheckId` (see [`Self::health_check_id`]).
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.health_check_id = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceId` (see [`Self::traffic_policy_instance_id`]).
-    pub fn traffic_policy_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_instance_id = Some(value.into());
-        self
-    }
-    /// Sets `CidrRoutingConfig` (see [`Self::cidr_routing_config`]).
-    pub fn cidr_routing_config(mut self, value: crate::types::CidrRoutingConfig) -> Self {
-        self.cidr_routing_config = Some(value);
-        self
-    }
-    /// Sets `GeoProximityLocation` (see [`Self::geo_proximity_location`]).
-    pub fn geo_proximity_location(mut self, value: crate::types::GeoProximityLocation) -> Self {
-        self.geo_proximity_location = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ResourceRecordSet {
+    into name("Name"): String;
+    into r#type("Type"): crate::types::RRType;
+    into set_identifier("SetIdentifier"): String;
+    value weight("Weight"): i64;
+    into region("Region"): crate::types::ResourceRecordSetRegion;
+    value geo_location("GeoLocation"): crate::types::GeoLocation;
+    into failover("Failover"): crate::types::ResourceRecordSetFailover;
+    value multi_value_answer("MultiValueAnswer"): bool;
+    value ttl("TTL"): i64;
+    list resource_records("ResourceRecords"): crate::types::ResourceRecord, push_resource_records;
+    value alias_target("AliasTarget"): crate::types::AliasTarget;
+    into health_check_id("HealthCheckId"): String;
+    into traffic_policy_instance_id("TrafficPolicyInstanceId"): String;
+    value cidr_routing_config("CidrRoutingConfig"): crate::types::CidrRoutingConfig;
+    value geo_proximity_location("GeoProximityLocation"): crate::types::GeoProximityLocation;
+});
 
 impl IntoValue for ResourceRecordSet {
     fn into_value(self) -> Value {
@@ -10529,23 +8559,11 @@ pub struct ResourceTagSet {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl ResourceTagSet {
-    /// Sets `ResourceType` (see [`Self::resource_type`]).
-    pub fn resource_type(mut self, value: impl Into<crate::types::TagResourceType>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `ResourceId` (see [`Self::resource_id`]).
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ResourceTagSet {
+    into resource_type("ResourceType"): crate::types::TagResourceType;
+    into resource_id("ResourceId"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl FromValue for ResourceTagSet {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10568,21 +8586,10 @@ pub struct ReusableDelegationSetLimit {
     pub value: Option<i64>,
 }
 
-impl ReusableDelegationSetLimit {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(
-        mut self,
-        value: impl Into<crate::types::ReusableDelegationSetLimitType>,
-    ) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: i64) -> Self {
-        self.value = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReusableDelegationSetLimit {
+    into r#type("Type"): crate::types::ReusableDelegationSetLimitType;
+    value value("Value"): i64;
+});
 
 impl FromValue for ReusableDelegationSetLimit {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10765,18 +8772,10 @@ pub struct StatusReport {
     pub checked_time: Option<myaws_core::DateTime>,
 }
 
-impl StatusReport {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `CheckedTime` (see [`Self::checked_time`]).
-    pub fn checked_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.checked_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StatusReport {
+    into status("Status"): String;
+    value checked_time("CheckedTime"): myaws_core::DateTime;
+});
 
 impl FromValue for StatusReport {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10806,18 +8805,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -10914,7 +8905,7 @@ impl FromValue for TagResourceType {
 /// Gets the value that Amazon Route 53 returns in response to a DNS request for a specified record name and type. You can optionally specify the IP address of a DNS resolver, an EDNS0 client subnet IP address, and a subnet mask.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TestDNSAnswerRequest {
+pub struct TestDNSAnswerInput {
     /// The ID of the hosted zone that you want Amazon Route 53 to simulate a query for.
     ///
     /// Required.
@@ -10940,40 +8931,16 @@ pub struct TestDNSAnswerRequest {
     pub edns0_client_subnet_mask: Option<String>,
 }
 
-impl TestDNSAnswerRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `RecordName` (see [`Self::record_name`]).
-    pub fn record_name(mut self, value: impl Into<String>) -> Self {
-        self.record_name = Some(value.into());
-        self
-    }
-    /// Sets `RecordType` (see [`Self::record_type`]).
-    pub fn record_type(mut self, value: impl Into<crate::types::RRType>) -> Self {
-        self.record_type = Some(value.into());
-        self
-    }
-    /// Sets `ResolverIP` (see [`Self::resolver_ip`]).
-    pub fn resolver_ip(mut self, value: impl Into<String>) -> Self {
-        self.resolver_ip = Some(value.into());
-        self
-    }
-    /// Sets `EDNS0ClientSubnetIP` (see [`Self::edns0_client_subnet_ip`]).
-    pub fn edns0_client_subnet_ip(mut self, value: impl Into<String>) -> Self {
-        self.edns0_client_subnet_ip = Some(value.into());
-        self
-    }
-    /// Sets `EDNS0ClientSubnetMask` (see [`Self::edns0_client_subnet_mask`]).
-    pub fn edns0_client_subnet_mask(mut self, value: impl Into<String>) -> Self {
-        self.edns0_client_subnet_mask = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TestDNSAnswerInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    into record_name("RecordName"): String;
+    into record_type("RecordType"): crate::types::RRType;
+    into resolver_ip("ResolverIP"): String;
+    into edns0_client_subnet_ip("EDNS0ClientSubnetIP"): String;
+    into edns0_client_subnet_mask("EDNS0ClientSubnetMask"): String;
+});
 
-impl IntoValue for TestDNSAnswerRequest {
+impl IntoValue for TestDNSAnswerInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -10989,7 +8956,7 @@ impl IntoValue for TestDNSAnswerRequest {
 /// A complex type that contains the response to a `TestDNSAnswer` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TestDNSAnswerResponse {
+pub struct TestDNSAnswerOutput {
     /// The Amazon Route 53 name server used to respond to the request.
     pub nameserver: Option<String>,
     /// The name of the resource record set that you submitted a request for.
@@ -11006,40 +8973,16 @@ pub struct TestDNSAnswerResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl TestDNSAnswerResponse {
-    /// Sets `Nameserver` (see [`Self::nameserver`]).
-    pub fn nameserver(mut self, value: impl Into<String>) -> Self {
-        self.nameserver = Some(value.into());
-        self
-    }
-    /// Sets `RecordName` (see [`Self::record_name`]).
-    pub fn record_name(mut self, value: impl Into<String>) -> Self {
-        self.record_name = Some(value.into());
-        self
-    }
-    /// Sets `RecordType` (see [`Self::record_type`]).
-    pub fn record_type(mut self, value: impl Into<crate::types::RRType>) -> Self {
-        self.record_type = Some(value.into());
-        self
-    }
-    /// Sets `RecordData` (see [`Self::record_data`]).
-    pub fn record_data(mut self, value: Vec<String>) -> Self {
-        self.record_data = Some(value);
-        self
-    }
-    /// Sets `ResponseCode` (see [`Self::response_code`]).
-    pub fn response_code(mut self, value: impl Into<String>) -> Self {
-        self.response_code = Some(value.into());
-        self
-    }
-    /// Sets `Protocol` (see [`Self::protocol`]).
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TestDNSAnswerOutput {
+    into nameserver("Nameserver"): String;
+    into record_name("RecordName"): String;
+    into record_type("RecordType"): crate::types::RRType;
+    list_into record_data("RecordData"): String, push_record_data;
+    into response_code("ResponseCode"): String;
+    into protocol("Protocol"): String;
+});
 
-impl FromValue for TestDNSAnswerResponse {
+impl FromValue for TestDNSAnswerOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -11061,13 +9004,9 @@ pub struct ThrottlingException {
     pub message: Option<String>,
 }
 
-impl ThrottlingException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ThrottlingException {
+    into message("message"): String;
+});
 
 impl FromValue for ThrottlingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11092,13 +9031,9 @@ pub struct TooManyHealthChecks {
     pub message: Option<String>,
 }
 
-impl TooManyHealthChecks {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyHealthChecks {
+    into message("message"): String;
+});
 
 impl FromValue for TooManyHealthChecks {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11125,13 +9060,9 @@ pub struct TooManyHostedZones {
     pub message: Option<String>,
 }
 
-impl TooManyHostedZones {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyHostedZones {
+    into message("message"): String;
+});
 
 impl FromValue for TooManyHostedZones {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11150,13 +9081,9 @@ pub struct TooManyKeySigningKeys {
     pub message: Option<String>,
 }
 
-impl TooManyKeySigningKeys {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyKeySigningKeys {
+    into message("message"): String;
+});
 
 impl FromValue for TooManyKeySigningKeys {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11181,13 +9108,9 @@ pub struct TooManyTrafficPolicies {
     pub message: Option<String>,
 }
 
-impl TooManyTrafficPolicies {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyTrafficPolicies {
+    into message("message"): String;
+});
 
 impl FromValue for TooManyTrafficPolicies {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11212,13 +9135,9 @@ pub struct TooManyTrafficPolicyInstances {
     pub message: Option<String>,
 }
 
-impl TooManyTrafficPolicyInstances {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyTrafficPolicyInstances {
+    into message("message"): String;
+});
 
 impl FromValue for TooManyTrafficPolicyInstances {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11239,13 +9158,9 @@ pub struct TooManyTrafficPolicyVersionsForCurrentPolicy {
     pub message: Option<String>,
 }
 
-impl TooManyTrafficPolicyVersionsForCurrentPolicy {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyTrafficPolicyVersionsForCurrentPolicy {
+    into message("message"): String;
+});
 
 impl FromValue for TooManyTrafficPolicyVersionsForCurrentPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11264,13 +9179,9 @@ pub struct TooManyVPCAssociationAuthorizations {
     pub message: Option<String>,
 }
 
-impl TooManyVPCAssociationAuthorizations {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyVPCAssociationAuthorizations {
+    into message("message"): String;
+});
 
 impl FromValue for TooManyVPCAssociationAuthorizations {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11299,38 +9210,14 @@ pub struct TrafficPolicy {
     pub comment: Option<String>,
 }
 
-impl TrafficPolicy {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: i32) -> Self {
-        self.version = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RRType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Document` (see [`Self::document`]).
-    pub fn document(mut self, value: impl Into<String>) -> Self {
-        self.document = Some(value.into());
-        self
-    }
-    /// Sets `Comment` (see [`Self::comment`]).
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TrafficPolicy {
+    into id("Id"): String;
+    value version("Version"): i32;
+    into name("Name"): String;
+    into r#type("Type"): crate::types::RRType;
+    into document("Document"): String;
+    into comment("Comment"): String;
+});
 
 impl FromValue for TrafficPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11354,13 +9241,9 @@ pub struct TrafficPolicyAlreadyExists {
     pub message: Option<String>,
 }
 
-impl TrafficPolicyAlreadyExists {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TrafficPolicyAlreadyExists {
+    into message("message"): String;
+});
 
 impl FromValue for TrafficPolicyAlreadyExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11379,13 +9262,9 @@ pub struct TrafficPolicyInUse {
     pub message: Option<String>,
 }
 
-impl TrafficPolicyInUse {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TrafficPolicyInUse {
+    into message("message"): String;
+});
 
 impl FromValue for TrafficPolicyInUse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11432,53 +9311,17 @@ pub struct TrafficPolicyInstance {
     pub traffic_policy_type: Option<crate::types::RRType>,
 }
 
-impl TrafficPolicyInstance {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `TTL` (see [`Self::ttl`]).
-    pub fn ttl(mut self, value: i64) -> Self {
-        self.ttl = Some(value);
-        self
-    }
-    /// Sets `State` (see [`Self::state`]).
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyId` (see [`Self::traffic_policy_id`]).
-    pub fn traffic_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_id = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyVersion` (see [`Self::traffic_policy_version`]).
-    pub fn traffic_policy_version(mut self, value: i32) -> Self {
-        self.traffic_policy_version = Some(value);
-        self
-    }
-    /// Sets `TrafficPolicyType` (see [`Self::traffic_policy_type`]).
-    pub fn traffic_policy_type(mut self, value: impl Into<crate::types::RRType>) -> Self {
-        self.traffic_policy_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TrafficPolicyInstance {
+    into id("Id"): String;
+    into hosted_zone_id("HostedZoneId"): String;
+    into name("Name"): String;
+    value ttl("TTL"): i64;
+    into state("State"): String;
+    into message("Message"): String;
+    into traffic_policy_id("TrafficPolicyId"): String;
+    value traffic_policy_version("TrafficPolicyVersion"): i32;
+    into traffic_policy_type("TrafficPolicyType"): crate::types::RRType;
+});
 
 impl FromValue for TrafficPolicyInstance {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11505,13 +9348,9 @@ pub struct TrafficPolicyInstanceAlreadyExists {
     pub message: Option<String>,
 }
 
-impl TrafficPolicyInstanceAlreadyExists {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TrafficPolicyInstanceAlreadyExists {
+    into message("message"): String;
+});
 
 impl FromValue for TrafficPolicyInstanceAlreadyExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11538,33 +9377,13 @@ pub struct TrafficPolicySummary {
     pub traffic_policy_count: Option<i32>,
 }
 
-impl TrafficPolicySummary {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RRType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `LatestVersion` (see [`Self::latest_version`]).
-    pub fn latest_version(mut self, value: i32) -> Self {
-        self.latest_version = Some(value);
-        self
-    }
-    /// Sets `TrafficPolicyCount` (see [`Self::traffic_policy_count`]).
-    pub fn traffic_policy_count(mut self, value: i32) -> Self {
-        self.traffic_policy_count = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TrafficPolicySummary {
+    into id("Id"): String;
+    into name("Name"): String;
+    into r#type("Type"): crate::types::RRType;
+    value latest_version("LatestVersion"): i32;
+    value traffic_policy_count("TrafficPolicyCount"): i32;
+});
 
 impl FromValue for TrafficPolicySummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11582,7 +9401,7 @@ impl FromValue for TrafficPolicySummary {
 /// A complex type that contains information about a request to update a health check.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateHealthCheckRequest {
+pub struct UpdateHealthCheckInput {
     /// The ID for the health check for which you want detailed information. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
     ///
     /// Required.
@@ -11706,98 +9525,27 @@ pub struct UpdateHealthCheckRequest {
     pub reset_elements: Option<Vec<crate::types::ResettableElementName>>,
 }
 
-impl UpdateHealthCheckRequest {
-    /// Sets `HealthCheckId` (see [`Self::health_check_id`]).
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.health_check_id = Some(value.into());
-        self
-    }
-    /// Sets `HealthCheckVersion` (see [`Self::health_check_version`]).
-    pub fn health_check_version(mut self, value: i64) -> Self {
-        self.health_check_version = Some(value);
-        self
-    }
-    /// Sets `IPAddress` (see [`Self::ip_address`]).
-    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
-        self.ip_address = Some(value.into());
-        self
-    }
-    /// Sets `Port` (see [`Self::port`]).
-    pub fn port(mut self, value: i32) -> Self {
-        self.port = Some(value);
-        self
-    }
-    /// Sets `ResourcePath` (see [`Self::resource_path`]).
-    pub fn resource_path(mut self, value: impl Into<String>) -> Self {
-        self.resource_path = Some(value.into());
-        self
-    }
-    /// Sets `FullyQualifiedDomainName` (see [`Self::fully_qualified_domain_name`]).
-    pub fn fully_qualified_domain_name(mut self, value: impl Into<String>) -> Self {
-        self.fully_qualified_domain_name = Some(value.into());
-        self
-    }
-    /// Sets `SearchString` (see [`Self::search_string`]).
-    pub fn search_string(mut self, value: impl Into<String>) -> Self {
-        self.search_string = Some(value.into());
-        self
-    }
-    /// Sets `FailureThreshold` (see [`Self::failure_threshold`]).
-    pub fn failure_threshold(mut self, value: i32) -> Self {
-        self.failure_threshold = Some(value);
-        self
-    }
-    /// Sets `Inverted` (see [`Self::inverted`]).
-    pub fn inverted(mut self, value: bool) -> Self {
-        self.inverted = Some(value);
-        self
-    }
-    /// Sets `Disabled` (see [`Self::disabled`]).
-    pub fn disabled(mut self, value: bool) -> Self {
-        self.disabled = Some(value);
-        self
-    }
-    /// Sets `HealthThreshold` (see [`Self::health_threshold`]).
-    pub fn health_threshold(mut self, value: i32) -> Self {
-        self.health_threshold = Some(value);
-        self
-    }
-    /// Sets `ChildHealthChecks` (see [`Self::child_health_checks`]).
-    pub fn child_health_checks(mut self, value: Vec<String>) -> Self {
-        self.child_health_checks = Some(value);
-        self
-    }
-    /// Sets `EnableSNI` (see [`Self::enable_sni`]).
-    pub fn enable_sni(mut self, value: bool) -> Self {
-        self.enable_sni = Some(value);
-        self
-    }
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(mut self, value: Vec<crate::types::HealthCheckRegion>) -> Self {
-        self.regions = Some(value);
-        self
-    }
-    /// Sets `AlarmIdentifier` (see [`Self::alarm_identifier`]).
-    pub fn alarm_identifier(mut self, value: crate::types::AlarmIdentifier) -> Self {
-        self.alarm_identifier = Some(value);
-        self
-    }
-    /// Sets `InsufficientDataHealthStatus` (see [`Self::insufficient_data_health_status`]).
-    pub fn insufficient_data_health_status(
-        mut self,
-        value: impl Into<crate::types::InsufficientDataHealthStatus>,
-    ) -> Self {
-        self.insufficient_data_health_status = Some(value.into());
-        self
-    }
-    /// Sets `ResetElements` (see [`Self::reset_elements`]).
-    pub fn reset_elements(mut self, value: Vec<crate::types::ResettableElementName>) -> Self {
-        self.reset_elements = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateHealthCheckInput {
+    into health_check_id("HealthCheckId"): String;
+    value health_check_version("HealthCheckVersion"): i64;
+    into ip_address("IPAddress"): String;
+    value port("Port"): i32;
+    into resource_path("ResourcePath"): String;
+    into fully_qualified_domain_name("FullyQualifiedDomainName"): String;
+    into search_string("SearchString"): String;
+    value failure_threshold("FailureThreshold"): i32;
+    value inverted("Inverted"): bool;
+    value disabled("Disabled"): bool;
+    value health_threshold("HealthThreshold"): i32;
+    list_into child_health_checks("ChildHealthChecks"): String, push_child_health_checks;
+    value enable_sni("EnableSNI"): bool;
+    list_into regions("Regions"): crate::types::HealthCheckRegion, push_regions;
+    value alarm_identifier("AlarmIdentifier"): crate::types::AlarmIdentifier;
+    into insufficient_data_health_status("InsufficientDataHealthStatus"): crate::types::InsufficientDataHealthStatus;
+    list_into reset_elements("ResetElements"): crate::types::ResettableElementName, push_reset_elements;
+});
 
-impl IntoValue for UpdateHealthCheckRequest {
+impl IntoValue for UpdateHealthCheckInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.health_check_id.into_value(),
@@ -11824,22 +9572,18 @@ impl IntoValue for UpdateHealthCheckRequest {
 /// A complex type that contains the response to the `UpdateHealthCheck` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateHealthCheckResponse {
+pub struct UpdateHealthCheckOutput {
     /// A complex type that contains the response to an `UpdateHealthCheck` request.
     pub health_check: Option<crate::types::HealthCheck>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateHealthCheckResponse {
-    /// Sets `HealthCheck` (see [`Self::health_check`]).
-    pub fn health_check(mut self, value: crate::types::HealthCheck) -> Self {
-        self.health_check = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateHealthCheckOutput {
+    value health_check("HealthCheck"): crate::types::HealthCheck;
+});
 
-impl FromValue for UpdateHealthCheckResponse {
+impl FromValue for UpdateHealthCheckOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -11851,7 +9595,7 @@ impl FromValue for UpdateHealthCheckResponse {
 /// A request to update the comment for a hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateHostedZoneCommentRequest {
+pub struct UpdateHostedZoneCommentInput {
     /// The ID for the hosted zone that you want to update the comment for.
     ///
     /// Required.
@@ -11860,20 +9604,12 @@ pub struct UpdateHostedZoneCommentRequest {
     pub comment: Option<String>,
 }
 
-impl UpdateHostedZoneCommentRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Comment` (see [`Self::comment`]).
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateHostedZoneCommentInput {
+    into id("Id"): String;
+    into comment("Comment"): String;
+});
 
-impl IntoValue for UpdateHostedZoneCommentRequest {
+impl IntoValue for UpdateHostedZoneCommentInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.id.into_value(), self.comment.into_value()])
     }
@@ -11882,22 +9618,18 @@ impl IntoValue for UpdateHostedZoneCommentRequest {
 /// A complex type that contains the response to the `UpdateHostedZoneComment` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateHostedZoneCommentResponse {
+pub struct UpdateHostedZoneCommentOutput {
     /// A complex type that contains the response to the `UpdateHostedZoneComment` request.
     pub hosted_zone: Option<crate::types::HostedZone>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateHostedZoneCommentResponse {
-    /// Sets `HostedZone` (see [`Self::hosted_zone`]).
-    pub fn hosted_zone(mut self, value: crate::types::HostedZone) -> Self {
-        self.hosted_zone = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateHostedZoneCommentOutput {
+    value hosted_zone("HostedZone"): crate::types::HostedZone;
+});
 
-impl FromValue for UpdateHostedZoneCommentResponse {
+impl FromValue for UpdateHostedZoneCommentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -11909,7 +9641,7 @@ impl FromValue for UpdateHostedZoneCommentResponse {
 /// The `UpdateHostedZoneFeaturesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateHostedZoneFeaturesRequest {
+pub struct UpdateHostedZoneFeaturesInput {
     /// The ID of the hosted zone for which you want to update features. This is the unique identifier for your hosted zone.
     ///
     /// Required.
@@ -11918,20 +9650,12 @@ pub struct UpdateHostedZoneFeaturesRequest {
     pub enable_accelerated_recovery: Option<bool>,
 }
 
-impl UpdateHostedZoneFeaturesRequest {
-    /// Sets `HostedZoneId` (see [`Self::hosted_zone_id`]).
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `EnableAcceleratedRecovery` (see [`Self::enable_accelerated_recovery`]).
-    pub fn enable_accelerated_recovery(mut self, value: bool) -> Self {
-        self.enable_accelerated_recovery = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateHostedZoneFeaturesInput {
+    into hosted_zone_id("HostedZoneId"): String;
+    value enable_accelerated_recovery("EnableAcceleratedRecovery"): bool;
+});
 
-impl IntoValue for UpdateHostedZoneFeaturesRequest {
+impl IntoValue for UpdateHostedZoneFeaturesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.hosted_zone_id.into_value(),
@@ -11943,12 +9667,12 @@ impl IntoValue for UpdateHostedZoneFeaturesRequest {
 /// The `UpdateHostedZoneFeaturesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateHostedZoneFeaturesResponse {
+pub struct UpdateHostedZoneFeaturesOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for UpdateHostedZoneFeaturesResponse {
+impl FromValue for UpdateHostedZoneFeaturesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -11958,7 +9682,7 @@ impl FromValue for UpdateHostedZoneFeaturesResponse {
 /// A complex type that contains information about the traffic policy that you want to update the comment for.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateTrafficPolicyCommentRequest {
+pub struct UpdateTrafficPolicyCommentInput {
     /// The value of `Id` for the traffic policy that you want to update the comment for.
     ///
     /// Required.
@@ -11973,25 +9697,13 @@ pub struct UpdateTrafficPolicyCommentRequest {
     pub comment: Option<String>,
 }
 
-impl UpdateTrafficPolicyCommentRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Version` (see [`Self::version`]).
-    pub fn version(mut self, value: i32) -> Self {
-        self.version = Some(value);
-        self
-    }
-    /// Sets `Comment` (see [`Self::comment`]).
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateTrafficPolicyCommentInput {
+    into id("Id"): String;
+    value version("Version"): i32;
+    into comment("Comment"): String;
+});
 
-impl IntoValue for UpdateTrafficPolicyCommentRequest {
+impl IntoValue for UpdateTrafficPolicyCommentInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.id.into_value(),
@@ -12004,22 +9716,18 @@ impl IntoValue for UpdateTrafficPolicyCommentRequest {
 /// A complex type that contains the response information for the traffic policy.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateTrafficPolicyCommentResponse {
+pub struct UpdateTrafficPolicyCommentOutput {
     /// A complex type that contains settings for the specified traffic policy.
     pub traffic_policy: Option<crate::types::TrafficPolicy>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateTrafficPolicyCommentResponse {
-    /// Sets `TrafficPolicy` (see [`Self::traffic_policy`]).
-    pub fn traffic_policy(mut self, value: crate::types::TrafficPolicy) -> Self {
-        self.traffic_policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateTrafficPolicyCommentOutput {
+    value traffic_policy("TrafficPolicy"): crate::types::TrafficPolicy;
+});
 
-impl FromValue for UpdateTrafficPolicyCommentResponse {
+impl FromValue for UpdateTrafficPolicyCommentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12031,7 +9739,7 @@ impl FromValue for UpdateTrafficPolicyCommentResponse {
 /// A complex type that contains information about the resource record sets that you want to update based on a specified traffic policy instance.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateTrafficPolicyInstanceRequest {
+pub struct UpdateTrafficPolicyInstanceInput {
     /// The ID of the traffic policy instance that you want to update.
     ///
     /// Required.
@@ -12050,30 +9758,14 @@ pub struct UpdateTrafficPolicyInstanceRequest {
     pub traffic_policy_version: Option<i32>,
 }
 
-impl UpdateTrafficPolicyInstanceRequest {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `TTL` (see [`Self::ttl`]).
-    pub fn ttl(mut self, value: i64) -> Self {
-        self.ttl = Some(value);
-        self
-    }
-    /// Sets `TrafficPolicyId` (see [`Self::traffic_policy_id`]).
-    pub fn traffic_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.traffic_policy_id = Some(value.into());
-        self
-    }
-    /// Sets `TrafficPolicyVersion` (see [`Self::traffic_policy_version`]).
-    pub fn traffic_policy_version(mut self, value: i32) -> Self {
-        self.traffic_policy_version = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateTrafficPolicyInstanceInput {
+    into id("Id"): String;
+    value ttl("TTL"): i64;
+    into traffic_policy_id("TrafficPolicyId"): String;
+    value traffic_policy_version("TrafficPolicyVersion"): i32;
+});
 
-impl IntoValue for UpdateTrafficPolicyInstanceRequest {
+impl IntoValue for UpdateTrafficPolicyInstanceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.id.into_value(),
@@ -12087,22 +9779,18 @@ impl IntoValue for UpdateTrafficPolicyInstanceRequest {
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateTrafficPolicyInstanceResponse {
+pub struct UpdateTrafficPolicyInstanceOutput {
     /// A complex type that contains settings for the updated traffic policy instance.
     pub traffic_policy_instance: Option<crate::types::TrafficPolicyInstance>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateTrafficPolicyInstanceResponse {
-    /// Sets `TrafficPolicyInstance` (see [`Self::traffic_policy_instance`]).
-    pub fn traffic_policy_instance(mut self, value: crate::types::TrafficPolicyInstance) -> Self {
-        self.traffic_policy_instance = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateTrafficPolicyInstanceOutput {
+    value traffic_policy_instance("TrafficPolicyInstance"): crate::types::TrafficPolicyInstance;
+});
 
-impl FromValue for UpdateTrafficPolicyInstanceResponse {
+impl FromValue for UpdateTrafficPolicyInstanceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12123,18 +9811,10 @@ pub struct VPC {
     pub vpc_id: Option<String>,
 }
 
-impl VPC {
-    /// Sets `VPCRegion` (see [`Self::vpc_region`]).
-    pub fn vpc_region(mut self, value: impl Into<crate::types::VPCRegion>) -> Self {
-        self.vpc_region = Some(value.into());
-        self
-    }
-    /// Sets `VPCId` (see [`Self::vpc_id`]).
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VPC {
+    into vpc_region("VPCRegion"): crate::types::VPCRegion;
+    into vpc_id("VPCId"): String;
+});
 
 impl IntoValue for VPC {
     fn into_value(self) -> Value {
@@ -12160,13 +9840,9 @@ pub struct VPCAssociationAuthorizationNotFound {
     pub message: Option<String>,
 }
 
-impl VPCAssociationAuthorizationNotFound {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VPCAssociationAuthorizationNotFound {
+    into message("message"): String;
+});
 
 impl FromValue for VPCAssociationAuthorizationNotFound {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12185,13 +9861,9 @@ pub struct VPCAssociationNotFound {
     pub message: Option<String>,
 }
 
-impl VPCAssociationNotFound {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VPCAssociationNotFound {
+    into message("message"): String;
+});
 
 impl FromValue for VPCAssociationNotFound {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12502,75 +10174,503 @@ impl FromValue for VPCRegion {
 }
 
 myaws_core::with_response_metadata!(
-    ActivateKeySigningKeyResponse,
-    AssociateVPCWithHostedZoneResponse,
-    ChangeCidrCollectionResponse,
-    ChangeResourceRecordSetsResponse,
-    ChangeTagsForResourceResponse,
-    CreateCidrCollectionResponse,
-    CreateHealthCheckResponse,
-    CreateHostedZoneResponse,
-    CreateKeySigningKeyResponse,
-    CreateQueryLoggingConfigResponse,
-    CreateReusableDelegationSetResponse,
-    CreateTrafficPolicyInstanceResponse,
-    CreateTrafficPolicyResponse,
-    CreateTrafficPolicyVersionResponse,
-    CreateVPCAssociationAuthorizationResponse,
-    DeactivateKeySigningKeyResponse,
-    DeleteCidrCollectionResponse,
-    DeleteHealthCheckResponse,
-    DeleteHostedZoneResponse,
-    DeleteKeySigningKeyResponse,
-    DeleteQueryLoggingConfigResponse,
-    DeleteReusableDelegationSetResponse,
-    DeleteTrafficPolicyInstanceResponse,
-    DeleteTrafficPolicyResponse,
-    DeleteVPCAssociationAuthorizationResponse,
-    DisableHostedZoneDNSSECResponse,
-    DisassociateVPCFromHostedZoneResponse,
-    EnableHostedZoneDNSSECResponse,
-    GetAccountLimitResponse,
-    GetChangeResponse,
-    GetCheckerIpRangesResponse,
-    GetDNSSECResponse,
-    GetGeoLocationResponse,
-    GetHealthCheckCountResponse,
-    GetHealthCheckLastFailureReasonResponse,
-    GetHealthCheckResponse,
-    GetHealthCheckStatusResponse,
-    GetHostedZoneCountResponse,
-    GetHostedZoneLimitResponse,
-    GetHostedZoneResponse,
-    GetQueryLoggingConfigResponse,
-    GetReusableDelegationSetLimitResponse,
-    GetReusableDelegationSetResponse,
-    GetTrafficPolicyInstanceCountResponse,
-    GetTrafficPolicyInstanceResponse,
-    GetTrafficPolicyResponse,
-    ListCidrBlocksResponse,
-    ListCidrCollectionsResponse,
-    ListCidrLocationsResponse,
-    ListGeoLocationsResponse,
-    ListHealthChecksResponse,
-    ListHostedZonesByNameResponse,
-    ListHostedZonesByVPCResponse,
-    ListHostedZonesResponse,
-    ListQueryLoggingConfigsResponse,
-    ListResourceRecordSetsResponse,
-    ListReusableDelegationSetsResponse,
-    ListTagsForResourceResponse,
-    ListTagsForResourcesResponse,
-    ListTrafficPoliciesResponse,
-    ListTrafficPolicyInstancesByHostedZoneResponse,
-    ListTrafficPolicyInstancesByPolicyResponse,
-    ListTrafficPolicyInstancesResponse,
-    ListTrafficPolicyVersionsResponse,
-    ListVPCAssociationAuthorizationsResponse,
-    TestDNSAnswerResponse,
-    UpdateHealthCheckResponse,
-    UpdateHostedZoneCommentResponse,
-    UpdateHostedZoneFeaturesResponse,
-    UpdateTrafficPolicyCommentResponse,
-    UpdateTrafficPolicyInstanceResponse,
+    ActivateKeySigningKeyOutput,
+    AssociateVPCWithHostedZoneOutput,
+    ChangeCidrCollectionOutput,
+    ChangeResourceRecordSetsOutput,
+    ChangeTagsForResourceOutput,
+    CreateCidrCollectionOutput,
+    CreateHealthCheckOutput,
+    CreateHostedZoneOutput,
+    CreateKeySigningKeyOutput,
+    CreateQueryLoggingConfigOutput,
+    CreateReusableDelegationSetOutput,
+    CreateTrafficPolicyInstanceOutput,
+    CreateTrafficPolicyOutput,
+    CreateTrafficPolicyVersionOutput,
+    CreateVPCAssociationAuthorizationOutput,
+    DeactivateKeySigningKeyOutput,
+    DeleteCidrCollectionOutput,
+    DeleteHealthCheckOutput,
+    DeleteHostedZoneOutput,
+    DeleteKeySigningKeyOutput,
+    DeleteQueryLoggingConfigOutput,
+    DeleteReusableDelegationSetOutput,
+    DeleteTrafficPolicyInstanceOutput,
+    DeleteTrafficPolicyOutput,
+    DeleteVPCAssociationAuthorizationOutput,
+    DisableHostedZoneDNSSECOutput,
+    DisassociateVPCFromHostedZoneOutput,
+    EnableHostedZoneDNSSECOutput,
+    GetAccountLimitOutput,
+    GetChangeOutput,
+    GetCheckerIpRangesOutput,
+    GetDNSSECOutput,
+    GetGeoLocationOutput,
+    GetHealthCheckCountOutput,
+    GetHealthCheckLastFailureReasonOutput,
+    GetHealthCheckOutput,
+    GetHealthCheckStatusOutput,
+    GetHostedZoneCountOutput,
+    GetHostedZoneLimitOutput,
+    GetHostedZoneOutput,
+    GetQueryLoggingConfigOutput,
+    GetReusableDelegationSetLimitOutput,
+    GetReusableDelegationSetOutput,
+    GetTrafficPolicyInstanceCountOutput,
+    GetTrafficPolicyInstanceOutput,
+    GetTrafficPolicyOutput,
+    ListCidrBlocksOutput,
+    ListCidrCollectionsOutput,
+    ListCidrLocationsOutput,
+    ListGeoLocationsOutput,
+    ListHealthChecksOutput,
+    ListHostedZonesByNameOutput,
+    ListHostedZonesByVPCOutput,
+    ListHostedZonesOutput,
+    ListQueryLoggingConfigsOutput,
+    ListResourceRecordSetsOutput,
+    ListReusableDelegationSetsOutput,
+    ListTagsForResourceOutput,
+    ListTagsForResourcesOutput,
+    ListTrafficPoliciesOutput,
+    ListTrafficPolicyInstancesByHostedZoneOutput,
+    ListTrafficPolicyInstancesByPolicyOutput,
+    ListTrafficPolicyInstancesOutput,
+    ListTrafficPolicyVersionsOutput,
+    ListVPCAssociationAuthorizationsOutput,
+    TestDNSAnswerOutput,
+    UpdateHealthCheckOutput,
+    UpdateHostedZoneCommentOutput,
+    UpdateHostedZoneFeaturesOutput,
+    UpdateTrafficPolicyCommentOutput,
+    UpdateTrafficPolicyInstanceOutput,
 );
+
+/// Another name of [`ActivateKeySigningKeyInput`].
+pub type ActivateKeySigningKeyRequest = ActivateKeySigningKeyInput;
+
+/// Another name of [`ActivateKeySigningKeyOutput`].
+pub type ActivateKeySigningKeyResponse = ActivateKeySigningKeyOutput;
+
+/// Another name of [`AssociateVPCWithHostedZoneInput`].
+pub type AssociateVPCWithHostedZoneRequest = AssociateVPCWithHostedZoneInput;
+
+/// Another name of [`AssociateVPCWithHostedZoneOutput`].
+pub type AssociateVPCWithHostedZoneResponse = AssociateVPCWithHostedZoneOutput;
+
+/// Another name of [`ChangeCidrCollectionInput`].
+pub type ChangeCidrCollectionRequest = ChangeCidrCollectionInput;
+
+/// Another name of [`ChangeCidrCollectionOutput`].
+pub type ChangeCidrCollectionResponse = ChangeCidrCollectionOutput;
+
+/// Another name of [`ChangeResourceRecordSetsInput`].
+pub type ChangeResourceRecordSetsRequest = ChangeResourceRecordSetsInput;
+
+/// Another name of [`ChangeResourceRecordSetsOutput`].
+pub type ChangeResourceRecordSetsResponse = ChangeResourceRecordSetsOutput;
+
+/// Another name of [`ChangeTagsForResourceInput`].
+pub type ChangeTagsForResourceRequest = ChangeTagsForResourceInput;
+
+/// Another name of [`ChangeTagsForResourceOutput`].
+pub type ChangeTagsForResourceResponse = ChangeTagsForResourceOutput;
+
+/// Another name of [`CreateCidrCollectionInput`].
+pub type CreateCidrCollectionRequest = CreateCidrCollectionInput;
+
+/// Another name of [`CreateCidrCollectionOutput`].
+pub type CreateCidrCollectionResponse = CreateCidrCollectionOutput;
+
+/// Another name of [`CreateHealthCheckInput`].
+pub type CreateHealthCheckRequest = CreateHealthCheckInput;
+
+/// Another name of [`CreateHealthCheckOutput`].
+pub type CreateHealthCheckResponse = CreateHealthCheckOutput;
+
+/// Another name of [`CreateHostedZoneInput`].
+pub type CreateHostedZoneRequest = CreateHostedZoneInput;
+
+/// Another name of [`CreateHostedZoneOutput`].
+pub type CreateHostedZoneResponse = CreateHostedZoneOutput;
+
+/// Another name of [`CreateKeySigningKeyInput`].
+pub type CreateKeySigningKeyRequest = CreateKeySigningKeyInput;
+
+/// Another name of [`CreateKeySigningKeyOutput`].
+pub type CreateKeySigningKeyResponse = CreateKeySigningKeyOutput;
+
+/// Another name of [`CreateQueryLoggingConfigInput`].
+pub type CreateQueryLoggingConfigRequest = CreateQueryLoggingConfigInput;
+
+/// Another name of [`CreateQueryLoggingConfigOutput`].
+pub type CreateQueryLoggingConfigResponse = CreateQueryLoggingConfigOutput;
+
+/// Another name of [`CreateReusableDelegationSetInput`].
+pub type CreateReusableDelegationSetRequest = CreateReusableDelegationSetInput;
+
+/// Another name of [`CreateReusableDelegationSetOutput`].
+pub type CreateReusableDelegationSetResponse = CreateReusableDelegationSetOutput;
+
+/// Another name of [`CreateTrafficPolicyInstanceInput`].
+pub type CreateTrafficPolicyInstanceRequest = CreateTrafficPolicyInstanceInput;
+
+/// Another name of [`CreateTrafficPolicyInstanceOutput`].
+pub type CreateTrafficPolicyInstanceResponse = CreateTrafficPolicyInstanceOutput;
+
+/// Another name of [`CreateTrafficPolicyInput`].
+pub type CreateTrafficPolicyRequest = CreateTrafficPolicyInput;
+
+/// Another name of [`CreateTrafficPolicyOutput`].
+pub type CreateTrafficPolicyResponse = CreateTrafficPolicyOutput;
+
+/// Another name of [`CreateTrafficPolicyVersionInput`].
+pub type CreateTrafficPolicyVersionRequest = CreateTrafficPolicyVersionInput;
+
+/// Another name of [`CreateTrafficPolicyVersionOutput`].
+pub type CreateTrafficPolicyVersionResponse = CreateTrafficPolicyVersionOutput;
+
+/// Another name of [`CreateVPCAssociationAuthorizationInput`].
+pub type CreateVPCAssociationAuthorizationRequest = CreateVPCAssociationAuthorizationInput;
+
+/// Another name of [`CreateVPCAssociationAuthorizationOutput`].
+pub type CreateVPCAssociationAuthorizationResponse = CreateVPCAssociationAuthorizationOutput;
+
+/// Another name of [`DeactivateKeySigningKeyInput`].
+pub type DeactivateKeySigningKeyRequest = DeactivateKeySigningKeyInput;
+
+/// Another name of [`DeactivateKeySigningKeyOutput`].
+pub type DeactivateKeySigningKeyResponse = DeactivateKeySigningKeyOutput;
+
+/// Another name of [`DeleteCidrCollectionInput`].
+pub type DeleteCidrCollectionRequest = DeleteCidrCollectionInput;
+
+/// Another name of [`DeleteCidrCollectionOutput`].
+pub type DeleteCidrCollectionResponse = DeleteCidrCollectionOutput;
+
+/// Another name of [`DeleteHealthCheckInput`].
+pub type DeleteHealthCheckRequest = DeleteHealthCheckInput;
+
+/// Another name of [`DeleteHealthCheckOutput`].
+pub type DeleteHealthCheckResponse = DeleteHealthCheckOutput;
+
+/// Another name of [`DeleteHostedZoneInput`].
+pub type DeleteHostedZoneRequest = DeleteHostedZoneInput;
+
+/// Another name of [`DeleteHostedZoneOutput`].
+pub type DeleteHostedZoneResponse = DeleteHostedZoneOutput;
+
+/// Another name of [`DeleteKeySigningKeyInput`].
+pub type DeleteKeySigningKeyRequest = DeleteKeySigningKeyInput;
+
+/// Another name of [`DeleteKeySigningKeyOutput`].
+pub type DeleteKeySigningKeyResponse = DeleteKeySigningKeyOutput;
+
+/// Another name of [`DeleteQueryLoggingConfigInput`].
+pub type DeleteQueryLoggingConfigRequest = DeleteQueryLoggingConfigInput;
+
+/// Another name of [`DeleteQueryLoggingConfigOutput`].
+pub type DeleteQueryLoggingConfigResponse = DeleteQueryLoggingConfigOutput;
+
+/// Another name of [`DeleteReusableDelegationSetInput`].
+pub type DeleteReusableDelegationSetRequest = DeleteReusableDelegationSetInput;
+
+/// Another name of [`DeleteReusableDelegationSetOutput`].
+pub type DeleteReusableDelegationSetResponse = DeleteReusableDelegationSetOutput;
+
+/// Another name of [`DeleteTrafficPolicyInstanceInput`].
+pub type DeleteTrafficPolicyInstanceRequest = DeleteTrafficPolicyInstanceInput;
+
+/// Another name of [`DeleteTrafficPolicyInstanceOutput`].
+pub type DeleteTrafficPolicyInstanceResponse = DeleteTrafficPolicyInstanceOutput;
+
+/// Another name of [`DeleteTrafficPolicyInput`].
+pub type DeleteTrafficPolicyRequest = DeleteTrafficPolicyInput;
+
+/// Another name of [`DeleteTrafficPolicyOutput`].
+pub type DeleteTrafficPolicyResponse = DeleteTrafficPolicyOutput;
+
+/// Another name of [`DeleteVPCAssociationAuthorizationInput`].
+pub type DeleteVPCAssociationAuthorizationRequest = DeleteVPCAssociationAuthorizationInput;
+
+/// Another name of [`DeleteVPCAssociationAuthorizationOutput`].
+pub type DeleteVPCAssociationAuthorizationResponse = DeleteVPCAssociationAuthorizationOutput;
+
+/// Another name of [`DisableHostedZoneDNSSECInput`].
+pub type DisableHostedZoneDNSSECRequest = DisableHostedZoneDNSSECInput;
+
+/// Another name of [`DisableHostedZoneDNSSECOutput`].
+pub type DisableHostedZoneDNSSECResponse = DisableHostedZoneDNSSECOutput;
+
+/// Another name of [`DisassociateVPCFromHostedZoneInput`].
+pub type DisassociateVPCFromHostedZoneRequest = DisassociateVPCFromHostedZoneInput;
+
+/// Another name of [`DisassociateVPCFromHostedZoneOutput`].
+pub type DisassociateVPCFromHostedZoneResponse = DisassociateVPCFromHostedZoneOutput;
+
+/// Another name of [`EnableHostedZoneDNSSECInput`].
+pub type EnableHostedZoneDNSSECRequest = EnableHostedZoneDNSSECInput;
+
+/// Another name of [`EnableHostedZoneDNSSECOutput`].
+pub type EnableHostedZoneDNSSECResponse = EnableHostedZoneDNSSECOutput;
+
+/// Another name of [`GetAccountLimitInput`].
+pub type GetAccountLimitRequest = GetAccountLimitInput;
+
+/// Another name of [`GetAccountLimitOutput`].
+pub type GetAccountLimitResponse = GetAccountLimitOutput;
+
+/// Another name of [`GetChangeInput`].
+pub type GetChangeRequest = GetChangeInput;
+
+/// Another name of [`GetChangeOutput`].
+pub type GetChangeResponse = GetChangeOutput;
+
+/// Another name of [`GetCheckerIpRangesInput`].
+pub type GetCheckerIpRangesRequest = GetCheckerIpRangesInput;
+
+/// Another name of [`GetCheckerIpRangesOutput`].
+pub type GetCheckerIpRangesResponse = GetCheckerIpRangesOutput;
+
+/// Another name of [`GetDNSSECInput`].
+pub type GetDNSSECRequest = GetDNSSECInput;
+
+/// Another name of [`GetDNSSECOutput`].
+pub type GetDNSSECResponse = GetDNSSECOutput;
+
+/// Another name of [`GetGeoLocationInput`].
+pub type GetGeoLocationRequest = GetGeoLocationInput;
+
+/// Another name of [`GetGeoLocationOutput`].
+pub type GetGeoLocationResponse = GetGeoLocationOutput;
+
+/// Another name of [`GetHealthCheckCountInput`].
+pub type GetHealthCheckCountRequest = GetHealthCheckCountInput;
+
+/// Another name of [`GetHealthCheckCountOutput`].
+pub type GetHealthCheckCountResponse = GetHealthCheckCountOutput;
+
+/// Another name of [`GetHealthCheckLastFailureReasonInput`].
+pub type GetHealthCheckLastFailureReasonRequest = GetHealthCheckLastFailureReasonInput;
+
+/// Another name of [`GetHealthCheckLastFailureReasonOutput`].
+pub type GetHealthCheckLastFailureReasonResponse = GetHealthCheckLastFailureReasonOutput;
+
+/// Another name of [`GetHealthCheckInput`].
+pub type GetHealthCheckRequest = GetHealthCheckInput;
+
+/// Another name of [`GetHealthCheckOutput`].
+pub type GetHealthCheckResponse = GetHealthCheckOutput;
+
+/// Another name of [`GetHealthCheckStatusInput`].
+pub type GetHealthCheckStatusRequest = GetHealthCheckStatusInput;
+
+/// Another name of [`GetHealthCheckStatusOutput`].
+pub type GetHealthCheckStatusResponse = GetHealthCheckStatusOutput;
+
+/// Another name of [`GetHostedZoneCountInput`].
+pub type GetHostedZoneCountRequest = GetHostedZoneCountInput;
+
+/// Another name of [`GetHostedZoneCountOutput`].
+pub type GetHostedZoneCountResponse = GetHostedZoneCountOutput;
+
+/// Another name of [`GetHostedZoneLimitInput`].
+pub type GetHostedZoneLimitRequest = GetHostedZoneLimitInput;
+
+/// Another name of [`GetHostedZoneLimitOutput`].
+pub type GetHostedZoneLimitResponse = GetHostedZoneLimitOutput;
+
+/// Another name of [`GetHostedZoneInput`].
+pub type GetHostedZoneRequest = GetHostedZoneInput;
+
+/// Another name of [`GetHostedZoneOutput`].
+pub type GetHostedZoneResponse = GetHostedZoneOutput;
+
+/// Another name of [`GetQueryLoggingConfigInput`].
+pub type GetQueryLoggingConfigRequest = GetQueryLoggingConfigInput;
+
+/// Another name of [`GetQueryLoggingConfigOutput`].
+pub type GetQueryLoggingConfigResponse = GetQueryLoggingConfigOutput;
+
+/// Another name of [`GetReusableDelegationSetLimitInput`].
+pub type GetReusableDelegationSetLimitRequest = GetReusableDelegationSetLimitInput;
+
+/// Another name of [`GetReusableDelegationSetLimitOutput`].
+pub type GetReusableDelegationSetLimitResponse = GetReusableDelegationSetLimitOutput;
+
+/// Another name of [`GetReusableDelegationSetInput`].
+pub type GetReusableDelegationSetRequest = GetReusableDelegationSetInput;
+
+/// Another name of [`GetReusableDelegationSetOutput`].
+pub type GetReusableDelegationSetResponse = GetReusableDelegationSetOutput;
+
+/// Another name of [`GetTrafficPolicyInstanceCountInput`].
+pub type GetTrafficPolicyInstanceCountRequest = GetTrafficPolicyInstanceCountInput;
+
+/// Another name of [`GetTrafficPolicyInstanceCountOutput`].
+pub type GetTrafficPolicyInstanceCountResponse = GetTrafficPolicyInstanceCountOutput;
+
+/// Another name of [`GetTrafficPolicyInstanceInput`].
+pub type GetTrafficPolicyInstanceRequest = GetTrafficPolicyInstanceInput;
+
+/// Another name of [`GetTrafficPolicyInstanceOutput`].
+pub type GetTrafficPolicyInstanceResponse = GetTrafficPolicyInstanceOutput;
+
+/// Another name of [`GetTrafficPolicyInput`].
+pub type GetTrafficPolicyRequest = GetTrafficPolicyInput;
+
+/// Another name of [`GetTrafficPolicyOutput`].
+pub type GetTrafficPolicyResponse = GetTrafficPolicyOutput;
+
+/// Another name of [`ListCidrBlocksInput`].
+pub type ListCidrBlocksRequest = ListCidrBlocksInput;
+
+/// Another name of [`ListCidrBlocksOutput`].
+pub type ListCidrBlocksResponse = ListCidrBlocksOutput;
+
+/// Another name of [`ListCidrCollectionsInput`].
+pub type ListCidrCollectionsRequest = ListCidrCollectionsInput;
+
+/// Another name of [`ListCidrCollectionsOutput`].
+pub type ListCidrCollectionsResponse = ListCidrCollectionsOutput;
+
+/// Another name of [`ListCidrLocationsInput`].
+pub type ListCidrLocationsRequest = ListCidrLocationsInput;
+
+/// Another name of [`ListCidrLocationsOutput`].
+pub type ListCidrLocationsResponse = ListCidrLocationsOutput;
+
+/// Another name of [`ListGeoLocationsInput`].
+pub type ListGeoLocationsRequest = ListGeoLocationsInput;
+
+/// Another name of [`ListGeoLocationsOutput`].
+pub type ListGeoLocationsResponse = ListGeoLocationsOutput;
+
+/// Another name of [`ListHealthChecksInput`].
+pub type ListHealthChecksRequest = ListHealthChecksInput;
+
+/// Another name of [`ListHealthChecksOutput`].
+pub type ListHealthChecksResponse = ListHealthChecksOutput;
+
+/// Another name of [`ListHostedZonesByNameInput`].
+pub type ListHostedZonesByNameRequest = ListHostedZonesByNameInput;
+
+/// Another name of [`ListHostedZonesByNameOutput`].
+pub type ListHostedZonesByNameResponse = ListHostedZonesByNameOutput;
+
+/// Another name of [`ListHostedZonesByVPCInput`].
+pub type ListHostedZonesByVPCRequest = ListHostedZonesByVPCInput;
+
+/// Another name of [`ListHostedZonesByVPCOutput`].
+pub type ListHostedZonesByVPCResponse = ListHostedZonesByVPCOutput;
+
+/// Another name of [`ListHostedZonesInput`].
+pub type ListHostedZonesRequest = ListHostedZonesInput;
+
+/// Another name of [`ListHostedZonesOutput`].
+pub type ListHostedZonesResponse = ListHostedZonesOutput;
+
+/// Another name of [`ListQueryLoggingConfigsInput`].
+pub type ListQueryLoggingConfigsRequest = ListQueryLoggingConfigsInput;
+
+/// Another name of [`ListQueryLoggingConfigsOutput`].
+pub type ListQueryLoggingConfigsResponse = ListQueryLoggingConfigsOutput;
+
+/// Another name of [`ListResourceRecordSetsInput`].
+pub type ListResourceRecordSetsRequest = ListResourceRecordSetsInput;
+
+/// Another name of [`ListResourceRecordSetsOutput`].
+pub type ListResourceRecordSetsResponse = ListResourceRecordSetsOutput;
+
+/// Another name of [`ListReusableDelegationSetsInput`].
+pub type ListReusableDelegationSetsRequest = ListReusableDelegationSetsInput;
+
+/// Another name of [`ListReusableDelegationSetsOutput`].
+pub type ListReusableDelegationSetsResponse = ListReusableDelegationSetsOutput;
+
+/// Another name of [`ListTagsForResourceInput`].
+pub type ListTagsForResourceRequest = ListTagsForResourceInput;
+
+/// Another name of [`ListTagsForResourceOutput`].
+pub type ListTagsForResourceResponse = ListTagsForResourceOutput;
+
+/// Another name of [`ListTagsForResourcesInput`].
+pub type ListTagsForResourcesRequest = ListTagsForResourcesInput;
+
+/// Another name of [`ListTagsForResourcesOutput`].
+pub type ListTagsForResourcesResponse = ListTagsForResourcesOutput;
+
+/// Another name of [`ListTrafficPoliciesInput`].
+pub type ListTrafficPoliciesRequest = ListTrafficPoliciesInput;
+
+/// Another name of [`ListTrafficPoliciesOutput`].
+pub type ListTrafficPoliciesResponse = ListTrafficPoliciesOutput;
+
+/// Another name of [`ListTrafficPolicyInstancesByHostedZoneInput`].
+pub type ListTrafficPolicyInstancesByHostedZoneRequest =
+    ListTrafficPolicyInstancesByHostedZoneInput;
+
+/// Another name of [`ListTrafficPolicyInstancesByHostedZoneOutput`].
+pub type ListTrafficPolicyInstancesByHostedZoneResponse =
+    ListTrafficPolicyInstancesByHostedZoneOutput;
+
+/// Another name of [`ListTrafficPolicyInstancesByPolicyInput`].
+pub type ListTrafficPolicyInstancesByPolicyRequest = ListTrafficPolicyInstancesByPolicyInput;
+
+/// Another name of [`ListTrafficPolicyInstancesByPolicyOutput`].
+pub type ListTrafficPolicyInstancesByPolicyResponse = ListTrafficPolicyInstancesByPolicyOutput;
+
+/// Another name of [`ListTrafficPolicyInstancesInput`].
+pub type ListTrafficPolicyInstancesRequest = ListTrafficPolicyInstancesInput;
+
+/// Another name of [`ListTrafficPolicyInstancesOutput`].
+pub type ListTrafficPolicyInstancesResponse = ListTrafficPolicyInstancesOutput;
+
+/// Another name of [`ListTrafficPolicyVersionsInput`].
+pub type ListTrafficPolicyVersionsRequest = ListTrafficPolicyVersionsInput;
+
+/// Another name of [`ListTrafficPolicyVersionsOutput`].
+pub type ListTrafficPolicyVersionsResponse = ListTrafficPolicyVersionsOutput;
+
+/// Another name of [`ListVPCAssociationAuthorizationsInput`].
+pub type ListVPCAssociationAuthorizationsRequest = ListVPCAssociationAuthorizationsInput;
+
+/// Another name of [`ListVPCAssociationAuthorizationsOutput`].
+pub type ListVPCAssociationAuthorizationsResponse = ListVPCAssociationAuthorizationsOutput;
+
+/// Another name of [`TestDNSAnswerInput`].
+pub type TestDNSAnswerRequest = TestDNSAnswerInput;
+
+/// Another name of [`TestDNSAnswerOutput`].
+pub type TestDNSAnswerResponse = TestDNSAnswerOutput;
+
+/// Another name of [`UpdateHealthCheckInput`].
+pub type UpdateHealthCheckRequest = UpdateHealthCheckInput;
+
+/// Another name of [`UpdateHealthCheckOutput`].
+pub type UpdateHealthCheckResponse = UpdateHealthCheckOutput;
+
+/// Another name of [`UpdateHostedZoneCommentInput`].
+pub type UpdateHostedZoneCommentRequest = UpdateHostedZoneCommentInput;
+
+/// Another name of [`UpdateHostedZoneCommentOutput`].
+pub type UpdateHostedZoneCommentResponse = UpdateHostedZoneCommentOutput;
+
+/// Another name of [`UpdateHostedZoneFeaturesInput`].
+pub type UpdateHostedZoneFeaturesRequest = UpdateHostedZoneFeaturesInput;
+
+/// Another name of [`UpdateHostedZoneFeaturesOutput`].
+pub type UpdateHostedZoneFeaturesResponse = UpdateHostedZoneFeaturesOutput;
+
+/// Another name of [`UpdateTrafficPolicyCommentInput`].
+pub type UpdateTrafficPolicyCommentRequest = UpdateTrafficPolicyCommentInput;
+
+/// Another name of [`UpdateTrafficPolicyCommentOutput`].
+pub type UpdateTrafficPolicyCommentResponse = UpdateTrafficPolicyCommentOutput;
+
+/// Another name of [`UpdateTrafficPolicyInstanceInput`].
+pub type UpdateTrafficPolicyInstanceRequest = UpdateTrafficPolicyInstanceInput;
+
+/// Another name of [`UpdateTrafficPolicyInstanceOutput`].
+pub type UpdateTrafficPolicyInstanceResponse = UpdateTrafficPolicyInstanceOutput;

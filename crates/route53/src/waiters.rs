@@ -22,7 +22,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_resource_record_sets_changed(
         &self,
-        input: crate::types::GetChangeRequest,
+        input: crate::types::GetChangeInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),

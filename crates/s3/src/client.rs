@@ -80,7 +80,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn abort_multipart_upload(
         &self,
-        input: crate::types::AbortMultipartUploadRequest,
+        input: crate::types::AbortMultipartUploadInput,
     ) -> Result<
         crate::types::AbortMultipartUploadOutput,
         SdkError<crate::error::AbortMultipartUploadError>,
@@ -144,7 +144,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn complete_multipart_upload(
         &self,
-        input: crate::types::CompleteMultipartUploadRequest,
+        input: crate::types::CompleteMultipartUploadInput,
     ) -> Result<
         crate::types::CompleteMultipartUploadOutput,
         SdkError<crate::error::CompleteMultipartUploadError>,
@@ -221,7 +221,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn copy_object(
         &self,
-        input: crate::types::CopyObjectRequest,
+        input: crate::types::CopyObjectInput,
     ) -> Result<crate::types::CopyObjectOutput, SdkError<crate::error::CopyObjectError>> {
         self.handle.call(2, input).await
     }
@@ -260,7 +260,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn create_bucket(
         &self,
-        input: crate::types::CreateBucketRequest,
+        input: crate::types::CreateBucketInput,
     ) -> Result<crate::types::CreateBucketOutput, SdkError<crate::error::CreateBucketError>> {
         self.handle.call(3, input).await
     }
@@ -301,7 +301,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn create_bucket_metadata_configuration(
         &self,
-        input: crate::types::CreateBucketMetadataConfigurationRequest,
+        input: crate::types::CreateBucketMetadataConfigurationInput,
     ) -> Result<
         crate::types::CreateBucketMetadataConfigurationOutput,
         SdkError<crate::error::CreateBucketMetadataConfigurationError>,
@@ -337,7 +337,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn create_bucket_metadata_table_configuration(
         &self,
-        input: crate::types::CreateBucketMetadataTableConfigurationRequest,
+        input: crate::types::CreateBucketMetadataTableConfigurationInput,
     ) -> Result<
         crate::types::CreateBucketMetadataTableConfigurationOutput,
         SdkError<crate::error::CreateBucketMetadataTableConfigurationError>,
@@ -408,7 +408,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn create_multipart_upload(
         &self,
-        input: crate::types::CreateMultipartUploadRequest,
+        input: crate::types::CreateMultipartUploadInput,
     ) -> Result<
         crate::types::CreateMultipartUploadOutput,
         SdkError<crate::error::CreateMultipartUploadError>,
@@ -453,7 +453,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn create_session(
         &self,
-        input: crate::types::CreateSessionRequest,
+        input: crate::types::CreateSessionInput,
     ) -> Result<crate::types::CreateSessionOutput, SdkError<crate::error::CreateSessionError>> {
         self.handle.call(7, input).await
     }
@@ -480,7 +480,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket(
         &self,
-        input: crate::types::DeleteBucketRequest,
+        input: crate::types::DeleteBucketInput,
     ) -> Result<crate::types::DeleteBucketOutput, SdkError<crate::error::DeleteBucketError>> {
         self.handle.call(8, input).await
     }
@@ -502,7 +502,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_analytics_configuration(
         &self,
-        input: crate::types::DeleteBucketAnalyticsConfigurationRequest,
+        input: crate::types::DeleteBucketAnalyticsConfigurationInput,
     ) -> Result<
         crate::types::DeleteBucketAnalyticsConfigurationOutput,
         SdkError<crate::error::DeleteBucketAnalyticsConfigurationError>,
@@ -526,7 +526,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_cors(
         &self,
-        input: crate::types::DeleteBucketCorsRequest,
+        input: crate::types::DeleteBucketCorsInput,
     ) -> Result<crate::types::DeleteBucketCorsOutput, SdkError<crate::error::DeleteBucketCorsError>>
     {
         self.handle.call(10, input).await
@@ -554,7 +554,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_encryption(
         &self,
-        input: crate::types::DeleteBucketEncryptionRequest,
+        input: crate::types::DeleteBucketEncryptionInput,
     ) -> Result<
         crate::types::DeleteBucketEncryptionOutput,
         SdkError<crate::error::DeleteBucketEncryptionError>,
@@ -581,7 +581,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_intelligent_tiering_configuration(
         &self,
-        input: crate::types::DeleteBucketIntelligentTieringConfigurationRequest,
+        input: crate::types::DeleteBucketIntelligentTieringConfigurationInput,
     ) -> Result<
         crate::types::DeleteBucketIntelligentTieringConfigurationOutput,
         SdkError<crate::error::DeleteBucketIntelligentTieringConfigurationError>,
@@ -617,7 +617,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_inventory_configuration(
         &self,
-        input: crate::types::DeleteBucketInventoryConfigurationRequest,
+        input: crate::types::DeleteBucketInventoryConfigurationInput,
     ) -> Result<
         crate::types::DeleteBucketInventoryConfigurationOutput,
         SdkError<crate::error::DeleteBucketInventoryConfigurationError>,
@@ -647,7 +647,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_lifecycle(
         &self,
-        input: crate::types::DeleteBucketLifecycleRequest,
+        input: crate::types::DeleteBucketLifecycleInput,
     ) -> Result<
         crate::types::DeleteBucketLifecycleOutput,
         SdkError<crate::error::DeleteBucketLifecycleError>,
@@ -675,7 +675,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_metadata_configuration(
         &self,
-        input: crate::types::DeleteBucketMetadataConfigurationRequest,
+        input: crate::types::DeleteBucketMetadataConfigurationInput,
     ) -> Result<
         crate::types::DeleteBucketMetadataConfigurationOutput,
         SdkError<crate::error::DeleteBucketMetadataConfigurationError>,
@@ -705,7 +705,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_metadata_table_configuration(
         &self,
-        input: crate::types::DeleteBucketMetadataTableConfigurationRequest,
+        input: crate::types::DeleteBucketMetadataTableConfigurationInput,
     ) -> Result<
         crate::types::DeleteBucketMetadataTableConfigurationOutput,
         SdkError<crate::error::DeleteBucketMetadataTableConfigurationError>,
@@ -740,7 +740,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_metrics_configuration(
         &self,
-        input: crate::types::DeleteBucketMetricsConfigurationRequest,
+        input: crate::types::DeleteBucketMetricsConfigurationInput,
     ) -> Result<
         crate::types::DeleteBucketMetricsConfigurationOutput,
         SdkError<crate::error::DeleteBucketMetricsConfigurationError>,
@@ -762,7 +762,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_ownership_controls(
         &self,
-        input: crate::types::DeleteBucketOwnershipControlsRequest,
+        input: crate::types::DeleteBucketOwnershipControlsInput,
     ) -> Result<
         crate::types::DeleteBucketOwnershipControlsOutput,
         SdkError<crate::error::DeleteBucketOwnershipControlsError>,
@@ -797,7 +797,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_policy(
         &self,
-        input: crate::types::DeleteBucketPolicyRequest,
+        input: crate::types::DeleteBucketPolicyInput,
     ) -> Result<
         crate::types::DeleteBucketPolicyOutput,
         SdkError<crate::error::DeleteBucketPolicyError>,
@@ -823,7 +823,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_replication(
         &self,
-        input: crate::types::DeleteBucketReplicationRequest,
+        input: crate::types::DeleteBucketReplicationInput,
     ) -> Result<
         crate::types::DeleteBucketReplicationOutput,
         SdkError<crate::error::DeleteBucketReplicationError>,
@@ -845,7 +845,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_tagging(
         &self,
-        input: crate::types::DeleteBucketTaggingRequest,
+        input: crate::types::DeleteBucketTaggingInput,
     ) -> Result<
         crate::types::DeleteBucketTaggingOutput,
         SdkError<crate::error::DeleteBucketTaggingError>,
@@ -869,7 +869,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_website(
         &self,
-        input: crate::types::DeleteBucketWebsiteRequest,
+        input: crate::types::DeleteBucketWebsiteInput,
     ) -> Result<
         crate::types::DeleteBucketWebsiteOutput,
         SdkError<crate::error::DeleteBucketWebsiteError>,
@@ -918,7 +918,7 @@ impl Client {
     /// The `If-Match` header is supported for both general purpose and directory buckets. `IfMatchLastModifiedTime` and `IfMatchSize` is only supported for directory buckets.
     pub async fn delete_object(
         &self,
-        input: crate::types::DeleteObjectRequest,
+        input: crate::types::DeleteObjectInput,
     ) -> Result<crate::types::DeleteObjectOutput, SdkError<crate::error::DeleteObjectError>> {
         self.handle.call(23, input).await
     }
@@ -938,7 +938,7 @@ impl Client {
     /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
     pub async fn delete_object_annotation(
         &self,
-        input: crate::types::DeleteObjectAnnotationRequest,
+        input: crate::types::DeleteObjectAnnotationInput,
     ) -> Result<
         crate::types::DeleteObjectAnnotationOutput,
         SdkError<crate::error::DeleteObjectAnnotationError>,
@@ -962,7 +962,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_object_tagging(
         &self,
-        input: crate::types::DeleteObjectTaggingRequest,
+        input: crate::types::DeleteObjectTaggingInput,
     ) -> Result<
         crate::types::DeleteObjectTaggingOutput,
         SdkError<crate::error::DeleteObjectTaggingError>,
@@ -1012,7 +1012,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_objects(
         &self,
-        input: crate::types::DeleteObjectsRequest,
+        input: crate::types::DeleteObjectsInput,
     ) -> Result<crate::types::DeleteObjectsOutput, SdkError<crate::error::DeleteObjectsError>> {
         self.handle.call(26, input).await
     }
@@ -1031,7 +1031,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_public_access_block(
         &self,
-        input: crate::types::DeletePublicAccessBlockRequest,
+        input: crate::types::DeletePublicAccessBlockInput,
     ) -> Result<
         crate::types::DeletePublicAccessBlockOutput,
         SdkError<crate::error::DeletePublicAccessBlockError>,
@@ -1042,7 +1042,7 @@ impl Client {
     /// Returns the attribute-based access control (ABAC) property of the general purpose bucket. If ABAC is enabled on your bucket, you can use tags on the bucket for access control. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
     pub async fn get_bucket_abac(
         &self,
-        input: crate::types::GetBucketAbacRequest,
+        input: crate::types::GetBucketAbacInput,
     ) -> Result<crate::types::GetBucketAbacOutput, SdkError<crate::error::GetBucketAbacError>> {
         self.handle.call(28, input).await
     }
@@ -1066,7 +1066,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_accelerate_configuration(
         &self,
-        input: crate::types::GetBucketAccelerateConfigurationRequest,
+        input: crate::types::GetBucketAccelerateConfigurationInput,
     ) -> Result<
         crate::types::GetBucketAccelerateConfigurationOutput,
         SdkError<crate::error::GetBucketAccelerateConfigurationError>,
@@ -1091,7 +1091,7 @@ impl Client {
     /// - [ListObjects](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html)
     pub async fn get_bucket_acl(
         &self,
-        input: crate::types::GetBucketAclRequest,
+        input: crate::types::GetBucketAclInput,
     ) -> Result<crate::types::GetBucketAclOutput, SdkError<crate::error::GetBucketAclError>> {
         self.handle.call(30, input).await
     }
@@ -1113,7 +1113,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_analytics_configuration(
         &self,
-        input: crate::types::GetBucketAnalyticsConfigurationRequest,
+        input: crate::types::GetBucketAnalyticsConfigurationInput,
     ) -> Result<
         crate::types::GetBucketAnalyticsConfigurationOutput,
         SdkError<crate::error::GetBucketAnalyticsConfigurationError>,
@@ -1141,7 +1141,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_cors(
         &self,
-        input: crate::types::GetBucketCorsRequest,
+        input: crate::types::GetBucketCorsInput,
     ) -> Result<crate::types::GetBucketCorsOutput, SdkError<crate::error::GetBucketCorsError>> {
         self.handle.call(32, input).await
     }
@@ -1168,7 +1168,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_encryption(
         &self,
-        input: crate::types::GetBucketEncryptionRequest,
+        input: crate::types::GetBucketEncryptionInput,
     ) -> Result<
         crate::types::GetBucketEncryptionOutput,
         SdkError<crate::error::GetBucketEncryptionError>,
@@ -1195,7 +1195,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_intelligent_tiering_configuration(
         &self,
-        input: crate::types::GetBucketIntelligentTieringConfigurationRequest,
+        input: crate::types::GetBucketIntelligentTieringConfigurationInput,
     ) -> Result<
         crate::types::GetBucketIntelligentTieringConfigurationOutput,
         SdkError<crate::error::GetBucketIntelligentTieringConfigurationError>,
@@ -1229,7 +1229,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_inventory_configuration(
         &self,
-        input: crate::types::GetBucketInventoryConfigurationRequest,
+        input: crate::types::GetBucketInventoryConfigurationInput,
     ) -> Result<
         crate::types::GetBucketInventoryConfigurationOutput,
         SdkError<crate::error::GetBucketInventoryConfigurationError>,
@@ -1263,7 +1263,7 @@ impl Client {
     #[deprecated]
     pub async fn get_bucket_lifecycle(
         &self,
-        input: crate::types::GetBucketLifecycleRequest,
+        input: crate::types::GetBucketLifecycleInput,
     ) -> Result<
         crate::types::GetBucketLifecycleOutput,
         SdkError<crate::error::GetBucketLifecycleError>,
@@ -1304,7 +1304,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_lifecycle_configuration(
         &self,
-        input: crate::types::GetBucketLifecycleConfigurationRequest,
+        input: crate::types::GetBucketLifecycleConfigurationInput,
     ) -> Result<
         crate::types::GetBucketLifecycleConfigurationOutput,
         SdkError<crate::error::GetBucketLifecycleConfigurationError>,
@@ -1332,7 +1332,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_location(
         &self,
-        input: crate::types::GetBucketLocationRequest,
+        input: crate::types::GetBucketLocationInput,
     ) -> Result<crate::types::GetBucketLocationOutput, SdkError<crate::error::GetBucketLocationError>>
     {
         self.handle.call(38, input).await
@@ -1350,7 +1350,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_logging(
         &self,
-        input: crate::types::GetBucketLoggingRequest,
+        input: crate::types::GetBucketLoggingInput,
     ) -> Result<crate::types::GetBucketLoggingOutput, SdkError<crate::error::GetBucketLoggingError>>
     {
         self.handle.call(39, input).await
@@ -1376,7 +1376,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_metadata_configuration(
         &self,
-        input: crate::types::GetBucketMetadataConfigurationRequest,
+        input: crate::types::GetBucketMetadataConfigurationInput,
     ) -> Result<
         crate::types::GetBucketMetadataConfigurationOutput,
         SdkError<crate::error::GetBucketMetadataConfigurationError>,
@@ -1406,7 +1406,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_metadata_table_configuration(
         &self,
-        input: crate::types::GetBucketMetadataTableConfigurationRequest,
+        input: crate::types::GetBucketMetadataTableConfigurationInput,
     ) -> Result<
         crate::types::GetBucketMetadataTableConfigurationOutput,
         SdkError<crate::error::GetBucketMetadataTableConfigurationError>,
@@ -1441,7 +1441,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_metrics_configuration(
         &self,
-        input: crate::types::GetBucketMetricsConfigurationRequest,
+        input: crate::types::GetBucketMetricsConfigurationInput,
     ) -> Result<
         crate::types::GetBucketMetricsConfigurationOutput,
         SdkError<crate::error::GetBucketMetricsConfigurationError>,
@@ -1513,7 +1513,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_ownership_controls(
         &self,
-        input: crate::types::GetBucketOwnershipControlsRequest,
+        input: crate::types::GetBucketOwnershipControlsInput,
     ) -> Result<
         crate::types::GetBucketOwnershipControlsOutput,
         SdkError<crate::error::GetBucketOwnershipControlsError>,
@@ -1553,7 +1553,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_policy(
         &self,
-        input: crate::types::GetBucketPolicyRequest,
+        input: crate::types::GetBucketPolicyInput,
     ) -> Result<crate::types::GetBucketPolicyOutput, SdkError<crate::error::GetBucketPolicyError>>
     {
         self.handle.call(46, input).await
@@ -1575,7 +1575,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_policy_status(
         &self,
-        input: crate::types::GetBucketPolicyStatusRequest,
+        input: crate::types::GetBucketPolicyStatusInput,
     ) -> Result<
         crate::types::GetBucketPolicyStatusOutput,
         SdkError<crate::error::GetBucketPolicyStatusError>,
@@ -1605,7 +1605,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_replication(
         &self,
-        input: crate::types::GetBucketReplicationRequest,
+        input: crate::types::GetBucketReplicationInput,
     ) -> Result<
         crate::types::GetBucketReplicationOutput,
         SdkError<crate::error::GetBucketReplicationError>,
@@ -1624,7 +1624,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_request_payment(
         &self,
-        input: crate::types::GetBucketRequestPaymentRequest,
+        input: crate::types::GetBucketRequestPaymentInput,
     ) -> Result<
         crate::types::GetBucketRequestPaymentOutput,
         SdkError<crate::error::GetBucketRequestPaymentError>,
@@ -1652,7 +1652,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_tagging(
         &self,
-        input: crate::types::GetBucketTaggingRequest,
+        input: crate::types::GetBucketTaggingInput,
     ) -> Result<crate::types::GetBucketTaggingOutput, SdkError<crate::error::GetBucketTaggingError>>
     {
         self.handle.call(50, input).await
@@ -1675,7 +1675,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_versioning(
         &self,
-        input: crate::types::GetBucketVersioningRequest,
+        input: crate::types::GetBucketVersioningInput,
     ) -> Result<
         crate::types::GetBucketVersioningOutput,
         SdkError<crate::error::GetBucketVersioningError>,
@@ -1697,7 +1697,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_website(
         &self,
-        input: crate::types::GetBucketWebsiteRequest,
+        input: crate::types::GetBucketWebsiteInput,
     ) -> Result<crate::types::GetBucketWebsiteOutput, SdkError<crate::error::GetBucketWebsiteError>>
     {
         self.handle.call(52, input).await
@@ -1763,7 +1763,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_object(
         &self,
-        input: crate::types::GetObjectRequest,
+        input: crate::types::GetObjectInput,
     ) -> Result<crate::types::GetObjectOutput, SdkError<crate::error::GetObjectError>> {
         self.handle.call(53, input).await
     }
@@ -1788,7 +1788,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_object_acl(
         &self,
-        input: crate::types::GetObjectAclRequest,
+        input: crate::types::GetObjectAclInput,
     ) -> Result<crate::types::GetObjectAclOutput, SdkError<crate::error::GetObjectAclError>> {
         self.handle.call(54, input).await
     }
@@ -1806,7 +1806,7 @@ impl Client {
     /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
     pub async fn get_object_annotation(
         &self,
-        input: crate::types::GetObjectAnnotationRequest,
+        input: crate::types::GetObjectAnnotationInput,
     ) -> Result<
         crate::types::GetObjectAnnotationOutput,
         SdkError<crate::error::GetObjectAnnotationError>,
@@ -1887,7 +1887,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_object_attributes(
         &self,
-        input: crate::types::GetObjectAttributesRequest,
+        input: crate::types::GetObjectAttributesInput,
     ) -> Result<
         crate::types::GetObjectAttributesOutput,
         SdkError<crate::error::GetObjectAttributesError>,
@@ -1908,7 +1908,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_object_legal_hold(
         &self,
-        input: crate::types::GetObjectLegalHoldRequest,
+        input: crate::types::GetObjectLegalHoldInput,
     ) -> Result<
         crate::types::GetObjectLegalHoldOutput,
         SdkError<crate::error::GetObjectLegalHoldError>,
@@ -1927,7 +1927,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_object_lock_configuration(
         &self,
-        input: crate::types::GetObjectLockConfigurationRequest,
+        input: crate::types::GetObjectLockConfigurationInput,
     ) -> Result<
         crate::types::GetObjectLockConfigurationOutput,
         SdkError<crate::error::GetObjectLockConfigurationError>,
@@ -1948,7 +1948,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_object_retention(
         &self,
-        input: crate::types::GetObjectRetentionRequest,
+        input: crate::types::GetObjectRetentionInput,
     ) -> Result<
         crate::types::GetObjectRetentionOutput,
         SdkError<crate::error::GetObjectRetentionError>,
@@ -1975,7 +1975,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_object_tagging(
         &self,
-        input: crate::types::GetObjectTaggingRequest,
+        input: crate::types::GetObjectTaggingInput,
     ) -> Result<crate::types::GetObjectTaggingOutput, SdkError<crate::error::GetObjectTaggingError>>
     {
         self.handle.call(60, input).await
@@ -1998,7 +1998,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_object_torrent(
         &self,
-        input: crate::types::GetObjectTorrentRequest,
+        input: crate::types::GetObjectTorrentInput,
     ) -> Result<crate::types::GetObjectTorrentOutput, SdkError<crate::error::GetObjectTorrentError>>
     {
         self.handle.call(61, input).await
@@ -2022,7 +2022,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_public_access_block(
         &self,
-        input: crate::types::GetPublicAccessBlockRequest,
+        input: crate::types::GetPublicAccessBlockInput,
     ) -> Result<
         crate::types::GetPublicAccessBlockOutput,
         SdkError<crate::error::GetPublicAccessBlockError>,
@@ -2056,7 +2056,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn head_bucket(
         &self,
-        input: crate::types::HeadBucketRequest,
+        input: crate::types::HeadBucketInput,
     ) -> Result<crate::types::HeadBucketOutput, SdkError<crate::error::HeadBucketError>> {
         self.handle.call(63, input).await
     }
@@ -2112,7 +2112,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn head_object(
         &self,
-        input: crate::types::HeadObjectRequest,
+        input: crate::types::HeadObjectInput,
     ) -> Result<crate::types::HeadObjectOutput, SdkError<crate::error::HeadObjectError>> {
         self.handle.call(64, input).await
     }
@@ -2136,7 +2136,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn list_bucket_analytics_configurations(
         &self,
-        input: crate::types::ListBucketAnalyticsConfigurationsRequest,
+        input: crate::types::ListBucketAnalyticsConfigurationsInput,
     ) -> Result<
         crate::types::ListBucketAnalyticsConfigurationsOutput,
         SdkError<crate::error::ListBucketAnalyticsConfigurationsError>,
@@ -2163,7 +2163,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn list_bucket_intelligent_tiering_configurations(
         &self,
-        input: crate::types::ListBucketIntelligentTieringConfigurationsRequest,
+        input: crate::types::ListBucketIntelligentTieringConfigurationsInput,
     ) -> Result<
         crate::types::ListBucketIntelligentTieringConfigurationsOutput,
         SdkError<crate::error::ListBucketIntelligentTieringConfigurationsError>,
@@ -2199,7 +2199,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn list_bucket_inventory_configurations(
         &self,
-        input: crate::types::ListBucketInventoryConfigurationsRequest,
+        input: crate::types::ListBucketInventoryConfigurationsInput,
     ) -> Result<
         crate::types::ListBucketInventoryConfigurationsOutput,
         SdkError<crate::error::ListBucketInventoryConfigurationsError>,
@@ -2235,7 +2235,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn list_bucket_metrics_configurations(
         &self,
-        input: crate::types::ListBucketMetricsConfigurationsRequest,
+        input: crate::types::ListBucketMetricsConfigurationsInput,
     ) -> Result<
         crate::types::ListBucketMetricsConfigurationsOutput,
         SdkError<crate::error::ListBucketMetricsConfigurationsError>,
@@ -2254,7 +2254,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn list_buckets(
         &self,
-        input: crate::types::ListBucketsRequest,
+        input: crate::types::ListBucketsInput,
     ) -> Result<crate::types::ListBucketsOutput, SdkError<crate::error::ListBucketsError>> {
         self.handle.call(69, input).await
     }
@@ -2276,7 +2276,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn list_directory_buckets(
         &self,
-        input: crate::types::ListDirectoryBucketsRequest,
+        input: crate::types::ListDirectoryBucketsInput,
     ) -> Result<
         crate::types::ListDirectoryBucketsOutput,
         SdkError<crate::error::ListDirectoryBucketsError>,
@@ -2325,7 +2325,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn list_multipart_uploads(
         &self,
-        input: crate::types::ListMultipartUploadsRequest,
+        input: crate::types::ListMultipartUploadsInput,
     ) -> Result<
         crate::types::ListMultipartUploadsOutput,
         SdkError<crate::error::ListMultipartUploadsError>,
@@ -2346,7 +2346,7 @@ impl Client {
     /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
     pub async fn list_object_annotations(
         &self,
-        input: crate::types::ListObjectAnnotationsRequest,
+        input: crate::types::ListObjectAnnotationsInput,
     ) -> Result<
         crate::types::ListObjectAnnotationsOutput,
         SdkError<crate::error::ListObjectAnnotationsError>,
@@ -2374,7 +2374,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn list_object_versions(
         &self,
-        input: crate::types::ListObjectVersionsRequest,
+        input: crate::types::ListObjectVersionsInput,
     ) -> Result<
         crate::types::ListObjectVersionsOutput,
         SdkError<crate::error::ListObjectVersionsError>,
@@ -2399,7 +2399,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn list_objects(
         &self,
-        input: crate::types::ListObjectsRequest,
+        input: crate::types::ListObjectsInput,
     ) -> Result<crate::types::ListObjectsOutput, SdkError<crate::error::ListObjectsError>> {
         self.handle.call(74, input).await
     }
@@ -2435,7 +2435,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn list_objects_v2(
         &self,
-        input: crate::types::ListObjectsV2Request,
+        input: crate::types::ListObjectsV2Input,
     ) -> Result<crate::types::ListObjectsV2Output, SdkError<crate::error::ListObjectsV2Error>> {
         self.handle.call(75, input).await
     }
@@ -2471,7 +2471,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn list_parts(
         &self,
-        input: crate::types::ListPartsRequest,
+        input: crate::types::ListPartsInput,
     ) -> Result<crate::types::ListPartsOutput, SdkError<crate::error::ListPartsError>> {
         self.handle.call(76, input).await
     }
@@ -2479,7 +2479,7 @@ impl Client {
     /// Sets the attribute-based access control (ABAC) property of the general purpose bucket. You must have `s3:PutBucketABAC` permission to perform this action. When you enable ABAC, you can use tags for access control on your buckets. Additionally, when ABAC is enabled, you must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) and [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) actions to manage tags on your buckets. You can nolonger use the [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) and [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) actions to tag your bucket. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
     pub async fn put_bucket_abac(
         &self,
-        input: crate::types::PutBucketAbacRequest,
+        input: crate::types::PutBucketAbacInput,
     ) -> Result<crate::types::PutBucketAbacOutput, SdkError<crate::error::PutBucketAbacError>> {
         self.handle.call(77, input).await
     }
@@ -2511,7 +2511,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_accelerate_configuration(
         &self,
-        input: crate::types::PutBucketAccelerateConfigurationRequest,
+        input: crate::types::PutBucketAccelerateConfigurationInput,
     ) -> Result<
         crate::types::PutBucketAccelerateConfigurationOutput,
         SdkError<crate::error::PutBucketAccelerateConfigurationError>,
@@ -2592,7 +2592,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_acl(
         &self,
-        input: crate::types::PutBucketAclRequest,
+        input: crate::types::PutBucketAclInput,
     ) -> Result<crate::types::PutBucketAclOutput, SdkError<crate::error::PutBucketAclError>> {
         self.handle.call(79, input).await
     }
@@ -2630,7 +2630,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_analytics_configuration(
         &self,
-        input: crate::types::PutBucketAnalyticsConfigurationRequest,
+        input: crate::types::PutBucketAnalyticsConfigurationInput,
     ) -> Result<
         crate::types::PutBucketAnalyticsConfigurationOutput,
         SdkError<crate::error::PutBucketAnalyticsConfigurationError>,
@@ -2665,7 +2665,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_cors(
         &self,
-        input: crate::types::PutBucketCorsRequest,
+        input: crate::types::PutBucketCorsInput,
     ) -> Result<crate::types::PutBucketCorsOutput, SdkError<crate::error::PutBucketCorsError>> {
         self.handle.call(81, input).await
     }
@@ -2710,7 +2710,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_encryption(
         &self,
-        input: crate::types::PutBucketEncryptionRequest,
+        input: crate::types::PutBucketEncryptionInput,
     ) -> Result<
         crate::types::PutBucketEncryptionOutput,
         SdkError<crate::error::PutBucketEncryptionError>,
@@ -2757,7 +2757,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_intelligent_tiering_configuration(
         &self,
-        input: crate::types::PutBucketIntelligentTieringConfigurationRequest,
+        input: crate::types::PutBucketIntelligentTieringConfigurationInput,
     ) -> Result<
         crate::types::PutBucketIntelligentTieringConfigurationOutput,
         SdkError<crate::error::PutBucketIntelligentTieringConfigurationError>,
@@ -2817,7 +2817,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_inventory_configuration(
         &self,
-        input: crate::types::PutBucketInventoryConfigurationRequest,
+        input: crate::types::PutBucketInventoryConfigurationInput,
     ) -> Result<
         crate::types::PutBucketInventoryConfigurationOutput,
         SdkError<crate::error::PutBucketInventoryConfigurationError>,
@@ -2859,7 +2859,7 @@ impl Client {
     #[deprecated]
     pub async fn put_bucket_lifecycle(
         &self,
-        input: crate::types::PutBucketLifecycleRequest,
+        input: crate::types::PutBucketLifecycleInput,
     ) -> Result<
         crate::types::PutBucketLifecycleOutput,
         SdkError<crate::error::PutBucketLifecycleError>,
@@ -2909,7 +2909,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_lifecycle_configuration(
         &self,
-        input: crate::types::PutBucketLifecycleConfigurationRequest,
+        input: crate::types::PutBucketLifecycleConfigurationInput,
     ) -> Result<
         crate::types::PutBucketLifecycleConfigurationOutput,
         SdkError<crate::error::PutBucketLifecycleConfigurationError>,
@@ -2955,7 +2955,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_logging(
         &self,
-        input: crate::types::PutBucketLoggingRequest,
+        input: crate::types::PutBucketLoggingInput,
     ) -> Result<crate::types::PutBucketLoggingOutput, SdkError<crate::error::PutBucketLoggingError>>
     {
         self.handle.call(87, input).await
@@ -2994,7 +2994,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_metrics_configuration(
         &self,
-        input: crate::types::PutBucketMetricsConfigurationRequest,
+        input: crate::types::PutBucketMetricsConfigurationInput,
     ) -> Result<
         crate::types::PutBucketMetricsConfigurationOutput,
         SdkError<crate::error::PutBucketMetricsConfigurationError>,
@@ -3008,7 +3008,7 @@ impl Client {
     #[deprecated]
     pub async fn put_bucket_notification(
         &self,
-        input: crate::types::PutBucketNotificationRequest,
+        input: crate::types::PutBucketNotificationInput,
     ) -> Result<
         crate::types::PutBucketNotificationOutput,
         SdkError<crate::error::PutBucketNotificationError>,
@@ -3049,7 +3049,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_notification_configuration(
         &self,
-        input: crate::types::PutBucketNotificationConfigurationRequest,
+        input: crate::types::PutBucketNotificationConfigurationInput,
     ) -> Result<
         crate::types::PutBucketNotificationConfigurationOutput,
         SdkError<crate::error::PutBucketNotificationConfigurationError>,
@@ -3071,7 +3071,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_ownership_controls(
         &self,
-        input: crate::types::PutBucketOwnershipControlsRequest,
+        input: crate::types::PutBucketOwnershipControlsInput,
     ) -> Result<
         crate::types::PutBucketOwnershipControlsOutput,
         SdkError<crate::error::PutBucketOwnershipControlsError>,
@@ -3112,7 +3112,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_policy(
         &self,
-        input: crate::types::PutBucketPolicyRequest,
+        input: crate::types::PutBucketPolicyInput,
     ) -> Result<crate::types::PutBucketPolicyOutput, SdkError<crate::error::PutBucketPolicyError>>
     {
         self.handle.call(92, input).await
@@ -3154,7 +3154,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_replication(
         &self,
-        input: crate::types::PutBucketReplicationRequest,
+        input: crate::types::PutBucketReplicationInput,
     ) -> Result<
         crate::types::PutBucketReplicationOutput,
         SdkError<crate::error::PutBucketReplicationError>,
@@ -3174,7 +3174,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_request_payment(
         &self,
-        input: crate::types::PutBucketRequestPaymentRequest,
+        input: crate::types::PutBucketRequestPaymentInput,
     ) -> Result<
         crate::types::PutBucketRequestPaymentOutput,
         SdkError<crate::error::PutBucketRequestPaymentError>,
@@ -3207,7 +3207,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_tagging(
         &self,
-        input: crate::types::PutBucketTaggingRequest,
+        input: crate::types::PutBucketTaggingInput,
     ) -> Result<crate::types::PutBucketTaggingOutput, SdkError<crate::error::PutBucketTaggingError>>
     {
         self.handle.call(95, input).await
@@ -3240,7 +3240,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_versioning(
         &self,
-        input: crate::types::PutBucketVersioningRequest,
+        input: crate::types::PutBucketVersioningInput,
     ) -> Result<
         crate::types::PutBucketVersioningOutput,
         SdkError<crate::error::PutBucketVersioningError>,
@@ -3287,7 +3287,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_website(
         &self,
-        input: crate::types::PutBucketWebsiteRequest,
+        input: crate::types::PutBucketWebsiteInput,
     ) -> Result<crate::types::PutBucketWebsiteOutput, SdkError<crate::error::PutBucketWebsiteError>>
     {
         self.handle.call(97, input).await
@@ -3344,7 +3344,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_object(
         &self,
-        input: crate::types::PutObjectRequest,
+        input: crate::types::PutObjectInput,
     ) -> Result<crate::types::PutObjectOutput, SdkError<crate::error::PutObjectError>> {
         self.handle.call(98, input).await
     }
@@ -3420,7 +3420,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_object_acl(
         &self,
-        input: crate::types::PutObjectAclRequest,
+        input: crate::types::PutObjectAclInput,
     ) -> Result<crate::types::PutObjectAclOutput, SdkError<crate::error::PutObjectAclError>> {
         self.handle.call(99, input).await
     }
@@ -3442,7 +3442,7 @@ impl Client {
     /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
     pub async fn put_object_annotation(
         &self,
-        input: crate::types::PutObjectAnnotationRequest,
+        input: crate::types::PutObjectAnnotationInput,
     ) -> Result<
         crate::types::PutObjectAnnotationOutput,
         SdkError<crate::error::PutObjectAnnotationError>,
@@ -3459,7 +3459,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_object_legal_hold(
         &self,
-        input: crate::types::PutObjectLegalHoldRequest,
+        input: crate::types::PutObjectLegalHoldInput,
     ) -> Result<
         crate::types::PutObjectLegalHoldOutput,
         SdkError<crate::error::PutObjectLegalHoldError>,
@@ -3478,7 +3478,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_object_lock_configuration(
         &self,
-        input: crate::types::PutObjectLockConfigurationRequest,
+        input: crate::types::PutObjectLockConfigurationInput,
     ) -> Result<
         crate::types::PutObjectLockConfigurationOutput,
         SdkError<crate::error::PutObjectLockConfigurationError>,
@@ -3495,7 +3495,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_object_retention(
         &self,
-        input: crate::types::PutObjectRetentionRequest,
+        input: crate::types::PutObjectRetentionInput,
     ) -> Result<
         crate::types::PutObjectRetentionOutput,
         SdkError<crate::error::PutObjectRetentionError>,
@@ -3530,7 +3530,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_object_tagging(
         &self,
-        input: crate::types::PutObjectTaggingRequest,
+        input: crate::types::PutObjectTaggingInput,
     ) -> Result<crate::types::PutObjectTaggingOutput, SdkError<crate::error::PutObjectTaggingError>>
     {
         self.handle.call(104, input).await
@@ -3554,7 +3554,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_public_access_block(
         &self,
-        input: crate::types::PutPublicAccessBlockRequest,
+        input: crate::types::PutPublicAccessBlockInput,
     ) -> Result<
         crate::types::PutPublicAccessBlockOutput,
         SdkError<crate::error::PutPublicAccessBlockError>,
@@ -3581,7 +3581,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn rename_object(
         &self,
-        input: crate::types::RenameObjectRequest,
+        input: crate::types::RenameObjectInput,
     ) -> Result<crate::types::RenameObjectOutput, SdkError<crate::error::RenameObjectError>> {
         self.handle.call(106, input).await
     }
@@ -3655,7 +3655,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn restore_object(
         &self,
-        input: crate::types::RestoreObjectRequest,
+        input: crate::types::RestoreObjectInput,
     ) -> Result<crate::types::RestoreObjectOutput, SdkError<crate::error::RestoreObjectError>> {
         self.handle.call(107, input).await
     }
@@ -3705,7 +3705,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn select_object_content(
         &self,
-        input: crate::types::SelectObjectContentRequest,
+        input: crate::types::SelectObjectContentInput,
     ) -> Result<
         crate::types::SelectObjectContentOutput,
         SdkError<crate::error::SelectObjectContentError>,
@@ -3727,7 +3727,7 @@ impl Client {
     /// - [GetBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataConfiguration.html)
     pub async fn update_bucket_metadata_annotation_table_configuration(
         &self,
-        input: crate::types::UpdateBucketMetadataAnnotationTableConfigurationRequest,
+        input: crate::types::UpdateBucketMetadataAnnotationTableConfigurationInput,
     ) -> Result<
         crate::types::UpdateBucketMetadataAnnotationTableConfigurationOutput,
         SdkError<crate::error::UpdateBucketMetadataAnnotationTableConfigurationError>,
@@ -3762,7 +3762,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn update_bucket_metadata_inventory_table_configuration(
         &self,
-        input: crate::types::UpdateBucketMetadataInventoryTableConfigurationRequest,
+        input: crate::types::UpdateBucketMetadataInventoryTableConfigurationInput,
     ) -> Result<
         crate::types::UpdateBucketMetadataInventoryTableConfigurationOutput,
         SdkError<crate::error::UpdateBucketMetadataInventoryTableConfigurationError>,
@@ -3786,7 +3786,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn update_bucket_metadata_journal_table_configuration(
         &self,
-        input: crate::types::UpdateBucketMetadataJournalTableConfigurationRequest,
+        input: crate::types::UpdateBucketMetadataJournalTableConfigurationInput,
     ) -> Result<
         crate::types::UpdateBucketMetadataJournalTableConfigurationOutput,
         SdkError<crate::error::UpdateBucketMetadataJournalTableConfigurationError>,
@@ -3837,9 +3837,9 @@ impl Client {
     /// - The encryption type for the specified object can’t be updated because that object is protected by S3 Object Lock. If the object has a governance-mode retention period or a legal hold, you must first remove the Object Lock status on the object before you issue your `UpdateObjectEncryption` request. You can't use the `UpdateObjectEncryption` operation with objects that have an Object Lock compliance mode retention period applied to them.
     pub async fn update_object_encryption(
         &self,
-        input: crate::types::UpdateObjectEncryptionRequest,
+        input: crate::types::UpdateObjectEncryptionInput,
     ) -> Result<
-        crate::types::UpdateObjectEncryptionResponse,
+        crate::types::UpdateObjectEncryptionOutput,
         SdkError<crate::error::UpdateObjectEncryptionError>,
     > {
         self.handle.call(112, input).await
@@ -3906,7 +3906,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn upload_part(
         &self,
-        input: crate::types::UploadPartRequest,
+        input: crate::types::UploadPartInput,
     ) -> Result<crate::types::UploadPartOutput, SdkError<crate::error::UploadPartError>> {
         self.handle.call(113, input).await
     }
@@ -3981,7 +3981,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn upload_part_copy(
         &self,
-        input: crate::types::UploadPartCopyRequest,
+        input: crate::types::UploadPartCopyInput,
     ) -> Result<crate::types::UploadPartCopyOutput, SdkError<crate::error::UploadPartCopyError>>
     {
         self.handle.call(114, input).await
@@ -4008,7 +4008,7 @@ impl Client {
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn write_get_object_response(
         &self,
-        input: crate::types::WriteGetObjectResponseRequest,
+        input: crate::types::WriteGetObjectResponseInput,
     ) -> Result<
         crate::types::WriteGetObjectResponseOutput,
         SdkError<crate::error::WriteGetObjectResponseError>,

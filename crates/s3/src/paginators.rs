@@ -22,7 +22,7 @@ impl crate::Client {
     /// Every page of [`Self::list_multipart_uploads`] (typed pages; `.items()` streams the result items).
     pub fn list_multipart_uploads_paginator(
         &self,
-        input: crate::types::ListMultipartUploadsRequest,
+        input: crate::types::ListMultipartUploadsInput,
     ) -> TypedPages<
         crate::types::ListMultipartUploadsOutput,
         crate::error::ListMultipartUploadsError,
@@ -34,7 +34,7 @@ impl crate::Client {
     /// Every page of [`Self::list_object_versions`] (typed pages; `.items()` streams the result items).
     pub fn list_object_versions_paginator(
         &self,
-        input: crate::types::ListObjectVersionsRequest,
+        input: crate::types::ListObjectVersionsInput,
     ) -> TypedPages<
         crate::types::ListObjectVersionsOutput,
         crate::error::ListObjectVersionsError,
@@ -46,7 +46,7 @@ impl crate::Client {
     /// Every page of [`Self::list_objects`] (typed pages; `.items()` streams the result items).
     pub fn list_objects_paginator(
         &self,
-        input: crate::types::ListObjectsRequest,
+        input: crate::types::ListObjectsInput,
     ) -> TypedPages<
         crate::types::ListObjectsOutput,
         crate::error::ListObjectsError,
@@ -58,7 +58,7 @@ impl crate::Client {
     /// Every page of [`Self::list_objects_v2`] (typed pages; `.items()` streams the result items).
     pub fn list_objects_v2_paginator(
         &self,
-        input: crate::types::ListObjectsV2Request,
+        input: crate::types::ListObjectsV2Input,
     ) -> TypedPages<
         crate::types::ListObjectsV2Output,
         crate::error::ListObjectsV2Error,
@@ -70,7 +70,7 @@ impl crate::Client {
     /// Every page of [`Self::list_parts`] (typed pages; `.items()` streams the result items).
     pub fn list_parts_paginator(
         &self,
-        input: crate::types::ListPartsRequest,
+        input: crate::types::ListPartsInput,
     ) -> TypedPages<crate::types::ListPartsOutput, crate::error::ListPartsError, crate::types::Part>
     {
         self.handle().typed_paginator(76, input)
@@ -79,7 +79,7 @@ impl crate::Client {
     /// Every page of [`Self::list_directory_buckets`] (typed pages; `.items()` streams the result items).
     pub fn list_directory_buckets_paginator(
         &self,
-        input: crate::types::ListDirectoryBucketsRequest,
+        input: crate::types::ListDirectoryBucketsInput,
     ) -> TypedPages<
         crate::types::ListDirectoryBucketsOutput,
         crate::error::ListDirectoryBucketsError,
@@ -91,7 +91,7 @@ impl crate::Client {
     /// Every page of [`Self::list_buckets`] (typed pages; `.items()` streams the result items).
     pub fn list_buckets_paginator(
         &self,
-        input: crate::types::ListBucketsRequest,
+        input: crate::types::ListBucketsInput,
     ) -> TypedPages<
         crate::types::ListBucketsOutput,
         crate::error::ListBucketsError,
@@ -103,7 +103,7 @@ impl crate::Client {
     /// Every page of [`Self::list_object_annotations`] (typed pages; `.items()` streams the result items).
     pub fn list_object_annotations_paginator(
         &self,
-        input: crate::types::ListObjectAnnotationsRequest,
+        input: crate::types::ListObjectAnnotationsInput,
     ) -> TypedPages<
         crate::types::ListObjectAnnotationsOutput,
         crate::error::ListObjectAnnotationsError,

@@ -15,13 +15,9 @@ pub struct AbacStatus {
     pub status: Option<crate::types::BucketAbacStatus>,
 }
 
-impl AbacStatus {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::BucketAbacStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AbacStatus {
+    into status("Status"): crate::types::BucketAbacStatus;
+});
 
 impl IntoValue for AbacStatus {
     fn into_value(self) -> Value {
@@ -46,13 +42,9 @@ pub struct AbortIncompleteMultipartUpload {
     pub days_after_initiation: Option<i32>,
 }
 
-impl AbortIncompleteMultipartUpload {
-    /// Sets `DaysAfterInitiation` (see [`Self::days_after_initiation`]).
-    pub fn days_after_initiation(mut self, value: i32) -> Self {
-        self.days_after_initiation = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AbortIncompleteMultipartUpload {
+    value days_after_initiation("DaysAfterInitiation"): i32;
+});
 
 impl IntoValue for AbortIncompleteMultipartUpload {
     fn into_value(self) -> Value {
@@ -69,37 +61,10 @@ impl FromValue for AbortIncompleteMultipartUpload {
     }
 }
 
-/// The `AbortMultipartUploadOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AbortMultipartUploadOutput {
-    /// The `RequestCharged` member.
-    pub request_charged: Option<crate::types::RequestCharged>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl AbortMultipartUploadOutput {
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for AbortMultipartUploadOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.request_charged = r.next("RequestCharged")?;
-        Ok(out)
-    }
-}
-
 /// The `AbortMultipartUploadRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AbortMultipartUploadRequest {
+pub struct AbortMultipartUploadInput {
     /// The bucket name to which the upload was taking place.
     ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -130,40 +95,16 @@ pub struct AbortMultipartUploadRequest {
     pub if_match_initiated_time: Option<myaws_core::DateTime>,
 }
 
-impl AbortMultipartUploadRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `UploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `IfMatchInitiatedTime` (see [`Self::if_match_initiated_time`]).
-    pub fn if_match_initiated_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.if_match_initiated_time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AbortMultipartUploadInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into upload_id("UploadId"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    value if_match_initiated_time("IfMatchInitiatedTime"): myaws_core::DateTime;
+});
 
-impl IntoValue for AbortMultipartUploadRequest {
+impl IntoValue for AbortMultipartUploadInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -176,6 +117,29 @@ impl IntoValue for AbortMultipartUploadRequest {
     }
 }
 
+/// The `AbortMultipartUploadOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AbortMultipartUploadOutput {
+    /// The `RequestCharged` member.
+    pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(AbortMultipartUploadOutput {
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
+
+impl FromValue for AbortMultipartUploadOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
+    }
+}
+
 /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3 Transfer Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -184,13 +148,9 @@ pub struct AccelerateConfiguration {
     pub status: Option<crate::types::BucketAccelerateStatus>,
 }
 
-impl AccelerateConfiguration {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::BucketAccelerateStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccelerateConfiguration {
+    into status("Status"): crate::types::BucketAccelerateStatus;
+});
 
 impl IntoValue for AccelerateConfiguration {
     fn into_value(self) -> Value {
@@ -208,18 +168,10 @@ pub struct AccessControlPolicy {
     pub owner: Option<crate::types::Owner>,
 }
 
-impl AccessControlPolicy {
-    /// Sets `Grants` (see [`Self::grants`]).
-    pub fn grants(mut self, value: Vec<crate::types::Grant>) -> Self {
-        self.grants = Some(value);
-        self
-    }
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: crate::types::Owner) -> Self {
-        self.owner = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AccessControlPolicy {
+    list grants("Grants"): crate::types::Grant, push_grants;
+    value owner("Owner"): crate::types::Owner;
+});
 
 impl IntoValue for AccessControlPolicy {
     fn into_value(self) -> Value {
@@ -237,13 +189,9 @@ pub struct AccessControlTranslation {
     pub owner: Option<crate::types::OwnerOverride>,
 }
 
-impl AccessControlTranslation {
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: impl Into<crate::types::OwnerOverride>) -> Self {
-        self.owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccessControlTranslation {
+    into owner("Owner"): crate::types::OwnerOverride;
+});
 
 impl IntoValue for AccessControlTranslation {
     fn into_value(self) -> Value {
@@ -282,18 +230,10 @@ pub struct AnalyticsAndOperator {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl AnalyticsAndOperator {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AnalyticsAndOperator {
+    into prefix("Prefix"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl IntoValue for AnalyticsAndOperator {
     fn into_value(self) -> Value {
@@ -327,23 +267,11 @@ pub struct AnalyticsConfiguration {
     pub storage_class_analysis: Option<crate::types::StorageClassAnalysis>,
 }
 
-impl AnalyticsConfiguration {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::AnalyticsFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-    /// Sets `StorageClassAnalysis` (see [`Self::storage_class_analysis`]).
-    pub fn storage_class_analysis(mut self, value: crate::types::StorageClassAnalysis) -> Self {
-        self.storage_class_analysis = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AnalyticsConfiguration {
+    into id("Id"): String;
+    value filter("Filter"): crate::types::AnalyticsFilter;
+    value storage_class_analysis("StorageClassAnalysis"): crate::types::StorageClassAnalysis;
+});
 
 impl IntoValue for AnalyticsConfiguration {
     fn into_value(self) -> Value {
@@ -376,16 +304,9 @@ pub struct AnalyticsExportDestination {
     pub s3_bucket_destination: Option<crate::types::AnalyticsS3BucketDestination>,
 }
 
-impl AnalyticsExportDestination {
-    /// Sets `S3BucketDestination` (see [`Self::s3_bucket_destination`]).
-    pub fn s3_bucket_destination(
-        mut self,
-        value: crate::types::AnalyticsS3BucketDestination,
-    ) -> Self {
-        self.s3_bucket_destination = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AnalyticsExportDestination {
+    value s3_bucket_destination("S3BucketDestination"): crate::types::AnalyticsS3BucketDestination;
+});
 
 impl IntoValue for AnalyticsExportDestination {
     fn into_value(self) -> Value {
@@ -414,23 +335,11 @@ pub struct AnalyticsFilter {
     pub and: Option<crate::types::AnalyticsAndOperator>,
 }
 
-impl AnalyticsFilter {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tag` (see [`Self::tag`]).
-    pub fn tag(mut self, value: crate::types::Tag) -> Self {
-        self.tag = Some(value);
-        self
-    }
-    /// Sets `And` (see [`Self::and`]).
-    pub fn and(mut self, value: crate::types::AnalyticsAndOperator) -> Self {
-        self.and = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AnalyticsFilter {
+    into prefix("Prefix"): String;
+    value tag("Tag"): crate::types::Tag;
+    value and("And"): crate::types::AnalyticsAndOperator;
+});
 
 impl IntoValue for AnalyticsFilter {
     fn into_value(self) -> Value {
@@ -473,28 +382,12 @@ pub struct AnalyticsS3BucketDestination {
     pub prefix: Option<String>,
 }
 
-impl AnalyticsS3BucketDestination {
-    /// Sets `Format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::AnalyticsS3ExportFileFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `BucketAccountId` (see [`Self::bucket_account_id`]).
-    pub fn bucket_account_id(mut self, value: impl Into<String>) -> Self {
-        self.bucket_account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AnalyticsS3BucketDestination {
+    into format("Format"): crate::types::AnalyticsS3ExportFileFormat;
+    into bucket_account_id("BucketAccountId"): String;
+    into bucket("Bucket"): String;
+    into prefix("Prefix"): String;
+});
 
 impl IntoValue for AnalyticsS3BucketDestination {
     fn into_value(self) -> Value {
@@ -761,38 +654,14 @@ pub struct AnnotationEntry {
     pub replication_status: Option<crate::types::ReplicationStatus>,
 }
 
-impl AnnotationEntry {
-    /// Sets `AnnotationName` (see [`Self::annotation_name`]).
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.annotation_name = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: Vec<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value);
-        self
-    }
-    /// Sets `Size` (see [`Self::size`]).
-    pub fn size(mut self, value: i64) -> Self {
-        self.size = Some(value);
-        self
-    }
-    /// Sets `ReplicationStatus` (see [`Self::replication_status`]).
-    pub fn replication_status(mut self, value: impl Into<crate::types::ReplicationStatus>) -> Self {
-        self.replication_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AnnotationEntry {
+    into annotation_name("AnnotationName"): String;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    into e_tag("ETag"): String;
+    list_into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm, push_checksum_algorithm;
+    value size("Size"): i64;
+    into replication_status("ReplicationStatus"): crate::types::ReplicationStatus;
+});
 
 impl FromValue for AnnotationEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -846,29 +715,11 @@ pub struct AnnotationTableConfiguration {
     pub role: Option<String>,
 }
 
-impl AnnotationTableConfiguration {
-    /// Sets `ConfigurationState` (see [`Self::configuration_state`]).
-    pub fn configuration_state(
-        mut self,
-        value: impl Into<crate::types::AnnotationConfigurationState>,
-    ) -> Self {
-        self.configuration_state = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionConfiguration` (see [`Self::encryption_configuration`]).
-    pub fn encryption_configuration(
-        mut self,
-        value: crate::types::MetadataTableEncryptionConfiguration,
-    ) -> Self {
-        self.encryption_configuration = Some(value);
-        self
-    }
-    /// Sets `Role` (see [`Self::role`]).
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AnnotationTableConfiguration {
+    into configuration_state("ConfigurationState"): crate::types::AnnotationConfigurationState;
+    value encryption_configuration("EncryptionConfiguration"): crate::types::MetadataTableEncryptionConfiguration;
+    into role("Role"): String;
+});
 
 impl IntoValue for AnnotationTableConfiguration {
     fn into_value(self) -> Value {
@@ -898,41 +749,14 @@ pub struct AnnotationTableConfigurationResult {
     pub role: Option<String>,
 }
 
-impl AnnotationTableConfigurationResult {
-    /// Sets `ConfigurationState` (see [`Self::configuration_state`]).
-    pub fn configuration_state(
-        mut self,
-        value: impl Into<crate::types::AnnotationConfigurationState>,
-    ) -> Self {
-        self.configuration_state = Some(value.into());
-        self
-    }
-    /// Sets `TableStatus` (see [`Self::table_status`]).
-    pub fn table_status(mut self, value: impl Into<String>) -> Self {
-        self.table_status = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorDetails) -> Self {
-        self.error = Some(value);
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-    /// Sets `Role` (see [`Self::role`]).
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AnnotationTableConfigurationResult {
+    into configuration_state("ConfigurationState"): crate::types::AnnotationConfigurationState;
+    into table_status("TableStatus"): String;
+    value error("Error"): crate::types::ErrorDetails;
+    into table_name("TableName"): String;
+    into table_arn("TableArn"): String;
+    into role("Role"): String;
+});
 
 impl FromValue for AnnotationTableConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -962,29 +786,11 @@ pub struct AnnotationTableConfigurationUpdates {
     pub role: Option<String>,
 }
 
-impl AnnotationTableConfigurationUpdates {
-    /// Sets `ConfigurationState` (see [`Self::configuration_state`]).
-    pub fn configuration_state(
-        mut self,
-        value: impl Into<crate::types::AnnotationConfigurationState>,
-    ) -> Self {
-        self.configuration_state = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionConfiguration` (see [`Self::encryption_configuration`]).
-    pub fn encryption_configuration(
-        mut self,
-        value: crate::types::MetadataTableEncryptionConfiguration,
-    ) -> Self {
-        self.encryption_configuration = Some(value);
-        self
-    }
-    /// Sets `Role` (see [`Self::role`]).
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AnnotationTableConfigurationUpdates {
+    into configuration_state("ConfigurationState"): crate::types::AnnotationConfigurationState;
+    value encryption_configuration("EncryptionConfiguration"): crate::types::MetadataTableEncryptionConfiguration;
+    into role("Role"): String;
+});
 
 impl IntoValue for AnnotationTableConfigurationUpdates {
     fn into_value(self) -> Value {
@@ -1094,13 +900,9 @@ pub struct BlockedEncryptionTypes {
     pub encryption_type: Option<Vec<crate::types::EncryptionType>>,
 }
 
-impl BlockedEncryptionTypes {
-    /// Sets `EncryptionType` (see [`Self::encryption_type`]).
-    pub fn encryption_type(mut self, value: Vec<crate::types::EncryptionType>) -> Self {
-        self.encryption_type = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BlockedEncryptionTypes {
+    list_into encryption_type("EncryptionType"): crate::types::EncryptionType, push_encryption_type;
+});
 
 impl IntoValue for BlockedEncryptionTypes {
     fn into_value(self) -> Value {
@@ -1133,28 +935,12 @@ pub struct Bucket {
     pub bucket_arn: Option<String>,
 }
 
-impl Bucket {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date = Some(value);
-        self
-    }
-    /// Sets `BucketRegion` (see [`Self::bucket_region`]).
-    pub fn bucket_region(mut self, value: impl Into<String>) -> Self {
-        self.bucket_region = Some(value.into());
-        self
-    }
-    /// Sets `BucketArn` (see [`Self::bucket_arn`]).
-    pub fn bucket_arn(mut self, value: impl Into<String>) -> Self {
-        self.bucket_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Bucket {
+    into name("Name"): String;
+    value creation_date("CreationDate"): myaws_core::DateTime;
+    into bucket_region("BucketRegion"): String;
+    into bucket_arn("BucketArn"): String;
+});
 
 impl FromValue for Bucket {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1445,18 +1231,10 @@ pub struct BucketInfo {
     pub r#type: Option<crate::types::BucketType>,
 }
 
-impl BucketInfo {
-    /// Sets `DataRedundancy` (see [`Self::data_redundancy`]).
-    pub fn data_redundancy(mut self, value: impl Into<crate::types::DataRedundancy>) -> Self {
-        self.data_redundancy = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::BucketType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BucketInfo {
+    into data_redundancy("DataRedundancy"): crate::types::DataRedundancy;
+    into r#type("Type"): crate::types::BucketType;
+});
 
 impl IntoValue for BucketInfo {
     fn into_value(self) -> Value {
@@ -1477,13 +1255,9 @@ pub struct BucketLifecycleConfiguration {
     pub rules: Option<Vec<crate::types::LifecycleRule>>,
 }
 
-impl BucketLifecycleConfiguration {
-    /// Sets `Rules` (see [`Self::rules`]).
-    pub fn rules(mut self, value: Vec<crate::types::LifecycleRule>) -> Self {
-        self.rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BucketLifecycleConfiguration {
+    list rules("Rules"): crate::types::LifecycleRule, push_rules;
+});
 
 impl IntoValue for BucketLifecycleConfiguration {
     fn into_value(self) -> Value {
@@ -1758,13 +1532,9 @@ pub struct BucketLoggingStatus {
     pub logging_enabled: Option<crate::types::LoggingEnabled>,
 }
 
-impl BucketLoggingStatus {
-    /// Sets `LoggingEnabled` (see [`Self::logging_enabled`]).
-    pub fn logging_enabled(mut self, value: crate::types::LoggingEnabled) -> Self {
-        self.logging_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BucketLoggingStatus {
+    value logging_enabled("LoggingEnabled"): crate::types::LoggingEnabled;
+});
 
 impl IntoValue for BucketLoggingStatus {
     fn into_value(self) -> Value {
@@ -2086,13 +1856,9 @@ pub struct CORSConfiguration {
     pub cors_rules: Option<Vec<crate::types::CORSRule>>,
 }
 
-impl CORSConfiguration {
-    /// Sets `CORSRules` (see [`Self::cors_rules`]).
-    pub fn cors_rules(mut self, value: Vec<crate::types::CORSRule>) -> Self {
-        self.cors_rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CORSConfiguration {
+    list cors_rules("CORSRules"): crate::types::CORSRule, push_cors_rules;
+});
 
 impl IntoValue for CORSConfiguration {
     fn into_value(self) -> Value {
@@ -2122,38 +1888,14 @@ pub struct CORSRule {
     pub max_age_seconds: Option<i32>,
 }
 
-impl CORSRule {
-    /// Sets `ID` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `AllowedHeaders` (see [`Self::allowed_headers`]).
-    pub fn allowed_headers(mut self, value: Vec<String>) -> Self {
-        self.allowed_headers = Some(value);
-        self
-    }
-    /// Sets `AllowedMethods` (see [`Self::allowed_methods`]).
-    pub fn allowed_methods(mut self, value: Vec<String>) -> Self {
-        self.allowed_methods = Some(value);
-        self
-    }
-    /// Sets `AllowedOrigins` (see [`Self::allowed_origins`]).
-    pub fn allowed_origins(mut self, value: Vec<String>) -> Self {
-        self.allowed_origins = Some(value);
-        self
-    }
-    /// Sets `ExposeHeaders` (see [`Self::expose_headers`]).
-    pub fn expose_headers(mut self, value: Vec<String>) -> Self {
-        self.expose_headers = Some(value);
-        self
-    }
-    /// Sets `MaxAgeSeconds` (see [`Self::max_age_seconds`]).
-    pub fn max_age_seconds(mut self, value: i32) -> Self {
-        self.max_age_seconds = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CORSRule {
+    into id("ID"): String;
+    list_into allowed_headers("AllowedHeaders"): String, push_allowed_headers;
+    list_into allowed_methods("AllowedMethods"): String, push_allowed_methods;
+    list_into allowed_origins("AllowedOrigins"): String, push_allowed_origins;
+    list_into expose_headers("ExposeHeaders"): String, push_expose_headers;
+    value max_age_seconds("MaxAgeSeconds"): i32;
+});
 
 impl IntoValue for CORSRule {
     fn into_value(self) -> Value {
@@ -2214,43 +1956,15 @@ pub struct CSVInput {
     pub allow_quoted_record_delimiter: Option<bool>,
 }
 
-impl CSVInput {
-    /// Sets `FileHeaderInfo` (see [`Self::file_header_info`]).
-    pub fn file_header_info(mut self, value: impl Into<crate::types::FileHeaderInfo>) -> Self {
-        self.file_header_info = Some(value.into());
-        self
-    }
-    /// Sets `Comments` (see [`Self::comments`]).
-    pub fn comments(mut self, value: impl Into<String>) -> Self {
-        self.comments = Some(value.into());
-        self
-    }
-    /// Sets `QuoteEscapeCharacter` (see [`Self::quote_escape_character`]).
-    pub fn quote_escape_character(mut self, value: impl Into<String>) -> Self {
-        self.quote_escape_character = Some(value.into());
-        self
-    }
-    /// Sets `RecordDelimiter` (see [`Self::record_delimiter`]).
-    pub fn record_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.record_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `FieldDelimiter` (see [`Self::field_delimiter`]).
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `QuoteCharacter` (see [`Self::quote_character`]).
-    pub fn quote_character(mut self, value: impl Into<String>) -> Self {
-        self.quote_character = Some(value.into());
-        self
-    }
-    /// Sets `AllowQuotedRecordDelimiter` (see [`Self::allow_quoted_record_delimiter`]).
-    pub fn allow_quoted_record_delimiter(mut self, value: bool) -> Self {
-        self.allow_quoted_record_delimiter = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CSVInput {
+    into file_header_info("FileHeaderInfo"): crate::types::FileHeaderInfo;
+    into comments("Comments"): String;
+    into quote_escape_character("QuoteEscapeCharacter"): String;
+    into record_delimiter("RecordDelimiter"): String;
+    into field_delimiter("FieldDelimiter"): String;
+    into quote_character("QuoteCharacter"): String;
+    value allow_quoted_record_delimiter("AllowQuotedRecordDelimiter"): bool;
+});
 
 impl IntoValue for CSVInput {
     fn into_value(self) -> Value {
@@ -2285,33 +1999,13 @@ pub struct CSVOutput {
     pub quote_character: Option<String>,
 }
 
-impl CSVOutput {
-    /// Sets `QuoteFields` (see [`Self::quote_fields`]).
-    pub fn quote_fields(mut self, value: impl Into<crate::types::QuoteFields>) -> Self {
-        self.quote_fields = Some(value.into());
-        self
-    }
-    /// Sets `QuoteEscapeCharacter` (see [`Self::quote_escape_character`]).
-    pub fn quote_escape_character(mut self, value: impl Into<String>) -> Self {
-        self.quote_escape_character = Some(value.into());
-        self
-    }
-    /// Sets `RecordDelimiter` (see [`Self::record_delimiter`]).
-    pub fn record_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.record_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `FieldDelimiter` (see [`Self::field_delimiter`]).
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `QuoteCharacter` (see [`Self::quote_character`]).
-    pub fn quote_character(mut self, value: impl Into<String>) -> Self {
-        self.quote_character = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CSVOutput {
+    into quote_fields("QuoteFields"): crate::types::QuoteFields;
+    into quote_escape_character("QuoteEscapeCharacter"): String;
+    into record_delimiter("RecordDelimiter"): String;
+    into field_delimiter("FieldDelimiter"): String;
+    into quote_character("QuoteCharacter"): String;
+});
 
 impl IntoValue for CSVOutput {
     fn into_value(self) -> Value {
@@ -2353,63 +2047,19 @@ pub struct Checksum {
     pub checksum_type: Option<crate::types::ChecksumType>,
 }
 
-impl Checksum {
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Checksum {
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+});
 
 impl FromValue for Checksum {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2713,33 +2363,13 @@ pub struct CloudFunctionConfiguration {
     pub invocation_role: Option<String>,
 }
 
-impl CloudFunctionConfiguration {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Event` (see [`Self::event`]).
-    pub fn event(mut self, value: impl Into<crate::types::Event>) -> Self {
-        self.event = Some(value.into());
-        self
-    }
-    /// Sets `Events` (see [`Self::events`]).
-    pub fn events(mut self, value: Vec<crate::types::Event>) -> Self {
-        self.events = Some(value);
-        self
-    }
-    /// Sets `CloudFunction` (see [`Self::cloud_function`]).
-    pub fn cloud_function(mut self, value: impl Into<String>) -> Self {
-        self.cloud_function = Some(value.into());
-        self
-    }
-    /// Sets `InvocationRole` (see [`Self::invocation_role`]).
-    pub fn invocation_role(mut self, value: impl Into<String>) -> Self {
-        self.invocation_role = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CloudFunctionConfiguration {
+    into id("Id"): String;
+    into event("Event"): crate::types::Event;
+    list_into events("Events"): crate::types::Event, push_events;
+    into cloud_function("CloudFunction"): String;
+    into invocation_role("InvocationRole"): String;
+});
 
 impl IntoValue for CloudFunctionConfiguration {
     fn into_value(self) -> Value {
@@ -2774,13 +2404,9 @@ pub struct CommonPrefix {
     pub prefix: Option<String>,
 }
 
-impl CommonPrefix {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CommonPrefix {
+    into prefix("Prefix"): String;
+});
 
 impl FromValue for CommonPrefix {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2788,6 +2414,179 @@ impl FromValue for CommonPrefix {
         let mut out = Self::default();
         out.prefix = r.next("Prefix")?;
         Ok(out)
+    }
+}
+
+/// The `CompleteMultipartUploadRequest` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CompleteMultipartUploadInput {
+    /// Name of the bucket to which the multipart upload was initiated.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form ` *AccessPointName*-*AccountId*.*outpostID*.s3-outposts.*Region*.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// Object key for which the multipart upload was initiated.
+    ///
+    /// Required.
+    pub key: Option<String>,
+    /// The container for the multipart upload request information.
+    pub multipart_upload: Option<crate::types::CompletedMultipartUpload>,
+    /// ID for the initiated multipart upload.
+    ///
+    /// Required.
+    pub upload_id: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_crc32: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_crc32_c: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the object. The `CRC64NVME` checksum is always a full object checksum. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_crc64_nvme: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_sha1: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_sha256: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_sha512: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_md5: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_xxhash64: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_xxhash3: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_xxhash128: Option<String>,
+    /// This header specifies the checksum type of the object, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header as a data integrity check to verify that the checksum type that is received is the same checksum that was specified. If the checksum type doesn’t match the checksum type that was specified for the object during the `CreateMultipartUpload` request, it’ll result in a `BadDigest` error. For more information, see Checking object integrity in the Amazon S3 User Guide.
+    pub checksum_type: Option<crate::types::ChecksumType>,
+    /// The expected total object size of the multipart upload request. If there’s a mismatch between the specified object size value and the actual object size value, it results in an `HTTP 400 InvalidRequest` error.
+    pub mpu_object_size: Option<i64>,
+    /// The `RequestPayer` member.
+    pub request_payer: Option<crate::types::RequestPayer>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+    /// Uploads the object only if the ETag (entity tag) value provided during the WRITE operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
+    ///
+    /// If a conflicting operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should fetch the object's ETag, re-initiate the multipart upload with `CreateMultipartUpload`, and re-upload each part.
+    ///
+    /// Expects the ETag value as a string.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232), or [Conditional requests](https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html) in the *Amazon S3 User Guide*.
+    pub if_match: Option<String>,
+    /// Uploads the object only if the object key name does not already exist in the bucket specified. Otherwise, Amazon S3 returns a `412 Precondition Failed` error.
+    ///
+    /// If a conflicting operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should re-initiate the multipart upload with `CreateMultipartUpload` and re-upload each part.
+    ///
+    /// Expects the '\*' (asterisk) character.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232), or [Conditional requests](https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html) in the *Amazon S3 User Guide*.
+    pub if_none_match: Option<String>,
+    /// The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is required only when the object was created using a checksum algorithm or if your bucket policy requires the use of SSE-C. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html#ssec-require-condition-key) in the *Amazon S3 User Guide*.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_algorithm: Option<String>,
+    /// The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key: Option<String>,
+    /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key_md5: Option<String>,
+}
+
+impl std::fmt::Debug for CompleteMultipartUploadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("CompleteMultipartUploadInput");
+        d.field("bucket", &self.bucket);
+        d.field("key", &self.key);
+        d.field("multipart_upload", &self.multipart_upload);
+        d.field("upload_id", &self.upload_id);
+        d.field("checksum_crc32", &self.checksum_crc32);
+        d.field("checksum_crc32_c", &self.checksum_crc32_c);
+        d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
+        d.field("checksum_sha1", &self.checksum_sha1);
+        d.field("checksum_sha256", &self.checksum_sha256);
+        d.field("checksum_sha512", &self.checksum_sha512);
+        d.field("checksum_md5", &self.checksum_md5);
+        d.field("checksum_xxhash64", &self.checksum_xxhash64);
+        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_xxhash128", &self.checksum_xxhash128);
+        d.field("checksum_type", &self.checksum_type);
+        d.field("mpu_object_size", &self.mpu_object_size);
+        d.field("request_payer", &self.request_payer);
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
+        d.field("if_match", &self.if_match);
+        d.field("if_none_match", &self.if_none_match);
+        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
+        d.field(
+            "sse_customer_key",
+            &self.sse_customer_key.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(CompleteMultipartUploadInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    value multipart_upload("MultipartUpload"): crate::types::CompletedMultipartUpload;
+    into upload_id("UploadId"): String;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+    value mpu_object_size("MpuObjectSize"): i64;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into if_match("IfMatch"): String;
+    into if_none_match("IfNoneMatch"): String;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key("SSECustomerKey"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+});
+
+impl IntoValue for CompleteMultipartUploadInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.key.into_value(),
+            self.multipart_upload.into_value(),
+            self.upload_id.into_value(),
+            self.checksum_crc32.into_value(),
+            self.checksum_crc32_c.into_value(),
+            self.checksum_crc64_nvme.into_value(),
+            self.checksum_sha1.into_value(),
+            self.checksum_sha256.into_value(),
+            self.checksum_sha512.into_value(),
+            self.checksum_md5.into_value(),
+            self.checksum_xxhash64.into_value(),
+            self.checksum_xxhash3.into_value(),
+            self.checksum_xxhash128.into_value(),
+            self.checksum_type.into_value(),
+            self.mpu_object_size.into_value(),
+            self.request_payer.into_value(),
+            self.expected_bucket_owner.into_value(),
+            self.if_match.into_value(),
+            self.if_none_match.into_value(),
+            self.sse_customer_algorithm.into_value(),
+            self.sse_customer_key.into_value(),
+            self.sse_customer_key_md5.into_value(),
+        ])
     }
 }
 
@@ -2881,116 +2680,29 @@ impl std::fmt::Debug for CompleteMultipartUploadOutput {
     }
 }
 
-impl CompleteMultipartUploadOutput {
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.expiration = Some(value.into());
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CompleteMultipartUploadOutput {
+    into location("Location"): String;
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into expiration("Expiration"): String;
+    into e_tag("ETag"): String;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into version_id("VersionId"): String;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
 impl FromValue for CompleteMultipartUploadOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3021,271 +2733,6 @@ impl FromValue for CompleteMultipartUploadOutput {
     }
 }
 
-/// The `CompleteMultipartUploadRequest` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CompleteMultipartUploadRequest {
-    /// Name of the bucket to which the multipart upload was initiated.
-    ///
-    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
-    ///
-    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Object Lambda access points are not supported by directory buckets.
-    ///
-    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form ` *AccessPointName*-*AccountId*.*outpostID*.s3-outposts.*Region*.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// Object key for which the multipart upload was initiated.
-    ///
-    /// Required.
-    pub key: Option<String>,
-    /// The container for the multipart upload request information.
-    pub multipart_upload: Option<crate::types::CompletedMultipartUpload>,
-    /// ID for the initiated multipart upload.
-    ///
-    /// Required.
-    pub upload_id: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_crc32: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_crc32_c: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the object. The `CRC64NVME` checksum is always a full object checksum. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    pub checksum_crc64_nvme: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_sha1: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_sha256: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    pub checksum_sha512: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    pub checksum_md5: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    pub checksum_xxhash64: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    pub checksum_xxhash3: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    pub checksum_xxhash128: Option<String>,
-    /// This header specifies the checksum type of the object, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header as a data integrity check to verify that the checksum type that is received is the same checksum that was specified. If the checksum type doesn’t match the checksum type that was specified for the object during the `CreateMultipartUpload` request, it’ll result in a `BadDigest` error. For more information, see Checking object integrity in the Amazon S3 User Guide.
-    pub checksum_type: Option<crate::types::ChecksumType>,
-    /// The expected total object size of the multipart upload request. If there’s a mismatch between the specified object size value and the actual object size value, it results in an `HTTP 400 InvalidRequest` error.
-    pub mpu_object_size: Option<i64>,
-    /// The `RequestPayer` member.
-    pub request_payer: Option<crate::types::RequestPayer>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
-    /// Uploads the object only if the ETag (entity tag) value provided during the WRITE operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
-    ///
-    /// If a conflicting operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should fetch the object's ETag, re-initiate the multipart upload with `CreateMultipartUpload`, and re-upload each part.
-    ///
-    /// Expects the ETag value as a string.
-    ///
-    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232), or [Conditional requests](https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html) in the *Amazon S3 User Guide*.
-    pub if_match: Option<String>,
-    /// Uploads the object only if the object key name does not already exist in the bucket specified. Otherwise, Amazon S3 returns a `412 Precondition Failed` error.
-    ///
-    /// If a conflicting operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should re-initiate the multipart upload with `CreateMultipartUpload` and re-upload each part.
-    ///
-    /// Expects the '\*' (asterisk) character.
-    ///
-    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232), or [Conditional requests](https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html) in the *Amazon S3 User Guide*.
-    pub if_none_match: Option<String>,
-    /// The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is required only when the object was created using a checksum algorithm or if your bucket policy requires the use of SSE-C. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html#ssec-require-condition-key) in the *Amazon S3 User Guide*.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_algorithm: Option<String>,
-    /// The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key: Option<String>,
-    /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key_md5: Option<String>,
-}
-
-impl std::fmt::Debug for CompleteMultipartUploadRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CompleteMultipartUploadRequest");
-        d.field("bucket", &self.bucket);
-        d.field("key", &self.key);
-        d.field("multipart_upload", &self.multipart_upload);
-        d.field("upload_id", &self.upload_id);
-        d.field("checksum_crc32", &self.checksum_crc32);
-        d.field("checksum_crc32_c", &self.checksum_crc32_c);
-        d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
-        d.field("checksum_sha1", &self.checksum_sha1);
-        d.field("checksum_sha256", &self.checksum_sha256);
-        d.field("checksum_sha512", &self.checksum_sha512);
-        d.field("checksum_md5", &self.checksum_md5);
-        d.field("checksum_xxhash64", &self.checksum_xxhash64);
-        d.field("checksum_xxhash3", &self.checksum_xxhash3);
-        d.field("checksum_xxhash128", &self.checksum_xxhash128);
-        d.field("checksum_type", &self.checksum_type);
-        d.field("mpu_object_size", &self.mpu_object_size);
-        d.field("request_payer", &self.request_payer);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
-        d.field("if_match", &self.if_match);
-        d.field("if_none_match", &self.if_none_match);
-        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
-        d.field(
-            "sse_customer_key",
-            &self.sse_customer_key.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.finish()
-    }
-}
-
-impl CompleteMultipartUploadRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `MultipartUpload` (see [`Self::multipart_upload`]).
-    pub fn multipart_upload(mut self, value: crate::types::CompletedMultipartUpload) -> Self {
-        self.multipart_upload = Some(value);
-        self
-    }
-    /// Sets `UploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-    /// Sets `MpuObjectSize` (see [`Self::mpu_object_size`]).
-    pub fn mpu_object_size(mut self, value: i64) -> Self {
-        self.mpu_object_size = Some(value);
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `IfMatch` (see [`Self::if_match`]).
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.if_match = Some(value.into());
-        self
-    }
-    /// Sets `IfNoneMatch` (see [`Self::if_none_match`]).
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.if_none_match = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKey` (see [`Self::sse_customer_key`]).
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for CompleteMultipartUploadRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.key.into_value(),
-            self.multipart_upload.into_value(),
-            self.upload_id.into_value(),
-            self.checksum_crc32.into_value(),
-            self.checksum_crc32_c.into_value(),
-            self.checksum_crc64_nvme.into_value(),
-            self.checksum_sha1.into_value(),
-            self.checksum_sha256.into_value(),
-            self.checksum_sha512.into_value(),
-            self.checksum_md5.into_value(),
-            self.checksum_xxhash64.into_value(),
-            self.checksum_xxhash3.into_value(),
-            self.checksum_xxhash128.into_value(),
-            self.checksum_type.into_value(),
-            self.mpu_object_size.into_value(),
-            self.request_payer.into_value(),
-            self.expected_bucket_owner.into_value(),
-            self.if_match.into_value(),
-            self.if_none_match.into_value(),
-            self.sse_customer_algorithm.into_value(),
-            self.sse_customer_key.into_value(),
-            self.sse_customer_key_md5.into_value(),
-        ])
-    }
-}
-
 /// The container for the completed multipart upload details.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3296,13 +2743,9 @@ pub struct CompletedMultipartUpload {
     pub parts: Option<Vec<crate::types::CompletedPart>>,
 }
 
-impl CompletedMultipartUpload {
-    /// Sets `Parts` (see [`Self::parts`]).
-    pub fn parts(mut self, value: Vec<crate::types::CompletedPart>) -> Self {
-        self.parts = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CompletedMultipartUpload {
+    list parts("Parts"): crate::types::CompletedPart, push_parts;
+});
 
 impl IntoValue for CompletedMultipartUpload {
     fn into_value(self) -> Value {
@@ -3343,68 +2786,20 @@ pub struct CompletedPart {
     pub part_number: Option<i32>,
 }
 
-impl CompletedPart {
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `PartNumber` (see [`Self::part_number`]).
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.part_number = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CompletedPart {
+    into e_tag("ETag"): String;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    value part_number("PartNumber"): i32;
+});
 
 impl IntoValue for CompletedPart {
     fn into_value(self) -> Value {
@@ -3517,18 +2912,10 @@ pub struct Condition {
     pub key_prefix_equals: Option<String>,
 }
 
-impl Condition {
-    /// Sets `HttpErrorCodeReturnedEquals` (see [`Self::http_error_code_returned_equals`]).
-    pub fn http_error_code_returned_equals(mut self, value: impl Into<String>) -> Self {
-        self.http_error_code_returned_equals = Some(value.into());
-        self
-    }
-    /// Sets `KeyPrefixEquals` (see [`Self::key_prefix_equals`]).
-    pub fn key_prefix_equals(mut self, value: impl Into<String>) -> Self {
-        self.key_prefix_equals = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Condition {
+    into http_error_code_returned_equals("HttpErrorCodeReturnedEquals"): String;
+    into key_prefix_equals("KeyPrefixEquals"): String;
+});
 
 impl IntoValue for Condition {
     fn into_value(self) -> Value {
@@ -3561,160 +2948,10 @@ impl FromValue for ContinuationEvent {
     }
 }
 
-/// The `CopyObjectOutput` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CopyObjectOutput {
-    /// Container for all response elements.
-    pub copy_object_result: Option<crate::types::CopyObjectResult>,
-    /// If the object expiration is configured, the response includes this header.
-    ///
-    /// Object expiration information is not returned in directory buckets and this header returns the value "`NotImplemented`" in all responses for directory buckets.
-    pub expiration: Option<String>,
-    /// Version ID of the source object that was copied.
-    ///
-    /// This functionality is not supported when the source object is in a directory bucket.
-    pub copy_source_version_id: Option<String>,
-    /// Version ID of the newly created copy.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub version_id: Option<String>,
-    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
-    ///
-    /// When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
-    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
-    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_algorithm: Option<String>,
-    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key_md5: Option<String>,
-    /// If present, indicates the ID of the KMS key that was used for object encryption.
-    pub ssekms_key_id: Option<String>,
-    /// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded UTF-8 string holding JSON with the encryption context key-value pairs.
-    pub ssekms_encryption_context: Option<String>,
-    /// Indicates whether the copied object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
-    pub bucket_key_enabled: Option<bool>,
-    /// The `RequestCharged` member.
-    pub request_charged: Option<crate::types::RequestCharged>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl std::fmt::Debug for CopyObjectOutput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CopyObjectOutput");
-        d.field("copy_object_result", &self.copy_object_result);
-        d.field("expiration", &self.expiration);
-        d.field("copy_source_version_id", &self.copy_source_version_id);
-        d.field("version_id", &self.version_id);
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field(
-            "ssekms_encryption_context",
-            &self
-                .ssekms_encryption_context
-                .as_ref()
-                .map(|_| myaws_core::REDACTED),
-        );
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
-        d.field("request_charged", &self.request_charged);
-        d.field("response_metadata", &self.response_metadata);
-        d.finish()
-    }
-}
-
-impl CopyObjectOutput {
-    /// Sets `CopyObjectResult` (see [`Self::copy_object_result`]).
-    pub fn copy_object_result(mut self, value: crate::types::CopyObjectResult) -> Self {
-        self.copy_object_result = Some(value);
-        self
-    }
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.expiration = Some(value.into());
-        self
-    }
-    /// Sets `CopySourceVersionId` (see [`Self::copy_source_version_id`]).
-    pub fn copy_source_version_id(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_version_id = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSEncryptionContext` (see [`Self::ssekms_encryption_context`]).
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for CopyObjectOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.copy_object_result = r.next("CopyObjectResult")?;
-        out.expiration = r.next("Expiration")?;
-        out.copy_source_version_id = r.next("CopySourceVersionId")?;
-        out.version_id = r.next("VersionId")?;
-        out.server_side_encryption = r.next("ServerSideEncryption")?;
-        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
-        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
-        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
-        out.ssekms_encryption_context = r.next("SSEKMSEncryptionContext")?;
-        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
-        out.request_charged = r.next("RequestCharged")?;
-        Ok(out)
-    }
-}
-
 /// The `CopyObjectRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CopyObjectRequest {
+pub struct CopyObjectInput {
     /// The canned access control list (ACL) to apply to the object.
     ///
     /// When you copy an object, the ACL metadata is not preserved and is set to `private` by default. Only the owner has full access control. To override the default ACL setting, specify a new ACL when you generate a copy request. For more information, see [Using ACLs](https://docs.aws.amazon.com/AmazonS3/latest/dev/S3_ACLs_UsingACLs.html).
@@ -4004,9 +3241,9 @@ pub struct CopyObjectRequest {
     pub expected_source_bucket_owner: Option<String>,
 }
 
-impl std::fmt::Debug for CopyObjectRequest {
+impl std::fmt::Debug for CopyObjectInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CopyObjectRequest");
+        let mut d = f.debug_struct("CopyObjectInput");
         d.field("acl", &self.acl);
         d.field("bucket", &self.bucket);
         d.field("cache_control", &self.cache_control);
@@ -4094,239 +3331,54 @@ impl std::fmt::Debug for CopyObjectRequest {
     }
 }
 
-impl CopyObjectRequest {
-    /// Sets `ACL` (see [`Self::acl`]).
-    pub fn acl(mut self, value: impl Into<crate::types::ObjectCannedACL>) -> Self {
-        self.acl = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `CacheControl` (see [`Self::cache_control`]).
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.cache_control = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ContentDisposition` (see [`Self::content_disposition`]).
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.content_disposition = Some(value.into());
-        self
-    }
-    /// Sets `ContentEncoding` (see [`Self::content_encoding`]).
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.content_encoding = Some(value.into());
-        self
-    }
-    /// Sets `ContentLanguage` (see [`Self::content_language`]).
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.content_language = Some(value.into());
-        self
-    }
-    /// Sets `ContentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `CopySource` (see [`Self::copy_source`]).
-    pub fn copy_source(mut self, value: impl Into<String>) -> Self {
-        self.copy_source = Some(value.into());
-        self
-    }
-    /// Sets `CopySourceIfMatch` (see [`Self::copy_source_if_match`]).
-    pub fn copy_source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_if_match = Some(value.into());
-        self
-    }
-    /// Sets `CopySourceIfModifiedSince` (see [`Self::copy_source_if_modified_since`]).
-    pub fn copy_source_if_modified_since(mut self, value: myaws_core::DateTime) -> Self {
-        self.copy_source_if_modified_since = Some(value);
-        self
-    }
-    /// Sets `CopySourceIfNoneMatch` (see [`Self::copy_source_if_none_match`]).
-    pub fn copy_source_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_if_none_match = Some(value.into());
-        self
-    }
-    /// Sets `CopySourceIfUnmodifiedSince` (see [`Self::copy_source_if_unmodified_since`]).
-    pub fn copy_source_if_unmodified_since(mut self, value: myaws_core::DateTime) -> Self {
-        self.copy_source_if_unmodified_since = Some(value);
-        self
-    }
-    /// Sets `Expires` (see [`Self::expires`]).
-    pub fn expires(mut self, value: myaws_core::DateTime) -> Self {
-        self.expires = Some(value);
-        self
-    }
-    /// Sets `GrantFullControl` (see [`Self::grant_full_control`]).
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.grant_full_control = Some(value.into());
-        self
-    }
-    /// Sets `GrantRead` (see [`Self::grant_read`]).
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.grant_read = Some(value.into());
-        self
-    }
-    /// Sets `GrantReadACP` (see [`Self::grant_read_acp`]).
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(value.into());
-        self
-    }
-    /// Sets `GrantWriteACP` (see [`Self::grant_write_acp`]).
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(value.into());
-        self
-    }
-    /// Sets `IfMatch` (see [`Self::if_match`]).
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.if_match = Some(value.into());
-        self
-    }
-    /// Sets `IfNoneMatch` (see [`Self::if_none_match`]).
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.if_none_match = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Metadata` (see [`Self::metadata`]).
-    pub fn metadata(mut self, value: HashMap<String, String>) -> Self {
-        self.metadata = Some(value);
-        self
-    }
-    /// Sets `MetadataDirective` (see [`Self::metadata_directive`]).
-    pub fn metadata_directive(mut self, value: impl Into<crate::types::MetadataDirective>) -> Self {
-        self.metadata_directive = Some(value.into());
-        self
-    }
-    /// Sets `TaggingDirective` (see [`Self::tagging_directive`]).
-    pub fn tagging_directive(mut self, value: impl Into<crate::types::TaggingDirective>) -> Self {
-        self.tagging_directive = Some(value.into());
-        self
-    }
-    /// Sets `AnnotationDirective` (see [`Self::annotation_directive`]).
-    pub fn annotation_directive(
-        mut self,
-        value: impl Into<crate::types::AnnotationDirective>,
-    ) -> Self {
-        self.annotation_directive = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `WebsiteRedirectLocation` (see [`Self::website_redirect_location`]).
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.website_redirect_location = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKey` (see [`Self::sse_customer_key`]).
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSEncryptionContext` (see [`Self::ssekms_encryption_context`]).
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `CopySourceSSECustomerAlgorithm` (see [`Self::copy_source_sse_customer_algorithm`]).
-    pub fn copy_source_sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `CopySourceSSECustomerKey` (see [`Self::copy_source_sse_customer_key`]).
-    pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `CopySourceSSECustomerKeyMD5` (see [`Self::copy_source_sse_customer_key_md5`]).
-    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `Tagging` (see [`Self::tagging`]).
-    pub fn tagging(mut self, value: impl Into<String>) -> Self {
-        self.tagging = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockMode` (see [`Self::object_lock_mode`]).
-    pub fn object_lock_mode(mut self, value: impl Into<crate::types::ObjectLockMode>) -> Self {
-        self.object_lock_mode = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockRetainUntilDate` (see [`Self::object_lock_retain_until_date`]).
-    pub fn object_lock_retain_until_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Sets `ObjectLockLegalHoldStatus` (see [`Self::object_lock_legal_hold_status`]).
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<crate::types::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedSourceBucketOwner` (see [`Self::expected_source_bucket_owner`]).
-    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_source_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CopyObjectInput {
+    into acl("ACL"): crate::types::ObjectCannedACL;
+    into bucket("Bucket"): String;
+    into cache_control("CacheControl"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into content_disposition("ContentDisposition"): String;
+    into content_encoding("ContentEncoding"): String;
+    into content_language("ContentLanguage"): String;
+    into content_type("ContentType"): String;
+    into copy_source("CopySource"): String;
+    into copy_source_if_match("CopySourceIfMatch"): String;
+    value copy_source_if_modified_since("CopySourceIfModifiedSince"): myaws_core::DateTime;
+    into copy_source_if_none_match("CopySourceIfNoneMatch"): String;
+    value copy_source_if_unmodified_since("CopySourceIfUnmodifiedSince"): myaws_core::DateTime;
+    value expires("Expires"): myaws_core::DateTime;
+    into grant_full_control("GrantFullControl"): String;
+    into grant_read("GrantRead"): String;
+    into grant_read_acp("GrantReadACP"): String;
+    into grant_write_acp("GrantWriteACP"): String;
+    into if_match("IfMatch"): String;
+    into if_none_match("IfNoneMatch"): String;
+    into key("Key"): String;
+    map_into metadata("Metadata"): String, insert_metadata;
+    into metadata_directive("MetadataDirective"): crate::types::MetadataDirective;
+    into tagging_directive("TaggingDirective"): crate::types::TaggingDirective;
+    into annotation_directive("AnnotationDirective"): crate::types::AnnotationDirective;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into storage_class("StorageClass"): crate::types::StorageClass;
+    into website_redirect_location("WebsiteRedirectLocation"): String;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key("SSECustomerKey"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    into ssekms_encryption_context("SSEKMSEncryptionContext"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    into copy_source_sse_customer_algorithm("CopySourceSSECustomerAlgorithm"): String;
+    into copy_source_sse_customer_key("CopySourceSSECustomerKey"): String;
+    into copy_source_sse_customer_key_md5("CopySourceSSECustomerKeyMD5"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into tagging("Tagging"): String;
+    into object_lock_mode("ObjectLockMode"): crate::types::ObjectLockMode;
+    value object_lock_retain_until_date("ObjectLockRetainUntilDate"): myaws_core::DateTime;
+    into object_lock_legal_hold_status("ObjectLockLegalHoldStatus"): crate::types::ObjectLockLegalHoldStatus;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into expected_source_bucket_owner("ExpectedSourceBucketOwner"): String;
+});
 
-impl IntoValue for CopyObjectRequest {
+impl IntoValue for CopyObjectInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.acl.into_value(),
@@ -4377,6 +3429,109 @@ impl IntoValue for CopyObjectRequest {
     }
 }
 
+/// The `CopyObjectOutput` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CopyObjectOutput {
+    /// Container for all response elements.
+    pub copy_object_result: Option<crate::types::CopyObjectResult>,
+    /// If the object expiration is configured, the response includes this header.
+    ///
+    /// Object expiration information is not returned in directory buckets and this header returns the value "`NotImplemented`" in all responses for directory buckets.
+    pub expiration: Option<String>,
+    /// Version ID of the source object that was copied.
+    ///
+    /// This functionality is not supported when the source object is in a directory bucket.
+    pub copy_source_version_id: Option<String>,
+    /// Version ID of the newly created copy.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub version_id: Option<String>,
+    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_algorithm: Option<String>,
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key_md5: Option<String>,
+    /// If present, indicates the ID of the KMS key that was used for object encryption.
+    pub ssekms_key_id: Option<String>,
+    /// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded UTF-8 string holding JSON with the encryption context key-value pairs.
+    pub ssekms_encryption_context: Option<String>,
+    /// Indicates whether the copied object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
+    pub bucket_key_enabled: Option<bool>,
+    /// The `RequestCharged` member.
+    pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl std::fmt::Debug for CopyObjectOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("CopyObjectOutput");
+        d.field("copy_object_result", &self.copy_object_result);
+        d.field("expiration", &self.expiration);
+        d.field("copy_source_version_id", &self.copy_source_version_id);
+        d.field("version_id", &self.version_id);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field(
+            "ssekms_encryption_context",
+            &self
+                .ssekms_encryption_context
+                .as_ref()
+                .map(|_| myaws_core::REDACTED),
+        );
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("request_charged", &self.request_charged);
+        d.field("response_metadata", &self.response_metadata);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(CopyObjectOutput {
+    value copy_object_result("CopyObjectResult"): crate::types::CopyObjectResult;
+    into expiration("Expiration"): String;
+    into copy_source_version_id("CopySourceVersionId"): String;
+    into version_id("VersionId"): String;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    into ssekms_encryption_context("SSEKMSEncryptionContext"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
+
+impl FromValue for CopyObjectOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.copy_object_result = r.next("CopyObjectResult")?;
+        out.expiration = r.next("Expiration")?;
+        out.copy_source_version_id = r.next("CopySourceVersionId")?;
+        out.version_id = r.next("VersionId")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
+        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.ssekms_encryption_context = r.next("SSEKMSEncryptionContext")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
+    }
+}
+
 /// Container for all response elements.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4409,73 +3564,21 @@ pub struct CopyObjectResult {
     pub checksum_xxhash128: Option<String>,
 }
 
-impl CopyObjectResult {
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CopyObjectResult {
+    into e_tag("ETag"): String;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+});
 
 impl FromValue for CopyObjectResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4528,68 +3631,20 @@ pub struct CopyPartResult {
     pub checksum_xxhash128: Option<String>,
 }
 
-impl CopyPartResult {
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CopyPartResult {
+    into e_tag("ETag"): String;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+});
 
 impl FromValue for CopyPartResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4641,31 +3696,12 @@ pub struct CreateBucketConfiguration {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateBucketConfiguration {
-    /// Sets `LocationConstraint` (see [`Self::location_constraint`]).
-    pub fn location_constraint(
-        mut self,
-        value: impl Into<crate::types::BucketLocationConstraint>,
-    ) -> Self {
-        self.location_constraint = Some(value.into());
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: crate::types::LocationInfo) -> Self {
-        self.location = Some(value);
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: crate::types::BucketInfo) -> Self {
-        self.bucket = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateBucketConfiguration {
+    into location_constraint("LocationConstraint"): crate::types::BucketLocationConstraint;
+    value location("Location"): crate::types::LocationInfo;
+    value bucket("Bucket"): crate::types::BucketInfo;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl IntoValue for CreateBucketConfiguration {
     fn into_value(self) -> Value {
@@ -4678,170 +3714,10 @@ impl IntoValue for CreateBucketConfiguration {
     }
 }
 
-/// The `CreateBucketMetadataConfigurationRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateBucketMetadataConfigurationRequest {
-    /// The general purpose bucket that you want to create the metadata configuration for.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The `Content-MD5` header for the metadata configuration.
-    pub content_md5: Option<String>,
-    /// The checksum algorithm to use with your metadata configuration.
-    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
-    /// The contents of your metadata configuration.
-    ///
-    /// Required.
-    pub metadata_configuration: Option<crate::types::MetadataConfiguration>,
-    /// The expected owner of the general purpose bucket that corresponds to your metadata configuration.
-    pub expected_bucket_owner: Option<String>,
-}
-
-impl CreateBucketMetadataConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `MetadataConfiguration` (see [`Self::metadata_configuration`]).
-    pub fn metadata_configuration(mut self, value: crate::types::MetadataConfiguration) -> Self {
-        self.metadata_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for CreateBucketMetadataConfigurationRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.content_md5.into_value(),
-            self.checksum_algorithm.into_value(),
-            self.metadata_configuration.into_value(),
-            self.expected_bucket_owner.into_value(),
-        ])
-    }
-}
-
-/// The `CreateBucketMetadataTableConfigurationRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateBucketMetadataTableConfigurationRequest {
-    /// The general purpose bucket that you want to create the metadata table configuration for.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The `Content-MD5` header for the metadata table configuration.
-    pub content_md5: Option<String>,
-    /// The checksum algorithm to use with your metadata table configuration.
-    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
-    /// The contents of your metadata table configuration.
-    ///
-    /// Required.
-    pub metadata_table_configuration: Option<crate::types::MetadataTableConfiguration>,
-    /// The expected owner of the general purpose bucket that corresponds to your metadata table configuration.
-    pub expected_bucket_owner: Option<String>,
-}
-
-impl CreateBucketMetadataTableConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `MetadataTableConfiguration` (see [`Self::metadata_table_configuration`]).
-    pub fn metadata_table_configuration(
-        mut self,
-        value: crate::types::MetadataTableConfiguration,
-    ) -> Self {
-        self.metadata_table_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for CreateBucketMetadataTableConfigurationRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.content_md5.into_value(),
-            self.checksum_algorithm.into_value(),
-            self.metadata_table_configuration.into_value(),
-            self.expected_bucket_owner.into_value(),
-        ])
-    }
-}
-
-/// The `CreateBucketOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateBucketOutput {
-    /// A forward slash followed by the name of the bucket for all account regional namespace buckets and all global general purpose buckets created in us-east-1. For example, `/amzn-s3-demo-bucket`. For global general purpose buckets created in other Amazon Web Services Regions, the Location field is the global endpoint URL. For example, `http://amzn-s3-demo-bucket.s3.amazonaws.com/`.
-    pub location: Option<String>,
-    /// The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services resources across all of Amazon Web Services.
-    ///
-    /// This parameter is only supported for S3 directory buckets. For more information, see [Using tags with directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-tagging.html).
-    pub bucket_arn: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl CreateBucketOutput {
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-    /// Sets `BucketArn` (see [`Self::bucket_arn`]).
-    pub fn bucket_arn(mut self, value: impl Into<String>) -> Self {
-        self.bucket_arn = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for CreateBucketOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.location = r.next("Location")?;
-        out.bucket_arn = r.next("BucketArn")?;
-        Ok(out)
-    }
-}
-
 /// The `CreateBucketRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateBucketRequest {
+pub struct CreateBucketInput {
     /// The canned ACL to apply to the bucket.
     ///
     /// This functionality is not supported for directory buckets.
@@ -4892,68 +3768,21 @@ pub struct CreateBucketRequest {
     pub bucket_namespace: Option<crate::types::BucketNamespace>,
 }
 
-impl CreateBucketRequest {
-    /// Sets `ACL` (see [`Self::acl`]).
-    pub fn acl(mut self, value: impl Into<crate::types::BucketCannedACL>) -> Self {
-        self.acl = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `CreateBucketConfiguration` (see [`Self::create_bucket_configuration`]).
-    pub fn create_bucket_configuration(
-        mut self,
-        value: crate::types::CreateBucketConfiguration,
-    ) -> Self {
-        self.create_bucket_configuration = Some(value);
-        self
-    }
-    /// Sets `GrantFullControl` (see [`Self::grant_full_control`]).
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.grant_full_control = Some(value.into());
-        self
-    }
-    /// Sets `GrantRead` (see [`Self::grant_read`]).
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.grant_read = Some(value.into());
-        self
-    }
-    /// Sets `GrantReadACP` (see [`Self::grant_read_acp`]).
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(value.into());
-        self
-    }
-    /// Sets `GrantWrite` (see [`Self::grant_write`]).
-    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
-        self.grant_write = Some(value.into());
-        self
-    }
-    /// Sets `GrantWriteACP` (see [`Self::grant_write_acp`]).
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockEnabledForBucket` (see [`Self::object_lock_enabled_for_bucket`]).
-    pub fn object_lock_enabled_for_bucket(mut self, value: bool) -> Self {
-        self.object_lock_enabled_for_bucket = Some(value);
-        self
-    }
-    /// Sets `ObjectOwnership` (see [`Self::object_ownership`]).
-    pub fn object_ownership(mut self, value: impl Into<crate::types::ObjectOwnership>) -> Self {
-        self.object_ownership = Some(value.into());
-        self
-    }
-    /// Sets `BucketNamespace` (see [`Self::bucket_namespace`]).
-    pub fn bucket_namespace(mut self, value: impl Into<crate::types::BucketNamespace>) -> Self {
-        self.bucket_namespace = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateBucketInput {
+    into acl("ACL"): crate::types::BucketCannedACL;
+    into bucket("Bucket"): String;
+    value create_bucket_configuration("CreateBucketConfiguration"): crate::types::CreateBucketConfiguration;
+    into grant_full_control("GrantFullControl"): String;
+    into grant_read("GrantRead"): String;
+    into grant_read_acp("GrantReadACP"): String;
+    into grant_write("GrantWrite"): String;
+    into grant_write_acp("GrantWriteACP"): String;
+    value object_lock_enabled_for_bucket("ObjectLockEnabledForBucket"): bool;
+    into object_ownership("ObjectOwnership"): crate::types::ObjectOwnership;
+    into bucket_namespace("BucketNamespace"): crate::types::BucketNamespace;
+});
 
-impl IntoValue for CreateBucketRequest {
+impl IntoValue for CreateBucketInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.acl.into_value(),
@@ -4971,181 +3800,111 @@ impl IntoValue for CreateBucketRequest {
     }
 }
 
-/// The `CreateMultipartUploadOutput` structure.
-#[derive(Clone, Default, PartialEq)]
+/// The `CreateBucketMetadataConfigurationRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateMultipartUploadOutput {
-    /// If the bucket has a lifecycle rule configured with an action to abort incomplete multipart uploads and the prefix in the lifecycle rule matches the object name in the request, the response includes this header. The header indicates when the initiated multipart upload becomes eligible for an abort operation. For more information, see [ Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config) in the *Amazon S3 User Guide*.
+pub struct CreateBucketMetadataConfigurationInput {
+    /// The general purpose bucket that you want to create the metadata configuration for.
     ///
-    /// The response also includes the `x-amz-abort-rule-id` header that provides the ID of the lifecycle configuration rule that defines the abort action.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub abort_date: Option<myaws_core::DateTime>,
-    /// This header is returned along with the `x-amz-abort-date` header. It identifies the applicable lifecycle configuration rule that defines the action to abort incomplete multipart uploads.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub abort_rule_id: Option<String>,
-    /// The name of the bucket to which the multipart upload was initiated. Does not return the access point ARN or access point alias if used.
-    ///
-    /// Access points are not supported by directory buckets.
+    /// Required.
     pub bucket: Option<String>,
-    /// Object key for which the multipart upload was initiated.
-    pub key: Option<String>,
-    /// ID for the initiated multipart upload.
-    pub upload_id: Option<String>,
-    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
-    ///
-    /// When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
-    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
-    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_algorithm: Option<String>,
-    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key_md5: Option<String>,
-    /// If present, indicates the ID of the KMS key that was used for object encryption.
-    pub ssekms_key_id: Option<String>,
-    /// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs.
-    pub ssekms_encryption_context: Option<String>,
-    /// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
-    pub bucket_key_enabled: Option<bool>,
-    /// The `RequestCharged` member.
-    pub request_charged: Option<crate::types::RequestCharged>,
-    /// The algorithm that was used to create a checksum of the object.
+    /// The `Content-MD5` header for the metadata configuration.
+    pub content_md5: Option<String>,
+    /// The checksum algorithm to use with your metadata configuration.
     pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
-    /// Indicates the checksum type that you want Amazon S3 to use to calculate the object’s checksum value. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    pub checksum_type: Option<crate::types::ChecksumType>,
+    /// The contents of your metadata configuration.
+    ///
+    /// Required.
+    pub metadata_configuration: Option<crate::types::MetadataConfiguration>,
+    /// The expected owner of the general purpose bucket that corresponds to your metadata configuration.
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(CreateBucketMetadataConfigurationInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value metadata_configuration("MetadataConfiguration"): crate::types::MetadataConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for CreateBucketMetadataConfigurationInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.content_md5.into_value(),
+            self.checksum_algorithm.into_value(),
+            self.metadata_configuration.into_value(),
+            self.expected_bucket_owner.into_value(),
+        ])
+    }
+}
+
+/// The `CreateBucketMetadataTableConfigurationRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBucketMetadataTableConfigurationInput {
+    /// The general purpose bucket that you want to create the metadata table configuration for.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The `Content-MD5` header for the metadata table configuration.
+    pub content_md5: Option<String>,
+    /// The checksum algorithm to use with your metadata table configuration.
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
+    /// The contents of your metadata table configuration.
+    ///
+    /// Required.
+    pub metadata_table_configuration: Option<crate::types::MetadataTableConfiguration>,
+    /// The expected owner of the general purpose bucket that corresponds to your metadata table configuration.
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(CreateBucketMetadataTableConfigurationInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value metadata_table_configuration("MetadataTableConfiguration"): crate::types::MetadataTableConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for CreateBucketMetadataTableConfigurationInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.content_md5.into_value(),
+            self.checksum_algorithm.into_value(),
+            self.metadata_table_configuration.into_value(),
+            self.expected_bucket_owner.into_value(),
+        ])
+    }
+}
+
+/// The `CreateBucketOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBucketOutput {
+    /// A forward slash followed by the name of the bucket for all account regional namespace buckets and all global general purpose buckets created in us-east-1. For example, `/amzn-s3-demo-bucket`. For global general purpose buckets created in other Amazon Web Services Regions, the Location field is the global endpoint URL. For example, `http://amzn-s3-demo-bucket.s3.amazonaws.com/`.
+    pub location: Option<String>,
+    /// The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services resources across all of Amazon Web Services.
+    ///
+    /// This parameter is only supported for S3 directory buckets. For more information, see [Using tags with directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-tagging.html).
+    pub bucket_arn: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for CreateMultipartUploadOutput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CreateMultipartUploadOutput");
-        d.field("abort_date", &self.abort_date);
-        d.field("abort_rule_id", &self.abort_rule_id);
-        d.field("bucket", &self.bucket);
-        d.field("key", &self.key);
-        d.field("upload_id", &self.upload_id);
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field(
-            "ssekms_encryption_context",
-            &self
-                .ssekms_encryption_context
-                .as_ref()
-                .map(|_| myaws_core::REDACTED),
-        );
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
-        d.field("request_charged", &self.request_charged);
-        d.field("checksum_algorithm", &self.checksum_algorithm);
-        d.field("checksum_type", &self.checksum_type);
-        d.field("response_metadata", &self.response_metadata);
-        d.finish()
-    }
-}
+myaws_core::setters!(CreateBucketOutput {
+    into location("Location"): String;
+    into bucket_arn("BucketArn"): String;
+});
 
-impl CreateMultipartUploadOutput {
-    /// Sets `AbortDate` (see [`Self::abort_date`]).
-    pub fn abort_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.abort_date = Some(value);
-        self
-    }
-    /// Sets `AbortRuleId` (see [`Self::abort_rule_id`]).
-    pub fn abort_rule_id(mut self, value: impl Into<String>) -> Self {
-        self.abort_rule_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `UploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSEncryptionContext` (see [`Self::ssekms_encryption_context`]).
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for CreateMultipartUploadOutput {
+impl FromValue for CreateBucketOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
-        out.abort_date = r.next("AbortDate")?;
-        out.abort_rule_id = r.next("AbortRuleId")?;
-        out.bucket = r.next("Bucket")?;
-        out.key = r.next("Key")?;
-        out.upload_id = r.next("UploadId")?;
-        out.server_side_encryption = r.next("ServerSideEncryption")?;
-        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
-        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
-        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
-        out.ssekms_encryption_context = r.next("SSEKMSEncryptionContext")?;
-        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
-        out.request_charged = r.next("RequestCharged")?;
-        out.checksum_algorithm = r.next("ChecksumAlgorithm")?;
-        out.checksum_type = r.next("ChecksumType")?;
+        out.location = r.next("Location")?;
+        out.bucket_arn = r.next("BucketArn")?;
         Ok(out)
     }
 }
@@ -5153,7 +3912,7 @@ impl FromValue for CreateMultipartUploadOutput {
 /// The `CreateMultipartUploadRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateMultipartUploadRequest {
+pub struct CreateMultipartUploadInput {
     /// The canned ACL to apply to the object. Amazon S3 supports a set of predefined ACLs, known as *canned ACLs*. Each canned ACL has a predefined set of grantees and permissions. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
     ///
     /// By default, all objects are private. Only the owner has full access control. When uploading an object, you can grant access permissions to individual Amazon Web Services accounts or to predefined groups defined by Amazon S3. These permissions are then added to the access control list (ACL) on the new object. For more information, see [Using ACLs](https://docs.aws.amazon.com/AmazonS3/latest/dev/S3_ACLs_UsingACLs.html). One way to grant the permissions using the request headers is to specify a canned ACL with the `x-amz-acl` request header.
@@ -5373,9 +4132,9 @@ pub struct CreateMultipartUploadRequest {
     pub checksum_type: Option<crate::types::ChecksumType>,
 }
 
-impl std::fmt::Debug for CreateMultipartUploadRequest {
+impl std::fmt::Debug for CreateMultipartUploadInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CreateMultipartUploadRequest");
+        let mut d = f.debug_struct("CreateMultipartUploadInput");
         d.field("acl", &self.acl);
         d.field("bucket", &self.bucket);
         d.field("cache_control", &self.cache_control);
@@ -5429,171 +4188,41 @@ impl std::fmt::Debug for CreateMultipartUploadRequest {
     }
 }
 
-impl CreateMultipartUploadRequest {
-    /// Sets `ACL` (see [`Self::acl`]).
-    pub fn acl(mut self, value: impl Into<crate::types::ObjectCannedACL>) -> Self {
-        self.acl = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `CacheControl` (see [`Self::cache_control`]).
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.cache_control = Some(value.into());
-        self
-    }
-    /// Sets `ContentDisposition` (see [`Self::content_disposition`]).
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.content_disposition = Some(value.into());
-        self
-    }
-    /// Sets `ContentEncoding` (see [`Self::content_encoding`]).
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.content_encoding = Some(value.into());
-        self
-    }
-    /// Sets `ContentLanguage` (see [`Self::content_language`]).
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.content_language = Some(value.into());
-        self
-    }
-    /// Sets `ContentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `Expires` (see [`Self::expires`]).
-    pub fn expires(mut self, value: myaws_core::DateTime) -> Self {
-        self.expires = Some(value);
-        self
-    }
-    /// Sets `GrantFullControl` (see [`Self::grant_full_control`]).
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.grant_full_control = Some(value.into());
-        self
-    }
-    /// Sets `GrantRead` (see [`Self::grant_read`]).
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.grant_read = Some(value.into());
-        self
-    }
-    /// Sets `GrantReadACP` (see [`Self::grant_read_acp`]).
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(value.into());
-        self
-    }
-    /// Sets `GrantWriteACP` (see [`Self::grant_write_acp`]).
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Metadata` (see [`Self::metadata`]).
-    pub fn metadata(mut self, value: HashMap<String, String>) -> Self {
-        self.metadata = Some(value);
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `WebsiteRedirectLocation` (see [`Self::website_redirect_location`]).
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.website_redirect_location = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKey` (see [`Self::sse_customer_key`]).
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSEncryptionContext` (see [`Self::ssekms_encryption_context`]).
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `Tagging` (see [`Self::tagging`]).
-    pub fn tagging(mut self, value: impl Into<String>) -> Self {
-        self.tagging = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockMode` (see [`Self::object_lock_mode`]).
-    pub fn object_lock_mode(mut self, value: impl Into<crate::types::ObjectLockMode>) -> Self {
-        self.object_lock_mode = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockRetainUntilDate` (see [`Self::object_lock_retain_until_date`]).
-    pub fn object_lock_retain_until_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Sets `ObjectLockLegalHoldStatus` (see [`Self::object_lock_legal_hold_status`]).
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<crate::types::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateMultipartUploadInput {
+    into acl("ACL"): crate::types::ObjectCannedACL;
+    into bucket("Bucket"): String;
+    into cache_control("CacheControl"): String;
+    into content_disposition("ContentDisposition"): String;
+    into content_encoding("ContentEncoding"): String;
+    into content_language("ContentLanguage"): String;
+    into content_type("ContentType"): String;
+    value expires("Expires"): myaws_core::DateTime;
+    into grant_full_control("GrantFullControl"): String;
+    into grant_read("GrantRead"): String;
+    into grant_read_acp("GrantReadACP"): String;
+    into grant_write_acp("GrantWriteACP"): String;
+    into key("Key"): String;
+    map_into metadata("Metadata"): String, insert_metadata;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into storage_class("StorageClass"): crate::types::StorageClass;
+    into website_redirect_location("WebsiteRedirectLocation"): String;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key("SSECustomerKey"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    into ssekms_encryption_context("SSEKMSEncryptionContext"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into tagging("Tagging"): String;
+    into object_lock_mode("ObjectLockMode"): crate::types::ObjectLockMode;
+    value object_lock_retain_until_date("ObjectLockRetainUntilDate"): myaws_core::DateTime;
+    into object_lock_legal_hold_status("ObjectLockLegalHoldStatus"): crate::types::ObjectLockLegalHoldStatus;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+});
 
-impl IntoValue for CreateMultipartUploadRequest {
+impl IntoValue for CreateMultipartUploadInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.acl.into_value(),
@@ -5627,6 +4256,202 @@ impl IntoValue for CreateMultipartUploadRequest {
             self.expected_bucket_owner.into_value(),
             self.checksum_algorithm.into_value(),
             self.checksum_type.into_value(),
+        ])
+    }
+}
+
+/// The `CreateMultipartUploadOutput` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateMultipartUploadOutput {
+    /// If the bucket has a lifecycle rule configured with an action to abort incomplete multipart uploads and the prefix in the lifecycle rule matches the object name in the request, the response includes this header. The header indicates when the initiated multipart upload becomes eligible for an abort operation. For more information, see [ Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config) in the *Amazon S3 User Guide*.
+    ///
+    /// The response also includes the `x-amz-abort-rule-id` header that provides the ID of the lifecycle configuration rule that defines the abort action.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub abort_date: Option<myaws_core::DateTime>,
+    /// This header is returned along with the `x-amz-abort-date` header. It identifies the applicable lifecycle configuration rule that defines the action to abort incomplete multipart uploads.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub abort_rule_id: Option<String>,
+    /// The name of the bucket to which the multipart upload was initiated. Does not return the access point ARN or access point alias if used.
+    ///
+    /// Access points are not supported by directory buckets.
+    pub bucket: Option<String>,
+    /// Object key for which the multipart upload was initiated.
+    pub key: Option<String>,
+    /// ID for the initiated multipart upload.
+    pub upload_id: Option<String>,
+    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_algorithm: Option<String>,
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key_md5: Option<String>,
+    /// If present, indicates the ID of the KMS key that was used for object encryption.
+    pub ssekms_key_id: Option<String>,
+    /// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs.
+    pub ssekms_encryption_context: Option<String>,
+    /// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
+    pub bucket_key_enabled: Option<bool>,
+    /// The `RequestCharged` member.
+    pub request_charged: Option<crate::types::RequestCharged>,
+    /// The algorithm that was used to create a checksum of the object.
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
+    /// Indicates the checksum type that you want Amazon S3 to use to calculate the object’s checksum value. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_type: Option<crate::types::ChecksumType>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl std::fmt::Debug for CreateMultipartUploadOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("CreateMultipartUploadOutput");
+        d.field("abort_date", &self.abort_date);
+        d.field("abort_rule_id", &self.abort_rule_id);
+        d.field("bucket", &self.bucket);
+        d.field("key", &self.key);
+        d.field("upload_id", &self.upload_id);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field(
+            "ssekms_encryption_context",
+            &self
+                .ssekms_encryption_context
+                .as_ref()
+                .map(|_| myaws_core::REDACTED),
+        );
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("request_charged", &self.request_charged);
+        d.field("checksum_algorithm", &self.checksum_algorithm);
+        d.field("checksum_type", &self.checksum_type);
+        d.field("response_metadata", &self.response_metadata);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(CreateMultipartUploadOutput {
+    value abort_date("AbortDate"): myaws_core::DateTime;
+    into abort_rule_id("AbortRuleId"): String;
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into upload_id("UploadId"): String;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    into ssekms_encryption_context("SSEKMSEncryptionContext"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+});
+
+impl FromValue for CreateMultipartUploadOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.abort_date = r.next("AbortDate")?;
+        out.abort_rule_id = r.next("AbortRuleId")?;
+        out.bucket = r.next("Bucket")?;
+        out.key = r.next("Key")?;
+        out.upload_id = r.next("UploadId")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
+        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.ssekms_encryption_context = r.next("SSEKMSEncryptionContext")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.request_charged = r.next("RequestCharged")?;
+        out.checksum_algorithm = r.next("ChecksumAlgorithm")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        Ok(out)
+    }
+}
+
+/// The `CreateSessionRequest` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSessionInput {
+    /// Specifies the mode of the session that will be created, either `ReadWrite` or `ReadOnly`. If no session mode is specified, the default behavior attempts to create a session with the maximum allowable privilege. It will first attempt to create a `ReadWrite` session, and if that is not allowed by permissions, it will attempt to create a `ReadOnly` session. If neither session type is allowed, the request will return an Access Denied error. A `ReadWrite` session is capable of executing all the Zonal endpoint API operations on a directory bucket. A `ReadOnly` session is constrained to execute the following Zonal endpoint API operations: `GetObject`, `HeadObject`, `ListObjectsV2`, `GetObjectAttributes`, `ListParts`, and `ListMultipartUploads`.
+    pub session_mode: Option<crate::types::SessionMode>,
+    /// The name of the bucket that you create a session for.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The server-side encryption algorithm to use when you store objects in the directory bucket.
+    ///
+    /// For directory buckets, there are only two supported options for server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) (`AES256`) and server-side encryption with KMS keys (SSE-KMS) (`aws:kms`). By default, Amazon S3 encrypts data with SSE-S3. For more information, see [Protecting data with server-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/userguide/serv-side-encryption.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **S3 access points for Amazon FSx ** - When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`. All Amazon FSx file systems have encryption configured by default and are encrypted at rest. Data is automatically encrypted before being written to the file system, and automatically decrypted as it is read. These processes are handled transparently by Amazon FSx.
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
+    /// If you specify `x-amz-server-side-encryption` with `aws:kms`, you must specify the ` x-amz-server-side-encryption-aws-kms-key-id` header with the ID (Key ID or Key ARN) of the KMS symmetric encryption customer managed key to use. Otherwise, you get an HTTP `400 Bad Request` error. Only use the key ID or key ARN. The key alias format of the KMS key isn't supported. Also, if the KMS key doesn't exist in the same account that't issuing the command, you must use the full Key ARN not the Key ID.
+    ///
+    /// Your SSE-KMS configuration can only support 1 [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) per directory bucket's lifetime. The [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) (`aws/s3`) isn't supported.
+    pub ssekms_key_id: Option<String>,
+    /// Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future `GetObject` operations on this object.
+    ///
+    /// **General purpose buckets** - This value must be explicitly added during `CopyObject` operations if you want an additional encryption context for your object. For more information, see [Encryption context](https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context) in the *Amazon S3 User Guide*.
+    ///
+    /// **Directory buckets** - You can optionally provide an explicit encryption context value. The value must match the default encryption context - the bucket Amazon Resource Name (ARN). An additional encryption context value is not supported.
+    pub ssekms_encryption_context: Option<String>,
+    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using KMS keys (SSE-KMS).
+    ///
+    /// S3 Bucket Keys are always enabled for `GET` and `PUT` operations in a directory bucket and can’t be disabled. S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose buckets to directory buckets, from directory buckets to general purpose buckets, or between directory buckets, through [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html), [UploadPartCopy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html), [the Copy operation in Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-Batch-Ops), or [the import jobs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-import-job). In this case, Amazon S3 makes a call to KMS every time a copy request is made for a KMS-encrypted object.
+    pub bucket_key_enabled: Option<bool>,
+}
+
+impl std::fmt::Debug for CreateSessionInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("CreateSessionInput");
+        d.field("session_mode", &self.session_mode);
+        d.field("bucket", &self.bucket);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field(
+            "ssekms_encryption_context",
+            &self
+                .ssekms_encryption_context
+                .as_ref()
+                .map(|_| myaws_core::REDACTED),
+        );
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(CreateSessionInput {
+    into session_mode("SessionMode"): crate::types::SessionMode;
+    into bucket("Bucket"): String;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    into ssekms_encryption_context("SSEKMSEncryptionContext"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+});
+
+impl IntoValue for CreateSessionInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.session_mode.into_value(),
+            self.bucket.into_value(),
+            self.server_side_encryption.into_value(),
+            self.ssekms_key_id.into_value(),
+            self.ssekms_encryption_context.into_value(),
+            self.bucket_key_enabled.into_value(),
         ])
     }
 }
@@ -5673,36 +4498,13 @@ impl std::fmt::Debug for CreateSessionOutput {
     }
 }
 
-impl CreateSessionOutput {
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSEncryptionContext` (see [`Self::ssekms_encryption_context`]).
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `Credentials` (see [`Self::credentials`]).
-    pub fn credentials(mut self, value: crate::types::SessionCredentials) -> Self {
-        self.credentials = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateSessionOutput {
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    into ssekms_encryption_context("SSEKMSEncryptionContext"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    value credentials("Credentials"): crate::types::SessionCredentials;
+});
 
 impl FromValue for CreateSessionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -5714,109 +4516,6 @@ impl FromValue for CreateSessionOutput {
         out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
         out.credentials = r.next("Credentials")?;
         Ok(out)
-    }
-}
-
-/// The `CreateSessionRequest` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateSessionRequest {
-    /// Specifies the mode of the session that will be created, either `ReadWrite` or `ReadOnly`. If no session mode is specified, the default behavior attempts to create a session with the maximum allowable privilege. It will first attempt to create a `ReadWrite` session, and if that is not allowed by permissions, it will attempt to create a `ReadOnly` session. If neither session type is allowed, the request will return an Access Denied error. A `ReadWrite` session is capable of executing all the Zonal endpoint API operations on a directory bucket. A `ReadOnly` session is constrained to execute the following Zonal endpoint API operations: `GetObject`, `HeadObject`, `ListObjectsV2`, `GetObjectAttributes`, `ListParts`, and `ListMultipartUploads`.
-    pub session_mode: Option<crate::types::SessionMode>,
-    /// The name of the bucket that you create a session for.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The server-side encryption algorithm to use when you store objects in the directory bucket.
-    ///
-    /// For directory buckets, there are only two supported options for server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) (`AES256`) and server-side encryption with KMS keys (SSE-KMS) (`aws:kms`). By default, Amazon S3 encrypts data with SSE-S3. For more information, see [Protecting data with server-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/userguide/serv-side-encryption.html) in the *Amazon S3 User Guide*.
-    ///
-    /// **S3 access points for Amazon FSx ** - When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`. All Amazon FSx file systems have encryption configured by default and are encrypted at rest. Data is automatically encrypted before being written to the file system, and automatically decrypted as it is read. These processes are handled transparently by Amazon FSx.
-    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
-    /// If you specify `x-amz-server-side-encryption` with `aws:kms`, you must specify the ` x-amz-server-side-encryption-aws-kms-key-id` header with the ID (Key ID or Key ARN) of the KMS symmetric encryption customer managed key to use. Otherwise, you get an HTTP `400 Bad Request` error. Only use the key ID or key ARN. The key alias format of the KMS key isn't supported. Also, if the KMS key doesn't exist in the same account that't issuing the command, you must use the full Key ARN not the Key ID.
-    ///
-    /// Your SSE-KMS configuration can only support 1 [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) per directory bucket's lifetime. The [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) (`aws/s3`) isn't supported.
-    pub ssekms_key_id: Option<String>,
-    /// Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future `GetObject` operations on this object.
-    ///
-    /// **General purpose buckets** - This value must be explicitly added during `CopyObject` operations if you want an additional encryption context for your object. For more information, see [Encryption context](https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context) in the *Amazon S3 User Guide*.
-    ///
-    /// **Directory buckets** - You can optionally provide an explicit encryption context value. The value must match the default encryption context - the bucket Amazon Resource Name (ARN). An additional encryption context value is not supported.
-    pub ssekms_encryption_context: Option<String>,
-    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using KMS keys (SSE-KMS).
-    ///
-    /// S3 Bucket Keys are always enabled for `GET` and `PUT` operations in a directory bucket and can’t be disabled. S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose buckets to directory buckets, from directory buckets to general purpose buckets, or between directory buckets, through [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html), [UploadPartCopy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html), [the Copy operation in Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-Batch-Ops), or [the import jobs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-import-job). In this case, Amazon S3 makes a call to KMS every time a copy request is made for a KMS-encrypted object.
-    pub bucket_key_enabled: Option<bool>,
-}
-
-impl std::fmt::Debug for CreateSessionRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CreateSessionRequest");
-        d.field("session_mode", &self.session_mode);
-        d.field("bucket", &self.bucket);
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field(
-            "ssekms_encryption_context",
-            &self
-                .ssekms_encryption_context
-                .as_ref()
-                .map(|_| myaws_core::REDACTED),
-        );
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
-        d.finish()
-    }
-}
-
-impl CreateSessionRequest {
-    /// Sets `SessionMode` (see [`Self::session_mode`]).
-    pub fn session_mode(mut self, value: impl Into<crate::types::SessionMode>) -> Self {
-        self.session_mode = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSEncryptionContext` (see [`Self::ssekms_encryption_context`]).
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-}
-
-impl IntoValue for CreateSessionRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.session_mode.into_value(),
-            self.bucket.into_value(),
-            self.server_side_encryption.into_value(),
-            self.ssekms_key_id.into_value(),
-            self.ssekms_encryption_context.into_value(),
-            self.bucket_key_enabled.into_value(),
-        ])
     }
 }
 
@@ -5911,23 +4610,11 @@ pub struct DefaultRetention {
     pub years: Option<i32>,
 }
 
-impl DefaultRetention {
-    /// Sets `Mode` (see [`Self::mode`]).
-    pub fn mode(mut self, value: impl Into<crate::types::ObjectLockRetentionMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// Sets `Days` (see [`Self::days`]).
-    pub fn days(mut self, value: i32) -> Self {
-        self.days = Some(value);
-        self
-    }
-    /// Sets `Years` (see [`Self::years`]).
-    pub fn years(mut self, value: i32) -> Self {
-        self.years = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DefaultRetention {
+    into mode("Mode"): crate::types::ObjectLockRetentionMode;
+    value days("Days"): i32;
+    value years("Years"): i32;
+});
 
 impl IntoValue for DefaultRetention {
     fn into_value(self) -> Value {
@@ -5964,18 +4651,10 @@ pub struct Delete {
     pub quiet: Option<bool>,
 }
 
-impl Delete {
-    /// Sets `Objects` (see [`Self::objects`]).
-    pub fn objects(mut self, value: Vec<crate::types::ObjectIdentifier>) -> Self {
-        self.objects = Some(value);
-        self
-    }
-    /// Sets `Quiet` (see [`Self::quiet`]).
-    pub fn quiet(mut self, value: bool) -> Self {
-        self.quiet = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Delete {
+    list objects("Objects"): crate::types::ObjectIdentifier, push_objects;
+    value quiet("Quiet"): bool;
+});
 
 impl IntoValue for Delete {
     fn into_value(self) -> Value {
@@ -5986,7 +4665,7 @@ impl IntoValue for Delete {
 /// The `DeleteBucketAnalyticsConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketAnalyticsConfigurationRequest {
+pub struct DeleteBucketAnalyticsConfigurationInput {
     /// The name of the bucket from which an analytics configuration is deleted.
     ///
     /// Required.
@@ -5999,25 +4678,13 @@ pub struct DeleteBucketAnalyticsConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketAnalyticsConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketAnalyticsConfigurationInput {
+    into bucket("Bucket"): String;
+    into id("Id"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketAnalyticsConfigurationRequest {
+impl IntoValue for DeleteBucketAnalyticsConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6030,7 +4697,7 @@ impl IntoValue for DeleteBucketAnalyticsConfigurationRequest {
 /// The `DeleteBucketCorsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketCorsRequest {
+pub struct DeleteBucketCorsInput {
     /// Specifies the bucket whose `cors` configuration is being deleted.
     ///
     /// Required.
@@ -6039,20 +4706,12 @@ pub struct DeleteBucketCorsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketCorsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketCorsInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketCorsRequest {
+impl IntoValue for DeleteBucketCorsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6064,7 +4723,7 @@ impl IntoValue for DeleteBucketCorsRequest {
 /// The `DeleteBucketEncryptionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketEncryptionRequest {
+pub struct DeleteBucketEncryptionInput {
     /// The name of the bucket containing the server-side encryption configuration to delete.
     ///
     /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
@@ -6077,20 +4736,42 @@ pub struct DeleteBucketEncryptionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketEncryptionRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
+myaws_core::setters!(DeleteBucketEncryptionInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for DeleteBucketEncryptionInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.expected_bucket_owner.into_value(),
+        ])
     }
 }
 
-impl IntoValue for DeleteBucketEncryptionRequest {
+/// The `DeleteBucketRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketInput {
+    /// Specifies the bucket being deleted.
+    ///
+    /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(DeleteBucketInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for DeleteBucketInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6102,7 +4783,7 @@ impl IntoValue for DeleteBucketEncryptionRequest {
 /// The `DeleteBucketIntelligentTieringConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketIntelligentTieringConfigurationRequest {
+pub struct DeleteBucketIntelligentTieringConfigurationInput {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
     ///
     /// Required.
@@ -6115,25 +4796,13 @@ pub struct DeleteBucketIntelligentTieringConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketIntelligentTieringConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketIntelligentTieringConfigurationInput {
+    into bucket("Bucket"): String;
+    into id("Id"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketIntelligentTieringConfigurationRequest {
+impl IntoValue for DeleteBucketIntelligentTieringConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6146,7 +4815,7 @@ impl IntoValue for DeleteBucketIntelligentTieringConfigurationRequest {
 /// The `DeleteBucketInventoryConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketInventoryConfigurationRequest {
+pub struct DeleteBucketInventoryConfigurationInput {
     /// The name of the bucket containing the inventory configuration to delete.
     ///
     /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
@@ -6163,25 +4832,13 @@ pub struct DeleteBucketInventoryConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketInventoryConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketInventoryConfigurationInput {
+    into bucket("Bucket"): String;
+    into id("Id"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketInventoryConfigurationRequest {
+impl IntoValue for DeleteBucketInventoryConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6194,7 +4851,7 @@ impl IntoValue for DeleteBucketInventoryConfigurationRequest {
 /// The `DeleteBucketLifecycleRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketLifecycleRequest {
+pub struct DeleteBucketLifecycleInput {
     /// The bucket name of the lifecycle to delete.
     ///
     /// Required.
@@ -6205,20 +4862,12 @@ pub struct DeleteBucketLifecycleRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketLifecycleRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketLifecycleInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketLifecycleRequest {
+impl IntoValue for DeleteBucketLifecycleInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6230,7 +4879,7 @@ impl IntoValue for DeleteBucketLifecycleRequest {
 /// The `DeleteBucketMetadataConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketMetadataConfigurationRequest {
+pub struct DeleteBucketMetadataConfigurationInput {
     /// The general purpose bucket that you want to remove the metadata configuration from.
     ///
     /// Required.
@@ -6239,20 +4888,12 @@ pub struct DeleteBucketMetadataConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketMetadataConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketMetadataConfigurationInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketMetadataConfigurationRequest {
+impl IntoValue for DeleteBucketMetadataConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6264,7 +4905,7 @@ impl IntoValue for DeleteBucketMetadataConfigurationRequest {
 /// The `DeleteBucketMetadataTableConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketMetadataTableConfigurationRequest {
+pub struct DeleteBucketMetadataTableConfigurationInput {
     /// The general purpose bucket that you want to remove the metadata table configuration from.
     ///
     /// Required.
@@ -6273,20 +4914,12 @@ pub struct DeleteBucketMetadataTableConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketMetadataTableConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketMetadataTableConfigurationInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketMetadataTableConfigurationRequest {
+impl IntoValue for DeleteBucketMetadataTableConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6298,7 +4931,7 @@ impl IntoValue for DeleteBucketMetadataTableConfigurationRequest {
 /// The `DeleteBucketMetricsConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketMetricsConfigurationRequest {
+pub struct DeleteBucketMetricsConfigurationInput {
     /// The name of the bucket containing the metrics configuration to delete.
     ///
     /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
@@ -6315,25 +4948,13 @@ pub struct DeleteBucketMetricsConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketMetricsConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketMetricsConfigurationInput {
+    into bucket("Bucket"): String;
+    into id("Id"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketMetricsConfigurationRequest {
+impl IntoValue for DeleteBucketMetricsConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6346,7 +4967,7 @@ impl IntoValue for DeleteBucketMetricsConfigurationRequest {
 /// The `DeleteBucketOwnershipControlsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketOwnershipControlsRequest {
+pub struct DeleteBucketOwnershipControlsInput {
     /// The Amazon S3 bucket whose `OwnershipControls` you want to delete.
     ///
     /// Required.
@@ -6355,20 +4976,12 @@ pub struct DeleteBucketOwnershipControlsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketOwnershipControlsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketOwnershipControlsInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketOwnershipControlsRequest {
+impl IntoValue for DeleteBucketOwnershipControlsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6380,7 +4993,7 @@ impl IntoValue for DeleteBucketOwnershipControlsRequest {
 /// The `DeleteBucketPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketPolicyRequest {
+pub struct DeleteBucketPolicyInput {
     /// The bucket name.
     ///
     /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
@@ -6393,20 +5006,12 @@ pub struct DeleteBucketPolicyRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketPolicyRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketPolicyInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketPolicyRequest {
+impl IntoValue for DeleteBucketPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6418,7 +5023,7 @@ impl IntoValue for DeleteBucketPolicyRequest {
 /// The `DeleteBucketReplicationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketReplicationRequest {
+pub struct DeleteBucketReplicationInput {
     /// The bucket name.
     ///
     /// Required.
@@ -6427,58 +5032,12 @@ pub struct DeleteBucketReplicationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketReplicationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketReplicationInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketReplicationRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.expected_bucket_owner.into_value(),
-        ])
-    }
-}
-
-/// The `DeleteBucketRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteBucketRequest {
-    /// Specifies the bucket being deleted.
-    ///
-    /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    ///
-    /// For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
-    pub expected_bucket_owner: Option<String>,
-}
-
-impl DeleteBucketRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DeleteBucketRequest {
+impl IntoValue for DeleteBucketReplicationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6490,7 +5049,7 @@ impl IntoValue for DeleteBucketRequest {
 /// The `DeleteBucketTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketTaggingRequest {
+pub struct DeleteBucketTaggingInput {
     /// The bucket that has the tag set to be removed.
     ///
     /// Required.
@@ -6499,20 +5058,12 @@ pub struct DeleteBucketTaggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketTaggingRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketTaggingInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketTaggingRequest {
+impl IntoValue for DeleteBucketTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6524,7 +5075,7 @@ impl IntoValue for DeleteBucketTaggingRequest {
 /// The `DeleteBucketWebsiteRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketWebsiteRequest {
+pub struct DeleteBucketWebsiteInput {
     /// The bucket name for which you want to remove the website configuration.
     ///
     /// Required.
@@ -6533,20 +5084,12 @@ pub struct DeleteBucketWebsiteRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteBucketWebsiteRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketWebsiteInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteBucketWebsiteRequest {
+impl IntoValue for DeleteBucketWebsiteInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6571,33 +5114,13 @@ pub struct DeleteMarkerEntry {
     pub last_modified: Option<myaws_core::DateTime>,
 }
 
-impl DeleteMarkerEntry {
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: crate::types::Owner) -> Self {
-        self.owner = Some(value);
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `IsLatest` (see [`Self::is_latest`]).
-    pub fn is_latest(mut self, value: bool) -> Self {
-        self.is_latest = Some(value);
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteMarkerEntry {
+    value owner("Owner"): crate::types::Owner;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    value is_latest("IsLatest"): bool;
+    value last_modified("LastModified"): myaws_core::DateTime;
+});
 
 impl FromValue for DeleteMarkerEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6626,13 +5149,9 @@ pub struct DeleteMarkerReplication {
     pub status: Option<crate::types::DeleteMarkerReplicationStatus>,
 }
 
-impl DeleteMarkerReplication {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::DeleteMarkerReplicationStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteMarkerReplication {
+    into status("Status"): crate::types::DeleteMarkerReplicationStatus;
+});
 
 impl IntoValue for DeleteMarkerReplication {
     fn into_value(self) -> Value {
@@ -6725,45 +5244,10 @@ impl FromValue for DeleteMarkerReplicationStatus {
     }
 }
 
-/// The `DeleteObjectAnnotationOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteObjectAnnotationOutput {
-    /// The version ID of the object that the annotation was deleted from.
-    pub object_version_id: Option<String>,
-    /// The `RequestCharged` member.
-    pub request_charged: Option<crate::types::RequestCharged>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DeleteObjectAnnotationOutput {
-    /// Sets `ObjectVersionId` (see [`Self::object_version_id`]).
-    pub fn object_version_id(mut self, value: impl Into<String>) -> Self {
-        self.object_version_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for DeleteObjectAnnotationOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.object_version_id = r.next("ObjectVersionId")?;
-        out.request_charged = r.next("RequestCharged")?;
-        Ok(out)
-    }
-}
-
 /// The `DeleteObjectAnnotationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteObjectAnnotationRequest {
+pub struct DeleteObjectAnnotationInput {
     /// The name of the bucket that contains the object.
     ///
     /// Required.
@@ -6788,45 +5272,17 @@ pub struct DeleteObjectAnnotationRequest {
     pub object_if_match: Option<String>,
 }
 
-impl DeleteObjectAnnotationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `AnnotationName` (see [`Self::annotation_name`]).
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.annotation_name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `ObjectIfMatch` (see [`Self::object_if_match`]).
-    pub fn object_if_match(mut self, value: impl Into<String>) -> Self {
-        self.object_if_match = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteObjectAnnotationInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into annotation_name("AnnotationName"): String;
+    into version_id("VersionId"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into object_if_match("ObjectIfMatch"): String;
+});
 
-impl IntoValue for DeleteObjectAnnotationRequest {
+impl IntoValue for DeleteObjectAnnotationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -6840,48 +5296,28 @@ impl IntoValue for DeleteObjectAnnotationRequest {
     }
 }
 
-/// The `DeleteObjectOutput` structure.
+/// The `DeleteObjectAnnotationOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteObjectOutput {
-    /// Indicates whether the specified object version that was permanently deleted was (true) or was not (false) a delete marker before deletion. In a simple DELETE, this header indicates whether (true) or not (false) the current version of the object is a delete marker. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub delete_marker: Option<bool>,
-    /// Returns the version ID of the delete marker created as a result of the DELETE operation.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub version_id: Option<String>,
+pub struct DeleteObjectAnnotationOutput {
+    /// The version ID of the object that the annotation was deleted from.
+    pub object_version_id: Option<String>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteObjectOutput {
-    /// Sets `DeleteMarker` (see [`Self::delete_marker`]).
-    pub fn delete_marker(mut self, value: bool) -> Self {
-        self.delete_marker = Some(value);
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteObjectAnnotationOutput {
+    into object_version_id("ObjectVersionId"): String;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
-impl FromValue for DeleteObjectOutput {
+impl FromValue for DeleteObjectAnnotationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
-        out.delete_marker = r.next("DeleteMarker")?;
-        out.version_id = r.next("VersionId")?;
+        out.object_version_id = r.next("ObjectVersionId")?;
         out.request_charged = r.next("RequestCharged")?;
         Ok(out)
     }
@@ -6890,7 +5326,7 @@ impl FromValue for DeleteObjectOutput {
 /// The `DeleteObjectRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteObjectRequest {
+pub struct DeleteObjectInput {
     /// The bucket name of the bucket containing the object.
     ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -6941,60 +5377,20 @@ pub struct DeleteObjectRequest {
     pub if_match_size: Option<i64>,
 }
 
-impl DeleteObjectRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `MFA` (see [`Self::mfa`]).
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.mfa = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `BypassGovernanceRetention` (see [`Self::bypass_governance_retention`]).
-    pub fn bypass_governance_retention(mut self, value: bool) -> Self {
-        self.bypass_governance_retention = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `IfMatch` (see [`Self::if_match`]).
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.if_match = Some(value.into());
-        self
-    }
-    /// Sets `IfMatchLastModifiedTime` (see [`Self::if_match_last_modified_time`]).
-    pub fn if_match_last_modified_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.if_match_last_modified_time = Some(value);
-        self
-    }
-    /// Sets `IfMatchSize` (see [`Self::if_match_size`]).
-    pub fn if_match_size(mut self, value: i64) -> Self {
-        self.if_match_size = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteObjectInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into mfa("MFA"): String;
+    into version_id("VersionId"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    value bypass_governance_retention("BypassGovernanceRetention"): bool;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into if_match("IfMatch"): String;
+    value if_match_last_modified_time("IfMatchLastModifiedTime"): myaws_core::DateTime;
+    value if_match_size("IfMatchSize"): i64;
+});
 
-impl IntoValue for DeleteObjectRequest {
+impl IntoValue for DeleteObjectInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -7011,29 +5407,37 @@ impl IntoValue for DeleteObjectRequest {
     }
 }
 
-/// The `DeleteObjectTaggingOutput` structure.
+/// The `DeleteObjectOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteObjectTaggingOutput {
-    /// The versionId of the object the tag-set was removed from.
+pub struct DeleteObjectOutput {
+    /// Indicates whether the specified object version that was permanently deleted was (true) or was not (false) a delete marker before deletion. In a simple DELETE, this header indicates whether (true) or not (false) the current version of the object is a delete marker. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub delete_marker: Option<bool>,
+    /// Returns the version ID of the delete marker created as a result of the DELETE operation.
+    ///
+    /// This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
+    /// The `RequestCharged` member.
+    pub request_charged: Option<crate::types::RequestCharged>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteObjectTaggingOutput {
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteObjectOutput {
+    value delete_marker("DeleteMarker"): bool;
+    into version_id("VersionId"): String;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
-impl FromValue for DeleteObjectTaggingOutput {
+impl FromValue for DeleteObjectOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
+        out.delete_marker = r.next("DeleteMarker")?;
         out.version_id = r.next("VersionId")?;
+        out.request_charged = r.next("RequestCharged")?;
         Ok(out)
     }
 }
@@ -7041,7 +5445,7 @@ impl FromValue for DeleteObjectTaggingOutput {
 /// The `DeleteObjectTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteObjectTaggingRequest {
+pub struct DeleteObjectTaggingInput {
     /// The bucket name containing the objects from which to remove the tags.
     ///
     /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
@@ -7060,30 +5464,14 @@ pub struct DeleteObjectTaggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeleteObjectTaggingRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteObjectTaggingInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeleteObjectTaggingRequest {
+impl IntoValue for DeleteObjectTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -7094,45 +5482,25 @@ impl IntoValue for DeleteObjectTaggingRequest {
     }
 }
 
-/// The `DeleteObjectsOutput` structure.
+/// The `DeleteObjectTaggingOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteObjectsOutput {
-    /// Container element for a successful delete. It identifies the object that was successfully deleted.
-    pub deleted: Option<Vec<crate::types::DeletedObject>>,
-    /// The `RequestCharged` member.
-    pub request_charged: Option<crate::types::RequestCharged>,
-    /// Container for a failed delete action that describes the object that Amazon S3 attempted to delete and the error it encountered.
-    pub errors: Option<Vec<crate::types::Error>>,
+pub struct DeleteObjectTaggingOutput {
+    /// The versionId of the object the tag-set was removed from.
+    pub version_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteObjectsOutput {
-    /// Sets `Deleted` (see [`Self::deleted`]).
-    pub fn deleted(mut self, value: Vec<crate::types::DeletedObject>) -> Self {
-        self.deleted = Some(value);
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-    /// Sets `Errors` (see [`Self::errors`]).
-    pub fn errors(mut self, value: Vec<crate::types::Error>) -> Self {
-        self.errors = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteObjectTaggingOutput {
+    into version_id("VersionId"): String;
+});
 
-impl FromValue for DeleteObjectsOutput {
+impl FromValue for DeleteObjectTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
-        out.deleted = r.next("Deleted")?;
-        out.request_charged = r.next("RequestCharged")?;
-        out.errors = r.next("Errors")?;
+        out.version_id = r.next("VersionId")?;
         Ok(out)
     }
 }
@@ -7140,7 +5508,7 @@ impl FromValue for DeleteObjectsOutput {
 /// The `DeleteObjectsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteObjectsRequest {
+pub struct DeleteObjectsInput {
     /// The bucket name containing the objects to delete.
     ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -7194,45 +5562,17 @@ pub struct DeleteObjectsRequest {
     pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
 }
 
-impl DeleteObjectsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Delete` (see [`Self::delete`]).
-    pub fn delete(mut self, value: crate::types::Delete) -> Self {
-        self.delete = Some(value);
-        self
-    }
-    /// Sets `MFA` (see [`Self::mfa`]).
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.mfa = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `BypassGovernanceRetention` (see [`Self::bypass_governance_retention`]).
-    pub fn bypass_governance_retention(mut self, value: bool) -> Self {
-        self.bypass_governance_retention = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteObjectsInput {
+    into bucket("Bucket"): String;
+    value delete("Delete"): crate::types::Delete;
+    into mfa("MFA"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    value bypass_governance_retention("BypassGovernanceRetention"): bool;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+});
 
-impl IntoValue for DeleteObjectsRequest {
+impl IntoValue for DeleteObjectsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -7246,10 +5586,41 @@ impl IntoValue for DeleteObjectsRequest {
     }
 }
 
+/// The `DeleteObjectsOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteObjectsOutput {
+    /// Container element for a successful delete. It identifies the object that was successfully deleted.
+    pub deleted: Option<Vec<crate::types::DeletedObject>>,
+    /// The `RequestCharged` member.
+    pub request_charged: Option<crate::types::RequestCharged>,
+    /// Container for a failed delete action that describes the object that Amazon S3 attempted to delete and the error it encountered.
+    pub errors: Option<Vec<crate::types::Error>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DeleteObjectsOutput {
+    list deleted("Deleted"): crate::types::DeletedObject, push_deleted;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+    list errors("Errors"): crate::types::Error, push_errors;
+});
+
+impl FromValue for DeleteObjectsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.deleted = r.next("Deleted")?;
+        out.request_charged = r.next("RequestCharged")?;
+        out.errors = r.next("Errors")?;
+        Ok(out)
+    }
+}
+
 /// The `DeletePublicAccessBlockRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeletePublicAccessBlockRequest {
+pub struct DeletePublicAccessBlockInput {
     /// The Amazon S3 bucket whose `PublicAccessBlock` configuration you want to delete.
     ///
     /// Required.
@@ -7258,20 +5629,12 @@ pub struct DeletePublicAccessBlockRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl DeletePublicAccessBlockRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeletePublicAccessBlockInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for DeletePublicAccessBlockRequest {
+impl IntoValue for DeletePublicAccessBlockInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -7300,28 +5663,12 @@ pub struct DeletedObject {
     pub delete_marker_version_id: Option<String>,
 }
 
-impl DeletedObject {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `DeleteMarker` (see [`Self::delete_marker`]).
-    pub fn delete_marker(mut self, value: bool) -> Self {
-        self.delete_marker = Some(value);
-        self
-    }
-    /// Sets `DeleteMarkerVersionId` (see [`Self::delete_marker_version_id`]).
-    pub fn delete_marker_version_id(mut self, value: impl Into<String>) -> Self {
-        self.delete_marker_version_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeletedObject {
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    value delete_marker("DeleteMarker"): bool;
+    into delete_marker_version_id("DeleteMarkerVersionId"): String;
+});
 
 impl FromValue for DeletedObject {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7361,49 +5708,15 @@ pub struct Destination {
     pub metrics: Option<crate::types::Metrics>,
 }
 
-impl Destination {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Account` (see [`Self::account`]).
-    pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.account = Some(value.into());
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `AccessControlTranslation` (see [`Self::access_control_translation`]).
-    pub fn access_control_translation(
-        mut self,
-        value: crate::types::AccessControlTranslation,
-    ) -> Self {
-        self.access_control_translation = Some(value);
-        self
-    }
-    /// Sets `EncryptionConfiguration` (see [`Self::encryption_configuration`]).
-    pub fn encryption_configuration(
-        mut self,
-        value: crate::types::EncryptionConfiguration,
-    ) -> Self {
-        self.encryption_configuration = Some(value);
-        self
-    }
-    /// Sets `ReplicationTime` (see [`Self::replication_time`]).
-    pub fn replication_time(mut self, value: crate::types::ReplicationTime) -> Self {
-        self.replication_time = Some(value);
-        self
-    }
-    /// Sets `Metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: crate::types::Metrics) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Destination {
+    into bucket("Bucket"): String;
+    into account("Account"): String;
+    into storage_class("StorageClass"): crate::types::StorageClass;
+    value access_control_translation("AccessControlTranslation"): crate::types::AccessControlTranslation;
+    value encryption_configuration("EncryptionConfiguration"): crate::types::EncryptionConfiguration;
+    value replication_time("ReplicationTime"): crate::types::ReplicationTime;
+    value metrics("Metrics"): crate::types::Metrics;
+});
 
 impl IntoValue for Destination {
     fn into_value(self) -> Value {
@@ -7446,23 +5759,11 @@ pub struct DestinationResult {
     pub table_namespace: Option<String>,
 }
 
-impl DestinationResult {
-    /// Sets `TableBucketType` (see [`Self::table_bucket_type`]).
-    pub fn table_bucket_type(mut self, value: impl Into<crate::types::S3TablesBucketType>) -> Self {
-        self.table_bucket_type = Some(value.into());
-        self
-    }
-    /// Sets `TableBucketArn` (see [`Self::table_bucket_arn`]).
-    pub fn table_bucket_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_bucket_arn = Some(value.into());
-        self
-    }
-    /// Sets `TableNamespace` (see [`Self::table_namespace`]).
-    pub fn table_namespace(mut self, value: impl Into<String>) -> Self {
-        self.table_namespace = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DestinationResult {
+    into table_bucket_type("TableBucketType"): crate::types::S3TablesBucketType;
+    into table_bucket_arn("TableBucketArn"): String;
+    into table_namespace("TableNamespace"): String;
+});
 
 impl FromValue for DestinationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7576,23 +5877,11 @@ impl std::fmt::Debug for Encryption {
     }
 }
 
-impl Encryption {
-    /// Sets `EncryptionType` (see [`Self::encryption_type`]).
-    pub fn encryption_type(mut self, value: impl Into<crate::types::ServerSideEncryption>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
-    }
-    /// Sets `KMSKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `KMSContext` (see [`Self::kms_context`]).
-    pub fn kms_context(mut self, value: impl Into<String>) -> Self {
-        self.kms_context = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Encryption {
+    into encryption_type("EncryptionType"): crate::types::ServerSideEncryption;
+    into kms_key_id("KMSKeyId"): String;
+    into kms_context("KMSContext"): String;
+});
 
 impl IntoValue for Encryption {
     fn into_value(self) -> Value {
@@ -7614,13 +5903,9 @@ pub struct EncryptionConfiguration {
     pub replica_kms_key_id: Option<String>,
 }
 
-impl EncryptionConfiguration {
-    /// Sets `ReplicaKmsKeyID` (see [`Self::replica_kms_key_id`]).
-    pub fn replica_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.replica_kms_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EncryptionConfiguration {
+    into replica_kms_key_id("ReplicaKmsKeyID"): String;
+});
 
 impl IntoValue for EncryptionConfiguration {
     fn into_value(self) -> Value {
@@ -8195,28 +6480,12 @@ pub struct Error {
     pub message: Option<String>,
 }
 
-impl Error {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `Code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Error {
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    into code("Code"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for Error {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8278,18 +6547,10 @@ pub struct ErrorDetails {
     pub error_message: Option<String>,
 }
 
-impl ErrorDetails {
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `ErrorMessage` (see [`Self::error_message`]).
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ErrorDetails {
+    into error_code("ErrorCode"): String;
+    into error_message("ErrorMessage"): String;
+});
 
 impl FromValue for ErrorDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8313,13 +6574,9 @@ pub struct ErrorDocument {
     pub key: Option<String>,
 }
 
-impl ErrorDocument {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ErrorDocument {
+    into key("Key"): String;
+});
 
 impl IntoValue for ErrorDocument {
     fn into_value(self) -> Value {
@@ -8605,16 +6862,9 @@ pub struct ExistingObjectReplication {
     pub status: Option<crate::types::ExistingObjectReplicationStatus>,
 }
 
-impl ExistingObjectReplication {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::ExistingObjectReplicationStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExistingObjectReplication {
+    into status("Status"): crate::types::ExistingObjectReplicationStatus;
+});
 
 impl IntoValue for ExistingObjectReplication {
     fn into_value(self) -> Value {
@@ -9021,18 +7271,10 @@ pub struct FilterRule {
     pub value: Option<String>,
 }
 
-impl FilterRule {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<crate::types::FilterRuleName>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FilterRule {
+    into name("Name"): crate::types::FilterRuleName;
+    into value("Value"): String;
+});
 
 impl IntoValue for FilterRule {
     fn into_value(self) -> Value {
@@ -9126,6 +7368,32 @@ impl FromValue for FilterRuleName {
     }
 }
 
+/// The `GetBucketAbacRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketAbacInput {
+    /// The name of the general purpose bucket.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The Amazon Web Services account ID of the general purpose bucket's owner.
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(GetBucketAbacInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for GetBucketAbacInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.expected_bucket_owner.into_value(),
+        ])
+    }
+}
+
 /// The `GetBucketAbacOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -9136,13 +7404,9 @@ pub struct GetBucketAbacOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketAbacOutput {
-    /// Sets `AbacStatus` (see [`Self::abac_status`]).
-    pub fn abac_status(mut self, value: crate::types::AbacStatus) -> Self {
-        self.abac_status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketAbacOutput {
+    value abac_status("AbacStatus"): crate::types::AbacStatus;
+});
 
 impl FromValue for GetBucketAbacOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9153,36 +7417,32 @@ impl FromValue for GetBucketAbacOutput {
     }
 }
 
-/// The `GetBucketAbacRequest` structure.
+/// The `GetBucketAccelerateConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketAbacRequest {
-    /// The name of the general purpose bucket.
+pub struct GetBucketAccelerateConfigurationInput {
+    /// The name of the bucket for which the accelerate configuration is retrieved.
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// The Amazon Web Services account ID of the general purpose bucket's owner.
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
+    /// The `RequestPayer` member.
+    pub request_payer: Option<crate::types::RequestPayer>,
 }
 
-impl GetBucketAbacRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketAccelerateConfigurationInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+});
 
-impl IntoValue for GetBucketAbacRequest {
+impl IntoValue for GetBucketAccelerateConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
             self.expected_bucket_owner.into_value(),
+            self.request_payer.into_value(),
         ])
     }
 }
@@ -9199,18 +7459,10 @@ pub struct GetBucketAccelerateConfigurationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketAccelerateConfigurationOutput {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::BucketAccelerateStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketAccelerateConfigurationOutput {
+    into status("Status"): crate::types::BucketAccelerateStatus;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
 impl FromValue for GetBucketAccelerateConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9222,44 +7474,32 @@ impl FromValue for GetBucketAccelerateConfigurationOutput {
     }
 }
 
-/// The `GetBucketAccelerateConfigurationRequest` structure.
+/// The `GetBucketAclRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketAccelerateConfigurationRequest {
-    /// The name of the bucket for which the accelerate configuration is retrieved.
+pub struct GetBucketAclInput {
+    /// Specifies the S3 bucket whose ACL is being requested.
+    ///
+    /// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
+    ///
+    /// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
     ///
     /// Required.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// The `RequestPayer` member.
-    pub request_payer: Option<crate::types::RequestPayer>,
 }
 
-impl GetBucketAccelerateConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketAclInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketAccelerateConfigurationRequest {
+impl IntoValue for GetBucketAclInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
             self.expected_bucket_owner.into_value(),
-            self.request_payer.into_value(),
         ])
     }
 }
@@ -9276,18 +7516,10 @@ pub struct GetBucketAclOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketAclOutput {
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: crate::types::Owner) -> Self {
-        self.owner = Some(value);
-        self
-    }
-    /// Sets `Grants` (see [`Self::grants`]).
-    pub fn grants(mut self, value: Vec<crate::types::Grant>) -> Self {
-        self.grants = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketAclOutput {
+    value owner("Owner"): crate::types::Owner;
+    list grants("Grants"): crate::types::Grant, push_grants;
+});
 
 impl FromValue for GetBucketAclOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9299,39 +7531,33 @@ impl FromValue for GetBucketAclOutput {
     }
 }
 
-/// The `GetBucketAclRequest` structure.
+/// The `GetBucketAnalyticsConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketAclRequest {
-    /// Specifies the S3 bucket whose ACL is being requested.
-    ///
-    /// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
-    ///
-    /// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
+pub struct GetBucketAnalyticsConfigurationInput {
+    /// The name of the bucket from which an analytics configuration is retrieved.
     ///
     /// Required.
     pub bucket: Option<String>,
+    /// The ID that identifies the analytics configuration.
+    ///
+    /// Required.
+    pub id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketAclRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketAnalyticsConfigurationInput {
+    into bucket("Bucket"): String;
+    into id("Id"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketAclRequest {
+impl IntoValue for GetBucketAnalyticsConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
+            self.id.into_value(),
             self.expected_bucket_owner.into_value(),
         ])
     }
@@ -9347,13 +7573,9 @@ pub struct GetBucketAnalyticsConfigurationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketAnalyticsConfigurationOutput {
-    /// Sets `AnalyticsConfiguration` (see [`Self::analytics_configuration`]).
-    pub fn analytics_configuration(mut self, value: crate::types::AnalyticsConfiguration) -> Self {
-        self.analytics_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketAnalyticsConfigurationOutput {
+    value analytics_configuration("AnalyticsConfiguration"): crate::types::AnalyticsConfiguration;
+});
 
 impl FromValue for GetBucketAnalyticsConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9364,45 +7586,31 @@ impl FromValue for GetBucketAnalyticsConfigurationOutput {
     }
 }
 
-/// The `GetBucketAnalyticsConfigurationRequest` structure.
+/// The `GetBucketCorsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketAnalyticsConfigurationRequest {
-    /// The name of the bucket from which an analytics configuration is retrieved.
+pub struct GetBucketCorsInput {
+    /// The bucket name for which to get the cors configuration.
+    ///
+    /// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
+    ///
+    /// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// The ID that identifies the analytics configuration.
-    ///
-    /// Required.
-    pub id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketAnalyticsConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketCorsInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketAnalyticsConfigurationRequest {
+impl IntoValue for GetBucketCorsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
-            self.id.into_value(),
             self.expected_bucket_owner.into_value(),
         ])
     }
@@ -9418,13 +7626,9 @@ pub struct GetBucketCorsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketCorsOutput {
-    /// Sets `CORSRules` (see [`Self::cors_rules`]).
-    pub fn cors_rules(mut self, value: Vec<crate::types::CORSRule>) -> Self {
-        self.cors_rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketCorsOutput {
+    list cors_rules("CORSRules"): crate::types::CORSRule, push_cors_rules;
+});
 
 impl FromValue for GetBucketCorsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9435,36 +7639,28 @@ impl FromValue for GetBucketCorsOutput {
     }
 }
 
-/// The `GetBucketCorsRequest` structure.
+/// The `GetBucketEncryptionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketCorsRequest {
-    /// The bucket name for which to get the cors configuration.
+pub struct GetBucketEncryptionInput {
+    /// The name of the bucket from which the server-side encryption configuration is retrieved.
     ///
-    /// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
-    ///
-    /// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
+    /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     ///
     /// Required.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketCorsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketEncryptionInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketCorsRequest {
+impl IntoValue for GetBucketEncryptionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -9484,16 +7680,9 @@ pub struct GetBucketEncryptionOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketEncryptionOutput {
-    /// Sets `ServerSideEncryptionConfiguration` (see [`Self::server_side_encryption_configuration`]).
-    pub fn server_side_encryption_configuration(
-        mut self,
-        value: crate::types::ServerSideEncryptionConfiguration,
-    ) -> Self {
-        self.server_side_encryption_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketEncryptionOutput {
+    value server_side_encryption_configuration("ServerSideEncryptionConfiguration"): crate::types::ServerSideEncryptionConfiguration;
+});
 
 impl FromValue for GetBucketEncryptionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9504,39 +7693,33 @@ impl FromValue for GetBucketEncryptionOutput {
     }
 }
 
-/// The `GetBucketEncryptionRequest` structure.
+/// The `GetBucketIntelligentTieringConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketEncryptionRequest {
-    /// The name of the bucket from which the server-side encryption configuration is retrieved.
-    ///
-    /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
+pub struct GetBucketIntelligentTieringConfigurationInput {
+    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// The ID used to identify the S3 Intelligent-Tiering configuration.
     ///
-    /// For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
+    /// Required.
+    pub id: Option<String>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketEncryptionRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketIntelligentTieringConfigurationInput {
+    into bucket("Bucket"): String;
+    into id("Id"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketEncryptionRequest {
+impl IntoValue for GetBucketIntelligentTieringConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
+            self.id.into_value(),
             self.expected_bucket_owner.into_value(),
         ])
     }
@@ -9552,16 +7735,9 @@ pub struct GetBucketIntelligentTieringConfigurationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketIntelligentTieringConfigurationOutput {
-    /// Sets `IntelligentTieringConfiguration` (see [`Self::intelligent_tiering_configuration`]).
-    pub fn intelligent_tiering_configuration(
-        mut self,
-        value: crate::types::IntelligentTieringConfiguration,
-    ) -> Self {
-        self.intelligent_tiering_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketIntelligentTieringConfigurationOutput {
+    value intelligent_tiering_configuration("IntelligentTieringConfiguration"): crate::types::IntelligentTieringConfiguration;
+});
 
 impl FromValue for GetBucketIntelligentTieringConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9572,41 +7748,33 @@ impl FromValue for GetBucketIntelligentTieringConfigurationOutput {
     }
 }
 
-/// The `GetBucketIntelligentTieringConfigurationRequest` structure.
+/// The `GetBucketInventoryConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketIntelligentTieringConfigurationRequest {
-    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
+pub struct GetBucketInventoryConfigurationInput {
+    /// The name of the bucket containing the inventory configuration to retrieve.
+    ///
+    /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// The ID used to identify the S3 Intelligent-Tiering configuration.
+    /// The ID used to identify the inventory configuration.
     ///
     /// Required.
     pub id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketIntelligentTieringConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketInventoryConfigurationInput {
+    into bucket("Bucket"): String;
+    into id("Id"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketIntelligentTieringConfigurationRequest {
+impl IntoValue for GetBucketInventoryConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -9626,13 +7794,9 @@ pub struct GetBucketInventoryConfigurationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketInventoryConfigurationOutput {
-    /// Sets `InventoryConfiguration` (see [`Self::inventory_configuration`]).
-    pub fn inventory_configuration(mut self, value: crate::types::InventoryConfiguration) -> Self {
-        self.inventory_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketInventoryConfigurationOutput {
+    value inventory_configuration("InventoryConfiguration"): crate::types::InventoryConfiguration;
+});
 
 impl FromValue for GetBucketInventoryConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9643,49 +7807,29 @@ impl FromValue for GetBucketInventoryConfigurationOutput {
     }
 }
 
-/// The `GetBucketInventoryConfigurationRequest` structure.
+/// The `GetBucketLifecycleConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketInventoryConfigurationRequest {
-    /// The name of the bucket containing the inventory configuration to retrieve.
-    ///
-    /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
+pub struct GetBucketLifecycleConfigurationInput {
+    /// The name of the bucket for which to get the lifecycle information.
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// The ID used to identify the inventory configuration.
-    ///
-    /// Required.
-    pub id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     ///
-    /// For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
+    /// This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketInventoryConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketLifecycleConfigurationInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketInventoryConfigurationRequest {
+impl IntoValue for GetBucketLifecycleConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
-            self.id.into_value(),
             self.expected_bucket_owner.into_value(),
         ])
     }
@@ -9711,21 +7855,10 @@ pub struct GetBucketLifecycleConfigurationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketLifecycleConfigurationOutput {
-    /// Sets `Rules` (see [`Self::rules`]).
-    pub fn rules(mut self, value: Vec<crate::types::LifecycleRule>) -> Self {
-        self.rules = Some(value);
-        self
-    }
-    /// Sets `TransitionDefaultMinimumObjectSize` (see [`Self::transition_default_minimum_object_size`]).
-    pub fn transition_default_minimum_object_size(
-        mut self,
-        value: impl Into<crate::types::TransitionDefaultMinimumObjectSize>,
-    ) -> Self {
-        self.transition_default_minimum_object_size = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketLifecycleConfigurationOutput {
+    list rules("Rules"): crate::types::LifecycleRule, push_rules;
+    into transition_default_minimum_object_size("TransitionDefaultMinimumObjectSize"): crate::types::TransitionDefaultMinimumObjectSize;
+});
 
 impl FromValue for GetBucketLifecycleConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9738,34 +7871,24 @@ impl FromValue for GetBucketLifecycleConfigurationOutput {
     }
 }
 
-/// The `GetBucketLifecycleConfigurationRequest` structure.
+/// The `GetBucketLifecycleRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketLifecycleConfigurationRequest {
+pub struct GetBucketLifecycleInput {
     /// The name of the bucket for which to get the lifecycle information.
     ///
     /// Required.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    ///
-    /// This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketLifecycleConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketLifecycleInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketLifecycleConfigurationRequest {
+impl IntoValue for GetBucketLifecycleInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -9784,13 +7907,9 @@ pub struct GetBucketLifecycleOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketLifecycleOutput {
-    /// Sets `Rules` (see [`Self::rules`]).
-    pub fn rules(mut self, value: Vec<crate::types::Rule>) -> Self {
-        self.rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketLifecycleOutput {
+    list rules("Rules"): crate::types::Rule, push_rules;
+});
 
 impl FromValue for GetBucketLifecycleOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9801,11 +7920,15 @@ impl FromValue for GetBucketLifecycleOutput {
     }
 }
 
-/// The `GetBucketLifecycleRequest` structure.
+/// The `GetBucketLocationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketLifecycleRequest {
-    /// The name of the bucket for which to get the lifecycle information.
+pub struct GetBucketLocationInput {
+    /// The name of the bucket for which to get the location.
+    ///
+    /// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
+    ///
+    /// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
     ///
     /// Required.
     pub bucket: Option<String>,
@@ -9813,20 +7936,12 @@ pub struct GetBucketLifecycleRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketLifecycleRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketLocationInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketLifecycleRequest {
+impl IntoValue for GetBucketLocationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -9847,16 +7962,9 @@ pub struct GetBucketLocationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketLocationOutput {
-    /// Sets `LocationConstraint` (see [`Self::location_constraint`]).
-    pub fn location_constraint(
-        mut self,
-        value: impl Into<crate::types::BucketLocationConstraint>,
-    ) -> Self {
-        self.location_constraint = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketLocationOutput {
+    into location_constraint("LocationConstraint"): crate::types::BucketLocationConstraint;
+});
 
 impl FromValue for GetBucketLocationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9867,15 +7975,11 @@ impl FromValue for GetBucketLocationOutput {
     }
 }
 
-/// The `GetBucketLocationRequest` structure.
+/// The `GetBucketLoggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketLocationRequest {
-    /// The name of the bucket for which to get the location.
-    ///
-    /// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
-    ///
-    /// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
+pub struct GetBucketLoggingInput {
+    /// The bucket name for which to get the logging information.
     ///
     /// Required.
     pub bucket: Option<String>,
@@ -9883,20 +7987,12 @@ pub struct GetBucketLocationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketLocationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketLoggingInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketLocationRequest {
+impl IntoValue for GetBucketLoggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -9915,13 +8011,9 @@ pub struct GetBucketLoggingOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketLoggingOutput {
-    /// Sets `LoggingEnabled` (see [`Self::logging_enabled`]).
-    pub fn logging_enabled(mut self, value: crate::types::LoggingEnabled) -> Self {
-        self.logging_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketLoggingOutput {
+    value logging_enabled("LoggingEnabled"): crate::types::LoggingEnabled;
+});
 
 impl FromValue for GetBucketLoggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9932,32 +8024,24 @@ impl FromValue for GetBucketLoggingOutput {
     }
 }
 
-/// The `GetBucketLoggingRequest` structure.
+/// The `GetBucketMetadataConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketLoggingRequest {
-    /// The bucket name for which to get the logging information.
+pub struct GetBucketMetadataConfigurationInput {
+    /// The general purpose bucket that corresponds to the metadata configuration that you want to retrieve.
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// The expected owner of the general purpose bucket that you want to retrieve the metadata table configuration for.
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketLoggingRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketMetadataConfigurationInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketLoggingRequest {
+impl IntoValue for GetBucketMetadataConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -9977,16 +8061,9 @@ pub struct GetBucketMetadataConfigurationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketMetadataConfigurationOutput {
-    /// Sets `GetBucketMetadataConfigurationResult` (see [`Self::get_bucket_metadata_configuration_result`]).
-    pub fn get_bucket_metadata_configuration_result(
-        mut self,
-        value: crate::types::GetBucketMetadataConfigurationResult,
-    ) -> Self {
-        self.get_bucket_metadata_configuration_result = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketMetadataConfigurationOutput {
+    value get_bucket_metadata_configuration_result("GetBucketMetadataConfigurationResult"): crate::types::GetBucketMetadataConfigurationResult;
+});
 
 impl FromValue for GetBucketMetadataConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9998,40 +8075,6 @@ impl FromValue for GetBucketMetadataConfigurationOutput {
     }
 }
 
-/// The `GetBucketMetadataConfigurationRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetBucketMetadataConfigurationRequest {
-    /// The general purpose bucket that corresponds to the metadata configuration that you want to retrieve.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The expected owner of the general purpose bucket that you want to retrieve the metadata table configuration for.
-    pub expected_bucket_owner: Option<String>,
-}
-
-impl GetBucketMetadataConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetBucketMetadataConfigurationRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.expected_bucket_owner.into_value(),
-        ])
-    }
-}
-
 /// The S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -10040,16 +8083,9 @@ pub struct GetBucketMetadataConfigurationResult {
     pub metadata_configuration_result: Option<crate::types::MetadataConfigurationResult>,
 }
 
-impl GetBucketMetadataConfigurationResult {
-    /// Sets `MetadataConfigurationResult` (see [`Self::metadata_configuration_result`]).
-    pub fn metadata_configuration_result(
-        mut self,
-        value: crate::types::MetadataConfigurationResult,
-    ) -> Self {
-        self.metadata_configuration_result = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketMetadataConfigurationResult {
+    value metadata_configuration_result("MetadataConfigurationResult"): crate::types::MetadataConfigurationResult;
+});
 
 impl FromValue for GetBucketMetadataConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10057,6 +8093,32 @@ impl FromValue for GetBucketMetadataConfigurationResult {
         let mut out = Self::default();
         out.metadata_configuration_result = r.next("MetadataConfigurationResult")?;
         Ok(out)
+    }
+}
+
+/// The `GetBucketMetadataTableConfigurationRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketMetadataTableConfigurationInput {
+    /// The general purpose bucket that corresponds to the metadata table configuration that you want to retrieve.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The expected owner of the general purpose bucket that you want to retrieve the metadata table configuration for.
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(GetBucketMetadataTableConfigurationInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for GetBucketMetadataTableConfigurationInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.expected_bucket_owner.into_value(),
+        ])
     }
 }
 
@@ -10071,16 +8133,9 @@ pub struct GetBucketMetadataTableConfigurationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketMetadataTableConfigurationOutput {
-    /// Sets `GetBucketMetadataTableConfigurationResult` (see [`Self::get_bucket_metadata_table_configuration_result`]).
-    pub fn get_bucket_metadata_table_configuration_result(
-        mut self,
-        value: crate::types::GetBucketMetadataTableConfigurationResult,
-    ) -> Self {
-        self.get_bucket_metadata_table_configuration_result = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketMetadataTableConfigurationOutput {
+    value get_bucket_metadata_table_configuration_result("GetBucketMetadataTableConfigurationResult"): crate::types::GetBucketMetadataTableConfigurationResult;
+});
 
 impl FromValue for GetBucketMetadataTableConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10089,40 +8144,6 @@ impl FromValue for GetBucketMetadataTableConfigurationOutput {
         out.get_bucket_metadata_table_configuration_result =
             r.next("GetBucketMetadataTableConfigurationResult")?;
         Ok(out)
-    }
-}
-
-/// The `GetBucketMetadataTableConfigurationRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetBucketMetadataTableConfigurationRequest {
-    /// The general purpose bucket that corresponds to the metadata table configuration that you want to retrieve.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The expected owner of the general purpose bucket that you want to retrieve the metadata table configuration for.
-    pub expected_bucket_owner: Option<String>,
-}
-
-impl GetBucketMetadataTableConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetBucketMetadataTableConfigurationRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.expected_bucket_owner.into_value(),
-        ])
     }
 }
 
@@ -10144,26 +8165,11 @@ pub struct GetBucketMetadataTableConfigurationResult {
     pub error: Option<crate::types::ErrorDetails>,
 }
 
-impl GetBucketMetadataTableConfigurationResult {
-    /// Sets `MetadataTableConfigurationResult` (see [`Self::metadata_table_configuration_result`]).
-    pub fn metadata_table_configuration_result(
-        mut self,
-        value: crate::types::MetadataTableConfigurationResult,
-    ) -> Self {
-        self.metadata_table_configuration_result = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorDetails) -> Self {
-        self.error = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketMetadataTableConfigurationResult {
+    value metadata_table_configuration_result("MetadataTableConfigurationResult"): crate::types::MetadataTableConfigurationResult;
+    into status("Status"): String;
+    value error("Error"): crate::types::ErrorDetails;
+});
 
 impl FromValue for GetBucketMetadataTableConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10176,37 +8182,10 @@ impl FromValue for GetBucketMetadataTableConfigurationResult {
     }
 }
 
-/// The `GetBucketMetricsConfigurationOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetBucketMetricsConfigurationOutput {
-    /// Specifies the metrics configuration.
-    pub metrics_configuration: Option<crate::types::MetricsConfiguration>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetBucketMetricsConfigurationOutput {
-    /// Sets `MetricsConfiguration` (see [`Self::metrics_configuration`]).
-    pub fn metrics_configuration(mut self, value: crate::types::MetricsConfiguration) -> Self {
-        self.metrics_configuration = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetBucketMetricsConfigurationOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.metrics_configuration = r.next("MetricsConfiguration")?;
-        Ok(out)
-    }
-}
-
 /// The `GetBucketMetricsConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketMetricsConfigurationRequest {
+pub struct GetBucketMetricsConfigurationInput {
     /// The name of the bucket containing the metrics configuration to retrieve.
     ///
     /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
@@ -10223,31 +8202,42 @@ pub struct GetBucketMetricsConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketMetricsConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketMetricsConfigurationInput {
+    into bucket("Bucket"): String;
+    into id("Id"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketMetricsConfigurationRequest {
+impl IntoValue for GetBucketMetricsConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
             self.id.into_value(),
             self.expected_bucket_owner.into_value(),
         ])
+    }
+}
+
+/// The `GetBucketMetricsConfigurationOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketMetricsConfigurationOutput {
+    /// Specifies the metrics configuration.
+    pub metrics_configuration: Option<crate::types::MetricsConfiguration>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetBucketMetricsConfigurationOutput {
+    value metrics_configuration("MetricsConfiguration"): crate::types::MetricsConfiguration;
+});
+
+impl FromValue for GetBucketMetricsConfigurationOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.metrics_configuration = r.next("MetricsConfiguration")?;
+        Ok(out)
     }
 }
 
@@ -10267,20 +8257,38 @@ pub struct GetBucketNotificationConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketNotificationConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
+myaws_core::setters!(GetBucketNotificationConfigurationRequest {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for GetBucketNotificationConfigurationRequest {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.expected_bucket_owner.into_value(),
+        ])
     }
 }
 
-impl IntoValue for GetBucketNotificationConfigurationRequest {
+/// The `GetBucketOwnershipControlsRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketOwnershipControlsInput {
+    /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to retrieve.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(GetBucketOwnershipControlsInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for GetBucketOwnershipControlsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -10299,13 +8307,9 @@ pub struct GetBucketOwnershipControlsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketOwnershipControlsOutput {
-    /// Sets `OwnershipControls` (see [`Self::ownership_controls`]).
-    pub fn ownership_controls(mut self, value: crate::types::OwnershipControls) -> Self {
-        self.ownership_controls = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketOwnershipControlsOutput {
+    value ownership_controls("OwnershipControls"): crate::types::OwnershipControls;
+});
 
 impl FromValue for GetBucketOwnershipControlsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10316,71 +8320,10 @@ impl FromValue for GetBucketOwnershipControlsOutput {
     }
 }
 
-/// The `GetBucketOwnershipControlsRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetBucketOwnershipControlsRequest {
-    /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to retrieve.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
-}
-
-impl GetBucketOwnershipControlsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetBucketOwnershipControlsRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.expected_bucket_owner.into_value(),
-        ])
-    }
-}
-
-/// The `GetBucketPolicyOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetBucketPolicyOutput {
-    /// The bucket policy as a JSON document.
-    pub policy: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetBucketPolicyOutput {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for GetBucketPolicyOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.policy = r.next("Policy")?;
-        Ok(out)
-    }
-}
-
 /// The `GetBucketPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketPolicyRequest {
+pub struct GetBucketPolicyInput {
     /// The bucket name to get the bucket policy for.
     ///
     /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
@@ -10399,20 +8342,61 @@ pub struct GetBucketPolicyRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketPolicyRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
+myaws_core::setters!(GetBucketPolicyInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for GetBucketPolicyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.expected_bucket_owner.into_value(),
+        ])
     }
 }
 
-impl IntoValue for GetBucketPolicyRequest {
+/// The `GetBucketPolicyOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketPolicyOutput {
+    /// The bucket policy as a JSON document.
+    pub policy: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetBucketPolicyOutput {
+    into policy("Policy"): String;
+});
+
+impl FromValue for GetBucketPolicyOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        Ok(out)
+    }
+}
+
+/// The `GetBucketPolicyStatusRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketPolicyStatusInput {
+    /// The name of the Amazon S3 bucket whose policy status you want to retrieve.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(GetBucketPolicyStatusInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for GetBucketPolicyStatusInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -10431,13 +8415,9 @@ pub struct GetBucketPolicyStatusOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketPolicyStatusOutput {
-    /// Sets `PolicyStatus` (see [`Self::policy_status`]).
-    pub fn policy_status(mut self, value: crate::types::PolicyStatus) -> Self {
-        self.policy_status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketPolicyStatusOutput {
+    value policy_status("PolicyStatus"): crate::types::PolicyStatus;
+});
 
 impl FromValue for GetBucketPolicyStatusOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10448,11 +8428,11 @@ impl FromValue for GetBucketPolicyStatusOutput {
     }
 }
 
-/// The `GetBucketPolicyStatusRequest` structure.
+/// The `GetBucketReplicationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketPolicyStatusRequest {
-    /// The name of the Amazon S3 bucket whose policy status you want to retrieve.
+pub struct GetBucketReplicationInput {
+    /// The bucket name for which to get the replication information.
     ///
     /// Required.
     pub bucket: Option<String>,
@@ -10460,20 +8440,12 @@ pub struct GetBucketPolicyStatusRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketPolicyStatusRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketReplicationInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketPolicyStatusRequest {
+impl IntoValue for GetBucketReplicationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -10492,16 +8464,9 @@ pub struct GetBucketReplicationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketReplicationOutput {
-    /// Sets `ReplicationConfiguration` (see [`Self::replication_configuration`]).
-    pub fn replication_configuration(
-        mut self,
-        value: crate::types::ReplicationConfiguration,
-    ) -> Self {
-        self.replication_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketReplicationOutput {
+    value replication_configuration("ReplicationConfiguration"): crate::types::ReplicationConfiguration;
+});
 
 impl FromValue for GetBucketReplicationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10512,11 +8477,11 @@ impl FromValue for GetBucketReplicationOutput {
     }
 }
 
-/// The `GetBucketReplicationRequest` structure.
+/// The `GetBucketRequestPaymentRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketReplicationRequest {
-    /// The bucket name for which to get the replication information.
+pub struct GetBucketRequestPaymentInput {
+    /// The name of the bucket for which to get the payment request configuration
     ///
     /// Required.
     pub bucket: Option<String>,
@@ -10524,20 +8489,12 @@ pub struct GetBucketReplicationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketReplicationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketRequestPaymentInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketReplicationRequest {
+impl IntoValue for GetBucketRequestPaymentInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -10556,13 +8513,9 @@ pub struct GetBucketRequestPaymentOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketRequestPaymentOutput {
-    /// Sets `Payer` (see [`Self::payer`]).
-    pub fn payer(mut self, value: impl Into<crate::types::Payer>) -> Self {
-        self.payer = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketRequestPaymentOutput {
+    into payer("Payer"): crate::types::Payer;
+});
 
 impl FromValue for GetBucketRequestPaymentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10573,11 +8526,11 @@ impl FromValue for GetBucketRequestPaymentOutput {
     }
 }
 
-/// The `GetBucketRequestPaymentRequest` structure.
+/// The `GetBucketTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketRequestPaymentRequest {
-    /// The name of the bucket for which to get the payment request configuration
+pub struct GetBucketTaggingInput {
+    /// The name of the bucket for which to get the tagging information.
     ///
     /// Required.
     pub bucket: Option<String>,
@@ -10585,20 +8538,12 @@ pub struct GetBucketRequestPaymentRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketRequestPaymentRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketTaggingInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketRequestPaymentRequest {
+impl IntoValue for GetBucketTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -10617,13 +8562,9 @@ pub struct GetBucketTaggingOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketTaggingOutput {
-    /// Sets `TagSet` (see [`Self::tag_set`]).
-    pub fn tag_set(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tag_set = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketTaggingOutput {
+    list tag_set("TagSet"): crate::types::Tag, push_tag_set;
+});
 
 impl FromValue for GetBucketTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10634,11 +8575,11 @@ impl FromValue for GetBucketTaggingOutput {
     }
 }
 
-/// The `GetBucketTaggingRequest` structure.
+/// The `GetBucketVersioningRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketTaggingRequest {
-    /// The name of the bucket for which to get the tagging information.
+pub struct GetBucketVersioningInput {
+    /// The name of the bucket for which to get the versioning information.
     ///
     /// Required.
     pub bucket: Option<String>,
@@ -10646,20 +8587,12 @@ pub struct GetBucketTaggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketTaggingRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketVersioningInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketTaggingRequest {
+impl IntoValue for GetBucketVersioningInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -10680,18 +8613,10 @@ pub struct GetBucketVersioningOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketVersioningOutput {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::BucketVersioningStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `MFADelete` (see [`Self::mfa_delete`]).
-    pub fn mfa_delete(mut self, value: impl Into<crate::types::MFADeleteStatus>) -> Self {
-        self.mfa_delete = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketVersioningOutput {
+    into status("Status"): crate::types::BucketVersioningStatus;
+    into mfa_delete("MFADelete"): crate::types::MFADeleteStatus;
+});
 
 impl FromValue for GetBucketVersioningOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10703,11 +8628,11 @@ impl FromValue for GetBucketVersioningOutput {
     }
 }
 
-/// The `GetBucketVersioningRequest` structure.
+/// The `GetBucketWebsiteRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketVersioningRequest {
-    /// The name of the bucket for which to get the versioning information.
+pub struct GetBucketWebsiteInput {
+    /// The bucket name for which to get the website configuration.
     ///
     /// Required.
     pub bucket: Option<String>,
@@ -10715,20 +8640,12 @@ pub struct GetBucketVersioningRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetBucketVersioningRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketWebsiteInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetBucketVersioningRequest {
+impl IntoValue for GetBucketWebsiteInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -10753,28 +8670,12 @@ pub struct GetBucketWebsiteOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketWebsiteOutput {
-    /// Sets `RedirectAllRequestsTo` (see [`Self::redirect_all_requests_to`]).
-    pub fn redirect_all_requests_to(mut self, value: crate::types::RedirectAllRequestsTo) -> Self {
-        self.redirect_all_requests_to = Some(value);
-        self
-    }
-    /// Sets `IndexDocument` (see [`Self::index_document`]).
-    pub fn index_document(mut self, value: crate::types::IndexDocument) -> Self {
-        self.index_document = Some(value);
-        self
-    }
-    /// Sets `ErrorDocument` (see [`Self::error_document`]).
-    pub fn error_document(mut self, value: crate::types::ErrorDocument) -> Self {
-        self.error_document = Some(value);
-        self
-    }
-    /// Sets `RoutingRules` (see [`Self::routing_rules`]).
-    pub fn routing_rules(mut self, value: Vec<crate::types::RoutingRule>) -> Self {
-        self.routing_rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketWebsiteOutput {
+    value redirect_all_requests_to("RedirectAllRequestsTo"): crate::types::RedirectAllRequestsTo;
+    value index_document("IndexDocument"): crate::types::IndexDocument;
+    value error_document("ErrorDocument"): crate::types::ErrorDocument;
+    list routing_rules("RoutingRules"): crate::types::RoutingRule, push_routing_rules;
+});
 
 impl FromValue for GetBucketWebsiteOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10788,87 +8689,10 @@ impl FromValue for GetBucketWebsiteOutput {
     }
 }
 
-/// The `GetBucketWebsiteRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetBucketWebsiteRequest {
-    /// The bucket name for which to get the website configuration.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
-}
-
-impl GetBucketWebsiteRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetBucketWebsiteRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.expected_bucket_owner.into_value(),
-        ])
-    }
-}
-
-/// The `GetObjectAclOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetObjectAclOutput {
-    /// Container for the bucket owner's ID.
-    pub owner: Option<crate::types::Owner>,
-    /// A list of grants.
-    pub grants: Option<Vec<crate::types::Grant>>,
-    /// The `RequestCharged` member.
-    pub request_charged: Option<crate::types::RequestCharged>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetObjectAclOutput {
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: crate::types::Owner) -> Self {
-        self.owner = Some(value);
-        self
-    }
-    /// Sets `Grants` (see [`Self::grants`]).
-    pub fn grants(mut self, value: Vec<crate::types::Grant>) -> Self {
-        self.grants = Some(value);
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for GetObjectAclOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.owner = r.next("Owner")?;
-        out.grants = r.next("Grants")?;
-        out.request_charged = r.next("RequestCharged")?;
-        Ok(out)
-    }
-}
-
 /// The `GetObjectAclRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetObjectAclRequest {
+pub struct GetObjectAclInput {
     /// The bucket name that contains the object for which to get the ACL information.
     ///
     /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
@@ -10889,35 +8713,15 @@ pub struct GetObjectAclRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetObjectAclRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetObjectAclInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetObjectAclRequest {
+impl IntoValue for GetObjectAclInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -10925,6 +8729,89 @@ impl IntoValue for GetObjectAclRequest {
             self.version_id.into_value(),
             self.request_payer.into_value(),
             self.expected_bucket_owner.into_value(),
+        ])
+    }
+}
+
+/// The `GetObjectAclOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectAclOutput {
+    /// Container for the bucket owner's ID.
+    pub owner: Option<crate::types::Owner>,
+    /// A list of grants.
+    pub grants: Option<Vec<crate::types::Grant>>,
+    /// The `RequestCharged` member.
+    pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetObjectAclOutput {
+    value owner("Owner"): crate::types::Owner;
+    list grants("Grants"): crate::types::Grant, push_grants;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
+
+impl FromValue for GetObjectAclOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.owner = r.next("Owner")?;
+        out.grants = r.next("Grants")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
+    }
+}
+
+/// The `GetObjectAnnotationRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectAnnotationInput {
+    /// The name of the bucket that contains the object.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The object key.
+    ///
+    /// Required.
+    pub key: Option<String>,
+    /// The name of the annotation to retrieve.
+    ///
+    /// Length Constraints: Minimum length of 1. Maximum length of 512 bytes.
+    ///
+    /// Required.
+    pub annotation_name: Option<String>,
+    /// The version ID of the object.
+    pub version_id: Option<String>,
+    /// The `RequestPayer` member.
+    pub request_payer: Option<crate::types::RequestPayer>,
+    /// The account ID of the expected bucket owner. If the bucket is owned by a different account, the request fails with an HTTP 403 (Access Denied) error.
+    pub expected_bucket_owner: Option<String>,
+    /// Set to `ENABLED` to validate the checksum of the annotation payload on retrieval.
+    pub checksum_mode: Option<crate::types::ChecksumMode>,
+}
+
+myaws_core::setters!(GetObjectAnnotationInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into annotation_name("AnnotationName"): String;
+    into version_id("VersionId"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into checksum_mode("ChecksumMode"): crate::types::ChecksumMode;
+});
+
+impl IntoValue for GetObjectAnnotationInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.key.into_value(),
+            self.annotation_name.into_value(),
+            self.version_id.into_value(),
+            self.request_payer.into_value(),
+            self.expected_bucket_owner.into_value(),
+            self.checksum_mode.into_value(),
         ])
     }
 }
@@ -10975,106 +8862,27 @@ pub struct GetObjectAnnotationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetObjectAnnotationOutput {
-    /// Sets `AnnotationPayload` (see [`Self::annotation_payload`]).
-    pub fn annotation_payload(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.annotation_payload = Some(value.into());
-        self
-    }
-    /// Sets `ObjectVersionId` (see [`Self::object_version_id`]).
-    pub fn object_version_id(mut self, value: impl Into<String>) -> Self {
-        self.object_version_id = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `ContentLength` (see [`Self::content_length`]).
-    pub fn content_length(mut self, value: i64) -> Self {
-        self.content_length = Some(value);
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationStatus` (see [`Self::replication_status`]).
-    pub fn replication_status(mut self, value: impl Into<crate::types::ReplicationStatus>) -> Self {
-        self.replication_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetObjectAnnotationOutput {
+    into annotation_payload("AnnotationPayload"): myaws_core::body::ByteStream;
+    into object_version_id("ObjectVersionId"): String;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    value content_length("ContentLength"): i64;
+    into e_tag("ETag"): String;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+    into replication_status("ReplicationStatus"): crate::types::ReplicationStatus;
+});
 
 impl FromValue for GetObjectAnnotationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11103,257 +8911,10 @@ impl FromValue for GetObjectAnnotationOutput {
     }
 }
 
-/// The `GetObjectAnnotationRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetObjectAnnotationRequest {
-    /// The name of the bucket that contains the object.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The object key.
-    ///
-    /// Required.
-    pub key: Option<String>,
-    /// The name of the annotation to retrieve.
-    ///
-    /// Length Constraints: Minimum length of 1. Maximum length of 512 bytes.
-    ///
-    /// Required.
-    pub annotation_name: Option<String>,
-    /// The version ID of the object.
-    pub version_id: Option<String>,
-    /// The `RequestPayer` member.
-    pub request_payer: Option<crate::types::RequestPayer>,
-    /// The account ID of the expected bucket owner. If the bucket is owned by a different account, the request fails with an HTTP 403 (Access Denied) error.
-    pub expected_bucket_owner: Option<String>,
-    /// Set to `ENABLED` to validate the checksum of the annotation payload on retrieval.
-    pub checksum_mode: Option<crate::types::ChecksumMode>,
-}
-
-impl GetObjectAnnotationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `AnnotationName` (see [`Self::annotation_name`]).
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.annotation_name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMode` (see [`Self::checksum_mode`]).
-    pub fn checksum_mode(mut self, value: impl Into<crate::types::ChecksumMode>) -> Self {
-        self.checksum_mode = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetObjectAnnotationRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.key.into_value(),
-            self.annotation_name.into_value(),
-            self.version_id.into_value(),
-            self.request_payer.into_value(),
-            self.expected_bucket_owner.into_value(),
-            self.checksum_mode.into_value(),
-        ])
-    }
-}
-
-/// The `GetObjectAttributesOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetObjectAttributesOutput {
-    /// Specifies whether the object retrieved was (`true`) or was not (`false`) a delete marker. If `false`, this response header does not appear in the response. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub delete_marker: Option<bool>,
-    /// Date and time when the object was last modified.
-    pub last_modified: Option<myaws_core::DateTime>,
-    /// The version ID of the object.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub version_id: Option<String>,
-    /// The `RequestCharged` member.
-    pub request_charged: Option<crate::types::RequestCharged>,
-    /// An ETag is an opaque identifier assigned by a web server to a specific version of a resource found at a URL.
-    pub e_tag: Option<String>,
-    /// The checksum or digest of the object.
-    pub checksum: Option<crate::types::Checksum>,
-    /// A collection of parts associated with a multipart upload.
-    pub object_parts: Option<crate::types::GetObjectAttributesParts>,
-    /// Provides the storage class information of the object. Amazon S3 returns this header for all objects except for S3 Standard storage class objects.
-    ///
-    /// For more information, see [Storage Classes](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html).
-    ///
-    /// **Directory buckets** - Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
-    pub storage_class: Option<crate::types::StorageClass>,
-    /// The size of the object in bytes.
-    pub object_size: Option<i64>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetObjectAttributesOutput {
-    /// Sets `DeleteMarker` (see [`Self::delete_marker`]).
-    pub fn delete_marker(mut self, value: bool) -> Self {
-        self.delete_marker = Some(value);
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `Checksum` (see [`Self::checksum`]).
-    pub fn checksum(mut self, value: crate::types::Checksum) -> Self {
-        self.checksum = Some(value);
-        self
-    }
-    /// Sets `ObjectParts` (see [`Self::object_parts`]).
-    pub fn object_parts(mut self, value: crate::types::GetObjectAttributesParts) -> Self {
-        self.object_parts = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `ObjectSize` (see [`Self::object_size`]).
-    pub fn object_size(mut self, value: i64) -> Self {
-        self.object_size = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetObjectAttributesOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.delete_marker = r.next("DeleteMarker")?;
-        out.last_modified = r.next("LastModified")?;
-        out.version_id = r.next("VersionId")?;
-        out.request_charged = r.next("RequestCharged")?;
-        out.e_tag = r.next("ETag")?;
-        out.checksum = r.next("Checksum")?;
-        out.object_parts = r.next("ObjectParts")?;
-        out.storage_class = r.next("StorageClass")?;
-        out.object_size = r.next("ObjectSize")?;
-        Ok(out)
-    }
-}
-
-/// A collection of parts associated with a multipart upload.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetObjectAttributesParts {
-    /// The total number of parts.
-    pub total_parts_count: Option<i32>,
-    /// The marker for the current part.
-    pub part_number_marker: Option<i32>,
-    /// When a list is truncated, this element specifies the last part in the list, as well as the value to use for the `PartNumberMarker` request parameter in a subsequent request.
-    pub next_part_number_marker: Option<i32>,
-    /// The maximum number of parts allowed in the response.
-    pub max_parts: Option<i32>,
-    /// Indicates whether the returned list of parts is truncated. A value of `true` indicates that the list was truncated. A list can be truncated if the number of parts exceeds the limit returned in the `MaxParts` element.
-    pub is_truncated: Option<bool>,
-    /// A container for elements related to a particular part. A response can contain zero or more `Parts` elements.
-    ///
-    /// - **General purpose buckets** - For `GetObjectAttributes`, if an additional checksum (including `x-amz-checksum-crc32`, `x-amz-checksum-crc32c`, `x-amz-checksum-sha1`, or `x-amz-checksum-sha256`) isn't applied to the object specified in the request, the response doesn't return the `Part` element.
-    /// - **Directory buckets** - For `GetObjectAttributes`, regardless of whether an additional checksum is applied to the object specified in the request, the response returns the `Part` element.
-    pub parts: Option<Vec<crate::types::ObjectPart>>,
-}
-
-impl GetObjectAttributesParts {
-    /// Sets `TotalPartsCount` (see [`Self::total_parts_count`]).
-    pub fn total_parts_count(mut self, value: i32) -> Self {
-        self.total_parts_count = Some(value);
-        self
-    }
-    /// Sets `PartNumberMarker` (see [`Self::part_number_marker`]).
-    pub fn part_number_marker(mut self, value: i32) -> Self {
-        self.part_number_marker = Some(value);
-        self
-    }
-    /// Sets `NextPartNumberMarker` (see [`Self::next_part_number_marker`]).
-    pub fn next_part_number_marker(mut self, value: i32) -> Self {
-        self.next_part_number_marker = Some(value);
-        self
-    }
-    /// Sets `MaxParts` (see [`Self::max_parts`]).
-    pub fn max_parts(mut self, value: i32) -> Self {
-        self.max_parts = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Parts` (see [`Self::parts`]).
-    pub fn parts(mut self, value: Vec<crate::types::ObjectPart>) -> Self {
-        self.parts = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetObjectAttributesParts {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.total_parts_count = r.next("TotalPartsCount")?;
-        out.part_number_marker = r.next("PartNumberMarker")?;
-        out.next_part_number_marker = r.next("NextPartNumberMarker")?;
-        out.max_parts = r.next("MaxParts")?;
-        out.is_truncated = r.next("IsTruncated")?;
-        out.parts = r.next("Parts")?;
-        Ok(out)
-    }
-}
-
 /// The `GetObjectAttributesRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetObjectAttributesRequest {
+pub struct GetObjectAttributesInput {
     /// The name of the bucket that contains the object.
     ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -11400,9 +8961,9 @@ pub struct GetObjectAttributesRequest {
     pub object_attributes: Option<Vec<crate::types::ObjectAttributes>>,
 }
 
-impl std::fmt::Debug for GetObjectAttributesRequest {
+impl std::fmt::Debug for GetObjectAttributesInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetObjectAttributesRequest");
+        let mut d = f.debug_struct("GetObjectAttributesInput");
         d.field("bucket", &self.bucket);
         d.field("key", &self.key);
         d.field("version_id", &self.version_id);
@@ -11421,65 +8982,21 @@ impl std::fmt::Debug for GetObjectAttributesRequest {
     }
 }
 
-impl GetObjectAttributesRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `MaxParts` (see [`Self::max_parts`]).
-    pub fn max_parts(mut self, value: i32) -> Self {
-        self.max_parts = Some(value);
-        self
-    }
-    /// Sets `PartNumberMarker` (see [`Self::part_number_marker`]).
-    pub fn part_number_marker(mut self, value: i32) -> Self {
-        self.part_number_marker = Some(value);
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKey` (see [`Self::sse_customer_key`]).
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `ObjectAttributes` (see [`Self::object_attributes`]).
-    pub fn object_attributes(mut self, value: Vec<crate::types::ObjectAttributes>) -> Self {
-        self.object_attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetObjectAttributesInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    value max_parts("MaxParts"): i32;
+    value part_number_marker("PartNumberMarker"): i32;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key("SSECustomerKey"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    list_into object_attributes("ObjectAttributes"): crate::types::ObjectAttributes, push_object_attributes;
+});
 
-impl IntoValue for GetObjectAttributesRequest {
+impl IntoValue for GetObjectAttributesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -11497,37 +9014,321 @@ impl IntoValue for GetObjectAttributesRequest {
     }
 }
 
-/// The `GetObjectLegalHoldOutput` structure.
+/// The `GetObjectAttributesOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetObjectLegalHoldOutput {
-    /// The current legal hold status for the specified object.
-    pub legal_hold: Option<crate::types::ObjectLockLegalHold>,
+pub struct GetObjectAttributesOutput {
+    /// Specifies whether the object retrieved was (`true`) or was not (`false`) a delete marker. If `false`, this response header does not appear in the response. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub delete_marker: Option<bool>,
+    /// Date and time when the object was last modified.
+    pub last_modified: Option<myaws_core::DateTime>,
+    /// The version ID of the object.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub version_id: Option<String>,
+    /// The `RequestCharged` member.
+    pub request_charged: Option<crate::types::RequestCharged>,
+    /// An ETag is an opaque identifier assigned by a web server to a specific version of a resource found at a URL.
+    pub e_tag: Option<String>,
+    /// The checksum or digest of the object.
+    pub checksum: Option<crate::types::Checksum>,
+    /// A collection of parts associated with a multipart upload.
+    pub object_parts: Option<crate::types::GetObjectAttributesParts>,
+    /// Provides the storage class information of the object. Amazon S3 returns this header for all objects except for S3 Standard storage class objects.
+    ///
+    /// For more information, see [Storage Classes](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html).
+    ///
+    /// **Directory buckets** - Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
+    pub storage_class: Option<crate::types::StorageClass>,
+    /// The size of the object in bytes.
+    pub object_size: Option<i64>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetObjectLegalHoldOutput {
-    /// Sets `LegalHold` (see [`Self::legal_hold`]).
-    pub fn legal_hold(mut self, value: crate::types::ObjectLockLegalHold) -> Self {
-        self.legal_hold = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetObjectAttributesOutput {
+    value delete_marker("DeleteMarker"): bool;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    into version_id("VersionId"): String;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+    into e_tag("ETag"): String;
+    value checksum("Checksum"): crate::types::Checksum;
+    value object_parts("ObjectParts"): crate::types::GetObjectAttributesParts;
+    into storage_class("StorageClass"): crate::types::StorageClass;
+    value object_size("ObjectSize"): i64;
+});
 
-impl FromValue for GetObjectLegalHoldOutput {
+impl FromValue for GetObjectAttributesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
-        out.legal_hold = r.next("LegalHold")?;
+        out.delete_marker = r.next("DeleteMarker")?;
+        out.last_modified = r.next("LastModified")?;
+        out.version_id = r.next("VersionId")?;
+        out.request_charged = r.next("RequestCharged")?;
+        out.e_tag = r.next("ETag")?;
+        out.checksum = r.next("Checksum")?;
+        out.object_parts = r.next("ObjectParts")?;
+        out.storage_class = r.next("StorageClass")?;
+        out.object_size = r.next("ObjectSize")?;
         Ok(out)
+    }
+}
+
+/// A collection of parts associated with a multipart upload.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectAttributesParts {
+    /// The total number of parts.
+    pub total_parts_count: Option<i32>,
+    /// The marker for the current part.
+    pub part_number_marker: Option<i32>,
+    /// When a list is truncated, this element specifies the last part in the list, as well as the value to use for the `PartNumberMarker` request parameter in a subsequent request.
+    pub next_part_number_marker: Option<i32>,
+    /// The maximum number of parts allowed in the response.
+    pub max_parts: Option<i32>,
+    /// Indicates whether the returned list of parts is truncated. A value of `true` indicates that the list was truncated. A list can be truncated if the number of parts exceeds the limit returned in the `MaxParts` element.
+    pub is_truncated: Option<bool>,
+    /// A container for elements related to a particular part. A response can contain zero or more `Parts` elements.
+    ///
+    /// - **General purpose buckets** - For `GetObjectAttributes`, if an additional checksum (including `x-amz-checksum-crc32`, `x-amz-checksum-crc32c`, `x-amz-checksum-sha1`, or `x-amz-checksum-sha256`) isn't applied to the object specified in the request, the response doesn't return the `Part` element.
+    /// - **Directory buckets** - For `GetObjectAttributes`, regardless of whether an additional checksum is applied to the object specified in the request, the response returns the `Part` element.
+    pub parts: Option<Vec<crate::types::ObjectPart>>,
+}
+
+myaws_core::setters!(GetObjectAttributesParts {
+    value total_parts_count("TotalPartsCount"): i32;
+    value part_number_marker("PartNumberMarker"): i32;
+    value next_part_number_marker("NextPartNumberMarker"): i32;
+    value max_parts("MaxParts"): i32;
+    value is_truncated("IsTruncated"): bool;
+    list parts("Parts"): crate::types::ObjectPart, push_parts;
+});
+
+impl FromValue for GetObjectAttributesParts {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.total_parts_count = r.next("TotalPartsCount")?;
+        out.part_number_marker = r.next("PartNumberMarker")?;
+        out.next_part_number_marker = r.next("NextPartNumberMarker")?;
+        out.max_parts = r.next("MaxParts")?;
+        out.is_truncated = r.next("IsTruncated")?;
+        out.parts = r.next("Parts")?;
+        Ok(out)
+    }
+}
+
+/// The `GetObjectRequest` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectInput {
+    /// The bucket name containing the object.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Object Lambda access points** - When you use this action with an Object Lambda access point, you must direct requests to the Object Lambda access point hostname. The Object Lambda access point hostname takes the form *AccessPointName*-*AccountId*.s3-object-lambda.*Region*.amazonaws.com.
+    ///
+    /// Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form ` *AccessPointName*-*AccountId*.*outpostID*.s3-outposts.*Region*.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// Return the object only if its entity tag (ETag) is the same as the one specified in this header; otherwise, return a `412 Precondition Failed` error.
+    ///
+    /// If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows: `If-Match` condition evaluates to `true`, and; `If-Unmodified-Since` condition evaluates to `false`; then, S3 returns `200 OK` and the data requested.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
+    pub if_match: Option<String>,
+    /// Return the object only if it has been modified since the specified time; otherwise, return a `304 Not Modified` error.
+    ///
+    /// If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows:` If-None-Match` condition evaluates to `false`, and; `If-Modified-Since` condition evaluates to `true`; then, S3 returns `304 Not Modified` status code.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
+    pub if_modified_since: Option<myaws_core::DateTime>,
+    /// Return the object only if its entity tag (ETag) is different from the one specified in this header; otherwise, return a `304 Not Modified` error.
+    ///
+    /// If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows:` If-None-Match` condition evaluates to `false`, and; `If-Modified-Since` condition evaluates to `true`; then, S3 returns `304 Not Modified` HTTP status code.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
+    pub if_none_match: Option<String>,
+    /// Return the object only if it has not been modified since the specified time; otherwise, return a `412 Precondition Failed` error.
+    ///
+    /// If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows: `If-Match` condition evaluates to `true`, and; `If-Unmodified-Since` condition evaluates to `false`; then, S3 returns `200 OK` and the data requested.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
+    pub if_unmodified_since: Option<myaws_core::DateTime>,
+    /// Key of the object to get.
+    ///
+    /// Required.
+    pub key: Option<String>,
+    /// Downloads the specified byte range of an object. For more information about the HTTP Range header, see [https://www.rfc-editor.org/rfc/rfc9110.html#name-range](https://www.rfc-editor.org/rfc/rfc9110.html#name-range).
+    ///
+    /// Amazon S3 doesn't support retrieving multiple ranges of data per `GET` request.
+    pub range: Option<String>,
+    /// Sets the `Cache-Control` header of the response.
+    pub response_cache_control: Option<String>,
+    /// Sets the `Content-Disposition` header of the response.
+    pub response_content_disposition: Option<String>,
+    /// Sets the `Content-Encoding` header of the response.
+    pub response_content_encoding: Option<String>,
+    /// Sets the `Content-Language` header of the response.
+    pub response_content_language: Option<String>,
+    /// Sets the `Content-Type` header of the response.
+    pub response_content_type: Option<String>,
+    /// Sets the `Expires` header of the response.
+    pub response_expires: Option<myaws_core::DateTime>,
+    /// Version ID used to reference a specific version of the object.
+    ///
+    /// By default, the `GetObject` operation returns the current version of an object. To return a different version, use the `versionId` subresource.
+    ///
+    /// - If you include a `versionId` in your request header, you must have the `s3:GetObjectVersion` permission to access a specific version of an object. The `s3:GetObject` permission is not required in this scenario.
+    /// - If you request the current version of an object without a specific `versionId` in the request header, only the `s3:GetObject` permission is required. The `s3:GetObjectVersion` permission is not required in this scenario.
+    /// - **Directory buckets** - S3 Versioning isn't enabled and supported for directory buckets. For this API operation, only the `null` value of the version ID is supported by directory buckets. You can only specify `null` to the `versionId` query parameter in the request.
+    ///
+    /// For more information about versioning, see [PutBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketVersioning.html).
+    pub version_id: Option<String>,
+    /// Specifies the algorithm to use when decrypting the object (for example, `AES256`).
+    ///
+    /// If you encrypt an object by using server-side encryption with customer-provided encryption keys (SSE-C) when you store the object in Amazon S3, then when you GET the object, you must use the following headers:
+    ///
+    /// - `x-amz-server-side-encryption-customer-algorithm`
+    /// - `x-amz-server-side-encryption-customer-key`
+    /// - `x-amz-server-side-encryption-customer-key-MD5`
+    ///
+    /// For more information about SSE-C, see [Server-Side Encryption (Using Customer-Provided Encryption Keys)](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_algorithm: Option<String>,
+    /// Specifies the customer-provided encryption key that you originally provided for Amazon S3 to encrypt the data before storing it. This value is used to decrypt the object when recovering it and must match the one used when storing the data. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
+    ///
+    /// If you encrypt an object by using server-side encryption with customer-provided encryption keys (SSE-C) when you store the object in Amazon S3, then when you GET the object, you must use the following headers:
+    ///
+    /// - `x-amz-server-side-encryption-customer-algorithm`
+    /// - `x-amz-server-side-encryption-customer-key`
+    /// - `x-amz-server-side-encryption-customer-key-MD5`
+    ///
+    /// For more information about SSE-C, see [Server-Side Encryption (Using Customer-Provided Encryption Keys)](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key: Option<String>,
+    /// Specifies the 128-bit MD5 digest of the customer-provided encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// If you encrypt an object by using server-side encryption with customer-provided encryption keys (SSE-C) when you store the object in Amazon S3, then when you GET the object, you must use the following headers:
+    ///
+    /// - `x-amz-server-side-encryption-customer-algorithm`
+    /// - `x-amz-server-side-encryption-customer-key`
+    /// - `x-amz-server-side-encryption-customer-key-MD5`
+    ///
+    /// For more information about SSE-C, see [Server-Side Encryption (Using Customer-Provided Encryption Keys)](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key_md5: Option<String>,
+    /// The `RequestPayer` member.
+    pub request_payer: Option<crate::types::RequestPayer>,
+    /// Part number of the object being read. This is a positive integer between 1 and 10,000. Effectively performs a 'ranged' GET request for the part specified. Useful for downloading just a part of an object.
+    pub part_number: Option<i32>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+    /// To retrieve the checksum, this mode must be enabled.
+    pub checksum_mode: Option<crate::types::ChecksumMode>,
+}
+
+impl std::fmt::Debug for GetObjectInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("GetObjectInput");
+        d.field("bucket", &self.bucket);
+        d.field("if_match", &self.if_match);
+        d.field("if_modified_since", &self.if_modified_since);
+        d.field("if_none_match", &self.if_none_match);
+        d.field("if_unmodified_since", &self.if_unmodified_since);
+        d.field("key", &self.key);
+        d.field("range", &self.range);
+        d.field("response_cache_control", &self.response_cache_control);
+        d.field(
+            "response_content_disposition",
+            &self.response_content_disposition,
+        );
+        d.field("response_content_encoding", &self.response_content_encoding);
+        d.field("response_content_language", &self.response_content_language);
+        d.field("response_content_type", &self.response_content_type);
+        d.field("response_expires", &self.response_expires);
+        d.field("version_id", &self.version_id);
+        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
+        d.field(
+            "sse_customer_key",
+            &self.sse_customer_key.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field("request_payer", &self.request_payer);
+        d.field("part_number", &self.part_number);
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
+        d.field("checksum_mode", &self.checksum_mode);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(GetObjectInput {
+    into bucket("Bucket"): String;
+    into if_match("IfMatch"): String;
+    value if_modified_since("IfModifiedSince"): myaws_core::DateTime;
+    into if_none_match("IfNoneMatch"): String;
+    value if_unmodified_since("IfUnmodifiedSince"): myaws_core::DateTime;
+    into key("Key"): String;
+    into range("Range"): String;
+    into response_cache_control("ResponseCacheControl"): String;
+    into response_content_disposition("ResponseContentDisposition"): String;
+    into response_content_encoding("ResponseContentEncoding"): String;
+    into response_content_language("ResponseContentLanguage"): String;
+    into response_content_type("ResponseContentType"): String;
+    value response_expires("ResponseExpires"): myaws_core::DateTime;
+    into version_id("VersionId"): String;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key("SSECustomerKey"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    value part_number("PartNumber"): i32;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into checksum_mode("ChecksumMode"): crate::types::ChecksumMode;
+});
+
+impl IntoValue for GetObjectInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.if_match.into_value(),
+            self.if_modified_since.into_value(),
+            self.if_none_match.into_value(),
+            self.if_unmodified_since.into_value(),
+            self.key.into_value(),
+            self.range.into_value(),
+            self.response_cache_control.into_value(),
+            self.response_content_disposition.into_value(),
+            self.response_content_encoding.into_value(),
+            self.response_content_language.into_value(),
+            self.response_content_type.into_value(),
+            self.response_expires.into_value(),
+            self.version_id.into_value(),
+            self.sse_customer_algorithm.into_value(),
+            self.sse_customer_key.into_value(),
+            self.sse_customer_key_md5.into_value(),
+            self.request_payer.into_value(),
+            self.part_number.into_value(),
+            self.expected_bucket_owner.into_value(),
+            self.checksum_mode.into_value(),
+        ])
     }
 }
 
 /// The `GetObjectLegalHoldRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetObjectLegalHoldRequest {
+pub struct GetObjectLegalHoldInput {
     /// The bucket name containing the object whose legal hold status you want to retrieve.
     ///
     /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
@@ -11546,41 +9347,72 @@ pub struct GetObjectLegalHoldRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetObjectLegalHoldRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetObjectLegalHoldInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetObjectLegalHoldRequest {
+impl IntoValue for GetObjectLegalHoldInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
             self.key.into_value(),
             self.version_id.into_value(),
             self.request_payer.into_value(),
+            self.expected_bucket_owner.into_value(),
+        ])
+    }
+}
+
+/// The `GetObjectLegalHoldOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectLegalHoldOutput {
+    /// The current legal hold status for the specified object.
+    pub legal_hold: Option<crate::types::ObjectLockLegalHold>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetObjectLegalHoldOutput {
+    value legal_hold("LegalHold"): crate::types::ObjectLockLegalHold;
+});
+
+impl FromValue for GetObjectLegalHoldOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.legal_hold = r.next("LegalHold")?;
+        Ok(out)
+    }
+}
+
+/// The `GetObjectLockConfigurationRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectLockConfigurationInput {
+    /// The bucket whose Object Lock configuration you want to retrieve.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(GetObjectLockConfigurationInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for GetObjectLockConfigurationInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
             self.expected_bucket_owner.into_value(),
         ])
     }
@@ -11596,16 +9428,9 @@ pub struct GetObjectLockConfigurationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetObjectLockConfigurationOutput {
-    /// Sets `ObjectLockConfiguration` (see [`Self::object_lock_configuration`]).
-    pub fn object_lock_configuration(
-        mut self,
-        value: crate::types::ObjectLockConfiguration,
-    ) -> Self {
-        self.object_lock_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetObjectLockConfigurationOutput {
+    value object_lock_configuration("ObjectLockConfiguration"): crate::types::ObjectLockConfiguration;
+});
 
 impl FromValue for GetObjectLockConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11613,42 +9438,6 @@ impl FromValue for GetObjectLockConfigurationOutput {
         let mut out = Self::default();
         out.object_lock_configuration = r.next("ObjectLockConfiguration")?;
         Ok(out)
-    }
-}
-
-/// The `GetObjectLockConfigurationRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetObjectLockConfigurationRequest {
-    /// The bucket whose Object Lock configuration you want to retrieve.
-    ///
-    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
-}
-
-impl GetObjectLockConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetObjectLockConfigurationRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.expected_bucket_owner.into_value(),
-        ])
     }
 }
 
@@ -11844,234 +9633,52 @@ impl std::fmt::Debug for GetObjectOutput {
     }
 }
 
-impl GetObjectOutput {
-    /// Sets `Body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `DeleteMarker` (see [`Self::delete_marker`]).
-    pub fn delete_marker(mut self, value: bool) -> Self {
-        self.delete_marker = Some(value);
-        self
-    }
-    /// Sets `AcceptRanges` (see [`Self::accept_ranges`]).
-    pub fn accept_ranges(mut self, value: impl Into<String>) -> Self {
-        self.accept_ranges = Some(value.into());
-        self
-    }
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.expiration = Some(value.into());
-        self
-    }
-    /// Sets `Restore` (see [`Self::restore`]).
-    pub fn restore(mut self, value: impl Into<String>) -> Self {
-        self.restore = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `ContentLength` (see [`Self::content_length`]).
-    pub fn content_length(mut self, value: i64) -> Self {
-        self.content_length = Some(value);
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-    /// Sets `MissingMeta` (see [`Self::missing_meta`]).
-    pub fn missing_meta(mut self, value: i32) -> Self {
-        self.missing_meta = Some(value);
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `CacheControl` (see [`Self::cache_control`]).
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.cache_control = Some(value.into());
-        self
-    }
-    /// Sets `ContentDisposition` (see [`Self::content_disposition`]).
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.content_disposition = Some(value.into());
-        self
-    }
-    /// Sets `ContentEncoding` (see [`Self::content_encoding`]).
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.content_encoding = Some(value.into());
-        self
-    }
-    /// Sets `ContentLanguage` (see [`Self::content_language`]).
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.content_language = Some(value.into());
-        self
-    }
-    /// Sets `ContentRange` (see [`Self::content_range`]).
-    pub fn content_range(mut self, value: impl Into<String>) -> Self {
-        self.content_range = Some(value.into());
-        self
-    }
-    /// Sets `ContentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `Expires` (see [`Self::expires`]).
-    pub fn expires(mut self, value: myaws_core::DateTime) -> Self {
-        self.expires = Some(value);
-        self
-    }
-    /// Sets `WebsiteRedirectLocation` (see [`Self::website_redirect_location`]).
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.website_redirect_location = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `Metadata` (see [`Self::metadata`]).
-    pub fn metadata(mut self, value: HashMap<String, String>) -> Self {
-        self.metadata = Some(value);
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationStatus` (see [`Self::replication_status`]).
-    pub fn replication_status(mut self, value: impl Into<crate::types::ReplicationStatus>) -> Self {
-        self.replication_status = Some(value.into());
-        self
-    }
-    /// Sets `PartsCount` (see [`Self::parts_count`]).
-    pub fn parts_count(mut self, value: i32) -> Self {
-        self.parts_count = Some(value);
-        self
-    }
-    /// Sets `TagCount` (see [`Self::tag_count`]).
-    pub fn tag_count(mut self, value: i32) -> Self {
-        self.tag_count = Some(value);
-        self
-    }
-    /// Sets `ObjectLockMode` (see [`Self::object_lock_mode`]).
-    pub fn object_lock_mode(mut self, value: impl Into<crate::types::ObjectLockMode>) -> Self {
-        self.object_lock_mode = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockRetainUntilDate` (see [`Self::object_lock_retain_until_date`]).
-    pub fn object_lock_retain_until_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Sets `ObjectLockLegalHoldStatus` (see [`Self::object_lock_legal_hold_status`]).
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<crate::types::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// Sets `ExpiresString` (see [`Self::expires_string`]).
-    pub fn expires_string(mut self, value: impl Into<String>) -> Self {
-        self.expires_string = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetObjectOutput {
+    into body("Body"): myaws_core::body::ByteStream;
+    value delete_marker("DeleteMarker"): bool;
+    into accept_ranges("AcceptRanges"): String;
+    into expiration("Expiration"): String;
+    into restore("Restore"): String;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    value content_length("ContentLength"): i64;
+    into e_tag("ETag"): String;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+    value missing_meta("MissingMeta"): i32;
+    into version_id("VersionId"): String;
+    into cache_control("CacheControl"): String;
+    into content_disposition("ContentDisposition"): String;
+    into content_encoding("ContentEncoding"): String;
+    into content_language("ContentLanguage"): String;
+    into content_range("ContentRange"): String;
+    into content_type("ContentType"): String;
+    value expires("Expires"): myaws_core::DateTime;
+    into website_redirect_location("WebsiteRedirectLocation"): String;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    map_into metadata("Metadata"): String, insert_metadata;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    into storage_class("StorageClass"): crate::types::StorageClass;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+    into replication_status("ReplicationStatus"): crate::types::ReplicationStatus;
+    value parts_count("PartsCount"): i32;
+    value tag_count("TagCount"): i32;
+    into object_lock_mode("ObjectLockMode"): crate::types::ObjectLockMode;
+    value object_lock_retain_until_date("ObjectLockRetainUntilDate"): myaws_core::DateTime;
+    into object_lock_legal_hold_status("ObjectLockLegalHoldStatus"): crate::types::ObjectLockLegalHoldStatus;
+    into expires_string("ExpiresString"): String;
+});
 
 impl FromValue for GetObjectOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12125,325 +9732,10 @@ impl FromValue for GetObjectOutput {
     }
 }
 
-/// The `GetObjectRequest` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetObjectRequest {
-    /// The bucket name containing the object.
-    ///
-    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
-    ///
-    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
-    ///
-    /// **Object Lambda access points** - When you use this action with an Object Lambda access point, you must direct requests to the Object Lambda access point hostname. The Object Lambda access point hostname takes the form *AccessPointName*-*AccountId*.s3-object-lambda.*Region*.amazonaws.com.
-    ///
-    /// Object Lambda access points are not supported by directory buckets.
-    ///
-    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form ` *AccessPointName*-*AccountId*.*outpostID*.s3-outposts.*Region*.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// Return the object only if its entity tag (ETag) is the same as the one specified in this header; otherwise, return a `412 Precondition Failed` error.
-    ///
-    /// If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows: `If-Match` condition evaluates to `true`, and; `If-Unmodified-Since` condition evaluates to `false`; then, S3 returns `200 OK` and the data requested.
-    ///
-    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
-    pub if_match: Option<String>,
-    /// Return the object only if it has been modified since the specified time; otherwise, return a `304 Not Modified` error.
-    ///
-    /// If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows:` If-None-Match` condition evaluates to `false`, and; `If-Modified-Since` condition evaluates to `true`; then, S3 returns `304 Not Modified` status code.
-    ///
-    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
-    pub if_modified_since: Option<myaws_core::DateTime>,
-    /// Return the object only if its entity tag (ETag) is different from the one specified in this header; otherwise, return a `304 Not Modified` error.
-    ///
-    /// If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows:` If-None-Match` condition evaluates to `false`, and; `If-Modified-Since` condition evaluates to `true`; then, S3 returns `304 Not Modified` HTTP status code.
-    ///
-    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
-    pub if_none_match: Option<String>,
-    /// Return the object only if it has not been modified since the specified time; otherwise, return a `412 Precondition Failed` error.
-    ///
-    /// If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows: `If-Match` condition evaluates to `true`, and; `If-Unmodified-Since` condition evaluates to `false`; then, S3 returns `200 OK` and the data requested.
-    ///
-    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
-    pub if_unmodified_since: Option<myaws_core::DateTime>,
-    /// Key of the object to get.
-    ///
-    /// Required.
-    pub key: Option<String>,
-    /// Downloads the specified byte range of an object. For more information about the HTTP Range header, see [https://www.rfc-editor.org/rfc/rfc9110.html#name-range](https://www.rfc-editor.org/rfc/rfc9110.html#name-range).
-    ///
-    /// Amazon S3 doesn't support retrieving multiple ranges of data per `GET` request.
-    pub range: Option<String>,
-    /// Sets the `Cache-Control` header of the response.
-    pub response_cache_control: Option<String>,
-    /// Sets the `Content-Disposition` header of the response.
-    pub response_content_disposition: Option<String>,
-    /// Sets the `Content-Encoding` header of the response.
-    pub response_content_encoding: Option<String>,
-    /// Sets the `Content-Language` header of the response.
-    pub response_content_language: Option<String>,
-    /// Sets the `Content-Type` header of the response.
-    pub response_content_type: Option<String>,
-    /// Sets the `Expires` header of the response.
-    pub response_expires: Option<myaws_core::DateTime>,
-    /// Version ID used to reference a specific version of the object.
-    ///
-    /// By default, the `GetObject` operation returns the current version of an object. To return a different version, use the `versionId` subresource.
-    ///
-    /// - If you include a `versionId` in your request header, you must have the `s3:GetObjectVersion` permission to access a specific version of an object. The `s3:GetObject` permission is not required in this scenario.
-    /// - If you request the current version of an object without a specific `versionId` in the request header, only the `s3:GetObject` permission is required. The `s3:GetObjectVersion` permission is not required in this scenario.
-    /// - **Directory buckets** - S3 Versioning isn't enabled and supported for directory buckets. For this API operation, only the `null` value of the version ID is supported by directory buckets. You can only specify `null` to the `versionId` query parameter in the request.
-    ///
-    /// For more information about versioning, see [PutBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketVersioning.html).
-    pub version_id: Option<String>,
-    /// Specifies the algorithm to use when decrypting the object (for example, `AES256`).
-    ///
-    /// If you encrypt an object by using server-side encryption with customer-provided encryption keys (SSE-C) when you store the object in Amazon S3, then when you GET the object, you must use the following headers:
-    ///
-    /// - `x-amz-server-side-encryption-customer-algorithm`
-    /// - `x-amz-server-side-encryption-customer-key`
-    /// - `x-amz-server-side-encryption-customer-key-MD5`
-    ///
-    /// For more information about SSE-C, see [Server-Side Encryption (Using Customer-Provided Encryption Keys)](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_algorithm: Option<String>,
-    /// Specifies the customer-provided encryption key that you originally provided for Amazon S3 to encrypt the data before storing it. This value is used to decrypt the object when recovering it and must match the one used when storing the data. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
-    ///
-    /// If you encrypt an object by using server-side encryption with customer-provided encryption keys (SSE-C) when you store the object in Amazon S3, then when you GET the object, you must use the following headers:
-    ///
-    /// - `x-amz-server-side-encryption-customer-algorithm`
-    /// - `x-amz-server-side-encryption-customer-key`
-    /// - `x-amz-server-side-encryption-customer-key-MD5`
-    ///
-    /// For more information about SSE-C, see [Server-Side Encryption (Using Customer-Provided Encryption Keys)](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key: Option<String>,
-    /// Specifies the 128-bit MD5 digest of the customer-provided encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
-    ///
-    /// If you encrypt an object by using server-side encryption with customer-provided encryption keys (SSE-C) when you store the object in Amazon S3, then when you GET the object, you must use the following headers:
-    ///
-    /// - `x-amz-server-side-encryption-customer-algorithm`
-    /// - `x-amz-server-side-encryption-customer-key`
-    /// - `x-amz-server-side-encryption-customer-key-MD5`
-    ///
-    /// For more information about SSE-C, see [Server-Side Encryption (Using Customer-Provided Encryption Keys)](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key_md5: Option<String>,
-    /// The `RequestPayer` member.
-    pub request_payer: Option<crate::types::RequestPayer>,
-    /// Part number of the object being read. This is a positive integer between 1 and 10,000. Effectively performs a 'ranged' GET request for the part specified. Useful for downloading just a part of an object.
-    pub part_number: Option<i32>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
-    /// To retrieve the checksum, this mode must be enabled.
-    pub checksum_mode: Option<crate::types::ChecksumMode>,
-}
-
-impl std::fmt::Debug for GetObjectRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetObjectRequest");
-        d.field("bucket", &self.bucket);
-        d.field("if_match", &self.if_match);
-        d.field("if_modified_since", &self.if_modified_since);
-        d.field("if_none_match", &self.if_none_match);
-        d.field("if_unmodified_since", &self.if_unmodified_since);
-        d.field("key", &self.key);
-        d.field("range", &self.range);
-        d.field("response_cache_control", &self.response_cache_control);
-        d.field(
-            "response_content_disposition",
-            &self.response_content_disposition,
-        );
-        d.field("response_content_encoding", &self.response_content_encoding);
-        d.field("response_content_language", &self.response_content_language);
-        d.field("response_content_type", &self.response_content_type);
-        d.field("response_expires", &self.response_expires);
-        d.field("version_id", &self.version_id);
-        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
-        d.field(
-            "sse_customer_key",
-            &self.sse_customer_key.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field("request_payer", &self.request_payer);
-        d.field("part_number", &self.part_number);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
-        d.field("checksum_mode", &self.checksum_mode);
-        d.finish()
-    }
-}
-
-impl GetObjectRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `IfMatch` (see [`Self::if_match`]).
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.if_match = Some(value.into());
-        self
-    }
-    /// Sets `IfModifiedSince` (see [`Self::if_modified_since`]).
-    pub fn if_modified_since(mut self, value: myaws_core::DateTime) -> Self {
-        self.if_modified_since = Some(value);
-        self
-    }
-    /// Sets `IfNoneMatch` (see [`Self::if_none_match`]).
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.if_none_match = Some(value.into());
-        self
-    }
-    /// Sets `IfUnmodifiedSince` (see [`Self::if_unmodified_since`]).
-    pub fn if_unmodified_since(mut self, value: myaws_core::DateTime) -> Self {
-        self.if_unmodified_since = Some(value);
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Range` (see [`Self::range`]).
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.range = Some(value.into());
-        self
-    }
-    /// Sets `ResponseCacheControl` (see [`Self::response_cache_control`]).
-    pub fn response_cache_control(mut self, value: impl Into<String>) -> Self {
-        self.response_cache_control = Some(value.into());
-        self
-    }
-    /// Sets `ResponseContentDisposition` (see [`Self::response_content_disposition`]).
-    pub fn response_content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.response_content_disposition = Some(value.into());
-        self
-    }
-    /// Sets `ResponseContentEncoding` (see [`Self::response_content_encoding`]).
-    pub fn response_content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.response_content_encoding = Some(value.into());
-        self
-    }
-    /// Sets `ResponseContentLanguage` (see [`Self::response_content_language`]).
-    pub fn response_content_language(mut self, value: impl Into<String>) -> Self {
-        self.response_content_language = Some(value.into());
-        self
-    }
-    /// Sets `ResponseContentType` (see [`Self::response_content_type`]).
-    pub fn response_content_type(mut self, value: impl Into<String>) -> Self {
-        self.response_content_type = Some(value.into());
-        self
-    }
-    /// Sets `ResponseExpires` (see [`Self::response_expires`]).
-    pub fn response_expires(mut self, value: myaws_core::DateTime) -> Self {
-        self.response_expires = Some(value);
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKey` (see [`Self::sse_customer_key`]).
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `PartNumber` (see [`Self::part_number`]).
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.part_number = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMode` (see [`Self::checksum_mode`]).
-    pub fn checksum_mode(mut self, value: impl Into<crate::types::ChecksumMode>) -> Self {
-        self.checksum_mode = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetObjectRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.if_match.into_value(),
-            self.if_modified_since.into_value(),
-            self.if_none_match.into_value(),
-            self.if_unmodified_since.into_value(),
-            self.key.into_value(),
-            self.range.into_value(),
-            self.response_cache_control.into_value(),
-            self.response_content_disposition.into_value(),
-            self.response_content_encoding.into_value(),
-            self.response_content_language.into_value(),
-            self.response_content_type.into_value(),
-            self.response_expires.into_value(),
-            self.version_id.into_value(),
-            self.sse_customer_algorithm.into_value(),
-            self.sse_customer_key.into_value(),
-            self.sse_customer_key_md5.into_value(),
-            self.request_payer.into_value(),
-            self.part_number.into_value(),
-            self.expected_bucket_owner.into_value(),
-            self.checksum_mode.into_value(),
-        ])
-    }
-}
-
-/// The `GetObjectRetentionOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetObjectRetentionOutput {
-    /// The container element for an object's retention settings.
-    pub retention: Option<crate::types::ObjectLockRetention>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetObjectRetentionOutput {
-    /// Sets `Retention` (see [`Self::retention`]).
-    pub fn retention(mut self, value: crate::types::ObjectLockRetention) -> Self {
-        self.retention = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetObjectRetentionOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.retention = r.next("Retention")?;
-        Ok(out)
-    }
-}
-
 /// The `GetObjectRetentionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetObjectRetentionRequest {
+pub struct GetObjectRetentionInput {
     /// The bucket name containing the object whose retention settings you want to retrieve.
     ///
     /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
@@ -12462,35 +9754,15 @@ pub struct GetObjectRetentionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetObjectRetentionRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetObjectRetentionInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetObjectRetentionRequest {
+impl IntoValue for GetObjectRetentionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -12502,37 +9774,25 @@ impl IntoValue for GetObjectRetentionRequest {
     }
 }
 
-/// The `GetObjectTaggingOutput` structure.
+/// The `GetObjectRetentionOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetObjectTaggingOutput {
-    /// The versionId of the object for which you got the tagging information.
-    pub version_id: Option<String>,
-    /// Contains the tag set.
-    pub tag_set: Option<Vec<crate::types::Tag>>,
+pub struct GetObjectRetentionOutput {
+    /// The container element for an object's retention settings.
+    pub retention: Option<crate::types::ObjectLockRetention>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetObjectTaggingOutput {
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `TagSet` (see [`Self::tag_set`]).
-    pub fn tag_set(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tag_set = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetObjectRetentionOutput {
+    value retention("Retention"): crate::types::ObjectLockRetention;
+});
 
-impl FromValue for GetObjectTaggingOutput {
+impl FromValue for GetObjectRetentionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
-        out.version_id = r.next("VersionId")?;
-        out.tag_set = r.next("TagSet")?;
+        out.retention = r.next("Retention")?;
         Ok(out)
     }
 }
@@ -12540,7 +9800,7 @@ impl FromValue for GetObjectTaggingOutput {
 /// The `GetObjectTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetObjectTaggingRequest {
+pub struct GetObjectTaggingInput {
     /// The bucket name containing the object for which to get the tagging information.
     ///
     /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
@@ -12561,35 +9821,15 @@ pub struct GetObjectTaggingRequest {
     pub request_payer: Option<crate::types::RequestPayer>,
 }
 
-impl GetObjectTaggingRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetObjectTaggingInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+});
 
-impl IntoValue for GetObjectTaggingRequest {
+impl IntoValue for GetObjectTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -12597,6 +9837,69 @@ impl IntoValue for GetObjectTaggingRequest {
             self.version_id.into_value(),
             self.expected_bucket_owner.into_value(),
             self.request_payer.into_value(),
+        ])
+    }
+}
+
+/// The `GetObjectTaggingOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectTaggingOutput {
+    /// The versionId of the object for which you got the tagging information.
+    pub version_id: Option<String>,
+    /// Contains the tag set.
+    pub tag_set: Option<Vec<crate::types::Tag>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetObjectTaggingOutput {
+    into version_id("VersionId"): String;
+    list tag_set("TagSet"): crate::types::Tag, push_tag_set;
+});
+
+impl FromValue for GetObjectTaggingOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.version_id = r.next("VersionId")?;
+        out.tag_set = r.next("TagSet")?;
+        Ok(out)
+    }
+}
+
+/// The `GetObjectTorrentRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectTorrentInput {
+    /// The name of the bucket containing the object for which to get the torrent files.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The object key for which to get the information.
+    ///
+    /// Required.
+    pub key: Option<String>,
+    /// The `RequestPayer` member.
+    pub request_payer: Option<crate::types::RequestPayer>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(GetObjectTorrentInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for GetObjectTorrentInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.key.into_value(),
+            self.request_payer.into_value(),
+            self.expected_bucket_owner.into_value(),
         ])
     }
 }
@@ -12613,18 +9916,10 @@ pub struct GetObjectTorrentOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetObjectTorrentOutput {
-    /// Sets `Body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetObjectTorrentOutput {
+    into body("Body"): myaws_core::body::ByteStream;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
 impl FromValue for GetObjectTorrentOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12636,53 +9931,27 @@ impl FromValue for GetObjectTorrentOutput {
     }
 }
 
-/// The `GetObjectTorrentRequest` structure.
+/// The `GetPublicAccessBlockRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetObjectTorrentRequest {
-    /// The name of the bucket containing the object for which to get the torrent files.
+pub struct GetPublicAccessBlockInput {
+    /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to retrieve.
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// The object key for which to get the information.
-    ///
-    /// Required.
-    pub key: Option<String>,
-    /// The `RequestPayer` member.
-    pub request_payer: Option<crate::types::RequestPayer>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 
-impl GetObjectTorrentRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetPublicAccessBlockInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for GetObjectTorrentRequest {
+impl IntoValue for GetPublicAccessBlockInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
-            self.key.into_value(),
-            self.request_payer.into_value(),
             self.expected_bucket_owner.into_value(),
         ])
     }
@@ -12698,16 +9967,9 @@ pub struct GetPublicAccessBlockOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetPublicAccessBlockOutput {
-    /// Sets `PublicAccessBlockConfiguration` (see [`Self::public_access_block_configuration`]).
-    pub fn public_access_block_configuration(
-        mut self,
-        value: crate::types::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.public_access_block_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetPublicAccessBlockOutput {
+    value public_access_block_configuration("PublicAccessBlockConfiguration"): crate::types::PublicAccessBlockConfiguration;
+});
 
 impl FromValue for GetPublicAccessBlockOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12715,40 +9977,6 @@ impl FromValue for GetPublicAccessBlockOutput {
         let mut out = Self::default();
         out.public_access_block_configuration = r.next("PublicAccessBlockConfiguration")?;
         Ok(out)
-    }
-}
-
-/// The `GetPublicAccessBlockRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetPublicAccessBlockRequest {
-    /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to retrieve.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
-}
-
-impl GetPublicAccessBlockRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetPublicAccessBlockRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.expected_bucket_owner.into_value(),
-        ])
     }
 }
 
@@ -12762,13 +9990,9 @@ pub struct GlacierJobParameters {
     pub tier: Option<crate::types::Tier>,
 }
 
-impl GlacierJobParameters {
-    /// Sets `Tier` (see [`Self::tier`]).
-    pub fn tier(mut self, value: impl Into<crate::types::Tier>) -> Self {
-        self.tier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GlacierJobParameters {
+    into tier("Tier"): crate::types::Tier;
+});
 
 impl IntoValue for GlacierJobParameters {
     fn into_value(self) -> Value {
@@ -12786,18 +10010,10 @@ pub struct Grant {
     pub permission: Option<crate::types::Permission>,
 }
 
-impl Grant {
-    /// Sets `Grantee` (see [`Self::grantee`]).
-    pub fn grantee(mut self, value: crate::types::Grantee) -> Self {
-        self.grantee = Some(value);
-        self
-    }
-    /// Sets `Permission` (see [`Self::permission`]).
-    pub fn permission(mut self, value: impl Into<crate::types::Permission>) -> Self {
-        self.permission = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Grant {
+    value grantee("Grantee"): crate::types::Grantee;
+    into permission("Permission"): crate::types::Permission;
+});
 
 impl IntoValue for Grant {
     fn into_value(self) -> Value {
@@ -12836,33 +10052,13 @@ pub struct Grantee {
     pub uri: Option<String>,
 }
 
-impl Grantee {
-    /// Sets `DisplayName` (see [`Self::display_name`]).
-    pub fn display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = Some(value.into());
-        self
-    }
-    /// Sets `EmailAddress` (see [`Self::email_address`]).
-    pub fn email_address(mut self, value: impl Into<String>) -> Self {
-        self.email_address = Some(value.into());
-        self
-    }
-    /// Sets `ID` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::Type>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `URI` (see [`Self::uri`]).
-    pub fn uri(mut self, value: impl Into<String>) -> Self {
-        self.uri = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Grantee {
+    into display_name("DisplayName"): String;
+    into email_address("EmailAddress"): String;
+    into id("ID"): String;
+    into r#type("Type"): crate::types::Type;
+    into uri("URI"): String;
+});
 
 impl IntoValue for Grantee {
     fn into_value(self) -> Value {
@@ -12886,6 +10082,42 @@ impl FromValue for Grantee {
         out.r#type = r.next("Type")?;
         out.uri = r.next("URI")?;
         Ok(out)
+    }
+}
+
+/// The `HeadBucketRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct HeadBucketInput {
+    /// The bucket name.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Object Lambda access points** - When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
+    ///
+    /// Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form ` *AccessPointName*-*AccountId*.*outpostID*.s3-outposts.*Region*.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(HeadBucketInput {
+    into bucket("Bucket"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for HeadBucketInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.expected_bucket_owner.into_value(),
+        ])
     }
 }
 
@@ -12917,33 +10149,13 @@ pub struct HeadBucketOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl HeadBucketOutput {
-    /// Sets `BucketArn` (see [`Self::bucket_arn`]).
-    pub fn bucket_arn(mut self, value: impl Into<String>) -> Self {
-        self.bucket_arn = Some(value.into());
-        self
-    }
-    /// Sets `BucketLocationType` (see [`Self::bucket_location_type`]).
-    pub fn bucket_location_type(mut self, value: impl Into<crate::types::LocationType>) -> Self {
-        self.bucket_location_type = Some(value.into());
-        self
-    }
-    /// Sets `BucketLocationName` (see [`Self::bucket_location_name`]).
-    pub fn bucket_location_name(mut self, value: impl Into<String>) -> Self {
-        self.bucket_location_name = Some(value.into());
-        self
-    }
-    /// Sets `BucketRegion` (see [`Self::bucket_region`]).
-    pub fn bucket_region(mut self, value: impl Into<String>) -> Self {
-        self.bucket_region = Some(value.into());
-        self
-    }
-    /// Sets `AccessPointAlias` (see [`Self::access_point_alias`]).
-    pub fn access_point_alias(mut self, value: bool) -> Self {
-        self.access_point_alias = Some(value);
-        self
-    }
-}
+myaws_core::setters!(HeadBucketOutput {
+    into bucket_arn("BucketArn"): String;
+    into bucket_location_type("BucketLocationType"): crate::types::LocationType;
+    into bucket_location_name("BucketLocationName"): String;
+    into bucket_region("BucketRegion"): String;
+    value access_point_alias("AccessPointAlias"): bool;
+});
 
 impl FromValue for HeadBucketOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12958,17 +10170,15 @@ impl FromValue for HeadBucketOutput {
     }
 }
 
-/// The `HeadBucketRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The `HeadObjectRequest` structure.
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct HeadBucketRequest {
-    /// The bucket name.
+pub struct HeadObjectInput {
+    /// The name of the bucket that contains the object.
     ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
     ///
     /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
-    ///
-    /// **Object Lambda access points** - When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
     ///
     /// Object Lambda access points are not supported by directory buckets.
     ///
@@ -12976,28 +10186,180 @@ pub struct HeadBucketRequest {
     ///
     /// Required.
     pub bucket: Option<String>,
+    /// Return the object only if its entity tag (ETag) is the same as the one specified; otherwise, return a 412 (precondition failed) error.
+    ///
+    /// If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows:
+    ///
+    /// - `If-Match` condition evaluates to `true`, and;
+    /// - `If-Unmodified-Since` condition evaluates to `false`;
+    ///
+    /// Then Amazon S3 returns `200 OK` and the data requested.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
+    pub if_match: Option<String>,
+    /// Return the object only if it has been modified since the specified time; otherwise, return a 304 (not modified) error.
+    ///
+    /// If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows:
+    ///
+    /// - `If-None-Match` condition evaluates to `false`, and;
+    /// - `If-Modified-Since` condition evaluates to `true`;
+    ///
+    /// Then Amazon S3 returns the `304 Not Modified` response code.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
+    pub if_modified_since: Option<myaws_core::DateTime>,
+    /// Return the object only if its entity tag (ETag) is different from the one specified; otherwise, return a 304 (not modified) error.
+    ///
+    /// If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows:
+    ///
+    /// - `If-None-Match` condition evaluates to `false`, and;
+    /// - `If-Modified-Since` condition evaluates to `true`;
+    ///
+    /// Then Amazon S3 returns the `304 Not Modified` response code.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
+    pub if_none_match: Option<String>,
+    /// Return the object only if it has not been modified since the specified time; otherwise, return a 412 (precondition failed) error.
+    ///
+    /// If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows:
+    ///
+    /// - `If-Match` condition evaluates to `true`, and;
+    /// - `If-Unmodified-Since` condition evaluates to `false`;
+    ///
+    /// Then Amazon S3 returns `200 OK` and the data requested.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
+    pub if_unmodified_since: Option<myaws_core::DateTime>,
+    /// The object key.
+    ///
+    /// Required.
+    pub key: Option<String>,
+    /// HeadObject returns only the metadata for an object. If the Range is satisfiable, only the `ContentLength` is affected in the response. If the Range is not satisfiable, S3 returns a `416 - Requested Range Not Satisfiable` error.
+    pub range: Option<String>,
+    /// Sets the `Cache-Control` header of the response.
+    pub response_cache_control: Option<String>,
+    /// Sets the `Content-Disposition` header of the response.
+    pub response_content_disposition: Option<String>,
+    /// Sets the `Content-Encoding` header of the response.
+    pub response_content_encoding: Option<String>,
+    /// Sets the `Content-Language` header of the response.
+    pub response_content_language: Option<String>,
+    /// Sets the `Content-Type` header of the response.
+    pub response_content_type: Option<String>,
+    /// Sets the `Expires` header of the response.
+    pub response_expires: Option<myaws_core::DateTime>,
+    /// Version ID used to reference a specific version of the object.
+    ///
+    /// For directory buckets in this API operation, only the `null` value of the version ID is supported.
+    pub version_id: Option<String>,
+    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_algorithm: Option<String>,
+    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key: Option<String>,
+    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key_md5: Option<String>,
+    /// The `RequestPayer` member.
+    pub request_payer: Option<crate::types::RequestPayer>,
+    /// Part number of the object being read. This is a positive integer between 1 and 10,000. Effectively performs a 'ranged' HEAD request for the part specified. Useful querying about the size of the part and the number of parts in this object.
+    pub part_number: Option<i32>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
+    /// To retrieve the checksum, this parameter must be enabled.
+    ///
+    /// **General purpose buckets** - If you enable checksum mode and the object is uploaded with a [checksum](https://docs.aws.amazon.com/AmazonS3/latest/API/API_Checksum.html) and encrypted with an Key Management Service (KMS) key, you must have permission to use the `kms:Decrypt` action to retrieve the checksum.
+    ///
+    /// **Directory buckets** - If you enable `ChecksumMode` and the object is encrypted with Amazon Web Services Key Management Service (Amazon Web Services KMS), you must also have the `kms:GenerateDataKey` and `kms:Decrypt` permissions in IAM identity-based policies and KMS key policies for the KMS key to retrieve the checksum of the object.
+    pub checksum_mode: Option<crate::types::ChecksumMode>,
 }
 
-impl HeadBucketRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
+impl std::fmt::Debug for HeadObjectInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("HeadObjectInput");
+        d.field("bucket", &self.bucket);
+        d.field("if_match", &self.if_match);
+        d.field("if_modified_since", &self.if_modified_since);
+        d.field("if_none_match", &self.if_none_match);
+        d.field("if_unmodified_since", &self.if_unmodified_since);
+        d.field("key", &self.key);
+        d.field("range", &self.range);
+        d.field("response_cache_control", &self.response_cache_control);
+        d.field(
+            "response_content_disposition",
+            &self.response_content_disposition,
+        );
+        d.field("response_content_encoding", &self.response_content_encoding);
+        d.field("response_content_language", &self.response_content_language);
+        d.field("response_content_type", &self.response_content_type);
+        d.field("response_expires", &self.response_expires);
+        d.field("version_id", &self.version_id);
+        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
+        d.field(
+            "sse_customer_key",
+            &self.sse_customer_key.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field("request_payer", &self.request_payer);
+        d.field("part_number", &self.part_number);
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
+        d.field("checksum_mode", &self.checksum_mode);
+        d.finish()
     }
 }
 
-impl IntoValue for HeadBucketRequest {
+myaws_core::setters!(HeadObjectInput {
+    into bucket("Bucket"): String;
+    into if_match("IfMatch"): String;
+    value if_modified_since("IfModifiedSince"): myaws_core::DateTime;
+    into if_none_match("IfNoneMatch"): String;
+    value if_unmodified_since("IfUnmodifiedSince"): myaws_core::DateTime;
+    into key("Key"): String;
+    into range("Range"): String;
+    into response_cache_control("ResponseCacheControl"): String;
+    into response_content_disposition("ResponseContentDisposition"): String;
+    into response_content_encoding("ResponseContentEncoding"): String;
+    into response_content_language("ResponseContentLanguage"): String;
+    into response_content_type("ResponseContentType"): String;
+    value response_expires("ResponseExpires"): myaws_core::DateTime;
+    into version_id("VersionId"): String;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key("SSECustomerKey"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    value part_number("PartNumber"): i32;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into checksum_mode("ChecksumMode"): crate::types::ChecksumMode;
+});
+
+impl IntoValue for HeadObjectInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
+            self.if_match.into_value(),
+            self.if_modified_since.into_value(),
+            self.if_none_match.into_value(),
+            self.if_unmodified_since.into_value(),
+            self.key.into_value(),
+            self.range.into_value(),
+            self.response_cache_control.into_value(),
+            self.response_content_disposition.into_value(),
+            self.response_content_encoding.into_value(),
+            self.response_content_language.into_value(),
+            self.response_content_type.into_value(),
+            self.response_expires.into_value(),
+            self.version_id.into_value(),
+            self.sse_customer_algorithm.into_value(),
+            self.sse_customer_key.into_value(),
+            self.sse_customer_key_md5.into_value(),
+            self.request_payer.into_value(),
+            self.part_number.into_value(),
             self.expected_bucket_owner.into_value(),
+            self.checksum_mode.into_value(),
         ])
     }
 }
@@ -13211,234 +10573,52 @@ impl std::fmt::Debug for HeadObjectOutput {
     }
 }
 
-impl HeadObjectOutput {
-    /// Sets `DeleteMarker` (see [`Self::delete_marker`]).
-    pub fn delete_marker(mut self, value: bool) -> Self {
-        self.delete_marker = Some(value);
-        self
-    }
-    /// Sets `AcceptRanges` (see [`Self::accept_ranges`]).
-    pub fn accept_ranges(mut self, value: impl Into<String>) -> Self {
-        self.accept_ranges = Some(value.into());
-        self
-    }
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.expiration = Some(value.into());
-        self
-    }
-    /// Sets `Restore` (see [`Self::restore`]).
-    pub fn restore(mut self, value: impl Into<String>) -> Self {
-        self.restore = Some(value.into());
-        self
-    }
-    /// Sets `ArchiveStatus` (see [`Self::archive_status`]).
-    pub fn archive_status(mut self, value: impl Into<crate::types::ArchiveStatus>) -> Self {
-        self.archive_status = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `ContentLength` (see [`Self::content_length`]).
-    pub fn content_length(mut self, value: i64) -> Self {
-        self.content_length = Some(value);
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `MissingMeta` (see [`Self::missing_meta`]).
-    pub fn missing_meta(mut self, value: i32) -> Self {
-        self.missing_meta = Some(value);
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `CacheControl` (see [`Self::cache_control`]).
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.cache_control = Some(value.into());
-        self
-    }
-    /// Sets `ContentDisposition` (see [`Self::content_disposition`]).
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.content_disposition = Some(value.into());
-        self
-    }
-    /// Sets `ContentEncoding` (see [`Self::content_encoding`]).
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.content_encoding = Some(value.into());
-        self
-    }
-    /// Sets `ContentLanguage` (see [`Self::content_language`]).
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.content_language = Some(value.into());
-        self
-    }
-    /// Sets `ContentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `ContentRange` (see [`Self::content_range`]).
-    pub fn content_range(mut self, value: impl Into<String>) -> Self {
-        self.content_range = Some(value.into());
-        self
-    }
-    /// Sets `Expires` (see [`Self::expires`]).
-    pub fn expires(mut self, value: myaws_core::DateTime) -> Self {
-        self.expires = Some(value);
-        self
-    }
-    /// Sets `WebsiteRedirectLocation` (see [`Self::website_redirect_location`]).
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.website_redirect_location = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `Metadata` (see [`Self::metadata`]).
-    pub fn metadata(mut self, value: HashMap<String, String>) -> Self {
-        self.metadata = Some(value);
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationStatus` (see [`Self::replication_status`]).
-    pub fn replication_status(mut self, value: impl Into<crate::types::ReplicationStatus>) -> Self {
-        self.replication_status = Some(value.into());
-        self
-    }
-    /// Sets `PartsCount` (see [`Self::parts_count`]).
-    pub fn parts_count(mut self, value: i32) -> Self {
-        self.parts_count = Some(value);
-        self
-    }
-    /// Sets `TagCount` (see [`Self::tag_count`]).
-    pub fn tag_count(mut self, value: i32) -> Self {
-        self.tag_count = Some(value);
-        self
-    }
-    /// Sets `ObjectLockMode` (see [`Self::object_lock_mode`]).
-    pub fn object_lock_mode(mut self, value: impl Into<crate::types::ObjectLockMode>) -> Self {
-        self.object_lock_mode = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockRetainUntilDate` (see [`Self::object_lock_retain_until_date`]).
-    pub fn object_lock_retain_until_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Sets `ObjectLockLegalHoldStatus` (see [`Self::object_lock_legal_hold_status`]).
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<crate::types::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// Sets `ExpiresString` (see [`Self::expires_string`]).
-    pub fn expires_string(mut self, value: impl Into<String>) -> Self {
-        self.expires_string = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(HeadObjectOutput {
+    value delete_marker("DeleteMarker"): bool;
+    into accept_ranges("AcceptRanges"): String;
+    into expiration("Expiration"): String;
+    into restore("Restore"): String;
+    into archive_status("ArchiveStatus"): crate::types::ArchiveStatus;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    value content_length("ContentLength"): i64;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+    into e_tag("ETag"): String;
+    value missing_meta("MissingMeta"): i32;
+    into version_id("VersionId"): String;
+    into cache_control("CacheControl"): String;
+    into content_disposition("ContentDisposition"): String;
+    into content_encoding("ContentEncoding"): String;
+    into content_language("ContentLanguage"): String;
+    into content_type("ContentType"): String;
+    into content_range("ContentRange"): String;
+    value expires("Expires"): myaws_core::DateTime;
+    into website_redirect_location("WebsiteRedirectLocation"): String;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    map_into metadata("Metadata"): String, insert_metadata;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    into storage_class("StorageClass"): crate::types::StorageClass;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+    into replication_status("ReplicationStatus"): crate::types::ReplicationStatus;
+    value parts_count("PartsCount"): i32;
+    value tag_count("TagCount"): i32;
+    into object_lock_mode("ObjectLockMode"): crate::types::ObjectLockMode;
+    value object_lock_retain_until_date("ObjectLockRetainUntilDate"): myaws_core::DateTime;
+    into object_lock_legal_hold_status("ObjectLockLegalHoldStatus"): crate::types::ObjectLockLegalHoldStatus;
+    into expires_string("ExpiresString"): String;
+});
 
 impl FromValue for HeadObjectOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13492,284 +10672,6 @@ impl FromValue for HeadObjectOutput {
     }
 }
 
-/// The `HeadObjectRequest` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct HeadObjectRequest {
-    /// The name of the bucket that contains the object.
-    ///
-    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
-    ///
-    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Object Lambda access points are not supported by directory buckets.
-    ///
-    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form ` *AccessPointName*-*AccountId*.*outpostID*.s3-outposts.*Region*.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// Return the object only if its entity tag (ETag) is the same as the one specified; otherwise, return a 412 (precondition failed) error.
-    ///
-    /// If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows:
-    ///
-    /// - `If-Match` condition evaluates to `true`, and;
-    /// - `If-Unmodified-Since` condition evaluates to `false`;
-    ///
-    /// Then Amazon S3 returns `200 OK` and the data requested.
-    ///
-    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
-    pub if_match: Option<String>,
-    /// Return the object only if it has been modified since the specified time; otherwise, return a 304 (not modified) error.
-    ///
-    /// If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows:
-    ///
-    /// - `If-None-Match` condition evaluates to `false`, and;
-    /// - `If-Modified-Since` condition evaluates to `true`;
-    ///
-    /// Then Amazon S3 returns the `304 Not Modified` response code.
-    ///
-    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
-    pub if_modified_since: Option<myaws_core::DateTime>,
-    /// Return the object only if its entity tag (ETag) is different from the one specified; otherwise, return a 304 (not modified) error.
-    ///
-    /// If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows:
-    ///
-    /// - `If-None-Match` condition evaluates to `false`, and;
-    /// - `If-Modified-Since` condition evaluates to `true`;
-    ///
-    /// Then Amazon S3 returns the `304 Not Modified` response code.
-    ///
-    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
-    pub if_none_match: Option<String>,
-    /// Return the object only if it has not been modified since the specified time; otherwise, return a 412 (precondition failed) error.
-    ///
-    /// If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows:
-    ///
-    /// - `If-Match` condition evaluates to `true`, and;
-    /// - `If-Unmodified-Since` condition evaluates to `false`;
-    ///
-    /// Then Amazon S3 returns `200 OK` and the data requested.
-    ///
-    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
-    pub if_unmodified_since: Option<myaws_core::DateTime>,
-    /// The object key.
-    ///
-    /// Required.
-    pub key: Option<String>,
-    /// HeadObject returns only the metadata for an object. If the Range is satisfiable, only the `ContentLength` is affected in the response. If the Range is not satisfiable, S3 returns a `416 - Requested Range Not Satisfiable` error.
-    pub range: Option<String>,
-    /// Sets the `Cache-Control` header of the response.
-    pub response_cache_control: Option<String>,
-    /// Sets the `Content-Disposition` header of the response.
-    pub response_content_disposition: Option<String>,
-    /// Sets the `Content-Encoding` header of the response.
-    pub response_content_encoding: Option<String>,
-    /// Sets the `Content-Language` header of the response.
-    pub response_content_language: Option<String>,
-    /// Sets the `Content-Type` header of the response.
-    pub response_content_type: Option<String>,
-    /// Sets the `Expires` header of the response.
-    pub response_expires: Option<myaws_core::DateTime>,
-    /// Version ID used to reference a specific version of the object.
-    ///
-    /// For directory buckets in this API operation, only the `null` value of the version ID is supported.
-    pub version_id: Option<String>,
-    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_algorithm: Option<String>,
-    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key: Option<String>,
-    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key_md5: Option<String>,
-    /// The `RequestPayer` member.
-    pub request_payer: Option<crate::types::RequestPayer>,
-    /// Part number of the object being read. This is a positive integer between 1 and 10,000. Effectively performs a 'ranged' HEAD request for the part specified. Useful querying about the size of the part and the number of parts in this object.
-    pub part_number: Option<i32>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
-    /// To retrieve the checksum, this parameter must be enabled.
-    ///
-    /// **General purpose buckets** - If you enable checksum mode and the object is uploaded with a [checksum](https://docs.aws.amazon.com/AmazonS3/latest/API/API_Checksum.html) and encrypted with an Key Management Service (KMS) key, you must have permission to use the `kms:Decrypt` action to retrieve the checksum.
-    ///
-    /// **Directory buckets** - If you enable `ChecksumMode` and the object is encrypted with Amazon Web Services Key Management Service (Amazon Web Services KMS), you must also have the `kms:GenerateDataKey` and `kms:Decrypt` permissions in IAM identity-based policies and KMS key policies for the KMS key to retrieve the checksum of the object.
-    pub checksum_mode: Option<crate::types::ChecksumMode>,
-}
-
-impl std::fmt::Debug for HeadObjectRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("HeadObjectRequest");
-        d.field("bucket", &self.bucket);
-        d.field("if_match", &self.if_match);
-        d.field("if_modified_since", &self.if_modified_since);
-        d.field("if_none_match", &self.if_none_match);
-        d.field("if_unmodified_since", &self.if_unmodified_since);
-        d.field("key", &self.key);
-        d.field("range", &self.range);
-        d.field("response_cache_control", &self.response_cache_control);
-        d.field(
-            "response_content_disposition",
-            &self.response_content_disposition,
-        );
-        d.field("response_content_encoding", &self.response_content_encoding);
-        d.field("response_content_language", &self.response_content_language);
-        d.field("response_content_type", &self.response_content_type);
-        d.field("response_expires", &self.response_expires);
-        d.field("version_id", &self.version_id);
-        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
-        d.field(
-            "sse_customer_key",
-            &self.sse_customer_key.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field("request_payer", &self.request_payer);
-        d.field("part_number", &self.part_number);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
-        d.field("checksum_mode", &self.checksum_mode);
-        d.finish()
-    }
-}
-
-impl HeadObjectRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `IfMatch` (see [`Self::if_match`]).
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.if_match = Some(value.into());
-        self
-    }
-    /// Sets `IfModifiedSince` (see [`Self::if_modified_since`]).
-    pub fn if_modified_since(mut self, value: myaws_core::DateTime) -> Self {
-        self.if_modified_since = Some(value);
-        self
-    }
-    /// Sets `IfNoneMatch` (see [`Self::if_none_match`]).
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.if_none_match = Some(value.into());
-        self
-    }
-    /// Sets `IfUnmodifiedSince` (see [`Self::if_unmodified_since`]).
-    pub fn if_unmodified_since(mut self, value: myaws_core::DateTime) -> Self {
-        self.if_unmodified_since = Some(value);
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Range` (see [`Self::range`]).
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.range = Some(value.into());
-        self
-    }
-    /// Sets `ResponseCacheControl` (see [`Self::response_cache_control`]).
-    pub fn response_cache_control(mut self, value: impl Into<String>) -> Self {
-        self.response_cache_control = Some(value.into());
-        self
-    }
-    /// Sets `ResponseContentDisposition` (see [`Self::response_content_disposition`]).
-    pub fn response_content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.response_content_disposition = Some(value.into());
-        self
-    }
-    /// Sets `ResponseContentEncoding` (see [`Self::response_content_encoding`]).
-    pub fn response_content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.response_content_encoding = Some(value.into());
-        self
-    }
-    /// Sets `ResponseContentLanguage` (see [`Self::response_content_language`]).
-    pub fn response_content_language(mut self, value: impl Into<String>) -> Self {
-        self.response_content_language = Some(value.into());
-        self
-    }
-    /// Sets `ResponseContentType` (see [`Self::response_content_type`]).
-    pub fn response_content_type(mut self, value: impl Into<String>) -> Self {
-        self.response_content_type = Some(value.into());
-        self
-    }
-    /// Sets `ResponseExpires` (see [`Self::response_expires`]).
-    pub fn response_expires(mut self, value: myaws_core::DateTime) -> Self {
-        self.response_expires = Some(value);
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKey` (see [`Self::sse_customer_key`]).
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `PartNumber` (see [`Self::part_number`]).
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.part_number = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMode` (see [`Self::checksum_mode`]).
-    pub fn checksum_mode(mut self, value: impl Into<crate::types::ChecksumMode>) -> Self {
-        self.checksum_mode = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for HeadObjectRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.if_match.into_value(),
-            self.if_modified_since.into_value(),
-            self.if_none_match.into_value(),
-            self.if_unmodified_since.into_value(),
-            self.key.into_value(),
-            self.range.into_value(),
-            self.response_cache_control.into_value(),
-            self.response_content_disposition.into_value(),
-            self.response_content_encoding.into_value(),
-            self.response_content_language.into_value(),
-            self.response_content_type.into_value(),
-            self.response_expires.into_value(),
-            self.version_id.into_value(),
-            self.sse_customer_algorithm.into_value(),
-            self.sse_customer_key.into_value(),
-            self.sse_customer_key_md5.into_value(),
-            self.request_payer.into_value(),
-            self.part_number.into_value(),
-            self.expected_bucket_owner.into_value(),
-            self.checksum_mode.into_value(),
-        ])
-    }
-}
-
 /// Parameters on this idempotent request are inconsistent with parameters used in previous request(s).
 ///
 /// For a list of error codes and more information on Amazon S3 errors, see [Error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
@@ -13798,13 +10700,9 @@ pub struct IndexDocument {
     pub suffix: Option<String>,
 }
 
-impl IndexDocument {
-    /// Sets `Suffix` (see [`Self::suffix`]).
-    pub fn suffix(mut self, value: impl Into<String>) -> Self {
-        self.suffix = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IndexDocument {
+    into suffix("Suffix"): String;
+});
 
 impl IntoValue for IndexDocument {
     fn into_value(self) -> Value {
@@ -13833,18 +10731,10 @@ pub struct Initiator {
     pub display_name: Option<String>,
 }
 
-impl Initiator {
-    /// Sets `ID` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `DisplayName` (see [`Self::display_name`]).
-    pub fn display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Initiator {
+    into id("ID"): String;
+    into display_name("DisplayName"): String;
+});
 
 impl FromValue for Initiator {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13870,28 +10760,12 @@ pub struct InputSerialization {
     pub parquet: Option<crate::types::ParquetInput>,
 }
 
-impl InputSerialization {
-    /// Sets `CSV` (see [`Self::csv`]).
-    pub fn csv(mut self, value: crate::types::CSVInput) -> Self {
-        self.csv = Some(value);
-        self
-    }
-    /// Sets `CompressionType` (see [`Self::compression_type`]).
-    pub fn compression_type(mut self, value: impl Into<crate::types::CompressionType>) -> Self {
-        self.compression_type = Some(value.into());
-        self
-    }
-    /// Sets `JSON` (see [`Self::json`]).
-    pub fn json(mut self, value: crate::types::JSONInput) -> Self {
-        self.json = Some(value);
-        self
-    }
-    /// Sets `Parquet` (see [`Self::parquet`]).
-    pub fn parquet(mut self, value: crate::types::ParquetInput) -> Self {
-        self.parquet = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InputSerialization {
+    value csv("CSV"): crate::types::CSVInput;
+    into compression_type("CompressionType"): crate::types::CompressionType;
+    value json("JSON"): crate::types::JSONInput;
+    value parquet("Parquet"): crate::types::ParquetInput;
+});
 
 impl IntoValue for InputSerialization {
     fn into_value(self) -> Value {
@@ -13990,18 +10864,10 @@ pub struct IntelligentTieringAndOperator {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl IntelligentTieringAndOperator {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(IntelligentTieringAndOperator {
+    into prefix("Prefix"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl IntoValue for IntelligentTieringAndOperator {
     fn into_value(self) -> Value {
@@ -14041,28 +10907,12 @@ pub struct IntelligentTieringConfiguration {
     pub tierings: Option<Vec<crate::types::Tiering>>,
 }
 
-impl IntelligentTieringConfiguration {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::IntelligentTieringFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::IntelligentTieringStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Tierings` (see [`Self::tierings`]).
-    pub fn tierings(mut self, value: Vec<crate::types::Tiering>) -> Self {
-        self.tierings = Some(value);
-        self
-    }
-}
+myaws_core::setters!(IntelligentTieringConfiguration {
+    into id("Id"): String;
+    value filter("Filter"): crate::types::IntelligentTieringFilter;
+    into status("Status"): crate::types::IntelligentTieringStatus;
+    list tierings("Tierings"): crate::types::Tiering, push_tierings;
+});
 
 impl IntoValue for IntelligentTieringConfiguration {
     fn into_value(self) -> Value {
@@ -14101,23 +10951,11 @@ pub struct IntelligentTieringFilter {
     pub and: Option<crate::types::IntelligentTieringAndOperator>,
 }
 
-impl IntelligentTieringFilter {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tag` (see [`Self::tag`]).
-    pub fn tag(mut self, value: crate::types::Tag) -> Self {
-        self.tag = Some(value);
-        self
-    }
-    /// Sets `And` (see [`Self::and`]).
-    pub fn and(mut self, value: crate::types::IntelligentTieringAndOperator) -> Self {
-        self.and = Some(value);
-        self
-    }
-}
+myaws_core::setters!(IntelligentTieringFilter {
+    into prefix("Prefix"): String;
+    value tag("Tag"): crate::types::Tag;
+    value and("And"): crate::types::IntelligentTieringAndOperator;
+});
 
 impl IntoValue for IntelligentTieringFilter {
     fn into_value(self) -> Value {
@@ -14240,21 +11078,10 @@ pub struct InvalidObjectState {
     pub access_tier: Option<crate::types::IntelligentTieringAccessTier>,
 }
 
-impl InvalidObjectState {
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `AccessTier` (see [`Self::access_tier`]).
-    pub fn access_tier(
-        mut self,
-        value: impl Into<crate::types::IntelligentTieringAccessTier>,
-    ) -> Self {
-        self.access_tier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidObjectState {
+    into storage_class("StorageClass"): crate::types::StorageClass;
+    into access_tier("AccessTier"): crate::types::IntelligentTieringAccessTier;
+});
 
 impl FromValue for InvalidObjectState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14334,46 +11161,15 @@ pub struct InventoryConfiguration {
     pub schedule: Option<crate::types::InventorySchedule>,
 }
 
-impl InventoryConfiguration {
-    /// Sets `Destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: crate::types::InventoryDestination) -> Self {
-        self.destination = Some(value);
-        self
-    }
-    /// Sets `IsEnabled` (see [`Self::is_enabled`]).
-    pub fn is_enabled(mut self, value: bool) -> Self {
-        self.is_enabled = Some(value);
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::InventoryFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `IncludedObjectVersions` (see [`Self::included_object_versions`]).
-    pub fn included_object_versions(
-        mut self,
-        value: impl Into<crate::types::InventoryIncludedObjectVersions>,
-    ) -> Self {
-        self.included_object_versions = Some(value.into());
-        self
-    }
-    /// Sets `OptionalFields` (see [`Self::optional_fields`]).
-    pub fn optional_fields(mut self, value: Vec<crate::types::InventoryOptionalField>) -> Self {
-        self.optional_fields = Some(value);
-        self
-    }
-    /// Sets `Schedule` (see [`Self::schedule`]).
-    pub fn schedule(mut self, value: crate::types::InventorySchedule) -> Self {
-        self.schedule = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InventoryConfiguration {
+    value destination("Destination"): crate::types::InventoryDestination;
+    value is_enabled("IsEnabled"): bool;
+    value filter("Filter"): crate::types::InventoryFilter;
+    into id("Id"): String;
+    into included_object_versions("IncludedObjectVersions"): crate::types::InventoryIncludedObjectVersions;
+    list_into optional_fields("OptionalFields"): crate::types::InventoryOptionalField, push_optional_fields;
+    value schedule("Schedule"): crate::types::InventorySchedule;
+});
 
 impl IntoValue for InventoryConfiguration {
     fn into_value(self) -> Value {
@@ -14490,16 +11286,9 @@ pub struct InventoryDestination {
     pub s3_bucket_destination: Option<crate::types::InventoryS3BucketDestination>,
 }
 
-impl InventoryDestination {
-    /// Sets `S3BucketDestination` (see [`Self::s3_bucket_destination`]).
-    pub fn s3_bucket_destination(
-        mut self,
-        value: crate::types::InventoryS3BucketDestination,
-    ) -> Self {
-        self.s3_bucket_destination = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InventoryDestination {
+    value s3_bucket_destination("S3BucketDestination"): crate::types::InventoryS3BucketDestination;
+});
 
 impl IntoValue for InventoryDestination {
     fn into_value(self) -> Value {
@@ -14526,18 +11315,10 @@ pub struct InventoryEncryption {
     pub ssekms: Option<crate::types::SSEKMS>,
 }
 
-impl InventoryEncryption {
-    /// Sets `SSES3` (see [`Self::sses3`]).
-    pub fn sses3(mut self, value: crate::types::SSES3) -> Self {
-        self.sses3 = Some(value);
-        self
-    }
-    /// Sets `SSEKMS` (see [`Self::ssekms`]).
-    pub fn ssekms(mut self, value: crate::types::SSEKMS) -> Self {
-        self.ssekms = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InventoryEncryption {
+    value sses3("SSES3"): crate::types::SSES3;
+    value ssekms("SSEKMS"): crate::types::SSEKMS;
+});
 
 impl IntoValue for InventoryEncryption {
     fn into_value(self) -> Value {
@@ -14565,13 +11346,9 @@ pub struct InventoryFilter {
     pub prefix: Option<String>,
 }
 
-impl InventoryFilter {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InventoryFilter {
+    into prefix("Prefix"): String;
+});
 
 impl IntoValue for InventoryFilter {
     fn into_value(self) -> Value {
@@ -14991,33 +11768,13 @@ pub struct InventoryS3BucketDestination {
     pub encryption: Option<crate::types::InventoryEncryption>,
 }
 
-impl InventoryS3BucketDestination {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::InventoryFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Encryption` (see [`Self::encryption`]).
-    pub fn encryption(mut self, value: crate::types::InventoryEncryption) -> Self {
-        self.encryption = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InventoryS3BucketDestination {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+    into format("Format"): crate::types::InventoryFormat;
+    into prefix("Prefix"): String;
+    value encryption("Encryption"): crate::types::InventoryEncryption;
+});
 
 impl IntoValue for InventoryS3BucketDestination {
     fn into_value(self) -> Value {
@@ -15054,13 +11811,9 @@ pub struct InventorySchedule {
     pub frequency: Option<crate::types::InventoryFrequency>,
 }
 
-impl InventorySchedule {
-    /// Sets `Frequency` (see [`Self::frequency`]).
-    pub fn frequency(mut self, value: impl Into<crate::types::InventoryFrequency>) -> Self {
-        self.frequency = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InventorySchedule {
+    into frequency("Frequency"): crate::types::InventoryFrequency;
+});
 
 impl IntoValue for InventorySchedule {
     fn into_value(self) -> Value {
@@ -15089,24 +11842,10 @@ pub struct InventoryTableConfiguration {
     pub encryption_configuration: Option<crate::types::MetadataTableEncryptionConfiguration>,
 }
 
-impl InventoryTableConfiguration {
-    /// Sets `ConfigurationState` (see [`Self::configuration_state`]).
-    pub fn configuration_state(
-        mut self,
-        value: impl Into<crate::types::InventoryConfigurationState>,
-    ) -> Self {
-        self.configuration_state = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionConfiguration` (see [`Self::encryption_configuration`]).
-    pub fn encryption_configuration(
-        mut self,
-        value: crate::types::MetadataTableEncryptionConfiguration,
-    ) -> Self {
-        self.encryption_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InventoryTableConfiguration {
+    into configuration_state("ConfigurationState"): crate::types::InventoryConfigurationState;
+    value encryption_configuration("EncryptionConfiguration"): crate::types::MetadataTableEncryptionConfiguration;
+});
 
 impl IntoValue for InventoryTableConfiguration {
     fn into_value(self) -> Value {
@@ -15138,36 +11877,13 @@ pub struct InventoryTableConfigurationResult {
     pub table_arn: Option<String>,
 }
 
-impl InventoryTableConfigurationResult {
-    /// Sets `ConfigurationState` (see [`Self::configuration_state`]).
-    pub fn configuration_state(
-        mut self,
-        value: impl Into<crate::types::InventoryConfigurationState>,
-    ) -> Self {
-        self.configuration_state = Some(value.into());
-        self
-    }
-    /// Sets `TableStatus` (see [`Self::table_status`]).
-    pub fn table_status(mut self, value: impl Into<String>) -> Self {
-        self.table_status = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorDetails) -> Self {
-        self.error = Some(value);
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InventoryTableConfigurationResult {
+    into configuration_state("ConfigurationState"): crate::types::InventoryConfigurationState;
+    into table_status("TableStatus"): String;
+    value error("Error"): crate::types::ErrorDetails;
+    into table_name("TableName"): String;
+    into table_arn("TableArn"): String;
+});
 
 impl FromValue for InventoryTableConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15194,24 +11910,10 @@ pub struct InventoryTableConfigurationUpdates {
     pub encryption_configuration: Option<crate::types::MetadataTableEncryptionConfiguration>,
 }
 
-impl InventoryTableConfigurationUpdates {
-    /// Sets `ConfigurationState` (see [`Self::configuration_state`]).
-    pub fn configuration_state(
-        mut self,
-        value: impl Into<crate::types::InventoryConfigurationState>,
-    ) -> Self {
-        self.configuration_state = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionConfiguration` (see [`Self::encryption_configuration`]).
-    pub fn encryption_configuration(
-        mut self,
-        value: crate::types::MetadataTableEncryptionConfiguration,
-    ) -> Self {
-        self.encryption_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(InventoryTableConfigurationUpdates {
+    into configuration_state("ConfigurationState"): crate::types::InventoryConfigurationState;
+    value encryption_configuration("EncryptionConfiguration"): crate::types::MetadataTableEncryptionConfiguration;
+});
 
 impl IntoValue for InventoryTableConfigurationUpdates {
     fn into_value(self) -> Value {
@@ -15230,13 +11932,9 @@ pub struct JSONInput {
     pub r#type: Option<crate::types::JSONType>,
 }
 
-impl JSONInput {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::JSONType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(JSONInput {
+    into r#type("Type"): crate::types::JSONType;
+});
 
 impl IntoValue for JSONInput {
     fn into_value(self) -> Value {
@@ -15252,13 +11950,9 @@ pub struct JSONOutput {
     pub record_delimiter: Option<String>,
 }
 
-impl JSONOutput {
-    /// Sets `RecordDelimiter` (see [`Self::record_delimiter`]).
-    pub fn record_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.record_delimiter = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(JSONOutput {
+    into record_delimiter("RecordDelimiter"): String;
+});
 
 impl IntoValue for JSONOutput {
     fn into_value(self) -> Value {
@@ -15354,21 +12048,10 @@ pub struct JournalTableConfiguration {
     pub encryption_configuration: Option<crate::types::MetadataTableEncryptionConfiguration>,
 }
 
-impl JournalTableConfiguration {
-    /// Sets `RecordExpiration` (see [`Self::record_expiration`]).
-    pub fn record_expiration(mut self, value: crate::types::RecordExpiration) -> Self {
-        self.record_expiration = Some(value);
-        self
-    }
-    /// Sets `EncryptionConfiguration` (see [`Self::encryption_configuration`]).
-    pub fn encryption_configuration(
-        mut self,
-        value: crate::types::MetadataTableEncryptionConfiguration,
-    ) -> Self {
-        self.encryption_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(JournalTableConfiguration {
+    value record_expiration("RecordExpiration"): crate::types::RecordExpiration;
+    value encryption_configuration("EncryptionConfiguration"): crate::types::MetadataTableEncryptionConfiguration;
+});
 
 impl IntoValue for JournalTableConfiguration {
     fn into_value(self) -> Value {
@@ -15399,33 +12082,13 @@ pub struct JournalTableConfigurationResult {
     pub record_expiration: Option<crate::types::RecordExpiration>,
 }
 
-impl JournalTableConfigurationResult {
-    /// Sets `TableStatus` (see [`Self::table_status`]).
-    pub fn table_status(mut self, value: impl Into<String>) -> Self {
-        self.table_status = Some(value.into());
-        self
-    }
-    /// Sets `Error` (see [`Self::error`]).
-    pub fn error(mut self, value: crate::types::ErrorDetails) -> Self {
-        self.error = Some(value);
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-    /// Sets `RecordExpiration` (see [`Self::record_expiration`]).
-    pub fn record_expiration(mut self, value: crate::types::RecordExpiration) -> Self {
-        self.record_expiration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(JournalTableConfigurationResult {
+    into table_status("TableStatus"): String;
+    value error("Error"): crate::types::ErrorDetails;
+    into table_name("TableName"): String;
+    into table_arn("TableArn"): String;
+    value record_expiration("RecordExpiration"): crate::types::RecordExpiration;
+});
 
 impl FromValue for JournalTableConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15450,13 +12113,9 @@ pub struct JournalTableConfigurationUpdates {
     pub record_expiration: Option<crate::types::RecordExpiration>,
 }
 
-impl JournalTableConfigurationUpdates {
-    /// Sets `RecordExpiration` (see [`Self::record_expiration`]).
-    pub fn record_expiration(mut self, value: crate::types::RecordExpiration) -> Self {
-        self.record_expiration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(JournalTableConfigurationUpdates {
+    value record_expiration("RecordExpiration"): crate::types::RecordExpiration;
+});
 
 impl IntoValue for JournalTableConfigurationUpdates {
     fn into_value(self) -> Value {
@@ -15482,28 +12141,12 @@ pub struct LambdaFunctionConfiguration {
     pub filter: Option<crate::types::NotificationConfigurationFilter>,
 }
 
-impl LambdaFunctionConfiguration {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `LambdaFunctionArn` (see [`Self::lambda_function_arn`]).
-    pub fn lambda_function_arn(mut self, value: impl Into<String>) -> Self {
-        self.lambda_function_arn = Some(value.into());
-        self
-    }
-    /// Sets `Events` (see [`Self::events`]).
-    pub fn events(mut self, value: Vec<crate::types::Event>) -> Self {
-        self.events = Some(value);
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::NotificationConfigurationFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LambdaFunctionConfiguration {
+    into id("Id"): String;
+    into lambda_function_arn("LambdaFunctionArn"): String;
+    list_into events("Events"): crate::types::Event, push_events;
+    value filter("Filter"): crate::types::NotificationConfigurationFilter;
+});
 
 impl IntoValue for LambdaFunctionConfiguration {
     fn into_value(self) -> Value {
@@ -15540,13 +12183,9 @@ pub struct LifecycleConfiguration {
     pub rules: Option<Vec<crate::types::Rule>>,
 }
 
-impl LifecycleConfiguration {
-    /// Sets `Rules` (see [`Self::rules`]).
-    pub fn rules(mut self, value: Vec<crate::types::Rule>) -> Self {
-        self.rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LifecycleConfiguration {
+    list rules("Rules"): crate::types::Rule, push_rules;
+});
 
 impl IntoValue for LifecycleConfiguration {
     fn into_value(self) -> Value {
@@ -15572,23 +12211,11 @@ pub struct LifecycleExpiration {
     pub expired_object_delete_marker: Option<bool>,
 }
 
-impl LifecycleExpiration {
-    /// Sets `Date` (see [`Self::date`]).
-    pub fn date(mut self, value: myaws_core::DateTime) -> Self {
-        self.date = Some(value);
-        self
-    }
-    /// Sets `Days` (see [`Self::days`]).
-    pub fn days(mut self, value: i32) -> Self {
-        self.days = Some(value);
-        self
-    }
-    /// Sets `ExpiredObjectDeleteMarker` (see [`Self::expired_object_delete_marker`]).
-    pub fn expired_object_delete_marker(mut self, value: bool) -> Self {
-        self.expired_object_delete_marker = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LifecycleExpiration {
+    value date("Date"): myaws_core::DateTime;
+    value days("Days"): i32;
+    value expired_object_delete_marker("ExpiredObjectDeleteMarker"): bool;
+});
 
 impl IntoValue for LifecycleExpiration {
     fn into_value(self) -> Value {
@@ -15649,62 +12276,17 @@ pub struct LifecycleRule {
     pub abort_incomplete_multipart_upload: Option<crate::types::AbortIncompleteMultipartUpload>,
 }
 
-impl LifecycleRule {
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: crate::types::LifecycleExpiration) -> Self {
-        self.expiration = Some(value);
-        self
-    }
-    /// Sets `ID` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::LifecycleRuleFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ExpirationStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Transitions` (see [`Self::transitions`]).
-    pub fn transitions(mut self, value: Vec<crate::types::Transition>) -> Self {
-        self.transitions = Some(value);
-        self
-    }
-    /// Sets `NoncurrentVersionTransitions` (see [`Self::noncurrent_version_transitions`]).
-    pub fn noncurrent_version_transitions(
-        mut self,
-        value: Vec<crate::types::NoncurrentVersionTransition>,
-    ) -> Self {
-        self.noncurrent_version_transitions = Some(value);
-        self
-    }
-    /// Sets `NoncurrentVersionExpiration` (see [`Self::noncurrent_version_expiration`]).
-    pub fn noncurrent_version_expiration(
-        mut self,
-        value: crate::types::NoncurrentVersionExpiration,
-    ) -> Self {
-        self.noncurrent_version_expiration = Some(value);
-        self
-    }
-    /// Sets `AbortIncompleteMultipartUpload` (see [`Self::abort_incomplete_multipart_upload`]).
-    pub fn abort_incomplete_multipart_upload(
-        mut self,
-        value: crate::types::AbortIncompleteMultipartUpload,
-    ) -> Self {
-        self.abort_incomplete_multipart_upload = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LifecycleRule {
+    value expiration("Expiration"): crate::types::LifecycleExpiration;
+    into id("ID"): String;
+    into prefix("Prefix"): String;
+    value filter("Filter"): crate::types::LifecycleRuleFilter;
+    into status("Status"): crate::types::ExpirationStatus;
+    list transitions("Transitions"): crate::types::Transition, push_transitions;
+    list noncurrent_version_transitions("NoncurrentVersionTransitions"): crate::types::NoncurrentVersionTransition, push_noncurrent_version_transitions;
+    value noncurrent_version_expiration("NoncurrentVersionExpiration"): crate::types::NoncurrentVersionExpiration;
+    value abort_incomplete_multipart_upload("AbortIncompleteMultipartUpload"): crate::types::AbortIncompleteMultipartUpload;
+});
 
 impl IntoValue for LifecycleRule {
     fn into_value(self) -> Value {
@@ -15753,28 +12335,12 @@ pub struct LifecycleRuleAndOperator {
     pub object_size_less_than: Option<i64>,
 }
 
-impl LifecycleRuleAndOperator {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `ObjectSizeGreaterThan` (see [`Self::object_size_greater_than`]).
-    pub fn object_size_greater_than(mut self, value: i64) -> Self {
-        self.object_size_greater_than = Some(value);
-        self
-    }
-    /// Sets `ObjectSizeLessThan` (see [`Self::object_size_less_than`]).
-    pub fn object_size_less_than(mut self, value: i64) -> Self {
-        self.object_size_less_than = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LifecycleRuleAndOperator {
+    into prefix("Prefix"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    value object_size_greater_than("ObjectSizeGreaterThan"): i64;
+    value object_size_less_than("ObjectSizeLessThan"): i64;
+});
 
 impl IntoValue for LifecycleRuleAndOperator {
     fn into_value(self) -> Value {
@@ -15819,33 +12385,13 @@ pub struct LifecycleRuleFilter {
     pub and: Option<crate::types::LifecycleRuleAndOperator>,
 }
 
-impl LifecycleRuleFilter {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tag` (see [`Self::tag`]).
-    pub fn tag(mut self, value: crate::types::Tag) -> Self {
-        self.tag = Some(value);
-        self
-    }
-    /// Sets `ObjectSizeGreaterThan` (see [`Self::object_size_greater_than`]).
-    pub fn object_size_greater_than(mut self, value: i64) -> Self {
-        self.object_size_greater_than = Some(value);
-        self
-    }
-    /// Sets `ObjectSizeLessThan` (see [`Self::object_size_less_than`]).
-    pub fn object_size_less_than(mut self, value: i64) -> Self {
-        self.object_size_less_than = Some(value);
-        self
-    }
-    /// Sets `And` (see [`Self::and`]).
-    pub fn and(mut self, value: crate::types::LifecycleRuleAndOperator) -> Self {
-        self.and = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LifecycleRuleFilter {
+    into prefix("Prefix"): String;
+    value tag("Tag"): crate::types::Tag;
+    value object_size_greater_than("ObjectSizeGreaterThan"): i64;
+    value object_size_less_than("ObjectSizeLessThan"): i64;
+    value and("And"): crate::types::LifecycleRuleAndOperator;
+});
 
 impl IntoValue for LifecycleRuleFilter {
     fn into_value(self) -> Value {
@@ -15872,6 +12418,36 @@ impl FromValue for LifecycleRuleFilter {
     }
 }
 
+/// The `ListBucketAnalyticsConfigurationsRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListBucketAnalyticsConfigurationsInput {
+    /// The name of the bucket from which analytics configurations are retrieved.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The `ContinuationToken` that represents a placeholder from where this request should begin.
+    pub continuation_token: Option<String>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(ListBucketAnalyticsConfigurationsInput {
+    into bucket("Bucket"): String;
+    into continuation_token("ContinuationToken"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for ListBucketAnalyticsConfigurationsInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.continuation_token.into_value(),
+            self.expected_bucket_owner.into_value(),
+        ])
+    }
+}
+
 /// The `ListBucketAnalyticsConfigurationsOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -15888,31 +12464,12 @@ pub struct ListBucketAnalyticsConfigurationsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListBucketAnalyticsConfigurationsOutput {
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `NextContinuationToken` (see [`Self::next_continuation_token`]).
-    pub fn next_continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.next_continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `AnalyticsConfigurationList` (see [`Self::analytics_configuration_list`]).
-    pub fn analytics_configuration_list(
-        mut self,
-        value: Vec<crate::types::AnalyticsConfiguration>,
-    ) -> Self {
-        self.analytics_configuration_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListBucketAnalyticsConfigurationsOutput {
+    value is_truncated("IsTruncated"): bool;
+    into continuation_token("ContinuationToken"): String;
+    into next_continuation_token("NextContinuationToken"): String;
+    list analytics_configuration_list("AnalyticsConfigurationList"): crate::types::AnalyticsConfiguration, push_analytics_configuration_list;
+});
 
 impl FromValue for ListBucketAnalyticsConfigurationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -15926,11 +12483,11 @@ impl FromValue for ListBucketAnalyticsConfigurationsOutput {
     }
 }
 
-/// The `ListBucketAnalyticsConfigurationsRequest` structure.
+/// The `ListBucketIntelligentTieringConfigurationsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListBucketAnalyticsConfigurationsRequest {
-    /// The name of the bucket from which analytics configurations are retrieved.
+pub struct ListBucketIntelligentTieringConfigurationsInput {
+    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
     ///
     /// Required.
     pub bucket: Option<String>,
@@ -15940,25 +12497,13 @@ pub struct ListBucketAnalyticsConfigurationsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl ListBucketAnalyticsConfigurationsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListBucketIntelligentTieringConfigurationsInput {
+    into bucket("Bucket"): String;
+    into continuation_token("ContinuationToken"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for ListBucketAnalyticsConfigurationsRequest {
+impl IntoValue for ListBucketIntelligentTieringConfigurationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -15985,31 +12530,12 @@ pub struct ListBucketIntelligentTieringConfigurationsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListBucketIntelligentTieringConfigurationsOutput {
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `NextContinuationToken` (see [`Self::next_continuation_token`]).
-    pub fn next_continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.next_continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `IntelligentTieringConfigurationList` (see [`Self::intelligent_tiering_configuration_list`]).
-    pub fn intelligent_tiering_configuration_list(
-        mut self,
-        value: Vec<crate::types::IntelligentTieringConfiguration>,
-    ) -> Self {
-        self.intelligent_tiering_configuration_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListBucketIntelligentTieringConfigurationsOutput {
+    value is_truncated("IsTruncated"): bool;
+    into continuation_token("ContinuationToken"): String;
+    into next_continuation_token("NextContinuationToken"): String;
+    list intelligent_tiering_configuration_list("IntelligentTieringConfigurationList"): crate::types::IntelligentTieringConfiguration, push_intelligent_tiering_configuration_list;
+});
 
 impl FromValue for ListBucketIntelligentTieringConfigurationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16024,39 +12550,31 @@ impl FromValue for ListBucketIntelligentTieringConfigurationsOutput {
     }
 }
 
-/// The `ListBucketIntelligentTieringConfigurationsRequest` structure.
+/// The `ListBucketInventoryConfigurationsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListBucketIntelligentTieringConfigurationsRequest {
-    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
+pub struct ListBucketInventoryConfigurationsInput {
+    /// The name of the bucket containing the inventory configurations to retrieve.
+    ///
+    /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// The `ContinuationToken` that represents a placeholder from where this request should begin.
+    /// The marker used to continue an inventory configuration listing that has been truncated. Use the `NextContinuationToken` from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands.
     pub continuation_token: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 
-impl ListBucketIntelligentTieringConfigurationsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListBucketInventoryConfigurationsInput {
+    into bucket("Bucket"): String;
+    into continuation_token("ContinuationToken"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for ListBucketIntelligentTieringConfigurationsRequest {
+impl IntoValue for ListBucketInventoryConfigurationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -16082,31 +12600,12 @@ pub struct ListBucketInventoryConfigurationsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListBucketInventoryConfigurationsOutput {
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `InventoryConfigurationList` (see [`Self::inventory_configuration_list`]).
-    pub fn inventory_configuration_list(
-        mut self,
-        value: Vec<crate::types::InventoryConfiguration>,
-    ) -> Self {
-        self.inventory_configuration_list = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `NextContinuationToken` (see [`Self::next_continuation_token`]).
-    pub fn next_continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.next_continuation_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListBucketInventoryConfigurationsOutput {
+    into continuation_token("ContinuationToken"): String;
+    list inventory_configuration_list("InventoryConfigurationList"): crate::types::InventoryConfiguration, push_inventory_configuration_list;
+    value is_truncated("IsTruncated"): bool;
+    into next_continuation_token("NextContinuationToken"): String;
+});
 
 impl FromValue for ListBucketInventoryConfigurationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16120,17 +12619,17 @@ impl FromValue for ListBucketInventoryConfigurationsOutput {
     }
 }
 
-/// The `ListBucketInventoryConfigurationsRequest` structure.
+/// The `ListBucketMetricsConfigurationsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListBucketInventoryConfigurationsRequest {
-    /// The name of the bucket containing the inventory configurations to retrieve.
+pub struct ListBucketMetricsConfigurationsInput {
+    /// The name of the bucket containing the metrics configurations to retrieve.
     ///
     /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// The marker used to continue an inventory configuration listing that has been truncated. Use the `NextContinuationToken` from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands.
+    /// The marker that is used to continue a metrics configuration listing that has been truncated. Use the `NextContinuationToken` from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands.
     pub continuation_token: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     ///
@@ -16138,25 +12637,13 @@ pub struct ListBucketInventoryConfigurationsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl ListBucketInventoryConfigurationsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListBucketMetricsConfigurationsInput {
+    into bucket("Bucket"): String;
+    into continuation_token("ContinuationToken"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for ListBucketInventoryConfigurationsRequest {
+impl IntoValue for ListBucketMetricsConfigurationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -16182,31 +12669,12 @@ pub struct ListBucketMetricsConfigurationsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListBucketMetricsConfigurationsOutput {
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `NextContinuationToken` (see [`Self::next_continuation_token`]).
-    pub fn next_continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.next_continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `MetricsConfigurationList` (see [`Self::metrics_configuration_list`]).
-    pub fn metrics_configuration_list(
-        mut self,
-        value: Vec<crate::types::MetricsConfiguration>,
-    ) -> Self {
-        self.metrics_configuration_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListBucketMetricsConfigurationsOutput {
+    value is_truncated("IsTruncated"): bool;
+    into continuation_token("ContinuationToken"): String;
+    into next_continuation_token("NextContinuationToken"): String;
+    list metrics_configuration_list("MetricsConfigurationList"): crate::types::MetricsConfiguration, push_metrics_configuration_list;
+});
 
 impl FromValue for ListBucketMetricsConfigurationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16220,48 +12688,42 @@ impl FromValue for ListBucketMetricsConfigurationsOutput {
     }
 }
 
-/// The `ListBucketMetricsConfigurationsRequest` structure.
+/// The `ListBucketsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListBucketMetricsConfigurationsRequest {
-    /// The name of the bucket containing the metrics configurations to retrieve.
+pub struct ListBucketsInput {
+    /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
+    pub max_buckets: Option<i32>,
+    /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on this bucket with a token. `ContinuationToken` is obfuscated and is not a real key. You can use this `ContinuationToken` for pagination of the list results.
     ///
-    /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
+    /// Length Constraints: Minimum length of 0. Maximum length of 1024.
     ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The marker that is used to continue a metrics configuration listing that has been truncated. Use the `NextContinuationToken` from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands.
+    /// Required: No.
+    ///
+    /// If you specify the `bucket-region`, `prefix`, or `continuation-token` query parameters without using `max-buckets` to set the maximum number of buckets returned in the response, Amazon S3 applies a default page size of 10,000 and provides a continuation token if there are more buckets.
     pub continuation_token: Option<String>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// Limits the response to bucket names that begin with the specified bucket name prefix.
+    pub prefix: Option<String>,
+    /// Limits the response to buckets that are located in the specified Amazon Web Services Region. The Amazon Web Services Region must be expressed according to the Amazon Web Services Region code, such as `us-west-2` for the US West (Oregon) Region. For a list of the valid values for all of the Amazon Web Services Regions, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region).
     ///
-    /// For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
-    pub expected_bucket_owner: Option<String>,
+    /// Requests made to a Regional endpoint that is different from the `bucket-region` parameter are not supported. For example, if you want to limit the response to your buckets in Region `us-west-2`, the request must be made to an endpoint in Region `us-west-2`.
+    pub bucket_region: Option<String>,
 }
 
-impl ListBucketMetricsConfigurationsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListBucketsInput {
+    value max_buckets("MaxBuckets"): i32;
+    into continuation_token("ContinuationToken"): String;
+    into prefix("Prefix"): String;
+    into bucket_region("BucketRegion"): String;
+});
 
-impl IntoValue for ListBucketMetricsConfigurationsRequest {
+impl IntoValue for ListBucketsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
-            self.bucket.into_value(),
+            self.max_buckets.into_value(),
             self.continuation_token.into_value(),
-            self.expected_bucket_owner.into_value(),
+            self.prefix.into_value(),
+            self.bucket_region.into_value(),
         ])
     }
 }
@@ -16284,28 +12746,12 @@ pub struct ListBucketsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListBucketsOutput {
-    /// Sets `Buckets` (see [`Self::buckets`]).
-    pub fn buckets(mut self, value: Vec<crate::types::Bucket>) -> Self {
-        self.buckets = Some(value);
-        self
-    }
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: crate::types::Owner) -> Self {
-        self.owner = Some(value);
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListBucketsOutput {
+    list buckets("Buckets"): crate::types::Bucket, push_buckets;
+    value owner("Owner"): crate::types::Owner;
+    into continuation_token("ContinuationToken"): String;
+    into prefix("Prefix"): String;
+});
 
 impl FromValue for ListBucketsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16319,58 +12765,26 @@ impl FromValue for ListBucketsOutput {
     }
 }
 
-/// The `ListBucketsRequest` structure.
+/// The `ListDirectoryBucketsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListBucketsRequest {
-    /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
-    pub max_buckets: Option<i32>,
-    /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on this bucket with a token. `ContinuationToken` is obfuscated and is not a real key. You can use this `ContinuationToken` for pagination of the list results.
-    ///
-    /// Length Constraints: Minimum length of 0. Maximum length of 1024.
-    ///
-    /// Required: No.
-    ///
-    /// If you specify the `bucket-region`, `prefix`, or `continuation-token` query parameters without using `max-buckets` to set the maximum number of buckets returned in the response, Amazon S3 applies a default page size of 10,000 and provides a continuation token if there are more buckets.
+pub struct ListDirectoryBucketsInput {
+    /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on buckets in this account with a token. `ContinuationToken` is obfuscated and is not a real bucket name. You can use this `ContinuationToken` for the pagination of the list results.
     pub continuation_token: Option<String>,
-    /// Limits the response to bucket names that begin with the specified bucket name prefix.
-    pub prefix: Option<String>,
-    /// Limits the response to buckets that are located in the specified Amazon Web Services Region. The Amazon Web Services Region must be expressed according to the Amazon Web Services Region code, such as `us-west-2` for the US West (Oregon) Region. For a list of the valid values for all of the Amazon Web Services Regions, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region).
-    ///
-    /// Requests made to a Regional endpoint that is different from the `bucket-region` parameter are not supported. For example, if you want to limit the response to your buckets in Region `us-west-2`, the request must be made to an endpoint in Region `us-west-2`.
-    pub bucket_region: Option<String>,
+    /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
+    pub max_directory_buckets: Option<i32>,
 }
 
-impl ListBucketsRequest {
-    /// Sets `MaxBuckets` (see [`Self::max_buckets`]).
-    pub fn max_buckets(mut self, value: i32) -> Self {
-        self.max_buckets = Some(value);
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `BucketRegion` (see [`Self::bucket_region`]).
-    pub fn bucket_region(mut self, value: impl Into<String>) -> Self {
-        self.bucket_region = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListDirectoryBucketsInput {
+    into continuation_token("ContinuationToken"): String;
+    value max_directory_buckets("MaxDirectoryBuckets"): i32;
+});
 
-impl IntoValue for ListBucketsRequest {
+impl IntoValue for ListDirectoryBucketsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
-            self.max_buckets.into_value(),
             self.continuation_token.into_value(),
-            self.prefix.into_value(),
-            self.bucket_region.into_value(),
+            self.max_directory_buckets.into_value(),
         ])
     }
 }
@@ -16387,18 +12801,10 @@ pub struct ListDirectoryBucketsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListDirectoryBucketsOutput {
-    /// Sets `Buckets` (see [`Self::buckets`]).
-    pub fn buckets(mut self, value: Vec<crate::types::Bucket>) -> Self {
-        self.buckets = Some(value);
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListDirectoryBucketsOutput {
+    list buckets("Buckets"): crate::types::Bucket, push_buckets;
+    into continuation_token("ContinuationToken"): String;
+});
 
 impl FromValue for ListDirectoryBucketsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16410,34 +12816,77 @@ impl FromValue for ListDirectoryBucketsOutput {
     }
 }
 
-/// The `ListDirectoryBucketsRequest` structure.
+/// The `ListMultipartUploadsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListDirectoryBucketsRequest {
-    /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on buckets in this account with a token. `ContinuationToken` is obfuscated and is not a real bucket name. You can use this `ContinuationToken` for the pagination of the list results.
-    pub continuation_token: Option<String>,
-    /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
-    pub max_directory_buckets: Option<i32>,
+pub struct ListMultipartUploadsInput {
+    /// The name of the bucket to which the multipart upload was initiated.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form ` *AccessPointName*-*AccountId*.*outpostID*.s3-outposts.*Region*.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// Character you use to group keys.
+    ///
+    /// All keys that contain the same string between the prefix, if specified, and the first occurrence of the delimiter after the prefix are grouped under a single result element, `CommonPrefixes`. If you don't specify the prefix parameter, then the substring starts at the beginning of the key. The keys that are grouped under `CommonPrefixes` result element are not returned elsewhere in the response.
+    ///
+    /// `CommonPrefixes` is filtered out from results if it is not lexicographically greater than the key-marker.
+    ///
+    /// **Directory buckets** - For directory buckets, `/` is the only supported delimiter.
+    pub delimiter: Option<String>,
+    /// The `EncodingType` member.
+    pub encoding_type: Option<crate::types::EncodingType>,
+    /// Specifies the multipart upload after which listing should begin.
+    ///
+    /// - **General purpose buckets** - For general purpose buckets, `key-marker` is an object key. Together with `upload-id-marker`, this parameter specifies the multipart upload after which listing should begin. If `upload-id-marker` is not specified, only the keys lexicographically greater than the specified `key-marker` will be included in the list. If `upload-id-marker` is specified, any multipart uploads for a key equal to the `key-marker` might also be included, provided those multipart uploads have upload IDs lexicographically greater than the specified `upload-id-marker`.
+    /// - **Directory buckets** - For directory buckets, `key-marker` is obfuscated and isn't a real object key. The `upload-id-marker` parameter isn't supported by directory buckets. To list the additional multipart uploads, you only need to set the value of `key-marker` to the `NextKeyMarker` value from the previous response. In the `ListMultipartUploads` response, the multipart uploads aren't sorted lexicographically based on the object keys.
+    pub key_marker: Option<String>,
+    /// Sets the maximum number of multipart uploads, from 1 to 1,000, to return in the response body. 1,000 is the maximum number of uploads that can be returned in a response.
+    pub max_uploads: Option<i32>,
+    /// Lists in-progress uploads only for those keys that begin with the specified prefix. You can use prefixes to separate a bucket into different grouping of keys. (You can think of using `prefix` to make groups in the same way that you'd use a folder in a file system.)
+    ///
+    /// **Directory buckets** - For directory buckets, only prefixes that end in a delimiter (`/`) are supported.
+    pub prefix: Option<String>,
+    /// Together with key-marker, specifies the multipart upload after which listing should begin. If key-marker is not specified, the upload-id-marker parameter is ignored. Otherwise, any multipart uploads for a key equal to the key-marker might be included in the list only if they have an upload ID lexicographically greater than the specified `upload-id-marker`.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub upload_id_marker: Option<String>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+    /// The `RequestPayer` member.
+    pub request_payer: Option<crate::types::RequestPayer>,
 }
 
-impl ListDirectoryBucketsRequest {
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxDirectoryBuckets` (see [`Self::max_directory_buckets`]).
-    pub fn max_directory_buckets(mut self, value: i32) -> Self {
-        self.max_directory_buckets = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListMultipartUploadsInput {
+    into bucket("Bucket"): String;
+    into delimiter("Delimiter"): String;
+    into encoding_type("EncodingType"): crate::types::EncodingType;
+    into key_marker("KeyMarker"): String;
+    value max_uploads("MaxUploads"): i32;
+    into prefix("Prefix"): String;
+    into upload_id_marker("UploadIdMarker"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+});
 
-impl IntoValue for ListDirectoryBucketsRequest {
+impl IntoValue for ListMultipartUploadsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
-            self.continuation_token.into_value(),
-            self.max_directory_buckets.into_value(),
+            self.bucket.into_value(),
+            self.delimiter.into_value(),
+            self.encoding_type.into_value(),
+            self.key_marker.into_value(),
+            self.max_uploads.into_value(),
+            self.prefix.into_value(),
+            self.upload_id_marker.into_value(),
+            self.expected_bucket_owner.into_value(),
+            self.request_payer.into_value(),
         ])
     }
 }
@@ -16490,73 +12939,21 @@ pub struct ListMultipartUploadsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListMultipartUploadsOutput {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `KeyMarker` (see [`Self::key_marker`]).
-    pub fn key_marker(mut self, value: impl Into<String>) -> Self {
-        self.key_marker = Some(value.into());
-        self
-    }
-    /// Sets `UploadIdMarker` (see [`Self::upload_id_marker`]).
-    pub fn upload_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.upload_id_marker = Some(value.into());
-        self
-    }
-    /// Sets `NextKeyMarker` (see [`Self::next_key_marker`]).
-    pub fn next_key_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_key_marker = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Delimiter` (see [`Self::delimiter`]).
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-    /// Sets `NextUploadIdMarker` (see [`Self::next_upload_id_marker`]).
-    pub fn next_upload_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_upload_id_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxUploads` (see [`Self::max_uploads`]).
-    pub fn max_uploads(mut self, value: i32) -> Self {
-        self.max_uploads = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Uploads` (see [`Self::uploads`]).
-    pub fn uploads(mut self, value: Vec<crate::types::MultipartUpload>) -> Self {
-        self.uploads = Some(value);
-        self
-    }
-    /// Sets `CommonPrefixes` (see [`Self::common_prefixes`]).
-    pub fn common_prefixes(mut self, value: Vec<crate::types::CommonPrefix>) -> Self {
-        self.common_prefixes = Some(value);
-        self
-    }
-    /// Sets `EncodingType` (see [`Self::encoding_type`]).
-    pub fn encoding_type(mut self, value: impl Into<crate::types::EncodingType>) -> Self {
-        self.encoding_type = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListMultipartUploadsOutput {
+    into bucket("Bucket"): String;
+    into key_marker("KeyMarker"): String;
+    into upload_id_marker("UploadIdMarker"): String;
+    into next_key_marker("NextKeyMarker"): String;
+    into prefix("Prefix"): String;
+    into delimiter("Delimiter"): String;
+    into next_upload_id_marker("NextUploadIdMarker"): String;
+    value max_uploads("MaxUploads"): i32;
+    value is_truncated("IsTruncated"): bool;
+    list uploads("Uploads"): crate::types::MultipartUpload, push_uploads;
+    list common_prefixes("CommonPrefixes"): crate::types::CommonPrefix, push_common_prefixes;
+    into encoding_type("EncodingType"): crate::types::EncodingType;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
 impl FromValue for ListMultipartUploadsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16579,113 +12976,54 @@ impl FromValue for ListMultipartUploadsOutput {
     }
 }
 
-/// The `ListMultipartUploadsRequest` structure.
+/// The `ListObjectAnnotationsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListMultipartUploadsRequest {
-    /// The name of the bucket to which the multipart upload was initiated.
-    ///
-    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
-    ///
-    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Object Lambda access points are not supported by directory buckets.
-    ///
-    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form ` *AccessPointName*-*AccountId*.*outpostID*.s3-outposts.*Region*.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
+pub struct ListObjectAnnotationsInput {
+    /// The name of the bucket that contains the object.
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// Character you use to group keys.
+    /// The object key.
     ///
-    /// All keys that contain the same string between the prefix, if specified, and the first occurrence of the delimiter after the prefix are grouped under a single result element, `CommonPrefixes`. If you don't specify the prefix parameter, then the substring starts at the beginning of the key. The keys that are grouped under `CommonPrefixes` result element are not returned elsewhere in the response.
-    ///
-    /// `CommonPrefixes` is filtered out from results if it is not lexicographically greater than the key-marker.
-    ///
-    /// **Directory buckets** - For directory buckets, `/` is the only supported delimiter.
-    pub delimiter: Option<String>,
-    /// The `EncodingType` member.
-    pub encoding_type: Option<crate::types::EncodingType>,
-    /// Specifies the multipart upload after which listing should begin.
-    ///
-    /// - **General purpose buckets** - For general purpose buckets, `key-marker` is an object key. Together with `upload-id-marker`, this parameter specifies the multipart upload after which listing should begin. If `upload-id-marker` is not specified, only the keys lexicographically greater than the specified `key-marker` will be included in the list. If `upload-id-marker` is specified, any multipart uploads for a key equal to the `key-marker` might also be included, provided those multipart uploads have upload IDs lexicographically greater than the specified `upload-id-marker`.
-    /// - **Directory buckets** - For directory buckets, `key-marker` is obfuscated and isn't a real object key. The `upload-id-marker` parameter isn't supported by directory buckets. To list the additional multipart uploads, you only need to set the value of `key-marker` to the `NextKeyMarker` value from the previous response. In the `ListMultipartUploads` response, the multipart uploads aren't sorted lexicographically based on the object keys.
-    pub key_marker: Option<String>,
-    /// Sets the maximum number of multipart uploads, from 1 to 1,000, to return in the response body. 1,000 is the maximum number of uploads that can be returned in a response.
-    pub max_uploads: Option<i32>,
-    /// Lists in-progress uploads only for those keys that begin with the specified prefix. You can use prefixes to separate a bucket into different grouping of keys. (You can think of using `prefix` to make groups in the same way that you'd use a folder in a file system.)
-    ///
-    /// **Directory buckets** - For directory buckets, only prefixes that end in a delimiter (`/`) are supported.
-    pub prefix: Option<String>,
-    /// Together with key-marker, specifies the multipart upload after which listing should begin. If key-marker is not specified, the upload-id-marker parameter is ignored. Otherwise, any multipart uploads for a key equal to the key-marker might be included in the list only if they have an upload ID lexicographically greater than the specified `upload-id-marker`.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub upload_id_marker: Option<String>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
+    /// Required.
+    pub key: Option<String>,
+    /// The version ID of the object.
+    pub version_id: Option<String>,
+    /// The maximum number of annotations to return in the response. Maximum is 1,000.
+    pub max_annotation_results: Option<i32>,
+    /// Filter results to annotations whose name begins with the specified prefix.
+    pub annotation_prefix: Option<String>,
+    /// Continuation token returned by a previous request to retrieve the next page.
+    pub continuation_token: Option<String>,
     /// The `RequestPayer` member.
     pub request_payer: Option<crate::types::RequestPayer>,
+    /// The account ID of the expected bucket owner.
+    pub expected_bucket_owner: Option<String>,
 }
 
-impl ListMultipartUploadsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Delimiter` (see [`Self::delimiter`]).
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-    /// Sets `EncodingType` (see [`Self::encoding_type`]).
-    pub fn encoding_type(mut self, value: impl Into<crate::types::EncodingType>) -> Self {
-        self.encoding_type = Some(value.into());
-        self
-    }
-    /// Sets `KeyMarker` (see [`Self::key_marker`]).
-    pub fn key_marker(mut self, value: impl Into<String>) -> Self {
-        self.key_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxUploads` (see [`Self::max_uploads`]).
-    pub fn max_uploads(mut self, value: i32) -> Self {
-        self.max_uploads = Some(value);
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `UploadIdMarker` (see [`Self::upload_id_marker`]).
-    pub fn upload_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.upload_id_marker = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListObjectAnnotationsInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    value max_annotation_results("MaxAnnotationResults"): i32;
+    into annotation_prefix("AnnotationPrefix"): String;
+    into continuation_token("ContinuationToken"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for ListMultipartUploadsRequest {
+impl IntoValue for ListObjectAnnotationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
-            self.delimiter.into_value(),
-            self.encoding_type.into_value(),
-            self.key_marker.into_value(),
-            self.max_uploads.into_value(),
-            self.prefix.into_value(),
-            self.upload_id_marker.into_value(),
-            self.expected_bucket_owner.into_value(),
+            self.key.into_value(),
+            self.version_id.into_value(),
+            self.max_annotation_results.into_value(),
+            self.annotation_prefix.into_value(),
+            self.continuation_token.into_value(),
             self.request_payer.into_value(),
+            self.expected_bucket_owner.into_value(),
         ])
     }
 }
@@ -16718,58 +13056,18 @@ pub struct ListObjectAnnotationsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListObjectAnnotationsOutput {
-    /// Sets `Annotations` (see [`Self::annotations`]).
-    pub fn annotations(mut self, value: Vec<crate::types::AnnotationEntry>) -> Self {
-        self.annotations = Some(value);
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `ObjectVersionId` (see [`Self::object_version_id`]).
-    pub fn object_version_id(mut self, value: impl Into<String>) -> Self {
-        self.object_version_id = Some(value.into());
-        self
-    }
-    /// Sets `AnnotationPrefix` (see [`Self::annotation_prefix`]).
-    pub fn annotation_prefix(mut self, value: impl Into<String>) -> Self {
-        self.annotation_prefix = Some(value.into());
-        self
-    }
-    /// Sets `MaxAnnotationResults` (see [`Self::max_annotation_results`]).
-    pub fn max_annotation_results(mut self, value: i32) -> Self {
-        self.max_annotation_results = Some(value);
-        self
-    }
-    /// Sets `AnnotationCount` (see [`Self::annotation_count`]).
-    pub fn annotation_count(mut self, value: i32) -> Self {
-        self.annotation_count = Some(value);
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `NextContinuationToken` (see [`Self::next_continuation_token`]).
-    pub fn next_continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.next_continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListObjectAnnotationsOutput {
+    list annotations("Annotations"): crate::types::AnnotationEntry, push_annotations;
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into object_version_id("ObjectVersionId"): String;
+    into annotation_prefix("AnnotationPrefix"): String;
+    value max_annotation_results("MaxAnnotationResults"): i32;
+    value annotation_count("AnnotationCount"): i32;
+    into continuation_token("ContinuationToken"): String;
+    into next_continuation_token("NextContinuationToken"): String;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
 impl FromValue for ListObjectAnnotationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -16789,86 +13087,62 @@ impl FromValue for ListObjectAnnotationsOutput {
     }
 }
 
-/// The `ListObjectAnnotationsRequest` structure.
+/// The `ListObjectVersionsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListObjectAnnotationsRequest {
-    /// The name of the bucket that contains the object.
+pub struct ListObjectVersionsInput {
+    /// The bucket name that contains the objects.
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// The object key.
+    /// A delimiter is a character that you specify to group keys. All keys that contain the same string between the `prefix` and the first occurrence of the delimiter are grouped under a single result element in `CommonPrefixes`. These groups are counted as one result against the `max-keys` limitation. These keys are not returned elsewhere in the response.
     ///
-    /// Required.
-    pub key: Option<String>,
-    /// The version ID of the object.
-    pub version_id: Option<String>,
-    /// The maximum number of annotations to return in the response. Maximum is 1,000.
-    pub max_annotation_results: Option<i32>,
-    /// Filter results to annotations whose name begins with the specified prefix.
-    pub annotation_prefix: Option<String>,
-    /// Continuation token returned by a previous request to retrieve the next page.
-    pub continuation_token: Option<String>,
+    /// `CommonPrefixes` is filtered out from results if it is not lexicographically greater than the key-marker.
+    pub delimiter: Option<String>,
+    /// The `EncodingType` member.
+    pub encoding_type: Option<crate::types::EncodingType>,
+    /// Specifies the key to start with when listing objects in a bucket.
+    pub key_marker: Option<String>,
+    /// Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more. If additional keys satisfy the search criteria, but were not returned because `max-keys` was exceeded, the response contains `&lt;isTruncated&gt;true&lt;/isTruncated&gt;`. To return the additional keys, see `key-marker` and `version-id-marker`.
+    pub max_keys: Option<i32>,
+    /// Use this parameter to select only those keys that begin with the specified prefix. You can use prefixes to separate a bucket into different groupings of keys. (You can think of using `prefix` to make groups in the same way that you'd use a folder in a file system.) You can use `prefix` with `delimiter` to roll up numerous objects into a single result under `CommonPrefixes`.
+    pub prefix: Option<String>,
+    /// Specifies the object version you want to start listing from.
+    pub version_id_marker: Option<String>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
     /// The `RequestPayer` member.
     pub request_payer: Option<crate::types::RequestPayer>,
-    /// The account ID of the expected bucket owner.
-    pub expected_bucket_owner: Option<String>,
+    /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
+    pub optional_object_attributes: Option<Vec<crate::types::OptionalObjectAttributes>>,
 }
 
-impl ListObjectAnnotationsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `MaxAnnotationResults` (see [`Self::max_annotation_results`]).
-    pub fn max_annotation_results(mut self, value: i32) -> Self {
-        self.max_annotation_results = Some(value);
-        self
-    }
-    /// Sets `AnnotationPrefix` (see [`Self::annotation_prefix`]).
-    pub fn annotation_prefix(mut self, value: impl Into<String>) -> Self {
-        self.annotation_prefix = Some(value.into());
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListObjectVersionsInput {
+    into bucket("Bucket"): String;
+    into delimiter("Delimiter"): String;
+    into encoding_type("EncodingType"): crate::types::EncodingType;
+    into key_marker("KeyMarker"): String;
+    value max_keys("MaxKeys"): i32;
+    into prefix("Prefix"): String;
+    into version_id_marker("VersionIdMarker"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    list_into optional_object_attributes("OptionalObjectAttributes"): crate::types::OptionalObjectAttributes, push_optional_object_attributes;
+});
 
-impl IntoValue for ListObjectAnnotationsRequest {
+impl IntoValue for ListObjectVersionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
-            self.key.into_value(),
-            self.version_id.into_value(),
-            self.max_annotation_results.into_value(),
-            self.annotation_prefix.into_value(),
-            self.continuation_token.into_value(),
-            self.request_payer.into_value(),
+            self.delimiter.into_value(),
+            self.encoding_type.into_value(),
+            self.key_marker.into_value(),
+            self.max_keys.into_value(),
+            self.prefix.into_value(),
+            self.version_id_marker.into_value(),
             self.expected_bucket_owner.into_value(),
+            self.request_payer.into_value(),
+            self.optional_object_attributes.into_value(),
         ])
     }
 }
@@ -16913,78 +13187,22 @@ pub struct ListObjectVersionsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListObjectVersionsOutput {
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `KeyMarker` (see [`Self::key_marker`]).
-    pub fn key_marker(mut self, value: impl Into<String>) -> Self {
-        self.key_marker = Some(value.into());
-        self
-    }
-    /// Sets `VersionIdMarker` (see [`Self::version_id_marker`]).
-    pub fn version_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.version_id_marker = Some(value.into());
-        self
-    }
-    /// Sets `NextKeyMarker` (see [`Self::next_key_marker`]).
-    pub fn next_key_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_key_marker = Some(value.into());
-        self
-    }
-    /// Sets `NextVersionIdMarker` (see [`Self::next_version_id_marker`]).
-    pub fn next_version_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_version_id_marker = Some(value.into());
-        self
-    }
-    /// Sets `Versions` (see [`Self::versions`]).
-    pub fn versions(mut self, value: Vec<crate::types::ObjectVersion>) -> Self {
-        self.versions = Some(value);
-        self
-    }
-    /// Sets `DeleteMarkers` (see [`Self::delete_markers`]).
-    pub fn delete_markers(mut self, value: Vec<crate::types::DeleteMarkerEntry>) -> Self {
-        self.delete_markers = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Delimiter` (see [`Self::delimiter`]).
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-    /// Sets `MaxKeys` (see [`Self::max_keys`]).
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.max_keys = Some(value);
-        self
-    }
-    /// Sets `CommonPrefixes` (see [`Self::common_prefixes`]).
-    pub fn common_prefixes(mut self, value: Vec<crate::types::CommonPrefix>) -> Self {
-        self.common_prefixes = Some(value);
-        self
-    }
-    /// Sets `EncodingType` (see [`Self::encoding_type`]).
-    pub fn encoding_type(mut self, value: impl Into<crate::types::EncodingType>) -> Self {
-        self.encoding_type = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListObjectVersionsOutput {
+    value is_truncated("IsTruncated"): bool;
+    into key_marker("KeyMarker"): String;
+    into version_id_marker("VersionIdMarker"): String;
+    into next_key_marker("NextKeyMarker"): String;
+    into next_version_id_marker("NextVersionIdMarker"): String;
+    list versions("Versions"): crate::types::ObjectVersion, push_versions;
+    list delete_markers("DeleteMarkers"): crate::types::DeleteMarkerEntry, push_delete_markers;
+    into name("Name"): String;
+    into prefix("Prefix"): String;
+    into delimiter("Delimiter"): String;
+    value max_keys("MaxKeys"): i32;
+    list common_prefixes("CommonPrefixes"): crate::types::CommonPrefix, push_common_prefixes;
+    into encoding_type("EncodingType"): crate::types::EncodingType;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
 impl FromValue for ListObjectVersionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17008,104 +13226,65 @@ impl FromValue for ListObjectVersionsOutput {
     }
 }
 
-/// The `ListObjectVersionsRequest` structure.
+/// The `ListObjectsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListObjectVersionsRequest {
-    /// The bucket name that contains the objects.
+pub struct ListObjectsInput {
+    /// The name of the bucket containing the objects.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form ` *AccessPointName*-*AccountId*.*outpostID*.s3-outposts.*Region*.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// A delimiter is a character that you specify to group keys. All keys that contain the same string between the `prefix` and the first occurrence of the delimiter are grouped under a single result element in `CommonPrefixes`. These groups are counted as one result against the `max-keys` limitation. These keys are not returned elsewhere in the response.
+    /// A delimiter is a character that you use to group keys.
     ///
     /// `CommonPrefixes` is filtered out from results if it is not lexicographically greater than the key-marker.
     pub delimiter: Option<String>,
     /// The `EncodingType` member.
     pub encoding_type: Option<crate::types::EncodingType>,
-    /// Specifies the key to start with when listing objects in a bucket.
-    pub key_marker: Option<String>,
-    /// Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more. If additional keys satisfy the search criteria, but were not returned because `max-keys` was exceeded, the response contains `&lt;isTruncated&gt;true&lt;/isTruncated&gt;`. To return the additional keys, see `key-marker` and `version-id-marker`.
+    /// Marker is where you want Amazon S3 to start listing from. Amazon S3 starts listing after this specified key. Marker can be any key in the bucket.
+    pub marker: Option<String>,
+    /// Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more.
     pub max_keys: Option<i32>,
-    /// Use this parameter to select only those keys that begin with the specified prefix. You can use prefixes to separate a bucket into different groupings of keys. (You can think of using `prefix` to make groups in the same way that you'd use a folder in a file system.) You can use `prefix` with `delimiter` to roll up numerous objects into a single result under `CommonPrefixes`.
+    /// Limits the response to keys that begin with the specified prefix.
     pub prefix: Option<String>,
-    /// Specifies the object version you want to start listing from.
-    pub version_id_marker: Option<String>,
+    /// Confirms that the requester knows that she or he will be charged for the list objects request. Bucket owners need not specify this parameter in their requests.
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// The `RequestPayer` member.
-    pub request_payer: Option<crate::types::RequestPayer>,
     /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
     pub optional_object_attributes: Option<Vec<crate::types::OptionalObjectAttributes>>,
 }
 
-impl ListObjectVersionsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Delimiter` (see [`Self::delimiter`]).
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-    /// Sets `EncodingType` (see [`Self::encoding_type`]).
-    pub fn encoding_type(mut self, value: impl Into<crate::types::EncodingType>) -> Self {
-        self.encoding_type = Some(value.into());
-        self
-    }
-    /// Sets `KeyMarker` (see [`Self::key_marker`]).
-    pub fn key_marker(mut self, value: impl Into<String>) -> Self {
-        self.key_marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxKeys` (see [`Self::max_keys`]).
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.max_keys = Some(value);
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `VersionIdMarker` (see [`Self::version_id_marker`]).
-    pub fn version_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.version_id_marker = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `OptionalObjectAttributes` (see [`Self::optional_object_attributes`]).
-    pub fn optional_object_attributes(
-        mut self,
-        value: Vec<crate::types::OptionalObjectAttributes>,
-    ) -> Self {
-        self.optional_object_attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListObjectsInput {
+    into bucket("Bucket"): String;
+    into delimiter("Delimiter"): String;
+    into encoding_type("EncodingType"): crate::types::EncodingType;
+    into marker("Marker"): String;
+    value max_keys("MaxKeys"): i32;
+    into prefix("Prefix"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    list_into optional_object_attributes("OptionalObjectAttributes"): crate::types::OptionalObjectAttributes, push_optional_object_attributes;
+});
 
-impl IntoValue for ListObjectVersionsRequest {
+impl IntoValue for ListObjectsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
             self.delimiter.into_value(),
             self.encoding_type.into_value(),
-            self.key_marker.into_value(),
+            self.marker.into_value(),
             self.max_keys.into_value(),
             self.prefix.into_value(),
-            self.version_id_marker.into_value(),
-            self.expected_bucket_owner.into_value(),
             self.request_payer.into_value(),
+            self.expected_bucket_owner.into_value(),
             self.optional_object_attributes.into_value(),
         ])
     }
@@ -17153,63 +13332,19 @@ pub struct ListObjectsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListObjectsOutput {
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `NextMarker` (see [`Self::next_marker`]).
-    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
-    /// Sets `Contents` (see [`Self::contents`]).
-    pub fn contents(mut self, value: Vec<crate::types::Object>) -> Self {
-        self.contents = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Delimiter` (see [`Self::delimiter`]).
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-    /// Sets `MaxKeys` (see [`Self::max_keys`]).
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.max_keys = Some(value);
-        self
-    }
-    /// Sets `CommonPrefixes` (see [`Self::common_prefixes`]).
-    pub fn common_prefixes(mut self, value: Vec<crate::types::CommonPrefix>) -> Self {
-        self.common_prefixes = Some(value);
-        self
-    }
-    /// Sets `EncodingType` (see [`Self::encoding_type`]).
-    pub fn encoding_type(mut self, value: impl Into<crate::types::EncodingType>) -> Self {
-        self.encoding_type = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListObjectsOutput {
+    value is_truncated("IsTruncated"): bool;
+    into marker("Marker"): String;
+    into next_marker("NextMarker"): String;
+    list contents("Contents"): crate::types::Object, push_contents;
+    into name("Name"): String;
+    into prefix("Prefix"): String;
+    into delimiter("Delimiter"): String;
+    value max_keys("MaxKeys"): i32;
+    list common_prefixes("CommonPrefixes"): crate::types::CommonPrefix, push_common_prefixes;
+    into encoding_type("EncodingType"): crate::types::EncodingType;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
 impl FromValue for ListObjectsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17230,12 +13365,10 @@ impl FromValue for ListObjectsOutput {
     }
 }
 
-/// The `ListObjectsRequest` structure.
+/// The `ListObjectsV2Request` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListObjectsRequest {
-    /// The name of the bucket containing the objects.
-    ///
+pub struct ListObjectsV2Input {
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
     ///
     /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
@@ -17248,84 +13381,68 @@ pub struct ListObjectsRequest {
     pub bucket: Option<String>,
     /// A delimiter is a character that you use to group keys.
     ///
-    /// `CommonPrefixes` is filtered out from results if it is not lexicographically greater than the key-marker.
+    /// `CommonPrefixes` is filtered out from results if it is not lexicographically greater than the `StartAfter` value.
+    ///
+    /// - **Directory buckets** - For directory buckets, `/` is the only supported delimiter.
+    /// - **Directory buckets ** - When you query `ListObjectsV2` with a delimiter during in-progress multipart uploads, the `CommonPrefixes` response parameter contains the prefixes that are associated with the in-progress multipart uploads. For more information about multipart uploads, see [Multipart Upload Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html) in the *Amazon S3 User Guide*.
     pub delimiter: Option<String>,
-    /// The `EncodingType` member.
+    /// Encoding type used by Amazon S3 to encode the [object keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10. For characters that aren't supported in XML 1.0, you can add this parameter to request that Amazon S3 encode the keys in the response. For more information about characters to avoid in object key names, see [Object key naming guidelines](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-guidelines).
+    ///
+    /// When using the URL encoding type, non-ASCII characters that are used in an object's key name will be percent-encoded according to UTF-8 code values. For example, the object `test_file(3).png` will appear as `test_file%283%29.png`.
     pub encoding_type: Option<crate::types::EncodingType>,
-    /// Marker is where you want Amazon S3 to start listing from. Amazon S3 starts listing after this specified key. Marker can be any key in the bucket.
-    pub marker: Option<String>,
     /// Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more.
     pub max_keys: Option<i32>,
     /// Limits the response to keys that begin with the specified prefix.
+    ///
+    /// **Directory buckets** - For directory buckets, only prefixes that end in a delimiter (`/`) are supported.
     pub prefix: Option<String>,
-    /// Confirms that the requester knows that she or he will be charged for the list objects request. Bucket owners need not specify this parameter in their requests.
+    /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on this bucket with a token. `ContinuationToken` is obfuscated and is not a real key. You can use this `ContinuationToken` for pagination of the list results.
+    pub continuation_token: Option<String>,
+    /// The owner field is not present in `ListObjectsV2` by default. If you want to return the owner field with each key in the result, then set the `FetchOwner` field to `true`.
+    ///
+    /// **Directory buckets** - For directory buckets, the bucket owner is returned as the object owner for all objects.
+    pub fetch_owner: Option<bool>,
+    /// StartAfter is where you want Amazon S3 to start listing from. Amazon S3 starts listing after this specified key. StartAfter can be any key in the bucket.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub start_after: Option<String>,
+    /// Confirms that the requester knows that she or he will be charged for the list objects request in V2 style. Bucket owners need not specify this parameter in their requests.
+    ///
+    /// This functionality is not supported for directory buckets.
     pub request_payer: Option<crate::types::RequestPayer>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
     /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
+    ///
+    /// This functionality is not supported for directory buckets.
     pub optional_object_attributes: Option<Vec<crate::types::OptionalObjectAttributes>>,
 }
 
-impl ListObjectsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Delimiter` (see [`Self::delimiter`]).
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-    /// Sets `EncodingType` (see [`Self::encoding_type`]).
-    pub fn encoding_type(mut self, value: impl Into<crate::types::EncodingType>) -> Self {
-        self.encoding_type = Some(value.into());
-        self
-    }
-    /// Sets `Marker` (see [`Self::marker`]).
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
-        self
-    }
-    /// Sets `MaxKeys` (see [`Self::max_keys`]).
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.max_keys = Some(value);
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `OptionalObjectAttributes` (see [`Self::optional_object_attributes`]).
-    pub fn optional_object_attributes(
-        mut self,
-        value: Vec<crate::types::OptionalObjectAttributes>,
-    ) -> Self {
-        self.optional_object_attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListObjectsV2Input {
+    into bucket("Bucket"): String;
+    into delimiter("Delimiter"): String;
+    into encoding_type("EncodingType"): crate::types::EncodingType;
+    value max_keys("MaxKeys"): i32;
+    into prefix("Prefix"): String;
+    into continuation_token("ContinuationToken"): String;
+    value fetch_owner("FetchOwner"): bool;
+    into start_after("StartAfter"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    list_into optional_object_attributes("OptionalObjectAttributes"): crate::types::OptionalObjectAttributes, push_optional_object_attributes;
+});
 
-impl IntoValue for ListObjectsRequest {
+impl IntoValue for ListObjectsV2Input {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
             self.delimiter.into_value(),
             self.encoding_type.into_value(),
-            self.marker.into_value(),
             self.max_keys.into_value(),
             self.prefix.into_value(),
+            self.continuation_token.into_value(),
+            self.fetch_owner.into_value(),
+            self.start_after.into_value(),
             self.request_payer.into_value(),
             self.expected_bucket_owner.into_value(),
             self.optional_object_attributes.into_value(),
@@ -17388,73 +13505,21 @@ pub struct ListObjectsV2Output {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListObjectsV2Output {
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Contents` (see [`Self::contents`]).
-    pub fn contents(mut self, value: Vec<crate::types::Object>) -> Self {
-        self.contents = Some(value);
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Delimiter` (see [`Self::delimiter`]).
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-    /// Sets `MaxKeys` (see [`Self::max_keys`]).
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.max_keys = Some(value);
-        self
-    }
-    /// Sets `CommonPrefixes` (see [`Self::common_prefixes`]).
-    pub fn common_prefixes(mut self, value: Vec<crate::types::CommonPrefix>) -> Self {
-        self.common_prefixes = Some(value);
-        self
-    }
-    /// Sets `EncodingType` (see [`Self::encoding_type`]).
-    pub fn encoding_type(mut self, value: impl Into<crate::types::EncodingType>) -> Self {
-        self.encoding_type = Some(value.into());
-        self
-    }
-    /// Sets `KeyCount` (see [`Self::key_count`]).
-    pub fn key_count(mut self, value: i32) -> Self {
-        self.key_count = Some(value);
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `NextContinuationToken` (see [`Self::next_continuation_token`]).
-    pub fn next_continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.next_continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `StartAfter` (see [`Self::start_after`]).
-    pub fn start_after(mut self, value: impl Into<String>) -> Self {
-        self.start_after = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListObjectsV2Output {
+    value is_truncated("IsTruncated"): bool;
+    list contents("Contents"): crate::types::Object, push_contents;
+    into name("Name"): String;
+    into prefix("Prefix"): String;
+    into delimiter("Delimiter"): String;
+    value max_keys("MaxKeys"): i32;
+    list common_prefixes("CommonPrefixes"): crate::types::CommonPrefix, push_common_prefixes;
+    into encoding_type("EncodingType"): crate::types::EncodingType;
+    value key_count("KeyCount"): i32;
+    into continuation_token("ContinuationToken"): String;
+    into next_continuation_token("NextContinuationToken"): String;
+    into start_after("StartAfter"): String;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
 impl FromValue for ListObjectsV2Output {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17477,10 +13542,12 @@ impl FromValue for ListObjectsV2Output {
     }
 }
 
-/// The `ListObjectsV2Request` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The `ListPartsRequest` structure.
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListObjectsV2Request {
+pub struct ListPartsInput {
+    /// The name of the bucket to which the parts are being uploaded.
+    ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
     ///
     /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
@@ -17491,120 +13558,82 @@ pub struct ListObjectsV2Request {
     ///
     /// Required.
     pub bucket: Option<String>,
-    /// A delimiter is a character that you use to group keys.
+    /// Object key for which the multipart upload was initiated.
     ///
-    /// `CommonPrefixes` is filtered out from results if it is not lexicographically greater than the `StartAfter` value.
+    /// Required.
+    pub key: Option<String>,
+    /// Sets the maximum number of parts to return.
+    pub max_parts: Option<i32>,
+    /// Specifies the part after which listing should begin. Only parts with higher part numbers will be listed.
+    pub part_number_marker: Option<i32>,
+    /// Upload ID identifying the multipart upload whose parts are being listed.
     ///
-    /// - **Directory buckets** - For directory buckets, `/` is the only supported delimiter.
-    /// - **Directory buckets ** - When you query `ListObjectsV2` with a delimiter during in-progress multipart uploads, the `CommonPrefixes` response parameter contains the prefixes that are associated with the in-progress multipart uploads. For more information about multipart uploads, see [Multipart Upload Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html) in the *Amazon S3 User Guide*.
-    pub delimiter: Option<String>,
-    /// Encoding type used by Amazon S3 to encode the [object keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10. For characters that aren't supported in XML 1.0, you can add this parameter to request that Amazon S3 encode the keys in the response. For more information about characters to avoid in object key names, see [Object key naming guidelines](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-guidelines).
-    ///
-    /// When using the URL encoding type, non-ASCII characters that are used in an object's key name will be percent-encoded according to UTF-8 code values. For example, the object `test_file(3).png` will appear as `test_file%283%29.png`.
-    pub encoding_type: Option<crate::types::EncodingType>,
-    /// Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more.
-    pub max_keys: Option<i32>,
-    /// Limits the response to keys that begin with the specified prefix.
-    ///
-    /// **Directory buckets** - For directory buckets, only prefixes that end in a delimiter (`/`) are supported.
-    pub prefix: Option<String>,
-    /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on this bucket with a token. `ContinuationToken` is obfuscated and is not a real key. You can use this `ContinuationToken` for pagination of the list results.
-    pub continuation_token: Option<String>,
-    /// The owner field is not present in `ListObjectsV2` by default. If you want to return the owner field with each key in the result, then set the `FetchOwner` field to `true`.
-    ///
-    /// **Directory buckets** - For directory buckets, the bucket owner is returned as the object owner for all objects.
-    pub fetch_owner: Option<bool>,
-    /// StartAfter is where you want Amazon S3 to start listing from. Amazon S3 starts listing after this specified key. StartAfter can be any key in the bucket.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub start_after: Option<String>,
-    /// Confirms that the requester knows that she or he will be charged for the list objects request in V2 style. Bucket owners need not specify this parameter in their requests.
-    ///
-    /// This functionality is not supported for directory buckets.
+    /// Required.
+    pub upload_id: Option<String>,
+    /// The `RequestPayer` member.
     pub request_payer: Option<crate::types::RequestPayer>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
+    /// The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
     ///
     /// This functionality is not supported for directory buckets.
-    pub optional_object_attributes: Option<Vec<crate::types::OptionalObjectAttributes>>,
+    pub sse_customer_algorithm: Option<String>,
+    /// The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key: Option<String>,
+    /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key_md5: Option<String>,
 }
 
-impl ListObjectsV2Request {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Delimiter` (see [`Self::delimiter`]).
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-    /// Sets `EncodingType` (see [`Self::encoding_type`]).
-    pub fn encoding_type(mut self, value: impl Into<crate::types::EncodingType>) -> Self {
-        self.encoding_type = Some(value.into());
-        self
-    }
-    /// Sets `MaxKeys` (see [`Self::max_keys`]).
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.max_keys = Some(value);
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `ContinuationToken` (see [`Self::continuation_token`]).
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `FetchOwner` (see [`Self::fetch_owner`]).
-    pub fn fetch_owner(mut self, value: bool) -> Self {
-        self.fetch_owner = Some(value);
-        self
-    }
-    /// Sets `StartAfter` (see [`Self::start_after`]).
-    pub fn start_after(mut self, value: impl Into<String>) -> Self {
-        self.start_after = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `OptionalObjectAttributes` (see [`Self::optional_object_attributes`]).
-    pub fn optional_object_attributes(
-        mut self,
-        value: Vec<crate::types::OptionalObjectAttributes>,
-    ) -> Self {
-        self.optional_object_attributes = Some(value);
-        self
+impl std::fmt::Debug for ListPartsInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("ListPartsInput");
+        d.field("bucket", &self.bucket);
+        d.field("key", &self.key);
+        d.field("max_parts", &self.max_parts);
+        d.field("part_number_marker", &self.part_number_marker);
+        d.field("upload_id", &self.upload_id);
+        d.field("request_payer", &self.request_payer);
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
+        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
+        d.field(
+            "sse_customer_key",
+            &self.sse_customer_key.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.finish()
     }
 }
 
-impl IntoValue for ListObjectsV2Request {
+myaws_core::setters!(ListPartsInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    value max_parts("MaxParts"): i32;
+    value part_number_marker("PartNumberMarker"): i32;
+    into upload_id("UploadId"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key("SSECustomerKey"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+});
+
+impl IntoValue for ListPartsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
-            self.delimiter.into_value(),
-            self.encoding_type.into_value(),
-            self.max_keys.into_value(),
-            self.prefix.into_value(),
-            self.continuation_token.into_value(),
-            self.fetch_owner.into_value(),
-            self.start_after.into_value(),
+            self.key.into_value(),
+            self.max_parts.into_value(),
+            self.part_number_marker.into_value(),
+            self.upload_id.into_value(),
             self.request_payer.into_value(),
             self.expected_bucket_owner.into_value(),
-            self.optional_object_attributes.into_value(),
+            self.sse_customer_algorithm.into_value(),
+            self.sse_customer_key.into_value(),
+            self.sse_customer_key_md5.into_value(),
         ])
     }
 }
@@ -17659,88 +13688,24 @@ pub struct ListPartsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListPartsOutput {
-    /// Sets `AbortDate` (see [`Self::abort_date`]).
-    pub fn abort_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.abort_date = Some(value);
-        self
-    }
-    /// Sets `AbortRuleId` (see [`Self::abort_rule_id`]).
-    pub fn abort_rule_id(mut self, value: impl Into<String>) -> Self {
-        self.abort_rule_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `UploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-    /// Sets `PartNumberMarker` (see [`Self::part_number_marker`]).
-    pub fn part_number_marker(mut self, value: i32) -> Self {
-        self.part_number_marker = Some(value);
-        self
-    }
-    /// Sets `NextPartNumberMarker` (see [`Self::next_part_number_marker`]).
-    pub fn next_part_number_marker(mut self, value: i32) -> Self {
-        self.next_part_number_marker = Some(value);
-        self
-    }
-    /// Sets `MaxParts` (see [`Self::max_parts`]).
-    pub fn max_parts(mut self, value: i32) -> Self {
-        self.max_parts = Some(value);
-        self
-    }
-    /// Sets `IsTruncated` (see [`Self::is_truncated`]).
-    pub fn is_truncated(mut self, value: bool) -> Self {
-        self.is_truncated = Some(value);
-        self
-    }
-    /// Sets `Parts` (see [`Self::parts`]).
-    pub fn parts(mut self, value: Vec<crate::types::Part>) -> Self {
-        self.parts = Some(value);
-        self
-    }
-    /// Sets `Initiator` (see [`Self::initiator`]).
-    pub fn initiator(mut self, value: crate::types::Initiator) -> Self {
-        self.initiator = Some(value);
-        self
-    }
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: crate::types::Owner) -> Self {
-        self.owner = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListPartsOutput {
+    value abort_date("AbortDate"): myaws_core::DateTime;
+    into abort_rule_id("AbortRuleId"): String;
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into upload_id("UploadId"): String;
+    value part_number_marker("PartNumberMarker"): i32;
+    value next_part_number_marker("NextPartNumberMarker"): i32;
+    value max_parts("MaxParts"): i32;
+    value is_truncated("IsTruncated"): bool;
+    list parts("Parts"): crate::types::Part, push_parts;
+    value initiator("Initiator"): crate::types::Initiator;
+    value owner("Owner"): crate::types::Owner;
+    into storage_class("StorageClass"): crate::types::StorageClass;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+});
 
 impl FromValue for ListPartsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17766,142 +13731,6 @@ impl FromValue for ListPartsOutput {
     }
 }
 
-/// The `ListPartsRequest` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ListPartsRequest {
-    /// The name of the bucket to which the parts are being uploaded.
-    ///
-    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
-    ///
-    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Object Lambda access points are not supported by directory buckets.
-    ///
-    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form ` *AccessPointName*-*AccountId*.*outpostID*.s3-outposts.*Region*.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// Object key for which the multipart upload was initiated.
-    ///
-    /// Required.
-    pub key: Option<String>,
-    /// Sets the maximum number of parts to return.
-    pub max_parts: Option<i32>,
-    /// Specifies the part after which listing should begin. Only parts with higher part numbers will be listed.
-    pub part_number_marker: Option<i32>,
-    /// Upload ID identifying the multipart upload whose parts are being listed.
-    ///
-    /// Required.
-    pub upload_id: Option<String>,
-    /// The `RequestPayer` member.
-    pub request_payer: Option<crate::types::RequestPayer>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
-    /// The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_algorithm: Option<String>,
-    /// The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key: Option<String>,
-    /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key_md5: Option<String>,
-}
-
-impl std::fmt::Debug for ListPartsRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ListPartsRequest");
-        d.field("bucket", &self.bucket);
-        d.field("key", &self.key);
-        d.field("max_parts", &self.max_parts);
-        d.field("part_number_marker", &self.part_number_marker);
-        d.field("upload_id", &self.upload_id);
-        d.field("request_payer", &self.request_payer);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
-        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
-        d.field(
-            "sse_customer_key",
-            &self.sse_customer_key.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.finish()
-    }
-}
-
-impl ListPartsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `MaxParts` (see [`Self::max_parts`]).
-    pub fn max_parts(mut self, value: i32) -> Self {
-        self.max_parts = Some(value);
-        self
-    }
-    /// Sets `PartNumberMarker` (see [`Self::part_number_marker`]).
-    pub fn part_number_marker(mut self, value: i32) -> Self {
-        self.part_number_marker = Some(value);
-        self
-    }
-    /// Sets `UploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKey` (see [`Self::sse_customer_key`]).
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for ListPartsRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.key.into_value(),
-            self.max_parts.into_value(),
-            self.part_number_marker.into_value(),
-            self.upload_id.into_value(),
-            self.request_payer.into_value(),
-            self.expected_bucket_owner.into_value(),
-            self.sse_customer_algorithm.into_value(),
-            self.sse_customer_key.into_value(),
-            self.sse_customer_key_md5.into_value(),
-        ])
-    }
-}
-
 /// Specifies the location where the bucket will be created.
 ///
 /// For directory buckets, the location type is Availability Zone or Local Zone. For more information about directory buckets, see [Working with directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*.
@@ -17918,18 +13747,10 @@ pub struct LocationInfo {
     pub name: Option<String>,
 }
 
-impl LocationInfo {
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::LocationType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LocationInfo {
+    into r#type("Type"): crate::types::LocationType;
+    into name("Name"): String;
+});
 
 impl IntoValue for LocationInfo {
     fn into_value(self) -> Value {
@@ -18033,28 +13854,12 @@ pub struct LoggingEnabled {
     pub target_object_key_format: Option<crate::types::TargetObjectKeyFormat>,
 }
 
-impl LoggingEnabled {
-    /// Sets `TargetBucket` (see [`Self::target_bucket`]).
-    pub fn target_bucket(mut self, value: impl Into<String>) -> Self {
-        self.target_bucket = Some(value.into());
-        self
-    }
-    /// Sets `TargetGrants` (see [`Self::target_grants`]).
-    pub fn target_grants(mut self, value: Vec<crate::types::TargetGrant>) -> Self {
-        self.target_grants = Some(value);
-        self
-    }
-    /// Sets `TargetPrefix` (see [`Self::target_prefix`]).
-    pub fn target_prefix(mut self, value: impl Into<String>) -> Self {
-        self.target_prefix = Some(value.into());
-        self
-    }
-    /// Sets `TargetObjectKeyFormat` (see [`Self::target_object_key_format`]).
-    pub fn target_object_key_format(mut self, value: crate::types::TargetObjectKeyFormat) -> Self {
-        self.target_object_key_format = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LoggingEnabled {
+    into target_bucket("TargetBucket"): String;
+    list target_grants("TargetGrants"): crate::types::TargetGrant, push_target_grants;
+    into target_prefix("TargetPrefix"): String;
+    value target_object_key_format("TargetObjectKeyFormat"): crate::types::TargetObjectKeyFormat;
+});
 
 impl IntoValue for LoggingEnabled {
     fn into_value(self) -> Value {
@@ -18245,32 +14050,11 @@ pub struct MetadataConfiguration {
     pub annotation_table_configuration: Option<crate::types::AnnotationTableConfiguration>,
 }
 
-impl MetadataConfiguration {
-    /// Sets `JournalTableConfiguration` (see [`Self::journal_table_configuration`]).
-    pub fn journal_table_configuration(
-        mut self,
-        value: crate::types::JournalTableConfiguration,
-    ) -> Self {
-        self.journal_table_configuration = Some(value);
-        self
-    }
-    /// Sets `InventoryTableConfiguration` (see [`Self::inventory_table_configuration`]).
-    pub fn inventory_table_configuration(
-        mut self,
-        value: crate::types::InventoryTableConfiguration,
-    ) -> Self {
-        self.inventory_table_configuration = Some(value);
-        self
-    }
-    /// Sets `AnnotationTableConfiguration` (see [`Self::annotation_table_configuration`]).
-    pub fn annotation_table_configuration(
-        mut self,
-        value: crate::types::AnnotationTableConfiguration,
-    ) -> Self {
-        self.annotation_table_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetadataConfiguration {
+    value journal_table_configuration("JournalTableConfiguration"): crate::types::JournalTableConfiguration;
+    value inventory_table_configuration("InventoryTableConfiguration"): crate::types::InventoryTableConfiguration;
+    value annotation_table_configuration("AnnotationTableConfiguration"): crate::types::AnnotationTableConfiguration;
+});
 
 impl IntoValue for MetadataConfiguration {
     fn into_value(self) -> Value {
@@ -18298,37 +14082,12 @@ pub struct MetadataConfigurationResult {
         Option<crate::types::AnnotationTableConfigurationResult>,
 }
 
-impl MetadataConfigurationResult {
-    /// Sets `DestinationResult` (see [`Self::destination_result`]).
-    pub fn destination_result(mut self, value: crate::types::DestinationResult) -> Self {
-        self.destination_result = Some(value);
-        self
-    }
-    /// Sets `JournalTableConfigurationResult` (see [`Self::journal_table_configuration_result`]).
-    pub fn journal_table_configuration_result(
-        mut self,
-        value: crate::types::JournalTableConfigurationResult,
-    ) -> Self {
-        self.journal_table_configuration_result = Some(value);
-        self
-    }
-    /// Sets `InventoryTableConfigurationResult` (see [`Self::inventory_table_configuration_result`]).
-    pub fn inventory_table_configuration_result(
-        mut self,
-        value: crate::types::InventoryTableConfigurationResult,
-    ) -> Self {
-        self.inventory_table_configuration_result = Some(value);
-        self
-    }
-    /// Sets `AnnotationTableConfigurationResult` (see [`Self::annotation_table_configuration_result`]).
-    pub fn annotation_table_configuration_result(
-        mut self,
-        value: crate::types::AnnotationTableConfigurationResult,
-    ) -> Self {
-        self.annotation_table_configuration_result = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetadataConfigurationResult {
+    value destination_result("DestinationResult"): crate::types::DestinationResult;
+    value journal_table_configuration_result("JournalTableConfigurationResult"): crate::types::JournalTableConfigurationResult;
+    value inventory_table_configuration_result("InventoryTableConfigurationResult"): crate::types::InventoryTableConfigurationResult;
+    value annotation_table_configuration_result("AnnotationTableConfigurationResult"): crate::types::AnnotationTableConfigurationResult;
+});
 
 impl FromValue for MetadataConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18428,18 +14187,10 @@ pub struct MetadataEntry {
     pub value: Option<String>,
 }
 
-impl MetadataEntry {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MetadataEntry {
+    into name("Name"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for MetadataEntry {
     fn into_value(self) -> Value {
@@ -18459,13 +14210,9 @@ pub struct MetadataTableConfiguration {
     pub s3_tables_destination: Option<crate::types::S3TablesDestination>,
 }
 
-impl MetadataTableConfiguration {
-    /// Sets `S3TablesDestination` (see [`Self::s3_tables_destination`]).
-    pub fn s3_tables_destination(mut self, value: crate::types::S3TablesDestination) -> Self {
-        self.s3_tables_destination = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetadataTableConfiguration {
+    value s3_tables_destination("S3TablesDestination"): crate::types::S3TablesDestination;
+});
 
 impl IntoValue for MetadataTableConfiguration {
     fn into_value(self) -> Value {
@@ -18483,16 +14230,9 @@ pub struct MetadataTableConfigurationResult {
     pub s3_tables_destination_result: Option<crate::types::S3TablesDestinationResult>,
 }
 
-impl MetadataTableConfigurationResult {
-    /// Sets `S3TablesDestinationResult` (see [`Self::s3_tables_destination_result`]).
-    pub fn s3_tables_destination_result(
-        mut self,
-        value: crate::types::S3TablesDestinationResult,
-    ) -> Self {
-        self.s3_tables_destination_result = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetadataTableConfigurationResult {
+    value s3_tables_destination_result("S3TablesDestinationResult"): crate::types::S3TablesDestinationResult;
+});
 
 impl FromValue for MetadataTableConfigurationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18515,18 +14255,10 @@ pub struct MetadataTableEncryptionConfiguration {
     pub kms_key_arn: Option<String>,
 }
 
-impl MetadataTableEncryptionConfiguration {
-    /// Sets `SseAlgorithm` (see [`Self::sse_algorithm`]).
-    pub fn sse_algorithm(mut self, value: impl Into<crate::types::TableSseAlgorithm>) -> Self {
-        self.sse_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MetadataTableEncryptionConfiguration {
+    into sse_algorithm("SseAlgorithm"): crate::types::TableSseAlgorithm;
+    into kms_key_arn("KmsKeyArn"): String;
+});
 
 impl IntoValue for MetadataTableEncryptionConfiguration {
     fn into_value(self) -> Value {
@@ -18549,18 +14281,10 @@ pub struct Metrics {
     pub event_threshold: Option<crate::types::ReplicationTimeValue>,
 }
 
-impl Metrics {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::MetricsStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `EventThreshold` (see [`Self::event_threshold`]).
-    pub fn event_threshold(mut self, value: crate::types::ReplicationTimeValue) -> Self {
-        self.event_threshold = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Metrics {
+    into status("Status"): crate::types::MetricsStatus;
+    value event_threshold("EventThreshold"): crate::types::ReplicationTimeValue;
+});
 
 impl IntoValue for Metrics {
     fn into_value(self) -> Value {
@@ -18595,23 +14319,11 @@ pub struct MetricsAndOperator {
     pub access_point_arn: Option<String>,
 }
 
-impl MetricsAndOperator {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `AccessPointArn` (see [`Self::access_point_arn`]).
-    pub fn access_point_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_point_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MetricsAndOperator {
+    into prefix("Prefix"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into access_point_arn("AccessPointArn"): String;
+});
 
 impl IntoValue for MetricsAndOperator {
     fn into_value(self) -> Value {
@@ -18648,18 +14360,10 @@ pub struct MetricsConfiguration {
     pub filter: Option<crate::types::MetricsFilter>,
 }
 
-impl MetricsConfiguration {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::MetricsFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetricsConfiguration {
+    into id("Id"): String;
+    value filter("Filter"): crate::types::MetricsFilter;
+});
 
 impl IntoValue for MetricsConfiguration {
     fn into_value(self) -> Value {
@@ -18693,28 +14397,12 @@ pub struct MetricsFilter {
     pub and: Option<crate::types::MetricsAndOperator>,
 }
 
-impl MetricsFilter {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tag` (see [`Self::tag`]).
-    pub fn tag(mut self, value: crate::types::Tag) -> Self {
-        self.tag = Some(value);
-        self
-    }
-    /// Sets `AccessPointArn` (see [`Self::access_point_arn`]).
-    pub fn access_point_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_point_arn = Some(value.into());
-        self
-    }
-    /// Sets `And` (see [`Self::and`]).
-    pub fn and(mut self, value: crate::types::MetricsAndOperator) -> Self {
-        self.and = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MetricsFilter {
+    into prefix("Prefix"): String;
+    value tag("Tag"): crate::types::Tag;
+    into access_point_arn("AccessPointArn"): String;
+    value and("And"): crate::types::MetricsAndOperator;
+});
 
 impl IntoValue for MetricsFilter {
     fn into_value(self) -> Value {
@@ -18841,48 +14529,16 @@ pub struct MultipartUpload {
     pub checksum_type: Option<crate::types::ChecksumType>,
 }
 
-impl MultipartUpload {
-    /// Sets `UploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Initiated` (see [`Self::initiated`]).
-    pub fn initiated(mut self, value: myaws_core::DateTime) -> Self {
-        self.initiated = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: crate::types::Owner) -> Self {
-        self.owner = Some(value);
-        self
-    }
-    /// Sets `Initiator` (see [`Self::initiator`]).
-    pub fn initiator(mut self, value: crate::types::Initiator) -> Self {
-        self.initiator = Some(value);
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MultipartUpload {
+    into upload_id("UploadId"): String;
+    into key("Key"): String;
+    value initiated("Initiated"): myaws_core::DateTime;
+    into storage_class("StorageClass"): crate::types::StorageClass;
+    value owner("Owner"): crate::types::Owner;
+    value initiator("Initiator"): crate::types::Initiator;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+});
 
 impl FromValue for MultipartUpload {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -18964,18 +14620,10 @@ pub struct NoncurrentVersionExpiration {
     pub newer_noncurrent_versions: Option<i32>,
 }
 
-impl NoncurrentVersionExpiration {
-    /// Sets `NoncurrentDays` (see [`Self::noncurrent_days`]).
-    pub fn noncurrent_days(mut self, value: i32) -> Self {
-        self.noncurrent_days = Some(value);
-        self
-    }
-    /// Sets `NewerNoncurrentVersions` (see [`Self::newer_noncurrent_versions`]).
-    pub fn newer_noncurrent_versions(mut self, value: i32) -> Self {
-        self.newer_noncurrent_versions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(NoncurrentVersionExpiration {
+    value noncurrent_days("NoncurrentDays"): i32;
+    value newer_noncurrent_versions("NewerNoncurrentVersions"): i32;
+});
 
 impl IntoValue for NoncurrentVersionExpiration {
     fn into_value(self) -> Value {
@@ -19008,23 +14656,11 @@ pub struct NoncurrentVersionTransition {
     pub newer_noncurrent_versions: Option<i32>,
 }
 
-impl NoncurrentVersionTransition {
-    /// Sets `NoncurrentDays` (see [`Self::noncurrent_days`]).
-    pub fn noncurrent_days(mut self, value: i32) -> Self {
-        self.noncurrent_days = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::TransitionStorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `NewerNoncurrentVersions` (see [`Self::newer_noncurrent_versions`]).
-    pub fn newer_noncurrent_versions(mut self, value: i32) -> Self {
-        self.newer_noncurrent_versions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(NoncurrentVersionTransition {
+    value noncurrent_days("NoncurrentDays"): i32;
+    into storage_class("StorageClass"): crate::types::TransitionStorageClass;
+    value newer_noncurrent_versions("NewerNoncurrentVersions"): i32;
+});
 
 impl IntoValue for NoncurrentVersionTransition {
     fn into_value(self) -> Value {
@@ -19063,34 +14699,12 @@ pub struct NotificationConfiguration {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl NotificationConfiguration {
-    /// Sets `TopicConfigurations` (see [`Self::topic_configurations`]).
-    pub fn topic_configurations(mut self, value: Vec<crate::types::TopicConfiguration>) -> Self {
-        self.topic_configurations = Some(value);
-        self
-    }
-    /// Sets `QueueConfigurations` (see [`Self::queue_configurations`]).
-    pub fn queue_configurations(mut self, value: Vec<crate::types::QueueConfiguration>) -> Self {
-        self.queue_configurations = Some(value);
-        self
-    }
-    /// Sets `LambdaFunctionConfigurations` (see [`Self::lambda_function_configurations`]).
-    pub fn lambda_function_configurations(
-        mut self,
-        value: Vec<crate::types::LambdaFunctionConfiguration>,
-    ) -> Self {
-        self.lambda_function_configurations = Some(value);
-        self
-    }
-    /// Sets `EventBridgeConfiguration` (see [`Self::event_bridge_configuration`]).
-    pub fn event_bridge_configuration(
-        mut self,
-        value: crate::types::EventBridgeConfiguration,
-    ) -> Self {
-        self.event_bridge_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(NotificationConfiguration {
+    list topic_configurations("TopicConfigurations"): crate::types::TopicConfiguration, push_topic_configurations;
+    list queue_configurations("QueueConfigurations"): crate::types::QueueConfiguration, push_queue_configurations;
+    list lambda_function_configurations("LambdaFunctionConfigurations"): crate::types::LambdaFunctionConfiguration, push_lambda_function_configurations;
+    value event_bridge_configuration("EventBridgeConfiguration"): crate::types::EventBridgeConfiguration;
+});
 
 impl IntoValue for NotificationConfiguration {
     fn into_value(self) -> Value {
@@ -19129,32 +14743,11 @@ pub struct NotificationConfigurationDeprecated {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl NotificationConfigurationDeprecated {
-    /// Sets `TopicConfiguration` (see [`Self::topic_configuration`]).
-    pub fn topic_configuration(
-        mut self,
-        value: crate::types::TopicConfigurationDeprecated,
-    ) -> Self {
-        self.topic_configuration = Some(value);
-        self
-    }
-    /// Sets `QueueConfiguration` (see [`Self::queue_configuration`]).
-    pub fn queue_configuration(
-        mut self,
-        value: crate::types::QueueConfigurationDeprecated,
-    ) -> Self {
-        self.queue_configuration = Some(value);
-        self
-    }
-    /// Sets `CloudFunctionConfiguration` (see [`Self::cloud_function_configuration`]).
-    pub fn cloud_function_configuration(
-        mut self,
-        value: crate::types::CloudFunctionConfiguration,
-    ) -> Self {
-        self.cloud_function_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(NotificationConfigurationDeprecated {
+    value topic_configuration("TopicConfiguration"): crate::types::TopicConfigurationDeprecated;
+    value queue_configuration("QueueConfiguration"): crate::types::QueueConfigurationDeprecated;
+    value cloud_function_configuration("CloudFunctionConfiguration"): crate::types::CloudFunctionConfiguration;
+});
 
 impl IntoValue for NotificationConfigurationDeprecated {
     fn into_value(self) -> Value {
@@ -19185,13 +14778,9 @@ pub struct NotificationConfigurationFilter {
     pub key: Option<crate::types::S3KeyFilter>,
 }
 
-impl NotificationConfigurationFilter {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: crate::types::S3KeyFilter) -> Self {
-        self.key = Some(value);
-        self
-    }
-}
+myaws_core::setters!(NotificationConfigurationFilter {
+    value key("Key"): crate::types::S3KeyFilter;
+});
 
 impl IntoValue for NotificationConfigurationFilter {
     fn into_value(self) -> Value {
@@ -19244,53 +14833,17 @@ pub struct Object {
     pub restore_status: Option<crate::types::RestoreStatus>,
 }
 
-impl Object {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: Vec<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value);
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-    /// Sets `Size` (see [`Self::size`]).
-    pub fn size(mut self, value: i64) -> Self {
-        self.size = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::ObjectStorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: crate::types::Owner) -> Self {
-        self.owner = Some(value);
-        self
-    }
-    /// Sets `RestoreStatus` (see [`Self::restore_status`]).
-    pub fn restore_status(mut self, value: crate::types::RestoreStatus) -> Self {
-        self.restore_status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Object {
+    into key("Key"): String;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    into e_tag("ETag"): String;
+    list_into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm, push_checksum_algorithm;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+    value size("Size"): i64;
+    into storage_class("StorageClass"): crate::types::ObjectStorageClass;
+    value owner("Owner"): crate::types::Owner;
+    value restore_status("RestoreStatus"): crate::types::RestoreStatus;
+});
 
 impl FromValue for Object {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -19523,27 +15076,20 @@ impl FromValue for ObjectCannedACL {
 ///
 /// Valid Values: `SSES3` | `SSEKMS`
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ObjectEncryption` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct ObjectEncryption {
+pub enum ObjectEncryption {
     /// Specifies to update the object encryption type to server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
-    pub ssekms: Option<crate::types::SSEKMSEncryption>,
+    Ssekms(crate::types::SSEKMSEncryption),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl ObjectEncryption {
-    /// Sets `SSEKMS` (see [`Self::ssekms`]).
-    pub fn ssekms(mut self, value: crate::types::SSEKMSEncryption) -> Self {
-        self.ssekms = Some(value);
-        self
-    }
-}
-
-impl IntoValue for ObjectEncryption {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.ssekms.into_value()])
-    }
-}
+myaws_core::union_impls!(ObjectEncryption, 1, input = true, output = false;
+    0 Ssekms as_ssekms: crate::types::SSEKMSEncryption;
+);
 
 /// Object Identifier is unique value to identify objects.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19573,33 +15119,13 @@ pub struct ObjectIdentifier {
     pub size: Option<i64>,
 }
 
-impl ObjectIdentifier {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `LastModifiedTime` (see [`Self::last_modified_time`]).
-    pub fn last_modified_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified_time = Some(value);
-        self
-    }
-    /// Sets `Size` (see [`Self::size`]).
-    pub fn size(mut self, value: i64) -> Self {
-        self.size = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ObjectIdentifier {
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    into e_tag("ETag"): String;
+    value last_modified_time("LastModifiedTime"): myaws_core::DateTime;
+    value size("Size"): i64;
+});
 
 impl IntoValue for ObjectIdentifier {
     fn into_value(self) -> Value {
@@ -19623,21 +15149,10 @@ pub struct ObjectLockConfiguration {
     pub rule: Option<crate::types::ObjectLockRule>,
 }
 
-impl ObjectLockConfiguration {
-    /// Sets `ObjectLockEnabled` (see [`Self::object_lock_enabled`]).
-    pub fn object_lock_enabled(
-        mut self,
-        value: impl Into<crate::types::ObjectLockEnabled>,
-    ) -> Self {
-        self.object_lock_enabled = Some(value.into());
-        self
-    }
-    /// Sets `Rule` (see [`Self::rule`]).
-    pub fn rule(mut self, value: crate::types::ObjectLockRule) -> Self {
-        self.rule = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ObjectLockConfiguration {
+    into object_lock_enabled("ObjectLockEnabled"): crate::types::ObjectLockEnabled;
+    value rule("Rule"): crate::types::ObjectLockRule;
+});
 
 impl IntoValue for ObjectLockConfiguration {
     fn into_value(self) -> Value {
@@ -19738,13 +15253,9 @@ pub struct ObjectLockLegalHold {
     pub status: Option<crate::types::ObjectLockLegalHoldStatus>,
 }
 
-impl ObjectLockLegalHold {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ObjectLockLegalHoldStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ObjectLockLegalHold {
+    into status("Status"): crate::types::ObjectLockLegalHoldStatus;
+});
 
 impl IntoValue for ObjectLockLegalHold {
     fn into_value(self) -> Value {
@@ -19923,18 +15434,10 @@ pub struct ObjectLockRetention {
     pub retain_until_date: Option<myaws_core::DateTime>,
 }
 
-impl ObjectLockRetention {
-    /// Sets `Mode` (see [`Self::mode`]).
-    pub fn mode(mut self, value: impl Into<crate::types::ObjectLockRetentionMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// Sets `RetainUntilDate` (see [`Self::retain_until_date`]).
-    pub fn retain_until_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.retain_until_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ObjectLockRetention {
+    into mode("Mode"): crate::types::ObjectLockRetentionMode;
+    value retain_until_date("RetainUntilDate"): myaws_core::DateTime;
+});
 
 impl IntoValue for ObjectLockRetention {
     fn into_value(self) -> Value {
@@ -20039,13 +15542,9 @@ pub struct ObjectLockRule {
     pub default_retention: Option<crate::types::DefaultRetention>,
 }
 
-impl ObjectLockRule {
-    /// Sets `DefaultRetention` (see [`Self::default_retention`]).
-    pub fn default_retention(mut self, value: crate::types::DefaultRetention) -> Self {
-        self.default_retention = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ObjectLockRule {
+    value default_retention("DefaultRetention"): crate::types::DefaultRetention;
+});
 
 impl IntoValue for ObjectLockRule {
     fn into_value(self) -> Value {
@@ -20198,68 +15697,20 @@ pub struct ObjectPart {
     pub checksum_xxhash128: Option<String>,
 }
 
-impl ObjectPart {
-    /// Sets `PartNumber` (see [`Self::part_number`]).
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.part_number = Some(value);
-        self
-    }
-    /// Sets `Size` (see [`Self::size`]).
-    pub fn size(mut self, value: i64) -> Self {
-        self.size = Some(value);
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ObjectPart {
+    value part_number("PartNumber"): i32;
+    value size("Size"): i64;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+});
 
 impl FromValue for ObjectPart {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -20453,66 +15904,19 @@ pub struct ObjectVersion {
     pub restore_status: Option<crate::types::RestoreStatus>,
 }
 
-impl ObjectVersion {
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: Vec<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value);
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-    /// Sets `Size` (see [`Self::size`]).
-    pub fn size(mut self, value: i64) -> Self {
-        self.size = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(
-        mut self,
-        value: impl Into<crate::types::ObjectVersionStorageClass>,
-    ) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `IsLatest` (see [`Self::is_latest`]).
-    pub fn is_latest(mut self, value: bool) -> Self {
-        self.is_latest = Some(value);
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: crate::types::Owner) -> Self {
-        self.owner = Some(value);
-        self
-    }
-    /// Sets `RestoreStatus` (see [`Self::restore_status`]).
-    pub fn restore_status(mut self, value: crate::types::RestoreStatus) -> Self {
-        self.restore_status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ObjectVersion {
+    into e_tag("ETag"): String;
+    list_into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm, push_checksum_algorithm;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+    value size("Size"): i64;
+    into storage_class("StorageClass"): crate::types::ObjectVersionStorageClass;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    value is_latest("IsLatest"): bool;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    value owner("Owner"): crate::types::Owner;
+    value restore_status("RestoreStatus"): crate::types::RestoreStatus;
+});
 
 impl FromValue for ObjectVersion {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -20685,13 +16089,9 @@ pub struct OutputLocation {
     pub s3: Option<crate::types::S3Location>,
 }
 
-impl OutputLocation {
-    /// Sets `S3` (see [`Self::s3`]).
-    pub fn s3(mut self, value: crate::types::S3Location) -> Self {
-        self.s3 = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OutputLocation {
+    value s3("S3"): crate::types::S3Location;
+});
 
 impl IntoValue for OutputLocation {
     fn into_value(self) -> Value {
@@ -20709,18 +16109,10 @@ pub struct OutputSerialization {
     pub json: Option<crate::types::JSONOutput>,
 }
 
-impl OutputSerialization {
-    /// Sets `CSV` (see [`Self::csv`]).
-    pub fn csv(mut self, value: crate::types::CSVOutput) -> Self {
-        self.csv = Some(value);
-        self
-    }
-    /// Sets `JSON` (see [`Self::json`]).
-    pub fn json(mut self, value: crate::types::JSONOutput) -> Self {
-        self.json = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OutputSerialization {
+    value csv("CSV"): crate::types::CSVOutput;
+    value json("JSON"): crate::types::JSONOutput;
+});
 
 impl IntoValue for OutputSerialization {
     fn into_value(self) -> Value {
@@ -20738,18 +16130,10 @@ pub struct Owner {
     pub id: Option<String>,
 }
 
-impl Owner {
-    /// Sets `DisplayName` (see [`Self::display_name`]).
-    pub fn display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = Some(value.into());
-        self
-    }
-    /// Sets `ID` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Owner {
+    into display_name("DisplayName"): String;
+    into id("ID"): String;
+});
 
 impl IntoValue for Owner {
     fn into_value(self) -> Value {
@@ -20849,13 +16233,9 @@ pub struct OwnershipControls {
     pub rules: Option<Vec<crate::types::OwnershipControlsRule>>,
 }
 
-impl OwnershipControls {
-    /// Sets `Rules` (see [`Self::rules`]).
-    pub fn rules(mut self, value: Vec<crate::types::OwnershipControlsRule>) -> Self {
-        self.rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(OwnershipControls {
+    list rules("Rules"): crate::types::OwnershipControlsRule, push_rules;
+});
 
 impl IntoValue for OwnershipControls {
     fn into_value(self) -> Value {
@@ -20882,13 +16262,9 @@ pub struct OwnershipControlsRule {
     pub object_ownership: Option<crate::types::ObjectOwnership>,
 }
 
-impl OwnershipControlsRule {
-    /// Sets `ObjectOwnership` (see [`Self::object_ownership`]).
-    pub fn object_ownership(mut self, value: impl Into<crate::types::ObjectOwnership>) -> Self {
-        self.object_ownership = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OwnershipControlsRule {
+    into object_ownership("ObjectOwnership"): crate::types::ObjectOwnership;
+});
 
 impl IntoValue for OwnershipControlsRule {
     fn into_value(self) -> Value {
@@ -20950,78 +16326,22 @@ pub struct Part {
     pub checksum_xxhash128: Option<String>,
 }
 
-impl Part {
-    /// Sets `PartNumber` (see [`Self::part_number`]).
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.part_number = Some(value);
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `Size` (see [`Self::size`]).
-    pub fn size(mut self, value: i64) -> Self {
-        self.size = Some(value);
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Part {
+    value part_number("PartNumber"): i32;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    into e_tag("ETag"): String;
+    value size("Size"): i64;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+});
 
 impl FromValue for Part {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -21137,16 +16457,9 @@ pub struct PartitionedPrefix {
     pub partition_date_source: Option<crate::types::PartitionDateSource>,
 }
 
-impl PartitionedPrefix {
-    /// Sets `PartitionDateSource` (see [`Self::partition_date_source`]).
-    pub fn partition_date_source(
-        mut self,
-        value: impl Into<crate::types::PartitionDateSource>,
-    ) -> Self {
-        self.partition_date_source = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PartitionedPrefix {
+    into partition_date_source("PartitionDateSource"): crate::types::PartitionDateSource;
+});
 
 impl IntoValue for PartitionedPrefix {
     fn into_value(self) -> Value {
@@ -21336,13 +16649,9 @@ pub struct PolicyStatus {
     pub is_public: Option<bool>,
 }
 
-impl PolicyStatus {
-    /// Sets `IsPublic` (see [`Self::is_public`]).
-    pub fn is_public(mut self, value: bool) -> Self {
-        self.is_public = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PolicyStatus {
+    value is_public("IsPublic"): bool;
+});
 
 impl FromValue for PolicyStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -21365,23 +16674,11 @@ pub struct Progress {
     pub bytes_returned: Option<i64>,
 }
 
-impl Progress {
-    /// Sets `BytesScanned` (see [`Self::bytes_scanned`]).
-    pub fn bytes_scanned(mut self, value: i64) -> Self {
-        self.bytes_scanned = Some(value);
-        self
-    }
-    /// Sets `BytesProcessed` (see [`Self::bytes_processed`]).
-    pub fn bytes_processed(mut self, value: i64) -> Self {
-        self.bytes_processed = Some(value);
-        self
-    }
-    /// Sets `BytesReturned` (see [`Self::bytes_returned`]).
-    pub fn bytes_returned(mut self, value: i64) -> Self {
-        self.bytes_returned = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Progress {
+    value bytes_scanned("BytesScanned"): i64;
+    value bytes_processed("BytesProcessed"): i64;
+    value bytes_returned("BytesReturned"): i64;
+});
 
 impl FromValue for Progress {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -21402,13 +16699,9 @@ pub struct ProgressEvent {
     pub details: Option<crate::types::Progress>,
 }
 
-impl ProgressEvent {
-    /// Sets `Details` (see [`Self::details`]).
-    pub fn details(mut self, value: crate::types::Progress) -> Self {
-        self.details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ProgressEvent {
+    value details("Details"): crate::types::Progress;
+});
 
 impl FromValue for ProgressEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -21521,28 +16814,12 @@ pub struct PublicAccessBlockConfiguration {
     pub restrict_public_buckets: Option<bool>,
 }
 
-impl PublicAccessBlockConfiguration {
-    /// Sets `BlockPublicAcls` (see [`Self::block_public_acls`]).
-    pub fn block_public_acls(mut self, value: bool) -> Self {
-        self.block_public_acls = Some(value);
-        self
-    }
-    /// Sets `IgnorePublicAcls` (see [`Self::ignore_public_acls`]).
-    pub fn ignore_public_acls(mut self, value: bool) -> Self {
-        self.ignore_public_acls = Some(value);
-        self
-    }
-    /// Sets `BlockPublicPolicy` (see [`Self::block_public_policy`]).
-    pub fn block_public_policy(mut self, value: bool) -> Self {
-        self.block_public_policy = Some(value);
-        self
-    }
-    /// Sets `RestrictPublicBuckets` (see [`Self::restrict_public_buckets`]).
-    pub fn restrict_public_buckets(mut self, value: bool) -> Self {
-        self.restrict_public_buckets = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PublicAccessBlockConfiguration {
+    value block_public_acls("BlockPublicAcls"): bool;
+    value ignore_public_acls("IgnorePublicAcls"): bool;
+    value block_public_policy("BlockPublicPolicy"): bool;
+    value restrict_public_buckets("RestrictPublicBuckets"): bool;
+});
 
 impl IntoValue for PublicAccessBlockConfiguration {
     fn into_value(self) -> Value {
@@ -21570,7 +16847,7 @@ impl FromValue for PublicAccessBlockConfiguration {
 /// The `PutBucketAbacRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketAbacRequest {
+pub struct PutBucketAbacInput {
     /// The name of the general purpose bucket.
     ///
     /// Required.
@@ -21589,35 +16866,15 @@ pub struct PutBucketAbacRequest {
     pub abac_status: Option<crate::types::AbacStatus>,
 }
 
-impl PutBucketAbacRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `AbacStatus` (see [`Self::abac_status`]).
-    pub fn abac_status(mut self, value: crate::types::AbacStatus) -> Self {
-        self.abac_status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutBucketAbacInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    value abac_status("AbacStatus"): crate::types::AbacStatus;
+});
 
-impl IntoValue for PutBucketAbacRequest {
+impl IntoValue for PutBucketAbacInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -21632,7 +16889,7 @@ impl IntoValue for PutBucketAbacRequest {
 /// The `PutBucketAccelerateConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketAccelerateConfigurationRequest {
+pub struct PutBucketAccelerateConfigurationInput {
     /// The name of the bucket for which the accelerate configuration is set.
     ///
     /// Required.
@@ -21649,33 +16906,14 @@ pub struct PutBucketAccelerateConfigurationRequest {
     pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
 }
 
-impl PutBucketAccelerateConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `AccelerateConfiguration` (see [`Self::accelerate_configuration`]).
-    pub fn accelerate_configuration(
-        mut self,
-        value: crate::types::AccelerateConfiguration,
-    ) -> Self {
-        self.accelerate_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketAccelerateConfigurationInput {
+    into bucket("Bucket"): String;
+    value accelerate_configuration("AccelerateConfiguration"): crate::types::AccelerateConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+});
 
-impl IntoValue for PutBucketAccelerateConfigurationRequest {
+impl IntoValue for PutBucketAccelerateConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -21689,7 +16927,7 @@ impl IntoValue for PutBucketAccelerateConfigurationRequest {
 /// The `PutBucketAclRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketAclRequest {
+pub struct PutBucketAclInput {
     /// The canned ACL to apply to the bucket.
     pub acl: Option<crate::types::BucketCannedACL>,
     /// Contains the elements that set the ACL permissions for an object per grantee.
@@ -21722,65 +16960,21 @@ pub struct PutBucketAclRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketAclRequest {
-    /// Sets `ACL` (see [`Self::acl`]).
-    pub fn acl(mut self, value: impl Into<crate::types::BucketCannedACL>) -> Self {
-        self.acl = Some(value.into());
-        self
-    }
-    /// Sets `AccessControlPolicy` (see [`Self::access_control_policy`]).
-    pub fn access_control_policy(mut self, value: crate::types::AccessControlPolicy) -> Self {
-        self.access_control_policy = Some(value);
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `GrantFullControl` (see [`Self::grant_full_control`]).
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.grant_full_control = Some(value.into());
-        self
-    }
-    /// Sets `GrantRead` (see [`Self::grant_read`]).
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.grant_read = Some(value.into());
-        self
-    }
-    /// Sets `GrantReadACP` (see [`Self::grant_read_acp`]).
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(value.into());
-        self
-    }
-    /// Sets `GrantWrite` (see [`Self::grant_write`]).
-    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
-        self.grant_write = Some(value.into());
-        self
-    }
-    /// Sets `GrantWriteACP` (see [`Self::grant_write_acp`]).
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketAclInput {
+    into acl("ACL"): crate::types::BucketCannedACL;
+    value access_control_policy("AccessControlPolicy"): crate::types::AccessControlPolicy;
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into grant_full_control("GrantFullControl"): String;
+    into grant_read("GrantRead"): String;
+    into grant_read_acp("GrantReadACP"): String;
+    into grant_write("GrantWrite"): String;
+    into grant_write_acp("GrantWriteACP"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketAclRequest {
+impl IntoValue for PutBucketAclInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.acl.into_value(),
@@ -21801,7 +16995,7 @@ impl IntoValue for PutBucketAclRequest {
 /// The `PutBucketAnalyticsConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketAnalyticsConfigurationRequest {
+pub struct PutBucketAnalyticsConfigurationInput {
     /// The name of the bucket to which an analytics configuration is stored.
     ///
     /// Required.
@@ -21818,30 +17012,14 @@ pub struct PutBucketAnalyticsConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketAnalyticsConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `AnalyticsConfiguration` (see [`Self::analytics_configuration`]).
-    pub fn analytics_configuration(mut self, value: crate::types::AnalyticsConfiguration) -> Self {
-        self.analytics_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketAnalyticsConfigurationInput {
+    into bucket("Bucket"): String;
+    into id("Id"): String;
+    value analytics_configuration("AnalyticsConfiguration"): crate::types::AnalyticsConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketAnalyticsConfigurationRequest {
+impl IntoValue for PutBucketAnalyticsConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -21855,7 +17033,7 @@ impl IntoValue for PutBucketAnalyticsConfigurationRequest {
 /// The `PutBucketCorsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketCorsRequest {
+pub struct PutBucketCorsInput {
     /// Specifies the bucket impacted by the `cors`configuration.
     ///
     /// Required.
@@ -21876,35 +17054,15 @@ pub struct PutBucketCorsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketCorsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `CORSConfiguration` (see [`Self::cors_configuration`]).
-    pub fn cors_configuration(mut self, value: crate::types::CORSConfiguration) -> Self {
-        self.cors_configuration = Some(value);
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketCorsInput {
+    into bucket("Bucket"): String;
+    value cors_configuration("CORSConfiguration"): crate::types::CORSConfiguration;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketCorsRequest {
+impl IntoValue for PutBucketCorsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -21919,7 +17077,7 @@ impl IntoValue for PutBucketCorsRequest {
 /// The `PutBucketEncryptionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketEncryptionRequest {
+pub struct PutBucketEncryptionInput {
     /// Specifies default encryption for a bucket using server-side encryption with different key options.
     ///
     /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
@@ -21949,38 +17107,15 @@ pub struct PutBucketEncryptionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketEncryptionRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryptionConfiguration` (see [`Self::server_side_encryption_configuration`]).
-    pub fn server_side_encryption_configuration(
-        mut self,
-        value: crate::types::ServerSideEncryptionConfiguration,
-    ) -> Self {
-        self.server_side_encryption_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketEncryptionInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value server_side_encryption_configuration("ServerSideEncryptionConfiguration"): crate::types::ServerSideEncryptionConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketEncryptionRequest {
+impl IntoValue for PutBucketEncryptionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -21995,7 +17130,7 @@ impl IntoValue for PutBucketEncryptionRequest {
 /// The `PutBucketIntelligentTieringConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketIntelligentTieringConfigurationRequest {
+pub struct PutBucketIntelligentTieringConfigurationInput {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
     ///
     /// Required.
@@ -22012,33 +17147,14 @@ pub struct PutBucketIntelligentTieringConfigurationRequest {
     pub intelligent_tiering_configuration: Option<crate::types::IntelligentTieringConfiguration>,
 }
 
-impl PutBucketIntelligentTieringConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `IntelligentTieringConfiguration` (see [`Self::intelligent_tiering_configuration`]).
-    pub fn intelligent_tiering_configuration(
-        mut self,
-        value: crate::types::IntelligentTieringConfiguration,
-    ) -> Self {
-        self.intelligent_tiering_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutBucketIntelligentTieringConfigurationInput {
+    into bucket("Bucket"): String;
+    into id("Id"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    value intelligent_tiering_configuration("IntelligentTieringConfiguration"): crate::types::IntelligentTieringConfiguration;
+});
 
-impl IntoValue for PutBucketIntelligentTieringConfigurationRequest {
+impl IntoValue for PutBucketIntelligentTieringConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22052,7 +17168,7 @@ impl IntoValue for PutBucketIntelligentTieringConfigurationRequest {
 /// The `PutBucketInventoryConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketInventoryConfigurationRequest {
+pub struct PutBucketInventoryConfigurationInput {
     /// The name of the bucket where the inventory configuration will be stored.
     ///
     /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
@@ -22073,30 +17189,14 @@ pub struct PutBucketInventoryConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketInventoryConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `InventoryConfiguration` (see [`Self::inventory_configuration`]).
-    pub fn inventory_configuration(mut self, value: crate::types::InventoryConfiguration) -> Self {
-        self.inventory_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketInventoryConfigurationInput {
+    into bucket("Bucket"): String;
+    into id("Id"): String;
+    value inventory_configuration("InventoryConfiguration"): crate::types::InventoryConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketInventoryConfigurationRequest {
+impl IntoValue for PutBucketInventoryConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22107,49 +17207,10 @@ impl IntoValue for PutBucketInventoryConfigurationRequest {
     }
 }
 
-/// The `PutBucketLifecycleConfigurationOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PutBucketLifecycleConfigurationOutput {
-    /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
-    ///
-    /// This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
-    ///
-    /// - `all_storage_classes_128K` - Objects smaller than 128 KB will not transition to any storage class by default.
-    /// - `varies_by_storage_class` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller than 128 KB.
-    ///
-    /// To customize the minimum object size for any transition you can add a filter that specifies a custom `ObjectSizeGreaterThan` or `ObjectSizeLessThan` in the body of your transition rule. Custom filters always take precedence over the default transition behavior.
-    pub transition_default_minimum_object_size:
-        Option<crate::types::TransitionDefaultMinimumObjectSize>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl PutBucketLifecycleConfigurationOutput {
-    /// Sets `TransitionDefaultMinimumObjectSize` (see [`Self::transition_default_minimum_object_size`]).
-    pub fn transition_default_minimum_object_size(
-        mut self,
-        value: impl Into<crate::types::TransitionDefaultMinimumObjectSize>,
-    ) -> Self {
-        self.transition_default_minimum_object_size = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for PutBucketLifecycleConfigurationOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.transition_default_minimum_object_size =
-            r.next("TransitionDefaultMinimumObjectSize")?;
-        Ok(out)
-    }
-}
-
 /// The `PutBucketLifecycleConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketLifecycleConfigurationRequest {
+pub struct PutBucketLifecycleConfigurationInput {
     /// The name of the bucket for which to set the configuration.
     ///
     /// Required.
@@ -22176,41 +17237,15 @@ pub struct PutBucketLifecycleConfigurationRequest {
         Option<crate::types::TransitionDefaultMinimumObjectSize>,
 }
 
-impl PutBucketLifecycleConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleConfiguration` (see [`Self::lifecycle_configuration`]).
-    pub fn lifecycle_configuration(
-        mut self,
-        value: crate::types::BucketLifecycleConfiguration,
-    ) -> Self {
-        self.lifecycle_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `TransitionDefaultMinimumObjectSize` (see [`Self::transition_default_minimum_object_size`]).
-    pub fn transition_default_minimum_object_size(
-        mut self,
-        value: impl Into<crate::types::TransitionDefaultMinimumObjectSize>,
-    ) -> Self {
-        self.transition_default_minimum_object_size = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketLifecycleConfigurationInput {
+    into bucket("Bucket"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value lifecycle_configuration("LifecycleConfiguration"): crate::types::BucketLifecycleConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into transition_default_minimum_object_size("TransitionDefaultMinimumObjectSize"): crate::types::TransitionDefaultMinimumObjectSize;
+});
 
-impl IntoValue for PutBucketLifecycleConfigurationRequest {
+impl IntoValue for PutBucketLifecycleConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22222,10 +17257,42 @@ impl IntoValue for PutBucketLifecycleConfigurationRequest {
     }
 }
 
+/// The `PutBucketLifecycleConfigurationOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketLifecycleConfigurationOutput {
+    /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
+    ///
+    /// This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
+    ///
+    /// - `all_storage_classes_128K` - Objects smaller than 128 KB will not transition to any storage class by default.
+    /// - `varies_by_storage_class` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller than 128 KB.
+    ///
+    /// To customize the minimum object size for any transition you can add a filter that specifies a custom `ObjectSizeGreaterThan` or `ObjectSizeLessThan` in the body of your transition rule. Custom filters always take precedence over the default transition behavior.
+    pub transition_default_minimum_object_size:
+        Option<crate::types::TransitionDefaultMinimumObjectSize>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(PutBucketLifecycleConfigurationOutput {
+    into transition_default_minimum_object_size("TransitionDefaultMinimumObjectSize"): crate::types::TransitionDefaultMinimumObjectSize;
+});
+
+impl FromValue for PutBucketLifecycleConfigurationOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.transition_default_minimum_object_size =
+            r.next("TransitionDefaultMinimumObjectSize")?;
+        Ok(out)
+    }
+}
+
 /// The `PutBucketLifecycleRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketLifecycleRequest {
+pub struct PutBucketLifecycleInput {
     /// The `Bucket` member.
     ///
     /// Required.
@@ -22242,35 +17309,15 @@ pub struct PutBucketLifecycleRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketLifecycleRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleConfiguration` (see [`Self::lifecycle_configuration`]).
-    pub fn lifecycle_configuration(mut self, value: crate::types::LifecycleConfiguration) -> Self {
-        self.lifecycle_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketLifecycleInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value lifecycle_configuration("LifecycleConfiguration"): crate::types::LifecycleConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketLifecycleRequest {
+impl IntoValue for PutBucketLifecycleInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22285,7 +17332,7 @@ impl IntoValue for PutBucketLifecycleRequest {
 /// The `PutBucketLoggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketLoggingRequest {
+pub struct PutBucketLoggingInput {
     /// The name of the bucket for which to set the logging parameters.
     ///
     /// Required.
@@ -22306,35 +17353,15 @@ pub struct PutBucketLoggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketLoggingRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `BucketLoggingStatus` (see [`Self::bucket_logging_status`]).
-    pub fn bucket_logging_status(mut self, value: crate::types::BucketLoggingStatus) -> Self {
-        self.bucket_logging_status = Some(value);
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketLoggingInput {
+    into bucket("Bucket"): String;
+    value bucket_logging_status("BucketLoggingStatus"): crate::types::BucketLoggingStatus;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketLoggingRequest {
+impl IntoValue for PutBucketLoggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22349,7 +17376,7 @@ impl IntoValue for PutBucketLoggingRequest {
 /// The `PutBucketMetricsConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketMetricsConfigurationRequest {
+pub struct PutBucketMetricsConfigurationInput {
     /// The name of the bucket for which the metrics configuration is set.
     ///
     /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
@@ -22370,30 +17397,14 @@ pub struct PutBucketMetricsConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketMetricsConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `MetricsConfiguration` (see [`Self::metrics_configuration`]).
-    pub fn metrics_configuration(mut self, value: crate::types::MetricsConfiguration) -> Self {
-        self.metrics_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketMetricsConfigurationInput {
+    into bucket("Bucket"): String;
+    into id("Id"): String;
+    value metrics_configuration("MetricsConfiguration"): crate::types::MetricsConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketMetricsConfigurationRequest {
+impl IntoValue for PutBucketMetricsConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22407,7 +17418,7 @@ impl IntoValue for PutBucketMetricsConfigurationRequest {
 /// The `PutBucketNotificationConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketNotificationConfigurationRequest {
+pub struct PutBucketNotificationConfigurationInput {
     /// The name of the bucket.
     ///
     /// Required.
@@ -22422,33 +17433,14 @@ pub struct PutBucketNotificationConfigurationRequest {
     pub skip_destination_validation: Option<bool>,
 }
 
-impl PutBucketNotificationConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `NotificationConfiguration` (see [`Self::notification_configuration`]).
-    pub fn notification_configuration(
-        mut self,
-        value: crate::types::NotificationConfiguration,
-    ) -> Self {
-        self.notification_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `SkipDestinationValidation` (see [`Self::skip_destination_validation`]).
-    pub fn skip_destination_validation(mut self, value: bool) -> Self {
-        self.skip_destination_validation = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutBucketNotificationConfigurationInput {
+    into bucket("Bucket"): String;
+    value notification_configuration("NotificationConfiguration"): crate::types::NotificationConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    value skip_destination_validation("SkipDestinationValidation"): bool;
+});
 
-impl IntoValue for PutBucketNotificationConfigurationRequest {
+impl IntoValue for PutBucketNotificationConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22462,7 +17454,7 @@ impl IntoValue for PutBucketNotificationConfigurationRequest {
 /// The `PutBucketNotificationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketNotificationRequest {
+pub struct PutBucketNotificationInput {
     /// The name of the bucket.
     ///
     /// Required.
@@ -22483,38 +17475,15 @@ pub struct PutBucketNotificationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketNotificationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `NotificationConfiguration` (see [`Self::notification_configuration`]).
-    pub fn notification_configuration(
-        mut self,
-        value: crate::types::NotificationConfigurationDeprecated,
-    ) -> Self {
-        self.notification_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketNotificationInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value notification_configuration("NotificationConfiguration"): crate::types::NotificationConfigurationDeprecated;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketNotificationRequest {
+impl IntoValue for PutBucketNotificationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22529,7 +17498,7 @@ impl IntoValue for PutBucketNotificationRequest {
 /// The `PutBucketOwnershipControlsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketOwnershipControlsRequest {
+pub struct PutBucketOwnershipControlsInput {
     /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to set.
     ///
     /// Required.
@@ -22550,35 +17519,15 @@ pub struct PutBucketOwnershipControlsRequest {
     pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
 }
 
-impl PutBucketOwnershipControlsRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `OwnershipControls` (see [`Self::ownership_controls`]).
-    pub fn ownership_controls(mut self, value: crate::types::OwnershipControls) -> Self {
-        self.ownership_controls = Some(value);
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketOwnershipControlsInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    value ownership_controls("OwnershipControls"): crate::types::OwnershipControls;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+});
 
-impl IntoValue for PutBucketOwnershipControlsRequest {
+impl IntoValue for PutBucketOwnershipControlsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22593,7 +17542,7 @@ impl IntoValue for PutBucketOwnershipControlsRequest {
 /// The `PutBucketPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketPolicyRequest {
+pub struct PutBucketPolicyInput {
     /// The name of the bucket.
     ///
     /// **Directory buckets ** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.*region-code*.amazonaws.com/*bucket-name* `. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *DOC-EXAMPLE-BUCKET*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
@@ -22643,40 +17592,16 @@ pub struct PutBucketPolicyRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketPolicyRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ConfirmRemoveSelfBucketAccess` (see [`Self::confirm_remove_self_bucket_access`]).
-    pub fn confirm_remove_self_bucket_access(mut self, value: bool) -> Self {
-        self.confirm_remove_self_bucket_access = Some(value);
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketPolicyInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value confirm_remove_self_bucket_access("ConfirmRemoveSelfBucketAccess"): bool;
+    into policy("Policy"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketPolicyRequest {
+impl IntoValue for PutBucketPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22692,7 +17617,7 @@ impl IntoValue for PutBucketPolicyRequest {
 /// The `PutBucketReplicationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketReplicationRequest {
+pub struct PutBucketReplicationInput {
     /// The name of the bucket
     ///
     /// Required.
@@ -22715,43 +17640,16 @@ pub struct PutBucketReplicationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketReplicationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationConfiguration` (see [`Self::replication_configuration`]).
-    pub fn replication_configuration(
-        mut self,
-        value: crate::types::ReplicationConfiguration,
-    ) -> Self {
-        self.replication_configuration = Some(value);
-        self
-    }
-    /// Sets `Token` (see [`Self::token`]).
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketReplicationInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value replication_configuration("ReplicationConfiguration"): crate::types::ReplicationConfiguration;
+    into token("Token"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketReplicationRequest {
+impl IntoValue for PutBucketReplicationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22767,7 +17665,7 @@ impl IntoValue for PutBucketReplicationRequest {
 /// The `PutBucketRequestPaymentRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketRequestPaymentRequest {
+pub struct PutBucketRequestPaymentInput {
     /// The bucket name.
     ///
     /// Required.
@@ -22788,38 +17686,15 @@ pub struct PutBucketRequestPaymentRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketRequestPaymentRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `RequestPaymentConfiguration` (see [`Self::request_payment_configuration`]).
-    pub fn request_payment_configuration(
-        mut self,
-        value: crate::types::RequestPaymentConfiguration,
-    ) -> Self {
-        self.request_payment_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketRequestPaymentInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value request_payment_configuration("RequestPaymentConfiguration"): crate::types::RequestPaymentConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketRequestPaymentRequest {
+impl IntoValue for PutBucketRequestPaymentInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22834,7 +17709,7 @@ impl IntoValue for PutBucketRequestPaymentRequest {
 /// The `PutBucketTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketTaggingRequest {
+pub struct PutBucketTaggingInput {
     /// The bucket name.
     ///
     /// Required.
@@ -22855,35 +17730,15 @@ pub struct PutBucketTaggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketTaggingRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `Tagging` (see [`Self::tagging`]).
-    pub fn tagging(mut self, value: crate::types::Tagging) -> Self {
-        self.tagging = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketTaggingInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value tagging("Tagging"): crate::types::Tagging;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketTaggingRequest {
+impl IntoValue for PutBucketTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22898,7 +17753,7 @@ impl IntoValue for PutBucketTaggingRequest {
 /// The `PutBucketVersioningRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketVersioningRequest {
+pub struct PutBucketVersioningInput {
     /// The bucket name.
     ///
     /// Required.
@@ -22921,43 +17776,16 @@ pub struct PutBucketVersioningRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketVersioningRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `MFA` (see [`Self::mfa`]).
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.mfa = Some(value.into());
-        self
-    }
-    /// Sets `VersioningConfiguration` (see [`Self::versioning_configuration`]).
-    pub fn versioning_configuration(
-        mut self,
-        value: crate::types::VersioningConfiguration,
-    ) -> Self {
-        self.versioning_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketVersioningInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into mfa("MFA"): String;
+    value versioning_configuration("VersioningConfiguration"): crate::types::VersioningConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketVersioningRequest {
+impl IntoValue for PutBucketVersioningInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -22973,7 +17801,7 @@ impl IntoValue for PutBucketVersioningRequest {
 /// The `PutBucketWebsiteRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketWebsiteRequest {
+pub struct PutBucketWebsiteInput {
     /// The bucket name.
     ///
     /// Required.
@@ -22994,35 +17822,15 @@ pub struct PutBucketWebsiteRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutBucketWebsiteRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `WebsiteConfiguration` (see [`Self::website_configuration`]).
-    pub fn website_configuration(mut self, value: crate::types::WebsiteConfiguration) -> Self {
-        self.website_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketWebsiteInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value website_configuration("WebsiteConfiguration"): crate::types::WebsiteConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutBucketWebsiteRequest {
+impl IntoValue for PutBucketWebsiteInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -23034,37 +17842,10 @@ impl IntoValue for PutBucketWebsiteRequest {
     }
 }
 
-/// The `PutObjectAclOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PutObjectAclOutput {
-    /// The `RequestCharged` member.
-    pub request_charged: Option<crate::types::RequestCharged>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl PutObjectAclOutput {
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for PutObjectAclOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.request_charged = r.next("RequestCharged")?;
-        Ok(out)
-    }
-}
-
 /// The `PutObjectAclRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutObjectAclRequest {
+pub struct PutObjectAclInput {
     /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL).
     pub acl: Option<crate::types::ObjectCannedACL>,
     /// Contains the elements that set the ACL permissions for an object per grantee.
@@ -23119,80 +17900,24 @@ pub struct PutObjectAclRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutObjectAclRequest {
-    /// Sets `ACL` (see [`Self::acl`]).
-    pub fn acl(mut self, value: impl Into<crate::types::ObjectCannedACL>) -> Self {
-        self.acl = Some(value.into());
-        self
-    }
-    /// Sets `AccessControlPolicy` (see [`Self::access_control_policy`]).
-    pub fn access_control_policy(mut self, value: crate::types::AccessControlPolicy) -> Self {
-        self.access_control_policy = Some(value);
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `GrantFullControl` (see [`Self::grant_full_control`]).
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.grant_full_control = Some(value.into());
-        self
-    }
-    /// Sets `GrantRead` (see [`Self::grant_read`]).
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.grant_read = Some(value.into());
-        self
-    }
-    /// Sets `GrantReadACP` (see [`Self::grant_read_acp`]).
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(value.into());
-        self
-    }
-    /// Sets `GrantWrite` (see [`Self::grant_write`]).
-    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
-        self.grant_write = Some(value.into());
-        self
-    }
-    /// Sets `GrantWriteACP` (see [`Self::grant_write_acp`]).
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutObjectAclInput {
+    into acl("ACL"): crate::types::ObjectCannedACL;
+    value access_control_policy("AccessControlPolicy"): crate::types::AccessControlPolicy;
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into grant_full_control("GrantFullControl"): String;
+    into grant_read("GrantRead"): String;
+    into grant_read_acp("GrantReadACP"): String;
+    into grant_write("GrantWrite"): String;
+    into grant_write_acp("GrantWriteACP"): String;
+    into key("Key"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into version_id("VersionId"): String;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutObjectAclRequest {
+impl IntoValue for PutObjectAclInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.acl.into_value(),
@@ -23213,159 +17938,24 @@ impl IntoValue for PutObjectAclRequest {
     }
 }
 
-/// The `PutObjectAnnotationOutput` structure.
+/// The `PutObjectAclOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutObjectAnnotationOutput {
-    /// The object key.
-    pub key: Option<String>,
-    /// The name of the annotation.
-    pub annotation_name: Option<String>,
-    /// The version ID of the object that the annotation was attached to.
-    pub object_version_id: Option<String>,
-    /// The entity tag of the annotation.
-    pub e_tag: Option<String>,
-    /// The CRC32 checksum of the stored annotation.
-    pub checksum_crc32: Option<String>,
-    /// The CRC32C checksum of the stored annotation.
-    pub checksum_crc32_c: Option<String>,
-    /// The CRC64NVME checksum of the stored annotation.
-    pub checksum_crc64_nvme: Option<String>,
-    /// The SHA1 checksum of the stored annotation.
-    pub checksum_sha1: Option<String>,
-    /// The SHA256 checksum of the stored annotation.
-    pub checksum_sha256: Option<String>,
-    /// The SHA512 checksum of the stored annotation.
-    pub checksum_sha512: Option<String>,
-    /// The MD5 checksum of the stored annotation.
-    pub checksum_md5: Option<String>,
-    /// The XXHASH64 checksum of the stored annotation.
-    pub checksum_xxhash64: Option<String>,
-    /// The XXHASH3 checksum of the stored annotation.
-    pub checksum_xxhash3: Option<String>,
-    /// The XXHASH128 checksum of the stored annotation.
-    pub checksum_xxhash128: Option<String>,
-    /// The type of checksum used.
-    pub checksum_type: Option<crate::types::ChecksumType>,
-    /// The server-side encryption algorithm used to encrypt the annotation.
-    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
+pub struct PutObjectAclOutput {
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutObjectAnnotationOutput {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `AnnotationName` (see [`Self::annotation_name`]).
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.annotation_name = Some(value.into());
-        self
-    }
-    /// Sets `ObjectVersionId` (see [`Self::object_version_id`]).
-    pub fn object_version_id(mut self, value: impl Into<String>) -> Self {
-        self.object_version_id = Some(value.into());
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutObjectAclOutput {
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
-impl FromValue for PutObjectAnnotationOutput {
+impl FromValue for PutObjectAclOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
-        out.key = r.next("Key")?;
-        out.annotation_name = r.next("AnnotationName")?;
-        out.object_version_id = r.next("ObjectVersionId")?;
-        out.e_tag = r.next("ETag")?;
-        out.checksum_crc32 = r.next("ChecksumCRC32")?;
-        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
-        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
-        out.checksum_sha1 = r.next("ChecksumSHA1")?;
-        out.checksum_sha256 = r.next("ChecksumSHA256")?;
-        out.checksum_sha512 = r.next("ChecksumSHA512")?;
-        out.checksum_md5 = r.next("ChecksumMD5")?;
-        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
-        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
-        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
-        out.checksum_type = r.next("ChecksumType")?;
-        out.server_side_encryption = r.next("ServerSideEncryption")?;
         out.request_charged = r.next("RequestCharged")?;
         Ok(out)
     }
@@ -23374,7 +17964,7 @@ impl FromValue for PutObjectAnnotationOutput {
 /// The `PutObjectAnnotationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutObjectAnnotationRequest {
+pub struct PutObjectAnnotationInput {
     /// The name of the bucket that contains the object.
     ///
     /// Required.
@@ -23427,110 +18017,30 @@ pub struct PutObjectAnnotationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutObjectAnnotationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `AnnotationName` (see [`Self::annotation_name`]).
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.annotation_name = Some(value.into());
-        self
-    }
-    /// Sets `AnnotationPayload` (see [`Self::annotation_payload`]).
-    pub fn annotation_payload(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.annotation_payload = Some(value.into());
-        self
-    }
-    /// Sets `ObjectIfMatch` (see [`Self::object_if_match`]).
-    pub fn object_if_match(mut self, value: impl Into<String>) -> Self {
-        self.object_if_match = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutObjectAnnotationInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    into annotation_name("AnnotationName"): String;
+    into annotation_payload("AnnotationPayload"): myaws_core::body::ByteStream;
+    into object_if_match("ObjectIfMatch"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    into content_md5("ContentMD5"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutObjectAnnotationRequest {
+impl IntoValue for PutObjectAnnotationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -23557,461 +18067,75 @@ impl IntoValue for PutObjectAnnotationRequest {
     }
 }
 
-/// The `PutObjectLegalHoldOutput` structure.
+/// The `PutObjectAnnotationOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutObjectLegalHoldOutput {
-    /// The `RequestCharged` member.
-    pub request_charged: Option<crate::types::RequestCharged>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl PutObjectLegalHoldOutput {
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for PutObjectLegalHoldOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.request_charged = r.next("RequestCharged")?;
-        Ok(out)
-    }
-}
-
-/// The `PutObjectLegalHoldRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PutObjectLegalHoldRequest {
-    /// The bucket name containing the object that you want to place a legal hold on.
-    ///
-    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The key name for the object that you want to place a legal hold on.
-    ///
-    /// Required.
+pub struct PutObjectAnnotationOutput {
+    /// The object key.
     pub key: Option<String>,
-    /// Container element for the legal hold configuration you want to apply to the specified object.
-    pub legal_hold: Option<crate::types::ObjectLockLegalHold>,
-    /// The `RequestPayer` member.
-    pub request_payer: Option<crate::types::RequestPayer>,
-    /// The version ID of the object that you want to place a legal hold on.
-    pub version_id: Option<String>,
-    /// The MD5 hash for the request body.
-    ///
-    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
-    pub content_md5: Option<String>,
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    ///
-    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
-    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
-}
-
-impl PutObjectLegalHoldRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `LegalHold` (see [`Self::legal_hold`]).
-    pub fn legal_hold(mut self, value: crate::types::ObjectLockLegalHold) -> Self {
-        self.legal_hold = Some(value);
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for PutObjectLegalHoldRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.key.into_value(),
-            self.legal_hold.into_value(),
-            self.request_payer.into_value(),
-            self.version_id.into_value(),
-            self.content_md5.into_value(),
-            self.checksum_algorithm.into_value(),
-            self.expected_bucket_owner.into_value(),
-        ])
-    }
-}
-
-/// The `PutObjectLockConfigurationOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PutObjectLockConfigurationOutput {
-    /// The `RequestCharged` member.
-    pub request_charged: Option<crate::types::RequestCharged>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl PutObjectLockConfigurationOutput {
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for PutObjectLockConfigurationOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.request_charged = r.next("RequestCharged")?;
-        Ok(out)
-    }
-}
-
-/// The `PutObjectLockConfigurationRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PutObjectLockConfigurationRequest {
-    /// The bucket whose Object Lock configuration you want to create or replace.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// The Object Lock configuration that you want to apply to the specified bucket.
-    pub object_lock_configuration: Option<crate::types::ObjectLockConfiguration>,
-    /// The `RequestPayer` member.
-    pub request_payer: Option<crate::types::RequestPayer>,
-    /// A token to allow Object Lock to be enabled for an existing bucket.
-    pub token: Option<String>,
-    /// The MD5 hash for the request body.
-    ///
-    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
-    pub content_md5: Option<String>,
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    ///
-    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
-    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
-}
-
-impl PutObjectLockConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockConfiguration` (see [`Self::object_lock_configuration`]).
-    pub fn object_lock_configuration(
-        mut self,
-        value: crate::types::ObjectLockConfiguration,
-    ) -> Self {
-        self.object_lock_configuration = Some(value);
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `Token` (see [`Self::token`]).
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for PutObjectLockConfigurationRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.bucket.into_value(),
-            self.object_lock_configuration.into_value(),
-            self.request_payer.into_value(),
-            self.token.into_value(),
-            self.content_md5.into_value(),
-            self.checksum_algorithm.into_value(),
-            self.expected_bucket_owner.into_value(),
-        ])
-    }
-}
-
-/// The `PutObjectOutput` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PutObjectOutput {
-    /// If the expiration is configured for the object (see [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html)) in the *Amazon S3 User Guide*, the response includes this header. It includes the `expiry-date` and `rule-id` key-value pairs that provide information about object expiration. The value of the `rule-id` is URL-encoded.
-    ///
-    /// Object expiration information is not returned in directory buckets and this header returns the value "`NotImplemented`" in all responses for directory buckets.
-    pub expiration: Option<String>,
-    /// Entity tag for the uploaded object.
-    ///
-    /// **General purpose buckets ** - To ensure that data is not corrupted traversing the network, for objects where the ETag is the MD5 digest of the object, you can calculate the MD5 while putting an object to Amazon S3 and compare the returned ETag to the calculated MD5 value.
-    ///
-    /// **Directory buckets ** - The ETag for the object in a directory bucket isn't the MD5 digest of the object.
+    /// The name of the annotation.
+    pub annotation_name: Option<String>,
+    /// The version ID of the object that the annotation was attached to.
+    pub object_version_id: Option<String>,
+    /// The entity tag of the annotation.
     pub e_tag: Option<String>,
-    /// The Base64 encoded, 32-bit `CRC32 checksum` of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [ Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
+    /// The CRC32 checksum of the stored annotation.
     pub checksum_crc32: Option<String>,
-    /// The Base64 encoded, 32-bit `CRC32C` checksum of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [ Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
+    /// The CRC32C checksum of the stored annotation.
     pub checksum_crc32_c: Option<String>,
-    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the object. This header is present if the object was uploaded with the `CRC64NVME` checksum algorithm, or if it was uploaded without a checksum (and Amazon S3 added the default checksum, `CRC64NVME`, to the uploaded object). For more information about how checksums are calculated with multipart uploads, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// The CRC64NVME checksum of the stored annotation.
     pub checksum_crc64_nvme: Option<String>,
-    /// The Base64 encoded, 160-bit `SHA1` digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use the API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [ Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
+    /// The SHA1 checksum of the stored annotation.
     pub checksum_sha1: Option<String>,
-    /// The Base64 encoded, 256-bit `SHA256` digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [ Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
+    /// The SHA256 checksum of the stored annotation.
     pub checksum_sha256: Option<String>,
-    /// The Base64 encoded, 512-bit `SHA512` digest of the object. This header is present if the object was uploaded with the `SHA512` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// The SHA512 checksum of the stored annotation.
     pub checksum_sha512: Option<String>,
-    /// The Base64 encoded, 128-bit `MD5` digest of the object. This header is present if the object was uploaded with the `MD5` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// The MD5 checksum of the stored annotation.
     pub checksum_md5: Option<String>,
-    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the object. This header is present if the object was uploaded with the `XXHASH64` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// The XXHASH64 checksum of the stored annotation.
     pub checksum_xxhash64: Option<String>,
-    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the object. This header is present if the object was uploaded with the `XXHASH3` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// The XXHASH3 checksum of the stored annotation.
     pub checksum_xxhash3: Option<String>,
-    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the object. This header is present if the object was uploaded with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    /// The XXHASH128 checksum of the stored annotation.
     pub checksum_xxhash128: Option<String>,
-    /// This header specifies the checksum type of the object, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. For `PutObject` uploads, the checksum type is always `FULL_OBJECT`. You can use this header as a data integrity check to verify that the checksum type that is received is the same checksum that was specified. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    /// The type of checksum used.
     pub checksum_type: Option<crate::types::ChecksumType>,
-    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
-    ///
-    /// When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
+    /// The server-side encryption algorithm used to encrypt the annotation.
     pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
-    /// Version ID of the object.
-    ///
-    /// If you enable versioning for a bucket, Amazon S3 automatically generates a unique version ID for the object being stored. Amazon S3 returns this ID in the response. When you enable versioning for a bucket, if Amazon S3 receives multiple write requests for the same object simultaneously, it stores all of the objects. For more information about versioning, see [Adding Objects to Versioning-Enabled Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/AddingObjectstoVersioningEnabledBuckets.html) in the *Amazon S3 User Guide*. For information about returning the versioning state of a bucket, see [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html).
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub version_id: Option<String>,
-    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_algorithm: Option<String>,
-    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key_md5: Option<String>,
-    /// If present, indicates the ID of the KMS key that was used for object encryption.
-    pub ssekms_key_id: Option<String>,
-    /// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future `GetObject` operations on this object.
-    pub ssekms_encryption_context: Option<String>,
-    /// Indicates whether the uploaded object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
-    pub bucket_key_enabled: Option<bool>,
-    /// The size of the object in bytes. This value is only be present if you append to an object.
-    ///
-    /// This functionality is only supported for objects in the Amazon S3 Express One Zone storage class in directory buckets.
-    pub size: Option<i64>,
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for PutObjectOutput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("PutObjectOutput");
-        d.field("expiration", &self.expiration);
-        d.field("e_tag", &self.e_tag);
-        d.field("checksum_crc32", &self.checksum_crc32);
-        d.field("checksum_crc32_c", &self.checksum_crc32_c);
-        d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
-        d.field("checksum_sha1", &self.checksum_sha1);
-        d.field("checksum_sha256", &self.checksum_sha256);
-        d.field("checksum_sha512", &self.checksum_sha512);
-        d.field("checksum_md5", &self.checksum_md5);
-        d.field("checksum_xxhash64", &self.checksum_xxhash64);
-        d.field("checksum_xxhash3", &self.checksum_xxhash3);
-        d.field("checksum_xxhash128", &self.checksum_xxhash128);
-        d.field("checksum_type", &self.checksum_type);
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field("version_id", &self.version_id);
-        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field(
-            "ssekms_encryption_context",
-            &self
-                .ssekms_encryption_context
-                .as_ref()
-                .map(|_| myaws_core::REDACTED),
-        );
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
-        d.field("size", &self.size);
-        d.field("request_charged", &self.request_charged);
-        d.field("response_metadata", &self.response_metadata);
-        d.finish()
-    }
-}
+myaws_core::setters!(PutObjectAnnotationOutput {
+    into key("Key"): String;
+    into annotation_name("AnnotationName"): String;
+    into object_version_id("ObjectVersionId"): String;
+    into e_tag("ETag"): String;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
-impl PutObjectOutput {
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.expiration = Some(value.into());
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(mut self, value: impl Into<crate::types::ChecksumType>) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSEncryptionContext` (see [`Self::ssekms_encryption_context`]).
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `Size` (see [`Self::size`]).
-    pub fn size(mut self, value: i64) -> Self {
-        self.size = Some(value);
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for PutObjectOutput {
+impl FromValue for PutObjectAnnotationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
-        out.expiration = r.next("Expiration")?;
+        out.key = r.next("Key")?;
+        out.annotation_name = r.next("AnnotationName")?;
+        out.object_version_id = r.next("ObjectVersionId")?;
         out.e_tag = r.next("ETag")?;
         out.checksum_crc32 = r.next("ChecksumCRC32")?;
         out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
@@ -24025,13 +18149,6 @@ impl FromValue for PutObjectOutput {
         out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
         out.checksum_type = r.next("ChecksumType")?;
         out.server_side_encryption = r.next("ServerSideEncryption")?;
-        out.version_id = r.next("VersionId")?;
-        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
-        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
-        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
-        out.ssekms_encryption_context = r.next("SSEKMSEncryptionContext")?;
-        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
-        out.size = r.next("Size")?;
         out.request_charged = r.next("RequestCharged")?;
         Ok(out)
     }
@@ -24040,7 +18157,7 @@ impl FromValue for PutObjectOutput {
 /// The `PutObjectRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutObjectRequest {
+pub struct PutObjectInput {
     /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
     ///
     /// When adding a new object, you can use headers to grant ACL-based permissions to individual Amazon Web Services accounts or to predefined groups defined by Amazon S3. These permissions are then added to the ACL on the object. By default, all objects are private. Only the owner has full access control. For more information, see [Access Control List (ACL) Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html) and [Managing ACLs Using the REST API](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-using-rest-api.html) in the *Amazon S3 User Guide*.
@@ -24250,9 +18367,9 @@ pub struct PutObjectRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl std::fmt::Debug for PutObjectRequest {
+impl std::fmt::Debug for PutObjectInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("PutObjectRequest");
+        let mut d = f.debug_struct("PutObjectInput");
         d.field("acl", &self.acl);
         d.field("body", &self.body);
         d.field("bucket", &self.bucket);
@@ -24321,246 +18438,56 @@ impl std::fmt::Debug for PutObjectRequest {
     }
 }
 
-impl PutObjectRequest {
-    /// Sets `ACL` (see [`Self::acl`]).
-    pub fn acl(mut self, value: impl Into<crate::types::ObjectCannedACL>) -> Self {
-        self.acl = Some(value.into());
-        self
-    }
-    /// Sets `Body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `CacheControl` (see [`Self::cache_control`]).
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.cache_control = Some(value.into());
-        self
-    }
-    /// Sets `ContentDisposition` (see [`Self::content_disposition`]).
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.content_disposition = Some(value.into());
-        self
-    }
-    /// Sets `ContentEncoding` (see [`Self::content_encoding`]).
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.content_encoding = Some(value.into());
-        self
-    }
-    /// Sets `ContentLanguage` (see [`Self::content_language`]).
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.content_language = Some(value.into());
-        self
-    }
-    /// Sets `ContentLength` (see [`Self::content_length`]).
-    pub fn content_length(mut self, value: i64) -> Self {
-        self.content_length = Some(value);
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ContentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `Expires` (see [`Self::expires`]).
-    pub fn expires(mut self, value: myaws_core::DateTime) -> Self {
-        self.expires = Some(value);
-        self
-    }
-    /// Sets `IfMatch` (see [`Self::if_match`]).
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.if_match = Some(value.into());
-        self
-    }
-    /// Sets `IfNoneMatch` (see [`Self::if_none_match`]).
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.if_none_match = Some(value.into());
-        self
-    }
-    /// Sets `GrantFullControl` (see [`Self::grant_full_control`]).
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.grant_full_control = Some(value.into());
-        self
-    }
-    /// Sets `GrantRead` (see [`Self::grant_read`]).
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.grant_read = Some(value.into());
-        self
-    }
-    /// Sets `GrantReadACP` (see [`Self::grant_read_acp`]).
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(value.into());
-        self
-    }
-    /// Sets `GrantWriteACP` (see [`Self::grant_write_acp`]).
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `WriteOffsetBytes` (see [`Self::write_offset_bytes`]).
-    pub fn write_offset_bytes(mut self, value: i64) -> Self {
-        self.write_offset_bytes = Some(value);
-        self
-    }
-    /// Sets `Metadata` (see [`Self::metadata`]).
-    pub fn metadata(mut self, value: HashMap<String, String>) -> Self {
-        self.metadata = Some(value);
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `WebsiteRedirectLocation` (see [`Self::website_redirect_location`]).
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.website_redirect_location = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKey` (see [`Self::sse_customer_key`]).
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSEncryptionContext` (see [`Self::ssekms_encryption_context`]).
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `Tagging` (see [`Self::tagging`]).
-    pub fn tagging(mut self, value: impl Into<String>) -> Self {
-        self.tagging = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockMode` (see [`Self::object_lock_mode`]).
-    pub fn object_lock_mode(mut self, value: impl Into<crate::types::ObjectLockMode>) -> Self {
-        self.object_lock_mode = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockRetainUntilDate` (see [`Self::object_lock_retain_until_date`]).
-    pub fn object_lock_retain_until_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Sets `ObjectLockLegalHoldStatus` (see [`Self::object_lock_legal_hold_status`]).
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<crate::types::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutObjectInput {
+    into acl("ACL"): crate::types::ObjectCannedACL;
+    into body("Body"): myaws_core::body::ByteStream;
+    into bucket("Bucket"): String;
+    into cache_control("CacheControl"): String;
+    into content_disposition("ContentDisposition"): String;
+    into content_encoding("ContentEncoding"): String;
+    into content_language("ContentLanguage"): String;
+    value content_length("ContentLength"): i64;
+    into content_md5("ContentMD5"): String;
+    into content_type("ContentType"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    value expires("Expires"): myaws_core::DateTime;
+    into if_match("IfMatch"): String;
+    into if_none_match("IfNoneMatch"): String;
+    into grant_full_control("GrantFullControl"): String;
+    into grant_read("GrantRead"): String;
+    into grant_read_acp("GrantReadACP"): String;
+    into grant_write_acp("GrantWriteACP"): String;
+    into key("Key"): String;
+    value write_offset_bytes("WriteOffsetBytes"): i64;
+    map_into metadata("Metadata"): String, insert_metadata;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into storage_class("StorageClass"): crate::types::StorageClass;
+    into website_redirect_location("WebsiteRedirectLocation"): String;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key("SSECustomerKey"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    into ssekms_encryption_context("SSEKMSEncryptionContext"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into tagging("Tagging"): String;
+    into object_lock_mode("ObjectLockMode"): crate::types::ObjectLockMode;
+    value object_lock_retain_until_date("ObjectLockRetainUntilDate"): myaws_core::DateTime;
+    into object_lock_legal_hold_status("ObjectLockLegalHoldStatus"): crate::types::ObjectLockLegalHoldStatus;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutObjectRequest {
+impl IntoValue for PutObjectInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.acl.into_value(),
@@ -24613,25 +18540,79 @@ impl IntoValue for PutObjectRequest {
     }
 }
 
-/// The `PutObjectRetentionOutput` structure.
+/// The `PutObjectLegalHoldRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutObjectRetentionOutput {
+pub struct PutObjectLegalHoldInput {
+    /// The bucket name containing the object that you want to place a legal hold on.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The key name for the object that you want to place a legal hold on.
+    ///
+    /// Required.
+    pub key: Option<String>,
+    /// Container element for the legal hold configuration you want to apply to the specified object.
+    pub legal_hold: Option<crate::types::ObjectLockLegalHold>,
+    /// The `RequestPayer` member.
+    pub request_payer: Option<crate::types::RequestPayer>,
+    /// The version ID of the object that you want to place a legal hold on.
+    pub version_id: Option<String>,
+    /// The MD5 hash for the request body.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
+    pub content_md5: Option<String>,
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(PutObjectLegalHoldInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    value legal_hold("LegalHold"): crate::types::ObjectLockLegalHold;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into version_id("VersionId"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for PutObjectLegalHoldInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.key.into_value(),
+            self.legal_hold.into_value(),
+            self.request_payer.into_value(),
+            self.version_id.into_value(),
+            self.content_md5.into_value(),
+            self.checksum_algorithm.into_value(),
+            self.expected_bucket_owner.into_value(),
+        ])
+    }
+}
+
+/// The `PutObjectLegalHoldOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutObjectLegalHoldOutput {
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutObjectRetentionOutput {
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutObjectLegalHoldOutput {
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
-impl FromValue for PutObjectRetentionOutput {
+impl FromValue for PutObjectLegalHoldOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -24640,10 +18621,247 @@ impl FromValue for PutObjectRetentionOutput {
     }
 }
 
+/// The `PutObjectLockConfigurationRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutObjectLockConfigurationInput {
+    /// The bucket whose Object Lock configuration you want to create or replace.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// The Object Lock configuration that you want to apply to the specified bucket.
+    pub object_lock_configuration: Option<crate::types::ObjectLockConfiguration>,
+    /// The `RequestPayer` member.
+    pub request_payer: Option<crate::types::RequestPayer>,
+    /// A token to allow Object Lock to be enabled for an existing bucket.
+    pub token: Option<String>,
+    /// The MD5 hash for the request body.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
+    pub content_md5: Option<String>,
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+}
+
+myaws_core::setters!(PutObjectLockConfigurationInput {
+    into bucket("Bucket"): String;
+    value object_lock_configuration("ObjectLockConfiguration"): crate::types::ObjectLockConfiguration;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into token("Token"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for PutObjectLockConfigurationInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.bucket.into_value(),
+            self.object_lock_configuration.into_value(),
+            self.request_payer.into_value(),
+            self.token.into_value(),
+            self.content_md5.into_value(),
+            self.checksum_algorithm.into_value(),
+            self.expected_bucket_owner.into_value(),
+        ])
+    }
+}
+
+/// The `PutObjectLockConfigurationOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutObjectLockConfigurationOutput {
+    /// The `RequestCharged` member.
+    pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(PutObjectLockConfigurationOutput {
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
+
+impl FromValue for PutObjectLockConfigurationOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
+    }
+}
+
+/// The `PutObjectOutput` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutObjectOutput {
+    /// If the expiration is configured for the object (see [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html)) in the *Amazon S3 User Guide*, the response includes this header. It includes the `expiry-date` and `rule-id` key-value pairs that provide information about object expiration. The value of the `rule-id` is URL-encoded.
+    ///
+    /// Object expiration information is not returned in directory buckets and this header returns the value "`NotImplemented`" in all responses for directory buckets.
+    pub expiration: Option<String>,
+    /// Entity tag for the uploaded object.
+    ///
+    /// **General purpose buckets ** - To ensure that data is not corrupted traversing the network, for objects where the ETag is the MD5 digest of the object, you can calculate the MD5 while putting an object to Amazon S3 and compare the returned ETag to the calculated MD5 value.
+    ///
+    /// **Directory buckets ** - The ETag for the object in a directory bucket isn't the MD5 digest of the object.
+    pub e_tag: Option<String>,
+    /// The Base64 encoded, 32-bit `CRC32 checksum` of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [ Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
+    pub checksum_crc32: Option<String>,
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [ Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
+    pub checksum_crc32_c: Option<String>,
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the object. This header is present if the object was uploaded with the `CRC64NVME` checksum algorithm, or if it was uploaded without a checksum (and Amazon S3 added the default checksum, `CRC64NVME`, to the uploaded object). For more information about how checksums are calculated with multipart uploads, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_crc64_nvme: Option<String>,
+    /// The Base64 encoded, 160-bit `SHA1` digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use the API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [ Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
+    pub checksum_sha1: Option<String>,
+    /// The Base64 encoded, 256-bit `SHA256` digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [ Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
+    pub checksum_sha256: Option<String>,
+    /// The Base64 encoded, 512-bit `SHA512` digest of the object. This header is present if the object was uploaded with the `SHA512` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_sha512: Option<String>,
+    /// The Base64 encoded, 128-bit `MD5` digest of the object. This header is present if the object was uploaded with the `MD5` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_md5: Option<String>,
+    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the object. This header is present if the object was uploaded with the `XXHASH64` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_xxhash64: Option<String>,
+    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the object. This header is present if the object was uploaded with the `XXHASH3` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_xxhash3: Option<String>,
+    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the object. This header is present if the object was uploaded with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+    pub checksum_xxhash128: Option<String>,
+    /// This header specifies the checksum type of the object, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. For `PutObject` uploads, the checksum type is always `FULL_OBJECT`. You can use this header as a data integrity check to verify that the checksum type that is received is the same checksum that was specified. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_type: Option<crate::types::ChecksumType>,
+    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
+    /// Version ID of the object.
+    ///
+    /// If you enable versioning for a bucket, Amazon S3 automatically generates a unique version ID for the object being stored. Amazon S3 returns this ID in the response. When you enable versioning for a bucket, if Amazon S3 receives multiple write requests for the same object simultaneously, it stores all of the objects. For more information about versioning, see [Adding Objects to Versioning-Enabled Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/AddingObjectstoVersioningEnabledBuckets.html) in the *Amazon S3 User Guide*. For information about returning the versioning state of a bucket, see [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html).
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub version_id: Option<String>,
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_algorithm: Option<String>,
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key_md5: Option<String>,
+    /// If present, indicates the ID of the KMS key that was used for object encryption.
+    pub ssekms_key_id: Option<String>,
+    /// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future `GetObject` operations on this object.
+    pub ssekms_encryption_context: Option<String>,
+    /// Indicates whether the uploaded object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
+    pub bucket_key_enabled: Option<bool>,
+    /// The size of the object in bytes. This value is only be present if you append to an object.
+    ///
+    /// This functionality is only supported for objects in the Amazon S3 Express One Zone storage class in directory buckets.
+    pub size: Option<i64>,
+    /// The `RequestCharged` member.
+    pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl std::fmt::Debug for PutObjectOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("PutObjectOutput");
+        d.field("expiration", &self.expiration);
+        d.field("e_tag", &self.e_tag);
+        d.field("checksum_crc32", &self.checksum_crc32);
+        d.field("checksum_crc32_c", &self.checksum_crc32_c);
+        d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
+        d.field("checksum_sha1", &self.checksum_sha1);
+        d.field("checksum_sha256", &self.checksum_sha256);
+        d.field("checksum_sha512", &self.checksum_sha512);
+        d.field("checksum_md5", &self.checksum_md5);
+        d.field("checksum_xxhash64", &self.checksum_xxhash64);
+        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_xxhash128", &self.checksum_xxhash128);
+        d.field("checksum_type", &self.checksum_type);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("version_id", &self.version_id);
+        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field(
+            "ssekms_encryption_context",
+            &self
+                .ssekms_encryption_context
+                .as_ref()
+                .map(|_| myaws_core::REDACTED),
+        );
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("size", &self.size);
+        d.field("request_charged", &self.request_charged);
+        d.field("response_metadata", &self.response_metadata);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(PutObjectOutput {
+    into expiration("Expiration"): String;
+    into e_tag("ETag"): String;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    into checksum_type("ChecksumType"): crate::types::ChecksumType;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into version_id("VersionId"): String;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    into ssekms_encryption_context("SSEKMSEncryptionContext"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    value size("Size"): i64;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
+
+impl FromValue for PutObjectOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.expiration = r.next("Expiration")?;
+        out.e_tag = r.next("ETag")?;
+        out.checksum_crc32 = r.next("ChecksumCRC32")?;
+        out.checksum_crc32_c = r.next("ChecksumCRC32C")?;
+        out.checksum_crc64_nvme = r.next("ChecksumCRC64NVME")?;
+        out.checksum_sha1 = r.next("ChecksumSHA1")?;
+        out.checksum_sha256 = r.next("ChecksumSHA256")?;
+        out.checksum_sha512 = r.next("ChecksumSHA512")?;
+        out.checksum_md5 = r.next("ChecksumMD5")?;
+        out.checksum_xxhash64 = r.next("ChecksumXXHASH64")?;
+        out.checksum_xxhash3 = r.next("ChecksumXXHASH3")?;
+        out.checksum_xxhash128 = r.next("ChecksumXXHASH128")?;
+        out.checksum_type = r.next("ChecksumType")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.version_id = r.next("VersionId")?;
+        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
+        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.ssekms_encryption_context = r.next("SSEKMSEncryptionContext")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.size = r.next("Size")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
+    }
+}
+
 /// The `PutObjectRetentionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutObjectRetentionRequest {
+pub struct PutObjectRetentionInput {
     /// The bucket name that contains the object you want to apply this Object Retention configuration to.
     ///
     /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
@@ -24674,55 +18892,19 @@ pub struct PutObjectRetentionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutObjectRetentionRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Retention` (see [`Self::retention`]).
-    pub fn retention(mut self, value: crate::types::ObjectLockRetention) -> Self {
-        self.retention = Some(value);
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `BypassGovernanceRetention` (see [`Self::bypass_governance_retention`]).
-    pub fn bypass_governance_retention(mut self, value: bool) -> Self {
-        self.bypass_governance_retention = Some(value);
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutObjectRetentionInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    value retention("Retention"): crate::types::ObjectLockRetention;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into version_id("VersionId"): String;
+    value bypass_governance_retention("BypassGovernanceRetention"): bool;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutObjectRetentionRequest {
+impl IntoValue for PutObjectRetentionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -24738,29 +18920,25 @@ impl IntoValue for PutObjectRetentionRequest {
     }
 }
 
-/// The `PutObjectTaggingOutput` structure.
+/// The `PutObjectRetentionOutput` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutObjectTaggingOutput {
-    /// The versionId of the object the tag-set was added to.
-    pub version_id: Option<String>,
+pub struct PutObjectRetentionOutput {
+    /// The `RequestCharged` member.
+    pub request_charged: Option<crate::types::RequestCharged>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutObjectTaggingOutput {
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutObjectRetentionOutput {
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
-impl FromValue for PutObjectTaggingOutput {
+impl FromValue for PutObjectRetentionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
-        out.version_id = r.next("VersionId")?;
+        out.request_charged = r.next("RequestCharged")?;
         Ok(out)
     }
 }
@@ -24768,7 +18946,7 @@ impl FromValue for PutObjectTaggingOutput {
 /// The `PutObjectTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutObjectTaggingRequest {
+pub struct PutObjectTaggingInput {
     /// The bucket name containing the object.
     ///
     /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
@@ -24801,50 +18979,18 @@ pub struct PutObjectTaggingRequest {
     pub request_payer: Option<crate::types::RequestPayer>,
 }
 
-impl PutObjectTaggingRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `Tagging` (see [`Self::tagging`]).
-    pub fn tagging(mut self, value: crate::types::Tagging) -> Self {
-        self.tagging = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutObjectTaggingInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value tagging("Tagging"): crate::types::Tagging;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+});
 
-impl IntoValue for PutObjectTaggingRequest {
+impl IntoValue for PutObjectTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -24859,10 +19005,33 @@ impl IntoValue for PutObjectTaggingRequest {
     }
 }
 
+/// The `PutObjectTaggingOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutObjectTaggingOutput {
+    /// The versionId of the object the tag-set was added to.
+    pub version_id: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(PutObjectTaggingOutput {
+    into version_id("VersionId"): String;
+});
+
+impl FromValue for PutObjectTaggingOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.version_id = r.next("VersionId")?;
+        Ok(out)
+    }
+}
+
 /// The `PutPublicAccessBlockRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutPublicAccessBlockRequest {
+pub struct PutPublicAccessBlockInput {
     /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to set.
     ///
     /// Required.
@@ -24883,38 +19052,15 @@ pub struct PutPublicAccessBlockRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl PutPublicAccessBlockRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `PublicAccessBlockConfiguration` (see [`Self::public_access_block_configuration`]).
-    pub fn public_access_block_configuration(
-        mut self,
-        value: crate::types::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.public_access_block_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutPublicAccessBlockInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value public_access_block_configuration("PublicAccessBlockConfiguration"): crate::types::PublicAccessBlockConfiguration;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for PutPublicAccessBlockRequest {
+impl IntoValue for PutPublicAccessBlockInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -24944,28 +19090,12 @@ pub struct QueueConfiguration {
     pub filter: Option<crate::types::NotificationConfigurationFilter>,
 }
 
-impl QueueConfiguration {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `QueueArn` (see [`Self::queue_arn`]).
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.queue_arn = Some(value.into());
-        self
-    }
-    /// Sets `Events` (see [`Self::events`]).
-    pub fn events(mut self, value: Vec<crate::types::Event>) -> Self {
-        self.events = Some(value);
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::NotificationConfigurationFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-}
+myaws_core::setters!(QueueConfiguration {
+    into id("Id"): String;
+    into queue_arn("QueueArn"): String;
+    list_into events("Events"): crate::types::Event, push_events;
+    value filter("Filter"): crate::types::NotificationConfigurationFilter;
+});
 
 impl IntoValue for QueueConfiguration {
     fn into_value(self) -> Value {
@@ -25004,28 +19134,12 @@ pub struct QueueConfigurationDeprecated {
     pub queue: Option<String>,
 }
 
-impl QueueConfigurationDeprecated {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Event` (see [`Self::event`]).
-    pub fn event(mut self, value: impl Into<crate::types::Event>) -> Self {
-        self.event = Some(value.into());
-        self
-    }
-    /// Sets `Events` (see [`Self::events`]).
-    pub fn events(mut self, value: Vec<crate::types::Event>) -> Self {
-        self.events = Some(value);
-        self
-    }
-    /// Sets `Queue` (see [`Self::queue`]).
-    pub fn queue(mut self, value: impl Into<String>) -> Self {
-        self.queue = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(QueueConfigurationDeprecated {
+    into id("Id"): String;
+    into event("Event"): crate::types::Event;
+    list_into events("Events"): crate::types::Event, push_events;
+    into queue("Queue"): String;
+});
 
 impl IntoValue for QueueConfigurationDeprecated {
     fn into_value(self) -> Value {
@@ -25138,18 +19252,10 @@ pub struct RecordExpiration {
     pub days: Option<i32>,
 }
 
-impl RecordExpiration {
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: impl Into<crate::types::ExpirationState>) -> Self {
-        self.expiration = Some(value.into());
-        self
-    }
-    /// Sets `Days` (see [`Self::days`]).
-    pub fn days(mut self, value: i32) -> Self {
-        self.days = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RecordExpiration {
+    into expiration("Expiration"): crate::types::ExpirationState;
+    value days("Days"): i32;
+});
 
 impl IntoValue for RecordExpiration {
     fn into_value(self) -> Value {
@@ -25175,13 +19281,9 @@ pub struct RecordsEvent {
     pub payload: Option<myaws_core::Bytes>,
 }
 
-impl RecordsEvent {
-    /// Sets `Payload` (see [`Self::payload`]).
-    pub fn payload(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RecordsEvent {
+    into payload("Payload"): myaws_core::Bytes;
+});
 
 impl FromValue for RecordsEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -25212,33 +19314,13 @@ pub struct Redirect {
     pub replace_key_with: Option<String>,
 }
 
-impl Redirect {
-    /// Sets `HostName` (see [`Self::host_name`]).
-    pub fn host_name(mut self, value: impl Into<String>) -> Self {
-        self.host_name = Some(value.into());
-        self
-    }
-    /// Sets `HttpRedirectCode` (see [`Self::http_redirect_code`]).
-    pub fn http_redirect_code(mut self, value: impl Into<String>) -> Self {
-        self.http_redirect_code = Some(value.into());
-        self
-    }
-    /// Sets `Protocol` (see [`Self::protocol`]).
-    pub fn protocol(mut self, value: impl Into<crate::types::Protocol>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-    /// Sets `ReplaceKeyPrefixWith` (see [`Self::replace_key_prefix_with`]).
-    pub fn replace_key_prefix_with(mut self, value: impl Into<String>) -> Self {
-        self.replace_key_prefix_with = Some(value.into());
-        self
-    }
-    /// Sets `ReplaceKeyWith` (see [`Self::replace_key_with`]).
-    pub fn replace_key_with(mut self, value: impl Into<String>) -> Self {
-        self.replace_key_with = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Redirect {
+    into host_name("HostName"): String;
+    into http_redirect_code("HttpRedirectCode"): String;
+    into protocol("Protocol"): crate::types::Protocol;
+    into replace_key_prefix_with("ReplaceKeyPrefixWith"): String;
+    into replace_key_with("ReplaceKeyWith"): String;
+});
 
 impl IntoValue for Redirect {
     fn into_value(self) -> Value {
@@ -25277,18 +19359,10 @@ pub struct RedirectAllRequestsTo {
     pub protocol: Option<crate::types::Protocol>,
 }
 
-impl RedirectAllRequestsTo {
-    /// Sets `HostName` (see [`Self::host_name`]).
-    pub fn host_name(mut self, value: impl Into<String>) -> Self {
-        self.host_name = Some(value.into());
-        self
-    }
-    /// Sets `Protocol` (see [`Self::protocol`]).
-    pub fn protocol(mut self, value: impl Into<crate::types::Protocol>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RedirectAllRequestsTo {
+    into host_name("HostName"): String;
+    into protocol("Protocol"): crate::types::Protocol;
+});
 
 impl IntoValue for RedirectAllRequestsTo {
     fn into_value(self) -> Value {
@@ -25309,25 +19383,10 @@ impl FromValue for RedirectAllRequestsTo {
     }
 }
 
-/// The `RenameObjectOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RenameObjectOutput {
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl FromValue for RenameObjectOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        StructReader::new(value)?;
-        Ok(Self::default())
-    }
-}
-
 /// The `RenameObjectRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RenameObjectRequest {
+pub struct RenameObjectInput {
     /// The bucket name of the directory bucket containing the object.
     ///
     /// You must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Availability Zone. Bucket names must follow the format `bucket-base-name--zone-id--x-s3 ` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -25368,70 +19427,22 @@ pub struct RenameObjectRequest {
     pub client_token: Option<String>,
 }
 
-impl RenameObjectRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `RenameSource` (see [`Self::rename_source`]).
-    pub fn rename_source(mut self, value: impl Into<String>) -> Self {
-        self.rename_source = Some(value.into());
-        self
-    }
-    /// Sets `DestinationIfMatch` (see [`Self::destination_if_match`]).
-    pub fn destination_if_match(mut self, value: impl Into<String>) -> Self {
-        self.destination_if_match = Some(value.into());
-        self
-    }
-    /// Sets `DestinationIfNoneMatch` (see [`Self::destination_if_none_match`]).
-    pub fn destination_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.destination_if_none_match = Some(value.into());
-        self
-    }
-    /// Sets `DestinationIfModifiedSince` (see [`Self::destination_if_modified_since`]).
-    pub fn destination_if_modified_since(mut self, value: myaws_core::DateTime) -> Self {
-        self.destination_if_modified_since = Some(value);
-        self
-    }
-    /// Sets `DestinationIfUnmodifiedSince` (see [`Self::destination_if_unmodified_since`]).
-    pub fn destination_if_unmodified_since(mut self, value: myaws_core::DateTime) -> Self {
-        self.destination_if_unmodified_since = Some(value);
-        self
-    }
-    /// Sets `SourceIfMatch` (see [`Self::source_if_match`]).
-    pub fn source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.source_if_match = Some(value.into());
-        self
-    }
-    /// Sets `SourceIfNoneMatch` (see [`Self::source_if_none_match`]).
-    pub fn source_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.source_if_none_match = Some(value.into());
-        self
-    }
-    /// Sets `SourceIfModifiedSince` (see [`Self::source_if_modified_since`]).
-    pub fn source_if_modified_since(mut self, value: myaws_core::DateTime) -> Self {
-        self.source_if_modified_since = Some(value);
-        self
-    }
-    /// Sets `SourceIfUnmodifiedSince` (see [`Self::source_if_unmodified_since`]).
-    pub fn source_if_unmodified_since(mut self, value: myaws_core::DateTime) -> Self {
-        self.source_if_unmodified_since = Some(value);
-        self
-    }
-    /// Sets `ClientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RenameObjectInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into rename_source("RenameSource"): String;
+    into destination_if_match("DestinationIfMatch"): String;
+    into destination_if_none_match("DestinationIfNoneMatch"): String;
+    value destination_if_modified_since("DestinationIfModifiedSince"): myaws_core::DateTime;
+    value destination_if_unmodified_since("DestinationIfUnmodifiedSince"): myaws_core::DateTime;
+    into source_if_match("SourceIfMatch"): String;
+    into source_if_none_match("SourceIfNoneMatch"): String;
+    value source_if_modified_since("SourceIfModifiedSince"): myaws_core::DateTime;
+    value source_if_unmodified_since("SourceIfUnmodifiedSince"): myaws_core::DateTime;
+    into client_token("ClientToken"): String;
+});
 
-impl IntoValue for RenameObjectRequest {
+impl IntoValue for RenameObjectInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -25450,6 +19461,21 @@ impl IntoValue for RenameObjectRequest {
     }
 }
 
+/// The `RenameObjectOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RenameObjectOutput {
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl FromValue for RenameObjectOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        StructReader::new(value)?;
+        Ok(Self::default())
+    }
+}
+
 /// A filter that you can specify for selection for modifications on replicas. Amazon S3 doesn't replicate replica modifications by default. In the latest version of replication configuration (when `Filter` is specified), you can specify this element and set the status to `Enabled` to replicate modifications on replicas.
 ///
 /// If you don't specify the `Filter` element, Amazon S3 assumes that the replication configuration is the earlier version, V1. In the earlier version, this element is not allowed.
@@ -25462,13 +19488,9 @@ pub struct ReplicaModifications {
     pub status: Option<crate::types::ReplicaModificationsStatus>,
 }
 
-impl ReplicaModifications {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ReplicaModificationsStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReplicaModifications {
+    into status("Status"): crate::types::ReplicaModificationsStatus;
+});
 
 impl IntoValue for ReplicaModifications {
     fn into_value(self) -> Value {
@@ -25575,18 +19597,10 @@ pub struct ReplicationConfiguration {
     pub rules: Option<Vec<crate::types::ReplicationRule>>,
 }
 
-impl ReplicationConfiguration {
-    /// Sets `Role` (see [`Self::role`]).
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-    /// Sets `Rules` (see [`Self::rules`]).
-    pub fn rules(mut self, value: Vec<crate::types::ReplicationRule>) -> Self {
-        self.rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationConfiguration {
+    into role("Role"): String;
+    list rules("Rules"): crate::types::ReplicationRule, push_rules;
+});
 
 impl IntoValue for ReplicationConfiguration {
     fn into_value(self) -> Value {
@@ -25638,62 +19652,17 @@ pub struct ReplicationRule {
     pub delete_marker_replication: Option<crate::types::DeleteMarkerReplication>,
 }
 
-impl ReplicationRule {
-    /// Sets `ID` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Priority` (see [`Self::priority`]).
-    pub fn priority(mut self, value: i32) -> Self {
-        self.priority = Some(value);
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::ReplicationRuleFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ReplicationRuleStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `SourceSelectionCriteria` (see [`Self::source_selection_criteria`]).
-    pub fn source_selection_criteria(
-        mut self,
-        value: crate::types::SourceSelectionCriteria,
-    ) -> Self {
-        self.source_selection_criteria = Some(value);
-        self
-    }
-    /// Sets `ExistingObjectReplication` (see [`Self::existing_object_replication`]).
-    pub fn existing_object_replication(
-        mut self,
-        value: crate::types::ExistingObjectReplication,
-    ) -> Self {
-        self.existing_object_replication = Some(value);
-        self
-    }
-    /// Sets `Destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: crate::types::Destination) -> Self {
-        self.destination = Some(value);
-        self
-    }
-    /// Sets `DeleteMarkerReplication` (see [`Self::delete_marker_replication`]).
-    pub fn delete_marker_replication(
-        mut self,
-        value: crate::types::DeleteMarkerReplication,
-    ) -> Self {
-        self.delete_marker_replication = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationRule {
+    into id("ID"): String;
+    value priority("Priority"): i32;
+    into prefix("Prefix"): String;
+    value filter("Filter"): crate::types::ReplicationRuleFilter;
+    into status("Status"): crate::types::ReplicationRuleStatus;
+    value source_selection_criteria("SourceSelectionCriteria"): crate::types::SourceSelectionCriteria;
+    value existing_object_replication("ExistingObjectReplication"): crate::types::ExistingObjectReplication;
+    value destination("Destination"): crate::types::Destination;
+    value delete_marker_replication("DeleteMarkerReplication"): crate::types::DeleteMarkerReplication;
+});
 
 impl IntoValue for ReplicationRule {
     fn into_value(self) -> Value {
@@ -25743,18 +19712,10 @@ pub struct ReplicationRuleAndOperator {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl ReplicationRuleAndOperator {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationRuleAndOperator {
+    into prefix("Prefix"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
 impl IntoValue for ReplicationRuleAndOperator {
     fn into_value(self) -> Value {
@@ -25791,23 +19752,11 @@ pub struct ReplicationRuleFilter {
     pub and: Option<crate::types::ReplicationRuleAndOperator>,
 }
 
-impl ReplicationRuleFilter {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tag` (see [`Self::tag`]).
-    pub fn tag(mut self, value: crate::types::Tag) -> Self {
-        self.tag = Some(value);
-        self
-    }
-    /// Sets `And` (see [`Self::and`]).
-    pub fn and(mut self, value: crate::types::ReplicationRuleAndOperator) -> Self {
-        self.and = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationRuleFilter {
+    into prefix("Prefix"): String;
+    value tag("Tag"): crate::types::Tag;
+    value and("And"): crate::types::ReplicationRuleAndOperator;
+});
 
 impl IntoValue for ReplicationRuleFilter {
     fn into_value(self) -> Value {
@@ -26009,18 +19958,10 @@ pub struct ReplicationTime {
     pub time: Option<crate::types::ReplicationTimeValue>,
 }
 
-impl ReplicationTime {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ReplicationTimeStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Time` (see [`Self::time`]).
-    pub fn time(mut self, value: crate::types::ReplicationTimeValue) -> Self {
-        self.time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationTime {
+    into status("Status"): crate::types::ReplicationTimeStatus;
+    value time("Time"): crate::types::ReplicationTimeValue;
+});
 
 impl IntoValue for ReplicationTime {
     fn into_value(self) -> Value {
@@ -26124,13 +20065,9 @@ pub struct ReplicationTimeValue {
     pub minutes: Option<i32>,
 }
 
-impl ReplicationTimeValue {
-    /// Sets `Minutes` (see [`Self::minutes`]).
-    pub fn minutes(mut self, value: i32) -> Self {
-        self.minutes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationTimeValue {
+    value minutes("Minutes"): i32;
+});
 
 impl IntoValue for ReplicationTimeValue {
     fn into_value(self) -> Value {
@@ -26305,13 +20242,9 @@ pub struct RequestPaymentConfiguration {
     pub payer: Option<crate::types::Payer>,
 }
 
-impl RequestPaymentConfiguration {
-    /// Sets `Payer` (see [`Self::payer`]).
-    pub fn payer(mut self, value: impl Into<crate::types::Payer>) -> Self {
-        self.payer = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RequestPaymentConfiguration {
+    into payer("Payer"): crate::types::Payer;
+});
 
 impl IntoValue for RequestPaymentConfiguration {
     fn into_value(self) -> Value {
@@ -26327,13 +20260,9 @@ pub struct RequestProgress {
     pub enabled: Option<bool>,
 }
 
-impl RequestProgress {
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RequestProgress {
+    value enabled("Enabled"): bool;
+});
 
 impl IntoValue for RequestProgress {
     fn into_value(self) -> Value {
@@ -26341,45 +20270,10 @@ impl IntoValue for RequestProgress {
     }
 }
 
-/// The `RestoreObjectOutput` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RestoreObjectOutput {
-    /// The `RequestCharged` member.
-    pub request_charged: Option<crate::types::RequestCharged>,
-    /// Indicates the path in the provided S3 output location where Select results will be restored to.
-    pub restore_output_path: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl RestoreObjectOutput {
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-    /// Sets `RestoreOutputPath` (see [`Self::restore_output_path`]).
-    pub fn restore_output_path(mut self, value: impl Into<String>) -> Self {
-        self.restore_output_path = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for RestoreObjectOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.request_charged = r.next("RequestCharged")?;
-        out.restore_output_path = r.next("RestoreOutputPath")?;
-        Ok(out)
-    }
-}
-
 /// The `RestoreObjectRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RestoreObjectRequest {
+pub struct RestoreObjectInput {
     /// The bucket name containing the object to restore.
     ///
     /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
@@ -26406,45 +20300,17 @@ pub struct RestoreObjectRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl RestoreObjectRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `RestoreRequest` (see [`Self::restore_request`]).
-    pub fn restore_request(mut self, value: crate::types::RestoreRequest) -> Self {
-        self.restore_request = Some(value);
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RestoreObjectInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    value restore_request("RestoreRequest"): crate::types::RestoreRequest;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for RestoreObjectRequest {
+impl IntoValue for RestoreObjectInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -26455,6 +20321,33 @@ impl IntoValue for RestoreObjectRequest {
             self.checksum_algorithm.into_value(),
             self.expected_bucket_owner.into_value(),
         ])
+    }
+}
+
+/// The `RestoreObjectOutput` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreObjectOutput {
+    /// The `RequestCharged` member.
+    pub request_charged: Option<crate::types::RequestCharged>,
+    /// Indicates the path in the provided S3 output location where Select results will be restored to.
+    pub restore_output_path: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(RestoreObjectOutput {
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+    into restore_output_path("RestoreOutputPath"): String;
+});
+
+impl FromValue for RestoreObjectOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.request_charged = r.next("RequestCharged")?;
+        out.restore_output_path = r.next("RestoreOutputPath")?;
+        Ok(out)
     }
 }
 
@@ -26484,43 +20377,15 @@ pub struct RestoreRequest {
     pub output_location: Option<crate::types::OutputLocation>,
 }
 
-impl RestoreRequest {
-    /// Sets `Days` (see [`Self::days`]).
-    pub fn days(mut self, value: i32) -> Self {
-        self.days = Some(value);
-        self
-    }
-    /// Sets `GlacierJobParameters` (see [`Self::glacier_job_parameters`]).
-    pub fn glacier_job_parameters(mut self, value: crate::types::GlacierJobParameters) -> Self {
-        self.glacier_job_parameters = Some(value);
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<crate::types::RestoreRequestType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Tier` (see [`Self::tier`]).
-    pub fn tier(mut self, value: impl Into<crate::types::Tier>) -> Self {
-        self.tier = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `SelectParameters` (see [`Self::select_parameters`]).
-    pub fn select_parameters(mut self, value: crate::types::SelectParameters) -> Self {
-        self.select_parameters = Some(value);
-        self
-    }
-    /// Sets `OutputLocation` (see [`Self::output_location`]).
-    pub fn output_location(mut self, value: crate::types::OutputLocation) -> Self {
-        self.output_location = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RestoreRequest {
+    value days("Days"): i32;
+    value glacier_job_parameters("GlacierJobParameters"): crate::types::GlacierJobParameters;
+    into r#type("Type"): crate::types::RestoreRequestType;
+    into tier("Tier"): crate::types::Tier;
+    into description("Description"): String;
+    value select_parameters("SelectParameters"): crate::types::SelectParameters;
+    value output_location("OutputLocation"): crate::types::OutputLocation;
+});
 
 impl IntoValue for RestoreRequest {
     fn into_value(self) -> Value {
@@ -26630,18 +20495,10 @@ pub struct RestoreStatus {
     pub restore_expiry_date: Option<myaws_core::DateTime>,
 }
 
-impl RestoreStatus {
-    /// Sets `IsRestoreInProgress` (see [`Self::is_restore_in_progress`]).
-    pub fn is_restore_in_progress(mut self, value: bool) -> Self {
-        self.is_restore_in_progress = Some(value);
-        self
-    }
-    /// Sets `RestoreExpiryDate` (see [`Self::restore_expiry_date`]).
-    pub fn restore_expiry_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.restore_expiry_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RestoreStatus {
+    value is_restore_in_progress("IsRestoreInProgress"): bool;
+    value restore_expiry_date("RestoreExpiryDate"): myaws_core::DateTime;
+});
 
 impl FromValue for RestoreStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -26665,18 +20522,10 @@ pub struct RoutingRule {
     pub redirect: Option<crate::types::Redirect>,
 }
 
-impl RoutingRule {
-    /// Sets `Condition` (see [`Self::condition`]).
-    pub fn condition(mut self, value: crate::types::Condition) -> Self {
-        self.condition = Some(value);
-        self
-    }
-    /// Sets `Redirect` (see [`Self::redirect`]).
-    pub fn redirect(mut self, value: crate::types::Redirect) -> Self {
-        self.redirect = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RoutingRule {
+    value condition("Condition"): crate::types::Condition;
+    value redirect("Redirect"): crate::types::Redirect;
+});
 
 impl IntoValue for RoutingRule {
     fn into_value(self) -> Value {
@@ -26725,57 +20574,16 @@ pub struct Rule {
     pub abort_incomplete_multipart_upload: Option<crate::types::AbortIncompleteMultipartUpload>,
 }
 
-impl Rule {
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: crate::types::LifecycleExpiration) -> Self {
-        self.expiration = Some(value);
-        self
-    }
-    /// Sets `ID` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ExpirationStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Transition` (see [`Self::transition`]).
-    pub fn transition(mut self, value: crate::types::Transition) -> Self {
-        self.transition = Some(value);
-        self
-    }
-    /// Sets `NoncurrentVersionTransition` (see [`Self::noncurrent_version_transition`]).
-    pub fn noncurrent_version_transition(
-        mut self,
-        value: crate::types::NoncurrentVersionTransition,
-    ) -> Self {
-        self.noncurrent_version_transition = Some(value);
-        self
-    }
-    /// Sets `NoncurrentVersionExpiration` (see [`Self::noncurrent_version_expiration`]).
-    pub fn noncurrent_version_expiration(
-        mut self,
-        value: crate::types::NoncurrentVersionExpiration,
-    ) -> Self {
-        self.noncurrent_version_expiration = Some(value);
-        self
-    }
-    /// Sets `AbortIncompleteMultipartUpload` (see [`Self::abort_incomplete_multipart_upload`]).
-    pub fn abort_incomplete_multipart_upload(
-        mut self,
-        value: crate::types::AbortIncompleteMultipartUpload,
-    ) -> Self {
-        self.abort_incomplete_multipart_upload = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Rule {
+    value expiration("Expiration"): crate::types::LifecycleExpiration;
+    into id("ID"): String;
+    into prefix("Prefix"): String;
+    into status("Status"): crate::types::ExpirationStatus;
+    value transition("Transition"): crate::types::Transition;
+    value noncurrent_version_transition("NoncurrentVersionTransition"): crate::types::NoncurrentVersionTransition;
+    value noncurrent_version_expiration("NoncurrentVersionExpiration"): crate::types::NoncurrentVersionExpiration;
+    value abort_incomplete_multipart_upload("AbortIncompleteMultipartUpload"): crate::types::AbortIncompleteMultipartUpload;
+});
 
 impl IntoValue for Rule {
     fn into_value(self) -> Value {
@@ -26816,13 +20624,9 @@ pub struct S3KeyFilter {
     pub filter_rules: Option<Vec<crate::types::FilterRule>>,
 }
 
-impl S3KeyFilter {
-    /// Sets `FilterRules` (see [`Self::filter_rules`]).
-    pub fn filter_rules(mut self, value: Vec<crate::types::FilterRule>) -> Self {
-        self.filter_rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(S3KeyFilter {
+    list filter_rules("FilterRules"): crate::types::FilterRule, push_filter_rules;
+});
 
 impl IntoValue for S3KeyFilter {
     fn into_value(self) -> Value {
@@ -26865,48 +20669,16 @@ pub struct S3Location {
     pub storage_class: Option<crate::types::StorageClass>,
 }
 
-impl S3Location {
-    /// Sets `BucketName` (see [`Self::bucket_name`]).
-    pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Encryption` (see [`Self::encryption`]).
-    pub fn encryption(mut self, value: crate::types::Encryption) -> Self {
-        self.encryption = Some(value);
-        self
-    }
-    /// Sets `CannedACL` (see [`Self::canned_acl`]).
-    pub fn canned_acl(mut self, value: impl Into<crate::types::ObjectCannedACL>) -> Self {
-        self.canned_acl = Some(value.into());
-        self
-    }
-    /// Sets `AccessControlList` (see [`Self::access_control_list`]).
-    pub fn access_control_list(mut self, value: Vec<crate::types::Grant>) -> Self {
-        self.access_control_list = Some(value);
-        self
-    }
-    /// Sets `Tagging` (see [`Self::tagging`]).
-    pub fn tagging(mut self, value: crate::types::Tagging) -> Self {
-        self.tagging = Some(value);
-        self
-    }
-    /// Sets `UserMetadata` (see [`Self::user_metadata`]).
-    pub fn user_metadata(mut self, value: Vec<crate::types::MetadataEntry>) -> Self {
-        self.user_metadata = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3Location {
+    into bucket_name("BucketName"): String;
+    into prefix("Prefix"): String;
+    value encryption("Encryption"): crate::types::Encryption;
+    into canned_acl("CannedACL"): crate::types::ObjectCannedACL;
+    list access_control_list("AccessControlList"): crate::types::Grant, push_access_control_list;
+    value tagging("Tagging"): crate::types::Tagging;
+    list user_metadata("UserMetadata"): crate::types::MetadataEntry, push_user_metadata;
+    into storage_class("StorageClass"): crate::types::StorageClass;
+});
 
 impl IntoValue for S3Location {
     fn into_value(self) -> Value {
@@ -27015,18 +20787,10 @@ pub struct S3TablesDestination {
     pub table_name: Option<String>,
 }
 
-impl S3TablesDestination {
-    /// Sets `TableBucketArn` (see [`Self::table_bucket_arn`]).
-    pub fn table_bucket_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_bucket_arn = Some(value.into());
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3TablesDestination {
+    into table_bucket_arn("TableBucketArn"): String;
+    into table_name("TableName"): String;
+});
 
 impl IntoValue for S3TablesDestination {
     fn into_value(self) -> Value {
@@ -27053,28 +20817,12 @@ pub struct S3TablesDestinationResult {
     pub table_namespace: Option<String>,
 }
 
-impl S3TablesDestinationResult {
-    /// Sets `TableBucketArn` (see [`Self::table_bucket_arn`]).
-    pub fn table_bucket_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_bucket_arn = Some(value.into());
-        self
-    }
-    /// Sets `TableName` (see [`Self::table_name`]).
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-    /// Sets `TableArn` (see [`Self::table_arn`]).
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.table_arn = Some(value.into());
-        self
-    }
-    /// Sets `TableNamespace` (see [`Self::table_namespace`]).
-    pub fn table_namespace(mut self, value: impl Into<String>) -> Self {
-        self.table_namespace = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3TablesDestinationResult {
+    into table_bucket_arn("TableBucketArn"): String;
+    into table_name("TableName"): String;
+    into table_arn("TableArn"): String;
+    into table_namespace("TableNamespace"): String;
+});
 
 impl FromValue for S3TablesDestinationResult {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -27109,13 +20857,9 @@ impl std::fmt::Debug for SSEKMS {
     }
 }
 
-impl SSEKMS {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SSEKMS {
+    into key_id("KeyId"): String;
+});
 
 impl IntoValue for SSEKMS {
     fn into_value(self) -> Value {
@@ -27162,18 +20906,10 @@ impl std::fmt::Debug for SSEKMSEncryption {
     }
 }
 
-impl SSEKMSEncryption {
-    /// Sets `KMSKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SSEKMSEncryption {
+    into kms_key_arn("KMSKeyArn"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+});
 
 impl IntoValue for SSEKMSEncryption {
     fn into_value(self) -> Value {
@@ -27212,18 +20948,10 @@ pub struct ScanRange {
     pub end: Option<i64>,
 }
 
-impl ScanRange {
-    /// Sets `Start` (see [`Self::start`]).
-    pub fn start(mut self, value: i64) -> Self {
-        self.start = Some(value);
-        self
-    }
-    /// Sets `End` (see [`Self::end`]).
-    pub fn end(mut self, value: i64) -> Self {
-        self.end = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ScanRange {
+    value start("Start"): i64;
+    value end("End"): i64;
+});
 
 impl IntoValue for ScanRange {
     fn into_value(self) -> Value {
@@ -27281,44 +21009,12 @@ impl myaws_core::eventstream::EventUnion for SelectObjectContentEventStream {
     }
 }
 
-/// The `SelectObjectContentOutput` structure.
-#[derive(Debug, Default)]
-#[non_exhaustive]
-pub struct SelectObjectContentOutput {
-    /// The array of results.
-    pub payload: Option<
-        myaws_core::eventstream::EventReceiver<crate::types::SelectObjectContentEventStream>,
-    >,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl SelectObjectContentOutput {
-    /// Sets `Payload` (see [`Self::payload`]).
-    pub fn payload(
-        mut self,
-        value: myaws_core::eventstream::EventReceiver<crate::types::SelectObjectContentEventStream>,
-    ) -> Self {
-        self.payload = Some(value);
-        self
-    }
-}
-
-impl FromValue for SelectObjectContentOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.payload = r.next("Payload")?;
-        Ok(out)
-    }
-}
-
 /// Learn Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
 ///
 /// Request to filter the contents of an Amazon S3 object based on a simple Structured Query Language (SQL) statement. In the request, along with the SQL expression, you must specify a data serialization format (JSON or CSV) of the object. Amazon S3 uses this to parse object data into records. It returns only records that match the specified SQL expression. You must also specify the data serialization format for the response. For more information, see [S3Select API Documentation](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectSELECTContent.html).
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SelectObjectContentRequest {
+pub struct SelectObjectContentInput {
     /// The S3 bucket.
     ///
     /// Required.
@@ -27363,9 +21059,9 @@ pub struct SelectObjectContentRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl std::fmt::Debug for SelectObjectContentRequest {
+impl std::fmt::Debug for SelectObjectContentInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("SelectObjectContentRequest");
+        let mut d = f.debug_struct("SelectObjectContentInput");
         d.field("bucket", &self.bucket);
         d.field("key", &self.key);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
@@ -27385,70 +21081,22 @@ impl std::fmt::Debug for SelectObjectContentRequest {
     }
 }
 
-impl SelectObjectContentRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKey` (see [`Self::sse_customer_key`]).
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `Expression` (see [`Self::expression`]).
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.expression = Some(value.into());
-        self
-    }
-    /// Sets `ExpressionType` (see [`Self::expression_type`]).
-    pub fn expression_type(mut self, value: impl Into<crate::types::ExpressionType>) -> Self {
-        self.expression_type = Some(value.into());
-        self
-    }
-    /// Sets `RequestProgress` (see [`Self::request_progress`]).
-    pub fn request_progress(mut self, value: crate::types::RequestProgress) -> Self {
-        self.request_progress = Some(value);
-        self
-    }
-    /// Sets `InputSerialization` (see [`Self::input_serialization`]).
-    pub fn input_serialization(mut self, value: crate::types::InputSerialization) -> Self {
-        self.input_serialization = Some(value);
-        self
-    }
-    /// Sets `OutputSerialization` (see [`Self::output_serialization`]).
-    pub fn output_serialization(mut self, value: crate::types::OutputSerialization) -> Self {
-        self.output_serialization = Some(value);
-        self
-    }
-    /// Sets `ScanRange` (see [`Self::scan_range`]).
-    pub fn scan_range(mut self, value: crate::types::ScanRange) -> Self {
-        self.scan_range = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SelectObjectContentInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key("SSECustomerKey"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into expression("Expression"): String;
+    into expression_type("ExpressionType"): crate::types::ExpressionType;
+    value request_progress("RequestProgress"): crate::types::RequestProgress;
+    value input_serialization("InputSerialization"): crate::types::InputSerialization;
+    value output_serialization("OutputSerialization"): crate::types::OutputSerialization;
+    value scan_range("ScanRange"): crate::types::ScanRange;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for SelectObjectContentRequest {
+impl IntoValue for SelectObjectContentInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -27464,6 +21112,31 @@ impl IntoValue for SelectObjectContentRequest {
             self.scan_range.into_value(),
             self.expected_bucket_owner.into_value(),
         ])
+    }
+}
+
+/// The `SelectObjectContentOutput` structure.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct SelectObjectContentOutput {
+    /// The array of results.
+    pub payload: Option<
+        myaws_core::eventstream::EventReceiver<crate::types::SelectObjectContentEventStream>,
+    >,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(SelectObjectContentOutput {
+    value payload("Payload"): myaws_core::eventstream::EventReceiver<crate::types::SelectObjectContentEventStream>;
+});
+
+impl FromValue for SelectObjectContentOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.payload = r.next("Payload")?;
+        Ok(out)
     }
 }
 
@@ -27495,28 +21168,12 @@ pub struct SelectParameters {
     pub output_serialization: Option<crate::types::OutputSerialization>,
 }
 
-impl SelectParameters {
-    /// Sets `InputSerialization` (see [`Self::input_serialization`]).
-    pub fn input_serialization(mut self, value: crate::types::InputSerialization) -> Self {
-        self.input_serialization = Some(value);
-        self
-    }
-    /// Sets `ExpressionType` (see [`Self::expression_type`]).
-    pub fn expression_type(mut self, value: impl Into<crate::types::ExpressionType>) -> Self {
-        self.expression_type = Some(value.into());
-        self
-    }
-    /// Sets `Expression` (see [`Self::expression`]).
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.expression = Some(value.into());
-        self
-    }
-    /// Sets `OutputSerialization` (see [`Self::output_serialization`]).
-    pub fn output_serialization(mut self, value: crate::types::OutputSerialization) -> Self {
-        self.output_serialization = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SelectParameters {
+    value input_serialization("InputSerialization"): crate::types::InputSerialization;
+    into expression_type("ExpressionType"): crate::types::ExpressionType;
+    into expression("Expression"): String;
+    value output_serialization("OutputSerialization"): crate::types::OutputSerialization;
+});
 
 impl IntoValue for SelectParameters {
     fn into_value(self) -> Value {
@@ -27667,18 +21324,10 @@ impl std::fmt::Debug for ServerSideEncryptionByDefault {
     }
 }
 
-impl ServerSideEncryptionByDefault {
-    /// Sets `SSEAlgorithm` (see [`Self::sse_algorithm`]).
-    pub fn sse_algorithm(mut self, value: impl Into<crate::types::ServerSideEncryption>) -> Self {
-        self.sse_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `KMSMasterKeyID` (see [`Self::kms_master_key_id`]).
-    pub fn kms_master_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_master_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServerSideEncryptionByDefault {
+    into sse_algorithm("SSEAlgorithm"): crate::types::ServerSideEncryption;
+    into kms_master_key_id("KMSMasterKeyID"): String;
+});
 
 impl IntoValue for ServerSideEncryptionByDefault {
     fn into_value(self) -> Value {
@@ -27709,13 +21358,9 @@ pub struct ServerSideEncryptionConfiguration {
     pub rules: Option<Vec<crate::types::ServerSideEncryptionRule>>,
 }
 
-impl ServerSideEncryptionConfiguration {
-    /// Sets `Rules` (see [`Self::rules`]).
-    pub fn rules(mut self, value: Vec<crate::types::ServerSideEncryptionRule>) -> Self {
-        self.rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ServerSideEncryptionConfiguration {
+    list rules("Rules"): crate::types::ServerSideEncryptionRule, push_rules;
+});
 
 impl IntoValue for ServerSideEncryptionConfiguration {
     fn into_value(self) -> Value {
@@ -27753,26 +21398,11 @@ pub struct ServerSideEncryptionRule {
     pub blocked_encryption_types: Option<crate::types::BlockedEncryptionTypes>,
 }
 
-impl ServerSideEncryptionRule {
-    /// Sets `ApplyServerSideEncryptionByDefault` (see [`Self::apply_server_side_encryption_by_default`]).
-    pub fn apply_server_side_encryption_by_default(
-        mut self,
-        value: crate::types::ServerSideEncryptionByDefault,
-    ) -> Self {
-        self.apply_server_side_encryption_by_default = Some(value);
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `BlockedEncryptionTypes` (see [`Self::blocked_encryption_types`]).
-    pub fn blocked_encryption_types(mut self, value: crate::types::BlockedEncryptionTypes) -> Self {
-        self.blocked_encryption_types = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ServerSideEncryptionRule {
+    value apply_server_side_encryption_by_default("ApplyServerSideEncryptionByDefault"): crate::types::ServerSideEncryptionByDefault;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    value blocked_encryption_types("BlockedEncryptionTypes"): crate::types::BlockedEncryptionTypes;
+});
 
 impl IntoValue for ServerSideEncryptionRule {
     fn into_value(self) -> Value {
@@ -27832,28 +21462,12 @@ impl std::fmt::Debug for SessionCredentials {
     }
 }
 
-impl SessionCredentials {
-    /// Sets `AccessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SecretAccessKey` (see [`Self::secret_access_key`]).
-    pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
-        self.secret_access_key = Some(value.into());
-        self
-    }
-    /// Sets `SessionToken` (see [`Self::session_token`]).
-    pub fn session_token(mut self, value: impl Into<String>) -> Self {
-        self.session_token = Some(value.into());
-        self
-    }
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: myaws_core::DateTime) -> Self {
-        self.expiration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SessionCredentials {
+    into access_key_id("AccessKeyId"): String;
+    into secret_access_key("SecretAccessKey"): String;
+    into session_token("SessionToken"): String;
+    value expiration("Expiration"): myaws_core::DateTime;
+});
 
 impl FromValue for SessionCredentials {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -27975,21 +21589,10 @@ pub struct SourceSelectionCriteria {
     pub replica_modifications: Option<crate::types::ReplicaModifications>,
 }
 
-impl SourceSelectionCriteria {
-    /// Sets `SseKmsEncryptedObjects` (see [`Self::sse_kms_encrypted_objects`]).
-    pub fn sse_kms_encrypted_objects(
-        mut self,
-        value: crate::types::SseKmsEncryptedObjects,
-    ) -> Self {
-        self.sse_kms_encrypted_objects = Some(value);
-        self
-    }
-    /// Sets `ReplicaModifications` (see [`Self::replica_modifications`]).
-    pub fn replica_modifications(mut self, value: crate::types::ReplicaModifications) -> Self {
-        self.replica_modifications = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SourceSelectionCriteria {
+    value sse_kms_encrypted_objects("SseKmsEncryptedObjects"): crate::types::SseKmsEncryptedObjects;
+    value replica_modifications("ReplicaModifications"): crate::types::ReplicaModifications;
+});
 
 impl IntoValue for SourceSelectionCriteria {
     fn into_value(self) -> Value {
@@ -28020,13 +21623,9 @@ pub struct SseKmsEncryptedObjects {
     pub status: Option<crate::types::SseKmsEncryptedObjectsStatus>,
 }
 
-impl SseKmsEncryptedObjects {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::SseKmsEncryptedObjectsStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SseKmsEncryptedObjects {
+    into status("Status"): crate::types::SseKmsEncryptedObjectsStatus;
+});
 
 impl IntoValue for SseKmsEncryptedObjects {
     fn into_value(self) -> Value {
@@ -28131,23 +21730,11 @@ pub struct Stats {
     pub bytes_returned: Option<i64>,
 }
 
-impl Stats {
-    /// Sets `BytesScanned` (see [`Self::bytes_scanned`]).
-    pub fn bytes_scanned(mut self, value: i64) -> Self {
-        self.bytes_scanned = Some(value);
-        self
-    }
-    /// Sets `BytesProcessed` (see [`Self::bytes_processed`]).
-    pub fn bytes_processed(mut self, value: i64) -> Self {
-        self.bytes_processed = Some(value);
-        self
-    }
-    /// Sets `BytesReturned` (see [`Self::bytes_returned`]).
-    pub fn bytes_returned(mut self, value: i64) -> Self {
-        self.bytes_returned = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Stats {
+    value bytes_scanned("BytesScanned"): i64;
+    value bytes_processed("BytesProcessed"): i64;
+    value bytes_returned("BytesReturned"): i64;
+});
 
 impl FromValue for Stats {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -28168,13 +21755,9 @@ pub struct StatsEvent {
     pub details: Option<crate::types::Stats>,
 }
 
-impl StatsEvent {
-    /// Sets `Details` (see [`Self::details`]).
-    pub fn details(mut self, value: crate::types::Stats) -> Self {
-        self.details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StatsEvent {
+    value details("Details"): crate::types::Stats;
+});
 
 impl FromValue for StatsEvent {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -28337,13 +21920,9 @@ pub struct StorageClassAnalysis {
     pub data_export: Option<crate::types::StorageClassAnalysisDataExport>,
 }
 
-impl StorageClassAnalysis {
-    /// Sets `DataExport` (see [`Self::data_export`]).
-    pub fn data_export(mut self, value: crate::types::StorageClassAnalysisDataExport) -> Self {
-        self.data_export = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StorageClassAnalysis {
+    value data_export("DataExport"): crate::types::StorageClassAnalysisDataExport;
+});
 
 impl IntoValue for StorageClassAnalysis {
     fn into_value(self) -> Value {
@@ -28374,21 +21953,10 @@ pub struct StorageClassAnalysisDataExport {
     pub destination: Option<crate::types::AnalyticsExportDestination>,
 }
 
-impl StorageClassAnalysisDataExport {
-    /// Sets `OutputSchemaVersion` (see [`Self::output_schema_version`]).
-    pub fn output_schema_version(
-        mut self,
-        value: impl Into<crate::types::StorageClassAnalysisSchemaVersion>,
-    ) -> Self {
-        self.output_schema_version = Some(value.into());
-        self
-    }
-    /// Sets `Destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: crate::types::AnalyticsExportDestination) -> Self {
-        self.destination = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StorageClassAnalysisDataExport {
+    into output_schema_version("OutputSchemaVersion"): crate::types::StorageClassAnalysisSchemaVersion;
+    value destination("Destination"): crate::types::AnalyticsExportDestination;
+});
 
 impl IntoValue for StorageClassAnalysisDataExport {
     fn into_value(self) -> Value {
@@ -28571,18 +22139,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -28610,13 +22170,9 @@ pub struct Tagging {
     pub tag_set: Option<Vec<crate::types::Tag>>,
 }
 
-impl Tagging {
-    /// Sets `TagSet` (see [`Self::tag_set`]).
-    pub fn tag_set(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tag_set = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Tagging {
+    list tag_set("TagSet"): crate::types::Tag, push_tag_set;
+});
 
 impl IntoValue for Tagging {
     fn into_value(self) -> Value {
@@ -28712,18 +22268,10 @@ pub struct TargetGrant {
     pub permission: Option<crate::types::BucketLogsPermission>,
 }
 
-impl TargetGrant {
-    /// Sets `Grantee` (see [`Self::grantee`]).
-    pub fn grantee(mut self, value: crate::types::Grantee) -> Self {
-        self.grantee = Some(value);
-        self
-    }
-    /// Sets `Permission` (see [`Self::permission`]).
-    pub fn permission(mut self, value: impl Into<crate::types::BucketLogsPermission>) -> Self {
-        self.permission = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TargetGrant {
+    value grantee("Grantee"): crate::types::Grantee;
+    into permission("Permission"): crate::types::BucketLogsPermission;
+});
 
 impl IntoValue for TargetGrant {
     fn into_value(self) -> Value {
@@ -28754,18 +22302,10 @@ pub struct TargetObjectKeyFormat {
     pub partitioned_prefix: Option<crate::types::PartitionedPrefix>,
 }
 
-impl TargetObjectKeyFormat {
-    /// Sets `SimplePrefix` (see [`Self::simple_prefix`]).
-    pub fn simple_prefix(mut self, value: crate::types::SimplePrefix) -> Self {
-        self.simple_prefix = Some(value);
-        self
-    }
-    /// Sets `PartitionedPrefix` (see [`Self::partitioned_prefix`]).
-    pub fn partitioned_prefix(mut self, value: crate::types::PartitionedPrefix) -> Self {
-        self.partitioned_prefix = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TargetObjectKeyFormat {
+    value simple_prefix("SimplePrefix"): crate::types::SimplePrefix;
+    value partitioned_prefix("PartitionedPrefix"): crate::types::PartitionedPrefix;
+});
 
 impl IntoValue for TargetObjectKeyFormat {
     fn into_value(self) -> Value {
@@ -28880,21 +22420,10 @@ pub struct Tiering {
     pub access_tier: Option<crate::types::IntelligentTieringAccessTier>,
 }
 
-impl Tiering {
-    /// Sets `Days` (see [`Self::days`]).
-    pub fn days(mut self, value: i32) -> Self {
-        self.days = Some(value);
-        self
-    }
-    /// Sets `AccessTier` (see [`Self::access_tier`]).
-    pub fn access_tier(
-        mut self,
-        value: impl Into<crate::types::IntelligentTieringAccessTier>,
-    ) -> Self {
-        self.access_tier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tiering {
+    value days("Days"): i32;
+    into access_tier("AccessTier"): crate::types::IntelligentTieringAccessTier;
+});
 
 impl IntoValue for Tiering {
     fn into_value(self) -> Value {
@@ -28942,28 +22471,12 @@ pub struct TopicConfiguration {
     pub filter: Option<crate::types::NotificationConfigurationFilter>,
 }
 
-impl TopicConfiguration {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `Events` (see [`Self::events`]).
-    pub fn events(mut self, value: Vec<crate::types::Event>) -> Self {
-        self.events = Some(value);
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::NotificationConfigurationFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TopicConfiguration {
+    into id("Id"): String;
+    into topic_arn("TopicArn"): String;
+    list_into events("Events"): crate::types::Event, push_events;
+    value filter("Filter"): crate::types::NotificationConfigurationFilter;
+});
 
 impl IntoValue for TopicConfiguration {
     fn into_value(self) -> Value {
@@ -29002,28 +22515,12 @@ pub struct TopicConfigurationDeprecated {
     pub topic: Option<String>,
 }
 
-impl TopicConfigurationDeprecated {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Events` (see [`Self::events`]).
-    pub fn events(mut self, value: Vec<crate::types::Event>) -> Self {
-        self.events = Some(value);
-        self
-    }
-    /// Sets `Event` (see [`Self::event`]).
-    pub fn event(mut self, value: impl Into<crate::types::Event>) -> Self {
-        self.event = Some(value.into());
-        self
-    }
-    /// Sets `Topic` (see [`Self::topic`]).
-    pub fn topic(mut self, value: impl Into<String>) -> Self {
-        self.topic = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TopicConfigurationDeprecated {
+    into id("Id"): String;
+    list_into events("Events"): crate::types::Event, push_events;
+    into event("Event"): crate::types::Event;
+    into topic("Topic"): String;
+});
 
 impl IntoValue for TopicConfigurationDeprecated {
     fn into_value(self) -> Value {
@@ -29060,23 +22557,11 @@ pub struct Transition {
     pub storage_class: Option<crate::types::TransitionStorageClass>,
 }
 
-impl Transition {
-    /// Sets `Date` (see [`Self::date`]).
-    pub fn date(mut self, value: myaws_core::DateTime) -> Self {
-        self.date = Some(value);
-        self
-    }
-    /// Sets `Days` (see [`Self::days`]).
-    pub fn days(mut self, value: i32) -> Self {
-        self.days = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::TransitionStorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Transition {
+    value date("Date"): myaws_core::DateTime;
+    value days("Days"): i32;
+    into storage_class("StorageClass"): crate::types::TransitionStorageClass;
+});
 
 impl IntoValue for Transition {
     fn into_value(self) -> Value {
@@ -29371,7 +22856,7 @@ impl FromValue for UnsupportedMediaType {
 /// The `UpdateBucketMetadataAnnotationTableConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
+pub struct UpdateBucketMetadataAnnotationTableConfigurationInput {
     /// The name of the bucket whose annotation table configuration to update.
     ///
     /// Required.
@@ -29388,38 +22873,15 @@ pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl UpdateBucketMetadataAnnotationTableConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `AnnotationTableConfiguration` (see [`Self::annotation_table_configuration`]).
-    pub fn annotation_table_configuration(
-        mut self,
-        value: crate::types::AnnotationTableConfigurationUpdates,
-    ) -> Self {
-        self.annotation_table_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateBucketMetadataAnnotationTableConfigurationInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value annotation_table_configuration("AnnotationTableConfiguration"): crate::types::AnnotationTableConfigurationUpdates;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for UpdateBucketMetadataAnnotationTableConfigurationRequest {
+impl IntoValue for UpdateBucketMetadataAnnotationTableConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -29434,7 +22896,7 @@ impl IntoValue for UpdateBucketMetadataAnnotationTableConfigurationRequest {
 /// The `UpdateBucketMetadataInventoryTableConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
+pub struct UpdateBucketMetadataInventoryTableConfigurationInput {
     /// The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable an inventory table for.
     ///
     /// Required.
@@ -29451,38 +22913,15 @@ pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl UpdateBucketMetadataInventoryTableConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `InventoryTableConfiguration` (see [`Self::inventory_table_configuration`]).
-    pub fn inventory_table_configuration(
-        mut self,
-        value: crate::types::InventoryTableConfigurationUpdates,
-    ) -> Self {
-        self.inventory_table_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateBucketMetadataInventoryTableConfigurationInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value inventory_table_configuration("InventoryTableConfiguration"): crate::types::InventoryTableConfigurationUpdates;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for UpdateBucketMetadataInventoryTableConfigurationRequest {
+impl IntoValue for UpdateBucketMetadataInventoryTableConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -29497,7 +22936,7 @@ impl IntoValue for UpdateBucketMetadataInventoryTableConfigurationRequest {
 /// The `UpdateBucketMetadataJournalTableConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
+pub struct UpdateBucketMetadataJournalTableConfigurationInput {
     /// The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable journal table record expiration for.
     ///
     /// Required.
@@ -29514,38 +22953,15 @@ pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl UpdateBucketMetadataJournalTableConfigurationRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `JournalTableConfiguration` (see [`Self::journal_table_configuration`]).
-    pub fn journal_table_configuration(
-        mut self,
-        value: crate::types::JournalTableConfigurationUpdates,
-    ) -> Self {
-        self.journal_table_configuration = Some(value);
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateBucketMetadataJournalTableConfigurationInput {
+    into bucket("Bucket"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    value journal_table_configuration("JournalTableConfiguration"): crate::types::JournalTableConfigurationUpdates;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
-impl IntoValue for UpdateBucketMetadataJournalTableConfigurationRequest {
+impl IntoValue for UpdateBucketMetadataJournalTableConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -29560,7 +22976,7 @@ impl IntoValue for UpdateBucketMetadataJournalTableConfigurationRequest {
 /// The `UpdateObjectEncryptionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateObjectEncryptionRequest {
+pub struct UpdateObjectEncryptionInput {
     /// The name of the general purpose bucket that contains the specified object key name.
     ///
     /// When you use this operation with an access point attached to a general purpose bucket, you must either provide the alias of the access point in place of the bucket name or you must specify the access point Amazon Resource Name (ARN). When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form ` *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com`. When using this operation with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [ Referencing access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-naming.html) in the *Amazon S3 User Guide*.
@@ -29591,50 +23007,18 @@ pub struct UpdateObjectEncryptionRequest {
     pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
 }
 
-impl UpdateObjectEncryptionRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `ObjectEncryption` (see [`Self::object_encryption`]).
-    pub fn object_encryption(mut self, value: crate::types::ObjectEncryption) -> Self {
-        self.object_encryption = Some(value);
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateObjectEncryptionInput {
+    into bucket("Bucket"): String;
+    into key("Key"): String;
+    into version_id("VersionId"): String;
+    value object_encryption("ObjectEncryption"): crate::types::ObjectEncryption;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+});
 
-impl IntoValue for UpdateObjectEncryptionRequest {
+impl IntoValue for UpdateObjectEncryptionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -29652,138 +23036,21 @@ impl IntoValue for UpdateObjectEncryptionRequest {
 /// The `UpdateObjectEncryptionResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateObjectEncryptionResponse {
+pub struct UpdateObjectEncryptionOutput {
     /// The `RequestCharged` member.
     pub request_charged: Option<crate::types::RequestCharged>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateObjectEncryptionResponse {
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateObjectEncryptionOutput {
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
-impl FromValue for UpdateObjectEncryptionResponse {
+impl FromValue for UpdateObjectEncryptionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
-        out.request_charged = r.next("RequestCharged")?;
-        Ok(out)
-    }
-}
-
-/// The `UploadPartCopyOutput` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UploadPartCopyOutput {
-    /// The version of the source object that was copied, if you have enabled versioning on the source bucket.
-    ///
-    /// This functionality is not supported when the source object is in a directory bucket.
-    pub copy_source_version_id: Option<String>,
-    /// Container for all response elements.
-    pub copy_part_result: Option<crate::types::CopyPartResult>,
-    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
-    ///
-    /// When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
-    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
-    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_algorithm: Option<String>,
-    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key_md5: Option<String>,
-    /// If present, indicates the ID of the KMS key that was used for object encryption.
-    pub ssekms_key_id: Option<String>,
-    /// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
-    pub bucket_key_enabled: Option<bool>,
-    /// The `RequestCharged` member.
-    pub request_charged: Option<crate::types::RequestCharged>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl std::fmt::Debug for UploadPartCopyOutput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("UploadPartCopyOutput");
-        d.field("copy_source_version_id", &self.copy_source_version_id);
-        d.field("copy_part_result", &self.copy_part_result);
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
-        d.field("request_charged", &self.request_charged);
-        d.field("response_metadata", &self.response_metadata);
-        d.finish()
-    }
-}
-
-impl UploadPartCopyOutput {
-    /// Sets `CopySourceVersionId` (see [`Self::copy_source_version_id`]).
-    pub fn copy_source_version_id(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_version_id = Some(value.into());
-        self
-    }
-    /// Sets `CopyPartResult` (see [`Self::copy_part_result`]).
-    pub fn copy_part_result(mut self, value: crate::types::CopyPartResult) -> Self {
-        self.copy_part_result = Some(value);
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for UploadPartCopyOutput {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.copy_source_version_id = r.next("CopySourceVersionId")?;
-        out.copy_part_result = r.next("CopyPartResult")?;
-        out.server_side_encryption = r.next("ServerSideEncryption")?;
-        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
-        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
-        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
-        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
         out.request_charged = r.next("RequestCharged")?;
         Ok(out)
     }
@@ -29792,7 +23059,7 @@ impl FromValue for UploadPartCopyOutput {
 /// The `UploadPartCopyRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UploadPartCopyRequest {
+pub struct UploadPartCopyInput {
     /// The bucket name.
     ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -29911,9 +23178,9 @@ pub struct UploadPartCopyRequest {
     pub expected_source_bucket_owner: Option<String>,
 }
 
-impl std::fmt::Debug for UploadPartCopyRequest {
+impl std::fmt::Debug for UploadPartCopyInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("UploadPartCopyRequest");
+        let mut d = f.debug_struct("UploadPartCopyInput");
         d.field("bucket", &self.bucket);
         d.field("copy_source", &self.copy_source);
         d.field("copy_source_if_match", &self.copy_source_if_match);
@@ -29961,105 +23228,29 @@ impl std::fmt::Debug for UploadPartCopyRequest {
     }
 }
 
-impl UploadPartCopyRequest {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `CopySource` (see [`Self::copy_source`]).
-    pub fn copy_source(mut self, value: impl Into<String>) -> Self {
-        self.copy_source = Some(value.into());
-        self
-    }
-    /// Sets `CopySourceIfMatch` (see [`Self::copy_source_if_match`]).
-    pub fn copy_source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_if_match = Some(value.into());
-        self
-    }
-    /// Sets `CopySourceIfModifiedSince` (see [`Self::copy_source_if_modified_since`]).
-    pub fn copy_source_if_modified_since(mut self, value: myaws_core::DateTime) -> Self {
-        self.copy_source_if_modified_since = Some(value);
-        self
-    }
-    /// Sets `CopySourceIfNoneMatch` (see [`Self::copy_source_if_none_match`]).
-    pub fn copy_source_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_if_none_match = Some(value.into());
-        self
-    }
-    /// Sets `CopySourceIfUnmodifiedSince` (see [`Self::copy_source_if_unmodified_since`]).
-    pub fn copy_source_if_unmodified_since(mut self, value: myaws_core::DateTime) -> Self {
-        self.copy_source_if_unmodified_since = Some(value);
-        self
-    }
-    /// Sets `CopySourceRange` (see [`Self::copy_source_range`]).
-    pub fn copy_source_range(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_range = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `PartNumber` (see [`Self::part_number`]).
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.part_number = Some(value);
-        self
-    }
-    /// Sets `UploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKey` (see [`Self::sse_customer_key`]).
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `CopySourceSSECustomerAlgorithm` (see [`Self::copy_source_sse_customer_algorithm`]).
-    pub fn copy_source_sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `CopySourceSSECustomerKey` (see [`Self::copy_source_sse_customer_key`]).
-    pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `CopySourceSSECustomerKeyMD5` (see [`Self::copy_source_sse_customer_key_md5`]).
-    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.copy_source_sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedSourceBucketOwner` (see [`Self::expected_source_bucket_owner`]).
-    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_source_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UploadPartCopyInput {
+    into bucket("Bucket"): String;
+    into copy_source("CopySource"): String;
+    into copy_source_if_match("CopySourceIfMatch"): String;
+    value copy_source_if_modified_since("CopySourceIfModifiedSince"): myaws_core::DateTime;
+    into copy_source_if_none_match("CopySourceIfNoneMatch"): String;
+    value copy_source_if_unmodified_since("CopySourceIfUnmodifiedSince"): myaws_core::DateTime;
+    into copy_source_range("CopySourceRange"): String;
+    into key("Key"): String;
+    value part_number("PartNumber"): i32;
+    into upload_id("UploadId"): String;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key("SSECustomerKey"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into copy_source_sse_customer_algorithm("CopySourceSSECustomerAlgorithm"): String;
+    into copy_source_sse_customer_key("CopySourceSSECustomerKey"): String;
+    into copy_source_sse_customer_key_md5("CopySourceSSECustomerKeyMD5"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into expected_source_bucket_owner("ExpectedSourceBucketOwner"): String;
+});
 
-impl IntoValue for UploadPartCopyRequest {
+impl IntoValue for UploadPartCopyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.bucket.into_value(),
@@ -30081,6 +23272,253 @@ impl IntoValue for UploadPartCopyRequest {
             self.request_payer.into_value(),
             self.expected_bucket_owner.into_value(),
             self.expected_source_bucket_owner.into_value(),
+        ])
+    }
+}
+
+/// The `UploadPartCopyOutput` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadPartCopyOutput {
+    /// The version of the source object that was copied, if you have enabled versioning on the source bucket.
+    ///
+    /// This functionality is not supported when the source object is in a directory bucket.
+    pub copy_source_version_id: Option<String>,
+    /// Container for all response elements.
+    pub copy_part_result: Option<crate::types::CopyPartResult>,
+    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_algorithm: Option<String>,
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key_md5: Option<String>,
+    /// If present, indicates the ID of the KMS key that was used for object encryption.
+    pub ssekms_key_id: Option<String>,
+    /// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
+    pub bucket_key_enabled: Option<bool>,
+    /// The `RequestCharged` member.
+    pub request_charged: Option<crate::types::RequestCharged>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+impl std::fmt::Debug for UploadPartCopyOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("UploadPartCopyOutput");
+        d.field("copy_source_version_id", &self.copy_source_version_id);
+        d.field("copy_part_result", &self.copy_part_result);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("request_charged", &self.request_charged);
+        d.field("response_metadata", &self.response_metadata);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(UploadPartCopyOutput {
+    into copy_source_version_id("CopySourceVersionId"): String;
+    value copy_part_result("CopyPartResult"): crate::types::CopyPartResult;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
+
+impl FromValue for UploadPartCopyOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.copy_source_version_id = r.next("CopySourceVersionId")?;
+        out.copy_part_result = r.next("CopyPartResult")?;
+        out.server_side_encryption = r.next("ServerSideEncryption")?;
+        out.sse_customer_algorithm = r.next("SSECustomerAlgorithm")?;
+        out.sse_customer_key_md5 = r.next("SSECustomerKeyMD5")?;
+        out.ssekms_key_id = r.next("SSEKMSKeyId")?;
+        out.bucket_key_enabled = r.next("BucketKeyEnabled")?;
+        out.request_charged = r.next("RequestCharged")?;
+        Ok(out)
+    }
+}
+
+/// The `UploadPartRequest` structure.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadPartInput {
+    /// Object data.
+    pub body: Option<myaws_core::body::ByteStream>,
+    /// The name of the bucket to which the multipart upload was initiated.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form ` *AccessPointName*-*AccountId*.*outpostID*.s3-outposts.*Region*.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+    /// Size of the body in bytes. This parameter is useful when the size of the body cannot be determined automatically.
+    pub content_length: Option<i64>,
+    /// The Base64 encoded 128-bit MD5 digest of the part data. This parameter is auto-populated when using the command from the CLI. This parameter is required if object lock parameters are specified.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub content_md5: Option<String>,
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
+    ///
+    /// This checksum algorithm must be the same for all parts and it match the checksum value supplied in the `CreateMultipartUpload` request.
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_crc32: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_crc32_c: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_crc64_nvme: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_sha1: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_sha256: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_sha512: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_md5: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_xxhash64: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_xxhash3: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    pub checksum_xxhash128: Option<String>,
+    /// Object key for which the multipart upload was initiated.
+    ///
+    /// Required.
+    pub key: Option<String>,
+    /// Part number of part being uploaded. This is a positive integer between 1 and 10,000.
+    ///
+    /// Required.
+    pub part_number: Option<i32>,
+    /// Upload ID identifying the multipart upload whose part is being uploaded.
+    ///
+    /// Required.
+    pub upload_id: Option<String>,
+    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_algorithm: Option<String>,
+    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm header`. This must be the same encryption key specified in the initiate multipart upload request.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key: Option<String>,
+    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// This functionality is not supported for directory buckets.
+    pub sse_customer_key_md5: Option<String>,
+    /// The `RequestPayer` member.
+    pub request_payer: Option<crate::types::RequestPayer>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+}
+
+impl std::fmt::Debug for UploadPartInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("UploadPartInput");
+        d.field("body", &self.body);
+        d.field("bucket", &self.bucket);
+        d.field("content_length", &self.content_length);
+        d.field("content_md5", &self.content_md5);
+        d.field("checksum_algorithm", &self.checksum_algorithm);
+        d.field("checksum_crc32", &self.checksum_crc32);
+        d.field("checksum_crc32_c", &self.checksum_crc32_c);
+        d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
+        d.field("checksum_sha1", &self.checksum_sha1);
+        d.field("checksum_sha256", &self.checksum_sha256);
+        d.field("checksum_sha512", &self.checksum_sha512);
+        d.field("checksum_md5", &self.checksum_md5);
+        d.field("checksum_xxhash64", &self.checksum_xxhash64);
+        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_xxhash128", &self.checksum_xxhash128);
+        d.field("key", &self.key);
+        d.field("part_number", &self.part_number);
+        d.field("upload_id", &self.upload_id);
+        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
+        d.field(
+            "sse_customer_key",
+            &self.sse_customer_key.as_ref().map(|_| myaws_core::REDACTED),
+        );
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field("request_payer", &self.request_payer);
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
+        d.finish()
+    }
+}
+
+myaws_core::setters!(UploadPartInput {
+    into body("Body"): myaws_core::body::ByteStream;
+    into bucket("Bucket"): String;
+    value content_length("ContentLength"): i64;
+    into content_md5("ContentMD5"): String;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ChecksumAlgorithm;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    into key("Key"): String;
+    value part_number("PartNumber"): i32;
+    into upload_id("UploadId"): String;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key("SSECustomerKey"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into request_payer("RequestPayer"): crate::types::RequestPayer;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
+
+impl IntoValue for UploadPartInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.body.into_value(),
+            self.bucket.into_value(),
+            self.content_length.into_value(),
+            self.content_md5.into_value(),
+            self.checksum_algorithm.into_value(),
+            self.checksum_crc32.into_value(),
+            self.checksum_crc32_c.into_value(),
+            self.checksum_crc64_nvme.into_value(),
+            self.checksum_sha1.into_value(),
+            self.checksum_sha256.into_value(),
+            self.checksum_sha512.into_value(),
+            self.checksum_md5.into_value(),
+            self.checksum_xxhash64.into_value(),
+            self.checksum_xxhash3.into_value(),
+            self.checksum_xxhash128.into_value(),
+            self.key.into_value(),
+            self.part_number.into_value(),
+            self.upload_id.into_value(),
+            self.sse_customer_algorithm.into_value(),
+            self.sse_customer_key.into_value(),
+            self.sse_customer_key_md5.into_value(),
+            self.request_payer.into_value(),
+            self.expected_bucket_owner.into_value(),
         ])
     }
 }
@@ -30161,96 +23599,25 @@ impl std::fmt::Debug for UploadPartOutput {
     }
 }
 
-impl UploadPartOutput {
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UploadPartOutput {
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into e_tag("ETag"): String;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+});
 
 impl FromValue for UploadPartOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -30277,267 +23644,6 @@ impl FromValue for UploadPartOutput {
     }
 }
 
-/// The `UploadPartRequest` structure.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UploadPartRequest {
-    /// Object data.
-    pub body: Option<myaws_core::body::ByteStream>,
-    /// The name of the bucket to which the multipart upload was initiated.
-    ///
-    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format ` *Bucket-name*.s3express-*zone-id*.*region-code*.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format ` *bucket-base-name*--*zone-id*--x-s3` (for example, ` *amzn-s3-demo-bucket*--*usw2-az1*--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
-    ///
-    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Object Lambda access points are not supported by directory buckets.
-    ///
-    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form ` *AccessPointName*-*AccountId*.*outpostID*.s3-outposts.*Region*.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-    /// Size of the body in bytes. This parameter is useful when the size of the body cannot be determined automatically.
-    pub content_length: Option<i64>,
-    /// The Base64 encoded 128-bit MD5 digest of the part data. This parameter is auto-populated when using the command from the CLI. This parameter is required if object lock parameters are specified.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub content_md5: Option<String>,
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    ///
-    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
-    ///
-    /// This checksum algorithm must be the same for all parts and it match the checksum value supplied in the `CreateMultipartUpload` request.
-    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_crc32: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_crc32_c: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_crc64_nvme: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_sha1: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_sha256: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_sha512: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_md5: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_xxhash64: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_xxhash3: Option<String>,
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    pub checksum_xxhash128: Option<String>,
-    /// Object key for which the multipart upload was initiated.
-    ///
-    /// Required.
-    pub key: Option<String>,
-    /// Part number of part being uploaded. This is a positive integer between 1 and 10,000.
-    ///
-    /// Required.
-    pub part_number: Option<i32>,
-    /// Upload ID identifying the multipart upload whose part is being uploaded.
-    ///
-    /// Required.
-    pub upload_id: Option<String>,
-    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_algorithm: Option<String>,
-    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm header`. This must be the same encryption key specified in the initiate multipart upload request.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key: Option<String>,
-    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
-    ///
-    /// This functionality is not supported for directory buckets.
-    pub sse_customer_key_md5: Option<String>,
-    /// The `RequestPayer` member.
-    pub request_payer: Option<crate::types::RequestPayer>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
-}
-
-impl std::fmt::Debug for UploadPartRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("UploadPartRequest");
-        d.field("body", &self.body);
-        d.field("bucket", &self.bucket);
-        d.field("content_length", &self.content_length);
-        d.field("content_md5", &self.content_md5);
-        d.field("checksum_algorithm", &self.checksum_algorithm);
-        d.field("checksum_crc32", &self.checksum_crc32);
-        d.field("checksum_crc32_c", &self.checksum_crc32_c);
-        d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
-        d.field("checksum_sha1", &self.checksum_sha1);
-        d.field("checksum_sha256", &self.checksum_sha256);
-        d.field("checksum_sha512", &self.checksum_sha512);
-        d.field("checksum_md5", &self.checksum_md5);
-        d.field("checksum_xxhash64", &self.checksum_xxhash64);
-        d.field("checksum_xxhash3", &self.checksum_xxhash3);
-        d.field("checksum_xxhash128", &self.checksum_xxhash128);
-        d.field("key", &self.key);
-        d.field("part_number", &self.part_number);
-        d.field("upload_id", &self.upload_id);
-        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
-        d.field(
-            "sse_customer_key",
-            &self.sse_customer_key.as_ref().map(|_| myaws_core::REDACTED),
-        );
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field("request_payer", &self.request_payer);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
-        d.finish()
-    }
-}
-
-impl UploadPartRequest {
-    /// Sets `Body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ContentLength` (see [`Self::content_length`]).
-    pub fn content_length(mut self, value: i64) -> Self {
-        self.content_length = Some(value);
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(mut self, value: impl Into<crate::types::ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `PartNumber` (see [`Self::part_number`]).
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.part_number = Some(value);
-        self
-    }
-    /// Sets `UploadId` (see [`Self::upload_id`]).
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKey` (see [`Self::sse_customer_key`]).
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer` (see [`Self::request_payer`]).
-    pub fn request_payer(mut self, value: impl Into<crate::types::RequestPayer>) -> Self {
-        self.request_payer = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for UploadPartRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.body.into_value(),
-            self.bucket.into_value(),
-            self.content_length.into_value(),
-            self.content_md5.into_value(),
-            self.checksum_algorithm.into_value(),
-            self.checksum_crc32.into_value(),
-            self.checksum_crc32_c.into_value(),
-            self.checksum_crc64_nvme.into_value(),
-            self.checksum_sha1.into_value(),
-            self.checksum_sha256.into_value(),
-            self.checksum_sha512.into_value(),
-            self.checksum_md5.into_value(),
-            self.checksum_xxhash64.into_value(),
-            self.checksum_xxhash3.into_value(),
-            self.checksum_xxhash128.into_value(),
-            self.key.into_value(),
-            self.part_number.into_value(),
-            self.upload_id.into_value(),
-            self.sse_customer_algorithm.into_value(),
-            self.sse_customer_key.into_value(),
-            self.sse_customer_key_md5.into_value(),
-            self.request_payer.into_value(),
-            self.expected_bucket_owner.into_value(),
-        ])
-    }
-}
-
 /// Describes the versioning state of an Amazon S3 bucket. For more information, see [PUT Bucket versioning](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html) in the *Amazon S3 API Reference*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -30548,18 +23654,10 @@ pub struct VersioningConfiguration {
     pub status: Option<crate::types::BucketVersioningStatus>,
 }
 
-impl VersioningConfiguration {
-    /// Sets `MFADelete` (see [`Self::mfa_delete`]).
-    pub fn mfa_delete(mut self, value: impl Into<crate::types::MFADelete>) -> Self {
-        self.mfa_delete = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::BucketVersioningStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VersioningConfiguration {
+    into mfa_delete("MFADelete"): crate::types::MFADelete;
+    into status("Status"): crate::types::BucketVersioningStatus;
+});
 
 impl IntoValue for VersioningConfiguration {
     fn into_value(self) -> Value {
@@ -30583,28 +23681,12 @@ pub struct WebsiteConfiguration {
     pub routing_rules: Option<Vec<crate::types::RoutingRule>>,
 }
 
-impl WebsiteConfiguration {
-    /// Sets `ErrorDocument` (see [`Self::error_document`]).
-    pub fn error_document(mut self, value: crate::types::ErrorDocument) -> Self {
-        self.error_document = Some(value);
-        self
-    }
-    /// Sets `IndexDocument` (see [`Self::index_document`]).
-    pub fn index_document(mut self, value: crate::types::IndexDocument) -> Self {
-        self.index_document = Some(value);
-        self
-    }
-    /// Sets `RedirectAllRequestsTo` (see [`Self::redirect_all_requests_to`]).
-    pub fn redirect_all_requests_to(mut self, value: crate::types::RedirectAllRequestsTo) -> Self {
-        self.redirect_all_requests_to = Some(value);
-        self
-    }
-    /// Sets `RoutingRules` (see [`Self::routing_rules`]).
-    pub fn routing_rules(mut self, value: Vec<crate::types::RoutingRule>) -> Self {
-        self.routing_rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(WebsiteConfiguration {
+    value error_document("ErrorDocument"): crate::types::ErrorDocument;
+    value index_document("IndexDocument"): crate::types::IndexDocument;
+    value redirect_all_requests_to("RedirectAllRequestsTo"): crate::types::RedirectAllRequestsTo;
+    list routing_rules("RoutingRules"): crate::types::RoutingRule, push_routing_rules;
+});
 
 impl IntoValue for WebsiteConfiguration {
     fn into_value(self) -> Value {
@@ -30620,7 +23702,7 @@ impl IntoValue for WebsiteConfiguration {
 /// The `WriteGetObjectResponseRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct WriteGetObjectResponseRequest {
+pub struct WriteGetObjectResponseInput {
     /// Route prefix to the HTTP URL generated.
     ///
     /// Required.
@@ -30746,9 +23828,9 @@ pub struct WriteGetObjectResponseRequest {
     pub bucket_key_enabled: Option<bool>,
 }
 
-impl std::fmt::Debug for WriteGetObjectResponseRequest {
+impl std::fmt::Debug for WriteGetObjectResponseInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("WriteGetObjectResponseRequest");
+        let mut d = f.debug_struct("WriteGetObjectResponseInput");
         d.field("request_route", &self.request_route);
         d.field("request_token", &self.request_token);
         d.field("body", &self.body);
@@ -30808,246 +23890,56 @@ impl std::fmt::Debug for WriteGetObjectResponseRequest {
     }
 }
 
-impl WriteGetObjectResponseRequest {
-    /// Sets `RequestRoute` (see [`Self::request_route`]).
-    pub fn request_route(mut self, value: impl Into<String>) -> Self {
-        self.request_route = Some(value.into());
-        self
-    }
-    /// Sets `RequestToken` (see [`Self::request_token`]).
-    pub fn request_token(mut self, value: impl Into<String>) -> Self {
-        self.request_token = Some(value.into());
-        self
-    }
-    /// Sets `Body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<myaws_core::body::ByteStream>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `StatusCode` (see [`Self::status_code`]).
-    pub fn status_code(mut self, value: i32) -> Self {
-        self.status_code = Some(value);
-        self
-    }
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `ErrorMessage` (see [`Self::error_message`]).
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-    /// Sets `AcceptRanges` (see [`Self::accept_ranges`]).
-    pub fn accept_ranges(mut self, value: impl Into<String>) -> Self {
-        self.accept_ranges = Some(value.into());
-        self
-    }
-    /// Sets `CacheControl` (see [`Self::cache_control`]).
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.cache_control = Some(value.into());
-        self
-    }
-    /// Sets `ContentDisposition` (see [`Self::content_disposition`]).
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.content_disposition = Some(value.into());
-        self
-    }
-    /// Sets `ContentEncoding` (see [`Self::content_encoding`]).
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.content_encoding = Some(value.into());
-        self
-    }
-    /// Sets `ContentLanguage` (see [`Self::content_language`]).
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.content_language = Some(value.into());
-        self
-    }
-    /// Sets `ContentLength` (see [`Self::content_length`]).
-    pub fn content_length(mut self, value: i64) -> Self {
-        self.content_length = Some(value);
-        self
-    }
-    /// Sets `ContentRange` (see [`Self::content_range`]).
-    pub fn content_range(mut self, value: impl Into<String>) -> Self {
-        self.content_range = Some(value.into());
-        self
-    }
-    /// Sets `ContentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32` (see [`Self::checksum_crc32`]).
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C` (see [`Self::checksum_crc32_c`]).
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME` (see [`Self::checksum_crc64_nvme`]).
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA1` (see [`Self::checksum_sha1`]).
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA256` (see [`Self::checksum_sha256`]).
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumSHA512` (see [`Self::checksum_sha512`]).
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumMD5` (see [`Self::checksum_md5`]).
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64` (see [`Self::checksum_xxhash64`]).
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3` (see [`Self::checksum_xxhash3`]).
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128` (see [`Self::checksum_xxhash128`]).
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Sets `DeleteMarker` (see [`Self::delete_marker`]).
-    pub fn delete_marker(mut self, value: bool) -> Self {
-        self.delete_marker = Some(value);
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-    /// Sets `Expires` (see [`Self::expires`]).
-    pub fn expires(mut self, value: myaws_core::DateTime) -> Self {
-        self.expires = Some(value);
-        self
-    }
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.expiration = Some(value.into());
-        self
-    }
-    /// Sets `LastModified` (see [`Self::last_modified`]).
-    pub fn last_modified(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-    /// Sets `MissingMeta` (see [`Self::missing_meta`]).
-    pub fn missing_meta(mut self, value: i32) -> Self {
-        self.missing_meta = Some(value);
-        self
-    }
-    /// Sets `Metadata` (see [`Self::metadata`]).
-    pub fn metadata(mut self, value: HashMap<String, String>) -> Self {
-        self.metadata = Some(value);
-        self
-    }
-    /// Sets `ObjectLockMode` (see [`Self::object_lock_mode`]).
-    pub fn object_lock_mode(mut self, value: impl Into<crate::types::ObjectLockMode>) -> Self {
-        self.object_lock_mode = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockLegalHoldStatus` (see [`Self::object_lock_legal_hold_status`]).
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<crate::types::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockRetainUntilDate` (see [`Self::object_lock_retain_until_date`]).
-    pub fn object_lock_retain_until_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Sets `PartsCount` (see [`Self::parts_count`]).
-    pub fn parts_count(mut self, value: i32) -> Self {
-        self.parts_count = Some(value);
-        self
-    }
-    /// Sets `ReplicationStatus` (see [`Self::replication_status`]).
-    pub fn replication_status(mut self, value: impl Into<crate::types::ReplicationStatus>) -> Self {
-        self.replication_status = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged` (see [`Self::request_charged`]).
-    pub fn request_charged(mut self, value: impl Into<crate::types::RequestCharged>) -> Self {
-        self.request_charged = Some(value.into());
-        self
-    }
-    /// Sets `Restore` (see [`Self::restore`]).
-    pub fn restore(mut self, value: impl Into<String>) -> Self {
-        self.restore = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryption` (see [`Self::server_side_encryption`]).
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.server_side_encryption = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm` (see [`Self::sse_customer_algorithm`]).
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId` (see [`Self::ssekms_key_id`]).
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5` (see [`Self::sse_customer_key_md5`]).
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `TagCount` (see [`Self::tag_count`]).
-    pub fn tag_count(mut self, value: i32) -> Self {
-        self.tag_count = Some(value);
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(WriteGetObjectResponseInput {
+    into request_route("RequestRoute"): String;
+    into request_token("RequestToken"): String;
+    into body("Body"): myaws_core::body::ByteStream;
+    value status_code("StatusCode"): i32;
+    into error_code("ErrorCode"): String;
+    into error_message("ErrorMessage"): String;
+    into accept_ranges("AcceptRanges"): String;
+    into cache_control("CacheControl"): String;
+    into content_disposition("ContentDisposition"): String;
+    into content_encoding("ContentEncoding"): String;
+    into content_language("ContentLanguage"): String;
+    value content_length("ContentLength"): i64;
+    into content_range("ContentRange"): String;
+    into content_type("ContentType"): String;
+    into checksum_crc32("ChecksumCRC32"): String;
+    into checksum_crc32_c("ChecksumCRC32C"): String;
+    into checksum_crc64_nvme("ChecksumCRC64NVME"): String;
+    into checksum_sha1("ChecksumSHA1"): String;
+    into checksum_sha256("ChecksumSHA256"): String;
+    into checksum_sha512("ChecksumSHA512"): String;
+    into checksum_md5("ChecksumMD5"): String;
+    into checksum_xxhash64("ChecksumXXHASH64"): String;
+    into checksum_xxhash3("ChecksumXXHASH3"): String;
+    into checksum_xxhash128("ChecksumXXHASH128"): String;
+    value delete_marker("DeleteMarker"): bool;
+    into e_tag("ETag"): String;
+    value expires("Expires"): myaws_core::DateTime;
+    into expiration("Expiration"): String;
+    value last_modified("LastModified"): myaws_core::DateTime;
+    value missing_meta("MissingMeta"): i32;
+    map_into metadata("Metadata"): String, insert_metadata;
+    into object_lock_mode("ObjectLockMode"): crate::types::ObjectLockMode;
+    into object_lock_legal_hold_status("ObjectLockLegalHoldStatus"): crate::types::ObjectLockLegalHoldStatus;
+    value object_lock_retain_until_date("ObjectLockRetainUntilDate"): myaws_core::DateTime;
+    value parts_count("PartsCount"): i32;
+    into replication_status("ReplicationStatus"): crate::types::ReplicationStatus;
+    into request_charged("RequestCharged"): crate::types::RequestCharged;
+    into restore("Restore"): String;
+    into server_side_encryption("ServerSideEncryption"): crate::types::ServerSideEncryption;
+    into sse_customer_algorithm("SSECustomerAlgorithm"): String;
+    into ssekms_key_id("SSEKMSKeyId"): String;
+    into sse_customer_key_md5("SSECustomerKeyMD5"): String;
+    into storage_class("StorageClass"): crate::types::StorageClass;
+    value tag_count("TagCount"): i32;
+    into version_id("VersionId"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+});
 
-impl IntoValue for WriteGetObjectResponseRequest {
+impl IntoValue for WriteGetObjectResponseInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.request_route.into_value(),
@@ -31815,8 +24707,374 @@ myaws_core::with_response_metadata!(
     UpdateBucketMetadataAnnotationTableConfigurationOutput,
     UpdateBucketMetadataInventoryTableConfigurationOutput,
     UpdateBucketMetadataJournalTableConfigurationOutput,
-    UpdateObjectEncryptionResponse,
+    UpdateObjectEncryptionOutput,
     UploadPartCopyOutput,
     UploadPartOutput,
     WriteGetObjectResponseOutput,
 );
+
+/// Another name of [`AbortMultipartUploadInput`].
+pub type AbortMultipartUploadRequest = AbortMultipartUploadInput;
+
+/// Another name of [`CompleteMultipartUploadInput`].
+pub type CompleteMultipartUploadRequest = CompleteMultipartUploadInput;
+
+/// Another name of [`CopyObjectInput`].
+pub type CopyObjectRequest = CopyObjectInput;
+
+/// Another name of [`CreateBucketMetadataConfigurationInput`].
+pub type CreateBucketMetadataConfigurationRequest = CreateBucketMetadataConfigurationInput;
+
+/// Another name of [`CreateBucketMetadataTableConfigurationInput`].
+pub type CreateBucketMetadataTableConfigurationRequest =
+    CreateBucketMetadataTableConfigurationInput;
+
+/// Another name of [`CreateBucketInput`].
+pub type CreateBucketRequest = CreateBucketInput;
+
+/// Another name of [`CreateMultipartUploadInput`].
+pub type CreateMultipartUploadRequest = CreateMultipartUploadInput;
+
+/// Another name of [`CreateSessionInput`].
+pub type CreateSessionRequest = CreateSessionInput;
+
+/// Another name of [`DeleteBucketAnalyticsConfigurationInput`].
+pub type DeleteBucketAnalyticsConfigurationRequest = DeleteBucketAnalyticsConfigurationInput;
+
+/// Another name of [`DeleteBucketCorsInput`].
+pub type DeleteBucketCorsRequest = DeleteBucketCorsInput;
+
+/// Another name of [`DeleteBucketEncryptionInput`].
+pub type DeleteBucketEncryptionRequest = DeleteBucketEncryptionInput;
+
+/// Another name of [`DeleteBucketIntelligentTieringConfigurationInput`].
+pub type DeleteBucketIntelligentTieringConfigurationRequest =
+    DeleteBucketIntelligentTieringConfigurationInput;
+
+/// Another name of [`DeleteBucketInventoryConfigurationInput`].
+pub type DeleteBucketInventoryConfigurationRequest = DeleteBucketInventoryConfigurationInput;
+
+/// Another name of [`DeleteBucketLifecycleInput`].
+pub type DeleteBucketLifecycleRequest = DeleteBucketLifecycleInput;
+
+/// Another name of [`DeleteBucketMetadataConfigurationInput`].
+pub type DeleteBucketMetadataConfigurationRequest = DeleteBucketMetadataConfigurationInput;
+
+/// Another name of [`DeleteBucketMetadataTableConfigurationInput`].
+pub type DeleteBucketMetadataTableConfigurationRequest =
+    DeleteBucketMetadataTableConfigurationInput;
+
+/// Another name of [`DeleteBucketMetricsConfigurationInput`].
+pub type DeleteBucketMetricsConfigurationRequest = DeleteBucketMetricsConfigurationInput;
+
+/// Another name of [`DeleteBucketOwnershipControlsInput`].
+pub type DeleteBucketOwnershipControlsRequest = DeleteBucketOwnershipControlsInput;
+
+/// Another name of [`DeleteBucketPolicyInput`].
+pub type DeleteBucketPolicyRequest = DeleteBucketPolicyInput;
+
+/// Another name of [`DeleteBucketReplicationInput`].
+pub type DeleteBucketReplicationRequest = DeleteBucketReplicationInput;
+
+/// Another name of [`DeleteBucketInput`].
+pub type DeleteBucketRequest = DeleteBucketInput;
+
+/// Another name of [`DeleteBucketTaggingInput`].
+pub type DeleteBucketTaggingRequest = DeleteBucketTaggingInput;
+
+/// Another name of [`DeleteBucketWebsiteInput`].
+pub type DeleteBucketWebsiteRequest = DeleteBucketWebsiteInput;
+
+/// Another name of [`DeleteObjectAnnotationInput`].
+pub type DeleteObjectAnnotationRequest = DeleteObjectAnnotationInput;
+
+/// Another name of [`DeleteObjectInput`].
+pub type DeleteObjectRequest = DeleteObjectInput;
+
+/// Another name of [`DeleteObjectTaggingInput`].
+pub type DeleteObjectTaggingRequest = DeleteObjectTaggingInput;
+
+/// Another name of [`DeleteObjectsInput`].
+pub type DeleteObjectsRequest = DeleteObjectsInput;
+
+/// Another name of [`DeletePublicAccessBlockInput`].
+pub type DeletePublicAccessBlockRequest = DeletePublicAccessBlockInput;
+
+/// Another name of [`GetBucketAbacInput`].
+pub type GetBucketAbacRequest = GetBucketAbacInput;
+
+/// Another name of [`GetBucketAccelerateConfigurationInput`].
+pub type GetBucketAccelerateConfigurationRequest = GetBucketAccelerateConfigurationInput;
+
+/// Another name of [`GetBucketAclInput`].
+pub type GetBucketAclRequest = GetBucketAclInput;
+
+/// Another name of [`GetBucketAnalyticsConfigurationInput`].
+pub type GetBucketAnalyticsConfigurationRequest = GetBucketAnalyticsConfigurationInput;
+
+/// Another name of [`GetBucketCorsInput`].
+pub type GetBucketCorsRequest = GetBucketCorsInput;
+
+/// Another name of [`GetBucketEncryptionInput`].
+pub type GetBucketEncryptionRequest = GetBucketEncryptionInput;
+
+/// Another name of [`GetBucketIntelligentTieringConfigurationInput`].
+pub type GetBucketIntelligentTieringConfigurationRequest =
+    GetBucketIntelligentTieringConfigurationInput;
+
+/// Another name of [`GetBucketInventoryConfigurationInput`].
+pub type GetBucketInventoryConfigurationRequest = GetBucketInventoryConfigurationInput;
+
+/// Another name of [`GetBucketLifecycleConfigurationInput`].
+pub type GetBucketLifecycleConfigurationRequest = GetBucketLifecycleConfigurationInput;
+
+/// Another name of [`GetBucketLifecycleInput`].
+pub type GetBucketLifecycleRequest = GetBucketLifecycleInput;
+
+/// Another name of [`GetBucketLocationInput`].
+pub type GetBucketLocationRequest = GetBucketLocationInput;
+
+/// Another name of [`GetBucketLoggingInput`].
+pub type GetBucketLoggingRequest = GetBucketLoggingInput;
+
+/// Another name of [`GetBucketMetadataConfigurationInput`].
+pub type GetBucketMetadataConfigurationRequest = GetBucketMetadataConfigurationInput;
+
+/// Another name of [`GetBucketMetadataTableConfigurationInput`].
+pub type GetBucketMetadataTableConfigurationRequest = GetBucketMetadataTableConfigurationInput;
+
+/// Another name of [`GetBucketMetricsConfigurationInput`].
+pub type GetBucketMetricsConfigurationRequest = GetBucketMetricsConfigurationInput;
+
+/// Another name of [`GetBucketNotificationConfigurationRequest`].
+pub type GetBucketNotificationConfigurationInput = GetBucketNotificationConfigurationRequest;
+
+/// Another name of [`NotificationConfiguration`].
+pub type GetBucketNotificationConfigurationOutput = NotificationConfiguration;
+
+/// Another name of [`GetBucketNotificationConfigurationRequest`].
+pub type GetBucketNotificationInput = GetBucketNotificationConfigurationRequest;
+
+/// Another name of [`NotificationConfigurationDeprecated`].
+pub type GetBucketNotificationOutput = NotificationConfigurationDeprecated;
+
+/// Another name of [`GetBucketOwnershipControlsInput`].
+pub type GetBucketOwnershipControlsRequest = GetBucketOwnershipControlsInput;
+
+/// Another name of [`GetBucketPolicyInput`].
+pub type GetBucketPolicyRequest = GetBucketPolicyInput;
+
+/// Another name of [`GetBucketPolicyStatusInput`].
+pub type GetBucketPolicyStatusRequest = GetBucketPolicyStatusInput;
+
+/// Another name of [`GetBucketReplicationInput`].
+pub type GetBucketReplicationRequest = GetBucketReplicationInput;
+
+/// Another name of [`GetBucketRequestPaymentInput`].
+pub type GetBucketRequestPaymentRequest = GetBucketRequestPaymentInput;
+
+/// Another name of [`GetBucketTaggingInput`].
+pub type GetBucketTaggingRequest = GetBucketTaggingInput;
+
+/// Another name of [`GetBucketVersioningInput`].
+pub type GetBucketVersioningRequest = GetBucketVersioningInput;
+
+/// Another name of [`GetBucketWebsiteInput`].
+pub type GetBucketWebsiteRequest = GetBucketWebsiteInput;
+
+/// Another name of [`GetObjectAclInput`].
+pub type GetObjectAclRequest = GetObjectAclInput;
+
+/// Another name of [`GetObjectAnnotationInput`].
+pub type GetObjectAnnotationRequest = GetObjectAnnotationInput;
+
+/// Another name of [`GetObjectAttributesInput`].
+pub type GetObjectAttributesRequest = GetObjectAttributesInput;
+
+/// Another name of [`GetObjectLegalHoldInput`].
+pub type GetObjectLegalHoldRequest = GetObjectLegalHoldInput;
+
+/// Another name of [`GetObjectLockConfigurationInput`].
+pub type GetObjectLockConfigurationRequest = GetObjectLockConfigurationInput;
+
+/// Another name of [`GetObjectInput`].
+pub type GetObjectRequest = GetObjectInput;
+
+/// Another name of [`GetObjectRetentionInput`].
+pub type GetObjectRetentionRequest = GetObjectRetentionInput;
+
+/// Another name of [`GetObjectTaggingInput`].
+pub type GetObjectTaggingRequest = GetObjectTaggingInput;
+
+/// Another name of [`GetObjectTorrentInput`].
+pub type GetObjectTorrentRequest = GetObjectTorrentInput;
+
+/// Another name of [`GetPublicAccessBlockInput`].
+pub type GetPublicAccessBlockRequest = GetPublicAccessBlockInput;
+
+/// Another name of [`HeadBucketInput`].
+pub type HeadBucketRequest = HeadBucketInput;
+
+/// Another name of [`HeadObjectInput`].
+pub type HeadObjectRequest = HeadObjectInput;
+
+/// Another name of [`ListBucketAnalyticsConfigurationsInput`].
+pub type ListBucketAnalyticsConfigurationsRequest = ListBucketAnalyticsConfigurationsInput;
+
+/// Another name of [`ListBucketIntelligentTieringConfigurationsInput`].
+pub type ListBucketIntelligentTieringConfigurationsRequest =
+    ListBucketIntelligentTieringConfigurationsInput;
+
+/// Another name of [`ListBucketInventoryConfigurationsInput`].
+pub type ListBucketInventoryConfigurationsRequest = ListBucketInventoryConfigurationsInput;
+
+/// Another name of [`ListBucketMetricsConfigurationsInput`].
+pub type ListBucketMetricsConfigurationsRequest = ListBucketMetricsConfigurationsInput;
+
+/// Another name of [`ListBucketsInput`].
+pub type ListBucketsRequest = ListBucketsInput;
+
+/// Another name of [`ListDirectoryBucketsInput`].
+pub type ListDirectoryBucketsRequest = ListDirectoryBucketsInput;
+
+/// Another name of [`ListMultipartUploadsInput`].
+pub type ListMultipartUploadsRequest = ListMultipartUploadsInput;
+
+/// Another name of [`ListObjectAnnotationsInput`].
+pub type ListObjectAnnotationsRequest = ListObjectAnnotationsInput;
+
+/// Another name of [`ListObjectVersionsInput`].
+pub type ListObjectVersionsRequest = ListObjectVersionsInput;
+
+/// Another name of [`ListObjectsInput`].
+pub type ListObjectsRequest = ListObjectsInput;
+
+/// Another name of [`ListObjectsV2Input`].
+pub type ListObjectsV2Request = ListObjectsV2Input;
+
+/// Another name of [`ListPartsInput`].
+pub type ListPartsRequest = ListPartsInput;
+
+/// Another name of [`PutBucketAbacInput`].
+pub type PutBucketAbacRequest = PutBucketAbacInput;
+
+/// Another name of [`PutBucketAccelerateConfigurationInput`].
+pub type PutBucketAccelerateConfigurationRequest = PutBucketAccelerateConfigurationInput;
+
+/// Another name of [`PutBucketAclInput`].
+pub type PutBucketAclRequest = PutBucketAclInput;
+
+/// Another name of [`PutBucketAnalyticsConfigurationInput`].
+pub type PutBucketAnalyticsConfigurationRequest = PutBucketAnalyticsConfigurationInput;
+
+/// Another name of [`PutBucketCorsInput`].
+pub type PutBucketCorsRequest = PutBucketCorsInput;
+
+/// Another name of [`PutBucketEncryptionInput`].
+pub type PutBucketEncryptionRequest = PutBucketEncryptionInput;
+
+/// Another name of [`PutBucketIntelligentTieringConfigurationInput`].
+pub type PutBucketIntelligentTieringConfigurationRequest =
+    PutBucketIntelligentTieringConfigurationInput;
+
+/// Another name of [`PutBucketInventoryConfigurationInput`].
+pub type PutBucketInventoryConfigurationRequest = PutBucketInventoryConfigurationInput;
+
+/// Another name of [`PutBucketLifecycleConfigurationInput`].
+pub type PutBucketLifecycleConfigurationRequest = PutBucketLifecycleConfigurationInput;
+
+/// Another name of [`PutBucketLifecycleInput`].
+pub type PutBucketLifecycleRequest = PutBucketLifecycleInput;
+
+/// Another name of [`PutBucketLoggingInput`].
+pub type PutBucketLoggingRequest = PutBucketLoggingInput;
+
+/// Another name of [`PutBucketMetricsConfigurationInput`].
+pub type PutBucketMetricsConfigurationRequest = PutBucketMetricsConfigurationInput;
+
+/// Another name of [`PutBucketNotificationConfigurationInput`].
+pub type PutBucketNotificationConfigurationRequest = PutBucketNotificationConfigurationInput;
+
+/// Another name of [`PutBucketNotificationInput`].
+pub type PutBucketNotificationRequest = PutBucketNotificationInput;
+
+/// Another name of [`PutBucketOwnershipControlsInput`].
+pub type PutBucketOwnershipControlsRequest = PutBucketOwnershipControlsInput;
+
+/// Another name of [`PutBucketPolicyInput`].
+pub type PutBucketPolicyRequest = PutBucketPolicyInput;
+
+/// Another name of [`PutBucketReplicationInput`].
+pub type PutBucketReplicationRequest = PutBucketReplicationInput;
+
+/// Another name of [`PutBucketRequestPaymentInput`].
+pub type PutBucketRequestPaymentRequest = PutBucketRequestPaymentInput;
+
+/// Another name of [`PutBucketTaggingInput`].
+pub type PutBucketTaggingRequest = PutBucketTaggingInput;
+
+/// Another name of [`PutBucketVersioningInput`].
+pub type PutBucketVersioningRequest = PutBucketVersioningInput;
+
+/// Another name of [`PutBucketWebsiteInput`].
+pub type PutBucketWebsiteRequest = PutBucketWebsiteInput;
+
+/// Another name of [`PutObjectAclInput`].
+pub type PutObjectAclRequest = PutObjectAclInput;
+
+/// Another name of [`PutObjectAnnotationInput`].
+pub type PutObjectAnnotationRequest = PutObjectAnnotationInput;
+
+/// Another name of [`PutObjectLegalHoldInput`].
+pub type PutObjectLegalHoldRequest = PutObjectLegalHoldInput;
+
+/// Another name of [`PutObjectLockConfigurationInput`].
+pub type PutObjectLockConfigurationRequest = PutObjectLockConfigurationInput;
+
+/// Another name of [`PutObjectInput`].
+pub type PutObjectRequest = PutObjectInput;
+
+/// Another name of [`PutObjectRetentionInput`].
+pub type PutObjectRetentionRequest = PutObjectRetentionInput;
+
+/// Another name of [`PutObjectTaggingInput`].
+pub type PutObjectTaggingRequest = PutObjectTaggingInput;
+
+/// Another name of [`PutPublicAccessBlockInput`].
+pub type PutPublicAccessBlockRequest = PutPublicAccessBlockInput;
+
+/// Another name of [`RenameObjectInput`].
+pub type RenameObjectRequest = RenameObjectInput;
+
+/// Another name of [`RestoreObjectInput`].
+pub type RestoreObjectRequest = RestoreObjectInput;
+
+/// Another name of [`SelectObjectContentInput`].
+pub type SelectObjectContentRequest = SelectObjectContentInput;
+
+/// Another name of [`UpdateBucketMetadataAnnotationTableConfigurationInput`].
+pub type UpdateBucketMetadataAnnotationTableConfigurationRequest =
+    UpdateBucketMetadataAnnotationTableConfigurationInput;
+
+/// Another name of [`UpdateBucketMetadataInventoryTableConfigurationInput`].
+pub type UpdateBucketMetadataInventoryTableConfigurationRequest =
+    UpdateBucketMetadataInventoryTableConfigurationInput;
+
+/// Another name of [`UpdateBucketMetadataJournalTableConfigurationInput`].
+pub type UpdateBucketMetadataJournalTableConfigurationRequest =
+    UpdateBucketMetadataJournalTableConfigurationInput;
+
+/// Another name of [`UpdateObjectEncryptionInput`].
+pub type UpdateObjectEncryptionRequest = UpdateObjectEncryptionInput;
+
+/// Another name of [`UpdateObjectEncryptionOutput`].
+pub type UpdateObjectEncryptionResponse = UpdateObjectEncryptionOutput;
+
+/// Another name of [`UploadPartCopyInput`].
+pub type UploadPartCopyRequest = UploadPartCopyInput;
+
+/// Another name of [`UploadPartInput`].
+pub type UploadPartRequest = UploadPartInput;
+
+/// Another name of [`WriteGetObjectResponseInput`].
+pub type WriteGetObjectResponseRequest = WriteGetObjectResponseInput;

@@ -25,7 +25,7 @@ impl crate::Client {
 
     /// Waits until `BucketExists`: calls [`Self::head_bucket`] every 5 s, at most 20 times
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
-    pub fn wait_until_bucket_exists(&self, input: crate::types::HeadBucketRequest) -> WaitFuture {
+    pub fn wait_until_bucket_exists(&self, input: crate::types::HeadBucketInput) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
             "BucketExists",
@@ -35,10 +35,7 @@ impl crate::Client {
 
     /// Waits until `BucketNotExists`: calls [`Self::head_bucket`] every 5 s, at most 20 times
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
-    pub fn wait_until_bucket_not_exists(
-        &self,
-        input: crate::types::HeadBucketRequest,
-    ) -> WaitFuture {
+    pub fn wait_until_bucket_not_exists(&self, input: crate::types::HeadBucketInput) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
             "BucketNotExists",
@@ -48,7 +45,7 @@ impl crate::Client {
 
     /// Waits until `ObjectExists`: calls [`Self::head_object`] every 5 s, at most 20 times
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
-    pub fn wait_until_object_exists(&self, input: crate::types::HeadObjectRequest) -> WaitFuture {
+    pub fn wait_until_object_exists(&self, input: crate::types::HeadObjectInput) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
             "ObjectExists",
@@ -58,10 +55,7 @@ impl crate::Client {
 
     /// Waits until `ObjectNotExists`: calls [`Self::head_object`] every 5 s, at most 20 times
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
-    pub fn wait_until_object_not_exists(
-        &self,
-        input: crate::types::HeadObjectRequest,
-    ) -> WaitFuture {
+    pub fn wait_until_object_not_exists(&self, input: crate::types::HeadObjectInput) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),
             "ObjectNotExists",

@@ -64,7 +64,7 @@ impl Client {
     /// You must also have the following permissions: `sso:CreateApplication`, `sso:PutApplicationGrant`, and `sso:PutApplicationAuthenticationMethod`.
     pub async fn associate_access_grants_identity_center(
         &self,
-        input: crate::types::AssociateAccessGrantsIdentityCenterRequest,
+        input: crate::types::AssociateAccessGrantsIdentityCenterInput,
     ) -> Result<
         crate::types::AssociateAccessGrantsIdentityCenterOutput,
         SdkError<crate::error::AssociateAccessGrantsIdentityCenterError>,
@@ -87,8 +87,8 @@ impl Client {
     /// For directory groups - `identitystore:DescribeGroup`
     pub async fn create_access_grant(
         &self,
-        input: crate::types::CreateAccessGrantRequest,
-    ) -> Result<crate::types::CreateAccessGrantResult, SdkError<crate::error::CreateAccessGrantError>>
+        input: crate::types::CreateAccessGrantInput,
+    ) -> Result<crate::types::CreateAccessGrantOutput, SdkError<crate::error::CreateAccessGrantError>>
     {
         self.handle.call(1, input).await
     }
@@ -104,9 +104,9 @@ impl Client {
     /// To associate an IAM Identity Center instance with your S3 Access Grants instance, you must also have the `sso:DescribeInstance`, `sso:CreateApplication`, `sso:PutApplicationGrant`, and `sso:PutApplicationAuthenticationMethod` permissions.
     pub async fn create_access_grants_instance(
         &self,
-        input: crate::types::CreateAccessGrantsInstanceRequest,
+        input: crate::types::CreateAccessGrantsInstanceInput,
     ) -> Result<
-        crate::types::CreateAccessGrantsInstanceResult,
+        crate::types::CreateAccessGrantsInstanceOutput,
         SdkError<crate::error::CreateAccessGrantsInstanceError>,
     > {
         self.handle.call(2, input).await
@@ -129,9 +129,9 @@ impl Client {
     /// You must also have the following permission for the specified IAM role: `iam:PassRole`
     pub async fn create_access_grants_location(
         &self,
-        input: crate::types::CreateAccessGrantsLocationRequest,
+        input: crate::types::CreateAccessGrantsLocationInput,
     ) -> Result<
-        crate::types::CreateAccessGrantsLocationResult,
+        crate::types::CreateAccessGrantsLocationOutput,
         SdkError<crate::error::CreateAccessGrantsLocationError>,
     > {
         self.handle.call(3, input).await
@@ -155,8 +155,8 @@ impl Client {
     /// - [ListAccessPointsForDirectoryBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPointsForDirectoryBuckets.html)
     pub async fn create_access_point(
         &self,
-        input: crate::types::CreateAccessPointRequest,
-    ) -> Result<crate::types::CreateAccessPointResult, SdkError<crate::error::CreateAccessPointError>>
+        input: crate::types::CreateAccessPointInput,
+    ) -> Result<crate::types::CreateAccessPointOutput, SdkError<crate::error::CreateAccessPointError>>
     {
         self.handle.call(4, input).await
     }
@@ -172,9 +172,9 @@ impl Client {
     /// - [ListAccessPointsForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPointsForObjectLambda.html)
     pub async fn create_access_point_for_object_lambda(
         &self,
-        input: crate::types::CreateAccessPointForObjectLambdaRequest,
+        input: crate::types::CreateAccessPointForObjectLambdaInput,
     ) -> Result<
-        crate::types::CreateAccessPointForObjectLambdaResult,
+        crate::types::CreateAccessPointForObjectLambdaOutput,
         SdkError<crate::error::CreateAccessPointForObjectLambdaError>,
     > {
         self.handle.call(5, input).await
@@ -204,8 +204,8 @@ impl Client {
     /// - [PutAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicy.html)
     pub async fn create_bucket(
         &self,
-        input: crate::types::CreateBucketRequest,
-    ) -> Result<crate::types::CreateBucketResult, SdkError<crate::error::CreateBucketError>> {
+        input: crate::types::CreateBucketInput,
+    ) -> Result<crate::types::CreateBucketOutput, SdkError<crate::error::CreateBucketError>> {
         self.handle.call(6, input).await
     }
 
@@ -226,8 +226,8 @@ impl Client {
     /// - [JobOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_JobOperation.html)
     pub async fn create_job(
         &self,
-        input: crate::types::CreateJobRequest,
-    ) -> Result<crate::types::CreateJobResult, SdkError<crate::error::CreateJobError>> {
+        input: crate::types::CreateJobInput,
+    ) -> Result<crate::types::CreateJobOutput, SdkError<crate::error::CreateJobError>> {
         self.handle.call(7, input).await
     }
 
@@ -249,7 +249,7 @@ impl Client {
         &self,
         input: crate::types::CreateMultiRegionAccessPointRequest,
     ) -> Result<
-        crate::types::CreateMultiRegionAccessPointResult,
+        crate::types::CreateMultiRegionAccessPointOutput,
         SdkError<crate::error::CreateMultiRegionAccessPointError>,
     > {
         self.handle.call(8, input).await
@@ -262,7 +262,7 @@ impl Client {
     /// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
     pub async fn create_storage_lens_group(
         &self,
-        input: crate::types::CreateStorageLensGroupRequest,
+        input: crate::types::CreateStorageLensGroupInput,
     ) -> Result<
         crate::types::CreateStorageLensGroupOutput,
         SdkError<crate::error::CreateStorageLensGroupError>,
@@ -277,7 +277,7 @@ impl Client {
     /// You must have the `s3:DeleteAccessGrant` permission to use this operation.
     pub async fn delete_access_grant(
         &self,
-        input: crate::types::DeleteAccessGrantRequest,
+        input: crate::types::DeleteAccessGrantInput,
     ) -> Result<crate::types::DeleteAccessGrantOutput, SdkError<crate::error::DeleteAccessGrantError>>
     {
         self.handle.call(10, input).await
@@ -290,7 +290,7 @@ impl Client {
     /// You must have the `s3:DeleteAccessGrantsInstance` permission to use this operation.
     pub async fn delete_access_grants_instance(
         &self,
-        input: crate::types::DeleteAccessGrantsInstanceRequest,
+        input: crate::types::DeleteAccessGrantsInstanceInput,
     ) -> Result<
         crate::types::DeleteAccessGrantsInstanceOutput,
         SdkError<crate::error::DeleteAccessGrantsInstanceError>,
@@ -305,7 +305,7 @@ impl Client {
     /// You must have the `s3:DeleteAccessGrantsInstanceResourcePolicy` permission to use this operation.
     pub async fn delete_access_grants_instance_resource_policy(
         &self,
-        input: crate::types::DeleteAccessGrantsInstanceResourcePolicyRequest,
+        input: crate::types::DeleteAccessGrantsInstanceResourcePolicyInput,
     ) -> Result<
         crate::types::DeleteAccessGrantsInstanceResourcePolicyOutput,
         SdkError<crate::error::DeleteAccessGrantsInstanceResourcePolicyError>,
@@ -320,7 +320,7 @@ impl Client {
     /// You must have the `s3:DeleteAccessGrantsLocation` permission to use this operation.
     pub async fn delete_access_grants_location(
         &self,
-        input: crate::types::DeleteAccessGrantsLocationRequest,
+        input: crate::types::DeleteAccessGrantsLocationInput,
     ) -> Result<
         crate::types::DeleteAccessGrantsLocationOutput,
         SdkError<crate::error::DeleteAccessGrantsLocationError>,
@@ -339,7 +339,7 @@ impl Client {
     /// - [ListAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html)
     pub async fn delete_access_point(
         &self,
-        input: crate::types::DeleteAccessPointRequest,
+        input: crate::types::DeleteAccessPointInput,
     ) -> Result<crate::types::DeleteAccessPointOutput, SdkError<crate::error::DeleteAccessPointError>>
     {
         self.handle.call(14, input).await
@@ -356,7 +356,7 @@ impl Client {
     /// - [ListAccessPointsForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPointsForObjectLambda.html)
     pub async fn delete_access_point_for_object_lambda(
         &self,
-        input: crate::types::DeleteAccessPointForObjectLambdaRequest,
+        input: crate::types::DeleteAccessPointForObjectLambdaInput,
     ) -> Result<
         crate::types::DeleteAccessPointForObjectLambdaOutput,
         SdkError<crate::error::DeleteAccessPointForObjectLambdaError>,
@@ -374,7 +374,7 @@ impl Client {
     /// - [GetAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointPolicy.html)
     pub async fn delete_access_point_policy(
         &self,
-        input: crate::types::DeleteAccessPointPolicyRequest,
+        input: crate::types::DeleteAccessPointPolicyInput,
     ) -> Result<
         crate::types::DeleteAccessPointPolicyOutput,
         SdkError<crate::error::DeleteAccessPointPolicyError>,
@@ -392,7 +392,7 @@ impl Client {
     /// - [PutAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicyForObjectLambda.html)
     pub async fn delete_access_point_policy_for_object_lambda(
         &self,
-        input: crate::types::DeleteAccessPointPolicyForObjectLambdaRequest,
+        input: crate::types::DeleteAccessPointPolicyForObjectLambdaInput,
     ) -> Result<
         crate::types::DeleteAccessPointPolicyForObjectLambdaOutput,
         SdkError<crate::error::DeleteAccessPointPolicyForObjectLambdaError>,
@@ -409,7 +409,7 @@ impl Client {
     /// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
     pub async fn delete_access_point_scope(
         &self,
-        input: crate::types::DeleteAccessPointScopeRequest,
+        input: crate::types::DeleteAccessPointScopeInput,
     ) -> Result<
         crate::types::DeleteAccessPointScopeOutput,
         SdkError<crate::error::DeleteAccessPointScopeError>,
@@ -430,7 +430,7 @@ impl Client {
     /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
     pub async fn delete_bucket(
         &self,
-        input: crate::types::DeleteBucketRequest,
+        input: crate::types::DeleteBucketInput,
     ) -> Result<crate::types::DeleteBucketOutput, SdkError<crate::error::DeleteBucketError>> {
         self.handle.call(19, input).await
     }
@@ -451,7 +451,7 @@ impl Client {
     /// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
     pub async fn delete_bucket_lifecycle_configuration(
         &self,
-        input: crate::types::DeleteBucketLifecycleConfigurationRequest,
+        input: crate::types::DeleteBucketLifecycleConfigurationInput,
     ) -> Result<
         crate::types::DeleteBucketLifecycleConfigurationOutput,
         SdkError<crate::error::DeleteBucketLifecycleConfigurationError>,
@@ -477,7 +477,7 @@ impl Client {
     /// - [PutBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketPolicy.html)
     pub async fn delete_bucket_policy(
         &self,
-        input: crate::types::DeleteBucketPolicyRequest,
+        input: crate::types::DeleteBucketPolicyInput,
     ) -> Result<
         crate::types::DeleteBucketPolicyOutput,
         SdkError<crate::error::DeleteBucketPolicyError>,
@@ -503,7 +503,7 @@ impl Client {
     /// - [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketReplication.html)
     pub async fn delete_bucket_replication(
         &self,
-        input: crate::types::DeleteBucketReplicationRequest,
+        input: crate::types::DeleteBucketReplicationInput,
     ) -> Result<
         crate::types::DeleteBucketReplicationOutput,
         SdkError<crate::error::DeleteBucketReplicationError>,
@@ -525,7 +525,7 @@ impl Client {
     /// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketTagging.html)
     pub async fn delete_bucket_tagging(
         &self,
-        input: crate::types::DeleteBucketTaggingRequest,
+        input: crate::types::DeleteBucketTaggingInput,
     ) -> Result<
         crate::types::DeleteBucketTaggingOutput,
         SdkError<crate::error::DeleteBucketTaggingError>,
@@ -546,8 +546,8 @@ impl Client {
     /// - [PutJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutJobTagging.html)
     pub async fn delete_job_tagging(
         &self,
-        input: crate::types::DeleteJobTaggingRequest,
-    ) -> Result<crate::types::DeleteJobTaggingResult, SdkError<crate::error::DeleteJobTaggingError>>
+        input: crate::types::DeleteJobTaggingInput,
+    ) -> Result<crate::types::DeleteJobTaggingOutput, SdkError<crate::error::DeleteJobTaggingError>>
     {
         self.handle.call(24, input).await
     }
@@ -570,7 +570,7 @@ impl Client {
         &self,
         input: crate::types::DeleteMultiRegionAccessPointRequest,
     ) -> Result<
-        crate::types::DeleteMultiRegionAccessPointResult,
+        crate::types::DeleteMultiRegionAccessPointOutput,
         SdkError<crate::error::DeleteMultiRegionAccessPointError>,
     > {
         self.handle.call(25, input).await
@@ -586,7 +586,7 @@ impl Client {
     /// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutPublicAccessBlock.html)
     pub async fn delete_public_access_block(
         &self,
-        input: crate::types::DeletePublicAccessBlockRequest,
+        input: crate::types::DeletePublicAccessBlockInput,
     ) -> Result<
         crate::types::DeletePublicAccessBlockOutput,
         SdkError<crate::error::DeletePublicAccessBlockError>,
@@ -601,7 +601,7 @@ impl Client {
     /// To use this action, you must have permission to perform the `s3:DeleteStorageLensConfiguration` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
     pub async fn delete_storage_lens_configuration(
         &self,
-        input: crate::types::DeleteStorageLensConfigurationRequest,
+        input: crate::types::DeleteStorageLensConfigurationInput,
     ) -> Result<
         crate::types::DeleteStorageLensConfigurationOutput,
         SdkError<crate::error::DeleteStorageLensConfigurationError>,
@@ -616,9 +616,9 @@ impl Client {
     /// To use this action, you must have permission to perform the `s3:DeleteStorageLensConfigurationTagging` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
     pub async fn delete_storage_lens_configuration_tagging(
         &self,
-        input: crate::types::DeleteStorageLensConfigurationTaggingRequest,
+        input: crate::types::DeleteStorageLensConfigurationTaggingInput,
     ) -> Result<
-        crate::types::DeleteStorageLensConfigurationTaggingResult,
+        crate::types::DeleteStorageLensConfigurationTaggingOutput,
         SdkError<crate::error::DeleteStorageLensConfigurationTaggingError>,
     > {
         self.handle.call(28, input).await
@@ -631,7 +631,7 @@ impl Client {
     /// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
     pub async fn delete_storage_lens_group(
         &self,
-        input: crate::types::DeleteStorageLensGroupRequest,
+        input: crate::types::DeleteStorageLensGroupInput,
     ) -> Result<
         crate::types::DeleteStorageLensGroupOutput,
         SdkError<crate::error::DeleteStorageLensGroupError>,
@@ -653,8 +653,8 @@ impl Client {
     /// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
     pub async fn describe_job(
         &self,
-        input: crate::types::DescribeJobRequest,
-    ) -> Result<crate::types::DescribeJobResult, SdkError<crate::error::DescribeJobError>> {
+        input: crate::types::DescribeJobInput,
+    ) -> Result<crate::types::DescribeJobOutput, SdkError<crate::error::DescribeJobError>> {
         self.handle.call(30, input).await
     }
 
@@ -670,9 +670,9 @@ impl Client {
     /// - [ListMultiRegionAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListMultiRegionAccessPoints.html)
     pub async fn describe_multi_region_access_point_operation(
         &self,
-        input: crate::types::DescribeMultiRegionAccessPointOperationRequest,
+        input: crate::types::DescribeMultiRegionAccessPointOperationInput,
     ) -> Result<
-        crate::types::DescribeMultiRegionAccessPointOperationResult,
+        crate::types::DescribeMultiRegionAccessPointOperationOutput,
         SdkError<crate::error::DescribeMultiRegionAccessPointOperationError>,
     > {
         self.handle.call(31, input).await
@@ -689,7 +689,7 @@ impl Client {
     /// You must have the `sso:DeleteApplication` permission to use this operation.
     pub async fn dissociate_access_grants_identity_center(
         &self,
-        input: crate::types::DissociateAccessGrantsIdentityCenterRequest,
+        input: crate::types::DissociateAccessGrantsIdentityCenterInput,
     ) -> Result<
         crate::types::DissociateAccessGrantsIdentityCenterOutput,
         SdkError<crate::error::DissociateAccessGrantsIdentityCenterError>,
@@ -704,8 +704,8 @@ impl Client {
     /// You must have the `s3:GetAccessGrant` permission to use this operation.
     pub async fn get_access_grant(
         &self,
-        input: crate::types::GetAccessGrantRequest,
-    ) -> Result<crate::types::GetAccessGrantResult, SdkError<crate::error::GetAccessGrantError>>
+        input: crate::types::GetAccessGrantInput,
+    ) -> Result<crate::types::GetAccessGrantOutput, SdkError<crate::error::GetAccessGrantError>>
     {
         self.handle.call(33, input).await
     }
@@ -719,9 +719,9 @@ impl Client {
     /// `GetAccessGrantsInstance` is not supported for cross-account access. You can only call the API from the account that owns the S3 Access Grants instance.
     pub async fn get_access_grants_instance(
         &self,
-        input: crate::types::GetAccessGrantsInstanceRequest,
+        input: crate::types::GetAccessGrantsInstanceInput,
     ) -> Result<
-        crate::types::GetAccessGrantsInstanceResult,
+        crate::types::GetAccessGrantsInstanceOutput,
         SdkError<crate::error::GetAccessGrantsInstanceError>,
     > {
         self.handle.call(34, input).await
@@ -738,9 +738,9 @@ impl Client {
     /// The prefix owner account must grant you the following permissions to their S3 Access Grants instance: `s3:GetAccessGrantsInstanceForPrefix`.
     pub async fn get_access_grants_instance_for_prefix(
         &self,
-        input: crate::types::GetAccessGrantsInstanceForPrefixRequest,
+        input: crate::types::GetAccessGrantsInstanceForPrefixInput,
     ) -> Result<
-        crate::types::GetAccessGrantsInstanceForPrefixResult,
+        crate::types::GetAccessGrantsInstanceForPrefixOutput,
         SdkError<crate::error::GetAccessGrantsInstanceForPrefixError>,
     > {
         self.handle.call(35, input).await
@@ -753,9 +753,9 @@ impl Client {
     /// You must have the `s3:GetAccessGrantsInstanceResourcePolicy` permission to use this operation.
     pub async fn get_access_grants_instance_resource_policy(
         &self,
-        input: crate::types::GetAccessGrantsInstanceResourcePolicyRequest,
+        input: crate::types::GetAccessGrantsInstanceResourcePolicyInput,
     ) -> Result<
-        crate::types::GetAccessGrantsInstanceResourcePolicyResult,
+        crate::types::GetAccessGrantsInstanceResourcePolicyOutput,
         SdkError<crate::error::GetAccessGrantsInstanceResourcePolicyError>,
     > {
         self.handle.call(36, input).await
@@ -768,9 +768,9 @@ impl Client {
     /// You must have the `s3:GetAccessGrantsLocation` permission to use this operation.
     pub async fn get_access_grants_location(
         &self,
-        input: crate::types::GetAccessGrantsLocationRequest,
+        input: crate::types::GetAccessGrantsLocationInput,
     ) -> Result<
-        crate::types::GetAccessGrantsLocationResult,
+        crate::types::GetAccessGrantsLocationOutput,
         SdkError<crate::error::GetAccessGrantsLocationError>,
     > {
         self.handle.call(37, input).await
@@ -787,8 +787,8 @@ impl Client {
     /// - [ListAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html)
     pub async fn get_access_point(
         &self,
-        input: crate::types::GetAccessPointRequest,
-    ) -> Result<crate::types::GetAccessPointResult, SdkError<crate::error::GetAccessPointError>>
+        input: crate::types::GetAccessPointInput,
+    ) -> Result<crate::types::GetAccessPointOutput, SdkError<crate::error::GetAccessPointError>>
     {
         self.handle.call(38, input).await
     }
@@ -802,9 +802,9 @@ impl Client {
     /// - [PutAccessPointConfigurationForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointConfigurationForObjectLambda.html)
     pub async fn get_access_point_configuration_for_object_lambda(
         &self,
-        input: crate::types::GetAccessPointConfigurationForObjectLambdaRequest,
+        input: crate::types::GetAccessPointConfigurationForObjectLambdaInput,
     ) -> Result<
-        crate::types::GetAccessPointConfigurationForObjectLambdaResult,
+        crate::types::GetAccessPointConfigurationForObjectLambdaOutput,
         SdkError<crate::error::GetAccessPointConfigurationForObjectLambdaError>,
     > {
         self.handle.call(39, input).await
@@ -821,9 +821,9 @@ impl Client {
     /// - [ListAccessPointsForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPointsForObjectLambda.html)
     pub async fn get_access_point_for_object_lambda(
         &self,
-        input: crate::types::GetAccessPointForObjectLambdaRequest,
+        input: crate::types::GetAccessPointForObjectLambdaInput,
     ) -> Result<
-        crate::types::GetAccessPointForObjectLambdaResult,
+        crate::types::GetAccessPointForObjectLambdaOutput,
         SdkError<crate::error::GetAccessPointForObjectLambdaError>,
     > {
         self.handle.call(40, input).await
@@ -837,9 +837,9 @@ impl Client {
     /// - [DeleteAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointPolicy.html)
     pub async fn get_access_point_policy(
         &self,
-        input: crate::types::GetAccessPointPolicyRequest,
+        input: crate::types::GetAccessPointPolicyInput,
     ) -> Result<
-        crate::types::GetAccessPointPolicyResult,
+        crate::types::GetAccessPointPolicyOutput,
         SdkError<crate::error::GetAccessPointPolicyError>,
     > {
         self.handle.call(41, input).await
@@ -855,9 +855,9 @@ impl Client {
     /// - [PutAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicyForObjectLambda.html)
     pub async fn get_access_point_policy_for_object_lambda(
         &self,
-        input: crate::types::GetAccessPointPolicyForObjectLambdaRequest,
+        input: crate::types::GetAccessPointPolicyForObjectLambdaInput,
     ) -> Result<
-        crate::types::GetAccessPointPolicyForObjectLambdaResult,
+        crate::types::GetAccessPointPolicyForObjectLambdaOutput,
         SdkError<crate::error::GetAccessPointPolicyForObjectLambdaError>,
     > {
         self.handle.call(42, input).await
@@ -868,9 +868,9 @@ impl Client {
     /// Indicates whether the specified access point currently has a policy that allows public access. For more information about public access through access points, see [Managing Data Access with Amazon S3 access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html) in the *Amazon S3 User Guide*.
     pub async fn get_access_point_policy_status(
         &self,
-        input: crate::types::GetAccessPointPolicyStatusRequest,
+        input: crate::types::GetAccessPointPolicyStatusInput,
     ) -> Result<
-        crate::types::GetAccessPointPolicyStatusResult,
+        crate::types::GetAccessPointPolicyStatusOutput,
         SdkError<crate::error::GetAccessPointPolicyStatusError>,
     > {
         self.handle.call(43, input).await
@@ -881,9 +881,9 @@ impl Client {
     /// Returns the status of the resource policy associated with an Object Lambda Access Point.
     pub async fn get_access_point_policy_status_for_object_lambda(
         &self,
-        input: crate::types::GetAccessPointPolicyStatusForObjectLambdaRequest,
+        input: crate::types::GetAccessPointPolicyStatusForObjectLambdaInput,
     ) -> Result<
-        crate::types::GetAccessPointPolicyStatusForObjectLambdaResult,
+        crate::types::GetAccessPointPolicyStatusForObjectLambdaOutput,
         SdkError<crate::error::GetAccessPointPolicyStatusForObjectLambdaError>,
     > {
         self.handle.call(44, input).await
@@ -896,9 +896,9 @@ impl Client {
     /// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
     pub async fn get_access_point_scope(
         &self,
-        input: crate::types::GetAccessPointScopeRequest,
+        input: crate::types::GetAccessPointScopeInput,
     ) -> Result<
-        crate::types::GetAccessPointScopeResult,
+        crate::types::GetAccessPointScopeOutput,
         SdkError<crate::error::GetAccessPointScopeError>,
     > {
         self.handle.call(45, input).await
@@ -919,8 +919,8 @@ impl Client {
     /// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucket.html)
     pub async fn get_bucket(
         &self,
-        input: crate::types::GetBucketRequest,
-    ) -> Result<crate::types::GetBucketResult, SdkError<crate::error::GetBucketError>> {
+        input: crate::types::GetBucketInput,
+    ) -> Result<crate::types::GetBucketOutput, SdkError<crate::error::GetBucketError>> {
         self.handle.call(46, input).await
     }
 
@@ -946,9 +946,9 @@ impl Client {
     /// - [DeleteBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketLifecycleConfiguration.html)
     pub async fn get_bucket_lifecycle_configuration(
         &self,
-        input: crate::types::GetBucketLifecycleConfigurationRequest,
+        input: crate::types::GetBucketLifecycleConfigurationInput,
     ) -> Result<
-        crate::types::GetBucketLifecycleConfigurationResult,
+        crate::types::GetBucketLifecycleConfigurationOutput,
         SdkError<crate::error::GetBucketLifecycleConfigurationError>,
     > {
         self.handle.call(47, input).await
@@ -975,8 +975,8 @@ impl Client {
     /// - [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketPolicy.html)
     pub async fn get_bucket_policy(
         &self,
-        input: crate::types::GetBucketPolicyRequest,
-    ) -> Result<crate::types::GetBucketPolicyResult, SdkError<crate::error::GetBucketPolicyError>>
+        input: crate::types::GetBucketPolicyInput,
+    ) -> Result<crate::types::GetBucketPolicyOutput, SdkError<crate::error::GetBucketPolicyError>>
     {
         self.handle.call(48, input).await
     }
@@ -1001,9 +1001,9 @@ impl Client {
     /// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketReplication.html)
     pub async fn get_bucket_replication(
         &self,
-        input: crate::types::GetBucketReplicationRequest,
+        input: crate::types::GetBucketReplicationInput,
     ) -> Result<
-        crate::types::GetBucketReplicationResult,
+        crate::types::GetBucketReplicationOutput,
         SdkError<crate::error::GetBucketReplicationError>,
     > {
         self.handle.call(49, input).await
@@ -1029,8 +1029,8 @@ impl Client {
     /// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketTagging.html)
     pub async fn get_bucket_tagging(
         &self,
-        input: crate::types::GetBucketTaggingRequest,
-    ) -> Result<crate::types::GetBucketTaggingResult, SdkError<crate::error::GetBucketTaggingError>>
+        input: crate::types::GetBucketTaggingInput,
+    ) -> Result<crate::types::GetBucketTaggingOutput, SdkError<crate::error::GetBucketTaggingError>>
     {
         self.handle.call(50, input).await
     }
@@ -1052,9 +1052,9 @@ impl Client {
     /// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
     pub async fn get_bucket_versioning(
         &self,
-        input: crate::types::GetBucketVersioningRequest,
+        input: crate::types::GetBucketVersioningInput,
     ) -> Result<
-        crate::types::GetBucketVersioningResult,
+        crate::types::GetBucketVersioningOutput,
         SdkError<crate::error::GetBucketVersioningError>,
     > {
         self.handle.call(51, input).await
@@ -1071,8 +1071,8 @@ impl Client {
     /// The IAM role that S3 Access Grants assumes must have the following permissions specified in the trust policy when registering the location: `sts:AssumeRole`, for directory users or groups `sts:SetContext`, and for IAM users or roles `sts:SetSourceIdentity`.
     pub async fn get_data_access(
         &self,
-        input: crate::types::GetDataAccessRequest,
-    ) -> Result<crate::types::GetDataAccessResult, SdkError<crate::error::GetDataAccessError>> {
+        input: crate::types::GetDataAccessInput,
+    ) -> Result<crate::types::GetDataAccessOutput, SdkError<crate::error::GetDataAccessError>> {
         self.handle.call(52, input).await
     }
 
@@ -1089,8 +1089,8 @@ impl Client {
     /// - [DeleteJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteJobTagging.html)
     pub async fn get_job_tagging(
         &self,
-        input: crate::types::GetJobTaggingRequest,
-    ) -> Result<crate::types::GetJobTaggingResult, SdkError<crate::error::GetJobTaggingError>> {
+        input: crate::types::GetJobTaggingInput,
+    ) -> Result<crate::types::GetJobTaggingOutput, SdkError<crate::error::GetJobTaggingError>> {
         self.handle.call(53, input).await
     }
 
@@ -1108,9 +1108,9 @@ impl Client {
     /// - [ListMultiRegionAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListMultiRegionAccessPoints.html)
     pub async fn get_multi_region_access_point(
         &self,
-        input: crate::types::GetMultiRegionAccessPointRequest,
+        input: crate::types::GetMultiRegionAccessPointInput,
     ) -> Result<
-        crate::types::GetMultiRegionAccessPointResult,
+        crate::types::GetMultiRegionAccessPointOutput,
         SdkError<crate::error::GetMultiRegionAccessPointError>,
     > {
         self.handle.call(54, input).await
@@ -1128,9 +1128,9 @@ impl Client {
     /// - [PutMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutMultiRegionAccessPointPolicy.html)
     pub async fn get_multi_region_access_point_policy(
         &self,
-        input: crate::types::GetMultiRegionAccessPointPolicyRequest,
+        input: crate::types::GetMultiRegionAccessPointPolicyInput,
     ) -> Result<
-        crate::types::GetMultiRegionAccessPointPolicyResult,
+        crate::types::GetMultiRegionAccessPointPolicyOutput,
         SdkError<crate::error::GetMultiRegionAccessPointPolicyError>,
     > {
         self.handle.call(55, input).await
@@ -1148,9 +1148,9 @@ impl Client {
     /// - [PutMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutMultiRegionAccessPointPolicy.html)
     pub async fn get_multi_region_access_point_policy_status(
         &self,
-        input: crate::types::GetMultiRegionAccessPointPolicyStatusRequest,
+        input: crate::types::GetMultiRegionAccessPointPolicyStatusInput,
     ) -> Result<
-        crate::types::GetMultiRegionAccessPointPolicyStatusResult,
+        crate::types::GetMultiRegionAccessPointPolicyStatusOutput,
         SdkError<crate::error::GetMultiRegionAccessPointPolicyStatusError>,
     > {
         self.handle.call(56, input).await
@@ -1169,9 +1169,9 @@ impl Client {
     /// - `eu-west-1`
     pub async fn get_multi_region_access_point_routes(
         &self,
-        input: crate::types::GetMultiRegionAccessPointRoutesRequest,
+        input: crate::types::GetMultiRegionAccessPointRoutesInput,
     ) -> Result<
-        crate::types::GetMultiRegionAccessPointRoutesResult,
+        crate::types::GetMultiRegionAccessPointRoutesOutput,
         SdkError<crate::error::GetMultiRegionAccessPointRoutesError>,
     > {
         self.handle.call(57, input).await
@@ -1187,7 +1187,7 @@ impl Client {
     /// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutPublicAccessBlock.html)
     pub async fn get_public_access_block(
         &self,
-        input: crate::types::GetPublicAccessBlockRequest,
+        input: crate::types::GetPublicAccessBlockInput,
     ) -> Result<
         crate::types::GetPublicAccessBlockOutput,
         SdkError<crate::error::GetPublicAccessBlockError>,
@@ -1202,9 +1202,9 @@ impl Client {
     /// To use this action, you must have permission to perform the `s3:GetStorageLensConfiguration` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
     pub async fn get_storage_lens_configuration(
         &self,
-        input: crate::types::GetStorageLensConfigurationRequest,
+        input: crate::types::GetStorageLensConfigurationInput,
     ) -> Result<
-        crate::types::GetStorageLensConfigurationResult,
+        crate::types::GetStorageLensConfigurationOutput,
         SdkError<crate::error::GetStorageLensConfigurationError>,
     > {
         self.handle.call(59, input).await
@@ -1217,9 +1217,9 @@ impl Client {
     /// To use this action, you must have permission to perform the `s3:GetStorageLensConfigurationTagging` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
     pub async fn get_storage_lens_configuration_tagging(
         &self,
-        input: crate::types::GetStorageLensConfigurationTaggingRequest,
+        input: crate::types::GetStorageLensConfigurationTaggingInput,
     ) -> Result<
-        crate::types::GetStorageLensConfigurationTaggingResult,
+        crate::types::GetStorageLensConfigurationTaggingOutput,
         SdkError<crate::error::GetStorageLensConfigurationTaggingError>,
     > {
         self.handle.call(60, input).await
@@ -1232,9 +1232,9 @@ impl Client {
     /// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
     pub async fn get_storage_lens_group(
         &self,
-        input: crate::types::GetStorageLensGroupRequest,
+        input: crate::types::GetStorageLensGroupInput,
     ) -> Result<
-        crate::types::GetStorageLensGroupResult,
+        crate::types::GetStorageLensGroupOutput,
         SdkError<crate::error::GetStorageLensGroupError>,
     > {
         self.handle.call(61, input).await
@@ -1247,8 +1247,8 @@ impl Client {
     /// You must have the `s3:ListAccessGrants` permission to use this operation.
     pub async fn list_access_grants(
         &self,
-        input: crate::types::ListAccessGrantsRequest,
-    ) -> Result<crate::types::ListAccessGrantsResult, SdkError<crate::error::ListAccessGrantsError>>
+        input: crate::types::ListAccessGrantsInput,
+    ) -> Result<crate::types::ListAccessGrantsOutput, SdkError<crate::error::ListAccessGrantsError>>
     {
         self.handle.call(62, input).await
     }
@@ -1260,9 +1260,9 @@ impl Client {
     /// You must have the `s3:ListAccessGrantsInstances` permission to use this operation.
     pub async fn list_access_grants_instances(
         &self,
-        input: crate::types::ListAccessGrantsInstancesRequest,
+        input: crate::types::ListAccessGrantsInstancesInput,
     ) -> Result<
-        crate::types::ListAccessGrantsInstancesResult,
+        crate::types::ListAccessGrantsInstancesOutput,
         SdkError<crate::error::ListAccessGrantsInstancesError>,
     > {
         self.handle.call(63, input).await
@@ -1275,9 +1275,9 @@ impl Client {
     /// You must have the `s3:ListAccessGrantsLocations` permission to use this operation.
     pub async fn list_access_grants_locations(
         &self,
-        input: crate::types::ListAccessGrantsLocationsRequest,
+        input: crate::types::ListAccessGrantsLocationsInput,
     ) -> Result<
-        crate::types::ListAccessGrantsLocationsResult,
+        crate::types::ListAccessGrantsLocationsOutput,
         SdkError<crate::error::ListAccessGrantsLocationsError>,
     > {
         self.handle.call(64, input).await
@@ -1298,8 +1298,8 @@ impl Client {
     /// - [GetAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPoint.html)
     pub async fn list_access_points(
         &self,
-        input: crate::types::ListAccessPointsRequest,
-    ) -> Result<crate::types::ListAccessPointsResult, SdkError<crate::error::ListAccessPointsError>>
+        input: crate::types::ListAccessPointsInput,
+    ) -> Result<crate::types::ListAccessPointsOutput, SdkError<crate::error::ListAccessPointsError>>
     {
         self.handle.call(65, input).await
     }
@@ -1313,9 +1313,9 @@ impl Client {
     /// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
     pub async fn list_access_points_for_directory_buckets(
         &self,
-        input: crate::types::ListAccessPointsForDirectoryBucketsRequest,
+        input: crate::types::ListAccessPointsForDirectoryBucketsInput,
     ) -> Result<
-        crate::types::ListAccessPointsForDirectoryBucketsResult,
+        crate::types::ListAccessPointsForDirectoryBucketsOutput,
         SdkError<crate::error::ListAccessPointsForDirectoryBucketsError>,
     > {
         self.handle.call(66, input).await
@@ -1332,9 +1332,9 @@ impl Client {
     /// - [GetAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointForObjectLambda.html)
     pub async fn list_access_points_for_object_lambda(
         &self,
-        input: crate::types::ListAccessPointsForObjectLambdaRequest,
+        input: crate::types::ListAccessPointsForObjectLambdaInput,
     ) -> Result<
-        crate::types::ListAccessPointsForObjectLambdaResult,
+        crate::types::ListAccessPointsForObjectLambdaOutput,
         SdkError<crate::error::ListAccessPointsForObjectLambdaError>,
     > {
         self.handle.call(67, input).await
@@ -1347,9 +1347,9 @@ impl Client {
     /// You must have the `s3:ListCallerAccessGrants` permission to use this operation.
     pub async fn list_caller_access_grants(
         &self,
-        input: crate::types::ListCallerAccessGrantsRequest,
+        input: crate::types::ListCallerAccessGrantsInput,
     ) -> Result<
-        crate::types::ListCallerAccessGrantsResult,
+        crate::types::ListCallerAccessGrantsOutput,
         SdkError<crate::error::ListCallerAccessGrantsError>,
     > {
         self.handle.call(68, input).await
@@ -1369,8 +1369,8 @@ impl Client {
     /// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
     pub async fn list_jobs(
         &self,
-        input: crate::types::ListJobsRequest,
-    ) -> Result<crate::types::ListJobsResult, SdkError<crate::error::ListJobsError>> {
+        input: crate::types::ListJobsInput,
+    ) -> Result<crate::types::ListJobsOutput, SdkError<crate::error::ListJobsError>> {
         self.handle.call(69, input).await
     }
 
@@ -1388,9 +1388,9 @@ impl Client {
     /// - [GetMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPoint.html)
     pub async fn list_multi_region_access_points(
         &self,
-        input: crate::types::ListMultiRegionAccessPointsRequest,
+        input: crate::types::ListMultiRegionAccessPointsInput,
     ) -> Result<
-        crate::types::ListMultiRegionAccessPointsResult,
+        crate::types::ListMultiRegionAccessPointsOutput,
         SdkError<crate::error::ListMultiRegionAccessPointsError>,
     > {
         self.handle.call(70, input).await
@@ -1403,9 +1403,9 @@ impl Client {
     /// For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and `x-amz-outpost-id` in your request, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListRegionalBuckets.html#API_control_ListRegionalBuckets_Examples) section.
     pub async fn list_regional_buckets(
         &self,
-        input: crate::types::ListRegionalBucketsRequest,
+        input: crate::types::ListRegionalBucketsInput,
     ) -> Result<
-        crate::types::ListRegionalBucketsResult,
+        crate::types::ListRegionalBucketsOutput,
         SdkError<crate::error::ListRegionalBucketsError>,
     > {
         self.handle.call(71, input).await
@@ -1418,9 +1418,9 @@ impl Client {
     /// To use this action, you must have permission to perform the `s3:ListStorageLensConfigurations` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
     pub async fn list_storage_lens_configurations(
         &self,
-        input: crate::types::ListStorageLensConfigurationsRequest,
+        input: crate::types::ListStorageLensConfigurationsInput,
     ) -> Result<
-        crate::types::ListStorageLensConfigurationsResult,
+        crate::types::ListStorageLensConfigurationsOutput,
         SdkError<crate::error::ListStorageLensConfigurationsError>,
     > {
         self.handle.call(72, input).await
@@ -1433,9 +1433,9 @@ impl Client {
     /// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
     pub async fn list_storage_lens_groups(
         &self,
-        input: crate::types::ListStorageLensGroupsRequest,
+        input: crate::types::ListStorageLensGroupsInput,
     ) -> Result<
-        crate::types::ListStorageLensGroupsResult,
+        crate::types::ListStorageLensGroupsOutput,
         SdkError<crate::error::ListStorageLensGroupsError>,
     > {
         self.handle.call(73, input).await
@@ -1467,9 +1467,9 @@ impl Client {
     /// For information about S3 Tagging errors, see [List of Amazon S3 Tagging error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3TaggingErrorCodeList).
     pub async fn list_tags_for_resource(
         &self,
-        input: crate::types::ListTagsForResourceRequest,
+        input: crate::types::ListTagsForResourceInput,
     ) -> Result<
-        crate::types::ListTagsForResourceResult,
+        crate::types::ListTagsForResourceOutput,
         SdkError<crate::error::ListTagsForResourceError>,
     > {
         self.handle.call(74, input).await
@@ -1482,9 +1482,9 @@ impl Client {
     /// You must have the `s3:PutAccessGrantsInstanceResourcePolicy` permission to use this operation.
     pub async fn put_access_grants_instance_resource_policy(
         &self,
-        input: crate::types::PutAccessGrantsInstanceResourcePolicyRequest,
+        input: crate::types::PutAccessGrantsInstanceResourcePolicyInput,
     ) -> Result<
-        crate::types::PutAccessGrantsInstanceResourcePolicyResult,
+        crate::types::PutAccessGrantsInstanceResourcePolicyOutput,
         SdkError<crate::error::PutAccessGrantsInstanceResourcePolicyError>,
     > {
         self.handle.call(75, input).await
@@ -1499,7 +1499,7 @@ impl Client {
     /// - [GetAccessPointConfigurationForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointConfigurationForObjectLambda.html)
     pub async fn put_access_point_configuration_for_object_lambda(
         &self,
-        input: crate::types::PutAccessPointConfigurationForObjectLambdaRequest,
+        input: crate::types::PutAccessPointConfigurationForObjectLambdaInput,
     ) -> Result<
         crate::types::PutAccessPointConfigurationForObjectLambdaOutput,
         SdkError<crate::error::PutAccessPointConfigurationForObjectLambdaError>,
@@ -1517,7 +1517,7 @@ impl Client {
     /// - [DeleteAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointPolicy.html)
     pub async fn put_access_point_policy(
         &self,
-        input: crate::types::PutAccessPointPolicyRequest,
+        input: crate::types::PutAccessPointPolicyInput,
     ) -> Result<
         crate::types::PutAccessPointPolicyOutput,
         SdkError<crate::error::PutAccessPointPolicyError>,
@@ -1535,7 +1535,7 @@ impl Client {
     /// - [GetAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointPolicyForObjectLambda.html)
     pub async fn put_access_point_policy_for_object_lambda(
         &self,
-        input: crate::types::PutAccessPointPolicyForObjectLambdaRequest,
+        input: crate::types::PutAccessPointPolicyForObjectLambdaInput,
     ) -> Result<
         crate::types::PutAccessPointPolicyForObjectLambdaOutput,
         SdkError<crate::error::PutAccessPointPolicyForObjectLambdaError>,
@@ -1552,7 +1552,7 @@ impl Client {
     /// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
     pub async fn put_access_point_scope(
         &self,
-        input: crate::types::PutAccessPointScopeRequest,
+        input: crate::types::PutAccessPointScopeInput,
     ) -> Result<
         crate::types::PutAccessPointScopeOutput,
         SdkError<crate::error::PutAccessPointScopeError>,
@@ -1572,7 +1572,7 @@ impl Client {
     /// - [DeleteBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketLifecycleConfiguration.html)
     pub async fn put_bucket_lifecycle_configuration(
         &self,
-        input: crate::types::PutBucketLifecycleConfigurationRequest,
+        input: crate::types::PutBucketLifecycleConfigurationInput,
     ) -> Result<
         crate::types::PutBucketLifecycleConfigurationOutput,
         SdkError<crate::error::PutBucketLifecycleConfigurationError>,
@@ -1600,7 +1600,7 @@ impl Client {
     /// - [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketPolicy.html)
     pub async fn put_bucket_policy(
         &self,
-        input: crate::types::PutBucketPolicyRequest,
+        input: crate::types::PutBucketPolicyInput,
     ) -> Result<crate::types::PutBucketPolicyOutput, SdkError<crate::error::PutBucketPolicyError>>
     {
         self.handle.call(81, input).await
@@ -1644,7 +1644,7 @@ impl Client {
     /// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketReplication.html)
     pub async fn put_bucket_replication(
         &self,
-        input: crate::types::PutBucketReplicationRequest,
+        input: crate::types::PutBucketReplicationInput,
     ) -> Result<
         crate::types::PutBucketReplicationOutput,
         SdkError<crate::error::PutBucketReplicationError>,
@@ -1688,7 +1688,7 @@ impl Client {
     /// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketTagging.html)
     pub async fn put_bucket_tagging(
         &self,
-        input: crate::types::PutBucketTaggingRequest,
+        input: crate::types::PutBucketTaggingInput,
     ) -> Result<crate::types::PutBucketTaggingOutput, SdkError<crate::error::PutBucketTaggingError>>
     {
         self.handle.call(83, input).await
@@ -1718,7 +1718,7 @@ impl Client {
     /// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
     pub async fn put_bucket_versioning(
         &self,
-        input: crate::types::PutBucketVersioningRequest,
+        input: crate::types::PutBucketVersioningInput,
     ) -> Result<
         crate::types::PutBucketVersioningOutput,
         SdkError<crate::error::PutBucketVersioningError>,
@@ -1751,8 +1751,8 @@ impl Client {
     /// - [DeleteJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteJobTagging.html)
     pub async fn put_job_tagging(
         &self,
-        input: crate::types::PutJobTaggingRequest,
-    ) -> Result<crate::types::PutJobTaggingResult, SdkError<crate::error::PutJobTaggingError>> {
+        input: crate::types::PutJobTaggingInput,
+    ) -> Result<crate::types::PutJobTaggingOutput, SdkError<crate::error::PutJobTaggingError>> {
         self.handle.call(85, input).await
     }
 
@@ -1770,7 +1770,7 @@ impl Client {
         &self,
         input: crate::types::PutMultiRegionAccessPointPolicyRequest,
     ) -> Result<
-        crate::types::PutMultiRegionAccessPointPolicyResult,
+        crate::types::PutMultiRegionAccessPointPolicyOutput,
         SdkError<crate::error::PutMultiRegionAccessPointPolicyError>,
     > {
         self.handle.call(86, input).await
@@ -1786,7 +1786,7 @@ impl Client {
     /// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeletePublicAccessBlock.html)
     pub async fn put_public_access_block(
         &self,
-        input: crate::types::PutPublicAccessBlockRequest,
+        input: crate::types::PutPublicAccessBlockInput,
     ) -> Result<
         crate::types::PutPublicAccessBlockOutput,
         SdkError<crate::error::PutPublicAccessBlockError>,
@@ -1801,7 +1801,7 @@ impl Client {
     /// To use this action, you must have permission to perform the `s3:PutStorageLensConfiguration` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
     pub async fn put_storage_lens_configuration(
         &self,
-        input: crate::types::PutStorageLensConfigurationRequest,
+        input: crate::types::PutStorageLensConfigurationInput,
     ) -> Result<
         crate::types::PutStorageLensConfigurationOutput,
         SdkError<crate::error::PutStorageLensConfigurationError>,
@@ -1816,9 +1816,9 @@ impl Client {
     /// To use this action, you must have permission to perform the `s3:PutStorageLensConfigurationTagging` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
     pub async fn put_storage_lens_configuration_tagging(
         &self,
-        input: crate::types::PutStorageLensConfigurationTaggingRequest,
+        input: crate::types::PutStorageLensConfigurationTaggingInput,
     ) -> Result<
-        crate::types::PutStorageLensConfigurationTaggingResult,
+        crate::types::PutStorageLensConfigurationTaggingOutput,
         SdkError<crate::error::PutStorageLensConfigurationTaggingError>,
     > {
         self.handle.call(89, input).await
@@ -1841,9 +1841,9 @@ impl Client {
     /// - `eu-west-1`
     pub async fn submit_multi_region_access_point_routes(
         &self,
-        input: crate::types::SubmitMultiRegionAccessPointRoutesRequest,
+        input: crate::types::SubmitMultiRegionAccessPointRoutesInput,
     ) -> Result<
-        crate::types::SubmitMultiRegionAccessPointRoutesResult,
+        crate::types::SubmitMultiRegionAccessPointRoutesOutput,
         SdkError<crate::error::SubmitMultiRegionAccessPointRoutesError>,
     > {
         self.handle.call(90, input).await
@@ -1875,8 +1875,8 @@ impl Client {
     /// For information about S3 Tagging errors, see [List of Amazon S3 Tagging error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3TaggingErrorCodeList).
     pub async fn tag_resource(
         &self,
-        input: crate::types::TagResourceRequest,
-    ) -> Result<crate::types::TagResourceResult, SdkError<crate::error::TagResourceError>> {
+        input: crate::types::TagResourceInput,
+    ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(91, input).await
     }
 
@@ -1906,8 +1906,8 @@ impl Client {
     /// For information about S3 Tagging errors, see [List of Amazon S3 Tagging error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3TaggingErrorCodeList).
     pub async fn untag_resource(
         &self,
-        input: crate::types::UntagResourceRequest,
-    ) -> Result<crate::types::UntagResourceResult, SdkError<crate::error::UntagResourceError>> {
+        input: crate::types::UntagResourceInput,
+    ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(92, input).await
     }
 
@@ -1922,9 +1922,9 @@ impl Client {
     /// You must also have the following permission: `iam:PassRole`
     pub async fn update_access_grants_location(
         &self,
-        input: crate::types::UpdateAccessGrantsLocationRequest,
+        input: crate::types::UpdateAccessGrantsLocationInput,
     ) -> Result<
-        crate::types::UpdateAccessGrantsLocationResult,
+        crate::types::UpdateAccessGrantsLocationOutput,
         SdkError<crate::error::UpdateAccessGrantsLocationError>,
     > {
         self.handle.call(93, input).await
@@ -1944,8 +1944,8 @@ impl Client {
     /// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
     pub async fn update_job_priority(
         &self,
-        input: crate::types::UpdateJobPriorityRequest,
-    ) -> Result<crate::types::UpdateJobPriorityResult, SdkError<crate::error::UpdateJobPriorityError>>
+        input: crate::types::UpdateJobPriorityInput,
+    ) -> Result<crate::types::UpdateJobPriorityOutput, SdkError<crate::error::UpdateJobPriorityError>>
     {
         self.handle.call(94, input).await
     }
@@ -1964,8 +1964,8 @@ impl Client {
     /// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
     pub async fn update_job_status(
         &self,
-        input: crate::types::UpdateJobStatusRequest,
-    ) -> Result<crate::types::UpdateJobStatusResult, SdkError<crate::error::UpdateJobStatusError>>
+        input: crate::types::UpdateJobStatusInput,
+    ) -> Result<crate::types::UpdateJobStatusOutput, SdkError<crate::error::UpdateJobStatusError>>
     {
         self.handle.call(95, input).await
     }
@@ -1977,7 +1977,7 @@ impl Client {
     /// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
     pub async fn update_storage_lens_group(
         &self,
-        input: crate::types::UpdateStorageLensGroupRequest,
+        input: crate::types::UpdateStorageLensGroupInput,
     ) -> Result<
         crate::types::UpdateStorageLensGroupOutput,
         SdkError<crate::error::UpdateStorageLensGroupError>,

@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::list_access_points_for_object_lambda`] (typed pages; `.items()` streams the result items).
     pub fn list_access_points_for_object_lambda_paginator(
         &self,
-        input: crate::types::ListAccessPointsForObjectLambdaRequest,
+        input: crate::types::ListAccessPointsForObjectLambdaInput,
     ) -> TypedPages<
-        crate::types::ListAccessPointsForObjectLambdaResult,
+        crate::types::ListAccessPointsForObjectLambdaOutput,
         crate::error::ListAccessPointsForObjectLambdaError,
         crate::types::ObjectLambdaAccessPoint,
     > {
@@ -34,9 +34,9 @@ impl crate::Client {
     /// Every page of [`Self::list_caller_access_grants`] (typed pages; `.items()` streams the result items).
     pub fn list_caller_access_grants_paginator(
         &self,
-        input: crate::types::ListCallerAccessGrantsRequest,
+        input: crate::types::ListCallerAccessGrantsInput,
     ) -> TypedPages<
-        crate::types::ListCallerAccessGrantsResult,
+        crate::types::ListCallerAccessGrantsOutput,
         crate::error::ListCallerAccessGrantsError,
         crate::types::ListCallerAccessGrantsEntry,
     > {
@@ -46,9 +46,9 @@ impl crate::Client {
     /// Every page of [`Self::list_access_points_for_directory_buckets`] (typed pages; `.items()` streams the result items).
     pub fn list_access_points_for_directory_buckets_paginator(
         &self,
-        input: crate::types::ListAccessPointsForDirectoryBucketsRequest,
+        input: crate::types::ListAccessPointsForDirectoryBucketsInput,
     ) -> TypedPages<
-        crate::types::ListAccessPointsForDirectoryBucketsResult,
+        crate::types::ListAccessPointsForDirectoryBucketsOutput,
         crate::error::ListAccessPointsForDirectoryBucketsError,
         crate::types::AccessPoint,
     > {

@@ -15,13 +15,9 @@ pub struct AbortIncompleteMultipartUpload {
     pub days_after_initiation: Option<i32>,
 }
 
-impl AbortIncompleteMultipartUpload {
-    /// Sets `DaysAfterInitiation` (see [`Self::days_after_initiation`]).
-    pub fn days_after_initiation(mut self, value: i32) -> Self {
-        self.days_after_initiation = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AbortIncompleteMultipartUpload {
+    value days_after_initiation("DaysAfterInitiation"): i32;
+});
 
 impl IntoValue for AbortIncompleteMultipartUpload {
     fn into_value(self) -> Value {
@@ -50,13 +46,9 @@ pub struct AccessControlTranslation {
     pub owner: Option<crate::types::OwnerOverride>,
 }
 
-impl AccessControlTranslation {
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: impl Into<crate::types::OwnerOverride>) -> Self {
-        self.owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccessControlTranslation {
+    into owner("Owner"): crate::types::OwnerOverride;
+});
 
 impl IntoValue for AccessControlTranslation {
     fn into_value(self) -> Value {
@@ -83,13 +75,9 @@ pub struct AccessGrantsLocationConfiguration {
     pub s3_sub_prefix: Option<String>,
 }
 
-impl AccessGrantsLocationConfiguration {
-    /// Sets `S3SubPrefix` (see [`Self::s3_sub_prefix`]).
-    pub fn s3_sub_prefix(mut self, value: impl Into<String>) -> Self {
-        self.s3_sub_prefix = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccessGrantsLocationConfiguration {
+    into s3_sub_prefix("S3SubPrefix"): String;
+});
 
 impl IntoValue for AccessGrantsLocationConfiguration {
     fn into_value(self) -> Value {
@@ -132,53 +120,17 @@ pub struct AccessPoint {
     pub data_source_type: Option<String>,
 }
 
-impl AccessPoint {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `NetworkOrigin` (see [`Self::network_origin`]).
-    pub fn network_origin(mut self, value: impl Into<crate::types::NetworkOrigin>) -> Self {
-        self.network_origin = Some(value.into());
-        self
-    }
-    /// Sets `VpcConfiguration` (see [`Self::vpc_configuration`]).
-    pub fn vpc_configuration(mut self, value: crate::types::VpcConfiguration) -> Self {
-        self.vpc_configuration = Some(value);
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `AccessPointArn` (see [`Self::access_point_arn`]).
-    pub fn access_point_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_point_arn = Some(value.into());
-        self
-    }
-    /// Sets `Alias` (see [`Self::alias`]).
-    pub fn alias(mut self, value: impl Into<String>) -> Self {
-        self.alias = Some(value.into());
-        self
-    }
-    /// Sets `BucketAccountId` (see [`Self::bucket_account_id`]).
-    pub fn bucket_account_id(mut self, value: impl Into<String>) -> Self {
-        self.bucket_account_id = Some(value.into());
-        self
-    }
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `DataSourceType` (see [`Self::data_source_type`]).
-    pub fn data_source_type(mut self, value: impl Into<String>) -> Self {
-        self.data_source_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccessPoint {
+    into name("Name"): String;
+    into network_origin("NetworkOrigin"): crate::types::NetworkOrigin;
+    value vpc_configuration("VpcConfiguration"): crate::types::VpcConfiguration;
+    into bucket("Bucket"): String;
+    into access_point_arn("AccessPointArn"): String;
+    into alias("Alias"): String;
+    into bucket_account_id("BucketAccountId"): String;
+    into data_source_id("DataSourceId"): String;
+    into data_source_type("DataSourceType"): String;
+});
 
 impl FromValue for AccessPoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -223,55 +175,15 @@ pub struct AccountLevel {
     pub storage_lens_group_level: Option<crate::types::StorageLensGroupLevel>,
 }
 
-impl AccountLevel {
-    /// Sets `ActivityMetrics` (see [`Self::activity_metrics`]).
-    pub fn activity_metrics(mut self, value: crate::types::ActivityMetrics) -> Self {
-        self.activity_metrics = Some(value);
-        self
-    }
-    /// Sets `BucketLevel` (see [`Self::bucket_level`]).
-    pub fn bucket_level(mut self, value: crate::types::BucketLevel) -> Self {
-        self.bucket_level = Some(value);
-        self
-    }
-    /// Sets `AdvancedCostOptimizationMetrics` (see [`Self::advanced_cost_optimization_metrics`]).
-    pub fn advanced_cost_optimization_metrics(
-        mut self,
-        value: crate::types::AdvancedCostOptimizationMetrics,
-    ) -> Self {
-        self.advanced_cost_optimization_metrics = Some(value);
-        self
-    }
-    /// Sets `AdvancedDataProtectionMetrics` (see [`Self::advanced_data_protection_metrics`]).
-    pub fn advanced_data_protection_metrics(
-        mut self,
-        value: crate::types::AdvancedDataProtectionMetrics,
-    ) -> Self {
-        self.advanced_data_protection_metrics = Some(value);
-        self
-    }
-    /// Sets `DetailedStatusCodesMetrics` (see [`Self::detailed_status_codes_metrics`]).
-    pub fn detailed_status_codes_metrics(
-        mut self,
-        value: crate::types::DetailedStatusCodesMetrics,
-    ) -> Self {
-        self.detailed_status_codes_metrics = Some(value);
-        self
-    }
-    /// Sets `AdvancedPerformanceMetrics` (see [`Self::advanced_performance_metrics`]).
-    pub fn advanced_performance_metrics(
-        mut self,
-        value: crate::types::AdvancedPerformanceMetrics,
-    ) -> Self {
-        self.advanced_performance_metrics = Some(value);
-        self
-    }
-    /// Sets `StorageLensGroupLevel` (see [`Self::storage_lens_group_level`]).
-    pub fn storage_lens_group_level(mut self, value: crate::types::StorageLensGroupLevel) -> Self {
-        self.storage_lens_group_level = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AccountLevel {
+    value activity_metrics("ActivityMetrics"): crate::types::ActivityMetrics;
+    value bucket_level("BucketLevel"): crate::types::BucketLevel;
+    value advanced_cost_optimization_metrics("AdvancedCostOptimizationMetrics"): crate::types::AdvancedCostOptimizationMetrics;
+    value advanced_data_protection_metrics("AdvancedDataProtectionMetrics"): crate::types::AdvancedDataProtectionMetrics;
+    value detailed_status_codes_metrics("DetailedStatusCodesMetrics"): crate::types::DetailedStatusCodesMetrics;
+    value advanced_performance_metrics("AdvancedPerformanceMetrics"): crate::types::AdvancedPerformanceMetrics;
+    value storage_lens_group_level("StorageLensGroupLevel"): crate::types::StorageLensGroupLevel;
+});
 
 impl IntoValue for AccountLevel {
     fn into_value(self) -> Value {
@@ -312,13 +224,9 @@ pub struct ActivityMetrics {
     pub is_enabled: Option<bool>,
 }
 
-impl ActivityMetrics {
-    /// Sets `IsEnabled` (see [`Self::is_enabled`]).
-    pub fn is_enabled(mut self, value: bool) -> Self {
-        self.is_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ActivityMetrics {
+    value is_enabled("IsEnabled"): bool;
+});
 
 impl IntoValue for ActivityMetrics {
     fn into_value(self) -> Value {
@@ -345,13 +253,9 @@ pub struct AdvancedCostOptimizationMetrics {
     pub is_enabled: Option<bool>,
 }
 
-impl AdvancedCostOptimizationMetrics {
-    /// Sets `IsEnabled` (see [`Self::is_enabled`]).
-    pub fn is_enabled(mut self, value: bool) -> Self {
-        self.is_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AdvancedCostOptimizationMetrics {
+    value is_enabled("IsEnabled"): bool;
+});
 
 impl IntoValue for AdvancedCostOptimizationMetrics {
     fn into_value(self) -> Value {
@@ -378,13 +282,9 @@ pub struct AdvancedDataProtectionMetrics {
     pub is_enabled: Option<bool>,
 }
 
-impl AdvancedDataProtectionMetrics {
-    /// Sets `IsEnabled` (see [`Self::is_enabled`]).
-    pub fn is_enabled(mut self, value: bool) -> Self {
-        self.is_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AdvancedDataProtectionMetrics {
+    value is_enabled("IsEnabled"): bool;
+});
 
 impl IntoValue for AdvancedDataProtectionMetrics {
     fn into_value(self) -> Value {
@@ -411,13 +311,9 @@ pub struct AdvancedPerformanceMetrics {
     pub is_enabled: Option<bool>,
 }
 
-impl AdvancedPerformanceMetrics {
-    /// Sets `IsEnabled` (see [`Self::is_enabled`]).
-    pub fn is_enabled(mut self, value: bool) -> Self {
-        self.is_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AdvancedPerformanceMetrics {
+    value is_enabled("IsEnabled"): bool;
+});
 
 impl IntoValue for AdvancedPerformanceMetrics {
     fn into_value(self) -> Value {
@@ -437,7 +333,7 @@ impl FromValue for AdvancedPerformanceMetrics {
 /// The `AssociateAccessGrantsIdentityCenterRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssociateAccessGrantsIdentityCenterRequest {
+pub struct AssociateAccessGrantsIdentityCenterInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -448,20 +344,12 @@ pub struct AssociateAccessGrantsIdentityCenterRequest {
     pub identity_center_arn: Option<String>,
 }
 
-impl AssociateAccessGrantsIdentityCenterRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityCenterArn` (see [`Self::identity_center_arn`]).
-    pub fn identity_center_arn(mut self, value: impl Into<String>) -> Self {
-        self.identity_center_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AssociateAccessGrantsIdentityCenterInput {
+    into account_id("AccountId"): String;
+    into identity_center_arn("IdentityCenterArn"): String;
+});
 
-impl IntoValue for AssociateAccessGrantsIdentityCenterRequest {
+impl IntoValue for AssociateAccessGrantsIdentityCenterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -484,28 +372,12 @@ pub struct AsyncErrorDetails {
     pub request_id: Option<String>,
 }
 
-impl AsyncErrorDetails {
-    /// Sets `Code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `Resource` (see [`Self::resource`]).
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.resource = Some(value.into());
-        self
-    }
-    /// Sets `RequestId` (see [`Self::request_id`]).
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AsyncErrorDetails {
+    into code("Code"): String;
+    into message("Message"): String;
+    into resource("Resource"): String;
+    into request_id("RequestId"): String;
+});
 
 impl FromValue for AsyncErrorDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -537,38 +409,14 @@ pub struct AsyncOperation {
     pub response_details: Option<crate::types::AsyncResponseDetails>,
 }
 
-impl AsyncOperation {
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `Operation` (see [`Self::operation`]).
-    pub fn operation(mut self, value: impl Into<crate::types::AsyncOperationName>) -> Self {
-        self.operation = Some(value.into());
-        self
-    }
-    /// Sets `RequestTokenARN` (see [`Self::request_token_arn`]).
-    pub fn request_token_arn(mut self, value: impl Into<String>) -> Self {
-        self.request_token_arn = Some(value.into());
-        self
-    }
-    /// Sets `RequestParameters` (see [`Self::request_parameters`]).
-    pub fn request_parameters(mut self, value: crate::types::AsyncRequestParameters) -> Self {
-        self.request_parameters = Some(value);
-        self
-    }
-    /// Sets `RequestStatus` (see [`Self::request_status`]).
-    pub fn request_status(mut self, value: impl Into<String>) -> Self {
-        self.request_status = Some(value.into());
-        self
-    }
-    /// Sets `ResponseDetails` (see [`Self::response_details`]).
-    pub fn response_details(mut self, value: crate::types::AsyncResponseDetails) -> Self {
-        self.response_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AsyncOperation {
+    value creation_time("CreationTime"): myaws_core::DateTime;
+    into operation("Operation"): crate::types::AsyncOperationName;
+    into request_token_arn("RequestTokenARN"): String;
+    value request_parameters("RequestParameters"): crate::types::AsyncRequestParameters;
+    into request_status("RequestStatus"): String;
+    value response_details("ResponseDetails"): crate::types::AsyncResponseDetails;
+});
 
 impl FromValue for AsyncOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -683,32 +531,11 @@ pub struct AsyncRequestParameters {
         Option<crate::types::PutMultiRegionAccessPointPolicyInput>,
 }
 
-impl AsyncRequestParameters {
-    /// Sets `CreateMultiRegionAccessPointRequest` (see [`Self::create_multi_region_access_point_request`]).
-    pub fn create_multi_region_access_point_request(
-        mut self,
-        value: crate::types::CreateMultiRegionAccessPointInput,
-    ) -> Self {
-        self.create_multi_region_access_point_request = Some(value);
-        self
-    }
-    /// Sets `DeleteMultiRegionAccessPointRequest` (see [`Self::delete_multi_region_access_point_request`]).
-    pub fn delete_multi_region_access_point_request(
-        mut self,
-        value: crate::types::DeleteMultiRegionAccessPointInput,
-    ) -> Self {
-        self.delete_multi_region_access_point_request = Some(value);
-        self
-    }
-    /// Sets `PutMultiRegionAccessPointPolicyRequest` (see [`Self::put_multi_region_access_point_policy_request`]).
-    pub fn put_multi_region_access_point_policy_request(
-        mut self,
-        value: crate::types::PutMultiRegionAccessPointPolicyInput,
-    ) -> Self {
-        self.put_multi_region_access_point_policy_request = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AsyncRequestParameters {
+    value create_multi_region_access_point_request("CreateMultiRegionAccessPointRequest"): crate::types::CreateMultiRegionAccessPointInput;
+    value delete_multi_region_access_point_request("DeleteMultiRegionAccessPointRequest"): crate::types::DeleteMultiRegionAccessPointInput;
+    value put_multi_region_access_point_policy_request("PutMultiRegionAccessPointPolicyRequest"): crate::types::PutMultiRegionAccessPointPolicyInput;
+});
 
 impl FromValue for AsyncRequestParameters {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -735,21 +562,10 @@ pub struct AsyncResponseDetails {
     pub error_details: Option<crate::types::AsyncErrorDetails>,
 }
 
-impl AsyncResponseDetails {
-    /// Sets `MultiRegionAccessPointDetails` (see [`Self::multi_region_access_point_details`]).
-    pub fn multi_region_access_point_details(
-        mut self,
-        value: crate::types::MultiRegionAccessPointsAsyncResponse,
-    ) -> Self {
-        self.multi_region_access_point_details = Some(value);
-        self
-    }
-    /// Sets `ErrorDetails` (see [`Self::error_details`]).
-    pub fn error_details(mut self, value: crate::types::AsyncErrorDetails) -> Self {
-        self.error_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AsyncResponseDetails {
+    value multi_region_access_point_details("MultiRegionAccessPointDetails"): crate::types::MultiRegionAccessPointsAsyncResponse;
+    value error_details("ErrorDetails"): crate::types::AsyncErrorDetails;
+});
 
 impl FromValue for AsyncResponseDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -773,18 +589,10 @@ pub struct AwsLambdaTransformation {
     pub function_payload: Option<String>,
 }
 
-impl AwsLambdaTransformation {
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `FunctionPayload` (see [`Self::function_payload`]).
-    pub fn function_payload(mut self, value: impl Into<String>) -> Self {
-        self.function_payload = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AwsLambdaTransformation {
+    into function_arn("FunctionArn"): String;
+    into function_payload("FunctionPayload"): String;
+});
 
 impl IntoValue for AwsLambdaTransformation {
     fn into_value(self) -> Value {
@@ -813,13 +621,9 @@ pub struct BadRequestException {
     pub message: Option<String>,
 }
 
-impl BadRequestException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BadRequestException {
+    into message("Message"): String;
+});
 
 impl FromValue for BadRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -963,50 +767,14 @@ pub struct BucketLevel {
     pub advanced_performance_metrics: Option<crate::types::AdvancedPerformanceMetrics>,
 }
 
-impl BucketLevel {
-    /// Sets `ActivityMetrics` (see [`Self::activity_metrics`]).
-    pub fn activity_metrics(mut self, value: crate::types::ActivityMetrics) -> Self {
-        self.activity_metrics = Some(value);
-        self
-    }
-    /// Sets `PrefixLevel` (see [`Self::prefix_level`]).
-    pub fn prefix_level(mut self, value: crate::types::PrefixLevel) -> Self {
-        self.prefix_level = Some(value);
-        self
-    }
-    /// Sets `AdvancedCostOptimizationMetrics` (see [`Self::advanced_cost_optimization_metrics`]).
-    pub fn advanced_cost_optimization_metrics(
-        mut self,
-        value: crate::types::AdvancedCostOptimizationMetrics,
-    ) -> Self {
-        self.advanced_cost_optimization_metrics = Some(value);
-        self
-    }
-    /// Sets `AdvancedDataProtectionMetrics` (see [`Self::advanced_data_protection_metrics`]).
-    pub fn advanced_data_protection_metrics(
-        mut self,
-        value: crate::types::AdvancedDataProtectionMetrics,
-    ) -> Self {
-        self.advanced_data_protection_metrics = Some(value);
-        self
-    }
-    /// Sets `DetailedStatusCodesMetrics` (see [`Self::detailed_status_codes_metrics`]).
-    pub fn detailed_status_codes_metrics(
-        mut self,
-        value: crate::types::DetailedStatusCodesMetrics,
-    ) -> Self {
-        self.detailed_status_codes_metrics = Some(value);
-        self
-    }
-    /// Sets `AdvancedPerformanceMetrics` (see [`Self::advanced_performance_metrics`]).
-    pub fn advanced_performance_metrics(
-        mut self,
-        value: crate::types::AdvancedPerformanceMetrics,
-    ) -> Self {
-        self.advanced_performance_metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BucketLevel {
+    value activity_metrics("ActivityMetrics"): crate::types::ActivityMetrics;
+    value prefix_level("PrefixLevel"): crate::types::PrefixLevel;
+    value advanced_cost_optimization_metrics("AdvancedCostOptimizationMetrics"): crate::types::AdvancedCostOptimizationMetrics;
+    value advanced_data_protection_metrics("AdvancedDataProtectionMetrics"): crate::types::AdvancedDataProtectionMetrics;
+    value detailed_status_codes_metrics("DetailedStatusCodesMetrics"): crate::types::DetailedStatusCodesMetrics;
+    value advanced_performance_metrics("AdvancedPerformanceMetrics"): crate::types::AdvancedPerformanceMetrics;
+});
 
 impl IntoValue for BucketLevel {
     fn into_value(self) -> Value {
@@ -1247,13 +1015,9 @@ pub struct CloudWatchMetrics {
     pub is_enabled: Option<bool>,
 }
 
-impl CloudWatchMetrics {
-    /// Sets `IsEnabled` (see [`Self::is_enabled`]).
-    pub fn is_enabled(mut self, value: bool) -> Self {
-        self.is_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CloudWatchMetrics {
+    value is_enabled("IsEnabled"): bool;
+});
 
 impl IntoValue for CloudWatchMetrics {
     fn into_value(self) -> Value {
@@ -1468,7 +1232,7 @@ impl FromValue for ComputeObjectChecksumType {
 /// The `CreateAccessGrantRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccessGrantRequest {
+pub struct CreateAccessGrantInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -1502,53 +1266,18 @@ pub struct CreateAccessGrantRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateAccessGrantRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationId` (see [`Self::access_grants_location_id`]).
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationConfiguration` (see [`Self::access_grants_location_configuration`]).
-    pub fn access_grants_location_configuration(
-        mut self,
-        value: crate::types::AccessGrantsLocationConfiguration,
-    ) -> Self {
-        self.access_grants_location_configuration = Some(value);
-        self
-    }
-    /// Sets `Grantee` (see [`Self::grantee`]).
-    pub fn grantee(mut self, value: crate::types::Grantee) -> Self {
-        self.grantee = Some(value);
-        self
-    }
-    /// Sets `Permission` (see [`Self::permission`]).
-    pub fn permission(mut self, value: impl Into<crate::types::Permission>) -> Self {
-        self.permission = Some(value.into());
-        self
-    }
-    /// Sets `ApplicationArn` (see [`Self::application_arn`]).
-    pub fn application_arn(mut self, value: impl Into<String>) -> Self {
-        self.application_arn = Some(value.into());
-        self
-    }
-    /// Sets `S3PrefixType` (see [`Self::s3_prefix_type`]).
-    pub fn s3_prefix_type(mut self, value: impl Into<crate::types::S3PrefixType>) -> Self {
-        self.s3_prefix_type = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateAccessGrantInput {
+    into account_id("AccountId"): String;
+    into access_grants_location_id("AccessGrantsLocationId"): String;
+    value access_grants_location_configuration("AccessGrantsLocationConfiguration"): crate::types::AccessGrantsLocationConfiguration;
+    value grantee("Grantee"): crate::types::Grantee;
+    into permission("Permission"): crate::types::Permission;
+    into application_arn("ApplicationArn"): String;
+    into s3_prefix_type("S3PrefixType"): crate::types::S3PrefixType;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateAccessGrantRequest {
+impl IntoValue for CreateAccessGrantInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -1566,7 +1295,7 @@ impl IntoValue for CreateAccessGrantRequest {
 /// The `CreateAccessGrantResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccessGrantResult {
+pub struct CreateAccessGrantOutput {
     /// The date and time when you created the access grant.
     pub created_at: Option<myaws_core::DateTime>,
     /// The ID of the access grant. S3 Access Grants auto-generates this ID when you create the access grant.
@@ -1594,58 +1323,19 @@ pub struct CreateAccessGrantResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateAccessGrantResult {
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `AccessGrantId` (see [`Self::access_grant_id`]).
-    pub fn access_grant_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grant_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantArn` (see [`Self::access_grant_arn`]).
-    pub fn access_grant_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_grant_arn = Some(value.into());
-        self
-    }
-    /// Sets `Grantee` (see [`Self::grantee`]).
-    pub fn grantee(mut self, value: crate::types::Grantee) -> Self {
-        self.grantee = Some(value);
-        self
-    }
-    /// Sets `AccessGrantsLocationId` (see [`Self::access_grants_location_id`]).
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationConfiguration` (see [`Self::access_grants_location_configuration`]).
-    pub fn access_grants_location_configuration(
-        mut self,
-        value: crate::types::AccessGrantsLocationConfiguration,
-    ) -> Self {
-        self.access_grants_location_configuration = Some(value);
-        self
-    }
-    /// Sets `Permission` (see [`Self::permission`]).
-    pub fn permission(mut self, value: impl Into<crate::types::Permission>) -> Self {
-        self.permission = Some(value.into());
-        self
-    }
-    /// Sets `ApplicationArn` (see [`Self::application_arn`]).
-    pub fn application_arn(mut self, value: impl Into<String>) -> Self {
-        self.application_arn = Some(value.into());
-        self
-    }
-    /// Sets `GrantScope` (see [`Self::grant_scope`]).
-    pub fn grant_scope(mut self, value: impl Into<String>) -> Self {
-        self.grant_scope = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateAccessGrantOutput {
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    into access_grant_id("AccessGrantId"): String;
+    into access_grant_arn("AccessGrantArn"): String;
+    value grantee("Grantee"): crate::types::Grantee;
+    into access_grants_location_id("AccessGrantsLocationId"): String;
+    value access_grants_location_configuration("AccessGrantsLocationConfiguration"): crate::types::AccessGrantsLocationConfiguration;
+    into permission("Permission"): crate::types::Permission;
+    into application_arn("ApplicationArn"): String;
+    into grant_scope("GrantScope"): String;
+});
 
-impl FromValue for CreateAccessGrantResult {
+impl FromValue for CreateAccessGrantOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1665,7 +1355,7 @@ impl FromValue for CreateAccessGrantResult {
 /// The `CreateAccessGrantsInstanceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccessGrantsInstanceRequest {
+pub struct CreateAccessGrantsInstanceInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -1676,25 +1366,13 @@ pub struct CreateAccessGrantsInstanceRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateAccessGrantsInstanceRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityCenterArn` (see [`Self::identity_center_arn`]).
-    pub fn identity_center_arn(mut self, value: impl Into<String>) -> Self {
-        self.identity_center_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateAccessGrantsInstanceInput {
+    into account_id("AccountId"): String;
+    into identity_center_arn("IdentityCenterArn"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateAccessGrantsInstanceRequest {
+impl IntoValue for CreateAccessGrantsInstanceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -1707,7 +1385,7 @@ impl IntoValue for CreateAccessGrantsInstanceRequest {
 /// The `CreateAccessGrantsInstanceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccessGrantsInstanceResult {
+pub struct CreateAccessGrantsInstanceOutput {
     /// The date and time when you created the S3 Access Grants instance.
     pub created_at: Option<myaws_core::DateTime>,
     /// The ID of the S3 Access Grants instance. The ID is `default`. You can have one S3 Access Grants instance per Region per account.
@@ -1724,40 +1402,16 @@ pub struct CreateAccessGrantsInstanceResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateAccessGrantsInstanceResult {
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `AccessGrantsInstanceId` (see [`Self::access_grants_instance_id`]).
-    pub fn access_grants_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_instance_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsInstanceArn` (see [`Self::access_grants_instance_arn`]).
-    pub fn access_grants_instance_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_instance_arn = Some(value.into());
-        self
-    }
-    /// Sets `IdentityCenterArn` (see [`Self::identity_center_arn`]).
-    pub fn identity_center_arn(mut self, value: impl Into<String>) -> Self {
-        self.identity_center_arn = Some(value.into());
-        self
-    }
-    /// Sets `IdentityCenterInstanceArn` (see [`Self::identity_center_instance_arn`]).
-    pub fn identity_center_instance_arn(mut self, value: impl Into<String>) -> Self {
-        self.identity_center_instance_arn = Some(value.into());
-        self
-    }
-    /// Sets `IdentityCenterApplicationArn` (see [`Self::identity_center_application_arn`]).
-    pub fn identity_center_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.identity_center_application_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateAccessGrantsInstanceOutput {
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    into access_grants_instance_id("AccessGrantsInstanceId"): String;
+    into access_grants_instance_arn("AccessGrantsInstanceArn"): String;
+    into identity_center_arn("IdentityCenterArn"): String;
+    into identity_center_instance_arn("IdentityCenterInstanceArn"): String;
+    into identity_center_application_arn("IdentityCenterApplicationArn"): String;
+});
 
-impl FromValue for CreateAccessGrantsInstanceResult {
+impl FromValue for CreateAccessGrantsInstanceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1774,7 +1428,7 @@ impl FromValue for CreateAccessGrantsInstanceResult {
 /// The `CreateAccessGrantsLocationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccessGrantsLocationRequest {
+pub struct CreateAccessGrantsLocationInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -1791,30 +1445,14 @@ pub struct CreateAccessGrantsLocationRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateAccessGrantsLocationRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `LocationScope` (see [`Self::location_scope`]).
-    pub fn location_scope(mut self, value: impl Into<String>) -> Self {
-        self.location_scope = Some(value.into());
-        self
-    }
-    /// Sets `IAMRoleArn` (see [`Self::iam_role_arn`]).
-    pub fn iam_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateAccessGrantsLocationInput {
+    into account_id("AccountId"): String;
+    into location_scope("LocationScope"): String;
+    into iam_role_arn("IAMRoleArn"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateAccessGrantsLocationRequest {
+impl IntoValue for CreateAccessGrantsLocationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -1828,7 +1466,7 @@ impl IntoValue for CreateAccessGrantsLocationRequest {
 /// The `CreateAccessGrantsLocationResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccessGrantsLocationResult {
+pub struct CreateAccessGrantsLocationOutput {
     /// The date and time when you registered the location.
     pub created_at: Option<myaws_core::DateTime>,
     /// The ID of the registered location to which you are granting access. S3 Access Grants assigns this ID when you register the location. S3 Access Grants assigns the ID `default` to the default location `s3://` and assigns an auto-generated ID to other locations that you register.
@@ -1843,35 +1481,15 @@ pub struct CreateAccessGrantsLocationResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateAccessGrantsLocationResult {
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `AccessGrantsLocationId` (see [`Self::access_grants_location_id`]).
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationArn` (see [`Self::access_grants_location_arn`]).
-    pub fn access_grants_location_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_arn = Some(value.into());
-        self
-    }
-    /// Sets `LocationScope` (see [`Self::location_scope`]).
-    pub fn location_scope(mut self, value: impl Into<String>) -> Self {
-        self.location_scope = Some(value.into());
-        self
-    }
-    /// Sets `IAMRoleArn` (see [`Self::iam_role_arn`]).
-    pub fn iam_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateAccessGrantsLocationOutput {
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    into access_grants_location_id("AccessGrantsLocationId"): String;
+    into access_grants_location_arn("AccessGrantsLocationArn"): String;
+    into location_scope("LocationScope"): String;
+    into iam_role_arn("IAMRoleArn"): String;
+});
 
-impl FromValue for CreateAccessGrantsLocationResult {
+impl FromValue for CreateAccessGrantsLocationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1887,7 +1505,7 @@ impl FromValue for CreateAccessGrantsLocationResult {
 /// The `CreateAccessPointForObjectLambdaRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccessPointForObjectLambdaRequest {
+pub struct CreateAccessPointForObjectLambdaInput {
     /// The Amazon Web Services account ID for owner of the specified Object Lambda Access Point.
     ///
     /// Required.
@@ -1902,25 +1520,13 @@ pub struct CreateAccessPointForObjectLambdaRequest {
     pub configuration: Option<crate::types::ObjectLambdaConfiguration>,
 }
 
-impl CreateAccessPointForObjectLambdaRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Configuration` (see [`Self::configuration`]).
-    pub fn configuration(mut self, value: crate::types::ObjectLambdaConfiguration) -> Self {
-        self.configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateAccessPointForObjectLambdaInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+    value configuration("Configuration"): crate::types::ObjectLambdaConfiguration;
+});
 
-impl IntoValue for CreateAccessPointForObjectLambdaRequest {
+impl IntoValue for CreateAccessPointForObjectLambdaInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -1933,7 +1539,7 @@ impl IntoValue for CreateAccessPointForObjectLambdaRequest {
 /// The `CreateAccessPointForObjectLambdaResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccessPointForObjectLambdaResult {
+pub struct CreateAccessPointForObjectLambdaOutput {
     /// Specifies the ARN for the Object Lambda Access Point.
     pub object_lambda_access_point_arn: Option<String>,
     /// The alias of the Object Lambda Access Point.
@@ -1942,20 +1548,12 @@ pub struct CreateAccessPointForObjectLambdaResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateAccessPointForObjectLambdaResult {
-    /// Sets `ObjectLambdaAccessPointArn` (see [`Self::object_lambda_access_point_arn`]).
-    pub fn object_lambda_access_point_arn(mut self, value: impl Into<String>) -> Self {
-        self.object_lambda_access_point_arn = Some(value.into());
-        self
-    }
-    /// Sets `Alias` (see [`Self::alias`]).
-    pub fn alias(mut self, value: crate::types::ObjectLambdaAccessPointAlias) -> Self {
-        self.alias = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateAccessPointForObjectLambdaOutput {
+    into object_lambda_access_point_arn("ObjectLambdaAccessPointArn"): String;
+    value alias("Alias"): crate::types::ObjectLambdaAccessPointAlias;
+});
 
-impl FromValue for CreateAccessPointForObjectLambdaResult {
+impl FromValue for CreateAccessPointForObjectLambdaOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1968,7 +1566,7 @@ impl FromValue for CreateAccessPointForObjectLambdaResult {
 /// The `CreateAccessPointRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccessPointRequest {
+pub struct CreateAccessPointInput {
     /// The Amazon Web Services account ID for the account that owns the specified access point.
     ///
     /// Required.
@@ -2005,53 +1603,18 @@ pub struct CreateAccessPointRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateAccessPointRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `VpcConfiguration` (see [`Self::vpc_configuration`]).
-    pub fn vpc_configuration(mut self, value: crate::types::VpcConfiguration) -> Self {
-        self.vpc_configuration = Some(value);
-        self
-    }
-    /// Sets `PublicAccessBlockConfiguration` (see [`Self::public_access_block_configuration`]).
-    pub fn public_access_block_configuration(
-        mut self,
-        value: crate::types::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.public_access_block_configuration = Some(value);
-        self
-    }
-    /// Sets `BucketAccountId` (see [`Self::bucket_account_id`]).
-    pub fn bucket_account_id(mut self, value: impl Into<String>) -> Self {
-        self.bucket_account_id = Some(value.into());
-        self
-    }
-    /// Sets `Scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: crate::types::Scope) -> Self {
-        self.scope = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateAccessPointInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+    into bucket("Bucket"): String;
+    value vpc_configuration("VpcConfiguration"): crate::types::VpcConfiguration;
+    value public_access_block_configuration("PublicAccessBlockConfiguration"): crate::types::PublicAccessBlockConfiguration;
+    into bucket_account_id("BucketAccountId"): String;
+    value scope("Scope"): crate::types::Scope;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateAccessPointRequest {
+impl IntoValue for CreateAccessPointInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -2069,7 +1632,7 @@ impl IntoValue for CreateAccessPointRequest {
 /// The `CreateAccessPointResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateAccessPointResult {
+pub struct CreateAccessPointOutput {
     /// The ARN of the access point.
     ///
     /// This is only supported by Amazon S3 on Outposts.
@@ -2080,20 +1643,12 @@ pub struct CreateAccessPointResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateAccessPointResult {
-    /// Sets `AccessPointArn` (see [`Self::access_point_arn`]).
-    pub fn access_point_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_point_arn = Some(value.into());
-        self
-    }
-    /// Sets `Alias` (see [`Self::alias`]).
-    pub fn alias(mut self, value: impl Into<String>) -> Self {
-        self.alias = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateAccessPointOutput {
+    into access_point_arn("AccessPointArn"): String;
+    into alias("Alias"): String;
+});
 
-impl FromValue for CreateAccessPointResult {
+impl FromValue for CreateAccessPointOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2115,16 +1670,9 @@ pub struct CreateBucketConfiguration {
     pub location_constraint: Option<crate::types::BucketLocationConstraint>,
 }
 
-impl CreateBucketConfiguration {
-    /// Sets `LocationConstraint` (see [`Self::location_constraint`]).
-    pub fn location_constraint(
-        mut self,
-        value: impl Into<crate::types::BucketLocationConstraint>,
-    ) -> Self {
-        self.location_constraint = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateBucketConfiguration {
+    into location_constraint("LocationConstraint"): crate::types::BucketLocationConstraint;
+});
 
 impl IntoValue for CreateBucketConfiguration {
     fn into_value(self) -> Value {
@@ -2135,7 +1683,7 @@ impl IntoValue for CreateBucketConfiguration {
 /// The `CreateBucketRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateBucketRequest {
+pub struct CreateBucketInput {
     /// The canned ACL to apply to the bucket.
     ///
     /// This is not supported by Amazon S3 on Outposts buckets.
@@ -2178,63 +1726,20 @@ pub struct CreateBucketRequest {
     pub outpost_id: Option<String>,
 }
 
-impl CreateBucketRequest {
-    /// Sets `ACL` (see [`Self::acl`]).
-    pub fn acl(mut self, value: impl Into<crate::types::BucketCannedACL>) -> Self {
-        self.acl = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `CreateBucketConfiguration` (see [`Self::create_bucket_configuration`]).
-    pub fn create_bucket_configuration(
-        mut self,
-        value: crate::types::CreateBucketConfiguration,
-    ) -> Self {
-        self.create_bucket_configuration = Some(value);
-        self
-    }
-    /// Sets `GrantFullControl` (see [`Self::grant_full_control`]).
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.grant_full_control = Some(value.into());
-        self
-    }
-    /// Sets `GrantRead` (see [`Self::grant_read`]).
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.grant_read = Some(value.into());
-        self
-    }
-    /// Sets `GrantReadACP` (see [`Self::grant_read_acp`]).
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(value.into());
-        self
-    }
-    /// Sets `GrantWrite` (see [`Self::grant_write`]).
-    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
-        self.grant_write = Some(value.into());
-        self
-    }
-    /// Sets `GrantWriteACP` (see [`Self::grant_write_acp`]).
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockEnabledForBucket` (see [`Self::object_lock_enabled_for_bucket`]).
-    pub fn object_lock_enabled_for_bucket(mut self, value: bool) -> Self {
-        self.object_lock_enabled_for_bucket = Some(value);
-        self
-    }
-    /// Sets `OutpostId` (see [`Self::outpost_id`]).
-    pub fn outpost_id(mut self, value: impl Into<String>) -> Self {
-        self.outpost_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateBucketInput {
+    into acl("ACL"): crate::types::BucketCannedACL;
+    into bucket("Bucket"): String;
+    value create_bucket_configuration("CreateBucketConfiguration"): crate::types::CreateBucketConfiguration;
+    into grant_full_control("GrantFullControl"): String;
+    into grant_read("GrantRead"): String;
+    into grant_read_acp("GrantReadACP"): String;
+    into grant_write("GrantWrite"): String;
+    into grant_write_acp("GrantWriteACP"): String;
+    value object_lock_enabled_for_bucket("ObjectLockEnabledForBucket"): bool;
+    into outpost_id("OutpostId"): String;
+});
 
-impl IntoValue for CreateBucketRequest {
+impl IntoValue for CreateBucketInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.acl.into_value(),
@@ -2254,7 +1759,7 @@ impl IntoValue for CreateBucketRequest {
 /// The `CreateBucketResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateBucketResult {
+pub struct CreateBucketOutput {
     /// The location of the bucket.
     pub location: Option<String>,
     /// The Amazon Resource Name (ARN) of the bucket.
@@ -2267,20 +1772,12 @@ pub struct CreateBucketResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateBucketResult {
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-    /// Sets `BucketArn` (see [`Self::bucket_arn`]).
-    pub fn bucket_arn(mut self, value: impl Into<String>) -> Self {
-        self.bucket_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateBucketOutput {
+    into location("Location"): String;
+    into bucket_arn("BucketArn"): String;
+});
 
-impl FromValue for CreateBucketResult {
+impl FromValue for CreateBucketOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2293,7 +1790,7 @@ impl FromValue for CreateBucketResult {
 /// The `CreateJobRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateJobRequest {
+pub struct CreateJobInput {
     /// The Amazon Web Services account ID that creates the job.
     ///
     /// Required.
@@ -2330,65 +1827,21 @@ pub struct CreateJobRequest {
     pub manifest_generator: Option<crate::types::JobManifestGenerator>,
 }
 
-impl CreateJobRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `ConfirmationRequired` (see [`Self::confirmation_required`]).
-    pub fn confirmation_required(mut self, value: bool) -> Self {
-        self.confirmation_required = Some(value);
-        self
-    }
-    /// Sets `Operation` (see [`Self::operation`]).
-    pub fn operation(mut self, value: crate::types::JobOperation) -> Self {
-        self.operation = Some(value);
-        self
-    }
-    /// Sets `Report` (see [`Self::report`]).
-    pub fn report(mut self, value: crate::types::JobReport) -> Self {
-        self.report = Some(value);
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `Manifest` (see [`Self::manifest`]).
-    pub fn manifest(mut self, value: crate::types::JobManifest) -> Self {
-        self.manifest = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Priority` (see [`Self::priority`]).
-    pub fn priority(mut self, value: i32) -> Self {
-        self.priority = Some(value);
-        self
-    }
-    /// Sets `RoleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::S3Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `ManifestGenerator` (see [`Self::manifest_generator`]).
-    pub fn manifest_generator(mut self, value: crate::types::JobManifestGenerator) -> Self {
-        self.manifest_generator = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateJobInput {
+    into account_id("AccountId"): String;
+    value confirmation_required("ConfirmationRequired"): bool;
+    value operation("Operation"): crate::types::JobOperation;
+    value report("Report"): crate::types::JobReport;
+    into client_request_token("ClientRequestToken"): String;
+    value manifest("Manifest"): crate::types::JobManifest;
+    into description("Description"): String;
+    value priority("Priority"): i32;
+    into role_arn("RoleArn"): String;
+    list tags("Tags"): crate::types::S3Tag, push_tags;
+    value manifest_generator("ManifestGenerator"): crate::types::JobManifestGenerator;
+});
 
-impl IntoValue for CreateJobRequest {
+impl IntoValue for CreateJobInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -2409,22 +1862,18 @@ impl IntoValue for CreateJobRequest {
 /// The `CreateJobResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateJobResult {
+pub struct CreateJobOutput {
     /// The ID for this job. Amazon S3 generates this ID automatically and returns it after a successful `Create Job` request.
     pub job_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateJobResult {
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateJobOutput {
+    into job_id("JobId"): String;
+});
 
-impl FromValue for CreateJobResult {
+impl FromValue for CreateJobOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2449,26 +1898,11 @@ pub struct CreateMultiRegionAccessPointInput {
     pub regions: Option<Vec<crate::types::Region>>,
 }
 
-impl CreateMultiRegionAccessPointInput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `PublicAccessBlock` (see [`Self::public_access_block`]).
-    pub fn public_access_block(
-        mut self,
-        value: crate::types::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.public_access_block = Some(value);
-        self
-    }
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(mut self, value: Vec<crate::types::Region>) -> Self {
-        self.regions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateMultiRegionAccessPointInput {
+    into name("Name"): String;
+    value public_access_block("PublicAccessBlock"): crate::types::PublicAccessBlockConfiguration;
+    list regions("Regions"): crate::types::Region, push_regions;
+});
 
 impl IntoValue for CreateMultiRegionAccessPointInput {
     fn into_value(self) -> Value {
@@ -2491,6 +1925,29 @@ impl FromValue for CreateMultiRegionAccessPointInput {
     }
 }
 
+/// The `CreateMultiRegionAccessPointResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateMultiRegionAccessPointOutput {
+    /// The request token associated with the request. You can use this token with [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html) to determine the status of asynchronous requests.
+    pub request_token_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(CreateMultiRegionAccessPointOutput {
+    into request_token_arn("RequestTokenARN"): String;
+});
+
+impl FromValue for CreateMultiRegionAccessPointOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.request_token_arn = r.next("RequestTokenARN")?;
+        Ok(out)
+    }
+}
+
 /// The `CreateMultiRegionAccessPointRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2509,23 +1966,11 @@ pub struct CreateMultiRegionAccessPointRequest {
     pub details: Option<crate::types::CreateMultiRegionAccessPointInput>,
 }
 
-impl CreateMultiRegionAccessPointRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `ClientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets `Details` (see [`Self::details`]).
-    pub fn details(mut self, value: crate::types::CreateMultiRegionAccessPointInput) -> Self {
-        self.details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateMultiRegionAccessPointRequest {
+    into account_id("AccountId"): String;
+    into client_token("ClientToken"): String;
+    value details("Details"): crate::types::CreateMultiRegionAccessPointInput;
+});
 
 impl IntoValue for CreateMultiRegionAccessPointRequest {
     fn into_value(self) -> Value {
@@ -2537,37 +1982,10 @@ impl IntoValue for CreateMultiRegionAccessPointRequest {
     }
 }
 
-/// The `CreateMultiRegionAccessPointResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateMultiRegionAccessPointResult {
-    /// The request token associated with the request. You can use this token with [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html) to determine the status of asynchronous requests.
-    pub request_token_arn: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl CreateMultiRegionAccessPointResult {
-    /// Sets `RequestTokenARN` (see [`Self::request_token_arn`]).
-    pub fn request_token_arn(mut self, value: impl Into<String>) -> Self {
-        self.request_token_arn = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for CreateMultiRegionAccessPointResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.request_token_arn = r.next("RequestTokenARN")?;
-        Ok(out)
-    }
-}
-
 /// The `CreateStorageLensGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateStorageLensGroupRequest {
+pub struct CreateStorageLensGroupInput {
     /// The Amazon Web Services account ID that the Storage Lens group is created from and associated with.
     ///
     /// Required.
@@ -2580,25 +1998,13 @@ pub struct CreateStorageLensGroupRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl CreateStorageLensGroupRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `StorageLensGroup` (see [`Self::storage_lens_group`]).
-    pub fn storage_lens_group(mut self, value: crate::types::StorageLensGroup) -> Self {
-        self.storage_lens_group = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateStorageLensGroupInput {
+    into account_id("AccountId"): String;
+    value storage_lens_group("StorageLensGroup"): crate::types::StorageLensGroup;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for CreateStorageLensGroupRequest {
+impl IntoValue for CreateStorageLensGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -2648,28 +2054,12 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-impl Credentials {
-    /// Sets `AccessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SecretAccessKey` (see [`Self::secret_access_key`]).
-    pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
-        self.secret_access_key = Some(value.into());
-        self
-    }
-    /// Sets `SessionToken` (see [`Self::session_token`]).
-    pub fn session_token(mut self, value: impl Into<String>) -> Self {
-        self.session_token = Some(value.into());
-        self
-    }
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: myaws_core::DateTime) -> Self {
-        self.expiration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Credentials {
+    into access_key_id("AccessKeyId"): String;
+    into secret_access_key("SecretAccessKey"): String;
+    into session_token("SessionToken"): String;
+    value expiration("Expiration"): myaws_core::DateTime;
+});
 
 impl FromValue for Credentials {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2691,13 +2081,9 @@ pub struct DSSEKMSFilter {
     pub kms_key_arn: Option<String>,
 }
 
-impl DSSEKMSFilter {
-    /// Sets `KmsKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DSSEKMSFilter {
+    into kms_key_arn("KmsKeyArn"): String;
+});
 
 impl IntoValue for DSSEKMSFilter {
     fn into_value(self) -> Value {
@@ -2717,7 +2103,7 @@ impl FromValue for DSSEKMSFilter {
 /// The `DeleteAccessGrantRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAccessGrantRequest {
+pub struct DeleteAccessGrantInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -2728,20 +2114,12 @@ pub struct DeleteAccessGrantRequest {
     pub access_grant_id: Option<String>,
 }
 
-impl DeleteAccessGrantRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantId` (see [`Self::access_grant_id`]).
-    pub fn access_grant_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grant_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAccessGrantInput {
+    into account_id("AccountId"): String;
+    into access_grant_id("AccessGrantId"): String;
+});
 
-impl IntoValue for DeleteAccessGrantRequest {
+impl IntoValue for DeleteAccessGrantInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -2753,22 +2131,18 @@ impl IntoValue for DeleteAccessGrantRequest {
 /// The `DeleteAccessGrantsInstanceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAccessGrantsInstanceRequest {
+pub struct DeleteAccessGrantsInstanceInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
     pub account_id: Option<String>,
 }
 
-impl DeleteAccessGrantsInstanceRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAccessGrantsInstanceInput {
+    into account_id("AccountId"): String;
+});
 
-impl IntoValue for DeleteAccessGrantsInstanceRequest {
+impl IntoValue for DeleteAccessGrantsInstanceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value()])
     }
@@ -2777,22 +2151,18 @@ impl IntoValue for DeleteAccessGrantsInstanceRequest {
 /// The `DeleteAccessGrantsInstanceResourcePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAccessGrantsInstanceResourcePolicyRequest {
+pub struct DeleteAccessGrantsInstanceResourcePolicyInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
     pub account_id: Option<String>,
 }
 
-impl DeleteAccessGrantsInstanceResourcePolicyRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAccessGrantsInstanceResourcePolicyInput {
+    into account_id("AccountId"): String;
+});
 
-impl IntoValue for DeleteAccessGrantsInstanceResourcePolicyRequest {
+impl IntoValue for DeleteAccessGrantsInstanceResourcePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value()])
     }
@@ -2801,7 +2171,7 @@ impl IntoValue for DeleteAccessGrantsInstanceResourcePolicyRequest {
 /// The `DeleteAccessGrantsLocationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAccessGrantsLocationRequest {
+pub struct DeleteAccessGrantsLocationInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -2812,20 +2182,12 @@ pub struct DeleteAccessGrantsLocationRequest {
     pub access_grants_location_id: Option<String>,
 }
 
-impl DeleteAccessGrantsLocationRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationId` (see [`Self::access_grants_location_id`]).
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAccessGrantsLocationInput {
+    into account_id("AccountId"): String;
+    into access_grants_location_id("AccessGrantsLocationId"): String;
+});
 
-impl IntoValue for DeleteAccessGrantsLocationRequest {
+impl IntoValue for DeleteAccessGrantsLocationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -2837,7 +2199,7 @@ impl IntoValue for DeleteAccessGrantsLocationRequest {
 /// The `DeleteAccessPointForObjectLambdaRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAccessPointForObjectLambdaRequest {
+pub struct DeleteAccessPointForObjectLambdaInput {
     /// The account ID for the account that owns the specified Object Lambda Access Point.
     ///
     /// Required.
@@ -2848,90 +2210,12 @@ pub struct DeleteAccessPointForObjectLambdaRequest {
     pub name: Option<String>,
 }
 
-impl DeleteAccessPointForObjectLambdaRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAccessPointForObjectLambdaInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for DeleteAccessPointForObjectLambdaRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
-    }
-}
-
-/// The `DeleteAccessPointPolicyForObjectLambdaRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteAccessPointPolicyForObjectLambdaRequest {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// The name of the Object Lambda Access Point you want to delete the policy for.
-    ///
-    /// Required.
-    pub name: Option<String>,
-}
-
-impl DeleteAccessPointPolicyForObjectLambdaRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DeleteAccessPointPolicyForObjectLambdaRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
-    }
-}
-
-/// The `DeleteAccessPointPolicyRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteAccessPointPolicyRequest {
-    /// The account ID for the account that owns the specified access point.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// The name of the access point whose policy you want to delete.
-    ///
-    /// For using this parameter with Amazon S3 on Outposts with the REST API, you must specify the name and the x-amz-outpost-id as well.
-    ///
-    /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the access point accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/accesspoint/&lt;my-accesspoint-name&gt;`. For example, to access the access point `reports-ap` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/accesspoint/reports-ap`. The value must be URL encoded.
-    ///
-    /// Required.
-    pub name: Option<String>,
-}
-
-impl DeleteAccessPointPolicyRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DeleteAccessPointPolicyRequest {
+impl IntoValue for DeleteAccessPointForObjectLambdaInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
     }
@@ -2940,7 +2224,7 @@ impl IntoValue for DeleteAccessPointPolicyRequest {
 /// The `DeleteAccessPointRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAccessPointRequest {
+pub struct DeleteAccessPointInput {
     /// The Amazon Web Services account ID for the account that owns the specified access point.
     ///
     /// Required.
@@ -2955,20 +2239,66 @@ pub struct DeleteAccessPointRequest {
     pub name: Option<String>,
 }
 
-impl DeleteAccessPointRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
+myaws_core::setters!(DeleteAccessPointInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
+
+impl IntoValue for DeleteAccessPointInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
     }
 }
 
-impl IntoValue for DeleteAccessPointRequest {
+/// The `DeleteAccessPointPolicyForObjectLambdaRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessPointPolicyForObjectLambdaInput {
+    /// The account ID for the account that owns the specified Object Lambda Access Point.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// The name of the Object Lambda Access Point you want to delete the policy for.
+    ///
+    /// Required.
+    pub name: Option<String>,
+}
+
+myaws_core::setters!(DeleteAccessPointPolicyForObjectLambdaInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
+
+impl IntoValue for DeleteAccessPointPolicyForObjectLambdaInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
+    }
+}
+
+/// The `DeleteAccessPointPolicyRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessPointPolicyInput {
+    /// The account ID for the account that owns the specified access point.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// The name of the access point whose policy you want to delete.
+    ///
+    /// For using this parameter with Amazon S3 on Outposts with the REST API, you must specify the name and the x-amz-outpost-id as well.
+    ///
+    /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the access point accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/accesspoint/&lt;my-accesspoint-name&gt;`. For example, to access the access point `reports-ap` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/accesspoint/reports-ap`. The value must be URL encoded.
+    ///
+    /// Required.
+    pub name: Option<String>,
+}
+
+myaws_core::setters!(DeleteAccessPointPolicyInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
+
+impl IntoValue for DeleteAccessPointPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
     }
@@ -2977,7 +2307,7 @@ impl IntoValue for DeleteAccessPointRequest {
 /// The `DeleteAccessPointScopeRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteAccessPointScopeRequest {
+pub struct DeleteAccessPointScopeInput {
     /// The Amazon Web Services account ID that owns the access point with the scope that you want to delete.
     ///
     /// Required.
@@ -2988,140 +2318,21 @@ pub struct DeleteAccessPointScopeRequest {
     pub name: Option<String>,
 }
 
-impl DeleteAccessPointScopeRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteAccessPointScopeInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for DeleteAccessPointScopeRequest {
+impl IntoValue for DeleteAccessPointScopeInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
-    }
-}
-
-/// The `DeleteBucketLifecycleConfigurationRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteBucketLifecycleConfigurationRequest {
-    /// The account ID of the lifecycle configuration to delete.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// Specifies the bucket.
-    ///
-    /// For using this parameter with Amazon S3 on Outposts with the REST API, you must specify the name and the x-amz-outpost-id as well.
-    ///
-    /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the bucket accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/bucket/&lt;my-bucket-name&gt;`. For example, to access the bucket `reports` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/bucket/reports`. The value must be URL encoded.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-}
-
-impl DeleteBucketLifecycleConfigurationRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DeleteBucketLifecycleConfigurationRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
-    }
-}
-
-/// The `DeleteBucketPolicyRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteBucketPolicyRequest {
-    /// The account ID of the Outposts bucket.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// Specifies the bucket.
-    ///
-    /// For using this parameter with Amazon S3 on Outposts with the REST API, you must specify the name and the x-amz-outpost-id as well.
-    ///
-    /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the bucket accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/bucket/&lt;my-bucket-name&gt;`. For example, to access the bucket `reports` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/bucket/reports`. The value must be URL encoded.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-}
-
-impl DeleteBucketPolicyRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DeleteBucketPolicyRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
-    }
-}
-
-/// The `DeleteBucketReplicationRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteBucketReplicationRequest {
-    /// The Amazon Web Services account ID of the Outposts bucket to delete the replication configuration for.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// Specifies the S3 on Outposts bucket to delete the replication configuration for.
-    ///
-    /// For using this parameter with Amazon S3 on Outposts with the REST API, you must specify the name and the x-amz-outpost-id as well.
-    ///
-    /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the bucket accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/bucket/&lt;my-bucket-name&gt;`. For example, to access the bucket `reports` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/bucket/reports`. The value must be URL encoded.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-}
-
-impl DeleteBucketReplicationRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for DeleteBucketReplicationRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
     }
 }
 
 /// The `DeleteBucketRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketRequest {
+pub struct DeleteBucketInput {
     /// The account ID that owns the Outposts bucket.
     ///
     /// Required.
@@ -3136,20 +2347,99 @@ pub struct DeleteBucketRequest {
     pub bucket: Option<String>,
 }
 
-impl DeleteBucketRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
+myaws_core::setters!(DeleteBucketInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+});
+
+impl IntoValue for DeleteBucketInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
     }
 }
 
-impl IntoValue for DeleteBucketRequest {
+/// The `DeleteBucketLifecycleConfigurationRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketLifecycleConfigurationInput {
+    /// The account ID of the lifecycle configuration to delete.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// Specifies the bucket.
+    ///
+    /// For using this parameter with Amazon S3 on Outposts with the REST API, you must specify the name and the x-amz-outpost-id as well.
+    ///
+    /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the bucket accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/bucket/&lt;my-bucket-name&gt;`. For example, to access the bucket `reports` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/bucket/reports`. The value must be URL encoded.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+}
+
+myaws_core::setters!(DeleteBucketLifecycleConfigurationInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+});
+
+impl IntoValue for DeleteBucketLifecycleConfigurationInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
+    }
+}
+
+/// The `DeleteBucketPolicyRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketPolicyInput {
+    /// The account ID of the Outposts bucket.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// Specifies the bucket.
+    ///
+    /// For using this parameter with Amazon S3 on Outposts with the REST API, you must specify the name and the x-amz-outpost-id as well.
+    ///
+    /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the bucket accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/bucket/&lt;my-bucket-name&gt;`. For example, to access the bucket `reports` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/bucket/reports`. The value must be URL encoded.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+}
+
+myaws_core::setters!(DeleteBucketPolicyInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+});
+
+impl IntoValue for DeleteBucketPolicyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
+    }
+}
+
+/// The `DeleteBucketReplicationRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketReplicationInput {
+    /// The Amazon Web Services account ID of the Outposts bucket to delete the replication configuration for.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// Specifies the S3 on Outposts bucket to delete the replication configuration for.
+    ///
+    /// For using this parameter with Amazon S3 on Outposts with the REST API, you must specify the name and the x-amz-outpost-id as well.
+    ///
+    /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the bucket accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/bucket/&lt;my-bucket-name&gt;`. For example, to access the bucket `reports` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/bucket/reports`. The value must be URL encoded.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+}
+
+myaws_core::setters!(DeleteBucketReplicationInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+});
+
+impl IntoValue for DeleteBucketReplicationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
     }
@@ -3158,7 +2448,7 @@ impl IntoValue for DeleteBucketRequest {
 /// The `DeleteBucketTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteBucketTaggingRequest {
+pub struct DeleteBucketTaggingInput {
     /// The Amazon Web Services account ID of the Outposts bucket tag set to be removed.
     ///
     /// Required.
@@ -3173,20 +2463,12 @@ pub struct DeleteBucketTaggingRequest {
     pub bucket: Option<String>,
 }
 
-impl DeleteBucketTaggingRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteBucketTaggingInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+});
 
-impl IntoValue for DeleteBucketTaggingRequest {
+impl IntoValue for DeleteBucketTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
     }
@@ -3195,7 +2477,7 @@ impl IntoValue for DeleteBucketTaggingRequest {
 /// The `DeleteJobTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteJobTaggingRequest {
+pub struct DeleteJobTaggingInput {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
     ///
     /// Required.
@@ -3206,20 +2488,12 @@ pub struct DeleteJobTaggingRequest {
     pub job_id: Option<String>,
 }
 
-impl DeleteJobTaggingRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteJobTaggingInput {
+    into account_id("AccountId"): String;
+    into job_id("JobId"): String;
+});
 
-impl IntoValue for DeleteJobTaggingRequest {
+impl IntoValue for DeleteJobTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.job_id.into_value()])
     }
@@ -3228,12 +2502,12 @@ impl IntoValue for DeleteJobTaggingRequest {
 /// The `DeleteJobTaggingResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteJobTaggingResult {
+pub struct DeleteJobTaggingOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteJobTaggingResult {
+impl FromValue for DeleteJobTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -3252,13 +2526,9 @@ pub struct DeleteMarkerReplication {
     pub status: Option<crate::types::DeleteMarkerReplicationStatus>,
 }
 
-impl DeleteMarkerReplication {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::DeleteMarkerReplicationStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteMarkerReplication {
+    into status("Status"): crate::types::DeleteMarkerReplicationStatus;
+});
 
 impl IntoValue for DeleteMarkerReplication {
     fn into_value(self) -> Value {
@@ -3361,13 +2631,9 @@ pub struct DeleteMultiRegionAccessPointInput {
     pub name: Option<String>,
 }
 
-impl DeleteMultiRegionAccessPointInput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteMultiRegionAccessPointInput {
+    into name("Name"): String;
+});
 
 impl IntoValue for DeleteMultiRegionAccessPointInput {
     fn into_value(self) -> Value {
@@ -3380,6 +2646,29 @@ impl FromValue for DeleteMultiRegionAccessPointInput {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
         out.name = r.next("Name")?;
+        Ok(out)
+    }
+}
+
+/// The `DeleteMultiRegionAccessPointResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMultiRegionAccessPointOutput {
+    /// The request token associated with the request. You can use this token with [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html) to determine the status of asynchronous requests.
+    pub request_token_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DeleteMultiRegionAccessPointOutput {
+    into request_token_arn("RequestTokenARN"): String;
+});
+
+impl FromValue for DeleteMultiRegionAccessPointOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.request_token_arn = r.next("RequestTokenARN")?;
         Ok(out)
     }
 }
@@ -3402,23 +2691,11 @@ pub struct DeleteMultiRegionAccessPointRequest {
     pub details: Option<crate::types::DeleteMultiRegionAccessPointInput>,
 }
 
-impl DeleteMultiRegionAccessPointRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `ClientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets `Details` (see [`Self::details`]).
-    pub fn details(mut self, value: crate::types::DeleteMultiRegionAccessPointInput) -> Self {
-        self.details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteMultiRegionAccessPointRequest {
+    into account_id("AccountId"): String;
+    into client_token("ClientToken"): String;
+    value details("Details"): crate::types::DeleteMultiRegionAccessPointInput;
+});
 
 impl IntoValue for DeleteMultiRegionAccessPointRequest {
     fn into_value(self) -> Value {
@@ -3430,52 +2707,21 @@ impl IntoValue for DeleteMultiRegionAccessPointRequest {
     }
 }
 
-/// The `DeleteMultiRegionAccessPointResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteMultiRegionAccessPointResult {
-    /// The request token associated with the request. You can use this token with [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html) to determine the status of asynchronous requests.
-    pub request_token_arn: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DeleteMultiRegionAccessPointResult {
-    /// Sets `RequestTokenARN` (see [`Self::request_token_arn`]).
-    pub fn request_token_arn(mut self, value: impl Into<String>) -> Self {
-        self.request_token_arn = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for DeleteMultiRegionAccessPointResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.request_token_arn = r.next("RequestTokenARN")?;
-        Ok(out)
-    }
-}
-
 /// The `DeletePublicAccessBlockRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeletePublicAccessBlockRequest {
+pub struct DeletePublicAccessBlockInput {
     /// The account ID for the Amazon Web Services account whose `PublicAccessBlock` configuration you want to remove.
     ///
     /// Required.
     pub account_id: Option<String>,
 }
 
-impl DeletePublicAccessBlockRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeletePublicAccessBlockInput {
+    into account_id("AccountId"): String;
+});
 
-impl IntoValue for DeletePublicAccessBlockRequest {
+impl IntoValue for DeletePublicAccessBlockInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value()])
     }
@@ -3484,7 +2730,7 @@ impl IntoValue for DeletePublicAccessBlockRequest {
 /// The `DeleteStorageLensConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteStorageLensConfigurationRequest {
+pub struct DeleteStorageLensConfigurationInput {
     /// The ID of the S3 Storage Lens configuration.
     ///
     /// Required.
@@ -3495,20 +2741,12 @@ pub struct DeleteStorageLensConfigurationRequest {
     pub account_id: Option<String>,
 }
 
-impl DeleteStorageLensConfigurationRequest {
-    /// Sets `ConfigId` (see [`Self::config_id`]).
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.config_id = Some(value.into());
-        self
-    }
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteStorageLensConfigurationInput {
+    into config_id("ConfigId"): String;
+    into account_id("AccountId"): String;
+});
 
-impl IntoValue for DeleteStorageLensConfigurationRequest {
+impl IntoValue for DeleteStorageLensConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.config_id.into_value(),
@@ -3520,7 +2758,7 @@ impl IntoValue for DeleteStorageLensConfigurationRequest {
 /// The `DeleteStorageLensConfigurationTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteStorageLensConfigurationTaggingRequest {
+pub struct DeleteStorageLensConfigurationTaggingInput {
     /// The ID of the S3 Storage Lens configuration.
     ///
     /// Required.
@@ -3531,20 +2769,12 @@ pub struct DeleteStorageLensConfigurationTaggingRequest {
     pub account_id: Option<String>,
 }
 
-impl DeleteStorageLensConfigurationTaggingRequest {
-    /// Sets `ConfigId` (see [`Self::config_id`]).
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.config_id = Some(value.into());
-        self
-    }
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteStorageLensConfigurationTaggingInput {
+    into config_id("ConfigId"): String;
+    into account_id("AccountId"): String;
+});
 
-impl IntoValue for DeleteStorageLensConfigurationTaggingRequest {
+impl IntoValue for DeleteStorageLensConfigurationTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.config_id.into_value(),
@@ -3556,12 +2786,12 @@ impl IntoValue for DeleteStorageLensConfigurationTaggingRequest {
 /// The `DeleteStorageLensConfigurationTaggingResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteStorageLensConfigurationTaggingResult {
+pub struct DeleteStorageLensConfigurationTaggingOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteStorageLensConfigurationTaggingResult {
+impl FromValue for DeleteStorageLensConfigurationTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -3571,7 +2801,7 @@ impl FromValue for DeleteStorageLensConfigurationTaggingResult {
 /// The `DeleteStorageLensGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteStorageLensGroupRequest {
+pub struct DeleteStorageLensGroupInput {
     /// The name of the Storage Lens group that you're trying to delete.
     ///
     /// Required.
@@ -3582,20 +2812,12 @@ pub struct DeleteStorageLensGroupRequest {
     pub account_id: Option<String>,
 }
 
-impl DeleteStorageLensGroupRequest {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteStorageLensGroupInput {
+    into name("Name"): String;
+    into account_id("AccountId"): String;
+});
 
-impl IntoValue for DeleteStorageLensGroupRequest {
+impl IntoValue for DeleteStorageLensGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.name.into_value(), self.account_id.into_value()])
     }
@@ -3604,7 +2826,7 @@ impl IntoValue for DeleteStorageLensGroupRequest {
 /// The `DescribeJobRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeJobRequest {
+pub struct DescribeJobInput {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
     ///
     /// Required.
@@ -3615,20 +2837,12 @@ pub struct DescribeJobRequest {
     pub job_id: Option<String>,
 }
 
-impl DescribeJobRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeJobInput {
+    into account_id("AccountId"): String;
+    into job_id("JobId"): String;
+});
 
-impl IntoValue for DescribeJobRequest {
+impl IntoValue for DescribeJobInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.job_id.into_value()])
     }
@@ -3637,22 +2851,18 @@ impl IntoValue for DescribeJobRequest {
 /// The `DescribeJobResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeJobResult {
+pub struct DescribeJobOutput {
     /// Contains the configuration parameters and status for the job specified in the `Describe Job` request.
     pub job: Option<crate::types::JobDescriptor>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeJobResult {
-    /// Sets `Job` (see [`Self::job`]).
-    pub fn job(mut self, value: crate::types::JobDescriptor) -> Self {
-        self.job = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeJobOutput {
+    value job("Job"): crate::types::JobDescriptor;
+});
 
-impl FromValue for DescribeJobResult {
+impl FromValue for DescribeJobOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3664,7 +2874,7 @@ impl FromValue for DescribeJobResult {
 /// The `DescribeMultiRegionAccessPointOperationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeMultiRegionAccessPointOperationRequest {
+pub struct DescribeMultiRegionAccessPointOperationInput {
     /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
     ///
     /// Required.
@@ -3675,20 +2885,12 @@ pub struct DescribeMultiRegionAccessPointOperationRequest {
     pub request_token_arn: Option<String>,
 }
 
-impl DescribeMultiRegionAccessPointOperationRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestTokenARN` (see [`Self::request_token_arn`]).
-    pub fn request_token_arn(mut self, value: impl Into<String>) -> Self {
-        self.request_token_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeMultiRegionAccessPointOperationInput {
+    into account_id("AccountId"): String;
+    into request_token_arn("RequestTokenARN"): String;
+});
 
-impl IntoValue for DescribeMultiRegionAccessPointOperationRequest {
+impl IntoValue for DescribeMultiRegionAccessPointOperationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -3700,22 +2902,18 @@ impl IntoValue for DescribeMultiRegionAccessPointOperationRequest {
 /// The `DescribeMultiRegionAccessPointOperationResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeMultiRegionAccessPointOperationResult {
+pub struct DescribeMultiRegionAccessPointOperationOutput {
     /// A container element containing the details of the asynchronous operation.
     pub async_operation: Option<crate::types::AsyncOperation>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeMultiRegionAccessPointOperationResult {
-    /// Sets `AsyncOperation` (see [`Self::async_operation`]).
-    pub fn async_operation(mut self, value: crate::types::AsyncOperation) -> Self {
-        self.async_operation = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeMultiRegionAccessPointOperationOutput {
+    value async_operation("AsyncOperation"): crate::types::AsyncOperation;
+});
 
-impl FromValue for DescribeMultiRegionAccessPointOperationResult {
+impl FromValue for DescribeMultiRegionAccessPointOperationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3754,52 +2952,15 @@ pub struct Destination {
     pub storage_class: Option<crate::types::ReplicationStorageClass>,
 }
 
-impl Destination {
-    /// Sets `Account` (see [`Self::account`]).
-    pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.account = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationTime` (see [`Self::replication_time`]).
-    pub fn replication_time(mut self, value: crate::types::ReplicationTime) -> Self {
-        self.replication_time = Some(value);
-        self
-    }
-    /// Sets `AccessControlTranslation` (see [`Self::access_control_translation`]).
-    pub fn access_control_translation(
-        mut self,
-        value: crate::types::AccessControlTranslation,
-    ) -> Self {
-        self.access_control_translation = Some(value);
-        self
-    }
-    /// Sets `EncryptionConfiguration` (see [`Self::encryption_configuration`]).
-    pub fn encryption_configuration(
-        mut self,
-        value: crate::types::EncryptionConfiguration,
-    ) -> Self {
-        self.encryption_configuration = Some(value);
-        self
-    }
-    /// Sets `Metrics` (see [`Self::metrics`]).
-    pub fn metrics(mut self, value: crate::types::Metrics) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(
-        mut self,
-        value: impl Into<crate::types::ReplicationStorageClass>,
-    ) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Destination {
+    into account("Account"): String;
+    into bucket("Bucket"): String;
+    value replication_time("ReplicationTime"): crate::types::ReplicationTime;
+    value access_control_translation("AccessControlTranslation"): crate::types::AccessControlTranslation;
+    value encryption_configuration("EncryptionConfiguration"): crate::types::EncryptionConfiguration;
+    value metrics("Metrics"): crate::types::Metrics;
+    into storage_class("StorageClass"): crate::types::ReplicationStorageClass;
+});
 
 impl IntoValue for Destination {
     fn into_value(self) -> Value {
@@ -3840,13 +3001,9 @@ pub struct DetailedStatusCodesMetrics {
     pub is_enabled: Option<bool>,
 }
 
-impl DetailedStatusCodesMetrics {
-    /// Sets `IsEnabled` (see [`Self::is_enabled`]).
-    pub fn is_enabled(mut self, value: bool) -> Self {
-        self.is_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DetailedStatusCodesMetrics {
+    value is_enabled("IsEnabled"): bool;
+});
 
 impl IntoValue for DetailedStatusCodesMetrics {
     fn into_value(self) -> Value {
@@ -3866,22 +3023,18 @@ impl FromValue for DetailedStatusCodesMetrics {
 /// The `DissociateAccessGrantsIdentityCenterRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DissociateAccessGrantsIdentityCenterRequest {
+pub struct DissociateAccessGrantsIdentityCenterInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
     pub account_id: Option<String>,
 }
 
-impl DissociateAccessGrantsIdentityCenterRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DissociateAccessGrantsIdentityCenterInput {
+    into account_id("AccountId"): String;
+});
 
-impl IntoValue for DissociateAccessGrantsIdentityCenterRequest {
+impl IntoValue for DissociateAccessGrantsIdentityCenterInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value()])
     }
@@ -3897,13 +3050,9 @@ pub struct EncryptionConfiguration {
     pub replica_kms_key_id: Option<String>,
 }
 
-impl EncryptionConfiguration {
-    /// Sets `ReplicaKmsKeyID` (see [`Self::replica_kms_key_id`]).
-    pub fn replica_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.replica_kms_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EncryptionConfiguration {
+    into replica_kms_key_id("ReplicaKmsKeyID"): String;
+});
 
 impl IntoValue for EncryptionConfiguration {
     fn into_value(self) -> Value {
@@ -3930,13 +3079,9 @@ pub struct EstablishedMultiRegionAccessPointPolicy {
     pub policy: Option<String>,
 }
 
-impl EstablishedMultiRegionAccessPointPolicy {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EstablishedMultiRegionAccessPointPolicy {
+    into policy("Policy"): String;
+});
 
 impl FromValue for EstablishedMultiRegionAccessPointPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3957,18 +3102,10 @@ pub struct Exclude {
     pub regions: Option<Vec<String>>,
 }
 
-impl Exclude {
-    /// Sets `Buckets` (see [`Self::buckets`]).
-    pub fn buckets(mut self, value: Vec<String>) -> Self {
-        self.buckets = Some(value);
-        self
-    }
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(mut self, value: Vec<String>) -> Self {
-        self.regions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Exclude {
+    list_into buckets("Buckets"): String, push_buckets;
+    list_into regions("Regions"): String, push_regions;
+});
 
 impl IntoValue for Exclude {
     fn into_value(self) -> Value {
@@ -3998,16 +3135,9 @@ pub struct ExistingObjectReplication {
     pub status: Option<crate::types::ExistingObjectReplicationStatus>,
 }
 
-impl ExistingObjectReplication {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::ExistingObjectReplicationStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExistingObjectReplication {
+    into status("Status"): crate::types::ExistingObjectReplicationStatus;
+});
 
 impl IntoValue for ExistingObjectReplication {
     fn into_value(self) -> Value {
@@ -4262,18 +3392,10 @@ pub struct GeneratedManifestEncryption {
     pub ssekms: Option<crate::types::SSEKMSEncryption>,
 }
 
-impl GeneratedManifestEncryption {
-    /// Sets `SSES3` (see [`Self::sses3`]).
-    pub fn sses3(mut self, value: crate::types::SSES3Encryption) -> Self {
-        self.sses3 = Some(value);
-        self
-    }
-    /// Sets `SSEKMS` (see [`Self::ssekms`]).
-    pub fn ssekms(mut self, value: crate::types::SSEKMSEncryption) -> Self {
-        self.ssekms = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GeneratedManifestEncryption {
+    value sses3("SSES3"): crate::types::SSES3Encryption;
+    value ssekms("SSEKMS"): crate::types::SSEKMSEncryption;
+});
 
 impl IntoValue for GeneratedManifestEncryption {
     fn into_value(self) -> Value {
@@ -4366,7 +3488,7 @@ impl FromValue for GeneratedManifestFormat {
 /// The `GetAccessGrantRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessGrantRequest {
+pub struct GetAccessGrantInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -4377,20 +3499,12 @@ pub struct GetAccessGrantRequest {
     pub access_grant_id: Option<String>,
 }
 
-impl GetAccessGrantRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantId` (see [`Self::access_grant_id`]).
-    pub fn access_grant_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grant_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessGrantInput {
+    into account_id("AccountId"): String;
+    into access_grant_id("AccessGrantId"): String;
+});
 
-impl IntoValue for GetAccessGrantRequest {
+impl IntoValue for GetAccessGrantInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -4402,7 +3516,7 @@ impl IntoValue for GetAccessGrantRequest {
 /// The `GetAccessGrantResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessGrantResult {
+pub struct GetAccessGrantOutput {
     /// The date and time when you created the access grant.
     pub created_at: Option<myaws_core::DateTime>,
     /// The ID of the access grant. S3 Access Grants auto-generates this ID when you create the access grant.
@@ -4430,58 +3544,19 @@ pub struct GetAccessGrantResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccessGrantResult {
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `AccessGrantId` (see [`Self::access_grant_id`]).
-    pub fn access_grant_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grant_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantArn` (see [`Self::access_grant_arn`]).
-    pub fn access_grant_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_grant_arn = Some(value.into());
-        self
-    }
-    /// Sets `Grantee` (see [`Self::grantee`]).
-    pub fn grantee(mut self, value: crate::types::Grantee) -> Self {
-        self.grantee = Some(value);
-        self
-    }
-    /// Sets `Permission` (see [`Self::permission`]).
-    pub fn permission(mut self, value: impl Into<crate::types::Permission>) -> Self {
-        self.permission = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationId` (see [`Self::access_grants_location_id`]).
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationConfiguration` (see [`Self::access_grants_location_configuration`]).
-    pub fn access_grants_location_configuration(
-        mut self,
-        value: crate::types::AccessGrantsLocationConfiguration,
-    ) -> Self {
-        self.access_grants_location_configuration = Some(value);
-        self
-    }
-    /// Sets `GrantScope` (see [`Self::grant_scope`]).
-    pub fn grant_scope(mut self, value: impl Into<String>) -> Self {
-        self.grant_scope = Some(value.into());
-        self
-    }
-    /// Sets `ApplicationArn` (see [`Self::application_arn`]).
-    pub fn application_arn(mut self, value: impl Into<String>) -> Self {
-        self.application_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessGrantOutput {
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    into access_grant_id("AccessGrantId"): String;
+    into access_grant_arn("AccessGrantArn"): String;
+    value grantee("Grantee"): crate::types::Grantee;
+    into permission("Permission"): crate::types::Permission;
+    into access_grants_location_id("AccessGrantsLocationId"): String;
+    value access_grants_location_configuration("AccessGrantsLocationConfiguration"): crate::types::AccessGrantsLocationConfiguration;
+    into grant_scope("GrantScope"): String;
+    into application_arn("ApplicationArn"): String;
+});
 
-impl FromValue for GetAccessGrantResult {
+impl FromValue for GetAccessGrantOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4501,7 +3576,7 @@ impl FromValue for GetAccessGrantResult {
 /// The `GetAccessGrantsInstanceForPrefixRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessGrantsInstanceForPrefixRequest {
+pub struct GetAccessGrantsInstanceForPrefixInput {
     /// The ID of the Amazon Web Services account that is making this request.
     ///
     /// Required.
@@ -4512,20 +3587,12 @@ pub struct GetAccessGrantsInstanceForPrefixRequest {
     pub s3_prefix: Option<String>,
 }
 
-impl GetAccessGrantsInstanceForPrefixRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `S3Prefix` (see [`Self::s3_prefix`]).
-    pub fn s3_prefix(mut self, value: impl Into<String>) -> Self {
-        self.s3_prefix = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessGrantsInstanceForPrefixInput {
+    into account_id("AccountId"): String;
+    into s3_prefix("S3Prefix"): String;
+});
 
-impl IntoValue for GetAccessGrantsInstanceForPrefixRequest {
+impl IntoValue for GetAccessGrantsInstanceForPrefixInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -4537,7 +3604,7 @@ impl IntoValue for GetAccessGrantsInstanceForPrefixRequest {
 /// The `GetAccessGrantsInstanceForPrefixResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessGrantsInstanceForPrefixResult {
+pub struct GetAccessGrantsInstanceForPrefixOutput {
     /// The Amazon Resource Name (ARN) of the S3 Access Grants instance.
     pub access_grants_instance_arn: Option<String>,
     /// The ID of the S3 Access Grants instance. The ID is `default`. You can have one S3 Access Grants instance per Region per account.
@@ -4546,20 +3613,12 @@ pub struct GetAccessGrantsInstanceForPrefixResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccessGrantsInstanceForPrefixResult {
-    /// Sets `AccessGrantsInstanceArn` (see [`Self::access_grants_instance_arn`]).
-    pub fn access_grants_instance_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_instance_arn = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsInstanceId` (see [`Self::access_grants_instance_id`]).
-    pub fn access_grants_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_instance_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessGrantsInstanceForPrefixOutput {
+    into access_grants_instance_arn("AccessGrantsInstanceArn"): String;
+    into access_grants_instance_id("AccessGrantsInstanceId"): String;
+});
 
-impl FromValue for GetAccessGrantsInstanceForPrefixResult {
+impl FromValue for GetAccessGrantsInstanceForPrefixOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4572,98 +3631,27 @@ impl FromValue for GetAccessGrantsInstanceForPrefixResult {
 /// The `GetAccessGrantsInstanceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessGrantsInstanceRequest {
+pub struct GetAccessGrantsInstanceInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
     pub account_id: Option<String>,
 }
 
-impl GetAccessGrantsInstanceRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessGrantsInstanceInput {
+    into account_id("AccountId"): String;
+});
 
-impl IntoValue for GetAccessGrantsInstanceRequest {
+impl IntoValue for GetAccessGrantsInstanceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value()])
-    }
-}
-
-/// The `GetAccessGrantsInstanceResourcePolicyRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetAccessGrantsInstanceResourcePolicyRequest {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-}
-
-impl GetAccessGrantsInstanceResourcePolicyRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetAccessGrantsInstanceResourcePolicyRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value()])
-    }
-}
-
-/// The `GetAccessGrantsInstanceResourcePolicyResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetAccessGrantsInstanceResourcePolicyResult {
-    /// The resource policy of the S3 Access Grants instance.
-    pub policy: Option<String>,
-    /// The Organization of the resource policy of the S3 Access Grants instance.
-    pub organization: Option<String>,
-    /// The date and time when you created the S3 Access Grants instance resource policy.
-    pub created_at: Option<myaws_core::DateTime>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetAccessGrantsInstanceResourcePolicyResult {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `Organization` (see [`Self::organization`]).
-    pub fn organization(mut self, value: impl Into<String>) -> Self {
-        self.organization = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetAccessGrantsInstanceResourcePolicyResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.policy = r.next("Policy")?;
-        out.organization = r.next("Organization")?;
-        out.created_at = r.next("CreatedAt")?;
-        Ok(out)
     }
 }
 
 /// The `GetAccessGrantsInstanceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessGrantsInstanceResult {
+pub struct GetAccessGrantsInstanceOutput {
     /// The Amazon Resource Name (ARN) of the S3 Access Grants instance.
     pub access_grants_instance_arn: Option<String>,
     /// The ID of the S3 Access Grants instance. The ID is `default`. You can have one S3 Access Grants instance per Region per account.
@@ -4680,40 +3668,16 @@ pub struct GetAccessGrantsInstanceResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccessGrantsInstanceResult {
-    /// Sets `AccessGrantsInstanceArn` (see [`Self::access_grants_instance_arn`]).
-    pub fn access_grants_instance_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_instance_arn = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsInstanceId` (see [`Self::access_grants_instance_id`]).
-    pub fn access_grants_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_instance_id = Some(value.into());
-        self
-    }
-    /// Sets `IdentityCenterArn` (see [`Self::identity_center_arn`]).
-    pub fn identity_center_arn(mut self, value: impl Into<String>) -> Self {
-        self.identity_center_arn = Some(value.into());
-        self
-    }
-    /// Sets `IdentityCenterInstanceArn` (see [`Self::identity_center_instance_arn`]).
-    pub fn identity_center_instance_arn(mut self, value: impl Into<String>) -> Self {
-        self.identity_center_instance_arn = Some(value.into());
-        self
-    }
-    /// Sets `IdentityCenterApplicationArn` (see [`Self::identity_center_application_arn`]).
-    pub fn identity_center_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.identity_center_application_arn = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetAccessGrantsInstanceOutput {
+    into access_grants_instance_arn("AccessGrantsInstanceArn"): String;
+    into access_grants_instance_id("AccessGrantsInstanceId"): String;
+    into identity_center_arn("IdentityCenterArn"): String;
+    into identity_center_instance_arn("IdentityCenterInstanceArn"): String;
+    into identity_center_application_arn("IdentityCenterApplicationArn"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+});
 
-impl FromValue for GetAccessGrantsInstanceResult {
+impl FromValue for GetAccessGrantsInstanceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4727,10 +3691,61 @@ impl FromValue for GetAccessGrantsInstanceResult {
     }
 }
 
+/// The `GetAccessGrantsInstanceResourcePolicyRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessGrantsInstanceResourcePolicyInput {
+    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+}
+
+myaws_core::setters!(GetAccessGrantsInstanceResourcePolicyInput {
+    into account_id("AccountId"): String;
+});
+
+impl IntoValue for GetAccessGrantsInstanceResourcePolicyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value()])
+    }
+}
+
+/// The `GetAccessGrantsInstanceResourcePolicyResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessGrantsInstanceResourcePolicyOutput {
+    /// The resource policy of the S3 Access Grants instance.
+    pub policy: Option<String>,
+    /// The Organization of the resource policy of the S3 Access Grants instance.
+    pub organization: Option<String>,
+    /// The date and time when you created the S3 Access Grants instance resource policy.
+    pub created_at: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetAccessGrantsInstanceResourcePolicyOutput {
+    into policy("Policy"): String;
+    into organization("Organization"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+});
+
+impl FromValue for GetAccessGrantsInstanceResourcePolicyOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        out.organization = r.next("Organization")?;
+        out.created_at = r.next("CreatedAt")?;
+        Ok(out)
+    }
+}
+
 /// The `GetAccessGrantsLocationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessGrantsLocationRequest {
+pub struct GetAccessGrantsLocationInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -4741,20 +3756,12 @@ pub struct GetAccessGrantsLocationRequest {
     pub access_grants_location_id: Option<String>,
 }
 
-impl GetAccessGrantsLocationRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationId` (see [`Self::access_grants_location_id`]).
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessGrantsLocationInput {
+    into account_id("AccountId"): String;
+    into access_grants_location_id("AccessGrantsLocationId"): String;
+});
 
-impl IntoValue for GetAccessGrantsLocationRequest {
+impl IntoValue for GetAccessGrantsLocationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -4766,7 +3773,7 @@ impl IntoValue for GetAccessGrantsLocationRequest {
 /// The `GetAccessGrantsLocationResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessGrantsLocationResult {
+pub struct GetAccessGrantsLocationOutput {
     /// The date and time when you registered the location.
     pub created_at: Option<myaws_core::DateTime>,
     /// The ID of the registered location to which you are granting access. S3 Access Grants assigns this ID when you register the location. S3 Access Grants assigns the ID `default` to the default location `s3://` and assigns an auto-generated ID to other locations that you register.
@@ -4781,35 +3788,15 @@ pub struct GetAccessGrantsLocationResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccessGrantsLocationResult {
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `AccessGrantsLocationId` (see [`Self::access_grants_location_id`]).
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationArn` (see [`Self::access_grants_location_arn`]).
-    pub fn access_grants_location_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_arn = Some(value.into());
-        self
-    }
-    /// Sets `LocationScope` (see [`Self::location_scope`]).
-    pub fn location_scope(mut self, value: impl Into<String>) -> Self {
-        self.location_scope = Some(value.into());
-        self
-    }
-    /// Sets `IAMRoleArn` (see [`Self::iam_role_arn`]).
-    pub fn iam_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessGrantsLocationOutput {
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    into access_grants_location_id("AccessGrantsLocationId"): String;
+    into access_grants_location_arn("AccessGrantsLocationArn"): String;
+    into location_scope("LocationScope"): String;
+    into iam_role_arn("IAMRoleArn"): String;
+});
 
-impl FromValue for GetAccessGrantsLocationResult {
+impl FromValue for GetAccessGrantsLocationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4825,7 +3812,7 @@ impl FromValue for GetAccessGrantsLocationResult {
 /// The `GetAccessPointConfigurationForObjectLambdaRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessPointConfigurationForObjectLambdaRequest {
+pub struct GetAccessPointConfigurationForObjectLambdaInput {
     /// The account ID for the account that owns the specified Object Lambda Access Point.
     ///
     /// Required.
@@ -4836,20 +3823,12 @@ pub struct GetAccessPointConfigurationForObjectLambdaRequest {
     pub name: Option<String>,
 }
 
-impl GetAccessPointConfigurationForObjectLambdaRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessPointConfigurationForObjectLambdaInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for GetAccessPointConfigurationForObjectLambdaRequest {
+impl IntoValue for GetAccessPointConfigurationForObjectLambdaInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
     }
@@ -4858,22 +3837,18 @@ impl IntoValue for GetAccessPointConfigurationForObjectLambdaRequest {
 /// The `GetAccessPointConfigurationForObjectLambdaResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessPointConfigurationForObjectLambdaResult {
+pub struct GetAccessPointConfigurationForObjectLambdaOutput {
     /// Object Lambda Access Point configuration document.
     pub configuration: Option<crate::types::ObjectLambdaConfiguration>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccessPointConfigurationForObjectLambdaResult {
-    /// Sets `Configuration` (see [`Self::configuration`]).
-    pub fn configuration(mut self, value: crate::types::ObjectLambdaConfiguration) -> Self {
-        self.configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetAccessPointConfigurationForObjectLambdaOutput {
+    value configuration("Configuration"): crate::types::ObjectLambdaConfiguration;
+});
 
-impl FromValue for GetAccessPointConfigurationForObjectLambdaResult {
+impl FromValue for GetAccessPointConfigurationForObjectLambdaOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4885,7 +3860,7 @@ impl FromValue for GetAccessPointConfigurationForObjectLambdaResult {
 /// The `GetAccessPointForObjectLambdaRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessPointForObjectLambdaRequest {
+pub struct GetAccessPointForObjectLambdaInput {
     /// The account ID for the account that owns the specified Object Lambda Access Point.
     ///
     /// Required.
@@ -4896,20 +3871,12 @@ pub struct GetAccessPointForObjectLambdaRequest {
     pub name: Option<String>,
 }
 
-impl GetAccessPointForObjectLambdaRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessPointForObjectLambdaInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for GetAccessPointForObjectLambdaRequest {
+impl IntoValue for GetAccessPointForObjectLambdaInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
     }
@@ -4918,7 +3885,7 @@ impl IntoValue for GetAccessPointForObjectLambdaRequest {
 /// The `GetAccessPointForObjectLambdaResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessPointForObjectLambdaResult {
+pub struct GetAccessPointForObjectLambdaOutput {
     /// The name of the Object Lambda Access Point.
     pub name: Option<String>,
     /// Configuration to block all public access. This setting is turned on and can not be edited.
@@ -4931,33 +3898,14 @@ pub struct GetAccessPointForObjectLambdaResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccessPointForObjectLambdaResult {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `PublicAccessBlockConfiguration` (see [`Self::public_access_block_configuration`]).
-    pub fn public_access_block_configuration(
-        mut self,
-        value: crate::types::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.public_access_block_configuration = Some(value);
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date = Some(value);
-        self
-    }
-    /// Sets `Alias` (see [`Self::alias`]).
-    pub fn alias(mut self, value: crate::types::ObjectLambdaAccessPointAlias) -> Self {
-        self.alias = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetAccessPointForObjectLambdaOutput {
+    into name("Name"): String;
+    value public_access_block_configuration("PublicAccessBlockConfiguration"): crate::types::PublicAccessBlockConfiguration;
+    value creation_date("CreationDate"): myaws_core::DateTime;
+    value alias("Alias"): crate::types::ObjectLambdaAccessPointAlias;
+});
 
-impl FromValue for GetAccessPointForObjectLambdaResult {
+impl FromValue for GetAccessPointForObjectLambdaOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -4969,254 +3917,10 @@ impl FromValue for GetAccessPointForObjectLambdaResult {
     }
 }
 
-/// The `GetAccessPointPolicyForObjectLambdaRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetAccessPointPolicyForObjectLambdaRequest {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// The name of the Object Lambda Access Point.
-    ///
-    /// Required.
-    pub name: Option<String>,
-}
-
-impl GetAccessPointPolicyForObjectLambdaRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetAccessPointPolicyForObjectLambdaRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
-    }
-}
-
-/// The `GetAccessPointPolicyForObjectLambdaResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetAccessPointPolicyForObjectLambdaResult {
-    /// Object Lambda Access Point resource policy document.
-    pub policy: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetAccessPointPolicyForObjectLambdaResult {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for GetAccessPointPolicyForObjectLambdaResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.policy = r.next("Policy")?;
-        Ok(out)
-    }
-}
-
-/// The `GetAccessPointPolicyRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetAccessPointPolicyRequest {
-    /// The account ID for the account that owns the specified access point.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// The name of the access point whose policy you want to retrieve.
-    ///
-    /// For using this parameter with Amazon S3 on Outposts with the REST API, you must specify the name and the x-amz-outpost-id as well.
-    ///
-    /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the access point accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/accesspoint/&lt;my-accesspoint-name&gt;`. For example, to access the access point `reports-ap` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/accesspoint/reports-ap`. The value must be URL encoded.
-    ///
-    /// Required.
-    pub name: Option<String>,
-}
-
-impl GetAccessPointPolicyRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetAccessPointPolicyRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
-    }
-}
-
-/// The `GetAccessPointPolicyResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetAccessPointPolicyResult {
-    /// The access point policy associated with the specified access point.
-    pub policy: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetAccessPointPolicyResult {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for GetAccessPointPolicyResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.policy = r.next("Policy")?;
-        Ok(out)
-    }
-}
-
-/// The `GetAccessPointPolicyStatusForObjectLambdaRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetAccessPointPolicyStatusForObjectLambdaRequest {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// The name of the Object Lambda Access Point.
-    ///
-    /// Required.
-    pub name: Option<String>,
-}
-
-impl GetAccessPointPolicyStatusForObjectLambdaRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetAccessPointPolicyStatusForObjectLambdaRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
-    }
-}
-
-/// The `GetAccessPointPolicyStatusForObjectLambdaResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetAccessPointPolicyStatusForObjectLambdaResult {
-    /// The `PolicyStatus` member.
-    pub policy_status: Option<crate::types::PolicyStatus>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetAccessPointPolicyStatusForObjectLambdaResult {
-    /// Sets `PolicyStatus` (see [`Self::policy_status`]).
-    pub fn policy_status(mut self, value: crate::types::PolicyStatus) -> Self {
-        self.policy_status = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetAccessPointPolicyStatusForObjectLambdaResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.policy_status = r.next("PolicyStatus")?;
-        Ok(out)
-    }
-}
-
-/// The `GetAccessPointPolicyStatusRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetAccessPointPolicyStatusRequest {
-    /// The account ID for the account that owns the specified access point.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// The name of the access point whose policy status you want to retrieve.
-    ///
-    /// Required.
-    pub name: Option<String>,
-}
-
-impl GetAccessPointPolicyStatusRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetAccessPointPolicyStatusRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
-    }
-}
-
-/// The `GetAccessPointPolicyStatusResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetAccessPointPolicyStatusResult {
-    /// Indicates the current policy status of the specified access point.
-    pub policy_status: Option<crate::types::PolicyStatus>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetAccessPointPolicyStatusResult {
-    /// Sets `PolicyStatus` (see [`Self::policy_status`]).
-    pub fn policy_status(mut self, value: crate::types::PolicyStatus) -> Self {
-        self.policy_status = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetAccessPointPolicyStatusResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.policy_status = r.next("PolicyStatus")?;
-        Ok(out)
-    }
-}
-
 /// The `GetAccessPointRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessPointRequest {
+pub struct GetAccessPointInput {
     /// The Amazon Web Services account ID for the account that owns the specified access point.
     ///
     /// Required.
@@ -5231,20 +3935,12 @@ pub struct GetAccessPointRequest {
     pub name: Option<String>,
 }
 
-impl GetAccessPointRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessPointInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for GetAccessPointRequest {
+impl IntoValue for GetAccessPointInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
     }
@@ -5253,7 +3949,7 @@ impl IntoValue for GetAccessPointRequest {
 /// The `GetAccessPointResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessPointResult {
+pub struct GetAccessPointOutput {
     /// The name of the specified access point.
     pub name: Option<String>,
     /// The name of the bucket associated with the specified access point.
@@ -5286,73 +3982,22 @@ pub struct GetAccessPointResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccessPointResult {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `NetworkOrigin` (see [`Self::network_origin`]).
-    pub fn network_origin(mut self, value: impl Into<crate::types::NetworkOrigin>) -> Self {
-        self.network_origin = Some(value.into());
-        self
-    }
-    /// Sets `VpcConfiguration` (see [`Self::vpc_configuration`]).
-    pub fn vpc_configuration(mut self, value: crate::types::VpcConfiguration) -> Self {
-        self.vpc_configuration = Some(value);
-        self
-    }
-    /// Sets `PublicAccessBlockConfiguration` (see [`Self::public_access_block_configuration`]).
-    pub fn public_access_block_configuration(
-        mut self,
-        value: crate::types::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.public_access_block_configuration = Some(value);
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date = Some(value);
-        self
-    }
-    /// Sets `Alias` (see [`Self::alias`]).
-    pub fn alias(mut self, value: impl Into<String>) -> Self {
-        self.alias = Some(value.into());
-        self
-    }
-    /// Sets `AccessPointArn` (see [`Self::access_point_arn`]).
-    pub fn access_point_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_point_arn = Some(value.into());
-        self
-    }
-    /// Sets `Endpoints` (see [`Self::endpoints`]).
-    pub fn endpoints(mut self, value: HashMap<String, String>) -> Self {
-        self.endpoints = Some(value);
-        self
-    }
-    /// Sets `BucketAccountId` (see [`Self::bucket_account_id`]).
-    pub fn bucket_account_id(mut self, value: impl Into<String>) -> Self {
-        self.bucket_account_id = Some(value.into());
-        self
-    }
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `DataSourceType` (see [`Self::data_source_type`]).
-    pub fn data_source_type(mut self, value: impl Into<String>) -> Self {
-        self.data_source_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessPointOutput {
+    into name("Name"): String;
+    into bucket("Bucket"): String;
+    into network_origin("NetworkOrigin"): crate::types::NetworkOrigin;
+    value vpc_configuration("VpcConfiguration"): crate::types::VpcConfiguration;
+    value public_access_block_configuration("PublicAccessBlockConfiguration"): crate::types::PublicAccessBlockConfiguration;
+    value creation_date("CreationDate"): myaws_core::DateTime;
+    into alias("Alias"): String;
+    into access_point_arn("AccessPointArn"): String;
+    map_into endpoints("Endpoints"): String, insert_endpoints;
+    into bucket_account_id("BucketAccountId"): String;
+    into data_source_id("DataSourceId"): String;
+    into data_source_type("DataSourceType"): String;
+});
 
-impl FromValue for GetAccessPointResult {
+impl FromValue for GetAccessPointOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5372,10 +4017,206 @@ impl FromValue for GetAccessPointResult {
     }
 }
 
+/// The `GetAccessPointPolicyForObjectLambdaRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessPointPolicyForObjectLambdaInput {
+    /// The account ID for the account that owns the specified Object Lambda Access Point.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// The name of the Object Lambda Access Point.
+    ///
+    /// Required.
+    pub name: Option<String>,
+}
+
+myaws_core::setters!(GetAccessPointPolicyForObjectLambdaInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
+
+impl IntoValue for GetAccessPointPolicyForObjectLambdaInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
+    }
+}
+
+/// The `GetAccessPointPolicyForObjectLambdaResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessPointPolicyForObjectLambdaOutput {
+    /// Object Lambda Access Point resource policy document.
+    pub policy: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetAccessPointPolicyForObjectLambdaOutput {
+    into policy("Policy"): String;
+});
+
+impl FromValue for GetAccessPointPolicyForObjectLambdaOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        Ok(out)
+    }
+}
+
+/// The `GetAccessPointPolicyRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessPointPolicyInput {
+    /// The account ID for the account that owns the specified access point.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// The name of the access point whose policy you want to retrieve.
+    ///
+    /// For using this parameter with Amazon S3 on Outposts with the REST API, you must specify the name and the x-amz-outpost-id as well.
+    ///
+    /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the access point accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/accesspoint/&lt;my-accesspoint-name&gt;`. For example, to access the access point `reports-ap` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/accesspoint/reports-ap`. The value must be URL encoded.
+    ///
+    /// Required.
+    pub name: Option<String>,
+}
+
+myaws_core::setters!(GetAccessPointPolicyInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
+
+impl IntoValue for GetAccessPointPolicyInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
+    }
+}
+
+/// The `GetAccessPointPolicyResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessPointPolicyOutput {
+    /// The access point policy associated with the specified access point.
+    pub policy: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetAccessPointPolicyOutput {
+    into policy("Policy"): String;
+});
+
+impl FromValue for GetAccessPointPolicyOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.policy = r.next("Policy")?;
+        Ok(out)
+    }
+}
+
+/// The `GetAccessPointPolicyStatusForObjectLambdaRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessPointPolicyStatusForObjectLambdaInput {
+    /// The account ID for the account that owns the specified Object Lambda Access Point.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// The name of the Object Lambda Access Point.
+    ///
+    /// Required.
+    pub name: Option<String>,
+}
+
+myaws_core::setters!(GetAccessPointPolicyStatusForObjectLambdaInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
+
+impl IntoValue for GetAccessPointPolicyStatusForObjectLambdaInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
+    }
+}
+
+/// The `GetAccessPointPolicyStatusForObjectLambdaResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessPointPolicyStatusForObjectLambdaOutput {
+    /// The `PolicyStatus` member.
+    pub policy_status: Option<crate::types::PolicyStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetAccessPointPolicyStatusForObjectLambdaOutput {
+    value policy_status("PolicyStatus"): crate::types::PolicyStatus;
+});
+
+impl FromValue for GetAccessPointPolicyStatusForObjectLambdaOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.policy_status = r.next("PolicyStatus")?;
+        Ok(out)
+    }
+}
+
+/// The `GetAccessPointPolicyStatusRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessPointPolicyStatusInput {
+    /// The account ID for the account that owns the specified access point.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// The name of the access point whose policy status you want to retrieve.
+    ///
+    /// Required.
+    pub name: Option<String>,
+}
+
+myaws_core::setters!(GetAccessPointPolicyStatusInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
+
+impl IntoValue for GetAccessPointPolicyStatusInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
+    }
+}
+
+/// The `GetAccessPointPolicyStatusResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessPointPolicyStatusOutput {
+    /// Indicates the current policy status of the specified access point.
+    pub policy_status: Option<crate::types::PolicyStatus>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetAccessPointPolicyStatusOutput {
+    value policy_status("PolicyStatus"): crate::types::PolicyStatus;
+});
+
+impl FromValue for GetAccessPointPolicyStatusOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.policy_status = r.next("PolicyStatus")?;
+        Ok(out)
+    }
+}
+
 /// The `GetAccessPointScopeRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessPointScopeRequest {
+pub struct GetAccessPointScopeInput {
     /// The Amazon Web Services account ID that owns the access point with the scope that you want to retrieve.
     ///
     /// Required.
@@ -5386,20 +4227,12 @@ pub struct GetAccessPointScopeRequest {
     pub name: Option<String>,
 }
 
-impl GetAccessPointScopeRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessPointScopeInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for GetAccessPointScopeRequest {
+impl IntoValue for GetAccessPointScopeInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
     }
@@ -5408,22 +4241,18 @@ impl IntoValue for GetAccessPointScopeRequest {
 /// The `GetAccessPointScopeResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessPointScopeResult {
+pub struct GetAccessPointScopeOutput {
     /// The contents of the access point scope.
     pub scope: Option<crate::types::Scope>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccessPointScopeResult {
-    /// Sets `Scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: crate::types::Scope) -> Self {
-        self.scope = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetAccessPointScopeOutput {
+    value scope("Scope"): crate::types::Scope;
+});
 
-impl FromValue for GetAccessPointScopeResult {
+impl FromValue for GetAccessPointScopeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5432,10 +4261,39 @@ impl FromValue for GetAccessPointScopeResult {
     }
 }
 
+/// The `GetBucketRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketInput {
+    /// The Amazon Web Services account ID of the Outposts bucket.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// Specifies the bucket.
+    ///
+    /// For using this parameter with Amazon S3 on Outposts with the REST API, you must specify the name and the x-amz-outpost-id as well.
+    ///
+    /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the bucket accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/bucket/&lt;my-bucket-name&gt;`. For example, to access the bucket `reports` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/bucket/reports`. The value must be URL encoded.
+    ///
+    /// Required.
+    pub bucket: Option<String>,
+}
+
+myaws_core::setters!(GetBucketInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+});
+
+impl IntoValue for GetBucketInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
+    }
+}
+
 /// The `GetBucketLifecycleConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketLifecycleConfigurationRequest {
+pub struct GetBucketLifecycleConfigurationInput {
     /// The Amazon Web Services account ID of the Outposts bucket.
     ///
     /// Required.
@@ -5450,20 +4308,12 @@ pub struct GetBucketLifecycleConfigurationRequest {
     pub bucket: Option<String>,
 }
 
-impl GetBucketLifecycleConfigurationRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketLifecycleConfigurationInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+});
 
-impl IntoValue for GetBucketLifecycleConfigurationRequest {
+impl IntoValue for GetBucketLifecycleConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
     }
@@ -5472,22 +4322,18 @@ impl IntoValue for GetBucketLifecycleConfigurationRequest {
 /// The `GetBucketLifecycleConfigurationResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketLifecycleConfigurationResult {
+pub struct GetBucketLifecycleConfigurationOutput {
     /// Container for the lifecycle rule of the Outposts bucket.
     pub rules: Option<Vec<crate::types::LifecycleRule>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketLifecycleConfigurationResult {
-    /// Sets `Rules` (see [`Self::rules`]).
-    pub fn rules(mut self, value: Vec<crate::types::LifecycleRule>) -> Self {
-        self.rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketLifecycleConfigurationOutput {
+    list rules("Rules"): crate::types::LifecycleRule, push_rules;
+});
 
-impl FromValue for GetBucketLifecycleConfigurationResult {
+impl FromValue for GetBucketLifecycleConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5496,10 +4342,41 @@ impl FromValue for GetBucketLifecycleConfigurationResult {
     }
 }
 
+/// The `GetBucketResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketOutput {
+    /// The Outposts bucket requested.
+    pub bucket: Option<String>,
+    /// The `PublicAccessBlockEnabled` member.
+    pub public_access_block_enabled: Option<bool>,
+    /// The creation date of the Outposts bucket.
+    pub creation_date: Option<myaws_core::DateTime>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetBucketOutput {
+    into bucket("Bucket"): String;
+    value public_access_block_enabled("PublicAccessBlockEnabled"): bool;
+    value creation_date("CreationDate"): myaws_core::DateTime;
+});
+
+impl FromValue for GetBucketOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.bucket = r.next("Bucket")?;
+        out.public_access_block_enabled = r.next("PublicAccessBlockEnabled")?;
+        out.creation_date = r.next("CreationDate")?;
+        Ok(out)
+    }
+}
+
 /// The `GetBucketPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketPolicyRequest {
+pub struct GetBucketPolicyInput {
     /// The Amazon Web Services account ID of the Outposts bucket.
     ///
     /// Required.
@@ -5514,20 +4391,12 @@ pub struct GetBucketPolicyRequest {
     pub bucket: Option<String>,
 }
 
-impl GetBucketPolicyRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketPolicyInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+});
 
-impl IntoValue for GetBucketPolicyRequest {
+impl IntoValue for GetBucketPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
     }
@@ -5536,22 +4405,18 @@ impl IntoValue for GetBucketPolicyRequest {
 /// The `GetBucketPolicyResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketPolicyResult {
+pub struct GetBucketPolicyOutput {
     /// The policy of the Outposts bucket.
     pub policy: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketPolicyResult {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketPolicyOutput {
+    into policy("Policy"): String;
+});
 
-impl FromValue for GetBucketPolicyResult {
+impl FromValue for GetBucketPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5563,7 +4428,7 @@ impl FromValue for GetBucketPolicyResult {
 /// The `GetBucketReplicationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketReplicationRequest {
+pub struct GetBucketReplicationInput {
     /// The Amazon Web Services account ID of the Outposts bucket.
     ///
     /// Required.
@@ -5578,20 +4443,12 @@ pub struct GetBucketReplicationRequest {
     pub bucket: Option<String>,
 }
 
-impl GetBucketReplicationRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketReplicationInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+});
 
-impl IntoValue for GetBucketReplicationRequest {
+impl IntoValue for GetBucketReplicationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
     }
@@ -5600,25 +4457,18 @@ impl IntoValue for GetBucketReplicationRequest {
 /// The `GetBucketReplicationResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketReplicationResult {
+pub struct GetBucketReplicationOutput {
     /// A container for one or more replication rules. A replication configuration must have at least one rule and you can add up to 100 rules. The maximum size of a replication configuration is 128 KB.
     pub replication_configuration: Option<crate::types::ReplicationConfiguration>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketReplicationResult {
-    /// Sets `ReplicationConfiguration` (see [`Self::replication_configuration`]).
-    pub fn replication_configuration(
-        mut self,
-        value: crate::types::ReplicationConfiguration,
-    ) -> Self {
-        self.replication_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketReplicationOutput {
+    value replication_configuration("ReplicationConfiguration"): crate::types::ReplicationConfiguration;
+});
 
-impl FromValue for GetBucketReplicationResult {
+impl FromValue for GetBucketReplicationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5627,90 +4477,10 @@ impl FromValue for GetBucketReplicationResult {
     }
 }
 
-/// The `GetBucketRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetBucketRequest {
-    /// The Amazon Web Services account ID of the Outposts bucket.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// Specifies the bucket.
-    ///
-    /// For using this parameter with Amazon S3 on Outposts with the REST API, you must specify the name and the x-amz-outpost-id as well.
-    ///
-    /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the bucket accessed in the format `arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/bucket/&lt;my-bucket-name&gt;`. For example, to access the bucket `reports` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/bucket/reports`. The value must be URL encoded.
-    ///
-    /// Required.
-    pub bucket: Option<String>,
-}
-
-impl GetBucketRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetBucketRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
-    }
-}
-
-/// The `GetBucketResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetBucketResult {
-    /// The Outposts bucket requested.
-    pub bucket: Option<String>,
-    /// The `PublicAccessBlockEnabled` member.
-    pub public_access_block_enabled: Option<bool>,
-    /// The creation date of the Outposts bucket.
-    pub creation_date: Option<myaws_core::DateTime>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetBucketResult {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `PublicAccessBlockEnabled` (see [`Self::public_access_block_enabled`]).
-    pub fn public_access_block_enabled(mut self, value: bool) -> Self {
-        self.public_access_block_enabled = Some(value);
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetBucketResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.bucket = r.next("Bucket")?;
-        out.public_access_block_enabled = r.next("PublicAccessBlockEnabled")?;
-        out.creation_date = r.next("CreationDate")?;
-        Ok(out)
-    }
-}
-
 /// The `GetBucketTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketTaggingRequest {
+pub struct GetBucketTaggingInput {
     /// The Amazon Web Services account ID of the Outposts bucket.
     ///
     /// Required.
@@ -5725,20 +4495,12 @@ pub struct GetBucketTaggingRequest {
     pub bucket: Option<String>,
 }
 
-impl GetBucketTaggingRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketTaggingInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+});
 
-impl IntoValue for GetBucketTaggingRequest {
+impl IntoValue for GetBucketTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
     }
@@ -5747,22 +4509,18 @@ impl IntoValue for GetBucketTaggingRequest {
 /// The `GetBucketTaggingResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketTaggingResult {
+pub struct GetBucketTaggingOutput {
     /// The tags set of the Outposts bucket.
     pub tag_set: Option<Vec<crate::types::S3Tag>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketTaggingResult {
-    /// Sets `TagSet` (see [`Self::tag_set`]).
-    pub fn tag_set(mut self, value: Vec<crate::types::S3Tag>) -> Self {
-        self.tag_set = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetBucketTaggingOutput {
+    list tag_set("TagSet"): crate::types::S3Tag, push_tag_set;
+});
 
-impl FromValue for GetBucketTaggingResult {
+impl FromValue for GetBucketTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5774,7 +4532,7 @@ impl FromValue for GetBucketTaggingResult {
 /// The `GetBucketVersioningRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketVersioningRequest {
+pub struct GetBucketVersioningInput {
     /// The Amazon Web Services account ID of the S3 on Outposts bucket.
     ///
     /// Required.
@@ -5785,20 +4543,12 @@ pub struct GetBucketVersioningRequest {
     pub bucket: Option<String>,
 }
 
-impl GetBucketVersioningRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketVersioningInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+});
 
-impl IntoValue for GetBucketVersioningRequest {
+impl IntoValue for GetBucketVersioningInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.bucket.into_value()])
     }
@@ -5807,7 +4557,7 @@ impl IntoValue for GetBucketVersioningRequest {
 /// The `GetBucketVersioningResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetBucketVersioningResult {
+pub struct GetBucketVersioningOutput {
     /// The versioning state of the S3 on Outposts bucket.
     pub status: Option<crate::types::BucketVersioningStatus>,
     /// Specifies whether MFA delete is enabled in the bucket versioning configuration. This element is returned only if the bucket has been configured with MFA delete. If MFA delete has never been configured for the bucket, this element is not returned.
@@ -5816,20 +4566,12 @@ pub struct GetBucketVersioningResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetBucketVersioningResult {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::BucketVersioningStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `MFADelete` (see [`Self::mfa_delete`]).
-    pub fn mfa_delete(mut self, value: impl Into<crate::types::MFADeleteStatus>) -> Self {
-        self.mfa_delete = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetBucketVersioningOutput {
+    into status("Status"): crate::types::BucketVersioningStatus;
+    into mfa_delete("MFADelete"): crate::types::MFADeleteStatus;
+});
 
-impl FromValue for GetBucketVersioningResult {
+impl FromValue for GetBucketVersioningOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5842,7 +4584,7 @@ impl FromValue for GetBucketVersioningResult {
 /// The `GetDataAccessRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDataAccessRequest {
+pub struct GetDataAccessInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -5872,45 +4614,17 @@ pub struct GetDataAccessRequest {
     pub audit_context: Option<String>,
 }
 
-impl GetDataAccessRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Target` (see [`Self::target`]).
-    pub fn target(mut self, value: impl Into<String>) -> Self {
-        self.target = Some(value.into());
-        self
-    }
-    /// Sets `Permission` (see [`Self::permission`]).
-    pub fn permission(mut self, value: impl Into<crate::types::Permission>) -> Self {
-        self.permission = Some(value.into());
-        self
-    }
-    /// Sets `DurationSeconds` (see [`Self::duration_seconds`]).
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.duration_seconds = Some(value);
-        self
-    }
-    /// Sets `Privilege` (see [`Self::privilege`]).
-    pub fn privilege(mut self, value: impl Into<crate::types::Privilege>) -> Self {
-        self.privilege = Some(value.into());
-        self
-    }
-    /// Sets `TargetType` (see [`Self::target_type`]).
-    pub fn target_type(mut self, value: impl Into<crate::types::S3PrefixType>) -> Self {
-        self.target_type = Some(value.into());
-        self
-    }
-    /// Sets `AuditContext` (see [`Self::audit_context`]).
-    pub fn audit_context(mut self, value: impl Into<String>) -> Self {
-        self.audit_context = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDataAccessInput {
+    into account_id("AccountId"): String;
+    into target("Target"): String;
+    into permission("Permission"): crate::types::Permission;
+    value duration_seconds("DurationSeconds"): i32;
+    into privilege("Privilege"): crate::types::Privilege;
+    into target_type("TargetType"): crate::types::S3PrefixType;
+    into audit_context("AuditContext"): String;
+});
 
-impl IntoValue for GetDataAccessRequest {
+impl IntoValue for GetDataAccessInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -5927,7 +4641,7 @@ impl IntoValue for GetDataAccessRequest {
 /// The `GetDataAccessResult` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDataAccessResult {
+pub struct GetDataAccessOutput {
     /// The temporary credential token that S3 Access Grants vends.
     pub credentials: Option<crate::types::Credentials>,
     /// The S3 URI path of the data to which you are being granted temporary access credentials.
@@ -5938,9 +4652,9 @@ pub struct GetDataAccessResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for GetDataAccessResult {
+impl std::fmt::Debug for GetDataAccessOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetDataAccessResult");
+        let mut d = f.debug_struct("GetDataAccessOutput");
         d.field(
             "credentials",
             &self.credentials.as_ref().map(|_| myaws_core::REDACTED),
@@ -5952,25 +4666,13 @@ impl std::fmt::Debug for GetDataAccessResult {
     }
 }
 
-impl GetDataAccessResult {
-    /// Sets `Credentials` (see [`Self::credentials`]).
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
-    }
-    /// Sets `MatchedGrantTarget` (see [`Self::matched_grant_target`]).
-    pub fn matched_grant_target(mut self, value: impl Into<String>) -> Self {
-        self.matched_grant_target = Some(value.into());
-        self
-    }
-    /// Sets `Grantee` (see [`Self::grantee`]).
-    pub fn grantee(mut self, value: crate::types::Grantee) -> Self {
-        self.grantee = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetDataAccessOutput {
+    value credentials("Credentials"): crate::types::Credentials;
+    into matched_grant_target("MatchedGrantTarget"): String;
+    value grantee("Grantee"): crate::types::Grantee;
+});
 
-impl FromValue for GetDataAccessResult {
+impl FromValue for GetDataAccessOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -5984,7 +4686,7 @@ impl FromValue for GetDataAccessResult {
 /// The `GetJobTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetJobTaggingRequest {
+pub struct GetJobTaggingInput {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
     ///
     /// Required.
@@ -5995,20 +4697,12 @@ pub struct GetJobTaggingRequest {
     pub job_id: Option<String>,
 }
 
-impl GetJobTaggingRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetJobTaggingInput {
+    into account_id("AccountId"): String;
+    into job_id("JobId"): String;
+});
 
-impl IntoValue for GetJobTaggingRequest {
+impl IntoValue for GetJobTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.job_id.into_value()])
     }
@@ -6017,22 +4711,18 @@ impl IntoValue for GetJobTaggingRequest {
 /// The `GetJobTaggingResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetJobTaggingResult {
+pub struct GetJobTaggingOutput {
     /// The set of tags associated with the S3 Batch Operations job.
     pub tags: Option<Vec<crate::types::S3Tag>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetJobTaggingResult {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::S3Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetJobTaggingOutput {
+    list tags("Tags"): crate::types::S3Tag, push_tags;
+});
 
-impl FromValue for GetJobTaggingResult {
+impl FromValue for GetJobTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6041,10 +4731,58 @@ impl FromValue for GetJobTaggingResult {
     }
 }
 
+/// The `GetMultiRegionAccessPointRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMultiRegionAccessPointInput {
+    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// The name of the Multi-Region Access Point whose configuration information you want to receive. The name of the Multi-Region Access Point is different from the alias. For more information about the distinction between the name and the alias of an Multi-Region Access Point, see [Rules for naming Amazon S3 Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html#multi-region-access-point-naming) in the *Amazon S3 User Guide*.
+    ///
+    /// Required.
+    pub name: Option<String>,
+}
+
+myaws_core::setters!(GetMultiRegionAccessPointInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
+
+impl IntoValue for GetMultiRegionAccessPointInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
+    }
+}
+
+/// The `GetMultiRegionAccessPointResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMultiRegionAccessPointOutput {
+    /// A container element containing the details of the requested Multi-Region Access Point.
+    pub access_point: Option<crate::types::MultiRegionAccessPointReport>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(GetMultiRegionAccessPointOutput {
+    value access_point("AccessPoint"): crate::types::MultiRegionAccessPointReport;
+});
+
+impl FromValue for GetMultiRegionAccessPointOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.access_point = r.next("AccessPoint")?;
+        Ok(out)
+    }
+}
+
 /// The `GetMultiRegionAccessPointPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetMultiRegionAccessPointPolicyRequest {
+pub struct GetMultiRegionAccessPointPolicyInput {
     /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
     ///
     /// Required.
@@ -6055,20 +4793,12 @@ pub struct GetMultiRegionAccessPointPolicyRequest {
     pub name: Option<String>,
 }
 
-impl GetMultiRegionAccessPointPolicyRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetMultiRegionAccessPointPolicyInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for GetMultiRegionAccessPointPolicyRequest {
+impl IntoValue for GetMultiRegionAccessPointPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
     }
@@ -6077,22 +4807,18 @@ impl IntoValue for GetMultiRegionAccessPointPolicyRequest {
 /// The `GetMultiRegionAccessPointPolicyResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetMultiRegionAccessPointPolicyResult {
+pub struct GetMultiRegionAccessPointPolicyOutput {
     /// The policy associated with the specified Multi-Region Access Point.
     pub policy: Option<crate::types::MultiRegionAccessPointPolicyDocument>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetMultiRegionAccessPointPolicyResult {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: crate::types::MultiRegionAccessPointPolicyDocument) -> Self {
-        self.policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetMultiRegionAccessPointPolicyOutput {
+    value policy("Policy"): crate::types::MultiRegionAccessPointPolicyDocument;
+});
 
-impl FromValue for GetMultiRegionAccessPointPolicyResult {
+impl FromValue for GetMultiRegionAccessPointPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6104,7 +4830,7 @@ impl FromValue for GetMultiRegionAccessPointPolicyResult {
 /// The `GetMultiRegionAccessPointPolicyStatusRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetMultiRegionAccessPointPolicyStatusRequest {
+pub struct GetMultiRegionAccessPointPolicyStatusInput {
     /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
     ///
     /// Required.
@@ -6115,20 +4841,12 @@ pub struct GetMultiRegionAccessPointPolicyStatusRequest {
     pub name: Option<String>,
 }
 
-impl GetMultiRegionAccessPointPolicyStatusRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetMultiRegionAccessPointPolicyStatusInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+});
 
-impl IntoValue for GetMultiRegionAccessPointPolicyStatusRequest {
+impl IntoValue for GetMultiRegionAccessPointPolicyStatusInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
     }
@@ -6137,22 +4855,18 @@ impl IntoValue for GetMultiRegionAccessPointPolicyStatusRequest {
 /// The `GetMultiRegionAccessPointPolicyStatusResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetMultiRegionAccessPointPolicyStatusResult {
+pub struct GetMultiRegionAccessPointPolicyStatusOutput {
     /// The `Established` member.
     pub established: Option<crate::types::PolicyStatus>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetMultiRegionAccessPointPolicyStatusResult {
-    /// Sets `Established` (see [`Self::established`]).
-    pub fn established(mut self, value: crate::types::PolicyStatus) -> Self {
-        self.established = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetMultiRegionAccessPointPolicyStatusOutput {
+    value established("Established"): crate::types::PolicyStatus;
+});
 
-impl FromValue for GetMultiRegionAccessPointPolicyStatusResult {
+impl FromValue for GetMultiRegionAccessPointPolicyStatusOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6161,70 +4875,10 @@ impl FromValue for GetMultiRegionAccessPointPolicyStatusResult {
     }
 }
 
-/// The `GetMultiRegionAccessPointRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetMultiRegionAccessPointRequest {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// The name of the Multi-Region Access Point whose configuration information you want to receive. The name of the Multi-Region Access Point is different from the alias. For more information about the distinction between the name and the alias of an Multi-Region Access Point, see [Rules for naming Amazon S3 Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html#multi-region-access-point-naming) in the *Amazon S3 User Guide*.
-    ///
-    /// Required.
-    pub name: Option<String>,
-}
-
-impl GetMultiRegionAccessPointRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetMultiRegionAccessPointRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value(), self.name.into_value()])
-    }
-}
-
-/// The `GetMultiRegionAccessPointResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetMultiRegionAccessPointResult {
-    /// A container element containing the details of the requested Multi-Region Access Point.
-    pub access_point: Option<crate::types::MultiRegionAccessPointReport>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl GetMultiRegionAccessPointResult {
-    /// Sets `AccessPoint` (see [`Self::access_point`]).
-    pub fn access_point(mut self, value: crate::types::MultiRegionAccessPointReport) -> Self {
-        self.access_point = Some(value);
-        self
-    }
-}
-
-impl FromValue for GetMultiRegionAccessPointResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.access_point = r.next("AccessPoint")?;
-        Ok(out)
-    }
-}
-
 /// The `GetMultiRegionAccessPointRoutesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetMultiRegionAccessPointRoutesRequest {
+pub struct GetMultiRegionAccessPointRoutesInput {
     /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
     ///
     /// Required.
@@ -6235,20 +4889,12 @@ pub struct GetMultiRegionAccessPointRoutesRequest {
     pub mrap: Option<String>,
 }
 
-impl GetMultiRegionAccessPointRoutesRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Mrap` (see [`Self::mrap`]).
-    pub fn mrap(mut self, value: impl Into<String>) -> Self {
-        self.mrap = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetMultiRegionAccessPointRoutesInput {
+    into account_id("AccountId"): String;
+    into mrap("Mrap"): String;
+});
 
-impl IntoValue for GetMultiRegionAccessPointRoutesRequest {
+impl IntoValue for GetMultiRegionAccessPointRoutesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.account_id.into_value(), self.mrap.into_value()])
     }
@@ -6257,7 +4903,7 @@ impl IntoValue for GetMultiRegionAccessPointRoutesRequest {
 /// The `GetMultiRegionAccessPointRoutesResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetMultiRegionAccessPointRoutesResult {
+pub struct GetMultiRegionAccessPointRoutesOutput {
     /// The Multi-Region Access Point ARN.
     pub mrap: Option<String>,
     /// The different routes that make up the route configuration. Active routes return a value of `100`, and passive routes return a value of `0`.
@@ -6266,26 +4912,38 @@ pub struct GetMultiRegionAccessPointRoutesResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetMultiRegionAccessPointRoutesResult {
-    /// Sets `Mrap` (see [`Self::mrap`]).
-    pub fn mrap(mut self, value: impl Into<String>) -> Self {
-        self.mrap = Some(value.into());
-        self
-    }
-    /// Sets `Routes` (see [`Self::routes`]).
-    pub fn routes(mut self, value: Vec<crate::types::MultiRegionAccessPointRoute>) -> Self {
-        self.routes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetMultiRegionAccessPointRoutesOutput {
+    into mrap("Mrap"): String;
+    list routes("Routes"): crate::types::MultiRegionAccessPointRoute, push_routes;
+});
 
-impl FromValue for GetMultiRegionAccessPointRoutesResult {
+impl FromValue for GetMultiRegionAccessPointRoutesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
         out.mrap = r.next("Mrap")?;
         out.routes = r.next("Routes")?;
         Ok(out)
+    }
+}
+
+/// The `GetPublicAccessBlockRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPublicAccessBlockInput {
+    /// The account ID for the Amazon Web Services account whose `PublicAccessBlock` configuration you want to retrieve.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+}
+
+myaws_core::setters!(GetPublicAccessBlockInput {
+    into account_id("AccountId"): String;
+});
+
+impl IntoValue for GetPublicAccessBlockInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.account_id.into_value()])
     }
 }
 
@@ -6299,16 +4957,9 @@ pub struct GetPublicAccessBlockOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetPublicAccessBlockOutput {
-    /// Sets `PublicAccessBlockConfiguration` (see [`Self::public_access_block_configuration`]).
-    pub fn public_access_block_configuration(
-        mut self,
-        value: crate::types::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.public_access_block_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetPublicAccessBlockOutput {
+    value public_access_block_configuration("PublicAccessBlockConfiguration"): crate::types::PublicAccessBlockConfiguration;
+});
 
 impl FromValue for GetPublicAccessBlockOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6319,34 +4970,10 @@ impl FromValue for GetPublicAccessBlockOutput {
     }
 }
 
-/// The `GetPublicAccessBlockRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetPublicAccessBlockRequest {
-    /// The account ID for the Amazon Web Services account whose `PublicAccessBlock` configuration you want to retrieve.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-}
-
-impl GetPublicAccessBlockRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for GetPublicAccessBlockRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.account_id.into_value()])
-    }
-}
-
 /// The `GetStorageLensConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetStorageLensConfigurationRequest {
+pub struct GetStorageLensConfigurationInput {
     /// The ID of the Amazon S3 Storage Lens configuration.
     ///
     /// Required.
@@ -6357,20 +4984,12 @@ pub struct GetStorageLensConfigurationRequest {
     pub account_id: Option<String>,
 }
 
-impl GetStorageLensConfigurationRequest {
-    /// Sets `ConfigId` (see [`Self::config_id`]).
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.config_id = Some(value.into());
-        self
-    }
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetStorageLensConfigurationInput {
+    into config_id("ConfigId"): String;
+    into account_id("AccountId"): String;
+});
 
-impl IntoValue for GetStorageLensConfigurationRequest {
+impl IntoValue for GetStorageLensConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.config_id.into_value(),
@@ -6382,25 +5001,18 @@ impl IntoValue for GetStorageLensConfigurationRequest {
 /// The `GetStorageLensConfigurationResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetStorageLensConfigurationResult {
+pub struct GetStorageLensConfigurationOutput {
     /// The S3 Storage Lens configuration requested.
     pub storage_lens_configuration: Option<crate::types::StorageLensConfiguration>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetStorageLensConfigurationResult {
-    /// Sets `StorageLensConfiguration` (see [`Self::storage_lens_configuration`]).
-    pub fn storage_lens_configuration(
-        mut self,
-        value: crate::types::StorageLensConfiguration,
-    ) -> Self {
-        self.storage_lens_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetStorageLensConfigurationOutput {
+    value storage_lens_configuration("StorageLensConfiguration"): crate::types::StorageLensConfiguration;
+});
 
-impl FromValue for GetStorageLensConfigurationResult {
+impl FromValue for GetStorageLensConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6412,7 +5024,7 @@ impl FromValue for GetStorageLensConfigurationResult {
 /// The `GetStorageLensConfigurationTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetStorageLensConfigurationTaggingRequest {
+pub struct GetStorageLensConfigurationTaggingInput {
     /// The ID of the Amazon S3 Storage Lens configuration.
     ///
     /// Required.
@@ -6423,20 +5035,12 @@ pub struct GetStorageLensConfigurationTaggingRequest {
     pub account_id: Option<String>,
 }
 
-impl GetStorageLensConfigurationTaggingRequest {
-    /// Sets `ConfigId` (see [`Self::config_id`]).
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.config_id = Some(value.into());
-        self
-    }
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetStorageLensConfigurationTaggingInput {
+    into config_id("ConfigId"): String;
+    into account_id("AccountId"): String;
+});
 
-impl IntoValue for GetStorageLensConfigurationTaggingRequest {
+impl IntoValue for GetStorageLensConfigurationTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.config_id.into_value(),
@@ -6448,22 +5052,18 @@ impl IntoValue for GetStorageLensConfigurationTaggingRequest {
 /// The `GetStorageLensConfigurationTaggingResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetStorageLensConfigurationTaggingResult {
+pub struct GetStorageLensConfigurationTaggingOutput {
     /// The tags of S3 Storage Lens configuration requested.
     pub tags: Option<Vec<crate::types::StorageLensTag>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetStorageLensConfigurationTaggingResult {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::StorageLensTag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetStorageLensConfigurationTaggingOutput {
+    list tags("Tags"): crate::types::StorageLensTag, push_tags;
+});
 
-impl FromValue for GetStorageLensConfigurationTaggingResult {
+impl FromValue for GetStorageLensConfigurationTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6475,7 +5075,7 @@ impl FromValue for GetStorageLensConfigurationTaggingResult {
 /// The `GetStorageLensGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetStorageLensGroupRequest {
+pub struct GetStorageLensGroupInput {
     /// The name of the Storage Lens group that you're trying to retrieve the configuration details for.
     ///
     /// Required.
@@ -6486,20 +5086,12 @@ pub struct GetStorageLensGroupRequest {
     pub account_id: Option<String>,
 }
 
-impl GetStorageLensGroupRequest {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetStorageLensGroupInput {
+    into name("Name"): String;
+    into account_id("AccountId"): String;
+});
 
-impl IntoValue for GetStorageLensGroupRequest {
+impl IntoValue for GetStorageLensGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.name.into_value(), self.account_id.into_value()])
     }
@@ -6508,22 +5100,18 @@ impl IntoValue for GetStorageLensGroupRequest {
 /// The `GetStorageLensGroupResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetStorageLensGroupResult {
+pub struct GetStorageLensGroupOutput {
     /// The name of the Storage Lens group that you're trying to retrieve the configuration details for.
     pub storage_lens_group: Option<crate::types::StorageLensGroup>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetStorageLensGroupResult {
-    /// Sets `StorageLensGroup` (see [`Self::storage_lens_group`]).
-    pub fn storage_lens_group(mut self, value: crate::types::StorageLensGroup) -> Self {
-        self.storage_lens_group = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetStorageLensGroupOutput {
+    value storage_lens_group("StorageLensGroup"): crate::types::StorageLensGroup;
+});
 
-impl FromValue for GetStorageLensGroupResult {
+impl FromValue for GetStorageLensGroupOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -6546,18 +5134,10 @@ pub struct Grantee {
     pub grantee_identifier: Option<String>,
 }
 
-impl Grantee {
-    /// Sets `GranteeType` (see [`Self::grantee_type`]).
-    pub fn grantee_type(mut self, value: impl Into<crate::types::GranteeType>) -> Self {
-        self.grantee_type = Some(value.into());
-        self
-    }
-    /// Sets `GranteeIdentifier` (see [`Self::grantee_identifier`]).
-    pub fn grantee_identifier(mut self, value: impl Into<String>) -> Self {
-        self.grantee_identifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Grantee {
+    into grantee_type("GranteeType"): crate::types::GranteeType;
+    into grantee_identifier("GranteeIdentifier"): String;
+});
 
 impl IntoValue for Grantee {
     fn into_value(self) -> Value {
@@ -6666,13 +5246,9 @@ pub struct IdempotencyException {
     pub message: Option<String>,
 }
 
-impl IdempotencyException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IdempotencyException {
+    into message("Message"): String;
+});
 
 impl FromValue for IdempotencyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6693,18 +5269,10 @@ pub struct Include {
     pub regions: Option<Vec<String>>,
 }
 
-impl Include {
-    /// Sets `Buckets` (see [`Self::buckets`]).
-    pub fn buckets(mut self, value: Vec<String>) -> Self {
-        self.buckets = Some(value);
-        self
-    }
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(mut self, value: Vec<String>) -> Self {
-        self.regions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Include {
+    list_into buckets("Buckets"): String, push_buckets;
+    list_into regions("Regions"): String, push_regions;
+});
 
 impl IntoValue for Include {
     fn into_value(self) -> Value {
@@ -6730,13 +5298,9 @@ pub struct InternalServiceException {
     pub message: Option<String>,
 }
 
-impl InternalServiceException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InternalServiceException {
+    into message("Message"): String;
+});
 
 impl FromValue for InternalServiceException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6755,13 +5319,9 @@ pub struct InvalidNextTokenException {
     pub message: Option<String>,
 }
 
-impl InvalidNextTokenException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidNextTokenException {
+    into message("Message"): String;
+});
 
 impl FromValue for InvalidNextTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6780,13 +5340,9 @@ pub struct InvalidRequestException {
     pub message: Option<String>,
 }
 
-impl InvalidRequestException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidRequestException {
+    into message("Message"): String;
+});
 
 impl FromValue for InvalidRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6841,106 +5397,27 @@ pub struct JobDescriptor {
     pub generated_manifest_descriptor: Option<crate::types::S3GeneratedManifestDescriptor>,
 }
 
-impl JobDescriptor {
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `ConfirmationRequired` (see [`Self::confirmation_required`]).
-    pub fn confirmation_required(mut self, value: bool) -> Self {
-        self.confirmation_required = Some(value);
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `JobArn` (see [`Self::job_arn`]).
-    pub fn job_arn(mut self, value: impl Into<String>) -> Self {
-        self.job_arn = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::JobStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Manifest` (see [`Self::manifest`]).
-    pub fn manifest(mut self, value: crate::types::JobManifest) -> Self {
-        self.manifest = Some(value);
-        self
-    }
-    /// Sets `Operation` (see [`Self::operation`]).
-    pub fn operation(mut self, value: crate::types::JobOperation) -> Self {
-        self.operation = Some(value);
-        self
-    }
-    /// Sets `Priority` (see [`Self::priority`]).
-    pub fn priority(mut self, value: i32) -> Self {
-        self.priority = Some(value);
-        self
-    }
-    /// Sets `ProgressSummary` (see [`Self::progress_summary`]).
-    pub fn progress_summary(mut self, value: crate::types::JobProgressSummary) -> Self {
-        self.progress_summary = Some(value);
-        self
-    }
-    /// Sets `StatusUpdateReason` (see [`Self::status_update_reason`]).
-    pub fn status_update_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_update_reason = Some(value.into());
-        self
-    }
-    /// Sets `FailureReasons` (see [`Self::failure_reasons`]).
-    pub fn failure_reasons(mut self, value: Vec<crate::types::JobFailure>) -> Self {
-        self.failure_reasons = Some(value);
-        self
-    }
-    /// Sets `Report` (see [`Self::report`]).
-    pub fn report(mut self, value: crate::types::JobReport) -> Self {
-        self.report = Some(value);
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `TerminationDate` (see [`Self::termination_date`]).
-    pub fn termination_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.termination_date = Some(value);
-        self
-    }
-    /// Sets `RoleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `SuspendedDate` (see [`Self::suspended_date`]).
-    pub fn suspended_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.suspended_date = Some(value);
-        self
-    }
-    /// Sets `SuspendedCause` (see [`Self::suspended_cause`]).
-    pub fn suspended_cause(mut self, value: impl Into<String>) -> Self {
-        self.suspended_cause = Some(value.into());
-        self
-    }
-    /// Sets `ManifestGenerator` (see [`Self::manifest_generator`]).
-    pub fn manifest_generator(mut self, value: crate::types::JobManifestGenerator) -> Self {
-        self.manifest_generator = Some(value);
-        self
-    }
-    /// Sets `GeneratedManifestDescriptor` (see [`Self::generated_manifest_descriptor`]).
-    pub fn generated_manifest_descriptor(
-        mut self,
-        value: crate::types::S3GeneratedManifestDescriptor,
-    ) -> Self {
-        self.generated_manifest_descriptor = Some(value);
-        self
-    }
-}
+myaws_core::setters!(JobDescriptor {
+    into job_id("JobId"): String;
+    value confirmation_required("ConfirmationRequired"): bool;
+    into description("Description"): String;
+    into job_arn("JobArn"): String;
+    into status("Status"): crate::types::JobStatus;
+    value manifest("Manifest"): crate::types::JobManifest;
+    value operation("Operation"): crate::types::JobOperation;
+    value priority("Priority"): i32;
+    value progress_summary("ProgressSummary"): crate::types::JobProgressSummary;
+    into status_update_reason("StatusUpdateReason"): String;
+    list failure_reasons("FailureReasons"): crate::types::JobFailure, push_failure_reasons;
+    value report("Report"): crate::types::JobReport;
+    value creation_time("CreationTime"): myaws_core::DateTime;
+    value termination_date("TerminationDate"): myaws_core::DateTime;
+    into role_arn("RoleArn"): String;
+    value suspended_date("SuspendedDate"): myaws_core::DateTime;
+    into suspended_cause("SuspendedCause"): String;
+    value manifest_generator("ManifestGenerator"): crate::types::JobManifestGenerator;
+    value generated_manifest_descriptor("GeneratedManifestDescriptor"): crate::types::S3GeneratedManifestDescriptor;
+});
 
 impl FromValue for JobDescriptor {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -6979,18 +5456,10 @@ pub struct JobFailure {
     pub failure_reason: Option<String>,
 }
 
-impl JobFailure {
-    /// Sets `FailureCode` (see [`Self::failure_code`]).
-    pub fn failure_code(mut self, value: impl Into<String>) -> Self {
-        self.failure_code = Some(value.into());
-        self
-    }
-    /// Sets `FailureReason` (see [`Self::failure_reason`]).
-    pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
-        self.failure_reason = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(JobFailure {
+    into failure_code("FailureCode"): String;
+    into failure_reason("FailureReason"): String;
+});
 
 impl FromValue for JobFailure {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7024,48 +5493,16 @@ pub struct JobListDescriptor {
     pub progress_summary: Option<crate::types::JobProgressSummary>,
 }
 
-impl JobListDescriptor {
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Operation` (see [`Self::operation`]).
-    pub fn operation(mut self, value: impl Into<crate::types::OperationName>) -> Self {
-        self.operation = Some(value.into());
-        self
-    }
-    /// Sets `Priority` (see [`Self::priority`]).
-    pub fn priority(mut self, value: i32) -> Self {
-        self.priority = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::JobStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `CreationTime` (see [`Self::creation_time`]).
-    pub fn creation_time(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_time = Some(value);
-        self
-    }
-    /// Sets `TerminationDate` (see [`Self::termination_date`]).
-    pub fn termination_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.termination_date = Some(value);
-        self
-    }
-    /// Sets `ProgressSummary` (see [`Self::progress_summary`]).
-    pub fn progress_summary(mut self, value: crate::types::JobProgressSummary) -> Self {
-        self.progress_summary = Some(value);
-        self
-    }
-}
+myaws_core::setters!(JobListDescriptor {
+    into job_id("JobId"): String;
+    into description("Description"): String;
+    into operation("Operation"): crate::types::OperationName;
+    value priority("Priority"): i32;
+    into status("Status"): crate::types::JobStatus;
+    value creation_time("CreationTime"): myaws_core::DateTime;
+    value termination_date("TerminationDate"): myaws_core::DateTime;
+    value progress_summary("ProgressSummary"): crate::types::JobProgressSummary;
+});
 
 impl FromValue for JobListDescriptor {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7097,18 +5534,10 @@ pub struct JobManifest {
     pub location: Option<crate::types::JobManifestLocation>,
 }
 
-impl JobManifest {
-    /// Sets `Spec` (see [`Self::spec`]).
-    pub fn spec(mut self, value: crate::types::JobManifestSpec) -> Self {
-        self.spec = Some(value);
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: crate::types::JobManifestLocation) -> Self {
-        self.location = Some(value);
-        self
-    }
-}
+myaws_core::setters!(JobManifest {
+    value spec("Spec"): crate::types::JobManifestSpec;
+    value location("Location"): crate::types::JobManifestLocation;
+});
 
 impl IntoValue for JobManifest {
     fn into_value(self) -> Value {
@@ -7291,39 +5720,20 @@ impl FromValue for JobManifestFormat {
 
 /// Configures the type of the job's ManifestGenerator.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `JobManifestGenerator` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct JobManifestGenerator {
+pub enum JobManifestGenerator {
     /// The S3 job ManifestGenerator's configuration details.
-    pub s3_job_manifest_generator: Option<crate::types::S3JobManifestGenerator>,
+    S3JobManifestGenerator(crate::types::S3JobManifestGenerator),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl JobManifestGenerator {
-    /// Sets `S3JobManifestGenerator` (see [`Self::s3_job_manifest_generator`]).
-    pub fn s3_job_manifest_generator(
-        mut self,
-        value: crate::types::S3JobManifestGenerator,
-    ) -> Self {
-        self.s3_job_manifest_generator = Some(value);
-        self
-    }
-}
-
-impl IntoValue for JobManifestGenerator {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.s3_job_manifest_generator.into_value()])
-    }
-}
-
-impl FromValue for JobManifestGenerator {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.s3_job_manifest_generator = r.next("S3JobManifestGenerator")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(JobManifestGenerator, 1, input = true, output = true;
+    0 S3JobManifestGenerator as_s3_job_manifest_generator: crate::types::S3JobManifestGenerator;
+);
 
 /// The filter used to describe a set of objects for the job's manifest.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7349,59 +5759,17 @@ pub struct JobManifestGeneratorFilter {
     pub match_any_object_encryption: Option<Vec<crate::types::ObjectEncryptionFilter>>,
 }
 
-impl JobManifestGeneratorFilter {
-    /// Sets `EligibleForReplication` (see [`Self::eligible_for_replication`]).
-    pub fn eligible_for_replication(mut self, value: bool) -> Self {
-        self.eligible_for_replication = Some(value);
-        self
-    }
-    /// Sets `CreatedAfter` (see [`Self::created_after`]).
-    pub fn created_after(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_after = Some(value);
-        self
-    }
-    /// Sets `CreatedBefore` (see [`Self::created_before`]).
-    pub fn created_before(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_before = Some(value);
-        self
-    }
-    /// Sets `ObjectReplicationStatuses` (see [`Self::object_replication_statuses`]).
-    pub fn object_replication_statuses(
-        mut self,
-        value: Vec<crate::types::ReplicationStatus>,
-    ) -> Self {
-        self.object_replication_statuses = Some(value);
-        self
-    }
-    /// Sets `KeyNameConstraint` (see [`Self::key_name_constraint`]).
-    pub fn key_name_constraint(mut self, value: crate::types::KeyNameConstraint) -> Self {
-        self.key_name_constraint = Some(value);
-        self
-    }
-    /// Sets `ObjectSizeGreaterThanBytes` (see [`Self::object_size_greater_than_bytes`]).
-    pub fn object_size_greater_than_bytes(mut self, value: i64) -> Self {
-        self.object_size_greater_than_bytes = Some(value);
-        self
-    }
-    /// Sets `ObjectSizeLessThanBytes` (see [`Self::object_size_less_than_bytes`]).
-    pub fn object_size_less_than_bytes(mut self, value: i64) -> Self {
-        self.object_size_less_than_bytes = Some(value);
-        self
-    }
-    /// Sets `MatchAnyStorageClass` (see [`Self::match_any_storage_class`]).
-    pub fn match_any_storage_class(mut self, value: Vec<crate::types::S3StorageClass>) -> Self {
-        self.match_any_storage_class = Some(value);
-        self
-    }
-    /// Sets `MatchAnyObjectEncryption` (see [`Self::match_any_object_encryption`]).
-    pub fn match_any_object_encryption(
-        mut self,
-        value: Vec<crate::types::ObjectEncryptionFilter>,
-    ) -> Self {
-        self.match_any_object_encryption = Some(value);
-        self
-    }
-}
+myaws_core::setters!(JobManifestGeneratorFilter {
+    value eligible_for_replication("EligibleForReplication"): bool;
+    value created_after("CreatedAfter"): myaws_core::DateTime;
+    value created_before("CreatedBefore"): myaws_core::DateTime;
+    list_into object_replication_statuses("ObjectReplicationStatuses"): crate::types::ReplicationStatus, push_object_replication_statuses;
+    value key_name_constraint("KeyNameConstraint"): crate::types::KeyNameConstraint;
+    value object_size_greater_than_bytes("ObjectSizeGreaterThanBytes"): i64;
+    value object_size_less_than_bytes("ObjectSizeLessThanBytes"): i64;
+    list_into match_any_storage_class("MatchAnyStorageClass"): crate::types::S3StorageClass, push_match_any_storage_class;
+    list match_any_object_encryption("MatchAnyObjectEncryption"): crate::types::ObjectEncryptionFilter, push_match_any_object_encryption;
+});
 
 impl IntoValue for JobManifestGeneratorFilter {
     fn into_value(self) -> Value {
@@ -7454,23 +5822,11 @@ pub struct JobManifestLocation {
     pub e_tag: Option<String>,
 }
 
-impl JobManifestLocation {
-    /// Sets `ObjectArn` (see [`Self::object_arn`]).
-    pub fn object_arn(mut self, value: impl Into<String>) -> Self {
-        self.object_arn = Some(value.into());
-        self
-    }
-    /// Sets `ObjectVersionId` (see [`Self::object_version_id`]).
-    pub fn object_version_id(mut self, value: impl Into<String>) -> Self {
-        self.object_version_id = Some(value.into());
-        self
-    }
-    /// Sets `ETag` (see [`Self::e_tag`]).
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.e_tag = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(JobManifestLocation {
+    into object_arn("ObjectArn"): String;
+    into object_version_id("ObjectVersionId"): String;
+    into e_tag("ETag"): String;
+});
 
 impl IntoValue for JobManifestLocation {
     fn into_value(self) -> Value {
@@ -7505,18 +5861,10 @@ pub struct JobManifestSpec {
     pub fields: Option<Vec<crate::types::JobManifestFieldName>>,
 }
 
-impl JobManifestSpec {
-    /// Sets `Format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::JobManifestFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `Fields` (see [`Self::fields`]).
-    pub fn fields(mut self, value: Vec<crate::types::JobManifestFieldName>) -> Self {
-        self.fields = Some(value);
-        self
-    }
-}
+myaws_core::setters!(JobManifestSpec {
+    into format("Format"): crate::types::JobManifestFormat;
+    list_into fields("Fields"): crate::types::JobManifestFieldName, push_fields;
+});
 
 impl IntoValue for JobManifestSpec {
     fn into_value(self) -> Value {
@@ -7572,84 +5920,19 @@ pub struct JobOperation {
     pub s3_update_object_encryption: Option<crate::types::S3UpdateObjectEncryptionOperation>,
 }
 
-impl JobOperation {
-    /// Sets `LambdaInvoke` (see [`Self::lambda_invoke`]).
-    pub fn lambda_invoke(mut self, value: crate::types::LambdaInvokeOperation) -> Self {
-        self.lambda_invoke = Some(value);
-        self
-    }
-    /// Sets `S3PutObjectCopy` (see [`Self::s3_put_object_copy`]).
-    pub fn s3_put_object_copy(mut self, value: crate::types::S3CopyObjectOperation) -> Self {
-        self.s3_put_object_copy = Some(value);
-        self
-    }
-    /// Sets `S3PutObjectAcl` (see [`Self::s3_put_object_acl`]).
-    pub fn s3_put_object_acl(mut self, value: crate::types::S3SetObjectAclOperation) -> Self {
-        self.s3_put_object_acl = Some(value);
-        self
-    }
-    /// Sets `S3PutObjectTagging` (see [`Self::s3_put_object_tagging`]).
-    pub fn s3_put_object_tagging(
-        mut self,
-        value: crate::types::S3SetObjectTaggingOperation,
-    ) -> Self {
-        self.s3_put_object_tagging = Some(value);
-        self
-    }
-    /// Sets `S3DeleteObjectTagging` (see [`Self::s3_delete_object_tagging`]).
-    pub fn s3_delete_object_tagging(
-        mut self,
-        value: crate::types::S3DeleteObjectTaggingOperation,
-    ) -> Self {
-        self.s3_delete_object_tagging = Some(value);
-        self
-    }
-    /// Sets `S3InitiateRestoreObject` (see [`Self::s3_initiate_restore_object`]).
-    pub fn s3_initiate_restore_object(
-        mut self,
-        value: crate::types::S3InitiateRestoreObjectOperation,
-    ) -> Self {
-        self.s3_initiate_restore_object = Some(value);
-        self
-    }
-    /// Sets `S3PutObjectLegalHold` (see [`Self::s3_put_object_legal_hold`]).
-    pub fn s3_put_object_legal_hold(
-        mut self,
-        value: crate::types::S3SetObjectLegalHoldOperation,
-    ) -> Self {
-        self.s3_put_object_legal_hold = Some(value);
-        self
-    }
-    /// Sets `S3PutObjectRetention` (see [`Self::s3_put_object_retention`]).
-    pub fn s3_put_object_retention(
-        mut self,
-        value: crate::types::S3SetObjectRetentionOperation,
-    ) -> Self {
-        self.s3_put_object_retention = Some(value);
-        self
-    }
-    /// Sets `S3ReplicateObject` (see [`Self::s3_replicate_object`]).
-    pub fn s3_replicate_object(mut self, value: crate::types::S3ReplicateObjectOperation) -> Self {
-        self.s3_replicate_object = Some(value);
-        self
-    }
-    /// Sets `S3ComputeObjectChecksum` (see [`Self::s3_compute_object_checksum`]).
-    pub fn s3_compute_object_checksum(
-        mut self,
-        value: crate::types::S3ComputeObjectChecksumOperation,
-    ) -> Self {
-        self.s3_compute_object_checksum = Some(value);
-        self
-    }
-    /// Sets `S3UpdateObjectEncryption` (see [`Self::s3_update_object_encryption`]).
-    pub fn s3_update_object_encryption(
-        mut self,
-        value: crate::types::S3UpdateObjectEncryptionOperation,
-    ) -> Self {
-        self.s3_update_object_encryption = Some(value);
-        self
-    }
-}
+myaws_core::setters!(JobOperation {
+    value lambda_invoke("LambdaInvoke"): crate::types::LambdaInvokeOperation;
+    value s3_put_object_copy("S3PutObjectCopy"): crate::types::S3CopyObjectOperation;
+    value s3_put_object_acl("S3PutObjectAcl"): crate::types::S3SetObjectAclOperation;
+    value s3_put_object_tagging("S3PutObjectTagging"): crate::types::S3SetObjectTaggingOperation;
+    value s3_delete_object_tagging("S3DeleteObjectTagging"): crate::types::S3DeleteObjectTaggingOperation;
+    value s3_initiate_restore_object("S3InitiateRestoreObject"): crate::types::S3InitiateRestoreObjectOperation;
+    value s3_put_object_legal_hold("S3PutObjectLegalHold"): crate::types::S3SetObjectLegalHoldOperation;
+    value s3_put_object_retention("S3PutObjectRetention"): crate::types::S3SetObjectRetentionOperation;
+    value s3_replicate_object("S3ReplicateObject"): crate::types::S3ReplicateObjectOperation;
+    value s3_compute_object_checksum("S3ComputeObjectChecksum"): crate::types::S3ComputeObjectChecksumOperation;
+    value s3_update_object_encryption("S3UpdateObjectEncryption"): crate::types::S3UpdateObjectEncryptionOperation;
+});
 
 impl IntoValue for JobOperation {
     fn into_value(self) -> Value {
@@ -7702,28 +5985,12 @@ pub struct JobProgressSummary {
     pub timers: Option<crate::types::JobTimers>,
 }
 
-impl JobProgressSummary {
-    /// Sets `TotalNumberOfTasks` (see [`Self::total_number_of_tasks`]).
-    pub fn total_number_of_tasks(mut self, value: i64) -> Self {
-        self.total_number_of_tasks = Some(value);
-        self
-    }
-    /// Sets `NumberOfTasksSucceeded` (see [`Self::number_of_tasks_succeeded`]).
-    pub fn number_of_tasks_succeeded(mut self, value: i64) -> Self {
-        self.number_of_tasks_succeeded = Some(value);
-        self
-    }
-    /// Sets `NumberOfTasksFailed` (see [`Self::number_of_tasks_failed`]).
-    pub fn number_of_tasks_failed(mut self, value: i64) -> Self {
-        self.number_of_tasks_failed = Some(value);
-        self
-    }
-    /// Sets `Timers` (see [`Self::timers`]).
-    pub fn timers(mut self, value: crate::types::JobTimers) -> Self {
-        self.timers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(JobProgressSummary {
+    value total_number_of_tasks("TotalNumberOfTasks"): i64;
+    value number_of_tasks_succeeded("NumberOfTasksSucceeded"): i64;
+    value number_of_tasks_failed("NumberOfTasksFailed"): i64;
+    value timers("Timers"): crate::types::JobTimers;
+});
 
 impl FromValue for JobProgressSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -7759,38 +6026,14 @@ pub struct JobReport {
     pub expected_bucket_owner: Option<String>,
 }
 
-impl JobReport {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::JobReportFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `Enabled` (see [`Self::enabled`]).
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `ReportScope` (see [`Self::report_scope`]).
-    pub fn report_scope(mut self, value: impl Into<crate::types::JobReportScope>) -> Self {
-        self.report_scope = Some(value.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(JobReport {
+    into bucket("Bucket"): String;
+    into format("Format"): crate::types::JobReportFormat;
+    value enabled("Enabled"): bool;
+    into prefix("Prefix"): String;
+    into report_scope("ReportScope"): crate::types::JobReportScope;
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+});
 
 impl IntoValue for JobReport {
     fn into_value(self) -> Value {
@@ -8109,13 +6352,9 @@ pub struct JobStatusException {
     pub message: Option<String>,
 }
 
-impl JobStatusException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(JobStatusException {
+    into message("Message"): String;
+});
 
 impl FromValue for JobStatusException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8134,13 +6373,9 @@ pub struct JobTimers {
     pub elapsed_time_in_active_seconds: Option<i64>,
 }
 
-impl JobTimers {
-    /// Sets `ElapsedTimeInActiveSeconds` (see [`Self::elapsed_time_in_active_seconds`]).
-    pub fn elapsed_time_in_active_seconds(mut self, value: i64) -> Self {
-        self.elapsed_time_in_active_seconds = Some(value);
-        self
-    }
-}
+myaws_core::setters!(JobTimers {
+    value elapsed_time_in_active_seconds("ElapsedTimeInActiveSeconds"): i64;
+});
 
 impl FromValue for JobTimers {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8163,23 +6398,11 @@ pub struct KeyNameConstraint {
     pub match_any_substring: Option<Vec<String>>,
 }
 
-impl KeyNameConstraint {
-    /// Sets `MatchAnyPrefix` (see [`Self::match_any_prefix`]).
-    pub fn match_any_prefix(mut self, value: Vec<String>) -> Self {
-        self.match_any_prefix = Some(value);
-        self
-    }
-    /// Sets `MatchAnySuffix` (see [`Self::match_any_suffix`]).
-    pub fn match_any_suffix(mut self, value: Vec<String>) -> Self {
-        self.match_any_suffix = Some(value);
-        self
-    }
-    /// Sets `MatchAnySubstring` (see [`Self::match_any_substring`]).
-    pub fn match_any_substring(mut self, value: Vec<String>) -> Self {
-        self.match_any_substring = Some(value);
-        self
-    }
-}
+myaws_core::setters!(KeyNameConstraint {
+    list_into match_any_prefix("MatchAnyPrefix"): String, push_match_any_prefix;
+    list_into match_any_suffix("MatchAnySuffix"): String, push_match_any_suffix;
+    list_into match_any_substring("MatchAnySubstring"): String, push_match_any_substring;
+});
 
 impl IntoValue for KeyNameConstraint {
     fn into_value(self) -> Value {
@@ -8218,23 +6441,11 @@ pub struct LambdaInvokeOperation {
     pub user_arguments: Option<HashMap<String, String>>,
 }
 
-impl LambdaInvokeOperation {
-    /// Sets `FunctionArn` (see [`Self::function_arn`]).
-    pub fn function_arn(mut self, value: impl Into<String>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-    /// Sets `InvocationSchemaVersion` (see [`Self::invocation_schema_version`]).
-    pub fn invocation_schema_version(mut self, value: impl Into<String>) -> Self {
-        self.invocation_schema_version = Some(value.into());
-        self
-    }
-    /// Sets `UserArguments` (see [`Self::user_arguments`]).
-    pub fn user_arguments(mut self, value: HashMap<String, String>) -> Self {
-        self.user_arguments = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LambdaInvokeOperation {
+    into function_arn("FunctionArn"): String;
+    into invocation_schema_version("InvocationSchemaVersion"): String;
+    map_into user_arguments("UserArguments"): String, insert_user_arguments;
+});
 
 impl IntoValue for LambdaInvokeOperation {
     fn into_value(self) -> Value {
@@ -8265,13 +6476,9 @@ pub struct LifecycleConfiguration {
     pub rules: Option<Vec<crate::types::LifecycleRule>>,
 }
 
-impl LifecycleConfiguration {
-    /// Sets `Rules` (see [`Self::rules`]).
-    pub fn rules(mut self, value: Vec<crate::types::LifecycleRule>) -> Self {
-        self.rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LifecycleConfiguration {
+    list rules("Rules"): crate::types::LifecycleRule, push_rules;
+});
 
 impl IntoValue for LifecycleConfiguration {
     fn into_value(self) -> Value {
@@ -8291,23 +6498,11 @@ pub struct LifecycleExpiration {
     pub expired_object_delete_marker: Option<bool>,
 }
 
-impl LifecycleExpiration {
-    /// Sets `Date` (see [`Self::date`]).
-    pub fn date(mut self, value: myaws_core::DateTime) -> Self {
-        self.date = Some(value);
-        self
-    }
-    /// Sets `Days` (see [`Self::days`]).
-    pub fn days(mut self, value: i32) -> Self {
-        self.days = Some(value);
-        self
-    }
-    /// Sets `ExpiredObjectDeleteMarker` (see [`Self::expired_object_delete_marker`]).
-    pub fn expired_object_delete_marker(mut self, value: bool) -> Self {
-        self.expired_object_delete_marker = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LifecycleExpiration {
+    value date("Date"): myaws_core::DateTime;
+    value days("Days"): i32;
+    value expired_object_delete_marker("ExpiredObjectDeleteMarker"): bool;
+});
 
 impl IntoValue for LifecycleExpiration {
     fn into_value(self) -> Value {
@@ -8358,57 +6553,16 @@ pub struct LifecycleRule {
     pub abort_incomplete_multipart_upload: Option<crate::types::AbortIncompleteMultipartUpload>,
 }
 
-impl LifecycleRule {
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: crate::types::LifecycleExpiration) -> Self {
-        self.expiration = Some(value);
-        self
-    }
-    /// Sets `ID` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::LifecycleRuleFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ExpirationStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Transitions` (see [`Self::transitions`]).
-    pub fn transitions(mut self, value: Vec<crate::types::Transition>) -> Self {
-        self.transitions = Some(value);
-        self
-    }
-    /// Sets `NoncurrentVersionTransitions` (see [`Self::noncurrent_version_transitions`]).
-    pub fn noncurrent_version_transitions(
-        mut self,
-        value: Vec<crate::types::NoncurrentVersionTransition>,
-    ) -> Self {
-        self.noncurrent_version_transitions = Some(value);
-        self
-    }
-    /// Sets `NoncurrentVersionExpiration` (see [`Self::noncurrent_version_expiration`]).
-    pub fn noncurrent_version_expiration(
-        mut self,
-        value: crate::types::NoncurrentVersionExpiration,
-    ) -> Self {
-        self.noncurrent_version_expiration = Some(value);
-        self
-    }
-    /// Sets `AbortIncompleteMultipartUpload` (see [`Self::abort_incomplete_multipart_upload`]).
-    pub fn abort_incomplete_multipart_upload(
-        mut self,
-        value: crate::types::AbortIncompleteMultipartUpload,
-    ) -> Self {
-        self.abort_incomplete_multipart_upload = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LifecycleRule {
+    value expiration("Expiration"): crate::types::LifecycleExpiration;
+    into id("ID"): String;
+    value filter("Filter"): crate::types::LifecycleRuleFilter;
+    into status("Status"): crate::types::ExpirationStatus;
+    list transitions("Transitions"): crate::types::Transition, push_transitions;
+    list noncurrent_version_transitions("NoncurrentVersionTransitions"): crate::types::NoncurrentVersionTransition, push_noncurrent_version_transitions;
+    value noncurrent_version_expiration("NoncurrentVersionExpiration"): crate::types::NoncurrentVersionExpiration;
+    value abort_incomplete_multipart_upload("AbortIncompleteMultipartUpload"): crate::types::AbortIncompleteMultipartUpload;
+});
 
 impl IntoValue for LifecycleRule {
     fn into_value(self) -> Value {
@@ -8455,28 +6609,12 @@ pub struct LifecycleRuleAndOperator {
     pub object_size_less_than: Option<i64>,
 }
 
-impl LifecycleRuleAndOperator {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::S3Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `ObjectSizeGreaterThan` (see [`Self::object_size_greater_than`]).
-    pub fn object_size_greater_than(mut self, value: i64) -> Self {
-        self.object_size_greater_than = Some(value);
-        self
-    }
-    /// Sets `ObjectSizeLessThan` (see [`Self::object_size_less_than`]).
-    pub fn object_size_less_than(mut self, value: i64) -> Self {
-        self.object_size_less_than = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LifecycleRuleAndOperator {
+    into prefix("Prefix"): String;
+    list tags("Tags"): crate::types::S3Tag, push_tags;
+    value object_size_greater_than("ObjectSizeGreaterThan"): i64;
+    value object_size_less_than("ObjectSizeLessThan"): i64;
+});
 
 impl IntoValue for LifecycleRuleAndOperator {
     fn into_value(self) -> Value {
@@ -8519,33 +6657,13 @@ pub struct LifecycleRuleFilter {
     pub object_size_less_than: Option<i64>,
 }
 
-impl LifecycleRuleFilter {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tag` (see [`Self::tag`]).
-    pub fn tag(mut self, value: crate::types::S3Tag) -> Self {
-        self.tag = Some(value);
-        self
-    }
-    /// Sets `And` (see [`Self::and`]).
-    pub fn and(mut self, value: crate::types::LifecycleRuleAndOperator) -> Self {
-        self.and = Some(value);
-        self
-    }
-    /// Sets `ObjectSizeGreaterThan` (see [`Self::object_size_greater_than`]).
-    pub fn object_size_greater_than(mut self, value: i64) -> Self {
-        self.object_size_greater_than = Some(value);
-        self
-    }
-    /// Sets `ObjectSizeLessThan` (see [`Self::object_size_less_than`]).
-    pub fn object_size_less_than(mut self, value: i64) -> Self {
-        self.object_size_less_than = Some(value);
-        self
-    }
-}
+myaws_core::setters!(LifecycleRuleFilter {
+    into prefix("Prefix"): String;
+    value tag("Tag"): crate::types::S3Tag;
+    value and("And"): crate::types::LifecycleRuleAndOperator;
+    value object_size_greater_than("ObjectSizeGreaterThan"): i64;
+    value object_size_less_than("ObjectSizeLessThan"): i64;
+});
 
 impl IntoValue for LifecycleRuleFilter {
     fn into_value(self) -> Value {
@@ -8601,56 +6719,17 @@ pub struct ListAccessGrantEntry {
     pub application_arn: Option<String>,
 }
 
-impl ListAccessGrantEntry {
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `AccessGrantId` (see [`Self::access_grant_id`]).
-    pub fn access_grant_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grant_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantArn` (see [`Self::access_grant_arn`]).
-    pub fn access_grant_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_grant_arn = Some(value.into());
-        self
-    }
-    /// Sets `Grantee` (see [`Self::grantee`]).
-    pub fn grantee(mut self, value: crate::types::Grantee) -> Self {
-        self.grantee = Some(value);
-        self
-    }
-    /// Sets `Permission` (see [`Self::permission`]).
-    pub fn permission(mut self, value: impl Into<crate::types::Permission>) -> Self {
-        self.permission = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationId` (see [`Self::access_grants_location_id`]).
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationConfiguration` (see [`Self::access_grants_location_configuration`]).
-    pub fn access_grants_location_configuration(
-        mut self,
-        value: crate::types::AccessGrantsLocationConfiguration,
-    ) -> Self {
-        self.access_grants_location_configuration = Some(value);
-        self
-    }
-    /// Sets `GrantScope` (see [`Self::grant_scope`]).
-    pub fn grant_scope(mut self, value: impl Into<String>) -> Self {
-        self.grant_scope = Some(value.into());
-        self
-    }
-    /// Sets `ApplicationArn` (see [`Self::application_arn`]).
-    pub fn application_arn(mut self, value: impl Into<String>) -> Self {
-        self.application_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAccessGrantEntry {
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    into access_grant_id("AccessGrantId"): String;
+    into access_grant_arn("AccessGrantArn"): String;
+    value grantee("Grantee"): crate::types::Grantee;
+    into permission("Permission"): crate::types::Permission;
+    into access_grants_location_id("AccessGrantsLocationId"): String;
+    value access_grants_location_configuration("AccessGrantsLocationConfiguration"): crate::types::AccessGrantsLocationConfiguration;
+    into grant_scope("GrantScope"): String;
+    into application_arn("ApplicationArn"): String;
+});
 
 impl FromValue for ListAccessGrantEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -8669,300 +6748,10 @@ impl FromValue for ListAccessGrantEntry {
     }
 }
 
-/// Information about the S3 Access Grants instance.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ListAccessGrantsInstanceEntry {
-    /// The ID of the S3 Access Grants instance. The ID is `default`. You can have one S3 Access Grants instance per Region per account.
-    pub access_grants_instance_id: Option<String>,
-    /// The Amazon Resource Name (ARN) of the S3 Access Grants instance.
-    pub access_grants_instance_arn: Option<String>,
-    /// The date and time when you created the S3 Access Grants instance.
-    pub created_at: Option<myaws_core::DateTime>,
-    /// If you associated your S3 Access Grants instance with an Amazon Web Services IAM Identity Center instance, this field returns the Amazon Resource Name (ARN) of the IAM Identity Center instance application; a subresource of the original Identity Center instance. S3 Access Grants creates this Identity Center application for the specific S3 Access Grants instance.
-    pub identity_center_arn: Option<String>,
-    /// The Amazon Resource Name (ARN) of the Amazon Web Services IAM Identity Center instance that you are associating with your S3 Access Grants instance. An IAM Identity Center instance is your corporate identity directory that you added to the IAM Identity Center. You can use the [ListInstances](https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_ListInstances.html) API operation to retrieve a list of your Identity Center instances and their ARNs.
-    pub identity_center_instance_arn: Option<String>,
-    /// If you associated your S3 Access Grants instance with an Amazon Web Services IAM Identity Center instance, this field returns the Amazon Resource Name (ARN) of the IAM Identity Center instance application; a subresource of the original Identity Center instance. S3 Access Grants creates this Identity Center application for the specific S3 Access Grants instance.
-    pub identity_center_application_arn: Option<String>,
-}
-
-impl ListAccessGrantsInstanceEntry {
-    /// Sets `AccessGrantsInstanceId` (see [`Self::access_grants_instance_id`]).
-    pub fn access_grants_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_instance_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsInstanceArn` (see [`Self::access_grants_instance_arn`]).
-    pub fn access_grants_instance_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_instance_arn = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `IdentityCenterArn` (see [`Self::identity_center_arn`]).
-    pub fn identity_center_arn(mut self, value: impl Into<String>) -> Self {
-        self.identity_center_arn = Some(value.into());
-        self
-    }
-    /// Sets `IdentityCenterInstanceArn` (see [`Self::identity_center_instance_arn`]).
-    pub fn identity_center_instance_arn(mut self, value: impl Into<String>) -> Self {
-        self.identity_center_instance_arn = Some(value.into());
-        self
-    }
-    /// Sets `IdentityCenterApplicationArn` (see [`Self::identity_center_application_arn`]).
-    pub fn identity_center_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.identity_center_application_arn = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for ListAccessGrantsInstanceEntry {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.access_grants_instance_id = r.next("AccessGrantsInstanceId")?;
-        out.access_grants_instance_arn = r.next("AccessGrantsInstanceArn")?;
-        out.created_at = r.next("CreatedAt")?;
-        out.identity_center_arn = r.next("IdentityCenterArn")?;
-        out.identity_center_instance_arn = r.next("IdentityCenterInstanceArn")?;
-        out.identity_center_application_arn = r.next("IdentityCenterApplicationArn")?;
-        Ok(out)
-    }
-}
-
-/// The `ListAccessGrantsInstancesRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ListAccessGrantsInstancesRequest {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants Instances` request in order to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of access grants that you would like returned in the `List Access Grants` response. If the results include the pagination token `NextToken`, make another call using the `NextToken` to determine if there are more results.
-    pub max_results: Option<i32>,
-}
-
-impl ListAccessGrantsInstancesRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
-
-impl IntoValue for ListAccessGrantsInstancesRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.account_id.into_value(),
-            self.next_token.into_value(),
-            self.max_results.into_value(),
-        ])
-    }
-}
-
-/// The `ListAccessGrantsInstancesResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ListAccessGrantsInstancesResult {
-    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants Instances` request in order to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// A container for a list of S3 Access Grants instances.
-    pub access_grants_instances_list: Option<Vec<crate::types::ListAccessGrantsInstanceEntry>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ListAccessGrantsInstancesResult {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsInstancesList` (see [`Self::access_grants_instances_list`]).
-    pub fn access_grants_instances_list(
-        mut self,
-        value: Vec<crate::types::ListAccessGrantsInstanceEntry>,
-    ) -> Self {
-        self.access_grants_instances_list = Some(value);
-        self
-    }
-}
-
-impl FromValue for ListAccessGrantsInstancesResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.next_token = r.next("NextToken")?;
-        out.access_grants_instances_list = r.next("AccessGrantsInstancesList")?;
-        Ok(out)
-    }
-}
-
-/// A container for information about the registered location.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ListAccessGrantsLocationsEntry {
-    /// The date and time when you registered the location.
-    pub created_at: Option<myaws_core::DateTime>,
-    /// The ID of the registered location to which you are granting access. S3 Access Grants assigns this ID when you register the location. S3 Access Grants assigns the ID `default` to the default location `s3://` and assigns an auto-generated ID to other locations that you register.
-    pub access_grants_location_id: Option<String>,
-    /// The Amazon Resource Name (ARN) of the registered location.
-    pub access_grants_location_arn: Option<String>,
-    /// The S3 path to the location that you are registering. The location scope can be the default S3 location `s3://`, the S3 path to a bucket `s3://&lt;bucket&gt;`, or the S3 path to a bucket and prefix `s3://&lt;bucket&gt;/&lt;prefix&gt;`. A prefix in S3 is a string of characters at the beginning of an object key name used to organize the objects that you store in your S3 buckets. For example, object key names that start with the `engineering/` prefix or object key names that start with the `marketing/campaigns/` prefix.
-    pub location_scope: Option<String>,
-    /// The Amazon Resource Name (ARN) of the IAM role for the registered location. S3 Access Grants assumes this role to manage access to the registered location.
-    pub iam_role_arn: Option<String>,
-}
-
-impl ListAccessGrantsLocationsEntry {
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `AccessGrantsLocationId` (see [`Self::access_grants_location_id`]).
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationArn` (see [`Self::access_grants_location_arn`]).
-    pub fn access_grants_location_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_arn = Some(value.into());
-        self
-    }
-    /// Sets `LocationScope` (see [`Self::location_scope`]).
-    pub fn location_scope(mut self, value: impl Into<String>) -> Self {
-        self.location_scope = Some(value.into());
-        self
-    }
-    /// Sets `IAMRoleArn` (see [`Self::iam_role_arn`]).
-    pub fn iam_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for ListAccessGrantsLocationsEntry {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.created_at = r.next("CreatedAt")?;
-        out.access_grants_location_id = r.next("AccessGrantsLocationId")?;
-        out.access_grants_location_arn = r.next("AccessGrantsLocationArn")?;
-        out.location_scope = r.next("LocationScope")?;
-        out.iam_role_arn = r.next("IAMRoleArn")?;
-        Ok(out)
-    }
-}
-
-/// The `ListAccessGrantsLocationsRequest` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ListAccessGrantsLocationsRequest {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    ///
-    /// Required.
-    pub account_id: Option<String>,
-    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants Locations` request in order to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of access grants that you would like returned in the `List Access Grants` response. If the results include the pagination token `NextToken`, make another call using the `NextToken` to determine if there are more results.
-    pub max_results: Option<i32>,
-    /// The S3 path to the location that you are registering. The location scope can be the default S3 location `s3://`, the S3 path to a bucket `s3://&lt;bucket&gt;`, or the S3 path to a bucket and prefix `s3://&lt;bucket&gt;/&lt;prefix&gt;`. A prefix in S3 is a string of characters at the beginning of an object key name used to organize the objects that you store in your S3 buckets. For example, object key names that start with the `engineering/` prefix or object key names that start with the `marketing/campaigns/` prefix.
-    pub location_scope: Option<String>,
-}
-
-impl ListAccessGrantsLocationsRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `LocationScope` (see [`Self::location_scope`]).
-    pub fn location_scope(mut self, value: impl Into<String>) -> Self {
-        self.location_scope = Some(value.into());
-        self
-    }
-}
-
-impl IntoValue for ListAccessGrantsLocationsRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.account_id.into_value(),
-            self.next_token.into_value(),
-            self.max_results.into_value(),
-            self.location_scope.into_value(),
-        ])
-    }
-}
-
-/// The `ListAccessGrantsLocationsResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ListAccessGrantsLocationsResult {
-    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants Locations` request in order to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// A container for a list of registered locations in an S3 Access Grants instance.
-    pub access_grants_locations_list: Option<Vec<crate::types::ListAccessGrantsLocationsEntry>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ListAccessGrantsLocationsResult {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationsList` (see [`Self::access_grants_locations_list`]).
-    pub fn access_grants_locations_list(
-        mut self,
-        value: Vec<crate::types::ListAccessGrantsLocationsEntry>,
-    ) -> Self {
-        self.access_grants_locations_list = Some(value);
-        self
-    }
-}
-
-impl FromValue for ListAccessGrantsLocationsResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.next_token = r.next("NextToken")?;
-        out.access_grants_locations_list = r.next("AccessGrantsLocationsList")?;
-        Ok(out)
-    }
-}
-
 /// The `ListAccessGrantsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccessGrantsRequest {
+pub struct ListAccessGrantsInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -8991,50 +6780,18 @@ pub struct ListAccessGrantsRequest {
     pub application_arn: Option<String>,
 }
 
-impl ListAccessGrantsRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `GranteeType` (see [`Self::grantee_type`]).
-    pub fn grantee_type(mut self, value: impl Into<crate::types::GranteeType>) -> Self {
-        self.grantee_type = Some(value.into());
-        self
-    }
-    /// Sets `GranteeIdentifier` (see [`Self::grantee_identifier`]).
-    pub fn grantee_identifier(mut self, value: impl Into<String>) -> Self {
-        self.grantee_identifier = Some(value.into());
-        self
-    }
-    /// Sets `Permission` (see [`Self::permission`]).
-    pub fn permission(mut self, value: impl Into<crate::types::Permission>) -> Self {
-        self.permission = Some(value.into());
-        self
-    }
-    /// Sets `GrantScope` (see [`Self::grant_scope`]).
-    pub fn grant_scope(mut self, value: impl Into<String>) -> Self {
-        self.grant_scope = Some(value.into());
-        self
-    }
-    /// Sets `ApplicationArn` (see [`Self::application_arn`]).
-    pub fn application_arn(mut self, value: impl Into<String>) -> Self {
-        self.application_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAccessGrantsInput {
+    into account_id("AccountId"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    into grantee_type("GranteeType"): crate::types::GranteeType;
+    into grantee_identifier("GranteeIdentifier"): String;
+    into permission("Permission"): crate::types::Permission;
+    into grant_scope("GrantScope"): String;
+    into application_arn("ApplicationArn"): String;
+});
 
-impl IntoValue for ListAccessGrantsRequest {
+impl IntoValue for ListAccessGrantsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -9049,10 +6806,206 @@ impl IntoValue for ListAccessGrantsRequest {
     }
 }
 
+/// Information about the S3 Access Grants instance.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccessGrantsInstanceEntry {
+    /// The ID of the S3 Access Grants instance. The ID is `default`. You can have one S3 Access Grants instance per Region per account.
+    pub access_grants_instance_id: Option<String>,
+    /// The Amazon Resource Name (ARN) of the S3 Access Grants instance.
+    pub access_grants_instance_arn: Option<String>,
+    /// The date and time when you created the S3 Access Grants instance.
+    pub created_at: Option<myaws_core::DateTime>,
+    /// If you associated your S3 Access Grants instance with an Amazon Web Services IAM Identity Center instance, this field returns the Amazon Resource Name (ARN) of the IAM Identity Center instance application; a subresource of the original Identity Center instance. S3 Access Grants creates this Identity Center application for the specific S3 Access Grants instance.
+    pub identity_center_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the Amazon Web Services IAM Identity Center instance that you are associating with your S3 Access Grants instance. An IAM Identity Center instance is your corporate identity directory that you added to the IAM Identity Center. You can use the [ListInstances](https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_ListInstances.html) API operation to retrieve a list of your Identity Center instances and their ARNs.
+    pub identity_center_instance_arn: Option<String>,
+    /// If you associated your S3 Access Grants instance with an Amazon Web Services IAM Identity Center instance, this field returns the Amazon Resource Name (ARN) of the IAM Identity Center instance application; a subresource of the original Identity Center instance. S3 Access Grants creates this Identity Center application for the specific S3 Access Grants instance.
+    pub identity_center_application_arn: Option<String>,
+}
+
+myaws_core::setters!(ListAccessGrantsInstanceEntry {
+    into access_grants_instance_id("AccessGrantsInstanceId"): String;
+    into access_grants_instance_arn("AccessGrantsInstanceArn"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    into identity_center_arn("IdentityCenterArn"): String;
+    into identity_center_instance_arn("IdentityCenterInstanceArn"): String;
+    into identity_center_application_arn("IdentityCenterApplicationArn"): String;
+});
+
+impl FromValue for ListAccessGrantsInstanceEntry {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.access_grants_instance_id = r.next("AccessGrantsInstanceId")?;
+        out.access_grants_instance_arn = r.next("AccessGrantsInstanceArn")?;
+        out.created_at = r.next("CreatedAt")?;
+        out.identity_center_arn = r.next("IdentityCenterArn")?;
+        out.identity_center_instance_arn = r.next("IdentityCenterInstanceArn")?;
+        out.identity_center_application_arn = r.next("IdentityCenterApplicationArn")?;
+        Ok(out)
+    }
+}
+
+/// The `ListAccessGrantsInstancesRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccessGrantsInstancesInput {
+    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants Instances` request in order to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of access grants that you would like returned in the `List Access Grants` response. If the results include the pagination token `NextToken`, make another call using the `NextToken` to determine if there are more results.
+    pub max_results: Option<i32>,
+}
+
+myaws_core::setters!(ListAccessGrantsInstancesInput {
+    into account_id("AccountId"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
+
+impl IntoValue for ListAccessGrantsInstancesInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.account_id.into_value(),
+            self.next_token.into_value(),
+            self.max_results.into_value(),
+        ])
+    }
+}
+
+/// The `ListAccessGrantsInstancesResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccessGrantsInstancesOutput {
+    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants Instances` request in order to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// A container for a list of S3 Access Grants instances.
+    pub access_grants_instances_list: Option<Vec<crate::types::ListAccessGrantsInstanceEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(ListAccessGrantsInstancesOutput {
+    into next_token("NextToken"): String;
+    list access_grants_instances_list("AccessGrantsInstancesList"): crate::types::ListAccessGrantsInstanceEntry, push_access_grants_instances_list;
+});
+
+impl FromValue for ListAccessGrantsInstancesOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.access_grants_instances_list = r.next("AccessGrantsInstancesList")?;
+        Ok(out)
+    }
+}
+
+/// A container for information about the registered location.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccessGrantsLocationsEntry {
+    /// The date and time when you registered the location.
+    pub created_at: Option<myaws_core::DateTime>,
+    /// The ID of the registered location to which you are granting access. S3 Access Grants assigns this ID when you register the location. S3 Access Grants assigns the ID `default` to the default location `s3://` and assigns an auto-generated ID to other locations that you register.
+    pub access_grants_location_id: Option<String>,
+    /// The Amazon Resource Name (ARN) of the registered location.
+    pub access_grants_location_arn: Option<String>,
+    /// The S3 path to the location that you are registering. The location scope can be the default S3 location `s3://`, the S3 path to a bucket `s3://&lt;bucket&gt;`, or the S3 path to a bucket and prefix `s3://&lt;bucket&gt;/&lt;prefix&gt;`. A prefix in S3 is a string of characters at the beginning of an object key name used to organize the objects that you store in your S3 buckets. For example, object key names that start with the `engineering/` prefix or object key names that start with the `marketing/campaigns/` prefix.
+    pub location_scope: Option<String>,
+    /// The Amazon Resource Name (ARN) of the IAM role for the registered location. S3 Access Grants assumes this role to manage access to the registered location.
+    pub iam_role_arn: Option<String>,
+}
+
+myaws_core::setters!(ListAccessGrantsLocationsEntry {
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    into access_grants_location_id("AccessGrantsLocationId"): String;
+    into access_grants_location_arn("AccessGrantsLocationArn"): String;
+    into location_scope("LocationScope"): String;
+    into iam_role_arn("IAMRoleArn"): String;
+});
+
+impl FromValue for ListAccessGrantsLocationsEntry {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.created_at = r.next("CreatedAt")?;
+        out.access_grants_location_id = r.next("AccessGrantsLocationId")?;
+        out.access_grants_location_arn = r.next("AccessGrantsLocationArn")?;
+        out.location_scope = r.next("LocationScope")?;
+        out.iam_role_arn = r.next("IAMRoleArn")?;
+        Ok(out)
+    }
+}
+
+/// The `ListAccessGrantsLocationsRequest` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccessGrantsLocationsInput {
+    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    ///
+    /// Required.
+    pub account_id: Option<String>,
+    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants Locations` request in order to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of access grants that you would like returned in the `List Access Grants` response. If the results include the pagination token `NextToken`, make another call using the `NextToken` to determine if there are more results.
+    pub max_results: Option<i32>,
+    /// The S3 path to the location that you are registering. The location scope can be the default S3 location `s3://`, the S3 path to a bucket `s3://&lt;bucket&gt;`, or the S3 path to a bucket and prefix `s3://&lt;bucket&gt;/&lt;prefix&gt;`. A prefix in S3 is a string of characters at the beginning of an object key name used to organize the objects that you store in your S3 buckets. For example, object key names that start with the `engineering/` prefix or object key names that start with the `marketing/campaigns/` prefix.
+    pub location_scope: Option<String>,
+}
+
+myaws_core::setters!(ListAccessGrantsLocationsInput {
+    into account_id("AccountId"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    into location_scope("LocationScope"): String;
+});
+
+impl IntoValue for ListAccessGrantsLocationsInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![
+            self.account_id.into_value(),
+            self.next_token.into_value(),
+            self.max_results.into_value(),
+            self.location_scope.into_value(),
+        ])
+    }
+}
+
+/// The `ListAccessGrantsLocationsResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccessGrantsLocationsOutput {
+    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants Locations` request in order to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// A container for a list of registered locations in an S3 Access Grants instance.
+    pub access_grants_locations_list: Option<Vec<crate::types::ListAccessGrantsLocationsEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(ListAccessGrantsLocationsOutput {
+    into next_token("NextToken"): String;
+    list access_grants_locations_list("AccessGrantsLocationsList"): crate::types::ListAccessGrantsLocationsEntry, push_access_grants_locations_list;
+});
+
+impl FromValue for ListAccessGrantsLocationsOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.next_token = r.next("NextToken")?;
+        out.access_grants_locations_list = r.next("AccessGrantsLocationsList")?;
+        Ok(out)
+    }
+}
+
 /// The `ListAccessGrantsResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccessGrantsResult {
+pub struct ListAccessGrantsOutput {
     /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants` request in order to retrieve the next page of results.
     pub next_token: Option<String>,
     /// A container for a list of grants in an S3 Access Grants instance.
@@ -9061,20 +7014,12 @@ pub struct ListAccessGrantsResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAccessGrantsResult {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsList` (see [`Self::access_grants_list`]).
-    pub fn access_grants_list(mut self, value: Vec<crate::types::ListAccessGrantEntry>) -> Self {
-        self.access_grants_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAccessGrantsOutput {
+    into next_token("NextToken"): String;
+    list access_grants_list("AccessGrantsList"): crate::types::ListAccessGrantEntry, push_access_grants_list;
+});
 
-impl FromValue for ListAccessGrantsResult {
+impl FromValue for ListAccessGrantsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9087,7 +7032,7 @@ impl FromValue for ListAccessGrantsResult {
 /// The `ListAccessPointsForDirectoryBucketsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccessPointsForDirectoryBucketsRequest {
+pub struct ListAccessPointsForDirectoryBucketsInput {
     /// The Amazon Web Services account ID that owns the access points.
     ///
     /// Required.
@@ -9100,30 +7045,14 @@ pub struct ListAccessPointsForDirectoryBucketsRequest {
     pub max_results: Option<i32>,
 }
 
-impl ListAccessPointsForDirectoryBucketsRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `DirectoryBucket` (see [`Self::directory_bucket`]).
-    pub fn directory_bucket(mut self, value: impl Into<String>) -> Self {
-        self.directory_bucket = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAccessPointsForDirectoryBucketsInput {
+    into account_id("AccountId"): String;
+    into directory_bucket("DirectoryBucket"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
-impl IntoValue for ListAccessPointsForDirectoryBucketsRequest {
+impl IntoValue for ListAccessPointsForDirectoryBucketsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -9137,7 +7066,7 @@ impl IntoValue for ListAccessPointsForDirectoryBucketsRequest {
 /// The `ListAccessPointsForDirectoryBucketsResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccessPointsForDirectoryBucketsResult {
+pub struct ListAccessPointsForDirectoryBucketsOutput {
     /// Contains identification and configuration information for one or more access points associated with the directory bucket.
     pub access_point_list: Option<Vec<crate::types::AccessPoint>>,
     /// If `NextToken` is returned, there are more access points available than requested in the `maxResults` value. The value of `NextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours.
@@ -9146,20 +7075,12 @@ pub struct ListAccessPointsForDirectoryBucketsResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAccessPointsForDirectoryBucketsResult {
-    /// Sets `AccessPointList` (see [`Self::access_point_list`]).
-    pub fn access_point_list(mut self, value: Vec<crate::types::AccessPoint>) -> Self {
-        self.access_point_list = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAccessPointsForDirectoryBucketsOutput {
+    list access_point_list("AccessPointList"): crate::types::AccessPoint, push_access_point_list;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListAccessPointsForDirectoryBucketsResult {
+impl FromValue for ListAccessPointsForDirectoryBucketsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9172,7 +7093,7 @@ impl FromValue for ListAccessPointsForDirectoryBucketsResult {
 /// The `ListAccessPointsForObjectLambdaRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccessPointsForObjectLambdaRequest {
+pub struct ListAccessPointsForObjectLambdaInput {
     /// The account ID for the account that owns the specified Object Lambda Access Point.
     ///
     /// Required.
@@ -9183,25 +7104,13 @@ pub struct ListAccessPointsForObjectLambdaRequest {
     pub max_results: Option<i32>,
 }
 
-impl ListAccessPointsForObjectLambdaRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAccessPointsForObjectLambdaInput {
+    into account_id("AccountId"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
-impl IntoValue for ListAccessPointsForObjectLambdaRequest {
+impl IntoValue for ListAccessPointsForObjectLambdaInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -9214,7 +7123,7 @@ impl IntoValue for ListAccessPointsForObjectLambdaRequest {
 /// The `ListAccessPointsForObjectLambdaResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccessPointsForObjectLambdaResult {
+pub struct ListAccessPointsForObjectLambdaOutput {
     /// Returns list of Object Lambda Access Points.
     pub object_lambda_access_point_list: Option<Vec<crate::types::ObjectLambdaAccessPoint>>,
     /// If the list has more access points than can be returned in one call to this API, this field contains a continuation token that you can provide in subsequent calls to this API to retrieve additional access points.
@@ -9223,23 +7132,12 @@ pub struct ListAccessPointsForObjectLambdaResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAccessPointsForObjectLambdaResult {
-    /// Sets `ObjectLambdaAccessPointList` (see [`Self::object_lambda_access_point_list`]).
-    pub fn object_lambda_access_point_list(
-        mut self,
-        value: Vec<crate::types::ObjectLambdaAccessPoint>,
-    ) -> Self {
-        self.object_lambda_access_point_list = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAccessPointsForObjectLambdaOutput {
+    list object_lambda_access_point_list("ObjectLambdaAccessPointList"): crate::types::ObjectLambdaAccessPoint, push_object_lambda_access_point_list;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListAccessPointsForObjectLambdaResult {
+impl FromValue for ListAccessPointsForObjectLambdaOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9252,7 +7150,7 @@ impl FromValue for ListAccessPointsForObjectLambdaResult {
 /// The `ListAccessPointsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccessPointsRequest {
+pub struct ListAccessPointsInput {
     /// The Amazon Web Services account ID for the account that owns the specified access points.
     ///
     /// Required.
@@ -9273,40 +7171,16 @@ pub struct ListAccessPointsRequest {
     pub data_source_type: Option<String>,
 }
 
-impl ListAccessPointsRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `DataSourceId` (see [`Self::data_source_id`]).
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
-    }
-    /// Sets `DataSourceType` (see [`Self::data_source_type`]).
-    pub fn data_source_type(mut self, value: impl Into<String>) -> Self {
-        self.data_source_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAccessPointsInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    into data_source_id("DataSourceId"): String;
+    into data_source_type("DataSourceType"): String;
+});
 
-impl IntoValue for ListAccessPointsRequest {
+impl IntoValue for ListAccessPointsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -9322,7 +7196,7 @@ impl IntoValue for ListAccessPointsRequest {
 /// The `ListAccessPointsResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccessPointsResult {
+pub struct ListAccessPointsOutput {
     /// Contains identification and configuration information for one or more access points associated with the specified bucket.
     pub access_point_list: Option<Vec<crate::types::AccessPoint>>,
     /// If the specified bucket has more access points than can be returned in one call to this API, this field contains a continuation token that you can provide in subsequent calls to this API to retrieve additional access points.
@@ -9331,20 +7205,12 @@ pub struct ListAccessPointsResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAccessPointsResult {
-    /// Sets `AccessPointList` (see [`Self::access_point_list`]).
-    pub fn access_point_list(mut self, value: Vec<crate::types::AccessPoint>) -> Self {
-        self.access_point_list = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAccessPointsOutput {
+    list access_point_list("AccessPointList"): crate::types::AccessPoint, push_access_point_list;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListAccessPointsResult {
+impl FromValue for ListAccessPointsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9370,23 +7236,11 @@ pub struct ListCallerAccessGrantsEntry {
     pub application_arn: Option<String>,
 }
 
-impl ListCallerAccessGrantsEntry {
-    /// Sets `Permission` (see [`Self::permission`]).
-    pub fn permission(mut self, value: impl Into<crate::types::Permission>) -> Self {
-        self.permission = Some(value.into());
-        self
-    }
-    /// Sets `GrantScope` (see [`Self::grant_scope`]).
-    pub fn grant_scope(mut self, value: impl Into<String>) -> Self {
-        self.grant_scope = Some(value.into());
-        self
-    }
-    /// Sets `ApplicationArn` (see [`Self::application_arn`]).
-    pub fn application_arn(mut self, value: impl Into<String>) -> Self {
-        self.application_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListCallerAccessGrantsEntry {
+    into permission("Permission"): crate::types::Permission;
+    into grant_scope("GrantScope"): String;
+    into application_arn("ApplicationArn"): String;
+});
 
 impl FromValue for ListCallerAccessGrantsEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9402,7 +7256,7 @@ impl FromValue for ListCallerAccessGrantsEntry {
 /// The `ListCallerAccessGrantsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListCallerAccessGrantsRequest {
+pub struct ListCallerAccessGrantsInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -9417,35 +7271,15 @@ pub struct ListCallerAccessGrantsRequest {
     pub allowed_by_application: Option<bool>,
 }
 
-impl ListCallerAccessGrantsRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `GrantScope` (see [`Self::grant_scope`]).
-    pub fn grant_scope(mut self, value: impl Into<String>) -> Self {
-        self.grant_scope = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `AllowedByApplication` (see [`Self::allowed_by_application`]).
-    pub fn allowed_by_application(mut self, value: bool) -> Self {
-        self.allowed_by_application = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListCallerAccessGrantsInput {
+    into account_id("AccountId"): String;
+    into grant_scope("GrantScope"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    value allowed_by_application("AllowedByApplication"): bool;
+});
 
-impl IntoValue for ListCallerAccessGrantsRequest {
+impl IntoValue for ListCallerAccessGrantsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -9460,7 +7294,7 @@ impl IntoValue for ListCallerAccessGrantsRequest {
 /// The `ListCallerAccessGrantsResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListCallerAccessGrantsResult {
+pub struct ListCallerAccessGrantsOutput {
     /// A pagination token that you can use to request the next page of results. Pass this value into a subsequent `List Caller Access Grants` request in order to retrieve the next page of results.
     pub next_token: Option<String>,
     /// A list of the caller's access grants that were created using S3 Access Grants and that grant the caller access to the S3 data of the Amazon Web Services account ID that was specified in the request.
@@ -9469,23 +7303,12 @@ pub struct ListCallerAccessGrantsResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListCallerAccessGrantsResult {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `CallerAccessGrantsList` (see [`Self::caller_access_grants_list`]).
-    pub fn caller_access_grants_list(
-        mut self,
-        value: Vec<crate::types::ListCallerAccessGrantsEntry>,
-    ) -> Self {
-        self.caller_access_grants_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListCallerAccessGrantsOutput {
+    into next_token("NextToken"): String;
+    list caller_access_grants_list("CallerAccessGrantsList"): crate::types::ListCallerAccessGrantsEntry, push_caller_access_grants_list;
+});
 
-impl FromValue for ListCallerAccessGrantsResult {
+impl FromValue for ListCallerAccessGrantsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9498,7 +7321,7 @@ impl FromValue for ListCallerAccessGrantsResult {
 /// The `ListJobsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListJobsRequest {
+pub struct ListJobsInput {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
     ///
     /// Required.
@@ -9511,30 +7334,14 @@ pub struct ListJobsRequest {
     pub max_results: Option<i32>,
 }
 
-impl ListJobsRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `JobStatuses` (see [`Self::job_statuses`]).
-    pub fn job_statuses(mut self, value: Vec<crate::types::JobStatus>) -> Self {
-        self.job_statuses = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListJobsInput {
+    into account_id("AccountId"): String;
+    list_into job_statuses("JobStatuses"): crate::types::JobStatus, push_job_statuses;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
-impl IntoValue for ListJobsRequest {
+impl IntoValue for ListJobsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -9548,7 +7355,7 @@ impl IntoValue for ListJobsRequest {
 /// The `ListJobsResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListJobsResult {
+pub struct ListJobsOutput {
     /// If the `List Jobs` request produced more than the maximum number of results, you can pass this value into a subsequent `List Jobs` request in order to retrieve the next page of results.
     pub next_token: Option<String>,
     /// The list of current jobs and jobs that have ended within the last 30 days.
@@ -9557,20 +7364,12 @@ pub struct ListJobsResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListJobsResult {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `Jobs` (see [`Self::jobs`]).
-    pub fn jobs(mut self, value: Vec<crate::types::JobListDescriptor>) -> Self {
-        self.jobs = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListJobsOutput {
+    into next_token("NextToken"): String;
+    list jobs("Jobs"): crate::types::JobListDescriptor, push_jobs;
+});
 
-impl FromValue for ListJobsResult {
+impl FromValue for ListJobsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9583,7 +7382,7 @@ impl FromValue for ListJobsResult {
 /// The `ListMultiRegionAccessPointsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListMultiRegionAccessPointsRequest {
+pub struct ListMultiRegionAccessPointsInput {
     /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
     ///
     /// Required.
@@ -9594,25 +7393,13 @@ pub struct ListMultiRegionAccessPointsRequest {
     pub max_results: Option<i32>,
 }
 
-impl ListMultiRegionAccessPointsRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListMultiRegionAccessPointsInput {
+    into account_id("AccountId"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
-impl IntoValue for ListMultiRegionAccessPointsRequest {
+impl IntoValue for ListMultiRegionAccessPointsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -9625,7 +7412,7 @@ impl IntoValue for ListMultiRegionAccessPointsRequest {
 /// The `ListMultiRegionAccessPointsResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListMultiRegionAccessPointsResult {
+pub struct ListMultiRegionAccessPointsOutput {
     /// The list of Multi-Region Access Points associated with the user.
     pub access_points: Option<Vec<crate::types::MultiRegionAccessPointReport>>,
     /// If the specified bucket has more Multi-Region Access Points than can be returned in one call to this action, this field contains a continuation token. You can use this token tin subsequent calls to this action to retrieve additional Multi-Region Access Points.
@@ -9634,20 +7421,12 @@ pub struct ListMultiRegionAccessPointsResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListMultiRegionAccessPointsResult {
-    /// Sets `AccessPoints` (see [`Self::access_points`]).
-    pub fn access_points(mut self, value: Vec<crate::types::MultiRegionAccessPointReport>) -> Self {
-        self.access_points = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListMultiRegionAccessPointsOutput {
+    list access_points("AccessPoints"): crate::types::MultiRegionAccessPointReport, push_access_points;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListMultiRegionAccessPointsResult {
+impl FromValue for ListMultiRegionAccessPointsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9660,7 +7439,7 @@ impl FromValue for ListMultiRegionAccessPointsResult {
 /// The `ListRegionalBucketsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListRegionalBucketsRequest {
+pub struct ListRegionalBucketsInput {
     /// The Amazon Web Services account ID of the Outposts bucket.
     ///
     /// Required.
@@ -9675,30 +7454,14 @@ pub struct ListRegionalBucketsRequest {
     pub outpost_id: Option<String>,
 }
 
-impl ListRegionalBucketsRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `OutpostId` (see [`Self::outpost_id`]).
-    pub fn outpost_id(mut self, value: impl Into<String>) -> Self {
-        self.outpost_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListRegionalBucketsInput {
+    into account_id("AccountId"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+    into outpost_id("OutpostId"): String;
+});
 
-impl IntoValue for ListRegionalBucketsRequest {
+impl IntoValue for ListRegionalBucketsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -9712,7 +7475,7 @@ impl IntoValue for ListRegionalBucketsRequest {
 /// The `ListRegionalBucketsResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListRegionalBucketsResult {
+pub struct ListRegionalBucketsOutput {
     /// The `RegionalBucketList` member.
     pub regional_bucket_list: Option<Vec<crate::types::RegionalBucket>>,
     /// `NextToken` is sent when `isTruncated` is true, which means there are more buckets that can be listed. The next list requests to Amazon S3 can be continued with this `NextToken`. `NextToken` is obfuscated and is not a real key.
@@ -9721,20 +7484,12 @@ pub struct ListRegionalBucketsResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListRegionalBucketsResult {
-    /// Sets `RegionalBucketList` (see [`Self::regional_bucket_list`]).
-    pub fn regional_bucket_list(mut self, value: Vec<crate::types::RegionalBucket>) -> Self {
-        self.regional_bucket_list = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListRegionalBucketsOutput {
+    list regional_bucket_list("RegionalBucketList"): crate::types::RegionalBucket, push_regional_bucket_list;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListRegionalBucketsResult {
+impl FromValue for ListRegionalBucketsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9758,28 +7513,12 @@ pub struct ListStorageLensConfigurationEntry {
     pub is_enabled: Option<bool>,
 }
 
-impl ListStorageLensConfigurationEntry {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `StorageLensArn` (see [`Self::storage_lens_arn`]).
-    pub fn storage_lens_arn(mut self, value: impl Into<String>) -> Self {
-        self.storage_lens_arn = Some(value.into());
-        self
-    }
-    /// Sets `HomeRegion` (see [`Self::home_region`]).
-    pub fn home_region(mut self, value: impl Into<String>) -> Self {
-        self.home_region = Some(value.into());
-        self
-    }
-    /// Sets `IsEnabled` (see [`Self::is_enabled`]).
-    pub fn is_enabled(mut self, value: bool) -> Self {
-        self.is_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListStorageLensConfigurationEntry {
+    into id("Id"): String;
+    into storage_lens_arn("StorageLensArn"): String;
+    into home_region("HomeRegion"): String;
+    value is_enabled("IsEnabled"): bool;
+});
 
 impl FromValue for ListStorageLensConfigurationEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9796,7 +7535,7 @@ impl FromValue for ListStorageLensConfigurationEntry {
 /// The `ListStorageLensConfigurationsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListStorageLensConfigurationsRequest {
+pub struct ListStorageLensConfigurationsInput {
     /// The account ID of the requester.
     ///
     /// Required.
@@ -9805,20 +7544,12 @@ pub struct ListStorageLensConfigurationsRequest {
     pub next_token: Option<String>,
 }
 
-impl ListStorageLensConfigurationsRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStorageLensConfigurationsInput {
+    into account_id("AccountId"): String;
+    into next_token("NextToken"): String;
+});
 
-impl IntoValue for ListStorageLensConfigurationsRequest {
+impl IntoValue for ListStorageLensConfigurationsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -9830,7 +7561,7 @@ impl IntoValue for ListStorageLensConfigurationsRequest {
 /// The `ListStorageLensConfigurationsResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListStorageLensConfigurationsResult {
+pub struct ListStorageLensConfigurationsOutput {
     /// If the request produced more than the maximum number of S3 Storage Lens configuration results, you can pass this value into a subsequent request to retrieve the next page of results.
     pub next_token: Option<String>,
     /// A list of S3 Storage Lens configurations.
@@ -9840,23 +7571,12 @@ pub struct ListStorageLensConfigurationsResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStorageLensConfigurationsResult {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `StorageLensConfigurationList` (see [`Self::storage_lens_configuration_list`]).
-    pub fn storage_lens_configuration_list(
-        mut self,
-        value: Vec<crate::types::ListStorageLensConfigurationEntry>,
-    ) -> Self {
-        self.storage_lens_configuration_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListStorageLensConfigurationsOutput {
+    into next_token("NextToken"): String;
+    list storage_lens_configuration_list("StorageLensConfigurationList"): crate::types::ListStorageLensConfigurationEntry, push_storage_lens_configuration_list;
+});
 
-impl FromValue for ListStorageLensConfigurationsResult {
+impl FromValue for ListStorageLensConfigurationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9878,23 +7598,11 @@ pub struct ListStorageLensGroupEntry {
     pub home_region: Option<String>,
 }
 
-impl ListStorageLensGroupEntry {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `StorageLensGroupArn` (see [`Self::storage_lens_group_arn`]).
-    pub fn storage_lens_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.storage_lens_group_arn = Some(value.into());
-        self
-    }
-    /// Sets `HomeRegion` (see [`Self::home_region`]).
-    pub fn home_region(mut self, value: impl Into<String>) -> Self {
-        self.home_region = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStorageLensGroupEntry {
+    into name("Name"): String;
+    into storage_lens_group_arn("StorageLensGroupArn"): String;
+    into home_region("HomeRegion"): String;
+});
 
 impl FromValue for ListStorageLensGroupEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -9910,7 +7618,7 @@ impl FromValue for ListStorageLensGroupEntry {
 /// The `ListStorageLensGroupsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListStorageLensGroupsRequest {
+pub struct ListStorageLensGroupsInput {
     /// The Amazon Web Services account ID that owns the Storage Lens groups.
     ///
     /// Required.
@@ -9919,20 +7627,12 @@ pub struct ListStorageLensGroupsRequest {
     pub next_token: Option<String>,
 }
 
-impl ListStorageLensGroupsRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListStorageLensGroupsInput {
+    into account_id("AccountId"): String;
+    into next_token("NextToken"): String;
+});
 
-impl IntoValue for ListStorageLensGroupsRequest {
+impl IntoValue for ListStorageLensGroupsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -9944,7 +7644,7 @@ impl IntoValue for ListStorageLensGroupsRequest {
 /// The `ListStorageLensGroupsResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListStorageLensGroupsResult {
+pub struct ListStorageLensGroupsOutput {
     /// If `NextToken` is returned, there are more Storage Lens groups results available. The value of `NextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours.
     pub next_token: Option<String>,
     /// The list of Storage Lens groups that exist in the specified home Region.
@@ -9953,23 +7653,12 @@ pub struct ListStorageLensGroupsResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListStorageLensGroupsResult {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `StorageLensGroupList` (see [`Self::storage_lens_group_list`]).
-    pub fn storage_lens_group_list(
-        mut self,
-        value: Vec<crate::types::ListStorageLensGroupEntry>,
-    ) -> Self {
-        self.storage_lens_group_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListStorageLensGroupsOutput {
+    into next_token("NextToken"): String;
+    list storage_lens_group_list("StorageLensGroupList"): crate::types::ListStorageLensGroupEntry, push_storage_lens_group_list;
+});
 
-impl FromValue for ListStorageLensGroupsResult {
+impl FromValue for ListStorageLensGroupsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -9982,7 +7671,7 @@ impl FromValue for ListStorageLensGroupsResult {
 /// The `ListTagsForResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsForResourceRequest {
+pub struct ListTagsForResourceInput {
     /// The Amazon Web Services account ID of the resource owner.
     ///
     /// Required.
@@ -9993,20 +7682,12 @@ pub struct ListTagsForResourceRequest {
     pub resource_arn: Option<String>,
 }
 
-impl ListTagsForResourceRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceInput {
+    into account_id("AccountId"): String;
+    into resource_arn("ResourceArn"): String;
+});
 
-impl IntoValue for ListTagsForResourceRequest {
+impl IntoValue for ListTagsForResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -10018,22 +7699,18 @@ impl IntoValue for ListTagsForResourceRequest {
 /// The `ListTagsForResourceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsForResourceResult {
+pub struct ListTagsForResourceOutput {
     /// The Amazon Web Services resource tags that are associated with the resource.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsForResourceResult {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl FromValue for ListTagsForResourceResult {
+impl FromValue for ListTagsForResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -10204,18 +7881,10 @@ pub struct MatchObjectAge {
     pub days_less_than: Option<i32>,
 }
 
-impl MatchObjectAge {
-    /// Sets `DaysGreaterThan` (see [`Self::days_greater_than`]).
-    pub fn days_greater_than(mut self, value: i32) -> Self {
-        self.days_greater_than = Some(value);
-        self
-    }
-    /// Sets `DaysLessThan` (see [`Self::days_less_than`]).
-    pub fn days_less_than(mut self, value: i32) -> Self {
-        self.days_less_than = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MatchObjectAge {
+    value days_greater_than("DaysGreaterThan"): i32;
+    value days_less_than("DaysLessThan"): i32;
+});
 
 impl IntoValue for MatchObjectAge {
     fn into_value(self) -> Value {
@@ -10246,18 +7915,10 @@ pub struct MatchObjectSize {
     pub bytes_less_than: Option<i64>,
 }
 
-impl MatchObjectSize {
-    /// Sets `BytesGreaterThan` (see [`Self::bytes_greater_than`]).
-    pub fn bytes_greater_than(mut self, value: i64) -> Self {
-        self.bytes_greater_than = Some(value);
-        self
-    }
-    /// Sets `BytesLessThan` (see [`Self::bytes_less_than`]).
-    pub fn bytes_less_than(mut self, value: i64) -> Self {
-        self.bytes_less_than = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MatchObjectSize {
+    value bytes_greater_than("BytesGreaterThan"): i64;
+    value bytes_less_than("BytesLessThan"): i64;
+});
 
 impl IntoValue for MatchObjectSize {
     fn into_value(self) -> Value {
@@ -10292,18 +7953,10 @@ pub struct Metrics {
     pub event_threshold: Option<crate::types::ReplicationTimeValue>,
 }
 
-impl Metrics {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::MetricsStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `EventThreshold` (see [`Self::event_threshold`]).
-    pub fn event_threshold(mut self, value: crate::types::ReplicationTimeValue) -> Self {
-        self.event_threshold = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Metrics {
+    into status("Status"): crate::types::MetricsStatus;
+    value event_threshold("EventThreshold"): crate::types::ReplicationTimeValue;
+});
 
 impl IntoValue for Metrics {
     fn into_value(self) -> Value {
@@ -10412,21 +8065,10 @@ pub struct MultiRegionAccessPointPolicyDocument {
     pub proposed: Option<crate::types::ProposedMultiRegionAccessPointPolicy>,
 }
 
-impl MultiRegionAccessPointPolicyDocument {
-    /// Sets `Established` (see [`Self::established`]).
-    pub fn established(
-        mut self,
-        value: crate::types::EstablishedMultiRegionAccessPointPolicy,
-    ) -> Self {
-        self.established = Some(value);
-        self
-    }
-    /// Sets `Proposed` (see [`Self::proposed`]).
-    pub fn proposed(mut self, value: crate::types::ProposedMultiRegionAccessPointPolicy) -> Self {
-        self.proposed = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MultiRegionAccessPointPolicyDocument {
+    value established("Established"): crate::types::EstablishedMultiRegionAccessPointPolicy;
+    value proposed("Proposed"): crate::types::ProposedMultiRegionAccessPointPolicy;
+});
 
 impl FromValue for MultiRegionAccessPointPolicyDocument {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10448,18 +8090,10 @@ pub struct MultiRegionAccessPointRegionalResponse {
     pub request_status: Option<String>,
 }
 
-impl MultiRegionAccessPointRegionalResponse {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `RequestStatus` (see [`Self::request_status`]).
-    pub fn request_status(mut self, value: impl Into<String>) -> Self {
-        self.request_status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MultiRegionAccessPointRegionalResponse {
+    into name("Name"): String;
+    into request_status("RequestStatus"): String;
+});
 
 impl FromValue for MultiRegionAccessPointRegionalResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10491,41 +8125,14 @@ pub struct MultiRegionAccessPointReport {
     pub regions: Option<Vec<crate::types::RegionReport>>,
 }
 
-impl MultiRegionAccessPointReport {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Alias` (see [`Self::alias`]).
-    pub fn alias(mut self, value: impl Into<String>) -> Self {
-        self.alias = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `PublicAccessBlock` (see [`Self::public_access_block`]).
-    pub fn public_access_block(
-        mut self,
-        value: crate::types::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.public_access_block = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::MultiRegionAccessPointStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(mut self, value: Vec<crate::types::RegionReport>) -> Self {
-        self.regions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MultiRegionAccessPointReport {
+    into name("Name"): String;
+    into alias("Alias"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    value public_access_block("PublicAccessBlock"): crate::types::PublicAccessBlockConfiguration;
+    into status("Status"): crate::types::MultiRegionAccessPointStatus;
+    list regions("Regions"): crate::types::RegionReport, push_regions;
+});
 
 impl FromValue for MultiRegionAccessPointReport {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10565,23 +8172,11 @@ pub struct MultiRegionAccessPointRoute {
     pub traffic_dial_percentage: Option<i32>,
 }
 
-impl MultiRegionAccessPointRoute {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `TrafficDialPercentage` (see [`Self::traffic_dial_percentage`]).
-    pub fn traffic_dial_percentage(mut self, value: i32) -> Self {
-        self.traffic_dial_percentage = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MultiRegionAccessPointRoute {
+    into bucket("Bucket"): String;
+    into region("Region"): String;
+    value traffic_dial_percentage("TrafficDialPercentage"): i32;
+});
 
 impl IntoValue for MultiRegionAccessPointRoute {
     fn into_value(self) -> Value {
@@ -10711,16 +8306,9 @@ pub struct MultiRegionAccessPointsAsyncResponse {
     pub regions: Option<Vec<crate::types::MultiRegionAccessPointRegionalResponse>>,
 }
 
-impl MultiRegionAccessPointsAsyncResponse {
-    /// Sets `Regions` (see [`Self::regions`]).
-    pub fn regions(
-        mut self,
-        value: Vec<crate::types::MultiRegionAccessPointRegionalResponse>,
-    ) -> Self {
-        self.regions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(MultiRegionAccessPointsAsyncResponse {
+    list regions("Regions"): crate::types::MultiRegionAccessPointRegionalResponse, push_regions;
+});
 
 impl FromValue for MultiRegionAccessPointsAsyncResponse {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10815,13 +8403,9 @@ pub struct NoSuchPublicAccessBlockConfiguration {
     pub message: Option<String>,
 }
 
-impl NoSuchPublicAccessBlockConfiguration {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoSuchPublicAccessBlockConfiguration {
+    into message("Message"): String;
+});
 
 impl FromValue for NoSuchPublicAccessBlockConfiguration {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10842,18 +8426,10 @@ pub struct NoncurrentVersionExpiration {
     pub newer_noncurrent_versions: Option<i32>,
 }
 
-impl NoncurrentVersionExpiration {
-    /// Sets `NoncurrentDays` (see [`Self::noncurrent_days`]).
-    pub fn noncurrent_days(mut self, value: i32) -> Self {
-        self.noncurrent_days = Some(value);
-        self
-    }
-    /// Sets `NewerNoncurrentVersions` (see [`Self::newer_noncurrent_versions`]).
-    pub fn newer_noncurrent_versions(mut self, value: i32) -> Self {
-        self.newer_noncurrent_versions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(NoncurrentVersionExpiration {
+    value noncurrent_days("NoncurrentDays"): i32;
+    value newer_noncurrent_versions("NewerNoncurrentVersions"): i32;
+});
 
 impl IntoValue for NoncurrentVersionExpiration {
     fn into_value(self) -> Value {
@@ -10884,18 +8460,10 @@ pub struct NoncurrentVersionTransition {
     pub storage_class: Option<crate::types::TransitionStorageClass>,
 }
 
-impl NoncurrentVersionTransition {
-    /// Sets `NoncurrentDays` (see [`Self::noncurrent_days`]).
-    pub fn noncurrent_days(mut self, value: i32) -> Self {
-        self.noncurrent_days = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::TransitionStorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NoncurrentVersionTransition {
+    value noncurrent_days("NoncurrentDays"): i32;
+    into storage_class("StorageClass"): crate::types::TransitionStorageClass;
+});
 
 impl IntoValue for NoncurrentVersionTransition {
     fn into_value(self) -> Value {
@@ -10924,13 +8492,9 @@ pub struct NotFoundException {
     pub message: Option<String>,
 }
 
-impl NotFoundException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NotFoundException {
+    into message("Message"): String;
+});
 
 impl FromValue for NotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -10969,13 +8533,9 @@ pub struct ObjectEncryption {
     pub ssekms: Option<crate::types::S3UpdateObjectEncryptionSSEKMS>,
 }
 
-impl ObjectEncryption {
-    /// Sets `SSEKMS` (see [`Self::ssekms`]).
-    pub fn ssekms(mut self, value: crate::types::S3UpdateObjectEncryptionSSEKMS) -> Self {
-        self.ssekms = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ObjectEncryption {
+    value ssekms("SSEKMS"): crate::types::S3UpdateObjectEncryptionSSEKMS;
+});
 
 impl IntoValue for ObjectEncryption {
     fn into_value(self) -> Value {
@@ -10994,74 +8554,32 @@ impl FromValue for ObjectEncryption {
 
 /// An optional filter for the S3JobManifestGenerator that identifies the subset of objects by encryption type.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ObjectEncryptionFilter` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct ObjectEncryptionFilter {
+pub enum ObjectEncryptionFilter {
     /// Filters for objects that are encrypted by server-side encryption with Amazon S3 managed keys (SSE-S3).
-    pub sses3: Option<crate::types::SSES3Filter>,
+    Sses3(crate::types::SSES3Filter),
     /// Filters for objects that are encrypted by server-side encryption with Amazon Web Services Key Management Service (KMS) keys (SSE-KMS).
-    pub ssekms: Option<crate::types::SSEKMSFilter>,
+    Ssekms(crate::types::SSEKMSFilter),
     /// Filters for objects that are encrypted by dual-layer server-side encryption with Amazon Web Services Key Management Service (KMS) keys (DSSE-KMS).
-    pub dssekms: Option<crate::types::DSSEKMSFilter>,
+    Dssekms(crate::types::DSSEKMSFilter),
     /// Filters for objects that are encrypted by server-side encryption with customer-provided keys (SSE-C).
-    pub ssec: Option<crate::types::SSECFilter>,
+    Ssec(crate::types::SSECFilter),
     /// Filters for objects that are not encrypted by server-side encryption.
-    pub notsse: Option<crate::types::NotSSEFilter>,
+    Notsse(crate::types::NotSSEFilter),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl ObjectEncryptionFilter {
-    /// Sets `SSES3` (see [`Self::sses3`]).
-    pub fn sses3(mut self, value: crate::types::SSES3Filter) -> Self {
-        self.sses3 = Some(value);
-        self
-    }
-    /// Sets `SSEKMS` (see [`Self::ssekms`]).
-    pub fn ssekms(mut self, value: crate::types::SSEKMSFilter) -> Self {
-        self.ssekms = Some(value);
-        self
-    }
-    /// Sets `DSSEKMS` (see [`Self::dssekms`]).
-    pub fn dssekms(mut self, value: crate::types::DSSEKMSFilter) -> Self {
-        self.dssekms = Some(value);
-        self
-    }
-    /// Sets `SSEC` (see [`Self::ssec`]).
-    pub fn ssec(mut self, value: crate::types::SSECFilter) -> Self {
-        self.ssec = Some(value);
-        self
-    }
-    /// Sets `NOTSSE` (see [`Self::notsse`]).
-    pub fn notsse(mut self, value: crate::types::NotSSEFilter) -> Self {
-        self.notsse = Some(value);
-        self
-    }
-}
-
-impl IntoValue for ObjectEncryptionFilter {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![
-            self.sses3.into_value(),
-            self.ssekms.into_value(),
-            self.dssekms.into_value(),
-            self.ssec.into_value(),
-            self.notsse.into_value(),
-        ])
-    }
-}
-
-impl FromValue for ObjectEncryptionFilter {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.sses3 = r.next("SSES3")?;
-        out.ssekms = r.next("SSEKMS")?;
-        out.dssekms = r.next("DSSEKMS")?;
-        out.ssec = r.next("SSEC")?;
-        out.notsse = r.next("NOTSSE")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(ObjectEncryptionFilter, 5, input = true, output = true;
+    0 Sses3 as_sses3: crate::types::SSES3Filter;
+    1 Ssekms as_ssekms: crate::types::SSEKMSFilter;
+    2 Dssekms as_dssekms: crate::types::DSSEKMSFilter;
+    3 Ssec as_ssec: crate::types::SSECFilter;
+    4 Notsse as_notsse: crate::types::NotSSEFilter;
+);
 
 /// An access point with an attached Lambda function used to access transformed data from an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11075,23 +8593,11 @@ pub struct ObjectLambdaAccessPoint {
     pub alias: Option<crate::types::ObjectLambdaAccessPointAlias>,
 }
 
-impl ObjectLambdaAccessPoint {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLambdaAccessPointArn` (see [`Self::object_lambda_access_point_arn`]).
-    pub fn object_lambda_access_point_arn(mut self, value: impl Into<String>) -> Self {
-        self.object_lambda_access_point_arn = Some(value.into());
-        self
-    }
-    /// Sets `Alias` (see [`Self::alias`]).
-    pub fn alias(mut self, value: crate::types::ObjectLambdaAccessPointAlias) -> Self {
-        self.alias = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ObjectLambdaAccessPoint {
+    into name("Name"): String;
+    into object_lambda_access_point_arn("ObjectLambdaAccessPointArn"): String;
+    value alias("Alias"): crate::types::ObjectLambdaAccessPointAlias;
+});
 
 impl FromValue for ObjectLambdaAccessPoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11114,21 +8620,10 @@ pub struct ObjectLambdaAccessPointAlias {
     pub status: Option<crate::types::ObjectLambdaAccessPointAliasStatus>,
 }
 
-impl ObjectLambdaAccessPointAlias {
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::ObjectLambdaAccessPointAliasStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ObjectLambdaAccessPointAlias {
+    into value("Value"): String;
+    into status("Status"): crate::types::ObjectLambdaAccessPointAliasStatus;
+});
 
 impl FromValue for ObjectLambdaAccessPointAlias {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11324,34 +8819,12 @@ pub struct ObjectLambdaConfiguration {
         Option<Vec<crate::types::ObjectLambdaTransformationConfiguration>>,
 }
 
-impl ObjectLambdaConfiguration {
-    /// Sets `SupportingAccessPoint` (see [`Self::supporting_access_point`]).
-    pub fn supporting_access_point(mut self, value: impl Into<String>) -> Self {
-        self.supporting_access_point = Some(value.into());
-        self
-    }
-    /// Sets `CloudWatchMetricsEnabled` (see [`Self::cloud_watch_metrics_enabled`]).
-    pub fn cloud_watch_metrics_enabled(mut self, value: bool) -> Self {
-        self.cloud_watch_metrics_enabled = Some(value);
-        self
-    }
-    /// Sets `AllowedFeatures` (see [`Self::allowed_features`]).
-    pub fn allowed_features(
-        mut self,
-        value: Vec<crate::types::ObjectLambdaAllowedFeature>,
-    ) -> Self {
-        self.allowed_features = Some(value);
-        self
-    }
-    /// Sets `TransformationConfigurations` (see [`Self::transformation_configurations`]).
-    pub fn transformation_configurations(
-        mut self,
-        value: Vec<crate::types::ObjectLambdaTransformationConfiguration>,
-    ) -> Self {
-        self.transformation_configurations = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ObjectLambdaConfiguration {
+    into supporting_access_point("SupportingAccessPoint"): String;
+    value cloud_watch_metrics_enabled("CloudWatchMetricsEnabled"): bool;
+    list_into allowed_features("AllowedFeatures"): crate::types::ObjectLambdaAllowedFeature, push_allowed_features;
+    list transformation_configurations("TransformationConfigurations"): crate::types::ObjectLambdaTransformationConfiguration, push_transformation_configurations;
+});
 
 impl IntoValue for ObjectLambdaConfiguration {
     fn into_value(self) -> Value {
@@ -11378,36 +8851,20 @@ impl FromValue for ObjectLambdaConfiguration {
 
 /// A container for AwsLambdaTransformation.
 ///
-/// This is a union: set exactly one member.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A union: exactly one member is set (on the wire, the `ObjectLambdaContentTransformation` structure with that member).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct ObjectLambdaContentTransformation {
+pub enum ObjectLambdaContentTransformation {
     /// A container for an Lambda function.
-    pub aws_lambda: Option<crate::types::AwsLambdaTransformation>,
+    AwsLambda(crate::types::AwsLambdaTransformation),
+    /// A member this version of the model does not know (its name; empty when the
+    /// response set none). Sending it sends no member, which the service refuses.
+    Unknown(String),
 }
 
-impl ObjectLambdaContentTransformation {
-    /// Sets `AwsLambda` (see [`Self::aws_lambda`]).
-    pub fn aws_lambda(mut self, value: crate::types::AwsLambdaTransformation) -> Self {
-        self.aws_lambda = Some(value);
-        self
-    }
-}
-
-impl IntoValue for ObjectLambdaContentTransformation {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.aws_lambda.into_value()])
-    }
-}
-
-impl FromValue for ObjectLambdaContentTransformation {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.aws_lambda = r.next("AwsLambda")?;
-        Ok(out)
-    }
-}
+myaws_core::union_impls!(ObjectLambdaContentTransformation, 1, input = true, output = true;
+    0 AwsLambda as_aws_lambda: crate::types::AwsLambdaTransformation;
+);
 
 /// A configuration used when creating an Object Lambda Access Point transformation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11423,24 +8880,10 @@ pub struct ObjectLambdaTransformationConfiguration {
     pub content_transformation: Option<crate::types::ObjectLambdaContentTransformation>,
 }
 
-impl ObjectLambdaTransformationConfiguration {
-    /// Sets `Actions` (see [`Self::actions`]).
-    pub fn actions(
-        mut self,
-        value: Vec<crate::types::ObjectLambdaTransformationConfigurationAction>,
-    ) -> Self {
-        self.actions = Some(value);
-        self
-    }
-    /// Sets `ContentTransformation` (see [`Self::content_transformation`]).
-    pub fn content_transformation(
-        mut self,
-        value: crate::types::ObjectLambdaContentTransformation,
-    ) -> Self {
-        self.content_transformation = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ObjectLambdaTransformationConfiguration {
+    list_into actions("Actions"): crate::types::ObjectLambdaTransformationConfigurationAction, push_actions;
+    value content_transformation("ContentTransformation"): crate::types::ObjectLambdaContentTransformation;
+});
 
 impl IntoValue for ObjectLambdaTransformationConfiguration {
     fn into_value(self) -> Value {
@@ -11902,13 +9345,9 @@ pub struct PolicyStatus {
     pub is_public: Option<bool>,
 }
 
-impl PolicyStatus {
-    /// Sets `IsPublic` (see [`Self::is_public`]).
-    pub fn is_public(mut self, value: bool) -> Self {
-        self.is_public = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PolicyStatus {
+    value is_public("IsPublic"): bool;
+});
 
 impl FromValue for PolicyStatus {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -11929,13 +9368,9 @@ pub struct PrefixLevel {
     pub storage_metrics: Option<crate::types::PrefixLevelStorageMetrics>,
 }
 
-impl PrefixLevel {
-    /// Sets `StorageMetrics` (see [`Self::storage_metrics`]).
-    pub fn storage_metrics(mut self, value: crate::types::PrefixLevelStorageMetrics) -> Self {
-        self.storage_metrics = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PrefixLevel {
+    value storage_metrics("StorageMetrics"): crate::types::PrefixLevelStorageMetrics;
+});
 
 impl IntoValue for PrefixLevel {
     fn into_value(self) -> Value {
@@ -11962,18 +9397,10 @@ pub struct PrefixLevelStorageMetrics {
     pub selection_criteria: Option<crate::types::SelectionCriteria>,
 }
 
-impl PrefixLevelStorageMetrics {
-    /// Sets `IsEnabled` (see [`Self::is_enabled`]).
-    pub fn is_enabled(mut self, value: bool) -> Self {
-        self.is_enabled = Some(value);
-        self
-    }
-    /// Sets `SelectionCriteria` (see [`Self::selection_criteria`]).
-    pub fn selection_criteria(mut self, value: crate::types::SelectionCriteria) -> Self {
-        self.selection_criteria = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PrefixLevelStorageMetrics {
+    value is_enabled("IsEnabled"): bool;
+    value selection_criteria("SelectionCriteria"): crate::types::SelectionCriteria;
+});
 
 impl IntoValue for PrefixLevelStorageMetrics {
     fn into_value(self) -> Value {
@@ -12080,13 +9507,9 @@ pub struct ProposedMultiRegionAccessPointPolicy {
     pub policy: Option<String>,
 }
 
-impl ProposedMultiRegionAccessPointPolicy {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ProposedMultiRegionAccessPointPolicy {
+    into policy("Policy"): String;
+});
 
 impl FromValue for ProposedMultiRegionAccessPointPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -12133,28 +9556,12 @@ pub struct PublicAccessBlockConfiguration {
     pub restrict_public_buckets: Option<bool>,
 }
 
-impl PublicAccessBlockConfiguration {
-    /// Sets `BlockPublicAcls` (see [`Self::block_public_acls`]).
-    pub fn block_public_acls(mut self, value: bool) -> Self {
-        self.block_public_acls = Some(value);
-        self
-    }
-    /// Sets `IgnorePublicAcls` (see [`Self::ignore_public_acls`]).
-    pub fn ignore_public_acls(mut self, value: bool) -> Self {
-        self.ignore_public_acls = Some(value);
-        self
-    }
-    /// Sets `BlockPublicPolicy` (see [`Self::block_public_policy`]).
-    pub fn block_public_policy(mut self, value: bool) -> Self {
-        self.block_public_policy = Some(value);
-        self
-    }
-    /// Sets `RestrictPublicBuckets` (see [`Self::restrict_public_buckets`]).
-    pub fn restrict_public_buckets(mut self, value: bool) -> Self {
-        self.restrict_public_buckets = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PublicAccessBlockConfiguration {
+    value block_public_acls("BlockPublicAcls"): bool;
+    value ignore_public_acls("IgnorePublicAcls"): bool;
+    value block_public_policy("BlockPublicPolicy"): bool;
+    value restrict_public_buckets("RestrictPublicBuckets"): bool;
+});
 
 impl IntoValue for PublicAccessBlockConfiguration {
     fn into_value(self) -> Value {
@@ -12182,7 +9589,7 @@ impl FromValue for PublicAccessBlockConfiguration {
 /// The `PutAccessGrantsInstanceResourcePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutAccessGrantsInstanceResourcePolicyRequest {
+pub struct PutAccessGrantsInstanceResourcePolicyInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -12195,25 +9602,13 @@ pub struct PutAccessGrantsInstanceResourcePolicyRequest {
     pub organization: Option<String>,
 }
 
-impl PutAccessGrantsInstanceResourcePolicyRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `Organization` (see [`Self::organization`]).
-    pub fn organization(mut self, value: impl Into<String>) -> Self {
-        self.organization = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutAccessGrantsInstanceResourcePolicyInput {
+    into account_id("AccountId"): String;
+    into policy("Policy"): String;
+    into organization("Organization"): String;
+});
 
-impl IntoValue for PutAccessGrantsInstanceResourcePolicyRequest {
+impl IntoValue for PutAccessGrantsInstanceResourcePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -12226,7 +9621,7 @@ impl IntoValue for PutAccessGrantsInstanceResourcePolicyRequest {
 /// The `PutAccessGrantsInstanceResourcePolicyResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutAccessGrantsInstanceResourcePolicyResult {
+pub struct PutAccessGrantsInstanceResourcePolicyOutput {
     /// The updated resource policy of the S3 Access Grants instance.
     pub policy: Option<String>,
     /// The Organization of the resource policy of the S3 Access Grants instance.
@@ -12237,25 +9632,13 @@ pub struct PutAccessGrantsInstanceResourcePolicyResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutAccessGrantsInstanceResourcePolicyResult {
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `Organization` (see [`Self::organization`]).
-    pub fn organization(mut self, value: impl Into<String>) -> Self {
-        self.organization = Some(value.into());
-        self
-    }
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutAccessGrantsInstanceResourcePolicyOutput {
+    into policy("Policy"): String;
+    into organization("Organization"): String;
+    value created_at("CreatedAt"): myaws_core::DateTime;
+});
 
-impl FromValue for PutAccessGrantsInstanceResourcePolicyResult {
+impl FromValue for PutAccessGrantsInstanceResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -12269,7 +9652,7 @@ impl FromValue for PutAccessGrantsInstanceResourcePolicyResult {
 /// The `PutAccessPointConfigurationForObjectLambdaRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutAccessPointConfigurationForObjectLambdaRequest {
+pub struct PutAccessPointConfigurationForObjectLambdaInput {
     /// The account ID for the account that owns the specified Object Lambda Access Point.
     ///
     /// Required.
@@ -12284,25 +9667,13 @@ pub struct PutAccessPointConfigurationForObjectLambdaRequest {
     pub configuration: Option<crate::types::ObjectLambdaConfiguration>,
 }
 
-impl PutAccessPointConfigurationForObjectLambdaRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Configuration` (see [`Self::configuration`]).
-    pub fn configuration(mut self, value: crate::types::ObjectLambdaConfiguration) -> Self {
-        self.configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutAccessPointConfigurationForObjectLambdaInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+    value configuration("Configuration"): crate::types::ObjectLambdaConfiguration;
+});
 
-impl IntoValue for PutAccessPointConfigurationForObjectLambdaRequest {
+impl IntoValue for PutAccessPointConfigurationForObjectLambdaInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -12315,7 +9686,7 @@ impl IntoValue for PutAccessPointConfigurationForObjectLambdaRequest {
 /// The `PutAccessPointPolicyForObjectLambdaRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutAccessPointPolicyForObjectLambdaRequest {
+pub struct PutAccessPointPolicyForObjectLambdaInput {
     /// The account ID for the account that owns the specified Object Lambda Access Point.
     ///
     /// Required.
@@ -12330,25 +9701,13 @@ pub struct PutAccessPointPolicyForObjectLambdaRequest {
     pub policy: Option<String>,
 }
 
-impl PutAccessPointPolicyForObjectLambdaRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutAccessPointPolicyForObjectLambdaInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+    into policy("Policy"): String;
+});
 
-impl IntoValue for PutAccessPointPolicyForObjectLambdaRequest {
+impl IntoValue for PutAccessPointPolicyForObjectLambdaInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -12361,7 +9720,7 @@ impl IntoValue for PutAccessPointPolicyForObjectLambdaRequest {
 /// The `PutAccessPointPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutAccessPointPolicyRequest {
+pub struct PutAccessPointPolicyInput {
     /// The Amazon Web Services account ID for owner of the bucket associated with the specified access point.
     ///
     /// Required.
@@ -12380,25 +9739,13 @@ pub struct PutAccessPointPolicyRequest {
     pub policy: Option<String>,
 }
 
-impl PutAccessPointPolicyRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutAccessPointPolicyInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+    into policy("Policy"): String;
+});
 
-impl IntoValue for PutAccessPointPolicyRequest {
+impl IntoValue for PutAccessPointPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -12411,7 +9758,7 @@ impl IntoValue for PutAccessPointPolicyRequest {
 /// The `PutAccessPointScopeRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutAccessPointScopeRequest {
+pub struct PutAccessPointScopeInput {
     /// The Amazon Web Services account ID that owns the access point with scope that you want to create or replace.
     ///
     /// Required.
@@ -12426,25 +9773,13 @@ pub struct PutAccessPointScopeRequest {
     pub scope: Option<crate::types::Scope>,
 }
 
-impl PutAccessPointScopeRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: crate::types::Scope) -> Self {
-        self.scope = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutAccessPointScopeInput {
+    into account_id("AccountId"): String;
+    into name("Name"): String;
+    value scope("Scope"): crate::types::Scope;
+});
 
-impl IntoValue for PutAccessPointScopeRequest {
+impl IntoValue for PutAccessPointScopeInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -12457,7 +9792,7 @@ impl IntoValue for PutAccessPointScopeRequest {
 /// The `PutBucketLifecycleConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketLifecycleConfigurationRequest {
+pub struct PutBucketLifecycleConfigurationInput {
     /// The Amazon Web Services account ID of the Outposts bucket.
     ///
     /// Required.
@@ -12470,25 +9805,13 @@ pub struct PutBucketLifecycleConfigurationRequest {
     pub lifecycle_configuration: Option<crate::types::LifecycleConfiguration>,
 }
 
-impl PutBucketLifecycleConfigurationRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleConfiguration` (see [`Self::lifecycle_configuration`]).
-    pub fn lifecycle_configuration(mut self, value: crate::types::LifecycleConfiguration) -> Self {
-        self.lifecycle_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutBucketLifecycleConfigurationInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+    value lifecycle_configuration("LifecycleConfiguration"): crate::types::LifecycleConfiguration;
+});
 
-impl IntoValue for PutBucketLifecycleConfigurationRequest {
+impl IntoValue for PutBucketLifecycleConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -12501,7 +9824,7 @@ impl IntoValue for PutBucketLifecycleConfigurationRequest {
 /// The `PutBucketPolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketPolicyRequest {
+pub struct PutBucketPolicyInput {
     /// The Amazon Web Services account ID of the Outposts bucket.
     ///
     /// Required.
@@ -12524,30 +9847,14 @@ pub struct PutBucketPolicyRequest {
     pub policy: Option<String>,
 }
 
-impl PutBucketPolicyRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ConfirmRemoveSelfBucketAccess` (see [`Self::confirm_remove_self_bucket_access`]).
-    pub fn confirm_remove_self_bucket_access(mut self, value: bool) -> Self {
-        self.confirm_remove_self_bucket_access = Some(value);
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutBucketPolicyInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+    value confirm_remove_self_bucket_access("ConfirmRemoveSelfBucketAccess"): bool;
+    into policy("Policy"): String;
+});
 
-impl IntoValue for PutBucketPolicyRequest {
+impl IntoValue for PutBucketPolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -12561,7 +9868,7 @@ impl IntoValue for PutBucketPolicyRequest {
 /// The `PutBucketReplicationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketReplicationRequest {
+pub struct PutBucketReplicationInput {
     /// The Amazon Web Services account ID of the Outposts bucket.
     ///
     /// Required.
@@ -12580,28 +9887,13 @@ pub struct PutBucketReplicationRequest {
     pub replication_configuration: Option<crate::types::ReplicationConfiguration>,
 }
 
-impl PutBucketReplicationRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationConfiguration` (see [`Self::replication_configuration`]).
-    pub fn replication_configuration(
-        mut self,
-        value: crate::types::ReplicationConfiguration,
-    ) -> Self {
-        self.replication_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutBucketReplicationInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+    value replication_configuration("ReplicationConfiguration"): crate::types::ReplicationConfiguration;
+});
 
-impl IntoValue for PutBucketReplicationRequest {
+impl IntoValue for PutBucketReplicationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -12614,7 +9906,7 @@ impl IntoValue for PutBucketReplicationRequest {
 /// The `PutBucketTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketTaggingRequest {
+pub struct PutBucketTaggingInput {
     /// The Amazon Web Services account ID of the Outposts bucket.
     ///
     /// Required.
@@ -12633,25 +9925,13 @@ pub struct PutBucketTaggingRequest {
     pub tagging: Option<crate::types::Tagging>,
 }
 
-impl PutBucketTaggingRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Tagging` (see [`Self::tagging`]).
-    pub fn tagging(mut self, value: crate::types::Tagging) -> Self {
-        self.tagging = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutBucketTaggingInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+    value tagging("Tagging"): crate::types::Tagging;
+});
 
-impl IntoValue for PutBucketTaggingRequest {
+impl IntoValue for PutBucketTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -12664,7 +9944,7 @@ impl IntoValue for PutBucketTaggingRequest {
 /// The `PutBucketVersioningRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketVersioningRequest {
+pub struct PutBucketVersioningInput {
     /// The Amazon Web Services account ID of the S3 on Outposts bucket.
     ///
     /// Required.
@@ -12681,33 +9961,14 @@ pub struct PutBucketVersioningRequest {
     pub versioning_configuration: Option<crate::types::VersioningConfiguration>,
 }
 
-impl PutBucketVersioningRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `MFA` (see [`Self::mfa`]).
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.mfa = Some(value.into());
-        self
-    }
-    /// Sets `VersioningConfiguration` (see [`Self::versioning_configuration`]).
-    pub fn versioning_configuration(
-        mut self,
-        value: crate::types::VersioningConfiguration,
-    ) -> Self {
-        self.versioning_configuration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutBucketVersioningInput {
+    into account_id("AccountId"): String;
+    into bucket("Bucket"): String;
+    into mfa("MFA"): String;
+    value versioning_configuration("VersioningConfiguration"): crate::types::VersioningConfiguration;
+});
 
-impl IntoValue for PutBucketVersioningRequest {
+impl IntoValue for PutBucketVersioningInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -12721,7 +9982,7 @@ impl IntoValue for PutBucketVersioningRequest {
 /// The `PutJobTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutJobTaggingRequest {
+pub struct PutJobTaggingInput {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
     ///
     /// Required.
@@ -12736,25 +9997,13 @@ pub struct PutJobTaggingRequest {
     pub tags: Option<Vec<crate::types::S3Tag>>,
 }
 
-impl PutJobTaggingRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::S3Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutJobTaggingInput {
+    into account_id("AccountId"): String;
+    into job_id("JobId"): String;
+    list tags("Tags"): crate::types::S3Tag, push_tags;
+});
 
-impl IntoValue for PutJobTaggingRequest {
+impl IntoValue for PutJobTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -12767,12 +10016,12 @@ impl IntoValue for PutJobTaggingRequest {
 /// The `PutJobTaggingResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutJobTaggingResult {
+pub struct PutJobTaggingOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for PutJobTaggingResult {
+impl FromValue for PutJobTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -12793,18 +10042,10 @@ pub struct PutMultiRegionAccessPointPolicyInput {
     pub policy: Option<String>,
 }
 
-impl PutMultiRegionAccessPointPolicyInput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutMultiRegionAccessPointPolicyInput {
+    into name("Name"): String;
+    into policy("Policy"): String;
+});
 
 impl IntoValue for PutMultiRegionAccessPointPolicyInput {
     fn into_value(self) -> Value {
@@ -12818,6 +10059,29 @@ impl FromValue for PutMultiRegionAccessPointPolicyInput {
         let mut out = Self::default();
         out.name = r.next("Name")?;
         out.policy = r.next("Policy")?;
+        Ok(out)
+    }
+}
+
+/// The `PutMultiRegionAccessPointPolicyResult` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutMultiRegionAccessPointPolicyOutput {
+    /// The request token associated with the request. You can use this token with [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html) to determine the status of asynchronous requests.
+    pub request_token_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(PutMultiRegionAccessPointPolicyOutput {
+    into request_token_arn("RequestTokenARN"): String;
+});
+
+impl FromValue for PutMultiRegionAccessPointPolicyOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.request_token_arn = r.next("RequestTokenARN")?;
         Ok(out)
     }
 }
@@ -12840,23 +10104,11 @@ pub struct PutMultiRegionAccessPointPolicyRequest {
     pub details: Option<crate::types::PutMultiRegionAccessPointPolicyInput>,
 }
 
-impl PutMultiRegionAccessPointPolicyRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `ClientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets `Details` (see [`Self::details`]).
-    pub fn details(mut self, value: crate::types::PutMultiRegionAccessPointPolicyInput) -> Self {
-        self.details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutMultiRegionAccessPointPolicyRequest {
+    into account_id("AccountId"): String;
+    into client_token("ClientToken"): String;
+    value details("Details"): crate::types::PutMultiRegionAccessPointPolicyInput;
+});
 
 impl IntoValue for PutMultiRegionAccessPointPolicyRequest {
     fn into_value(self) -> Value {
@@ -12868,37 +10120,10 @@ impl IntoValue for PutMultiRegionAccessPointPolicyRequest {
     }
 }
 
-/// The `PutMultiRegionAccessPointPolicyResult` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PutMultiRegionAccessPointPolicyResult {
-    /// The request token associated with the request. You can use this token with [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html) to determine the status of asynchronous requests.
-    pub request_token_arn: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl PutMultiRegionAccessPointPolicyResult {
-    /// Sets `RequestTokenARN` (see [`Self::request_token_arn`]).
-    pub fn request_token_arn(mut self, value: impl Into<String>) -> Self {
-        self.request_token_arn = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for PutMultiRegionAccessPointPolicyResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.request_token_arn = r.next("RequestTokenARN")?;
-        Ok(out)
-    }
-}
-
 /// The `PutPublicAccessBlockRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutPublicAccessBlockRequest {
+pub struct PutPublicAccessBlockInput {
     /// The `PublicAccessBlock` configuration that you want to apply to the specified Amazon Web Services account.
     ///
     /// Required.
@@ -12909,23 +10134,12 @@ pub struct PutPublicAccessBlockRequest {
     pub account_id: Option<String>,
 }
 
-impl PutPublicAccessBlockRequest {
-    /// Sets `PublicAccessBlockConfiguration` (see [`Self::public_access_block_configuration`]).
-    pub fn public_access_block_configuration(
-        mut self,
-        value: crate::types::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.public_access_block_configuration = Some(value);
-        self
-    }
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutPublicAccessBlockInput {
+    value public_access_block_configuration("PublicAccessBlockConfiguration"): crate::types::PublicAccessBlockConfiguration;
+    into account_id("AccountId"): String;
+});
 
-impl IntoValue for PutPublicAccessBlockRequest {
+impl IntoValue for PutPublicAccessBlockInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.public_access_block_configuration.into_value(),
@@ -12937,7 +10151,7 @@ impl IntoValue for PutPublicAccessBlockRequest {
 /// The `PutStorageLensConfigurationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutStorageLensConfigurationRequest {
+pub struct PutStorageLensConfigurationInput {
     /// The ID of the S3 Storage Lens configuration.
     ///
     /// Required.
@@ -12956,33 +10170,14 @@ pub struct PutStorageLensConfigurationRequest {
     pub tags: Option<Vec<crate::types::StorageLensTag>>,
 }
 
-impl PutStorageLensConfigurationRequest {
-    /// Sets `ConfigId` (see [`Self::config_id`]).
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.config_id = Some(value.into());
-        self
-    }
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `StorageLensConfiguration` (see [`Self::storage_lens_configuration`]).
-    pub fn storage_lens_configuration(
-        mut self,
-        value: crate::types::StorageLensConfiguration,
-    ) -> Self {
-        self.storage_lens_configuration = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::StorageLensTag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutStorageLensConfigurationInput {
+    into config_id("ConfigId"): String;
+    into account_id("AccountId"): String;
+    value storage_lens_configuration("StorageLensConfiguration"): crate::types::StorageLensConfiguration;
+    list tags("Tags"): crate::types::StorageLensTag, push_tags;
+});
 
-impl IntoValue for PutStorageLensConfigurationRequest {
+impl IntoValue for PutStorageLensConfigurationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.config_id.into_value(),
@@ -12996,7 +10191,7 @@ impl IntoValue for PutStorageLensConfigurationRequest {
 /// The `PutStorageLensConfigurationTaggingRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutStorageLensConfigurationTaggingRequest {
+pub struct PutStorageLensConfigurationTaggingInput {
     /// The ID of the S3 Storage Lens configuration.
     ///
     /// Required.
@@ -13013,25 +10208,13 @@ pub struct PutStorageLensConfigurationTaggingRequest {
     pub tags: Option<Vec<crate::types::StorageLensTag>>,
 }
 
-impl PutStorageLensConfigurationTaggingRequest {
-    /// Sets `ConfigId` (see [`Self::config_id`]).
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.config_id = Some(value.into());
-        self
-    }
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::StorageLensTag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutStorageLensConfigurationTaggingInput {
+    into config_id("ConfigId"): String;
+    into account_id("AccountId"): String;
+    list tags("Tags"): crate::types::StorageLensTag, push_tags;
+});
 
-impl IntoValue for PutStorageLensConfigurationTaggingRequest {
+impl IntoValue for PutStorageLensConfigurationTaggingInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.config_id.into_value(),
@@ -13044,12 +10227,12 @@ impl IntoValue for PutStorageLensConfigurationTaggingRequest {
 /// The `PutStorageLensConfigurationTaggingResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutStorageLensConfigurationTaggingResult {
+pub struct PutStorageLensConfigurationTaggingOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for PutStorageLensConfigurationTaggingResult {
+impl FromValue for PutStorageLensConfigurationTaggingOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -13068,18 +10251,10 @@ pub struct Region {
     pub bucket_account_id: Option<String>,
 }
 
-impl Region {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `BucketAccountId` (see [`Self::bucket_account_id`]).
-    pub fn bucket_account_id(mut self, value: impl Into<String>) -> Self {
-        self.bucket_account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Region {
+    into bucket("Bucket"): String;
+    into bucket_account_id("BucketAccountId"): String;
+});
 
 impl IntoValue for Region {
     fn into_value(self) -> Value {
@@ -13112,23 +10287,11 @@ pub struct RegionReport {
     pub bucket_account_id: Option<String>,
 }
 
-impl RegionReport {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `BucketAccountId` (see [`Self::bucket_account_id`]).
-    pub fn bucket_account_id(mut self, value: impl Into<String>) -> Self {
-        self.bucket_account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RegionReport {
+    into bucket("Bucket"): String;
+    into region("Region"): String;
+    into bucket_account_id("BucketAccountId"): String;
+});
 
 impl FromValue for RegionReport {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13157,33 +10320,13 @@ pub struct RegionalBucket {
     pub outpost_id: Option<String>,
 }
 
-impl RegionalBucket {
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `BucketArn` (see [`Self::bucket_arn`]).
-    pub fn bucket_arn(mut self, value: impl Into<String>) -> Self {
-        self.bucket_arn = Some(value.into());
-        self
-    }
-    /// Sets `PublicAccessBlockEnabled` (see [`Self::public_access_block_enabled`]).
-    pub fn public_access_block_enabled(mut self, value: bool) -> Self {
-        self.public_access_block_enabled = Some(value);
-        self
-    }
-    /// Sets `CreationDate` (see [`Self::creation_date`]).
-    pub fn creation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.creation_date = Some(value);
-        self
-    }
-    /// Sets `OutpostId` (see [`Self::outpost_id`]).
-    pub fn outpost_id(mut self, value: impl Into<String>) -> Self {
-        self.outpost_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RegionalBucket {
+    into bucket("Bucket"): String;
+    into bucket_arn("BucketArn"): String;
+    value public_access_block_enabled("PublicAccessBlockEnabled"): bool;
+    value creation_date("CreationDate"): myaws_core::DateTime;
+    into outpost_id("OutpostId"): String;
+});
 
 impl FromValue for RegionalBucket {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -13212,13 +10355,9 @@ pub struct ReplicaModifications {
     pub status: Option<crate::types::ReplicaModificationsStatus>,
 }
 
-impl ReplicaModifications {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ReplicaModificationsStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReplicaModifications {
+    into status("Status"): crate::types::ReplicaModificationsStatus;
+});
 
 impl IntoValue for ReplicaModifications {
     fn into_value(self) -> Value {
@@ -13325,18 +10464,10 @@ pub struct ReplicationConfiguration {
     pub rules: Option<Vec<crate::types::ReplicationRule>>,
 }
 
-impl ReplicationConfiguration {
-    /// Sets `Role` (see [`Self::role`]).
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-    /// Sets `Rules` (see [`Self::rules`]).
-    pub fn rules(mut self, value: Vec<crate::types::ReplicationRule>) -> Self {
-        self.rules = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationConfiguration {
+    into role("Role"): String;
+    list rules("Rules"): crate::types::ReplicationRule, push_rules;
+});
 
 impl IntoValue for ReplicationConfiguration {
     fn into_value(self) -> Value {
@@ -13394,67 +10525,18 @@ pub struct ReplicationRule {
     pub bucket: Option<String>,
 }
 
-impl ReplicationRule {
-    /// Sets `ID` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Priority` (see [`Self::priority`]).
-    pub fn priority(mut self, value: i32) -> Self {
-        self.priority = Some(value);
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::ReplicationRuleFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ReplicationRuleStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `SourceSelectionCriteria` (see [`Self::source_selection_criteria`]).
-    pub fn source_selection_criteria(
-        mut self,
-        value: crate::types::SourceSelectionCriteria,
-    ) -> Self {
-        self.source_selection_criteria = Some(value);
-        self
-    }
-    /// Sets `ExistingObjectReplication` (see [`Self::existing_object_replication`]).
-    pub fn existing_object_replication(
-        mut self,
-        value: crate::types::ExistingObjectReplication,
-    ) -> Self {
-        self.existing_object_replication = Some(value);
-        self
-    }
-    /// Sets `Destination` (see [`Self::destination`]).
-    pub fn destination(mut self, value: crate::types::Destination) -> Self {
-        self.destination = Some(value);
-        self
-    }
-    /// Sets `DeleteMarkerReplication` (see [`Self::delete_marker_replication`]).
-    pub fn delete_marker_replication(
-        mut self,
-        value: crate::types::DeleteMarkerReplication,
-    ) -> Self {
-        self.delete_marker_replication = Some(value);
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReplicationRule {
+    into id("ID"): String;
+    value priority("Priority"): i32;
+    into prefix("Prefix"): String;
+    value filter("Filter"): crate::types::ReplicationRuleFilter;
+    into status("Status"): crate::types::ReplicationRuleStatus;
+    value source_selection_criteria("SourceSelectionCriteria"): crate::types::SourceSelectionCriteria;
+    value existing_object_replication("ExistingObjectReplication"): crate::types::ExistingObjectReplication;
+    value destination("Destination"): crate::types::Destination;
+    value delete_marker_replication("DeleteMarkerReplication"): crate::types::DeleteMarkerReplication;
+    into bucket("Bucket"): String;
+});
 
 impl IntoValue for ReplicationRule {
     fn into_value(self) -> Value {
@@ -13506,18 +10588,10 @@ pub struct ReplicationRuleAndOperator {
     pub tags: Option<Vec<crate::types::S3Tag>>,
 }
 
-impl ReplicationRuleAndOperator {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::S3Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationRuleAndOperator {
+    into prefix("Prefix"): String;
+    list tags("Tags"): crate::types::S3Tag, push_tags;
+});
 
 impl IntoValue for ReplicationRuleAndOperator {
     fn into_value(self) -> Value {
@@ -13552,23 +10626,11 @@ pub struct ReplicationRuleFilter {
     pub and: Option<crate::types::ReplicationRuleAndOperator>,
 }
 
-impl ReplicationRuleFilter {
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Tag` (see [`Self::tag`]).
-    pub fn tag(mut self, value: crate::types::S3Tag) -> Self {
-        self.tag = Some(value);
-        self
-    }
-    /// Sets `And` (see [`Self::and`]).
-    pub fn and(mut self, value: crate::types::ReplicationRuleAndOperator) -> Self {
-        self.and = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationRuleFilter {
+    into prefix("Prefix"): String;
+    value tag("Tag"): crate::types::S3Tag;
+    value and("And"): crate::types::ReplicationRuleAndOperator;
+});
 
 impl IntoValue for ReplicationRuleFilter {
     fn into_value(self) -> Value {
@@ -13881,18 +10943,10 @@ pub struct ReplicationTime {
     pub time: Option<crate::types::ReplicationTimeValue>,
 }
 
-impl ReplicationTime {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::ReplicationTimeStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Time` (see [`Self::time`]).
-    pub fn time(mut self, value: crate::types::ReplicationTimeValue) -> Self {
-        self.time = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationTime {
+    into status("Status"): crate::types::ReplicationTimeStatus;
+    value time("Time"): crate::types::ReplicationTimeValue;
+});
 
 impl IntoValue for ReplicationTime {
     fn into_value(self) -> Value {
@@ -13998,13 +11052,9 @@ pub struct ReplicationTimeValue {
     pub minutes: Option<i32>,
 }
 
-impl ReplicationTimeValue {
-    /// Sets `Minutes` (see [`Self::minutes`]).
-    pub fn minutes(mut self, value: i32) -> Self {
-        self.minutes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationTimeValue {
+    value minutes("Minutes"): i32;
+});
 
 impl IntoValue for ReplicationTimeValue {
     fn into_value(self) -> Value {
@@ -14109,18 +11159,10 @@ pub struct S3AccessControlList {
     pub grants: Option<Vec<crate::types::S3Grant>>,
 }
 
-impl S3AccessControlList {
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: crate::types::S3ObjectOwner) -> Self {
-        self.owner = Some(value);
-        self
-    }
-    /// Sets `Grants` (see [`Self::grants`]).
-    pub fn grants(mut self, value: Vec<crate::types::S3Grant>) -> Self {
-        self.grants = Some(value);
-        self
-    }
-}
+myaws_core::setters!(S3AccessControlList {
+    value owner("Owner"): crate::types::S3ObjectOwner;
+    list grants("Grants"): crate::types::S3Grant, push_grants;
+});
 
 impl IntoValue for S3AccessControlList {
     fn into_value(self) -> Value {
@@ -14148,21 +11190,10 @@ pub struct S3AccessControlPolicy {
     pub canned_access_control_list: Option<crate::types::S3CannedAccessControlList>,
 }
 
-impl S3AccessControlPolicy {
-    /// Sets `AccessControlList` (see [`Self::access_control_list`]).
-    pub fn access_control_list(mut self, value: crate::types::S3AccessControlList) -> Self {
-        self.access_control_list = Some(value);
-        self
-    }
-    /// Sets `CannedAccessControlList` (see [`Self::canned_access_control_list`]).
-    pub fn canned_access_control_list(
-        mut self,
-        value: impl Into<crate::types::S3CannedAccessControlList>,
-    ) -> Self {
-        self.canned_access_control_list = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3AccessControlPolicy {
+    value access_control_list("AccessControlList"): crate::types::S3AccessControlList;
+    into canned_access_control_list("CannedAccessControlList"): crate::types::S3CannedAccessControlList;
+});
 
 impl IntoValue for S3AccessControlPolicy {
     fn into_value(self) -> Value {
@@ -14209,41 +11240,14 @@ pub struct S3BucketDestination {
     pub encryption: Option<crate::types::StorageLensDataExportEncryption>,
 }
 
-impl S3BucketDestination {
-    /// Sets `Format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::Format>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `OutputSchemaVersion` (see [`Self::output_schema_version`]).
-    pub fn output_schema_version(
-        mut self,
-        value: impl Into<crate::types::OutputSchemaVersion>,
-    ) -> Self {
-        self.output_schema_version = Some(value.into());
-        self
-    }
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Prefix` (see [`Self::prefix`]).
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Encryption` (see [`Self::encryption`]).
-    pub fn encryption(mut self, value: crate::types::StorageLensDataExportEncryption) -> Self {
-        self.encryption = Some(value);
-        self
-    }
-}
+myaws_core::setters!(S3BucketDestination {
+    into format("Format"): crate::types::Format;
+    into output_schema_version("OutputSchemaVersion"): crate::types::OutputSchemaVersion;
+    into account_id("AccountId"): String;
+    into arn("Arn"): String;
+    into prefix("Prefix"): String;
+    value encryption("Encryption"): crate::types::StorageLensDataExportEncryption;
+});
 
 impl IntoValue for S3BucketDestination {
     fn into_value(self) -> Value {
@@ -14505,24 +11509,10 @@ pub struct S3ComputeObjectChecksumOperation {
     pub checksum_type: Option<crate::types::ComputeObjectChecksumType>,
 }
 
-impl S3ComputeObjectChecksumOperation {
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(
-        mut self,
-        value: impl Into<crate::types::ComputeObjectChecksumAlgorithm>,
-    ) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumType` (see [`Self::checksum_type`]).
-    pub fn checksum_type(
-        mut self,
-        value: impl Into<crate::types::ComputeObjectChecksumType>,
-    ) -> Self {
-        self.checksum_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3ComputeObjectChecksumOperation {
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::ComputeObjectChecksumAlgorithm;
+    into checksum_type("ChecksumType"): crate::types::ComputeObjectChecksumType;
+});
 
 impl IntoValue for S3ComputeObjectChecksumOperation {
     fn into_value(self) -> Value {
@@ -14606,110 +11596,26 @@ pub struct S3CopyObjectOperation {
     pub checksum_algorithm: Option<crate::types::S3ChecksumAlgorithm>,
 }
 
-impl S3CopyObjectOperation {
-    /// Sets `TargetResource` (see [`Self::target_resource`]).
-    pub fn target_resource(mut self, value: impl Into<String>) -> Self {
-        self.target_resource = Some(value.into());
-        self
-    }
-    /// Sets `CannedAccessControlList` (see [`Self::canned_access_control_list`]).
-    pub fn canned_access_control_list(
-        mut self,
-        value: impl Into<crate::types::S3CannedAccessControlList>,
-    ) -> Self {
-        self.canned_access_control_list = Some(value.into());
-        self
-    }
-    /// Sets `AccessControlGrants` (see [`Self::access_control_grants`]).
-    pub fn access_control_grants(mut self, value: Vec<crate::types::S3Grant>) -> Self {
-        self.access_control_grants = Some(value);
-        self
-    }
-    /// Sets `MetadataDirective` (see [`Self::metadata_directive`]).
-    pub fn metadata_directive(
-        mut self,
-        value: impl Into<crate::types::S3MetadataDirective>,
-    ) -> Self {
-        self.metadata_directive = Some(value.into());
-        self
-    }
-    /// Sets `ModifiedSinceConstraint` (see [`Self::modified_since_constraint`]).
-    pub fn modified_since_constraint(mut self, value: myaws_core::DateTime) -> Self {
-        self.modified_since_constraint = Some(value);
-        self
-    }
-    /// Sets `NewObjectMetadata` (see [`Self::new_object_metadata`]).
-    pub fn new_object_metadata(mut self, value: crate::types::S3ObjectMetadata) -> Self {
-        self.new_object_metadata = Some(value);
-        self
-    }
-    /// Sets `NewObjectTagging` (see [`Self::new_object_tagging`]).
-    pub fn new_object_tagging(mut self, value: Vec<crate::types::S3Tag>) -> Self {
-        self.new_object_tagging = Some(value);
-        self
-    }
-    /// Sets `RedirectLocation` (see [`Self::redirect_location`]).
-    pub fn redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.redirect_location = Some(value.into());
-        self
-    }
-    /// Sets `RequesterPays` (see [`Self::requester_pays`]).
-    pub fn requester_pays(mut self, value: bool) -> Self {
-        self.requester_pays = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::S3StorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-    /// Sets `UnModifiedSinceConstraint` (see [`Self::un_modified_since_constraint`]).
-    pub fn un_modified_since_constraint(mut self, value: myaws_core::DateTime) -> Self {
-        self.un_modified_since_constraint = Some(value);
-        self
-    }
-    /// Sets `SSEAwsKmsKeyId` (see [`Self::sse_aws_kms_key_id`]).
-    pub fn sse_aws_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.sse_aws_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `TargetKeyPrefix` (see [`Self::target_key_prefix`]).
-    pub fn target_key_prefix(mut self, value: impl Into<String>) -> Self {
-        self.target_key_prefix = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockLegalHoldStatus` (see [`Self::object_lock_legal_hold_status`]).
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<crate::types::S3ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockMode` (see [`Self::object_lock_mode`]).
-    pub fn object_lock_mode(mut self, value: impl Into<crate::types::S3ObjectLockMode>) -> Self {
-        self.object_lock_mode = Some(value.into());
-        self
-    }
-    /// Sets `ObjectLockRetainUntilDate` (see [`Self::object_lock_retain_until_date`]).
-    pub fn object_lock_retain_until_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `ChecksumAlgorithm` (see [`Self::checksum_algorithm`]).
-    pub fn checksum_algorithm(
-        mut self,
-        value: impl Into<crate::types::S3ChecksumAlgorithm>,
-    ) -> Self {
-        self.checksum_algorithm = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3CopyObjectOperation {
+    into target_resource("TargetResource"): String;
+    into canned_access_control_list("CannedAccessControlList"): crate::types::S3CannedAccessControlList;
+    list access_control_grants("AccessControlGrants"): crate::types::S3Grant, push_access_control_grants;
+    into metadata_directive("MetadataDirective"): crate::types::S3MetadataDirective;
+    value modified_since_constraint("ModifiedSinceConstraint"): myaws_core::DateTime;
+    value new_object_metadata("NewObjectMetadata"): crate::types::S3ObjectMetadata;
+    list new_object_tagging("NewObjectTagging"): crate::types::S3Tag, push_new_object_tagging;
+    into redirect_location("RedirectLocation"): String;
+    value requester_pays("RequesterPays"): bool;
+    into storage_class("StorageClass"): crate::types::S3StorageClass;
+    value un_modified_since_constraint("UnModifiedSinceConstraint"): myaws_core::DateTime;
+    into sse_aws_kms_key_id("SSEAwsKmsKeyId"): String;
+    into target_key_prefix("TargetKeyPrefix"): String;
+    into object_lock_legal_hold_status("ObjectLockLegalHoldStatus"): crate::types::S3ObjectLockLegalHoldStatus;
+    into object_lock_mode("ObjectLockMode"): crate::types::S3ObjectLockMode;
+    value object_lock_retain_until_date("ObjectLockRetainUntilDate"): myaws_core::DateTime;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+    into checksum_algorithm("ChecksumAlgorithm"): crate::types::S3ChecksumAlgorithm;
+});
 
 impl IntoValue for S3CopyObjectOperation {
     fn into_value(self) -> Value {
@@ -14790,18 +11696,10 @@ pub struct S3GeneratedManifestDescriptor {
     pub location: Option<crate::types::JobManifestLocation>,
 }
 
-impl S3GeneratedManifestDescriptor {
-    /// Sets `Format` (see [`Self::format`]).
-    pub fn format(mut self, value: impl Into<crate::types::GeneratedManifestFormat>) -> Self {
-        self.format = Some(value.into());
-        self
-    }
-    /// Sets `Location` (see [`Self::location`]).
-    pub fn location(mut self, value: crate::types::JobManifestLocation) -> Self {
-        self.location = Some(value);
-        self
-    }
-}
+myaws_core::setters!(S3GeneratedManifestDescriptor {
+    into format("Format"): crate::types::GeneratedManifestFormat;
+    value location("Location"): crate::types::JobManifestLocation;
+});
 
 impl FromValue for S3GeneratedManifestDescriptor {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -14899,18 +11797,10 @@ pub struct S3Grant {
     pub permission: Option<crate::types::S3Permission>,
 }
 
-impl S3Grant {
-    /// Sets `Grantee` (see [`Self::grantee`]).
-    pub fn grantee(mut self, value: crate::types::S3Grantee) -> Self {
-        self.grantee = Some(value);
-        self
-    }
-    /// Sets `Permission` (see [`Self::permission`]).
-    pub fn permission(mut self, value: impl Into<crate::types::S3Permission>) -> Self {
-        self.permission = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3Grant {
+    value grantee("Grantee"): crate::types::S3Grantee;
+    into permission("Permission"): crate::types::S3Permission;
+});
 
 impl IntoValue for S3Grant {
     fn into_value(self) -> Value {
@@ -14943,26 +11833,11 @@ pub struct S3Grantee {
     pub display_name: Option<String>,
 }
 
-impl S3Grantee {
-    /// Sets `TypeIdentifier` (see [`Self::type_identifier`]).
-    pub fn type_identifier(
-        mut self,
-        value: impl Into<crate::types::S3GranteeTypeIdentifier>,
-    ) -> Self {
-        self.type_identifier = Some(value.into());
-        self
-    }
-    /// Sets `Identifier` (see [`Self::identifier`]).
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-    /// Sets `DisplayName` (see [`Self::display_name`]).
-    pub fn display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3Grantee {
+    into type_identifier("TypeIdentifier"): crate::types::S3GranteeTypeIdentifier;
+    into identifier("Identifier"): String;
+    into display_name("DisplayName"): String;
+});
 
 impl IntoValue for S3Grantee {
     fn into_value(self) -> Value {
@@ -15079,18 +11954,10 @@ pub struct S3InitiateRestoreObjectOperation {
     pub glacier_job_tier: Option<crate::types::S3GlacierJobTier>,
 }
 
-impl S3InitiateRestoreObjectOperation {
-    /// Sets `ExpirationInDays` (see [`Self::expiration_in_days`]).
-    pub fn expiration_in_days(mut self, value: i32) -> Self {
-        self.expiration_in_days = Some(value);
-        self
-    }
-    /// Sets `GlacierJobTier` (see [`Self::glacier_job_tier`]).
-    pub fn glacier_job_tier(mut self, value: impl Into<crate::types::S3GlacierJobTier>) -> Self {
-        self.glacier_job_tier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3InitiateRestoreObjectOperation {
+    value expiration_in_days("ExpirationInDays"): i32;
+    into glacier_job_tier("GlacierJobTier"): crate::types::S3GlacierJobTier;
+});
 
 impl IntoValue for S3InitiateRestoreObjectOperation {
     fn into_value(self) -> Value {
@@ -15133,36 +12000,13 @@ pub struct S3JobManifestGenerator {
     pub enable_manifest_output: Option<bool>,
 }
 
-impl S3JobManifestGenerator {
-    /// Sets `ExpectedBucketOwner` (see [`Self::expected_bucket_owner`]).
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `SourceBucket` (see [`Self::source_bucket`]).
-    pub fn source_bucket(mut self, value: impl Into<String>) -> Self {
-        self.source_bucket = Some(value.into());
-        self
-    }
-    /// Sets `ManifestOutputLocation` (see [`Self::manifest_output_location`]).
-    pub fn manifest_output_location(
-        mut self,
-        value: crate::types::S3ManifestOutputLocation,
-    ) -> Self {
-        self.manifest_output_location = Some(value);
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::JobManifestGeneratorFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-    /// Sets `EnableManifestOutput` (see [`Self::enable_manifest_output`]).
-    pub fn enable_manifest_output(mut self, value: bool) -> Self {
-        self.enable_manifest_output = Some(value);
-        self
-    }
-}
+myaws_core::setters!(S3JobManifestGenerator {
+    into expected_bucket_owner("ExpectedBucketOwner"): String;
+    into source_bucket("SourceBucket"): String;
+    value manifest_output_location("ManifestOutputLocation"): crate::types::S3ManifestOutputLocation;
+    value filter("Filter"): crate::types::JobManifestGeneratorFilter;
+    value enable_manifest_output("EnableManifestOutput"): bool;
+});
 
 impl IntoValue for S3JobManifestGenerator {
     fn into_value(self) -> Value {
@@ -15211,36 +12055,13 @@ pub struct S3ManifestOutputLocation {
     pub manifest_format: Option<crate::types::GeneratedManifestFormat>,
 }
 
-impl S3ManifestOutputLocation {
-    /// Sets `ExpectedManifestBucketOwner` (see [`Self::expected_manifest_bucket_owner`]).
-    pub fn expected_manifest_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.expected_manifest_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `Bucket` (see [`Self::bucket`]).
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-    /// Sets `ManifestPrefix` (see [`Self::manifest_prefix`]).
-    pub fn manifest_prefix(mut self, value: impl Into<String>) -> Self {
-        self.manifest_prefix = Some(value.into());
-        self
-    }
-    /// Sets `ManifestEncryption` (see [`Self::manifest_encryption`]).
-    pub fn manifest_encryption(mut self, value: crate::types::GeneratedManifestEncryption) -> Self {
-        self.manifest_encryption = Some(value);
-        self
-    }
-    /// Sets `ManifestFormat` (see [`Self::manifest_format`]).
-    pub fn manifest_format(
-        mut self,
-        value: impl Into<crate::types::GeneratedManifestFormat>,
-    ) -> Self {
-        self.manifest_format = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3ManifestOutputLocation {
+    into expected_manifest_bucket_owner("ExpectedManifestBucketOwner"): String;
+    into bucket("Bucket"): String;
+    into manifest_prefix("ManifestPrefix"): String;
+    value manifest_encryption("ManifestEncryption"): crate::types::GeneratedManifestEncryption;
+    into manifest_format("ManifestFormat"): crate::types::GeneratedManifestFormat;
+});
 
 impl IntoValue for S3ManifestOutputLocation {
     fn into_value(self) -> Value {
@@ -15353,13 +12174,9 @@ pub struct S3ObjectLockLegalHold {
     pub status: Option<crate::types::S3ObjectLockLegalHoldStatus>,
 }
 
-impl S3ObjectLockLegalHold {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::S3ObjectLockLegalHoldStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3ObjectLockLegalHold {
+    into status("Status"): crate::types::S3ObjectLockLegalHoldStatus;
+});
 
 impl IntoValue for S3ObjectLockLegalHold {
     fn into_value(self) -> Value {
@@ -15634,63 +12451,19 @@ pub struct S3ObjectMetadata {
     pub sse_algorithm: Option<crate::types::S3SSEAlgorithm>,
 }
 
-impl S3ObjectMetadata {
-    /// Sets `CacheControl` (see [`Self::cache_control`]).
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.cache_control = Some(value.into());
-        self
-    }
-    /// Sets `ContentDisposition` (see [`Self::content_disposition`]).
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.content_disposition = Some(value.into());
-        self
-    }
-    /// Sets `ContentEncoding` (see [`Self::content_encoding`]).
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.content_encoding = Some(value.into());
-        self
-    }
-    /// Sets `ContentLanguage` (see [`Self::content_language`]).
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.content_language = Some(value.into());
-        self
-    }
-    /// Sets `UserMetadata` (see [`Self::user_metadata`]).
-    pub fn user_metadata(mut self, value: HashMap<String, String>) -> Self {
-        self.user_metadata = Some(value);
-        self
-    }
-    /// Sets `ContentLength` (see [`Self::content_length`]).
-    pub fn content_length(mut self, value: i64) -> Self {
-        self.content_length = Some(value);
-        self
-    }
-    /// Sets `ContentMD5` (see [`Self::content_md5`]).
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.content_md5 = Some(value.into());
-        self
-    }
-    /// Sets `ContentType` (see [`Self::content_type`]).
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `HttpExpiresDate` (see [`Self::http_expires_date`]).
-    pub fn http_expires_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.http_expires_date = Some(value);
-        self
-    }
-    /// Sets `RequesterCharged` (see [`Self::requester_charged`]).
-    pub fn requester_charged(mut self, value: bool) -> Self {
-        self.requester_charged = Some(value);
-        self
-    }
-    /// Sets `SSEAlgorithm` (see [`Self::sse_algorithm`]).
-    pub fn sse_algorithm(mut self, value: impl Into<crate::types::S3SSEAlgorithm>) -> Self {
-        self.sse_algorithm = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3ObjectMetadata {
+    into cache_control("CacheControl"): String;
+    into content_disposition("ContentDisposition"): String;
+    into content_encoding("ContentEncoding"): String;
+    into content_language("ContentLanguage"): String;
+    map_into user_metadata("UserMetadata"): String, insert_user_metadata;
+    value content_length("ContentLength"): i64;
+    into content_md5("ContentMD5"): String;
+    into content_type("ContentType"): String;
+    value http_expires_date("HttpExpiresDate"): myaws_core::DateTime;
+    value requester_charged("RequesterCharged"): bool;
+    into sse_algorithm("SSEAlgorithm"): crate::types::S3SSEAlgorithm;
+});
 
 impl IntoValue for S3ObjectMetadata {
     fn into_value(self) -> Value {
@@ -15739,18 +12512,10 @@ pub struct S3ObjectOwner {
     pub display_name: Option<String>,
 }
 
-impl S3ObjectOwner {
-    /// Sets `ID` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `DisplayName` (see [`Self::display_name`]).
-    pub fn display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3ObjectOwner {
+    into id("ID"): String;
+    into display_name("DisplayName"): String;
+});
 
 impl IntoValue for S3ObjectOwner {
     fn into_value(self) -> Value {
@@ -15957,18 +12722,10 @@ pub struct S3Retention {
     pub mode: Option<crate::types::S3ObjectLockRetentionMode>,
 }
 
-impl S3Retention {
-    /// Sets `RetainUntilDate` (see [`Self::retain_until_date`]).
-    pub fn retain_until_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.retain_until_date = Some(value);
-        self
-    }
-    /// Sets `Mode` (see [`Self::mode`]).
-    pub fn mode(mut self, value: impl Into<crate::types::S3ObjectLockRetentionMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3Retention {
+    value retain_until_date("RetainUntilDate"): myaws_core::DateTime;
+    into mode("Mode"): crate::types::S3ObjectLockRetentionMode;
+});
 
 impl IntoValue for S3Retention {
     fn into_value(self) -> Value {
@@ -16073,13 +12830,9 @@ pub struct S3SetObjectAclOperation {
     pub access_control_policy: Option<crate::types::S3AccessControlPolicy>,
 }
 
-impl S3SetObjectAclOperation {
-    /// Sets `AccessControlPolicy` (see [`Self::access_control_policy`]).
-    pub fn access_control_policy(mut self, value: crate::types::S3AccessControlPolicy) -> Self {
-        self.access_control_policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(S3SetObjectAclOperation {
+    value access_control_policy("AccessControlPolicy"): crate::types::S3AccessControlPolicy;
+});
 
 impl IntoValue for S3SetObjectAclOperation {
     fn into_value(self) -> Value {
@@ -16108,13 +12861,9 @@ pub struct S3SetObjectLegalHoldOperation {
     pub legal_hold: Option<crate::types::S3ObjectLockLegalHold>,
 }
 
-impl S3SetObjectLegalHoldOperation {
-    /// Sets `LegalHold` (see [`Self::legal_hold`]).
-    pub fn legal_hold(mut self, value: crate::types::S3ObjectLockLegalHold) -> Self {
-        self.legal_hold = Some(value);
-        self
-    }
-}
+myaws_core::setters!(S3SetObjectLegalHoldOperation {
+    value legal_hold("LegalHold"): crate::types::S3ObjectLockLegalHold;
+});
 
 impl IntoValue for S3SetObjectLegalHoldOperation {
     fn into_value(self) -> Value {
@@ -16145,18 +12894,10 @@ pub struct S3SetObjectRetentionOperation {
     pub retention: Option<crate::types::S3Retention>,
 }
 
-impl S3SetObjectRetentionOperation {
-    /// Sets `BypassGovernanceRetention` (see [`Self::bypass_governance_retention`]).
-    pub fn bypass_governance_retention(mut self, value: bool) -> Self {
-        self.bypass_governance_retention = Some(value);
-        self
-    }
-    /// Sets `Retention` (see [`Self::retention`]).
-    pub fn retention(mut self, value: crate::types::S3Retention) -> Self {
-        self.retention = Some(value);
-        self
-    }
-}
+myaws_core::setters!(S3SetObjectRetentionOperation {
+    value bypass_governance_retention("BypassGovernanceRetention"): bool;
+    value retention("Retention"): crate::types::S3Retention;
+});
 
 impl IntoValue for S3SetObjectRetentionOperation {
     fn into_value(self) -> Value {
@@ -16185,13 +12926,9 @@ pub struct S3SetObjectTaggingOperation {
     pub tag_set: Option<Vec<crate::types::S3Tag>>,
 }
 
-impl S3SetObjectTaggingOperation {
-    /// Sets `TagSet` (see [`Self::tag_set`]).
-    pub fn tag_set(mut self, value: Vec<crate::types::S3Tag>) -> Self {
-        self.tag_set = Some(value);
-        self
-    }
-}
+myaws_core::setters!(S3SetObjectTaggingOperation {
+    list tag_set("TagSet"): crate::types::S3Tag, push_tag_set;
+});
 
 impl IntoValue for S3SetObjectTaggingOperation {
     fn into_value(self) -> Value {
@@ -16326,18 +13063,10 @@ pub struct S3Tag {
     pub value: Option<String>,
 }
 
-impl S3Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(S3Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for S3Tag {
     fn into_value(self) -> Value {
@@ -16363,13 +13092,9 @@ pub struct S3UpdateObjectEncryptionOperation {
     pub object_encryption: Option<crate::types::ObjectEncryption>,
 }
 
-impl S3UpdateObjectEncryptionOperation {
-    /// Sets `ObjectEncryption` (see [`Self::object_encryption`]).
-    pub fn object_encryption(mut self, value: crate::types::ObjectEncryption) -> Self {
-        self.object_encryption = Some(value);
-        self
-    }
-}
+myaws_core::setters!(S3UpdateObjectEncryptionOperation {
+    value object_encryption("ObjectEncryption"): crate::types::ObjectEncryption;
+});
 
 impl IntoValue for S3UpdateObjectEncryptionOperation {
     fn into_value(self) -> Value {
@@ -16398,18 +13123,10 @@ pub struct S3UpdateObjectEncryptionSSEKMS {
     pub bucket_key_enabled: Option<bool>,
 }
 
-impl S3UpdateObjectEncryptionSSEKMS {
-    /// Sets `KMSKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(S3UpdateObjectEncryptionSSEKMS {
+    into kms_key_arn("KMSKeyArn"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+});
 
 impl IntoValue for S3UpdateObjectEncryptionSSEKMS {
     fn into_value(self) -> Value {
@@ -16458,13 +13175,9 @@ pub struct SSEKMS {
     pub key_id: Option<String>,
 }
 
-impl SSEKMS {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SSEKMS {
+    into key_id("KeyId"): String;
+});
 
 impl IntoValue for SSEKMS {
     fn into_value(self) -> Value {
@@ -16491,13 +13204,9 @@ pub struct SSEKMSEncryption {
     pub key_id: Option<String>,
 }
 
-impl SSEKMSEncryption {
-    /// Sets `KeyId` (see [`Self::key_id`]).
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SSEKMSEncryption {
+    into key_id("KeyId"): String;
+});
 
 impl IntoValue for SSEKMSEncryption {
     fn into_value(self) -> Value {
@@ -16524,18 +13233,10 @@ pub struct SSEKMSFilter {
     pub bucket_key_enabled: Option<bool>,
 }
 
-impl SSEKMSFilter {
-    /// Sets `KmsKeyArn` (see [`Self::kms_key_arn`]).
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled` (see [`Self::bucket_key_enabled`]).
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.bucket_key_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SSEKMSFilter {
+    into kms_key_arn("KmsKeyArn"): String;
+    value bucket_key_enabled("BucketKeyEnabled"): bool;
+});
 
 impl IntoValue for SSEKMSFilter {
     fn into_value(self) -> Value {
@@ -16622,18 +13323,10 @@ pub struct Scope {
     pub permissions: Option<Vec<crate::types::ScopePermission>>,
 }
 
-impl Scope {
-    /// Sets `Prefixes` (see [`Self::prefixes`]).
-    pub fn prefixes(mut self, value: Vec<String>) -> Self {
-        self.prefixes = Some(value);
-        self
-    }
-    /// Sets `Permissions` (see [`Self::permissions`]).
-    pub fn permissions(mut self, value: Vec<crate::types::ScopePermission>) -> Self {
-        self.permissions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Scope {
+    list_into prefixes("Prefixes"): String, push_prefixes;
+    list_into permissions("Permissions"): crate::types::ScopePermission, push_permissions;
+});
 
 impl IntoValue for Scope {
     fn into_value(self) -> Value {
@@ -16777,23 +13470,11 @@ pub struct SelectionCriteria {
     pub min_storage_bytes_percentage: Option<f64>,
 }
 
-impl SelectionCriteria {
-    /// Sets `Delimiter` (see [`Self::delimiter`]).
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-    /// Sets `MaxDepth` (see [`Self::max_depth`]).
-    pub fn max_depth(mut self, value: i32) -> Self {
-        self.max_depth = Some(value);
-        self
-    }
-    /// Sets `MinStorageBytesPercentage` (see [`Self::min_storage_bytes_percentage`]).
-    pub fn min_storage_bytes_percentage(mut self, value: f64) -> Self {
-        self.min_storage_bytes_percentage = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SelectionCriteria {
+    into delimiter("Delimiter"): String;
+    value max_depth("MaxDepth"): i32;
+    value min_storage_bytes_percentage("MinStorageBytesPercentage"): f64;
+});
 
 impl IntoValue for SelectionCriteria {
     fn into_value(self) -> Value {
@@ -16832,21 +13513,10 @@ pub struct SourceSelectionCriteria {
     pub replica_modifications: Option<crate::types::ReplicaModifications>,
 }
 
-impl SourceSelectionCriteria {
-    /// Sets `SseKmsEncryptedObjects` (see [`Self::sse_kms_encrypted_objects`]).
-    pub fn sse_kms_encrypted_objects(
-        mut self,
-        value: crate::types::SseKmsEncryptedObjects,
-    ) -> Self {
-        self.sse_kms_encrypted_objects = Some(value);
-        self
-    }
-    /// Sets `ReplicaModifications` (see [`Self::replica_modifications`]).
-    pub fn replica_modifications(mut self, value: crate::types::ReplicaModifications) -> Self {
-        self.replica_modifications = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SourceSelectionCriteria {
+    value sse_kms_encrypted_objects("SseKmsEncryptedObjects"): crate::types::SseKmsEncryptedObjects;
+    value replica_modifications("ReplicaModifications"): crate::types::ReplicaModifications;
+});
 
 impl IntoValue for SourceSelectionCriteria {
     fn into_value(self) -> Value {
@@ -16879,13 +13549,9 @@ pub struct SseKmsEncryptedObjects {
     pub status: Option<crate::types::SseKmsEncryptedObjectsStatus>,
 }
 
-impl SseKmsEncryptedObjects {
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::SseKmsEncryptedObjectsStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SseKmsEncryptedObjects {
+    into status("Status"): crate::types::SseKmsEncryptedObjectsStatus;
+});
 
 impl IntoValue for SseKmsEncryptedObjects {
     fn into_value(self) -> Value {
@@ -16988,13 +13654,9 @@ pub struct StorageLensAwsOrg {
     pub arn: Option<String>,
 }
 
-impl StorageLensAwsOrg {
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StorageLensAwsOrg {
+    into arn("Arn"): String;
+});
 
 impl IntoValue for StorageLensAwsOrg {
     fn into_value(self) -> Value {
@@ -17047,61 +13709,18 @@ pub struct StorageLensConfiguration {
     pub prefix_delimiter: Option<String>,
 }
 
-impl StorageLensConfiguration {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `AccountLevel` (see [`Self::account_level`]).
-    pub fn account_level(mut self, value: crate::types::AccountLevel) -> Self {
-        self.account_level = Some(value);
-        self
-    }
-    /// Sets `Include` (see [`Self::include`]).
-    pub fn include(mut self, value: crate::types::Include) -> Self {
-        self.include = Some(value);
-        self
-    }
-    /// Sets `Exclude` (see [`Self::exclude`]).
-    pub fn exclude(mut self, value: crate::types::Exclude) -> Self {
-        self.exclude = Some(value);
-        self
-    }
-    /// Sets `DataExport` (see [`Self::data_export`]).
-    pub fn data_export(mut self, value: crate::types::StorageLensDataExport) -> Self {
-        self.data_export = Some(value);
-        self
-    }
-    /// Sets `ExpandedPrefixesDataExport` (see [`Self::expanded_prefixes_data_export`]).
-    pub fn expanded_prefixes_data_export(
-        mut self,
-        value: crate::types::StorageLensExpandedPrefixesDataExport,
-    ) -> Self {
-        self.expanded_prefixes_data_export = Some(value);
-        self
-    }
-    /// Sets `IsEnabled` (see [`Self::is_enabled`]).
-    pub fn is_enabled(mut self, value: bool) -> Self {
-        self.is_enabled = Some(value);
-        self
-    }
-    /// Sets `AwsOrg` (see [`Self::aws_org`]).
-    pub fn aws_org(mut self, value: crate::types::StorageLensAwsOrg) -> Self {
-        self.aws_org = Some(value);
-        self
-    }
-    /// Sets `StorageLensArn` (see [`Self::storage_lens_arn`]).
-    pub fn storage_lens_arn(mut self, value: impl Into<String>) -> Self {
-        self.storage_lens_arn = Some(value.into());
-        self
-    }
-    /// Sets `PrefixDelimiter` (see [`Self::prefix_delimiter`]).
-    pub fn prefix_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.prefix_delimiter = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StorageLensConfiguration {
+    into id("Id"): String;
+    value account_level("AccountLevel"): crate::types::AccountLevel;
+    value include("Include"): crate::types::Include;
+    value exclude("Exclude"): crate::types::Exclude;
+    value data_export("DataExport"): crate::types::StorageLensDataExport;
+    value expanded_prefixes_data_export("ExpandedPrefixesDataExport"): crate::types::StorageLensExpandedPrefixesDataExport;
+    value is_enabled("IsEnabled"): bool;
+    value aws_org("AwsOrg"): crate::types::StorageLensAwsOrg;
+    into storage_lens_arn("StorageLensArn"): String;
+    into prefix_delimiter("PrefixDelimiter"): String;
+});
 
 impl IntoValue for StorageLensConfiguration {
     fn into_value(self) -> Value {
@@ -17152,26 +13771,11 @@ pub struct StorageLensDataExport {
     pub storage_lens_table_destination: Option<crate::types::StorageLensTableDestination>,
 }
 
-impl StorageLensDataExport {
-    /// Sets `S3BucketDestination` (see [`Self::s3_bucket_destination`]).
-    pub fn s3_bucket_destination(mut self, value: crate::types::S3BucketDestination) -> Self {
-        self.s3_bucket_destination = Some(value);
-        self
-    }
-    /// Sets `CloudWatchMetrics` (see [`Self::cloud_watch_metrics`]).
-    pub fn cloud_watch_metrics(mut self, value: crate::types::CloudWatchMetrics) -> Self {
-        self.cloud_watch_metrics = Some(value);
-        self
-    }
-    /// Sets `StorageLensTableDestination` (see [`Self::storage_lens_table_destination`]).
-    pub fn storage_lens_table_destination(
-        mut self,
-        value: crate::types::StorageLensTableDestination,
-    ) -> Self {
-        self.storage_lens_table_destination = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StorageLensDataExport {
+    value s3_bucket_destination("S3BucketDestination"): crate::types::S3BucketDestination;
+    value cloud_watch_metrics("CloudWatchMetrics"): crate::types::CloudWatchMetrics;
+    value storage_lens_table_destination("StorageLensTableDestination"): crate::types::StorageLensTableDestination;
+});
 
 impl IntoValue for StorageLensDataExport {
     fn into_value(self) -> Value {
@@ -17204,18 +13808,10 @@ pub struct StorageLensDataExportEncryption {
     pub ssekms: Option<crate::types::SSEKMS>,
 }
 
-impl StorageLensDataExportEncryption {
-    /// Sets `SSES3` (see [`Self::sses3`]).
-    pub fn sses3(mut self, value: crate::types::SSES3) -> Self {
-        self.sses3 = Some(value);
-        self
-    }
-    /// Sets `SSEKMS` (see [`Self::ssekms`]).
-    pub fn ssekms(mut self, value: crate::types::SSEKMS) -> Self {
-        self.ssekms = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StorageLensDataExportEncryption {
+    value sses3("SSES3"): crate::types::SSES3;
+    value ssekms("SSEKMS"): crate::types::SSEKMS;
+});
 
 impl IntoValue for StorageLensDataExportEncryption {
     fn into_value(self) -> Value {
@@ -17243,21 +13839,10 @@ pub struct StorageLensExpandedPrefixesDataExport {
     pub storage_lens_table_destination: Option<crate::types::StorageLensTableDestination>,
 }
 
-impl StorageLensExpandedPrefixesDataExport {
-    /// Sets `S3BucketDestination` (see [`Self::s3_bucket_destination`]).
-    pub fn s3_bucket_destination(mut self, value: crate::types::S3BucketDestination) -> Self {
-        self.s3_bucket_destination = Some(value);
-        self
-    }
-    /// Sets `StorageLensTableDestination` (see [`Self::storage_lens_table_destination`]).
-    pub fn storage_lens_table_destination(
-        mut self,
-        value: crate::types::StorageLensTableDestination,
-    ) -> Self {
-        self.storage_lens_table_destination = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StorageLensExpandedPrefixesDataExport {
+    value s3_bucket_destination("S3BucketDestination"): crate::types::S3BucketDestination;
+    value storage_lens_table_destination("StorageLensTableDestination"): crate::types::StorageLensTableDestination;
+});
 
 impl IntoValue for StorageLensExpandedPrefixesDataExport {
     fn into_value(self) -> Value {
@@ -17294,23 +13879,11 @@ pub struct StorageLensGroup {
     pub storage_lens_group_arn: Option<String>,
 }
 
-impl StorageLensGroup {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Filter` (see [`Self::filter`]).
-    pub fn filter(mut self, value: crate::types::StorageLensGroupFilter) -> Self {
-        self.filter = Some(value);
-        self
-    }
-    /// Sets `StorageLensGroupArn` (see [`Self::storage_lens_group_arn`]).
-    pub fn storage_lens_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.storage_lens_group_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StorageLensGroup {
+    into name("Name"): String;
+    value filter("Filter"): crate::types::StorageLensGroupFilter;
+    into storage_lens_group_arn("StorageLensGroupArn"): String;
+});
 
 impl IntoValue for StorageLensGroup {
     fn into_value(self) -> Value {
@@ -17349,33 +13922,13 @@ pub struct StorageLensGroupAndOperator {
     pub match_object_size: Option<crate::types::MatchObjectSize>,
 }
 
-impl StorageLensGroupAndOperator {
-    /// Sets `MatchAnyPrefix` (see [`Self::match_any_prefix`]).
-    pub fn match_any_prefix(mut self, value: Vec<String>) -> Self {
-        self.match_any_prefix = Some(value);
-        self
-    }
-    /// Sets `MatchAnySuffix` (see [`Self::match_any_suffix`]).
-    pub fn match_any_suffix(mut self, value: Vec<String>) -> Self {
-        self.match_any_suffix = Some(value);
-        self
-    }
-    /// Sets `MatchAnyTag` (see [`Self::match_any_tag`]).
-    pub fn match_any_tag(mut self, value: Vec<crate::types::S3Tag>) -> Self {
-        self.match_any_tag = Some(value);
-        self
-    }
-    /// Sets `MatchObjectAge` (see [`Self::match_object_age`]).
-    pub fn match_object_age(mut self, value: crate::types::MatchObjectAge) -> Self {
-        self.match_object_age = Some(value);
-        self
-    }
-    /// Sets `MatchObjectSize` (see [`Self::match_object_size`]).
-    pub fn match_object_size(mut self, value: crate::types::MatchObjectSize) -> Self {
-        self.match_object_size = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StorageLensGroupAndOperator {
+    list_into match_any_prefix("MatchAnyPrefix"): String, push_match_any_prefix;
+    list_into match_any_suffix("MatchAnySuffix"): String, push_match_any_suffix;
+    list match_any_tag("MatchAnyTag"): crate::types::S3Tag, push_match_any_tag;
+    value match_object_age("MatchObjectAge"): crate::types::MatchObjectAge;
+    value match_object_size("MatchObjectSize"): crate::types::MatchObjectSize;
+});
 
 impl IntoValue for StorageLensGroupAndOperator {
     fn into_value(self) -> Value {
@@ -17422,43 +13975,15 @@ pub struct StorageLensGroupFilter {
     pub or: Option<crate::types::StorageLensGroupOrOperator>,
 }
 
-impl StorageLensGroupFilter {
-    /// Sets `MatchAnyPrefix` (see [`Self::match_any_prefix`]).
-    pub fn match_any_prefix(mut self, value: Vec<String>) -> Self {
-        self.match_any_prefix = Some(value);
-        self
-    }
-    /// Sets `MatchAnySuffix` (see [`Self::match_any_suffix`]).
-    pub fn match_any_suffix(mut self, value: Vec<String>) -> Self {
-        self.match_any_suffix = Some(value);
-        self
-    }
-    /// Sets `MatchAnyTag` (see [`Self::match_any_tag`]).
-    pub fn match_any_tag(mut self, value: Vec<crate::types::S3Tag>) -> Self {
-        self.match_any_tag = Some(value);
-        self
-    }
-    /// Sets `MatchObjectAge` (see [`Self::match_object_age`]).
-    pub fn match_object_age(mut self, value: crate::types::MatchObjectAge) -> Self {
-        self.match_object_age = Some(value);
-        self
-    }
-    /// Sets `MatchObjectSize` (see [`Self::match_object_size`]).
-    pub fn match_object_size(mut self, value: crate::types::MatchObjectSize) -> Self {
-        self.match_object_size = Some(value);
-        self
-    }
-    /// Sets `And` (see [`Self::and`]).
-    pub fn and(mut self, value: crate::types::StorageLensGroupAndOperator) -> Self {
-        self.and = Some(value);
-        self
-    }
-    /// Sets `Or` (see [`Self::or`]).
-    pub fn or(mut self, value: crate::types::StorageLensGroupOrOperator) -> Self {
-        self.or = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StorageLensGroupFilter {
+    list_into match_any_prefix("MatchAnyPrefix"): String, push_match_any_prefix;
+    list_into match_any_suffix("MatchAnySuffix"): String, push_match_any_suffix;
+    list match_any_tag("MatchAnyTag"): crate::types::S3Tag, push_match_any_tag;
+    value match_object_age("MatchObjectAge"): crate::types::MatchObjectAge;
+    value match_object_size("MatchObjectSize"): crate::types::MatchObjectSize;
+    value and("And"): crate::types::StorageLensGroupAndOperator;
+    value or("Or"): crate::types::StorageLensGroupOrOperator;
+});
 
 impl IntoValue for StorageLensGroupFilter {
     fn into_value(self) -> Value {
@@ -17497,16 +14022,9 @@ pub struct StorageLensGroupLevel {
     pub selection_criteria: Option<crate::types::StorageLensGroupLevelSelectionCriteria>,
 }
 
-impl StorageLensGroupLevel {
-    /// Sets `SelectionCriteria` (see [`Self::selection_criteria`]).
-    pub fn selection_criteria(
-        mut self,
-        value: crate::types::StorageLensGroupLevelSelectionCriteria,
-    ) -> Self {
-        self.selection_criteria = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StorageLensGroupLevel {
+    value selection_criteria("SelectionCriteria"): crate::types::StorageLensGroupLevelSelectionCriteria;
+});
 
 impl IntoValue for StorageLensGroupLevel {
     fn into_value(self) -> Value {
@@ -17533,18 +14051,10 @@ pub struct StorageLensGroupLevelSelectionCriteria {
     pub exclude: Option<Vec<String>>,
 }
 
-impl StorageLensGroupLevelSelectionCriteria {
-    /// Sets `Include` (see [`Self::include`]).
-    pub fn include(mut self, value: Vec<String>) -> Self {
-        self.include = Some(value);
-        self
-    }
-    /// Sets `Exclude` (see [`Self::exclude`]).
-    pub fn exclude(mut self, value: Vec<String>) -> Self {
-        self.exclude = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StorageLensGroupLevelSelectionCriteria {
+    list_into include("Include"): String, push_include;
+    list_into exclude("Exclude"): String, push_exclude;
+});
 
 impl IntoValue for StorageLensGroupLevelSelectionCriteria {
     fn into_value(self) -> Value {
@@ -17578,33 +14088,13 @@ pub struct StorageLensGroupOrOperator {
     pub match_object_size: Option<crate::types::MatchObjectSize>,
 }
 
-impl StorageLensGroupOrOperator {
-    /// Sets `MatchAnyPrefix` (see [`Self::match_any_prefix`]).
-    pub fn match_any_prefix(mut self, value: Vec<String>) -> Self {
-        self.match_any_prefix = Some(value);
-        self
-    }
-    /// Sets `MatchAnySuffix` (see [`Self::match_any_suffix`]).
-    pub fn match_any_suffix(mut self, value: Vec<String>) -> Self {
-        self.match_any_suffix = Some(value);
-        self
-    }
-    /// Sets `MatchAnyTag` (see [`Self::match_any_tag`]).
-    pub fn match_any_tag(mut self, value: Vec<crate::types::S3Tag>) -> Self {
-        self.match_any_tag = Some(value);
-        self
-    }
-    /// Sets `MatchObjectAge` (see [`Self::match_object_age`]).
-    pub fn match_object_age(mut self, value: crate::types::MatchObjectAge) -> Self {
-        self.match_object_age = Some(value);
-        self
-    }
-    /// Sets `MatchObjectSize` (see [`Self::match_object_size`]).
-    pub fn match_object_size(mut self, value: crate::types::MatchObjectSize) -> Self {
-        self.match_object_size = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StorageLensGroupOrOperator {
+    list_into match_any_prefix("MatchAnyPrefix"): String, push_match_any_prefix;
+    list_into match_any_suffix("MatchAnySuffix"): String, push_match_any_suffix;
+    list match_any_tag("MatchAnyTag"): crate::types::S3Tag, push_match_any_tag;
+    value match_object_age("MatchObjectAge"): crate::types::MatchObjectAge;
+    value match_object_size("MatchObjectSize"): crate::types::MatchObjectSize;
+});
 
 impl IntoValue for StorageLensGroupOrOperator {
     fn into_value(self) -> Value {
@@ -17645,18 +14135,10 @@ pub struct StorageLensTableDestination {
     pub encryption: Option<crate::types::StorageLensDataExportEncryption>,
 }
 
-impl StorageLensTableDestination {
-    /// Sets `IsEnabled` (see [`Self::is_enabled`]).
-    pub fn is_enabled(mut self, value: bool) -> Self {
-        self.is_enabled = Some(value);
-        self
-    }
-    /// Sets `Encryption` (see [`Self::encryption`]).
-    pub fn encryption(mut self, value: crate::types::StorageLensDataExportEncryption) -> Self {
-        self.encryption = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StorageLensTableDestination {
+    value is_enabled("IsEnabled"): bool;
+    value encryption("Encryption"): crate::types::StorageLensDataExportEncryption;
+});
 
 impl IntoValue for StorageLensTableDestination {
     fn into_value(self) -> Value {
@@ -17691,18 +14173,10 @@ pub struct StorageLensTag {
     pub value: Option<String>,
 }
 
-impl StorageLensTag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StorageLensTag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for StorageLensTag {
     fn into_value(self) -> Value {
@@ -17723,7 +14197,7 @@ impl FromValue for StorageLensTag {
 /// The `SubmitMultiRegionAccessPointRoutesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SubmitMultiRegionAccessPointRoutesRequest {
+pub struct SubmitMultiRegionAccessPointRoutesInput {
     /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
     ///
     /// Required.
@@ -17738,25 +14212,13 @@ pub struct SubmitMultiRegionAccessPointRoutesRequest {
     pub route_updates: Option<Vec<crate::types::MultiRegionAccessPointRoute>>,
 }
 
-impl SubmitMultiRegionAccessPointRoutesRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `Mrap` (see [`Self::mrap`]).
-    pub fn mrap(mut self, value: impl Into<String>) -> Self {
-        self.mrap = Some(value.into());
-        self
-    }
-    /// Sets `RouteUpdates` (see [`Self::route_updates`]).
-    pub fn route_updates(mut self, value: Vec<crate::types::MultiRegionAccessPointRoute>) -> Self {
-        self.route_updates = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SubmitMultiRegionAccessPointRoutesInput {
+    into account_id("AccountId"): String;
+    into mrap("Mrap"): String;
+    list route_updates("RouteUpdates"): crate::types::MultiRegionAccessPointRoute, push_route_updates;
+});
 
-impl IntoValue for SubmitMultiRegionAccessPointRoutesRequest {
+impl IntoValue for SubmitMultiRegionAccessPointRoutesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -17769,12 +14231,12 @@ impl IntoValue for SubmitMultiRegionAccessPointRoutesRequest {
 /// The `SubmitMultiRegionAccessPointRoutesResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SubmitMultiRegionAccessPointRoutesResult {
+pub struct SubmitMultiRegionAccessPointRoutesOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for SubmitMultiRegionAccessPointRoutesResult {
+impl FromValue for SubmitMultiRegionAccessPointRoutesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -17795,18 +14257,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -17827,7 +14281,7 @@ impl FromValue for Tag {
 /// The `TagResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceRequest {
+pub struct TagResourceInput {
     /// The Amazon Web Services account ID that created the S3 resource that you're trying to add tags to or the requester's account ID.
     ///
     /// Required.
@@ -17842,25 +14296,13 @@ pub struct TagResourceRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagResourceRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagResourceInput {
+    into account_id("AccountId"): String;
+    into resource_arn("ResourceArn"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for TagResourceRequest {
+impl IntoValue for TagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -17873,12 +14315,12 @@ impl IntoValue for TagResourceRequest {
 /// The `TagResourceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceResult {
+pub struct TagResourceOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for TagResourceResult {
+impl FromValue for TagResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -17895,13 +14337,9 @@ pub struct Tagging {
     pub tag_set: Option<Vec<crate::types::S3Tag>>,
 }
 
-impl Tagging {
-    /// Sets `TagSet` (see [`Self::tag_set`]).
-    pub fn tag_set(mut self, value: Vec<crate::types::S3Tag>) -> Self {
-        self.tag_set = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Tagging {
+    list tag_set("TagSet"): crate::types::S3Tag, push_tag_set;
+});
 
 impl IntoValue for Tagging {
     fn into_value(self) -> Value {
@@ -17917,13 +14355,9 @@ pub struct TooManyRequestsException {
     pub message: Option<String>,
 }
 
-impl TooManyRequestsException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyRequestsException {
+    into message("Message"): String;
+});
 
 impl FromValue for TooManyRequestsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17942,13 +14376,9 @@ pub struct TooManyTagsException {
     pub message: Option<String>,
 }
 
-impl TooManyTagsException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyTagsException {
+    into message("Message"): String;
+});
 
 impl FromValue for TooManyTagsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -17971,23 +14401,11 @@ pub struct Transition {
     pub storage_class: Option<crate::types::TransitionStorageClass>,
 }
 
-impl Transition {
-    /// Sets `Date` (see [`Self::date`]).
-    pub fn date(mut self, value: myaws_core::DateTime) -> Self {
-        self.date = Some(value);
-        self
-    }
-    /// Sets `Days` (see [`Self::days`]).
-    pub fn days(mut self, value: i32) -> Self {
-        self.days = Some(value);
-        self
-    }
-    /// Sets `StorageClass` (see [`Self::storage_class`]).
-    pub fn storage_class(mut self, value: impl Into<crate::types::TransitionStorageClass>) -> Self {
-        self.storage_class = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Transition {
+    value date("Date"): myaws_core::DateTime;
+    value days("Days"): i32;
+    into storage_class("StorageClass"): crate::types::TransitionStorageClass;
+});
 
 impl IntoValue for Transition {
     fn into_value(self) -> Value {
@@ -18107,7 +14525,7 @@ impl FromValue for TransitionStorageClass {
 /// The `UntagResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceRequest {
+pub struct UntagResourceInput {
     /// The Amazon Web Services account ID that owns the resource that you're trying to remove the tags from.
     ///
     /// Required.
@@ -18122,25 +14540,13 @@ pub struct UntagResourceRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagResourceRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagResourceInput {
+    into account_id("AccountId"): String;
+    into resource_arn("ResourceArn"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagResourceRequest {
+impl IntoValue for UntagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -18153,12 +14559,12 @@ impl IntoValue for UntagResourceRequest {
 /// The `UntagResourceResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceResult {
+pub struct UntagResourceOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for UntagResourceResult {
+impl FromValue for UntagResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -18168,7 +14574,7 @@ impl FromValue for UntagResourceResult {
 /// The `UpdateAccessGrantsLocationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateAccessGrantsLocationRequest {
+pub struct UpdateAccessGrantsLocationInput {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     ///
     /// Required.
@@ -18187,25 +14593,13 @@ pub struct UpdateAccessGrantsLocationRequest {
     pub iam_role_arn: Option<String>,
 }
 
-impl UpdateAccessGrantsLocationRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationId` (see [`Self::access_grants_location_id`]).
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_id = Some(value.into());
-        self
-    }
-    /// Sets `IAMRoleArn` (see [`Self::iam_role_arn`]).
-    pub fn iam_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateAccessGrantsLocationInput {
+    into account_id("AccountId"): String;
+    into access_grants_location_id("AccessGrantsLocationId"): String;
+    into iam_role_arn("IAMRoleArn"): String;
+});
 
-impl IntoValue for UpdateAccessGrantsLocationRequest {
+impl IntoValue for UpdateAccessGrantsLocationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -18218,7 +14612,7 @@ impl IntoValue for UpdateAccessGrantsLocationRequest {
 /// The `UpdateAccessGrantsLocationResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateAccessGrantsLocationResult {
+pub struct UpdateAccessGrantsLocationOutput {
     /// The date and time when you registered the location.
     pub created_at: Option<myaws_core::DateTime>,
     /// The ID of the registered location to which you are granting access. S3 Access Grants assigned this ID when you registered the location. S3 Access Grants assigns the ID `default` to the default location `s3://` and assigns an auto-generated ID to other locations that you register.
@@ -18233,35 +14627,15 @@ pub struct UpdateAccessGrantsLocationResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateAccessGrantsLocationResult {
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `AccessGrantsLocationId` (see [`Self::access_grants_location_id`]).
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_id = Some(value.into());
-        self
-    }
-    /// Sets `AccessGrantsLocationArn` (see [`Self::access_grants_location_arn`]).
-    pub fn access_grants_location_arn(mut self, value: impl Into<String>) -> Self {
-        self.access_grants_location_arn = Some(value.into());
-        self
-    }
-    /// Sets `LocationScope` (see [`Self::location_scope`]).
-    pub fn location_scope(mut self, value: impl Into<String>) -> Self {
-        self.location_scope = Some(value.into());
-        self
-    }
-    /// Sets `IAMRoleArn` (see [`Self::iam_role_arn`]).
-    pub fn iam_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateAccessGrantsLocationOutput {
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    into access_grants_location_id("AccessGrantsLocationId"): String;
+    into access_grants_location_arn("AccessGrantsLocationArn"): String;
+    into location_scope("LocationScope"): String;
+    into iam_role_arn("IAMRoleArn"): String;
+});
 
-impl FromValue for UpdateAccessGrantsLocationResult {
+impl FromValue for UpdateAccessGrantsLocationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -18277,7 +14651,7 @@ impl FromValue for UpdateAccessGrantsLocationResult {
 /// The `UpdateJobPriorityRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateJobPriorityRequest {
+pub struct UpdateJobPriorityInput {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
     ///
     /// Required.
@@ -18292,25 +14666,13 @@ pub struct UpdateJobPriorityRequest {
     pub priority: Option<i32>,
 }
 
-impl UpdateJobPriorityRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `Priority` (see [`Self::priority`]).
-    pub fn priority(mut self, value: i32) -> Self {
-        self.priority = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateJobPriorityInput {
+    into account_id("AccountId"): String;
+    into job_id("JobId"): String;
+    value priority("Priority"): i32;
+});
 
-impl IntoValue for UpdateJobPriorityRequest {
+impl IntoValue for UpdateJobPriorityInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -18323,7 +14685,7 @@ impl IntoValue for UpdateJobPriorityRequest {
 /// The `UpdateJobPriorityResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateJobPriorityResult {
+pub struct UpdateJobPriorityOutput {
     /// The ID for the job whose priority Amazon S3 updated.
     pub job_id: Option<String>,
     /// The new priority assigned to the specified job.
@@ -18332,20 +14694,12 @@ pub struct UpdateJobPriorityResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateJobPriorityResult {
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `Priority` (see [`Self::priority`]).
-    pub fn priority(mut self, value: i32) -> Self {
-        self.priority = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateJobPriorityOutput {
+    into job_id("JobId"): String;
+    value priority("Priority"): i32;
+});
 
-impl FromValue for UpdateJobPriorityResult {
+impl FromValue for UpdateJobPriorityOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -18358,7 +14712,7 @@ impl FromValue for UpdateJobPriorityResult {
 /// The `UpdateJobStatusRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateJobStatusRequest {
+pub struct UpdateJobStatusInput {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
     ///
     /// Required.
@@ -18375,33 +14729,14 @@ pub struct UpdateJobStatusRequest {
     pub status_update_reason: Option<String>,
 }
 
-impl UpdateJobStatusRequest {
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestedJobStatus` (see [`Self::requested_job_status`]).
-    pub fn requested_job_status(
-        mut self,
-        value: impl Into<crate::types::RequestedJobStatus>,
-    ) -> Self {
-        self.requested_job_status = Some(value.into());
-        self
-    }
-    /// Sets `StatusUpdateReason` (see [`Self::status_update_reason`]).
-    pub fn status_update_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_update_reason = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateJobStatusInput {
+    into account_id("AccountId"): String;
+    into job_id("JobId"): String;
+    into requested_job_status("RequestedJobStatus"): crate::types::RequestedJobStatus;
+    into status_update_reason("StatusUpdateReason"): String;
+});
 
-impl IntoValue for UpdateJobStatusRequest {
+impl IntoValue for UpdateJobStatusInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.account_id.into_value(),
@@ -18415,7 +14750,7 @@ impl IntoValue for UpdateJobStatusRequest {
 /// The `UpdateJobStatusResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateJobStatusResult {
+pub struct UpdateJobStatusOutput {
     /// The ID for the job whose status was updated.
     pub job_id: Option<String>,
     /// The current status for the specified job.
@@ -18426,25 +14761,13 @@ pub struct UpdateJobStatusResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateJobStatusResult {
-    /// Sets `JobId` (see [`Self::job_id`]).
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.job_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::JobStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusUpdateReason` (see [`Self::status_update_reason`]).
-    pub fn status_update_reason(mut self, value: impl Into<String>) -> Self {
-        self.status_update_reason = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateJobStatusOutput {
+    into job_id("JobId"): String;
+    into status("Status"): crate::types::JobStatus;
+    into status_update_reason("StatusUpdateReason"): String;
+});
 
-impl FromValue for UpdateJobStatusResult {
+impl FromValue for UpdateJobStatusOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -18458,7 +14781,7 @@ impl FromValue for UpdateJobStatusResult {
 /// The `UpdateStorageLensGroupRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateStorageLensGroupRequest {
+pub struct UpdateStorageLensGroupInput {
     /// The name of the Storage Lens group that you want to update.
     ///
     /// Required.
@@ -18473,25 +14796,13 @@ pub struct UpdateStorageLensGroupRequest {
     pub storage_lens_group: Option<crate::types::StorageLensGroup>,
 }
 
-impl UpdateStorageLensGroupRequest {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `AccountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `StorageLensGroup` (see [`Self::storage_lens_group`]).
-    pub fn storage_lens_group(mut self, value: crate::types::StorageLensGroup) -> Self {
-        self.storage_lens_group = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UpdateStorageLensGroupInput {
+    into name("Name"): String;
+    into account_id("AccountId"): String;
+    value storage_lens_group("StorageLensGroup"): crate::types::StorageLensGroup;
+});
 
-impl IntoValue for UpdateStorageLensGroupRequest {
+impl IntoValue for UpdateStorageLensGroupInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.name.into_value(),
@@ -18511,18 +14822,10 @@ pub struct VersioningConfiguration {
     pub status: Option<crate::types::BucketVersioningStatus>,
 }
 
-impl VersioningConfiguration {
-    /// Sets `MFADelete` (see [`Self::mfa_delete`]).
-    pub fn mfa_delete(mut self, value: impl Into<crate::types::MFADelete>) -> Self {
-        self.mfa_delete = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::BucketVersioningStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VersioningConfiguration {
+    into mfa_delete("MFADelete"): crate::types::MFADelete;
+    into status("Status"): crate::types::BucketVersioningStatus;
+});
 
 impl IntoValue for VersioningConfiguration {
     fn into_value(self) -> Value {
@@ -18540,13 +14843,9 @@ pub struct VpcConfiguration {
     pub vpc_id: Option<String>,
 }
 
-impl VpcConfiguration {
-    /// Sets `VpcId` (see [`Self::vpc_id`]).
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VpcConfiguration {
+    into vpc_id("VpcId"): String;
+});
 
 impl IntoValue for VpcConfiguration {
     fn into_value(self) -> Value {
@@ -19013,14 +15312,14 @@ impl FromValue for UpdateStorageLensGroupOutput {
 
 myaws_core::with_response_metadata!(
     AssociateAccessGrantsIdentityCenterOutput,
-    CreateAccessGrantResult,
-    CreateAccessGrantsInstanceResult,
-    CreateAccessGrantsLocationResult,
-    CreateAccessPointForObjectLambdaResult,
-    CreateAccessPointResult,
-    CreateBucketResult,
-    CreateJobResult,
-    CreateMultiRegionAccessPointResult,
+    CreateAccessGrantOutput,
+    CreateAccessGrantsInstanceOutput,
+    CreateAccessGrantsLocationOutput,
+    CreateAccessPointForObjectLambdaOutput,
+    CreateAccessPointOutput,
+    CreateBucketOutput,
+    CreateJobOutput,
+    CreateMultiRegionAccessPointOutput,
     CreateStorageLensGroupOutput,
     DeleteAccessGrantOutput,
     DeleteAccessGrantsInstanceOutput,
@@ -19036,58 +15335,58 @@ myaws_core::with_response_metadata!(
     DeleteBucketPolicyOutput,
     DeleteBucketReplicationOutput,
     DeleteBucketTaggingOutput,
-    DeleteJobTaggingResult,
-    DeleteMultiRegionAccessPointResult,
+    DeleteJobTaggingOutput,
+    DeleteMultiRegionAccessPointOutput,
     DeletePublicAccessBlockOutput,
     DeleteStorageLensConfigurationOutput,
-    DeleteStorageLensConfigurationTaggingResult,
+    DeleteStorageLensConfigurationTaggingOutput,
     DeleteStorageLensGroupOutput,
-    DescribeJobResult,
-    DescribeMultiRegionAccessPointOperationResult,
+    DescribeJobOutput,
+    DescribeMultiRegionAccessPointOperationOutput,
     DissociateAccessGrantsIdentityCenterOutput,
-    GetAccessGrantResult,
-    GetAccessGrantsInstanceForPrefixResult,
-    GetAccessGrantsInstanceResourcePolicyResult,
-    GetAccessGrantsInstanceResult,
-    GetAccessGrantsLocationResult,
-    GetAccessPointConfigurationForObjectLambdaResult,
-    GetAccessPointForObjectLambdaResult,
-    GetAccessPointPolicyForObjectLambdaResult,
-    GetAccessPointPolicyResult,
-    GetAccessPointPolicyStatusForObjectLambdaResult,
-    GetAccessPointPolicyStatusResult,
-    GetAccessPointResult,
-    GetAccessPointScopeResult,
-    GetBucketLifecycleConfigurationResult,
-    GetBucketPolicyResult,
-    GetBucketReplicationResult,
-    GetBucketResult,
-    GetBucketTaggingResult,
-    GetBucketVersioningResult,
-    GetDataAccessResult,
-    GetJobTaggingResult,
-    GetMultiRegionAccessPointPolicyResult,
-    GetMultiRegionAccessPointPolicyStatusResult,
-    GetMultiRegionAccessPointResult,
-    GetMultiRegionAccessPointRoutesResult,
+    GetAccessGrantOutput,
+    GetAccessGrantsInstanceForPrefixOutput,
+    GetAccessGrantsInstanceOutput,
+    GetAccessGrantsInstanceResourcePolicyOutput,
+    GetAccessGrantsLocationOutput,
+    GetAccessPointConfigurationForObjectLambdaOutput,
+    GetAccessPointForObjectLambdaOutput,
+    GetAccessPointOutput,
+    GetAccessPointPolicyForObjectLambdaOutput,
+    GetAccessPointPolicyOutput,
+    GetAccessPointPolicyStatusForObjectLambdaOutput,
+    GetAccessPointPolicyStatusOutput,
+    GetAccessPointScopeOutput,
+    GetBucketLifecycleConfigurationOutput,
+    GetBucketOutput,
+    GetBucketPolicyOutput,
+    GetBucketReplicationOutput,
+    GetBucketTaggingOutput,
+    GetBucketVersioningOutput,
+    GetDataAccessOutput,
+    GetJobTaggingOutput,
+    GetMultiRegionAccessPointOutput,
+    GetMultiRegionAccessPointPolicyOutput,
+    GetMultiRegionAccessPointPolicyStatusOutput,
+    GetMultiRegionAccessPointRoutesOutput,
     GetPublicAccessBlockOutput,
-    GetStorageLensConfigurationResult,
-    GetStorageLensConfigurationTaggingResult,
-    GetStorageLensGroupResult,
-    ListAccessGrantsInstancesResult,
-    ListAccessGrantsLocationsResult,
-    ListAccessGrantsResult,
-    ListAccessPointsForDirectoryBucketsResult,
-    ListAccessPointsForObjectLambdaResult,
-    ListAccessPointsResult,
-    ListCallerAccessGrantsResult,
-    ListJobsResult,
-    ListMultiRegionAccessPointsResult,
-    ListRegionalBucketsResult,
-    ListStorageLensConfigurationsResult,
-    ListStorageLensGroupsResult,
-    ListTagsForResourceResult,
-    PutAccessGrantsInstanceResourcePolicyResult,
+    GetStorageLensConfigurationOutput,
+    GetStorageLensConfigurationTaggingOutput,
+    GetStorageLensGroupOutput,
+    ListAccessGrantsInstancesOutput,
+    ListAccessGrantsLocationsOutput,
+    ListAccessGrantsOutput,
+    ListAccessPointsForDirectoryBucketsOutput,
+    ListAccessPointsForObjectLambdaOutput,
+    ListAccessPointsOutput,
+    ListCallerAccessGrantsOutput,
+    ListJobsOutput,
+    ListMultiRegionAccessPointsOutput,
+    ListRegionalBucketsOutput,
+    ListStorageLensConfigurationsOutput,
+    ListStorageLensGroupsOutput,
+    ListTagsForResourceOutput,
+    PutAccessGrantsInstanceResourcePolicyOutput,
     PutAccessPointConfigurationForObjectLambdaOutput,
     PutAccessPointPolicyForObjectLambdaOutput,
     PutAccessPointPolicyOutput,
@@ -19097,16 +15396,499 @@ myaws_core::with_response_metadata!(
     PutBucketReplicationOutput,
     PutBucketTaggingOutput,
     PutBucketVersioningOutput,
-    PutJobTaggingResult,
-    PutMultiRegionAccessPointPolicyResult,
+    PutJobTaggingOutput,
+    PutMultiRegionAccessPointPolicyOutput,
     PutPublicAccessBlockOutput,
     PutStorageLensConfigurationOutput,
-    PutStorageLensConfigurationTaggingResult,
-    SubmitMultiRegionAccessPointRoutesResult,
-    TagResourceResult,
-    UntagResourceResult,
-    UpdateAccessGrantsLocationResult,
-    UpdateJobPriorityResult,
-    UpdateJobStatusResult,
+    PutStorageLensConfigurationTaggingOutput,
+    SubmitMultiRegionAccessPointRoutesOutput,
+    TagResourceOutput,
+    UntagResourceOutput,
+    UpdateAccessGrantsLocationOutput,
+    UpdateJobPriorityOutput,
+    UpdateJobStatusOutput,
     UpdateStorageLensGroupOutput,
 );
+
+/// Another name of [`AssociateAccessGrantsIdentityCenterInput`].
+pub type AssociateAccessGrantsIdentityCenterRequest = AssociateAccessGrantsIdentityCenterInput;
+
+/// Another name of [`CreateAccessGrantInput`].
+pub type CreateAccessGrantRequest = CreateAccessGrantInput;
+
+/// Another name of [`CreateAccessGrantOutput`].
+pub type CreateAccessGrantResult = CreateAccessGrantOutput;
+
+/// Another name of [`CreateAccessGrantsInstanceInput`].
+pub type CreateAccessGrantsInstanceRequest = CreateAccessGrantsInstanceInput;
+
+/// Another name of [`CreateAccessGrantsInstanceOutput`].
+pub type CreateAccessGrantsInstanceResult = CreateAccessGrantsInstanceOutput;
+
+/// Another name of [`CreateAccessGrantsLocationInput`].
+pub type CreateAccessGrantsLocationRequest = CreateAccessGrantsLocationInput;
+
+/// Another name of [`CreateAccessGrantsLocationOutput`].
+pub type CreateAccessGrantsLocationResult = CreateAccessGrantsLocationOutput;
+
+/// Another name of [`CreateAccessPointForObjectLambdaInput`].
+pub type CreateAccessPointForObjectLambdaRequest = CreateAccessPointForObjectLambdaInput;
+
+/// Another name of [`CreateAccessPointForObjectLambdaOutput`].
+pub type CreateAccessPointForObjectLambdaResult = CreateAccessPointForObjectLambdaOutput;
+
+/// Another name of [`CreateAccessPointInput`].
+pub type CreateAccessPointRequest = CreateAccessPointInput;
+
+/// Another name of [`CreateAccessPointOutput`].
+pub type CreateAccessPointResult = CreateAccessPointOutput;
+
+/// Another name of [`CreateBucketInput`].
+pub type CreateBucketRequest = CreateBucketInput;
+
+/// Another name of [`CreateBucketOutput`].
+pub type CreateBucketResult = CreateBucketOutput;
+
+/// Another name of [`CreateJobInput`].
+pub type CreateJobRequest = CreateJobInput;
+
+/// Another name of [`CreateJobOutput`].
+pub type CreateJobResult = CreateJobOutput;
+
+/// Another name of [`CreateMultiRegionAccessPointOutput`].
+pub type CreateMultiRegionAccessPointResult = CreateMultiRegionAccessPointOutput;
+
+/// Another name of [`CreateStorageLensGroupInput`].
+pub type CreateStorageLensGroupRequest = CreateStorageLensGroupInput;
+
+/// Another name of [`DeleteAccessGrantInput`].
+pub type DeleteAccessGrantRequest = DeleteAccessGrantInput;
+
+/// Another name of [`DeleteAccessGrantsInstanceInput`].
+pub type DeleteAccessGrantsInstanceRequest = DeleteAccessGrantsInstanceInput;
+
+/// Another name of [`DeleteAccessGrantsInstanceResourcePolicyInput`].
+pub type DeleteAccessGrantsInstanceResourcePolicyRequest =
+    DeleteAccessGrantsInstanceResourcePolicyInput;
+
+/// Another name of [`DeleteAccessGrantsLocationInput`].
+pub type DeleteAccessGrantsLocationRequest = DeleteAccessGrantsLocationInput;
+
+/// Another name of [`DeleteAccessPointForObjectLambdaInput`].
+pub type DeleteAccessPointForObjectLambdaRequest = DeleteAccessPointForObjectLambdaInput;
+
+/// Another name of [`DeleteAccessPointPolicyForObjectLambdaInput`].
+pub type DeleteAccessPointPolicyForObjectLambdaRequest =
+    DeleteAccessPointPolicyForObjectLambdaInput;
+
+/// Another name of [`DeleteAccessPointPolicyInput`].
+pub type DeleteAccessPointPolicyRequest = DeleteAccessPointPolicyInput;
+
+/// Another name of [`DeleteAccessPointInput`].
+pub type DeleteAccessPointRequest = DeleteAccessPointInput;
+
+/// Another name of [`DeleteAccessPointScopeInput`].
+pub type DeleteAccessPointScopeRequest = DeleteAccessPointScopeInput;
+
+/// Another name of [`DeleteBucketLifecycleConfigurationInput`].
+pub type DeleteBucketLifecycleConfigurationRequest = DeleteBucketLifecycleConfigurationInput;
+
+/// Another name of [`DeleteBucketPolicyInput`].
+pub type DeleteBucketPolicyRequest = DeleteBucketPolicyInput;
+
+/// Another name of [`DeleteBucketReplicationInput`].
+pub type DeleteBucketReplicationRequest = DeleteBucketReplicationInput;
+
+/// Another name of [`DeleteBucketInput`].
+pub type DeleteBucketRequest = DeleteBucketInput;
+
+/// Another name of [`DeleteBucketTaggingInput`].
+pub type DeleteBucketTaggingRequest = DeleteBucketTaggingInput;
+
+/// Another name of [`DeleteJobTaggingInput`].
+pub type DeleteJobTaggingRequest = DeleteJobTaggingInput;
+
+/// Another name of [`DeleteJobTaggingOutput`].
+pub type DeleteJobTaggingResult = DeleteJobTaggingOutput;
+
+/// Another name of [`DeleteMultiRegionAccessPointOutput`].
+pub type DeleteMultiRegionAccessPointResult = DeleteMultiRegionAccessPointOutput;
+
+/// Another name of [`DeletePublicAccessBlockInput`].
+pub type DeletePublicAccessBlockRequest = DeletePublicAccessBlockInput;
+
+/// Another name of [`DeleteStorageLensConfigurationInput`].
+pub type DeleteStorageLensConfigurationRequest = DeleteStorageLensConfigurationInput;
+
+/// Another name of [`DeleteStorageLensConfigurationTaggingInput`].
+pub type DeleteStorageLensConfigurationTaggingRequest = DeleteStorageLensConfigurationTaggingInput;
+
+/// Another name of [`DeleteStorageLensConfigurationTaggingOutput`].
+pub type DeleteStorageLensConfigurationTaggingResult = DeleteStorageLensConfigurationTaggingOutput;
+
+/// Another name of [`DeleteStorageLensGroupInput`].
+pub type DeleteStorageLensGroupRequest = DeleteStorageLensGroupInput;
+
+/// Another name of [`DescribeJobInput`].
+pub type DescribeJobRequest = DescribeJobInput;
+
+/// Another name of [`DescribeJobOutput`].
+pub type DescribeJobResult = DescribeJobOutput;
+
+/// Another name of [`DescribeMultiRegionAccessPointOperationInput`].
+pub type DescribeMultiRegionAccessPointOperationRequest =
+    DescribeMultiRegionAccessPointOperationInput;
+
+/// Another name of [`DescribeMultiRegionAccessPointOperationOutput`].
+pub type DescribeMultiRegionAccessPointOperationResult =
+    DescribeMultiRegionAccessPointOperationOutput;
+
+/// Another name of [`DissociateAccessGrantsIdentityCenterInput`].
+pub type DissociateAccessGrantsIdentityCenterRequest = DissociateAccessGrantsIdentityCenterInput;
+
+/// Another name of [`GetAccessGrantInput`].
+pub type GetAccessGrantRequest = GetAccessGrantInput;
+
+/// Another name of [`GetAccessGrantOutput`].
+pub type GetAccessGrantResult = GetAccessGrantOutput;
+
+/// Another name of [`GetAccessGrantsInstanceForPrefixInput`].
+pub type GetAccessGrantsInstanceForPrefixRequest = GetAccessGrantsInstanceForPrefixInput;
+
+/// Another name of [`GetAccessGrantsInstanceForPrefixOutput`].
+pub type GetAccessGrantsInstanceForPrefixResult = GetAccessGrantsInstanceForPrefixOutput;
+
+/// Another name of [`GetAccessGrantsInstanceInput`].
+pub type GetAccessGrantsInstanceRequest = GetAccessGrantsInstanceInput;
+
+/// Another name of [`GetAccessGrantsInstanceResourcePolicyInput`].
+pub type GetAccessGrantsInstanceResourcePolicyRequest = GetAccessGrantsInstanceResourcePolicyInput;
+
+/// Another name of [`GetAccessGrantsInstanceResourcePolicyOutput`].
+pub type GetAccessGrantsInstanceResourcePolicyResult = GetAccessGrantsInstanceResourcePolicyOutput;
+
+/// Another name of [`GetAccessGrantsInstanceOutput`].
+pub type GetAccessGrantsInstanceResult = GetAccessGrantsInstanceOutput;
+
+/// Another name of [`GetAccessGrantsLocationInput`].
+pub type GetAccessGrantsLocationRequest = GetAccessGrantsLocationInput;
+
+/// Another name of [`GetAccessGrantsLocationOutput`].
+pub type GetAccessGrantsLocationResult = GetAccessGrantsLocationOutput;
+
+/// Another name of [`GetAccessPointConfigurationForObjectLambdaInput`].
+pub type GetAccessPointConfigurationForObjectLambdaRequest =
+    GetAccessPointConfigurationForObjectLambdaInput;
+
+/// Another name of [`GetAccessPointConfigurationForObjectLambdaOutput`].
+pub type GetAccessPointConfigurationForObjectLambdaResult =
+    GetAccessPointConfigurationForObjectLambdaOutput;
+
+/// Another name of [`GetAccessPointForObjectLambdaInput`].
+pub type GetAccessPointForObjectLambdaRequest = GetAccessPointForObjectLambdaInput;
+
+/// Another name of [`GetAccessPointForObjectLambdaOutput`].
+pub type GetAccessPointForObjectLambdaResult = GetAccessPointForObjectLambdaOutput;
+
+/// Another name of [`GetAccessPointPolicyForObjectLambdaInput`].
+pub type GetAccessPointPolicyForObjectLambdaRequest = GetAccessPointPolicyForObjectLambdaInput;
+
+/// Another name of [`GetAccessPointPolicyForObjectLambdaOutput`].
+pub type GetAccessPointPolicyForObjectLambdaResult = GetAccessPointPolicyForObjectLambdaOutput;
+
+/// Another name of [`GetAccessPointPolicyInput`].
+pub type GetAccessPointPolicyRequest = GetAccessPointPolicyInput;
+
+/// Another name of [`GetAccessPointPolicyOutput`].
+pub type GetAccessPointPolicyResult = GetAccessPointPolicyOutput;
+
+/// Another name of [`GetAccessPointPolicyStatusForObjectLambdaInput`].
+pub type GetAccessPointPolicyStatusForObjectLambdaRequest =
+    GetAccessPointPolicyStatusForObjectLambdaInput;
+
+/// Another name of [`GetAccessPointPolicyStatusForObjectLambdaOutput`].
+pub type GetAccessPointPolicyStatusForObjectLambdaResult =
+    GetAccessPointPolicyStatusForObjectLambdaOutput;
+
+/// Another name of [`GetAccessPointPolicyStatusInput`].
+pub type GetAccessPointPolicyStatusRequest = GetAccessPointPolicyStatusInput;
+
+/// Another name of [`GetAccessPointPolicyStatusOutput`].
+pub type GetAccessPointPolicyStatusResult = GetAccessPointPolicyStatusOutput;
+
+/// Another name of [`GetAccessPointInput`].
+pub type GetAccessPointRequest = GetAccessPointInput;
+
+/// Another name of [`GetAccessPointOutput`].
+pub type GetAccessPointResult = GetAccessPointOutput;
+
+/// Another name of [`GetAccessPointScopeInput`].
+pub type GetAccessPointScopeRequest = GetAccessPointScopeInput;
+
+/// Another name of [`GetAccessPointScopeOutput`].
+pub type GetAccessPointScopeResult = GetAccessPointScopeOutput;
+
+/// Another name of [`GetBucketLifecycleConfigurationInput`].
+pub type GetBucketLifecycleConfigurationRequest = GetBucketLifecycleConfigurationInput;
+
+/// Another name of [`GetBucketLifecycleConfigurationOutput`].
+pub type GetBucketLifecycleConfigurationResult = GetBucketLifecycleConfigurationOutput;
+
+/// Another name of [`GetBucketPolicyInput`].
+pub type GetBucketPolicyRequest = GetBucketPolicyInput;
+
+/// Another name of [`GetBucketPolicyOutput`].
+pub type GetBucketPolicyResult = GetBucketPolicyOutput;
+
+/// Another name of [`GetBucketReplicationInput`].
+pub type GetBucketReplicationRequest = GetBucketReplicationInput;
+
+/// Another name of [`GetBucketReplicationOutput`].
+pub type GetBucketReplicationResult = GetBucketReplicationOutput;
+
+/// Another name of [`GetBucketInput`].
+pub type GetBucketRequest = GetBucketInput;
+
+/// Another name of [`GetBucketOutput`].
+pub type GetBucketResult = GetBucketOutput;
+
+/// Another name of [`GetBucketTaggingInput`].
+pub type GetBucketTaggingRequest = GetBucketTaggingInput;
+
+/// Another name of [`GetBucketTaggingOutput`].
+pub type GetBucketTaggingResult = GetBucketTaggingOutput;
+
+/// Another name of [`GetBucketVersioningInput`].
+pub type GetBucketVersioningRequest = GetBucketVersioningInput;
+
+/// Another name of [`GetBucketVersioningOutput`].
+pub type GetBucketVersioningResult = GetBucketVersioningOutput;
+
+/// Another name of [`GetDataAccessInput`].
+pub type GetDataAccessRequest = GetDataAccessInput;
+
+/// Another name of [`GetDataAccessOutput`].
+pub type GetDataAccessResult = GetDataAccessOutput;
+
+/// Another name of [`GetJobTaggingInput`].
+pub type GetJobTaggingRequest = GetJobTaggingInput;
+
+/// Another name of [`GetJobTaggingOutput`].
+pub type GetJobTaggingResult = GetJobTaggingOutput;
+
+/// Another name of [`GetMultiRegionAccessPointPolicyInput`].
+pub type GetMultiRegionAccessPointPolicyRequest = GetMultiRegionAccessPointPolicyInput;
+
+/// Another name of [`GetMultiRegionAccessPointPolicyOutput`].
+pub type GetMultiRegionAccessPointPolicyResult = GetMultiRegionAccessPointPolicyOutput;
+
+/// Another name of [`GetMultiRegionAccessPointPolicyStatusInput`].
+pub type GetMultiRegionAccessPointPolicyStatusRequest = GetMultiRegionAccessPointPolicyStatusInput;
+
+/// Another name of [`GetMultiRegionAccessPointPolicyStatusOutput`].
+pub type GetMultiRegionAccessPointPolicyStatusResult = GetMultiRegionAccessPointPolicyStatusOutput;
+
+/// Another name of [`GetMultiRegionAccessPointInput`].
+pub type GetMultiRegionAccessPointRequest = GetMultiRegionAccessPointInput;
+
+/// Another name of [`GetMultiRegionAccessPointOutput`].
+pub type GetMultiRegionAccessPointResult = GetMultiRegionAccessPointOutput;
+
+/// Another name of [`GetMultiRegionAccessPointRoutesInput`].
+pub type GetMultiRegionAccessPointRoutesRequest = GetMultiRegionAccessPointRoutesInput;
+
+/// Another name of [`GetMultiRegionAccessPointRoutesOutput`].
+pub type GetMultiRegionAccessPointRoutesResult = GetMultiRegionAccessPointRoutesOutput;
+
+/// Another name of [`GetPublicAccessBlockInput`].
+pub type GetPublicAccessBlockRequest = GetPublicAccessBlockInput;
+
+/// Another name of [`GetStorageLensConfigurationInput`].
+pub type GetStorageLensConfigurationRequest = GetStorageLensConfigurationInput;
+
+/// Another name of [`GetStorageLensConfigurationOutput`].
+pub type GetStorageLensConfigurationResult = GetStorageLensConfigurationOutput;
+
+/// Another name of [`GetStorageLensConfigurationTaggingInput`].
+pub type GetStorageLensConfigurationTaggingRequest = GetStorageLensConfigurationTaggingInput;
+
+/// Another name of [`GetStorageLensConfigurationTaggingOutput`].
+pub type GetStorageLensConfigurationTaggingResult = GetStorageLensConfigurationTaggingOutput;
+
+/// Another name of [`GetStorageLensGroupInput`].
+pub type GetStorageLensGroupRequest = GetStorageLensGroupInput;
+
+/// Another name of [`GetStorageLensGroupOutput`].
+pub type GetStorageLensGroupResult = GetStorageLensGroupOutput;
+
+/// Another name of [`ListAccessGrantsInstancesInput`].
+pub type ListAccessGrantsInstancesRequest = ListAccessGrantsInstancesInput;
+
+/// Another name of [`ListAccessGrantsInstancesOutput`].
+pub type ListAccessGrantsInstancesResult = ListAccessGrantsInstancesOutput;
+
+/// Another name of [`ListAccessGrantsLocationsInput`].
+pub type ListAccessGrantsLocationsRequest = ListAccessGrantsLocationsInput;
+
+/// Another name of [`ListAccessGrantsLocationsOutput`].
+pub type ListAccessGrantsLocationsResult = ListAccessGrantsLocationsOutput;
+
+/// Another name of [`ListAccessGrantsInput`].
+pub type ListAccessGrantsRequest = ListAccessGrantsInput;
+
+/// Another name of [`ListAccessGrantsOutput`].
+pub type ListAccessGrantsResult = ListAccessGrantsOutput;
+
+/// Another name of [`ListAccessPointsForDirectoryBucketsInput`].
+pub type ListAccessPointsForDirectoryBucketsRequest = ListAccessPointsForDirectoryBucketsInput;
+
+/// Another name of [`ListAccessPointsForDirectoryBucketsOutput`].
+pub type ListAccessPointsForDirectoryBucketsResult = ListAccessPointsForDirectoryBucketsOutput;
+
+/// Another name of [`ListAccessPointsForObjectLambdaInput`].
+pub type ListAccessPointsForObjectLambdaRequest = ListAccessPointsForObjectLambdaInput;
+
+/// Another name of [`ListAccessPointsForObjectLambdaOutput`].
+pub type ListAccessPointsForObjectLambdaResult = ListAccessPointsForObjectLambdaOutput;
+
+/// Another name of [`ListAccessPointsInput`].
+pub type ListAccessPointsRequest = ListAccessPointsInput;
+
+/// Another name of [`ListAccessPointsOutput`].
+pub type ListAccessPointsResult = ListAccessPointsOutput;
+
+/// Another name of [`ListCallerAccessGrantsInput`].
+pub type ListCallerAccessGrantsRequest = ListCallerAccessGrantsInput;
+
+/// Another name of [`ListCallerAccessGrantsOutput`].
+pub type ListCallerAccessGrantsResult = ListCallerAccessGrantsOutput;
+
+/// Another name of [`ListJobsInput`].
+pub type ListJobsRequest = ListJobsInput;
+
+/// Another name of [`ListJobsOutput`].
+pub type ListJobsResult = ListJobsOutput;
+
+/// Another name of [`ListMultiRegionAccessPointsInput`].
+pub type ListMultiRegionAccessPointsRequest = ListMultiRegionAccessPointsInput;
+
+/// Another name of [`ListMultiRegionAccessPointsOutput`].
+pub type ListMultiRegionAccessPointsResult = ListMultiRegionAccessPointsOutput;
+
+/// Another name of [`ListRegionalBucketsInput`].
+pub type ListRegionalBucketsRequest = ListRegionalBucketsInput;
+
+/// Another name of [`ListRegionalBucketsOutput`].
+pub type ListRegionalBucketsResult = ListRegionalBucketsOutput;
+
+/// Another name of [`ListStorageLensConfigurationsInput`].
+pub type ListStorageLensConfigurationsRequest = ListStorageLensConfigurationsInput;
+
+/// Another name of [`ListStorageLensConfigurationsOutput`].
+pub type ListStorageLensConfigurationsResult = ListStorageLensConfigurationsOutput;
+
+/// Another name of [`ListStorageLensGroupsInput`].
+pub type ListStorageLensGroupsRequest = ListStorageLensGroupsInput;
+
+/// Another name of [`ListStorageLensGroupsOutput`].
+pub type ListStorageLensGroupsResult = ListStorageLensGroupsOutput;
+
+/// Another name of [`ListTagsForResourceInput`].
+pub type ListTagsForResourceRequest = ListTagsForResourceInput;
+
+/// Another name of [`ListTagsForResourceOutput`].
+pub type ListTagsForResourceResult = ListTagsForResourceOutput;
+
+/// Another name of [`PutAccessGrantsInstanceResourcePolicyInput`].
+pub type PutAccessGrantsInstanceResourcePolicyRequest = PutAccessGrantsInstanceResourcePolicyInput;
+
+/// Another name of [`PutAccessGrantsInstanceResourcePolicyOutput`].
+pub type PutAccessGrantsInstanceResourcePolicyResult = PutAccessGrantsInstanceResourcePolicyOutput;
+
+/// Another name of [`PutAccessPointConfigurationForObjectLambdaInput`].
+pub type PutAccessPointConfigurationForObjectLambdaRequest =
+    PutAccessPointConfigurationForObjectLambdaInput;
+
+/// Another name of [`PutAccessPointPolicyForObjectLambdaInput`].
+pub type PutAccessPointPolicyForObjectLambdaRequest = PutAccessPointPolicyForObjectLambdaInput;
+
+/// Another name of [`PutAccessPointPolicyInput`].
+pub type PutAccessPointPolicyRequest = PutAccessPointPolicyInput;
+
+/// Another name of [`PutAccessPointScopeInput`].
+pub type PutAccessPointScopeRequest = PutAccessPointScopeInput;
+
+/// Another name of [`PutBucketLifecycleConfigurationInput`].
+pub type PutBucketLifecycleConfigurationRequest = PutBucketLifecycleConfigurationInput;
+
+/// Another name of [`PutBucketPolicyInput`].
+pub type PutBucketPolicyRequest = PutBucketPolicyInput;
+
+/// Another name of [`PutBucketReplicationInput`].
+pub type PutBucketReplicationRequest = PutBucketReplicationInput;
+
+/// Another name of [`PutBucketTaggingInput`].
+pub type PutBucketTaggingRequest = PutBucketTaggingInput;
+
+/// Another name of [`PutBucketVersioningInput`].
+pub type PutBucketVersioningRequest = PutBucketVersioningInput;
+
+/// Another name of [`PutJobTaggingInput`].
+pub type PutJobTaggingRequest = PutJobTaggingInput;
+
+/// Another name of [`PutJobTaggingOutput`].
+pub type PutJobTaggingResult = PutJobTaggingOutput;
+
+/// Another name of [`PutMultiRegionAccessPointPolicyOutput`].
+pub type PutMultiRegionAccessPointPolicyResult = PutMultiRegionAccessPointPolicyOutput;
+
+/// Another name of [`PutPublicAccessBlockInput`].
+pub type PutPublicAccessBlockRequest = PutPublicAccessBlockInput;
+
+/// Another name of [`PutStorageLensConfigurationInput`].
+pub type PutStorageLensConfigurationRequest = PutStorageLensConfigurationInput;
+
+/// Another name of [`PutStorageLensConfigurationTaggingInput`].
+pub type PutStorageLensConfigurationTaggingRequest = PutStorageLensConfigurationTaggingInput;
+
+/// Another name of [`PutStorageLensConfigurationTaggingOutput`].
+pub type PutStorageLensConfigurationTaggingResult = PutStorageLensConfigurationTaggingOutput;
+
+/// Another name of [`SubmitMultiRegionAccessPointRoutesInput`].
+pub type SubmitMultiRegionAccessPointRoutesRequest = SubmitMultiRegionAccessPointRoutesInput;
+
+/// Another name of [`SubmitMultiRegionAccessPointRoutesOutput`].
+pub type SubmitMultiRegionAccessPointRoutesResult = SubmitMultiRegionAccessPointRoutesOutput;
+
+/// Another name of [`TagResourceInput`].
+pub type TagResourceRequest = TagResourceInput;
+
+/// Another name of [`TagResourceOutput`].
+pub type TagResourceResult = TagResourceOutput;
+
+/// Another name of [`UntagResourceInput`].
+pub type UntagResourceRequest = UntagResourceInput;
+
+/// Another name of [`UntagResourceOutput`].
+pub type UntagResourceResult = UntagResourceOutput;
+
+/// Another name of [`UpdateAccessGrantsLocationInput`].
+pub type UpdateAccessGrantsLocationRequest = UpdateAccessGrantsLocationInput;
+
+/// Another name of [`UpdateAccessGrantsLocationOutput`].
+pub type UpdateAccessGrantsLocationResult = UpdateAccessGrantsLocationOutput;
+
+/// Another name of [`UpdateJobPriorityInput`].
+pub type UpdateJobPriorityRequest = UpdateJobPriorityInput;
+
+/// Another name of [`UpdateJobPriorityOutput`].
+pub type UpdateJobPriorityResult = UpdateJobPriorityOutput;
+
+/// Another name of [`UpdateJobStatusInput`].
+pub type UpdateJobStatusRequest = UpdateJobStatusInput;
+
+/// Another name of [`UpdateJobStatusOutput`].
+pub type UpdateJobStatusResult = UpdateJobStatusOutput;
+
+/// Another name of [`UpdateStorageLensGroupInput`].
+pub type UpdateStorageLensGroupRequest = UpdateStorageLensGroupInput;

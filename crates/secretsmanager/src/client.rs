@@ -62,9 +62,9 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:BatchGetSecretValue`, and you must have `secretsmanager:GetSecretValue` for each secret. If you use filters, you must also have `secretsmanager:ListSecrets`. If the secrets are encrypted using customer-managed keys instead of the Amazon Web Services managed key `aws/secretsmanager`, then you also need `kms:Decrypt` permissions for the keys. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn batch_get_secret_value(
         &self,
-        input: crate::types::BatchGetSecretValueRequest,
+        input: crate::types::BatchGetSecretValueInput,
     ) -> Result<
-        crate::types::BatchGetSecretValueResponse,
+        crate::types::BatchGetSecretValueOutput,
         SdkError<crate::error::BatchGetSecretValueError>,
     > {
         self.handle.call(0, input).await
@@ -81,9 +81,9 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:CancelRotateSecret`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn cancel_rotate_secret(
         &self,
-        input: crate::types::CancelRotateSecretRequest,
+        input: crate::types::CancelRotateSecretInput,
     ) -> Result<
-        crate::types::CancelRotateSecretResponse,
+        crate::types::CancelRotateSecretOutput,
         SdkError<crate::error::CancelRotateSecretError>,
     > {
         self.handle.call(1, input).await
@@ -112,8 +112,8 @@ impl Client {
     /// When you enter commands in a command shell, there is a risk of the command history being accessed or utilities having access to your command parameters. This is a concern if the command includes the value of a secret. Learn how to [Mitigate the risks of using command-line tools to store Secrets Manager secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security_cli-exposure-risks.html).
     pub async fn create_secret(
         &self,
-        input: crate::types::CreateSecretRequest,
-    ) -> Result<crate::types::CreateSecretResponse, SdkError<crate::error::CreateSecretError>> {
+        input: crate::types::CreateSecretInput,
+    ) -> Result<crate::types::CreateSecretOutput, SdkError<crate::error::CreateSecretError>> {
         self.handle.call(2, input).await
     }
 
@@ -124,9 +124,9 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:DeleteResourcePolicy`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn delete_resource_policy(
         &self,
-        input: crate::types::DeleteResourcePolicyRequest,
+        input: crate::types::DeleteResourcePolicyInput,
     ) -> Result<
-        crate::types::DeleteResourcePolicyResponse,
+        crate::types::DeleteResourcePolicyOutput,
         SdkError<crate::error::DeleteResourcePolicyError>,
     > {
         self.handle.call(3, input).await
@@ -151,8 +151,8 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:DeleteSecret`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn delete_secret(
         &self,
-        input: crate::types::DeleteSecretRequest,
-    ) -> Result<crate::types::DeleteSecretResponse, SdkError<crate::error::DeleteSecretError>> {
+        input: crate::types::DeleteSecretInput,
+    ) -> Result<crate::types::DeleteSecretOutput, SdkError<crate::error::DeleteSecretError>> {
         self.handle.call(4, input).await
     }
 
@@ -163,8 +163,8 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:DescribeSecret`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn describe_secret(
         &self,
-        input: crate::types::DescribeSecretRequest,
-    ) -> Result<crate::types::DescribeSecretResponse, SdkError<crate::error::DescribeSecretError>>
+        input: crate::types::DescribeSecretInput,
+    ) -> Result<crate::types::DescribeSecretOutput, SdkError<crate::error::DescribeSecretError>>
     {
         self.handle.call(5, input).await
     }
@@ -176,11 +176,9 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:GetRandomPassword`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn get_random_password(
         &self,
-        input: crate::types::GetRandomPasswordRequest,
-    ) -> Result<
-        crate::types::GetRandomPasswordResponse,
-        SdkError<crate::error::GetRandomPasswordError>,
-    > {
+        input: crate::types::GetRandomPasswordInput,
+    ) -> Result<crate::types::GetRandomPasswordOutput, SdkError<crate::error::GetRandomPasswordError>>
+    {
         self.handle.call(6, input).await
     }
 
@@ -191,11 +189,9 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:GetResourcePolicy`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn get_resource_policy(
         &self,
-        input: crate::types::GetResourcePolicyRequest,
-    ) -> Result<
-        crate::types::GetResourcePolicyResponse,
-        SdkError<crate::error::GetResourcePolicyError>,
-    > {
+        input: crate::types::GetResourcePolicyInput,
+    ) -> Result<crate::types::GetResourcePolicyOutput, SdkError<crate::error::GetResourcePolicyError>>
+    {
         self.handle.call(7, input).await
     }
 
@@ -212,8 +208,8 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:GetSecretValue`. If the secret is encrypted using a customer-managed key instead of the Amazon Web Services managed key `aws/secretsmanager`, then you also need `kms:Decrypt` permissions for that key. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn get_secret_value(
         &self,
-        input: crate::types::GetSecretValueRequest,
-    ) -> Result<crate::types::GetSecretValueResponse, SdkError<crate::error::GetSecretValueError>>
+        input: crate::types::GetSecretValueInput,
+    ) -> Result<crate::types::GetSecretValueOutput, SdkError<crate::error::GetSecretValueError>>
     {
         self.handle.call(8, input).await
     }
@@ -227,9 +223,9 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:ListSecretVersionIds`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn list_secret_version_ids(
         &self,
-        input: crate::types::ListSecretVersionIdsRequest,
+        input: crate::types::ListSecretVersionIdsInput,
     ) -> Result<
-        crate::types::ListSecretVersionIdsResponse,
+        crate::types::ListSecretVersionIdsOutput,
         SdkError<crate::error::ListSecretVersionIdsError>,
     > {
         self.handle.call(9, input).await
@@ -250,8 +246,8 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:ListSecrets`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn list_secrets(
         &self,
-        input: crate::types::ListSecretsRequest,
-    ) -> Result<crate::types::ListSecretsResponse, SdkError<crate::error::ListSecretsError>> {
+        input: crate::types::ListSecretsInput,
+    ) -> Result<crate::types::ListSecretsOutput, SdkError<crate::error::ListSecretsError>> {
         self.handle.call(10, input).await
     }
 
@@ -264,11 +260,9 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:PutResourcePolicy`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn put_resource_policy(
         &self,
-        input: crate::types::PutResourcePolicyRequest,
-    ) -> Result<
-        crate::types::PutResourcePolicyResponse,
-        SdkError<crate::error::PutResourcePolicyError>,
-    > {
+        input: crate::types::PutResourcePolicyInput,
+    ) -> Result<crate::types::PutResourcePolicyOutput, SdkError<crate::error::PutResourcePolicyError>>
+    {
         self.handle.call(11, input).await
     }
 
@@ -287,8 +281,8 @@ impl Client {
     /// When you enter commands in a command shell, there is a risk of the command history being accessed or utilities having access to your command parameters. This is a concern if the command includes the value of a secret. Learn how to [Mitigate the risks of using command-line tools to store Secrets Manager secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security_cli-exposure-risks.html).
     pub async fn put_secret_value(
         &self,
-        input: crate::types::PutSecretValueRequest,
-    ) -> Result<crate::types::PutSecretValueResponse, SdkError<crate::error::PutSecretValueError>>
+        input: crate::types::PutSecretValueInput,
+    ) -> Result<crate::types::PutSecretValueOutput, SdkError<crate::error::PutSecretValueError>>
     {
         self.handle.call(12, input).await
     }
@@ -300,9 +294,9 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:RemoveRegionsFromReplication`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn remove_regions_from_replication(
         &self,
-        input: crate::types::RemoveRegionsFromReplicationRequest,
+        input: crate::types::RemoveRegionsFromReplicationInput,
     ) -> Result<
-        crate::types::RemoveRegionsFromReplicationResponse,
+        crate::types::RemoveRegionsFromReplicationOutput,
         SdkError<crate::error::RemoveRegionsFromReplicationError>,
     > {
         self.handle.call(13, input).await
@@ -315,9 +309,9 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:ReplicateSecretToRegions`. If the primary secret is encrypted with a KMS key other than `aws/secretsmanager`, you also need `kms:Decrypt` permission to the key. To encrypt the replicated secret with a KMS key other than `aws/secretsmanager`, you need `kms:GenerateDataKey` and `kms:Encrypt` to the key. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn replicate_secret_to_regions(
         &self,
-        input: crate::types::ReplicateSecretToRegionsRequest,
+        input: crate::types::ReplicateSecretToRegionsInput,
     ) -> Result<
-        crate::types::ReplicateSecretToRegionsResponse,
+        crate::types::ReplicateSecretToRegionsOutput,
         SdkError<crate::error::ReplicateSecretToRegionsError>,
     > {
         self.handle.call(14, input).await
@@ -330,9 +324,8 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:RestoreSecret`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn restore_secret(
         &self,
-        input: crate::types::RestoreSecretRequest,
-    ) -> Result<crate::types::RestoreSecretResponse, SdkError<crate::error::RestoreSecretError>>
-    {
+        input: crate::types::RestoreSecretInput,
+    ) -> Result<crate::types::RestoreSecretOutput, SdkError<crate::error::RestoreSecretError>> {
         self.handle.call(15, input).await
     }
 
@@ -345,8 +338,8 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:RotateSecret`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html). You also need `lambda:InvokeFunction` permissions on the rotation function. For more information, see [ Permissions for rotation](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html).
     pub async fn rotate_secret(
         &self,
-        input: crate::types::RotateSecretRequest,
-    ) -> Result<crate::types::RotateSecretResponse, SdkError<crate::error::RotateSecretError>> {
+        input: crate::types::RotateSecretInput,
+    ) -> Result<crate::types::RotateSecretOutput, SdkError<crate::error::RotateSecretError>> {
         self.handle.call(16, input).await
     }
 
@@ -359,9 +352,9 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:StopReplicationToReplica`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn stop_replication_to_replica(
         &self,
-        input: crate::types::StopReplicationToReplicaRequest,
+        input: crate::types::StopReplicationToReplicaInput,
     ) -> Result<
-        crate::types::StopReplicationToReplicaResponse,
+        crate::types::StopReplicationToReplicaOutput,
         SdkError<crate::error::StopReplicationToReplicaError>,
     > {
         self.handle.call(17, input).await
@@ -378,7 +371,7 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:TagResource`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn tag_resource(
         &self,
-        input: crate::types::TagResourceRequest,
+        input: crate::types::TagResourceInput,
     ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(18, input).await
     }
@@ -394,7 +387,7 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:UntagResource`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn untag_resource(
         &self,
-        input: crate::types::UntagResourceRequest,
+        input: crate::types::UntagResourceInput,
     ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(19, input).await
     }
@@ -418,8 +411,8 @@ impl Client {
     /// When you enter commands in a command shell, there is a risk of the command history being accessed or utilities having access to your command parameters. This is a concern if the command includes the value of a secret. Learn how to [Mitigate the risks of using command-line tools to store Secrets Manager secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security_cli-exposure-risks.html).
     pub async fn update_secret(
         &self,
-        input: crate::types::UpdateSecretRequest,
-    ) -> Result<crate::types::UpdateSecretResponse, SdkError<crate::error::UpdateSecretError>> {
+        input: crate::types::UpdateSecretInput,
+    ) -> Result<crate::types::UpdateSecretOutput, SdkError<crate::error::UpdateSecretError>> {
         self.handle.call(20, input).await
     }
 
@@ -438,9 +431,9 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:UpdateSecretVersionStage`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn update_secret_version_stage(
         &self,
-        input: crate::types::UpdateSecretVersionStageRequest,
+        input: crate::types::UpdateSecretVersionStageInput,
     ) -> Result<
-        crate::types::UpdateSecretVersionStageResponse,
+        crate::types::UpdateSecretVersionStageOutput,
         SdkError<crate::error::UpdateSecretVersionStageError>,
     > {
         self.handle.call(21, input).await
@@ -459,9 +452,9 @@ impl Client {
     /// **Required permissions: ** `secretsmanager:ValidateResourcePolicy` and `secretsmanager:PutResourcePolicy`. For more information, see [ IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub async fn validate_resource_policy(
         &self,
-        input: crate::types::ValidateResourcePolicyRequest,
+        input: crate::types::ValidateResourcePolicyInput,
     ) -> Result<
-        crate::types::ValidateResourcePolicyResponse,
+        crate::types::ValidateResourcePolicyOutput,
         SdkError<crate::error::ValidateResourcePolicyError>,
     > {
         self.handle.call(22, input).await

@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::list_secrets`] (typed pages; `.items()` streams the result items).
     pub fn list_secrets_paginator(
         &self,
-        input: crate::types::ListSecretsRequest,
+        input: crate::types::ListSecretsInput,
     ) -> TypedPages<
-        crate::types::ListSecretsResponse,
+        crate::types::ListSecretsOutput,
         crate::error::ListSecretsError,
         crate::types::SecretListEntry,
     > {

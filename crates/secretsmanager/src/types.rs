@@ -19,23 +19,11 @@ pub struct APIErrorType {
     pub message: Option<String>,
 }
 
-impl APIErrorType {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `ErrorCode` (see [`Self::error_code`]).
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(APIErrorType {
+    into secret_id("SecretId"): String;
+    into error_code("ErrorCode"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for APIErrorType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -51,7 +39,7 @@ impl FromValue for APIErrorType {
 /// The `BatchGetSecretValueRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct BatchGetSecretValueRequest {
+pub struct BatchGetSecretValueInput {
     /// The ARN or names of the secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
     pub secret_id_list: Option<Vec<String>>,
     /// The filters to choose which secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
@@ -64,30 +52,14 @@ pub struct BatchGetSecretValueRequest {
     pub next_token: Option<String>,
 }
 
-impl BatchGetSecretValueRequest {
-    /// Sets `SecretIdList` (see [`Self::secret_id_list`]).
-    pub fn secret_id_list(mut self, value: Vec<String>) -> Self {
-        self.secret_id_list = Some(value);
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BatchGetSecretValueInput {
+    list_into secret_id_list("SecretIdList"): String, push_secret_id_list;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    value max_results("MaxResults"): i32;
+    into next_token("NextToken"): String;
+});
 
-impl IntoValue for BatchGetSecretValueRequest {
+impl IntoValue for BatchGetSecretValueInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id_list.into_value(),
@@ -101,7 +73,7 @@ impl IntoValue for BatchGetSecretValueRequest {
 /// The `BatchGetSecretValueResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct BatchGetSecretValueResponse {
+pub struct BatchGetSecretValueOutput {
     /// A list of secret values.
     pub secret_values: Option<Vec<crate::types::SecretValueEntry>>,
     /// Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call `BatchGetSecretValue` again with this value.
@@ -112,25 +84,13 @@ pub struct BatchGetSecretValueResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl BatchGetSecretValueResponse {
-    /// Sets `SecretValues` (see [`Self::secret_values`]).
-    pub fn secret_values(mut self, value: Vec<crate::types::SecretValueEntry>) -> Self {
-        self.secret_values = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `Errors` (see [`Self::errors`]).
-    pub fn errors(mut self, value: Vec<crate::types::APIErrorType>) -> Self {
-        self.errors = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchGetSecretValueOutput {
+    list secret_values("SecretValues"): crate::types::SecretValueEntry, push_secret_values;
+    into next_token("NextToken"): String;
+    list errors("Errors"): crate::types::APIErrorType, push_errors;
+});
 
-impl FromValue for BatchGetSecretValueResponse {
+impl FromValue for BatchGetSecretValueOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -144,7 +104,7 @@ impl FromValue for BatchGetSecretValueResponse {
 /// The `CancelRotateSecretRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CancelRotateSecretRequest {
+pub struct CancelRotateSecretInput {
     /// The ARN or name of the secret.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -153,15 +113,11 @@ pub struct CancelRotateSecretRequest {
     pub secret_id: Option<String>,
 }
 
-impl CancelRotateSecretRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CancelRotateSecretInput {
+    into secret_id("SecretId"): String;
+});
 
-impl IntoValue for CancelRotateSecretRequest {
+impl IntoValue for CancelRotateSecretInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.secret_id.into_value()])
     }
@@ -170,7 +126,7 @@ impl IntoValue for CancelRotateSecretRequest {
 /// The `CancelRotateSecretResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CancelRotateSecretResponse {
+pub struct CancelRotateSecretOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The name of the secret.
@@ -181,25 +137,13 @@ pub struct CancelRotateSecretResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CancelRotateSecretResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CancelRotateSecretOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+    into version_id("VersionId"): String;
+});
 
-impl FromValue for CancelRotateSecretResponse {
+impl FromValue for CancelRotateSecretOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -213,7 +157,7 @@ impl FromValue for CancelRotateSecretResponse {
 /// The `CreateSecretRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateSecretRequest {
+pub struct CreateSecretInput {
     /// The name of the new secret.
     ///
     /// The secret name can contain ASCII letters, numbers, and the following characters: /_+=.@-
@@ -282,9 +226,9 @@ pub struct CreateSecretRequest {
     pub r#type: Option<String>,
 }
 
-impl std::fmt::Debug for CreateSecretRequest {
+impl std::fmt::Debug for CreateSecretInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CreateSecretRequest");
+        let mut d = f.debug_struct("CreateSecretInput");
         d.field("name", &self.name);
         d.field("client_request_token", &self.client_request_token);
         d.field("description", &self.description);
@@ -308,60 +252,20 @@ impl std::fmt::Debug for CreateSecretRequest {
     }
 }
 
-impl CreateSecretRequest {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SecretBinary` (see [`Self::secret_binary`]).
-    pub fn secret_binary(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.secret_binary = Some(value.into());
-        self
-    }
-    /// Sets `SecretString` (see [`Self::secret_string`]).
-    pub fn secret_string(mut self, value: impl Into<String>) -> Self {
-        self.secret_string = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `AddReplicaRegions` (see [`Self::add_replica_regions`]).
-    pub fn add_replica_regions(mut self, value: Vec<crate::types::ReplicaRegionType>) -> Self {
-        self.add_replica_regions = Some(value);
-        self
-    }
-    /// Sets `ForceOverwriteReplicaSecret` (see [`Self::force_overwrite_replica_secret`]).
-    pub fn force_overwrite_replica_secret(mut self, value: bool) -> Self {
-        self.force_overwrite_replica_secret = Some(value);
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateSecretInput {
+    into name("Name"): String;
+    into client_request_token("ClientRequestToken"): String;
+    into description("Description"): String;
+    into kms_key_id("KmsKeyId"): String;
+    into secret_binary("SecretBinary"): myaws_core::Bytes;
+    into secret_string("SecretString"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    list add_replica_regions("AddReplicaRegions"): crate::types::ReplicaRegionType, push_add_replica_regions;
+    value force_overwrite_replica_secret("ForceOverwriteReplicaSecret"): bool;
+    into r#type("Type"): String;
+});
 
-impl IntoValue for CreateSecretRequest {
+impl IntoValue for CreateSecretInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.name.into_value(),
@@ -381,7 +285,7 @@ impl IntoValue for CreateSecretRequest {
 /// The `CreateSecretResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateSecretResponse {
+pub struct CreateSecretOutput {
     /// The ARN of the new secret. The ARN includes the name of the secret followed by six random characters. This ensures that if you create a new secret with the same name as a deleted secret, then users with access to the old secret don't get access to the new secret because the ARNs are different.
     pub arn: Option<String>,
     /// The name of the new secret.
@@ -398,30 +302,14 @@ pub struct CreateSecretResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateSecretResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationStatus` (see [`Self::replication_status`]).
-    pub fn replication_status(mut self, value: Vec<crate::types::ReplicationStatusType>) -> Self {
-        self.replication_status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateSecretOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+    into version_id("VersionId"): String;
+    list replication_status("ReplicationStatus"): crate::types::ReplicationStatusType, push_replication_status;
+});
 
-impl FromValue for CreateSecretResponse {
+impl FromValue for CreateSecretOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -441,13 +329,9 @@ pub struct DecryptionFailure {
     pub message: Option<String>,
 }
 
-impl DecryptionFailure {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DecryptionFailure {
+    into message("Message"): String;
+});
 
 impl FromValue for DecryptionFailure {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -461,7 +345,7 @@ impl FromValue for DecryptionFailure {
 /// The `DeleteResourcePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteResourcePolicyRequest {
+pub struct DeleteResourcePolicyInput {
     /// The ARN or name of the secret to delete the attached resource-based policy for.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -470,15 +354,11 @@ pub struct DeleteResourcePolicyRequest {
     pub secret_id: Option<String>,
 }
 
-impl DeleteResourcePolicyRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteResourcePolicyInput {
+    into secret_id("SecretId"): String;
+});
 
-impl IntoValue for DeleteResourcePolicyRequest {
+impl IntoValue for DeleteResourcePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.secret_id.into_value()])
     }
@@ -487,7 +367,7 @@ impl IntoValue for DeleteResourcePolicyRequest {
 /// The `DeleteResourcePolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteResourcePolicyResponse {
+pub struct DeleteResourcePolicyOutput {
     /// The ARN of the secret that the resource-based policy was deleted for.
     pub arn: Option<String>,
     /// The name of the secret that the resource-based policy was deleted for.
@@ -496,20 +376,12 @@ pub struct DeleteResourcePolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteResourcePolicyResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteResourcePolicyOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+});
 
-impl FromValue for DeleteResourcePolicyResponse {
+impl FromValue for DeleteResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -522,7 +394,7 @@ impl FromValue for DeleteResourcePolicyResponse {
 /// The `DeleteSecretRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteSecretRequest {
+pub struct DeleteSecretInput {
     /// The ARN or name of the secret to delete.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -541,25 +413,13 @@ pub struct DeleteSecretRequest {
     pub force_delete_without_recovery: Option<bool>,
 }
 
-impl DeleteSecretRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `RecoveryWindowInDays` (see [`Self::recovery_window_in_days`]).
-    pub fn recovery_window_in_days(mut self, value: i64) -> Self {
-        self.recovery_window_in_days = Some(value);
-        self
-    }
-    /// Sets `ForceDeleteWithoutRecovery` (see [`Self::force_delete_without_recovery`]).
-    pub fn force_delete_without_recovery(mut self, value: bool) -> Self {
-        self.force_delete_without_recovery = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteSecretInput {
+    into secret_id("SecretId"): String;
+    value recovery_window_in_days("RecoveryWindowInDays"): i64;
+    value force_delete_without_recovery("ForceDeleteWithoutRecovery"): bool;
+});
 
-impl IntoValue for DeleteSecretRequest {
+impl IntoValue for DeleteSecretInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id.into_value(),
@@ -572,7 +432,7 @@ impl IntoValue for DeleteSecretRequest {
 /// The `DeleteSecretResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteSecretResponse {
+pub struct DeleteSecretOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The name of the secret.
@@ -583,25 +443,13 @@ pub struct DeleteSecretResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteSecretResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `DeletionDate` (see [`Self::deletion_date`]).
-    pub fn deletion_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.deletion_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteSecretOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+    value deletion_date("DeletionDate"): myaws_core::DateTime;
+});
 
-impl FromValue for DeleteSecretResponse {
+impl FromValue for DeleteSecretOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -615,7 +463,7 @@ impl FromValue for DeleteSecretResponse {
 /// The `DescribeSecretRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeSecretRequest {
+pub struct DescribeSecretInput {
     /// The ARN or name of the secret.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -624,15 +472,11 @@ pub struct DescribeSecretRequest {
     pub secret_id: Option<String>,
 }
 
-impl DescribeSecretRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DescribeSecretInput {
+    into secret_id("SecretId"): String;
+});
 
-impl IntoValue for DescribeSecretRequest {
+impl IntoValue for DescribeSecretInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.secret_id.into_value()])
     }
@@ -641,7 +485,7 @@ impl IntoValue for DescribeSecretRequest {
 /// The `DescribeSecretResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeSecretResponse {
+pub struct DescribeSecretOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The name of the secret.
@@ -707,118 +551,31 @@ pub struct DescribeSecretResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DescribeSecretResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `RotationEnabled` (see [`Self::rotation_enabled`]).
-    pub fn rotation_enabled(mut self, value: bool) -> Self {
-        self.rotation_enabled = Some(value);
-        self
-    }
-    /// Sets `RotationLambdaARN` (see [`Self::rotation_lambda_arn`]).
-    pub fn rotation_lambda_arn(mut self, value: impl Into<String>) -> Self {
-        self.rotation_lambda_arn = Some(value.into());
-        self
-    }
-    /// Sets `RotationRules` (see [`Self::rotation_rules`]).
-    pub fn rotation_rules(mut self, value: crate::types::RotationRulesType) -> Self {
-        self.rotation_rules = Some(value);
-        self
-    }
-    /// Sets `ExternalSecretRotationMetadata` (see [`Self::external_secret_rotation_metadata`]).
-    pub fn external_secret_rotation_metadata(
-        mut self,
-        value: Vec<crate::types::ExternalSecretRotationMetadataItem>,
-    ) -> Self {
-        self.external_secret_rotation_metadata = Some(value);
-        self
-    }
-    /// Sets `ExternalSecretRotationRoleArn` (see [`Self::external_secret_rotation_role_arn`]).
-    pub fn external_secret_rotation_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.external_secret_rotation_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `LastRotatedDate` (see [`Self::last_rotated_date`]).
-    pub fn last_rotated_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_rotated_date = Some(value);
-        self
-    }
-    /// Sets `LastChangedDate` (see [`Self::last_changed_date`]).
-    pub fn last_changed_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_changed_date = Some(value);
-        self
-    }
-    /// Sets `LastAccessedDate` (see [`Self::last_accessed_date`]).
-    pub fn last_accessed_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_accessed_date = Some(value);
-        self
-    }
-    /// Sets `DeletedDate` (see [`Self::deleted_date`]).
-    pub fn deleted_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.deleted_date = Some(value);
-        self
-    }
-    /// Sets `NextRotationDate` (see [`Self::next_rotation_date`]).
-    pub fn next_rotation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.next_rotation_date = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `VersionIdsToStages` (see [`Self::version_ids_to_stages`]).
-    pub fn version_ids_to_stages(mut self, value: HashMap<String, Vec<String>>) -> Self {
-        self.version_ids_to_stages = Some(value);
-        self
-    }
-    /// Sets `OwningService` (see [`Self::owning_service`]).
-    pub fn owning_service(mut self, value: impl Into<String>) -> Self {
-        self.owning_service = Some(value.into());
-        self
-    }
-    /// Sets `CreatedDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_date = Some(value);
-        self
-    }
-    /// Sets `PrimaryRegion` (see [`Self::primary_region`]).
-    pub fn primary_region(mut self, value: impl Into<String>) -> Self {
-        self.primary_region = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationStatus` (see [`Self::replication_status`]).
-    pub fn replication_status(mut self, value: Vec<crate::types::ReplicationStatusType>) -> Self {
-        self.replication_status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DescribeSecretOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+    into r#type("Type"): String;
+    into description("Description"): String;
+    into kms_key_id("KmsKeyId"): String;
+    value rotation_enabled("RotationEnabled"): bool;
+    into rotation_lambda_arn("RotationLambdaARN"): String;
+    value rotation_rules("RotationRules"): crate::types::RotationRulesType;
+    list external_secret_rotation_metadata("ExternalSecretRotationMetadata"): crate::types::ExternalSecretRotationMetadataItem, push_external_secret_rotation_metadata;
+    into external_secret_rotation_role_arn("ExternalSecretRotationRoleArn"): String;
+    value last_rotated_date("LastRotatedDate"): myaws_core::DateTime;
+    value last_changed_date("LastChangedDate"): myaws_core::DateTime;
+    value last_accessed_date("LastAccessedDate"): myaws_core::DateTime;
+    value deleted_date("DeletedDate"): myaws_core::DateTime;
+    value next_rotation_date("NextRotationDate"): myaws_core::DateTime;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    map version_ids_to_stages("VersionIdsToStages"): Vec<String>, insert_version_ids_to_stages;
+    into owning_service("OwningService"): String;
+    value created_date("CreatedDate"): myaws_core::DateTime;
+    into primary_region("PrimaryRegion"): String;
+    list replication_status("ReplicationStatus"): crate::types::ReplicationStatusType, push_replication_status;
+});
 
-impl FromValue for DescribeSecretResponse {
+impl FromValue for DescribeSecretOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -855,13 +612,9 @@ pub struct EncryptionFailure {
     pub message: Option<String>,
 }
 
-impl EncryptionFailure {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EncryptionFailure {
+    into message("Message"): String;
+});
 
 impl FromValue for EncryptionFailure {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -882,18 +635,10 @@ pub struct ExternalSecretRotationMetadataItem {
     pub value: Option<String>,
 }
 
-impl ExternalSecretRotationMetadataItem {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExternalSecretRotationMetadataItem {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for ExternalSecretRotationMetadataItem {
     fn into_value(self) -> Value {
@@ -931,18 +676,10 @@ pub struct Filter {
     pub values: Option<Vec<String>>,
 }
 
-impl Filter {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<crate::types::FilterNameStringType>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Values` (see [`Self::values`]).
-    pub fn values(mut self, value: Vec<String>) -> Self {
-        self.values = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Filter {
+    into key("Key"): crate::types::FilterNameStringType;
+    list_into values("Values"): String, push_values;
+});
 
 impl IntoValue for Filter {
     fn into_value(self) -> Value {
@@ -1057,7 +794,7 @@ impl FromValue for FilterNameStringType {
 /// The `GetRandomPasswordRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetRandomPasswordRequest {
+pub struct GetRandomPasswordInput {
     /// The length of the password. If you don't include this parameter, the default length is 32 characters.
     pub password_length: Option<i64>,
     /// A string of the characters that you don't want in the password.
@@ -1076,50 +813,18 @@ pub struct GetRandomPasswordRequest {
     pub require_each_included_type: Option<bool>,
 }
 
-impl GetRandomPasswordRequest {
-    /// Sets `PasswordLength` (see [`Self::password_length`]).
-    pub fn password_length(mut self, value: i64) -> Self {
-        self.password_length = Some(value);
-        self
-    }
-    /// Sets `ExcludeCharacters` (see [`Self::exclude_characters`]).
-    pub fn exclude_characters(mut self, value: impl Into<String>) -> Self {
-        self.exclude_characters = Some(value.into());
-        self
-    }
-    /// Sets `ExcludeNumbers` (see [`Self::exclude_numbers`]).
-    pub fn exclude_numbers(mut self, value: bool) -> Self {
-        self.exclude_numbers = Some(value);
-        self
-    }
-    /// Sets `ExcludePunctuation` (see [`Self::exclude_punctuation`]).
-    pub fn exclude_punctuation(mut self, value: bool) -> Self {
-        self.exclude_punctuation = Some(value);
-        self
-    }
-    /// Sets `ExcludeUppercase` (see [`Self::exclude_uppercase`]).
-    pub fn exclude_uppercase(mut self, value: bool) -> Self {
-        self.exclude_uppercase = Some(value);
-        self
-    }
-    /// Sets `ExcludeLowercase` (see [`Self::exclude_lowercase`]).
-    pub fn exclude_lowercase(mut self, value: bool) -> Self {
-        self.exclude_lowercase = Some(value);
-        self
-    }
-    /// Sets `IncludeSpace` (see [`Self::include_space`]).
-    pub fn include_space(mut self, value: bool) -> Self {
-        self.include_space = Some(value);
-        self
-    }
-    /// Sets `RequireEachIncludedType` (see [`Self::require_each_included_type`]).
-    pub fn require_each_included_type(mut self, value: bool) -> Self {
-        self.require_each_included_type = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetRandomPasswordInput {
+    value password_length("PasswordLength"): i64;
+    into exclude_characters("ExcludeCharacters"): String;
+    value exclude_numbers("ExcludeNumbers"): bool;
+    value exclude_punctuation("ExcludePunctuation"): bool;
+    value exclude_uppercase("ExcludeUppercase"): bool;
+    value exclude_lowercase("ExcludeLowercase"): bool;
+    value include_space("IncludeSpace"): bool;
+    value require_each_included_type("RequireEachIncludedType"): bool;
+});
 
-impl IntoValue for GetRandomPasswordRequest {
+impl IntoValue for GetRandomPasswordInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.password_length.into_value(),
@@ -1137,16 +842,16 @@ impl IntoValue for GetRandomPasswordRequest {
 /// The `GetRandomPasswordResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetRandomPasswordResponse {
+pub struct GetRandomPasswordOutput {
     /// A string with the password.
     pub random_password: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for GetRandomPasswordResponse {
+impl std::fmt::Debug for GetRandomPasswordOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetRandomPasswordResponse");
+        let mut d = f.debug_struct("GetRandomPasswordOutput");
         d.field(
             "random_password",
             &self.random_password.as_ref().map(|_| myaws_core::REDACTED),
@@ -1156,15 +861,11 @@ impl std::fmt::Debug for GetRandomPasswordResponse {
     }
 }
 
-impl GetRandomPasswordResponse {
-    /// Sets `RandomPassword` (see [`Self::random_password`]).
-    pub fn random_password(mut self, value: impl Into<String>) -> Self {
-        self.random_password = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetRandomPasswordOutput {
+    into random_password("RandomPassword"): String;
+});
 
-impl FromValue for GetRandomPasswordResponse {
+impl FromValue for GetRandomPasswordOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1176,7 +877,7 @@ impl FromValue for GetRandomPasswordResponse {
 /// The `GetResourcePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetResourcePolicyRequest {
+pub struct GetResourcePolicyInput {
     /// The ARN or name of the secret to retrieve the attached resource-based policy for.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -1185,15 +886,11 @@ pub struct GetResourcePolicyRequest {
     pub secret_id: Option<String>,
 }
 
-impl GetResourcePolicyRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetResourcePolicyInput {
+    into secret_id("SecretId"): String;
+});
 
-impl IntoValue for GetResourcePolicyRequest {
+impl IntoValue for GetResourcePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.secret_id.into_value()])
     }
@@ -1202,7 +899,7 @@ impl IntoValue for GetResourcePolicyRequest {
 /// The `GetResourcePolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetResourcePolicyResponse {
+pub struct GetResourcePolicyOutput {
     /// The ARN of the secret that the resource-based policy was retrieved for.
     pub arn: Option<String>,
     /// The name of the secret that the resource-based policy was retrieved for.
@@ -1213,25 +910,13 @@ pub struct GetResourcePolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetResourcePolicyResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `ResourcePolicy` (see [`Self::resource_policy`]).
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.resource_policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetResourcePolicyOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+    into resource_policy("ResourcePolicy"): String;
+});
 
-impl FromValue for GetResourcePolicyResponse {
+impl FromValue for GetResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1245,7 +930,7 @@ impl FromValue for GetResourcePolicyResponse {
 /// The `GetSecretValueRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSecretValueRequest {
+pub struct GetSecretValueInput {
     /// The ARN or name of the secret to retrieve. To retrieve a secret from another account, you must use an ARN.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -1262,25 +947,13 @@ pub struct GetSecretValueRequest {
     pub version_stage: Option<String>,
 }
 
-impl GetSecretValueRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `VersionStage` (see [`Self::version_stage`]).
-    pub fn version_stage(mut self, value: impl Into<String>) -> Self {
-        self.version_stage = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetSecretValueInput {
+    into secret_id("SecretId"): String;
+    into version_id("VersionId"): String;
+    into version_stage("VersionStage"): String;
+});
 
-impl IntoValue for GetSecretValueRequest {
+impl IntoValue for GetSecretValueInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id.into_value(),
@@ -1293,7 +966,7 @@ impl IntoValue for GetSecretValueRequest {
 /// The `GetSecretValueResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSecretValueResponse {
+pub struct GetSecretValueOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The friendly name of the secret.
@@ -1320,9 +993,9 @@ pub struct GetSecretValueResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for GetSecretValueResponse {
+impl std::fmt::Debug for GetSecretValueOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetSecretValueResponse");
+        let mut d = f.debug_struct("GetSecretValueOutput");
         d.field("arn", &self.arn);
         d.field("name", &self.name);
         d.field("version_id", &self.version_id);
@@ -1341,45 +1014,17 @@ impl std::fmt::Debug for GetSecretValueResponse {
     }
 }
 
-impl GetSecretValueResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `SecretBinary` (see [`Self::secret_binary`]).
-    pub fn secret_binary(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.secret_binary = Some(value.into());
-        self
-    }
-    /// Sets `SecretString` (see [`Self::secret_string`]).
-    pub fn secret_string(mut self, value: impl Into<String>) -> Self {
-        self.secret_string = Some(value.into());
-        self
-    }
-    /// Sets `VersionStages` (see [`Self::version_stages`]).
-    pub fn version_stages(mut self, value: Vec<String>) -> Self {
-        self.version_stages = Some(value);
-        self
-    }
-    /// Sets `CreatedDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetSecretValueOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+    into version_id("VersionId"): String;
+    into secret_binary("SecretBinary"): myaws_core::Bytes;
+    into secret_string("SecretString"): String;
+    list_into version_stages("VersionStages"): String, push_version_stages;
+    value created_date("CreatedDate"): myaws_core::DateTime;
+});
 
-impl FromValue for GetSecretValueResponse {
+impl FromValue for GetSecretValueOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1402,13 +1047,9 @@ pub struct InternalServiceError {
     pub message: Option<String>,
 }
 
-impl InternalServiceError {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InternalServiceError {
+    into message("Message"): String;
+});
 
 impl FromValue for InternalServiceError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1427,13 +1068,9 @@ pub struct InvalidNextTokenException {
     pub message: Option<String>,
 }
 
-impl InvalidNextTokenException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidNextTokenException {
+    into message("Message"): String;
+});
 
 impl FromValue for InvalidNextTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1452,13 +1089,9 @@ pub struct InvalidParameterException {
     pub message: Option<String>,
 }
 
-impl InvalidParameterException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidParameterException {
+    into message("Message"): String;
+});
 
 impl FromValue for InvalidParameterException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1483,13 +1116,9 @@ pub struct InvalidRequestException {
     pub message: Option<String>,
 }
 
-impl InvalidRequestException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidRequestException {
+    into message("Message"): String;
+});
 
 impl FromValue for InvalidRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1508,13 +1137,9 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 
-impl LimitExceededException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LimitExceededException {
+    into message("Message"): String;
+});
 
 impl FromValue for LimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1528,7 +1153,7 @@ impl FromValue for LimitExceededException {
 /// The `ListSecretVersionIdsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSecretVersionIdsRequest {
+pub struct ListSecretVersionIdsInput {
     /// The ARN or name of the secret whose versions you want to list.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -1545,30 +1170,14 @@ pub struct ListSecretVersionIdsRequest {
     pub include_deprecated: Option<bool>,
 }
 
-impl ListSecretVersionIdsRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `IncludeDeprecated` (see [`Self::include_deprecated`]).
-    pub fn include_deprecated(mut self, value: bool) -> Self {
-        self.include_deprecated = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListSecretVersionIdsInput {
+    into secret_id("SecretId"): String;
+    value max_results("MaxResults"): i32;
+    into next_token("NextToken"): String;
+    value include_deprecated("IncludeDeprecated"): bool;
+});
 
-impl IntoValue for ListSecretVersionIdsRequest {
+impl IntoValue for ListSecretVersionIdsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id.into_value(),
@@ -1582,7 +1191,7 @@ impl IntoValue for ListSecretVersionIdsRequest {
 /// The `ListSecretVersionIdsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSecretVersionIdsResponse {
+pub struct ListSecretVersionIdsOutput {
     /// A list of the versions of the secret.
     pub versions: Option<Vec<crate::types::SecretVersionsListEntry>>,
     /// Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call `ListSecretVersionIds` again with this value.
@@ -1595,30 +1204,14 @@ pub struct ListSecretVersionIdsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListSecretVersionIdsResponse {
-    /// Sets `Versions` (see [`Self::versions`]).
-    pub fn versions(mut self, value: Vec<crate::types::SecretVersionsListEntry>) -> Self {
-        self.versions = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSecretVersionIdsOutput {
+    list versions("Versions"): crate::types::SecretVersionsListEntry, push_versions;
+    into next_token("NextToken"): String;
+    into arn("ARN"): String;
+    into name("Name"): String;
+});
 
-impl FromValue for ListSecretVersionIdsResponse {
+impl FromValue for ListSecretVersionIdsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1633,7 +1226,7 @@ impl FromValue for ListSecretVersionIdsResponse {
 /// The `ListSecretsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSecretsRequest {
+pub struct ListSecretsInput {
     /// Specifies whether to include secrets scheduled for deletion. By default, secrets scheduled for deletion aren't included.
     pub include_planned_deletion: Option<bool>,
     /// The number of results to include in the response.
@@ -1650,40 +1243,16 @@ pub struct ListSecretsRequest {
     pub sort_by: Option<crate::types::SortByType>,
 }
 
-impl ListSecretsRequest {
-    /// Sets `IncludePlannedDeletion` (see [`Self::include_planned_deletion`]).
-    pub fn include_planned_deletion(mut self, value: bool) -> Self {
-        self.include_planned_deletion = Some(value);
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `Filters` (see [`Self::filters`]).
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
-        self
-    }
-    /// Sets `SortOrder` (see [`Self::sort_order`]).
-    pub fn sort_order(mut self, value: impl Into<crate::types::SortOrderType>) -> Self {
-        self.sort_order = Some(value.into());
-        self
-    }
-    /// Sets `SortBy` (see [`Self::sort_by`]).
-    pub fn sort_by(mut self, value: impl Into<crate::types::SortByType>) -> Self {
-        self.sort_by = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSecretsInput {
+    value include_planned_deletion("IncludePlannedDeletion"): bool;
+    value max_results("MaxResults"): i32;
+    into next_token("NextToken"): String;
+    list filters("Filters"): crate::types::Filter, push_filters;
+    into sort_order("SortOrder"): crate::types::SortOrderType;
+    into sort_by("SortBy"): crate::types::SortByType;
+});
 
-impl IntoValue for ListSecretsRequest {
+impl IntoValue for ListSecretsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.include_planned_deletion.into_value(),
@@ -1699,7 +1268,7 @@ impl IntoValue for ListSecretsRequest {
 /// The `ListSecretsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSecretsResponse {
+pub struct ListSecretsOutput {
     /// A list of the secrets in the account.
     pub secret_list: Option<Vec<crate::types::SecretListEntry>>,
     /// Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call `ListSecrets` again with this value.
@@ -1708,20 +1277,12 @@ pub struct ListSecretsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListSecretsResponse {
-    /// Sets `SecretList` (see [`Self::secret_list`]).
-    pub fn secret_list(mut self, value: Vec<crate::types::SecretListEntry>) -> Self {
-        self.secret_list = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSecretsOutput {
+    list secret_list("SecretList"): crate::types::SecretListEntry, push_secret_list;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListSecretsResponse {
+impl FromValue for ListSecretsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1739,13 +1300,9 @@ pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
 
-impl MalformedPolicyDocumentException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MalformedPolicyDocumentException {
+    into message("Message"): String;
+});
 
 impl FromValue for MalformedPolicyDocumentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1764,13 +1321,9 @@ pub struct PreconditionNotMetException {
     pub message: Option<String>,
 }
 
-impl PreconditionNotMetException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PreconditionNotMetException {
+    into message("Message"): String;
+});
 
 impl FromValue for PreconditionNotMetException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1789,13 +1342,9 @@ pub struct PublicPolicyException {
     pub message: Option<String>,
 }
 
-impl PublicPolicyException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PublicPolicyException {
+    into message("Message"): String;
+});
 
 impl FromValue for PublicPolicyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1809,7 +1358,7 @@ impl FromValue for PublicPolicyException {
 /// The `PutResourcePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutResourcePolicyRequest {
+pub struct PutResourcePolicyInput {
     /// The ARN or name of the secret to attach the resource-based policy.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -1831,25 +1380,13 @@ pub struct PutResourcePolicyRequest {
     pub block_public_policy: Option<bool>,
 }
 
-impl PutResourcePolicyRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourcePolicy` (see [`Self::resource_policy`]).
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.resource_policy = Some(value.into());
-        self
-    }
-    /// Sets `BlockPublicPolicy` (see [`Self::block_public_policy`]).
-    pub fn block_public_policy(mut self, value: bool) -> Self {
-        self.block_public_policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutResourcePolicyInput {
+    into secret_id("SecretId"): String;
+    into resource_policy("ResourcePolicy"): String;
+    value block_public_policy("BlockPublicPolicy"): bool;
+});
 
-impl IntoValue for PutResourcePolicyRequest {
+impl IntoValue for PutResourcePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id.into_value(),
@@ -1862,7 +1399,7 @@ impl IntoValue for PutResourcePolicyRequest {
 /// The `PutResourcePolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutResourcePolicyResponse {
+pub struct PutResourcePolicyOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The name of the secret.
@@ -1871,20 +1408,12 @@ pub struct PutResourcePolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutResourcePolicyResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutResourcePolicyOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+});
 
-impl FromValue for PutResourcePolicyResponse {
+impl FromValue for PutResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1897,7 +1426,7 @@ impl FromValue for PutResourcePolicyResponse {
 /// The `PutSecretValueRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutSecretValueRequest {
+pub struct PutSecretValueInput {
     /// The ARN or name of the secret to add a new version to.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -1948,9 +1477,9 @@ pub struct PutSecretValueRequest {
     pub rotation_token: Option<String>,
 }
 
-impl std::fmt::Debug for PutSecretValueRequest {
+impl std::fmt::Debug for PutSecretValueInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("PutSecretValueRequest");
+        let mut d = f.debug_struct("PutSecretValueInput");
         d.field("secret_id", &self.secret_id);
         d.field("client_request_token", &self.client_request_token);
         d.field(
@@ -1970,40 +1499,16 @@ impl std::fmt::Debug for PutSecretValueRequest {
     }
 }
 
-impl PutSecretValueRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `SecretBinary` (see [`Self::secret_binary`]).
-    pub fn secret_binary(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.secret_binary = Some(value.into());
-        self
-    }
-    /// Sets `SecretString` (see [`Self::secret_string`]).
-    pub fn secret_string(mut self, value: impl Into<String>) -> Self {
-        self.secret_string = Some(value.into());
-        self
-    }
-    /// Sets `VersionStages` (see [`Self::version_stages`]).
-    pub fn version_stages(mut self, value: Vec<String>) -> Self {
-        self.version_stages = Some(value);
-        self
-    }
-    /// Sets `RotationToken` (see [`Self::rotation_token`]).
-    pub fn rotation_token(mut self, value: impl Into<String>) -> Self {
-        self.rotation_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutSecretValueInput {
+    into secret_id("SecretId"): String;
+    into client_request_token("ClientRequestToken"): String;
+    into secret_binary("SecretBinary"): myaws_core::Bytes;
+    into secret_string("SecretString"): String;
+    list_into version_stages("VersionStages"): String, push_version_stages;
+    into rotation_token("RotationToken"): String;
+});
 
-impl IntoValue for PutSecretValueRequest {
+impl IntoValue for PutSecretValueInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id.into_value(),
@@ -2019,7 +1524,7 @@ impl IntoValue for PutSecretValueRequest {
 /// The `PutSecretValueResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutSecretValueResponse {
+pub struct PutSecretValueOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The name of the secret.
@@ -2032,30 +1537,14 @@ pub struct PutSecretValueResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutSecretValueResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `VersionStages` (see [`Self::version_stages`]).
-    pub fn version_stages(mut self, value: Vec<String>) -> Self {
-        self.version_stages = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutSecretValueOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+    into version_id("VersionId"): String;
+    list_into version_stages("VersionStages"): String, push_version_stages;
+});
 
-impl FromValue for PutSecretValueResponse {
+impl FromValue for PutSecretValueOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2070,7 +1559,7 @@ impl FromValue for PutSecretValueResponse {
 /// The `RemoveRegionsFromReplicationRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemoveRegionsFromReplicationRequest {
+pub struct RemoveRegionsFromReplicationInput {
     /// The ARN or name of the secret.
     ///
     /// Required.
@@ -2081,20 +1570,12 @@ pub struct RemoveRegionsFromReplicationRequest {
     pub remove_replica_regions: Option<Vec<String>>,
 }
 
-impl RemoveRegionsFromReplicationRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `RemoveReplicaRegions` (see [`Self::remove_replica_regions`]).
-    pub fn remove_replica_regions(mut self, value: Vec<String>) -> Self {
-        self.remove_replica_regions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RemoveRegionsFromReplicationInput {
+    into secret_id("SecretId"): String;
+    list_into remove_replica_regions("RemoveReplicaRegions"): String, push_remove_replica_regions;
+});
 
-impl IntoValue for RemoveRegionsFromReplicationRequest {
+impl IntoValue for RemoveRegionsFromReplicationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id.into_value(),
@@ -2106,7 +1587,7 @@ impl IntoValue for RemoveRegionsFromReplicationRequest {
 /// The `RemoveRegionsFromReplicationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemoveRegionsFromReplicationResponse {
+pub struct RemoveRegionsFromReplicationOutput {
     /// The ARN of the primary secret.
     pub arn: Option<String>,
     /// The status of replicas for this secret after you remove Regions.
@@ -2115,20 +1596,12 @@ pub struct RemoveRegionsFromReplicationResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RemoveRegionsFromReplicationResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationStatus` (see [`Self::replication_status`]).
-    pub fn replication_status(mut self, value: Vec<crate::types::ReplicationStatusType>) -> Self {
-        self.replication_status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RemoveRegionsFromReplicationOutput {
+    into arn("ARN"): String;
+    list replication_status("ReplicationStatus"): crate::types::ReplicationStatusType, push_replication_status;
+});
 
-impl FromValue for RemoveRegionsFromReplicationResponse {
+impl FromValue for RemoveRegionsFromReplicationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2148,18 +1621,10 @@ pub struct ReplicaRegionType {
     pub kms_key_id: Option<String>,
 }
 
-impl ReplicaRegionType {
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReplicaRegionType {
+    into region("Region"): String;
+    into kms_key_id("KmsKeyId"): String;
+});
 
 impl IntoValue for ReplicaRegionType {
     fn into_value(self) -> Value {
@@ -2170,7 +1635,7 @@ impl IntoValue for ReplicaRegionType {
 /// The `ReplicateSecretToRegionsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ReplicateSecretToRegionsRequest {
+pub struct ReplicateSecretToRegionsInput {
     /// The ARN or name of the secret to replicate.
     ///
     /// Required.
@@ -2183,25 +1648,13 @@ pub struct ReplicateSecretToRegionsRequest {
     pub force_overwrite_replica_secret: Option<bool>,
 }
 
-impl ReplicateSecretToRegionsRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `AddReplicaRegions` (see [`Self::add_replica_regions`]).
-    pub fn add_replica_regions(mut self, value: Vec<crate::types::ReplicaRegionType>) -> Self {
-        self.add_replica_regions = Some(value);
-        self
-    }
-    /// Sets `ForceOverwriteReplicaSecret` (see [`Self::force_overwrite_replica_secret`]).
-    pub fn force_overwrite_replica_secret(mut self, value: bool) -> Self {
-        self.force_overwrite_replica_secret = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicateSecretToRegionsInput {
+    into secret_id("SecretId"): String;
+    list add_replica_regions("AddReplicaRegions"): crate::types::ReplicaRegionType, push_add_replica_regions;
+    value force_overwrite_replica_secret("ForceOverwriteReplicaSecret"): bool;
+});
 
-impl IntoValue for ReplicateSecretToRegionsRequest {
+impl IntoValue for ReplicateSecretToRegionsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id.into_value(),
@@ -2214,7 +1667,7 @@ impl IntoValue for ReplicateSecretToRegionsRequest {
 /// The `ReplicateSecretToRegionsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ReplicateSecretToRegionsResponse {
+pub struct ReplicateSecretToRegionsOutput {
     /// The ARN of the primary secret.
     pub arn: Option<String>,
     /// The status of replication.
@@ -2223,20 +1676,12 @@ pub struct ReplicateSecretToRegionsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ReplicateSecretToRegionsResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationStatus` (see [`Self::replication_status`]).
-    pub fn replication_status(mut self, value: Vec<crate::types::ReplicationStatusType>) -> Self {
-        self.replication_status = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicateSecretToRegionsOutput {
+    into arn("ARN"): String;
+    list replication_status("ReplicationStatus"): crate::types::ReplicationStatusType, push_replication_status;
+});
 
-impl FromValue for ReplicateSecretToRegionsResponse {
+impl FromValue for ReplicateSecretToRegionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2262,33 +1707,13 @@ pub struct ReplicationStatusType {
     pub last_accessed_date: Option<myaws_core::DateTime>,
 }
 
-impl ReplicationStatusType {
-    /// Sets `Region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<crate::types::StatusType>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StatusMessage` (see [`Self::status_message`]).
-    pub fn status_message(mut self, value: impl Into<String>) -> Self {
-        self.status_message = Some(value.into());
-        self
-    }
-    /// Sets `LastAccessedDate` (see [`Self::last_accessed_date`]).
-    pub fn last_accessed_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_accessed_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReplicationStatusType {
+    into region("Region"): String;
+    into kms_key_id("KmsKeyId"): String;
+    into status("Status"): crate::types::StatusType;
+    into status_message("StatusMessage"): String;
+    value last_accessed_date("LastAccessedDate"): myaws_core::DateTime;
+});
 
 impl FromValue for ReplicationStatusType {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2311,13 +1736,9 @@ pub struct ResourceExistsException {
     pub message: Option<String>,
 }
 
-impl ResourceExistsException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceExistsException {
+    into message("Message"): String;
+});
 
 impl FromValue for ResourceExistsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2336,13 +1757,9 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into message("Message"): String;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2356,7 +1773,7 @@ impl FromValue for ResourceNotFoundException {
 /// The `RestoreSecretRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RestoreSecretRequest {
+pub struct RestoreSecretInput {
     /// The ARN or name of the secret to restore.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -2365,15 +1782,11 @@ pub struct RestoreSecretRequest {
     pub secret_id: Option<String>,
 }
 
-impl RestoreSecretRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RestoreSecretInput {
+    into secret_id("SecretId"): String;
+});
 
-impl IntoValue for RestoreSecretRequest {
+impl IntoValue for RestoreSecretInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.secret_id.into_value()])
     }
@@ -2382,7 +1795,7 @@ impl IntoValue for RestoreSecretRequest {
 /// The `RestoreSecretResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RestoreSecretResponse {
+pub struct RestoreSecretOutput {
     /// The ARN of the secret that was restored.
     pub arn: Option<String>,
     /// The name of the secret that was restored.
@@ -2391,20 +1804,12 @@ pub struct RestoreSecretResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RestoreSecretResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RestoreSecretOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+});
 
-impl FromValue for RestoreSecretResponse {
+impl FromValue for RestoreSecretOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2417,7 +1822,7 @@ impl FromValue for RestoreSecretResponse {
 /// The `RotateSecretRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RotateSecretRequest {
+pub struct RotateSecretInput {
     /// The ARN or name of the secret to rotate.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -2463,48 +1868,17 @@ pub struct RotateSecretRequest {
     pub rotate_immediately: Option<bool>,
 }
 
-impl RotateSecretRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `RotationLambdaARN` (see [`Self::rotation_lambda_arn`]).
-    pub fn rotation_lambda_arn(mut self, value: impl Into<String>) -> Self {
-        self.rotation_lambda_arn = Some(value.into());
-        self
-    }
-    /// Sets `RotationRules` (see [`Self::rotation_rules`]).
-    pub fn rotation_rules(mut self, value: crate::types::RotationRulesType) -> Self {
-        self.rotation_rules = Some(value);
-        self
-    }
-    /// Sets `ExternalSecretRotationMetadata` (see [`Self::external_secret_rotation_metadata`]).
-    pub fn external_secret_rotation_metadata(
-        mut self,
-        value: Vec<crate::types::ExternalSecretRotationMetadataItem>,
-    ) -> Self {
-        self.external_secret_rotation_metadata = Some(value);
-        self
-    }
-    /// Sets `ExternalSecretRotationRoleArn` (see [`Self::external_secret_rotation_role_arn`]).
-    pub fn external_secret_rotation_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.external_secret_rotation_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `RotateImmediately` (see [`Self::rotate_immediately`]).
-    pub fn rotate_immediately(mut self, value: bool) -> Self {
-        self.rotate_immediately = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RotateSecretInput {
+    into secret_id("SecretId"): String;
+    into client_request_token("ClientRequestToken"): String;
+    into rotation_lambda_arn("RotationLambdaARN"): String;
+    value rotation_rules("RotationRules"): crate::types::RotationRulesType;
+    list external_secret_rotation_metadata("ExternalSecretRotationMetadata"): crate::types::ExternalSecretRotationMetadataItem, push_external_secret_rotation_metadata;
+    into external_secret_rotation_role_arn("ExternalSecretRotationRoleArn"): String;
+    value rotate_immediately("RotateImmediately"): bool;
+});
 
-impl IntoValue for RotateSecretRequest {
+impl IntoValue for RotateSecretInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id.into_value(),
@@ -2521,7 +1895,7 @@ impl IntoValue for RotateSecretRequest {
 /// The `RotateSecretResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RotateSecretResponse {
+pub struct RotateSecretOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The name of the secret.
@@ -2532,25 +1906,13 @@ pub struct RotateSecretResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl RotateSecretResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RotateSecretOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+    into version_id("VersionId"): String;
+});
 
-impl FromValue for RotateSecretResponse {
+impl FromValue for RotateSecretOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2579,23 +1941,11 @@ pub struct RotationRulesType {
     pub schedule_expression: Option<String>,
 }
 
-impl RotationRulesType {
-    /// Sets `AutomaticallyAfterDays` (see [`Self::automatically_after_days`]).
-    pub fn automatically_after_days(mut self, value: i64) -> Self {
-        self.automatically_after_days = Some(value);
-        self
-    }
-    /// Sets `Duration` (see [`Self::duration`]).
-    pub fn duration(mut self, value: impl Into<String>) -> Self {
-        self.duration = Some(value.into());
-        self
-    }
-    /// Sets `ScheduleExpression` (see [`Self::schedule_expression`]).
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RotationRulesType {
+    value automatically_after_days("AutomaticallyAfterDays"): i64;
+    into duration("Duration"): String;
+    into schedule_expression("ScheduleExpression"): String;
+});
 
 impl IntoValue for RotationRulesType {
     fn into_value(self) -> Value {
@@ -2667,111 +2017,28 @@ pub struct SecretListEntry {
     pub primary_region: Option<String>,
 }
 
-impl SecretListEntry {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `RotationEnabled` (see [`Self::rotation_enabled`]).
-    pub fn rotation_enabled(mut self, value: bool) -> Self {
-        self.rotation_enabled = Some(value);
-        self
-    }
-    /// Sets `RotationLambdaARN` (see [`Self::rotation_lambda_arn`]).
-    pub fn rotation_lambda_arn(mut self, value: impl Into<String>) -> Self {
-        self.rotation_lambda_arn = Some(value.into());
-        self
-    }
-    /// Sets `RotationRules` (see [`Self::rotation_rules`]).
-    pub fn rotation_rules(mut self, value: crate::types::RotationRulesType) -> Self {
-        self.rotation_rules = Some(value);
-        self
-    }
-    /// Sets `ExternalSecretRotationMetadata` (see [`Self::external_secret_rotation_metadata`]).
-    pub fn external_secret_rotation_metadata(
-        mut self,
-        value: Vec<crate::types::ExternalSecretRotationMetadataItem>,
-    ) -> Self {
-        self.external_secret_rotation_metadata = Some(value);
-        self
-    }
-    /// Sets `ExternalSecretRotationRoleArn` (see [`Self::external_secret_rotation_role_arn`]).
-    pub fn external_secret_rotation_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.external_secret_rotation_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `LastRotatedDate` (see [`Self::last_rotated_date`]).
-    pub fn last_rotated_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_rotated_date = Some(value);
-        self
-    }
-    /// Sets `LastChangedDate` (see [`Self::last_changed_date`]).
-    pub fn last_changed_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_changed_date = Some(value);
-        self
-    }
-    /// Sets `LastAccessedDate` (see [`Self::last_accessed_date`]).
-    pub fn last_accessed_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_accessed_date = Some(value);
-        self
-    }
-    /// Sets `DeletedDate` (see [`Self::deleted_date`]).
-    pub fn deleted_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.deleted_date = Some(value);
-        self
-    }
-    /// Sets `NextRotationDate` (see [`Self::next_rotation_date`]).
-    pub fn next_rotation_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.next_rotation_date = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `SecretVersionsToStages` (see [`Self::secret_versions_to_stages`]).
-    pub fn secret_versions_to_stages(mut self, value: HashMap<String, Vec<String>>) -> Self {
-        self.secret_versions_to_stages = Some(value);
-        self
-    }
-    /// Sets `OwningService` (see [`Self::owning_service`]).
-    pub fn owning_service(mut self, value: impl Into<String>) -> Self {
-        self.owning_service = Some(value.into());
-        self
-    }
-    /// Sets `CreatedDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_date = Some(value);
-        self
-    }
-    /// Sets `PrimaryRegion` (see [`Self::primary_region`]).
-    pub fn primary_region(mut self, value: impl Into<String>) -> Self {
-        self.primary_region = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SecretListEntry {
+    into arn("ARN"): String;
+    into name("Name"): String;
+    into r#type("Type"): String;
+    into description("Description"): String;
+    into kms_key_id("KmsKeyId"): String;
+    value rotation_enabled("RotationEnabled"): bool;
+    into rotation_lambda_arn("RotationLambdaARN"): String;
+    value rotation_rules("RotationRules"): crate::types::RotationRulesType;
+    list external_secret_rotation_metadata("ExternalSecretRotationMetadata"): crate::types::ExternalSecretRotationMetadataItem, push_external_secret_rotation_metadata;
+    into external_secret_rotation_role_arn("ExternalSecretRotationRoleArn"): String;
+    value last_rotated_date("LastRotatedDate"): myaws_core::DateTime;
+    value last_changed_date("LastChangedDate"): myaws_core::DateTime;
+    value last_accessed_date("LastAccessedDate"): myaws_core::DateTime;
+    value deleted_date("DeletedDate"): myaws_core::DateTime;
+    value next_rotation_date("NextRotationDate"): myaws_core::DateTime;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    map secret_versions_to_stages("SecretVersionsToStages"): Vec<String>, insert_secret_versions_to_stages;
+    into owning_service("OwningService"): String;
+    value created_date("CreatedDate"): myaws_core::DateTime;
+    into primary_region("PrimaryRegion"): String;
+});
 
 impl FromValue for SecretListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2841,43 +2108,15 @@ impl std::fmt::Debug for SecretValueEntry {
     }
 }
 
-impl SecretValueEntry {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `SecretBinary` (see [`Self::secret_binary`]).
-    pub fn secret_binary(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.secret_binary = Some(value.into());
-        self
-    }
-    /// Sets `SecretString` (see [`Self::secret_string`]).
-    pub fn secret_string(mut self, value: impl Into<String>) -> Self {
-        self.secret_string = Some(value.into());
-        self
-    }
-    /// Sets `VersionStages` (see [`Self::version_stages`]).
-    pub fn version_stages(mut self, value: Vec<String>) -> Self {
-        self.version_stages = Some(value);
-        self
-    }
-    /// Sets `CreatedDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_date = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SecretValueEntry {
+    into arn("ARN"): String;
+    into name("Name"): String;
+    into version_id("VersionId"): String;
+    into secret_binary("SecretBinary"): myaws_core::Bytes;
+    into secret_string("SecretString"): String;
+    list_into version_stages("VersionStages"): String, push_version_stages;
+    value created_date("CreatedDate"): myaws_core::DateTime;
+});
 
 impl FromValue for SecretValueEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2910,33 +2149,13 @@ pub struct SecretVersionsListEntry {
     pub kms_key_ids: Option<Vec<String>>,
 }
 
-impl SecretVersionsListEntry {
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-    /// Sets `VersionStages` (see [`Self::version_stages`]).
-    pub fn version_stages(mut self, value: Vec<String>) -> Self {
-        self.version_stages = Some(value);
-        self
-    }
-    /// Sets `LastAccessedDate` (see [`Self::last_accessed_date`]).
-    pub fn last_accessed_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.last_accessed_date = Some(value);
-        self
-    }
-    /// Sets `CreatedDate` (see [`Self::created_date`]).
-    pub fn created_date(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_date = Some(value);
-        self
-    }
-    /// Sets `KmsKeyIds` (see [`Self::kms_key_ids`]).
-    pub fn kms_key_ids(mut self, value: Vec<String>) -> Self {
-        self.kms_key_ids = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SecretVersionsListEntry {
+    into version_id("VersionId"): String;
+    list_into version_stages("VersionStages"): String, push_version_stages;
+    value last_accessed_date("LastAccessedDate"): myaws_core::DateTime;
+    value created_date("CreatedDate"): myaws_core::DateTime;
+    list_into kms_key_ids("KmsKeyIds"): String, push_kms_key_ids;
+});
 
 impl FromValue for SecretVersionsListEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3199,22 +2418,18 @@ impl FromValue for StatusType {
 /// The `StopReplicationToReplicaRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StopReplicationToReplicaRequest {
+pub struct StopReplicationToReplicaInput {
     /// The name of the secret or the replica ARN. The replica ARN is the same as the original primary secret ARN expect the Region is changed to the replica Region.
     ///
     /// Required.
     pub secret_id: Option<String>,
 }
 
-impl StopReplicationToReplicaRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StopReplicationToReplicaInput {
+    into secret_id("SecretId"): String;
+});
 
-impl IntoValue for StopReplicationToReplicaRequest {
+impl IntoValue for StopReplicationToReplicaInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.secret_id.into_value()])
     }
@@ -3223,22 +2438,18 @@ impl IntoValue for StopReplicationToReplicaRequest {
 /// The `StopReplicationToReplicaResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StopReplicationToReplicaResponse {
+pub struct StopReplicationToReplicaOutput {
     /// The ARN of the promoted secret. The ARN is the same as the original primary secret except the Region is changed.
     pub arn: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StopReplicationToReplicaResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StopReplicationToReplicaOutput {
+    into arn("ARN"): String;
+});
 
-impl FromValue for StopReplicationToReplicaResponse {
+impl FromValue for StopReplicationToReplicaOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3257,18 +2468,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -3289,7 +2492,7 @@ impl FromValue for Tag {
 /// The `TagResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceRequest {
+pub struct TagResourceInput {
     /// The identifier for the secret to attach tags to. You can specify either the Amazon Resource Name (ARN) or the friendly name of the secret.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -3304,20 +2507,12 @@ pub struct TagResourceRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagResourceRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagResourceInput {
+    into secret_id("SecretId"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for TagResourceRequest {
+impl IntoValue for TagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.secret_id.into_value(), self.tags.into_value()])
     }
@@ -3326,7 +2521,7 @@ impl IntoValue for TagResourceRequest {
 /// The `UntagResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceRequest {
+pub struct UntagResourceInput {
     /// The ARN or name of the secret.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -3343,20 +2538,12 @@ pub struct UntagResourceRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagResourceRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagResourceInput {
+    into secret_id("SecretId"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagResourceRequest {
+impl IntoValue for UntagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id.into_value(),
@@ -3368,7 +2555,7 @@ impl IntoValue for UntagResourceRequest {
 /// The `UpdateSecretRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateSecretRequest {
+pub struct UpdateSecretInput {
     /// The ARN or name of the secret.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -3411,9 +2598,9 @@ pub struct UpdateSecretRequest {
     pub r#type: Option<String>,
 }
 
-impl std::fmt::Debug for UpdateSecretRequest {
+impl std::fmt::Debug for UpdateSecretInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("UpdateSecretRequest");
+        let mut d = f.debug_struct("UpdateSecretInput");
         d.field("secret_id", &self.secret_id);
         d.field("client_request_token", &self.client_request_token);
         d.field("description", &self.description);
@@ -3431,45 +2618,17 @@ impl std::fmt::Debug for UpdateSecretRequest {
     }
 }
 
-impl UpdateSecretRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `ClientRequestToken` (see [`Self::client_request_token`]).
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-    /// Sets `Description` (see [`Self::description`]).
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyId` (see [`Self::kms_key_id`]).
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SecretBinary` (see [`Self::secret_binary`]).
-    pub fn secret_binary(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.secret_binary = Some(value.into());
-        self
-    }
-    /// Sets `SecretString` (see [`Self::secret_string`]).
-    pub fn secret_string(mut self, value: impl Into<String>) -> Self {
-        self.secret_string = Some(value.into());
-        self
-    }
-    /// Sets `Type` (see [`Self::type`]).
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateSecretInput {
+    into secret_id("SecretId"): String;
+    into client_request_token("ClientRequestToken"): String;
+    into description("Description"): String;
+    into kms_key_id("KmsKeyId"): String;
+    into secret_binary("SecretBinary"): myaws_core::Bytes;
+    into secret_string("SecretString"): String;
+    into r#type("Type"): String;
+});
 
-impl IntoValue for UpdateSecretRequest {
+impl IntoValue for UpdateSecretInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id.into_value(),
@@ -3486,7 +2645,7 @@ impl IntoValue for UpdateSecretRequest {
 /// The `UpdateSecretResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateSecretResponse {
+pub struct UpdateSecretOutput {
     /// The ARN of the secret that was updated.
     pub arn: Option<String>,
     /// The name of the secret that was updated.
@@ -3497,25 +2656,13 @@ pub struct UpdateSecretResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateSecretResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `VersionId` (see [`Self::version_id`]).
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateSecretOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+    into version_id("VersionId"): String;
+});
 
-impl FromValue for UpdateSecretResponse {
+impl FromValue for UpdateSecretOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3529,7 +2676,7 @@ impl FromValue for UpdateSecretResponse {
 /// The `UpdateSecretVersionStageRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateSecretVersionStageRequest {
+pub struct UpdateSecretVersionStageInput {
     /// The ARN or the name of the secret with the version and staging labelsto modify.
     ///
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
@@ -3548,30 +2695,14 @@ pub struct UpdateSecretVersionStageRequest {
     pub move_to_version_id: Option<String>,
 }
 
-impl UpdateSecretVersionStageRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `VersionStage` (see [`Self::version_stage`]).
-    pub fn version_stage(mut self, value: impl Into<String>) -> Self {
-        self.version_stage = Some(value.into());
-        self
-    }
-    /// Sets `RemoveFromVersionId` (see [`Self::remove_from_version_id`]).
-    pub fn remove_from_version_id(mut self, value: impl Into<String>) -> Self {
-        self.remove_from_version_id = Some(value.into());
-        self
-    }
-    /// Sets `MoveToVersionId` (see [`Self::move_to_version_id`]).
-    pub fn move_to_version_id(mut self, value: impl Into<String>) -> Self {
-        self.move_to_version_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateSecretVersionStageInput {
+    into secret_id("SecretId"): String;
+    into version_stage("VersionStage"): String;
+    into remove_from_version_id("RemoveFromVersionId"): String;
+    into move_to_version_id("MoveToVersionId"): String;
+});
 
-impl IntoValue for UpdateSecretVersionStageRequest {
+impl IntoValue for UpdateSecretVersionStageInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id.into_value(),
@@ -3585,7 +2716,7 @@ impl IntoValue for UpdateSecretVersionStageRequest {
 /// The `UpdateSecretVersionStageResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UpdateSecretVersionStageResponse {
+pub struct UpdateSecretVersionStageOutput {
     /// The ARN of the secret that was updated.
     pub arn: Option<String>,
     /// The name of the secret that was updated.
@@ -3594,20 +2725,12 @@ pub struct UpdateSecretVersionStageResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl UpdateSecretVersionStageResponse {
-    /// Sets `ARN` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UpdateSecretVersionStageOutput {
+    into arn("ARN"): String;
+    into name("Name"): String;
+});
 
-impl FromValue for UpdateSecretVersionStageResponse {
+impl FromValue for UpdateSecretVersionStageOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3620,7 +2743,7 @@ impl FromValue for UpdateSecretVersionStageResponse {
 /// The `ValidateResourcePolicyRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ValidateResourcePolicyRequest {
+pub struct ValidateResourcePolicyInput {
     /// The ARN or name of the secret with the resource-based policy you want to validate.
     pub secret_id: Option<String>,
     /// A JSON-formatted string that contains an Amazon Web Services resource-based policy. The policy in the string identifies who can access or manage this secret and its versions. For example policies, see [Permissions policy examples](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html).
@@ -3629,20 +2752,12 @@ pub struct ValidateResourcePolicyRequest {
     pub resource_policy: Option<String>,
 }
 
-impl ValidateResourcePolicyRequest {
-    /// Sets `SecretId` (see [`Self::secret_id`]).
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.secret_id = Some(value.into());
-        self
-    }
-    /// Sets `ResourcePolicy` (see [`Self::resource_policy`]).
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.resource_policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ValidateResourcePolicyInput {
+    into secret_id("SecretId"): String;
+    into resource_policy("ResourcePolicy"): String;
+});
 
-impl IntoValue for ValidateResourcePolicyRequest {
+impl IntoValue for ValidateResourcePolicyInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.secret_id.into_value(),
@@ -3654,7 +2769,7 @@ impl IntoValue for ValidateResourcePolicyRequest {
 /// The `ValidateResourcePolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ValidateResourcePolicyResponse {
+pub struct ValidateResourcePolicyOutput {
     /// True if your policy passes validation, otherwise false.
     pub policy_validation_passed: Option<bool>,
     /// Validation errors if your policy didn't pass validation.
@@ -3663,20 +2778,12 @@ pub struct ValidateResourcePolicyResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ValidateResourcePolicyResponse {
-    /// Sets `PolicyValidationPassed` (see [`Self::policy_validation_passed`]).
-    pub fn policy_validation_passed(mut self, value: bool) -> Self {
-        self.policy_validation_passed = Some(value);
-        self
-    }
-    /// Sets `ValidationErrors` (see [`Self::validation_errors`]).
-    pub fn validation_errors(mut self, value: Vec<crate::types::ValidationErrorsEntry>) -> Self {
-        self.validation_errors = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ValidateResourcePolicyOutput {
+    value policy_validation_passed("PolicyValidationPassed"): bool;
+    list validation_errors("ValidationErrors"): crate::types::ValidationErrorsEntry, push_validation_errors;
+});
 
-impl FromValue for ValidateResourcePolicyResponse {
+impl FromValue for ValidateResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3696,18 +2803,10 @@ pub struct ValidationErrorsEntry {
     pub error_message: Option<String>,
 }
 
-impl ValidationErrorsEntry {
-    /// Sets `CheckName` (see [`Self::check_name`]).
-    pub fn check_name(mut self, value: impl Into<String>) -> Self {
-        self.check_name = Some(value.into());
-        self
-    }
-    /// Sets `ErrorMessage` (see [`Self::error_message`]).
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ValidationErrorsEntry {
+    into check_name("CheckName"): String;
+    into error_message("ErrorMessage"): String;
+});
 
 impl FromValue for ValidationErrorsEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3748,27 +2847,159 @@ impl FromValue for UntagResourceOutput {
 }
 
 myaws_core::with_response_metadata!(
-    BatchGetSecretValueResponse,
-    CancelRotateSecretResponse,
-    CreateSecretResponse,
-    DeleteResourcePolicyResponse,
-    DeleteSecretResponse,
-    DescribeSecretResponse,
-    GetRandomPasswordResponse,
-    GetResourcePolicyResponse,
-    GetSecretValueResponse,
-    ListSecretVersionIdsResponse,
-    ListSecretsResponse,
-    PutResourcePolicyResponse,
-    PutSecretValueResponse,
-    RemoveRegionsFromReplicationResponse,
-    ReplicateSecretToRegionsResponse,
-    RestoreSecretResponse,
-    RotateSecretResponse,
-    StopReplicationToReplicaResponse,
+    BatchGetSecretValueOutput,
+    CancelRotateSecretOutput,
+    CreateSecretOutput,
+    DeleteResourcePolicyOutput,
+    DeleteSecretOutput,
+    DescribeSecretOutput,
+    GetRandomPasswordOutput,
+    GetResourcePolicyOutput,
+    GetSecretValueOutput,
+    ListSecretVersionIdsOutput,
+    ListSecretsOutput,
+    PutResourcePolicyOutput,
+    PutSecretValueOutput,
+    RemoveRegionsFromReplicationOutput,
+    ReplicateSecretToRegionsOutput,
+    RestoreSecretOutput,
+    RotateSecretOutput,
+    StopReplicationToReplicaOutput,
     TagResourceOutput,
     UntagResourceOutput,
-    UpdateSecretResponse,
-    UpdateSecretVersionStageResponse,
-    ValidateResourcePolicyResponse,
+    UpdateSecretOutput,
+    UpdateSecretVersionStageOutput,
+    ValidateResourcePolicyOutput,
 );
+
+/// Another name of [`BatchGetSecretValueInput`].
+pub type BatchGetSecretValueRequest = BatchGetSecretValueInput;
+
+/// Another name of [`BatchGetSecretValueOutput`].
+pub type BatchGetSecretValueResponse = BatchGetSecretValueOutput;
+
+/// Another name of [`CancelRotateSecretInput`].
+pub type CancelRotateSecretRequest = CancelRotateSecretInput;
+
+/// Another name of [`CancelRotateSecretOutput`].
+pub type CancelRotateSecretResponse = CancelRotateSecretOutput;
+
+/// Another name of [`CreateSecretInput`].
+pub type CreateSecretRequest = CreateSecretInput;
+
+/// Another name of [`CreateSecretOutput`].
+pub type CreateSecretResponse = CreateSecretOutput;
+
+/// Another name of [`DeleteResourcePolicyInput`].
+pub type DeleteResourcePolicyRequest = DeleteResourcePolicyInput;
+
+/// Another name of [`DeleteResourcePolicyOutput`].
+pub type DeleteResourcePolicyResponse = DeleteResourcePolicyOutput;
+
+/// Another name of [`DeleteSecretInput`].
+pub type DeleteSecretRequest = DeleteSecretInput;
+
+/// Another name of [`DeleteSecretOutput`].
+pub type DeleteSecretResponse = DeleteSecretOutput;
+
+/// Another name of [`DescribeSecretInput`].
+pub type DescribeSecretRequest = DescribeSecretInput;
+
+/// Another name of [`DescribeSecretOutput`].
+pub type DescribeSecretResponse = DescribeSecretOutput;
+
+/// Another name of [`GetRandomPasswordInput`].
+pub type GetRandomPasswordRequest = GetRandomPasswordInput;
+
+/// Another name of [`GetRandomPasswordOutput`].
+pub type GetRandomPasswordResponse = GetRandomPasswordOutput;
+
+/// Another name of [`GetResourcePolicyInput`].
+pub type GetResourcePolicyRequest = GetResourcePolicyInput;
+
+/// Another name of [`GetResourcePolicyOutput`].
+pub type GetResourcePolicyResponse = GetResourcePolicyOutput;
+
+/// Another name of [`GetSecretValueInput`].
+pub type GetSecretValueRequest = GetSecretValueInput;
+
+/// Another name of [`GetSecretValueOutput`].
+pub type GetSecretValueResponse = GetSecretValueOutput;
+
+/// Another name of [`ListSecretVersionIdsInput`].
+pub type ListSecretVersionIdsRequest = ListSecretVersionIdsInput;
+
+/// Another name of [`ListSecretVersionIdsOutput`].
+pub type ListSecretVersionIdsResponse = ListSecretVersionIdsOutput;
+
+/// Another name of [`ListSecretsInput`].
+pub type ListSecretsRequest = ListSecretsInput;
+
+/// Another name of [`ListSecretsOutput`].
+pub type ListSecretsResponse = ListSecretsOutput;
+
+/// Another name of [`PutResourcePolicyInput`].
+pub type PutResourcePolicyRequest = PutResourcePolicyInput;
+
+/// Another name of [`PutResourcePolicyOutput`].
+pub type PutResourcePolicyResponse = PutResourcePolicyOutput;
+
+/// Another name of [`PutSecretValueInput`].
+pub type PutSecretValueRequest = PutSecretValueInput;
+
+/// Another name of [`PutSecretValueOutput`].
+pub type PutSecretValueResponse = PutSecretValueOutput;
+
+/// Another name of [`RemoveRegionsFromReplicationInput`].
+pub type RemoveRegionsFromReplicationRequest = RemoveRegionsFromReplicationInput;
+
+/// Another name of [`RemoveRegionsFromReplicationOutput`].
+pub type RemoveRegionsFromReplicationResponse = RemoveRegionsFromReplicationOutput;
+
+/// Another name of [`ReplicateSecretToRegionsInput`].
+pub type ReplicateSecretToRegionsRequest = ReplicateSecretToRegionsInput;
+
+/// Another name of [`ReplicateSecretToRegionsOutput`].
+pub type ReplicateSecretToRegionsResponse = ReplicateSecretToRegionsOutput;
+
+/// Another name of [`RestoreSecretInput`].
+pub type RestoreSecretRequest = RestoreSecretInput;
+
+/// Another name of [`RestoreSecretOutput`].
+pub type RestoreSecretResponse = RestoreSecretOutput;
+
+/// Another name of [`RotateSecretInput`].
+pub type RotateSecretRequest = RotateSecretInput;
+
+/// Another name of [`RotateSecretOutput`].
+pub type RotateSecretResponse = RotateSecretOutput;
+
+/// Another name of [`StopReplicationToReplicaInput`].
+pub type StopReplicationToReplicaRequest = StopReplicationToReplicaInput;
+
+/// Another name of [`StopReplicationToReplicaOutput`].
+pub type StopReplicationToReplicaResponse = StopReplicationToReplicaOutput;
+
+/// Another name of [`TagResourceInput`].
+pub type TagResourceRequest = TagResourceInput;
+
+/// Another name of [`UntagResourceInput`].
+pub type UntagResourceRequest = UntagResourceInput;
+
+/// Another name of [`UpdateSecretInput`].
+pub type UpdateSecretRequest = UpdateSecretInput;
+
+/// Another name of [`UpdateSecretOutput`].
+pub type UpdateSecretResponse = UpdateSecretOutput;
+
+/// Another name of [`UpdateSecretVersionStageInput`].
+pub type UpdateSecretVersionStageRequest = UpdateSecretVersionStageInput;
+
+/// Another name of [`UpdateSecretVersionStageOutput`].
+pub type UpdateSecretVersionStageResponse = UpdateSecretVersionStageOutput;
+
+/// Another name of [`ValidateResourcePolicyInput`].
+pub type ValidateResourcePolicyRequest = ValidateResourcePolicyInput;
+
+/// Another name of [`ValidateResourcePolicyOutput`].
+pub type ValidateResourcePolicyResponse = ValidateResourcePolicyOutput;

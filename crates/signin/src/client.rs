@@ -84,20 +84,18 @@ impl Client {
     /// Note: This operation cannot be marked as @idempotent because it handles both idempotent (token refresh) and non-idempotent (auth code redemption) flows in a single endpoint.
     pub async fn create_oauth2_token(
         &self,
-        input: crate::types::CreateOAuth2TokenRequest,
-    ) -> Result<
-        crate::types::CreateOAuth2TokenResponse,
-        SdkError<crate::error::CreateOAuth2TokenError>,
-    > {
+        input: crate::types::CreateOAuth2TokenInput,
+    ) -> Result<crate::types::CreateOAuth2TokenOutput, SdkError<crate::error::CreateOAuth2TokenError>>
+    {
         self.handle.call(0, input).await
     }
 
     /// Grants permission to exchange client credentials for an OAuth 2.0 access token scoped to a resource that can be used to access AWS services from applications
     pub async fn create_oauth2_token_with_iam(
         &self,
-        input: crate::types::CreateOAuth2TokenWithIAMRequest,
+        input: crate::types::CreateOAuth2TokenWithIAMInput,
     ) -> Result<
-        crate::types::CreateOAuth2TokenWithIAMResponse,
+        crate::types::CreateOAuth2TokenWithIAMOutput,
         SdkError<crate::error::CreateOAuth2TokenWithIAMError>,
     > {
         self.handle.call(1, input).await
@@ -152,9 +150,9 @@ impl Client {
     /// Inactive token semantics (RFC 7662 §2.2): when the supplied token is unknown, expired, revoked, malformed, or owned by a different account, the response body is exactly { "active": false } with all other claims omitted.
     pub async fn introspect_oauth2_token_with_iam(
         &self,
-        input: crate::types::IntrospectOAuth2TokenWithIAMRequest,
+        input: crate::types::IntrospectOAuth2TokenWithIAMInput,
     ) -> Result<
-        crate::types::IntrospectOAuth2TokenWithIAMResponse,
+        crate::types::IntrospectOAuth2TokenWithIAMOutput,
         SdkError<crate::error::IntrospectOAuth2TokenWithIAMError>,
     > {
         self.handle.call(6, input).await
@@ -200,9 +198,9 @@ impl Client {
     /// Idempotency: revoking an already-revoked, expired, or otherwise invalid token still returns 200 OK with an empty body. Only the refresh_token type is accepted.
     pub async fn revoke_oauth2_token_with_iam(
         &self,
-        input: crate::types::RevokeOAuth2TokenWithIAMRequest,
+        input: crate::types::RevokeOAuth2TokenWithIAMInput,
     ) -> Result<
-        crate::types::RevokeOAuth2TokenWithIAMResponse,
+        crate::types::RevokeOAuth2TokenWithIAMOutput,
         SdkError<crate::error::RevokeOAuth2TokenWithIAMError>,
     > {
         self.handle.call(10, input).await

@@ -24,18 +24,10 @@ pub struct AccessDeniedException {
     pub message: Option<String>,
 }
 
-impl AccessDeniedException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<crate::types::OAuth2ErrorCode>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccessDeniedException {
+    into error("error"): crate::types::OAuth2ErrorCode;
+    into message("message"): String;
+});
 
 impl FromValue for AccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -83,23 +75,11 @@ impl std::fmt::Debug for AccessToken {
     }
 }
 
-impl AccessToken {
-    /// Sets `accessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-    /// Sets `secretAccessKey` (see [`Self::secret_access_key`]).
-    pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
-        self.secret_access_key = Some(value.into());
-        self
-    }
-    /// Sets `sessionToken` (see [`Self::session_token`]).
-    pub fn session_token(mut self, value: impl Into<String>) -> Self {
-        self.session_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccessToken {
+    into access_key_id("accessKeyId"): String;
+    into secret_access_key("secretAccessKey"): String;
+    into session_token("sessionToken"): String;
+});
 
 impl FromValue for AccessToken {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -126,18 +106,10 @@ pub struct ConflictException {
     pub message: Option<String>,
 }
 
-impl ConflictException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<crate::types::OAuth2ErrorCode>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConflictException {
+    into error("error"): crate::types::OAuth2ErrorCode;
+    into message("message"): String;
+});
 
 impl FromValue for ConflictException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -154,24 +126,45 @@ impl FromValue for ConflictException {
 /// Contains flattened token operation inputs for both authorization code and refresh token flows. The operation type is determined by the grant_type parameter in the request body.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateOAuth2TokenRequest {
+pub struct CreateOAuth2TokenInput {
     /// Flattened token operation inputs The specific operation is determined by grant_type in the request body
     ///
     /// Required.
     pub token_input: Option<crate::types::CreateOAuth2TokenRequestBody>,
 }
 
-impl CreateOAuth2TokenRequest {
-    /// Sets `tokenInput` (see [`Self::token_input`]).
-    pub fn token_input(mut self, value: crate::types::CreateOAuth2TokenRequestBody) -> Self {
-        self.token_input = Some(value);
-        self
+myaws_core::setters!(CreateOAuth2TokenInput {
+    value token_input("tokenInput"): crate::types::CreateOAuth2TokenRequestBody;
+});
+
+impl IntoValue for CreateOAuth2TokenInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.token_input.into_value()])
     }
 }
 
-impl IntoValue for CreateOAuth2TokenRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.token_input.into_value()])
+/// Output structure for CreateOAuth2Token operation
+///
+/// Contains flattened token operation outputs for both authorization code and refresh token flows. The response content depends on the grant_type from the original request.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOAuth2TokenOutput {
+    /// Flattened token operation outputs The specific response fields depend on the grant_type used in the request
+    pub token_output: Option<crate::types::CreateOAuth2TokenResponseBody>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(CreateOAuth2TokenOutput {
+    value token_output("tokenOutput"): crate::types::CreateOAuth2TokenResponseBody;
+});
+
+impl FromValue for CreateOAuth2TokenOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.token_output = r.next("tokenOutput")?;
+        Ok(out)
     }
 }
 
@@ -218,38 +211,14 @@ impl std::fmt::Debug for CreateOAuth2TokenRequestBody {
     }
 }
 
-impl CreateOAuth2TokenRequestBody {
-    /// Sets `clientId` (see [`Self::client_id`]).
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-    /// Sets `grantType` (see [`Self::grant_type`]).
-    pub fn grant_type(mut self, value: impl Into<String>) -> Self {
-        self.grant_type = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `redirectUri` (see [`Self::redirect_uri`]).
-    pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
-        self.redirect_uri = Some(value.into());
-        self
-    }
-    /// Sets `codeVerifier` (see [`Self::code_verifier`]).
-    pub fn code_verifier(mut self, value: impl Into<String>) -> Self {
-        self.code_verifier = Some(value.into());
-        self
-    }
-    /// Sets `refreshToken` (see [`Self::refresh_token`]).
-    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateOAuth2TokenRequestBody {
+    into client_id("clientId"): String;
+    into grant_type("grantType"): String;
+    into code("code"): String;
+    into redirect_uri("redirectUri"): String;
+    into code_verifier("codeVerifier"): String;
+    into refresh_token("refreshToken"): String;
+});
 
 impl IntoValue for CreateOAuth2TokenRequestBody {
     fn into_value(self) -> Value {
@@ -261,35 +230,6 @@ impl IntoValue for CreateOAuth2TokenRequestBody {
             self.code_verifier.into_value(),
             self.refresh_token.into_value(),
         ])
-    }
-}
-
-/// Output structure for CreateOAuth2Token operation
-///
-/// Contains flattened token operation outputs for both authorization code and refresh token flows. The response content depends on the grant_type from the original request.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateOAuth2TokenResponse {
-    /// Flattened token operation outputs The specific response fields depend on the grant_type used in the request
-    pub token_output: Option<crate::types::CreateOAuth2TokenResponseBody>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl CreateOAuth2TokenResponse {
-    /// Sets `tokenOutput` (see [`Self::token_output`]).
-    pub fn token_output(mut self, value: crate::types::CreateOAuth2TokenResponseBody) -> Self {
-        self.token_output = Some(value);
-        self
-    }
-}
-
-impl FromValue for CreateOAuth2TokenResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.token_output = r.next("tokenOutput")?;
-        Ok(out)
     }
 }
 
@@ -332,33 +272,13 @@ impl std::fmt::Debug for CreateOAuth2TokenResponseBody {
     }
 }
 
-impl CreateOAuth2TokenResponseBody {
-    /// Sets `accessToken` (see [`Self::access_token`]).
-    pub fn access_token(mut self, value: crate::types::AccessToken) -> Self {
-        self.access_token = Some(value);
-        self
-    }
-    /// Sets `tokenType` (see [`Self::token_type`]).
-    pub fn token_type(mut self, value: impl Into<String>) -> Self {
-        self.token_type = Some(value.into());
-        self
-    }
-    /// Sets `expiresIn` (see [`Self::expires_in`]).
-    pub fn expires_in(mut self, value: i32) -> Self {
-        self.expires_in = Some(value);
-        self
-    }
-    /// Sets `refreshToken` (see [`Self::refresh_token`]).
-    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
-    }
-    /// Sets `idToken` (see [`Self::id_token`]).
-    pub fn id_token(mut self, value: impl Into<String>) -> Self {
-        self.id_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateOAuth2TokenResponseBody {
+    value access_token("accessToken"): crate::types::AccessToken;
+    into token_type("tokenType"): String;
+    value expires_in("expiresIn"): i32;
+    into refresh_token("refreshToken"): String;
+    into id_token("idToken"): String;
+});
 
 impl FromValue for CreateOAuth2TokenResponseBody {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -376,7 +296,7 @@ impl FromValue for CreateOAuth2TokenResponseBody {
 /// Input structure for CreateOAuth2TokenWithIAM operation
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateOAuth2TokenWithIAMRequest {
+pub struct CreateOAuth2TokenWithIAMInput {
     /// OAuth 2.0 grant type. Must be "client_credentials".
     ///
     /// Required.
@@ -387,20 +307,12 @@ pub struct CreateOAuth2TokenWithIAMRequest {
     pub resource: Option<String>,
 }
 
-impl CreateOAuth2TokenWithIAMRequest {
-    /// Sets `grantType` (see [`Self::grant_type`]).
-    pub fn grant_type(mut self, value: impl Into<String>) -> Self {
-        self.grant_type = Some(value.into());
-        self
-    }
-    /// Sets `resource` (see [`Self::resource`]).
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.resource = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateOAuth2TokenWithIAMInput {
+    into grant_type("grantType"): String;
+    into resource("resource"): String;
+});
 
-impl IntoValue for CreateOAuth2TokenWithIAMRequest {
+impl IntoValue for CreateOAuth2TokenWithIAMInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.grant_type.into_value(),
@@ -414,7 +326,7 @@ impl IntoValue for CreateOAuth2TokenWithIAMRequest {
 /// Contains the JWT access token, token type, and expiration per RFC 6749 §5.1.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateOAuth2TokenWithIAMResponse {
+pub struct CreateOAuth2TokenWithIAMOutput {
     /// JWT access token containing principal identity, resource scope, and session metadata
     pub access_token: Option<String>,
     /// Always "Bearer" per OAuth 2.1 specification
@@ -425,9 +337,9 @@ pub struct CreateOAuth2TokenWithIAMResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for CreateOAuth2TokenWithIAMResponse {
+impl std::fmt::Debug for CreateOAuth2TokenWithIAMOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CreateOAuth2TokenWithIAMResponse");
+        let mut d = f.debug_struct("CreateOAuth2TokenWithIAMOutput");
         d.field(
             "access_token",
             &self.access_token.as_ref().map(|_| myaws_core::REDACTED),
@@ -439,25 +351,13 @@ impl std::fmt::Debug for CreateOAuth2TokenWithIAMResponse {
     }
 }
 
-impl CreateOAuth2TokenWithIAMResponse {
-    /// Sets `accessToken` (see [`Self::access_token`]).
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.access_token = Some(value.into());
-        self
-    }
-    /// Sets `tokenType` (see [`Self::token_type`]).
-    pub fn token_type(mut self, value: impl Into<String>) -> Self {
-        self.token_type = Some(value.into());
-        self
-    }
-    /// Sets `expiresIn` (see [`Self::expires_in`]).
-    pub fn expires_in(mut self, value: i32) -> Self {
-        self.expires_in = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateOAuth2TokenWithIAMOutput {
+    into access_token("accessToken"): String;
+    into token_type("tokenType"): String;
+    value expires_in("expiresIn"): i32;
+});
 
-impl FromValue for CreateOAuth2TokenWithIAMResponse {
+impl FromValue for CreateOAuth2TokenWithIAMOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -476,13 +376,9 @@ pub struct DeleteConsoleAuthorizationConfigurationInput {
     pub target_id: Option<String>,
 }
 
-impl DeleteConsoleAuthorizationConfigurationInput {
-    /// Sets `targetId` (see [`Self::target_id`]).
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.target_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteConsoleAuthorizationConfigurationInput {
+    into target_id("targetId"): String;
+});
 
 impl IntoValue for DeleteConsoleAuthorizationConfigurationInput {
     fn into_value(self) -> Value {
@@ -504,23 +400,11 @@ pub struct DeleteConsoleAuthorizationConfigurationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DeleteConsoleAuthorizationConfigurationOutput {
-    /// Sets `targetId` (see [`Self::target_id`]).
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.target_id = Some(value.into());
-        self
-    }
-    /// Sets `scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: impl Into<String>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-    /// Sets `consoleAuthorizationEnabled` (see [`Self::console_authorization_enabled`]).
-    pub fn console_authorization_enabled(mut self, value: bool) -> Self {
-        self.console_authorization_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(DeleteConsoleAuthorizationConfigurationOutput {
+    into target_id("targetId"): String;
+    into scope("scope"): String;
+    value console_authorization_enabled("consoleAuthorizationEnabled"): bool;
+});
 
 impl FromValue for DeleteConsoleAuthorizationConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -545,18 +429,10 @@ pub struct DeleteResourcePermissionStatementInput {
     pub client_token: Option<String>,
 }
 
-impl DeleteResourcePermissionStatementInput {
-    /// Sets `statementId` (see [`Self::statement_id`]).
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.statement_id = Some(value.into());
-        self
-    }
-    /// Sets `clientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteResourcePermissionStatementInput {
+    into statement_id("statementId"): String;
+    into client_token("clientToken"): String;
+});
 
 impl IntoValue for DeleteResourcePermissionStatementInput {
     fn into_value(self) -> Value {
@@ -590,13 +466,9 @@ pub struct GetConsoleAuthorizationConfigurationInput {
     pub target_id: Option<String>,
 }
 
-impl GetConsoleAuthorizationConfigurationInput {
-    /// Sets `targetId` (see [`Self::target_id`]).
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.target_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetConsoleAuthorizationConfigurationInput {
+    into target_id("targetId"): String;
+});
 
 impl IntoValue for GetConsoleAuthorizationConfigurationInput {
     fn into_value(self) -> Value {
@@ -618,23 +490,11 @@ pub struct GetConsoleAuthorizationConfigurationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetConsoleAuthorizationConfigurationOutput {
-    /// Sets `targetId` (see [`Self::target_id`]).
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.target_id = Some(value.into());
-        self
-    }
-    /// Sets `scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: impl Into<String>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-    /// Sets `consoleAuthorizationEnabled` (see [`Self::console_authorization_enabled`]).
-    pub fn console_authorization_enabled(mut self, value: bool) -> Self {
-        self.console_authorization_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetConsoleAuthorizationConfigurationOutput {
+    into target_id("targetId"): String;
+    into scope("scope"): String;
+    value console_authorization_enabled("consoleAuthorizationEnabled"): bool;
+});
 
 impl FromValue for GetConsoleAuthorizationConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -668,16 +528,9 @@ pub struct GetResourcePolicyOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetResourcePolicyOutput {
-    /// Sets `signinResourceBasedPolicy` (see [`Self::signin_resource_based_policy`]).
-    pub fn signin_resource_based_policy(
-        mut self,
-        value: crate::types::SigninResourceBasedPolicy,
-    ) -> Self {
-        self.signin_resource_based_policy = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetResourcePolicyOutput {
+    value signin_resource_based_policy("signinResourceBasedPolicy"): crate::types::SigninResourceBasedPolicy;
+});
 
 impl FromValue for GetResourcePolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -702,18 +555,10 @@ pub struct InternalServerException {
     pub message: Option<String>,
 }
 
-impl InternalServerException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<crate::types::OAuth2ErrorCode>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InternalServerException {
+    into error("error"): crate::types::OAuth2ErrorCode;
+    into message("message"): String;
+});
 
 impl FromValue for InternalServerException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -730,7 +575,7 @@ impl FromValue for InternalServerException {
 /// RFC 7662 §2.1 introspection request. Contains the token to inspect and an optional hint about the token's type.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct IntrospectOAuth2TokenWithIAMRequest {
+pub struct IntrospectOAuth2TokenWithIAMInput {
     /// The string value of the token to introspect. May be either an access_token or a refresh_token issued by AWS Sign-In.
     ///
     /// Required.
@@ -739,29 +584,21 @@ pub struct IntrospectOAuth2TokenWithIAMRequest {
     pub token_type_hint: Option<String>,
 }
 
-impl std::fmt::Debug for IntrospectOAuth2TokenWithIAMRequest {
+impl std::fmt::Debug for IntrospectOAuth2TokenWithIAMInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("IntrospectOAuth2TokenWithIAMRequest");
+        let mut d = f.debug_struct("IntrospectOAuth2TokenWithIAMInput");
         d.field("token", &self.token.as_ref().map(|_| myaws_core::REDACTED));
         d.field("token_type_hint", &self.token_type_hint);
         d.finish()
     }
 }
 
-impl IntrospectOAuth2TokenWithIAMRequest {
-    /// Sets `token` (see [`Self::token`]).
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
-    /// Sets `tokenTypeHint` (see [`Self::token_type_hint`]).
-    pub fn token_type_hint(mut self, value: impl Into<String>) -> Self {
-        self.token_type_hint = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IntrospectOAuth2TokenWithIAMInput {
+    into token("token"): String;
+    into token_type_hint("tokenTypeHint"): String;
+});
 
-impl IntoValue for IntrospectOAuth2TokenWithIAMRequest {
+impl IntoValue for IntrospectOAuth2TokenWithIAMInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.token.into_value(),
@@ -775,7 +612,7 @@ impl IntoValue for IntrospectOAuth2TokenWithIAMRequest {
 /// RFC 7662 §2.2 introspection response. Only `active` is required; all other claims are omitted when the token is inactive.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct IntrospectOAuth2TokenWithIAMResponse {
+pub struct IntrospectOAuth2TokenWithIAMOutput {
     /// Indicates whether the token is currently active. `true` only when the token is valid, has not expired, has not been revoked, and belongs to the caller's account.
     pub active: Option<bool>,
     /// Client identifier for the OAuth 2.0 client that requested the token.
@@ -808,80 +645,24 @@ pub struct IntrospectOAuth2TokenWithIAMResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl IntrospectOAuth2TokenWithIAMResponse {
-    /// Sets `active` (see [`Self::active`]).
-    pub fn active(mut self, value: bool) -> Self {
-        self.active = Some(value);
-        self
-    }
-    /// Sets `clientId` (see [`Self::client_id`]).
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-    /// Sets `userId` (see [`Self::user_id`]).
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets `tokenType` (see [`Self::token_type`]).
-    pub fn token_type(mut self, value: impl Into<String>) -> Self {
-        self.token_type = Some(value.into());
-        self
-    }
-    /// Sets `exp` (see [`Self::exp`]).
-    pub fn exp(mut self, value: i64) -> Self {
-        self.exp = Some(value);
-        self
-    }
-    /// Sets `iat` (see [`Self::iat`]).
-    pub fn iat(mut self, value: i64) -> Self {
-        self.iat = Some(value);
-        self
-    }
-    /// Sets `nbf` (see [`Self::nbf`]).
-    pub fn nbf(mut self, value: i64) -> Self {
-        self.nbf = Some(value);
-        self
-    }
-    /// Sets `sub` (see [`Self::sub`]).
-    pub fn sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-    /// Sets `aud` (see [`Self::aud`]).
-    pub fn aud(mut self, value: impl Into<String>) -> Self {
-        self.aud = Some(value.into());
-        self
-    }
-    /// Sets `iss` (see [`Self::iss`]).
-    pub fn iss(mut self, value: impl Into<String>) -> Self {
-        self.iss = Some(value.into());
-        self
-    }
-    /// Sets `jti` (see [`Self::jti`]).
-    pub fn jti(mut self, value: impl Into<String>) -> Self {
-        self.jti = Some(value.into());
-        self
-    }
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `signinSession` (see [`Self::signin_session`]).
-    pub fn signin_session(mut self, value: impl Into<String>) -> Self {
-        self.signin_session = Some(value.into());
-        self
-    }
-    /// Sets `resource` (see [`Self::resource`]).
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.resource = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IntrospectOAuth2TokenWithIAMOutput {
+    value active("active"): bool;
+    into client_id("clientId"): String;
+    into user_id("userId"): String;
+    into token_type("tokenType"): String;
+    value exp("exp"): i64;
+    value iat("iat"): i64;
+    value nbf("nbf"): i64;
+    into sub("sub"): String;
+    into aud("aud"): String;
+    into iss("iss"): String;
+    into jti("jti"): String;
+    into account_id("accountId"): String;
+    into signin_session("signinSession"): String;
+    into resource("resource"): String;
+});
 
-impl FromValue for IntrospectOAuth2TokenWithIAMResponse {
+impl FromValue for IntrospectOAuth2TokenWithIAMOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -913,18 +694,10 @@ pub struct ListResourcePermissionStatementsInput {
     pub next_token: Option<String>,
 }
 
-impl ListResourcePermissionStatementsInput {
-    /// Sets `maxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListResourcePermissionStatementsInput {
+    value max_results("maxResults"): i32;
+    into next_token("nextToken"): String;
+});
 
 impl IntoValue for ListResourcePermissionStatementsInput {
     fn into_value(self) -> Value {
@@ -947,21 +720,10 @@ pub struct ListResourcePermissionStatementsOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListResourcePermissionStatementsOutput {
-    /// Sets `permissionStatements` (see [`Self::permission_statements`]).
-    pub fn permission_statements(
-        mut self,
-        value: Vec<crate::types::PermissionStatementSummary>,
-    ) -> Self {
-        self.permission_statements = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListResourcePermissionStatementsOutput {
+    list permission_statements("permissionStatements"): crate::types::PermissionStatementSummary, push_permission_statements;
+    into next_token("nextToken"): String;
+});
 
 impl FromValue for ListResourcePermissionStatementsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1099,18 +861,10 @@ pub struct PermissionStatementSummary {
     pub condition: Option<HashMap<String, HashMap<String, Vec<String>>>>,
 }
 
-impl PermissionStatementSummary {
-    /// Sets `sid` (see [`Self::sid`]).
-    pub fn sid(mut self, value: impl Into<String>) -> Self {
-        self.sid = Some(value.into());
-        self
-    }
-    /// Sets `condition` (see [`Self::condition`]).
-    pub fn condition(mut self, value: HashMap<String, HashMap<String, Vec<String>>>) -> Self {
-        self.condition = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PermissionStatementSummary {
+    into sid("sid"): String;
+    map condition("condition"): HashMap<String, Vec<String>>, insert_condition;
+});
 
 impl FromValue for PermissionStatementSummary {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1138,33 +892,13 @@ pub struct PolicyStatement {
     pub condition: Option<HashMap<String, HashMap<String, Vec<String>>>>,
 }
 
-impl PolicyStatement {
-    /// Sets `effect` (see [`Self::effect`]).
-    pub fn effect(mut self, value: impl Into<String>) -> Self {
-        self.effect = Some(value.into());
-        self
-    }
-    /// Sets `principal` (see [`Self::principal`]).
-    pub fn principal(mut self, value: HashMap<String, String>) -> Self {
-        self.principal = Some(value);
-        self
-    }
-    /// Sets `action` (see [`Self::action`]).
-    pub fn action(mut self, value: Vec<String>) -> Self {
-        self.action = Some(value);
-        self
-    }
-    /// Sets `resource` (see [`Self::resource`]).
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.resource = Some(value.into());
-        self
-    }
-    /// Sets `condition` (see [`Self::condition`]).
-    pub fn condition(mut self, value: HashMap<String, HashMap<String, Vec<String>>>) -> Self {
-        self.condition = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PolicyStatement {
+    into effect("effect"): String;
+    map_into principal("principal"): String, insert_principal;
+    list_into action("action"): String, push_action;
+    into resource("resource"): String;
+    map condition("condition"): HashMap<String, Vec<String>>, insert_condition;
+});
 
 impl FromValue for PolicyStatement {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1187,13 +921,9 @@ pub struct PutConsoleAuthorizationConfigurationInput {
     pub target_id: Option<String>,
 }
 
-impl PutConsoleAuthorizationConfigurationInput {
-    /// Sets `targetId` (see [`Self::target_id`]).
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.target_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutConsoleAuthorizationConfigurationInput {
+    into target_id("targetId"): String;
+});
 
 impl IntoValue for PutConsoleAuthorizationConfigurationInput {
     fn into_value(self) -> Value {
@@ -1215,23 +945,11 @@ pub struct PutConsoleAuthorizationConfigurationOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutConsoleAuthorizationConfigurationOutput {
-    /// Sets `targetId` (see [`Self::target_id`]).
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.target_id = Some(value.into());
-        self
-    }
-    /// Sets `scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: impl Into<String>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-    /// Sets `consoleAuthorizationEnabled` (see [`Self::console_authorization_enabled`]).
-    pub fn console_authorization_enabled(mut self, value: bool) -> Self {
-        self.console_authorization_enabled = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PutConsoleAuthorizationConfigurationOutput {
+    into target_id("targetId"): String;
+    into scope("scope"): String;
+    value console_authorization_enabled("consoleAuthorizationEnabled"): bool;
+});
 
 impl FromValue for PutConsoleAuthorizationConfigurationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1266,48 +984,16 @@ pub struct PutResourcePermissionStatementInput {
     pub client_token: Option<String>,
 }
 
-impl PutResourcePermissionStatementInput {
-    /// Sets `sourceVpc` (see [`Self::source_vpc`]).
-    pub fn source_vpc(mut self, value: impl Into<String>) -> Self {
-        self.source_vpc = Some(value.into());
-        self
-    }
-    /// Sets `signinSourceVpce` (see [`Self::signin_source_vpce`]).
-    pub fn signin_source_vpce(mut self, value: impl Into<String>) -> Self {
-        self.signin_source_vpce = Some(value.into());
-        self
-    }
-    /// Sets `consoleSourceVpce` (see [`Self::console_source_vpce`]).
-    pub fn console_source_vpce(mut self, value: impl Into<String>) -> Self {
-        self.console_source_vpce = Some(value.into());
-        self
-    }
-    /// Sets `vpcSourceIp` (see [`Self::vpc_source_ip`]).
-    pub fn vpc_source_ip(mut self, value: impl Into<String>) -> Self {
-        self.vpc_source_ip = Some(value.into());
-        self
-    }
-    /// Sets `sourceIp` (see [`Self::source_ip`]).
-    pub fn source_ip(mut self, value: impl Into<String>) -> Self {
-        self.source_ip = Some(value.into());
-        self
-    }
-    /// Sets `requestedRegion` (see [`Self::requested_region`]).
-    pub fn requested_region(mut self, value: impl Into<String>) -> Self {
-        self.requested_region = Some(value.into());
-        self
-    }
-    /// Sets `excludedPrincipal` (see [`Self::excluded_principal`]).
-    pub fn excluded_principal(mut self, value: impl Into<String>) -> Self {
-        self.excluded_principal = Some(value.into());
-        self
-    }
-    /// Sets `clientToken` (see [`Self::client_token`]).
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutResourcePermissionStatementInput {
+    into source_vpc("sourceVpc"): String;
+    into signin_source_vpce("signinSourceVpce"): String;
+    into console_source_vpce("consoleSourceVpce"): String;
+    into vpc_source_ip("vpcSourceIp"): String;
+    into source_ip("sourceIp"): String;
+    into requested_region("requestedRegion"): String;
+    into excluded_principal("excludedPrincipal"): String;
+    into client_token("clientToken"): String;
+});
 
 impl IntoValue for PutResourcePermissionStatementInput {
     fn into_value(self) -> Value {
@@ -1334,13 +1020,9 @@ pub struct PutResourcePermissionStatementOutput {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PutResourcePermissionStatementOutput {
-    /// Sets `statementId` (see [`Self::statement_id`]).
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.statement_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutResourcePermissionStatementOutput {
+    into statement_id("statementId"): String;
+});
 
 impl FromValue for PutResourcePermissionStatementOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1365,18 +1047,10 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<crate::types::OAuth2ErrorCode>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into error("error"): crate::types::OAuth2ErrorCode;
+    into message("message"): String;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1393,30 +1067,26 @@ impl FromValue for ResourceNotFoundException {
 /// RFC 7009 §2.1 revocation request. Contains the refresh_token to revoke.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RevokeOAuth2TokenWithIAMRequest {
+pub struct RevokeOAuth2TokenWithIAMInput {
     /// The refresh_token to revoke. Must be a refresh_token issued by AWS Sign-In (prefix "ASOR"); access_tokens are not accepted for revocation.
     ///
     /// Required.
     pub token: Option<String>,
 }
 
-impl std::fmt::Debug for RevokeOAuth2TokenWithIAMRequest {
+impl std::fmt::Debug for RevokeOAuth2TokenWithIAMInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("RevokeOAuth2TokenWithIAMRequest");
+        let mut d = f.debug_struct("RevokeOAuth2TokenWithIAMInput");
         d.field("token", &self.token.as_ref().map(|_| myaws_core::REDACTED));
         d.finish()
     }
 }
 
-impl RevokeOAuth2TokenWithIAMRequest {
-    /// Sets `token` (see [`Self::token`]).
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RevokeOAuth2TokenWithIAMInput {
+    into token("token"): String;
+});
 
-impl IntoValue for RevokeOAuth2TokenWithIAMRequest {
+impl IntoValue for RevokeOAuth2TokenWithIAMInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.token.into_value()])
     }
@@ -1427,12 +1097,12 @@ impl IntoValue for RevokeOAuth2TokenWithIAMRequest {
 /// RFC 7009 §2.2 revocation response. The endpoint returns 200 OK with an empty body on success; there are no response fields.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RevokeOAuth2TokenWithIAMResponse {
+pub struct RevokeOAuth2TokenWithIAMOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for RevokeOAuth2TokenWithIAMResponse {
+impl FromValue for RevokeOAuth2TokenWithIAMOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -1453,18 +1123,10 @@ pub struct ServiceQuotaExceededException {
     pub message: Option<String>,
 }
 
-impl ServiceQuotaExceededException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<crate::types::OAuth2ErrorCode>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ServiceQuotaExceededException {
+    into error("error"): crate::types::OAuth2ErrorCode;
+    into message("message"): String;
+});
 
 impl FromValue for ServiceQuotaExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1486,18 +1148,10 @@ pub struct SigninResourceBasedPolicy {
     pub statement: Option<Vec<crate::types::PolicyStatement>>,
 }
 
-impl SigninResourceBasedPolicy {
-    /// Sets `version` (see [`Self::version`]).
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-    /// Sets `statement` (see [`Self::statement`]).
-    pub fn statement(mut self, value: Vec<crate::types::PolicyStatement>) -> Self {
-        self.statement = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SigninResourceBasedPolicy {
+    into version("version"): String;
+    list statement("statement"): crate::types::PolicyStatement, push_statement;
+});
 
 impl FromValue for SigninResourceBasedPolicy {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1532,18 +1186,10 @@ pub struct TooManyRequestsError {
     pub message: Option<String>,
 }
 
-impl TooManyRequestsError {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<crate::types::OAuth2ErrorCode>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyRequestsError {
+    into error("error"): crate::types::OAuth2ErrorCode;
+    into message("message"): String;
+});
 
 impl FromValue for TooManyRequestsError {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1569,18 +1215,10 @@ pub struct ValidationException {
     pub message: Option<String>,
 }
 
-impl ValidationException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<crate::types::OAuth2ErrorCode>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ValidationException {
+    into error("error"): crate::types::OAuth2ErrorCode;
+    into message("message"): String;
+});
 
 impl FromValue for ValidationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1593,15 +1231,39 @@ impl FromValue for ValidationException {
 }
 
 myaws_core::with_response_metadata!(
-    CreateOAuth2TokenResponse,
-    CreateOAuth2TokenWithIAMResponse,
+    CreateOAuth2TokenOutput,
+    CreateOAuth2TokenWithIAMOutput,
     DeleteConsoleAuthorizationConfigurationOutput,
     DeleteResourcePermissionStatementOutput,
     GetConsoleAuthorizationConfigurationOutput,
     GetResourcePolicyOutput,
-    IntrospectOAuth2TokenWithIAMResponse,
+    IntrospectOAuth2TokenWithIAMOutput,
     ListResourcePermissionStatementsOutput,
     PutConsoleAuthorizationConfigurationOutput,
     PutResourcePermissionStatementOutput,
-    RevokeOAuth2TokenWithIAMResponse,
+    RevokeOAuth2TokenWithIAMOutput,
 );
+
+/// Another name of [`CreateOAuth2TokenInput`].
+pub type CreateOAuth2TokenRequest = CreateOAuth2TokenInput;
+
+/// Another name of [`CreateOAuth2TokenOutput`].
+pub type CreateOAuth2TokenResponse = CreateOAuth2TokenOutput;
+
+/// Another name of [`CreateOAuth2TokenWithIAMInput`].
+pub type CreateOAuth2TokenWithIAMRequest = CreateOAuth2TokenWithIAMInput;
+
+/// Another name of [`CreateOAuth2TokenWithIAMOutput`].
+pub type CreateOAuth2TokenWithIAMResponse = CreateOAuth2TokenWithIAMOutput;
+
+/// Another name of [`IntrospectOAuth2TokenWithIAMInput`].
+pub type IntrospectOAuth2TokenWithIAMRequest = IntrospectOAuth2TokenWithIAMInput;
+
+/// Another name of [`IntrospectOAuth2TokenWithIAMOutput`].
+pub type IntrospectOAuth2TokenWithIAMResponse = IntrospectOAuth2TokenWithIAMOutput;
+
+/// Another name of [`RevokeOAuth2TokenWithIAMInput`].
+pub type RevokeOAuth2TokenWithIAMRequest = RevokeOAuth2TokenWithIAMInput;
+
+/// Another name of [`RevokeOAuth2TokenWithIAMOutput`].
+pub type RevokeOAuth2TokenWithIAMResponse = RevokeOAuth2TokenWithIAMOutput;

@@ -70,7 +70,7 @@ impl Client {
         &self,
         input: crate::types::CheckIfPhoneNumberIsOptedOutInput,
     ) -> Result<
-        crate::types::CheckIfPhoneNumberIsOptedOutResponse,
+        crate::types::CheckIfPhoneNumberIsOptedOutOutput,
         SdkError<crate::error::CheckIfPhoneNumberIsOptedOutError>,
     > {
         self.handle.call(1, input).await
@@ -81,7 +81,7 @@ impl Client {
         &self,
         input: crate::types::ConfirmSubscriptionInput,
     ) -> Result<
-        crate::types::ConfirmSubscriptionResponse,
+        crate::types::ConfirmSubscriptionOutput,
         SdkError<crate::error::ConfirmSubscriptionError>,
     > {
         self.handle.call(2, input).await
@@ -105,7 +105,7 @@ impl Client {
         &self,
         input: crate::types::CreatePlatformApplicationInput,
     ) -> Result<
-        crate::types::CreatePlatformApplicationResponse,
+        crate::types::CreatePlatformApplicationOutput,
         SdkError<crate::error::CreatePlatformApplicationError>,
     > {
         self.handle.call(3, input).await
@@ -118,7 +118,7 @@ impl Client {
         &self,
         input: crate::types::CreatePlatformEndpointInput,
     ) -> Result<
-        crate::types::CreateEndpointResponse,
+        crate::types::CreatePlatformEndpointOutput,
         SdkError<crate::error::CreatePlatformEndpointError>,
     > {
         self.handle.call(4, input).await
@@ -131,7 +131,7 @@ impl Client {
         &self,
         input: crate::types::CreateSMSSandboxPhoneNumberInput,
     ) -> Result<
-        crate::types::CreateSMSSandboxPhoneNumberResult,
+        crate::types::CreateSMSSandboxPhoneNumberOutput,
         SdkError<crate::error::CreateSMSSandboxPhoneNumberError>,
     > {
         self.handle.call(5, input).await
@@ -141,7 +141,7 @@ impl Client {
     pub async fn create_topic(
         &self,
         input: crate::types::CreateTopicInput,
-    ) -> Result<crate::types::CreateTopicResponse, SdkError<crate::error::CreateTopicError>> {
+    ) -> Result<crate::types::CreateTopicOutput, SdkError<crate::error::CreateTopicError>> {
         self.handle.call(6, input).await
     }
 
@@ -174,7 +174,7 @@ impl Client {
         &self,
         input: crate::types::DeleteSMSSandboxPhoneNumberInput,
     ) -> Result<
-        crate::types::DeleteSMSSandboxPhoneNumberResult,
+        crate::types::DeleteSMSSandboxPhoneNumberOutput,
         SdkError<crate::error::DeleteSMSSandboxPhoneNumberError>,
     > {
         self.handle.call(9, input).await
@@ -193,7 +193,7 @@ impl Client {
         &self,
         input: crate::types::GetDataProtectionPolicyInput,
     ) -> Result<
-        crate::types::GetDataProtectionPolicyResponse,
+        crate::types::GetDataProtectionPolicyOutput,
         SdkError<crate::error::GetDataProtectionPolicyError>,
     > {
         self.handle.call(11, input).await
@@ -204,7 +204,7 @@ impl Client {
         &self,
         input: crate::types::GetEndpointAttributesInput,
     ) -> Result<
-        crate::types::GetEndpointAttributesResponse,
+        crate::types::GetEndpointAttributesOutput,
         SdkError<crate::error::GetEndpointAttributesError>,
     > {
         self.handle.call(12, input).await
@@ -215,7 +215,7 @@ impl Client {
         &self,
         input: crate::types::GetPlatformApplicationAttributesInput,
     ) -> Result<
-        crate::types::GetPlatformApplicationAttributesResponse,
+        crate::types::GetPlatformApplicationAttributesOutput,
         SdkError<crate::error::GetPlatformApplicationAttributesError>,
     > {
         self.handle.call(13, input).await
@@ -227,7 +227,7 @@ impl Client {
     pub async fn get_sms_attributes(
         &self,
         input: crate::types::GetSMSAttributesInput,
-    ) -> Result<crate::types::GetSMSAttributesResponse, SdkError<crate::error::GetSMSAttributesError>>
+    ) -> Result<crate::types::GetSMSAttributesOutput, SdkError<crate::error::GetSMSAttributesError>>
     {
         self.handle.call(14, input).await
     }
@@ -239,7 +239,7 @@ impl Client {
         &self,
         input: crate::types::GetSMSSandboxAccountStatusInput,
     ) -> Result<
-        crate::types::GetSMSSandboxAccountStatusResult,
+        crate::types::GetSMSSandboxAccountStatusOutput,
         SdkError<crate::error::GetSMSSandboxAccountStatusError>,
     > {
         self.handle.call(15, input).await
@@ -250,7 +250,7 @@ impl Client {
         &self,
         input: crate::types::GetSubscriptionAttributesInput,
     ) -> Result<
-        crate::types::GetSubscriptionAttributesResponse,
+        crate::types::GetSubscriptionAttributesOutput,
         SdkError<crate::error::GetSubscriptionAttributesError>,
     > {
         self.handle.call(16, input).await
@@ -261,7 +261,7 @@ impl Client {
         &self,
         input: crate::types::GetTopicAttributesInput,
     ) -> Result<
-        crate::types::GetTopicAttributesResponse,
+        crate::types::GetTopicAttributesOutput,
         SdkError<crate::error::GetTopicAttributesError>,
     > {
         self.handle.call(17, input).await
@@ -274,7 +274,7 @@ impl Client {
         &self,
         input: crate::types::ListEndpointsByPlatformApplicationInput,
     ) -> Result<
-        crate::types::ListEndpointsByPlatformApplicationResponse,
+        crate::types::ListEndpointsByPlatformApplicationOutput,
         SdkError<crate::error::ListEndpointsByPlatformApplicationError>,
     > {
         self.handle.call(18, input).await
@@ -283,9 +283,9 @@ impl Client {
     /// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*.
     pub async fn list_origination_numbers(
         &self,
-        input: crate::types::ListOriginationNumbersRequest,
+        input: crate::types::ListOriginationNumbersInput,
     ) -> Result<
-        crate::types::ListOriginationNumbersResult,
+        crate::types::ListOriginationNumbersOutput,
         SdkError<crate::error::ListOriginationNumbersError>,
     > {
         self.handle.call(19, input).await
@@ -298,7 +298,7 @@ impl Client {
         &self,
         input: crate::types::ListPhoneNumbersOptedOutInput,
     ) -> Result<
-        crate::types::ListPhoneNumbersOptedOutResponse,
+        crate::types::ListPhoneNumbersOptedOutOutput,
         SdkError<crate::error::ListPhoneNumbersOptedOutError>,
     > {
         self.handle.call(20, input).await
@@ -311,7 +311,7 @@ impl Client {
         &self,
         input: crate::types::ListPlatformApplicationsInput,
     ) -> Result<
-        crate::types::ListPlatformApplicationsResponse,
+        crate::types::ListPlatformApplicationsOutput,
         SdkError<crate::error::ListPlatformApplicationsError>,
     > {
         self.handle.call(21, input).await
@@ -324,7 +324,7 @@ impl Client {
         &self,
         input: crate::types::ListSMSSandboxPhoneNumbersInput,
     ) -> Result<
-        crate::types::ListSMSSandboxPhoneNumbersResult,
+        crate::types::ListSMSSandboxPhoneNumbersOutput,
         SdkError<crate::error::ListSMSSandboxPhoneNumbersError>,
     > {
         self.handle.call(22, input).await
@@ -336,10 +336,8 @@ impl Client {
     pub async fn list_subscriptions(
         &self,
         input: crate::types::ListSubscriptionsInput,
-    ) -> Result<
-        crate::types::ListSubscriptionsResponse,
-        SdkError<crate::error::ListSubscriptionsError>,
-    > {
+    ) -> Result<crate::types::ListSubscriptionsOutput, SdkError<crate::error::ListSubscriptionsError>>
+    {
         self.handle.call(23, input).await
     }
 
@@ -350,7 +348,7 @@ impl Client {
         &self,
         input: crate::types::ListSubscriptionsByTopicInput,
     ) -> Result<
-        crate::types::ListSubscriptionsByTopicResponse,
+        crate::types::ListSubscriptionsByTopicOutput,
         SdkError<crate::error::ListSubscriptionsByTopicError>,
     > {
         self.handle.call(24, input).await
@@ -359,9 +357,9 @@ impl Client {
     /// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*.
     pub async fn list_tags_for_resource(
         &self,
-        input: crate::types::ListTagsForResourceRequest,
+        input: crate::types::ListTagsForResourceInput,
     ) -> Result<
-        crate::types::ListTagsForResourceResponse,
+        crate::types::ListTagsForResourceOutput,
         SdkError<crate::error::ListTagsForResourceError>,
     > {
         self.handle.call(25, input).await
@@ -373,7 +371,7 @@ impl Client {
     pub async fn list_topics(
         &self,
         input: crate::types::ListTopicsInput,
-    ) -> Result<crate::types::ListTopicsResponse, SdkError<crate::error::ListTopicsError>> {
+    ) -> Result<crate::types::ListTopicsOutput, SdkError<crate::error::ListTopicsError>> {
         self.handle.call(26, input).await
     }
 
@@ -383,7 +381,7 @@ impl Client {
     pub async fn opt_in_phone_number(
         &self,
         input: crate::types::OptInPhoneNumberInput,
-    ) -> Result<crate::types::OptInPhoneNumberResponse, SdkError<crate::error::OptInPhoneNumberError>>
+    ) -> Result<crate::types::OptInPhoneNumberOutput, SdkError<crate::error::OptInPhoneNumberError>>
     {
         self.handle.call(27, input).await
     }
@@ -402,7 +400,7 @@ impl Client {
     pub async fn publish(
         &self,
         input: crate::types::PublishInput,
-    ) -> Result<crate::types::PublishResponse, SdkError<crate::error::PublishError>> {
+    ) -> Result<crate::types::PublishOutput, SdkError<crate::error::PublishError>> {
         self.handle.call(28, input).await
     }
 
@@ -428,7 +426,7 @@ impl Client {
     pub async fn publish_batch(
         &self,
         input: crate::types::PublishBatchInput,
-    ) -> Result<crate::types::PublishBatchResponse, SdkError<crate::error::PublishBatchError>> {
+    ) -> Result<crate::types::PublishBatchOutput, SdkError<crate::error::PublishBatchError>> {
         self.handle.call(29, input).await
     }
 
@@ -484,7 +482,7 @@ impl Client {
     pub async fn set_sms_attributes(
         &self,
         input: crate::types::SetSMSAttributesInput,
-    ) -> Result<crate::types::SetSMSAttributesResponse, SdkError<crate::error::SetSMSAttributesError>>
+    ) -> Result<crate::types::SetSMSAttributesOutput, SdkError<crate::error::SetSMSAttributesError>>
     {
         self.handle.call(34, input).await
     }
@@ -521,7 +519,7 @@ impl Client {
     pub async fn subscribe(
         &self,
         input: crate::types::SubscribeInput,
-    ) -> Result<crate::types::SubscribeResponse, SdkError<crate::error::SubscribeError>> {
+    ) -> Result<crate::types::SubscribeOutput, SdkError<crate::error::SubscribeError>> {
         self.handle.call(37, input).await
     }
 
@@ -536,8 +534,8 @@ impl Client {
     /// - Tagging actions are limited to 10 TPS per Amazon Web Services account, per Amazon Web Services Region. If your application requires a higher throughput, file a [technical support request](https://console.aws.amazon.com/support/home#/case/create?issueType=technical).
     pub async fn tag_resource(
         &self,
-        input: crate::types::TagResourceRequest,
-    ) -> Result<crate::types::TagResourceResponse, SdkError<crate::error::TagResourceError>> {
+        input: crate::types::TagResourceInput,
+    ) -> Result<crate::types::TagResourceOutput, SdkError<crate::error::TagResourceError>> {
         self.handle.call(38, input).await
     }
 
@@ -554,9 +552,8 @@ impl Client {
     /// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
     pub async fn untag_resource(
         &self,
-        input: crate::types::UntagResourceRequest,
-    ) -> Result<crate::types::UntagResourceResponse, SdkError<crate::error::UntagResourceError>>
-    {
+        input: crate::types::UntagResourceInput,
+    ) -> Result<crate::types::UntagResourceOutput, SdkError<crate::error::UntagResourceError>> {
         self.handle.call(40, input).await
     }
 
@@ -567,7 +564,7 @@ impl Client {
         &self,
         input: crate::types::VerifySMSSandboxPhoneNumberInput,
     ) -> Result<
-        crate::types::VerifySMSSandboxPhoneNumberResult,
+        crate::types::VerifySMSSandboxPhoneNumberOutput,
         SdkError<crate::error::VerifySMSSandboxPhoneNumberError>,
     > {
         self.handle.call(41, input).await

@@ -24,7 +24,7 @@ impl crate::Client {
         &self,
         input: crate::types::ListEndpointsByPlatformApplicationInput,
     ) -> TypedPages<
-        crate::types::ListEndpointsByPlatformApplicationResponse,
+        crate::types::ListEndpointsByPlatformApplicationOutput,
         crate::error::ListEndpointsByPlatformApplicationError,
         crate::types::Endpoint,
     > {
@@ -36,7 +36,7 @@ impl crate::Client {
         &self,
         input: crate::types::ListPlatformApplicationsInput,
     ) -> TypedPages<
-        crate::types::ListPlatformApplicationsResponse,
+        crate::types::ListPlatformApplicationsOutput,
         crate::error::ListPlatformApplicationsError,
         crate::types::PlatformApplication,
     > {
@@ -48,7 +48,7 @@ impl crate::Client {
         &self,
         input: crate::types::ListSubscriptionsInput,
     ) -> TypedPages<
-        crate::types::ListSubscriptionsResponse,
+        crate::types::ListSubscriptionsOutput,
         crate::error::ListSubscriptionsError,
         crate::types::Subscription,
     > {
@@ -60,7 +60,7 @@ impl crate::Client {
         &self,
         input: crate::types::ListSubscriptionsByTopicInput,
     ) -> TypedPages<
-        crate::types::ListSubscriptionsByTopicResponse,
+        crate::types::ListSubscriptionsByTopicOutput,
         crate::error::ListSubscriptionsByTopicError,
         crate::types::Subscription,
     > {
@@ -72,7 +72,7 @@ impl crate::Client {
         &self,
         input: crate::types::ListTopicsInput,
     ) -> TypedPages<
-        crate::types::ListTopicsResponse,
+        crate::types::ListTopicsOutput,
         crate::error::ListTopicsError,
         crate::types::Topic,
     > {
@@ -84,7 +84,7 @@ impl crate::Client {
         &self,
         input: crate::types::ListPhoneNumbersOptedOutInput,
     ) -> TypedPages<
-        crate::types::ListPhoneNumbersOptedOutResponse,
+        crate::types::ListPhoneNumbersOptedOutOutput,
         crate::error::ListPhoneNumbersOptedOutError,
         String,
     > {
@@ -94,9 +94,9 @@ impl crate::Client {
     /// Every page of [`Self::list_origination_numbers`] (typed pages; `.items()` streams the result items).
     pub fn list_origination_numbers_paginator(
         &self,
-        input: crate::types::ListOriginationNumbersRequest,
+        input: crate::types::ListOriginationNumbersInput,
     ) -> TypedPages<
-        crate::types::ListOriginationNumbersResult,
+        crate::types::ListOriginationNumbersOutput,
         crate::error::ListOriginationNumbersError,
         crate::types::PhoneNumberInformation,
     > {
@@ -108,7 +108,7 @@ impl crate::Client {
         &self,
         input: crate::types::ListSMSSandboxPhoneNumbersInput,
     ) -> TypedPages<
-        crate::types::ListSMSSandboxPhoneNumbersResult,
+        crate::types::ListSMSSandboxPhoneNumbersOutput,
         crate::error::ListSMSSandboxPhoneNumbersError,
         crate::types::SMSSandboxPhoneNumber,
     > {

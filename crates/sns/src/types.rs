@@ -31,28 +31,12 @@ pub struct AddPermissionInput {
     pub action_name: Option<Vec<String>>,
 }
 
-impl AddPermissionInput {
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `Label` (see [`Self::label`]).
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// Sets `AWSAccountId` (see [`Self::aws_account_id`]).
-    pub fn aws_account_id(mut self, value: Vec<String>) -> Self {
-        self.aws_account_id = Some(value);
-        self
-    }
-    /// Sets `ActionName` (see [`Self::action_name`]).
-    pub fn action_name(mut self, value: Vec<String>) -> Self {
-        self.action_name = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AddPermissionInput {
+    into topic_arn("TopicArn"): String;
+    into label("Label"): String;
+    list_into aws_account_id("AWSAccountId"): String, push_aws_account_id;
+    list_into action_name("ActionName"): String, push_action_name;
+});
 
 impl IntoValue for AddPermissionInput {
     fn into_value(self) -> Value {
@@ -73,13 +57,9 @@ pub struct AuthorizationErrorException {
     pub message: Option<String>,
 }
 
-impl AuthorizationErrorException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AuthorizationErrorException {
+    into message("message"): String;
+});
 
 impl FromValue for AuthorizationErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -98,13 +78,9 @@ pub struct BatchEntryIdsNotDistinctException {
     pub message: Option<String>,
 }
 
-impl BatchEntryIdsNotDistinctException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BatchEntryIdsNotDistinctException {
+    into message("message"): String;
+});
 
 impl FromValue for BatchEntryIdsNotDistinctException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -123,13 +99,9 @@ pub struct BatchRequestTooLongException {
     pub message: Option<String>,
 }
 
-impl BatchRequestTooLongException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BatchRequestTooLongException {
+    into message("message"): String;
+});
 
 impl FromValue for BatchRequestTooLongException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -154,28 +126,12 @@ pub struct BatchResultErrorEntry {
     pub sender_fault: Option<bool>,
 }
 
-impl BatchResultErrorEntry {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `SenderFault` (see [`Self::sender_fault`]).
-    pub fn sender_fault(mut self, value: bool) -> Self {
-        self.sender_fault = Some(value);
-        self
-    }
-}
+myaws_core::setters!(BatchResultErrorEntry {
+    into id("Id"): String;
+    into code("Code"): String;
+    into message("Message"): String;
+    value sender_fault("SenderFault"): bool;
+});
 
 impl FromValue for BatchResultErrorEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -210,13 +166,9 @@ impl std::fmt::Debug for CheckIfPhoneNumberIsOptedOutInput {
     }
 }
 
-impl CheckIfPhoneNumberIsOptedOutInput {
-    /// Sets `phoneNumber` (see [`Self::phone_number`]).
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CheckIfPhoneNumberIsOptedOutInput {
+    into phone_number("phoneNumber"): String;
+});
 
 impl IntoValue for CheckIfPhoneNumberIsOptedOutInput {
     fn into_value(self) -> Value {
@@ -227,7 +179,7 @@ impl IntoValue for CheckIfPhoneNumberIsOptedOutInput {
 /// The response from the `CheckIfPhoneNumberIsOptedOut` action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CheckIfPhoneNumberIsOptedOutResponse {
+pub struct CheckIfPhoneNumberIsOptedOutOutput {
     /// Indicates whether the phone number is opted out:
     ///
     /// - `true` – The phone number is opted out, meaning you cannot publish SMS messages to it.
@@ -237,15 +189,11 @@ pub struct CheckIfPhoneNumberIsOptedOutResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CheckIfPhoneNumberIsOptedOutResponse {
-    /// Sets `isOptedOut` (see [`Self::is_opted_out`]).
-    pub fn is_opted_out(mut self, value: bool) -> Self {
-        self.is_opted_out = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CheckIfPhoneNumberIsOptedOutOutput {
+    value is_opted_out("isOptedOut"): bool;
+});
 
-impl FromValue for CheckIfPhoneNumberIsOptedOutResponse {
+impl FromValue for CheckIfPhoneNumberIsOptedOutOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -262,13 +210,9 @@ pub struct ConcurrentAccessException {
     pub message: Option<String>,
 }
 
-impl ConcurrentAccessException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConcurrentAccessException {
+    into message("message"): String;
+});
 
 impl FromValue for ConcurrentAccessException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -295,23 +239,11 @@ pub struct ConfirmSubscriptionInput {
     pub authenticate_on_unsubscribe: Option<String>,
 }
 
-impl ConfirmSubscriptionInput {
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `Token` (see [`Self::token`]).
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
-    /// Sets `AuthenticateOnUnsubscribe` (see [`Self::authenticate_on_unsubscribe`]).
-    pub fn authenticate_on_unsubscribe(mut self, value: impl Into<String>) -> Self {
-        self.authenticate_on_unsubscribe = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConfirmSubscriptionInput {
+    into topic_arn("TopicArn"): String;
+    into token("Token"): String;
+    into authenticate_on_unsubscribe("AuthenticateOnUnsubscribe"): String;
+});
 
 impl IntoValue for ConfirmSubscriptionInput {
     fn into_value(self) -> Value {
@@ -326,53 +258,22 @@ impl IntoValue for ConfirmSubscriptionInput {
 /// Response for ConfirmSubscriptions action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ConfirmSubscriptionResponse {
+pub struct ConfirmSubscriptionOutput {
     /// The ARN of the created subscription.
     pub subscription_arn: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ConfirmSubscriptionResponse {
-    /// Sets `SubscriptionArn` (see [`Self::subscription_arn`]).
-    pub fn subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.subscription_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ConfirmSubscriptionOutput {
+    into subscription_arn("SubscriptionArn"): String;
+});
 
-impl FromValue for ConfirmSubscriptionResponse {
+impl FromValue for ConfirmSubscriptionOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
         out.subscription_arn = r.next("SubscriptionArn")?;
-        Ok(out)
-    }
-}
-
-/// Response from CreateEndpoint action.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateEndpointResponse {
-    /// EndpointArn returned from CreateEndpoint action.
-    pub endpoint_arn: Option<String>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl CreateEndpointResponse {
-    /// Sets `EndpointArn` (see [`Self::endpoint_arn`]).
-    pub fn endpoint_arn(mut self, value: impl Into<String>) -> Self {
-        self.endpoint_arn = Some(value.into());
-        self
-    }
-}
-
-impl FromValue for CreateEndpointResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.endpoint_arn = r.next("EndpointArn")?;
         Ok(out)
     }
 }
@@ -395,23 +296,11 @@ pub struct CreatePlatformApplicationInput {
     pub attributes: Option<HashMap<String, String>>,
 }
 
-impl CreatePlatformApplicationInput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Platform` (see [`Self::platform`]).
-    pub fn platform(mut self, value: impl Into<String>) -> Self {
-        self.platform = Some(value.into());
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreatePlatformApplicationInput {
+    into name("Name"): String;
+    into platform("Platform"): String;
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
 impl IntoValue for CreatePlatformApplicationInput {
     fn into_value(self) -> Value {
@@ -426,22 +315,18 @@ impl IntoValue for CreatePlatformApplicationInput {
 /// Response from CreatePlatformApplication action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreatePlatformApplicationResponse {
+pub struct CreatePlatformApplicationOutput {
     /// `PlatformApplicationArn` is returned.
     pub platform_application_arn: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreatePlatformApplicationResponse {
-    /// Sets `PlatformApplicationArn` (see [`Self::platform_application_arn`]).
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreatePlatformApplicationOutput {
+    into platform_application_arn("PlatformApplicationArn"): String;
+});
 
-impl FromValue for CreatePlatformApplicationResponse {
+impl FromValue for CreatePlatformApplicationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -468,28 +353,12 @@ pub struct CreatePlatformEndpointInput {
     pub attributes: Option<HashMap<String, String>>,
 }
 
-impl CreatePlatformEndpointInput {
-    /// Sets `PlatformApplicationArn` (see [`Self::platform_application_arn`]).
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(value.into());
-        self
-    }
-    /// Sets `Token` (see [`Self::token`]).
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
-    /// Sets `CustomUserData` (see [`Self::custom_user_data`]).
-    pub fn custom_user_data(mut self, value: impl Into<String>) -> Self {
-        self.custom_user_data = Some(value.into());
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreatePlatformEndpointInput {
+    into platform_application_arn("PlatformApplicationArn"): String;
+    into token("Token"): String;
+    into custom_user_data("CustomUserData"): String;
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
 impl IntoValue for CreatePlatformEndpointInput {
     fn into_value(self) -> Value {
@@ -499,6 +368,29 @@ impl IntoValue for CreatePlatformEndpointInput {
             self.custom_user_data.into_value(),
             self.attributes.into_value(),
         ])
+    }
+}
+
+/// Response from CreateEndpoint action.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePlatformEndpointOutput {
+    /// EndpointArn returned from CreateEndpoint action.
+    pub endpoint_arn: Option<String>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(CreatePlatformEndpointOutput {
+    into endpoint_arn("EndpointArn"): String;
+});
+
+impl FromValue for CreatePlatformEndpointOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.endpoint_arn = r.next("EndpointArn")?;
+        Ok(out)
     }
 }
 
@@ -526,18 +418,10 @@ impl std::fmt::Debug for CreateSMSSandboxPhoneNumberInput {
     }
 }
 
-impl CreateSMSSandboxPhoneNumberInput {
-    /// Sets `PhoneNumber` (see [`Self::phone_number`]).
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-    /// Sets `LanguageCode` (see [`Self::language_code`]).
-    pub fn language_code(mut self, value: impl Into<crate::types::LanguageCodeString>) -> Self {
-        self.language_code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateSMSSandboxPhoneNumberInput {
+    into phone_number("PhoneNumber"): String;
+    into language_code("LanguageCode"): crate::types::LanguageCodeString;
+});
 
 impl IntoValue for CreateSMSSandboxPhoneNumberInput {
     fn into_value(self) -> Value {
@@ -551,12 +435,12 @@ impl IntoValue for CreateSMSSandboxPhoneNumberInput {
 /// The `CreateSMSSandboxPhoneNumberResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateSMSSandboxPhoneNumberResult {
+pub struct CreateSMSSandboxPhoneNumberOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for CreateSMSSandboxPhoneNumberResult {
+impl FromValue for CreateSMSSandboxPhoneNumberOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -647,28 +531,12 @@ pub struct CreateTopicInput {
     pub data_protection_policy: Option<String>,
 }
 
-impl CreateTopicInput {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `DataProtectionPolicy` (see [`Self::data_protection_policy`]).
-    pub fn data_protection_policy(mut self, value: impl Into<String>) -> Self {
-        self.data_protection_policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateTopicInput {
+    into name("Name"): String;
+    map_into attributes("Attributes"): String, insert_attributes;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    into data_protection_policy("DataProtectionPolicy"): String;
+});
 
 impl IntoValue for CreateTopicInput {
     fn into_value(self) -> Value {
@@ -684,22 +552,18 @@ impl IntoValue for CreateTopicInput {
 /// Response from CreateTopic action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateTopicResponse {
+pub struct CreateTopicOutput {
     /// The Amazon Resource Name (ARN) assigned to the created topic.
     pub topic_arn: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateTopicResponse {
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateTopicOutput {
+    into topic_arn("TopicArn"): String;
+});
 
-impl FromValue for CreateTopicResponse {
+impl FromValue for CreateTopicOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -718,13 +582,9 @@ pub struct DeleteEndpointInput {
     pub endpoint_arn: Option<String>,
 }
 
-impl DeleteEndpointInput {
-    /// Sets `EndpointArn` (see [`Self::endpoint_arn`]).
-    pub fn endpoint_arn(mut self, value: impl Into<String>) -> Self {
-        self.endpoint_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteEndpointInput {
+    into endpoint_arn("EndpointArn"): String;
+});
 
 impl IntoValue for DeleteEndpointInput {
     fn into_value(self) -> Value {
@@ -742,13 +602,9 @@ pub struct DeletePlatformApplicationInput {
     pub platform_application_arn: Option<String>,
 }
 
-impl DeletePlatformApplicationInput {
-    /// Sets `PlatformApplicationArn` (see [`Self::platform_application_arn`]).
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeletePlatformApplicationInput {
+    into platform_application_arn("PlatformApplicationArn"): String;
+});
 
 impl IntoValue for DeletePlatformApplicationInput {
     fn into_value(self) -> Value {
@@ -777,13 +633,9 @@ impl std::fmt::Debug for DeleteSMSSandboxPhoneNumberInput {
     }
 }
 
-impl DeleteSMSSandboxPhoneNumberInput {
-    /// Sets `PhoneNumber` (see [`Self::phone_number`]).
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteSMSSandboxPhoneNumberInput {
+    into phone_number("PhoneNumber"): String;
+});
 
 impl IntoValue for DeleteSMSSandboxPhoneNumberInput {
     fn into_value(self) -> Value {
@@ -794,12 +646,12 @@ impl IntoValue for DeleteSMSSandboxPhoneNumberInput {
 /// The `DeleteSMSSandboxPhoneNumberResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteSMSSandboxPhoneNumberResult {
+pub struct DeleteSMSSandboxPhoneNumberOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for DeleteSMSSandboxPhoneNumberResult {
+impl FromValue for DeleteSMSSandboxPhoneNumberOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -816,13 +668,9 @@ pub struct DeleteTopicInput {
     pub topic_arn: Option<String>,
 }
 
-impl DeleteTopicInput {
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteTopicInput {
+    into topic_arn("TopicArn"): String;
+});
 
 impl IntoValue for DeleteTopicInput {
     fn into_value(self) -> Value {
@@ -838,13 +686,9 @@ pub struct EmptyBatchRequestException {
     pub message: Option<String>,
 }
 
-impl EmptyBatchRequestException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EmptyBatchRequestException {
+    into message("message"): String;
+});
 
 impl FromValue for EmptyBatchRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -865,18 +709,10 @@ pub struct Endpoint {
     pub attributes: Option<HashMap<String, String>>,
 }
 
-impl Endpoint {
-    /// Sets `EndpointArn` (see [`Self::endpoint_arn`]).
-    pub fn endpoint_arn(mut self, value: impl Into<String>) -> Self {
-        self.endpoint_arn = Some(value.into());
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Endpoint {
+    into endpoint_arn("EndpointArn"): String;
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
 impl FromValue for Endpoint {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -896,13 +732,9 @@ pub struct EndpointDisabledException {
     pub message: Option<String>,
 }
 
-impl EndpointDisabledException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EndpointDisabledException {
+    into message("message"): String;
+});
 
 impl FromValue for EndpointDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -921,13 +753,9 @@ pub struct FilterPolicyLimitExceededException {
     pub message: Option<String>,
 }
 
-impl FilterPolicyLimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FilterPolicyLimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for FilterPolicyLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -950,13 +778,9 @@ pub struct GetDataProtectionPolicyInput {
     pub resource_arn: Option<String>,
 }
 
-impl GetDataProtectionPolicyInput {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDataProtectionPolicyInput {
+    into resource_arn("ResourceArn"): String;
+});
 
 impl IntoValue for GetDataProtectionPolicyInput {
     fn into_value(self) -> Value {
@@ -967,22 +791,18 @@ impl IntoValue for GetDataProtectionPolicyInput {
 /// The `GetDataProtectionPolicyResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDataProtectionPolicyResponse {
+pub struct GetDataProtectionPolicyOutput {
     /// Retrieves the `DataProtectionPolicy` in JSON string format.
     pub data_protection_policy: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDataProtectionPolicyResponse {
-    /// Sets `DataProtectionPolicy` (see [`Self::data_protection_policy`]).
-    pub fn data_protection_policy(mut self, value: impl Into<String>) -> Self {
-        self.data_protection_policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDataProtectionPolicyOutput {
+    into data_protection_policy("DataProtectionPolicy"): String;
+});
 
-impl FromValue for GetDataProtectionPolicyResponse {
+impl FromValue for GetDataProtectionPolicyOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1001,13 +821,9 @@ pub struct GetEndpointAttributesInput {
     pub endpoint_arn: Option<String>,
 }
 
-impl GetEndpointAttributesInput {
-    /// Sets `EndpointArn` (see [`Self::endpoint_arn`]).
-    pub fn endpoint_arn(mut self, value: impl Into<String>) -> Self {
-        self.endpoint_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetEndpointAttributesInput {
+    into endpoint_arn("EndpointArn"): String;
+});
 
 impl IntoValue for GetEndpointAttributesInput {
     fn into_value(self) -> Value {
@@ -1018,7 +834,7 @@ impl IntoValue for GetEndpointAttributesInput {
 /// Response from `GetEndpointAttributes` of the `EndpointArn`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetEndpointAttributesResponse {
+pub struct GetEndpointAttributesOutput {
     /// Attributes include the following:
     ///
     /// - `CustomUserData` – arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data must be in UTF-8 format and less than 2KB.
@@ -1029,15 +845,11 @@ pub struct GetEndpointAttributesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetEndpointAttributesResponse {
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetEndpointAttributesOutput {
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
-impl FromValue for GetEndpointAttributesResponse {
+impl FromValue for GetEndpointAttributesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1056,13 +868,9 @@ pub struct GetPlatformApplicationAttributesInput {
     pub platform_application_arn: Option<String>,
 }
 
-impl GetPlatformApplicationAttributesInput {
-    /// Sets `PlatformApplicationArn` (see [`Self::platform_application_arn`]).
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetPlatformApplicationAttributesInput {
+    into platform_application_arn("PlatformApplicationArn"): String;
+});
 
 impl IntoValue for GetPlatformApplicationAttributesInput {
     fn into_value(self) -> Value {
@@ -1073,7 +881,7 @@ impl IntoValue for GetPlatformApplicationAttributesInput {
 /// Response for `GetPlatformApplicationAttributes` action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetPlatformApplicationAttributesResponse {
+pub struct GetPlatformApplicationAttributesOutput {
     /// Attributes include the following:
     ///
     /// - `AppleCertificateExpiryDate` – The expiry date of the SSL certificate used to configure certificate-based authentication.
@@ -1093,15 +901,11 @@ pub struct GetPlatformApplicationAttributesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetPlatformApplicationAttributesResponse {
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetPlatformApplicationAttributesOutput {
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
-impl FromValue for GetPlatformApplicationAttributesResponse {
+impl FromValue for GetPlatformApplicationAttributesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1122,13 +926,9 @@ pub struct GetSMSAttributesInput {
     pub attributes: Option<Vec<String>>,
 }
 
-impl GetSMSAttributesInput {
-    /// Sets `attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: Vec<String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetSMSAttributesInput {
+    list_into attributes("attributes"): String, push_attributes;
+});
 
 impl IntoValue for GetSMSAttributesInput {
     fn into_value(self) -> Value {
@@ -1139,22 +939,18 @@ impl IntoValue for GetSMSAttributesInput {
 /// The response from the `GetSMSAttributes` request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSMSAttributesResponse {
+pub struct GetSMSAttributesOutput {
     /// The SMS attribute names and their values.
     pub attributes: Option<HashMap<String, String>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetSMSAttributesResponse {
-    /// Sets `attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetSMSAttributesOutput {
+    map_into attributes("attributes"): String, insert_attributes;
+});
 
-impl FromValue for GetSMSAttributesResponse {
+impl FromValue for GetSMSAttributesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1177,22 +973,18 @@ impl IntoValue for GetSMSSandboxAccountStatusInput {
 /// The `GetSMSSandboxAccountStatusResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSMSSandboxAccountStatusResult {
+pub struct GetSMSSandboxAccountStatusOutput {
     /// Indicates whether the calling Amazon Web Services account is in the SMS sandbox.
     pub is_in_sandbox: Option<bool>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetSMSSandboxAccountStatusResult {
-    /// Sets `IsInSandbox` (see [`Self::is_in_sandbox`]).
-    pub fn is_in_sandbox(mut self, value: bool) -> Self {
-        self.is_in_sandbox = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetSMSSandboxAccountStatusOutput {
+    value is_in_sandbox("IsInSandbox"): bool;
+});
 
-impl FromValue for GetSMSSandboxAccountStatusResult {
+impl FromValue for GetSMSSandboxAccountStatusOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1211,13 +1003,9 @@ pub struct GetSubscriptionAttributesInput {
     pub subscription_arn: Option<String>,
 }
 
-impl GetSubscriptionAttributesInput {
-    /// Sets `SubscriptionArn` (see [`Self::subscription_arn`]).
-    pub fn subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.subscription_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetSubscriptionAttributesInput {
+    into subscription_arn("SubscriptionArn"): String;
+});
 
 impl IntoValue for GetSubscriptionAttributesInput {
     fn into_value(self) -> Value {
@@ -1228,7 +1016,7 @@ impl IntoValue for GetSubscriptionAttributesInput {
 /// Response for GetSubscriptionAttributes action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSubscriptionAttributesResponse {
+pub struct GetSubscriptionAttributesOutput {
     /// A map of the subscription's attributes. Attributes in this map include the following:
     ///
     /// - `ConfirmationWasAuthenticated` – `true` if the subscription confirmation request was authenticated.
@@ -1260,15 +1048,11 @@ pub struct GetSubscriptionAttributesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetSubscriptionAttributesResponse {
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetSubscriptionAttributesOutput {
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
-impl FromValue for GetSubscriptionAttributesResponse {
+impl FromValue for GetSubscriptionAttributesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1287,13 +1071,9 @@ pub struct GetTopicAttributesInput {
     pub topic_arn: Option<String>,
 }
 
-impl GetTopicAttributesInput {
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetTopicAttributesInput {
+    into topic_arn("TopicArn"): String;
+});
 
 impl IntoValue for GetTopicAttributesInput {
     fn into_value(self) -> Value {
@@ -1304,7 +1084,7 @@ impl IntoValue for GetTopicAttributesInput {
 /// Response for GetTopicAttributes action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetTopicAttributesResponse {
+pub struct GetTopicAttributesOutput {
     /// A map of the topic's attributes. Attributes in this map include the following:
     ///
     /// - `DeliveryPolicy` – The JSON serialization of the topic's delivery policy.
@@ -1342,15 +1122,11 @@ pub struct GetTopicAttributesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetTopicAttributesResponse {
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetTopicAttributesOutput {
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
-impl FromValue for GetTopicAttributesResponse {
+impl FromValue for GetTopicAttributesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1367,13 +1143,9 @@ pub struct InternalErrorException {
     pub message: Option<String>,
 }
 
-impl InternalErrorException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InternalErrorException {
+    into message("message"): String;
+});
 
 impl FromValue for InternalErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1392,13 +1164,9 @@ pub struct InvalidBatchEntryIdException {
     pub message: Option<String>,
 }
 
-impl InvalidBatchEntryIdException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidBatchEntryIdException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidBatchEntryIdException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1417,13 +1185,9 @@ pub struct InvalidParameterException {
     pub message: Option<String>,
 }
 
-impl InvalidParameterException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidParameterException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidParameterException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1442,13 +1206,9 @@ pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
 
-impl InvalidParameterValueException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidParameterValueException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidParameterValueException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1467,13 +1227,9 @@ pub struct InvalidSecurityException {
     pub message: Option<String>,
 }
 
-impl InvalidSecurityException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidSecurityException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidSecurityException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1492,13 +1248,9 @@ pub struct InvalidStateException {
     pub message: Option<String>,
 }
 
-impl InvalidStateException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidStateException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidStateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1517,13 +1269,9 @@ pub struct KMSAccessDeniedException {
     pub message: Option<String>,
 }
 
-impl KMSAccessDeniedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSAccessDeniedException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSAccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1542,13 +1290,9 @@ pub struct KMSDisabledException {
     pub message: Option<String>,
 }
 
-impl KMSDisabledException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSDisabledException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1567,13 +1311,9 @@ pub struct KMSInvalidStateException {
     pub message: Option<String>,
 }
 
-impl KMSInvalidStateException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSInvalidStateException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSInvalidStateException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1592,13 +1332,9 @@ pub struct KMSNotFoundException {
     pub message: Option<String>,
 }
 
-impl KMSNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1617,13 +1353,9 @@ pub struct KMSOptInRequired {
     pub message: Option<String>,
 }
 
-impl KMSOptInRequired {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSOptInRequired {
+    into message("message"): String;
+});
 
 impl FromValue for KMSOptInRequired {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1642,13 +1374,9 @@ pub struct KMSThrottlingException {
     pub message: Option<String>,
 }
 
-impl KMSThrottlingException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KMSThrottlingException {
+    into message("message"): String;
+});
 
 impl FromValue for KMSThrottlingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1794,18 +1522,10 @@ pub struct ListEndpointsByPlatformApplicationInput {
     pub next_token: Option<String>,
 }
 
-impl ListEndpointsByPlatformApplicationInput {
-    /// Sets `PlatformApplicationArn` (see [`Self::platform_application_arn`]).
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListEndpointsByPlatformApplicationInput {
+    into platform_application_arn("PlatformApplicationArn"): String;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListEndpointsByPlatformApplicationInput {
     fn into_value(self) -> Value {
@@ -1819,7 +1539,7 @@ impl IntoValue for ListEndpointsByPlatformApplicationInput {
 /// Response for `ListEndpointsByPlatformApplication` action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListEndpointsByPlatformApplicationResponse {
+pub struct ListEndpointsByPlatformApplicationOutput {
     /// Endpoints returned for `ListEndpointsByPlatformApplication` action.
     pub endpoints: Option<Vec<crate::types::Endpoint>>,
     /// `NextToken` string is returned when calling `ListEndpointsByPlatformApplication` action if additional records are available after the first page results.
@@ -1828,20 +1548,12 @@ pub struct ListEndpointsByPlatformApplicationResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListEndpointsByPlatformApplicationResponse {
-    /// Sets `Endpoints` (see [`Self::endpoints`]).
-    pub fn endpoints(mut self, value: Vec<crate::types::Endpoint>) -> Self {
-        self.endpoints = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListEndpointsByPlatformApplicationOutput {
+    list endpoints("Endpoints"): crate::types::Endpoint, push_endpoints;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListEndpointsByPlatformApplicationResponse {
+impl FromValue for ListEndpointsByPlatformApplicationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1854,27 +1566,19 @@ impl FromValue for ListEndpointsByPlatformApplicationResponse {
 /// The `ListOriginationNumbersRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListOriginationNumbersRequest {
+pub struct ListOriginationNumbersInput {
     /// Token that the previous `ListOriginationNumbers` request returns.
     pub next_token: Option<String>,
     /// The maximum number of origination numbers to return.
     pub max_results: Option<i32>,
 }
 
-impl ListOriginationNumbersRequest {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListOriginationNumbersInput {
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
-impl IntoValue for ListOriginationNumbersRequest {
+impl IntoValue for ListOriginationNumbersInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.next_token.into_value(),
@@ -1886,7 +1590,7 @@ impl IntoValue for ListOriginationNumbersRequest {
 /// The `ListOriginationNumbersResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListOriginationNumbersResult {
+pub struct ListOriginationNumbersOutput {
     /// A `NextToken` string is returned when you call the `ListOriginationNumbers` operation if additional pages of records are available.
     pub next_token: Option<String>,
     /// A list of the calling account's verified and pending origination numbers.
@@ -1895,20 +1599,12 @@ pub struct ListOriginationNumbersResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListOriginationNumbersResult {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `PhoneNumbers` (see [`Self::phone_numbers`]).
-    pub fn phone_numbers(mut self, value: Vec<crate::types::PhoneNumberInformation>) -> Self {
-        self.phone_numbers = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListOriginationNumbersOutput {
+    into next_token("NextToken"): String;
+    list phone_numbers("PhoneNumbers"): crate::types::PhoneNumberInformation, push_phone_numbers;
+});
 
-impl FromValue for ListOriginationNumbersResult {
+impl FromValue for ListOriginationNumbersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1926,13 +1622,9 @@ pub struct ListPhoneNumbersOptedOutInput {
     pub next_token: Option<String>,
 }
 
-impl ListPhoneNumbersOptedOutInput {
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListPhoneNumbersOptedOutInput {
+    into next_token("nextToken"): String;
+});
 
 impl IntoValue for ListPhoneNumbersOptedOutInput {
     fn into_value(self) -> Value {
@@ -1943,7 +1635,7 @@ impl IntoValue for ListPhoneNumbersOptedOutInput {
 /// The response from the `ListPhoneNumbersOptedOut` action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListPhoneNumbersOptedOutResponse {
+pub struct ListPhoneNumbersOptedOutOutput {
     /// A list of phone numbers that are opted out of receiving SMS messages. The list is paginated, and each page can contain up to 100 phone numbers.
     pub phone_numbers: Option<Vec<String>>,
     /// A `NextToken` string is returned when you call the `ListPhoneNumbersOptedOut` action if additional records are available after the first page of results.
@@ -1952,20 +1644,12 @@ pub struct ListPhoneNumbersOptedOutResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListPhoneNumbersOptedOutResponse {
-    /// Sets `phoneNumbers` (see [`Self::phone_numbers`]).
-    pub fn phone_numbers(mut self, value: Vec<String>) -> Self {
-        self.phone_numbers = Some(value);
-        self
-    }
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListPhoneNumbersOptedOutOutput {
+    list_into phone_numbers("phoneNumbers"): String, push_phone_numbers;
+    into next_token("nextToken"): String;
+});
 
-impl FromValue for ListPhoneNumbersOptedOutResponse {
+impl FromValue for ListPhoneNumbersOptedOutOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1983,13 +1667,9 @@ pub struct ListPlatformApplicationsInput {
     pub next_token: Option<String>,
 }
 
-impl ListPlatformApplicationsInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListPlatformApplicationsInput {
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListPlatformApplicationsInput {
     fn into_value(self) -> Value {
@@ -2000,7 +1680,7 @@ impl IntoValue for ListPlatformApplicationsInput {
 /// Response for `ListPlatformApplications` action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListPlatformApplicationsResponse {
+pub struct ListPlatformApplicationsOutput {
     /// Platform applications returned when calling `ListPlatformApplications` action.
     pub platform_applications: Option<Vec<crate::types::PlatformApplication>>,
     /// `NextToken` string is returned when calling `ListPlatformApplications` action if additional records are available after the first page results.
@@ -2009,20 +1689,12 @@ pub struct ListPlatformApplicationsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListPlatformApplicationsResponse {
-    /// Sets `PlatformApplications` (see [`Self::platform_applications`]).
-    pub fn platform_applications(mut self, value: Vec<crate::types::PlatformApplication>) -> Self {
-        self.platform_applications = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListPlatformApplicationsOutput {
+    list platform_applications("PlatformApplications"): crate::types::PlatformApplication, push_platform_applications;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListPlatformApplicationsResponse {
+impl FromValue for ListPlatformApplicationsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2042,18 +1714,10 @@ pub struct ListSMSSandboxPhoneNumbersInput {
     pub max_results: Option<i32>,
 }
 
-impl ListSMSSandboxPhoneNumbersInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListSMSSandboxPhoneNumbersInput {
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
 impl IntoValue for ListSMSSandboxPhoneNumbersInput {
     fn into_value(self) -> Value {
@@ -2067,7 +1731,7 @@ impl IntoValue for ListSMSSandboxPhoneNumbersInput {
 /// The `ListSMSSandboxPhoneNumbersResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSMSSandboxPhoneNumbersResult {
+pub struct ListSMSSandboxPhoneNumbersOutput {
     /// A list of the calling account's pending and verified phone numbers.
     pub phone_numbers: Option<Vec<crate::types::SMSSandboxPhoneNumber>>,
     /// A `NextToken` string is returned when you call the `ListSMSSandboxPhoneNumbersInput` operation if additional pages of records are available.
@@ -2076,20 +1740,12 @@ pub struct ListSMSSandboxPhoneNumbersResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListSMSSandboxPhoneNumbersResult {
-    /// Sets `PhoneNumbers` (see [`Self::phone_numbers`]).
-    pub fn phone_numbers(mut self, value: Vec<crate::types::SMSSandboxPhoneNumber>) -> Self {
-        self.phone_numbers = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSMSSandboxPhoneNumbersOutput {
+    list phone_numbers("PhoneNumbers"): crate::types::SMSSandboxPhoneNumber, push_phone_numbers;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListSMSSandboxPhoneNumbersResult {
+impl FromValue for ListSMSSandboxPhoneNumbersOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2111,18 +1767,10 @@ pub struct ListSubscriptionsByTopicInput {
     pub next_token: Option<String>,
 }
 
-impl ListSubscriptionsByTopicInput {
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSubscriptionsByTopicInput {
+    into topic_arn("TopicArn"): String;
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListSubscriptionsByTopicInput {
     fn into_value(self) -> Value {
@@ -2136,7 +1784,7 @@ impl IntoValue for ListSubscriptionsByTopicInput {
 /// Response for ListSubscriptionsByTopic action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSubscriptionsByTopicResponse {
+pub struct ListSubscriptionsByTopicOutput {
     /// A list of subscriptions.
     pub subscriptions: Option<Vec<crate::types::Subscription>>,
     /// Token to pass along to the next `ListSubscriptionsByTopic` request. This element is returned if there are more subscriptions to retrieve.
@@ -2145,20 +1793,12 @@ pub struct ListSubscriptionsByTopicResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListSubscriptionsByTopicResponse {
-    /// Sets `Subscriptions` (see [`Self::subscriptions`]).
-    pub fn subscriptions(mut self, value: Vec<crate::types::Subscription>) -> Self {
-        self.subscriptions = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSubscriptionsByTopicOutput {
+    list subscriptions("Subscriptions"): crate::types::Subscription, push_subscriptions;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListSubscriptionsByTopicResponse {
+impl FromValue for ListSubscriptionsByTopicOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2176,13 +1816,9 @@ pub struct ListSubscriptionsInput {
     pub next_token: Option<String>,
 }
 
-impl ListSubscriptionsInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSubscriptionsInput {
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListSubscriptionsInput {
     fn into_value(self) -> Value {
@@ -2193,7 +1829,7 @@ impl IntoValue for ListSubscriptionsInput {
 /// Response for ListSubscriptions action
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListSubscriptionsResponse {
+pub struct ListSubscriptionsOutput {
     /// A list of subscriptions.
     pub subscriptions: Option<Vec<crate::types::Subscription>>,
     /// Token to pass along to the next `ListSubscriptions` request. This element is returned if there are more subscriptions to retrieve.
@@ -2202,20 +1838,12 @@ pub struct ListSubscriptionsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListSubscriptionsResponse {
-    /// Sets `Subscriptions` (see [`Self::subscriptions`]).
-    pub fn subscriptions(mut self, value: Vec<crate::types::Subscription>) -> Self {
-        self.subscriptions = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListSubscriptionsOutput {
+    list subscriptions("Subscriptions"): crate::types::Subscription, push_subscriptions;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListSubscriptionsResponse {
+impl FromValue for ListSubscriptionsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2228,22 +1856,18 @@ impl FromValue for ListSubscriptionsResponse {
 /// The `ListTagsForResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsForResourceRequest {
+pub struct ListTagsForResourceInput {
     /// The ARN of the topic for which to list tags.
     ///
     /// Required.
     pub resource_arn: Option<String>,
 }
 
-impl ListTagsForResourceRequest {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceInput {
+    into resource_arn("ResourceArn"): String;
+});
 
-impl IntoValue for ListTagsForResourceRequest {
+impl IntoValue for ListTagsForResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.resource_arn.into_value()])
     }
@@ -2252,22 +1876,18 @@ impl IntoValue for ListTagsForResourceRequest {
 /// The `ListTagsForResourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTagsForResourceResponse {
+pub struct ListTagsForResourceOutput {
     /// The tags associated with the specified topic.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTagsForResourceResponse {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListTagsForResourceOutput {
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl FromValue for ListTagsForResourceResponse {
+impl FromValue for ListTagsForResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2284,13 +1904,9 @@ pub struct ListTopicsInput {
     pub next_token: Option<String>,
 }
 
-impl ListTopicsInput {
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTopicsInput {
+    into next_token("NextToken"): String;
+});
 
 impl IntoValue for ListTopicsInput {
     fn into_value(self) -> Value {
@@ -2301,7 +1917,7 @@ impl IntoValue for ListTopicsInput {
 /// Response for ListTopics action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListTopicsResponse {
+pub struct ListTopicsOutput {
     /// A list of topic ARNs.
     pub topics: Option<Vec<crate::types::Topic>>,
     /// Token to pass along to the next `ListTopics` request. This element is returned if there are additional topics to retrieve.
@@ -2310,20 +1926,12 @@ pub struct ListTopicsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListTopicsResponse {
-    /// Sets `Topics` (see [`Self::topics`]).
-    pub fn topics(mut self, value: Vec<crate::types::Topic>) -> Self {
-        self.topics = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListTopicsOutput {
+    list topics("Topics"): crate::types::Topic, push_topics;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListTopicsResponse {
+impl FromValue for ListTopicsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2349,23 +1957,11 @@ pub struct MessageAttributeValue {
     pub binary_value: Option<myaws_core::Bytes>,
 }
 
-impl MessageAttributeValue {
-    /// Sets `DataType` (see [`Self::data_type`]).
-    pub fn data_type(mut self, value: impl Into<String>) -> Self {
-        self.data_type = Some(value.into());
-        self
-    }
-    /// Sets `StringValue` (see [`Self::string_value`]).
-    pub fn string_value(mut self, value: impl Into<String>) -> Self {
-        self.string_value = Some(value.into());
-        self
-    }
-    /// Sets `BinaryValue` (see [`Self::binary_value`]).
-    pub fn binary_value(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.binary_value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MessageAttributeValue {
+    into data_type("DataType"): String;
+    into string_value("StringValue"): String;
+    into binary_value("BinaryValue"): myaws_core::Bytes;
+});
 
 impl IntoValue for MessageAttributeValue {
     fn into_value(self) -> Value {
@@ -2385,13 +1981,9 @@ pub struct NotFoundException {
     pub message: Option<String>,
 }
 
-impl NotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(NotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for NotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2503,13 +2095,9 @@ impl std::fmt::Debug for OptInPhoneNumberInput {
     }
 }
 
-impl OptInPhoneNumberInput {
-    /// Sets `phoneNumber` (see [`Self::phone_number`]).
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OptInPhoneNumberInput {
+    into phone_number("phoneNumber"): String;
+});
 
 impl IntoValue for OptInPhoneNumberInput {
     fn into_value(self) -> Value {
@@ -2520,12 +2108,12 @@ impl IntoValue for OptInPhoneNumberInput {
 /// The response for the OptInPhoneNumber action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct OptInPhoneNumberResponse {
+pub struct OptInPhoneNumberOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for OptInPhoneNumberResponse {
+impl FromValue for OptInPhoneNumberOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -2540,13 +2128,9 @@ pub struct OptedOutException {
     pub message: Option<String>,
 }
 
-impl OptedOutException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OptedOutException {
+    into message("message"): String;
+});
 
 impl FromValue for OptedOutException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2591,38 +2175,14 @@ impl std::fmt::Debug for PhoneNumberInformation {
     }
 }
 
-impl PhoneNumberInformation {
-    /// Sets `CreatedAt` (see [`Self::created_at`]).
-    pub fn created_at(mut self, value: myaws_core::DateTime) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-    /// Sets `PhoneNumber` (see [`Self::phone_number`]).
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `Iso2CountryCode` (see [`Self::iso2_country_code`]).
-    pub fn iso2_country_code(mut self, value: impl Into<String>) -> Self {
-        self.iso2_country_code = Some(value.into());
-        self
-    }
-    /// Sets `RouteType` (see [`Self::route_type`]).
-    pub fn route_type(mut self, value: impl Into<crate::types::RouteType>) -> Self {
-        self.route_type = Some(value.into());
-        self
-    }
-    /// Sets `NumberCapabilities` (see [`Self::number_capabilities`]).
-    pub fn number_capabilities(mut self, value: Vec<crate::types::NumberCapability>) -> Self {
-        self.number_capabilities = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PhoneNumberInformation {
+    value created_at("CreatedAt"): myaws_core::DateTime;
+    into phone_number("PhoneNumber"): String;
+    into status("Status"): String;
+    into iso2_country_code("Iso2CountryCode"): String;
+    into route_type("RouteType"): crate::types::RouteType;
+    list_into number_capabilities("NumberCapabilities"): crate::types::NumberCapability, push_number_capabilities;
+});
 
 impl FromValue for PhoneNumberInformation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2648,18 +2208,10 @@ pub struct PlatformApplication {
     pub attributes: Option<HashMap<String, String>>,
 }
 
-impl PlatformApplication {
-    /// Sets `PlatformApplicationArn` (see [`Self::platform_application_arn`]).
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(value.into());
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PlatformApplication {
+    into platform_application_arn("PlatformApplicationArn"): String;
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
 impl FromValue for PlatformApplication {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2679,13 +2231,9 @@ pub struct PlatformApplicationDisabledException {
     pub message: Option<String>,
 }
 
-impl PlatformApplicationDisabledException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PlatformApplicationDisabledException {
+    into message("message"): String;
+});
 
 impl FromValue for PlatformApplicationDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2710,21 +2258,10 @@ pub struct PublishBatchInput {
     pub publish_batch_request_entries: Option<Vec<crate::types::PublishBatchRequestEntry>>,
 }
 
-impl PublishBatchInput {
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `PublishBatchRequestEntries` (see [`Self::publish_batch_request_entries`]).
-    pub fn publish_batch_request_entries(
-        mut self,
-        value: Vec<crate::types::PublishBatchRequestEntry>,
-    ) -> Self {
-        self.publish_batch_request_entries = Some(value);
-        self
-    }
-}
+myaws_core::setters!(PublishBatchInput {
+    into topic_arn("TopicArn"): String;
+    list publish_batch_request_entries("PublishBatchRequestEntries"): crate::types::PublishBatchRequestEntry, push_publish_batch_request_entries;
+});
 
 impl IntoValue for PublishBatchInput {
     fn into_value(self) -> Value {
@@ -2732,6 +2269,33 @@ impl IntoValue for PublishBatchInput {
             self.topic_arn.into_value(),
             self.publish_batch_request_entries.into_value(),
         ])
+    }
+}
+
+/// The `PublishBatchResponse` structure.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PublishBatchOutput {
+    /// A list of successful `PublishBatch` responses.
+    pub successful: Option<Vec<crate::types::PublishBatchResultEntry>>,
+    /// A list of failed `PublishBatch` responses.
+    pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(PublishBatchOutput {
+    list successful("Successful"): crate::types::PublishBatchResultEntry, push_successful;
+    list failed("Failed"): crate::types::BatchResultErrorEntry, push_failed;
+});
+
+impl FromValue for PublishBatchOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.successful = r.next("Successful")?;
+        out.failed = r.next("Failed")?;
+        Ok(out)
     }
 }
 
@@ -2794,46 +2358,15 @@ pub struct PublishBatchRequestEntry {
     pub message_group_id: Option<String>,
 }
 
-impl PublishBatchRequestEntry {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `Subject` (see [`Self::subject`]).
-    pub fn subject(mut self, value: impl Into<String>) -> Self {
-        self.subject = Some(value.into());
-        self
-    }
-    /// Sets `MessageStructure` (see [`Self::message_structure`]).
-    pub fn message_structure(mut self, value: impl Into<String>) -> Self {
-        self.message_structure = Some(value.into());
-        self
-    }
-    /// Sets `MessageAttributes` (see [`Self::message_attributes`]).
-    pub fn message_attributes(
-        mut self,
-        value: HashMap<String, crate::types::MessageAttributeValue>,
-    ) -> Self {
-        self.message_attributes = Some(value);
-        self
-    }
-    /// Sets `MessageDeduplicationId` (see [`Self::message_deduplication_id`]).
-    pub fn message_deduplication_id(mut self, value: impl Into<String>) -> Self {
-        self.message_deduplication_id = Some(value.into());
-        self
-    }
-    /// Sets `MessageGroupId` (see [`Self::message_group_id`]).
-    pub fn message_group_id(mut self, value: impl Into<String>) -> Self {
-        self.message_group_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PublishBatchRequestEntry {
+    into id("Id"): String;
+    into message("Message"): String;
+    into subject("Subject"): String;
+    into message_structure("MessageStructure"): String;
+    map message_attributes("MessageAttributes"): crate::types::MessageAttributeValue, insert_message_attributes;
+    into message_deduplication_id("MessageDeduplicationId"): String;
+    into message_group_id("MessageGroupId"): String;
+});
 
 impl IntoValue for PublishBatchRequestEntry {
     fn into_value(self) -> Value {
@@ -2846,41 +2379,6 @@ impl IntoValue for PublishBatchRequestEntry {
             self.message_deduplication_id.into_value(),
             self.message_group_id.into_value(),
         ])
-    }
-}
-
-/// The `PublishBatchResponse` structure.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PublishBatchResponse {
-    /// A list of successful `PublishBatch` responses.
-    pub successful: Option<Vec<crate::types::PublishBatchResultEntry>>,
-    /// A list of failed `PublishBatch` responses.
-    pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl PublishBatchResponse {
-    /// Sets `Successful` (see [`Self::successful`]).
-    pub fn successful(mut self, value: Vec<crate::types::PublishBatchResultEntry>) -> Self {
-        self.successful = Some(value);
-        self
-    }
-    /// Sets `Failed` (see [`Self::failed`]).
-    pub fn failed(mut self, value: Vec<crate::types::BatchResultErrorEntry>) -> Self {
-        self.failed = Some(value);
-        self
-    }
-}
-
-impl FromValue for PublishBatchResponse {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.successful = r.next("Successful")?;
-        out.failed = r.next("Failed")?;
-        Ok(out)
     }
 }
 
@@ -2900,23 +2398,11 @@ pub struct PublishBatchResultEntry {
     pub sequence_number: Option<String>,
 }
 
-impl PublishBatchResultEntry {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `MessageId` (see [`Self::message_id`]).
-    pub fn message_id(mut self, value: impl Into<String>) -> Self {
-        self.message_id = Some(value.into());
-        self
-    }
-    /// Sets `SequenceNumber` (see [`Self::sequence_number`]).
-    pub fn sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.sequence_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PublishBatchResultEntry {
+    into id("Id"): String;
+    into message_id("MessageId"): String;
+    into sequence_number("SequenceNumber"): String;
+});
 
 impl FromValue for PublishBatchResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3022,56 +2508,17 @@ impl std::fmt::Debug for PublishInput {
     }
 }
 
-impl PublishInput {
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `TargetArn` (see [`Self::target_arn`]).
-    pub fn target_arn(mut self, value: impl Into<String>) -> Self {
-        self.target_arn = Some(value.into());
-        self
-    }
-    /// Sets `PhoneNumber` (see [`Self::phone_number`]).
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `Subject` (see [`Self::subject`]).
-    pub fn subject(mut self, value: impl Into<String>) -> Self {
-        self.subject = Some(value.into());
-        self
-    }
-    /// Sets `MessageStructure` (see [`Self::message_structure`]).
-    pub fn message_structure(mut self, value: impl Into<String>) -> Self {
-        self.message_structure = Some(value.into());
-        self
-    }
-    /// Sets `MessageAttributes` (see [`Self::message_attributes`]).
-    pub fn message_attributes(
-        mut self,
-        value: HashMap<String, crate::types::MessageAttributeValue>,
-    ) -> Self {
-        self.message_attributes = Some(value);
-        self
-    }
-    /// Sets `MessageDeduplicationId` (see [`Self::message_deduplication_id`]).
-    pub fn message_deduplication_id(mut self, value: impl Into<String>) -> Self {
-        self.message_deduplication_id = Some(value.into());
-        self
-    }
-    /// Sets `MessageGroupId` (see [`Self::message_group_id`]).
-    pub fn message_group_id(mut self, value: impl Into<String>) -> Self {
-        self.message_group_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PublishInput {
+    into topic_arn("TopicArn"): String;
+    into target_arn("TargetArn"): String;
+    into phone_number("PhoneNumber"): String;
+    into message("Message"): String;
+    into subject("Subject"): String;
+    into message_structure("MessageStructure"): String;
+    map message_attributes("MessageAttributes"): crate::types::MessageAttributeValue, insert_message_attributes;
+    into message_deduplication_id("MessageDeduplicationId"): String;
+    into message_group_id("MessageGroupId"): String;
+});
 
 impl IntoValue for PublishInput {
     fn into_value(self) -> Value {
@@ -3092,7 +2539,7 @@ impl IntoValue for PublishInput {
 /// Response for Publish action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PublishResponse {
+pub struct PublishOutput {
     /// Unique identifier assigned to the published message.
     ///
     /// Length Constraint: Maximum 100 characters
@@ -3105,20 +2552,12 @@ pub struct PublishResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl PublishResponse {
-    /// Sets `MessageId` (see [`Self::message_id`]).
-    pub fn message_id(mut self, value: impl Into<String>) -> Self {
-        self.message_id = Some(value.into());
-        self
-    }
-    /// Sets `SequenceNumber` (see [`Self::sequence_number`]).
-    pub fn sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.sequence_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PublishOutput {
+    into message_id("MessageId"): String;
+    into sequence_number("SequenceNumber"): String;
+});
 
-impl FromValue for PublishResponse {
+impl FromValue for PublishOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3148,18 +2587,10 @@ pub struct PutDataProtectionPolicyInput {
     pub data_protection_policy: Option<String>,
 }
 
-impl PutDataProtectionPolicyInput {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `DataProtectionPolicy` (see [`Self::data_protection_policy`]).
-    pub fn data_protection_policy(mut self, value: impl Into<String>) -> Self {
-        self.data_protection_policy = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PutDataProtectionPolicyInput {
+    into resource_arn("ResourceArn"): String;
+    into data_protection_policy("DataProtectionPolicy"): String;
+});
 
 impl IntoValue for PutDataProtectionPolicyInput {
     fn into_value(self) -> Value {
@@ -3184,18 +2615,10 @@ pub struct RemovePermissionInput {
     pub label: Option<String>,
 }
 
-impl RemovePermissionInput {
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `Label` (see [`Self::label`]).
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RemovePermissionInput {
+    into topic_arn("TopicArn"): String;
+    into label("Label"): String;
+});
 
 impl IntoValue for RemovePermissionInput {
     fn into_value(self) -> Value {
@@ -3211,13 +2634,9 @@ pub struct ReplayLimitExceededException {
     pub message: Option<String>,
 }
 
-impl ReplayLimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReplayLimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for ReplayLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3236,13 +2655,9 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3357,21 +2772,10 @@ impl std::fmt::Debug for SMSSandboxPhoneNumber {
     }
 }
 
-impl SMSSandboxPhoneNumber {
-    /// Sets `PhoneNumber` (see [`Self::phone_number`]).
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::SMSSandboxPhoneNumberVerificationStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SMSSandboxPhoneNumber {
+    into phone_number("PhoneNumber"): String;
+    into status("Status"): crate::types::SMSSandboxPhoneNumberVerificationStatus;
+});
 
 impl FromValue for SMSSandboxPhoneNumber {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3477,18 +2881,10 @@ pub struct SetEndpointAttributesInput {
     pub attributes: Option<HashMap<String, String>>,
 }
 
-impl SetEndpointAttributesInput {
-    /// Sets `EndpointArn` (see [`Self::endpoint_arn`]).
-    pub fn endpoint_arn(mut self, value: impl Into<String>) -> Self {
-        self.endpoint_arn = Some(value.into());
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetEndpointAttributesInput {
+    into endpoint_arn("EndpointArn"): String;
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
 impl IntoValue for SetEndpointAttributesInput {
     fn into_value(self) -> Value {
@@ -3541,18 +2937,10 @@ pub struct SetPlatformApplicationAttributesInput {
     pub attributes: Option<HashMap<String, String>>,
 }
 
-impl SetPlatformApplicationAttributesInput {
-    /// Sets `PlatformApplicationArn` (see [`Self::platform_application_arn`]).
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(value.into());
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetPlatformApplicationAttributesInput {
+    into platform_application_arn("PlatformApplicationArn"): String;
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
 impl IntoValue for SetPlatformApplicationAttributesInput {
     fn into_value(self) -> Value {
@@ -3605,13 +2993,9 @@ pub struct SetSMSAttributesInput {
     pub attributes: Option<HashMap<String, String>>,
 }
 
-impl SetSMSAttributesInput {
-    /// Sets `attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetSMSAttributesInput {
+    map_into attributes("attributes"): String, insert_attributes;
+});
 
 impl IntoValue for SetSMSAttributesInput {
     fn into_value(self) -> Value {
@@ -3622,12 +3006,12 @@ impl IntoValue for SetSMSAttributesInput {
 /// The response for the SetSMSAttributes action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SetSMSAttributesResponse {
+pub struct SetSMSAttributesOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for SetSMSAttributesResponse {
+impl FromValue for SetSMSAttributesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -3671,23 +3055,11 @@ pub struct SetSubscriptionAttributesInput {
     pub attribute_value: Option<String>,
 }
 
-impl SetSubscriptionAttributesInput {
-    /// Sets `SubscriptionArn` (see [`Self::subscription_arn`]).
-    pub fn subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.subscription_arn = Some(value.into());
-        self
-    }
-    /// Sets `AttributeName` (see [`Self::attribute_name`]).
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
-    }
-    /// Sets `AttributeValue` (see [`Self::attribute_value`]).
-    pub fn attribute_value(mut self, value: impl Into<String>) -> Self {
-        self.attribute_value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SetSubscriptionAttributesInput {
+    into subscription_arn("SubscriptionArn"): String;
+    into attribute_name("AttributeName"): String;
+    into attribute_value("AttributeValue"): String;
+});
 
 impl IntoValue for SetSubscriptionAttributesInput {
     fn into_value(self) -> Value {
@@ -3772,23 +3144,11 @@ pub struct SetTopicAttributesInput {
     pub attribute_value: Option<String>,
 }
 
-impl SetTopicAttributesInput {
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `AttributeName` (see [`Self::attribute_name`]).
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
-    }
-    /// Sets `AttributeValue` (see [`Self::attribute_value`]).
-    pub fn attribute_value(mut self, value: impl Into<String>) -> Self {
-        self.attribute_value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SetTopicAttributesInput {
+    into topic_arn("TopicArn"): String;
+    into attribute_name("AttributeName"): String;
+    into attribute_value("AttributeValue"): String;
+});
 
 impl IntoValue for SetTopicAttributesInput {
     fn into_value(self) -> Value {
@@ -3808,13 +3168,9 @@ pub struct StaleTagException {
     pub message: Option<String>,
 }
 
-impl StaleTagException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StaleTagException {
+    into message("message"): String;
+});
 
 impl FromValue for StaleTagException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3900,33 +3256,13 @@ pub struct SubscribeInput {
     pub return_subscription_arn: Option<bool>,
 }
 
-impl SubscribeInput {
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `Protocol` (see [`Self::protocol`]).
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-    /// Sets `Endpoint` (see [`Self::endpoint`]).
-    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
-        self.endpoint = Some(value.into());
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-    /// Sets `ReturnSubscriptionArn` (see [`Self::return_subscription_arn`]).
-    pub fn return_subscription_arn(mut self, value: bool) -> Self {
-        self.return_subscription_arn = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SubscribeInput {
+    into topic_arn("TopicArn"): String;
+    into protocol("Protocol"): String;
+    into endpoint("Endpoint"): String;
+    map_into attributes("Attributes"): String, insert_attributes;
+    value return_subscription_arn("ReturnSubscriptionArn"): bool;
+});
 
 impl IntoValue for SubscribeInput {
     fn into_value(self) -> Value {
@@ -3943,22 +3279,18 @@ impl IntoValue for SubscribeInput {
 /// Response for Subscribe action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SubscribeResponse {
+pub struct SubscribeOutput {
     /// The ARN of the subscription if it is confirmed, or the string "pending confirmation" if the subscription requires confirmation. However, if the API request parameter `ReturnSubscriptionArn` is true, then the value is always the subscription ARN, even if the subscription requires confirmation.
     pub subscription_arn: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SubscribeResponse {
-    /// Sets `SubscriptionArn` (see [`Self::subscription_arn`]).
-    pub fn subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.subscription_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SubscribeOutput {
+    into subscription_arn("SubscriptionArn"): String;
+});
 
-impl FromValue for SubscribeResponse {
+impl FromValue for SubscribeOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3983,33 +3315,13 @@ pub struct Subscription {
     pub topic_arn: Option<String>,
 }
 
-impl Subscription {
-    /// Sets `SubscriptionArn` (see [`Self::subscription_arn`]).
-    pub fn subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.subscription_arn = Some(value.into());
-        self
-    }
-    /// Sets `Owner` (see [`Self::owner`]).
-    pub fn owner(mut self, value: impl Into<String>) -> Self {
-        self.owner = Some(value.into());
-        self
-    }
-    /// Sets `Protocol` (see [`Self::protocol`]).
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-    /// Sets `Endpoint` (see [`Self::endpoint`]).
-    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
-        self.endpoint = Some(value.into());
-        self
-    }
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Subscription {
+    into subscription_arn("SubscriptionArn"): String;
+    into owner("Owner"): String;
+    into protocol("Protocol"): String;
+    into endpoint("Endpoint"): String;
+    into topic_arn("TopicArn"): String;
+});
 
 impl FromValue for Subscription {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4032,13 +3344,9 @@ pub struct SubscriptionLimitExceededException {
     pub message: Option<String>,
 }
 
-impl SubscriptionLimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SubscriptionLimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for SubscriptionLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4063,18 +3371,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -4100,13 +3400,9 @@ pub struct TagLimitExceededException {
     pub message: Option<String>,
 }
 
-impl TagLimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TagLimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for TagLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4125,13 +3421,9 @@ pub struct TagPolicyException {
     pub message: Option<String>,
 }
 
-impl TagPolicyException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TagPolicyException {
+    into message("message"): String;
+});
 
 impl FromValue for TagPolicyException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4145,7 +3437,7 @@ impl FromValue for TagPolicyException {
 /// The `TagResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceRequest {
+pub struct TagResourceInput {
     /// The ARN of the topic to which to add tags.
     ///
     /// Required.
@@ -4156,20 +3448,12 @@ pub struct TagResourceRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl TagResourceRequest {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagResourceInput {
+    into resource_arn("ResourceArn"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for TagResourceRequest {
+impl IntoValue for TagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.resource_arn.into_value(), self.tags.into_value()])
     }
@@ -4178,12 +3462,12 @@ impl IntoValue for TagResourceRequest {
 /// The `TagResourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceResponse {
+pub struct TagResourceOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for TagResourceResponse {
+impl FromValue for TagResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -4198,13 +3482,9 @@ pub struct ThrottledException {
     pub message: Option<String>,
 }
 
-impl ThrottledException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ThrottledException {
+    into message("message"): String;
+});
 
 impl FromValue for ThrottledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4223,13 +3503,9 @@ pub struct TooManyEntriesInBatchRequestException {
     pub message: Option<String>,
 }
 
-impl TooManyEntriesInBatchRequestException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyEntriesInBatchRequestException {
+    into message("message"): String;
+});
 
 impl FromValue for TooManyEntriesInBatchRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4248,13 +3524,9 @@ pub struct Topic {
     pub topic_arn: Option<String>,
 }
 
-impl Topic {
-    /// Sets `TopicArn` (see [`Self::topic_arn`]).
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Topic {
+    into topic_arn("TopicArn"): String;
+});
 
 impl FromValue for Topic {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4273,13 +3545,9 @@ pub struct TopicLimitExceededException {
     pub message: Option<String>,
 }
 
-impl TopicLimitExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TopicLimitExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for TopicLimitExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4300,13 +3568,9 @@ pub struct UnsubscribeInput {
     pub subscription_arn: Option<String>,
 }
 
-impl UnsubscribeInput {
-    /// Sets `SubscriptionArn` (see [`Self::subscription_arn`]).
-    pub fn subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.subscription_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnsubscribeInput {
+    into subscription_arn("SubscriptionArn"): String;
+});
 
 impl IntoValue for UnsubscribeInput {
     fn into_value(self) -> Value {
@@ -4317,7 +3581,7 @@ impl IntoValue for UnsubscribeInput {
 /// The `UntagResourceRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceRequest {
+pub struct UntagResourceInput {
     /// The ARN of the topic from which to remove tags.
     ///
     /// Required.
@@ -4328,20 +3592,12 @@ pub struct UntagResourceRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagResourceRequest {
-    /// Sets `ResourceArn` (see [`Self::resource_arn`]).
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagResourceInput {
+    into resource_arn("ResourceArn"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagResourceRequest {
+impl IntoValue for UntagResourceInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.resource_arn.into_value(),
@@ -4353,12 +3609,12 @@ impl IntoValue for UntagResourceRequest {
 /// The `UntagResourceResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceResponse {
+pub struct UntagResourceOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for UntagResourceResponse {
+impl FromValue for UntagResourceOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -4373,13 +3629,9 @@ pub struct UserErrorException {
     pub message: Option<String>,
 }
 
-impl UserErrorException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UserErrorException {
+    into message("message"): String;
+});
 
 impl FromValue for UserErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4398,13 +3650,9 @@ pub struct ValidationException {
     pub message: Option<String>,
 }
 
-impl ValidationException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ValidationException {
+    into message("Message"): String;
+});
 
 impl FromValue for ValidationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4425,18 +3673,10 @@ pub struct VerificationException {
     pub status: Option<String>,
 }
 
-impl VerificationException {
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VerificationException {
+    into message("Message"): String;
+    into status("Status"): String;
+});
 
 impl FromValue for VerificationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -4474,18 +3714,10 @@ impl std::fmt::Debug for VerifySMSSandboxPhoneNumberInput {
     }
 }
 
-impl VerifySMSSandboxPhoneNumberInput {
-    /// Sets `PhoneNumber` (see [`Self::phone_number`]).
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-    /// Sets `OneTimePassword` (see [`Self::one_time_password`]).
-    pub fn one_time_password(mut self, value: impl Into<String>) -> Self {
-        self.one_time_password = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(VerifySMSSandboxPhoneNumberInput {
+    into phone_number("PhoneNumber"): String;
+    into one_time_password("OneTimePassword"): String;
+});
 
 impl IntoValue for VerifySMSSandboxPhoneNumberInput {
     fn into_value(self) -> Value {
@@ -4499,12 +3731,12 @@ impl IntoValue for VerifySMSSandboxPhoneNumberInput {
 /// The destination phone number's verification status.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct VerifySMSSandboxPhoneNumberResult {
+pub struct VerifySMSSandboxPhoneNumberOutput {
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl FromValue for VerifySMSSandboxPhoneNumberResult {
+impl FromValue for VerifySMSSandboxPhoneNumberOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         StructReader::new(value)?;
         Ok(Self::default())
@@ -4667,45 +3899,150 @@ impl FromValue for UnsubscribeOutput {
 
 myaws_core::with_response_metadata!(
     AddPermissionOutput,
-    CheckIfPhoneNumberIsOptedOutResponse,
-    ConfirmSubscriptionResponse,
-    CreateEndpointResponse,
-    CreatePlatformApplicationResponse,
-    CreateSMSSandboxPhoneNumberResult,
-    CreateTopicResponse,
+    CheckIfPhoneNumberIsOptedOutOutput,
+    ConfirmSubscriptionOutput,
+    CreatePlatformApplicationOutput,
+    CreatePlatformEndpointOutput,
+    CreateSMSSandboxPhoneNumberOutput,
+    CreateTopicOutput,
     DeleteEndpointOutput,
     DeletePlatformApplicationOutput,
-    DeleteSMSSandboxPhoneNumberResult,
+    DeleteSMSSandboxPhoneNumberOutput,
     DeleteTopicOutput,
-    GetDataProtectionPolicyResponse,
-    GetEndpointAttributesResponse,
-    GetPlatformApplicationAttributesResponse,
-    GetSMSAttributesResponse,
-    GetSMSSandboxAccountStatusResult,
-    GetSubscriptionAttributesResponse,
-    GetTopicAttributesResponse,
-    ListEndpointsByPlatformApplicationResponse,
-    ListOriginationNumbersResult,
-    ListPhoneNumbersOptedOutResponse,
-    ListPlatformApplicationsResponse,
-    ListSMSSandboxPhoneNumbersResult,
-    ListSubscriptionsByTopicResponse,
-    ListSubscriptionsResponse,
-    ListTagsForResourceResponse,
-    ListTopicsResponse,
-    OptInPhoneNumberResponse,
-    PublishBatchResponse,
-    PublishResponse,
+    GetDataProtectionPolicyOutput,
+    GetEndpointAttributesOutput,
+    GetPlatformApplicationAttributesOutput,
+    GetSMSAttributesOutput,
+    GetSMSSandboxAccountStatusOutput,
+    GetSubscriptionAttributesOutput,
+    GetTopicAttributesOutput,
+    ListEndpointsByPlatformApplicationOutput,
+    ListOriginationNumbersOutput,
+    ListPhoneNumbersOptedOutOutput,
+    ListPlatformApplicationsOutput,
+    ListSMSSandboxPhoneNumbersOutput,
+    ListSubscriptionsByTopicOutput,
+    ListSubscriptionsOutput,
+    ListTagsForResourceOutput,
+    ListTopicsOutput,
+    OptInPhoneNumberOutput,
+    PublishBatchOutput,
+    PublishOutput,
     PutDataProtectionPolicyOutput,
     RemovePermissionOutput,
     SetEndpointAttributesOutput,
     SetPlatformApplicationAttributesOutput,
-    SetSMSAttributesResponse,
+    SetSMSAttributesOutput,
     SetSubscriptionAttributesOutput,
     SetTopicAttributesOutput,
-    SubscribeResponse,
-    TagResourceResponse,
+    SubscribeOutput,
+    TagResourceOutput,
     UnsubscribeOutput,
-    UntagResourceResponse,
-    VerifySMSSandboxPhoneNumberResult,
+    UntagResourceOutput,
+    VerifySMSSandboxPhoneNumberOutput,
 );
+
+/// Another name of [`CheckIfPhoneNumberIsOptedOutOutput`].
+pub type CheckIfPhoneNumberIsOptedOutResponse = CheckIfPhoneNumberIsOptedOutOutput;
+
+/// Another name of [`ConfirmSubscriptionOutput`].
+pub type ConfirmSubscriptionResponse = ConfirmSubscriptionOutput;
+
+/// Another name of [`CreatePlatformEndpointOutput`].
+pub type CreateEndpointResponse = CreatePlatformEndpointOutput;
+
+/// Another name of [`CreatePlatformApplicationOutput`].
+pub type CreatePlatformApplicationResponse = CreatePlatformApplicationOutput;
+
+/// Another name of [`CreateSMSSandboxPhoneNumberOutput`].
+pub type CreateSMSSandboxPhoneNumberResult = CreateSMSSandboxPhoneNumberOutput;
+
+/// Another name of [`CreateTopicOutput`].
+pub type CreateTopicResponse = CreateTopicOutput;
+
+/// Another name of [`DeleteSMSSandboxPhoneNumberOutput`].
+pub type DeleteSMSSandboxPhoneNumberResult = DeleteSMSSandboxPhoneNumberOutput;
+
+/// Another name of [`GetDataProtectionPolicyOutput`].
+pub type GetDataProtectionPolicyResponse = GetDataProtectionPolicyOutput;
+
+/// Another name of [`GetEndpointAttributesOutput`].
+pub type GetEndpointAttributesResponse = GetEndpointAttributesOutput;
+
+/// Another name of [`GetPlatformApplicationAttributesOutput`].
+pub type GetPlatformApplicationAttributesResponse = GetPlatformApplicationAttributesOutput;
+
+/// Another name of [`GetSMSAttributesOutput`].
+pub type GetSMSAttributesResponse = GetSMSAttributesOutput;
+
+/// Another name of [`GetSMSSandboxAccountStatusOutput`].
+pub type GetSMSSandboxAccountStatusResult = GetSMSSandboxAccountStatusOutput;
+
+/// Another name of [`GetSubscriptionAttributesOutput`].
+pub type GetSubscriptionAttributesResponse = GetSubscriptionAttributesOutput;
+
+/// Another name of [`GetTopicAttributesOutput`].
+pub type GetTopicAttributesResponse = GetTopicAttributesOutput;
+
+/// Another name of [`ListEndpointsByPlatformApplicationOutput`].
+pub type ListEndpointsByPlatformApplicationResponse = ListEndpointsByPlatformApplicationOutput;
+
+/// Another name of [`ListOriginationNumbersInput`].
+pub type ListOriginationNumbersRequest = ListOriginationNumbersInput;
+
+/// Another name of [`ListOriginationNumbersOutput`].
+pub type ListOriginationNumbersResult = ListOriginationNumbersOutput;
+
+/// Another name of [`ListPhoneNumbersOptedOutOutput`].
+pub type ListPhoneNumbersOptedOutResponse = ListPhoneNumbersOptedOutOutput;
+
+/// Another name of [`ListPlatformApplicationsOutput`].
+pub type ListPlatformApplicationsResponse = ListPlatformApplicationsOutput;
+
+/// Another name of [`ListSMSSandboxPhoneNumbersOutput`].
+pub type ListSMSSandboxPhoneNumbersResult = ListSMSSandboxPhoneNumbersOutput;
+
+/// Another name of [`ListSubscriptionsByTopicOutput`].
+pub type ListSubscriptionsByTopicResponse = ListSubscriptionsByTopicOutput;
+
+/// Another name of [`ListSubscriptionsOutput`].
+pub type ListSubscriptionsResponse = ListSubscriptionsOutput;
+
+/// Another name of [`ListTagsForResourceInput`].
+pub type ListTagsForResourceRequest = ListTagsForResourceInput;
+
+/// Another name of [`ListTagsForResourceOutput`].
+pub type ListTagsForResourceResponse = ListTagsForResourceOutput;
+
+/// Another name of [`ListTopicsOutput`].
+pub type ListTopicsResponse = ListTopicsOutput;
+
+/// Another name of [`OptInPhoneNumberOutput`].
+pub type OptInPhoneNumberResponse = OptInPhoneNumberOutput;
+
+/// Another name of [`PublishBatchOutput`].
+pub type PublishBatchResponse = PublishBatchOutput;
+
+/// Another name of [`PublishOutput`].
+pub type PublishResponse = PublishOutput;
+
+/// Another name of [`SetSMSAttributesOutput`].
+pub type SetSMSAttributesResponse = SetSMSAttributesOutput;
+
+/// Another name of [`SubscribeOutput`].
+pub type SubscribeResponse = SubscribeOutput;
+
+/// Another name of [`TagResourceInput`].
+pub type TagResourceRequest = TagResourceInput;
+
+/// Another name of [`TagResourceOutput`].
+pub type TagResourceResponse = TagResourceOutput;
+
+/// Another name of [`UntagResourceInput`].
+pub type UntagResourceRequest = UntagResourceInput;
+
+/// Another name of [`UntagResourceOutput`].
+pub type UntagResourceResponse = UntagResourceOutput;
+
+/// Another name of [`VerifySMSSandboxPhoneNumberOutput`].
+pub type VerifySMSSandboxPhoneNumberResult = VerifySMSSandboxPhoneNumberOutput;

@@ -65,7 +65,7 @@ impl Client {
     /// Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
     pub async fn add_permission(
         &self,
-        input: crate::types::AddPermissionRequest,
+        input: crate::types::AddPermissionInput,
     ) -> Result<crate::types::AddPermissionOutput, SdkError<crate::error::AddPermissionError>> {
         self.handle.call(0, input).await
     }
@@ -76,9 +76,9 @@ impl Client {
     /// - Only one active message movement task is supported per queue at any given time.
     pub async fn cancel_message_move_task(
         &self,
-        input: crate::types::CancelMessageMoveTaskRequest,
+        input: crate::types::CancelMessageMoveTaskInput,
     ) -> Result<
-        crate::types::CancelMessageMoveTaskResult,
+        crate::types::CancelMessageMoveTaskOutput,
         SdkError<crate::error::CancelMessageMoveTaskError>,
     > {
         self.handle.call(1, input).await
@@ -107,7 +107,7 @@ impl Client {
     /// Unlike with a queue, when you change the visibility timeout for a specific message the timeout value is applied immediately but isn't saved in memory for that message. If you don't delete a message after it is received, the visibility timeout for the message reverts to the original timeout value (not to the value you set using the `ChangeMessageVisibility` action) the next time the message is received.
     pub async fn change_message_visibility(
         &self,
-        input: crate::types::ChangeMessageVisibilityRequest,
+        input: crate::types::ChangeMessageVisibilityInput,
     ) -> Result<
         crate::types::ChangeMessageVisibilityOutput,
         SdkError<crate::error::ChangeMessageVisibilityError>,
@@ -120,9 +120,9 @@ impl Client {
     /// Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
     pub async fn change_message_visibility_batch(
         &self,
-        input: crate::types::ChangeMessageVisibilityBatchRequest,
+        input: crate::types::ChangeMessageVisibilityBatchInput,
     ) -> Result<
-        crate::types::ChangeMessageVisibilityBatchResult,
+        crate::types::ChangeMessageVisibilityBatchOutput,
         SdkError<crate::error::ChangeMessageVisibilityBatchError>,
     > {
         self.handle.call(3, input).await
@@ -148,8 +148,8 @@ impl Client {
     /// Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
     pub async fn create_queue(
         &self,
-        input: crate::types::CreateQueueRequest,
-    ) -> Result<crate::types::CreateQueueResult, SdkError<crate::error::CreateQueueError>> {
+        input: crate::types::CreateQueueInput,
+    ) -> Result<crate::types::CreateQueueOutput, SdkError<crate::error::CreateQueueError>> {
         self.handle.call(4, input).await
     }
 
@@ -160,7 +160,7 @@ impl Client {
     /// For standard queues, it is possible to receive a message even after you delete it. This might happen on rare occasions if one of the servers which stores a copy of the message is unavailable when you send the request to delete the message. The copy remains on the server and might be returned to you during a subsequent receive request. You should ensure that your application is idempotent, so that receiving a message more than once does not cause issues.
     pub async fn delete_message(
         &self,
-        input: crate::types::DeleteMessageRequest,
+        input: crate::types::DeleteMessageInput,
     ) -> Result<crate::types::DeleteMessageOutput, SdkError<crate::error::DeleteMessageError>> {
         self.handle.call(5, input).await
     }
@@ -170,9 +170,9 @@ impl Client {
     /// Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
     pub async fn delete_message_batch(
         &self,
-        input: crate::types::DeleteMessageBatchRequest,
+        input: crate::types::DeleteMessageBatchInput,
     ) -> Result<
-        crate::types::DeleteMessageBatchResult,
+        crate::types::DeleteMessageBatchOutput,
         SdkError<crate::error::DeleteMessageBatchError>,
     > {
         self.handle.call(6, input).await
@@ -191,7 +191,7 @@ impl Client {
     /// The delete operation uses the HTTP `GET` verb.
     pub async fn delete_queue(
         &self,
-        input: crate::types::DeleteQueueRequest,
+        input: crate::types::DeleteQueueInput,
     ) -> Result<crate::types::DeleteQueueOutput, SdkError<crate::error::DeleteQueueError>> {
         self.handle.call(7, input).await
     }
@@ -201,9 +201,9 @@ impl Client {
     /// To determine whether a queue is [FIFO](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html), you can check whether `QueueName` ends with the `.fifo` suffix.
     pub async fn get_queue_attributes(
         &self,
-        input: crate::types::GetQueueAttributesRequest,
+        input: crate::types::GetQueueAttributesInput,
     ) -> Result<
-        crate::types::GetQueueAttributesResult,
+        crate::types::GetQueueAttributesOutput,
         SdkError<crate::error::GetQueueAttributesError>,
     > {
         self.handle.call(8, input).await
@@ -214,8 +214,8 @@ impl Client {
     /// To access a queue owned by another Amazon Web Services account, use the `QueueOwnerAWSAccountId` parameter to specify the account ID of the queue's owner. Note that the queue owner must grant you the necessary permissions to access the queue. For more information about accessing shared queues, see the ` [AddPermission] ` API or [Allow developers to write messages to a shared queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
     pub async fn get_queue_url(
         &self,
-        input: crate::types::GetQueueUrlRequest,
-    ) -> Result<crate::types::GetQueueUrlResult, SdkError<crate::error::GetQueueUrlError>> {
+        input: crate::types::GetQueueUrlInput,
+    ) -> Result<crate::types::GetQueueUrlOutput, SdkError<crate::error::GetQueueUrlError>> {
         self.handle.call(9, input).await
     }
 
@@ -226,9 +226,9 @@ impl Client {
     /// For more information about using dead-letter queues, see [Using Amazon SQS Dead-Letter Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) in the *Amazon SQS Developer Guide*.
     pub async fn list_dead_letter_source_queues(
         &self,
-        input: crate::types::ListDeadLetterSourceQueuesRequest,
+        input: crate::types::ListDeadLetterSourceQueuesInput,
     ) -> Result<
-        crate::types::ListDeadLetterSourceQueuesResult,
+        crate::types::ListDeadLetterSourceQueuesOutput,
         SdkError<crate::error::ListDeadLetterSourceQueuesError>,
     > {
         self.handle.call(10, input).await
@@ -240,9 +240,9 @@ impl Client {
     /// - Only one active message movement task is supported per queue at any given time.
     pub async fn list_message_move_tasks(
         &self,
-        input: crate::types::ListMessageMoveTasksRequest,
+        input: crate::types::ListMessageMoveTasksInput,
     ) -> Result<
-        crate::types::ListMessageMoveTasksResult,
+        crate::types::ListMessageMoveTasksOutput,
         SdkError<crate::error::ListMessageMoveTasksError>,
     > {
         self.handle.call(11, input).await
@@ -253,8 +253,8 @@ impl Client {
     /// Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
     pub async fn list_queue_tags(
         &self,
-        input: crate::types::ListQueueTagsRequest,
-    ) -> Result<crate::types::ListQueueTagsResult, SdkError<crate::error::ListQueueTagsError>> {
+        input: crate::types::ListQueueTagsInput,
+    ) -> Result<crate::types::ListQueueTagsOutput, SdkError<crate::error::ListQueueTagsError>> {
         self.handle.call(12, input).await
     }
 
@@ -265,8 +265,8 @@ impl Client {
     /// Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
     pub async fn list_queues(
         &self,
-        input: crate::types::ListQueuesRequest,
-    ) -> Result<crate::types::ListQueuesResult, SdkError<crate::error::ListQueuesError>> {
+        input: crate::types::ListQueuesInput,
+    ) -> Result<crate::types::ListQueuesOutput, SdkError<crate::error::ListQueuesError>> {
         self.handle.call(13, input).await
     }
 
@@ -281,7 +281,7 @@ impl Client {
     /// Messages sent to the queue *after* you call `PurgeQueue` might be deleted while the queue is being purged.
     pub async fn purge_queue(
         &self,
-        input: crate::types::PurgeQueueRequest,
+        input: crate::types::PurgeQueueInput,
     ) -> Result<crate::types::PurgeQueueOutput, SdkError<crate::error::PurgeQueueError>> {
         self.handle.call(14, input).await
     }
@@ -306,8 +306,8 @@ impl Client {
     /// In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
     pub async fn receive_message(
         &self,
-        input: crate::types::ReceiveMessageRequest,
-    ) -> Result<crate::types::ReceiveMessageResult, SdkError<crate::error::ReceiveMessageError>>
+        input: crate::types::ReceiveMessageInput,
+    ) -> Result<crate::types::ReceiveMessageOutput, SdkError<crate::error::ReceiveMessageError>>
     {
         self.handle.call(15, input).await
     }
@@ -319,7 +319,7 @@ impl Client {
     /// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
     pub async fn remove_permission(
         &self,
-        input: crate::types::RemovePermissionRequest,
+        input: crate::types::RemovePermissionInput,
     ) -> Result<crate::types::RemovePermissionOutput, SdkError<crate::error::RemovePermissionError>>
     {
         self.handle.call(16, input).await
@@ -334,8 +334,8 @@ impl Client {
     /// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
     pub async fn send_message(
         &self,
-        input: crate::types::SendMessageRequest,
-    ) -> Result<crate::types::SendMessageResult, SdkError<crate::error::SendMessageError>> {
+        input: crate::types::SendMessageInput,
+    ) -> Result<crate::types::SendMessageOutput, SdkError<crate::error::SendMessageError>> {
         self.handle.call(17, input).await
     }
 
@@ -354,8 +354,8 @@ impl Client {
     /// If you don't specify the `DelaySeconds` parameter for an entry, Amazon SQS uses the default value for the queue.
     pub async fn send_message_batch(
         &self,
-        input: crate::types::SendMessageBatchRequest,
-    ) -> Result<crate::types::SendMessageBatchResult, SdkError<crate::error::SendMessageBatchError>>
+        input: crate::types::SendMessageBatchInput,
+    ) -> Result<crate::types::SendMessageBatchOutput, SdkError<crate::error::SendMessageBatchError>>
     {
         self.handle.call(18, input).await
     }
@@ -367,7 +367,7 @@ impl Client {
     /// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
     pub async fn set_queue_attributes(
         &self,
-        input: crate::types::SetQueueAttributesRequest,
+        input: crate::types::SetQueueAttributesInput,
     ) -> Result<
         crate::types::SetQueueAttributesOutput,
         SdkError<crate::error::SetQueueAttributesError>,
@@ -382,9 +382,9 @@ impl Client {
     /// - Only one active message movement task is supported per queue at any given time.
     pub async fn start_message_move_task(
         &self,
-        input: crate::types::StartMessageMoveTaskRequest,
+        input: crate::types::StartMessageMoveTaskInput,
     ) -> Result<
-        crate::types::StartMessageMoveTaskResult,
+        crate::types::StartMessageMoveTaskOutput,
         SdkError<crate::error::StartMessageMoveTaskError>,
     > {
         self.handle.call(20, input).await
@@ -404,7 +404,7 @@ impl Client {
     /// Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
     pub async fn tag_queue(
         &self,
-        input: crate::types::TagQueueRequest,
+        input: crate::types::TagQueueInput,
     ) -> Result<crate::types::TagQueueOutput, SdkError<crate::error::TagQueueError>> {
         self.handle.call(21, input).await
     }
@@ -414,7 +414,7 @@ impl Client {
     /// Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
     pub async fn untag_queue(
         &self,
-        input: crate::types::UntagQueueRequest,
+        input: crate::types::UntagQueueInput,
     ) -> Result<crate::types::UntagQueueOutput, SdkError<crate::error::UntagQueueError>> {
         self.handle.call(22, input).await
     }

@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::list_dead_letter_source_queues`] (typed pages; `.items()` streams the result items).
     pub fn list_dead_letter_source_queues_paginator(
         &self,
-        input: crate::types::ListDeadLetterSourceQueuesRequest,
+        input: crate::types::ListDeadLetterSourceQueuesInput,
     ) -> TypedPages<
-        crate::types::ListDeadLetterSourceQueuesResult,
+        crate::types::ListDeadLetterSourceQueuesOutput,
         crate::error::ListDeadLetterSourceQueuesError,
         String,
     > {
@@ -34,8 +34,8 @@ impl crate::Client {
     /// Every page of [`Self::list_queues`] (typed pages; `.items()` streams the result items).
     pub fn list_queues_paginator(
         &self,
-        input: crate::types::ListQueuesRequest,
-    ) -> TypedPages<crate::types::ListQueuesResult, crate::error::ListQueuesError, String> {
+        input: crate::types::ListQueuesInput,
+    ) -> TypedPages<crate::types::ListQueuesOutput, crate::error::ListQueuesError, String> {
         self.handle().typed_paginator(13, input)
     }
 }

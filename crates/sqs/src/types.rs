@@ -10,7 +10,7 @@ use myaws_core::{ConversionError, FromValue, IntoValue, StructReader, Value};
 /// The `AddPermissionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddPermissionRequest {
+pub struct AddPermissionInput {
     /// The URL of the Amazon SQS queue to which permissions are added.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -35,30 +35,14 @@ pub struct AddPermissionRequest {
     pub actions: Option<Vec<String>>,
 }
 
-impl AddPermissionRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `Label` (see [`Self::label`]).
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// Sets `AWSAccountIds` (see [`Self::aws_account_ids`]).
-    pub fn aws_account_ids(mut self, value: Vec<String>) -> Self {
-        self.aws_account_ids = Some(value);
-        self
-    }
-    /// Sets `Actions` (see [`Self::actions`]).
-    pub fn actions(mut self, value: Vec<String>) -> Self {
-        self.actions = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AddPermissionInput {
+    into queue_url("QueueUrl"): String;
+    into label("Label"): String;
+    list_into aws_account_ids("AWSAccountIds"): String, push_aws_account_ids;
+    list_into actions("Actions"): String, push_actions;
+});
 
-impl IntoValue for AddPermissionRequest {
+impl IntoValue for AddPermissionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.queue_url.into_value(),
@@ -77,13 +61,9 @@ pub struct BatchEntryIdsNotDistinct {
     pub message: Option<String>,
 }
 
-impl BatchEntryIdsNotDistinct {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BatchEntryIdsNotDistinct {
+    into message("message"): String;
+});
 
 impl FromValue for BatchEntryIdsNotDistinct {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -102,13 +82,9 @@ pub struct BatchRequestTooLong {
     pub message: Option<String>,
 }
 
-impl BatchRequestTooLong {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BatchRequestTooLong {
+    into message("message"): String;
+});
 
 impl FromValue for BatchRequestTooLong {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -133,28 +109,12 @@ pub struct BatchResultErrorEntry {
     pub message: Option<String>,
 }
 
-impl BatchResultErrorEntry {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `SenderFault` (see [`Self::sender_fault`]).
-    pub fn sender_fault(mut self, value: bool) -> Self {
-        self.sender_fault = Some(value);
-        self
-    }
-    /// Sets `Code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `Message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(BatchResultErrorEntry {
+    into id("Id"): String;
+    value sender_fault("SenderFault"): bool;
+    into code("Code"): String;
+    into message("Message"): String;
+});
 
 impl FromValue for BatchResultErrorEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -171,22 +131,18 @@ impl FromValue for BatchResultErrorEntry {
 /// The `CancelMessageMoveTaskRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CancelMessageMoveTaskRequest {
+pub struct CancelMessageMoveTaskInput {
     /// An identifier associated with a message movement task.
     ///
     /// Required.
     pub task_handle: Option<String>,
 }
 
-impl CancelMessageMoveTaskRequest {
-    /// Sets `TaskHandle` (see [`Self::task_handle`]).
-    pub fn task_handle(mut self, value: impl Into<String>) -> Self {
-        self.task_handle = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CancelMessageMoveTaskInput {
+    into task_handle("TaskHandle"): String;
+});
 
-impl IntoValue for CancelMessageMoveTaskRequest {
+impl IntoValue for CancelMessageMoveTaskInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.task_handle.into_value()])
     }
@@ -195,22 +151,18 @@ impl IntoValue for CancelMessageMoveTaskRequest {
 /// The `CancelMessageMoveTaskResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CancelMessageMoveTaskResult {
+pub struct CancelMessageMoveTaskOutput {
     /// The approximate number of messages already moved to the destination queue.
     pub approximate_number_of_messages_moved: Option<i64>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CancelMessageMoveTaskResult {
-    /// Sets `ApproximateNumberOfMessagesMoved` (see [`Self::approximate_number_of_messages_moved`]).
-    pub fn approximate_number_of_messages_moved(mut self, value: i64) -> Self {
-        self.approximate_number_of_messages_moved = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CancelMessageMoveTaskOutput {
+    value approximate_number_of_messages_moved("ApproximateNumberOfMessagesMoved"): i64;
+});
 
-impl FromValue for CancelMessageMoveTaskResult {
+impl FromValue for CancelMessageMoveTaskOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -222,7 +174,7 @@ impl FromValue for CancelMessageMoveTaskResult {
 /// The `ChangeMessageVisibilityBatchRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ChangeMessageVisibilityBatchRequest {
+pub struct ChangeMessageVisibilityBatchInput {
     /// The URL of the Amazon SQS queue whose messages' visibility is changed.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -235,25 +187,41 @@ pub struct ChangeMessageVisibilityBatchRequest {
     pub entries: Option<Vec<crate::types::ChangeMessageVisibilityBatchRequestEntry>>,
 }
 
-impl ChangeMessageVisibilityBatchRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `Entries` (see [`Self::entries`]).
-    pub fn entries(
-        mut self,
-        value: Vec<crate::types::ChangeMessageVisibilityBatchRequestEntry>,
-    ) -> Self {
-        self.entries = Some(value);
-        self
+myaws_core::setters!(ChangeMessageVisibilityBatchInput {
+    into queue_url("QueueUrl"): String;
+    list entries("Entries"): crate::types::ChangeMessageVisibilityBatchRequestEntry, push_entries;
+});
+
+impl IntoValue for ChangeMessageVisibilityBatchInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.queue_url.into_value(), self.entries.into_value()])
     }
 }
 
-impl IntoValue for ChangeMessageVisibilityBatchRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.queue_url.into_value(), self.entries.into_value()])
+/// For each message in the batch, the response contains a ` [ChangeMessageVisibilityBatchResultEntry] ` tag if the message succeeds or a ` [BatchResultErrorEntry] ` tag if the message fails.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeMessageVisibilityBatchOutput {
+    /// A list of ` [ChangeMessageVisibilityBatchResultEntry] ` items.
+    pub successful: Option<Vec<crate::types::ChangeMessageVisibilityBatchResultEntry>>,
+    /// A list of ` [BatchResultErrorEntry] ` items.
+    pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(ChangeMessageVisibilityBatchOutput {
+    list successful("Successful"): crate::types::ChangeMessageVisibilityBatchResultEntry, push_successful;
+    list failed("Failed"): crate::types::BatchResultErrorEntry, push_failed;
+});
+
+impl FromValue for ChangeMessageVisibilityBatchOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.successful = r.next("Successful")?;
+        out.failed = r.next("Failed")?;
+        Ok(out)
     }
 }
 
@@ -277,23 +245,11 @@ pub struct ChangeMessageVisibilityBatchRequestEntry {
     pub visibility_timeout: Option<i32>,
 }
 
-impl ChangeMessageVisibilityBatchRequestEntry {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ReceiptHandle` (see [`Self::receipt_handle`]).
-    pub fn receipt_handle(mut self, value: impl Into<String>) -> Self {
-        self.receipt_handle = Some(value.into());
-        self
-    }
-    /// Sets `VisibilityTimeout` (see [`Self::visibility_timeout`]).
-    pub fn visibility_timeout(mut self, value: i32) -> Self {
-        self.visibility_timeout = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChangeMessageVisibilityBatchRequestEntry {
+    into id("Id"): String;
+    into receipt_handle("ReceiptHandle"): String;
+    value visibility_timeout("VisibilityTimeout"): i32;
+});
 
 impl IntoValue for ChangeMessageVisibilityBatchRequestEntry {
     fn into_value(self) -> Value {
@@ -305,44 +261,6 @@ impl IntoValue for ChangeMessageVisibilityBatchRequestEntry {
     }
 }
 
-/// For each message in the batch, the response contains a ` [ChangeMessageVisibilityBatchResultEntry] ` tag if the message succeeds or a ` [BatchResultErrorEntry] ` tag if the message fails.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ChangeMessageVisibilityBatchResult {
-    /// A list of ` [ChangeMessageVisibilityBatchResultEntry] ` items.
-    pub successful: Option<Vec<crate::types::ChangeMessageVisibilityBatchResultEntry>>,
-    /// A list of ` [BatchResultErrorEntry] ` items.
-    pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl ChangeMessageVisibilityBatchResult {
-    /// Sets `Successful` (see [`Self::successful`]).
-    pub fn successful(
-        mut self,
-        value: Vec<crate::types::ChangeMessageVisibilityBatchResultEntry>,
-    ) -> Self {
-        self.successful = Some(value);
-        self
-    }
-    /// Sets `Failed` (see [`Self::failed`]).
-    pub fn failed(mut self, value: Vec<crate::types::BatchResultErrorEntry>) -> Self {
-        self.failed = Some(value);
-        self
-    }
-}
-
-impl FromValue for ChangeMessageVisibilityBatchResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.successful = r.next("Successful")?;
-        out.failed = r.next("Failed")?;
-        Ok(out)
-    }
-}
-
 /// Encloses the `Id` of an entry in ` [ChangeMessageVisibilityBatch].`
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -351,13 +269,9 @@ pub struct ChangeMessageVisibilityBatchResultEntry {
     pub id: Option<String>,
 }
 
-impl ChangeMessageVisibilityBatchResultEntry {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ChangeMessageVisibilityBatchResultEntry {
+    into id("Id"): String;
+});
 
 impl FromValue for ChangeMessageVisibilityBatchResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -371,7 +285,7 @@ impl FromValue for ChangeMessageVisibilityBatchResultEntry {
 /// The `ChangeMessageVisibilityRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ChangeMessageVisibilityRequest {
+pub struct ChangeMessageVisibilityInput {
     /// The URL of the Amazon SQS queue whose message's visibility is changed.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -388,25 +302,13 @@ pub struct ChangeMessageVisibilityRequest {
     pub visibility_timeout: Option<i32>,
 }
 
-impl ChangeMessageVisibilityRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `ReceiptHandle` (see [`Self::receipt_handle`]).
-    pub fn receipt_handle(mut self, value: impl Into<String>) -> Self {
-        self.receipt_handle = Some(value.into());
-        self
-    }
-    /// Sets `VisibilityTimeout` (see [`Self::visibility_timeout`]).
-    pub fn visibility_timeout(mut self, value: i32) -> Self {
-        self.visibility_timeout = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ChangeMessageVisibilityInput {
+    into queue_url("QueueUrl"): String;
+    into receipt_handle("ReceiptHandle"): String;
+    value visibility_timeout("VisibilityTimeout"): i32;
+});
 
-impl IntoValue for ChangeMessageVisibilityRequest {
+impl IntoValue for ChangeMessageVisibilityInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.queue_url.into_value(),
@@ -419,7 +321,7 @@ impl IntoValue for ChangeMessageVisibilityRequest {
 /// The `CreateQueueRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateQueueRequest {
+pub struct CreateQueueInput {
     /// The name of the new queue. The following limits apply to this name:
     ///
     /// - A queue name can have up to 80 characters.
@@ -512,25 +414,13 @@ pub struct CreateQueueRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl CreateQueueRequest {
-    /// Sets `QueueName` (see [`Self::queue_name`]).
-    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
-        self.queue_name = Some(value.into());
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-    /// Sets `tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateQueueInput {
+    into queue_name("QueueName"): String;
+    map_into attributes("Attributes"): String, insert_attributes;
+    map_into tags("tags"): String, insert_tags;
+});
 
-impl IntoValue for CreateQueueRequest {
+impl IntoValue for CreateQueueInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.queue_name.into_value(),
@@ -543,22 +433,18 @@ impl IntoValue for CreateQueueRequest {
 /// Returns the `QueueUrl` attribute of the created queue.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateQueueResult {
+pub struct CreateQueueOutput {
     /// The URL of the created Amazon SQS queue.
     pub queue_url: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl CreateQueueResult {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateQueueOutput {
+    into queue_url("QueueUrl"): String;
+});
 
-impl FromValue for CreateQueueResult {
+impl FromValue for CreateQueueOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -570,7 +456,7 @@ impl FromValue for CreateQueueResult {
 /// The `DeleteMessageBatchRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteMessageBatchRequest {
+pub struct DeleteMessageBatchInput {
     /// The URL of the Amazon SQS queue from which messages are deleted.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -583,22 +469,41 @@ pub struct DeleteMessageBatchRequest {
     pub entries: Option<Vec<crate::types::DeleteMessageBatchRequestEntry>>,
 }
 
-impl DeleteMessageBatchRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `Entries` (see [`Self::entries`]).
-    pub fn entries(mut self, value: Vec<crate::types::DeleteMessageBatchRequestEntry>) -> Self {
-        self.entries = Some(value);
-        self
+myaws_core::setters!(DeleteMessageBatchInput {
+    into queue_url("QueueUrl"): String;
+    list entries("Entries"): crate::types::DeleteMessageBatchRequestEntry, push_entries;
+});
+
+impl IntoValue for DeleteMessageBatchInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.queue_url.into_value(), self.entries.into_value()])
     }
 }
 
-impl IntoValue for DeleteMessageBatchRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.queue_url.into_value(), self.entries.into_value()])
+/// For each message in the batch, the response contains a ` [DeleteMessageBatchResultEntry] ` tag if the message is deleted or a ` [BatchResultErrorEntry] ` tag if the message can't be deleted.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMessageBatchOutput {
+    /// A list of ` [DeleteMessageBatchResultEntry] ` items.
+    pub successful: Option<Vec<crate::types::DeleteMessageBatchResultEntry>>,
+    /// A list of ` [BatchResultErrorEntry] ` items.
+    pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(DeleteMessageBatchOutput {
+    list successful("Successful"): crate::types::DeleteMessageBatchResultEntry, push_successful;
+    list failed("Failed"): crate::types::BatchResultErrorEntry, push_failed;
+});
+
+impl FromValue for DeleteMessageBatchOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.successful = r.next("Successful")?;
+        out.failed = r.next("Failed")?;
+        Ok(out)
     }
 }
 
@@ -620,57 +525,14 @@ pub struct DeleteMessageBatchRequestEntry {
     pub receipt_handle: Option<String>,
 }
 
-impl DeleteMessageBatchRequestEntry {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `ReceiptHandle` (see [`Self::receipt_handle`]).
-    pub fn receipt_handle(mut self, value: impl Into<String>) -> Self {
-        self.receipt_handle = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteMessageBatchRequestEntry {
+    into id("Id"): String;
+    into receipt_handle("ReceiptHandle"): String;
+});
 
 impl IntoValue for DeleteMessageBatchRequestEntry {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.id.into_value(), self.receipt_handle.into_value()])
-    }
-}
-
-/// For each message in the batch, the response contains a ` [DeleteMessageBatchResultEntry] ` tag if the message is deleted or a ` [BatchResultErrorEntry] ` tag if the message can't be deleted.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteMessageBatchResult {
-    /// A list of ` [DeleteMessageBatchResultEntry] ` items.
-    pub successful: Option<Vec<crate::types::DeleteMessageBatchResultEntry>>,
-    /// A list of ` [BatchResultErrorEntry] ` items.
-    pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl DeleteMessageBatchResult {
-    /// Sets `Successful` (see [`Self::successful`]).
-    pub fn successful(mut self, value: Vec<crate::types::DeleteMessageBatchResultEntry>) -> Self {
-        self.successful = Some(value);
-        self
-    }
-    /// Sets `Failed` (see [`Self::failed`]).
-    pub fn failed(mut self, value: Vec<crate::types::BatchResultErrorEntry>) -> Self {
-        self.failed = Some(value);
-        self
-    }
-}
-
-impl FromValue for DeleteMessageBatchResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.successful = r.next("Successful")?;
-        out.failed = r.next("Failed")?;
-        Ok(out)
     }
 }
 
@@ -682,13 +544,9 @@ pub struct DeleteMessageBatchResultEntry {
     pub id: Option<String>,
 }
 
-impl DeleteMessageBatchResultEntry {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteMessageBatchResultEntry {
+    into id("Id"): String;
+});
 
 impl FromValue for DeleteMessageBatchResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -702,7 +560,7 @@ impl FromValue for DeleteMessageBatchResultEntry {
 /// The `DeleteMessageRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteMessageRequest {
+pub struct DeleteMessageInput {
     /// The URL of the Amazon SQS queue from which messages are deleted.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -715,20 +573,12 @@ pub struct DeleteMessageRequest {
     pub receipt_handle: Option<String>,
 }
 
-impl DeleteMessageRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `ReceiptHandle` (see [`Self::receipt_handle`]).
-    pub fn receipt_handle(mut self, value: impl Into<String>) -> Self {
-        self.receipt_handle = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteMessageInput {
+    into queue_url("QueueUrl"): String;
+    into receipt_handle("ReceiptHandle"): String;
+});
 
-impl IntoValue for DeleteMessageRequest {
+impl IntoValue for DeleteMessageInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.queue_url.into_value(),
@@ -740,7 +590,7 @@ impl IntoValue for DeleteMessageRequest {
 /// The `DeleteQueueRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteQueueRequest {
+pub struct DeleteQueueInput {
     /// The URL of the Amazon SQS queue to delete.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -749,15 +599,11 @@ pub struct DeleteQueueRequest {
     pub queue_url: Option<String>,
 }
 
-impl DeleteQueueRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DeleteQueueInput {
+    into queue_url("QueueUrl"): String;
+});
 
-impl IntoValue for DeleteQueueRequest {
+impl IntoValue for DeleteQueueInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.queue_url.into_value()])
     }
@@ -771,13 +617,9 @@ pub struct EmptyBatchRequest {
     pub message: Option<String>,
 }
 
-impl EmptyBatchRequest {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(EmptyBatchRequest {
+    into message("message"): String;
+});
 
 impl FromValue for EmptyBatchRequest {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -791,7 +633,7 @@ impl FromValue for EmptyBatchRequest {
 /// The `GetQueueAttributesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetQueueAttributesRequest {
+pub struct GetQueueAttributesInput {
     /// The URL of the Amazon SQS queue whose attribute information is retrieved.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -868,20 +710,12 @@ pub struct GetQueueAttributesRequest {
     pub attribute_names: Option<Vec<crate::types::QueueAttributeName>>,
 }
 
-impl GetQueueAttributesRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `AttributeNames` (see [`Self::attribute_names`]).
-    pub fn attribute_names(mut self, value: Vec<crate::types::QueueAttributeName>) -> Self {
-        self.attribute_names = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetQueueAttributesInput {
+    into queue_url("QueueUrl"): String;
+    list_into attribute_names("AttributeNames"): crate::types::QueueAttributeName, push_attribute_names;
+});
 
-impl IntoValue for GetQueueAttributesRequest {
+impl IntoValue for GetQueueAttributesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.queue_url.into_value(),
@@ -893,22 +727,18 @@ impl IntoValue for GetQueueAttributesRequest {
 /// A list of returned queue attributes.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetQueueAttributesResult {
+pub struct GetQueueAttributesOutput {
     /// A map of attributes to their respective values.
     pub attributes: Option<HashMap<String, String>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetQueueAttributesResult {
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetQueueAttributesOutput {
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
-impl FromValue for GetQueueAttributesResult {
+impl FromValue for GetQueueAttributesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -920,7 +750,7 @@ impl FromValue for GetQueueAttributesResult {
 /// Retrieves the URL of an existing queue based on its name and, optionally, the Amazon Web Services account ID.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetQueueUrlRequest {
+pub struct GetQueueUrlInput {
     /// (Required) The name of the queue for which you want to fetch the URL. The name can be up to 80 characters long and can include alphanumeric characters, hyphens (-), and underscores (_). Queue URLs and names are case-sensitive.
     ///
     /// Required.
@@ -929,20 +759,12 @@ pub struct GetQueueUrlRequest {
     pub queue_owner_aws_account_id: Option<String>,
 }
 
-impl GetQueueUrlRequest {
-    /// Sets `QueueName` (see [`Self::queue_name`]).
-    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
-        self.queue_name = Some(value.into());
-        self
-    }
-    /// Sets `QueueOwnerAWSAccountId` (see [`Self::queue_owner_aws_account_id`]).
-    pub fn queue_owner_aws_account_id(mut self, value: impl Into<String>) -> Self {
-        self.queue_owner_aws_account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetQueueUrlInput {
+    into queue_name("QueueName"): String;
+    into queue_owner_aws_account_id("QueueOwnerAWSAccountId"): String;
+});
 
-impl IntoValue for GetQueueUrlRequest {
+impl IntoValue for GetQueueUrlInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.queue_name.into_value(),
@@ -954,22 +776,18 @@ impl IntoValue for GetQueueUrlRequest {
 /// For more information, see [Interpreting Responses](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-responses.html) in the *Amazon SQS Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetQueueUrlResult {
+pub struct GetQueueUrlOutput {
     /// The URL of the queue.
     pub queue_url: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetQueueUrlResult {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetQueueUrlOutput {
+    into queue_url("QueueUrl"): String;
+});
 
-impl FromValue for GetQueueUrlResult {
+impl FromValue for GetQueueUrlOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -986,13 +804,9 @@ pub struct InvalidAddress {
     pub message: Option<String>,
 }
 
-impl InvalidAddress {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidAddress {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidAddress {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1011,13 +825,9 @@ pub struct InvalidAttributeName {
     pub message: Option<String>,
 }
 
-impl InvalidAttributeName {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidAttributeName {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidAttributeName {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1036,13 +846,9 @@ pub struct InvalidAttributeValue {
     pub message: Option<String>,
 }
 
-impl InvalidAttributeValue {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidAttributeValue {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidAttributeValue {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1061,13 +867,9 @@ pub struct InvalidBatchEntryId {
     pub message: Option<String>,
 }
 
-impl InvalidBatchEntryId {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidBatchEntryId {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidBatchEntryId {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1098,13 +900,9 @@ pub struct InvalidMessageContents {
     pub message: Option<String>,
 }
 
-impl InvalidMessageContents {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidMessageContents {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidMessageContents {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1123,13 +921,9 @@ pub struct InvalidSecurity {
     pub message: Option<String>,
 }
 
-impl InvalidSecurity {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidSecurity {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidSecurity {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1148,13 +942,9 @@ pub struct KmsAccessDenied {
     pub message: Option<String>,
 }
 
-impl KmsAccessDenied {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KmsAccessDenied {
+    into message("message"): String;
+});
 
 impl FromValue for KmsAccessDenied {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1173,13 +963,9 @@ pub struct KmsDisabled {
     pub message: Option<String>,
 }
 
-impl KmsDisabled {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KmsDisabled {
+    into message("message"): String;
+});
 
 impl FromValue for KmsDisabled {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1201,13 +987,9 @@ pub struct KmsInvalidKeyUsage {
     pub message: Option<String>,
 }
 
-impl KmsInvalidKeyUsage {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KmsInvalidKeyUsage {
+    into message("message"): String;
+});
 
 impl FromValue for KmsInvalidKeyUsage {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1226,13 +1008,9 @@ pub struct KmsInvalidState {
     pub message: Option<String>,
 }
 
-impl KmsInvalidState {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KmsInvalidState {
+    into message("message"): String;
+});
 
 impl FromValue for KmsInvalidState {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1251,13 +1029,9 @@ pub struct KmsNotFound {
     pub message: Option<String>,
 }
 
-impl KmsNotFound {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KmsNotFound {
+    into message("message"): String;
+});
 
 impl FromValue for KmsNotFound {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1276,13 +1050,9 @@ pub struct KmsOptInRequired {
     pub message: Option<String>,
 }
 
-impl KmsOptInRequired {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KmsOptInRequired {
+    into message("message"): String;
+});
 
 impl FromValue for KmsOptInRequired {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1301,13 +1071,9 @@ pub struct KmsThrottled {
     pub message: Option<String>,
 }
 
-impl KmsThrottled {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(KmsThrottled {
+    into message("message"): String;
+});
 
 impl FromValue for KmsThrottled {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1321,7 +1087,7 @@ impl FromValue for KmsThrottled {
 /// The `ListDeadLetterSourceQueuesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListDeadLetterSourceQueuesRequest {
+pub struct ListDeadLetterSourceQueuesInput {
     /// The URL of a dead-letter queue.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -1334,25 +1100,13 @@ pub struct ListDeadLetterSourceQueuesRequest {
     pub max_results: Option<i32>,
 }
 
-impl ListDeadLetterSourceQueuesRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListDeadLetterSourceQueuesInput {
+    into queue_url("QueueUrl"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
-impl IntoValue for ListDeadLetterSourceQueuesRequest {
+impl IntoValue for ListDeadLetterSourceQueuesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.queue_url.into_value(),
@@ -1365,7 +1119,7 @@ impl IntoValue for ListDeadLetterSourceQueuesRequest {
 /// A list of your dead letter source queues.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListDeadLetterSourceQueuesResult {
+pub struct ListDeadLetterSourceQueuesOutput {
     /// A list of source queue URLs that have the `RedrivePolicy` queue attribute configured with a dead-letter queue.
     pub queue_urls: Option<Vec<String>>,
     /// Pagination token to include in the next request. Token value is `null` if there are no additional results to request, or if you did not set `MaxResults` in the request.
@@ -1374,20 +1128,12 @@ pub struct ListDeadLetterSourceQueuesResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListDeadLetterSourceQueuesResult {
-    /// Sets `queueUrls` (see [`Self::queue_urls`]).
-    pub fn queue_urls(mut self, value: Vec<String>) -> Self {
-        self.queue_urls = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListDeadLetterSourceQueuesOutput {
+    list_into queue_urls("queueUrls"): String, push_queue_urls;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListDeadLetterSourceQueuesResult {
+impl FromValue for ListDeadLetterSourceQueuesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1400,7 +1146,7 @@ impl FromValue for ListDeadLetterSourceQueuesResult {
 /// The `ListMessageMoveTasksRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListMessageMoveTasksRequest {
+pub struct ListMessageMoveTasksInput {
     /// The ARN of the queue whose message movement tasks are to be listed.
     ///
     /// Required.
@@ -1409,20 +1155,12 @@ pub struct ListMessageMoveTasksRequest {
     pub max_results: Option<i32>,
 }
 
-impl ListMessageMoveTasksRequest {
-    /// Sets `SourceArn` (see [`Self::source_arn`]).
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_arn = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListMessageMoveTasksInput {
+    into source_arn("SourceArn"): String;
+    value max_results("MaxResults"): i32;
+});
 
-impl IntoValue for ListMessageMoveTasksRequest {
+impl IntoValue for ListMessageMoveTasksInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.source_arn.into_value(),
@@ -1434,22 +1172,18 @@ impl IntoValue for ListMessageMoveTasksRequest {
 /// The `ListMessageMoveTasksResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListMessageMoveTasksResult {
+pub struct ListMessageMoveTasksOutput {
     /// A list of message movement tasks and their attributes.
     pub results: Option<Vec<crate::types::ListMessageMoveTasksResultEntry>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListMessageMoveTasksResult {
-    /// Sets `Results` (see [`Self::results`]).
-    pub fn results(mut self, value: Vec<crate::types::ListMessageMoveTasksResultEntry>) -> Self {
-        self.results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListMessageMoveTasksOutput {
+    list results("Results"): crate::types::ListMessageMoveTasksResultEntry, push_results;
+});
 
-impl FromValue for ListMessageMoveTasksResult {
+impl FromValue for ListMessageMoveTasksOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1482,53 +1216,17 @@ pub struct ListMessageMoveTasksResultEntry {
     pub started_timestamp: Option<i64>,
 }
 
-impl ListMessageMoveTasksResultEntry {
-    /// Sets `TaskHandle` (see [`Self::task_handle`]).
-    pub fn task_handle(mut self, value: impl Into<String>) -> Self {
-        self.task_handle = Some(value.into());
-        self
-    }
-    /// Sets `Status` (see [`Self::status`]).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `SourceArn` (see [`Self::source_arn`]).
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_arn = Some(value.into());
-        self
-    }
-    /// Sets `DestinationArn` (see [`Self::destination_arn`]).
-    pub fn destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.destination_arn = Some(value.into());
-        self
-    }
-    /// Sets `MaxNumberOfMessagesPerSecond` (see [`Self::max_number_of_messages_per_second`]).
-    pub fn max_number_of_messages_per_second(mut self, value: i32) -> Self {
-        self.max_number_of_messages_per_second = Some(value);
-        self
-    }
-    /// Sets `ApproximateNumberOfMessagesMoved` (see [`Self::approximate_number_of_messages_moved`]).
-    pub fn approximate_number_of_messages_moved(mut self, value: i64) -> Self {
-        self.approximate_number_of_messages_moved = Some(value);
-        self
-    }
-    /// Sets `ApproximateNumberOfMessagesToMove` (see [`Self::approximate_number_of_messages_to_move`]).
-    pub fn approximate_number_of_messages_to_move(mut self, value: i64) -> Self {
-        self.approximate_number_of_messages_to_move = Some(value);
-        self
-    }
-    /// Sets `FailureReason` (see [`Self::failure_reason`]).
-    pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
-        self.failure_reason = Some(value.into());
-        self
-    }
-    /// Sets `StartedTimestamp` (see [`Self::started_timestamp`]).
-    pub fn started_timestamp(mut self, value: i64) -> Self {
-        self.started_timestamp = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListMessageMoveTasksResultEntry {
+    into task_handle("TaskHandle"): String;
+    into status("Status"): String;
+    into source_arn("SourceArn"): String;
+    into destination_arn("DestinationArn"): String;
+    value max_number_of_messages_per_second("MaxNumberOfMessagesPerSecond"): i32;
+    value approximate_number_of_messages_moved("ApproximateNumberOfMessagesMoved"): i64;
+    value approximate_number_of_messages_to_move("ApproximateNumberOfMessagesToMove"): i64;
+    into failure_reason("FailureReason"): String;
+    value started_timestamp("StartedTimestamp"): i64;
+});
 
 impl FromValue for ListMessageMoveTasksResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1550,22 +1248,18 @@ impl FromValue for ListMessageMoveTasksResultEntry {
 /// The `ListQueueTagsRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListQueueTagsRequest {
+pub struct ListQueueTagsInput {
     /// The URL of the queue.
     ///
     /// Required.
     pub queue_url: Option<String>,
 }
 
-impl ListQueueTagsRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListQueueTagsInput {
+    into queue_url("QueueUrl"): String;
+});
 
-impl IntoValue for ListQueueTagsRequest {
+impl IntoValue for ListQueueTagsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.queue_url.into_value()])
     }
@@ -1574,22 +1268,18 @@ impl IntoValue for ListQueueTagsRequest {
 /// The `ListQueueTagsResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListQueueTagsResult {
+pub struct ListQueueTagsOutput {
     /// The list of all tags added to the specified queue.
     pub tags: Option<HashMap<String, String>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListQueueTagsResult {
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListQueueTagsOutput {
+    map_into tags("Tags"): String, insert_tags;
+});
 
-impl FromValue for ListQueueTagsResult {
+impl FromValue for ListQueueTagsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1601,7 +1291,7 @@ impl FromValue for ListQueueTagsResult {
 /// The `ListQueuesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListQueuesRequest {
+pub struct ListQueuesInput {
     /// A string to use for filtering the list results. Only those queues whose name begins with the specified string are returned.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -1612,25 +1302,13 @@ pub struct ListQueuesRequest {
     pub max_results: Option<i32>,
 }
 
-impl ListQueuesRequest {
-    /// Sets `QueueNamePrefix` (see [`Self::queue_name_prefix`]).
-    pub fn queue_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.queue_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListQueuesInput {
+    into queue_name_prefix("QueueNamePrefix"): String;
+    into next_token("NextToken"): String;
+    value max_results("MaxResults"): i32;
+});
 
-impl IntoValue for ListQueuesRequest {
+impl IntoValue for ListQueuesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.queue_name_prefix.into_value(),
@@ -1643,7 +1321,7 @@ impl IntoValue for ListQueuesRequest {
 /// A list of your queues.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListQueuesResult {
+pub struct ListQueuesOutput {
     /// A list of queue URLs, up to 1,000 entries, or the value of `MaxResults` that you sent in the request.
     pub queue_urls: Option<Vec<String>>,
     /// Pagination token to include in the next request. Token value is `null` if there are no additional results to request, or if you did not set `MaxResults` in the request.
@@ -1652,20 +1330,12 @@ pub struct ListQueuesResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListQueuesResult {
-    /// Sets `QueueUrls` (see [`Self::queue_urls`]).
-    pub fn queue_urls(mut self, value: Vec<String>) -> Self {
-        self.queue_urls = Some(value);
-        self
-    }
-    /// Sets `NextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListQueuesOutput {
+    list_into queue_urls("QueueUrls"): String, push_queue_urls;
+    into next_token("NextToken"): String;
+});
 
-impl FromValue for ListQueuesResult {
+impl FromValue for ListQueuesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1705,46 +1375,15 @@ pub struct Message {
     pub message_attributes: Option<HashMap<String, crate::types::MessageAttributeValue>>,
 }
 
-impl Message {
-    /// Sets `MessageId` (see [`Self::message_id`]).
-    pub fn message_id(mut self, value: impl Into<String>) -> Self {
-        self.message_id = Some(value.into());
-        self
-    }
-    /// Sets `ReceiptHandle` (see [`Self::receipt_handle`]).
-    pub fn receipt_handle(mut self, value: impl Into<String>) -> Self {
-        self.receipt_handle = Some(value.into());
-        self
-    }
-    /// Sets `MD5OfBody` (see [`Self::md5_of_body`]).
-    pub fn md5_of_body(mut self, value: impl Into<String>) -> Self {
-        self.md5_of_body = Some(value.into());
-        self
-    }
-    /// Sets `Body` (see [`Self::body`]).
-    pub fn body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-    /// Sets `MD5OfMessageAttributes` (see [`Self::md5_of_message_attributes`]).
-    pub fn md5_of_message_attributes(mut self, value: impl Into<String>) -> Self {
-        self.md5_of_message_attributes = Some(value.into());
-        self
-    }
-    /// Sets `MessageAttributes` (see [`Self::message_attributes`]).
-    pub fn message_attributes(
-        mut self,
-        value: HashMap<String, crate::types::MessageAttributeValue>,
-    ) -> Self {
-        self.message_attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Message {
+    into message_id("MessageId"): String;
+    into receipt_handle("ReceiptHandle"): String;
+    into md5_of_body("MD5OfBody"): String;
+    into body("Body"): String;
+    map_into attributes("Attributes"): String, insert_attributes;
+    into md5_of_message_attributes("MD5OfMessageAttributes"): String;
+    map message_attributes("MessageAttributes"): crate::types::MessageAttributeValue, insert_message_attributes;
+});
 
 impl FromValue for Message {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1783,33 +1422,13 @@ pub struct MessageAttributeValue {
     pub data_type: Option<String>,
 }
 
-impl MessageAttributeValue {
-    /// Sets `StringValue` (see [`Self::string_value`]).
-    pub fn string_value(mut self, value: impl Into<String>) -> Self {
-        self.string_value = Some(value.into());
-        self
-    }
-    /// Sets `BinaryValue` (see [`Self::binary_value`]).
-    pub fn binary_value(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.binary_value = Some(value.into());
-        self
-    }
-    /// Sets `StringListValues` (see [`Self::string_list_values`]).
-    pub fn string_list_values(mut self, value: Vec<String>) -> Self {
-        self.string_list_values = Some(value);
-        self
-    }
-    /// Sets `BinaryListValues` (see [`Self::binary_list_values`]).
-    pub fn binary_list_values(mut self, value: Vec<myaws_core::Bytes>) -> Self {
-        self.binary_list_values = Some(value);
-        self
-    }
-    /// Sets `DataType` (see [`Self::data_type`]).
-    pub fn data_type(mut self, value: impl Into<String>) -> Self {
-        self.data_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MessageAttributeValue {
+    into string_value("StringValue"): String;
+    into binary_value("BinaryValue"): myaws_core::Bytes;
+    list_into string_list_values("StringListValues"): String, push_string_list_values;
+    list_into binary_list_values("BinaryListValues"): myaws_core::Bytes, push_binary_list_values;
+    into data_type("DataType"): String;
+});
 
 impl IntoValue for MessageAttributeValue {
     fn into_value(self) -> Value {
@@ -2061,33 +1680,13 @@ pub struct MessageSystemAttributeValue {
     pub data_type: Option<String>,
 }
 
-impl MessageSystemAttributeValue {
-    /// Sets `StringValue` (see [`Self::string_value`]).
-    pub fn string_value(mut self, value: impl Into<String>) -> Self {
-        self.string_value = Some(value.into());
-        self
-    }
-    /// Sets `BinaryValue` (see [`Self::binary_value`]).
-    pub fn binary_value(mut self, value: impl Into<myaws_core::Bytes>) -> Self {
-        self.binary_value = Some(value.into());
-        self
-    }
-    /// Sets `StringListValues` (see [`Self::string_list_values`]).
-    pub fn string_list_values(mut self, value: Vec<String>) -> Self {
-        self.string_list_values = Some(value);
-        self
-    }
-    /// Sets `BinaryListValues` (see [`Self::binary_list_values`]).
-    pub fn binary_list_values(mut self, value: Vec<myaws_core::Bytes>) -> Self {
-        self.binary_list_values = Some(value);
-        self
-    }
-    /// Sets `DataType` (see [`Self::data_type`]).
-    pub fn data_type(mut self, value: impl Into<String>) -> Self {
-        self.data_type = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MessageSystemAttributeValue {
+    into string_value("StringValue"): String;
+    into binary_value("BinaryValue"): myaws_core::Bytes;
+    list_into string_list_values("StringListValues"): String, push_string_list_values;
+    list_into binary_list_values("BinaryListValues"): myaws_core::Bytes, push_binary_list_values;
+    into data_type("DataType"): String;
+});
 
 impl IntoValue for MessageSystemAttributeValue {
     fn into_value(self) -> Value {
@@ -2109,13 +1708,9 @@ pub struct OverLimit {
     pub message: Option<String>,
 }
 
-impl OverLimit {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OverLimit {
+    into message("message"): String;
+});
 
 impl FromValue for OverLimit {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2134,13 +1729,9 @@ pub struct PurgeQueueInProgress {
     pub message: Option<String>,
 }
 
-impl PurgeQueueInProgress {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PurgeQueueInProgress {
+    into message("message"): String;
+});
 
 impl FromValue for PurgeQueueInProgress {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2154,7 +1745,7 @@ impl FromValue for PurgeQueueInProgress {
 /// The `PurgeQueueRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PurgeQueueRequest {
+pub struct PurgeQueueInput {
     /// The URL of the queue from which the `PurgeQueue` action deletes messages.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -2163,15 +1754,11 @@ pub struct PurgeQueueRequest {
     pub queue_url: Option<String>,
 }
 
-impl PurgeQueueRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PurgeQueueInput {
+    into queue_url("QueueUrl"): String;
+});
 
-impl IntoValue for PurgeQueueRequest {
+impl IntoValue for PurgeQueueInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.queue_url.into_value()])
     }
@@ -2364,13 +1951,9 @@ pub struct QueueDeletedRecently {
     pub message: Option<String>,
 }
 
-impl QueueDeletedRecently {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(QueueDeletedRecently {
+    into message("message"): String;
+});
 
 impl FromValue for QueueDeletedRecently {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2389,13 +1972,9 @@ pub struct QueueDoesNotExist {
     pub message: Option<String>,
 }
 
-impl QueueDoesNotExist {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(QueueDoesNotExist {
+    into message("message"): String;
+});
 
 impl FromValue for QueueDoesNotExist {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2414,13 +1993,9 @@ pub struct QueueNameExists {
     pub message: Option<String>,
 }
 
-impl QueueNameExists {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(QueueNameExists {
+    into message("message"): String;
+});
 
 impl FromValue for QueueNameExists {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2439,13 +2014,9 @@ pub struct ReceiptHandleIsInvalid {
     pub message: Option<String>,
 }
 
-impl ReceiptHandleIsInvalid {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReceiptHandleIsInvalid {
+    into message("message"): String;
+});
 
 impl FromValue for ReceiptHandleIsInvalid {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2459,7 +2030,7 @@ impl FromValue for ReceiptHandleIsInvalid {
 /// Retrieves one or more messages from a specified queue.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ReceiveMessageRequest {
+pub struct ReceiveMessageInput {
     /// The URL of the Amazon SQS queue from which messages are received.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -2546,53 +2117,18 @@ pub struct ReceiveMessageRequest {
     pub receive_request_attempt_id: Option<String>,
 }
 
-impl ReceiveMessageRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `AttributeNames` (see [`Self::attribute_names`]).
-    pub fn attribute_names(mut self, value: Vec<crate::types::QueueAttributeName>) -> Self {
-        self.attribute_names = Some(value);
-        self
-    }
-    /// Sets `MessageSystemAttributeNames` (see [`Self::message_system_attribute_names`]).
-    pub fn message_system_attribute_names(
-        mut self,
-        value: Vec<crate::types::MessageSystemAttributeName>,
-    ) -> Self {
-        self.message_system_attribute_names = Some(value);
-        self
-    }
-    /// Sets `MessageAttributeNames` (see [`Self::message_attribute_names`]).
-    pub fn message_attribute_names(mut self, value: Vec<String>) -> Self {
-        self.message_attribute_names = Some(value);
-        self
-    }
-    /// Sets `MaxNumberOfMessages` (see [`Self::max_number_of_messages`]).
-    pub fn max_number_of_messages(mut self, value: i32) -> Self {
-        self.max_number_of_messages = Some(value);
-        self
-    }
-    /// Sets `VisibilityTimeout` (see [`Self::visibility_timeout`]).
-    pub fn visibility_timeout(mut self, value: i32) -> Self {
-        self.visibility_timeout = Some(value);
-        self
-    }
-    /// Sets `WaitTimeSeconds` (see [`Self::wait_time_seconds`]).
-    pub fn wait_time_seconds(mut self, value: i32) -> Self {
-        self.wait_time_seconds = Some(value);
-        self
-    }
-    /// Sets `ReceiveRequestAttemptId` (see [`Self::receive_request_attempt_id`]).
-    pub fn receive_request_attempt_id(mut self, value: impl Into<String>) -> Self {
-        self.receive_request_attempt_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ReceiveMessageInput {
+    into queue_url("QueueUrl"): String;
+    list_into attribute_names("AttributeNames"): crate::types::QueueAttributeName, push_attribute_names;
+    list_into message_system_attribute_names("MessageSystemAttributeNames"): crate::types::MessageSystemAttributeName, push_message_system_attribute_names;
+    list_into message_attribute_names("MessageAttributeNames"): String, push_message_attribute_names;
+    value max_number_of_messages("MaxNumberOfMessages"): i32;
+    value visibility_timeout("VisibilityTimeout"): i32;
+    value wait_time_seconds("WaitTimeSeconds"): i32;
+    into receive_request_attempt_id("ReceiveRequestAttemptId"): String;
+});
 
-impl IntoValue for ReceiveMessageRequest {
+impl IntoValue for ReceiveMessageInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.queue_url.into_value(),
@@ -2610,22 +2146,18 @@ impl IntoValue for ReceiveMessageRequest {
 /// A list of received messages.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ReceiveMessageResult {
+pub struct ReceiveMessageOutput {
     /// A list of messages.
     pub messages: Option<Vec<crate::types::Message>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ReceiveMessageResult {
-    /// Sets `Messages` (see [`Self::messages`]).
-    pub fn messages(mut self, value: Vec<crate::types::Message>) -> Self {
-        self.messages = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ReceiveMessageOutput {
+    list messages("Messages"): crate::types::Message, push_messages;
+});
 
-impl FromValue for ReceiveMessageResult {
+impl FromValue for ReceiveMessageOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -2637,7 +2169,7 @@ impl FromValue for ReceiveMessageResult {
 /// The `RemovePermissionRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RemovePermissionRequest {
+pub struct RemovePermissionInput {
     /// The URL of the Amazon SQS queue from which permissions are removed.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -2650,20 +2182,12 @@ pub struct RemovePermissionRequest {
     pub label: Option<String>,
 }
 
-impl RemovePermissionRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `Label` (see [`Self::label`]).
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RemovePermissionInput {
+    into queue_url("QueueUrl"): String;
+    into label("Label"): String;
+});
 
-impl IntoValue for RemovePermissionRequest {
+impl IntoValue for RemovePermissionInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.queue_url.into_value(), self.label.into_value()])
     }
@@ -2680,13 +2204,9 @@ pub struct RequestThrottled {
     pub message: Option<String>,
 }
 
-impl RequestThrottled {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RequestThrottled {
+    into message("message"): String;
+});
 
 impl FromValue for RequestThrottled {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2705,13 +2225,9 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2725,7 +2241,7 @@ impl FromValue for ResourceNotFoundException {
 /// The `SendMessageBatchRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendMessageBatchRequest {
+pub struct SendMessageBatchInput {
     /// The URL of the Amazon SQS queue to which batched messages are sent.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -2738,22 +2254,41 @@ pub struct SendMessageBatchRequest {
     pub entries: Option<Vec<crate::types::SendMessageBatchRequestEntry>>,
 }
 
-impl SendMessageBatchRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `Entries` (see [`Self::entries`]).
-    pub fn entries(mut self, value: Vec<crate::types::SendMessageBatchRequestEntry>) -> Self {
-        self.entries = Some(value);
-        self
+myaws_core::setters!(SendMessageBatchInput {
+    into queue_url("QueueUrl"): String;
+    list entries("Entries"): crate::types::SendMessageBatchRequestEntry, push_entries;
+});
+
+impl IntoValue for SendMessageBatchInput {
+    fn into_value(self) -> Value {
+        Value::Struct(vec![self.queue_url.into_value(), self.entries.into_value()])
     }
 }
 
-impl IntoValue for SendMessageBatchRequest {
-    fn into_value(self) -> Value {
-        Value::Struct(vec![self.queue_url.into_value(), self.entries.into_value()])
+/// For each message in the batch, the response contains a ` [SendMessageBatchResultEntry] ` tag if the message succeeds or a ` [BatchResultErrorEntry] ` tag if the message fails.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendMessageBatchOutput {
+    /// A list of ` [SendMessageBatchResultEntry] ` items.
+    pub successful: Option<Vec<crate::types::SendMessageBatchResultEntry>>,
+    /// A list of ` [BatchResultErrorEntry] ` items with error details about each message that can't be enqueued.
+    pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
+    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
+    pub response_metadata: Option<myaws_core::ResponseMetadata>,
+}
+
+myaws_core::setters!(SendMessageBatchOutput {
+    list successful("Successful"): crate::types::SendMessageBatchResultEntry, push_successful;
+    list failed("Failed"): crate::types::BatchResultErrorEntry, push_failed;
+});
+
+impl FromValue for SendMessageBatchOutput {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        let mut r = StructReader::new(value)?;
+        let mut out = Self::default();
+        out.successful = r.next("Successful")?;
+        out.failed = r.next("Failed")?;
+        Ok(out)
     }
 }
 
@@ -2820,49 +2355,15 @@ pub struct SendMessageBatchRequestEntry {
     pub message_group_id: Option<String>,
 }
 
-impl SendMessageBatchRequestEntry {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `MessageBody` (see [`Self::message_body`]).
-    pub fn message_body(mut self, value: impl Into<String>) -> Self {
-        self.message_body = Some(value.into());
-        self
-    }
-    /// Sets `DelaySeconds` (see [`Self::delay_seconds`]).
-    pub fn delay_seconds(mut self, value: i32) -> Self {
-        self.delay_seconds = Some(value);
-        self
-    }
-    /// Sets `MessageAttributes` (see [`Self::message_attributes`]).
-    pub fn message_attributes(
-        mut self,
-        value: HashMap<String, crate::types::MessageAttributeValue>,
-    ) -> Self {
-        self.message_attributes = Some(value);
-        self
-    }
-    /// Sets `MessageSystemAttributes` (see [`Self::message_system_attributes`]).
-    pub fn message_system_attributes(
-        mut self,
-        value: HashMap<String, crate::types::MessageSystemAttributeValue>,
-    ) -> Self {
-        self.message_system_attributes = Some(value);
-        self
-    }
-    /// Sets `MessageDeduplicationId` (see [`Self::message_deduplication_id`]).
-    pub fn message_deduplication_id(mut self, value: impl Into<String>) -> Self {
-        self.message_deduplication_id = Some(value.into());
-        self
-    }
-    /// Sets `MessageGroupId` (see [`Self::message_group_id`]).
-    pub fn message_group_id(mut self, value: impl Into<String>) -> Self {
-        self.message_group_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SendMessageBatchRequestEntry {
+    into id("Id"): String;
+    into message_body("MessageBody"): String;
+    value delay_seconds("DelaySeconds"): i32;
+    map message_attributes("MessageAttributes"): crate::types::MessageAttributeValue, insert_message_attributes;
+    map message_system_attributes("MessageSystemAttributes"): crate::types::MessageSystemAttributeValue, insert_message_system_attributes;
+    into message_deduplication_id("MessageDeduplicationId"): String;
+    into message_group_id("MessageGroupId"): String;
+});
 
 impl IntoValue for SendMessageBatchRequestEntry {
     fn into_value(self) -> Value {
@@ -2875,41 +2376,6 @@ impl IntoValue for SendMessageBatchRequestEntry {
             self.message_deduplication_id.into_value(),
             self.message_group_id.into_value(),
         ])
-    }
-}
-
-/// For each message in the batch, the response contains a ` [SendMessageBatchResultEntry] ` tag if the message succeeds or a ` [BatchResultErrorEntry] ` tag if the message fails.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct SendMessageBatchResult {
-    /// A list of ` [SendMessageBatchResultEntry] ` items.
-    pub successful: Option<Vec<crate::types::SendMessageBatchResultEntry>>,
-    /// A list of ` [BatchResultErrorEntry] ` items with error details about each message that can't be enqueued.
-    pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
-    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
-    pub response_metadata: Option<myaws_core::ResponseMetadata>,
-}
-
-impl SendMessageBatchResult {
-    /// Sets `Successful` (see [`Self::successful`]).
-    pub fn successful(mut self, value: Vec<crate::types::SendMessageBatchResultEntry>) -> Self {
-        self.successful = Some(value);
-        self
-    }
-    /// Sets `Failed` (see [`Self::failed`]).
-    pub fn failed(mut self, value: Vec<crate::types::BatchResultErrorEntry>) -> Self {
-        self.failed = Some(value);
-        self
-    }
-}
-
-impl FromValue for SendMessageBatchResult {
-    fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut r = StructReader::new(value)?;
-        let mut out = Self::default();
-        out.successful = r.next("Successful")?;
-        out.failed = r.next("Failed")?;
-        Ok(out)
     }
 }
 
@@ -2935,38 +2401,14 @@ pub struct SendMessageBatchResultEntry {
     pub sequence_number: Option<String>,
 }
 
-impl SendMessageBatchResultEntry {
-    /// Sets `Id` (see [`Self::id`]).
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `MessageId` (see [`Self::message_id`]).
-    pub fn message_id(mut self, value: impl Into<String>) -> Self {
-        self.message_id = Some(value.into());
-        self
-    }
-    /// Sets `MD5OfMessageBody` (see [`Self::md5_of_message_body`]).
-    pub fn md5_of_message_body(mut self, value: impl Into<String>) -> Self {
-        self.md5_of_message_body = Some(value.into());
-        self
-    }
-    /// Sets `MD5OfMessageAttributes` (see [`Self::md5_of_message_attributes`]).
-    pub fn md5_of_message_attributes(mut self, value: impl Into<String>) -> Self {
-        self.md5_of_message_attributes = Some(value.into());
-        self
-    }
-    /// Sets `MD5OfMessageSystemAttributes` (see [`Self::md5_of_message_system_attributes`]).
-    pub fn md5_of_message_system_attributes(mut self, value: impl Into<String>) -> Self {
-        self.md5_of_message_system_attributes = Some(value.into());
-        self
-    }
-    /// Sets `SequenceNumber` (see [`Self::sequence_number`]).
-    pub fn sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.sequence_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SendMessageBatchResultEntry {
+    into id("Id"): String;
+    into message_id("MessageId"): String;
+    into md5_of_message_body("MD5OfMessageBody"): String;
+    into md5_of_message_attributes("MD5OfMessageAttributes"): String;
+    into md5_of_message_system_attributes("MD5OfMessageSystemAttributes"): String;
+    into sequence_number("SequenceNumber"): String;
+});
 
 impl FromValue for SendMessageBatchResultEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -2985,7 +2427,7 @@ impl FromValue for SendMessageBatchResultEntry {
 /// The `SendMessageRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendMessageRequest {
+pub struct SendMessageInput {
     /// The URL of the Amazon SQS queue to which a message is sent.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -3049,51 +2491,17 @@ pub struct SendMessageRequest {
     pub message_group_id: Option<String>,
 }
 
-impl SendMessageRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `MessageBody` (see [`Self::message_body`]).
-    pub fn message_body(mut self, value: impl Into<String>) -> Self {
-        self.message_body = Some(value.into());
-        self
-    }
-    /// Sets `DelaySeconds` (see [`Self::delay_seconds`]).
-    pub fn delay_seconds(mut self, value: i32) -> Self {
-        self.delay_seconds = Some(value);
-        self
-    }
-    /// Sets `MessageAttributes` (see [`Self::message_attributes`]).
-    pub fn message_attributes(
-        mut self,
-        value: HashMap<String, crate::types::MessageAttributeValue>,
-    ) -> Self {
-        self.message_attributes = Some(value);
-        self
-    }
-    /// Sets `MessageSystemAttributes` (see [`Self::message_system_attributes`]).
-    pub fn message_system_attributes(
-        mut self,
-        value: HashMap<String, crate::types::MessageSystemAttributeValue>,
-    ) -> Self {
-        self.message_system_attributes = Some(value);
-        self
-    }
-    /// Sets `MessageDeduplicationId` (see [`Self::message_deduplication_id`]).
-    pub fn message_deduplication_id(mut self, value: impl Into<String>) -> Self {
-        self.message_deduplication_id = Some(value.into());
-        self
-    }
-    /// Sets `MessageGroupId` (see [`Self::message_group_id`]).
-    pub fn message_group_id(mut self, value: impl Into<String>) -> Self {
-        self.message_group_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SendMessageInput {
+    into queue_url("QueueUrl"): String;
+    into message_body("MessageBody"): String;
+    value delay_seconds("DelaySeconds"): i32;
+    map message_attributes("MessageAttributes"): crate::types::MessageAttributeValue, insert_message_attributes;
+    map message_system_attributes("MessageSystemAttributes"): crate::types::MessageSystemAttributeValue, insert_message_system_attributes;
+    into message_deduplication_id("MessageDeduplicationId"): String;
+    into message_group_id("MessageGroupId"): String;
+});
 
-impl IntoValue for SendMessageRequest {
+impl IntoValue for SendMessageInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.queue_url.into_value(),
@@ -3110,7 +2518,7 @@ impl IntoValue for SendMessageRequest {
 /// The `MD5OfMessageBody` and `MessageId` elements.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SendMessageResult {
+pub struct SendMessageOutput {
     /// An MD5 digest of the non-URL-encoded message body string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see [RFC1321](https://www.ietf.org/rfc/rfc1321.txt).
     pub md5_of_message_body: Option<String>,
     /// An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see [RFC1321](https://www.ietf.org/rfc/rfc1321.txt).
@@ -3129,35 +2537,15 @@ pub struct SendMessageResult {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl SendMessageResult {
-    /// Sets `MD5OfMessageBody` (see [`Self::md5_of_message_body`]).
-    pub fn md5_of_message_body(mut self, value: impl Into<String>) -> Self {
-        self.md5_of_message_body = Some(value.into());
-        self
-    }
-    /// Sets `MD5OfMessageAttributes` (see [`Self::md5_of_message_attributes`]).
-    pub fn md5_of_message_attributes(mut self, value: impl Into<String>) -> Self {
-        self.md5_of_message_attributes = Some(value.into());
-        self
-    }
-    /// Sets `MD5OfMessageSystemAttributes` (see [`Self::md5_of_message_system_attributes`]).
-    pub fn md5_of_message_system_attributes(mut self, value: impl Into<String>) -> Self {
-        self.md5_of_message_system_attributes = Some(value.into());
-        self
-    }
-    /// Sets `MessageId` (see [`Self::message_id`]).
-    pub fn message_id(mut self, value: impl Into<String>) -> Self {
-        self.message_id = Some(value.into());
-        self
-    }
-    /// Sets `SequenceNumber` (see [`Self::sequence_number`]).
-    pub fn sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.sequence_number = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SendMessageOutput {
+    into md5_of_message_body("MD5OfMessageBody"): String;
+    into md5_of_message_attributes("MD5OfMessageAttributes"): String;
+    into md5_of_message_system_attributes("MD5OfMessageSystemAttributes"): String;
+    into message_id("MessageId"): String;
+    into sequence_number("SequenceNumber"): String;
+});
 
-impl FromValue for SendMessageResult {
+impl FromValue for SendMessageOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3173,7 +2561,7 @@ impl FromValue for SendMessageResult {
 /// The `SetQueueAttributesRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SetQueueAttributesRequest {
+pub struct SetQueueAttributesInput {
     /// The URL of the Amazon SQS queue whose attributes are set.
     ///
     /// Queue URLs and names are case-sensitive.
@@ -3248,20 +2636,12 @@ pub struct SetQueueAttributesRequest {
     pub attributes: Option<HashMap<String, String>>,
 }
 
-impl SetQueueAttributesRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `Attributes` (see [`Self::attributes`]).
-    pub fn attributes(mut self, value: HashMap<String, String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-}
+myaws_core::setters!(SetQueueAttributesInput {
+    into queue_url("QueueUrl"): String;
+    map_into attributes("Attributes"): String, insert_attributes;
+});
 
-impl IntoValue for SetQueueAttributesRequest {
+impl IntoValue for SetQueueAttributesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.queue_url.into_value(),
@@ -3273,7 +2653,7 @@ impl IntoValue for SetQueueAttributesRequest {
 /// The `StartMessageMoveTaskRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartMessageMoveTaskRequest {
+pub struct StartMessageMoveTaskInput {
     /// The ARN of the queue that contains the messages to be moved to another queue. Currently, only ARNs of dead-letter queues (DLQs) whose sources are other Amazon SQS queues are accepted. DLQs whose sources are non-SQS queues, such as Lambda or Amazon SNS topics, are not currently supported.
     ///
     /// Required.
@@ -3284,25 +2664,13 @@ pub struct StartMessageMoveTaskRequest {
     pub max_number_of_messages_per_second: Option<i32>,
 }
 
-impl StartMessageMoveTaskRequest {
-    /// Sets `SourceArn` (see [`Self::source_arn`]).
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.source_arn = Some(value.into());
-        self
-    }
-    /// Sets `DestinationArn` (see [`Self::destination_arn`]).
-    pub fn destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.destination_arn = Some(value.into());
-        self
-    }
-    /// Sets `MaxNumberOfMessagesPerSecond` (see [`Self::max_number_of_messages_per_second`]).
-    pub fn max_number_of_messages_per_second(mut self, value: i32) -> Self {
-        self.max_number_of_messages_per_second = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StartMessageMoveTaskInput {
+    into source_arn("SourceArn"): String;
+    into destination_arn("DestinationArn"): String;
+    value max_number_of_messages_per_second("MaxNumberOfMessagesPerSecond"): i32;
+});
 
-impl IntoValue for StartMessageMoveTaskRequest {
+impl IntoValue for StartMessageMoveTaskInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.source_arn.into_value(),
@@ -3315,22 +2683,18 @@ impl IntoValue for StartMessageMoveTaskRequest {
 /// The `StartMessageMoveTaskResult` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartMessageMoveTaskResult {
+pub struct StartMessageMoveTaskOutput {
     /// An identifier associated with a message movement task. You can use this identifier to cancel a specified message movement task using the `CancelMessageMoveTask` action.
     pub task_handle: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StartMessageMoveTaskResult {
-    /// Sets `TaskHandle` (see [`Self::task_handle`]).
-    pub fn task_handle(mut self, value: impl Into<String>) -> Self {
-        self.task_handle = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StartMessageMoveTaskOutput {
+    into task_handle("TaskHandle"): String;
+});
 
-impl FromValue for StartMessageMoveTaskResult {
+impl FromValue for StartMessageMoveTaskOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -3342,7 +2706,7 @@ impl FromValue for StartMessageMoveTaskResult {
 /// The `TagQueueRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagQueueRequest {
+pub struct TagQueueInput {
     /// The URL of the queue.
     ///
     /// Required.
@@ -3353,20 +2717,12 @@ pub struct TagQueueRequest {
     pub tags: Option<HashMap<String, String>>,
 }
 
-impl TagQueueRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: HashMap<String, String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(TagQueueInput {
+    into queue_url("QueueUrl"): String;
+    map_into tags("Tags"): String, insert_tags;
+});
 
-impl IntoValue for TagQueueRequest {
+impl IntoValue for TagQueueInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.queue_url.into_value(), self.tags.into_value()])
     }
@@ -3380,13 +2736,9 @@ pub struct TooManyEntriesInBatchRequest {
     pub message: Option<String>,
 }
 
-impl TooManyEntriesInBatchRequest {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyEntriesInBatchRequest {
+    into message("message"): String;
+});
 
 impl FromValue for TooManyEntriesInBatchRequest {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3405,13 +2757,9 @@ pub struct UnsupportedOperation {
     pub message: Option<String>,
 }
 
-impl UnsupportedOperation {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnsupportedOperation {
+    into message("message"): String;
+});
 
 impl FromValue for UnsupportedOperation {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -3425,7 +2773,7 @@ impl FromValue for UnsupportedOperation {
 /// The `UntagQueueRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagQueueRequest {
+pub struct UntagQueueInput {
     /// The URL of the queue.
     ///
     /// Required.
@@ -3436,20 +2784,12 @@ pub struct UntagQueueRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-impl UntagQueueRequest {
-    /// Sets `QueueUrl` (see [`Self::queue_url`]).
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.queue_url = Some(value.into());
-        self
-    }
-    /// Sets `TagKeys` (see [`Self::tag_keys`]).
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
-        self
-    }
-}
+myaws_core::setters!(UntagQueueInput {
+    into queue_url("QueueUrl"): String;
+    list_into tag_keys("TagKeys"): String, push_tag_keys;
+});
 
-impl IntoValue for UntagQueueRequest {
+impl IntoValue for UntagQueueInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.queue_url.into_value(),
@@ -3586,26 +2926,137 @@ impl FromValue for UntagQueueOutput {
 
 myaws_core::with_response_metadata!(
     AddPermissionOutput,
-    CancelMessageMoveTaskResult,
-    ChangeMessageVisibilityBatchResult,
+    CancelMessageMoveTaskOutput,
+    ChangeMessageVisibilityBatchOutput,
     ChangeMessageVisibilityOutput,
-    CreateQueueResult,
-    DeleteMessageBatchResult,
+    CreateQueueOutput,
+    DeleteMessageBatchOutput,
     DeleteMessageOutput,
     DeleteQueueOutput,
-    GetQueueAttributesResult,
-    GetQueueUrlResult,
-    ListDeadLetterSourceQueuesResult,
-    ListMessageMoveTasksResult,
-    ListQueueTagsResult,
-    ListQueuesResult,
+    GetQueueAttributesOutput,
+    GetQueueUrlOutput,
+    ListDeadLetterSourceQueuesOutput,
+    ListMessageMoveTasksOutput,
+    ListQueueTagsOutput,
+    ListQueuesOutput,
     PurgeQueueOutput,
-    ReceiveMessageResult,
+    ReceiveMessageOutput,
     RemovePermissionOutput,
-    SendMessageBatchResult,
-    SendMessageResult,
+    SendMessageBatchOutput,
+    SendMessageOutput,
     SetQueueAttributesOutput,
-    StartMessageMoveTaskResult,
+    StartMessageMoveTaskOutput,
     TagQueueOutput,
     UntagQueueOutput,
 );
+
+/// Another name of [`AddPermissionInput`].
+pub type AddPermissionRequest = AddPermissionInput;
+
+/// Another name of [`CancelMessageMoveTaskInput`].
+pub type CancelMessageMoveTaskRequest = CancelMessageMoveTaskInput;
+
+/// Another name of [`CancelMessageMoveTaskOutput`].
+pub type CancelMessageMoveTaskResult = CancelMessageMoveTaskOutput;
+
+/// Another name of [`ChangeMessageVisibilityBatchInput`].
+pub type ChangeMessageVisibilityBatchRequest = ChangeMessageVisibilityBatchInput;
+
+/// Another name of [`ChangeMessageVisibilityBatchOutput`].
+pub type ChangeMessageVisibilityBatchResult = ChangeMessageVisibilityBatchOutput;
+
+/// Another name of [`ChangeMessageVisibilityInput`].
+pub type ChangeMessageVisibilityRequest = ChangeMessageVisibilityInput;
+
+/// Another name of [`CreateQueueInput`].
+pub type CreateQueueRequest = CreateQueueInput;
+
+/// Another name of [`CreateQueueOutput`].
+pub type CreateQueueResult = CreateQueueOutput;
+
+/// Another name of [`DeleteMessageBatchInput`].
+pub type DeleteMessageBatchRequest = DeleteMessageBatchInput;
+
+/// Another name of [`DeleteMessageBatchOutput`].
+pub type DeleteMessageBatchResult = DeleteMessageBatchOutput;
+
+/// Another name of [`DeleteMessageInput`].
+pub type DeleteMessageRequest = DeleteMessageInput;
+
+/// Another name of [`DeleteQueueInput`].
+pub type DeleteQueueRequest = DeleteQueueInput;
+
+/// Another name of [`GetQueueAttributesInput`].
+pub type GetQueueAttributesRequest = GetQueueAttributesInput;
+
+/// Another name of [`GetQueueAttributesOutput`].
+pub type GetQueueAttributesResult = GetQueueAttributesOutput;
+
+/// Another name of [`GetQueueUrlInput`].
+pub type GetQueueUrlRequest = GetQueueUrlInput;
+
+/// Another name of [`GetQueueUrlOutput`].
+pub type GetQueueUrlResult = GetQueueUrlOutput;
+
+/// Another name of [`ListDeadLetterSourceQueuesInput`].
+pub type ListDeadLetterSourceQueuesRequest = ListDeadLetterSourceQueuesInput;
+
+/// Another name of [`ListDeadLetterSourceQueuesOutput`].
+pub type ListDeadLetterSourceQueuesResult = ListDeadLetterSourceQueuesOutput;
+
+/// Another name of [`ListMessageMoveTasksInput`].
+pub type ListMessageMoveTasksRequest = ListMessageMoveTasksInput;
+
+/// Another name of [`ListMessageMoveTasksOutput`].
+pub type ListMessageMoveTasksResult = ListMessageMoveTasksOutput;
+
+/// Another name of [`ListQueueTagsInput`].
+pub type ListQueueTagsRequest = ListQueueTagsInput;
+
+/// Another name of [`ListQueueTagsOutput`].
+pub type ListQueueTagsResult = ListQueueTagsOutput;
+
+/// Another name of [`ListQueuesInput`].
+pub type ListQueuesRequest = ListQueuesInput;
+
+/// Another name of [`ListQueuesOutput`].
+pub type ListQueuesResult = ListQueuesOutput;
+
+/// Another name of [`PurgeQueueInput`].
+pub type PurgeQueueRequest = PurgeQueueInput;
+
+/// Another name of [`ReceiveMessageInput`].
+pub type ReceiveMessageRequest = ReceiveMessageInput;
+
+/// Another name of [`ReceiveMessageOutput`].
+pub type ReceiveMessageResult = ReceiveMessageOutput;
+
+/// Another name of [`RemovePermissionInput`].
+pub type RemovePermissionRequest = RemovePermissionInput;
+
+/// Another name of [`SendMessageBatchInput`].
+pub type SendMessageBatchRequest = SendMessageBatchInput;
+
+/// Another name of [`SendMessageBatchOutput`].
+pub type SendMessageBatchResult = SendMessageBatchOutput;
+
+/// Another name of [`SendMessageInput`].
+pub type SendMessageRequest = SendMessageInput;
+
+/// Another name of [`SendMessageOutput`].
+pub type SendMessageResult = SendMessageOutput;
+
+/// Another name of [`SetQueueAttributesInput`].
+pub type SetQueueAttributesRequest = SetQueueAttributesInput;
+
+/// Another name of [`StartMessageMoveTaskInput`].
+pub type StartMessageMoveTaskRequest = StartMessageMoveTaskInput;
+
+/// Another name of [`StartMessageMoveTaskOutput`].
+pub type StartMessageMoveTaskResult = StartMessageMoveTaskOutput;
+
+/// Another name of [`TagQueueInput`].
+pub type TagQueueRequest = TagQueueInput;
+
+/// Another name of [`UntagQueueInput`].
+pub type UntagQueueRequest = UntagQueueInput;

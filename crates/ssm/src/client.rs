@@ -69,8 +69,8 @@ impl Client {
     /// For more information about using tags with Amazon Elastic Compute Cloud (Amazon EC2) instances, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon EC2 User Guide*.
     pub async fn add_tags_to_resource(
         &self,
-        input: crate::types::AddTagsToResourceRequest,
-    ) -> Result<crate::types::AddTagsToResourceResult, SdkError<crate::error::AddTagsToResourceError>>
+        input: crate::types::AddTagsToResourceInput,
+    ) -> Result<crate::types::AddTagsToResourceOutput, SdkError<crate::error::AddTagsToResourceError>>
     {
         self.handle.call(0, input).await
     }
@@ -78,9 +78,9 @@ impl Client {
     /// Associates a related item to a Systems Manager OpsCenter OpsItem. For example, you can associate an Incident Manager incident or analysis with an OpsItem. Incident Manager and OpsCenter are tools in Amazon Web Services Systems Manager.
     pub async fn associate_ops_item_related_item(
         &self,
-        input: crate::types::AssociateOpsItemRelatedItemRequest,
+        input: crate::types::AssociateOpsItemRelatedItemInput,
     ) -> Result<
-        crate::types::AssociateOpsItemRelatedItemResponse,
+        crate::types::AssociateOpsItemRelatedItemOutput,
         SdkError<crate::error::AssociateOpsItemRelatedItemError>,
     > {
         self.handle.call(1, input).await
@@ -89,17 +89,17 @@ impl Client {
     /// Attempts to cancel the command specified by the Command ID. There is no guarantee that the command will be terminated and the underlying process stopped.
     pub async fn cancel_command(
         &self,
-        input: crate::types::CancelCommandRequest,
-    ) -> Result<crate::types::CancelCommandResult, SdkError<crate::error::CancelCommandError>> {
+        input: crate::types::CancelCommandInput,
+    ) -> Result<crate::types::CancelCommandOutput, SdkError<crate::error::CancelCommandError>> {
         self.handle.call(2, input).await
     }
 
     /// Stops a maintenance window execution that is already in progress and cancels any tasks in the window that haven't already starting running. Tasks already in progress will continue to completion.
     pub async fn cancel_maintenance_window_execution(
         &self,
-        input: crate::types::CancelMaintenanceWindowExecutionRequest,
+        input: crate::types::CancelMaintenanceWindowExecutionInput,
     ) -> Result<
-        crate::types::CancelMaintenanceWindowExecutionResult,
+        crate::types::CancelMaintenanceWindowExecutionOutput,
         SdkError<crate::error::CancelMaintenanceWindowExecutionError>,
     > {
         self.handle.call(3, input).await
@@ -110,8 +110,8 @@ impl Client {
     /// Amazon Elastic Compute Cloud (Amazon EC2) instances, edge devices, and on-premises servers and VMs that are configured for Systems Manager are all called *managed nodes*.
     pub async fn create_activation(
         &self,
-        input: crate::types::CreateActivationRequest,
-    ) -> Result<crate::types::CreateActivationResult, SdkError<crate::error::CreateActivationError>>
+        input: crate::types::CreateActivationInput,
+    ) -> Result<crate::types::CreateActivationOutput, SdkError<crate::error::CreateActivationError>>
     {
         self.handle.call(4, input).await
     }
@@ -119,8 +119,8 @@ impl Client {
     /// A State Manager association defines the state that you want to maintain on your managed nodes. For example, an association can specify that anti-virus software must be installed and running on your managed nodes, or that certain ports must be closed. For static targets, the association specifies a schedule for when the configuration is reapplied. For dynamic targets, such as an Amazon Web Services resource group or an Amazon Web Services autoscaling group, State Manager, a tool in Amazon Web Services Systems Manager applies the configuration when new managed nodes are added to the group. The association also specifies actions to take when applying the configuration. For example, an association for anti-virus software might run once a day. If the software isn't installed, then State Manager installs it. If the software is installed, but the service isn't running, then the association might instruct State Manager to start the service.
     pub async fn create_association(
         &self,
-        input: crate::types::CreateAssociationRequest,
-    ) -> Result<crate::types::CreateAssociationResult, SdkError<crate::error::CreateAssociationError>>
+        input: crate::types::CreateAssociationInput,
+    ) -> Result<crate::types::CreateAssociationOutput, SdkError<crate::error::CreateAssociationError>>
     {
         self.handle.call(5, input).await
     }
@@ -132,9 +132,9 @@ impl Client {
     /// If you associate a document with a managed node that already has an associated document, the system returns the AssociationAlreadyExists exception.
     pub async fn create_association_batch(
         &self,
-        input: crate::types::CreateAssociationBatchRequest,
+        input: crate::types::CreateAssociationBatchInput,
     ) -> Result<
-        crate::types::CreateAssociationBatchResult,
+        crate::types::CreateAssociationBatchOutput,
         SdkError<crate::error::CreateAssociationBatchError>,
     > {
         self.handle.call(6, input).await
@@ -143,9 +143,9 @@ impl Client {
     /// Creates a cloud connector that establishes a connection between Systems Manager and a third-party cloud environment.
     pub async fn create_cloud_connector(
         &self,
-        input: crate::types::CreateCloudConnectorRequest,
+        input: crate::types::CreateCloudConnectorInput,
     ) -> Result<
-        crate::types::CreateCloudConnectorResult,
+        crate::types::CreateCloudConnectorOutput,
         SdkError<crate::error::CreateCloudConnectorError>,
     > {
         self.handle.call(7, input).await
@@ -154,8 +154,8 @@ impl Client {
     /// Creates a Amazon Web Services Systems Manager (SSM document). An SSM document defines the actions that Systems Manager performs on your managed nodes. For more information about SSM documents, including information about supported schemas, features, and syntax, see [Amazon Web Services Systems Manager Documents](https://docs.aws.amazon.com/systems-manager/latest/userguide/documents.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub async fn create_document(
         &self,
-        input: crate::types::CreateDocumentRequest,
-    ) -> Result<crate::types::CreateDocumentResult, SdkError<crate::error::CreateDocumentError>>
+        input: crate::types::CreateDocumentInput,
+    ) -> Result<crate::types::CreateDocumentOutput, SdkError<crate::error::CreateDocumentError>>
     {
         self.handle.call(8, input).await
     }
@@ -165,9 +165,9 @@ impl Client {
     /// The value you specify for `Duration` determines the specific end time for the maintenance window based on the time it begins. No maintenance window tasks are permitted to start after the resulting endtime minus the number of hours you specify for `Cutoff`. For example, if the maintenance window starts at 3 PM, the duration is three hours, and the value you specify for `Cutoff` is one hour, no maintenance window tasks can start after 5 PM.
     pub async fn create_maintenance_window(
         &self,
-        input: crate::types::CreateMaintenanceWindowRequest,
+        input: crate::types::CreateMaintenanceWindowInput,
     ) -> Result<
-        crate::types::CreateMaintenanceWindowResult,
+        crate::types::CreateMaintenanceWindowOutput,
         SdkError<crate::error::CreateMaintenanceWindowError>,
     > {
         self.handle.call(9, input).await
@@ -178,17 +178,16 @@ impl Client {
     /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to view, investigate, and remediate operational issues impacting the performance and health of their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub async fn create_ops_item(
         &self,
-        input: crate::types::CreateOpsItemRequest,
-    ) -> Result<crate::types::CreateOpsItemResponse, SdkError<crate::error::CreateOpsItemError>>
-    {
+        input: crate::types::CreateOpsItemInput,
+    ) -> Result<crate::types::CreateOpsItemOutput, SdkError<crate::error::CreateOpsItemError>> {
         self.handle.call(10, input).await
     }
 
     /// If you create a new application in Application Manager, Amazon Web Services Systems Manager calls this API operation to specify information about the new application, including the application type.
     pub async fn create_ops_metadata(
         &self,
-        input: crate::types::CreateOpsMetadataRequest,
-    ) -> Result<crate::types::CreateOpsMetadataResult, SdkError<crate::error::CreateOpsMetadataError>>
+        input: crate::types::CreateOpsMetadataInput,
+    ) -> Result<crate::types::CreateOpsMetadataOutput, SdkError<crate::error::CreateOpsMetadataError>>
     {
         self.handle.call(11, input).await
     }
@@ -198,9 +197,9 @@ impl Client {
     /// For information about valid key-value pairs in `PatchFilters` for each supported operating system type, see [PatchFilter].
     pub async fn create_patch_baseline(
         &self,
-        input: crate::types::CreatePatchBaselineRequest,
+        input: crate::types::CreatePatchBaselineInput,
     ) -> Result<
-        crate::types::CreatePatchBaselineResult,
+        crate::types::CreatePatchBaselineOutput,
         SdkError<crate::error::CreatePatchBaselineError>,
     > {
         self.handle.call(12, input).await
@@ -217,9 +216,9 @@ impl Client {
     /// By default, data isn't encrypted in Amazon S3. We strongly recommend that you enable encryption in Amazon S3 to ensure secure data storage. We also recommend that you secure access to the Amazon S3 bucket by creating a restrictive bucket policy.
     pub async fn create_resource_data_sync(
         &self,
-        input: crate::types::CreateResourceDataSyncRequest,
+        input: crate::types::CreateResourceDataSyncInput,
     ) -> Result<
-        crate::types::CreateResourceDataSyncResult,
+        crate::types::CreateResourceDataSyncOutput,
         SdkError<crate::error::CreateResourceDataSyncError>,
     > {
         self.handle.call(13, input).await
@@ -228,8 +227,8 @@ impl Client {
     /// Deletes an activation. You aren't required to delete an activation. If you delete an activation, you can no longer use it to register additional managed nodes. Deleting an activation doesn't de-register managed nodes. You must manually de-register managed nodes.
     pub async fn delete_activation(
         &self,
-        input: crate::types::DeleteActivationRequest,
-    ) -> Result<crate::types::DeleteActivationResult, SdkError<crate::error::DeleteActivationError>>
+        input: crate::types::DeleteActivationInput,
+    ) -> Result<crate::types::DeleteActivationOutput, SdkError<crate::error::DeleteActivationError>>
     {
         self.handle.call(14, input).await
     }
@@ -239,8 +238,8 @@ impl Client {
     /// When you disassociate a document from a managed node, it doesn't change the configuration of the node. To change the configuration state of a managed node after you disassociate a document, you must create a new document with the desired configuration and associate it with the node.
     pub async fn delete_association(
         &self,
-        input: crate::types::DeleteAssociationRequest,
-    ) -> Result<crate::types::DeleteAssociationResult, SdkError<crate::error::DeleteAssociationError>>
+        input: crate::types::DeleteAssociationInput,
+    ) -> Result<crate::types::DeleteAssociationOutput, SdkError<crate::error::DeleteAssociationError>>
     {
         self.handle.call(15, input).await
     }
@@ -248,9 +247,9 @@ impl Client {
     /// Deletes a cloud connector.
     pub async fn delete_cloud_connector(
         &self,
-        input: crate::types::DeleteCloudConnectorRequest,
+        input: crate::types::DeleteCloudConnectorInput,
     ) -> Result<
-        crate::types::DeleteCloudConnectorResult,
+        crate::types::DeleteCloudConnectorOutput,
         SdkError<crate::error::DeleteCloudConnectorError>,
     > {
         self.handle.call(16, input).await
@@ -261,8 +260,8 @@ impl Client {
     /// Before you delete the document, we recommend that you use [DeleteAssociation] to disassociate all managed nodes that are associated with the document.
     pub async fn delete_document(
         &self,
-        input: crate::types::DeleteDocumentRequest,
-    ) -> Result<crate::types::DeleteDocumentResult, SdkError<crate::error::DeleteDocumentError>>
+        input: crate::types::DeleteDocumentInput,
+    ) -> Result<crate::types::DeleteDocumentOutput, SdkError<crate::error::DeleteDocumentError>>
     {
         self.handle.call(17, input).await
     }
@@ -270,8 +269,8 @@ impl Client {
     /// Delete a custom inventory type or the data associated with a custom Inventory type. Deleting a custom inventory type is also referred to as deleting a custom inventory schema.
     pub async fn delete_inventory(
         &self,
-        input: crate::types::DeleteInventoryRequest,
-    ) -> Result<crate::types::DeleteInventoryResult, SdkError<crate::error::DeleteInventoryError>>
+        input: crate::types::DeleteInventoryInput,
+    ) -> Result<crate::types::DeleteInventoryOutput, SdkError<crate::error::DeleteInventoryError>>
     {
         self.handle.call(18, input).await
     }
@@ -279,9 +278,9 @@ impl Client {
     /// Deletes a maintenance window.
     pub async fn delete_maintenance_window(
         &self,
-        input: crate::types::DeleteMaintenanceWindowRequest,
+        input: crate::types::DeleteMaintenanceWindowInput,
     ) -> Result<
-        crate::types::DeleteMaintenanceWindowResult,
+        crate::types::DeleteMaintenanceWindowOutput,
         SdkError<crate::error::DeleteMaintenanceWindowError>,
     > {
         self.handle.call(19, input).await
@@ -297,17 +296,16 @@ impl Client {
     /// - This operation doesn't support cross-account calls. A delegated administrator or management account can't delete OpsItems in other accounts, even if OpsCenter has been set up for cross-account administration. For more information about cross-account administration, see [Setting up OpsCenter to centrally manage OpsItems across accounts](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setting-up-cross-account.html) in the *Systems Manager User Guide*.
     pub async fn delete_ops_item(
         &self,
-        input: crate::types::DeleteOpsItemRequest,
-    ) -> Result<crate::types::DeleteOpsItemResponse, SdkError<crate::error::DeleteOpsItemError>>
-    {
+        input: crate::types::DeleteOpsItemInput,
+    ) -> Result<crate::types::DeleteOpsItemOutput, SdkError<crate::error::DeleteOpsItemError>> {
         self.handle.call(20, input).await
     }
 
     /// Delete OpsMetadata related to an application.
     pub async fn delete_ops_metadata(
         &self,
-        input: crate::types::DeleteOpsMetadataRequest,
-    ) -> Result<crate::types::DeleteOpsMetadataResult, SdkError<crate::error::DeleteOpsMetadataError>>
+        input: crate::types::DeleteOpsMetadataInput,
+    ) -> Result<crate::types::DeleteOpsMetadataOutput, SdkError<crate::error::DeleteOpsMetadataError>>
     {
         self.handle.call(21, input).await
     }
@@ -315,8 +313,8 @@ impl Client {
     /// Delete a parameter from the system. After deleting a parameter, wait for at least 30 seconds to create a parameter with the same name.
     pub async fn delete_parameter(
         &self,
-        input: crate::types::DeleteParameterRequest,
-    ) -> Result<crate::types::DeleteParameterResult, SdkError<crate::error::DeleteParameterError>>
+        input: crate::types::DeleteParameterInput,
+    ) -> Result<crate::types::DeleteParameterOutput, SdkError<crate::error::DeleteParameterError>>
     {
         self.handle.call(22, input).await
     }
@@ -324,8 +322,8 @@ impl Client {
     /// Delete a list of parameters. After deleting a parameter, wait for at least 30 seconds to create a parameter with the same name.
     pub async fn delete_parameters(
         &self,
-        input: crate::types::DeleteParametersRequest,
-    ) -> Result<crate::types::DeleteParametersResult, SdkError<crate::error::DeleteParametersError>>
+        input: crate::types::DeleteParametersInput,
+    ) -> Result<crate::types::DeleteParametersOutput, SdkError<crate::error::DeleteParametersError>>
     {
         self.handle.call(23, input).await
     }
@@ -333,9 +331,9 @@ impl Client {
     /// Deletes a patch baseline.
     pub async fn delete_patch_baseline(
         &self,
-        input: crate::types::DeletePatchBaselineRequest,
+        input: crate::types::DeletePatchBaselineInput,
     ) -> Result<
-        crate::types::DeletePatchBaselineResult,
+        crate::types::DeletePatchBaselineOutput,
         SdkError<crate::error::DeletePatchBaselineError>,
     > {
         self.handle.call(24, input).await
@@ -344,9 +342,9 @@ impl Client {
     /// Deletes a resource data sync configuration. After the configuration is deleted, changes to data on managed nodes are no longer synced to or from the target. Deleting a sync configuration doesn't delete data.
     pub async fn delete_resource_data_sync(
         &self,
-        input: crate::types::DeleteResourceDataSyncRequest,
+        input: crate::types::DeleteResourceDataSyncInput,
     ) -> Result<
-        crate::types::DeleteResourceDataSyncResult,
+        crate::types::DeleteResourceDataSyncOutput,
         SdkError<crate::error::DeleteResourceDataSyncError>,
     > {
         self.handle.call(25, input).await
@@ -358,9 +356,9 @@ impl Client {
     /// - `Parameter` - The resource policy is used to share a parameter with other accounts using Resource Access Manager (RAM). For more information about cross-account sharing of parameters, see [Working with shared parameters](https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub async fn delete_resource_policy(
         &self,
-        input: crate::types::DeleteResourcePolicyRequest,
+        input: crate::types::DeleteResourcePolicyInput,
     ) -> Result<
-        crate::types::DeleteResourcePolicyResponse,
+        crate::types::DeleteResourcePolicyOutput,
         SdkError<crate::error::DeleteResourcePolicyError>,
     > {
         self.handle.call(26, input).await
@@ -371,9 +369,9 @@ impl Client {
     /// If you want to reregister an on-premises server, edge device, or VM, you must use a different Activation Code and Activation ID than used to register the machine previously. The Activation Code and Activation ID must not have already been used on the maximum number of activations specified when they were created. For more information, see [Deregistering managed nodes in a hybrid and multicloud environment](https://docs.aws.amazon.com/systems-manager/latest/userguide/fleet-manager-deregister-hybrid-nodes.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub async fn deregister_managed_instance(
         &self,
-        input: crate::types::DeregisterManagedInstanceRequest,
+        input: crate::types::DeregisterManagedInstanceInput,
     ) -> Result<
-        crate::types::DeregisterManagedInstanceResult,
+        crate::types::DeregisterManagedInstanceOutput,
         SdkError<crate::error::DeregisterManagedInstanceError>,
     > {
         self.handle.call(27, input).await
@@ -382,9 +380,9 @@ impl Client {
     /// Removes a patch group from a patch baseline.
     pub async fn deregister_patch_baseline_for_patch_group(
         &self,
-        input: crate::types::DeregisterPatchBaselineForPatchGroupRequest,
+        input: crate::types::DeregisterPatchBaselineForPatchGroupInput,
     ) -> Result<
-        crate::types::DeregisterPatchBaselineForPatchGroupResult,
+        crate::types::DeregisterPatchBaselineForPatchGroupOutput,
         SdkError<crate::error::DeregisterPatchBaselineForPatchGroupError>,
     > {
         self.handle.call(28, input).await
@@ -393,9 +391,9 @@ impl Client {
     /// Removes a target from a maintenance window.
     pub async fn deregister_target_from_maintenance_window(
         &self,
-        input: crate::types::DeregisterTargetFromMaintenanceWindowRequest,
+        input: crate::types::DeregisterTargetFromMaintenanceWindowInput,
     ) -> Result<
-        crate::types::DeregisterTargetFromMaintenanceWindowResult,
+        crate::types::DeregisterTargetFromMaintenanceWindowOutput,
         SdkError<crate::error::DeregisterTargetFromMaintenanceWindowError>,
     > {
         self.handle.call(29, input).await
@@ -404,9 +402,9 @@ impl Client {
     /// Removes a task from a maintenance window.
     pub async fn deregister_task_from_maintenance_window(
         &self,
-        input: crate::types::DeregisterTaskFromMaintenanceWindowRequest,
+        input: crate::types::DeregisterTaskFromMaintenanceWindowInput,
     ) -> Result<
-        crate::types::DeregisterTaskFromMaintenanceWindowResult,
+        crate::types::DeregisterTaskFromMaintenanceWindowOutput,
         SdkError<crate::error::DeregisterTaskFromMaintenanceWindowError>,
     > {
         self.handle.call(30, input).await
@@ -415,9 +413,9 @@ impl Client {
     /// Describes details about the activation, such as the date and time the activation was created, its expiration date, the Identity and Access Management (IAM) role assigned to the managed nodes in the activation, and the number of nodes registered by using this activation.
     pub async fn describe_activations(
         &self,
-        input: crate::types::DescribeActivationsRequest,
+        input: crate::types::DescribeActivationsInput,
     ) -> Result<
-        crate::types::DescribeActivationsResult,
+        crate::types::DescribeActivationsOutput,
         SdkError<crate::error::DescribeActivationsError>,
     > {
         self.handle.call(31, input).await
@@ -426,9 +424,9 @@ impl Client {
     /// Describes the association for the specified target or managed node. If you created the association by using the `Targets` parameter, then you must retrieve the association by using the association ID.
     pub async fn describe_association(
         &self,
-        input: crate::types::DescribeAssociationRequest,
+        input: crate::types::DescribeAssociationInput,
     ) -> Result<
-        crate::types::DescribeAssociationResult,
+        crate::types::DescribeAssociationOutput,
         SdkError<crate::error::DescribeAssociationError>,
     > {
         self.handle.call(32, input).await
@@ -437,9 +435,9 @@ impl Client {
     /// Views information about a specific execution of a specific association.
     pub async fn describe_association_execution_targets(
         &self,
-        input: crate::types::DescribeAssociationExecutionTargetsRequest,
+        input: crate::types::DescribeAssociationExecutionTargetsInput,
     ) -> Result<
-        crate::types::DescribeAssociationExecutionTargetsResult,
+        crate::types::DescribeAssociationExecutionTargetsOutput,
         SdkError<crate::error::DescribeAssociationExecutionTargetsError>,
     > {
         self.handle.call(33, input).await
@@ -448,9 +446,9 @@ impl Client {
     /// Views all executions for a specific association ID.
     pub async fn describe_association_executions(
         &self,
-        input: crate::types::DescribeAssociationExecutionsRequest,
+        input: crate::types::DescribeAssociationExecutionsInput,
     ) -> Result<
-        crate::types::DescribeAssociationExecutionsResult,
+        crate::types::DescribeAssociationExecutionsOutput,
         SdkError<crate::error::DescribeAssociationExecutionsError>,
     > {
         self.handle.call(34, input).await
@@ -459,9 +457,9 @@ impl Client {
     /// Provides details about all active and terminated Automation executions.
     pub async fn describe_automation_executions(
         &self,
-        input: crate::types::DescribeAutomationExecutionsRequest,
+        input: crate::types::DescribeAutomationExecutionsInput,
     ) -> Result<
-        crate::types::DescribeAutomationExecutionsResult,
+        crate::types::DescribeAutomationExecutionsOutput,
         SdkError<crate::error::DescribeAutomationExecutionsError>,
     > {
         self.handle.call(35, input).await
@@ -470,9 +468,9 @@ impl Client {
     /// Information about all active and terminated step executions in an Automation workflow.
     pub async fn describe_automation_step_executions(
         &self,
-        input: crate::types::DescribeAutomationStepExecutionsRequest,
+        input: crate::types::DescribeAutomationStepExecutionsInput,
     ) -> Result<
-        crate::types::DescribeAutomationStepExecutionsResult,
+        crate::types::DescribeAutomationStepExecutionsOutput,
         SdkError<crate::error::DescribeAutomationStepExecutionsError>,
     > {
         self.handle.call(36, input).await
@@ -483,9 +481,9 @@ impl Client {
     /// Currently, `DescribeAvailablePatches` supports only the Amazon Linux 1, Amazon Linux 2, and Windows Server operating systems.
     pub async fn describe_available_patches(
         &self,
-        input: crate::types::DescribeAvailablePatchesRequest,
+        input: crate::types::DescribeAvailablePatchesInput,
     ) -> Result<
-        crate::types::DescribeAvailablePatchesResult,
+        crate::types::DescribeAvailablePatchesOutput,
         SdkError<crate::error::DescribeAvailablePatchesError>,
     > {
         self.handle.call(37, input).await
@@ -494,8 +492,8 @@ impl Client {
     /// Describes the specified Amazon Web Services Systems Manager document (SSM document).
     pub async fn describe_document(
         &self,
-        input: crate::types::DescribeDocumentRequest,
-    ) -> Result<crate::types::DescribeDocumentResult, SdkError<crate::error::DescribeDocumentError>>
+        input: crate::types::DescribeDocumentInput,
+    ) -> Result<crate::types::DescribeDocumentOutput, SdkError<crate::error::DescribeDocumentError>>
     {
         self.handle.call(38, input).await
     }
@@ -503,9 +501,9 @@ impl Client {
     /// Describes the permissions for a Amazon Web Services Systems Manager document (SSM document). If you created the document, you are the owner. If a document is shared, it can either be shared privately (by specifying a user's Amazon Web Services account ID) or publicly (*All*).
     pub async fn describe_document_permission(
         &self,
-        input: crate::types::DescribeDocumentPermissionRequest,
+        input: crate::types::DescribeDocumentPermissionInput,
     ) -> Result<
-        crate::types::DescribeDocumentPermissionResponse,
+        crate::types::DescribeDocumentPermissionOutput,
         SdkError<crate::error::DescribeDocumentPermissionError>,
     > {
         self.handle.call(39, input).await
@@ -514,9 +512,9 @@ impl Client {
     /// All associations for the managed nodes.
     pub async fn describe_effective_instance_associations(
         &self,
-        input: crate::types::DescribeEffectiveInstanceAssociationsRequest,
+        input: crate::types::DescribeEffectiveInstanceAssociationsInput,
     ) -> Result<
-        crate::types::DescribeEffectiveInstanceAssociationsResult,
+        crate::types::DescribeEffectiveInstanceAssociationsOutput,
         SdkError<crate::error::DescribeEffectiveInstanceAssociationsError>,
     > {
         self.handle.call(40, input).await
@@ -525,9 +523,9 @@ impl Client {
     /// Retrieves the current effective patches (the patch and the approval state) for the specified patch baseline. Applies to patch baselines for Windows only.
     pub async fn describe_effective_patches_for_patch_baseline(
         &self,
-        input: crate::types::DescribeEffectivePatchesForPatchBaselineRequest,
+        input: crate::types::DescribeEffectivePatchesForPatchBaselineInput,
     ) -> Result<
-        crate::types::DescribeEffectivePatchesForPatchBaselineResult,
+        crate::types::DescribeEffectivePatchesForPatchBaselineOutput,
         SdkError<crate::error::DescribeEffectivePatchesForPatchBaselineError>,
     > {
         self.handle.call(41, input).await
@@ -536,9 +534,9 @@ impl Client {
     /// The status of the associations for the managed nodes.
     pub async fn describe_instance_associations_status(
         &self,
-        input: crate::types::DescribeInstanceAssociationsStatusRequest,
+        input: crate::types::DescribeInstanceAssociationsStatusInput,
     ) -> Result<
-        crate::types::DescribeInstanceAssociationsStatusResult,
+        crate::types::DescribeInstanceAssociationsStatusOutput,
         SdkError<crate::error::DescribeInstanceAssociationsStatusError>,
     > {
         self.handle.call(42, input).await
@@ -551,9 +549,9 @@ impl Client {
     /// The `IamRole` field returned for this API operation is the role assigned to an Amazon EC2 instance configured with a Systems Manager Quick Setup host management configuration or the role assigned to an on-premises managed node.
     pub async fn describe_instance_information(
         &self,
-        input: crate::types::DescribeInstanceInformationRequest,
+        input: crate::types::DescribeInstanceInformationInput,
     ) -> Result<
-        crate::types::DescribeInstanceInformationResult,
+        crate::types::DescribeInstanceInformationOutput,
         SdkError<crate::error::DescribeInstanceInformationError>,
     > {
         self.handle.call(43, input).await
@@ -562,9 +560,9 @@ impl Client {
     /// Retrieves the high-level patch state of one or more managed nodes.
     pub async fn describe_instance_patch_states(
         &self,
-        input: crate::types::DescribeInstancePatchStatesRequest,
+        input: crate::types::DescribeInstancePatchStatesInput,
     ) -> Result<
-        crate::types::DescribeInstancePatchStatesResult,
+        crate::types::DescribeInstancePatchStatesOutput,
         SdkError<crate::error::DescribeInstancePatchStatesError>,
     > {
         self.handle.call(44, input).await
@@ -573,9 +571,9 @@ impl Client {
     /// Retrieves the high-level patch state for the managed nodes in the specified patch group.
     pub async fn describe_instance_patch_states_for_patch_group(
         &self,
-        input: crate::types::DescribeInstancePatchStatesForPatchGroupRequest,
+        input: crate::types::DescribeInstancePatchStatesForPatchGroupInput,
     ) -> Result<
-        crate::types::DescribeInstancePatchStatesForPatchGroupResult,
+        crate::types::DescribeInstancePatchStatesForPatchGroupOutput,
         SdkError<crate::error::DescribeInstancePatchStatesForPatchGroupError>,
     > {
         self.handle.call(45, input).await
@@ -584,9 +582,9 @@ impl Client {
     /// Retrieves information about the patches on the specified managed node and their state relative to the patch baseline being used for the node.
     pub async fn describe_instance_patches(
         &self,
-        input: crate::types::DescribeInstancePatchesRequest,
+        input: crate::types::DescribeInstancePatchesInput,
     ) -> Result<
-        crate::types::DescribeInstancePatchesResult,
+        crate::types::DescribeInstancePatchesOutput,
         SdkError<crate::error::DescribeInstancePatchesError>,
     > {
         self.handle.call(46, input).await
@@ -595,9 +593,9 @@ impl Client {
     /// An API operation used by the Systems Manager console to display information about Systems Manager managed nodes.
     pub async fn describe_instance_properties(
         &self,
-        input: crate::types::DescribeInstancePropertiesRequest,
+        input: crate::types::DescribeInstancePropertiesInput,
     ) -> Result<
-        crate::types::DescribeInstancePropertiesResult,
+        crate::types::DescribeInstancePropertiesOutput,
         SdkError<crate::error::DescribeInstancePropertiesError>,
     > {
         self.handle.call(47, input).await
@@ -606,9 +604,9 @@ impl Client {
     /// Describes a specific delete inventory operation.
     pub async fn describe_inventory_deletions(
         &self,
-        input: crate::types::DescribeInventoryDeletionsRequest,
+        input: crate::types::DescribeInventoryDeletionsInput,
     ) -> Result<
-        crate::types::DescribeInventoryDeletionsResult,
+        crate::types::DescribeInventoryDeletionsOutput,
         SdkError<crate::error::DescribeInventoryDeletionsError>,
     > {
         self.handle.call(48, input).await
@@ -617,9 +615,9 @@ impl Client {
     /// Retrieves the individual task executions (one per target) for a particular task run as part of a maintenance window execution.
     pub async fn describe_maintenance_window_execution_task_invocations(
         &self,
-        input: crate::types::DescribeMaintenanceWindowExecutionTaskInvocationsRequest,
+        input: crate::types::DescribeMaintenanceWindowExecutionTaskInvocationsInput,
     ) -> Result<
-        crate::types::DescribeMaintenanceWindowExecutionTaskInvocationsResult,
+        crate::types::DescribeMaintenanceWindowExecutionTaskInvocationsOutput,
         SdkError<crate::error::DescribeMaintenanceWindowExecutionTaskInvocationsError>,
     > {
         self.handle.call(49, input).await
@@ -628,9 +626,9 @@ impl Client {
     /// For a given maintenance window execution, lists the tasks that were run.
     pub async fn describe_maintenance_window_execution_tasks(
         &self,
-        input: crate::types::DescribeMaintenanceWindowExecutionTasksRequest,
+        input: crate::types::DescribeMaintenanceWindowExecutionTasksInput,
     ) -> Result<
-        crate::types::DescribeMaintenanceWindowExecutionTasksResult,
+        crate::types::DescribeMaintenanceWindowExecutionTasksOutput,
         SdkError<crate::error::DescribeMaintenanceWindowExecutionTasksError>,
     > {
         self.handle.call(50, input).await
@@ -639,9 +637,9 @@ impl Client {
     /// Lists the executions of a maintenance window. This includes information about when the maintenance window was scheduled to be active, and information about tasks registered and run with the maintenance window.
     pub async fn describe_maintenance_window_executions(
         &self,
-        input: crate::types::DescribeMaintenanceWindowExecutionsRequest,
+        input: crate::types::DescribeMaintenanceWindowExecutionsInput,
     ) -> Result<
-        crate::types::DescribeMaintenanceWindowExecutionsResult,
+        crate::types::DescribeMaintenanceWindowExecutionsOutput,
         SdkError<crate::error::DescribeMaintenanceWindowExecutionsError>,
     > {
         self.handle.call(51, input).await
@@ -650,9 +648,9 @@ impl Client {
     /// Retrieves information about upcoming executions of a maintenance window.
     pub async fn describe_maintenance_window_schedule(
         &self,
-        input: crate::types::DescribeMaintenanceWindowScheduleRequest,
+        input: crate::types::DescribeMaintenanceWindowScheduleInput,
     ) -> Result<
-        crate::types::DescribeMaintenanceWindowScheduleResult,
+        crate::types::DescribeMaintenanceWindowScheduleOutput,
         SdkError<crate::error::DescribeMaintenanceWindowScheduleError>,
     > {
         self.handle.call(52, input).await
@@ -661,9 +659,9 @@ impl Client {
     /// Lists the targets registered with the maintenance window.
     pub async fn describe_maintenance_window_targets(
         &self,
-        input: crate::types::DescribeMaintenanceWindowTargetsRequest,
+        input: crate::types::DescribeMaintenanceWindowTargetsInput,
     ) -> Result<
-        crate::types::DescribeMaintenanceWindowTargetsResult,
+        crate::types::DescribeMaintenanceWindowTargetsOutput,
         SdkError<crate::error::DescribeMaintenanceWindowTargetsError>,
     > {
         self.handle.call(53, input).await
@@ -674,9 +672,9 @@ impl Client {
     /// For maintenance window tasks without a specified target, you can't supply values for `--max-errors` and `--max-concurrency`. Instead, the system inserts a placeholder value of `1`, which may be reported in the response to this command. These values don't affect the running of your task and can be ignored.
     pub async fn describe_maintenance_window_tasks(
         &self,
-        input: crate::types::DescribeMaintenanceWindowTasksRequest,
+        input: crate::types::DescribeMaintenanceWindowTasksInput,
     ) -> Result<
-        crate::types::DescribeMaintenanceWindowTasksResult,
+        crate::types::DescribeMaintenanceWindowTasksOutput,
         SdkError<crate::error::DescribeMaintenanceWindowTasksError>,
     > {
         self.handle.call(54, input).await
@@ -685,9 +683,9 @@ impl Client {
     /// Retrieves the maintenance windows in an Amazon Web Services account.
     pub async fn describe_maintenance_windows(
         &self,
-        input: crate::types::DescribeMaintenanceWindowsRequest,
+        input: crate::types::DescribeMaintenanceWindowsInput,
     ) -> Result<
-        crate::types::DescribeMaintenanceWindowsResult,
+        crate::types::DescribeMaintenanceWindowsOutput,
         SdkError<crate::error::DescribeMaintenanceWindowsError>,
     > {
         self.handle.call(55, input).await
@@ -696,9 +694,9 @@ impl Client {
     /// Retrieves information about the maintenance window targets or tasks that a managed node is associated with.
     pub async fn describe_maintenance_windows_for_target(
         &self,
-        input: crate::types::DescribeMaintenanceWindowsForTargetRequest,
+        input: crate::types::DescribeMaintenanceWindowsForTargetInput,
     ) -> Result<
-        crate::types::DescribeMaintenanceWindowsForTargetResult,
+        crate::types::DescribeMaintenanceWindowsForTargetOutput,
         SdkError<crate::error::DescribeMaintenanceWindowsForTargetError>,
     > {
         self.handle.call(56, input).await
@@ -709,8 +707,8 @@ impl Client {
     /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to view, investigate, and remediate operational issues impacting the performance and health of their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub async fn describe_ops_items(
         &self,
-        input: crate::types::DescribeOpsItemsRequest,
-    ) -> Result<crate::types::DescribeOpsItemsResponse, SdkError<crate::error::DescribeOpsItemsError>>
+        input: crate::types::DescribeOpsItemsInput,
+    ) -> Result<crate::types::DescribeOpsItemsOutput, SdkError<crate::error::DescribeOpsItemsError>>
     {
         self.handle.call(57, input).await
     }
@@ -724,9 +722,9 @@ impl Client {
     /// If you change the KMS key alias for the KMS key used to encrypt a parameter, then you must also update the key alias the parameter uses to reference KMS. Otherwise, `DescribeParameters` retrieves whatever the original key alias was referencing.
     pub async fn describe_parameters(
         &self,
-        input: crate::types::DescribeParametersRequest,
+        input: crate::types::DescribeParametersInput,
     ) -> Result<
-        crate::types::DescribeParametersResult,
+        crate::types::DescribeParametersOutput,
         SdkError<crate::error::DescribeParametersError>,
     > {
         self.handle.call(58, input).await
@@ -735,9 +733,9 @@ impl Client {
     /// Lists the patch baselines in your Amazon Web Services account.
     pub async fn describe_patch_baselines(
         &self,
-        input: crate::types::DescribePatchBaselinesRequest,
+        input: crate::types::DescribePatchBaselinesInput,
     ) -> Result<
-        crate::types::DescribePatchBaselinesResult,
+        crate::types::DescribePatchBaselinesOutput,
         SdkError<crate::error::DescribePatchBaselinesError>,
     > {
         self.handle.call(59, input).await
@@ -746,9 +744,9 @@ impl Client {
     /// Returns high-level aggregated patch compliance state information for a patch group.
     pub async fn describe_patch_group_state(
         &self,
-        input: crate::types::DescribePatchGroupStateRequest,
+        input: crate::types::DescribePatchGroupStateInput,
     ) -> Result<
-        crate::types::DescribePatchGroupStateResult,
+        crate::types::DescribePatchGroupStateOutput,
         SdkError<crate::error::DescribePatchGroupStateError>,
     > {
         self.handle.call(60, input).await
@@ -757,9 +755,9 @@ impl Client {
     /// Lists all patch groups that have been registered with patch baselines.
     pub async fn describe_patch_groups(
         &self,
-        input: crate::types::DescribePatchGroupsRequest,
+        input: crate::types::DescribePatchGroupsInput,
     ) -> Result<
-        crate::types::DescribePatchGroupsResult,
+        crate::types::DescribePatchGroupsOutput,
         SdkError<crate::error::DescribePatchGroupsError>,
     > {
         self.handle.call(61, input).await
@@ -814,9 +812,9 @@ impl Client {
     /// Valid properties: `PRODUCT` | `PRODUCT_FAMILY` | `CLASSIFICATION` | `MSRC_SEVERITY`
     pub async fn describe_patch_properties(
         &self,
-        input: crate::types::DescribePatchPropertiesRequest,
+        input: crate::types::DescribePatchPropertiesInput,
     ) -> Result<
-        crate::types::DescribePatchPropertiesResult,
+        crate::types::DescribePatchPropertiesOutput,
         SdkError<crate::error::DescribePatchPropertiesError>,
     > {
         self.handle.call(62, input).await
@@ -825,8 +823,8 @@ impl Client {
     /// Retrieves a list of all active sessions (both connected and disconnected) or terminated sessions from the past 30 days.
     pub async fn describe_sessions(
         &self,
-        input: crate::types::DescribeSessionsRequest,
-    ) -> Result<crate::types::DescribeSessionsResponse, SdkError<crate::error::DescribeSessionsError>>
+        input: crate::types::DescribeSessionsInput,
+    ) -> Result<crate::types::DescribeSessionsOutput, SdkError<crate::error::DescribeSessionsError>>
     {
         self.handle.call(63, input).await
     }
@@ -834,9 +832,9 @@ impl Client {
     /// Deletes the association between an OpsItem and a related item. For example, this API operation can delete an Incident Manager incident from an OpsItem. Incident Manager is a tool in Amazon Web Services Systems Manager.
     pub async fn disassociate_ops_item_related_item(
         &self,
-        input: crate::types::DisassociateOpsItemRelatedItemRequest,
+        input: crate::types::DisassociateOpsItemRelatedItemInput,
     ) -> Result<
-        crate::types::DisassociateOpsItemRelatedItemResponse,
+        crate::types::DisassociateOpsItemRelatedItemOutput,
         SdkError<crate::error::DisassociateOpsItemRelatedItemError>,
     > {
         self.handle.call(64, input).await
@@ -845,8 +843,8 @@ impl Client {
     /// Returns a credentials set to be used with just-in-time node access.
     pub async fn get_access_token(
         &self,
-        input: crate::types::GetAccessTokenRequest,
-    ) -> Result<crate::types::GetAccessTokenResponse, SdkError<crate::error::GetAccessTokenError>>
+        input: crate::types::GetAccessTokenInput,
+    ) -> Result<crate::types::GetAccessTokenOutput, SdkError<crate::error::GetAccessTokenError>>
     {
         self.handle.call(65, input).await
     }
@@ -854,9 +852,9 @@ impl Client {
     /// Get detailed information about a particular Automation execution.
     pub async fn get_automation_execution(
         &self,
-        input: crate::types::GetAutomationExecutionRequest,
+        input: crate::types::GetAutomationExecutionInput,
     ) -> Result<
-        crate::types::GetAutomationExecutionResult,
+        crate::types::GetAutomationExecutionOutput,
         SdkError<crate::error::GetAutomationExecutionError>,
     > {
         self.handle.call(66, input).await
@@ -869,8 +867,8 @@ impl Client {
     /// For more information about Change Calendar, a tool in Amazon Web Services Systems Manager, see [Amazon Web Services Systems Manager Change Calendar](https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-change-calendar.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub async fn get_calendar_state(
         &self,
-        input: crate::types::GetCalendarStateRequest,
-    ) -> Result<crate::types::GetCalendarStateResponse, SdkError<crate::error::GetCalendarStateError>>
+        input: crate::types::GetCalendarStateInput,
+    ) -> Result<crate::types::GetCalendarStateOutput, SdkError<crate::error::GetCalendarStateError>>
     {
         self.handle.call(67, input).await
     }
@@ -878,8 +876,8 @@ impl Client {
     /// Returns detailed information about a cloud connector.
     pub async fn get_cloud_connector(
         &self,
-        input: crate::types::GetCloudConnectorRequest,
-    ) -> Result<crate::types::GetCloudConnectorResult, SdkError<crate::error::GetCloudConnectorError>>
+        input: crate::types::GetCloudConnectorInput,
+    ) -> Result<crate::types::GetCloudConnectorOutput, SdkError<crate::error::GetCloudConnectorError>>
     {
         self.handle.call(68, input).await
     }
@@ -889,9 +887,9 @@ impl Client {
     /// `GetCommandInvocation` only gives the execution status of a plugin in a document. To get the command execution status on a specific managed node, use [ListCommandInvocations]. To get the command execution status across managed nodes, use [ListCommands].
     pub async fn get_command_invocation(
         &self,
-        input: crate::types::GetCommandInvocationRequest,
+        input: crate::types::GetCommandInvocationInput,
     ) -> Result<
-        crate::types::GetCommandInvocationResult,
+        crate::types::GetCommandInvocationOutput,
         SdkError<crate::error::GetCommandInvocationError>,
     > {
         self.handle.call(69, input).await
@@ -900,9 +898,9 @@ impl Client {
     /// Retrieves the Session Manager connection status for a managed node to determine whether it is running and ready to receive Session Manager connections.
     pub async fn get_connection_status(
         &self,
-        input: crate::types::GetConnectionStatusRequest,
+        input: crate::types::GetConnectionStatusInput,
     ) -> Result<
-        crate::types::GetConnectionStatusResponse,
+        crate::types::GetConnectionStatusOutput,
         SdkError<crate::error::GetConnectionStatusError>,
     > {
         self.handle.call(70, input).await
@@ -913,9 +911,9 @@ impl Client {
     /// If you don't specify an operating system value, the default patch baseline for Windows is returned.
     pub async fn get_default_patch_baseline(
         &self,
-        input: crate::types::GetDefaultPatchBaselineRequest,
+        input: crate::types::GetDefaultPatchBaselineInput,
     ) -> Result<
-        crate::types::GetDefaultPatchBaselineResult,
+        crate::types::GetDefaultPatchBaselineOutput,
         SdkError<crate::error::GetDefaultPatchBaselineError>,
     > {
         self.handle.call(71, input).await
@@ -926,9 +924,9 @@ impl Client {
     /// If you run the command locally, such as with the Command Line Interface (CLI), the system attempts to use your local Amazon Web Services credentials and the operation fails. To avoid this, you can run the command in the Amazon Web Services Systems Manager console. Use Run Command, a tool in Amazon Web Services Systems Manager, with an SSM document that enables you to target a managed node with a script or command. For example, run the command using the `AWS-RunShellScript` document or the `AWS-RunPowerShellScript` document.
     pub async fn get_deployable_patch_snapshot_for_instance(
         &self,
-        input: crate::types::GetDeployablePatchSnapshotForInstanceRequest,
+        input: crate::types::GetDeployablePatchSnapshotForInstanceInput,
     ) -> Result<
-        crate::types::GetDeployablePatchSnapshotForInstanceResult,
+        crate::types::GetDeployablePatchSnapshotForInstanceOutput,
         SdkError<crate::error::GetDeployablePatchSnapshotForInstanceError>,
     > {
         self.handle.call(72, input).await
@@ -937,17 +935,17 @@ impl Client {
     /// Gets the contents of the specified Amazon Web Services Systems Manager document (SSM document).
     pub async fn get_document(
         &self,
-        input: crate::types::GetDocumentRequest,
-    ) -> Result<crate::types::GetDocumentResult, SdkError<crate::error::GetDocumentError>> {
+        input: crate::types::GetDocumentInput,
+    ) -> Result<crate::types::GetDocumentOutput, SdkError<crate::error::GetDocumentError>> {
         self.handle.call(73, input).await
     }
 
     /// Initiates the process of retrieving an existing preview that shows the effects that running a specified Automation runbook would have on the targeted resources.
     pub async fn get_execution_preview(
         &self,
-        input: crate::types::GetExecutionPreviewRequest,
+        input: crate::types::GetExecutionPreviewInput,
     ) -> Result<
-        crate::types::GetExecutionPreviewResponse,
+        crate::types::GetExecutionPreviewOutput,
         SdkError<crate::error::GetExecutionPreviewError>,
     > {
         self.handle.call(74, input).await
@@ -956,17 +954,17 @@ impl Client {
     /// Query inventory information. This includes managed node status, such as `Stopped` or `Terminated`.
     pub async fn get_inventory(
         &self,
-        input: crate::types::GetInventoryRequest,
-    ) -> Result<crate::types::GetInventoryResult, SdkError<crate::error::GetInventoryError>> {
+        input: crate::types::GetInventoryInput,
+    ) -> Result<crate::types::GetInventoryOutput, SdkError<crate::error::GetInventoryError>> {
         self.handle.call(75, input).await
     }
 
     /// Return a list of inventory type names for the account, or return a list of attribute names for a specific Inventory item type.
     pub async fn get_inventory_schema(
         &self,
-        input: crate::types::GetInventorySchemaRequest,
+        input: crate::types::GetInventorySchemaInput,
     ) -> Result<
-        crate::types::GetInventorySchemaResult,
+        crate::types::GetInventorySchemaOutput,
         SdkError<crate::error::GetInventorySchemaError>,
     > {
         self.handle.call(76, input).await
@@ -975,9 +973,9 @@ impl Client {
     /// Retrieves a maintenance window.
     pub async fn get_maintenance_window(
         &self,
-        input: crate::types::GetMaintenanceWindowRequest,
+        input: crate::types::GetMaintenanceWindowInput,
     ) -> Result<
-        crate::types::GetMaintenanceWindowResult,
+        crate::types::GetMaintenanceWindowOutput,
         SdkError<crate::error::GetMaintenanceWindowError>,
     > {
         self.handle.call(77, input).await
@@ -986,9 +984,9 @@ impl Client {
     /// Retrieves details about a specific a maintenance window execution.
     pub async fn get_maintenance_window_execution(
         &self,
-        input: crate::types::GetMaintenanceWindowExecutionRequest,
+        input: crate::types::GetMaintenanceWindowExecutionInput,
     ) -> Result<
-        crate::types::GetMaintenanceWindowExecutionResult,
+        crate::types::GetMaintenanceWindowExecutionOutput,
         SdkError<crate::error::GetMaintenanceWindowExecutionError>,
     > {
         self.handle.call(78, input).await
@@ -997,9 +995,9 @@ impl Client {
     /// Retrieves the details about a specific task run as part of a maintenance window execution.
     pub async fn get_maintenance_window_execution_task(
         &self,
-        input: crate::types::GetMaintenanceWindowExecutionTaskRequest,
+        input: crate::types::GetMaintenanceWindowExecutionTaskInput,
     ) -> Result<
-        crate::types::GetMaintenanceWindowExecutionTaskResult,
+        crate::types::GetMaintenanceWindowExecutionTaskOutput,
         SdkError<crate::error::GetMaintenanceWindowExecutionTaskError>,
     > {
         self.handle.call(79, input).await
@@ -1008,9 +1006,9 @@ impl Client {
     /// Retrieves information about a specific task running on a specific target.
     pub async fn get_maintenance_window_execution_task_invocation(
         &self,
-        input: crate::types::GetMaintenanceWindowExecutionTaskInvocationRequest,
+        input: crate::types::GetMaintenanceWindowExecutionTaskInvocationInput,
     ) -> Result<
-        crate::types::GetMaintenanceWindowExecutionTaskInvocationResult,
+        crate::types::GetMaintenanceWindowExecutionTaskInvocationOutput,
         SdkError<crate::error::GetMaintenanceWindowExecutionTaskInvocationError>,
     > {
         self.handle.call(80, input).await
@@ -1023,9 +1021,9 @@ impl Client {
     /// To retrieve a list of tasks in a maintenance window, instead use the [DescribeMaintenanceWindowTasks] command.
     pub async fn get_maintenance_window_task(
         &self,
-        input: crate::types::GetMaintenanceWindowTaskRequest,
+        input: crate::types::GetMaintenanceWindowTaskInput,
     ) -> Result<
-        crate::types::GetMaintenanceWindowTaskResult,
+        crate::types::GetMaintenanceWindowTaskOutput,
         SdkError<crate::error::GetMaintenanceWindowTaskError>,
     > {
         self.handle.call(81, input).await
@@ -1036,16 +1034,16 @@ impl Client {
     /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to view, investigate, and remediate operational issues impacting the performance and health of their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub async fn get_ops_item(
         &self,
-        input: crate::types::GetOpsItemRequest,
-    ) -> Result<crate::types::GetOpsItemResponse, SdkError<crate::error::GetOpsItemError>> {
+        input: crate::types::GetOpsItemInput,
+    ) -> Result<crate::types::GetOpsItemOutput, SdkError<crate::error::GetOpsItemError>> {
         self.handle.call(82, input).await
     }
 
     /// View operational metadata related to an application in Application Manager.
     pub async fn get_ops_metadata(
         &self,
-        input: crate::types::GetOpsMetadataRequest,
-    ) -> Result<crate::types::GetOpsMetadataResult, SdkError<crate::error::GetOpsMetadataError>>
+        input: crate::types::GetOpsMetadataInput,
+    ) -> Result<crate::types::GetOpsMetadataOutput, SdkError<crate::error::GetOpsMetadataError>>
     {
         self.handle.call(83, input).await
     }
@@ -1053,8 +1051,8 @@ impl Client {
     /// View a summary of operations metadata (OpsData) based on specified filters and aggregators. OpsData can include information about Amazon Web Services Systems Manager OpsCenter operational workitems (OpsItems) as well as information about any Amazon Web Services resource or service configured to report OpsData to Amazon Web Services Systems Manager Explorer.
     pub async fn get_ops_summary(
         &self,
-        input: crate::types::GetOpsSummaryRequest,
-    ) -> Result<crate::types::GetOpsSummaryResult, SdkError<crate::error::GetOpsSummaryError>> {
+        input: crate::types::GetOpsSummaryInput,
+    ) -> Result<crate::types::GetOpsSummaryOutput, SdkError<crate::error::GetOpsSummaryError>> {
         self.handle.call(84, input).await
     }
 
@@ -1069,8 +1067,8 @@ impl Client {
     /// For higher-volume workloads, you can enable higher throughput. This increases the maximum number of supported transactions per second for your account and Region. Increased throughput supports applications and workloads that need concurrent access to multiple parameters. If you experience `ThrottlingException: Rate exceeded` errors, enable higher throughput. For more information, see [Changing Parameter Store throughput](https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html).
     pub async fn get_parameter(
         &self,
-        input: crate::types::GetParameterRequest,
-    ) -> Result<crate::types::GetParameterResult, SdkError<crate::error::GetParameterError>> {
+        input: crate::types::GetParameterInput,
+    ) -> Result<crate::types::GetParameterOutput, SdkError<crate::error::GetParameterError>> {
         self.handle.call(85, input).await
     }
 
@@ -1081,9 +1079,9 @@ impl Client {
     /// If you change the KMS key alias for the KMS key used to encrypt a parameter, then you must also update the key alias the parameter uses to reference KMS. Otherwise, `GetParameterHistory` retrieves whatever the original key alias was referencing.
     pub async fn get_parameter_history(
         &self,
-        input: crate::types::GetParameterHistoryRequest,
+        input: crate::types::GetParameterHistoryInput,
     ) -> Result<
-        crate::types::GetParameterHistoryResult,
+        crate::types::GetParameterHistoryOutput,
         SdkError<crate::error::GetParameterHistoryError>,
     > {
         self.handle.call(86, input).await
@@ -1100,8 +1098,8 @@ impl Client {
     /// For higher-volume workloads, you can enable higher throughput. This increases the maximum number of supported transactions per second for your account and Region. Increased throughput supports applications and workloads that need concurrent access to multiple parameters. If you experience `ThrottlingException: Rate exceeded` errors, enable higher throughput. For more information, see [Changing Parameter Store throughput](https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html).
     pub async fn get_parameters(
         &self,
-        input: crate::types::GetParametersRequest,
-    ) -> Result<crate::types::GetParametersResult, SdkError<crate::error::GetParametersError>> {
+        input: crate::types::GetParametersInput,
+    ) -> Result<crate::types::GetParametersOutput, SdkError<crate::error::GetParametersError>> {
         self.handle.call(87, input).await
     }
 
@@ -1112,9 +1110,9 @@ impl Client {
     /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning or end of a parameter name. If the specified name for a parameter contains spaces between characters, the request fails with a `ValidationException` error.
     pub async fn get_parameters_by_path(
         &self,
-        input: crate::types::GetParametersByPathRequest,
+        input: crate::types::GetParametersByPathInput,
     ) -> Result<
-        crate::types::GetParametersByPathResult,
+        crate::types::GetParametersByPathOutput,
         SdkError<crate::error::GetParametersByPathError>,
     > {
         self.handle.call(88, input).await
@@ -1123,8 +1121,8 @@ impl Client {
     /// Retrieves information about a patch baseline.
     pub async fn get_patch_baseline(
         &self,
-        input: crate::types::GetPatchBaselineRequest,
-    ) -> Result<crate::types::GetPatchBaselineResult, SdkError<crate::error::GetPatchBaselineError>>
+        input: crate::types::GetPatchBaselineInput,
+    ) -> Result<crate::types::GetPatchBaselineOutput, SdkError<crate::error::GetPatchBaselineError>>
     {
         self.handle.call(89, input).await
     }
@@ -1132,9 +1130,9 @@ impl Client {
     /// Retrieves the patch baseline that should be used for the specified patch group.
     pub async fn get_patch_baseline_for_patch_group(
         &self,
-        input: crate::types::GetPatchBaselineForPatchGroupRequest,
+        input: crate::types::GetPatchBaselineForPatchGroupInput,
     ) -> Result<
-        crate::types::GetPatchBaselineForPatchGroupResult,
+        crate::types::GetPatchBaselineForPatchGroupOutput,
         SdkError<crate::error::GetPatchBaselineForPatchGroupError>,
     > {
         self.handle.call(90, input).await
@@ -1143,9 +1141,9 @@ impl Client {
     /// Returns an array of the `Policy` object.
     pub async fn get_resource_policies(
         &self,
-        input: crate::types::GetResourcePoliciesRequest,
+        input: crate::types::GetResourcePoliciesInput,
     ) -> Result<
-        crate::types::GetResourcePoliciesResponse,
+        crate::types::GetResourcePoliciesOutput,
         SdkError<crate::error::GetResourcePoliciesError>,
     > {
         self.handle.call(91, input).await
@@ -1158,8 +1156,8 @@ impl Client {
     /// Query the current service setting for the Amazon Web Services account.
     pub async fn get_service_setting(
         &self,
-        input: crate::types::GetServiceSettingRequest,
-    ) -> Result<crate::types::GetServiceSettingResult, SdkError<crate::error::GetServiceSettingError>>
+        input: crate::types::GetServiceSettingInput,
+    ) -> Result<crate::types::GetServiceSettingOutput, SdkError<crate::error::GetServiceSettingError>>
     {
         self.handle.call(92, input).await
     }
@@ -1179,9 +1177,9 @@ impl Client {
     /// - Parameter names can't contain spaces. The service removes any spaces specified for the beginning or end of a parameter name. If the specified name for a parameter contains spaces between characters, the request fails with a `ValidationException` error.
     pub async fn label_parameter_version(
         &self,
-        input: crate::types::LabelParameterVersionRequest,
+        input: crate::types::LabelParameterVersionInput,
     ) -> Result<
-        crate::types::LabelParameterVersionResult,
+        crate::types::LabelParameterVersionOutput,
         SdkError<crate::error::LabelParameterVersionError>,
     > {
         self.handle.call(93, input).await
@@ -1190,9 +1188,9 @@ impl Client {
     /// Retrieves all versions of an association for a specific association ID.
     pub async fn list_association_versions(
         &self,
-        input: crate::types::ListAssociationVersionsRequest,
+        input: crate::types::ListAssociationVersionsInput,
     ) -> Result<
-        crate::types::ListAssociationVersionsResult,
+        crate::types::ListAssociationVersionsOutput,
         SdkError<crate::error::ListAssociationVersionsError>,
     > {
         self.handle.call(94, input).await
@@ -1201,8 +1199,8 @@ impl Client {
     /// Returns all State Manager associations in the current Amazon Web Services account and Amazon Web Services Region. You can limit the results to a specific State Manager association document or managed node by specifying a filter. State Manager is a tool in Amazon Web Services Systems Manager.
     pub async fn list_associations(
         &self,
-        input: crate::types::ListAssociationsRequest,
-    ) -> Result<crate::types::ListAssociationsResult, SdkError<crate::error::ListAssociationsError>>
+        input: crate::types::ListAssociationsInput,
+    ) -> Result<crate::types::ListAssociationsOutput, SdkError<crate::error::ListAssociationsError>>
     {
         self.handle.call(95, input).await
     }
@@ -1210,9 +1208,9 @@ impl Client {
     /// Returns a list of cloud connectors in the current Amazon Web Services account and Amazon Web Services Region.
     pub async fn list_cloud_connectors(
         &self,
-        input: crate::types::ListCloudConnectorsRequest,
+        input: crate::types::ListCloudConnectorsInput,
     ) -> Result<
-        crate::types::ListCloudConnectorsResult,
+        crate::types::ListCloudConnectorsOutput,
         SdkError<crate::error::ListCloudConnectorsError>,
     > {
         self.handle.call(96, input).await
@@ -1221,9 +1219,9 @@ impl Client {
     /// An invocation is copy of a command sent to a specific managed node. A command can apply to one or more managed nodes. A command invocation applies to one managed node. For example, if a user runs `SendCommand` against three managed nodes, then a command invocation is created for each requested managed node ID. `ListCommandInvocations` provide status about command execution.
     pub async fn list_command_invocations(
         &self,
-        input: crate::types::ListCommandInvocationsRequest,
+        input: crate::types::ListCommandInvocationsInput,
     ) -> Result<
-        crate::types::ListCommandInvocationsResult,
+        crate::types::ListCommandInvocationsOutput,
         SdkError<crate::error::ListCommandInvocationsError>,
     > {
         self.handle.call(97, input).await
@@ -1232,17 +1230,17 @@ impl Client {
     /// Lists the commands requested by users of the Amazon Web Services account.
     pub async fn list_commands(
         &self,
-        input: crate::types::ListCommandsRequest,
-    ) -> Result<crate::types::ListCommandsResult, SdkError<crate::error::ListCommandsError>> {
+        input: crate::types::ListCommandsInput,
+    ) -> Result<crate::types::ListCommandsOutput, SdkError<crate::error::ListCommandsError>> {
         self.handle.call(98, input).await
     }
 
     /// For a specified resource ID, this API operation returns a list of compliance statuses for different resource types. Currently, you can only specify one resource ID per call. List results depend on the criteria specified in the filter.
     pub async fn list_compliance_items(
         &self,
-        input: crate::types::ListComplianceItemsRequest,
+        input: crate::types::ListComplianceItemsInput,
     ) -> Result<
-        crate::types::ListComplianceItemsResult,
+        crate::types::ListComplianceItemsOutput,
         SdkError<crate::error::ListComplianceItemsError>,
     > {
         self.handle.call(99, input).await
@@ -1251,9 +1249,9 @@ impl Client {
     /// Returns a summary count of compliant and non-compliant resources for a compliance type. For example, this call can return State Manager associations, patches, or custom compliance types according to the filter criteria that you specify.
     pub async fn list_compliance_summaries(
         &self,
-        input: crate::types::ListComplianceSummariesRequest,
+        input: crate::types::ListComplianceSummariesInput,
     ) -> Result<
-        crate::types::ListComplianceSummariesResult,
+        crate::types::ListComplianceSummariesOutput,
         SdkError<crate::error::ListComplianceSummariesError>,
     > {
         self.handle.call(100, input).await
@@ -1264,9 +1262,9 @@ impl Client {
     /// Information about approval reviews for a version of a change template in Change Manager.
     pub async fn list_document_metadata_history(
         &self,
-        input: crate::types::ListDocumentMetadataHistoryRequest,
+        input: crate::types::ListDocumentMetadataHistoryInput,
     ) -> Result<
-        crate::types::ListDocumentMetadataHistoryResponse,
+        crate::types::ListDocumentMetadataHistoryOutput,
         SdkError<crate::error::ListDocumentMetadataHistoryError>,
     > {
         self.handle.call(101, input).await
@@ -1275,9 +1273,9 @@ impl Client {
     /// List all versions for a document.
     pub async fn list_document_versions(
         &self,
-        input: crate::types::ListDocumentVersionsRequest,
+        input: crate::types::ListDocumentVersionsInput,
     ) -> Result<
-        crate::types::ListDocumentVersionsResult,
+        crate::types::ListDocumentVersionsOutput,
         SdkError<crate::error::ListDocumentVersionsError>,
     > {
         self.handle.call(102, input).await
@@ -1286,17 +1284,17 @@ impl Client {
     /// Returns all Systems Manager (SSM) documents in the current Amazon Web Services account and Amazon Web Services Region. You can limit the results of this request by using a filter.
     pub async fn list_documents(
         &self,
-        input: crate::types::ListDocumentsRequest,
-    ) -> Result<crate::types::ListDocumentsResult, SdkError<crate::error::ListDocumentsError>> {
+        input: crate::types::ListDocumentsInput,
+    ) -> Result<crate::types::ListDocumentsOutput, SdkError<crate::error::ListDocumentsError>> {
         self.handle.call(103, input).await
     }
 
     /// A list of inventory items returned by the request.
     pub async fn list_inventory_entries(
         &self,
-        input: crate::types::ListInventoryEntriesRequest,
+        input: crate::types::ListInventoryEntriesInput,
     ) -> Result<
-        crate::types::ListInventoryEntriesResult,
+        crate::types::ListInventoryEntriesOutput,
         SdkError<crate::error::ListInventoryEntriesError>,
     > {
         self.handle.call(104, input).await
@@ -1305,16 +1303,16 @@ impl Client {
     /// Takes in filters and returns a list of managed nodes matching the filter criteria.
     pub async fn list_nodes(
         &self,
-        input: crate::types::ListNodesRequest,
-    ) -> Result<crate::types::ListNodesResult, SdkError<crate::error::ListNodesError>> {
+        input: crate::types::ListNodesInput,
+    ) -> Result<crate::types::ListNodesOutput, SdkError<crate::error::ListNodesError>> {
         self.handle.call(105, input).await
     }
 
     /// Generates a summary of managed instance/node metadata based on the filters and aggregators you specify. Results are grouped by the input aggregator you specify.
     pub async fn list_nodes_summary(
         &self,
-        input: crate::types::ListNodesSummaryRequest,
-    ) -> Result<crate::types::ListNodesSummaryResult, SdkError<crate::error::ListNodesSummaryError>>
+        input: crate::types::ListNodesSummaryInput,
+    ) -> Result<crate::types::ListNodesSummaryOutput, SdkError<crate::error::ListNodesSummaryError>>
     {
         self.handle.call(106, input).await
     }
@@ -1322,20 +1320,18 @@ impl Client {
     /// Returns a list of all OpsItem events in the current Amazon Web Services Region and Amazon Web Services account. You can limit the results to events associated with specific OpsItems by specifying a filter.
     pub async fn list_ops_item_events(
         &self,
-        input: crate::types::ListOpsItemEventsRequest,
-    ) -> Result<
-        crate::types::ListOpsItemEventsResponse,
-        SdkError<crate::error::ListOpsItemEventsError>,
-    > {
+        input: crate::types::ListOpsItemEventsInput,
+    ) -> Result<crate::types::ListOpsItemEventsOutput, SdkError<crate::error::ListOpsItemEventsError>>
+    {
         self.handle.call(107, input).await
     }
 
     /// Lists all related-item resources associated with a Systems Manager OpsCenter OpsItem. OpsCenter is a tool in Amazon Web Services Systems Manager.
     pub async fn list_ops_item_related_items(
         &self,
-        input: crate::types::ListOpsItemRelatedItemsRequest,
+        input: crate::types::ListOpsItemRelatedItemsInput,
     ) -> Result<
-        crate::types::ListOpsItemRelatedItemsResponse,
+        crate::types::ListOpsItemRelatedItemsOutput,
         SdkError<crate::error::ListOpsItemRelatedItemsError>,
     > {
         self.handle.call(108, input).await
@@ -1344,8 +1340,8 @@ impl Client {
     /// Amazon Web Services Systems Manager calls this API operation when displaying all Application Manager OpsMetadata objects or blobs.
     pub async fn list_ops_metadata(
         &self,
-        input: crate::types::ListOpsMetadataRequest,
-    ) -> Result<crate::types::ListOpsMetadataResult, SdkError<crate::error::ListOpsMetadataError>>
+        input: crate::types::ListOpsMetadataInput,
+    ) -> Result<crate::types::ListOpsMetadataOutput, SdkError<crate::error::ListOpsMetadataError>>
     {
         self.handle.call(109, input).await
     }
@@ -1353,9 +1349,9 @@ impl Client {
     /// Returns a resource-level summary count. The summary includes information about compliant and non-compliant statuses and detailed compliance-item severity counts, according to the filter criteria you specify.
     pub async fn list_resource_compliance_summaries(
         &self,
-        input: crate::types::ListResourceComplianceSummariesRequest,
+        input: crate::types::ListResourceComplianceSummariesInput,
     ) -> Result<
-        crate::types::ListResourceComplianceSummariesResult,
+        crate::types::ListResourceComplianceSummariesOutput,
         SdkError<crate::error::ListResourceComplianceSummariesError>,
     > {
         self.handle.call(110, input).await
@@ -1366,9 +1362,9 @@ impl Client {
     /// The number of sync configurations might be too large to return using a single call to `ListResourceDataSync`. You can limit the number of sync configurations returned by using the `MaxResults` parameter. To determine whether there are more sync configurations to list, check the value of `NextToken` in the output. If there are more sync configurations to list, you can request them by specifying the `NextToken` returned in the call to the parameter of a subsequent call.
     pub async fn list_resource_data_sync(
         &self,
-        input: crate::types::ListResourceDataSyncRequest,
+        input: crate::types::ListResourceDataSyncInput,
     ) -> Result<
-        crate::types::ListResourceDataSyncResult,
+        crate::types::ListResourceDataSyncOutput,
         SdkError<crate::error::ListResourceDataSyncError>,
     > {
         self.handle.call(111, input).await
@@ -1379,9 +1375,9 @@ impl Client {
     /// For information about the ID format for each supported resource type, see [AddTagsToResource].
     pub async fn list_tags_for_resource(
         &self,
-        input: crate::types::ListTagsForResourceRequest,
+        input: crate::types::ListTagsForResourceInput,
     ) -> Result<
-        crate::types::ListTagsForResourceResult,
+        crate::types::ListTagsForResourceOutput,
         SdkError<crate::error::ListTagsForResourceError>,
     > {
         self.handle.call(112, input).await
@@ -1390,9 +1386,9 @@ impl Client {
     /// Shares a Amazon Web Services Systems Manager document (SSM document)publicly or privately. If you share a document privately, you must specify the Amazon Web Services user IDs for those people who can use the document. If you share a document publicly, you must specify *All* as the account ID.
     pub async fn modify_document_permission(
         &self,
-        input: crate::types::ModifyDocumentPermissionRequest,
+        input: crate::types::ModifyDocumentPermissionInput,
     ) -> Result<
-        crate::types::ModifyDocumentPermissionResponse,
+        crate::types::ModifyDocumentPermissionOutput,
         SdkError<crate::error::ModifyDocumentPermissionError>,
     > {
         self.handle.call(113, input).await
@@ -1419,9 +1415,9 @@ impl Client {
     /// - InstalledTime: The time the association, patch, or custom compliance item was applied to the resource. Specify the time by using the following format: `yyyy-MM-dd'T'HH:mm:ss'Z'`
     pub async fn put_compliance_items(
         &self,
-        input: crate::types::PutComplianceItemsRequest,
+        input: crate::types::PutComplianceItemsInput,
     ) -> Result<
-        crate::types::PutComplianceItemsResult,
+        crate::types::PutComplianceItemsOutput,
         SdkError<crate::error::PutComplianceItemsError>,
     > {
         self.handle.call(114, input).await
@@ -1430,8 +1426,8 @@ impl Client {
     /// Bulk update custom inventory items on one or more managed nodes. The request adds an inventory item, if it doesn't already exist, or updates an inventory item, if it does exist.
     pub async fn put_inventory(
         &self,
-        input: crate::types::PutInventoryRequest,
-    ) -> Result<crate::types::PutInventoryResult, SdkError<crate::error::PutInventoryError>> {
+        input: crate::types::PutInventoryInput,
+    ) -> Result<crate::types::PutInventoryOutput, SdkError<crate::error::PutInventoryError>> {
         self.handle.call(115, input).await
     }
 
@@ -1442,8 +1438,8 @@ impl Client {
     /// For higher-volume workloads, you can enable higher throughput. This increases the maximum number of supported transactions per second for your account and Region. Increased throughput supports applications and workloads that need concurrent access to multiple parameters. If you experience `ThrottlingException: Rate exceeded` errors, enable higher throughput. For more information, see [Changing Parameter Store throughput](https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html).
     pub async fn put_parameter(
         &self,
-        input: crate::types::PutParameterRequest,
-    ) -> Result<crate::types::PutParameterResult, SdkError<crate::error::PutParameterError>> {
+        input: crate::types::PutParameterInput,
+    ) -> Result<crate::types::PutParameterOutput, SdkError<crate::error::PutParameterError>> {
         self.handle.call(116, input).await
     }
 
@@ -1453,11 +1449,9 @@ impl Client {
     /// - `Parameter` - The resource policy is used to share a parameter with other accounts using Resource Access Manager (RAM). To share a parameter, it must be in the advanced parameter tier. For information about parameter tiers, see [Managing parameter tiers](https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html). For information about changing an existing standard parameter to an advanced parameter, see [Changing a standard parameter to an advanced parameter](https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html#parameter-store-advanced-parameters-enabling). To share a `SecureString` parameter, it must be encrypted with a customer managed key, and you must share the key separately through Key Management Service. Amazon Web Services managed keys cannot be shared. Parameters encrypted with the default Amazon Web Services managed key can be updated to use a customer managed key instead. For KMS key definitions, see [KMS concepts](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html) in the *Key Management Service Developer Guide*. While you can share a parameter using the Systems Manager `PutResourcePolicy` operation, we recommend using Resource Access Manager (RAM) instead. This is because using `PutResourcePolicy` requires the extra step of promoting the parameter to a standard RAM Resource Share using the RAM [PromoteResourceShareCreatedFromPolicy](https://docs.aws.amazon.com/ram/latest/APIReference/API_PromoteResourceShareCreatedFromPolicy.html) API operation. Otherwise, the parameter won't be returned by the Systems Manager [DescribeParameters](https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeParameters.html) API operation using the `--shared` option. For more information, see [Sharing a parameter](https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html#share) in the *Amazon Web Services Systems Manager User Guide*
     pub async fn put_resource_policy(
         &self,
-        input: crate::types::PutResourcePolicyRequest,
-    ) -> Result<
-        crate::types::PutResourcePolicyResponse,
-        SdkError<crate::error::PutResourcePolicyError>,
-    > {
+        input: crate::types::PutResourcePolicyInput,
+    ) -> Result<crate::types::PutResourcePolicyOutput, SdkError<crate::error::PutResourcePolicyError>>
+    {
         self.handle.call(117, input).await
     }
 
@@ -1466,9 +1460,9 @@ impl Client {
     /// To reset the Amazon Web Services-predefined patch baseline as the default, specify the full patch baseline Amazon Resource Name (ARN) as the baseline ID value. For example, for CentOS, specify `arn:aws:ssm:us-east-2:733109147000:patchbaseline/pb-0574b43a65ea646ed` instead of `pb-0574b43a65ea646ed`.
     pub async fn register_default_patch_baseline(
         &self,
-        input: crate::types::RegisterDefaultPatchBaselineRequest,
+        input: crate::types::RegisterDefaultPatchBaselineInput,
     ) -> Result<
-        crate::types::RegisterDefaultPatchBaselineResult,
+        crate::types::RegisterDefaultPatchBaselineOutput,
         SdkError<crate::error::RegisterDefaultPatchBaselineError>,
     > {
         self.handle.call(118, input).await
@@ -1477,9 +1471,9 @@ impl Client {
     /// Registers a patch baseline for a patch group.
     pub async fn register_patch_baseline_for_patch_group(
         &self,
-        input: crate::types::RegisterPatchBaselineForPatchGroupRequest,
+        input: crate::types::RegisterPatchBaselineForPatchGroupInput,
     ) -> Result<
-        crate::types::RegisterPatchBaselineForPatchGroupResult,
+        crate::types::RegisterPatchBaselineForPatchGroupOutput,
         SdkError<crate::error::RegisterPatchBaselineForPatchGroupError>,
     > {
         self.handle.call(119, input).await
@@ -1488,9 +1482,9 @@ impl Client {
     /// Registers a target with a maintenance window.
     pub async fn register_target_with_maintenance_window(
         &self,
-        input: crate::types::RegisterTargetWithMaintenanceWindowRequest,
+        input: crate::types::RegisterTargetWithMaintenanceWindowInput,
     ) -> Result<
-        crate::types::RegisterTargetWithMaintenanceWindowResult,
+        crate::types::RegisterTargetWithMaintenanceWindowOutput,
         SdkError<crate::error::RegisterTargetWithMaintenanceWindowError>,
     > {
         self.handle.call(120, input).await
@@ -1499,9 +1493,9 @@ impl Client {
     /// Adds a new task to a maintenance window.
     pub async fn register_task_with_maintenance_window(
         &self,
-        input: crate::types::RegisterTaskWithMaintenanceWindowRequest,
+        input: crate::types::RegisterTaskWithMaintenanceWindowInput,
     ) -> Result<
-        crate::types::RegisterTaskWithMaintenanceWindowResult,
+        crate::types::RegisterTaskWithMaintenanceWindowOutput,
         SdkError<crate::error::RegisterTaskWithMaintenanceWindowError>,
     > {
         self.handle.call(121, input).await
@@ -1510,9 +1504,9 @@ impl Client {
     /// Removes tag keys from the specified resource.
     pub async fn remove_tags_from_resource(
         &self,
-        input: crate::types::RemoveTagsFromResourceRequest,
+        input: crate::types::RemoveTagsFromResourceInput,
     ) -> Result<
-        crate::types::RemoveTagsFromResourceResult,
+        crate::types::RemoveTagsFromResourceOutput,
         SdkError<crate::error::RemoveTagsFromResourceError>,
     > {
         self.handle.call(122, input).await
@@ -1525,9 +1519,9 @@ impl Client {
     /// Reset the service setting for the account to the default value as provisioned by the Amazon Web Services service team.
     pub async fn reset_service_setting(
         &self,
-        input: crate::types::ResetServiceSettingRequest,
+        input: crate::types::ResetServiceSettingInput,
     ) -> Result<
-        crate::types::ResetServiceSettingResult,
+        crate::types::ResetServiceSettingOutput,
         SdkError<crate::error::ResetServiceSettingError>,
     > {
         self.handle.call(123, input).await
@@ -1538,18 +1532,17 @@ impl Client {
     /// This command is primarily for use by client machines to automatically reconnect during intermittent network issues. It isn't intended for any other use.
     pub async fn resume_session(
         &self,
-        input: crate::types::ResumeSessionRequest,
-    ) -> Result<crate::types::ResumeSessionResponse, SdkError<crate::error::ResumeSessionError>>
-    {
+        input: crate::types::ResumeSessionInput,
+    ) -> Result<crate::types::ResumeSessionOutput, SdkError<crate::error::ResumeSessionError>> {
         self.handle.call(124, input).await
     }
 
     /// Sends a signal to an Automation execution to change the current behavior or status of the execution.
     pub async fn send_automation_signal(
         &self,
-        input: crate::types::SendAutomationSignalRequest,
+        input: crate::types::SendAutomationSignalInput,
     ) -> Result<
-        crate::types::SendAutomationSignalResult,
+        crate::types::SendAutomationSignalOutput,
         SdkError<crate::error::SendAutomationSignalError>,
     > {
         self.handle.call(125, input).await
@@ -1558,17 +1551,17 @@ impl Client {
     /// Runs commands on one or more managed nodes.
     pub async fn send_command(
         &self,
-        input: crate::types::SendCommandRequest,
-    ) -> Result<crate::types::SendCommandResult, SdkError<crate::error::SendCommandError>> {
+        input: crate::types::SendCommandInput,
+    ) -> Result<crate::types::SendCommandOutput, SdkError<crate::error::SendCommandError>> {
         self.handle.call(126, input).await
     }
 
     /// Starts the workflow for just-in-time node access sessions.
     pub async fn start_access_request(
         &self,
-        input: crate::types::StartAccessRequestRequest,
+        input: crate::types::StartAccessRequestInput,
     ) -> Result<
-        crate::types::StartAccessRequestResponse,
+        crate::types::StartAccessRequestOutput,
         SdkError<crate::error::StartAccessRequestError>,
     > {
         self.handle.call(127, input).await
@@ -1577,9 +1570,9 @@ impl Client {
     /// Runs an association immediately and only one time. This operation can be helpful when troubleshooting associations.
     pub async fn start_associations_once(
         &self,
-        input: crate::types::StartAssociationsOnceRequest,
+        input: crate::types::StartAssociationsOnceInput,
     ) -> Result<
-        crate::types::StartAssociationsOnceResult,
+        crate::types::StartAssociationsOnceOutput,
         SdkError<crate::error::StartAssociationsOnceError>,
     > {
         self.handle.call(128, input).await
@@ -1588,9 +1581,9 @@ impl Client {
     /// Initiates execution of an Automation runbook.
     pub async fn start_automation_execution(
         &self,
-        input: crate::types::StartAutomationExecutionRequest,
+        input: crate::types::StartAutomationExecutionInput,
     ) -> Result<
-        crate::types::StartAutomationExecutionResult,
+        crate::types::StartAutomationExecutionOutput,
         SdkError<crate::error::StartAutomationExecutionError>,
     > {
         self.handle.call(129, input).await
@@ -1601,9 +1594,9 @@ impl Client {
     /// Creates a change request for Change Manager. The Automation runbooks specified in the change request run only after all required approvals for the change request have been received.
     pub async fn start_change_request_execution(
         &self,
-        input: crate::types::StartChangeRequestExecutionRequest,
+        input: crate::types::StartChangeRequestExecutionInput,
     ) -> Result<
-        crate::types::StartChangeRequestExecutionResult,
+        crate::types::StartChangeRequestExecutionOutput,
         SdkError<crate::error::StartChangeRequestExecutionError>,
     > {
         self.handle.call(130, input).await
@@ -1612,9 +1605,9 @@ impl Client {
     /// Initiates the process of creating a preview showing the effects that running a specified Automation runbook would have on the targeted resources.
     pub async fn start_execution_preview(
         &self,
-        input: crate::types::StartExecutionPreviewRequest,
+        input: crate::types::StartExecutionPreviewInput,
     ) -> Result<
-        crate::types::StartExecutionPreviewResponse,
+        crate::types::StartExecutionPreviewOutput,
         SdkError<crate::error::StartExecutionPreviewError>,
     > {
         self.handle.call(131, input).await
@@ -1627,17 +1620,17 @@ impl Client {
     /// Amazon Web Services Tools for PowerShell usage: Start-SSMSession isn't currently supported by Amazon Web Services Tools for PowerShell on Windows local machines.
     pub async fn start_session(
         &self,
-        input: crate::types::StartSessionRequest,
-    ) -> Result<crate::types::StartSessionResponse, SdkError<crate::error::StartSessionError>> {
+        input: crate::types::StartSessionInput,
+    ) -> Result<crate::types::StartSessionOutput, SdkError<crate::error::StartSessionError>> {
         self.handle.call(132, input).await
     }
 
     /// Stop an Automation that is currently running.
     pub async fn stop_automation_execution(
         &self,
-        input: crate::types::StopAutomationExecutionRequest,
+        input: crate::types::StopAutomationExecutionInput,
     ) -> Result<
-        crate::types::StopAutomationExecutionResult,
+        crate::types::StopAutomationExecutionOutput,
         SdkError<crate::error::StopAutomationExecutionError>,
     > {
         self.handle.call(133, input).await
@@ -1646,8 +1639,8 @@ impl Client {
     /// Permanently ends a session and closes the data connection between the Session Manager client and SSM Agent on the managed node. A terminated session can't be resumed.
     pub async fn terminate_session(
         &self,
-        input: crate::types::TerminateSessionRequest,
-    ) -> Result<crate::types::TerminateSessionResponse, SdkError<crate::error::TerminateSessionError>>
+        input: crate::types::TerminateSessionInput,
+    ) -> Result<crate::types::TerminateSessionOutput, SdkError<crate::error::TerminateSessionError>>
     {
         self.handle.call(134, input).await
     }
@@ -1657,9 +1650,9 @@ impl Client {
     /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning or end of a parameter name. If the specified name for a parameter contains spaces between characters, the request fails with a `ValidationException` error.
     pub async fn unlabel_parameter_version(
         &self,
-        input: crate::types::UnlabelParameterVersionRequest,
+        input: crate::types::UnlabelParameterVersionInput,
     ) -> Result<
-        crate::types::UnlabelParameterVersionResult,
+        crate::types::UnlabelParameterVersionOutput,
         SdkError<crate::error::UnlabelParameterVersionError>,
     > {
         self.handle.call(135, input).await
@@ -1672,8 +1665,8 @@ impl Client {
     /// When you update an association, the association immediately runs against the specified targets. You can add the `ApplyOnlyAtCronInterval` parameter to run the association during the next schedule run.
     pub async fn update_association(
         &self,
-        input: crate::types::UpdateAssociationRequest,
-    ) -> Result<crate::types::UpdateAssociationResult, SdkError<crate::error::UpdateAssociationError>>
+        input: crate::types::UpdateAssociationInput,
+    ) -> Result<crate::types::UpdateAssociationOutput, SdkError<crate::error::UpdateAssociationError>>
     {
         self.handle.call(136, input).await
     }
@@ -1683,9 +1676,9 @@ impl Client {
     /// `UpdateAssociationStatus` is primarily used by the Amazon Web Services Systems Manager Agent (SSM Agent) to report status updates about your associations and is only used for associations created with the `InstanceId` legacy parameter.
     pub async fn update_association_status(
         &self,
-        input: crate::types::UpdateAssociationStatusRequest,
+        input: crate::types::UpdateAssociationStatusInput,
     ) -> Result<
-        crate::types::UpdateAssociationStatusResult,
+        crate::types::UpdateAssociationStatusOutput,
         SdkError<crate::error::UpdateAssociationStatusError>,
     > {
         self.handle.call(137, input).await
@@ -1694,9 +1687,9 @@ impl Client {
     /// Updates an existing cloud connector with new configuration details.
     pub async fn update_cloud_connector(
         &self,
-        input: crate::types::UpdateCloudConnectorRequest,
+        input: crate::types::UpdateCloudConnectorInput,
     ) -> Result<
-        crate::types::UpdateCloudConnectorResult,
+        crate::types::UpdateCloudConnectorOutput,
         SdkError<crate::error::UpdateCloudConnectorError>,
     > {
         self.handle.call(138, input).await
@@ -1705,8 +1698,8 @@ impl Client {
     /// Updates one or more values for an SSM document.
     pub async fn update_document(
         &self,
-        input: crate::types::UpdateDocumentRequest,
-    ) -> Result<crate::types::UpdateDocumentResult, SdkError<crate::error::UpdateDocumentError>>
+        input: crate::types::UpdateDocumentInput,
+    ) -> Result<crate::types::UpdateDocumentOutput, SdkError<crate::error::UpdateDocumentError>>
     {
         self.handle.call(139, input).await
     }
@@ -1716,9 +1709,9 @@ impl Client {
     /// If you change a document version for a State Manager association, Systems Manager immediately runs the association unless you previously specifed the `apply-only-at-cron-interval` parameter.
     pub async fn update_document_default_version(
         &self,
-        input: crate::types::UpdateDocumentDefaultVersionRequest,
+        input: crate::types::UpdateDocumentDefaultVersionInput,
     ) -> Result<
-        crate::types::UpdateDocumentDefaultVersionResult,
+        crate::types::UpdateDocumentDefaultVersionOutput,
         SdkError<crate::error::UpdateDocumentDefaultVersionError>,
     > {
         self.handle.call(140, input).await
@@ -1729,9 +1722,9 @@ impl Client {
     /// Updates information related to approval reviews for a specific version of a change template in Change Manager.
     pub async fn update_document_metadata(
         &self,
-        input: crate::types::UpdateDocumentMetadataRequest,
+        input: crate::types::UpdateDocumentMetadataInput,
     ) -> Result<
-        crate::types::UpdateDocumentMetadataResponse,
+        crate::types::UpdateDocumentMetadataOutput,
         SdkError<crate::error::UpdateDocumentMetadataError>,
     > {
         self.handle.call(141, input).await
@@ -1742,9 +1735,9 @@ impl Client {
     /// The value you specify for `Duration` determines the specific end time for the maintenance window based on the time it begins. No maintenance window tasks are permitted to start after the resulting endtime minus the number of hours you specify for `Cutoff`. For example, if the maintenance window starts at 3 PM, the duration is three hours, and the value you specify for `Cutoff` is one hour, no maintenance window tasks can start after 5 PM.
     pub async fn update_maintenance_window(
         &self,
-        input: crate::types::UpdateMaintenanceWindowRequest,
+        input: crate::types::UpdateMaintenanceWindowInput,
     ) -> Result<
-        crate::types::UpdateMaintenanceWindowResult,
+        crate::types::UpdateMaintenanceWindowOutput,
         SdkError<crate::error::UpdateMaintenanceWindowError>,
     > {
         self.handle.call(142, input).await
@@ -1762,9 +1755,9 @@ impl Client {
     /// If a parameter is null, then the corresponding field isn't modified.
     pub async fn update_maintenance_window_target(
         &self,
-        input: crate::types::UpdateMaintenanceWindowTargetRequest,
+        input: crate::types::UpdateMaintenanceWindowTargetInput,
     ) -> Result<
-        crate::types::UpdateMaintenanceWindowTargetResult,
+        crate::types::UpdateMaintenanceWindowTargetOutput,
         SdkError<crate::error::UpdateMaintenanceWindowTargetError>,
     > {
         self.handle.call(143, input).await
@@ -1786,9 +1779,9 @@ impl Client {
     /// When you update a maintenance window task that has options specified in `TaskInvocationParameters`, you must provide again all the `TaskInvocationParameters` values that you want to retain. The values you don't specify again are removed. For example, suppose that when you registered a Run Command task, you specified `TaskInvocationParameters` values for `Comment`, `NotificationConfig`, and `OutputS3BucketName`. If you update the maintenance window task and specify only a different `OutputS3BucketName` value, the values for `Comment` and `NotificationConfig` are removed.
     pub async fn update_maintenance_window_task(
         &self,
-        input: crate::types::UpdateMaintenanceWindowTaskRequest,
+        input: crate::types::UpdateMaintenanceWindowTaskInput,
     ) -> Result<
-        crate::types::UpdateMaintenanceWindowTaskResult,
+        crate::types::UpdateMaintenanceWindowTaskOutput,
         SdkError<crate::error::UpdateMaintenanceWindowTaskError>,
     > {
         self.handle.call(144, input).await
@@ -1797,9 +1790,9 @@ impl Client {
     /// Changes the Identity and Access Management (IAM) role that is assigned to the on-premises server, edge device, or virtual machines (VM). IAM roles are first assigned to these hybrid nodes during the activation process. For more information, see [CreateActivation].
     pub async fn update_managed_instance_role(
         &self,
-        input: crate::types::UpdateManagedInstanceRoleRequest,
+        input: crate::types::UpdateManagedInstanceRoleInput,
     ) -> Result<
-        crate::types::UpdateManagedInstanceRoleResult,
+        crate::types::UpdateManagedInstanceRoleOutput,
         SdkError<crate::error::UpdateManagedInstanceRoleError>,
     > {
         self.handle.call(145, input).await
@@ -1810,17 +1803,16 @@ impl Client {
     /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to view, investigate, and remediate operational issues impacting the performance and health of their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub async fn update_ops_item(
         &self,
-        input: crate::types::UpdateOpsItemRequest,
-    ) -> Result<crate::types::UpdateOpsItemResponse, SdkError<crate::error::UpdateOpsItemError>>
-    {
+        input: crate::types::UpdateOpsItemInput,
+    ) -> Result<crate::types::UpdateOpsItemOutput, SdkError<crate::error::UpdateOpsItemError>> {
         self.handle.call(146, input).await
     }
 
     /// Amazon Web Services Systems Manager calls this API operation when you edit OpsMetadata in Application Manager.
     pub async fn update_ops_metadata(
         &self,
-        input: crate::types::UpdateOpsMetadataRequest,
-    ) -> Result<crate::types::UpdateOpsMetadataResult, SdkError<crate::error::UpdateOpsMetadataError>>
+        input: crate::types::UpdateOpsMetadataInput,
+    ) -> Result<crate::types::UpdateOpsMetadataOutput, SdkError<crate::error::UpdateOpsMetadataError>>
     {
         self.handle.call(147, input).await
     }
@@ -1830,9 +1822,9 @@ impl Client {
     /// For information about valid key-value pairs in `PatchFilters` for each supported operating system type, see [PatchFilter].
     pub async fn update_patch_baseline(
         &self,
-        input: crate::types::UpdatePatchBaselineRequest,
+        input: crate::types::UpdatePatchBaselineInput,
     ) -> Result<
-        crate::types::UpdatePatchBaselineResult,
+        crate::types::UpdatePatchBaselineOutput,
         SdkError<crate::error::UpdatePatchBaselineError>,
     > {
         self.handle.call(148, input).await
@@ -1843,9 +1835,9 @@ impl Client {
     /// This API operation only supports a resource data sync that was created with a SyncFromSource `SyncType`.
     pub async fn update_resource_data_sync(
         &self,
-        input: crate::types::UpdateResourceDataSyncRequest,
+        input: crate::types::UpdateResourceDataSyncInput,
     ) -> Result<
-        crate::types::UpdateResourceDataSyncResult,
+        crate::types::UpdateResourceDataSyncOutput,
         SdkError<crate::error::UpdateResourceDataSyncError>,
     > {
         self.handle.call(149, input).await
@@ -1858,9 +1850,9 @@ impl Client {
     /// Update the service setting for the account.
     pub async fn update_service_setting(
         &self,
-        input: crate::types::UpdateServiceSettingRequest,
+        input: crate::types::UpdateServiceSettingInput,
     ) -> Result<
-        crate::types::UpdateServiceSettingResult,
+        crate::types::UpdateServiceSettingOutput,
         SdkError<crate::error::UpdateServiceSettingError>,
     > {
         self.handle.call(150, input).await
@@ -1869,9 +1861,9 @@ impl Client {
     /// Validates the configuration and connectivity of a cloud connector.
     pub async fn validate_cloud_connector(
         &self,
-        input: crate::types::ValidateCloudConnectorRequest,
+        input: crate::types::ValidateCloudConnectorInput,
     ) -> Result<
-        crate::types::ValidateCloudConnectorResult,
+        crate::types::ValidateCloudConnectorOutput,
         SdkError<crate::error::ValidateCloudConnectorError>,
     > {
         self.handle.call(151, input).await

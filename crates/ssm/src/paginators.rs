@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::list_associations`] (typed pages; `.items()` streams the result items).
     pub fn list_associations_paginator(
         &self,
-        input: crate::types::ListAssociationsRequest,
+        input: crate::types::ListAssociationsInput,
     ) -> TypedPages<
-        crate::types::ListAssociationsResult,
+        crate::types::ListAssociationsOutput,
         crate::error::ListAssociationsError,
         crate::types::Association,
     > {
@@ -34,9 +34,9 @@ impl crate::Client {
     /// Every page of [`Self::list_command_invocations`] (typed pages; `.items()` streams the result items).
     pub fn list_command_invocations_paginator(
         &self,
-        input: crate::types::ListCommandInvocationsRequest,
+        input: crate::types::ListCommandInvocationsInput,
     ) -> TypedPages<
-        crate::types::ListCommandInvocationsResult,
+        crate::types::ListCommandInvocationsOutput,
         crate::error::ListCommandInvocationsError,
         crate::types::CommandInvocation,
     > {
@@ -46,9 +46,9 @@ impl crate::Client {
     /// Every page of [`Self::list_commands`] (typed pages; `.items()` streams the result items).
     pub fn list_commands_paginator(
         &self,
-        input: crate::types::ListCommandsRequest,
+        input: crate::types::ListCommandsInput,
     ) -> TypedPages<
-        crate::types::ListCommandsResult,
+        crate::types::ListCommandsOutput,
         crate::error::ListCommandsError,
         crate::types::Command,
     > {
@@ -58,9 +58,9 @@ impl crate::Client {
     /// Every page of [`Self::list_documents`] (typed pages; `.items()` streams the result items).
     pub fn list_documents_paginator(
         &self,
-        input: crate::types::ListDocumentsRequest,
+        input: crate::types::ListDocumentsInput,
     ) -> TypedPages<
-        crate::types::ListDocumentsResult,
+        crate::types::ListDocumentsOutput,
         crate::error::ListDocumentsError,
         crate::types::DocumentIdentifier,
     > {
@@ -70,9 +70,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_information`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_information_paginator(
         &self,
-        input: crate::types::DescribeInstanceInformationRequest,
+        input: crate::types::DescribeInstanceInformationInput,
     ) -> TypedPages<
-        crate::types::DescribeInstanceInformationResult,
+        crate::types::DescribeInstanceInformationOutput,
         crate::error::DescribeInstanceInformationError,
         crate::types::InstanceInformation,
     > {
@@ -82,9 +82,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_activations`] (typed pages; `.items()` streams the result items).
     pub fn describe_activations_paginator(
         &self,
-        input: crate::types::DescribeActivationsRequest,
+        input: crate::types::DescribeActivationsInput,
     ) -> TypedPages<
-        crate::types::DescribeActivationsResult,
+        crate::types::DescribeActivationsOutput,
         crate::error::DescribeActivationsError,
         crate::types::Activation,
     > {
@@ -94,9 +94,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_parameters`] (typed pages; `.items()` streams the result items).
     pub fn describe_parameters_paginator(
         &self,
-        input: crate::types::DescribeParametersRequest,
+        input: crate::types::DescribeParametersInput,
     ) -> TypedPages<
-        crate::types::DescribeParametersResult,
+        crate::types::DescribeParametersOutput,
         crate::error::DescribeParametersError,
         crate::types::ParameterMetadata,
     > {
@@ -106,9 +106,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_association_executions`] (typed pages; `.items()` streams the result items).
     pub fn describe_association_executions_paginator(
         &self,
-        input: crate::types::DescribeAssociationExecutionsRequest,
+        input: crate::types::DescribeAssociationExecutionsInput,
     ) -> TypedPages<
-        crate::types::DescribeAssociationExecutionsResult,
+        crate::types::DescribeAssociationExecutionsOutput,
         crate::error::DescribeAssociationExecutionsError,
         crate::types::AssociationExecution,
     > {
@@ -118,9 +118,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_association_execution_targets`] (typed pages; `.items()` streams the result items).
     pub fn describe_association_execution_targets_paginator(
         &self,
-        input: crate::types::DescribeAssociationExecutionTargetsRequest,
+        input: crate::types::DescribeAssociationExecutionTargetsInput,
     ) -> TypedPages<
-        crate::types::DescribeAssociationExecutionTargetsResult,
+        crate::types::DescribeAssociationExecutionTargetsOutput,
         crate::error::DescribeAssociationExecutionTargetsError,
         crate::types::AssociationExecutionTarget,
     > {
@@ -130,9 +130,9 @@ impl crate::Client {
     /// Every page of [`Self::get_inventory`] (typed pages; `.items()` streams the result items).
     pub fn get_inventory_paginator(
         &self,
-        input: crate::types::GetInventoryRequest,
+        input: crate::types::GetInventoryInput,
     ) -> TypedPages<
-        crate::types::GetInventoryResult,
+        crate::types::GetInventoryOutput,
         crate::error::GetInventoryError,
         crate::types::InventoryResultEntity,
     > {
@@ -142,9 +142,9 @@ impl crate::Client {
     /// Every page of [`Self::get_parameters_by_path`] (typed pages; `.items()` streams the result items).
     pub fn get_parameters_by_path_paginator(
         &self,
-        input: crate::types::GetParametersByPathRequest,
+        input: crate::types::GetParametersByPathInput,
     ) -> TypedPages<
-        crate::types::GetParametersByPathResult,
+        crate::types::GetParametersByPathOutput,
         crate::error::GetParametersByPathError,
         crate::types::Parameter,
     > {
@@ -154,9 +154,9 @@ impl crate::Client {
     /// Every page of [`Self::get_parameter_history`] (typed pages; `.items()` streams the result items).
     pub fn get_parameter_history_paginator(
         &self,
-        input: crate::types::GetParameterHistoryRequest,
+        input: crate::types::GetParameterHistoryInput,
     ) -> TypedPages<
-        crate::types::GetParameterHistoryResult,
+        crate::types::GetParameterHistoryOutput,
         crate::error::GetParameterHistoryError,
         crate::types::ParameterHistory,
     > {
@@ -166,9 +166,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_automation_executions`] (typed pages; `.items()` streams the result items).
     pub fn describe_automation_executions_paginator(
         &self,
-        input: crate::types::DescribeAutomationExecutionsRequest,
+        input: crate::types::DescribeAutomationExecutionsInput,
     ) -> TypedPages<
-        crate::types::DescribeAutomationExecutionsResult,
+        crate::types::DescribeAutomationExecutionsOutput,
         crate::error::DescribeAutomationExecutionsError,
         crate::types::AutomationExecutionMetadata,
     > {
@@ -178,9 +178,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_automation_step_executions`] (typed pages; `.items()` streams the result items).
     pub fn describe_automation_step_executions_paginator(
         &self,
-        input: crate::types::DescribeAutomationStepExecutionsRequest,
+        input: crate::types::DescribeAutomationStepExecutionsInput,
     ) -> TypedPages<
-        crate::types::DescribeAutomationStepExecutionsResult,
+        crate::types::DescribeAutomationStepExecutionsOutput,
         crate::error::DescribeAutomationStepExecutionsError,
         crate::types::StepExecution,
     > {
@@ -190,9 +190,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_available_patches`] (typed pages; `.items()` streams the result items).
     pub fn describe_available_patches_paginator(
         &self,
-        input: crate::types::DescribeAvailablePatchesRequest,
+        input: crate::types::DescribeAvailablePatchesInput,
     ) -> TypedPages<
-        crate::types::DescribeAvailablePatchesResult,
+        crate::types::DescribeAvailablePatchesOutput,
         crate::error::DescribeAvailablePatchesError,
         crate::types::Patch,
     > {
@@ -202,9 +202,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_effective_instance_associations`] (typed pages; `.items()` streams the result items).
     pub fn describe_effective_instance_associations_paginator(
         &self,
-        input: crate::types::DescribeEffectiveInstanceAssociationsRequest,
+        input: crate::types::DescribeEffectiveInstanceAssociationsInput,
     ) -> TypedPages<
-        crate::types::DescribeEffectiveInstanceAssociationsResult,
+        crate::types::DescribeEffectiveInstanceAssociationsOutput,
         crate::error::DescribeEffectiveInstanceAssociationsError,
         crate::types::InstanceAssociation,
     > {
@@ -214,9 +214,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_effective_patches_for_patch_baseline`] (typed pages; `.items()` streams the result items).
     pub fn describe_effective_patches_for_patch_baseline_paginator(
         &self,
-        input: crate::types::DescribeEffectivePatchesForPatchBaselineRequest,
+        input: crate::types::DescribeEffectivePatchesForPatchBaselineInput,
     ) -> TypedPages<
-        crate::types::DescribeEffectivePatchesForPatchBaselineResult,
+        crate::types::DescribeEffectivePatchesForPatchBaselineOutput,
         crate::error::DescribeEffectivePatchesForPatchBaselineError,
         crate::types::EffectivePatch,
     > {
@@ -226,9 +226,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_associations_status`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_associations_status_paginator(
         &self,
-        input: crate::types::DescribeInstanceAssociationsStatusRequest,
+        input: crate::types::DescribeInstanceAssociationsStatusInput,
     ) -> TypedPages<
-        crate::types::DescribeInstanceAssociationsStatusResult,
+        crate::types::DescribeInstanceAssociationsStatusOutput,
         crate::error::DescribeInstanceAssociationsStatusError,
         crate::types::InstanceAssociationStatusInfo,
     > {
@@ -238,9 +238,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_patch_states`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_patch_states_paginator(
         &self,
-        input: crate::types::DescribeInstancePatchStatesRequest,
+        input: crate::types::DescribeInstancePatchStatesInput,
     ) -> TypedPages<
-        crate::types::DescribeInstancePatchStatesResult,
+        crate::types::DescribeInstancePatchStatesOutput,
         crate::error::DescribeInstancePatchStatesError,
         crate::types::InstancePatchState,
     > {
@@ -250,9 +250,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_patch_states_for_patch_group`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_patch_states_for_patch_group_paginator(
         &self,
-        input: crate::types::DescribeInstancePatchStatesForPatchGroupRequest,
+        input: crate::types::DescribeInstancePatchStatesForPatchGroupInput,
     ) -> TypedPages<
-        crate::types::DescribeInstancePatchStatesForPatchGroupResult,
+        crate::types::DescribeInstancePatchStatesForPatchGroupOutput,
         crate::error::DescribeInstancePatchStatesForPatchGroupError,
         crate::types::InstancePatchState,
     > {
@@ -262,9 +262,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_patches`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_patches_paginator(
         &self,
-        input: crate::types::DescribeInstancePatchesRequest,
+        input: crate::types::DescribeInstancePatchesInput,
     ) -> TypedPages<
-        crate::types::DescribeInstancePatchesResult,
+        crate::types::DescribeInstancePatchesOutput,
         crate::error::DescribeInstancePatchesError,
         crate::types::PatchComplianceData,
     > {
@@ -274,9 +274,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_inventory_deletions`] (typed pages; `.items()` streams the result items).
     pub fn describe_inventory_deletions_paginator(
         &self,
-        input: crate::types::DescribeInventoryDeletionsRequest,
+        input: crate::types::DescribeInventoryDeletionsInput,
     ) -> TypedPages<
-        crate::types::DescribeInventoryDeletionsResult,
+        crate::types::DescribeInventoryDeletionsOutput,
         crate::error::DescribeInventoryDeletionsError,
         crate::types::InventoryDeletionStatusItem,
     > {
@@ -286,9 +286,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_maintenance_window_execution_task_invocations`] (typed pages; `.items()` streams the result items).
     pub fn describe_maintenance_window_execution_task_invocations_paginator(
         &self,
-        input: crate::types::DescribeMaintenanceWindowExecutionTaskInvocationsRequest,
+        input: crate::types::DescribeMaintenanceWindowExecutionTaskInvocationsInput,
     ) -> TypedPages<
-        crate::types::DescribeMaintenanceWindowExecutionTaskInvocationsResult,
+        crate::types::DescribeMaintenanceWindowExecutionTaskInvocationsOutput,
         crate::error::DescribeMaintenanceWindowExecutionTaskInvocationsError,
         crate::types::MaintenanceWindowExecutionTaskInvocationIdentity,
     > {
@@ -298,9 +298,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_maintenance_window_execution_tasks`] (typed pages; `.items()` streams the result items).
     pub fn describe_maintenance_window_execution_tasks_paginator(
         &self,
-        input: crate::types::DescribeMaintenanceWindowExecutionTasksRequest,
+        input: crate::types::DescribeMaintenanceWindowExecutionTasksInput,
     ) -> TypedPages<
-        crate::types::DescribeMaintenanceWindowExecutionTasksResult,
+        crate::types::DescribeMaintenanceWindowExecutionTasksOutput,
         crate::error::DescribeMaintenanceWindowExecutionTasksError,
         crate::types::MaintenanceWindowExecutionTaskIdentity,
     > {
@@ -310,9 +310,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_maintenance_window_executions`] (typed pages; `.items()` streams the result items).
     pub fn describe_maintenance_window_executions_paginator(
         &self,
-        input: crate::types::DescribeMaintenanceWindowExecutionsRequest,
+        input: crate::types::DescribeMaintenanceWindowExecutionsInput,
     ) -> TypedPages<
-        crate::types::DescribeMaintenanceWindowExecutionsResult,
+        crate::types::DescribeMaintenanceWindowExecutionsOutput,
         crate::error::DescribeMaintenanceWindowExecutionsError,
         crate::types::MaintenanceWindowExecution,
     > {
@@ -322,9 +322,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_maintenance_window_schedule`] (typed pages; `.items()` streams the result items).
     pub fn describe_maintenance_window_schedule_paginator(
         &self,
-        input: crate::types::DescribeMaintenanceWindowScheduleRequest,
+        input: crate::types::DescribeMaintenanceWindowScheduleInput,
     ) -> TypedPages<
-        crate::types::DescribeMaintenanceWindowScheduleResult,
+        crate::types::DescribeMaintenanceWindowScheduleOutput,
         crate::error::DescribeMaintenanceWindowScheduleError,
         crate::types::ScheduledWindowExecution,
     > {
@@ -334,9 +334,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_maintenance_window_targets`] (typed pages; `.items()` streams the result items).
     pub fn describe_maintenance_window_targets_paginator(
         &self,
-        input: crate::types::DescribeMaintenanceWindowTargetsRequest,
+        input: crate::types::DescribeMaintenanceWindowTargetsInput,
     ) -> TypedPages<
-        crate::types::DescribeMaintenanceWindowTargetsResult,
+        crate::types::DescribeMaintenanceWindowTargetsOutput,
         crate::error::DescribeMaintenanceWindowTargetsError,
         crate::types::MaintenanceWindowTarget,
     > {
@@ -346,9 +346,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_maintenance_window_tasks`] (typed pages; `.items()` streams the result items).
     pub fn describe_maintenance_window_tasks_paginator(
         &self,
-        input: crate::types::DescribeMaintenanceWindowTasksRequest,
+        input: crate::types::DescribeMaintenanceWindowTasksInput,
     ) -> TypedPages<
-        crate::types::DescribeMaintenanceWindowTasksResult,
+        crate::types::DescribeMaintenanceWindowTasksOutput,
         crate::error::DescribeMaintenanceWindowTasksError,
         crate::types::MaintenanceWindowTask,
     > {
@@ -358,9 +358,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_maintenance_windows`] (typed pages; `.items()` streams the result items).
     pub fn describe_maintenance_windows_paginator(
         &self,
-        input: crate::types::DescribeMaintenanceWindowsRequest,
+        input: crate::types::DescribeMaintenanceWindowsInput,
     ) -> TypedPages<
-        crate::types::DescribeMaintenanceWindowsResult,
+        crate::types::DescribeMaintenanceWindowsOutput,
         crate::error::DescribeMaintenanceWindowsError,
         crate::types::MaintenanceWindowIdentity,
     > {
@@ -370,9 +370,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_maintenance_windows_for_target`] (typed pages; `.items()` streams the result items).
     pub fn describe_maintenance_windows_for_target_paginator(
         &self,
-        input: crate::types::DescribeMaintenanceWindowsForTargetRequest,
+        input: crate::types::DescribeMaintenanceWindowsForTargetInput,
     ) -> TypedPages<
-        crate::types::DescribeMaintenanceWindowsForTargetResult,
+        crate::types::DescribeMaintenanceWindowsForTargetOutput,
         crate::error::DescribeMaintenanceWindowsForTargetError,
         crate::types::MaintenanceWindowIdentityForTarget,
     > {
@@ -382,9 +382,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_patch_baselines`] (typed pages; `.items()` streams the result items).
     pub fn describe_patch_baselines_paginator(
         &self,
-        input: crate::types::DescribePatchBaselinesRequest,
+        input: crate::types::DescribePatchBaselinesInput,
     ) -> TypedPages<
-        crate::types::DescribePatchBaselinesResult,
+        crate::types::DescribePatchBaselinesOutput,
         crate::error::DescribePatchBaselinesError,
         crate::types::PatchBaselineIdentity,
     > {
@@ -394,9 +394,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_patch_groups`] (typed pages; `.items()` streams the result items).
     pub fn describe_patch_groups_paginator(
         &self,
-        input: crate::types::DescribePatchGroupsRequest,
+        input: crate::types::DescribePatchGroupsInput,
     ) -> TypedPages<
-        crate::types::DescribePatchGroupsResult,
+        crate::types::DescribePatchGroupsOutput,
         crate::error::DescribePatchGroupsError,
         crate::types::PatchGroupPatchBaselineMapping,
     > {
@@ -406,9 +406,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_sessions`] (typed pages; `.items()` streams the result items).
     pub fn describe_sessions_paginator(
         &self,
-        input: crate::types::DescribeSessionsRequest,
+        input: crate::types::DescribeSessionsInput,
     ) -> TypedPages<
-        crate::types::DescribeSessionsResponse,
+        crate::types::DescribeSessionsOutput,
         crate::error::DescribeSessionsError,
         crate::types::Session,
     > {
@@ -418,9 +418,9 @@ impl crate::Client {
     /// Every page of [`Self::get_inventory_schema`] (typed pages; `.items()` streams the result items).
     pub fn get_inventory_schema_paginator(
         &self,
-        input: crate::types::GetInventorySchemaRequest,
+        input: crate::types::GetInventorySchemaInput,
     ) -> TypedPages<
-        crate::types::GetInventorySchemaResult,
+        crate::types::GetInventorySchemaOutput,
         crate::error::GetInventorySchemaError,
         crate::types::InventoryItemSchema,
     > {
@@ -430,9 +430,9 @@ impl crate::Client {
     /// Every page of [`Self::list_association_versions`] (typed pages; `.items()` streams the result items).
     pub fn list_association_versions_paginator(
         &self,
-        input: crate::types::ListAssociationVersionsRequest,
+        input: crate::types::ListAssociationVersionsInput,
     ) -> TypedPages<
-        crate::types::ListAssociationVersionsResult,
+        crate::types::ListAssociationVersionsOutput,
         crate::error::ListAssociationVersionsError,
         crate::types::AssociationVersionInfo,
     > {
@@ -442,9 +442,9 @@ impl crate::Client {
     /// Every page of [`Self::list_compliance_items`] (typed pages; `.items()` streams the result items).
     pub fn list_compliance_items_paginator(
         &self,
-        input: crate::types::ListComplianceItemsRequest,
+        input: crate::types::ListComplianceItemsInput,
     ) -> TypedPages<
-        crate::types::ListComplianceItemsResult,
+        crate::types::ListComplianceItemsOutput,
         crate::error::ListComplianceItemsError,
         crate::types::ComplianceItem,
     > {
@@ -454,9 +454,9 @@ impl crate::Client {
     /// Every page of [`Self::list_compliance_summaries`] (typed pages; `.items()` streams the result items).
     pub fn list_compliance_summaries_paginator(
         &self,
-        input: crate::types::ListComplianceSummariesRequest,
+        input: crate::types::ListComplianceSummariesInput,
     ) -> TypedPages<
-        crate::types::ListComplianceSummariesResult,
+        crate::types::ListComplianceSummariesOutput,
         crate::error::ListComplianceSummariesError,
         crate::types::ComplianceSummaryItem,
     > {
@@ -466,9 +466,9 @@ impl crate::Client {
     /// Every page of [`Self::list_document_versions`] (typed pages; `.items()` streams the result items).
     pub fn list_document_versions_paginator(
         &self,
-        input: crate::types::ListDocumentVersionsRequest,
+        input: crate::types::ListDocumentVersionsInput,
     ) -> TypedPages<
-        crate::types::ListDocumentVersionsResult,
+        crate::types::ListDocumentVersionsOutput,
         crate::error::ListDocumentVersionsError,
         crate::types::DocumentVersionInfo,
     > {
@@ -478,9 +478,9 @@ impl crate::Client {
     /// Every page of [`Self::list_resource_compliance_summaries`] (typed pages; `.items()` streams the result items).
     pub fn list_resource_compliance_summaries_paginator(
         &self,
-        input: crate::types::ListResourceComplianceSummariesRequest,
+        input: crate::types::ListResourceComplianceSummariesInput,
     ) -> TypedPages<
-        crate::types::ListResourceComplianceSummariesResult,
+        crate::types::ListResourceComplianceSummariesOutput,
         crate::error::ListResourceComplianceSummariesError,
         crate::types::ResourceComplianceSummaryItem,
     > {
@@ -490,9 +490,9 @@ impl crate::Client {
     /// Every page of [`Self::list_resource_data_sync`] (typed pages; `.items()` streams the result items).
     pub fn list_resource_data_sync_paginator(
         &self,
-        input: crate::types::ListResourceDataSyncRequest,
+        input: crate::types::ListResourceDataSyncInput,
     ) -> TypedPages<
-        crate::types::ListResourceDataSyncResult,
+        crate::types::ListResourceDataSyncOutput,
         crate::error::ListResourceDataSyncError,
         crate::types::ResourceDataSyncItem,
     > {
@@ -502,9 +502,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_ops_items`] (typed pages; `.items()` streams the result items).
     pub fn describe_ops_items_paginator(
         &self,
-        input: crate::types::DescribeOpsItemsRequest,
+        input: crate::types::DescribeOpsItemsInput,
     ) -> TypedPages<
-        crate::types::DescribeOpsItemsResponse,
+        crate::types::DescribeOpsItemsOutput,
         crate::error::DescribeOpsItemsError,
         crate::types::OpsItemSummary,
     > {
@@ -514,9 +514,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_patch_properties`] (typed pages; `.items()` streams the result items).
     pub fn describe_patch_properties_paginator(
         &self,
-        input: crate::types::DescribePatchPropertiesRequest,
+        input: crate::types::DescribePatchPropertiesInput,
     ) -> TypedPages<
-        crate::types::DescribePatchPropertiesResult,
+        crate::types::DescribePatchPropertiesOutput,
         crate::error::DescribePatchPropertiesError,
         std::collections::HashMap<String, String>,
     > {
@@ -526,9 +526,9 @@ impl crate::Client {
     /// Every page of [`Self::get_ops_summary`] (typed pages; `.items()` streams the result items).
     pub fn get_ops_summary_paginator(
         &self,
-        input: crate::types::GetOpsSummaryRequest,
+        input: crate::types::GetOpsSummaryInput,
     ) -> TypedPages<
-        crate::types::GetOpsSummaryResult,
+        crate::types::GetOpsSummaryOutput,
         crate::error::GetOpsSummaryError,
         crate::types::OpsEntity,
     > {
@@ -538,9 +538,9 @@ impl crate::Client {
     /// Every page of [`Self::list_ops_item_events`] (typed pages; `.items()` streams the result items).
     pub fn list_ops_item_events_paginator(
         &self,
-        input: crate::types::ListOpsItemEventsRequest,
+        input: crate::types::ListOpsItemEventsInput,
     ) -> TypedPages<
-        crate::types::ListOpsItemEventsResponse,
+        crate::types::ListOpsItemEventsOutput,
         crate::error::ListOpsItemEventsError,
         crate::types::OpsItemEventSummary,
     > {
@@ -550,9 +550,9 @@ impl crate::Client {
     /// Every page of [`Self::list_ops_metadata`] (typed pages; `.items()` streams the result items).
     pub fn list_ops_metadata_paginator(
         &self,
-        input: crate::types::ListOpsMetadataRequest,
+        input: crate::types::ListOpsMetadataInput,
     ) -> TypedPages<
-        crate::types::ListOpsMetadataResult,
+        crate::types::ListOpsMetadataOutput,
         crate::error::ListOpsMetadataError,
         crate::types::OpsMetadata,
     > {
@@ -562,9 +562,9 @@ impl crate::Client {
     /// Every page of [`Self::list_ops_item_related_items`] (typed pages; `.items()` streams the result items).
     pub fn list_ops_item_related_items_paginator(
         &self,
-        input: crate::types::ListOpsItemRelatedItemsRequest,
+        input: crate::types::ListOpsItemRelatedItemsInput,
     ) -> TypedPages<
-        crate::types::ListOpsItemRelatedItemsResponse,
+        crate::types::ListOpsItemRelatedItemsOutput,
         crate::error::ListOpsItemRelatedItemsError,
         crate::types::OpsItemRelatedItemSummary,
     > {
@@ -574,9 +574,9 @@ impl crate::Client {
     /// Every page of [`Self::get_resource_policies`] (typed pages; `.items()` streams the result items).
     pub fn get_resource_policies_paginator(
         &self,
-        input: crate::types::GetResourcePoliciesRequest,
+        input: crate::types::GetResourcePoliciesInput,
     ) -> TypedPages<
-        crate::types::GetResourcePoliciesResponse,
+        crate::types::GetResourcePoliciesOutput,
         crate::error::GetResourcePoliciesError,
         crate::types::GetResourcePoliciesResponseEntry,
     > {
@@ -586,9 +586,9 @@ impl crate::Client {
     /// Every page of [`Self::describe_instance_properties`] (typed pages; `.items()` streams the result items).
     pub fn describe_instance_properties_paginator(
         &self,
-        input: crate::types::DescribeInstancePropertiesRequest,
+        input: crate::types::DescribeInstancePropertiesInput,
     ) -> TypedPages<
-        crate::types::DescribeInstancePropertiesResult,
+        crate::types::DescribeInstancePropertiesOutput,
         crate::error::DescribeInstancePropertiesError,
         crate::types::InstanceProperty,
     > {
@@ -598,8 +598,8 @@ impl crate::Client {
     /// Every page of [`Self::list_nodes`] (typed pages; `.items()` streams the result items).
     pub fn list_nodes_paginator(
         &self,
-        input: crate::types::ListNodesRequest,
-    ) -> TypedPages<crate::types::ListNodesResult, crate::error::ListNodesError, crate::types::Node>
+        input: crate::types::ListNodesInput,
+    ) -> TypedPages<crate::types::ListNodesOutput, crate::error::ListNodesError, crate::types::Node>
     {
         self.handle().typed_paginator(105, input)
     }
@@ -607,9 +607,9 @@ impl crate::Client {
     /// Every page of [`Self::list_nodes_summary`] (typed pages; `.items()` streams the result items).
     pub fn list_nodes_summary_paginator(
         &self,
-        input: crate::types::ListNodesSummaryRequest,
+        input: crate::types::ListNodesSummaryInput,
     ) -> TypedPages<
-        crate::types::ListNodesSummaryResult,
+        crate::types::ListNodesSummaryOutput,
         crate::error::ListNodesSummaryError,
         std::collections::HashMap<String, String>,
     > {
@@ -619,9 +619,9 @@ impl crate::Client {
     /// Every page of [`Self::list_cloud_connectors`] (typed pages; `.items()` streams the result items).
     pub fn list_cloud_connectors_paginator(
         &self,
-        input: crate::types::ListCloudConnectorsRequest,
+        input: crate::types::ListCloudConnectorsInput,
     ) -> TypedPages<
-        crate::types::ListCloudConnectorsResult,
+        crate::types::ListCloudConnectorsOutput,
         crate::error::ListCloudConnectorsError,
         crate::types::CloudConnectorSummary,
     > {
@@ -631,9 +631,9 @@ impl crate::Client {
     /// Every page of [`Self::validate_cloud_connector`] (typed pages; `.items()` streams the result items).
     pub fn validate_cloud_connector_paginator(
         &self,
-        input: crate::types::ValidateCloudConnectorRequest,
+        input: crate::types::ValidateCloudConnectorInput,
     ) -> TypedPages<
-        crate::types::ValidateCloudConnectorResult,
+        crate::types::ValidateCloudConnectorOutput,
         crate::error::ValidateCloudConnectorError,
         crate::types::ValidationFinding,
     > {

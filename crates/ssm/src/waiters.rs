@@ -22,7 +22,7 @@ impl crate::Client {
     /// (defaults; [`Self::get_waiter`] and [`Waiter::wait_typed`] take a [`WaiterConfig`]).
     pub fn wait_until_command_executed(
         &self,
-        input: crate::types::GetCommandInvocationRequest,
+        input: crate::types::GetCommandInvocationInput,
     ) -> WaitFuture {
         myaws_waiters::wait_until(
             self.handle(),

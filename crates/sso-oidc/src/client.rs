@@ -56,8 +56,8 @@ impl Client {
     /// Creates and returns access and refresh tokens for clients that are authenticated using client secrets. The access token can be used to fetch short-lived credentials for the assigned AWS accounts or to access application APIs using `bearer` authentication.
     pub async fn create_token(
         &self,
-        input: crate::types::CreateTokenRequest,
-    ) -> Result<crate::types::CreateTokenResponse, SdkError<crate::error::CreateTokenError>> {
+        input: crate::types::CreateTokenInput,
+    ) -> Result<crate::types::CreateTokenOutput, SdkError<crate::error::CreateTokenError>> {
         self.handle.call(0, input).await
     }
 
@@ -66,9 +66,9 @@ impl Client {
     /// This API is used with Signature Version 4. For more information, see [Amazon Web Services Signature Version 4 for API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html).
     pub async fn create_token_with_iam(
         &self,
-        input: crate::types::CreateTokenWithIAMRequest,
+        input: crate::types::CreateTokenWithIAMInput,
     ) -> Result<
-        crate::types::CreateTokenWithIAMResponse,
+        crate::types::CreateTokenWithIAMOutput,
         SdkError<crate::error::CreateTokenWithIAMError>,
     > {
         self.handle.call(1, input).await
@@ -77,8 +77,8 @@ impl Client {
     /// Registers a public client with IAM Identity Center. This allows clients to perform authorization using the authorization code grant with Proof Key for Code Exchange (PKCE) or the device code grant.
     pub async fn register_client(
         &self,
-        input: crate::types::RegisterClientRequest,
-    ) -> Result<crate::types::RegisterClientResponse, SdkError<crate::error::RegisterClientError>>
+        input: crate::types::RegisterClientInput,
+    ) -> Result<crate::types::RegisterClientOutput, SdkError<crate::error::RegisterClientError>>
     {
         self.handle.call(2, input).await
     }
@@ -86,9 +86,9 @@ impl Client {
     /// Initiates device authorization by requesting a pair of verification codes from the authorization service.
     pub async fn start_device_authorization(
         &self,
-        input: crate::types::StartDeviceAuthorizationRequest,
+        input: crate::types::StartDeviceAuthorizationInput,
     ) -> Result<
-        crate::types::StartDeviceAuthorizationResponse,
+        crate::types::StartDeviceAuthorizationOutput,
         SdkError<crate::error::StartDeviceAuthorizationError>,
     > {
         self.handle.call(3, input).await

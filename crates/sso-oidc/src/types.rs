@@ -19,23 +19,11 @@ pub struct AccessDeniedException {
     pub error_description: Option<String>,
 }
 
-impl AccessDeniedException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `reason` (see [`Self::reason`]).
-    pub fn reason(mut self, value: impl Into<crate::types::AccessDeniedExceptionReason>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccessDeniedException {
+    into error("error"): String;
+    into reason("reason"): crate::types::AccessDeniedExceptionReason;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for AccessDeniedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -130,18 +118,10 @@ pub struct AuthorizationPendingException {
     pub error_description: Option<String>,
 }
 
-impl AuthorizationPendingException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AuthorizationPendingException {
+    into error("error"): String;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for AuthorizationPendingException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -163,13 +143,9 @@ pub struct AwsAdditionalDetails {
     pub identity_context: Option<String>,
 }
 
-impl AwsAdditionalDetails {
-    /// Sets `identityContext` (see [`Self::identity_context`]).
-    pub fn identity_context(mut self, value: impl Into<String>) -> Self {
-        self.identity_context = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AwsAdditionalDetails {
+    into identity_context("identityContext"): String;
+});
 
 impl FromValue for AwsAdditionalDetails {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -183,7 +159,7 @@ impl FromValue for AwsAdditionalDetails {
 /// The `CreateTokenRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateTokenRequest {
+pub struct CreateTokenInput {
     /// The unique identifier string for the client or application. This value comes from the result of the [RegisterClient] API.
     ///
     /// Required.
@@ -218,9 +194,9 @@ pub struct CreateTokenRequest {
     pub code_verifier: Option<String>,
 }
 
-impl std::fmt::Debug for CreateTokenRequest {
+impl std::fmt::Debug for CreateTokenInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CreateTokenRequest");
+        let mut d = f.debug_struct("CreateTokenInput");
         d.field("client_id", &self.client_id);
         d.field(
             "client_secret",
@@ -243,55 +219,19 @@ impl std::fmt::Debug for CreateTokenRequest {
     }
 }
 
-impl CreateTokenRequest {
-    /// Sets `clientId` (see [`Self::client_id`]).
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-    /// Sets `clientSecret` (see [`Self::client_secret`]).
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
-        self.client_secret = Some(value.into());
-        self
-    }
-    /// Sets `grantType` (see [`Self::grant_type`]).
-    pub fn grant_type(mut self, value: impl Into<String>) -> Self {
-        self.grant_type = Some(value.into());
-        self
-    }
-    /// Sets `deviceCode` (see [`Self::device_code`]).
-    pub fn device_code(mut self, value: impl Into<String>) -> Self {
-        self.device_code = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `refreshToken` (see [`Self::refresh_token`]).
-    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
-    }
-    /// Sets `scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: Vec<String>) -> Self {
-        self.scope = Some(value);
-        self
-    }
-    /// Sets `redirectUri` (see [`Self::redirect_uri`]).
-    pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
-        self.redirect_uri = Some(value.into());
-        self
-    }
-    /// Sets `codeVerifier` (see [`Self::code_verifier`]).
-    pub fn code_verifier(mut self, value: impl Into<String>) -> Self {
-        self.code_verifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateTokenInput {
+    into client_id("clientId"): String;
+    into client_secret("clientSecret"): String;
+    into grant_type("grantType"): String;
+    into device_code("deviceCode"): String;
+    into code("code"): String;
+    into refresh_token("refreshToken"): String;
+    list_into scope("scope"): String, push_scope;
+    into redirect_uri("redirectUri"): String;
+    into code_verifier("codeVerifier"): String;
+});
 
-impl IntoValue for CreateTokenRequest {
+impl IntoValue for CreateTokenInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.client_id.into_value(),
@@ -310,7 +250,7 @@ impl IntoValue for CreateTokenRequest {
 /// The `CreateTokenResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateTokenResponse {
+pub struct CreateTokenOutput {
     /// A bearer token to access Amazon Web Services accounts and applications assigned to a user.
     pub access_token: Option<String>,
     /// Used to notify the client that the returned token is an access token. The supported token type is `Bearer`.
@@ -329,9 +269,9 @@ pub struct CreateTokenResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for CreateTokenResponse {
+impl std::fmt::Debug for CreateTokenOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CreateTokenResponse");
+        let mut d = f.debug_struct("CreateTokenOutput");
         d.field(
             "access_token",
             &self.access_token.as_ref().map(|_| myaws_core::REDACTED),
@@ -351,35 +291,15 @@ impl std::fmt::Debug for CreateTokenResponse {
     }
 }
 
-impl CreateTokenResponse {
-    /// Sets `accessToken` (see [`Self::access_token`]).
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.access_token = Some(value.into());
-        self
-    }
-    /// Sets `tokenType` (see [`Self::token_type`]).
-    pub fn token_type(mut self, value: impl Into<String>) -> Self {
-        self.token_type = Some(value.into());
-        self
-    }
-    /// Sets `expiresIn` (see [`Self::expires_in`]).
-    pub fn expires_in(mut self, value: i32) -> Self {
-        self.expires_in = Some(value);
-        self
-    }
-    /// Sets `refreshToken` (see [`Self::refresh_token`]).
-    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
-    }
-    /// Sets `idToken` (see [`Self::id_token`]).
-    pub fn id_token(mut self, value: impl Into<String>) -> Self {
-        self.id_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateTokenOutput {
+    into access_token("accessToken"): String;
+    into token_type("tokenType"): String;
+    value expires_in("expiresIn"): i32;
+    into refresh_token("refreshToken"): String;
+    into id_token("idToken"): String;
+});
 
-impl FromValue for CreateTokenResponse {
+impl FromValue for CreateTokenOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -395,7 +315,7 @@ impl FromValue for CreateTokenResponse {
 /// The `CreateTokenWithIAMRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateTokenWithIAMRequest {
+pub struct CreateTokenWithIAMInput {
     /// The unique identifier string for the client or application. This value is an application ARN that has OAuth grants configured.
     ///
     /// Required.
@@ -440,9 +360,9 @@ pub struct CreateTokenWithIAMRequest {
     pub code_verifier: Option<String>,
 }
 
-impl std::fmt::Debug for CreateTokenWithIAMRequest {
+impl std::fmt::Debug for CreateTokenWithIAMInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CreateTokenWithIAMRequest");
+        let mut d = f.debug_struct("CreateTokenWithIAMInput");
         d.field("client_id", &self.client_id);
         d.field("grant_type", &self.grant_type);
         d.field("code", &self.code);
@@ -470,65 +390,21 @@ impl std::fmt::Debug for CreateTokenWithIAMRequest {
     }
 }
 
-impl CreateTokenWithIAMRequest {
-    /// Sets `clientId` (see [`Self::client_id`]).
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-    /// Sets `grantType` (see [`Self::grant_type`]).
-    pub fn grant_type(mut self, value: impl Into<String>) -> Self {
-        self.grant_type = Some(value.into());
-        self
-    }
-    /// Sets `code` (see [`Self::code`]).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `refreshToken` (see [`Self::refresh_token`]).
-    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
-    }
-    /// Sets `assertion` (see [`Self::assertion`]).
-    pub fn assertion(mut self, value: impl Into<String>) -> Self {
-        self.assertion = Some(value.into());
-        self
-    }
-    /// Sets `scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: Vec<String>) -> Self {
-        self.scope = Some(value);
-        self
-    }
-    /// Sets `redirectUri` (see [`Self::redirect_uri`]).
-    pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
-        self.redirect_uri = Some(value.into());
-        self
-    }
-    /// Sets `subjectToken` (see [`Self::subject_token`]).
-    pub fn subject_token(mut self, value: impl Into<String>) -> Self {
-        self.subject_token = Some(value.into());
-        self
-    }
-    /// Sets `subjectTokenType` (see [`Self::subject_token_type`]).
-    pub fn subject_token_type(mut self, value: impl Into<String>) -> Self {
-        self.subject_token_type = Some(value.into());
-        self
-    }
-    /// Sets `requestedTokenType` (see [`Self::requested_token_type`]).
-    pub fn requested_token_type(mut self, value: impl Into<String>) -> Self {
-        self.requested_token_type = Some(value.into());
-        self
-    }
-    /// Sets `codeVerifier` (see [`Self::code_verifier`]).
-    pub fn code_verifier(mut self, value: impl Into<String>) -> Self {
-        self.code_verifier = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(CreateTokenWithIAMInput {
+    into client_id("clientId"): String;
+    into grant_type("grantType"): String;
+    into code("code"): String;
+    into refresh_token("refreshToken"): String;
+    into assertion("assertion"): String;
+    list_into scope("scope"): String, push_scope;
+    into redirect_uri("redirectUri"): String;
+    into subject_token("subjectToken"): String;
+    into subject_token_type("subjectTokenType"): String;
+    into requested_token_type("requestedTokenType"): String;
+    into code_verifier("codeVerifier"): String;
+});
 
-impl IntoValue for CreateTokenWithIAMRequest {
+impl IntoValue for CreateTokenWithIAMInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.client_id.into_value(),
@@ -549,7 +425,7 @@ impl IntoValue for CreateTokenWithIAMRequest {
 /// The `CreateTokenWithIAMResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateTokenWithIAMResponse {
+pub struct CreateTokenWithIAMOutput {
     /// A bearer token to access Amazon Web Services accounts and applications assigned to a user.
     pub access_token: Option<String>,
     /// Used to notify the requester that the returned token is an access token. The supported token type is `Bearer`.
@@ -576,9 +452,9 @@ pub struct CreateTokenWithIAMResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for CreateTokenWithIAMResponse {
+impl std::fmt::Debug for CreateTokenWithIAMOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("CreateTokenWithIAMResponse");
+        let mut d = f.debug_struct("CreateTokenWithIAMOutput");
         d.field(
             "access_token",
             &self.access_token.as_ref().map(|_| myaws_core::REDACTED),
@@ -601,50 +477,18 @@ impl std::fmt::Debug for CreateTokenWithIAMResponse {
     }
 }
 
-impl CreateTokenWithIAMResponse {
-    /// Sets `accessToken` (see [`Self::access_token`]).
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.access_token = Some(value.into());
-        self
-    }
-    /// Sets `tokenType` (see [`Self::token_type`]).
-    pub fn token_type(mut self, value: impl Into<String>) -> Self {
-        self.token_type = Some(value.into());
-        self
-    }
-    /// Sets `expiresIn` (see [`Self::expires_in`]).
-    pub fn expires_in(mut self, value: i32) -> Self {
-        self.expires_in = Some(value);
-        self
-    }
-    /// Sets `refreshToken` (see [`Self::refresh_token`]).
-    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
-    }
-    /// Sets `idToken` (see [`Self::id_token`]).
-    pub fn id_token(mut self, value: impl Into<String>) -> Self {
-        self.id_token = Some(value.into());
-        self
-    }
-    /// Sets `issuedTokenType` (see [`Self::issued_token_type`]).
-    pub fn issued_token_type(mut self, value: impl Into<String>) -> Self {
-        self.issued_token_type = Some(value.into());
-        self
-    }
-    /// Sets `scope` (see [`Self::scope`]).
-    pub fn scope(mut self, value: Vec<String>) -> Self {
-        self.scope = Some(value);
-        self
-    }
-    /// Sets `awsAdditionalDetails` (see [`Self::aws_additional_details`]).
-    pub fn aws_additional_details(mut self, value: crate::types::AwsAdditionalDetails) -> Self {
-        self.aws_additional_details = Some(value);
-        self
-    }
-}
+myaws_core::setters!(CreateTokenWithIAMOutput {
+    into access_token("accessToken"): String;
+    into token_type("tokenType"): String;
+    value expires_in("expiresIn"): i32;
+    into refresh_token("refreshToken"): String;
+    into id_token("idToken"): String;
+    into issued_token_type("issuedTokenType"): String;
+    list_into scope("scope"): String, push_scope;
+    value aws_additional_details("awsAdditionalDetails"): crate::types::AwsAdditionalDetails;
+});
 
-impl FromValue for CreateTokenWithIAMResponse {
+impl FromValue for CreateTokenWithIAMOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -670,18 +514,10 @@ pub struct ExpiredTokenException {
     pub error_description: Option<String>,
 }
 
-impl ExpiredTokenException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExpiredTokenException {
+    into error("error"): String;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for ExpiredTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -703,18 +539,10 @@ pub struct InternalServerException {
     pub error_description: Option<String>,
 }
 
-impl InternalServerException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InternalServerException {
+    into error("error"): String;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for InternalServerException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -736,18 +564,10 @@ pub struct InvalidClientException {
     pub error_description: Option<String>,
 }
 
-impl InvalidClientException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidClientException {
+    into error("error"): String;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for InvalidClientException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -769,18 +589,10 @@ pub struct InvalidClientMetadataException {
     pub error_description: Option<String>,
 }
 
-impl InvalidClientMetadataException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidClientMetadataException {
+    into error("error"): String;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for InvalidClientMetadataException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -802,18 +614,10 @@ pub struct InvalidGrantException {
     pub error_description: Option<String>,
 }
 
-impl InvalidGrantException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidGrantException {
+    into error("error"): String;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for InvalidGrantException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -835,18 +639,10 @@ pub struct InvalidRedirectUriException {
     pub error_description: Option<String>,
 }
 
-impl InvalidRedirectUriException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidRedirectUriException {
+    into error("error"): String;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for InvalidRedirectUriException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -870,23 +666,11 @@ pub struct InvalidRequestException {
     pub error_description: Option<String>,
 }
 
-impl InvalidRequestException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `reason` (see [`Self::reason`]).
-    pub fn reason(mut self, value: impl Into<crate::types::InvalidRequestExceptionReason>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidRequestException {
+    into error("error"): String;
+    into reason("reason"): crate::types::InvalidRequestExceptionReason;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for InvalidRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1002,28 +786,12 @@ pub struct InvalidRequestRegionException {
     pub region: Option<String>,
 }
 
-impl InvalidRequestRegionException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-    /// Sets `endpoint` (see [`Self::endpoint`]).
-    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
-        self.endpoint = Some(value.into());
-        self
-    }
-    /// Sets `region` (see [`Self::region`]).
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidRequestRegionException {
+    into error("error"): String;
+    into error_description("error_description"): String;
+    into endpoint("endpoint"): String;
+    into region("region"): String;
+});
 
 impl FromValue for InvalidRequestRegionException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1047,18 +815,10 @@ pub struct InvalidScopeException {
     pub error_description: Option<String>,
 }
 
-impl InvalidScopeException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidScopeException {
+    into error("error"): String;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for InvalidScopeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1073,7 +833,7 @@ impl FromValue for InvalidScopeException {
 /// The `RegisterClientRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RegisterClientRequest {
+pub struct RegisterClientInput {
     /// The friendly name of the client.
     ///
     /// Required.
@@ -1100,45 +860,17 @@ pub struct RegisterClientRequest {
     pub entitled_application_arn: Option<String>,
 }
 
-impl RegisterClientRequest {
-    /// Sets `clientName` (see [`Self::client_name`]).
-    pub fn client_name(mut self, value: impl Into<String>) -> Self {
-        self.client_name = Some(value.into());
-        self
-    }
-    /// Sets `clientType` (see [`Self::client_type`]).
-    pub fn client_type(mut self, value: impl Into<String>) -> Self {
-        self.client_type = Some(value.into());
-        self
-    }
-    /// Sets `scopes` (see [`Self::scopes`]).
-    pub fn scopes(mut self, value: Vec<String>) -> Self {
-        self.scopes = Some(value);
-        self
-    }
-    /// Sets `redirectUris` (see [`Self::redirect_uris`]).
-    pub fn redirect_uris(mut self, value: Vec<String>) -> Self {
-        self.redirect_uris = Some(value);
-        self
-    }
-    /// Sets `grantTypes` (see [`Self::grant_types`]).
-    pub fn grant_types(mut self, value: Vec<String>) -> Self {
-        self.grant_types = Some(value);
-        self
-    }
-    /// Sets `issuerUrl` (see [`Self::issuer_url`]).
-    pub fn issuer_url(mut self, value: impl Into<String>) -> Self {
-        self.issuer_url = Some(value.into());
-        self
-    }
-    /// Sets `entitledApplicationArn` (see [`Self::entitled_application_arn`]).
-    pub fn entitled_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.entitled_application_arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RegisterClientInput {
+    into client_name("clientName"): String;
+    into client_type("clientType"): String;
+    list_into scopes("scopes"): String, push_scopes;
+    list_into redirect_uris("redirectUris"): String, push_redirect_uris;
+    list_into grant_types("grantTypes"): String, push_grant_types;
+    into issuer_url("issuerUrl"): String;
+    into entitled_application_arn("entitledApplicationArn"): String;
+});
 
-impl IntoValue for RegisterClientRequest {
+impl IntoValue for RegisterClientInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.client_name.into_value(),
@@ -1155,7 +887,7 @@ impl IntoValue for RegisterClientRequest {
 /// The `RegisterClientResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RegisterClientResponse {
+pub struct RegisterClientOutput {
     /// The unique identifier string for each client. This client uses this identifier to get authenticated by the service in subsequent calls.
     pub client_id: Option<String>,
     /// A secret string generated for the client. The client will use this string to get authenticated by the service in subsequent calls.
@@ -1172,9 +904,9 @@ pub struct RegisterClientResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for RegisterClientResponse {
+impl std::fmt::Debug for RegisterClientOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("RegisterClientResponse");
+        let mut d = f.debug_struct("RegisterClientOutput");
         d.field("client_id", &self.client_id);
         d.field(
             "client_secret",
@@ -1189,40 +921,16 @@ impl std::fmt::Debug for RegisterClientResponse {
     }
 }
 
-impl RegisterClientResponse {
-    /// Sets `clientId` (see [`Self::client_id`]).
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-    /// Sets `clientSecret` (see [`Self::client_secret`]).
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
-        self.client_secret = Some(value.into());
-        self
-    }
-    /// Sets `clientIdIssuedAt` (see [`Self::client_id_issued_at`]).
-    pub fn client_id_issued_at(mut self, value: i64) -> Self {
-        self.client_id_issued_at = Some(value);
-        self
-    }
-    /// Sets `clientSecretExpiresAt` (see [`Self::client_secret_expires_at`]).
-    pub fn client_secret_expires_at(mut self, value: i64) -> Self {
-        self.client_secret_expires_at = Some(value);
-        self
-    }
-    /// Sets `authorizationEndpoint` (see [`Self::authorization_endpoint`]).
-    pub fn authorization_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.authorization_endpoint = Some(value.into());
-        self
-    }
-    /// Sets `tokenEndpoint` (see [`Self::token_endpoint`]).
-    pub fn token_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.token_endpoint = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RegisterClientOutput {
+    into client_id("clientId"): String;
+    into client_secret("clientSecret"): String;
+    value client_id_issued_at("clientIdIssuedAt"): i64;
+    value client_secret_expires_at("clientSecretExpiresAt"): i64;
+    into authorization_endpoint("authorizationEndpoint"): String;
+    into token_endpoint("tokenEndpoint"): String;
+});
 
-impl FromValue for RegisterClientResponse {
+impl FromValue for RegisterClientOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1246,18 +954,10 @@ pub struct SlowDownException {
     pub error_description: Option<String>,
 }
 
-impl SlowDownException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SlowDownException {
+    into error("error"): String;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for SlowDownException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1272,7 +972,7 @@ impl FromValue for SlowDownException {
 /// The `StartDeviceAuthorizationRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartDeviceAuthorizationRequest {
+pub struct StartDeviceAuthorizationInput {
     /// The unique identifier string for the client that is registered with IAM Identity Center. This value should come from the persisted result of the [RegisterClient] API operation.
     ///
     /// Required.
@@ -1287,9 +987,9 @@ pub struct StartDeviceAuthorizationRequest {
     pub start_url: Option<String>,
 }
 
-impl std::fmt::Debug for StartDeviceAuthorizationRequest {
+impl std::fmt::Debug for StartDeviceAuthorizationInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("StartDeviceAuthorizationRequest");
+        let mut d = f.debug_struct("StartDeviceAuthorizationInput");
         d.field("client_id", &self.client_id);
         d.field(
             "client_secret",
@@ -1300,25 +1000,13 @@ impl std::fmt::Debug for StartDeviceAuthorizationRequest {
     }
 }
 
-impl StartDeviceAuthorizationRequest {
-    /// Sets `clientId` (see [`Self::client_id`]).
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-    /// Sets `clientSecret` (see [`Self::client_secret`]).
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
-        self.client_secret = Some(value.into());
-        self
-    }
-    /// Sets `startUrl` (see [`Self::start_url`]).
-    pub fn start_url(mut self, value: impl Into<String>) -> Self {
-        self.start_url = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(StartDeviceAuthorizationInput {
+    into client_id("clientId"): String;
+    into client_secret("clientSecret"): String;
+    into start_url("startUrl"): String;
+});
 
-impl IntoValue for StartDeviceAuthorizationRequest {
+impl IntoValue for StartDeviceAuthorizationInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.client_id.into_value(),
@@ -1331,7 +1019,7 @@ impl IntoValue for StartDeviceAuthorizationRequest {
 /// The `StartDeviceAuthorizationResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct StartDeviceAuthorizationResponse {
+pub struct StartDeviceAuthorizationOutput {
     /// The short-lived code that is used by the device when polling for a session token.
     pub device_code: Option<String>,
     /// A one-time user verification code. This is needed to authorize an in-use device.
@@ -1348,40 +1036,16 @@ pub struct StartDeviceAuthorizationResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl StartDeviceAuthorizationResponse {
-    /// Sets `deviceCode` (see [`Self::device_code`]).
-    pub fn device_code(mut self, value: impl Into<String>) -> Self {
-        self.device_code = Some(value.into());
-        self
-    }
-    /// Sets `userCode` (see [`Self::user_code`]).
-    pub fn user_code(mut self, value: impl Into<String>) -> Self {
-        self.user_code = Some(value.into());
-        self
-    }
-    /// Sets `verificationUri` (see [`Self::verification_uri`]).
-    pub fn verification_uri(mut self, value: impl Into<String>) -> Self {
-        self.verification_uri = Some(value.into());
-        self
-    }
-    /// Sets `verificationUriComplete` (see [`Self::verification_uri_complete`]).
-    pub fn verification_uri_complete(mut self, value: impl Into<String>) -> Self {
-        self.verification_uri_complete = Some(value.into());
-        self
-    }
-    /// Sets `expiresIn` (see [`Self::expires_in`]).
-    pub fn expires_in(mut self, value: i32) -> Self {
-        self.expires_in = Some(value);
-        self
-    }
-    /// Sets `interval` (see [`Self::interval`]).
-    pub fn interval(mut self, value: i32) -> Self {
-        self.interval = Some(value);
-        self
-    }
-}
+myaws_core::setters!(StartDeviceAuthorizationOutput {
+    into device_code("deviceCode"): String;
+    into user_code("userCode"): String;
+    into verification_uri("verificationUri"): String;
+    into verification_uri_complete("verificationUriComplete"): String;
+    value expires_in("expiresIn"): i32;
+    value interval("interval"): i32;
+});
 
-impl FromValue for StartDeviceAuthorizationResponse {
+impl FromValue for StartDeviceAuthorizationOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1405,18 +1069,10 @@ pub struct UnauthorizedClientException {
     pub error_description: Option<String>,
 }
 
-impl UnauthorizedClientException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnauthorizedClientException {
+    into error("error"): String;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for UnauthorizedClientException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1438,18 +1094,10 @@ pub struct UnsupportedGrantTypeException {
     pub error_description: Option<String>,
 }
 
-impl UnsupportedGrantTypeException {
-    /// Sets `error` (see [`Self::error`]).
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `error_description` (see [`Self::error_description`]).
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnsupportedGrantTypeException {
+    into error("error"): String;
+    into error_description("error_description"): String;
+});
 
 impl FromValue for UnsupportedGrantTypeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1462,8 +1110,32 @@ impl FromValue for UnsupportedGrantTypeException {
 }
 
 myaws_core::with_response_metadata!(
-    CreateTokenResponse,
-    CreateTokenWithIAMResponse,
-    RegisterClientResponse,
-    StartDeviceAuthorizationResponse,
+    CreateTokenOutput,
+    CreateTokenWithIAMOutput,
+    RegisterClientOutput,
+    StartDeviceAuthorizationOutput,
 );
+
+/// Another name of [`CreateTokenInput`].
+pub type CreateTokenRequest = CreateTokenInput;
+
+/// Another name of [`CreateTokenOutput`].
+pub type CreateTokenResponse = CreateTokenOutput;
+
+/// Another name of [`CreateTokenWithIAMInput`].
+pub type CreateTokenWithIAMRequest = CreateTokenWithIAMInput;
+
+/// Another name of [`CreateTokenWithIAMOutput`].
+pub type CreateTokenWithIAMResponse = CreateTokenWithIAMOutput;
+
+/// Another name of [`RegisterClientInput`].
+pub type RegisterClientRequest = RegisterClientInput;
+
+/// Another name of [`RegisterClientOutput`].
+pub type RegisterClientResponse = RegisterClientOutput;
+
+/// Another name of [`StartDeviceAuthorizationInput`].
+pub type StartDeviceAuthorizationRequest = StartDeviceAuthorizationInput;
+
+/// Another name of [`StartDeviceAuthorizationOutput`].
+pub type StartDeviceAuthorizationResponse = StartDeviceAuthorizationOutput;

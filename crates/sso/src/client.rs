@@ -56,9 +56,9 @@ impl Client {
     /// Returns the STS short-term credentials for a given role name that is assigned to the user.
     pub async fn get_role_credentials(
         &self,
-        input: crate::types::GetRoleCredentialsRequest,
+        input: crate::types::GetRoleCredentialsInput,
     ) -> Result<
-        crate::types::GetRoleCredentialsResponse,
+        crate::types::GetRoleCredentialsOutput,
         SdkError<crate::error::GetRoleCredentialsError>,
     > {
         self.handle.call(0, input).await
@@ -67,8 +67,8 @@ impl Client {
     /// Lists all roles that are assigned to the user for a given AWS account.
     pub async fn list_account_roles(
         &self,
-        input: crate::types::ListAccountRolesRequest,
-    ) -> Result<crate::types::ListAccountRolesResponse, SdkError<crate::error::ListAccountRolesError>>
+        input: crate::types::ListAccountRolesInput,
+    ) -> Result<crate::types::ListAccountRolesOutput, SdkError<crate::error::ListAccountRolesError>>
     {
         self.handle.call(1, input).await
     }
@@ -76,8 +76,8 @@ impl Client {
     /// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response.
     pub async fn list_accounts(
         &self,
-        input: crate::types::ListAccountsRequest,
-    ) -> Result<crate::types::ListAccountsResponse, SdkError<crate::error::ListAccountsError>> {
+        input: crate::types::ListAccountsInput,
+    ) -> Result<crate::types::ListAccountsOutput, SdkError<crate::error::ListAccountsError>> {
         self.handle.call(2, input).await
     }
 
@@ -88,7 +88,7 @@ impl Client {
     /// After user logout, any existing IAM role sessions that were created by using IAM Identity Center permission sets continue based on the duration configured in the permission set. For more information, see [User authentications](https://docs.aws.amazon.com/singlesignon/latest/userguide/authconcept.html) in the *IAM Identity Center User Guide*.
     pub async fn logout(
         &self,
-        input: crate::types::LogoutRequest,
+        input: crate::types::LogoutInput,
     ) -> Result<crate::types::LogoutOutput, SdkError<crate::error::LogoutError>> {
         self.handle.call(3, input).await
     }

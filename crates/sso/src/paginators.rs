@@ -22,9 +22,9 @@ impl crate::Client {
     /// Every page of [`Self::list_account_roles`] (typed pages; `.items()` streams the result items).
     pub fn list_account_roles_paginator(
         &self,
-        input: crate::types::ListAccountRolesRequest,
+        input: crate::types::ListAccountRolesInput,
     ) -> TypedPages<
-        crate::types::ListAccountRolesResponse,
+        crate::types::ListAccountRolesOutput,
         crate::error::ListAccountRolesError,
         crate::types::RoleInfo,
     > {
@@ -34,9 +34,9 @@ impl crate::Client {
     /// Every page of [`Self::list_accounts`] (typed pages; `.items()` streams the result items).
     pub fn list_accounts_paginator(
         &self,
-        input: crate::types::ListAccountsRequest,
+        input: crate::types::ListAccountsInput,
     ) -> TypedPages<
-        crate::types::ListAccountsResponse,
+        crate::types::ListAccountsOutput,
         crate::error::ListAccountsError,
         crate::types::AccountInfo,
     > {

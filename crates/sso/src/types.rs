@@ -19,23 +19,11 @@ pub struct AccountInfo {
     pub email_address: Option<String>,
 }
 
-impl AccountInfo {
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `accountName` (see [`Self::account_name`]).
-    pub fn account_name(mut self, value: impl Into<String>) -> Self {
-        self.account_name = Some(value.into());
-        self
-    }
-    /// Sets `emailAddress` (see [`Self::email_address`]).
-    pub fn email_address(mut self, value: impl Into<String>) -> Self {
-        self.email_address = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AccountInfo {
+    into account_id("accountId"): String;
+    into account_name("accountName"): String;
+    into email_address("emailAddress"): String;
+});
 
 impl FromValue for AccountInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -51,7 +39,7 @@ impl FromValue for AccountInfo {
 /// The `GetRoleCredentialsRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetRoleCredentialsRequest {
+pub struct GetRoleCredentialsInput {
     /// The friendly name of the role that is assigned to the user.
     ///
     /// Required.
@@ -66,9 +54,9 @@ pub struct GetRoleCredentialsRequest {
     pub access_token: Option<String>,
 }
 
-impl std::fmt::Debug for GetRoleCredentialsRequest {
+impl std::fmt::Debug for GetRoleCredentialsInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetRoleCredentialsRequest");
+        let mut d = f.debug_struct("GetRoleCredentialsInput");
         d.field("role_name", &self.role_name);
         d.field("account_id", &self.account_id);
         d.field(
@@ -79,25 +67,13 @@ impl std::fmt::Debug for GetRoleCredentialsRequest {
     }
 }
 
-impl GetRoleCredentialsRequest {
-    /// Sets `roleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `accessToken` (see [`Self::access_token`]).
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.access_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetRoleCredentialsInput {
+    into role_name("roleName"): String;
+    into account_id("accountId"): String;
+    into access_token("accessToken"): String;
+});
 
-impl IntoValue for GetRoleCredentialsRequest {
+impl IntoValue for GetRoleCredentialsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_name.into_value(),
@@ -110,22 +86,18 @@ impl IntoValue for GetRoleCredentialsRequest {
 /// The `GetRoleCredentialsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetRoleCredentialsResponse {
+pub struct GetRoleCredentialsOutput {
     /// The credentials for the role that is assigned to the user.
     pub role_credentials: Option<crate::types::RoleCredentials>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetRoleCredentialsResponse {
-    /// Sets `roleCredentials` (see [`Self::role_credentials`]).
-    pub fn role_credentials(mut self, value: crate::types::RoleCredentials) -> Self {
-        self.role_credentials = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetRoleCredentialsOutput {
+    value role_credentials("roleCredentials"): crate::types::RoleCredentials;
+});
 
-impl FromValue for GetRoleCredentialsResponse {
+impl FromValue for GetRoleCredentialsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -142,13 +114,9 @@ pub struct InvalidRequestException {
     pub message: Option<String>,
 }
 
-impl InvalidRequestException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidRequestException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidRequestException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -162,7 +130,7 @@ impl FromValue for InvalidRequestException {
 /// The `ListAccountRolesRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccountRolesRequest {
+pub struct ListAccountRolesInput {
     /// The page token from the previous response output when you request subsequent pages.
     pub next_token: Option<String>,
     /// The number of items that clients can request per page.
@@ -177,9 +145,9 @@ pub struct ListAccountRolesRequest {
     pub account_id: Option<String>,
 }
 
-impl std::fmt::Debug for ListAccountRolesRequest {
+impl std::fmt::Debug for ListAccountRolesInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ListAccountRolesRequest");
+        let mut d = f.debug_struct("ListAccountRolesInput");
         d.field("next_token", &self.next_token);
         d.field("max_results", &self.max_results);
         d.field(
@@ -191,30 +159,14 @@ impl std::fmt::Debug for ListAccountRolesRequest {
     }
 }
 
-impl ListAccountRolesRequest {
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `maxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `accessToken` (see [`Self::access_token`]).
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.access_token = Some(value.into());
-        self
-    }
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAccountRolesInput {
+    into next_token("nextToken"): String;
+    value max_results("maxResults"): i32;
+    into access_token("accessToken"): String;
+    into account_id("accountId"): String;
+});
 
-impl IntoValue for ListAccountRolesRequest {
+impl IntoValue for ListAccountRolesInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.next_token.into_value(),
@@ -228,7 +180,7 @@ impl IntoValue for ListAccountRolesRequest {
 /// The `ListAccountRolesResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccountRolesResponse {
+pub struct ListAccountRolesOutput {
     /// The page token client that is used to retrieve the list of accounts.
     pub next_token: Option<String>,
     /// A paginated response with the list of roles and the next token if more results are available.
@@ -237,20 +189,12 @@ pub struct ListAccountRolesResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAccountRolesResponse {
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `roleList` (see [`Self::role_list`]).
-    pub fn role_list(mut self, value: Vec<crate::types::RoleInfo>) -> Self {
-        self.role_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAccountRolesOutput {
+    into next_token("nextToken"): String;
+    list role_list("roleList"): crate::types::RoleInfo, push_role_list;
+});
 
-impl FromValue for ListAccountRolesResponse {
+impl FromValue for ListAccountRolesOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -263,7 +207,7 @@ impl FromValue for ListAccountRolesResponse {
 /// The `ListAccountsRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccountsRequest {
+pub struct ListAccountsInput {
     /// (Optional) When requesting subsequent pages, this is the page token from the previous response output.
     pub next_token: Option<String>,
     /// This is the number of items clients can request per page.
@@ -274,9 +218,9 @@ pub struct ListAccountsRequest {
     pub access_token: Option<String>,
 }
 
-impl std::fmt::Debug for ListAccountsRequest {
+impl std::fmt::Debug for ListAccountsInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ListAccountsRequest");
+        let mut d = f.debug_struct("ListAccountsInput");
         d.field("next_token", &self.next_token);
         d.field("max_results", &self.max_results);
         d.field(
@@ -287,25 +231,13 @@ impl std::fmt::Debug for ListAccountsRequest {
     }
 }
 
-impl ListAccountsRequest {
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `maxResults` (see [`Self::max_results`]).
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
-        self
-    }
-    /// Sets `accessToken` (see [`Self::access_token`]).
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.access_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ListAccountsInput {
+    into next_token("nextToken"): String;
+    value max_results("maxResults"): i32;
+    into access_token("accessToken"): String;
+});
 
-impl IntoValue for ListAccountsRequest {
+impl IntoValue for ListAccountsInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.next_token.into_value(),
@@ -318,7 +250,7 @@ impl IntoValue for ListAccountsRequest {
 /// The `ListAccountsResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListAccountsResponse {
+pub struct ListAccountsOutput {
     /// The page token client that is used to retrieve the list of accounts.
     pub next_token: Option<String>,
     /// A paginated response with the list of account information and the next token if more results are available.
@@ -327,20 +259,12 @@ pub struct ListAccountsResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl ListAccountsResponse {
-    /// Sets `nextToken` (see [`Self::next_token`]).
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
-        self
-    }
-    /// Sets `accountList` (see [`Self::account_list`]).
-    pub fn account_list(mut self, value: Vec<crate::types::AccountInfo>) -> Self {
-        self.account_list = Some(value);
-        self
-    }
-}
+myaws_core::setters!(ListAccountsOutput {
+    into next_token("nextToken"): String;
+    list account_list("accountList"): crate::types::AccountInfo, push_account_list;
+});
 
-impl FromValue for ListAccountsResponse {
+impl FromValue for ListAccountsOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -353,16 +277,16 @@ impl FromValue for ListAccountsResponse {
 /// The `LogoutRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct LogoutRequest {
+pub struct LogoutInput {
     /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
     ///
     /// Required.
     pub access_token: Option<String>,
 }
 
-impl std::fmt::Debug for LogoutRequest {
+impl std::fmt::Debug for LogoutInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("LogoutRequest");
+        let mut d = f.debug_struct("LogoutInput");
         d.field(
             "access_token",
             &self.access_token.as_ref().map(|_| myaws_core::REDACTED),
@@ -371,15 +295,11 @@ impl std::fmt::Debug for LogoutRequest {
     }
 }
 
-impl LogoutRequest {
-    /// Sets `accessToken` (see [`Self::access_token`]).
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.access_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(LogoutInput {
+    into access_token("accessToken"): String;
+});
 
-impl IntoValue for LogoutRequest {
+impl IntoValue for LogoutInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.access_token.into_value()])
     }
@@ -393,13 +313,9 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 
-impl ResourceNotFoundException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ResourceNotFoundException {
+    into message("message"): String;
+});
 
 impl FromValue for ResourceNotFoundException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -444,28 +360,12 @@ impl std::fmt::Debug for RoleCredentials {
     }
 }
 
-impl RoleCredentials {
-    /// Sets `accessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-    /// Sets `secretAccessKey` (see [`Self::secret_access_key`]).
-    pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
-        self.secret_access_key = Some(value.into());
-        self
-    }
-    /// Sets `sessionToken` (see [`Self::session_token`]).
-    pub fn session_token(mut self, value: impl Into<String>) -> Self {
-        self.session_token = Some(value.into());
-        self
-    }
-    /// Sets `expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: i64) -> Self {
-        self.expiration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(RoleCredentials {
+    into access_key_id("accessKeyId"): String;
+    into secret_access_key("secretAccessKey"): String;
+    into session_token("sessionToken"): String;
+    value expiration("expiration"): i64;
+});
 
 impl FromValue for RoleCredentials {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -489,18 +389,10 @@ pub struct RoleInfo {
     pub account_id: Option<String>,
 }
 
-impl RoleInfo {
-    /// Sets `roleName` (see [`Self::role_name`]).
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
-    }
-    /// Sets `accountId` (see [`Self::account_id`]).
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RoleInfo {
+    into role_name("roleName"): String;
+    into account_id("accountId"): String;
+});
 
 impl FromValue for RoleInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -520,13 +412,9 @@ pub struct TooManyRequestsException {
     pub message: Option<String>,
 }
 
-impl TooManyRequestsException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(TooManyRequestsException {
+    into message("message"): String;
+});
 
 impl FromValue for TooManyRequestsException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -545,13 +433,9 @@ pub struct UnauthorizedException {
     pub message: Option<String>,
 }
 
-impl UnauthorizedException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(UnauthorizedException {
+    into message("message"): String;
+});
 
 impl FromValue for UnauthorizedException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -577,8 +461,29 @@ impl FromValue for LogoutOutput {
 }
 
 myaws_core::with_response_metadata!(
-    GetRoleCredentialsResponse,
-    ListAccountRolesResponse,
-    ListAccountsResponse,
+    GetRoleCredentialsOutput,
+    ListAccountRolesOutput,
+    ListAccountsOutput,
     LogoutOutput,
 );
+
+/// Another name of [`GetRoleCredentialsInput`].
+pub type GetRoleCredentialsRequest = GetRoleCredentialsInput;
+
+/// Another name of [`GetRoleCredentialsOutput`].
+pub type GetRoleCredentialsResponse = GetRoleCredentialsOutput;
+
+/// Another name of [`ListAccountRolesInput`].
+pub type ListAccountRolesRequest = ListAccountRolesInput;
+
+/// Another name of [`ListAccountRolesOutput`].
+pub type ListAccountRolesResponse = ListAccountRolesOutput;
+
+/// Another name of [`ListAccountsInput`].
+pub type ListAccountsRequest = ListAccountsInput;
+
+/// Another name of [`ListAccountsOutput`].
+pub type ListAccountsResponse = ListAccountsOutput;
+
+/// Another name of [`LogoutInput`].
+pub type LogoutRequest = LogoutInput;

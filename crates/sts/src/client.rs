@@ -93,8 +93,8 @@ impl Client {
     /// To use MFA with `AssumeRole`, you pass values for the `SerialNumber` and `TokenCode` parameters. The `SerialNumber` value identifies the user's hardware or virtual MFA device. The `TokenCode` is the time-based one-time password (TOTP) that the MFA device produces.
     pub async fn assume_role(
         &self,
-        input: crate::types::AssumeRoleRequest,
-    ) -> Result<crate::types::AssumeRoleResponse, SdkError<crate::error::AssumeRoleError>> {
+        input: crate::types::AssumeRoleInput,
+    ) -> Result<crate::types::AssumeRoleOutput, SdkError<crate::error::AssumeRoleError>> {
         self.handle.call(0, input).await
     }
 
@@ -146,9 +146,9 @@ impl Client {
     /// - [Creating a Role for SAML 2.0 Federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html) in the *IAM User Guide*.
     pub async fn assume_role_with_saml(
         &self,
-        input: crate::types::AssumeRoleWithSAMLRequest,
+        input: crate::types::AssumeRoleWithSAMLInput,
     ) -> Result<
-        crate::types::AssumeRoleWithSAMLResponse,
+        crate::types::AssumeRoleWithSAMLOutput,
         SdkError<crate::error::AssumeRoleWithSAMLError>,
     > {
         self.handle.call(1, input).await
@@ -200,9 +200,9 @@ impl Client {
     /// - [Amazon Web Services SDK for iOS Developer Guide](http://aws.amazon.com/sdkforios/) and [Amazon Web Services SDK for Android Developer Guide](http://aws.amazon.com/sdkforandroid/). These toolkits contain sample apps that show how to invoke the identity providers. The toolkits then show how to use the information from these providers to get and use temporary security credentials.
     pub async fn assume_role_with_web_identity(
         &self,
-        input: crate::types::AssumeRoleWithWebIdentityRequest,
+        input: crate::types::AssumeRoleWithWebIdentityInput,
     ) -> Result<
-        crate::types::AssumeRoleWithWebIdentityResponse,
+        crate::types::AssumeRoleWithWebIdentityOutput,
         SdkError<crate::error::AssumeRoleWithWebIdentityError>,
     > {
         self.handle.call(2, input).await
@@ -219,8 +219,8 @@ impl Client {
     /// When granting access to privileged tasks you should only grant the necessary permissions required to perform that task. For more information, see [Security best practices in IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html). In addition, you can use [service control policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html) (SCPs) to manage and limit permissions in your organization. See [General examples](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html) in the *Organizations User Guide* for more information on SCPs.
     pub async fn assume_root(
         &self,
-        input: crate::types::AssumeRootRequest,
-    ) -> Result<crate::types::AssumeRootResponse, SdkError<crate::error::AssumeRootError>> {
+        input: crate::types::AssumeRootInput,
+    ) -> Result<crate::types::AssumeRootOutput, SdkError<crate::error::AssumeRootError>> {
         self.handle.call(3, input).await
     }
 
@@ -241,9 +241,9 @@ impl Client {
     /// - The values of condition keys in the context of the user's request.
     pub async fn decode_authorization_message(
         &self,
-        input: crate::types::DecodeAuthorizationMessageRequest,
+        input: crate::types::DecodeAuthorizationMessageInput,
     ) -> Result<
-        crate::types::DecodeAuthorizationMessageResponse,
+        crate::types::DecodeAuthorizationMessageOutput,
         SdkError<crate::error::DecodeAuthorizationMessageError>,
     > {
         self.handle.call(4, input).await
@@ -258,8 +258,8 @@ impl Client {
     /// This operation does not indicate the state of the access key. The key might be active, inactive, or deleted. Active keys might not have permissions to perform an operation. Providing a deleted access key might return an error that the key doesn't exist.
     pub async fn get_access_key_info(
         &self,
-        input: crate::types::GetAccessKeyInfoRequest,
-    ) -> Result<crate::types::GetAccessKeyInfoResponse, SdkError<crate::error::GetAccessKeyInfoError>>
+        input: crate::types::GetAccessKeyInfoInput,
+    ) -> Result<crate::types::GetAccessKeyInfoOutput, SdkError<crate::error::GetAccessKeyInfoError>>
     {
         self.handle.call(5, input).await
     }
@@ -269,20 +269,18 @@ impl Client {
     /// No permissions are required to perform this operation. If an administrator attaches a policy to your identity that explicitly denies access to the `sts:GetCallerIdentity` action, you can still perform this operation. Permissions are not required because the same information is returned when access is denied. To view an example response, see [I Am Not Authorized to Perform: iam:DeleteVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_access-denied-delete-mfa) in the *IAM User Guide*.
     pub async fn get_caller_identity(
         &self,
-        input: crate::types::GetCallerIdentityRequest,
-    ) -> Result<
-        crate::types::GetCallerIdentityResponse,
-        SdkError<crate::error::GetCallerIdentityError>,
-    > {
+        input: crate::types::GetCallerIdentityInput,
+    ) -> Result<crate::types::GetCallerIdentityOutput, SdkError<crate::error::GetCallerIdentityError>>
+    {
         self.handle.call(6, input).await
     }
 
     /// Exchanges a trade-in token for temporary Amazon Web Services credentials with the permissions associated with the assumed principal. This operation allows you to obtain credentials for a specific principal based on a trade-in token, enabling delegation of access to Amazon Web Services resources.
     pub async fn get_delegated_access_token(
         &self,
-        input: crate::types::GetDelegatedAccessTokenRequest,
+        input: crate::types::GetDelegatedAccessTokenInput,
     ) -> Result<
-        crate::types::GetDelegatedAccessTokenResponse,
+        crate::types::GetDelegatedAccessTokenOutput,
         SdkError<crate::error::GetDelegatedAccessTokenError>,
     > {
         self.handle.call(7, input).await
@@ -326,9 +324,9 @@ impl Client {
     /// Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have separate `Department` and `department` tag keys. Assume that the user that you are federating has the `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department` and `department` are not saved as separate tags, and the session tag passed in the request takes precedence over the user tag.
     pub async fn get_federation_token(
         &self,
-        input: crate::types::GetFederationTokenRequest,
+        input: crate::types::GetFederationTokenInput,
     ) -> Result<
-        crate::types::GetFederationTokenResponse,
+        crate::types::GetFederationTokenOutput,
         SdkError<crate::error::GetFederationTokenError>,
     > {
         self.handle.call(8, input).await
@@ -358,8 +356,8 @@ impl Client {
     /// For more information about using `GetSessionToken` to create temporary credentials, see [Temporary Credentials for Users in Untrusted Environments](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#api_getsessiontoken) in the *IAM User Guide*.
     pub async fn get_session_token(
         &self,
-        input: crate::types::GetSessionTokenRequest,
-    ) -> Result<crate::types::GetSessionTokenResponse, SdkError<crate::error::GetSessionTokenError>>
+        input: crate::types::GetSessionTokenInput,
+    ) -> Result<crate::types::GetSessionTokenOutput, SdkError<crate::error::GetSessionTokenError>>
     {
         self.handle.call(9, input).await
     }
@@ -367,9 +365,9 @@ impl Client {
     /// Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity. The returned JWT can be used to authenticate with external services that support OIDC discovery. The token is signed by Amazon Web Services STS and can be publicly verified using the verification keys published at the issuer's JWKS endpoint.
     pub async fn get_web_identity_token(
         &self,
-        input: crate::types::GetWebIdentityTokenRequest,
+        input: crate::types::GetWebIdentityTokenInput,
     ) -> Result<
-        crate::types::GetWebIdentityTokenResponse,
+        crate::types::GetWebIdentityTokenOutput,
         SdkError<crate::error::GetWebIdentityTokenError>,
     > {
         self.handle.call(10, input).await

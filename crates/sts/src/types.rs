@@ -10,7 +10,7 @@ use myaws_core::{ConversionError, FromValue, IntoValue, StructReader, Value};
 /// The `AssumeRoleRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssumeRoleRequest {
+pub struct AssumeRoleInput {
     /// The Amazon Resource Name (ARN) of the role to assume.
     ///
     /// Required.
@@ -95,70 +95,22 @@ pub struct AssumeRoleRequest {
     pub provided_contexts: Option<Vec<crate::types::ProvidedContext>>,
 }
 
-impl AssumeRoleRequest {
-    /// Sets `RoleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `RoleSessionName` (see [`Self::role_session_name`]).
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.role_session_name = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArns` (see [`Self::policy_arns`]).
-    pub fn policy_arns(mut self, value: Vec<crate::types::PolicyDescriptorType>) -> Self {
-        self.policy_arns = Some(value);
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `DurationSeconds` (see [`Self::duration_seconds`]).
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.duration_seconds = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-    /// Sets `TransitiveTagKeys` (see [`Self::transitive_tag_keys`]).
-    pub fn transitive_tag_keys(mut self, value: Vec<String>) -> Self {
-        self.transitive_tag_keys = Some(value);
-        self
-    }
-    /// Sets `ExternalId` (see [`Self::external_id`]).
-    pub fn external_id(mut self, value: impl Into<String>) -> Self {
-        self.external_id = Some(value.into());
-        self
-    }
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-    /// Sets `TokenCode` (see [`Self::token_code`]).
-    pub fn token_code(mut self, value: impl Into<String>) -> Self {
-        self.token_code = Some(value.into());
-        self
-    }
-    /// Sets `SourceIdentity` (see [`Self::source_identity`]).
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.source_identity = Some(value.into());
-        self
-    }
-    /// Sets `ProvidedContexts` (see [`Self::provided_contexts`]).
-    pub fn provided_contexts(mut self, value: Vec<crate::types::ProvidedContext>) -> Self {
-        self.provided_contexts = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AssumeRoleInput {
+    into role_arn("RoleArn"): String;
+    into role_session_name("RoleSessionName"): String;
+    list policy_arns("PolicyArns"): crate::types::PolicyDescriptorType, push_policy_arns;
+    into policy("Policy"): String;
+    value duration_seconds("DurationSeconds"): i32;
+    list tags("Tags"): crate::types::Tag, push_tags;
+    list_into transitive_tag_keys("TransitiveTagKeys"): String, push_transitive_tag_keys;
+    into external_id("ExternalId"): String;
+    into serial_number("SerialNumber"): String;
+    into token_code("TokenCode"): String;
+    into source_identity("SourceIdentity"): String;
+    list provided_contexts("ProvidedContexts"): crate::types::ProvidedContext, push_provided_contexts;
+});
 
-impl IntoValue for AssumeRoleRequest {
+impl IntoValue for AssumeRoleInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_arn.into_value(),
@@ -180,7 +132,7 @@ impl IntoValue for AssumeRoleRequest {
 /// Contains the response to a successful [AssumeRole] request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssumeRoleResponse {
+pub struct AssumeRoleOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     ///
     /// The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size.
@@ -199,30 +151,14 @@ pub struct AssumeRoleResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl AssumeRoleResponse {
-    /// Sets `Credentials` (see [`Self::credentials`]).
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
-    }
-    /// Sets `AssumedRoleUser` (see [`Self::assumed_role_user`]).
-    pub fn assumed_role_user(mut self, value: crate::types::AssumedRoleUser) -> Self {
-        self.assumed_role_user = Some(value);
-        self
-    }
-    /// Sets `PackedPolicySize` (see [`Self::packed_policy_size`]).
-    pub fn packed_policy_size(mut self, value: i32) -> Self {
-        self.packed_policy_size = Some(value);
-        self
-    }
-    /// Sets `SourceIdentity` (see [`Self::source_identity`]).
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.source_identity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AssumeRoleOutput {
+    value credentials("Credentials"): crate::types::Credentials;
+    value assumed_role_user("AssumedRoleUser"): crate::types::AssumedRoleUser;
+    value packed_policy_size("PackedPolicySize"): i32;
+    into source_identity("SourceIdentity"): String;
+});
 
-impl FromValue for AssumeRoleResponse {
+impl FromValue for AssumeRoleOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -237,7 +173,7 @@ impl FromValue for AssumeRoleResponse {
 /// The `AssumeRoleWithSAMLRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssumeRoleWithSAMLRequest {
+pub struct AssumeRoleWithSAMLInput {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
     ///
     /// Required.
@@ -278,9 +214,9 @@ pub struct AssumeRoleWithSAMLRequest {
     pub duration_seconds: Option<i32>,
 }
 
-impl std::fmt::Debug for AssumeRoleWithSAMLRequest {
+impl std::fmt::Debug for AssumeRoleWithSAMLInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("AssumeRoleWithSAMLRequest");
+        let mut d = f.debug_struct("AssumeRoleWithSAMLInput");
         d.field("role_arn", &self.role_arn);
         d.field("principal_arn", &self.principal_arn);
         d.field(
@@ -294,40 +230,16 @@ impl std::fmt::Debug for AssumeRoleWithSAMLRequest {
     }
 }
 
-impl AssumeRoleWithSAMLRequest {
-    /// Sets `RoleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `PrincipalArn` (see [`Self::principal_arn`]).
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-        self.principal_arn = Some(value.into());
-        self
-    }
-    /// Sets `SAMLAssertion` (see [`Self::saml_assertion`]).
-    pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
-        self.saml_assertion = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArns` (see [`Self::policy_arns`]).
-    pub fn policy_arns(mut self, value: Vec<crate::types::PolicyDescriptorType>) -> Self {
-        self.policy_arns = Some(value);
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `DurationSeconds` (see [`Self::duration_seconds`]).
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.duration_seconds = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AssumeRoleWithSAMLInput {
+    into role_arn("RoleArn"): String;
+    into principal_arn("PrincipalArn"): String;
+    into saml_assertion("SAMLAssertion"): String;
+    list policy_arns("PolicyArns"): crate::types::PolicyDescriptorType, push_policy_arns;
+    into policy("Policy"): String;
+    value duration_seconds("DurationSeconds"): i32;
+});
 
-impl IntoValue for AssumeRoleWithSAMLRequest {
+impl IntoValue for AssumeRoleWithSAMLInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_arn.into_value(),
@@ -343,7 +255,7 @@ impl IntoValue for AssumeRoleWithSAMLRequest {
 /// Contains the response to a successful [AssumeRoleWithSAML] request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssumeRoleWithSAMLResponse {
+pub struct AssumeRoleWithSAMLOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     ///
     /// The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size.
@@ -384,55 +296,19 @@ pub struct AssumeRoleWithSAMLResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl AssumeRoleWithSAMLResponse {
-    /// Sets `Credentials` (see [`Self::credentials`]).
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
-    }
-    /// Sets `AssumedRoleUser` (see [`Self::assumed_role_user`]).
-    pub fn assumed_role_user(mut self, value: crate::types::AssumedRoleUser) -> Self {
-        self.assumed_role_user = Some(value);
-        self
-    }
-    /// Sets `PackedPolicySize` (see [`Self::packed_policy_size`]).
-    pub fn packed_policy_size(mut self, value: i32) -> Self {
-        self.packed_policy_size = Some(value);
-        self
-    }
-    /// Sets `Subject` (see [`Self::subject`]).
-    pub fn subject(mut self, value: impl Into<String>) -> Self {
-        self.subject = Some(value.into());
-        self
-    }
-    /// Sets `SubjectType` (see [`Self::subject_type`]).
-    pub fn subject_type(mut self, value: impl Into<String>) -> Self {
-        self.subject_type = Some(value.into());
-        self
-    }
-    /// Sets `Issuer` (see [`Self::issuer`]).
-    pub fn issuer(mut self, value: impl Into<String>) -> Self {
-        self.issuer = Some(value.into());
-        self
-    }
-    /// Sets `Audience` (see [`Self::audience`]).
-    pub fn audience(mut self, value: impl Into<String>) -> Self {
-        self.audience = Some(value.into());
-        self
-    }
-    /// Sets `NameQualifier` (see [`Self::name_qualifier`]).
-    pub fn name_qualifier(mut self, value: impl Into<String>) -> Self {
-        self.name_qualifier = Some(value.into());
-        self
-    }
-    /// Sets `SourceIdentity` (see [`Self::source_identity`]).
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.source_identity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AssumeRoleWithSAMLOutput {
+    value credentials("Credentials"): crate::types::Credentials;
+    value assumed_role_user("AssumedRoleUser"): crate::types::AssumedRoleUser;
+    value packed_policy_size("PackedPolicySize"): i32;
+    into subject("Subject"): String;
+    into subject_type("SubjectType"): String;
+    into issuer("Issuer"): String;
+    into audience("Audience"): String;
+    into name_qualifier("NameQualifier"): String;
+    into source_identity("SourceIdentity"): String;
+});
 
-impl FromValue for AssumeRoleWithSAMLResponse {
+impl FromValue for AssumeRoleWithSAMLOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -452,7 +328,7 @@ impl FromValue for AssumeRoleWithSAMLResponse {
 /// The `AssumeRoleWithWebIdentityRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssumeRoleWithWebIdentityRequest {
+pub struct AssumeRoleWithWebIdentityInput {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
     ///
     /// Additional considerations apply to Amazon Cognito identity pools that assume [cross-account IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-cross-account-resource-access.html). The trust policies of these roles must accept the `cognito-identity.amazonaws.com` service principal and must contain the `cognito-identity.amazonaws.com:aud` condition key to restrict role assumption to users from your intended identity pools. A policy that trusts Amazon Cognito identity pools without this condition creates a risk that a user from an unintended identity pool can assume the role. For more information, see [ Trust policies for IAM roles in Basic (Classic) authentication ](https://docs.aws.amazon.com/cognito/latest/developerguide/iam-roles.html#trust-policies) in the *Amazon Cognito Developer Guide*.
@@ -503,9 +379,9 @@ pub struct AssumeRoleWithWebIdentityRequest {
     pub duration_seconds: Option<i32>,
 }
 
-impl std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
+impl std::fmt::Debug for AssumeRoleWithWebIdentityInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("AssumeRoleWithWebIdentityRequest");
+        let mut d = f.debug_struct("AssumeRoleWithWebIdentityInput");
         d.field("role_arn", &self.role_arn);
         d.field("role_session_name", &self.role_session_name);
         d.field(
@@ -523,45 +399,17 @@ impl std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
     }
 }
 
-impl AssumeRoleWithWebIdentityRequest {
-    /// Sets `RoleArn` (see [`Self::role_arn`]).
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `RoleSessionName` (see [`Self::role_session_name`]).
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.role_session_name = Some(value.into());
-        self
-    }
-    /// Sets `WebIdentityToken` (see [`Self::web_identity_token`]).
-    pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
-        self.web_identity_token = Some(value.into());
-        self
-    }
-    /// Sets `ProviderId` (see [`Self::provider_id`]).
-    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
-        self.provider_id = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArns` (see [`Self::policy_arns`]).
-    pub fn policy_arns(mut self, value: Vec<crate::types::PolicyDescriptorType>) -> Self {
-        self.policy_arns = Some(value);
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `DurationSeconds` (see [`Self::duration_seconds`]).
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.duration_seconds = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AssumeRoleWithWebIdentityInput {
+    into role_arn("RoleArn"): String;
+    into role_session_name("RoleSessionName"): String;
+    into web_identity_token("WebIdentityToken"): String;
+    into provider_id("ProviderId"): String;
+    list policy_arns("PolicyArns"): crate::types::PolicyDescriptorType, push_policy_arns;
+    into policy("Policy"): String;
+    value duration_seconds("DurationSeconds"): i32;
+});
 
-impl IntoValue for AssumeRoleWithWebIdentityRequest {
+impl IntoValue for AssumeRoleWithWebIdentityInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.role_arn.into_value(),
@@ -578,7 +426,7 @@ impl IntoValue for AssumeRoleWithWebIdentityRequest {
 /// Contains the response to a successful [AssumeRoleWithWebIdentity] request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssumeRoleWithWebIdentityResponse {
+pub struct AssumeRoleWithWebIdentityOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security token.
     ///
     /// The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size.
@@ -603,45 +451,17 @@ pub struct AssumeRoleWithWebIdentityResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl AssumeRoleWithWebIdentityResponse {
-    /// Sets `Credentials` (see [`Self::credentials`]).
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
-    }
-    /// Sets `SubjectFromWebIdentityToken` (see [`Self::subject_from_web_identity_token`]).
-    pub fn subject_from_web_identity_token(mut self, value: impl Into<String>) -> Self {
-        self.subject_from_web_identity_token = Some(value.into());
-        self
-    }
-    /// Sets `AssumedRoleUser` (see [`Self::assumed_role_user`]).
-    pub fn assumed_role_user(mut self, value: crate::types::AssumedRoleUser) -> Self {
-        self.assumed_role_user = Some(value);
-        self
-    }
-    /// Sets `PackedPolicySize` (see [`Self::packed_policy_size`]).
-    pub fn packed_policy_size(mut self, value: i32) -> Self {
-        self.packed_policy_size = Some(value);
-        self
-    }
-    /// Sets `Provider` (see [`Self::provider`]).
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
-        self.provider = Some(value.into());
-        self
-    }
-    /// Sets `Audience` (see [`Self::audience`]).
-    pub fn audience(mut self, value: impl Into<String>) -> Self {
-        self.audience = Some(value.into());
-        self
-    }
-    /// Sets `SourceIdentity` (see [`Self::source_identity`]).
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.source_identity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AssumeRoleWithWebIdentityOutput {
+    value credentials("Credentials"): crate::types::Credentials;
+    into subject_from_web_identity_token("SubjectFromWebIdentityToken"): String;
+    value assumed_role_user("AssumedRoleUser"): crate::types::AssumedRoleUser;
+    value packed_policy_size("PackedPolicySize"): i32;
+    into provider("Provider"): String;
+    into audience("Audience"): String;
+    into source_identity("SourceIdentity"): String;
+});
 
-impl FromValue for AssumeRoleWithWebIdentityResponse {
+impl FromValue for AssumeRoleWithWebIdentityOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -659,7 +479,7 @@ impl FromValue for AssumeRoleWithWebIdentityResponse {
 /// The `AssumeRootRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssumeRootRequest {
+pub struct AssumeRootInput {
     /// The member account principal ARN or account ID.
     ///
     /// Required.
@@ -680,25 +500,13 @@ pub struct AssumeRootRequest {
     pub duration_seconds: Option<i32>,
 }
 
-impl AssumeRootRequest {
-    /// Sets `TargetPrincipal` (see [`Self::target_principal`]).
-    pub fn target_principal(mut self, value: impl Into<String>) -> Self {
-        self.target_principal = Some(value.into());
-        self
-    }
-    /// Sets `TaskPolicyArn` (see [`Self::task_policy_arn`]).
-    pub fn task_policy_arn(mut self, value: crate::types::PolicyDescriptorType) -> Self {
-        self.task_policy_arn = Some(value);
-        self
-    }
-    /// Sets `DurationSeconds` (see [`Self::duration_seconds`]).
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.duration_seconds = Some(value);
-        self
-    }
-}
+myaws_core::setters!(AssumeRootInput {
+    into target_principal("TargetPrincipal"): String;
+    value task_policy_arn("TaskPolicyArn"): crate::types::PolicyDescriptorType;
+    value duration_seconds("DurationSeconds"): i32;
+});
 
-impl IntoValue for AssumeRootRequest {
+impl IntoValue for AssumeRootInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.target_principal.into_value(),
@@ -711,7 +519,7 @@ impl IntoValue for AssumeRootRequest {
 /// The `AssumeRootResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AssumeRootResponse {
+pub struct AssumeRootOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security token.
     ///
     /// The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size.
@@ -726,20 +534,12 @@ pub struct AssumeRootResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl AssumeRootResponse {
-    /// Sets `Credentials` (see [`Self::credentials`]).
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
-    }
-    /// Sets `SourceIdentity` (see [`Self::source_identity`]).
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.source_identity = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AssumeRootOutput {
+    value credentials("Credentials"): crate::types::Credentials;
+    into source_identity("SourceIdentity"): String;
+});
 
-impl FromValue for AssumeRootResponse {
+impl FromValue for AssumeRootOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -759,18 +559,10 @@ pub struct AssumedRoleUser {
     pub arn: Option<String>,
 }
 
-impl AssumedRoleUser {
-    /// Sets `AssumedRoleId` (see [`Self::assumed_role_id`]).
-    pub fn assumed_role_id(mut self, value: impl Into<String>) -> Self {
-        self.assumed_role_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(AssumedRoleUser {
+    into assumed_role_id("AssumedRoleId"): String;
+    into arn("Arn"): String;
+});
 
 impl FromValue for AssumedRoleUser {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -813,28 +605,12 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-impl Credentials {
-    /// Sets `AccessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-    /// Sets `SecretAccessKey` (see [`Self::secret_access_key`]).
-    pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
-        self.secret_access_key = Some(value.into());
-        self
-    }
-    /// Sets `SessionToken` (see [`Self::session_token`]).
-    pub fn session_token(mut self, value: impl Into<String>) -> Self {
-        self.session_token = Some(value.into());
-        self
-    }
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: myaws_core::DateTime) -> Self {
-        self.expiration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(Credentials {
+    into access_key_id("AccessKeyId"): String;
+    into secret_access_key("SecretAccessKey"): String;
+    into session_token("SessionToken"): String;
+    value expiration("Expiration"): myaws_core::DateTime;
+});
 
 impl FromValue for Credentials {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -851,22 +627,18 @@ impl FromValue for Credentials {
 /// The `DecodeAuthorizationMessageRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DecodeAuthorizationMessageRequest {
+pub struct DecodeAuthorizationMessageInput {
     /// The encoded message that was returned with the response.
     ///
     /// Required.
     pub encoded_message: Option<String>,
 }
 
-impl DecodeAuthorizationMessageRequest {
-    /// Sets `EncodedMessage` (see [`Self::encoded_message`]).
-    pub fn encoded_message(mut self, value: impl Into<String>) -> Self {
-        self.encoded_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DecodeAuthorizationMessageInput {
+    into encoded_message("EncodedMessage"): String;
+});
 
-impl IntoValue for DecodeAuthorizationMessageRequest {
+impl IntoValue for DecodeAuthorizationMessageInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.encoded_message.into_value()])
     }
@@ -875,22 +647,18 @@ impl IntoValue for DecodeAuthorizationMessageRequest {
 /// A document that contains additional information about the authorization status of a request from an encoded message that is returned in response to an Amazon Web Services request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DecodeAuthorizationMessageResponse {
+pub struct DecodeAuthorizationMessageOutput {
     /// The API returns a response with the decoded message.
     pub decoded_message: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl DecodeAuthorizationMessageResponse {
-    /// Sets `DecodedMessage` (see [`Self::decoded_message`]).
-    pub fn decoded_message(mut self, value: impl Into<String>) -> Self {
-        self.decoded_message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(DecodeAuthorizationMessageOutput {
+    into decoded_message("DecodedMessage"): String;
+});
 
-impl FromValue for DecodeAuthorizationMessageResponse {
+impl FromValue for DecodeAuthorizationMessageOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -907,13 +675,9 @@ pub struct ExpiredTokenException {
     pub message: Option<String>,
 }
 
-impl ExpiredTokenException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExpiredTokenException {
+    into message("message"): String;
+});
 
 impl FromValue for ExpiredTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -932,13 +696,9 @@ pub struct ExpiredTradeInTokenException {
     pub message: Option<String>,
 }
 
-impl ExpiredTradeInTokenException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ExpiredTradeInTokenException {
+    into message("message"): String;
+});
 
 impl FromValue for ExpiredTradeInTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -959,18 +719,10 @@ pub struct FederatedUser {
     pub arn: Option<String>,
 }
 
-impl FederatedUser {
-    /// Sets `FederatedUserId` (see [`Self::federated_user_id`]).
-    pub fn federated_user_id(mut self, value: impl Into<String>) -> Self {
-        self.federated_user_id = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(FederatedUser {
+    into federated_user_id("FederatedUserId"): String;
+    into arn("Arn"): String;
+});
 
 impl FromValue for FederatedUser {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -985,7 +737,7 @@ impl FromValue for FederatedUser {
 /// The `GetAccessKeyInfoRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessKeyInfoRequest {
+pub struct GetAccessKeyInfoInput {
     /// The identifier of an access key.
     ///
     /// This parameter allows (through its regex pattern) a string of characters that can consist of any upper- or lowercase letter or digit.
@@ -994,15 +746,11 @@ pub struct GetAccessKeyInfoRequest {
     pub access_key_id: Option<String>,
 }
 
-impl GetAccessKeyInfoRequest {
-    /// Sets `AccessKeyId` (see [`Self::access_key_id`]).
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessKeyInfoInput {
+    into access_key_id("AccessKeyId"): String;
+});
 
-impl IntoValue for GetAccessKeyInfoRequest {
+impl IntoValue for GetAccessKeyInfoInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.access_key_id.into_value()])
     }
@@ -1011,22 +759,18 @@ impl IntoValue for GetAccessKeyInfoRequest {
 /// The `GetAccessKeyInfoResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetAccessKeyInfoResponse {
+pub struct GetAccessKeyInfoOutput {
     /// The number used to identify the Amazon Web Services account.
     pub account: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetAccessKeyInfoResponse {
-    /// Sets `Account` (see [`Self::account`]).
-    pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.account = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetAccessKeyInfoOutput {
+    into account("Account"): String;
+});
 
-impl FromValue for GetAccessKeyInfoResponse {
+impl FromValue for GetAccessKeyInfoOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1038,9 +782,9 @@ impl FromValue for GetAccessKeyInfoResponse {
 /// The `GetCallerIdentityRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetCallerIdentityRequest {}
+pub struct GetCallerIdentityInput {}
 
-impl IntoValue for GetCallerIdentityRequest {
+impl IntoValue for GetCallerIdentityInput {
     fn into_value(self) -> Value {
         Value::Struct(Vec::new())
     }
@@ -1049,7 +793,7 @@ impl IntoValue for GetCallerIdentityRequest {
 /// Contains the response to a successful [GetCallerIdentity] request, including information about the entity making the request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetCallerIdentityResponse {
+pub struct GetCallerIdentityOutput {
     /// The unique identifier of the calling entity. The exact value depends on the type of entity that is making the call. The values returned are those listed in the **aws:userid** column in the [Principal table](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable) found on the **Policy Variables** reference page in the *IAM User Guide*.
     pub user_id: Option<String>,
     /// The Amazon Web Services account ID number of the account that owns or contains the calling entity.
@@ -1060,25 +804,13 @@ pub struct GetCallerIdentityResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetCallerIdentityResponse {
-    /// Sets `UserId` (see [`Self::user_id`]).
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets `Account` (see [`Self::account`]).
-    pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.account = Some(value.into());
-        self
-    }
-    /// Sets `Arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetCallerIdentityOutput {
+    into user_id("UserId"): String;
+    into account("Account"): String;
+    into arn("Arn"): String;
+});
 
-impl FromValue for GetCallerIdentityResponse {
+impl FromValue for GetCallerIdentityOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1092,16 +824,16 @@ impl FromValue for GetCallerIdentityResponse {
 /// The `GetDelegatedAccessTokenRequest` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDelegatedAccessTokenRequest {
+pub struct GetDelegatedAccessTokenInput {
     /// The token to exchange for temporary Amazon Web Services credentials. This token must be valid and unexpired at the time of the request.
     ///
     /// Required.
     pub trade_in_token: Option<String>,
 }
 
-impl std::fmt::Debug for GetDelegatedAccessTokenRequest {
+impl std::fmt::Debug for GetDelegatedAccessTokenInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetDelegatedAccessTokenRequest");
+        let mut d = f.debug_struct("GetDelegatedAccessTokenInput");
         d.field(
             "trade_in_token",
             &self.trade_in_token.as_ref().map(|_| myaws_core::REDACTED),
@@ -1110,15 +842,11 @@ impl std::fmt::Debug for GetDelegatedAccessTokenRequest {
     }
 }
 
-impl GetDelegatedAccessTokenRequest {
-    /// Sets `TradeInToken` (see [`Self::trade_in_token`]).
-    pub fn trade_in_token(mut self, value: impl Into<String>) -> Self {
-        self.trade_in_token = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDelegatedAccessTokenInput {
+    into trade_in_token("TradeInToken"): String;
+});
 
-impl IntoValue for GetDelegatedAccessTokenRequest {
+impl IntoValue for GetDelegatedAccessTokenInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![self.trade_in_token.into_value()])
     }
@@ -1127,7 +855,7 @@ impl IntoValue for GetDelegatedAccessTokenRequest {
 /// The `GetDelegatedAccessTokenResponse` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetDelegatedAccessTokenResponse {
+pub struct GetDelegatedAccessTokenOutput {
     /// The `Credentials` member.
     pub credentials: Option<crate::types::Credentials>,
     /// The percentage of the maximum policy size that is used by the session policy. The policy size is calculated as the sum of all the session policies and permission boundaries attached to the session. If the packed size exceeds 100%, the request fails.
@@ -1138,25 +866,13 @@ pub struct GetDelegatedAccessTokenResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetDelegatedAccessTokenResponse {
-    /// Sets `Credentials` (see [`Self::credentials`]).
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
-    }
-    /// Sets `PackedPolicySize` (see [`Self::packed_policy_size`]).
-    pub fn packed_policy_size(mut self, value: i32) -> Self {
-        self.packed_policy_size = Some(value);
-        self
-    }
-    /// Sets `AssumedPrincipal` (see [`Self::assumed_principal`]).
-    pub fn assumed_principal(mut self, value: impl Into<String>) -> Self {
-        self.assumed_principal = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetDelegatedAccessTokenOutput {
+    value credentials("Credentials"): crate::types::Credentials;
+    value packed_policy_size("PackedPolicySize"): i32;
+    into assumed_principal("AssumedPrincipal"): String;
+});
 
-impl FromValue for GetDelegatedAccessTokenResponse {
+impl FromValue for GetDelegatedAccessTokenOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1170,7 +886,7 @@ impl FromValue for GetDelegatedAccessTokenResponse {
 /// The `GetFederationTokenRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFederationTokenRequest {
+pub struct GetFederationTokenInput {
     /// The name of the federated user. The name is used as an identifier for the temporary security credentials (such as `Bob`). For example, you can reference the federated user name in a resource-based policy, such as in an Amazon S3 bucket policy.
     ///
     /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@-
@@ -1217,35 +933,15 @@ pub struct GetFederationTokenRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl GetFederationTokenRequest {
-    /// Sets `Name` (see [`Self::name`]).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Policy` (see [`Self::policy`]).
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets `PolicyArns` (see [`Self::policy_arns`]).
-    pub fn policy_arns(mut self, value: Vec<crate::types::PolicyDescriptorType>) -> Self {
-        self.policy_arns = Some(value);
-        self
-    }
-    /// Sets `DurationSeconds` (see [`Self::duration_seconds`]).
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.duration_seconds = Some(value);
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetFederationTokenInput {
+    into name("Name"): String;
+    into policy("Policy"): String;
+    list policy_arns("PolicyArns"): crate::types::PolicyDescriptorType, push_policy_arns;
+    value duration_seconds("DurationSeconds"): i32;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for GetFederationTokenRequest {
+impl IntoValue for GetFederationTokenInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.name.into_value(),
@@ -1260,7 +956,7 @@ impl IntoValue for GetFederationTokenRequest {
 /// Contains the response to a successful [GetFederationToken] request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetFederationTokenResponse {
+pub struct GetFederationTokenOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     ///
     /// The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size.
@@ -1273,25 +969,13 @@ pub struct GetFederationTokenResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetFederationTokenResponse {
-    /// Sets `Credentials` (see [`Self::credentials`]).
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
-    }
-    /// Sets `FederatedUser` (see [`Self::federated_user`]).
-    pub fn federated_user(mut self, value: crate::types::FederatedUser) -> Self {
-        self.federated_user = Some(value);
-        self
-    }
-    /// Sets `PackedPolicySize` (see [`Self::packed_policy_size`]).
-    pub fn packed_policy_size(mut self, value: i32) -> Self {
-        self.packed_policy_size = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetFederationTokenOutput {
+    value credentials("Credentials"): crate::types::Credentials;
+    value federated_user("FederatedUser"): crate::types::FederatedUser;
+    value packed_policy_size("PackedPolicySize"): i32;
+});
 
-impl FromValue for GetFederationTokenResponse {
+impl FromValue for GetFederationTokenOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1305,7 +989,7 @@ impl FromValue for GetFederationTokenResponse {
 /// The `GetSessionTokenRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSessionTokenRequest {
+pub struct GetSessionTokenInput {
     /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM user sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a maximum of 3,600 seconds (one hour). If the duration is longer than one hour, the session for Amazon Web Services account owners defaults to one hour.
     pub duration_seconds: Option<i32>,
     /// The identification number of the MFA device that is associated with the IAM user who is making the `GetSessionToken` call. Specify this value if the IAM user has a policy that requires MFA authentication. The value is either the serial number for a hardware device (such as `GAHT12345678`) or an Amazon Resource Name (ARN) for a virtual device (such as `arn:aws:iam::123456789012:mfa/user`). You can find the device for an IAM user by going to the Amazon Web Services Management Console and viewing the user's security credentials.
@@ -1318,25 +1002,13 @@ pub struct GetSessionTokenRequest {
     pub token_code: Option<String>,
 }
 
-impl GetSessionTokenRequest {
-    /// Sets `DurationSeconds` (see [`Self::duration_seconds`]).
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.duration_seconds = Some(value);
-        self
-    }
-    /// Sets `SerialNumber` (see [`Self::serial_number`]).
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-    /// Sets `TokenCode` (see [`Self::token_code`]).
-    pub fn token_code(mut self, value: impl Into<String>) -> Self {
-        self.token_code = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(GetSessionTokenInput {
+    value duration_seconds("DurationSeconds"): i32;
+    into serial_number("SerialNumber"): String;
+    into token_code("TokenCode"): String;
+});
 
-impl IntoValue for GetSessionTokenRequest {
+impl IntoValue for GetSessionTokenInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.duration_seconds.into_value(),
@@ -1349,7 +1021,7 @@ impl IntoValue for GetSessionTokenRequest {
 /// Contains the response to a successful [GetSessionToken] request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSessionTokenResponse {
+pub struct GetSessionTokenOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     ///
     /// The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size.
@@ -1358,15 +1030,11 @@ pub struct GetSessionTokenResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl GetSessionTokenResponse {
-    /// Sets `Credentials` (see [`Self::credentials`]).
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetSessionTokenOutput {
+    value credentials("Credentials"): crate::types::Credentials;
+});
 
-impl FromValue for GetSessionTokenResponse {
+impl FromValue for GetSessionTokenOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1378,7 +1046,7 @@ impl FromValue for GetSessionTokenResponse {
 /// The `GetWebIdentityTokenRequest` structure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetWebIdentityTokenRequest {
+pub struct GetWebIdentityTokenInput {
     /// The intended recipient of the web identity token. This value populates the `aud` claim in the JWT and should identify the service or application that will validate and use the token. The external service should verify this claim to ensure the token was intended for their use.
     ///
     /// Required.
@@ -1393,30 +1061,14 @@ pub struct GetWebIdentityTokenRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
-impl GetWebIdentityTokenRequest {
-    /// Sets `Audience` (see [`Self::audience`]).
-    pub fn audience(mut self, value: Vec<String>) -> Self {
-        self.audience = Some(value);
-        self
-    }
-    /// Sets `DurationSeconds` (see [`Self::duration_seconds`]).
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.duration_seconds = Some(value);
-        self
-    }
-    /// Sets `SigningAlgorithm` (see [`Self::signing_algorithm`]).
-    pub fn signing_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.signing_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `Tags` (see [`Self::tags`]).
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetWebIdentityTokenInput {
+    list_into audience("Audience"): String, push_audience;
+    value duration_seconds("DurationSeconds"): i32;
+    into signing_algorithm("SigningAlgorithm"): String;
+    list tags("Tags"): crate::types::Tag, push_tags;
+});
 
-impl IntoValue for GetWebIdentityTokenRequest {
+impl IntoValue for GetWebIdentityTokenInput {
     fn into_value(self) -> Value {
         Value::Struct(vec![
             self.audience.into_value(),
@@ -1430,7 +1082,7 @@ impl IntoValue for GetWebIdentityTokenRequest {
 /// The `GetWebIdentityTokenResponse` structure.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetWebIdentityTokenResponse {
+pub struct GetWebIdentityTokenOutput {
     /// A signed JSON Web Token (JWT) that represents the caller's Amazon Web Services identity. The token contains standard JWT claims such as subject, audience, expiration time, and additional identity attributes added by STS as custom claims. You can also add your own custom claims to the token by passing tags as request parameters to the `GetWebIdentityToken` API. The token is signed using the specified signing algorithm and can be verified using the verification keys available at the issuer's JWKS endpoint.
     pub web_identity_token: Option<String>,
     /// The date and time when the web identity token expires, in UTC. The expiration is determined by adding the `DurationSeconds` value to the time the token was issued. After this time, the token should no longer be considered valid.
@@ -1439,9 +1091,9 @@ pub struct GetWebIdentityTokenResponse {
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
 }
 
-impl std::fmt::Debug for GetWebIdentityTokenResponse {
+impl std::fmt::Debug for GetWebIdentityTokenOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("GetWebIdentityTokenResponse");
+        let mut d = f.debug_struct("GetWebIdentityTokenOutput");
         d.field(
             "web_identity_token",
             &self
@@ -1455,20 +1107,12 @@ impl std::fmt::Debug for GetWebIdentityTokenResponse {
     }
 }
 
-impl GetWebIdentityTokenResponse {
-    /// Sets `WebIdentityToken` (see [`Self::web_identity_token`]).
-    pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
-        self.web_identity_token = Some(value.into());
-        self
-    }
-    /// Sets `Expiration` (see [`Self::expiration`]).
-    pub fn expiration(mut self, value: myaws_core::DateTime) -> Self {
-        self.expiration = Some(value);
-        self
-    }
-}
+myaws_core::setters!(GetWebIdentityTokenOutput {
+    into web_identity_token("WebIdentityToken"): String;
+    value expiration("Expiration"): myaws_core::DateTime;
+});
 
-impl FromValue for GetWebIdentityTokenResponse {
+impl FromValue for GetWebIdentityTokenOutput {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut r = StructReader::new(value)?;
         let mut out = Self::default();
@@ -1486,13 +1130,9 @@ pub struct IDPCommunicationErrorException {
     pub message: Option<String>,
 }
 
-impl IDPCommunicationErrorException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IDPCommunicationErrorException {
+    into message("message"): String;
+});
 
 impl FromValue for IDPCommunicationErrorException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1513,13 +1153,9 @@ pub struct IDPRejectedClaimException {
     pub message: Option<String>,
 }
 
-impl IDPRejectedClaimException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(IDPRejectedClaimException {
+    into message("message"): String;
+});
 
 impl FromValue for IDPRejectedClaimException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1538,13 +1174,9 @@ pub struct InvalidAuthorizationMessageException {
     pub message: Option<String>,
 }
 
-impl InvalidAuthorizationMessageException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidAuthorizationMessageException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidAuthorizationMessageException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1563,13 +1195,9 @@ pub struct InvalidIdentityTokenException {
     pub message: Option<String>,
 }
 
-impl InvalidIdentityTokenException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(InvalidIdentityTokenException {
+    into message("message"): String;
+});
 
 impl FromValue for InvalidIdentityTokenException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1588,13 +1216,9 @@ pub struct JWTPayloadSizeExceededException {
     pub message: Option<String>,
 }
 
-impl JWTPayloadSizeExceededException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(JWTPayloadSizeExceededException {
+    into message("message"): String;
+});
 
 impl FromValue for JWTPayloadSizeExceededException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1613,13 +1237,9 @@ pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
 
-impl MalformedPolicyDocumentException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(MalformedPolicyDocumentException {
+    into message("message"): String;
+});
 
 impl FromValue for MalformedPolicyDocumentException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1638,13 +1258,9 @@ pub struct OutboundWebIdentityFederationDisabledException {
     pub message: Option<String>,
 }
 
-impl OutboundWebIdentityFederationDisabledException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(OutboundWebIdentityFederationDisabledException {
+    into message("message"): String;
+});
 
 impl FromValue for OutboundWebIdentityFederationDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1665,13 +1281,9 @@ pub struct PackedPolicyTooLargeException {
     pub message: Option<String>,
 }
 
-impl PackedPolicyTooLargeException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PackedPolicyTooLargeException {
+    into message("message"): String;
+});
 
 impl FromValue for PackedPolicyTooLargeException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1690,13 +1302,9 @@ pub struct PolicyDescriptorType {
     pub arn: Option<String>,
 }
 
-impl PolicyDescriptorType {
-    /// Sets `arn` (see [`Self::arn`]).
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(PolicyDescriptorType {
+    into arn("arn"): String;
+});
 
 impl IntoValue for PolicyDescriptorType {
     fn into_value(self) -> Value {
@@ -1714,18 +1322,10 @@ pub struct ProvidedContext {
     pub context_assertion: Option<String>,
 }
 
-impl ProvidedContext {
-    /// Sets `ProviderArn` (see [`Self::provider_arn`]).
-    pub fn provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.provider_arn = Some(value.into());
-        self
-    }
-    /// Sets `ContextAssertion` (see [`Self::context_assertion`]).
-    pub fn context_assertion(mut self, value: impl Into<String>) -> Self {
-        self.context_assertion = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(ProvidedContext {
+    into provider_arn("ProviderArn"): String;
+    into context_assertion("ContextAssertion"): String;
+});
 
 impl IntoValue for ProvidedContext {
     fn into_value(self) -> Value {
@@ -1744,13 +1344,9 @@ pub struct RegionDisabledException {
     pub message: Option<String>,
 }
 
-impl RegionDisabledException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(RegionDisabledException {
+    into message("message"): String;
+});
 
 impl FromValue for RegionDisabledException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1769,13 +1365,9 @@ pub struct SessionDurationEscalationException {
     pub message: Option<String>,
 }
 
-impl SessionDurationEscalationException {
-    /// Sets `message` (see [`Self::message`]).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(SessionDurationEscalationException {
+    into message("message"): String;
+});
 
 impl FromValue for SessionDurationEscalationException {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
@@ -1804,18 +1396,10 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// Sets `Key` (see [`Self::key`]).
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value` (see [`Self::value`]).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
+myaws_core::setters!(Tag {
+    into key("Key"): String;
+    into value("Value"): String;
+});
 
 impl IntoValue for Tag {
     fn into_value(self) -> Value {
@@ -1824,15 +1408,81 @@ impl IntoValue for Tag {
 }
 
 myaws_core::with_response_metadata!(
-    AssumeRoleResponse,
-    AssumeRoleWithSAMLResponse,
-    AssumeRoleWithWebIdentityResponse,
-    AssumeRootResponse,
-    DecodeAuthorizationMessageResponse,
-    GetAccessKeyInfoResponse,
-    GetCallerIdentityResponse,
-    GetDelegatedAccessTokenResponse,
-    GetFederationTokenResponse,
-    GetSessionTokenResponse,
-    GetWebIdentityTokenResponse,
+    AssumeRoleOutput,
+    AssumeRoleWithSAMLOutput,
+    AssumeRoleWithWebIdentityOutput,
+    AssumeRootOutput,
+    DecodeAuthorizationMessageOutput,
+    GetAccessKeyInfoOutput,
+    GetCallerIdentityOutput,
+    GetDelegatedAccessTokenOutput,
+    GetFederationTokenOutput,
+    GetSessionTokenOutput,
+    GetWebIdentityTokenOutput,
 );
+
+/// Another name of [`AssumeRoleInput`].
+pub type AssumeRoleRequest = AssumeRoleInput;
+
+/// Another name of [`AssumeRoleOutput`].
+pub type AssumeRoleResponse = AssumeRoleOutput;
+
+/// Another name of [`AssumeRoleWithSAMLInput`].
+pub type AssumeRoleWithSAMLRequest = AssumeRoleWithSAMLInput;
+
+/// Another name of [`AssumeRoleWithSAMLOutput`].
+pub type AssumeRoleWithSAMLResponse = AssumeRoleWithSAMLOutput;
+
+/// Another name of [`AssumeRoleWithWebIdentityInput`].
+pub type AssumeRoleWithWebIdentityRequest = AssumeRoleWithWebIdentityInput;
+
+/// Another name of [`AssumeRoleWithWebIdentityOutput`].
+pub type AssumeRoleWithWebIdentityResponse = AssumeRoleWithWebIdentityOutput;
+
+/// Another name of [`AssumeRootInput`].
+pub type AssumeRootRequest = AssumeRootInput;
+
+/// Another name of [`AssumeRootOutput`].
+pub type AssumeRootResponse = AssumeRootOutput;
+
+/// Another name of [`DecodeAuthorizationMessageInput`].
+pub type DecodeAuthorizationMessageRequest = DecodeAuthorizationMessageInput;
+
+/// Another name of [`DecodeAuthorizationMessageOutput`].
+pub type DecodeAuthorizationMessageResponse = DecodeAuthorizationMessageOutput;
+
+/// Another name of [`GetAccessKeyInfoInput`].
+pub type GetAccessKeyInfoRequest = GetAccessKeyInfoInput;
+
+/// Another name of [`GetAccessKeyInfoOutput`].
+pub type GetAccessKeyInfoResponse = GetAccessKeyInfoOutput;
+
+/// Another name of [`GetCallerIdentityInput`].
+pub type GetCallerIdentityRequest = GetCallerIdentityInput;
+
+/// Another name of [`GetCallerIdentityOutput`].
+pub type GetCallerIdentityResponse = GetCallerIdentityOutput;
+
+/// Another name of [`GetDelegatedAccessTokenInput`].
+pub type GetDelegatedAccessTokenRequest = GetDelegatedAccessTokenInput;
+
+/// Another name of [`GetDelegatedAccessTokenOutput`].
+pub type GetDelegatedAccessTokenResponse = GetDelegatedAccessTokenOutput;
+
+/// Another name of [`GetFederationTokenInput`].
+pub type GetFederationTokenRequest = GetFederationTokenInput;
+
+/// Another name of [`GetFederationTokenOutput`].
+pub type GetFederationTokenResponse = GetFederationTokenOutput;
+
+/// Another name of [`GetSessionTokenInput`].
+pub type GetSessionTokenRequest = GetSessionTokenInput;
+
+/// Another name of [`GetSessionTokenOutput`].
+pub type GetSessionTokenResponse = GetSessionTokenOutput;
+
+/// Another name of [`GetWebIdentityTokenInput`].
+pub type GetWebIdentityTokenRequest = GetWebIdentityTokenInput;
+
+/// Another name of [`GetWebIdentityTokenOutput`].
+pub type GetWebIdentityTokenResponse = GetWebIdentityTokenOutput;

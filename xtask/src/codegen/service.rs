@@ -88,7 +88,73 @@ struct Gen<'a> {
     /// gives no output (only the response metadata); operations whose
     /// `{Op}Output` name a shape already has return `()`.
     empty_outputs: HashMap<&'a str, String>,
+    /// `(alias, type)`: the other name of each operation's input and output
+    /// (the model's name, or `{Op}Input` / `{Op}Output` where the type keeps
+    /// the model's name because other operations or shapes share it).
+    aliases: Vec<(String, String)>,
 }
+
+/// Names each operation's input `{Op}Input` and output `{Op}Output`. A shape
+/// used only as that operation's input (or output) is renamed, keeping the
+/// model's name as an alias; a shared one keeps its name and gets the
+/// `{Op}…` alias. Names another shape already has are left alone.
+fn canonical_io_names<'a>(
+    model: &'a Json,
+    shapes: &'a serde_json::Map<String, Json>,
+    operations: &[&'a str],
+    type_names: &mut HashMap<&'a str, String>,
+    used: &mut HashSet<String>,
+) -> Vec<(String, String)> {
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for shape in shapes.values() {
+        for child in children(shape) {
+            *uses.entry(child).or_default() += 1;
+        }
+    }
+    for op in operations {
+        let o = &model["operations"][*op];
+        for key in ["/input/shape", "/output/shape"] {
+            if let Some(shape) = o.pointer(key).and_then(Json::as_str) {
+                *uses.entry(shape).or_default() += 1;
+            }
+        }
+    }
+    let mut aliases = Vec::new();
+    for op in operations {
+        for (key, suffix) in [("/input/shape", "Input"), ("/output/shape", "Output")] {
+            let o = &model["operations"][*op];
+            let Some((shape, _)) = o
+                .pointer(key)
+                .and_then(Json::as_str)
+                .and_then(|s| shapes.get_key_value(s))
+            else {
+                continue;
+            };
+            let canonical = format!("{}{suffix}", type_name(op));
+            let Some(current) = type_names.get(shape.as_str()).cloned() else {
+                continue;
+            };
+            if current == canonical || !used.insert(canonical.clone()) {
+                continue;
+            }
+            if uses.get(shape.as_str()) == Some(&1) {
+                type_names.insert(shape.as_str(), canonical.clone());
+                aliases.push((current, canonical));
+            } else {
+                aliases.push((canonical, current));
+            }
+        }
+    }
+    aliases
+}
+
+/// Shapes generated as Rust enums though the model does not mark them as
+/// unions (service, shape): DynamoDB's `AttributeValue` has exactly one
+/// member set by the API's contract.
+const FORCED_UNIONS: &[(&str, &str)] = &[
+    ("dynamodb", "AttributeValue"),
+    ("dynamodbstreams", "AttributeValue"),
+];
 
 /// The field every operation output has (see `myaws_core::ResponseMetadata`).
 const RESPONSE_METADATA_FIELD: &str = "    /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).\n    pub response_metadata: Option<myaws_core::ResponseMetadata>,\n";
@@ -150,6 +216,7 @@ impl<'a> Gen<'a> {
                 }
             }
         }
+        let aliases = canonical_io_names(model, shapes, &operations, &mut type_names, &mut used);
         let enum_types = shapes
             .iter()
             .filter(|(_, sh)| sh.get("enum").is_some())
@@ -166,6 +233,7 @@ impl<'a> Gen<'a> {
             boxed: HashSet::new(),
             op_outputs,
             empty_outputs,
+            aliases,
         };
         g.compute_usage();
         g.compute_boxing();
@@ -377,9 +445,12 @@ pub mod waiters;
 
 pub use client::Client;
 pub use error::Error;
-pub use myaws_core::events::{Event, Events, HookOutcome};
+pub use myaws_core::events::{Event, Events, HookOutcome, HttpResponse};
+pub use myaws_core::stub::Stubber;
+pub use myaws_core::user_config as config;
 pub use myaws_core::{
-    ClientConfig, Credentials, DateTime, SdkError, ServiceError, Session,
+    BuildError, ClientConfig, Credentials, DateTime, Document, ResponseMetadata, SdkError,
+    ServiceError, Session,
 };
 pub use myaws_core::body::ByteStream;
 pub use myaws_core::Bytes as Blob;
@@ -404,7 +475,7 @@ static DATA: myaws_core::service::ServiceData = myaws_core::service::ServiceData
         {
             s = s.replace(
                 "pub mod types;\n",
-                "pub mod types;\n\n/// Hand-written additions to the generated client.\npub mod custom;\n",
+                "pub mod types;\n\n/// Hand-written additions to the generated client (re-exported here).\npub mod custom;\npub use custom::*;\n",
             );
         }
         for (field, file) in [
@@ -711,6 +782,14 @@ impl Client {
         outputs.sort();
         outputs.dedup();
         with_response_metadata(&mut s, &outputs);
+        let mut aliases = self.aliases.clone();
+        aliases.sort();
+        for (alias, target) in aliases {
+            let _ = writeln!(
+                s,
+                "\n/// Another name of [`{target}`].\npub type {alias} = {target};"
+            );
+        }
         s
     }
 
@@ -765,7 +844,99 @@ impl Client {
         }
     }
 
+    /// True for the shapes generated as Rust enums of their members: the
+    /// model's unions and the shapes [`FORCED_UNIONS`] lists.
+    fn is_union(&self, name: &str, shape: &Json) -> bool {
+        shape.get("union").is_some_and(|u| u == true) || FORCED_UNIONS.contains(&(self.svc, name))
+    }
+
+    /// A union as a Rust enum: one variant per member plus `Unknown`; on the
+    /// wire it is still the structure with one member set.
+    fn union_enum(&self, s: &mut String, name: &str, shape: &Json) {
+        let usage = self.usage.get(name).copied().unwrap_or_default();
+        let tname = &self.type_names[name];
+        let members = obj(&shape["members"]);
+        let mut used = HashSet::from(["Unknown".to_string()]);
+        let variants: Vec<(String, &str, String, &Json)> = members
+            .iter()
+            .map(|(m, r)| {
+                let target = str_of(r, "shape").unwrap_or("");
+                let boxed = self.boxed.contains(&(name.to_string(), m.clone()));
+                (
+                    dedupe(variant_name(m), &mut used),
+                    m.as_str(),
+                    self.rust_type(target, boxed),
+                    r,
+                )
+            })
+            .collect();
+        let sensitive = shape.get("sensitive").is_some_and(|v| v == true)
+            || members.values().any(|r| {
+                self.shape(str_of(r, "shape").unwrap_or(""))
+                    .get("sensitive")
+                    .is_some_and(|v| v == true)
+            });
+        s.push('\n');
+        let mut doc = html_to_markdown(str_of(shape, "documentation").unwrap_or(""));
+        if doc.is_empty() {
+            doc.push(format!("The `{name}` union."));
+        }
+        doc.push(String::new());
+        doc.push(format!(
+            "A union: exactly one member is set (on the wire, the `{name}` structure with that member)."
+        ));
+        s.push_str(&doc_comment(&doc, ""));
+        let derives = if sensitive {
+            "Clone, PartialEq"
+        } else {
+            "Clone, Debug, PartialEq"
+        };
+        let _ = writeln!(
+            s,
+            "#[derive({derives})]\n#[non_exhaustive]\npub enum {tname} {{"
+        );
+        for (variant, member, ty, mref) in &variants {
+            let mut mdoc = html_to_markdown(str_of(mref, "documentation").unwrap_or(""));
+            if mdoc.is_empty() {
+                mdoc.push(format!("The `{member}` member."));
+            }
+            s.push_str(&doc_comment(&mdoc, "    "));
+            let _ = writeln!(s, "    {variant}({ty}),");
+        }
+        s.push_str("    /// A member this version of the model does not know (its name; empty when the\n    /// response set none). Sending it sends no member, which the service refuses.\n    Unknown(String),\n}\n");
+        if sensitive {
+            let _ = writeln!(s, "\nimpl std::fmt::Debug for {tname} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(match self {{");
+            for (variant, ..) in &variants {
+                let _ = writeln!(
+                    s,
+                    "            Self::{variant}(_) => \"{tname}::{variant}({})\",",
+                    "*** Sensitive Data Redacted ***"
+                );
+            }
+            s.push_str("            Self::Unknown(_) => \"Unknown\",\n        })\n    }\n}\n");
+        }
+        let _ = writeln!(
+            s,
+            "\nmyaws_core::union_impls!({tname}, {}, input = {}, output = {};",
+            variants.len(),
+            usage.input,
+            usage.output
+        );
+        let mut accessors: HashSet<String> = HashSet::new();
+        for (index, (variant, member, ty, _)) in variants.iter().enumerate() {
+            let accessor = dedupe(
+                format!("as_{}", snake_ident(member).trim_start_matches("r#")),
+                &mut accessors,
+            );
+            let _ = writeln!(s, "    {index} {variant} {accessor}: {ty};");
+        }
+        s.push_str(");\n");
+    }
+
     fn structure(&self, s: &mut String, name: &str, shape: &Json) {
+        if self.is_union(name, shape) && !events::is_event_stream(shape) {
+            return self.union_enum(s, name, shape);
+        }
         let usage = self.usage.get(name).copied().unwrap_or_default();
         let tname = &self.type_names[name];
         let members = obj(&shape["members"]);
@@ -812,10 +983,6 @@ impl Client {
         let mut doc = html_to_markdown(str_of(shape, "documentation").unwrap_or(""));
         if doc.is_empty() {
             doc.push(format!("The `{name}` structure."));
-        }
-        if shape.get("union").is_some_and(|u| u == true) {
-            doc.push(String::new());
-            doc.push("This is a union: set exactly one member.".into());
         }
         s.push_str(&doc_comment(&doc, ""));
         // An event stream is neither cloned nor compared.
@@ -865,39 +1032,34 @@ impl Client {
         }
 
         if !fields.is_empty() {
-            let _ = writeln!(s, "\nimpl {tname} {{");
+            // One `setters!` line per member (expanded by myaws-core), with
+            // an appender for list and map members.
+            let mut method_names: HashSet<String> = fields.iter().map(|f| f.0.clone()).collect();
+            let _ = writeln!(s, "\nmyaws_core::setters!({tname} {{");
             for (field, member, ty, _) in &fields {
-                let setter = field.clone();
-                let converts = ty == "String"
-                    || ty == "myaws_core::body::ByteStream"
-                    || ty == "myaws_core::Bytes"
-                    || (ty.starts_with("crate::types::") && self.is_enum_type(ty));
-                let events_in = ty
-                    .strip_prefix("myaws_core::eventstream::EventStreamInput<")
-                    .and_then(|t| t.strip_suffix('>'));
-                let (arg, conv) = if let Some(event) = events_in {
-                    (
-                        format!(
-                            "impl myaws_core::eventstream::Stream<Item = {event}> + Send + 'static"
-                        ),
-                        "myaws_core::eventstream::EventStreamInput::new(value)",
-                    )
-                } else if converts {
-                    (format!("impl Into<{ty}>"), "value.into()")
-                } else if let Some(inner) =
-                    ty.strip_prefix("Box<").and_then(|t| t.strip_suffix('>'))
-                {
-                    (inner.to_string(), "Box::new(value)")
-                } else {
-                    (ty.clone(), "value")
+                let (kind, arg) = self.setter_kind(ty);
+                let appender = match kind {
+                    "list" | "list_into" => Some("push"),
+                    "map" | "map_into" => Some("insert"),
+                    _ => None,
                 };
-                let _ = writeln!(
-                    s,
-                    "    /// Sets `{member}` (see [`Self::{}`]).\n    pub fn {setter}(mut self, value: {arg}) -> Self {{\n        self.{field} = Some({conv});\n        self\n    }}",
-                    field.trim_start_matches("r#")
-                );
+                match appender {
+                    Some(verb) => {
+                        let name = dedupe(
+                            format!(
+                                "{verb}_{}",
+                                field.trim_start_matches("r#").trim_start_matches('_')
+                            ),
+                            &mut method_names,
+                        );
+                        let _ = writeln!(s, "    {kind} {field}({member:?}): {arg}, {name};");
+                    }
+                    None => {
+                        let _ = writeln!(s, "    {kind} {field}({member:?}): {arg};");
+                    }
+                }
             }
-            s.push_str("}\n");
+            s.push_str("});\n");
         }
 
         if usage.input {
@@ -937,6 +1099,35 @@ impl Client {
                 s.push_str("        Ok(out)\n");
             }
             s.push_str("    }\n}\n");
+        }
+    }
+
+    /// The `setters!` kind of a member of Rust type `ty` and the type the
+    /// macro is given (the element or value type for lists and maps).
+    fn setter_kind(&self, ty: &str) -> (&'static str, String) {
+        let converts = |t: &str| {
+            t == "String"
+                || t == "myaws_core::body::ByteStream"
+                || t == "myaws_core::Bytes"
+                || (t.starts_with("crate::types::") && self.is_enum_type(t))
+        };
+        let inner = |prefix: &str| {
+            ty.strip_prefix(prefix)
+                .and_then(|t| t.strip_suffix('>'))
+                .map(str::to_string)
+        };
+        if let Some(event) = inner("myaws_core::eventstream::EventStreamInput<") {
+            ("events", event)
+        } else if let Some(boxed) = inner("Box<") {
+            ("boxed", boxed)
+        } else if let Some(item) = inner("Vec<") {
+            (if converts(&item) { "list_into" } else { "list" }, item)
+        } else if let Some(value) = inner("HashMap<String, ") {
+            (if converts(&value) { "map_into" } else { "map" }, value)
+        } else if converts(ty) {
+            ("into", ty.to_string())
+        } else {
+            ("value", ty.to_string())
         }
     }
 
