@@ -8620,7 +8620,7 @@ pub struct PutScheduledUpdateGroupActionInput {
     pub desired_capacity: Option<i32>,
     /// Specifies the time zone for a cron expression. If a time zone is not provided, UTC is used by default.
     ///
-    /// Valid values are the canonical names of the IANA time zones, derived from the IANA Time Zone Database (such as `Etc/GMT+9` or `Pacific/Tahiti`). For more information, see [https://en.wikipedia.org/wiki/List_of_tz_database_time_zones](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones).
+    /// Valid values are the canonical names of the IANA time zones, derived from the IANA Time Zone Database (such as `Etc/GMT+9` or `Pacific/Tahiti`). For more information, see [<https://en.wikipedia.org/wiki/List_of_tz_database_time_zones](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones>).
     pub time_zone: Option<String>,
 }
 
@@ -9743,7 +9743,7 @@ pub struct ScheduledUpdateGroupActionRequest {
     pub desired_capacity: Option<i32>,
     /// Specifies the time zone for a cron expression. If a time zone is not provided, UTC is used by default.
     ///
-    /// Valid values are the canonical names of the IANA time zones, derived from the IANA Time Zone Database (such as `Etc/GMT+9` or `Pacific/Tahiti`). For more information, see [https://en.wikipedia.org/wiki/List_of_tz_database_time_zones](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones).
+    /// Valid values are the canonical names of the IANA time zones, derived from the IANA Time Zone Database (such as `Etc/GMT+9` or `Pacific/Tahiti`). For more information, see [<https://en.wikipedia.org/wiki/List_of_tz_database_time_zones](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones>).
     pub time_zone: Option<String>,
 }
 

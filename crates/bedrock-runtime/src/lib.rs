@@ -6,6 +6,19 @@
 //! [`types`] and [`error`].
 //!
 //! Describes the API operations for running inference using Amazon Bedrock models.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Region and credentials come from the environment and ~/.aws, as boto3 finds them.
+//! let session = myaws_bedrock_runtime::Session::from_env()?;
+//! let client = myaws_bedrock_runtime::Client::new(&session)?;
+//! let output = client.list_async_invokes(myaws_bedrock_runtime::types::ListAsyncInvokesInput::default()).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -17,8 +30,7 @@
     clippy::large_enum_variant,
     clippy::module_inception,
     clippy::field_reassign_with_default,
-    clippy::should_implement_trait,
-    rustdoc::all
+    clippy::should_implement_trait
 )]
 
 mod client;

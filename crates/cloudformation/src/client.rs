@@ -119,9 +119,9 @@ impl Client {
 
     /// Creates a list of changes that will be applied to a stack so that you can review the changes before executing them. You can create a change set for a stack that doesn't exist or an existing stack. If you create a change set for a stack that doesn't exist, the change set shows all of the resources that CloudFormation will create. If you create a change set for an existing stack, CloudFormation compares the stack's information with the information that you submit in the change set and lists the differences. Use change sets to understand which resources CloudFormation will create or change, and how it will change resources in an existing stack, before you create or update a stack.
     ///
-    /// To create a change set for a stack that doesn't exist, for the `ChangeSetType` parameter, specify `CREATE`. To create a change set for an existing stack, specify `UPDATE` for the `ChangeSetType` parameter. To create a change set for an import operation, specify `IMPORT` for the `ChangeSetType` parameter. After the `CreateChangeSet` call successfully completes, CloudFormation starts creating the change set. To check the status of the change set or to review it, use the [DescribeChangeSet] action.
+    /// To create a change set for a stack that doesn't exist, for the `ChangeSetType` parameter, specify `CREATE`. To create a change set for an existing stack, specify `UPDATE` for the `ChangeSetType` parameter. To create a change set for an import operation, specify `IMPORT` for the `ChangeSetType` parameter. After the `CreateChangeSet` call successfully completes, CloudFormation starts creating the change set. To check the status of the change set or to review it, use the [`DescribeChangeSet`](crate::Client::describe_change_set) action.
     ///
-    /// When you are satisfied with the changes the change set will make, execute the change set by using the [ExecuteChangeSet] action. CloudFormation doesn't make changes until you execute the change set.
+    /// When you are satisfied with the changes the change set will make, execute the change set by using the [`ExecuteChangeSet`](crate::Client::execute_change_set) action. CloudFormation doesn't make changes until you execute the change set.
     ///
     /// To create a change set for the entire stack hierarchy, set `IncludeNestedStacks` to `True`.
     pub async fn create_change_set(
@@ -143,7 +143,7 @@ impl Client {
         self.handle.call(6, input).await
     }
 
-    /// Creates a stack as specified in the template. After the call completes successfully, the stack creation starts. You can check the status of the stack through the [DescribeStacks] operation.
+    /// Creates a stack as specified in the template. After the call completes successfully, the stack creation starts. You can check the status of the stack through the [`DescribeStacks`](crate::Client::describe_stacks) operation.
     ///
     /// For more information about creating a stack and monitoring stack progress, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
     pub async fn create_stack(
@@ -241,7 +241,7 @@ impl Client {
         self.handle.call(14, input).await
     }
 
-    /// Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the [DescribeStacks] operation if the deletion has been completed successfully.
+    /// Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the [`DescribeStacks`](crate::Client::describe_stacks) operation if the deletion has been completed successfully.
     ///
     /// For more information about deleting a stack, see [Delete a stack from the CloudFormation console](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-console-delete-stack.html) in the *CloudFormation User Guide*.
     pub async fn delete_stack(
@@ -269,7 +269,7 @@ impl Client {
         self.handle.call(16, input).await
     }
 
-    /// Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see [DeleteStackInstances].
+    /// Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see [`DeleteStackInstances`](crate::Client::delete_stack_instances).
     pub async fn delete_stack_set(
         &self,
         input: crate::types::DeleteStackSetInput,
@@ -397,7 +397,7 @@ impl Client {
 
     /// Returns information about a stack drift detection operation. A stack drift detection operation detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
     ///
-    /// Use [DetectStackDrift] to initiate a stack drift detection operation. `DetectStackDrift` returns a `StackDriftDetectionId` you can use to monitor the progress of the operation using `DescribeStackDriftDetectionStatus`. Once the drift detection operation has completed, use [DescribeStackResourceDrifts] to return drift information about the stack and its resources.
+    /// Use [`DetectStackDrift`](crate::Client::detect_stack_drift) to initiate a stack drift detection operation. `DetectStackDrift` returns a `StackDriftDetectionId` you can use to monitor the progress of the operation using `DescribeStackDriftDetectionStatus`. Once the drift detection operation has completed, use [`DescribeStackResourceDrifts`](crate::Client::describe_stack_resource_drifts) to return drift information about the stack and its resources.
     pub async fn describe_stack_drift_detection_status(
         &self,
         input: crate::types::DescribeStackDriftDetectionStatusInput,
@@ -423,7 +423,7 @@ impl Client {
 
     /// Returns the stack instance that's associated with the specified StackSet, Amazon Web Services account, and Amazon Web Services Region.
     ///
-    /// For a list of stack instances that are associated with a specific StackSet, use [ListStackInstances].
+    /// For a list of stack instances that are associated with a specific StackSet, use [`ListStackInstances`](crate::Client::list_stack_instances).
     pub async fn describe_stack_instance(
         &self,
         input: crate::types::DescribeStackInstanceInput,
@@ -462,7 +462,7 @@ impl Client {
     ///
     /// For a given stack, there will be one `StackResourceDrift` for each stack resource that has been checked for drift. Resources that haven't yet been checked for drift aren't included. Resources that don't currently support drift detection aren't checked, and so not included. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
     ///
-    /// Use [DetectStackResourceDrift] to detect drift on individual resources, or [DetectStackDrift] to detect drift on all supported resources for a given stack.
+    /// Use [`DetectStackResourceDrift`](crate::Client::detect_stack_resource_drift) to detect drift on individual resources, or [`DetectStackDrift`](crate::Client::detect_stack_drift) to detect drift on all supported resources for a given stack.
     pub async fn describe_stack_resource_drifts(
         &self,
         input: crate::types::DescribeStackResourceDriftsInput,
@@ -541,9 +541,9 @@ impl Client {
 
     /// Returns information about an extension's registration, including its current status and type and version identifiers.
     ///
-    /// When you initiate a registration request using [RegisterType], you can then use [DescribeTypeRegistration] to monitor the progress of that registration request.
+    /// When you initiate a registration request using [`RegisterType`](crate::Client::register_type), you can then use [`DescribeTypeRegistration`](crate::Client::describe_type_registration) to monitor the progress of that registration request.
     ///
-    /// Once the registration request has completed, use [DescribeType] to return detailed information about an extension.
+    /// Once the registration request has completed, use [`DescribeType`](crate::Client::describe_type) to return detailed information about an extension.
     pub async fn describe_type_registration(
         &self,
         input: crate::types::DescribeTypeRegistrationInput,
@@ -556,11 +556,11 @@ impl Client {
 
     /// Detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For each resource in the stack that supports drift detection, CloudFormation compares the actual configuration of the resource with its expected template configuration. Only resource properties explicitly defined in the stack template are checked for drift. A stack is considered to have drifted if one or more of its resources differ from their expected template configurations. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
     ///
-    /// Use `DetectStackDrift` to detect drift on all supported resources for a given stack, or [DetectStackResourceDrift] to detect drift on individual resources.
+    /// Use `DetectStackDrift` to detect drift on all supported resources for a given stack, or [`DetectStackResourceDrift`](crate::Client::detect_stack_resource_drift) to detect drift on individual resources.
     ///
     /// For a list of stack resources that currently support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
     ///
-    /// `DetectStackDrift` can take up to several minutes, depending on the number of resources contained within the stack. Use [DescribeStackDriftDetectionStatus] to monitor the progress of a detect stack drift operation. Once the drift detection operation has completed, use [DescribeStackResourceDrifts] to return drift information about the stack and its resources.
+    /// `DetectStackDrift` can take up to several minutes, depending on the number of resources contained within the stack. Use [`DescribeStackDriftDetectionStatus`](crate::Client::describe_stack_drift_detection_status) to monitor the progress of a detect stack drift operation. Once the drift detection operation has completed, use [`DescribeStackResourceDrifts`](crate::Client::describe_stack_resource_drifts) to return drift information about the stack and its resources.
     ///
     /// When detecting drift on a stack, CloudFormation doesn't detect drift on any nested stacks belonging to that stack. Perform `DetectStackDrift` directly on the nested stack itself.
     pub async fn detect_stack_drift(
@@ -573,7 +573,7 @@ impl Client {
 
     /// Returns information about whether a resource's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. This information includes actual and expected property values for resources in which CloudFormation detects drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
     ///
-    /// Use `DetectStackResourceDrift` to detect drift on individual resources, or [DetectStackDrift] to detect drift on all resources in a given stack that support drift detection.
+    /// Use `DetectStackResourceDrift` to detect drift on individual resources, or [`DetectStackDrift`](crate::Client::detect_stack_drift) to detect drift on all resources in a given stack that support drift detection.
     ///
     /// Resources that don't currently support drift detection can't be checked. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
     pub async fn detect_stack_resource_drift(
@@ -588,17 +588,17 @@ impl Client {
 
     /// Detect drift on a StackSet. When CloudFormation performs drift detection on a StackSet, it performs drift detection on the stack associated with each stack instance in the StackSet. For more information, see [Performing drift detection on CloudFormation StackSets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html).
     ///
-    /// `DetectStackSetDrift` returns the `OperationId` of the StackSet drift detection operation. Use this operation id with [DescribeStackSetOperation] to monitor the progress of the drift detection operation. The drift detection operation may take some time, depending on the number of stack instances included in the StackSet, in addition to the number of resources included in each stack.
+    /// `DetectStackSetDrift` returns the `OperationId` of the StackSet drift detection operation. Use this operation id with [`DescribeStackSetOperation`](crate::Client::describe_stack_set_operation) to monitor the progress of the drift detection operation. The drift detection operation may take some time, depending on the number of stack instances included in the StackSet, in addition to the number of resources included in each stack.
     ///
     /// Once the operation has completed, use the following actions to return drift information:
     ///
-    /// - Use [DescribeStackSet] to return detailed information about the stack set, including detailed information about the last *completed* drift operation performed on the StackSet. (Information about drift operations that are in progress isn't included.)
-    /// - Use [ListStackInstances] to return a list of stack instances belonging to the StackSet, including the drift status and last drift time checked of each instance.
-    /// - Use [DescribeStackInstance] to return detailed information about a specific stack instance, including its drift status and last drift time checked.
+    /// - Use [`DescribeStackSet`](crate::Client::describe_stack_set) to return detailed information about the stack set, including detailed information about the last *completed* drift operation performed on the StackSet. (Information about drift operations that are in progress isn't included.)
+    /// - Use [`ListStackInstances`](crate::Client::list_stack_instances) to return a list of stack instances belonging to the StackSet, including the drift status and last drift time checked of each instance.
+    /// - Use [`DescribeStackInstance`](crate::Client::describe_stack_instance) to return detailed information about a specific stack instance, including its drift status and last drift time checked.
     ///
     /// You can only run a single drift detection operation on a given StackSet at one time.
     ///
-    /// To stop a drift detection StackSet operation, use [StopStackSetOperation].
+    /// To stop a drift detection StackSet operation, use [`StopStackSetOperation`](crate::Client::stop_stack_set_operation).
     pub async fn detect_stack_set_drift(
         &self,
         input: crate::types::DetectStackSetDriftInput,
@@ -620,7 +620,7 @@ impl Client {
         self.handle.call(42, input).await
     }
 
-    /// Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the [DescribeStacks] action to view the status of the update.
+    /// Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the [`DescribeStacks`](crate::Client::describe_stacks) action to view the status of the update.
     ///
     /// When you execute a change set, CloudFormation deletes all other change sets associated with the stack because they aren't valid for the updated stack.
     ///
@@ -760,7 +760,7 @@ impl Client {
         self.handle.call(54, input).await
     }
 
-    /// Lists all stacks that are importing an exported output value. To modify or remove an exported output value, first use this action to see which stacks are using it. To see the exported output values in your account, see [ListExports].
+    /// Lists all stacks that are importing an exported output value. To modify or remove an exported output value, first use this action to see which stacks are using it. To see the exported output values in your account, see [`ListExports`](crate::Client::list_exports).
     ///
     /// For more information about importing an exported output value, see the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
     pub async fn list_imports(
@@ -825,7 +825,7 @@ impl Client {
         self.handle.call(60, input).await
     }
 
-    /// Lists the stack refactor actions that will be taken after calling the [ExecuteStackRefactor] action.
+    /// Lists the stack refactor actions that will be taken after calling the [`ExecuteStackRefactor`](crate::Client::execute_stack_refactor) action.
     pub async fn list_stack_refactor_actions(
         &self,
         input: crate::types::ListStackRefactorActionsInput,
@@ -991,7 +991,7 @@ impl Client {
     ///
     /// You can have a maximum of 50 resource extension versions registered at a time. This maximum is per account and per Region. Use [DeregisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeregisterType.html) to deregister specific extension versions if necessary.
     ///
-    /// Once you have initiated a registration request using [RegisterType], you can use [DescribeTypeRegistration] to monitor the progress of the registration request.
+    /// Once you have initiated a registration request using [`RegisterType`](crate::Client::register_type), you can use [`DescribeTypeRegistration`](crate::Client::describe_type_registration) to monitor the progress of the registration request.
     ///
     /// Once you have registered a private extension in your account and Region, use [SetTypeConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetTypeConfiguration.html) to specify configuration properties for the extension. For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
     pub async fn register_type(
@@ -1001,7 +1001,7 @@ impl Client {
         self.handle.call(75, input).await
     }
 
-    /// When specifying `RollbackStack`, you preserve the state of previously provisioned resources when an operation fails. You can check the status of the stack through the [DescribeStacks] operation.
+    /// When specifying `RollbackStack`, you preserve the state of previously provisioned resources when an operation fails. You can check the status of the stack through the [`DescribeStacks`](crate::Client::describe_stacks) operation.
     ///
     /// Rolls back the specified stack to the last known stable state from `CREATE_FAILED` or `UPDATE_FAILED` stack statuses.
     ///
@@ -1119,9 +1119,9 @@ impl Client {
         self.handle.call(84, input).await
     }
 
-    /// Updates a stack as specified in the template. After the call completes successfully, the stack update starts. You can check the status of the stack through the [DescribeStacks] action.
+    /// Updates a stack as specified in the template. After the call completes successfully, the stack update starts. You can check the status of the stack through the [`DescribeStacks`](crate::Client::describe_stacks) action.
     ///
-    /// To get a copy of the template for an existing stack, you can use the [GetTemplate] action.
+    /// To get a copy of the template for an existing stack, you can use the [`GetTemplate`](crate::Client::get_template) action.
     ///
     /// For more information about updating a stack and monitoring the progress of the update, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
     pub async fn update_stack(
@@ -1157,7 +1157,7 @@ impl Client {
 
     /// Updates the StackSet and associated stack instances in the specified accounts and Amazon Web Services Regions.
     ///
-    /// Even if the StackSet operation created by updating the StackSet fails (completely or partially, below or above a specified failure tolerance), the StackSet is updated with your changes. Subsequent [CreateStackInstances] calls on the specified StackSet use the updated StackSet.
+    /// Even if the StackSet operation created by updating the StackSet fails (completely or partially, below or above a specified failure tolerance), the StackSet is updated with your changes. Subsequent [`CreateStackInstances`](crate::Client::create_stack_instances) calls on the specified StackSet use the updated StackSet.
     ///
     /// The maximum number of organizational unit (OUs) supported by a `UpdateStackSet` operation is 50.
     ///

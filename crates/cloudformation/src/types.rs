@@ -1117,7 +1117,7 @@ impl FromValue for CallAs {
     }
 }
 
-/// The input for the [CancelUpdateStack] action.
+/// The input for the [`CancelUpdateStack`](crate::Client::cancel_update_stack) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelUpdateStackInput {
@@ -2166,7 +2166,7 @@ impl FromValue for ConcurrentResourcesLimitExceededException {
     }
 }
 
-/// The input for the [ContinueUpdateRollback] action.
+/// The input for the [`ContinueUpdateRollback`](crate::Client::continue_update_rollback) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContinueUpdateRollbackInput {
@@ -2180,7 +2180,7 @@ pub struct ContinueUpdateRollbackInput {
     ///
     /// If you don't specify a value, CloudFormation uses the role that was previously associated with the stack. If no role is available, CloudFormation uses a temporary session that's generated from your user credentials.
     pub role_arn: Option<String>,
-    /// A list of the logical IDs of the resources that CloudFormation skips during the continue update rollback operation. You can specify only resources that are in the `UPDATE_FAILED` state because a rollback failed. You can't specify resources that are in the `UPDATE_FAILED` state for other reasons, for example, because an update was canceled. To check why a resource update failed, use the [DescribeStackResources] action, and view the resource status reason.
+    /// A list of the logical IDs of the resources that CloudFormation skips during the continue update rollback operation. You can specify only resources that are in the `UPDATE_FAILED` state because a rollback failed. You can't specify resources that are in the `UPDATE_FAILED` state for other reasons, for example, because an update was canceled. To check why a resource update failed, use the [`DescribeStackResources`](crate::Client::describe_stack_resources) action, and view the resource status reason.
     ///
     /// Specify this property to skip rolling back resources that CloudFormation can't successfully roll back. We recommend that you [ troubleshoot](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed) resources before skipping them. CloudFormation sets the status of the specified resources to `UPDATE_COMPLETE` and continues to roll back the stack. After the rollback is complete, the state of the skipped resources will be inconsistent with the state of the resources in the stack template. Before performing another stack update, you must update the stack or resources to be consistent with each other. If you don't, subsequent stack updates might fail, and the stack will become unrecoverable.
     ///
@@ -2212,7 +2212,7 @@ impl IntoValue for ContinueUpdateRollbackInput {
     }
 }
 
-/// The output for a [ContinueUpdateRollback] operation.
+/// The output for a [`ContinueUpdateRollback`](crate::Client::continue_update_rollback) operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContinueUpdateRollbackOutput {
@@ -2227,7 +2227,7 @@ impl FromValue for ContinueUpdateRollbackOutput {
     }
 }
 
-/// The input for the [CreateChangeSet] action.
+/// The input for the [`CreateChangeSet`](crate::Client::create_change_set) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateChangeSetInput {
@@ -2249,7 +2249,7 @@ pub struct CreateChangeSetInput {
     ///
     /// Conditional: You must specify only one of the following parameters: `TemplateBody`, `TemplateURL`, or set the `UsePreviousTemplate` to `true`.
     pub use_previous_template: Option<bool>,
-    /// A list of `Parameter` structures that specify input parameters for the change set. For more information, see the [Parameter] data type.
+    /// A list of `Parameter` structures that specify input parameters for the change set. For more information, see the [`Parameter`] data type.
     pub parameters: Option<Vec<crate::types::Parameter>>,
     /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to create the stack.
     ///
@@ -2271,7 +2271,7 @@ pub struct CreateChangeSetInput {
     /// - [AWS::IAM::UserToGroupAddition](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-usertogroupaddition.html)
     ///
     /// For more information, see [Acknowledging IAM resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities).
-    /// - `CAPABILITY_AUTO_EXPAND` Some template contain macros. Macros perform custom processing on templates; this can include simple actions like find-and-replace operations, all the way to extensive transformations of entire templates. Because of this, users typically create a change set from the processed template, so that they can review the changes resulting from the macros before actually creating the stack. If your stack template contains one or more macros, and you choose to create a stack directly from the processed template, without first reviewing the resulting changes in a change set, you must acknowledge this capability. This includes the [AWS::Include](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html) and [AWS::Serverless](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html) transforms, which are macros hosted by CloudFormation. This capacity doesn't apply to creating change sets, and specifying it when creating change sets has no effect. If you want to create a stack from a stack template that contains macros *and* nested stacks, you must create or update the stack directly from the template using the [CreateStack] or [UpdateStack] action, and specifying this capability. For more information about macros, see [Perform custom processing on CloudFormation templates with template macros](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html).
+    /// - `CAPABILITY_AUTO_EXPAND` Some template contain macros. Macros perform custom processing on templates; this can include simple actions like find-and-replace operations, all the way to extensive transformations of entire templates. Because of this, users typically create a change set from the processed template, so that they can review the changes resulting from the macros before actually creating the stack. If your stack template contains one or more macros, and you choose to create a stack directly from the processed template, without first reviewing the resulting changes in a change set, you must acknowledge this capability. This includes the [AWS::Include](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html) and [AWS::Serverless](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html) transforms, which are macros hosted by CloudFormation. This capacity doesn't apply to creating change sets, and specifying it when creating change sets has no effect. If you want to create a stack from a stack template that contains macros *and* nested stacks, you must create or update the stack directly from the template using the [`CreateStack`](crate::Client::create_stack) or [`UpdateStack`](crate::Client::update_stack) action, and specifying this capability. For more information about macros, see [Perform custom processing on CloudFormation templates with template macros](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html).
     ///
     /// Only one of the `Capabilities` and `ResourceType` parameters can be specified.
     pub capabilities: Option<Vec<crate::types::Capability>>,
@@ -2391,7 +2391,7 @@ impl IntoValue for CreateChangeSetInput {
     }
 }
 
-/// The output for the [CreateChangeSet] action.
+/// The output for the [`CreateChangeSet`](crate::Client::create_change_set) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateChangeSetOutput {
@@ -2477,7 +2477,7 @@ impl FromValue for CreateGeneratedTemplateOutput {
     }
 }
 
-/// The input for [CreateStack] action.
+/// The input for [`CreateStack`](crate::Client::create_stack) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStackInput {
@@ -2728,7 +2728,7 @@ impl FromValue for CreateStackInstancesOutput {
     }
 }
 
-/// The output for a [CreateStack] action.
+/// The output for a [`CreateStack`](crate::Client::create_stack) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStackOutput {
@@ -2793,7 +2793,7 @@ impl IntoValue for CreateStackRefactorInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStackRefactorOutput {
-    /// The ID associated with the stack refactor created from the [CreateStackRefactor] action.
+    /// The ID associated with the stack refactor created from the [`CreateStackRefactor`](crate::Client::create_stack_refactor) action.
     pub stack_refactor_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -3051,7 +3051,7 @@ impl FromValue for DeactivateTypeOutput {
     }
 }
 
-/// The input for the [DeleteChangeSet] action.
+/// The input for the [`DeleteChangeSet`](crate::Client::delete_change_set) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteChangeSetInput {
@@ -3077,7 +3077,7 @@ impl IntoValue for DeleteChangeSetInput {
     }
 }
 
-/// The output for the [DeleteChangeSet] action.
+/// The output for the [`DeleteChangeSet`](crate::Client::delete_change_set) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteChangeSetOutput {
@@ -3112,7 +3112,7 @@ impl IntoValue for DeleteGeneratedTemplateInput {
     }
 }
 
-/// The input for [DeleteStack] action.
+/// The input for [`DeleteStack`](crate::Client::delete_stack) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStackInput {
@@ -3263,7 +3263,7 @@ impl FromValue for DeleteStackInstancesOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStackSetInput {
-    /// The name or unique ID of the StackSet that you're deleting. You can obtain this value by running [ListStackSets].
+    /// The name or unique ID of the StackSet that you're deleting. You can obtain this value by running [`ListStackSets`](crate::Client::list_stack_sets).
     ///
     /// Required.
     pub stack_set_name: Option<String>,
@@ -3756,7 +3756,7 @@ impl FromValue for DeregisterTypeOutput {
     }
 }
 
-/// The input for the [DescribeAccountLimits] action.
+/// The input for the [`DescribeAccountLimits`](crate::Client::describe_account_limits) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountLimitsInput {
@@ -3774,7 +3774,7 @@ impl IntoValue for DescribeAccountLimitsInput {
     }
 }
 
-/// The output for the [DescribeAccountLimits] action.
+/// The output for the [`DescribeAccountLimits`](crate::Client::describe_account_limits) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountLimitsOutput {
@@ -3882,7 +3882,7 @@ impl FromValue for DescribeChangeSetHooksOutput {
     }
 }
 
-/// The input for the [DescribeChangeSet] action.
+/// The input for the [`DescribeChangeSet`](crate::Client::describe_change_set) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeChangeSetInput {
@@ -3916,7 +3916,7 @@ impl IntoValue for DescribeChangeSetInput {
     }
 }
 
-/// The output for the [DescribeChangeSet] action.
+/// The output for the [`DescribeChangeSet`](crate::Client::describe_change_set) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeChangeSetOutput {
@@ -4477,7 +4477,7 @@ impl FromValue for DescribeStackDriftDetectionStatusOutput {
     }
 }
 
-/// The input for [DescribeStackEvents] action.
+/// The input for [`DescribeStackEvents`](crate::Client::describe_stack_events) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackEventsInput {
@@ -4506,7 +4506,7 @@ impl IntoValue for DescribeStackEventsInput {
     }
 }
 
-/// The output for a [DescribeStackEvents] action.
+/// The output for a [`DescribeStackEvents`](crate::Client::describe_stack_events) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackEventsOutput {
@@ -4603,7 +4603,7 @@ impl FromValue for DescribeStackInstanceOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackRefactorInput {
-    /// The ID associated with the stack refactor created from the [CreateStackRefactor] action.
+    /// The ID associated with the stack refactor created from the [`CreateStackRefactor`](crate::Client::create_stack_refactor) action.
     ///
     /// Required.
     pub stack_refactor_id: Option<String>,
@@ -4625,15 +4625,15 @@ impl IntoValue for DescribeStackRefactorInput {
 pub struct DescribeStackRefactorOutput {
     /// A description to help you identify the refactor.
     pub description: Option<String>,
-    /// The ID associated with the stack refactor created from the [CreateStackRefactor] action.
+    /// The ID associated with the stack refactor created from the [`CreateStackRefactor`](crate::Client::create_stack_refactor) action.
     pub stack_refactor_id: Option<String>,
     /// The unique ID for each stack.
     pub stack_ids: Option<Vec<String>>,
-    /// The stack refactor execution operation status that's provided after calling the [ExecuteStackRefactor] action.
+    /// The stack refactor execution operation status that's provided after calling the [`ExecuteStackRefactor`](crate::Client::execute_stack_refactor) action.
     pub execution_status: Option<crate::types::StackRefactorExecutionStatus>,
     /// A detailed explanation for the stack refactor `ExecutionStatus`.
     pub execution_status_reason: Option<String>,
-    /// The stack refactor operation status that's provided after calling the [CreateStackRefactor] action.
+    /// The stack refactor operation status that's provided after calling the [`CreateStackRefactor`](crate::Client::create_stack_refactor) action.
     pub status: Option<crate::types::StackRefactorStatus>,
     /// A detailed explanation for the stack refactor operation `Status`.
     pub status_reason: Option<String>,
@@ -4735,7 +4735,7 @@ impl FromValue for DescribeStackResourceDriftsOutput {
     }
 }
 
-/// The input for [DescribeStackResource] action.
+/// The input for [`DescribeStackResource`](crate::Client::describe_stack_resource) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackResourceInput {
@@ -4766,7 +4766,7 @@ impl IntoValue for DescribeStackResourceInput {
     }
 }
 
-/// The output for a [DescribeStackResource] action.
+/// The output for a [`DescribeStackResource`](crate::Client::describe_stack_resource) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackResourceOutput {
@@ -4789,7 +4789,7 @@ impl FromValue for DescribeStackResourceOutput {
     }
 }
 
-/// The input for [DescribeStackResources] action.
+/// The input for [`DescribeStackResources`](crate::Client::describe_stack_resources) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackResourcesInput {
@@ -4826,7 +4826,7 @@ impl IntoValue for DescribeStackResourcesInput {
     }
 }
 
-/// The output for a [DescribeStackResources] action.
+/// The output for a [`DescribeStackResources`](crate::Client::describe_stack_resources) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStackResourcesOutput {
@@ -4963,13 +4963,13 @@ impl FromValue for DescribeStackSetOutput {
     }
 }
 
-/// The input for [DescribeStacks] action.
+/// The input for [`DescribeStacks`](crate::Client::describe_stacks) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStacksInput {
     /// If you don't pass a parameter to `StackName`, the API returns a response that describes all resources in the account, which can impact performance. This requires `ListStacks` and `DescribeStacks` permissions.
     ///
-    /// Consider using the [ListStacks] API if you're not passing a parameter to `StackName`.
+    /// Consider using the [`ListStacks`](crate::Client::list_stacks) API if you're not passing a parameter to `StackName`.
     ///
     /// The IAM policy below can be added to IAM policies when you want to limit resource-level permissions and avoid returning a response when no parameter is sent in the request:
     ///
@@ -4998,7 +4998,7 @@ impl IntoValue for DescribeStacksInput {
     }
 }
 
-/// The output for a [DescribeStacks] action.
+/// The output for a [`DescribeStacks`](crate::Client::describe_stacks) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStacksOutput {
@@ -5091,7 +5091,7 @@ pub struct DescribeTypeOutput {
     ///
     /// This applies only to private extensions you have registered in your account. For public extensions, both those provided by Amazon Web Services and published by third parties, CloudFormation returns `null`. For more information, see [RegisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterType.html).
     ///
-    /// To set the default version of an extension, use [SetTypeDefaultVersion].
+    /// To set the default version of an extension, use [`SetTypeDefaultVersion`](crate::Client::set_type_default_version).
     pub default_version_id: Option<String>,
     /// Whether the specified extension version is set as the default version.
     ///
@@ -5266,7 +5266,7 @@ impl FromValue for DescribeTypeOutput {
 pub struct DescribeTypeRegistrationInput {
     /// The identifier for this registration request.
     ///
-    /// This registration token is generated by CloudFormation when you initiate a registration request using [RegisterType].
+    /// This registration token is generated by CloudFormation when you initiate a registration request using [`RegisterType`](crate::Client::register_type).
     ///
     /// Required.
     pub registration_token: Option<String>,
@@ -5546,7 +5546,7 @@ impl IntoValue for DetectStackSetDriftInput {
 pub struct DetectStackSetDriftOutput {
     /// The ID of the drift detection StackSet operation.
     ///
-    /// You can use this operation ID with [DescribeStackSetOperation] to monitor the progress of the drift detection operation.
+    /// You can use this operation ID with [`DescribeStackSetOperation`](crate::Client::describe_stack_set_operation) to monitor the progress of the drift detection operation.
     pub operation_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -5729,7 +5729,7 @@ impl FromValue for DriftIgnoredReason {
     }
 }
 
-/// The input for an [EstimateTemplateCost] action.
+/// The input for an [`EstimateTemplateCost`](crate::Client::estimate_template_cost) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateTemplateCostInput {
@@ -5761,7 +5761,7 @@ impl IntoValue for EstimateTemplateCostInput {
     }
 }
 
-/// The output for a [EstimateTemplateCost] action.
+/// The output for a [`EstimateTemplateCost`](crate::Client::estimate_template_cost) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateTemplateCostOutput {
@@ -5972,7 +5972,7 @@ impl FromValue for EventType {
     }
 }
 
-/// The input for the [ExecuteChangeSet] action.
+/// The input for the [`ExecuteChangeSet`](crate::Client::execute_change_set) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecuteChangeSetInput {
@@ -6017,7 +6017,7 @@ impl IntoValue for ExecuteChangeSetInput {
     }
 }
 
-/// The output for the [ExecuteChangeSet] action.
+/// The output for the [`ExecuteChangeSet`](crate::Client::execute_change_set) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecuteChangeSetOutput {
@@ -6036,7 +6036,7 @@ impl FromValue for ExecuteChangeSetOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecuteStackRefactorInput {
-    /// The ID associated with the stack refactor created from the [CreateStackRefactor] action.
+    /// The ID associated with the stack refactor created from the [`CreateStackRefactor`](crate::Client::create_stack_refactor) action.
     ///
     /// Required.
     pub stack_refactor_id: Option<String>,
@@ -6700,7 +6700,7 @@ impl FromValue for GetHookResultOutput {
     }
 }
 
-/// The input for the [GetStackPolicy] action.
+/// The input for the [`GetStackPolicy`](crate::Client::get_stack_policy) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStackPolicyInput {
@@ -6720,7 +6720,7 @@ impl IntoValue for GetStackPolicyInput {
     }
 }
 
-/// The output for the [GetStackPolicy] action.
+/// The output for the [`GetStackPolicy`](crate::Client::get_stack_policy) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStackPolicyOutput {
@@ -6743,7 +6743,7 @@ impl FromValue for GetStackPolicyOutput {
     }
 }
 
-/// The input for a [GetTemplate] action.
+/// The input for a [`GetTemplate`](crate::Client::get_template) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTemplateInput {
@@ -6776,7 +6776,7 @@ impl IntoValue for GetTemplateInput {
     }
 }
 
-/// The output for [GetTemplate] action.
+/// The output for [`GetTemplate`](crate::Client::get_template) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTemplateOutput {
@@ -6805,7 +6805,7 @@ impl FromValue for GetTemplateOutput {
     }
 }
 
-/// The input for the [GetTemplateSummary] action.
+/// The input for the [`GetTemplateSummary`](crate::Client::get_template_summary) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTemplateSummaryInput {
@@ -6858,7 +6858,7 @@ impl IntoValue for GetTemplateSummaryInput {
     }
 }
 
-/// The output for the [GetTemplateSummary] action.
+/// The output for the [`GetTemplateSummary`](crate::Client::get_template_summary) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTemplateSummaryOutput {
@@ -6866,7 +6866,7 @@ pub struct GetTemplateSummaryOutput {
     pub parameters: Option<Vec<crate::types::ParameterDeclaration>>,
     /// The value that's defined in the `Description` property of the template.
     pub description: Option<String>,
-    /// The capabilities found within the template. If your template contains IAM resources, you must specify the `CAPABILITY_IAM` or `CAPABILITY_NAMED_IAM` value for this parameter when you use the [CreateStack] or [UpdateStack] actions with your template; otherwise, those actions return an `InsufficientCapabilities` error.
+    /// The capabilities found within the template. If your template contains IAM resources, you must specify the `CAPABILITY_IAM` or `CAPABILITY_NAMED_IAM` value for this parameter when you use the [`CreateStack`](crate::Client::create_stack) or [`UpdateStack`](crate::Client::update_stack) actions with your template; otherwise, those actions return an `InsufficientCapabilities` error.
     ///
     /// For more information, see [Acknowledging IAM resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities).
     pub capabilities: Option<Vec<crate::types::Capability>>,
@@ -7819,7 +7819,7 @@ impl FromValue for LimitExceededException {
     }
 }
 
-/// The input for the [ListChangeSets] action.
+/// The input for the [`ListChangeSets`](crate::Client::list_change_sets) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListChangeSetsInput {
@@ -7845,7 +7845,7 @@ impl IntoValue for ListChangeSetsInput {
     }
 }
 
-/// The output for the [ListChangeSets] action.
+/// The output for the [`ListChangeSets`](crate::Client::list_change_sets) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListChangeSetsOutput {
@@ -7894,7 +7894,7 @@ impl IntoValue for ListExportsInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListExportsOutput {
-    /// The output for the [ListExports] action.
+    /// The output for the [`ListExports`](crate::Client::list_exports) action.
     pub exports: Option<Vec<crate::types::Export>>,
     /// If the output exceeds 100 exported output values, a string that identifies the next page of exports. If there is no additional page, this value is null.
     pub next_token: Option<String>,
@@ -8554,7 +8554,7 @@ impl FromValue for ListStackInstancesOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStackRefactorActionsInput {
-    /// The ID associated with the stack refactor created from the [CreateStackRefactor] action.
+    /// The ID associated with the stack refactor created from the [`CreateStackRefactor`](crate::Client::create_stack_refactor) action.
     ///
     /// Required.
     pub stack_refactor_id: Option<String>,
@@ -8669,7 +8669,7 @@ impl FromValue for ListStackRefactorsOutput {
     }
 }
 
-/// The input for the [ListStackResource] action.
+/// The input for the ListStackResource action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStackResourcesInput {
@@ -8698,7 +8698,7 @@ impl IntoValue for ListStackResourcesInput {
     }
 }
 
-/// The output for a [ListStackResources] action.
+/// The output for a [`ListStackResources`](crate::Client::list_stack_resources) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStackResourcesOutput {
@@ -8997,13 +8997,13 @@ impl FromValue for ListStackSetsOutput {
     }
 }
 
-/// The input for [ListStacks] action.
+/// The input for [`ListStacks`](crate::Client::list_stacks) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStacksInput {
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// Stack status to use as a filter. Specify one or more stack status codes to list only stacks with the specified status codes. For a complete list of stack status codes, see the `StackStatus` parameter of the [Stack] data type.
+    /// Stack status to use as a filter. Specify one or more stack status codes to list only stacks with the specified status codes. For a complete list of stack status codes, see the `StackStatus` parameter of the [`Stack`] data type.
     pub stack_status_filter: Option<Vec<crate::types::StackStatus>>,
 }
 
@@ -9021,7 +9021,7 @@ impl IntoValue for ListStacksInput {
     }
 }
 
-/// The output for [ListStacks] action.
+/// The output for [`ListStacks`](crate::Client::list_stacks) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListStacksOutput {
@@ -9102,7 +9102,7 @@ impl IntoValue for ListTypeRegistrationsInput {
 pub struct ListTypeRegistrationsOutput {
     /// A list of extension registration tokens.
     ///
-    /// Use [DescribeTypeRegistration] to return detailed information about a type registration request.
+    /// Use [`DescribeTypeRegistration`](crate::Client::describe_type_registration) to return detailed information about a type registration request.
     pub registration_token_list: Option<Vec<String>>,
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
@@ -11038,7 +11038,7 @@ impl IntoValue for RegisterTypeInput {
 pub struct RegisterTypeOutput {
     /// The identifier for this registration request.
     ///
-    /// Use this registration token when calling [DescribeTypeRegistration], which returns information about the status and IDs of the extension registration.
+    /// Use this registration token when calling [`DescribeTypeRegistration`](crate::Client::describe_type_registration), which returns information about the status and IDs of the extension registration.
     pub registration_token: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -12773,7 +12773,7 @@ impl IntoValue for ScannedResourceIdentifier {
     }
 }
 
-/// The input for the [SetStackPolicy] action.
+/// The input for the [`SetStackPolicy`](crate::Client::set_stack_policy) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetStackPolicyInput {
@@ -12933,7 +12933,7 @@ impl FromValue for SetTypeDefaultVersionOutput {
     }
 }
 
-/// The input for the [SignalResource] action.
+/// The input for the [`SignalResource`](crate::Client::signal_resource) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SignalResourceInput {
@@ -13950,7 +13950,7 @@ pub struct StackInstanceSummary {
     pub stack_id: Option<String>,
     /// The status of the stack instance, in terms of its synchronization with its associated stack set.
     ///
-    /// - `INOPERABLE`: A `DeleteStackInstances` operation has failed and left the stack in an unstable state. Stacks in this state are excluded from further `UpdateStackSet` operations. You might need to perform a `DeleteStackInstances` operation, with `RetainStacks` set to `true`, to delete the stack instance, and then delete the stack manually. `INOPERABLE` can be returned here when the cause is a failed import. If it's due to a failed import, the operation can be retried once the failures are fixed. To see if this is due to a failed import, call the [DescribeStackInstance] API operation, look at the `DetailedStatus` member returned in the `StackInstanceSummary` member.
+    /// - `INOPERABLE`: A `DeleteStackInstances` operation has failed and left the stack in an unstable state. Stacks in this state are excluded from further `UpdateStackSet` operations. You might need to perform a `DeleteStackInstances` operation, with `RetainStacks` set to `true`, to delete the stack instance, and then delete the stack manually. `INOPERABLE` can be returned here when the cause is a failed import. If it's due to a failed import, the operation can be retried once the failures are fixed. To see if this is due to a failed import, call the [`DescribeStackInstance`](crate::Client::describe_stack_instance) API operation, look at the `DetailedStatus` member returned in the `StackInstanceSummary` member.
     /// - `OUTDATED`: The stack isn't currently up to date with the StackSet because:
     ///
     /// - The associated stack failed during a `CreateStackSet` or `UpdateStackSet` operation.
@@ -14542,15 +14542,15 @@ impl FromValue for StackRefactorStatus {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StackRefactorSummary {
-    /// The ID associated with the stack refactor created from the [CreateStackRefactor] action.
+    /// The ID associated with the stack refactor created from the [`CreateStackRefactor`](crate::Client::create_stack_refactor) action.
     pub stack_refactor_id: Option<String>,
     /// A description to help you identify the refactor.
     pub description: Option<String>,
-    /// The operation status that's provided after calling the [ExecuteStackRefactor] action.
+    /// The operation status that's provided after calling the [`ExecuteStackRefactor`](crate::Client::execute_stack_refactor) action.
     pub execution_status: Option<crate::types::StackRefactorExecutionStatus>,
     /// A detailed explanation for the stack refactor `ExecutionStatus`.
     pub execution_status_reason: Option<String>,
-    /// The stack refactor operation status that's provided after calling the [CreateStackRefactor] action.
+    /// The stack refactor operation status that's provided after calling the [`CreateStackRefactor`](crate::Client::create_stack_refactor) action.
     pub status: Option<crate::types::StackRefactorStatus>,
     /// A detailed explanation for the stack refactor `Status`.
     pub status_reason: Option<String>,
@@ -14709,7 +14709,7 @@ impl FromValue for StackResourceDetail {
 ///
 /// Resources that don't currently support drift detection can't be checked. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
 ///
-/// Use [DetectStackResourceDrift] to detect drift on individual resources, or [DetectStackDrift] to detect drift on all resources in a given stack that support drift detection.
+/// Use [`DetectStackResourceDrift`](crate::Client::detect_stack_resource_drift) to detect drift on individual resources, or [`DetectStackDrift`](crate::Client::detect_stack_drift) to detect drift on all resources in a given stack that support drift detection.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StackResourceDrift {
@@ -14823,7 +14823,7 @@ pub struct StackResourceDriftInformationSummary {
     ///
     /// - `DELETED`: The resource differs from its expected configuration in that it has been deleted.
     /// - `MODIFIED`: The resource differs from its expected configuration.
-    /// - `NOT_CHECKED`: CloudFormation hasn't checked if the resource differs from its expected configuration. Any resources that don't currently support drift detection have a status of `NOT_CHECKED`. For more information, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html). If you performed an [ContinueUpdateRollback] operation on a stack, any resources included in `ResourcesToSkip` will also have a status of `NOT_CHECKED`. For more information about skipping resources during rollback operations, see [Continue rolling back an update](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html) in the *CloudFormation User Guide*.
+    /// - `NOT_CHECKED`: CloudFormation hasn't checked if the resource differs from its expected configuration. Any resources that don't currently support drift detection have a status of `NOT_CHECKED`. For more information, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html). If you performed an [`ContinueUpdateRollback`](crate::Client::continue_update_rollback) operation on a stack, any resources included in `ResourcesToSkip` will also have a status of `NOT_CHECKED`. For more information about skipping resources during rollback operations, see [Continue rolling back an update](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html) in the *CloudFormation User Guide*.
     /// - `IN_SYNC`: The resource's actual configuration matches its expected configuration.
     pub stack_resource_drift_status: Option<crate::types::StackResourceDriftStatus>,
     /// When CloudFormation last checked if the resource had drifted from its expected configuration.
@@ -17185,7 +17185,7 @@ pub struct TypeSummary {
     ///
     /// This applies only to private extensions you have registered in your account. For public extensions, both those provided by Amazon and published by third parties, CloudFormation returns `null`. For more information, see [RegisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterType.html).
     ///
-    /// To set the default version of an extension, use [SetTypeDefaultVersion].
+    /// To set the default version of an extension, use [`SetTypeDefaultVersion`](crate::Client::set_type_default_version).
     pub default_version_id: Option<String>,
     /// The ARN of the extension.
     pub type_arn: Option<String>,
@@ -17463,7 +17463,7 @@ impl FromValue for UpdateGeneratedTemplateOutput {
     }
 }
 
-/// The input for an [UpdateStack] action.
+/// The input for an [`UpdateStack`](crate::Client::update_stack) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStackInput {
@@ -17720,7 +17720,7 @@ impl FromValue for UpdateStackInstancesOutput {
     }
 }
 
-/// The output for an [UpdateStack] action.
+/// The output for an [`UpdateStack`](crate::Client::update_stack) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStackOutput {
@@ -17984,7 +17984,7 @@ impl FromValue for UpdateTerminationProtectionOutput {
     }
 }
 
-/// The input for [ValidateTemplate] action.
+/// The input for [`ValidateTemplate`](crate::Client::validate_template) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateTemplateInput {
@@ -18012,7 +18012,7 @@ impl IntoValue for ValidateTemplateInput {
     }
 }
 
-/// The output for [ValidateTemplate] action.
+/// The output for [`ValidateTemplate`](crate::Client::validate_template) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateTemplateOutput {
@@ -18020,7 +18020,7 @@ pub struct ValidateTemplateOutput {
     pub parameters: Option<Vec<crate::types::TemplateParameter>>,
     /// The description found within the template.
     pub description: Option<String>,
-    /// The capabilities found within the template. If your template contains IAM resources, you must specify the CAPABILITY_IAM or CAPABILITY_NAMED_IAM value for this parameter when you use the [CreateStack] or [UpdateStack] actions with your template; otherwise, those actions return an InsufficientCapabilities error.
+    /// The capabilities found within the template. If your template contains IAM resources, you must specify the CAPABILITY_IAM or CAPABILITY_NAMED_IAM value for this parameter when you use the [`CreateStack`](crate::Client::create_stack) or [`UpdateStack`](crate::Client::update_stack) actions with your template; otherwise, those actions return an InsufficientCapabilities error.
     ///
     /// For more information, see [Acknowledging IAM resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities).
     pub capabilities: Option<Vec<crate::types::Capability>>,

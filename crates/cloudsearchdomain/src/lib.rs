@@ -10,6 +10,19 @@
 //! The endpoints for submitting `UploadDocuments`, `Search`, and `Suggest` requests are domain-specific. To get the endpoints for your domain, use the Amazon CloudSearch configuration service `DescribeDomains` action. The domain endpoints are also displayed on the domain dashboard in the Amazon CloudSearch console. You submit suggest requests to the search endpoint.
 //!
 //! For more information, see the [Amazon CloudSearch Developer Guide](http://docs.aws.amazon.com/cloudsearch/latest/developerguide).
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Region and credentials come from the environment and ~/.aws, as boto3 finds them.
+//! let session = myaws_cloudsearchdomain::Session::from_env()?;
+//! let client = myaws_cloudsearchdomain::Client::new(&session)?;
+//! // Every operation is a method of `client`.
+//! let _ = client;
+//! # Ok(())
+//! # }
+//! ```
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -21,8 +34,7 @@
     clippy::large_enum_variant,
     clippy::module_inception,
     clippy::field_reassign_with_default,
-    clippy::should_implement_trait,
-    rustdoc::all
+    clippy::should_implement_trait
 )]
 
 mod client;

@@ -15,9 +15,9 @@
 //!
 //! : An alphabetical list of all CloudWatch data types.
 //!
-//! [CommonParameters]: Parameters that all Query actions can use.
+//! CommonParameters: Parameters that all Query actions can use.
 //!
-//! [CommonErrors]: Client and server errors that all actions can return.
+//! CommonErrors: Client and server errors that all actions can return.
 //!
 //! [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#cw_region): Supported regions and endpoints for all Amazon Web Services products.
 //!
@@ -38,6 +38,19 @@
 //! [Ruby Developer Center](http://aws.amazon.com/ruby/)
 //!
 //! [Windows and .NET Developer Center](http://aws.amazon.com/net/)
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Region and credentials come from the environment and ~/.aws, as boto3 finds them.
+//! let session = myaws_cloudwatch::Session::from_env()?;
+//! let client = myaws_cloudwatch::Client::new(&session)?;
+//! let output = client.list_metrics(myaws_cloudwatch::types::ListMetricsInput::default()).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -49,8 +62,7 @@
     clippy::large_enum_variant,
     clippy::module_inception,
     clippy::field_reassign_with_default,
-    clippy::should_implement_trait,
-    rustdoc::all
+    clippy::should_implement_trait
 )]
 
 mod client;

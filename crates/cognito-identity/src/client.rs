@@ -153,7 +153,7 @@ impl Client {
         self.handle.call(7, input).await
     }
 
-    /// Gets an OpenID token, using a known Cognito ID. This known Cognito ID is returned by [GetId]. You can optionally add additional logins for the identity. Supplying multiple logins creates an implicit link.
+    /// Gets an OpenID token, using a known Cognito ID. This known Cognito ID is returned by [`GetId`](crate::Client::get_id). You can optionally add additional logins for the identity. Supplying multiple logins creates an implicit link.
     ///
     /// The OpenID token is valid for 10 minutes.
     ///
@@ -231,7 +231,7 @@ impl Client {
 
     /// Retrieves the `IdentityID` associated with a `DeveloperUserIdentifier` or the list of `DeveloperUserIdentifier` values associated with an `IdentityId` for an existing identity. Either `IdentityID` or `DeveloperUserIdentifier` must not be null. If you supply only one of these values, the other value will be searched in the database and returned as a part of the response. If you supply both, `DeveloperUserIdentifier` will be matched against `IdentityID`. If the values are verified against the database, the response returns both values and is the same as the request. Otherwise, a `ResourceConflictException` is thrown.
     ///
-    /// `LookupDeveloperIdentity` is intended for low-throughput control plane operations: for example, to enable customer service to locate an identity ID by username. If you are using it for higher-volume operations such as user authentication, your requests are likely to be throttled. [GetOpenIdTokenForDeveloperIdentity] is a better option for higher-volume operations for user authentication.
+    /// `LookupDeveloperIdentity` is intended for low-throughput control plane operations: for example, to enable customer service to locate an identity ID by username. If you are using it for higher-volume operations such as user authentication, your requests are likely to be throttled. [`GetOpenIdTokenForDeveloperIdentity`](crate::Client::get_open_id_token_for_developer_identity) is a better option for higher-volume operations for user authentication.
     ///
     /// You must use Amazon Web Services developer credentials to call this operation.
     pub async fn lookup_developer_identity(
@@ -259,7 +259,7 @@ impl Client {
         self.handle.call(15, input).await
     }
 
-    /// Sets the roles for an identity pool. These roles are used when making calls to [GetCredentialsForIdentity] action.
+    /// Sets the roles for an identity pool. These roles are used when making calls to [`GetCredentialsForIdentity`](crate::Client::get_credentials_for_identity) action.
     ///
     /// You must use Amazon Web Services developer credentials to call this operation.
     pub async fn set_identity_pool_roles(

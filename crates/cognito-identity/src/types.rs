@@ -622,7 +622,7 @@ pub struct GetIdentityPoolRolesOutput {
     pub identity_pool_id: Option<String>,
     /// The map of roles associated with this pool. Currently only authenticated and unauthenticated roles are supported.
     pub roles: Option<HashMap<String, String>>,
-    /// How users for a specific identity provider are to mapped to roles. This is a String-to-[RoleMapping] object map. The string identifies the identity provider, for example, `graph.facebook.com` or `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id`.
+    /// How users for a specific identity provider are to mapped to roles. This is a String-to- [`RoleMapping`] object map. The string identifies the identity provider, for example, `graph.facebook.com` or `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id`.
     pub role_mappings: Option<HashMap<String, crate::types::RoleMapping>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -1736,7 +1736,7 @@ pub struct SetIdentityPoolRolesInput {
     ///
     /// Required.
     pub roles: Option<HashMap<String, String>>,
-    /// How users for a specific identity provider are to mapped to roles. This is a string to [RoleMapping] object map. The string identifies the identity provider, for example, `graph.facebook.com` or `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id`.
+    /// How users for a specific identity provider are to mapped to roles. This is a string to [`RoleMapping`] object map. The string identifies the identity provider, for example, `graph.facebook.com` or `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id`.
     ///
     /// Up to 25 rules can be specified per identity provider.
     pub role_mappings: Option<HashMap<String, crate::types::RoleMapping>>,

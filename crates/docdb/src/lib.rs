@@ -6,6 +6,19 @@
 //! [`types`] and [`error`].
 //!
 //! Amazon DocumentDB is a fast, reliable, and fully managed database service. Amazon DocumentDB makes it easy to set up, operate, and scale MongoDB-compatible databases in the cloud. With Amazon DocumentDB, you can run the same application code and use the same drivers and tools that you use with MongoDB.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Region and credentials come from the environment and ~/.aws, as boto3 finds them.
+//! let session = myaws_docdb::Session::from_env()?;
+//! let client = myaws_docdb::Client::new(&session)?;
+//! let output = client.describe_events(myaws_docdb::types::DescribeEventsInput::default()).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -17,8 +30,7 @@
     clippy::large_enum_variant,
     clippy::module_inception,
     clippy::field_reassign_with_default,
-    clippy::should_implement_trait,
-    rustdoc::all
+    clippy::should_implement_trait
 )]
 
 mod client;

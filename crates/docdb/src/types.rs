@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use myaws_core::{ConversionError, FromValue, IntoValue, StructReader, Value};
 
-/// Represents the input to [AddSourceIdentifierToSubscription].
+/// Represents the input to [`AddSourceIdentifierToSubscription`](crate::Client::add_source_identifier_to_subscription).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddSourceIdentifierToSubscriptionInput {
@@ -63,7 +63,7 @@ impl FromValue for AddSourceIdentifierToSubscriptionOutput {
     }
 }
 
-/// Represents the input to [AddTagsToResource].
+/// Represents the input to [`AddTagsToResource`](crate::Client::add_tags_to_resource).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddTagsToResourceInput {
@@ -167,7 +167,7 @@ impl FromValue for ApplyMethod {
     }
 }
 
-/// Represents the input to [ApplyPendingMaintenanceAction].
+/// Represents the input to [`ApplyPendingMaintenanceAction`](crate::Client::apply_pending_maintenance_action).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyPendingMaintenanceActionInput {
@@ -420,7 +420,7 @@ impl FromValue for ClusterMasterUserSecret {
     }
 }
 
-/// Represents the input to [CopyDBClusterParameterGroup].
+/// Represents the input to [`CopyDBClusterParameterGroup`](crate::Client::copy_db_cluster_parameter_group).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyDBClusterParameterGroupInput {
@@ -499,7 +499,7 @@ impl FromValue for CopyDBClusterParameterGroupOutput {
     }
 }
 
-/// Represents the input to [CopyDBClusterSnapshot].
+/// Represents the input to [`CopyDBClusterSnapshot`](crate::Client::copy_db_cluster_snapshot).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyDBClusterSnapshotInput {
@@ -602,7 +602,7 @@ impl FromValue for CopyDBClusterSnapshotOutput {
     }
 }
 
-/// Represents the input to [CreateDBCluster].
+/// Represents the input to [`CreateDBCluster`](crate::Client::create_db_cluster).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDBClusterInput {
@@ -824,7 +824,7 @@ impl FromValue for CreateDBClusterOutput {
     }
 }
 
-/// Represents the input of [CreateDBClusterParameterGroup].
+/// Represents the input of [`CreateDBClusterParameterGroup`](crate::Client::create_db_cluster_parameter_group).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDBClusterParameterGroupInput {
@@ -891,7 +891,7 @@ impl FromValue for CreateDBClusterParameterGroupOutput {
     }
 }
 
-/// Represents the input of [CreateDBClusterSnapshot].
+/// Represents the input of [`CreateDBClusterSnapshot`](crate::Client::create_db_cluster_snapshot).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDBClusterSnapshotInput {
@@ -960,7 +960,7 @@ impl FromValue for CreateDBClusterSnapshotOutput {
     }
 }
 
-/// Represents the input to [CreateDBInstance].
+/// Represents the input to [`CreateDBInstance`](crate::Client::create_db_instance).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDBInstanceInput {
@@ -1093,7 +1093,7 @@ impl FromValue for CreateDBInstanceOutput {
     }
 }
 
-/// Represents the input to [CreateDBSubnetGroup].
+/// Represents the input to [`CreateDBSubnetGroup`](crate::Client::create_db_subnet_group).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDBSubnetGroupInput {
@@ -1158,7 +1158,7 @@ impl FromValue for CreateDBSubnetGroupOutput {
     }
 }
 
-/// Represents the input to [CreateEventSubscription].
+/// Represents the input to [`CreateEventSubscription`](crate::Client::create_event_subscription).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEventSubscriptionInput {
@@ -1241,7 +1241,7 @@ impl FromValue for CreateEventSubscriptionOutput {
     }
 }
 
-/// Represents the input to [CreateGlobalCluster].
+/// Represents the input to [`CreateGlobalCluster`](crate::Client::create_global_cluster).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGlobalClusterInput {
@@ -2292,7 +2292,7 @@ impl FromValue for DBUpgradeDependencyFailureFault {
     }
 }
 
-/// Represents the input to [DeleteDBCluster].
+/// Represents the input to [`DeleteDBCluster`](crate::Client::delete_db_cluster).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDBClusterInput {
@@ -2361,7 +2361,7 @@ impl FromValue for DeleteDBClusterOutput {
     }
 }
 
-/// Represents the input to [DeleteDBClusterParameterGroup].
+/// Represents the input to [`DeleteDBClusterParameterGroup`](crate::Client::delete_db_cluster_parameter_group).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDBClusterParameterGroupInput {
@@ -2387,7 +2387,7 @@ impl IntoValue for DeleteDBClusterParameterGroupInput {
     }
 }
 
-/// Represents the input to [DeleteDBClusterSnapshot].
+/// Represents the input to [`DeleteDBClusterSnapshot`](crate::Client::delete_db_cluster_snapshot).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDBClusterSnapshotInput {
@@ -2432,7 +2432,7 @@ impl FromValue for DeleteDBClusterSnapshotOutput {
     }
 }
 
-/// Represents the input to [DeleteDBInstance].
+/// Represents the input to [`DeleteDBInstance`](crate::Client::delete_db_instance).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDBInstanceInput {
@@ -2479,7 +2479,7 @@ impl FromValue for DeleteDBInstanceOutput {
     }
 }
 
-/// Represents the input to [DeleteDBSubnetGroup].
+/// Represents the input to [`DeleteDBSubnetGroup`](crate::Client::delete_db_subnet_group).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDBSubnetGroupInput {
@@ -2507,7 +2507,7 @@ impl IntoValue for DeleteDBSubnetGroupInput {
     }
 }
 
-/// Represents the input to [DeleteEventSubscription].
+/// Represents the input to [`DeleteEventSubscription`](crate::Client::delete_event_subscription).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEventSubscriptionInput {
@@ -2550,7 +2550,7 @@ impl FromValue for DeleteEventSubscriptionOutput {
     }
 }
 
-/// Represents the input to [DeleteGlobalCluster].
+/// Represents the input to [`DeleteGlobalCluster`](crate::Client::delete_global_cluster).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGlobalClusterInput {
@@ -2663,7 +2663,7 @@ impl FromValue for DescribeCertificatesOutput {
     }
 }
 
-/// Represents the input to [DescribeDBClusterParameterGroups].
+/// Represents the input to [`DescribeDBClusterParameterGroups`](crate::Client::describe_db_cluster_parameter_groups).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBClusterParameterGroupsInput {
@@ -2703,7 +2703,7 @@ impl IntoValue for DescribeDBClusterParameterGroupsInput {
     }
 }
 
-/// Represents the output of [DBClusterParameterGroups].
+/// Represents the output of DBClusterParameterGroups.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBClusterParameterGroupsOutput {
@@ -2730,7 +2730,7 @@ impl FromValue for DescribeDBClusterParameterGroupsOutput {
     }
 }
 
-/// Represents the input to [DescribeDBClusterParameters].
+/// Represents the input to [`DescribeDBClusterParameters`](crate::Client::describe_db_cluster_parameters).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBClusterParametersInput {
@@ -2776,7 +2776,7 @@ impl IntoValue for DescribeDBClusterParametersInput {
     }
 }
 
-/// Represents the output of [DBClusterParameterGroup].
+/// Represents the output of [`DBClusterParameterGroup`].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBClusterParametersOutput {
@@ -2803,7 +2803,7 @@ impl FromValue for DescribeDBClusterParametersOutput {
     }
 }
 
-/// Represents the input to [DescribeDBClusterSnapshotAttributes].
+/// Represents the input to [`DescribeDBClusterSnapshotAttributes`](crate::Client::describe_db_cluster_snapshot_attributes).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBClusterSnapshotAttributesInput {
@@ -2847,7 +2847,7 @@ impl FromValue for DescribeDBClusterSnapshotAttributesOutput {
     }
 }
 
-/// Represents the input to [DescribeDBClusterSnapshots].
+/// Represents the input to [`DescribeDBClusterSnapshots`](crate::Client::describe_db_cluster_snapshots).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBClusterSnapshotsInput {
@@ -2917,7 +2917,7 @@ impl IntoValue for DescribeDBClusterSnapshotsInput {
     }
 }
 
-/// Represents the output of [DescribeDBClusterSnapshots].
+/// Represents the output of [`DescribeDBClusterSnapshots`](crate::Client::describe_db_cluster_snapshots).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBClusterSnapshotsOutput {
@@ -2944,7 +2944,7 @@ impl FromValue for DescribeDBClusterSnapshotsOutput {
     }
 }
 
-/// Represents the input to [DescribeDBClusters].
+/// Represents the input to [`DescribeDBClusters`](crate::Client::describe_db_clusters).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBClustersInput {
@@ -2988,7 +2988,7 @@ impl IntoValue for DescribeDBClustersInput {
     }
 }
 
-/// Represents the output of [DescribeDBClusters].
+/// Represents the output of [`DescribeDBClusters`](crate::Client::describe_db_clusters).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBClustersOutput {
@@ -3015,7 +3015,7 @@ impl FromValue for DescribeDBClustersOutput {
     }
 }
 
-/// Represents the input to [DescribeDBEngineVersions].
+/// Represents the input to [`DescribeDBEngineVersions`](crate::Client::describe_db_engine_versions).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBEngineVersionsInput {
@@ -3077,7 +3077,7 @@ impl IntoValue for DescribeDBEngineVersionsInput {
     }
 }
 
-/// Represents the output of [DescribeDBEngineVersions].
+/// Represents the output of [`DescribeDBEngineVersions`](crate::Client::describe_db_engine_versions).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBEngineVersionsOutput {
@@ -3104,7 +3104,7 @@ impl FromValue for DescribeDBEngineVersionsOutput {
     }
 }
 
-/// Represents the input to [DescribeDBInstances].
+/// Represents the input to [`DescribeDBInstances`](crate::Client::describe_db_instances).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBInstancesInput {
@@ -3149,7 +3149,7 @@ impl IntoValue for DescribeDBInstancesInput {
     }
 }
 
-/// Represents the output of [DescribeDBInstances].
+/// Represents the output of [`DescribeDBInstances`](crate::Client::describe_db_instances).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBInstancesOutput {
@@ -3176,7 +3176,7 @@ impl FromValue for DescribeDBInstancesOutput {
     }
 }
 
-/// Represents the input to [DescribeDBSubnetGroups].
+/// Represents the input to [`DescribeDBSubnetGroups`](crate::Client::describe_db_subnet_groups).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBSubnetGroupsInput {
@@ -3212,7 +3212,7 @@ impl IntoValue for DescribeDBSubnetGroupsInput {
     }
 }
 
-/// Represents the output of [DescribeDBSubnetGroups].
+/// Represents the output of [`DescribeDBSubnetGroups`](crate::Client::describe_db_subnet_groups).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBSubnetGroupsOutput {
@@ -3239,7 +3239,7 @@ impl FromValue for DescribeDBSubnetGroupsOutput {
     }
 }
 
-/// Represents the input to [DescribeEngineDefaultClusterParameters].
+/// Represents the input to [`DescribeEngineDefaultClusterParameters`](crate::Client::describe_engine_default_cluster_parameters).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEngineDefaultClusterParametersInput {
@@ -3300,7 +3300,7 @@ impl FromValue for DescribeEngineDefaultClusterParametersOutput {
     }
 }
 
-/// Represents the input to [DescribeEventCategories].
+/// Represents the input to [`DescribeEventCategories`](crate::Client::describe_event_categories).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventCategoriesInput {
@@ -3326,7 +3326,7 @@ impl IntoValue for DescribeEventCategoriesInput {
     }
 }
 
-/// Represents the output of [DescribeEventCategories].
+/// Represents the output of [`DescribeEventCategories`](crate::Client::describe_event_categories).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventCategoriesOutput {
@@ -3349,7 +3349,7 @@ impl FromValue for DescribeEventCategoriesOutput {
     }
 }
 
-/// Represents the input to [DescribeEventSubscriptions].
+/// Represents the input to [`DescribeEventSubscriptions`](crate::Client::describe_event_subscriptions).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventSubscriptionsInput {
@@ -3385,7 +3385,7 @@ impl IntoValue for DescribeEventSubscriptionsInput {
     }
 }
 
-/// Represents the output of [DescribeEventSubscriptions].
+/// Represents the output of [`DescribeEventSubscriptions`](crate::Client::describe_event_subscriptions).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventSubscriptionsOutput {
@@ -3412,7 +3412,7 @@ impl FromValue for DescribeEventSubscriptionsOutput {
     }
 }
 
-/// Represents the input to [DescribeEvents].
+/// Represents the input to [`DescribeEvents`](crate::Client::describe_events).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventsInput {
@@ -3483,7 +3483,7 @@ impl IntoValue for DescribeEventsInput {
     }
 }
 
-/// Represents the output of [DescribeEvents].
+/// Represents the output of [`DescribeEvents`](crate::Client::describe_events).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventsOutput {
@@ -3571,7 +3571,7 @@ impl FromValue for DescribeGlobalClustersOutput {
     }
 }
 
-/// Represents the input to [DescribeOrderableDBInstanceOptions].
+/// Represents the input to [`DescribeOrderableDBInstanceOptions`](crate::Client::describe_orderable_db_instance_options).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOrderableDBInstanceOptionsInput {
@@ -3625,7 +3625,7 @@ impl IntoValue for DescribeOrderableDBInstanceOptionsInput {
     }
 }
 
-/// Represents the output of [DescribeOrderableDBInstanceOptions].
+/// Represents the output of [`DescribeOrderableDBInstanceOptions`](crate::Client::describe_orderable_db_instance_options).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOrderableDBInstanceOptionsOutput {
@@ -3652,7 +3652,7 @@ impl FromValue for DescribeOrderableDBInstanceOptionsOutput {
     }
 }
 
-/// Represents the input to [DescribePendingMaintenanceActions].
+/// Represents the input to [`DescribePendingMaintenanceActions`](crate::Client::describe_pending_maintenance_actions).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePendingMaintenanceActionsInput {
@@ -3693,7 +3693,7 @@ impl IntoValue for DescribePendingMaintenanceActionsInput {
     }
 }
 
-/// Represents the output of [DescribePendingMaintenanceActions].
+/// Represents the output of [`DescribePendingMaintenanceActions`](crate::Client::describe_pending_maintenance_actions).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePendingMaintenanceActionsOutput {
@@ -3919,7 +3919,7 @@ impl FromValue for EventSubscriptionQuotaExceededFault {
     }
 }
 
-/// Represents the input to [FailoverDBCluster].
+/// Represents the input to [`FailoverDBCluster`](crate::Client::failover_db_cluster).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FailoverDBClusterInput {
@@ -4625,7 +4625,7 @@ impl FromValue for KMSKeyNotAccessibleFault {
     }
 }
 
-/// Represents the input to [ListTagsForResource].
+/// Represents the input to [`ListTagsForResource`](crate::Client::list_tags_for_resource).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
@@ -4651,7 +4651,7 @@ impl IntoValue for ListTagsForResourceInput {
     }
 }
 
-/// Represents the output of [ListTagsForResource].
+/// Represents the output of [`ListTagsForResource`](crate::Client::list_tags_for_resource).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
@@ -4674,7 +4674,7 @@ impl FromValue for ListTagsForResourceOutput {
     }
 }
 
-/// Represents the input to [ModifyDBCluster].
+/// Represents the input to [`ModifyDBCluster`](crate::Client::modify_db_cluster).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDBClusterInput {
@@ -4882,7 +4882,7 @@ impl FromValue for ModifyDBClusterOutput {
     }
 }
 
-/// Represents the input to [ModifyDBClusterParameterGroup].
+/// Represents the input to [`ModifyDBClusterParameterGroup`](crate::Client::modify_db_cluster_parameter_group).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDBClusterParameterGroupInput {
@@ -4910,7 +4910,7 @@ impl IntoValue for ModifyDBClusterParameterGroupInput {
     }
 }
 
-/// Represents the input to [ModifyDBClusterSnapshotAttribute].
+/// Represents the input to [`ModifyDBClusterSnapshotAttribute`](crate::Client::modify_db_cluster_snapshot_attribute).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDBClusterSnapshotAttributeInput {
@@ -4976,7 +4976,7 @@ impl FromValue for ModifyDBClusterSnapshotAttributeOutput {
     }
 }
 
-/// Represents the input to [ModifyDBInstance].
+/// Represents the input to [`ModifyDBInstance`](crate::Client::modify_db_instance).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDBInstanceInput {
@@ -5107,7 +5107,7 @@ impl FromValue for ModifyDBInstanceOutput {
     }
 }
 
-/// Represents the input to [ModifyDBSubnetGroup].
+/// Represents the input to [`ModifyDBSubnetGroup`](crate::Client::modify_db_subnet_group).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDBSubnetGroupInput {
@@ -5166,7 +5166,7 @@ impl FromValue for ModifyDBSubnetGroupOutput {
     }
 }
 
-/// Represents the input to [ModifyEventSubscription].
+/// Represents the input to [`ModifyEventSubscription`](crate::Client::modify_event_subscription).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyEventSubscriptionInput {
@@ -5229,7 +5229,7 @@ impl FromValue for ModifyEventSubscriptionOutput {
     }
 }
 
-/// Represents the input to [ModifyGlobalCluster].
+/// Represents the input to [`ModifyGlobalCluster`](crate::Client::modify_global_cluster).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyGlobalClusterInput {
@@ -5570,7 +5570,7 @@ impl FromValue for PendingModifiedValues {
     }
 }
 
-/// Represents the input to [RebootDBInstance].
+/// Represents the input to [`RebootDBInstance`](crate::Client::reboot_db_instance).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RebootDBInstanceInput {
@@ -5625,7 +5625,7 @@ impl FromValue for RebootDBInstanceOutput {
     }
 }
 
-/// Represents the input to [RemoveFromGlobalCluster].
+/// Represents the input to [`RemoveFromGlobalCluster`](crate::Client::remove_from_global_cluster).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveFromGlobalClusterInput {
@@ -5676,7 +5676,7 @@ impl FromValue for RemoveFromGlobalClusterOutput {
     }
 }
 
-/// Represents the input to [RemoveSourceIdentifierFromSubscription].
+/// Represents the input to [`RemoveSourceIdentifierFromSubscription`](crate::Client::remove_source_identifier_from_subscription).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveSourceIdentifierFromSubscriptionInput {
@@ -5727,7 +5727,7 @@ impl FromValue for RemoveSourceIdentifierFromSubscriptionOutput {
     }
 }
 
-/// Represents the input to [RemoveTagsFromResource].
+/// Represents the input to [`RemoveTagsFromResource`](crate::Client::remove_tags_from_resource).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveTagsFromResourceInput {
@@ -5755,7 +5755,7 @@ impl IntoValue for RemoveTagsFromResourceInput {
     }
 }
 
-/// Represents the input to [ResetDBClusterParameterGroup].
+/// Represents the input to [`ResetDBClusterParameterGroup`](crate::Client::reset_db_cluster_parameter_group).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetDBClusterParameterGroupInput {
@@ -5797,7 +5797,7 @@ impl FromValue for ResourceNotFoundFault {
     }
 }
 
-/// Represents the output of [ApplyPendingMaintenanceAction].
+/// Represents the output of [`ApplyPendingMaintenanceAction`](crate::Client::apply_pending_maintenance_action).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcePendingMaintenanceActions {
@@ -5822,7 +5822,7 @@ impl FromValue for ResourcePendingMaintenanceActions {
     }
 }
 
-/// Represents the input to [RestoreDBClusterFromSnapshot].
+/// Represents the input to [`RestoreDBClusterFromSnapshot`](crate::Client::restore_db_cluster_from_snapshot).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreDBClusterFromSnapshotInput {
@@ -5980,7 +5980,7 @@ impl FromValue for RestoreDBClusterFromSnapshotOutput {
     }
 }
 
-/// Represents the input to [RestoreDBClusterToPointInTime].
+/// Represents the input to [`RestoreDBClusterToPointInTime`](crate::Client::restore_db_cluster_to_point_in_time).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreDBClusterToPointInTimeInput {

@@ -151,7 +151,7 @@ pub enum Error {
     /// - Code: `ThrottlingError`
     /// - Messages:
     ///
-    /// - Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html. This message is returned when writes get throttled on an On-Demand table as DynamoDB is automatically scaling the table.
+    /// - Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: <https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html>. This message is returned when writes get throttled on an On-Demand table as DynamoDB is automatically scaling the table.
     /// - Throughput exceeds the current capacity for one or more global secondary indexes. DynamoDB is automatically scaling your index so please try again shortly. This message is returned when writes get throttled on an On-Demand GSI as DynamoDB is automatically scaling the GSI.
     ///
     /// - Validation Error:

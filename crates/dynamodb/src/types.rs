@@ -1745,7 +1745,7 @@ pub struct Condition {
     ///
     /// For type Number, value comparisons are numeric.
     ///
-    /// String value comparisons for greater than, equals, or less than are based on ASCII character code values. For example, `a` is greater than `A`, and `a` is greater than `B`. For a list of code values, see [http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters](http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters).
+    /// String value comparisons for greater than, equals, or less than are based on ASCII character code values. For example, `a` is greater than `A`, and `a` is greater than `B`. For a list of code values, see [<http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters](http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters>).
     ///
     /// For Binary, DynamoDB treats each byte of the binary data as unsigned when it compares binary values.
     pub attribute_value_list: Option<Vec<crate::types::AttributeValue>>,
@@ -4329,7 +4329,7 @@ pub struct ExpectedAttributeValue {
     ///
     /// For type Number, value comparisons are numeric.
     ///
-    /// String value comparisons for greater than, equals, or less than are based on ASCII character code values. For example, `a` is greater than `A`, and `a` is greater than `B`. For a list of code values, see [http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters](http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters).
+    /// String value comparisons for greater than, equals, or less than are based on ASCII character code values. For example, `a` is greater than `A`, and `a` is greater than `B`. For a list of code values, see [<http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters](http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters>).
     ///
     /// For Binary, DynamoDB treats each byte of the binary data as unsigned when it compares binary values.
     ///
@@ -12355,7 +12355,7 @@ impl FromValue for TransactWriteItemsOutput {
 /// - Code: `ThrottlingError`
 /// - Messages:
 ///
-/// - Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html. This message is returned when writes get throttled on an On-Demand table as DynamoDB is automatically scaling the table.
+/// - Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: <https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html>. This message is returned when writes get throttled on an On-Demand table as DynamoDB is automatically scaling the table.
 /// - Throughput exceeds the current capacity for one or more global secondary indexes. DynamoDB is automatically scaling your index so please try again shortly. This message is returned when writes get throttled on an On-Demand GSI as DynamoDB is automatically scaling the GSI.
 ///
 /// - Validation Error:

@@ -75,7 +75,7 @@ impl Client {
         self.handle.call(1, input).await
     }
 
-    /// Accepts the Convertible Reserved Instance exchange quote described in the [GetReservedInstancesExchangeQuote] call.
+    /// Accepts the Convertible Reserved Instance exchange quote described in the [`GetReservedInstancesExchangeQuote`](crate::Client::get_reserved_instances_exchange_quote) call.
     pub async fn accept_reserved_instances_exchange_quote(
         &self,
         input: crate::types::AcceptReservedInstancesExchangeQuoteInput,
@@ -121,7 +121,7 @@ impl Client {
 
     /// Accepts a request to attach a VPC to a transit gateway.
     ///
-    /// The VPC attachment must be in the `pendingAcceptance` state. Use [DescribeTransitGatewayVpcAttachments] to view your pending VPC attachment requests. Use [RejectTransitGatewayVpcAttachment] to reject a VPC attachment request.
+    /// The VPC attachment must be in the `pendingAcceptance` state. Use [`DescribeTransitGatewayVpcAttachments`](crate::Client::describe_transit_gateway_vpc_attachments) to view your pending VPC attachment requests. Use [`RejectTransitGatewayVpcAttachment`](crate::Client::reject_transit_gateway_vpc_attachment) to reject a VPC attachment request.
     pub async fn accept_transit_gateway_vpc_attachment(
         &self,
         input: crate::types::AcceptTransitGatewayVpcAttachmentInput,
@@ -143,7 +143,7 @@ impl Client {
         self.handle.call(7, input).await
     }
 
-    /// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use [DescribeVpcPeeringConnections] to view your outstanding VPC peering connection requests.
+    /// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use [`DescribeVpcPeeringConnections`](crate::Client::describe_vpc_peering_connections) to view your outstanding VPC peering connection requests.
     ///
     /// For an inter-Region VPC peering connection request, you must accept the VPC peering connection in the Region of the accepter VPC.
     pub async fn accept_vpc_peering_connection(
@@ -324,7 +324,7 @@ impl Client {
 
     /// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
     ///
-    /// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint ([ModifyClientVpnEndpoint]) and change the VPC that's associated with it.
+    /// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint ( [`ModifyClientVpnEndpoint`](crate::Client::modify_client_vpn_endpoint)) and change the VPC that's associated with it.
     pub async fn associate_client_vpn_target_network(
         &self,
         input: crate::types::AssociateClientVpnTargetNetworkInput,
@@ -1263,7 +1263,7 @@ impl Client {
     ///
     /// You can create up to 200 event windows per Amazon Web Services Region.
     ///
-    /// When you create the event window, targets (instance IDs, Dedicated Host IDs, or tags) are not yet associated with it. To ensure that the event window can be used, you must associate one or more targets with it by using the [AssociateInstanceEventWindow] API.
+    /// When you create the event window, targets (instance IDs, Dedicated Host IDs, or tags) are not yet associated with it. To ensure that the event window can be used, you must associate one or more targets with it by using the [`AssociateInstanceEventWindow`](crate::Client::associate_instance_event_window) API.
     ///
     /// Event windows are applicable only for scheduled events that stop, reboot, or terminate instances.
     ///
@@ -1296,7 +1296,7 @@ impl Client {
         self.handle.call(89, input).await
     }
 
-    /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using [AttachInternetGateway].
+    /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using [`AttachInternetGateway`](crate::Client::attach_internet_gateway).
     ///
     /// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
     pub async fn create_internet_gateway(
@@ -1443,7 +1443,7 @@ impl Client {
 
     /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
     ///
-    /// The key pair returned to you is available only in the Amazon Web Services Region in which you create it. If you prefer, you can create your own key pair using a third-party tool and upload it to any Region using [ImportKeyPair].
+    /// The key pair returned to you is available only in the Amazon Web Services Region in which you create it. If you prefer, you can create your own key pair using a third-party tool and upload it to any Region using [`ImportKeyPair`](crate::Client::import_key_pair).
     ///
     /// You can have up to 5,000 key pairs per Amazon Web Services Region.
     ///
@@ -1457,7 +1457,7 @@ impl Client {
 
     /// Creates a launch template.
     ///
-    /// A launch template contains the parameters to launch an instance. When you launch an instance using [RunInstances], you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
+    /// A launch template contains the parameters to launch an instance. When you launch an instance using [`RunInstances`](crate::Client::run_instances), you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
     ///
     /// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
     pub async fn create_launch_template(
@@ -1731,13 +1731,13 @@ impl Client {
         self.handle.call(122, input).await
     }
 
-    /// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the [DescribeReservedInstances] operation.
+    /// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the [`DescribeReservedInstances`](crate::Client::describe_reserved_instances) operation.
     ///
     /// Only Standard Reserved Instances can be sold in the Reserved Instance Marketplace. Convertible Reserved Instances cannot be sold.
     ///
     /// The Reserved Instance Marketplace matches sellers who want to resell Standard Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
     ///
-    /// To sell your Standard Reserved Instances, you must first register as a seller in the Reserved Instance Marketplace. After completing the registration process, you can create a Reserved Instance Marketplace listing of some or all of your Standard Reserved Instances, and specify the upfront price to receive for them. Your Standard Reserved Instance listings then become available for purchase. To view the details of your Standard Reserved Instance listing, you can use the [DescribeReservedInstancesListings] operation.
+    /// To sell your Standard Reserved Instances, you must first register as a seller in the Reserved Instance Marketplace. After completing the registration process, you can create a Reserved Instance Marketplace listing of some or all of your Standard Reserved Instances, and specify the upfront price to receive for them. Your Standard Reserved Instance listings then become available for purchase. To view the details of your Standard Reserved Instance listing, you can use the [`DescribeReservedInstancesListings`](crate::Client::describe_reserved_instances_listings) operation.
     ///
     /// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
     pub async fn create_reserved_instances_listing(
@@ -1886,7 +1886,7 @@ impl Client {
     ///
     /// You have a default security group for use in your VPC. If you don't specify a security group when you launch an instance, the instance is launched into the appropriate default security group. A default security group includes a default rule that grants instances unrestricted network access to each other.
     ///
-    /// You can add or remove rules from your security groups using [AuthorizeSecurityGroupIngress], [AuthorizeSecurityGroupEgress], [RevokeSecurityGroupIngress], and [RevokeSecurityGroupEgress].
+    /// You can add or remove rules from your security groups using [`AuthorizeSecurityGroupIngress`](crate::Client::authorize_security_group_ingress), [`AuthorizeSecurityGroupEgress`](crate::Client::authorize_security_group_egress), [`RevokeSecurityGroupIngress`](crate::Client::revoke_security_group_ingress), and [`RevokeSecurityGroupEgress`](crate::Client::revoke_security_group_egress).
     ///
     /// For more information about VPC security group limits, see [Amazon VPC Limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
     pub async fn create_security_group(
@@ -2071,11 +2071,11 @@ impl Client {
     ///
     /// You can use a transit gateway to interconnect your virtual private clouds (VPC) and on-premises networks. After the transit gateway enters the `available` state, you can attach your VPCs and VPN connections to the transit gateway.
     ///
-    /// To attach your VPCs, use [CreateTransitGatewayVpcAttachment].
+    /// To attach your VPCs, use [`CreateTransitGatewayVpcAttachment`](crate::Client::create_transit_gateway_vpc_attachment).
     ///
-    /// To attach a VPN connection, use [CreateCustomerGateway] to create a customer gateway and specify the ID of the customer gateway and the ID of the transit gateway in a call to [CreateVpnConnection].
+    /// To attach a VPN connection, use [`CreateCustomerGateway`](crate::Client::create_customer_gateway) to create a customer gateway and specify the ID of the customer gateway and the ID of the transit gateway in a call to [`CreateVpnConnection`](crate::Client::create_vpn_connection).
     ///
-    /// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use [CreateTransitGatewayRouteTable] to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use [EnableTransitGatewayRouteTablePropagation] to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use [AssociateTransitGatewayRouteTable] to associate a resource attachment with a transit gateway route table.
+    /// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use [`CreateTransitGatewayRouteTable`](crate::Client::create_transit_gateway_route_table) to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use [`EnableTransitGatewayRouteTablePropagation`](crate::Client::enable_transit_gateway_route_table_propagation) to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use [`AssociateTransitGatewayRouteTable`](crate::Client::associate_transit_gateway_route_table) to associate a resource attachment with a transit gateway route table.
     pub async fn create_transit_gateway(
         &self,
         input: crate::types::CreateTransitGatewayInput,
@@ -2232,7 +2232,7 @@ impl Client {
     ///
     /// If you attach a VPC with a CIDR range that overlaps the CIDR range of a VPC that is already attached, the new VPC CIDR range is not propagated to the default propagation route table.
     ///
-    /// To send VPC traffic to an attached transit gateway, add a route to the VPC route table using [CreateRoute].
+    /// To send VPC traffic to an attached transit gateway, add a route to the VPC route table using [`CreateRoute`](crate::Client::create_route).
     pub async fn create_transit_gateway_vpc_attachment(
         &self,
         input: crate::types::CreateTransitGatewayVpcAttachmentInput,
@@ -2796,9 +2796,9 @@ impl Client {
 
     /// Deletes one or more versions of a launch template.
     ///
-    /// You can't delete the default version of a launch template; you must first assign a different version as the default. If the default version is the only version for the launch template, you must delete the entire launch template using [DeleteLaunchTemplate].
+    /// You can't delete the default version of a launch template; you must first assign a different version as the default. If the default version is the only version for the launch template, you must delete the entire launch template using [`DeleteLaunchTemplate`](crate::Client::delete_launch_template).
     ///
-    /// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use [DeleteLaunchTemplate], which deletes the launch template and all of its versions.
+    /// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use [`DeleteLaunchTemplate`](crate::Client::delete_launch_template), which deletes the launch template and all of its versions.
     ///
     /// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
     pub async fn delete_launch_template_versions(
@@ -3166,7 +3166,7 @@ impl Client {
 
     /// Deletes the specified set of tags from the specified set of resources.
     ///
-    /// To list the current tags, use [DescribeTags]. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
+    /// To list the current tags, use [`DescribeTags`](crate::Client::describe_tags). For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
     pub async fn delete_tags(
         &self,
         input: crate::types::DeleteTagsInput,
@@ -3354,7 +3354,7 @@ impl Client {
         self.handle.call(251, input).await
     }
 
-    /// Deletes the specified transit gateway route table. If there are any route tables associated with the transit gateway route table, you must first run [DisassociateRouteTable] before you can delete the transit gateway route table. This removes any route tables associated with the transit gateway route table.
+    /// Deletes the specified transit gateway route table. If there are any route tables associated with the transit gateway route table, you must first run [`DisassociateRouteTable`](crate::Client::disassociate_route_table) before you can delete the transit gateway route table. This removes any route tables associated with the transit gateway route table.
     pub async fn delete_transit_gateway_route_table(
         &self,
         input: crate::types::DeleteTransitGatewayRouteTableInput,
@@ -4312,7 +4312,7 @@ impl Client {
     ///
     /// The following resource types support longer IDs: `bundle` | `conversion-task` | `customer-gateway` | `dhcp-options` | `elastic-ip-allocation` | `elastic-ip-association` | `export-task` | `flow-log` | `image` | `import-task` | `instance` | `internet-gateway` | `network-acl` | `network-acl-association` | `network-interface` | `network-interface-attachment` | `prefix-list` | `reservation` | `route-table` | `route-table-association` | `security-group` | `snapshot` | `subnet` | `subnet-cidr-block-association` | `volume` | `vpc` | `vpc-cidr-block-association` | `vpc-endpoint` | `vpc-peering-connection` | `vpn-connection` | `vpn-gateway`.
     ///
-    /// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the [ModifyIdFormat] command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
+    /// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the [`ModifyIdFormat`](crate::Client::modify_id_format) command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
     pub async fn describe_id_format(
         &self,
         input: crate::types::DescribeIdFormatInput,
@@ -5282,7 +5282,7 @@ impl Client {
     ///
     /// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
     ///
-    /// After you find a schedule that meets your needs, call [PurchaseScheduledInstances] to purchase Scheduled Instances with that schedule.
+    /// After you find a schedule that meets your needs, call [`PurchaseScheduledInstances`](crate::Client::purchase_scheduled_instances) to purchase Scheduled Instances with that schedule.
     pub async fn describe_scheduled_instance_availability(
         &self,
         input: crate::types::DescribeScheduledInstanceAvailabilityInput,
@@ -6539,7 +6539,7 @@ impl Client {
 
     /// Disassociates an IAM instance profile from a running or stopped instance.
     ///
-    /// Use [DescribeIamInstanceProfileAssociations] to get the association ID.
+    /// Use [`DescribeIamInstanceProfileAssociations`](crate::Client::describe_iam_instance_profile_associations) to get the association ID.
     pub async fn disassociate_iam_instance_profile(
         &self,
         input: crate::types::DisassociateIamInstanceProfileInput,
@@ -6694,7 +6694,7 @@ impl Client {
         self.handle.call(517, input).await
     }
 
-    /// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using [DescribeVpcs]. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
+    /// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using [`DescribeVpcs`](crate::Client::describe_vpcs). You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
     ///
     /// You cannot disassociate the CIDR block with which you originally created the VPC (the primary CIDR block).
     pub async fn disassociate_vpc_cidr_block(
@@ -7335,7 +7335,7 @@ impl Client {
 
     /// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
     ///
-    /// This is a preview of the [PurchaseHostReservation] action and does not result in the offering being purchased.
+    /// This is a preview of the [`PurchaseHostReservation`](crate::Client::purchase_host_reservation) action and does not result in the offering being purchased.
     pub async fn get_host_reservation_purchase_preview(
         &self,
         input: crate::types::GetHostReservationPurchasePreviewInput,
@@ -7749,7 +7749,7 @@ impl Client {
         self.handle.call(601, input).await
     }
 
-    /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use [AcceptReservedInstancesExchangeQuote] to perform the exchange.
+    /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use [`AcceptReservedInstancesExchangeQuote`](crate::Client::accept_reserved_instances_exchange_quote) to perform the exchange.
     pub async fn get_reserved_instances_exchange_quote(
         &self,
         input: crate::types::GetReservedInstancesExchangeQuoteInput,
@@ -8078,7 +8078,7 @@ impl Client {
     ///
     /// Creates an import instance task using metadata from the specified disk image.
     ///
-    /// This API action supports only single-volume VMs. To import multi-volume VMs, use [ImportImage] instead.
+    /// This API action supports only single-volume VMs. To import multi-volume VMs, use [`ImportImage`](crate::Client::import_image) instead.
     ///
     /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
     ///
@@ -8112,7 +8112,7 @@ impl Client {
         self.handle.call(630, input).await
     }
 
-    /// This API action supports only single-volume VMs. To import multi-volume VMs, use [ImportImage] instead. To import a disk to a snapshot, use [ImportSnapshot] instead.
+    /// This API action supports only single-volume VMs. To import multi-volume VMs, use [`ImportImage`](crate::Client::import_image) instead. To import a disk to a snapshot, use [`ImportSnapshot`](crate::Client::import_snapshot) instead.
     ///
     /// Creates an import volume task using metadata from the specified disk image.
     ///
@@ -8389,7 +8389,7 @@ impl Client {
 
     /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
     ///
-    /// **Note: **Using this action to change the security groups associated with an elastic network interface (ENI) attached to an instance can result in an error if the instance has more than one ENI. To change the security groups associated with an ENI attached to an instance that has multiple ENIs, we recommend that you use the [ModifyNetworkInterfaceAttribute] action.
+    /// **Note: **Using this action to change the security groups associated with an elastic network interface (ENI) attached to an instance can result in an error if the instance has more than one ENI. To change the security groups associated with an ENI attached to an instance that has multiple ENIs, we recommend that you use the [`ModifyNetworkInterfaceAttribute`](crate::Client::modify_network_interface_attribute) action.
     ///
     /// To modify some attributes, the instance must be stopped. For more information, see [Modify a stopped instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingAttributesWhileInstanceStopped.html) in the *Amazon EC2 User Guide*.
     pub async fn modify_instance_attribute(
@@ -8469,7 +8469,7 @@ impl Client {
     ///
     /// You can define either a set of time ranges or a cron expression when modifying the event window, but not both.
     ///
-    /// To modify the targets associated with the event window, use the [AssociateInstanceEventWindow] and [DisassociateInstanceEventWindow] API.
+    /// To modify the targets associated with the event window, use the [`AssociateInstanceEventWindow`](crate::Client::associate_instance_event_window) and [`DisassociateInstanceEventWindow`](crate::Client::disassociate_instance_event_window) API.
     ///
     /// If Amazon Web Services has already scheduled an event, modifying an event window won't change the time of the scheduled event.
     ///
@@ -9173,7 +9173,7 @@ impl Client {
 
     /// Modifies the VPC peering connection options on one side of a VPC peering connection.
     ///
-    /// If the peered VPCs are in the same Amazon Web Services account, you can enable DNS resolution for queries from the local VPC. This ensures that queries from the local VPC resolve to private IP addresses in the peer VPC. This option is not available if the peered VPCs are in different Amazon Web Services accounts or different Regions. For peered VPCs in different Amazon Web Services accounts, each Amazon Web Services account owner must initiate a separate request to modify the peering connection options. For inter-region peering connections, you must use the Region for the requester VPC to modify the requester VPC peering options and the Region for the accepter VPC to modify the accepter VPC peering options. To verify which VPCs are the accepter and the requester for a VPC peering connection, use the [DescribeVpcPeeringConnections] command.
+    /// If the peered VPCs are in the same Amazon Web Services account, you can enable DNS resolution for queries from the local VPC. This ensures that queries from the local VPC resolve to private IP addresses in the peer VPC. This option is not available if the peered VPCs are in different Amazon Web Services accounts or different Regions. For peered VPCs in different Amazon Web Services accounts, each Amazon Web Services account owner must initiate a separate request to modify the peering connection options. For inter-region peering connections, you must use the Region for the requester VPC to modify the requester VPC peering options and the Region for the accepter VPC to modify the accepter VPC peering options. To verify which VPCs are the accepter and the requester for a VPC peering connection, use the [`DescribeVpcPeeringConnections`](crate::Client::describe_vpc_peering_connections) command.
     pub async fn modify_vpc_peering_connection_options(
         &self,
         input: crate::types::ModifyVpcPeeringConnectionOptionsInput,
@@ -9204,7 +9204,7 @@ impl Client {
     /// - An existing transit gateway to a new transit gateway
     /// - An existing transit gateway to a virtual private gateway
     ///
-    /// Before you perform the migration to the new gateway, you must configure the new gateway. Use [CreateVpnGateway] to create a virtual private gateway, or [CreateTransitGateway] to create a transit gateway.
+    /// Before you perform the migration to the new gateway, you must configure the new gateway. Use [`CreateVpnGateway`](crate::Client::create_vpn_gateway) to create a virtual private gateway, or [`CreateTransitGateway`](crate::Client::create_transit_gateway) to create a transit gateway.
     ///
     /// This step is required when you migrate from a virtual private gateway with static routes to a transit gateway.
     ///
@@ -9212,9 +9212,9 @@ impl Client {
     ///
     /// Keep a copy of the static route before you delete it. You will need to add back these routes to the transit gateway after the VPN connection migration is complete.
     ///
-    /// After you migrate to the new gateway, you might need to modify your VPC route table. Use [CreateRoute] and [DeleteRoute] to make the changes described in [Update VPC route tables](https://docs.aws.amazon.com/vpn/latest/s2svpn/modify-vpn-target.html#step-update-routing) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+    /// After you migrate to the new gateway, you might need to modify your VPC route table. Use [`CreateRoute`](crate::Client::create_route) and [`DeleteRoute`](crate::Client::delete_route) to make the changes described in [Update VPC route tables](https://docs.aws.amazon.com/vpn/latest/s2svpn/modify-vpn-target.html#step-update-routing) in the *Amazon Web Services Site-to-Site VPN User Guide*.
     ///
-    /// When the new gateway is a transit gateway, modify the transit gateway route table to allow traffic between the VPC and the Amazon Web Services Site-to-Site VPN connection. Use [CreateTransitGatewayRoute] to add the routes.
+    /// When the new gateway is a transit gateway, modify the transit gateway route table to allow traffic between the VPC and the Amazon Web Services Site-to-Site VPN connection. Use [`CreateTransitGatewayRoute`](crate::Client::create_transit_gateway_route) to add the routes.
     ///
     /// If you deleted VPN static routes, you must add the static routes to the transit gateway route table.
     ///
@@ -9404,7 +9404,7 @@ impl Client {
 
     /// Purchases a Reserved Instance for use with your account. With Reserved Instances, you pay a lower hourly rate compared to On-Demand instance pricing.
     ///
-    /// Use [DescribeReservedInstancesOfferings] to get a list of Reserved Instance offerings that match your specifications. After you've purchased a Reserved Instance, you can check for your new Reserved Instance with [DescribeReservedInstances].
+    /// Use [`DescribeReservedInstancesOfferings`](crate::Client::describe_reserved_instances_offerings) to get a list of Reserved Instance offerings that match your specifications. After you've purchased a Reserved Instance, you can check for your new Reserved Instance with [`DescribeReservedInstances`](crate::Client::describe_reserved_instances).
     ///
     /// To queue a purchase for a future date and time, specify a purchase time. If you do not specify a purchase time, the default is the current time.
     ///
@@ -9423,7 +9423,7 @@ impl Client {
     ///
     /// Purchases the Scheduled Instances with the specified schedule.
     ///
-    /// Scheduled Instances enable you to purchase Amazon EC2 compute capacity by the hour for a one-year term. Before you can purchase a Scheduled Instance, you must call [DescribeScheduledInstanceAvailability] to check for available schedules and obtain a purchase token. After you purchase a Scheduled Instance, you must call [RunScheduledInstances] during each scheduled time period.
+    /// Scheduled Instances enable you to purchase Amazon EC2 compute capacity by the hour for a one-year term. Before you can purchase a Scheduled Instance, you must call [`DescribeScheduledInstanceAvailability`](crate::Client::describe_scheduled_instance_availability) to check for available schedules and obtain a purchase token. After you purchase a Scheduled Instance, you must call [`RunScheduledInstances`](crate::Client::run_scheduled_instances) during each scheduled time period.
     ///
     /// After you purchase a Scheduled Instance, you can't cancel, modify, or resell your purchase.
     pub async fn purchase_scheduled_instances(
@@ -9560,7 +9560,7 @@ impl Client {
 
     /// Rejects a request to attach a VPC to a transit gateway.
     ///
-    /// The VPC attachment must be in the `pendingAcceptance` state. Use [DescribeTransitGatewayVpcAttachments] to view your pending VPC attachment requests. Use [AcceptTransitGatewayVpcAttachment] to accept a VPC attachment request.
+    /// The VPC attachment must be in the `pendingAcceptance` state. Use [`DescribeTransitGatewayVpcAttachments`](crate::Client::describe_transit_gateway_vpc_attachments) to view your pending VPC attachment requests. Use [`AcceptTransitGatewayVpcAttachment`](crate::Client::accept_transit_gateway_vpc_attachment) to accept a VPC attachment request.
     pub async fn reject_transit_gateway_vpc_attachment(
         &self,
         input: crate::types::RejectTransitGatewayVpcAttachmentInput,
@@ -9582,7 +9582,7 @@ impl Client {
         self.handle.call(743, input).await
     }
 
-    /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the [DescribeVpcPeeringConnections] request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use [DeleteVpcPeeringConnection].
+    /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the [`DescribeVpcPeeringConnections`](crate::Client::describe_vpc_peering_connections) request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use [`DeleteVpcPeeringConnection`](crate::Client::delete_vpc_peering_connection).
     pub async fn reject_vpc_peering_connection(
         &self,
         input: crate::types::RejectVpcPeeringConnectionInput,
@@ -9614,7 +9614,7 @@ impl Client {
     ///
     /// When Dedicated Hosts are released, it may take some time for them to stop counting toward your limit and you may receive capacity errors when trying to allocate new Dedicated Hosts. Wait a few minutes and then try again.
     ///
-    /// Released hosts still appear in a [DescribeHosts] response.
+    /// Released hosts still appear in a [`DescribeHosts`](crate::Client::describe_hosts) response.
     pub async fn release_hosts(
         &self,
         input: crate::types::ReleaseHostsInput,
@@ -9637,7 +9637,7 @@ impl Client {
 
     /// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first.
     ///
-    /// Use [DescribeIamInstanceProfileAssociations] to get the association ID.
+    /// Use [`DescribeIamInstanceProfileAssociations`](crate::Client::describe_iam_instance_profile_associations) to get the association ID.
     pub async fn replace_iam_instance_profile_association(
         &self,
         input: crate::types::ReplaceIamInstanceProfileAssociationInput,
@@ -9736,9 +9736,9 @@ impl Client {
         self.handle.call(755, input).await
     }
 
-    /// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by [DescribeInstanceStatus], use [ReportInstanceStatus] to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
+    /// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by [`DescribeInstanceStatus`](crate::Client::describe_instance_status), use [`ReportInstanceStatus`](crate::Client::report_instance_status) to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
     ///
-    /// Use of this action does not change the value returned by [DescribeInstanceStatus].
+    /// Use of this action does not change the value returned by [`DescribeInstanceStatus`](crate::Client::describe_instance_status).
     pub async fn report_instance_status(
         &self,
         input: crate::types::ReportInstanceStatusInput,
@@ -10001,13 +10001,13 @@ impl Client {
     /// - If you don't specify a security group ID, we use the default security group for the VPC. For more information, see [Security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html).
     /// - If any of the AMIs have a product code attached for which the user has not subscribed, the request fails.
     ///
-    /// You can create a [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html), which is a resource that contains the parameters to launch an instance. When you launch an instance using [RunInstances], you can specify the launch template instead of specifying the launch parameters.
+    /// You can create a [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html), which is a resource that contains the parameters to launch an instance. When you launch an instance using [`RunInstances`](crate::Client::run_instances), you can specify the launch template instead of specifying the launch parameters.
     ///
     /// To ensure faster instance launches, break up large requests into smaller batches. For example, create five separate launch requests for 100 instances each instead of one launch request for 500 instances.
     ///
     /// `RunInstances` is subject to both request rate limiting and resource rate limiting. For more information, see [Request throttling](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
     ///
-    /// An instance is ready for you to use when it's in the `running` state. You can check the state of your instance using [DescribeInstances]. You can tag instances and EBS volumes during launch, after launch, or both. For more information, see [CreateTags] and [Tagging your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
+    /// An instance is ready for you to use when it's in the `running` state. You can check the state of your instance using [`DescribeInstances`](crate::Client::describe_instances). You can tag instances and EBS volumes during launch, after launch, or both. For more information, see [`CreateTags`](crate::Client::create_tags) and [Tagging your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
     ///
     /// Linux instances have access to the public key of the key pair at boot. You can use this key to provide secure access to the instance. Amazon EC2 public images use this feature to provide secure access without passwords. For more information, see [Key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html).
     ///
@@ -10021,7 +10021,7 @@ impl Client {
 
     /// Launches the specified Scheduled Instances.
     ///
-    /// Before you can launch a Scheduled Instance, you must purchase it and obtain an identifier using [PurchaseScheduledInstances].
+    /// Before you can launch a Scheduled Instance, you must purchase it and obtain an identifier using [`PurchaseScheduledInstances`](crate::Client::purchase_scheduled_instances).
     ///
     /// You must launch a Scheduled Instance during its scheduled time period. You can't stop or reboot a Scheduled Instance, but you can terminate it as needed. If you terminate a Scheduled Instance before the current scheduled time period ends, you can launch it again after a few minutes.
     pub async fn run_scheduled_instances(

@@ -55,7 +55,7 @@ impl Client {
 
     /// This operation aborts a multipart upload identified by the upload ID.
     ///
-    /// After the Abort Multipart Upload request succeeds, you cannot upload any more parts to the multipart upload or complete the multipart upload. Aborting a completed upload fails. However, aborting an already-aborted upload will succeed, for a short time. For more information about uploading a part and completing a multipart upload, see [UploadMultipartPart] and [CompleteMultipartUpload].
+    /// After the Abort Multipart Upload request succeeds, you cannot upload any more parts to the multipart upload or complete the multipart upload. Aborting a completed upload fails. However, aborting an already-aborted upload will succeed, for a short time. For more information about uploading a part and completing a multipart upload, see [`UploadMultipartPart`](crate::Client::upload_multipart_part) and [`CompleteMultipartUpload`](crate::Client::complete_multipart_upload).
     ///
     /// This operation is idempotent.
     ///
@@ -74,7 +74,7 @@ impl Client {
 
     /// This operation aborts the vault locking process if the vault lock is not in the `Locked` state. If the vault lock is in the `Locked` state when this operation is requested, the operation returns an `AccessDeniedException` error. Aborting the vault locking process removes the vault lock policy from the specified vault.
     ///
-    /// A vault lock is put into the `InProgress` state by calling [InitiateVaultLock]. A vault lock is put into the `Locked` state by calling [CompleteVaultLock]. You can get the state of a vault lock by calling [GetVaultLock]. For more information about the vault locking process, see [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html). For more information about vault lock policies, see [Amazon Glacier Access Control with Vault Lock Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html).
+    /// A vault lock is put into the `InProgress` state by calling [`InitiateVaultLock`](crate::Client::initiate_vault_lock). A vault lock is put into the `Locked` state by calling [`CompleteVaultLock`](crate::Client::complete_vault_lock). You can get the state of a vault lock by calling [`GetVaultLock`](crate::Client::get_vault_lock). For more information about the vault locking process, see [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html). For more information about vault lock policies, see [Amazon Glacier Access Control with Vault Lock Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html).
     ///
     /// This operation is idempotent. You can successfully invoke this operation multiple times, if the vault lock is in the `InProgress` state or if there is no policy associated with the vault.
     pub async fn abort_vault_lock(
@@ -94,9 +94,9 @@ impl Client {
         self.handle.call(2, input).await
     }
 
-    /// You call this operation to inform Amazon Glacier (Glacier) that all the archive parts have been uploaded and that Glacier can now assemble the archive from the uploaded parts. After assembling and saving the archive to the vault, Glacier returns the URI path of the newly created archive resource. Using the URI path, you can then access the archive. After you upload an archive, you should save the archive ID returned to retrieve the archive at a later point. You can also get the vault inventory to obtain a list of archive IDs in a vault. For more information, see [InitiateJob].
+    /// You call this operation to inform Amazon Glacier (Glacier) that all the archive parts have been uploaded and that Glacier can now assemble the archive from the uploaded parts. After assembling and saving the archive to the vault, Glacier returns the URI path of the newly created archive resource. Using the URI path, you can then access the archive. After you upload an archive, you should save the archive ID returned to retrieve the archive at a later point. You can also get the vault inventory to obtain a list of archive IDs in a vault. For more information, see [`InitiateJob`](crate::Client::initiate_job).
     ///
-    /// In the request, you must include the computed SHA256 tree hash of the entire archive you have uploaded. For information about computing a SHA256 tree hash, see [Computing Checksums](https://docs.aws.amazon.com/amazonglacier/latest/dev/checksum-calculations.html). On the server side, Glacier also constructs the SHA256 tree hash of the assembled archive. If the values match, Glacier saves the archive to the vault; otherwise, it returns an error, and the operation fails. The [ListParts] operation returns a list of parts uploaded for a specific multipart upload. It includes checksum information for each uploaded part that can be used to debug a bad checksum issue.
+    /// In the request, you must include the computed SHA256 tree hash of the entire archive you have uploaded. For information about computing a SHA256 tree hash, see [Computing Checksums](https://docs.aws.amazon.com/amazonglacier/latest/dev/checksum-calculations.html). On the server side, Glacier also constructs the SHA256 tree hash of the assembled archive. If the values match, Glacier saves the archive to the vault; otherwise, it returns an error, and the operation fails. The [`ListParts`](crate::Client::list_parts) operation returns a list of parts uploaded for a specific multipart upload. It includes checksum information for each uploaded part that can be used to debug a bad checksum issue.
     ///
     /// Additionally, Glacier also checks for any missing content ranges when assembling the archive, if missing content ranges are found, Glacier returns an error and the operation fails.
     ///
@@ -115,7 +115,7 @@ impl Client {
         self.handle.call(3, input).await
     }
 
-    /// This operation completes the vault locking process by transitioning the vault lock from the `InProgress` state to the `Locked` state, which causes the vault lock policy to become unchangeable. A vault lock is put into the `InProgress` state by calling [InitiateVaultLock]. You can obtain the state of the vault lock by calling [GetVaultLock]. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
+    /// This operation completes the vault locking process by transitioning the vault lock from the `InProgress` state to the `Locked` state, which causes the vault lock policy to become unchangeable. A vault lock is put into the `InProgress` state by calling [`InitiateVaultLock`](crate::Client::initiate_vault_lock). You can obtain the state of the vault lock by calling [`GetVaultLock`](crate::Client::get_vault_lock). For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
     ///
     /// This operation is idempotent. This request is always successful if the vault lock is in the `Locked` state and the provided lock ID matches the lock ID originally used to lock the vault.
     ///
@@ -164,7 +164,7 @@ impl Client {
         self.handle.call(6, input).await
     }
 
-    /// This operation deletes a vault. Amazon Glacier will delete a vault only if there are no archives in the vault as of the last inventory and there have been no writes to the vault since the last inventory. If either of these conditions is not satisfied, the vault deletion fails (that is, the vault is not removed) and Amazon Glacier returns an error. You can use [DescribeVault] to return the number of archives in a vault, and you can use [Initiate a Job (POST jobs)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html) to initiate a new inventory retrieval for a vault. The inventory contains the archive IDs you use to delete archives using [Delete Archive (DELETE archive)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-archive-delete.html).
+    /// This operation deletes a vault. Amazon Glacier will delete a vault only if there are no archives in the vault as of the last inventory and there have been no writes to the vault since the last inventory. If either of these conditions is not satisfied, the vault deletion fails (that is, the vault is not removed) and Amazon Glacier returns an error. You can use [`DescribeVault`](crate::Client::describe_vault) to return the number of archives in a vault, and you can use [Initiate a Job (POST jobs)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html) to initiate a new inventory retrieval for a vault. The inventory contains the archive IDs you use to delete archives using [Delete Archive (DELETE archive)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-archive-delete.html).
     ///
     /// This operation is idempotent.
     ///
@@ -206,7 +206,7 @@ impl Client {
         self.handle.call(9, input).await
     }
 
-    /// This operation returns information about a job you previously initiated, including the job initiation date, the user who initiated the job, the job status code/message and the Amazon SNS topic to notify after Amazon Glacier (Glacier) completes the job. For more information about initiating a job, see [InitiateJob].
+    /// This operation returns information about a job you previously initiated, including the job initiation date, the user who initiated the job, the job status code/message and the Amazon SNS topic to notify after Amazon Glacier (Glacier) completes the job. For more information about initiating a job, see [`InitiateJob`](crate::Client::initiate_job).
     ///
     /// This operation enables you to check the status of your job. However, it is strongly recommended that you set up an Amazon SNS topic and specify it in your initiate job request so that Glacier can notify the topic after it completes the job.
     ///
@@ -222,7 +222,7 @@ impl Client {
         self.handle.call(10, input).await
     }
 
-    /// This operation returns information about a vault, including the vault's Amazon Resource Name (ARN), the date the vault was created, the number of archives it contains, and the total size of all the archives in the vault. The number of archives and their total size are as of the last inventory generation. This means that if you add or remove an archive from a vault, and then immediately use Describe Vault, the change in contents will not be immediately reflected. If you want to retrieve the latest inventory of the vault, use [InitiateJob]. Amazon Glacier generates vault inventories approximately daily. For more information, see [Downloading a Vault Inventory in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-inventory.html).
+    /// This operation returns information about a vault, including the vault's Amazon Resource Name (ARN), the date the vault was created, the number of archives it contains, and the total size of all the archives in the vault. The number of archives and their total size are as of the last inventory generation. This means that if you add or remove an archive from a vault, and then immediately use Describe Vault, the change in contents will not be immediately reflected. If you want to retrieve the latest inventory of the vault, use [`InitiateJob`](crate::Client::initiate_job). Amazon Glacier generates vault inventories approximately daily. For more information, see [Downloading a Vault Inventory in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-inventory.html).
     ///
     /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
     ///
@@ -245,7 +245,7 @@ impl Client {
         self.handle.call(12, input).await
     }
 
-    /// This operation downloads the output of the job you initiated using [InitiateJob]. Depending on the job type you specified when you initiated the job, the output will be either the content of an archive or a vault inventory.
+    /// This operation downloads the output of the job you initiated using [`InitiateJob`](crate::Client::initiate_job). Depending on the job type you specified when you initiated the job, the output will be either the content of an archive or a vault inventory.
     ///
     /// You can download all the job output or download a portion of the output by specifying a byte range. In the case of an archive retrieval job, depending on the byte range you specify, Amazon Glacier (Glacier) returns the checksum for the portion of the data. You can compute the checksum on the client and verify that the values match to ensure the portion you downloaded is the correct data.
     ///
@@ -285,7 +285,7 @@ impl Client {
     /// - When the lock ID expires. The lock ID is used to complete the vault locking process.
     /// - When the vault lock was initiated and put into the `InProgress` state.
     ///
-    /// A vault lock is put into the `InProgress` state by calling [InitiateVaultLock]. A vault lock is put into the `Locked` state by calling [CompleteVaultLock]. You can abort the vault locking process by calling [AbortVaultLock]. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
+    /// A vault lock is put into the `InProgress` state by calling [`InitiateVaultLock`](crate::Client::initiate_vault_lock). A vault lock is put into the `Locked` state by calling [`CompleteVaultLock`](crate::Client::complete_vault_lock). You can abort the vault locking process by calling [`AbortVaultLock`](crate::Client::abort_vault_lock). For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
     ///
     /// If there is no vault lock policy set on the vault, the operation returns a `404 Not found` error. For more information about vault lock policies, [Amazon Glacier Access Control with Vault Lock Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html).
     pub async fn get_vault_lock(
@@ -297,7 +297,7 @@ impl Client {
 
     /// This operation retrieves the `notification-configuration` subresource of the specified vault.
     ///
-    /// For information about setting a notification configuration on a vault, see [SetVaultNotifications]. If a notification configuration for a vault is not set, the operation returns a `404 Not Found` error. For more information about vault notifications, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html).
+    /// For information about setting a notification configuration on a vault, see [`SetVaultNotifications`](crate::Client::set_vault_notifications). If a notification configuration for a vault is not set, the operation returns a `404 Not Found` error. For more information about vault notifications, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html).
     ///
     /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
     ///
@@ -320,11 +320,11 @@ impl Client {
         self.handle.call(17, input).await
     }
 
-    /// This operation initiates a multipart upload. Amazon Glacier creates a multipart upload resource and returns its ID in the response. The multipart upload ID is used in subsequent requests to upload parts of an archive (see [UploadMultipartPart]).
+    /// This operation initiates a multipart upload. Amazon Glacier creates a multipart upload resource and returns its ID in the response. The multipart upload ID is used in subsequent requests to upload parts of an archive (see [`UploadMultipartPart`](crate::Client::upload_multipart_part)).
     ///
     /// When you initiate a multipart upload, you specify the part size in number of bytes. The part size must be a megabyte (1024 KB) multiplied by a power of 2-for example, 1048576 (1 MB), 2097152 (2 MB), 4194304 (4 MB), 8388608 (8 MB), and so on. The minimum allowable part size is 1 MB, and the maximum is 4 GB.
     ///
-    /// Every part you upload to this resource (see [UploadMultipartPart]), except the last one, must have the same size. The last one can be the same size or smaller. For example, suppose you want to upload a 16.2 MB file. If you initiate the multipart upload with a part size of 4 MB, you will upload four parts of 4 MB each and one part of 0.2 MB.
+    /// Every part you upload to this resource (see [`UploadMultipartPart`](crate::Client::upload_multipart_part)), except the last one, must have the same size. The last one can be the same size or smaller. For example, suppose you want to upload a 16.2 MB file. If you initiate the multipart upload with a part size of 4 MB, you will upload four parts of 4 MB each and one part of 0.2 MB.
     ///
     /// You don't need to know the size of the archive when you start a multipart upload because Amazon Glacier does not require you to specify the overall archive size.
     ///
@@ -351,13 +351,13 @@ impl Client {
     ///
     /// You can set one vault lock policy for each vault and this policy can be up to 20 KB in size. For more information about vault lock policies, see [Amazon Glacier Access Control with Vault Lock Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html).
     ///
-    /// You must complete the vault locking process within 24 hours after the vault lock enters the `InProgress` state. After the 24 hour window ends, the lock ID expires, the vault automatically exits the `InProgress` state, and the vault lock policy is removed from the vault. You call [CompleteVaultLock] to complete the vault locking process by setting the state of the vault lock to `Locked`.
+    /// You must complete the vault locking process within 24 hours after the vault lock enters the `InProgress` state. After the 24 hour window ends, the lock ID expires, the vault automatically exits the `InProgress` state, and the vault lock policy is removed from the vault. You call [`CompleteVaultLock`](crate::Client::complete_vault_lock) to complete the vault locking process by setting the state of the vault lock to `Locked`.
     ///
     /// After a vault lock is in the `Locked` state, you cannot initiate a new vault lock for the vault.
     ///
-    /// You can abort the vault locking process by calling [AbortVaultLock]. You can get the state of the vault lock by calling [GetVaultLock]. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
+    /// You can abort the vault locking process by calling [`AbortVaultLock`](crate::Client::abort_vault_lock). You can get the state of the vault lock by calling [`GetVaultLock`](crate::Client::get_vault_lock). For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
     ///
-    /// If this operation is called when the vault lock is in the `InProgress` state, the operation returns an `AccessDeniedException` error. When the vault lock is in the `InProgress` state you must call [AbortVaultLock] before you can initiate a new vault lock policy.
+    /// If this operation is called when the vault lock is in the `InProgress` state, the operation returns an `AccessDeniedException` error. When the vault lock is in the `InProgress` state you must call [`AbortVaultLock`](crate::Client::abort_vault_lock) before you can initiate a new vault lock policy.
     pub async fn initiate_vault_lock(
         &self,
         input: crate::types::InitiateVaultLockInput,
@@ -384,11 +384,11 @@ impl Client {
         self.handle.call(20, input).await
     }
 
-    /// This operation lists in-progress multipart uploads for the specified vault. An in-progress multipart upload is a multipart upload that has been initiated by an [InitiateMultipartUpload] request, but has not yet been completed or aborted. The list returned in the List Multipart Upload response has no guaranteed order.
+    /// This operation lists in-progress multipart uploads for the specified vault. An in-progress multipart upload is a multipart upload that has been initiated by an [`InitiateMultipartUpload`](crate::Client::initiate_multipart_upload) request, but has not yet been completed or aborted. The list returned in the List Multipart Upload response has no guaranteed order.
     ///
     /// The List Multipart Uploads operation supports pagination. By default, this operation returns up to 50 multipart uploads in the response. You should always check the response for a `marker` at which to continue the list; if there are no more items the `marker` is `null`. To return a list of multipart uploads that begins at a specific upload, set the `marker` request parameter to the value you obtained from a previous List Multipart Upload request. You can also limit the number of uploads returned in the response by specifying the `limit` parameter in the request.
     ///
-    /// Note the difference between this operation and listing parts ([ListParts]). The List Multipart Uploads operation lists all multipart uploads for a vault and does not require a multipart upload ID. The List Parts operation requires a multipart upload ID since parts are associated with a single upload.
+    /// Note the difference between this operation and listing parts ( [`ListParts`](crate::Client::list_parts)). The List Multipart Uploads operation lists all multipart uploads for a vault and does not require a multipart upload ID. The List Parts operation requires a multipart upload ID since parts are associated with a single upload.
     ///
     /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
     ///
@@ -403,7 +403,7 @@ impl Client {
         self.handle.call(21, input).await
     }
 
-    /// This operation lists the parts of an archive that have been uploaded in a specific multipart upload. You can make this request at any time during an in-progress multipart upload before you complete the upload (see [CompleteMultipartUpload]. List Parts returns an error for completed uploads. The list returned in the List Parts response is sorted by part range.
+    /// This operation lists the parts of an archive that have been uploaded in a specific multipart upload. You can make this request at any time during an in-progress multipart upload before you complete the upload (see [`CompleteMultipartUpload`](crate::Client::complete_multipart_upload). List Parts returns an error for completed uploads. The list returned in the List Parts response is sorted by part range.
     ///
     /// The List Parts operation supports pagination. By default, this operation returns up to 50 uploaded parts in the response. You should always check the response for a `marker` at which to continue the list; if there are no more items the `marker` is `null`. To return a list of parts that begins at a specific part, set the `marker` request parameter to the value you obtained from a previous List Parts request. You can also limit the number of parts returned in the response by specifying the `limit` parameter in the request.
     ///
@@ -503,8 +503,8 @@ impl Client {
     ///
     /// Amazon SNS topics must grant permission to the vault to be allowed to publish notifications to the topic. You can configure a vault to publish a notification for the following vault events:
     ///
-    /// - **ArchiveRetrievalCompleted** This event occurs when a job that was initiated for an archive retrieval is completed ([InitiateJob]). The status of the completed job can be "Succeeded" or "Failed". The notification sent to the SNS topic is the same output as returned from [DescribeJob].
-    /// - **InventoryRetrievalCompleted** This event occurs when a job that was initiated for an inventory retrieval is completed ([InitiateJob]). The status of the completed job can be "Succeeded" or "Failed". The notification sent to the SNS topic is the same output as returned from [DescribeJob].
+    /// - **ArchiveRetrievalCompleted** This event occurs when a job that was initiated for an archive retrieval is completed ( [`InitiateJob`](crate::Client::initiate_job)). The status of the completed job can be "Succeeded" or "Failed". The notification sent to the SNS topic is the same output as returned from [`DescribeJob`](crate::Client::describe_job).
+    /// - **InventoryRetrievalCompleted** This event occurs when a job that was initiated for an inventory retrieval is completed ( [`InitiateJob`](crate::Client::initiate_job)). The status of the completed job can be "Succeeded" or "Failed". The notification sent to the SNS topic is the same output as returned from [`DescribeJob`](crate::Client::describe_job).
     ///
     /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
     ///
@@ -521,11 +521,11 @@ impl Client {
 
     /// This operation adds an archive to a vault. This is a synchronous operation, and for a successful upload, your data is durably persisted. Amazon Glacier returns the archive ID in the `x-amz-archive-id` header of the response.
     ///
-    /// You must use the archive ID to access your data in Amazon Glacier. After you upload an archive, you should save the archive ID returned so that you can retrieve or delete the archive later. Besides saving the archive ID, you can also index it and give it a friendly name to allow for better searching. You can also use the optional archive description field to specify how the archive is referred to in an external index of archives, such as you might create in Amazon DynamoDB. You can also get the vault inventory to obtain a list of archive IDs in a vault. For more information, see [InitiateJob].
+    /// You must use the archive ID to access your data in Amazon Glacier. After you upload an archive, you should save the archive ID returned so that you can retrieve or delete the archive later. Besides saving the archive ID, you can also index it and give it a friendly name to allow for better searching. You can also use the optional archive description field to specify how the archive is referred to in an external index of archives, such as you might create in Amazon DynamoDB. You can also get the vault inventory to obtain a list of archive IDs in a vault. For more information, see [`InitiateJob`](crate::Client::initiate_job).
     ///
     /// You must provide a SHA256 tree hash of the data you are uploading. For information about computing a SHA256 tree hash, see [Computing Checksums](https://docs.aws.amazon.com/amazonglacier/latest/dev/checksum-calculations.html).
     ///
-    /// You can optionally specify an archive description of up to 1,024 printable ASCII characters. You can get the archive description when you either retrieve the archive or get the vault inventory. For more information, see [InitiateJob]. Amazon Glacier does not interpret the description in any way. An archive description does not need to be unique. You cannot use the description to retrieve or sort the archive list.
+    /// You can optionally specify an archive description of up to 1,024 printable ASCII characters. You can get the archive description when you either retrieve the archive or get the vault inventory. For more information, see [`InitiateJob`](crate::Client::initiate_job). Amazon Glacier does not interpret the description in any way. An archive description does not need to be unique. You cannot use the description to retrieve or sort the archive list.
     ///
     /// Archives are immutable. After you upload an archive, you cannot edit the archive or its description.
     ///
@@ -545,7 +545,7 @@ impl Client {
     /// Amazon Glacier rejects your upload part request if any of the following conditions is true:
     ///
     /// - **SHA256 tree hash does not match**To ensure that part data is not corrupted in transmission, you compute a SHA256 tree hash of the part and include it in your request. Upon receiving the part data, Amazon Glacier also computes a SHA256 tree hash. If these hash values don't match, the operation fails. For information about computing a SHA256 tree hash, see [Computing Checksums](https://docs.aws.amazon.com/amazonglacier/latest/dev/checksum-calculations.html).
-    /// - **Part size does not match**The size of each part except the last must match the size specified in the corresponding [InitiateMultipartUpload] request. The size of the last part must be the same size as, or smaller than, the specified size. If you upload a part whose size is smaller than the part size you specified in your initiate multipart upload request and that part is not the last part, then the upload part request will succeed. However, the subsequent Complete Multipart Upload request will fail.
+    /// - **Part size does not match**The size of each part except the last must match the size specified in the corresponding [`InitiateMultipartUpload`](crate::Client::initiate_multipart_upload) request. The size of the last part must be the same size as, or smaller than, the specified size. If you upload a part whose size is smaller than the part size you specified in your initiate multipart upload request and that part is not the last part, then the upload part request will succeed. However, the subsequent Complete Multipart Upload request will fail.
     /// - **Range does not align**The byte range value in the request does not align with the part size specified in the corresponding initiate request. For example, if you specify a part size of 4194304 bytes (4 MB), then 0 to 4194303 bytes (4 MB - 1) and 4194304 (4 MB) to 8388607 (8 MB - 1) are valid part ranges. However, if you set a range value of 2 MB to 6 MB, the range does not align with the part size and the upload will fail.
     ///
     /// This operation is idempotent. If you upload the same part multiple times, the data included in the most recent request overwrites the previously uploaded data.

@@ -478,7 +478,7 @@ pub struct CompleteVaultLockInput {
     ///
     /// Required.
     pub vault_name: Option<String>,
-    /// The `lockId` value is the lock ID obtained from a [InitiateVaultLock] request.
+    /// The `lockId` value is the lock ID obtained from a [`InitiateVaultLock`](crate::Client::initiate_vault_lock) request.
     ///
     /// Required.
     pub lock_id: Option<String>,
@@ -1172,7 +1172,7 @@ pub struct GetJobOutputInput {
     /// - Download a 128 MB chunk of output by specifying the appropriate byte range. Verify that all 128 MB of data was received.
     /// - Along with the data, the response includes a SHA256 tree hash of the payload. You compute the checksum of the payload on the client and compare it with the checksum you received in the response to ensure you received all the expected data.
     /// - Repeat steps 1 and 2 for all the eight 128 MB chunks of output data, each time specifying the appropriate byte range.
-    /// - After downloading all the parts of the job output, you have a list of eight checksum values. Compute the tree hash of these values to find the checksum of the entire output. Using the [DescribeJob] API, obtain job information of the job that provided you the output. The response includes the checksum of the entire archive stored in Amazon Glacier. You compare this value with the checksum you computed to ensure you have downloaded the entire archive content with no errors.
+    /// - After downloading all the parts of the job output, you have a list of eight checksum values. Compute the tree hash of these values to find the checksum of the entire output. Using the [`DescribeJob`](crate::Client::describe_job) API, obtain job information of the job that provided you the output. The response includes the checksum of the entire archive stored in Amazon Glacier. You compare this value with the checksum you computed to ensure you have downloaded the entire archive content with no errors.
     pub range: Option<String>,
 }
 

@@ -1425,7 +1425,7 @@ pub struct CreateOpenIDConnectProviderInput {
     ///
     /// The server certificate thumbprint is the hex-encoded SHA-1 hash value of the X.509 certificate used by the domain where the OpenID Connect provider makes its keys available. It is always a 40-character string.
     ///
-    /// For example, assume that the OIDC provider is `server.example.com` and the provider stores its keys at https://keys.server.example.com/openid-connect. In that case, the thumbprint string would be the hex-encoded SHA-1 hash value of the certificate used by `https://keys.server.example.com.`
+    /// For example, assume that the OIDC provider is `server.example.com` and the provider stores its keys at <https://keys.server.example.com/openid-connect>. In that case, the thumbprint string would be the hex-encoded SHA-1 hash value of the certificate used by `https://keys.server.example.com.`
     ///
     /// For more information about obtaining the OIDC provider thumbprint, see [Obtaining the thumbprint for an OpenID Connect provider](https://docs.aws.amazon.com/IAM/latest/UserGuide/identity-providers-oidc-obtain-thumbprint.html) in the *IAM user Guide*.
     ///
@@ -1833,7 +1833,7 @@ impl FromValue for CreateSAMLProviderOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateServiceLinkedRoleInput {
-    /// The service principal for the Amazon Web Services service to which this role is attached. You use a string similar to a URL but without the http:// in front. For example: `elasticbeanstalk.amazonaws.com`.
+    /// The service principal for the Amazon Web Services service to which this role is attached. You use a string similar to a URL but without the <http://> in front. For example: `elasticbeanstalk.amazonaws.com`.
     ///
     /// Service principals are unique and case-sensitive. To find the exact service principal for your service-linked role, see [Amazon Web Services services that work with IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-services-that-work-with-iam.html) in the *IAM User Guide*. Look for the services that have **Yes **in the **Service-Linked Role** column. Choose the **Yes** link to view the service-linked role documentation for that service.
     ///
@@ -2176,7 +2176,7 @@ impl IntoValue for DeactivateMFADeviceInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DelegationPermission {
-    /// This ARN maps to a pre-registered policy content for this partner. See the [partner onboarding documentation] to understand how to create a delegation template.
+    /// This ARN maps to a pre-registered policy content for this partner. See the partner onboarding documentation to understand how to create a delegation template.
     pub policy_template_arn: Option<String>,
     /// A list of policy parameters that define the scope and constraints of the delegated permissions.
     pub parameters: Option<Vec<crate::types::PolicyParameter>>,
@@ -4502,7 +4502,7 @@ pub struct GetHumanReadableSummaryInput {
     ///
     /// Required.
     pub entity_arn: Option<String>,
-    /// A string representing the locale to use for the summary generation. The supported locale strings are based on the [ Supported languages of the Amazon Web Services Management Console ].
+    /// A string representing the locale to use for the summary generation. The supported locale strings are based on the Supported languages of the Amazon Web Services Management Console .
     pub locale: Option<String>,
 }
 

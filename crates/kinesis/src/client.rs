@@ -59,7 +59,7 @@ impl Client {
     ///
     /// If tags have already been assigned to the stream, `AddTagsToStream` overwrites any existing tags that correspond to the specified tag keys.
     ///
-    /// [AddTagsToStream] has a limit of five transactions per second per account.
+    /// [`AddTagsToStream`](crate::Client::add_tags_to_stream) has a limit of five transactions per second per account.
     pub async fn add_tags_to_stream(
         &self,
         input: crate::types::AddTagsToStreamInput,
@@ -87,9 +87,9 @@ impl Client {
     ///
     /// For the default shard or on-demand throughput limits for an Amazon Web Services account, see [Amazon Kinesis Data Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*. To increase this limit, [contact Amazon Web Services Support](https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html).
     ///
-    /// You can use [DescribeStreamSummary] to check the stream status, which is returned in `StreamStatus`.
+    /// You can use [`DescribeStreamSummary`](crate::Client::describe_stream_summary) to check the stream status, which is returned in `StreamStatus`.
     ///
-    /// [CreateStream] has a limit of five transactions per second per account.
+    /// [`CreateStream`](crate::Client::create_stream) has a limit of five transactions per second per account.
     ///
     /// You can add tags to the stream when making a `CreateStream` request by setting the `Tags` parameter. If you pass the `Tags` parameter, in addition to having the `kinesis:CreateStream` permission, you must also have the `kinesis:AddTagsToStream` permission for the stream that will be created. The `kinesis:TagResource` permission won’t work to tag streams on creation. Tags will take effect from the `CREATING` status of the stream, but you can't make any updates to the tags until the stream is in `ACTIVE` state.
     pub async fn create_stream(
@@ -134,13 +134,13 @@ impl Client {
     ///
     /// If the stream is in the `ACTIVE` state, you can delete it. After a `DeleteStream` request, the specified stream is in the `DELETING` state until Kinesis Data Streams completes the deletion.
     ///
-    /// **Note:** Kinesis Data Streams might continue to accept data read and write operations, such as [PutRecord], [PutRecords], and [GetRecords], on a stream in the `DELETING` state until the stream deletion is complete.
+    /// **Note:** Kinesis Data Streams might continue to accept data read and write operations, such as [`PutRecord`](crate::Client::put_record), [`PutRecords`](crate::Client::put_records), and [`GetRecords`](crate::Client::get_records), on a stream in the `DELETING` state until the stream deletion is complete.
     ///
     /// When you delete a stream, any shards in that stream are also deleted, and any tags are dissociated from the stream.
     ///
-    /// You can use the [DescribeStreamSummary] operation to check the state of the stream, which is returned in `StreamStatus`.
+    /// You can use the [`DescribeStreamSummary`](crate::Client::describe_stream_summary) operation to check the state of the stream, which is returned in `StreamStatus`.
     ///
-    /// [DeleteStream] has a limit of five transactions per second per account.
+    /// [`DeleteStream`](crate::Client::delete_stream) has a limit of five transactions per second per account.
     pub async fn delete_stream(
         &self,
         input: crate::types::DeleteStreamInput,
@@ -148,7 +148,7 @@ impl Client {
         self.handle.call(4, input).await
     }
 
-    /// To deregister a consumer, provide its ARN. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to deregister, you can use the [ListStreamConsumers] operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its name and ARN.
+    /// To deregister a consumer, provide its ARN. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to deregister, you can use the [`ListStreamConsumers`](crate::Client::list_stream_consumers) operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its name and ARN.
     ///
     /// This operation has a limit of five transactions per second per stream.
     pub async fn deregister_stream_consumer(
@@ -189,7 +189,7 @@ impl Client {
 
     /// Describes the specified Kinesis data stream.
     ///
-    /// This API has been revised. It's highly recommended that you use the [DescribeStreamSummary] API to get a summarized description of the specified Kinesis data stream and the [ListShards] API to list the shards in a specified data stream and obtain information about each shard.
+    /// This API has been revised. It's highly recommended that you use the [`DescribeStreamSummary`](crate::Client::describe_stream_summary) API to get a summarized description of the specified Kinesis data stream and the [`ListShards`](crate::Client::list_shards) API to list the shards in a specified data stream and obtain information about each shard.
     ///
     /// When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
     ///
@@ -208,7 +208,7 @@ impl Client {
         self.handle.call(8, input).await
     }
 
-    /// To get the description of a registered consumer, provide the ARN of the consumer. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to describe, you can use the [ListStreamConsumers] operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream.
+    /// To get the description of a registered consumer, provide the ARN of the consumer. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to describe, you can use the [`ListStreamConsumers`](crate::Client::list_stream_consumers) operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream.
     ///
     /// This operation has a limit of 20 transactions per second per stream.
     ///
@@ -229,7 +229,7 @@ impl Client {
     ///
     /// The information returned includes the stream name, Amazon Resource Name (ARN), status, record retention period, approximate creation time, monitoring, encryption details, and open shard count.
     ///
-    /// [DescribeStreamSummary] has a limit of 20 transactions per second per account.
+    /// [`DescribeStreamSummary`](crate::Client::describe_stream_summary) has a limit of 20 transactions per second per account.
     pub async fn describe_stream_summary(
         &self,
         input: crate::types::DescribeStreamSummaryInput,
@@ -270,17 +270,17 @@ impl Client {
     ///
     /// When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
     ///
-    /// Specify a shard iterator using the `ShardIterator` parameter. The shard iterator specifies the position in the shard from which you want to start reading data records sequentially. If there are no records available in the portion of the shard that the iterator points to, [GetRecords] returns an empty list. It might take multiple calls to get to a portion of the shard that contains records.
+    /// Specify a shard iterator using the `ShardIterator` parameter. The shard iterator specifies the position in the shard from which you want to start reading data records sequentially. If there are no records available in the portion of the shard that the iterator points to, [`GetRecords`](crate::Client::get_records) returns an empty list. It might take multiple calls to get to a portion of the shard that contains records.
     ///
-    /// You can scale by provisioning multiple shards per stream while considering service limits (for more information, see [Amazon Kinesis Data Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*). Your application should have one thread per shard, each reading continuously from its stream. To read from a stream continually, call [GetRecords] in a loop. Use [GetShardIterator] to get the shard iterator to specify in the first [GetRecords] call. [GetRecords] returns a new shard iterator in `NextShardIterator`. Specify the shard iterator returned in `NextShardIterator` in subsequent calls to [GetRecords]. If the shard has been closed, the shard iterator can't return more data and [GetRecords] returns `null` in `NextShardIterator`. You can terminate the loop when the shard is closed, or when the shard iterator reaches the record with the sequence number or other attribute that marks it as the last record to process.
+    /// You can scale by provisioning multiple shards per stream while considering service limits (for more information, see [Amazon Kinesis Data Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*). Your application should have one thread per shard, each reading continuously from its stream. To read from a stream continually, call [`GetRecords`](crate::Client::get_records) in a loop. Use [`GetShardIterator`](crate::Client::get_shard_iterator) to get the shard iterator to specify in the first [`GetRecords`](crate::Client::get_records) call. [`GetRecords`](crate::Client::get_records) returns a new shard iterator in `NextShardIterator`. Specify the shard iterator returned in `NextShardIterator` in subsequent calls to [`GetRecords`](crate::Client::get_records). If the shard has been closed, the shard iterator can't return more data and [`GetRecords`](crate::Client::get_records) returns `null` in `NextShardIterator`. You can terminate the loop when the shard is closed, or when the shard iterator reaches the record with the sequence number or other attribute that marks it as the last record to process.
     ///
-    /// Each data record can be up to 1 MiB in size, and each shard can read up to 2 MiB per second. You can ensure that your calls don't exceed the maximum supported size or throughput by using the `Limit` parameter to specify the maximum number of records that [GetRecords] can return. Consider your average record size when determining this limit. The maximum number of records that can be returned per call is 10,000.
+    /// Each data record can be up to 1 MiB in size, and each shard can read up to 2 MiB per second. You can ensure that your calls don't exceed the maximum supported size or throughput by using the `Limit` parameter to specify the maximum number of records that [`GetRecords`](crate::Client::get_records) can return. Consider your average record size when determining this limit. The maximum number of records that can be returned per call is 10,000.
     ///
-    /// The size of the data returned by [GetRecords] varies depending on the utilization of the shard. It is recommended that consumer applications retrieve records via the `GetRecords` command using the 5 TPS limit to remain caught up. Retrieving records less frequently can lead to consumer applications falling behind. The maximum size of data that [GetRecords] can return is 10 MiB. If a call returns this amount of data, subsequent calls made within the next 5 seconds throw `ProvisionedThroughputExceededException`. If there is insufficient provisioned throughput on the stream, subsequent calls made within the next 1 second throw `ProvisionedThroughputExceededException`. [GetRecords] doesn't return any data when it throws an exception. For this reason, we recommend that you wait 1 second between calls to [GetRecords]. However, it's possible that the application will get exceptions for longer than 1 second.
+    /// The size of the data returned by [`GetRecords`](crate::Client::get_records) varies depending on the utilization of the shard. It is recommended that consumer applications retrieve records via the `GetRecords` command using the 5 TPS limit to remain caught up. Retrieving records less frequently can lead to consumer applications falling behind. The maximum size of data that [`GetRecords`](crate::Client::get_records) can return is 10 MiB. If a call returns this amount of data, subsequent calls made within the next 5 seconds throw `ProvisionedThroughputExceededException`. If there is insufficient provisioned throughput on the stream, subsequent calls made within the next 1 second throw `ProvisionedThroughputExceededException`. [`GetRecords`](crate::Client::get_records) doesn't return any data when it throws an exception. For this reason, we recommend that you wait 1 second between calls to [`GetRecords`](crate::Client::get_records). However, it's possible that the application will get exceptions for longer than 1 second.
     ///
     /// To detect whether the application is falling behind in processing, you can use the `MillisBehindLatest` response attribute. You can also monitor the stream using CloudWatch metrics and other mechanisms (see [Monitoring](https://docs.aws.amazon.com/kinesis/latest/dev/monitoring.html) in the *Amazon Kinesis Data Streams Developer Guide*).
     ///
-    /// Each Amazon Kinesis record includes a value, `ApproximateArrivalTimestamp`, that is set when a stream successfully receives and stores a record. This is commonly referred to as a server-side time stamp, whereas a client-side time stamp is set when a data producer creates or sends the record to a stream (a data producer is any data source putting data records into a stream, for example with [PutRecords]). The time stamp has millisecond precision. There are no guarantees about the time stamp accuracy, or that the time stamp is always increasing. For example, records in a shard or across a stream might have time stamps that are out of order.
+    /// Each Amazon Kinesis record includes a value, `ApproximateArrivalTimestamp`, that is set when a stream successfully receives and stores a record. This is commonly referred to as a server-side time stamp, whereas a client-side time stamp is set when a data producer creates or sends the record to a stream (a data producer is any data source putting data records into a stream, for example with [`PutRecords`](crate::Client::put_records)). The time stamp has millisecond precision. There are no guarantees about the time stamp accuracy, or that the time stamp is always increasing. For example, records in a shard or across a stream might have time stamps that are out of order.
     ///
     /// This operation has a limit of five transactions per second per shard.
     pub async fn get_records(
@@ -308,15 +308,15 @@ impl Client {
     ///
     /// A shard iterator specifies the shard position from which to start reading data records sequentially. The position is specified using the sequence number of a data record in a shard. A sequence number is the identifier associated with every record ingested in the stream, and is assigned when a record is put into the stream. Each stream has one or more shards.
     ///
-    /// You must specify the shard iterator type. For example, you can set the `ShardIteratorType` parameter to read exactly from the position denoted by a specific sequence number by using the `AT_SEQUENCE_NUMBER` shard iterator type. Alternatively, the parameter can read right after the sequence number by using the `AFTER_SEQUENCE_NUMBER` shard iterator type, using sequence numbers returned by earlier calls to [PutRecord], [PutRecords], [GetRecords], or [DescribeStream]. In the request, you can specify the shard iterator type `AT_TIMESTAMP` to read records from an arbitrary point in time, `TRIM_HORIZON` to cause `ShardIterator` to point to the last untrimmed record in the shard in the system (the oldest data record in the shard), or `LATEST` so that you always read the most recent data in the shard.
+    /// You must specify the shard iterator type. For example, you can set the `ShardIteratorType` parameter to read exactly from the position denoted by a specific sequence number by using the `AT_SEQUENCE_NUMBER` shard iterator type. Alternatively, the parameter can read right after the sequence number by using the `AFTER_SEQUENCE_NUMBER` shard iterator type, using sequence numbers returned by earlier calls to [`PutRecord`](crate::Client::put_record), [`PutRecords`](crate::Client::put_records), [`GetRecords`](crate::Client::get_records), or [`DescribeStream`](crate::Client::describe_stream). In the request, you can specify the shard iterator type `AT_TIMESTAMP` to read records from an arbitrary point in time, `TRIM_HORIZON` to cause `ShardIterator` to point to the last untrimmed record in the shard in the system (the oldest data record in the shard), or `LATEST` so that you always read the most recent data in the shard.
     ///
-    /// When you read repeatedly from a stream, use a [GetShardIterator] request to get the first shard iterator for use in your first [GetRecords] request and for subsequent reads use the shard iterator returned by the [GetRecords] request in `NextShardIterator`. A new shard iterator is returned by every [GetRecords] request in `NextShardIterator`, which you use in the `ShardIterator` parameter of the next [GetRecords] request.
+    /// When you read repeatedly from a stream, use a [`GetShardIterator`](crate::Client::get_shard_iterator) request to get the first shard iterator for use in your first [`GetRecords`](crate::Client::get_records) request and for subsequent reads use the shard iterator returned by the [`GetRecords`](crate::Client::get_records) request in `NextShardIterator`. A new shard iterator is returned by every [`GetRecords`](crate::Client::get_records) request in `NextShardIterator`, which you use in the `ShardIterator` parameter of the next [`GetRecords`](crate::Client::get_records) request.
     ///
-    /// If a [GetShardIterator] request is made too often, you receive a `ProvisionedThroughputExceededException`. For more information about throughput limits, see [GetRecords], and [Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*.
+    /// If a [`GetShardIterator`](crate::Client::get_shard_iterator) request is made too often, you receive a `ProvisionedThroughputExceededException`. For more information about throughput limits, see [`GetRecords`](crate::Client::get_records), and [Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*.
     ///
-    /// If the shard is closed, [GetShardIterator] returns a valid iterator for the last sequence number of the shard. A shard can be closed as a result of using [SplitShard] or [MergeShards].
+    /// If the shard is closed, [`GetShardIterator`](crate::Client::get_shard_iterator) returns a valid iterator for the last sequence number of the shard. A shard can be closed as a result of using [`SplitShard`](crate::Client::split_shard) or [`MergeShards`](crate::Client::merge_shards).
     ///
-    /// [GetShardIterator] has a limit of five transactions per second per account per open shard.
+    /// [`GetShardIterator`](crate::Client::get_shard_iterator) has a limit of five transactions per second per account per open shard.
     pub async fn get_shard_iterator(
         &self,
         input: crate::types::GetShardIteratorInput,
@@ -373,7 +373,7 @@ impl Client {
     ///
     /// You can detect if there are more streams available to list by using the `HasMoreStreams` flag from the returned output. If there are more streams available, you can request more streams by using the name of the last stream returned by the `ListStreams` request in the `ExclusiveStartStreamName` parameter in a subsequent request to `ListStreams`. The group of stream names returned by the subsequent request is then added to the list. You can continue this process until all the stream names have been collected in the list.
     ///
-    /// [ListStreams] has a limit of five transactions per second per account.
+    /// [`ListStreams`](crate::Client::list_streams) has a limit of five transactions per second per account.
     pub async fn list_streams(
         &self,
         input: crate::types::ListStreamsInput,
@@ -413,13 +413,13 @@ impl Client {
     ///
     /// If the stream is in the `ACTIVE` state, you can call `MergeShards`. If a stream is in the `CREATING`, `UPDATING`, or `DELETING` state, `MergeShards` returns a `ResourceInUseException`. If the specified stream does not exist, `MergeShards` returns a `ResourceNotFoundException`.
     ///
-    /// You can use [DescribeStreamSummary] to check the state of the stream, which is returned in `StreamStatus`.
+    /// You can use [`DescribeStreamSummary`](crate::Client::describe_stream_summary) to check the state of the stream, which is returned in `StreamStatus`.
     ///
     /// `MergeShards` is an asynchronous operation. Upon receiving a `MergeShards` request, Amazon Kinesis Data Streams immediately returns a response and sets the `StreamStatus` to `UPDATING`. After the operation is completed, Kinesis Data Streams sets the `StreamStatus` to `ACTIVE`. Read and write operations continue to work while the stream is in the `UPDATING` state.
     ///
-    /// You use [DescribeStreamSummary] and the [ListShards] APIs to determine the shard IDs that are specified in the `MergeShards` request.
+    /// You use [`DescribeStreamSummary`](crate::Client::describe_stream_summary) and the [`ListShards`](crate::Client::list_shards) APIs to determine the shard IDs that are specified in the `MergeShards` request.
     ///
-    /// If you try to operate on too many streams in parallel using [CreateStream], [DeleteStream], `MergeShards`, or [SplitShard], you receive a `LimitExceededException`.
+    /// If you try to operate on too many streams in parallel using [`CreateStream`](crate::Client::create_stream), [`DeleteStream`](crate::Client::delete_stream), `MergeShards`, or [`SplitShard`](crate::Client::split_shard), you receive a `LimitExceededException`.
     ///
     /// `MergeShards` has a limit of five transactions per second per account.
     pub async fn merge_shards(
@@ -449,7 +449,7 @@ impl Client {
     ///
     /// If a `PutRecord` request cannot be processed because of insufficient provisioned throughput on the shard involved in the request, `PutRecord` throws `ProvisionedThroughputExceededException`.
     ///
-    /// By default, data records are accessible for 24 hours from the time that they are added to a stream. You can use [IncreaseStreamRetentionPeriod] or [DecreaseStreamRetentionPeriod] to modify this retention period.
+    /// By default, data records are accessible for 24 hours from the time that they are added to a stream. You can use [`IncreaseStreamRetentionPeriod`](crate::Client::increase_stream_retention_period) or [`DecreaseStreamRetentionPeriod`](crate::Client::decrease_stream_retention_period) to modify this retention period.
     pub async fn put_record(
         &self,
         input: crate::types::PutRecordInput,
@@ -473,7 +473,7 @@ impl Client {
     ///
     /// The `PutRecords` response includes an array of response `Records`. Each record in the response array directly correlates with a record in the request array using natural ordering, from the top to the bottom of the request and response. The response `Records` array always includes the same number of records as the request array.
     ///
-    /// The response `Records` array includes both successfully and unsuccessfully processed records. Kinesis Data Streams attempts to process all records in each `PutRecords` request. A single record failure does not stop the processing of subsequent records. As a result, PutRecords doesn't guarantee the ordering of records. If you need to read records in the same order they are written to the stream, use [PutRecord] instead of `PutRecords`, and write to the same shard.
+    /// The response `Records` array includes both successfully and unsuccessfully processed records. Kinesis Data Streams attempts to process all records in each `PutRecords` request. A single record failure does not stop the processing of subsequent records. As a result, PutRecords doesn't guarantee the ordering of records. If you need to read records in the same order they are written to the stream, use [`PutRecord`](crate::Client::put_record) instead of `PutRecords`, and write to the same shard.
     ///
     /// A successfully processed record includes `ShardId` and `SequenceNumber` values. The `ShardId` parameter identifies the shard in the stream where the record is stored. The `SequenceNumber` parameter is an identifier assigned to the put record, unique to all records in the stream.
     ///
@@ -481,7 +481,7 @@ impl Client {
     ///
     /// After you write a record to a stream, you cannot modify that record or its order within the stream.
     ///
-    /// By default, data records are accessible for 24 hours from the time that they are added to a stream. You can use [IncreaseStreamRetentionPeriod] or [DecreaseStreamRetentionPeriod] to modify this retention period.
+    /// By default, data records are accessible for 24 hours from the time that they are added to a stream. You can use [`IncreaseStreamRetentionPeriod`](crate::Client::increase_stream_retention_period) or [`DecreaseStreamRetentionPeriod`](crate::Client::decrease_stream_retention_period) to modify this retention period.
     pub async fn put_records(
         &self,
         input: crate::types::PutRecordsInput,
@@ -505,7 +505,7 @@ impl Client {
         self.handle.call(25, input).await
     }
 
-    /// Registers a consumer with a Kinesis data stream. When you use this operation, the consumer you register can then call [SubscribeToShard] to receive data from the stream using enhanced fan-out, at a rate of up to 2 MiB per second for every shard you subscribe to. This rate is unaffected by the total number of consumers that read from the same stream.
+    /// Registers a consumer with a Kinesis data stream. When you use this operation, the consumer you register can then call [`SubscribeToShard`](crate::Client::subscribe_to_shard) to receive data from the stream using enhanced fan-out, at a rate of up to 2 MiB per second for every shard you subscribe to. This rate is unaffected by the total number of consumers that read from the same stream.
     ///
     /// You can add tags to the registered consumer when making a `RegisterStreamConsumer` request by setting the `Tags` parameter. If you pass the `Tags` parameter, in addition to having the `kinesis:RegisterStreamConsumer` permission, you must also have the `kinesis:TagResource` permission for the consumer that will be registered. Tags will take effect from the `CREATING` status of the consumer.
     ///
@@ -530,7 +530,7 @@ impl Client {
     ///
     /// If you specify a tag that does not exist, it is ignored.
     ///
-    /// [RemoveTagsFromStream] has a limit of five transactions per second per account.
+    /// [`RemoveTagsFromStream`](crate::Client::remove_tags_from_stream) has a limit of five transactions per second per account.
     pub async fn remove_tags_from_stream(
         &self,
         input: crate::types::RemoveTagsFromStreamInput,
@@ -549,17 +549,17 @@ impl Client {
     ///
     /// You must specify the shard to be split and the new hash key, which is the position in the shard where the shard gets split in two. In many cases, the new hash key might be the average of the beginning and ending hash key, but it can be any hash key value in the range being mapped into the shard. For more information, see [Split a Shard](https://docs.aws.amazon.com/kinesis/latest/dev/kinesis-using-sdk-java-resharding-split.html) in the *Amazon Kinesis Data Streams Developer Guide*.
     ///
-    /// You can use [DescribeStreamSummary] and the [ListShards] APIs to determine the shard ID and hash key values for the `ShardToSplit` and `NewStartingHashKey` parameters that are specified in the `SplitShard` request.
+    /// You can use [`DescribeStreamSummary`](crate::Client::describe_stream_summary) and the [`ListShards`](crate::Client::list_shards) APIs to determine the shard ID and hash key values for the `ShardToSplit` and `NewStartingHashKey` parameters that are specified in the `SplitShard` request.
     ///
     /// `SplitShard` is an asynchronous operation. Upon receiving a `SplitShard` request, Kinesis Data Streams immediately returns a response and sets the stream status to `UPDATING`. After the operation is completed, Kinesis Data Streams sets the stream status to `ACTIVE`. Read and write operations continue to work while the stream is in the `UPDATING` state.
     ///
-    /// You can use [DescribeStreamSummary] to check the status of the stream, which is returned in `StreamStatus`. If the stream is in the `ACTIVE` state, you can call `SplitShard`.
+    /// You can use [`DescribeStreamSummary`](crate::Client::describe_stream_summary) to check the status of the stream, which is returned in `StreamStatus`. If the stream is in the `ACTIVE` state, you can call `SplitShard`.
     ///
-    /// If the specified stream does not exist, [DescribeStreamSummary] returns a `ResourceNotFoundException`. If you try to create more shards than are authorized for your account, you receive a `LimitExceededException`.
+    /// If the specified stream does not exist, [`DescribeStreamSummary`](crate::Client::describe_stream_summary) returns a `ResourceNotFoundException`. If you try to create more shards than are authorized for your account, you receive a `LimitExceededException`.
     ///
     /// For the default shard limit for an Amazon Web Services account, see [Kinesis Data Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*. To increase this limit, [contact Amazon Web Services Support](https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html).
     ///
-    /// If you try to operate on too many streams simultaneously using [CreateStream], [DeleteStream], [MergeShards], and/or [SplitShard], you receive a `LimitExceededException`.
+    /// If you try to operate on too many streams simultaneously using [`CreateStream`](crate::Client::create_stream), [`DeleteStream`](crate::Client::delete_stream), [`MergeShards`](crate::Client::merge_shards), and/or [`SplitShard`](crate::Client::split_shard), you receive a `LimitExceededException`.
     ///
     /// `SplitShard` has a limit of five transactions per second per account.
     pub async fn split_shard(
@@ -607,9 +607,9 @@ impl Client {
         self.handle.call(30, input).await
     }
 
-    /// This operation establishes an HTTP/2 connection between the consumer you specify in the `ConsumerARN` parameter and the shard you specify in the `ShardId` parameter. After the connection is successfully established, Kinesis Data Streams pushes records from the shard to the consumer over this connection. Before you call this operation, call [RegisterStreamConsumer] to register the consumer with Kinesis Data Streams.
+    /// This operation establishes an HTTP/2 connection between the consumer you specify in the `ConsumerARN` parameter and the shard you specify in the `ShardId` parameter. After the connection is successfully established, Kinesis Data Streams pushes records from the shard to the consumer over this connection. Before you call this operation, call [`RegisterStreamConsumer`](crate::Client::register_stream_consumer) to register the consumer with Kinesis Data Streams.
     ///
-    /// When the `SubscribeToShard` call succeeds, your consumer starts receiving events of type [SubscribeToShardEvent] over the HTTP/2 connection for up to 5 minutes, after which time you need to call `SubscribeToShard` again to renew the subscription if you want to continue to receive records.
+    /// When the `SubscribeToShard` call succeeds, your consumer starts receiving events of type [`SubscribeToShardEvent`](crate::types::SubscribeToShardEvent) over the HTTP/2 connection for up to 5 minutes, after which time you need to call `SubscribeToShard` again to renew the subscription if you want to continue to receive records.
     ///
     /// You can make one call to `SubscribeToShard` per second per registered consumer per shard. For example, if you have a 4000 shard stream and two registered stream consumers, you can make one `SubscribeToShard` request per second for each combination of shard and registered consumer, allowing you to subscribe both consumers to all 4000 shards in one second.
     ///

@@ -8,6 +8,19 @@
 //! Amazon Kinesis Data Streams Service API Reference
 //!
 //! Amazon Kinesis Data Streams is a managed service that scales elastically for real-time processing of streaming big data.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Region and credentials come from the environment and ~/.aws, as boto3 finds them.
+//! let session = myaws_kinesis::Session::from_env()?;
+//! let client = myaws_kinesis::Client::new(&session)?;
+//! let output = client.list_shards(myaws_kinesis::types::ListShardsInput::default()).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -19,8 +32,7 @@
     clippy::large_enum_variant,
     clippy::module_inception,
     clippy::field_reassign_with_default,
-    clippy::should_implement_trait,
-    rustdoc::all
+    clippy::should_implement_trait
 )]
 
 mod client;

@@ -91,13 +91,13 @@ impl FromValue for ChildShard {
     }
 }
 
-/// An object that represents the details of the consumer you registered. This type of object is returned by [RegisterStreamConsumer].
+/// An object that represents the details of the consumer you registered. This type of object is returned by [`RegisterStreamConsumer`](crate::Client::register_stream_consumer).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Consumer {
     /// The name of the consumer is something you choose when you register the consumer.
     pub consumer_name: Option<String>,
-    /// When you register a consumer, Kinesis Data Streams generates an ARN for it. You need this ARN to be able to call [SubscribeToShard].
+    /// When you register a consumer, Kinesis Data Streams generates an ARN for it. You need this ARN to be able to call [`SubscribeToShard`](crate::Client::subscribe_to_shard).
     ///
     /// If you delete a consumer and then create a new one with the same name, it won't have the same ARN. That's because consumer ARNs contain the creation timestamp. This is important to keep in mind if you have IAM policies that reference consumer ARNs.
     pub consumer_arn: Option<String>,
@@ -126,13 +126,13 @@ impl FromValue for Consumer {
     }
 }
 
-/// An object that represents the details of a registered consumer. This type of object is returned by [DescribeStreamConsumer].
+/// An object that represents the details of a registered consumer. This type of object is returned by [`DescribeStreamConsumer`](crate::Client::describe_stream_consumer).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsumerDescription {
     /// The name of the consumer is something you choose when you register the consumer.
     pub consumer_name: Option<String>,
-    /// When you register a consumer, Kinesis Data Streams generates an ARN for it. You need this ARN to be able to call [SubscribeToShard].
+    /// When you register a consumer, Kinesis Data Streams generates an ARN for it. You need this ARN to be able to call [`SubscribeToShard`](crate::Client::subscribe_to_shard).
     ///
     /// If you delete a consumer and then create a new one with the same name, it won't have the same ARN. That's because consumer ARNs contain the creation timestamp. This is important to keep in mind if you have IAM policies that reference consumer ARNs.
     pub consumer_arn: Option<String>,
@@ -287,7 +287,7 @@ impl IntoValue for CreateStreamInput {
     }
 }
 
-/// Represents the input for [DecreaseStreamRetentionPeriod].
+/// Represents the input for [`DecreaseStreamRetentionPeriod`](crate::Client::decrease_stream_retention_period).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecreaseStreamRetentionPeriodInput {
@@ -347,7 +347,7 @@ impl IntoValue for DeleteResourcePolicyInput {
     }
 }
 
-/// Represents the input for [DeleteStream].
+/// Represents the input for [`DeleteStream`](crate::Client::delete_stream).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStreamInput {
@@ -642,7 +642,7 @@ impl IntoValue for DescribeStreamSummaryInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStreamSummaryOutput {
-    /// A [StreamDescriptionSummary] containing information about the stream.
+    /// A [`StreamDescriptionSummary`] containing information about the stream.
     pub stream_description_summary: Option<crate::types::StreamDescriptionSummary>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -661,7 +661,7 @@ impl FromValue for DescribeStreamSummaryOutput {
     }
 }
 
-/// Represents the input for [DisableEnhancedMonitoring].
+/// Represents the input for [`DisableEnhancedMonitoring`](crate::Client::disable_enhanced_monitoring).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableEnhancedMonitoringInput {
@@ -708,7 +708,7 @@ impl IntoValue for DisableEnhancedMonitoringInput {
     }
 }
 
-/// Represents the input for [EnableEnhancedMonitoring].
+/// Represents the input for [`EnableEnhancedMonitoring`](crate::Client::enable_enhanced_monitoring).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableEnhancedMonitoringInput {
@@ -865,7 +865,7 @@ impl FromValue for EnhancedMetrics {
     }
 }
 
-/// Represents the output for [EnableEnhancedMonitoring] and [DisableEnhancedMonitoring].
+/// Represents the output for [`EnableEnhancedMonitoring`](crate::Client::enable_enhanced_monitoring) and [`DisableEnhancedMonitoring`](crate::Client::disable_enhanced_monitoring).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnhancedMonitoringOutput {
@@ -942,7 +942,7 @@ impl FromValue for ExpiredNextTokenException {
     }
 }
 
-/// Represents the input for [GetRecords].
+/// Represents the input for [`GetRecords`](crate::Client::get_records).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRecordsInput {
@@ -950,7 +950,7 @@ pub struct GetRecordsInput {
     ///
     /// Required.
     pub shard_iterator: Option<String>,
-    /// The maximum number of records to return. Specify a value of up to 10,000. If you specify a value that is greater than 10,000, [GetRecords] throws `InvalidArgumentException`. The default value is 10,000.
+    /// The maximum number of records to return. Specify a value of up to 10,000. If you specify a value that is greater than 10,000, [`GetRecords`](crate::Client::get_records) throws `InvalidArgumentException`. The default value is 10,000.
     pub limit: Option<i32>,
     /// The ARN of the stream.
     pub stream_arn: Option<String>,
@@ -976,7 +976,7 @@ impl IntoValue for GetRecordsInput {
     }
 }
 
-/// Represents the output for [GetRecords].
+/// Represents the output for [`GetRecords`](crate::Client::get_records).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRecordsOutput {
@@ -984,7 +984,7 @@ pub struct GetRecordsOutput {
     pub records: Option<Vec<crate::types::Record>>,
     /// The next position in the shard from which to start sequentially reading data records. If set to `null`, the shard has been closed and the requested iterator does not return any more data.
     pub next_shard_iterator: Option<String>,
-    /// The number of milliseconds the [GetRecords] response is from the tip of the stream, indicating how far behind current time the consumer is. A value of zero indicates that record processing is caught up, and there are no new records to process at this moment.
+    /// The number of milliseconds the [`GetRecords`](crate::Client::get_records) response is from the tip of the stream, indicating how far behind current time the consumer is. A value of zero indicates that record processing is caught up, and there are no new records to process at this moment.
     pub millis_behind_latest: Option<i64>,
     /// The list of the current shard's child shards, returned in the `GetRecords` API's response only when the end of the current shard is reached.
     pub child_shards: Option<Vec<crate::types::ChildShard>>,
@@ -1164,7 +1164,7 @@ impl FromValue for HashKeyRange {
     }
 }
 
-/// Represents the input for [IncreaseStreamRetentionPeriod].
+/// Represents the input for [`IncreaseStreamRetentionPeriod`](crate::Client::increase_stream_retention_period).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IncreaseStreamRetentionPeriodInput {
@@ -1463,7 +1463,7 @@ impl IntoValue for ListShardsInput {
 pub struct ListShardsOutput {
     /// An array of JSON objects. Each object represents one shard and specifies the IDs of the shard, the shard's parent, and the shard that's adjacent to the shard's parent. Each object also contains the starting and ending hash keys and the starting and ending sequence numbers for the shard.
     pub shards: Option<Vec<crate::types::Shard>>,
-    /// When the number of shards in the data stream is greater than the default value for the `MaxResults` parameter, or if you explicitly specify a value for `MaxResults` that is less than the number of shards in the data stream, the response includes a pagination token named `NextToken`. You can specify this `NextToken` value in a subsequent call to `ListShards` to list the next set of shards. For more information about the use of this pagination token when calling the `ListShards` operation, see [ListShardsInput$NextToken].
+    /// When the number of shards in the data stream is greater than the default value for the `MaxResults` parameter, or if you explicitly specify a value for `MaxResults` that is less than the number of shards in the data stream, the response includes a pagination token named `NextToken`. You can specify this `NextToken` value in a subsequent call to `ListShards` to list the next set of shards. For more information about the use of this pagination token when calling the `ListShards` operation, see ListShardsInput$NextToken.
     ///
     /// Tokens expire after 300 seconds. When you obtain a value for `NextToken` in the response to a call to `ListShards`, you have 300 seconds to use that value. If you specify an expired token in a call to `ListShards`, you get `ExpiredNextTokenException`.
     pub next_token: Option<String>,
@@ -1538,7 +1538,7 @@ impl IntoValue for ListStreamConsumersInput {
 pub struct ListStreamConsumersOutput {
     /// An array of JSON objects. Each object represents one registered consumer.
     pub consumers: Option<Vec<crate::types::Consumer>>,
-    /// When the number of consumers that are registered with the data stream is greater than the default value for the `MaxResults` parameter, or if you explicitly specify a value for `MaxResults` that is less than the number of registered consumers, the response includes a pagination token named `NextToken`. You can specify this `NextToken` value in a subsequent call to `ListStreamConsumers` to list the next set of registered consumers. For more information about the use of this pagination token when calling the `ListStreamConsumers` operation, see [ListStreamConsumersInput$NextToken].
+    /// When the number of consumers that are registered with the data stream is greater than the default value for the `MaxResults` parameter, or if you explicitly specify a value for `MaxResults` that is less than the number of registered consumers, the response includes a pagination token named `NextToken`. You can specify this `NextToken` value in a subsequent call to `ListStreamConsumers` to list the next set of registered consumers. For more information about the use of this pagination token when calling the `ListStreamConsumers` operation, see ListStreamConsumersInput$NextToken.
     ///
     /// Tokens expire after 300 seconds. When you obtain a value for `NextToken` in the response to a call to `ListStreamConsumers`, you have 300 seconds to use that value. If you specify an expired token in a call to `ListStreamConsumers`, you get `ExpiredNextTokenException`.
     pub next_token: Option<String>,
@@ -3081,7 +3081,7 @@ impl IntoValue for StopStreamEncryptionInput {
     }
 }
 
-/// Represents the output for [DescribeStream].
+/// Represents the output for [`DescribeStream`](crate::Client::describe_stream).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreamDescription {
@@ -3156,7 +3156,7 @@ impl FromValue for StreamDescription {
     }
 }
 
-/// Represents the output for [DescribeStreamSummary]
+/// Represents the output for [`DescribeStreamSummary`](crate::Client::describe_stream_summary)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreamDescriptionSummary {
@@ -3469,13 +3469,13 @@ impl FromValue for StreamSummary {
     }
 }
 
-/// After you call [SubscribeToShard], Kinesis Data Streams sends events of this type over an HTTP/2 connection to your consumer.
+/// After you call [`SubscribeToShard`](crate::Client::subscribe_to_shard), Kinesis Data Streams sends events of this type over an HTTP/2 connection to your consumer.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubscribeToShardEvent {
     /// The `Records` member.
     pub records: Option<Vec<crate::types::Record>>,
-    /// Use this as `SequenceNumber` in the next call to [SubscribeToShard], with `StartingPosition` set to `AT_SEQUENCE_NUMBER` or `AFTER_SEQUENCE_NUMBER`. Use `ContinuationSequenceNumber` for checkpointing because it captures your shard progress even when no data is written to the shard.
+    /// Use this as `SequenceNumber` in the next call to [`SubscribeToShard`](crate::Client::subscribe_to_shard), with `StartingPosition` set to `AT_SEQUENCE_NUMBER` or `AFTER_SEQUENCE_NUMBER`. Use `ContinuationSequenceNumber` for checkpointing because it captures your shard progress even when no data is written to the shard.
     pub continuation_sequence_number: Option<String>,
     /// The number of milliseconds the read records are from the tip of the stream, indicating how far behind current time the consumer is. A value of zero indicates that record processing is caught up, and there are no new records to process at this moment.
     pub millis_behind_latest: Option<i64>,
@@ -3502,13 +3502,13 @@ impl FromValue for SubscribeToShardEvent {
     }
 }
 
-/// This is a tagged union for all of the types of events an enhanced fan-out consumer can receive over HTTP/2 after a call to [SubscribeToShard].
+/// This is a tagged union for all of the types of events an enhanced fan-out consumer can receive over HTTP/2 after a call to SubscribeToShard.
 ///
 /// An event stream: one variant per event, `Unknown` for event types this version of the model does not know. Received through [`EventReceiver<SubscribeToShardEventStream>`](myaws_core::eventstream::EventReceiver); modeled exception events end it with [`SubscribeToShardEventStreamError`](crate::error::SubscribeToShardEventStreamError).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SubscribeToShardEventStream {
-    /// After you call [SubscribeToShard], Kinesis Data Streams sends events of this type to your consumer. For an example of how to handle these events, see [Enhanced Fan-Out Using the Kinesis Data Streams API].
+    /// After you call SubscribeToShard, Kinesis Data Streams sends events of this type to your consumer. For an example of how to handle these events, see Enhanced Fan-Out Using the Kinesis Data Streams API.
     SubscribeToShardEvent(crate::types::SubscribeToShardEvent),
     /// An event this version of the model does not know (it cannot be sent).
     Unknown {
@@ -3544,13 +3544,13 @@ impl myaws_core::eventstream::EventUnion for SubscribeToShardEventStream {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubscribeToShardInput {
-    /// For this parameter, use the value you obtained when you called [RegisterStreamConsumer].
+    /// For this parameter, use the value you obtained when you called [`RegisterStreamConsumer`](crate::Client::register_stream_consumer).
     ///
     /// Required.
     pub consumer_arn: Option<String>,
     /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// The ID of the shard you want to subscribe to. To see a list of all the shards for a given stream, use [ListShards].
+    /// The ID of the shard you want to subscribe to. To see a list of all the shards for a given stream, use [`ListShards`](crate::Client::list_shards).
     ///
     /// Required.
     pub shard_id: Option<String>,

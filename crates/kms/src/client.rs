@@ -53,7 +53,7 @@ impl Client {
         self.handle.call_json(operation, params).await
     }
 
-    /// Cancels the deletion of a KMS key. When this operation succeeds, the key state of the KMS key is `Disabled`. To enable the KMS key, use [EnableKey].
+    /// Cancels the deletion of a KMS key. When this operation succeeds, the key state of the KMS key is `Disabled`. To enable the KMS key, use [`EnableKey`](crate::Client::enable_key).
     ///
     /// For more information about scheduling and canceling deletion of a KMS key, see [Deleting KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html) in the *Key Management Service Developer Guide*.
     ///
@@ -63,7 +63,7 @@ impl Client {
     ///
     /// **Required permissions**: [kms:CancelKeyDeletion](https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) (key policy)
     ///
-    /// **Related operations**: [ScheduleKeyDeletion]
+    /// **Related operations**: [`ScheduleKeyDeletion`](crate::Client::schedule_key_deletion)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn cancel_key_deletion(
@@ -78,13 +78,13 @@ impl Client {
     ///
     /// The custom key store must be connected before you can create KMS keys in the key store or use the KMS keys it contains. You can disconnect and reconnect a custom key store at any time.
     ///
-    /// The connection process for a custom key store can take an extended amount of time to complete. This operation starts the connection process, but it does not wait for it to complete. When it succeeds, this operation quickly returns an HTTP 200 response and a JSON object with no properties. However, this response does not indicate that the custom key store is connected. To get the connection state of the custom key store, use the [DescribeCustomKeyStores] operation.
+    /// The connection process for a custom key store can take an extended amount of time to complete. This operation starts the connection process, but it does not wait for it to complete. When it succeeds, this operation quickly returns an HTTP 200 response and a JSON object with no properties. However, this response does not indicate that the custom key store is connected. To get the connection state of the custom key store, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation.
     ///
     /// This operation is part of the custom key stores feature in KMS, which combines the convenience and extensive integration of KMS with the isolation and control of a key store that you own and manage.
     ///
-    /// The `ConnectCustomKeyStore` operation might fail for various reasons. To find the reason, use the [DescribeCustomKeyStores] operation and see the `ConnectionErrorCode` in the response. For help interpreting the `ConnectionErrorCode`, see [CustomKeyStoresListEntry].
+    /// The `ConnectCustomKeyStore` operation might fail for various reasons. To find the reason, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation and see the `ConnectionErrorCode` in the response. For help interpreting the `ConnectionErrorCode`, see [`CustomKeyStoresListEntry`](crate::types::CustomKeyStoresListEntry).
     ///
-    /// To fix the failure, use the [DisconnectCustomKeyStore] operation to disconnect the custom key store, correct the error, use the [UpdateCustomKeyStore] operation if necessary, and then use `ConnectCustomKeyStore` again.
+    /// To fix the failure, use the [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store) operation to disconnect the custom key store, correct the error, use the [`UpdateCustomKeyStore`](crate::Client::update_custom_key_store) operation if necessary, and then use `ConnectCustomKeyStore` again.
     ///
     /// **CloudHSM key store**
     ///
@@ -110,11 +110,11 @@ impl Client {
     ///
     /// **Related operations**
     ///
-    /// - [CreateCustomKeyStore]
-    /// - [DeleteCustomKeyStore]
-    /// - [DescribeCustomKeyStores]
-    /// - [DisconnectCustomKeyStore]
-    /// - [UpdateCustomKeyStore]
+    /// - [`CreateCustomKeyStore`](crate::Client::create_custom_key_store)
+    /// - [`DeleteCustomKeyStore`](crate::Client::delete_custom_key_store)
+    /// - [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores)
+    /// - [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store)
+    /// - [`UpdateCustomKeyStore`](crate::Client::update_custom_key_store)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn connect_custom_key_store(
@@ -131,13 +131,13 @@ impl Client {
     ///
     /// Adding, deleting, or updating an alias can allow or deny permission to the KMS key. For details, see [ABAC for KMS](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the *Key Management Service Developer Guide*.
     ///
-    /// You can use an alias to identify a KMS key in the KMS console, in the [DescribeKey] operation and in [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations), such as [Encrypt] and [GenerateDataKey]. You can also change the KMS key that's associated with the alias ([UpdateAlias]) or delete the alias ([DeleteAlias]) at any time. These operations don't affect the underlying KMS key.
+    /// You can use an alias to identify a KMS key in the KMS console, in the [`DescribeKey`](crate::Client::describe_key) operation and in [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations), such as [`Encrypt`](crate::Client::encrypt) and [`GenerateDataKey`](crate::Client::generate_data_key). You can also change the KMS key that's associated with the alias ( [`UpdateAlias`](crate::Client::update_alias)) or delete the alias ( [`DeleteAlias`](crate::Client::delete_alias)) at any time. These operations don't affect the underlying KMS key.
     ///
     /// You can associate the alias with any customer managed key in the same Amazon Web Services Region. Each alias is associated with only one KMS key at a time, but a KMS key can have multiple aliases. A valid KMS key is required. You can't create an alias without a KMS key.
     ///
     /// The alias must be unique in the account and Region, but you can have aliases with the same name in different Regions. For detailed information about aliases, see [Aliases in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html) in the *Key Management Service Developer Guide*.
     ///
-    /// This operation does not return a response. To get the alias that you created, use the [ListAliases] operation.
+    /// This operation does not return a response. To get the alias that you created, use the [`ListAliases`](crate::Client::list_aliases) operation.
     ///
     /// The KMS key that you use for this operation must be in a compatible key state. For details, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
     ///
@@ -152,9 +152,9 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [DeleteAlias]
-    /// - [ListAliases]
-    /// - [UpdateAlias]
+    /// - [`DeleteAlias`](crate::Client::delete_alias)
+    /// - [`ListAliases`](crate::Client::list_aliases)
+    /// - [`UpdateAlias`](crate::Client::update_alias)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn create_alias(
@@ -181,7 +181,7 @@ impl Client {
     ///
     /// When creating an external key store in the KMS console, you can upload a JSON-based proxy configuration file with the desired values. You cannot use a proxy configuration with the `CreateCustomKeyStore` operation. However, you can use the values in the file to help you determine the correct values for the `CreateCustomKeyStore` parameters.
     ///
-    /// When the operation completes successfully, it returns the ID of the new custom key store. Before you can use your new custom key store, you need to use the [ConnectCustomKeyStore] operation to connect a new CloudHSM key store to its CloudHSM cluster, or to connect a new external key store to the external key store proxy for your external key manager. Even if you are not going to use your custom key store immediately, you might want to connect it to verify that all settings are correct and then disconnect it until you are ready to use it.
+    /// When the operation completes successfully, it returns the ID of the new custom key store. Before you can use your new custom key store, you need to use the [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store) operation to connect a new CloudHSM key store to its CloudHSM cluster, or to connect a new external key store to the external key store proxy for your external key manager. Even if you are not going to use your custom key store immediately, you might want to connect it to verify that all settings are correct and then disconnect it until you are ready to use it.
     ///
     /// **Cross-account use**: No. You cannot perform this operation on a custom key store in a different Amazon Web Services account.
     ///
@@ -189,11 +189,11 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [ConnectCustomKeyStore]
-    /// - [DeleteCustomKeyStore]
-    /// - [DescribeCustomKeyStores]
-    /// - [DisconnectCustomKeyStore]
-    /// - [UpdateCustomKeyStore]
+    /// - [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store)
+    /// - [`DeleteCustomKeyStore`](crate::Client::delete_custom_key_store)
+    /// - [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores)
+    /// - [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store)
+    /// - [`UpdateCustomKeyStore`](crate::Client::update_custom_key_store)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn create_custom_key_store(
@@ -208,7 +208,7 @@ impl Client {
 
     /// Adds a grant to a KMS key.
     ///
-    /// A *grant* is a policy instrument that allows Amazon Web Services principals to use KMS keys in cryptographic operations. It also can allow them to view a KMS key ([DescribeKey]) and create and manage grants. When authorizing access to a KMS key, grants are considered along with key policies and IAM policies. Grants are often used for temporary permissions because you can create one, use its permissions, and delete it without changing your key policies or IAM policies.
+    /// A *grant* is a policy instrument that allows Amazon Web Services principals to use KMS keys in cryptographic operations. It also can allow them to view a KMS key ( [`DescribeKey`](crate::Client::describe_key)) and create and manage grants. When authorizing access to a KMS key, grants are considered along with key policies and IAM policies. Grants are often used for temporary permissions because you can create one, use its permissions, and delete it without changing your key policies or IAM policies.
     ///
     /// You can create a grant for an Amazon Web Services principal (IAM user, IAM role, or Amazon Web Services account) by specifying the `GranteePrincipal` parameter. You can also create a grant for an Amazon Web Services service principal by specifying the `GranteeServicePrincipal` parameter.
     ///
@@ -217,7 +217,7 @@ impl Client {
     /// The `CreateGrant` operation returns a `GrantToken` and a `GrantId`.
     ///
     /// - When you create, retire, or revoke a grant, there might be a brief delay, usually less than five minutes, until the grant is available throughout KMS. This state is known as *eventual consistency*. Once the grant has achieved eventual consistency, the grantee principal can use the permissions in the grant without identifying the grant. However, to use the permissions in the grant immediately, use the `GrantToken` that `CreateGrant` returns. For details, see [Using a grant token](https://docs.aws.amazon.com/kms/latest/developerguide/using-grant-token.html) in the * *Key Management Service Developer Guide* *.
-    /// - The `CreateGrant` operation also returns a `GrantId`. You can use the `GrantId` and a key identifier to identify the grant in the [RetireGrant] and [RevokeGrant] operations. To find the grant ID, use the [ListGrants] or [ListRetirableGrants] operations.
+    /// - The `CreateGrant` operation also returns a `GrantId`. You can use the `GrantId` and a key identifier to identify the grant in the [`RetireGrant`](crate::Client::retire_grant) and [`RevokeGrant`](crate::Client::revoke_grant) operations. To find the grant ID, use the [`ListGrants`](crate::Client::list_grants) or [`ListRetirableGrants`](crate::Client::list_retirable_grants) operations.
     ///
     /// The KMS key that you use for this operation must be in a compatible key state. For details, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
     ///
@@ -227,10 +227,10 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [ListGrants]
-    /// - [ListRetirableGrants]
-    /// - [RetireGrant]
-    /// - [RevokeGrant]
+    /// - [`ListGrants`](crate::Client::list_grants)
+    /// - [`ListRetirableGrants`](crate::Client::list_retirable_grants)
+    /// - [`RetireGrant`](crate::Client::retire_grant)
+    /// - [`RevokeGrant`](crate::Client::revoke_grant)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn create_grant(
@@ -256,23 +256,23 @@ impl Client {
     ///
     /// To create a symmetric encryption KMS key, you don't need to specify any parameters. The default value for `KeySpec`, `SYMMETRIC_DEFAULT`, the default value for `KeyUsage`, `ENCRYPT_DECRYPT`, and the default value for `Origin`, `AWS_KMS`, create a symmetric encryption KMS key with KMS key material.
     ///
-    /// If you need a key for basic encryption and decryption or you are creating a KMS key to protect your resources in an Amazon Web Services service, create a symmetric encryption KMS key. The key material in a symmetric encryption key never leaves KMS unencrypted. You can use a symmetric encryption KMS key to encrypt and decrypt data up to 4,096 bytes, but they are typically used to generate data keys and data keys pairs. For details, see [GenerateDataKey] and [GenerateDataKeyPair].
+    /// If you need a key for basic encryption and decryption or you are creating a KMS key to protect your resources in an Amazon Web Services service, create a symmetric encryption KMS key. The key material in a symmetric encryption key never leaves KMS unencrypted. You can use a symmetric encryption KMS key to encrypt and decrypt data up to 4,096 bytes, but they are typically used to generate data keys and data keys pairs. For details, see [`GenerateDataKey`](crate::Client::generate_data_key) and [`GenerateDataKeyPair`](crate::Client::generate_data_key_pair).
     ///
     /// Asymmetric KMS keys
     ///
     /// To create an asymmetric KMS key, use the `KeySpec` parameter to specify the type of key material in the KMS key. Then, use the `KeyUsage` parameter to determine whether the KMS key will be used to encrypt and decrypt or sign and verify. You can't change these properties after the KMS key is created.
     ///
-    /// Asymmetric KMS keys contain an RSA key pair, Elliptic Curve (ECC) key pair, ML-DSA key pair or an SM2 key pair (China Regions only). The private key in an asymmetric KMS key never leaves KMS unencrypted. However, you can use the [GetPublicKey] operation to download the public key so it can be used outside of KMS. Each KMS key can have only one key usage. KMS keys with RSA key pairs can be used to encrypt and decrypt data or sign and verify messages (but not both). KMS keys with NIST-standard ECC key pairs can be used to sign and verify messages or derive shared secrets (but not both). KMS keys with `ECC_SECG_P256K1` can be used only to sign and verify messages. KMS keys with ML-DSA key pairs can be used to sign and verify messages. KMS keys with SM2 key pairs (China Regions only) can be used to either encrypt and decrypt data, sign and verify messages, or derive shared secrets (you must choose one key usage type). For information about asymmetric KMS keys, see [Asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
+    /// Asymmetric KMS keys contain an RSA key pair, Elliptic Curve (ECC) key pair, ML-DSA key pair or an SM2 key pair (China Regions only). The private key in an asymmetric KMS key never leaves KMS unencrypted. However, you can use the [`GetPublicKey`](crate::Client::get_public_key) operation to download the public key so it can be used outside of KMS. Each KMS key can have only one key usage. KMS keys with RSA key pairs can be used to encrypt and decrypt data or sign and verify messages (but not both). KMS keys with NIST-standard ECC key pairs can be used to sign and verify messages or derive shared secrets (but not both). KMS keys with `ECC_SECG_P256K1` can be used only to sign and verify messages. KMS keys with ML-DSA key pairs can be used to sign and verify messages. KMS keys with SM2 key pairs (China Regions only) can be used to either encrypt and decrypt data, sign and verify messages, or derive shared secrets (you must choose one key usage type). For information about asymmetric KMS keys, see [Asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
     ///
     /// HMAC KMS key
     ///
     /// To create an HMAC KMS key, set the `KeySpec` parameter to a key spec value for HMAC KMS keys. Then set the `KeyUsage` parameter to `GENERATE_VERIFY_MAC`. You must set the key usage even though `GENERATE_VERIFY_MAC` is the only valid key usage value for HMAC KMS keys. You can't change these properties after the KMS key is created.
     ///
-    /// HMAC KMS keys are symmetric keys that never leave KMS unencrypted. You can use HMAC keys to generate ([GenerateMac]) and verify ([VerifyMac]) HMAC codes for messages up to 4096 bytes.
+    /// HMAC KMS keys are symmetric keys that never leave KMS unencrypted. You can use HMAC keys to generate ( [`GenerateMac`](crate::Client::generate_mac)) and verify ( [`VerifyMac`](crate::Client::verify_mac)) HMAC codes for messages up to 4096 bytes.
     ///
     /// Multi-Region primary keys
     ///
-    /// To create a multi-Region *primary key* in the local Amazon Web Services Region, use the `MultiRegion` parameter with a value of `True`. To create a multi-Region *replica key*, that is, a KMS key with the same key ID and key material as a primary key, but in a different Amazon Web Services Region, use the [ReplicateKey] operation. To change a replica key to a primary key, and its primary key to a replica key, use the [UpdatePrimaryRegion] operation.
+    /// To create a multi-Region *primary key* in the local Amazon Web Services Region, use the `MultiRegion` parameter with a value of `True`. To create a multi-Region *replica key*, that is, a KMS key with the same key ID and key material as a primary key, but in a different Amazon Web Services Region, use the [`ReplicateKey`](crate::Client::replicate_key) operation. To change a replica key to a primary key, and its primary key to a replica key, use the [`UpdatePrimaryRegion`](crate::Client::update_primary_region) operation.
     ///
     /// You can create multi-Region KMS keys for all supported KMS key types: symmetric encryption KMS keys, HMAC KMS keys, asymmetric encryption KMS keys, and asymmetric signing KMS keys. You can also create multi-Region keys with imported key material. However, you can't create multi-Region keys in a custom key store.
     ///
@@ -280,11 +280,11 @@ impl Client {
     ///
     /// Imported key material
     ///
-    /// To import your own key material into a KMS key, begin by creating a KMS key with no key material. To do this, use the `Origin` parameter of `CreateKey` with a value of `EXTERNAL`. Next, use [GetParametersForImport] operation to get a public key and import token. Use the wrapping public key to encrypt your key material. Then, use [ImportKeyMaterial] with your import token to import the key material. For step-by-step instructions, see [Importing Key Material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html) in the * *Key Management Service Developer Guide* *.
+    /// To import your own key material into a KMS key, begin by creating a KMS key with no key material. To do this, use the `Origin` parameter of `CreateKey` with a value of `EXTERNAL`. Next, use [`GetParametersForImport`](crate::Client::get_parameters_for_import) operation to get a public key and import token. Use the wrapping public key to encrypt your key material. Then, use [`ImportKeyMaterial`](crate::Client::import_key_material) with your import token to import the key material. For step-by-step instructions, see [Importing Key Material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html) in the * *Key Management Service Developer Guide* *.
     ///
     /// You can import key material into KMS keys of all supported KMS key types: symmetric encryption KMS keys, HMAC KMS keys, asymmetric encryption KMS keys, and asymmetric signing KMS keys. You can also create multi-Region keys with imported key material. However, you can't import key material into a KMS key in a custom key store.
     ///
-    /// To create a multi-Region primary key with imported key material, use the `Origin` parameter of `CreateKey` with a value of `EXTERNAL` and the `MultiRegion` parameter with a value of `True`. To create replicas of the multi-Region primary key, use the [ReplicateKey] operation. For instructions, see [Importing key material step 1](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-create-cmk.html%20). For more information about multi-Region keys, see [Multi-Region keys in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the *Key Management Service Developer Guide*.
+    /// To create a multi-Region primary key with imported key material, use the `Origin` parameter of `CreateKey` with a value of `EXTERNAL` and the `MultiRegion` parameter with a value of `True`. To create replicas of the multi-Region primary key, use the [`ReplicateKey`](crate::Client::replicate_key) operation. For instructions, see [Importing key material step 1](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-create-cmk.html%20). For more information about multi-Region keys, see [Multi-Region keys in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the *Key Management Service Developer Guide*.
     ///
     /// Custom key store
     ///
@@ -294,7 +294,7 @@ impl Client {
     ///
     /// Some external key managers provide a simpler method for creating a KMS key in an external key store. For details, see your external key manager documentation.
     ///
-    /// Before you create a KMS key in a custom key store, the `ConnectionState` of the key store must be `CONNECTED`. To connect the custom key store, use the [ConnectCustomKeyStore] operation. To find the `ConnectionState`, use the [DescribeCustomKeyStores] operation.
+    /// Before you create a KMS key in a custom key store, the `ConnectionState` of the key store must be `CONNECTED`. To connect the custom key store, use the [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store) operation. To find the `ConnectionState`, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation.
     ///
     /// To create a KMS key in a custom key store, use the `CustomKeyStoreId`. Use the default `KeySpec` value, `SYMMETRIC_DEFAULT`, and the default `KeyUsage` value, `ENCRYPT_DECRYPT` to create a symmetric encryption key. No other key type is supported in a custom key store.
     ///
@@ -310,9 +310,9 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [DescribeKey]
-    /// - [ListKeys]
-    /// - [ScheduleKeyDeletion]
+    /// - [`DescribeKey`](crate::Client::describe_key)
+    /// - [`ListKeys`](crate::Client::list_keys)
+    /// - [`ScheduleKeyDeletion`](crate::Client::schedule_key_deletion)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn create_key(
@@ -324,11 +324,11 @@ impl Client {
 
     /// Decrypts ciphertext that was encrypted by a KMS key using any of the following operations:
     ///
-    /// - [Encrypt]
-    /// - [GenerateDataKey]
-    /// - [GenerateDataKeyPair]
-    /// - [GenerateDataKeyWithoutPlaintext]
-    /// - [GenerateDataKeyPairWithoutPlaintext]
+    /// - [`Encrypt`](crate::Client::encrypt)
+    /// - [`GenerateDataKey`](crate::Client::generate_data_key)
+    /// - [`GenerateDataKeyPair`](crate::Client::generate_data_key_pair)
+    /// - [`GenerateDataKeyWithoutPlaintext`](crate::Client::generate_data_key_without_plaintext)
+    /// - [`GenerateDataKeyPairWithoutPlaintext`](crate::Client::generate_data_key_pair_without_plaintext)
     ///
     /// You can use this operation to decrypt ciphertext that was encrypted under a symmetric encryption KMS key or an asymmetric encryption KMS key. When the KMS key is asymmetric, you must specify the KMS key and the encryption algorithm that was used to encrypt the ciphertext. For information about asymmetric KMS keys, see [Asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
     ///
@@ -348,10 +348,10 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [Encrypt]
-    /// - [GenerateDataKey]
-    /// - [GenerateDataKeyPair]
-    /// - [ReEncrypt]
+    /// - [`Encrypt`](crate::Client::encrypt)
+    /// - [`GenerateDataKey`](crate::Client::generate_data_key)
+    /// - [`GenerateDataKeyPair`](crate::Client::generate_data_key_pair)
+    /// - [`ReEncrypt`](crate::Client::re_encrypt)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn decrypt(
@@ -365,9 +365,9 @@ impl Client {
     ///
     /// Adding, deleting, or updating an alias can allow or deny permission to the KMS key. For details, see [ABAC for KMS](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the *Key Management Service Developer Guide*.
     ///
-    /// Because an alias is not a property of a KMS key, you can delete and change the aliases of a KMS key without affecting the KMS key. Also, aliases do not appear in the response from the [DescribeKey] operation. To get the aliases of all KMS keys, use the [ListAliases] operation.
+    /// Because an alias is not a property of a KMS key, you can delete and change the aliases of a KMS key without affecting the KMS key. Also, aliases do not appear in the response from the [`DescribeKey`](crate::Client::describe_key) operation. To get the aliases of all KMS keys, use the [`ListAliases`](crate::Client::list_aliases) operation.
     ///
-    /// Each KMS key can have multiple aliases. To change the alias of a KMS key, use [DeleteAlias] to delete the current alias and [CreateAlias] to create a new alias. To associate an existing alias with a different KMS key, call [UpdateAlias].
+    /// Each KMS key can have multiple aliases. To change the alias of a KMS key, use [`DeleteAlias`](crate::Client::delete_alias) to delete the current alias and [`CreateAlias`](crate::Client::create_alias) to create a new alias. To associate an existing alias with a different KMS key, call [`UpdateAlias`](crate::Client::update_alias).
     ///
     /// **Cross-account use**: No. You cannot perform this operation on an alias in a different Amazon Web Services account.
     ///
@@ -380,9 +380,9 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [CreateAlias]
-    /// - [ListAliases]
-    /// - [UpdateAlias]
+    /// - [`CreateAlias`](crate::Client::create_alias)
+    /// - [`ListAliases`](crate::Client::list_aliases)
+    /// - [`UpdateAlias`](crate::Client::update_alias)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn delete_alias(
@@ -396,11 +396,11 @@ impl Client {
     ///
     /// This operation is part of the custom key stores feature in KMS, which combines the convenience and extensive integration of KMS with the isolation and control of a key store that you own and manage.
     ///
-    /// The custom key store that you delete cannot contain any [KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#kms_keys). Before deleting the key store, verify that you will never need to use any of the KMS keys in the key store for any [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations). Then, use [ScheduleKeyDeletion] to delete the KMS keys from the key store. After the required waiting period expires and all KMS keys are deleted from the custom key store, use [DisconnectCustomKeyStore] to disconnect the key store from KMS. Then, you can delete the custom key store.
+    /// The custom key store that you delete cannot contain any [KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#kms_keys). Before deleting the key store, verify that you will never need to use any of the KMS keys in the key store for any [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations). Then, use [`ScheduleKeyDeletion`](crate::Client::schedule_key_deletion) to delete the KMS keys from the key store. After the required waiting period expires and all KMS keys are deleted from the custom key store, use [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store) to disconnect the key store from KMS. Then, you can delete the custom key store.
     ///
     /// For keys in an CloudHSM key store, the `ScheduleKeyDeletion` operation makes a best effort to delete the key material from the associated cluster. However, you might need to manually [delete the orphaned key material](https://docs.aws.amazon.com/kms/latest/developerguide/fix-keystore.html#fix-keystore-orphaned-key) from the cluster and its backups. KMS never creates, manages, or deletes cryptographic keys in the external key manager associated with an external key store. You must manage them using your external key manager tools.
     ///
-    /// Instead of deleting the custom key store, consider using the [DisconnectCustomKeyStore] operation to disconnect the custom key store from its backing key store. While the key store is disconnected, you cannot create or use the KMS keys in the key store. But, you do not need to delete KMS keys and you can reconnect a disconnected custom key store at any time.
+    /// Instead of deleting the custom key store, consider using the [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store) operation to disconnect the custom key store from its backing key store. While the key store is disconnected, you cannot create or use the KMS keys in the key store. But, you do not need to delete KMS keys and you can reconnect a disconnected custom key store at any time.
     ///
     /// If the operation succeeds, it returns a JSON object with no properties.
     ///
@@ -410,11 +410,11 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [ConnectCustomKeyStore]
-    /// - [CreateCustomKeyStore]
-    /// - [DescribeCustomKeyStores]
-    /// - [DisconnectCustomKeyStore]
-    /// - [UpdateCustomKeyStore]
+    /// - [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store)
+    /// - [`CreateCustomKeyStore`](crate::Client::create_custom_key_store)
+    /// - [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores)
+    /// - [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store)
+    /// - [`UpdateCustomKeyStore`](crate::Client::update_custom_key_store)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn delete_custom_key_store(
@@ -444,9 +444,9 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [GetParametersForImport]
-    /// - [ListKeyRotations]
-    /// - [ImportKeyMaterial]
+    /// - [`GetParametersForImport`](crate::Client::get_parameters_for_import)
+    /// - [`ListKeyRotations`](crate::Client::list_key_rotations)
+    /// - [`ImportKeyMaterial`](crate::Client::import_key_material)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn delete_imported_key_material(
@@ -467,9 +467,9 @@ impl Client {
     ///
     /// The following workflow demonstrates how to establish key agreement over an insecure communication channel using DeriveSharedSecret.
     ///
-    /// - **Alice** calls [CreateKey] to create an asymmetric KMS key pair with a `KeyUsage` value of `KEY_AGREEMENT`. The asymmetric KMS key must use a NIST-standard elliptic curve (ECC) or SM2 (China Regions only) key spec.
-    /// - **Bob** creates an elliptic curve key pair. Bob can call [CreateKey] to create an asymmetric KMS key pair or generate a key pair outside of KMS. Bob's key pair must use the same NIST-standard elliptic curve (ECC) or SM2 (China Regions ony) curve as Alice.
-    /// - Alice and Bob **exchange their public keys** through an insecure communication channel (like the internet). Use [GetPublicKey] to download the public key of your asymmetric KMS key pair. KMS strongly recommends verifying that the public key you receive came from the expected party before using it to derive a shared secret.
+    /// - **Alice** calls [`CreateKey`](crate::Client::create_key) to create an asymmetric KMS key pair with a `KeyUsage` value of `KEY_AGREEMENT`. The asymmetric KMS key must use a NIST-standard elliptic curve (ECC) or SM2 (China Regions only) key spec.
+    /// - **Bob** creates an elliptic curve key pair. Bob can call [`CreateKey`](crate::Client::create_key) to create an asymmetric KMS key pair or generate a key pair outside of KMS. Bob's key pair must use the same NIST-standard elliptic curve (ECC) or SM2 (China Regions ony) curve as Alice.
+    /// - Alice and Bob **exchange their public keys** through an insecure communication channel (like the internet). Use [`GetPublicKey`](crate::Client::get_public_key) to download the public key of your asymmetric KMS key pair. KMS strongly recommends verifying that the public key you receive came from the expected party before using it to derive a shared secret.
     /// - **Alice** calls DeriveSharedSecret. KMS uses the private key from the KMS key pair generated in **Step 1**, Bob's public key, and the Elliptic Curve Cryptography Cofactor Diffie-Hellman Primitive to derive the shared secret. The private key in your KMS key pair never leaves KMS unencrypted. DeriveSharedSecret returns the raw shared secret.
     /// - **Bob** uses the Elliptic Curve Cryptography Cofactor Diffie-Hellman Primitive to calculate the same raw secret using his private key and Alice's public key.
     ///
@@ -483,9 +483,9 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [CreateKey]
-    /// - [GetPublicKey]
-    /// - [DescribeKey]
+    /// - [`CreateKey`](crate::Client::create_key)
+    /// - [`GetPublicKey`](crate::Client::get_public_key)
+    /// - [`DescribeKey`](crate::Client::describe_key)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn derive_shared_secret(
@@ -504,9 +504,9 @@ impl Client {
     ///
     /// By default, this operation returns information about all custom key stores in the account and Region. To get only information about a particular custom key store, use either the `CustomKeyStoreName` or `CustomKeyStoreId` parameter (but not both).
     ///
-    /// To determine whether the custom key store is connected to its CloudHSM cluster or external key store proxy, use the `ConnectionState` element in the response. If an attempt to connect the custom key store failed, the `ConnectionState` value is `FAILED` and the `ConnectionErrorCode` element in the response indicates the cause of the failure. For help interpreting the `ConnectionErrorCode`, see [CustomKeyStoresListEntry].
+    /// To determine whether the custom key store is connected to its CloudHSM cluster or external key store proxy, use the `ConnectionState` element in the response. If an attempt to connect the custom key store failed, the `ConnectionState` value is `FAILED` and the `ConnectionErrorCode` element in the response indicates the cause of the failure. For help interpreting the `ConnectionErrorCode`, see [`CustomKeyStoresListEntry`](crate::types::CustomKeyStoresListEntry).
     ///
-    /// Custom key stores have a `DISCONNECTED` connection state if the key store has never been connected or you used the [DisconnectCustomKeyStore] operation to disconnect it. Otherwise, the connection state is CONNECTED. If your custom key store connection state is `CONNECTED` but you are having trouble using it, verify that the backing store is active and available. For an CloudHSM key store, verify that the associated CloudHSM cluster is active and contains the minimum number of HSMs required for the operation, if any. For an external key store, verify that the external key store proxy and its associated external key manager are reachable and enabled.
+    /// Custom key stores have a `DISCONNECTED` connection state if the key store has never been connected or you used the [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store) operation to disconnect it. Otherwise, the connection state is CONNECTED. If your custom key store connection state is `CONNECTED` but you are having trouble using it, verify that the backing store is active and available. For an CloudHSM key store, verify that the associated CloudHSM cluster is active and contains the minimum number of HSMs required for the operation, if any. For an external key store, verify that the external key store proxy and its associated external key manager are reachable and enabled.
     ///
     /// For help repairing your CloudHSM key store, see the [Troubleshooting CloudHSM key stores](https://docs.aws.amazon.com/kms/latest/developerguide/fix-keystore.html). For help repairing your external key store, see the [Troubleshooting external key stores](https://docs.aws.amazon.com/kms/latest/developerguide/xks-troubleshooting.html). Both topics are in the *Key Management Service Developer Guide*.
     ///
@@ -516,11 +516,11 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [ConnectCustomKeyStore]
-    /// - [CreateCustomKeyStore]
-    /// - [DeleteCustomKeyStore]
-    /// - [DisconnectCustomKeyStore]
-    /// - [UpdateCustomKeyStore]
+    /// - [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store)
+    /// - [`CreateCustomKeyStore`](crate::Client::create_custom_key_store)
+    /// - [`DeleteCustomKeyStore`](crate::Client::delete_custom_key_store)
+    /// - [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store)
+    /// - [`UpdateCustomKeyStore`](crate::Client::update_custom_key_store)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn describe_custom_key_stores(
@@ -541,10 +541,10 @@ impl Client {
     ///
     /// `DescribeKey` does not return the following information:
     ///
-    /// - Aliases associated with the KMS key. To get this information, use [ListAliases].
-    /// - Whether automatic key rotation is enabled on the KMS key. To get this information, use [GetKeyRotationStatus]. Also, some key states prevent a KMS key from being automatically rotated. For details, see [How key rotation works](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html#rotate-keys-how-it-works) in the *Key Management Service Developer Guide*.
-    /// - Tags on the KMS key. To get this information, use [ListResourceTags].
-    /// - Key policies and grants on the KMS key. To get this information, use [GetKeyPolicy] and [ListGrants].
+    /// - Aliases associated with the KMS key. To get this information, use [`ListAliases`](crate::Client::list_aliases).
+    /// - Whether automatic key rotation is enabled on the KMS key. To get this information, use [`GetKeyRotationStatus`](crate::Client::get_key_rotation_status). Also, some key states prevent a KMS key from being automatically rotated. For details, see [How key rotation works](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html#rotate-keys-how-it-works) in the *Key Management Service Developer Guide*.
+    /// - Tags on the KMS key. To get this information, use [`ListResourceTags`](crate::Client::list_resource_tags).
+    /// - Key policies and grants on the KMS key. To get this information, use [`GetKeyPolicy`](crate::Client::get_key_policy) and [`ListGrants`](crate::Client::list_grants).
     ///
     /// In general, `DescribeKey` is a non-mutating operation. It returns data about KMS keys, but doesn't change them. However, Amazon Web Services services use `DescribeKey` to create [Amazon Web Services managed keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key) from a *predefined Amazon Web Services alias* with no key ID.
     ///
@@ -554,13 +554,13 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [GetKeyPolicy]
-    /// - [GetKeyRotationStatus]
-    /// - [ListAliases]
-    /// - [ListGrants]
-    /// - [ListKeys]
-    /// - [ListResourceTags]
-    /// - [ListRetirableGrants]
+    /// - [`GetKeyPolicy`](crate::Client::get_key_policy)
+    /// - [`GetKeyRotationStatus`](crate::Client::get_key_rotation_status)
+    /// - [`ListAliases`](crate::Client::list_aliases)
+    /// - [`ListGrants`](crate::Client::list_grants)
+    /// - [`ListKeys`](crate::Client::list_keys)
+    /// - [`ListResourceTags`](crate::Client::list_resource_tags)
+    /// - [`ListRetirableGrants`](crate::Client::list_retirable_grants)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn describe_key(
@@ -578,7 +578,7 @@ impl Client {
     ///
     /// **Required permissions**: [kms:DisableKey](https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) (key policy)
     ///
-    /// **Related operations**: [EnableKey]
+    /// **Related operations**: [`EnableKey`](crate::Client::enable_key)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn disable_key(
@@ -592,9 +592,9 @@ impl Client {
     ///
     /// Automatic key rotation is supported only on symmetric encryption KMS keys. You cannot enable automatic rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), KMS keys with [imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html), or KMS keys in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html). To enable or disable automatic rotation of a set of related [multi-Region keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html#multi-region-rotate), set the property on the primary key.
     ///
-    /// You can enable ([EnableKeyRotation]) and disable automatic rotation of the key material in [customer managed KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-mgn-key). Key material rotation of [Amazon Web Services managed KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key) is not configurable. KMS always rotates the key material for every year. Rotation of [Amazon Web Services owned KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-key) varies.
+    /// You can enable ( [`EnableKeyRotation`](crate::Client::enable_key_rotation)) and disable automatic rotation of the key material in [customer managed KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-mgn-key). Key material rotation of [Amazon Web Services managed KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key) is not configurable. KMS always rotates the key material for every year. Rotation of [Amazon Web Services owned KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-key) varies.
     ///
-    /// In May 2022, KMS changed the rotation schedule for Amazon Web Services managed keys from every three years to every year. For details, see [EnableKeyRotation].
+    /// In May 2022, KMS changed the rotation schedule for Amazon Web Services managed keys from every three years to every year. For details, see [`EnableKeyRotation`](crate::Client::enable_key_rotation).
     ///
     /// The KMS key that you use for this operation must be in a compatible key state. For details, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
     ///
@@ -604,10 +604,10 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [EnableKeyRotation]
-    /// - [GetKeyRotationStatus]
-    /// - [ListKeyRotations]
-    /// - [RotateKeyOnDemand]
+    /// - [`EnableKeyRotation`](crate::Client::enable_key_rotation)
+    /// - [`GetKeyRotationStatus`](crate::Client::get_key_rotation_status)
+    /// - [`ListKeyRotations`](crate::Client::list_key_rotations)
+    /// - [`RotateKeyOnDemand`](crate::Client::rotate_key_on_demand)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn disable_key_rotation(
@@ -628,7 +628,7 @@ impl Client {
     ///
     /// While a custom key store is disconnected, all attempts to create KMS keys in the custom key store or to use existing KMS keys in [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations) will fail. This action can prevent users from storing and accessing sensitive data.
     ///
-    /// When you disconnect a custom key store, its `ConnectionState` changes to `Disconnected`. To find the connection state of a custom key store, use the [DescribeCustomKeyStores] operation. To reconnect a custom key store, use the [ConnectCustomKeyStore] operation.
+    /// When you disconnect a custom key store, its `ConnectionState` changes to `Disconnected`. To find the connection state of a custom key store, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation. To reconnect a custom key store, use the [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store) operation.
     ///
     /// If the operation succeeds, it returns a JSON object with no properties.
     ///
@@ -638,11 +638,11 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [ConnectCustomKeyStore]
-    /// - [CreateCustomKeyStore]
-    /// - [DeleteCustomKeyStore]
-    /// - [DescribeCustomKeyStores]
-    /// - [UpdateCustomKeyStore]
+    /// - [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store)
+    /// - [`CreateCustomKeyStore`](crate::Client::create_custom_key_store)
+    /// - [`DeleteCustomKeyStore`](crate::Client::delete_custom_key_store)
+    /// - [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores)
+    /// - [`UpdateCustomKeyStore`](crate::Client::update_custom_key_store)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn disconnect_custom_key_store(
@@ -663,7 +663,7 @@ impl Client {
     ///
     /// **Required permissions**: [kms:EnableKey](https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) (key policy)
     ///
-    /// **Related operations**: [DisableKey]
+    /// **Related operations**: [`DisableKey`](crate::Client::disable_key)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn enable_key(
@@ -677,7 +677,7 @@ impl Client {
     ///
     /// By default, when you enable automatic rotation of a [customer managed KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-mgn-key), KMS rotates the key material of the KMS key one year (approximately 365 days) from the enable date and every year thereafter. You can use the optional `RotationPeriodInDays` parameter to specify a custom rotation period when you enable key rotation, or you can use `RotationPeriodInDays` to modify the rotation period of a key that you previously enabled automatic key rotation on.
     ///
-    /// You can monitor rotation of the key material for your KMS keys in CloudTrail and Amazon CloudWatch. To disable rotation of the key material in a customer managed KMS key, use the [DisableKeyRotation] operation. You can use the [GetKeyRotationStatus] operation to identify any in progress rotations. You can use the [ListKeyRotations] operation to view the details of completed rotations.
+    /// You can monitor rotation of the key material for your KMS keys in CloudTrail and Amazon CloudWatch. To disable rotation of the key material in a customer managed KMS key, use the [`DisableKeyRotation`](crate::Client::disable_key_rotation) operation. You can use the [`GetKeyRotationStatus`](crate::Client::get_key_rotation_status) operation to identify any in progress rotations. You can use the [`ListKeyRotations`](crate::Client::list_key_rotations) operation to view the details of completed rotations.
     ///
     /// Automatic key rotation is supported only on symmetric encryption KMS keys. You cannot enable automatic rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), KMS keys with [imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html), or KMS keys in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html). To enable or disable automatic rotation of a set of related [multi-Region keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html#multi-region-rotate), set the property on the primary key.
     ///
@@ -697,10 +697,10 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [DisableKeyRotation]
-    /// - [GetKeyRotationStatus]
-    /// - [ListKeyRotations]
-    /// - [RotateKeyOnDemand] You can perform on-demand ([RotateKeyOnDemand]) rotation of the key material in customer managed KMS keys, regardless of whether or not automatic key rotation is enabled.
+    /// - [`DisableKeyRotation`](crate::Client::disable_key_rotation)
+    /// - [`GetKeyRotationStatus`](crate::Client::get_key_rotation_status)
+    /// - [`ListKeyRotations`](crate::Client::list_key_rotations)
+    /// - [`RotateKeyOnDemand`](crate::Client::rotate_key_on_demand) You can perform on-demand ( [`RotateKeyOnDemand`](crate::Client::rotate_key_on_demand)) rotation of the key material in customer managed KMS keys, regardless of whether or not automatic key rotation is enabled.
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn enable_key_rotation(
@@ -713,7 +713,7 @@ impl Client {
 
     /// Encrypts plaintext of up to 4,096 bytes using a KMS key. You can use a symmetric or asymmetric KMS key with a `KeyUsage` of `ENCRYPT_DECRYPT`.
     ///
-    /// You can use this operation to encrypt small amounts of arbitrary data, such as a personal identifier or database password, or other sensitive information. You don't need to use the `Encrypt` operation to encrypt a data key. The [GenerateDataKey] and [GenerateDataKeyPair] operations return a plaintext data key and an encrypted copy of that data key.
+    /// You can use this operation to encrypt small amounts of arbitrary data, such as a personal identifier or database password, or other sensitive information. You don't need to use the `Encrypt` operation to encrypt a data key. The [`GenerateDataKey`](crate::Client::generate_data_key) and [`GenerateDataKeyPair`](crate::Client::generate_data_key_pair) operations return a plaintext data key and an encrypted copy of that data key.
     ///
     /// If you use a symmetric encryption KMS key, you can use an encryption context to add additional security to your encryption operation. If you specify an `EncryptionContext` when encrypting data, you must specify the same encryption context (a case-sensitive exact match) when decrypting the data. Otherwise, the request to decrypt fails with an `InvalidCiphertextException`. For more information, see [Encryption Context](https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html) in the *Key Management Service Developer Guide*.
     ///
@@ -754,9 +754,9 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [Decrypt]
-    /// - [GenerateDataKey]
-    /// - [GenerateDataKeyPair]
+    /// - [`Decrypt`](crate::Client::decrypt)
+    /// - [`GenerateDataKey`](crate::Client::generate_data_key)
+    /// - [`GenerateDataKeyPair`](crate::Client::generate_data_key_pair)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn encrypt(
@@ -768,13 +768,13 @@ impl Client {
 
     /// Returns a unique symmetric data key for use outside of KMS. This operation returns a plaintext copy of the data key and a copy that is encrypted under a symmetric encryption KMS key that you specify. The bytes in the plaintext key are random; they are not related to the caller or the KMS key. You can use the plaintext key to encrypt your data outside of KMS and store the encrypted data key with the encrypted data.
     ///
-    /// To generate a data key, specify the symmetric encryption KMS key that will be used to encrypt the data key. You cannot use an asymmetric KMS key to encrypt data keys. To get the type of your KMS key, use the [DescribeKey] operation.
+    /// To generate a data key, specify the symmetric encryption KMS key that will be used to encrypt the data key. You cannot use an asymmetric KMS key to encrypt data keys. To get the type of your KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// You must also specify the length of the data key. Use either the `KeySpec` or `NumberOfBytes` parameters (but not both). For 128-bit and 256-bit data keys, use the `KeySpec` parameter.
     ///
     /// To generate a 128-bit SM4 data key (China Regions only), specify a `KeySpec` value of `AES_128` or a `NumberOfBytes` value of `16`. The symmetric encryption key used in China Regions to encrypt your data key is an SM4 encryption key.
     ///
-    /// To get only an encrypted copy of the data key, use [GenerateDataKeyWithoutPlaintext]. To generate an asymmetric data key pair, use the [GenerateDataKeyPair] or [GenerateDataKeyPairWithoutPlaintext] operation. To get a cryptographically secure random byte string, use [GenerateRandom].
+    /// To get only an encrypted copy of the data key, use [`GenerateDataKeyWithoutPlaintext`](crate::Client::generate_data_key_without_plaintext). To generate an asymmetric data key pair, use the [`GenerateDataKeyPair`](crate::Client::generate_data_key_pair) or [`GenerateDataKeyPairWithoutPlaintext`](crate::Client::generate_data_key_pair_without_plaintext) operation. To get a cryptographically secure random byte string, use [`GenerateRandom`](crate::Client::generate_random).
     ///
     /// You can use an optional encryption context to add additional security to the encryption operation. If you specify an `EncryptionContext`, you must specify the same encryption context (a case-sensitive exact match) when decrypting the encrypted data key. Otherwise, the request to decrypt fails with an `InvalidCiphertextException`. For more information, see [Encryption Context](https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html) in the *Key Management Service Developer Guide*.
     ///
@@ -794,7 +794,7 @@ impl Client {
     ///
     /// To decrypt data outside of KMS:
     ///
-    /// - Use the [Decrypt] operation to decrypt the encrypted data key. The operation returns a plaintext copy of the data key.
+    /// - Use the [`Decrypt`](crate::Client::decrypt) operation to decrypt the encrypted data key. The operation returns a plaintext copy of the data key.
     /// - Use the plaintext data key to decrypt data outside of KMS, then erase the plaintext data key from memory.
     ///
     /// **Cross-account use**: Yes. To perform this operation with a KMS key in a different Amazon Web Services account, specify the key ARN or alias ARN in the value of the `KeyId` parameter.
@@ -803,11 +803,11 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [Decrypt]
-    /// - [Encrypt]
-    /// - [GenerateDataKeyPair]
-    /// - [GenerateDataKeyPairWithoutPlaintext]
-    /// - [GenerateDataKeyWithoutPlaintext]
+    /// - [`Decrypt`](crate::Client::decrypt)
+    /// - [`Encrypt`](crate::Client::encrypt)
+    /// - [`GenerateDataKeyPair`](crate::Client::generate_data_key_pair)
+    /// - [`GenerateDataKeyPairWithoutPlaintext`](crate::Client::generate_data_key_pair_without_plaintext)
+    /// - [`GenerateDataKeyWithoutPlaintext`](crate::Client::generate_data_key_without_plaintext)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn generate_data_key(
@@ -820,13 +820,13 @@ impl Client {
 
     /// Returns a unique asymmetric data key pair for use outside of KMS. This operation returns a plaintext public key, a plaintext private key, and a copy of the private key that is encrypted under the symmetric encryption KMS key you specify. You can use the data key pair to perform asymmetric cryptography and implement digital signatures outside of KMS. The bytes in the keys are random; they are not related to the caller or to the KMS key that is used to encrypt the private key.
     ///
-    /// You can use the public key that `GenerateDataKeyPair` returns to encrypt data or verify a signature outside of KMS. Then, store the encrypted private key with the data. When you are ready to decrypt data or sign a message, you can use the [Decrypt] operation to decrypt the encrypted private key.
+    /// You can use the public key that `GenerateDataKeyPair` returns to encrypt data or verify a signature outside of KMS. Then, store the encrypted private key with the data. When you are ready to decrypt data or sign a message, you can use the [`Decrypt`](crate::Client::decrypt) operation to decrypt the encrypted private key.
     ///
-    /// To generate a data key pair, you must specify a symmetric encryption KMS key to encrypt the private key in a data key pair. You cannot use an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [DescribeKey] operation.
+    /// To generate a data key pair, you must specify a symmetric encryption KMS key to encrypt the private key in a data key pair. You cannot use an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// Use the `KeyPairSpec` parameter to choose an RSA or Elliptic Curve (ECC) data key pair. In China Regions, you can also choose an SM2 data key pair. KMS recommends that you use ECC key pairs for signing, and use RSA and SM2 key pairs for either encryption or signing, but not both. However, KMS cannot enforce any restrictions on the use of data key pairs outside of KMS.
     ///
-    /// If you are using the data key pair to encrypt data, or for any operation where you don't immediately need a private key, consider using the [GenerateDataKeyPairWithoutPlaintext] operation. `GenerateDataKeyPairWithoutPlaintext` returns a plaintext public key and an encrypted private key, but omits the plaintext private key that you need only to decrypt ciphertext or sign a message. Later, when you need to decrypt the data or sign a message, use the [Decrypt] operation to decrypt the encrypted private key in the data key pair.
+    /// If you are using the data key pair to encrypt data, or for any operation where you don't immediately need a private key, consider using the [`GenerateDataKeyPairWithoutPlaintext`](crate::Client::generate_data_key_pair_without_plaintext) operation. `GenerateDataKeyPairWithoutPlaintext` returns a plaintext public key and an encrypted private key, but omits the plaintext private key that you need only to decrypt ciphertext or sign a message. Later, when you need to decrypt the data or sign a message, use the [`Decrypt`](crate::Client::decrypt) operation to decrypt the encrypted private key in the data key pair.
     ///
     /// `GenerateDataKeyPair` returns a unique data key pair for each request. The bytes in the keys are random; they are not related to the caller or the KMS key that is used to encrypt the private key. The public key is a DER-encoded X.509 SubjectPublicKeyInfo, as specified in [RFC 5280](https://tools.ietf.org/html/rfc5280). The private key is a DER-encoded PKCS8 PrivateKeyInfo, as specified in [RFC 5958](https://tools.ietf.org/html/rfc5958).
     ///
@@ -842,11 +842,11 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [Decrypt]
-    /// - [Encrypt]
-    /// - [GenerateDataKey]
-    /// - [GenerateDataKeyPairWithoutPlaintext]
-    /// - [GenerateDataKeyWithoutPlaintext]
+    /// - [`Decrypt`](crate::Client::decrypt)
+    /// - [`Encrypt`](crate::Client::encrypt)
+    /// - [`GenerateDataKey`](crate::Client::generate_data_key)
+    /// - [`GenerateDataKeyPairWithoutPlaintext`](crate::Client::generate_data_key_pair_without_plaintext)
+    /// - [`GenerateDataKeyWithoutPlaintext`](crate::Client::generate_data_key_without_plaintext)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn generate_data_key_pair(
@@ -859,11 +859,11 @@ impl Client {
         self.handle.call(20, input).await
     }
 
-    /// Returns a unique asymmetric data key pair for use outside of KMS. This operation returns a plaintext public key and a copy of the private key that is encrypted under the symmetric encryption KMS key you specify. Unlike [GenerateDataKeyPair], this operation does not return a plaintext private key. The bytes in the keys are random; they are not related to the caller or to the KMS key that is used to encrypt the private key.
+    /// Returns a unique asymmetric data key pair for use outside of KMS. This operation returns a plaintext public key and a copy of the private key that is encrypted under the symmetric encryption KMS key you specify. Unlike [`GenerateDataKeyPair`](crate::Client::generate_data_key_pair), this operation does not return a plaintext private key. The bytes in the keys are random; they are not related to the caller or to the KMS key that is used to encrypt the private key.
     ///
-    /// You can use the public key that `GenerateDataKeyPairWithoutPlaintext` returns to encrypt data or verify a signature outside of KMS. Then, store the encrypted private key with the data. When you are ready to decrypt data or sign a message, you can use the [Decrypt] operation to decrypt the encrypted private key.
+    /// You can use the public key that `GenerateDataKeyPairWithoutPlaintext` returns to encrypt data or verify a signature outside of KMS. Then, store the encrypted private key with the data. When you are ready to decrypt data or sign a message, you can use the [`Decrypt`](crate::Client::decrypt) operation to decrypt the encrypted private key.
     ///
-    /// To generate a data key pair, you must specify a symmetric encryption KMS key to encrypt the private key in a data key pair. You cannot use an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [DescribeKey] operation.
+    /// To generate a data key pair, you must specify a symmetric encryption KMS key to encrypt the private key in a data key pair. You cannot use an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// Use the `KeyPairSpec` parameter to choose an RSA or Elliptic Curve (ECC) data key pair. In China Regions, you can also choose an SM2 data key pair. KMS recommends that you use ECC key pairs for signing, and use RSA and SM2 key pairs for either encryption or signing, but not both. However, KMS cannot enforce any restrictions on the use of data key pairs outside of KMS.
     ///
@@ -879,11 +879,11 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [Decrypt]
-    /// - [Encrypt]
-    /// - [GenerateDataKey]
-    /// - [GenerateDataKeyPair]
-    /// - [GenerateDataKeyWithoutPlaintext]
+    /// - [`Decrypt`](crate::Client::decrypt)
+    /// - [`Encrypt`](crate::Client::encrypt)
+    /// - [`GenerateDataKey`](crate::Client::generate_data_key)
+    /// - [`GenerateDataKeyPair`](crate::Client::generate_data_key_pair)
+    /// - [`GenerateDataKeyWithoutPlaintext`](crate::Client::generate_data_key_without_plaintext)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn generate_data_key_pair_without_plaintext(
@@ -898,15 +898,15 @@ impl Client {
 
     /// Returns a unique symmetric data key for use outside of KMS. This operation returns a data key that is encrypted under a symmetric encryption KMS key that you specify. The bytes in the key are random; they are not related to the caller or to the KMS key.
     ///
-    /// `GenerateDataKeyWithoutPlaintext` is identical to the [GenerateDataKey] operation except that it does not return a plaintext copy of the data key.
+    /// `GenerateDataKeyWithoutPlaintext` is identical to the [`GenerateDataKey`](crate::Client::generate_data_key) operation except that it does not return a plaintext copy of the data key.
     ///
-    /// This operation is useful for systems that need to encrypt data at some point, but not immediately. When you need to encrypt the data, you call the [Decrypt] operation on the encrypted copy of the key.
+    /// This operation is useful for systems that need to encrypt data at some point, but not immediately. When you need to encrypt the data, you call the [`Decrypt`](crate::Client::decrypt) operation on the encrypted copy of the key.
     ///
     /// It's also useful in distributed systems with different levels of trust. For example, you might store encrypted data in containers. One component of your system creates new containers and stores an encrypted data key with each container. Then, a different component puts the data into the containers. That component first decrypts the data key, uses the plaintext data key to encrypt data, puts the encrypted data into the container, and then destroys the plaintext data key. In this system, the component that creates the containers never sees the plaintext data key.
     ///
-    /// To request an asymmetric data key pair, use the [GenerateDataKeyPair] or [GenerateDataKeyPairWithoutPlaintext] operations.
+    /// To request an asymmetric data key pair, use the [`GenerateDataKeyPair`](crate::Client::generate_data_key_pair) or [`GenerateDataKeyPairWithoutPlaintext`](crate::Client::generate_data_key_pair_without_plaintext) operations.
     ///
-    /// To generate a data key, you must specify the symmetric encryption KMS key that is used to encrypt the data key. You cannot use an asymmetric KMS key or a key in a custom key store to generate a data key. To get the type of your KMS key, use the [DescribeKey] operation.
+    /// To generate a data key, you must specify the symmetric encryption KMS key that is used to encrypt the data key. You cannot use an asymmetric KMS key or a key in a custom key store to generate a data key. To get the type of your KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// You must also specify the length of the data key. Use either the `KeySpec` or `NumberOfBytes` parameters (but not both). For 128-bit and 256-bit data keys, use the `KeySpec` parameter.
     ///
@@ -924,11 +924,11 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [Decrypt]
-    /// - [Encrypt]
-    /// - [GenerateDataKey]
-    /// - [GenerateDataKeyPair]
-    /// - [GenerateDataKeyPairWithoutPlaintext]
+    /// - [`Decrypt`](crate::Client::decrypt)
+    /// - [`Encrypt`](crate::Client::encrypt)
+    /// - [`GenerateDataKey`](crate::Client::generate_data_key)
+    /// - [`GenerateDataKeyPair`](crate::Client::generate_data_key_pair)
+    /// - [`GenerateDataKeyPairWithoutPlaintext`](crate::Client::generate_data_key_pair_without_plaintext)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn generate_data_key_without_plaintext(
@@ -943,7 +943,7 @@ impl Client {
 
     /// Generates a hash-based message authentication code (HMAC) for a message using an HMAC KMS key and a MAC algorithm that the key supports. HMAC KMS keys and the HMAC algorithms that KMS uses conform to industry standards defined in [RFC 2104](https://datatracker.ietf.org/doc/html/rfc2104).
     ///
-    /// You can use value that GenerateMac returns in the [VerifyMac] operation to demonstrate that the original message has not changed. Also, because a secret key is used to create the hash, you can verify that the party that generated the hash has the required secret key. You can also use the raw result to implement HMAC-based algorithms such as key derivation functions. This operation is part of KMS support for HMAC KMS keys. For details, see [HMAC keys in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html) in the * *Key Management Service Developer Guide* *.
+    /// You can use value that GenerateMac returns in the [`VerifyMac`](crate::Client::verify_mac) operation to demonstrate that the original message has not changed. Also, because a secret key is used to create the hash, you can verify that the party that generated the hash has the required secret key. You can also use the raw result to implement HMAC-based algorithms such as key derivation functions. This operation is part of KMS support for HMAC KMS keys. For details, see [HMAC keys in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html) in the * *Key Management Service Developer Guide* *.
     ///
     /// Best practices recommend that you limit the time during which any signing mechanism, including an HMAC, is effective. This deters an attack where the actor uses a signed message to establish validity repeatedly or long after the message is superseded. HMAC tags do not include a timestamp, but you can include a timestamp in the token or message to help you detect when its time to refresh the HMAC.
     ///
@@ -953,7 +953,7 @@ impl Client {
     ///
     /// **Required permissions**: [kms:GenerateMac](https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) (key policy)
     ///
-    /// **Related operations**: [VerifyMac]
+    /// **Related operations**: [`VerifyMac`](crate::Client::verify_mac)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn generate_mac(
@@ -1006,9 +1006,9 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [DescribeKey]
-    /// - [DisableKey]
-    /// - [ScheduleKeyDeletion]
+    /// - [`DescribeKey`](crate::Client::describe_key)
+    /// - [`DisableKey`](crate::Client::disable_key)
+    /// - [`ScheduleKeyDeletion`](crate::Client::schedule_key_deletion)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn get_key_last_usage(
@@ -1039,11 +1039,11 @@ impl Client {
     ///
     /// Automatic key rotation is supported only on symmetric encryption KMS keys. You cannot enable automatic rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), KMS keys with [imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html), or KMS keys in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html). To enable or disable automatic rotation of a set of related [multi-Region keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html#multi-region-rotate), set the property on the primary key.
     ///
-    /// You can enable ([EnableKeyRotation]) and disable automatic rotation ([DisableKeyRotation]) of the key material in customer managed KMS keys. Key material rotation of [Amazon Web Services managed KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key) is not configurable. KMS always rotates the key material in Amazon Web Services managed KMS keys every year. The key rotation status for Amazon Web Services managed KMS keys is always `true`.
+    /// You can enable ( [`EnableKeyRotation`](crate::Client::enable_key_rotation)) and disable automatic rotation ( [`DisableKeyRotation`](crate::Client::disable_key_rotation)) of the key material in customer managed KMS keys. Key material rotation of [Amazon Web Services managed KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key) is not configurable. KMS always rotates the key material in Amazon Web Services managed KMS keys every year. The key rotation status for Amazon Web Services managed KMS keys is always `true`.
     ///
-    /// You can perform on-demand ([RotateKeyOnDemand]) rotation of the key material in customer managed KMS keys, regardless of whether or not automatic key rotation is enabled. You can use GetKeyRotationStatus to identify the date and time that an in progress on-demand rotation was initiated. You can use [ListKeyRotations] to view the details of completed rotations.
+    /// You can perform on-demand ( [`RotateKeyOnDemand`](crate::Client::rotate_key_on_demand)) rotation of the key material in customer managed KMS keys, regardless of whether or not automatic key rotation is enabled. You can use GetKeyRotationStatus to identify the date and time that an in progress on-demand rotation was initiated. You can use [`ListKeyRotations`](crate::Client::list_key_rotations) to view the details of completed rotations.
     ///
-    /// In May 2022, KMS changed the rotation schedule for Amazon Web Services managed keys from every three years to every year. For details, see [EnableKeyRotation].
+    /// In May 2022, KMS changed the rotation schedule for Amazon Web Services managed keys from every three years to every year. For details, see [`EnableKeyRotation`](crate::Client::enable_key_rotation).
     ///
     /// The KMS key that you use for this operation must be in a compatible key state. For details, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
     ///
@@ -1056,10 +1056,10 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [DisableKeyRotation]
-    /// - [EnableKeyRotation]
-    /// - [ListKeyRotations]
-    /// - [RotateKeyOnDemand]
+    /// - [`DisableKeyRotation`](crate::Client::disable_key_rotation)
+    /// - [`EnableKeyRotation`](crate::Client::enable_key_rotation)
+    /// - [`ListKeyRotations`](crate::Client::list_key_rotations)
+    /// - [`RotateKeyOnDemand`](crate::Client::rotate_key_on_demand)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn get_key_rotation_status(
@@ -1076,14 +1076,14 @@ impl Client {
     ///
     /// By default, KMS keys are created with key material that KMS generates. This operation supports [Importing key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html), an advanced feature that lets you generate and import the cryptographic key material for a KMS key.
     ///
-    /// Before calling `GetParametersForImport`, use the [CreateKey] operation with an `Origin` value of `EXTERNAL` to create a KMS key with no key material. You can import key material for a symmetric encryption KMS key, HMAC KMS key, asymmetric encryption KMS key, or asymmetric signing KMS key. You can also import key material into a [multi-Region key](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) of any supported type. However, you can't import key material into a KMS key in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html). You can also use `GetParametersForImport` to get a public key and import token to [reimport the original key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-import-key-material.html#reimport-key-material) into a KMS key whose key material expired or was deleted.
+    /// Before calling `GetParametersForImport`, use the [`CreateKey`](crate::Client::create_key) operation with an `Origin` value of `EXTERNAL` to create a KMS key with no key material. You can import key material for a symmetric encryption KMS key, HMAC KMS key, asymmetric encryption KMS key, or asymmetric signing KMS key. You can also import key material into a [multi-Region key](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) of any supported type. However, you can't import key material into a KMS key in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html). You can also use `GetParametersForImport` to get a public key and import token to [reimport the original key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-import-key-material.html#reimport-key-material) into a KMS key whose key material expired or was deleted.
     ///
     /// `GetParametersForImport` returns the items that you need to import your key material.
     ///
     /// - The public key (or "wrapping key") of an RSA key pair that KMS generates. You will use this public key to encrypt ("wrap") your key material while it's in transit to KMS.
     /// - A import token that ensures that KMS can decrypt your key material and associate it with the correct KMS key.
     ///
-    /// The public key and its import token are permanently linked and must be used together. Each public key and import token set is valid for 24 hours. The expiration date and time appear in the `ParametersValidTo` field in the `GetParametersForImport` response. You cannot use an expired public key or import token in an [ImportKeyMaterial] request. If your key and token expire, send another `GetParametersForImport` request.
+    /// The public key and its import token are permanently linked and must be used together. Each public key and import token set is valid for 24 hours. The expiration date and time appear in the `ParametersValidTo` field in the `GetParametersForImport` response. You cannot use an expired public key or import token in an [`ImportKeyMaterial`](crate::Client::import_key_material) request. If your key and token expire, send another `GetParametersForImport` request.
     ///
     /// `GetParametersForImport` requires the following information:
     ///
@@ -1101,8 +1101,8 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [ImportKeyMaterial]
-    /// - [DeleteImportedKeyMaterial]
+    /// - [`ImportKeyMaterial`](crate::Client::import_key_material)
+    /// - [`DeleteImportedKeyMaterial`](crate::Client::delete_imported_key_material)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn get_parameters_for_import(
@@ -1117,7 +1117,7 @@ impl Client {
 
     /// Returns the public key of an asymmetric KMS key. Unlike the private key of a asymmetric KMS key, which never leaves KMS unencrypted, callers with `kms:GetPublicKey` permission can download the public key of an asymmetric KMS key. You can share the public key to allow others to encrypt messages and verify signatures outside of KMS. For information about asymmetric KMS keys, see [Asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
     ///
-    /// You do not need to download the public key. Instead, you can use the public key within KMS by calling the [Encrypt], [ReEncrypt], or [Verify] operations with the identifier of an asymmetric KMS key. When you use the public key within KMS, you benefit from the authentication, authorization, and logging that are part of every KMS operation. You also reduce of risk of encrypting data that cannot be decrypted. These features are not effective outside of KMS.
+    /// You do not need to download the public key. Instead, you can use the public key within KMS by calling the [`Encrypt`](crate::Client::encrypt), [`ReEncrypt`](crate::Client::re_encrypt), or [`Verify`](crate::Client::verify) operations with the identifier of an asymmetric KMS key. When you use the public key within KMS, you benefit from the authentication, authorization, and logging that are part of every KMS operation. You also reduce of risk of encrypting data that cannot be decrypted. These features are not effective outside of KMS.
     ///
     /// To help you use the public key safely outside of KMS, `GetPublicKey` returns important information about the public key in the response, including:
     ///
@@ -1135,7 +1135,7 @@ impl Client {
     ///
     /// **Required permissions**: [kms:GetPublicKey](https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) (key policy)
     ///
-    /// **Related operations**: [CreateKey]
+    /// **Related operations**: [`CreateKey`](crate::Client::create_key)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn get_public_key(
@@ -1156,7 +1156,7 @@ impl Client {
     /// To import new key material for a multi-Region symmetric key, you’ll need to complete the following:
     ///
     /// - Call `ImportKeyMaterial` on the primary Region key with the `ImportType`set to `NEW_KEY_MATERIAL`.
-    /// - Call `ImportKeyMaterial` on the replica Region key with the `ImportType` set to `EXISTING_KEY_MATERIAL` using the same key material imported to the primary Region key. You must do this for every replica Region key before you can perform the [RotateKeyOnDemand] operation on the primary Region key.
+    /// - Call `ImportKeyMaterial` on the replica Region key with the `ImportType` set to `EXISTING_KEY_MATERIAL` using the same key material imported to the primary Region key. You must do this for every replica Region key before you can perform the [`RotateKeyOnDemand`](crate::Client::rotate_key_on_demand) operation on the primary Region key.
     ///
     /// After you import key material, you can [reimport the same key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-import-key-material.html#reimport-key-material) into that KMS key or, if the key supports on-demand rotation, import new key material. You can use the `ImportType` parameter to indicate whether you are importing new key material or re-importing previously imported key material. You might reimport key material to replace key material that expired or key material that you deleted. You might also reimport key material to change the expiration model or expiration date of the key material.
     ///
@@ -1164,20 +1164,20 @@ impl Client {
     ///
     /// Before you call `ImportKeyMaterial`, complete these steps:
     ///
-    /// - Create or identify a KMS key with `EXTERNAL` origin, which indicates that the KMS key is designed for imported key material. To create a new KMS key for imported key material, call the [CreateKey] operation with an `Origin` value of `EXTERNAL`. You can create a symmetric encryption KMS key, HMAC KMS key, asymmetric encryption KMS key, asymmetric key agreement key, or asymmetric signing KMS key. You can also import key material into a [multi-Region key](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) of any supported type. However, you can't import key material into a KMS key in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html).
-    /// - Call the [GetParametersForImport] operation to get a public key and import token set for importing key material.
-    /// - Use the public key in the [GetParametersForImport] response to encrypt your key material.
+    /// - Create or identify a KMS key with `EXTERNAL` origin, which indicates that the KMS key is designed for imported key material. To create a new KMS key for imported key material, call the [`CreateKey`](crate::Client::create_key) operation with an `Origin` value of `EXTERNAL`. You can create a symmetric encryption KMS key, HMAC KMS key, asymmetric encryption KMS key, asymmetric key agreement key, or asymmetric signing KMS key. You can also import key material into a [multi-Region key](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) of any supported type. However, you can't import key material into a KMS key in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html).
+    /// - Call the [`GetParametersForImport`](crate::Client::get_parameters_for_import) operation to get a public key and import token set for importing key material.
+    /// - Use the public key in the [`GetParametersForImport`](crate::Client::get_parameters_for_import) response to encrypt your key material.
     ///
     /// Then, in an `ImportKeyMaterial` request, you submit your encrypted key material and import token. When calling this operation, you must specify the following values:
     ///
-    /// - The key ID or key ARN of the KMS key to associate with the imported key material. Its `Origin` must be `EXTERNAL` and its `KeyState` must be `PendingImport` or `Enabled`. You cannot perform this operation on a KMS key in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html), or on a KMS key in a different Amazon Web Services account. To get the `Origin` and `KeyState` of a KMS key, call [DescribeKey].
+    /// - The key ID or key ARN of the KMS key to associate with the imported key material. Its `Origin` must be `EXTERNAL` and its `KeyState` must be `PendingImport` or `Enabled`. You cannot perform this operation on a KMS key in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html), or on a KMS key in a different Amazon Web Services account. To get the `Origin` and `KeyState` of a KMS key, call [`DescribeKey`](crate::Client::describe_key).
     /// - The encrypted key material.
-    /// - The import token that [GetParametersForImport] returned. You must use a public key and token from the same `GetParametersForImport` response.
+    /// - The import token that [`GetParametersForImport`](crate::Client::get_parameters_for_import) returned. You must use a public key and token from the same `GetParametersForImport` response.
     /// - Whether the key material expires (`ExpirationModel`) and, if so, when (`ValidTo`). For help with this choice, see [Setting an expiration time](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-import-key-material.html#importing-keys-expiration) in the *Key Management Service Developer Guide*. If you set an expiration date, KMS deletes the key material from the KMS key on the specified date, making the KMS key unusable. To use the KMS key in cryptographic operations again, you must reimport the same key material. However, you can delete and reimport the key material at any time, including before the key material expires. Each time you reimport, you can eliminate or reset the expiration time.
     ///
     /// When this operation is successful, the state of the KMS key changes to `Enabled`, and you can use the KMS key in cryptographic operations. For symmetric encryption keys, you will need to import all of the key materials associated with the KMS key to change its state to `Enabled`. Use the `ListKeyRotations` operation to list the ID and import state of each key material associated with a KMS key.
     ///
-    /// If this operation fails, use the exception to help determine the problem. If the error is related to the key material, the import token, or wrapping key, use [GetParametersForImport] to get a new public key and import token for the KMS key and repeat the import procedure. For help, see [Create a KMS key with imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-conceptual.html) in the *Key Management Service Developer Guide*.
+    /// If this operation fails, use the exception to help determine the problem. If the error is related to the key material, the import token, or wrapping key, use [`GetParametersForImport`](crate::Client::get_parameters_for_import) to get a new public key and import token for the KMS key and repeat the import procedure. For help, see [Create a KMS key with imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-conceptual.html) in the *Key Management Service Developer Guide*.
     ///
     /// The KMS key that you use for this operation must be in a compatible key state. For details, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
     ///
@@ -1187,10 +1187,10 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [DeleteImportedKeyMaterial]
-    /// - [GetParametersForImport]
-    /// - [ListKeyRotations]
-    /// - [RotateKeyOnDemand]
+    /// - [`DeleteImportedKeyMaterial`](crate::Client::delete_imported_key_material)
+    /// - [`GetParametersForImport`](crate::Client::get_parameters_for_import)
+    /// - [`ListKeyRotations`](crate::Client::list_key_rotations)
+    /// - [`RotateKeyOnDemand`](crate::Client::rotate_key_on_demand)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn import_key_material(
@@ -1201,7 +1201,7 @@ impl Client {
         self.handle.call(30, input).await
     }
 
-    /// Gets a list of aliases in the caller's Amazon Web Services account and region. For more information about aliases, see [CreateAlias].
+    /// Gets a list of aliases in the caller's Amazon Web Services account and region. For more information about aliases, see [`CreateAlias`](crate::Client::create_alias).
     ///
     /// By default, the `ListAliases` operation returns all aliases in the account and region. To get only the aliases associated with a particular KMS key, use the `KeyId` parameter.
     ///
@@ -1217,9 +1217,9 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [CreateAlias]
-    /// - [DeleteAlias]
-    /// - [UpdateAlias]
+    /// - [`CreateAlias`](crate::Client::create_alias)
+    /// - [`DeleteAlias`](crate::Client::delete_alias)
+    /// - [`UpdateAlias`](crate::Client::update_alias)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_aliases(
@@ -1245,10 +1245,10 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [CreateGrant]
-    /// - [ListRetirableGrants]
-    /// - [RetireGrant]
-    /// - [RevokeGrant]
+    /// - [`CreateGrant`](crate::Client::create_grant)
+    /// - [`ListRetirableGrants`](crate::Client::list_retirable_grants)
+    /// - [`RetireGrant`](crate::Client::retire_grant)
+    /// - [`RevokeGrant`](crate::Client::revoke_grant)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_grants(
@@ -1258,7 +1258,7 @@ impl Client {
         self.handle.call(32, input).await
     }
 
-    /// Gets the names of the key policies that are attached to a KMS key. This operation is designed to get policy names that you can use in a [GetKeyPolicy] operation. However, the only valid policy name is `default`.
+    /// Gets the names of the key policies that are attached to a KMS key. This operation is designed to get policy names that you can use in a [`GetKeyPolicy`](crate::Client::get_key_policy) operation. However, the only valid policy name is `default`.
     ///
     /// **Cross-account use**: No. You cannot perform this operation on a KMS key in a different Amazon Web Services account.
     ///
@@ -1266,7 +1266,7 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [GetKeyPolicy]
+    /// - [`GetKeyPolicy`](crate::Client::get_key_policy)
     /// - [PutKeyPolicy](https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
@@ -1290,12 +1290,12 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [EnableKeyRotation]
-    /// - [DeleteImportedKeyMaterial]
-    /// - [DisableKeyRotation]
-    /// - [GetKeyRotationStatus]
-    /// - [ImportKeyMaterial]
-    /// - [RotateKeyOnDemand]
+    /// - [`EnableKeyRotation`](crate::Client::enable_key_rotation)
+    /// - [`DeleteImportedKeyMaterial`](crate::Client::delete_imported_key_material)
+    /// - [`DisableKeyRotation`](crate::Client::disable_key_rotation)
+    /// - [`GetKeyRotationStatus`](crate::Client::get_key_rotation_status)
+    /// - [`ImportKeyMaterial`](crate::Client::import_key_material)
+    /// - [`RotateKeyOnDemand`](crate::Client::rotate_key_on_demand)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_key_rotations(
@@ -1314,10 +1314,10 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [CreateKey]
-    /// - [DescribeKey]
-    /// - [ListAliases]
-    /// - [ListResourceTags]
+    /// - [`CreateKey`](crate::Client::create_key)
+    /// - [`DescribeKey`](crate::Client::describe_key)
+    /// - [`ListAliases`](crate::Client::list_aliases)
+    /// - [`ListResourceTags`](crate::Client::list_resource_tags)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_keys(
@@ -1337,10 +1337,10 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [CreateKey]
-    /// - [ReplicateKey]
-    /// - [TagResource]
-    /// - [UntagResource]
+    /// - [`CreateKey`](crate::Client::create_key)
+    /// - [`ReplicateKey`](crate::Client::replicate_key)
+    /// - [`TagResource`](crate::Client::tag_resource)
+    /// - [`UntagResource`](crate::Client::untag_resource)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_resource_tags(
@@ -1353,7 +1353,7 @@ impl Client {
 
     /// Returns information about all grants in the Amazon Web Services account and Region that have the specified retiring principal or retiring service principal.
     ///
-    /// You can specify any principal in your Amazon Web Services account. The grants that are returned include grants for KMS keys in your Amazon Web Services account and other Amazon Web Services accounts. You might use this operation to determine which grants you may retire. To retire a grant, use the [RetireGrant] operation.
+    /// You can specify any principal in your Amazon Web Services account. The grants that are returned include grants for KMS keys in your Amazon Web Services account and other Amazon Web Services accounts. You might use this operation to determine which grants you may retire. To retire a grant, use the [`RetireGrant`](crate::Client::retire_grant) operation.
     ///
     /// For detailed information about grants, including grant terminology, see [Grants in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html) in the * *Key Management Service Developer Guide* *. For examples of creating grants in several programming languages, see [Use CreateGrant with an Amazon Web Services SDK or CLI](https://docs.aws.amazon.com/kms/latest/developerguide/example_kms_CreateGrant_section.html).
     ///
@@ -1367,10 +1367,10 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [CreateGrant]
-    /// - [ListGrants]
-    /// - [RetireGrant]
-    /// - [RevokeGrant]
+    /// - [`CreateGrant`](crate::Client::create_grant)
+    /// - [`ListGrants`](crate::Client::list_grants)
+    /// - [`RetireGrant`](crate::Client::retire_grant)
+    /// - [`RevokeGrant`](crate::Client::revoke_grant)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn list_retirable_grants(
@@ -1389,7 +1389,7 @@ impl Client {
     ///
     /// **Required permissions**: [kms:PutKeyPolicy](https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) (key policy)
     ///
-    /// **Related operations**: [GetKeyPolicy]
+    /// **Related operations**: [`GetKeyPolicy`](crate::Client::get_key_policy)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn put_key_policy(
@@ -1401,7 +1401,7 @@ impl Client {
 
     /// Decrypts ciphertext and then reencrypts it entirely within KMS. You can use this operation to change the KMS key under which data is encrypted, such as when you [manually rotate](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys-manually.html) a KMS key or change the KMS key that protects a ciphertext. You can also use it to reencrypt ciphertext under the same KMS key, such as to change the [encryption context](https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html) of a ciphertext.
     ///
-    /// The `ReEncrypt` operation can decrypt ciphertext that was encrypted by using a KMS key in an KMS operation, such as [Encrypt] or [GenerateDataKey]. It can also decrypt ciphertext that was encrypted by using the public key of an [asymmetric KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) outside of KMS. However, it cannot decrypt ciphertext produced by other libraries, such as the [Amazon Web Services Encryption SDK](https://docs.aws.amazon.com/encryption-sdk/latest/developer-guide/) or [Amazon S3 client-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingClientSideEncryption.html). These libraries return a ciphertext format that is incompatible with KMS.
+    /// The `ReEncrypt` operation can decrypt ciphertext that was encrypted by using a KMS key in an KMS operation, such as [`Encrypt`](crate::Client::encrypt) or [`GenerateDataKey`](crate::Client::generate_data_key). It can also decrypt ciphertext that was encrypted by using the public key of an [asymmetric KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) outside of KMS. However, it cannot decrypt ciphertext produced by other libraries, such as the [Amazon Web Services Encryption SDK](https://docs.aws.amazon.com/encryption-sdk/latest/developer-guide/) or [Amazon S3 client-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingClientSideEncryption.html). These libraries return a ciphertext format that is incompatible with KMS.
     ///
     /// When you use the `ReEncrypt` operation, you need to provide information for the decrypt operation and the subsequent encrypt operation.
     ///
@@ -1420,14 +1420,14 @@ impl Client {
     /// - [kms:ReEncryptFrom](https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) permission on the source KMS key (key policy)
     /// - [kms:ReEncryptTo](https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) permission on the destination KMS key (key policy)
     ///
-    /// To permit reencryption from or to a KMS key, include the `"kms:ReEncrypt\*"` permission in your [key policy](https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html). This permission is automatically included in the key policy when you use the console to create a KMS key. But you must include it manually when you create a KMS key programmatically or when you use the [PutKeyPolicy] operation to set a key policy.
+    /// To permit reencryption from or to a KMS key, include the `"kms:ReEncrypt\*"` permission in your [key policy](https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html). This permission is automatically included in the key policy when you use the console to create a KMS key. But you must include it manually when you create a KMS key programmatically or when you use the [`PutKeyPolicy`](crate::Client::put_key_policy) operation to set a key policy.
     ///
     /// **Related operations:**
     ///
-    /// - [Decrypt]
-    /// - [Encrypt]
-    /// - [GenerateDataKey]
-    /// - [GenerateDataKeyPair]
+    /// - [`Decrypt`](crate::Client::decrypt)
+    /// - [`Encrypt`](crate::Client::encrypt)
+    /// - [`GenerateDataKey`](crate::Client::generate_data_key)
+    /// - [`GenerateDataKeyPair`](crate::Client::generate_data_key_pair)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn re_encrypt(
@@ -1437,7 +1437,7 @@ impl Client {
         self.handle.call(39, input).await
     }
 
-    /// Replicates a multi-Region key into the specified Region. This operation creates a multi-Region replica key based on a multi-Region primary key in a different Region of the same Amazon Web Services partition. You can create multiple replicas of a primary key, but each must be in a different Region. To create a multi-Region primary key, use the [CreateKey] operation.
+    /// Replicates a multi-Region key into the specified Region. This operation creates a multi-Region replica key based on a multi-Region primary key in a different Region of the same Amazon Web Services partition. You can create multiple replicas of a primary key, but each must be in a different Region. To create a multi-Region primary key, use the [`CreateKey`](crate::Client::create_key) operation.
     ///
     /// This operation supports *multi-Region keys*, an KMS feature that lets you create multiple interoperable KMS keys in different Amazon Web Services Regions. Because these KMS keys have the same key ID, key material, and other metadata, you can use them interchangeably to encrypt data in one Amazon Web Services Region and decrypt it in a different Amazon Web Services Region without re-encrypting the data or making a cross-Region call. For more information about multi-Region keys, see [Multi-Region keys in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the *Key Management Service Developer Guide*.
     ///
@@ -1445,13 +1445,13 @@ impl Client {
     ///
     /// When this operation completes, the new replica key has a transient key state of `Creating`. This key state changes to `Enabled` (or `PendingImport`) after a few seconds when the process of creating the new replica key is complete. While the key state is `Creating`, you can manage key, but you cannot yet use it in cryptographic operations. If you are creating and using the replica key programmatically, retry on `KMSInvalidStateException` or call `DescribeKey` to check its `KeyState` value before using it. For details about the `Creating` key state, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
     ///
-    /// You cannot create more than one replica of a primary key in any Region. If the Region already includes a replica of the key you're trying to replicate, `ReplicateKey` returns an `AlreadyExistsException` error. If the key state of the existing replica is `PendingDeletion`, you can cancel the scheduled key deletion ([CancelKeyDeletion]) or wait for the key to be deleted. The new replica key you create will have the same [shared properties](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html#mrk-sync-properties) as the original replica key.
+    /// You cannot create more than one replica of a primary key in any Region. If the Region already includes a replica of the key you're trying to replicate, `ReplicateKey` returns an `AlreadyExistsException` error. If the key state of the existing replica is `PendingDeletion`, you can cancel the scheduled key deletion ( [`CancelKeyDeletion`](crate::Client::cancel_key_deletion)) or wait for the key to be deleted. The new replica key you create will have the same [shared properties](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html#mrk-sync-properties) as the original replica key.
     ///
-    /// The CloudTrail log of a `ReplicateKey` operation records a `ReplicateKey` operation in the primary key's Region and a [CreateKey] operation in the replica key's Region.
+    /// The CloudTrail log of a `ReplicateKey` operation records a `ReplicateKey` operation in the primary key's Region and a [`CreateKey`](crate::Client::create_key) operation in the replica key's Region.
     ///
     /// If you replicate a multi-Region primary key with imported key material, the replica key is created with no key material. You must import the same key material that you imported into the primary key.
     ///
-    /// To convert a replica key to a primary key, use the [UpdatePrimaryRegion] operation.
+    /// To convert a replica key to a primary key, use the [`UpdatePrimaryRegion`](crate::Client::update_primary_region) operation.
     ///
     /// `ReplicateKey` uses different default values for the `KeyPolicy` and `Tags` parameters than those used in the KMS console. For details, see the parameter descriptions.
     ///
@@ -1465,8 +1465,8 @@ impl Client {
     ///
     /// **Related operations**
     ///
-    /// - [CreateKey]
-    /// - [UpdatePrimaryRegion]
+    /// - [`CreateKey`](crate::Client::create_key)
+    /// - [`UpdatePrimaryRegion`](crate::Client::update_primary_region)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn replicate_key(
@@ -1476,7 +1476,7 @@ impl Client {
         self.handle.call(40, input).await
     }
 
-    /// Deletes a grant. Typically, you retire a grant when you no longer need its permissions. To identify the grant to retire, use a [grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token), or both the grant ID and a key identifier (key ID or key ARN) of the KMS key. The [CreateGrant] operation returns both values.
+    /// Deletes a grant. Typically, you retire a grant when you no longer need its permissions. To identify the grant to retire, use a [grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token), or both the grant ID and a key identifier (key ID or key ARN) of the KMS key. The [`CreateGrant`](crate::Client::create_grant) operation returns both values.
     ///
     /// This operation can be called by the *retiring principal* for a grant, by the *grantee principal* if the grant allows the `RetireGrant` operation, and by the Amazon Web Services account in which the grant is created. It can also be called by principals to whom permission for retiring a grant is delegated.
     ///
@@ -1488,10 +1488,10 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [CreateGrant]
-    /// - [ListGrants]
-    /// - [ListRetirableGrants]
-    /// - [RevokeGrant]
+    /// - [`CreateGrant`](crate::Client::create_grant)
+    /// - [`ListGrants`](crate::Client::list_grants)
+    /// - [`ListRetirableGrants`](crate::Client::list_retirable_grants)
+    /// - [`RevokeGrant`](crate::Client::revoke_grant)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn retire_grant(
@@ -1513,10 +1513,10 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [CreateGrant]
-    /// - [ListGrants]
-    /// - [ListRetirableGrants]
-    /// - [RetireGrant]
+    /// - [`CreateGrant`](crate::Client::create_grant)
+    /// - [`ListGrants`](crate::Client::list_grants)
+    /// - [`ListRetirableGrants`](crate::Client::list_retirable_grants)
+    /// - [`RetireGrant`](crate::Client::retire_grant)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn revoke_grant(
@@ -1532,7 +1532,7 @@ impl Client {
     ///
     /// You can perform on-demand key rotation a **maximum of 25 times** per KMS key. You can use the KMS console to view the number of remaining on-demand rotations available for a KMS key.
     ///
-    /// You can use [GetKeyRotationStatus] to identify any in progress on-demand rotations. You can use [ListKeyRotations] to identify the date that completed on-demand rotations were performed. You can monitor rotation of the key material for your KMS keys in CloudTrail and Amazon CloudWatch.
+    /// You can use [`GetKeyRotationStatus`](crate::Client::get_key_rotation_status) to identify any in progress on-demand rotations. You can use [`ListKeyRotations`](crate::Client::list_key_rotations) to identify the date that completed on-demand rotations were performed. You can monitor rotation of the key material for your KMS keys in CloudTrail and Amazon CloudWatch.
     ///
     /// On-demand key rotation is supported only on symmetric encryption KMS keys. You cannot perform on-demand rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), or KMS keys in a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html). When you initiate on-demand key rotation on a symmetric encryption KMS key with imported key material, you must have already imported [new key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-import-key-material.html) and that key material's state should be `PENDING_ROTATION`. Use the `ListKeyRotations` operation to check the state of all key materials associated with a KMS key. To perform on-demand rotation of a set of related [multi-Region keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html#multi-region-rotate), import new key material in the primary Region key, import the same key material in each replica Region key, and invoke the on-demand rotation on the primary Region key.
     ///
@@ -1546,11 +1546,11 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [EnableKeyRotation]
-    /// - [DisableKeyRotation]
-    /// - [GetKeyRotationStatus]
-    /// - [ImportKeyMaterial]
-    /// - [ListKeyRotations]
+    /// - [`EnableKeyRotation`](crate::Client::enable_key_rotation)
+    /// - [`DisableKeyRotation`](crate::Client::disable_key_rotation)
+    /// - [`GetKeyRotationStatus`](crate::Client::get_key_rotation_status)
+    /// - [`ImportKeyMaterial`](crate::Client::import_key_material)
+    /// - [`ListKeyRotations`](crate::Client::list_key_rotations)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn rotate_key_on_demand(
@@ -1561,9 +1561,9 @@ impl Client {
         self.handle.call(43, input).await
     }
 
-    /// Schedules the deletion of a KMS key. By default, KMS applies a waiting period of 30 days, but you can specify a waiting period of 7-30 days. When this operation is successful, the key state of the KMS key changes to `PendingDeletion` and the key can't be used in any cryptographic operations. It remains in this state for the duration of the waiting period. Before the waiting period ends, you can use [CancelKeyDeletion] to cancel the deletion of the KMS key. After the waiting period ends, KMS deletes the KMS key, its key material, and all KMS data associated with it, including all aliases that refer to it.
+    /// Schedules the deletion of a KMS key. By default, KMS applies a waiting period of 30 days, but you can specify a waiting period of 7-30 days. When this operation is successful, the key state of the KMS key changes to `PendingDeletion` and the key can't be used in any cryptographic operations. It remains in this state for the duration of the waiting period. Before the waiting period ends, you can use [`CancelKeyDeletion`](crate::Client::cancel_key_deletion) to cancel the deletion of the KMS key. After the waiting period ends, KMS deletes the KMS key, its key material, and all KMS data associated with it, including all aliases that refer to it.
     ///
-    /// Deleting a KMS key is a destructive and potentially dangerous operation. When a KMS key is deleted, all data that was encrypted under the KMS key is unrecoverable. (The only exception is a [multi-Region replica key](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-delete.html), or an [asymmetric or HMAC KMS key with imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html#import-delete-key).) To prevent the use of a KMS key without deleting it, use [DisableKey].
+    /// Deleting a KMS key is a destructive and potentially dangerous operation. When a KMS key is deleted, all data that was encrypted under the KMS key is unrecoverable. (The only exception is a [multi-Region replica key](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-delete.html), or an [asymmetric or HMAC KMS key with imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html#import-delete-key).) To prevent the use of a KMS key without deleting it, use [`DisableKey`](crate::Client::disable_key).
     ///
     /// You can schedule the deletion of a multi-Region primary key and its replica keys at any time. However, KMS will not delete a multi-Region primary key with existing replica keys. If you schedule the deletion of a primary key with replicas, its key state changes to `PendingReplicaDeletion` and it cannot be replicated or used in cryptographic operations. This status can continue indefinitely. When the last of its replicas keys is deleted (not just scheduled), the key state of the primary key changes to `PendingDeletion` and its waiting period (`PendingWindowInDays`) begins. For details, see [Deleting multi-Region keys](https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html#deleting-mrks) in the *Key Management Service Developer Guide*.
     ///
@@ -1579,8 +1579,8 @@ impl Client {
     ///
     /// **Related operations**
     ///
-    /// - [CancelKeyDeletion]
-    /// - [DisableKey]
+    /// - [`CancelKeyDeletion`](crate::Client::cancel_key_deletion)
+    /// - [`DisableKey`](crate::Client::disable_key)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn schedule_key_deletion(
@@ -1593,13 +1593,13 @@ impl Client {
         self.handle.call(44, input).await
     }
 
-    /// Creates a [digital signature](https://en.wikipedia.org/wiki/Digital_signature) for a message or message digest by using the private key in an asymmetric signing KMS key. To verify the signature, use the [Verify] operation, or use the public key in the same asymmetric KMS key outside of KMS. For information about asymmetric KMS keys, see [Asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
+    /// Creates a [digital signature](https://en.wikipedia.org/wiki/Digital_signature) for a message or message digest by using the private key in an asymmetric signing KMS key. To verify the signature, use the [`Verify`](crate::Client::verify) operation, or use the public key in the same asymmetric KMS key outside of KMS. For information about asymmetric KMS keys, see [Asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
     ///
     /// Digital signatures are generated and verified by using asymmetric key pair, such as an RSA, ECC, or ML-DSA pair that is represented by an asymmetric KMS key. The key owner (or an authorized user) uses their private key to sign a message. Anyone with the public key can verify that the message was signed with that particular private key and that the message hasn't changed since it was signed.
     ///
     /// To use the `Sign` operation, provide the following information:
     ///
-    /// - Use the `KeyId` parameter to identify an asymmetric KMS key with a `KeyUsage` value of `SIGN_VERIFY`. To get the `KeyUsage` value of a KMS key, use the [DescribeKey] operation. The caller must have `kms:Sign` permission on the KMS key.
+    /// - Use the `KeyId` parameter to identify an asymmetric KMS key with a `KeyUsage` value of `SIGN_VERIFY`. To get the `KeyUsage` value of a KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation. The caller must have `kms:Sign` permission on the KMS key.
     /// - Use the `Message` parameter to specify the message or message digest to sign. You can submit messages of up to 4096 bytes. To sign a larger message, generate a hash digest of the message, and then provide the hash digest in the `Message` parameter. To indicate whether the message is a full message, a digest, or an ML-DSA EXTERNAL_MU, use the `MessageType` parameter.
     /// - Choose a signing algorithm that is compatible with the KMS key.
     ///
@@ -1607,7 +1607,7 @@ impl Client {
     ///
     /// Best practices recommend that you limit the time during which any signature is effective. This deters an attack where the actor uses a signed message to establish validity repeatedly or long after the message is superseded. Signatures do not include a timestamp, but you can include a timestamp in the signed message to help you detect when its time to refresh the signature.
     ///
-    /// To verify the signature that this operation generates, use the [Verify] operation. Or use the [GetPublicKey] operation to download the public key and then use the public key to verify the signature outside of KMS.
+    /// To verify the signature that this operation generates, use the [`Verify`](crate::Client::verify) operation. Or use the [`GetPublicKey`](crate::Client::get_public_key) operation to download the public key and then use the public key to verify the signature outside of KMS.
     ///
     /// The KMS key that you use for this operation must be in a compatible key state. For details, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
     ///
@@ -1615,7 +1615,7 @@ impl Client {
     ///
     /// **Required permissions**: [kms:Sign](https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) (key policy)
     ///
-    /// **Related operations**: [Verify]
+    /// **Related operations**: [`Verify`](crate::Client::verify)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn sign(
@@ -1633,7 +1633,7 @@ impl Client {
     ///
     /// You can use this operation to tag a [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-mgn-key), but you cannot tag an [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key), an [Amazon Web Services owned key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-key), a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html), or an [alias](https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html).
     ///
-    /// You can also add tags to a KMS key while creating it ([CreateKey]) or replicating it ([ReplicateKey]).
+    /// You can also add tags to a KMS key while creating it ( [`CreateKey`](crate::Client::create_key)) or replicating it ( [`ReplicateKey`](crate::Client::replicate_key)).
     ///
     /// For information about using tags in KMS, see [Tagging keys](https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html). For general information about tags, including the format and syntax, see [Tagging Amazon Web Services resources](https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the *Amazon Web Services General Reference*.
     ///
@@ -1645,10 +1645,10 @@ impl Client {
     ///
     /// **Related operations**
     ///
-    /// - [CreateKey]
-    /// - [ListResourceTags]
-    /// - [ReplicateKey]
-    /// - [UntagResource]
+    /// - [`CreateKey`](crate::Client::create_key)
+    /// - [`ListResourceTags`](crate::Client::list_resource_tags)
+    /// - [`ReplicateKey`](crate::Client::replicate_key)
+    /// - [`UntagResource`](crate::Client::untag_resource)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn tag_resource(
@@ -1662,7 +1662,7 @@ impl Client {
     ///
     /// Tagging or untagging a KMS key can allow or deny permission to the KMS key. For details, see [ABAC for KMS](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the *Key Management Service Developer Guide*.
     ///
-    /// When it succeeds, the `UntagResource` operation doesn't return any output. Also, if the specified tag key isn't found on the KMS key, it doesn't throw an exception or return a response. To confirm that the operation worked, use the [ListResourceTags] operation.
+    /// When it succeeds, the `UntagResource` operation doesn't return any output. Also, if the specified tag key isn't found on the KMS key, it doesn't throw an exception or return a response. To confirm that the operation worked, use the [`ListResourceTags`](crate::Client::list_resource_tags) operation.
     ///
     /// For information about using tags in KMS, see [Tagging keys](https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html). For general information about tags, including the format and syntax, see [Tagging Amazon Web Services resources](https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the *Amazon Web Services General Reference*.
     ///
@@ -1674,10 +1674,10 @@ impl Client {
     ///
     /// **Related operations**
     ///
-    /// - [CreateKey]
-    /// - [ListResourceTags]
-    /// - [ReplicateKey]
-    /// - [TagResource]
+    /// - [`CreateKey`](crate::Client::create_key)
+    /// - [`ListResourceTags`](crate::Client::list_resource_tags)
+    /// - [`ReplicateKey`](crate::Client::replicate_key)
+    /// - [`TagResource`](crate::Client::tag_resource)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn untag_resource(
@@ -1691,11 +1691,11 @@ impl Client {
     ///
     /// Adding, deleting, or updating an alias can allow or deny permission to the KMS key. For details, see [ABAC for KMS](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the *Key Management Service Developer Guide*.
     ///
-    /// The current and new KMS key must be the same type (both symmetric or both asymmetric or both HMAC), and they must have the same key usage. This restriction prevents errors in code that uses aliases. If you must assign an alias to a different type of KMS key, use [DeleteAlias] to delete the old alias and [CreateAlias] to create a new alias.
+    /// The current and new KMS key must be the same type (both symmetric or both asymmetric or both HMAC), and they must have the same key usage. This restriction prevents errors in code that uses aliases. If you must assign an alias to a different type of KMS key, use [`DeleteAlias`](crate::Client::delete_alias) to delete the old alias and [`CreateAlias`](crate::Client::create_alias) to create a new alias.
     ///
-    /// You cannot use `UpdateAlias` to change an alias name. To change an alias name, use [DeleteAlias] to delete the old alias and [CreateAlias] to create a new alias.
+    /// You cannot use `UpdateAlias` to change an alias name. To change an alias name, use [`DeleteAlias`](crate::Client::delete_alias) to delete the old alias and [`CreateAlias`](crate::Client::create_alias) to create a new alias.
     ///
-    /// Because an alias is not a property of a KMS key, you can create, update, and delete the aliases of a KMS key without affecting the KMS key. Also, aliases do not appear in the response from the [DescribeKey] operation. To get the aliases of all KMS keys in the account, use the [ListAliases] operation.
+    /// Because an alias is not a property of a KMS key, you can create, update, and delete the aliases of a KMS key without affecting the KMS key. Also, aliases do not appear in the response from the [`DescribeKey`](crate::Client::describe_key) operation. To get the aliases of all KMS keys in the account, use the [`ListAliases`](crate::Client::list_aliases) operation.
     ///
     /// The KMS key that you use for this operation must be in a compatible key state. For details, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
     ///
@@ -1711,9 +1711,9 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [CreateAlias]
-    /// - [DeleteAlias]
-    /// - [ListAliases]
+    /// - [`CreateAlias`](crate::Client::create_alias)
+    /// - [`DeleteAlias`](crate::Client::delete_alias)
+    /// - [`ListAliases`](crate::Client::list_aliases)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn update_alias(
@@ -1725,7 +1725,7 @@ impl Client {
 
     /// Changes the properties of a custom key store. You can use this operation to change the properties of an CloudHSM key store or an external key store.
     ///
-    /// Use the required `CustomKeyStoreId` parameter to identify the custom key store. Use the remaining optional parameters to change its properties. This operation does not return any property values. To verify the updated property values, use the [DescribeCustomKeyStores] operation.
+    /// Use the required `CustomKeyStoreId` parameter to identify the custom key store. Use the remaining optional parameters to change its properties. This operation does not return any property values. To verify the updated property values, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation.
     ///
     /// This operation is part of the custom key stores feature in KMS, which combines the convenience and extensive integration of KMS with the isolation and control of a key store that you own and manage.
     ///
@@ -1741,7 +1741,7 @@ impl Client {
     ///
     /// For an external key store, you can use this operation to change the custom key store friendly name (`NewCustomKeyStoreName`), or to tell KMS about a change to the external key store proxy authentication credentials (`XksProxyAuthenticationCredential`), connection method (`XksProxyConnectivity`), external proxy endpoint (`XksProxyUriEndpoint`) and path (`XksProxyUriPath`). For external key stores with an `XksProxyConnectivity` of `VPC_ENDPOINT_SERVICE`, you can also update the Amazon VPC endpoint service name (`XksProxyVpcEndpointServiceName`). To update most properties of an external key store, the `ConnectionState` of the external key store must be `DISCONNECTED`. However, you can update the `CustomKeyStoreName`, `XksProxyAuthenticationCredential`, and `XksProxyUriPath` of an external key store when it is in the CONNECTED or DISCONNECTED state.
     ///
-    /// If your update requires a `DISCONNECTED` state, before using `UpdateCustomKeyStore`, use the [DisconnectCustomKeyStore] operation to disconnect the custom key store. After the `UpdateCustomKeyStore` operation completes, use the [ConnectCustomKeyStore] to reconnect the custom key store. To find the `ConnectionState` of the custom key store, use the [DescribeCustomKeyStores] operation.
+    /// If your update requires a `DISCONNECTED` state, before using `UpdateCustomKeyStore`, use the [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store) operation to disconnect the custom key store. After the `UpdateCustomKeyStore` operation completes, use the [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store) to reconnect the custom key store. To find the `ConnectionState` of the custom key store, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation.
     ///
     /// Before updating the custom key store, verify that the new values allow KMS to connect the custom key store to its backing key store. For example, before you change the `XksProxyUriPath` value, verify that the external key store proxy is reachable at the new path.
     ///
@@ -1753,11 +1753,11 @@ impl Client {
     ///
     /// **Related operations:**
     ///
-    /// - [ConnectCustomKeyStore]
-    /// - [CreateCustomKeyStore]
-    /// - [DeleteCustomKeyStore]
-    /// - [DescribeCustomKeyStores]
-    /// - [DisconnectCustomKeyStore]
+    /// - [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store)
+    /// - [`CreateCustomKeyStore`](crate::Client::create_custom_key_store)
+    /// - [`DeleteCustomKeyStore`](crate::Client::delete_custom_key_store)
+    /// - [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores)
+    /// - [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn update_custom_key_store(
@@ -1770,7 +1770,7 @@ impl Client {
         self.handle.call(49, input).await
     }
 
-    /// Updates the description of a KMS key. To see the description of a KMS key, use [DescribeKey].
+    /// Updates the description of a KMS key. To see the description of a KMS key, use [`DescribeKey`](crate::Client::describe_key).
     ///
     /// The KMS key that you use for this operation must be in a compatible key state. For details, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
     ///
@@ -1780,8 +1780,8 @@ impl Client {
     ///
     /// **Related operations**
     ///
-    /// - [CreateKey]
-    /// - [DescribeKey]
+    /// - [`CreateKey`](crate::Client::create_key)
+    /// - [`DescribeKey`](crate::Client::describe_key)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn update_key_description(
@@ -1802,13 +1802,13 @@ impl Client {
     ///
     /// The *primary key* of a multi-Region key is the source for properties that are always shared by primary and replica keys, including the key material, [key ID](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-id), [key spec](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-spec), [key usage](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-usage), [key material origin](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-origin), and [automatic key rotation](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html). It's the only key that can be replicated. You cannot [delete the primary key](https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html) until all replica keys are deleted.
     ///
-    /// The key ID and primary Region that you specify uniquely identify the replica key that will become the primary key. The primary Region must already have a replica key. This operation does not create a KMS key in the specified Region. To find the replica keys, use the [DescribeKey] operation on the primary key or any replica key. To create a replica key, use the [ReplicateKey] operation.
+    /// The key ID and primary Region that you specify uniquely identify the replica key that will become the primary key. The primary Region must already have a replica key. This operation does not create a KMS key in the specified Region. To find the replica keys, use the [`DescribeKey`](crate::Client::describe_key) operation on the primary key or any replica key. To create a replica key, use the [`ReplicateKey`](crate::Client::replicate_key) operation.
     ///
     /// You can run this operation while using the affected multi-Region keys in cryptographic operations. This operation should not delay, interrupt, or cause failures in cryptographic operations.
     ///
     /// Even after this operation completes, the process of updating the primary Region might still be in progress for a few more seconds. Operations such as `DescribeKey` might display both the old and new primary keys as replicas. The old and new primary keys have a transient key state of `Updating`. The original key state is restored when the update is complete. While the key state is `Updating`, you can use the keys in cryptographic operations, but you cannot replicate the new primary key or perform certain management operations, such as enabling or disabling these keys. For details about the `Updating` key state, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
     ///
-    /// This operation does not return any output. To verify that primary key is changed, use the [DescribeKey] operation.
+    /// This operation does not return any output. To verify that primary key is changed, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// **Cross-account use**: No. You cannot use this operation in a different Amazon Web Services account.
     ///
@@ -1819,8 +1819,8 @@ impl Client {
     ///
     /// **Related operations**
     ///
-    /// - [CreateKey]
-    /// - [ReplicateKey]
+    /// - [`CreateKey`](crate::Client::create_key)
+    /// - [`ReplicateKey`](crate::Client::replicate_key)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn update_primary_region(
@@ -1833,7 +1833,7 @@ impl Client {
         self.handle.call(51, input).await
     }
 
-    /// Verifies a digital signature that was generated by the [Sign] operation.
+    /// Verifies a digital signature that was generated by the [`Sign`](crate::Client::sign) operation.
     ///
     /// Verification confirms that an authorized user signed the message with the specified KMS key and signing algorithm, and the message hasn't changed since it was signed. If the signature is verified, the value of the `SignatureValid` field in the response is `True`. If the signature verification fails, the `Verify` operation fails with an `KMSInvalidSignatureException` exception.
     ///
@@ -1841,7 +1841,7 @@ impl Client {
     ///
     /// To use the `Verify` operation, specify the same asymmetric KMS key, message, and signing algorithm that were used to produce the signature. The message type does not need to be the same as the one used for signing, but it must indicate whether the value of the `Message` parameter should be hashed as part of the verification process.
     ///
-    /// You can also verify the digital signature by using the public key of the KMS key outside of KMS. Use the [GetPublicKey] operation to download the public key in the asymmetric KMS key and then use the public key to verify the signature outside of KMS. The advantage of using the `Verify` operation is that it is performed within KMS. As a result, it's easy to call, the operation is performed within the FIPS boundary, it is logged in CloudTrail, and you can use key policy and IAM policy to determine who is authorized to use the KMS key to verify signatures.
+    /// You can also verify the digital signature by using the public key of the KMS key outside of KMS. Use the [`GetPublicKey`](crate::Client::get_public_key) operation to download the public key in the asymmetric KMS key and then use the public key to verify the signature outside of KMS. The advantage of using the `Verify` operation is that it is performed within KMS. As a result, it's easy to call, the operation is performed within the FIPS boundary, it is logged in CloudTrail, and you can use key policy and IAM policy to determine who is authorized to use the KMS key to verify signatures.
     ///
     /// To verify a signature outside of KMS with an SM2 public key (China Regions only), you must specify the distinguishing ID. By default, KMS uses `1234567812345678` as the distinguishing ID. For more information, see [Offline verification with SM2 key pairs](https://docs.aws.amazon.com/kms/latest/developerguide/offline-operations.html#key-spec-sm-offline-verification).
     ///
@@ -1851,7 +1851,7 @@ impl Client {
     ///
     /// **Required permissions**: [kms:Verify](https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) (key policy)
     ///
-    /// **Related operations**: [Sign]
+    /// **Related operations**: [`Sign`](crate::Client::sign)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn verify(
@@ -1873,7 +1873,7 @@ impl Client {
     ///
     /// **Required permissions**: [kms:VerifyMac](https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) (key policy)
     ///
-    /// **Related operations**: [GenerateMac]
+    /// **Related operations**: [`GenerateMac`](crate::Client::generate_mac)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub async fn verify_mac(

@@ -21,7 +21,7 @@ pub enum Error {
     ///
     /// - The CloudHSM cluster must be configured with private subnets in at least two different Availability Zones in the Region.
     /// - The [security group for the cluster](https://docs.aws.amazon.com/cloudhsm/latest/userguide/configure-sg.html) (cloudhsm-cluster-*&lt;cluster-id&gt;*-sg) must include inbound rules and outbound rules that allow TCP traffic on ports 2223-2225. The **Source** in the inbound rules and the **Destination** in the outbound rules must match the security group ID. These rules are set by default when you create the CloudHSM cluster. Do not delete or change them. To get information about a particular security group, use the [DescribeSecurityGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroups.html) operation.
-    /// - The CloudHSM cluster must contain at least as many HSMs as the operation requires. To add HSMs, use the CloudHSM [CreateHsm](https://docs.aws.amazon.com/cloudhsm/latest/APIReference/API_CreateHsm.html) operation. For the [CreateCustomKeyStore], [UpdateCustomKeyStore], and [CreateKey] operations, the CloudHSM cluster must have at least two active HSMs, each in a different Availability Zone. For the [ConnectCustomKeyStore] operation, the CloudHSM must contain at least one active HSM.
+    /// - The CloudHSM cluster must contain at least as many HSMs as the operation requires. To add HSMs, use the CloudHSM [CreateHsm](https://docs.aws.amazon.com/cloudhsm/latest/APIReference/API_CreateHsm.html) operation. For the [`CreateCustomKeyStore`](crate::Client::create_custom_key_store), [`UpdateCustomKeyStore`](crate::Client::update_custom_key_store), and [`CreateKey`](crate::Client::create_key) operations, the CloudHSM cluster must have at least two active HSMs, each in a different Availability Zone. For the [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store) operation, the CloudHSM must contain at least one active HSM.
     ///
     /// For information about the requirements for an CloudHSM cluster that is associated with an CloudHSM key store, see [Assemble the Prerequisites](https://docs.aws.amazon.com/kms/latest/developerguide/create-keystore.html#before-keystore) in the *Key Management Service Developer Guide*. For information about creating a private subnet for an CloudHSM cluster, see [Create a Private Subnet](https://docs.aws.amazon.com/cloudhsm/latest/userguide/create-subnets.html) in the *CloudHSM User Guide*. For information about cluster security groups, see [Configure a Default Security Group](https://docs.aws.amazon.com/cloudhsm/latest/userguide/configure-sg.html) in the * *CloudHSM User Guide* *.
     CloudHsmClusterInvalidConfigurationException(
@@ -39,17 +39,17 @@ pub enum Error {
     CloudHsmClusterNotRelatedException(crate::types::CloudHsmClusterNotRelatedException),
     /// The request was rejected because an automatic rotation of this key is currently in progress or scheduled to begin within the next 20 minutes.
     ConflictException(crate::types::ConflictException),
-    /// The request was rejected because the custom key store contains KMS keys. After verifying that you do not need to use the KMS keys, use the [ScheduleKeyDeletion] operation to delete the KMS keys. After they are deleted, you can delete the custom key store.
+    /// The request was rejected because the custom key store contains KMS keys. After verifying that you do not need to use the KMS keys, use the [`ScheduleKeyDeletion`](crate::Client::schedule_key_deletion) operation to delete the KMS keys. After they are deleted, you can delete the custom key store.
     CustomKeyStoreHasCMKsException(crate::types::CustomKeyStoreHasCMKsException),
-    /// The request was rejected because of the `ConnectionState` of the custom key store. To get the `ConnectionState` of a custom key store, use the [DescribeCustomKeyStores] operation.
+    /// The request was rejected because of the `ConnectionState` of the custom key store. To get the `ConnectionState` of a custom key store, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation.
     ///
     /// This exception is thrown under the following conditions:
     ///
-    /// - You requested the [ConnectCustomKeyStore] operation on a custom key store with a `ConnectionState` of `DISCONNECTING` or `FAILED`. This operation is valid for all other `ConnectionState` values. To reconnect a custom key store in a `FAILED` state, disconnect it ([DisconnectCustomKeyStore]), then connect it (`ConnectCustomKeyStore`).
-    /// - You requested the [CreateKey] operation in a custom key store that is not connected. This operations is valid only when the custom key store `ConnectionState` is `CONNECTED`.
-    /// - You requested the [DisconnectCustomKeyStore] operation on a custom key store with a `ConnectionState` of `DISCONNECTING` or `DISCONNECTED`. This operation is valid for all other `ConnectionState` values.
-    /// - You requested the [UpdateCustomKeyStore] or [DeleteCustomKeyStore] operation on a custom key store that is not disconnected. `UpdateCustomKeyStore` can be called on a custom key store in the `CONNECTED` state only to update `NewCustomKeyStoreName`. For all other properties, the custom key store `ConnectionState` must be `DISCONNECTED`.
-    /// - You requested the [GenerateRandom] operation in an CloudHSM key store that is not connected. This operation is valid only when the CloudHSM key store `ConnectionState` is `CONNECTED`.
+    /// - You requested the [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store) operation on a custom key store with a `ConnectionState` of `DISCONNECTING` or `FAILED`. This operation is valid for all other `ConnectionState` values. To reconnect a custom key store in a `FAILED` state, disconnect it ( [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store)), then connect it (`ConnectCustomKeyStore`).
+    /// - You requested the [`CreateKey`](crate::Client::create_key) operation in a custom key store that is not connected. This operations is valid only when the custom key store `ConnectionState` is `CONNECTED`.
+    /// - You requested the [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store) operation on a custom key store with a `ConnectionState` of `DISCONNECTING` or `DISCONNECTED`. This operation is valid for all other `ConnectionState` values.
+    /// - You requested the [`UpdateCustomKeyStore`](crate::Client::update_custom_key_store) or [`DeleteCustomKeyStore`](crate::Client::delete_custom_key_store) operation on a custom key store that is not disconnected. `UpdateCustomKeyStore` can be called on a custom key store in the `CONNECTED` state only to update `NewCustomKeyStoreName`. For all other properties, the custom key store `ConnectionState` must be `DISCONNECTED`.
+    /// - You requested the [`GenerateRandom`](crate::Client::generate_random) operation in an CloudHSM key store that is not connected. This operation is valid only when the CloudHSM key store `ConnectionState` is `CONNECTED`.
     CustomKeyStoreInvalidStateException(crate::types::CustomKeyStoreInvalidStateException),
     /// The request was rejected because the specified custom key store name is already assigned to another custom key store in the account. Try again with a custom key store name that is unique in the account.
     CustomKeyStoreNameInUseException(crate::types::CustomKeyStoreNameInUseException),
@@ -61,9 +61,9 @@ pub enum Error {
     DisabledException(crate::types::DisabledException),
     /// The request was rejected because the DryRun parameter was specified.
     DryRunOperationException(crate::types::DryRunOperationException),
-    /// The request was rejected because the specified import token is expired. Use [GetParametersForImport] to get a new import token and public key, use the new public key to encrypt the key material, and then try the request again.
+    /// The request was rejected because the specified import token is expired. Use [`GetParametersForImport`](crate::Client::get_parameters_for_import) to get a new import token and public key, use the new public key to encrypt the key material, and then try the request again.
     ExpiredImportTokenException(crate::types::ExpiredImportTokenException),
-    /// The request was rejected because the specified KMS key cannot decrypt the data. The `KeyId` in a [Decrypt] request and the `SourceKeyId` in a [ReEncrypt] request must identify the same KMS key that was used to encrypt the ciphertext.
+    /// The request was rejected because the specified KMS key cannot decrypt the data. The `KeyId` in a [`Decrypt`](crate::Client::decrypt) request and the `SourceKeyId` in a [`ReEncrypt`](crate::Client::re_encrypt) request must identify the same KMS key that was used to encrypt the ciphertext.
     IncorrectKeyException(crate::types::IncorrectKeyException),
     /// The request was rejected because the key material in the request is, expired, invalid, or does not meet expectations. For example, it is not the same key material that was previously imported or KMS expected new key material but the key material being imported is already associated with the KMS key.
     IncorrectKeyMaterialException(crate::types::IncorrectKeyMaterialException),
@@ -75,9 +75,9 @@ pub enum Error {
     InvalidAliasNameException(crate::types::InvalidAliasNameException),
     /// The request was rejected because a specified ARN, or an ARN in a key policy, is not valid.
     InvalidArnException(crate::types::InvalidArnException),
-    /// From the [Decrypt] or [ReEncrypt] operation, the request was rejected because the specified ciphertext, or additional authenticated data incorporated into the ciphertext, such as the encryption context, is corrupted, missing, or otherwise invalid.
+    /// From the [`Decrypt`](crate::Client::decrypt) or [`ReEncrypt`](crate::Client::re_encrypt) operation, the request was rejected because the specified ciphertext, or additional authenticated data incorporated into the ciphertext, such as the encryption context, is corrupted, missing, or otherwise invalid.
     ///
-    /// From the [ImportKeyMaterial] operation, the request was rejected because KMS could not decrypt the encrypted (wrapped) key material.
+    /// From the [`ImportKeyMaterial`](crate::Client::import_key_material) operation, the request was rejected because KMS could not decrypt the encrypted (wrapped) key material.
     InvalidCiphertextException(crate::types::InvalidCiphertextException),
     /// The request was rejected because the specified `GrantId` is not valid.
     InvalidGrantIdException(crate::types::InvalidGrantIdException),
@@ -90,9 +90,9 @@ pub enum Error {
     /// - The `KeyUsage` value of the KMS key is incompatible with the API operation.
     /// - The encryption algorithm or signing algorithm specified for the operation is incompatible with the type of key material in the KMS key `(KeySpec`).
     ///
-    /// For encrypting, decrypting, re-encrypting, and generating data keys, the `KeyUsage` must be `ENCRYPT_DECRYPT`. For signing and verifying messages, the `KeyUsage` must be `SIGN_VERIFY`. For generating and verifying message authentication codes (MACs), the `KeyUsage` must be `GENERATE_VERIFY_MAC`. For deriving key agreement secrets, the `KeyUsage` must be `KEY_AGREEMENT`. To find the `KeyUsage` of a KMS key, use the [DescribeKey] operation.
+    /// For encrypting, decrypting, re-encrypting, and generating data keys, the `KeyUsage` must be `ENCRYPT_DECRYPT`. For signing and verifying messages, the `KeyUsage` must be `SIGN_VERIFY`. For generating and verifying message authentication codes (MACs), the `KeyUsage` must be `GENERATE_VERIFY_MAC`. For deriving key agreement secrets, the `KeyUsage` must be `KEY_AGREEMENT`. To find the `KeyUsage` of a KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
-    /// To find the encryption or signing algorithms supported for a particular KMS key, use the [DescribeKey] operation.
+    /// To find the encryption or signing algorithms supported for a particular KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     InvalidKeyUsageException(crate::types::InvalidKeyUsageException),
     /// The request was rejected because the marker that specifies where pagination should next begin is not valid.
     InvalidMarkerException(crate::types::InvalidMarkerException),
@@ -106,7 +106,7 @@ pub enum Error {
     ///
     /// This exceptions means one of the following:
     ///
-    /// - The key state of the KMS key is not compatible with the operation. To find the key state, use the [DescribeKey] operation. For more information about which key states are compatible with each KMS operation, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the * *Key Management Service Developer Guide* *.
+    /// - The key state of the KMS key is not compatible with the operation. To find the key state, use the [`DescribeKey`](crate::Client::describe_key) operation. For more information about which key states are compatible with each KMS operation, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the * *Key Management Service Developer Guide* *.
     /// - For cryptographic operations on KMS keys in custom key stores, this exception represents a general failure with many possible causes. To identify the cause, see the error message that accompanies the exception.
     KMSInvalidStateException(crate::types::KMSInvalidStateException),
     /// The request was rejected because the specified KMS key was not available. You can retry the request.
@@ -155,7 +155,7 @@ pub enum Error {
     XksProxyVpcEndpointServiceInvalidConfigurationException(
         crate::types::XksProxyVpcEndpointServiceInvalidConfigurationException,
     ),
-    /// The request was rejected because KMS could not find the specified VPC endpoint service. Use [DescribeCustomKeyStores] to verify the VPC endpoint service name for the external key store. Also, confirm that the `Allow principals` list for the VPC endpoint service includes the KMS service principal for the Region, such as `cks.kms.us-east-1.amazonaws.com`.
+    /// The request was rejected because KMS could not find the specified VPC endpoint service. Use [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) to verify the VPC endpoint service name for the external key store. Also, confirm that the `Allow principals` list for the VPC endpoint service includes the KMS service principal for the Region, such as `cks.kms.us-east-1.amazonaws.com`.
     XksProxyVpcEndpointServiceNotFoundException(
         crate::types::XksProxyVpcEndpointServiceNotFoundException,
     ),

@@ -41,10 +41,23 @@
 //!
 //! Of the API operations discussed in this guide, the following will prove the most useful for most applications. You will likely perform operations other than these, such as creating keys and assigning policies, by using the console.
 //!
-//! - [Encrypt]
-//! - [Decrypt]
-//! - [GenerateDataKey]
-//! - [GenerateDataKeyWithoutPlaintext]
+//! - [`Encrypt`](crate::Client::encrypt)
+//! - [`Decrypt`](crate::Client::decrypt)
+//! - [`GenerateDataKey`](crate::Client::generate_data_key)
+//! - [`GenerateDataKeyWithoutPlaintext`](crate::Client::generate_data_key_without_plaintext)
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Region and credentials come from the environment and ~/.aws, as boto3 finds them.
+//! let session = myaws_kms::Session::from_env()?;
+//! let client = myaws_kms::Client::new(&session)?;
+//! let output = client.list_keys(myaws_kms::types::ListKeysInput::default()).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -56,8 +69,7 @@
     clippy::large_enum_variant,
     clippy::module_inception,
     clippy::field_reassign_with_default,
-    clippy::should_implement_trait,
-    rustdoc::all
+    clippy::should_implement_trait
 )]
 
 mod client;

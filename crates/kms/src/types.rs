@@ -177,7 +177,7 @@ pub struct CancelKeyDeletionInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -243,7 +243,7 @@ impl FromValue for CloudHsmClusterInUseException {
 ///
 /// - The CloudHSM cluster must be configured with private subnets in at least two different Availability Zones in the Region.
 /// - The [security group for the cluster](https://docs.aws.amazon.com/cloudhsm/latest/userguide/configure-sg.html) (cloudhsm-cluster-*&lt;cluster-id&gt;*-sg) must include inbound rules and outbound rules that allow TCP traffic on ports 2223-2225. The **Source** in the inbound rules and the **Destination** in the outbound rules must match the security group ID. These rules are set by default when you create the CloudHSM cluster. Do not delete or change them. To get information about a particular security group, use the [DescribeSecurityGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroups.html) operation.
-/// - The CloudHSM cluster must contain at least as many HSMs as the operation requires. To add HSMs, use the CloudHSM [CreateHsm](https://docs.aws.amazon.com/cloudhsm/latest/APIReference/API_CreateHsm.html) operation. For the [CreateCustomKeyStore], [UpdateCustomKeyStore], and [CreateKey] operations, the CloudHSM cluster must have at least two active HSMs, each in a different Availability Zone. For the [ConnectCustomKeyStore] operation, the CloudHSM must contain at least one active HSM.
+/// - The CloudHSM cluster must contain at least as many HSMs as the operation requires. To add HSMs, use the CloudHSM [CreateHsm](https://docs.aws.amazon.com/cloudhsm/latest/APIReference/API_CreateHsm.html) operation. For the [`CreateCustomKeyStore`](crate::Client::create_custom_key_store), [`UpdateCustomKeyStore`](crate::Client::update_custom_key_store), and [`CreateKey`](crate::Client::create_key) operations, the CloudHSM cluster must have at least two active HSMs, each in a different Availability Zone. For the [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store) operation, the CloudHSM must contain at least one active HSM.
 ///
 /// For information about the requirements for an CloudHSM cluster that is associated with an CloudHSM key store, see [Assemble the Prerequisites](https://docs.aws.amazon.com/kms/latest/developerguide/create-keystore.html#before-keystore) in the *Key Management Service Developer Guide*. For information about creating a private subnet for an CloudHSM cluster, see [Create a Private Subnet](https://docs.aws.amazon.com/cloudhsm/latest/userguide/create-subnets.html) in the *CloudHSM User Guide*. For information about cluster security groups, see [Configure a Default Security Group](https://docs.aws.amazon.com/cloudhsm/latest/userguide/configure-sg.html) in the * *CloudHSM User Guide* *.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -358,7 +358,7 @@ impl FromValue for ConflictException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectCustomKeyStoreInput {
-    /// Enter the key store ID of the custom key store that you want to connect. To find the ID of a custom key store, use the [DescribeCustomKeyStores] operation.
+    /// Enter the key store ID of the custom key store that you want to connect. To find the ID of a custom key store, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation.
     ///
     /// Required.
     pub custom_key_store_id: Option<String>,
@@ -671,7 +671,7 @@ pub struct CreateAliasInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub target_key_id: Option<String>,
@@ -727,7 +727,7 @@ pub struct CreateCustomKeyStoreInput {
     ///
     /// For external key stores with `XksProxyConnectivity` value of `VPC_ENDPOINT_SERVICE`, specify `https://` followed by the private DNS name of the VPC endpoint service.
     ///
-    /// For external key stores with `PUBLIC_ENDPOINT` connectivity, this endpoint must be reachable before you create the custom key store. KMS connects to the external key store proxy while creating the custom key store. For external key stores with `VPC_ENDPOINT_SERVICE` connectivity, KMS connects when you call the [ConnectCustomKeyStore] operation.
+    /// For external key stores with `PUBLIC_ENDPOINT` connectivity, this endpoint must be reachable before you create the custom key store. KMS connects to the external key store proxy while creating the custom key store. For external key stores with `VPC_ENDPOINT_SERVICE` connectivity, KMS connects when you call the [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store) operation.
     ///
     /// The value of this parameter must begin with `https://`. The remainder can contain upper and lower case letters (A-Z and a-z), numbers (0-9), dots (`.`), and hyphens (`-`). Additional slashes (`/` and `\`) are not permitted.
     ///
@@ -757,11 +757,11 @@ pub struct CreateCustomKeyStoreInput {
     pub xks_proxy_vpc_endpoint_service_owner: Option<String>,
     /// Specifies an authentication credential for the external key store proxy (XKS proxy). This parameter is required for all custom key stores with a `CustomKeyStoreType` of `EXTERNAL_KEY_STORE`.
     ///
-    /// The `XksProxyAuthenticationCredential` has two required elements: `RawSecretAccessKey`, a secret key, and `AccessKeyId`, a unique identifier for the `RawSecretAccessKey`. For character requirements, see [XksProxyAuthenticationCredentialType].
+    /// The `XksProxyAuthenticationCredential` has two required elements: `RawSecretAccessKey`, a secret key, and `AccessKeyId`, a unique identifier for the `RawSecretAccessKey`. For character requirements, see [`XksProxyAuthenticationCredentialType`].
     ///
     /// KMS uses this authentication credential to sign requests to the external key store proxy on your behalf. This credential is unrelated to Identity and Access Management (IAM) and Amazon Web Services credentials.
     ///
-    /// This parameter doesn't set or change the authentication credentials on the XKS proxy. It just tells KMS the credential that you established on your external key store proxy. If you rotate your proxy authentication credential, use the [UpdateCustomKeyStore] operation to provide the new credential to KMS.
+    /// This parameter doesn't set or change the authentication credentials on the XKS proxy. It just tells KMS the credential that you established on your external key store proxy. If you rotate your proxy authentication credential, use the [`UpdateCustomKeyStore`](crate::Client::update_custom_key_store) operation to provide the new credential to KMS.
     pub xks_proxy_authentication_credential:
         Option<crate::types::XksProxyAuthenticationCredentialType>,
     /// Indicates how KMS communicates with the external key store proxy. This parameter is required for custom key stores with a `CustomKeyStoreType` of `EXTERNAL_KEY_STORE`.
@@ -873,7 +873,7 @@ pub struct CreateGrantInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -883,17 +883,17 @@ pub struct CreateGrantInput {
     ///
     /// You must specify either `GranteePrincipal` or `GranteeServicePrincipal`, but not both.
     pub grantee_principal: Option<String>,
-    /// The principal that has permission to use the [RetireGrant] operation to retire the grant.
+    /// The principal that has permission to use the [`RetireGrant`](crate::Client::retire_grant) operation to retire the grant.
     ///
     /// To specify the principal, use the [Amazon Resource Name (ARN)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) of an Amazon Web Services principal. Valid principals include Amazon Web Services accounts, IAM users, IAM roles, federated users, and assumed role users. For help with the ARN syntax for a principal, see [IAM ARNs](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns) in the * *Identity and Access Management User Guide* *.
     ///
-    /// The grant determines the retiring principal. Other principals might have permission to retire the grant or revoke the grant. For details, see [RevokeGrant] and [Retiring and revoking grants](https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html) in the *Key Management Service Developer Guide*.
+    /// The grant determines the retiring principal. Other principals might have permission to retire the grant or revoke the grant. For details, see [`RevokeGrant`](crate::Client::revoke_grant) and [Retiring and revoking grants](https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html) in the *Key Management Service Developer Guide*.
     ///
     /// You can specify either `RetiringPrincipal` or `RetiringServicePrincipal`, but not both.
     pub retiring_principal: Option<String>,
     /// A list of operations that the grant permits.
     ///
-    /// This list must include only operations that are permitted in a grant. Also, the operation must be supported on the KMS key. For example, you cannot create a grant for a symmetric encryption KMS key that allows the [Sign] operation, or a grant for an asymmetric KMS key that allows the [GenerateDataKey] operation. If you try, KMS returns a `ValidationError` exception. For details, see [Grant operations](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#terms-grant-operations) in the *Key Management Service Developer Guide*.
+    /// This list must include only operations that are permitted in a grant. Also, the operation must be supported on the KMS key. For example, you cannot create a grant for a symmetric encryption KMS key that allows the [`Sign`](crate::Client::sign) operation, or a grant for an asymmetric KMS key that allows the [`GenerateDataKey`](crate::Client::generate_data_key) operation. If you try, KMS returns a `ValidationError` exception. For details, see [Grant operations](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#terms-grant-operations) in the *Key Management Service Developer Guide*.
     ///
     /// Required.
     pub operations: Option<Vec<crate::types::GrantOperation>>,
@@ -903,8 +903,8 @@ pub struct CreateGrantInput {
     ///
     /// KMS supports the following grant constraints.
     ///
-    /// - `EncryptionContextEquals` and `EncryptionContextSubset` — These encryption context grant constraints allow the permissions in the grant only when the encryption context in the request matches (`EncryptionContextEquals`) or includes (`EncryptionContextSubset`) the encryption context specified in the constraint. Encryption context grant constraints are supported only on [grant operations](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#terms-grant-operations) that include an `EncryptionContext` parameter, such as cryptographic operations on symmetric encryption KMS keys. You cannot use an encryption context grant constraint for cryptographic operations with asymmetric KMS keys or HMAC KMS keys. Operations with these keys don't support an encryption context. Grants with encryption context grant constraints can include the [DescribeKey] and [RetireGrant] operations, but the constraint doesn't apply to these operations. If a grant with an encryption context grant constraint includes the `CreateGrant` operation, the constraint requires that any grants created with the `CreateGrant` permission have an equally strict or stricter encryption context constraint. Each constraint value can include up to 8 encryption context pairs. The encryption context value in each constraint cannot exceed 384 characters. For more information about encryption context, see [Encryption context](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#encrypt_context) in the * *Key Management Service Developer Guide* *.
-    /// - `SourceArn` — This grant constraint allows the permissions in the grant only when the request is made on behalf of a specific Amazon Web Services resource, identified by its [Amazon Resource Name (ARN)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html). This is effectively the same as having the [aws:SourceArn](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn) global condition key in the grant. The SourceArn constraint is supported on grants for all types of KMS keys and can also be applied to the [DescribeKey] operation when specified in the request. However, it does not apply to [RetireGrant] operation.
+    /// - `EncryptionContextEquals` and `EncryptionContextSubset` — These encryption context grant constraints allow the permissions in the grant only when the encryption context in the request matches (`EncryptionContextEquals`) or includes (`EncryptionContextSubset`) the encryption context specified in the constraint. Encryption context grant constraints are supported only on [grant operations](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#terms-grant-operations) that include an `EncryptionContext` parameter, such as cryptographic operations on symmetric encryption KMS keys. You cannot use an encryption context grant constraint for cryptographic operations with asymmetric KMS keys or HMAC KMS keys. Operations with these keys don't support an encryption context. Grants with encryption context grant constraints can include the [`DescribeKey`](crate::Client::describe_key) and [`RetireGrant`](crate::Client::retire_grant) operations, but the constraint doesn't apply to these operations. If a grant with an encryption context grant constraint includes the `CreateGrant` operation, the constraint requires that any grants created with the `CreateGrant` permission have an equally strict or stricter encryption context constraint. Each constraint value can include up to 8 encryption context pairs. The encryption context value in each constraint cannot exceed 384 characters. For more information about encryption context, see [Encryption context](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#encrypt_context) in the * *Key Management Service Developer Guide* *.
+    /// - `SourceArn` — This grant constraint allows the permissions in the grant only when the request is made on behalf of a specific Amazon Web Services resource, identified by its [Amazon Resource Name (ARN)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html). This is effectively the same as having the [aws:SourceArn](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn) global condition key in the grant. The SourceArn constraint is supported on grants for all types of KMS keys and can also be applied to the [`DescribeKey`](crate::Client::describe_key) operation when specified in the request. However, it does not apply to [`RetireGrant`](crate::Client::retire_grant) operation.
     ///
     /// For information about grant constraints, see [Using grant constraints](https://docs.aws.amazon.com/kms/latest/developerguide/create-grant-overview.html#grant-constraints) in the *Key Management Service Developer Guide*.
     pub constraints: Option<crate::types::GrantConstraints>,
@@ -930,7 +930,7 @@ pub struct CreateGrantInput {
     ///
     /// You must specify either `GranteePrincipal` or `GranteeServicePrincipal`, but not both.
     pub grantee_service_principal: Option<String>,
-    /// The Amazon Web Services [service principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services) that has permission to use the [RetireGrant] operation to retire the grant.
+    /// The Amazon Web Services [service principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services) that has permission to use the [`RetireGrant`](crate::Client::retire_grant) operation to retire the grant.
     ///
     /// You can specify either `RetiringPrincipal` or `RetiringServicePrincipal`, but not both.
     pub retiring_service_principal: Option<String>,
@@ -976,7 +976,7 @@ pub struct CreateGrantOutput {
     pub grant_token: Option<String>,
     /// The unique identifier for the grant.
     ///
-    /// You can use the `GrantId` in a [ListGrants], [RetireGrant], or [RevokeGrant] operation.
+    /// You can use the `GrantId` in a [`ListGrants`](crate::Client::list_grants), [`RetireGrant`](crate::Client::retire_grant), or [`RevokeGrant`](crate::Client::revoke_grant) operation.
     pub grant_id: Option<String>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -1022,7 +1022,7 @@ pub struct CreateKeyInput {
     ///
     /// Do not include confidential or sensitive information in this field. This field may be displayed in plaintext in CloudTrail logs and other output.
     ///
-    /// To set or change the description after the key is created, use [UpdateKeyDescription].
+    /// To set or change the description after the key is created, use [`UpdateKeyDescription`](crate::Client::update_key_description).
     pub description: Option<String>,
     /// Determines the [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations) for which you can use the KMS key. The default value is `ENCRYPT_DECRYPT`. This parameter is optional when you are creating a symmetric encryption KMS key; otherwise, it is required. You can't change the [ `KeyUsage` ](https://docs.aws.amazon.com/kms/latest/developerguide/create-keys.html#key-usage) value after the KMS key is created. Each KMS key can have only one key usage. This follows key usage best practices according to [NIST SP 800-57 Recommendations for Key Management](https://csrc.nist.gov/pubs/sp/800/57/pt1/r5/final), section 5.2, Key usage.
     ///
@@ -1072,7 +1072,7 @@ pub struct CreateKeyInput {
     /// - `ECC_NIST_P521` (secp521r1)
     /// - `ECC_NIST_EDWARDS25519` (ed25519) - signing and verification only
     ///
-    /// - **Note:** For ECC_NIST_EDWARDS25519 KMS keys, the ED25519_SHA_512 signing algorithm requires [ `MessageType:RAW` ], while ED25519_PH_SHA_512 requires [ `MessageType:DIGEST` ]. These message types cannot be used interchangeably.
+    /// - **Note:** For ECC_NIST_EDWARDS25519 KMS keys, the ED25519_SHA_512 signing algorithm requires `MessageType:RAW` , while ED25519_PH_SHA_512 requires `MessageType:DIGEST` . These message types cannot be used interchangeably.
     ///
     /// - Other asymmetric elliptic curve key pairs (signing and verification)
     ///
@@ -1096,7 +1096,7 @@ pub struct CreateKeyInput {
     ///
     /// To [create a KMS key in an external key store](https://docs.aws.amazon.com/kms/latest/developerguide/create-xks-keys.html), set this value to `EXTERNAL_KEY_STORE`. You must also use the `CustomKeyStoreId` parameter to identify the external key store and the `XksKeyId` parameter to identify the associated external key. The `KeySpec` value must be `SYMMETRIC_DEFAULT`.
     pub origin: Option<crate::types::OriginType>,
-    /// Creates the KMS key in the specified [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html). The `ConnectionState` of the custom key store must be `CONNECTED`. To find the CustomKeyStoreID and ConnectionState use the [DescribeCustomKeyStores] operation.
+    /// Creates the KMS key in the specified [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html). The `ConnectionState` of the custom key store must be `CONNECTED`. To find the CustomKeyStoreID and ConnectionState use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation.
     ///
     /// This parameter is valid only for symmetric encryption KMS keys in a single Region. You cannot create any other type of KMS key in a custom key store.
     ///
@@ -1110,7 +1110,7 @@ pub struct CreateKeyInput {
     ///
     /// Use this parameter only when you intend to prevent the principal that is making the request from making a subsequent [PutKeyPolicy](https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html) request on the KMS key.
     pub bypass_policy_lockout_safety_check: Option<bool>,
-    /// Assigns one or more tags to the KMS key. Use this parameter to tag the KMS key when it is created. To tag an existing KMS key, use the [TagResource] operation.
+    /// Assigns one or more tags to the KMS key. Use this parameter to tag the KMS key when it is created. To tag an existing KMS key, use the [`TagResource`](crate::Client::tag_resource) operation.
     ///
     /// Do not include confidential or sensitive information in this field. This field may be displayed in plaintext in CloudTrail logs and other output.
     ///
@@ -1128,7 +1128,7 @@ pub struct CreateKeyInput {
     ///
     /// This operation supports *multi-Region keys*, an KMS feature that lets you create multiple interoperable KMS keys in different Amazon Web Services Regions. Because these KMS keys have the same key ID, key material, and other metadata, you can use them interchangeably to encrypt data in one Amazon Web Services Region and decrypt it in a different Amazon Web Services Region without re-encrypting the data or making a cross-Region call. For more information about multi-Region keys, see [Multi-Region keys in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the *Key Management Service Developer Guide*.
     ///
-    /// This value creates a *primary key*, not a replica. To create a *replica key*, use the [ReplicateKey] operation.
+    /// This value creates a *primary key*, not a replica. To create a *replica key*, use the [`ReplicateKey`](crate::Client::replicate_key) operation.
     ///
     /// You can create a symmetric or asymmetric multi-Region key, and you can create a multi-Region key with imported key material. However, you cannot create a multi-Region key in a custom key store.
     pub multi_region: Option<bool>,
@@ -1197,7 +1197,7 @@ impl FromValue for CreateKeyOutput {
     }
 }
 
-/// The request was rejected because the custom key store contains KMS keys. After verifying that you do not need to use the KMS keys, use the [ScheduleKeyDeletion] operation to delete the KMS keys. After they are deleted, you can delete the custom key store.
+/// The request was rejected because the custom key store contains KMS keys. After verifying that you do not need to use the KMS keys, use the [`ScheduleKeyDeletion`](crate::Client::schedule_key_deletion) operation to delete the KMS keys. After they are deleted, you can delete the custom key store.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomKeyStoreHasCMKsException {
@@ -1218,15 +1218,15 @@ impl FromValue for CustomKeyStoreHasCMKsException {
     }
 }
 
-/// The request was rejected because of the `ConnectionState` of the custom key store. To get the `ConnectionState` of a custom key store, use the [DescribeCustomKeyStores] operation.
+/// The request was rejected because of the `ConnectionState` of the custom key store. To get the `ConnectionState` of a custom key store, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation.
 ///
 /// This exception is thrown under the following conditions:
 ///
-/// - You requested the [ConnectCustomKeyStore] operation on a custom key store with a `ConnectionState` of `DISCONNECTING` or `FAILED`. This operation is valid for all other `ConnectionState` values. To reconnect a custom key store in a `FAILED` state, disconnect it ([DisconnectCustomKeyStore]), then connect it (`ConnectCustomKeyStore`).
-/// - You requested the [CreateKey] operation in a custom key store that is not connected. This operations is valid only when the custom key store `ConnectionState` is `CONNECTED`.
-/// - You requested the [DisconnectCustomKeyStore] operation on a custom key store with a `ConnectionState` of `DISCONNECTING` or `DISCONNECTED`. This operation is valid for all other `ConnectionState` values.
-/// - You requested the [UpdateCustomKeyStore] or [DeleteCustomKeyStore] operation on a custom key store that is not disconnected. `UpdateCustomKeyStore` can be called on a custom key store in the `CONNECTED` state only to update `NewCustomKeyStoreName`. For all other properties, the custom key store `ConnectionState` must be `DISCONNECTED`.
-/// - You requested the [GenerateRandom] operation in an CloudHSM key store that is not connected. This operation is valid only when the CloudHSM key store `ConnectionState` is `CONNECTED`.
+/// - You requested the [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store) operation on a custom key store with a `ConnectionState` of `DISCONNECTING` or `FAILED`. This operation is valid for all other `ConnectionState` values. To reconnect a custom key store in a `FAILED` state, disconnect it ( [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store)), then connect it (`ConnectCustomKeyStore`).
+/// - You requested the [`CreateKey`](crate::Client::create_key) operation in a custom key store that is not connected. This operations is valid only when the custom key store `ConnectionState` is `CONNECTED`.
+/// - You requested the [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store) operation on a custom key store with a `ConnectionState` of `DISCONNECTING` or `DISCONNECTED`. This operation is valid for all other `ConnectionState` values.
+/// - You requested the [`UpdateCustomKeyStore`](crate::Client::update_custom_key_store) or [`DeleteCustomKeyStore`](crate::Client::delete_custom_key_store) operation on a custom key store that is not disconnected. `UpdateCustomKeyStore` can be called on a custom key store in the `CONNECTED` state only to update `NewCustomKeyStoreName`. For all other properties, the custom key store `ConnectionState` must be `DISCONNECTED`.
+/// - You requested the [`GenerateRandom`](crate::Client::generate_random) operation in an CloudHSM key store that is not connected. This operation is valid only when the CloudHSM key store `ConnectionState` is `CONNECTED`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomKeyStoreInvalidStateException {
@@ -1383,13 +1383,13 @@ pub struct CustomKeyStoresListEntry {
     ///
     /// You can create and use KMS keys in your custom key stores only when its `ConnectionState` is `CONNECTED`.
     ///
-    /// The `ConnectionState` value is `DISCONNECTED` only if the key store has never been connected or you use the [DisconnectCustomKeyStore] operation to disconnect it. If the value is `CONNECTED` but you are having trouble using the custom key store, make sure that the backing key store is reachable and active. For an CloudHSM key store, verify that its associated CloudHSM cluster is active and contains at least one active HSM. For an external key store, verify that the external key store proxy and external key manager are connected and enabled.
+    /// The `ConnectionState` value is `DISCONNECTED` only if the key store has never been connected or you use the [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store) operation to disconnect it. If the value is `CONNECTED` but you are having trouble using the custom key store, make sure that the backing key store is reachable and active. For an CloudHSM key store, verify that its associated CloudHSM cluster is active and contains at least one active HSM. For an external key store, verify that the external key store proxy and external key manager are connected and enabled.
     ///
     /// A value of `FAILED` indicates that an attempt to connect was unsuccessful. The `ConnectionErrorCode` field in the response indicates the cause of the failure. For help resolving a connection failure, see [Troubleshooting a custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/fix-keystore.html) in the *Key Management Service Developer Guide*.
     pub connection_state: Option<crate::types::ConnectionStateType>,
     /// Describes the connection error. This field appears in the response only when the `ConnectionState` is `FAILED`.
     ///
-    /// Many failures can be resolved by updating the properties of the custom key store. To update a custom key store, disconnect it ([DisconnectCustomKeyStore]), correct the errors ([UpdateCustomKeyStore]), and try to connect again ([ConnectCustomKeyStore]). For additional help resolving these errors, see [How to Fix a Connection Failure](https://docs.aws.amazon.com/kms/latest/developerguide/fix-keystore.html#fix-keystore-failed) in *Key Management Service Developer Guide*.
+    /// Many failures can be resolved by updating the properties of the custom key store. To update a custom key store, disconnect it ( [`DisconnectCustomKeyStore`](crate::Client::disconnect_custom_key_store)), correct the errors ( [`UpdateCustomKeyStore`](crate::Client::update_custom_key_store)), and try to connect again ( [`ConnectCustomKeyStore`](crate::Client::connect_custom_key_store)). For additional help resolving these errors, see [How to Fix a Connection Failure](https://docs.aws.amazon.com/kms/latest/developerguide/fix-keystore.html#fix-keystore-failed) in *Key Management Service Developer Guide*.
     ///
     /// **All custom key stores:**
     ///
@@ -1824,7 +1824,7 @@ pub struct DecryptInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     pub key_id: Option<String>,
     /// Specifies the encryption algorithm that will be used to decrypt the ciphertext. Specify the same algorithm that was used to encrypt the data. If you specify a different algorithm, the `Decrypt` operation fails.
     ///
@@ -1959,7 +1959,7 @@ impl IntoValue for DeleteAliasInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCustomKeyStoreInput {
-    /// Enter the ID of the custom key store you want to delete. To find the ID of a custom key store, use the [DescribeCustomKeyStores] operation.
+    /// Enter the ID of the custom key store you want to delete. To find the ID of a custom key store, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation.
     ///
     /// Required.
     pub custom_key_store_id: Option<String>,
@@ -2003,7 +2003,7 @@ pub struct DeleteImportedKeyMaterialInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -2011,7 +2011,7 @@ pub struct DeleteImportedKeyMaterialInput {
     ///
     /// If no KeyMaterialId is specified, KMS deletes the current key material.
     ///
-    /// To get the list of key material IDs associated with a KMS key, use [ListKeyRotations].
+    /// To get the list of key material IDs associated with a KMS key, use [`ListKeyRotations`](crate::Client::list_key_rotations).
     pub key_material_id: Option<String>,
 }
 
@@ -2081,7 +2081,7 @@ impl FromValue for DependencyTimeoutException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeriveSharedSecretInput {
-    /// Identifies an asymmetric NIST-standard ECC or SM2 (China Regions only) KMS key. KMS uses the private key in the specified key pair to derive the shared secret. The key usage of the KMS key must be `KEY_AGREEMENT`. To find the `KeyUsage` of a KMS key, use the [DescribeKey] operation.
+    /// Identifies an asymmetric NIST-standard ECC or SM2 (China Regions only) KMS key. KMS uses the private key in the specified key pair to derive the shared secret. The key usage of the KMS key must be `KEY_AGREEMENT`. To find the `KeyUsage` of a KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
     ///
@@ -2092,7 +2092,7 @@ pub struct DeriveSharedSecretInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -2104,7 +2104,7 @@ pub struct DeriveSharedSecretInput {
     ///
     /// The public key must be a DER-encoded X.509 public key, also known as `SubjectPublicKeyInfo` (SPKI), as defined in [RFC 5280](https://tools.ietf.org/html/rfc5280).
     ///
-    /// [GetPublicKey] returns the public key of an asymmetric KMS key pair in the required DER-encoded format.
+    /// [`GetPublicKey`](crate::Client::get_public_key) returns the public key of an asymmetric KMS key pair in the required DER-encoded format.
     ///
     /// If you use [Amazon Web Services CLI version 1](https://docs.aws.amazon.com/cli/v1/userguide/cli-chap-welcome.html), you must provide the DER-encoded X.509 public key in a file. Otherwise, the Amazon Web Services CLI Base64-encodes the public key a second time, resulting in a `ValidationException`.
     ///
@@ -2299,7 +2299,7 @@ pub struct DescribeKeyInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -2359,7 +2359,7 @@ pub struct DisableKeyInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -2388,7 +2388,7 @@ pub struct DisableKeyRotationInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -2429,7 +2429,7 @@ impl FromValue for DisabledException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisconnectCustomKeyStoreInput {
-    /// Enter the ID of the custom key store you want to disconnect. To find the ID of a custom key store, use the [DescribeCustomKeyStores] operation.
+    /// Enter the ID of the custom key store you want to disconnect. To find the ID of a custom key store, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation.
     ///
     /// Required.
     pub custom_key_store_id: Option<String>,
@@ -2566,7 +2566,7 @@ pub struct EnableKeyInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -2595,7 +2595,7 @@ pub struct EnableKeyRotationInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -2625,7 +2625,7 @@ impl IntoValue for EnableKeyRotationInput {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncryptInput {
-    /// Identifies the KMS key to use in the encryption operation. The KMS key must have a `KeyUsage` of `ENCRYPT_DECRYPT`. To find the `KeyUsage` of a KMS key, use the [DescribeKey] operation.
+    /// Identifies the KMS key to use in the encryption operation. The KMS key must have a `KeyUsage` of `ENCRYPT_DECRYPT`. To find the `KeyUsage` of a KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
     ///
@@ -2636,7 +2636,7 @@ pub struct EncryptInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -2903,7 +2903,7 @@ impl FromValue for ExpirationModelType {
     }
 }
 
-/// The request was rejected because the specified import token is expired. Use [GetParametersForImport] to get a new import token and public key, use the new public key to encrypt the key material, and then try the request again.
+/// The request was rejected because the specified import token is expired. Use [`GetParametersForImport`](crate::Client::get_parameters_for_import) to get a new import token and public key, use the new public key to encrypt the key material, and then try the request again.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExpiredImportTokenException {
@@ -2928,7 +2928,7 @@ impl FromValue for ExpiredImportTokenException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateDataKeyInput {
-    /// Specifies the symmetric encryption KMS key that encrypts the data key. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [DescribeKey] operation.
+    /// Specifies the symmetric encryption KMS key that encrypts the data key. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
     ///
@@ -2939,7 +2939,7 @@ pub struct GenerateDataKeyInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -3072,7 +3072,7 @@ pub struct GenerateDataKeyPairInput {
     ///
     /// For more information, see [Encryption context](https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html) in the *Key Management Service Developer Guide*.
     pub encryption_context: Option<HashMap<String, String>>,
-    /// Specifies the symmetric encryption KMS key that encrypts the private key in the data key pair. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [DescribeKey] operation.
+    /// Specifies the symmetric encryption KMS key that encrypts the private key in the data key pair. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
     ///
@@ -3083,7 +3083,7 @@ pub struct GenerateDataKeyPairInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -3220,7 +3220,7 @@ pub struct GenerateDataKeyPairWithoutPlaintextInput {
     ///
     /// For more information, see [Encryption context](https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html) in the *Key Management Service Developer Guide*.
     pub encryption_context: Option<HashMap<String, String>>,
-    /// Specifies the symmetric encryption KMS key that encrypts the private key in the data key pair. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [DescribeKey] operation.
+    /// Specifies the symmetric encryption KMS key that encrypts the private key in the data key pair. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
     ///
@@ -3231,7 +3231,7 @@ pub struct GenerateDataKeyPairWithoutPlaintextInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -3314,7 +3314,7 @@ impl FromValue for GenerateDataKeyPairWithoutPlaintextOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateDataKeyWithoutPlaintextInput {
-    /// Specifies the symmetric encryption KMS key that encrypts the data key. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [DescribeKey] operation.
+    /// Specifies the symmetric encryption KMS key that encrypts the data key. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
     ///
@@ -3325,7 +3325,7 @@ pub struct GenerateDataKeyWithoutPlaintextInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -3410,19 +3410,19 @@ impl FromValue for GenerateDataKeyWithoutPlaintextOutput {
 pub struct GenerateMacInput {
     /// The message to be hashed. Specify a message of up to 4,096 bytes.
     ///
-    /// `GenerateMac` and [VerifyMac] do not provide special handling for message digests. If you generate an HMAC for a hash digest of a message, you must verify the HMAC of the same hash digest.
+    /// `GenerateMac` and [`VerifyMac`](crate::Client::verify_mac) do not provide special handling for message digests. If you generate an HMAC for a hash digest of a message, you must verify the HMAC of the same hash digest.
     ///
     /// Required.
     pub message: Option<myaws_core::Bytes>,
     /// The HMAC KMS key to use in the operation. The MAC algorithm computes the HMAC for the message and the key as described in [RFC 2104](https://datatracker.ietf.org/doc/html/rfc2104).
     ///
-    /// To identify an HMAC KMS key, use the [DescribeKey] operation and see the `KeySpec` field in the response.
+    /// To identify an HMAC KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation and see the `KeySpec` field in the response.
     ///
     /// Required.
     pub key_id: Option<String>,
     /// The MAC algorithm used in the operation.
     ///
-    /// The algorithm must be compatible with the HMAC KMS key that you specify. To find the MAC algorithms that your HMAC KMS key supports, use the [DescribeKey] operation and see the `MacAlgorithms` field in the `DescribeKey` response.
+    /// The algorithm must be compatible with the HMAC KMS key that you specify. To find the MAC algorithms that your HMAC KMS key supports, use the [`DescribeKey`](crate::Client::describe_key) operation and see the `MacAlgorithms` field in the `DescribeKey` response.
     ///
     /// Required.
     pub mac_algorithm: Option<crate::types::MacAlgorithmSpec>,
@@ -3510,7 +3510,7 @@ impl FromValue for GenerateMacOutput {
 pub struct GenerateRandomInput {
     /// The length of the random byte string. This parameter is required.
     pub number_of_bytes: Option<i32>,
-    /// Generates the random byte string in the CloudHSM cluster that is associated with the specified CloudHSM key store. To find the ID of a custom key store, use the [DescribeCustomKeyStores] operation.
+    /// Generates the random byte string in the CloudHSM cluster that is associated with the specified CloudHSM key store. To find the ID of a custom key store, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation.
     ///
     /// External key store IDs are not valid for this parameter. If you specify the ID of an external key store, `GenerateRandom` throws an `UnsupportedOperationException`.
     pub custom_key_store_id: Option<String>,
@@ -3597,7 +3597,7 @@ pub struct GetKeyLastUsageInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -3661,11 +3661,11 @@ pub struct GetKeyPolicyInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
-    /// Specifies the name of the key policy. If no policy name is specified, the default value is `default`. The only valid name is `default`. To get the names of key policies, use [ListKeyPolicies].
+    /// Specifies the name of the key policy. If no policy name is specified, the default value is `default`. The only valid name is `default`. To get the names of key policies, use [`ListKeyPolicies`](crate::Client::list_key_policies).
     pub policy_name: Option<String>,
 }
 
@@ -3723,7 +3723,7 @@ pub struct GetKeyRotationStatusInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -3753,7 +3753,7 @@ pub struct GetKeyRotationStatusOutput {
     pub next_rotation_date: Option<myaws_core::DateTime>,
     /// Identifies the date and time that an in progress on-demand rotation was initiated.
     ///
-    /// KMS uses a background process to perform rotations. As a result, there might be a slight delay between initiating on-demand key rotation and the rotation's completion. Once the on-demand rotation is complete, KMS removes this field from the response. You can use [ListKeyRotations] to view the details of the completed on-demand rotation.
+    /// KMS uses a background process to perform rotations. As a result, there might be a slight delay between initiating on-demand key rotation and the rotation's completion. Once the on-demand rotation is complete, KMS removes this field from the response. You can use [`ListKeyRotations`](crate::Client::list_key_rotations) to view the details of the completed on-demand rotation.
     pub on_demand_rotation_start_date: Option<myaws_core::DateTime>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -3795,7 +3795,7 @@ pub struct GetParametersForImportInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -3843,13 +3843,13 @@ impl IntoValue for GetParametersForImportInput {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetParametersForImportOutput {
-    /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key to use in a subsequent [ImportKeyMaterial] request. This is the same KMS key specified in the `GetParametersForImport` request.
+    /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key to use in a subsequent [`ImportKeyMaterial`](crate::Client::import_key_material) request. This is the same KMS key specified in the `GetParametersForImport` request.
     pub key_id: Option<String>,
-    /// The import token to send in a subsequent [ImportKeyMaterial] request.
+    /// The import token to send in a subsequent [`ImportKeyMaterial`](crate::Client::import_key_material) request.
     pub import_token: Option<myaws_core::Bytes>,
-    /// The public key to use to encrypt the key material before importing it with [ImportKeyMaterial].
+    /// The public key to use to encrypt the key material before importing it with [`ImportKeyMaterial`](crate::Client::import_key_material).
     pub public_key: Option<myaws_core::Bytes>,
-    /// The time at which the import token and public key are no longer valid. After this time, you cannot use them to make an [ImportKeyMaterial] request and you must send another `GetParametersForImport` request to get new ones.
+    /// The time at which the import token and public key are no longer valid. After this time, you cannot use them to make an [`ImportKeyMaterial`](crate::Client::import_key_material) request and you must send another `GetParametersForImport` request to get new ones.
     pub parameters_valid_to: Option<myaws_core::DateTime>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -3904,7 +3904,7 @@ pub struct GetPublicKeyInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -3995,8 +3995,8 @@ impl FromValue for GetPublicKeyOutput {
 ///
 /// KMS supports the following grant constraints:
 ///
-/// - `EncryptionContextEquals` and `EncryptionContextSubset` — These encryption context constraints apply only to cryptographic operations that support an encryption context, that is, all cryptographic operations with a symmetric KMS key. Encryption context grant constraints are not applied to operations that do not support an encryption context, such as cryptographic operations with asymmetric KMS keys and management operations, such as [DescribeKey] or [RetireGrant]. In a cryptographic operation, the encryption context in the decryption operation must be an exact, case-sensitive match for the keys and values in the encryption context of the encryption operation. Only the order of the pairs can vary. However, in a grant constraint, the key in each key-value pair is not case sensitive, but the value is case sensitive. To avoid confusion, do not use multiple encryption context pairs that differ only by case. To require a fully case-sensitive encryption context, use the `kms:EncryptionContext:` and `kms:EncryptionContextKeys` conditions in an IAM or key policy. For details, see [kms:EncryptionContext:context-key](https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context) in the * *Key Management Service Developer Guide* *.
-/// - `SourceArn` — This grant constraint allows the permissions in the grant only when the request is made on behalf of a specific Amazon Web Services resource, identified by its [Amazon Resource Name (ARN)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html). This is effectively the same as having the [aws:SourceArn](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn) global condition key in the grant. The SourceArn constraint is supported on grants for all types of KMS keys and can also be applied to the [DescribeKey] operation when specified in the request. However, it does not apply to [RetireGrant] operation.
+/// - `EncryptionContextEquals` and `EncryptionContextSubset` — These encryption context constraints apply only to cryptographic operations that support an encryption context, that is, all cryptographic operations with a symmetric KMS key. Encryption context grant constraints are not applied to operations that do not support an encryption context, such as cryptographic operations with asymmetric KMS keys and management operations, such as [`DescribeKey`](crate::Client::describe_key) or [`RetireGrant`](crate::Client::retire_grant). In a cryptographic operation, the encryption context in the decryption operation must be an exact, case-sensitive match for the keys and values in the encryption context of the encryption operation. Only the order of the pairs can vary. However, in a grant constraint, the key in each key-value pair is not case sensitive, but the value is case sensitive. To avoid confusion, do not use multiple encryption context pairs that differ only by case. To require a fully case-sensitive encryption context, use the `kms:EncryptionContext:` and `kms:EncryptionContextKeys` conditions in an IAM or key policy. For details, see [kms:EncryptionContext:context-key](https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context) in the * *Key Management Service Developer Guide* *.
+/// - `SourceArn` — This grant constraint allows the permissions in the grant only when the request is made on behalf of a specific Amazon Web Services resource, identified by its [Amazon Resource Name (ARN)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html). This is effectively the same as having the [aws:SourceArn](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn) global condition key in the grant. The SourceArn constraint is supported on grants for all types of KMS keys and can also be applied to the [`DescribeKey`](crate::Client::describe_key) operation when specified in the request. However, it does not apply to [`RetireGrant`](crate::Client::retire_grant) operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GrantConstraints {
@@ -4043,7 +4043,7 @@ pub struct GrantListEntry {
     pub key_id: Option<String>,
     /// The unique identifier for the grant.
     pub grant_id: Option<String>,
-    /// The friendly name that identifies the grant. If a name was provided in the [CreateGrant] request, that name is returned. Otherwise this value is null.
+    /// The friendly name that identifies the grant. If a name was provided in the [`CreateGrant`](crate::Client::create_grant) request, that name is returned. Otherwise this value is null.
     pub name: Option<String>,
     /// The date and time when the grant was created.
     pub creation_date: Option<myaws_core::DateTime>,
@@ -4256,7 +4256,7 @@ impl FromValue for GrantOperation {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportKeyMaterialInput {
-    /// The identifier of the KMS key that will be associated with the imported key material. This must be the same KMS key specified in the `KeyID` parameter of the corresponding [GetParametersForImport] request. The `Origin` of the KMS key must be `EXTERNAL` and its `KeyState` must be `PendingImport`.
+    /// The identifier of the KMS key that will be associated with the imported key material. This must be the same KMS key specified in the `KeyID` parameter of the corresponding [`GetParametersForImport`](crate::Client::get_parameters_for_import) request. The `Origin` of the KMS key must be `EXTERNAL` and its `KeyState` must be `PendingImport`.
     ///
     /// The KMS key can be a symmetric encryption KMS key, HMAC KMS key, asymmetric encryption KMS key, or asymmetric signing KMS key, including a [multi-Region key](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) of any supported type. You cannot perform this operation on a KMS key in a custom key store, or on a KMS key in a different Amazon Web Services account.
     ///
@@ -4267,15 +4267,15 @@ pub struct ImportKeyMaterialInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
-    /// The import token that you received in the response to a previous [GetParametersForImport] request. It must be from the same response that contained the public key that you used to encrypt the key material.
+    /// The import token that you received in the response to a previous [`GetParametersForImport`](crate::Client::get_parameters_for_import) request. It must be from the same response that contained the public key that you used to encrypt the key material.
     ///
     /// Required.
     pub import_token: Option<myaws_core::Bytes>,
-    /// The encrypted key material to import. The key material must be encrypted under the public wrapping key that [GetParametersForImport] returned, using the wrapping algorithm that you specified in the same `GetParametersForImport` request.
+    /// The encrypted key material to import. The key material must be encrypted under the public wrapping key that [`GetParametersForImport`](crate::Client::get_parameters_for_import) returned, using the wrapping algorithm that you specified in the same `GetParametersForImport` request.
     ///
     /// Required.
     pub encrypted_key_material: Option<myaws_core::Bytes>,
@@ -4285,7 +4285,7 @@ pub struct ImportKeyMaterialInput {
     ///
     /// When the key material expires, KMS deletes the key material from the KMS key. Without its key material, the KMS key is unusable. To use the KMS key in cryptographic operations, you must reimport the same key material.
     ///
-    /// You cannot change the `ExpirationModel` or `ValidTo` values for the current import after the request completes. To change either value, you must delete ([DeleteImportedKeyMaterial]) and reimport the key material.
+    /// You cannot change the `ExpirationModel` or `ValidTo` values for the current import after the request completes. To change either value, you must delete ( [`DeleteImportedKeyMaterial`](crate::Client::delete_imported_key_material)) and reimport the key material.
     pub valid_to: Option<myaws_core::DateTime>,
     /// Specifies whether the key material expires. The default is `KEY_MATERIAL_EXPIRES`. For help with this choice, see [Setting an expiration time](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-import-key-material.html#importing-keys-expiration) in the *Key Management Service Developer Guide*.
     ///
@@ -4305,7 +4305,7 @@ pub struct ImportKeyMaterialInput {
     /// - Matches the computed identifier against the specified key material ID
     /// - Verifies that the key material ID is already associated with the KMS key
     ///
-    /// To get the list of key material IDs associated with a KMS key, use [ListKeyRotations].
+    /// To get the list of key material IDs associated with a KMS key, use [`ListKeyRotations`](crate::Client::list_key_rotations).
     pub key_material_id: Option<String>,
 }
 
@@ -4590,7 +4590,7 @@ impl FromValue for IncludeKeyMaterial {
     }
 }
 
-/// The request was rejected because the specified KMS key cannot decrypt the data. The `KeyId` in a [Decrypt] request and the `SourceKeyId` in a [ReEncrypt] request must identify the same KMS key that was used to encrypt the ciphertext.
+/// The request was rejected because the specified KMS key cannot decrypt the data. The `KeyId` in a [`Decrypt`](crate::Client::decrypt) request and the `SourceKeyId` in a [`ReEncrypt`](crate::Client::re_encrypt) request must identify the same KMS key that was used to encrypt the ciphertext.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IncorrectKeyException {
@@ -4697,9 +4697,9 @@ impl FromValue for InvalidArnException {
     }
 }
 
-/// From the [Decrypt] or [ReEncrypt] operation, the request was rejected because the specified ciphertext, or additional authenticated data incorporated into the ciphertext, such as the encryption context, is corrupted, missing, or otherwise invalid.
+/// From the [`Decrypt`](crate::Client::decrypt) or [`ReEncrypt`](crate::Client::re_encrypt) operation, the request was rejected because the specified ciphertext, or additional authenticated data incorporated into the ciphertext, such as the encryption context, is corrupted, missing, or otherwise invalid.
 ///
-/// From the [ImportKeyMaterial] operation, the request was rejected because KMS could not decrypt the encrypted (wrapped) key material.
+/// From the [`ImportKeyMaterial`](crate::Client::import_key_material) operation, the request was rejected because KMS could not decrypt the encrypted (wrapped) key material.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvalidCiphertextException {
@@ -4788,9 +4788,9 @@ impl FromValue for InvalidImportTokenException {
 /// - The `KeyUsage` value of the KMS key is incompatible with the API operation.
 /// - The encryption algorithm or signing algorithm specified for the operation is incompatible with the type of key material in the KMS key `(KeySpec`).
 ///
-/// For encrypting, decrypting, re-encrypting, and generating data keys, the `KeyUsage` must be `ENCRYPT_DECRYPT`. For signing and verifying messages, the `KeyUsage` must be `SIGN_VERIFY`. For generating and verifying message authentication codes (MACs), the `KeyUsage` must be `GENERATE_VERIFY_MAC`. For deriving key agreement secrets, the `KeyUsage` must be `KEY_AGREEMENT`. To find the `KeyUsage` of a KMS key, use the [DescribeKey] operation.
+/// For encrypting, decrypting, re-encrypting, and generating data keys, the `KeyUsage` must be `ENCRYPT_DECRYPT`. For signing and verifying messages, the `KeyUsage` must be `SIGN_VERIFY`. For generating and verifying message authentication codes (MACs), the `KeyUsage` must be `GENERATE_VERIFY_MAC`. For deriving key agreement secrets, the `KeyUsage` must be `KEY_AGREEMENT`. To find the `KeyUsage` of a KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
 ///
-/// To find the encryption or signing algorithms supported for a particular KMS key, use the [DescribeKey] operation.
+/// To find the encryption or signing algorithms supported for a particular KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvalidKeyUsageException {
@@ -4899,7 +4899,7 @@ impl FromValue for KMSInvalidSignatureException {
 ///
 /// This exceptions means one of the following:
 ///
-/// - The key state of the KMS key is not compatible with the operation. To find the key state, use the [DescribeKey] operation. For more information about which key states are compatible with each KMS operation, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the * *Key Management Service Developer Guide* *.
+/// - The key state of the KMS key is not compatible with the operation. To find the key state, use the [`DescribeKey`](crate::Client::describe_key) operation. For more information about which key states are compatible with each KMS operation, see [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the * *Key Management Service Developer Guide* *.
 /// - For cryptographic operations on KMS keys in custom key stores, this exception represents a general failure with many possible causes. To identify the cause, see the error message that accompanies the exception.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -5419,7 +5419,7 @@ impl FromValue for KeyMaterialState {
 
 /// Contains metadata about a KMS key.
 ///
-/// This data type is used as a response element for the [CreateKey], [DescribeKey], and [ReplicateKey] operations.
+/// This data type is used as a response element for the [`CreateKey`](crate::Client::create_key), [`DescribeKey`](crate::Client::describe_key), and [`ReplicateKey`](crate::Client::replicate_key) operations.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KeyMetadata {
@@ -5479,7 +5479,7 @@ pub struct KeyMetadata {
     pub multi_region: Option<bool>,
     /// Lists the primary and replica keys in same multi-Region key. This field is present only when the value of the `MultiRegion` field is `True`.
     ///
-    /// For more information about any listed KMS key, use the [DescribeKey] operation.
+    /// For more information about any listed KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// - `MultiRegionKeyType` indicates whether the KMS key is a `PRIMARY` or `REPLICA` key.
     /// - `PrimaryKey` displays the key ARN and Region of the primary key. This field displays the current KMS key if it is the primary key.
@@ -5973,7 +5973,7 @@ pub struct ListAliasesInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     pub key_id: Option<String>,
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
     ///
@@ -6049,7 +6049,7 @@ pub struct ListGrantsInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -6131,7 +6131,7 @@ pub struct ListKeyPoliciesInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -6205,7 +6205,7 @@ pub struct ListKeyRotationsInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -6335,7 +6335,7 @@ pub struct ListResourceTagsInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -6632,7 +6632,7 @@ impl FromValue for MessageType {
 
 /// Describes the configuration of this multi-Region key. This field appears only when the KMS key is a primary or replica of a multi-Region key.
 ///
-/// For more information about any listed KMS key, use the [DescribeKey] operation.
+/// For more information about any listed KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MultiRegionConfiguration {
@@ -6881,7 +6881,7 @@ pub struct PutKeyPolicyInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -6967,9 +6967,9 @@ pub struct ReEncryptInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     pub source_key_id: Option<String>,
-    /// A unique identifier for the KMS key that is used to reencrypt the data. Specify a symmetric encryption KMS key or an asymmetric KMS key with a `KeyUsage` value of `ENCRYPT_DECRYPT`. To find the `KeyUsage` value of a KMS key, use the [DescribeKey] operation.
+    /// A unique identifier for the KMS key that is used to reencrypt the data. Specify a symmetric encryption KMS key or an asymmetric KMS key with a `KeyUsage` value of `ENCRYPT_DECRYPT`. To find the `KeyUsage` value of a KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
     ///
@@ -6980,7 +6980,7 @@ pub struct ReEncryptInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     ///
     /// Required.
     pub destination_key_id: Option<String>,
@@ -7127,7 +7127,7 @@ impl IntoValue for RecipientInfo {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplicateKeyInput {
-    /// Identifies the multi-Region primary key that is being replicated. To determine whether a KMS key is a multi-Region primary key, use the [DescribeKey] operation to check the value of the `MultiRegionKeyType` property.
+    /// Identifies the multi-Region primary key that is being replicated. To determine whether a KMS key is a multi-Region primary key, use the [`DescribeKey`](crate::Client::describe_key) operation to check the value of the `MultiRegionKeyType` property.
     ///
     /// Specify the key ID or key ARN of a multi-Region primary key.
     ///
@@ -7136,7 +7136,7 @@ pub struct ReplicateKeyInput {
     /// - Key ID: `mrk-1234abcd12ab34cd56ef1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -7179,7 +7179,7 @@ pub struct ReplicateKeyInput {
     ///
     /// The description is not a shared property of multi-Region keys. You can specify the same description or a different description for each key in a set of related multi-Region keys. KMS does not synchronize this property.
     pub description: Option<String>,
-    /// Assigns one or more tags to the replica key. Use this parameter to tag the KMS key when it is created. To tag an existing KMS key, use the [TagResource] operation.
+    /// Assigns one or more tags to the replica key. Use this parameter to tag the KMS key when it is created. To tag an existing KMS key, use the [`TagResource`](crate::Client::tag_resource) operation.
     ///
     /// Do not include confidential or sensitive information in this field. This field may be displayed in plaintext in CloudTrail logs and other output.
     ///
@@ -7254,13 +7254,13 @@ impl FromValue for ReplicateKeyOutput {
 pub struct RetireGrantInput {
     /// Identifies the grant to be retired. You can use a grant token to identify a new grant even before it has achieved eventual consistency.
     ///
-    /// Only the [CreateGrant] operation returns a grant token. For details, see [Grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token) and [Eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#terms-eventual-consistency) in the *Key Management Service Developer Guide*.
+    /// Only the [`CreateGrant`](crate::Client::create_grant) operation returns a grant token. For details, see [Grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token) and [Eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#terms-eventual-consistency) in the *Key Management Service Developer Guide*.
     pub grant_token: Option<String>,
-    /// The key ARN KMS key associated with the grant. To find the key ARN, use the [ListKeys] operation.
+    /// The key ARN KMS key associated with the grant. To find the key ARN, use the [`ListKeys`](crate::Client::list_keys) operation.
     ///
     /// For example: `arn:aws:kms:us-east-2:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     pub key_id: Option<String>,
-    /// Identifies the grant to retire. To get the grant ID, use [CreateGrant], [ListGrants], or [ListRetirableGrants].
+    /// Identifies the grant to retire. To get the grant ID, use [`CreateGrant`](crate::Client::create_grant), [`ListGrants`](crate::Client::list_grants), or [`ListRetirableGrants`](crate::Client::list_retirable_grants).
     ///
     /// - Grant ID Example - 0123456789012345678901234567890123456789012345678901234567890123
     pub grant_id: Option<String>,
@@ -7292,7 +7292,7 @@ impl IntoValue for RetireGrantInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeGrantInput {
-    /// A unique identifier for the KMS key associated with the grant. To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// A unique identifier for the KMS key associated with the grant. To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Specify the key ID or key ARN of the KMS key. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN.
     ///
@@ -7301,11 +7301,11 @@ pub struct RevokeGrantInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
-    /// Identifies the grant to revoke. To get the grant ID, use [CreateGrant], [ListGrants], or [ListRetirableGrants].
+    /// Identifies the grant to revoke. To get the grant ID, use [`CreateGrant`](crate::Client::create_grant), [`ListGrants`](crate::Client::list_grants), or [`ListRetirableGrants`](crate::Client::list_retirable_grants).
     ///
     /// Required.
     pub grant_id: Option<String>,
@@ -7344,7 +7344,7 @@ pub struct RotateKeyOnDemandInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -7525,7 +7525,7 @@ pub struct ScheduleKeyDeletionInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -7596,7 +7596,7 @@ impl FromValue for ScheduleKeyDeletionOutput {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SignInput {
-    /// Identifies an asymmetric KMS key. KMS uses the private key in the asymmetric KMS key to sign the message. The `KeyUsage` type of the KMS key must be `SIGN_VERIFY`. To find the `KeyUsage` of a KMS key, use the [DescribeKey] operation.
+    /// Identifies an asymmetric KMS key. KMS uses the private key in the asymmetric KMS key to sign the message. The `KeyUsage` type of the KMS key must be `SIGN_VERIFY`. To find the `KeyUsage` of a KMS key, use the [`DescribeKey`](crate::Client::describe_key) operation.
     ///
     /// To specify a KMS key, use its key ID, key ARN, alias name, or alias ARN. When using an alias name, prefix it with `"alias/"`. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
     ///
@@ -7607,7 +7607,7 @@ pub struct SignInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -7941,7 +7941,7 @@ pub struct TagResourceInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -8000,7 +8000,7 @@ pub struct UntagResourceInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -8042,9 +8042,9 @@ pub struct UpdateAliasInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
-    /// To verify that the alias is mapped to the correct KMS key, use [ListAliases].
+    /// To verify that the alias is mapped to the correct KMS key, use [`ListAliases`](crate::Client::list_aliases).
     ///
     /// Required.
     pub target_key_id: Option<String>,
@@ -8068,7 +8068,7 @@ impl IntoValue for UpdateAliasInput {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCustomKeyStoreInput {
-    /// Identifies the custom key store that you want to update. Enter the ID of the custom key store. To find the ID of a custom key store, use the [DescribeCustomKeyStores] operation.
+    /// Identifies the custom key store that you want to update. Enter the ID of the custom key store. To find the ID of a custom key store, use the [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) operation.
     ///
     /// Required.
     pub custom_key_store_id: Option<String>,
@@ -8225,7 +8225,7 @@ pub struct UpdateKeyDescriptionInput {
     /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -8264,7 +8264,7 @@ pub struct UpdatePrimaryRegionInput {
     /// - Key ID: `mrk-1234abcd12ab34cd56ef1234567890ab`
     /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -8305,7 +8305,7 @@ pub struct VerifyInput {
     /// - Alias name: `alias/ExampleAlias`
     /// - Alias ARN: `arn:aws:kms:us-east-2:111122223333:alias/ExampleAlias`
     ///
-    /// To get the key ID and key ARN for a KMS key, use [ListKeys] or [DescribeKey]. To get the alias name and alias ARN, use [ListAliases].
+    /// To get the key ID and key ARN for a KMS key, use [`ListKeys`](crate::Client::list_keys) or [`DescribeKey`](crate::Client::describe_key). To get the alias name and alias ARN, use [`ListAliases`](crate::Client::list_aliases).
     ///
     /// Required.
     pub key_id: Option<String>,
@@ -8407,7 +8407,7 @@ impl IntoValue for VerifyInput {
 pub struct VerifyMacInput {
     /// The message that will be used in the verification. Enter the same message that was used to generate the HMAC.
     ///
-    /// [GenerateMac] and `VerifyMac` do not provide special handling for message digests. If you generated an HMAC for a hash digest of a message, you must verify the HMAC for the same hash digest.
+    /// [`GenerateMac`](crate::Client::generate_mac) and `VerifyMac` do not provide special handling for message digests. If you generated an HMAC for a hash digest of a message, you must verify the HMAC for the same hash digest.
     ///
     /// Required.
     pub message: Option<myaws_core::Bytes>,
@@ -8421,7 +8421,7 @@ pub struct VerifyMacInput {
     ///
     /// Required.
     pub mac_algorithm: Option<crate::types::MacAlgorithmSpec>,
-    /// The HMAC to verify. Enter the HMAC that was generated by the [GenerateMac] operation when you specified the same message, HMAC KMS key, and MAC algorithm as the values specified in this request.
+    /// The HMAC to verify. Enter the HMAC that was generated by the [`GenerateMac`](crate::Client::generate_mac) operation when you specified the same message, HMAC KMS key, and MAC algorithm as the values specified in this request.
     ///
     /// Required.
     pub mac: Option<myaws_core::Bytes>,
@@ -8644,7 +8644,7 @@ impl FromValue for XksKeyAlreadyInUseException {
 
 /// Information about the [external key ](https://docs.aws.amazon.com/kms/latest/developerguide/keystore-external.html#concept-external-key)that is associated with a KMS key in an external key store.
 ///
-/// This element appears in a [CreateKey] or [DescribeKey] response only for a KMS key in an external key store.
+/// This element appears in a [`CreateKey`](crate::Client::create_key) or [`DescribeKey`](crate::Client::describe_key) response only for a KMS key in an external key store.
 ///
 /// The *external key* is a symmetric encryption key that is hosted by an external key manager outside of Amazon Web Services. When you use the KMS key in an external key store in a cryptographic operation, the cryptographic operation is performed in the external key manager using the specified external key. For more information, see [External key](https://docs.aws.amazon.com/kms/latest/developerguide/keystore-external.html#concept-external-key) in the *Key Management Service Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8761,7 +8761,7 @@ impl IntoValue for XksProxyAuthenticationCredentialType {
     }
 }
 
-/// Detailed information about the external key store proxy (XKS proxy). Your external key store proxy translates KMS requests into a format that your external key manager can understand. These fields appear in a [DescribeCustomKeyStores] response only when the `CustomKeyStoreType` is `EXTERNAL_KEY_STORE`.
+/// Detailed information about the external key store proxy (XKS proxy). Your external key store proxy translates KMS requests into a format that your external key manager can understand. These fields appear in a [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) response only when the `CustomKeyStoreType` is `EXTERNAL_KEY_STORE`.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XksProxyConfigurationType {
@@ -9071,7 +9071,7 @@ impl FromValue for XksProxyVpcEndpointServiceInvalidConfigurationException {
     }
 }
 
-/// The request was rejected because KMS could not find the specified VPC endpoint service. Use [DescribeCustomKeyStores] to verify the VPC endpoint service name for the external key store. Also, confirm that the `Allow principals` list for the VPC endpoint service includes the KMS service principal for the Region, such as `cks.kms.us-east-1.amazonaws.com`.
+/// The request was rejected because KMS could not find the specified VPC endpoint service. Use [`DescribeCustomKeyStores`](crate::Client::describe_custom_key_stores) to verify the VPC endpoint service name for the external key store. Also, confirm that the `Allow principals` list for the VPC endpoint service includes the KMS service principal for the Region, such as `cks.kms.us-east-1.amazonaws.com`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XksProxyVpcEndpointServiceNotFoundException {

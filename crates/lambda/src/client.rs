@@ -55,7 +55,7 @@ impl Client {
 
     /// Adds permissions to the resource-based policy of a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Use this action to grant layer usage permission to other accounts. You can grant permission to a single account, all accounts in an organization, or all Amazon Web Services accounts.
     ///
-    /// To revoke permission, call [RemoveLayerVersionPermission] with the statement ID that you specified when you added it.
+    /// To revoke permission, call [`RemoveLayerVersionPermission`](crate::Client::remove_layer_version_permission) with the statement ID that you specified when you added it.
     pub async fn add_layer_version_permission(
         &self,
         input: crate::types::AddLayerVersionPermissionInput,
@@ -171,17 +171,17 @@ impl Client {
     ///
     /// If the deployment package is a [.zip file archive](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html#gettingstarted-package-zip), then you set the package type to `Zip`. For a .zip file archive, the code property specifies the location of the .zip file. You must also specify the handler and runtime properties. The code in the deployment package must be compatible with the target instruction set architecture of the function (`x86-64` or `arm64`). If you do not specify the architecture, then the default value is `x86-64`.
     ///
-    /// When you create a function, Lambda provisions an instance of the function and its supporting resources. If your function connects to a VPC, this process can take a minute or so. During this time, you can't invoke or modify the function. The `State`, `StateReason`, and `StateReasonCode` fields in the response from [GetFunctionConfiguration] indicate when the function is ready to invoke. For more information, see [Lambda function states](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
+    /// When you create a function, Lambda provisions an instance of the function and its supporting resources. If your function connects to a VPC, this process can take a minute or so. During this time, you can't invoke or modify the function. The `State`, `StateReason`, and `StateReasonCode` fields in the response from [`GetFunctionConfiguration`](crate::Client::get_function_configuration) indicate when the function is ready to invoke. For more information, see [Lambda function states](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
     ///
     /// A function has an unpublished version, and can have published versions and aliases. The unpublished version changes when you update your function's code and configuration. A published version is a snapshot of your function code and configuration that can't be changed. An alias is a named resource that maps to a version, and can be changed to map to a different version. Use the `Publish` parameter to create version `1` of your function from its initial configuration.
     ///
-    /// The other parameters let you configure version-specific and function-level settings. You can modify version-specific settings later with [UpdateFunctionConfiguration]. Function-level settings apply to both the unpublished and published versions of the function, and include tags ([TagResource]) and per-function concurrency limits ([PutFunctionConcurrency]).
+    /// The other parameters let you configure version-specific and function-level settings. You can modify version-specific settings later with [`UpdateFunctionConfiguration`](crate::Client::update_function_configuration). Function-level settings apply to both the unpublished and published versions of the function, and include tags ( [`TagResource`](crate::Client::tag_resource)) and per-function concurrency limits ( [`PutFunctionConcurrency`](crate::Client::put_function_concurrency)).
     ///
-    /// You can use code signing if your deployment package is a .zip file archive. To enable code signing for this function, specify the ARN of a code-signing configuration. When a user attempts to deploy a code package with [UpdateFunctionCode], Lambda checks that the code package has a valid signature from a trusted publisher. The code-signing configuration includes set of signing profiles, which define the trusted publishers for this function.
+    /// You can use code signing if your deployment package is a .zip file archive. To enable code signing for this function, specify the ARN of a code-signing configuration. When a user attempts to deploy a code package with [`UpdateFunctionCode`](crate::Client::update_function_code), Lambda checks that the code package has a valid signature from a trusted publisher. The code-signing configuration includes set of signing profiles, which define the trusted publishers for this function.
     ///
-    /// If another Amazon Web Services account or an Amazon Web Services service invokes your function, use [AddPermission] to grant permission by creating a resource-based Identity and Access Management (IAM) policy. You can grant permissions at the function level, on a version, or on an alias.
+    /// If another Amazon Web Services account or an Amazon Web Services service invokes your function, use [`AddPermission`](crate::Client::add_permission) to grant permission by creating a resource-based Identity and Access Management (IAM) policy. You can grant permissions at the function level, on a version, or on an alias.
     ///
-    /// To invoke your function directly, use [Invoke]. To invoke your function in response to events in other Amazon Web Services services, create an event source mapping ([CreateEventSourceMapping]), or configure a function trigger in the other service. For more information, see [Invoking Lambda functions](https://docs.aws.amazon.com/lambda/latest/dg/lambda-invocation.html).
+    /// To invoke your function directly, use [`Invoke`](crate::Client::invoke). To invoke your function in response to events in other Amazon Web Services services, create an event source mapping ( [`CreateEventSourceMapping`](crate::Client::create_event_source_mapping)), or configure a function trigger in the other service. For more information, see [Invoking Lambda functions](https://docs.aws.amazon.com/lambda/latest/dg/lambda-invocation.html).
     pub async fn create_function(
         &self,
         input: crate::types::CreateFunctionInput,
@@ -231,7 +231,7 @@ impl Client {
         self.handle.call(11, input).await
     }
 
-    /// Deletes an [event source mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You can get the identifier of a mapping from the output of [ListEventSourceMappings].
+    /// Deletes an [event source mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You can get the identifier of a mapping from the output of [`ListEventSourceMappings`](crate::Client::list_event_source_mappings).
     ///
     /// When you delete an event source mapping, it enters a `Deleting` state and might not be completely deleted for several seconds.
     pub async fn delete_event_source_mapping(
@@ -244,11 +244,11 @@ impl Client {
         self.handle.call(12, input).await
     }
 
-    /// Deletes a Lambda function. To delete a specific function version, use the `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for [DeleteAlias].
+    /// Deletes a Lambda function. To delete a specific function version, use the `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for [`DeleteAlias`](crate::Client::delete_alias).
     ///
     /// A deleted Lambda function cannot be recovered. Ensure that you specify the correct function name and version before deleting.
     ///
-    /// To delete Lambda event source mappings that invoke a function, use [DeleteEventSourceMapping]. For Amazon Web Services services and resources that invoke your function directly, delete the trigger in the service where you originally configured it.
+    /// To delete Lambda event source mappings that invoke a function, use [`DeleteEventSourceMapping`](crate::Client::delete_event_source_mapping). For Amazon Web Services services and resources that invoke your function directly, delete the trigger in the service where you originally configured it.
     pub async fn delete_function(
         &self,
         input: crate::types::DeleteFunctionInput,
@@ -281,7 +281,7 @@ impl Client {
 
     /// Deletes the configuration for asynchronous invocation for a function, version, or alias.
     ///
-    /// To configure options for asynchronous invocation, use [PutFunctionEventInvokeConfig].
+    /// To configure options for asynchronous invocation, use [`PutFunctionEventInvokeConfig`](crate::Client::put_function_event_invoke_config).
     pub async fn delete_function_event_invoke_config(
         &self,
         input: crate::types::DeleteFunctionEventInvokeConfigInput,
@@ -403,7 +403,7 @@ impl Client {
         self.handle.call(26, input).await
     }
 
-    /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of [ListEventSourceMappings].
+    /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of [`ListEventSourceMappings`](crate::Client::list_event_source_mappings).
     pub async fn get_event_source_mapping(
         &self,
         input: crate::types::GetEventSourceMappingInput,
@@ -433,7 +433,7 @@ impl Client {
         self.handle.call(29, input).await
     }
 
-    /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use [PutFunctionConcurrency].
+    /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use [`PutFunctionConcurrency`](crate::Client::put_function_concurrency).
     pub async fn get_function_concurrency(
         &self,
         input: crate::types::GetFunctionConcurrencyInput,
@@ -444,9 +444,9 @@ impl Client {
         self.handle.call(30, input).await
     }
 
-    /// Returns the version-specific settings of a Lambda function or version. The output includes only options that can vary between versions of a function. To modify these settings, use [UpdateFunctionConfiguration].
+    /// Returns the version-specific settings of a Lambda function or version. The output includes only options that can vary between versions of a function. To modify these settings, use [`UpdateFunctionConfiguration`](crate::Client::update_function_configuration).
     ///
-    /// To get all of a function's details, including function-level settings, use [GetFunction].
+    /// To get all of a function's details, including function-level settings, use [`GetFunction`](crate::Client::get_function).
     pub async fn get_function_configuration(
         &self,
         input: crate::types::GetFunctionConfigurationInput,
@@ -459,7 +459,7 @@ impl Client {
 
     /// Retrieves the configuration for asynchronous invocation for a function, version, or alias.
     ///
-    /// To configure options for asynchronous invocation, use [PutFunctionEventInvokeConfig].
+    /// To configure options for asynchronous invocation, use [`PutFunctionEventInvokeConfig`](crate::Client::put_function_event_invoke_config).
     pub async fn get_function_event_invoke_config(
         &self,
         input: crate::types::GetFunctionEventInvokeConfigInput,
@@ -523,7 +523,7 @@ impl Client {
         self.handle.call(37, input).await
     }
 
-    /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see [AddLayerVersionPermission].
+    /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see [`AddLayerVersionPermission`](crate::Client::add_layer_version_permission).
     pub async fn get_layer_version_policy(
         &self,
         input: crate::types::GetLayerVersionPolicyInput,
@@ -586,11 +586,11 @@ impl Client {
         self.handle.call(42, input).await
     }
 
-    /// For asynchronous function invocation, use [Invoke].
+    /// For asynchronous function invocation, use [`Invoke`](crate::Client::invoke).
     ///
     /// Invokes a function asynchronously.
     ///
-    /// The payload limit is 256KB. For larger payloads, for up to 1MB, use [Invoke].
+    /// The payload limit is 256KB. For larger payloads, for up to 1MB, use [`Invoke`](crate::Client::invoke).
     ///
     /// If you do use the InvokeAsync action, note that it doesn't support the use of X-Ray active tracing. Trace ID is not propagated to the function, even if X-Ray active tracing is turned on.
     #[deprecated]
@@ -668,7 +668,7 @@ impl Client {
 
     /// Retrieves a list of configurations for asynchronous invocation for a function.
     ///
-    /// To configure options for asynchronous invocation, use [PutFunctionEventInvokeConfig].
+    /// To configure options for asynchronous invocation, use [`PutFunctionEventInvokeConfig`](crate::Client::put_function_event_invoke_config).
     pub async fn list_function_event_invoke_configs(
         &self,
         input: crate::types::ListFunctionEventInvokeConfigsInput,
@@ -705,7 +705,7 @@ impl Client {
     ///
     /// Set `FunctionVersion` to `ALL` to include all published versions of each function in addition to the unpublished version.
     ///
-    /// The `ListFunctions` operation returns a subset of the [FunctionConfiguration] fields. To get the additional fields (State, StateReasonCode, StateReason, LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, RuntimeVersionConfig) for a function or version, use [GetFunction].
+    /// The `ListFunctions` operation returns a subset of the [`FunctionConfiguration`](crate::types::FunctionConfiguration) fields. To get the additional fields (State, StateReasonCode, StateReason, LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, RuntimeVersionConfig) for a function or version, use [`GetFunction`](crate::Client::get_function).
     pub async fn list_functions(
         &self,
         input: crate::types::ListFunctionsInput,
@@ -752,7 +752,7 @@ impl Client {
         self.handle.call(57, input).await
     }
 
-    /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with [GetFunction].
+    /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with [`GetFunction`](crate::Client::get_function).
     pub async fn list_tags(
         &self,
         input: crate::types::ListTagsInput,
@@ -773,7 +773,7 @@ impl Client {
 
     /// Creates an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer name, a new version is created.
     ///
-    /// Add layers to your function with [CreateFunction] or [UpdateFunctionConfiguration].
+    /// Add layers to your function with [`CreateFunction`](crate::Client::create_function) or [`UpdateFunctionConfiguration`](crate::Client::update_function_configuration).
     pub async fn publish_layer_version(
         &self,
         input: crate::types::PublishLayerVersionInput,
@@ -786,9 +786,9 @@ impl Client {
 
     /// Creates a [version](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the current code and configuration of a function. Use versions to create a snapshot of your function code and configuration that doesn't change.
     ///
-    /// Lambda doesn't publish a version if the function's configuration and code haven't changed since the last version. Use [UpdateFunctionCode] or [UpdateFunctionConfiguration] to update the function before publishing a version.
+    /// Lambda doesn't publish a version if the function's configuration and code haven't changed since the last version. Use [`UpdateFunctionCode`](crate::Client::update_function_code) or [`UpdateFunctionConfiguration`](crate::Client::update_function_configuration) to update the function before publishing a version.
     ///
-    /// Clients can invoke versions directly or with an alias. To create an alias, use [CreateAlias].
+    /// Clients can invoke versions directly or with an alias. To create an alias, use [`CreateAlias`](crate::Client::create_alias).
     pub async fn publish_version(
         &self,
         input: crate::types::PublishVersionInput,
@@ -810,9 +810,9 @@ impl Client {
 
     /// Sets the maximum number of simultaneous executions for a function, and reserves capacity for that concurrency level.
     ///
-    /// Concurrency settings apply to the function as a whole, including all published versions and the unpublished version. Reserving concurrency both ensures that your function has capacity to process the specified number of events simultaneously, and prevents it from scaling beyond that level. Use [GetFunction] to see the current setting for a function.
+    /// Concurrency settings apply to the function as a whole, including all published versions and the unpublished version. Reserving concurrency both ensures that your function has capacity to process the specified number of events simultaneously, and prevents it from scaling beyond that level. Use [`GetFunction`](crate::Client::get_function) to see the current setting for a function.
     ///
-    /// Use [GetAccountSettings] to see your Regional concurrency limit. You can reserve concurrency for as many functions as you like, as long as you leave at least 100 simultaneous executions unreserved for functions that aren't configured with a per-function limit. For more information, see [Lambda function scaling](https://docs.aws.amazon.com/lambda/latest/dg/invocation-scaling.html).
+    /// Use [`GetAccountSettings`](crate::Client::get_account_settings) to see your Regional concurrency limit. You can reserve concurrency for as many functions as you like, as long as you leave at least 100 simultaneous executions unreserved for functions that aren't configured with a per-function limit. For more information, see [Lambda function scaling](https://docs.aws.amazon.com/lambda/latest/dg/invocation-scaling.html).
     pub async fn put_function_concurrency(
         &self,
         input: crate::types::PutFunctionConcurrencyInput,
@@ -821,9 +821,9 @@ impl Client {
         self.handle.call(63, input).await
     }
 
-    /// Configures options for [asynchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a function, version, or alias. If a configuration already exists for a function, version, or alias, this operation overwrites it. If you exclude any settings, they are removed. To set one option without affecting existing settings for other options, use [UpdateFunctionEventInvokeConfig].
+    /// Configures options for [asynchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a function, version, or alias. If a configuration already exists for a function, version, or alias, this operation overwrites it. If you exclude any settings, they are removed. To set one option without affecting existing settings for other options, use [`UpdateFunctionEventInvokeConfig`](crate::Client::update_function_event_invoke_config).
     ///
-    /// By default, Lambda retries an asynchronous invocation twice if the function returns an error. It retains events in a queue for up to six hours. When an event fails all processing attempts or stays in the asynchronous invocation queue for too long, Lambda discards it. To retain discarded events, configure a dead-letter queue with [UpdateFunctionConfiguration].
+    /// By default, Lambda retries an asynchronous invocation twice if the function returns an error. It retains events in a queue for up to six hours. When an event fails all processing attempts or stays in the asynchronous invocation queue for too long, Lambda discards it. To retain discarded events, configure a dead-letter queue with [`UpdateFunctionConfiguration`](crate::Client::update_function_configuration).
     ///
     /// To send an invocation record to a queue, topic, S3 bucket, function, or event bus, specify a [destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-async-destinations). You can configure separate destinations for successful invocations (on-success) and events that fail all processing attempts (on-failure). You can configure destinations in addition to or instead of a dead-letter queue.
     ///
@@ -886,7 +886,7 @@ impl Client {
         self.handle.call(68, input).await
     }
 
-    /// Removes a statement from the permissions policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see [AddLayerVersionPermission].
+    /// Removes a statement from the permissions policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see [`AddLayerVersionPermission`](crate::Client::add_layer_version_permission).
     pub async fn remove_layer_version_permission(
         &self,
         input: crate::types::RemoveLayerVersionPermissionInput,
@@ -897,7 +897,7 @@ impl Client {
         self.handle.call(69, input).await
     }
 
-    /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of [GetPolicy].
+    /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of [`GetPolicy`](crate::Client::get_policy).
     pub async fn remove_permission(
         &self,
         input: crate::types::RemovePermissionInput,
@@ -1059,11 +1059,11 @@ impl Client {
 
     /// Modify the version-specific settings of a Lambda function.
     ///
-    /// When you update a function, Lambda provisions an instance of the function and its supporting resources. If your function connects to a VPC, this process can take a minute. During this time, you can't modify the function, but you can still invoke it. The `LastUpdateStatus`, `LastUpdateStatusReason`, and `LastUpdateStatusReasonCode` fields in the response from [GetFunctionConfiguration] indicate when the update is complete and the function is processing events with the new configuration. For more information, see [Lambda function states](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
+    /// When you update a function, Lambda provisions an instance of the function and its supporting resources. If your function connects to a VPC, this process can take a minute. During this time, you can't modify the function, but you can still invoke it. The `LastUpdateStatus`, `LastUpdateStatusReason`, and `LastUpdateStatusReasonCode` fields in the response from [`GetFunctionConfiguration`](crate::Client::get_function_configuration) indicate when the update is complete and the function is processing events with the new configuration. For more information, see [Lambda function states](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
     ///
     /// These settings can vary between versions of a function and are locked when you publish a version. You can't modify the configuration of a published version, only the unpublished version.
     ///
-    /// To configure function concurrency, use [PutFunctionConcurrency]. To grant invoke permissions to an Amazon Web Services account or Amazon Web Services service, use [AddPermission].
+    /// To configure function concurrency, use [`PutFunctionConcurrency`](crate::Client::put_function_concurrency). To grant invoke permissions to an Amazon Web Services account or Amazon Web Services service, use [`AddPermission`](crate::Client::add_permission).
     pub async fn update_function_configuration(
         &self,
         input: crate::types::UpdateFunctionConfigurationInput,
@@ -1076,7 +1076,7 @@ impl Client {
 
     /// Updates the configuration for asynchronous invocation for a function, version, or alias.
     ///
-    /// To configure options for asynchronous invocation, use [PutFunctionEventInvokeConfig].
+    /// To configure options for asynchronous invocation, use [`PutFunctionEventInvokeConfig`](crate::Client::put_function_event_invoke_config).
     pub async fn update_function_event_invoke_config(
         &self,
         input: crate::types::UpdateFunctionEventInvokeConfigInput,

@@ -35,6 +35,19 @@
 //! - Starfield Class 2 Certification Authority
 //!
 //! Root certificates from the first two authorities are available from [Amazon trust services](https://www.amazontrust.com/repository/), but keeping your computer up-to-date is the more straightforward solution. To learn more about ACM-provided certificates, see [Amazon Web Services Certificate Manager FAQs.](http://aws.amazon.com/certificate-manager/faqs/#certificates)
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Region and credentials come from the environment and ~/.aws, as boto3 finds them.
+//! let session = myaws_lambda::Session::from_env()?;
+//! let client = myaws_lambda::Client::new(&session)?;
+//! let output = client.list_layers(myaws_lambda::types::ListLayersInput::default()).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -46,8 +59,7 @@
     clippy::large_enum_variant,
     clippy::module_inception,
     clippy::field_reassign_with_default,
-    clippy::should_implement_trait,
-    rustdoc::all
+    clippy::should_implement_trait
 )]
 
 mod client;

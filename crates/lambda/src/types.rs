@@ -19,7 +19,7 @@ pub struct AccountLimit {
     pub code_size_zipped: Option<i64>,
     /// The maximum number of simultaneous function executions.
     pub concurrent_executions: Option<i32>,
-    /// The maximum number of simultaneous function executions, minus the capacity that's reserved for individual functions with [PutFunctionConcurrency].
+    /// The maximum number of simultaneous function executions, minus the capacity that's reserved for individual functions with [`PutFunctionConcurrency`](crate::Client::put_function_concurrency).
     pub unreserved_concurrent_executions: Option<i32>,
 }
 
@@ -3924,7 +3924,7 @@ impl FromValue for EventResult {
     }
 }
 
-/// A mapping between an Amazon Web Services resource and a Lambda function. For details, see [CreateEventSourceMapping].
+/// A mapping between an Amazon Web Services resource and a Lambda function. For details, see [`CreateEventSourceMapping`](crate::Client::create_event_source_mapping).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventSourceMappingConfiguration {
@@ -6571,7 +6571,7 @@ pub struct GetFunctionRecursionConfigOutput {
     ///
     /// If your function's recursive loop detection configuration is `Terminate`, Lambda stops your function being invoked and notifies you when it detects your function being invoked as part of a recursive loop.
     ///
-    /// By default, Lambda sets your function's configuration to `Terminate`. You can update this configuration using the [PutFunctionRecursionConfig] action.
+    /// By default, Lambda sets your function's configuration to `Terminate`. You can update this configuration using the [`PutFunctionRecursionConfig`](crate::Client::put_function_recursion_config) action.
     pub recursive_loop: Option<crate::types::RecursiveLoop>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -11167,7 +11167,7 @@ pub struct PublishLayerVersionInput {
     pub content: Option<crate::types::LayerVersionContentInput>,
     /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     pub compatible_architectures: Option<Vec<crate::types::Architecture>>,
-    /// A list of compatible [function runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Used for filtering with [ListLayers] and [ListLayerVersions].
+    /// A list of compatible [function runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Used for filtering with [`ListLayers`](crate::Client::list_layers) and [`ListLayerVersions`](crate::Client::list_layer_versions).
     ///
     /// The following list includes deprecated runtimes. For more information, see [Runtime deprecation policy](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-support-policy).
     pub compatible_runtimes: Option<Vec<crate::types::Runtime>>,
@@ -11276,7 +11276,7 @@ pub struct PublishVersionInput {
     ///
     /// Required.
     pub function_name: Option<String>,
-    /// Only publish a version if the hash value matches the value that's specified. Use this option to avoid publishing a version if the function code has changed since you last updated it. You can get the hash for the version that you uploaded from the output of [UpdateFunctionCode].
+    /// Only publish a version if the hash value matches the value that's specified. Use this option to avoid publishing a version if the function code has changed since you last updated it. You can get the hash for the version that you uploaded from the output of [`UpdateFunctionCode`](crate::Client::update_function_code).
     pub code_sha256: Option<String>,
     /// A description for the version to override the description in the function configuration.
     pub description: Option<String>,
@@ -15051,7 +15051,7 @@ pub struct UpdateFunctionCodeInput {
     pub image_uri: Option<String>,
     /// The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86_64). The default value is `x86_64`.
     pub architectures: Option<Vec<crate::types::Architecture>>,
-    /// Set to true to publish a new version of the function after updating the code. This has the same effect as calling [PublishVersion] separately.
+    /// Set to true to publish a new version of the function after updating the code. This has the same effect as calling [`PublishVersion`](crate::Client::publish_version) separately.
     pub publish: Option<bool>,
     /// Specifies where to publish the function version or configuration.
     pub publish_to: Option<crate::types::FunctionVersionLatestPublished>,

@@ -65,7 +65,7 @@ impl Client {
     ///
     /// `CreateBatchPrediction` is an asynchronous operation. In response to `CreateBatchPrediction`, Amazon Machine Learning (Amazon ML) immediately returns and sets the `BatchPrediction` status to `PENDING`. After the `BatchPrediction` completes, Amazon ML sets the status to `COMPLETED`.
     ///
-    /// You can poll for status updates by using the [GetBatchPrediction] operation and checking the `Status` parameter of the result. After the `COMPLETED` status appears, the results are available in the location specified by the `OutputUri` parameter.
+    /// You can poll for status updates by using the [`GetBatchPrediction`](crate::Client::get_batch_prediction) operation and checking the `Status` parameter of the result. After the `COMPLETED` status appears, the results are available in the location specified by the `OutputUri` parameter.
     pub async fn create_batch_prediction(
         &self,
         input: crate::types::CreateBatchPredictionInput,
@@ -173,7 +173,7 @@ impl Client {
 
     /// Assigns the DELETED status to a `BatchPrediction`, rendering it unusable.
     ///
-    /// After using the `DeleteBatchPrediction` operation, you can use the [GetBatchPrediction] operation to verify that the status of the `BatchPrediction` changed to DELETED.
+    /// After using the `DeleteBatchPrediction` operation, you can use the [`GetBatchPrediction`](crate::Client::get_batch_prediction) operation to verify that the status of the `BatchPrediction` changed to DELETED.
     ///
     /// **Caution:** The result of the `DeleteBatchPrediction` operation is irreversible.
     pub async fn delete_batch_prediction(
@@ -188,7 +188,7 @@ impl Client {
 
     /// Assigns the DELETED status to a `DataSource`, rendering it unusable.
     ///
-    /// After using the `DeleteDataSource` operation, you can use the [GetDataSource] operation to verify that the status of the `DataSource` changed to DELETED.
+    /// After using the `DeleteDataSource` operation, you can use the [`GetDataSource`](crate::Client::get_data_source) operation to verify that the status of the `DataSource` changed to DELETED.
     ///
     /// **Caution:** The results of the `DeleteDataSource` operation are irreversible.
     pub async fn delete_data_source(

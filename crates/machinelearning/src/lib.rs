@@ -6,6 +6,19 @@
 //! [`types`] and [`error`].
 //!
 //! Definition of the public APIs exposed by Amazon Machine Learning
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Region and credentials come from the environment and ~/.aws, as boto3 finds them.
+//! let session = myaws_machinelearning::Session::from_env()?;
+//! let client = myaws_machinelearning::Client::new(&session)?;
+//! let output = client.describe_ml_models(myaws_machinelearning::types::DescribeMLModelsInput::default()).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -17,8 +30,7 @@
     clippy::large_enum_variant,
     clippy::module_inception,
     clippy::field_reassign_with_default,
-    clippy::should_implement_trait,
-    rustdoc::all
+    clippy::should_implement_trait
 )]
 
 mod client;

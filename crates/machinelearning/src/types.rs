@@ -1530,7 +1530,7 @@ impl IntoValue for DescribeDataSourcesInput {
     }
 }
 
-/// Represents the query results from a [DescribeDataSources] operation. The content is essentially a list of `DataSource`.
+/// Represents the query results from a [`DescribeDataSources`](crate::Client::describe_data_sources) operation. The content is essentially a list of `DataSource`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDataSourcesOutput {
@@ -3492,7 +3492,7 @@ pub struct RDSMetadata {
     pub database: Option<crate::types::RDSDatabase>,
     /// The `DatabaseUserName` member.
     pub database_user_name: Option<String>,
-    /// The SQL query that is supplied during [CreateDataSourceFromRDS]. Returns only if `Verbose` is true in `GetDataSourceInput`.
+    /// The SQL query that is supplied during [`CreateDataSourceFromRDS`](crate::Client::create_data_source_from_rds). Returns only if `Verbose` is true in `GetDataSourceInput`.
     pub select_sql_query: Option<String>,
     /// The role (DataPipelineDefaultResourceRole) assumed by an Amazon EC2 instance to carry out the copy task from Amazon RDS to Amazon S3. For more information, see [Role templates](https://docs.aws.amazon.com/datapipeline/latest/DeveloperGuide/dp-iam-roles.html) for data pipelines.
     pub resource_role: Option<String>,
@@ -3812,7 +3812,7 @@ pub struct RedshiftMetadata {
     pub redshift_database: Option<crate::types::RedshiftDatabase>,
     /// The `DatabaseUserName` member.
     pub database_user_name: Option<String>,
-    /// The SQL query that is specified during [CreateDataSourceFromRedshift]. Returns only if `Verbose` is true in GetDataSourceInput.
+    /// The SQL query that is specified during [`CreateDataSourceFromRedshift`](crate::Client::create_data_source_from_redshift). Returns only if `Verbose` is true in GetDataSourceInput.
     pub select_sql_query: Option<String>,
 }
 

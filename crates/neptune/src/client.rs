@@ -158,9 +158,9 @@ impl Client {
     ///
     /// Parameters in a DB cluster parameter group apply to all of the instances in a DB cluster.
     ///
-    /// A DB cluster parameter group is initially created with the default parameters for the database engine used by instances in the DB cluster. To provide custom values for any of the parameters, you must modify the group after creating it using [ModifyDBClusterParameterGroup]. Once you've created a DB cluster parameter group, you need to associate it with your DB cluster using [ModifyDBCluster]. When you associate a new DB cluster parameter group with a running DB cluster, you need to reboot the DB instances in the DB cluster without failover for the new DB cluster parameter group and associated settings to take effect.
+    /// A DB cluster parameter group is initially created with the default parameters for the database engine used by instances in the DB cluster. To provide custom values for any of the parameters, you must modify the group after creating it using [`ModifyDBClusterParameterGroup`](crate::Client::modify_db_cluster_parameter_group). Once you've created a DB cluster parameter group, you need to associate it with your DB cluster using [`ModifyDBCluster`](crate::Client::modify_db_cluster). When you associate a new DB cluster parameter group with a running DB cluster, you need to reboot the DB instances in the DB cluster without failover for the new DB cluster parameter group and associated settings to take effect.
     ///
-    /// After you create a DB cluster parameter group, you should wait at least 5 minutes before creating your first DB cluster that uses that DB cluster parameter group as the default parameter group. This allows Amazon Neptune to fully complete the create action before the DB cluster parameter group is used as the default for a new DB cluster. This is especially important for parameters that are critical when creating the default database for a DB cluster, such as the character set for the default database defined by the `character_set_database` parameter. You can use the *Parameter Groups* option of the [Amazon Neptune console](https://console.aws.amazon.com/rds/) or the [DescribeDBClusterParameters] command to verify that your DB cluster parameter group has been created or modified.
+    /// After you create a DB cluster parameter group, you should wait at least 5 minutes before creating your first DB cluster that uses that DB cluster parameter group as the default parameter group. This allows Amazon Neptune to fully complete the create action before the DB cluster parameter group is used as the default for a new DB cluster. This is especially important for parameters that are critical when creating the default database for a DB cluster, such as the character set for the default database defined by the `character_set_database` parameter. You can use the *Parameter Groups* option of the [Amazon Neptune console](https://console.aws.amazon.com/rds/) or the [`DescribeDBClusterParameters`](crate::Client::describe_db_cluster_parameters) command to verify that your DB cluster parameter group has been created or modified.
     pub async fn create_db_cluster_parameter_group(
         &self,
         input: crate::types::CreateDBClusterParameterGroupInput,
@@ -391,7 +391,7 @@ impl Client {
     ///
     /// When sharing snapshots with other Amazon accounts, `DescribeDBClusterSnapshotAttributes` returns the `restore` attribute and a list of IDs for the Amazon accounts that are authorized to copy or restore the manual DB cluster snapshot. If `all` is included in the list of values for the `restore` attribute, then the manual DB cluster snapshot is public and can be copied or restored by all Amazon accounts.
     ///
-    /// To add or remove access for an Amazon account to copy or restore a manual DB cluster snapshot, or to make the manual DB cluster snapshot public or private, use the [ModifyDBClusterSnapshotAttribute] API action.
+    /// To add or remove access for an Amazon account to copy or restore a manual DB cluster snapshot, or to make the manual DB cluster snapshot public or private, use the [`ModifyDBClusterSnapshotAttribute`](crate::Client::modify_db_cluster_snapshot_attribute) API action.
     pub async fn describe_db_cluster_snapshot_attributes(
         &self,
         input: crate::types::DescribeDBClusterSnapshotAttributesInput,
@@ -573,7 +573,7 @@ impl Client {
         self.handle.call(43, input).await
     }
 
-    /// You can call [DescribeValidDBInstanceModifications] to learn what modifications you can make to your DB instance. You can use this information when you call [ModifyDBInstance].
+    /// You can call [`DescribeValidDBInstanceModifications`](crate::Client::describe_valid_db_instance_modifications) to learn what modifications you can make to your DB instance. You can use this information when you call [`ModifyDBInstance`](crate::Client::modify_db_instance).
     pub async fn describe_valid_db_instance_modifications(
         &self,
         input: crate::types::DescribeValidDBInstanceModificationsInput,
@@ -647,7 +647,7 @@ impl Client {
     ///
     /// Changes to dynamic parameters are applied immediately. Changes to static parameters require a reboot without failover to the DB cluster associated with the parameter group before the change can take effect.
     ///
-    /// After you create a DB cluster parameter group, you should wait at least 5 minutes before creating your first DB cluster that uses that DB cluster parameter group as the default parameter group. This allows Amazon Neptune to fully complete the create action before the parameter group is used as the default for a new DB cluster. This is especially important for parameters that are critical when creating the default database for a DB cluster, such as the character set for the default database defined by the `character_set_database` parameter. You can use the *Parameter Groups* option of the Amazon Neptune console or the [DescribeDBClusterParameters] command to verify that your DB cluster parameter group has been created or modified.
+    /// After you create a DB cluster parameter group, you should wait at least 5 minutes before creating your first DB cluster that uses that DB cluster parameter group as the default parameter group. This allows Amazon Neptune to fully complete the create action before the parameter group is used as the default for a new DB cluster. This is especially important for parameters that are critical when creating the default database for a DB cluster, such as the character set for the default database defined by the `character_set_database` parameter. You can use the *Parameter Groups* option of the Amazon Neptune console or the [`DescribeDBClusterParameters`](crate::Client::describe_db_cluster_parameters) command to verify that your DB cluster parameter group has been created or modified.
     pub async fn modify_db_cluster_parameter_group(
         &self,
         input: crate::types::ModifyDBClusterParameterGroupInput,
@@ -662,7 +662,7 @@ impl Client {
     ///
     /// To share a manual DB cluster snapshot with other Amazon accounts, specify `restore` as the `AttributeName` and use the `ValuesToAdd` parameter to add a list of IDs of the Amazon accounts that are authorized to restore the manual DB cluster snapshot. Use the value `all` to make the manual DB cluster snapshot public, which means that it can be copied or restored by all Amazon accounts. Do not add the `all` value for any manual DB cluster snapshots that contain private information that you don't want available to all Amazon accounts. If a manual DB cluster snapshot is encrypted, it can be shared, but only by specifying a list of authorized Amazon account IDs for the `ValuesToAdd` parameter. You can't use `all` as a value for that parameter in this case.
     ///
-    /// To view which Amazon accounts have access to copy or restore a manual DB cluster snapshot, or whether a manual DB cluster snapshot public or private, use the [DescribeDBClusterSnapshotAttributes] API action.
+    /// To view which Amazon accounts have access to copy or restore a manual DB cluster snapshot, or whether a manual DB cluster snapshot public or private, use the [`DescribeDBClusterSnapshotAttributes`](crate::Client::describe_db_cluster_snapshot_attributes) API action.
     pub async fn modify_db_cluster_snapshot_attribute(
         &self,
         input: crate::types::ModifyDBClusterSnapshotAttributeInput,
@@ -673,7 +673,7 @@ impl Client {
         self.handle.call(51, input).await
     }
 
-    /// Modifies settings for a DB instance. You can change one or more database configuration parameters by specifying these parameters and the new values in the request. To learn what modifications you can make to your DB instance, call [DescribeValidDBInstanceModifications] before you call [ModifyDBInstance].
+    /// Modifies settings for a DB instance. You can change one or more database configuration parameters by specifying these parameters and the new values in the request. To learn what modifications you can make to your DB instance, call [`DescribeValidDBInstanceModifications`](crate::Client::describe_valid_db_instance_modifications) before you call [`ModifyDBInstance`](crate::Client::modify_db_instance).
     pub async fn modify_db_instance(
         &self,
         input: crate::types::ModifyDBInstanceInput,
@@ -708,7 +708,7 @@ impl Client {
         self.handle.call(54, input).await
     }
 
-    /// Modifies an existing event notification subscription. Note that you can't modify the source identifiers using this call; to change source identifiers for a subscription, use the [AddSourceIdentifierToSubscription] and [RemoveSourceIdentifierFromSubscription] calls.
+    /// Modifies an existing event notification subscription. Note that you can't modify the source identifiers using this call; to change source identifiers for a subscription, use the [`AddSourceIdentifierToSubscription`](crate::Client::add_source_identifier_to_subscription) and [`RemoveSourceIdentifierFromSubscription`](crate::Client::remove_source_identifier_from_subscription) calls.
     ///
     /// You can see a list of the event categories for a given SourceType by using the **DescribeEventCategories** action.
     pub async fn modify_event_subscription(
@@ -800,7 +800,7 @@ impl Client {
 
     /// Modifies the parameters of a DB cluster parameter group to the default value. To reset specific parameters submit a list of the following: `ParameterName` and `ApplyMethod`. To reset the entire DB cluster parameter group, specify the `DBClusterParameterGroupName` and `ResetAllParameters` parameters.
     ///
-    /// When resetting the entire group, dynamic parameters are updated immediately and static parameters are set to `pending-reboot` to take effect on the next DB instance restart or [RebootDBInstance] request. You must call [RebootDBInstance] for every DB instance in your DB cluster that you want the updated static parameter to apply to.
+    /// When resetting the entire group, dynamic parameters are updated immediately and static parameters are set to `pending-reboot` to take effect on the next DB instance restart or [`RebootDBInstance`](crate::Client::reboot_db_instance) request. You must call [`RebootDBInstance`](crate::Client::reboot_db_instance) for every DB instance in your DB cluster that you want the updated static parameter to apply to.
     pub async fn reset_db_cluster_parameter_group(
         &self,
         input: crate::types::ResetDBClusterParameterGroupInput,
@@ -839,7 +839,7 @@ impl Client {
 
     /// Restores a DB cluster to an arbitrary point in time. Users can restore to any point in time before `LatestRestorableTime` for up to `BackupRetentionPeriod` days. The target DB cluster is created from the source DB cluster with the same configuration as the original DB cluster, except that the new DB cluster is created with the default DB security group.
     ///
-    /// This action only restores the DB cluster, not the DB instances for that DB cluster. You must invoke the [CreateDBInstance] action to create DB instances for the restored DB cluster, specifying the identifier of the restored DB cluster in `DBClusterIdentifier`. You can create DB instances only after the `RestoreDBClusterToPointInTime` action has completed and the DB cluster is available.
+    /// This action only restores the DB cluster, not the DB instances for that DB cluster. You must invoke the [`CreateDBInstance`](crate::Client::create_db_instance) action to create DB instances for the restored DB cluster, specifying the identifier of the restored DB cluster in `DBClusterIdentifier`. You can create DB instances only after the `RestoreDBClusterToPointInTime` action has completed and the DB cluster is available.
     pub async fn restore_db_cluster_to_point_in_time(
         &self,
         input: crate::types::RestoreDBClusterToPointInTimeInput,

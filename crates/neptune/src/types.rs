@@ -19,7 +19,7 @@ pub struct AddRoleToDBClusterInput {
     ///
     /// Required.
     pub role_arn: Option<String>,
-    /// The name of the feature for the Neptune DB cluster that the IAM role is to be associated with. For the list of supported feature names, see [DBEngineVersion].
+    /// The name of the feature for the Neptune DB cluster that the IAM role is to be associated with. For the list of supported feature names, see [`DBEngineVersion`].
     pub feature_name: Option<String>,
 }
 
@@ -1196,7 +1196,7 @@ pub struct CreateDBInstanceInput {
     pub db_security_groups: Option<Vec<String>>,
     /// A list of EC2 VPC security groups to associate with this DB instance.
     ///
-    /// Not applicable. The associated list of EC2 VPC security groups is managed by the DB cluster. For more information, see [CreateDBCluster].
+    /// Not applicable. The associated list of EC2 VPC security groups is managed by the DB cluster. For more information, see [`CreateDBCluster`](crate::Client::create_db_cluster).
     ///
     /// Default: The default EC2 VPC security group for the DB subnet group's VPC.
     pub vpc_security_group_ids: Option<Vec<String>>,
@@ -1232,7 +1232,7 @@ pub struct CreateDBInstanceInput {
     pub db_parameter_group_name: Option<String>,
     /// The number of days for which automated backups are retained.
     ///
-    /// Not applicable. The retention period for automated backups is managed by the DB cluster. For more information, see [CreateDBCluster].
+    /// Not applicable. The retention period for automated backups is managed by the DB cluster. For more information, see [`CreateDBCluster`](crate::Client::create_db_cluster).
     ///
     /// Default: 1
     ///
@@ -1243,11 +1243,11 @@ pub struct CreateDBInstanceInput {
     pub backup_retention_period: Option<i32>,
     /// The daily time range during which automated backups are created.
     ///
-    /// Not applicable. The daily time range for creating automated backups is managed by the DB cluster. For more information, see [CreateDBCluster].
+    /// Not applicable. The daily time range for creating automated backups is managed by the DB cluster. For more information, see [`CreateDBCluster`](crate::Client::create_db_cluster).
     pub preferred_backup_window: Option<String>,
     /// The port number on which the database accepts connections.
     ///
-    /// Not applicable. The port is managed by the DB cluster. For more information, see [CreateDBCluster].
+    /// Not applicable. The port is managed by the DB cluster. For more information, see [`CreateDBCluster`](crate::Client::create_db_cluster).
     ///
     /// Default: `8182`
     ///
@@ -1281,7 +1281,7 @@ pub struct CreateDBInstanceInput {
     pub tags: Option<Vec<crate::types::Tag>>,
     /// The identifier of the DB cluster that the instance will belong to.
     ///
-    /// For information on creating a DB cluster, see [CreateDBCluster].
+    /// For information on creating a DB cluster, see [`CreateDBCluster`](crate::Client::create_db_cluster).
     ///
     /// Type: String
     ///
@@ -1295,7 +1295,7 @@ pub struct CreateDBInstanceInput {
     pub tde_credential_password: Option<String>,
     /// Specifies whether the DB instance is encrypted.
     ///
-    /// Not applicable. The encryption for DB instances is managed by the DB cluster. For more information, see [CreateDBCluster].
+    /// Not applicable. The encryption for DB instances is managed by the DB cluster. For more information, see [`CreateDBCluster`](crate::Client::create_db_cluster).
     ///
     /// Default: false
     pub storage_encrypted: Option<bool>,
@@ -1303,7 +1303,7 @@ pub struct CreateDBInstanceInput {
     ///
     /// The KMS key identifier is the Amazon Resource Name (ARN) for the KMS encryption key. If you are creating a DB instance with the same Amazon account that owns the KMS encryption key used to encrypt the new DB instance, then you can use the KMS key alias instead of the ARN for the KMS encryption key.
     ///
-    /// Not applicable. The KMS key identifier is managed by the DB cluster. For more information, see [CreateDBCluster].
+    /// Not applicable. The KMS key identifier is managed by the DB cluster. For more information, see [`CreateDBCluster`](crate::Client::create_db_cluster).
     ///
     /// If the `StorageEncrypted` parameter is true, and you do not specify a value for the `KmsKeyId` parameter, then Amazon Neptune will use your default encryption key. Amazon KMS creates the default encryption key for your Amazon account. Your Amazon account has a different default encryption key for each Amazon Region.
     pub kms_key_id: Option<String>,
@@ -1834,7 +1834,7 @@ impl FromValue for CreateGlobalClusterOutput {
 
 /// Contains the details of an Amazon Neptune DB cluster.
 ///
-/// This data type is used as a response element in the [DescribeDBClusters].
+/// This data type is used as a response element in the [`DescribeDBClusters`](crate::Client::describe_db_clusters).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DBCluster {
@@ -2236,7 +2236,7 @@ impl FromValue for DBClusterOptionGroupStatus {
 
 /// Contains the details of an Amazon Neptune DB cluster parameter group.
 ///
-/// This data type is used as a response element in the [DescribeDBClusterParameterGroups] action.
+/// This data type is used as a response element in the [`DescribeDBClusterParameterGroups`](crate::Client::describe_db_cluster_parameter_groups) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DBClusterParameterGroup {
@@ -2336,7 +2336,7 @@ pub struct DBClusterRole {
     /// - `PENDING` - the IAM role ARN is being associated with the DB cluster.
     /// - `INVALID` - the IAM role ARN is associated with the DB cluster, but the DB cluster is unable to assume the IAM role in order to access other Amazon services on your behalf.
     pub status: Option<String>,
-    /// The name of the feature associated with the Amazon Identity and Access Management (IAM) role. For the list of supported feature names, see [DescribeDBEngineVersions].
+    /// The name of the feature associated with the Amazon Identity and Access Management (IAM) role. For the list of supported feature names, see [`DescribeDBEngineVersions`](crate::Client::describe_db_engine_versions).
     pub feature_name: Option<String>,
 }
 
@@ -2395,7 +2395,7 @@ impl FromValue for DBClusterRoleQuotaExceededFault {
 
 /// Contains the details for an Amazon Neptune DB cluster snapshot
 ///
-/// This data type is used as a response element in the [DescribeDBClusterSnapshots] action.
+/// This data type is used as a response element in the [`DescribeDBClusterSnapshots`](crate::Client::describe_db_cluster_snapshots) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DBClusterSnapshot {
@@ -2514,13 +2514,13 @@ impl FromValue for DBClusterSnapshotAlreadyExistsFault {
 
 /// Contains the name and values of a manual DB cluster snapshot attribute.
 ///
-/// Manual DB cluster snapshot attributes are used to authorize other Amazon accounts to restore a manual DB cluster snapshot. For more information, see the [ModifyDBClusterSnapshotAttribute] API action.
+/// Manual DB cluster snapshot attributes are used to authorize other Amazon accounts to restore a manual DB cluster snapshot. For more information, see the [`ModifyDBClusterSnapshotAttribute`](crate::Client::modify_db_cluster_snapshot_attribute) API action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DBClusterSnapshotAttribute {
     /// The name of the manual DB cluster snapshot attribute.
     ///
-    /// The attribute named `restore` refers to the list of Amazon accounts that have permission to copy or restore the manual DB cluster snapshot. For more information, see the [ModifyDBClusterSnapshotAttribute] API action.
+    /// The attribute named `restore` refers to the list of Amazon accounts that have permission to copy or restore the manual DB cluster snapshot. For more information, see the [`ModifyDBClusterSnapshotAttribute`](crate::Client::modify_db_cluster_snapshot_attribute) API action.
     pub attribute_name: Option<String>,
     /// The value(s) for the manual DB cluster snapshot attribute.
     ///
@@ -2543,9 +2543,9 @@ impl FromValue for DBClusterSnapshotAttribute {
     }
 }
 
-/// Contains the results of a successful call to the [DescribeDBClusterSnapshotAttributes] API action.
+/// Contains the results of a successful call to the [`DescribeDBClusterSnapshotAttributes`](crate::Client::describe_db_cluster_snapshot_attributes) API action.
 ///
-/// Manual DB cluster snapshot attributes are used to authorize other Amazon accounts to copy or restore a manual DB cluster snapshot. For more information, see the [ModifyDBClusterSnapshotAttribute] API action.
+/// Manual DB cluster snapshot attributes are used to authorize other Amazon accounts to copy or restore a manual DB cluster snapshot. For more information, see the [`ModifyDBClusterSnapshotAttribute`](crate::Client::modify_db_cluster_snapshot_attribute) API action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DBClusterSnapshotAttributesResult {
@@ -2582,7 +2582,7 @@ impl FromValue for DBClusterSnapshotNotFoundFault {
     }
 }
 
-/// This data type is used as a response element in the action [DescribeDBEngineVersions].
+/// This data type is used as a response element in the action [`DescribeDBEngineVersions`](crate::Client::describe_db_engine_versions).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DBEngineVersion {
@@ -2654,7 +2654,7 @@ impl FromValue for DBEngineVersion {
 
 /// Contains the details of an Amazon Neptune DB instance.
 ///
-/// This data type is used as a response element in the [DescribeDBInstances] action.
+/// This data type is used as a response element in the [`DescribeDBInstances`](crate::Client::describe_db_instances) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DBInstance {
@@ -2953,7 +2953,7 @@ impl FromValue for DBInstanceStatusInfo {
 
 /// Contains the details of an Amazon Neptune DB parameter group.
 ///
-/// This data type is used as a response element in the [DescribeDBParameterGroups] action.
+/// This data type is used as a response element in the [`DescribeDBParameterGroups`](crate::Client::describe_db_parameter_groups) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DBParameterGroup {
@@ -3049,10 +3049,10 @@ impl FromValue for DBParameterGroupQuotaExceededFault {
 ///
 /// This data type is used as a response element in the following actions:
 ///
-/// - [CreateDBInstance]
-/// - [DeleteDBInstance]
-/// - [ModifyDBInstance]
-/// - [RebootDBInstance]
+/// - [`CreateDBInstance`](crate::Client::create_db_instance)
+/// - [`DeleteDBInstance`](crate::Client::delete_db_instance)
+/// - [`ModifyDBInstance`](crate::Client::modify_db_instance)
+/// - [`RebootDBInstance`](crate::Client::reboot_db_instance)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DBParameterGroupStatus {
@@ -3140,7 +3140,7 @@ impl FromValue for DBSnapshotNotFoundFault {
 
 /// Contains the details of an Amazon Neptune DB subnet group.
 ///
-/// This data type is used as a response element in the [DescribeDBSubnetGroups] action.
+/// This data type is used as a response element in the [`DescribeDBSubnetGroups`](crate::Client::describe_db_subnet_groups) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DBSubnetGroup {
@@ -3152,7 +3152,7 @@ pub struct DBSubnetGroup {
     pub vpc_id: Option<String>,
     /// Provides the status of the DB subnet group.
     pub subnet_group_status: Option<String>,
-    /// Contains a list of [Subnet] elements.
+    /// Contains a list of [`Subnet`] elements.
     pub subnets: Option<Vec<crate::types::Subnet>>,
     /// The Amazon Resource Name (ARN) for the DB subnet group.
     pub db_subnet_group_arn: Option<String>,
@@ -3991,11 +3991,11 @@ pub struct DescribeDBClusterSnapshotsInput {
     pub marker: Option<String>,
     /// True to include shared manual DB cluster snapshots from other Amazon accounts that this Amazon account has been given permission to copy or restore, and otherwise false. The default is `false`.
     ///
-    /// You can give an Amazon account permission to restore a manual DB cluster snapshot from another Amazon account by the [ModifyDBClusterSnapshotAttribute] API action.
+    /// You can give an Amazon account permission to restore a manual DB cluster snapshot from another Amazon account by the [`ModifyDBClusterSnapshotAttribute`](crate::Client::modify_db_cluster_snapshot_attribute) API action.
     pub include_shared: Option<bool>,
     /// True to include manual DB cluster snapshots that are public and can be copied or restored by any Amazon account, and otherwise false. The default is `false`. The default is false.
     ///
-    /// You can share a manual DB cluster snapshot as public by using the [ModifyDBClusterSnapshotAttribute] API action.
+    /// You can share a manual DB cluster snapshot as public by using the [`ModifyDBClusterSnapshotAttribute`](crate::Client::modify_db_cluster_snapshot_attribute) API action.
     pub include_public: Option<bool>,
 }
 
@@ -4029,7 +4029,7 @@ impl IntoValue for DescribeDBClusterSnapshotsInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBClusterSnapshotsOutput {
-    /// An optional pagination token provided by a previous [DescribeDBClusterSnapshots] request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    /// An optional pagination token provided by a previous [`DescribeDBClusterSnapshots`](crate::Client::describe_db_cluster_snapshots) request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
     /// Provides a list of DB cluster snapshots for the user.
     pub db_cluster_snapshots: Option<Vec<crate::types::DBClusterSnapshot>>,
@@ -4077,7 +4077,7 @@ pub struct DescribeDBClustersInput {
     ///
     /// Constraints: Minimum 20, maximum 100.
     pub max_records: Option<i32>,
-    /// An optional pagination token provided by a previous [DescribeDBClusters] request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
+    /// An optional pagination token provided by a previous [`DescribeDBClusters`](crate::Client::describe_db_clusters) request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
 }
 
@@ -4268,7 +4268,7 @@ impl IntoValue for DescribeDBInstancesInput {
 pub struct DescribeDBInstancesOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords` .
     pub marker: Option<String>,
-    /// A list of [DBInstance] instances.
+    /// A list of [`DBInstance`] instances.
     pub db_instances: Option<Vec<crate::types::DBInstance>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -4335,7 +4335,7 @@ impl IntoValue for DescribeDBParameterGroupsInput {
 pub struct DescribeDBParameterGroupsOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
-    /// A list of [DBParameterGroup] instances.
+    /// A list of [`DBParameterGroup`] instances.
     pub db_parameter_groups: Option<Vec<crate::types::DBParameterGroup>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -4410,7 +4410,7 @@ impl IntoValue for DescribeDBParametersInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDBParametersOutput {
-    /// A list of [Parameter] values.
+    /// A list of [`Parameter`] values.
     pub parameters: Option<Vec<crate::types::Parameter>>,
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
@@ -4475,7 +4475,7 @@ impl IntoValue for DescribeDBSubnetGroupsInput {
 pub struct DescribeDBSubnetGroupsOutput {
     /// An optional pagination token provided by a previous request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords`.
     pub marker: Option<String>,
-    /// A list of [DBSubnetGroup] instances.
+    /// A list of [`DBSubnetGroup`] instances.
     pub db_subnet_groups: Option<Vec<crate::types::DBSubnetGroup>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -4807,7 +4807,7 @@ impl IntoValue for DescribeEventsInput {
 pub struct DescribeEventsOutput {
     /// An optional pagination token provided by a previous Events request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords` .
     pub marker: Option<String>,
-    /// A list of [Event] instances.
+    /// A list of [`Event`] instances.
     pub events: Option<Vec<crate::types::Event>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -4947,7 +4947,7 @@ impl IntoValue for DescribeOrderableDBInstanceOptionsInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOrderableDBInstanceOptionsOutput {
-    /// An [OrderableDBInstanceOption] structure containing information about orderable options for the DB instance.
+    /// An [`OrderableDBInstanceOption`] structure containing information about orderable options for the DB instance.
     pub orderable_db_instance_options: Option<Vec<crate::types::OrderableDBInstanceOption>>,
     /// An optional pagination token provided by a previous OrderableDBInstanceOptions request. If this parameter is specified, the response includes only records beyond the marker, up to the value specified by `MaxRecords` .
     pub marker: Option<String>,
@@ -5184,7 +5184,7 @@ impl FromValue for Endpoint {
     }
 }
 
-/// Contains the result of a successful invocation of the [DescribeEngineDefaultParameters] action.
+/// Contains the result of a successful invocation of the [`DescribeEngineDefaultParameters`](crate::Client::describe_engine_default_parameters) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EngineDefaults {
@@ -5213,7 +5213,7 @@ impl FromValue for EngineDefaults {
     }
 }
 
-/// This data type is used as a response element in the [DescribeEvents] action.
+/// This data type is used as a response element in the [`DescribeEvents`](crate::Client::describe_events) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Event {
@@ -5254,7 +5254,7 @@ impl FromValue for Event {
     }
 }
 
-/// Contains the results of a successful invocation of the [DescribeEventCategories] action.
+/// Contains the results of a successful invocation of the [`DescribeEventCategories`](crate::Client::describe_event_categories) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventCategoriesMap {
@@ -5279,7 +5279,7 @@ impl FromValue for EventCategoriesMap {
     }
 }
 
-/// Contains the results of a successful invocation of the [DescribeEventSubscriptions] action.
+/// Contains the results of a successful invocation of the [`DescribeEventSubscriptions`](crate::Client::describe_event_subscriptions) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventSubscription {
@@ -5619,7 +5619,7 @@ impl IntoValue for Filter {
 
 /// Contains the details of an Amazon Neptune global database.
 ///
-/// This data type is used as a response element for the [CreateGlobalCluster], [DescribeGlobalClusters], [ModifyGlobalCluster], [DeleteGlobalCluster], [FailoverGlobalCluster], and [RemoveFromGlobalCluster] actions.
+/// This data type is used as a response element for the [`CreateGlobalCluster`](crate::Client::create_global_cluster), [`DescribeGlobalClusters`](crate::Client::describe_global_clusters), [`ModifyGlobalCluster`](crate::Client::modify_global_cluster), [`DeleteGlobalCluster`](crate::Client::delete_global_cluster), [`FailoverGlobalCluster`](crate::Client::failover_global_cluster), and [`RemoveFromGlobalCluster`](crate::Client::remove_from_global_cluster) actions.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GlobalCluster {
@@ -6207,7 +6207,7 @@ pub struct ModifyDBClusterInput {
         Option<crate::types::CloudwatchLogsExportConfiguration>,
     /// The version number of the database engine to which you want to upgrade. Changing this parameter results in an outage. The change is applied during the next maintenance window unless the `ApplyImmediately` parameter is set to true.
     ///
-    /// For a list of valid engine versions, see [Engine Releases for Amazon Neptune](https://docs.aws.amazon.com/neptune/latest/userguide/engine-releases.html), or call [DescribeDBEngineVersions].
+    /// For a list of valid engine versions, see [Engine Releases for Amazon Neptune](https://docs.aws.amazon.com/neptune/latest/userguide/engine-releases.html), or call [`DescribeDBEngineVersions`](crate::Client::describe_db_engine_versions).
     pub engine_version: Option<String>,
     /// A value that indicates whether upgrades between different major versions are allowed.
     ///
@@ -6453,7 +6453,7 @@ pub struct ModifyDBInstanceInput {
     pub db_security_groups: Option<Vec<String>>,
     /// A list of EC2 VPC security groups to authorize on this DB instance. This change is asynchronously applied as soon as possible.
     ///
-    /// Not applicable. The associated list of EC2 VPC security groups is managed by the DB cluster. For more information, see [ModifyDBCluster].
+    /// Not applicable. The associated list of EC2 VPC security groups is managed by the DB cluster. For more information, see [`ModifyDBCluster`](crate::Client::modify_db_cluster).
     ///
     /// Constraints:
     ///
@@ -6461,7 +6461,7 @@ pub struct ModifyDBInstanceInput {
     pub vpc_security_group_ids: Option<Vec<String>>,
     /// Specifies whether the modifications in this request and any pending modifications are asynchronously applied as soon as possible, regardless of the `PreferredMaintenanceWindow` setting for the DB instance.
     ///
-    /// If this parameter is set to `false`, changes to the DB instance are applied during the next maintenance window. Some parameter changes can cause an outage and are applied on the next call to [RebootDBInstance], or the next failure reboot.
+    /// If this parameter is set to `false`, changes to the DB instance are applied during the next maintenance window. Some parameter changes can cause an outage and are applied on the next call to [`RebootDBInstance`](crate::Client::reboot_db_instance), or the next failure reboot.
     ///
     /// Default: `false`
     pub apply_immediately: Option<bool>,
@@ -6473,13 +6473,13 @@ pub struct ModifyDBInstanceInput {
     ///
     /// Constraints: The DB parameter group must be in the same DB parameter group family as this DB instance.
     pub db_parameter_group_name: Option<String>,
-    /// Not applicable. The retention period for automated backups is managed by the DB cluster. For more information, see [ModifyDBCluster].
+    /// Not applicable. The retention period for automated backups is managed by the DB cluster. For more information, see [`ModifyDBCluster`](crate::Client::modify_db_cluster).
     ///
     /// Default: Uses existing setting
     pub backup_retention_period: Option<i32>,
     /// The daily time range during which automated backups are created if automated backups are enabled.
     ///
-    /// Not applicable. The daily time range for creating automated backups is managed by the DB cluster. For more information, see [ModifyDBCluster].
+    /// Not applicable. The daily time range for creating automated backups is managed by the DB cluster. For more information, see [`ModifyDBCluster`](crate::Client::modify_db_cluster).
     ///
     /// Constraints:
     ///
@@ -6500,7 +6500,7 @@ pub struct ModifyDBInstanceInput {
     pub preferred_maintenance_window: Option<String>,
     /// Specifies if the DB instance is a Multi-AZ deployment. Changing this parameter doesn't result in an outage and the change is applied during the next maintenance window unless the `ApplyImmediately` parameter is set to `true` for this request.
     pub multi_az: Option<bool>,
-    /// The version number of the database engine to upgrade to. Currently, setting this parameter has no effect. To upgrade your database engine to the most recent release, use the [ApplyPendingMaintenanceAction] API.
+    /// The version number of the database engine to upgrade to. Currently, setting this parameter has no effect. To upgrade your database engine to the most recent release, use the [`ApplyPendingMaintenanceAction`](crate::Client::apply_pending_maintenance_action) API.
     pub engine_version: Option<String>,
     /// Indicates that major version upgrades are allowed. Changing this parameter doesn't result in an outage and the change is asynchronously applied as soon as possible.
     pub allow_major_version_upgrade: Option<bool>,
@@ -6574,7 +6574,7 @@ pub struct ModifyDBInstanceInput {
     ///
     /// You can enable IAM database authentication for the following database engines
     ///
-    /// Not applicable. Mapping Amazon IAM accounts to database accounts is managed by the DB cluster. For more information, see [ModifyDBCluster].
+    /// Not applicable. Mapping Amazon IAM accounts to database accounts is managed by the DB cluster. For more information, see [`ModifyDBCluster`](crate::Client::modify_db_cluster).
     ///
     /// Default: `false`
     pub enable_iam_database_authentication: Option<bool>,
@@ -7056,7 +7056,7 @@ impl FromValue for OptionGroupNotFoundFault {
 
 /// Contains a list of available options for a DB instance.
 ///
-/// This data type is used as a response element in the [DescribeOrderableDBInstanceOptions] action.
+/// This data type is used as a response element in the [`DescribeOrderableDBInstanceOptions`](crate::Client::describe_orderable_db_instance_options) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderableDBInstanceOption {
@@ -7274,7 +7274,7 @@ pub struct PendingMaintenanceAction {
     pub forced_apply_date: Option<myaws_core::DateTime>,
     /// Indicates the type of opt-in request that has been received for the resource.
     pub opt_in_status: Option<String>,
-    /// The effective date when the pending maintenance action is applied to the resource. This date takes into account opt-in requests received from the [ApplyPendingMaintenanceAction] API, the `AutoAppliedAfterDate`, and the `ForcedApplyDate`. This value is blank if an opt-in request has not been received and nothing has been specified as `AutoAppliedAfterDate` or `ForcedApplyDate`.
+    /// The effective date when the pending maintenance action is applied to the resource. This date takes into account opt-in requests received from the [`ApplyPendingMaintenanceAction`](crate::Client::apply_pending_maintenance_action) API, the `AutoAppliedAfterDate`, and the `ForcedApplyDate`. This value is blank if an opt-in request has not been received and nothing has been specified as `AutoAppliedAfterDate` or `ForcedApplyDate`.
     pub current_apply_date: Option<myaws_core::DateTime>,
     /// A description providing more detail about the maintenance action.
     pub description: Option<String>,
@@ -7303,7 +7303,7 @@ impl FromValue for PendingMaintenanceAction {
     }
 }
 
-/// This data type is used as a response element in the [ModifyDBInstance] action.
+/// This data type is used as a response element in the [`ModifyDBInstance`](crate::Client::modify_db_instance) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PendingModifiedValues {
@@ -7578,7 +7578,7 @@ pub struct RemoveRoleFromDBClusterInput {
     ///
     /// Required.
     pub role_arn: Option<String>,
-    /// The name of the feature for the DB cluster that the IAM role is to be disassociated from. For the list of supported feature names, see [DescribeDBEngineVersions].
+    /// The name of the feature for the DB cluster that the IAM role is to be disassociated from. For the list of supported feature names, see [`DescribeDBEngineVersions`](crate::Client::describe_db_engine_versions).
     pub feature_name: Option<String>,
 }
 
@@ -8474,7 +8474,7 @@ impl FromValue for StorageTypeNotSupportedFault {
 
 /// Specifies a subnet.
 ///
-/// This data type is used as a response element in the [DescribeDBSubnetGroups] action.
+/// This data type is used as a response element in the [`DescribeDBSubnetGroups`](crate::Client::describe_db_subnet_groups) action.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Subnet {
@@ -8635,7 +8635,7 @@ impl FromValue for Tag {
     }
 }
 
-/// A time zone associated with a [DBInstance].
+/// A time zone associated with a [`DBInstance`].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Timezone {
@@ -8697,7 +8697,7 @@ impl FromValue for UpgradeTarget {
     }
 }
 
-/// Information about valid modifications that you can make to your DB instance. Contains the result of a successful call to the [DescribeValidDBInstanceModifications] action. You can use this information when you call [ModifyDBInstance].
+/// Information about valid modifications that you can make to your DB instance. Contains the result of a successful call to the [`DescribeValidDBInstanceModifications`](crate::Client::describe_valid_db_instance_modifications) action. You can use this information when you call [`ModifyDBInstance`](crate::Client::modify_db_instance).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidDBInstanceModificationsMessage {

@@ -33,7 +33,7 @@ pub enum Error {
     LanguageNotSupportedException(crate::types::LanguageNotSupportedException),
     /// Amazon Polly can't find the specified lexicon. This could be caused by a lexicon that is missing, its name is misspelled or specifying a lexicon that is in a different region.
     ///
-    /// Verify that the lexicon exists, is in the region (see [ListLexicons]) and that you spelled its name is spelled correctly. Then try again.
+    /// Verify that the lexicon exists, is in the region (see [`ListLexicons`](crate::Client::list_lexicons)) and that you spelled its name is spelled correctly. Then try again.
     LexiconNotFoundException(crate::types::LexiconNotFoundException),
     /// The maximum size of the specified lexicon would be exceeded by this operation.
     LexiconSizeExceededException(crate::types::LexiconSizeExceededException),

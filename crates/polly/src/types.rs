@@ -995,7 +995,7 @@ impl FromValue for LexiconDescription {
 
 /// Amazon Polly can't find the specified lexicon. This could be caused by a lexicon that is missing, its name is misspelled or specifying a lexicon that is in a different region.
 ///
-/// Verify that the lexicon exists, is in the region (see [ListLexicons]) and that you spelled its name is spelled correctly. Then try again.
+/// Verify that the lexicon exists, is in the region (see [`ListLexicons`](crate::Client::list_lexicons)) and that you spelled its name is spelled correctly. Then try again.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LexiconNotFoundException {

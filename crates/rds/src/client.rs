@@ -1432,7 +1432,7 @@ impl Client {
 
     /// Promotes the specified secondary DB cluster to be the primary DB cluster in the global database cluster to fail over or switch over a global database. Switchover operations were previously called "managed planned failovers."
     ///
-    /// Although this operation can be used either to fail over or to switch over a global database cluster, its intended use is for global database failover. To switch over a global database cluster, we recommend that you use the [SwitchoverGlobalCluster] operation instead.
+    /// Although this operation can be used either to fail over or to switch over a global database cluster, its intended use is for global database failover. To switch over a global database cluster, we recommend that you use the [`SwitchoverGlobalCluster`](crate::Client::switchover_global_cluster) operation instead.
     ///
     /// How you use this operation depends on whether you are failing over or switching over your global database cluster:
     ///
@@ -1588,7 +1588,7 @@ impl Client {
     ///
     /// If a manual DB cluster snapshot is encrypted, it can be shared, but only by specifying a list of authorized Amazon Web Services account IDs for the `ValuesToAdd` parameter. You can't use `all` as a value for that parameter in this case.
     ///
-    /// To view which Amazon Web Services accounts have access to copy or restore a manual DB cluster snapshot, or whether a manual DB cluster snapshot is public or private, use the [DescribeDBClusterSnapshotAttributes] API operation. The accounts are returned as values for the `restore` attribute.
+    /// To view which Amazon Web Services accounts have access to copy or restore a manual DB cluster snapshot, or whether a manual DB cluster snapshot is public or private, use the [`DescribeDBClusterSnapshotAttributes`](crate::Client::describe_db_cluster_snapshot_attributes) API operation. The accounts are returned as values for the `restore` attribute.
     pub async fn modify_db_cluster_snapshot_attribute(
         &self,
         input: crate::types::ModifyDBClusterSnapshotAttributeInput,
@@ -1689,7 +1689,7 @@ impl Client {
     ///
     /// If the manual DB snapshot is encrypted, it can be shared, but only by specifying a list of authorized Amazon Web Services account IDs for the `ValuesToAdd` parameter. You can't use `all` as a value for that parameter in this case.
     ///
-    /// To view which Amazon Web Services accounts have access to copy or restore a manual DB snapshot, or whether a manual DB snapshot public or private, use the [DescribeDBSnapshotAttributes] API operation. The accounts are returned as values for the `restore` attribute.
+    /// To view which Amazon Web Services accounts have access to copy or restore a manual DB snapshot, or whether a manual DB snapshot public or private, use the [`DescribeDBSnapshotAttributes`](crate::Client::describe_db_snapshot_attributes) API operation. The accounts are returned as values for the `restore` attribute.
     pub async fn modify_db_snapshot_attribute(
         &self,
         input: crate::types::ModifyDBSnapshotAttributeInput,

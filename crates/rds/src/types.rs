@@ -316,7 +316,7 @@ pub struct AddRoleToDBClusterInput {
     ///
     /// Required.
     pub role_arn: Option<String>,
-    /// The name of the feature for the DB cluster that the IAM role is to be associated with. For information about supported feature names, see [DBEngineVersion].
+    /// The name of the feature for the DB cluster that the IAM role is to be associated with. For information about supported feature names, see [`DBEngineVersion`].
     pub feature_name: Option<String>,
 }
 
@@ -348,7 +348,7 @@ pub struct AddRoleToDBInstanceInput {
     ///
     /// Required.
     pub role_arn: Option<String>,
-    /// The name of the feature for the DB instance that the IAM role is to be associated with. For information about supported feature names, see [DBEngineVersion].
+    /// The name of the feature for the DB instance that the IAM role is to be associated with. For information about supported feature names, see [`DBEngineVersion`].
     ///
     /// Required.
     pub feature_name: Option<String>,
@@ -4923,7 +4923,7 @@ pub struct CreateDBInstanceReadReplicaInput {
     ///
     /// When the DB instance isn't publicly accessible, it is an internal DB instance with a DNS name that resolves to a private IP address.
     ///
-    /// For more information, see [CreateDBInstance].
+    /// For more information, see [`CreateDBInstance`](crate::Client::create_db_instance).
     pub publicly_accessible: Option<bool>,
     /// The `Tags` member.
     pub tags: Option<Vec<crate::types::Tag>>,
@@ -6787,7 +6787,7 @@ pub struct DBCluster {
     ///
     /// When the DB cluster isn't publicly accessible, it is an internal DB cluster with a DNS name that resolves to a private IP address.
     ///
-    /// For more information, see [CreateDBCluster].
+    /// For more information, see [`CreateDBCluster`](crate::Client::create_db_cluster).
     ///
     /// This setting is only for non-Aurora Multi-AZ DB clusters.
     pub publicly_accessible: Option<bool>,
@@ -7108,7 +7108,7 @@ impl FromValue for DBClusterAlreadyExistsFault {
     }
 }
 
-/// Contains information about an Amazon Web Services Identity and Access Management (IAM) role to associate with a DB cluster. You can specify this structure in the `AssociatedRoles` parameter of [CreateDBCluster], [RestoreDBClusterFromS3], [RestoreDBClusterFromSnapshot], and [RestoreDBClusterToPointInTime].
+/// Contains information about an Amazon Web Services Identity and Access Management (IAM) role to associate with a DB cluster. You can specify this structure in the `AssociatedRoles` parameter of [`CreateDBCluster`](crate::Client::create_db_cluster), [`RestoreDBClusterFromS3`](crate::Client::restore_db_cluster_from_s3), [`RestoreDBClusterFromSnapshot`](crate::Client::restore_db_cluster_from_snapshot), and [`RestoreDBClusterToPointInTime`](crate::Client::restore_db_cluster_to_point_in_time).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DBClusterAssociatedRole {
@@ -7116,7 +7116,7 @@ pub struct DBClusterAssociatedRole {
     ///
     /// Required.
     pub role_arn: Option<String>,
-    /// The name of the feature associated with the IAM role. For information about supported feature names, see [DBEngineVersion].
+    /// The name of the feature associated with the IAM role. For information about supported feature names, see [`DBEngineVersion`].
     pub feature_name: Option<String>,
 }
 
@@ -7640,7 +7640,7 @@ pub struct DBClusterRole {
     /// - `PENDING` - the IAM role ARN is being associated with the DB cluster.
     /// - `INVALID` - the IAM role ARN is associated with the DB cluster, but the DB cluster is unable to assume the IAM role in order to access other Amazon Web Services on your behalf.
     pub status: Option<String>,
-    /// The name of the feature associated with the Amazon Web Services Identity and Access Management (IAM) role. For information about supported feature names, see [DBEngineVersion].
+    /// The name of the feature associated with the Amazon Web Services Identity and Access Management (IAM) role. For information about supported feature names, see [`DBEngineVersion`].
     pub feature_name: Option<String>,
 }
 
@@ -8243,7 +8243,7 @@ pub struct DBInstance {
     ///
     /// When the DB instance isn't publicly accessible, it is an internal DB instance with a DNS name that resolves to a private IP address.
     ///
-    /// For more information, see [CreateDBInstance].
+    /// For more information, see [`CreateDBInstance`](crate::Client::create_db_instance).
     pub publicly_accessible: Option<bool>,
     /// The status of a read replica. If the DB instance isn't a read replica, the value is blank.
     pub status_infos: Option<Vec<crate::types::DBInstanceStatusInfo>>,
@@ -10098,7 +10098,7 @@ pub struct DBShardGroup {
     ///
     /// When the DB shard group isn't publicly accessible, it is an internal DB shard group with a DNS name that resolves to a private IP address.
     ///
-    /// For more information, see [CreateDBShardGroup].
+    /// For more information, see [`CreateDBShardGroup`](crate::Client::create_db_shard_group).
     ///
     /// This setting is only for Aurora Limitless Database.
     pub publicly_accessible: Option<bool>,
@@ -12379,7 +12379,7 @@ pub struct DescribeDBClusterSnapshotsInput {
     pub include_shared: Option<bool>,
     /// Specifies whether to include manual DB cluster snapshots that are public and can be copied or restored by any Amazon Web Services account. By default, the public snapshots are not included.
     ///
-    /// You can share a manual DB cluster snapshot as public by using the [ModifyDBClusterSnapshotAttribute] API action.
+    /// You can share a manual DB cluster snapshot as public by using the [`ModifyDBClusterSnapshotAttribute`](crate::Client::modify_db_cluster_snapshot_attribute) API action.
     pub include_public: Option<bool>,
     /// A specific DB cluster resource ID to describe.
     pub db_cluster_resource_id: Option<String>,
@@ -13853,7 +13853,7 @@ pub struct DescribeDBSnapshotsInput {
     pub include_shared: Option<bool>,
     /// Specifies whether to include manual DB cluster snapshots that are public and can be copied or restored by any Amazon Web Services account. By default, the public snapshots are not included.
     ///
-    /// You can share a manual DB snapshot as public by using the [ModifyDBSnapshotAttribute] API.
+    /// You can share a manual DB snapshot as public by using the [`ModifyDBSnapshotAttribute`](crate::Client::modify_db_snapshot_attribute) API.
     ///
     /// This setting doesn't apply to RDS Custom.
     pub include_public: Option<bool>,
@@ -19287,7 +19287,7 @@ pub struct ModifyDBClusterSnapshotAttributeInput {
     ///
     /// To manage authorization for other Amazon Web Services accounts to copy or restore a manual DB cluster snapshot, set this value to `restore`.
     ///
-    /// To view the list of attributes available to modify, use the [DescribeDBClusterSnapshotAttributes] API operation.
+    /// To view the list of attributes available to modify, use the [`DescribeDBClusterSnapshotAttributes`](crate::Client::describe_db_cluster_snapshot_attributes) API operation.
     ///
     /// Required.
     pub attribute_name: Option<String>,
@@ -19408,7 +19408,7 @@ pub struct ModifyDBInstanceInput {
     pub vpc_security_group_ids: Option<Vec<String>>,
     /// Specifies whether the modifications in this request and any pending modifications are asynchronously applied as soon as possible, regardless of the `PreferredMaintenanceWindow` setting for the DB instance. By default, this parameter is disabled.
     ///
-    /// If this parameter is disabled, changes to the DB instance are applied during the next maintenance window. Some parameter changes can cause an outage and are applied on the next call to [RebootDBInstance], or the next failure reboot. Review the table of parameters in [Modifying a DB Instance](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.DBInstance.Modifying.html) in the *Amazon RDS User Guide* to see the impact of enabling or disabling `ApplyImmediately` for each modified parameter and to determine when the changes are applied.
+    /// If this parameter is disabled, changes to the DB instance are applied during the next maintenance window. Some parameter changes can cause an outage and are applied on the next call to [`RebootDBInstance`](crate::Client::reboot_db_instance), or the next failure reboot. Review the table of parameters in [Modifying a DB Instance](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.DBInstance.Modifying.html) in the *Amazon RDS User Guide* to see the impact of enabling or disabling `ApplyImmediately` for each modified parameter and to determine when the changes are applied.
     pub apply_immediately: Option<bool>,
     /// The new password for the master user.
     ///
@@ -20583,7 +20583,7 @@ pub struct ModifyDBSnapshotAttributeInput {
     ///
     /// To manage authorization for other Amazon Web Services accounts to copy or restore a manual DB snapshot, set this value to `restore`.
     ///
-    /// To view the list of attributes available to modify, use the [DescribeDBSnapshotAttributes] API operation.
+    /// To view the list of attributes available to modify, use the [`DescribeDBSnapshotAttributes`](crate::Client::describe_db_snapshot_attributes) API operation.
     ///
     /// Required.
     pub attribute_name: Option<String>,
@@ -23037,7 +23037,7 @@ pub struct RemoveRoleFromDBClusterInput {
     ///
     /// Required.
     pub role_arn: Option<String>,
-    /// The name of the feature for the DB cluster that the IAM role is to be disassociated from. For information about supported feature names, see [DBEngineVersion].
+    /// The name of the feature for the DB cluster that the IAM role is to be disassociated from. For information about supported feature names, see [`DBEngineVersion`].
     pub feature_name: Option<String>,
 }
 
@@ -24960,7 +24960,7 @@ pub struct RestoreDBInstanceFromDBSnapshotInput {
     ///
     /// When the DB instance isn't publicly accessible, it is an internal DB instance with a DNS name that resolves to a private IP address.
     ///
-    /// For more information, see [CreateDBInstance].
+    /// For more information, see [`CreateDBInstance`](crate::Client::create_db_instance).
     pub publicly_accessible: Option<bool>,
     /// Specifies whether to automatically apply minor version upgrades to the DB instance during the maintenance window.
     ///
@@ -25616,7 +25616,7 @@ pub struct RestoreDBInstanceFromS3Input {
     ///
     /// When the DB instance isn't publicly accessible, it is an internal DB instance with a DNS name that resolves to a private IP address.
     ///
-    /// For more information, see [CreateDBInstance].
+    /// For more information, see [`CreateDBInstance`](crate::Client::create_db_instance).
     pub publicly_accessible: Option<bool>,
     /// A list of tags to associate with this DB instance. For more information, see [Tagging Amazon RDS Resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide.*
     pub tags: Option<Vec<crate::types::Tag>>,
@@ -26099,7 +26099,7 @@ pub struct RestoreDBInstanceToPointInTimeInput {
     ///
     /// When the DB instance isn't publicly accessible, it is an internal DB instance with a DNS name that resolves to a private IP address.
     ///
-    /// For more information, see [CreateDBInstance].
+    /// For more information, see [`CreateDBInstance`](crate::Client::create_db_instance).
     pub publicly_accessible: Option<bool>,
     /// Specifies whether minor version upgrades are applied automatically to the DB instance during the maintenance window.
     ///

@@ -598,7 +598,7 @@ impl Client {
     ///
     /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&amp;limitType=service-code-route53).
     ///
-    /// You can also view account limits in Amazon Web Services Trusted Advisor. Sign in to the Amazon Web Services Management Console and open the Trusted Advisor console at [https://console.aws.amazon.com/trustedadvisor/](https://console.aws.amazon.com/trustedadvisor). Then choose **Service limits** in the navigation pane.
+    /// You can also view account limits in Amazon Web Services Trusted Advisor. Sign in to the Amazon Web Services Management Console and open the Trusted Advisor console at [<https://console.aws.amazon.com/trustedadvisor/](https://console.aws.amazon.com/trustedadvisor>). Then choose **Service limits** in the navigation pane.
     pub async fn get_account_limit(
         &self,
         input: crate::types::GetAccountLimitInput,

@@ -756,8 +756,8 @@ impl Client {
     ///
     /// The following operations are related to `DeleteBucketOwnershipControls`:
     ///
-    /// - [GetBucketOwnershipControls]
-    /// - [PutBucketOwnershipControls]
+    /// - [`GetBucketOwnershipControls`](crate::Client::get_bucket_ownership_controls)
+    /// - [`PutBucketOwnershipControls`](crate::Client::put_bucket_ownership_controls)
     ///
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn delete_bucket_ownership_controls(
@@ -1507,8 +1507,8 @@ impl Client {
     ///
     /// The following operations are related to `GetBucketOwnershipControls`:
     ///
-    /// - [PutBucketOwnershipControls]
-    /// - [DeleteBucketOwnershipControls]
+    /// - [`PutBucketOwnershipControls`](crate::Client::put_bucket_ownership_controls)
+    /// - [`DeleteBucketOwnershipControls`](crate::Client::delete_bucket_ownership_controls)
     ///
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn get_bucket_ownership_controls(
@@ -2069,7 +2069,7 @@ impl Client {
     ///
     /// Permissions
     ///
-    /// - **General purpose bucket permissions** - To use `HEAD`, you must have the `s3:GetObject` permission. You need the relevant read object (or version) permission for this operation. For more information, see [Actions, resources, and condition keys for Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/list_amazons3.html) in the *Amazon S3 User Guide*. For more information about the permissions to S3 API operations by S3 resource types, see [Required permissions for Amazon S3 API operations] in the *Amazon S3 User Guide*. If the object you request doesn't exist, the error that Amazon S3 returns depends on whether you also have the `s3:ListBucket` permission.
+    /// - **General purpose bucket permissions** - To use `HEAD`, you must have the `s3:GetObject` permission. You need the relevant read object (or version) permission for this operation. For more information, see [Actions, resources, and condition keys for Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/list_amazons3.html) in the *Amazon S3 User Guide*. For more information about the permissions to S3 API operations by S3 resource types, see Required permissions for Amazon S3 API operations in the *Amazon S3 User Guide*. If the object you request doesn't exist, the error that Amazon S3 returns depends on whether you also have the `s3:ListBucket` permission.
     ///
     /// - If you have the `s3:ListBucket` permission on the bucket, Amazon S3 returns an HTTP status code `404 Not Found` error.
     /// - If you don’t have the `s3:ListBucket` permission, Amazon S3 returns an HTTP status code `403 Forbidden` error.
@@ -3065,8 +3065,8 @@ impl Client {
     ///
     /// The following operations are related to `PutBucketOwnershipControls`:
     ///
-    /// - [GetBucketOwnershipControls]
-    /// - [DeleteBucketOwnershipControls]
+    /// - [`GetBucketOwnershipControls`](crate::Client::get_bucket_ownership_controls)
+    /// - [`DeleteBucketOwnershipControls`](crate::Client::delete_bucket_ownership_controls)
     ///
     /// You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub async fn put_bucket_ownership_controls(

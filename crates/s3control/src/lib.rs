@@ -6,6 +6,19 @@
 //! [`types`] and [`error`].
 //!
 //! Amazon Web Services S3 Control provides access to Amazon S3 control plane actions.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Region and credentials come from the environment and ~/.aws, as boto3 finds them.
+//! let session = myaws_s3control::Session::from_env()?;
+//! let client = myaws_s3control::Client::new(&session)?;
+//! let output = client.list_jobs(myaws_s3control::types::ListJobsInput::default().account_id("...")).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -17,8 +30,7 @@
     clippy::large_enum_variant,
     clippy::module_inception,
     clippy::field_reassign_with_default,
-    clippy::should_implement_trait,
-    rustdoc::all
+    clippy::should_implement_trait
 )]
 
 mod client;

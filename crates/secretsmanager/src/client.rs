@@ -53,7 +53,7 @@ impl Client {
         self.handle.call_json(operation, params).await
     }
 
-    /// Retrieves the contents of the encrypted fields `SecretString` or `SecretBinary` for up to 20 secrets. To retrieve a single secret, call [GetSecretValue].
+    /// Retrieves the contents of the encrypted fields `SecretString` or `SecretBinary` for up to 20 secrets. To retrieve a single secret, call [`GetSecretValue`](crate::Client::get_secret_value).
     ///
     /// To choose which secrets to retrieve, you can specify a list of secrets by name or ARN, or you can use filters. If Secrets Manager encounters errors such as `AccessDeniedException` while attempting to retrieve any of the secrets, you can see the errors in `Errors` in the response.
     ///
@@ -72,9 +72,9 @@ impl Client {
 
     /// Turns off automatic rotation, and if a rotation is currently in progress, cancels the rotation.
     ///
-    /// If you cancel a rotation in progress, it can leave the `VersionStage` labels in an unexpected state. You might need to remove the staging label `AWSPENDING` from the partially created version. You also need to determine whether to roll back to the previous version of the secret by moving the staging label `AWSCURRENT` to the version that has `AWSPENDING`. To determine which version has a specific staging label, call [ListSecretVersionIds]. Then use [UpdateSecretVersionStage] to change staging labels. For more information, see [How rotation works](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html).
+    /// If you cancel a rotation in progress, it can leave the `VersionStage` labels in an unexpected state. You might need to remove the staging label `AWSPENDING` from the partially created version. You also need to determine whether to roll back to the previous version of the secret by moving the staging label `AWSCURRENT` to the version that has `AWSPENDING`. To determine which version has a specific staging label, call [`ListSecretVersionIds`](crate::Client::list_secret_version_ids). Then use [`UpdateSecretVersionStage`](crate::Client::update_secret_version_stage) to change staging labels. For more information, see [How rotation works](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html).
     ///
-    /// To turn on automatic rotation again, call [RotateSecret].
+    /// To turn on automatic rotation again, call [`RotateSecret`](crate::Client::rotate_secret).
     ///
     /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
     ///
@@ -117,7 +117,7 @@ impl Client {
         self.handle.call(2, input).await
     }
 
-    /// Deletes the resource-based permission policy attached to the secret. To attach a policy to a secret, use [PutResourcePolicy].
+    /// Deletes the resource-based permission policy attached to the secret. To attach a policy to a secret, use [`PutResourcePolicy`](crate::Client::put_resource_policy).
     ///
     /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
     ///
@@ -134,17 +134,17 @@ impl Client {
 
     /// Deletes a secret and all of its versions. You can specify a recovery window during which you can restore the secret. The minimum recovery window is 7 days. The default recovery window is 30 days. Secrets Manager attaches a `DeletionDate` stamp to the secret that specifies the end of the recovery window. At the end of the recovery window, Secrets Manager deletes the secret permanently.
     ///
-    /// You can't delete a primary secret that is replicated to other Regions. You must first delete the replicas using [RemoveRegionsFromReplication], and then delete the primary secret. When you delete a replica, it is deleted immediately.
+    /// You can't delete a primary secret that is replicated to other Regions. You must first delete the replicas using [`RemoveRegionsFromReplication`](crate::Client::remove_regions_from_replication), and then delete the primary secret. When you delete a replica, it is deleted immediately.
     ///
-    /// You can't directly delete a version of a secret. Instead, you remove all staging labels from the version using [UpdateSecretVersionStage]. This marks the version as deprecated, and then Secrets Manager can automatically delete the version in the background.
+    /// You can't directly delete a version of a secret. Instead, you remove all staging labels from the version using [`UpdateSecretVersionStage`](crate::Client::update_secret_version_stage). This marks the version as deprecated, and then Secrets Manager can automatically delete the version in the background.
     ///
     /// To determine whether an application still uses a secret, you can create an Amazon CloudWatch alarm to alert you to any attempts to access a secret during the recovery window. For more information, see [ Monitor secrets scheduled for deletion](https://docs.aws.amazon.com/secretsmanager/latest/userguide/monitoring_cloudwatch_deleted-secrets.html).
     ///
     /// Secrets Manager performs the permanent secret deletion at the end of the waiting period as a background task with low priority. There is no guarantee of a specific time after the recovery window for the permanent delete to occur.
     ///
-    /// At any time before recovery window ends, you can use [RestoreSecret] to remove the `DeletionDate` and cancel the deletion of the secret.
+    /// At any time before recovery window ends, you can use [`RestoreSecret`](crate::Client::restore_secret) to remove the `DeletionDate` and cancel the deletion of the secret.
     ///
-    /// When a secret is scheduled for deletion, you cannot retrieve the secret value. You must first cancel the deletion with [RestoreSecret] and then you can retrieve the secret.
+    /// When a secret is scheduled for deletion, you cannot retrieve the secret value. You must first cancel the deletion with [`RestoreSecret`](crate::Client::restore_secret) and then you can retrieve the secret.
     ///
     /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
     ///
@@ -197,7 +197,7 @@ impl Client {
 
     /// Retrieves the contents of the encrypted fields `SecretString` or `SecretBinary` from the specified version of a secret, whichever contains content.
     ///
-    /// To retrieve the values for a group of secrets, call [BatchGetSecretValue].
+    /// To retrieve the values for a group of secrets, call [`BatchGetSecretValue`](crate::Client::batch_get_secret_value).
     ///
     /// We recommend that you cache your secret values by using client-side caching. Caching secrets improves speed and reduces your costs. For more information, see [Cache secrets for your applications](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets.html).
     ///
@@ -216,7 +216,7 @@ impl Client {
 
     /// Lists the versions of a secret. Secrets Manager uses staging labels to indicate the different versions of a secret. For more information, see [ Secrets Manager concepts: Versions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
     ///
-    /// To list the secrets in the account, use [ListSecrets].
+    /// To list the secrets in the account, use [`ListSecrets`](crate::Client::list_secrets).
     ///
     /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
     ///
@@ -233,11 +233,11 @@ impl Client {
 
     /// Lists the secrets that are stored by Secrets Manager in the Amazon Web Services account, not including secrets that are marked for deletion. To see secrets marked for deletion, use the Secrets Manager console.
     ///
-    /// All Secrets Manager operations are eventually consistent. ListSecrets might not reflect changes from the last five minutes. You can get more recent information for a specific secret by calling [DescribeSecret].
+    /// All Secrets Manager operations are eventually consistent. ListSecrets might not reflect changes from the last five minutes. You can get more recent information for a specific secret by calling [`DescribeSecret`](crate::Client::describe_secret).
     ///
-    /// To list the versions of a secret, use [ListSecretVersionIds].
+    /// To list the versions of a secret, use [`ListSecretVersionIds`](crate::Client::list_secret_version_ids).
     ///
-    /// To retrieve the values for the secrets, call [BatchGetSecretValue] or [GetSecretValue].
+    /// To retrieve the values for the secrets, call [`BatchGetSecretValue`](crate::Client::batch_get_secret_value) or [`GetSecretValue`](crate::Client::get_secret_value).
     ///
     /// For information about finding secrets in the console, see [Find secrets in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_search-secret.html).
     ///
@@ -392,9 +392,9 @@ impl Client {
         self.handle.call(19, input).await
     }
 
-    /// Modifies the details of a secret, including metadata and the secret value. To change the secret value, you can also use [PutSecretValue].
+    /// Modifies the details of a secret, including metadata and the secret value. To change the secret value, you can also use [`PutSecretValue`](crate::Client::put_secret_value).
     ///
-    /// To change the rotation configuration of a secret, use [RotateSecret] instead.
+    /// To change the rotation configuration of a secret, use [`RotateSecret`](crate::Client::rotate_secret) instead.
     ///
     /// To change a secret so that it is managed by another service, you need to recreate the secret in that service. See [Secrets Manager secrets managed by other Amazon Web Services services](https://docs.aws.amazon.com/secretsmanager/latest/userguide/service-linked-secrets.html).
     ///
@@ -402,7 +402,7 @@ impl Client {
     ///
     /// If you include `SecretString` or `SecretBinary` to create a new secret version, Secrets Manager automatically moves the staging label `AWSCURRENT` to the new version. Then it attaches the label `AWSPREVIOUS` to the version that `AWSCURRENT` was removed from.
     ///
-    /// If you call this operation with a `ClientRequestToken` that matches an existing version's `VersionId`, the operation results in an error. You can't modify an existing version, you can only create a new version. To remove a version, remove all staging labels from it. See [UpdateSecretVersionStage].
+    /// If you call this operation with a `ClientRequestToken` that matches an existing version's `VersionId`, the operation results in an error. You can't modify an existing version, you can only create a new version. To remove a version, remove all staging labels from it. See [`UpdateSecretVersionStage`](crate::Client::update_secret_version_stage).
     ///
     /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters except `SecretBinary` or `SecretString` because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
     ///

@@ -7,13 +7,13 @@ use std::collections::HashMap;
 
 use myaws_core::{ConversionError, FromValue, IntoValue, StructReader, Value};
 
-/// The error Secrets Manager encountered while retrieving an individual secret as part of [BatchGetSecretValue].
+/// The error Secrets Manager encountered while retrieving an individual secret as part of [`BatchGetSecretValue`](crate::Client::batch_get_secret_value).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct APIErrorType {
     /// The ARN or name of the secret.
     pub secret_id: Option<String>,
-    /// The error Secrets Manager encountered while retrieving an individual secret as part of [BatchGetSecretValue], for example `ResourceNotFoundException`,`InvalidParameterException`, `InvalidRequestException`, `DecryptionFailure`, or `AccessDeniedException`.
+    /// The error Secrets Manager encountered while retrieving an individual secret as part of [`BatchGetSecretValue`](crate::Client::batch_get_secret_value), for example `ResourceNotFoundException`,`InvalidParameterException`, `InvalidRequestException`, `DecryptionFailure`, or `AccessDeniedException`.
     pub error_code: Option<String>,
     /// A message describing the error.
     pub message: Option<String>,
@@ -176,7 +176,7 @@ pub struct CreateSecretInput {
     ///
     /// - If the `ClientRequestToken` value isn't already associated with a version of the secret then a new version of the secret is created.
     /// - If a version with this value already exists and the version `SecretString` and `SecretBinary` values are the same as those in the request, then the request is ignored.
-    /// - If a version with this value already exists and that version's `SecretString` and `SecretBinary` values are different from those in the request, then the request fails because you cannot modify an existing version. Instead, use [PutSecretValue] to create a new version.
+    /// - If a version with this value already exists and that version's `SecretString` and `SecretBinary` values are different from those in the request, then the request fails because you cannot modify an existing version. Instead, use [`PutSecretValue`](crate::Client::put_secret_value) to create a new version.
     ///
     /// This value becomes the `VersionId` of the new version.
     pub client_request_token: Option<String>,
@@ -498,7 +498,7 @@ pub struct DescribeSecretOutput {
     pub kms_key_id: Option<String>,
     /// Specifies whether automatic rotation is turned on for this secret. If the secret has never been configured for rotation, Secrets Manager returns null.
     ///
-    /// To turn on rotation, use [RotateSecret]. To turn off rotation, use [CancelRotateSecret].
+    /// To turn on rotation, use [`RotateSecret`](crate::Client::rotate_secret). To turn off rotation, use [`CancelRotateSecret`](crate::Client::cancel_rotate_secret).
     pub rotation_enabled: Option<bool>,
     /// The ARN of the Lambda function that Secrets Manager invokes to rotate the secret.
     pub rotation_lambda_arn: Option<String>,
@@ -517,20 +517,20 @@ pub struct DescribeSecretOutput {
     pub last_accessed_date: Option<myaws_core::DateTime>,
     /// The date the secret is scheduled for deletion. If it is not scheduled for deletion, this field is omitted. When you delete a secret, Secrets Manager requires a recovery window of at least 7 days before deleting the secret. Some time after the deleted date, Secrets Manager deletes the secret, including all of its versions.
     ///
-    /// If a secret is scheduled for deletion, then its details, including the encrypted secret value, is not accessible. To cancel a scheduled deletion and restore access to the secret, use [RestoreSecret].
+    /// If a secret is scheduled for deletion, then its details, including the encrypted secret value, is not accessible. To cancel a scheduled deletion and restore access to the secret, use [`RestoreSecret`](crate::Client::restore_secret).
     pub deleted_date: Option<myaws_core::DateTime>,
     /// The next rotation is scheduled to occur on or before this date. If the secret isn't configured for rotation or rotation has been disabled, Secrets Manager returns null. If rotation fails, Secrets Manager retries the entire rotation process multiple times. If rotation is unsuccessful, this date may be in the past.
     ///
     /// This date represents the latest date that rotation will occur, but it is not an approximate rotation date. In some cases, for example if you turn off automatic rotation and then turn it back on, the next rotation may occur much sooner than this date.
     pub next_rotation_date: Option<myaws_core::DateTime>,
-    /// The list of tags attached to the secret. To add tags to a secret, use [TagResource]. To remove tags, use [UntagResource].
+    /// The list of tags attached to the secret. To add tags to a secret, use [`TagResource`](crate::Client::tag_resource). To remove tags, use [`UntagResource`](crate::Client::untag_resource).
     pub tags: Option<Vec<crate::types::Tag>>,
     /// A list of the versions of the secret that have staging labels attached. Versions that don't have staging labels are considered deprecated and Secrets Manager can delete them.
     ///
     /// Secrets Manager uses staging labels to indicate the status of a secret version during rotation. The three staging labels for rotation are:
     ///
     /// - `AWSCURRENT`, which indicates the current version of the secret.
-    /// - `AWSPENDING`, which indicates the version of the secret that contains new secret information that will become the next current version when rotation finishes. During rotation, Secrets Manager creates an `AWSPENDING` version ID before creating the new secret version. To check if a secret version exists, call [GetSecretValue].
+    /// - `AWSPENDING`, which indicates the version of the secret that contains new secret information that will become the next current version when rotation finishes. During rotation, Secrets Manager creates an `AWSPENDING` version ID before creating the new secret version. To check if a secret version exists, call [`GetSecretValue`](crate::Client::get_secret_value).
     /// - `AWSPREVIOUS`, which indicates the previous current version of the secret. You can use this as the *last known good* version.
     ///
     /// For more information about rotation and staging labels, see [How rotation works](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html).
@@ -1853,7 +1853,7 @@ pub struct RotateSecretInput {
         Option<Vec<crate::types::ExternalSecretRotationMetadataItem>>,
     /// The Amazon Resource Name (ARN) of the role that allows Secrets Manager to rotate a secret held by a third-party partner. For more information, see [Security and permissions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-security.html).
     pub external_secret_rotation_role_arn: Option<String>,
-    /// Specifies whether to rotate the secret immediately or wait until the next scheduled rotation window. The rotation schedule is defined in [RotateSecretRequest$RotationRules].
+    /// Specifies whether to rotate the secret immediately or wait until the next scheduled rotation window. The rotation schedule is defined in RotateSecretRequest$RotationRules.
     ///
     /// The default for `RotateImmediately` is `true`. If you don't specify this value, Secrets Manager rotates the secret immediately.
     ///

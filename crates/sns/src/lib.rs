@@ -12,6 +12,19 @@
 //! For information on the permissions you need to use this API, see [Identity and access management in Amazon SNS](https://docs.aws.amazon.com/sns/latest/dg/sns-authentication-and-access-control.html) in the *Amazon SNS Developer Guide.*
 //!
 //! We also provide SDKs that enable you to access Amazon SNS from your preferred programming language. The SDKs contain functionality that automatically takes care of tasks such as: cryptographically signing your service requests, retrying requests, and handling error responses. For a list of available SDKs, go to [Tools for Amazon Web Services](http://aws.amazon.com/tools/).
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Region and credentials come from the environment and ~/.aws, as boto3 finds them.
+//! let session = myaws_sns::Session::from_env()?;
+//! let client = myaws_sns::Client::new(&session)?;
+//! let output = client.list_topics(myaws_sns::types::ListTopicsInput::default()).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -23,8 +36,7 @@
     clippy::large_enum_variant,
     clippy::module_inception,
     clippy::field_reassign_with_default,
-    clippy::should_implement_trait,
-    rustdoc::all
+    clippy::should_implement_trait
 )]
 
 mod client;

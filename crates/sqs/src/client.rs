@@ -57,7 +57,7 @@ impl Client {
     ///
     /// When you create a queue, you have full control access rights for the queue. Only you, the owner of the queue, can grant or deny permissions to the queue. For more information about these permissions, see [Allow Developers to Write Messages to a Shared Queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
     ///
-    /// - `AddPermission` generates a policy for you. You can use ` [SetQueueAttributes] ` to upload your policy. For more information, see [Using Custom Policies with the Amazon SQS Access Policy Language](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-creating-custom-policies.html) in the *Amazon SQS Developer Guide*.
+    /// - `AddPermission` generates a policy for you. You can use ` SetQueueAttributes ` to upload your policy. For more information, see [Using Custom Policies with the Amazon SQS Access Policy Language](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-creating-custom-policies.html) in the *Amazon SQS Developer Guide*.
     /// - An Amazon SQS policy can have a maximum of seven actions per statement.
     /// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
     /// - Amazon SQS `AddPermission` does not support adding a non-account principal.
@@ -115,7 +115,7 @@ impl Client {
         self.handle.call(2, input).await
     }
 
-    /// Changes the visibility timeout of multiple messages. This is a batch version of ` [ChangeMessageVisibility].` The result of the action on each message is reported individually in the response. You can send up to 10 ` [ChangeMessageVisibility] ` requests with each `ChangeMessageVisibilityBatch` action.
+    /// Changes the visibility timeout of multiple messages. This is a batch version of ` ChangeMessageVisibility.` The result of the action on each message is reported individually in the response. You can send up to 10 ` ChangeMessageVisibility ` requests with each `ChangeMessageVisibilityBatch` action.
     ///
     /// Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
     pub async fn change_message_visibility_batch(
@@ -165,7 +165,7 @@ impl Client {
         self.handle.call(5, input).await
     }
 
-    /// Deletes up to ten messages from the specified queue. This is a batch version of ` [DeleteMessage].` The result of the action on each message is reported individually in the response.
+    /// Deletes up to ten messages from the specified queue. This is a batch version of ` DeleteMessage.` The result of the action on each message is reported individually in the response.
     ///
     /// Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
     pub async fn delete_message_batch(
@@ -182,7 +182,7 @@ impl Client {
     ///
     /// Be careful with the `DeleteQueue` action: When you delete a queue, any messages in the queue are no longer available.
     ///
-    /// When you delete a queue, the deletion process takes up to 60 seconds. Requests you send involving that queue during the 60 seconds might succeed. For example, a ` [SendMessage] ` request might succeed, but after 60 seconds the queue and the message you sent no longer exist.
+    /// When you delete a queue, the deletion process takes up to 60 seconds. Requests you send involving that queue during the 60 seconds might succeed. For example, a ` SendMessage ` request might succeed, but after 60 seconds the queue and the message you sent no longer exist.
     ///
     /// When you delete a queue, you must wait at least 60 seconds before creating a queue with the same name.
     ///
@@ -211,7 +211,7 @@ impl Client {
 
     /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations.
     ///
-    /// To access a queue owned by another Amazon Web Services account, use the `QueueOwnerAWSAccountId` parameter to specify the account ID of the queue's owner. Note that the queue owner must grant you the necessary permissions to access the queue. For more information about accessing shared queues, see the ` [AddPermission] ` API or [Allow developers to write messages to a shared queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
+    /// To access a queue owned by another Amazon Web Services account, use the `QueueOwnerAWSAccountId` parameter to specify the account ID of the queue's owner. Note that the queue owner must grant you the necessary permissions to access the queue. For more information about accessing shared queues, see the ` AddPermission ` API or [Allow developers to write messages to a shared queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
     pub async fn get_queue_url(
         &self,
         input: crate::types::GetQueueUrlInput,
@@ -339,7 +339,7 @@ impl Client {
         self.handle.call(17, input).await
     }
 
-    /// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all). This is a batch version of ` [SendMessage].` For a FIFO queue, multiple messages within a single batch are enqueued in the order they are sent.
+    /// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all). This is a batch version of ` SendMessage.` For a FIFO queue, multiple messages within a single batch are enqueued in the order they are sent.
     ///
     /// The result of sending each message is reported individually in the response. Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
     ///

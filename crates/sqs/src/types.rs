@@ -198,13 +198,13 @@ impl IntoValue for ChangeMessageVisibilityBatchInput {
     }
 }
 
-/// For each message in the batch, the response contains a ` [ChangeMessageVisibilityBatchResultEntry] ` tag if the message succeeds or a ` [BatchResultErrorEntry] ` tag if the message fails.
+/// For each message in the batch, the response contains a ` ChangeMessageVisibilityBatchResultEntry ` tag if the message succeeds or a ` BatchResultErrorEntry ` tag if the message fails.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeMessageVisibilityBatchOutput {
-    /// A list of ` [ChangeMessageVisibilityBatchResultEntry] ` items.
+    /// A list of ` ChangeMessageVisibilityBatchResultEntry ` items.
     pub successful: Option<Vec<crate::types::ChangeMessageVisibilityBatchResultEntry>>,
-    /// A list of ` [BatchResultErrorEntry] ` items.
+    /// A list of ` BatchResultErrorEntry ` items.
     pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -225,7 +225,7 @@ impl FromValue for ChangeMessageVisibilityBatchOutput {
     }
 }
 
-/// Encloses a receipt handle and an entry ID for each message in ` [ChangeMessageVisibilityBatch].`
+/// Encloses a receipt handle and an entry ID for each message in ` ChangeMessageVisibilityBatch.`
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeMessageVisibilityBatchRequestEntry {
@@ -261,7 +261,7 @@ impl IntoValue for ChangeMessageVisibilityBatchRequestEntry {
     }
 }
 
-/// Encloses the `Id` of an entry in ` [ChangeMessageVisibilityBatch].`
+/// Encloses the `Id` of an entry in ` ChangeMessageVisibilityBatch.`
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeMessageVisibilityBatchResultEntry {
@@ -292,7 +292,7 @@ pub struct ChangeMessageVisibilityInput {
     ///
     /// Required.
     pub queue_url: Option<String>,
-    /// The receipt handle associated with the message, whose visibility timeout is changed. This parameter is returned by the ` [ReceiveMessage] ` action.
+    /// The receipt handle associated with the message, whose visibility timeout is changed. This parameter is returned by the ` ReceiveMessage ` action.
     ///
     /// Required.
     pub receipt_handle: Option<String>,
@@ -340,7 +340,7 @@ pub struct CreateQueueInput {
     /// - `MaximumMessageSize` – The limit of how many bytes a message can contain before Amazon SQS rejects it. Valid values: An integer from 1,024 bytes (1 KiB) to 1,048,576 bytes (1 MiB). Default: 1,048,576 bytes (1 MiB).
     /// - `MessageRetentionPeriod` – The length of time, in seconds, for which Amazon SQS retains a message. Valid values: An integer from 60 seconds (1 minute) to 1,209,600 seconds (14 days). Default: 345,600 (4 days). When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
     /// - `Policy` – The queue's policy. A valid Amazon Web Services policy. For more information about policy structure, see [Overview of Amazon Web Services IAM Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/PoliciesOverview.html) in the *IAM User Guide*.
-    /// - `ReceiveMessageWaitTimeSeconds` – The length of time, in seconds, for which a ` [ReceiveMessage] ` action waits for a message to arrive. Valid values: An integer from 0 to 20 (seconds). Default: 0.
+    /// - `ReceiveMessageWaitTimeSeconds` – The length of time, in seconds, for which a ` ReceiveMessage ` action waits for a message to arrive. Valid values: An integer from 0 to 20 (seconds). Default: 0.
     /// - `VisibilityTimeout` – The visibility timeout for the queue, in seconds. Valid values: An integer from 0 to 43,200 (12 hours). Default: 30. For more information about the visibility timeout, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
     ///
     /// The following attributes apply only to [dead-letter queues:](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html)
@@ -480,13 +480,13 @@ impl IntoValue for DeleteMessageBatchInput {
     }
 }
 
-/// For each message in the batch, the response contains a ` [DeleteMessageBatchResultEntry] ` tag if the message is deleted or a ` [BatchResultErrorEntry] ` tag if the message can't be deleted.
+/// For each message in the batch, the response contains a ` DeleteMessageBatchResultEntry ` tag if the message is deleted or a ` BatchResultErrorEntry ` tag if the message can't be deleted.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMessageBatchOutput {
-    /// A list of ` [DeleteMessageBatchResultEntry] ` items.
+    /// A list of ` DeleteMessageBatchResultEntry ` items.
     pub successful: Option<Vec<crate::types::DeleteMessageBatchResultEntry>>,
-    /// A list of ` [BatchResultErrorEntry] ` items.
+    /// A list of ` BatchResultErrorEntry ` items.
     pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -536,7 +536,7 @@ impl IntoValue for DeleteMessageBatchRequestEntry {
     }
 }
 
-/// Encloses the `Id` of an entry in ` [DeleteMessageBatch].`
+/// Encloses the `Id` of an entry in ` DeleteMessageBatch.`
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMessageBatchResultEntry {
@@ -1357,7 +1357,7 @@ pub struct Message {
     pub md5_of_body: Option<String>,
     /// The message's contents (not URL-encoded).
     pub body: Option<String>,
-    /// A map of the attributes requested in ` [ReceiveMessage] ` to their respective values. Supported attributes:
+    /// A map of the attributes requested in ` ReceiveMessage ` to their respective values. Supported attributes:
     ///
     /// - `ApproximateReceiveCount`
     /// - `ApproximateFirstReceiveTimestamp`
@@ -1400,7 +1400,7 @@ impl FromValue for Message {
     }
 }
 
-/// The user-specified message attribute value. For string data types, the `Value` attribute has the same restrictions on the content as the message body. For more information, see ` [SendMessage].`
+/// The user-specified message attribute value. For string data types, the `Value` attribute has the same restrictions on the content as the message body. For more information, see ` SendMessage.`
 ///
 /// `Name`, `type`, `value` and the message body must not be empty or null. All parts of the message attribute, including `Name`, `Type`, and `Value`, are part of the message size restriction (1 MiB or 1,048,576 bytes).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1658,7 +1658,7 @@ impl FromValue for MessageSystemAttributeNameForSends {
     }
 }
 
-/// The user-specified message system attribute value. For string data types, the `Value` attribute has the same restrictions on the content as the message body. For more information, see ` [SendMessage].`
+/// The user-specified message system attribute value. For string data types, the `Value` attribute has the same restrictions on the content as the message body. For more information, see ` SendMessage.`
 ///
 /// `Name`, `type`, `value` and the message body must not be empty or null.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2052,8 +2052,8 @@ pub struct ReceiveMessageInput {
     ///
     /// - `SentTimestamp` – Returns the time the message was sent to the queue ([epoch time](http://en.wikipedia.org/wiki/Unix_time) in milliseconds).
     /// - `SqsManagedSseEnabled` – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, [SSE-KMS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html) or [SSE-SQS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html)).
-    /// - `MessageDeduplicationId` – Returns the value provided by the producer that calls the ` [SendMessage] ` action.
-    /// - `MessageGroupId` – Returns the value provided by the producer that calls the ` [SendMessage] ` action.
+    /// - `MessageDeduplicationId` – Returns the value provided by the producer that calls the ` SendMessage ` action.
+    /// - `MessageGroupId` – Returns the value provided by the producer that calls the ` SendMessage ` action.
     /// - `SequenceNumber` – Returns the value provided by Amazon SQS.
     pub attribute_names: Option<Vec<crate::types::QueueAttributeName>>,
     /// A list of attributes that need to be returned along with each message. These attributes include:
@@ -2069,8 +2069,8 @@ pub struct ReceiveMessageInput {
     ///
     /// - `SentTimestamp` – Returns the time the message was sent to the queue ([epoch time](http://en.wikipedia.org/wiki/Unix_time) in milliseconds).
     /// - `SqsManagedSseEnabled` – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, [SSE-KMS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html) or [SSE-SQS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html)).
-    /// - `MessageDeduplicationId` – Returns the value provided by the producer that calls the ` [SendMessage] ` action.
-    /// - `MessageGroupId` – Returns the value provided by the producer that calls the ` [SendMessage] ` action.
+    /// - `MessageDeduplicationId` – Returns the value provided by the producer that calls the ` SendMessage ` action.
+    /// - `MessageGroupId` – Returns the value provided by the producer that calls the ` SendMessage ` action.
     /// - `SequenceNumber` – Returns the value provided by Amazon SQS.
     pub message_system_attribute_names: Option<Vec<crate::types::MessageSystemAttributeName>>,
     /// The name of the message attribute, where *N* is the index.
@@ -2176,7 +2176,7 @@ pub struct RemovePermissionInput {
     ///
     /// Required.
     pub queue_url: Option<String>,
-    /// The identification of the permission to remove. This is the label added using the ` [AddPermission] ` action.
+    /// The identification of the permission to remove. This is the label added using the ` AddPermission ` action.
     ///
     /// Required.
     pub label: Option<String>,
@@ -2248,7 +2248,7 @@ pub struct SendMessageBatchInput {
     ///
     /// Required.
     pub queue_url: Option<String>,
-    /// A list of ` [SendMessageBatchRequestEntry] ` items.
+    /// A list of ` SendMessageBatchRequestEntry ` items.
     ///
     /// Required.
     pub entries: Option<Vec<crate::types::SendMessageBatchRequestEntry>>,
@@ -2265,13 +2265,13 @@ impl IntoValue for SendMessageBatchInput {
     }
 }
 
-/// For each message in the batch, the response contains a ` [SendMessageBatchResultEntry] ` tag if the message succeeds or a ` [BatchResultErrorEntry] ` tag if the message fails.
+/// For each message in the batch, the response contains a ` SendMessageBatchResultEntry ` tag if the message succeeds or a ` BatchResultErrorEntry ` tag if the message fails.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendMessageBatchOutput {
-    /// A list of ` [SendMessageBatchResultEntry] ` items.
+    /// A list of ` SendMessageBatchResultEntry ` items.
     pub successful: Option<Vec<crate::types::SendMessageBatchResultEntry>>,
-    /// A list of ` [BatchResultErrorEntry] ` items with error details about each message that can't be enqueued.
+    /// A list of ` BatchResultErrorEntry ` items with error details about each message that can't be enqueued.
     pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
     /// The response's request id, status, headers and retries (boto3's `ResponseMetadata`).
     pub response_metadata: Option<myaws_core::ResponseMetadata>,
@@ -2379,7 +2379,7 @@ impl IntoValue for SendMessageBatchRequestEntry {
     }
 }
 
-/// Encloses a `MessageId` for a successfully-enqueued message in a ` [SendMessageBatch].`
+/// Encloses a `MessageId` for a successfully-enqueued message in a ` SendMessageBatch.`
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendMessageBatchResultEntry {
@@ -2576,7 +2576,7 @@ pub struct SetQueueAttributesInput {
     /// - `MaximumMessageSize` – The limit of how many bytes a message can contain before Amazon SQS rejects it. Valid values: An integer from 1,024 bytes (1 KiB) up to 1,048,576 bytes (1 MiB). Default: 1,048,576 bytes (1 MiB).
     /// - `MessageRetentionPeriod` – The length of time, in seconds, for which Amazon SQS retains a message. Valid values: An integer representing seconds, from 60 (1 minute) to 1,209,600 (14 days). Default: 345,600 (4 days). When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
     /// - `Policy` – The queue's policy. A valid Amazon Web Services policy. For more information about policy structure, see [Overview of Amazon Web Services IAM Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/PoliciesOverview.html) in the *Identity and Access Management User Guide*.
-    /// - `ReceiveMessageWaitTimeSeconds` – The length of time, in seconds, for which a ` [ReceiveMessage] ` action waits for a message to arrive. Valid values: An integer from 0 to 20 (seconds). Default: 0.
+    /// - `ReceiveMessageWaitTimeSeconds` – The length of time, in seconds, for which a ` ReceiveMessage ` action waits for a message to arrive. Valid values: An integer from 0 to 20 (seconds). Default: 0.
     /// - `VisibilityTimeout` – The visibility timeout for the queue, in seconds. Valid values: An integer from 0 to 43,200 (12 hours). Default: 30. For more information about the visibility timeout, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
     ///
     /// The following attributes apply only to [dead-letter queues:](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html)

@@ -194,7 +194,7 @@ impl Client {
 
     /// Creates a patch baseline.
     ///
-    /// For information about valid key-value pairs in `PatchFilters` for each supported operating system type, see [PatchFilter].
+    /// For information about valid key-value pairs in `PatchFilters` for each supported operating system type, see [`PatchFilter`](crate::types::PatchFilter).
     pub async fn create_patch_baseline(
         &self,
         input: crate::types::CreatePatchBaselineInput,
@@ -211,7 +211,7 @@ impl Client {
     ///
     /// You can configure Systems Manager Explorer to use the `SyncFromSource` type to synchronize operational work items (OpsItems) and operational data (OpsData) from multiple Amazon Web Services Regions to a single Amazon S3 bucket. This type can synchronize OpsItems and OpsData from multiple Amazon Web Services accounts and Amazon Web Services Regions or `EntireOrganization` by using Organizations. For more information, see [Setting up Systems Manager Explorer to display data from multiple accounts and Regions](https://docs.aws.amazon.com/systems-manager/latest/userguide/Explorer-resource-data-sync.html) in the *Amazon Web Services Systems Manager User Guide*.
     ///
-    /// A resource data sync is an asynchronous operation that returns immediately. After a successful initial sync is completed, the system continuously syncs data. To check the status of a sync, use the [ListResourceDataSync].
+    /// A resource data sync is an asynchronous operation that returns immediately. After a successful initial sync is completed, the system continuously syncs data. To check the status of a sync, use the [`ListResourceDataSync`](crate::Client::list_resource_data_sync).
     ///
     /// By default, data isn't encrypted in Amazon S3. We strongly recommend that you enable encryption in Amazon S3 to ensure secure data storage. We also recommend that you secure access to the Amazon S3 bucket by creating a restrictive bucket policy.
     pub async fn create_resource_data_sync(
@@ -257,7 +257,7 @@ impl Client {
 
     /// Deletes the Amazon Web Services Systems Manager document (SSM document) and all managed node associations to the document.
     ///
-    /// Before you delete the document, we recommend that you use [DeleteAssociation] to disassociate all managed nodes that are associated with the document.
+    /// Before you delete the document, we recommend that you use [`DeleteAssociation`](crate::Client::delete_association) to disassociate all managed nodes that are associated with the document.
     pub async fn delete_document(
         &self,
         input: crate::types::DeleteDocumentInput,
@@ -291,7 +291,7 @@ impl Client {
     /// Note the following important information about this operation.
     ///
     /// - Deleting an OpsItem is irreversible. You can't restore a deleted OpsItem.
-    /// - This operation uses an *eventual consistency model*, which means the system can take a few minutes to complete this operation. If you delete an OpsItem and immediately call, for example, [GetOpsItem], the deleted OpsItem might still appear in the response.
+    /// - This operation uses an *eventual consistency model*, which means the system can take a few minutes to complete this operation. If you delete an OpsItem and immediately call, for example, [`GetOpsItem`](crate::Client::get_ops_item), the deleted OpsItem might still appear in the response.
     /// - This operation is idempotent. The system doesn't throw an exception if you repeatedly call this operation for the same OpsItem. If the first call is successful, all additional calls return the same successful response as the first call.
     /// - This operation doesn't support cross-account calls. A delegated administrator or management account can't delete OpsItems in other accounts, even if OpsCenter has been set up for cross-account administration. For more information about cross-account administration, see [Setting up OpsCenter to centrally manage OpsItems across accounts](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setting-up-cross-account.html) in the *Systems Manager User Guide*.
     pub async fn delete_ops_item(
@@ -763,7 +763,7 @@ impl Client {
         self.handle.call(61, input).await
     }
 
-    /// Lists the properties of available patches organized by product, product family, classification, severity, and other properties of available patches. You can use the reported properties in the filters you specify in requests for operations such as [CreatePatchBaseline], [UpdatePatchBaseline], [DescribeAvailablePatches], and [DescribePatchBaselines].
+    /// Lists the properties of available patches organized by product, product family, classification, severity, and other properties of available patches. You can use the reported properties in the filters you specify in requests for operations such as [`CreatePatchBaseline`](crate::Client::create_patch_baseline), [`UpdatePatchBaseline`](crate::Client::update_patch_baseline), [`DescribeAvailablePatches`](crate::Client::describe_available_patches), and [`DescribePatchBaselines`](crate::Client::describe_patch_baselines).
     ///
     /// The following section lists the properties that can be used in filters for each major operating system type:
     ///
@@ -884,7 +884,7 @@ impl Client {
 
     /// Returns detailed information about command execution for an invocation or plugin. The Run Command API follows an eventual consistency model, due to the distributed nature of the system supporting the API. This means that the result of an API command you run that affects your resources might not be immediately visible to all subsequent commands you run. You should keep this in mind when you carry out an API command that immediately follows a previous API command.
     ///
-    /// `GetCommandInvocation` only gives the execution status of a plugin in a document. To get the command execution status on a specific managed node, use [ListCommandInvocations]. To get the command execution status across managed nodes, use [ListCommands].
+    /// `GetCommandInvocation` only gives the execution status of a plugin in a document. To get the command execution status on a specific managed node, use [`ListCommandInvocations`](crate::Client::list_command_invocations). To get the command execution status across managed nodes, use [`ListCommands`](crate::Client::list_commands).
     pub async fn get_command_invocation(
         &self,
         input: crate::types::GetCommandInvocationInput,
@@ -1018,7 +1018,7 @@ impl Client {
     ///
     /// For maintenance window tasks without a specified target, you can't supply values for `--max-errors` and `--max-concurrency`. Instead, the system inserts a placeholder value of `1`, which may be reported in the response to this command. These values don't affect the running of your task and can be ignored.
     ///
-    /// To retrieve a list of tasks in a maintenance window, instead use the [DescribeMaintenanceWindowTasks] command.
+    /// To retrieve a list of tasks in a maintenance window, instead use the [`DescribeMaintenanceWindowTasks`](crate::Client::describe_maintenance_window_tasks) command.
     pub async fn get_maintenance_window_task(
         &self,
         input: crate::types::GetMaintenanceWindowTaskInput,
@@ -1060,7 +1060,7 @@ impl Client {
     ///
     /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning or end of a parameter name. If the specified name for a parameter contains spaces between characters, the request fails with a `ValidationException` error.
     ///
-    /// To get information about more than one parameter at a time, use the [GetParameters] operation.
+    /// To get information about more than one parameter at a time, use the [`GetParameters`](crate::Client::get_parameters) operation.
     ///
     /// Parameter Store throughput defines the number of API transactions per second (TPS) that Systems Manager can process. This applies to `GetParameter`, `GetParameters`, and `PutParameter` API calls for your Amazon Web Services account and Amazon Web Services Region. By default, Parameter Store is configured with a standard throughput quota suitable for low- to moderate-volume workloads. Applications that retrieve configuration data infrequently or operate at smaller scale can use this default setting without additional cost.
     ///
@@ -1089,7 +1089,7 @@ impl Client {
 
     /// Get information about one or more parameters by specifying multiple parameter names.
     ///
-    /// To get information about a single parameter, you can use the [GetParameter] operation instead.
+    /// To get information about a single parameter, you can use the [`GetParameter`](crate::Client::get_parameter) operation instead.
     ///
     /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning or end of a parameter name. If the specified name for a parameter contains spaces between characters, the request fails with a `ValidationException` error.
     ///
@@ -1151,7 +1151,7 @@ impl Client {
 
     /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting defines how a user interacts with or uses a service or a feature of a service. For example, if an Amazon Web Services service charges money to the account based on feature or service usage, then the Amazon Web Services service team might create a default setting of `false`. This means the user can't use this feature unless they change the setting to `true` and intentionally opt in for a paid feature.
     ///
-    /// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the [UpdateServiceSetting] API operation to change the default setting. Or use the [ResetServiceSetting] to change the value back to the original value defined by the Amazon Web Services service team.
+    /// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the [`UpdateServiceSetting`](crate::Client::update_service_setting) API operation to change the default setting. Or use the [`ResetServiceSetting`](crate::Client::reset_service_setting) to change the value back to the original value defined by the Amazon Web Services service team.
     ///
     /// Query the current service setting for the Amazon Web Services account.
     pub async fn get_service_setting(
@@ -1372,7 +1372,7 @@ impl Client {
 
     /// Returns a list of the tags assigned to the specified resource.
     ///
-    /// For information about the ID format for each supported resource type, see [AddTagsToResource].
+    /// For information about the ID format for each supported resource type, see [`AddTagsToResource`](crate::Client::add_tags_to_resource).
     pub async fn list_tags_for_resource(
         &self,
         input: crate::types::ListTagsForResourceInput,
@@ -1514,7 +1514,7 @@ impl Client {
 
     /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting defines how a user interacts with or uses a service or a feature of a service. For example, if an Amazon Web Services service charges money to the account based on feature or service usage, then the Amazon Web Services service team might create a default setting of "false". This means the user can't use this feature unless they change the setting to "true" and intentionally opt in for a paid feature.
     ///
-    /// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the [GetServiceSetting] API operation to view the current value. Use the [UpdateServiceSetting] API operation to change the default setting.
+    /// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the [`GetServiceSetting`](crate::Client::get_service_setting) API operation to view the current value. Use the [`UpdateServiceSetting`](crate::Client::update_service_setting) API operation to change the default setting.
     ///
     /// Reset the service setting for the account to the default value as provisioned by the Amazon Web Services service team.
     pub async fn reset_service_setting(
@@ -1658,9 +1658,9 @@ impl Client {
         self.handle.call(135, input).await
     }
 
-    /// Updates an association. You can update the association name and version, the document version, schedule, parameters, and Amazon Simple Storage Service (Amazon S3) output. When you call `UpdateAssociation`, the system removes all optional parameters from the request and overwrites the association with null values for those parameters. This is by design. You must specify all optional parameters in the call, even if you are not changing the parameters. This includes the `Name` parameter. Before calling this API action, we recommend that you call the [DescribeAssociation] API operation and make a note of all optional parameters required for your `UpdateAssociation` call.
+    /// Updates an association. You can update the association name and version, the document version, schedule, parameters, and Amazon Simple Storage Service (Amazon S3) output. When you call `UpdateAssociation`, the system removes all optional parameters from the request and overwrites the association with null values for those parameters. This is by design. You must specify all optional parameters in the call, even if you are not changing the parameters. This includes the `Name` parameter. Before calling this API action, we recommend that you call the [`DescribeAssociation`](crate::Client::describe_association) API operation and make a note of all optional parameters required for your `UpdateAssociation` call.
     ///
-    /// In order to call this API operation, a user, group, or role must be granted permission to call the [DescribeAssociation] API operation. If you don't have permission to call `DescribeAssociation`, then you receive the following error: `An error occurred (AccessDeniedException) when calling the UpdateAssociation operation: User: &lt;user_arn&gt; isn't authorized to perform: ssm:DescribeAssociation on resource: &lt;resource_arn&gt;`
+    /// In order to call this API operation, a user, group, or role must be granted permission to call the [`DescribeAssociation`](crate::Client::describe_association) API operation. If you don't have permission to call `DescribeAssociation`, then you receive the following error: `An error occurred (AccessDeniedException) when calling the UpdateAssociation operation: User: &lt;user_arn&gt; isn't authorized to perform: ssm:DescribeAssociation on resource: &lt;resource_arn&gt;`
     ///
     /// When you update an association, the association immediately runs against the specified targets. You can add the `ApplyOnlyAtCronInterval` parameter to run the association during the next schedule run.
     pub async fn update_association(
@@ -1750,7 +1750,7 @@ impl Client {
     /// - Owner
     /// - IDs for an ID target
     /// - Tags for a Tag target
-    /// - From any supported tag type to another. The three supported tag types are ID target, Tag target, and resource group. For more information, see [Target].
+    /// - From any supported tag type to another. The three supported tag types are ID target, Tag target, and resource group. For more information, see [`Target`](crate::types::Target).
     ///
     /// If a parameter is null, then the corresponding field isn't modified.
     pub async fn update_maintenance_window_target(
@@ -1774,7 +1774,7 @@ impl Client {
     ///
     /// One or more targets must be specified for maintenance window Run Command-type tasks. Depending on the task, targets are optional for other maintenance window task types (Automation, Lambda, and Step Functions). For more information about running tasks that don't specify targets, see [Registering maintenance window tasks without targets](https://docs.aws.amazon.com/systems-manager/latest/userguide/maintenance-windows-targetless-tasks.html) in the *Amazon Web Services Systems Manager User Guide*.
     ///
-    /// If the value for a parameter in `UpdateMaintenanceWindowTask` is null, then the corresponding field isn't modified. If you set `Replace` to true, then all fields required by the [RegisterTaskWithMaintenanceWindow] operation are required for this request. Optional fields that aren't specified are set to null.
+    /// If the value for a parameter in `UpdateMaintenanceWindowTask` is null, then the corresponding field isn't modified. If you set `Replace` to true, then all fields required by the [`RegisterTaskWithMaintenanceWindow`](crate::Client::register_task_with_maintenance_window) operation are required for this request. Optional fields that aren't specified are set to null.
     ///
     /// When you update a maintenance window task that has options specified in `TaskInvocationParameters`, you must provide again all the `TaskInvocationParameters` values that you want to retain. The values you don't specify again are removed. For example, suppose that when you registered a Run Command task, you specified `TaskInvocationParameters` values for `Comment`, `NotificationConfig`, and `OutputS3BucketName`. If you update the maintenance window task and specify only a different `OutputS3BucketName` value, the values for `Comment` and `NotificationConfig` are removed.
     pub async fn update_maintenance_window_task(
@@ -1787,7 +1787,7 @@ impl Client {
         self.handle.call(144, input).await
     }
 
-    /// Changes the Identity and Access Management (IAM) role that is assigned to the on-premises server, edge device, or virtual machines (VM). IAM roles are first assigned to these hybrid nodes during the activation process. For more information, see [CreateActivation].
+    /// Changes the Identity and Access Management (IAM) role that is assigned to the on-premises server, edge device, or virtual machines (VM). IAM roles are first assigned to these hybrid nodes during the activation process. For more information, see [`CreateActivation`](crate::Client::create_activation).
     pub async fn update_managed_instance_role(
         &self,
         input: crate::types::UpdateManagedInstanceRoleInput,
@@ -1819,7 +1819,7 @@ impl Client {
 
     /// Modifies an existing patch baseline. Fields not specified in the request are left unchanged.
     ///
-    /// For information about valid key-value pairs in `PatchFilters` for each supported operating system type, see [PatchFilter].
+    /// For information about valid key-value pairs in `PatchFilters` for each supported operating system type, see [`PatchFilter`](crate::types::PatchFilter).
     pub async fn update_patch_baseline(
         &self,
         input: crate::types::UpdatePatchBaselineInput,
@@ -1845,7 +1845,7 @@ impl Client {
 
     /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting defines how a user interacts with or uses a service or a feature of a service. For example, if an Amazon Web Services service charges money to the account based on feature or service usage, then the Amazon Web Services service team might create a default setting of "false". This means the user can't use this feature unless they change the setting to "true" and intentionally opt in for a paid feature.
     ///
-    /// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the [GetServiceSetting] API operation to view the current value. Or, use the [ResetServiceSetting] to change the value back to the original value defined by the Amazon Web Services service team.
+    /// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the [`GetServiceSetting`](crate::Client::get_service_setting) API operation to view the current value. Or, use the [`ResetServiceSetting`](crate::Client::reset_service_setting) to change the value back to the original value defined by the Amazon Web Services service team.
     ///
     /// Update the service setting for the account.
     pub async fn update_service_setting(

@@ -288,7 +288,7 @@ pub enum Error {
     ResourcePolicyConflictException(crate::types::ResourcePolicyConflictException),
     /// One or more parameters specified for the call aren't valid. Verify the parameters and their values and try again.
     ResourcePolicyInvalidParameterException(crate::types::ResourcePolicyInvalidParameterException),
-    /// The [PutResourcePolicy] API action enforces two limits. A policy can't be greater than 1024 bytes in size. And only one policy can be attached to `OpsItemGroup`. Verify these limits and try again.
+    /// The [`PutResourcePolicy`](crate::Client::put_resource_policy) API action enforces two limits. A policy can't be greater than 1024 bytes in size. And only one policy can be attached to `OpsItemGroup`. Verify these limits and try again.
     ResourcePolicyLimitExceededException(crate::types::ResourcePolicyLimitExceededException),
     /// No policies with the specified policy ID and hash could be found.
     ResourcePolicyNotFoundException(crate::types::ResourcePolicyNotFoundException),

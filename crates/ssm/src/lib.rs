@@ -15,6 +15,19 @@
 //! - For details about predefined runbooks for Automation, a tool in Amazon Web Services Systems Manager, see the * [Systems Manager Automation Runbook Reference](https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-runbook-reference.html) *.
 //! - For information about AppConfig, a tool in Systems Manager, see the * [AppConfig User Guide](https://docs.aws.amazon.com/appconfig/latest/userguide/) * and the * [AppConfig API Reference](https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/) *.
 //! - For information about Incident Manager, a tool in Systems Manager, see the * [Systems Manager Incident Manager User Guide](https://docs.aws.amazon.com/incident-manager/latest/userguide/) * and the * [Systems Manager Incident Manager API Reference](https://docs.aws.amazon.com/incident-manager/latest/APIReference/) *.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Region and credentials come from the environment and ~/.aws, as boto3 finds them.
+//! let session = myaws_ssm::Session::from_env()?;
+//! let client = myaws_ssm::Client::new(&session)?;
+//! let output = client.list_nodes(myaws_ssm::types::ListNodesInput::default()).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -26,8 +39,7 @@
     clippy::large_enum_variant,
     clippy::module_inception,
     clippy::field_reassign_with_default,
-    clippy::should_implement_trait,
-    rustdoc::all
+    clippy::should_implement_trait
 )]
 
 mod client;

@@ -756,7 +756,7 @@ pub struct AssociationDescription {
     pub compliance_severity: Option<crate::types::AssociationComplianceSeverity>,
     /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL`. In `AUTO` mode, the system uses the status of the association execution to determine the compliance status. If the association execution runs successfully, then the association is `COMPLIANT`. If the association execution doesn't run successfully, the association is `NON-COMPLIANT`.
     ///
-    /// In `MANUAL` mode, you must specify the `AssociationId` as a parameter for the [PutComplianceItems] API operation. In this case, compliance data isn't managed by State Manager, a tool in Amazon Web Services Systems Manager. It is managed by your direct call to the [PutComplianceItems] API operation.
+    /// In `MANUAL` mode, you must specify the `AssociationId` as a parameter for the [`PutComplianceItems`](crate::Client::put_compliance_items) API operation. In this case, compliance data isn't managed by State Manager, a tool in Amazon Web Services Systems Manager. It is managed by your direct call to the [`PutComplianceItems`](crate::Client::put_compliance_items) API operation.
     ///
     /// By default, all associations use `AUTO` mode.
     pub sync_compliance: Option<crate::types::AssociationSyncCompliance>,
@@ -1781,7 +1781,7 @@ pub struct AssociationVersionInfo {
     pub compliance_severity: Option<crate::types::AssociationComplianceSeverity>,
     /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL`. In `AUTO` mode, the system uses the status of the association execution to determine the compliance status. If the association execution runs successfully, then the association is `COMPLIANT`. If the association execution doesn't run successfully, the association is `NON-COMPLIANT`.
     ///
-    /// In `MANUAL` mode, you must specify the `AssociationId` as a parameter for the [PutComplianceItems] API operation. In this case, compliance data isn't managed by State Manager, a tool in Amazon Web Services Systems Manager. It is managed by your direct call to the [PutComplianceItems] API operation.
+    /// In `MANUAL` mode, you must specify the `AssociationId` as a parameter for the [`PutComplianceItems`](crate::Client::put_compliance_items) API operation. In this case, compliance data isn't managed by State Manager, a tool in Amazon Web Services Systems Manager. It is managed by your direct call to the [`PutComplianceItems`](crate::Client::put_compliance_items) API operation.
     ///
     /// By default, all associations use `AUTO` mode.
     pub sync_compliance: Option<crate::types::AssociationSyncCompliance>,
@@ -2237,7 +2237,7 @@ pub struct AutomationExecution {
     pub step_executions: Option<Vec<crate::types::StepExecution>>,
     /// A boolean value that indicates if the response contains the full list of the Automation step executions. If true, use the DescribeAutomationStepExecutions API operation to get the full list of step executions.
     pub step_executions_truncated: Option<bool>,
-    /// The key-value map of execution parameters, which were supplied when calling [StartAutomationExecution].
+    /// The key-value map of execution parameters, which were supplied when calling [`StartAutomationExecution`](crate::Client::start_automation_execution).
     pub parameters: Option<HashMap<String, Vec<String>>>,
     /// The list of execution outputs as defined in the Automation runbook.
     pub outputs: Option<HashMap<String, Vec<String>>>,
@@ -2643,7 +2643,7 @@ pub struct AutomationExecutionMetadata {
     pub max_errors: Option<String>,
     /// The list of execution outputs as defined in the Automation runbook.
     pub target: Option<String>,
-    /// Use this filter with [DescribeAutomationExecutions]. Specify either Local or CrossAccount. CrossAccount is an Automation that runs in multiple Amazon Web Services Regions and Amazon Web Services accounts. For more information, see [Running automations in multiple Amazon Web Services Regions and accounts](https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-automation-multiple-accounts-and-regions.html) in the *Amazon Web Services Systems Manager User Guide*.
+    /// Use this filter with [`DescribeAutomationExecutions`](crate::Client::describe_automation_executions). Specify either Local or CrossAccount. CrossAccount is an Automation that runs in multiple Amazon Web Services Regions and Amazon Web Services accounts. For more information, see [Running automations in multiple Amazon Web Services Regions and accounts](https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-automation-multiple-accounts-and-regions.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub automation_type: Option<crate::types::AutomationType>,
     /// The details for the CloudWatch alarm applied to your automation.
     pub alarm_configuration: Option<crate::types::AlarmConfiguration>,
@@ -4483,7 +4483,7 @@ impl FromValue for CommandStatus {
 pub struct ComplianceExecutionSummary {
     /// The time the execution ran as a datetime object that is saved in the following format: `yyyy-MM-dd'T'HH:mm:ss'Z'`
     ///
-    /// For State Manager associations, this timestamp represents when the compliance status was captured and reported by the Systems Manager service, not when the underlying association was actually executed on the managed node. To track actual association execution times, use the [DescribeAssociationExecutionTargets] command or check the association execution history in the Systems Manager console.
+    /// For State Manager associations, this timestamp represents when the compliance status was captured and reported by the Systems Manager service, not when the underlying association was actually executed on the managed node. To track actual association execution times, use the [`DescribeAssociationExecutionTargets`](crate::Client::describe_association_execution_targets) command or check the association execution history in the Systems Manager console.
     ///
     /// Required.
     pub execution_time: Option<myaws_core::DateTime>,
@@ -5206,7 +5206,7 @@ pub struct CreateActivationInput {
     ///
     /// When you install SSM Agent on your on-premises servers and VMs, you specify an activation ID and code. When you specify the activation ID and code, tags assigned to the activation are automatically applied to the on-premises servers or VMs.
     ///
-    /// You can't add tags to or delete tags from an existing activation. You can tag your on-premises servers, edge devices, and VMs after they connect to Systems Manager for the first time and are assigned a managed node ID. This means they are listed in the Amazon Web Services Systems Manager console with an ID that is prefixed with "mi-". For information about how to add tags to your managed nodes, see [AddTagsToResource]. For information about how to remove tags from your managed nodes, see [RemoveTagsFromResource].
+    /// You can't add tags to or delete tags from an existing activation. You can tag your on-premises servers, edge devices, and VMs after they connect to Systems Manager for the first time and are assigned a managed node ID. This means they are listed in the Amazon Web Services Systems Manager console with an ID that is prefixed with "mi-". For information about how to add tags to your managed nodes, see [`AddTagsToResource`](crate::Client::add_tags_to_resource). For information about how to remove tags from your managed nodes, see [`RemoveTagsFromResource`](crate::Client::remove_tags_from_resource).
     pub tags: Option<Vec<crate::types::Tag>>,
     /// Reserved for internal use.
     pub registration_metadata: Option<Vec<crate::types::RegistrationMetadataItem>>,
@@ -5370,7 +5370,7 @@ pub struct CreateAssociationBatchRequestEntry {
     pub compliance_severity: Option<crate::types::AssociationComplianceSeverity>,
     /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL`. In `AUTO` mode, the system uses the status of the association execution to determine the compliance status. If the association execution runs successfully, then the association is `COMPLIANT`. If the association execution doesn't run successfully, the association is `NON-COMPLIANT`.
     ///
-    /// In `MANUAL` mode, you must specify the `AssociationId` as a parameter for the [PutComplianceItems] API operation. In this case, compliance data isn't managed by State Manager, a tool in Amazon Web Services Systems Manager. It is managed by your direct call to the [PutComplianceItems] API operation.
+    /// In `MANUAL` mode, you must specify the `AssociationId` as a parameter for the [`PutComplianceItems`](crate::Client::put_compliance_items) API operation. In this case, compliance data isn't managed by State Manager, a tool in Amazon Web Services Systems Manager. It is managed by your direct call to the [`PutComplianceItems`](crate::Client::put_compliance_items) API operation.
     ///
     /// By default, all associations use `AUTO` mode.
     pub sync_compliance: Option<crate::types::AssociationSyncCompliance>,
@@ -5565,7 +5565,7 @@ pub struct CreateAssociationInput {
     pub compliance_severity: Option<crate::types::AssociationComplianceSeverity>,
     /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL`. In `AUTO` mode, the system uses the status of the association execution to determine the compliance status. If the association execution runs successfully, then the association is `COMPLIANT`. If the association execution doesn't run successfully, the association is `NON-COMPLIANT`.
     ///
-    /// In `MANUAL` mode, you must specify the `AssociationId` as a parameter for the [PutComplianceItems] API operation. In this case, compliance data isn't managed by State Manager. It is managed by your direct call to the [PutComplianceItems] API operation.
+    /// In `MANUAL` mode, you must specify the `AssociationId` as a parameter for the [`PutComplianceItems`](crate::Client::put_compliance_items) API operation. In this case, compliance data isn't managed by State Manager. It is managed by your direct call to the [`PutComplianceItems`](crate::Client::put_compliance_items) API operation.
     ///
     /// By default, all associations use `AUTO` mode.
     pub sync_compliance: Option<crate::types::AssociationSyncCompliance>,
@@ -5826,7 +5826,7 @@ pub struct CreateDocumentInput {
     ///
     /// Required.
     pub name: Option<String>,
-    /// An optional field where you can specify a friendly name for the SSM document. This value can differ for each version of the document. You can update this value at a later time using the [UpdateDocument] operation.
+    /// An optional field where you can specify a friendly name for the SSM document. This value can differ for each version of the document. You can update this value at a later time using the [`UpdateDocument`](crate::Client::update_document) operation.
     pub display_name: Option<String>,
     /// An optional field specifying the version of the artifact you are creating with the document. For example, `Release12.1`. This value is unique across all versions of a document, and can't be changed.
     pub version_name: Option<String>,
@@ -5843,7 +5843,7 @@ pub struct CreateDocumentInput {
     /// - `Key=OS,Value=Windows`
     /// - `Key=Environment,Value=Production`
     ///
-    /// To add tags to an existing SSM document, use the [AddTagsToResource] operation.
+    /// To add tags to an existing SSM document, use the [`AddTagsToResource`](crate::Client::add_tags_to_resource) operation.
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
@@ -5952,7 +5952,7 @@ pub struct CreateMaintenanceWindowInput {
     /// - `Key=OS,Value=Windows`
     /// - `Key=Environment,Value=Production`
     ///
-    /// To add tags to an existing maintenance window, use the [AddTagsToResource] operation.
+    /// To add tags to an existing maintenance window, use the [`AddTagsToResource`](crate::Client::add_tags_to_resource) operation.
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
@@ -6058,7 +6058,7 @@ pub struct CreateOpsItemInput {
     ///
     /// Operational data keys *can't* begin with the following: `amazon`, `aws`, `amzn`, `ssm`, `/amazon`, `/aws`, `/amzn`, `/ssm`.
     ///
-    /// You can choose to make the data searchable by other users in the account or you can restrict search access. Searchable data means that all users with access to the OpsItem Overview page (as provided by the [DescribeOpsItems] API operation) can view and search on the specified data. Operational data that isn't searchable is only viewable by users who have access to the OpsItem (as provided by the [GetOpsItem] API operation).
+    /// You can choose to make the data searchable by other users in the account or you can restrict search access. Searchable data means that all users with access to the OpsItem Overview page (as provided by the [`DescribeOpsItems`](crate::Client::describe_ops_items) API operation) can view and search on the specified data. Operational data that isn't searchable is only viewable by users who have access to the OpsItem (as provided by the [`GetOpsItem`](crate::Client::get_ops_item) API operation).
     ///
     /// Use the `/aws/resources` key in OperationalData to specify a related resource in the request. Use the `/aws/automations` key in OperationalData to associate an Automation runbook with the OpsItem. To view Amazon Web Services CLI example commands that use these keys, see [Create OpsItems manually](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-manually-create-OpsItems.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub operational_data: Option<HashMap<String, crate::types::OpsItemDataValue>>,
@@ -6084,7 +6084,7 @@ pub struct CreateOpsItemInput {
     ///
     /// `Key=Department,Value=Finance`
     ///
-    /// To add tags to a new OpsItem, a user must have IAM permissions for both the `ssm:CreateOpsItems` operation and the `ssm:AddTagsToResource` operation. To add tags to an existing OpsItem, use the [AddTagsToResource] operation.
+    /// To add tags to a new OpsItem, a user must have IAM permissions for both the `ssm:CreateOpsItems` operation and the `ssm:AddTagsToResource` operation. To add tags to an existing OpsItem, use the [`AddTagsToResource`](crate::Client::add_tags_to_resource) operation.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// Specify a category to assign to an OpsItem.
     pub category: Option<String>,
@@ -6289,7 +6289,7 @@ pub struct CreatePatchBaselineInput {
     /// - `Key=PatchSeverity,Value=Critical`
     /// - `Key=OS,Value=Windows`
     ///
-    /// To add tags to an existing patch baseline, use the [AddTagsToResource] operation.
+    /// To add tags to an existing patch baseline, use the [`AddTagsToResource`](crate::Client::add_tags_to_resource) operation.
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 
@@ -7565,7 +7565,7 @@ pub struct DescribeAssociationInput {
     pub instance_id: Option<String>,
     /// The association ID for which you want information.
     pub association_id: Option<String>,
-    /// Specify the association version to retrieve. To view the latest version, either specify `$LATEST` for this parameter, or omit this parameter. To view a list of all associations for a managed node, use [ListAssociations]. To get a list of versions for a specific association, use [ListAssociationVersions].
+    /// Specify the association version to retrieve. To view the latest version, either specify `$LATEST` for this parameter, or omit this parameter. To view a list of all associations for a managed node, use [`ListAssociations`](crate::Client::list_associations). To get a list of versions for a specific association, use [`ListAssociationVersions`](crate::Client::list_association_versions).
     pub association_version: Option<String>,
 }
 
@@ -9076,7 +9076,7 @@ pub struct DescribeParametersInput {
     pub next_token: Option<String>,
     /// Lists parameters that are shared with you.
     ///
-    /// By default when using this option, the command returns parameters that have been shared using a standard Resource Access Manager Resource Share. In order for a parameter that was shared using the [PutResourcePolicy] command to be returned, the associated `RAM Resource Share Created From Policy` must have been promoted to a standard Resource Share using the RAM [PromoteResourceShareCreatedFromPolicy](https://docs.aws.amazon.com/ram/latest/APIReference/API_PromoteResourceShareCreatedFromPolicy.html) API operation.
+    /// By default when using this option, the command returns parameters that have been shared using a standard Resource Access Manager Resource Share. In order for a parameter that was shared using the [`PutResourcePolicy`](crate::Client::put_resource_policy) command to be returned, the associated `RAM Resource Share Created From Policy` must have been promoted to a standard Resource Share using the RAM [PromoteResourceShareCreatedFromPolicy](https://docs.aws.amazon.com/ram/latest/APIReference/API_PromoteResourceShareCreatedFromPolicy.html) API operation.
     ///
     /// For more information about sharing parameters, see [Working with shared parameters](https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub shared: Option<bool>,
@@ -9593,7 +9593,7 @@ pub struct DocumentDescription {
     pub hash_type: Option<crate::types::DocumentHashType>,
     /// The name of the SSM document.
     pub name: Option<String>,
-    /// The friendly name of the SSM document. This value can differ for each version of the document. If you want to update this value, see [UpdateDocument].
+    /// The friendly name of the SSM document. This value can differ for each version of the document. If you want to update this value, see [`UpdateDocument`](crate::Client::update_document).
     pub display_name: Option<String>,
     /// The version of the artifact associated with the document.
     pub version_name: Option<String>,
@@ -9718,7 +9718,7 @@ impl FromValue for DocumentDescription {
     }
 }
 
-/// This data type is deprecated. Instead, use [DocumentKeyValuesFilter].
+/// This data type is deprecated. Instead, use [`DocumentKeyValuesFilter`].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentFilter {
@@ -9991,7 +9991,7 @@ pub struct DocumentIdentifier {
     pub name: Option<String>,
     /// The date the SSM document was created.
     pub created_date: Option<myaws_core::DateTime>,
-    /// An optional field where you can specify a friendly name for the SSM document. This value can differ for each version of the document. If you want to update this value, see [UpdateDocument].
+    /// An optional field where you can specify a friendly name for the SSM document. This value can differ for each version of the document. If you want to update this value, see [`UpdateDocument`](crate::Client::update_document).
     pub display_name: Option<String>,
     /// The Amazon Web Services user that created the document.
     pub owner: Option<String>,
@@ -10992,7 +10992,7 @@ impl FromValue for DocumentType {
 pub struct DocumentVersionInfo {
     /// The document name.
     pub name: Option<String>,
-    /// The friendly name of the SSM document. This value can differ for each version of the document. If you want to update this value, see [UpdateDocument].
+    /// The friendly name of the SSM document. This value can differ for each version of the document. If you want to update this value, see [`UpdateDocument`](crate::Client::update_document).
     pub display_name: Option<String>,
     /// The document version.
     pub document_version: Option<String>,
@@ -11827,7 +11827,7 @@ pub struct GetCommandInvocationInput {
     pub instance_id: Option<String>,
     /// The name of the step for which you want detailed results. If the document contains only one step, you can omit the name and details for that step. If the document contains more than one step, you must specify the name of the step for which you want to view details. Be sure to specify the name of the step, not the name of a plugin like `aws:RunShellScript`.
     ///
-    /// To find the `PluginName`, check the document content and find the name of the step you want details for. Alternatively, use [ListCommandInvocations] with the `CommandId` and `Details` parameters. The `PluginName` is the `Name` attribute of the `CommandPlugin` object in the `CommandPlugins` list.
+    /// To find the `PluginName`, check the document content and find the name of the step you want details for. Alternatively, use [`ListCommandInvocations`](crate::Client::list_command_invocations) with the `CommandId` and `Details` parameters. The `PluginName` is the `Name` attribute of the `CommandPlugin` object in the `CommandPlugins` list.
     pub plugin_name: Option<String>,
 }
 
@@ -12158,7 +12158,7 @@ pub struct GetDocumentOutput {
     pub name: Option<String>,
     /// The date the SSM document was created.
     pub created_date: Option<myaws_core::DateTime>,
-    /// The friendly name of the SSM document. This value can differ for each version of the document. If you want to update this value, see [UpdateDocument].
+    /// The friendly name of the SSM document. This value can differ for each version of the document. If you want to update this value, see [`UpdateDocument`](crate::Client::update_document).
     pub display_name: Option<String>,
     /// The version of the artifact associated with the document. For example, 12.6. This value is unique across all versions of a document, and can't be changed.
     pub version_name: Option<String>,
@@ -12647,7 +12647,7 @@ pub struct GetMaintenanceWindowExecutionTaskOutput {
     pub r#type: Option<crate::types::MaintenanceWindowTaskType>,
     /// The parameters passed to the task when it was run.
     ///
-    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     ///
     /// The map has the following format:
     ///
@@ -12920,7 +12920,7 @@ pub struct GetMaintenanceWindowTaskOutput {
     pub task_type: Option<crate::types::MaintenanceWindowTaskType>,
     /// The parameters to pass to the task when it runs.
     ///
-    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     pub task_parameters:
         Option<HashMap<String, crate::types::MaintenanceWindowTaskParameterValueExpression>>,
     /// The parameters to pass to the task when it runs.
@@ -12937,7 +12937,7 @@ pub struct GetMaintenanceWindowTaskOutput {
     pub max_errors: Option<String>,
     /// The location in Amazon Simple Storage Service (Amazon S3) where the task results are logged.
     ///
-    /// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     pub logging_info: Option<crate::types::LoggingInfo>,
     /// The retrieved task name.
     pub name: Option<String>,
@@ -14234,7 +14234,7 @@ pub struct InstanceInformation {
     pub registration_date: Option<myaws_core::DateTime>,
     /// The type of instance. Instances are either EC2 instances or managed instances.
     pub resource_type: Option<crate::types::ResourceType>,
-    /// The name assigned to an on-premises server, edge device, or virtual machine (VM) when it is activated as a Systems Manager managed node. The name is specified as the `DefaultInstanceName` property using the [CreateActivation] command. It is applied to the managed node by specifying the Activation Code and Activation ID when you install SSM Agent on the node, as explained in [How to install SSM Agent on hybrid Linux nodes](https://docs.aws.amazon.com/systems-manager/latest/userguide/hybrid-multicloud-ssm-agent-install-linux.html) and [How to install SSM Agent on hybrid Windows Server nodes](https://docs.aws.amazon.com/systems-manager/latest/userguide/hybrid-multicloud-ssm-agent-install-windows.html). To retrieve the `Name` tag of an EC2 instance, use the Amazon EC2 `DescribeInstances` operation. For information, see [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html) in the *Amazon EC2 API Reference* or [describe-instances](https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-instances.html) in the *Amazon Web Services CLI Command Reference*.
+    /// The name assigned to an on-premises server, edge device, or virtual machine (VM) when it is activated as a Systems Manager managed node. The name is specified as the `DefaultInstanceName` property using the [`CreateActivation`](crate::Client::create_activation) command. It is applied to the managed node by specifying the Activation Code and Activation ID when you install SSM Agent on the node, as explained in [How to install SSM Agent on hybrid Linux nodes](https://docs.aws.amazon.com/systems-manager/latest/userguide/hybrid-multicloud-ssm-agent-install-linux.html) and [How to install SSM Agent on hybrid Windows Server nodes](https://docs.aws.amazon.com/systems-manager/latest/userguide/hybrid-multicloud-ssm-agent-install-windows.html). To retrieve the `Name` tag of an EC2 instance, use the Amazon EC2 `DescribeInstances` operation. For information, see [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html) in the *Amazon EC2 API Reference* or [describe-instances](https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-instances.html) in the *Amazon Web Services CLI Command Reference*.
     pub name: Option<String>,
     /// The IP address of the managed node.
     pub ip_address: Option<String>,
@@ -14352,7 +14352,7 @@ impl FromValue for InstanceInformation {
 
 /// Describes a filter for a specific list of managed nodes. You can filter node information by using tags. You specify tags by using a key-value mapping.
 ///
-/// Use this operation instead of the [DescribeInstanceInformationRequest$InstanceInformationFilterList] method. The `InstanceInformationFilterList` method is a legacy method and doesn't support tags.
+/// Use this operation instead of the DescribeInstanceInformationRequest$InstanceInformationFilterList method. The `InstanceInformationFilterList` method is a legacy method and doesn't support tags.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceInformationFilter {
@@ -14697,7 +14697,7 @@ impl FromValue for InstancePatchState {
     }
 }
 
-/// Defines a filter used in [DescribeInstancePatchStatesForPatchGroup] to scope down the information returned by the API.
+/// Defines a filter used in [`DescribeInstancePatchStatesForPatchGroup`](crate::Client::describe_instance_patch_states_for_patch_group) to scope down the information returned by the API.
 ///
 /// **Example**: To filter for all managed nodes in a patch group having more than three patches with a `FailedCount` status, use the following for the filter:
 ///
@@ -18352,7 +18352,7 @@ impl FromValue for ListTagsForResourceOutput {
 
 /// Information about an Amazon Simple Storage Service (Amazon S3) bucket to write managed node-level logs to.
 ///
-/// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+/// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoggingInfo {
@@ -18403,11 +18403,11 @@ pub struct MaintenanceWindowAutomationParameters {
     pub document_version: Option<String>,
     /// The parameters for the `AUTOMATION` task.
     ///
-    /// For information about specifying and updating task parameters, see [RegisterTaskWithMaintenanceWindow] and [UpdateMaintenanceWindowTask].
+    /// For information about specifying and updating task parameters, see [`RegisterTaskWithMaintenanceWindow`](crate::Client::register_task_with_maintenance_window) and [`UpdateMaintenanceWindowTask`](crate::Client::update_maintenance_window_task).
     ///
-    /// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     ///
-    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     ///
     /// For `AUTOMATION` task types, Amazon Web Services Systems Manager ignores any values specified for these parameters.
     pub parameters: Option<HashMap<String, Vec<String>>>,
@@ -18739,12 +18739,12 @@ impl FromValue for MaintenanceWindowExecutionTaskInvocationIdentity {
 
 /// Filter used in the request. Supported filter keys depend on the API operation that includes the filter. API operations that use `MaintenanceWindowFilter&gt;` include the following:
 ///
-/// - [DescribeMaintenanceWindowExecutions]
-/// - [DescribeMaintenanceWindowExecutionTaskInvocations]
-/// - [DescribeMaintenanceWindowExecutionTasks]
-/// - [DescribeMaintenanceWindows]
-/// - [DescribeMaintenanceWindowTargets]
-/// - [DescribeMaintenanceWindowTasks]
+/// - [`DescribeMaintenanceWindowExecutions`](crate::Client::describe_maintenance_window_executions)
+/// - [`DescribeMaintenanceWindowExecutionTaskInvocations`](crate::Client::describe_maintenance_window_execution_task_invocations)
+/// - [`DescribeMaintenanceWindowExecutionTasks`](crate::Client::describe_maintenance_window_execution_tasks)
+/// - [`DescribeMaintenanceWindows`](crate::Client::describe_maintenance_windows)
+/// - [`DescribeMaintenanceWindowTargets`](crate::Client::describe_maintenance_window_targets)
+/// - [`DescribeMaintenanceWindowTasks`](crate::Client::describe_maintenance_window_tasks)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MaintenanceWindowFilter {
@@ -18879,11 +18879,11 @@ impl FromValue for MaintenanceWindowIdentityForTarget {
 
 /// The parameters for a `LAMBDA` task type.
 ///
-/// For information about specifying and updating task parameters, see [RegisterTaskWithMaintenanceWindow] and [UpdateMaintenanceWindowTask].
+/// For information about specifying and updating task parameters, see [`RegisterTaskWithMaintenanceWindow`](crate::Client::register_task_with_maintenance_window) and [`UpdateMaintenanceWindowTask`](crate::Client::update_maintenance_window_task).
 ///
-/// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+/// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
 ///
-/// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+/// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
 ///
 /// For Lambda tasks, Systems Manager ignores any values specified for TaskParameters and LoggingInfo.
 #[derive(Clone, Default, PartialEq)]
@@ -19015,11 +19015,11 @@ impl FromValue for MaintenanceWindowResourceType {
 
 /// The parameters for a `RUN_COMMAND` task type.
 ///
-/// For information about specifying and updating task parameters, see [RegisterTaskWithMaintenanceWindow] and [UpdateMaintenanceWindowTask].
+/// For information about specifying and updating task parameters, see [`RegisterTaskWithMaintenanceWindow`](crate::Client::register_task_with_maintenance_window) and [`UpdateMaintenanceWindowTask`](crate::Client::update_maintenance_window_task).
 ///
-/// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+/// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
 ///
-/// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+/// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
 ///
 /// For `RUN_COMMAND` tasks, Systems Manager uses specified values for `TaskParameters` and `LoggingInfo` only if no values are specified for `TaskInvocationParameters`.
 #[derive(Clone, Default, PartialEq)]
@@ -19131,11 +19131,11 @@ impl FromValue for MaintenanceWindowRunCommandParameters {
 
 /// The parameters for a `STEP_FUNCTIONS` task.
 ///
-/// For information about specifying and updating task parameters, see [RegisterTaskWithMaintenanceWindow] and [UpdateMaintenanceWindowTask].
+/// For information about specifying and updating task parameters, see [`RegisterTaskWithMaintenanceWindow`](crate::Client::register_task_with_maintenance_window) and [`UpdateMaintenanceWindowTask`](crate::Client::update_maintenance_window_task).
 ///
-/// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+/// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
 ///
-/// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+/// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
 ///
 /// For Step Functions tasks, Systems Manager ignores any values specified for `TaskParameters` and `LoggingInfo`.
 #[derive(Clone, Default, PartialEq)]
@@ -19271,14 +19271,14 @@ pub struct MaintenanceWindowTask {
     pub targets: Option<Vec<crate::types::Target>>,
     /// The parameters that should be passed to the task when it is run.
     ///
-    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     pub task_parameters:
         Option<HashMap<String, crate::types::MaintenanceWindowTaskParameterValueExpression>>,
     /// The priority of the task in the maintenance window. The lower the number, the higher the priority. Tasks that have the same priority are scheduled in parallel.
     pub priority: Option<i32>,
     /// Information about an S3 bucket to write task-level logs to.
     ///
-    /// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     pub logging_info: Option<crate::types::LoggingInfo>,
     /// The Amazon Resource Name (ARN) of the IAM service role for Amazon Web Services Systems Manager to assume when running a maintenance window task. If you do not specify a service role ARN, Systems Manager uses a service-linked role in your account. If no appropriate service-linked role for Systems Manager exists in your account, it is created when you run `RegisterTaskWithMaintenanceWindow`.
     ///
@@ -21149,7 +21149,7 @@ pub struct OpsItem {
     ///
     /// Operational data keys *can't* begin with the following: `amazon`, `aws`, `amzn`, `ssm`, `/amazon`, `/aws`, `/amzn`, `/ssm`.
     ///
-    /// You can choose to make the data searchable by other users in the account or you can restrict search access. Searchable data means that all users with access to the OpsItem Overview page (as provided by the [DescribeOpsItems] API operation) can view and search on the specified data. Operational data that isn't searchable is only viewable by users who have access to the OpsItem (as provided by the [GetOpsItem] API operation).
+    /// You can choose to make the data searchable by other users in the account or you can restrict search access. Searchable data means that all users with access to the OpsItem Overview page (as provided by the [`DescribeOpsItems`](crate::Client::describe_ops_items) API operation) can view and search on the specified data. Operational data that isn't searchable is only viewable by users who have access to the OpsItem (as provided by the [`GetOpsItem`](crate::Client::get_ops_item) API operation).
     ///
     /// Use the `/aws/resources` key in OperationalData to specify a related resource in the request. Use the `/aws/automations` key in OperationalData to associate an Automation runbook with the OpsItem. To view Amazon Web Services CLI example commands that use these keys, see [Creating OpsItems manually](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-manually-create-OpsItems.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub operational_data: Option<HashMap<String, crate::types::OpsItemDataValue>>,
@@ -23283,7 +23283,7 @@ impl FromValue for ParameterPatternMismatchException {
 pub struct ParameterStringFilter {
     /// The name of the filter.
     ///
-    /// The `ParameterStringFilter` object is used by the [DescribeParameters] and [GetParametersByPath] API operations. However, not all of the pattern values listed for `Key` can be used with both operations.
+    /// The `ParameterStringFilter` object is used by the [`DescribeParameters`](crate::Client::describe_parameters) and [`GetParametersByPath`](crate::Client::get_parameters_by_path) API operations. However, not all of the pattern values listed for `Key` can be used with both operations.
     ///
     /// For `DescribeParameters`, all of the listed patterns are valid except `Label`.
     ///
@@ -23293,9 +23293,9 @@ pub struct ParameterStringFilter {
     ///
     /// Required.
     pub key: Option<String>,
-    /// For all filters used with [DescribeParameters], valid options include `Equals` and `BeginsWith`. The `Name` filter additionally supports the `Contains` option. (Exception: For filters using the key `Path`, valid options include `Recursive` and `OneLevel`.)
+    /// For all filters used with [`DescribeParameters`](crate::Client::describe_parameters), valid options include `Equals` and `BeginsWith`. The `Name` filter additionally supports the `Contains` option. (Exception: For filters using the key `Path`, valid options include `Recursive` and `OneLevel`.)
     ///
-    /// For filters used with [GetParametersByPath], valid options include `Equals` and `BeginsWith`. (Exception: For filters using `Label` as the Key name, the only valid option is `Equals`.)
+    /// For filters used with [`GetParametersByPath`](crate::Client::get_parameters_by_path), valid options include `Equals` and `BeginsWith`. (Exception: For filters using `Label` as the Key name, the only valid option is `Equals`.)
     pub option: Option<String>,
     /// The value you want to search for.
     pub values: Option<Vec<String>>,
@@ -23519,7 +23519,7 @@ impl FromValue for ParameterVersionNotFound {
     }
 }
 
-/// This data type is deprecated. Instead, use [ParameterStringFilter].
+/// This data type is deprecated. Instead, use [`ParameterStringFilter`].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParametersFilter {
@@ -24313,19 +24313,19 @@ impl FromValue for PatchDeploymentStatus {
 ///
 /// The filter values define a matching criterion for the patch property indicated by the key. For example, if the filter key is `PRODUCT` and the filter values are `\["Office 2013", "Office 2016"\]`, then the filter accepts all patches where product name is either "Office 2013" or "Office 2016". The filter values can be exact values for the patch property given as a key, or a wildcard (\*), which matches all values.
 ///
-/// You can view lists of valid values for the patch properties by running the `DescribePatchProperties` command. For information about which patch properties can be used with each major operating system, see [DescribePatchProperties].
+/// You can view lists of valid values for the patch properties by running the `DescribePatchProperties` command. For information about which patch properties can be used with each major operating system, see [`DescribePatchProperties`](crate::Client::describe_patch_properties).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchFilter {
     /// The key for the filter.
     ///
-    /// Run the [DescribePatchProperties] command to view lists of valid keys for each operating system type.
+    /// Run the [`DescribePatchProperties`](crate::Client::describe_patch_properties) command to view lists of valid keys for each operating system type.
     ///
     /// Required.
     pub key: Option<crate::types::PatchFilterKey>,
     /// The value for the filter key.
     ///
-    /// Run the [DescribePatchProperties] command to view lists of valid values for each key based on operating system type.
+    /// Run the [`DescribePatchProperties`](crate::Client::describe_patch_properties) command to view lists of valid values for each key based on operating system type.
     ///
     /// Required.
     pub values: Option<Vec<String>>,
@@ -24648,10 +24648,10 @@ impl FromValue for PatchOperationType {
 
 /// Defines a filter used in Patch Manager APIs. Supported filter keys depend on the API operation that includes the filter. Patch Manager API operations that use `PatchOrchestratorFilter` include the following:
 ///
-/// - [DescribeAvailablePatches]
-/// - [DescribeInstancePatches]
-/// - [DescribePatchBaselines]
-/// - [DescribePatchGroups]
+/// - [`DescribeAvailablePatches`](crate::Client::describe_available_patches)
+/// - [`DescribeInstancePatches`](crate::Client::describe_instance_patches)
+/// - [`DescribePatchBaselines`](crate::Client::describe_patch_baselines)
+/// - [`DescribePatchGroups`](crate::Client::describe_patch_groups)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchOrchestratorFilter {
@@ -24953,7 +24953,7 @@ pub struct PatchSource {
     ///
     /// Required.
     pub name: Option<String>,
-    /// The specific operating system versions a patch repository applies to, such as "Ubuntu16.04", "AmazonLinux2016.09", "RedhatEnterpriseLinux7.2" or "Suse12.7". For lists of supported product values, see [PatchFilter].
+    /// The specific operating system versions a patch repository applies to, such as "Ubuntu16.04", "AmazonLinux2016.09", "RedhatEnterpriseLinux7.2" or "Suse12.7". For lists of supported product values, see [`PatchFilter`].
     ///
     /// Required.
     pub products: Option<Vec<String>>,
@@ -25452,7 +25452,7 @@ pub struct PutParameterInput {
     /// - `Key=OS,Value=Windows`
     /// - `Key=ParameterType,Value=LicenseKey`
     ///
-    /// To add tags to an existing Systems Manager parameter, use the [AddTagsToResource] operation.
+    /// To add tags to an existing Systems Manager parameter, use the [`AddTagsToResource`](crate::Client::add_tags_to_resource) operation.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// The parameter tier to assign to a parameter.
     ///
@@ -25979,7 +25979,7 @@ pub struct RegisterTaskWithMaintenanceWindowInput {
     pub task_type: Option<crate::types::MaintenanceWindowTaskType>,
     /// The parameters that should be passed to the task when it is run.
     ///
-    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     pub task_parameters:
         Option<HashMap<String, crate::types::MaintenanceWindowTaskParameterValueExpression>>,
     /// The parameters that the task should use during execution. Populate only the fields that match the task type. All other fields should be empty.
@@ -26000,7 +26000,7 @@ pub struct RegisterTaskWithMaintenanceWindowInput {
     pub max_errors: Option<String>,
     /// A structure containing information about an Amazon Simple Storage Service (Amazon S3) bucket to write managed node-level logs to.
     ///
-    /// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     pub logging_info: Option<crate::types::LoggingInfo>,
     /// An optional name for the task.
     pub name: Option<String>,
@@ -26014,7 +26014,7 @@ pub struct RegisterTaskWithMaintenanceWindowInput {
     /// - `CANCEL_TASK`:
     ///
     /// - For Automation, Lambda, Step Functions tasks: When the cutoff time is reached, any task invocations that are already running continue, but no new task invocations are started.
-    /// - For Run Command tasks: When the cutoff time is reached, the system sends a [CancelCommand] operation that attempts to cancel the command associated with the task. However, there is no guarantee that the command will be terminated and the underlying process stopped.
+    /// - For Run Command tasks: When the cutoff time is reached, the system sends a [`CancelCommand`](crate::Client::cancel_command) operation that attempts to cancel the command associated with the task. However, there is no guarantee that the command will be terminated and the underlying process stopped.
     ///
     /// The status for tasks that are not completed is `TIMED_OUT`.
     pub cutoff_behavior: Option<crate::types::MaintenanceWindowTaskCutoffBehavior>,
@@ -26966,7 +26966,7 @@ impl FromValue for ResourcePolicyInvalidParameterException {
     }
 }
 
-/// The [PutResourcePolicy] API action enforces two limits. A policy can't be greater than 1024 bytes in size. And only one policy can be attached to `OpsItemGroup`. Verify these limits and try again.
+/// The [`PutResourcePolicy`](crate::Client::put_resource_policy) API action enforces two limits. A policy can't be greater than 1024 bytes in size. And only one policy can be attached to `OpsItemGroup`. Verify these limits and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcePolicyLimitExceededException {
@@ -27825,7 +27825,7 @@ impl FromValue for ServiceQuotaExceededException {
 ///
 /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting defines how a user interacts with or uses a service or a feature of a service. For example, if an Amazon Web Services service charges money to the account based on feature or service usage, then the Amazon Web Services service team might create a default setting of "false". This means the user can't use this feature unless they change the setting to "true" and intentionally opt in for a paid feature.
 ///
-/// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the [UpdateServiceSetting] API operation to change the default setting. Or, use the [ResetServiceSetting] to change the value back to the original value defined by the Amazon Web Services service team.
+/// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the [`UpdateServiceSetting`](crate::Client::update_service_setting) API operation to change the default setting. Or, use the [`ResetServiceSetting`](crate::Client::reset_service_setting) to change the value back to the original value defined by the Amazon Web Services service team.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceSetting {
@@ -28660,7 +28660,7 @@ pub struct StartAutomationExecutionInput {
     /// - `Key=environment,Value=test`
     /// - `Key=OS,Value=Windows`
     ///
-    /// The `Array Members` maximum value is reported as 1000. This number includes capacity reserved for internal operations. When calling the `StartAutomationExecution` action, you can specify a maximum of 5 tags. You can, however, use the [AddTagsToResource] action to add up to a total of 50 tags to an existing automation configuration.
+    /// The `Array Members` maximum value is reported as 1000. This number includes capacity reserved for internal operations. When calling the `StartAutomationExecution` action, you can specify a maximum of 5 tags. You can, however, use the [`AddTagsToResource`](crate::Client::add_tags_to_resource) action to add up to a total of 50 tags to an existing automation configuration.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// The CloudWatch alarm you want to apply to your automation.
     pub alarm_configuration: Option<crate::types::AlarmConfiguration>,
@@ -28766,7 +28766,7 @@ pub struct StartChangeRequestExecutionInput {
     /// - `Key=Environment,Value=Production`
     /// - `Key=Region,Value=us-east-2`
     ///
-    /// The `Array Members` maximum value is reported as 1000. This number includes capacity reserved for internal operations. When calling the `StartChangeRequestExecution` action, you can specify a maximum of 5 tags. You can, however, use the [AddTagsToResource] action to add up to a total of 50 tags to an existing change request configuration.
+    /// The `Array Members` maximum value is reported as 1000. This number includes capacity reserved for internal operations. When calling the `StartChangeRequestExecution` action, you can specify a maximum of 5 tags. You can, however, use the [`AddTagsToResource`](crate::Client::add_tags_to_resource) action to add up to a total of 50 tags to an existing change request configuration.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// The time that the requester expects the runbook workflow related to the change request to complete. The time is an estimate only that the requester provides for reviewers.
     pub scheduled_end_time: Option<myaws_core::DateTime>,
@@ -28890,7 +28890,7 @@ pub struct StartSessionInput {
     ///
     /// Required.
     pub target: Option<String>,
-    /// The name of the SSM document you want to use to define the type of session, input parameters, or preferences for the session. For example, `SSM-SessionManagerRunShell`. You can call the [GetDocument] API to verify the document exists before attempting to start a session. If no document name is provided, a shell to the managed node is launched by default. For more information, see [Start a session](https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html) in the *Amazon Web Services Systems Manager User Guide*.
+    /// The name of the SSM document you want to use to define the type of session, input parameters, or preferences for the session. For example, `SSM-SessionManagerRunShell`. You can call the [`GetDocument`](crate::Client::get_document) API to verify the document exists before attempting to start a session. If no document name is provided, a shell to the managed node is launched by default. For more information, see [Start a session](https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub document_name: Option<String>,
     /// The reason for connecting to the instance. This value is included in the details for the Amazon CloudWatch Events event created when you start the session.
     pub reason: Option<String>,
@@ -30023,7 +30023,7 @@ pub struct UpdateAssociationInput {
     pub compliance_severity: Option<crate::types::AssociationComplianceSeverity>,
     /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL`. In `AUTO` mode, the system uses the status of the association execution to determine the compliance status. If the association execution runs successfully, then the association is `COMPLIANT`. If the association execution doesn't run successfully, the association is `NON-COMPLIANT`.
     ///
-    /// In `MANUAL` mode, you must specify the `AssociationId` as a parameter for the [PutComplianceItems] API operation. In this case, compliance data isn't managed by State Manager, a tool in Amazon Web Services Systems Manager. It is managed by your direct call to the [PutComplianceItems] API operation.
+    /// In `MANUAL` mode, you must specify the `AssociationId` as a parameter for the [`PutComplianceItems`](crate::Client::put_compliance_items) API operation. In this case, compliance data isn't managed by State Manager, a tool in Amazon Web Services Systems Manager. It is managed by your direct call to the [`PutComplianceItems`](crate::Client::put_compliance_items) API operation.
     ///
     /// By default, all associations use `AUTO` mode.
     pub sync_compliance: Option<crate::types::AssociationSyncCompliance>,
@@ -30511,7 +30511,7 @@ pub struct UpdateMaintenanceWindowInput {
     pub allow_unassociated_targets: Option<bool>,
     /// Whether the maintenance window is enabled.
     pub enabled: Option<bool>,
-    /// If `True`, then all fields that are required by the [CreateMaintenanceWindow] operation are also required for this API request. Optional fields that aren't specified are set to null.
+    /// If `True`, then all fields that are required by the [`CreateMaintenanceWindow`](crate::Client::create_maintenance_window) operation are also required for this API request. Optional fields that aren't specified are set to null.
     pub replace: Option<bool>,
 }
 
@@ -30690,7 +30690,7 @@ pub struct UpdateMaintenanceWindowTargetInput {
     pub name: Option<String>,
     /// An optional description for the update.
     pub description: Option<String>,
-    /// If `True`, then all fields that are required by the [RegisterTargetWithMaintenanceWindow] operation are also required for this API request. Optional fields that aren't specified are set to null.
+    /// If `True`, then all fields that are required by the [`RegisterTargetWithMaintenanceWindow`](crate::Client::register_target_with_maintenance_window) operation are also required for this API request. Optional fields that aren't specified are set to null.
     pub replace: Option<bool>,
 }
 
@@ -30831,7 +30831,7 @@ pub struct UpdateMaintenanceWindowTaskInput {
     pub service_role_arn: Option<String>,
     /// The parameters to modify.
     ///
-    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     ///
     /// The map has the following format:
     ///
@@ -30860,13 +30860,13 @@ pub struct UpdateMaintenanceWindowTaskInput {
     pub max_errors: Option<String>,
     /// The new logging location in Amazon S3 to specify.
     ///
-    /// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     pub logging_info: Option<crate::types::LoggingInfo>,
     /// The new task name to specify.
     pub name: Option<String>,
     /// The new task description to specify.
     pub description: Option<String>,
-    /// If True, then all fields that are required by the [RegisterTaskWithMaintenanceWindow] operation are also required for this API request. Optional fields that aren't specified are set to null.
+    /// If True, then all fields that are required by the [`RegisterTaskWithMaintenanceWindow`](crate::Client::register_task_with_maintenance_window) operation are also required for this API request. Optional fields that aren't specified are set to null.
     pub replace: Option<bool>,
     /// Indicates whether tasks should continue to run after the cutoff time specified in the maintenance windows is reached.
     ///
@@ -30874,7 +30874,7 @@ pub struct UpdateMaintenanceWindowTaskInput {
     /// - `CANCEL_TASK`:
     ///
     /// - For Automation, Lambda, Step Functions tasks: When the cutoff time is reached, any task invocations that are already running continue, but no new task invocations are started.
-    /// - For Run Command tasks: When the cutoff time is reached, the system sends a [CancelCommand] operation that attempts to cancel the command associated with the task. However, there is no guarantee that the command will be terminated and the underlying process stopped.
+    /// - For Run Command tasks: When the cutoff time is reached, the system sends a [`CancelCommand`](crate::Client::cancel_command) operation that attempts to cancel the command associated with the task. However, there is no guarantee that the command will be terminated and the underlying process stopped.
     ///
     /// The status for tasks that are not completed is `TIMED_OUT`.
     pub cutoff_behavior: Option<crate::types::MaintenanceWindowTaskCutoffBehavior>,
@@ -30974,7 +30974,7 @@ pub struct UpdateMaintenanceWindowTaskOutput {
     pub service_role_arn: Option<String>,
     /// The updated parameter values.
     ///
-    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs, instead use the `Parameters` option in the `TaskInvocationParameters` structure. For information about how Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     pub task_parameters:
         Option<HashMap<String, crate::types::MaintenanceWindowTaskParameterValueExpression>>,
     /// The updated parameter values.
@@ -30987,7 +30987,7 @@ pub struct UpdateMaintenanceWindowTaskOutput {
     pub max_errors: Option<String>,
     /// The updated logging information in Amazon S3.
     ///
-    /// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [MaintenanceWindowTaskInvocationParameters].
+    /// `LoggingInfo` has been deprecated. To specify an Amazon Simple Storage Service (Amazon S3) bucket to contain logs, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems Manager handles these options for the supported maintenance window task types, see [`MaintenanceWindowTaskInvocationParameters`].
     pub logging_info: Option<crate::types::LoggingInfo>,
     /// The updated task name.
     pub name: Option<String>,
@@ -31131,7 +31131,7 @@ pub struct UpdateOpsItemInput {
     ///
     /// Operational data keys *can't* begin with the following: `amazon`, `aws`, `amzn`, `ssm`, `/amazon`, `/aws`, `/amzn`, `/ssm`.
     ///
-    /// You can choose to make the data searchable by other users in the account or you can restrict search access. Searchable data means that all users with access to the OpsItem Overview page (as provided by the [DescribeOpsItems] API operation) can view and search on the specified data. Operational data that isn't searchable is only viewable by users who have access to the OpsItem (as provided by the [GetOpsItem] API operation).
+    /// You can choose to make the data searchable by other users in the account or you can restrict search access. Searchable data means that all users with access to the OpsItem Overview page (as provided by the [`DescribeOpsItems`](crate::Client::describe_ops_items) API operation) can view and search on the specified data. Operational data that isn't searchable is only viewable by users who have access to the OpsItem (as provided by the [`GetOpsItem`](crate::Client::get_ops_item) API operation).
     ///
     /// Use the `/aws/resources` key in OperationalData to specify a related resource in the request. Use the `/aws/automations` key in OperationalData to associate an Automation runbook with the OpsItem. To view Amazon Web Services CLI example commands that use these keys, see [Creating OpsItems manually](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-manually-create-OpsItems.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub operational_data: Option<HashMap<String, crate::types::OpsItemDataValue>>,
@@ -31332,7 +31332,7 @@ pub struct UpdatePatchBaselineInput {
     ///
     /// Supported for Windows Server managed nodes only.
     pub available_security_updates_compliance_status: Option<crate::types::PatchComplianceStatus>,
-    /// If True, then all fields that are required by the [CreatePatchBaseline] operation are also required for this API request. Optional fields that aren't specified are set to null.
+    /// If True, then all fields that are required by the [`CreatePatchBaseline`](crate::Client::create_patch_baseline) operation are also required for this API request. Optional fields that aren't specified are set to null.
     pub replace: Option<bool>,
 }
 

@@ -23,7 +23,7 @@ pub enum Error {
     InvalidClientException(crate::types::InvalidClientException),
     /// Indicates that the client information sent in the request during registration is invalid.
     InvalidClientMetadataException(crate::types::InvalidClientMetadataException),
-    /// Indicates that a request contains an invalid grant. This can occur if a client makes a [CreateToken] request with an invalid grant type.
+    /// Indicates that a request contains an invalid grant. This can occur if a client makes a [`CreateToken`](crate::Client::create_token) request with an invalid grant type.
     InvalidGrantException(crate::types::InvalidGrantException),
     /// Indicates that one or more redirect URI in the request is not supported for this operation.
     InvalidRedirectUriException(crate::types::InvalidRedirectUriException),

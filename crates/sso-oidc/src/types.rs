@@ -160,11 +160,11 @@ impl FromValue for AwsAdditionalDetails {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTokenInput {
-    /// The unique identifier string for the client or application. This value comes from the result of the [RegisterClient] API.
+    /// The unique identifier string for the client or application. This value comes from the result of the [`RegisterClient`](crate::Client::register_client) API.
     ///
     /// Required.
     pub client_id: Option<String>,
-    /// A secret string generated for the client. This value should come from the persisted result of the [RegisterClient] API.
+    /// A secret string generated for the client. This value should come from the persisted result of the [`RegisterClient`](crate::Client::register_client) API.
     ///
     /// Required.
     pub client_secret: Option<String>,
@@ -178,7 +178,7 @@ pub struct CreateTokenInput {
     ///
     /// Required.
     pub grant_type: Option<String>,
-    /// Used only when calling this API for the Device Code grant type. This short-lived code is used to identify this authorization request. This comes from the result of the [StartDeviceAuthorization] API.
+    /// Used only when calling this API for the Device Code grant type. This short-lived code is used to identify this authorization request. This comes from the result of the [`StartDeviceAuthorization`](crate::Client::start_device_authorization) API.
     pub device_code: Option<String>,
     /// Used only when calling this API for the Authorization Code grant type. The short-lived code is used to identify this authorization request.
     pub code: Option<String>,
@@ -604,7 +604,7 @@ impl FromValue for InvalidClientMetadataException {
     }
 }
 
-/// Indicates that a request contains an invalid grant. This can occur if a client makes a [CreateToken] request with an invalid grant type.
+/// Indicates that a request contains an invalid grant. This can occur if a client makes a [`CreateToken`](crate::Client::create_token) request with an invalid grant type.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvalidGrantException {
@@ -973,11 +973,11 @@ impl FromValue for SlowDownException {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartDeviceAuthorizationInput {
-    /// The unique identifier string for the client that is registered with IAM Identity Center. This value should come from the persisted result of the [RegisterClient] API operation.
+    /// The unique identifier string for the client that is registered with IAM Identity Center. This value should come from the persisted result of the [`RegisterClient`](crate::Client::register_client) API operation.
     ///
     /// Required.
     pub client_id: Option<String>,
-    /// A secret string that is generated for the client. This value should come from the persisted result of the [RegisterClient] API operation.
+    /// A secret string that is generated for the client. This value should come from the persisted result of the [`RegisterClient`](crate::Client::register_client) API operation.
     ///
     /// Required.
     pub client_secret: Option<String>,

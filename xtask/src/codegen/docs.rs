@@ -3,12 +3,23 @@
 //! The output never contains Rust code blocks (every fence is ```` ```text ````)
 //! and never starts a line with indentation, so no doc test is ever created.
 
-/// Converts HTML to Markdown lines (without the `///` prefix).
+/// Converts HTML to Markdown lines (without the `///` prefix); links
+/// without a web address become plain text.
 pub fn html_to_markdown(html: &str) -> Vec<String> {
+    html_to_markdown_with(html, &|_| None)
+}
+
+/// Converts HTML to Markdown lines. A link without a web address (the
+/// models' `<a>SendMessage</a>`) becomes an intra-doc link to the path
+/// `resolve` gives for its text, or plain text when it gives none.
+pub fn html_to_markdown_with(html: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
     let mut out = String::new();
     let mut chars = html.char_indices().peekable();
     let mut in_pre = false;
+    let mut in_code = false;
     let mut link: Option<String> = None;
+    // Where the text of a link without a web address starts in `out`.
+    let mut local_link: Option<usize> = None;
     let mut list_depth: usize = 0;
     while let Some((i, c)) = chars.next() {
         if c == '<' {
@@ -43,7 +54,10 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
                 }
                 ("li", false) => out.push_str("\n- "),
                 ("li", true) => {}
-                ("code", _) if !in_pre => out.push('`'),
+                ("code", _) if !in_pre => {
+                    in_code = !closing;
+                    out.push('`');
+                }
                 ("pre", false) => {
                     in_pre = true;
                     out.push_str("\n\n```text\n");
@@ -55,17 +69,29 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
                 ("b", _) | ("strong", _) => out.push_str("**"),
                 ("i", _) | ("em", _) => out.push('*'),
                 ("a", false) => {
-                    link = attribute(tag, "href");
-                    out.push('[');
+                    link = attribute(tag, "href").filter(|h| h.starts_with("http"));
+                    if link.is_some() {
+                        out.push('[');
+                    } else {
+                        local_link = Some(out.len());
+                    }
                 }
-                ("a", true) => match link.take() {
-                    Some(href) if href.starts_with("http") => {
+                ("a", true) => {
+                    if let Some(href) = link.take() {
                         out.push_str("](");
                         out.push_str(&href.replace(' ', "%20").replace(')', "%29"));
                         out.push(')');
+                    } else if let Some(start) = local_link.take() {
+                        let text = out[start..].trim().to_string();
+                        // A code span cannot hold a link: its text stays.
+                        if let Some(path) = resolve(&text).filter(|_| !in_code) {
+                            out.truncate(start);
+                            let lead = if out.ends_with(' ') { "" } else { " " };
+                            let lead = if out.is_empty() { "" } else { lead };
+                            out.push_str(&format!("{lead}[`{text}`]({path})"));
+                        }
                     }
-                    _ => out.push(']'),
-                },
+                }
                 ("h1", _) | ("h2", _) | ("h3", _) | ("h4", _) => out.push_str("\n\n"),
                 _ => {}
             }
@@ -178,6 +204,11 @@ fn tidy(text: &str) -> Vec<String> {
             *l = l.replace('`', "");
         }
     }
+    for l in &mut lines {
+        if !l.starts_with("```") && l.contains("http") {
+            *l = autolink(l);
+        }
+    }
     // A list item's continuation must be indented or separated (clippy's
     // doc_lazy_continuation): put a blank line after each list block.
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
@@ -189,6 +220,66 @@ fn tidy(text: &str) -> Vec<String> {
         }
         out.push(l);
     }
+    out
+}
+
+/// Wraps bare web addresses in `<…>` so rustdoc makes them links (outside
+/// code spans and Markdown links).
+fn autolink(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        let bare = !in_code
+            && (rest.starts_with("http://") || rest.starts_with("https://"))
+            && !out.ends_with('(')
+            && !out.ends_with('<');
+        if bare {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        if c == '`' {
+            in_code = !in_code;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Shortens intra-doc links to items of the module being written
+/// (`[`Name`](crate::types::Name)` in `types.rs` becomes `[`Name`]`, which
+/// rustdoc's `redundant_explicit_links` asks for).
+pub fn local_links(text: &str, module: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("[`") {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let label_end = rest[2..].find('`').map(|i| i + 2);
+        let shortened = label_end.and_then(|end| {
+            let label = &rest[2..end];
+            let link = format!("[`{label}`]({module}{label})");
+            rest.starts_with(&link)
+                .then(|| (format!("[`{label}`]"), link.len()))
+        });
+        match shortened {
+            Some((short, len)) => {
+                out.push_str(&short);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push_str("[`");
+                rest = &rest[2..];
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -228,6 +319,40 @@ mod tests {
                 "",
                 "After"
             ]
+        );
+    }
+
+    #[test]
+    fn links_without_an_address_resolve_or_become_text() {
+        let resolve =
+            |name: &str| (name == "SendMessage").then(|| "crate::Client::send_message".to_string());
+        let md = html_to_markdown_with(
+            "<p>See <a>SendMessage</a>, <a>Unknown</a> and <code><a>SendMessage</a></code>.</p>",
+            &resolve,
+        );
+        assert_eq!(
+            md,
+            vec!["See [`SendMessage`](crate::Client::send_message), Unknown and `SendMessage`."]
+        );
+    }
+
+    #[test]
+    fn bare_addresses_become_links() {
+        let md = html_to_markdown(
+            "<p>See https://x.y/z. Or <a href=\"https://a.b\">this</a>, not <code>http://c.d</code></p>",
+        );
+        assert_eq!(
+            md,
+            vec!["See <https://x.y/z>. Or [this](https://a.b), not `http://c.d`"]
+        );
+    }
+
+    #[test]
+    fn shortens_links_within_the_module() {
+        let text = "See [`A`](crate::types::A), [`B`](crate::types::C) and [`x`].";
+        assert_eq!(
+            local_links(text, "crate::types::"),
+            "See [`A`], [`B`](crate::types::C) and [`x`]."
         );
     }
 

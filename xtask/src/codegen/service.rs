@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
-use super::docs::{doc_comment, html_to_markdown};
+use super::docs::{doc_comment, html_to_markdown_with, local_links};
 use super::names::{dedupe, snake_ident, type_name, variant_name, xform_name};
 use super::{compact, events, CrateFiles, HEADER};
 
@@ -31,7 +31,10 @@ pub fn generate(svc: &str, dir: &Path, botocore: &str) -> Result<CrateFiles, Str
         gen.lib_rs(botocore, &dir.join("../..")),
     );
     files.insert(PathBuf::from("src/client.rs"), gen.client_rs());
-    files.insert(PathBuf::from("src/types.rs"), gen.types_rs());
+    files.insert(
+        PathBuf::from("src/types.rs"),
+        local_links(&gen.types_rs(), "crate::types::"),
+    );
     files.insert(PathBuf::from("src/error.rs"), gen.error_rs());
     files.insert(
         PathBuf::from("src/data/model.json"),
@@ -240,6 +243,19 @@ impl<'a> Gen<'a> {
         Ok(g)
     }
 
+    /// The model's HTML documentation as Markdown, its links to operations
+    /// and shapes (`<a>SendMessage</a>`) turned into intra-doc links.
+    fn docs(&self, html: &str) -> Vec<String> {
+        html_to_markdown_with(html, &|text| {
+            if self.operations.contains(&text) {
+                return Some(format!("crate::Client::{}", snake_ident(text)));
+            }
+            let generated = self.usage.contains_key(text);
+            let tname = self.type_names.get(text).filter(|_| generated)?;
+            Some(format!("crate::types::{tname}"))
+        })
+    }
+
     fn shape(&self, name: &str) -> &'a Json {
         self.shapes.get(name).unwrap_or(&Json::Null)
     }
@@ -414,13 +430,14 @@ tokio = {{ workspace = true, features = ["rt-multi-thread", "macros"] }}
             self.service_id(),
             str_of(&self.model["metadata"], "apiVersion").unwrap_or("?"),
         );
-        for line in html_to_markdown(doc) {
+        for line in self.docs(doc) {
             if line.is_empty() {
                 s.push_str("//!\n");
             } else {
                 let _ = writeln!(s, "//! {line}");
             }
         }
+        s.push_str(&self.example());
         s.push_str(
             r#"
 #![allow(
@@ -433,8 +450,7 @@ tokio = {{ workspace = true, features = ["rt-multi-thread", "macros"] }}
     clippy::large_enum_variant,
     clippy::module_inception,
     clippy::field_reassign_with_default,
-    clippy::should_implement_trait,
-    rustdoc::all
+    clippy::should_implement_trait
 )]
 
 mod client;
@@ -508,6 +524,87 @@ fn service() -> &'static myaws_core::service::LoadedService {
         s
     }
 
+    /// The crate's front-page example (compiled as a doc test): a session,
+    /// a client and one cheap call — the shortest `List*` (else `Describe*`,
+    /// else `Get*`) operation without required input members or streams.
+    fn example(&self) -> String {
+        let krate = format!("myaws_{}", self.svc.replace('-', "_"));
+        // Required members, when every one is a string (set to a placeholder).
+        let required_strings = |op: &str| -> Option<Vec<String>> {
+            let input = self.op(op).pointer("/input/shape").and_then(Json::as_str);
+            let Some(input) = input else {
+                return Some(Vec::new());
+            };
+            let shape = self.shape(input);
+            let members = obj(&shape["members"]);
+            let mut setters = Vec::new();
+            for r in shape
+                .get("required")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let m = r.as_str()?;
+                let target = members.get(m).and_then(|mr| str_of(mr, "shape"))?;
+                let t = self.shape(target);
+                if str_of(t, "type") != Some("string") || t.get("enum").is_some() {
+                    return None;
+                }
+                setters.push(format!(".{}(\"...\")", snake_ident(m)));
+            }
+            Some(setters)
+        };
+        let streams = |op: &str| {
+            let output = self.op(op).pointer("/output/shape").and_then(Json::as_str);
+            output.is_some_and(|out| {
+                obj(&self.shape(out)["members"]).values().any(|m| {
+                    m.get("streaming").is_some_and(|v| v == true)
+                        || str_of(m, "shape")
+                            .is_some_and(|t| events::is_event_stream(self.shape(t)))
+                })
+            })
+        };
+        // Fewest required members, then List, Describe, Get, then the shortest name.
+        let cheapest = self
+            .operations
+            .iter()
+            .filter_map(|op| {
+                let rank = ["List", "Describe", "Get"]
+                    .iter()
+                    .position(|p| op.starts_with(p))?;
+                let deprecated = self.op(op).get("deprecated").is_some_and(|d| d == true);
+                if deprecated || streams(op) {
+                    return None;
+                }
+                required_strings(op).map(|r| (r.len(), rank, op.len(), *op, r))
+            })
+            .min();
+        let call = match cheapest {
+            Some((_, _, _, op, setters)) => {
+                let method = snake_ident(op);
+                let input = self
+                    .op(op)
+                    .pointer("/input/shape")
+                    .and_then(Json::as_str)
+                    .map(|i| {
+                        format!(
+                            "{krate}::types::{}::default(){}",
+                            self.type_names[i],
+                            setters.concat()
+                        )
+                    })
+                    .unwrap_or_default();
+                format!("//! let output = client.{method}({input}).await?;\n//! println!(\"{{output:?}}\");\n")
+            }
+            None => {
+                "//! // Every operation is a method of `client`.\n//! let _ = client;\n".to_string()
+            }
+        };
+        format!(
+            "//!\n//! # Example\n//!\n//! ```no_run\n//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n//! // Region and credentials come from the environment and ~/.aws, as boto3 finds them.\n//! let session = {krate}::Session::from_env()?;\n//! let client = {krate}::Client::new(&session)?;\n{call}//! # Ok(())\n//! # }}\n//! ```\n"
+        )
+    }
+
     fn svc_has(&self, root: &Path, file: &str) -> bool {
         root.join("models").join(self.svc).join(file).exists()
     }
@@ -571,7 +668,7 @@ impl Client {
         for (index, op_name) in self.operations.iter().enumerate() {
             let op = self.op(op_name);
             let method = snake_ident(op_name);
-            let doc = html_to_markdown(str_of(op, "documentation").unwrap_or(""));
+            let doc = self.docs(str_of(op, "documentation").unwrap_or(""));
             s.push('\n');
             s.push_str(&doc_comment(&doc, "    "));
             if op.get("deprecated").is_some_and(|d| d == true) {
@@ -689,7 +786,7 @@ impl Client {
             "\n/// Errors of {owner}.\n#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub enum {ename} {{"
         );
         for e in errors {
-            let doc = html_to_markdown(str_of(self.shape(e), "documentation").unwrap_or(""));
+            let doc = self.docs(str_of(self.shape(e), "documentation").unwrap_or(""));
             let doc = if doc.is_empty() {
                 vec![format!("The `{e}` exception.")]
             } else {
@@ -877,7 +974,7 @@ impl Client {
                     .is_some_and(|v| v == true)
             });
         s.push('\n');
-        let mut doc = html_to_markdown(str_of(shape, "documentation").unwrap_or(""));
+        let mut doc = self.docs(str_of(shape, "documentation").unwrap_or(""));
         if doc.is_empty() {
             doc.push(format!("The `{name}` union."));
         }
@@ -896,7 +993,7 @@ impl Client {
             "#[derive({derives})]\n#[non_exhaustive]\npub enum {tname} {{"
         );
         for (variant, member, ty, mref) in &variants {
-            let mut mdoc = html_to_markdown(str_of(mref, "documentation").unwrap_or(""));
+            let mut mdoc = self.docs(str_of(mref, "documentation").unwrap_or(""));
             if mdoc.is_empty() {
                 mdoc.push(format!("The `{member}` member."));
             }
@@ -980,7 +1077,7 @@ impl Client {
         let any_sensitive = fields.iter().any(|f| f.3);
 
         s.push('\n');
-        let mut doc = html_to_markdown(str_of(shape, "documentation").unwrap_or(""));
+        let mut doc = self.docs(str_of(shape, "documentation").unwrap_or(""));
         if doc.is_empty() {
             doc.push(format!("The `{name}` structure."));
         }
@@ -999,7 +1096,7 @@ impl Client {
         s.push_str("#[non_exhaustive]\n");
         let _ = writeln!(s, "pub struct {tname} {{");
         for ((field, member, ty, _), (_, mref)) in fields.iter().zip(members.iter()) {
-            let mut mdoc = html_to_markdown(str_of(mref, "documentation").unwrap_or(""));
+            let mut mdoc = self.docs(str_of(mref, "documentation").unwrap_or(""));
             if mdoc.is_empty() {
                 mdoc.push(format!("The `{member}` member."));
             }
@@ -1151,7 +1248,7 @@ impl Client {
             .map(|v| (dedupe(variant_name(v), &mut used), *v))
             .collect();
         s.push('\n');
-        let mut doc = html_to_markdown(str_of(shape, "documentation").unwrap_or(""));
+        let mut doc = self.docs(str_of(shape, "documentation").unwrap_or(""));
         if doc.is_empty() {
             doc.push(format!("Values of `{name}`."));
         }
