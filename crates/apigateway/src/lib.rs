@@ -23,6 +23,8 @@
     rustdoc::all
 )]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod error;
 pub mod paginators;

@@ -27,6 +27,8 @@
     rustdoc::all
 )]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod error;
 pub mod paginators;
