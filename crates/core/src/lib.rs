@@ -11,6 +11,8 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod body;
 pub mod checksum;
 pub mod client;

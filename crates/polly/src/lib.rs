@@ -35,6 +35,8 @@
     clippy::should_implement_trait
 )]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod error;
 pub mod paginators;

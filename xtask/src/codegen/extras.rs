@@ -30,13 +30,13 @@ pub fn files(inputs: &Inputs) -> Vec<(PathBuf, String)> {
     ]
 }
 
-fn op_shape<'j>(model: &'j Json, op: &str, which: &str) -> Option<&'j str> {
+pub(super) fn op_shape<'j>(model: &'j Json, op: &str, which: &str) -> Option<&'j str> {
     model
         .pointer(&format!("/operations/{op}/{which}/shape"))
         .and_then(Json::as_str)
 }
 
-fn op_index(model: &Json, op: &str) -> Option<usize> {
+pub(super) fn op_index(model: &Json, op: &str) -> Option<usize> {
     model
         .get("operations")
         .and_then(Json::as_object)
@@ -108,7 +108,7 @@ fn waiters_rs(inputs: &Inputs) -> String {
 
 /// The item type of a paginator: the element of the primary result key when
 /// it names a list member of the output, else a JSON document.
-fn item_type(inputs: &Inputs, output: &str, config: &Json) -> String {
+pub(super) fn item_type(inputs: &Inputs, output: &str, config: &Json) -> String {
     let primary = match config.get("result_key") {
         Some(Json::String(k)) => Some(k.as_str()),
         Some(Json::Array(keys)) => keys.first().and_then(Json::as_str),

@@ -5,6 +5,7 @@
 //! time. Output is deterministic and formatted with rustfmt; `--check` compares
 //! it with the committed files instead of writing.
 
+mod blocking;
 mod compact;
 mod docs;
 mod events;

@@ -61,6 +61,17 @@ pub fn generate(svc: &str, dir: &Path, botocore: &str) -> Result<CrateFiles, Str
         waiters: waiters.as_ref(),
         rust_type: &|shape| gen.rust_type(shape, false),
     }));
+    let blocking = super::blocking::blocking_rs(&super::blocking::Blocking {
+        inputs: super::extras::Inputs {
+            model: &model,
+            paginators: paginators.as_ref(),
+            waiters: waiters.as_ref(),
+            rust_type: &|shape| gen.rust_type(shape, false),
+        },
+        full_name: gen.full_name(),
+        empty_output: &|op| gen.empty_outputs.get(op).cloned(),
+    });
+    files.insert(PathBuf::from("src/blocking.rs"), blocking);
     Ok(files)
 }
 
@@ -404,6 +415,8 @@ http2 = ["myaws-core/http2"]
 ## SigV4a signing (AWS4-ECDSA-P256-SHA256, e.g. S3 multi-region access
 ## points); off by default, the elliptic-curve stack costs build time.
 sigv4a = ["myaws-core/sigv4a"]
+## A synchronous client (`blocking::Client`) for programs without an async runtime.
+blocking = ["myaws-core/blocking"]
 
 [dependencies]
 myaws-core.workspace = true
@@ -453,6 +466,8 @@ tokio = {{ workspace = true, features = ["rt-multi-thread", "macros"] }}
     clippy::should_implement_trait
 )]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod error;
 pub mod paginators;
