@@ -9,20 +9,20 @@ myaws_core::blocking_client!(crate::Client, "Amazon Bedrock Runtime");
 
 impl Client {
     myaws_core::blocking_client_methods! {
-        apply_guardrail(crate::types::ApplyGuardrailRequest) -> crate::types::ApplyGuardrailResponse, crate::error::ApplyGuardrailError;
-        converse(crate::types::ConverseRequest) -> crate::types::ConverseResponse, crate::error::ConverseError;
-        converse_stream(crate::types::ConverseStreamRequest) -> crate::types::ConverseStreamResponse, crate::error::ConverseStreamError;
-        count_tokens(crate::types::CountTokensRequest) -> crate::types::CountTokensResponse, crate::error::CountTokensError;
-        get_async_invoke(crate::types::GetAsyncInvokeRequest) -> crate::types::GetAsyncInvokeResponse, crate::error::GetAsyncInvokeError;
-        invoke_guardrail_checks(crate::types::InvokeGuardrailChecksRequest) -> crate::types::InvokeGuardrailChecksResponse, crate::error::InvokeGuardrailChecksError;
-        invoke_model(crate::types::InvokeModelRequest) -> crate::types::InvokeModelResponse, crate::error::InvokeModelError;
+        apply_guardrail(crate::types::ApplyGuardrailInput) -> crate::types::ApplyGuardrailOutput, crate::error::ApplyGuardrailError;
+        converse(crate::types::ConverseInput) -> crate::types::ConverseResponse, crate::error::ConverseError;
+        converse_stream(crate::types::ConverseStreamInput) -> crate::types::ConverseStreamResponse, crate::error::ConverseStreamError;
+        count_tokens(crate::types::CountTokensRequest) -> crate::types::CountTokensOutput, crate::error::CountTokensError;
+        get_async_invoke(crate::types::GetAsyncInvokeInput) -> crate::types::GetAsyncInvokeOutput, crate::error::GetAsyncInvokeError;
+        invoke_guardrail_checks(crate::types::InvokeGuardrailChecksInput) -> crate::types::InvokeGuardrailChecksOutput, crate::error::InvokeGuardrailChecksError;
+        invoke_model(crate::types::InvokeModelInput) -> crate::types::InvokeModelOutput, crate::error::InvokeModelError;
         invoke_model_with_bidirectional_stream(crate::types::InvokeModelWithBidirectionalStreamRequest) -> crate::types::InvokeModelWithBidirectionalStreamResponse, crate::error::InvokeModelWithBidirectionalStreamError;
-        invoke_model_with_response_stream(crate::types::InvokeModelWithResponseStreamRequest) -> crate::types::InvokeModelWithResponseStreamResponse, crate::error::InvokeModelWithResponseStreamError;
-        list_async_invokes(crate::types::ListAsyncInvokesRequest) -> crate::types::ListAsyncInvokesResponse, crate::error::ListAsyncInvokesError;
-        start_async_invoke(crate::types::StartAsyncInvokeRequest) -> crate::types::StartAsyncInvokeResponse, crate::error::StartAsyncInvokeError;
+        invoke_model_with_response_stream(crate::types::InvokeModelWithResponseStreamInput) -> crate::types::InvokeModelWithResponseStreamOutput, crate::error::InvokeModelWithResponseStreamError;
+        list_async_invokes(crate::types::ListAsyncInvokesInput) -> crate::types::ListAsyncInvokesOutput, crate::error::ListAsyncInvokesError;
+        start_async_invoke(crate::types::StartAsyncInvokeInput) -> crate::types::StartAsyncInvokeOutput, crate::error::StartAsyncInvokeError;
     }
 
     myaws_core::blocking_paginator_methods! {
-        list_async_invokes_paginator(crate::types::ListAsyncInvokesRequest) -> crate::types::ListAsyncInvokesResponse, crate::error::ListAsyncInvokesError, crate::types::AsyncInvokeSummary;
+        list_async_invokes_paginator(crate::types::ListAsyncInvokesInput) -> crate::types::ListAsyncInvokesOutput, crate::error::ListAsyncInvokesError, crate::types::AsyncInvokeSummary;
     }
 }

@@ -9,8 +9,8 @@ myaws_core::blocking_client!(crate::Client, "Amazon CloudSearch Domain");
 
 impl Client {
     myaws_core::blocking_client_methods! {
-        search(crate::types::SearchRequest) -> crate::types::SearchResponse, crate::error::SearchError;
-        suggest(crate::types::SuggestRequest) -> crate::types::SuggestResponse, crate::error::SuggestError;
-        upload_documents(crate::types::UploadDocumentsRequest) -> crate::types::UploadDocumentsResponse, crate::error::UploadDocumentsError;
+        search(crate::types::SearchInput) -> crate::types::SearchOutput, crate::error::SearchError;
+        suggest(crate::types::SuggestInput) -> crate::types::SuggestOutput, crate::error::SuggestError;
+        upload_documents(crate::types::UploadDocumentsInput) -> crate::types::UploadDocumentsOutput, crate::error::UploadDocumentsError;
     }
 }

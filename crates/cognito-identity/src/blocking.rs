@@ -10,31 +10,31 @@ myaws_core::blocking_client!(crate::Client, "Amazon Cognito Identity");
 impl Client {
     myaws_core::blocking_client_methods! {
         create_identity_pool(crate::types::CreateIdentityPoolInput) -> crate::types::IdentityPool, crate::error::CreateIdentityPoolError;
-        delete_identities(crate::types::DeleteIdentitiesInput) -> crate::types::DeleteIdentitiesResponse, crate::error::DeleteIdentitiesError;
+        delete_identities(crate::types::DeleteIdentitiesInput) -> crate::types::DeleteIdentitiesOutput, crate::error::DeleteIdentitiesError;
         delete_identity_pool(crate::types::DeleteIdentityPoolInput) -> crate::types::DeleteIdentityPoolOutput, crate::error::DeleteIdentityPoolError;
         describe_identity(crate::types::DescribeIdentityInput) -> crate::types::IdentityDescription, crate::error::DescribeIdentityError;
         describe_identity_pool(crate::types::DescribeIdentityPoolInput) -> crate::types::IdentityPool, crate::error::DescribeIdentityPoolError;
-        get_credentials_for_identity(crate::types::GetCredentialsForIdentityInput) -> crate::types::GetCredentialsForIdentityResponse, crate::error::GetCredentialsForIdentityError;
-        get_id(crate::types::GetIdInput) -> crate::types::GetIdResponse, crate::error::GetIdError;
-        get_identity_pool_roles(crate::types::GetIdentityPoolRolesInput) -> crate::types::GetIdentityPoolRolesResponse, crate::error::GetIdentityPoolRolesError;
-        get_open_id_token(crate::types::GetOpenIdTokenInput) -> crate::types::GetOpenIdTokenResponse, crate::error::GetOpenIdTokenError;
-        get_open_id_token_for_developer_identity(crate::types::GetOpenIdTokenForDeveloperIdentityInput) -> crate::types::GetOpenIdTokenForDeveloperIdentityResponse, crate::error::GetOpenIdTokenForDeveloperIdentityError;
-        get_principal_tag_attribute_map(crate::types::GetPrincipalTagAttributeMapInput) -> crate::types::GetPrincipalTagAttributeMapResponse, crate::error::GetPrincipalTagAttributeMapError;
-        list_identities(crate::types::ListIdentitiesInput) -> crate::types::ListIdentitiesResponse, crate::error::ListIdentitiesError;
-        list_identity_pools(crate::types::ListIdentityPoolsInput) -> crate::types::ListIdentityPoolsResponse, crate::error::ListIdentityPoolsError;
-        list_tags_for_resource(crate::types::ListTagsForResourceInput) -> crate::types::ListTagsForResourceResponse, crate::error::ListTagsForResourceError;
-        lookup_developer_identity(crate::types::LookupDeveloperIdentityInput) -> crate::types::LookupDeveloperIdentityResponse, crate::error::LookupDeveloperIdentityError;
-        merge_developer_identities(crate::types::MergeDeveloperIdentitiesInput) -> crate::types::MergeDeveloperIdentitiesResponse, crate::error::MergeDeveloperIdentitiesError;
+        get_credentials_for_identity(crate::types::GetCredentialsForIdentityInput) -> crate::types::GetCredentialsForIdentityOutput, crate::error::GetCredentialsForIdentityError;
+        get_id(crate::types::GetIdInput) -> crate::types::GetIdOutput, crate::error::GetIdError;
+        get_identity_pool_roles(crate::types::GetIdentityPoolRolesInput) -> crate::types::GetIdentityPoolRolesOutput, crate::error::GetIdentityPoolRolesError;
+        get_open_id_token(crate::types::GetOpenIdTokenInput) -> crate::types::GetOpenIdTokenOutput, crate::error::GetOpenIdTokenError;
+        get_open_id_token_for_developer_identity(crate::types::GetOpenIdTokenForDeveloperIdentityInput) -> crate::types::GetOpenIdTokenForDeveloperIdentityOutput, crate::error::GetOpenIdTokenForDeveloperIdentityError;
+        get_principal_tag_attribute_map(crate::types::GetPrincipalTagAttributeMapInput) -> crate::types::GetPrincipalTagAttributeMapOutput, crate::error::GetPrincipalTagAttributeMapError;
+        list_identities(crate::types::ListIdentitiesInput) -> crate::types::ListIdentitiesOutput, crate::error::ListIdentitiesError;
+        list_identity_pools(crate::types::ListIdentityPoolsInput) -> crate::types::ListIdentityPoolsOutput, crate::error::ListIdentityPoolsError;
+        list_tags_for_resource(crate::types::ListTagsForResourceInput) -> crate::types::ListTagsForResourceOutput, crate::error::ListTagsForResourceError;
+        lookup_developer_identity(crate::types::LookupDeveloperIdentityInput) -> crate::types::LookupDeveloperIdentityOutput, crate::error::LookupDeveloperIdentityError;
+        merge_developer_identities(crate::types::MergeDeveloperIdentitiesInput) -> crate::types::MergeDeveloperIdentitiesOutput, crate::error::MergeDeveloperIdentitiesError;
         set_identity_pool_roles(crate::types::SetIdentityPoolRolesInput) -> crate::types::SetIdentityPoolRolesOutput, crate::error::SetIdentityPoolRolesError;
-        set_principal_tag_attribute_map(crate::types::SetPrincipalTagAttributeMapInput) -> crate::types::SetPrincipalTagAttributeMapResponse, crate::error::SetPrincipalTagAttributeMapError;
-        tag_resource(crate::types::TagResourceInput) -> crate::types::TagResourceResponse, crate::error::TagResourceError;
+        set_principal_tag_attribute_map(crate::types::SetPrincipalTagAttributeMapInput) -> crate::types::SetPrincipalTagAttributeMapOutput, crate::error::SetPrincipalTagAttributeMapError;
+        tag_resource(crate::types::TagResourceInput) -> crate::types::TagResourceOutput, crate::error::TagResourceError;
         unlink_developer_identity(crate::types::UnlinkDeveloperIdentityInput) -> crate::types::UnlinkDeveloperIdentityOutput, crate::error::UnlinkDeveloperIdentityError;
         unlink_identity(crate::types::UnlinkIdentityInput) -> crate::types::UnlinkIdentityOutput, crate::error::UnlinkIdentityError;
-        untag_resource(crate::types::UntagResourceInput) -> crate::types::UntagResourceResponse, crate::error::UntagResourceError;
+        untag_resource(crate::types::UntagResourceInput) -> crate::types::UntagResourceOutput, crate::error::UntagResourceError;
         update_identity_pool(crate::types::IdentityPool) -> crate::types::IdentityPool, crate::error::UpdateIdentityPoolError;
     }
 
     myaws_core::blocking_paginator_methods! {
-        list_identity_pools_paginator(crate::types::ListIdentityPoolsInput) -> crate::types::ListIdentityPoolsResponse, crate::error::ListIdentityPoolsError, crate::types::IdentityPoolShortDescription;
+        list_identity_pools_paginator(crate::types::ListIdentityPoolsInput) -> crate::types::ListIdentityPoolsOutput, crate::error::ListIdentityPoolsError, crate::types::IdentityPoolShortDescription;
     }
 }

@@ -22,7 +22,7 @@ impl Client {
         describe_backup(crate::types::DescribeBackupInput) -> crate::types::DescribeBackupOutput, crate::error::DescribeBackupError;
         describe_continuous_backups(crate::types::DescribeContinuousBackupsInput) -> crate::types::DescribeContinuousBackupsOutput, crate::error::DescribeContinuousBackupsError;
         describe_contributor_insights(crate::types::DescribeContributorInsightsInput) -> crate::types::DescribeContributorInsightsOutput, crate::error::DescribeContributorInsightsError;
-        describe_endpoints(crate::types::DescribeEndpointsRequest) -> crate::types::DescribeEndpointsResponse, crate::error::DescribeEndpointsError;
+        describe_endpoints(crate::types::DescribeEndpointsInput) -> crate::types::DescribeEndpointsOutput, crate::error::DescribeEndpointsError;
         describe_export(crate::types::DescribeExportInput) -> crate::types::DescribeExportOutput, crate::error::DescribeExportError;
         describe_global_table(crate::types::DescribeGlobalTableInput) -> crate::types::DescribeGlobalTableOutput, crate::error::DescribeGlobalTableError;
         describe_global_table_settings(crate::types::DescribeGlobalTableSettingsInput) -> crate::types::DescribeGlobalTableSettingsOutput, crate::error::DescribeGlobalTableSettingsError;

@@ -9,32 +9,32 @@ myaws_core::blocking_client!(crate::Client, "AWS Secrets Manager");
 
 impl Client {
     myaws_core::blocking_client_methods! {
-        batch_get_secret_value(crate::types::BatchGetSecretValueRequest) -> crate::types::BatchGetSecretValueResponse, crate::error::BatchGetSecretValueError;
-        cancel_rotate_secret(crate::types::CancelRotateSecretRequest) -> crate::types::CancelRotateSecretResponse, crate::error::CancelRotateSecretError;
-        create_secret(crate::types::CreateSecretRequest) -> crate::types::CreateSecretResponse, crate::error::CreateSecretError;
-        delete_resource_policy(crate::types::DeleteResourcePolicyRequest) -> crate::types::DeleteResourcePolicyResponse, crate::error::DeleteResourcePolicyError;
-        delete_secret(crate::types::DeleteSecretRequest) -> crate::types::DeleteSecretResponse, crate::error::DeleteSecretError;
-        describe_secret(crate::types::DescribeSecretRequest) -> crate::types::DescribeSecretResponse, crate::error::DescribeSecretError;
-        get_random_password(crate::types::GetRandomPasswordRequest) -> crate::types::GetRandomPasswordResponse, crate::error::GetRandomPasswordError;
-        get_resource_policy(crate::types::GetResourcePolicyRequest) -> crate::types::GetResourcePolicyResponse, crate::error::GetResourcePolicyError;
-        get_secret_value(crate::types::GetSecretValueRequest) -> crate::types::GetSecretValueResponse, crate::error::GetSecretValueError;
-        list_secret_version_ids(crate::types::ListSecretVersionIdsRequest) -> crate::types::ListSecretVersionIdsResponse, crate::error::ListSecretVersionIdsError;
-        list_secrets(crate::types::ListSecretsRequest) -> crate::types::ListSecretsResponse, crate::error::ListSecretsError;
-        put_resource_policy(crate::types::PutResourcePolicyRequest) -> crate::types::PutResourcePolicyResponse, crate::error::PutResourcePolicyError;
-        put_secret_value(crate::types::PutSecretValueRequest) -> crate::types::PutSecretValueResponse, crate::error::PutSecretValueError;
-        remove_regions_from_replication(crate::types::RemoveRegionsFromReplicationRequest) -> crate::types::RemoveRegionsFromReplicationResponse, crate::error::RemoveRegionsFromReplicationError;
-        replicate_secret_to_regions(crate::types::ReplicateSecretToRegionsRequest) -> crate::types::ReplicateSecretToRegionsResponse, crate::error::ReplicateSecretToRegionsError;
-        restore_secret(crate::types::RestoreSecretRequest) -> crate::types::RestoreSecretResponse, crate::error::RestoreSecretError;
-        rotate_secret(crate::types::RotateSecretRequest) -> crate::types::RotateSecretResponse, crate::error::RotateSecretError;
-        stop_replication_to_replica(crate::types::StopReplicationToReplicaRequest) -> crate::types::StopReplicationToReplicaResponse, crate::error::StopReplicationToReplicaError;
-        tag_resource(crate::types::TagResourceRequest) -> crate::types::TagResourceOutput, crate::error::TagResourceError;
-        untag_resource(crate::types::UntagResourceRequest) -> crate::types::UntagResourceOutput, crate::error::UntagResourceError;
-        update_secret(crate::types::UpdateSecretRequest) -> crate::types::UpdateSecretResponse, crate::error::UpdateSecretError;
-        update_secret_version_stage(crate::types::UpdateSecretVersionStageRequest) -> crate::types::UpdateSecretVersionStageResponse, crate::error::UpdateSecretVersionStageError;
-        validate_resource_policy(crate::types::ValidateResourcePolicyRequest) -> crate::types::ValidateResourcePolicyResponse, crate::error::ValidateResourcePolicyError;
+        batch_get_secret_value(crate::types::BatchGetSecretValueInput) -> crate::types::BatchGetSecretValueOutput, crate::error::BatchGetSecretValueError;
+        cancel_rotate_secret(crate::types::CancelRotateSecretInput) -> crate::types::CancelRotateSecretOutput, crate::error::CancelRotateSecretError;
+        create_secret(crate::types::CreateSecretInput) -> crate::types::CreateSecretOutput, crate::error::CreateSecretError;
+        delete_resource_policy(crate::types::DeleteResourcePolicyInput) -> crate::types::DeleteResourcePolicyOutput, crate::error::DeleteResourcePolicyError;
+        delete_secret(crate::types::DeleteSecretInput) -> crate::types::DeleteSecretOutput, crate::error::DeleteSecretError;
+        describe_secret(crate::types::DescribeSecretInput) -> crate::types::DescribeSecretOutput, crate::error::DescribeSecretError;
+        get_random_password(crate::types::GetRandomPasswordInput) -> crate::types::GetRandomPasswordOutput, crate::error::GetRandomPasswordError;
+        get_resource_policy(crate::types::GetResourcePolicyInput) -> crate::types::GetResourcePolicyOutput, crate::error::GetResourcePolicyError;
+        get_secret_value(crate::types::GetSecretValueInput) -> crate::types::GetSecretValueOutput, crate::error::GetSecretValueError;
+        list_secret_version_ids(crate::types::ListSecretVersionIdsInput) -> crate::types::ListSecretVersionIdsOutput, crate::error::ListSecretVersionIdsError;
+        list_secrets(crate::types::ListSecretsInput) -> crate::types::ListSecretsOutput, crate::error::ListSecretsError;
+        put_resource_policy(crate::types::PutResourcePolicyInput) -> crate::types::PutResourcePolicyOutput, crate::error::PutResourcePolicyError;
+        put_secret_value(crate::types::PutSecretValueInput) -> crate::types::PutSecretValueOutput, crate::error::PutSecretValueError;
+        remove_regions_from_replication(crate::types::RemoveRegionsFromReplicationInput) -> crate::types::RemoveRegionsFromReplicationOutput, crate::error::RemoveRegionsFromReplicationError;
+        replicate_secret_to_regions(crate::types::ReplicateSecretToRegionsInput) -> crate::types::ReplicateSecretToRegionsOutput, crate::error::ReplicateSecretToRegionsError;
+        restore_secret(crate::types::RestoreSecretInput) -> crate::types::RestoreSecretOutput, crate::error::RestoreSecretError;
+        rotate_secret(crate::types::RotateSecretInput) -> crate::types::RotateSecretOutput, crate::error::RotateSecretError;
+        stop_replication_to_replica(crate::types::StopReplicationToReplicaInput) -> crate::types::StopReplicationToReplicaOutput, crate::error::StopReplicationToReplicaError;
+        tag_resource(crate::types::TagResourceInput) -> crate::types::TagResourceOutput, crate::error::TagResourceError;
+        untag_resource(crate::types::UntagResourceInput) -> crate::types::UntagResourceOutput, crate::error::UntagResourceError;
+        update_secret(crate::types::UpdateSecretInput) -> crate::types::UpdateSecretOutput, crate::error::UpdateSecretError;
+        update_secret_version_stage(crate::types::UpdateSecretVersionStageInput) -> crate::types::UpdateSecretVersionStageOutput, crate::error::UpdateSecretVersionStageError;
+        validate_resource_policy(crate::types::ValidateResourcePolicyInput) -> crate::types::ValidateResourcePolicyOutput, crate::error::ValidateResourcePolicyError;
     }
 
     myaws_core::blocking_paginator_methods! {
-        list_secrets_paginator(crate::types::ListSecretsRequest) -> crate::types::ListSecretsResponse, crate::error::ListSecretsError, crate::types::SecretListEntry;
+        list_secrets_paginator(crate::types::ListSecretsInput) -> crate::types::ListSecretsOutput, crate::error::ListSecretsError, crate::types::SecretListEntry;
     }
 }

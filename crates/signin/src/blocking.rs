@@ -9,17 +9,17 @@ myaws_core::blocking_client!(crate::Client, "AWS Sign-In Service");
 
 impl Client {
     myaws_core::blocking_client_methods! {
-        create_oauth2_token(crate::types::CreateOAuth2TokenRequest) -> crate::types::CreateOAuth2TokenResponse, crate::error::CreateOAuth2TokenError;
-        create_oauth2_token_with_iam(crate::types::CreateOAuth2TokenWithIAMRequest) -> crate::types::CreateOAuth2TokenWithIAMResponse, crate::error::CreateOAuth2TokenWithIAMError;
+        create_oauth2_token(crate::types::CreateOAuth2TokenInput) -> crate::types::CreateOAuth2TokenOutput, crate::error::CreateOAuth2TokenError;
+        create_oauth2_token_with_iam(crate::types::CreateOAuth2TokenWithIAMInput) -> crate::types::CreateOAuth2TokenWithIAMOutput, crate::error::CreateOAuth2TokenWithIAMError;
         delete_console_authorization_configuration(crate::types::DeleteConsoleAuthorizationConfigurationInput) -> crate::types::DeleteConsoleAuthorizationConfigurationOutput, crate::error::DeleteConsoleAuthorizationConfigurationError;
         delete_resource_permission_statement(crate::types::DeleteResourcePermissionStatementInput) -> crate::types::DeleteResourcePermissionStatementOutput, crate::error::DeleteResourcePermissionStatementError;
         get_console_authorization_configuration(crate::types::GetConsoleAuthorizationConfigurationInput) -> crate::types::GetConsoleAuthorizationConfigurationOutput, crate::error::GetConsoleAuthorizationConfigurationError;
         get_resource_policy(crate::types::GetResourcePolicyInput) -> crate::types::GetResourcePolicyOutput, crate::error::GetResourcePolicyError;
-        introspect_oauth2_token_with_iam(crate::types::IntrospectOAuth2TokenWithIAMRequest) -> crate::types::IntrospectOAuth2TokenWithIAMResponse, crate::error::IntrospectOAuth2TokenWithIAMError;
+        introspect_oauth2_token_with_iam(crate::types::IntrospectOAuth2TokenWithIAMInput) -> crate::types::IntrospectOAuth2TokenWithIAMOutput, crate::error::IntrospectOAuth2TokenWithIAMError;
         list_resource_permission_statements(crate::types::ListResourcePermissionStatementsInput) -> crate::types::ListResourcePermissionStatementsOutput, crate::error::ListResourcePermissionStatementsError;
         put_console_authorization_configuration(crate::types::PutConsoleAuthorizationConfigurationInput) -> crate::types::PutConsoleAuthorizationConfigurationOutput, crate::error::PutConsoleAuthorizationConfigurationError;
         put_resource_permission_statement(crate::types::PutResourcePermissionStatementInput) -> crate::types::PutResourcePermissionStatementOutput, crate::error::PutResourcePermissionStatementError;
-        revoke_oauth2_token_with_iam(crate::types::RevokeOAuth2TokenWithIAMRequest) -> crate::types::RevokeOAuth2TokenWithIAMResponse, crate::error::RevokeOAuth2TokenWithIAMError;
+        revoke_oauth2_token_with_iam(crate::types::RevokeOAuth2TokenWithIAMInput) -> crate::types::RevokeOAuth2TokenWithIAMOutput, crate::error::RevokeOAuth2TokenWithIAMError;
     }
 
     myaws_core::blocking_paginator_methods! {

@@ -9,33 +9,33 @@ myaws_core::blocking_client!(crate::Client, "Amazon Simple Queue Service");
 
 impl Client {
     myaws_core::blocking_client_methods! {
-        add_permission(crate::types::AddPermissionRequest) -> crate::types::AddPermissionOutput, crate::error::AddPermissionError;
-        cancel_message_move_task(crate::types::CancelMessageMoveTaskRequest) -> crate::types::CancelMessageMoveTaskResult, crate::error::CancelMessageMoveTaskError;
-        change_message_visibility(crate::types::ChangeMessageVisibilityRequest) -> crate::types::ChangeMessageVisibilityOutput, crate::error::ChangeMessageVisibilityError;
-        change_message_visibility_batch(crate::types::ChangeMessageVisibilityBatchRequest) -> crate::types::ChangeMessageVisibilityBatchResult, crate::error::ChangeMessageVisibilityBatchError;
-        create_queue(crate::types::CreateQueueRequest) -> crate::types::CreateQueueResult, crate::error::CreateQueueError;
-        delete_message(crate::types::DeleteMessageRequest) -> crate::types::DeleteMessageOutput, crate::error::DeleteMessageError;
-        delete_message_batch(crate::types::DeleteMessageBatchRequest) -> crate::types::DeleteMessageBatchResult, crate::error::DeleteMessageBatchError;
-        delete_queue(crate::types::DeleteQueueRequest) -> crate::types::DeleteQueueOutput, crate::error::DeleteQueueError;
-        get_queue_attributes(crate::types::GetQueueAttributesRequest) -> crate::types::GetQueueAttributesResult, crate::error::GetQueueAttributesError;
-        get_queue_url(crate::types::GetQueueUrlRequest) -> crate::types::GetQueueUrlResult, crate::error::GetQueueUrlError;
-        list_dead_letter_source_queues(crate::types::ListDeadLetterSourceQueuesRequest) -> crate::types::ListDeadLetterSourceQueuesResult, crate::error::ListDeadLetterSourceQueuesError;
-        list_message_move_tasks(crate::types::ListMessageMoveTasksRequest) -> crate::types::ListMessageMoveTasksResult, crate::error::ListMessageMoveTasksError;
-        list_queue_tags(crate::types::ListQueueTagsRequest) -> crate::types::ListQueueTagsResult, crate::error::ListQueueTagsError;
-        list_queues(crate::types::ListQueuesRequest) -> crate::types::ListQueuesResult, crate::error::ListQueuesError;
-        purge_queue(crate::types::PurgeQueueRequest) -> crate::types::PurgeQueueOutput, crate::error::PurgeQueueError;
-        receive_message(crate::types::ReceiveMessageRequest) -> crate::types::ReceiveMessageResult, crate::error::ReceiveMessageError;
-        remove_permission(crate::types::RemovePermissionRequest) -> crate::types::RemovePermissionOutput, crate::error::RemovePermissionError;
-        send_message(crate::types::SendMessageRequest) -> crate::types::SendMessageResult, crate::error::SendMessageError;
-        send_message_batch(crate::types::SendMessageBatchRequest) -> crate::types::SendMessageBatchResult, crate::error::SendMessageBatchError;
-        set_queue_attributes(crate::types::SetQueueAttributesRequest) -> crate::types::SetQueueAttributesOutput, crate::error::SetQueueAttributesError;
-        start_message_move_task(crate::types::StartMessageMoveTaskRequest) -> crate::types::StartMessageMoveTaskResult, crate::error::StartMessageMoveTaskError;
-        tag_queue(crate::types::TagQueueRequest) -> crate::types::TagQueueOutput, crate::error::TagQueueError;
-        untag_queue(crate::types::UntagQueueRequest) -> crate::types::UntagQueueOutput, crate::error::UntagQueueError;
+        add_permission(crate::types::AddPermissionInput) -> crate::types::AddPermissionOutput, crate::error::AddPermissionError;
+        cancel_message_move_task(crate::types::CancelMessageMoveTaskInput) -> crate::types::CancelMessageMoveTaskOutput, crate::error::CancelMessageMoveTaskError;
+        change_message_visibility(crate::types::ChangeMessageVisibilityInput) -> crate::types::ChangeMessageVisibilityOutput, crate::error::ChangeMessageVisibilityError;
+        change_message_visibility_batch(crate::types::ChangeMessageVisibilityBatchInput) -> crate::types::ChangeMessageVisibilityBatchOutput, crate::error::ChangeMessageVisibilityBatchError;
+        create_queue(crate::types::CreateQueueInput) -> crate::types::CreateQueueOutput, crate::error::CreateQueueError;
+        delete_message(crate::types::DeleteMessageInput) -> crate::types::DeleteMessageOutput, crate::error::DeleteMessageError;
+        delete_message_batch(crate::types::DeleteMessageBatchInput) -> crate::types::DeleteMessageBatchOutput, crate::error::DeleteMessageBatchError;
+        delete_queue(crate::types::DeleteQueueInput) -> crate::types::DeleteQueueOutput, crate::error::DeleteQueueError;
+        get_queue_attributes(crate::types::GetQueueAttributesInput) -> crate::types::GetQueueAttributesOutput, crate::error::GetQueueAttributesError;
+        get_queue_url(crate::types::GetQueueUrlInput) -> crate::types::GetQueueUrlOutput, crate::error::GetQueueUrlError;
+        list_dead_letter_source_queues(crate::types::ListDeadLetterSourceQueuesInput) -> crate::types::ListDeadLetterSourceQueuesOutput, crate::error::ListDeadLetterSourceQueuesError;
+        list_message_move_tasks(crate::types::ListMessageMoveTasksInput) -> crate::types::ListMessageMoveTasksOutput, crate::error::ListMessageMoveTasksError;
+        list_queue_tags(crate::types::ListQueueTagsInput) -> crate::types::ListQueueTagsOutput, crate::error::ListQueueTagsError;
+        list_queues(crate::types::ListQueuesInput) -> crate::types::ListQueuesOutput, crate::error::ListQueuesError;
+        purge_queue(crate::types::PurgeQueueInput) -> crate::types::PurgeQueueOutput, crate::error::PurgeQueueError;
+        receive_message(crate::types::ReceiveMessageInput) -> crate::types::ReceiveMessageOutput, crate::error::ReceiveMessageError;
+        remove_permission(crate::types::RemovePermissionInput) -> crate::types::RemovePermissionOutput, crate::error::RemovePermissionError;
+        send_message(crate::types::SendMessageInput) -> crate::types::SendMessageOutput, crate::error::SendMessageError;
+        send_message_batch(crate::types::SendMessageBatchInput) -> crate::types::SendMessageBatchOutput, crate::error::SendMessageBatchError;
+        set_queue_attributes(crate::types::SetQueueAttributesInput) -> crate::types::SetQueueAttributesOutput, crate::error::SetQueueAttributesError;
+        start_message_move_task(crate::types::StartMessageMoveTaskInput) -> crate::types::StartMessageMoveTaskOutput, crate::error::StartMessageMoveTaskError;
+        tag_queue(crate::types::TagQueueInput) -> crate::types::TagQueueOutput, crate::error::TagQueueError;
+        untag_queue(crate::types::UntagQueueInput) -> crate::types::UntagQueueOutput, crate::error::UntagQueueError;
     }
 
     myaws_core::blocking_paginator_methods! {
-        list_dead_letter_source_queues_paginator(crate::types::ListDeadLetterSourceQueuesRequest) -> crate::types::ListDeadLetterSourceQueuesResult, crate::error::ListDeadLetterSourceQueuesError, String;
-        list_queues_paginator(crate::types::ListQueuesRequest) -> crate::types::ListQueuesResult, crate::error::ListQueuesError, String;
+        list_dead_letter_source_queues_paginator(crate::types::ListDeadLetterSourceQueuesInput) -> crate::types::ListDeadLetterSourceQueuesOutput, crate::error::ListDeadLetterSourceQueuesError, String;
+        list_queues_paginator(crate::types::ListQueuesInput) -> crate::types::ListQueuesOutput, crate::error::ListQueuesError, String;
     }
 }

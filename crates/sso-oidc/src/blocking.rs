@@ -9,9 +9,9 @@ myaws_core::blocking_client!(crate::Client, "AWS SSO OIDC");
 
 impl Client {
     myaws_core::blocking_client_methods! {
-        create_token(crate::types::CreateTokenRequest) -> crate::types::CreateTokenResponse, crate::error::CreateTokenError;
-        create_token_with_iam(crate::types::CreateTokenWithIAMRequest) -> crate::types::CreateTokenWithIAMResponse, crate::error::CreateTokenWithIAMError;
-        register_client(crate::types::RegisterClientRequest) -> crate::types::RegisterClientResponse, crate::error::RegisterClientError;
-        start_device_authorization(crate::types::StartDeviceAuthorizationRequest) -> crate::types::StartDeviceAuthorizationResponse, crate::error::StartDeviceAuthorizationError;
+        create_token(crate::types::CreateTokenInput) -> crate::types::CreateTokenOutput, crate::error::CreateTokenError;
+        create_token_with_iam(crate::types::CreateTokenWithIAMInput) -> crate::types::CreateTokenWithIAMOutput, crate::error::CreateTokenWithIAMError;
+        register_client(crate::types::RegisterClientInput) -> crate::types::RegisterClientOutput, crate::error::RegisterClientError;
+        start_device_authorization(crate::types::StartDeviceAuthorizationInput) -> crate::types::StartDeviceAuthorizationOutput, crate::error::StartDeviceAuthorizationError;
     }
 }

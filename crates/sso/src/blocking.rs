@@ -9,14 +9,14 @@ myaws_core::blocking_client!(crate::Client, "AWS Single Sign-On");
 
 impl Client {
     myaws_core::blocking_client_methods! {
-        get_role_credentials(crate::types::GetRoleCredentialsRequest) -> crate::types::GetRoleCredentialsResponse, crate::error::GetRoleCredentialsError;
-        list_account_roles(crate::types::ListAccountRolesRequest) -> crate::types::ListAccountRolesResponse, crate::error::ListAccountRolesError;
-        list_accounts(crate::types::ListAccountsRequest) -> crate::types::ListAccountsResponse, crate::error::ListAccountsError;
-        logout(crate::types::LogoutRequest) -> crate::types::LogoutOutput, crate::error::LogoutError;
+        get_role_credentials(crate::types::GetRoleCredentialsInput) -> crate::types::GetRoleCredentialsOutput, crate::error::GetRoleCredentialsError;
+        list_account_roles(crate::types::ListAccountRolesInput) -> crate::types::ListAccountRolesOutput, crate::error::ListAccountRolesError;
+        list_accounts(crate::types::ListAccountsInput) -> crate::types::ListAccountsOutput, crate::error::ListAccountsError;
+        logout(crate::types::LogoutInput) -> crate::types::LogoutOutput, crate::error::LogoutError;
     }
 
     myaws_core::blocking_paginator_methods! {
-        list_account_roles_paginator(crate::types::ListAccountRolesRequest) -> crate::types::ListAccountRolesResponse, crate::error::ListAccountRolesError, crate::types::RoleInfo;
-        list_accounts_paginator(crate::types::ListAccountsRequest) -> crate::types::ListAccountsResponse, crate::error::ListAccountsError, crate::types::AccountInfo;
+        list_account_roles_paginator(crate::types::ListAccountRolesInput) -> crate::types::ListAccountRolesOutput, crate::error::ListAccountRolesError, crate::types::RoleInfo;
+        list_accounts_paginator(crate::types::ListAccountsInput) -> crate::types::ListAccountsOutput, crate::error::ListAccountsError, crate::types::AccountInfo;
     }
 }

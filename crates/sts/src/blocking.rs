@@ -9,16 +9,16 @@ myaws_core::blocking_client!(crate::Client, "AWS Security Token Service");
 
 impl Client {
     myaws_core::blocking_client_methods! {
-        assume_role(crate::types::AssumeRoleRequest) -> crate::types::AssumeRoleResponse, crate::error::AssumeRoleError;
-        assume_role_with_saml(crate::types::AssumeRoleWithSAMLRequest) -> crate::types::AssumeRoleWithSAMLResponse, crate::error::AssumeRoleWithSAMLError;
-        assume_role_with_web_identity(crate::types::AssumeRoleWithWebIdentityRequest) -> crate::types::AssumeRoleWithWebIdentityResponse, crate::error::AssumeRoleWithWebIdentityError;
-        assume_root(crate::types::AssumeRootRequest) -> crate::types::AssumeRootResponse, crate::error::AssumeRootError;
-        decode_authorization_message(crate::types::DecodeAuthorizationMessageRequest) -> crate::types::DecodeAuthorizationMessageResponse, crate::error::DecodeAuthorizationMessageError;
-        get_access_key_info(crate::types::GetAccessKeyInfoRequest) -> crate::types::GetAccessKeyInfoResponse, crate::error::GetAccessKeyInfoError;
-        get_caller_identity(crate::types::GetCallerIdentityRequest) -> crate::types::GetCallerIdentityResponse, crate::error::GetCallerIdentityError;
-        get_delegated_access_token(crate::types::GetDelegatedAccessTokenRequest) -> crate::types::GetDelegatedAccessTokenResponse, crate::error::GetDelegatedAccessTokenError;
-        get_federation_token(crate::types::GetFederationTokenRequest) -> crate::types::GetFederationTokenResponse, crate::error::GetFederationTokenError;
-        get_session_token(crate::types::GetSessionTokenRequest) -> crate::types::GetSessionTokenResponse, crate::error::GetSessionTokenError;
-        get_web_identity_token(crate::types::GetWebIdentityTokenRequest) -> crate::types::GetWebIdentityTokenResponse, crate::error::GetWebIdentityTokenError;
+        assume_role(crate::types::AssumeRoleInput) -> crate::types::AssumeRoleOutput, crate::error::AssumeRoleError;
+        assume_role_with_saml(crate::types::AssumeRoleWithSAMLInput) -> crate::types::AssumeRoleWithSAMLOutput, crate::error::AssumeRoleWithSAMLError;
+        assume_role_with_web_identity(crate::types::AssumeRoleWithWebIdentityInput) -> crate::types::AssumeRoleWithWebIdentityOutput, crate::error::AssumeRoleWithWebIdentityError;
+        assume_root(crate::types::AssumeRootInput) -> crate::types::AssumeRootOutput, crate::error::AssumeRootError;
+        decode_authorization_message(crate::types::DecodeAuthorizationMessageInput) -> crate::types::DecodeAuthorizationMessageOutput, crate::error::DecodeAuthorizationMessageError;
+        get_access_key_info(crate::types::GetAccessKeyInfoInput) -> crate::types::GetAccessKeyInfoOutput, crate::error::GetAccessKeyInfoError;
+        get_caller_identity(crate::types::GetCallerIdentityInput) -> crate::types::GetCallerIdentityOutput, crate::error::GetCallerIdentityError;
+        get_delegated_access_token(crate::types::GetDelegatedAccessTokenInput) -> crate::types::GetDelegatedAccessTokenOutput, crate::error::GetDelegatedAccessTokenError;
+        get_federation_token(crate::types::GetFederationTokenInput) -> crate::types::GetFederationTokenOutput, crate::error::GetFederationTokenError;
+        get_session_token(crate::types::GetSessionTokenInput) -> crate::types::GetSessionTokenOutput, crate::error::GetSessionTokenError;
+        get_web_identity_token(crate::types::GetWebIdentityTokenInput) -> crate::types::GetWebIdentityTokenOutput, crate::error::GetWebIdentityTokenError;
     }
 }
