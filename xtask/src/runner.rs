@@ -92,16 +92,18 @@ enum Check {
     Clippy,
     Features,
     Regen,
+    Docs,
     BotocoreDiff,
     Tests,
 }
 
 impl Check {
-    const ALL: [Check; 6] = [
+    const ALL: [Check; 7] = [
         Check::Fmt,
         Check::Clippy,
         Check::Features,
         Check::Regen,
+        Check::Docs,
         Check::BotocoreDiff,
         Check::Tests,
     ];
@@ -113,6 +115,7 @@ impl Check {
             Check::Clippy => "clippy",
             Check::Features => "features",
             Check::Regen => "regen",
+            Check::Docs => "docs",
             Check::BotocoreDiff => "botocore-diff",
             Check::Tests => "tests",
         }
@@ -125,6 +128,7 @@ impl Check {
             Check::Clippy => "cargo clippy --workspace --all-targets -- -D warnings",
             Check::Features => FEATURES_COMMAND,
             Check::Regen => "cargo xtask regen --check",
+            Check::Docs => DOCS_COMMAND,
             Check::BotocoreDiff => "cargo xtask botocore-diff",
             Check::Tests => "cargo test --workspace --no-fail-fast",
         }
@@ -140,19 +144,25 @@ impl Check {
 const FEATURES_COMMAND: &str = "cargo check -p myaws-core --no-default-features \
      [--features native-tls]; --features http2; clippy and test --lib with --features sigv4a";
 
+/// The library crates' documentation with rustdoc's lints as errors (no
+/// broken or private intra-doc links, no bare addresses).
+const DOCS_COMMAND: &str = "RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --workspace \
+     --exclude xtask --exclude myaws-tests --exclude myaws-examples";
+
 /// Name of the set-up step in the summary.
 const MOTO_STEP: &str = "moto";
 
 /// Usage of `cargo xtask test`.
 const TEST_USAGE: &str = "\
 usage: cargo xtask test [--skip-fmt] [--skip-clippy] [--skip-features] [--skip-regen]
-                        [--skip-botocore-diff] [--skip-tests]
+                        [--skip-docs] [--skip-botocore-diff] [--skip-tests]
 
 Starts moto, then runs in order (stopping at the first failure):
   fmt     cargo fmt --all -- --check
   clippy  cargo clippy --workspace --all-targets -- -D warnings
   features cargo check -p myaws-core --no-default-features [--features native-tls]; --features http2; clippy and test --lib with --features sigv4a
   regen   cargo xtask regen --check
+  docs    RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --workspace (libraries only)
   botocore-diff cargo xtask botocore-diff   (the differential test against botocore)
   tests   cargo test --workspace --no-fail-fast   (with MYAWS_TEST_ENDPOINT set to moto)
 The --skip flags are for local use; CI runs every step.";
@@ -264,6 +274,11 @@ fn run_check(
                 .args(["--", "signing", "sigv4a"]))
         }
         Check::Regen => codegen::regen(&["--check".to_string()]),
+        Check::Docs => run(cargo(root)
+            .args(["doc", "--no-deps", "--workspace"])
+            .args(["--exclude", "xtask", "--exclude", "myaws-tests"])
+            .args(["--exclude", "myaws-examples"])
+            .env("RUSTDOCFLAGS", "-D warnings")),
         Check::BotocoreDiff => crate::botocore_diff::main(&[]),
         Check::Tests => {
             let server = server.expect("moto runs whenever the tests do");

@@ -2,7 +2,7 @@
 //!
 //! The data-driven heart of myaws. Service crates (`myaws-sqs`, `myaws-s3`, …)
 //! hold types and a compact copy of their botocore model; everything else lives
-//! here, once: the [`Session`](session::Session), configuration and credentials,
+//! here, once: the [`Session`], configuration and credentials,
 //! endpoint resolution, the six wire protocols, SigV4 signing, retries, event
 //! hooks and the HTTP client.
 //!

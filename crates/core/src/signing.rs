@@ -1,10 +1,10 @@
 //! SigV4 and SigV4a signing.
 //!
 //! The canonical request and the string to sign are built here, one way
-//! for both algorithms ([`canonical`]); the `aws-sigv4` crate provides the
+//! for both algorithms (`canonical`); the `aws-sigv4` crate provides the
 //! cryptography (signing key derivation, the HMAC and ECDSA signatures,
 //! aws-chunked chunk signatures). SigV4 keys are cached per (credentials,
-//! day, region, service) ([`key`]), SigV4a keys per credentials (`v4a`).
+//! day, region, service) (`key`), SigV4a keys per credentials (`v4a`).
 //!
 //! SigV4a ([`SigningAlgorithm::SigV4a`], `AWS4-ECDSA-P256-SHA256`) signs
 //! for a region set instead of one region: the credential scope has no

@@ -1,4 +1,4 @@
-//! Everything a [`Session`](crate::Session) or [`ClientConfig`](crate::ClientConfig)
+//! Everything a [`Session`] or [`ClientConfig`]
 //! is configured with, in one place. Every service crate re-exports this
 //! module as `config` (`myaws_sqs::config::RetryMode`), so a program that
 //! depends on one service crate never names `myaws-core`.

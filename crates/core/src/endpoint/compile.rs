@@ -14,6 +14,38 @@ use super::template::Template;
 use super::tree::{Action, Call, Condition, EndpointNode, Expr, Func, Prop, Rule};
 use super::val::Val;
 
+/// Where a node is in the document, for error messages: a chain of
+/// borrowed segments, written out only when an error is reported.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum At<'a> {
+    /// The top (`rules`).
+    Root(&'a str),
+    /// `parent.key`.
+    Key(&'a At<'a>, &'a str),
+    /// `parent[index]`.
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    fn key(&'a self, key: &'a str) -> At<'a> {
+        At::Key(self, key)
+    }
+
+    fn index(&'a self, index: usize) -> At<'a> {
+        At::Index(self, index)
+    }
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Root(name) => f.write_str(name),
+            At::Key(parent, key) => write!(f, "{parent}.{key}"),
+            At::Index(parent, index) => write!(f, "{parent}[{index}]"),
+        }
+    }
+}
+
 /// Compilation state: name → slot, and which slots are in scope.
 pub(crate) struct Compiler {
     slots: HashMap<String, usize>,
@@ -57,17 +89,17 @@ impl Compiler {
     }
 
     /// Compiles a list of rules at `at` (a location for error messages).
-    pub(crate) fn rules(&mut self, json: &Json, at: &str) -> Result<Vec<Rule>, String> {
+    pub(crate) fn rules(&mut self, json: &Json, at: &At<'_>) -> Result<Vec<Rule>, String> {
         let list = json
             .as_array()
             .ok_or_else(|| format!("{at}: expected an array of rules"))?;
         list.iter()
             .enumerate()
-            .map(|(i, r)| self.rule(r, &format!("{at}[{i}]")))
+            .map(|(i, r)| self.rule(r, &at.index(i)))
             .collect()
     }
 
-    fn rule(&mut self, json: &Json, at: &str) -> Result<Rule, String> {
+    fn rule(&mut self, json: &Json, at: &At<'_>) -> Result<Rule, String> {
         let obj = json
             .as_object()
             .ok_or_else(|| format!("{at}: a rule must be an object"))?;
@@ -79,7 +111,7 @@ impl Compiler {
                     .as_array()
                     .ok_or_else(|| format!("{at}.conditions: expected an array"))?;
                 for (i, c) in list.iter().enumerate() {
-                    let cond = self.condition(c, &format!("{at}.conditions[{i}]"))?;
+                    let cond = self.condition(c, &at.key("conditions").index(i))?;
                     assigned.extend(cond.assign);
                     conditions.push(cond);
                 }
@@ -91,10 +123,10 @@ impl Compiler {
             };
             let action = match kind {
                 "endpoint" => Action::Endpoint(Box::new(
-                    self.endpoint(field("endpoint")?, &format!("{at}.endpoint"))?,
+                    self.endpoint(field("endpoint")?, &at.key("endpoint"))?,
                 )),
-                "error" => Action::Error(self.expr(field("error")?, &format!("{at}.error"))?),
-                "tree" => Action::Tree(self.rules(field("rules")?, &format!("{at}.rules"))?),
+                "error" => Action::Error(self.expr(field("error")?, &at.key("error"))?),
+                "tree" => Action::Tree(self.rules(field("rules")?, &at.key("rules"))?),
                 other => {
                     return Err(format!(
                         "{at}: unknown rule type `{other}` (expected endpoint, error or tree)"
@@ -113,7 +145,7 @@ impl Compiler {
         })
     }
 
-    fn condition(&mut self, json: &Json, at: &str) -> Result<Condition, String> {
+    fn condition(&mut self, json: &Json, at: &At<'_>) -> Result<Condition, String> {
         if json.get("fn").is_none() {
             return Err(format!("{at}: a condition must be a function call"));
         }
@@ -135,7 +167,7 @@ impl Compiler {
         Ok(Condition { expr, assign })
     }
 
-    fn expr(&mut self, json: &Json, at: &str) -> Result<Expr, String> {
+    fn expr(&mut self, json: &Json, at: &At<'_>) -> Result<Expr, String> {
         match json {
             Json::String(s) => self.template(s, at).map(|t| match t.as_literal() {
                 Some(text) => Expr::Lit(Val::Str(text.to_string())),
@@ -172,7 +204,7 @@ impl Compiler {
         }
     }
 
-    fn call(&mut self, name: &str, argv: &[Json], at: &str) -> Result<Expr, String> {
+    fn call(&mut self, name: &str, argv: &[Json], at: &At<'_>) -> Result<Expr, String> {
         let arity_error =
             |want: &str| format!("{at}: `{name}` takes {want} arguments, got {}", argv.len());
         if name == "getAttr" {
@@ -183,7 +215,7 @@ impl Compiler {
                 .as_str()
                 .ok_or_else(|| format!("{at}: the `getAttr` path must be a string literal"))?;
             let path = AttrPath::parse(path).map_err(|e| format!("{at}: {e}"))?;
-            let target = self.expr(target, &format!("{at}.argv[0]"))?;
+            let target = self.expr(target, &at.key("argv").index(0))?;
             return Ok(Expr::GetAttr(Box::new(target), path));
         }
         let (func, arity) =
@@ -196,20 +228,20 @@ impl Compiler {
         let args = argv
             .iter()
             .enumerate()
-            .map(|(i, a)| self.expr(a, &format!("{at}.argv[{i}]")))
+            .map(|(i, a)| self.expr(a, &at.key("argv").index(i)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Expr::Call(Box::new(Call { func, args })))
     }
 
-    fn template(&self, text: &str, at: &str) -> Result<Template, String> {
+    fn template(&self, text: &str, at: &At<'_>) -> Result<Template, String> {
         Template::parse(text, &mut |name| self.visible_slot(name)).map_err(|e| format!("{at}: {e}"))
     }
 
-    fn endpoint(&mut self, json: &Json, at: &str) -> Result<EndpointNode, String> {
+    fn endpoint(&mut self, json: &Json, at: &At<'_>) -> Result<EndpointNode, String> {
         let url = json
             .get("url")
             .ok_or_else(|| format!("{at}: an endpoint needs a `url`"))?;
-        let url = self.expr(url, &format!("{at}.url"))?;
+        let url = self.expr(url, &at.key("url"))?;
         let mut headers = Vec::new();
         if let Some(map) = json.get("headers") {
             let map = map
@@ -222,7 +254,7 @@ impl Compiler {
                 let exprs = values
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| self.expr(v, &format!("{at}.headers.{name}[{i}]")))
+                    .map(|(i, v)| self.expr(v, &at.key("headers").key(name).index(i)))
                     .collect::<Result<Vec<_>, _>>()?;
                 headers.push((name.clone(), exprs));
             }
@@ -235,7 +267,7 @@ impl Compiler {
             for (name, value) in map {
                 properties.push((
                     name.clone(),
-                    self.prop(value, &format!("{at}.properties.{name}"))?,
+                    self.prop(value, &at.key("properties").key(name))?,
                 ));
             }
         }
@@ -246,7 +278,7 @@ impl Compiler {
         })
     }
 
-    fn prop(&self, json: &Json, at: &str) -> Result<Prop, String> {
+    fn prop(&self, json: &Json, at: &At<'_>) -> Result<Prop, String> {
         Ok(match json {
             Json::String(s) => {
                 let t = self.template(s, at)?;
@@ -259,7 +291,7 @@ impl Compiler {
                 let items = items
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| self.prop(v, &format!("{at}[{i}]")))
+                    .map(|(i, v)| self.prop(v, &at.index(i)))
                     .collect::<Result<Vec<_>, _>>()?;
                 match items.iter().map(literal).collect::<Option<Vec<_>>>() {
                     Some(all) => Prop::Json(Json::Array(all)),
@@ -269,7 +301,7 @@ impl Compiler {
             Json::Object(map) => {
                 let fields = map
                     .iter()
-                    .map(|(k, v)| Ok((k.clone(), self.prop(v, &format!("{at}.{k}"))?)))
+                    .map(|(k, v)| Ok((k.clone(), self.prop(v, &at.key(k))?)))
                     .collect::<Result<Vec<_>, String>>()?;
                 let all = fields
                     .iter()
@@ -300,7 +332,7 @@ mod tests {
 
     fn compile(rules: Json) -> Result<(Vec<Rule>, usize), String> {
         let mut c = Compiler::new(["Region", "Bucket"]);
-        let r = c.rules(&rules, "rules")?;
+        let r = c.rules(&rules, &At::Root("rules"))?;
         Ok((r, c.slot_count()))
     }
 

@@ -2,7 +2,7 @@
 
 use serde_json::Value as Json;
 
-use super::compile::Compiler;
+use super::compile::{At, Compiler};
 use super::eval::Evaluator;
 use super::params::{Parameter, Params};
 use super::partitions::{self, Partitions};
@@ -44,7 +44,7 @@ impl RuleSet {
             .get("rules")
             .ok_or_else(|| invalid("missing `rules`".into()))?;
         let mut compiler = Compiler::new(parameters.iter().map(|p| p.name.as_str()));
-        let rules = compiler.rules(rules_json, "rules").map_err(invalid)?;
+        let rules = compiler.rules(rules_json, &At::Root("rules")).map_err(invalid)?;
         let partitions = partitions::embedded().map_err(EndpointError::evaluation)?;
         Ok(RuleSet {
             version: doc

@@ -109,11 +109,57 @@ impl std::fmt::Display for ProxyFailed {
 
 impl std::error::Error for ProxyFailed {}
 
+/// Where a connector's TLS configuration comes from.
+#[derive(Clone, Debug)]
+pub(crate) enum TlsSource {
+    /// The system's roots, loaded on the first TLS connection
+    /// ([`TlsConnector::system`]).
+    System,
+    /// A CA bundle (checked for certificates when the transport was built),
+    /// parsed on the first TLS connection and kept.
+    Bundle(Arc<LazyBundle>),
+}
+
+/// A CA bundle's connector, built on first use.
+#[derive(Debug)]
+pub(crate) struct LazyBundle {
+    path: std::path::PathBuf,
+    built: std::sync::OnceLock<Result<Option<TlsConnector>, String>>,
+}
+
+impl LazyBundle {
+    /// A bundle at `path`; only a cheap check now (readable, holds a PEM
+    /// certificate), so a wrong path or file fails the client's creation.
+    pub(crate) fn new(path: &std::path::Path) -> Result<LazyBundle, String> {
+        if !super::tls::TLS_AVAILABLE {
+            return Err("a CA bundle was configured but this build has no TLS support".into());
+        }
+        let text = std::fs::read(path).map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
+        let marker = b"-----BEGIN CERTIFICATE-----";
+        if !text.windows(marker.len()).any(|w| w == marker) {
+            return Err(format!(
+                "CA bundle {} holds no certificates",
+                path.display()
+            ));
+        }
+        Ok(LazyBundle {
+            path: path.to_path_buf(),
+            built: std::sync::OnceLock::new(),
+        })
+    }
+
+    fn get(&self) -> Result<Option<TlsConnector>, String> {
+        self.built
+            .get_or_init(|| TlsConnector::new(Some(&self.path)))
+            .clone()
+    }
+}
+
 /// The connector: cheap to clone (hyper clones it per connection).
 #[derive(Clone, Debug)]
 pub(crate) struct Connector {
     tcp: HttpConnector<OverrideResolver>,
-    tls: Option<TlsConnector>,
+    tls: TlsSource,
     /// TLS towards an `https://` proxy.
     proxy_tls: Option<TlsConnector>,
     proxies: Option<Arc<Proxies>>,
@@ -121,10 +167,10 @@ pub(crate) struct Connector {
 }
 
 impl Connector {
-    /// A connector; `tls` is `None` in builds without TLS.
+    /// A connector.
     pub(crate) fn new(
         tcp: HttpConnector<OverrideResolver>,
-        tls: Option<TlsConnector>,
+        tls: TlsSource,
         proxy_tls: Option<TlsConnector>,
         proxies: Option<Arc<Proxies>>,
         timeout: Option<Duration>,
@@ -175,8 +221,12 @@ impl Connector {
         }
     }
 
-    fn tls(&self) -> Result<&TlsConnector, BoxError> {
-        self.tls.as_ref().ok_or_else(|| {
+    fn tls(&self) -> Result<TlsConnector, BoxError> {
+        let tls = match &self.tls {
+            TlsSource::System => TlsConnector::system()?,
+            TlsSource::Bundle(bundle) => bundle.get()?,
+        };
+        tls.ok_or_else(|| {
             "this build of myaws has no TLS support: enable the `rustls` or `native-tls` feature"
                 .into()
         })
@@ -199,16 +249,12 @@ impl Connector {
         if !proxy.tls {
             return Ok(Box::new(tcp));
         }
-        let tls = self
-            .proxy_tls
-            .as_ref()
-            .or(self.tls.as_ref())
-            .ok_or_else(|| {
-                ProxyFailed(format!(
-                    "the proxy {} speaks https but this build has no TLS support",
-                    proxy.shown
-                ))
-            })?;
+        let tls = match self.proxy_tls.clone() {
+            Some(tls) => tls,
+            None => self.tls().map_err(|e| {
+                ProxyFailed(format!("TLS with the proxy {} failed: {e}", proxy.shown))
+            })?,
+        };
         let (io, _) = tls
             .connect(proxy.host(), tcp)
             .await

@@ -45,6 +45,16 @@ impl TlsConnector {
         build(ca_bundle)
     }
 
+    /// The connector trusting the system's roots, built on first use and
+    /// shared by the whole process: reading and parsing the system's
+    /// certificates is most of a client's creation cost otherwise, and
+    /// plain-HTTP endpoints never need it.
+    pub(crate) fn system() -> Result<Option<TlsConnector>, String> {
+        static SYSTEM: std::sync::OnceLock<Result<Option<TlsConnector>, String>> =
+            std::sync::OnceLock::new();
+        SYSTEM.get_or_init(|| build(None)).clone()
+    }
+
     /// The TLS handshake with `host` over `io`; the stream and whether the
     /// server chose HTTP/2 (ALPN).
     #[cfg(any(feature = "rustls", feature = "native-tls"))]

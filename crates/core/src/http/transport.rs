@@ -16,6 +16,7 @@ use hyper_util::rt::TokioExecutor;
 use super::connect::Connector;
 use super::proxy::{Proxies, Route};
 use super::resolve::OverrideResolver;
+use super::connect::{LazyBundle, TlsSource};
 use super::tls::TlsConnector;
 use super::watch::WatchedBody;
 use super::HttpSettings;
@@ -136,7 +137,13 @@ impl HyperTransport {
         if settings.tcp_keepalive {
             http.set_keepalive(Some(TCP_KEEPALIVE_IDLE));
         }
-        let tls = TlsConnector::new(settings.ca_bundle.as_deref())?;
+        // Certificates are parsed on the first TLS connection (most of a
+        // client's creation cost otherwise, and plain HTTP never needs
+        // them); a CA bundle is checked now, so a wrong one fails here.
+        let tls = match &settings.ca_bundle {
+            Some(path) => TlsSource::Bundle(Arc::new(LazyBundle::new(path)?)),
+            None => TlsSource::System,
+        };
         let (proxies, proxy_tls) = match &settings.proxy {
             Some(config) if !config.is_empty() => {
                 let proxies = config.parse()?;

@@ -4,14 +4,14 @@
 //! [`serialize`] fills absent idempotency tokens, hands the input to the
 //! protocol's serializer and expands the endpoint host prefix:
 //!
-//! * [`query`]: the query and EC2 protocols (form-encoded bodies);
-//! * [`json`]: awsJson 1.0/1.1 (and the JSON bodies of rest-json);
-//! * [`rest`]: the HTTP bindings of rest-json and rest-xml, with [`xml`]
+//! * `query`: the query and EC2 protocols (form-encoded bodies);
+//! * `json`: awsJson 1.0/1.1 (and the JSON bodies of rest-json);
+//! * `rest`: the HTTP bindings of rest-json and rest-xml, with `xml`
 //!   writing rest-xml bodies;
-//! * [`cbor`]: Smithy RPC v2 CBOR.
+//! * `cbor`: Smithy RPC v2 CBOR.
 //!
-//! Scalars as text and the percent-encodings live in [`text`], member traits
-//! as botocore resolves them in [`traits`], the host prefix in [`host`].
+//! Scalars as text and the percent-encodings live in `text`, member traits
+//! as botocore resolves them in `traits`, the host prefix in `host`.
 
 use std::borrow::Cow;
 
