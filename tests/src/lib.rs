@@ -9,6 +9,16 @@
 //! println!("moto answers on {}", moto.endpoint);
 //! ```
 
+// Doc tests (this file's and README.md's) must compile without warnings; the
+// `async fn example` wrappers hidden in them are never called.
+#![doc(test(attr(deny(warnings), allow(dead_code))))]
+
+// Every Rust example in README.md, compiled by `cargo test --doc` (and so
+// by `cargo xtask test`).
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub mod fault_server;
 pub mod moto;
 pub mod proxy;
