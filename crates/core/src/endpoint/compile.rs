@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value as Json};
 
+use super::doc::Doc;
+
 use super::path::AttrPath;
 use super::template::Template;
 use super::tree::{Action, Call, Condition, EndpointNode, Expr, Func, Prop, Rule};
@@ -89,7 +91,7 @@ impl Compiler {
     }
 
     /// Compiles a list of rules at `at` (a location for error messages).
-    pub(crate) fn rules(&mut self, json: &Json, at: &At<'_>) -> Result<Vec<Rule>, String> {
+    pub(crate) fn rules(&mut self, json: &Doc<'_>, at: &At<'_>) -> Result<Vec<Rule>, String> {
         let list = json
             .as_array()
             .ok_or_else(|| format!("{at}: expected an array of rules"))?;
@@ -99,10 +101,11 @@ impl Compiler {
             .collect()
     }
 
-    fn rule(&mut self, json: &Json, at: &At<'_>) -> Result<Rule, String> {
-        let obj = json
-            .as_object()
-            .ok_or_else(|| format!("{at}: a rule must be an object"))?;
+    fn rule(&mut self, json: &Doc<'_>, at: &At<'_>) -> Result<Rule, String> {
+        if json.as_object().is_none() {
+            return Err(format!("{at}: a rule must be an object"));
+        }
+        let obj = json;
         let mut conditions = Vec::new();
         let mut assigned = Vec::new();
         let result = (|| {
@@ -116,7 +119,7 @@ impl Compiler {
                     conditions.push(cond);
                 }
             }
-            let kind = obj.get("type").and_then(Json::as_str).unwrap_or_default();
+            let kind = obj.get("type").and_then(Doc::as_str).unwrap_or_default();
             let field = |name: &str| {
                 obj.get(name)
                     .ok_or_else(|| format!("{at}: a `{kind}` rule needs `{name}`"))
@@ -145,14 +148,14 @@ impl Compiler {
         })
     }
 
-    fn condition(&mut self, json: &Json, at: &At<'_>) -> Result<Condition, String> {
+    fn condition(&mut self, json: &Doc<'_>, at: &At<'_>) -> Result<Condition, String> {
         if json.get("fn").is_none() {
             return Err(format!("{at}: a condition must be a function call"));
         }
         let expr = self.expr(json, at)?;
         let assign = match json.get("assign") {
             None => None,
-            Some(Json::String(name)) => {
+            Some(Doc::String(name)) => {
                 if self.visible_slot(name).is_ok() {
                     return Err(format!(
                         "{at}: `{name}` is already defined and cannot be assigned again"
@@ -167,19 +170,19 @@ impl Compiler {
         Ok(Condition { expr, assign })
     }
 
-    fn expr(&mut self, json: &Json, at: &At<'_>) -> Result<Expr, String> {
+    fn expr(&mut self, json: &Doc<'_>, at: &At<'_>) -> Result<Expr, String> {
         match json {
-            Json::String(s) => self.template(s, at).map(|t| match t.as_literal() {
+            Doc::String(s) => self.template(s, at).map(|t| match t.as_literal() {
                 Some(text) => Expr::Lit(Val::Str(text.to_string())),
                 None => Expr::Template(t),
             }),
-            Json::Bool(b) => Ok(Expr::Lit(Val::Bool(*b))),
-            Json::Number(n) => n
+            Doc::Bool(b) => Ok(Expr::Lit(Val::Bool(*b))),
+            Doc::Number(n) => n
                 .as_i64()
                 .map(|i| Expr::Lit(Val::Int(i)))
                 .ok_or_else(|| format!("{at}: only integer numbers are supported, got {n}")),
-            Json::Object(obj) => {
-                if let Some(name) = obj.get("ref") {
+            Doc::Object(_) => {
+                if let Some(name) = json.get("ref") {
                     let name = name
                         .as_str()
                         .ok_or_else(|| format!("{at}.ref: expected a string"))?;
@@ -188,23 +191,23 @@ impl Compiler {
                         .map(Expr::Ref)
                         .map_err(|e| format!("{at}: {e}"));
                 }
-                let Some(name) = obj.get("fn") else {
+                let Some(name) = json.get("fn") else {
                     return Err(format!("{at}: expected a `ref` or `fn` object"));
                 };
                 let name = name
                     .as_str()
                     .ok_or_else(|| format!("{at}.fn: expected a string"))?;
-                let argv = match obj.get("argv") {
-                    Some(Json::Array(a)) => a.as_slice(),
+                let argv = match json.get("argv") {
+                    Some(Doc::Array(a)) => a.as_slice(),
                     _ => return Err(format!("{at}: `{name}` needs an `argv` array")),
                 };
                 self.call(name, argv, at)
             }
-            Json::Null | Json::Array(_) => Err(format!("{at}: unsupported expression {json}")),
+            Doc::Null | Doc::Array(_) => Err(format!("{at}: unsupported expression {json}")),
         }
     }
 
-    fn call(&mut self, name: &str, argv: &[Json], at: &At<'_>) -> Result<Expr, String> {
+    fn call(&mut self, name: &str, argv: &[Doc<'_>], at: &At<'_>) -> Result<Expr, String> {
         let arity_error =
             |want: &str| format!("{at}: `{name}` takes {want} arguments, got {}", argv.len());
         if name == "getAttr" {
@@ -237,7 +240,7 @@ impl Compiler {
         Template::parse(text, &mut |name| self.visible_slot(name)).map_err(|e| format!("{at}: {e}"))
     }
 
-    fn endpoint(&mut self, json: &Json, at: &At<'_>) -> Result<EndpointNode, String> {
+    fn endpoint(&mut self, json: &Doc<'_>, at: &At<'_>) -> Result<EndpointNode, String> {
         let url = json
             .get("url")
             .ok_or_else(|| format!("{at}: an endpoint needs a `url`"))?;
@@ -256,7 +259,7 @@ impl Compiler {
                     .enumerate()
                     .map(|(i, v)| self.expr(v, &at.key("headers").key(name).index(i)))
                     .collect::<Result<Vec<_>, _>>()?;
-                headers.push((name.clone(), exprs));
+                headers.push((name.to_string(), exprs));
             }
         }
         let mut properties = Vec::new();
@@ -266,7 +269,7 @@ impl Compiler {
                 .ok_or_else(|| format!("{at}.properties: expected an object"))?;
             for (name, value) in map {
                 properties.push((
-                    name.clone(),
+                    name.to_string(),
                     self.prop(value, &at.key("properties").key(name))?,
                 ));
             }
@@ -278,16 +281,16 @@ impl Compiler {
         })
     }
 
-    fn prop(&self, json: &Json, at: &At<'_>) -> Result<Prop, String> {
+    fn prop(&self, json: &Doc<'_>, at: &At<'_>) -> Result<Prop, String> {
         Ok(match json {
-            Json::String(s) => {
+            Doc::String(s) => {
                 let t = self.template(s, at)?;
                 match t.as_literal() {
                     Some(text) => Prop::Json(Json::String(text.to_string())),
                     None => Prop::Template(t),
                 }
             }
-            Json::Array(items) => {
+            Doc::Array(items) => {
                 let items = items
                     .iter()
                     .enumerate()
@@ -298,10 +301,10 @@ impl Compiler {
                     None => Prop::Array(items),
                 }
             }
-            Json::Object(map) => {
+            Doc::Object(map) => {
                 let fields = map
                     .iter()
-                    .map(|(k, v)| Ok((k.clone(), self.prop(v, &at.key(k))?)))
+                    .map(|(k, v)| Ok((k.to_string(), self.prop(v, &at.key(k))?)))
                     .collect::<Result<Vec<_>, String>>()?;
                 let all = fields
                     .iter()
@@ -312,7 +315,7 @@ impl Compiler {
                     None => Prop::Object(fields),
                 }
             }
-            other => Prop::Json(other.clone()),
+            other => Prop::Json(other.to_json()),
         })
     }
 }
@@ -332,7 +335,8 @@ mod tests {
 
     fn compile(rules: Json) -> Result<(Vec<Rule>, usize), String> {
         let mut c = Compiler::new(["Region", "Bucket"]);
-        let r = c.rules(&rules, &At::Root("rules"))?;
+        let text = rules.to_string();
+        let r = c.rules(&Doc::parse(&text).unwrap(), &At::Root("rules"))?;
         Ok((r, c.slot_count()))
     }
 

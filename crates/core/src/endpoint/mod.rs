@@ -34,6 +34,7 @@ use std::fmt;
 
 mod bind;
 mod compile;
+mod doc;
 mod eval;
 mod functions;
 mod params;

@@ -3,6 +3,7 @@
 use serde_json::Value as Json;
 
 use super::compile::{At, Compiler};
+use super::doc::Doc;
 use super::eval::Evaluator;
 use super::params::{Parameter, Params};
 use super::partitions::{self, Partitions};
@@ -23,33 +24,39 @@ pub struct RuleSet {
 impl RuleSet {
     /// Parses and compiles an `endpoint-rule-set-1.json` document.
     pub fn from_json(text: &str) -> Result<RuleSet, EndpointError> {
-        let doc: Json = serde_json::from_str(text)
+        let doc = Doc::parse(text)
             .map_err(|e| EndpointError::invalid_rule_set(format!("not valid JSON: {e}")))?;
-        Self::from_value(&doc)
+        Self::compile(&doc)
     }
 
     /// Compiles an already parsed rule-set document.
     pub fn from_value(doc: &Json) -> Result<RuleSet, EndpointError> {
+        Self::from_json(&doc.to_string())
+    }
+
+    fn compile(doc: &Doc<'_>) -> Result<RuleSet, EndpointError> {
         let invalid = EndpointError::invalid_rule_set;
         let params_json = doc
             .get("parameters")
-            .and_then(Json::as_object)
+            .and_then(Doc::as_object)
             .ok_or_else(|| invalid("missing `parameters` object".into()))?;
         let parameters = params_json
             .iter()
-            .map(|(name, p)| Parameter::from_json(name, p))
+            .map(|(name, p)| Parameter::from_json(name, &p.to_json()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(invalid)?;
         let rules_json = doc
             .get("rules")
             .ok_or_else(|| invalid("missing `rules`".into()))?;
         let mut compiler = Compiler::new(parameters.iter().map(|p| p.name.as_str()));
-        let rules = compiler.rules(rules_json, &At::Root("rules")).map_err(invalid)?;
+        let rules = compiler
+            .rules(rules_json, &At::Root("rules"))
+            .map_err(invalid)?;
         let partitions = partitions::embedded().map_err(EndpointError::evaluation)?;
         Ok(RuleSet {
             version: doc
                 .get("version")
-                .and_then(Json::as_str)
+                .and_then(Doc::as_str)
                 .unwrap_or_default()
                 .to_string(),
             parameters,

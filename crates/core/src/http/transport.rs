@@ -14,9 +14,9 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
 use super::connect::Connector;
+use super::connect::{LazyBundle, TlsSource};
 use super::proxy::{Proxies, Route};
 use super::resolve::OverrideResolver;
-use super::connect::{LazyBundle, TlsSource};
 use super::tls::TlsConnector;
 use super::watch::WatchedBody;
 use super::HttpSettings;

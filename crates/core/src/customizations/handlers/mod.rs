@@ -214,23 +214,24 @@ impl ClientHandlers {
     /// Resolves the handlers of every operation of `model`, whose service
     /// is called `service` in event names.
     pub(crate) fn new(model: &ServiceModel, service: &str) -> ClientHandlers {
-        let for_service: Vec<&'static Builtin> = all_builtins()
+        let mut for_service: Vec<&'static Builtin> = all_builtins()
             .filter(|b| {
                 let svc = b.event.split('.').nth(1);
                 svc.is_none_or(|s| s == "*" || s == service)
             })
             .collect();
+        // Most specific first, once: each operation's handlers are a
+        // filtered (order-keeping) subset. Stable: registration order among
+        // equally specific ones.
+        for_service.sort_by_cached_key(|b| std::cmp::Reverse(specificity(b.event)));
         let per_op = model
             .operations
             .iter()
             .map(|op| {
-                let mut matching: Vec<&'static Builtin> = for_service
+                let matching = for_service
                     .iter()
                     .copied()
-                    .filter(|b| applies(b.event, service, &op.name))
-                    .collect();
-                // Stable: registration order among equally specific ones.
-                matching.sort_by_key(|b| std::cmp::Reverse(specificity(b.event)));
+                    .filter(|b| applies(b.event, service, &op.name));
                 let mut handlers = OpHandlers {
                     presigned_url: presigned::rule_for(service, &op.name),
                     ..OpHandlers::default()
