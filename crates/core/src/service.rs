@@ -55,31 +55,26 @@ impl Service {
     /// holding `service-2.json` (and optionally `endpoint-rule-set-1.json`,
     /// `paginators-1.json`, `waiters-2.json`), or a botocore data directory
     /// `<root>/<service>/<api-version>/` given as `<root>/<service>`, where the
-    /// version that sorts last is used, as botocore does.
+    /// version that sorts last is used, as botocore does. Every file may also
+    /// be gzipped (`service-2.json.gz`, as botocore's wheel ships them), and
+    /// `*.sdk-extras.json` files are merged as botocore's loader merges them.
     pub fn from_dir(dir: &std::path::Path) -> Result<Service, ModelError> {
-        let dir = if dir.join("service-2.json").is_file() {
+        let has_model = |d: &std::path::Path| model_file(d, "service-2.json").is_some();
+        let dir = if has_model(dir) {
             dir.to_path_buf()
         } else {
             let mut versions: Vec<_> = std::fs::read_dir(dir)
                 .map_err(|e| ModelError(format!("{}: {e}", dir.display())))?
                 .filter_map(|e| e.ok())
                 .map(|e| e.path())
-                .filter(|p| p.join("service-2.json").is_file())
+                .filter(|p| has_model(p))
                 .collect();
             versions.sort();
             versions
                 .pop()
                 .ok_or_else(|| ModelError(format!("{}: no service-2.json found", dir.display())))?
         };
-        let read = |name: &str| -> Result<Option<Arc<str>>, ModelError> {
-            let path = dir.join(name);
-            if !path.is_file() {
-                return Ok(None);
-            }
-            std::fs::read_to_string(&path)
-                .map(|t| Some(Arc::from(t)))
-                .map_err(|e| ModelError(format!("{}: {e}", path.display())))
-        };
+        let read = |name: &str| read_model_file(&dir, name);
         let model_text = read("service-2.json")?
             .ok_or_else(|| ModelError(format!("{}: no service-2.json", dir.display())))?;
         let model_text = with_extras(
@@ -105,6 +100,88 @@ impl Service {
             rules: Arc::default(),
         })
     }
+}
+
+/// The largest model file read (after decompression): the biggest of
+/// botocore's models is under 10 MB; anything far beyond is not a model.
+const MAX_MODEL_FILE: u64 = 64 << 20;
+
+/// The path of `name` in `dir`, plain or gzipped (`name.gz`), if present.
+fn model_file(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
+    let plain = dir.join(name);
+    if plain.is_file() {
+        return Some(plain);
+    }
+    let gz = dir.join(format!("{name}.gz"));
+    gz.is_file().then_some(gz)
+}
+
+/// Reads `name` from `dir`, plain or gzipped; `None` when neither exists.
+fn read_model_file(dir: &std::path::Path, name: &str) -> Result<Option<Arc<str>>, ModelError> {
+    use std::io::Read as _;
+    let Some(path) = model_file(dir, name) else {
+        return Ok(None);
+    };
+    let failed = |e: std::io::Error| ModelError(format!("{}: {e}", path.display()));
+    let file = std::fs::File::open(&path).map_err(failed)?;
+    let mut text = String::new();
+    let read = if path.extension().is_some_and(|e| e == "gz") {
+        flate2::read::GzDecoder::new(file)
+            .take(MAX_MODEL_FILE + 1)
+            .read_to_string(&mut text)
+    } else {
+        file.take(MAX_MODEL_FILE + 1).read_to_string(&mut text)
+    };
+    read.map_err(failed)?;
+    if text.len() as u64 > MAX_MODEL_FILE {
+        return Err(ModelError(format!(
+            "{}: larger than {} MiB, not a model file",
+            path.display(),
+            MAX_MODEL_FILE >> 20
+        )));
+    }
+    Ok(Some(Arc::from(text)))
+}
+
+/// Botocore's data path for `env`: the directories of `AWS_DATA_PATH`
+/// (separated as the platform separates `PATH`), then `~/.aws/models`.
+pub fn data_path(env: &crate::config::Env) -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<std::path::PathBuf> = env
+        .get_os("AWS_DATA_PATH")
+        .map(|p| {
+            std::env::split_paths(&p)
+                .filter(|d| !d.as_os_str().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(home) = env.home_dir() {
+        dirs.push(home.join(".aws").join("models"));
+    }
+    dirs
+}
+
+/// Finds service `name` (`sqs`, `s3`) on the data path, as botocore's
+/// loader does: the first directory holding `<name>/<api-version>/` (or
+/// `<name>/service-2.json`) wins.
+pub fn find_on_data_path(name: &str, dirs: &[std::path::PathBuf]) -> Result<Service, ModelError> {
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        return Err(ModelError(format!("`{name}` is not a service name")));
+    }
+    for dir in dirs {
+        let candidate = dir.join(name);
+        if candidate.is_dir() {
+            return Service::from_dir(&candidate);
+        }
+    }
+    let searched: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+    Err(ModelError(format!(
+        "no model for service `{name}` on the data path (AWS_DATA_PATH, then ~/.aws/models): searched {}",
+        if searched.is_empty() {
+            "nothing (AWS_DATA_PATH is unset and there is no home directory)".to_string()
+        } else {
+            searched.join(", ")
+        }
+    )))
 }
 
 /// The botocore service name of a model directory: `<root>/<service>` or

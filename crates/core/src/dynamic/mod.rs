@@ -165,4 +165,21 @@ impl crate::session::Session {
             .map_err(|e| crate::error::BuildError::new(e.to_string()))?;
         ClientHandle::from_service(self, service, config)
     }
+
+    /// A dynamic client for service `name` (`"sqs"`) whose botocore model is
+    /// found on botocore's data path: the directories of `AWS_DATA_PATH`, then
+    /// `~/.aws/models` (point `AWS_DATA_PATH` at an installed botocore's
+    /// `botocore/data` to use any service it has, gzipped files included).
+    /// Versions, `.json.gz` files and `*.sdk-extras.json` are read as
+    /// [`client_from_model`](Self::client_from_model) reads them.
+    pub fn client_from_data_path(
+        &self,
+        name: &str,
+        config: crate::session::ClientConfig,
+    ) -> Result<ClientHandle, crate::error::BuildError> {
+        let dirs = crate::service::data_path(self.env());
+        let service = crate::service::find_on_data_path(name, &dirs)
+            .map_err(|e| crate::error::BuildError::new(e.to_string()))?;
+        ClientHandle::from_service(self, service, config)
+    }
 }
