@@ -9,6 +9,7 @@ pub mod models;
 pub mod protocol_tests;
 pub mod runner;
 pub mod sigv4_tests;
+pub mod smoke;
 
 use std::path::PathBuf;
 

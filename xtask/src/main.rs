@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use xtask::{
     bench, botocore_diff, codegen, endpoint_tests, jmespath_tests, models, protocol_tests, runner,
-    sigv4_tests,
+    sigv4_tests, smoke,
 };
 
 const HELP: &str = "\
@@ -29,6 +29,9 @@ tasks:
   botocore-diff [--service NAME ...] [--verbose]
                      compare myaws's requests and parsed responses with botocore's
                      (the pinned version, in a local venv; nothing is sent)
+  smoke [--service NAME ...]
+                     every operation of every service in models/ through the dynamic
+                     path: built, validated, resolved, signed, answered and parsed
   demo               run examples/quickstart against a local moto server
   test               fmt check, clippy, regen --check and every test (with moto)
   bench [--quick]    myaws vs aws-sdk-rust and boto3: build time, size, req/s, memory
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         "sigv4-tests" => sigv4_tests::main(&args),
         "jmespath-tests" => jmespath_tests::main(&args),
         "botocore-diff" => botocore_diff::main(&args),
+        "smoke" => smoke::main(&args),
         "demo" => runner::demo(&args),
         "test" => runner::test(&args),
         "bench" => bench::main(&args),

@@ -94,17 +94,19 @@ enum Check {
     Regen,
     Docs,
     BotocoreDiff,
+    Smoke,
     Tests,
 }
 
 impl Check {
-    const ALL: [Check; 7] = [
+    const ALL: [Check; 8] = [
         Check::Fmt,
         Check::Clippy,
         Check::Features,
         Check::Regen,
         Check::Docs,
         Check::BotocoreDiff,
+        Check::Smoke,
         Check::Tests,
     ];
 
@@ -117,6 +119,7 @@ impl Check {
             Check::Regen => "regen",
             Check::Docs => "docs",
             Check::BotocoreDiff => "botocore-diff",
+            Check::Smoke => "smoke",
             Check::Tests => "tests",
         }
     }
@@ -130,6 +133,7 @@ impl Check {
             Check::Regen => "cargo xtask regen --check",
             Check::Docs => DOCS_COMMAND,
             Check::BotocoreDiff => "cargo xtask botocore-diff",
+            Check::Smoke => "cargo xtask smoke",
             Check::Tests => "cargo test --workspace --no-fail-fast",
         }
     }
@@ -155,7 +159,7 @@ const MOTO_STEP: &str = "moto";
 /// Usage of `cargo xtask test`.
 const TEST_USAGE: &str = "\
 usage: cargo xtask test [--skip-fmt] [--skip-clippy] [--skip-features] [--skip-regen]
-                        [--skip-docs] [--skip-botocore-diff] [--skip-tests]
+                        [--skip-docs] [--skip-botocore-diff] [--skip-smoke] [--skip-tests]
 
 Starts moto, then runs in order (stopping at the first failure):
   fmt     cargo fmt --all -- --check
@@ -164,6 +168,7 @@ Starts moto, then runs in order (stopping at the first failure):
   regen   cargo xtask regen --check
   docs    RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --workspace (libraries only)
   botocore-diff cargo xtask botocore-diff   (the differential test against botocore)
+  smoke   cargo xtask smoke   (every operation of every service in models/, answered and parsed)
   tests   cargo test --workspace --no-fail-fast   (with MYAWS_TEST_ENDPOINT set to moto)
 The --skip flags are for local use; CI runs every step.";
 
@@ -280,6 +285,7 @@ fn run_check(
             .args(["--exclude", "myaws-examples"])
             .env("RUSTDOCFLAGS", "-D warnings")),
         Check::BotocoreDiff => crate::botocore_diff::main(&[]),
+        Check::Smoke => crate::smoke::main(&[]),
         Check::Tests => {
             let server = server.expect("moto runs whenever the tests do");
             let mut tests = cargo(root);

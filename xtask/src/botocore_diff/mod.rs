@@ -21,9 +21,9 @@
 mod categories;
 mod compare;
 mod deliberate;
-mod myaws_side;
+pub(crate) mod myaws_side;
 mod oracle;
-mod params;
+pub(crate) mod params;
 mod report;
 mod venv;
 mod wire;

@@ -341,13 +341,32 @@ async fn call(
     operation: &str,
     params: Json,
 ) -> Result<Json, SdkError<(Option<String>, Json)>> {
-    let streams = client.operation_index(operation).is_some_and(|i| {
-        let model = client.model();
-        let op = &model.operations[i];
-        myaws_core::eventstream::input_stream_member(model, op).is_some()
-            || myaws_core::eventstream::output_stream_member(model, op).is_some()
-    });
-    let result = if streams {
+    let (input_stream, output_stream) = match client.operation_index(operation) {
+        Some(i) => {
+            let model = client.model();
+            let op = &model.operations[i];
+            (
+                myaws_core::eventstream::input_stream_member(model, op).map(|m| {
+                    model.shape(op.input.expect("an input")).members[m]
+                        .name
+                        .clone()
+                }),
+                myaws_core::eventstream::output_stream_member(model, op).is_some(),
+            )
+        }
+        None => (None, false),
+    };
+    let result = if let Some(member) = input_stream {
+        // No events to send: the request and the output's other members.
+        let mut params = params;
+        if let Some(obj) = params.as_object_mut() {
+            obj.remove(&member);
+        }
+        client
+            .call_stream_with_input(operation, params, futures_util::stream::empty())
+            .await
+            .map(|streaming| streaming.output)
+    } else if output_stream {
         // The events themselves are not compared: the output's other members.
         client
             .call_stream(operation, params)

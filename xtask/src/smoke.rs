@@ -1,0 +1,229 @@
+//! `cargo xtask smoke`: every operation of every service in `models/`,
+//! through the dynamic path of a client built from the model at run time.
+//!
+//! For each operation: parameters for its required members are generated
+//! from the model (botocore-diff's generator; every member when the required
+//! ones alone are refused), the call is validated, its endpoint resolved and
+//! the request signed, then a `before-send` hook answers it at the transport
+//! with the protocol's smallest valid response, which is parsed. Nothing
+//! leaves the machine. One line per failure, a last line
+//! `N passed, N failed, N skipped`; skips only for reasons listed in
+//! `xtask/smoke-skips.json`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue};
+use myaws_core::events::HttpResponse;
+use myaws_core::model::{Operation, Protocol, ServiceModel};
+use serde_json::Value as Json;
+
+use crate::botocore_diff::myaws_side::{Myaws, ResponseResult};
+use crate::botocore_diff::params::{Generator, ParamSet};
+use crate::{models, workspace_root, Tally};
+
+/// Usage of `cargo xtask smoke`.
+pub const USAGE: &str = "\
+usage: cargo xtask smoke [--service NAME ...]
+
+Calls every operation of every service in models/ (or only the --service
+ones) through a client built from the model at run time: generated required
+parameters, validation, endpoint resolution and signing, answered at the
+transport with the protocol's smallest valid response, which is parsed.
+Prints one line per failure and a last line `N passed, N failed, N skipped`.";
+
+/// The skip list: `service` → `operation` → reason.
+type Skips = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Entry point.
+pub fn main(args: &[String]) -> Result<(), String> {
+    let mut only = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--service" => only.push(it.next().ok_or("--service needs a name")?.clone()),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unexpected argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    let tally = run(&only)?;
+    println!("{tally}");
+    if tally.failed > 0 {
+        return Err(format!("{} operations failed the smoke test", tally.failed));
+    }
+    Ok(())
+}
+
+/// Runs the smoke test over `only` (every service when empty).
+pub fn run(only: &[String]) -> Result<Tally, String> {
+    let root = workspace_root();
+    let models_dir = root.join("models");
+    let skips = load_skips(&root.join("xtask/smoke-skips.json"))?;
+    let mut services: Vec<String> = std::fs::read_dir(&models_dir)
+        .map_err(|e| format!("{}: {e}", models_dir.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| models::is_service_dir(&e.path()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|name| only.is_empty() || only.contains(name))
+        .collect();
+    services.sort();
+    // Any fixed time: nothing is compared with another signer.
+    let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_714_566_896);
+    let mut myaws = Myaws::new(&models_dir, time)?;
+    let mut total = Tally::default();
+    let mut per_protocol: BTreeMap<String, Tally> = BTreeMap::new();
+    for service in &services {
+        let tally = smoke_service(&models_dir, service, &mut myaws, skips.get(service))?;
+        let protocol = myaws.service(service)?.model.protocol.name().to_string();
+        per_protocol.entry(protocol).or_default().add(tally);
+        total.add(tally);
+    }
+    for (protocol, tally) in &per_protocol {
+        println!("{protocol}: {tally}");
+    }
+    println!("{} services", services.len());
+    Ok(total)
+}
+
+fn load_skips(path: &Path) -> Result<Skips, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn smoke_service(
+    models_dir: &Path,
+    service: &str,
+    myaws: &mut Myaws,
+    skips: Option<&BTreeMap<String, String>>,
+) -> Result<Tally, String> {
+    let doc = models::read_with_extras(&models_dir.join(service), "service-2.json")?
+        .ok_or_else(|| format!("models/{service}: no service-2.json"))?;
+    let generator = Generator::new(&doc)?;
+    let model = myaws.service(service)?.model.clone();
+    let mut tally = Tally::default();
+    for op in &model.operations {
+        if skips.is_some_and(|s| s.contains_key(&op.name)) {
+            tally.skipped += 1;
+            continue;
+        }
+        let input = doc
+            .pointer(&format!("/operations/{}/input/shape", op.name))
+            .and_then(Json::as_str);
+        let mut outcome = Err(String::from("no parameter set"));
+        for set in [ParamSet::Required, ParamSet::Rich] {
+            let mut params = generator.params(input, set);
+            plausible(&mut params, &model);
+            let canned = smallest_response(&model, op);
+            outcome =
+                match myaws.response(service, &op.name, "us-east-1", false, &params, canned)? {
+                    ResponseResult::Output(_) => Ok(()),
+                    ResponseResult::Rejected(why) => Err(format!("refused: {why}")),
+                    ResponseResult::Failed(why) => Err(format!("response not parsed: {why}")),
+                    ResponseResult::Error { code, status, .. } => {
+                        Err(format!("parsed as a service error {code} ({status})"))
+                    }
+                };
+            // Only a refused request is worth a second parameter set.
+            if !matches!(&outcome, Err(why) if why.starts_with("refused")) {
+                break;
+            }
+        }
+        match outcome {
+            Ok(()) => tally.passed += 1,
+            Err(why) => {
+                tally.failed += 1;
+                println!("FAILED {service}.{}: {why}", op.name);
+            }
+        }
+    }
+    Ok(tally)
+}
+
+/// Makes generated text plausible where endpoint rules or request building
+/// read it: members named `*Arn`/`*ARN` become ARNs of the service, members
+/// named `*Endpoint` URLs.
+fn plausible(params: &mut Json, model: &ServiceModel) {
+    match params {
+        Json::Object(members) => {
+            for (name, value) in members.iter_mut() {
+                if let Json::String(text) = value {
+                    if name.ends_with("Arn") || name.ends_with("ARN") {
+                        *text = format!(
+                            "arn:aws:{}:us-east-1:123456789012:stream/smoke",
+                            model.metadata.endpoint_prefix
+                        );
+                    } else if name.ends_with("Endpoint") {
+                        *text = "https://example.amazonaws.com".into();
+                    }
+                } else {
+                    plausible(value, model);
+                }
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(|i| plausible(i, model)),
+        _ => {}
+    }
+}
+
+/// The smallest response each protocol's parser accepts as a success.
+fn smallest_response(model: &ServiceModel, op: &Operation) -> HttpResponse {
+    let mut headers = HeaderMap::new();
+    let mut header = |name: &'static str, value: &str| {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name, value);
+        }
+    };
+    header("x-amzn-requestid", "smoke-request");
+    let events = myaws_core::eventstream::output_stream_member(model, op).is_some();
+    let body: Bytes = match model.protocol {
+        // An event stream that ends at once (no initial-response, no events).
+        _ if events => {
+            header("content-type", "application/vnd.amazon.eventstream");
+            Bytes::new()
+        }
+        Protocol::Json => {
+            let version = model.metadata.json_version.as_deref().unwrap_or("1.0");
+            header("content-type", &format!("application/x-amz-json-{version}"));
+            Bytes::from_static(b"{}")
+        }
+        Protocol::RestJson => {
+            header("content-type", "application/json");
+            Bytes::from_static(b"{}")
+        }
+        Protocol::RestXml => {
+            header("content-type", "application/xml");
+            Bytes::from(format!("<{0}Output></{0}Output>", op.name))
+        }
+        Protocol::Query => {
+            header("content-type", "text/xml");
+            Bytes::from(format!(
+                "<{0}Response><{0}Result></{0}Result><ResponseMetadata>\
+                 <RequestId>smoke-request</RequestId></ResponseMetadata></{0}Response>",
+                op.name
+            ))
+        }
+        Protocol::Ec2 => {
+            header("content-type", "text/xml;charset=UTF-8");
+            Bytes::from(format!(
+                "<{0}Response><requestId>smoke-request</requestId></{0}Response>",
+                op.name
+            ))
+        }
+        Protocol::RpcV2Cbor => {
+            header("content-type", "application/cbor");
+            header("smithy-protocol", "rpc-v2-cbor");
+            // An empty CBOR map.
+            Bytes::from_static(&[0xa0])
+        }
+    };
+    HttpResponse {
+        status: 200,
+        headers,
+        body,
+    }
+}
