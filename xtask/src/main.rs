@@ -13,8 +13,9 @@ const HELP: &str = "\
 cargo xtask <task> [options]
 
 tasks:
-  update-models --botocore VERSION [--service NAME ...]
-                     fetch a botocore release from PyPI and refresh models/
+  update-models --botocore VERSION [--service NAME ...] [--all]
+                     fetch a botocore release from PyPI and refresh every service in
+                     models/ (or the --service ones, or --all of the release's)
   regen [--service NAME] [--check] [--out DIR]
                      regenerate service crates from models/ (--check: fail if stale)
   protocol-tests [FILE ...]

@@ -13,40 +13,19 @@ use std::process::Command;
 
 use crate::workspace_root;
 
-/// The services myaws generates clients for.
-pub const SERVICES: &[&str] = &[
-    "apigateway",
-    "autoscaling",
-    "bedrock-runtime",
-    "cloudformation",
-    "cloudsearchdomain",
-    "cloudwatch",
-    "cognito-identity",
-    "docdb",
-    "dynamodb",
-    "ec2",
-    "glacier",
-    "iam",
-    "kinesis",
-    "kms",
-    "lambda",
-    "logs",
-    "machinelearning",
-    "neptune",
-    "polly",
-    "rds",
-    "route53",
-    "s3",
-    "s3control",
-    "secretsmanager",
-    "signin",
-    "sns",
-    "sqs",
-    "ssm",
-    "sso",
-    "sso-oidc",
-    "sts",
-];
+/// The services myaws generates clients for: every directory of `models/`
+/// holding a `service-2.json`, sorted.
+pub fn services() -> Result<Vec<String>, String> {
+    let root = workspace_root().join("models");
+    let mut names: Vec<String> = fs::read_dir(&root)
+        .map_err(|e| format!("{}: {e}", root.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| is_service_dir(&e.path()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect();
+    names.sort();
+    Ok(names)
+}
 
 /// The per-service files copied into `models/<service>/` (the
 /// `*.sdk-extras.json` files only where botocore has them).
@@ -62,29 +41,25 @@ const SERVICE_FILES: &[&str] = &[
 /// Top-level data files copied into `models/`.
 const DATA_FILES: &[&str] = &["partitions.json", "_retry.json"];
 
-/// Runs `update-models` with its command-line arguments.
+/// Runs `update-models` with its command-line arguments: refreshes every
+/// service `models/` holds (or the `--service` ones, which may be new, or
+/// with `--all` every service of the release) from a botocore release.
 pub fn update_models(args: &[String]) -> Result<(), String> {
     let mut version = None;
     let mut services = Vec::new();
+    let mut all = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--botocore" => version = it.next().cloned(),
             "--service" => services.push(it.next().cloned().ok_or("--service needs a name")?),
+            "--all" => all = true,
             other => return Err(format!("update-models: unexpected argument `{other}`")),
         }
     }
     let version = version.ok_or("update-models needs --botocore VERSION")?;
-    if services.is_empty() {
-        services = SERVICES.iter().map(|s| s.to_string()).collect();
-    }
-    for s in &services {
-        if !SERVICES.contains(&s.as_str()) {
-            return Err(format!(
-                "unknown service `{s}`; known: {}",
-                SERVICES.join(", ")
-            ));
-        }
+    if services.is_empty() && !all {
+        services = self::services()?;
     }
 
     let download = std::env::temp_dir().join(format!("myaws-botocore-{version}"));
@@ -124,13 +99,16 @@ pub fn update_models(args: &[String]) -> Result<(), String> {
         let parts: Vec<&str> = name.split('/').collect();
         if parts.len() == 5 && parts[0] == "botocore" && parts[1] == "data" {
             let (svc, api) = (parts[2], parts[3]);
-            if services.iter().any(|s| s == svc) {
+            if all || services.iter().any(|s| s == svc) {
                 let entry = newest.entry(svc.to_string()).or_default();
                 if api > entry.as_str() {
                     *entry = api.to_string();
                 }
             }
         }
+    }
+    if all {
+        services = newest.keys().cloned().collect();
     }
     let root = workspace_root().join("models");
     for svc in &services {

@@ -101,11 +101,12 @@ impl Options {
                 other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
             }
         }
+        let known = models::services()?;
         for s in &opts.services {
-            if !models::SERVICES.contains(&s.as_str()) {
+            if !known.contains(s) {
                 return Err(format!(
-                    "unknown service `{s}`; generated services: {}",
-                    models::SERVICES.join(", ")
+                    "unknown service `{s}`; services in models/: {}",
+                    known.join(", ")
                 ));
             }
         }
@@ -169,7 +170,7 @@ pub fn run(opts: &Options) -> Result<Tally, String> {
     let started = Instant::now();
     let root = workspace_root();
     let services: Vec<String> = if opts.services.is_empty() {
-        models::SERVICES.iter().map(|s| s.to_string()).collect()
+        models::services()?
     } else {
         opts.services.clone()
     };

@@ -18,7 +18,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::models::SERVICES;
 use crate::workspace_root;
 
 /// Header placed at the top of every generated file.
@@ -43,7 +42,7 @@ pub fn regen(args: &[String]) -> Result<(), String> {
         }
     }
     if services.is_empty() {
-        services = SERVICES.iter().map(|s| s.to_string()).collect();
+        services = crate::models::services()?;
     }
     let root = workspace_root();
     let version = fs::read_to_string(root.join("models/BOTOCORE_VERSION"))
