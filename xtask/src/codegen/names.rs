@@ -54,10 +54,23 @@ pub fn escape_keyword(s: String) -> String {
 
 /// A type name for a shape name.
 pub fn type_name(shape: &str) -> String {
-    let mut s: String = shape
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
+    // Upper camel case: separators (`_`, `-`, `.`) start a new word, as
+    // Rust's type naming (and clippy's `non_camel_case_types`) wants:
+    // `AbpV1_0_x` → `AbpV10X`.
+    let mut s = String::with_capacity(shape.len());
+    let mut word_start = false;
+    for c in shape.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(if word_start {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            });
+            word_start = false;
+        } else {
+            word_start = true;
+        }
+    }
     if let Some(first) = s.get(0..1) {
         let upper = first.to_ascii_uppercase();
         s.replace_range(0..1, &upper);
@@ -128,6 +141,14 @@ mod tests {
         assert_eq!(snake_ident("Type"), "r#type");
         assert_eq!(snake_ident("Self"), "self_");
         assert_eq!(snake_ident("3Way"), "_3_way");
+    }
+
+    #[test]
+    fn makes_camel_case_type_names() {
+        assert_eq!(type_name("AbpV1_0_x"), "AbpV10X");
+        assert_eq!(type_name("SendMessageRequest"), "SendMessageRequest");
+        assert_eq!(type_name("foo-bar.baz"), "FooBarBaz");
+        assert_eq!(type_name("3d"), "T3d");
     }
 
     #[test]
