@@ -166,7 +166,8 @@ Starts moto, then runs in order (stopping at the first failure):
   clippy  cargo clippy --workspace --all-targets -- -D warnings
   features cargo check -p myaws-core --no-default-features [--features native-tls]; --features http2; clippy and test --lib with --features sigv4a
   regen   cargo xtask regen --check
-  docs    RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --workspace (libraries only)
+  docs    RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --workspace \
+     --exclude xtask --exclude myaws-tests --exclude myaws-examples
   botocore-diff cargo xtask botocore-diff   (the differential test against botocore)
   smoke   cargo xtask smoke   (every operation of every service in models/, answered and parsed)
   tests   cargo test --workspace --no-fail-fast   (with MYAWS_TEST_ENDPOINT set to moto)

@@ -25,9 +25,10 @@
 //! - If the runtime cannot be built (say, the process may not start
 //!   threads), every call returns that error; it is not retried.
 //!
-//! A service crate's blocking client (`myaws-sqs = { features = ["blocking"] }`):
+//! A service crate's blocking client (`myaws-sqs = { features = ["blocking"] }`;
+//! compiled in the README's doc tests, which can name service crates):
 //!
-//! ```ignore
+//! ```text
 //! let sqs = myaws_sqs::blocking::Client::new(&session)?;
 //! let out = sqs.send_message(input)?; // the async client: `.send_message(input).await?`
 //! for page in sqs.list_queues_paginator(ListQueuesRequest::default()) {
