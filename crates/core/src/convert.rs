@@ -210,9 +210,9 @@ fn from_json_at(
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(s)
                     .map_err(|_| err("expected a base64 string".into()))?;
-                Value::Blob(bytes.into())
+                Value::blob(bytes)
             } else {
-                Value::Blob(bytes::Bytes::copy_from_slice(s.as_bytes()))
+                Value::blob(bytes::Bytes::copy_from_slice(s.as_bytes()))
             }
         }
         ShapeKind::Timestamp => match json {
@@ -244,7 +244,7 @@ pub fn to_json(model: &ServiceModel, shape: ShapeId, value: &Value, opts: JsonOp
         },
         Value::String(s) => Json::String(s.clone()),
         Value::Blob(b) => Json::String(if opts.blobs_base64 {
-            base64::engine::general_purpose::STANDARD.encode(b)
+            base64::engine::general_purpose::STANDARD.encode(&**b)
         } else {
             String::from_utf8_lossy(b).into_owned()
         }),
@@ -280,14 +280,14 @@ pub fn to_json(model: &ServiceModel, shape: ShapeId, value: &Value, opts: JsonOp
         }
         Value::Map(entries) => {
             let target = s.value.as_ref().map(|m| m.target).unwrap_or(shape);
-            let mut obj = Map::new();
+            let mut obj = Map::with_capacity(entries.len());
             for (k, v) in entries {
                 obj.insert(k.clone(), to_json(model, target, v, opts));
             }
             Json::Object(obj)
         }
         Value::Struct(slots) => {
-            let mut obj = Map::new();
+            let mut obj = Map::with_capacity(present(slots));
             if let Some(name) = crate::protocol::de::unknown_union_member(s, slots) {
                 // boto3's shape for a union member this model does not know.
                 obj.insert(
@@ -304,6 +304,11 @@ pub fn to_json(model: &ServiceModel, shape: ShapeId, value: &Value, opts: JsonOp
             Json::Object(obj)
         }
     }
+}
+
+/// How many members of a structure are set.
+fn present(slots: &[Value]) -> usize {
+    slots.iter().filter(|v| !v.is_null()).count()
 }
 
 /// [`to_json`] that consumes the value: strings are moved, and each list
@@ -323,14 +328,17 @@ pub fn into_json(model: &ServiceModel, shape: ShapeId, value: Value, opts: JsonO
         }
         Value::Map(entries) => {
             let target = s.value.as_ref().map(|m| m.target).unwrap_or(shape);
-            let mut obj = Map::new();
+            let mut obj = Map::with_capacity(entries.len());
             for (k, v) in entries {
                 obj.insert(k, into_json(model, target, v, opts));
             }
             Json::Object(obj)
         }
         Value::Struct(slots) if crate::protocol::de::unknown_union_member(s, &slots).is_none() => {
-            let mut obj = Map::new();
+            // Sized exactly: with serde_json's `preserve_order` a map grown
+            // by doubling holds up to twice the entries it needs, which is
+            // most of a large listing's JSON.
+            let mut obj = Map::with_capacity(present(&slots));
             for (m, v) in s.members.iter().zip(slots) {
                 if !v.is_null() {
                     obj.insert(m.name.clone(), into_json(model, m.target, v, opts));

@@ -411,7 +411,7 @@ impl From<String> for ByteStream {
 impl IntoValue for ByteStream {
     fn into_value(self) -> Value {
         match *self.inner {
-            Inner::Bytes(ref b) => Value::Blob(b.clone()),
+            Inner::Bytes(ref b) => Value::blob(b.clone()),
             _ => Value::Stream(self),
         }
     }

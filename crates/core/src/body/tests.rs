@@ -153,12 +153,12 @@ fn write_to_file_streams_to_disk() {
 #[test]
 fn values_carry_streams_and_blobs() {
     let v = ByteStream::from("abc").into_value();
-    assert_eq!(v, Value::Blob(Bytes::from_static(b"abc")));
+    assert_eq!(v, Value::blob(Bytes::from_static(b"abc")));
     let s = ByteStream::from_stream(stream::iter(chunks(&["x"])));
     let v = s.clone().into_value();
     assert_eq!(v.kind_name(), "stream");
     assert_eq!(ByteStream::from_value(v).unwrap(), s);
-    let b = ByteStream::from_value(Value::Blob(Bytes::from_static(b"q"))).unwrap();
+    let b = ByteStream::from_value(Value::blob(Bytes::from_static(b"q"))).unwrap();
     assert_eq!(b.as_bytes().map(|b| &b[..]), Some(&b"q"[..]));
     assert!(ByteStream::from_value(Value::Integer(1)).is_err());
 }
@@ -171,12 +171,11 @@ fn a_body_is_no_bigger_than_the_bytes_it_may_hold() {
         "ByteStream is {} bytes",
         std::mem::size_of::<ByteStream>()
     );
-    // A document is a `serde_json::Value` inline, whose size depends on
-    // serde_json's features (`preserve_order`, enabled by xtask in workspace
-    // builds, makes maps bigger); nothing else may make `Value` larger.
-    let limit = 40.max(std::mem::size_of::<serde_json::Value>() + 8);
-    assert!(
-        std::mem::size_of::<Value>() <= limit,
+    // Every slot of a value tree: a string (24 bytes) and its tag. Larger
+    // payloads (documents, blobs, streams) are boxed.
+    assert_eq!(
+        std::mem::size_of::<Value>(),
+        32,
         "Value is {} bytes",
         std::mem::size_of::<Value>()
     );

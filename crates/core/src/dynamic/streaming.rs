@@ -173,7 +173,7 @@ pub(super) async fn collect_bodies(
             }
             out.extend_from_slice(&chunk);
         }
-        *slot = Value::Blob(out.freeze());
+        *slot = Value::blob(out.freeze());
     }
     Ok(())
 }

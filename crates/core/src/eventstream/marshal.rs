@@ -81,7 +81,9 @@ pub(crate) fn write_event(
     let (bytes, content_type) = match payload {
         Some((_, Value::Null)) => (Bytes::new(), None),
         Some((target, v)) => match (model.shape(target).kind, v) {
-            (ShapeKind::Blob, Value::Blob(b)) => (b.clone(), Some("application/octet-stream")),
+            (ShapeKind::Blob, Value::Blob(b)) => {
+                (Bytes::clone(b), Some("application/octet-stream"))
+            }
             (ShapeKind::Blob, Value::String(t)) => {
                 (Bytes::from(t.clone()), Some("application/octet-stream"))
             }
@@ -115,7 +117,7 @@ pub(crate) fn write_event(
 fn header_value(kind: ShapeKind, value: &Value, name: &str) -> Result<HeaderValue, String> {
     Ok(match (kind, value) {
         (ShapeKind::String, Value::String(s)) => HeaderValue::String(s.clone()),
-        (ShapeKind::Blob, Value::Blob(b)) => HeaderValue::Bytes(b.clone()),
+        (ShapeKind::Blob, Value::Blob(b)) => HeaderValue::Bytes(Bytes::clone(b)),
         (ShapeKind::Blob, Value::String(s)) => HeaderValue::Bytes(Bytes::from(s.clone())),
         (ShapeKind::Boolean, Value::Bool(b)) => HeaderValue::Bool(*b),
         (ShapeKind::Byte, Value::Integer(n)) => HeaderValue::Byte(narrow(*n, name)?),

@@ -351,7 +351,7 @@ fn blob_payloads_and_header_members_for_every_protocol() {
         let chunk = member(&m, "Stream", &value, "Chunk");
         assert_eq!(
             member(&m, "ChunkEvent", chunk, "Bytes"),
-            &Value::Blob(Bytes::from_static(b"\x00raw\xff")),
+            &Value::blob(Bytes::from_static(b"\x00raw\xff")),
             "{p}"
         );
         assert_eq!(member(&m, "ChunkEvent", chunk, "Seq"), &Value::Integer(42));
@@ -439,7 +439,7 @@ fn events_written_read_back_the_same_in_every_protocol() {
             (
                 "Chunk",
                 Value::Struct(vec![
-                    Value::Blob(Bytes::from_static(b"abc")),
+                    Value::blob(Bytes::from_static(b"abc")),
                     Value::Integer(7),
                     Value::Timestamp(crate::DateTime::from_secs(1_700_000_000)),
                     Value::Bool(false),

@@ -148,7 +148,7 @@ pub(crate) fn read_event(
 /// The whole payload as a value of `shape`.
 fn payload_value(model: &ServiceModel, shape: ShapeId, payload: &Bytes) -> Result<Value, String> {
     match model.shape(shape).kind {
-        ShapeKind::Blob => Ok(Value::Blob(payload.clone())),
+        ShapeKind::Blob => Ok(Value::blob(payload.clone())),
         ShapeKind::String => std::str::from_utf8(payload)
             .map(|s| Value::String(s.to_string()))
             .map_err(|_| "a string payload that is not UTF-8".to_string()),
@@ -173,8 +173,8 @@ fn header_value(
     };
     Ok(match (kind, value) {
         (ShapeKind::String, HeaderValue::String(s)) => Value::String(s.clone()),
-        (ShapeKind::Blob, HeaderValue::Bytes(b)) => Value::Blob(b.clone()),
-        (ShapeKind::Blob, HeaderValue::String(s)) => Value::Blob(Bytes::from(s.clone())),
+        (ShapeKind::Blob, HeaderValue::Bytes(b)) => Value::blob(b.clone()),
+        (ShapeKind::Blob, HeaderValue::String(s)) => Value::blob(Bytes::from(s.clone())),
         (ShapeKind::Boolean, HeaderValue::Bool(b)) => Value::Bool(*b),
         (
             ShapeKind::Byte | ShapeKind::Short | ShapeKind::Integer | ShapeKind::Long,

@@ -148,7 +148,7 @@ pub(crate) fn value(
         }
         ShapeKind::Float | ShapeKind::Double => Value::Float(item.as_f64().ok_or_else(mismatch)?),
         ShapeKind::Blob => match item {
-            Cbor::Bytes(b) => Value::Blob(Bytes::copy_from_slice(b)),
+            Cbor::Bytes(b) => Value::blob(Bytes::copy_from_slice(b)),
             _ => return Err(mismatch()),
         },
         ShapeKind::Timestamp => {

@@ -186,7 +186,7 @@ impl<'de> Visitor<'de> for ShapeSeed<'_> {
                 Some(x) => Value::Float(x),
                 None => return Err(self.mismatch(format!("string {}", shorten(text)))),
             },
-            ShapeKind::Blob => Value::Blob(decode_base64(text).map_err(Self::protocol)?),
+            ShapeKind::Blob => Value::blob(decode_base64(text).map_err(Self::protocol)?),
             ShapeKind::Timestamp => {
                 Value::Timestamp(parse_timestamp(text).map_err(Self::protocol)?)
             }

@@ -95,7 +95,7 @@ fn payload(
         return Ok(Value::Null);
     }
     match target.kind {
-        ShapeKind::Blob => Ok(Value::Blob(Bytes::copy_from_slice(body))),
+        ShapeKind::Blob => Ok(Value::blob(Bytes::copy_from_slice(body))),
         ShapeKind::String => std::str::from_utf8(body)
             .map(|s| Value::String(s.to_string()))
             .map_err(|_| ProtocolError::new("string payload is not UTF-8")),

@@ -44,7 +44,7 @@ pub(crate) fn from_text(
         }
         ShapeKind::Float | ShapeKind::Double => Value::Float(parse_float(text)?),
         ShapeKind::Timestamp => Value::Timestamp(parse_timestamp(text)?),
-        ShapeKind::Blob => Value::Blob(decode_base64(text)?),
+        ShapeKind::Blob => Value::blob(decode_base64(text)?),
         ShapeKind::Structure if s.document => {
             Value::Document(Box::new(serde_json::Value::String(text.into())))
         }

@@ -190,7 +190,7 @@ fn json_numbers_timestamps_and_blobs() {
         *v.get("T2"),
         Value::Timestamp(DateTime::from_secs(1_398_796_238))
     );
-    assert_eq!(*v.get("B"), Value::Blob(Bytes::from_static(b"hi")));
+    assert_eq!(*v.get("B"), Value::blob(Bytes::from_static(b"hi")));
 }
 
 #[test]
@@ -243,17 +243,17 @@ fn payload_blobs_and_strings() {
     let blob = build("rest-json", "B");
     assert_eq!(
         ok(&blob, 200, &h, b"\xff\x00raw").get("Data").clone(),
-        Value::Blob(Bytes::from_static(b"\xff\x00raw"))
+        Value::blob(Bytes::from_static(b"\xff\x00raw"))
     );
     // An empty body is an empty payload, as botocore returns it.
     assert_eq!(
         ok(&blob, 200, &h, b"").get("Data").clone(),
-        Value::Blob(Bytes::new())
+        Value::blob(Bytes::new())
     );
     let streaming = build("rest-xml", "SB");
     assert_eq!(
         ok(&streaming, 200, &h, b"").get("Data").clone(),
-        Value::Blob(Bytes::new())
+        Value::blob(Bytes::new())
     );
     let text = build("rest-xml", "S");
     assert_eq!(
@@ -493,7 +493,7 @@ fn cbor_timestamps_upcasting_and_errors() {
     );
     assert_eq!(*v.get("F"), Value::Float(3.0));
     assert_eq!(*v.get("M"), Value::Map(vec![("b".into(), s("c"))]));
-    assert_eq!(*v.get("B"), Value::Blob(Bytes::from_static(b"\x00\xff")));
+    assert_eq!(*v.get("B"), Value::blob(Bytes::from_static(b"\x00\xff")));
     // Tag 0 (a date string) is not a timestamp encoding RPC v2 uses.
     let op = m.operation("Op").unwrap();
     let bad = [0xa1, 0x61, b'T', 0xc0, 0x61, b'x'];

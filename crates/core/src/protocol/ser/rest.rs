@@ -108,7 +108,7 @@ fn body(
         if matches!(target.kind, ShapeKind::Blob | ShapeKind::String) {
             let bytes = match value {
                 Value::Null => Bytes::new(),
-                Value::Blob(b) => b.clone(),
+                Value::Blob(b) => Bytes::clone(b),
                 Value::String(s) => Bytes::from(s.clone()),
                 other => return Err(mismatch(target, other)),
             };

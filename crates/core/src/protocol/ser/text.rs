@@ -347,7 +347,7 @@ mod tests {
         assert_eq!(
             scalar(
                 &shape(ShapeKind::Blob),
-                &Value::Blob("value".into()),
+                &Value::blob(bytes::Bytes::from_static(b"value")),
                 iso,
                 Precision::Default
             )

@@ -38,7 +38,7 @@ fn base64_encode_user_data(
     };
     let encoded = match slot(ctx.model, shape, input, "UserData") {
         Some(Value::String(text)) => base64::engine::general_purpose::STANDARD.encode(text),
-        Some(Value::Blob(bytes)) => base64::engine::general_purpose::STANDARD.encode(bytes),
+        Some(Value::Blob(bytes)) => base64::engine::general_purpose::STANDARD.encode(&**bytes),
         _ => return Ok(()),
     };
     set(ctx.model, shape, input, "UserData", Value::String(encoded));
