@@ -1021,8 +1021,7 @@ impl Client {
             for (variant, ..) in &variants {
                 let _ = writeln!(
                     s,
-                    "            Self::{variant}(_) => \"{tname}::{variant}({})\",",
-                    "*** Sensitive Data Redacted ***"
+                    "            Self::{variant}(_) => \"{tname}::{variant}(*** Sensitive Data Redacted ***)\","
                 );
             }
             s.push_str("            Self::Unknown(_) => \"Unknown\",\n        })\n    }\n}\n");
