@@ -165,7 +165,7 @@ pub fn measure(
     let saved = paths.out.join("build-times.json");
     if clean {
         let (rows, profile) = if quick {
-            reused(&saved)
+            reused(&saved, "clean build / check times")
         } else {
             let mut profile = Map::new();
             let rows = clean_rows(paths, &mut profile)?;
@@ -257,13 +257,12 @@ fn clean_rows(paths: &Paths, profile: &mut Map<String, Value>) -> Result<Vec<Row
 
 /// The previous full run's build rows and profile, or a row saying they
 /// were skipped.
-pub fn reused(saved: &Path) -> (Vec<Row>, Value) {
+pub fn reused(saved: &Path, what: &str) -> (Vec<Row>, Value) {
     let record: Option<Value> = std::fs::read_to_string(saved)
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok());
     let Some(record) = record else {
-        let row = Row::new("clean build / check times", None, None)
-            .note("skipped (--quick, no earlier full run)");
+        let row = Row::new(what, None, None).note("skipped (--quick, no earlier full run)");
         return (vec![row], Value::Null);
     };
     let when = record["when"].as_str().unwrap_or("?").to_string();
