@@ -4,7 +4,8 @@
 #[derive(Debug, Clone)]
 pub struct Args {
     /// Operation: `s3-get-small`, `s3-put-small`, `sqs-send`, `s3-get-big`,
-    /// `s3-put-big` or `idle` (build the client, make no request).
+    /// `s3-put-big`, or `s3-client` / `sqs-client` (build that client, make
+    /// no request: the loop's "requests" are no-ops).
     pub op: String,
     /// Base URL of the canned server (`http://127.0.0.1:PORT`).
     pub endpoint: String,
@@ -18,11 +19,14 @@ pub struct Args {
     pub warmup: u64,
     /// Object size for the `*-big` operations, in bytes.
     pub size: u64,
+    /// A PEM file of the CA to trust for an `https://` endpoint.
+    pub ca_bundle: Option<String>,
 }
 
 impl Args {
     /// Parses `--op X --endpoint URL [--n N] [--concurrency C] [--secs S]
-    /// [--warmup W] [--size BYTES]` from the process arguments.
+    /// [--warmup W] [--size BYTES] [--ca-bundle PEM]` from the process
+    /// arguments.
     pub fn from_env() -> Result<Args, String> {
         Self::parse(std::env::args().skip(1))
     }
@@ -37,6 +41,7 @@ impl Args {
             secs: 10.0,
             warmup: 10,
             size: 256 << 20,
+            ca_bundle: None,
         };
         let mut it = args.into_iter();
         while let Some(flag) = it.next() {
@@ -50,12 +55,13 @@ impl Args {
                 "--secs" => out.secs = value.parse().map_err(|e| bad(&e))?,
                 "--warmup" => out.warmup = value.parse().map_err(|e| bad(&e))?,
                 "--size" => out.size = value.parse().map_err(|e| bad(&e))?,
+                "--ca-bundle" => out.ca_bundle = Some(value),
                 _ => return Err(format!("unknown flag {flag}")),
             }
         }
         if out.op.is_empty() || out.endpoint.is_empty() {
             return Err("usage: --op OP --endpoint URL [--n N] [--concurrency C] \
-                        [--secs S] [--warmup W] [--size BYTES]"
+                        [--secs S] [--warmup W] [--size BYTES] [--ca-bundle PEM]"
                 .into());
         }
         out.concurrency = out.concurrency.max(1);

@@ -2,9 +2,11 @@
 //! tiny programs in `bench/tiny`, stripped binary sizes) and the builds of the
 //! load drivers and the canned server.
 //!
-//! Every clean measurement gets its own target directory, removed first.
-//! The drivers are built afterwards into the S3 release directories, where
-//! the SDKs are already compiled with the same features.
+//! Every clean measurement gets its own target directory, removed before
+//! and after. The binaries that are run or measured for size are built in
+//! one kept directory per SDK build (`bin-myaws`, `bin-aws`,
+//! `bin-aws-trim`), where the SDK crates are compiled once for the tiny
+//! programs, the drivers and the five-service program.
 
 use std::path::{Path, PathBuf};
 
@@ -15,23 +17,50 @@ use super::report::{Goal, Report, Row};
 use super::timings::slowest_units;
 use super::Paths;
 
-/// The tiny programs of one service: myaws's and aws-sdk-rust's.
+/// The peers of the build figures: aws-sdk-rust with its default features
+/// and trimmed (`bench/tiny/*-trim`: default features off).
+pub const PEERS: [&str; 2] = ["aws-sdk-rust", "aws-sdk-rust trim"];
+
+/// The features each build has, for the report.
+pub const FEATURES: [(&str, &str); 3] = [
+    (
+        "myaws",
+        "myaws-s3 / myaws-sqs / ... with their default features (rustls with ring, \
+         tokio, hyper 1)",
+    ),
+    (
+        "aws-sdk-rust",
+        "aws-config, aws-sdk-* with default features (aws-config: default-https-client, \
+         rt-tokio, credentials-process, sso; aws-sdk-s3: sigv4a, http-1x, rustls \
+         (the legacy hyper 0.14 + rustls 0.21 client), default-https-client (hyper 1 + \
+         rustls 0.23 with aws-lc-rs), rt-tokio)",
+    ),
+    (
+        "aws-sdk-rust trim",
+        "aws-config, aws-sdk-* with default-features = false and only rt-tokio + \
+         default-https-client (no SSO, no credentials-process, no SigV4a, no legacy \
+         client)",
+    ),
+];
+
+/// The tiny programs of one service: myaws's, aws-sdk-rust's, and
+/// aws-sdk-rust's trimmed (the same source).
 struct Tiny {
     service: &'static str,
     myaws: &'static str,
-    aws: &'static str,
+    peers: [&'static str; 2],
 }
 
 const TINY: [Tiny; 2] = [
     Tiny {
         service: "S3",
         myaws: "tiny-myaws-s3",
-        aws: "tiny-aws-s3",
+        peers: ["tiny-aws-s3", "tiny-aws-s3-trim"],
     },
     Tiny {
         service: "SQS",
         myaws: "tiny-myaws-sqs",
-        aws: "tiny-aws-sqs",
+        peers: ["tiny-aws-sqs", "tiny-aws-sqs-trim"],
     },
 ];
 
@@ -41,19 +70,24 @@ pub struct Binaries {
     pub server: PathBuf,
     /// The myaws load driver.
     pub driver_myaws: PathBuf,
-    /// The aws-sdk-rust load driver.
+    /// The aws-sdk-rust load driver (default features).
     pub driver_aws: PathBuf,
+    /// The aws-sdk-rust load driver, trimmed features.
+    pub driver_aws_trim: PathBuf,
 }
 
 /// Which cargo command a measurement times.
 #[derive(Clone, Copy)]
-enum Kind {
+pub enum Kind {
+    /// `cargo build --release`.
     Release,
+    /// `cargo check`.
     Check,
 }
 
 impl Kind {
-    fn dir(self, paths: &Paths, package: &str) -> PathBuf {
+    /// The target directory of `package`'s builds of this kind.
+    pub fn dir(self, paths: &Paths, package: &str) -> PathBuf {
         let suffix = match self {
             Kind::Release => "release",
             Kind::Check => "check",
@@ -64,7 +98,7 @@ impl Kind {
 
 /// Cargo run for `package` of kind `kind` in `dir` (with `--timings` when
 /// `timings`).
-fn cargo_run(
+pub fn cargo_run(
     paths: &Paths,
     kind: Kind,
     package: &str,
@@ -90,7 +124,7 @@ fn cargo_run(
 
 /// A clean build: the target directory is removed first. Its slowest units
 /// go into `profile`.
-fn clean_run(
+pub fn clean_run(
     paths: &Paths,
     kind: Kind,
     package: &str,
@@ -105,6 +139,9 @@ fn clean_run(
     println!("bench:   {:.1} s wall, {:.1} s CPU", t.wall_s, t.cpu_s);
     let key = format!("{package} ({})", kind_name(kind));
     profile.insert(key, json!(slowest_units(&dir, 12)));
+    // Only timed, never reused (the binaries are built in `bin_dir`): give
+    // the disk back.
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(t)
 }
 
@@ -115,72 +152,104 @@ fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-/// Measures the build figures (or reuses the last full run's in quick mode),
-/// the stripped sizes, and builds the drivers and the server.
-pub fn measure(paths: &Paths, quick: bool, report: &mut Report) -> Result<Binaries, String> {
+/// Measures the build figures (or reuses the last full run's in quick mode;
+/// none unless `clean`), the stripped sizes (when `sizes`), and builds the
+/// drivers and the server.
+pub fn measure(
+    paths: &Paths,
+    quick: bool,
+    clean: bool,
+    sizes: bool,
+    report: &mut Report,
+) -> Result<Binaries, String> {
     let saved = paths.out.join("build-times.json");
-    let (rows, profile) = if quick {
-        reused(&saved)
-    } else {
-        let mut profile = Map::new();
-        let rows = clean_rows(paths, &mut profile)?;
-        let record = json!({
-            "when": super::now(),
-            "rows": rows.iter().map(|r| json!([r.metric, r.myaws, r.peer])).collect::<Vec<_>>(),
-            "profile": profile,
-        });
-        std::fs::write(&saved, record.to_string()).map_err(|e| e.to_string())?;
-        (rows, Value::Object(profile))
-    };
-    report.set("build_profile", profile);
-    for row in rows {
-        report.push(row);
-    }
-    for tiny in &TINY {
-        let mut sizes = [0.0; 2];
-        for (i, package) in [tiny.myaws, tiny.aws].into_iter().enumerate() {
-            sizes[i] = stripped_size(paths, package)? as f64 / (1024.0 * 1024.0);
+    if clean {
+        let (rows, profile) = if quick {
+            reused(&saved, "clean build / check times")
+        } else {
+            let mut profile = Map::new();
+            let rows = clean_rows(paths, &mut profile)?;
+            save(&saved, &rows, &profile)?;
+            (rows, Value::Object(profile))
+        };
+        report.set("build_profile", profile);
+        for row in rows {
+            report.push(row);
         }
-        report.push(
-            Row::new(
-                format!("{}: stripped release binary, MiB", tiny.service),
-                Some(sizes[0]),
-                Some(sizes[1]),
-            )
-            .goal(Goal::AtMost(0.4))
-            .note("tiny program, default features, strip(1)"),
-        );
+    }
+    if sizes {
+        for tiny in &TINY {
+            let m = stripped_mib(paths, tiny.myaws)?;
+            for (peer, package) in PEERS.iter().zip(tiny.peers) {
+                let p = stripped_mib(paths, package)?;
+                report.push(
+                    Row::new(
+                        format!("{}: stripped release binary, MiB", tiny.service),
+                        Some(m),
+                        Some(p),
+                    )
+                    .peer(peer)
+                    .goal(Goal::AtMost(0.4))
+                    .note("tiny program, strip(1)"),
+                );
+            }
+        }
     }
     build_drivers(paths)
 }
 
-/// Clean release builds, then clean checks, alternating myaws and the peer.
+/// Records build rows for later quick runs.
+pub fn save(path: &Path, rows: &[Row], profile: &Map<String, Value>) -> Result<(), String> {
+    let record = json!({
+        "when": super::now(),
+        "rows": rows
+            .iter()
+            .map(|r| json!([r.metric, r.myaws, r.peer, r.peer_name, r.goal.map(|g| match g {
+                Goal::AtMost(t) => t,
+                Goal::AtLeast(t) => -t,
+            })]))
+            .collect::<Vec<_>>(),
+        "profile": profile,
+    });
+    std::fs::write(path, record.to_string()).map_err(|e| e.to_string())
+}
+
+/// Clean release builds, then clean checks: myaws, then both peers, the
+/// order reversed from one service to the next.
 fn clean_rows(paths: &Paths, profile: &mut Map<String, Value>) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     for (kind, label, goal) in [
         (Kind::Release, "clean release build", 0.25),
         (Kind::Check, "clean cargo check", 0.25),
     ] {
-        for tiny in &TINY {
-            let m = clean_run(paths, kind, tiny.myaws, profile)?;
-            let a = clean_run(paths, kind, tiny.aws, profile)?;
-            rows.push(
-                Row::new(
-                    format!("{}: {label}, wall s", tiny.service),
-                    Some(m.wall_s),
-                    Some(a.wall_s),
-                )
-                .goal(Goal::AtMost(goal))
-                .note("-j 2, nice 19, own target dir"),
-            );
-            rows.push(
-                Row::new(
-                    format!("{}: {label}, CPU s", tiny.service),
-                    Some(m.cpu_s),
-                    Some(a.cpu_s),
-                )
-                .note("user+sys of the cargo tree (less load-sensitive)"),
-            );
+        for (s, tiny) in TINY.iter().enumerate() {
+            let packages = [tiny.myaws, tiny.peers[0], tiny.peers[1]];
+            let mut times = [Timed::default(); 3];
+            for i in super::load::round_order(3, s) {
+                times[i] = clean_run(paths, kind, packages[i], profile)?;
+            }
+            for (p, peer) in PEERS.iter().enumerate() {
+                let (m, a) = (times[0], times[p + 1]);
+                rows.push(
+                    Row::new(
+                        format!("{}: {label}, wall s", tiny.service),
+                        Some(m.wall_s),
+                        Some(a.wall_s),
+                    )
+                    .peer(peer)
+                    .goal(Goal::AtMost(goal))
+                    .note("-j 2, nice 19, own target dir"),
+                );
+                rows.push(
+                    Row::new(
+                        format!("{}: {label}, CPU s", tiny.service),
+                        Some(m.cpu_s),
+                        Some(a.cpu_s),
+                    )
+                    .peer(peer)
+                    .note("user+sys of the cargo tree (less load-sensitive)"),
+                );
+            }
         }
     }
     Ok(rows)
@@ -188,13 +257,12 @@ fn clean_rows(paths: &Paths, profile: &mut Map<String, Value>) -> Result<Vec<Row
 
 /// The previous full run's build rows and profile, or a row saying they
 /// were skipped.
-fn reused(saved: &Path) -> (Vec<Row>, Value) {
+pub fn reused(saved: &Path, what: &str) -> (Vec<Row>, Value) {
     let record: Option<Value> = std::fs::read_to_string(saved)
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok());
     let Some(record) = record else {
-        let row = Row::new("clean build / check times", None, None)
-            .note("skipped (--quick, no earlier full run)");
+        let row = Row::new(what, None, None).note("skipped (--quick, no earlier full run)");
         return (vec![row], Value::Null);
     };
     let when = record["when"].as_str().unwrap_or("?").to_string();
@@ -203,22 +271,52 @@ fn reused(saved: &Path) -> (Vec<Row>, Value) {
         .iter()
         .map(|r| {
             let metric = r[0].as_str().unwrap_or("?").to_string();
-            let goal = (metric.contains("wall")).then_some(Goal::AtMost(0.25));
+            let peer = PEERS
+                .iter()
+                .find(|p| Some(**p) == r[3].as_str())
+                .unwrap_or(&PEERS[0]);
             let mut row = Row::new(metric, r[1].as_f64(), r[2].as_f64())
+                .peer(peer)
                 .note(format!("reused from the full run of {when} (--quick)"));
-            row.goal = goal;
+            row.goal = r[4].as_f64().map(|t| {
+                if t < 0.0 {
+                    Goal::AtLeast(-t)
+                } else {
+                    Goal::AtMost(t)
+                }
+            });
             row
         })
         .collect();
     (rows, record["profile"].clone())
 }
 
-/// Builds `package` in its release directory (a no-op when fresh) and
-/// returns the size of a stripped copy of its binary, in bytes.
-fn stripped_size(paths: &Paths, package: &str) -> Result<u64, String> {
-    let dir = Kind::Release.dir(paths, package);
+/// The target directory where `package`'s binary is built (incrementally,
+/// kept between runs): one per SDK build, shared by its tiny programs,
+/// driver and five-service program (the same features, so the SDK crates
+/// are compiled once). The server is built with myaws's.
+pub fn bin_dir(paths: &Paths, package: &str) -> PathBuf {
+    let family = if package.contains("myaws") || package == "bench-server" {
+        "myaws"
+    } else if package.ends_with("-trim") {
+        "aws-trim"
+    } else {
+        "aws"
+    };
+    paths.build.join(format!("bin-{family}"))
+}
+
+/// Builds `package` (a no-op when fresh) and returns its binary.
+pub fn binary(paths: &Paths, package: &str) -> Result<PathBuf, String> {
+    let dir = bin_dir(paths, package);
     cargo_run(paths, Kind::Release, package, &dir, false)?;
-    let bin = dir.join("release").join(package);
+    Ok(dir.join("release").join(package))
+}
+
+/// Builds `package` and returns the size of a stripped copy of its binary,
+/// in MiB.
+pub fn stripped_mib(paths: &Paths, package: &str) -> Result<f64, String> {
+    let bin = binary(paths, package)?;
     let stripped = paths.out.join(format!("{package}.stripped"));
     let status = std::process::Command::new("strip")
         .arg("-o")
@@ -233,24 +331,16 @@ fn stripped_size(paths: &Paths, package: &str) -> Result<u64, String> {
         .map_err(|e| e.to_string())?
         .len();
     let _ = std::fs::remove_file(&stripped);
-    Ok(size)
+    Ok(size as f64 / (1024.0 * 1024.0))
 }
 
-/// Builds the drivers and the server next to the tiny S3 programs.
+/// Builds the drivers and the server.
 fn build_drivers(paths: &Paths) -> Result<Binaries, String> {
-    let myaws_dir = Kind::Release.dir(paths, "tiny-myaws-s3");
-    let aws_dir = Kind::Release.dir(paths, "tiny-aws-s3");
     println!("bench: building the load drivers and the canned server ...");
-    for (package, dir) in [
-        ("driver-myaws", &myaws_dir),
-        ("bench-server", &myaws_dir),
-        ("driver-aws", &aws_dir),
-    ] {
-        cargo_run(paths, Kind::Release, package, dir, false)?;
-    }
     Ok(Binaries {
-        server: myaws_dir.join("release/bench-server"),
-        driver_myaws: myaws_dir.join("release/driver-myaws"),
-        driver_aws: aws_dir.join("release/driver-aws"),
+        server: binary(paths, "bench-server")?,
+        driver_myaws: binary(paths, "driver-myaws")?,
+        driver_aws: binary(paths, "driver-aws")?,
+        driver_aws_trim: binary(paths, "driver-aws-trim")?,
     })
 }

@@ -14,21 +14,30 @@ use super::Settings;
 /// The operations measured under callgrind.
 pub const OPS: [&str; 3] = ["s3-get-small", "sqs-send", "s3-put-small"];
 
-/// Instructions/request for each of [`OPS`], myaws vs aws-sdk-rust.
+/// Instructions/request for each of [`OPS`] (only the 1 KiB GET over
+/// HTTPS), myaws (`drivers[0]`) against each peer.
 pub fn measure(
-    drivers: [&Driver; 2],
+    drivers: &[&Driver],
     endpoint: &str,
     s: &Settings,
     dir: &Path,
     report: &mut Report,
 ) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    for op in OPS {
-        let mut per_request = [0.0; 2];
-        for (i, driver) in drivers.iter().enumerate() {
+    let https = endpoint.starts_with("https:");
+    let (ops, scheme): (&[&str], &str) = if https {
+        (&["s3-get-small"], " HTTPS")
+    } else {
+        (&OPS, "")
+    };
+    for &op in ops {
+        let mut per_request = Vec::new();
+        for driver in drivers {
             let mut totals = [0u64; 2];
             for (j, n) in [s.cg_n1, s.cg_n2].into_iter().enumerate() {
-                let out = dir.join(format!("{}-{op}-{n}.out", driver.name));
+                let tag = if https { "-https" } else { "" };
+                let name = driver.name.replace(' ', "-");
+                let out = dir.join(format!("{name}-{op}{tag}-{n}.out"));
                 let prefix = vec![
                     "valgrind".to_string(),
                     "--tool=callgrind".to_string(),
@@ -45,20 +54,23 @@ pub fn measure(
                 driver.run_with(&prefix, endpoint, &load, Duration::from_secs(900))?;
                 totals[j] = total_ir(&out)?;
             }
-            per_request[i] = (totals[1] as f64 - totals[0] as f64) / (s.cg_n2 - s.cg_n1) as f64;
+            per_request.push((totals[1] as f64 - totals[0] as f64) / (s.cg_n2 - s.cg_n1) as f64);
         }
-        report.push(
-            Row::new(
-                format!("{op}: client instructions / request"),
-                Some(per_request[0]),
-                Some(per_request[1]),
-            )
-            .goal(Goal::AtMost(0.7))
-            .note(format!(
-                "callgrind Ir, ({} - {}) requests after {} warm-up",
-                s.cg_n2, s.cg_n1, s.cg_warmup
-            )),
-        );
+        for (i, driver) in drivers.iter().enumerate().skip(1) {
+            report.push(
+                Row::new(
+                    format!("{op}{scheme}: client instructions / request"),
+                    Some(per_request[0]),
+                    Some(per_request[i]),
+                )
+                .peer(driver.name)
+                .goal(Goal::AtMost(0.7))
+                .note(format!(
+                    "callgrind Ir, ({} - {}) requests after {} warm-up",
+                    s.cg_n2, s.cg_n1, s.cg_warmup
+                )),
+            );
+        }
     }
     Ok(())
 }
@@ -69,7 +81,7 @@ fn total_ir(path: &Path) -> Result<u64, String> {
     parse_total(&text).ok_or_else(|| format!("{}: no totals line", path.display()))
 }
 
-fn parse_total(text: &str) -> Option<u64> {
+pub fn parse_total(text: &str) -> Option<u64> {
     text.lines()
         .find_map(|l| {
             l.strip_prefix("totals:")

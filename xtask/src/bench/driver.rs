@@ -76,6 +76,11 @@ impl Outcome {
         (self.cpu_s - self.user_s) * 1e6 / self.requests
     }
 
+    /// Client CPU seconds per 10^9 body bytes.
+    pub fn cpu_s_per_gb(&self) -> f64 {
+        self.cpu_s / (self.bytes / 1e9)
+    }
+
     /// Body MB (10^6 bytes) per second.
     pub fn mb_per_s(&self) -> f64 {
         self.bytes / self.wall_s / 1e6
@@ -98,6 +103,17 @@ impl Driver {
         Driver {
             name,
             argv: vec![bin.to_path_buf()],
+        }
+    }
+
+    /// The same driver trusting the CA in the PEM file `ca` (`--ca-bundle`).
+    pub fn with_ca_bundle(&self, ca: &Path) -> Driver {
+        let mut argv = self.argv.clone();
+        argv.push("--ca-bundle".into());
+        argv.push(ca.to_path_buf());
+        Driver {
+            name: self.name,
+            argv,
         }
     }
 

@@ -49,7 +49,7 @@ fn script(bench: &Path) -> PathBuf {
 }
 
 /// Requests/s of one client for the small operations, myaws and boto3
-/// alternating: sequential, then with [`CONCURRENCY`] tasks (myaws) or
+/// alternating in ABBA order: sequential, then with [`CONCURRENCY`] tasks (myaws) or
 /// threads sharing the client (boto3).
 pub fn compare(
     myaws: &Driver,
@@ -71,7 +71,7 @@ pub fn compare(
             )
             .peer("boto3")
             .goal(Goal::AtLeast(10.0))
-            .note(format!("one client each, alternating, median of {rounds}")),
+            .note(format!("one client each, ABBA order, median of {rounds}")),
         );
         report.push(
             Row::new(
@@ -105,7 +105,7 @@ pub fn compare(
             .goal(Goal::AtLeast(10.0))
             .note(format!(
                 "one client each (boto3: {CONCURRENCY} threads, pool of {CONCURRENCY}), \
-                 alternating, median of {}",
+                 ABBA order, median of {}",
                 s.rounds
             )),
         );
