@@ -112,6 +112,18 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// A session whose endpoint (`127.0.0.1:9`) nothing listens on: anything
+/// actually sent fails to connect, so a test sees only what validation
+/// refuses or what a hook answers.
+pub fn offline_session() -> myaws_core::Session {
+    myaws_core::Session::builder()
+        .region("us-east-1")
+        .credentials(myaws_core::Credentials::new("AKID", "SECRET", None, None))
+        .endpoint_url("http://127.0.0.1:9")
+        .build()
+        .expect("an offline session")
+}
+
 /// A session against this process's moto server, with the test region and
 /// credentials.
 ///

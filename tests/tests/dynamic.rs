@@ -49,12 +49,7 @@ async fn dynamic_calls_take_and_return_json() {
 #[tokio::test]
 async fn bad_dynamic_input_is_rejected_before_sending() {
     // Nothing listens on this endpoint: only validation errors can come back.
-    let session = Session::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "SECRET", None, None))
-        .endpoint_url("http://127.0.0.1:9")
-        .build()
-        .unwrap();
+    let session = myaws_tests::offline_session();
     let sqs = Client::new(&session).unwrap();
     let cases = [
         ("SendMesage", json!({}), "unknown operation `SendMesage`"),

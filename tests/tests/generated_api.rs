@@ -13,7 +13,7 @@ use myaws_sqs::types::{
     MessageAttributeValue, MessageSystemAttributeName, ReceiveMessageInput, SendMessageInput,
     SendMessageRequest, SendMessageResult, TagQueueInput,
 };
-use myaws_tests::{session, unique};
+use myaws_tests::{offline_session, session, unique};
 use serde_json::{json, Value as Json};
 
 #[test]
@@ -178,16 +178,6 @@ async fn attribute_values_are_enums_in_rust_and_structures_on_the_wire() {
         AttributeValue::L(items) => assert_eq!(items.len(), 2),
         other => panic!("expected a list, got {other:?}"),
     }
-}
-
-/// A session whose endpoint nothing listens on: hooks answer every call.
-fn offline_session() -> myaws_core::Session {
-    myaws_core::Session::builder()
-        .region("us-east-1")
-        .credentials(myaws_core::Credentials::new("AKID", "SECRET", None, None))
-        .endpoint_url("http://127.0.0.1:9")
-        .build()
-        .unwrap()
 }
 
 /// Answers every `before-send` of `client` with `body` (status 200).

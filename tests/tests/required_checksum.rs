@@ -6,18 +6,13 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use myaws_core::events::{HookOutcome, HttpResponse};
-use myaws_core::{ClientConfig, Credentials, Session};
+use myaws_core::ClientConfig;
 use serde_json::json;
 
 #[tokio::test]
 async fn required_checksums_are_crc32_of_the_body() {
-    let session = Session::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "SECRET", None, None))
-        // Never contacted: the hook answers before anything is sent.
-        .endpoint_url("http://127.0.0.1:9")
-        .build()
-        .unwrap();
+    // Never contacted: the hook answers before anything is sent.
+    let session = myaws_tests::offline_session();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/s3control");
     let client = session
         .client_from_model(&dir, ClientConfig::default())

@@ -8,7 +8,7 @@ use myaws_sqs::types::{
     QueueAttributeName, ReceiveMessageRequest, SendMessageBatchRequest,
     SendMessageBatchRequestEntry, SendMessageRequest, SetQueueAttributesRequest,
 };
-use myaws_sqs::{Client, Credentials, SdkError, Session};
+use myaws_sqs::{Client, SdkError};
 use myaws_tests::unique;
 
 fn client() -> Client {
@@ -226,12 +226,7 @@ async fn set_and_get_queue_attributes() {
 async fn missing_required_parameter_fails_before_sending() {
     // An unroutable endpoint: if anything were sent, the error would be a
     // dispatch error, not a validation error.
-    let session = Session::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "SECRET", None, None))
-        .endpoint_url("http://127.0.0.1:9")
-        .build()
-        .expect("session");
+    let session = myaws_tests::offline_session();
     let sqs = Client::new(&session).expect("client");
     let err = sqs
         .send_message(SendMessageRequest::default().message_body("no queue url"))

@@ -64,14 +64,14 @@ pub fn run(only: &[String]) -> Result<Tally, String> {
     let root = workspace_root();
     let models_dir = root.join("models");
     let skips = load_skips(&root.join("xtask/smoke-skips.json"))?;
-    let mut services: Vec<String> = std::fs::read_dir(&models_dir)
-        .map_err(|e| format!("{}: {e}", models_dir.display()))?
-        .filter_map(|e| e.ok())
-        .filter(|e| models::is_service_dir(&e.path()))
-        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+    let known = models::services()?;
+    if let Some(unknown) = only.iter().find(|name| !known.contains(name)) {
+        return Err(format!("no model for service `{unknown}` in models/"));
+    }
+    let services: Vec<String> = known
+        .into_iter()
         .filter(|name| only.is_empty() || only.contains(name))
         .collect();
-    services.sort();
     // Any fixed time: nothing is compared with another signer.
     let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_714_566_896);
     let mut myaws = Myaws::new(&models_dir, time)?;

@@ -165,7 +165,7 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output, BlockingError> {
 /// [`BlockingError`] becomes [`SdkError::Construction`] with its message.
 /// The generated blocking clients' methods use it.
 pub fn call<T, E>(future: impl Future<Output = Result<T, SdkError<E>>>) -> Result<T, SdkError<E>> {
-    block_on(future).unwrap_or_else(|e| Err(SdkError::Construction(e.to_string())))
+    block_on(future).unwrap_or_else(FromBlockingError::from_blocking_error)
 }
 
 /// Items that can carry a [`BlockingError`]: what [`BlockingIter`] yields

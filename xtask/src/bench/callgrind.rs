@@ -38,11 +38,7 @@ pub fn measure(
                 let tag = if https { "-https" } else { "" };
                 let name = driver.name.replace(' ', "-");
                 let out = dir.join(format!("{name}-{op}{tag}-{n}.out"));
-                let prefix = vec![
-                    "valgrind".to_string(),
-                    "--tool=callgrind".to_string(),
-                    format!("--callgrind-out-file={}", out.display()),
-                ];
+                let prefix = prefix(&out);
                 let load = Load {
                     op,
                     n,
@@ -75,13 +71,23 @@ pub fn measure(
     Ok(())
 }
 
+/// The command prefix running a program under callgrind, its profile
+/// written to `out`.
+pub fn prefix(out: &Path) -> Vec<String> {
+    vec![
+        "valgrind".to_string(),
+        "--tool=callgrind".to_string(),
+        format!("--callgrind-out-file={}", out.display()),
+    ]
+}
+
 /// The total instruction count of a callgrind output file.
-fn total_ir(path: &Path) -> Result<u64, String> {
+pub fn total_ir(path: &Path) -> Result<u64, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     parse_total(&text).ok_or_else(|| format!("{}: no totals line", path.display()))
 }
 
-pub fn parse_total(text: &str) -> Option<u64> {
+fn parse_total(text: &str) -> Option<u64> {
     text.lines()
         .find_map(|l| {
             l.strip_prefix("totals:")

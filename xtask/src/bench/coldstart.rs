@@ -8,7 +8,6 @@
 //! with this process's environment (recorded in the report's meta).
 
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -108,17 +107,11 @@ fn run_timed(mut command: Command, limit: Duration) -> Result<Exit, String> {
 /// Callgrind instructions of one whole run of `program`; the profile is
 /// kept as `out`.
 pub fn instructions(program: &Program, out: &Path) -> Result<u64, String> {
-    let prefix = [
-        "valgrind".to_string(),
-        "--tool=callgrind".to_string(),
-        format!("--callgrind-out-file={}", out.display()),
-    ];
-    run_timed(program.command(&prefix), Duration::from_secs(600))?;
-    let mut text = String::new();
-    std::fs::File::open(out)
-        .and_then(|mut f| f.read_to_string(&mut text))
-        .map_err(|e| format!("{}: {e}", out.display()))?;
-    super::callgrind::parse_total(&text).ok_or_else(|| format!("{}: no totals line", out.display()))
+    run_timed(
+        program.command(&super::callgrind::prefix(out)),
+        Duration::from_secs(600),
+    )?;
+    super::callgrind::total_ir(out)
 }
 
 /// Wall time (and the report line, if any) of `runs` runs of each program,

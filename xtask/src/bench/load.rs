@@ -70,6 +70,18 @@ fn rows(
         .collect()
 }
 
+/// The peak RSS a workload adds to an idle client, myaws against each peer.
+fn growth_rows(drivers: &[&Driver], outcomes: &[Vec<Outcome>], what: &str) -> Vec<Row> {
+    rows(
+        drivers,
+        outcomes,
+        &format!("{what}: peak RSS above idle client, MiB"),
+        Outcome::growth_mib,
+        None,
+        "VmHWM - VmRSS before the first request",
+    )
+}
+
 /// Requests/s and CPU/1,000 requests of the small operations, myaws
 /// (`drivers[0]`) against each peer, over plain HTTP or (`tls`) HTTPS.
 pub fn requests<const N: usize>(
@@ -197,14 +209,7 @@ pub fn throughput<const N: usize>(
                 Some(Goal::AtMost(0.5)),
                 "VmHWM of a fresh process",
             ));
-            all.extend(rows(
-                &drivers,
-                &out,
-                &format!("{what}: peak RSS above idle client, MiB"),
-                Outcome::growth_mib,
-                None,
-                "VmHWM - VmRSS before the first request",
-            ));
+            all.extend(growth_rows(&drivers, &out, &what));
         }
         for row in all {
             report.push(row);
@@ -239,14 +244,7 @@ pub fn rss<const N: usize>(
         None,
         "VmHWM",
     );
-    all.extend(rows(
-        &drivers,
-        &out,
-        &format!("{what}: peak RSS above idle client, MiB"),
-        Outcome::growth_mib,
-        None,
-        "VmHWM - VmRSS before the first request",
-    ));
+    all.extend(growth_rows(&drivers, &out, &what));
     for row in all {
         report.push(row);
     }

@@ -8,24 +8,24 @@ use std::fmt::Write as _;
 
 use serde_json::Value as Json;
 
-use super::extras::{item_type, op_index, op_shape, Inputs};
+use super::extras::{typed_paginators, Inputs};
 use super::names::{snake_ident, type_name};
 use super::HEADER;
 
 /// What the blocking client needs beyond the extras' inputs.
 pub struct Blocking<'a> {
     /// The model, paginators and member types.
-    pub inputs: Inputs<'a>,
+    pub inputs: &'a Inputs<'a>,
     /// The service's full name, for the client's doc comment.
     pub full_name: &'a str,
-    /// The generated output type of an operation the model gives no output
-    /// (`None`: the operation returns `()`).
-    pub empty_output: &'a dyn Fn(&str) -> Option<String>,
+    /// The input type (`None`: none) and output type of an operation's
+    /// method, as the async client has them.
+    pub op_types: &'a dyn Fn(&str) -> (Option<String>, String),
 }
 
 /// `src/blocking.rs`.
 pub fn blocking_rs(b: &Blocking) -> String {
-    let inputs = &b.inputs;
+    let inputs = b.inputs;
     let model = inputs.model;
     let mut s = String::from(HEADER);
     s.push_str(
@@ -46,15 +46,8 @@ pub fn blocking_rs(b: &Blocking) -> String {
         .into_iter()
         .flatten();
     for (op, def) in operations {
-        let output = match op_shape(model, op, "output") {
-            Some(o) => (inputs.rust_type)(o),
-            None => (b.empty_output)(op)
-                .map(|name| format!("crate::types::{name}"))
-                .unwrap_or_else(|| "()".to_string()),
-        };
-        let input = op_shape(model, op, "input")
-            .map(|i| (inputs.rust_type)(i))
-            .unwrap_or_default();
+        let (input, output) = (b.op_types)(op);
+        let input = input.unwrap_or_default();
         let deprecated = if def.get("deprecated").is_some_and(|d| d == true) {
             "#[deprecated] "
         } else {
@@ -68,30 +61,17 @@ pub fn blocking_rs(b: &Blocking) -> String {
         );
     }
     s.push_str("    }\n");
-    let pagination: Vec<(&String, &Json)> = inputs
-        .paginators
-        .and_then(|p| p.get("pagination"))
-        .and_then(Json::as_object)
-        .map(|m| m.iter().collect())
-        .unwrap_or_default();
     let mut paginators = String::new();
-    for (op, config) in pagination {
-        // The same paginators as `paginators.rs` has.
-        let (Some(_), Some(input), Some(output)) = (
-            op_index(model, op),
-            op_shape(model, op, "input"),
-            op_shape(model, op, "output"),
-        ) else {
-            continue;
-        };
+    // The same paginators as `paginators.rs` has.
+    for p in typed_paginators(inputs) {
         let _ = writeln!(
             paginators,
             "        {}_paginator({}) -> {}, crate::error::{}Error, {};",
-            snake_ident(op).trim_start_matches("r#"),
-            (inputs.rust_type)(input),
-            (inputs.rust_type)(output),
-            type_name(op),
-            item_type(inputs, output, config),
+            snake_ident(p.op).trim_start_matches("r#"),
+            p.input,
+            p.output,
+            type_name(p.op),
+            p.item,
         );
     }
     if !paginators.is_empty() {
@@ -133,18 +113,26 @@ mod tests {
         let paginators = json!({"pagination": {"ListThings": {
             "input_token": "NextToken", "output_token": "NextToken", "result_key": "Things"
         }}});
-        let text = blocking_rs(&Blocking {
-            inputs: Inputs {
-                model: &model,
-                paginators: Some(&paginators),
-                waiters: None,
-                rust_type: &|shape| match shape {
-                    "Name" => "String".to_string(),
-                    other => format!("crate::types::{other}"),
-                },
+        let inputs = Inputs {
+            model: &model,
+            paginators: Some(&paginators),
+            waiters: None,
+            rust_type: &|shape| match shape {
+                "Name" => "String".to_string(),
+                other => format!("crate::types::{other}"),
             },
+        };
+        let text = blocking_rs(&Blocking {
+            inputs: &inputs,
             full_name: "Thing \"Service\"",
-            empty_output: &|op| (op == "Ping").then(|| "PingOutput".to_string()),
+            op_types: &|op| match op {
+                "ListThings" => (
+                    Some("crate::types::ListThingsRequest".into()),
+                    "crate::types::ListThingsResult".into(),
+                ),
+                "Ping" => (None, "crate::types::PingOutput".into()),
+                _ => (Some("crate::types::OldThingRequest".into()), "()".into()),
+            },
         });
         assert!(text.starts_with(HEADER));
         assert!(
@@ -161,15 +149,16 @@ mod tests {
     #[test]
     fn no_paginator_block_without_paginators() {
         let model = json!({"operations": {"Ping": {}}, "shapes": {}});
+        let inputs = Inputs {
+            model: &model,
+            paginators: None,
+            waiters: None,
+            rust_type: &|shape| shape.to_string(),
+        };
         let text = blocking_rs(&Blocking {
-            inputs: Inputs {
-                model: &model,
-                paginators: None,
-                waiters: None,
-                rust_type: &|shape| shape.to_string(),
-            },
+            inputs: &inputs,
             full_name: "S",
-            empty_output: &|_| None,
+            op_types: &|_| (None, "()".into()),
         });
         assert!(text.contains("        ping() -> (), crate::error::PingError;\n"));
         assert!(!text.contains("blocking_paginator_methods"));

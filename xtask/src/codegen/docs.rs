@@ -11,7 +11,8 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
 
 /// Converts HTML to Markdown lines. A link without a web address (the
 /// models' `<a>SendMessage</a>`) becomes an intra-doc link to the path
-/// `resolve` gives for its text, or plain text when it gives none.
+/// `resolve` gives for its text (the label alone when the path is empty),
+/// or plain text when it gives none.
 pub fn html_to_markdown_with(html: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
     let mut out = String::new();
     let mut chars = html.char_indices().peekable();
@@ -88,7 +89,12 @@ pub fn html_to_markdown_with(html: &str, resolve: &dyn Fn(&str) -> Option<String
                             out.truncate(start);
                             let lead = if out.ends_with(' ') { "" } else { " " };
                             let lead = if out.is_empty() { "" } else { lead };
-                            out.push_str(&format!("{lead}[`{text}`]({path})"));
+                            out.push_str(&format!("{lead}[`{text}`]"));
+                            // An empty path: the label alone names the item
+                            // (one in the module being written).
+                            if !path.is_empty() {
+                                out.push_str(&format!("({path})"));
+                            }
                         }
                     }
                 }
@@ -252,37 +258,6 @@ fn autolink(line: &str) -> String {
     out
 }
 
-/// Shortens intra-doc links to items of the module being written
-/// (`[`Name`](crate::types::Name)` in `types.rs` becomes `[`Name`]`, which
-/// rustdoc's `redundant_explicit_links` asks for).
-pub fn local_links(text: &str, module: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("[`") {
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let label_end = rest[2..].find('`').map(|i| i + 2);
-        let shortened = label_end.and_then(|end| {
-            let label = &rest[2..end];
-            let link = format!("[`{label}`]({module}{label})");
-            rest.starts_with(&link)
-                .then(|| (format!("[`{label}`]"), link.len()))
-        });
-        match shortened {
-            Some((short, len)) => {
-                out.push_str(&short);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push_str("[`");
-                rest = &rest[2..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Renders doc lines as `///` comments with the given indentation.
 pub fn doc_comment(lines: &[String], indent: &str) -> String {
     let mut s = String::new();
@@ -324,15 +299,19 @@ mod tests {
 
     #[test]
     fn links_without_an_address_resolve_or_become_text() {
-        let resolve =
-            |name: &str| (name == "SendMessage").then(|| "crate::Client::send_message".to_string());
+        let resolve = |name: &str| match name {
+            "SendMessage" => Some("crate::Client::send_message".to_string()),
+            // An item of the module being written: the label alone.
+            "Message" => Some(String::new()),
+            _ => None,
+        };
         let md = html_to_markdown_with(
-            "<p>See <a>SendMessage</a>, <a>Unknown</a> and <code><a>SendMessage</a></code>.</p>",
+            "<p>See <a>SendMessage</a>, <a>Message</a>, <a>Unknown</a> and <code><a>SendMessage</a></code>.</p>",
             &resolve,
         );
         assert_eq!(
             md,
-            vec!["See [`SendMessage`](crate::Client::send_message), Unknown and `SendMessage`."]
+            vec!["See [`SendMessage`](crate::Client::send_message), [`Message`], Unknown and `SendMessage`."]
         );
     }
 
@@ -344,15 +323,6 @@ mod tests {
         assert_eq!(
             md,
             vec!["See <https://x.y/z>. Or [this](https://a.b), not `http://c.d`"]
-        );
-    }
-
-    #[test]
-    fn shortens_links_within_the_module() {
-        let text = "See [`A`](crate::types::A), [`B`](crate::types::C) and [`x`].";
-        assert_eq!(
-            local_links(text, "crate::types::"),
-            "See [`A`], [`B`](crate::types::C) and [`x`]."
         );
     }
 

@@ -30,13 +30,13 @@ pub fn files(inputs: &Inputs) -> Vec<(PathBuf, String)> {
     ]
 }
 
-pub(super) fn op_shape<'j>(model: &'j Json, op: &str, which: &str) -> Option<&'j str> {
+fn op_shape<'j>(model: &'j Json, op: &str, which: &str) -> Option<&'j str> {
     model
         .pointer(&format!("/operations/{op}/{which}/shape"))
         .and_then(Json::as_str)
 }
 
-pub(super) fn op_index(model: &Json, op: &str) -> Option<usize> {
+fn op_index(model: &Json, op: &str) -> Option<usize> {
     model
         .get("operations")
         .and_then(Json::as_object)
@@ -108,7 +108,7 @@ fn waiters_rs(inputs: &Inputs) -> String {
 
 /// The item type of a paginator: the element of the primary result key when
 /// it names a list member of the output, else a JSON document.
-pub(super) fn item_type(inputs: &Inputs, output: &str, config: &Json) -> String {
+fn item_type(inputs: &Inputs, output: &str, config: &Json) -> String {
     let primary = match config.get("result_key") {
         Some(Json::String(k)) => Some(k.as_str()),
         Some(Json::Array(keys)) => keys.first().and_then(Json::as_str),
@@ -121,6 +121,48 @@ pub(super) fn item_type(inputs: &Inputs, output: &str, config: &Json) -> String 
         .and_then(|list| shapes[list]["member"]["shape"].as_str())
         .map(|member| (inputs.rust_type)(member).replace("HashMap<", "std::collections::HashMap<"))
         .unwrap_or_else(|| "myaws_core::Document".to_string())
+}
+
+/// A typed paginator: its operation and the types of its method.
+pub(super) struct TypedPaginator<'j> {
+    /// The operation (`ListQueues`).
+    pub op: &'j str,
+    /// Its index in the model's operations.
+    pub index: usize,
+    /// The Rust input type.
+    pub input: String,
+    /// The Rust output type (a page).
+    pub output: String,
+    /// The Rust type of one result item.
+    pub item: String,
+}
+
+/// The typed paginators of `paginators-1.json` (those whose operation has
+/// an input and an output), in file order: the async client's and the
+/// blocking client's are the same list.
+pub(super) fn typed_paginators<'j>(inputs: &Inputs<'j>) -> Vec<TypedPaginator<'j>> {
+    let Some(pagination) = inputs
+        .paginators
+        .and_then(|p| p.get("pagination"))
+        .and_then(Json::as_object)
+    else {
+        return Vec::new();
+    };
+    pagination
+        .iter()
+        .filter_map(|(op, config)| {
+            let index = op_index(inputs.model, op)?;
+            let input = op_shape(inputs.model, op, "input")?;
+            let output = op_shape(inputs.model, op, "output")?;
+            Some(TypedPaginator {
+                op: op.as_str(),
+                index,
+                input: (inputs.rust_type)(input),
+                output: (inputs.rust_type)(output),
+                item: item_type(inputs, output, config),
+            })
+        })
+        .collect()
 }
 
 fn paginators_rs(inputs: &Inputs) -> String {
@@ -137,29 +179,17 @@ fn paginators_rs(inputs: &Inputs) -> String {
     s.push_str(
         "    /// Whether `operation` has a paginator.\n    pub fn can_paginate(&self, operation: &str) -> bool {\n        self.handle().can_paginate(operation)\n    }\n",
     );
-    let pagination: Vec<(&String, &Json)> = inputs
-        .paginators
-        .and_then(|p| p.get("pagination"))
-        .and_then(Json::as_object)
-        .map(|m| m.iter().collect())
-        .unwrap_or_default();
-    for (op, config) in pagination {
-        let (Some(index), Some(input), Some(output)) = (
-            op_index(inputs.model, op),
-            op_shape(inputs.model, op, "input"),
-            op_shape(inputs.model, op, "output"),
-        ) else {
-            continue;
-        };
-        let method = snake_ident(op);
-        let item = item_type(inputs, output, config);
+    for p in typed_paginators(inputs) {
+        let method = snake_ident(p.op);
         let _ = writeln!(
             s,
-            "\n    /// Every page of [`Self::{method}`] (typed pages; `.items()` streams the result items).\n    pub fn {}_paginator(&self, input: {}) -> TypedPages<{}, crate::error::{}Error, {item}> {{\n        self.handle().typed_paginator({index}, input)\n    }}",
+            "\n    /// Every page of [`Self::{method}`] (typed pages; `.items()` streams the result items).\n    pub fn {}_paginator(&self, input: {}) -> TypedPages<{}, crate::error::{}Error, {}> {{\n        self.handle().typed_paginator({}, input)\n    }}",
             method.trim_start_matches("r#"),
-            (inputs.rust_type)(input),
-            (inputs.rust_type)(output),
-            type_name(op),
+            p.input,
+            p.output,
+            type_name(p.op),
+            p.item,
+            p.index,
         );
     }
     s.push_str("}\n");

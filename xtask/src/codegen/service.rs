@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
-use super::docs::{doc_comment, html_to_markdown_with, local_links};
+use super::docs::{doc_comment, html_to_markdown_with};
 use super::names::{dedupe, snake_ident, type_name, variant_name, xform_name};
 use super::{compact, events, CrateFiles, HEADER};
 
@@ -31,10 +31,7 @@ pub fn generate(svc: &str, dir: &Path, botocore: &str) -> Result<CrateFiles, Str
         gen.lib_rs(botocore, &dir.join("../..")),
     );
     files.insert(PathBuf::from("src/client.rs"), gen.client_rs());
-    files.insert(
-        PathBuf::from("src/types.rs"),
-        local_links(&gen.types_rs(), "crate::types::"),
-    );
+    files.insert(PathBuf::from("src/types.rs"), gen.types_rs());
     files.insert(PathBuf::from("src/error.rs"), gen.error_rs());
     files.insert(
         PathBuf::from("src/data/model.json"),
@@ -55,21 +52,17 @@ pub fn generate(svc: &str, dir: &Path, botocore: &str) -> Result<CrateFiles, Str
     if let Some(w) = &waiters {
         files.insert(PathBuf::from("src/data/waiters.json"), compact::minified(w));
     }
-    files.extend(super::extras::files(&super::extras::Inputs {
+    let inputs = super::extras::Inputs {
         model: &model,
         paginators: paginators.as_ref(),
         waiters: waiters.as_ref(),
         rust_type: &|shape| gen.rust_type(shape, false),
-    }));
+    };
+    files.extend(super::extras::files(&inputs));
     let blocking = super::blocking::blocking_rs(&super::blocking::Blocking {
-        inputs: super::extras::Inputs {
-            model: &model,
-            paginators: paginators.as_ref(),
-            waiters: waiters.as_ref(),
-            rust_type: &|shape| gen.rust_type(shape, false),
-        },
+        inputs: &inputs,
         full_name: gen.full_name(),
-        empty_output: &|op| gen.empty_outputs.get(op).cloned(),
+        op_types: &|op| gen.op_types(op),
     });
     files.insert(PathBuf::from("src/blocking.rs"), blocking);
     Ok(files)
@@ -255,15 +248,21 @@ impl<'a> Gen<'a> {
     }
 
     /// The model's HTML documentation as Markdown, its links to operations
-    /// and shapes (`<a>SendMessage</a>`) turned into intra-doc links.
-    fn docs(&self, html: &str) -> Vec<String> {
+    /// and shapes (`<a>SendMessage</a>`) turned into intra-doc links; in
+    /// `types.rs` (`in_types`) a type whose Rust name is the model's is
+    /// linked by its name alone (rustdoc's `redundant_explicit_links`).
+    fn docs(&self, html: &str, in_types: bool) -> Vec<String> {
         html_to_markdown_with(html, &|text| {
             if self.operations.contains(&text) {
                 return Some(format!("crate::Client::{}", snake_ident(text)));
             }
             let generated = self.usage.contains_key(text);
             let tname = self.type_names.get(text).filter(|_| generated)?;
-            Some(format!("crate::types::{tname}"))
+            Some(if in_types && tname == text {
+                String::new()
+            } else {
+                format!("crate::types::{tname}")
+            })
         })
     }
 
@@ -443,7 +442,7 @@ tokio = {{ workspace = true, features = ["rt-multi-thread", "macros"] }}
             self.service_id(),
             str_of(&self.model["metadata"], "apiVersion").unwrap_or("?"),
         );
-        for line in self.docs(doc) {
+        for line in self.docs(doc, false) {
             if line.is_empty() {
                 s.push_str("//!\n");
             } else {
@@ -683,26 +682,19 @@ impl Client {
         for (index, op_name) in self.operations.iter().enumerate() {
             let op = self.op(op_name);
             let method = snake_ident(op_name);
-            let doc = self.docs(str_of(op, "documentation").unwrap_or(""));
+            let doc = self.docs(str_of(op, "documentation").unwrap_or(""), false);
             s.push('\n');
             s.push_str(&doc_comment(&doc, "    "));
             if op.get("deprecated").is_some_and(|d| d == true) {
                 s.push_str("    #[deprecated]\n");
             }
-            let output = match op.pointer("/output/shape").and_then(Json::as_str) {
-                Some(o) => format!("crate::types::{}", self.type_names[o]),
-                None => match self.empty_outputs.get(op_name) {
-                    Some(name) => format!("crate::types::{name}"),
-                    None => "()".to_string(),
-                },
-            };
+            let (input, output) = self.op_types(op_name);
             let error = format!("crate::error::{}Error", type_name(op_name));
-            match op.pointer("/input/shape").and_then(Json::as_str) {
-                Some(i) => {
+            match input {
+                Some(input) => {
                     let _ = writeln!(
                         s,
-                        "    pub async fn {method}(&self, input: crate::types::{}) -> Result<{output}, SdkError<{error}>> {{\n        self.handle.call({index}, input).await\n    }}",
-                        self.type_names[i]
+                        "    pub async fn {method}(&self, input: {input}) -> Result<{output}, SdkError<{error}>> {{\n        self.handle.call({index}, input).await\n    }}"
                     );
                 }
                 None => {
@@ -715,6 +707,25 @@ impl Client {
         }
         s.push_str("}\n");
         s
+    }
+
+    /// The Rust types of operation `op`'s method: its input (`None`: it
+    /// takes none) and its output (`()` when the model gives none and the
+    /// `{Op}Output` name is taken).
+    fn op_types(&self, op: &str) -> (Option<String>, String) {
+        let o = self.op(op);
+        let input = o
+            .pointer("/input/shape")
+            .and_then(Json::as_str)
+            .map(|i| format!("crate::types::{}", self.type_names[i]));
+        let output = match o.pointer("/output/shape").and_then(Json::as_str) {
+            Some(out) => format!("crate::types::{}", self.type_names[out]),
+            None => match self.empty_outputs.get(op) {
+                Some(name) => format!("crate::types::{name}"),
+                None => "()".to_string(),
+            },
+        };
+        (input, output)
     }
 
     // ---------------------------------------------------------------- error.rs
@@ -801,7 +812,7 @@ impl Client {
             "\n/// Errors of {owner}.\n#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub enum {ename} {{"
         );
         for e in errors {
-            let doc = self.docs(str_of(self.shape(e), "documentation").unwrap_or(""));
+            let doc = self.docs(str_of(self.shape(e), "documentation").unwrap_or(""), false);
             let doc = if doc.is_empty() {
                 vec![format!("The `{e}` exception.")]
             } else {
@@ -989,7 +1000,7 @@ impl Client {
                     .is_some_and(|v| v == true)
             });
         s.push('\n');
-        let mut doc = self.docs(str_of(shape, "documentation").unwrap_or(""));
+        let mut doc = self.docs(str_of(shape, "documentation").unwrap_or(""), true);
         if doc.is_empty() {
             doc.push(format!("The `{name}` union."));
         }
@@ -1008,7 +1019,7 @@ impl Client {
             "#[derive({derives})]\n#[non_exhaustive]\npub enum {tname} {{"
         );
         for (variant, member, ty, mref) in &variants {
-            let mut mdoc = self.docs(str_of(mref, "documentation").unwrap_or(""));
+            let mut mdoc = self.docs(str_of(mref, "documentation").unwrap_or(""), true);
             if mdoc.is_empty() {
                 mdoc.push(format!("The `{member}` member."));
             }
@@ -1091,7 +1102,7 @@ impl Client {
         let any_sensitive = fields.iter().any(|f| f.3);
 
         s.push('\n');
-        let mut doc = self.docs(str_of(shape, "documentation").unwrap_or(""));
+        let mut doc = self.docs(str_of(shape, "documentation").unwrap_or(""), true);
         if doc.is_empty() {
             doc.push(format!("The `{name}` structure."));
         }
@@ -1110,7 +1121,7 @@ impl Client {
         s.push_str("#[non_exhaustive]\n");
         let _ = writeln!(s, "pub struct {tname} {{");
         for ((field, member, ty, _), (_, mref)) in fields.iter().zip(members.iter()) {
-            let mut mdoc = self.docs(str_of(mref, "documentation").unwrap_or(""));
+            let mut mdoc = self.docs(str_of(mref, "documentation").unwrap_or(""), true);
             if mdoc.is_empty() {
                 mdoc.push(format!("The `{member}` member."));
             }
@@ -1262,7 +1273,7 @@ impl Client {
             .map(|v| (dedupe(variant_name(v), &mut used), *v))
             .collect();
         s.push('\n');
-        let mut doc = self.docs(str_of(shape, "documentation").unwrap_or(""));
+        let mut doc = self.docs(str_of(shape, "documentation").unwrap_or(""), true);
         if doc.is_empty() {
             doc.push(format!("Values of `{name}`."));
         }

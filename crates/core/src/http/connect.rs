@@ -16,7 +16,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::proxy::{Proxies, ProxyTarget, Route};
 use super::resolve::OverrideResolver;
-use super::tls::{BoxIo, TlsConnector};
+use super::tls::{BoxIo, LazyBundle, TlsConnector};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -120,41 +120,6 @@ pub(crate) enum TlsSource {
     Bundle(Arc<LazyBundle>),
 }
 
-/// A CA bundle's connector, built on first use.
-#[derive(Debug)]
-pub(crate) struct LazyBundle {
-    path: std::path::PathBuf,
-    built: std::sync::OnceLock<Result<Option<TlsConnector>, String>>,
-}
-
-impl LazyBundle {
-    /// A bundle at `path`; only a cheap check now (readable, holds a PEM
-    /// certificate), so a wrong path or file fails the client's creation.
-    pub(crate) fn new(path: &std::path::Path) -> Result<LazyBundle, String> {
-        if !super::tls::TLS_AVAILABLE {
-            return Err("a CA bundle was configured but this build has no TLS support".into());
-        }
-        let text = std::fs::read(path).map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
-        let marker = b"-----BEGIN CERTIFICATE-----";
-        if !text.windows(marker.len()).any(|w| w == marker) {
-            return Err(format!(
-                "CA bundle {} holds no certificates",
-                path.display()
-            ));
-        }
-        Ok(LazyBundle {
-            path: path.to_path_buf(),
-            built: std::sync::OnceLock::new(),
-        })
-    }
-
-    fn get(&self) -> Result<Option<TlsConnector>, String> {
-        self.built
-            .get_or_init(|| TlsConnector::new(Some(&self.path)))
-            .clone()
-    }
-}
-
 /// The connector: cheap to clone (hyper clones it per connection).
 #[derive(Clone, Debug)]
 pub(crate) struct Connector {
@@ -224,7 +189,7 @@ impl Connector {
     fn tls(&self) -> Result<TlsConnector, BoxError> {
         let tls = match &self.tls {
             TlsSource::System => TlsConnector::system()?,
-            TlsSource::Bundle(bundle) => bundle.get()?,
+            TlsSource::Bundle(bundle) => bundle.connector()?,
         };
         tls.ok_or_else(|| {
             "this build of myaws has no TLS support: enable the `rustls` or `native-tls` feature"

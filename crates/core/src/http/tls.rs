@@ -38,6 +38,45 @@ pub(crate) type BoxIo = Box<dyn Io>;
 /// True when this build can speak TLS.
 pub(crate) const TLS_AVAILABLE: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
 
+/// The error of a CA bundle in a build without TLS.
+const NO_TLS_FOR_CA_BUNDLE: &str = "a CA bundle was configured but this build has no TLS support";
+
+/// A CA bundle's connector, built on the first TLS connection and kept.
+#[derive(Debug)]
+pub(crate) struct LazyBundle {
+    path: std::path::PathBuf,
+    built: std::sync::OnceLock<Result<Option<TlsConnector>, String>>,
+}
+
+impl LazyBundle {
+    /// A bundle at `path`; only a cheap check now (readable, holds a PEM
+    /// certificate), so a wrong path or file fails the client's creation.
+    pub(crate) fn new(path: &Path) -> Result<LazyBundle, String> {
+        if !TLS_AVAILABLE {
+            return Err(NO_TLS_FOR_CA_BUNDLE.into());
+        }
+        let text = std::fs::read(path).map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
+        let marker = b"-----BEGIN CERTIFICATE-----";
+        if !text.windows(marker.len()).any(|w| w == marker) {
+            return Err(format!(
+                "CA bundle {} holds no certificates",
+                path.display()
+            ));
+        }
+        Ok(LazyBundle {
+            path: path.to_path_buf(),
+            built: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The connector trusting the system's roots and the bundle.
+    pub(crate) fn connector(&self) -> Result<Option<TlsConnector>, String> {
+        self.built
+            .get_or_init(|| TlsConnector::new(Some(&self.path)))
+            .clone()
+    }
+}
+
 impl TlsConnector {
     /// A connector trusting the system's roots plus the PEM certificates in
     /// `ca_bundle`.
@@ -95,11 +134,9 @@ fn build(ca_bundle: Option<&Path>) -> Result<Option<TlsConnector>, String> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::CertificateDer;
 
-    // The system's roots are read and parsed once per process, and the TLS
-    // configuration built on them once too: a ClientConfig clone shares its
-    // verifier and root store (Arcs), so more clients cost next to nothing.
+    // The system's roots are read and parsed once per process (the
+    // connector on them alone is cached by `TlsConnector::system`).
     static SYSTEM_ROOTS: OnceLock<rustls::RootCertStore> = OnceLock::new();
-    static SYSTEM_CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
     let system_roots = || {
         SYSTEM_ROOTS.get_or_init(|| {
             let mut roots = rustls::RootCertStore::empty();
@@ -110,9 +147,7 @@ fn build(ca_bundle: Option<&Path>) -> Result<Option<TlsConnector>, String> {
         })
     };
     let config = match ca_bundle {
-        None => SYSTEM_CONFIG
-            .get_or_init(|| client_config(system_roots().clone(), Vec::new()).map(Arc::new))
-            .clone()?,
+        None => Arc::new(client_config(system_roots().clone(), Vec::new())?),
         Some(path) => {
             let mut roots = system_roots().clone();
             let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
@@ -194,7 +229,7 @@ fn build(ca_bundle: Option<&Path>) -> Result<Option<TlsConnector>, String> {
 #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
 fn build(ca_bundle: Option<&Path>) -> Result<Option<TlsConnector>, String> {
     if ca_bundle.is_some() {
-        return Err("a CA bundle was configured but this build has no TLS support".into());
+        return Err(NO_TLS_FOR_CA_BUNDLE.into());
     }
     Ok(None)
 }

@@ -14,10 +14,10 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
 use super::connect::Connector;
-use super::connect::{LazyBundle, TlsSource};
+use super::connect::TlsSource;
 use super::proxy::{Proxies, Route};
 use super::resolve::OverrideResolver;
-use super::tls::TlsConnector;
+use super::tls::{LazyBundle, TlsConnector};
 use super::watch::WatchedBody;
 use super::HttpSettings;
 use crate::body::BoxError;
