@@ -35,6 +35,7 @@ pub mod jmes;
 pub mod json_call;
 pub mod model;
 pub mod names;
+mod packed;
 pub mod paginator;
 pub mod presign;
 pub mod protocol;

@@ -6,13 +6,18 @@ use crate::endpoint::RuleSet;
 
 use crate::model::{ModelError, ServiceModel};
 
-/// The compact model files a generated crate embeds.
+/// The model files a generated crate embeds: the model and the endpoint rule
+/// set in myaws's packed form (loaded and checked from botocore's JSON by
+/// `cargo xtask regen`, so creating a client reads no JSON), paginators and
+/// waiters as compact JSON (read when first used).
 #[derive(Debug)]
 pub struct ServiceData {
-    /// `service-2.json` without documentation.
-    pub model: &'static str,
-    /// `endpoint-rule-set-1.json`.
-    pub endpoint_rules: Option<&'static str>,
+    /// `service-2.json` without documentation, packed
+    /// ([`ServiceModel::to_packed`]).
+    pub model: &'static [u8],
+    /// `endpoint-rule-set-1.json`, compiled and packed
+    /// ([`RuleSet::to_packed`]).
+    pub endpoint_rules: Option<&'static [u8]>,
     /// `paginators-1.json`.
     pub paginators: Option<&'static str>,
     /// `waiters-2.json`.
@@ -25,8 +30,8 @@ pub struct ServiceData {
 pub struct Service {
     /// The parsed model.
     pub model: Arc<ServiceModel>,
-    /// Endpoint rule set JSON.
-    pub endpoint_rules: Option<Arc<str>>,
+    /// Where the endpoint rule set comes from, if the service has one.
+    endpoint_rules: Option<RulesSource>,
     /// Paginators JSON.
     pub paginators: Option<Arc<str>>,
     /// Waiters JSON.
@@ -39,16 +44,25 @@ pub struct Service {
 impl Service {
     /// The compiled endpoint rule set (`None` when the service has none).
     pub fn rule_set(&self) -> Option<Result<Arc<RuleSet>, String>> {
-        let text = self.endpoint_rules.as_ref()?;
+        let source = self.endpoint_rules.as_ref()?;
         Some(
             self.rules
                 .get_or_init(|| {
-                    RuleSet::from_json(text)
+                    let rules = match source {
+                        RulesSource::Json(text) => RuleSet::from_json(text),
+                        RulesSource::Packed(bytes) => RuleSet::from_packed(bytes),
+                    };
+                    rules
                         .map(Arc::new)
                         .map_err(|e| format!("invalid endpoint rule set: {e}"))
                 })
                 .clone(),
         )
+    }
+
+    /// Whether the service has an endpoint rule set.
+    pub fn has_endpoint_rules(&self) -> bool {
+        self.endpoint_rules.is_some()
     }
 
     /// Loads a service from a botocore model directory: either a directory
@@ -94,12 +108,21 @@ impl Service {
         };
         Ok(Service {
             model: Arc::new(ServiceModel::from_json(&model_text)?),
-            endpoint_rules: read("endpoint-rule-set-1.json")?,
+            endpoint_rules: read("endpoint-rule-set-1.json")?.map(RulesSource::Json),
             paginators,
             waiters: read("waiters-2.json")?,
             rules: Arc::default(),
         })
     }
+}
+
+/// An endpoint rule set as a service holds it until first used.
+#[derive(Debug, Clone)]
+enum RulesSource {
+    /// `endpoint-rule-set-1.json` read from a model directory.
+    Json(Arc<str>),
+    /// Packed by `cargo xtask regen` and embedded in a generated crate.
+    Packed(&'static [u8]),
 }
 
 /// The largest model file read (after decompression): the biggest of
@@ -222,11 +245,11 @@ fn with_extras(
 pub struct LoadedService(Result<Service, ModelError>);
 
 impl LoadedService {
-    /// Parses the embedded data.
+    /// Reads the embedded data.
     pub fn load(data: &ServiceData) -> LoadedService {
-        LoadedService(ServiceModel::from_json(data.model).map(|model| Service {
+        LoadedService(ServiceModel::from_packed(data.model).map(|model| Service {
             model: Arc::new(model),
-            endpoint_rules: data.endpoint_rules.map(Arc::from),
+            endpoint_rules: data.endpoint_rules.map(RulesSource::Packed),
             paginators: data.paginators.map(Arc::from),
             waiters: data.waiters.map(Arc::from),
             rules: Arc::default(),

@@ -92,10 +92,11 @@ pub use myaws_core::{
     ServiceError, Session,
 };
 
-/// The compact model files this crate embeds; myaws-core loads them once.
+/// The model files this crate embeds (model and endpoint rules packed by
+/// `cargo xtask regen`); myaws-core loads them once.
 static DATA: myaws_core::service::ServiceData = myaws_core::service::ServiceData {
-    model: include_str!("data/model.json"),
-    endpoint_rules: Some(include_str!("data/endpoint-rule-set.json")),
+    model: include_bytes!("data/model.bin"),
+    endpoint_rules: Some(include_bytes!("data/endpoint-rule-set.bin")),
     paginators: Some(include_str!("data/paginators.json")),
     waiters: None,
 };

@@ -24,33 +24,36 @@ pub fn generate(svc: &str, dir: &Path, botocore: &str) -> Result<CrateFiles, Str
     let mut files = CrateFiles::new();
     files.insert(
         PathBuf::from("Cargo.toml"),
-        gen.cargo_toml(botocore, &dir.join("../..")),
+        gen.cargo_toml(botocore, &dir.join("../..")).into(),
     );
     files.insert(
         PathBuf::from("src/lib.rs"),
-        gen.lib_rs(botocore, &dir.join("../..")),
+        gen.lib_rs(botocore, &dir.join("../..")).into(),
     );
-    files.insert(PathBuf::from("src/client.rs"), gen.client_rs());
-    files.insert(PathBuf::from("src/types.rs"), gen.types_rs());
-    files.insert(PathBuf::from("src/error.rs"), gen.error_rs());
+    files.insert(PathBuf::from("src/client.rs"), gen.client_rs().into());
+    files.insert(PathBuf::from("src/types.rs"), gen.types_rs().into());
+    files.insert(PathBuf::from("src/error.rs"), gen.error_rs().into());
     files.insert(
-        PathBuf::from("src/data/model.json"),
-        compact::service_model(&model),
+        PathBuf::from("src/data/model.bin"),
+        super::packed::model(svc, &model)?,
     );
     if let Some(r) = &rules {
         files.insert(
-            PathBuf::from("src/data/endpoint-rule-set.json"),
-            compact::minified(r),
+            PathBuf::from("src/data/endpoint-rule-set.bin"),
+            super::packed::rule_set(svc, r)?,
         );
     }
     if let Some(p) = &paginators {
         files.insert(
             PathBuf::from("src/data/paginators.json"),
-            compact::minified(p),
+            compact::minified(p).into(),
         );
     }
     if let Some(w) = &waiters {
-        files.insert(PathBuf::from("src/data/waiters.json"), compact::minified(w));
+        files.insert(
+            PathBuf::from("src/data/waiters.json"),
+            compact::minified(w).into(),
+        );
     }
     let inputs = super::extras::Inputs {
         model: &model,
@@ -58,13 +61,17 @@ pub fn generate(svc: &str, dir: &Path, botocore: &str) -> Result<CrateFiles, Str
         waiters: waiters.as_ref(),
         rust_type: &|shape| gen.rust_type(shape, false),
     };
-    files.extend(super::extras::files(&inputs));
+    files.extend(
+        super::extras::files(&inputs)
+            .into_iter()
+            .map(|(path, text)| (path, text.into_bytes())),
+    );
     let blocking = super::blocking::blocking_rs(&super::blocking::Blocking {
         inputs: &inputs,
         full_name: gen.full_name(),
         op_types: &|op| gen.op_types(op),
     });
-    files.insert(PathBuf::from("src/blocking.rs"), blocking);
+    files.insert(PathBuf::from("src/blocking.rs"), blocking.into());
     Ok(files)
 }
 
@@ -485,9 +492,10 @@ pub use myaws_core::{
 pub use myaws_core::body::ByteStream;
 pub use myaws_core::Bytes as Blob;
 
-/// The compact model files this crate embeds; myaws-core loads them once.
+/// The model files this crate embeds (model and endpoint rules packed by
+/// `cargo xtask regen`); myaws-core loads them once.
 static DATA: myaws_core::service::ServiceData = myaws_core::service::ServiceData {
-    model: include_str!("data/model.json"),
+    model: include_bytes!("data/model.bin"),
 "#,
         );
         if self.shapes.values().any(events::is_event_stream) {
@@ -509,7 +517,7 @@ static DATA: myaws_core::service::ServiceData = myaws_core::service::ServiceData
             );
         }
         for (field, file) in [
-            ("endpoint_rules", "endpoint-rule-set.json"),
+            ("endpoint_rules", "endpoint-rule-set.bin"),
             ("paginators", "paginators.json"),
             ("waiters", "waiters.json"),
         ] {
@@ -519,7 +527,12 @@ static DATA: myaws_core::service::ServiceData = myaws_core::service::ServiceData
                 _ => self.svc_has(root, "waiters-2.json"),
             };
             if has {
-                let _ = writeln!(s, "    {field}: Some(include_str!(\"data/{file}\")),");
+                let include = if file.ends_with(".bin") {
+                    "include_bytes"
+                } else {
+                    "include_str"
+                };
+                let _ = writeln!(s, "    {field}: Some({include}!(\"data/{file}\")),");
             } else {
                 let _ = writeln!(s, "    {field}: None,");
             }

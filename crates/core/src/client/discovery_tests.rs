@@ -87,10 +87,11 @@ fn ddb_requiring_discovery() -> Service {
         serde_json::from_str(&std::fs::read_to_string(dir.join("service-2.json")).unwrap()).unwrap()
     };
     model["operations"]["ListTables"]["endpointdiscovery"] = json!({"required": true});
-    let rules = service("dynamodb").endpoint_rules.unwrap();
+    let rules = service("dynamodb").rule_set().unwrap().unwrap().to_packed();
+    let model = crate::ServiceModel::from_json(&model.to_string()).unwrap();
     let data: &'static ServiceData = Box::leak(Box::new(ServiceData {
-        model: Box::leak(model.to_string().into_boxed_str()),
-        endpoint_rules: Some(Box::leak(rules.to_string().into_boxed_str())),
+        model: Box::leak(model.to_packed().into_boxed_slice()),
+        endpoint_rules: Some(Box::leak(rules.into_boxed_slice())),
         paginators: None,
         waiters: None,
     }));

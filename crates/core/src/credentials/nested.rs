@@ -71,11 +71,11 @@ impl AuthService {
 macro_rules! embedded {
     ($name:ident, $dir:literal) => {
         static $name: ServiceData = ServiceData {
-            model: include_str!(concat!("../../data/auth/", $dir, "/model.json")),
-            endpoint_rules: Some(include_str!(concat!(
+            model: include_bytes!(concat!("../../data/auth/", $dir, "/model.bin")),
+            endpoint_rules: Some(include_bytes!(concat!(
                 "../../data/auth/",
                 $dir,
-                "/endpoint-rule-set.json"
+                "/endpoint-rule-set.bin"
             ))),
             paginators: None,
             waiters: None,

@@ -37,6 +37,7 @@ mod compile;
 mod doc;
 mod eval;
 mod functions;
+mod pack;
 mod params;
 mod partitions;
 mod path;

@@ -13,7 +13,7 @@ pub(crate) enum Step {
 
 /// A parsed attribute path.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct AttrPath(Vec<Step>);
+pub(crate) struct AttrPath(pub(super) Vec<Step>);
 
 impl AttrPath {
     /// Parses `part(.part)*` where a part is `name`, `name[N]...` or `[N]...`.

@@ -14,11 +14,11 @@ use super::EndpointError;
 /// A compiled endpoint rule set. Parse it once per client and share it.
 #[derive(Debug)]
 pub struct RuleSet {
-    version: String,
-    parameters: Vec<Parameter>,
-    rules: Vec<Rule>,
-    slot_count: usize,
-    partitions: &'static Partitions,
+    pub(super) version: String,
+    pub(super) parameters: Vec<Parameter>,
+    pub(super) rules: Vec<Rule>,
+    pub(super) slot_count: usize,
+    pub(super) partitions: &'static Partitions,
 }
 
 impl RuleSet {

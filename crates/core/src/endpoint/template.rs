@@ -10,7 +10,7 @@ use super::val::Val;
 
 /// A piece of a template.
 #[derive(Debug, Clone, PartialEq)]
-enum Part {
+pub(super) enum Part {
     /// Literal text.
     Lit(String),
     /// A reference to a scope slot, optionally followed by a path.
@@ -25,7 +25,7 @@ enum Part {
 /// A parsed template.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Template {
-    parts: Vec<Part>,
+    pub(super) parts: Vec<Part>,
 }
 
 impl Template {

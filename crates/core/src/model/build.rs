@@ -32,6 +32,63 @@ pub(super) fn service_model(raw: RawModel) -> Result<ServiceModel, ModelError> {
     })
 }
 
+/// A model from already built parts (the packed reader): the name indexes
+/// are rebuilt and every shape reference is checked to be in range.
+pub(super) fn from_parts(
+    metadata: Metadata,
+    protocol: Protocol,
+    operations: Vec<Operation>,
+    shapes: Vec<Shape>,
+    documentation: Option<String>,
+) -> Result<ServiceModel, ModelError> {
+    check_references(&shapes, &operations)?;
+    check_lists_and_maps(&shapes)?;
+    let mut shape_index = HashMap::with_capacity(shapes.len());
+    for (id, shape) in shapes.iter().enumerate() {
+        shape_index.insert(shape.name.clone(), id);
+    }
+    let mut operation_index = HashMap::with_capacity(operations.len());
+    for (id, op) in operations.iter().enumerate() {
+        operation_index.insert(op.name.clone(), id);
+    }
+    Ok(ServiceModel {
+        metadata,
+        protocol,
+        operations,
+        shapes,
+        documentation,
+        operation_index,
+        shape_index,
+    })
+}
+
+/// Checks that every shape id in `shapes` and `operations` names a shape.
+fn check_references(shapes: &[Shape], operations: &[Operation]) -> Result<(), ModelError> {
+    let count = shapes.len();
+    let bad = |id: ShapeId, ctx: &str| {
+        (id >= count).then(|| ModelError(format!("{ctx} refers to shape {id} of {count}")))
+    };
+    for shape in shapes {
+        let singles = [&shape.member, &shape.key, &shape.value];
+        let members = shape
+            .members
+            .iter()
+            .chain(singles.into_iter().flatten().map(|m| &**m));
+        for m in members {
+            if let Some(e) = bad(m.target, &shape.name) {
+                return Err(e);
+            }
+        }
+    }
+    for op in operations {
+        let ids = op.input.iter().chain(&op.output).chain(&op.errors);
+        if let Some(e) = ids.filter_map(|&id| bad(id, &op.name)).next() {
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
 /// Resolves shape names to ids.
 pub(super) struct Resolver<'a>(pub(super) &'a HashMap<String, ShapeId>);
 

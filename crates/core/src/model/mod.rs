@@ -467,6 +467,18 @@ impl ServiceModel {
         build::service_model(read::model_from_value(value).map_err(invalid)?)
     }
 
+    /// A model from already built parts (the packed reader,
+    /// [`crate::packed`]): indexes rebuilt, shape references checked.
+    pub(crate) fn from_parts(
+        metadata: Metadata,
+        protocol: Protocol,
+        operations: Vec<Operation>,
+        shapes: Vec<Shape>,
+        documentation: Option<String>,
+    ) -> Result<ServiceModel, ModelError> {
+        build::from_parts(metadata, protocol, operations, shapes, documentation)
+    }
+
     /// Looks up an operation by name.
     pub fn operation(&self, name: &str) -> Option<&Operation> {
         self.operation_index.get(name).map(|&i| &self.operations[i])

@@ -75,6 +75,8 @@ mod presigned;
 mod services;
 mod values;
 
+use std::sync::{Arc, OnceLock};
+
 use bytes::Bytes;
 use serde_json::Value as Json;
 
@@ -164,10 +166,19 @@ fn all_builtins() -> impl Iterator<Item = &'static Builtin> {
         .flat_map(|table| table.iter())
 }
 
-/// The built-in handlers of one client's operations, by kind.
+/// The built-in handlers of one client's operations, by kind. Each
+/// operation's are picked out when it is first called: a client of a
+/// service with hundreds of operations usually calls a few.
 #[derive(Default)]
 pub(crate) struct ClientHandlers {
-    per_op: Vec<OpHandlers>,
+    /// The service's name in event names.
+    service: String,
+    /// The service's handlers, most specific first.
+    for_service: Vec<&'static Builtin>,
+    /// The model whose operations these are (for their names).
+    model: Option<Arc<ServiceModel>>,
+    /// Each operation's handlers, once resolved.
+    per_op: Box<[OnceLock<OpHandlers>]>,
 }
 
 /// The handlers of one operation, in the order they run.
@@ -213,7 +224,7 @@ fn specificity(event: &str) -> (usize, usize) {
 impl ClientHandlers {
     /// Resolves the handlers of every operation of `model`, whose service
     /// is called `service` in event names.
-    pub(crate) fn new(model: &ServiceModel, service: &str) -> ClientHandlers {
+    pub(crate) fn new(model: &Arc<ServiceModel>, service: &str) -> ClientHandlers {
         let mut for_service: Vec<&'static Builtin> = all_builtins()
             .filter(|b| {
                 let svc = b.event.split('.').nth(1);
@@ -224,41 +235,47 @@ impl ClientHandlers {
         // filtered (order-keeping) subset. Stable: registration order among
         // equally specific ones.
         for_service.sort_by_cached_key(|b| std::cmp::Reverse(specificity(b.event)));
-        let per_op = model
-            .operations
-            .iter()
-            .map(|op| {
-                let matching = for_service
-                    .iter()
-                    .copied()
-                    .filter(|b| applies(b.event, service, &op.name));
-                let mut handlers = OpHandlers {
-                    presigned_url: presigned::rule_for(service, &op.name),
-                    ..OpHandlers::default()
-                };
-                for b in matching {
-                    let list = match b.handler {
-                        Handler::Params(_) => &mut handlers.params,
-                        Handler::Builtins(_) => &mut handlers.builtins,
-                        Handler::Serialized(_) => &mut handlers.serialized,
-                        Handler::Request(_) => &mut handlers.request,
-                        Handler::Send(_) => &mut handlers.send,
-                        Handler::Presign(_) => &mut handlers.presign,
-                        Handler::Response(_) => &mut handlers.response,
-                        Handler::Output(_) => &mut handlers.output,
-                        Handler::Json(_) => &mut handlers.json,
-                    };
-                    list.push(b);
-                }
-                handlers
-            })
-            .collect();
-        ClientHandlers { per_op }
+        ClientHandlers {
+            service: service.to_owned(),
+            for_service,
+            per_op: model.operations.iter().map(|_| OnceLock::new()).collect(),
+            model: Some(model.clone()),
+        }
     }
 
     /// The handlers of operation number `op`.
     pub(crate) fn op(&self, op: usize) -> Option<&OpHandlers> {
-        self.per_op.get(op)
+        let name = &self.model.as_ref()?.operations.get(op)?.name;
+        Some(self.per_op.get(op)?.get_or_init(|| self.resolve(name)))
+    }
+
+    /// Picks out the handlers that apply to `operation`, in order.
+    fn resolve(&self, operation: &str) -> OpHandlers {
+        let service = self.service.as_str();
+        let matching = self
+            .for_service
+            .iter()
+            .copied()
+            .filter(|b| applies(b.event, service, operation));
+        let mut handlers = OpHandlers {
+            presigned_url: presigned::rule_for(service, operation),
+            ..OpHandlers::default()
+        };
+        for b in matching {
+            let list = match b.handler {
+                Handler::Params(_) => &mut handlers.params,
+                Handler::Builtins(_) => &mut handlers.builtins,
+                Handler::Serialized(_) => &mut handlers.serialized,
+                Handler::Request(_) => &mut handlers.request,
+                Handler::Send(_) => &mut handlers.send,
+                Handler::Presign(_) => &mut handlers.presign,
+                Handler::Response(_) => &mut handlers.response,
+                Handler::Output(_) => &mut handlers.output,
+                Handler::Json(_) => &mut handlers.json,
+            };
+            list.push(b);
+        }
+        handlers
     }
 }
 
