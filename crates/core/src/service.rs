@@ -247,13 +247,15 @@ pub struct LoadedService(Result<Service, ModelError>);
 impl LoadedService {
     /// Reads the embedded data.
     pub fn load(data: &ServiceData) -> LoadedService {
-        LoadedService(ServiceModel::from_packed(data.model).map(|model| Service {
-            model: Arc::new(model),
-            endpoint_rules: data.endpoint_rules.map(RulesSource::Packed),
-            paginators: data.paginators.map(Arc::from),
-            waiters: data.waiters.map(Arc::from),
-            rules: Arc::default(),
-        }))
+        LoadedService(
+            ServiceModel::from_embedded(data.model).map(|model| Service {
+                model: Arc::new(model),
+                endpoint_rules: data.endpoint_rules.map(RulesSource::Packed),
+                paginators: data.paginators.map(Arc::from),
+                waiters: data.waiters.map(Arc::from),
+                rules: Arc::default(),
+            }),
+        )
     }
 
     /// The service, or the error found while loading it.

@@ -411,12 +411,11 @@ impl<'a> ClientMeta<'a> {
 
     /// The modeled exceptions of the service (shape names), sorted.
     pub fn exceptions(&self) -> Vec<&'a str> {
-        let mut names: Vec<&str> = self
-            .service_model()
-            .shapes
+        let model = self.service_model();
+        let mut names: Vec<&str> = model
+            .exception_ids()
             .iter()
-            .filter(|s| s.exception)
-            .map(|s| s.name.as_str())
+            .map(|&id| model.shape_name(id))
             .collect();
         names.sort_unstable();
         names

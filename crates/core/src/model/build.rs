@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::read::{RawMember, RawMetadata, RawModel, RawOperation, RawShape, RawShapeRef};
 use super::{
     HttpBinding, Location, Member, Metadata, ModelError, Operation, Protocol, ServiceModel, Shape,
-    ShapeId, ShapeKind, TimestampFormat,
+    ShapeId, ShapeKind, ShapeStore, TimestampFormat,
 };
 
 /// Builds the model: metadata, shapes, then operations (whose references are
@@ -17,7 +17,8 @@ use super::{
 pub(super) fn service_model(raw: RawModel) -> Result<ServiceModel, ModelError> {
     let (metadata, protocol) = metadata(raw.metadata)?;
     let shape_index = shape_index(&raw.shapes.0);
-    let resolver = Resolver(&shape_index);
+    let lookup = |name: &str| shape_index.get(name).copied();
+    let resolver = Resolver(&lookup);
     let shapes = shapes(raw.shapes.0, &resolver)?;
     check_lists_and_maps(&shapes)?;
     let (operations, operation_index) = operations(raw.operations.0, &resolver)?;
@@ -25,10 +26,9 @@ pub(super) fn service_model(raw: RawModel) -> Result<ServiceModel, ModelError> {
         metadata,
         protocol,
         operations,
-        shapes,
+        shapes: ShapeStore::built(shapes, shape_index),
         documentation: raw.documentation,
         operation_index,
-        shape_index,
     })
 }
 
@@ -41,64 +41,77 @@ pub(super) fn from_parts(
     shapes: Vec<Shape>,
     documentation: Option<String>,
 ) -> Result<ServiceModel, ModelError> {
-    check_references(&shapes, &operations)?;
-    check_lists_and_maps(&shapes)?;
+    for shape in &shapes {
+        check_shape(shape, shapes.len())?;
+    }
+    check_operation_references(&operations, shapes.len())?;
     let mut shape_index = HashMap::with_capacity(shapes.len());
     for (id, shape) in shapes.iter().enumerate() {
         shape_index.insert(shape.name.clone(), id);
     }
-    let mut operation_index = HashMap::with_capacity(operations.len());
-    for (id, op) in operations.iter().enumerate() {
-        operation_index.insert(op.name.clone(), id);
-    }
     Ok(ServiceModel {
         metadata,
         protocol,
+        operation_index: operation_index(&operations),
         operations,
-        shapes,
+        shapes: ShapeStore::built(shapes, shape_index),
         documentation,
-        operation_index,
-        shape_index,
     })
 }
 
-/// Checks that every shape id in `shapes` and `operations` names a shape.
-fn check_references(shapes: &[Shape], operations: &[Operation]) -> Result<(), ModelError> {
-    let count = shapes.len();
-    let bad = |id: ShapeId, ctx: &str| {
-        (id >= count).then(|| ModelError(format!("{ctx} refers to shape {id} of {count}")))
-    };
-    for shape in shapes {
-        let singles = [&shape.member, &shape.key, &shape.value];
-        let members = shape
-            .members
-            .iter()
-            .chain(singles.into_iter().flatten().map(|m| &**m));
-        for m in members {
-            if let Some(e) = bad(m.target, &shape.name) {
-                return Err(e);
-            }
-        }
+/// Operation name → index.
+pub(super) fn operation_index(operations: &[Operation]) -> HashMap<String, usize> {
+    let mut index = HashMap::with_capacity(operations.len());
+    for (id, op) in operations.iter().enumerate() {
+        index.insert(op.name.clone(), id);
     }
+    index
+}
+
+/// An error naming `ctx` unless `id` is one of `count` shapes.
+fn check_id(id: ShapeId, count: usize, ctx: &str) -> Result<(), ModelError> {
+    match id < count {
+        true => Ok(()),
+        false => Err(ModelError(format!("{ctx} refers to shape {id} of {count}"))),
+    }
+}
+
+/// Checks a shape read from packed data: every member targets one of
+/// `count` shapes, a list has a member, a map a key and a value.
+pub(crate) fn check_shape(shape: &Shape, count: usize) -> Result<(), ModelError> {
+    check_list_or_map(shape)?;
+    let singles = [&shape.member, &shape.key, &shape.value];
+    let members = shape
+        .members
+        .iter()
+        .chain(singles.into_iter().flatten().map(|m| &**m));
+    for m in members {
+        check_id(m.target, count, &shape.name)?;
+    }
+    Ok(())
+}
+
+/// Checks that every shape an operation refers to is one of `count`.
+pub(super) fn check_operation_references(
+    operations: &[Operation],
+    count: usize,
+) -> Result<(), ModelError> {
     for op in operations {
-        let ids = op.input.iter().chain(&op.output).chain(&op.errors);
-        if let Some(e) = ids.filter_map(|&id| bad(id, &op.name)).next() {
-            return Err(e);
+        for &id in op.input.iter().chain(&op.output).chain(&op.errors) {
+            check_id(id, count, &op.name)?;
         }
     }
     Ok(())
 }
 
-/// Resolves shape names to ids.
-pub(super) struct Resolver<'a>(pub(super) &'a HashMap<String, ShapeId>);
+/// Resolves shape names to ids through a lookup (an index being built, or a
+/// loaded model's).
+pub(super) struct Resolver<'a>(pub(super) &'a dyn Fn(&str) -> Option<ShapeId>);
 
 impl Resolver<'_> {
     /// The id of shape `name`, referred to from `ctx` (named in the error).
     fn resolve(&self, name: &str, ctx: &str) -> Result<ShapeId, ModelError> {
-        self.0
-            .get(name)
-            .copied()
-            .ok_or_else(|| ModelError(format!("{ctx} refers to unknown shape `{name}`")))
+        (self.0)(name).ok_or_else(|| ModelError(format!("{ctx} refers to unknown shape `{name}`")))
     }
 
     /// The id of an optional reference.
@@ -281,16 +294,19 @@ fn timestamp_format(name: Option<&str>) -> Option<TimestampFormat> {
 
 /// Lists need a `member`, maps a `key` and a `value`.
 fn check_lists_and_maps(shapes: &[Shape]) -> Result<(), ModelError> {
-    for shape in shapes {
-        if shape.kind == ShapeKind::List && shape.member.is_none() {
-            return Err(ModelError(format!("list `{}` has no member", shape.name)));
-        }
-        if shape.kind == ShapeKind::Map && (shape.key.is_none() || shape.value.is_none()) {
-            return Err(ModelError(format!(
-                "map `{}` lacks key or value",
-                shape.name
-            )));
-        }
+    shapes.iter().try_for_each(check_list_or_map)
+}
+
+/// A list must have a member, a map a key and a value.
+fn check_list_or_map(shape: &Shape) -> Result<(), ModelError> {
+    if shape.kind == ShapeKind::List && shape.member.is_none() {
+        return Err(ModelError(format!("list `{}` has no member", shape.name)));
+    }
+    if shape.kind == ShapeKind::Map && (shape.key.is_none() || shape.value.is_none()) {
+        return Err(ModelError(format!(
+            "map `{}` lacks key or value",
+            shape.name
+        )));
     }
     Ok(())
 }

@@ -19,6 +19,10 @@ use std::fmt;
 mod build;
 pub mod extras;
 mod read;
+mod store;
+
+pub(crate) use build::check_shape;
+pub(crate) use store::ShapeStore;
 
 /// Index of a shape in [`ServiceModel::shapes`].
 pub type ShapeId = usize;
@@ -432,12 +436,11 @@ pub struct ServiceModel {
     pub protocol: Protocol,
     /// Operations in model order.
     pub operations: Vec<Operation>,
-    /// All shapes.
-    pub shapes: Vec<Shape>,
     /// Service documentation HTML, if kept.
     pub documentation: Option<String>,
+    /// The shapes, by id ([`shape`](Self::shape)).
+    shapes: ShapeStore,
     operation_index: HashMap<String, usize>,
-    shape_index: HashMap<String, ShapeId>,
 }
 
 /// A problem found while loading a model.
@@ -479,6 +482,27 @@ impl ServiceModel {
         build::from_parts(metadata, protocol, operations, shapes, documentation)
     }
 
+    /// A model whose shapes are packed and decoded when first used (the
+    /// models generated crates embed); operation references are checked
+    /// against the number of shapes.
+    pub(crate) fn with_lazy_shapes(
+        metadata: Metadata,
+        protocol: Protocol,
+        operations: Vec<Operation>,
+        shapes: crate::packed::LazyShapes,
+        documentation: Option<String>,
+    ) -> Result<ServiceModel, ModelError> {
+        build::check_operation_references(&operations, shapes.len())?;
+        Ok(ServiceModel {
+            metadata,
+            protocol,
+            operation_index: build::operation_index(&operations),
+            operations,
+            documentation,
+            shapes: ShapeStore::Packed(shapes),
+        })
+    }
+
     /// Looks up an operation by name.
     pub fn operation(&self, name: &str) -> Option<&Operation> {
         self.operation_index.get(name).map(|&i| &self.operations[i])
@@ -491,22 +515,47 @@ impl ServiceModel {
 
     /// Looks up a shape id by name.
     pub fn shape_id(&self, name: &str) -> Option<ShapeId> {
-        self.shape_index.get(name).copied()
+        self.shapes.id(name)
+    }
+
+    /// The number of shapes (ids are `0..shape_count()`).
+    pub fn shape_count(&self) -> usize {
+        self.shapes.len()
+    }
+
+    /// The name of shape `id` (without decoding a packed shape).
+    pub fn shape_name(&self, id: ShapeId) -> &str {
+        self.shapes.name(id)
+    }
+
+    /// The ids of the service's exception shapes, in id order.
+    pub fn exception_ids(&self) -> &[ShapeId] {
+        self.shapes.exceptions()
+    }
+
+    /// Every shape, in id order (decoding any packed shape not used yet).
+    pub fn shapes(&self) -> impl Iterator<Item = &Shape> + '_ {
+        (0..self.shapes.len()).map(|id| self.shapes.get(id))
+    }
+
+    /// Shape `id`, to change it (test runners adjusting a model).
+    pub fn shape_mut(&mut self, id: ShapeId) -> &mut Shape {
+        self.shapes.get_mut(id)
     }
 
     /// The exception shape whose error code (or, failing that, name) is `code`.
     pub fn error_shape_for_code(&self, code: &str) -> Option<ShapeId> {
-        let exceptions = || (0..self.shapes.len()).filter(|&id| self.shapes[id].exception);
+        let exceptions = || self.exception_ids().iter().copied();
         exceptions()
             .find(|&id| {
-                let s = &self.shapes[id];
+                let s = self.shape(id);
                 s.error
                     .as_ref()
                     .and_then(|e| e.code.as_deref())
                     .unwrap_or(&s.name)
                     == code
             })
-            .or_else(|| exceptions().find(|&id| self.shapes[id].name == code))
+            .or_else(|| exceptions().find(|&id| self.shape_name(id) == code))
     }
 
     /// The index of the service's endpoint discovery operation (the one
@@ -522,9 +571,11 @@ impl ServiceModel {
             .any(|o| o.endpoint_discovery.is_some_and(|d| d.required))
     }
 
-    /// The shape with this id.
+    /// The shape with this id (decoded now if it is packed and not used
+    /// yet). Ids come from the model itself; one out of range panics, as an
+    /// index does.
     pub fn shape(&self, id: ShapeId) -> &Shape {
-        &self.shapes[id]
+        self.shapes.get(id)
     }
 
     /// The name used in event names: the service id, lower-cased with hyphens
@@ -551,7 +602,8 @@ impl ServiceModel {
     pub fn add_operation(&mut self, json: serde_json::Value) -> Result<usize, ModelError> {
         let ro = read::operation_from_value(json).map_err(invalid)?;
         let name = ro.name.clone().unwrap_or_default();
-        let op = build::operation(name.clone(), ro, &build::Resolver(&self.shape_index))?;
+        let lookup = |name: &str| self.shapes.id(name);
+        let op = build::operation(name.clone(), ro, &build::Resolver(&lookup))?;
         self.operations.push(op);
         let id = self.operations.len() - 1;
         self.operation_index.insert(name, id);

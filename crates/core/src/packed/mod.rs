@@ -28,11 +28,13 @@ mod model;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use model::LazyShapes;
+
 /// The first bytes of every packed file.
 const MAGIC: &[u8; 8] = b"myaws-pk";
 
 /// The version of the format; bumped whenever any packed type changes.
-const FORMAT_VERSION: u64 = 1;
+const FORMAT_VERSION: u64 = 2;
 
 /// The deepest nesting [`Reader`] accepts (rule trees, expressions).
 const MAX_DEPTH: u32 = 200;
@@ -137,6 +139,16 @@ impl<'a> Reader<'a> {
             )));
         }
         Ok(r)
+    }
+
+    /// A reader of `data` with no header (one shape of a packed model).
+    pub(crate) fn over(data: &'a [u8]) -> Reader<'a> {
+        Reader {
+            data,
+            pos: 0,
+            depth: 0,
+            slots: 0,
+        }
     }
 
     /// An error unless every byte was read.

@@ -32,42 +32,68 @@ fn rule_set_text(dir: &Path) -> Option<String> {
     std::fs::read_to_string(files.pop()?).ok()
 }
 
+/// The model's contents as text: everything but the name indexes (hash
+/// maps print in any order; the tests look names up instead).
+fn contents(m: &ServiceModel) -> String {
+    let shapes: Vec<_> = m.shapes().collect();
+    let (meta, ops, docs) = (&m.metadata, &m.operations, &m.documentation);
+    format!("{meta:?} {:?} {ops:?} {shapes:?} {docs:?}", m.protocol)
+}
+
 #[test]
 fn every_model_round_trips_unchanged() {
     for dir in service_dirs() {
         let service = Service::from_dir(&dir).unwrap();
-        let packed = service.model.to_packed();
-        let back =
-            ServiceModel::from_packed(&packed).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        // Everything but the name indexes (hash maps print in any order;
-        // the lookups below check them).
-        let parts = |m: &ServiceModel| {
-            let (meta, ops, shapes) = (&m.metadata, &m.operations, &m.shapes);
-            format!(
-                "{meta:?} {:?} {ops:?} {shapes:?} {:?}",
-                m.protocol, m.documentation
-            )
-        };
-        assert_eq!(parts(&back), parts(&service.model), "{}", dir.display());
-        assert_eq!(
-            back.to_packed(),
-            packed,
-            "{}: not deterministic",
-            dir.display()
-        );
-        for op in &service.model.operations {
-            assert_eq!(
-                back.operation_id(&op.name),
-                service.model.operation_id(&op.name)
-            );
-        }
-        for shape in &service.model.shapes {
-            assert_eq!(
-                back.shape_id(&shape.name),
-                service.model.shape_id(&shape.name)
-            );
+        let model = &service.model;
+        let packed = model.to_packed();
+        let at = dir.display();
+        let eager = ServiceModel::from_packed(&packed).unwrap_or_else(|e| panic!("{at}: {e}"));
+        let leaked: &'static [u8] = Box::leak(packed.clone().into_boxed_slice());
+        let lazy = ServiceModel::from_embedded(leaked).unwrap_or_else(|e| panic!("{at}: {e}"));
+        // Shapes looked up before any is decoded, then all decoded.
+        for back in [&lazy, &eager] {
+            assert_eq!(back.shape_count(), model.shape_count(), "{at}");
+            for id in 0..model.shape_count() {
+                let name = model.shape_name(id);
+                assert_eq!(back.shape_name(id), name, "{at}");
+                assert_eq!(back.shape_id(name), model.shape_id(name), "{at}: {name}");
+            }
+            assert_eq!(back.shape_id("NoSuchShape!"), None);
+            assert_eq!(back.exception_ids(), model.exception_ids(), "{at}");
+            for op in &model.operations {
+                assert_eq!(back.operation_id(&op.name), model.operation_id(&op.name));
+            }
+            assert_eq!(contents(back), contents(model), "{at}");
+            assert_eq!(back.to_packed(), packed, "{at}: not deterministic");
         }
     }
+}
+
+#[test]
+fn an_embedded_model_decodes_only_the_shapes_used() {
+    let dir = service_dirs()
+        .into_iter()
+        .find(|d| d.ends_with("s3"))
+        .unwrap();
+    let model = Service::from_dir(&dir).unwrap().model;
+    let leaked: &'static [u8] = Box::leak(model.to_packed().into_boxed_slice());
+    let lazy = ServiceModel::from_embedded(leaked).unwrap();
+    let decoded = |m: &ServiceModel| {
+        let text = format!("{m:?}");
+        let at = text.find("decoded: ").expect("a lazy store") + "decoded: ".len();
+        text[at..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+    };
+    assert_eq!(decoded(&lazy), 0);
+    let op = lazy.operation("GetObject").unwrap();
+    let input = lazy.shape(op.input.unwrap());
+    assert_eq!(input.name, "GetObjectRequest");
+    assert_eq!(decoded(&lazy), 1);
+    assert!(lazy.shape_count() > 100);
 }
 
 #[test]
@@ -143,12 +169,32 @@ fn damaged_bytes_never_panic() {
                 bad[i] = value;
                 if is_model {
                     let _ = ServiceModel::from_packed(&bad);
+                    let _ = ServiceModel::from_embedded(Box::leak(bad.into_boxed_slice()));
                 } else {
                     let _ = RuleSet::from_packed(&bad);
                 }
             }
         }
     }
+}
+
+#[test]
+fn a_damaged_shape_is_an_error_read_eagerly_and_a_named_panic_read_lazily() {
+    let (mut model, _) = sts();
+    // The last byte is the last shape's last flag (`json_value`).
+    *model.last_mut().unwrap() = 7;
+    let err = ServiceModel::from_packed(&model).unwrap_err();
+    assert!(err.0.contains("unknown boolean tag 7"), "{err}");
+    let lazy = ServiceModel::from_embedded(Box::leak(model.into_boxed_slice())).unwrap();
+    let last = lazy.shape_count() - 1;
+    let name = lazy.shape_name(last).to_owned();
+    let panic = std::panic::catch_unwind(|| lazy.shape(last).kind).unwrap_err();
+    let message = panic.downcast_ref::<String>().unwrap();
+    assert!(
+        message.contains(&format!("damaged (shape `{name}`)")),
+        "{message}"
+    );
+    assert!(message.contains("cargo xtask regen"), "{message}");
 }
 
 #[test]
@@ -173,7 +219,7 @@ fn shape_references_are_checked() {
         .find(|d| d.ends_with("sqs"))
         .unwrap();
     let mut model = (*Service::from_dir(&dir).unwrap().model).clone();
-    let count = model.shapes.len();
+    let count = model.shape_count();
     let op = model
         .operations
         .iter_mut()

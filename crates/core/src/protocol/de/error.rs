@@ -245,7 +245,7 @@ fn find_shape(model: &ServiceModel, op: &Operation, code: &str) -> Option<ShapeI
         op.errors
             .iter()
             .copied()
-            .chain((0..model.shapes.len()).filter(|&id| model.shape(id).exception))
+            .chain(model.exception_ids().iter().copied())
     };
     let error_code = |id: ShapeId| {
         let s = model.shape(id);

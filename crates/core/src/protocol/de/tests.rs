@@ -236,7 +236,7 @@ fn payload_blobs_and_strings() {
         let extra = json!({"SB": {"type": "blob", "streaming": true}});
         let mut m = model(protocol, json!({"Data": {"shape": target}}), extra);
         let id = m.shape_id("Out").unwrap();
-        m.shapes[id].payload = Some("Data".into());
+        m.shape_mut(id).payload = Some("Data".into());
         m
     };
     let h = HeaderMap::new();
