@@ -123,7 +123,7 @@ impl DateTime {
     pub fn to_iso8601(&self) -> String {
         let (y, mo, d, h, mi, s) = self.civil();
         if self.nanos == 0 {
-            format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+            exact(format_args!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"))
         } else {
             let frac = format!("{:09}", self.nanos);
             let frac = frac.trim_end_matches('0');
@@ -132,7 +132,9 @@ impl DateTime {
             } else {
                 frac
             };
-            format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{frac}Z")
+            exact(format_args!(
+                "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{frac}Z"
+            ))
         }
     }
 
@@ -141,7 +143,9 @@ impl DateTime {
         let (y, mo, d, h, mi, s) = self.civil();
         let wd = WEEKDAYS[self.secs.div_euclid(86_400).rem_euclid(7) as usize];
         let mon = MONTHS[(mo - 1) as usize];
-        format!("{wd}, {d:02} {mon} {y:04} {h:02}:{mi:02}:{s:02} GMT")
+        exact(format_args!(
+            "{wd}, {d:02} {mon} {y:04} {h:02}:{mi:02}:{s:02} GMT"
+        ))
     }
 
     /// Epoch seconds as botocore writes them: integral when whole, else with
@@ -337,6 +341,40 @@ fn parse_http_date(t: &str) -> Option<DateTime> {
     build(y, mo, d, h, mi, s, nanos, 0)
 }
 
+/// `args` formatted into a string allocated at its exact length.
+///
+/// `format!` grows its string by doubling, so a 20-byte timestamp holds 32
+/// bytes and takes a 48-byte heap block instead of 32: in a large JSON
+/// output (a listing's `LastModified` per object) that is 16 bytes per
+/// timestamp. A text longer than the stack buffer (none of the formats here
+/// makes one, even for an `i64` year) falls back to `format!`.
+fn exact(args: fmt::Arguments<'_>) -> String {
+    struct Stack {
+        buf: [u8; 48],
+        len: usize,
+    }
+    impl fmt::Write for Stack {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let end = self.len + s.len();
+            let dest = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
+            dest.copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
+        }
+    }
+    let mut stack = Stack {
+        buf: [0; 48],
+        len: 0,
+    };
+    if fmt::write(&mut stack, args).is_ok() {
+        // Whole `str` pieces were copied, so the bytes are UTF-8.
+        if let Ok(text) = std::str::from_utf8(&stack.buf[..stack.len]) {
+            return text.to_owned();
+        }
+    }
+    fmt::format(args)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,6 +388,24 @@ mod tests {
         let f = DateTime::from_secs_and_nanos(1_398_796_238, 123_000_000);
         assert_eq!(f.to_iso8601(), "2014-04-29T18:30:38.123Z");
         assert_eq!(f.to_epoch_string(), "1398796238.123");
+    }
+
+    /// Timestamps are allocated at their length (large JSON outputs hold
+    /// one per object); texts too long for the stack buffer still format.
+    #[test]
+    fn formatted_timestamps_hold_no_spare_capacity() {
+        let t = DateTime::from_secs(1_398_796_238);
+        let f = DateTime::from_secs_and_nanos(1_398_796_238, 123_456_789);
+        for text in [t.to_iso8601(), f.to_iso8601(), t.to_http_date()] {
+            assert_eq!(text.capacity(), text.len(), "{text}");
+        }
+        assert_eq!(f.to_iso8601(), "2014-04-29T18:30:38.123456789Z");
+        let far = DateTime::from_secs(i64::MAX / 2);
+        assert!(far.to_iso8601().ends_with('Z'));
+        assert!(far.to_http_date().ends_with(" GMT"));
+        let mut long = String::new();
+        std::fmt::Write::write_fmt(&mut long, format_args!("{:>60}", "x")).unwrap();
+        assert_eq!(exact(format_args!("{:>60}", "x")), long);
     }
 
     #[test]
