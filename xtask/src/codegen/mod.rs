@@ -11,6 +11,7 @@ mod docs;
 mod events;
 mod extras;
 mod names;
+mod package;
 mod service;
 
 use std::collections::BTreeMap;
@@ -49,6 +50,7 @@ pub fn regen(args: &[String]) -> Result<(), String> {
         .map_err(|e| format!("models/BOTOCORE_VERSION: {e}"))?
         .trim()
         .to_string();
+    let legal = package::legal_files(&root)?;
     let mut stale = Vec::new();
     for svc in &services {
         let dir = root.join("models").join(svc);
@@ -57,6 +59,7 @@ pub fn regen(args: &[String]) -> Result<(), String> {
         }
         let mut files = service::generate(svc, &dir, &version)?;
         format_rust(&mut files)?;
+        files.extend(legal.clone());
         let crate_dir = out_dir
             .clone()
             .unwrap_or_else(|| root.join("crates"))
@@ -84,6 +87,20 @@ pub fn regen(args: &[String]) -> Result<(), String> {
                 fs::create_dir_all(parent).map_err(|e| e.to_string())?;
             }
             fs::write(&core_copy, text).map_err(|e| e.to_string())?;
+        }
+    }
+    // The published hand-written crates carry the same LICENSE and NOTICE
+    // (only those files: nothing else in them is generated).
+    for krate in package::HAND_WRITTEN_PUBLISHED {
+        for (rel, text) in &legal {
+            let copy = root.join("crates").join(krate).join(rel);
+            if check {
+                if fs::read_to_string(&copy).ok().as_deref() != Some(text.as_str()) {
+                    stale.push(copy.display().to_string());
+                }
+            } else {
+                fs::write(&copy, text).map_err(|e| format!("{}: {e}", copy.display()))?;
+            }
         }
     }
     if !stale.is_empty() {
