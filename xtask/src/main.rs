@@ -33,8 +33,11 @@ tasks:
   smoke [--service NAME ...]
                      every operation of every service in models/ through the dynamic
                      path: built, validated, resolved, signed, answered and parsed
+  docs [--all]       rustdoc with warnings as errors: core, waiters, customized crates
+                     and a sample of generated ones (--all: every crate, in batches)
   demo               run examples/quickstart against a local moto server
-  test               fmt check, clippy, regen --check and every test (with moto)
+  test               fmt check, clippy, regen --check, docs, botocore-diff, smoke and
+                     the tests (with moto); `cargo xtask test --help` lists each step's scope
   bench [--quick]    myaws vs aws-sdk-rust and boto3: build time, size, req/s, memory
 ";
 
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         "jmespath-tests" => jmespath_tests::main(&args),
         "botocore-diff" => botocore_diff::main(&args),
         "smoke" => smoke::main(&args),
+        "docs" => runner::docs::main(&args),
         "demo" => runner::demo(&args),
         "test" => runner::test(&args),
         "bench" => bench::main(&args),

@@ -7,7 +7,9 @@
 
 mod command;
 mod counts;
+pub mod docs;
 mod report;
+pub mod scope;
 
 /// moto's venv and server, shared with the `myaws-tests` harness crate.
 #[path = "../../tests/src/moto/mod.rs"]
@@ -21,6 +23,7 @@ use self::command::{cargo, run, run_counting_tests};
 use self::counts::TestCounts;
 use self::moto::MotoServer;
 use self::report::Report;
+use self::scope::{package_args, test_packages};
 use crate::{codegen, workspace_root};
 
 /// Package of the example `cargo xtask demo` runs.
@@ -128,13 +131,13 @@ impl Check {
     fn command(self) -> &'static str {
         match self {
             Check::Fmt => "cargo fmt --all -- --check",
-            Check::Clippy => "cargo clippy --workspace --all-targets -- -D warnings",
+            Check::Clippy => CLIPPY_COMMAND,
             Check::Features => FEATURES_COMMAND,
             Check::Regen => "cargo xtask regen --check",
-            Check::Docs => DOCS_COMMAND,
+            Check::Docs => "cargo xtask docs",
             Check::BotocoreDiff => "cargo xtask botocore-diff",
             Check::Smoke => "cargo xtask smoke",
-            Check::Tests => "cargo test --workspace --no-fail-fast",
+            Check::Tests => TESTS_COMMAND,
         }
     }
 
@@ -143,15 +146,23 @@ impl Check {
     }
 }
 
+/// Every crate's library and binaries (all generated crates included),
+/// then the tests, benches and examples of the default members (the
+/// hand-written crates): a generated crate's test target holds no test
+/// code, and linting it would check the whole crate a second time.
+const CLIPPY_COMMAND: &str = "cargo clippy --workspace -- -D warnings; \
+     cargo clippy --all-targets -- -D warnings   (default members)";
+
 /// The feature combinations checked besides the default (rustls): TLS,
-/// HTTP/2, SigV4a (whose tests run only with it).
+/// HTTP/2, SigV4a (whose tests run only with it). myaws-core only: the
+/// service crates' features just forward to it.
 const FEATURES_COMMAND: &str = "cargo check -p myaws-core --no-default-features \
      [--features native-tls]; --features http2; clippy and test --lib with --features sigv4a";
 
-/// The library crates' documentation with rustdoc's lints as errors (no
-/// broken or private intra-doc links, no bare addresses).
-const DOCS_COMMAND: &str = "RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --workspace \
-     --exclude xtask --exclude myaws-tests --exclude myaws-examples";
+/// The default members' tests and the generated sample's doc tests (a
+/// generated crate has no other tests; every one is built and linted by
+/// clippy, the sample's examples compiled here).
+const TESTS_COMMAND: &str = "cargo test --no-fail-fast -p <default members> -p <docs sample>";
 
 /// Name of the set-up step in the summary.
 const MOTO_STEP: &str = "moto";
@@ -162,19 +173,24 @@ usage: cargo xtask test [--skip-fmt] [--skip-clippy] [--skip-features] [--skip-r
                         [--skip-docs] [--skip-botocore-diff] [--skip-smoke] [--skip-tests]
 
 Starts moto, then runs in order (stopping at the first failure):
-  fmt     cargo fmt --all -- --check
-  clippy  cargo clippy --workspace --all-targets -- -D warnings
+  fmt     cargo fmt --all -- --check   (every crate)
+  clippy  cargo clippy --workspace -- -D warnings; \
+     cargo clippy --all-targets -- -D warnings   (default members)
   features cargo check -p myaws-core --no-default-features [--features native-tls]; --features http2; clippy and test --lib with --features sigv4a
-  regen   cargo xtask regen --check
-  docs    RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --workspace \
-     --exclude xtask --exclude myaws-tests --exclude myaws-examples
-  botocore-diff cargo xtask botocore-diff   (the differential test against botocore)
+  regen   cargo xtask regen --check   (every service in models/)
+  docs    cargo xtask docs   (core, waiters, customized crates and a sample of generated ones;
+          cargo xtask docs --all documents every crate)
+  botocore-diff cargo xtask botocore-diff   (the differential test against botocore, every service)
   smoke   cargo xtask smoke   (every operation of every service in models/, answered and parsed)
-  tests   cargo test --workspace --no-fail-fast   (with MYAWS_TEST_ENDPOINT set to moto)
+  tests   cargo test --no-fail-fast -p <default members> -p <docs sample>   (with MYAWS_TEST_ENDPOINT set to moto)
 The --skip flags are for local use; CI runs every step.";
 
 /// Runs every check and test, with moto up for the tests.
 pub fn test(args: &[String]) -> Result<(), String> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{TEST_USAGE}");
+        return Ok(());
+    }
     let skipped = parse_skips(args)?;
     let mut plan = vec![(MOTO_STEP, format!("start moto {}", moto::MOTO_VERSION))];
     plan.extend(
@@ -254,9 +270,11 @@ fn run_check(
 ) -> Result<(), String> {
     match check {
         Check::Fmt => run(cargo(root).args(["fmt", "--all", "--", "--check"])),
-        Check::Clippy => run(cargo(root)
-            .args(["clippy", "--workspace", "--all-targets", "--"])
-            .args(["-D", "warnings"])),
+        Check::Clippy => {
+            run(cargo(root).args(["clippy", "--workspace", "--", "-D", "warnings"]))?;
+            // No package flags: the default members.
+            run(cargo(root).args(["clippy", "--all-targets", "--", "-D", "warnings"]))
+        }
         Check::Features => {
             // No TLS at all (plain HTTP only), then native-tls instead of rustls.
             run(cargo(root).args(["check", "-p", "myaws-core", "--no-default-features"]))?;
@@ -280,18 +298,17 @@ fn run_check(
                 .args(["--", "signing", "sigv4a"]))
         }
         Check::Regen => codegen::regen(&["--check".to_string()]),
-        Check::Docs => run(cargo(root)
-            .args(["doc", "--no-deps", "--workspace"])
-            .args(["--exclude", "xtask", "--exclude", "myaws-tests"])
-            .args(["--exclude", "myaws-examples"])
-            .env("RUSTDOCFLAGS", "-D warnings")),
+        Check::Docs => docs::sample(root),
         Check::BotocoreDiff => crate::botocore_diff::main(&[]),
         Check::Smoke => crate::smoke::main(&[]),
         Check::Tests => {
             let server = server.expect("moto runs whenever the tests do");
+            let packages = test_packages(root)?;
+            println!("tests: {}", packages.join(" "));
             let mut tests = cargo(root);
             tests
-                .args(["test", "--workspace", "--no-fail-fast"])
+                .args(["test", "--no-fail-fast"])
+                .args(package_args(&packages))
                 .env(moto::ENDPOINT_ENV, server.endpoint());
             let (result, totals) = run_counting_tests(&mut tests);
             *counts = Some(totals);

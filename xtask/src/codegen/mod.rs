@@ -11,6 +11,7 @@ mod docs;
 mod events;
 mod extras;
 mod names;
+mod package;
 mod packed;
 mod service;
 
@@ -51,6 +52,7 @@ pub fn regen(args: &[String]) -> Result<(), String> {
         .map_err(|e| format!("models/BOTOCORE_VERSION: {e}"))?
         .trim()
         .to_string();
+    let legal = package::legal_files(&root)?;
     let mut stale = Vec::new();
     for svc in &services {
         let dir = root.join("models").join(svc);
@@ -59,6 +61,7 @@ pub fn regen(args: &[String]) -> Result<(), String> {
         }
         let mut files = service::generate(svc, &dir, &version)?;
         format_rust(&mut files)?;
+        files.extend(legal.clone());
         let crate_dir = out_dir
             .clone()
             .unwrap_or_else(|| root.join("crates"))
@@ -86,6 +89,20 @@ pub fn regen(args: &[String]) -> Result<(), String> {
                 fs::create_dir_all(parent).map_err(|e| e.to_string())?;
             }
             fs::write(&core_copy, contents).map_err(|e| e.to_string())?;
+        }
+    }
+    // The published hand-written crates carry the same LICENSE and NOTICE
+    // (only those files: nothing else in them is generated).
+    for krate in package::HAND_WRITTEN_PUBLISHED {
+        for (rel, contents) in &legal {
+            let copy = root.join("crates").join(krate).join(rel);
+            if check {
+                if fs::read(&copy).ok().as_ref() != Some(contents) {
+                    stale.push(copy.display().to_string());
+                }
+            } else {
+                fs::write(&copy, contents).map_err(|e| format!("{}: {e}", copy.display()))?;
+            }
         }
     }
     if !stale.is_empty() {
