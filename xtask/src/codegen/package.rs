@@ -239,7 +239,7 @@ mod tests {
     #[test]
     fn root_notice_carries_botocores() {
         let files = legal_files(&crate::workspace_root()).unwrap();
-        assert!(files[Path::new("LICENSE")].contains("Apache License"));
-        assert!(files[Path::new("NOTICE")].contains("Botocore"));
+        assert!(String::from_utf8_lossy(&files[Path::new("LICENSE")]).contains("Apache License"));
+        assert!(String::from_utf8_lossy(&files[Path::new("NOTICE")]).contains("Botocore"));
     }
 }
