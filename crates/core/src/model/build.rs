@@ -21,15 +21,53 @@ pub(super) fn service_model(raw: RawModel) -> Result<ServiceModel, ModelError> {
     let resolver = Resolver(&lookup);
     let shapes = shapes(raw.shapes.0, &resolver)?;
     check_lists_and_maps(&shapes)?;
-    let (operations, operation_index) = operations(raw.operations.0, &resolver)?;
-    Ok(ServiceModel {
+    let operations = operations(raw.operations.0, &resolver)?;
+    let shapes = ShapeStore::built(shapes, shape_index);
+    Ok(assemble(
         metadata,
         protocol,
         operations,
-        shapes: ShapeStore::built(shapes, shape_index),
-        documentation: raw.documentation,
-        operation_index,
-    })
+        shapes,
+        raw.documentation,
+    ))
+}
+
+/// The model of these parts, with its operation index.
+fn assemble(
+    metadata: Metadata,
+    protocol: Protocol,
+    operations: Vec<Operation>,
+    shapes: ShapeStore,
+    documentation: Option<String>,
+) -> ServiceModel {
+    ServiceModel {
+        metadata,
+        protocol,
+        operation_index: operation_index(&operations),
+        operations,
+        shapes,
+        documentation,
+    }
+}
+
+/// A model whose shapes are packed and decoded when first used; the
+/// operations' shape references are checked against the number of shapes.
+pub(super) fn with_lazy_shapes(
+    metadata: Metadata,
+    protocol: Protocol,
+    operations: Vec<Operation>,
+    shapes: crate::packed::LazyShapes,
+    documentation: Option<String>,
+) -> Result<ServiceModel, ModelError> {
+    check_operation_references(&operations, shapes.len())?;
+    let shapes = ShapeStore::Packed(shapes);
+    Ok(assemble(
+        metadata,
+        protocol,
+        operations,
+        shapes,
+        documentation,
+    ))
 }
 
 /// A model from already built parts (the packed reader): the name indexes
@@ -49,14 +87,14 @@ pub(super) fn from_parts(
     for (id, shape) in shapes.iter().enumerate() {
         shape_index.insert(shape.name.clone(), id);
     }
-    Ok(ServiceModel {
+    let shapes = ShapeStore::built(shapes, shape_index);
+    Ok(assemble(
         metadata,
         protocol,
-        operation_index: operation_index(&operations),
         operations,
-        shapes: ShapeStore::built(shapes, shape_index),
+        shapes,
         documentation,
-    })
+    ))
 }
 
 /// Operation name → index.
@@ -313,23 +351,19 @@ fn check_list_or_map(shape: &Shape) -> Result<(), ModelError> {
 
 // ------------------------------------------------------------------ operations
 
-type Operations = (Vec<Operation>, HashMap<String, usize>);
-
-/// All operations in document order, and their index by name.
+/// All operations in document order.
 fn operations(
     raw: Vec<(String, RawOperation)>,
     resolver: &Resolver,
-) -> Result<Operations, ModelError> {
+) -> Result<Vec<Operation>, ModelError> {
     let mut operations = Vec::with_capacity(raw.len());
-    let mut index = HashMap::with_capacity(raw.len());
     for (key, ro) in raw {
         // botocore's operation name is the key (`OperationModel.name`); the
         // `name` member can differ (CloudFront's `...2016_09_07` wire names)
         // and no protocol sends it.
-        operations.push(operation(key.clone(), ro, resolver)?);
-        index.insert(key, operations.len() - 1);
+        operations.push(operation(key, ro, resolver)?);
     }
-    Ok((operations, index))
+    Ok(operations)
 }
 
 /// One operation, its shape references resolved.

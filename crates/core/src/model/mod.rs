@@ -492,15 +492,7 @@ impl ServiceModel {
         shapes: crate::packed::LazyShapes,
         documentation: Option<String>,
     ) -> Result<ServiceModel, ModelError> {
-        build::check_operation_references(&operations, shapes.len())?;
-        Ok(ServiceModel {
-            metadata,
-            protocol,
-            operation_index: build::operation_index(&operations),
-            operations,
-            documentation,
-            shapes: ShapeStore::Packed(shapes),
-        })
+        build::with_lazy_shapes(metadata, protocol, operations, shapes, documentation)
     }
 
     /// Looks up an operation by name.
