@@ -3,7 +3,8 @@
 //! service's) `auth` trait in model order, reordered by the user's
 //! `auth_scheme_preference`, and the endpoint rule set's `authSchemes`
 //! (which turn SigV4 into SigV4a for multi-region access points, or into an
-//! S3 Express session for directory buckets).
+//! S3 Express session for directory buckets, and replace a model's legacy
+//! SigV2).
 
 use crate::endpoint_resolution::{EndpointScheme, ResolvedEndpoint};
 use crate::model::{Operation, ServiceModel};
@@ -45,6 +46,11 @@ pub enum RequestAuth {
     },
     /// `Authorization: Bearer <token>`.
     Bearer,
+    /// The legacy Signature Version 2 with the client's credentials: form
+    /// parameters (`AWSAccessKeyId`, `Signature`, ...), for models whose
+    /// `signatureVersion` is `v2` and whose endpoint names no other scheme
+    /// (SimpleDB).
+    SigV2,
 }
 
 /// The auth schemes a model can name, in the forms botocore accepts.
@@ -54,6 +60,7 @@ enum Modeled {
     SigV4,
     SigV4a,
     Bearer,
+    SigV2,
 }
 
 impl Modeled {
@@ -63,18 +70,21 @@ impl Modeled {
             "aws.auth#sigv4" | "v4" | "s3v4" | "s3" | "v4-unsigned-body" => Modeled::SigV4,
             "aws.auth#sigv4a" | "v4a" => Modeled::SigV4a,
             "smithy.api#httpBearerAuth" | "bearer" => Modeled::Bearer,
+            "v2" => Modeled::SigV2,
             _ => return None,
         })
     }
 
     /// The name `auth_scheme_preference` uses (botocore strips the trait
-    /// prefix: `sigv4`, `sigv4a`, `httpBearerAuth`, `noAuth`).
+    /// prefix: `sigv4`, `sigv4a`, `httpBearerAuth`, `noAuth`; SigV2 has no
+    /// trait, so no preference names it).
     fn preference_name(self) -> &'static str {
         match self {
             Modeled::NoAuth => "noAuth",
             Modeled::SigV4 => "sigv4",
             Modeled::SigV4a => "sigv4a",
             Modeled::Bearer => "httpBearerAuth",
+            Modeled::SigV2 => "v2",
         }
     }
 
@@ -102,18 +112,25 @@ pub struct AuthSettings<'a> {
     pub env_bearer_token: bool,
 }
 
-/// The schemes the operation allows, in model order: its own `auth`
-/// trait, else the service's `auth`, else the service's
+/// The names of the schemes the operation allows, in model order: its own
+/// `auth` trait, else the service's `auth`, else the service's
 /// `signatureVersion`.
-fn modeled(model: &ServiceModel, op: &Operation) -> Vec<Modeled> {
-    let names: Vec<&str> = if !op.auth.is_empty() {
+fn modeled_names<'m>(model: &'m ServiceModel, op: &'m Operation) -> Vec<&'m str> {
+    if !op.auth.is_empty() {
         op.auth.iter().map(String::as_str).collect()
     } else if !model.metadata.auth.is_empty() {
         model.metadata.auth.iter().map(String::as_str).collect()
     } else {
         vec![model.metadata.signature_version.as_str()]
-    };
-    names.into_iter().filter_map(Modeled::parse).collect()
+    }
+}
+
+/// The schemes the operation allows that myaws knows, in model order.
+fn modeled(model: &ServiceModel, op: &Operation) -> Vec<Modeled> {
+    modeled_names(model, op)
+        .into_iter()
+        .filter_map(Modeled::parse)
+        .collect()
 }
 
 /// Whether an operation needs no authentication at all (its first usable
@@ -158,6 +175,7 @@ pub fn for_request(
             Modeled::NoAuth => return Ok(RequestAuth::None),
             Modeled::Bearer => return Ok(RequestAuth::Bearer),
             Modeled::SigV4 => return Ok(from_endpoint(endpoint, settings, bucket)),
+            Modeled::SigV2 => return Ok(sigv2_or_endpoint(endpoint, settings, bucket)),
             Modeled::SigV4a if cfg!(feature = "sigv4a") => {
                 return Ok(RequestAuth::SigV4a {
                     region_set: region_set(endpoint, settings),
@@ -175,8 +193,22 @@ pub fn for_request(
     }
     Err(format!(
         "none of the operation's auth schemes ({}) is supported",
-        op.auth.join(", ")
+        modeled_names(model, op).join(", ")
     ))
+}
+
+/// SigV2, unless the endpoint names a scheme: botocore lets an endpoint's
+/// `authSchemes` replace the model's signature version, so a `v2` model
+/// whose rules say `sigv4` (Import/Export) is signed with SigV4.
+fn sigv2_or_endpoint(
+    endpoint: &ResolvedEndpoint,
+    settings: &AuthSettings<'_>,
+    bucket: Option<&str>,
+) -> RequestAuth {
+    match endpoint.scheme {
+        EndpointScheme::Default => RequestAuth::SigV2,
+        _ => from_endpoint(endpoint, settings, bucket),
+    }
 }
 
 /// SigV4, or what the endpoint's auth scheme turns it into.
@@ -316,6 +348,26 @@ mod tests {
             Ok(RequestAuth::SigV4a {
                 region_set: "us-west-2".into()
             })
+        );
+    }
+
+    #[test]
+    fn sigv2_models_sign_with_sigv2_unless_the_endpoint_names_a_scheme() {
+        let text = r#"{"version":"2.0","metadata":{"protocol":"query","apiVersion":"1",
+            "endpointPrefix":"sdb","serviceId":"SimpleDB","signatureVersion":"v2"},
+            "operations":{"Op":{"name":"Op","http":{"method":"POST","requestUri":"/"}}},
+            "shapes":{}}"#;
+        let m = ServiceModel::from_json(text).unwrap();
+        let s = AuthSettings::default();
+        let plain = endpoint(EndpointScheme::Default);
+        assert_eq!(pick(&m, &plain, &s, None), Ok(RequestAuth::SigV2));
+        let sigv4 = endpoint(EndpointScheme::SigV4);
+        assert_eq!(pick(&m, &sigv4, &s, None), Ok(RequestAuth::SigV4));
+        let unknown = text.replace(r#""v2""#, r#""v9""#);
+        let m = ServiceModel::from_json(&unknown).unwrap();
+        assert_eq!(
+            pick(&m, &plain, &s, None),
+            Err("none of the operation's auth schemes (v9) is supported".to_owned())
         );
     }
 

@@ -332,17 +332,24 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_auth_schemes_are_clear_errors() {
-        // A multi-region access point needs SigV4a.
+    fn multi_region_access_points_need_sigv4a() {
+        // Their endpoints name only `sigv4a`: without the feature, a clear
+        // error.
         let mrap = "arn:aws:s3::123456789012:accesspoint:mfzwi23gnjvgw.mrap";
-        let err = resolve(
+        let resolved = resolve(
             "s3",
             "us-east-1",
             "GetObject",
             json!({"Bucket": mrap, "Key": "k"}),
-        )
-        .unwrap_err();
-        assert!(err.contains("sigv4a"), "{err}");
+        );
+        if cfg!(feature = "sigv4a") {
+            let scheme = resolved.unwrap().scheme;
+            let region_set = "*".to_owned();
+            assert_eq!(scheme, EndpointScheme::SigV4a { region_set });
+        } else {
+            let err = resolved.unwrap_err();
+            assert!(err.contains("sigv4a"), "{err}");
+        }
     }
 
     #[test]

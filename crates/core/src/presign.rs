@@ -347,6 +347,11 @@ impl ClientHandle {
                     "a request authenticated with a bearer token cannot be presigned".to_owned(),
                 ))
             }
+            RequestAuth::SigV2 => {
+                return Err(PresignError::Signing(
+                    "a request signed with the legacy SigV2 cannot be presigned".to_owned(),
+                ))
+            }
         };
         if let Some(algorithm) = algorithm {
             let signing = SigningOptions {

@@ -1,4 +1,5 @@
-//! SigV4 and SigV4a signing.
+//! SigV4 and SigV4a signing, and the legacy SigV2 (`v2`: a form
+//! parameter, for SimpleDB).
 //!
 //! The canonical request and the string to sign are built here, one way
 //! for both algorithms (`canonical`); the `aws-sigv4` crate provides the
@@ -20,6 +21,7 @@ mod date;
 mod encoding;
 pub mod event_stream;
 mod key;
+pub(crate) mod v2;
 #[cfg(feature = "sigv4a")]
 mod v4a;
 

@@ -1,6 +1,7 @@
 //! The authentication stage of the pipeline: which scheme a request gets
 //! ([`crate::auth`]), the identity it is signed with (credentials, S3
-//! Express session credentials, a bearer token), and the signing itself.
+//! Express session credentials, a bearer token), and the signing itself
+//! (SigV4, SigV4a, the legacy SigV2, a bearer header).
 
 use std::sync::Arc;
 
@@ -62,7 +63,7 @@ impl ClientHandle {
         let provider = &self.inner.config.credentials;
         match auth {
             RequestAuth::None => Ok(Identity::None),
-            RequestAuth::SigV4 | RequestAuth::SigV4a { .. } => provider
+            RequestAuth::SigV4 | RequestAuth::SigV4a { .. } | RequestAuth::SigV2 => provider
                 .provide_credentials()
                 .await
                 .map(Identity::Credentials)
@@ -116,6 +117,12 @@ impl ClientHandle {
                     Some(events) => events.sign_and_body(request, None),
                     None => upload.sign_and_body(request, None),
                 }
+            }
+            Identity::Credentials(credentials) if *auth == RequestAuth::SigV2 => {
+                let time = self.inner.config.time_source.now();
+                crate::signing::v2::sign(request, &credentials, time)
+                    .map_err(|e| format!("signing failed: {e}"))?;
+                upload.sign_and_body(request, None)
             }
             Identity::Credentials(credentials) => {
                 let credentials = match auth {

@@ -16,6 +16,8 @@ mod request;
 mod response;
 #[cfg(test)]
 mod retry_tests;
+#[cfg(test)]
+mod sigv2_tests;
 #[cfg(all(test, feature = "sigv4a"))]
 mod sigv4a_tests;
 

@@ -50,6 +50,21 @@ impl Stamp {
     pub(crate) fn date(&self) -> &str {
         &self.date_time()[..8]
     }
+
+    /// `YYYY-MM-DD'T'HH:MM:SS'Z'`, SigV2's `Timestamp` (botocore's
+    /// `ISO8601` format).
+    pub(crate) fn iso8601(&self) -> String {
+        let s = self.date_time();
+        format!(
+            "{}-{}-{}T{}:{}:{}Z",
+            &s[..4],
+            &s[4..6],
+            &s[6..8],
+            &s[9..11],
+            &s[11..13],
+            &s[13..15]
+        )
+    }
 }
 
 impl std::fmt::Debug for Stamp {

@@ -1,7 +1,8 @@
 //! The encodings of a canonical request: SigV4's URI encoding (every byte
-//! but the unreserved `A-Z a-z 0-9 - . _ ~` as `%XX`), the decoding of a
-//! query string (`application/x-www-form-urlencoded`, as the `url` crate's
-//! `form_urlencoded::parse`), RFC 3986 path normalization, and lowercase hex.
+//! but the unreserved `A-Z a-z 0-9 - . _ ~` as `%XX`; SigV2's too), the
+//! decoding of a query string (`application/x-www-form-urlencoded`, as the
+//! `url` crate's `form_urlencoded::parse`), RFC 3986 path normalization,
+//! and lowercase hex.
 
 use std::borrow::Cow;
 
@@ -52,6 +53,20 @@ pub(super) fn canonical_query_component(raw: &str) -> Cow<'_, str> {
     if raw.bytes().all(unreserved) {
         return Cow::Borrowed(raw);
     }
+    let decoded = form_decode(raw);
+    let mut out = String::with_capacity(decoded.len() + 8);
+    encode_into(&mut out, &decoded, false);
+    Cow::Owned(out)
+}
+
+/// `raw` decoded as `application/x-www-form-urlencoded`, as the `url`
+/// crate's `form_urlencoded::parse`: `+` is a space, `%XX` a byte (a `%`
+/// not followed by two hex digits stays as it is), invalid UTF-8 becomes
+/// U+FFFD. Borrowed when nothing is encoded.
+pub(super) fn form_decode(raw: &str) -> Cow<'_, str> {
+    if !raw.bytes().any(|b| b == b'+' || b == b'%') {
+        return Cow::Borrowed(raw);
+    }
     let bytes = raw.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -71,10 +86,7 @@ pub(super) fn canonical_query_component(raw: &str) -> Cow<'_, str> {
         }
         i += 1;
     }
-    let decoded = String::from_utf8_lossy(&decoded);
-    let mut out = String::with_capacity(decoded.len() + 8);
-    encode_into(&mut out, &decoded, false);
-    Cow::Owned(out)
+    Cow::Owned(String::from_utf8_lossy(&decoded).into_owned())
 }
 
 /// The path with dot segments and empty segments removed (RFC 3986 5.2.4),
