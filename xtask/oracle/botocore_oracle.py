@@ -32,6 +32,7 @@ import json
 import os
 import socket
 import sys
+import time
 import traceback
 import urllib.parse
 import zlib
@@ -63,6 +64,7 @@ import botocore.utils  # noqa: E402
 from botocore.awsrequest import AWSResponse  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
+from botocore.tokens import FrozenAuthToken  # noqa: E402
 from botocore import xform_name  # noqa: E402
 
 UTC = datetime.timezone.utc
@@ -79,6 +81,20 @@ def _frozen_now(remove_tzinfo=True):
 for _module in (botocore.compat, botocore.auth, botocore.signers, botocore.utils):
     if hasattr(_module, "get_current_datetime"):
         _module.get_current_datetime = _frozen_now
+
+
+class _FrozenTime:
+    """The `time` module as botocore.auth sees it: `gmtime()` is the frozen
+    time (SigV2's `Timestamp`)."""
+
+    def __getattr__(self, name):
+        return getattr(time, name)
+
+    def gmtime(self, *args):
+        return time.gmtime(*args) if args else FROZEN[0].utctimetuple()
+
+
+botocore.auth.time = _FrozenTime()
 
 
 def _refuse_send(self, request):
@@ -772,6 +788,16 @@ class Unsupported(Exception):
     pass
 
 
+class StaticTokenProvider:
+    """A fixed bearer token (botocore's token providers' `load_token`)."""
+
+    def __init__(self, token):
+        self.token = FrozenAuthToken(token)
+
+    def load_token(self, **_kwargs):
+        return self.token
+
+
 # --------------------------------------------------------------------------
 # The oracle proper.
 
@@ -786,6 +812,10 @@ class Oracle:
         FROZEN[0] = parse_iso(msg["time"])
         data_dir = os.path.abspath(msg["data_dir"])
         self.session = botocore.session.Session()
+        # The bearer token both sides use where a model asks for one.
+        self.session.register_component(
+            "token_provider", StaticTokenProvider(msg["bearer_token"])
+        )
         loader = self.session.get_component("data_loader")
         if os.path.abspath(loader.search_paths[0]) != data_dir:
             loader.search_paths.insert(0, data_dir)

@@ -3,11 +3,14 @@
 //!
 //! For each operation: parameters for its required members are generated
 //! from the model (botocore-diff's generator; every member when the required
-//! ones alone are refused), the call is validated, its endpoint resolved and
-//! the request signed, then a `before-send` hook answers it at the transport
-//! with the protocol's smallest valid response, which is parsed. Nothing
-//! leaves the machine. One line per failure, a last line
-//! `N passed, N failed, N skipped`; skips only for reasons listed in
+//! ones alone are refused; ARNs and URLs made plausible by [`plausible`]),
+//! the call is validated, its endpoint resolved and the request signed (with
+//! static credentials, or a static bearer token where the model asks for
+//! one), then a `before-send` hook answers it at the transport with the
+//! protocol's smallest valid response, which is parsed; a discovery
+//! operation the call makes first (`DescribeEndpoints`) is answered with
+//! one endpoint. Nothing leaves the machine. One line per failure, a last
+//! line `N passed, N failed, N skipped`; skips only for reasons listed in
 //! `xtask/smoke-skips.json`.
 
 use std::collections::BTreeMap;
@@ -20,9 +23,13 @@ use myaws_core::events::HttpResponse;
 use myaws_core::model::{Operation, Protocol, ServiceModel};
 use serde_json::Value as Json;
 
-use crate::botocore_diff::myaws_side::{Myaws, ResponseResult};
+use crate::botocore_diff::myaws_side::{Canned, Myaws, ResponseResult};
 use crate::botocore_diff::params::{Generator, ParamSet};
 use crate::{models, workspace_root, Tally};
+
+mod plausible;
+
+use plausible::Plausible;
 
 /// Usage of `cargo xtask smoke`.
 pub const USAGE: &str = "\
@@ -101,10 +108,13 @@ fn smoke_service(
     myaws: &mut Myaws,
     skips: Option<&BTreeMap<String, String>>,
 ) -> Result<Tally, String> {
-    let doc = models::read_with_extras(&models_dir.join(service), "service-2.json")?
+    let dir = models_dir.join(service);
+    let doc = models::read_with_extras(&dir, "service-2.json")?
         .ok_or_else(|| format!("models/{service}: no service-2.json"))?;
+    let rules = models::read_with_extras(&dir, "endpoint-rule-set-1.json")?;
     let generator = Generator::new(&doc)?;
     let model = myaws.service(service)?.model.clone();
+    let plausible = Plausible::new(&doc, rules.as_ref(), &model.metadata.endpoint_prefix);
     let mut tally = Tally::default();
     for op in &model.operations {
         if skips.is_some_and(|s| s.contains_key(&op.name)) {
@@ -117,8 +127,11 @@ fn smoke_service(
         let mut outcome = Err(String::from("no parameter set"));
         for set in [ParamSet::Required, ParamSet::Rich] {
             let mut params = generator.params(input, set);
-            plausible(&mut params, &model);
-            let canned = smallest_response(&model, op);
+            plausible.apply(&mut params, input);
+            let canned = Canned {
+                response: smallest_response(&model, op),
+                others: discovery_answer(&model, op).into_iter().collect(),
+            };
             outcome =
                 match myaws.response(service, &op.name, "us-east-1", false, &params, canned)? {
                     ResponseResult::Output(_) => Ok(()),
@@ -144,29 +157,31 @@ fn smoke_service(
     Ok(tally)
 }
 
-/// Makes generated text plausible where endpoint rules or request building
-/// read it: members named `*Arn`/`*ARN` become ARNs of the service, members
-/// named `*Endpoint` URLs.
-fn plausible(params: &mut Json, model: &ServiceModel) {
-    match params {
-        Json::Object(members) => {
-            for (name, value) in members.iter_mut() {
-                if let Json::String(text) = value {
-                    if name.ends_with("Arn") || name.ends_with("ARN") {
-                        *text = format!(
-                            "arn:aws:{}:us-east-1:123456789012:stream/smoke",
-                            model.metadata.endpoint_prefix
-                        );
-                    } else if name.ends_with("Endpoint") {
-                        *text = "https://example.amazonaws.com".into();
-                    }
-                } else {
-                    plausible(value, model);
-                }
-            }
-        }
-        Json::Array(items) => items.iter_mut().for_each(|i| plausible(i, model)),
-        _ => {}
+/// The answer to the discovery operation (`DescribeEndpoints`) that a call
+/// of `op` makes first, when the service has one and `op` is not it.
+fn discovery_answer(model: &ServiceModel, op: &Operation) -> Option<(String, HttpResponse)> {
+    let discovery = &model.operations[model.endpoint_discovery_operation()?];
+    (discovery.name != op.name)
+        .then(|| (discovery.name.clone(), smallest_response(model, discovery)))
+}
+
+/// The smallest valid answer of a discovery operation: one endpoint (an
+/// `Endpoints` list is required, as in botocore). Only JSON services have
+/// discovery operations.
+fn discovery_body(model: &ServiceModel) -> Bytes {
+    Bytes::from(format!(
+        r#"{{"Endpoints":[{{"Address":"{}.us-east-1.amazonaws.com","CachePeriodInMinutes":1440}}]}}"#,
+        model.metadata.endpoint_prefix
+    ))
+}
+
+/// A JSON protocol's smallest body: `{}`, or one endpoint for the discovery
+/// operation.
+fn json_body(model: &ServiceModel, op: &Operation) -> Bytes {
+    if op.endpoint_operation {
+        discovery_body(model)
+    } else {
+        Bytes::from_static(b"{}")
     }
 }
 
@@ -189,11 +204,11 @@ fn smallest_response(model: &ServiceModel, op: &Operation) -> HttpResponse {
         Protocol::Json => {
             let version = model.metadata.json_version.as_deref().unwrap_or("1.0");
             header("content-type", &format!("application/x-amz-json-{version}"));
-            Bytes::from_static(b"{}")
+            json_body(model, op)
         }
         Protocol::RestJson => {
             header("content-type", "application/json");
-            Bytes::from_static(b"{}")
+            json_body(model, op)
         }
         Protocol::RestXml => {
             header("content-type", "application/xml");

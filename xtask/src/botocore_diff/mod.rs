@@ -193,7 +193,7 @@ pub fn run(opts: &Options) -> Result<Tally, String> {
     )?;
     oracle.send(&json!({
         "id": "init", "cmd": "init", "data_dir": data_dir, "time": FIXED_TIME,
-        "services": versions,
+        "services": versions, "bearer_token": myaws_side::BEARER_TOKEN,
     }))?;
     let init = oracle.recv()?;
     if let Some(crash) = init.get("crash") {

@@ -1,6 +1,7 @@
 //! The myaws side: clients built from the models at run time, a fixed
-//! clock, static credentials, and a `before-send` hook that records the
-//! signed request and answers it (canned), so nothing is ever sent.
+//! clock, static credentials and bearer token, and a `before-send` hook
+//! that records the signed request and answers it (canned), so nothing is
+//! ever sent.
 //!
 //! Calls go through the same path as `ClientHandle::call_json` (JSON params
 //! converted with `convert::from_json`, the output with `convert::to_json`,
@@ -22,6 +23,7 @@ use myaws_core::error::SdkError;
 use myaws_core::events::{HookOutcome, HttpResponse};
 use myaws_core::service::Service;
 use myaws_core::time::TimeSource;
+use myaws_core::token::{StaticTokenProvider, Token};
 use myaws_core::{ClientConfig, Credentials, Session};
 use serde_json::Value as Json;
 
@@ -31,6 +33,9 @@ pub const ACCESS_KEY_ID: &str = "AKIDEXAMPLEBOTOCOREDIFF";
 pub const SECRET_ACCESS_KEY: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 /// The session token of the cases that use one.
 pub const SESSION_TOKEN: &str = "FwoGZXIvYXdzEXAMPLE//session+token=";
+/// The bearer token both sides authenticate with where the model asks for
+/// one (CodeCatalyst), as a user's token provider or SSO login gives it.
+pub const BEARER_TOKEN: &str = "botocore-diff-bearer-token";
 
 /// Top-level domains of every AWS partition: names under them resolve to
 /// the loopback interface, a second guard (after the `before-send` answer)
@@ -92,10 +97,41 @@ pub enum ClientKind {
     Response,
 }
 
+/// The answers of a response case: the operation's, and those of other
+/// operations the call makes on the way (endpoint discovery's
+/// `DescribeEndpoints`), by operation name.
+#[derive(Debug, Clone)]
+pub struct Canned {
+    /// The answer to the operation called.
+    pub response: HttpResponse,
+    /// Answers to other operations, by name.
+    pub others: Vec<(String, HttpResponse)>,
+}
+
+impl From<HttpResponse> for Canned {
+    fn from(response: HttpResponse) -> Self {
+        Canned {
+            response,
+            others: Vec::new(),
+        }
+    }
+}
+
+impl Canned {
+    /// The answer to a request of `operation`.
+    fn answer(&self, operation: &str) -> HttpResponse {
+        self.others
+            .iter()
+            .find(|(name, _)| name == operation)
+            .map_or(&self.response, |(_, answer)| answer)
+            .clone()
+    }
+}
+
 #[derive(Default)]
 struct Slot {
     captured: Option<Captured>,
-    canned: Option<HttpResponse>,
+    canned: Option<Canned>,
     sends: u32,
 }
 
@@ -160,6 +196,7 @@ impl Myaws {
                 token.then(|| SESSION_TOKEN.to_string()),
                 None,
             ))
+            .token_provider(StaticTokenProvider::new(Token::new(BEARER_TOKEN, None)))
             .build()
             .map_err(|e| format!("session: {e}"))?;
         let mut config = ClientConfig::default().time_source(TimeSource::fixed(self.time));
@@ -180,9 +217,11 @@ impl Myaws {
                         slot.captured = Some(capture(req));
                     }
                 }
-                Some(HookOutcome::Respond(
-                    slot.canned.clone().unwrap_or_else(stop_response),
-                ))
+                let answer = match &slot.canned {
+                    Some(canned) => canned.answer(event.operation),
+                    None => stop_response(),
+                };
+                Some(HookOutcome::Respond(answer))
             })
         });
         client
@@ -225,10 +264,10 @@ impl Myaws {
         region: &'static str,
         token: bool,
         params: &Json,
-        canned: HttpResponse,
+        canned: impl Into<Canned>,
     ) -> Result<ResponseResult, String> {
         let client = self.client(service, region, token, ClientKind::Response)?;
-        reset(Some(canned));
+        reset(Some(canned.into()));
         let result = self
             .runtime
             .block_on(call(&client, operation, params.clone()));
@@ -249,7 +288,7 @@ impl Myaws {
     }
 }
 
-fn reset(canned: Option<HttpResponse>) {
+fn reset(canned: Option<Canned>) {
     SLOT.with(|s| {
         *s.borrow_mut() = Slot {
             captured: None,

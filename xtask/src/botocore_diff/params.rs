@@ -175,9 +175,23 @@ impl<'a> Generator<'a> {
         } else {
             set
         };
+        // A union inside a recursive shape takes a member that leads back
+        // to no shape being generated, so that generation ends.
+        let union_pick = (union && recursive)
+            .then(|| self.terminating_member(members, stack))
+            .flatten();
         stack.push(name.to_string());
         let mut out = Map::new();
         for (member_name, member) in members {
+            if let Some(pick) = union_pick {
+                if member_name != pick {
+                    continue;
+                }
+                if let Some(v) = self.member_value(member_name, member, set, depth, stack) {
+                    out.insert(member_name.clone(), v);
+                }
+                continue;
+            }
             let is_required = required.contains(&member_name.as_str());
             if member.get("idempotencyToken").and_then(Json::as_bool) == Some(true) {
                 if set == ParamSet::Rich {
@@ -212,27 +226,85 @@ impl<'a> Generator<'a> {
             if recursive && !is_required {
                 continue;
             }
-            let host_param = member
-                .get("contextParam")
-                .and_then(|c| c.get("name"))
-                .and_then(Json::as_str)
-                .is_some_and(|n| HOST_PARAMS.contains(&n));
-            let place =
-                if host_param || member.get("hostLabel").and_then(Json::as_bool) == Some(true) {
-                    Place::Label
-                } else if in_header {
-                    Place::Header
-                } else {
-                    Place::Any
-                };
-            let target = member.get("shape").and_then(Json::as_str).unwrap_or("");
-            let value = self.value(target, member_name, member, set, place, depth, stack, 0);
-            if let Some(v) = value {
+            if let Some(v) = self.member_value(member_name, member, set, depth, stack) {
                 out.insert(member_name.clone(), v);
             }
         }
         stack.pop();
         Some(Json::Object(out))
+    }
+
+    /// The value of structure member `member_name`, placed where the
+    /// member goes on the wire.
+    fn member_value(
+        &self,
+        member_name: &str,
+        member: &Json,
+        set: ParamSet,
+        depth: usize,
+        stack: &mut Vec<String>,
+    ) -> Option<Json> {
+        let in_header = matches!(
+            member.get("location").and_then(Json::as_str),
+            Some("header" | "headers")
+        );
+        let host_param = member
+            .get("contextParam")
+            .and_then(|c| c.get("name"))
+            .and_then(Json::as_str)
+            .is_some_and(|n| HOST_PARAMS.contains(&n));
+        let place = if host_param || member.get("hostLabel").and_then(Json::as_bool) == Some(true) {
+            Place::Label
+        } else if in_header {
+            Place::Header
+        } else {
+            Place::Any
+        };
+        let target = member.get("shape").and_then(Json::as_str).unwrap_or("");
+        self.value(target, member_name, member, set, place, depth, stack, 0)
+    }
+
+    /// The first member of a union whose shape reaches none of the shapes
+    /// on `stack` (being generated), if any.
+    fn terminating_member<'m>(
+        &self,
+        members: &'m Map<String, Json>,
+        stack: &[String],
+    ) -> Option<&'m String> {
+        members.iter().find_map(|(name, member)| {
+            let target = member.get("shape").and_then(Json::as_str).unwrap_or("");
+            let mut seen = Vec::new();
+            (!self.reaches(target, stack, &mut seen)).then_some(name)
+        })
+    }
+
+    /// Whether shape `name` is, or refers (through members, list items,
+    /// map keys and values) to, one of `targets`.
+    fn reaches<'s>(&'s self, name: &'s str, targets: &[String], seen: &mut Vec<&'s str>) -> bool {
+        if targets.iter().any(|t| t == name) {
+            return true;
+        }
+        if seen.contains(&name) {
+            return false;
+        }
+        seen.push(name);
+        let shape = self.shape(name);
+        let refs = shape
+            .get("members")
+            .and_then(Json::as_object)
+            .into_iter()
+            .flat_map(|m| m.values())
+            .chain(
+                ["member", "key", "value"]
+                    .iter()
+                    .filter_map(|k| shape.get(*k)),
+            );
+        let targets_of: Vec<&'s str> = refs
+            .filter_map(|r| r.get("shape").and_then(Json::as_str))
+            .collect();
+        targets_of
+            .into_iter()
+            .any(|target| self.reaches(target, targets, seen))
     }
 
     /// A value of shape `name` for member `member_name` (item `index` of a
@@ -556,6 +628,35 @@ mod tests {
         let latin1 = g.params(Some("In"), ParamSet::HeaderLatin1);
         assert_eq!(latin1["Header"], json!("Header caf\u{e9} x0"));
         assert!(latin1.get("Bucket").is_none(), "not a header member");
+    }
+
+    #[test]
+    fn a_recursive_union_takes_a_member_that_ends_the_recursion() {
+        // Connect's evaluation forms: an item is a section (of items) or a
+        // question.
+        let m = json!({"shapes": {
+            "In": {"type": "structure", "required": ["Items"], "members": {
+                "Items": {"shape": "Items"}
+            }},
+            "Items": {"type": "list", "member": {"shape": "Item"}},
+            "Item": {"type": "structure", "union": true, "members": {
+                "Section": {"shape": "Section"},
+                "Question": {"shape": "Question"}
+            }},
+            "Section": {"type": "structure", "required": ["Items"], "members": {
+                "Items": {"shape": "Items"}
+            }},
+            "Question": {"type": "structure", "required": ["Title"], "members": {
+                "Title": {"shape": "Str"}
+            }},
+            "Str": {"type": "string"}
+        }});
+        let g = Generator::new(&m).unwrap();
+        let p = g.params(Some("In"), ParamSet::Required);
+        assert_eq!(
+            p,
+            json!({"Items": [{"Section": {"Items": [{"Question": {"Title": "title-1"}}]}}]})
+        );
     }
 
     #[test]
