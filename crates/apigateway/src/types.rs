@@ -1657,7 +1657,7 @@ myaws_core::setters!(CreateRestApiInput {
     into name("name"): String;
     into description("description"): String;
     into version("version"): String;
-    into clone_from("cloneFrom"): String;
+    into clone_from("cloneFrom") as set_clone_from: String;
     list_into binary_media_types("binaryMediaTypes"): String, push_binary_media_types;
     value minimum_compression_size("minimumCompressionSize"): i32;
     into api_key_source("apiKeySource"): crate::types::ApiKeySourceType;
@@ -6473,7 +6473,7 @@ myaws_core::setters!(PatchOperation {
     into op("op"): crate::types::Op;
     into path("path"): String;
     into value("value"): String;
-    into from("from"): String;
+    into from("from") as set_from: String;
 });
 
 impl IntoValue for PatchOperation {

@@ -54,7 +54,10 @@ pub fn union_value(members: usize, index: usize, value: Value) -> Value {
 }
 
 /// The setters of a generated structure, one line per member:
-/// `kind field("Member"): Type[, appender];`. Kinds: `into` (takes
+/// `kind field("Member") [as method]: Type[, appender];` (the setter is
+/// named after the field unless `as` names it: a member whose name is that
+/// of a method every structure has, such as `Default`, gets `set_default`).
+/// Kinds: `into` (takes
 /// `impl Into<Type>`), `value` (takes `Type`), `boxed` (takes `Type`, stores
 /// `Box<Type>`), `events` (an input event stream), `list` / `list_into` (a
 /// list from any `IntoIterator` of items, or of items converted `Into` the
@@ -63,9 +66,9 @@ pub fn union_value(members: usize, index: usize, value: Value) -> Value {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! setters {
-    ($t:ident { $($kind:ident $field:ident ($member:literal): $ty:ty $(, $extra:ident)?;)* }) => {
+    ($t:ident { $($kind:ident $field:ident ($member:literal) $(as $method:ident)?: $ty:ty $(, $extra:ident)?;)* }) => {
         impl $t {
-            $($crate::__setter!($kind $field $member $ty $(, $extra)?);)*
+            $($crate::__setter!($kind $field [$($method)?] $member $ty $(, $extra)?);)*
         }
     };
 }
@@ -74,30 +77,34 @@ macro_rules! setters {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __setter {
-    (into $field:ident $member:literal $ty:ty) => {
+    // No `as method`: the setter is named after the field.
+    ($kind:ident $field:ident [] $member:literal $ty:ty $(, $extra:ident)?) => {
+        $crate::__setter!($kind $field [$field] $member $ty $(, $extra)?);
+    };
+    (into $field:ident [$method:ident] $member:literal $ty:ty) => {
         #[doc = concat!("Sets `", $member, "` (the `", stringify!($field), "` field).")]
-        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+        pub fn $method(mut self, value: impl Into<$ty>) -> Self {
             self.$field = Some(value.into());
             self
         }
     };
-    (value $field:ident $member:literal $ty:ty) => {
+    (value $field:ident [$method:ident] $member:literal $ty:ty) => {
         #[doc = concat!("Sets `", $member, "` (the `", stringify!($field), "` field).")]
-        pub fn $field(mut self, value: $ty) -> Self {
+        pub fn $method(mut self, value: $ty) -> Self {
             self.$field = Some(value);
             self
         }
     };
-    (boxed $field:ident $member:literal $ty:ty) => {
+    (boxed $field:ident [$method:ident] $member:literal $ty:ty) => {
         #[doc = concat!("Sets `", $member, "` (the `", stringify!($field), "` field).")]
-        pub fn $field(mut self, value: $ty) -> Self {
+        pub fn $method(mut self, value: $ty) -> Self {
             self.$field = Some(Box::new(value));
             self
         }
     };
-    (events $field:ident $member:literal $ty:ty) => {
+    (events $field:ident [$method:ident] $member:literal $ty:ty) => {
         #[doc = concat!("Sets `", $member, "`: the events to send, from any stream.")]
-        pub fn $field(
+        pub fn $method(
             mut self,
             value: impl $crate::eventstream::Stream<Item = $ty> + Send + 'static,
         ) -> Self {
@@ -105,9 +112,9 @@ macro_rules! __setter {
             self
         }
     };
-    (list $field:ident $member:literal $ty:ty, $push:ident) => {
+    (list $field:ident [$method:ident] $member:literal $ty:ty, $push:ident) => {
         #[doc = concat!("Sets `", $member, "` (the `", stringify!($field), "` field) from any iterable.")]
-        pub fn $field(mut self, items: impl IntoIterator<Item = $ty>) -> Self {
+        pub fn $method(mut self, items: impl IntoIterator<Item = $ty>) -> Self {
             self.$field = Some(items.into_iter().collect());
             self
         }
@@ -117,9 +124,9 @@ macro_rules! __setter {
             self
         }
     };
-    (list_into $field:ident $member:literal $ty:ty, $push:ident) => {
+    (list_into $field:ident [$method:ident] $member:literal $ty:ty, $push:ident) => {
         #[doc = concat!("Sets `", $member, "` (the `", stringify!($field), "` field) from any iterable.")]
-        pub fn $field(mut self, items: impl IntoIterator<Item = impl Into<$ty>>) -> Self {
+        pub fn $method(mut self, items: impl IntoIterator<Item = impl Into<$ty>>) -> Self {
             self.$field = Some(items.into_iter().map(Into::into).collect());
             self
         }
@@ -129,9 +136,9 @@ macro_rules! __setter {
             self
         }
     };
-    (map $field:ident $member:literal $ty:ty, $insert:ident) => {
+    (map $field:ident [$method:ident] $member:literal $ty:ty, $insert:ident) => {
         #[doc = concat!("Sets `", $member, "` (the `", stringify!($field), "` field) from any iterable of pairs.")]
-        pub fn $field<K: Into<String>>(mut self, entries: impl IntoIterator<Item = (K, $ty)>) -> Self {
+        pub fn $method<K: Into<String>>(mut self, entries: impl IntoIterator<Item = (K, $ty)>) -> Self {
             self.$field = Some(entries.into_iter().map(|(k, v)| (k.into(), v)).collect());
             self
         }
@@ -143,9 +150,9 @@ macro_rules! __setter {
             self
         }
     };
-    (map_into $field:ident $member:literal $ty:ty, $insert:ident) => {
+    (map_into $field:ident [$method:ident] $member:literal $ty:ty, $insert:ident) => {
         #[doc = concat!("Sets `", $member, "` (the `", stringify!($field), "` field) from any iterable of pairs.")]
-        pub fn $field<K: Into<String>, V: Into<$ty>>(
+        pub fn $method<K: Into<String>, V: Into<$ty>>(
             mut self,
             entries: impl IntoIterator<Item = (K, V)>,
         ) -> Self {

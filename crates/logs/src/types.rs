@@ -1010,7 +1010,7 @@ myaws_core::setters!(CreateExportTaskInput {
     into task_name("taskName"): String;
     into log_group_name("logGroupName"): String;
     into log_stream_name_prefix("logStreamNamePrefix"): String;
-    value from("from"): i64;
+    value from("from") as set_from: i64;
     value to("to"): i64;
     into destination("destination"): String;
     into destination_prefix("destinationPrefix"): String;
@@ -4669,7 +4669,7 @@ myaws_core::setters!(ExportTask {
     into task_id("taskId"): String;
     into task_name("taskName"): String;
     into log_group_name("logGroupName"): String;
-    value from("from"): i64;
+    value from("from") as set_from: i64;
     value to("to"): i64;
     into destination("destination"): String;
     into destination_prefix("destinationPrefix"): String;
@@ -13646,7 +13646,7 @@ pub struct SubstituteStringEntry {
 
 myaws_core::setters!(SubstituteStringEntry {
     into source("source"): String;
-    into from("from"): String;
+    into from("from") as set_from: String;
     into to("to"): String;
 });
 

@@ -1396,12 +1396,12 @@ pub struct DescribeBatchPredictionsInput {
 
 myaws_core::setters!(DescribeBatchPredictionsInput {
     into filter_variable("FilterVariable"): crate::types::BatchPredictionFilterVariable;
-    into eq("EQ"): String;
+    into eq("EQ") as set_eq: String;
     into gt("GT"): String;
     into lt("LT"): String;
     into ge("GE"): String;
     into le("LE"): String;
-    into ne("NE"): String;
+    into ne("NE") as set_ne: String;
     into prefix("Prefix"): String;
     into sort_order("SortOrder"): crate::types::SortOrder;
     into next_token("NextToken"): String;
@@ -1500,12 +1500,12 @@ pub struct DescribeDataSourcesInput {
 
 myaws_core::setters!(DescribeDataSourcesInput {
     into filter_variable("FilterVariable"): crate::types::DataSourceFilterVariable;
-    into eq("EQ"): String;
+    into eq("EQ") as set_eq: String;
     into gt("GT"): String;
     into lt("LT"): String;
     into ge("GE"): String;
     into le("LE"): String;
-    into ne("NE"): String;
+    into ne("NE") as set_ne: String;
     into prefix("Prefix"): String;
     into sort_order("SortOrder"): crate::types::SortOrder;
     into next_token("NextToken"): String;
@@ -1606,12 +1606,12 @@ pub struct DescribeEvaluationsInput {
 
 myaws_core::setters!(DescribeEvaluationsInput {
     into filter_variable("FilterVariable"): crate::types::EvaluationFilterVariable;
-    into eq("EQ"): String;
+    into eq("EQ") as set_eq: String;
     into gt("GT"): String;
     into lt("LT"): String;
     into ge("GE"): String;
     into le("LE"): String;
-    into ne("NE"): String;
+    into ne("NE") as set_ne: String;
     into prefix("Prefix"): String;
     into sort_order("SortOrder"): crate::types::SortOrder;
     into next_token("NextToken"): String;
@@ -1714,12 +1714,12 @@ pub struct DescribeMLModelsInput {
 
 myaws_core::setters!(DescribeMLModelsInput {
     into filter_variable("FilterVariable"): crate::types::MLModelFilterVariable;
-    into eq("EQ"): String;
+    into eq("EQ") as set_eq: String;
     into gt("GT"): String;
     into lt("LT"): String;
     into ge("GE"): String;
     into le("LE"): String;
-    into ne("NE"): String;
+    into ne("NE") as set_ne: String;
     into prefix("Prefix"): String;
     into sort_order("SortOrder"): crate::types::SortOrder;
     into next_token("NextToken"): String;

@@ -5139,7 +5139,7 @@ pub struct DoubleRange {
 }
 
 myaws_core::setters!(DoubleRange {
-    value from("From"): f64;
+    value from("From") as set_from: f64;
     value to("To"): f64;
 });
 
@@ -7444,7 +7444,7 @@ pub struct Range {
 }
 
 myaws_core::setters!(Range {
-    value from("From"): i32;
+    value from("From") as set_from: i32;
     value to("To"): i32;
     value step("Step"): i32;
 });

@@ -9896,7 +9896,7 @@ pub struct DBRecommendation {
 
 myaws_core::setters!(DBRecommendation {
     into recommendation_id("RecommendationId"): String;
-    into type_id("TypeId"): String;
+    into type_id("TypeId") as set_type_id: String;
     into severity("Severity"): String;
     into resource_arn("ResourceArn"): String;
     into status("Status"): String;
@@ -15537,7 +15537,7 @@ pub struct DoubleRange {
 }
 
 myaws_core::setters!(DoubleRange {
-    value from("From"): f64;
+    value from("From") as set_from: f64;
     value to("To"): f64;
 });
 
@@ -22577,7 +22577,7 @@ pub struct Range {
 }
 
 myaws_core::setters!(Range {
-    value from("From"): i32;
+    value from("From") as set_from: i32;
     value to("To"): i32;
     value step("Step"): i32;
 });

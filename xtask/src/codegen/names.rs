@@ -52,6 +52,41 @@ pub fn escape_keyword(s: String) -> String {
     }
 }
 
+/// Methods every generated structure has (from `Default`, `Clone`,
+/// `PartialEq`, `Debug`, `Into`/`From`, `ToOwned`, myaws's value
+/// conversions, ...): a setter of that name would shadow them
+/// (`FontFamily::default()` would need arguments), so such a member's setter
+/// is `set_<name>` instead.
+const SHADOWED_METHODS: &[&str] = &[
+    "default",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+    "into",
+    "from",
+    "try_into",
+    "try_from",
+    "to_owned",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+    "into_value",
+    "from_value",
+];
+
+/// The setter of a structure field: the field's name, or `set_<name>` when
+/// that would shadow a method every structure has.
+pub fn setter_name(field: &str) -> String {
+    let bare = field.trim_start_matches("r#");
+    if SHADOWED_METHODS.contains(&bare) {
+        format!("set_{bare}")
+    } else {
+        field.to_string()
+    }
+}
+
 /// A type name for a shape name.
 pub fn type_name(shape: &str) -> String {
     // Upper camel case: separators (`_`, `-`, `.`) start a new word, as

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 
 use super::docs::{doc_comment, html_to_markdown_with};
-use super::names::{dedupe, snake_ident, type_name, variant_name, xform_name};
+use super::names::{dedupe, setter_name, snake_ident, type_name, variant_name, xform_name};
 use super::package::{keywords, readme, ReadmeFacts};
 use super::{compact, events, CrateFiles, HEADER};
 
@@ -604,7 +604,7 @@ fn service() -> &'static myaws_core::service::LoadedService {
                 if str_of(t, "type") != Some("string") || t.get("enum").is_some() {
                     return None;
                 }
-                setters.push(format!(".{}(\"...\")", snake_ident(m)));
+                setters.push(format!(".{}(\"...\")", setter_name(&snake_ident(m))));
             }
             Some(setters)
         };
@@ -1205,6 +1205,12 @@ impl Client {
                     "map" | "map_into" => Some("insert"),
                     _ => None,
                 };
+                let method = setter_name(field);
+                let named = if method == *field {
+                    String::new()
+                } else {
+                    format!(" as {}", dedupe(method, &mut method_names))
+                };
                 match appender {
                     Some(verb) => {
                         let name = dedupe(
@@ -1214,10 +1220,11 @@ impl Client {
                             ),
                             &mut method_names,
                         );
-                        let _ = writeln!(s, "    {kind} {field}({member:?}): {arg}, {name};");
+                        let _ =
+                            writeln!(s, "    {kind} {field}({member:?}){named}: {arg}, {name};");
                     }
                     None => {
-                        let _ = writeln!(s, "    {kind} {field}({member:?}): {arg};");
+                        let _ = writeln!(s, "    {kind} {field}({member:?}){named}: {arg};");
                     }
                 }
             }
