@@ -241,3 +241,15 @@ async fn unknown_union_members_and_malformed_unions_in_responses() {
     let err = get().await.unwrap_err().to_string();
     assert!(err.contains("more than one member"), "{err}");
 }
+
+/// A member named like a method every structure has gets `set_<name>`, so
+/// the trait method stays callable (EC2's `PortRange.From`).
+#[test]
+fn members_named_like_trait_methods_get_set_setters() {
+    use myaws_ec2::types::PortRange;
+    let range = PortRange::default().set_from(22).to(23);
+    assert_eq!(range.from, Some(22));
+    assert_eq!(range.to, Some(23));
+    assert!(range.eq(&PortRange::default().set_from(22).to(23)));
+    assert!(range.ne(&PortRange::default()));
+}

@@ -179,6 +179,15 @@ mod tests {
     }
 
     #[test]
+    fn setters_never_shadow_trait_methods() {
+        assert_eq!(setter_name("default"), "set_default");
+        assert_eq!(setter_name("from"), "set_from");
+        assert_eq!(setter_name("eq"), "set_eq");
+        assert_eq!(setter_name("queue_url"), "queue_url");
+        assert_eq!(setter_name("r#type"), "r#type");
+    }
+
+    #[test]
     fn makes_camel_case_type_names() {
         assert_eq!(type_name("AbpV1_0_x"), "AbpV10X");
         assert_eq!(type_name("SendMessageRequest"), "SendMessageRequest");
