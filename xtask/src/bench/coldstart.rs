@@ -232,18 +232,25 @@ pub fn drivers(
         ("S3", "s3-get-small", "s3-client"),
         ("SQS", "sqs-send", "sqs-client"),
     ] {
-        let first: Vec<Program> = drivers
-            .iter()
-            .map(|(d, name)| Program::driver(d, name, request, endpoint))
-            .collect();
-        let label = format!("{service} cold start, process start → first {request} response");
-        compare(&label, &first, s, cg_dir, report, raw, false)?;
-        let create: Vec<Program> = drivers
-            .iter()
-            .map(|(d, name)| Program::driver(d, name, client, endpoint))
-            .collect();
-        let label = format!("{service} client creation, process start → client built, exit");
-        compare(&label, &create, s, cg_dir, report, raw, true)?;
+        let runs = [
+            (
+                request,
+                format!("{service} cold start, process start → first {request} response"),
+                false,
+            ),
+            (
+                client,
+                format!("{service} client creation, process start → client built, exit"),
+                true,
+            ),
+        ];
+        for (op, label, idle_rss) in runs {
+            let programs: Vec<Program> = drivers
+                .iter()
+                .map(|(d, name)| Program::driver(d, name, op, endpoint))
+                .collect();
+            compare(&label, &programs, s, cg_dir, report, raw, idle_rss)?;
+        }
     }
     Ok(())
 }

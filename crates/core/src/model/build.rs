@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use super::read::{RawMember, RawMetadata, RawModel, RawOperation, RawShape, RawShapeRef};
 use super::{
-    HttpBinding, Location, Member, Metadata, ModelError, Operation, Protocol, ServiceModel, Shape,
-    ShapeId, ShapeKind, ShapeStore, TimestampFormat,
+    HttpBinding, Location, Member, Metadata, ModelError, ModelParts, Operation, Protocol,
+    ServiceModel, Shape, ShapeId, ShapeKind, ShapeStore, TimestampFormat,
 };
 
 /// Builds the model: metadata, shapes, then operations (whose references are
@@ -22,79 +22,52 @@ pub(super) fn service_model(raw: RawModel) -> Result<ServiceModel, ModelError> {
     let shapes = shapes(raw.shapes.0, &resolver)?;
     check_lists_and_maps(&shapes)?;
     let operations = operations(raw.operations.0, &resolver)?;
-    let shapes = ShapeStore::built(shapes, shape_index);
-    Ok(assemble(
+    let parts = ModelParts {
         metadata,
         protocol,
         operations,
-        shapes,
-        raw.documentation,
-    ))
+        documentation: raw.documentation,
+    };
+    Ok(assemble(parts, ShapeStore::built(shapes, shape_index)))
 }
 
-/// The model of these parts, with its operation index.
-fn assemble(
-    metadata: Metadata,
-    protocol: Protocol,
-    operations: Vec<Operation>,
-    shapes: ShapeStore,
-    documentation: Option<String>,
-) -> ServiceModel {
+/// The model of these parts and shapes, with its operation index.
+fn assemble(parts: ModelParts, shapes: ShapeStore) -> ServiceModel {
     ServiceModel {
-        metadata,
-        protocol,
-        operation_index: operation_index(&operations),
-        operations,
+        metadata: parts.metadata,
+        protocol: parts.protocol,
+        operation_index: operation_index(&parts.operations),
+        operations: parts.operations,
         shapes,
-        documentation,
+        documentation: parts.documentation,
     }
 }
 
 /// A model whose shapes are packed and decoded when first used; the
 /// operations' shape references are checked against the number of shapes.
 pub(super) fn with_lazy_shapes(
-    metadata: Metadata,
-    protocol: Protocol,
-    operations: Vec<Operation>,
+    parts: ModelParts,
     shapes: crate::packed::LazyShapes,
-    documentation: Option<String>,
 ) -> Result<ServiceModel, ModelError> {
-    check_operation_references(&operations, shapes.len())?;
-    let shapes = ShapeStore::Packed(shapes);
-    Ok(assemble(
-        metadata,
-        protocol,
-        operations,
-        shapes,
-        documentation,
-    ))
+    check_operation_references(&parts.operations, shapes.len())?;
+    Ok(assemble(parts, ShapeStore::Packed(shapes)))
 }
 
 /// A model from already built parts (the packed reader): the name indexes
 /// are rebuilt and every shape reference is checked to be in range.
 pub(super) fn from_parts(
-    metadata: Metadata,
-    protocol: Protocol,
-    operations: Vec<Operation>,
+    parts: ModelParts,
     shapes: Vec<Shape>,
-    documentation: Option<String>,
 ) -> Result<ServiceModel, ModelError> {
     for shape in &shapes {
         check_shape(shape, shapes.len())?;
     }
-    check_operation_references(&operations, shapes.len())?;
+    check_operation_references(&parts.operations, shapes.len())?;
     let mut shape_index = HashMap::with_capacity(shapes.len());
     for (id, shape) in shapes.iter().enumerate() {
         shape_index.insert(shape.name.clone(), id);
     }
-    let shapes = ShapeStore::built(shapes, shape_index);
-    Ok(assemble(
-        metadata,
-        protocol,
-        operations,
-        shapes,
-        documentation,
-    ))
+    Ok(assemble(parts, ShapeStore::built(shapes, shape_index)))
 }
 
 /// Operation name → index.

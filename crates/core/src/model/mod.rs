@@ -443,6 +443,16 @@ pub struct ServiceModel {
     operation_index: HashMap<String, usize>,
 }
 
+/// Everything of a model but its shapes (what the packed reader reads
+/// before them).
+#[derive(Debug)]
+pub(crate) struct ModelParts {
+    pub(crate) metadata: Metadata,
+    pub(crate) protocol: Protocol,
+    pub(crate) operations: Vec<Operation>,
+    pub(crate) documentation: Option<String>,
+}
+
 /// A problem found while loading a model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelError(pub String);
@@ -470,29 +480,24 @@ impl ServiceModel {
         build::service_model(read::model_from_value(value).map_err(invalid)?)
     }
 
-    /// A model from already built parts (the packed reader,
-    /// [`crate::packed`]): indexes rebuilt, shape references checked.
+    /// A model from its parts and every shape, built (the packed reader's
+    /// eager path, [`crate::packed`]): indexes rebuilt, every shape
+    /// reference checked.
     pub(crate) fn from_parts(
-        metadata: Metadata,
-        protocol: Protocol,
-        operations: Vec<Operation>,
+        parts: ModelParts,
         shapes: Vec<Shape>,
-        documentation: Option<String>,
     ) -> Result<ServiceModel, ModelError> {
-        build::from_parts(metadata, protocol, operations, shapes, documentation)
+        build::from_parts(parts, shapes)
     }
 
     /// A model whose shapes are packed and decoded when first used (the
     /// models generated crates embed); operation references are checked
     /// against the number of shapes.
     pub(crate) fn with_lazy_shapes(
-        metadata: Metadata,
-        protocol: Protocol,
-        operations: Vec<Operation>,
+        parts: ModelParts,
         shapes: crate::packed::LazyShapes,
-        documentation: Option<String>,
     ) -> Result<ServiceModel, ModelError> {
-        build::with_lazy_shapes(metadata, protocol, operations, shapes, documentation)
+        build::with_lazy_shapes(parts, shapes)
     }
 
     /// Looks up an operation by name.

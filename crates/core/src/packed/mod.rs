@@ -113,12 +113,7 @@ pub(crate) struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// A reader of `data` that checks its header is one for `kind`.
     pub(crate) fn with_header(data: &'a [u8], kind: &str) -> Result<Reader<'a>, PackError> {
-        let mut r = Reader {
-            data,
-            pos: 0,
-            depth: 0,
-            slots: 0,
-        };
+        let mut r = Reader::over(data);
         if r.take(MAGIC.len()).ok() != Some(&MAGIC[..]) {
             return Err(PackError(format!(
                 "not packed myaws data (expected a {kind})"

@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 use super::{pack_struct, pack_unit_enum, unpack_str, Pack, PackError, Reader, Writer};
 use crate::model::{
     check_shape, EndpointDiscoveryTrait, ErrorTraits, HttpBinding, HttpChecksum, Location, Member,
-    Metadata, ModelError, Operation, Protocol, RetryableTrait, ServiceModel, Shape, ShapeId,
-    ShapeKind, TimestampFormat, XmlNamespace,
+    Metadata, ModelError, ModelParts, Operation, Protocol, RetryableTrait, ServiceModel, Shape,
+    ShapeId, ShapeKind, TimestampFormat, XmlNamespace,
 };
 
 /// The header's name for a packed model.
@@ -62,13 +62,7 @@ impl ServiceModel {
         let shapes = (0..layout.names.len())
             .map(|id| layout.shape(id))
             .collect::<Result<Vec<_>, _>>()?;
-        ServiceModel::from_parts(
-            layout.metadata,
-            layout.protocol,
-            layout.operations,
-            shapes,
-            layout.documentation,
-        )
+        ServiceModel::from_parts(layout.parts, shapes)
     }
 
     /// Reads a model embedded in a generated crate: the metadata and the
@@ -86,22 +80,13 @@ impl ServiceModel {
             offsets: layout.offsets,
             bodies: layout.bodies,
         };
-        ServiceModel::with_lazy_shapes(
-            layout.metadata,
-            layout.protocol,
-            layout.operations,
-            shapes,
-            layout.documentation,
-        )
+        ServiceModel::with_lazy_shapes(layout.parts, shapes)
     }
 }
 
 /// A packed model with its tables read and checked, its shapes not yet.
 struct Layout<'a> {
-    metadata: Metadata,
-    protocol: Protocol,
-    documentation: Option<String>,
-    operations: Vec<Operation>,
+    parts: ModelParts,
     names: Vec<&'a str>,
     by_name: Vec<u32>,
     exceptions: Vec<ShapeId>,
@@ -118,10 +103,12 @@ impl<'a> Layout<'a> {
     }
 
     fn read_from(r: &mut Reader<'a>) -> Result<Layout<'a>, PackError> {
-        let metadata = Metadata::unpack(r)?;
-        let protocol = Protocol::unpack(r)?;
-        let documentation = Option::unpack(r)?;
-        let operations = Vec::unpack(r)?;
+        let parts = ModelParts {
+            metadata: Metadata::unpack(r)?,
+            protocol: Protocol::unpack(r)?,
+            documentation: Option::unpack(r)?,
+            operations: Vec::unpack(r)?,
+        };
         let count = r.len()?;
         let mut names = Vec::with_capacity(count);
         for _ in 0..count {
@@ -152,10 +139,7 @@ impl<'a> Layout<'a> {
             previous = offset;
         }
         Ok(Layout {
-            metadata,
-            protocol,
-            documentation,
-            operations,
+            parts,
             names,
             by_name,
             exceptions,
