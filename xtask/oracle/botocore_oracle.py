@@ -278,8 +278,7 @@ class Gen:
                 return None
             out = {}
             members = list(shape.members.items())
-            if getattr(shape, "is_tagged_union", False):
-                members = members[:1]
+            union = getattr(shape, "is_tagged_union", False)
             wire_names = set()
             for member_name, member in members:
                 ser = member.serialization
@@ -306,6 +305,12 @@ class Gen:
                 )
                 if value is not None:
                     out[member_name] = value
+                    if union:
+                        # One member: the first that can be built (a
+                        # member nested in itself cannot).
+                        break
+            if union and not out:
+                return None
             return out
         if kind == "list":
             if empty:
@@ -336,7 +341,11 @@ class Gen:
                 # IAM returns policies as URL-encoded JSON.
                 return urllib.parse.quote(json.dumps(POLICY))
             if shape.serialization.get("jsonvalue"):
-                return {"json": ["value", 1]}
+                # A JSON document: as it is in a header (header_text
+                # encodes it), as JSON text in a body, where services send
+                # a string.
+                doc = {"json": ["value", 1]}
+                return doc if in_header else json.dumps(doc)
             text = (HEADER_TEXT if in_header else RICH_TEXT).format(name=name)
             return text
         if kind == "blob":
@@ -744,6 +753,13 @@ class Synth:
             ]
             body = {}
             if shape is not None:
+                # A member bound to x-amzn-ErrorType (IVS, Account, OAM, ...)
+                # reads the error type header the server sends: it is not a
+                # second header with a value of its own.
+                for name in list(value):
+                    ser = shape.members[name].serialization
+                    if ser.get("location") == "header" and ser.get("name", "").lower() == "x-amzn-errortype":
+                        del value[name]
                 rest_headers(shape, value, headers)
                 body = json_value(shape, {k: v for k, v in value.items() if shape.members[k].serialization.get("location") is None})
             if "error_description" not in body:

@@ -148,28 +148,9 @@ pub fn for_request(
     settings: &AuthSettings<'_>,
     bucket: Option<&str>,
 ) -> Result<RequestAuth, String> {
-    let mut order = modeled(model, op);
-    if order.first() == Some(&Modeled::NoAuth) {
+    let Some(order) = ordered(model, op, settings) else {
         return Ok(RequestAuth::None);
-    }
-    match settings.signature_version {
-        Some(SignatureVersion::Unsigned) => return Ok(RequestAuth::None),
-        Some(version) => order = Modeled::from_version(version).into_iter().collect(),
-        None if !settings.preference.is_empty() => {
-            let rank = |m: &Modeled| {
-                settings
-                    .preference
-                    .iter()
-                    .position(|p| p == m.preference_name())
-                    .unwrap_or(usize::MAX)
-            };
-            order.sort_by_key(rank);
-        }
-        None if settings.env_bearer_token && order.contains(&Modeled::Bearer) => {
-            order = vec![Modeled::Bearer];
-        }
-        None => {}
-    }
+    };
     for scheme in &order {
         match scheme {
             Modeled::NoAuth => return Ok(RequestAuth::None),
@@ -195,6 +176,65 @@ pub fn for_request(
         "none of the operation's auth schemes ({}) is supported",
         modeled_names(model, op).join(", ")
     ))
+}
+
+/// The signer the user asked for (a signature version set in code, or
+/// `auth_scheme_preference`) among the schemes the operation allows, by the
+/// name an endpoint's `authSchemes` use (`sigv4`, `sigv4a`). botocore looks
+/// for this scheme among the endpoint's first, so a model that lists SigV4a
+/// then SigV4, with `auth_scheme_preference = sigv4`, signs with the
+/// endpoint's `sigv4` entry and its signing region. Without either setting
+/// the endpoint's own first supported scheme wins (`None`).
+pub fn requested_endpoint_scheme(
+    model: &ServiceModel,
+    op: &Operation,
+    settings: &AuthSettings<'_>,
+) -> Option<&'static str> {
+    if settings.signature_version.is_none() && settings.preference.is_empty() {
+        return None;
+    }
+    ordered(model, op, settings)?
+        .into_iter()
+        .find_map(|scheme| match scheme {
+            Modeled::SigV4a if !cfg!(feature = "sigv4a") => None,
+            Modeled::SigV4a => Some(Some("sigv4a")),
+            Modeled::SigV4 => Some(Some("sigv4")),
+            Modeled::NoAuth | Modeled::Bearer | Modeled::SigV2 => Some(None),
+        })
+        .flatten()
+}
+
+/// The operation's schemes in the order they are tried: the signature
+/// version set in code alone, else model order reordered by the
+/// preference. `None` when the request goes unsigned whatever else is set.
+fn ordered(
+    model: &ServiceModel,
+    op: &Operation,
+    settings: &AuthSettings<'_>,
+) -> Option<Vec<Modeled>> {
+    let mut order = modeled(model, op);
+    if order.first() == Some(&Modeled::NoAuth) {
+        return None;
+    }
+    match settings.signature_version {
+        Some(SignatureVersion::Unsigned) => return None,
+        Some(version) => order = Modeled::from_version(version).into_iter().collect(),
+        None if !settings.preference.is_empty() => {
+            let rank = |m: &Modeled| {
+                settings
+                    .preference
+                    .iter()
+                    .position(|p| p == m.preference_name())
+                    .unwrap_or(usize::MAX)
+            };
+            order.sort_by_key(rank);
+        }
+        None if settings.env_bearer_token && order.contains(&Modeled::Bearer) => {
+            order = vec![Modeled::Bearer];
+        }
+        None => {}
+    }
+    Some(order)
 }
 
 /// SigV2, unless the endpoint names a scheme: botocore lets an endpoint's

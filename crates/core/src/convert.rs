@@ -97,6 +97,14 @@ pub fn from_json(
 
 const MAX_DEPTH: usize = 64;
 
+/// Whether `m` is a string header member with the `jsonvalue` trait (a JSON
+/// document, base64-encoded on the wire).
+fn is_json_value_header(model: &ServiceModel, m: &crate::model::Member) -> bool {
+    m.location == crate::model::Location::Header
+        && (m.json_value || model.shape(m.target).json_value)
+        && model.shape(m.target).kind == ShapeKind::String
+}
+
 fn from_json_at(
     model: &ServiceModel,
     id: ShapeId,
@@ -138,7 +146,14 @@ fn from_json_at(
                     )));
                 };
                 let m = &shape.members[i];
-                slots[i] = from_json_at(model, m.target, val, opts, &join(path, key), depth + 1)?;
+                slots[i] = if is_json_value_header(model, m) {
+                    // boto3 takes any JSON-serializable value here and sends
+                    // it JSON-encoded (then base64) in the header, a string
+                    // included (`"text"` with its quotes).
+                    Value::Document(Box::new(val.clone()))
+                } else {
+                    from_json_at(model, m.target, val, opts, &join(path, key), depth + 1)?
+                };
             }
             if shape.union && slots.iter().filter(|s| !s.is_null()).count() > 1 {
                 return Err(err("a union takes exactly one member".into()));
@@ -418,6 +433,33 @@ mod tests {
         assert_eq!(to_json(&m, id, &v, JsonOptions::default()), input);
         // The consuming form writes the same JSON.
         assert_eq!(into_json(&m, id, v, JsonOptions::default()), input);
+    }
+
+    /// boto3 takes any JSON value for a `jsonvalue` header and encodes it
+    /// as JSON; the body keeps strings as they are.
+    #[test]
+    fn json_value_headers_take_any_json_value() {
+        let m = ServiceModel::from_value(json!({
+            "metadata": {"protocol": "rest-json"},
+            "shapes": {
+                "In": {"type": "structure", "members": {
+                    "H": {"shape": "S", "location": "header", "locationName": "x-h",
+                          "jsonvalue": true},
+                    "B": {"shape": "S", "jsonvalue": true}}},
+                "S": {"type": "string"}
+            }
+        }))
+        .unwrap();
+        let id = m.shape_id("In").unwrap();
+        for header in [json!("text"), json!({"a": [1, true]})] {
+            let input = json!({"H": header, "B": "{}"});
+            let v = from_json(&m, id, &input, JsonOptions::default()).unwrap();
+            let h = &v.as_struct().unwrap()[m.shape(id).member_index("H").unwrap()];
+            assert_eq!(*h, Value::Document(Box::new(header.clone())));
+            let b = &v.as_struct().unwrap()[m.shape(id).member_index("B").unwrap()];
+            assert_eq!(*b, Value::String("{}".into()));
+            assert!(crate::validate::validate(&m, id, &v).is_empty());
+        }
     }
 
     #[test]

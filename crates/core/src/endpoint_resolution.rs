@@ -49,6 +49,11 @@ pub struct ResolvedEndpoint {
 pub struct EndpointResolver {
     rules: Option<Arc<RuleSet>>,
     builtins: BuiltIns,
+    /// The signature version set in code, which picks among an endpoint's
+    /// auth schemes as the model's auth does.
+    signature_version: Option<crate::auth::SignatureVersion>,
+    /// `auth_scheme_preference`, likewise.
+    auth_scheme_preference: Vec<String>,
 }
 
 impl EndpointResolver {
@@ -77,7 +82,12 @@ impl EndpointResolver {
                 .collect(),
             ..BuiltIns::default()
         };
-        Ok(EndpointResolver { rules, builtins })
+        Ok(EndpointResolver {
+            rules,
+            builtins,
+            signature_version: config.signature_version,
+            auth_scheme_preference: config.auth_scheme_preference.clone(),
+        })
     }
 
     /// Resolves the endpoint of one call. Errors (a bad region, an invalid
@@ -138,7 +148,13 @@ impl EndpointResolver {
                 EndpointScheme::Default,
             )
         } else {
-            let (rule, scheme) = supported_scheme(&schemes)?;
+            let settings = crate::auth::AuthSettings {
+                signature_version: self.signature_version,
+                preference: &self.auth_scheme_preference,
+                ..Default::default()
+            };
+            let requested = crate::auth::requested_endpoint_scheme(model, op, &settings);
+            let (rule, scheme) = supported_scheme(&schemes, requested)?;
             (
                 rule.signing_name
                     .clone()
@@ -200,13 +216,17 @@ impl EndpointResolver {
     }
 }
 
-/// The first of the rules' auth schemes myaws supports (`sigv4a` only with
-/// the `sigv4a` cargo feature), as botocore picks the first it can sign
-/// with.
-fn supported_scheme(
-    schemes: &[crate::endpoint::AuthScheme],
-) -> Result<(&crate::endpoint::AuthScheme, EndpointScheme), String> {
-    for rule in schemes {
+/// The rules' auth scheme named `requested` (the one the model and settings
+/// pick), else the first myaws supports (`sigv4a` only with the `sigv4a`
+/// cargo feature), as botocore picks among them.
+fn supported_scheme<'a>(
+    schemes: &'a [crate::endpoint::AuthScheme],
+    requested: Option<&str>,
+) -> Result<(&'a crate::endpoint::AuthScheme, EndpointScheme), String> {
+    let wanted = schemes
+        .iter()
+        .filter(|s| Some(s.name.as_str()) == requested);
+    for rule in wanted.chain(schemes) {
         let scheme = match rule.name.as_str() {
             "sigv4" => EndpointScheme::SigV4,
             "sigv4a" if cfg!(feature = "sigv4a") => EndpointScheme::SigV4a {

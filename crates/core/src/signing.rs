@@ -292,7 +292,27 @@ pub fn sign_payload<B>(
     let algorithm = opts.algorithm;
     algorithm.check_usable()?;
     algorithm.check_payload(payload)?;
+    // A model member bound to `x-amz-content-sha256` (CodeArtifact's
+    // PublishPackageVersion `assetSHA256`) is the payload hash botocore
+    // signs outside S3; S3 signing always replaces it with its own.
+    let declared = match payload {
+        Payload::Bytes(_) if !opts.s3 => request
+            .headers()
+            .get("x-amz-content-sha256")
+            .map(|v| canonical::header_text(v).into_owned()),
+        _ => None,
+    };
+    let payload = declared.as_deref().map_or(payload, Payload::Precomputed);
     let mut settings = SignerSettings::for_options(opts);
+    // A payload hash that is not the body's own (`UNSIGNED-PAYLOAD`, the
+    // aws-chunked `STREAMING-…` markers) must travel in
+    // `x-amz-content-sha256`: without it every service but S3 hashes the
+    // body itself and the signature fails (botocore sets the header for
+    // `payload_signing_enabled = False`, e.g. EBS PutSnapshotBlock).
+    // (A declared header is already there, and signed as it is.)
+    if declared.is_none() && !matches!(payload, Payload::Bytes(_)) {
+        settings.content_sha256_header = true;
+    }
     tweak(&mut settings);
     let stamp = Stamp::new(opts.time)?;
     let mut body_hash = [0; 64];

@@ -101,6 +101,18 @@ fn check(
                     ));
                 }
             }
+            // Keys have their own shape's limits too (botocore checks them,
+            // naming the entry `Map (key: k)`).
+            let key_min = shape
+                .key
+                .as_ref()
+                .and_then(|k| model.shape(k.target).min)
+                .filter(|m| *m > 0.0);
+            if let Some(min) = key_min {
+                for (k, _) in entries {
+                    check_min_chars(min, k, &format!("{label} (key: {k})"), out);
+                }
+            }
             if let Some(m) = &shape.value {
                 for (k, v) in entries {
                     check(model, m.target, v, &join(path, k), depth + 1, out);
@@ -109,14 +121,11 @@ fn check(
         }
         (ShapeKind::String, Value::String(s)) => {
             if let Some(min) = min {
-                if (s.chars().count() as f64) < min {
-                    out.push(format!(
-                        "{label}: must be at least {min} characters long, got {}",
-                        s.chars().count()
-                    ));
-                }
+                check_min_chars(min, s, label, out);
             }
         }
+        // A `jsonvalue` header given as any JSON value (the dynamic path).
+        (ShapeKind::String, Value::Document(_)) => {}
         (ShapeKind::Blob, Value::Blob(b)) => {
             if let Some(min) = min {
                 if (b.len() as f64) < min {
@@ -153,6 +162,16 @@ fn check(
             "{label}: expected {kind:?}, got {}",
             other.kind_name()
         )),
+    }
+}
+
+/// Reports `s` when it is shorter than `min` characters.
+fn check_min_chars(min: f64, s: &str, label: &str, out: &mut Vec<String>) {
+    let chars = s.chars().count();
+    if (chars as f64) < min {
+        out.push(format!(
+            "{label}: must be at least {min} characters long, got {chars}"
+        ));
     }
 }
 
@@ -214,6 +233,29 @@ mod tests {
             assert_eq!(got, want);
             problems.clone()
         });
+    }
+
+    #[test]
+    fn map_keys_are_checked_against_their_shape() {
+        let m = ServiceModel::from_value(json!({
+            "metadata": {"protocol": "json"},
+            "shapes": {
+                "In": {"type": "structure", "members": {"Tags": {"shape": "M"}}},
+                "K": {"type": "string", "min": 3},
+                "S": {"type": "string"},
+                "M": {"type": "map", "key": {"shape": "K"}, "value": {"shape": "S"}}
+            }
+        }))
+        .unwrap();
+        let id = m.shape_id("In").unwrap();
+        let tags = Value::Map(vec![
+            ("ok!".into(), Value::String("v".into())),
+            ("no".into(), Value::String("v".into())),
+        ]);
+        assert_eq!(
+            validate(&m, id, &Value::Struct(vec![tags])),
+            ["Tags (key: no): must be at least 3 characters long, got 2"]
+        );
     }
 
     #[test]

@@ -199,7 +199,13 @@ impl Myaws {
             .token_provider(StaticTokenProvider::new(Token::new(BEARER_TOKEN, None)))
             .build()
             .map_err(|e| format!("session: {e}"))?;
-        let mut config = ClientConfig::default().time_source(TimeSource::fixed(self.time));
+        // botocore without awscrt cannot sign SigV4a and takes the next
+        // scheme a model lists (partnercentral, sustainability); myaws
+        // prefers SigV4 here too so both sides sign alike. A scheme that is
+        // the only choice (SigV4a endpoints) is still used.
+        let mut config = ClientConfig::default()
+            .time_source(TimeSource::fixed(self.time))
+            .auth_scheme_preference(["sigv4"]);
         for tld in AWS_TLDS {
             config = config.resolve_override(tld, IpAddr::V4(Ipv4Addr::LOCALHOST));
         }

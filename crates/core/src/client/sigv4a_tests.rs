@@ -95,4 +95,12 @@ fn endpoint_rules_choose_sigv4a_for_outposts_access_points() {
             region_set: "*".into()
         }
     );
+    // With `auth_scheme_preference = sigv4` the endpoint's own `sigv4`
+    // entry is used, with its signing region (botocore's requested scheme).
+    let s3 = self::s3(ClientConfig::default().auth_scheme_preference(["sigv4"]));
+    let endpoint = s3.endpoint_resolver().resolve(&model, op, &input).unwrap();
+    assert_eq!(endpoint.signing_name, "s3-outposts");
+    assert_eq!(endpoint.signing_region, "us-west-2");
+    let auth = s3.request_auth(&model, op, &endpoint, None).unwrap();
+    assert_eq!(auth, RequestAuth::SigV4);
 }

@@ -229,15 +229,7 @@ fn signed_headers<'a>(inputs: &Inputs<'a>) -> Result<Vec<(&'a str, Cow<'a, str>)
         }
         let value = match value.to_str() {
             Ok(text) => trim_all(text),
-            // Bytes beyond ASCII are signed as they are sent: UTF-8 text as
-            // botocore signs it, other bytes as Latin-1 characters.
-            Err(_) => Cow::Owned(match std::str::from_utf8(value.as_bytes()) {
-                Ok(text) => trim_all(text).into_owned(),
-                Err(_) => {
-                    let latin1: String = value.as_bytes().iter().map(|&b| b as char).collect();
-                    trim_all(&latin1).into_owned()
-                }
-            }),
+            Err(_) => Cow::Owned(trim_all(&header_text(value)).into_owned()),
         };
         out.push((name, value));
     }
@@ -276,6 +268,16 @@ fn host_of(uri: &Uri) -> Result<&str, String> {
     } else {
         authority.as_str()
     })
+}
+
+/// A header value as text, as botocore signs it: bytes beyond ASCII are
+/// signed as they are sent, UTF-8 text as botocore signs it, other bytes as
+/// Latin-1 characters.
+pub(crate) fn header_text(value: &http::HeaderValue) -> Cow<'_, str> {
+    match std::str::from_utf8(value.as_bytes()) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => Cow::Owned(value.as_bytes().iter().map(|&b| char::from(b)).collect()),
+    }
 }
 
 /// A header value with leading and trailing spaces removed and runs of

@@ -131,16 +131,27 @@ impl Case {
             }
         };
         let mut settings = SignerSettings::for_options(&opts);
+        // A payload hash that is not the body's own is sent in
+        // `x-amz-content-sha256` (sign_payload's rule).
+        if !matches!(self.payload(), Payload::Bytes(_)) {
+            settings.content_sha256_header = true;
+        }
         tweak(&mut settings);
 
         let mut want = self.request();
-        let want_sig = reference(
-            &mut want,
-            self.payload(),
-            &self.credentials,
-            &opts,
-            &settings,
-        );
+        // Outside S3 a request's own `x-amz-content-sha256` is the payload
+        // hash botocore signs (a modeled member: CodeArtifact's
+        // `assetSHA256`); aws-sigv4 is told so.
+        let declared = want
+            .headers()
+            .get("x-amz-content-sha256")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let payload = match (self.payload(), declared.as_deref()) {
+            (Payload::Bytes(_), Some(hash)) if !self.s3 => Payload::Precomputed(hash),
+            (payload, _) => payload,
+        };
+        let want_sig = reference(&mut want, payload, &self.credentials, &opts, &settings);
         let mut got = self.request();
         let got_sig = sign_payload(&mut got, self.payload(), &self.credentials, &opts, tweak);
         let want_sig = want_sig.unwrap_or_else(|e| panic!("reference failed on {self:#?}: {e}"));

@@ -408,6 +408,46 @@ fn session_tokens_are_signed_and_sent_sensitive() {
     assert!(request.headers().get("x-amz-security-token").is_none());
 }
 
+/// An unsigned payload outside S3 (EBS PutSnapshotBlock, Lex PostContent)
+/// is announced in a signed `x-amz-content-sha256`, or the service hashes
+/// the body itself and the signature fails; a signed body is not.
+#[test]
+fn unsigned_payloads_are_announced_in_x_amz_content_sha256() {
+    let credentials = Credentials::new("AKID", SECRET, None, None);
+    for unsigned_payload in [true, false] {
+        let opts = SigningOptions {
+            region: "us-east-1",
+            name: "ebs",
+            s3: false,
+            unsigned_payload,
+            presign_expires: None,
+            time: may_24_2013(),
+            algorithm: SigningAlgorithm::SigV4,
+        };
+        let mut request = Request::builder()
+            .method("PUT")
+            .uri("https://ebs.us-east-1.amazonaws.com/snapshots/s/blocks/1")
+            .body(())
+            .unwrap();
+        sign_request(&mut request, b"block", &credentials, &opts).unwrap();
+        let authorization = request.headers()["authorization"].to_str().unwrap();
+        let header = request.headers().get("x-amz-content-sha256");
+        if unsigned_payload {
+            assert_eq!(header.unwrap(), "UNSIGNED-PAYLOAD");
+            assert!(
+                authorization.contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date,"),
+                "{authorization}"
+            );
+        } else {
+            assert!(header.is_none());
+            assert!(
+                authorization.contains("SignedHeaders=host;x-amz-date,"),
+                "{authorization}"
+            );
+        }
+    }
+}
+
 #[test]
 fn traced_canonical_requests_hide_tokens() {
     let text = "GET\n/\nA=1&X-Amz-Security-Token=secret-token&Z=2\n\

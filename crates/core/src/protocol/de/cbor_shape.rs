@@ -66,9 +66,7 @@ pub(crate) fn value(
                     .iter()
                     .filter(|(k, v)| k.as_str() != Some("__type") && !matches!(v, Cbor::Null))
                     .count();
-                if !check_union(&shape.name, set)? {
-                    return Ok(Value::Null);
-                }
+                check_union(&shape.name, set)?;
             }
             budget.slots(shape.members.len())?;
             if shape.union {

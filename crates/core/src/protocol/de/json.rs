@@ -272,9 +272,7 @@ impl<'de> Visitor<'de> for ShapeSeed<'_> {
                     slots[i] = v;
                 }
                 if shape.union {
-                    if !check_union(&shape.name, set).map_err(Self::protocol)? {
-                        return Ok(Value::Null);
-                    }
+                    check_union(&shape.name, set).map_err(Self::protocol)?;
                     if first_known == Some(false) {
                         // A variant this model does not know: the union
                         // stays empty, with the variant's name.

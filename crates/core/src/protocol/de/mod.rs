@@ -157,12 +157,17 @@ pub(crate) fn check_depth(depth: usize) -> Result<(), ProtocolError> {
     }
 }
 
-/// Checks the member count of a union: none set means the union is absent
-/// (`Ok(false)`), one is fine (`Ok(true)`), more is malformed.
-pub(crate) fn check_union(shape_name: &str, set: usize) -> Result<bool, ProtocolError> {
+/// Checks the member count of a union present in a response: exactly one
+/// member must be set. None (`{}`, `<U/>`) is as malformed as several, as
+/// botocore ("must have one and only one member set") and aws-sdk-rust
+/// ("Union did not contain a valid variant") hold; an absent union is never
+/// checked here.
+pub(crate) fn check_union(shape_name: &str, set: usize) -> Result<(), ProtocolError> {
     match set {
-        0 => Ok(false),
-        1 => Ok(true),
+        1 => Ok(()),
+        0 => Err(ProtocolError::new(format!(
+            "invalid response: union {shape_name} has no member set"
+        ))),
         _ => Err(ProtocolError::new(format!(
             "invalid response: union {shape_name} must have exactly one member set"
         ))),

@@ -149,10 +149,6 @@ fn json_unions_empty_unknown_and_overfull() {
         Value::Struct(vec![Value::Null, Value::Integer(3)])
     );
     assert_eq!(
-        ok(&m, 200, &h, br#"{"U": {"A": null}}"#).get("U").clone(),
-        Value::Null
-    );
-    assert_eq!(
         ok(&m, 200, &h, br#"{"U": {"Future": 1}}"#).get("U").clone(),
         // No member set; the unknown member's name one slot past them.
         Value::Struct(vec![
@@ -161,13 +157,52 @@ fn json_unions_empty_unknown_and_overfull() {
             Value::String("Future".into())
         ])
     );
+    assert_eq!(
+        ok(&m, 200, &h, br#"{"U": null}"#).get("U").clone(),
+        Value::Null
+    );
     let op = m.operation("Op").unwrap();
-    let r = Response {
-        status: 200,
-        headers: &h,
-        body: br#"{"U": {"A": "a", "N": 1}}"#,
-    };
-    assert!(parse_response(&m, op, &r).is_err());
+    // Several members, none, or only nulls: malformed, as botocore and
+    // aws-sdk-rust hold.
+    for (body, why) in [
+        (&br#"{"U": {"A": "a", "N": 1}}"#[..], "exactly one member"),
+        (br#"{"U": {}}"#, "has no member set"),
+        (br#"{"U": {"A": null}}"#, "has no member set"),
+        (br#"{"U": {"__type": "x"}}"#, "has no member set"),
+    ] {
+        let r = Response {
+            status: 200,
+            headers: &h,
+            body,
+        };
+        let err = parse_response(&m, op, &r).unwrap_err().to_string();
+        assert!(err.contains(why), "{err}");
+    }
+}
+
+#[test]
+fn xml_and_cbor_unions_without_a_member_are_errors() {
+    for protocol in ["rest-xml", "smithy-rpc-v2-cbor"] {
+        let m = model(protocol, json!({"U": {"shape": "U"}}), json!({}));
+        let op = m.operation("Op").unwrap();
+        let body: &[u8] = if protocol == "rest-xml" {
+            b"<OpResult><U/></OpResult>"
+        } else {
+            // {"U": {}}
+            &[0xa1, 0x61, b'U', 0xa0]
+        };
+        let h = HeaderMap::new();
+        let r = Response {
+            status: 200,
+            headers: &h,
+            body,
+        };
+        let err = parse_response(&m, op, &r).unwrap_err().to_string();
+        assert!(
+            err.contains("union U has no member set"),
+            "{protocol}: {err}"
+        );
+    }
 }
 
 #[test]

@@ -446,7 +446,9 @@ impl<'m> XmlReader<'m> {
                         Some(first) if first != child.name() => union_count = 2,
                         Some(_) => {}
                     }
-                    check_union(&shape.name, union_count)?;
+                    if union_count > 1 {
+                        check_union(&shape.name, union_count)?;
+                    }
                 }
                 let Some((mut i, rank)) = self.member_for(id, child.name()) else {
                     ev.skip(&child)?;
@@ -500,6 +502,7 @@ impl<'m> XmlReader<'m> {
         }
         if shape.union {
             let Some(first) = union_first else {
+                check_union(&shape.name, 0)?;
                 return Ok(Value::Null);
             };
             if self.member_for(id, &first).is_none() {

@@ -114,9 +114,7 @@ impl<'m> TreeReader<'m> {
         if shape.union {
             let mut set = order.iter().map(|(n, _)| *n).filter(|n| *n != "__type");
             let first = set.next();
-            if !check_union(&shape.name, first.map_or(0, |_| 1 + set.count()))? {
-                return Ok(Value::Null);
-            }
+            check_union(&shape.name, first.map_or(0, |_| 1 + set.count()))?;
             let known = shape.members.iter().any(|m| {
                 let (name, fallback) = self.key_names(m);
                 first == Some(name) || first == Some(fallback)

@@ -309,9 +309,7 @@ fn header_member(
             text::base64(s.as_bytes())
         }
         (ShapeKind::String, Value::Document(d)) if traits::json_value(model, m) => {
-            let json =
-                serde_json::to_string(d).map_err(|e| ProtocolError::new(format!("{name}: {e}")))?;
-            text::base64(json.as_bytes())
+            text::base64(text::json_ascii(d).as_bytes())
         }
         _ => texts(model, m, v, Place::Header)?.concat(),
     };
@@ -479,7 +477,7 @@ mod tests {
                    "meta": {"shape": "SM", "location": "headers", "locationName": "x-meta-"}}"#,
             None,
             json!({"s": "v", "l": ["a", "b,c", "\"q\""], "e": [], "t": 0, "tl": [0, 86400], "te": 7,
-                   "b": true, "j": "{\"a\":1}", "meta": {"k1": "v1", "k2": ""}}),
+                   "b": true, "j": {"a": 1}, "meta": {"k1": "v1", "k2": ""}}),
             BodyFormat::Json,
         );
         let h = |n: &str| req.headers.get(n).map(|v| v.to_str().unwrap().to_string());

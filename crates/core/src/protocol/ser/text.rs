@@ -18,6 +18,29 @@ pub(crate) fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// A JSON document as botocore writes a `jsonvalue` header before base64:
+/// compact, and ASCII only (Python's `json.dumps` escapes every other
+/// character as `\uXXXX`, in UTF-16 surrogate pairs past the BMP).
+pub(crate) fn json_ascii(doc: &serde_json::Value) -> String {
+    let text = doc.to_string();
+    if text.is_ascii() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut units = [0u16; 2];
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            // Outside ASCII only string contents occur, so escaping is safe.
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
+}
+
 /// A float as Python's `repr` writes it (`1.5`, `10.0`, `1e+16`, `1.5e-05`),
 /// with `NaN`, `Infinity` and `-Infinity` for the special values.
 pub(crate) fn float(x: f64) -> String {
@@ -213,6 +236,17 @@ pub(crate) fn form_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_value_headers_are_ascii_like_python_json_dumps() {
+        // json.dumps("café ☃ 𝄞", separators=(",", ":"))
+        let doc = serde_json::json!({"k": "café ☃ 𝄞", "n": [1, true]});
+        assert_eq!(
+            json_ascii(&doc),
+            r#"{"k":"caf\u00e9 \u2603 \ud834\udd1e","n":[1,true]}"#
+        );
+        assert_eq!(json_ascii(&serde_json::json!("plain")), r#""plain""#);
+    }
 
     #[test]
     fn floats_print_like_python_repr() {
