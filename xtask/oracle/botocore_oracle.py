@@ -31,6 +31,7 @@ import io
 import json
 import os
 import socket
+import struct
 import sys
 import time
 import traceback
@@ -414,6 +415,113 @@ def json_value(shape, value, default_ts="unixTimestamp"):
     return value
 
 
+# Smithy RPC v2 CBOR (RFC 8949): a small encoder of our own. `cbor_value`
+# turns a synthesized value into plain Python values plus the markers below;
+# `cbor_encode` writes them. Timestamps are tag 1 epoch seconds (an integer
+# when whole, else a double), blobs byte strings, float shapes single and
+# double shapes double precision.
+
+
+class CborTag:
+    """A tagged data item (major type 6)."""
+
+    def __init__(self, tag, item):
+        self.tag = tag
+        self.item = item
+
+
+class CborFloat32:
+    """A float written in single precision (a `float` shape)."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def cbor_value(shape, value):
+    """A synthesized value of `shape` as what `cbor_encode` writes:
+    structures are maps keyed by member name (RPC v2 ignores
+    `locationName`)."""
+    if value is None:
+        return None
+    kind = shape.type_name
+    if kind == "structure":
+        if getattr(shape, "is_document_type", False):
+            return value
+        return {name: cbor_value(shape.members[name], item) for name, item in value.items()}
+    if kind == "list":
+        return [cbor_value(shape.member, item) for item in value]
+    if kind == "map":
+        return {key: cbor_value(shape.value, item) for key, item in value.items()}
+    if kind == "timestamp":
+        seconds = fmt_timestamp(value, "unixTimestamp")
+        return CborTag(1, int(seconds) if seconds == int(seconds) else float(seconds))
+    if kind == "float":
+        return CborFloat32(float(value))
+    if kind == "double":
+        return float(value)
+    return value
+
+
+def cbor_head(major, argument):
+    """The initial byte of a major type with its argument, in the shortest
+    form."""
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if argument < 1 << (8 * size):
+            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
+    raise ValueError(f"CBOR argument {argument} does not fit in 64 bits")
+
+
+def cbor_encode(value, indefinite=False):
+    """One data item. With `indefinite`, arrays and maps below the top level
+    are indefinite-length (a break byte ends them), as servers may send
+    them."""
+    out = bytearray()
+    cbor_write(out, value, indefinite, top=True)
+    return bytes(out)
+
+
+def cbor_write(out, value, indefinite, top=False):
+    if value is None:
+        out.append(0xF6)
+    elif isinstance(value, bool):
+        out.append(0xF5 if value else 0xF4)
+    elif isinstance(value, int):
+        out += cbor_head(0, value) if value >= 0 else cbor_head(1, -1 - value)
+    elif isinstance(value, CborFloat32):
+        out += b"\xfa" + struct.pack(">f", value.value)
+    elif isinstance(value, float):
+        out += b"\xfb" + struct.pack(">d", value)
+    elif isinstance(value, (bytes, bytearray)):
+        out += cbor_head(2, len(value)) + bytes(value)
+    elif isinstance(value, str):
+        data = value.encode("utf-8")
+        out += cbor_head(3, len(data)) + data
+    elif isinstance(value, CborTag):
+        out += cbor_head(6, value.tag)
+        cbor_write(out, value.item, indefinite)
+    elif isinstance(value, (list, dict)):
+        cbor_write_container(out, value, indefinite, top)
+    else:
+        raise TypeError(f"no CBOR form for {type(value).__name__}")
+
+
+def cbor_write_container(out, value, indefinite, top):
+    major = 4 if isinstance(value, list) else 5
+    open_ended = indefinite and not top
+    out += bytes([major << 5 | 31]) if open_ended else cbor_head(major, len(value))
+    if isinstance(value, list):
+        for item in value:
+            cbor_write(out, item, indefinite)
+    else:
+        for key, item in value.items():
+            cbor_write(out, key, indefinite)
+            cbor_write(out, item, indefinite)
+    if open_ended:
+        out.append(0xFF)
+
+
 def xml_escape(text):
     return (
         text.replace("&", "&amp;")
@@ -567,6 +675,15 @@ def rest_headers(shape, value, headers):
     return status
 
 
+def cbor_headers(body):
+    """The headers of an RPC v2 CBOR response with `body`: the protocol
+    marker always, a Content-Type only with a body."""
+    headers = [("smithy-protocol", "rpc-v2-cbor")]
+    if body:
+        headers.append(("Content-Type", "application/cbor"))
+    return headers + [("Content-Length", str(len(body)))]
+
+
 class Synth:
     def __init__(self, service_model):
         self.model = service_model
@@ -606,14 +723,15 @@ class Synth:
         headers = [("x-amzn-RequestId", "synth-request-id")]
         body = b""
         proto = self.protocol
-        if proto in ("json", "smithy-rpc-v2-cbor"):
-            if proto == "smithy-rpc-v2-cbor":
-                raise Unsupported("smithy-rpc-v2-cbor response synthesis")
+        if proto == "json":
             headers.append(("Content-Type", "application/x-amz-json-%s" % self.model.metadata.get("jsonVersion", "1.0")))
             doc = json_value(shape, value) if shape else {}
             if rich:
                 doc[UNKNOWN_MEMBER] = "ignored"
             body = json.dumps(doc).encode()
+        elif proto == "smithy-rpc-v2-cbor":
+            body = self.cbor_body(shape, value, rich)
+            headers += cbor_headers(body)
         elif proto in ("rest-json", "rest-xml"):
             if proto == "rest-xml":
                 headers = [("x-amz-request-id", "synth-request-id"), ("x-amz-id-2", "synth-host-id")]
@@ -653,6 +771,17 @@ class Synth:
         else:
             raise Unsupported(f"protocol {proto}")
         return status, headers, body
+
+    def cbor_body(self, shape, value, rich):
+        """An RPC v2 CBOR output body: a map of the members (and, when rich,
+        an unknown member both parsers must ignore, with nested arrays and
+        maps indefinite-length); no body without an output shape."""
+        if shape is None:
+            return b""
+        doc = cbor_value(shape, value)
+        if rich:
+            doc[UNKNOWN_MEMBER] = "ignored"
+        return cbor_encode(doc, indefinite=rich)
 
     def payload_is_raw(self, shape):
         if shape is None:
@@ -745,6 +874,17 @@ class Synth:
             if self.query_compatible and shape is not None and "code" in shape.metadata.get("error", {}):
                 headers.append(("x-amzn-query-error", f"{code};Sender"))
             return status, headers, json.dumps(body).encode()
+        if proto == "smithy-rpc-v2-cbor":
+            # The error's shape id in `__type`, its members beside it.
+            body = {"__type": f"com.amazonaws.{self.service_name}#{shape_name if shape else code}"}
+            if shape is not None:
+                body.update(cbor_value(shape, value))
+            body.setdefault("message", message)
+            body = cbor_encode(body)
+            headers = [("x-amzn-RequestId", "synth-request-id")] + cbor_headers(body)
+            if self.query_compatible and shape is not None and "code" in shape.metadata.get("error", {}):
+                headers.append(("x-amzn-query-error", f"{code};Sender"))
+            return status, headers, body
         if proto == "rest-json":
             headers = [
                 ("x-amzn-RequestId", "synth-request-id"),
