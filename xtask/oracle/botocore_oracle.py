@@ -109,6 +109,11 @@ class Captured(Exception):
     """Raised from before-send once the request is recorded."""
 
 
+class RetryLoop(Exception):
+    """Raised from before-send when botocore sends one operation more than
+    MAX_SENDS times in a call."""
+
+
 # --------------------------------------------------------------------------
 # Conversions between the JSON wire form and botocore's Python values.
 
@@ -260,6 +265,12 @@ POLICY = {
 }
 # A member no model has: both parsers must ignore it.
 UNKNOWN_MEMBER = "SynthUnknownMember"
+# The first label of the endpoint a synthesized DescribeEndpoints names.
+DISCOVERED_HOST = "discovered-cell"
+# How many times one response call may send its operation: botocore
+# retries a 421 / InvalidEndpointException of a discovered endpoint without
+# a bound (discovery.py's handle_retries), so a canned one would loop.
+MAX_SENDS = 5
 
 
 class Gen:
@@ -836,6 +847,22 @@ class Synth:
                 if good is not None:
                     headers[i] = (name, good)
 
+    # -- endpoint discovery ------------------------------------------------
+    def discovery(self, op, region):
+        """The answer to the discovery operation (`DescribeEndpoints`) a call
+        of `op` makes first, if the service has one and `op` is not it: one
+        endpoint (only JSON services discover endpoints)."""
+        discovery = self.model.endpoint_discovery_operation
+        if discovery is None or discovery.name == op.name:
+            return None
+        prefix = self.model.endpoint_prefix
+        doc = {"Endpoints": [{"Address": f"{DISCOVERED_HOST}.{prefix}.{region}.amazonaws.com", "CachePeriodInMinutes": 1440}]}
+        headers = [
+            ("x-amzn-RequestId", "synth-discovery-request-id"),
+            ("Content-Type", "application/x-amz-json-%s" % self.model.metadata.get("jsonVersion", "1.0")),
+        ]
+        return discovery.name, (200, headers, json.dumps(doc).encode())
+
     # -- errors ------------------------------------------------------------
     def error(self, op, variant):
         shape_name = variant.split(":", 1)[1]
@@ -962,7 +989,7 @@ class Oracle:
     def __init__(self):
         self.session = None
         self.clients = {}
-        self.state = {"request": None, "canned": None}
+        self.state = {"request": None, "canned": None, "others": {}, "sends": 0}
 
     def init(self, msg):
         FROZEN[0] = parse_iso(msg["time"])
@@ -1007,11 +1034,20 @@ class Oracle:
             self.clients[key] = client
         return client
 
-    def before_send(self, request, **_kwargs):
+    def before_send(self, request, event_name="", **_kwargs):
         self.state["request"] = snapshot(request)
         canned = self.state["canned"]
         if canned is None:
             raise Captured()
+        # `before-send.<service-id>.<Operation>`: another operation's
+        # answer (endpoint discovery), else the operation's own.
+        operation = event_name.rsplit(".", 1)[-1]
+        if operation in self.state["others"]:
+            canned = self.state["others"][operation]
+        else:
+            self.state["sends"] += 1
+            if self.state["sends"] > MAX_SENDS:
+                raise RetryLoop(f"botocore sent {operation} {MAX_SENDS} times and would go on")
         status, headers, body = canned
         return AWSResponse(request.url, status, dict_headers(headers), RawBody(body))
 
@@ -1063,13 +1099,14 @@ class Oracle:
                 canned = synth.output(op, variant)
         except Unsupported as e:
             return {"unsupported": str(e)}
-        status, headers, body = canned
-        http = {
-            "status": status,
-            "headers": [[k, v] for k, v in headers],
-            "body": base64.b64encode(body).decode("ascii"),
-        }
-        self.state.update(request=None, canned=canned)
+        http = http_json(canned)
+        discovery = synth.discovery(op, msg["region"])
+        others = dict([discovery]) if discovery else {}
+        self.state.update(request=None, canned=canned, others=others, sends=0)
+        # What both sides are answered with.
+        answers = {"http": http}
+        if others:
+            answers["others"] = {name: http_json(answer) for name, answer in others.items()}
         params = to_python(op.input_shape, params_json)
         method = getattr(client, xform_name(op.name))
         try:
@@ -1079,7 +1116,7 @@ class Oracle:
             error = response.get("Error", {})
             name = type(e).__name__
             return {
-                "http": http,
+                **answers,
                 "error": {
                     "code": error.get("Code"),
                     "message": error.get("Message"),
@@ -1094,18 +1131,28 @@ class Oracle:
             raise
         except Exception as e:
             if self.state["request"] is None:
-                return {"http": http, "reject": {"type": type(e).__name__, "message": str(e)}}
-            return {"http": http, "failed": {"type": type(e).__name__, "message": str(e)}}
+                return {**answers, "reject": {"type": type(e).__name__, "message": str(e)}}
+            return {**answers, "failed": {"type": type(e).__name__, "message": str(e)}}
         finally:
-            self.state["canned"] = None
+            self.state.update(canned=None, others={})
         meta = parsed.pop("ResponseMetadata", None) or {}
         ids = {k: meta[k] for k in ("RequestId", "HostId") if k in meta}
         try:
-            return {"http": http, "parsed": to_json(parsed), "ids": ids}
+            return {**answers, "parsed": to_json(parsed), "ids": ids}
         except NetworkForbidden:
             raise
         except Exception as e:  # reading a streamed body failed (checksums)
-            return {"http": http, "failed": {"type": type(e).__name__, "message": str(e)}}
+            return {**answers, "failed": {"type": type(e).__name__, "message": str(e)}}
+
+
+def http_json(canned):
+    """A canned (status, headers, body) as the reply's `http` object."""
+    status, headers, body = canned
+    return {
+        "status": status,
+        "headers": [[k, v] for k, v in headers],
+        "body": base64.b64encode(body).decode("ascii"),
+    }
 
 
 def dict_headers(pairs):
