@@ -1022,6 +1022,8 @@ class Oracle:
             if kind == "response":
                 # One attempt: canned errors must not be retried (with sleeps).
                 config = Config(retries={"total_max_attempts": 1})
+            elif kind == "response-unsigned":
+                config = Config(retries={"total_max_attempts": 1}, signature_version=botocore.UNSIGNED)
             client = self.session.create_client(
                 service,
                 region_name=region,
@@ -1077,18 +1079,31 @@ class Oracle:
 
     def response(self, msg):
         """Tries the candidate parameter sets in order; the first one
-        botocore does not refuse is used (and reported as `used`)."""
+        botocore does not refuse is used (and reported as `used`). Where
+        botocore refuses them all because it cannot sign without awscrt
+        (SigV4a-only endpoints: CloudFront KeyValueStore), they are tried
+        again unsigned (reported as `unsigned`): what is compared is how the
+        response is parsed, which signing does not change."""
+        result = self.first_accepted(msg, "response")
+        if result.get("reject", {}).get("type") == "MissingDependencyException":
+            result = self.first_accepted(msg, "response-unsigned")
+            result["unsigned"] = True
+        return result
+
+    def first_accepted(self, msg, kind):
+        """The result with the first candidate botocore accepts, else the
+        last refusal."""
         candidates = msg.get("candidates") or [{}]
         result = None
         for index, params in enumerate(candidates):
-            result = self.response_once(msg, params)
+            result = self.response_once(msg, params, kind)
             if "reject" not in result:
                 result["used"] = index
                 return result
         return result
 
-    def response_once(self, msg, params_json):
-        client = self.client(msg["service"], msg["region"], msg["creds"], "response")
+    def response_once(self, msg, params_json, kind):
+        client = self.client(msg["service"], msg["region"], msg["creds"], kind)
         op = client.meta.service_model.operation_model(msg["operation"])
         variant = msg["variant"]
         synth = Synth(client.meta.service_model)

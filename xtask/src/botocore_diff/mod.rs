@@ -68,6 +68,8 @@ const FIXED_EPOCH: u64 = 1_714_566_896;
 pub const DELIBERATE_FILE: &str = "xtask/botocore-diff-deliberate.json";
 /// The oracle script.
 pub const ORACLE_SCRIPT: &str = "xtask/oracle/botocore_oracle.py";
+/// A service's endpoint rule set, in its `models/` directory.
+const RULES_FILE: &str = "endpoint-rule-set-1.json";
 
 /// Command-line options.
 #[derive(Debug, Default, Clone)]
@@ -353,8 +355,11 @@ fn generate(root: &Path, service: &str, myaws: &mut Myaws) -> Result<(usize, Vec
     let path = root.join("models").join(service).join("service-2.json");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let doc: Json = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let generator = Generator::new(&doc)?;
     let model = myaws.service(service)?.model.clone();
+    let mut generator = Generator::new(&doc)?;
+    if let Some(rules) = models::read_with_extras(&root.join("models").join(service), RULES_FILE)? {
+        generator = generator.with_endpoint_rules(&rules, &model.metadata.endpoint_prefix);
+    }
     let protocol = model.protocol.name().to_string();
     let ops = doc
         .get("operations")
