@@ -724,8 +724,7 @@ mod tests {
         for set in ParamSet::ALL {
             let p = g.params(Some("In"), set);
             assert_eq!(
-                p["KvsARN"],
-                "arn:aws:cloudfront::123456789012:key-value-store/smoke",
+                p["KvsARN"], "arn:aws:cloudfront::123456789012:key-value-store/smoke",
                 "{set:?}"
             );
         }

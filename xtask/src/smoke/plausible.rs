@@ -192,7 +192,10 @@ pub fn arn_requirements(rules: &Json) -> BTreeMap<String, ArnParts> {
 
 /// The rules nested in `node` (a rule set or a tree rule).
 fn nested_rules(node: &Json) -> impl Iterator<Item = &Json> {
-    node.get("rules").and_then(Json::as_array).into_iter().flatten()
+    node.get("rules")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
 }
 
 /// Adds the requirements of `rule` and the rules nested in it to `out`;
@@ -353,9 +356,8 @@ mod tests {
     fn a_name_assigned_in_one_branch_is_not_seen_in_another() {
         // Kinesis parses each of its ARN parameters into `arn`, in its own
         // branch; one is compared with nothing.
-        let parse = |param: &str| {
-            json!({"fn": "aws.parseArn", "argv": [{"ref": param}], "assign": "arn"})
-        };
+        let parse =
+            |param: &str| json!({"fn": "aws.parseArn", "argv": [{"ref": param}], "assign": "arn"});
         let service = json!({"fn": "stringEquals", "argv": [
             {"fn": "getAttr", "argv": [{"ref": "arn"}, "service"]}, "kinesis"]});
         let rules = json!({"rules": [
