@@ -17,7 +17,10 @@ and writes one JSON object per line on stdout (same order, same `id`):
   "error:SHAPE" | "error:unmodeled"}`` synthesizes an HTTP response for the
   operation's output shape (or error) in the service's protocol, answers it
   from ``before-send`` and returns the raw response with what the botocore
-  client returned (or raised).
+  client returned (or raised). A call that discovers its endpoint first
+  (Timestream) gets one endpoint from ``DescribeEndpoints``, returned as
+  ``others``; where botocore cannot sign (SigV4a without awscrt) the
+  response is answered to an unsigned client (``unsigned``).
 
 Parameters arrive as JSON with blobs as base64 strings and timestamps as
 ISO 8601 strings; results go back the same way (timestamps with
