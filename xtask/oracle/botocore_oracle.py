@@ -17,7 +17,10 @@ and writes one JSON object per line on stdout (same order, same `id`):
   "error:SHAPE" | "error:unmodeled"}`` synthesizes an HTTP response for the
   operation's output shape (or error) in the service's protocol, answers it
   from ``before-send`` and returns the raw response with what the botocore
-  client returned (or raised).
+  client returned (or raised). A call that discovers its endpoint first
+  (Timestream) gets one endpoint from ``DescribeEndpoints``, returned as
+  ``others``; where botocore cannot sign (SigV4a without awscrt) the
+  response is answered to an unsigned client (``unsigned``).
 
 Parameters arrive as JSON with blobs as base64 strings and timestamps as
 ISO 8601 strings; results go back the same way (timestamps with
@@ -31,6 +34,7 @@ import io
 import json
 import os
 import socket
+import struct
 import sys
 import time
 import traceback
@@ -106,6 +110,11 @@ botocore.endpoint.Endpoint._send = _refuse_send
 
 class Captured(Exception):
     """Raised from before-send once the request is recorded."""
+
+
+class RetryLoop(Exception):
+    """Raised from before-send when botocore sends one operation more than
+    MAX_SENDS times in a call."""
 
 
 # --------------------------------------------------------------------------
@@ -259,6 +268,12 @@ POLICY = {
 }
 # A member no model has: both parsers must ignore it.
 UNKNOWN_MEMBER = "SynthUnknownMember"
+# The first label of the endpoint a synthesized DescribeEndpoints names.
+DISCOVERED_HOST = "discovered-cell"
+# How many times one response call may send its operation: botocore
+# retries a 421 / InvalidEndpointException of a discovered endpoint without
+# a bound (discovery.py's handle_retries), so a canned one would loop.
+MAX_SENDS = 5
 
 
 class Gen:
@@ -414,6 +429,113 @@ def json_value(shape, value, default_ts="unixTimestamp"):
     return value
 
 
+# Smithy RPC v2 CBOR (RFC 8949): a small encoder of our own. `cbor_value`
+# turns a synthesized value into plain Python values plus the markers below;
+# `cbor_encode` writes them. Timestamps are tag 1 epoch seconds (an integer
+# when whole, else a double), blobs byte strings, float shapes single and
+# double shapes double precision.
+
+
+class CborTag:
+    """A tagged data item (major type 6)."""
+
+    def __init__(self, tag, item):
+        self.tag = tag
+        self.item = item
+
+
+class CborFloat32:
+    """A float written in single precision (a `float` shape)."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def cbor_value(shape, value):
+    """A synthesized value of `shape` as what `cbor_encode` writes:
+    structures are maps keyed by member name (RPC v2 ignores
+    `locationName`)."""
+    if value is None:
+        return None
+    kind = shape.type_name
+    if kind == "structure":
+        if getattr(shape, "is_document_type", False):
+            return value
+        return {name: cbor_value(shape.members[name], item) for name, item in value.items()}
+    if kind == "list":
+        return [cbor_value(shape.member, item) for item in value]
+    if kind == "map":
+        return {key: cbor_value(shape.value, item) for key, item in value.items()}
+    if kind == "timestamp":
+        seconds = fmt_timestamp(value, "unixTimestamp")
+        return CborTag(1, int(seconds) if seconds == int(seconds) else float(seconds))
+    if kind == "float":
+        return CborFloat32(float(value))
+    if kind == "double":
+        return float(value)
+    return value
+
+
+def cbor_head(major, argument):
+    """The initial byte of a major type with its argument, in the shortest
+    form."""
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if argument < 1 << (8 * size):
+            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
+    raise ValueError(f"CBOR argument {argument} does not fit in 64 bits")
+
+
+def cbor_encode(value, indefinite=False):
+    """One data item. With `indefinite`, arrays and maps below the top level
+    are indefinite-length (a break byte ends them), as servers may send
+    them."""
+    out = bytearray()
+    cbor_write(out, value, indefinite, top=True)
+    return bytes(out)
+
+
+def cbor_write(out, value, indefinite, top=False):
+    if value is None:
+        out.append(0xF6)
+    elif isinstance(value, bool):
+        out.append(0xF5 if value else 0xF4)
+    elif isinstance(value, int):
+        out += cbor_head(0, value) if value >= 0 else cbor_head(1, -1 - value)
+    elif isinstance(value, CborFloat32):
+        out += b"\xfa" + struct.pack(">f", value.value)
+    elif isinstance(value, float):
+        out += b"\xfb" + struct.pack(">d", value)
+    elif isinstance(value, (bytes, bytearray)):
+        out += cbor_head(2, len(value)) + bytes(value)
+    elif isinstance(value, str):
+        data = value.encode("utf-8")
+        out += cbor_head(3, len(data)) + data
+    elif isinstance(value, CborTag):
+        out += cbor_head(6, value.tag)
+        cbor_write(out, value.item, indefinite)
+    elif isinstance(value, (list, dict)):
+        cbor_write_container(out, value, indefinite, top)
+    else:
+        raise TypeError(f"no CBOR form for {type(value).__name__}")
+
+
+def cbor_write_container(out, value, indefinite, top):
+    major = 4 if isinstance(value, list) else 5
+    open_ended = indefinite and not top
+    out += bytes([major << 5 | 31]) if open_ended else cbor_head(major, len(value))
+    if isinstance(value, list):
+        for item in value:
+            cbor_write(out, item, indefinite)
+    else:
+        for key, item in value.items():
+            cbor_write(out, key, indefinite)
+            cbor_write(out, item, indefinite)
+    if open_ended:
+        out.append(0xFF)
+
+
 def xml_escape(text):
     return (
         text.replace("&", "&amp;")
@@ -567,6 +689,15 @@ def rest_headers(shape, value, headers):
     return status
 
 
+def cbor_headers(body):
+    """The headers of an RPC v2 CBOR response with `body`: the protocol
+    marker always, a Content-Type only with a body."""
+    headers = [("smithy-protocol", "rpc-v2-cbor")]
+    if body:
+        headers.append(("Content-Type", "application/cbor"))
+    return headers + [("Content-Length", str(len(body)))]
+
+
 class Synth:
     def __init__(self, service_model):
         self.model = service_model
@@ -606,14 +737,15 @@ class Synth:
         headers = [("x-amzn-RequestId", "synth-request-id")]
         body = b""
         proto = self.protocol
-        if proto in ("json", "smithy-rpc-v2-cbor"):
-            if proto == "smithy-rpc-v2-cbor":
-                raise Unsupported("smithy-rpc-v2-cbor response synthesis")
+        if proto == "json":
             headers.append(("Content-Type", "application/x-amz-json-%s" % self.model.metadata.get("jsonVersion", "1.0")))
             doc = json_value(shape, value) if shape else {}
             if rich:
                 doc[UNKNOWN_MEMBER] = "ignored"
             body = json.dumps(doc).encode()
+        elif proto == "smithy-rpc-v2-cbor":
+            body = self.cbor_body(shape, value, rich)
+            headers += cbor_headers(body)
         elif proto in ("rest-json", "rest-xml"):
             if proto == "rest-xml":
                 headers = [("x-amz-request-id", "synth-request-id"), ("x-amz-id-2", "synth-host-id")]
@@ -653,6 +785,17 @@ class Synth:
         else:
             raise Unsupported(f"protocol {proto}")
         return status, headers, body
+
+    def cbor_body(self, shape, value, rich):
+        """An RPC v2 CBOR output body: a map of the members (and, when rich,
+        an unknown member both parsers must ignore, with nested arrays and
+        maps indefinite-length); no body without an output shape."""
+        if shape is None:
+            return b""
+        doc = cbor_value(shape, value)
+        if rich:
+            doc[UNKNOWN_MEMBER] = "ignored"
+        return cbor_encode(doc, indefinite=rich)
 
     def payload_is_raw(self, shape):
         if shape is None:
@@ -707,6 +850,22 @@ class Synth:
                 if good is not None:
                     headers[i] = (name, good)
 
+    # -- endpoint discovery ------------------------------------------------
+    def discovery(self, op, region):
+        """The answer to the discovery operation (`DescribeEndpoints`) a call
+        of `op` makes first, if the service has one and `op` is not it: one
+        endpoint (only JSON services discover endpoints)."""
+        discovery = self.model.endpoint_discovery_operation
+        if discovery is None or discovery.name == op.name:
+            return None
+        prefix = self.model.endpoint_prefix
+        doc = {"Endpoints": [{"Address": f"{DISCOVERED_HOST}.{prefix}.{region}.amazonaws.com", "CachePeriodInMinutes": 1440}]}
+        headers = [
+            ("x-amzn-RequestId", "synth-discovery-request-id"),
+            ("Content-Type", "application/x-amz-json-%s" % self.model.metadata.get("jsonVersion", "1.0")),
+        ]
+        return discovery.name, (200, headers, json.dumps(doc).encode())
+
     # -- errors ------------------------------------------------------------
     def error(self, op, variant):
         shape_name = variant.split(":", 1)[1]
@@ -745,6 +904,17 @@ class Synth:
             if self.query_compatible and shape is not None and "code" in shape.metadata.get("error", {}):
                 headers.append(("x-amzn-query-error", f"{code};Sender"))
             return status, headers, json.dumps(body).encode()
+        if proto == "smithy-rpc-v2-cbor":
+            # The error's shape id in `__type`, its members beside it.
+            body = {"__type": f"com.amazonaws.{self.service_name}#{shape_name if shape else code}"}
+            if shape is not None:
+                body.update(cbor_value(shape, value))
+            body.setdefault("message", message)
+            body = cbor_encode(body)
+            headers = [("x-amzn-RequestId", "synth-request-id")] + cbor_headers(body)
+            if self.query_compatible and shape is not None and "code" in shape.metadata.get("error", {}):
+                headers.append(("x-amzn-query-error", f"{code};Sender"))
+            return status, headers, body
         if proto == "rest-json":
             headers = [
                 ("x-amzn-RequestId", "synth-request-id"),
@@ -822,7 +992,7 @@ class Oracle:
     def __init__(self):
         self.session = None
         self.clients = {}
-        self.state = {"request": None, "canned": None}
+        self.state = {"request": None, "canned": None, "others": {}, "sends": 0}
 
     def init(self, msg):
         FROZEN[0] = parse_iso(msg["time"])
@@ -855,6 +1025,8 @@ class Oracle:
             if kind == "response":
                 # One attempt: canned errors must not be retried (with sleeps).
                 config = Config(retries={"total_max_attempts": 1})
+            elif kind == "response-unsigned":
+                config = Config(retries={"total_max_attempts": 1}, signature_version=botocore.UNSIGNED)
             client = self.session.create_client(
                 service,
                 region_name=region,
@@ -867,11 +1039,20 @@ class Oracle:
             self.clients[key] = client
         return client
 
-    def before_send(self, request, **_kwargs):
+    def before_send(self, request, event_name="", **_kwargs):
         self.state["request"] = snapshot(request)
         canned = self.state["canned"]
         if canned is None:
             raise Captured()
+        # `before-send.<service-id>.<Operation>`: another operation's
+        # answer (endpoint discovery), else the operation's own.
+        operation = event_name.rsplit(".", 1)[-1]
+        if operation in self.state["others"]:
+            canned = self.state["others"][operation]
+        else:
+            self.state["sends"] += 1
+            if self.state["sends"] > MAX_SENDS:
+                raise RetryLoop(f"botocore sent {operation} {MAX_SENDS} times and would go on")
         status, headers, body = canned
         return AWSResponse(request.url, status, dict_headers(headers), RawBody(body))
 
@@ -901,18 +1082,31 @@ class Oracle:
 
     def response(self, msg):
         """Tries the candidate parameter sets in order; the first one
-        botocore does not refuse is used (and reported as `used`)."""
+        botocore does not refuse is used (and reported as `used`). Where
+        botocore refuses them all because it cannot sign without awscrt
+        (SigV4a-only endpoints: CloudFront KeyValueStore), they are tried
+        again unsigned (reported as `unsigned`): what is compared is how the
+        response is parsed, which signing does not change."""
+        result = self.first_accepted(msg, "response")
+        if result.get("reject", {}).get("type") == "MissingDependencyException":
+            result = self.first_accepted(msg, "response-unsigned")
+            result["unsigned"] = True
+        return result
+
+    def first_accepted(self, msg, kind):
+        """The result with the first candidate botocore accepts, else the
+        last refusal."""
         candidates = msg.get("candidates") or [{}]
         result = None
         for index, params in enumerate(candidates):
-            result = self.response_once(msg, params)
+            result = self.response_once(msg, params, kind)
             if "reject" not in result:
                 result["used"] = index
                 return result
         return result
 
-    def response_once(self, msg, params_json):
-        client = self.client(msg["service"], msg["region"], msg["creds"], "response")
+    def response_once(self, msg, params_json, kind):
+        client = self.client(msg["service"], msg["region"], msg["creds"], kind)
         op = client.meta.service_model.operation_model(msg["operation"])
         variant = msg["variant"]
         synth = Synth(client.meta.service_model)
@@ -923,13 +1117,14 @@ class Oracle:
                 canned = synth.output(op, variant)
         except Unsupported as e:
             return {"unsupported": str(e)}
-        status, headers, body = canned
-        http = {
-            "status": status,
-            "headers": [[k, v] for k, v in headers],
-            "body": base64.b64encode(body).decode("ascii"),
-        }
-        self.state.update(request=None, canned=canned)
+        http = http_json(canned)
+        discovery = synth.discovery(op, msg["region"])
+        others = dict([discovery]) if discovery else {}
+        self.state.update(request=None, canned=canned, others=others, sends=0)
+        # What both sides are answered with.
+        answers = {"http": http}
+        if others:
+            answers["others"] = {name: http_json(answer) for name, answer in others.items()}
         params = to_python(op.input_shape, params_json)
         method = getattr(client, xform_name(op.name))
         try:
@@ -939,7 +1134,7 @@ class Oracle:
             error = response.get("Error", {})
             name = type(e).__name__
             return {
-                "http": http,
+                **answers,
                 "error": {
                     "code": error.get("Code"),
                     "message": error.get("Message"),
@@ -954,18 +1149,28 @@ class Oracle:
             raise
         except Exception as e:
             if self.state["request"] is None:
-                return {"http": http, "reject": {"type": type(e).__name__, "message": str(e)}}
-            return {"http": http, "failed": {"type": type(e).__name__, "message": str(e)}}
+                return {**answers, "reject": {"type": type(e).__name__, "message": str(e)}}
+            return {**answers, "failed": {"type": type(e).__name__, "message": str(e)}}
         finally:
-            self.state["canned"] = None
+            self.state.update(canned=None, others={})
         meta = parsed.pop("ResponseMetadata", None) or {}
         ids = {k: meta[k] for k in ("RequestId", "HostId") if k in meta}
         try:
-            return {"http": http, "parsed": to_json(parsed), "ids": ids}
+            return {**answers, "parsed": to_json(parsed), "ids": ids}
         except NetworkForbidden:
             raise
         except Exception as e:  # reading a streamed body failed (checksums)
-            return {"http": http, "failed": {"type": type(e).__name__, "message": str(e)}}
+            return {**answers, "failed": {"type": type(e).__name__, "message": str(e)}}
+
+
+def http_json(canned):
+    """A canned (status, headers, body) as the reply's `http` object."""
+    status, headers, body = canned
+    return {
+        "status": status,
+        "headers": [[k, v] for k, v in headers],
+        "body": base64.b64encode(body).decode("ascii"),
+    }
 
 
 def dict_headers(pairs):

@@ -27,7 +27,7 @@ use crate::botocore_diff::myaws_side::{Canned, Myaws, ResponseResult};
 use crate::botocore_diff::params::{Generator, ParamSet};
 use crate::{models, workspace_root, Tally};
 
-mod plausible;
+pub(crate) mod plausible;
 
 use plausible::Plausible;
 

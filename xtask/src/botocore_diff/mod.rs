@@ -33,11 +33,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
+use myaws_core::events::HttpResponse;
 use serde_json::{json, Value as Json};
 
 use self::compare::Finding;
 use self::deliberate::{Deliberate, Site};
-use self::myaws_side::{Myaws, RequestResult, ResponseResult};
+use self::myaws_side::{Canned, Myaws, RequestResult, ResponseResult};
 use self::oracle::Oracle;
 use self::params::{Generator, ParamSet};
 use self::report::{Outcome, Report, Verdict};
@@ -67,6 +68,8 @@ const FIXED_EPOCH: u64 = 1_714_566_896;
 pub const DELIBERATE_FILE: &str = "xtask/botocore-diff-deliberate.json";
 /// The oracle script.
 pub const ORACLE_SCRIPT: &str = "xtask/oracle/botocore_oracle.py";
+/// A service's endpoint rule set, in its `models/` directory.
+const RULES_FILE: &str = "endpoint-rule-set-1.json";
 
 /// Command-line options.
 #[derive(Debug, Default, Clone)]
@@ -352,8 +355,11 @@ fn generate(root: &Path, service: &str, myaws: &mut Myaws) -> Result<(usize, Vec
     let path = root.join("models").join(service).join("service-2.json");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let doc: Json = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let generator = Generator::new(&doc)?;
     let model = myaws.service(service)?.model.clone();
+    let mut generator = Generator::new(&doc)?;
+    if let Some(rules) = models::read_with_extras(&root.join("models").join(service), RULES_FILE)? {
+        generator = generator.with_endpoint_rules(&rules, &model.metadata.endpoint_prefix);
+    }
     let protocol = model.protocol.name().to_string();
     let ops = doc
         .get("operations")
@@ -595,22 +601,10 @@ fn judge(
             let params = candidates
                 .get(used)
                 .ok_or("oracle used an unknown candidate")?;
-            let headers: Vec<(String, String)> = http["headers"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|p| {
-                    (
-                        p[0].as_str().unwrap_or("").to_string(),
-                        p[1].as_str().unwrap_or("").to_string(),
-                    )
-                })
-                .collect();
-            let body = base64::engine::general_purpose::STANDARD
-                .decode(http["body"].as_str().unwrap_or(""))
-                .map_err(|e| format!("oracle http body: {e}"))?;
-            let status = http["status"].as_u64().unwrap_or(200) as u16;
-            let canned = myaws_side::canned(status, &headers, body)?;
+            let canned = Canned {
+                response: http_answer(http)?,
+                others: other_answers(reply)?,
+            };
             let mine = myaws.response(
                 &case.service,
                 &case.operation,
@@ -634,6 +628,40 @@ fn judge(
         CaseKind::Skip(reason) => return Ok(Verdict::skipped(reason.clone())),
     };
     Ok(classify(case, findings, deliberate, signature))
+}
+
+/// The oracle's `http` object (status, header pairs, base64 body) as a
+/// canned response.
+fn http_answer(http: &Json) -> Result<HttpResponse, String> {
+    let headers: Vec<(String, String)> = http["headers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            (
+                p[0].as_str().unwrap_or("").to_string(),
+                p[1].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let body = base64::engine::general_purpose::STANDARD
+        .decode(http["body"].as_str().unwrap_or(""))
+        .map_err(|e| format!("oracle http body: {e}"))?;
+    let status = http["status"].as_u64().unwrap_or(200) as u16;
+    myaws_side::canned(status, &headers, body)
+}
+
+/// The answers to other operations a call makes first (endpoint
+/// discovery's `DescribeEndpoints`), from the reply's `others`, by
+/// operation name.
+fn other_answers(reply: &Json) -> Result<Vec<(String, HttpResponse)>, String> {
+    reply
+        .get("others")
+        .and_then(Json::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(operation, http)| Ok((operation.clone(), http_answer(http)?)))
+        .collect()
 }
 
 fn reject_kind(reject: &Json) -> String {

@@ -17,10 +17,16 @@
 //!
 //! Members that feed the endpoint rules or the host (`contextParam`,
 //! `hostLabel`) always get plain, valid values, so the sets exercise
-//! serialization rather than endpoint validation.
+//! serialization rather than endpoint validation: an ARN member bound to
+//! a parameter the rules parse as an ARN gets one they accept (see
+//! [`Generator::with_endpoint_rules`]).
+
+use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use serde_json::{json, Map, Value as Json};
+
+use crate::smoke::plausible;
 
 /// Which parameter set to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -115,6 +121,9 @@ enum Place {
 /// A generator over one service's raw model.
 pub struct Generator<'a> {
     shapes: &'a Map<String, Json>,
+    /// The ARN of each endpoint-rule parameter the rules parse as one, by
+    /// parameter name.
+    rule_arns: BTreeMap<String, String>,
 }
 
 impl<'a> Generator<'a> {
@@ -124,7 +133,36 @@ impl<'a> Generator<'a> {
             .get("shapes")
             .and_then(Json::as_object)
             .ok_or("model has no shapes")?;
-        Ok(Generator { shapes })
+        Ok(Generator {
+            shapes,
+            rule_arns: BTreeMap::new(),
+        })
+    }
+
+    /// The generator, with ARNs that the endpoint rule set `rules` accepts
+    /// for the ARN parameters it parses (CloudFront KeyValueStore's global
+    /// `cloudfront` `key-value-store` ARN, Kinesis' `StreamARN`), made as
+    /// the smoke test makes them ([`plausible::arn_requirements`]).
+    pub fn with_endpoint_rules(mut self, rules: &Json, endpoint_prefix: &str) -> Generator<'a> {
+        self.rule_arns = plausible::arn_requirements(rules)
+            .into_iter()
+            .map(|(param, parts)| (param, parts.arn(endpoint_prefix)))
+            .collect();
+        self
+    }
+
+    /// The ARN for an ARN member bound to an endpoint-rule parameter the
+    /// rules parse, if `member` is one. Host-bound parameters (S3's and
+    /// S3 Control's `Bucket`, `ResourceArn`, ...) keep their plain values.
+    fn rule_arn(&self, member_name: &str, member: &Json, place: Place) -> Option<&str> {
+        if place == Place::Label || !plausible::is_arn_name(member_name) {
+            return None;
+        }
+        let param = member
+            .get("contextParam")
+            .and_then(|c| c.get("name"))
+            .and_then(Json::as_str)?;
+        self.rule_arns.get(param).map(String::as_str)
     }
 
     fn shape(&self, name: &str) -> &'a Json {
@@ -380,14 +418,12 @@ impl<'a> Generator<'a> {
                 }
                 Some(Json::Object(out))
             }
-            "string" => Some(Json::String(string_value(
-                shape,
-                member_name,
-                member,
-                set,
-                place,
-                index,
-            ))),
+            "string" => Some(Json::String(
+                match self.rule_arn(member_name, member, place) {
+                    Some(arn) => fit(arn.to_string(), len_bound(min), len_bound(max)),
+                    None => string_value(shape, member_name, member, set, place, index),
+                },
+            )),
             "blob" => {
                 let bytes: Vec<u8> = match set.base() {
                     ParamSet::Empty if empty_ok => Vec::new(),
@@ -455,6 +491,11 @@ fn set_for_items(set: ParamSet) -> ParamSet {
         ParamSet::Empty => ParamSet::Required,
         other => other,
     }
+}
+
+/// A length bound of the model as a count.
+fn len_bound(bound: Option<f64>) -> Option<usize> {
+    bound.map(|b| b as usize)
 }
 
 fn clamp_count(count: usize, min: Option<f64>, max: Option<f64>) -> usize {
@@ -657,6 +698,41 @@ mod tests {
             p,
             json!({"Items": [{"Section": {"Items": [{"Question": {"Title": "title-1"}}]}}]})
         );
+    }
+
+    #[test]
+    fn arn_parameters_of_the_endpoint_rules_get_arns_they_accept() {
+        let m = json!({"shapes": {
+            "In": {"type": "structure", "required": ["KvsARN", "ResourceArn"], "members": {
+                "KvsARN": {"shape": "Arn", "contextParam": {"name": "KvsARN"}},
+                "ResourceArn": {"shape": "Arn", "contextParam": {"name": "ResourceArn"}},
+                "RoleArn": {"shape": "Arn"}
+            }},
+            "Arn": {"type": "string", "min": 1, "max": 2048}
+        }});
+        let get = |attr: &str| json!({"fn": "getAttr", "argv": [{"ref": "kvs"}, attr]});
+        let rules = json!({"rules": [{"conditions": [
+            {"fn": "aws.parseArn", "argv": [{"ref": "KvsARN"}], "assign": "kvs"},
+            {"fn": "stringEquals", "argv": [get("service"), "cloudfront"]},
+            {"fn": "stringEquals", "argv": [get("region"), ""]},
+            {"fn": "stringEquals", "argv": [get("resourceId[0]"), "key-value-store"]},
+            {"fn": "aws.parseArn", "argv": [{"ref": "ResourceArn"}], "assign": "res"}
+        ]}]});
+        let g = Generator::new(&m)
+            .unwrap()
+            .with_endpoint_rules(&rules, "cloudfront-keyvaluestore");
+        for set in ParamSet::ALL {
+            let p = g.params(Some("In"), set);
+            assert_eq!(
+                p["KvsARN"], "arn:aws:cloudfront::123456789012:key-value-store/smoke",
+                "{set:?}"
+            );
+        }
+        let rich = g.params(Some("In"), ParamSet::Rich);
+        // A host-bound parameter keeps its plain label; an ARN member the
+        // rules do not read keeps the rich text.
+        assert_eq!(rich["ResourceArn"], "resourcearn-1");
+        assert!(rich["RoleArn"].as_str().unwrap().starts_with("RoleArn &<>"));
     }
 
     #[test]

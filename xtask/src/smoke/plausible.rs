@@ -6,7 +6,8 @@
 //! the partition, service, region and resource type the rules compare the
 //! parsed ARN with (CloudFront KeyValueStore's `KvsARN` must be a global
 //! `cloudfront` ARN of a `key-value-store`); any other ARN is one of the
-//! service itself.
+//! service itself. botocore-diff's parameter generator gives the ARN
+//! members the rules read the same ARNs ([`arn_requirements`]).
 
 use std::collections::BTreeMap;
 
@@ -34,7 +35,7 @@ pub struct ArnParts {
 impl ArnParts {
     /// The ARN, with the service's `endpoint_prefix`, `us-east-1` and a
     /// `stream` resource where the rules ask nothing.
-    fn arn(&self, endpoint_prefix: &str) -> String {
+    pub fn arn(&self, endpoint_prefix: &str) -> String {
         format!(
             "arn:{}:{}:{}:{ACCOUNT}:{}/smoke",
             self.partition.as_deref().unwrap_or("aws"),
@@ -126,7 +127,7 @@ impl<'a> Plausible<'a> {
     /// The text for string member `name` of shape `target`, if it needs
     /// plausible text.
     fn text(&self, name: &str, member: Option<&Json>, target: &str) -> Option<String> {
-        let text = if name.ends_with("Arn") || name.ends_with("ARN") {
+        let text = if is_arn_name(name) {
             let param = member
                 .and_then(|m| m.get("contextParam"))
                 .and_then(|c| c.get("name"))
@@ -145,6 +146,11 @@ impl<'a> Plausible<'a> {
         let bound = |key: &str| shape.get(key).and_then(Json::as_u64).map(|n| n as usize);
         Some(fit(text, bound("min"), bound("max")))
     }
+}
+
+/// Whether a member named `name` holds an ARN (`*Arn`, `*ARN`).
+pub fn is_arn_name(name: &str) -> bool {
+    name.ends_with("Arn") || name.ends_with("ARN")
 }
 
 /// The shape a member, list item or map value (`r`) refers to.
@@ -169,25 +175,54 @@ fn fit(mut text: String, min: Option<usize>, max: Option<usize>) -> String {
 }
 
 /// What a rule set requires of each ARN parameter: for every
-/// `aws.parseArn` of a parameter, the literals its fields are compared
-/// with by `stringEquals` (directly through `getAttr`, or through a name
-/// `getAttr` assigned), outside any `not`.
+/// `aws.parseArn` of a parameter (an entry even where nothing is compared),
+/// the literals its fields are compared with by `stringEquals` (directly
+/// through `getAttr`, or through a name `getAttr` assigned), outside any
+/// `not`. A name a condition assigns is seen by the conditions after it
+/// and the rules nested in the same rule only: Kinesis parses `StreamARN`,
+/// `ConsumerARN` and `ResourceARN` into the same name `arn` in three
+/// branches.
 pub fn arn_requirements(rules: &Json) -> BTreeMap<String, ArnParts> {
-    let mut names = Names::default();
-    names.collect(rules);
-    let mut out: BTreeMap<String, ArnParts> = BTreeMap::new();
-    for (arn, attr, literal) in comparisons(rules, &names) {
-        if let Some(param) = names.parsed.get(&arn) {
-            out.entry(param.clone())
-                .or_default()
-                .require(&attr, &literal);
-        }
+    let mut out = BTreeMap::new();
+    for rule in nested_rules(rules) {
+        requirements_in(rule, &Names::default(), &mut out);
     }
     out
 }
 
-/// The names rule conditions assign.
-#[derive(Debug, Default)]
+/// The rules nested in `node` (a rule set or a tree rule).
+fn nested_rules(node: &Json) -> impl Iterator<Item = &Json> {
+    node.get("rules")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+}
+
+/// Adds the requirements of `rule` and the rules nested in it to `out`;
+/// `outer` holds the names the enclosing rules assigned.
+fn requirements_in(rule: &Json, outer: &Names, out: &mut BTreeMap<String, ArnParts>) {
+    let mut names = outer.clone();
+    let conditions = rule.get("conditions").and_then(Json::as_array);
+    for condition in conditions.into_iter().flatten() {
+        names.assign(condition);
+        for (arn, attr, literal) in comparisons(condition, &names) {
+            if let Some(param) = names.parsed.get(&arn) {
+                out.entry(param.clone())
+                    .or_default()
+                    .require(&attr, &literal);
+            }
+        }
+    }
+    for param in names.parsed.values() {
+        out.entry(param.clone()).or_default();
+    }
+    for nested in nested_rules(rule) {
+        requirements_in(nested, &names, out);
+    }
+}
+
+/// The names rule conditions assign, where they are in scope.
+#[derive(Debug, Default, Clone)]
 struct Names {
     /// Parsed ARN name → the parameter it was parsed from.
     parsed: BTreeMap<String, String>,
@@ -196,27 +231,26 @@ struct Names {
 }
 
 impl Names {
-    fn collect(&mut self, node: &Json) {
-        match node {
-            Json::Object(map) => {
-                if let Some(assign) = map.get("assign").and_then(Json::as_str) {
-                    match (map.get("fn").and_then(Json::as_str), argv(map)) {
-                        (Some("aws.parseArn"), [arg]) => {
-                            if let Some(param) = reference(arg) {
-                                self.parsed.insert(assign.to_owned(), param.to_owned());
-                            }
-                        }
-                        (Some("getAttr"), [_, _]) => {
-                            if let Some(attr) = get_attr(map) {
-                                self.attrs.insert(assign.to_owned(), attr);
-                            }
-                        }
-                        _ => {}
-                    }
+    /// Records what `condition` assigns, if it parses an ARN parameter or
+    /// reads an attribute.
+    fn assign(&mut self, condition: &Json) {
+        let Some(map) = condition.as_object() else {
+            return;
+        };
+        let Some(assign) = map.get("assign").and_then(Json::as_str) else {
+            return;
+        };
+        match (map.get("fn").and_then(Json::as_str), argv(map)) {
+            (Some("aws.parseArn"), [arg]) => {
+                if let Some(param) = reference(arg) {
+                    self.parsed.insert(assign.to_owned(), param.to_owned());
                 }
-                map.values().for_each(|v| self.collect(v));
             }
-            Json::Array(items) => items.iter().for_each(|i| self.collect(i)),
+            (Some("getAttr"), [_, _]) => {
+                if let Some(attr) = get_attr(map) {
+                    self.attrs.insert(assign.to_owned(), attr);
+                }
+            }
             _ => {}
         }
     }
@@ -316,6 +350,35 @@ mod tests {
             parts.arn("cloudfront-keyvaluestore"),
             "arn:aws:cloudfront::123456789012:key-value-store/smoke"
         );
+    }
+
+    #[test]
+    fn a_name_assigned_in_one_branch_is_not_seen_in_another() {
+        // Kinesis parses each of its ARN parameters into `arn`, in its own
+        // branch; one is compared with nothing.
+        let parse =
+            |param: &str| json!({"fn": "aws.parseArn", "argv": [{"ref": param}], "assign": "arn"});
+        let service = json!({"fn": "stringEquals", "argv": [
+            {"fn": "getAttr", "argv": [{"ref": "arn"}, "service"]}, "kinesis"]});
+        let rules = json!({"rules": [
+            {"conditions": [parse("StreamARN")], "rules": [{"conditions": [service]}]},
+            {"conditions": [
+                parse("ConsumerARN"),
+                {"fn": "getAttr", "argv": [{"ref": "arn"}, "resourceId[0]"], "assign": "arnType"},
+                {"fn": "stringEquals", "argv": [{"ref": "arnType"}, "consumer"]}
+            ]},
+            {"conditions": [parse("ResourceARN")]}
+        ]});
+        let arns = arn_requirements(&rules);
+        assert_eq!(
+            arns["StreamARN"].arn("other"),
+            "arn:aws:kinesis:us-east-1:123456789012:stream/smoke"
+        );
+        assert_eq!(
+            arns["ConsumerARN"].arn("kinesis"),
+            "arn:aws:kinesis:us-east-1:123456789012:consumer/smoke"
+        );
+        assert_eq!(arns["ResourceARN"], ArnParts::default());
     }
 
     #[test]
