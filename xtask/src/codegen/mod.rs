@@ -105,6 +105,9 @@ pub fn regen(args: &[String]) -> Result<(), String> {
             }
         }
     }
+    if !check {
+        sync_lockfile(&root)?;
+    }
     if !stale.is_empty() {
         return Err(format!(
             "generated code is stale; run `cargo xtask regen`:\n  {}",
@@ -219,6 +222,25 @@ fn write(crate_dir: &Path, files: &CrateFiles) -> Result<(), String> {
 }
 
 /// Formats every `.rs` file with rustfmt (edition 2021, default style).
+/// Adds new service crates to `Cargo.lock` (`cargo update --workspace`:
+/// workspace members only, the versions already locked stay, nothing is
+/// downloaded), so the lock file is committed with the crates it lists.
+/// (`regen --check` cannot tell: `cargo xtask` syncs the lock file before
+/// xtask runs.)
+fn sync_lockfile(root: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["update", "--workspace", "--offline", "--quiet"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("running cargo update: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo update --workspace failed ({status})"))
+    }
+}
+
 fn format_rust(files: &mut CrateFiles) -> Result<(), String> {
     for (path, contents) in files.iter_mut() {
         if path.extension().is_some_and(|e| e == "rs") {
