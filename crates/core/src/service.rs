@@ -65,6 +65,18 @@ impl Service {
         self.endpoint_rules.is_some()
     }
 
+    /// Whether the rule set has been decoded (by a client's first call).
+    #[cfg(test)]
+    pub(crate) fn rules_decoded(&self) -> bool {
+        self.rules.get().is_some()
+    }
+
+    /// Whether the rule set (if any) is a generated crate's packed one,
+    /// already loaded and checked by `cargo xtask regen`.
+    pub(crate) fn endpoint_rules_prechecked(&self) -> bool {
+        !matches!(self.endpoint_rules, Some(RulesSource::Json(_)))
+    }
+
     /// Loads a service from a botocore model directory: either a directory
     /// holding `service-2.json` (and optionally `endpoint-rule-set-1.json`,
     /// `paginators-1.json`, `waiters-2.json`), or a botocore data directory

@@ -290,3 +290,57 @@ fn damaged_embedded_data_fails_client_creation_not_the_process() {
     let err = loaded.get().unwrap_err();
     assert!(err.to_string().contains("packed data ends early"), "{err}");
 }
+
+/// A generated crate's rule set is decoded on the client's first call, not
+/// at its creation (most of an idle S3 client's memory and instructions);
+/// damaged rules then fail that call with an error.
+#[test]
+fn embedded_rule_sets_are_decoded_on_the_first_call() {
+    let dir = service_dirs()
+        .into_iter()
+        .find(|d| d.ends_with("sqs"))
+        .unwrap();
+    let service = Service::from_dir(&dir).unwrap();
+    let model = service.model.to_packed();
+    let rules = service.rule_set().unwrap().unwrap().to_packed();
+    let client = |rules: Vec<u8>| {
+        let data: &'static ServiceData = Box::leak(Box::new(ServiceData {
+            model: Box::leak(model.clone().into_boxed_slice()),
+            endpoint_rules: Some(Box::leak(rules.into_boxed_slice())),
+            paginators: None,
+            waiters: None,
+        }));
+        let service = LoadedService::load(data).get().unwrap().clone();
+        let session = crate::Session::builder()
+            .region("eu-west-1")
+            .credentials(crate::Credentials::new("AKID", "SECRET", None, None))
+            .build()
+            .unwrap();
+        let client = crate::client::ClientHandle::from_service(
+            &session,
+            service.clone(),
+            Default::default(),
+        )
+        .unwrap();
+        (service, client)
+    };
+    let resolve = |client: &crate::client::ClientHandle| {
+        let model = client.model().clone();
+        let op = model.operation("ListQueues").unwrap();
+        let input = crate::value::Value::Struct(vec![
+            crate::value::Value::Null;
+            model.shape(op.input.unwrap()).members.len()
+        ]);
+        client.endpoint_resolver().resolve(&model, op, &input)
+    };
+
+    let (service, sqs) = client(rules);
+    assert!(!service.rules_decoded(), "decoded at client creation");
+    let endpoint = resolve(&sqs).unwrap();
+    assert_eq!(endpoint.url, "https://sqs.eu-west-1.amazonaws.com");
+    assert!(service.rules_decoded());
+
+    let (_, broken) = client(b"myaws-pk".to_vec());
+    let err = resolve(&broken).unwrap_err();
+    assert!(err.contains("invalid endpoint rule set"), "{err}");
+}
