@@ -1833,7 +1833,7 @@ impl FromValue for CreateSAMLProviderOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateServiceLinkedRoleInput {
-    /// The service principal for the Amazon Web Services service to which this role is attached. You use a string similar to a URL but without the <http://> in front. For example: `elasticbeanstalk.amazonaws.com`.
+    /// The service principal for the Amazon Web Services service to which this role is attached. You use a string similar to a URL but without the http:// in front. For example: `elasticbeanstalk.amazonaws.com`.
     ///
     /// Service principals are unique and case-sensitive. To find the exact service principal for your service-linked role, see [Amazon Web Services services that work with IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-services-that-work-with-iam.html) in the *IAM User Guide*. Look for the services that have **Yes **in the **Service-Linked Role** column. Choose the **Yes** link to view the service-linked role documentation for that service.
     ///

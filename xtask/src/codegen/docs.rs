@@ -238,11 +238,16 @@ fn autolink(line: &str) -> String {
     while let Some(c) = rest.chars().next() {
         let bare = !in_code
             && (rest.starts_with("http://") || rest.starts_with("https://"))
-            && !out.ends_with('(')
+            && !out.ends_with("](")
             && !out.ends_with('<');
-        if bare {
-            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
+        // An address has a host: not a bare scheme ("http://") nor EC2's
+        // "https://.." placeholder.
+        let has_host = url
+            .split_once("://")
+            .is_some_and(|(_, host)| !host.is_empty() && !host.starts_with('.'));
+        if bare && has_host {
             out.push('<');
             out.push_str(url);
             out.push('>');
@@ -323,6 +328,15 @@ mod tests {
         assert_eq!(
             md,
             vec!["See <https://x.y/z>. Or [this](https://a.b), not `http://c.d`"]
+        );
+        // In parentheses, as Greengrass writes it: still a bare address.
+        assert_eq!(
+            html_to_markdown("<p>the package (https://x.y/z) as a library</p>"),
+            vec!["the package (<https://x.y/z>) as a library"]
+        );
+        assert_eq!(
+            html_to_markdown("<p>a https URL (https://..) or (s3://..)</p>"),
+            vec!["a https URL (https://..) or (s3://..)"]
         );
     }
 
