@@ -80,7 +80,12 @@ pub fn html_to_markdown_with(html: &str, resolve: &dyn Fn(&str) -> Option<String
                 ("a", true) => {
                     if let Some(href) = link.take() {
                         out.push_str("](");
-                        out.push_str(&href.replace(' ', "%20").replace(')', "%29"));
+                        out.push_str(
+                            &href
+                                .replace(' ', "%20")
+                                .replace('(', "%28")
+                                .replace(')', "%29"),
+                        );
                         out.push(')');
                     } else if let Some(start) = local_link.take() {
                         let text = out[start..].trim().to_string();
@@ -328,6 +333,12 @@ mod tests {
         assert_eq!(
             md,
             vec!["See <https://x.y/z>. Or [this](https://a.b), not `http://c.d`"]
+        );
+        // Parentheses inside an address are escaped, or the link breaks
+        // (IoT FleetWise's VSS link).
+        assert_eq!(
+            html_to_markdown("<p><a href=\"https://w.org/Spec_(VSS)/Data\">VSS</a> is</p>"),
+            vec!["[VSS](https://w.org/Spec_%28VSS%29/Data) is"]
         );
         // In parentheses, as Greengrass writes it: still a bare address.
         assert_eq!(
