@@ -5,7 +5,7 @@
 //! the way out, by `Drop` on an early return or panic, and by moto's own
 //! watchdog if xtask is killed outright.
 
-mod command;
+pub(crate) mod command;
 mod counts;
 pub mod docs;
 mod report;

@@ -193,15 +193,13 @@ pub fn requested_endpoint_scheme(
     if settings.signature_version.is_none() && settings.preference.is_empty() {
         return None;
     }
-    ordered(model, op, settings)?
-        .into_iter()
-        .find_map(|scheme| match scheme {
-            Modeled::SigV4a if !cfg!(feature = "sigv4a") => None,
-            Modeled::SigV4a => Some(Some("sigv4a")),
-            Modeled::SigV4 => Some(Some("sigv4")),
-            Modeled::NoAuth | Modeled::Bearer | Modeled::SigV2 => Some(None),
-        })
-        .flatten()
+    // The first scheme this build can use, as `for_request` picks it.
+    let usable = |s: &Modeled| *s != Modeled::SigV4a || cfg!(feature = "sigv4a");
+    match ordered(model, op, settings)?.into_iter().find(usable)? {
+        Modeled::SigV4 => Some("sigv4"),
+        Modeled::SigV4a => Some("sigv4a"),
+        Modeled::NoAuth | Modeled::Bearer | Modeled::SigV2 => None,
+    }
 }
 
 /// The operation's schemes in the order they are tried: the signature

@@ -101,7 +101,7 @@ const MAX_DEPTH: usize = 64;
 /// document, base64-encoded on the wire).
 fn is_json_value_header(model: &ServiceModel, m: &crate::model::Member) -> bool {
     m.location == crate::model::Location::Header
-        && (m.json_value || model.shape(m.target).json_value)
+        && crate::protocol::ser::traits::json_value(model, m)
         && model.shape(m.target).kind == ShapeKind::String
 }
 

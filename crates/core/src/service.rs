@@ -44,20 +44,22 @@ pub struct Service {
 impl Service {
     /// The compiled endpoint rule set (`None` when the service has none).
     pub fn rule_set(&self) -> Option<Result<Arc<RuleSet>, String>> {
+        Some(self.compiled_rules()?.clone())
+    }
+
+    /// [`Service::rule_set`] borrowed: what each endpoint resolution reads,
+    /// without a reference count touched per call.
+    pub(crate) fn compiled_rules(&self) -> Option<&Result<Arc<RuleSet>, String>> {
         let source = self.endpoint_rules.as_ref()?;
-        Some(
-            self.rules
-                .get_or_init(|| {
-                    let rules = match source {
-                        RulesSource::Json(text) => RuleSet::from_json(text),
-                        RulesSource::Packed(bytes) => RuleSet::from_packed(bytes),
-                    };
-                    rules
-                        .map(Arc::new)
-                        .map_err(|e| format!("invalid endpoint rule set: {e}"))
-                })
-                .clone(),
-        )
+        Some(self.rules.get_or_init(|| {
+            let rules = match source {
+                RulesSource::Json(text) => RuleSet::from_json(text),
+                RulesSource::Packed(bytes) => RuleSet::from_packed(bytes),
+            };
+            rules
+                .map(Arc::new)
+                .map_err(|e| format!("invalid endpoint rule set: {e}"))
+        }))
     }
 
     /// Whether the service has an endpoint rule set.

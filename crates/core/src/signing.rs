@@ -299,7 +299,7 @@ pub fn sign_payload<B>(
         Payload::Bytes(_) if !opts.s3 => request
             .headers()
             .get("x-amz-content-sha256")
-            .map(|v| canonical::header_text(v).into_owned()),
+            .map(|v| crate::protocol::de::decode_header_value(v.as_bytes())),
         _ => None,
     };
     let payload = declared.as_deref().map_or(payload, Payload::Precomputed);

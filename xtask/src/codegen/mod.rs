@@ -228,17 +228,9 @@ fn write(crate_dir: &Path, files: &CrateFiles) -> Result<(), String> {
 /// (`regen --check` cannot tell: `cargo xtask` syncs the lock file before
 /// xtask runs.)
 fn sync_lockfile(root: &Path) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["update", "--workspace", "--offline", "--quiet"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("running cargo update: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("cargo update --workspace failed ({status})"))
-    }
+    let mut update = crate::runner::command::cargo(root);
+    update.args(["update", "--workspace", "--offline", "--quiet"]);
+    crate::runner::command::run(&mut update).map_err(|e| format!("cargo update --workspace: {e}"))
 }
 
 fn format_rust(files: &mut CrateFiles) -> Result<(), String> {

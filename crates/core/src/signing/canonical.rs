@@ -21,6 +21,7 @@ use http::{HeaderMap, Uri};
 use super::date::Stamp;
 use super::encoding::{canonical_query_component, encode, encode_into, normalize_path};
 use super::{PathEncoding, SignerSettings};
+use crate::protocol::de::decode_header_value;
 
 /// Everything a canonical request is made of.
 pub(super) struct Inputs<'a> {
@@ -229,7 +230,9 @@ fn signed_headers<'a>(inputs: &Inputs<'a>) -> Result<Vec<(&'a str, Cow<'a, str>)
         }
         let value = match value.to_str() {
             Ok(text) => trim_all(text),
-            Err(_) => Cow::Owned(trim_all(&header_text(value)).into_owned()),
+            // Bytes beyond ASCII are signed as botocore signs them: UTF-8
+            // text, else Latin-1 characters.
+            Err(_) => Cow::Owned(trim_all(&decode_header_value(value.as_bytes())).into_owned()),
         };
         out.push((name, value));
     }
@@ -268,16 +271,6 @@ fn host_of(uri: &Uri) -> Result<&str, String> {
     } else {
         authority.as_str()
     })
-}
-
-/// A header value as text, as botocore signs it: bytes beyond ASCII are
-/// signed as they are sent, UTF-8 text as botocore signs it, other bytes as
-/// Latin-1 characters.
-pub(crate) fn header_text(value: &http::HeaderValue) -> Cow<'_, str> {
-    match std::str::from_utf8(value.as_bytes()) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => Cow::Owned(value.as_bytes().iter().map(|&b| char::from(b)).collect()),
-    }
 }
 
 /// A header value with leading and trailing spaces removed and runs of

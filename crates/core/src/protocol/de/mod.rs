@@ -29,6 +29,9 @@ mod xml;
 pub mod xml_dom;
 mod xml_tree;
 
+/// Header bytes as text (UTF-8, else Latin-1), shared with the signer.
+pub(crate) use headers::decode_value as decode_header_value;
+
 use super::{ProtocolError, Response, ServiceErrorParts};
 use crate::model::{Location, Member, Operation, Protocol, ServiceModel, ShapeId, ShapeKind};
 use crate::value::Value;

@@ -446,9 +446,7 @@ impl<'m> XmlReader<'m> {
                         Some(first) if first != child.name() => union_count = 2,
                         Some(_) => {}
                     }
-                    if union_count > 1 {
-                        check_union(&shape.name, union_count)?;
-                    }
+                    check_union(&shape.name, union_count)?;
                 }
                 let Some((mut i, rank)) = self.member_for(id, child.name()) else {
                     ev.skip(&child)?;
@@ -501,11 +499,9 @@ impl<'m> XmlReader<'m> {
             }
         }
         if shape.union {
-            let Some(first) = union_first else {
-                check_union(&shape.name, 0)?;
-                return Ok(Value::Null);
-            };
-            if self.member_for(id, &first).is_none() {
+            // None set (`<U/>`) is as malformed as several.
+            check_union(&shape.name, union_count)?;
+            if let Some(first) = union_first.filter(|f| self.member_for(id, f).is_none()) {
                 // A variant this model does not know: the union stays
                 // empty, with the variant's name.
                 return Ok(unknown_union(self.model, id, &first));

@@ -28,7 +28,7 @@ mod json;
 mod query;
 mod rest;
 pub(crate) mod text;
-mod traits;
+pub(crate) mod traits;
 mod xml;
 
 /// How deeply values may nest before serialization gives up.
