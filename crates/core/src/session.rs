@@ -986,7 +986,7 @@ pub struct ResolvedConfig {
     pub use_fips: bool,
     /// Use dual-stack endpoints.
     pub use_dual_stack: bool,
-    /// A CA bundle file to trust.
+    /// A CA bundle file to trust instead of the system roots.
     pub ca_bundle: Option<PathBuf>,
     /// S3 addressing style (`auto`, `virtual` or `path`), if configured.
     pub s3_addressing_style: Option<String>,

@@ -69,7 +69,7 @@ impl LazyBundle {
         })
     }
 
-    /// The connector trusting the system's roots and the bundle.
+    /// The connector trusting the bundle's certificates (only those).
     pub(crate) fn connector(&self) -> Result<Option<TlsConnector>, String> {
         self.built
             .get_or_init(|| TlsConnector::new(Some(&self.path)))
@@ -78,8 +78,8 @@ impl LazyBundle {
 }
 
 impl TlsConnector {
-    /// A connector trusting the system's roots plus the PEM certificates in
-    /// `ca_bundle`.
+    /// A connector trusting the PEM certificates in `ca_bundle` (only those,
+    /// as botocore), or without one the system's roots.
     pub(crate) fn new(ca_bundle: Option<&Path>) -> Result<Option<TlsConnector>, String> {
         build(ca_bundle)
     }
@@ -129,27 +129,25 @@ impl TlsConnector {
 
 #[cfg(feature = "rustls")]
 fn build(ca_bundle: Option<&Path>) -> Result<Option<TlsConnector>, String> {
-    use std::sync::{Arc, OnceLock};
+    use std::sync::Arc;
 
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::CertificateDer;
 
-    // The system's roots are read and parsed once per process (the
-    // connector on them alone is cached by `TlsConnector::system`).
-    static SYSTEM_ROOTS: OnceLock<rustls::RootCertStore> = OnceLock::new();
+    // Only `TlsConnector::system` builds without a bundle, once per process.
     let system_roots = || {
-        SYSTEM_ROOTS.get_or_init(|| {
-            let mut roots = rustls::RootCertStore::empty();
-            for cert in rustls_native_certs::load_native_certs().certs {
-                let _ = roots.add(cert);
-            }
-            roots
-        })
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in rustls_native_certs::load_native_certs().certs {
+            let _ = roots.add(cert);
+        }
+        roots
     };
     let config = match ca_bundle {
-        None => Arc::new(client_config(system_roots().clone(), Vec::new())?),
+        None => Arc::new(client_config(system_roots(), Vec::new())?),
+        // As botocore's `verify` and the AWS CLI's `--ca-bundle`: the bundle
+        // replaces the system's roots instead of adding to them.
         Some(path) => {
-            let mut roots = system_roots().clone();
+            let mut roots = rustls::RootCertStore::empty();
             let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
                 .map_err(|e| format!("CA bundle {}: {e}", path.display()))?
                 .collect::<Result<_, _>>()
@@ -209,6 +207,8 @@ fn client_config(
 fn build(ca_bundle: Option<&Path>) -> Result<Option<TlsConnector>, String> {
     let mut builder = native_tls::TlsConnector::builder();
     if let Some(path) = ca_bundle {
+        // The bundle replaces the platform's roots, as with rustls.
+        builder.disable_built_in_roots(true);
         let pem = std::fs::read(path).map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
         let certs = native_tls::Certificate::stack_from_pem(&pem)
             .map_err(|e| format!("CA bundle {}: {e}", path.display()))?;
