@@ -206,7 +206,7 @@ pub fn throughput<const N: usize>(
                 &out,
                 &format!("{what}: peak RSS MiB"),
                 Outcome::hwm_mib,
-                Some(Goal::AtMost(0.5)),
+                Some(Goal::AtMost(0.6)),
                 "VmHWM of a fresh process",
             ));
             all.extend(growth_rows(&drivers, &out, &what));
