@@ -12,6 +12,17 @@ use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs
 use tokio_rustls::rustls::{self, ServerConfig};
 use tokio_rustls::TlsAcceptor;
 
+/// A session whose endpoint is `https://localhost:{port}` (the name the
+/// servers' certificates carry), with static credentials, in us-east-1.
+pub fn https_session(port: u16) -> myaws_core::Session {
+    myaws_core::Session::builder()
+        .region("us-east-1")
+        .credentials(myaws_core::Credentials::new("AKID", "SECRET", None, None))
+        .endpoint_url(format!("https://localhost:{port}"))
+        .build()
+        .unwrap()
+}
+
 fn server_config(cert: &[u8], key: &KeyPair) -> ServerConfig {
     let chain = vec![CertificateDer::from(cert.to_vec())];
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));

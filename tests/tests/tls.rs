@@ -2,17 +2,10 @@
 //! generated for the test: trusted through `ca_bundle`, rejected without it.
 
 use myaws_sqs::types::ListQueuesRequest;
-use myaws_sqs::{Client, ClientConfig, Credentials, SdkError, Session};
-use myaws_tests::tls_server::{make_ca_and_server, self_signed_ca, start_tls_server};
-
-fn session(port: u16) -> Session {
-    Session::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "SECRET", None, None))
-        .endpoint_url(format!("https://localhost:{port}"))
-        .build()
-        .unwrap()
-}
+use myaws_sqs::{Client, ClientConfig, SdkError};
+use myaws_tests::tls_server::{
+    https_session, make_ca_and_server, self_signed_ca, start_tls_server,
+};
 
 #[tokio::test]
 async fn https_works_with_the_generated_ca_and_fails_without_it() {
@@ -23,16 +16,22 @@ async fn https_works_with_the_generated_ca_and_fails_without_it() {
     let ca_path = dir.join("ca.pem");
     std::fs::write(&ca_path, ca_pem).unwrap();
 
-    let trusted =
-        Client::with_config(&session(port), ClientConfig::default().ca_bundle(&ca_path)).unwrap();
+    let trusted = Client::with_config(
+        &https_session(port),
+        ClientConfig::default().ca_bundle(&ca_path),
+    )
+    .unwrap();
     let out = trusted
         .list_queues(ListQueuesRequest::default())
         .await
         .unwrap();
     assert_eq!(out.queue_urls.unwrap(), ["https://localhost/tls-queue"]);
 
-    let untrusted =
-        Client::with_config(&session(port), ClientConfig::default().max_attempts(1)).unwrap();
+    let untrusted = Client::with_config(
+        &https_session(port),
+        ClientConfig::default().max_attempts(1),
+    )
+    .unwrap();
     let err = untrusted
         .list_queues(ListQueuesRequest::default())
         .await
@@ -52,8 +51,8 @@ async fn a_bad_ca_bundle_is_a_clear_error() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("empty.pem");
     std::fs::write(&path, "not a certificate").unwrap();
-    let err =
-        Client::with_config(&session(1), ClientConfig::default().ca_bundle(&path)).unwrap_err();
+    let err = Client::with_config(&https_session(1), ClientConfig::default().ca_bundle(&path))
+        .unwrap_err();
     assert!(err.to_string().contains("CA bundle"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -71,8 +70,11 @@ async fn a_self_signed_ca_certificate_in_the_bundle_is_trusted_as_the_server() {
     let port = start_tls_server(server_config).await;
     let path = dir.join("self.pem");
     std::fs::write(&path, pem).unwrap();
-    let client =
-        Client::with_config(&session(port), ClientConfig::default().ca_bundle(&path)).unwrap();
+    let client = Client::with_config(
+        &https_session(port),
+        ClientConfig::default().ca_bundle(&path),
+    )
+    .unwrap();
     let out = client
         .list_queues(ListQueuesRequest::default())
         .await
@@ -84,7 +86,7 @@ async fn a_self_signed_ca_certificate_in_the_bundle_is_trusted_as_the_server() {
     let path = dir.join("expired.pem");
     std::fs::write(&path, pem).unwrap();
     let client = Client::with_config(
-        &session(port),
+        &https_session(port),
         ClientConfig::default().ca_bundle(&path).max_attempts(1),
     )
     .unwrap();

@@ -6,17 +6,8 @@
 //! system roots are read once per process.
 
 use myaws_sqs::types::ListQueuesRequest;
-use myaws_sqs::{Client, ClientConfig, Credentials, SdkError, Session};
-use myaws_tests::tls_server::{make_ca_and_server, start_tls_server};
-
-fn session(port: u16) -> Session {
-    Session::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "SECRET", None, None))
-        .endpoint_url(format!("https://localhost:{port}"))
-        .build()
-        .unwrap()
-}
+use myaws_sqs::{Client, ClientConfig, SdkError};
+use myaws_tests::tls_server::{https_session, make_ca_and_server, start_tls_server};
 
 #[tokio::test]
 async fn a_ca_bundle_replaces_the_system_roots() {
@@ -36,7 +27,7 @@ async fn a_ca_bundle_replaces_the_system_roots() {
     let port = start_tls_server(server_config).await;
 
     // Without a bundle the system roots (here: SSL_CERT_FILE) are trusted.
-    let system = Client::with_config(&session(port), ClientConfig::default()).unwrap();
+    let system = Client::with_config(&https_session(port), ClientConfig::default()).unwrap();
     let out = system
         .list_queues(ListQueuesRequest::default())
         .await
@@ -45,7 +36,7 @@ async fn a_ca_bundle_replaces_the_system_roots() {
 
     // With a bundle only the bundle is: the same server is refused.
     let bundled = Client::with_config(
-        &session(port),
+        &https_session(port),
         ClientConfig::default()
             .ca_bundle(&bundle_path)
             .max_attempts(1),

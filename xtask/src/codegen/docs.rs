@@ -241,18 +241,8 @@ fn autolink(line: &str) -> String {
     let mut in_code = false;
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
-        let bare = !in_code
-            && (rest.starts_with("http://") || rest.starts_with("https://"))
-            && !out.ends_with("](")
-            && !out.ends_with('<');
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
-        // An address has a host: not a bare scheme ("http://") nor EC2's
-        // "https://.." placeholder.
-        let has_host = url
-            .split_once("://")
-            .is_some_and(|(_, host)| !host.is_empty() && !host.starts_with('.'));
-        if bare && has_host {
+        let linkable = !in_code && !out.ends_with("](") && !out.ends_with('<');
+        if let Some(url) = linkable.then(|| bare_address(rest)).flatten() {
             out.push('<');
             out.push_str(url);
             out.push('>');
@@ -266,6 +256,19 @@ fn autolink(line: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// The web address `text` starts with, without trailing punctuation, if
+/// it has a host: not a bare scheme ("http://") nor EC2's "https://.."
+/// placeholder.
+fn bare_address(text: &str) -> Option<&str> {
+    if !(text.starts_with("http://") || text.starts_with("https://")) {
+        return None;
+    }
+    let end = text.find(char::is_whitespace).unwrap_or(text.len());
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
+    let (_, host) = url.split_once("://")?;
+    (!host.is_empty() && !host.starts_with('.')).then_some(url)
 }
 
 /// Renders doc lines as `///` comments with the given indentation.

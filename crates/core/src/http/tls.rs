@@ -134,16 +134,15 @@ fn build(ca_bundle: Option<&Path>) -> Result<Option<TlsConnector>, String> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::CertificateDer;
 
-    // Only `TlsConnector::system` builds without a bundle, once per process.
-    let system_roots = || {
-        let mut roots = rustls::RootCertStore::empty();
-        for cert in rustls_native_certs::load_native_certs().certs {
-            let _ = roots.add(cert);
-        }
-        roots
-    };
     let config = match ca_bundle {
-        None => Arc::new(client_config(system_roots(), Vec::new())?),
+        // Only `TlsConnector::system` builds without a bundle, once per process.
+        None => {
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+            Arc::new(client_config(roots, Vec::new())?)
+        }
         // As botocore's `verify` and the AWS CLI's `--ca-bundle`: the bundle
         // replaces the system's roots instead of adding to them.
         Some(path) => {
