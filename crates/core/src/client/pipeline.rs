@@ -390,7 +390,12 @@ impl ClientHandle {
         let quirks = &self.inner.quirks;
         let status = response.head.status.as_u16();
         tracing::Span::current().record("status", status);
-        call.notes.ttl = ttl_from(&response, self.inner.config.read_timeout);
+        call.notes.ttl = response.head.headers.get(http::header::DATE).map(|date| {
+            crate::customizations::handlers::TtlBasis {
+                date: date.clone(),
+                read_timeout: self.inner.config.read_timeout,
+            }
+        });
         if let (Some(handlers), None) = (call.handlers, &stream) {
             handlers.response(&ctx, &mut response, &mut call.notes);
         }
@@ -770,19 +775,4 @@ impl<'a> Call<'a> {
         }
         Ok(())
     }
-}
-
-/// The `ttl` of `amz-sdk-request` on the next attempt (botocore's
-/// `_calculate_ttl`): the server's clock (its `Date` header) plus the read
-/// timeout, as `%Y%m%dT%H%M%SZ`.
-fn ttl_from(response: &crate::http::BufferedResponse, read_timeout: Duration) -> Option<String> {
-    let date = response
-        .head
-        .headers
-        .get(http::header::DATE)?
-        .to_str()
-        .ok()?;
-    let server_now = crate::time::DateTime::parse(date)?;
-    let ttl = crate::time::DateTime::from_secs(server_now.secs() + read_timeout.as_secs() as i64);
-    Some(ttl.to_iso8601().replace(['-', ':'], ""))
 }

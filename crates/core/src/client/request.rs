@@ -22,7 +22,8 @@ pub(crate) fn join_url(
     let mut authority = base
         .authority()
         .ok_or_else(|| format!("endpoint URL {endpoint_url:?} has no host"))?
-        .to_string();
+        .as_str()
+        .to_owned();
     if let Some(prefix) = &ser.host_prefix {
         let host = base.host().unwrap_or("");
         if host.parse::<std::net::IpAddr>().is_err()
@@ -32,15 +33,35 @@ pub(crate) fn join_url(
             authority = format!("{prefix}{authority}");
         }
     }
-    let mut path = format!("{}{}", base.path().trim_end_matches('/'), ser.path);
-    if !path.starts_with('/') {
-        path.insert(0, '/');
+    // Built by pushing: this runs for every request, where `format!` costs.
+    let base_path = base.path().trim_end_matches('/');
+    let mut url = String::with_capacity(
+        scheme.len() + 4 + authority.len() + base_path.len() + ser.path.len() + ser.query.len() + 1,
+    );
+    url.push_str(scheme);
+    url.push_str("://");
+    url.push_str(&authority);
+    let path_start = url.len();
+    // The path starts with a slash, whichever part brings it.
+    let slash_given = if base_path.is_empty() {
+        ser.path.starts_with('/')
+    } else {
+        base_path.starts_with('/')
+    };
+    if !slash_given {
+        url.push('/');
     }
+    url.push_str(base_path);
+    url.push_str(&ser.path);
     if !ser.query.is_empty() {
-        path.push(if path.contains('?') { '&' } else { '?' });
-        path.push_str(&ser.query);
+        url.push(if url[path_start..].contains('?') {
+            '&'
+        } else {
+            '?'
+        });
+        url.push_str(&ser.query);
     }
-    Ok((format!("{scheme}://{authority}{path}"), authority))
+    Ok((url, authority))
 }
 
 /// Joins the endpoint URL and the serialized request into an HTTP request.

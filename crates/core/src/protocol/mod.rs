@@ -62,15 +62,18 @@ pub fn random_uuid() -> String {
     fastrand::fill(&mut b);
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    // Hex by hand: one per call, where sixteen `format!`s cost ~11k
+    // instructions (4% of a small S3 request).
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut uuid = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            uuid.push('-');
+        }
+        uuid.push(HEX[usize::from(byte >> 4)] as char);
+        uuid.push(HEX[usize::from(byte & 0x0f)] as char);
+    }
+    uuid
 }
 
 /// An HTTP response as the protocol parses it.
@@ -162,5 +165,10 @@ mod tests {
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");
         assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
+        let groups: Vec<usize> = u.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12]);
+        assert!(u.bytes().all(|c| c == b'-' || c.is_ascii_hexdigit()));
+        assert!(!u.bytes().any(|c| c.is_ascii_uppercase()));
+        assert_ne!(u, super::random_uuid());
     }
 }

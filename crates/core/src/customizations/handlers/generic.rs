@@ -1,10 +1,12 @@
 //! Handlers botocore registers for every service: idempotency tokens,
 //! recursion detection (Lambda's trace id), and the retry headers.
 
+use std::fmt::Write;
+
 use http::header::{HeaderName, HeaderValue};
 
 use super::values::quote;
-use super::{Builtin, CallNotes, Context, Handler};
+use super::{Builtin, CallNotes, Context, Handler, TtlBasis};
 use crate::body::ByteStream;
 use crate::protocol::SerializedRequest;
 use crate::value::Value;
@@ -93,15 +95,17 @@ fn add_retry_headers(_: &Context<'_>, notes: &CallNotes, headers: &mut http::Hea
     if let Ok(id) = HeaderValue::try_from(notes.invocation_id.as_str()) {
         headers.insert(HeaderName::from_static("amz-sdk-invocation-id"), id);
     }
-    let mut parts = Vec::with_capacity(3);
-    if let Some(ttl) = &notes.ttl {
-        parts.push(format!("ttl={ttl}"));
+    let mut value = String::with_capacity(48);
+    if let Some(ttl) = notes.ttl.as_ref().and_then(TtlBasis::render) {
+        value.push_str("ttl=");
+        value.push_str(&ttl);
+        value.push_str("; ");
     }
-    parts.push(format!("attempt={}", notes.attempt));
+    let _ = write!(value, "attempt={}", notes.attempt);
     if let Some(max) = notes.max_attempts.filter(|_| notes.attempt > 1) {
-        parts.push(format!("max={max}"));
+        let _ = write!(value, "; max={max}");
     }
-    if let Ok(value) = HeaderValue::try_from(parts.join("; ")) {
+    if let Ok(value) = HeaderValue::try_from(value) {
         headers.insert(HeaderName::from_static("amz-sdk-request"), value);
     }
 }

@@ -114,9 +114,31 @@ pub(crate) struct CallNotes {
     /// The most attempts the call may make, in the retry modes that say so
     /// (standard and adaptive; botocore's legacy mode does not).
     pub(crate) max_attempts: Option<u32>,
-    /// The `ttl` of `amz-sdk-request` on retries, when a response's `Date`
-    /// gave the server's clock.
-    pub(crate) ttl: Option<String>,
+    /// What the `ttl` of `amz-sdk-request` on retries comes from, once a
+    /// response's `Date` gave the server's clock.
+    pub(crate) ttl: Option<TtlBasis>,
+}
+
+/// The `ttl` of the next attempt's `amz-sdk-request` (botocore's
+/// `_calculate_ttl`), kept raw: most calls make no next attempt, so it is
+/// parsed and formatted only when one is made.
+#[derive(Debug, Clone)]
+pub(crate) struct TtlBasis {
+    /// The response's `Date`: the server's clock.
+    pub(crate) date: http::HeaderValue,
+    /// The read timeout added to it.
+    pub(crate) read_timeout: std::time::Duration,
+}
+
+impl TtlBasis {
+    /// The server's clock plus the read timeout, as `%Y%m%dT%H%M%SZ`; none
+    /// when the `Date` cannot be read.
+    pub(crate) fn render(&self) -> Option<String> {
+        let server_now = crate::time::DateTime::parse(self.date.to_str().ok()?)?;
+        let secs = server_now.secs() + self.read_timeout.as_secs() as i64;
+        let ttl = crate::time::DateTime::from_secs(secs);
+        Some(ttl.to_iso8601().replace(['-', ':'], ""))
+    }
 }
 
 /// A handler function of each kind.

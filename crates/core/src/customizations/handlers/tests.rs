@@ -565,6 +565,86 @@ fn retry_headers_count_attempts_and_name_the_maximum_from_the_second() {
     assert_eq!(values, ["attempt=1", "attempt=2"]);
 }
 
+/// Answers every request 500 with `date` as its `Date`, keeping each
+/// request's `amz-sdk-request`.
+#[derive(Debug)]
+struct DatedFailures {
+    date: &'static str,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl crate::http::HttpTransport for DatedFailures {
+    fn send(
+        &self,
+        request: http::Request<crate::http::RequestBody>,
+    ) -> crate::client::BoxFuture<
+        '_,
+        Result<http::Response<crate::http::ResponseBody>, crate::DispatchError>,
+    > {
+        use http_body_util::BodyExt as _;
+        let value = request
+            .headers()
+            .get("amz-sdk-request")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        self.seen.lock().unwrap().push(value);
+        let date = self.date;
+        Box::pin(async move {
+            let body = http_body_util::Full::new(Bytes::from_static(b"{}"))
+                .map_err(|e| match e {})
+                .boxed_unsync();
+            let response = http::Response::builder()
+                .status(500)
+                .header(http::header::DATE, date)
+                .body(body)
+                .unwrap();
+            Ok(response)
+        })
+    }
+}
+
+/// The `amz-sdk-request` values of a call whose two attempts are answered
+/// 500 with `date` as the server's `Date`.
+fn retry_headers_after_dated_failures(date: &'static str) -> Vec<String> {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let transport = DatedFailures {
+        date,
+        seen: seen.clone(),
+    };
+    let session = Session::builder()
+        .env(Env::from_pairs([("AWS_EC2_METADATA_DISABLED", "true")]))
+        .shared_config(SharedConfig::empty())
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "SECRET", None, None))
+        .http_transport(crate::http::SharedTransport::new(transport))
+        .build()
+        .unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/sqs");
+    let config = ClientConfig::default()
+        .max_attempts(2)
+        .retry_mode(crate::retry::RetryMode::Standard);
+    let client =
+        ClientHandle::from_service(&session, Service::from_dir(&dir).unwrap(), config).unwrap();
+    assert!(run(client.call_json("ListQueues", json!({}))).is_err());
+    let values = seen.lock().unwrap().clone();
+    values
+}
+
+#[test]
+fn a_retry_after_a_dated_response_carries_the_servers_clock_plus_the_read_timeout() {
+    // botocore's `_calculate_ttl`: Date + the 60 s default read timeout.
+    assert_eq!(
+        retry_headers_after_dated_failures("Sun, 06 Dec 2026 18:00:00 GMT"),
+        ["attempt=1", "ttl=20261206T180100Z; attempt=2; max=2"]
+    );
+    // An unreadable Date gives no ttl rather than a wrong one.
+    assert_eq!(
+        retry_headers_after_dated_failures("yesterday"),
+        ["attempt=1", "attempt=2; max=2"]
+    );
+}
+
 #[test]
 fn get_bucket_location_always_has_a_location_constraint_on_the_dynamic_path() {
     let (s3, _) = client(

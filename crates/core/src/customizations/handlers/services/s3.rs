@@ -323,7 +323,7 @@ fn validate_ascii_metadata(
 /// `SSECustomerKey`: sent base64-encoded with its base64 MD5, unless the
 /// caller set the MD5 (then both are taken as given).
 fn sse_md5(ctx: &Context<'_>, input: &mut Value, _: &mut CallNotes) -> Result<(), String> {
-    encode_sse_key(ctx, input, "SSECustomer");
+    encode_sse_key(ctx, input, "SSECustomerKey", "SSECustomerKeyMD5");
     Ok(())
 }
 
@@ -333,21 +333,25 @@ fn copy_source_sse_md5(
     input: &mut Value,
     _: &mut CallNotes,
 ) -> Result<(), String> {
-    encode_sse_key(ctx, input, "CopySourceSSECustomer");
+    encode_sse_key(
+        ctx,
+        input,
+        "CopySourceSSECustomerKey",
+        "CopySourceSSECustomerKeyMD5",
+    );
     Ok(())
 }
 
 /// botocore's `_sse_md5`: the key's UTF-8 bytes, base64-encoded, and the
 /// base64 of their MD5.
-fn encode_sse_key(ctx: &Context<'_>, input: &mut Value, prefix: &str) {
+fn encode_sse_key(ctx: &Context<'_>, input: &mut Value, key_member: &str, md5_member: &str) {
     let Some(shape) = ctx.op.input else {
         return;
     };
-    let (key_member, md5_member) = (format!("{prefix}Key"), format!("{prefix}KeyMD5"));
-    if slot(ctx.model, shape, input, &md5_member).is_some() {
+    if slot(ctx.model, shape, input, md5_member).is_some() {
         return;
     }
-    let key: Vec<u8> = match slot(ctx.model, shape, input, &key_member) {
+    let key: Vec<u8> = match slot(ctx.model, shape, input, key_member) {
         Some(Value::String(key)) => key.as_bytes().to_vec(),
         Some(Value::Blob(key)) => key.to_vec(),
         _ => return,
@@ -358,10 +362,10 @@ fn encode_sse_key(ctx: &Context<'_>, input: &mut Value, prefix: &str) {
         ctx.model,
         shape,
         input,
-        &key_member,
+        key_member,
         Value::String(b64.encode(&key)),
     );
-    set(ctx.model, shape, input, &md5_member, Value::String(md5));
+    set(ctx.model, shape, input, md5_member, Value::String(md5));
 }
 
 /// `GetBucketLocation` is always path-style (it may be called for a bucket
