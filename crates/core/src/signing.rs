@@ -43,7 +43,8 @@ use http::Uri;
 
 use crate::credentials::Credentials;
 use canonical::Inputs;
-use date::Stamp;
+pub(crate) use date::Stamp;
+pub(crate) use encoding::hex_into;
 use encoding::{encode_into, sha256_hex};
 use key::KEYS;
 

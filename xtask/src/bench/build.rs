@@ -169,7 +169,7 @@ pub fn measure(
     let saved = paths.out.join("build-times.json");
     if clean {
         let (rows, profile) = if quick {
-            reused(&saved, "clean build / check times")
+            reused(&saved, "clean build / check times", &TINY_BUILD_GOALS)
         } else {
             let mut profile = Map::new();
             let rows = clean_rows(paths, &mut profile)?;
@@ -208,10 +208,7 @@ pub fn save(path: &Path, rows: &[Row], profile: &Map<String, Value>) -> Result<(
         "when": super::now(),
         "rows": rows
             .iter()
-            .map(|r| json!([r.metric, r.myaws, r.peer, r.peer_name, r.goal.map(|g| match g {
-                Goal::AtMost(t) => t,
-                Goal::AtLeast(t) => -t,
-            })]))
+            .map(|r| json!([r.metric, r.myaws, r.peer, r.peer_name]))
             .collect::<Vec<_>>(),
         "profile": profile,
     });
@@ -260,8 +257,9 @@ fn clean_rows(paths: &Paths, profile: &mut Map<String, Value>) -> Result<Vec<Row
 }
 
 /// The previous full run's build rows and profile, or a row saying they
-/// were skipped.
-pub fn reused(saved: &Path, what: &str) -> (Vec<Row>, Value) {
+/// were skipped. Their goals are today's `goals` (one per peer of
+/// [`PEERS`], on the wall-time rows), not the ones of that run.
+pub fn reused(saved: &Path, what: &str, goals: &[f64; 2]) -> (Vec<Row>, Value) {
     let record: Option<Value> = std::fs::read_to_string(saved)
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok());
@@ -277,18 +275,14 @@ pub fn reused(saved: &Path, what: &str) -> (Vec<Row>, Value) {
             let metric = r[0].as_str().unwrap_or("?").to_string();
             let peer = PEERS
                 .iter()
-                .find(|p| Some(**p) == r[3].as_str())
-                .unwrap_or(&PEERS[0]);
+                .position(|p| Some(*p) == r[3].as_str())
+                .unwrap_or(0);
             let mut row = Row::new(metric, r[1].as_f64(), r[2].as_f64())
-                .peer(peer)
+                .peer(PEERS[peer])
                 .note(format!("reused from the full run of {when} (--quick)"));
-            row.goal = r[4].as_f64().map(|t| {
-                if t < 0.0 {
-                    Goal::AtLeast(-t)
-                } else {
-                    Goal::AtMost(t)
-                }
-            });
+            if row.metric.ends_with(", wall s") {
+                row = row.goal(Goal::AtMost(goals[peer]));
+            }
             row
         })
         .collect();

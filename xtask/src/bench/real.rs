@@ -30,7 +30,11 @@ const WHAT: &str = "5-service program (S3, SQS, DynamoDB, STS, KMS)";
 pub fn builds(paths: &Paths, quick: bool, report: &mut Report) -> Result<Vec<PathBuf>, String> {
     let saved = paths.out.join("real-build-times.json");
     let (rows, profile) = if quick {
-        build::reused(&saved, &format!("{WHAT}: clean release build"))
+        build::reused(
+            &saved,
+            &format!("{WHAT}: clean release build"),
+            &BUILD_GOALS,
+        )
     } else {
         let mut profile = Map::new();
         let mut times = Vec::new();

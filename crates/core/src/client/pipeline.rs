@@ -390,12 +390,10 @@ impl ClientHandle {
         let quirks = &self.inner.quirks;
         let status = response.head.status.as_u16();
         tracing::Span::current().record("status", status);
-        call.notes.ttl = response.head.headers.get(http::header::DATE).map(|date| {
-            crate::customizations::handlers::TtlBasis {
-                date: date.clone(),
-                read_timeout: self.inner.config.read_timeout,
-            }
-        });
+        call.notes.ttl = crate::customizations::handlers::TtlBasis::of(
+            &response.head.headers,
+            self.inner.config.read_timeout,
+        );
         if let (Some(handlers), None) = (call.handlers, &stream) {
             handlers.response(&ctx, &mut response, &mut call.notes);
         }

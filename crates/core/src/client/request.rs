@@ -42,17 +42,11 @@ pub(crate) fn join_url(
     url.push_str("://");
     url.push_str(&authority);
     let path_start = url.len();
-    // The path starts with a slash, whichever part brings it.
-    let slash_given = if base_path.is_empty() {
-        ser.path.starts_with('/')
-    } else {
-        base_path.starts_with('/')
-    };
-    if !slash_given {
-        url.push('/');
-    }
     url.push_str(base_path);
     url.push_str(&ser.path);
+    if !url[path_start..].starts_with('/') {
+        url.insert(path_start, '/');
+    }
     if !ser.query.is_empty() {
         url.push(if url[path_start..].contains('?') {
             '&'

@@ -139,7 +139,7 @@ fn remove_dot_segments(path: &str) -> String {
 }
 
 /// Lowercase hex of `bytes` into `out` (twice as long as `bytes`).
-pub(super) fn hex_into<'a>(bytes: &[u8], out: &'a mut [u8]) -> &'a str {
+pub(crate) fn hex_into<'a>(bytes: &[u8], out: &'a mut [u8]) -> &'a str {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
         pair[0] = HEX[usize::from(b >> 4)];

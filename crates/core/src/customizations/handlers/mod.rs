@@ -131,13 +131,25 @@ pub(crate) struct TtlBasis {
 }
 
 impl TtlBasis {
-    /// The server's clock plus the read timeout, as `%Y%m%dT%H%M%SZ`; none
-    /// when the `Date` cannot be read.
+    /// The basis a response gives, when it has a `Date`.
+    pub(crate) fn of(
+        headers: &http::HeaderMap,
+        read_timeout: std::time::Duration,
+    ) -> Option<TtlBasis> {
+        let date = headers.get(http::header::DATE)?.clone();
+        Some(TtlBasis { date, read_timeout })
+    }
+
+    /// The server's clock plus the read timeout, as `%Y%m%dT%H%M%SZ` (the
+    /// SigV4 stamp's format); none when the `Date` cannot be read.
     pub(crate) fn render(&self) -> Option<String> {
         let server_now = crate::time::DateTime::parse(self.date.to_str().ok()?)?;
-        let secs = server_now.secs() + self.read_timeout.as_secs() as i64;
-        let ttl = crate::time::DateTime::from_secs(secs);
-        Some(ttl.to_iso8601().replace(['-', ':'], ""))
+        let secs = u64::try_from(server_now.secs()).ok()?;
+        let ttl = std::time::UNIX_EPOCH
+            .checked_add(std::time::Duration::from_secs(secs))?
+            .checked_add(self.read_timeout)?;
+        let stamp = crate::signing::Stamp::new(ttl).ok()?;
+        Some(stamp.date_time().to_owned())
     }
 }
 
