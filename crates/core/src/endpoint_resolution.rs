@@ -142,7 +142,7 @@ impl EndpointResolver {
         };
         let params = bind_params(rules, builtins, model, op, input);
         let endpoint = rules
-            .resolve(&params)
+            .resolve_shared(&params)
             .map_err(|e| format!("endpoint resolution failed: {e}"))?;
         let default_region = builtins
             .region
@@ -175,8 +175,8 @@ impl EndpointResolver {
             )
         };
         Ok(ResolvedEndpoint {
-            url: endpoint.url,
-            headers: endpoint.headers,
+            url: endpoint.url.clone(),
+            headers: endpoint.headers.clone(),
             signing_name,
             signing_region,
             disable_double_encoding,

@@ -44,8 +44,8 @@ use http::Uri;
 use crate::credentials::Credentials;
 use canonical::Inputs;
 pub(crate) use date::Stamp;
-pub(crate) use encoding::hex_into;
 use encoding::{encode_into, sha256_hex};
+pub(crate) use encoding::{hex, hex_into};
 use key::KEYS;
 
 /// The SigV4 algorithm name.

@@ -33,6 +33,7 @@
 use std::fmt;
 
 mod bind;
+mod cache;
 mod compile;
 mod doc;
 mod eval;
@@ -41,6 +42,7 @@ mod pack;
 mod params;
 mod partitions;
 mod path;
+mod reads;
 mod resolved;
 mod ruleset;
 mod template;

@@ -9,7 +9,6 @@
 use std::borrow::Cow;
 
 use super::params::{ParamType, ParamValue, Parameter};
-use super::partitions;
 use super::path::{AttrPath, Step};
 use super::ruleset::RuleSet;
 use super::template::{Part, Template};
@@ -55,13 +54,7 @@ impl RuleSet {
         };
         let mut r = Reader::with_header(data, KIND).map_err(invalid)?;
         let (version, parameters, rules, slot_count) = read(&mut r).map_err(invalid)?;
-        Ok(RuleSet {
-            version,
-            parameters,
-            rules,
-            slot_count,
-            partitions: partitions::embedded().map_err(EndpointError::evaluation)?,
-        })
+        RuleSet::assemble(version, parameters, rules, slot_count)
     }
 }
 

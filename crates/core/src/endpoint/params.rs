@@ -40,7 +40,7 @@ impl ParamType {
 }
 
 /// A parameter value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ParamValue {
     /// A string.
     String(String),
@@ -149,12 +149,12 @@ impl Parameter {
 
     /// The value to evaluate with: the given one (type-checked), else the
     /// default; an error when required and missing.
-    pub(crate) fn value_for(
-        &self,
-        given: Option<&ParamValue>,
-    ) -> Result<Option<Val>, EndpointError> {
+    pub(crate) fn checked<'a>(
+        &'a self,
+        given: Option<&'a ParamValue>,
+    ) -> Result<Option<&'a ParamValue>, EndpointError> {
         match given.or(self.default.as_ref()) {
-            Some(v) if v.param_type() == self.param_type => Ok(Some(v.to_val())),
+            Some(v) if v.param_type() == self.param_type => Ok(Some(v)),
             Some(v) => Err(EndpointError::invalid_params(format!(
                 "endpoint parameter `{}` must be a {}, got a {}",
                 self.name,
@@ -258,25 +258,23 @@ mod tests {
     #[test]
     fn values_defaults_and_errors() {
         let p = Parameter::from_json("R", &json!({"type": "string", "required": true})).unwrap();
-        let err = p.value_for(None).unwrap_err();
+        let err = p.checked(None).unwrap_err();
         assert!(
             err.to_string()
                 .contains("missing required endpoint parameter `R`"),
             "{err}"
         );
-        let err = p.value_for(Some(&ParamValue::Bool(true))).unwrap_err();
+        let err = p.checked(Some(&ParamValue::Bool(true))).unwrap_err();
         assert!(
             err.to_string().contains("must be a string, got a boolean"),
             "{err}"
         );
-        assert_eq!(
-            p.value_for(Some(&ParamValue::String("x".into()))).unwrap(),
-            Some(Val::Str("x".into()))
-        );
+        let x = ParamValue::String("x".into());
+        assert_eq!(p.checked(Some(&x)).unwrap(), Some(&x));
         let p = Parameter::from_json("F", &json!({"type": "boolean", "default": true})).unwrap();
-        assert_eq!(p.value_for(None).unwrap(), Some(Val::Bool(true)));
+        assert_eq!(p.checked(None).unwrap(), Some(&ParamValue::Bool(true)));
         let p = Parameter::from_json("O", &json!({"type": "string"})).unwrap();
-        assert_eq!(p.value_for(None).unwrap(), None);
+        assert_eq!(p.checked(None).unwrap(), None);
     }
 
     #[test]

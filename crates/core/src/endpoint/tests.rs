@@ -198,3 +198,122 @@ fn rule_sets_can_be_shared_between_threads() {
     assert_send_sync::<Endpoint>();
     assert_send_sync::<EndpointError>();
 }
+
+/// A rule set reading `Bucket` and `UseFIPS` and declaring `Key`, which no
+/// rule reads (as S3's does).
+fn bucket_rules() -> RuleSet {
+    rules(
+        json!({
+            "Bucket": {"type": "string", "required": true},
+            "UseFIPS": {"type": "boolean", "default": false},
+            "Key": {"type": "string"}
+        }),
+        json!([
+            {"type": "error", "conditions": [
+                {"fn": "stringEquals", "argv": [{"ref": "Bucket"}, "bad"]}
+            ], "error": "bad bucket"},
+            {"type": "endpoint", "conditions": [
+                {"fn": "booleanEquals", "argv": [{"ref": "UseFIPS"}, true]}
+            ], "endpoint": {"url": "https://{Bucket}.fips.example"}},
+            {"type": "endpoint", "conditions": [],
+             "endpoint": {"url": "https://{Bucket}.example"}}
+        ]),
+    )
+}
+
+#[test]
+fn resolved_endpoints_are_kept_by_the_parameters_the_rules_read() {
+    let r = bucket_rules();
+    assert_eq!(r.cached_endpoints(), 0);
+    let a = Params::new().with_str("Bucket", "a").with_str("Key", "k1");
+    let first = r.resolve_shared(&a).unwrap();
+    assert_eq!(first.url, "https://a.example");
+    assert_eq!(r.cached_endpoints(), 1);
+    // Another key of the same bucket is the same endpoint: `Key` is unread.
+    let other_key = Params::new().with_str("Bucket", "a").with_str("Key", "k2");
+    let again = r.resolve_shared(&other_key).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again));
+    assert_eq!(r.cached_endpoints(), 1);
+    // A default is part of the key as its value: `false` given or defaulted
+    // is one entry, `true` another with its own result.
+    r.resolve(
+        &Params::new()
+            .with_str("Bucket", "a")
+            .with_bool("UseFIPS", false),
+    )
+    .unwrap();
+    assert_eq!(r.cached_endpoints(), 1);
+    let fips = r
+        .resolve(
+            &Params::new()
+                .with_str("Bucket", "a")
+                .with_bool("UseFIPS", true),
+        )
+        .unwrap();
+    assert_eq!(fips.url, "https://a.fips.example");
+    let b = r.resolve(&Params::new().with_str("Bucket", "b")).unwrap();
+    assert_eq!(b.url, "https://b.example");
+    assert_eq!(r.cached_endpoints(), 3);
+}
+
+#[test]
+fn errors_are_not_kept_and_every_parameter_is_still_checked() {
+    let r = bucket_rules();
+    for _ in 0..2 {
+        let e = r
+            .resolve(&Params::new().with_str("Bucket", "bad"))
+            .unwrap_err();
+        assert_eq!(e.message(), "bad bucket");
+    }
+    assert_eq!(r.cached_endpoints(), 0);
+    r.resolve(&Params::new().with_str("Bucket", "a")).unwrap();
+    // `Key` is not in the cache key, yet a `Key` of the wrong type is
+    // refused, not answered from the cache.
+    let e = r
+        .resolve(&Params::new().with_str("Bucket", "a").with_bool("Key", true))
+        .unwrap_err();
+    assert_eq!(e.kind(), EndpointErrorKind::InvalidParams);
+    let e = r.resolve(&Params::new()).unwrap_err();
+    assert_eq!(e.kind(), EndpointErrorKind::InvalidParams);
+}
+
+#[test]
+fn the_cache_holds_at_most_a_hundred_endpoints() {
+    let r = bucket_rules();
+    for i in 0..250 {
+        let bucket = format!("b{i}");
+        let e = r
+            .resolve(&Params::new().with_str("Bucket", &bucket))
+            .unwrap();
+        assert_eq!(e.url, format!("https://{bucket}.example"));
+        assert!(r.cached_endpoints() <= 100);
+    }
+    assert_eq!(r.cached_endpoints(), 100);
+}
+
+#[test]
+fn the_s3_rules_do_not_read_key_prefix_or_copy_source() {
+    // Every object of a bucket shares one cached endpoint only because no
+    // rule reads these three parameters; a new S3 rule set that did would
+    // make this fail.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../models/s3/endpoint-rule-set-1.json");
+    let r = RuleSet::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let params = |key: &str| {
+        Params::new()
+            .with_str("Region", "us-east-1")
+            .with_str("Bucket", "bucket")
+            .with_str("Key", key)
+            .with_str("Prefix", key)
+            .with_str("CopySource", key)
+    };
+    let first = r.resolve_shared(&params("a")).unwrap();
+    let second = r.resolve_shared(&params("b/c")).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &second));
+    assert_eq!(first.url, "https://bucket.s3.us-east-1.amazonaws.com");
+    let other = r
+        .resolve_shared(&params("a").with_str("Bucket", "other"))
+        .unwrap();
+    assert_eq!(other.url, "https://other.s3.us-east-1.amazonaws.com");
+    assert_eq!(r.cached_endpoints(), 2);
+}

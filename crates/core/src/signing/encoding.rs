@@ -149,6 +149,13 @@ pub(crate) fn hex_into<'a>(bytes: &[u8], out: &'a mut [u8]) -> &'a str {
     std::str::from_utf8(out).expect("hex digits are ASCII")
 }
 
+/// Lowercase hex of `bytes`, as a new string.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    let mut out = vec![0; bytes.len() * 2];
+    hex_into(bytes, &mut out);
+    String::from_utf8(out).expect("hex digits are ASCII")
+}
+
 /// Lowercase hex SHA-256 of `data`, written into `out`.
 pub(super) fn sha256_hex<'a>(data: &[u8], out: &'a mut [u8; 64]) -> &'a str {
     use sha2::{Digest, Sha256};

@@ -176,10 +176,7 @@ fn hex_decode(hex: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
+    use crate::signing::hex;
 
     fn sha256(data: &[u8]) -> String {
         let mut out = [0; 64];

@@ -10,6 +10,7 @@ use sha1::{Digest, Sha1};
 
 use crate::config::Env;
 use crate::credentials::files;
+use crate::signing::hex;
 use crate::time::DateTime;
 
 /// The largest cache file read (a real one is a few kilobytes).
@@ -17,11 +18,6 @@ pub(crate) const MAX_CACHE_FILE: u64 = 1 << 20;
 
 /// A cached token file's keys and values.
 pub(crate) type CachedToken = Map<String, Json>;
-
-/// Lower-case hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// `~/.aws/sso/cache` (botocore's `_SSO_TOKEN_CACHE_DIR`), when the
 /// environment has a home directory.

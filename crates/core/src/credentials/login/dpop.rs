@@ -94,7 +94,7 @@ fn uuid_v4(rng: &SystemRandom) -> Result<String, String> {
         .map_err(|_| "no random numbers for the DPoP proof".to_owned())?;
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex = crate::token::sso_cache::hex(&bytes);
+    let hex = crate::signing::hex(&bytes);
     Ok(format!(
         "{}-{}-{}-{}-{}",
         &hex[..8],

@@ -35,8 +35,8 @@ use super::{
 use crate::config::{Env, Profile};
 use crate::dynamic::DynamicError;
 use crate::error::SdkError;
+use crate::signing::hex;
 use crate::time::DateTime;
-use crate::token::sso_cache::hex;
 use dpop::DpopKey;
 
 /// Cached credentials with more time left than this are used as they are

@@ -9,6 +9,7 @@ use super::super::values::{set, slot};
 use super::super::{Builtin, CallNotes, Context, Handler};
 use crate::body::ByteStream;
 use crate::protocol::SerializedRequest;
+use crate::signing::hex;
 use crate::value::Value;
 
 /// Glacier's handlers.
@@ -129,10 +130,6 @@ pub(crate) fn tree_hash(body: &[u8]) -> String {
             .collect();
     }
     hex(&level[0])
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
