@@ -6,7 +6,6 @@
 //! the parameters the rules read (see [`reads`](super::reads)): S3's `Key`
 //! is declared but never read, so every object of a bucket shares an entry.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -20,70 +19,52 @@ pub(super) const CAPACITY: usize = 100;
 /// (defaults applied; `None` when unset).
 pub(super) type CacheKey = Vec<Option<ParamValue>>;
 
-/// Resolved endpoints by parameter values, the least recently used one
-/// evicted when [`CAPACITY`] is reached.
+/// Resolved endpoints by parameter values, most recently used first; the
+/// last one is dropped when [`CAPACITY`] is reached.
+///
+/// A list, not a hash map: a call's key is usually the first entry (one
+/// comparison, where hashing the key cost ~6k instructions), and keys that
+/// differ mostly differ in their first value, the bucket or region.
 pub(super) struct ResolutionCache {
-    state: Mutex<State>,
-}
-
-#[derive(Default)]
-struct State {
-    entries: HashMap<CacheKey, Entry>,
-    /// Bumped on every use; an entry's `used` is the tick of its last use.
-    tick: u64,
-}
-
-struct Entry {
-    endpoint: Arc<Endpoint>,
-    used: u64,
+    entries: Mutex<Vec<(CacheKey, Arc<Endpoint>)>>,
 }
 
 impl ResolutionCache {
     /// An empty cache.
     pub(super) fn new() -> ResolutionCache {
         ResolutionCache {
-            state: Mutex::new(State::default()),
+            entries: Mutex::new(Vec::new()),
         }
     }
 
-    /// The endpoint resolved for `key`, marked as just used.
+    /// The endpoint resolved for `key`, moved to the front as just used.
     pub(super) fn get(&self, key: &CacheKey) -> Option<Arc<Endpoint>> {
-        let mut state = self.lock();
-        state.tick += 1;
-        let tick = state.tick;
-        let entry = state.entries.get_mut(key)?;
-        entry.used = tick;
-        Some(entry.endpoint.clone())
+        let mut entries = self.lock();
+        let i = entries.iter().position(|(k, _)| k == key)?;
+        entries[..=i].rotate_right(1);
+        Some(entries[0].1.clone())
     }
 
-    /// Keeps `endpoint` for `key`, first evicting the least recently used
-    /// entry when the cache is full.
+    /// Keeps `endpoint` for `key` at the front, replacing an entry for the
+    /// same key, else dropping the least recently used one when full.
     pub(super) fn insert(&self, key: CacheKey, endpoint: Arc<Endpoint>) {
-        let mut state = self.lock();
-        if state.entries.len() >= CAPACITY && !state.entries.contains_key(&key) {
-            let oldest = state
-                .entries
-                .iter()
-                .min_by_key(|(_, e)| e.used)
-                .map(|(k, _)| k.clone());
-            if let Some(oldest) = oldest {
-                state.entries.remove(&oldest);
-            }
+        let mut entries = self.lock();
+        if let Some(i) = entries.iter().position(|(k, _)| *k == key) {
+            entries.remove(i);
         }
-        state.tick += 1;
-        let used = state.tick;
-        state.entries.insert(key, Entry { endpoint, used });
+        entries.insert(0, (key, endpoint));
+        entries.truncate(CAPACITY);
     }
 
     /// How many endpoints are kept.
     pub(super) fn len(&self) -> usize {
-        self.lock().entries.len()
+        self.lock().len()
     }
 
-    /// A panic elsewhere cannot leave the map half-updated (every change is
-    /// one `HashMap` call), so a poisoned lock is still usable.
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    /// A panic elsewhere cannot leave the list half-updated (every change
+    /// is one `Vec` call), so a poisoned lock is still usable.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(CacheKey, Arc<Endpoint>)>> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

@@ -40,7 +40,7 @@ impl ParamType {
 }
 
 /// A parameter value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParamValue {
     /// A string.
     String(String),

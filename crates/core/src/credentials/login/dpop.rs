@@ -92,17 +92,7 @@ fn uuid_v4(rng: &SystemRandom) -> Result<String, String> {
     let mut bytes = [0u8; 16];
     rng.fill(&mut bytes)
         .map_err(|_| "no random numbers for the DPoP proof".to_owned())?;
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex = crate::signing::hex(&bytes);
-    Ok(format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    ))
+    Ok(crate::protocol::uuid_v4_text(bytes))
 }
 
 #[cfg(test)]
